@@ -1,0 +1,42 @@
+# Inning: two commands. `make run` serves the app locally; `make test` checks everything.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_PY := $(VENV)/.installed
+STAMP_NODE := node_modules/.installed
+
+.PHONY: run test lint typecheck unit bench deps clean
+
+deps: $(STAMP_PY) $(STAMP_NODE)
+
+$(STAMP_PY): requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(STAMP_NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: deps
+	$(PY) -m tools.devhost.run
+
+lint: $(STAMP_PY)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP_PY)
+	$(VENV)/bin/mypy .
+
+test: deps lint typecheck
+	$(PY) -m pytest
+
+unit: $(STAMP_PY)
+	$(PY) -m pytest tests/unit
+
+bench: deps
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,215 @@
+"""``inning costs``, ``inning interest``, ``inning kenmerk``, ``inning term``,
+``inning prescription``: the law module on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from shared.clock import amsterdam_today
+from shared.domain.law.collection_costs import collection_costs
+from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.law.interest import statutory_interest
+from shared.domain.law.prescription import prescription
+from shared.domain.money import format_cents, parse_amount, round_half_up
+from shared.domain.references import betalingskenmerk
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _exact(value: Fraction) -> str:
+    """An exact cents fraction as euros with six decimals, for breakdowns."""
+    micro = round_half_up(value * 10_000)
+    sign = "-" if micro < 0 else ""
+    whole, rest = divmod(abs(micro), 1_000_000)
+    return f"{sign}{whole}.{rest:06d}"
+
+
+def _percent(rate: Fraction) -> str:
+    return f"{float(rate * 100):.2f}"  # display only; never used in a calculation
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_costs(args: argparse.Namespace) -> int:
+    principal = parse_amount(args.amount)
+    if principal == 0:
+        raise ValueError("amount must be greater than zero")
+    result = collection_costs(principal, consumer=not args.b2b, vat_not_deductible=args.vat)
+    if args.json:
+        _print_json(
+            {
+                "principal": format_cents(result.principal),
+                "debtor": "b2b" if args.b2b else "b2c",
+                "bands": [
+                    {
+                        "from": format_cents(b.lower),
+                        "to": None if b.upper is None else format_cents(b.upper),
+                        "rate_percent": _percent(b.rate),
+                        "base": format_cents(b.base),
+                        "amount": _exact(b.amount),
+                    }
+                    for b in result.bands
+                ],
+                "staffel_exact": _exact(result.uncapped),
+                "minimum_applied": result.minimum_applied,
+                "maximum_applied": result.maximum_applied,
+                "costs": format_cents(result.costs),
+                "vat": format_cents(result.vat),
+                "total": format_cents(result.total),
+            }
+        )
+    else:
+        print(format_cents(result.total))
+    return 0
+
+
+def cmd_interest(args: argparse.Namespace) -> int:
+    principal = parse_amount(args.amount)
+    start, end = _date(args.start), _date(args.end)
+    result = statutory_interest(
+        principal, start, end, commercial=args.commercial, as_of=amsterdam_today()
+    )
+    for warning in result.warnings:
+        print(f"inning: warning: {warning}", file=sys.stderr)
+    if args.json:
+        _print_json(
+            {
+                "principal": format_cents(principal),
+                "start": start.isoformat(),
+                "end_exclusive": end.isoformat(),
+                "kind": "commercial" if args.commercial else "consumer",
+                "day_count": "actual/365",
+                "periods": [
+                    {
+                        "start": p.start.isoformat(),
+                        "end_exclusive": p.end.isoformat(),
+                        "days": p.days,
+                        "rate_percent": _percent(p.rate),
+                        "base": _exact(p.base),
+                        "interest": _exact(p.interest),
+                    }
+                    for p in result.periods
+                ],
+                "capitalisations": [
+                    {
+                        "on": c.on.isoformat(),
+                        "added": _exact(c.added),
+                        "new_base": _exact(c.new_base),
+                    }
+                    for c in result.capitalisations
+                ],
+                "interest": format_cents(result.interest),
+                "warnings": list(result.warnings),
+            }
+        )
+    else:
+        print(format_cents(result.interest))
+    return 0
+
+
+def cmd_kenmerk(args: argparse.Namespace) -> int:
+    if args.check is not None:
+        valid = betalingskenmerk.is_valid(args.check)
+        if args.json:
+            _print_json({"reference": args.check, "valid": valid})
+        return 0 if valid else 1
+    if args.digits is None:
+        raise ValueError("give 15 digits, or --check REF")
+    reference = betalingskenmerk.generate(args.digits)
+    if args.json:
+        _print_json(
+            {
+                "digits": args.digits,
+                "check_digit": int(reference[0]),
+                "reference": reference,
+                "display": betalingskenmerk.display(reference),
+            }
+        )
+    else:
+        print(reference)
+    return 0
+
+
+def cmd_term(args: argparse.Namespace) -> int:
+    term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel))
+    data = {
+        "sent_on": term.sent_on.isoformat(),
+        "channel": term.channel.value,
+        "received_on": term.received_on.isoformat(),
+        "term_starts": term.term_starts.isoformat(),
+        "last_day": term.last_day.isoformat(),
+        "costs_owed_from": term.costs_owed_from.isoformat(),
+    }
+    if args.json:
+        _print_json(data)
+    else:
+        print(term.costs_owed_from.isoformat())
+    return 0
+
+
+def cmd_prescription(args: argparse.Namespace) -> int:
+    result = prescription(
+        _date(args.due),
+        consumer_purchase=args.consumer_purchase,
+        interruptions=[_date(d) for d in args.interrupted or []],
+    )
+    if args.json:
+        _print_json(
+            {
+                "period_starts": result.period_starts.isoformat(),
+                "last_day": result.last_day.isoformat(),
+                "prescribed_on": result.prescribed_on.isoformat(),
+            }
+        )
+    else:
+        print(result.prescribed_on.isoformat())
+    return 0
+
+
+def register(sub: Any) -> None:
+    costs = sub.add_parser("costs", help="WIK collection costs for a principal")
+    costs.add_argument("amount", help="principal in euros, e.g. 2501.00")
+    costs.add_argument("--b2b", action="store_true", help="the debtor is a business")
+    costs.add_argument("--vat", action="store_true", help="add 21%% VAT (client cannot deduct)")
+    costs.add_argument("--json", action="store_true")
+    costs.set_defaults(handler=cmd_costs)
+
+    interest = sub.add_parser("interest", help="statutory interest from START up to END")
+    interest.add_argument("amount")
+    interest.add_argument("start", help="first day interest runs (YYYY-MM-DD)")
+    interest.add_argument("end", help="end date, exclusive (YYYY-MM-DD)")
+    interest.add_argument("--commercial", action="store_true", help="art. 6:119a BW rate")
+    interest.add_argument("--json", action="store_true")
+    interest.set_defaults(handler=cmd_interest)
+
+    kenmerk = sub.add_parser("kenmerk", help="Dutch betalingskenmerk: generate or --check")
+    kenmerk.add_argument("digits", nargs="?", help="15 digits")
+    kenmerk.add_argument("--check", metavar="REF", help="exit 0 when REF is valid, 1 if not")
+    kenmerk.add_argument("--json", action="store_true")
+    kenmerk.set_defaults(handler=cmd_kenmerk)
+
+    term = sub.add_parser("term", help="when costs are owed after a 14-day letter")
+    term.add_argument("sent", help="send date (YYYY-MM-DD)")
+    term.add_argument("--channel", default="letter", choices=[c.value for c in LetterChannel])
+    term.add_argument("--json", action="store_true")
+    term.set_defaults(handler=cmd_term)
+
+    presc = sub.add_parser("prescription", help="the date a claim prescribes")
+    presc.add_argument("due", help="due date (YYYY-MM-DD)")
+    presc.add_argument("--consumer-purchase", action="store_true", help="2 years (7:28 BW)")
+    presc.add_argument("--interrupted", action="append", metavar="DATE")
+    presc.add_argument("--json", action="store_true")
+    presc.set_defaults(handler=cmd_prescription)

@@ -1,0 +1,2 @@
+"""Dutch collection law: WIK collection costs, statutory interest, allocation, the 14-day
+letter, prescription. Pure functions; dates and settings come in as arguments."""

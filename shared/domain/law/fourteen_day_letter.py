@@ -1,0 +1,128 @@
+"""The 14-day letter (veertiendagenbrief), art. 6:96 lid 6 BW and HR 25-11-2016
+(ECLI:NL:HR:2016:2704).
+
+A consumer owes collection costs only after a reminder that gives 14 days to pay, counted
+from the day after the debtor *received* it. Receipt is assumed per channel (configurable):
+electronic channels the same day; post after a number of delivery days, where Sundays, Mondays
+and public holidays are no delivery days. The last day of the term runs on past a weekend or
+holiday (Algemene termijnenwet art. 1). Costs are owed from the day after the last day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from shared.domain.dutch_calendar import extend_statutory_term, public_holidays
+
+TERM_DAYS = 14
+
+
+class LetterChannel(StrEnum):
+    EMAIL = "email"
+    LETTER = "letter"
+    REGISTERED_LETTER = "registered_letter"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    PORTAL = "portal"
+
+
+# Delivery days until receipt. Post: the HR assumes ordinary mail arrives on the second day.
+DEFAULT_RECEIPT_DAYS: Mapping[LetterChannel, int] = {
+    LetterChannel.EMAIL: 0,
+    LetterChannel.SMS: 0,
+    LetterChannel.WHATSAPP: 0,
+    LetterChannel.PORTAL: 0,
+    LetterChannel.LETTER: 2,
+    LetterChannel.REGISTERED_LETTER: 1,
+}
+
+
+@dataclass(frozen=True)
+class FourteenDayTerm:
+    sent_on: date
+    channel: LetterChannel
+    received_on: date
+    term_starts: date  # the day after receipt
+    last_day: date  # last day to pay, after the Algemene termijnenwet extension
+    costs_owed_from: date
+
+
+def _is_postal_delivery_day(day: date) -> bool:
+    return day.weekday() not in (0, 6) and day not in public_holidays(day.year)
+
+
+def assumed_receipt(
+    sent_on: date,
+    channel: LetterChannel,
+    receipt_days: Mapping[LetterChannel, int] = DEFAULT_RECEIPT_DAYS,
+) -> date:
+    days = receipt_days[channel]
+    if channel in (LetterChannel.LETTER, LetterChannel.REGISTERED_LETTER):
+        day = sent_on
+        for _ in range(days):
+            day += timedelta(days=1)
+            while not _is_postal_delivery_day(day):
+                day += timedelta(days=1)
+        return day
+    return sent_on + timedelta(days=days)
+
+
+def fourteen_day_term(
+    sent_on: date,
+    channel: LetterChannel,
+    receipt_days: Mapping[LetterChannel, int] = DEFAULT_RECEIPT_DAYS,
+) -> FourteenDayTerm:
+    received = assumed_receipt(sent_on, channel, receipt_days)
+    starts = received + timedelta(days=1)
+    last = extend_statutory_term(received + timedelta(days=TERM_DAYS))
+    return FourteenDayTerm(sent_on, channel, received, starts, last, last + timedelta(days=1))
+
+
+class RequiredPart(StrEnum):
+    COSTS_AMOUNT = "costs_amount"
+    TERM_FROM_RECEIPT = "term_from_receipt"
+    CONSEQUENCE = "consequence"
+
+
+_TERM_PATTERNS = {
+    "nl": re.compile(
+        r"(veertien|14)\s+dagen.{0,80}?(na|vanaf)\s+(de\s+dag\s+(na|nadat)|ontvangst|bezorging)"
+        r"|(vijftien|15)\s+dagen.{0,40}?(na|nadat).{0,40}?(bezorgd|ontvangen|ontvangst)",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    "en": re.compile(
+        r"(fourteen|14)\s+days.{0,80}?(from|after)\s+the\s+day\s+after.{0,60}?"
+        r"(receiv|deliver)",
+        re.IGNORECASE | re.DOTALL,
+    ),
+}
+_CONSEQUENCE_PATTERNS = {
+    "nl": re.compile(
+        r"(indien|als|wanneer)\s+(u\s+)?(niet|geen).{0,120}?(betaal|voldoe|voldaan|betaling)",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    "en": re.compile(
+        r"(if|should)\s+(you\s+)?(do\s+not|don't|fail|not).{0,120}?(pay|payment)",
+        re.IGNORECASE | re.DOTALL,
+    ),
+}
+
+
+def missing_parts(rendered_text: str, language: str, costs_shown: str) -> list[RequiredPart]:
+    """What a rendered 14-day letter lacks. ``costs_shown`` is the costs amount as the
+    template renders it for the sample debtor (e.g. ``"€ 40,00"``): it must appear in the text,
+    together with the consequence of not paying and the term counted from receipt."""
+    lang = language if language in _TERM_PATTERNS else "nl"
+    text = " ".join(rendered_text.split())
+    missing = []
+    if costs_shown not in text:
+        missing.append(RequiredPart.COSTS_AMOUNT)
+    if not _TERM_PATTERNS[lang].search(text):
+        missing.append(RequiredPart.TERM_FROM_RECEIPT)
+    if not _CONSEQUENCE_PATTERNS[lang].search(text):
+        missing.append(RequiredPart.CONSEQUENCE)
+    return missing

@@ -1,0 +1,84 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from shared.cli.main import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["costs", "2501"], "375.10"),
+        (["costs", "2501.00", "--vat"], "453.87"),
+        (["costs", "266.66"], "40.00"),
+        (["costs", "1000000", "--b2b"], "6775.00"),
+        (["interest", "1000", "2023-03-15", "2025-03-15"], "128.10"),
+        (["interest", "1000", "2023-03-15", "2025-03-15", "--commercial"], "252.09"),
+        (["kenmerk", "000056789012345"], "5000056789012345"),
+        (["term", "2024-11-04", "--channel", "email"], "2024-11-19"),
+        (["prescription", "2024-03-15"], "2029-03-16"),
+    ],
+)
+def test_plain_output(capsys, args, expected):
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert out.strip() == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["costs", "abc"],
+        ["costs", "-5"],
+        ["costs", "1.234"],
+        ["costs", "0"],
+        ["interest", "100", "2024-01-02", "2024-01-01"],
+        ["interest", "100", "2024-13-01", "2024-12-01"],
+        ["kenmerk", "123"],
+        ["nonsense"],
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, args):
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and err.startswith("inning: error:")
+
+
+def test_kenmerk_check_exit_codes(capsys):
+    assert run(capsys, "kenmerk", "--check", "5000056789012345")[0] == 0
+    assert run(capsys, "kenmerk", "--check", "6000056789012345")[0] == 1
+
+
+def test_costs_json_breakdown(capsys):
+    code, out, _ = run(capsys, "costs", "3750", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["total"] == "500.00"
+    assert [b["rate_percent"] for b in data["bands"]] == ["15.00", "10.00"]
+
+
+def test_interest_json_breakdown(capsys):
+    _, out, _ = run(capsys, "interest", "1000", "2023-03-15", "2025-03-15", "--json")
+    data = json.loads(out)
+    assert data["interest"] == "128.10"
+    assert data["capitalisations"][0]["on"] == "2024-03-15"
+    assert sum(p["days"] for p in data["periods"]) == 731
+
+
+def test_console_script_is_installed():
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli.main", "costs", "1000"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "150.00"

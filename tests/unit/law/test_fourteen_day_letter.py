@@ -1,0 +1,108 @@
+from datetime import date
+
+import pytest
+
+from shared.domain.dutch_calendar import easter_sunday, extend_statutory_term, public_holidays
+from shared.domain.law.fourteen_day_letter import (
+    LetterChannel,
+    RequiredPart,
+    fourteen_day_term,
+    missing_parts,
+)
+
+
+@pytest.mark.parametrize(
+    ("sent", "channel", "received", "last_day", "owed_from"),
+    [
+        # e-mail on Monday 4 Nov 2024: received the same day; day 14 is Monday 18 Nov.
+        (
+            date(2024, 11, 4),
+            LetterChannel.EMAIL,
+            date(2024, 11, 4),
+            date(2024, 11, 18),
+            date(2024, 11, 19),
+        ),
+        # letter posted Monday: delivery days Tue, Wed -> received Wed 6 Nov; day 14 = Wed 20 Nov.
+        (
+            date(2024, 11, 4),
+            LetterChannel.LETTER,
+            date(2024, 11, 6),
+            date(2024, 11, 20),
+            date(2024, 11, 21),
+        ),
+        # letter posted Friday 8 Nov: Sat 9 is day 1, Sun/Mon skipped, Tue 12 day 2.
+        (
+            date(2024, 11, 8),
+            LetterChannel.LETTER,
+            date(2024, 11, 12),
+            date(2024, 11, 26),
+            date(2024, 11, 27),
+        ),
+        # e-mail Saturday 7 Dec 2024: day 14 = Sat 21 Dec -> runs on to Mon 23 Dec.
+        (
+            date(2024, 12, 7),
+            LetterChannel.EMAIL,
+            date(2024, 12, 7),
+            date(2024, 12, 23),
+            date(2024, 12, 24),
+        ),
+        # e-mail 11 Dec 2024: day 14 = Wed 25 Dec (Christmas) -> 26th holiday too -> Fri 27 Dec.
+        (
+            date(2024, 12, 11),
+            LetterChannel.EMAIL,
+            date(2024, 12, 11),
+            date(2024, 12, 27),
+            date(2024, 12, 28),
+        ),
+    ],
+)
+def test_term_counts_from_the_day_after_receipt(sent, channel, received, last_day, owed_from):
+    term = fourteen_day_term(sent, channel)
+    assert term.received_on == received
+    assert term.term_starts.toordinal() == received.toordinal() + 1
+    assert term.last_day == last_day
+    assert term.costs_owed_from == owed_from
+
+
+def test_receipt_days_are_configurable():
+    term = fourteen_day_term(date(2024, 11, 4), LetterChannel.EMAIL, {LetterChannel.EMAIL: 1})
+    assert term.received_on == date(2024, 11, 5)
+
+
+def test_dutch_holidays():
+    assert easter_sunday(2024) == date(2024, 3, 31)
+    assert easter_sunday(2025) == date(2025, 4, 20)
+    holidays_2025 = public_holidays(2025)
+    assert date(2025, 4, 26) in holidays_2025  # Koningsdag moved: 27 April 2025 is a Sunday
+    assert date(2025, 5, 29) in holidays_2025  # Ascension Day
+    assert date(2025, 6, 9) in holidays_2025  # Whit Monday
+    assert extend_statutory_term(date(2025, 4, 26)) == date(2025, 4, 28)
+
+
+NL_GOOD = (
+    "Wij verzoeken u het bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is "
+    "bezorgd te betalen. Indien u niet binnen deze termijn betaalt, bent u incassokosten van "
+    "€ 40,00 verschuldigd."
+)
+EN_GOOD = (
+    "Please pay within fourteen days from the day after you received this letter. If you do "
+    "not pay within that term, collection costs of EUR 40.00 will be charged."
+)
+
+
+def test_complete_letters_pass():
+    assert missing_parts(NL_GOOD, "nl", "€ 40,00") == []
+    assert missing_parts(EN_GOOD, "en", "EUR 40.00") == []
+
+
+def test_letter_counting_from_the_letter_date_fails():
+    text = NL_GOOD.replace("vanaf de dag nadat deze brief bij u is bezorgd", "na dagtekening")
+    assert missing_parts(text, "nl", "€ 40,00") == [RequiredPart.TERM_FROM_RECEIPT]
+
+
+def test_letter_without_amount_or_consequence_fails():
+    text = "Betaal binnen 14 dagen na ontvangst van deze brief."
+    assert missing_parts(text, "nl", "€ 40,00") == [
+        RequiredPart.COSTS_AMOUNT,
+        RequiredPart.CONSEQUENCE,
+    ]
