@@ -1,0 +1,57 @@
+"""PartitionKey/RowKey values.
+
+Table Storage forbids ``/ \\ # ?`` and control characters in keys and caps them at 1 KiB.
+External numbers (invoice "2024/001", debtor "K#12") are encoded reversibly with ``!hh``
+escapes, so every key Inning writes is valid and ``|`` stays free as the separator of composite
+keys. :func:`checked` guards every key that reaches storage.
+"""
+
+from __future__ import annotations
+
+import re
+
+SEPARATOR = "|"
+MAX_KEY_CHARS = 1024
+_SAFE = re.compile(r"[A-Za-z0-9 ._:@+=,;()$'*~-]")
+_FORBIDDEN = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
+
+
+class InvalidKey(ValueError):
+    pass
+
+
+def encode(value: str) -> str:
+    if value == "":
+        raise InvalidKey("an identifier must not be empty")
+    out = []
+    for ch in value:
+        if _SAFE.match(ch):
+            out.append(ch)
+        else:
+            out.extend(f"!{b:02x}" for b in ch.encode("utf-8"))
+    return checked("".join(out))
+
+
+def decode(key: str) -> str:
+    raw = bytearray()
+    i = 0
+    while i < len(key):
+        if key[i] == "!":
+            raw.append(int(key[i + 1 : i + 3], 16))
+            i += 3
+        else:
+            raw.extend(key[i].encode("utf-8"))
+            i += 1
+    return raw.decode("utf-8")
+
+
+def join(*parts: str) -> str:
+    return checked(SEPARATOR.join(parts))
+
+
+def checked(key: str) -> str:
+    if _FORBIDDEN.search(key):
+        raise InvalidKey(f"key contains a character Table Storage forbids: {key!r}")
+    if len(key) > MAX_KEY_CHARS:
+        raise InvalidKey("key longer than 1 KiB")
+    return key

@@ -1,0 +1,234 @@
+"""Agencies, clients and debtors on Table Storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+from shared.adapters.tables import schema
+from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.parties import (
+    Address,
+    Agency,
+    Client,
+    Debtor,
+    DebtorKind,
+    HouseStyle,
+    Language,
+    Pause,
+)
+from shared.ports.tables import Op, OpKind, Page, Row, TableStore
+
+
+class AgencyRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, agency_id: str) -> Agency | None:
+        row = self.store.get(schema.AGENCIES, schema.AGENCY_PARTITION, encode(agency_id))
+        if row is None:
+            return None
+        return Agency(agency_id, row.data["Name"], row.data.get("ThirdPartyIban"))
+
+    def save(self, agency: Agency) -> None:
+        self.store.upsert(
+            schema.AGENCIES,
+            Row(
+                schema.AGENCY_PARTITION,
+                encode(agency.agency_id),
+                {"Name": agency.name, "ThirdPartyIban": agency.third_party_iban},
+            ),
+        )
+
+
+def client_to_row(client: Client) -> Row:
+    return Row(
+        schema.CLIENT_PARTITION,
+        encode(client.client_id),
+        {
+            "AgencyId": client.agency_id,
+            "Number": client.number,
+            "Name": client.name,
+            "VatDeductible": client.vat_deductible,
+            "Ibans": put_json(list(client.ibans)),
+            "Language": client.language.value,
+            "Sandbox": client.sandbox,
+            "SandboxEmail": client.sandbox_email,
+            "ContactEmail": client.contact_email,
+            "ContactPhone": client.contact_phone,
+            "KvkNumber": client.kvk_number,
+            "HouseStyle": put_json(asdict(client.house_style)),
+            "AllowThirdPartyMatching": client.allow_third_party_matching,
+        },
+    )
+
+
+def client_from_row(row: Row) -> Client:
+    d = row.data
+    return Client(
+        client_id=decode(row.rk),
+        agency_id=d["AgencyId"],
+        number=d["Number"],
+        name=d["Name"],
+        vat_deductible=bool(d.get("VatDeductible", True)),
+        ibans=tuple(get_json(d.get("Ibans"), [])),
+        language=Language(d.get("Language", "nl")),
+        sandbox=bool(d.get("Sandbox", False)),
+        sandbox_email=d.get("SandboxEmail"),
+        contact_email=d.get("ContactEmail"),
+        contact_phone=d.get("ContactPhone"),
+        kvk_number=d.get("KvkNumber"),
+        house_style=HouseStyle(**get_json(d.get("HouseStyle"), {})),
+        allow_third_party_matching=bool(d.get("AllowThirdPartyMatching", False)),
+    )
+
+
+class ClientRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, client_id: str) -> tuple[Client, str | None] | None:
+        row = self.store.get(schema.CLIENTS, schema.CLIENT_PARTITION, encode(client_id))
+        return (client_from_row(row), row.etag) if row else None
+
+    def id_for_number(self, agency_id: str, number: str) -> str | None:
+        row = self.store.get(schema.CLIENT_NUMBERS, encode(agency_id), encode(number))
+        return str(row.data["ClientId"]) if row else None
+
+    def ids_for_numbers(self, agency_id: str, numbers: Sequence[str]) -> dict[str, str]:
+        rows = self.store.get_many(
+            schema.CLIENT_NUMBERS, encode(agency_id), [encode(n) for n in numbers]
+        )
+        return {decode(rk): str(r.data["ClientId"]) for rk, r in rows.items()}
+
+    def save(self, client: Client, etag: str | None = None, *, new: bool = False) -> None:
+        """Write the number index first: a client row is never reachable without it."""
+        if new:
+            self.store.upsert(
+                schema.CLIENT_NUMBERS,
+                Row(
+                    encode(client.agency_id), encode(client.number), {"ClientId": client.client_id}
+                ),
+            )
+            self.store.insert(schema.CLIENTS, client_to_row(client))
+            return
+        row = client_to_row(client)
+        row.etag = etag
+        if etag is None:
+            self.store.upsert(schema.CLIENTS, row)
+        else:
+            self.store.replace(schema.CLIENTS, row)
+
+    def list_for_agency(
+        self, agency_id: str, *, page_size: int = 100, continuation: str | None = None
+    ) -> tuple[list[Client], str | None]:
+        page = self.store.query(
+            schema.CLIENT_NUMBERS,
+            pk=encode(agency_id),
+            page_size=page_size,
+            continuation=continuation,
+        )
+        ids = [str(r.data["ClientId"]) for r in page.rows]
+        rows = self.store.get_many(
+            schema.CLIENTS, schema.CLIENT_PARTITION, [encode(i) for i in ids]
+        )
+        clients = [client_from_row(rows[encode(i)]) for i in ids if encode(i) in rows]
+        return clients, page.continuation
+
+    def all(self) -> Iterable[Client]:
+        token: str | None = None
+        while True:
+            page = self.store.query(schema.CLIENTS, pk=schema.CLIENT_PARTITION, continuation=token)
+            yield from (client_from_row(r) for r in page.rows)
+            token = page.continuation
+            if not token:
+                return
+
+
+def debtor_to_row(debtor: Debtor) -> Row:
+    pause = debtor.pause
+    return Row(
+        encode(debtor.client_id),
+        encode(debtor.number),
+        {
+            "Kind": debtor.kind.value,
+            "Name": debtor.name,
+            "Emails": put_json(list(debtor.emails)),
+            "Mobile": debtor.mobile,
+            "WhatsappConsent": debtor.whatsapp_consent,
+            "Address": put_json(asdict(debtor.address)) if debtor.address else None,
+            "Language": debtor.language.value,
+            "Segment": debtor.segment,
+            "KvkNumber": debtor.kvk_number,
+            "Ibans": put_json(list(debtor.ibans)),
+            "PauseReason": pause.reason if pause else None,
+            "PauseSince": put_date(pause.since) if pause else None,
+            "PauseUntil": put_date(pause.until) if pause else None,
+        },
+    )
+
+
+def debtor_from_row(row: Row) -> Debtor:
+    d = row.data
+    address = get_json(d.get("Address"), None)
+    pause = None
+    if d.get("PauseReason"):
+        pause = Pause(
+            d["PauseReason"], need_date(d.get("PauseSince")), get_date(d.get("PauseUntil"))
+        )
+    return Debtor(
+        client_id=decode(row.pk),
+        number=decode(row.rk),
+        kind=DebtorKind(d["Kind"]),
+        name=d["Name"],
+        emails=tuple(get_json(d.get("Emails"), [])),
+        mobile=d.get("Mobile"),
+        whatsapp_consent=bool(d.get("WhatsappConsent", False)),
+        address=Address(**address) if address else None,
+        language=Language(d.get("Language", "nl")),
+        segment=d.get("Segment", "default"),
+        kvk_number=d.get("KvkNumber"),
+        ibans=tuple(get_json(d.get("Ibans"), [])),
+        pause=pause,
+    )
+
+
+class DebtorRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, client_id: str, number: str) -> tuple[Debtor, str | None] | None:
+        row = self.store.get(schema.DEBTORS, encode(client_id), encode(number))
+        return (debtor_from_row(row), row.etag) if row else None
+
+    def get_many(
+        self, client_id: str, numbers: Sequence[str]
+    ) -> dict[str, tuple[Debtor, str | None]]:
+        rows = self.store.get_many(schema.DEBTORS, encode(client_id), [encode(n) for n in numbers])
+        return {decode(rk): (debtor_from_row(r), r.etag) for rk, r in rows.items()}
+
+    def existing_numbers(self, client_id: str, numbers: Sequence[str]) -> set[str]:
+        return set(self.get_many(client_id, numbers))
+
+    def save(self, debtor: Debtor, etag: str | None) -> None:
+        row = debtor_to_row(debtor)
+        row.etag = etag
+        if etag is None:
+            self.store.insert(schema.DEBTORS, row)
+        else:
+            self.store.replace(schema.DEBTORS, row)
+
+    @staticmethod
+    def write_op(debtor: Debtor, etag: str | None) -> Op:
+        row = debtor_to_row(debtor)
+        row.etag = etag
+        return Op(OpKind.INSERT if etag is None else OpKind.REPLACE, row)
+
+    def list(
+        self, client_id: str, *, page_size: int = 100, continuation: str | None = None
+    ) -> tuple[list[Debtor], str | None]:
+        page: Page = self.store.query(
+            schema.DEBTORS, pk=encode(client_id), page_size=page_size, continuation=continuation
+        )
+        return [debtor_from_row(r) for r in page.rows], page.continuation

@@ -1,0 +1,201 @@
+"""Payments, the contact log and the action list on Table Storage."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from shared.adapters.tables import schema
+from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.records import (
+    ActionItem,
+    ActionStatus,
+    AllocatedAmount,
+    ContactEntry,
+    ContactKind,
+    Payment,
+    PaymentSource,
+)
+from shared.ports.tables import Row, TableStore, prefix_range
+
+
+class PaymentRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    @staticmethod
+    def to_row(p: Payment) -> Row:
+        return Row(
+            encode(p.client_id),
+            p.payment_id,
+            {
+                "DebtorNumber": p.debtor_number,
+                "Amount": p.amount,
+                "ReceivedOn": put_date(p.received_on),
+                "Source": p.source.value,
+                "ExternalId": p.external_id,
+                "Allocations": put_json([asdict(a) for a in p.allocations]),
+                "Unallocated": p.unallocated,
+                "Reversed": p.reversed,
+            },
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> Payment:
+        d = row.data
+        return Payment(
+            client_id=decode(row.pk),
+            payment_id=row.rk,
+            debtor_number=d.get("DebtorNumber"),
+            amount=int(d["Amount"]),
+            received_on=need_date(d["ReceivedOn"]),
+            source=PaymentSource(d["Source"]),
+            external_id=d.get("ExternalId"),
+            allocations=tuple(AllocatedAmount(**a) for a in get_json(d.get("Allocations"), [])),
+            unallocated=int(d.get("Unallocated", 0)),
+            reversed=bool(d.get("Reversed", False)),
+        )
+
+    def add(self, payment: Payment) -> None:
+        self.store.insert(schema.PAYMENTS, self.to_row(payment))
+
+    def list(
+        self, client_id: str, *, page_size: int = 100, continuation: str | None = None
+    ) -> tuple[list[Payment], str | None]:
+        page = self.store.query(
+            schema.PAYMENTS, pk=encode(client_id), page_size=page_size, continuation=continuation
+        )
+        return [self.from_row(r) for r in page.rows], page.continuation
+
+
+class ContactLogRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, entry: ContactEntry) -> None:
+        self.store.insert(
+            schema.CONTACT_LOG,
+            Row(
+                encode(entry.client_id),
+                schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id),
+                {
+                    "DebtorNumber": entry.debtor_number,
+                    "EntryId": entry.entry_id,
+                    "At": entry.at,
+                    "Kind": entry.kind.value,
+                    "Summary": entry.summary,
+                    "Channel": entry.channel,
+                    "InvoiceNumbers": put_json(list(entry.invoice_numbers)),
+                    "System": entry.system,
+                    "Author": entry.author,
+                },
+            ),
+        )
+
+    def for_debtor(
+        self,
+        client_id: str,
+        debtor_number: str,
+        *,
+        include_system: bool = True,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> tuple[list[ContactEntry], str | None]:
+        page = self.store.query(
+            schema.CONTACT_LOG,
+            pk=encode(client_id),
+            rk_range=prefix_range(schema.contact_prefix(debtor_number)),
+            equals=None if include_system else {"System": False},
+            page_size=page_size,
+            continuation=continuation,
+        )
+        return [self._from_row(r) for r in page.rows], page.continuation
+
+    @staticmethod
+    def _from_row(row: Row) -> ContactEntry:
+        d = row.data
+        at = d["At"]
+        return ContactEntry(
+            client_id=decode(row.pk),
+            debtor_number=d["DebtorNumber"],
+            entry_id=d["EntryId"],
+            at=at if isinstance(at, datetime) else datetime.fromisoformat(str(at)),
+            kind=ContactKind(d["Kind"]),
+            summary=d["Summary"],
+            channel=d.get("Channel"),
+            invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+            system=bool(d.get("System", False)),
+            author=d.get("Author"),
+        )
+
+
+class ActionRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    @staticmethod
+    def to_row(item: ActionItem) -> Row:
+        return Row(
+            encode(item.client_id),
+            item.action_id,
+            {
+                "Kind": item.kind,
+                "Title": item.title,
+                "CreatedAt": item.created_at,
+                "Status": item.status.value,
+                "DebtorNumber": item.debtor_number,
+                "InvoiceNumbers": put_json(list(item.invoice_numbers)),
+                "Detail": put_json(item.detail),
+                "AssignedTo": item.assigned_to,
+                "ResolvedAt": item.resolved_at,
+                "Resolution": item.resolution,
+            },
+        )
+
+    @staticmethod
+    def from_row(row: Row) -> ActionItem:
+        d = row.data
+        return ActionItem(
+            client_id=decode(row.pk),
+            action_id=row.rk,
+            kind=d["Kind"],
+            title=d["Title"],
+            created_at=d["CreatedAt"],
+            status=ActionStatus(d["Status"]),
+            debtor_number=d.get("DebtorNumber"),
+            invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+            detail=get_json(d.get("Detail"), {}),
+            assigned_to=d.get("AssignedTo"),
+            resolved_at=d.get("ResolvedAt"),
+            resolution=d.get("Resolution"),
+        )
+
+    def add(self, item: ActionItem) -> None:
+        self.store.insert(schema.ACTIONS, self.to_row(item))
+
+    def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
+        row = self.store.get(schema.ACTIONS, encode(client_id), action_id)
+        return (self.from_row(row), row.etag) if row else None
+
+    def save(self, item: ActionItem, etag: str) -> None:
+        row = self.to_row(item)
+        row.etag = etag
+        self.store.replace(schema.ACTIONS, row)
+
+    def list(
+        self,
+        client_id: str,
+        *,
+        status: ActionStatus | None = None,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> tuple[list[ActionItem], str | None]:
+        page = self.store.query(
+            schema.ACTIONS,
+            pk=encode(client_id),
+            equals={"Status": status.value} if status else None,
+            page_size=page_size,
+            continuation=continuation,
+        )
+        return [self.from_row(r) for r in page.rows], page.continuation

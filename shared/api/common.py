@@ -1,0 +1,96 @@
+"""Helpers every route module uses: auth, row validation, paging, conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared.api.http import ApiRequest, BadRequest, PayloadTooLarge, Unauthorized, Unprocessable
+from shared.api.router import Context
+from shared.domain.access import Principal, Scope
+from shared.services.access import AccessService
+from shared.services.batch import RowError
+from shared.services.errors import NotFound
+
+M = TypeVar("M", bound=BaseModel)
+MAX_ROWS = 1000
+
+
+def authenticator(access: AccessService) -> Callable[[ApiRequest], Principal]:
+    def authenticate(request: ApiRequest) -> Principal:
+        text = request.header("x-api-key") or ""
+        auth = request.header("authorization") or ""
+        if auth.lower().startswith("bearer "):
+            text = auth[7:].strip()
+        principal = access.authenticate(text) if text else None
+        if principal is None:
+            raise Unauthorized("missing or invalid API key")
+        return principal
+
+    return authenticate
+
+
+def principal(ctx: Context) -> Principal:
+    assert isinstance(ctx.principal, Principal)
+    return ctx.principal
+
+
+def require_agency(ctx: Context) -> Principal:
+    p = principal(ctx)
+    if p.scope is not Scope.AGENCY:
+        raise NotFound("not found")  # a client key does not learn that agency routes exist
+    return p
+
+
+def batch_items(request: ApiRequest) -> list[Any]:
+    body = request.json()
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        raise Unprocessable('expected a JSON object {"items": [...]}')
+    items: list[Any] = body["items"]
+    if len(items) > MAX_ROWS:
+        raise PayloadTooLarge(f"at most {MAX_ROWS} items per request, got {len(items)}")
+    return items
+
+
+def validate_rows(items: list[Any], model: type[M]) -> tuple[list[tuple[int, M]], list[RowError]]:
+    valid: list[tuple[int, M]] = []
+    errors: list[RowError] = []
+    for index, item in enumerate(items):
+        try:
+            valid.append((index, model.model_validate(item)))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or None
+                errors.append(RowError(index, loc, _message(err)))
+    return valid, errors
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def validate_body(request: ApiRequest, model: type[M]) -> M:
+    try:
+        return model.model_validate(request.json())
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]) or None, "message": _message(e)}
+            for e in exc.errors()
+        ]
+        raise Unprocessable("invalid request body", details=details) from None
+
+
+def page_args(request: ApiRequest) -> tuple[int, str | None]:
+    raw = request.query.get("page_size", "100")
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise BadRequest("page_size must be a whole number from 1 to 1000")
+    return int(raw), request.query.get("continuation") or None
+
+
+def cents_text(cents: int) -> str:
+    from shared.domain.money import format_cents
+
+    return format_cents(cents)

@@ -1,0 +1,83 @@
+"""/v1/keys: issue, list, rotate and revoke API keys."""
+
+from __future__ import annotations
+
+from shared.api import schemas
+from shared.api.common import principal, validate_body
+from shared.api.http import ApiResponse
+from shared.api.router import Context, Route, Router
+from shared.domain.access import ApiKey, Scope
+from shared.services.container import Services
+from shared.services.errors import Invalid, NotFound
+
+
+def key_out(key: ApiKey, text: str | None = None) -> dict[str, object]:
+    return schemas.KeyOut(
+        key_id=key.key_id, scope=key.scope.value, client_id=key.client_id, label=key.label,
+        created_at=key.created_at, expires_at=key.expires_at, revoked_at=key.revoked_at, key=text,
+    ).model_dump(mode="json")  # fmt: skip
+
+
+def register(router: Router, services: Services) -> None:
+    def list_keys(ctx: Context) -> ApiResponse:
+        return ApiResponse(
+            body={"items": [key_out(k) for k in services.access.list_keys(principal(ctx))]}
+        )
+
+    def create_key(ctx: Context) -> ApiResponse:
+        p = principal(ctx)
+        body = validate_body(ctx.request, schemas.KeyIn)
+        if p.scope is Scope.CLIENT and body.scope == "agency":
+            raise NotFound("not found")
+        client_id = None
+        if body.scope == "client":
+            if body.client is None:
+                raise Invalid("a client key needs the client number", field="client")
+            client_id = services.access.client_for(p, body.client).client_id
+        key, text = services.access.issue(
+            scope=Scope(body.scope), agency_id=p.agency_id, client_id=client_id, label=body.label
+        )
+        return ApiResponse(status=201, body=key_out(key, text))
+
+    def rotate(ctx: Context) -> ApiResponse:
+        key, text = services.access.rotate(principal(ctx), ctx.params["key_id"])
+        return ApiResponse(status=201, body=key_out(key, text))
+
+    def revoke(ctx: Context) -> ApiResponse:
+        return ApiResponse(
+            body=key_out(services.access.revoke(principal(ctx), ctx.params["key_id"]))
+        )
+
+    tag = "access"
+    router.add(Route("GET", "/v1/keys", list_keys, "API keys this key may manage", tag))
+    router.add(
+        Route(
+            "POST",
+            "/v1/keys",
+            create_key,
+            "Issue a key (shown once)",
+            tag,
+            body=schemas.KeyIn,
+            response=schemas.KeyOut,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/keys/{key_id}/rotate",
+            rotate,
+            "New key; the old one works 24 h more",
+            tag,
+            response=schemas.KeyOut,
+        )
+    )
+    router.add(
+        Route(
+            "DELETE",
+            "/v1/keys/{key_id}",
+            revoke,
+            "Revoke a key at once",
+            tag,
+            response=schemas.KeyOut,
+        )
+    )

@@ -1,0 +1,188 @@
+"""/v1/clients/{client}/invoices: bulk create/update, list, credit, dispute, withdraw."""
+
+from __future__ import annotations
+
+from shared.api import schemas
+from shared.api.common import (
+    batch_items,
+    cents_text,
+    page_args,
+    principal,
+    validate_body,
+    validate_rows,
+)
+from shared.api.http import ApiResponse, BadRequest, NotFoundError
+from shared.api.router import Context, Route, Router
+from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.money import cents_from_decimal
+from shared.services.container import Services
+from shared.services.imports import InvoiceDraft
+
+
+def invoice_out(inv: Invoice) -> dict[str, object]:
+    return schemas.InvoiceOut(
+        number=inv.number,
+        debtor=inv.debtor_number,
+        invoice_date=inv.invoice_date,
+        due_date=inv.due_date,
+        amount=cents_text(inv.amount),
+        paid=cents_text(inv.paid),
+        open_amount=cents_text(inv.open_amount),
+        currency=inv.currency,
+        status=inv.status.value,
+        payment_reference=inv.payment_reference,
+        dispute_reason=inv.dispute_reason,
+    ).model_dump(mode="json")
+
+
+def _draft(model: schemas.InvoiceIn) -> InvoiceDraft:
+    return InvoiceDraft(
+        number=model.number,
+        debtor_number=model.debtor,
+        invoice_date=model.invoice_date,
+        due_date=model.due_date,
+        amount=cents_from_decimal(model.amount),
+        open_amount=None if model.open_amount is None else cents_from_decimal(model.open_amount),
+        payment_reference=model.payment_reference,
+        description=model.description,
+    )
+
+
+def register(router: Router, services: Services) -> None:
+    def upsert(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        valid, errors = validate_rows(batch_items(ctx.request), schemas.InvoiceIn)
+        result = services.imports.upsert_invoices(client, [(i, _draft(m)) for i, m in valid])
+        result.errors += errors
+        return ApiResponse(body=result.as_dict())
+
+    def list_invoices(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        size, token = page_args(ctx.request)
+        status = None
+        if raw := ctx.request.query.get("status"):
+            try:
+                status = InvoiceStatus(raw)
+            except ValueError:
+                allowed = ", ".join(s.value for s in InvoiceStatus)
+                raise BadRequest(f"status must be one of {allowed}") from None
+        debtor = ctx.request.query.get("debtor")
+        if debtor:
+            invoices = services.repos.invoices.for_debtor(client.client_id, debtor)
+            if status:
+                invoices = [i for i in invoices if i.status is status]
+            return ApiResponse(
+                body={"items": [invoice_out(i) for i in invoices], "continuation": None}
+            )
+        invoices, next_token = services.repos.invoices.list(
+            client.client_id, status=status, page_size=size, continuation=token
+        )
+        return ApiResponse(
+            body={"items": [invoice_out(i) for i in invoices], "continuation": next_token}
+        )
+
+    def get_invoice(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        stored = services.repos.invoices.get(client.client_id, ctx.params["invoice"])
+        if stored is None:
+            raise NotFoundError(f"invoice {ctx.params['invoice']} not found")
+        return ApiResponse(body=invoice_out(stored.invoice))
+
+    def credit(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        inv = services.invoice_status.credit(
+            client, ctx.params["invoice"], author=principal(ctx).key_id
+        )
+        return ApiResponse(body=invoice_out(inv))
+
+    def withdraw(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        inv = services.invoice_status.withdraw(
+            client, ctx.params["invoice"], author=principal(ctx).key_id
+        )
+        return ApiResponse(body=invoice_out(inv))
+
+    def dispute(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, schemas.DisputeIn)
+        inv = services.invoice_status.dispute(
+            client, ctx.params["invoice"], body.reason, author=principal(ctx).key_id
+        )
+        return ApiResponse(body=invoice_out(inv))
+
+    def resolve(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        inv = services.invoice_status.resolve_dispute(
+            client, ctx.params["invoice"], author=principal(ctx).key_id
+        )
+        return ApiResponse(body=invoice_out(inv))
+
+    tag = "invoices"
+    base = "/v1/clients/{client}/invoices"
+    router.add(
+        Route(
+            "POST",
+            base,
+            upsert,
+            "Create or update invoices (up to 1,000)",
+            tag,
+            body=schemas.InvoiceBatch,
+            response=schemas.BatchResultOut,
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            base,
+            list_invoices,
+            "List invoices, paged (?status=, ?debtor=)",
+            tag,
+            response=schemas.PageOut,
+        )
+    )
+    router.add(
+        Route(
+            "GET", base + "/{invoice}", get_invoice, "One invoice", tag, response=schemas.InvoiceOut
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/{invoice}/credit",
+            credit,
+            "Credit an invoice",
+            tag,
+            response=schemas.InvoiceOut,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/{invoice}/withdraw",
+            withdraw,
+            "Withdraw an invoice from collection",
+            tag,
+            response=schemas.InvoiceOut,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/{invoice}/dispute",
+            dispute,
+            "Dispute an invoice (stops dunning)",
+            tag,
+            body=schemas.DisputeIn,
+            response=schemas.InvoiceOut,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/{invoice}/resolve-dispute",
+            resolve,
+            "End a dispute",
+            tag,
+            response=schemas.InvoiceOut,
+        )
+    )

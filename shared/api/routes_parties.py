@@ -1,0 +1,182 @@
+"""/v1/clients and /v1/clients/{client}/debtors."""
+
+from __future__ import annotations
+
+from shared.api import schemas
+from shared.api.common import (
+    batch_items,
+    page_args,
+    principal,
+    require_agency,
+    validate_rows,
+)
+from shared.api.http import ApiResponse, NotFoundError
+from shared.api.router import Context, Route, Router
+from shared.domain.access import Scope
+from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
+from shared.services.container import Services
+
+
+def client_out(c: Client) -> dict[str, object]:
+    return schemas.ClientOut(
+        number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
+        ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox,
+    ).model_dump()  # fmt: skip
+
+
+def debtor_out(d: Debtor) -> dict[str, object]:
+    return schemas.DebtorOut(
+        number=d.number, kind=d.kind.value, name=d.name, emails=list(d.emails), mobile=d.mobile,
+        whatsapp_consent=d.whatsapp_consent, language=d.language.value, segment=d.segment,
+        paused=d.pause is not None,
+    ).model_dump()  # fmt: skip
+
+
+def _client_from(model: schemas.ClientIn) -> Client:
+    return Client(
+        client_id="",
+        agency_id="",
+        number=model.number,
+        name=model.name,
+        vat_deductible=model.vat_deductible,
+        ibans=tuple(model.ibans),
+        language=Language(model.language),
+        sandbox=model.sandbox,
+        sandbox_email=model.sandbox_email,
+        contact_email=model.contact_email,
+        contact_phone=model.contact_phone,
+        kvk_number=model.kvk_number,
+        house_style=HouseStyle(**model.house_style.model_dump()),
+        allow_third_party_matching=model.allow_third_party_matching,
+    )
+
+
+def _debtor_from(model: schemas.DebtorIn) -> Debtor:
+    return Debtor(
+        client_id="",
+        number=model.number,
+        kind=DebtorKind(model.kind),
+        name=model.name,
+        emails=tuple(model.emails),
+        mobile=model.mobile,
+        whatsapp_consent=model.whatsapp_consent,
+        address=Address(**model.address.model_dump()) if model.address else None,
+        language=Language(model.language),
+        segment=model.segment,
+        kvk_number=model.kvk_number,
+        ibans=tuple(model.ibans),
+    )
+
+
+def register(router: Router, services: Services) -> None:
+    def list_clients(ctx: Context) -> ApiResponse:
+        p = principal(ctx)
+        if p.scope is Scope.CLIENT:
+            assert p.client_id is not None
+            found = services.repos.clients.get(p.client_id)
+            return ApiResponse(
+                body={"items": [client_out(found[0])] if found else [], "continuation": None}
+            )
+        size, token = page_args(ctx.request)
+        clients, next_token = services.repos.clients.list_for_agency(
+            p.agency_id, page_size=size, continuation=token
+        )
+        return ApiResponse(
+            body={"items": [client_out(c) for c in clients], "continuation": next_token}
+        )
+
+    def upsert_clients(ctx: Context) -> ApiResponse:
+        p = require_agency(ctx)
+        valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
+        result = services.imports.upsert_clients(
+            p.agency_id, [(i, _client_from(m)) for i, m in valid]
+        )
+        result.errors += errors
+        return ApiResponse(body=result.as_dict())
+
+    def get_client(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        return ApiResponse(body=client_out(client))
+
+    def upsert_debtors(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        valid, errors = validate_rows(batch_items(ctx.request), schemas.DebtorIn)
+        result = services.imports.upsert_debtors(client, [(i, _debtor_from(m)) for i, m in valid])
+        result.errors += errors
+        return ApiResponse(body=result.as_dict())
+
+    def list_debtors(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        size, token = page_args(ctx.request)
+        debtors, next_token = services.repos.debtors.list(
+            client.client_id, page_size=size, continuation=token
+        )
+        return ApiResponse(
+            body={"items": [debtor_out(d) for d in debtors], "continuation": next_token}
+        )
+
+    def get_debtor(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        found = services.repos.debtors.get(client.client_id, ctx.params["debtor"])
+        if found is None:
+            raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
+        return ApiResponse(body=debtor_out(found[0]))
+
+    tag = "clients and debtors"
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients",
+            list_clients,
+            "List the clients this key reaches",
+            tag,
+            response=schemas.PageOut,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients",
+            upsert_clients,
+            "Create or update clients (agency key, up to 1,000)",
+            tag,
+            body=schemas.ClientBatch,
+            response=schemas.BatchResultOut,
+        )
+    )
+    router.add(
+        Route(
+            "GET", "/v1/clients/{client}", get_client, "One client", tag, response=schemas.ClientOut
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients/{client}/debtors",
+            upsert_debtors,
+            "Create or update debtors (up to 1,000)",
+            tag,
+            body=schemas.DebtorBatch,
+            response=schemas.BatchResultOut,
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/debtors",
+            list_debtors,
+            "List debtors, paged",
+            tag,
+            response=schemas.PageOut,
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/debtors/{debtor}",
+            get_debtor,
+            "One debtor",
+            tag,
+            response=schemas.DebtorOut,
+        )
+    )

@@ -1,0 +1,255 @@
+"""What the integration API accepts and returns (pydantic v2). The OpenAPI document is
+generated from these models, so they are the contract."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shared.domain.references.iban import iban_error, normalise
+
+ExternalNumber = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="Your own number"
+    ),
+]
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
+]
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+
+def _iban(value: str) -> str:
+    if (error := iban_error(value)) is not None:
+        raise ValueError(error)
+    return normalise(value)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class HouseStyleIn(Strict):
+    logo_url: str | None = Field(default=None, max_length=2000)
+    header_image_url: str | None = Field(default=None, max_length=2000)
+    footer_image_url: str | None = Field(default=None, max_length=2000)
+    primary_color: str = Field(default="#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
+    accent_color: str = Field(default="#f2a900", pattern=r"^#[0-9a-fA-F]{6}$")
+    footer_text: str | None = Field(default=None, max_length=500)
+
+
+class ClientIn(Strict):
+    number: ExternalNumber
+    name: str = Field(min_length=1, max_length=200)
+    vat_deductible: bool = True
+    ibans: list[str] = Field(default_factory=list, max_length=10)
+    language: Literal["nl", "en"] = "nl"
+    sandbox: bool = False
+    sandbox_email: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
+    house_style: HouseStyleIn = Field(default_factory=HouseStyleIn)
+    allow_third_party_matching: bool = False
+
+    @field_validator("ibans")
+    @classmethod
+    def _ibans(cls, values: list[str]) -> list[str]:
+        return [_iban(v) for v in values]
+
+    @field_validator("sandbox_email", "contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError("not an e-mail address")
+        return value
+
+
+class AddressIn(Strict):
+    street: str = Field(min_length=1, max_length=200)
+    postal_code: str = Field(min_length=1, max_length=20)
+    city: str = Field(min_length=1, max_length=100)
+    country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
+
+    @model_validator(mode="after")
+    def _dutch_postcode(self) -> AddressIn:
+        if self.country == "NL":
+            compact = self.postal_code.replace(" ", "").upper()
+            if not re.match(r"^[1-9]\d{3}[A-Z]{2}$", compact):
+                raise ValueError("a Dutch postal code looks like 1234 AB")
+            self.postal_code = f"{compact[:4]} {compact[4:]}"
+        return self
+
+
+class DebtorIn(Strict):
+    number: ExternalNumber
+    kind: Literal["b2b", "b2c"]
+    name: str = Field(min_length=1, max_length=200)
+    emails: list[str] = Field(default_factory=list, max_length=5)
+    mobile: str | None = Field(default=None, description="Mobile number; stored as E.164")
+    whatsapp_consent: bool = False
+    address: AddressIn | None = None
+    language: Literal["nl", "en"] = "nl"
+    segment: str = Field(default="default", min_length=1, max_length=50)
+    kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
+    ibans: list[str] = Field(default_factory=list, max_length=10)
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _EMAIL.match(value):
+                raise ValueError(f"not an e-mail address: {value}")
+        return values
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            number = phonenumbers.parse(value, "NL")
+        except phonenumbers.NumberParseException as exc:
+            raise ValueError(f"not a phone number: {exc}") from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValueError("not a valid phone number")
+        if phonenumbers.number_type(number) not in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        ):
+            raise ValueError("not a mobile number (SMS and WhatsApp need one)")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @field_validator("ibans")
+    @classmethod
+    def _ibans(cls, values: list[str]) -> list[str]:
+        return [_iban(v) for v in values]
+
+
+class InvoiceIn(Strict):
+    number: ExternalNumber
+    debtor: ExternalNumber = Field(description="The debtor's number (must exist)")
+    invoice_date: date
+    due_date: date
+    amount: Amount
+    open_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = Field(
+        default=None, description="What is still open in your ledger; omitted: all of it"
+    )
+    currency: Literal["EUR"] = "EUR"
+    payment_reference: str | None = Field(
+        default=None, max_length=35, description="Omitted: Inning generates a betalingskenmerk"
+    )
+    description: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _dates_and_amounts(self) -> InvoiceIn:
+        if self.due_date < self.invoice_date:
+            raise ValueError("due_date is before invoice_date")
+        if self.open_amount is not None and self.open_amount > self.amount:
+            raise ValueError("open_amount exceeds amount")
+        return self
+
+
+class Batch(BaseModel):
+    items: list[dict[str, Any]] = Field(description="At most 1,000 rows")
+
+
+class ClientBatch(BaseModel):
+    items: list[ClientIn]
+
+
+class DebtorBatch(BaseModel):
+    items: list[DebtorIn]
+
+
+class InvoiceBatch(BaseModel):
+    items: list[InvoiceIn]
+
+
+class RowErrorOut(BaseModel):
+    index: int
+    field: str | None
+    message: str
+
+
+class BatchResultOut(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: list[RowErrorOut]
+
+
+class DisputeIn(Strict):
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class KeyIn(Strict):
+    scope: Literal["agency", "client"]
+    client: ExternalNumber | None = Field(
+        default=None, description="Client number for a client key"
+    )
+    label: str = Field(default="", max_length=100)
+
+
+class KeyOut(BaseModel):
+    key_id: str
+    scope: str
+    client_id: str | None
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    key: str | None = Field(default=None, description="Shown once, at creation or rotation")
+
+
+class ClientOut(BaseModel):
+    number: str
+    client_id: str
+    name: str
+    vat_deductible: bool
+    ibans: list[str]
+    language: str
+    sandbox: bool
+
+
+class DebtorOut(BaseModel):
+    number: str
+    kind: str
+    name: str
+    emails: list[str]
+    mobile: str | None
+    whatsapp_consent: bool
+    language: str
+    segment: str
+    paused: bool
+
+
+class InvoiceOut(BaseModel):
+    number: str
+    debtor: str
+    invoice_date: date
+    due_date: date
+    amount: str
+    paid: str
+    open_amount: str
+    currency: str
+    status: str
+    payment_reference: str | None
+    dispute_reason: str | None
+
+
+class PageOut(BaseModel):
+    items: list[dict[str, Any]]
+    continuation: str | None = Field(description="Pass as ?continuation= for the next page")
+
+
+class ErrorOut(BaseModel):
+    error: dict[str, Any]

@@ -1,0 +1,56 @@
+"""The one wiring place: settings -> adapters -> services. Nothing else reads settings.
+
+Clients are created lazily on first use and cached for the life of the worker process (the
+Functions host reuses a worker across invocations), never at import time.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from shared.adapters.tables.azure import AzureTableStore
+from shared.clock import Clock, SystemClock
+from shared.ports.tables import TableStore
+from shared.services.container import Services
+from shared.services.repositories import Repositories
+from shared.settings import Settings
+
+_lock = threading.Lock()
+_services: Services | None = None
+
+
+def table_store(settings: Settings) -> TableStore:
+    if settings.storage_connection_string:
+        return AzureTableStore.from_connection_string(settings.storage_connection_string)
+    assert settings.table_service_uri is not None
+    return AzureTableStore.from_endpoint(settings.table_service_uri, _credential(settings))
+
+
+def _credential(settings: Settings) -> Any:
+    from azure.identity import DefaultAzureCredential
+
+    return DefaultAzureCredential(managed_identity_client_id=settings.managed_identity_client_id)
+
+
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, store: TableStore | None = None
+) -> Services:
+    repos = Repositories.over(store or table_store(settings))
+    repos.ensure_tables()
+    return Services.build(settings, clock or SystemClock(), repos)
+
+
+def services() -> Services:
+    global _services
+    with _lock:
+        if _services is None:
+            _services = build_services(Settings.from_env())
+        return _services
+
+
+def reset() -> None:
+    """Forget the cached services (tests, and the local host after changing settings)."""
+    global _services
+    with _lock:
+        _services = None

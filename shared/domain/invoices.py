@@ -1,0 +1,120 @@
+"""Invoices (claims) and the status rules that every entry point must respect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from shared.domain.money import Cents
+
+
+class InvoiceStatus(StrEnum):
+    OPEN = "open"
+    PARTIALLY_PAID = "partially_paid"
+    PAID = "paid"
+    CREDITED = "credited"
+    DISPUTED = "disputed"
+    WITHDRAWN = "withdrawn"
+
+
+CLOSED = frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN})
+
+
+class InvoiceRuleError(ValueError):
+    """A change the invoice's state does not allow."""
+
+
+@dataclass(frozen=True)
+class Invoice:
+    client_id: str
+    number: str
+    debtor_number: str
+    invoice_date: date
+    due_date: date
+    amount: Cents  # principal, incl. VAT as invoiced
+    paid: Cents = 0  # principal paid (in our books or the client's ledger)
+    status: InvoiceStatus = InvoiceStatus.OPEN
+    payment_reference: str | None = None
+    description: str | None = None
+    dispute_reason: str | None = None
+    currency: str = "EUR"
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise InvoiceRuleError("amount must be positive")
+        if not 0 <= self.paid <= self.amount:
+            raise InvoiceRuleError("paid must be between 0 and the amount")
+        if self.due_date < self.invoice_date:
+            raise InvoiceRuleError("due date is before the invoice date")
+
+    @property
+    def open_amount(self) -> Cents:
+        if self.status in CLOSED:
+            return 0
+        return self.amount - self.paid
+
+    @property
+    def is_collectable(self) -> bool:
+        """Dunning may act on it: money is open and nothing stops collection."""
+        return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
+
+    def with_ledger(self, *, amount: Cents, open_amount: Cents | None) -> Invoice:
+        """The client's accounting pushed this invoice again.
+
+        What counts as paid is the larger of what Inning booked and what the ledger says: a
+        payment either side knows about must stop dunning, and neither side's lag may
+        reopen money that was paid.
+        """
+        if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
+            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+        ledger_paid = 0 if open_amount is None else amount - open_amount
+        if ledger_paid < 0:
+            raise InvoiceRuleError("open amount exceeds the invoice amount")
+        paid = max(self.paid, ledger_paid)
+        if paid > amount:
+            raise InvoiceRuleError("amount is below what has already been paid")
+        status: InvoiceStatus = self.status
+        if status is not InvoiceStatus.DISPUTED:
+            status = _status_for(amount, paid)
+        return replace(self, amount=amount, paid=paid, status=status)
+
+    def credit(self) -> Invoice:
+        if self.status is InvoiceStatus.PAID:
+            raise InvoiceRuleError(f"invoice {self.number} is paid; refund instead of credit")
+        return replace(self, status=InvoiceStatus.CREDITED)
+
+    def dispute(self, reason: str) -> Invoice:
+        if self.status in CLOSED:
+            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+        if not reason.strip():
+            raise InvoiceRuleError("a dispute needs a reason")
+        return replace(self, status=InvoiceStatus.DISPUTED, dispute_reason=reason.strip())
+
+    def resolve_dispute(self) -> Invoice:
+        if self.status is not InvoiceStatus.DISPUTED:
+            raise InvoiceRuleError(f"invoice {self.number} is not disputed")
+        return replace(self, status=_status_for(self.amount, self.paid), dispute_reason=None)
+
+    def withdraw(self) -> Invoice:
+        if self.status is InvoiceStatus.PAID:
+            raise InvoiceRuleError(f"invoice {self.number} is paid")
+        return replace(self, status=InvoiceStatus.WITHDRAWN)
+
+    def apply_principal(self, cents: Cents) -> Invoice:
+        """Book a principal payment (allocation decided by the law module)."""
+        if cents < 0 or cents > self.amount - self.paid:
+            raise InvoiceRuleError("payment exceeds the open principal")
+        paid = self.paid + cents
+        status: InvoiceStatus = self.status
+        if status is not InvoiceStatus.DISPUTED or paid == self.amount:
+            status = _status_for(self.amount, paid)
+        return replace(self, paid=paid, status=status)
+
+
+def _status_for(amount: Cents, paid: Cents) -> InvoiceStatus:
+    if paid == 0:
+        return InvoiceStatus.OPEN
+    if paid >= amount:
+        return InvoiceStatus.PAID
+    return InvoiceStatus.PARTIALLY_PAID

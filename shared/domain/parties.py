@@ -1,0 +1,91 @@
+"""Who is who: collection agencies, their clients (creditors) and the clients' debtors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+class DebtorKind(StrEnum):
+    B2B = "b2b"
+    B2C = "b2c"
+
+
+@dataclass(frozen=True)
+class Agency:
+    agency_id: str
+    name: str
+    third_party_iban: str | None = None  # derdengeldenrekening
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    logo_url: str | None = None
+    header_image_url: str | None = None
+    footer_image_url: str | None = None
+    primary_color: str = "#1f4e79"
+    accent_color: str = "#f2a900"
+    footer_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Client:
+    client_id: str  # internal, stable, used in storage keys
+    agency_id: str
+    number: str  # the agency's own number for this client
+    name: str
+    vat_deductible: bool = True
+    ibans: tuple[str, ...] = ()
+    language: Language = Language.NL
+    sandbox: bool = False
+    sandbox_email: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    kvk_number: str | None = None
+    house_style: HouseStyle = field(default_factory=HouseStyle)
+    allow_third_party_matching: bool = False
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str
+    postal_code: str
+    city: str
+    country: str = "NL"
+
+
+@dataclass(frozen=True)
+class Pause:
+    reason: str
+    since: date
+    until: date | None = None  # None: until resumed by hand
+
+    def active_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True)
+class Debtor:
+    client_id: str
+    number: str  # the client's own debtor number
+    kind: DebtorKind
+    name: str
+    emails: tuple[str, ...] = ()
+    mobile: str | None = None  # E.164
+    whatsapp_consent: bool = False
+    address: Address | None = None
+    language: Language = Language.NL
+    segment: str = "default"
+    kvk_number: str | None = None
+    ibans: tuple[str, ...] = ()
+    pause: Pause | None = None
+
+    @property
+    def is_consumer(self) -> bool:
+        return self.kind is DebtorKind.B2C

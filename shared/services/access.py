@@ -1,0 +1,117 @@
+"""Issuing, rotating, revoking and checking API keys; resolving a principal's client."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from shared.clock import Clock
+from shared.domain.access import (
+    ApiKey,
+    Principal,
+    Scope,
+    hash_secret,
+    new_key_text,
+    secret_matches,
+    split_key,
+)
+from shared.domain.parties import Client
+from shared.services.errors import Forbidden, NotFound
+from shared.services.repositories import Repositories
+
+DEFAULT_ROTATION_GRACE = timedelta(hours=24)
+
+
+class AccessService:
+    def __init__(self, repos: Repositories, clock: Clock, pepper: bytes) -> None:
+        self.repos = repos
+        self.clock = clock
+        self.pepper = pepper
+
+    def authenticate(self, key_text: str) -> Principal | None:
+        parts = split_key(key_text)
+        if parts is None:
+            return None
+        key_id, secret = parts
+        found = self.repos.api_keys.get(key_id)
+        if found is None:
+            # compare anyway so that unknown ids cost the same time as wrong secrets
+            secret_matches(secret, "0" * 64, self.pepper)
+            return None
+        key, _ = found
+        if not secret_matches(secret, key.secret_hash, self.pepper):
+            return None
+        if not key.usable_at(self.clock.now()):
+            return None
+        return key.principal()
+
+    def issue(
+        self, *, scope: Scope, agency_id: str, client_id: str | None = None, label: str = ""
+    ) -> tuple[ApiKey, str]:
+        if (scope is Scope.CLIENT) != (client_id is not None):
+            raise ValueError("a client key needs a client id; an agency key must not have one")
+        key_id, secret, text = new_key_text()
+        key = ApiKey(
+            key_id=key_id,
+            secret_hash=hash_secret(secret, self.pepper),
+            scope=scope,
+            agency_id=agency_id,
+            client_id=client_id,
+            label=label,
+            created_at=self.clock.now(),
+        )
+        self.repos.api_keys.add(key)
+        return key, text
+
+    def _own_key(self, principal: Principal, key_id: str) -> tuple[ApiKey, str]:
+        found = self.repos.api_keys.get(key_id)
+        if found is None:
+            raise NotFound("no such key")
+        key, etag = found
+        if key.agency_id != principal.agency_id or (
+            principal.scope is Scope.CLIENT and key.client_id != principal.client_id
+        ):
+            raise NotFound("no such key")
+        assert etag is not None
+        return key, etag
+
+    def rotate(
+        self, principal: Principal, key_id: str, grace: timedelta = DEFAULT_ROTATION_GRACE
+    ) -> tuple[ApiKey, str]:
+        """A new key for the same owner; the old one keeps working for ``grace``."""
+        old, etag = self._own_key(principal, key_id)
+        if old.revoked_at is not None:
+            raise Forbidden("a revoked key cannot be rotated")
+        new, text = self.issue(
+            scope=old.scope, agency_id=old.agency_id, client_id=old.client_id, label=old.label
+        )
+        expires = self.clock.now() + grace
+        if old.expires_at is None or old.expires_at > expires:
+            self.repos.api_keys.save(replace(old, expires_at=expires), etag)
+        return new, text
+
+    def revoke(self, principal: Principal, key_id: str) -> ApiKey:
+        key, etag = self._own_key(principal, key_id)
+        revoked = replace(key, revoked_at=self.clock.now())
+        self.repos.api_keys.save(revoked, etag)
+        return revoked
+
+    def list_keys(self, principal: Principal) -> list[ApiKey]:
+        keys = self.repos.api_keys.for_agency(principal.agency_id)
+        if principal.scope is Scope.CLIENT:
+            keys = [k for k in keys if k.client_id == principal.client_id]
+        return keys
+
+    def client_for(self, principal: Principal, client_number: str) -> Client:
+        """The client a request names, if this principal may reach it; 404 otherwise.
+
+        The number is looked up in the principal's own agency partition, so another agency's
+        client is not even found; a client key additionally must name itself.
+        """
+        client_id = self.repos.clients.id_for_number(principal.agency_id, client_number)
+        if client_id is None or not principal.may_reach(principal.agency_id, client_id):
+            raise NotFound(f"client {client_number} not found")
+        found = self.repos.clients.get(client_id)
+        if found is None:
+            raise NotFound(f"client {client_number} not found")
+        return found[0]

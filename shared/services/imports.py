@@ -1,0 +1,222 @@
+"""Bulk create-or-update of clients, debtors and invoices from accounting packages and CRMs.
+
+Idempotent by the client's own numbers: sending the same batch twice changes nothing the
+second time. Each row is stored whole or rejected with its index and field; rows are written
+in entity-group transactions guarded by the etags they were read with, and a chunk that lost
+a race with another writer is re-read and re-applied (a bounded number of times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from shared.domain.ids import random_id
+from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.money import Cents
+from shared.domain.parties import Client, Debtor
+from shared.domain.references import belgian, betalingskenmerk, iso11649
+from shared.ports.tables import MAX_BATCH, Op, StorageError, TransactionFailed
+from shared.services.batch import BatchResult, duplicates
+from shared.services.repositories import Repositories
+
+MAX_ROWS = 1000
+RACE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class InvoiceDraft:
+    number: str
+    debtor_number: str
+    invoice_date: date
+    due_date: date
+    amount: Cents
+    open_amount: Cents | None = None
+    payment_reference: str | None = None
+    description: str | None = None
+
+
+def generated_reference(client_id: str, invoice_number: str) -> str:
+    """A deterministic 16-digit betalingskenmerk, so re-sending an invoice keeps its
+    reference. Two invoices of one client sharing one is possible (about 1 in 10^15 per
+    pair); the matcher treats such a reference as ambiguous and never auto-books it."""
+    digest = hashlib.sha256(f"{client_id}\x1f{invoice_number}".encode()).digest()
+    return betalingskenmerk.generate(f"{int.from_bytes(digest[:8], 'big') % 10**15:015d}")
+
+
+def reference_error(reference: str) -> str | None:
+    if betalingskenmerk.is_valid(reference) or iso11649.is_valid(reference):
+        return None
+    if belgian.is_valid(reference):
+        return None
+    return "not a valid betalingskenmerk, RF creditor reference or Belgian structured reference"
+
+
+class ImportService:
+    def __init__(self, repos: Repositories, new_client_id: Callable[[], str] | None = None):
+        self.repos = repos
+        self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
+
+    # -- clients ---------------------------------------------------------------------------
+    def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
+        result = BatchResult()
+        dupes = duplicates([(i, c.number) for i, c in rows])
+        known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
+        for index, draft in rows:
+            if index in dupes:
+                result.reject(
+                    index,
+                    "number",
+                    f"duplicate client number in this batch (first at index {dupes[index]})",
+                )
+                continue
+            try:
+                existing_id = known.get(draft.number)
+                if existing_id is None:
+                    client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
+                    self.repos.clients.save(client, new=True)
+                    result.created += 1
+                    continue
+                found = self.repos.clients.get(existing_id)
+                etag = found[1] if found else None
+                client = replace(draft, client_id=existing_id, agency_id=agency_id)
+                self.repos.clients.save(client, etag)
+                result.updated += 1
+            except StorageError as exc:
+                result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
+        return result
+
+    # -- debtors ---------------------------------------------------------------------------
+    def upsert_debtors(self, client: Client, rows: Sequence[tuple[int, Debtor]]) -> BatchResult:
+        result = BatchResult()
+        dupes = duplicates([(i, d.number) for i, d in rows])
+        for index, first in dupes.items():
+            result.reject(
+                index, "number", f"duplicate debtor number in this batch (first at index {first})"
+            )
+        pending = [(i, replace(d, client_id=client.client_id)) for i, d in rows if i not in dupes]
+        for start in range(0, len(pending), MAX_BATCH):
+            self._write_debtor_chunk(client, pending[start : start + MAX_BATCH], result)
+        return result
+
+    def _write_debtor_chunk(
+        self, client: Client, chunk: list[tuple[int, Debtor]], result: BatchResult
+    ) -> None:
+        for attempt in range(RACE_RETRIES):
+            existing = self.repos.debtors.get_many(client.client_id, [d.number for _, d in chunk])
+            ops = []
+            for _, debtor in chunk:
+                previous = existing.get(debtor.number)
+                # the pause state is Inning's, not the CRM's: an update must not lift a pause
+                merged = replace(debtor, pause=previous[0].pause) if previous else debtor
+                ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
+            try:
+                self.repos.store.transact("Debtors", ops)
+            except TransactionFailed:
+                if attempt == RACE_RETRIES - 1:
+                    for index, _ in chunk:
+                        result.reject(index, None, "changed concurrently by another request; retry")
+                continue
+            created = sum(1 for _, d in chunk if d.number not in existing)
+            result.created += created
+            result.updated += len(chunk) - created
+            return
+
+    # -- invoices --------------------------------------------------------------------------
+    def upsert_invoices(
+        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+    ) -> BatchResult:
+        result = BatchResult()
+        dupes = duplicates([(i, d.number) for i, d in rows])
+        for index, first in dupes.items():
+            result.reject(
+                index, "number", f"duplicate invoice number in this batch (first at index {first})"
+            )
+        candidates = [(i, d) for i, d in rows if i not in dupes]
+        known_debtors = self.repos.debtors.existing_numbers(
+            client.client_id, sorted({d.debtor_number for _, d in candidates})
+        )
+        pending: list[tuple[int, InvoiceDraft]] = []
+        for index, draft in candidates:
+            if draft.debtor_number not in known_debtors:
+                result.reject(
+                    index,
+                    "debtor",
+                    f"unknown debtor {draft.debtor_number}: create the debtor first",
+                )
+            elif draft.payment_reference and (err := reference_error(draft.payment_reference)):
+                result.reject(index, "payment_reference", err)
+            else:
+                pending.append((index, draft))
+        # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
+        per_chunk = MAX_BATCH // 2
+        for start in range(0, len(pending), per_chunk):
+            self._write_invoice_chunk(client, pending[start : start + per_chunk], result)
+        return result
+
+    def _merge(self, client: Client, draft: InvoiceDraft, previous: Invoice | None) -> Invoice:
+        if previous is None:
+            invoice = Invoice(
+                client_id=client.client_id,
+                number=draft.number,
+                debtor_number=draft.debtor_number,
+                invoice_date=draft.invoice_date,
+                due_date=draft.due_date,
+                amount=draft.amount,
+                payment_reference=draft.payment_reference
+                or generated_reference(client.client_id, draft.number),
+                description=draft.description,
+            )
+            return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
+        if previous.debtor_number != draft.debtor_number:
+            raise InvoiceRuleError(
+                f"invoice {draft.number} belongs to debtor {previous.debtor_number}; "
+                "credit it and send a new invoice instead of moving it"
+            )
+        moved = replace(
+            previous,
+            invoice_date=draft.invoice_date,
+            due_date=draft.due_date,
+            description=draft.description,
+            payment_reference=draft.payment_reference or previous.payment_reference,
+        )
+        return moved.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
+
+    def _write_invoice_chunk(
+        self, client: Client, chunk: list[tuple[int, InvoiceDraft]], result: BatchResult
+    ) -> None:
+        for attempt in range(RACE_RETRIES):
+            stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
+            ops: list[Op] = []
+            written: list[tuple[int, bool | None]] = []  # None: unchanged
+            rejected: list[tuple[int, str, str]] = []
+            for index, draft in chunk:
+                previous = stored.get(draft.number)
+                try:
+                    invoice = self._merge(client, draft, previous.invoice if previous else None)
+                except InvoiceRuleError as exc:
+                    field = "amount" if "amount" in str(exc) or "paid" in str(exc) else "number"
+                    if "due date" in str(exc):
+                        field = "due_date"
+                    rejected.append((index, field, str(exc)))
+                    continue
+                if previous is not None and previous.invoice == invoice:
+                    written.append((index, None))  # idempotent re-send: nothing to write
+                    continue
+                ops += self.repos.invoices.write_ops(invoice, previous)
+                written.append((index, previous is None))
+            try:
+                self.repos.invoices.save_many(client.client_id, ops)
+            except TransactionFailed:
+                if attempt == RACE_RETRIES - 1:
+                    for index, _ in chunk:
+                        result.reject(index, None, "changed concurrently by another request; retry")
+                continue
+            for index, field, message in rejected:
+                result.reject(index, field, message)
+            result.created += sum(1 for _, new in written if new)
+            result.updated += sum(1 for _, new in written if new is False)
+            result.unchanged += sum(1 for _, new in written if new is None)
+            return

@@ -1,0 +1,50 @@
+"""All repositories over one TableStore, handed to the services as one object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.adapters.tables.invoices_repo import InvoiceRepository
+from shared.adapters.tables.keys_repo import ApiKeyRepository
+from shared.adapters.tables.parties_repo import (
+    AgencyRepository,
+    ClientRepository,
+    DebtorRepository,
+)
+from shared.adapters.tables.records_repo import (
+    ActionRepository,
+    ContactLogRepository,
+    PaymentRepository,
+)
+from shared.adapters.tables.schema import ALL_TABLES
+from shared.ports.tables import TableStore
+
+
+@dataclass(frozen=True)
+class Repositories:
+    store: TableStore
+    agencies: AgencyRepository
+    clients: ClientRepository
+    debtors: DebtorRepository
+    invoices: InvoiceRepository
+    payments: PaymentRepository
+    contacts: ContactLogRepository
+    actions: ActionRepository
+    api_keys: ApiKeyRepository
+
+    @classmethod
+    def over(cls, store: TableStore) -> Repositories:
+        return cls(
+            store=store,
+            agencies=AgencyRepository(store),
+            clients=ClientRepository(store),
+            debtors=DebtorRepository(store),
+            invoices=InvoiceRepository(store),
+            payments=PaymentRepository(store),
+            contacts=ContactLogRepository(store),
+            actions=ActionRepository(store),
+            api_keys=ApiKeyRepository(store),
+        )
+
+    def ensure_tables(self) -> None:
+        self.store.ensure_tables(ALL_TABLES)

@@ -1,0 +1,31 @@
+"""Shared fixtures. Azurite is started once per test session on free ports, in a temp dir."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tools import azurite
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def azurite_ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[azurite.AzuritePorts]:
+    with azurite.running(tmp_path_factory.mktemp("azurite")) as ports:
+        yield ports
+
+
+@pytest.fixture(scope="session")
+def storage_connection(azurite_ports: azurite.AzuritePorts) -> str:
+    return azurite_ports.connection_string
+
+
+@pytest.fixture(autouse=True)
+def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AZURE_", "MOLLIE_", "GRAPH_")):
+            monkeypatch.delenv(name, raising=False)

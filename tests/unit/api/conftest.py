@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from shared.adapters.tables.memory import InMemoryTableStore
+from shared.api.app import IntegrationApi
+from shared.api.http import ApiRequest
+from shared.bootstrap import build_services
+from shared.clock import FixedClock
+from shared.domain.access import Scope
+from shared.domain.parties import Agency
+from shared.settings import Settings
+
+SETTINGS = Settings.from_env({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+
+
+class ApiClient:
+    def __init__(self, api: IntegrationApi, key: str | None = None) -> None:
+        self.api = api
+        self.key = key
+
+    def call(
+        self, method: str, path: str, body: Any = None, *, raw: bytes | None = None, **query: str
+    ) -> Reply:
+        headers = {"x-api-key": self.key} if self.key else {}
+        data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
+        response = self.api.handle(ApiRequest(method, path, headers, dict(query), data))
+        payload = json.loads(response.encoded()) if response.encoded() else None
+        return Reply(response.status, payload)
+
+    def as_key(self, key: str) -> ApiClient:
+        return ApiClient(self.api, key)
+
+
+@dataclass
+class World:
+    api: IntegrationApi
+    clock: FixedClock
+    store: InMemoryTableStore
+    agency_a: ApiClient
+    agency_b: ApiClient
+
+
+@pytest.fixture
+def world() -> World:
+    store = InMemoryTableStore()
+    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    services = build_services(SETTINGS, clock=clock, store=store)
+    api = IntegrationApi(services)
+    keys = []
+    for agency_id in ("agency-a", "agency-b"):
+        services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
+        _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
+        keys.append(text)
+    return World(api, clock, store, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
+
+
+def client_row(number: str = "C1", **extra: Any) -> dict[str, Any]:
+    return {"number": number, "name": f"Client {number}", "ibans": ["NL91ABNA0417164300"], **extra}
+
+
+def debtor_row(number: str = "D1", **extra: Any) -> dict[str, Any]:
+    return {
+        "number": number,
+        "kind": "b2c",
+        "name": f"Debtor {number}",
+        "emails": [f"{number.lower()}@example.nl"],
+        "mobile": "06 12345678",
+        "address": {"street": "Dorpsstraat 1", "postal_code": "1234ab", "city": "Utrecht"},
+        **extra,
+    }
+
+
+def invoice_row(number: str = "F1", debtor: str = "D1", **extra: Any) -> dict[str, Any]:
+    return {
+        "number": number,
+        "debtor": debtor,
+        "invoice_date": "2025-01-01",
+        "due_date": "2025-01-31",
+        "amount": "121.00",
+        **extra,
+    }

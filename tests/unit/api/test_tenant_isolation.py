@@ -1,0 +1,104 @@
+"""Every route that names a client is tried with keys that must not reach it."""
+
+import re
+
+import pytest
+
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+
+BODIES = {
+    "debtors": {"items": [debtor_row("X1")]},
+    "invoices": {"items": [invoice_row("X1", debtor="D1")]},
+    "dispute": {"reason": "not ordered"},
+}
+
+
+def build(world):
+    a, b = world.agency_a, world.agency_b
+    for agency, number in ((a, "C1"), (a, "C2"), (b, "B1")):
+        agency.call("POST", "/v1/clients", {"items": [client_row(number)]})
+        agency.call("POST", f"/v1/clients/{number}/debtors", {"items": [debtor_row("D1")]})
+        agency.call("POST", f"/v1/clients/{number}/invoices", {"items": [invoice_row("F1")]})
+    c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    return a.as_key(c1_key)
+
+
+def client_routes(world):
+    for route in world.api.router.routes:
+        if "{client}" in route.template:
+            yield route
+
+
+def fill(template, client):
+    path = template.replace("{client}", client)
+    return re.sub(r"\{(\w+)\}", lambda m: {"debtor": "D1", "invoice": "F1"}[m.group(1)], path)
+
+
+def body_for(template):
+    for suffix, body in BODIES.items():
+        if template.endswith(suffix):
+            return body
+    return None
+
+
+def test_every_client_route_is_covered(world):
+    assert len(list(client_routes(world))) >= 12
+
+
+@pytest.mark.parametrize("victim", ["C1", "B1"])
+def test_foreign_keys_get_404_on_every_client_route(world, victim):
+    c1 = build(world)
+    intruders = {"C1": [world.agency_b], "B1": [world.agency_a, c1]}[victim]
+    for route in client_routes(world):
+        for intruder in intruders:
+            r = intruder.call(route.method, fill(route.template, victim), body_for(route.template))
+            assert r.status == 404, (route.method, route.template, r.status, r.body)
+
+
+def test_client_key_cannot_reach_sibling_client(world):
+    c1 = build(world)
+    for route in client_routes(world):
+        r = c1.call(route.method, fill(route.template, "C2"), body_for(route.template))
+        assert r.status == 404, (route.method, route.template)
+
+
+def test_foreign_data_was_not_changed(world):
+    c1 = build(world)
+    for route in client_routes(world):
+        world.agency_b.call(route.method, fill(route.template, "C1"), body_for(route.template))
+    inv = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
+    assert inv["status"] == "open"
+    assert c1.call("GET", "/v1/clients/C1/debtors").body["items"][0]["number"] == "D1"
+
+
+def test_client_key_sees_only_itself(world):
+    c1 = build(world)
+    listed = c1.call("GET", "/v1/clients").body["items"]
+    assert [c["number"] for c in listed] == ["C1"]
+    assert c1.call("POST", "/v1/clients", {"items": [client_row("C9")]}).status == 404
+    assert c1.call("GET", "/v1/clients/C1/invoices/F1").status == 200
+
+
+def test_agency_lists_only_its_clients(world):
+    build(world)
+    numbers = [c["number"] for c in world.agency_b.call("GET", "/v1/clients").body["items"]]
+    assert numbers == ["B1"]
+
+
+def test_same_client_number_at_two_agencies_stays_apart(world):
+    build(world)
+    world.agency_b.call("POST", "/v1/clients", {"items": [client_row("C1", name="B's C1")]})
+    a_c1 = world.agency_a.call("GET", "/v1/clients/C1").body
+    b_c1 = world.agency_b.call("GET", "/v1/clients/C1").body
+    assert a_c1["client_id"] != b_c1["client_id"] and b_c1["name"] == "B's C1"
+
+
+def test_requests_without_a_valid_key_get_401(world):
+    build(world)
+    anon = world.agency_a.as_key("")
+    assert anon.call("GET", "/v1/clients").status == 401
+    assert (
+        world.agency_a.as_key("inn_0123456789abcdef_" + "x" * 43).call("GET", "/v1/clients").status
+        == 401
+    )
+    assert anon.call("GET", "/v1/openapi.json").status == 200

@@ -1,0 +1,106 @@
+"""Start and stop Azurite (pinned in package-lock.json) for `make run` and the tests."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BINARY = ROOT / "node_modules" / ".bin" / "azurite"
+ACCOUNT = "devstoreaccount1"
+# The well-known Azurite development key (public; documented by Microsoft).
+ACCOUNT_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+
+@dataclass(frozen=True)
+class AzuritePorts:
+    blob: int
+    queue: int
+    table: int
+
+    @property
+    def connection_string(self) -> str:
+        base = "http://127.0.0.1"
+        return (
+            f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};"
+            f"BlobEndpoint={base}:{self.blob}/{ACCOUNT};"
+            f"QueueEndpoint={base}:{self.queue}/{ACCOUNT};"
+            f"TableEndpoint={base}:{self.table}/{ACCOUNT};"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def start(location: Path, ports: AzuritePorts, timeout: float = 30.0) -> subprocess.Popen[bytes]:
+    if not BINARY.exists():
+        raise RuntimeError("Azurite is not installed: run `npm ci` (make does this for you)")
+    location.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [
+            str(BINARY),
+            "--silent",
+            "--skipApiVersionCheck",
+            "--loose",
+            "--location",
+            str(location),
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            str(ports.blob),
+            "--queueHost",
+            "127.0.0.1",
+            "--queuePort",
+            str(ports.queue),
+            "--tableHost",
+            "127.0.0.1",
+            "--tablePort",
+            str(ports.table),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(port_open(p) for p in (ports.blob, ports.queue, ports.table)):
+            return proc
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            raise RuntimeError(f"Azurite exited: {err.strip()}")
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("Azurite did not start in time")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextlib.contextmanager
+def running(location: Path, ports: AzuritePorts | None = None) -> Iterator[AzuritePorts]:
+    ports = ports or AzuritePorts(free_port(), free_port(), free_port())
+    proc = start(location, ports)
+    try:
+        yield ports
+    finally:
+        stop(proc)
