@@ -1,0 +1,75 @@
+"""The real function_app.py, served by the local host over HTTP, on Azurite: what a newcomer
+meets after `make run`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared import bootstrap
+from shared.clock import amsterdam_today
+from tools.demo import seed
+from tools.devhost.config import HostConfig
+from tools.devhost.host import LocalHost
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(scope="module")
+def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("AzureWebJobsStorage", storage_connection)
+    mp.setenv("INNING_ENVIRONMENT", "local")
+    bootstrap.reset()
+    keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
+    host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)
+    host.start()
+    yield host.url, keys
+    host.stop()
+    bootstrap.reset()
+    mp.undo()
+
+
+def test_demo_data_is_served(served):
+    url, keys = served
+    r = httpx.get(f"{url}/api/v1/clients", headers={"X-Api-Key": keys["agency"]})
+    assert r.status_code == 200
+    assert sorted(c["number"] for c in r.json()["items"]) == ["ADVIES", "BAKKERIJ"]
+    assert r.headers["cache-control"] == "no-store"
+    invoices = httpx.get(
+        f"{url}/api/v1/clients/BAKKERIJ/invoices",
+        headers={"Authorization": f"Bearer {keys['BAKKERIJ']}"},
+    ).json()["items"]
+    states = {i["number"]: i["status"] for i in invoices}
+    assert states["F-0003"] == "partially_paid"
+    assert states["F-0004"] == "disputed"
+    assert states["F-0005"] == "credited"
+    assert states["F-0007"] == "paid"
+
+
+def test_bulk_import_over_http(served):
+    url, keys = served
+    headers = {"X-Api-Key": keys["ADVIES"], "Content-Type": "application/json"}
+    body = {"items": [
+        {"number": "E2E-1", "debtor": "D-1001", "invoice_date": "2025-01-01", "due_date": "2025-01-15", "amount": 10.5},
+        {"number": "E2E-2", "debtor": "D-1001", "invoice_date": "2025-01-01", "due_date": "2025-01-15", "amount": "1.001"},
+    ]}  # fmt: skip
+    r = httpx.post(
+        f"{url}/api/v1/clients/ADVIES/invoices", content=json.dumps(body), headers=headers
+    )
+    assert r.status_code == 200
+    assert r.json()["created"] == 1 and r.json()["errors"][0]["index"] == 1
+    r = httpx.post(f"{url}/api/v1/clients/ADVIES/invoices", content=b"{nope", headers=headers)
+    assert r.status_code == 400
+    r = httpx.get(f"{url}/api/v1/clients/BAKKERIJ/invoices", headers=headers)
+    assert r.status_code == 404  # ADVIES's key, BAKKERIJ's data
+
+
+def test_openapi_is_served(served):
+    url, _ = served
+    doc = httpx.get(f"{url}/api/v1/openapi.json").json()
+    assert "/v1/clients/{client}/invoices" in doc["paths"]

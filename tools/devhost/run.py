@@ -1,0 +1,80 @@
+"""`make run`: Azurite, demo data, the local host; Ctrl-C stops everything it started."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+from tools import azurite
+from tools.devhost.config import HostConfig, apply_settings, load_local_settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / ".data"
+DEFAULT_PORTS = azurite.AzuritePorts(10000, 10001, 10002)
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("azure").setLevel(logging.WARNING)
+    apply_settings(load_local_settings(ROOT))
+    proc: subprocess.Popen[bytes] | None = None
+    if not all(azurite.port_open(p) for p in (10000, 10001, 10002)):
+        proc = azurite.start(DATA / "azurite", DEFAULT_PORTS)
+        print("Azurite started (data in .data/azurite)")
+    else:
+        print("Azurite already running on 10000-10002; using it")
+    host = None
+    try:
+        from shared import bootstrap
+        from shared.clock import amsterdam_today
+        from tools.demo import seed
+        from tools.devhost.host import LocalHost
+
+        keys = seed(bootstrap.services(), DATA, amsterdam_today())
+        host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
+        host.start()
+        _banner(host.url, keys)
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda *_: stop.set())
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if host is not None:
+            host.stop()
+        if proc is not None:
+            azurite.stop(proc)
+        print("\nstopped")
+
+
+def _banner(url: str, keys: dict[str, str]) -> None:
+    print(
+        f"""
+Inning is running.
+  Integration API   {url}/api/v1   (OpenAPI: {url}/api/v1/openapi.json)
+  Host admin        POST {url}/admin/functions/<name>  {{"input": "..."}}
+
+Demo API keys (also in .data/demo-keys.json):
+  agency "demo-agency"  {keys["agency"]}
+  client BAKKERIJ       {keys["BAKKERIJ"]}
+  client ADVIES         {keys["ADVIES"]}
+
+Try:
+  curl -s -H "X-Api-Key: {keys["agency"]}" {url}/api/v1/clients
+  curl -s -H "X-Api-Key: {keys["BAKKERIJ"]}" "{url}/api/v1/clients/BAKKERIJ/invoices?status=open"
+
+Ctrl-C stops Inning and Azurite.
+""",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
