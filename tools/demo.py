@@ -20,16 +20,55 @@ AGENCY_ID = "demo-agency"
 
 def _debtors() -> list[Debtor]:
     return [
-        Debtor("", "D-1001", DebtorKind.B2C, "J. de Vries", ("j.devries@example.nl",), "+31612345678",
-               True, Address("Kerkstraat 12", "3511 LK", "Utrecht")),
-        Debtor("", "D-1002", DebtorKind.B2C, "A. Jansen", ("a.jansen@example.nl",), None, False,
-               Address("Lindelaan 4", "9712 AB", "Groningen"), Language.NL, "particulier"),
-        Debtor("", "D-2001", DebtorKind.B2B, "Bouwbedrijf Van Dam B.V.", ("administratie@vandam.example",),
-               "+31687654321", False, Address("Industrieweg 7", "5652 AD", "Eindhoven"),
-               Language.NL, "zakelijk", "12345678"),
-        Debtor("", "D-2002", DebtorKind.B2B, "Northwind Trading Ltd", ("ap@northwind.example",), None, False,
-               Address("Keizersgracht 100", "1015 CS", "Amsterdam"), Language.EN, "zakelijk", "87654321"),
-    ]  # fmt: skip
+        Debtor(
+            "",
+            "D-1001",
+            DebtorKind.B2C,
+            "J. de Vries",
+            ("j.devries@example.nl",),
+            "+31612345678",
+            True,
+            Address("Kerkstraat 12", "3511 LK", "Utrecht"),
+        ),
+        Debtor(
+            "",
+            "D-1002",
+            DebtorKind.B2C,
+            "A. Jansen",
+            ("a.jansen@example.nl",),
+            None,
+            False,
+            Address("Lindelaan 4", "9712 AB", "Groningen"),
+            Language.NL,
+            "particulier",
+        ),
+        Debtor(
+            "",
+            "D-2001",
+            DebtorKind.B2B,
+            "Bouwbedrijf Van Dam B.V.",
+            ("administratie@vandam.example",),
+            "+31687654321",
+            False,
+            Address("Industrieweg 7", "5652 AD", "Eindhoven"),
+            Language.NL,
+            "zakelijk",
+            "12345678",
+        ),
+        Debtor(
+            "",
+            "D-2002",
+            DebtorKind.B2B,
+            "Northwind Trading Ltd",
+            ("ap@northwind.example",),
+            None,
+            False,
+            Address("Keizersgracht 100", "1015 CS", "Amsterdam"),
+            Language.EN,
+            "zakelijk",
+            "87654321",
+        ),
+    ]
 
 
 def _invoices(today: date) -> list[InvoiceDraft]:
@@ -58,13 +97,28 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
         return loaded
     services.repos.agencies.save(Agency(AGENCY_ID, "Demo Incasso B.V.", "NL91ABNA0417164300"))
     clients = [
-        Client("", "", "BAKKERIJ", "Bakkerij De Korenbloem", vat_deductible=True,
-               ibans=("NL02ABNA0123456789",), contact_email="info@korenbloem.example",
-               house_style=HouseStyle(primary_color="#8b4513", accent_color="#f5deb3")),
-        Client("", "", "ADVIES", "Advieskantoor Meijer", vat_deductible=False,
-               ibans=("NL18RABO0123459876",), language=Language.NL, sandbox=True,
-               sandbox_email="sandbox@meijer.example"),
-    ]  # fmt: skip
+        Client(
+            "",
+            "",
+            "BAKKERIJ",
+            "Bakkerij De Korenbloem",
+            vat_deductible=True,
+            ibans=("NL02ABNA0123456789",),
+            contact_email="info@korenbloem.example",
+            house_style=HouseStyle(primary_color="#8b4513", accent_color="#f5deb3"),
+        ),
+        Client(
+            "",
+            "",
+            "ADVIES",
+            "Advieskantoor Meijer",
+            vat_deductible=False,
+            ibans=("NL18RABO0123459876",),
+            language=Language.NL,
+            sandbox=True,
+            sandbox_email="sandbox@meijer.example",
+        ),
+    ]
     services.imports.upsert_clients(AGENCY_ID, list(enumerate(clients)))
     keys = {}
     _, keys["agency"] = services.access.issue(scope=Scope.AGENCY, agency_id=AGENCY_ID, label="demo")

@@ -54,10 +54,24 @@ def test_demo_data_is_served(served):
 def test_bulk_import_over_http(served):
     url, keys = served
     headers = {"X-Api-Key": keys["ADVIES"], "Content-Type": "application/json"}
-    body = {"items": [
-        {"number": "E2E-1", "debtor": "D-1001", "invoice_date": "2025-01-01", "due_date": "2025-01-15", "amount": 10.5},
-        {"number": "E2E-2", "debtor": "D-1001", "invoice_date": "2025-01-01", "due_date": "2025-01-15", "amount": "1.001"},
-    ]}  # fmt: skip
+    body = {
+        "items": [
+            {
+                "number": "E2E-1",
+                "debtor": "D-1001",
+                "invoice_date": "2025-01-01",
+                "due_date": "2025-01-15",
+                "amount": 10.5,
+            },
+            {
+                "number": "E2E-2",
+                "debtor": "D-1001",
+                "invoice_date": "2025-01-01",
+                "due_date": "2025-01-15",
+                "amount": "1.001",
+            },
+        ]
+    }
     r = httpx.post(
         f"{url}/api/v1/clients/ADVIES/invoices", content=json.dumps(body), headers=headers
     )
