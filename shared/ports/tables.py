@@ -16,7 +16,7 @@ from typing import Any, Protocol
 Value = str | int | bool | datetime | None
 
 MAX_BATCH = 100  # entities per entity-group transaction (same table, same partition)
-MAX_OR_TERMS = 14  # 15 comparisons per $filter, one of them the PartitionKey
+RANGE_OVERREAD = 4  # a range read may return this many times the wanted rows (+ one page)
 
 
 @dataclass
@@ -70,7 +70,11 @@ class TableStore(Protocol):
 
     def get(self, table: str, pk: str, rk: str) -> Row | None: ...
 
-    def get_many(self, table: str, pk: str, rks: Sequence[str]) -> dict[str, Row]: ...
+    def get_many(self, table: str, pk: str, rks: Sequence[str]) -> dict[str, Row]:
+        """The rows that exist among ``rks``. Never an ``or`` filter: Table Storage answers
+        ``RowKey eq a or RowKey eq b`` with a partition scan. Dense keys are read as one
+        bounded range; what the range did not settle is read with parallel point reads."""
+        ...
 
     def query(
         self,

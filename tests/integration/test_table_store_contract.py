@@ -88,7 +88,7 @@ def test_query_ranges_pages_and_filters(store):
     assert [(r.pk, r.rk) for r in ranged] == [("c1", "d|000"), ("c2", "d|000")]
 
 
-def test_get_many_spans_several_or_queries(store):
+def test_get_many_reads_dense_and_sparse_keys(store):
     s, t = store
     s.transact(t, [Op(OpKind.INSERT, Row("p", f"k{i:02d}", {"i": i})) for i in range(40)])
     wanted = [f"k{i:02d}" for i in range(0, 40, 2)] + ["nope"]
@@ -126,3 +126,13 @@ def test_floats_are_never_stored(store):
     s, t = store
     with pytest.raises(TypeError):
         s.insert(t, Row("p", "f", {"amount": 1.5}))
+
+
+def test_get_many_falls_back_to_point_reads_for_sparse_keys(store):
+    s, t = store
+    rows = [Row("p", f"k{i:05d}", {"i": i}) for i in range(2500)]
+    for start in range(0, len(rows), 100):
+        s.transact(t, [Op(OpKind.INSERT, r) for r in rows[start : start + 100]])
+    wanted = [f"k{i:05d}" for i in range(0, 2500, 125)] + ["k99999", "a"]
+    found = s.get_many(t, "p", wanted)
+    assert sorted(found) == sorted(wanted[:-2])

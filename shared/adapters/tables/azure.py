@@ -12,6 +12,7 @@ import base64
 import json
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from azure.core import MatchConditions
@@ -33,7 +34,7 @@ from azure.data.tables import (
 from shared.adapters.tables.keys import checked
 from shared.ports.tables import (
     MAX_BATCH,
-    MAX_OR_TERMS,
+    RANGE_OVERREAD,
     Conflict,
     Op,
     OpKind,
@@ -139,18 +140,43 @@ class AzureTableStore:
 
     def get_many(self, table: str, pk: str, rks: Sequence[str]) -> dict[str, Row]:
         wanted = sorted(set(rks))
+        if not wanted:
+            return {}
+        lookup = set(wanted)
         found: dict[str, Row] = {}
-        for start in range(0, len(wanted), MAX_OR_TERMS):
-            chunk = wanted[start : start + MAX_OR_TERMS]
-            params: dict[str, Any] = {"pk": pk}
-            terms = []
-            for i, rk in enumerate(chunk):
-                params[f"r{i}"] = rk
-                terms.append(f"RowKey eq @r{i}")
-            query = f"PartitionKey eq @pk and ( {' or '.join(terms)} )"
-            for entity in self._client(table).query_entities(query, parameters=params):
-                row = _from_entity(entity)
-                found[row.rk] = row
+        settled: set[str] = set()
+        if len(wanted) > 8:
+            budget = RANGE_OVERREAD * len(wanted) + 1000
+            scanned = 0
+            complete = True
+            pager = (
+                self._client(table)
+                .query_entities(
+                    "PartitionKey eq @pk and RowKey ge @lo and RowKey le @hi",
+                    parameters={"pk": pk, "lo": wanted[0], "hi": wanted[-1]},
+                    results_per_page=1000,
+                )
+                .by_page()
+            )
+            last_seen = ""
+            for page in pager:
+                for entity in page:
+                    scanned += 1
+                    row = _from_entity(entity)
+                    last_seen = row.rk
+                    if row.rk in lookup:
+                        found[row.rk] = row
+                if scanned > budget:
+                    complete = False
+                    break
+            settled = set(wanted) if complete else {k for k in wanted if k <= last_seen}
+        rest = [k for k in wanted if k not in settled]
+        if rest:
+            with ThreadPoolExecutor(max_workers=min(16, len(rest))) as pool:
+                reads = pool.map(lambda k: self.get(table, pk, k), rest)
+                for rk, maybe in zip(rest, reads, strict=True):
+                    if maybe is not None:
+                        found[rk] = maybe
         return found
 
     def query(

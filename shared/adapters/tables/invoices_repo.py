@@ -1,5 +1,7 @@
-"""Invoices on Table Storage: an invoice row under its debtor plus an index row by number,
-always written together in one entity-group transaction."""
+"""Invoices on Table Storage, stored twice in the client's partition (the intra-partition
+secondary-index pattern): under ``i|debtor|number`` for a debtor's invoices and under
+``n|number`` for lookups by number. Both copies are written in one entity-group transaction,
+guarded by the etag of the ``n|`` copy, so they never disagree."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from shared.ports.tables import (
     MAX_BATCH,
     Op,
     OpKind,
-    PreconditionFailed,
     Row,
     TableStore,
     prefix_range,
@@ -24,8 +25,7 @@ from shared.ports.tables import (
 @dataclass(frozen=True)
 class StoredInvoice:
     invoice: Invoice
-    etag: str | None
-    index_etag: str | None
+    etag: str | None  # of the by-number copy, which guards every write
 
 
 def invoice_to_row(inv: Invoice) -> Row:
@@ -67,51 +67,37 @@ def invoice_from_row(row: Row) -> Invoice:
 
 
 def _index_row(inv: Invoice) -> Row:
-    return Row(
-        encode(inv.client_id),
-        schema.invoice_index_rk(inv.number),
-        {"DebtorNumber": inv.debtor_number, "Status": inv.status.value},
-    )
+    row = invoice_to_row(inv)
+    row.rk = schema.invoice_index_rk(inv.number)
+    return row
 
 
 class InvoiceRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
 
-    def debtor_of(
-        self, client_id: str, numbers: Sequence[str]
-    ) -> dict[str, tuple[str, str | None]]:
-        """Invoice number -> (debtor number, index etag) for the numbers that exist."""
+    def get(self, client_id: str, number: str) -> StoredInvoice | None:
+        return self.get_many(client_id, [number]).get(number)
+
+    def get_many(self, client_id: str, numbers: Sequence[str]) -> dict[str, StoredInvoice]:
         rows = self.store.get_many(
             schema.INVOICES, encode(client_id), [schema.invoice_index_rk(n) for n in numbers]
         )
         out = {}
-        for rk, row in rows.items():
-            out[decode(rk.split("|", 1)[1])] = (str(row.data["DebtorNumber"]), row.etag)
-        return out
-
-    def get(self, client_id: str, number: str) -> StoredInvoice | None:
-        found = self.get_many(client_id, [number])
-        return found.get(number)
-
-    def get_many(self, client_id: str, numbers: Sequence[str]) -> dict[str, StoredInvoice]:
-        owners = self.debtor_of(client_id, numbers)
-        rks = [schema.invoice_rk(debtor, number) for number, (debtor, _) in owners.items()]
-        rows = self.store.get_many(schema.INVOICES, encode(client_id), rks)
-        out = {}
         for row in rows.values():
             inv = invoice_from_row(row)
-            out[inv.number] = StoredInvoice(inv, row.etag, owners[inv.number][1])
+            out[inv.number] = StoredInvoice(inv, row.etag)
         return out
 
     @staticmethod
     def write_ops(inv: Invoice, previous: StoredInvoice | None) -> list[Op]:
-        """Two operations: the invoice row and its index row, conditional on what was read."""
+        """Both copies; a new invoice must not exist yet, an update must find the by-number
+        copy unchanged since it was read."""
         row, index = invoice_to_row(inv), _index_row(inv)
         if previous is None:
-            return [Op(OpKind.INSERT, row), Op(OpKind.INSERT, index)]
-        row.etag, index.etag = previous.etag, previous.index_etag
-        return [Op(OpKind.REPLACE, row), Op(OpKind.REPLACE, index)]
+            return [Op(OpKind.INSERT, index), Op(OpKind.INSERT, row)]
+        index.etag = previous.etag
+        return [Op(OpKind.REPLACE, index), Op(OpKind.UPSERT, row)]
 
     def save(self, inv: Invoice, previous: StoredInvoice | None) -> None:
         self.store.transact(schema.INVOICES, self.write_ops(inv, previous))
@@ -152,6 +138,3 @@ class InvoiceRepository:
             continuation=continuation,
         )
         return [invoice_from_row(r) for r in page.rows], page.continuation
-
-
-__all__ = ["InvoiceRepository", "PreconditionFailed", "StoredInvoice"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,7 +26,9 @@ SAMPLE = Path(__file__).with_name("sample")
 @pytest.fixture
 def host(storage_connection, monkeypatch) -> Iterator[LocalHost]:
     monkeypatch.setenv("AzureWebJobsStorage", storage_connection)
-    monkeypatch.setenv("WORK_QUEUE", f"work-{time.time_ns() % 10**8}")
+    suffix = time.time_ns() % 10**8
+    for name in ("WORK", "DONE", "TICKS", "SEEN"):
+        monkeypatch.setenv(f"{name}_QUEUE", f"{name.lower()}-{suffix}")
     monkeypatch.setenv("TICK_SCHEDULE", "*/2 * * * * *")
     monkeypatch.setenv("AzureFunctionsWebHost__hostid", f"h{time.time_ns() % 10**8}")
     h = LocalHost(
@@ -74,10 +77,8 @@ def test_http_routes_with_templates_and_prefix(host):
 
 
 def test_queue_success_runs_once_and_writes_output(host, storage_connection):
-    import os
-
     work = queue(storage_connection, os.environ["WORK_QUEUE"])
-    done = queue(storage_connection, "done")
+    done = queue(storage_connection, os.environ["DONE_QUEUE"])
     drain(done, 0, timeout=0.1)
     for i in range(6):
         work.send_message(b64(f"job-{i}"))
@@ -89,8 +90,6 @@ def test_queue_success_runs_once_and_writes_output(host, storage_connection):
 
 
 def test_failing_message_goes_to_poison_after_max_dequeue_count(host, storage_connection):
-    import os
-
     name = os.environ["WORK_QUEUE"]
     work = queue(storage_connection, name)
     poison = queue(storage_connection, f"{name}-poison")
@@ -101,8 +100,6 @@ def test_failing_message_goes_to_poison_after_max_dequeue_count(host, storage_co
 
 
 def test_undecodable_message_goes_straight_to_poison(host, storage_connection):
-    import os
-
     name = os.environ["WORK_QUEUE"]
     work = queue(storage_connection, name)
     poison = queue(storage_connection, f"{name}-poison")
@@ -116,18 +113,22 @@ def test_undecodable_message_goes_straight_to_poison(host, storage_connection):
 
 
 def test_timer_fires_on_schedule_and_writes_status(host, storage_connection):
-    ticks = queue(storage_connection, "ticks")
+    ticks = queue(storage_connection, os.environ["TICKS_QUEUE"])
     got = [json.loads(x) for x in drain(ticks, 2, timeout=8)]
     assert len(got) >= 2 and not any(t["past_due"] for t in got)
     monitor = ScheduleMonitor(
         BlobServiceClient.from_connection_string(storage_connection), host.host_id
     )
+    deadline = time.monotonic() + 5
     status = monitor.read("tick")
+    while status is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        status = monitor.read("tick")
     assert status is not None and status["Next"] > status["Last"]
 
 
 def test_blob_fires_once_per_new_or_changed_blob(host, storage_connection):
-    seen = queue(storage_connection, "seen")
+    seen = queue(storage_connection, os.environ["SEEN_QUEUE"])
     drain(seen, 0, timeout=0.1)
     container = BlobServiceClient.from_connection_string(storage_connection).get_container_client(
         "inbox"
@@ -144,7 +145,7 @@ def test_blob_fires_once_per_new_or_changed_blob(host, storage_connection):
 
 
 def test_admin_endpoint_runs_non_http_functions(host, storage_connection):
-    done = queue(storage_connection, "done")
+    done = queue(storage_connection, os.environ["DONE_QUEUE"])
     drain(done, 0, timeout=0.1)
     r = httpx.post(
         f"{host.url}/admin/functions/work",

@@ -23,7 +23,7 @@ def nothing(req: func.HttpRequest) -> None:
 
 
 @app.queue_trigger(arg_name="msg", queue_name="%WORK_QUEUE%", connection="AzureWebJobsStorage")
-@app.queue_output(arg_name="done", queue_name="done", connection="AzureWebJobsStorage")
+@app.queue_output(arg_name="done", queue_name="%DONE_QUEUE%", connection="AzureWebJobsStorage")
 def work(msg: func.QueueMessage, done: func.Out[str]) -> None:
     text = msg.get_body().decode()
     if text.startswith("fail"):
@@ -32,7 +32,7 @@ def work(msg: func.QueueMessage, done: func.Out[str]) -> None:
 
 
 @app.timer_trigger(arg_name="timer", schedule="%TICK_SCHEDULE%", run_on_startup=False)
-@app.queue_output(arg_name="ticks", queue_name="ticks", connection="AzureWebJobsStorage")
+@app.queue_output(arg_name="ticks", queue_name="%TICKS_QUEUE%", connection="AzureWebJobsStorage")
 def tick(timer: func.TimerRequest, ticks: func.Out[str]) -> None:
     ticks.set(json.dumps({"past_due": timer.past_due}))
 
@@ -43,6 +43,6 @@ def tick(timer: func.TimerRequest, ticks: func.Out[str]) -> None:
     connection="AzureWebJobsStorage",
     source=func.BlobSource.EVENT_GRID,
 )
-@app.queue_output(arg_name="seen", queue_name="seen", connection="AzureWebJobsStorage")
+@app.queue_output(arg_name="seen", queue_name="%SEEN_QUEUE%", connection="AzureWebJobsStorage")
 def inbox(blob: func.InputStream, seen: func.Out[str]) -> None:
     seen.set(json.dumps({"name": blob.name, "size": blob.length}))
