@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
@@ -24,6 +26,8 @@ from shared.services.repositories import Repositories
 
 MAX_ROWS = 1000
 RACE_RETRIES = 3
+PARALLEL_CHUNKS = 4
+_Chunk = Any
 
 
 @dataclass(frozen=True)
@@ -97,23 +101,25 @@ class ImportService:
                 index, "number", f"duplicate debtor number in this batch (first at index {first})"
             )
         pending = [(i, replace(d, client_id=client.client_id)) for i, d in rows if i not in dupes]
-        for start in range(0, len(pending), MAX_BATCH):
-            self._write_debtor_chunk(client, pending[start : start + MAX_BATCH], result)
-        return result
+        chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
+        return self._in_parallel(chunks, lambda c: self._write_debtor_chunk(client, c), result)
 
-    def _write_debtor_chunk(
-        self, client: Client, chunk: list[tuple[int, Debtor]], result: BatchResult
-    ) -> None:
+    def _write_debtor_chunk(self, client: Client, chunk: list[tuple[int, Debtor]]) -> BatchResult:
+        result = BatchResult()
         for attempt in range(RACE_RETRIES):
             existing = self.repos.debtors.get_many(client.client_id, [d.number for _, d in chunk])
             ops = []
+            unchanged = 0
             for _, debtor in chunk:
                 previous = existing.get(debtor.number)
                 # the pause state is Inning's, not the CRM's: an update must not lift a pause
                 merged = replace(debtor, pause=previous[0].pause) if previous else debtor
+                if previous is not None and previous[0] == merged:
+                    unchanged += 1
+                    continue
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
             try:
-                self.repos.store.transact("Debtors", ops)
+                self.repos.debtors.save_ops(ops)
             except TransactionFailed:
                 if attempt == RACE_RETRIES - 1:
                     for index, _ in chunk:
@@ -121,8 +127,10 @@ class ImportService:
                 continue
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
-            result.updated += len(chunk) - created
-            return
+            result.updated += len(chunk) - created - unchanged
+            result.unchanged += unchanged
+            return result
+        return result
 
     # -- invoices --------------------------------------------------------------------------
     def upsert_invoices(
@@ -152,8 +160,21 @@ class ImportService:
                 pending.append((index, draft))
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
-        for start in range(0, len(pending), per_chunk):
-            self._write_invoice_chunk(client, pending[start : start + per_chunk], result)
+        chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
+        return self._in_parallel(chunks, lambda c: self._write_invoice_chunk(client, c), result)
+
+    @staticmethod
+    def _in_parallel(
+        chunks: list[_Chunk], write: Callable[[_Chunk], BatchResult], result: BatchResult
+    ) -> BatchResult:
+        """Chunks are independent transactions; a few run at once to hide the round trip
+        (well inside a partition's ~2,000 entities/s: 100 entities per request)."""
+        with ThreadPoolExecutor(max_workers=PARALLEL_CHUNKS) as pool:
+            for part in pool.map(write, chunks):
+                result.created += part.created
+                result.updated += part.updated
+                result.unchanged += part.unchanged
+                result.errors += part.errors
         return result
 
     def _merge(self, client: Client, draft: InvoiceDraft, previous: Invoice | None) -> Invoice:
@@ -185,8 +206,9 @@ class ImportService:
         return moved.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
 
     def _write_invoice_chunk(
-        self, client: Client, chunk: list[tuple[int, InvoiceDraft]], result: BatchResult
-    ) -> None:
+        self, client: Client, chunk: list[tuple[int, InvoiceDraft]]
+    ) -> BatchResult:
+        result = BatchResult()
         for attempt in range(RACE_RETRIES):
             stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
             ops: list[Op] = []
@@ -219,4 +241,5 @@ class ImportService:
             result.created += sum(1 for _, new in written if new)
             result.updated += sum(1 for _, new in written if new is False)
             result.unchanged += sum(1 for _, new in written if new is None)
-            return
+            return result
+        return result

@@ -219,6 +219,10 @@ class DebtorRepository:
         else:
             self.store.replace(schema.DEBTORS, row)
 
+    def save_ops(self, ops: Sequence[Op]) -> None:
+        """One transaction (same client partition, at most 100 operations)."""
+        self.store.transact(schema.DEBTORS, ops)
+
     @staticmethod
     def write_op(debtor: Debtor, etag: str | None) -> Op:
         row = debtor_to_row(debtor)
