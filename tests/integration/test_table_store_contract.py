@@ -136,3 +136,19 @@ def test_get_many_falls_back_to_point_reads_for_sparse_keys(store):
     wanted = [f"k{i:05d}" for i in range(0, 2500, 125)] + ["k99999", "a"]
     found = s.get_many(t, "p", wanted)
     assert sorted(found) == sorted(wanted[:-2])
+
+
+def test_cli_onboards_an_agency(storage_connection, monkeypatch, capsys):
+    from shared import bootstrap
+    from shared.cli.main import main
+
+    monkeypatch.setenv("AzureWebJobsStorage", storage_connection)
+    bootstrap.reset()
+    try:
+        assert main(["agency", "create", "cli-agency", "--name", "CLI", "--json"]) == 0
+        out = __import__("json").loads(capsys.readouterr().out)
+        assert bootstrap.services().access.authenticate(out["key"]) is not None
+        assert main(["agency", "create", "cli-agency", "--name", "CLI"]) == 2
+        assert main(["agency", "create", "x", "--name", "X", "--iban", "NL00"]) == 2
+    finally:
+        bootstrap.reset()

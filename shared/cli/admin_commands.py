@@ -1,0 +1,43 @@
+"""``inning agency create``: onboard an agency and print its first API key.
+
+Runs against the storage the settings name (``AzureWebJobsStorage`` locally; identity-based
+settings in Azure), so ops can onboard an agency without a key to start from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from shared.domain.access import Scope
+from shared.domain.parties import Agency
+from shared.domain.references.iban import iban_error
+
+
+def cmd_agency_create(args: argparse.Namespace) -> int:
+    from shared import bootstrap
+
+    if args.iban and (error := iban_error(args.iban)):
+        raise ValueError(f"--iban: {error}")
+    services = bootstrap.services()
+    if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
+        raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
+    services.repos.agencies.save(Agency(args.agency_id, args.name, args.iban))
+    key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
+    if args.json:
+        print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))
+    else:
+        print(text)
+    return 0
+
+
+def register(sub: Any) -> None:
+    agency = sub.add_parser("agency", help="onboard a collection agency")
+    actions = agency.add_subparsers(dest="action", required=True, parser_class=type(agency))
+    create = actions.add_parser("create", help="create an agency and print its first API key")
+    create.add_argument("agency_id", help="short id, e.g. acme-incasso")
+    create.add_argument("--name", required=True)
+    create.add_argument("--iban", help="the agency's third-party funds account")
+    create.add_argument("--new-key", action="store_true", help="issue another key for it")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_agency_create)
