@@ -1,0 +1,192 @@
+"""The Dutch banks' ``:86:`` information field, split into its parts.
+
+mt-940 leaves ``:86:`` as one string. The banks wrap it at 65 characters, even inside a tag
+name, so lines are joined without a separator before the tags are looked for (SEPA-style
+exports) and with one space for free text (older exports, SNS/ASN, ABN AMRO legacy).
+
+Dialects:
+- slash tags (ING, Rabobank, ABN AMRO SEPA, Knab SEPA): ``/EREF/../CNTP/iban/bic/name/city/``,
+  ``/BENM//NAME/../REMI/..``, ``/TRTP/../IBAN/../NAME/../REMI/..``; ``/REMI/USTD//text/`` or
+  ``/REMI/STRD/CUR/kenmerk/``; Rabobank's ``/CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/kenmerk``;
+- SNS, ASN and RegioBank: ``<IBAN> <name>`` then the description;
+- Knab: description, then ``REK: <IBAN>/NAAM: <name>``;
+- Triodos: ``000>10..>20..>21..>31<account>``;
+- German GVC (``166?00..?20..?30..?31..?32..``);
+- anything else: the text is the remittance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from shared.domain.references import iban as iban_check
+from shared.domain.references.finder import find_references
+
+CODEWORDS = (
+    "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
+    "ULTD", "ULTB", "EXCH", "CHGS", "BENM", "ORDP", "BUSP", "ID", "NAME", "ADDR", "ISDT",
+    "TRTP", "IBAN", "BIC", "CDTRREFTP", "CDTRREF", "CD", "ISSR", "SUM",
+)  # fmt: skip
+_CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
+_IBAN = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{11,30})\b")
+_GVC = re.compile(r"^\d{3}\?")
+
+
+class MalformedDetails(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Details:
+    counterparty_iban: str | None = None
+    counterparty_name: str | None = None
+    counterparty_bic: str | None = None
+    remittance: str | None = None
+    reference: str | None = None
+    end_to_end_id: str | None = None
+    return_reason: str | None = None
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    cleaned = " ".join(text.replace("\n", " ").split()).strip(" /")
+    return cleaned or None
+
+
+def _iban(text: str | None) -> str | None:
+    """An IBAN as the bank wrote it. The shape is checked, not the check digits: sanitised
+    exports carry made-up IBANs, and a payer's account is an identifier either way."""
+    if not text:
+        return None
+    candidate = iban_check.normalise(text)
+    return candidate if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", candidate) else None
+
+
+def _slash_tags(joined: str) -> dict[str, str]:
+    matches = list(_CODE.finditer(joined))
+    tags: dict[str, str] = {}
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(joined)
+        value = joined[m.end() : end]
+        tags.setdefault(m.group(1), value)
+    return tags
+
+
+def _split_slash(joined: str) -> Details:
+    tags = _slash_tags(joined)
+    iban = bic = name = None
+    if "CNTP" in tags:
+        parts = tags["CNTP"].split("/")
+        iban = _iban(parts[0]) if parts else None
+        bic = parts[1] or None if len(parts) > 1 else None
+        name = parts[2] if len(parts) > 2 else None
+    name = name or tags.get("NAME")
+    iban = iban or _iban(tags.get("IBAN"))
+    bic = bic or _clean(tags.get("BIC"))
+    remittance = reference = None
+    if "REMI" in tags:
+        remi = tags["REMI"]
+        if remi.startswith("STRD/"):
+            parts = remi.split("/")
+            # STRD/CUR/<kenmerk>/ (or STRD/ISO/<RF...>/)
+            reference = parts[2] if len(parts) > 2 else None
+        elif remi.startswith("USTD/"):
+            remittance = remi[len("USTD/") :].lstrip("/")
+        else:
+            remittance = remi
+    reference = reference or _clean(tags.get("CDTRREF"))
+    return Details(
+        counterparty_iban=iban,
+        counterparty_name=_clean(name),
+        counterparty_bic=_clean(bic),
+        remittance=_clean(remittance),
+        reference=_clean(reference),
+        end_to_end_id=_clean(tags.get("EREF"))
+        if tags.get("EREF", "").strip("/") != "NOTPROVIDED"
+        else None,
+        return_reason=_clean(tags.get("RTRN")),
+    )
+
+
+def _split_gvc(text: str) -> Details:
+    joined = text.replace("\n", "")
+    if re.search(r"\?(?!\d{2})", joined):
+        raise MalformedDetails("structured :86: has a '?' that is not followed by a two-digit code")
+    fields: dict[str, str] = {}
+    for code, value in re.findall(r"\?(\d{2})([^?]*)", joined):
+        fields[code] = fields.get(code, "") + value
+    remittance = "".join(fields.get(f"{n}", "") for n in [*range(20, 30), *range(60, 64)])
+    return Details(
+        counterparty_iban=_iban(fields.get("31")),
+        counterparty_name=_clean((fields.get("32", "") + fields.get("33", "")) or None),
+        counterparty_bic=_clean(fields.get("30")),
+        remittance=_clean(remittance),
+    )
+
+
+def split_details(text: str, *, bank: str | None = None, extra: str | None = None) -> Details:
+    """``text``: the raw ``:86:`` value; ``bank``: the account's bank code (INGB, RABO, ...);
+    ``extra``: the ``:61:`` supplementary details (Rabobank puts the payer's IBAN there,
+    SNS/ASN the payer's name)."""
+    raw = text.strip("\n")
+    joined = raw.replace("\r", "").replace("\n", "")
+    if _GVC.match(joined):
+        details = _split_gvc(raw)
+    elif _CODE.search(joined) and joined.lstrip().startswith("/"):
+        details = _split_slash(joined)
+    elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
+        parts = dict(re.findall(r">(\d{2})([^>]*)", joined))
+        details = Details(
+            remittance=_clean("".join(parts.get(str(n), "") for n in range(20, 30))),
+            counterparty_iban=_iban(parts.get("31")),
+        )
+    elif "REK:" in joined and "NAAM:" in joined:
+        m = re.search(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", raw.replace("\n", " "))
+        before = raw.replace("\n", " ")[: m.start()] if m else raw
+        details = Details(
+            counterparty_iban=_iban(m.group(1)) if m else None,
+            counterparty_name=_clean(m.group(2)) if m else None,
+            remittance=_clean(before),
+        )
+    elif bank in ("SNSB", "ASNB", "RBRB") and (
+        m := re.match(r"^\s*([A-Z]{2}\d{2}[A-Z0-9]{11,30})\s+(.*)", raw)
+    ):
+        first, _, rest = raw.partition("\n")
+        name = first[m.end(1) :].strip()
+        details = Details(
+            counterparty_iban=_iban(m.group(1)),
+            counterparty_name=_clean(name),
+            remittance=_clean(rest),
+        )
+    else:
+        details = Details(remittance=_clean(raw))
+    return _with_extra(details, extra, bank)
+
+
+def _with_extra(details: Details, extra: str | None, bank: str | None) -> Details:
+    """Fill what ``:86:`` lacked from the ``:61:`` supplementary details and the text."""
+    iban = details.counterparty_iban
+    name = details.counterparty_name
+    if extra:
+        first, _, second = extra.strip().partition("\n")
+        iban = iban or _iban(first.split()[0] if first.split() else None)
+        if bank in ("SNSB", "ASNB", "RBRB") and not name:
+            name = _clean(second) or name
+    if iban is None and details.remittance:
+        m = _IBAN.search(details.remittance)
+        iban = _iban(m.group(1)) if m else None
+    reference = details.reference
+    if reference is None and details.remittance:
+        found = find_references(details.remittance)
+        reference = found[0].value if found else None
+    return Details(
+        counterparty_iban=iban,
+        counterparty_name=name,
+        counterparty_bic=details.counterparty_bic,
+        remittance=details.remittance,
+        reference=reference,
+        end_to_end_id=details.end_to_end_id,
+        return_reason=details.return_reason,
+    )

@@ -1,0 +1,129 @@
+"""One statement model for every bank format."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from shared.domain.money import Cents
+
+
+class StatementError(ValueError):
+    """A file Inning refuses: not a statement, or broken. Says where and what."""
+
+    def __init__(self, message: str, *, line: int | None = None, field: str | None = None):
+        where = f"line {line}: " if line is not None else ""
+        super().__init__(f"{where}{message}")
+        self.line = line
+        self.field = field
+        self.reason = message
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "error": self.reason}
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    booking_date: date
+    value_date: date | None
+    amount: Cents  # negative for debits
+    currency: str
+    counterparty_iban: str | None = None
+    counterparty_name: str | None = None
+    counterparty_bic: str | None = None
+    remittance: str | None = None
+    reference: str | None = None  # structured creditor reference (kenmerk, RF)
+    end_to_end_id: str | None = None
+    bank_reference: str | None = None
+    return_reason: str | None = None  # e.g. MS03, AC04: a returned payment
+    transaction_code: str | None = None
+    reversal: bool = False
+    source_line: int | None = None  # where it starts in the file
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount > 0
+
+    @property
+    def is_return(self) -> bool:
+        return self.reversal or self.return_reason is not None
+
+
+@dataclass(frozen=True)
+class Balance:
+    amount: Cents
+    on: date
+
+
+@dataclass(frozen=True)
+class Statement:
+    account: str  # IBAN where the bank gives one, else the bank's account number
+    currency: str
+    opening: Balance | None
+    closing: Balance | None
+    lines: tuple[StatementLine, ...]
+    statement_id: str | None = None
+    format: str = "mt940"
+    warnings: tuple[str, ...] = field(default=())
+
+    def balance_difference(self) -> Cents | None:
+        """Closing minus (opening + lines); ``None`` when a balance is missing."""
+        if self.opening is None or self.closing is None:
+            return None
+        return self.closing.amount - (self.opening.amount + sum(x.amount for x in self.lines))
+
+
+def line_identities(statement: Statement) -> list[str]:
+    """A stable identity per line, the same whichever file the line arrives in, so that
+    overlapping statements book each line once. Identical lines on one day (two payments of
+    the same amount by the same payer) are told apart by their order of occurrence."""
+    seen: dict[str, int] = {}
+    out = []
+    for line in statement.lines:
+        parts = [
+            statement.account,
+            line.booking_date.isoformat(),
+            str(line.amount),
+            line.currency,
+            line.bank_reference or "",
+            line.end_to_end_id or "",
+            line.counterparty_iban or "",
+            " ".join((line.remittance or "").split()),
+            line.reference or "",
+        ]
+        base = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+        seen[base] = seen.get(base, 0) + 1
+        out.append(f"{base}-{seen[base]}")
+    return out
+
+
+def statements_as_dict(statements: list[Statement]) -> dict[str, object]:
+    """The shape ``inning statement parse --json`` prints: amounts in cents, debits negative,
+    ``None`` where the file has nothing."""
+    return {
+        "statements": [
+            {
+                "account": s.account,
+                "currency": s.currency,
+                "format": s.format,
+                "opening": s.opening.amount if s.opening else None,
+                "closing": s.closing.amount if s.closing else None,
+                "balance_difference": s.balance_difference(),
+                "lines": [
+                    {
+                        "date": x.booking_date.isoformat(),
+                        "amount": x.amount,
+                        "counterparty_iban": x.counterparty_iban,
+                        "counterparty_name": x.counterparty_name,
+                        "remittance": x.remittance,
+                        "reference": x.reference,
+                        "end_to_end_id": x.end_to_end_id,
+                        "return_reason": x.return_reason,
+                    }
+                    for x in s.lines
+                ],
+            }
+            for s in statements
+        ]
+    }

@@ -1,0 +1,19 @@
+"""One entry point for every statement format: detect, parse, or refuse with a clear error."""
+
+from __future__ import annotations
+
+from shared.domain.statements.camt053 import looks_like_camt, parse_camt053
+from shared.domain.statements.model import Statement, StatementError
+from shared.domain.statements.mt940_format import decode, looks_like_mt940, parse_mt940
+
+
+def parse_statement_file(data: bytes) -> list[Statement]:
+    if not data.strip():
+        raise StatementError("the file is empty")
+    if looks_like_camt(data):
+        return parse_camt053(data)
+    if data.lstrip().startswith(b"<"):
+        raise StatementError("XML, but not an ISO 20022 camt.053 statement")
+    if looks_like_mt940(decode(data)):
+        return parse_mt940(data)
+    raise StatementError("not a bank statement: neither MT940 nor CAMT.053")
