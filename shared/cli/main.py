@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from shared.cli import admin_commands, law_commands
+from shared.cli import admin_commands, law_commands, statement_commands
 
 
 class UsageError(Exception):
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     law_commands.register(sub)
     admin_commands.register(sub)
+    statement_commands.register(sub)
     return parser
 
 

@@ -1,0 +1,136 @@
+"""``inning statement parse FILE`` and ``inning match --invoices CSV --statement FILE``."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from shared.domain.money import AmountError, cents_from_decimal, format_cents
+from shared.domain.statements.matching import InvoiceIndex, OpenInvoice, match_lines
+from shared.domain.statements.model import StatementError, statements_as_dict
+from shared.domain.statements.parse import parse_statement_file
+
+CSV_HEADER = ["invoice_number", "debtor_name", "debtor_iban", "open_amount", "payment_reference"]
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    try:
+        statements = parse_statement_file(_read(args.file))
+    except StatementError as exc:
+        raise ValueError(f"{args.file}: {exc}") from None
+    if args.json:
+        json.dump(statements_as_dict(statements), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for s in statements:
+        opening = format_cents(s.opening.amount) if s.opening else "-"
+        closing = format_cents(s.closing.amount) if s.closing else "-"
+        print(
+            f"{s.account} {s.currency}  opening {opening}  closing {closing}  {len(s.lines)} lines"
+        )
+        for x in s.lines:
+            who = x.counterparty_name or x.counterparty_iban or ""
+            text = (x.remittance or "")[:60]
+            print(f"  {x.booking_date}  {format_cents(x.amount):>12}  {who[:30]:30}  {text}")
+        if (diff := s.balance_difference()) not in (0, None):
+            print(f"  warning: balances differ by {format_cents(diff)}")
+    return 0
+
+
+def read_invoices_csv(path: str) -> list[OpenInvoice]:
+    text = _read(path).decode("utf-8-sig")
+    reader = csv.DictReader(text.splitlines())
+    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != CSV_HEADER:
+        raise ValueError(f"{path}: the header must be {','.join(CSV_HEADER)}")
+    out = []
+    for n, row in enumerate(reader, start=2):
+        try:
+            amount = cents_from_decimal(Decimal(row["open_amount"].strip()))
+        except (InvalidOperation, AmountError):
+            raise ValueError(
+                f"{path} line {n}: open_amount {row['open_amount']!r} is not an amount like 12.50"
+            ) from None
+        if not row["invoice_number"].strip():
+            raise ValueError(f"{path} line {n}: invoice_number is empty")
+        name = row["debtor_name"].strip()
+        iban = row["debtor_iban"].strip().replace(" ", "").upper()
+        out.append(
+            OpenInvoice(
+                number=row["invoice_number"].strip(),
+                debtor=name or row["invoice_number"].strip(),
+                debtor_name=name,
+                open_amount=amount,
+                payment_reference=row["payment_reference"].strip() or None,
+                debtor_ibans=(iban,) if iban else (),
+            )
+        )
+    return out
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    invoices = read_invoices_csv(args.invoices)
+    try:
+        statements = parse_statement_file(_read(args.statement))
+    except StatementError as exc:
+        raise ValueError(f"{args.statement}: {exc}") from None
+    lines = [x for s in statements for x in s.lines]
+    results = match_lines(lines, InvoiceIndex(invoices))
+    data: dict[str, Any] = {
+        "lines": [
+            {
+                "index": r.index,
+                "amount": r.amount,
+                "booked": [
+                    {"invoice_number": a.invoice_number, "amount": a.amount} for a in r.booked
+                ],
+                "suggested": [
+                    {"invoice_number": a.invoice_number, "amount": a.amount, "score": score}
+                    for a, score in r.suggested
+                ],
+                "reasons": list(r.reasons),
+            }
+            for r in results
+        ]
+    }
+    if args.json:
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    for r in results:
+        if r.booked:
+            what = "booked " + ", ".join(
+                f"{a.invoice_number} {format_cents(a.amount)}" for a in r.booked
+            )
+        elif r.suggested:
+            what = "suggest " + ", ".join(f"{a.invoice_number} ({s:.2f})" for a, s in r.suggested)
+        else:
+            what = "no match"
+        print(f"line {r.index}: {format_cents(r.amount)}  {what}  [{'; '.join(r.reasons)}]")
+    return 0
+
+
+def register(sub: Any) -> None:
+    statement = sub.add_parser("statement", help="bank statements (MT940, CAMT.053)")
+    actions = statement.add_subparsers(dest="action", required=True, parser_class=type(statement))
+    parse = actions.add_parser("parse", help="parse a statement file; exit 2 if it is refused")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true")
+    parse.set_defaults(handler=cmd_parse)
+
+    match = sub.add_parser("match", help="dry run of the matcher: statement lines against invoices")
+    match.add_argument("--invoices", required=True, help="CSV: " + ",".join(CSV_HEADER))
+    match.add_argument("--statement", required=True, help="MT940 or CAMT.053 file")
+    match.add_argument("--json", action="store_true")
+    match.set_defaults(handler=cmd_match)
