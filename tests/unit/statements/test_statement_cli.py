@@ -1,0 +1,82 @@
+import json
+
+from shared.cli.main import main
+from tests.unit.statements.test_corpus import CORPUS
+
+
+def test_parse_json_shape(capsys):
+    assert main(["statement", "parse", str(CORPUS / "mt940/oca-nl/test-ing.940"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    first = data["statements"][0]
+    assert first["account"] == "NL77INGB0574908765" and first["currency"] == "EUR"
+    assert first["opening"] == 66223 and first["closing"] == 56435
+    assert first["lines"][0]["amount"] == 156
+    assert first["lines"][0]["counterparty_iban"] == "NL32INGB0000012345"
+    assert first["lines"][1]["counterparty_iban"] is None
+
+
+def test_refused_file_exits_2_with_one_line(capsys):
+    assert main(["statement", "parse", str(CORPUS / "mt940/oca-nl/test-wrong-file.940")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown MT940 tag :9401:" in err and len(err.strip().splitlines()) == 1
+    assert main(["statement", "parse", "/nonexistent.sta"]) == 2
+
+
+def test_match_json(tmp_path, capsys):
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
+        "X1,ING Bank,,32.00,9001123412341234\n"
+        "X2,Somebody,,1.45,\n"
+    )
+    assert (
+        main(
+            [
+                "match",
+                "--invoices",
+                str(invoices),
+                "--statement",
+                str(CORPUS / "mt940/oca-nl/test-ing.940"),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    by_amount = {x["amount"]: x for x in data["lines"]}
+    assert by_amount[3200]["booked"] == [{"invoice_number": "X1", "amount": 3200}]
+    assert by_amount[145]["booked"] == []
+    assert all(x["amount"] > 0 for x in data["lines"])
+    assert [x["index"] for x in data["lines"]] == sorted(x["index"] for x in data["lines"])
+
+
+def test_match_rejects_a_bad_csv(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("number,amount\nX,1\n")
+    assert (
+        main(
+            [
+                "match",
+                "--invoices",
+                str(bad),
+                "--statement",
+                str(CORPUS / "mt940/oca-nl/test-ing.940"),
+            ]
+        )
+        == 2
+    )
+    bad.write_text(
+        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\nX,,,12.345,\n"
+    )
+    assert (
+        main(
+            [
+                "match",
+                "--invoices",
+                str(bad),
+                "--statement",
+                str(CORPUS / "mt940/oca-nl/test-ing.940"),
+            ]
+        )
+        == 2
+    )
