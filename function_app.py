@@ -2,7 +2,8 @@
 
 import azure.functions as func
 
-from functions import api
+from functions import api, statements
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(api.bp)
+app.register_functions(statements.bp)

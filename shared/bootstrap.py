@@ -9,8 +9,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from shared.adapters.blobs.store import AzureFileStore
 from shared.adapters.tables.azure import AzureTableStore
 from shared.clock import Clock, SystemClock
+from shared.ports.files import FileStore
 from shared.ports.tables import TableStore
 from shared.services.container import Services
 from shared.services.repositories import Repositories
@@ -33,12 +35,23 @@ def _credential(settings: Settings) -> Any:
     return DefaultAzureCredential(managed_identity_client_id=settings.managed_identity_client_id)
 
 
+def file_store(settings: Settings) -> FileStore:
+    if settings.storage_connection_string:
+        return AzureFileStore.from_connection_string(settings.storage_connection_string)
+    assert settings.blob_service_uri is not None
+    return AzureFileStore.from_endpoint(settings.blob_service_uri, _credential(settings))
+
+
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, store: TableStore | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: TableStore | None = None,
+    files: FileStore | None = None,
 ) -> Services:
     repos = Repositories.over(store or table_store(settings))
     repos.ensure_tables()
-    return Services.build(settings, clock or SystemClock(), repos)
+    return Services.build(settings, clock or SystemClock(), repos, files or file_store(settings))
 
 
 def services() -> Services:

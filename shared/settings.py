@@ -31,6 +31,7 @@ class SettingsError(ValueError):
 class Settings:
     storage_connection_string: str | None
     table_service_uri: str | None
+    blob_service_uri: str | None
     managed_identity_client_id: str | None
     api_key_pepper: str
     public_base_url: str
@@ -43,9 +44,12 @@ class Settings:
         if conn == "UseDevelopmentStorage=true":
             conn = AZURITE_DEFAULT
         table_uri = e.get("AzureWebJobsStorage__tableServiceUri") or None
+        blob_uri = e.get("AzureWebJobsStorage__blobServiceUri") or None
         account = e.get("AzureWebJobsStorage__accountName")
         if table_uri is None and account:
             table_uri = f"https://{account}.table.core.windows.net"
+        if blob_uri is None and account:
+            blob_uri = f"https://{account}.blob.core.windows.net"
         if conn is None and table_uri is None:
             raise SettingsError(
                 "no storage configured: set AzureWebJobsStorage (a connection string) or "
@@ -60,6 +64,7 @@ class Settings:
         return cls(
             storage_connection_string=conn,
             table_service_uri=table_uri,
+            blob_service_uri=blob_uri,
             managed_identity_client_id=e.get("AzureWebJobsStorage__clientId") or None,
             api_key_pepper=pepper,
             public_base_url=e.get("INNING_PUBLIC_BASE_URL", "http://localhost:7071").rstrip("/"),

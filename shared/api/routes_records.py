@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from shared.api.common import page_args, principal
+from shared.api import schemas
+from shared.api.common import page_args, principal, require_agency, validate_body
 from shared.api.http import ApiResponse, BadRequest
 from shared.api.router import Context, Route, Router
 from shared.domain.records import ActionStatus
 from shared.services.container import Services
+from shared.services.statements import agency_scope
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -53,6 +55,39 @@ def register(router: Router, services: Services) -> None:
         )
         return ApiResponse(body={"items": [_plain(p) for p in items], "continuation": next_token})
 
+    def _scope(ctx: Context) -> str:
+        if "client" in ctx.params:
+            return services.access.client_for(principal(ctx), ctx.params["client"]).client_id
+        return agency_scope(require_agency(ctx).agency_id)
+
+    def agency_actions(ctx: Context) -> ApiResponse:
+        size, token = page_args(ctx.request)
+        items, next_token = services.repos.actions.list(
+            _scope(ctx), page_size=size, continuation=token
+        )
+        return ApiResponse(body={"items": [_plain(a) for a in items], "continuation": next_token})
+
+    def confirm(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, schemas.ConfirmPaymentIn)
+        item = services.actions.confirm_payment(
+            client, ctx.params["action"], body.invoices, principal(ctx).key_id
+        )
+        return ApiResponse(body=_plain(item))
+
+    def resolve(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, schemas.ResolveIn)
+        item = services.actions.resolve(
+            _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id
+        )
+        return ApiResponse(body=_plain(item))
+
+    def assign(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, schemas.AssignIn)
+        return ApiResponse(
+            body=_plain(services.actions.assign(_scope(ctx), ctx.params["action"], body.assignee))
+        )
+
     tag = "records"
     router.add(
         Route(
@@ -67,3 +102,42 @@ def register(router: Router, services: Services) -> None:
         Route("GET", "/v1/clients/{client}/actions", actions, "The action list (?status=open)", tag)
     )
     router.add(Route("GET", "/v1/clients/{client}/payments", payments, "Payments received", tag))
+    base = "/v1/clients/{client}/actions/{action}"
+    router.add(
+        Route(
+            "POST",
+            base + "/confirm",
+            confirm,
+            "Book a suggested bank payment on invoices",
+            tag,
+            body=schemas.ConfirmPaymentIn,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/resolve",
+            resolve,
+            "Resolve an action item",
+            tag,
+            body=schemas.ResolveIn,
+        )
+    )
+    router.add(
+        Route("POST", base + "/assign", assign, "Assign an action item", tag, body=schemas.AssignIn)
+    )
+    router.add(
+        Route(
+            "GET", "/v1/actions", agency_actions, "The agency's own action list (agency key)", tag
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/actions/{action}/resolve",
+            resolve,
+            "Resolve an agency action item",
+            tag,
+            body=schemas.ResolveIn,
+        )
+    )

@@ -253,3 +253,15 @@ class PageOut(BaseModel):
 
 class ErrorOut(BaseModel):
     error: dict[str, Any]
+
+
+class ConfirmPaymentIn(Strict):
+    invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
+
+
+class ResolveIn(Strict):
+    resolution: str = Field(min_length=1, max_length=1000)
+
+
+class AssignIn(Strict):
+    assignee: str = Field(min_length=1, max_length=200)

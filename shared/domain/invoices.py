@@ -39,6 +39,7 @@ class Invoice:
     description: str | None = None
     dispute_reason: str | None = None
     currency: str = "EUR"
+    payments: tuple[tuple[str, Cents], ...] = ()  # (payment id, principal) booked by Inning
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
@@ -101,15 +102,35 @@ class Invoice:
             raise InvoiceRuleError(f"invoice {self.number} is paid")
         return replace(self, status=InvoiceStatus.WITHDRAWN)
 
-    def apply_principal(self, cents: Cents) -> Invoice:
-        """Book a principal payment (allocation decided by the law module)."""
-        if cents < 0 or cents > self.amount - self.paid:
+    def apply_payment(self, payment_id: str, cents: Cents) -> Invoice:
+        """Book principal from a payment (the law module decided the allocation). Applying
+        the same payment twice changes nothing: redelivered messages must not double-book."""
+        if any(pid == payment_id for pid, _ in self.payments):
+            return self
+        if cents <= 0 or cents > self.amount - self.paid:
             raise InvoiceRuleError("payment exceeds the open principal")
         paid = self.paid + cents
         status: InvoiceStatus = self.status
         if status is not InvoiceStatus.DISPUTED or paid == self.amount:
             status = _status_for(self.amount, paid)
-        return replace(self, paid=paid, status=status)
+        if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
+            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+        return replace(
+            self, paid=paid, status=status, payments=(*self.payments, (payment_id, cents))
+        )
+
+    def reverse_payment(self, payment_id: str) -> Invoice:
+        """Undo a payment that came back (returned, refunded, charged back): the invoice is
+        open again for what it paid. Reversing twice changes nothing."""
+        booked = [c for pid, c in self.payments if pid == payment_id]
+        if not booked:
+            return self
+        paid = max(0, self.paid - booked[0])
+        status: InvoiceStatus = self.status
+        if status not in (InvoiceStatus.DISPUTED, InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
+            status = _status_for(self.amount, paid)
+        remaining = tuple(p for p in self.payments if p[0] != payment_id)
+        return replace(self, paid=paid, status=status, payments=remaining)
 
 
 def _status_for(amount: Cents, paid: Cents) -> InvoiceStatus:

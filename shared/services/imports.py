@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from shared.adapters.tables.banking_repo import AccountOwner
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
@@ -65,6 +66,8 @@ class ImportService:
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
+        """Clients of one agency. Their IBANs are registered as theirs, so that a statement of
+        that account is booked for them; an IBAN another client holds is refused."""
         result = BatchResult()
         dupes = duplicates([(i, c.number) for i, c in rows])
         known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
@@ -76,18 +79,30 @@ class ImportService:
                     f"duplicate client number in this batch (first at index {dupes[index]})",
                 )
                 continue
+            existing_id = known.get(draft.number)
+            client_id = existing_id or self.new_client_id()
+            taken = [
+                iban
+                for iban in draft.ibans
+                if (owner := self.repos.banking.owner(iban)) is not None
+                and owner.client_id != client_id
+            ]
+            if taken:
+                result.reject(
+                    index, "ibans", f"IBAN {taken[0]} is registered to another client or agency"
+                )
+                continue
+            client = replace(draft, client_id=client_id, agency_id=agency_id)
             try:
-                existing_id = known.get(draft.number)
                 if existing_id is None:
-                    client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
                     self.repos.clients.save(client, new=True)
                     result.created += 1
-                    continue
-                found = self.repos.clients.get(existing_id)
-                etag = found[1] if found else None
-                client = replace(draft, client_id=existing_id, agency_id=agency_id)
-                self.repos.clients.save(client, etag)
-                result.updated += 1
+                else:
+                    found = self.repos.clients.get(existing_id)
+                    self.repos.clients.save(client, found[1] if found else None)
+                    result.updated += 1
+                for iban in client.ibans:
+                    self.repos.banking.claim_account(AccountOwner(iban, agency_id, client_id))
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.adapters.tables import banking_repo
+from shared.adapters.tables.banking_repo import BankingRepository
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys_repo import ApiKeyRepository
 from shared.adapters.tables.parties_repo import (
@@ -31,6 +33,7 @@ class Repositories:
     contacts: ContactLogRepository
     actions: ActionRepository
     api_keys: ApiKeyRepository
+    banking: BankingRepository
 
     @classmethod
     def over(cls, store: TableStore) -> Repositories:
@@ -44,7 +47,8 @@ class Repositories:
             contacts=ContactLogRepository(store),
             actions=ActionRepository(store),
             api_keys=ApiKeyRepository(store),
+            banking=BankingRepository(store),
         )
 
     def ensure_tables(self) -> None:
-        self.store.ensure_tables(ALL_TABLES)
+        self.store.ensure_tables((*ALL_TABLES, *banking_repo.TABLES))

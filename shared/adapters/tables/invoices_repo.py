@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import need_date, put_date
+from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.tables import (
@@ -44,6 +44,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "PaymentReference": inv.payment_reference,
             "Description": inv.description,
             "DisputeReason": inv.dispute_reason,
+            "Payments": put_json([list(p) for p in inv.payments]),
         },
     )
 
@@ -63,6 +64,7 @@ def invoice_from_row(row: Row) -> Invoice:
         payment_reference=d.get("PaymentReference"),
         description=d.get("Description"),
         dispute_reason=d.get("DisputeReason"),
+        payments=tuple((str(p), int(c)) for p, c in get_json(d.get("Payments"), [])),
     )
 
 
@@ -119,6 +121,26 @@ class InvoiceRepository:
             token = page.continuation
             if not token:
                 return out
+
+    def open_invoices(self, client_id: str) -> list[Invoice]:
+        """Every invoice with money open (what bank payments can be matched to)."""
+        out: list[Invoice] = []
+        lo, hi = prefix_range(schema.INVOICE_INDEX_ROW + "|")
+        for status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED):
+            token = None
+            while True:
+                page = self.store.query(
+                    schema.INVOICES,
+                    pk=encode(client_id),
+                    rk_range=(lo, hi),
+                    equals={"Status": status.value},
+                    continuation=token,
+                )
+                out += [invoice_from_row(r) for r in page.rows]
+                token = page.continuation
+                if not token:
+                    break
+        return out
 
     def list(
         self,

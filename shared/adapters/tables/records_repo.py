@@ -60,6 +60,13 @@ class PaymentRepository:
     def add(self, payment: Payment) -> None:
         self.store.insert(schema.PAYMENTS, self.to_row(payment))
 
+    def get(self, client_id: str, payment_id: str) -> Payment | None:
+        row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
+        return self.from_row(row) if row else None
+
+    def save(self, payment: Payment) -> None:
+        self.store.upsert(schema.PAYMENTS, self.to_row(payment))
+
     def list(
         self, client_id: str, *, page_size: int = 100, continuation: str | None = None
     ) -> tuple[list[Payment], str | None]:

@@ -46,3 +46,10 @@ def mask(text: str) -> str:
     """For logs: ``NL91ABNA0417164300`` -> ``NL91****4300``."""
     iban = normalise(text)
     return f"{iban[:4]}****{iban[-4:]}" if len(iban) > 8 else "****"
+
+
+def build(country: str, bban: str) -> str:
+    """An IBAN from country and national account (BBAN), with its check digits."""
+    body = bban.upper() + country.upper() + "00"
+    check = 98 - int("".join(str(int(ch, 36)) for ch in body)) % 97
+    return f"{country.upper()}{check:02d}{bban.upper()}"

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from shared.adapters.blobs.store import InMemoryFileStore
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.api.app import IntegrationApi
 from shared.api.http import ApiRequest
@@ -14,6 +15,8 @@ from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.access import Scope
 from shared.domain.parties import Agency
+from shared.domain.references import iban
+from shared.services.container import Services
 from shared.settings import Settings
 
 SETTINGS = Settings.from_env({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
@@ -46,6 +49,7 @@ class ApiClient:
 @dataclass
 class World:
     api: IntegrationApi
+    services: Services
     clock: FixedClock
     store: InMemoryTableStore
     agency_a: ApiClient
@@ -56,18 +60,24 @@ class World:
 def world() -> World:
     store = InMemoryTableStore()
     clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(SETTINGS, clock=clock, store=store)
+    services = build_services(SETTINGS, clock=clock, store=store, files=InMemoryFileStore())
     api = IntegrationApi(services)
     keys = []
     for agency_id in ("agency-a", "agency-b"):
         services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
         _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
         keys.append(text)
-    return World(api, clock, store, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
+    return World(api, services, clock, store, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
+
+
+def client_iban(number: str) -> str:
+    """A valid Dutch IBAN of its own for every client number (accounts are unique)."""
+    digits = f"{int.from_bytes(number.encode(), 'big') % 10**10:010d}"
+    return iban.build("NL", "ABNA" + digits)
 
 
 def client_row(number: str = "C1", **extra: Any) -> dict[str, Any]:
-    return {"number": number, "name": f"Client {number}", "ibans": ["NL91ABNA0417164300"], **extra}
+    return {"number": number, "name": f"Client {number}", "ibans": [client_iban(number)], **extra}
 
 
 def debtor_row(number: str = "D1", **extra: Any) -> dict[str, Any]:

@@ -4,13 +4,17 @@ import re
 
 import pytest
 
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row
 
 BODIES = {
     "debtors": {"items": [debtor_row("X1")]},
     "invoices": {"items": [invoice_row("X1", debtor="D1")]},
     "dispute": {"reason": "not ordered"},
+    "confirm": {"invoices": ["F1"]},
+    "resolve": {"resolution": "done"},
+    "assign": {"assignee": "someone"},
 }
+ACTION_IDS: dict[str, str] = {}
 
 
 def build(world):
@@ -18,7 +22,17 @@ def build(world):
     for agency, number in ((a, "C1"), (a, "C2"), (b, "B1")):
         agency.call("POST", "/v1/clients", {"items": [client_row(number)]})
         agency.call("POST", f"/v1/clients/{number}/debtors", {"items": [debtor_row("D1")]})
-        agency.call("POST", f"/v1/clients/{number}/invoices", {"items": [invoice_row("F1")]})
+        agency.call(
+            "POST",
+            f"/v1/clients/{number}/invoices",
+            {"items": [invoice_row("F1"), invoice_row("F2")]},
+        )
+        agency.call(
+            "POST", f"/v1/clients/{number}/invoices/F2/dispute", {"reason": "for an action item"}
+        )
+        ACTION_IDS[number] = agency.call("GET", f"/v1/clients/{number}/actions").body["items"][0][
+            "action_id"
+        ]
     c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
     return a.as_key(c1_key)
 
@@ -31,7 +45,8 @@ def client_routes(world):
 
 def fill(template, client):
     path = template.replace("{client}", client)
-    return re.sub(r"\{(\w+)\}", lambda m: {"debtor": "D1", "invoice": "F1"}[m.group(1)], path)
+    values = {"debtor": "D1", "invoice": "F1", "action": ACTION_IDS.get(client, "none")}
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
 def body_for(template):
@@ -68,6 +83,8 @@ def test_foreign_data_was_not_changed(world):
         world.agency_b.call(route.method, fill(route.template, "C1"), body_for(route.template))
     inv = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
     assert inv["status"] == "open"
+    action = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"][0]
+    assert action["status"] == "open" and action["assigned_to"] is None
     assert c1.call("GET", "/v1/clients/C1/debtors").body["items"][0]["number"] == "D1"
 
 
@@ -87,7 +104,11 @@ def test_agency_lists_only_its_clients(world):
 
 def test_same_client_number_at_two_agencies_stays_apart(world):
     build(world)
-    world.agency_b.call("POST", "/v1/clients", {"items": [client_row("C1", name="B's C1")]})
+    world.agency_b.call(
+        "POST",
+        "/v1/clients",
+        {"items": [client_row("C1", name="B's C1", ibans=[client_iban("B-C1")])]},
+    )
     a_c1 = world.agency_a.call("GET", "/v1/clients/C1").body
     b_c1 = world.agency_b.call("GET", "/v1/clients/C1").body
     assert a_c1["client_id"] != b_c1["client_id"] and b_c1["name"] == "B's C1"
@@ -102,3 +123,11 @@ def test_requests_without_a_valid_key_get_401(world):
         == 401
     )
     assert anon.call("GET", "/v1/openapi.json").status == 200
+
+
+def test_an_account_of_another_agencys_client_cannot_be_claimed(world):
+    build(world)
+    r = world.agency_b.call(
+        "POST", "/v1/clients", {"items": [client_row("B2", ibans=[client_iban("C1")])]}
+    )
+    assert r.body["rejected"] == 1 and r.body["errors"][0]["field"] == "ibans"

@@ -1,0 +1,176 @@
+"""Bank accounts and statements on Table Storage.
+
+| table           | PartitionKey     | RowKey            | serves                                  |
+| AccountOwners   | account (IBAN)   | ``owner``         | whose statement is this file            |
+| StatementFiles  | account          | file sha256       | the same file twice books nothing       |
+| StatementLines  | account          | line identity     | overlapping statements, line by line    |
+| AccountBalances | account          | ``last``          | a missing statement (opening != last)   |
+| LearnedIbans    | client id        | payer IBAN        | payer -> debtors, from confirmed matches |
+| PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
+from shared.adapters.tables.keys import encode
+from shared.ports.tables import Conflict, Row, TableStore
+
+ACCOUNT_OWNERS = "AccountOwners"
+STATEMENT_FILES = "StatementFiles"
+STATEMENT_LINES = "StatementLines"
+ACCOUNT_BALANCES = "AccountBalances"
+LEARNED_IBANS = "LearnedIbans"
+PAYMENT_REFS = "PaymentRefs"
+TABLES = (
+    ACCOUNT_OWNERS,
+    STATEMENT_FILES,
+    STATEMENT_LINES,
+    ACCOUNT_BALANCES,
+    LEARNED_IBANS,
+    PAYMENT_REFS,
+)
+
+
+@dataclass(frozen=True)
+class AccountOwner:
+    account: str
+    agency_id: str
+    client_id: str | None  # None: the agency's third-party funds account
+
+
+@dataclass(frozen=True)
+class LineRecord:
+    line_id: str
+    status: str  # pending | booked | suggested | unmatched | returned | debit
+    client_id: str | None = None
+    payment_id: str | None = None
+    etag: str | None = None
+
+
+class BankingRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    # -- owners ------------------------------------------------------------------------------
+    def owner(self, account: str) -> AccountOwner | None:
+        row = self.store.get(ACCOUNT_OWNERS, encode(account), "owner")
+        if row is None:
+            return None
+        return AccountOwner(account, row.data["AgencyId"], row.data.get("ClientId"))
+
+    def claim_account(self, owner: AccountOwner) -> AccountOwner:
+        """Register an account; returns the existing owner when somebody else has it."""
+        row = Row(
+            encode(owner.account),
+            "owner",
+            {"AgencyId": owner.agency_id, "ClientId": owner.client_id},
+        )
+        try:
+            self.store.insert(ACCOUNT_OWNERS, row)
+        except Conflict:
+            existing = self.owner(owner.account)
+            assert existing is not None
+            return existing
+        return owner
+
+    # -- files and lines ---------------------------------------------------------------------
+    def file_done(self, account: str, sha: str) -> bool:
+        row = self.store.get(STATEMENT_FILES, encode(account), sha)
+        return row is not None and row.data.get("Status") == "done"
+
+    def mark_file(self, account: str, sha: str, name: str, status: str, lines: int) -> None:
+        self.store.upsert(
+            STATEMENT_FILES,
+            Row(encode(account), sha, {"Name": name, "Status": status, "Lines": lines}),
+        )
+
+    def line(self, account: str, line_id: str) -> LineRecord | None:
+        row = self.store.get(STATEMENT_LINES, encode(account), line_id)
+        if row is None:
+            return None
+        d = row.data
+        return LineRecord(line_id, d["Status"], d.get("ClientId"), d.get("PaymentId"), row.etag)
+
+    def claim_line(
+        self, account: str, line_id: str, amount: int, booked_on: date
+    ) -> LineRecord | None:
+        """The line's record, created as ``pending`` when new. ``None`` if it was settled."""
+        row = Row(
+            encode(account),
+            line_id,
+            {"Status": "pending", "Amount": amount, "Date": put_date(booked_on)},
+        )
+        try:
+            stored = self.store.insert(STATEMENT_LINES, row)
+            return LineRecord(line_id, "pending", etag=stored.etag)
+        except Conflict:
+            existing = self.line(account, line_id)
+            return existing if existing is not None and existing.status == "pending" else None
+
+    def settle_line(
+        self,
+        account: str,
+        record: LineRecord,
+        status: str,
+        *,
+        client_id: str | None,
+        payment_id: str | None,
+    ) -> None:
+        row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
+        data = dict(row.data) if row else {}
+        data.update({"Status": status, "ClientId": client_id, "PaymentId": payment_id})
+        self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
+
+    # -- balances ----------------------------------------------------------------------------
+    def last_closing(self, account: str) -> tuple[int, date] | None:
+        row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
+        if row is None:
+            return None
+        on = get_date(row.data["On"])
+        assert on is not None
+        return int(row.data["Closing"]), on
+
+    def record_closing(self, account: str, closing: int, on: date) -> None:
+        last = self.last_closing(account)
+        if last is None or on >= last[1]:
+            self.store.upsert(
+                ACCOUNT_BALANCES,
+                Row(encode(account), "last", {"Closing": closing, "On": put_date(on)}),
+            )
+
+    # -- learned payer accounts --------------------------------------------------------------
+    def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        token = None
+        while True:
+            page = self.store.query(LEARNED_IBANS, pk=encode(client_id), continuation=token)
+            for row in page.rows:
+                out[row.rk] = set(get_json(row.data.get("Debtors"), []))
+            token = page.continuation
+            if not token:
+                return out
+
+    def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
+        key = iban.replace(" ", "").upper()
+        row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
+        debtors = set(get_json(row.data.get("Debtors"), [])) if row else set()
+        if debtor in debtors:
+            return
+        debtors.add(debtor)
+        self.store.upsert(
+            LEARNED_IBANS,
+            Row(encode(client_id), encode(key), {"Debtors": put_json(sorted(debtors))}),
+        )
+
+    # -- payment references ------------------------------------------------------------------
+    def remember_payment(self, client_id: str, reference: str, payment_id: str) -> None:
+        self.store.upsert(
+            PAYMENT_REFS, Row(encode(client_id), encode(reference), {"PaymentId": payment_id})
+        )
+
+    def payment_for(self, client_id: str, reference: str) -> str | None:
+        row = self.store.get(PAYMENT_REFS, encode(client_id), encode(reference))
+        return str(row.data["PaymentId"]) if row else None

@@ -1,0 +1,100 @@
+"""Working the action list: assign, resolve, and confirm a suggested bank payment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from shared.clock import Clock
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.ports.tables import PreconditionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.payments import PaymentService
+from shared.services.repositories import Repositories
+
+CONFIRMABLE = {"payment_suggestion", "unmatched_credit"}
+
+
+class ActionService:
+    def __init__(self, repos: Repositories, payments: PaymentService, clock: Clock) -> None:
+        self.repos = repos
+        self.payments = payments
+        self.clock = clock
+
+    def _open(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
+        found = self.repos.actions.get(scope, action_id)
+        if found is None:
+            raise NotFound(f"action {action_id} not found")
+        item, etag = found
+        if item.status is ActionStatus.RESOLVED:
+            raise Invalid(f"action {action_id} is resolved already", field="status")
+        assert etag is not None
+        return item, etag
+
+    def _save(self, item: ActionItem, etag: str) -> ActionItem:
+        try:
+            self.repos.actions.save(item, etag)
+        except PreconditionFailed as exc:
+            raise ConflictingUpdate(
+                f"action {item.action_id} changed meanwhile; reload it"
+            ) from exc
+        return item
+
+    def assign(self, scope: str, action_id: str, assignee: str) -> ActionItem:
+        item, etag = self._open(scope, action_id)
+        return self._save(replace(item, status=ActionStatus.ASSIGNED, assigned_to=assignee), etag)
+
+    def resolve(self, scope: str, action_id: str, resolution: str, author: str) -> ActionItem:
+        item, etag = self._open(scope, action_id)
+        resolved = replace(
+            item,
+            status=ActionStatus.RESOLVED,
+            resolved_at=self.clock.now(),
+            resolution=f"{resolution} ({author})",
+        )
+        return self._save(resolved, etag)
+
+    def confirm_payment(
+        self, client: Client, action_id: str, invoices: list[str], author: str
+    ) -> ActionItem:
+        """Staff say which invoices a bank payment was for: book it, learn the payer's IBAN."""
+        item, etag = self._open(client.client_id, action_id)
+        if item.kind not in CONFIRMABLE:
+            raise Invalid(
+                f"action {action_id} is a {item.kind}, not a payment to confirm", field="kind"
+            )
+        stored = self.repos.invoices.get_many(client.client_id, invoices)
+        missing = [n for n in invoices if n not in stored]
+        if missing or not invoices:
+            raise Invalid(
+                f"unknown invoices: {', '.join(missing) or '(none given)'}", field="invoices"
+            )
+        detail = item.detail
+        line_id = str(detail["line_id"])
+        payment = self.payments.book(
+            client,
+            payment_id="bank-" + line_id,
+            amount=int(str(detail["amount"])),
+            received_on=date.fromisoformat(str(detail["date"])),
+            source=PaymentSource.BANK,
+            invoice_numbers=invoices,
+            external_id=line_id,
+            payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
+        )
+        record = self.repos.banking.line(str(detail["account"]), line_id)
+        if record is not None:
+            self.repos.banking.settle_line(
+                str(detail["account"]),
+                record,
+                "booked",
+                client_id=client.client_id,
+                payment_id=payment.payment_id,
+            )
+        resolved = replace(
+            item,
+            status=ActionStatus.RESOLVED,
+            resolved_at=self.clock.now(),
+            resolution=f"booked on {', '.join(invoices)} ({author})",
+        )
+        return self._save(resolved, etag)

@@ -1,0 +1,216 @@
+"""Booking money received: by law (costs, interest, principal; designated or oldest claims
+first), exactly once, and undoing it when the money comes back.
+
+A payment id is derived from where the money came from (a statement line, a Mollie payment),
+so a redelivered message finds the payment already there. The payment row is written first
+(``applying``), then each invoice takes its share, idempotently (an invoice remembers the
+payments it took), then the row says ``applied``: a crash at any point is finished by the
+next delivery, never doubled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from shared.clock import Clock
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.allocation import OpenClaim, allocate_payment
+from shared.domain.money import Cents, format_eur_nl
+from shared.domain.parties import Client
+from shared.domain.records import (
+    ActionItem,
+    AllocatedAmount,
+    ContactEntry,
+    ContactKind,
+    Payment,
+    PaymentSource,
+)
+from shared.ports.tables import Conflict, TransactionFailed
+from shared.services.errors import ConflictingUpdate
+from shared.services.repositories import Repositories
+
+RETRIES = 5
+
+
+class PaymentService:
+    def __init__(self, repos: Repositories, clock: Clock) -> None:
+        self.repos = repos
+        self.clock = clock
+
+    def book(
+        self,
+        client: Client,
+        *,
+        payment_id: str,
+        amount: Cents,
+        received_on: date,
+        source: PaymentSource,
+        invoice_numbers: list[str],
+        external_id: str | None = None,
+        payer_iban: str | None = None,
+        return_reference: str | None = None,
+    ) -> Payment:
+        """Book ``amount`` on these invoices (the debtor's designation), by law."""
+        existing = self._get(client.client_id, payment_id)
+        if existing is not None and existing.allocations and not existing.reversed:
+            self._apply(client, existing)
+            return existing
+        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        claims = [
+            OpenClaim(inv.invoice.number, inv.invoice.due_date, principal=inv.invoice.open_amount)
+            for inv in stored.values()
+            if inv.invoice.open_amount > 0
+        ]
+        claims.sort(key=lambda c: (c.due_date, c.claim_id))  # oldest first within the designation
+        allocation = allocate_payment(amount, claims, designated=[c.claim_id for c in claims])
+        debtors = {stored[n].invoice.debtor_number for n in stored}
+        payment = Payment(
+            client_id=client.client_id,
+            payment_id=payment_id,
+            debtor_number=sorted(debtors)[0] if debtors else None,
+            amount=amount,
+            received_on=received_on,
+            source=source,
+            external_id=external_id,
+            allocations=tuple(
+                AllocatedAmount(x.claim_id, x.component.value, x.amount) for x in allocation.lines
+            ),
+            unallocated=allocation.unallocated,
+        )
+        if existing is None:
+            try:
+                self.repos.payments.add(payment)
+            except Conflict:
+                payment = self._get(client.client_id, payment_id) or payment
+        self._apply(client, payment)
+        if return_reference:
+            self.repos.banking.remember_payment(client.client_id, return_reference, payment_id)
+        if payer_iban and payment.debtor_number:
+            self.repos.banking.learn_iban(client.client_id, payer_iban, payment.debtor_number)
+        self._log(client, payment)
+        if payment.unallocated > 0:
+            self._action(
+                client,
+                "overpayment",
+                f"Overpayment of {format_eur_nl(payment.unallocated)}",
+                payment.debtor_number,
+                [a.invoice_number for a in payment.allocations],
+                {"payment_id": payment_id, "unallocated": payment.unallocated},
+            )
+        return payment
+
+    def reverse(self, client: Client, payment_id: str, reason: str) -> Payment | None:
+        """The money came back: reopen what it paid, log it, tell staff."""
+        payment = self._get(client.client_id, payment_id)
+        if payment is None:
+            return None
+        for number in {a.invoice_number for a in payment.allocations}:
+            self._update_invoice(
+                client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
+            )
+        if payment.reversed:
+            return payment
+        reversed_ = replace(payment, reversed=True)
+        self.repos.payments.save(reversed_)
+        now = self.clock.now()
+        if payment.debtor_number:
+            self.repos.contacts.add(
+                ContactEntry(
+                    client.client_id,
+                    payment.debtor_number,
+                    time_ordered_id(now),
+                    now,
+                    ContactKind.PAYMENT,
+                    f"Payment of {format_eur_nl(payment.amount)} reversed: {reason}",
+                    invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
+                    system=True,
+                )
+            )
+        self._action(
+            client,
+            "payment_reversed",
+            f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
+            payment.debtor_number,
+            [a.invoice_number for a in payment.allocations],
+            {"payment_id": payment_id, "reason": reason},
+        )
+        return reversed_
+
+    # -- internals ---------------------------------------------------------------------------
+    def _get(self, client_id: str, payment_id: str) -> Payment | None:
+        return self.repos.payments.get(client_id, payment_id)
+
+    def _apply(self, client: Client, payment: Payment) -> None:
+        per_invoice: dict[str, Cents] = {}
+        for a in payment.allocations:
+            if a.component == "principal":
+                per_invoice[a.invoice_number] = per_invoice.get(a.invoice_number, 0) + a.amount
+        for number, cents in per_invoice.items():
+            self._update_invoice(
+                client.client_id,
+                number,
+                lambda inv, c=cents: inv.apply_payment(payment.payment_id, c),
+            )
+
+    def _update_invoice(self, client_id: str, number: str, change: object) -> Invoice | None:
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client_id, number)
+            if stored is None:
+                return None
+            try:
+                updated: Invoice = change(stored.invoice)  # type: ignore[operator]
+            except InvoiceRuleError:
+                return stored.invoice  # e.g. credited meanwhile: the remainder is an overpayment
+            if updated == stored.invoice:
+                return updated
+            try:
+                self.repos.invoices.save(updated, stored)
+                return updated
+            except TransactionFailed:
+                continue
+        raise ConflictingUpdate(f"invoice {number} keeps changing; the message will be retried")
+
+    def _log(self, client: Client, payment: Payment) -> None:
+        if not payment.debtor_number:
+            return
+        now = self.clock.now()
+        numbers = tuple(sorted({a.invoice_number for a in payment.allocations}))
+        self.repos.contacts.add(
+            ContactEntry(
+                client.client_id,
+                payment.debtor_number,
+                time_ordered_id(now),
+                now,
+                ContactKind.PAYMENT,
+                f"Payment of {format_eur_nl(payment.amount)} received ({payment.source.value}) "
+                f"for {', '.join(numbers) or 'no invoice'}",
+                channel=payment.source.value,
+                invoice_numbers=numbers,
+                system=True,
+            )
+        )
+
+    def _action(
+        self,
+        client: Client,
+        kind: str,
+        title: str,
+        debtor: str | None,
+        invoices: list[str],
+        detail: dict[str, object],
+    ) -> None:
+        now = self.clock.now()
+        self.repos.actions.add(
+            ActionItem(
+                client_id=client.client_id,
+                action_id=time_ordered_id(now),
+                kind=kind,
+                title=title,
+                created_at=now,
+                debtor_number=debtor,
+                invoice_numbers=tuple(sorted(set(invoices))),
+                detail=detail,
+            )
+        )

@@ -1,0 +1,200 @@
+"""Statement files through the ingestion service, on the in-memory stores."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.services.statements import QUARANTINE
+from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row
+
+ACCOUNT = client_iban("C1")
+PAYER = "NL02RABO0123456789"
+
+
+@pytest.fixture
+def setup(world):
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call(
+        "POST",
+        "/v1/clients/C1/debtors",
+        {"items": [debtor_row("D1", name="Jan de Vries"), debtor_row("D2", name="Piet Bakker")]},
+    )
+    a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {
+            "items": [
+                invoice_row("F-0001", "D1", amount="121.00"),
+                invoice_row("F-0002", "D1", amount="50.00", due_date="2025-02-15"),
+                invoice_row("F-0003", "D2", amount="77.00"),
+            ]
+        },
+    )
+    return world
+
+
+def invoice(world, number):
+    return world.agency_a.call("GET", f"/v1/clients/C1/invoices/{number}").body
+
+
+def actions(world, scope="C1"):
+    if scope.startswith("@"):
+        items, _ = world.services.repos.actions.list(scope)
+        return [x.kind for x in items]
+    return [
+        x["kind"] for x in world.agency_a.call("GET", f"/v1/clients/{scope}/actions").body["items"]
+    ]
+
+
+def statement(lines, opening=100_000, day=date(2025, 3, 3), sid="S1", account=ACCOUNT):
+    return write_mt940(account, lines, opening=opening, opening_date=day, statement_id=sid).encode()
+
+
+def paid_line(amount, text, **kw):
+    return OutLine(
+        date(2025, 3, 3),
+        amount,
+        text,
+        counterparty_iban=PAYER,
+        counterparty_name=kw.pop("name", "J de Vries"),
+        **kw,
+    )
+
+
+def test_payment_by_reference_is_booked_and_stops_dunning(setup):
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    report = setup.services.statements.ingest(
+        "agency-a/day1.sta", statement([paid_line(12_100, "", reference=ref, end_to_end_id="E1")])
+    )
+    assert report.status == "booked" and report.booked == 1
+    inv = invoice(setup, "F-0001")
+    assert inv["status"] == "paid" and inv["open_amount"] == "0.00"
+    payments = setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert (
+        payments[0]["amount"] == 12_100
+        and payments[0]["allocations"][0]["component"] == "principal"
+    )
+    log = setup.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert any(e["kind"] == "payment" for e in log)
+
+
+def test_the_same_file_twice_books_once(setup):
+    data = statement([paid_line(12_100, "factuur F-0001")])
+    setup.services.statements.ingest("agency-a/day1.sta", data)
+    again = setup.services.statements.ingest("agency-a/day1-again.sta", data)
+    assert again.status == "skipped"
+    assert len(setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]) == 1
+
+
+def test_overlapping_statements_book_each_line_once(setup):
+    first = paid_line(5_000, "F-0002 deel", end_to_end_id="E2")
+    second = paid_line(7_700, "F-0003", name="P. Bakker", end_to_end_id="E3")
+    setup.services.statements.ingest("agency-a/mon.sta", statement([first], sid="MON"))
+    report = setup.services.statements.ingest(
+        "agency-a/tue.sta", statement([first, second], sid="MON-TUE")
+    )
+    assert report.booked == 1
+    assert invoice(setup, "F-0002")["status"] == "paid"
+    assert invoice(setup, "F-0003")["status"] == "paid"
+    assert len(setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]) == 2
+
+
+def test_partial_payment_leaves_the_rest_open(setup):
+    setup.services.statements.ingest(
+        "agency-a/p.sta",
+        statement([paid_line(2_100, "", reference=invoice(setup, "F-0001")["payment_reference"])]),
+    )
+    inv = invoice(setup, "F-0001")
+    assert inv["status"] == "partially_paid" and inv["open_amount"] == "100.00"
+
+
+def test_uncertain_payment_becomes_a_suggestion_and_confirming_it_books_and_teaches(setup):
+    report = setup.services.statements.ingest(
+        "agency-a/s.sta", statement([paid_line(12_100, "betaling")])
+    )
+    assert report.suggested + report.unmatched == 1 and report.booked == 0
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    action = next(x for x in items if x["kind"] in ("payment_suggestion", "unmatched_credit"))
+    r = setup.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{action['action_id']}/confirm", {"invoices": ["F-0001"]}
+    )
+    assert r.status == 200, r.body
+    assert invoice(setup, "F-0001")["status"] == "paid"
+    assert setup.services.repos.banking.learned_ibans(
+        setup.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    ) == {PAYER: {"D1"}}
+    again = setup.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{action['action_id']}/confirm", {"invoices": ["F-0001"]}
+    )
+    assert again.status == 422  # resolved already
+    # the learned account now identifies the payer of the next, unexplained transfer
+    report = setup.services.statements.ingest(
+        "agency-a/t.sta", statement([paid_line(5_000, "overboeking")], sid="S2")
+    )
+    assert report.suggested == 1
+
+
+def test_overpayment_is_booked_and_flagged(setup):
+    ref = invoice(setup, "F-0003")["payment_reference"]
+    report = setup.services.statements.ingest(
+        "agency-a/o.sta", statement([paid_line(8_000, "", reference=ref, name="P Bakker")])
+    )
+    assert report.booked == 1
+    assert invoice(setup, "F-0003")["status"] == "paid"
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    over = [x for x in items if x["kind"] == "overpayment"]
+    assert over and over[0]["detail"]["unallocated"] == 300
+
+
+def test_returned_payment_reopens_the_invoice(setup):
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    setup.services.statements.ingest(
+        "agency-a/in.sta", statement([paid_line(12_100, "", reference=ref, end_to_end_id="E9")])
+    )
+    back = OutLine(date(2025, 3, 5), -12_100, "retour", end_to_end_id="E9", return_reason="AC04")
+    report = setup.services.statements.ingest(
+        "agency-a/back.sta", statement([back], opening=112_100, day=date(2025, 3, 4), sid="S3")
+    )
+    assert report.returned == 1
+    assert invoice(setup, "F-0001")["status"] == "open"
+    assert "payment_reversed" in actions(setup)
+
+
+def test_bad_file_is_quarantined_with_a_report_and_nothing_booked(setup):
+    data = (
+        b":20:X\n:25:"
+        + ACCOUNT.encode()
+        + b"\n:61:250303C1,00NTRF\n:25:oops\n:62F:C250303EUR1,00\n"
+    )
+    report = setup.services.statements.ingest("agency-a/bad.sta", data)
+    assert report.status == "quarantined"
+    files = setup.services.files
+    assert files.get(QUARANTINE, "agency-a/bad.sta") == data
+    error = json.loads(files.get(QUARANTINE, "agency-a/bad.sta.error.json"))
+    assert error["line"] == 4 and "after a transaction" in error["error"]
+    assert actions(setup, "@agency-a") == ["statement_quarantined"]
+    assert setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"] == []
+
+
+def test_account_of_another_agency_is_refused(setup):
+    setup.agency_b.call("POST", "/v1/clients", {"items": [client_row("B1")]})
+    data = statement([paid_line(12_100, "F-0001")], account=client_iban("B1"))
+    report = setup.services.statements.ingest("agency-a/foreign.sta", data)
+    assert report.status == "quarantined" and "belongs to no client of agency agency-a" in str(
+        report.error
+    )
+
+
+def test_balance_mismatch_and_missing_statement_warn_but_book(setup):
+    lines = [paid_line(12_100, "F-0001")]
+    data = statement(lines).replace(b":62F:C250303EUR1121,00", b":62F:C250303EUR1121,01")
+    report = setup.services.statements.ingest("agency-a/mm.sta", data)
+    assert report.warnings and "balance_mismatch" in actions(setup)
+    later = statement([], opening=999_999, day=date(2025, 3, 10), sid="S9")
+    setup.services.statements.ingest("agency-a/gap.sta", later)
+    assert "missing_statement" in actions(setup)
