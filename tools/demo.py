@@ -14,6 +14,7 @@ from shared.domain.access import Scope
 from shared.domain.parties import Address, Agency, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 from shared.services.imports import InvoiceDraft
+from shared.services.onboarding import register_agency
 
 AGENCY_ID = "demo-agency"
 
@@ -95,7 +96,7 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     if services.repos.agencies.get(AGENCY_ID) is not None and keys_file.exists():
         loaded: dict[str, str] = json.loads(keys_file.read_text())
         return loaded
-    services.repos.agencies.save(Agency(AGENCY_ID, "Demo Incasso B.V.", "NL91ABNA0417164300"))
+    register_agency(services.repos, Agency(AGENCY_ID, "Demo Incasso B.V.", "NL91ABNA0417164300"))
     clients = [
         Client(
             "",
@@ -117,6 +118,7 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
             language=Language.NL,
             sandbox=True,
             sandbox_email="sandbox@meijer.example",
+            allow_third_party_matching=True,
         ),
     ]
     services.imports.upsert_clients(AGENCY_ID, list(enumerate(clients)))

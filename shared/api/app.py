@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from shared.api import routes_access, routes_invoices, routes_parties, routes_records
+from shared.api import (
+    routes_access,
+    routes_invoices,
+    routes_parties,
+    routes_records,
+    routes_statements,
+)
 from shared.api.common import authenticator
 from shared.api.http import (
     ApiRequest,
@@ -27,7 +33,13 @@ class IntegrationApi:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.router = Router(authenticator(services.access))
-        for module in (routes_parties, routes_invoices, routes_access, routes_records):
+        for module in (
+            routes_parties,
+            routes_invoices,
+            routes_access,
+            routes_records,
+            routes_statements,
+        ):
             module.register(self.router, services)
         self.router.add(
             Route("GET", "/v1/openapi.json", self._openapi, "This document", "meta", auth=False)

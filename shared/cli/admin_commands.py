@@ -12,6 +12,7 @@ from typing import Any
 from shared.domain.access import Scope
 from shared.domain.parties import Agency
 from shared.domain.references.iban import iban_error
+from shared.services.onboarding import register_agency
 
 
 def cmd_agency_create(args: argparse.Namespace) -> int:
@@ -22,7 +23,7 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
     services = bootstrap.services()
     if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
         raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
-    services.repos.agencies.save(Agency(args.agency_id, args.name, args.iban))
+    register_agency(services.repos, Agency(args.agency_id, args.name, args.iban))
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))

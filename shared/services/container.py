@@ -8,6 +8,7 @@ from shared.clock import Clock
 from shared.ports.files import FileStore
 from shared.services.access import AccessService
 from shared.services.actions import ActionService
+from shared.services.exports import ExportService
 from shared.services.imports import ImportService
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.payments import PaymentService
@@ -28,6 +29,7 @@ class Services:
     payments: PaymentService
     statements: StatementService
     actions: ActionService
+    exports: ExportService
 
     @classmethod
     def build(
@@ -45,4 +47,5 @@ class Services:
             payments=payments,
             statements=StatementService(repos, files, payments, clock),
             actions=ActionService(repos, payments, clock),
+            exports=ExportService(repos),
         )

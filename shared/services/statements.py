@@ -118,7 +118,7 @@ class StatementService:
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
         self._check_balances(statement, owner, scope, name, report)
-        index, client_of = self._index(clients)
+        index, client_of = self._index(clients, pooled=owner.client_id is None)
         for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
             report.lines += 1
             record = self.repos.banking.claim_line(
@@ -141,16 +141,17 @@ class StatementService:
             if not token:
                 return clients
 
-    def _index(self, clients: list[Client]) -> tuple[InvoiceIndex, dict[str, Client]]:
+    def _index(
+        self, clients: list[Client], *, pooled: bool
+    ) -> tuple[InvoiceIndex, dict[str, Client]]:
         invoices: list[OpenInvoice] = []
         learned: dict[str, set[str]] = {}
         client_of: dict[str, Client] = {}
-        prefix = len(clients) > 1
         for client in clients:
             client_of[client.client_id] = client
             names = self._debtor_names(client)
             for inv in self.repos.invoices.open_invoices(client.client_id):
-                key = f"{client.client_id}{_SEP}{inv.number}" if prefix else inv.number
+                key = f"{client.client_id}{_SEP}{inv.number}" if pooled else inv.number
                 debtor = f"{client.client_id}{_SEP}{inv.debtor_number}"
                 invoices.append(
                     OpenInvoice(
@@ -261,7 +262,7 @@ class StatementService:
         self, result: LineMatch, client_of: dict[str, Client], clients: list[Client]
     ) -> tuple[Client, list[str]]:
         keys = [a.invoice_number for a in result.booked]
-        if len(clients) == 1:
+        if _SEP not in keys[0]:
             return clients[0], keys
         client_id = keys[0].split(_SEP)[0]
         return client_of[client_id], [k.split(_SEP, 1)[1] for k in keys]
@@ -273,8 +274,8 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
     ) -> str:
-        if len(clients) == 1:
-            return clients[0].client_id
+        if owner.client_id is not None:
+            return owner.client_id
         if result.best is not None:
             first = result.best.invoices[0].number
             if _SEP in first and first.split(_SEP)[0] in client_of:

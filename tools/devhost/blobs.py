@@ -64,6 +64,10 @@ class BlobWatcher:
         self.watched = watched  # function name -> path
         self.interval = interval
         self.receipts = blobs.get_container_client(HOSTS_CONTAINER)
+        try:
+            self.receipts.create_container()
+        except ResourceExistsError:
+            pass
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="blob-watcher", daemon=True)
         for path in watched.values():

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from shared.api.http import ApiRequest
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.domain.statements.parse import parse_statement_file
 from shared.services.statements import QUARANTINE
 from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row
 
@@ -198,3 +200,67 @@ def test_balance_mismatch_and_missing_statement_warn_but_book(setup):
     later = statement([], opening=999_999, day=date(2025, 3, 10), sid="S9")
     setup.services.statements.ingest("agency-a/gap.sta", later)
     assert "missing_statement" in actions(setup)
+
+
+def test_export_mt940_and_report_for_the_clients_ledger(setup):
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    setup.services.statements.ingest(
+        "agency-a/e.sta",
+        statement(
+            [paid_line(12_100, "", reference=ref), paid_line(2_000, "F-0003 deel", name="P Bakker")]
+        ),
+    )
+    period = {"from": "2025-03-01", "to": "2025-03-31"}
+    headers = {"x-api-key": setup.agency_a.key}
+    r = setup.api.handle(ApiRequest("GET", "/v1/clients/C1/exports/mt940", headers, period))
+    assert r.status == 200 and r.content_type == "text/plain"
+    exported = parse_statement_file(r.encoded())[0]
+    assert sorted((x.amount, (x.remittance or "").split()[0]) for x in exported.lines) == [
+        (2_000, "F-0003"),
+        (12_100, "F-0001"),
+    ]
+    assert exported.balance_difference() == 0
+    pdf = setup.api.handle(
+        ApiRequest("GET", "/v1/clients/C1/exports/report.pdf", headers, period)
+    ).encoded()
+    assert pdf.startswith(b"%PDF") and b"141.00" in pdf and b"F-0001" in pdf
+    bad = setup.agency_a.call(
+        "GET", "/v1/clients/C1/exports/mt940", **{"from": "2025-03-31", "to": "2025-03-01"}
+    )
+    assert bad.status == 400
+
+
+def test_upload_stores_the_file_for_the_blob_trigger(setup):
+    r = setup.agency_a.call("POST", "/v1/statements", raw=b":20:X\n", name="mijn bank.sta")
+    assert r.status == 202 and r.body["blob"].startswith("statements/agency-a/")
+    name = r.body["blob"].split("/", 1)[1]
+    assert setup.services.files.get("statements", name) == b":20:X\n"
+    assert setup.agency_b.as_key("").call("POST", "/v1/statements", raw=b"x").status == 401
+
+
+def test_third_party_account_matches_across_clients_that_allow_it(setup):
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    pooled = client_iban("POOL")
+    register_agency(setup.services.repos, Agency("agency-a", "A", pooled))
+    a = setup.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", allow_third_party_matching=True)]})
+    a.call("POST", "/v1/clients/C2/debtors", {"items": [debtor_row("X9", name="Kees Klant")]})
+    a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("G-7", "X9", amount="42.00")]})
+    ref_c2 = a.call("GET", "/v1/clients/C2/invoices/G-7").body["payment_reference"]
+    ref_c1 = invoice(setup, "F-0001")["payment_reference"]  # C1 does not allow pooled matching
+    report = setup.services.statements.ingest(
+        "agency-a/pool.sta",
+        statement(
+            [
+                paid_line(4_200, "", reference=ref_c2, name="K. Klant"),
+                paid_line(12_100, "", reference=ref_c1),
+            ],
+            account=pooled,
+        ),
+    )
+    assert report.booked == 1 and report.unmatched + report.suggested == 1
+    assert a.call("GET", "/v1/clients/C2/invoices/G-7").body["status"] == "paid"
+    assert invoice(setup, "F-0001")["status"] == "open"
+    assert "unmatched_credit" in actions(setup, "@agency-a")

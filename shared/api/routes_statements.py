@@ -1,0 +1,96 @@
+"""/v1/statements: upload a bank statement file (agency key); the blob trigger books it.
+/v1/clients/{client}/exports: what was received, for the client's own accounting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from shared.api.common import principal, require_agency
+from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge
+from shared.api.router import Context, Route, Router
+from shared.services.container import Services
+from shared.services.statements import INBOX
+
+MAX_STATEMENT_BYTES = 20 * 1024 * 1024
+
+
+def _period(ctx: Context) -> tuple[date, date]:
+    try:
+        start = date.fromisoformat(ctx.request.query["from"])
+        end = date.fromisoformat(ctx.request.query["to"])
+    except (KeyError, ValueError):
+        raise BadRequest(
+            "give the period as ?from=YYYY-MM-DD&to=YYYY-MM-DD (both inclusive)"
+        ) from None
+    if end < start:
+        raise BadRequest("to is before from")
+    return start, end
+
+
+def register(router: Router, services: Services) -> None:
+    def upload(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        body = ctx.request.body
+        if not body:
+            raise BadRequest("the body must be the statement file (MT940 or CAMT.053)")
+        if len(body) > MAX_STATEMENT_BYTES:
+            raise PayloadTooLarge("statement files are limited to 20 MiB")
+        raw = ctx.request.query.get("name", "statement")
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", raw)[:100] or "statement"
+        stamp = services.clock.now().strftime("%Y%m%dT%H%M%S%f")
+        name = f"{agency.agency_id}/{stamp}-{safe}"
+        services.files.put(INBOX, name, body)
+        return ApiResponse(status=202, body={"blob": f"{INBOX}/{name}", "status": "queued"})
+
+    def export_mt940(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        start, end = _period(ctx)
+        text = services.exports.mt940(client, start, end)
+        filename = f"inning-{client.number}-{start}-{end}.sta"
+        return ApiResponse(
+            raw=text.encode("ascii", "replace"),
+            content_type="text/plain",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    def export_report(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        start, end = _period(ctx)
+        pdf = services.exports.report_pdf(client, start, end)
+        return ApiResponse(
+            raw=pdf,
+            content_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="inning-{client.number}-{start}-{end}.pdf"'
+            },
+        )
+
+    tag = "statements"
+    router.add(
+        Route(
+            "POST",
+            "/v1/statements",
+            upload,
+            "Upload a statement file (?name=); booked asynchronously",
+            tag,
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/exports/mt940",
+            export_mt940,
+            "MT940 of payments received (?from=&to=)",
+            tag,
+        )
+    )
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/exports/report.pdf",
+            export_report,
+            "PDF report of the same items and the total to remit",
+            tag,
+        )
+    )
