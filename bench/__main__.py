@@ -11,10 +11,10 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench import bulk_import
+from bench import bulk_import, statement_matching
 from tools import azurite
 
-BENCHMARKS = {"bulk_import": bulk_import.run}
+BENCHMARKS = {"bulk_import": bulk_import.run, "statement_matching": statement_matching.run}
 
 
 def main() -> None:
