@@ -48,6 +48,8 @@ def _client_from(model: schemas.ClientIn) -> Client:
         kvk_number=model.kvk_number,
         house_style=HouseStyle(**model.house_style.model_dump()),
         allow_third_party_matching=model.allow_third_party_matching,
+        auto_book_threshold=model.auto_book_threshold,
+        auto_book_margin=model.auto_book_margin,
     )
 
 

@@ -58,6 +58,18 @@ class ClientIn(Strict):
     kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
     house_style: HouseStyleIn = Field(default_factory=HouseStyleIn)
     allow_third_party_matching: bool = False
+    auto_book_threshold: float = Field(
+        default=0.85,
+        ge=0.5,
+        le=1.0,
+        description="Minimum score to book a bank payment without a person",
+    )
+    auto_book_margin: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=0.5,
+        description="How far the best candidate must lead the runner-up",
+    )
 
     @field_validator("ibans")
     @classmethod

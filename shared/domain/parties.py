@@ -50,6 +50,9 @@ class Client:
     kvk_number: str | None = None
     house_style: HouseStyle = field(default_factory=HouseStyle)
     allow_third_party_matching: bool = False
+    # automatic booking of bank payments: minimum score, and lead over the runner-up
+    auto_book_threshold: float = 0.85
+    auto_book_margin: float = 0.15
 
 
 @dataclass(frozen=True)

@@ -69,13 +69,11 @@ class StatementService:
         files: FileStore,
         payments: PaymentService,
         clock: Clock,
-        settings: MatchSettings | None = None,
     ) -> None:
         self.repos = repos
         self.files = files
         self.payments = payments
         self.clock = clock
-        self.settings = settings or MatchSettings()
 
     # -- entry point -------------------------------------------------------------------------
     def ingest(self, name: str, data: bytes) -> IngestReport:
@@ -119,6 +117,7 @@ class StatementService:
         scope = clients[0] if owner.client_id else None
         self._check_balances(statement, owner, scope, name, report)
         index, client_of = self._index(clients, pooled=owner.client_id is None)
+        settings = self._settings(clients)
         for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
             report.lines += 1
             record = self.repos.banking.claim_line(
@@ -126,7 +125,19 @@ class StatementService:
             )
             if record is None:
                 continue  # seen in an earlier (overlapping) statement
-            self._line(statement, line, line_id, record, index, client_of, clients, owner, report)
+            self._line(
+                statement, line, line_id, record, index, client_of, clients, owner, report, settings
+            )
+
+    @staticmethod
+    def _settings(clients: list[Client]) -> MatchSettings:
+        """The client's own thresholds; on a pooled account the strictest of its clients."""
+        if not clients:
+            return MatchSettings()
+        return MatchSettings(
+            auto_threshold=max(c.auto_book_threshold for c in clients),
+            margin=max(c.auto_book_margin for c in clients),
+        )
 
     def _clients_for(self, owner: AccountOwner) -> list[Client]:
         if owner.client_id:
@@ -191,6 +202,7 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
         report: IngestReport,
+        settings: MatchSettings,
     ) -> None:
         settle = self.repos.banking.settle_line
         if line.amount <= 0 or line.is_return:
@@ -198,7 +210,7 @@ class StatementService:
             report.returned += status == "returned"
             settle(statement.account, record, status, client_id=None, payment_id=None)
             return
-        result = decide(0, line, index.candidates(line), self.settings, index.remaining)
+        result = decide(0, line, index.candidates(line), settings, index.remaining)
         if result.booked and result.best is not None:
             client, numbers = self._split(result, client_of, clients)
             payment_id = "bank-" + line_id

@@ -60,6 +60,8 @@ def client_to_row(client: Client) -> Row:
             "KvkNumber": client.kvk_number,
             "HouseStyle": put_json(asdict(client.house_style)),
             "AllowThirdPartyMatching": client.allow_third_party_matching,
+            "AutoBookThresholdPct": round(client.auto_book_threshold * 100),
+            "AutoBookMarginPct": round(client.auto_book_margin * 100),
         },
     )
 
@@ -81,6 +83,8 @@ def client_from_row(row: Row) -> Client:
         kvk_number=d.get("KvkNumber"),
         house_style=HouseStyle(**get_json(d.get("HouseStyle"), {})),
         allow_third_party_matching=bool(d.get("AllowThirdPartyMatching", False)),
+        auto_book_threshold=int(d.get("AutoBookThresholdPct", 85)) / 100,
+        auto_book_margin=int(d.get("AutoBookMarginPct", 15)) / 100,
     )
 
 

@@ -264,3 +264,19 @@ def test_third_party_account_matches_across_clients_that_allow_it(setup):
     assert a.call("GET", "/v1/clients/C2/invoices/G-7").body["status"] == "paid"
     assert invoice(setup, "F-0001")["status"] == "open"
     assert "unmatched_credit" in actions(setup, "@agency-a")
+
+
+def test_thresholds_are_per_client(setup):
+    a = setup.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=1.0)]})
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    report = setup.services.statements.ingest(
+        "agency-a/strict.sta", statement([paid_line(6_000, "", reference=ref)])
+    )
+    assert report.booked == 0 and report.suggested == 1
+    assert (
+        a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=0.2)]}).body[
+            "rejected"
+        ]
+        == 1
+    )
