@@ -270,13 +270,8 @@ def test_thresholds_are_per_client(setup):
     a = setup.agency_a
     a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=1.0)]})
     ref = invoice(setup, "F-0001")["payment_reference"]
-    report = setup.services.statements.ingest(
-        "agency-a/strict.sta", statement([paid_line(6_000, "", reference=ref)])
-    )
+    line = paid_line(6_000, "", reference=ref, name="Iemand Anders")  # scores 0.9
+    report = setup.services.statements.ingest("agency-a/strict.sta", statement([line]))
     assert report.booked == 0 and report.suggested == 1
-    assert (
-        a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=0.2)]}).body[
-            "rejected"
-        ]
-        == 1
-    )
+    too_low = a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=0.2)]})
+    assert too_low.body["rejected"] == 1
