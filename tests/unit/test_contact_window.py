@@ -7,8 +7,8 @@ from shared.domain.contact_window import ContactWindow
 W = ContactWindow()
 
 
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
+def utc(*args: int) -> datetime:
+    return datetime(*args).replace(tzinfo=UTC)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -18,7 +18,10 @@ def utc(*args):
         (utc(2025, 3, 4, 5, 30), utc(2025, 3, 4, 6, 0)),  # 06:30 local -> 07:00 local (CET)
         (utc(2025, 3, 4, 19, 30), utc(2025, 3, 5, 6, 0)),  # 20:30 local -> next morning
         (utc(2025, 3, 8, 19, 0), utc(2025, 3, 10, 6, 0)),  # Saturday 20:00 -> Monday, skips Sunday
-        (utc(2025, 4, 20, 10, 0), utc(2025, 4, 22, 5, 0)),  # Easter Sunday+Monday -> Tuesday 07:00 CEST
+        (
+            utc(2025, 4, 20, 10, 0),
+            utc(2025, 4, 22, 5, 0),
+        ),  # Easter Sunday+Monday -> Tuesday 07:00 CEST
         (utc(2025, 12, 24, 20, 0), utc(2025, 12, 27, 6, 0)),  # Christmas -> Saturday 27th
     ],
 )

@@ -1,0 +1,67 @@
+"""QueueSender on Azure Storage Queues. Messages are base64 encoded, as host.json's
+``messageEncoding`` says the trigger expects (the SDK sends raw text unless told)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from azure.core.exceptions import ResourceExistsError
+from azure.storage.queue import QueueServiceClient, TextBase64EncodePolicy
+
+MAX_DELAY = 7 * 24 * 3600
+
+
+class StorageQueueSender:
+    def __init__(self, service: QueueServiceClient) -> None:
+        self.service = service
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_connection_string(cls, conn: str) -> StorageQueueSender:
+        return cls(QueueServiceClient.from_connection_string(conn))
+
+    @classmethod
+    def from_endpoint(cls, endpoint: str, credential: Any) -> StorageQueueSender:
+        return cls(QueueServiceClient(endpoint, credential=credential))
+
+    def _client(self, queue: str) -> Any:
+        with self._lock:
+            client = self._clients.get(queue)
+            if client is None:
+                client = self.service.get_queue_client(
+                    queue, message_encode_policy=TextBase64EncodePolicy()
+                )
+                try:
+                    client.create_queue()
+                except ResourceExistsError:
+                    pass
+                self._clients[queue] = client
+            return client
+
+    def send(self, queue: str, body: str, *, delay_seconds: int = 0) -> None:
+        self._client(queue).send_message(
+            body, visibility_timeout=max(0, min(delay_seconds, MAX_DELAY)) or None
+        )
+
+
+@dataclass
+class QueuedMessage:
+    queue: str
+    body: str
+    delay_seconds: int
+
+
+@dataclass
+class InMemoryQueueSender:
+    sent: list[QueuedMessage] = field(default_factory=list)
+
+    def send(self, queue: str, body: str, *, delay_seconds: int = 0) -> None:
+        self.sent.append(QueuedMessage(queue, body, delay_seconds))
+
+    def take(self, queue: str) -> list[QueuedMessage]:
+        taken = [m for m in self.sent if m.queue == queue]
+        self.sent = [m for m in self.sent if m.queue != queue]
+        return taken

@@ -1,0 +1,182 @@
+"""Outbound messages, per-mailbox pacing and usage metering on Table Storage.
+
+| table       | PartitionKey   | RowKey                      | serves                              |
+| Outbox      | client id      | idempotency key             | exactly-once sending, status        |
+| OutboxRefs  | provider       | provider message id         | a delivery callback finds its record|
+| MailboxPace | mailbox        | ``m`` minute / ``d`` day    | Exchange limits across instances   |
+| Usage       | client id      | ``YYYY-MM|channel``         | metering for billing                |
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus, PostalAddress
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
+
+OUTBOX = "Outbox"
+OUTBOX_REFS = "OutboxRefs"
+MAILBOX_PACE = "MailboxPace"
+USAGE = "Usage"
+TABLES = (OUTBOX, OUTBOX_REFS, MAILBOX_PACE, USAGE)
+
+
+def _row(m: OutboundMessage) -> Row:
+    return Row(
+        encode(m.client_id),
+        encode(m.key),
+        {
+            "Channel": m.channel.value,
+            "DebtorNumber": m.debtor_number,
+            "To": m.to,
+            "Address": put_json(asdict(m.address)) if m.address else None,
+            "ReplyTo": m.reply_to,
+            "Sender": m.sender,
+            "InvoiceNumbers": put_json(list(m.invoice_numbers)),
+            "Status": m.status.value,
+            "Attempts": m.attempts,
+            "ClaimedAt": m.claimed_at,
+            "Provider": m.provider,
+            "ProviderId": m.provider_id,
+            "Error": (m.error or "")[:2000] or None,
+            "SentAt": m.sent_at,
+            "UpdatedAt": m.updated_at,
+            "CreatedAt": m.created_at,
+            "SandboxOf": m.sandbox_of,
+            "Extra": put_json(m.extra),
+        },
+    )
+
+
+def _message(row: Row) -> OutboundMessage:
+    d = row.data
+    address = get_json(d.get("Address"), None)
+    return OutboundMessage(
+        client_id=decode(row.pk),
+        key=decode(row.rk),
+        channel=Channel(d["Channel"]),
+        debtor_number=d.get("DebtorNumber"),
+        to=d["To"],
+        created_at=d["CreatedAt"],
+        address=PostalAddress(**address) if address else None,
+        reply_to=d.get("ReplyTo"),
+        sender=d.get("Sender"),
+        invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+        status=OutboxStatus(d["Status"]),
+        attempts=int(d.get("Attempts", 0)),
+        claimed_at=d.get("ClaimedAt"),
+        provider=d.get("Provider"),
+        provider_id=d.get("ProviderId"),
+        error=d.get("Error"),
+        sent_at=d.get("SentAt"),
+        updated_at=d.get("UpdatedAt"),
+        sandbox_of=d.get("SandboxOf"),
+        extra=get_json(d.get("Extra"), {}),
+    )
+
+
+class OutboxRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, message: OutboundMessage) -> bool:
+        """False when a message with this key exists already (the caller's retry)."""
+        try:
+            self.store.insert(OUTBOX, _row(message))
+            return True
+        except Conflict:
+            return False
+
+    def get(self, client_id: str, key: str) -> tuple[OutboundMessage, str] | None:
+        row = self.store.get(OUTBOX, encode(client_id), encode(key))
+        if row is None:
+            return None
+        assert row.etag is not None
+        return _message(row), row.etag
+
+    def save(self, message: OutboundMessage, etag: str) -> str:
+        """Conditional on ``etag``; raises PreconditionFailed when another worker got there."""
+        row = _row(message)
+        row.etag = etag
+        stored = self.store.replace(OUTBOX, row)
+        assert stored.etag is not None
+        return stored.etag
+
+    def remember_provider_id(
+        self, provider: str, provider_id: str, client_id: str, key: str
+    ) -> None:
+        self.store.upsert(
+            OUTBOX_REFS,
+            Row(encode(provider), encode(provider_id), {"ClientId": client_id, "Key": key}),
+        )
+
+    def by_provider_id(self, provider: str, provider_id: str) -> tuple[str, str] | None:
+        row = self.store.get(OUTBOX_REFS, encode(provider), encode(provider_id))
+        return (str(row.data["ClientId"]), str(row.data["Key"])) if row else None
+
+    def list(
+        self, client_id: str, *, page_size: int = 100, continuation: str | None = None
+    ) -> tuple[list[OutboundMessage], str | None]:
+        page = self.store.query(
+            OUTBOX, pk=encode(client_id), page_size=page_size, continuation=continuation
+        )
+        return [_message(r) for r in page.rows], page.continuation
+
+
+class CounterRepository:
+    """Counters that many instances increment at once: read, add, write back under the etag."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def increment(
+        self,
+        table: str,
+        pk: str,
+        rk: str,
+        by: int = 1,
+        *,
+        limit: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> int | None:
+        """The new count, or ``None`` when adding ``by`` would pass ``limit``."""
+        for _ in range(20):
+            row = self.store.get(table, encode(pk), rk)
+            count = int(row.data.get("Count", 0)) if row else 0
+            if limit is not None and count + by > limit:
+                return None
+            data = {**(row.data if row else {}), **(extra or {}), "Count": count + by}
+            try:
+                if row is None:
+                    self.store.insert(table, Row(encode(pk), rk, data))
+                else:
+                    self.store.replace(table, Row(encode(pk), rk, data, row.etag))
+                return count + by
+            except (Conflict, PreconditionFailed):
+                continue
+        raise PreconditionFailed(f"counter {table}/{pk}/{rk} is too contended")
+
+    def read(self, table: str, pk: str, rk_prefix: str = "") -> dict[str, int]:
+        page = self.store.query(
+            table,
+            pk=encode(pk),
+            rk_range=(rk_prefix, rk_prefix + "\U0010ffff") if rk_prefix else (None, None),
+        )
+        return {r.rk: int(r.data.get("Count", 0)) for r in page.rows}
+
+
+def minute_key(at: datetime) -> str:
+    return "m" + at.strftime("%Y%m%d%H%M")
+
+
+def day_key(at: datetime) -> str:
+    return "d" + at.strftime("%Y%m%d")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))

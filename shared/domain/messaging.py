@@ -1,0 +1,127 @@
+"""Messages to debtors (and clients): what goes out, through which channel, and its state.
+
+Every message has an idempotency key chosen by whoever decided to send it (for a dunning step:
+client, debtor, workflow step, date); the outbox record under that key decides whether it
+was sent, so a job delivered twice sends once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    LETTER = "letter"
+    ROBOCALL = "robocall"
+
+    @property
+    def queue(self) -> str:
+        return f"send-{self.value}"
+
+    @property
+    def bound_by_contact_hours(self) -> bool:
+        """A letter is posted, not received, when it is sent: the window is about contact."""
+        return self is not Channel.LETTER
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    INPROGRESS = "inprogress"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    BOUNCED = "bounced"
+    UNDELIVERABLE = "undeliverable"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # a send may or may not have happened: a person verifies
+
+    @property
+    def final(self) -> bool:
+        return self not in (OutboxStatus.PENDING, OutboxStatus.INPROGRESS)
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    name: str
+    street: str
+    postal_code: str
+    city: str
+    country: str = "NL"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class MessageContent:
+    """What the recipient gets. Stored as a blob; the record only points to it."""
+
+    subject: str = ""
+    text: str = ""
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    template: str | None = None  # an approved WhatsApp template name
+    template_params: tuple[str, ...] = ()
+    language: str = "nl"
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    client_id: str
+    key: str
+    channel: Channel
+    debtor_number: str | None
+    to: str  # e-mail address, E.164 number, or the addressee's name for a letter
+    created_at: datetime
+    address: PostalAddress | None = None
+    reply_to: str | None = None
+    sender: str | None = None  # mailbox or SMS sender id
+    invoice_numbers: tuple[str, ...] = ()
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0
+    claimed_at: datetime | None = None
+    provider: str | None = None
+    provider_id: str | None = None
+    error: str | None = None
+    sent_at: datetime | None = None
+    updated_at: datetime | None = None
+    sandbox_of: str | None = None  # the real recipient, when the client is in sandbox mode
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reference(self) -> str:
+        """Our own reference, handed to providers that accept one (so a resend can be
+        looked up instead of repeated)."""
+        return f"inn-{self.key}"[:64]
+
+
+class SendError(Exception):
+    pass
+
+
+class TransientSendError(SendError):
+    """Try again later (timeouts, 429, 5xx)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(SendError):
+    """Will never work as it is (invalid address, rejected template): a person decides."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    provider: str
+    provider_id: str | None
+    parts: int = 1  # SMS segments, letter pages: what the provider bills

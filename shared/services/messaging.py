@@ -1,0 +1,482 @@
+"""Delivering messages exactly once, inside the contact hours, within provider limits.
+
+The producer writes the outbox record and the content first, then puts a job
+``{"client_id", "key"}`` on the channel's queue. The queue-triggered handler:
+
+1. does nothing for a record that is final (a redelivered job);
+2. defers a job that arrives outside the contact window, or when the client's mailbox has
+   used its minute or day (a copy of the job, invisible until then; nothing is dropped);
+3. claims the record (PENDING -> INPROGRESS, guarded by its etag) before calling the
+   provider, so a second worker backs off;
+4. finds a stale claim (a crash between the provider call and the record update) and, where
+   the provider can look up our reference, asks it; otherwise marks the record UNCERTAIN and
+   asks a person on the action list: never a silent second send;
+5. records SENT with the provider's id, the contact log entry and the usage; retries transient
+   failures with back-off; turns permanent failures into FAILED plus an action item.
+Jobs that still fail end in ``<queue>-poison``, which is drained into the action list.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from shared.adapters.tables import messaging_repo
+from shared.adapters.tables.messaging_repo import (
+    CounterRepository,
+    OutboxRepository,
+    day_key,
+    minute_key,
+)
+from shared.clock import Clock
+from shared.domain.contact_window import ContactWindow
+from shared.domain.ids import time_ordered_id
+from shared.domain.messaging import (
+    Attachment,
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    OutboxStatus,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.channels import ChannelSender
+from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
+from shared.ports.tables import PreconditionFailed
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.messaging")
+CONTENT_CONTAINER = "messages"
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class MailboxLimits:
+    """Exchange Online: about 30 messages a minute and 10,000 recipients a day per mailbox,
+    and 4 concurrent Graph requests per mailbox."""
+
+    per_minute: int = 30
+    per_day: int = 10_000
+    concurrent: int = 4
+
+
+def job_body(client_id: str, key: str) -> str:
+    return json.dumps({"client_id": client_id, "key": key})
+
+
+class MessagingService:
+    def __init__(
+        self,
+        repos: Repositories,
+        outbox: OutboxRepository,
+        counters: CounterRepository,
+        files: FileStore,
+        queues: QueueSender,
+        senders: Mapping[Channel, ChannelSender],
+        fallback: ChannelSender,
+        clock: Clock,
+        window: ContactWindow | None = None,
+        limits: MailboxLimits | None = None,
+    ) -> None:
+        self.repos = repos
+        self.outbox = outbox
+        self.counters = counters
+        self.files = files
+        self.queues = queues
+        self.senders = senders
+        self.fallback = fallback
+        self.clock = clock
+        self.window = window or ContactWindow()
+        self.limits = limits or MailboxLimits()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._slots_lock = threading.Lock()
+
+    # -- producing ---------------------------------------------------------------------------
+    def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
+        """Write content and record, then the job. ``False`` when the key was used before
+        (the job is queued again all the same: the record decides what happens)."""
+        message = self._sandboxed(message)
+        self.files.put(
+            CONTENT_CONTAINER,
+            _content_name(message.client_id, message.key),
+            _encode_content(content),
+            content_type="application/json",
+        )
+        created = self.outbox.add(message)
+        self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
+        return created
+
+    def _sandboxed(self, message: OutboundMessage) -> OutboundMessage:
+        found = self.repos.clients.get(message.client_id)
+        if found is None or not found[0].sandbox:
+            return message
+        client = found[0]
+        if message.channel is Channel.EMAIL and client.sandbox_email:
+            return replace(message, to=client.sandbox_email, sandbox_of=message.to)
+        return replace(message, sandbox_of=message.to, extra={**message.extra, "sandbox": "outbox"})
+
+    def content(self, client_id: str, key: str) -> MessageContent:
+        raw = self.files.get(CONTENT_CONTAINER, _content_name(client_id, key))
+        if raw is None:
+            raise LookupError(f"content of message {key} is missing")
+        return _decode_content(raw)
+
+    # -- delivering --------------------------------------------------------------------------
+    def deliver(self, client_id: str, key: str) -> str:
+        found = self.outbox.get(client_id, key)
+        if found is None:
+            log.warning("job for unknown message %s/%s: nothing to send", client_id, key)
+            return "unknown"
+        message, etag = found
+        if message.status.final:
+            return "done"
+        now = self.clock.now()
+        if message.channel.bound_by_contact_hours and message.sandbox_of is None:
+            allowed = self.window.next_allowed(now)
+            if allowed > now:
+                return self._defer(message, allowed - now, "outside contact hours")
+        if message.status is OutboxStatus.INPROGRESS:
+            claimed = message.claimed_at or now
+            if now - claimed < CLAIM_LEASE:
+                return self._defer(
+                    message, CLAIM_LEASE - (now - claimed), "claimed by another worker"
+                )
+            return self._recover_stale(message, etag)
+        sender = self._sender(message)
+        if message.channel is Channel.EMAIL and sender is not self.fallback:
+            wait = self._reserve_mailbox(message)
+            if wait is not None:
+                return self._defer(message, wait, "mailbox limit reached")
+        claimed = replace(
+            message,
+            status=OutboxStatus.INPROGRESS,
+            claimed_at=now,
+            attempts=message.attempts + 1,
+            updated_at=now,
+        )
+        try:
+            etag = self.outbox.save(claimed, etag)
+        except PreconditionFailed:
+            return "claimed elsewhere"
+        return self._send(claimed, etag, sender)
+
+    def _sender(self, message: OutboundMessage) -> ChannelSender:
+        if message.extra.get("sandbox") == "outbox":
+            return self.fallback
+        return self.senders.get(message.channel, self.fallback)
+
+    def _send(self, message: OutboundMessage, etag: str, sender: ChannelSender) -> str:
+        content = self.content(message.client_id, message.key)
+        slot = self._slot(message.sender or "") if message.channel is Channel.EMAIL else None
+        try:
+            if slot:
+                slot.acquire()
+            result = sender.send(message, content)
+        except TransientSendError as exc:
+            return self._transient(message, etag, exc)
+        except PermanentSendError as exc:
+            return self._failed(message, etag, str(exc))
+        finally:
+            if slot:
+                slot.release()
+        return self._sent(message, etag, result, content)
+
+    def _sent(
+        self, message: OutboundMessage, etag: str, result: SendResult, content: MessageContent
+    ) -> str:
+        now = self.clock.now()
+        done = replace(
+            message,
+            status=OutboxStatus.SENT,
+            provider=result.provider,
+            provider_id=result.provider_id,
+            sent_at=now,
+            updated_at=now,
+            error=None,
+        )
+        self.outbox.save(done, etag)
+        if result.provider_id:
+            self.outbox.remember_provider_id(
+                result.provider, result.provider_id, message.client_id, message.key
+            )
+        self.counters.increment(
+            messaging_repo.USAGE,
+            message.client_id,
+            f"{now:%Y-%m}|{message.channel.value}",
+            result.parts,
+        )
+        if message.debtor_number:
+            where = f" (sandbox, meant for {message.sandbox_of})" if message.sandbox_of else ""
+            subject = content.subject or content.text[:60]
+            self._log(
+                message, f"{message.channel.value} sent via {result.provider}: {subject}{where}"
+            )
+        return "sent"
+
+    def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
+        if message.attempts >= MAX_ATTEMPTS:
+            return self._failed(message, etag, f"gave up after {message.attempts} attempts: {exc}")
+        backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
+        pending = replace(
+            message,
+            status=OutboxStatus.PENDING,
+            claimed_at=None,
+            error=str(exc),
+            updated_at=self.clock.now(),
+        )
+        self.outbox.save(pending, etag)
+        return self._defer(pending, backoff, f"transient failure: {exc}")
+
+    def _failed(self, message: OutboundMessage, etag: str, reason: str) -> str:
+        now = self.clock.now()
+        self.outbox.save(
+            replace(message, status=OutboxStatus.FAILED, error=reason, updated_at=now), etag
+        )
+        hint = {
+            Channel.EMAIL: "send a letter?",
+            Channel.SMS: "check the mobile number",
+            Channel.WHATSAPP: "use SMS or e-mail?",
+            Channel.LETTER: "check the postal address",
+            Channel.ROBOCALL: "call by hand?",
+        }[message.channel]
+        if message.debtor_number:
+            self._log(message, f"{message.channel.value} failed: {reason}")
+        self._action(
+            message,
+            "delivery_failure",
+            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; {hint}",
+        )
+        return "failed"
+
+    def _recover_stale(self, message: OutboundMessage, etag: str) -> str:
+        sender = self._sender(message)
+        if sender.can_look_up:
+            found = sender.look_up(message)
+            if found is not None:
+                return self._sent(
+                    message, etag, found, self.content(message.client_id, message.key)
+                )
+            claimed = replace(message, claimed_at=self.clock.now(), attempts=message.attempts + 1)
+            try:
+                etag = self.outbox.save(claimed, etag)
+            except PreconditionFailed:
+                return "claimed elsewhere"
+            return self._send(claimed, etag, sender)
+        uncertain = replace(
+            message,
+            status=OutboxStatus.UNCERTAIN,
+            error="worker stopped between sending and recording",
+            updated_at=self.clock.now(),
+        )
+        try:
+            self.outbox.save(uncertain, etag)
+        except PreconditionFailed:
+            return "claimed elsewhere"
+        self._action(
+            message,
+            "verify_delivery",
+            f"{message.channel.value} to debtor {message.debtor_number or '-'} may or may not have been sent; check with {sender.name} before sending again",
+        )
+        return "uncertain"
+
+    def _defer(self, message: OutboundMessage, wait: timedelta, why: str) -> str:
+        seconds = max(1, int(wait.total_seconds() + 0.999))
+        self.queues.send(
+            message.channel.queue, job_body(message.client_id, message.key), delay_seconds=seconds
+        )
+        log.info("message %s deferred %ss: %s", message.key, seconds, why)
+        return "deferred"
+
+    def _reserve_mailbox(self, message: OutboundMessage) -> timedelta | None:
+        """Take a slot of the sending mailbox's minute and day, shared by every instance
+        through counters in Table Storage; how long to wait when there is none."""
+        mailbox = (message.sender or "default").lower()
+        now = self.clock.now()
+        today = day_key(now)
+        used_today = self.counters.read(messaging_repo.MAILBOX_PACE, mailbox, today).get(today, 0)
+        if used_today < self.limits.per_day:
+            minute = self.counters.increment(
+                messaging_repo.MAILBOX_PACE, mailbox, minute_key(now), limit=self.limits.per_minute
+            )
+            if minute is None:
+                return (now.replace(second=0, microsecond=0) + timedelta(minutes=1)) - now
+            if (
+                self.counters.increment(
+                    messaging_repo.MAILBOX_PACE, mailbox, today, limit=self.limits.per_day
+                )
+                is not None
+            ):
+                return None
+        tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        if (
+            self.counters.increment(messaging_repo.MAILBOX_PACE, mailbox, "w" + today[1:], limit=1)
+            is not None
+        ):
+            self._action(
+                message,
+                "mailbox_capacity",
+                f"Mailbox {mailbox} reached {self.limits.per_day} messages today; the rest waits for tomorrow",
+            )
+        return tomorrow - now
+
+    def _slot(self, mailbox: str) -> threading.BoundedSemaphore:
+        with self._slots_lock:
+            if mailbox not in self._slots:
+                self._slots[mailbox] = threading.BoundedSemaphore(self.limits.concurrent)
+            return self._slots[mailbox]
+
+    # -- what came back ----------------------------------------------------------------------
+    def record_status(
+        self, provider: str, provider_id: str, status: OutboxStatus, detail: str | None = None
+    ) -> bool:
+        """A provider's delivery callback. Idempotent; an unknown id changes nothing."""
+        ref = self.outbox.by_provider_id(provider, provider_id)
+        if ref is None:
+            return False
+        for _ in range(5):
+            found = self.outbox.get(*ref)
+            if found is None:
+                return False
+            message, etag = found
+            if message.status == status:
+                return True
+            updated = replace(
+                message, status=status, error=detail or message.error, updated_at=self.clock.now()
+            )
+            try:
+                self.outbox.save(updated, etag)
+            except PreconditionFailed:
+                continue
+            if status in (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED):
+                if message.debtor_number:
+                    self._log(
+                        message, f"{message.channel.value} {status.value}: {detail or ''}".strip()
+                    )
+                self._action(
+                    message,
+                    "delivery_failure",
+                    f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}",
+                )
+            return True
+        return False
+
+    def drain_poison(self, channel: Channel, body: bytes) -> None:
+        """A job that kept failing: make it visible on the action list, with its content."""
+        try:
+            job = json.loads(body)
+            client_id, key = str(job["client_id"]), str(job["key"])
+        except (ValueError, KeyError, TypeError):
+            self._add_action(
+                "@_ops",
+                "poison_message",
+                f"Unreadable {channel.value} job in the poison queue",
+                {"body": body.decode("utf-8", "replace")[:4000]},
+            )
+            return
+        found = self.outbox.get(client_id, key)
+        detail: dict[str, Any] = {"key": key, "channel": channel.value}
+        if found is not None:
+            message, etag = found
+            try:
+                content = self.content(client_id, key)
+                detail.update(subject=content.subject, text=content.text[:4000])
+            except LookupError:
+                detail["content"] = "missing"
+            if not message.status.final:
+                self.outbox.save(
+                    replace(
+                        message,
+                        status=OutboxStatus.FAILED,
+                        error="ended in the poison queue",
+                        updated_at=self.clock.now(),
+                    ),
+                    etag,
+                )
+            detail.update(to=message.to, debtor=message.debtor_number)
+        self._add_action(
+            client_id,
+            "poison_message",
+            f"{channel.value} job {key} failed repeatedly and was set aside",
+            detail,
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _log(self, message: OutboundMessage, summary: str) -> None:
+        now = self.clock.now()
+        assert message.debtor_number is not None
+        self.repos.contacts.add(
+            ContactEntry(
+                message.client_id,
+                message.debtor_number,
+                time_ordered_id(now),
+                now,
+                ContactKind.MESSAGE,
+                summary,
+                channel=message.channel.value,
+                invoice_numbers=message.invoice_numbers,
+            )
+        )
+
+    def _action(self, message: OutboundMessage, kind: str, title: str) -> None:
+        self._add_action(
+            message.client_id,
+            kind,
+            title,
+            {"key": message.key, "channel": message.channel.value, "to": message.to},
+        )
+
+    def _add_action(self, scope: str, kind: str, title: str, detail: dict[str, Any]) -> None:
+        now = self.clock.now()
+        item = ActionItem(
+            client_id=scope,
+            action_id=time_ordered_id(now),
+            kind=kind,
+            title=title,
+            created_at=now,
+            debtor_number=detail.get("debtor"),
+            detail=detail,
+        )
+        self.repos.actions.add(item)
+
+    def usage(self, client_id: str, month: str) -> dict[str, int]:
+        counts = self.counters.read(messaging_repo.USAGE, client_id, month + "|")
+        return {rk.split("|", 1)[1]: n for rk, n in counts.items()}
+
+
+def _content_name(client_id: str, key: str) -> str:
+    return f"{client_id}/{base64.urlsafe_b64encode(key.encode()).decode()}.json"
+
+
+def _encode_content(content: MessageContent) -> bytes:
+    data = asdict(content)
+    data["attachments"] = [
+        {"name": a.name, "content_type": a.content_type, "data": base64.b64encode(a.data).decode()}
+        for a in content.attachments
+    ]
+    return json.dumps(data).encode()
+
+
+def _decode_content(raw: bytes) -> MessageContent:
+    data = json.loads(raw)
+    return MessageContent(
+        subject=data["subject"],
+        text=data["text"],
+        html=data.get("html"),
+        attachments=tuple(
+            Attachment(a["name"], a["content_type"], base64.b64decode(a["data"]))
+            for a in data["attachments"]
+        ),
+        template=data.get("template"),
+        template_params=tuple(data.get("template_params", [])),
+        language=data.get("language", "nl"),
+    )

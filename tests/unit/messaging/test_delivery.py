@@ -1,0 +1,267 @@
+"""Delivery guarantees of the messaging service, with a scriptable channel and a fake clock."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+from shared.adapters.blobs.store import InMemoryFileStore
+from shared.adapters.channels.outbox import OutboxChannel
+from shared.adapters.queues.storage import InMemoryQueueSender
+from shared.adapters.tables.messaging_repo import CounterRepository, OutboxRepository
+from shared.domain.messaging import (
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    OutboxStatus,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+from shared.services.messaging import MailboxLimits, MessagingService
+from tests.unit.api.conftest import client_row
+
+TUESDAY_10 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
+
+
+@dataclass
+class ScriptedChannel:
+    name: str = "scripted"
+    can_look_up: bool = False
+    outcomes: list[object] = field(default_factory=list)
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    known: dict[str, str] = field(default_factory=dict)
+
+    def send(self, message, content):
+        outcome = self.outcomes.pop(0) if self.outcomes else "ok"
+        if isinstance(outcome, Exception):
+            raise outcome
+        self.sent.append((message.to, content.subject))
+        self.known[message.reference] = f"pid-{len(self.sent)}"
+        return SendResult(self.name, f"pid-{len(self.sent)}")
+
+    def look_up(self, message):
+        pid = self.known.get(message.reference)
+        return SendResult(self.name, pid) if pid else None
+
+
+@pytest.fixture
+def env(world):
+    world.clock.at = TUESDAY_10
+    world.agency_a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    client = world.services.access.client_for(
+        world.services.access.authenticate(world.agency_a.key), "C1"
+    )
+    channel = ScriptedChannel()
+    queues = InMemoryQueueSender()
+    store = world.store
+    store.ensure_tables(["Outbox", "OutboxRefs", "MailboxPace", "Usage"])
+    service = MessagingService(
+        world.services.repos,
+        OutboxRepository(store),
+        CounterRepository(store),
+        InMemoryFileStore(),
+        queues,
+        {Channel.EMAIL: channel, Channel.SMS: channel},
+        OutboxChannel(),
+        world.clock,
+        limits=MailboxLimits(per_minute=3, per_day=5),
+    )
+    return world, client, channel, queues, service
+
+
+def message(client, key="k1", channel=Channel.EMAIL, to="d1@example.nl"):
+    return OutboundMessage(
+        client.client_id, key, channel, "D1", to, TUESDAY_10, sender="facturen@c1.example"
+    )
+
+
+def run_jobs(service, queues, queue="send-email"):
+    outcomes = []
+    for job in queues.take(queue):
+        body = json.loads(job.body)
+        outcomes.append(service.deliver(body["client_id"], body["key"]))
+    return outcomes
+
+
+def test_a_job_delivered_twice_sends_once(env):
+    world, client, channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="Herinnering"))
+    job = queues.sent[0]
+    queues.sent.append(job)  # the queue delivers it twice
+    assert run_jobs(service, queues) == ["sent", "done"]
+    assert channel.sent == [("d1@example.nl", "Herinnering")]
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert record.status is OutboxStatus.SENT and record.provider_id == "pid-1"
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert log[0]["kind"] == "message" and "Herinnering" in log[0]["summary"]
+
+
+def test_enqueueing_the_same_key_twice_creates_one_record(env):
+    _, client, channel, queues, service = env
+    assert service.enqueue(message(client), MessageContent(subject="a")) is True
+    assert service.enqueue(message(client), MessageContent(subject="a")) is False
+    run_jobs(service, queues)
+    assert len(channel.sent) == 1
+
+
+def test_outside_contact_hours_the_job_waits(env):
+    world, client, channel, queues, service = env
+    world.clock.at = datetime(2025, 3, 8, 19, 30, tzinfo=UTC)  # Saturday 20:30 local
+    service.enqueue(message(client), MessageContent(subject="x"))
+    assert run_jobs(service, queues) == ["deferred"]
+    deferred = queues.sent[0]
+    assert deferred.delay_seconds == int(
+        (datetime(2025, 3, 10, 6, 0, tzinfo=UTC) - world.clock.at).total_seconds()
+    )
+    assert channel.sent == []
+    world.clock.at = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
+    assert run_jobs(service, queues) == ["sent"]
+
+
+def test_transient_failure_backs_off_then_sends(env):
+    _, client, channel, queues, service = env
+    channel.outcomes = [TransientSendError("429", retry_after=120)]
+    service.enqueue(message(client), MessageContent(subject="x"))
+    assert run_jobs(service, queues) == ["deferred"]
+    assert queues.sent[0].delay_seconds >= 120
+    assert run_jobs(service, queues) == ["sent"]
+
+
+def test_permanent_failure_goes_to_the_action_list(env):
+    world, client, channel, queues, service = env
+    channel.outcomes = [PermanentSendError("mailbox does not exist")]
+    service.enqueue(message(client), MessageContent(subject="x"))
+    assert run_jobs(service, queues) == ["failed"]
+    actions = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert actions[0]["kind"] == "delivery_failure" and "send a letter?" in actions[0]["title"]
+
+
+def test_gives_up_after_max_attempts(env):
+    _, client, channel, queues, service = env
+    channel.outcomes = [TransientSendError("500")] * 10
+    service.enqueue(
+        message(client, channel=Channel.SMS, to="+31612345678"), MessageContent(text="x")
+    )
+    outcomes = []
+    for _ in range(10):
+        outcomes += run_jobs(service, queues, "send-sms")
+    assert outcomes[-1] == "failed" and channel.sent == []
+
+
+def test_crash_after_send_without_lookup_becomes_uncertain_not_a_second_send(env):
+    world, client, channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="x"))
+    record, etag = service.outbox.get(client.client_id, "k1")
+    # a worker claimed the record, sent, and died before recording
+    service.outbox.save(
+        record.__class__(
+            **{**record.__dict__, "status": OutboxStatus.INPROGRESS, "claimed_at": TUESDAY_10}
+        ),
+        etag,
+    )
+    world.clock.advance(minutes=11)
+    assert run_jobs(service, queues) == ["uncertain"]
+    assert channel.sent == []
+    kinds = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert kinds == ["verify_delivery"]
+
+
+def test_crash_after_send_with_lookup_records_what_the_provider_knows(env):
+    world, client, channel, queues, service = env
+    channel.can_look_up = True
+    service.enqueue(message(client), MessageContent(subject="x"))
+    record, etag = service.outbox.get(client.client_id, "k1")
+    channel.known[record.reference] = "pid-from-provider"
+    service.outbox.save(
+        record.__class__(
+            **{**record.__dict__, "status": OutboxStatus.INPROGRESS, "claimed_at": TUESDAY_10}
+        ),
+        etag,
+    )
+    world.clock.advance(minutes=11)
+    assert run_jobs(service, queues) == ["sent"]
+    assert channel.sent == []
+    assert service.outbox.get(client.client_id, "k1")[0].provider_id == "pid-from-provider"
+
+
+def test_a_fresh_claim_by_another_worker_is_left_alone(env):
+    _, client, channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="x"))
+    record, etag = service.outbox.get(client.client_id, "k1")
+    service.outbox.save(
+        record.__class__(
+            **{**record.__dict__, "status": OutboxStatus.INPROGRESS, "claimed_at": TUESDAY_10}
+        ),
+        etag,
+    )
+    assert run_jobs(service, queues) == ["deferred"] and channel.sent == []
+
+
+def test_mailbox_minute_and_day_limits_defer_and_warn(env):
+    world, client, _channel, queues, service = env
+    for i in range(7):
+        service.enqueue(message(client, key=f"k{i}"), MessageContent(subject=str(i)))
+    first = run_jobs(service, queues)
+    assert first.count("sent") == 3 and first.count("deferred") == 4
+    world.clock.advance(minutes=1)
+    second = run_jobs(service, queues)
+    assert second.count("sent") == 2  # the day's 5 are used
+    kinds = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert kinds.count("mailbox_capacity") == 1
+
+
+def test_sandbox_client_never_reaches_the_debtor(env):
+    world, client, channel, queues, service = env
+    world.agency_a.call(
+        "POST",
+        "/v1/clients",
+        {"items": [client_row("C1", sandbox=True, sandbox_email="test@c1.example")]},
+    )
+    service.enqueue(message(client), MessageContent(subject="x"))
+    service.enqueue(
+        message(client, key="s1", channel=Channel.SMS, to="+31612345678"), MessageContent(text="y")
+    )
+    run_jobs(service, queues)
+    run_jobs(service, queues, "send-sms")
+    assert channel.sent == [("test@c1.example", "x")]
+    sms, _ = service.outbox.get(client.client_id, "s1")
+    assert sms.provider == "outbox" and sms.sandbox_of == "+31612345678"
+
+
+def test_poison_job_is_drained_to_the_action_list_with_its_content(env):
+    world, client, _channel, queues, service = env
+    service.enqueue(
+        message(client), MessageContent(subject="Laatste herinnering", text="Betaal nu")
+    )
+    service.drain_poison(Channel.EMAIL, queues.sent[0].body.encode())
+    action = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"][0]
+    assert (
+        action["kind"] == "poison_message" and action["detail"]["subject"] == "Laatste herinnering"
+    )
+    assert service.outbox.get(client.client_id, "k1")[0].status is OutboxStatus.FAILED
+
+
+def test_delivery_callbacks_are_idempotent(env):
+    world, client, _channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="x"))
+    run_jobs(service, queues)
+    assert service.record_status("scripted", "pid-1", OutboxStatus.BOUNCED, "550 no such user")
+    assert service.record_status("scripted", "pid-1", OutboxStatus.BOUNCED, "550 no such user")
+    assert not service.record_status("scripted", "unknown", OutboxStatus.DELIVERED)
+    kinds = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert kinds == ["delivery_failure"]
+
+
+def test_usage_is_metered_per_month_and_channel(env):
+    _, client, _channel, queues, service = env
+    service.enqueue(message(client), MessageContent(subject="x"))
+    service.enqueue(
+        message(client, key="s1", channel=Channel.SMS, to="+31612345678"), MessageContent(text="y")
+    )
+    run_jobs(service, queues)
+    run_jobs(service, queues, "send-sms")
+    assert service.usage(client.client_id, "2025-03") == {"email": 1, "sms": 1}
