@@ -146,10 +146,10 @@ class MessagingService:
             if allowed > now:
                 return self._defer(message, allowed - now, "outside contact hours")
         if message.status is OutboxStatus.INPROGRESS:
-            claimed = message.claimed_at or now
-            if now - claimed < CLAIM_LEASE:
+            claimed_at = message.claimed_at or now
+            if now - claimed_at < CLAIM_LEASE:
                 return self._defer(
-                    message, CLAIM_LEASE - (now - claimed), "claimed by another worker"
+                    message, CLAIM_LEASE - (now - claimed_at), "claimed by another worker"
                 )
             return self._recover_stale(message, etag)
         sender = self._sender(message)
