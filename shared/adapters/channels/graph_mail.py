@@ -1,0 +1,171 @@
+"""E-mail through Microsoft Graph ``sendMail``, app-only (OAuth 2.0 client credentials with
+MSAL), sending as the client's own mailbox so that replies reach the client.
+
+Attachments under 3 MB travel inline; larger ones go through a draft, an upload session per
+attachment (ranges of 3.2 MB, a multiple of 320 KiB) and ``send``. Graph answers 202 without a
+message id and cannot be asked for our reference afterwards, so a crash between sending and
+recording becomes a question for a person, not a second mail.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+import msal
+
+from shared.adapters.channels.http_errors import call, raise_for
+from shared.domain.messaging import (
+    MessageContent,
+    OutboundMessage,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+
+INLINE_LIMIT = 3 * 1024 * 1024
+CHUNK = 10 * 320 * 1024
+
+
+class GraphMailChannel:
+    name = "graph"
+    can_look_up = False
+
+    def __init__(
+        self,
+        *,
+        tenant_id: str,
+        client_id: str,
+        client_secret: str,
+        authority_host: str = "https://login.microsoftonline.com",
+        graph_url: str = "https://graph.microsoft.com/v1.0",
+        http: httpx.Client | None = None,
+        msal_http_client: Any = None,
+    ) -> None:
+        self.graph_url = graph_url.rstrip("/")
+        self.http = http or httpx.Client(timeout=30)
+        self.scope = [graph_url.split("/v1.0")[0].rstrip("/") + "/.default"]
+        kwargs: dict[str, Any] = {}
+        if msal_http_client is not None:
+            kwargs["http_client"] = msal_http_client
+        self.app = msal.ConfidentialClientApplication(
+            client_id,
+            client_credential=client_secret,
+            authority=f"{authority_host.rstrip('/')}/{tenant_id}",
+            instance_discovery=False,
+            **kwargs,
+        )
+
+    def _token(self) -> str:
+        """MSAL keeps the token in its cache until it expires."""
+        try:
+            result = self.app.acquire_token_for_client(scopes=self.scope)
+        except Exception as exc:  # network trouble reaching the identity platform
+            raise TransientSendError(f"token request failed: {exc}") from exc
+        if "access_token" not in result:
+            error = result.get("error", "unknown")
+            if error in ("invalid_client", "unauthorized_client", "invalid_request"):
+                raise PermanentSendError(
+                    f"Graph credentials refused: {result.get('error_description', error)}"
+                )
+            raise TransientSendError(f"no Graph token: {result.get('error_description', error)}")
+        return str(result["access_token"])
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token()}", "Content-Type": "application/json"}
+
+    def _message(
+        self, message: OutboundMessage, content: MessageContent, inline: list[Any]
+    ) -> dict[str, Any]:
+        body = (
+            {"contentType": "HTML", "content": content.html}
+            if content.html
+            else {"contentType": "Text", "content": content.text}
+        )
+        out: dict[str, Any] = {
+            "subject": content.subject,
+            "body": body,
+            "toRecipients": [{"emailAddress": {"address": message.to}}],
+            "internetMessageHeaders": [{"name": "x-inning-reference", "value": message.reference}],
+            "attachments": [
+                {
+                    "@odata.type": "#microsoft.graph.fileAttachment",
+                    "name": a.name,
+                    "contentType": a.content_type,
+                    "contentBytes": base64.b64encode(a.data).decode(),
+                }
+                for a in inline
+            ],
+        }
+        if message.reply_to:
+            out["replyTo"] = [{"emailAddress": {"address": message.reply_to}}]
+        return out
+
+    def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
+        if not message.sender:
+            raise PermanentSendError("the client has no sending mailbox configured")
+        mailbox = f"{self.graph_url}/users/{message.sender}"
+        large = [a for a in content.attachments if len(a.data) >= INLINE_LIMIT]
+        inline = [a for a in content.attachments if len(a.data) < INLINE_LIMIT]
+        if not large:
+            payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
+            response = call(
+                "Graph",
+                lambda: self.http.post(
+                    f"{mailbox}/sendMail", json=payload, headers=self._headers()
+                ),
+            )
+            raise_for("Graph", response)
+            return SendResult(self.name, None)
+        draft = call(
+            "Graph",
+            lambda: self.http.post(
+                f"{mailbox}/messages",
+                json=self._message(message, content, inline),
+                headers=self._headers(),
+            ),
+        )
+        raise_for("Graph", draft)
+        draft_id = draft.json()["id"]
+        for attachment in large:
+            item = {
+                "AttachmentItem": {
+                    "attachmentType": "file",
+                    "name": attachment.name,
+                    "size": len(attachment.data),
+                    "contentType": attachment.content_type,
+                }
+            }
+            session = call(
+                "Graph",
+                lambda item=item: self.http.post(
+                    f"{mailbox}/messages/{draft_id}/attachments/createUploadSession",
+                    json=item,
+                    headers=self._headers(),
+                ),
+            )
+            raise_for("Graph", session)
+            upload_url = session.json()["uploadUrl"]
+            for start in range(0, len(attachment.data), CHUNK):
+                chunk = attachment.data[start : start + CHUNK]
+                headers = {
+                    "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{len(attachment.data)}",
+                    "Content-Length": str(len(chunk)),
+                }
+                part = call(
+                    "Graph",
+                    lambda url=upload_url, chunk=chunk, headers=headers: self.http.put(
+                        url, content=chunk, headers=headers
+                    ),
+                )
+                raise_for("Graph upload", part)
+        sent = call(
+            "Graph",
+            lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
+        )
+        raise_for("Graph", sent)
+        return SendResult(self.name, draft_id)
+
+    def look_up(self, message: OutboundMessage) -> SendResult | None:
+        return None

@@ -1,0 +1,183 @@
+"""The Graph mail channel against a local stand-in that speaks the Microsoft identity platform
+(OIDC discovery, client-credentials token) and Graph sendMail / upload sessions."""
+
+from __future__ import annotations
+
+import base64
+import ssl
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+import requests
+
+from shared.adapters.channels.graph_mail import GraphMailChannel
+from shared.domain.messaging import (
+    Attachment,
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    PermanentSendError,
+    TransientSendError,
+)
+from tests.support.stand_in import Received, Reply, serve
+from tests.support.tls import self_signed
+
+TENANT = "contoso-tenant"
+
+
+class FakeGraph:
+    """Minimal, documented behaviour: tokens, sendMail (202), drafts, upload sessions, send."""
+
+    def __init__(self) -> None:
+        self.tokens_issued = 0
+        self.script: list[Reply] = []
+        self.uploaded: dict[str, bytearray] = {}
+        self.base = ""
+
+    def __call__(self, r: Received) -> Reply:
+        if r.path == f"/{TENANT}/v2.0/.well-known/openid-configuration":
+            return Reply(body={
+                "token_endpoint": f"{self.base}/{TENANT}/oauth2/v2.0/token",
+                "authorization_endpoint": f"{self.base}/{TENANT}/oauth2/v2.0/authorize",
+                "issuer": f"{self.base}/{TENANT}/v2.0",
+            })  # fmt: skip
+        if r.path == f"/{TENANT}/oauth2/v2.0/token":
+            form = r.form()
+            if form.get("client_secret") != "s3cret":
+                return Reply(
+                    401,
+                    {
+                        "error": "invalid_client",
+                        "error_description": "AADSTS7000215: Invalid client secret",
+                    },
+                )
+            assert form["grant_type"] == "client_credentials" and form["scope"].endswith(
+                "/.default"
+            )
+            self.tokens_issued += 1
+            return Reply(
+                body={
+                    "token_type": "Bearer",
+                    "expires_in": 3599,
+                    "access_token": f"tok{self.tokens_issued}",
+                }
+            )
+        if r.path.startswith("/upload/"):
+            # upload URLs are pre-authenticated; Graph refuses an Authorization header there
+            if "authorization" in r.headers:
+                return Reply(401, {"error": {"code": "InvalidAuthenticationToken"}})
+            self.uploaded.setdefault(r.path, bytearray()).extend(r.body)
+            return Reply(200, {"nextExpectedRanges": []})
+        if not r.headers.get("authorization", "").startswith("Bearer tok"):
+            return Reply(401, {"error": {"code": "InvalidAuthenticationToken"}})
+        if self.script:
+            return self.script.pop(0)
+        if r.path.endswith("/sendMail"):
+            return Reply(202)
+        if r.path.endswith("/messages") and r.method == "POST":
+            return Reply(201, {"id": "AAMkDraft1"})
+        if r.path.endswith("/createUploadSession"):
+            return Reply(
+                201,
+                {
+                    "uploadUrl": f"{self.base}/upload/AAMkDraft1/att",
+                    "expirationDateTime": "2030-01-01T00:00:00Z",
+                },
+            )
+        if r.path.endswith("/send"):
+            return Reply(202)
+        return Reply(404, {"error": {"code": "ResourceNotFound"}})
+
+
+@pytest.fixture
+def graph(tmp_path):
+    cert, key = self_signed(tmp_path)
+    fake = FakeGraph()
+    with serve(fake, tls=(cert, key)) as server:
+        fake.base = server.url
+        session = requests.Session()
+        session.trust_env = False  # else REQUESTS_CA_BUNDLE would override the test CA
+        session.verify = str(cert)
+        channel = GraphMailChannel(
+            tenant_id=TENANT, client_id="app-id", client_secret="s3cret", authority_host=server.url,
+            graph_url=f"{server.url}/v1.0", http=httpx.Client(verify=ssl.create_default_context(cafile=str(cert))), msal_http_client=session,
+        )  # fmt: skip
+        yield fake, server, channel
+
+
+def message(**kw):
+    base = dict(client_id="c", key="k1", channel=Channel.EMAIL, debtor_number="D1", to="debtor@example.nl",
+                created_at=datetime.now(UTC), sender="facturen@client.example", reply_to="debiteuren@client.example")  # fmt: skip
+    return OutboundMessage(**{**base, **kw})
+
+
+def test_sendmail_with_inline_attachment_and_cached_token(graph):
+    fake, server, channel = graph
+    pdf = Attachment("factuur.pdf", "application/pdf", b"%PDF-1.4 small")
+    content = MessageContent(
+        subject="Herinnering", text="Betaal a.u.b.", html="<p>Betaal a.u.b.</p>", attachments=(pdf,)
+    )
+    channel.send(message(), content)
+    channel.send(message(key="k2"), content)
+    sent = server.requests("POST", "/sendMail")
+    assert len(sent) == 2 and sent[0].path == "/v1.0/users/facturen@client.example/sendMail"
+    body = sent[0].json()["message"]
+    assert body["subject"] == "Herinnering" and body["body"] == {
+        "contentType": "HTML",
+        "content": "<p>Betaal a.u.b.</p>",
+    }
+    assert body["toRecipients"][0]["emailAddress"]["address"] == "debtor@example.nl"
+    assert body["replyTo"][0]["emailAddress"]["address"] == "debiteuren@client.example"
+    assert base64.b64decode(body["attachments"][0]["contentBytes"]) == pdf.data
+    assert fake.tokens_issued == 1  # MSAL cached the token
+
+
+def test_large_attachment_goes_through_an_upload_session(graph):
+    fake, server, channel = graph
+    big = Attachment("dossier.pdf", "application/pdf", bytes(range(256)) * 20_000)  # 5 MB
+    result = channel.send(
+        message(), MessageContent(subject="Dossier", text="zie bijlage", attachments=(big,))
+    )
+    assert result.provider_id == "AAMkDraft1"
+    puts = server.requests("PUT", "/upload/")
+    assert len(puts) == 2 and puts[0].headers["content-range"].startswith("bytes 0-")
+    assert bytes(fake.uploaded["/upload/AAMkDraft1/att"]) == big.data
+    assert server.requests("POST", "/AAMkDraft1/send")
+
+
+def test_throttling_is_transient_with_retry_after(graph):
+    fake, _, channel = graph
+    fake.script = [Reply(429, {"error": {"code": "ApplicationThrottled"}}, {"Retry-After": "17"})]
+    with pytest.raises(TransientSendError) as info:
+        channel.send(message(), MessageContent(subject="x", text="y"))
+    assert info.value.retry_after == 17
+
+
+def test_server_error_is_transient_and_bad_recipient_permanent(graph):
+    fake, _, channel = graph
+    fake.script = [Reply(503, {"error": {"code": "ServiceUnavailable"}})]
+    with pytest.raises(TransientSendError):
+        channel.send(message(), MessageContent(subject="x", text="y"))
+    fake.script = [
+        Reply(400, {"error": {"code": "ErrorInvalidRecipients", "message": "invalid recipient"}})
+    ]
+    with pytest.raises(PermanentSendError, match="ErrorInvalidRecipients"):
+        channel.send(message(), MessageContent(subject="x", text="y"))
+
+
+def test_wrong_secret_is_permanent(graph, tmp_path):
+    _, server, channel = graph
+    channel.app.client_credential = "wrong"  # type: ignore[attr-defined]
+    bad = GraphMailChannel(
+        tenant_id=TENANT, client_id="app-id", client_secret="wrong", authority_host=server.url,
+        graph_url=f"{server.url}/v1.0", http=channel.http, msal_http_client=channel.app.http_client,
+    )  # fmt: skip
+    with pytest.raises(PermanentSendError, match="credentials"):
+        bad.send(message(), MessageContent(subject="x", text="y"))
+
+
+def test_no_mailbox_is_permanent(graph):
+    _, _, channel = graph
+    with pytest.raises(PermanentSendError, match="mailbox"):
+        channel.send(message(sender=None), MessageContent(subject="x", text="y"))
