@@ -1,0 +1,270 @@
+"""SMS (CM.com), WhatsApp (Cloud API) and robocalls (Twilio) against local stand-ins that
+answer as the providers document: success bodies, 401, 429 with Retry-After, 500, invalid
+numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from shared.adapters.channels.cm_sms import CmSmsChannel
+from shared.adapters.channels.twilio_voice import TwilioVoiceChannel
+from shared.adapters.channels.whatsapp_cloud import WhatsAppCloudChannel
+from shared.domain.messaging import (
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    PermanentSendError,
+    TransientSendError,
+)
+from tests.support.stand_in import Received, Reply, serve
+
+NOW = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def msg(channel, to="+31612345678", **kw):
+    return OutboundMessage("c", "k1", channel, "D1", to, NOW, **kw)
+
+
+# -- CM.com -------------------------------------------------------------------------------
+def cm(script):
+    def handler(r: Received) -> Reply:
+        body = r.json()
+        if body["messages"]["authentication"]["producttoken"] != "token-ok":
+            return Reply(
+                401,
+                {
+                    "details": "No account found for the given authentication",
+                    "errorCode": 101,
+                    "messages": [],
+                },
+            )
+        if script:
+            reply: Reply = script.pop(0)
+            return reply
+        m = body["messages"]["msg"][0]
+        if m["to"][0]["number"] == "0031600000000":
+            return Reply(400, {"details": "One or more messages failed", "errorCode": 201, "messages": [
+                {"to": "0031600000000", "status": "Rejected", "reference": m["reference"], "parts": 0,
+                 "messageDetails": "Gsm '0031600000000' is not a number.", "messageErrorCode": 303}]})  # fmt: skip
+        return Reply(200, {"details": "Created 1 message(s)", "errorCode": 0, "messages": [
+            {"to": m["to"][0]["number"], "status": "Accepted", "reference": m["reference"], "parts": 1,
+             "messageDetails": None, "messageErrorCode": 0}]})  # fmt: skip
+
+    return handler
+
+
+def test_cm_sms_success_and_request_shape():
+    with serve(cm([])) as server:
+        channel = CmSmsChannel(
+            product_token="token-ok", sender="Inning", base_url=server.url, http=httpx.Client()
+        )
+        result = channel.send(
+            msg(Channel.SMS), MessageContent(text="Uw factuur staat open: https://pay.example/x")
+        )
+    sent = server.received[0].json()["messages"]["msg"][0]
+    assert server.received[0].path == "/v1.0/message"
+    assert sent["to"] == [{"number": "0031612345678"}] and sent["from"] == "Inning"
+    assert sent["reference"] == "inn-k1" and result.provider_id == "inn-k1"
+
+
+@pytest.mark.parametrize(
+    ("token", "script", "to", "error", "retry"),
+    [
+        ("wrong", [], "+31612345678", PermanentSendError, None),
+        ("token-ok", [], "+31600000000", PermanentSendError, None),
+        (
+            "token-ok",
+            [Reply(429, {"details": "Too many requests", "errorCode": 999}, {"Retry-After": "30"})],
+            "+31612345678",
+            TransientSendError,
+            30,
+        ),
+        (
+            "token-ok",
+            [Reply(500, {"details": "internal", "errorCode": 500})],
+            "+31612345678",
+            TransientSendError,
+            None,
+        ),
+    ],
+)
+def test_cm_sms_errors(token, script, to, error, retry):
+    with serve(cm(script)) as server:
+        channel = CmSmsChannel(
+            product_token=token, sender="Inning", base_url=server.url, http=httpx.Client()
+        )
+        with pytest.raises(error) as info:
+            channel.send(msg(Channel.SMS, to=to), MessageContent(text="x"))
+    if retry is not None:
+        assert info.value.retry_after == retry
+
+
+def test_cm_refuses_a_number_that_is_not_e164():
+    channel = CmSmsChannel(
+        product_token="t", sender="Inning", base_url="http://127.0.0.1:9", http=httpx.Client()
+    )
+    with pytest.raises(PermanentSendError):
+        channel.send(msg(Channel.SMS, to="0612345678"), MessageContent(text="x"))
+
+
+# -- WhatsApp Cloud API --------------------------------------------------------------------
+def whatsapp(r: Received) -> Reply:
+    if r.headers.get("authorization") != "Bearer wa-token":
+        return Reply(
+            401,
+            {
+                "error": {
+                    "message": "Invalid OAuth access token.",
+                    "type": "OAuthException",
+                    "code": 190,
+                    "fbtrace_id": "A1",
+                }
+            },
+        )
+    body = r.json()
+    if body["to"] == "31699999999":
+        return Reply(
+            400,
+            {
+                "error": {
+                    "message": "(#131026) Message undeliverable",
+                    "type": "OAuthException",
+                    "code": 131026,
+                    "fbtrace_id": "A2",
+                }
+            },
+        )
+    if body["to"] == "31688888888":
+        return Reply(
+            429,
+            {
+                "error": {
+                    "message": "(#130429) Rate limit hit",
+                    "type": "OAuthException",
+                    "code": 130429,
+                    "fbtrace_id": "A3",
+                }
+            },
+        )
+    return Reply(
+        200,
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+            "messages": [{"id": "wamid.HBgLMzE2MTIzNDU2NzgVAgARGBI"}],
+        },
+    )
+
+
+def wa_msg(to="+31612345678", **extra):
+    return msg(Channel.WHATSAPP, to=to, extra={"whatsapp_consent": "yes", **extra})
+
+
+def test_whatsapp_template_outside_the_window():
+    with serve(whatsapp) as server:
+        channel = WhatsAppCloudChannel(
+            token="wa-token",
+            phone_number_id="1234567890",
+            base_url=f"{server.url}/v21.0",
+            http=httpx.Client(),
+        )
+        result = channel.send(
+            wa_msg(),
+            MessageContent(
+                template="betalingsherinnering",
+                template_params=("€ 121,00", "https://pay.example/x"),
+            ),
+        )
+    body = server.received[0].json()
+    assert server.received[0].path == "/v21.0/1234567890/messages"
+    assert body["type"] == "template" and body["to"] == "31612345678"
+    assert [p["text"] for p in body["template"]["components"][0]["parameters"]] == [
+        "€ 121,00",
+        "https://pay.example/x",
+    ]
+    assert (result.provider_id or "").startswith("wamid.")
+
+
+def test_whatsapp_free_text_inside_the_window_only():
+    recent = (NOW - timedelta(hours=2)).isoformat()
+    with serve(whatsapp) as server:
+        channel = WhatsAppCloudChannel(
+            token="wa-token", phone_number_id="1", base_url=server.url, http=httpx.Client()
+        )
+        channel.send(wa_msg(last_inbound_at=recent), MessageContent(text="Dank voor uw bericht"))
+        assert server.received[0].json()["type"] == "text"
+        with pytest.raises(PermanentSendError, match="template"):
+            channel.send(wa_msg(), MessageContent(text="no template outside the window"))
+
+
+def test_whatsapp_needs_consent_and_maps_errors():
+    with serve(whatsapp) as server:
+        channel = WhatsAppCloudChannel(
+            token="wa-token", phone_number_id="1", base_url=server.url, http=httpx.Client()
+        )
+        content = MessageContent(template="t")
+        with pytest.raises(PermanentSendError, match="consent"):
+            channel.send(msg(Channel.WHATSAPP), content)
+        with pytest.raises(PermanentSendError, match="131026"):
+            channel.send(wa_msg("+31699999999"), content)
+        with pytest.raises(TransientSendError):
+            channel.send(wa_msg("+31688888888"), content)
+        bad = WhatsAppCloudChannel(
+            token="expired", phone_number_id="1", base_url=server.url, http=httpx.Client()
+        )
+        with pytest.raises(PermanentSendError, match="190"):
+            bad.send(wa_msg(), content)
+
+
+# -- Twilio voice --------------------------------------------------------------------------
+def twilio(r: Received) -> Reply:
+    import base64
+
+    user, _, password = (
+        base64.b64decode(r.headers["authorization"].split()[1]).decode().partition(":")
+    )
+    if (user, password) != ("AC123", "auth-token"):
+        return Reply(401, {"code": 20003, "message": "Authenticate", "status": 401})
+    form = r.form()
+    if form["To"] == "+31600000000":
+        return Reply(
+            400,
+            {
+                "code": 21211,
+                "message": "The 'To' number +31600000000 is not a valid phone number.",
+                "status": 400,
+            },
+        )
+    return Reply(
+        201,
+        {
+            "sid": "CA0123456789abcdef0123456789abcdef",
+            "status": "queued",
+            "to": form["To"],
+            "from": form["From"],
+        },
+    )
+
+
+def test_twilio_call_with_spoken_text():
+    with serve(twilio) as server:
+        channel = TwilioVoiceChannel(account_sid="AC123", auth_token="auth-token", caller_id="+3185000000", base_url=server.url,
+                                     status_callback="https://inning.example/api/callbacks/twilio/x", http=httpx.Client())  # fmt: skip
+        result = channel.send(
+            msg(Channel.ROBOCALL),
+            MessageContent(text="U heeft een openstaande factuur & meer", language="nl"),
+        )
+        form = server.received[0].form()
+        assert server.received[0].path == "/2010-04-01/Accounts/AC123/Calls.json"
+        assert (
+            '<Say language="nl-NL">U heeft een openstaande factuur &amp; meer</Say>'
+            in form["Twiml"]
+        )
+        assert form["StatusCallback"].endswith("/twilio/x") and (
+            result.provider_id or ""
+        ).startswith("CA")
+        with pytest.raises(PermanentSendError, match="21211"):
+            channel.send(msg(Channel.ROBOCALL, to="+31600000000"), MessageContent(text="x"))
