@@ -46,7 +46,7 @@ class WhatsAppCloudChannel:
         to = message.to.lstrip("+")
         last_inbound = message.extra.get("last_inbound_at")
         in_window = (
-            bool(last_inbound)
+            last_inbound is not None
             and datetime.fromisoformat(last_inbound) > message.created_at - SERVICE_WINDOW
         )
         if in_window and content.text:
