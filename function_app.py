@@ -2,8 +2,11 @@
 
 import azure.functions as func
 
-from functions import api, statements
+from functions import api, callbacks, messaging, outbox_page, statements
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(api.bp)
 app.register_functions(statements.bp)
+app.register_functions(messaging.bp)
+app.register_functions(callbacks.bp)
+app.register_functions(outbox_page.bp)

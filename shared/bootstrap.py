@@ -10,9 +10,14 @@ import threading
 from typing import Any
 
 from shared.adapters.blobs.store import AzureFileStore
+from shared.adapters.channels.factory import senders_from
+from shared.adapters.queues.storage import StorageQueueSender
 from shared.adapters.tables.azure import AzureTableStore
 from shared.clock import Clock, SystemClock
+from shared.domain.messaging import Channel
+from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
 from shared.ports.tables import TableStore
 from shared.services.container import Services
 from shared.services.repositories import Repositories
@@ -42,16 +47,37 @@ def file_store(settings: Settings) -> FileStore:
     return AzureFileStore.from_endpoint(settings.blob_service_uri, _credential(settings))
 
 
+def queue_sender(settings: Settings) -> QueueSender:
+    if settings.storage_connection_string:
+        return StorageQueueSender.from_connection_string(settings.storage_connection_string)
+    assert settings.queue_service_uri is not None
+    return StorageQueueSender.from_endpoint(settings.queue_service_uri, _credential(settings))
+
+
 def build_services(
     settings: Settings,
     *,
     clock: Clock | None = None,
     store: TableStore | None = None,
     files: FileStore | None = None,
+    queues: QueueSender | None = None,
+    senders: dict[Channel, ChannelSender] | None = None,
 ) -> Services:
     repos = Repositories.over(store or table_store(settings))
     repos.ensure_tables()
-    return Services.build(settings, clock or SystemClock(), repos, files or file_store(settings))
+    chosen = (
+        senders
+        if senders is not None
+        else senders_from(settings.providers, settings.public_base_url, settings.callback_token)
+    )
+    return Services.build(
+        settings,
+        clock or SystemClock(),
+        repos,
+        files or file_store(settings),
+        queues or queue_sender(settings),
+        chosen,
+    )
 
 
 def services() -> Services:

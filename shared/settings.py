@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import time
 
 AZURITE_DEFAULT = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
@@ -21,6 +22,15 @@ AZURITE_DEFAULT = (
 )
 
 LOCAL_PEPPER = "local-development-pepper-not-secret"
+PROVIDER_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_")
+DEFAULT_PRICES = {
+    "email": "0.00",
+    "sms": "0.20",
+    "whatsapp": "0.20",
+    "letter": "1.50",
+    "robocall": "0.20",
+    "invoice": "0.50",
+}
 
 
 class SettingsError(ValueError):
@@ -32,10 +42,18 @@ class Settings:
     storage_connection_string: str | None
     table_service_uri: str | None
     blob_service_uri: str | None
+    queue_service_uri: str | None
     managed_identity_client_id: str | None
     api_key_pepper: str
     public_base_url: str
     environment: str
+    contact_opens: time = time(7, 0)
+    contact_closes: time = time(20, 0)
+    # provider credentials (GRAPH_*, CM_*, WHATSAPP_*, TWILIO_*, PINGEN_*); a channel without
+    # them delivers to the embedded outbox
+    providers: dict[str, str] = field(default_factory=dict)
+    callback_token: str = ""
+    prices: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,11 +63,14 @@ class Settings:
             conn = AZURITE_DEFAULT
         table_uri = e.get("AzureWebJobsStorage__tableServiceUri") or None
         blob_uri = e.get("AzureWebJobsStorage__blobServiceUri") or None
+        queue_uri = e.get("AzureWebJobsStorage__queueServiceUri") or None
         account = e.get("AzureWebJobsStorage__accountName")
         if table_uri is None and account:
             table_uri = f"https://{account}.table.core.windows.net"
         if blob_uri is None and account:
             blob_uri = f"https://{account}.blob.core.windows.net"
+        if queue_uri is None and account:
+            queue_uri = f"https://{account}.queue.core.windows.net"
         if conn is None and table_uri is None:
             raise SettingsError(
                 "no storage configured: set AzureWebJobsStorage (a connection string) or "
@@ -61,12 +82,52 @@ class Settings:
             if environment != "local":
                 raise SettingsError("INNING_API_KEY_PEPPER must be set outside local development")
             pepper = LOCAL_PEPPER
+        opens, closes = _hours(e.get("INNING_CONTACT_HOURS", "07:00-20:00"))
         return cls(
             storage_connection_string=conn,
             table_service_uri=table_uri,
             blob_service_uri=blob_uri,
+            queue_service_uri=queue_uri,
             managed_identity_client_id=e.get("AzureWebJobsStorage__clientId") or None,
             api_key_pepper=pepper,
             public_base_url=e.get("INNING_PUBLIC_BASE_URL", "http://localhost:7071").rstrip("/"),
             environment=environment,
+            contact_opens=opens,
+            contact_closes=closes,
+            providers={k: v for k, v in e.items() if k.startswith(PROVIDER_PREFIXES) and v},
+            callback_token=e.get("INNING_CALLBACK_TOKEN", ""),
+            prices=_prices(e.get("INNING_PRICES", "")),
         )
+
+
+def _hours(text: str) -> tuple[time, time]:
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise SettingsError(
+            f"INNING_CONTACT_HOURS must look like 07:00-20:00, not {text!r}"
+        ) from None
+    if not start < end:
+        raise SettingsError("INNING_CONTACT_HOURS must open before it closes")
+    return start, end
+
+
+def _prices(text: str) -> dict[str, str]:
+    """Euro prices per unit for metering, e.g. ``{"sms": "0.18"}``; defaults for the rest."""
+    import json
+    from decimal import Decimal, InvalidOperation
+
+    prices = dict(DEFAULT_PRICES)
+    if text.strip():
+        try:
+            given = json.loads(text)
+            for key, value in given.items():
+                if key not in DEFAULT_PRICES:
+                    raise SettingsError(f"INNING_PRICES: unknown item {key!r}")
+                Decimal(str(value))
+                prices[key] = str(value)
+        except (ValueError, InvalidOperation, AttributeError) as exc:
+            raise SettingsError(
+                f"INNING_PRICES must be a JSON object of decimal prices: {exc}"
+            ) from None
+    return prices

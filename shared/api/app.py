@@ -10,6 +10,7 @@ from shared.api import (
     routes_parties,
     routes_records,
     routes_statements,
+    routes_usage,
 )
 from shared.api.common import authenticator
 from shared.api.http import (
@@ -39,6 +40,7 @@ class IntegrationApi:
             routes_access,
             routes_records,
             routes_statements,
+            routes_usage,
         ):
             module.register(self.router, services)
         self.router.add(

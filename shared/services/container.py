@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.adapters.channels.outbox import OutboxChannel
+from shared.adapters.tables.messaging_repo import CounterRepository, OutboxRepository
 from shared.clock import Clock
+from shared.domain.contact_window import ContactWindow
+from shared.domain.messaging import Channel
+from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
 from shared.services.access import AccessService
 from shared.services.actions import ActionService
+from shared.services.callbacks import CallbackService
 from shared.services.exports import ExportService
 from shared.services.imports import ImportService
 from shared.services.invoice_status import InvoiceStatusService
+from shared.services.messaging import MessagingService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statements import StatementService
+from shared.services.usage import UsageService
 from shared.settings import Settings
 
 
@@ -30,12 +39,32 @@ class Services:
     statements: StatementService
     actions: ActionService
     exports: ExportService
+    messaging: MessagingService
+    callbacks: CallbackService
+    usage: UsageService
 
     @classmethod
     def build(
-        cls, settings: Settings, clock: Clock, repos: Repositories, files: FileStore
+        cls,
+        settings: Settings,
+        clock: Clock,
+        repos: Repositories,
+        files: FileStore,
+        queues: QueueSender,
+        senders: dict[Channel, ChannelSender],
     ) -> Services:
         payments = PaymentService(repos, clock)
+        messaging = MessagingService(
+            repos,
+            OutboxRepository(repos.store),
+            CounterRepository(repos.store),
+            files,
+            queues,
+            senders,
+            OutboxChannel(),
+            clock,
+            ContactWindow(settings.contact_opens, settings.contact_closes),
+        )
         return cls(
             settings=settings,
             clock=clock,
@@ -48,4 +77,13 @@ class Services:
             statements=StatementService(repos, files, payments, clock),
             actions=ActionService(repos, payments, clock),
             exports=ExportService(repos),
+            messaging=messaging,
+            usage=UsageService(repos, messaging, settings.prices),
+            callbacks=CallbackService(
+                messaging,
+                token=settings.callback_token,
+                whatsapp_secret=settings.providers.get("WHATSAPP_APP_SECRET", ""),
+                twilio_token=settings.providers.get("TWILIO_AUTH_TOKEN", ""),
+                pingen_secret=settings.providers.get("PINGEN_WEBHOOK_SECRET", ""),
+            ),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.tables import banking_repo
+from shared.adapters.tables import banking_repo, messaging_repo
 from shared.adapters.tables.banking_repo import BankingRepository
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys_repo import ApiKeyRepository
@@ -51,4 +51,4 @@ class Repositories:
         )
 
     def ensure_tables(self) -> None:
-        self.store.ensure_tables((*ALL_TABLES, *banking_repo.TABLES))
+        self.store.ensure_tables((*ALL_TABLES, *banking_repo.TABLES, *messaging_repo.TABLES))

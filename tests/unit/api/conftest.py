@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.blobs.store import InMemoryFileStore
+from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.api.app import IntegrationApi
 from shared.api.http import ApiRequest
@@ -60,7 +61,14 @@ class World:
 def world() -> World:
     store = InMemoryTableStore()
     clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(SETTINGS, clock=clock, store=store, files=InMemoryFileStore())
+    services = build_services(
+        SETTINGS,
+        clock=clock,
+        store=store,
+        files=InMemoryFileStore(),
+        queues=InMemoryQueueSender(),
+        senders={},
+    )
     api = IntegrationApi(services)
     keys = []
     for agency_id in ("agency-a", "agency-b"):

@@ -1,0 +1,87 @@
+"""Queue triggers that deliver messages (one queue per channel) and drain their poison queues
+into the action list. Each handler parses the job and calls the messaging service; the
+service decides (outbox record, contact hours, limits)."""
+
+from __future__ import annotations
+
+import json
+
+import azure.functions as func
+
+from shared import bootstrap
+from shared.domain.messaging import Channel
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]
+
+
+def _deliver(msg: func.QueueMessage) -> None:
+    job = json.loads(msg.get_body())
+    bootstrap.services().messaging.deliver(str(job["client_id"]), str(job["key"]))
+
+
+def _drain(channel: Channel, msg: func.QueueMessage) -> None:
+    bootstrap.services().messaging.drain_poison(channel, msg.get_body())
+
+
+@bp.function_name("send_email")
+@bp.queue_trigger(arg_name="msg", queue_name="send-email", connection="AzureWebJobsStorage")
+def send_email(msg: func.QueueMessage) -> None:
+    _deliver(msg)
+
+
+@bp.function_name("send_sms")
+@bp.queue_trigger(arg_name="msg", queue_name="send-sms", connection="AzureWebJobsStorage")
+def send_sms(msg: func.QueueMessage) -> None:
+    _deliver(msg)
+
+
+@bp.function_name("send_whatsapp")
+@bp.queue_trigger(arg_name="msg", queue_name="send-whatsapp", connection="AzureWebJobsStorage")
+def send_whatsapp(msg: func.QueueMessage) -> None:
+    _deliver(msg)
+
+
+@bp.function_name("send_letter")
+@bp.queue_trigger(arg_name="msg", queue_name="send-letter", connection="AzureWebJobsStorage")
+def send_letter(msg: func.QueueMessage) -> None:
+    _deliver(msg)
+
+
+@bp.function_name("send_robocall")
+@bp.queue_trigger(arg_name="msg", queue_name="send-robocall", connection="AzureWebJobsStorage")
+def send_robocall(msg: func.QueueMessage) -> None:
+    _deliver(msg)
+
+
+@bp.function_name("drain_email_poison")
+@bp.queue_trigger(arg_name="msg", queue_name="send-email-poison", connection="AzureWebJobsStorage")
+def drain_email_poison(msg: func.QueueMessage) -> None:
+    _drain(Channel.EMAIL, msg)
+
+
+@bp.function_name("drain_sms_poison")
+@bp.queue_trigger(arg_name="msg", queue_name="send-sms-poison", connection="AzureWebJobsStorage")
+def drain_sms_poison(msg: func.QueueMessage) -> None:
+    _drain(Channel.SMS, msg)
+
+
+@bp.function_name("drain_whatsapp_poison")
+@bp.queue_trigger(
+    arg_name="msg", queue_name="send-whatsapp-poison", connection="AzureWebJobsStorage"
+)
+def drain_whatsapp_poison(msg: func.QueueMessage) -> None:
+    _drain(Channel.WHATSAPP, msg)
+
+
+@bp.function_name("drain_letter_poison")
+@bp.queue_trigger(arg_name="msg", queue_name="send-letter-poison", connection="AzureWebJobsStorage")
+def drain_letter_poison(msg: func.QueueMessage) -> None:
+    _drain(Channel.LETTER, msg)
+
+
+@bp.function_name("drain_robocall_poison")
+@bp.queue_trigger(
+    arg_name="msg", queue_name="send-robocall-poison", connection="AzureWebJobsStorage"
+)
+def drain_robocall_poison(msg: func.QueueMessage) -> None:
+    _drain(Channel.ROBOCALL, msg)

@@ -1,0 +1,129 @@
+"""Provider delivery callbacks: verified the way each provider offers, then mapped onto the
+outbox record (idempotently, by the provider's message id)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from shared.domain.messaging import OutboxStatus
+from shared.services.messaging import MessagingService
+
+CM_STATUS = {
+    "0": None,
+    "1": OutboxStatus.FAILED,
+    "2": OutboxStatus.DELIVERED,
+    "3": OutboxStatus.FAILED,
+}
+WHATSAPP_STATUS = {
+    "delivered": OutboxStatus.DELIVERED,
+    "read": OutboxStatus.READ,
+    "failed": OutboxStatus.FAILED,
+}
+TWILIO_STATUS = {
+    "completed": OutboxStatus.DELIVERED,
+    "busy": OutboxStatus.FAILED,
+    "no-answer": OutboxStatus.FAILED,
+    "failed": OutboxStatus.FAILED,
+    "canceled": OutboxStatus.FAILED,
+}
+
+
+class CallbackRejected(Exception):
+    """Not from the provider (bad signature or token): answered 401/403, changes nothing."""
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+
+
+class CallbackService:
+    def __init__(
+        self,
+        messaging: MessagingService,
+        *,
+        token: str,
+        whatsapp_secret: str = "",
+        twilio_token: str = "",
+        pingen_secret: str = "",
+    ) -> None:
+        self.messaging = messaging
+        self.token = token
+        self.whatsapp_secret = whatsapp_secret
+        self.twilio_token = twilio_token
+        self.pingen_secret = pingen_secret
+
+    def cm(self, token: str, fields: Mapping[str, str]) -> int:
+        """CM.com status report (configured to call ``/api/callbacks/cm/<token>``)."""
+        if not _same(token, self.token):
+            raise CallbackRejected("bad token")
+        status = CM_STATUS.get(str(fields.get("STATUS", fields.get("status", ""))))
+        reference = str(fields.get("REFERENCE", fields.get("reference", "")))
+        if status is None or not reference:
+            return 0
+        detail = str(fields.get("STATUSDESCRIPTION", fields.get("statusDescription", ""))) or None
+        return int(self.messaging.record_status("cm", reference, status, detail))
+
+    def whatsapp(self, body: bytes, signature: str) -> int:
+        """Meta webhook: ``X-Hub-Signature-256: sha256=<HMAC of the body with the app secret>``."""
+        expected = (
+            "sha256=" + hmac.new(self.whatsapp_secret.encode(), body, hashlib.sha256).hexdigest()
+        )
+        if not self.whatsapp_secret or not _same(signature, expected):
+            raise CallbackRejected("bad signature")
+        updated = 0
+        payload: dict[str, Any] = json.loads(body)
+        for entry in payload.get("entry", []):
+            for change in entry.get("changes", []):
+                for status in change.get("value", {}).get("statuses", []):
+                    mapped = WHATSAPP_STATUS.get(status.get("status", ""))
+                    if mapped is not None:
+                        errors = status.get("errors") or [{}]
+                        detail = errors[0].get("title") if mapped is OutboxStatus.FAILED else None
+                        updated += self.messaging.record_status(
+                            "whatsapp", str(status["id"]), mapped, detail
+                        )
+        return updated
+
+    def twilio(self, url: str, form: Mapping[str, str], signature: str) -> int:
+        """``X-Twilio-Signature``: base64 HMAC-SHA1 of the URL plus the sorted form fields."""
+        data = url + "".join(f"{k}{form[k]}" for k in sorted(form))
+        expected = base64.b64encode(
+            hmac.new(self.twilio_token.encode(), data.encode(), hashlib.sha1).digest()
+        ).decode()
+        if not self.twilio_token or not _same(signature, expected):
+            raise CallbackRejected("bad signature")
+        mapped = TWILIO_STATUS.get(form.get("CallStatus", ""))
+        if mapped is None:
+            return 0
+        return int(
+            self.messaging.record_status(
+                "twilio", form.get("CallSid", ""), mapped, form.get("CallStatus")
+            )
+        )
+
+    def pingen(self, body: bytes, signature: str) -> int:
+        """Pingen webhook: ``Signature`` = hex HMAC-SHA256 of the body with the signing key."""
+        expected = hmac.new(self.pingen_secret.encode(), body, hashlib.sha256).hexdigest()
+        if not self.pingen_secret or not _same(signature, expected):
+            raise CallbackRejected("bad signature")
+        payload: dict[str, Any] = json.loads(body)
+        data = payload.get("data", {})
+        kind = data.get("type", "")
+        letter = data.get("relationships", {}).get("letter", {}).get("data", {}).get("id")
+        if not letter:
+            return 0
+        reason = data.get("attributes", {}).get("reason")
+        mapped = {
+            "webhook_sent": OutboxStatus.SENT,
+            "webhook_delivered": OutboxStatus.DELIVERED,
+            "webhook_undeliverable": OutboxStatus.UNDELIVERABLE,
+            "webhook_issues": OutboxStatus.FAILED,
+        }.get(kind)
+        if mapped is None:
+            return 0
+        return int(self.messaging.record_status("pingen", str(letter), mapped, reason))
