@@ -56,6 +56,7 @@ from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.messaging")
 CONTENT_CONTAINER = "messages"
+DOSSIER_CONTAINER = "dossiers"
 CLAIM_LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 6
 
@@ -112,6 +113,13 @@ class MessagingService:
             _encode_content(content),
             content_type="application/json",
         )
+        if message.channel is Channel.LETTER:
+            # the letter as sent belongs to the debtor's file (proof in a dispute)
+            for attachment in content.attachments:
+                name = f"{message.client_id}/{message.debtor_number or '_'}/{message.key}-{attachment.name}"
+                self.files.put(
+                    DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
+                )
         created = self.outbox.add(message)
         self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
         return created

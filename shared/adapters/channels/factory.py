@@ -48,4 +48,11 @@ def senders_from(
             status_callback=f"{public_base_url}/api/callbacks/twilio/{callback_token}" if callback_token else None,
             base_url=p.get("TWILIO_BASE_URL", "https://api.twilio.com"),
         )  # fmt: skip
+    if {"PINGEN_CLIENT_ID", "PINGEN_CLIENT_SECRET", "PINGEN_ORGANISATION_ID"} <= p.keys():
+        from shared.adapters.channels.pingen_letters import PingenLetterChannel
+
+        senders[Channel.LETTER] = PingenLetterChannel(
+            client_id=p["PINGEN_CLIENT_ID"], client_secret=p["PINGEN_CLIENT_SECRET"], organisation_id=p["PINGEN_ORGANISATION_ID"],
+            api_url=p.get("PINGEN_API_URL", "https://api.pingen.com"), identity_url=p.get("PINGEN_IDENTITY_URL", "https://identity.pingen.com"),
+        )  # fmt: skip
     return senders

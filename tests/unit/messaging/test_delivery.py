@@ -265,3 +265,19 @@ def test_usage_is_metered_per_month_and_channel(env):
     run_jobs(service, queues)
     run_jobs(service, queues, "send-sms")
     assert service.usage(client.client_id, "2025-03") == {"email": 1, "sms": 1}
+
+
+def test_a_letter_pdf_is_kept_with_the_dossier(env):
+    from shared.domain.messaging import Attachment, PostalAddress
+
+    _, client, _, queues, service = env
+    letter = OutboundMessage(client.client_id, "L1", Channel.LETTER, "D1", "J. de Vries", TUESDAY_10,
+                             address=PostalAddress("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht"))  # fmt: skip
+    service.enqueue(
+        letter,
+        MessageContent(
+            subject="Brief", attachments=(Attachment("brief.pdf", "application/pdf", b"%PDF-x"),)
+        ),
+    )
+    assert service.files.get("dossiers", f"{client.client_id}/D1/L1-brief.pdf") == b"%PDF-x"
+    assert run_jobs(service, queues, "send-letter") == ["sent"]  # no provider: the outbox

@@ -1,0 +1,139 @@
+"""Letters through a local Pingen stand-in: token, signed upload, letter creation, errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from shared.adapters.channels.pingen_letters import PingenLetterChannel
+from shared.adapters.letters.pdf_letter import Letterhead, LetterSpec, render_letter
+from shared.domain.messaging import (
+    Attachment,
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    PermanentSendError,
+    PostalAddress,
+    TransientSendError,
+)
+from tests.support.stand_in import Received, Reply, serve
+
+
+class FakePingen:
+    def __init__(self) -> None:
+        self.base = ""
+        self.uploaded: bytes = b""
+        self.script: list[Reply] = []
+
+    def __call__(self, r: Received) -> Reply:
+        if r.path == "/auth/access-tokens":
+            form = r.form()
+            if form.get("client_secret") != "pg-secret":
+                return Reply(401, {"error": "invalid_client"})
+            return Reply(
+                200, {"token_type": "Bearer", "expires_in": 43200, "access_token": "pg-token"}
+            )
+        if r.path == "/s3/upload":
+            self.uploaded = r.body
+            return Reply(200)
+        if r.headers.get("authorization") != "Bearer pg-token":
+            return Reply(401, {"errors": [{"status": "401", "title": "Unauthenticated"}]})
+        if r.path == "/file-upload":
+            return Reply(
+                200,
+                {
+                    "data": {
+                        "id": "u1",
+                        "type": "file_uploads",
+                        "attributes": {
+                            "url": f"{self.base}/s3/upload",
+                            "url_signature": "sig123",
+                            "expires_at": "2030-01-01T00:00:00+0000",
+                        },
+                    }
+                },
+            )
+        if r.path == "/organisations/org-1/letters" and r.method == "POST":
+            if self.script:
+                return self.script.pop(0)
+            return Reply(
+                201,
+                {
+                    "data": {
+                        "id": "letter-uuid-1",
+                        "type": "letters",
+                        "attributes": {"status": "validating"},
+                    }
+                },
+            )
+        return Reply(404, {"errors": [{"status": "404"}]})
+
+
+@pytest.fixture
+def pingen():
+    fake = FakePingen()
+    with serve(fake) as server:
+        fake.base = server.url
+        yield fake, server, PingenLetterChannel(client_id="pg-id", client_secret="pg-secret", organisation_id="org-1",
+                                                api_url=server.url, identity_url=server.url, http=httpx.Client())  # fmt: skip
+
+
+def letter_message():
+    address = PostalAddress("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht")
+    return OutboundMessage(
+        "c", "k1", Channel.LETTER, "D1", "J. de Vries", datetime.now(UTC), address=address
+    )
+
+
+def pdf_content():
+    spec = LetterSpec(Letterhead("Bakkerij", ("Dorpsstraat 1",)), PostalAddress("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht"),
+                      date(2025, 3, 4), "Herinnering", ("Betaal a.u.b.",))  # fmt: skip
+    return MessageContent(
+        subject="Herinnering",
+        attachments=(Attachment("brief.pdf", "application/pdf", render_letter(spec)),),
+    )
+
+
+def test_letter_is_uploaded_and_created(pingen):
+    fake, server, channel = pingen
+    content = pdf_content()
+    result = channel.send(letter_message(), content)
+    assert result.provider_id == "letter-uuid-1"
+    assert fake.uploaded == content.attachments[0].data
+    created = server.requests("POST", "/letters")[0]
+    attributes = created.json()["data"]["attributes"]
+    assert created.headers["content-type"] == "application/vnd.api+json"
+    assert attributes["file_url_signature"] == "sig123" and attributes["address_position"] == "left"
+    assert attributes["auto_send"] is True and attributes["meta_data"]["reference"] == "inn-k1"
+    channel.send(letter_message(), content)
+    assert len(server.requests("POST", "/auth/access-tokens")) == 1  # token reused
+
+
+def test_validation_error_is_permanent_and_throttling_transient(pingen):
+    fake, _, channel = pingen
+    fake.script = [
+        Reply(422, {"errors": [{"status": "422", "detail": "The address could not be read."}]})
+    ]
+    with pytest.raises(PermanentSendError, match="address"):
+        channel.send(letter_message(), pdf_content())
+    fake.script = [Reply(429, {"errors": [{"status": "429"}]}, {"Retry-After": "5"})]
+    with pytest.raises(TransientSendError):
+        channel.send(letter_message(), pdf_content())
+
+
+def test_bad_credentials_and_missing_pdf(pingen):
+    _, server, channel = pingen
+    bad = PingenLetterChannel(
+        client_id="x",
+        client_secret="wrong",
+        organisation_id="org-1",
+        api_url=server.url,
+        identity_url=server.url,
+        http=httpx.Client(),
+    )
+    with pytest.raises(PermanentSendError, match="credentials"):
+        bad.send(letter_message(), pdf_content())
+    with pytest.raises(PermanentSendError, match="PDF"):
+        channel.send(letter_message(), MessageContent(subject="no pdf"))

@@ -1,0 +1,84 @@
+"""The letter PDF is opened and read back: its text, the EPC QR code it carries, and where
+the address sits (inside the envelope window)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pypdf
+import zxingcpp
+from PIL import Image
+
+from shared.adapters.letters.pdf_letter import (
+    WINDOW_H,
+    WINDOW_W,
+    WINDOW_X,
+    WINDOW_Y,
+    Letterhead,
+    LetterInvoice,
+    LetterSpec,
+    render_letter,
+)
+from shared.domain.messaging import PostalAddress
+from shared.domain.references.epc_qr import CreditTransfer, payload
+
+MM = 72 / 25.4
+SPEC = LetterSpec(
+    letterhead=Letterhead("Bakkerij De Korenbloem", ("Dorpsstraat 1", "1234 AB Utrecht"), "030-1234567", "NL02ABNA0123456789", footer_text="KvK 12345678"),
+    recipient=PostalAddress("J. de Vries", "Kerkstraat 12", "3511 LK", "Utrecht"),
+    letter_date=date(2025, 3, 4),
+    subject="Veertiendagenbrief: factuur F-0001",
+    paragraphs=("Wij verzoeken u het bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen.",) * 12,
+    invoices=(LetterInvoice("F-0001", date(2025, 1, 1), date(2025, 1, 31), 12_100),),
+    costs=4_000,
+    payment_reference="5000056789012345",
+)  # fmt: skip
+
+
+def read(pdf_bytes):
+    return pypdf.PdfReader(io.BytesIO(pdf_bytes))
+
+
+def test_text_totals_reference_and_page_numbers():
+    reader = read(render_letter(SPEC))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Veertiendagenbrief: factuur F-0001" in text
+    assert "EUR 161,00" in text  # 121.00 + 40.00 costs
+    assert "5000 0567 8901 2345" in text
+    assert f"Pagina 1 van {len(reader.pages)}" in text and len(reader.pages) >= 2
+
+
+def test_qr_code_decodes_to_the_epc_payload():
+    reader = read(render_letter(SPEC))
+    images = [img for page in reader.pages for img in page.images]
+    decoded = []
+    for image in images:
+        picture = Image.open(io.BytesIO(image.data)).convert("L")
+        decoded += [r.text for r in zxingcpp.read_barcodes(picture)]
+    expected = payload(
+        CreditTransfer(
+            "Bakkerij De Korenbloem",
+            "NL02ABNA0123456789",
+            16_100,
+            text="Betalingskenmerk 5000 0567 8901 2345",
+        )
+    )
+    assert decoded == [expected]
+
+
+def test_address_lies_inside_the_envelope_window():
+    reader = read(render_letter(SPEC))
+    page = reader.pages[0]
+    height = float(page.mediabox.height)
+    found = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() in ("J. de Vries", "Kerkstraat 12", "3511 LK  UTRECHT"):
+            found[text.strip()] = (tm[4] / MM, (height - tm[5]) / MM)
+
+    page.extract_text(visitor_text=visit)
+    assert set(found) == {"J. de Vries", "Kerkstraat 12", "3511 LK  UTRECHT"}
+    for x, y in found.values():
+        assert WINDOW_X <= x <= WINDOW_X + WINDOW_W
+        assert WINDOW_Y <= y <= WINDOW_Y + WINDOW_H
