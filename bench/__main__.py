@@ -11,10 +11,14 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench import bulk_import, statement_matching
+from bench import bulk_import, messaging, statement_matching
 from tools import azurite
 
-BENCHMARKS = {"bulk_import": bulk_import.run, "statement_matching": statement_matching.run}
+BENCHMARKS = {
+    "bulk_import": bulk_import.run,
+    "statement_matching": statement_matching.run,
+    "messaging": messaging.run,
+}
 
 
 def main() -> None:
