@@ -365,6 +365,8 @@ class MessagingService:
                 self.outbox.save(updated, etag)
             except PreconditionFailed:
                 continue
+            if message.channel is Channel.ROBOCALL and message.debtor_number:
+                self._log(message, f"robocall result: {detail or status.value}")
             if status in (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED):
                 if message.debtor_number:
                     self._log(

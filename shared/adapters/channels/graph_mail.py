@@ -10,6 +10,8 @@ recording becomes a question for a person, not a second mail.
 from __future__ import annotations
 
 import base64
+from email.message import EmailMessage
+from email.policy import SMTP
 from typing import Any
 
 import httpx
@@ -108,6 +110,16 @@ class GraphMailChannel:
         mailbox = f"{self.graph_url}/users/{message.sender}"
         large = [a for a in content.attachments if len(a.data) >= INLINE_LIMIT]
         inline = [a for a in content.attachments if len(a.data) < INLINE_LIMIT]
+        if not large and content.html and content.text:
+            # both an HTML and a plain-text part: only MIME carries multipart/alternative
+            mime = base64.b64encode(_mime(message, content)).decode()
+            headers = {**self._headers(), "Content-Type": "text/plain"}
+            response = call(
+                "Graph",
+                lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
+            )
+            raise_for("Graph", response)
+            return SendResult(self.name, None)
         if not large:
             payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
             response = call(
@@ -169,3 +181,21 @@ class GraphMailChannel:
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+
+def _mime(message: OutboundMessage, content: MessageContent) -> bytes:
+    mail = EmailMessage()
+    mail["From"] = message.sender or ""
+    mail["To"] = message.to
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
+    mail["Subject"] = content.subject
+    mail["X-Inning-Reference"] = message.reference
+    mail.set_content(content.text)
+    mail.add_alternative(content.html or "", subtype="html")
+    for a in content.attachments:
+        maintype, _, subtype = a.content_type.partition("/")
+        mail.add_attachment(
+            a.data, maintype=maintype, subtype=subtype or "octet-stream", filename=a.name
+        )
+    return mail.as_bytes(policy=SMTP)

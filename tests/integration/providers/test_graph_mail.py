@@ -112,12 +112,10 @@ def message(**kw):
     return OutboundMessage(**{**base, **kw})
 
 
-def test_sendmail_with_inline_attachment_and_cached_token(graph):
+def test_html_only_mail_uses_the_json_message_with_inline_attachment_and_cached_token(graph):
     fake, server, channel = graph
     pdf = Attachment("factuur.pdf", "application/pdf", b"%PDF-1.4 small")
-    content = MessageContent(
-        subject="Herinnering", text="Betaal a.u.b.", html="<p>Betaal a.u.b.</p>", attachments=(pdf,)
-    )
+    content = MessageContent(subject="Herinnering", html="<p>Betaal a.u.b.</p>", attachments=(pdf,))
     channel.send(message(), content)
     channel.send(message(key="k2"), content)
     sent = server.requests("POST", "/sendMail")
@@ -131,6 +129,28 @@ def test_sendmail_with_inline_attachment_and_cached_token(graph):
     assert body["replyTo"][0]["emailAddress"]["address"] == "debiteuren@client.example"
     assert base64.b64decode(body["attachments"][0]["contentBytes"]) == pdf.data
     assert fake.tokens_issued == 1  # MSAL cached the token
+
+
+def test_html_and_text_travel_as_mime_multipart_alternative(graph):
+    import email
+
+    _, server, channel = graph
+    pdf = Attachment("factuur.pdf", "application/pdf", b"%PDF-1.4 small")
+    content = MessageContent(
+        subject="Herinnering",
+        text="Betaal a.u.b.",
+        html="<p>Betaal <b>a.u.b.</b></p>",
+        attachments=(pdf,),
+    )
+    channel.send(message(), content)
+    sent = server.requests("POST", "/sendMail")[0]
+    assert sent.headers["content-type"] == "text/plain"
+    mail = email.message_from_bytes(base64.b64decode(sent.body))
+    assert mail["To"] == "debtor@example.nl" and mail["Reply-To"] == "debiteuren@client.example"
+    assert mail["X-Inning-Reference"] == "inn-k1"
+    types = [part.get_content_type() for part in mail.walk()]
+    assert "multipart/alternative" in types and "text/plain" in types and "text/html" in types
+    assert [p.get_filename() for p in mail.walk() if p.get_filename()] == ["factuur.pdf"]
 
 
 def test_large_attachment_goes_through_an_upload_session(graph):
