@@ -14,6 +14,10 @@ param location string
 @description('HMAC key for stored API-key hashes. Set once (azd env set INNING_API_KEY_PEPPER ...) and never change it: changing it invalidates every API key.')
 param apiKeyPepper string
 
+@secure()
+@description('Shared secret in provider callback URLs that carry no signature (CM.com, Twilio status URL). Set once: azd env set INNING_CALLBACK_TOKEN ...')
+param callbackToken string
+
 @description('Public base URL of the app for links and webhooks; empty = the default host name')
 param publicBaseUrl string = ''
 
@@ -50,7 +54,7 @@ module monitoring 'app/monitoring.bicep' = {
 module vault 'app/keyvault.bicep' = {
   scope: rg
   name: 'keyvault'
-  params: { name: 'kv-inning-${token}', location: location, tags: tags, apiKeyPepper: apiKeyPepper }
+  params: { name: 'kv-inning-${token}', location: location, tags: tags, apiKeyPepper: apiKeyPepper, callbackToken: callbackToken }
 }
 
 module api 'app/api.bicep' = {
@@ -67,6 +71,7 @@ module api 'app/api.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appInsightsConnectionString: monitoring.outputs.connectionString
     pepperSecretUri: vault.outputs.pepperSecretUri
+    callbackTokenSecretUri: vault.outputs.callbackTokenSecretUri
     publicBaseUrl: publicBaseUrl
     maximumInstanceCount: maximumInstanceCount
   }

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from shared.domain.access import Scope
+from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Address, Agency, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 from shared.services.imports import InvoiceDraft
@@ -140,6 +141,25 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     )
     services.invoice_status.dispute(bakkerij, "F-0004", "Werk niet volgens offerte", "demo")
     services.invoice_status.credit(bakkerij, "F-0005", "demo")
+    _demo_reminder(services, bakkerij)
     data_dir.mkdir(parents=True, exist_ok=True)
     keys_file.write_text(json.dumps(keys, indent=2))
     return keys
+
+
+def _demo_reminder(services: Services, client: Client) -> None:
+    """One reminder through the real messaging path, so the outbox page has something to show
+    (it waits for the contact hours like any other)."""
+    now = services.clock.now()
+    message = OutboundMessage(
+        client.client_id, "demo-reminder-D-1001", Channel.EMAIL, "D-1001", "j.devries@example.nl", now,
+        sender=client.contact_email, invoice_numbers=("F-0001", "F-0002"),
+    )  # fmt: skip
+    text = (
+        "Beste J. de Vries,\n\nVolgens onze administratie staan de facturen F-0001 en F-0002 nog open "
+        "(samen € 170,95). Wilt u dit bedrag binnen 7 dagen betalen?\n\nMet vriendelijke groet,\n"
+        "Bakkerij De Korenbloem"
+    )
+    services.messaging.enqueue(
+        message, MessageContent(subject="Herinnering: openstaande facturen", text=text)
+    )

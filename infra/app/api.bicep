@@ -11,6 +11,7 @@ param storageAccountName string
 param deploymentContainerUrl string
 param appInsightsConnectionString string
 param pepperSecretUri string
+param callbackTokenSecretUri string
 param publicBaseUrl string
 param maximumInstanceCount int
 
@@ -66,6 +67,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'INNING_ENVIRONMENT', value: 'production' }
         { name: 'INNING_API_KEY_PEPPER', value: '@Microsoft.KeyVault(SecretUri=${pepperSecretUri})' }
         { name: 'INNING_PUBLIC_BASE_URL', value: empty(publicBaseUrl) ? 'https://${name}.azurewebsites.net' : publicBaseUrl }
+        { name: 'INNING_CALLBACK_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${callbackTokenSecretUri})' }
+        { name: 'INNING_CONTACT_HOURS', value: '07:00-20:00' }
+        { name: 'INNING_PRICES', value: '' }
       ]
     }
   }

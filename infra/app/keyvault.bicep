@@ -4,6 +4,8 @@ param location string
 param tags object
 @secure()
 param apiKeyPepper string
+@secure()
+param callbackToken string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -25,5 +27,12 @@ resource pepper 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: apiKeyPepper }
 }
 
+resource callback 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'inning-callback-token'
+  properties: { value: callbackToken }
+}
+
 output name string = vault.name
+output callbackTokenSecretUri string = callback.properties.secretUri
 output pepperSecretUri string = pepper.properties.secretUri

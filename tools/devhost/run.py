@@ -59,6 +59,7 @@ def _banner(url: str, keys: dict[str, str]) -> None:
         f"""
 Inning is running.
   Integration API   {url}/api/v1   (OpenAPI: {url}/api/v1/openapi.json)
+  Outbox            {url}/api/outbox   (what would have been sent; no provider is configured)
   Host admin        POST {url}/admin/functions/<name>  {{"input": "..."}}
 
 Demo API keys (also in .data/demo-keys.json):
