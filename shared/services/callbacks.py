@@ -79,6 +79,12 @@ class CallbackService:
         payload: dict[str, Any] = json.loads(body)
         for entry in payload.get("entry", []):
             for change in entry.get("changes", []):
+                for inbound in change.get("value", {}).get("messages", []):
+                    if inbound.get("type") == "text":
+                        updated += self.messaging.whatsapp_inbound(
+                            str(inbound.get("from", "")),
+                            str(inbound.get("text", {}).get("body", "")),
+                        )
                 for status in change.get("value", {}).get("statuses", []):
                     mapped = WHATSAPP_STATUS.get(status.get("status", ""))
                     if mapped is not None:

@@ -31,6 +31,7 @@ from shared.adapters.tables import messaging_repo
 from shared.adapters.tables.messaging_repo import (
     CounterRepository,
     OutboxRepository,
+    WhatsappContactRepository,
     day_key,
     minute_key,
 )
@@ -58,6 +59,7 @@ log = logging.getLogger("inning.messaging")
 CONTENT_CONTAINER = "messages"
 DOSSIER_CONTAINER = "dossiers"
 CLAIM_LEASE = timedelta(minutes=10)
+STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
 MAX_ATTEMPTS = 6
 
 
@@ -99,6 +101,7 @@ class MessagingService:
         self.clock = clock
         self.window = window or ContactWindow()
         self.limits = limits or MailboxLimits()
+        self.whatsapp_contacts = WhatsappContactRepository(repos.store)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
 
@@ -160,6 +163,12 @@ class MessagingService:
                     message, CLAIM_LEASE - (now - claimed_at), "claimed by another worker"
                 )
             return self._recover_stale(message, etag)
+        if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
+            if not self._whatsapp_consent(message):
+                return self._failed(
+                    message, etag, "the debtor has no (or withdrew) WhatsApp consent"
+                )
+            message = replace(message, extra={**message.extra, "whatsapp_consent": "yes"})
         sender = self._sender(message)
         if message.channel is Channel.EMAIL and sender is not self.fallback:
             wait = self._reserve_mailbox(message)
@@ -216,6 +225,14 @@ class MessagingService:
         if result.provider_id:
             self.outbox.remember_provider_id(
                 result.provider, result.provider_id, message.client_id, message.key
+            )
+        if (
+            message.channel is Channel.WHATSAPP
+            and message.debtor_number
+            and message.sandbox_of is None
+        ):
+            self.whatsapp_contacts.remember(
+                message.to.lstrip("+"), message.client_id, message.debtor_number
             )
         self.counters.increment(
             messaging_repo.USAGE,
@@ -342,6 +359,45 @@ class MessagingService:
             if mailbox not in self._slots:
                 self._slots[mailbox] = threading.BoundedSemaphore(self.limits.concurrent)
             return self._slots[mailbox]
+
+    def _whatsapp_consent(self, message: OutboundMessage) -> bool:
+        """The debtor's consent as recorded now (it may have been withdrawn since enqueueing)."""
+        if not message.debtor_number:
+            return False
+        found = self.repos.debtors.get(message.client_id, message.debtor_number)
+        return found is not None and found[0].whatsapp_consent
+
+    def whatsapp_inbound(self, wa_id: str, text: str) -> int:
+        """A debtor wrote on WhatsApp. STOP (or afmelden, uitschrijven) withdraws consent for
+        every debtor we messaged on that number; returns how many were opted out."""
+        if text.strip().lower() not in STOP_WORDS:
+            return 0
+        opted_out = 0
+        for client_id, debtor_number in self.whatsapp_contacts.debtors(wa_id):
+            for _ in range(5):
+                found = self.repos.debtors.get(client_id, debtor_number)
+                if found is None or not found[0].whatsapp_consent:
+                    break
+                debtor, etag = found
+                try:
+                    self.repos.debtors.save(replace(debtor, whatsapp_consent=False), etag)
+                except PreconditionFailed:
+                    continue
+                now = self.clock.now()
+                self.repos.contacts.add(
+                    ContactEntry(
+                        client_id,
+                        debtor_number,
+                        time_ordered_id(now),
+                        now,
+                        ContactKind.NOTE,
+                        "WhatsApp opt-out received (STOP): no more WhatsApp messages",
+                        channel="whatsapp",
+                    )
+                )
+                opted_out += 1
+                break
+        return opted_out
 
     # -- what came back ----------------------------------------------------------------------
     def record_status(

@@ -5,6 +5,7 @@
 | OutboxRefs  | provider       | provider message id         | a delivery callback finds its record|
 | MailboxPace | mailbox        | ``m`` minute / ``d`` day    | Exchange limits across instances   |
 | Usage       | client id      | ``YYYY-MM|channel``         | metering for billing                |
+| WhatsappContacts | WhatsApp id | client id ``|`` debtor   | an inbound STOP finds its debtors   |
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ OUTBOX = "Outbox"
 OUTBOX_REFS = "OutboxRefs"
 MAILBOX_PACE = "MailboxPace"
 USAGE = "Usage"
-TABLES = (OUTBOX, OUTBOX_REFS, MAILBOX_PACE, USAGE)
+WHATSAPP_CONTACTS = "WhatsappContacts"
+TABLES = (OUTBOX, OUTBOX_REFS, MAILBOX_PACE, USAGE, WHATSAPP_CONTACTS)
 
 
 def _row(m: OutboundMessage) -> Row:
@@ -126,6 +128,28 @@ class OutboxRepository:
             OUTBOX, pk=encode(client_id), page_size=page_size, continuation=continuation
         )
         return [_message(r) for r in page.rows], page.continuation
+
+
+class WhatsappContactRepository:
+    """Who we messaged on WhatsApp, so that a reply (STOP, or any message opening the
+    24-hour window) finds the debtors behind the number."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def remember(self, wa_id: str, client_id: str, debtor_number: str) -> None:
+        self.store.upsert(
+            WHATSAPP_CONTACTS,
+            Row(
+                encode(wa_id),
+                f"{encode(client_id)}|{encode(debtor_number)}",
+                {"ClientId": client_id, "Debtor": debtor_number},
+            ),
+        )
+
+    def debtors(self, wa_id: str) -> list[tuple[str, str]]:
+        page = self.store.query(WHATSAPP_CONTACTS, pk=encode(wa_id))
+        return [(str(r.data["ClientId"]), str(r.data["Debtor"])) for r in page.rows]
 
 
 class CounterRepository:

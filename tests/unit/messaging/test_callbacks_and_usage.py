@@ -121,3 +121,35 @@ def test_usage_endpoint_prices_what_was_sent(sent):
         -1
     ].endswith("total,,,1.20")
     assert world.agency_a.call("GET", "/v1/clients/C1/usage", month="2025-13").status == 400
+
+
+def test_whatsapp_webhook_stop_reaches_the_debtor(sent):
+    world, client, service = sent
+    world.agency_a.call(
+        "POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", whatsapp_consent=True)]}
+    )
+    world.services.messaging.whatsapp_contacts.remember("31612345678", client.client_id, "D1")
+    body = json.dumps(
+        {
+            "entry": [
+                {
+                    "changes": [
+                        {
+                            "value": {
+                                "messages": [
+                                    {
+                                        "from": "31612345678",
+                                        "type": "text",
+                                        "text": {"body": "Stop"},
+                                    }
+                                ]
+                            }
+                        }
+                    ]
+                }
+            ]
+        }
+    ).encode()
+    signature = "sha256=" + hmac.new(b"wa-secret", body, hashlib.sha256).hexdigest()
+    assert service.whatsapp(body, signature) == 1
+    assert world.agency_a.call("GET", "/v1/clients/C1/debtors/D1").body["whatsapp_consent"] is False

@@ -281,3 +281,28 @@ def test_a_letter_pdf_is_kept_with_the_dossier(env):
     )
     assert service.files.get("dossiers", f"{client.client_id}/D1/L1-brief.pdf") == b"%PDF-x"
     assert run_jobs(service, queues, "send-letter") == ["sent"]  # no provider: the outbox
+
+
+def test_whatsapp_needs_consent_and_stop_withdraws_it(env):
+    world, client, channel, queues, service = env
+    service.senders = {Channel.WHATSAPP: channel}  # type: ignore[misc]
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [{"number": "D1", "kind": "b2c", "name": "Jan", "mobile": "+31612345678", "whatsapp_consent": True},
+                                                         {"number": "D2", "kind": "b2c", "name": "Piet", "mobile": "+31687654321"}]})  # fmt: skip
+    wa = OutboundMessage(client.client_id, "w1", Channel.WHATSAPP, "D1", "+31612345678", TUESDAY_10)
+    service.enqueue(wa, MessageContent(template="herinnering"))
+    service.enqueue(
+        OutboundMessage(client.client_id, "w2", Channel.WHATSAPP, "D2", "+31687654321", TUESDAY_10),
+        MessageContent(template="h"),
+    )
+    assert run_jobs(service, queues, "send-whatsapp") == ["sent", "failed"]  # D2 never consented
+    assert service.whatsapp_inbound("31612345678", "hallo") == 0
+    assert service.whatsapp_inbound("31612345678", " STOP ") == 1
+    debtor = a.call("GET", "/v1/clients/C1/debtors/D1").body
+    assert debtor["whatsapp_consent"] is False
+    service.enqueue(
+        OutboundMessage(client.client_id, "w3", Channel.WHATSAPP, "D1", "+31612345678", TUESDAY_10),
+        MessageContent(template="h"),
+    )
+    assert run_jobs(service, queues, "send-whatsapp") == ["failed"]
+    assert len(channel.sent) == 1
