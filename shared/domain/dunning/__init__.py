@@ -1,0 +1,1 @@
+"""Dunning: workflows per debtor segment, their steps, and the message templates."""

@@ -1,0 +1,188 @@
+"""Message templates: Jinja2 in a sandbox, per language, checked when saved.
+
+A template is rejected at save time with the line and the reason: a syntax error, a variable
+that does not exist (strict undefined, rendered against a complete sample context), or, for a
+14-day letter, a missing required part (the costs amount, the term counted from the day
+after receipt, the consequence of not paying; see the law module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from shared.domain.law.fourteen_day_letter import missing_parts
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
+
+
+class TemplateError(ValueError):
+    def __init__(self, part: str, message: str, line: int | None = None) -> None:
+        where = f"{part}, line {line}" if line else part
+        super().__init__(f"{where}: {message}")
+        self.part = part
+        self.line = line
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class MessageTemplate:
+    language: str
+    subject: str
+    text: str
+    html: str | None = None
+    fourteen_day_letter: bool = False
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str | None
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    number: str
+    invoice_date: date
+    due_date: date
+    open_amount: Cents
+
+
+@dataclass(frozen=True)
+class TemplateContext:
+    debtor_name: str
+    debtor_number: str
+    client_name: str
+    client_iban: str
+    client_contact: str
+    invoices: tuple[InvoiceLine, ...]
+    costs: Cents = 0
+    interest: Cents = 0
+    costs_owed_from: date | None = None
+    payment_link: str = ""
+    portal_link: str = ""
+    betalingskenmerk: str = ""
+    qr_svg: str = ""
+    letter_date: date | None = None
+    primary_color: str = "#1f4e79"
+    logo_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def principal(self) -> Cents:
+        return sum(i.open_amount for i in self.invoices)
+
+    def variables(self) -> dict[str, Any]:
+        return {
+            "debtor": {"name": self.debtor_name, "number": self.debtor_number},
+            "client": {"name": self.client_name, "iban": self.client_iban, "contact": self.client_contact,
+                       "primary_color": self.primary_color, "logo_url": self.logo_url},
+            "invoices": [
+                {"number": i.number, "invoice_date": i.invoice_date, "due_date": i.due_date, "open_amount": i.open_amount}
+                for i in self.invoices
+            ],
+            "principal": self.principal,
+            "costs": self.costs,
+            "interest": self.interest,
+            "total": self.principal + self.costs + self.interest,
+            "costs_owed_from": self.costs_owed_from,
+            "payment_link": self.payment_link,
+            "portal_link": self.portal_link,
+            "betalingskenmerk": self.betalingskenmerk,
+            "qr_svg": self.qr_svg,
+            "letter_date": self.letter_date,
+            **self.extra,
+        }  # fmt: skip
+
+
+def sample_context(language: str = "nl") -> TemplateContext:
+    """A complete context for checking templates and for previews without a debtor."""
+    return TemplateContext(
+        debtor_name="J. de Vries" if language == "nl" else "J. Smith",
+        debtor_number="D-0001",
+        client_name="Bakkerij De Korenbloem",
+        client_iban="NL02ABNA0123456789",
+        client_contact="info@korenbloem.example",
+        invoices=(
+            InvoiceLine("F-0001", date(2025, 1, 1), date(2025, 1, 31), 12_100),
+            InvoiceLine("F-0002", date(2025, 2, 1), date(2025, 3, 3), 4_995),
+        ),
+        costs=4_000,
+        interest=123,
+        costs_owed_from=date(2025, 3, 20),
+        payment_link="https://pay.example/abc",
+        portal_link="https://portal.example/abc",
+        betalingskenmerk="5000 0567 8901 2345",
+        qr_svg="<svg></svg>",
+        letter_date=date(2025, 3, 4),
+    )
+
+
+def _environment(language: str, autoescape: bool) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True
+    )
+    env.filters["money"] = format_eur_nl if language == "nl" else format_eur_en
+    env.filters["date"] = lambda d: (
+        d.strftime("%d-%m-%Y") if language == "nl" else d.strftime("%d %B %Y")
+    )
+    return env
+
+
+def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessage:
+    variables = context.variables()
+    parts: dict[str, str | None] = {}
+    for name, source, escape in (
+        ("subject", template.subject, False),
+        ("text", template.text, False),
+        ("html", template.html, True),
+    ):
+        if source is None:
+            parts[name] = None
+            continue
+        env = _environment(template.language, escape)
+        try:
+            parts[name] = env.from_string(source).render(variables).strip()
+        except TemplateSyntaxError as exc:
+            raise TemplateError(name, exc.message or "syntax error", exc.lineno) from exc
+        except UndefinedError as exc:
+            raise TemplateError(
+                name, f"unknown variable: {exc.message}", _line_of(source, exc)
+            ) from exc
+        except SecurityError as exc:
+            raise TemplateError(name, f"not allowed in a template: {exc}") from exc
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise TemplateError(name, str(exc)) from exc
+    return RenderedMessage(parts["subject"] or "", parts["text"] or "", parts["html"])
+
+
+def _line_of(source: str, exc: UndefinedError) -> int | None:
+    """Jinja does not say where an undefined name was used; find the first line naming it."""
+    name = (exc.message or "").split("'")[1] if "'" in (exc.message or "") else ""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if name and name in line:
+            return number
+    return None
+
+
+def validate(template: MessageTemplate) -> RenderedMessage:
+    """Render against the sample context; a 14-day letter must also contain its legal parts."""
+    if template.language not in ("nl", "en"):
+        raise TemplateError("language", "templates are written in nl or en")
+    context = sample_context(template.language)
+    rendered = render(template, context)
+    if template.fourteen_day_letter:
+        shown = (format_eur_nl if template.language == "nl" else format_eur_en)(context.costs)
+        missing = missing_parts(rendered.text, template.language, shown)
+        if missing:
+            names = ", ".join(m.value for m in missing)
+            raise TemplateError(
+                "text",
+                f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount)",
+            )
+    return rendered

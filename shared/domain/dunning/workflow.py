@@ -1,0 +1,228 @@
+"""Workflows: the ordered steps a client takes with a debtor segment, and which step is due.
+
+Each morning every open invoice gets exactly the next step its workflow prescribes: at most
+one step per invoice per day (after a pause the steps follow each other, none is skipped),
+none twice (the invoice remembers the last step it got), none to an invoice that is paid,
+credited, withdrawn, disputed, paused, or promised to be paid (until the promised date plus a
+grace period). One debtor gets one message per step, covering all invoices at that step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
+from shared.domain.invoices import Invoice
+from shared.domain.money import Cents
+from shared.domain.parties import Debtor, DebtorKind
+
+
+class StepChannel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+    LETTER = "letter"
+    ROBOCALL = "robocall"
+    STAFF_TASK = "staff_task"
+    FOURTEEN_DAY_LETTER = "fourteen_day_letter"
+    HANDOVER = "handover"
+
+
+class OffsetFrom(StrEnum):
+    DUE_DATE = "due_date"
+    PREVIOUS_STEP = "previous_step"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    channel: StepChannel
+    offset_days: int
+    offset_from: OffsetFrom = OffsetFrom.DUE_DATE
+    templates: Mapping[str, str] = field(default_factory=dict)  # language -> template id
+    min_open_amount: Cents = 0
+    debtor_kinds: frozenset[DebtorKind] = frozenset({DebtorKind.B2B, DebtorKind.B2C})
+    fallback: StepChannel | None = None  # when the debtor lacks the contact data
+    letter_by: StepChannel = StepChannel.LETTER  # how a 14-day letter travels
+
+
+@dataclass(frozen=True)
+class Workflow:
+    workflow_id: str
+    name: str
+    steps: tuple[Step, ...]
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class SegmentRule:
+    """Assigns debtors to a workflow; the first rule that matches wins."""
+
+    workflow_id: str
+    kind: DebtorKind | None = None
+    segment: str | None = None
+    min_open: Cents | None = None
+    max_open: Cents | None = None
+
+    def matches(self, debtor: Debtor, open_total: Cents) -> bool:
+        return (
+            (self.kind is None or debtor.kind is self.kind)
+            and (self.segment is None or debtor.segment == self.segment)
+            and (self.min_open is None or open_total >= self.min_open)
+            and (self.max_open is None or open_total <= self.max_open)
+        )
+
+
+def assign_workflow(
+    rules: Sequence[SegmentRule], debtor: Debtor, open_total: Cents, override: str | None = None
+) -> str | None:
+    if override:
+        return override
+    return next((r.workflow_id for r in rules if r.matches(debtor, open_total)), None)
+
+
+@dataclass(frozen=True)
+class DunningState:
+    """Where an invoice is in its workflow."""
+
+    last_step: int = -1
+    last_step_on: date | None = None
+    paused_until: date | None = None  # inclusive; date.max for "until resumed"
+    promise_until: date | None = None
+
+
+@dataclass(frozen=True)
+class DueStep:
+    index: int
+    step: Step
+    due_on: date
+
+
+PROMISE_GRACE = timedelta(days=3)
+
+
+def blocked(invoice: Invoice, state: DunningState, debtor: Debtor, today: date) -> str | None:
+    """Why nothing may happen to this invoice today, or ``None``."""
+    if not invoice.is_collectable:
+        return f"invoice is {invoice.status.value}"
+    if debtor.pause is not None and debtor.pause.active_on(today):
+        return f"debtor paused: {debtor.pause.reason}"
+    if state.paused_until is not None and today <= state.paused_until:
+        return "invoice paused"
+    if state.promise_until is not None and today <= state.promise_until + PROMISE_GRACE:
+        return "promise to pay"
+    return None
+
+
+def next_due_step(
+    workflow: Workflow,
+    invoice: Invoice,
+    state: DunningState,
+    debtor: Debtor,
+    debtor_open: Cents,
+    today: date,
+) -> DueStep | None:
+    """The one step this invoice should get today, if any. Steps whose conditions do not
+    hold for this debtor are passed over; a step is never taken twice."""
+    if blocked(invoice, state, debtor, today) or state.last_step_on == today:
+        return None  # at most one step per invoice per day
+    previous_on = state.last_step_on
+    for index in range(state.last_step + 1, len(workflow.steps)):
+        step = workflow.steps[index]
+        if step.offset_from is OffsetFrom.DUE_DATE:
+            due_on = invoice.due_date + timedelta(days=step.offset_days)
+        else:
+            if previous_on is None and index > 0:
+                return None  # the previous step has not happened yet
+            due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
+        if debtor.kind not in step.debtor_kinds or debtor_open < step.min_open_amount:
+            continue  # not for this debtor: on to the next step
+        return DueStep(index, step, due_on) if due_on <= today else None
+    return None
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """One message for one debtor at one step, covering all invoices at that step."""
+
+    debtor_number: str
+    step_index: int
+    step: Step
+    channel: StepChannel
+    invoice_numbers: tuple[str, ...]
+
+
+def resolve_channel(step: Step, debtor: Debtor) -> StepChannel | None:
+    """The channel the debtor can be reached on: the step's, or its fallback."""
+    channel = step.letter_by if step.channel is StepChannel.FOURTEEN_DAY_LETTER else step.channel
+
+    def reachable(c: StepChannel) -> bool:
+        return {
+            StepChannel.EMAIL: bool(debtor.emails),
+            StepChannel.SMS: bool(debtor.mobile),
+            StepChannel.ROBOCALL: bool(debtor.mobile),
+            StepChannel.WHATSAPP: bool(debtor.mobile) and debtor.whatsapp_consent,
+            StepChannel.LETTER: debtor.address is not None,
+        }.get(c, True)
+
+    if reachable(channel):
+        return step.channel if step.channel is StepChannel.FOURTEEN_DAY_LETTER else channel
+    if step.fallback is not None and reachable(step.fallback):
+        return step.fallback
+    return None
+
+
+def plan_debtor(
+    workflow: Workflow,
+    debtor: Debtor,
+    invoices: Sequence[tuple[Invoice, DunningState]],
+    today: date,
+) -> list[PlannedMessage]:
+    open_total = sum(inv.open_amount for inv, _ in invoices if inv.is_collectable)
+    by_step: dict[int, list[str]] = defaultdict(list)
+    steps: dict[int, Step] = {}
+    for invoice, state in invoices:
+        due = next_due_step(workflow, invoice, state, debtor, open_total, today)
+        if due is not None:
+            by_step[due.index].append(invoice.number)
+            steps[due.index] = due.step
+    planned = []
+    for index in sorted(by_step):
+        step = steps[index]
+        channel = (
+            resolve_channel(step, debtor) or StepChannel.STAFF_TASK
+        )  # unreachable: a person decides
+        planned.append(
+            PlannedMessage(debtor.number, index, step, channel, tuple(sorted(by_step[index])))
+        )
+    return planned
+
+
+def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplate]) -> list[str]:
+    """Why this workflow may not be activated (empty: it may)."""
+    errors = []
+    if not workflow.steps:
+        errors.append("a workflow needs at least one step")
+    for n, step in enumerate(workflow.steps, start=1):
+        needs_template = step.channel not in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
+        if needs_template and not step.templates:
+            errors.append(f"step {n} ({step.name}) has no template")
+        for language, template_id in step.templates.items():
+            template = templates.get(template_id)
+            if template is None:
+                errors.append(f"step {n} ({step.name}): template {template_id} does not exist")
+                continue
+            if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not template.fourteen_day_letter:
+                errors.append(
+                    f"step {n} ({step.name}): the {language} template is not marked as a 14-day letter"
+                )
+                continue
+            try:
+                validate(template)
+            except TemplateError as exc:
+                errors.append(f"step {n} ({step.name}), {language}: {exc}")
+    return errors
