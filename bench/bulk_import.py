@@ -20,7 +20,7 @@ from shared.adapters.tables.invoices_repo import invoice_to_row
 from shared.domain.access import Scope
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Agency
-from tools.devhost.config import HostConfig
+from tools.devhost.config import HostConfig, apply_settings, load_local_settings
 from tools.devhost.host import LocalHost
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +64,7 @@ def naive_baseline(connection: str, count: int) -> float:
 def run(connection: str, scale: float) -> dict[str, Any]:
     invoices = max(BATCH, int(100_000 * scale))
     os.environ["AzureWebJobsStorage"] = connection
+    apply_settings(load_local_settings(ROOT))  # the app settings make run would use
     bootstrap.reset()
     services = bootstrap.services()
     services.repos.agencies.save(Agency("bench", "Bench"))

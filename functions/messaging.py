@@ -85,3 +85,9 @@ def drain_letter_poison(msg: func.QueueMessage) -> None:
 )
 def drain_robocall_poison(msg: func.QueueMessage) -> None:
     _drain(Channel.ROBOCALL, msg)
+
+
+@bp.function_name("scan_mail_bounces")
+@bp.timer_trigger(arg_name="timer", schedule="%BOUNCE_SCAN_SCHEDULE%", run_on_startup=False)
+def scan_mail_bounces(timer: func.TimerRequest) -> None:
+    bootstrap.services().messaging.scan_bounces()

@@ -29,3 +29,13 @@ def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(("AZURE_", "MOLLIE_", "GRAPH_")):
             monkeypatch.delenv(name, raising=False)
+
+
+def with_local_settings(mp: pytest.MonkeyPatch) -> None:
+    """The app settings the local host would read from local.settings.sample.json, without
+    overriding what the test set already (as ``make run`` does)."""
+    from tools.devhost.config import load_local_settings
+
+    for key, value in load_local_settings(Path(__file__).resolve().parent.parent).items():
+        if key not in os.environ:
+            mp.setenv(key, value)

@@ -436,6 +436,25 @@ class MessagingService:
             return True
         return False
 
+    def scan_bounces(self) -> int:
+        """Look in every client's sending mailbox for non-delivery reports since the last look
+        (only when e-mail goes through a provider that can say so)."""
+        sender = self.senders.get(Channel.EMAIL)
+        finder = getattr(sender, "bounces", None)
+        if sender is None or finder is None:
+            return 0
+        now = self.clock.now()
+        marked = 0
+        mailboxes = {c.contact_email.lower() for c in self.repos.clients.all() if c.contact_email}
+        for mailbox in sorted(mailboxes):
+            since = self.counters.read_value(messaging_repo.MAILBOX_PACE, mailbox, "scan") or (
+                now - timedelta(days=1)
+            )
+            for reference, reason in finder(mailbox, since):
+                marked += self.record_status(sender.name, reference, OutboxStatus.BOUNCED, reason)
+            self.counters.write_value(messaging_repo.MAILBOX_PACE, mailbox, "scan", now)
+        return marked
+
     def drain_poison(self, channel: Channel, body: bytes) -> None:
         """A job that kept failing: make it visible on the action list, with its content."""
         try:

@@ -12,6 +12,7 @@ import pytest
 
 from shared import bootstrap
 from shared.clock import amsterdam_today
+from tests.conftest import with_local_settings
 from tools.demo import seed
 from tools.devhost.config import HostConfig
 from tools.devhost.host import LocalHost
@@ -24,6 +25,7 @@ def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str
     mp = pytest.MonkeyPatch()
     mp.setenv("AzureWebJobsStorage", storage_connection)
     mp.setenv("INNING_ENVIRONMENT", "local")
+    with_local_settings(mp)
     bootstrap.reset()
     keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
     host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)

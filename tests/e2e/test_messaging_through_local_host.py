@@ -14,6 +14,7 @@ import pytest
 from shared import bootstrap
 from shared.clock import amsterdam_today
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
+from tests.conftest import with_local_settings
 from tools.demo import seed
 from tools.devhost.config import HostConfig
 from tools.devhost.host import LocalHost
@@ -27,6 +28,7 @@ def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str
     mp.setenv("AzureWebJobsStorage", storage_connection)
     mp.setenv("AzureFunctionsWebHost__hostid", f"msg{time.time_ns() % 10**6}")
     mp.setenv("INNING_CONTACT_HOURS", "00:00-23:59")  # the test may run at night
+    with_local_settings(mp)
     bootstrap.reset()
     keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
     host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)

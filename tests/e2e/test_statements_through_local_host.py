@@ -14,6 +14,7 @@ import pytest
 from shared import bootstrap
 from shared.clock import amsterdam_today
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from tests.conftest import with_local_settings
 from tools.demo import seed
 from tools.devhost.config import HostConfig
 from tools.devhost.host import LocalHost
@@ -26,6 +27,7 @@ def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str
     mp = pytest.MonkeyPatch()
     mp.setenv("AzureWebJobsStorage", storage_connection)
     mp.setenv("AzureFunctionsWebHost__hostid", f"stm{time.time_ns() % 10**6}")
+    with_local_settings(mp)
     bootstrap.reset()
     keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
     host = LocalHost(

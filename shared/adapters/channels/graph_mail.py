@@ -10,6 +10,8 @@ recording becomes a question for a person, not a second mail.
 from __future__ import annotations
 
 import base64
+import re
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from typing import Any
@@ -119,7 +121,7 @@ class GraphMailChannel:
                 lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
             )
             raise_for("Graph", response)
-            return SendResult(self.name, None)
+            return SendResult(self.name, message.reference)
         if not large:
             payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
             response = call(
@@ -129,7 +131,7 @@ class GraphMailChannel:
                 ),
             )
             raise_for("Graph", response)
-            return SendResult(self.name, None)
+            return SendResult(self.name, message.reference)
         draft = call(
             "Graph",
             lambda: self.http.post(
@@ -181,6 +183,41 @@ class GraphMailChannel:
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str]]:
+        """(our reference, reason) for every non-delivery report that reached ``mailbox``
+        since ``since``. Exchange Online returns an NDR to the sending mailbox with the
+        original message's headers in its body, so our ``X-Inning-Reference`` identifies the
+        message that bounced; mail without it is left alone."""
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        url: str | None = f"{self.graph_url}/users/{mailbox}/mailFolders/inbox/messages"
+        params: dict[str, str] | None = {
+            "$filter": f"receivedDateTime ge {stamp}",
+            "$select": "subject,body,receivedDateTime",
+            "$top": "50",
+        }
+        found: list[tuple[str, str]] = []
+        while url:
+            response = call(
+                "Graph", lambda u=url, p=params: self.http.get(u, params=p, headers=self._headers())
+            )
+            raise_for("Graph", response)
+            data = response.json()
+            for item in data.get("value", []):
+                body = str(item.get("body", {}).get("content", ""))
+                match = _REFERENCE.search(_strip_tags(body))
+                if match:
+                    found.append((match.group(1), str(item.get("subject", "undeliverable"))))
+            url = data.get("@odata.nextLink")
+            params = None
+        return found
+
+
+_REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)
+
+
+def _strip_tags(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html).replace("&nbsp;", " ")
 
 
 def _mime(message: OutboundMessage, content: MessageContent) -> bytes:

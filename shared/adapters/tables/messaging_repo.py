@@ -193,6 +193,14 @@ class CounterRepository:
         )
         return {r.rk: int(r.data.get("Count", 0)) for r in page.rows}
 
+    def read_value(self, table: str, pk: str, rk: str) -> datetime | None:
+        row = self.store.get(table, encode(pk), rk)
+        value = row.data.get("At") if row else None
+        return value if isinstance(value, datetime) else None
+
+    def write_value(self, table: str, pk: str, rk: str, at: datetime) -> None:
+        self.store.upsert(table, Row(encode(pk), rk, {"At": at}))
+
 
 def minute_key(at: datetime) -> str:
     return "m" + at.strftime("%Y%m%d%H%M")

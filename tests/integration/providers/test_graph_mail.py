@@ -85,6 +85,24 @@ class FakeGraph:
                     "expirationDateTime": "2030-01-01T00:00:00Z",
                 },
             )
+        if r.path.endswith("/mailFolders/inbox/messages") and r.method == "GET":
+            assert r.query["$filter"][0].startswith("receivedDateTime ge ")
+            if "page" in r.query:
+                return Reply(
+                    200,
+                    {
+                        "value": [
+                            {
+                                "subject": "Hallo",
+                                "body": {"contentType": "text", "content": "gewone mail"},
+                            }
+                        ]
+                    },
+                )
+            ndr = ("<html><b>Delivery has failed to these recipients</b><br>debtor@example.nl<br>"
+                   "Original message headers:<br>Subject: Herinnering<br>X-Inning-Reference: inn-k1<br></html>")  # fmt: skip
+            return Reply(200, {"value": [{"subject": "Undeliverable: Herinnering", "body": {"contentType": "html", "content": ndr}}],
+                               "@odata.nextLink": f"{self.base}/v1.0/users/facturen@client.example/mailFolders/inbox/messages?page=2&$filter=receivedDateTime ge 2025-01-01T00:00:00Z"})  # fmt: skip
         if r.path.endswith("/send"):
             return Reply(202)
         return Reply(404, {"error": {"code": "ResourceNotFound"}})
@@ -201,3 +219,10 @@ def test_no_mailbox_is_permanent(graph):
     _, _, channel = graph
     with pytest.raises(PermanentSendError, match="mailbox"):
         channel.send(message(sender=None), MessageContent(subject="x", text="y"))
+
+
+def test_bounces_are_found_by_our_reference_in_the_ndr(graph):
+    _, server, channel = graph
+    found = channel.bounces("facturen@client.example", datetime(2025, 1, 1, tzinfo=UTC))
+    assert found == [("inn-k1", "Undeliverable: Herinnering")]
+    assert len(server.requests("GET", "/mailFolders/inbox/messages")) == 2  # followed the next link

@@ -306,3 +306,21 @@ def test_whatsapp_needs_consent_and_stop_withdraws_it(env):
     )
     assert run_jobs(service, queues, "send-whatsapp") == ["failed"]
     assert len(channel.sent) == 1
+
+
+def test_bounces_found_in_the_mailbox_mark_the_message(env):
+    world, client, channel, queues, service = env
+    world.agency_a.call(
+        "POST", "/v1/clients", {"items": [client_row("C1", contact_email="facturen@c1.example")]}
+    )
+    service.enqueue(message(client), MessageContent(subject="x"))
+    run_jobs(service, queues)
+    record, _ = service.outbox.get(client.client_id, "k1")
+    channel.bounces = lambda mailbox, since: (
+        [("pid-1", "Undeliverable: x")] if mailbox == "facturen@c1.example" else []
+    )  # type: ignore[attr-defined]
+    assert service.scan_bounces() == 1
+    assert service.outbox.get(client.client_id, "k1")[0].status.value == "bounced"
+    assert record.provider_id == "pid-1"
+    kinds = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert kinds == ["delivery_failure"]
