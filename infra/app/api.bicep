@@ -71,6 +71,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'INNING_CONTACT_HOURS', value: '07:00-20:00' }
         { name: 'INNING_PRICES', value: '' }
         { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }
+        { name: 'DUNNING_SCHEDULE', value: '0 0 6 * * *' }
       ]
     }
   }

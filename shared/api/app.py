@@ -6,6 +6,7 @@ from functools import cached_property
 
 from shared.api import (
     routes_access,
+    routes_dunning,
     routes_invoices,
     routes_parties,
     routes_records,
@@ -41,6 +42,7 @@ class IntegrationApi:
             routes_records,
             routes_statements,
             routes_usage,
+            routes_dunning,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -70,6 +70,7 @@ class ClientIn(Strict):
         le=0.5,
         description="How far the best candidate must lead the runner-up",
     )
+    client_bears_costs: bool = Field(default=False, description="Reminders show the principal only")
 
     @field_validator("ibans")
     @classmethod
@@ -277,3 +278,72 @@ class ResolveIn(Strict):
 
 class AssignIn(Strict):
     assignee: str = Field(min_length=1, max_length=200)
+
+
+class TemplateIn(Strict):
+    language: Literal["nl", "en"]
+    subject: str = Field(default="", max_length=500)
+    text: str = Field(min_length=1, max_length=20_000)
+    html: str | None = Field(default=None, max_length=100_000)
+    fourteen_day_letter: bool = False
+
+
+class StepIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    channel: Literal[
+        "email",
+        "sms",
+        "whatsapp",
+        "letter",
+        "robocall",
+        "staff_task",
+        "fourteen_day_letter",
+        "handover",
+    ]
+    offset_days: int = Field(ge=-60, le=365)
+    offset_from: Literal["due_date", "previous_step"] = "due_date"
+    templates: dict[str, str] = Field(
+        default_factory=dict, description="language (nl, en) -> template id"
+    )
+    min_open_amount: Amount | None = None
+    debtor_kinds: list[Literal["b2b", "b2c"]] = Field(default=["b2b", "b2c"])
+    fallback: Literal["email", "sms", "letter", "staff_task"] | None = None
+    letter_by: Literal["letter", "email"] = "letter"
+
+
+class WorkflowIn(Strict):
+    name: str = Field(min_length=1, max_length=100)
+    steps: list[StepIn] = Field(min_length=1, max_length=30)
+
+
+class SegmentRuleIn(Strict):
+    workflow: str = Field(min_length=1, max_length=100)
+    kind: Literal["b2b", "b2c"] | None = None
+    segment: str | None = None
+    min_open: Amount | None = None
+    max_open: Amount | None = None
+
+
+class SegmentRulesIn(Strict):
+    rules: list[SegmentRuleIn] = Field(max_length=50)
+
+
+class PauseIn(Strict):
+    reason: str = Field(min_length=1, max_length=500)
+    until: date | None = None
+
+
+class InvoicePauseIn(Strict):
+    until: date | None = None
+
+
+class PromiseIn(Strict):
+    until: date
+
+
+class PreviewIn(Strict):
+    debtor: ExternalNumber
+
+
+class CopyIn(Strict):
+    to: ExternalNumber = Field(description="The receiving client's number (same agency)")

@@ -40,6 +40,13 @@ class Invoice:
     dispute_reason: str | None = None
     currency: str = "EUR"
     payments: tuple[tuple[str, Cents], ...] = ()  # (payment id, principal) booked by Inning
+    # where dunning stands (see shared.domain.dunning.workflow.DunningState)
+    dunning_step: int = -1
+    dunning_step_on: date | None = None
+    paused_until: date | None = None
+    promise_until: date | None = None
+    costs_owed_from: date | None = None  # set by the 14-day letter (B2C)
+    handed_over_to: str | None = None  # agency id, once the case went to collection
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -53,6 +53,7 @@ class Client:
     # automatic booking of bank payments: minimum score, and lead over the runner-up
     auto_book_threshold: float = 0.85
     auto_book_margin: float = 0.15
+    client_bears_costs: bool = False  # reminders show the principal only
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Debtor:
     kvk_number: str | None = None
     ibans: tuple[str, ...] = ()
     pause: Pause | None = None
+    workflow_override: str | None = None
 
     @property
     def is_consumer(self) -> bool:

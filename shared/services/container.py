@@ -15,6 +15,7 @@ from shared.ports.queues import QueueSender
 from shared.services.access import AccessService
 from shared.services.actions import ActionService
 from shared.services.callbacks import CallbackService
+from shared.services.dunning import DunningService
 from shared.services.exports import ExportService
 from shared.services.imports import ImportService
 from shared.services.invoice_status import InvoiceStatusService
@@ -42,6 +43,7 @@ class Services:
     messaging: MessagingService
     callbacks: CallbackService
     usage: UsageService
+    dunning: DunningService
 
     @classmethod
     def build(
@@ -54,7 +56,7 @@ class Services:
         senders: dict[Channel, ChannelSender],
     ) -> Services:
         payments = PaymentService(repos, clock)
-        messaging = MessagingService(
+        messaging_service = MessagingService(
             repos,
             OutboxRepository(repos.store),
             CounterRepository(repos.store),
@@ -65,12 +67,14 @@ class Services:
             clock,
             ContactWindow(settings.contact_opens, settings.contact_closes),
         )
+        dunning = DunningService(repos, messaging_service, queues, clock, settings.public_base_url)
+        messaging = messaging_service
         return cls(
             settings=settings,
             clock=clock,
             repos=repos,
             access=AccessService(repos, clock, settings.api_key_pepper.encode()),
-            imports=ImportService(repos),
+            imports=ImportService(repos, on_invoices_written=dunning.schedule_invoices),
             invoice_status=InvoiceStatusService(repos, clock),
             files=files,
             payments=payments,
@@ -79,6 +83,7 @@ class Services:
             exports=ExportService(repos),
             messaging=messaging,
             usage=UsageService(repos, messaging, settings.prices),
+            dunning=dunning,
             callbacks=CallbackService(
                 messaging,
                 token=settings.callback_token,

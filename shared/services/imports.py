@@ -60,9 +60,15 @@ def reference_error(reference: str) -> str | None:
 
 
 class ImportService:
-    def __init__(self, repos: Repositories, new_client_id: Callable[[], str] | None = None):
+    def __init__(
+        self,
+        repos: Repositories,
+        new_client_id: Callable[[], str] | None = None,
+        on_invoices_written: Callable[[str, list[Invoice]], None] | None = None,
+    ):
         self.repos = repos
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
+        self.on_invoices_written = on_invoices_written
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
@@ -228,6 +234,7 @@ class ImportService:
             stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
             ops: list[Op] = []
             written: list[tuple[int, bool | None]] = []  # None: unchanged
+            to_schedule: list[Invoice] = []
             rejected: list[tuple[int, str, str]] = []
             for index, draft in chunk:
                 previous = stored.get(draft.number)
@@ -244,6 +251,8 @@ class ImportService:
                     continue
                 ops += self.repos.invoices.write_ops(invoice, previous)
                 written.append((index, previous is None))
+                if previous is None or previous.invoice.due_date != invoice.due_date:
+                    to_schedule.append(invoice)
             try:
                 self.repos.invoices.save_many(client.client_id, ops)
             except TransactionFailed:
@@ -251,6 +260,8 @@ class ImportService:
                     for index, _ in chunk:
                         result.reject(index, None, "changed concurrently by another request; retry")
                 continue
+            if to_schedule and self.on_invoices_written is not None:
+                self.on_invoices_written(client.client_id, to_schedule)
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.tables import banking_repo, messaging_repo
+from shared.adapters.tables import banking_repo, dunning_repo, messaging_repo
 from shared.adapters.tables.banking_repo import BankingRepository
+from shared.adapters.tables.dunning_repo import DunningRepository
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys_repo import ApiKeyRepository
 from shared.adapters.tables.parties_repo import (
@@ -34,6 +35,7 @@ class Repositories:
     actions: ActionRepository
     api_keys: ApiKeyRepository
     banking: BankingRepository
+    dunning: DunningRepository
 
     @classmethod
     def over(cls, store: TableStore) -> Repositories:
@@ -48,7 +50,10 @@ class Repositories:
             actions=ActionRepository(store),
             api_keys=ApiKeyRepository(store),
             banking=BankingRepository(store),
+            dunning=DunningRepository(store),
         )
 
     def ensure_tables(self) -> None:
-        self.store.ensure_tables((*ALL_TABLES, *banking_repo.TABLES, *messaging_repo.TABLES))
+        self.store.ensure_tables(
+            (*ALL_TABLES, *banking_repo.TABLES, *messaging_repo.TABLES, *dunning_repo.TABLES)
+        )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.tables import (
@@ -45,6 +45,12 @@ def invoice_to_row(inv: Invoice) -> Row:
             "Description": inv.description,
             "DisputeReason": inv.dispute_reason,
             "Payments": put_json([list(p) for p in inv.payments]),
+            "DunningStep": inv.dunning_step,
+            "DunningStepOn": put_date(inv.dunning_step_on),
+            "PausedUntil": put_date(inv.paused_until),
+            "PromiseUntil": put_date(inv.promise_until),
+            "CostsOwedFrom": put_date(inv.costs_owed_from),
+            "HandedOverTo": inv.handed_over_to,
         },
     )
 
@@ -65,6 +71,12 @@ def invoice_from_row(row: Row) -> Invoice:
         description=d.get("Description"),
         dispute_reason=d.get("DisputeReason"),
         payments=tuple((str(p), int(c)) for p, c in get_json(d.get("Payments"), [])),
+        dunning_step=int(d.get("DunningStep", -1)),
+        dunning_step_on=get_date(d.get("DunningStepOn")),
+        paused_until=get_date(d.get("PausedUntil")),
+        promise_until=get_date(d.get("PromiseUntil")),
+        costs_owed_from=get_date(d.get("CostsOwedFrom")),
+        handed_over_to=d.get("HandedOverTo"),
     )
 
 

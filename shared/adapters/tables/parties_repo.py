@@ -62,6 +62,7 @@ def client_to_row(client: Client) -> Row:
             "AllowThirdPartyMatching": client.allow_third_party_matching,
             "AutoBookThresholdPct": round(client.auto_book_threshold * 100),
             "AutoBookMarginPct": round(client.auto_book_margin * 100),
+            "ClientBearsCosts": client.client_bears_costs,
         },
     )
 
@@ -85,6 +86,7 @@ def client_from_row(row: Row) -> Client:
         allow_third_party_matching=bool(d.get("AllowThirdPartyMatching", False)),
         auto_book_threshold=int(d.get("AutoBookThresholdPct", 85)) / 100,
         auto_book_margin=int(d.get("AutoBookMarginPct", 15)) / 100,
+        client_bears_costs=bool(d.get("ClientBearsCosts", False)),
     )
 
 
@@ -169,6 +171,7 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "PauseReason": pause.reason if pause else None,
             "PauseSince": put_date(pause.since) if pause else None,
             "PauseUntil": put_date(pause.until) if pause else None,
+            "WorkflowOverride": debtor.workflow_override,
         },
     )
 
@@ -195,6 +198,7 @@ def debtor_from_row(row: Row) -> Debtor:
         kvk_number=d.get("KvkNumber"),
         ibans=tuple(get_json(d.get("Ibans"), [])),
         pause=pause,
+        workflow_override=d.get("WorkflowOverride"),
     )
 
 

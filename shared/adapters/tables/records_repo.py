@@ -119,6 +119,17 @@ class ContactLogRepository:
         )
         return [self._from_row(r) for r in page.rows], page.continuation
 
+    def between(self, client_id: str) -> list[ContactEntry]:
+        """Every entry of the client (an export reads the partition once; callers filter)."""
+        out: list[ContactEntry] = []
+        token = None
+        while True:
+            page = self.store.query(schema.CONTACT_LOG, pk=encode(client_id), continuation=token)
+            out += [self._from_row(r) for r in page.rows]
+            token = page.continuation
+            if not token:
+                return sorted(out, key=lambda e: e.at)
+
     @staticmethod
     def _from_row(row: Row) -> ContactEntry:
         d = row.data

@@ -226,3 +226,43 @@ def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplat
             except TemplateError as exc:
                 errors.append(f"step {n} ({step.name}), {language}: {exc}")
     return errors
+
+
+def next_check(
+    workflow: Workflow,
+    invoice: Invoice,
+    state: DunningState,
+    debtor: Debtor,
+    debtor_open: Cents,
+    today: date,
+) -> date | None:
+    """When the daily run should look at this invoice again (``None``: never, it is closed or
+    its workflow is done). Used to keep the schedule index small: a run reads only what is due."""
+    if not invoice.is_collectable:
+        return None
+    tomorrow = today + timedelta(days=1)
+    if debtor.pause is not None and debtor.pause.active_on(today):
+        return (
+            debtor.pause.until + timedelta(days=1)
+            if debtor.pause.until
+            else today + timedelta(days=7)
+        )
+    if state.paused_until is not None and today <= state.paused_until:
+        return (
+            state.paused_until + timedelta(days=1)
+            if state.paused_until != date.max
+            else today + timedelta(days=7)
+        )
+    if state.promise_until is not None and today <= state.promise_until + PROMISE_GRACE:
+        return state.promise_until + PROMISE_GRACE + timedelta(days=1)
+    previous_on = state.last_step_on
+    for index in range(state.last_step + 1, len(workflow.steps)):
+        step = workflow.steps[index]
+        if debtor.kind not in step.debtor_kinds or debtor_open < step.min_open_amount:
+            continue
+        if step.offset_from is OffsetFrom.DUE_DATE:
+            due_on = invoice.due_date + timedelta(days=step.offset_days)
+        else:
+            due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
+        return max(due_on, tomorrow)
+    return None

@@ -13,6 +13,16 @@ BODIES = {
     "confirm": {"invoices": ["F1"]},
     "resolve": {"resolution": "done"},
     "assign": {"assignee": "someone"},
+    "preview": {"debtor": "D1"},
+    "copy": {"to": "C2"},
+    "segment-rules": {"rules": []},
+    "pause": {"reason": "test"},
+    "promise": {"until": "2030-01-01"},
+}
+TEMPLATE = {"language": "nl", "subject": "x", "text": "Beste {{ debtor.name }}"}
+WORKFLOW = {
+    "name": "w",
+    "steps": [{"name": "s", "channel": "email", "offset_days": 1, "templates": {"nl": "t1"}}],
 }
 ACTION_IDS: dict[str, str] = {}
 
@@ -45,11 +55,21 @@ def client_routes(world):
 
 def fill(template, client):
     path = template.replace("{client}", client)
-    values = {"debtor": "D1", "invoice": "F1", "action": ACTION_IDS.get(client, "none")}
+    values = {
+        "debtor": "D1",
+        "invoice": "F1",
+        "action": ACTION_IDS.get(client, "none"),
+        "template": "t1",
+        "workflow": "w1",
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
 
 def body_for(template):
+    if template.endswith("/templates/{template}"):
+        return TEMPLATE
+    if template.endswith("/workflows/{workflow}"):
+        return WORKFLOW
     for suffix, body in BODIES.items():
         if template.endswith(suffix):
             return body

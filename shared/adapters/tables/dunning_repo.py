@@ -1,0 +1,228 @@
+"""Dunning configuration, the schedule index and run records on Table Storage.
+
+| table            | PartitionKey | RowKey                          | serves                          |
+| DunningTemplates | client id    | template id                     | templates per client            |
+| Workflows        | client id    | workflow id                     | workflows per client            |
+| SegmentRules     | client id    | ``rules``                       | the ordered assignment rules    |
+| DunningSchedule  | client id    | ``yyyymmdd|debtor|invoice``     | what is due: a range read up to |
+|                  |              |                                 | today costs what is due, not the|
+|                  |              |                                 | portfolio                       |
+| DunningRuns      | client id    | inverted time ``|`` run id      | run history, newest first       |
+| ClientRuns       | ``runs``     | client id                       | clients by last successful run  |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.dunning.templates import MessageTemplate
+from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
+from shared.domain.parties import DebtorKind
+from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, TableStore
+
+TEMPLATES = "DunningTemplates"
+WORKFLOWS = "Workflows"
+SEGMENT_RULES = "SegmentRules"
+SCHEDULE = "DunningSchedule"
+RUNS = "DunningRuns"
+CLIENT_RUNS = "ClientRuns"
+TABLES = (TEMPLATES, WORKFLOWS, SEGMENT_RULES, SCHEDULE, RUNS, CLIENT_RUNS)
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    return {
+        "name": step.name,
+        "channel": step.channel.value,
+        "offset_days": step.offset_days,
+        "offset_from": step.offset_from.value,
+        "templates": dict(step.templates),
+        "min_open_amount": step.min_open_amount,
+        "debtor_kinds": sorted(k.value for k in step.debtor_kinds),
+        "fallback": step.fallback.value if step.fallback else None,
+        "letter_by": step.letter_by.value,
+    }
+
+
+def step_from_json(d: dict[str, Any]) -> Step:
+    return Step(
+        name=d["name"],
+        channel=StepChannel(d["channel"]),
+        offset_days=int(d["offset_days"]),
+        offset_from=OffsetFrom(d.get("offset_from", "due_date")),
+        templates=dict(d.get("templates", {})),
+        min_open_amount=int(d.get("min_open_amount", 0)),
+        debtor_kinds=frozenset(DebtorKind(k) for k in d.get("debtor_kinds", ["b2b", "b2c"])),
+        fallback=StepChannel(d["fallback"]) if d.get("fallback") else None,
+        letter_by=StepChannel(d.get("letter_by", "letter")),
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    on: date
+    debtor_number: str
+    invoice_number: str
+    row_key: str
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    client_id: str
+    run_id: str
+    business_date: date
+    started_at: datetime
+    finished_at: datetime | None
+    steps: int
+    messages: int
+    errors: tuple[str, ...]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.finished_at is not None and not self.errors
+
+
+class DunningRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    # -- templates ---------------------------------------------------------------------------
+    def save_template(self, client_id: str, template_id: str, t: MessageTemplate) -> None:
+        self.store.upsert(
+            TEMPLATES,
+            Row(encode(client_id), encode(template_id), {"Template": put_json(asdict(t))}),
+        )
+
+    def templates(self, client_id: str) -> dict[str, MessageTemplate]:
+        page = self.store.query(TEMPLATES, pk=encode(client_id))
+        return {
+            decode(r.rk): MessageTemplate(**get_json(r.data["Template"], {})) for r in page.rows
+        }
+
+    # -- workflows ---------------------------------------------------------------------------
+    def save_workflow(self, client_id: str, workflow: Workflow) -> None:
+        data = {
+            "Name": workflow.name,
+            "Active": workflow.active,
+            "Steps": put_json([_step_json(s) for s in workflow.steps]),
+        }
+        self.store.upsert(WORKFLOWS, Row(encode(client_id), encode(workflow.workflow_id), data))
+
+    def workflows(self, client_id: str) -> dict[str, Workflow]:
+        page = self.store.query(WORKFLOWS, pk=encode(client_id))
+        return {
+            decode(r.rk): Workflow(
+                decode(r.rk),
+                r.data["Name"],
+                tuple(step_from_json(s) for s in get_json(r.data.get("Steps"), [])),
+                bool(r.data.get("Active", False)),
+            )
+            for r in page.rows
+        }
+
+    def save_rules(self, client_id: str, rules: list[SegmentRule]) -> None:
+        data = [{**asdict(r), "kind": r.kind.value if r.kind else None} for r in rules]
+        self.store.upsert(
+            SEGMENT_RULES, Row(encode(client_id), "rules", {"Rules": put_json(data) or "[]"})
+        )
+
+    def rules(self, client_id: str) -> list[SegmentRule]:
+        row = self.store.get(SEGMENT_RULES, encode(client_id), "rules")
+        raw = get_json(row.data.get("Rules"), []) if row else []
+        return [
+            SegmentRule(**{**r, "kind": DebtorKind(r["kind"]) if r.get("kind") else None})
+            for r in raw
+        ]
+
+    # -- schedule ----------------------------------------------------------------------------
+    @staticmethod
+    def schedule_key(on: date, debtor: str, invoice: str) -> str:
+        return f"{on:%Y%m%d}|{encode(debtor)}|{encode(invoice)}"
+
+    def due(self, client_id: str, today: date, limit: int = 5000) -> list[ScheduleEntry]:
+        """Every entry on or before ``today``: the work of this run, and nothing else."""
+        out: list[ScheduleEntry] = []
+        token = None
+        upper = f"{today:%Y%m%d}|\U0010ffff"
+        while len(out) < limit:
+            page = self.store.query(
+                SCHEDULE, pk=encode(client_id), rk_range=(None, upper), continuation=token
+            )
+            for row in page.rows:
+                day, debtor, invoice = row.rk.split("|")
+                out.append(
+                    ScheduleEntry(
+                        date(int(day[:4]), int(day[4:6]), int(day[6:])),
+                        decode(debtor),
+                        decode(invoice),
+                        row.rk,
+                    )
+                )
+            token = page.continuation
+            if not token:
+                break
+        return out
+
+    def reschedule(self, client_id: str, moves: Sequence[tuple[str | None, str | None]]) -> None:
+        """(old row key, new row key) pairs: delete the old entry, add the new one."""
+        ops: list[Op] = []
+        for old, new in moves:
+            if old and old != new:
+                ops.append(Op(OpKind.DELETE, Row(encode(client_id), old)))
+            if new and old != new:
+                ops.append(Op(OpKind.UPSERT, Row(encode(client_id), new, {})))
+        seen: set[str] = set()
+        unique = [op for op in ops if not (op.row.rk in seen or seen.add(op.row.rk))]  # type: ignore[func-returns-value]
+        for start in range(0, len(unique), MAX_BATCH):
+            chunk = unique[start : start + MAX_BATCH]
+            try:
+                self.store.transact(SCHEDULE, chunk)
+            except Exception:
+                for op in chunk:  # a delete of a row already gone must not block the rest
+                    try:
+                        self.store.transact(SCHEDULE, [op])
+                    except Exception:  # noqa: S112 - the row is already as wanted
+                        continue
+
+    # -- runs --------------------------------------------------------------------------------
+    def save_run(self, run: RunRecord) -> None:
+        inverted = 10**13 - int(run.started_at.timestamp() * 1000)
+        self.store.upsert(
+            RUNS,
+            Row(encode(run.client_id), f"{inverted:013d}|{run.run_id}", {
+                "RunId": run.run_id, "BusinessDate": run.business_date.isoformat(), "StartedAt": run.started_at,
+                "FinishedAt": run.finished_at, "Steps": run.steps, "Messages": run.messages, "Errors": put_json(list(run.errors)),
+            }),
+        )  # fmt: skip
+        index = self.store.get(CLIENT_RUNS, "runs", encode(run.client_id))
+        data = dict(index.data) if index else {}
+        data["LastRunAt"] = run.started_at
+        if run.succeeded:
+            data["LastSuccessAt"] = run.finished_at
+        else:
+            data["LastError"] = "; ".join(run.errors)[:1000] or "unfinished"
+        self.store.upsert(CLIENT_RUNS, Row("runs", encode(run.client_id), data))
+
+    def runs(self, client_id: str, limit: int = 50) -> list[RunRecord]:
+        page = self.store.query(RUNS, pk=encode(client_id), page_size=limit)
+        return [
+            RunRecord(client_id, r.data["RunId"], date.fromisoformat(r.data["BusinessDate"]), r.data["StartedAt"], r.data.get("FinishedAt"),
+                      int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])))
+            for r in page.rows
+        ]  # fmt: skip
+
+    def client_runs(self) -> list[tuple[str, datetime | None, datetime | None, str | None]]:
+        page = self.store.query(CLIENT_RUNS, pk="runs")
+        return [
+            (
+                decode(r.rk),
+                r.data.get("LastSuccessAt"),
+                r.data.get("LastRunAt"),
+                r.data.get("LastError"),
+            )
+            for r in page.rows
+        ]

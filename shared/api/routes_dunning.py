@@ -1,0 +1,347 @@
+"""Dunning configuration and control: templates, workflows, segment rules, pauses and
+promises, run history, previews, the contact-log export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+
+from shared.api import schemas
+from shared.api.common import principal, require_agency, validate_body
+from shared.api.http import ApiResponse, BadRequest, Unprocessable
+from shared.api.router import Context, Route, Router
+from shared.clock import AMSTERDAM
+from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
+from shared.domain.dunning.workflow import (
+    OffsetFrom,
+    SegmentRule,
+    Step,
+    StepChannel,
+    Workflow,
+    activation_errors,
+)
+from shared.domain.money import cents_from_decimal
+from shared.domain.parties import DebtorKind
+from shared.services.container import Services
+
+
+def _step(s: schemas.StepIn) -> Step:
+    return Step(
+        name=s.name, channel=StepChannel(s.channel), offset_days=s.offset_days, offset_from=OffsetFrom(s.offset_from),
+        templates=dict(s.templates), min_open_amount=cents_from_decimal(s.min_open_amount) if s.min_open_amount else 0,
+        debtor_kinds=frozenset(DebtorKind(k) for k in s.debtor_kinds),
+        fallback=StepChannel(s.fallback) if s.fallback else None, letter_by=StepChannel(s.letter_by),
+    )  # fmt: skip
+
+
+def _workflow_out(w: Workflow) -> dict[str, object]:
+    return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active,
+            "steps": [{"name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
+                       "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None} for s in w.steps]}  # fmt: skip
+
+
+def register(router: Router, services: Services) -> None:
+    dunning = services.dunning
+    repo = services.repos.dunning
+
+    def client_of(ctx: Context):  # type: ignore[no-untyped-def]
+        return services.access.client_for(principal(ctx), ctx.params["client"])
+
+    def put_template(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, schemas.TemplateIn)
+        template = MessageTemplate(
+            body.language, body.subject, body.text, body.html, body.fourteen_day_letter
+        )
+        try:
+            validate(template)
+        except TemplateError as exc:
+            raise Unprocessable(
+                str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]
+            ) from None
+        repo.save_template(client.client_id, ctx.params["template"], template)
+        return ApiResponse(body={"template_id": ctx.params["template"], **asdict(template)})
+
+    def list_templates(ctx: Context) -> ApiResponse:
+        items = [
+            {"template_id": k, **asdict(t)}
+            for k, t in sorted(repo.templates(client_of(ctx).client_id).items())
+        ]
+        return ApiResponse(body={"items": items})
+
+    def preview(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, schemas.PreviewIn)
+        try:
+            rendered = dunning.preview(client, ctx.params["template"], body.debtor)
+        except TemplateError as exc:
+            raise Unprocessable(str(exc)) from None
+        return ApiResponse(body=asdict(rendered))
+
+    def put_workflow(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, schemas.WorkflowIn)
+        workflow = Workflow(
+            ctx.params["workflow"], body.name, tuple(_step(s) for s in body.steps), active=False
+        )
+        repo.save_workflow(client.client_id, workflow)  # a changed workflow must be activated again
+        return ApiResponse(body=_workflow_out(workflow))
+
+    def list_workflows(ctx: Context) -> ApiResponse:
+        return ApiResponse(
+            body={
+                "items": [
+                    _workflow_out(w)
+                    for _, w in sorted(repo.workflows(client_of(ctx).client_id).items())
+                ]
+            }
+        )
+
+    def activate(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        workflow = repo.workflows(client.client_id).get(ctx.params["workflow"])
+        if workflow is None:
+            raise BadRequest(f"workflow {ctx.params['workflow']} not found")
+        errors = activation_errors(workflow, repo.templates(client.client_id))
+        if errors:
+            raise Unprocessable(
+                "the workflow cannot be activated",
+                details=[{"field": "steps", "message": e} for e in errors],
+            )
+        active = Workflow(workflow.workflow_id, workflow.name, workflow.steps, active=True)
+        repo.save_workflow(client.client_id, active)
+        return ApiResponse(body=_workflow_out(active))
+
+    def copy(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        source = client_of(ctx)
+        body = validate_body(ctx.request, schemas.CopyIn)
+        target = services.access.client_for(agency, body.to)
+        workflow = repo.workflows(source.client_id).get(ctx.params["workflow"])
+        if workflow is None:
+            raise BadRequest(f"workflow {ctx.params['workflow']} not found")
+        templates = repo.templates(source.client_id)
+        for step in workflow.steps:
+            for template_id in step.templates.values():
+                if template_id in templates:
+                    repo.save_template(target.client_id, template_id, templates[template_id])
+        repo.save_workflow(
+            target.client_id,
+            Workflow(workflow.workflow_id, workflow.name, workflow.steps, active=False),
+        )
+        return ApiResponse(
+            body={"copied_to": body.to, "workflow_id": workflow.workflow_id, "active": False}
+        )
+
+    def put_rules(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, schemas.SegmentRulesIn)
+        rules = [
+            SegmentRule(r.workflow, DebtorKind(r.kind) if r.kind else None, r.segment,
+                        cents_from_decimal(r.min_open) if r.min_open else None, cents_from_decimal(r.max_open) if r.max_open else None)
+            for r in body.rules
+        ]  # fmt: skip
+        repo.save_rules(client.client_id, rules)
+        return ApiResponse(body={"rules": len(rules)})
+
+    def pause_debtor(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)  # who may reach what comes before what the body says
+        body = validate_body(ctx.request, schemas.PauseIn)
+        debtor = dunning.pause_debtor(
+            client, ctx.params["debtor"], body.reason, body.until, principal(ctx).key_id
+        )
+        return ApiResponse(
+            body={
+                "debtor": debtor.number,
+                "paused": True,
+                "until": debtor.pause.until if debtor.pause else None,
+            }
+        )
+
+    def resume_debtor(ctx: Context) -> ApiResponse:
+        debtor = dunning.resume_debtor(client_of(ctx), ctx.params["debtor"], principal(ctx).key_id)
+        return ApiResponse(body={"debtor": debtor.number, "paused": False})
+
+    def pause_invoice(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = (
+            validate_body(ctx.request, schemas.InvoicePauseIn)
+            if ctx.request.body
+            else schemas.InvoicePauseIn()
+        )
+        inv = dunning.change_invoice(
+            client,
+            ctx.params["invoice"],
+            paused_until=body.until,
+            author=principal(ctx).key_id,
+        )
+        return ApiResponse(
+            body={
+                "invoice": inv.number,
+                "paused_until": None if inv.paused_until == date.max else inv.paused_until,
+            }
+        )
+
+    def resume_invoice(ctx: Context) -> ApiResponse:
+        inv = dunning.change_invoice(
+            client_of(ctx), ctx.params["invoice"], resume=True, author=principal(ctx).key_id
+        )
+        return ApiResponse(body={"invoice": inv.number, "paused_until": None})
+
+    def promise(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, schemas.PromiseIn)
+        inv = dunning.change_invoice(
+            client,
+            ctx.params["invoice"],
+            promise_until=body.until,
+            author=principal(ctx).key_id,
+        )
+        return ApiResponse(body={"invoice": inv.number, "promise_until": inv.promise_until})
+
+    def runs(ctx: Context) -> ApiResponse:
+        items = [
+            {**asdict(r), "succeeded": r.succeeded} for r in repo.runs(client_of(ctx).client_id)
+        ]
+        for item in items:
+            item.pop("client_id", None)
+        return ApiResponse(body={"items": items})
+
+    def runs_overview(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        mine = {
+            c.client_id: c for c in services.repos.clients.all() if c.agency_id == agency.agency_id
+        }
+        index = {cid: (ok, last, error) for cid, ok, last, error in repo.client_runs()}
+        rows = [
+            {"client": c.number, "name": c.name, "last_success": index.get(cid, (None, None, None))[0],
+             "last_run": index.get(cid, (None, None, None))[1], "last_error": index.get(cid, (None, None, None))[2]}
+            for cid, c in mine.items()
+        ]  # fmt: skip
+        rows.sort(
+            key=lambda r: (
+                r["last_success"] is not None,
+                r["last_success"] or datetime.min.replace(tzinfo=UTC),
+            )
+        )
+        return ApiResponse(body={"items": rows})
+
+    def contact_csv(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        try:
+            start = date.fromisoformat(ctx.request.query["from"])
+            end = date.fromisoformat(ctx.request.query["to"])
+        except (KeyError, ValueError):
+            raise BadRequest("give ?from=YYYY-MM-DD&to=YYYY-MM-DD") from None
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["date", "time", "debtor", "kind", "channel", "invoices", "summary", "system", "author"]
+        )
+        for entry in services.repos.contacts.between(client.client_id):
+            local = entry.at.astimezone(AMSTERDAM)
+            if start <= local.date() <= end:
+                writer.writerow([local.date().isoformat(), local.strftime("%H:%M"), entry.debtor_number, entry.kind.value, entry.channel or "",
+                                 " ".join(entry.invoice_numbers), entry.summary, "yes" if entry.system else "no", entry.author or ""])  # fmt: skip
+        return ApiResponse(raw=out.getvalue().encode(), content_type="text/csv",
+                           headers={"Content-Disposition": f'attachment; filename="contact-log-{client.number}-{start}-{end}.csv"'})  # fmt: skip
+
+    base = "/v1/clients/{client}"
+    tag = "dunning"
+    for route in (
+        Route(
+            "PUT",
+            base + "/templates/{template}",
+            put_template,
+            "Create or replace a template (checked: line and reason)",
+            tag,
+            body=schemas.TemplateIn,
+        ),
+        Route("GET", base + "/templates", list_templates, "Templates", tag),
+        Route(
+            "POST",
+            base + "/templates/{template}/preview",
+            preview,
+            "Render a template for a debtor, sending nothing",
+            tag,
+            body=schemas.PreviewIn,
+        ),
+        Route(
+            "PUT",
+            base + "/workflows/{workflow}",
+            put_workflow,
+            "Create or replace a workflow (inactive until activated)",
+            tag,
+            body=schemas.WorkflowIn,
+        ),
+        Route("GET", base + "/workflows", list_workflows, "Workflows", tag),
+        Route(
+            "POST",
+            base + "/workflows/{workflow}/activate",
+            activate,
+            "Activate (refused when a 14-day letter lacks its parts)",
+            tag,
+        ),
+        Route(
+            "POST",
+            base + "/workflows/{workflow}/copy",
+            copy,
+            "Copy a workflow and its templates to another client (agency key)",
+            tag,
+            body=schemas.CopyIn,
+        ),
+        Route(
+            "PUT",
+            base + "/segment-rules",
+            put_rules,
+            "The ordered rules that assign debtors to workflows",
+            tag,
+            body=schemas.SegmentRulesIn,
+        ),
+        Route(
+            "POST",
+            base + "/debtors/{debtor}/pause",
+            pause_debtor,
+            "Pause a debtor (reason, optional end date)",
+            tag,
+            body=schemas.PauseIn,
+        ),
+        Route("POST", base + "/debtors/{debtor}/resume", resume_debtor, "Resume a debtor", tag),
+        Route(
+            "POST",
+            base + "/invoices/{invoice}/pause",
+            pause_invoice,
+            "Pause one invoice",
+            tag,
+            body=schemas.InvoicePauseIn,
+        ),
+        Route(
+            "POST", base + "/invoices/{invoice}/resume", resume_invoice, "Resume one invoice", tag
+        ),
+        Route(
+            "POST",
+            base + "/invoices/{invoice}/promise",
+            promise,
+            "Record a promise to pay by a date",
+            tag,
+            body=schemas.PromiseIn,
+        ),
+        Route("GET", base + "/runs", runs, "The client's dunning runs, newest first", tag),
+        Route(
+            "GET",
+            base + "/contact-log.csv",
+            contact_csv,
+            "The contact log for a date range (?from=&to=), CSV",
+            tag,
+        ),
+        Route(
+            "GET",
+            "/v1/dunning/runs",
+            runs_overview,
+            "The agency's clients by last successful run, oldest first",
+            tag,
+        ),
+    ):
+        router.add(route)

@@ -1,0 +1,513 @@
+"""The daily dunning run.
+
+A timer fires in UTC (schedule from ``DUNNING_SCHEDULE``), works out the Amsterdam business
+date and puts one queue message per client on ``dunning-run``; a queue-triggered function runs
+one client. A client's run reads only the schedule entries up to today (the index keyed by
+date), plans per debtor, and turns each planned step into one message job through the outbox
+(or an action item for a staff task or hand-over). Running the same day twice, or getting the
+same message twice, sends nothing twice: message keys are derived from client, debtor, step
+and date, and invoices remember the last step they got.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+
+from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
+from shared.adapters.tables.dunning_repo import RunRecord
+from shared.adapters.tables.keys import decode, encode
+from shared.clock import Clock, amsterdam_date
+from shared.domain.dunning.templates import (
+    InvoiceLine,
+    MessageTemplate,
+    RenderedMessage,
+    TemplateContext,
+    render,
+)
+from shared.domain.dunning.workflow import (
+    DunningState,
+    PlannedMessage,
+    SegmentRule,
+    StepChannel,
+    Workflow,
+    assign_workflow,
+    next_check,
+    plan_debtor,
+)
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.collection_costs import collection_costs
+from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.law.interest import statutory_interest
+from shared.domain.law.interest_rates import RateTableError
+from shared.domain.messaging import (
+    Attachment,
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    PostalAddress,
+)
+from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.references import betalingskenmerk
+from shared.ports.queues import QueueSender
+from shared.ports.tables import TransactionFailed
+from shared.services.errors import Invalid, NotFound
+from shared.services.messaging import MessagingService
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.dunning")
+RUN_QUEUE = "dunning-run"
+RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
+CHANNELS = {
+    StepChannel.EMAIL: Channel.EMAIL,
+    StepChannel.SMS: Channel.SMS,
+    StepChannel.WHATSAPP: Channel.WHATSAPP,
+    StepChannel.LETTER: Channel.LETTER,
+    StepChannel.ROBOCALL: Channel.ROBOCALL,
+}
+
+
+class DunningService:
+    def __init__(
+        self,
+        repos: Repositories,
+        messaging: MessagingService,
+        queues: QueueSender,
+        clock: Clock,
+        public_base_url: str,
+    ) -> None:
+        self.repos = repos
+        self.messaging = messaging
+        self.queues = queues
+        self.clock = clock
+        self.base_url = public_base_url
+
+    # -- scheduling --------------------------------------------------------------------------
+    def schedule_invoices(self, client_id: str, invoices: list[Invoice]) -> None:
+        """New or changed invoices get looked at in the next run."""
+        today = amsterdam_date(self.clock.now())
+        moves = [
+            (None, self.repos.dunning.schedule_key(today, i.debtor_number, i.number))
+            for i in invoices
+            if i.is_collectable
+        ]
+        self.repos.dunning.reschedule(client_id, moves)
+
+    def fan_out(self) -> int:
+        business_date = amsterdam_date(self.clock.now())
+        count = 0
+        for client in self.repos.clients.all():
+            self.queues.send(
+                RUN_QUEUE,
+                json.dumps({"client_id": client.client_id, "date": business_date.isoformat()}),
+            )
+            count += 1
+        log.info("dunning fan-out for %s: %d clients", business_date, count)
+        return count
+
+    def drain_poison(self, body: bytes) -> None:
+        """A client's run failed every time: tell staff, keep the job's content."""
+        now = self.clock.now()
+        try:
+            job = json.loads(body)
+            scope = str(job["client_id"])
+            detail: dict[str, object] = {"date": str(job.get("date"))}
+        except (ValueError, KeyError, TypeError):
+            scope, detail = "@_ops", {"body": body.decode("utf-8", "replace")[:2000]}
+        self.repos.actions.add(
+            ActionItem(
+                scope,
+                time_ordered_id(now),
+                "poison_message",
+                "The dunning run failed repeatedly",
+                now,
+                detail=detail,
+            )
+        )
+
+    # -- one client --------------------------------------------------------------------------
+    def run_client(self, client_id: str, business_date: date) -> RunRecord | None:
+        found = self.repos.clients.get(client_id)
+        if found is None:
+            return None
+        client = found[0]
+        started = self.clock.now()
+        run_id = time_ordered_id(started)
+        templates = self.repos.dunning.templates(client_id)
+        workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
+        rules = self.repos.dunning.rules(client_id)
+        entries = self.repos.dunning.due(client_id, business_date)
+        by_debtor: dict[str, list[str]] = defaultdict(list)
+        for entry in entries:
+            by_debtor[entry.debtor_number].append(entry.row_key)
+        steps = messages = 0
+        errors: list[str] = []
+        for debtor_number, row_keys in by_debtor.items():
+            try:
+                done = self._run_debtor(
+                    client, debtor_number, row_keys, business_date, workflows, rules, templates
+                )
+                steps += done
+                messages += done
+            except Exception as exc:  # one debtor's trouble must not stop the others
+                log.exception("dunning run for client %s debtor failed", client_id)
+                errors.append(f"debtor {debtor_number}: {exc}")
+        record = RunRecord(
+            client_id,
+            run_id,
+            business_date,
+            started,
+            self.clock.now(),
+            steps,
+            messages,
+            tuple(errors),
+        )
+        self.repos.dunning.save_run(record)
+        return record
+
+    def _run_debtor(
+        self,
+        client: Client,
+        debtor_number: str,
+        row_keys: list[str],
+        today: date,
+        workflows: dict[str, Workflow],
+        rules: list[SegmentRule],
+        templates: dict[str, MessageTemplate],
+    ) -> int:
+        found = self.repos.debtors.get(client.client_id, debtor_number)
+        if found is None:
+            self.repos.dunning.reschedule(client.client_id, [(k, None) for k in row_keys])
+            return 0
+        debtor = found[0]
+        invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        open_total = sum(i.open_amount for i in invoices if i.is_collectable)
+        workflow = workflows.get(
+            assign_workflow(rules, debtor, open_total, debtor.workflow_override) or ""
+        )
+        if workflow is None:
+            later = today + RECHECK_WITHOUT_WORKFLOW
+            recheck: list[tuple[str | None, str | None]] = [
+                (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
+            ]
+            self.repos.dunning.reschedule(client.client_id, recheck)
+            return 0
+        states = [(i, _state(i)) for i in invoices if i.is_collectable]
+        planned = plan_debtor(workflow, debtor, states, today)
+        for message in planned:
+            self._perform(
+                client,
+                debtor,
+                workflow,
+                message,
+                [i for i in invoices if i.number in message.invoice_numbers],
+                today,
+                templates,
+            )
+        fresh = {
+            i.number: i for i in self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        }
+        encoded_old = {
+            k.rsplit("|", 1)[1]: k for k in row_keys
+        }  # encoded invoice number -> old key
+        touched = {decode(p) for p in encoded_old} | {n for m in planned for n in m.invoice_numbers}
+        moves: list[tuple[str | None, str | None]] = []
+        for number in touched:
+            inv = fresh.get(number)
+            check = (
+                next_check(workflow, inv, _state(inv), debtor, open_total, today) if inv else None
+            )
+            new = self.repos.dunning.schedule_key(check, debtor_number, number) if check else None
+            moves.append((encoded_old.get(encode(number)), new))
+        self.repos.dunning.reschedule(client.client_id, moves)
+        return len(planned)
+
+    def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
+                 invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate]) -> None:  # fmt: skip
+        step = planned.step
+        costs_owed_from = None
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
+            channel = (
+                LetterChannel.LETTER
+                if planned.channel in (StepChannel.LETTER, StepChannel.FOURTEEN_DAY_LETTER)
+                else LetterChannel.EMAIL
+            )
+            costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
+        key = f"dun|{debtor.number}|{workflow.workflow_id}|{planned.step_index}|{today.isoformat()}"
+        if planned.channel is StepChannel.STAFF_TASK or step.channel is StepChannel.HANDOVER:
+            self._task(client, debtor, planned, invoices, today)
+        else:
+            language = debtor.language.value
+            template_id = step.templates.get(language) or next(iter(step.templates.values()), None)
+            template = templates.get(template_id or "")
+            if template is None:
+                raise Invalid(f"step {step.name} has no template for {language}")
+            context = self.context(client, debtor, invoices, today, costs_owed_from)
+            rendered = render(template, context)
+            self._send(client, debtor, planned, key, rendered, context, today)
+        for invoice in invoices:
+            self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
+                          handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
+
+    def _send(
+        self,
+        client: Client,
+        debtor: Debtor,
+        planned: PlannedMessage,
+        key: str,
+        rendered: RenderedMessage,
+        context: TemplateContext,
+        today: date,
+    ) -> None:
+        channel = (
+            Channel.LETTER
+            if planned.channel is StepChannel.FOURTEEN_DAY_LETTER
+            else CHANNELS[planned.channel]
+        )
+        if (
+            planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER
+            and planned.step.letter_by is StepChannel.EMAIL
+            and debtor.emails
+        ):
+            channel = Channel.EMAIL
+        to = {Channel.EMAIL: (debtor.emails or ("",))[0], Channel.LETTER: debtor.name}.get(
+            channel, debtor.mobile or ""
+        )
+        attachments: tuple[Attachment, ...] = ()
+        address = None
+        if channel is Channel.LETTER and debtor.address is not None:
+            address = PostalAddress(
+                debtor.name,
+                debtor.address.street,
+                debtor.address.postal_code,
+                debtor.address.city,
+                debtor.address.country,
+            )
+            pdf = render_letter(self._letter(client, debtor, address, rendered, context, today))
+            attachments = (
+                Attachment(
+                    f"{planned.step.name}.pdf".replace(" ", "-").lower(), "application/pdf", pdf
+                ),
+            )
+        message = OutboundMessage(
+            client.client_id, key, channel, debtor.number, to, self.clock.now(), address=address,
+            reply_to=client.contact_email, sender=client.contact_email, invoice_numbers=planned.invoice_numbers,
+        )  # fmt: skip
+        content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
+                                 template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
+        self.messaging.enqueue(message, content)
+
+    def _letter(
+        self,
+        client: Client,
+        debtor: Debtor,
+        address: PostalAddress,
+        rendered: RenderedMessage,
+        context: TemplateContext,
+        today: date,
+    ) -> LetterSpec:
+        head = Letterhead(client.name, (), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
+                          footer_text=client.house_style.footer_text or "")  # fmt: skip
+        return LetterSpec(
+            head, address, today, rendered.subject, tuple(p for p in rendered.text.split("\n\n") if p.strip()),
+            tuple(LetterInvoice(i.number, i.invoice_date, i.due_date, i.open_amount) for i in context.invoices),
+            costs=context.costs, interest=context.interest,
+            payment_reference=context.betalingskenmerk.replace(" ", "") or None, language=debtor.language.value,
+        )  # fmt: skip
+
+    def _task(
+        self,
+        client: Client,
+        debtor: Debtor,
+        planned: PlannedMessage,
+        invoices: list[Invoice],
+        today: date,
+    ) -> None:
+        now = self.clock.now()
+        handover = planned.step.channel is StepChannel.HANDOVER
+        scope = f"@{client.agency_id}" if handover else client.client_id
+        kind = "handover" if handover else "staff_task"
+        title = (f"Case for {client.name}: debtor {debtor.number} handed over" if handover
+                 else f"{planned.step.name}: debtor {debtor.number}")  # fmt: skip
+        self.repos.actions.add(ActionItem(scope, time_ordered_id(now), kind, title, now, debtor_number=debtor.number,
+                                          invoice_numbers=planned.invoice_numbers, detail={"client_id": client.client_id, "step": planned.step.name}))  # fmt: skip
+        self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, time_ordered_id(now), now, ContactKind.STATUS,
+                                             f"{planned.step.name} ({kind})", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+
+    def _advance(
+        self,
+        client_id: str,
+        number: str,
+        step_index: int,
+        today: date,
+        costs_owed_from: date | None,
+        handed_over: str | None,
+    ) -> None:
+        for _ in range(5):
+            stored = self.repos.invoices.get(client_id, number)
+            if stored is None or stored.invoice.dunning_step >= step_index:
+                return  # gone, or another run got there first
+            updated = replace(stored.invoice, dunning_step=step_index, dunning_step_on=today,
+                              costs_owed_from=costs_owed_from or stored.invoice.costs_owed_from,
+                              handed_over_to=handed_over or stored.invoice.handed_over_to)  # fmt: skip
+            try:
+                self.repos.invoices.save(updated, stored)
+                return
+            except TransactionFailed:
+                continue
+
+    # -- amounts in a message ----------------------------------------------------------------
+    def context(
+        self,
+        client: Client,
+        debtor: Debtor,
+        invoices: list[Invoice],
+        today: date,
+        announce_costs_from: date | None = None,
+    ) -> TemplateContext:
+        collectable = [i for i in invoices if i.is_collectable]
+        principal = sum(i.open_amount for i in collectable)
+        costs = interest = 0
+        if not client.client_bears_costs and principal > 0:
+            consumer = debtor.kind is DebtorKind.B2C
+            owed = (
+                not consumer
+                or any(i.costs_owed_from and i.costs_owed_from <= today for i in collectable)
+                or announce_costs_from is not None
+            )
+            if owed:
+                costs = collection_costs(
+                    principal, consumer=consumer, vat_not_deductible=not client.vat_deductible
+                ).total
+            for inv in collectable:
+                start = inv.due_date + timedelta(days=1)
+                if start < today:
+                    try:
+                        interest += statutory_interest(
+                            inv.open_amount, start, today, commercial=not consumer
+                        ).interest
+                    except RateTableError:
+                        pass  # before the rate table: no interest shown rather than a wrong one
+        reference = collectable[0].payment_reference if len(collectable) == 1 else None
+        return TemplateContext(
+            debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
+            client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
+            invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
+            costs=costs, interest=interest, costs_owed_from=announce_costs_from or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None),
+            payment_link="", portal_link="",
+            betalingskenmerk=betalingskenmerk.display(reference) if reference and betalingskenmerk.is_valid(reference) else "",
+            letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
+        )  # fmt: skip
+
+    def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:
+        template = self.repos.dunning.templates(client.client_id).get(template_id)
+        if template is None:
+            raise NotFound(f"template {template_id} not found")
+        found = self.repos.debtors.get(client.client_id, debtor_number)
+        if found is None:
+            raise NotFound(f"debtor {debtor_number} not found")
+        invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        return render(
+            template, self.context(client, found[0], invoices, amsterdam_date(self.clock.now()))
+        )
+
+    # -- pauses and promises -----------------------------------------------------------------
+    def pause_debtor(
+        self, client: Client, number: str, reason: str, until: date | None, author: str
+    ) -> Debtor:
+        return self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
+                                   ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+
+    def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
+        debtor = self._debtor_change(
+            client, number, lambda d: replace(d, pause=None), ContactKind.RESUME, "Resumed", author
+        )
+        self.schedule_invoices(
+            client.client_id, self.repos.invoices.for_debtor(client.client_id, number)
+        )
+        return debtor
+
+    def _debtor_change(
+        self,
+        client: Client,
+        number: str,
+        change: object,
+        kind: ContactKind,
+        summary: str,
+        author: str,
+    ) -> Debtor:
+        for _ in range(5):
+            found = self.repos.debtors.get(client.client_id, number)
+            if found is None:
+                raise NotFound(f"debtor {number} not found")
+            debtor, etag = found
+            updated: Debtor = change(debtor)  # type: ignore[operator]
+            try:
+                self.repos.debtors.save(updated, etag)
+            except Exception:  # noqa: S112 - lost a race: read again
+                continue
+            now = self.clock.now()
+            self.repos.contacts.add(
+                ContactEntry(
+                    client.client_id,
+                    number,
+                    time_ordered_id(now),
+                    now,
+                    kind,
+                    summary,
+                    system=True,
+                    author=author,
+                )
+            )
+            return updated
+        raise Invalid(f"debtor {number} keeps changing; retry")
+
+    def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
+                       promise_until: date | None = None, author: str) -> Invoice:  # fmt: skip
+        for _ in range(5):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None:
+                raise NotFound(f"invoice {number} not found")
+            inv = stored.invoice
+            if resume:
+                updated, summary, kind = (
+                    replace(inv, paused_until=None, promise_until=None),
+                    f"Invoice {number} resumed",
+                    ContactKind.RESUME,
+                )
+            elif promise_until is not None:
+                updated, summary, kind = (
+                    replace(inv, promise_until=promise_until),
+                    f"Promise to pay invoice {number} by {promise_until}",
+                    ContactKind.NOTE,
+                )
+            else:
+                until = paused_until or date.max
+                updated, summary, kind = (
+                    replace(inv, paused_until=until),
+                    f"Invoice {number} paused" + (f" until {paused_until}" if paused_until else ""),
+                    ContactKind.PAUSE,
+                )
+            try:
+                self.repos.invoices.save(updated, stored)
+            except TransactionFailed:
+                continue
+            except InvoiceRuleError as exc:
+                raise Invalid(str(exc)) from exc
+            now = self.clock.now()
+            self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
+                                                 invoice_numbers=(number,), system=True, author=author))  # fmt: skip
+            self.schedule_invoices(client.client_id, [updated])
+            return updated
+        raise Invalid(f"invoice {number} keeps changing; retry")
+
+
+def _state(invoice: Invoice) -> DunningState:
+    return DunningState(
+        invoice.dunning_step, invoice.dunning_step_on, invoice.paused_until, invoice.promise_until
+    )
