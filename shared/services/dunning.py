@@ -44,6 +44,7 @@ from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest import statutory_interest
 from shared.domain.law.interest_rates import RateTableError
+from shared.domain.law.prescription import prescription
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -63,6 +64,7 @@ from shared.services.repositories import Repositories
 log = logging.getLogger("inning.dunning")
 RUN_QUEUE = "dunning-run"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
+PRESCRIPTION_WARNING = timedelta(days=60)
 CHANNELS = {
     StepChannel.EMAIL: Channel.EMAIL,
     StepChannel.SMS: Channel.SMS,
@@ -197,6 +199,7 @@ class DunningService:
             ]
             self.repos.dunning.reschedule(client.client_id, recheck)
             return 0
+        self._warn_prescription(client, debtor, invoices, today)
         states = [(i, _state(i)) for i in invoices if i.is_collectable]
         planned = plan_debtor(workflow, debtor, states, today)
         for message in planned:
@@ -226,6 +229,29 @@ class DunningService:
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return len(planned)
+
+    def _warn_prescription(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> None:
+        """An action item, once per invoice, when its claim prescribes within 60 days."""
+        for invoice in invoices:
+            if not invoice.is_collectable:
+                continue
+            when = prescription(
+                invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
+            ).prescribed_on
+            if today < when - PRESCRIPTION_WARNING:
+                continue
+            if not self.repos.dunning.mark_once(
+                client.client_id, f"prescription|{encode(invoice.number)}"
+            ):
+                continue
+            now = self.clock.now()
+            self.repos.actions.add(ActionItem(
+                client.client_id, time_ordered_id(now), "prescription",
+                f"Invoice {invoice.number} prescribes on {when:%d-%m-%Y}: interrupt it (a written demand) or take it to court",
+                now, debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail={"prescribes_on": when.isoformat()},
+            ))  # fmt: skip
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate]) -> None:  # fmt: skip

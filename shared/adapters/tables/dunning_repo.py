@@ -23,7 +23,7 @@ from shared.adapters.tables.keys import decode, encode
 from shared.domain.dunning.templates import MessageTemplate
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.domain.parties import DebtorKind
-from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, TableStore
+from shared.ports.tables import MAX_BATCH, Conflict, Op, OpKind, Row, TableStore
 
 TEMPLATES = "DunningTemplates"
 WORKFLOWS = "Workflows"
@@ -187,6 +187,15 @@ class DunningRepository:
                         self.store.transact(SCHEDULE, [op])
                     except Exception:  # noqa: S112 - the row is already as wanted
                         continue
+
+    def mark_once(self, client_id: str, what: str) -> bool:
+        """True the first time ``what`` is marked for this client (kept beside the schedule,
+        under keys that sort after every date)."""
+        try:
+            self.store.insert(SCHEDULE, Row(encode(client_id), f"~{what}", {}))
+            return True
+        except Conflict:
+            return False
 
     # -- runs --------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:

@@ -256,3 +256,22 @@ def test_contact_log_export(engine):
     r = world.api.handle(request)
     lines = r.encoded().decode().splitlines()
     assert lines[0].startswith("date,time,debtor,kind") and len(lines) > 1
+
+
+def test_an_approaching_prescription_goes_on_the_action_list_once(engine):
+    world, client = engine
+    world.agency_a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {"items": [invoice_row("OLD", "D2", invoice_date="2023-02-01", due_date="2023-03-20")]},
+    )
+    world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)  # B2C: prescribes 2025-03-21
+    day(world, client)
+    world.clock.advance(days=1)
+    day(world, client)
+    items = [
+        a
+        for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+        if a["kind"] == "prescription"
+    ]
+    assert len(items) == 1 and items[0]["invoice_numbers"] == ["OLD"]
