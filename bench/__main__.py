@@ -11,13 +11,14 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench import bulk_import, messaging, statement_matching
+from bench import bulk_import, dunning_run, messaging, statement_matching
 from tools import azurite
 
 BENCHMARKS = {
     "bulk_import": bulk_import.run,
     "statement_matching": statement_matching.run,
     "messaging": messaging.run,
+    "dunning_run": dunning_run.run,
 }
 
 
