@@ -6,6 +6,7 @@ from functools import cached_property
 
 from shared.api import (
     routes_access,
+    routes_cases,
     routes_dunning,
     routes_invoices,
     routes_parties,
@@ -43,6 +44,7 @@ class IntegrationApi:
             routes_statements,
             routes_usage,
             routes_dunning,
+            routes_cases,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -57,6 +57,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.ports.queues import QueueSender
 from shared.ports.tables import TransactionFailed
+from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
@@ -83,6 +84,7 @@ class DunningService:
         clock: Clock,
         public_base_url: str,
     ) -> None:
+        self.cases = CaseService(repos, messaging, clock)
         self.repos = repos
         self.messaging = messaging
         self.queues = queues
@@ -265,7 +267,12 @@ class DunningService:
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
         key = f"dun|{debtor.number}|{workflow.workflow_id}|{planned.step_index}|{today.isoformat()}"
-        if planned.channel is StepChannel.STAFF_TASK or step.channel is StepChannel.HANDOVER:
+        if step.channel is StepChannel.HANDOVER:
+            amounts = self.context(client, debtor, invoices, today)
+            self.cases.hand_over(
+                client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
+            )
+        elif planned.channel is StepChannel.STAFF_TASK:
             self._task(client, debtor, planned, invoices, today)
         else:
             language = debtor.language.value
@@ -355,15 +362,11 @@ class DunningService:
         today: date,
     ) -> None:
         now = self.clock.now()
-        handover = planned.step.channel is StepChannel.HANDOVER
-        scope = f"@{client.agency_id}" if handover else client.client_id
-        kind = "handover" if handover else "staff_task"
-        title = (f"Case for {client.name}: debtor {debtor.number} handed over" if handover
-                 else f"{planned.step.name}: debtor {debtor.number}")  # fmt: skip
-        self.repos.actions.add(ActionItem(scope, time_ordered_id(now), kind, title, now, debtor_number=debtor.number,
-                                          invoice_numbers=planned.invoice_numbers, detail={"client_id": client.client_id, "step": planned.step.name}))  # fmt: skip
+        title = f"{planned.step.name}: debtor {debtor.number}"
+        self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "staff_task", title, now, debtor_number=debtor.number,
+                                          invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
         self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, time_ordered_id(now), now, ContactKind.STATUS,
-                                             f"{planned.step.name} ({kind})", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+                                             f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
 
     def _advance(
         self,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.tables import banking_repo, dunning_repo, messaging_repo
+from shared.adapters.tables import banking_repo, cases_repo, dunning_repo, messaging_repo
 from shared.adapters.tables.banking_repo import BankingRepository
+from shared.adapters.tables.cases_repo import CaseRepository
 from shared.adapters.tables.dunning_repo import DunningRepository
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys_repo import ApiKeyRepository
@@ -36,6 +37,7 @@ class Repositories:
     api_keys: ApiKeyRepository
     banking: BankingRepository
     dunning: DunningRepository
+    cases: CaseRepository
 
     @classmethod
     def over(cls, store: TableStore) -> Repositories:
@@ -51,9 +53,16 @@ class Repositories:
             api_keys=ApiKeyRepository(store),
             banking=BankingRepository(store),
             dunning=DunningRepository(store),
+            cases=CaseRepository(store),
         )
 
     def ensure_tables(self) -> None:
         self.store.ensure_tables(
-            (*ALL_TABLES, *banking_repo.TABLES, *messaging_repo.TABLES, *dunning_repo.TABLES)
+            (
+                *ALL_TABLES,
+                *banking_repo.TABLES,
+                *messaging_repo.TABLES,
+                *dunning_repo.TABLES,
+                *cases_repo.TABLES,
+            )
         )

@@ -275,3 +275,30 @@ def test_an_approaching_prescription_goes_on_the_action_list_once(engine):
         if a["kind"] == "prescription"
     ]
     assert len(items) == 1 and items[0]["invoice_numbers"] == ["OLD"]
+
+
+def test_hand_over_creates_a_case_with_the_dossier_and_the_agency_can_withdraw_it(engine):
+    world, client = engine
+    a = world.agency_a
+    steps = [*WORKFLOW["steps"], {"name": "Overdracht", "channel": "handover", "offset_days": 5, "offset_from": "previous_step"}]
+    a.call("PUT", "/v1/clients/C1/workflows/particulier", {"name": "Particulier", "steps": steps})
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+    simulate(world, client, 55)
+    cases = a.call("GET", "/v1/cases").body["items"]
+    mine = [c for c in cases if c["debtor_number"] == "D1"]
+    assert len(mine) == 1 and mine[0]["invoice_numbers"] == ["F1", "F2"] and mine[0]["status"] == "open"
+    case = a.call("GET", f"/v1/cases/{mine[0]['case_id']}").body
+    dossier = case["dossier"]
+    assert [i["number"] for i in dossier["invoices"]] == ["F1", "F2"]
+    assert {m["channel"] for m in dossier["messages"]} >= {"email", "sms", "letter"}
+    assert dossier["contact_log"] and dossier["amounts"]["costs"] != "0.00"
+    assert world.services.repos.invoices.get(client.client_id, "F1").invoice.handed_over_to == "agency-a"
+    assert world.agency_b.call("GET", f"/v1/cases/{mine[0]['case_id']}").status == 404
+    r = a.call("POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "debiteur onvindbaar"})
+    assert r.status == 200 and r.body["status"] == "withdrawn"
+    assert world.services.repos.invoices.get(client.client_id, "F1").invoice.handed_over_to is None
+    kinds = [x["kind"] for x in a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert "case_withdrawn" in kinds
+    told = [m for m in world.services.messaging.outbox.list(client.client_id)[0] if m.key.startswith("case-")]
+    assert {m.to for m in told} == {"facturen@c1.example"} and len(told) >= 2
+    assert a.call("POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "nog eens"}).status == 422

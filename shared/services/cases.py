@@ -1,0 +1,157 @@
+"""Hand-over to a collection agency: a case with the whole dossier as it stood (invoices,
+messages and letters sent with their dates, the contact log, the amounts by law), and its
+withdrawal ("teruggetrokken"). Both sides are told: the client by e-mail, the agency on its
+action list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from shared.adapters.tables.cases_repo import Case
+from shared.adapters.tables.keys import encode
+from shared.clock import Clock
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
+from shared.domain.messaging import Channel, MessageContent, OutboundMessage
+from shared.domain.money import Cents, format_cents, format_eur_nl
+from shared.domain.parties import Client, Debtor
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.tables import PreconditionFailed, TransactionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.messaging import MessagingService
+from shared.services.repositories import Repositories
+
+
+class CaseService:
+    def __init__(self, repos: Repositories, messaging: MessagingService, clock: Clock) -> None:
+        self.repos = repos
+        self.messaging = messaging
+        self.clock = clock
+
+    def hand_over(
+        self,
+        client: Client,
+        debtor: Debtor,
+        invoices: list[Invoice],
+        today: date,
+        *,
+        costs: Cents,
+        interest: Cents,
+    ) -> Case:
+        case_id = f"{client.client_id}-{encode(debtor.number)}-{today:%Y%m%d}"
+        now = self.clock.now()
+        case = Case(client.agency_id, case_id, client.client_id, debtor.number, tuple(sorted(i.number for i in invoices)), now,
+                    self._dossier(client, debtor, invoices, costs, interest))  # fmt: skip
+        if not self.repos.cases.add(case):
+            found = self.repos.cases.get(client.agency_id, case_id)
+            assert found is not None
+            return found[0]  # handed over already (a repeated run)
+        principal = sum(i.open_amount for i in invoices)
+        self.repos.actions.add(ActionItem(f"@{client.agency_id}", time_ordered_id(now), "new_case",
+                                          f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", now,
+                                          debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
+                                          detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
+        self._log(
+            client,
+            debtor.number,
+            f"Handed over to the collection agency (case {case_id})",
+            case.invoice_numbers,
+        )
+        self._tell_client(client, f"case-{case_id}", f"Dossier {debtor.number} overgedragen aan incasso",
+                          f"Het dossier van {debtor.name} ({debtor.number}) met {len(invoices)} facturen, samen {format_eur_nl(principal)}, "
+                          f"is overgedragen aan het incassobureau (zaak {case_id}).")  # fmt: skip
+        return case
+
+    def withdraw(self, agency_id: str, case_id: str, reason: str, author: str) -> Case:
+        found = self.repos.cases.get(agency_id, case_id)
+        if found is None:
+            raise NotFound(f"case {case_id} not found")
+        case, etag = found
+        if case.status == "withdrawn":
+            raise Invalid(f"case {case_id} was withdrawn already", field="status")
+        assert etag is not None
+        try:
+            case = self.repos.cases.withdraw(case, etag, self.clock.now(), reason)
+        except PreconditionFailed as exc:
+            raise ConflictingUpdate(f"case {case_id} changed meanwhile") from exc
+        client_found = self.repos.clients.get(case.client_id)
+        if client_found is None:
+            return case
+        client = client_found[0]
+        for number in case.invoice_numbers:
+            self._release(client.client_id, number)
+        now = self.clock.now()
+        self._log(
+            client,
+            case.debtor_number,
+            f"Case {case_id} withdrawn by the agency: {reason}",
+            case.invoice_numbers,
+            author,
+        )
+        self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "case_withdrawn",
+                                          f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
+                                          debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
+        self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn_confirmation",
+                                          f"Case {case_id} withdrawn; {client.name} was told", now, detail={"case_id": case_id}))  # fmt: skip
+        self._tell_client(client, f"case-{case_id}-withdrawn", f"Zaak {case_id} teruggetrokken",
+                          f"Het incassobureau heeft de zaak van debiteur {case.debtor_number} teruggetrokken: {reason}")  # fmt: skip
+        return case
+
+    def _release(self, client_id: str, number: str) -> None:
+        for _ in range(5):
+            stored = self.repos.invoices.get(client_id, number)
+            if stored is None or stored.invoice.handed_over_to is None:
+                return
+            try:
+                self.repos.invoices.save(replace(stored.invoice, handed_over_to=None), stored)
+                return
+            except TransactionFailed:
+                continue
+
+    def _dossier(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], costs: Cents, interest: Cents
+    ) -> dict[str, object]:
+        messages, _ = self.messaging.outbox.list(client.client_id, page_size=1000)
+        contacts, _ = self.repos.contacts.for_debtor(client.client_id, debtor.number, page_size=500)
+        return {
+            "client": {"number": client.number, "name": client.name},
+            "debtor": {"number": debtor.number, "name": debtor.name, "kind": debtor.kind.value, "emails": list(debtor.emails),
+                       "mobile": debtor.mobile, "kvk_number": debtor.kvk_number,
+                       "address": None if debtor.address is None else [debtor.address.street, debtor.address.postal_code, debtor.address.city]},
+            "invoices": [{"number": i.number, "invoice_date": i.invoice_date.isoformat(), "due_date": i.due_date.isoformat(),
+                          "amount": format_cents(i.amount), "paid": format_cents(i.paid), "open": format_cents(i.open_amount),
+                          "payment_reference": i.payment_reference,
+                          "costs_owed_from": i.costs_owed_from.isoformat() if i.costs_owed_from else None} for i in invoices],
+            "amounts": {"principal": format_cents(sum(i.open_amount for i in invoices)), "costs": format_cents(costs), "interest": format_cents(interest)},
+            "messages": [{"channel": m.channel.value, "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                          "status": m.status.value, "invoices": list(m.invoice_numbers), "key": m.key}
+                         for m in messages if m.debtor_number == debtor.number],
+            "contact_log": [{"at": e.at.isoformat(), "kind": e.kind.value, "summary": e.summary} for e in contacts],
+        }  # fmt: skip
+
+    def _log(
+        self,
+        client: Client,
+        debtor_number: str,
+        summary: str,
+        invoices: tuple[str, ...],
+        author: str | None = None,
+    ) -> None:
+        now = self.clock.now()
+        self.repos.contacts.add(ContactEntry(client.client_id, debtor_number, time_ordered_id(now), now, ContactKind.STATUS, summary,
+                                             invoice_numbers=invoices, author=author))  # fmt: skip
+
+    def _tell_client(self, client: Client, key: str, subject: str, text: str) -> None:
+        if not client.contact_email:
+            return
+        message = OutboundMessage(
+            client.client_id,
+            key,
+            Channel.EMAIL,
+            None,
+            client.contact_email,
+            self.clock.now(),
+            sender=client.contact_email,
+        )
+        self.messaging.enqueue(message, MessageContent(subject=subject, text=text))
