@@ -16,6 +16,7 @@ from shared.api.router import Context, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.money import cents_from_decimal
 from shared.services.container import Services
+from shared.services.dunning import INVOICE_PDFS, invoice_pdf_name
 from shared.services.imports import InvoiceDraft
 
 
@@ -117,6 +118,25 @@ def register(router: Router, services: Services) -> None:
         )
         return ApiResponse(body=invoice_out(inv))
 
+    def put_pdf(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        if services.repos.invoices.get(client.client_id, ctx.params["invoice"]) is None:
+            raise NotFoundError(f"invoice {ctx.params['invoice']} not found")
+        data = ctx.request.body
+        if not data.startswith(b"%PDF"):
+            raise BadRequest("the body must be the invoice as a PDF file")
+        if len(data) > 10 * 1024 * 1024:
+            raise BadRequest("an invoice PDF may be at most 10 MiB")
+        services.files.put(
+            INVOICE_PDFS,
+            invoice_pdf_name(client.client_id, ctx.params["invoice"]),
+            data,
+            content_type="application/pdf",
+        )
+        return ApiResponse(
+            status=201, body={"invoice": ctx.params["invoice"], "pdf_bytes": len(data)}
+        )
+
     tag = "invoices"
     base = "/v1/clients/{client}/invoices"
     router.add(
@@ -184,5 +204,14 @@ def register(router: Router, services: Services) -> None:
             "End a dispute",
             tag,
             response=schemas.InvoiceOut,
+        )
+    )
+    router.add(
+        Route(
+            "PUT",
+            base + "/{invoice}/pdf",
+            put_pdf,
+            "Upload the invoice PDF (travels with e-mail reminders)",
+            tag,
         )
     )

@@ -68,6 +68,7 @@ def _debtor_from(model: schemas.DebtorIn) -> Debtor:
         segment=model.segment,
         kvk_number=model.kvk_number,
         ibans=tuple(model.ibans),
+        workflow_override=model.workflow,
     )
 
 

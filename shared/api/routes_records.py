@@ -7,9 +7,10 @@ from typing import Any
 
 from shared.api import schemas
 from shared.api.common import page_args, principal, require_agency, validate_body
-from shared.api.http import ApiResponse, BadRequest
+from shared.api.http import ApiResponse, BadRequest, NotFoundError
 from shared.api.router import Context, Route, Router
-from shared.domain.records import ActionStatus
+from shared.domain.ids import time_ordered_id
+from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.services.container import Services
 from shared.services.statements import agency_scope
 
@@ -88,6 +89,17 @@ def register(router: Router, services: Services) -> None:
             body=_plain(services.actions.assign(_scope(ctx), ctx.params["action"], body.assignee))
         )
 
+    def add_note(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, schemas.NoteIn)
+        if services.repos.debtors.get(client.client_id, ctx.params["debtor"]) is None:
+            raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
+        now = services.clock.now()
+        entry = ContactEntry(client.client_id, ctx.params["debtor"], time_ordered_id(now), now, ContactKind.NOTE, body.text,
+                             channel=body.channel, author=principal(ctx).key_id)  # fmt: skip
+        services.repos.contacts.add(entry)
+        return ApiResponse(status=201, body=_plain(entry))
+
     tag = "records"
     router.add(
         Route(
@@ -139,5 +151,15 @@ def register(router: Router, services: Services) -> None:
             "Resolve an agency action item",
             tag,
             body=schemas.ResolveIn,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients/{client}/debtors/{debtor}/notes",
+            add_note,
+            "Add a note (a call, a letter received) to the contact log",
+            tag,
+            body=schemas.NoteIn,
         )
     )

@@ -113,6 +113,9 @@ class DebtorIn(Strict):
     segment: str = Field(default="default", min_length=1, max_length=50)
     kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
     ibans: list[str] = Field(default_factory=list, max_length=10)
+    workflow: str | None = Field(
+        default=None, max_length=100, description="Manual workflow override"
+    )
 
     @field_validator("emails")
     @classmethod
@@ -347,3 +350,8 @@ class PreviewIn(Strict):
 
 class CopyIn(Strict):
     to: ExternalNumber = Field(description="The receiving client's number (same agency)")
+
+
+class NoteIn(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+    channel: Literal["phone", "email", "letter", "visit", "other"] | None = None

@@ -55,6 +55,7 @@ from shared.domain.messaging import (
 from shared.domain.parties import Client, Debtor, DebtorKind, Pause
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
+from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
 from shared.ports.tables import TransactionFailed
 from shared.services.cases import CaseService
@@ -66,6 +67,13 @@ log = logging.getLogger("inning.dunning")
 RUN_QUEUE = "dunning-run"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
 PRESCRIPTION_WARNING = timedelta(days=60)
+INVOICE_PDFS = "invoice-pdfs"
+
+
+def invoice_pdf_name(client_id: str, number: str) -> str:
+    return f"{client_id}/{encode(number)}.pdf"
+
+
 CHANNELS = {
     StepChannel.EMAIL: Channel.EMAIL,
     StepChannel.SMS: Channel.SMS,
@@ -312,6 +320,17 @@ class DunningService:
             channel, debtor.mobile or ""
         )
         attachments: tuple[Attachment, ...] = ()
+        if channel is Channel.EMAIL:
+            for number in planned.invoice_numbers:
+                pdf_bytes = self.messaging.files.get(
+                    INVOICE_PDFS, invoice_pdf_name(client.client_id, number)
+                )
+                if pdf_bytes:
+                    attachments += (
+                        Attachment(
+                            f"factuur-{number}.pdf".replace("/", "-"), "application/pdf", pdf_bytes
+                        ),
+                    )
         address = None
         if channel is Channel.LETTER and debtor.address is not None:
             address = PostalAddress(
@@ -423,14 +442,39 @@ class DunningService:
                     except RateTableError:
                         pass  # before the rate table: no interest shown rather than a wrong one
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
+        shown_reference = (
+            betalingskenmerk.display(reference)
+            if reference and betalingskenmerk.is_valid(reference)
+            else ""
+        )
+        qr = ""
+        total = principal + costs + interest
+        if client.ibans and 0 < total <= MAX_AMOUNT:
+            text = (
+                f"Betalingskenmerk {shown_reference}"
+                if shown_reference
+                else f"{debtor.number} {' '.join(i.number for i in collectable)}"[:140]
+            )
+            try:
+                qr = qr_svg(
+                    CreditTransfer(
+                        name=client.name[:70], iban=client.ibans[0], amount=total, text=text
+                    ),
+                    scale=3,
+                )
+            except EpcQrError:
+                qr = ""
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
             costs=costs, interest=interest, costs_owed_from=announce_costs_from or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None),
             payment_link="", portal_link="",
-            betalingskenmerk=betalingskenmerk.display(reference) if reference and betalingskenmerk.is_valid(reference) else "",
+            betalingskenmerk=shown_reference,
+            qr_svg=qr,
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
+            accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
+            footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -70,7 +70,11 @@ class TemplateContext:
     qr_svg: str = ""
     letter_date: date | None = None
     primary_color: str = "#1f4e79"
+    accent_color: str = "#f2a900"
     logo_url: str | None = None
+    header_image_url: str | None = None
+    footer_image_url: str | None = None
+    footer_text: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -81,7 +85,8 @@ class TemplateContext:
         return {
             "debtor": {"name": self.debtor_name, "number": self.debtor_number},
             "client": {"name": self.client_name, "iban": self.client_iban, "contact": self.client_contact,
-                       "primary_color": self.primary_color, "logo_url": self.logo_url},
+                       "primary_color": self.primary_color, "accent_color": self.accent_color, "logo_url": self.logo_url,
+                       "header_image_url": self.header_image_url, "footer_image_url": self.footer_image_url, "footer_text": self.footer_text},
             "invoices": [
                 {"number": i.number, "invoice_date": i.invoice_date, "due_date": i.due_date, "open_amount": i.open_amount}
                 for i in self.invoices

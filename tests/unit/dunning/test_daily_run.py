@@ -280,25 +280,99 @@ def test_an_approaching_prescription_goes_on_the_action_list_once(engine):
 def test_hand_over_creates_a_case_with_the_dossier_and_the_agency_can_withdraw_it(engine):
     world, client = engine
     a = world.agency_a
-    steps = [*WORKFLOW["steps"], {"name": "Overdracht", "channel": "handover", "offset_days": 5, "offset_from": "previous_step"}]
+    steps = [
+        *WORKFLOW["steps"],
+        {
+            "name": "Overdracht",
+            "channel": "handover",
+            "offset_days": 5,
+            "offset_from": "previous_step",
+        },
+    ]
     a.call("PUT", "/v1/clients/C1/workflows/particulier", {"name": "Particulier", "steps": steps})
     assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
     simulate(world, client, 55)
     cases = a.call("GET", "/v1/cases").body["items"]
     mine = [c for c in cases if c["debtor_number"] == "D1"]
-    assert len(mine) == 1 and mine[0]["invoice_numbers"] == ["F1", "F2"] and mine[0]["status"] == "open"
+    assert (
+        len(mine) == 1
+        and mine[0]["invoice_numbers"] == ["F1", "F2"]
+        and mine[0]["status"] == "open"
+    )
     case = a.call("GET", f"/v1/cases/{mine[0]['case_id']}").body
     dossier = case["dossier"]
     assert [i["number"] for i in dossier["invoices"]] == ["F1", "F2"]
     assert {m["channel"] for m in dossier["messages"]} >= {"email", "sms", "letter"}
     assert dossier["contact_log"] and dossier["amounts"]["costs"] != "0.00"
-    assert world.services.repos.invoices.get(client.client_id, "F1").invoice.handed_over_to == "agency-a"
+    assert (
+        world.services.repos.invoices.get(client.client_id, "F1").invoice.handed_over_to
+        == "agency-a"
+    )
     assert world.agency_b.call("GET", f"/v1/cases/{mine[0]['case_id']}").status == 404
-    r = a.call("POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "debiteur onvindbaar"})
+    r = a.call(
+        "POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "debiteur onvindbaar"}
+    )
     assert r.status == 200 and r.body["status"] == "withdrawn"
     assert world.services.repos.invoices.get(client.client_id, "F1").invoice.handed_over_to is None
     kinds = [x["kind"] for x in a.call("GET", "/v1/clients/C1/actions").body["items"]]
     assert "case_withdrawn" in kinds
-    told = [m for m in world.services.messaging.outbox.list(client.client_id)[0] if m.key.startswith("case-")]
+    told = [
+        m
+        for m in world.services.messaging.outbox.list(client.client_id)[0]
+        if m.key.startswith("case-")
+    ]
     assert {m.to for m in told} == {"facturen@c1.example"} and len(told) >= 2
-    assert a.call("POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "nog eens"}).status == 422
+    assert (
+        a.call("POST", f"/v1/cases/{mine[0]['case_id']}/withdraw", {"reason": "nog eens"}).status
+        == 422
+    )
+
+
+def test_reminder_carries_the_invoice_pdf_and_templates_get_the_qr_code(engine):
+    world, client = engine
+    a = world.agency_a
+    pdf = b"%PDF-1.4 invoice F1"
+    r = world.api.handle(
+        ApiRequest("PUT", "/v1/clients/C1/invoices/F1/pdf", {"x-api-key": a.key}, {}, pdf)
+    )
+    assert r.status == 201
+    assert (
+        world.api.handle(
+            ApiRequest("PUT", "/v1/clients/C1/invoices/F1/pdf", {"x-api-key": a.key}, {}, b"nope")
+        ).status
+        == 400
+    )
+    world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)
+    world.services.dunning.run_client(client.client_id, date(2025, 3, 17))
+    jobs = [json.loads(j.body) for j in world.services.messaging.queues.take("send-email")]
+    d1 = next(j for j in jobs if "|D1|" in j["key"])
+    content = world.services.messaging.content(d1["client_id"], d1["key"])
+    assert [att.data for att in content.attachments] == [pdf]
+    a.call(
+        "PUT",
+        "/v1/clients/C1/templates/t-qr",
+        {"language": "nl", "text": "x", "html": "<div>{{ qr_svg|safe }}</div>"},
+    )
+    preview = a.call("POST", "/v1/clients/C1/templates/t-qr/preview", {"debtor": "D2"}).body
+    assert "<svg" in (preview["html"] or "")
+
+
+def test_notes_and_a_manual_workflow_override(engine):
+    world, client = engine
+    a = world.agency_a
+    r = a.call(
+        "POST",
+        "/v1/clients/C1/debtors/D1/notes",
+        {"text": "Gebeld: betaalt vrijdag", "channel": "phone"},
+    )
+    assert r.status == 201
+    log = a.call("GET", "/v1/clients/C1/debtors/D1/contacts", system="false").body["items"]
+    assert log[0]["summary"] == "Gebeld: betaalt vrijdag"
+    a.call(
+        "POST",
+        "/v1/clients/C1/debtors",
+        {"items": [debtor_row("D1", name="Jan de Vries", workflow="geen-zo-workflow")]},
+    )
+    world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)
+    record = world.services.dunning.run_client(client.client_id, date(2025, 3, 17))
+    assert record.steps == 1  # only D2: D1's override names no active workflow
