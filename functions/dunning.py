@@ -25,7 +25,10 @@ def daily_dunning(timer: func.TimerRequest) -> None:
 def run_dunning_client(msg: func.QueueMessage) -> None:
     job = json.loads(msg.get_body())
     bootstrap.services().dunning.run_client(
-        str(job["client_id"]), date.fromisoformat(str(job["date"]))
+        str(job["client_id"]),
+        date.fromisoformat(str(job["date"])),
+        int(job.get("shard", 0)),
+        int(job.get("shards", 1)),
     )
 
 

@@ -51,6 +51,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         auto_book_threshold=model.auto_book_threshold,
         auto_book_margin=model.auto_book_margin,
         client_bears_costs=model.client_bears_costs,
+        dunning_shards=model.dunning_shards,
     )
 
 

@@ -71,6 +71,12 @@ class ClientIn(Strict):
         description="How far the best candidate must lead the runner-up",
     )
     client_bears_costs: bool = Field(default=False, description="Reminders show the principal only")
+    dunning_shards: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Split a large client's daily run over this many workers",
+    )
 
     @field_validator("ibans")
     @classmethod

@@ -54,6 +54,7 @@ class Client:
     auto_book_threshold: float = 0.85
     auto_book_margin: float = 0.15
     client_bears_costs: bool = False  # reminders show the principal only
+    dunning_shards: int = 1  # a large client's daily run is split over this many queue messages
 
 
 @dataclass(frozen=True)

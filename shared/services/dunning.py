@@ -11,6 +11,7 @@ and date, and invoices remember the last step they got.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections import defaultdict
@@ -111,15 +112,22 @@ class DunningService:
         self.repos.dunning.reschedule(client_id, moves)
 
     def fan_out(self) -> int:
+        """One queue message per client, or per shard of a large client (debtors are split by
+        a stable hash, so a shard always holds the same debtors)."""
         business_date = amsterdam_date(self.clock.now())
         count = 0
         for client in self.repos.clients.all():
-            self.queues.send(
-                RUN_QUEUE,
-                json.dumps({"client_id": client.client_id, "date": business_date.isoformat()}),
-            )
-            count += 1
-        log.info("dunning fan-out for %s: %d clients", business_date, count)
+            shards = max(1, client.dunning_shards)
+            for shard in range(shards):
+                job = {
+                    "client_id": client.client_id,
+                    "date": business_date.isoformat(),
+                    "shard": shard,
+                    "shards": shards,
+                }
+                self.queues.send(RUN_QUEUE, json.dumps(job))
+                count += 1
+        log.info("dunning fan-out for %s: %d jobs", business_date, count)
         return count
 
     def drain_poison(self, body: bytes) -> None:
@@ -143,7 +151,9 @@ class DunningService:
         )
 
     # -- one client --------------------------------------------------------------------------
-    def run_client(self, client_id: str, business_date: date) -> RunRecord | None:
+    def run_client(
+        self, client_id: str, business_date: date, shard: int = 0, shards: int = 1
+    ) -> RunRecord | None:
         found = self.repos.clients.get(client_id)
         if found is None:
             return None
@@ -156,6 +166,8 @@ class DunningService:
         entries = self.repos.dunning.due(client_id, business_date)
         by_debtor: dict[str, list[str]] = defaultdict(list)
         for entry in entries:
+            if shards > 1 and _shard_of(entry.debtor_number, shards) != shard:
+                continue
             by_debtor[entry.debtor_number].append(entry.row_key)
         steps = messages = 0
         errors: list[str] = []
@@ -584,3 +596,7 @@ def _state(invoice: Invoice) -> DunningState:
     return DunningState(
         invoice.dunning_step, invoice.dunning_step_on, invoice.paused_until, invoice.promise_until
     )
+
+
+def _shard_of(debtor_number: str, shards: int) -> int:
+    return int(hashlib.sha256(debtor_number.encode()).hexdigest()[:8], 16) % shards

@@ -371,6 +371,13 @@ class MessagingService:
         """A debtor wrote on WhatsApp. STOP (or afmelden, uitschrijven) withdraws consent for
         every debtor we messaged on that number; returns how many were opted out."""
         if text.strip().lower() not in STOP_WORDS:
+            for client_id, debtor_number in self.whatsapp_contacts.debtors(wa_id):
+                self._add_action(
+                    client_id,
+                    "debtor_reply",
+                    f"Debtor {debtor_number} replied on WhatsApp",
+                    {"debtor": debtor_number, "text": text[:2000]},
+                )
             return 0
         opted_out = 0
         for client_id, debtor_number in self.whatsapp_contacts.debtors(wa_id):

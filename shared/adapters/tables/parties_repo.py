@@ -63,6 +63,7 @@ def client_to_row(client: Client) -> Row:
             "AutoBookThresholdPct": round(client.auto_book_threshold * 100),
             "AutoBookMarginPct": round(client.auto_book_margin * 100),
             "ClientBearsCosts": client.client_bears_costs,
+            "DunningShards": client.dunning_shards,
         },
     )
 
@@ -87,6 +88,7 @@ def client_from_row(row: Row) -> Client:
         auto_book_threshold=int(d.get("AutoBookThresholdPct", 85)) / 100,
         auto_book_margin=int(d.get("AutoBookMarginPct", 15)) / 100,
         client_bears_costs=bool(d.get("ClientBearsCosts", False)),
+        dunning_shards=int(d.get("DunningShards", 1)),
     )
 
 

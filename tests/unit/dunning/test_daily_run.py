@@ -376,3 +376,23 @@ def test_notes_and_a_manual_workflow_override(engine):
     world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)
     record = world.services.dunning.run_client(client.client_id, date(2025, 3, 17))
     assert record.steps == 1  # only D2: D1's override names no active workflow
+
+
+def test_a_large_client_is_run_in_shards_that_together_cover_every_debtor(engine):
+    world, _ = engine
+    a = world.agency_a
+    a.call(
+        "POST",
+        "/v1/clients",
+        {"items": [client_row("C1", contact_email="facturen@c1.example", dunning_shards=3)]},
+    )
+    world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)
+    assert world.services.dunning.fan_out() == 3
+    jobs = [json.loads(j.body) for j in world.services.messaging.queues.take("dunning-run")]
+    steps = sum(
+        world.services.dunning.run_client(
+            j["client_id"], date.fromisoformat(j["date"]), j["shard"], j["shards"]
+        ).steps
+        for j in jobs
+    )
+    assert steps == 2  # D1 and D2, each once, whichever shard they fell in
