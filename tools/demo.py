@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from shared.domain.access import Scope
+from shared.domain.dunning.templates import MessageTemplate
+from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Address, Agency, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
@@ -141,10 +143,77 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     )
     services.invoice_status.dispute(bakkerij, "F-0004", "Werk niet volgens offerte", "demo")
     services.invoice_status.credit(bakkerij, "F-0005", "demo")
+    for number in ("BAKKERIJ", "ADVIES"):
+        client = services.access.client_for(
+            services.access.authenticate(keys["agency"]),  # type: ignore[arg-type]
+            number,
+        )
+        _demo_workflow(services, client)
     _demo_reminder(services, bakkerij)
     data_dir.mkdir(parents=True, exist_ok=True)
     keys_file.write_text(json.dumps(keys, indent=2))
     return keys
+
+
+DEMO_TEMPLATES = {
+    "herinnering": MessageTemplate(
+        "nl",
+        "Herinnering: {% for i in invoices %}{{ i.number }} {% endfor %}",
+        "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ principal|money }} open:\n"
+        "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
+        "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
+        "\n\nMet vriendelijke groet,\n{{ client.name }}",
+    ),
+    "sms": MessageTemplate(
+        "nl",
+        "",
+        "{{ client.name }}: er staat nog {{ principal|money }} open. Betaal aan {{ client.iban }}.",
+    ),
+    "veertiendagenbrief": MessageTemplate(
+        "nl",
+        "Veertiendagenbrief",
+        "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open."
+        "\n\nWij verzoeken u dit bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
+        "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
+        "vermeerderd met de wettelijke rente.\n\nMet vriendelijke groet,\n{{ client.name }}",
+        fourteen_day_letter=True,
+    ),
+}
+
+
+def _demo_workflow(services: Services, client: Client) -> None:
+    for template_id, template in DEMO_TEMPLATES.items():
+        services.repos.dunning.save_template(client.client_id, template_id, template)
+    steps = (
+        Step(
+            "Herinnering",
+            StepChannel.EMAIL,
+            7,
+            templates={"nl": "herinnering"},
+            fallback=StepChannel.LETTER,
+        ),
+        Step(
+            "SMS",
+            StepChannel.SMS,
+            7,
+            OffsetFrom.PREVIOUS_STEP,
+            templates={"nl": "sms"},
+            min_open_amount=2_500,
+        ),
+        Step(
+            "Veertiendagenbrief",
+            StepChannel.FOURTEEN_DAY_LETTER,
+            7,
+            OffsetFrom.PREVIOUS_STEP,
+            templates={"nl": "veertiendagenbrief"},
+        ),
+        Step("Bellen", StepChannel.STAFF_TASK, 16, OffsetFrom.PREVIOUS_STEP),
+        Step("Overdracht", StepChannel.HANDOVER, 14, OffsetFrom.PREVIOUS_STEP),
+    )
+    services.repos.dunning.save_workflow(
+        client.client_id, Workflow("standaard", "Standaard", steps, active=True)
+    )
+    services.repos.dunning.save_rules(client.client_id, [SegmentRule("standaard")])
 
 
 def _demo_reminder(services: Services, client: Client) -> None:

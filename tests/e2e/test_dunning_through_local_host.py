@@ -1,0 +1,73 @@
+"""The daily dunning timer fired through the local host's admin endpoint (as a person would),
+fanning out to the queue-triggered client runs, ending in messages in the outbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared import bootstrap
+from shared.clock import amsterdam_today
+from tests.conftest import with_local_settings
+from tools.demo import seed
+from tools.devhost.config import HostConfig
+from tools.devhost.host import LocalHost
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@pytest.fixture(scope="module")
+def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("AzureWebJobsStorage", storage_connection)
+    mp.setenv("AzureFunctionsWebHost__hostid", f"dun{time.time_ns() % 10**6}")
+    mp.setenv("INNING_CONTACT_HOURS", "00:00-23:59")
+    with_local_settings(mp)
+    bootstrap.reset()
+    keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
+    host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)
+    host.start()
+    yield host.url, keys
+    host.stop()
+    bootstrap.reset()
+    mp.undo()
+
+
+def test_firing_the_daily_timer_sends_the_due_reminders(served):
+    url, keys = served
+    r = httpx.post(
+        f"{url}/admin/functions/daily_dunning",
+        json={"input": ""},
+        headers={"x-devhost-wait": "true"},
+    )
+    assert r.status_code == 200, r.text
+    headers = {"X-Api-Key": keys["BAKKERIJ"]}
+
+    def runs():
+        items = httpx.get(f"{url}/api/v1/clients/BAKKERIJ/runs", headers=headers).json()["items"]
+        return items or None
+
+    deadline = time.monotonic() + 20
+    found = None
+    while time.monotonic() < deadline and not found:
+        found = runs()
+        time.sleep(0.3)
+    assert found and found[0]["succeeded"] and found[0]["steps"] >= 1
+    client_id = httpx.get(f"{url}/api/v1/clients/BAKKERIJ", headers=headers).json()["client_id"]
+    dunning_messages: list[object] = []
+    while time.monotonic() < deadline + 10 and not dunning_messages:
+        records, _ = bootstrap.services().messaging.outbox.list(client_id)
+        dunning_messages = [
+            m for m in records if m.key.startswith("dun|") and m.status.value == "sent"
+        ]
+        time.sleep(0.3)
+    assert dunning_messages, "the run's reminders were delivered (to the outbox)"
+    assert "dun|" in httpx.get(f"{url}/api/outbox").text
+    overview = httpx.get(
+        f"{url}/api/v1/dunning/runs", headers={"X-Api-Key": keys["agency"]}
+    ).json()["items"]
+    assert {row["client"] for row in overview} == {"BAKKERIJ", "ADVIES"}
