@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from shared.api.http import ApiRequest, BadRequest, PayloadTooLarge, Unauthorized, Unprocessable
 from shared.api.router import Context
 from shared.domain.access import Principal, Scope
+from shared.domain.money import format_cents
 from shared.services.access import AccessService
 from shared.services.batch import RowError
 from shared.services.errors import NotFound
@@ -91,6 +92,4 @@ def page_args(request: ApiRequest) -> tuple[int, str | None]:
 
 
 def cents_text(cents: int) -> str:
-    from shared.domain.money import format_cents
-
     return format_cents(cents)

@@ -7,7 +7,7 @@ the same contract tests run against both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -108,3 +108,14 @@ class TableStore(Protocol):
 def prefix_range(prefix: str) -> tuple[str, str]:
     """The [low, high) key range of every key starting with ``prefix``."""
     return prefix, prefix + "\U0010ffff"
+
+
+def all_rows(store: TableStore, table: str, **query: Any) -> Iterator[Row]:
+    """Every row a query matches, page after page (continuation tokens followed)."""
+    token: str | None = None
+    while True:
+        page = store.query(table, continuation=token, **query)
+        yield from page.rows
+        token = page.continuation
+        if not token:
+            return

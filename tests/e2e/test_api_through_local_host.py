@@ -5,35 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from shared import bootstrap
-from shared.clock import amsterdam_today
-from tests.conftest import with_local_settings
-from tools.demo import seed
-from tools.devhost.config import HostConfig
-from tools.devhost.host import LocalHost
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.e2e.conftest import serving
 
 
 @pytest.fixture(scope="module")
 def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("AzureWebJobsStorage", storage_connection)
-    mp.setenv("INNING_ENVIRONMENT", "local")
-    with_local_settings(mp)
-    bootstrap.reset()
-    keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
-    host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)
-    host.start()
-    yield host.url, keys
-    host.stop()
-    bootstrap.reset()
-    mp.undo()
+    with serving(
+        storage_connection, tmp_path_factory.mktemp("data"), INNING_ENVIRONMENT="local"
+    ) as running:
+        yield running
 
 
 def test_demo_data_is_served(served):

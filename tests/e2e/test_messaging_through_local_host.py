@@ -6,37 +6,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
 
 from shared import bootstrap
-from shared.clock import amsterdam_today
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
-from tests.conftest import with_local_settings
-from tools.demo import seed
-from tools.devhost.config import HostConfig
-from tools.devhost.host import LocalHost
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.e2e.conftest import serving
 
 
 @pytest.fixture(scope="module")
 def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("AzureWebJobsStorage", storage_connection)
-    mp.setenv("AzureFunctionsWebHost__hostid", f"msg{time.time_ns() % 10**6}")
-    mp.setenv("INNING_CONTACT_HOURS", "00:00-23:59")  # the test may run at night
-    with_local_settings(mp)
-    bootstrap.reset()
-    keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
-    host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=0)
-    host.start()
-    yield host.url, keys
-    host.stop()
-    bootstrap.reset()
-    mp.undo()
+    with serving(
+        storage_connection, tmp_path_factory.mktemp("data"), INNING_CONTACT_HOURS="00:00-23:59"
+    ) as running:
+        yield running
 
 
 def test_queued_message_reaches_the_outbox_page(served):

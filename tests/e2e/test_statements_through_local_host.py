@@ -6,41 +6,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 
-from shared import bootstrap
-from shared.clock import amsterdam_today
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
-from tests.conftest import with_local_settings
-from tools.demo import seed
-from tools.devhost.config import HostConfig
-from tools.devhost.host import LocalHost
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.e2e.conftest import serving
 
 
 @pytest.fixture(scope="module")
 def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("AzureWebJobsStorage", storage_connection)
-    mp.setenv("AzureFunctionsWebHost__hostid", f"stm{time.time_ns() % 10**6}")
-    with_local_settings(mp)
-    bootstrap.reset()
-    keys = seed(bootstrap.services(), tmp_path_factory.mktemp("data"), amsterdam_today())
-    host = LocalHost(
-        ROOT / "function_app.py",
-        HostConfig.load(ROOT / "host.json"),
-        port=0,
-        blob_scan_interval=0.2,
-    )
-    host.start()
-    yield host.url, keys
-    host.stop()
-    bootstrap.reset()
-    mp.undo()
+    with serving(storage_connection, tmp_path_factory.mktemp("data")) as running:
+        yield running
 
 
 def wait_for(predicate, timeout=20.0):

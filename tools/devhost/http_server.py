@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -58,7 +59,7 @@ def http_function(spec: FunctionSpec, prefix: str) -> HttpFunction:
         methods=frozenset(str(getattr(m, "value", m)).upper() for m in methods)
         if methods
         else None,
-        catch_all=frozenset(__import__("re").findall(r"\{\*(\w+)\}", template)),
+        catch_all=frozenset(re.findall(r"\{\*(\w+)\}", template)),
     )
 
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import encode
-from shared.ports.tables import Conflict, Row, TableStore
+from shared.ports.tables import Conflict, Row, TableStore, all_rows
 
 ACCOUNT_OWNERS = "AccountOwners"
 STATEMENT_FILES = "StatementFiles"
@@ -143,15 +143,10 @@ class BankingRepository:
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        token = None
-        while True:
-            page = self.store.query(LEARNED_IBANS, pk=encode(client_id), continuation=token)
-            for row in page.rows:
-                out[row.rk] = set(get_json(row.data.get("Debtors"), []))
-            token = page.continuation
-            if not token:
-                return out
+        return {
+            row.rk: set(get_json(row.data.get("Debtors"), []))
+            for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id))
+        }
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
         key = iban.replace(" ", "").upper()

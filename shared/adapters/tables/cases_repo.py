@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
-from shared.ports.tables import Conflict, Row, TableStore
+from shared.ports.tables import Conflict, Row, TableStore, all_rows
 
 CASES = "Cases"
 TABLES = (CASES,)
@@ -70,11 +70,4 @@ class CaseRepository:
         return updated
 
     def list(self, agency_id: str) -> list[Case]:
-        out: list[Case] = []
-        token = None
-        while True:
-            page = self.store.query(CASES, pk=encode(agency_id), continuation=token)
-            out += [self._case(r) for r in page.rows]
-            token = page.continuation
-            if not token:
-                return out
+        return [self._case(r) for r in all_rows(self.store, CASES, pk=encode(agency_id))]

@@ -18,6 +18,7 @@ from shared.ports.tables import (
     OpKind,
     Row,
     TableStore,
+    all_rows,
     prefix_range,
 )
 
@@ -122,37 +123,26 @@ class InvoiceRepository:
             self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:
-        lo, hi = prefix_range(schema.debtor_invoices_prefix(debtor_number))
-        out: list[Invoice] = []
-        token = None
-        while True:
-            page = self.store.query(
-                schema.INVOICES, pk=encode(client_id), rk_range=(lo, hi), continuation=token
-            )
-            out += [invoice_from_row(r) for r in page.rows]
-            token = page.continuation
-            if not token:
-                return out
+        rk_range = prefix_range(schema.debtor_invoices_prefix(debtor_number))
+        return [
+            invoice_from_row(r)
+            for r in all_rows(self.store, schema.INVOICES, pk=encode(client_id), rk_range=rk_range)
+        ]
 
     def open_invoices(self, client_id: str) -> list[Invoice]:
         """Every invoice with money open (what bank payments can be matched to)."""
-        out: list[Invoice] = []
-        lo, hi = prefix_range(schema.INVOICE_INDEX_ROW + "|")
-        for status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED):
-            token = None
-            while True:
-                page = self.store.query(
-                    schema.INVOICES,
-                    pk=encode(client_id),
-                    rk_range=(lo, hi),
-                    equals={"Status": status.value},
-                    continuation=token,
-                )
-                out += [invoice_from_row(r) for r in page.rows]
-                token = page.continuation
-                if not token:
-                    break
-        return out
+        rk_range = prefix_range(schema.INVOICE_INDEX_ROW + "|")
+        return [
+            invoice_from_row(r)
+            for status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
+            for r in all_rows(
+                self.store,
+                schema.INVOICES,
+                pk=encode(client_id),
+                rk_range=rk_range,
+                equals={"Status": status.value},
+            )
+        ]
 
     def list(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.adapters.tables import schema
 from shared.domain.access import ApiKey, Scope
-from shared.ports.tables import Row, TableStore
+from shared.ports.tables import Row, TableStore, all_rows
 
 
 class ApiKeyRepository:
@@ -56,16 +56,7 @@ class ApiKeyRepository:
         self.store.replace(schema.API_KEYS, row)
 
     def for_agency(self, agency_id: str) -> list[ApiKey]:
-        out: list[ApiKey] = []
-        token = None
-        while True:
-            page = self.store.query(
-                schema.API_KEYS,
-                pk=schema.KEY_PARTITION,
-                equals={"AgencyId": agency_id},
-                continuation=token,
-            )
-            out += [self.from_row(r) for r in page.rows]
-            token = page.continuation
-            if not token:
-                return out
+        rows = all_rows(
+            self.store, schema.API_KEYS, pk=schema.KEY_PARTITION, equals={"AgencyId": agency_id}
+        )
+        return [self.from_row(r) for r in rows]

@@ -18,7 +18,7 @@ from shared.domain.parties import (
     Language,
     Pause,
 )
-from shared.ports.tables import Op, OpKind, Page, Row, TableStore
+from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
 
 class AgencyRepository:
@@ -145,13 +145,10 @@ class ClientRepository:
         return clients, page.continuation
 
     def all(self) -> Iterable[Client]:
-        token: str | None = None
-        while True:
-            page = self.store.query(schema.CLIENTS, pk=schema.CLIENT_PARTITION, continuation=token)
-            yield from (client_from_row(r) for r in page.rows)
-            token = page.continuation
-            if not token:
-                return
+        return (
+            client_from_row(r)
+            for r in all_rows(self.store, schema.CLIENTS, pk=schema.CLIENT_PARTITION)
+        )
 
 
 def debtor_to_row(debtor: Debtor) -> Row:

@@ -17,7 +17,7 @@ from shared.domain.records import (
     Payment,
     PaymentSource,
 )
-from shared.ports.tables import Row, TableStore, prefix_range
+from shared.ports.tables import Row, TableStore, all_rows, prefix_range
 
 
 class PaymentRepository:
@@ -121,14 +121,11 @@ class ContactLogRepository:
 
     def between(self, client_id: str) -> list[ContactEntry]:
         """Every entry of the client (an export reads the partition once; callers filter)."""
-        out: list[ContactEntry] = []
-        token = None
-        while True:
-            page = self.store.query(schema.CONTACT_LOG, pk=encode(client_id), continuation=token)
-            out += [self._from_row(r) for r in page.rows]
-            token = page.continuation
-            if not token:
-                return sorted(out, key=lambda e: e.at)
+        entries = (
+            self._from_row(r)
+            for r in all_rows(self.store, schema.CONTACT_LOG, pk=encode(client_id))
+        )
+        return sorted(entries, key=lambda e: e.at)
 
     @staticmethod
     def _from_row(row: Row) -> ContactEntry:
