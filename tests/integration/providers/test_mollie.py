@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -15,8 +16,9 @@ from tests.support.stand_in import Received, Reply, serve
 MOLLIE = CORPUS / "mollie"
 
 
-def body(name: str) -> dict:
-    return json.loads((MOLLIE / name).read_text())
+def body(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((MOLLIE / name).read_text())
+    return data
 
 
 def fake(r: Received) -> Reply:
