@@ -22,7 +22,7 @@ AZURITE_DEFAULT = (
 )
 
 LOCAL_PEPPER = "local-development-pepper-not-secret"
-PROVIDER_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_")
+PROVIDER_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_", "MOLLIE_")
 DEFAULT_PRICES = {
     "email": "0.00",
     "sms": "0.20",

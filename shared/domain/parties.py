@@ -54,6 +54,9 @@ class Client:
     auto_book_threshold: float = 0.85
     auto_book_margin: float = 0.15
     client_bears_costs: bool = False  # reminders show the principal only
+    refund_warning_threshold: int = (
+        2  # refunds/chargebacks per debtor per year before staff are warned
+    )
     dunning_shards: int = 1  # a large client's daily run is split over this many queue messages
 
 

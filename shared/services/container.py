@@ -20,6 +20,7 @@ from shared.services.exports import ExportService
 from shared.services.imports import ImportService
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.messaging import MessagingService
+from shared.services.online_payments import OnlinePaymentService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statements import StatementService
@@ -44,6 +45,7 @@ class Services:
     callbacks: CallbackService
     usage: UsageService
     dunning: DunningService
+    online_payments: OnlinePaymentService
 
     @classmethod
     def build(
@@ -84,6 +86,15 @@ class Services:
             messaging=messaging,
             usage=UsageService(repos, messaging, settings.prices),
             dunning=dunning,
+            online_payments=OnlinePaymentService(
+                repos,
+                payments,
+                queues,
+                clock,
+                settings.providers,
+                settings.public_base_url,
+                allow_simulation=settings.environment == "local",
+            ),
             callbacks=CallbackService(
                 messaging,
                 token=settings.callback_token,

@@ -64,5 +64,7 @@ class Repositories:
                 *messaging_repo.TABLES,
                 *dunning_repo.TABLES,
                 *cases_repo.TABLES,
+                "MolliePayments",  # shared.services.online_payments
+                "SimulatedPayments",
             )
         )

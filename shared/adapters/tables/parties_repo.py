@@ -64,6 +64,7 @@ def client_to_row(client: Client) -> Row:
             "AutoBookMarginPct": round(client.auto_book_margin * 100),
             "ClientBearsCosts": client.client_bears_costs,
             "DunningShards": client.dunning_shards,
+            "RefundWarningThreshold": client.refund_warning_threshold,
         },
     )
 
@@ -89,6 +90,7 @@ def client_from_row(row: Row) -> Client:
         auto_book_margin=int(d.get("AutoBookMarginPct", 15)) / 100,
         client_bears_costs=bool(d.get("ClientBearsCosts", False)),
         dunning_shards=int(d.get("DunningShards", 1)),
+        refund_warning_threshold=int(d.get("RefundWarningThreshold", 2)),
     )
 
 

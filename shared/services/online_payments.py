@@ -1,0 +1,294 @@
+"""Paying online through Mollie, and what Mollie tells us afterwards.
+
+Starting a payment records which client, debtor and invoices it is for (``MolliePayments``).
+Mollie's webhook carries only ``id=tr_...``: the HTTP function queues it and answers at once;
+the queued handler fetches the payment from Mollie with the client's key and acts on its
+status. Paid is booked by law on the chosen invoices, exactly once (the payment id is the
+booking's id); failed, expired and canceled change nothing; refunds and chargebacks reverse
+what they undo, reopen the invoices, count against the debtor (per calendar year), and go on
+the contact log and the action list. A webhook for an unknown or foreign id changes nothing.
+
+Without a Mollie key the client gets the embedded simulation: a local payment page, clearly
+marked, that drives the very same webhook path.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from shared.adapters.mollie import MollieClient, MolliePayment
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
+from shared.clock import Clock, amsterdam_date
+from shared.domain.ids import time_ordered_id
+from shared.domain.money import Cents, format_eur_nl
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
+from shared.ports.queues import QueueSender
+from shared.ports.tables import Conflict, Row, TableStore
+from shared.services.errors import Invalid, NotFound
+from shared.services.payments import PaymentService
+from shared.services.repositories import Repositories
+
+MOLLIE_PAYMENTS = "MolliePayments"
+SIMULATED = "SimulatedPayments"
+TABLES = (MOLLIE_PAYMENTS, SIMULATED)
+WEBHOOK_QUEUE = "mollie-webhook"
+SIMULATED_STATUSES = ("paid", "failed", "canceled", "expired")
+
+
+class PaymentProvider(Protocol):
+    def create_payment(
+        self,
+        *,
+        amount: Cents,
+        description: str,
+        redirect_url: str,
+        webhook_url: str | None,
+        metadata: dict[str, Any],
+        locale: str = "nl_NL",
+    ) -> MolliePayment: ...
+
+    def get_payment(self, payment_id: str) -> MolliePayment | None: ...
+
+
+class SimulatedMollie:
+    """The embedded default: payments live in a table; a local page decides their fate."""
+
+    def __init__(self, store: TableStore, base_url: str) -> None:
+        self.store = store
+        self.base_url = base_url
+
+    def create_payment(
+        self,
+        *,
+        amount: Cents,
+        description: str,
+        redirect_url: str,
+        webhook_url: str | None,
+        metadata: dict[str, Any],
+        locale: str = "nl_NL",
+    ) -> MolliePayment:
+        payment_id = "tr_sim" + secrets.token_hex(6)
+        data = {
+            "Status": "open",
+            "Amount": amount,
+            "Description": description,
+            "Redirect": redirect_url,
+            "Metadata": json.dumps(metadata),
+        }
+        self.store.insert(SIMULATED, Row("sim", payment_id, data))
+        return MolliePayment(
+            payment_id,
+            "open",
+            amount,
+            description,
+            f"{self.base_url}/api/pay/simulate/{payment_id}",
+            metadata=metadata,
+        )
+
+    def get_payment(self, payment_id: str) -> MolliePayment | None:
+        row = self.store.get(SIMULATED, "sim", payment_id)
+        if row is None:
+            return None
+        d = row.data
+        return MolliePayment(payment_id, d["Status"], int(d["Amount"]), d.get("Description", ""), metadata=json.loads(d.get("Metadata") or "{}"),
+                             amount_refunded=int(d.get("Refunded", 0)))  # fmt: skip
+
+    def settle(self, payment_id: str, status: str, refunded: Cents = 0) -> str:
+        """The simulation page's buttons: set the outcome; returns where to send the payer."""
+        if status not in (*SIMULATED_STATUSES, "refunded"):
+            raise Invalid(f"unknown outcome {status}")
+        row = self.store.get(SIMULATED, "sim", payment_id)
+        if row is None:
+            raise NotFound("no such simulated payment")
+        data = dict(row.data)
+        if status == "refunded":
+            data["Refunded"] = refunded or int(data["Amount"])
+        else:
+            data["Status"] = status
+        self.store.upsert(SIMULATED, Row("sim", payment_id, data))
+        return str(data.get("Redirect", "/"))
+
+
+@dataclass(frozen=True)
+class StartedPayment:
+    payment_id: str
+    checkout_url: str
+    simulated: bool
+
+
+class OnlinePaymentService:
+    def __init__(
+        self,
+        repos: Repositories,
+        payments: PaymentService,
+        queues: QueueSender,
+        clock: Clock,
+        providers: dict[str, str],
+        public_base_url: str,
+        client_for_key: Callable[[str], PaymentProvider] | None = None,
+        allow_simulation: bool = True,
+    ) -> None:
+        self.allow_simulation = allow_simulation
+        self.repos = repos
+        self.payments = payments
+        self.queues = queues
+        self.clock = clock
+        self.providers = providers
+        self.base_url = public_base_url
+        self.counters = CounterRepository(repos.store)
+        self.simulation = SimulatedMollie(repos.store, public_base_url)
+        self._client_for_key = client_for_key or (
+            lambda key: MollieClient(
+                key, base_url=providers.get("MOLLIE_API_URL", "https://api.mollie.com/v2")
+            )
+        )
+
+    def provider_for(self, client: Client) -> PaymentProvider:
+        """The client's own Mollie key (a setting ``MOLLIE_KEY_<CLIENT NUMBER>``), or the
+        agency's (``MOLLIE_KEY_AGENCY_<AGENCY ID>``) for its third-party account; none: the
+        simulation."""
+        for name in (
+            f"MOLLIE_KEY_{_setting(client.number)}",
+            f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
+        ):
+            key = self.providers.get(name)
+            if key:
+                return self._client_for_key(key)
+        if not self.allow_simulation:
+            raise Invalid(
+                f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})"
+            )
+        return self.simulation
+
+    def start(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
+    ) -> StartedPayment:
+        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
+        if not invoices or any(i.debtor_number != debtor_number for i in invoices):
+            raise NotFound("no such invoices for this debtor")
+        amount = sum(i.open_amount for i in invoices if i.is_collectable)
+        if amount <= 0:
+            raise Invalid("nothing is open on these invoices")
+        numbers = [i.number for i in invoices if i.is_collectable]
+        provider = self.provider_for(client)
+        payment = provider.create_payment(
+            amount=amount,
+            description=f"{client.name}: {', '.join(numbers)}"[:255],
+            redirect_url=redirect_url,
+            webhook_url=f"{self.base_url}/api/mollie/webhook"
+            if not isinstance(provider, SimulatedMollie)
+            else None,
+            metadata={"client": client.client_id, "debtor": debtor_number, "invoices": numbers},
+        )
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
+            "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
+        }))  # fmt: skip
+        return StartedPayment(
+            payment.payment_id, payment.checkout_url or "", isinstance(provider, SimulatedMollie)
+        )
+
+    def webhook(self, payment_id: str) -> None:
+        """What the HTTP function does with ``id=...``: queue it; the answer is immediate."""
+        if payment_id:
+            self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
+
+    def _record(self, payment_id: str) -> dict[str, Any] | None:
+        row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "p")
+        return dict(row.data) if row else None
+
+    def process(self, payment_id: str) -> str:
+        record = self._record(payment_id)
+        if record is None:
+            return "unknown"  # not ours: nothing changes
+        found = self.repos.clients.get(str(record["ClientId"]))
+        if found is None:
+            return "unknown"
+        client = found[0]
+        payment = self.provider_for(client).get_payment(payment_id)
+        if payment is None:
+            return "unknown"
+        invoices = json.loads(record["Invoices"])
+        booking_id = f"mollie-{payment_id}"
+        if (
+            payment.status not in ("paid",)
+            and not payment.amount_refunded
+            and not payment.amount_charged_back
+        ):
+            return payment.status  # open, pending, failed, expired, canceled: nothing to book
+        if payment.status == "paid":
+            self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=amsterdam_date(self.clock.now()),
+                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
+        undone = payment.amount_refunded + payment.amount_charged_back
+        if undone > 0:
+            kind = "chargeback" if payment.amount_charged_back else "refund"
+            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
+            return kind
+        return payment.status
+
+    def _undo(
+        self,
+        client: Client,
+        debtor: str,
+        booking_id: str,
+        payment: MolliePayment,
+        undone: Cents,
+        kind: str,
+        invoices: list[str],
+    ) -> None:
+        reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
+        net = payment.amount - undone
+        if net > 0:
+            self.payments.book(client, payment_id=f"{booking_id}-net{net}", amount=net, received_on=amsterdam_date(self.clock.now()),
+                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
+        year = amsterdam_date(self.clock.now()).year
+        first_time = (
+            self.counters.increment(
+                USAGE, client.client_id, f"undo|{payment.payment_id}|{undone}", limit=1
+            )
+            is not None
+        )
+        if first_time and reversal is not None:
+            count = (
+                self.counters.increment(USAGE, client.client_id, f"refunds|{year}|{encode(debtor)}")
+                or 0
+            )
+            now = self.clock.now()
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
+                                                 f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
+                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+            if count > client.refund_warning_threshold:
+                self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
+                                                  f"Debtor {debtor} had {count} refunds or chargebacks in {year}", now,
+                                                  debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
+
+    def refunds_this_year(self, client_id: str, debtor: str) -> int:
+        year = amsterdam_date(self.clock.now()).year
+        counts = self.counters.read(USAGE, client_id, f"refunds|{year}|{encode(debtor)}")
+        return sum(counts.values())
+
+    def status(self, client: Client, payment_id: str) -> str:
+        """The real status, from Mollie (not from the redirect's query string)."""
+        record = self._record(payment_id)
+        if record is None or record["ClientId"] != client.client_id:
+            raise NotFound("no such payment")
+        payment = self.provider_for(client).get_payment(payment_id)
+        return payment.status if payment else "unknown"
+
+
+def _setting(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in text.upper())
+
+
+def claim_once(store: TableStore, table: str, pk: str, rk: str) -> bool:
+    try:
+        store.insert(table, Row(pk, rk, {}))
+        return True
+    except Conflict:
+        return False
