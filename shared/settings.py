@@ -22,6 +22,7 @@ AZURITE_DEFAULT = (
 )
 
 LOCAL_PEPPER = "local-development-pepper-not-secret"
+LOCAL_PORTAL_KEYS = "local:local-development-portal-key-not-secret"
 PROVIDER_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_", "MOLLIE_")
 DEFAULT_PRICES = {
     "email": "0.00",
@@ -54,6 +55,9 @@ class Settings:
     providers: dict[str, str] = field(default_factory=dict)
     callback_token: str = ""
     prices: dict[str, str] = field(default_factory=dict)
+    # debtor portal links: ``kid:secret,...`` (the first signs, all verify) and their lifetime
+    portal_keys: str = LOCAL_PORTAL_KEYS
+    portal_token_days: int = 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +86,11 @@ class Settings:
             if environment != "local":
                 raise SettingsError("INNING_API_KEY_PEPPER must be set outside local development")
             pepper = LOCAL_PEPPER
+        portal_keys = e.get("INNING_PORTAL_KEYS") or ""
+        if not portal_keys:
+            if environment != "local":
+                raise SettingsError("INNING_PORTAL_KEYS must be set outside local development")
+            portal_keys = LOCAL_PORTAL_KEYS
         opens, closes = _hours(e.get("INNING_CONTACT_HOURS", "07:00-20:00"))
         return cls(
             storage_connection_string=conn,
@@ -97,6 +106,8 @@ class Settings:
             providers={k: v for k, v in e.items() if k.startswith(PROVIDER_PREFIXES) and v},
             callback_token=e.get("INNING_CALLBACK_TOKEN", ""),
             prices=_prices(e.get("INNING_PRICES", "")),
+            portal_keys=portal_keys,
+            portal_token_days=int(e.get("INNING_PORTAL_TOKEN_DAYS", "60")),
         )
 
 

@@ -30,6 +30,8 @@ def invoice_out(inv: Invoice) -> dict[str, object]:
         paid=cents_text(inv.paid),
         open_amount=cents_text(inv.open_amount),
         currency=inv.currency,
+        paused_until=inv.paused_until,  # 9999-12-31: until resumed by hand
+        promise_until=inv.promise_until,
         status=inv.status.value,
         payment_reference=inv.payment_reference,
         dispute_reason=inv.dispute_reason,

@@ -52,6 +52,8 @@ def _client_from(model: schemas.ClientIn) -> Client:
         auto_book_margin=model.auto_book_margin,
         client_bears_costs=model.client_bears_costs,
         dunning_shards=model.dunning_shards,
+        refund_warning_threshold=model.refund_warning_threshold,
+        postpone_auto_days=model.postpone_auto_days,
     )
 
 
@@ -125,7 +127,13 @@ def register(router: Router, services: Services) -> None:
         found = services.repos.debtors.get(client.client_id, ctx.params["debtor"])
         if found is None:
             raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
-        return ApiResponse(body=debtor_out(found[0]))
+        refunds = services.online_payments.refunds_this_year(client.client_id, found[0].number)
+        body = debtor_out(found[0]) | {
+            "refunds_this_year": refunds,
+            # the red flag staff see: more refunds and chargebacks than the client tolerates
+            "refund_warning": refunds > client.refund_warning_threshold,
+        }
+        return ApiResponse(body=body)
 
     tag = "clients and debtors"
     router.add(

@@ -77,6 +77,15 @@ class ClientIn(Strict):
         le=64,
         description="Split a large client's daily run over this many workers",
     )
+    refund_warning_threshold: int = Field(
+        default=2, ge=0, le=100, description="Refunds per debtor per year before staff are warned"
+    )
+    postpone_auto_days: int = Field(
+        default=0,
+        ge=0,
+        le=62,
+        description="Portal postponement requests up to this many days are granted at once",
+    )
 
     @field_validator("ibans")
     @classmethod
@@ -266,6 +275,8 @@ class InvoiceOut(BaseModel):
     status: str
     payment_reference: str | None
     dispute_reason: str | None
+    paused_until: date | None = None
+    promise_until: date | None = None
 
 
 class PageOut(BaseModel):

@@ -57,6 +57,9 @@ class Client:
     refund_warning_threshold: int = (
         2  # refunds/chargebacks per debtor per year before staff are warned
     )
+    # postponement asked in the portal: up to this many days it is granted at once (at most
+    # 62, two months); longer, or when 0, it is an action item for staff
+    postpone_auto_days: int = 0
     dunning_shards: int = 1  # a large client's daily run is split over this many queue messages
 
 

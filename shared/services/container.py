@@ -9,6 +9,7 @@ from shared.adapters.tables.messaging_repo import CounterRepository, OutboxRepos
 from shared.clock import Clock
 from shared.domain.contact_window import ContactWindow
 from shared.domain.messaging import Channel
+from shared.domain.portal.tokens import SigningKeys
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -22,6 +23,7 @@ from shared.services.invoice_status import InvoiceStatusService
 from shared.services.messaging import MessagingService
 from shared.services.online_payments import OnlinePaymentService
 from shared.services.payments import PaymentService
+from shared.services.portal import PortalLinks, PortalService
 from shared.services.repositories import Repositories
 from shared.services.statements import StatementService
 from shared.services.usage import UsageService
@@ -46,6 +48,7 @@ class Services:
     usage: UsageService
     dunning: DunningService
     online_payments: OnlinePaymentService
+    portal: PortalService
 
     @classmethod
     def build(
@@ -69,7 +72,26 @@ class Services:
             clock,
             ContactWindow(settings.contact_opens, settings.contact_closes),
         )
-        dunning = DunningService(repos, messaging_service, queues, clock, settings.public_base_url)
+        links = PortalLinks(
+            CounterRepository(repos.store),
+            SigningKeys.parse(settings.portal_keys),
+            settings.public_base_url,
+            settings.portal_token_days,
+            clock,
+        )
+        dunning = DunningService(
+            repos, messaging_service, queues, clock, settings.public_base_url, links.links
+        )
+        invoice_status = InvoiceStatusService(repos, clock)
+        online_payments = OnlinePaymentService(
+            repos,
+            payments,
+            queues,
+            clock,
+            settings.providers,
+            settings.public_base_url,
+            allow_simulation=settings.environment == "local",
+        )
         messaging = messaging_service
         return cls(
             settings=settings,
@@ -77,7 +99,7 @@ class Services:
             repos=repos,
             access=AccessService(repos, clock, settings.api_key_pepper.encode()),
             imports=ImportService(repos, on_invoices_written=dunning.schedule_invoices),
-            invoice_status=InvoiceStatusService(repos, clock),
+            invoice_status=invoice_status,
             files=files,
             payments=payments,
             statements=StatementService(repos, files, payments, clock),
@@ -86,14 +108,9 @@ class Services:
             messaging=messaging,
             usage=UsageService(repos, messaging, settings.prices),
             dunning=dunning,
-            online_payments=OnlinePaymentService(
-                repos,
-                payments,
-                queues,
-                clock,
-                settings.providers,
-                settings.public_base_url,
-                allow_simulation=settings.environment == "local",
+            online_payments=online_payments,
+            portal=PortalService(
+                repos, links, dunning, invoice_status, online_payments, files, clock
             ),
             callbacks=CallbackService(
                 messaging,

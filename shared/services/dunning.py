@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -92,7 +93,10 @@ class DunningService:
         queues: QueueSender,
         clock: Clock,
         public_base_url: str,
+        links: Callable[[str, str], tuple[str, str]] | None = None,
     ) -> None:
+        # (portal link, payment link) for a debtor; none: messages go out without links
+        self.links = links
         self.cases = CaseService(repos, messaging, clock)
         self.repos = repos
         self.messaging = messaging
@@ -476,12 +480,13 @@ class DunningService:
                 )
             except EpcQrError:
                 qr = ""
+        links = self.links(client.client_id, debtor.number) if self.links else ("", "")
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
             costs=costs, interest=interest, costs_owed_from=announce_costs_from or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None),
-            payment_link="", portal_link="",
+            portal_link=links[0], payment_link=links[1],
             betalingskenmerk=shown_reference,
             qr_svg=qr,
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,

@@ -66,5 +66,8 @@ class Repositories:
                 *cases_repo.TABLES,
                 "MolliePayments",  # shared.services.online_payments
                 "SimulatedPayments",
+                "PortalAccess",  # shared.services.portal
+                "PortalThrottle",
+                "PortalReturns",
             )
         )

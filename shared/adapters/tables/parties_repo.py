@@ -65,6 +65,7 @@ def client_to_row(client: Client) -> Row:
             "ClientBearsCosts": client.client_bears_costs,
             "DunningShards": client.dunning_shards,
             "RefundWarningThreshold": client.refund_warning_threshold,
+            "PostponeAutoDays": client.postpone_auto_days,
         },
     )
 
@@ -91,6 +92,7 @@ def client_from_row(row: Row) -> Client:
         client_bears_costs=bool(d.get("ClientBearsCosts", False)),
         dunning_shards=int(d.get("DunningShards", 1)),
         refund_warning_threshold=int(d.get("RefundWarningThreshold", 2)),
+        postpone_auto_days=int(d.get("PostponeAutoDays", 0)),
     )
 
 

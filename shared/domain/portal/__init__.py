@@ -1,0 +1,1 @@
+"""The debtor portal's pure parts: signed access tokens and the form protection."""

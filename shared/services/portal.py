@@ -1,0 +1,277 @@
+"""The debtor portal's use cases: links in, what is owed, pay, postpone, dispute, write.
+
+A debtor reaches the portal only through a signed link (:mod:`shared.domain.portal.tokens`);
+every call below takes the :class:`PortalAccess` the link granted and touches nothing but that
+client's partition and that debtor's invoices, so a token for debtor A cannot reach B's data
+whatever ids a form posts. Failed attempts are counted per source address and, past a limit,
+refused before the token is even looked at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.messaging_repo import CounterRepository
+from shared.clock import Clock, amsterdam_date
+from shared.domain.dunning.templates import TemplateContext
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
+from shared.domain.parties import Client, Debtor
+from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.files import FileStore
+from shared.ports.tables import Row
+from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
+from shared.services.errors import Invalid, NotFound
+from shared.services.invoice_status import InvoiceStatusService
+from shared.services.online_payments import OnlinePaymentService
+from shared.services.repositories import Repositories
+
+ACCESS = "PortalAccess"
+THROTTLE = "PortalThrottle"
+RETURNS = "PortalReturns"
+TABLES = (ACCESS, THROTTLE, RETURNS)
+FAILURES_PER_WINDOW = 20
+WINDOW_MINUTES = 10
+MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
+PORTAL = "debtor (portal)"
+
+
+class Throttled(Exception):
+    """Too many failed attempts from this address; try again later."""
+
+
+class PortalLinks:
+    """Issues and checks the links in messages; revoking bumps the debtor's generation."""
+
+    def __init__(
+        self, counters: CounterRepository, keys: SigningKeys, base_url: str, days: int, clock: Clock
+    ) -> None:
+        self.counters = counters
+        self.keys = keys
+        self.base_url = base_url
+        self.days = days
+        self.clock = clock
+
+    def generation(self, client_id: str, debtor: str) -> int:
+        return _count(self.counters, ACCESS, client_id, f"gen|{encode(debtor)}")
+
+    def token(self, client_id: str, debtor: str) -> str:
+        expires = self.clock.now() + timedelta(days=self.days)
+        return issue(
+            self.keys,
+            PortalAccess(client_id, debtor, self.generation(client_id, debtor), expires),
+        )
+
+    def portal_link(self, client_id: str, debtor: str) -> str:
+        return f"{self.base_url}/api/p/{self.token(client_id, debtor)}"
+
+    def links(self, client_id: str, debtor: str) -> tuple[str, str]:
+        """(portal link, payment link): one token for both."""
+        base = self.portal_link(client_id, debtor)
+        return base, f"{base}/pay"
+
+    def revoke(self, client_id: str, debtor: str) -> int:
+        """Every link issued so far stops working; new messages carry new ones."""
+        return self.counters.increment(ACCESS, client_id, f"gen|{encode(debtor)}") or 0
+
+    def check(self, token: str) -> PortalAccess:
+        access = verify(self.keys, token, self.clock.now())
+        if access.generation != self.generation(access.client_id, access.debtor_number):
+            raise TokenError("revoked")
+        return access
+
+
+def _count(counters: CounterRepository, table: str, pk: str, rk: str) -> int:
+    row = counters.store.get(table, encode(pk), rk)
+    return int(row.data.get("Count", 0)) if row else 0
+
+
+@dataclass(frozen=True)
+class Overview:
+    client: Client
+    debtor: Debtor
+    invoices: list[Invoice]
+    owed: TemplateContext  # principal, costs, interest, IBAN, betalingskenmerk, EPC QR
+    pdfs: frozenset[str]
+
+    @property
+    def total(self) -> int:
+        return (
+            sum(line.open_amount for line in self.owed.invoices)
+            + self.owed.costs
+            + self.owed.interest
+        )
+
+
+class PortalService:
+    def __init__(
+        self,
+        repos: Repositories,
+        links: PortalLinks,
+        dunning: DunningService,
+        invoice_status: InvoiceStatusService,
+        online: OnlinePaymentService,
+        files: FileStore,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.links = links
+        self.dunning = dunning
+        self.invoice_status = invoice_status
+        self.online = online
+        self.files = files
+        self.clock = clock
+        self.counters = CounterRepository(repos.store)
+
+    # -- getting in ----------------------------------------------------------------------------
+    def _window(self, source: str) -> tuple[str, str]:
+        now = self.clock.now()
+        bucket = now.replace(
+            minute=now.minute - now.minute % WINDOW_MINUTES, second=0, microsecond=0
+        )
+        # the address is hashed: the throttle table holds no personal data worth stealing
+        return hashlib.sha256(source.encode()).hexdigest()[:32], f"fail|{bucket:%Y%m%d%H%M}"
+
+    def enter(self, token: str, source: str) -> PortalAccess:
+        """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
+        address has failed too often, even with a good token (so guessing cannot win)."""
+        pk, rk = self._window(source)
+        if _count(self.counters, THROTTLE, pk, rk) >= FAILURES_PER_WINDOW:
+            raise Throttled()
+        try:
+            access = self.links.check(token)
+            if self.repos.debtors.get(access.client_id, access.debtor_number) is None:
+                raise TokenError("unknown debtor")
+            return access
+        except TokenError:
+            self.counters.increment(THROTTLE, pk, rk)
+            raise
+
+    def _parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
+        client = self.repos.clients.get(access.client_id)
+        debtor = self.repos.debtors.get(access.client_id, access.debtor_number)
+        if client is None or debtor is None:
+            raise NotFound("no such debtor")
+        return client[0], debtor[0]
+
+    def _own(self, access: PortalAccess, numbers: list[str]) -> list[Invoice]:
+        """The debtor's own collectable invoices among ``numbers``; anything else is refused."""
+        if not numbers:
+            raise Invalid("choose at least one invoice")
+        stored = self.repos.invoices.get_many(access.client_id, numbers)
+        invoices = [stored[n].invoice for n in dict.fromkeys(numbers) if n in stored]
+        if len(invoices) != len(set(numbers)) or any(
+            i.debtor_number != access.debtor_number for i in invoices
+        ):
+            raise NotFound("no such invoices")
+        return invoices
+
+    # -- what is owed --------------------------------------------------------------------------
+    def overview(self, access: PortalAccess) -> Overview:
+        client, debtor = self._parties(access)
+        invoices = [
+            i
+            for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
+            if i.is_collectable
+        ]
+        invoices.sort(key=lambda i: (i.due_date, i.number))
+        today = amsterdam_date(self.clock.now())
+        pdfs = frozenset(
+            i.number
+            for i in invoices
+            if self.files.get(INVOICE_PDFS, invoice_pdf_name(client.client_id, i.number))
+            is not None
+        )
+        return Overview(
+            client, debtor, invoices, self.dunning.context(client, debtor, invoices, today), pdfs
+        )
+
+    def invoice_pdf(self, access: PortalAccess, number: str) -> bytes:
+        invoice = self._own(access, [number])[0]
+        data = self.files.get(INVOICE_PDFS, invoice_pdf_name(access.client_id, invoice.number))
+        if data is None:
+            raise NotFound("no PDF for this invoice")
+        return data
+
+    # -- paying --------------------------------------------------------------------------------
+    def pay(self, access: PortalAccess, numbers: list[str], base_url: str) -> str:
+        """Starts one payment for the chosen invoices; the URL to send the debtor to."""
+        client, _ = self._parties(access)
+        invoices = self._own(access, numbers)
+        back = secrets.token_urlsafe(16)
+        started = self.online.start(
+            client,
+            access.debtor_number,
+            [i.number for i in invoices],
+            f"{base_url}/api/portal/return/{back}",
+        )
+        self.repos.store.upsert(RETURNS, Row(access.client_id, back, {
+            "Debtor": access.debtor_number, "PaymentId": started.payment_id,
+        }))  # fmt: skip
+        return started.checkout_url
+
+    def payment_status(self, access: PortalAccess, back: str) -> str:
+        """Asked of Mollie, never read from the redirect."""
+        row = self.repos.store.get(RETURNS, access.client_id, back)
+        if row is None or row.data.get("Debtor") != access.debtor_number:
+            raise NotFound("no such payment")
+        client, _ = self._parties(access)
+        return self.online.status(client, str(row.data["PaymentId"]))
+
+    # -- asking --------------------------------------------------------------------------------
+    def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> bool:
+        """True when granted at once (within the client's limit), False when staff decide."""
+        client, _ = self._parties(access)
+        invoices = self._own(access, numbers)
+        today = amsterdam_date(self.clock.now())
+        days = (until - today).days
+        if days < 1 or days > MAX_POSTPONEMENT_DAYS:
+            raise Invalid(f"a postponement runs from tomorrow up to {MAX_POSTPONEMENT_DAYS} days")
+        chosen = tuple(i.number for i in invoices)
+        granted = 0 < days <= min(client.postpone_auto_days, MAX_POSTPONEMENT_DAYS)
+        if granted:
+            for number in chosen:
+                self.dunning.change_invoice(client, number, paused_until=until, author=PORTAL)
+        else:
+            now = self.clock.now()
+            self.repos.actions.add(ActionItem(
+                client.client_id, time_ordered_id(now), "postponement_request",
+                f"Debtor {access.debtor_number} asks to postpone {', '.join(chosen)} until {until}", now,
+                debtor_number=access.debtor_number, invoice_numbers=chosen,
+                detail={"until": until.isoformat(), "reason": reason[:1000]},
+            ))  # fmt: skip
+            self._log(
+                access, ContactKind.NOTE, f"Asked for postponement until {until}: {reason}", chosen
+            )
+        return granted
+
+    def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
+        if not reason.strip():
+            raise Invalid("say why the invoice is disputed")
+        client, _ = self._parties(access)
+        invoice = self._own(access, [number])[0]
+        self.invoice_status.dispute(client, invoice.number, reason.strip()[:1000], author=PORTAL)
+
+    def message(self, access: PortalAccess, text: str) -> None:
+        text = text.strip()
+        if not text:
+            raise Invalid("the message is empty")
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            access.client_id, time_ordered_id(now), "debtor_message",
+            f"Message from debtor {access.debtor_number}", now,
+            debtor_number=access.debtor_number, detail={"text": text[:4000]},
+        ))  # fmt: skip
+        self._log(access, ContactKind.MESSAGE, f"Message through the portal: {text[:500]}", ())
+
+    def _log(
+        self, access: PortalAccess, kind: ContactKind, summary: str, numbers: tuple[str, ...]
+    ) -> None:
+        now = self.clock.now()
+        self.repos.contacts.add(ContactEntry(access.client_id, access.debtor_number, time_ordered_id(now), now, kind,
+                                             summary, channel="portal", invoice_numbers=numbers, author=PORTAL))  # fmt: skip
