@@ -5,9 +5,17 @@ PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
 
-.PHONY: run test lint typecheck unit bench deps clean
+.PHONY: run test lint typecheck unit bench deps browser clean
 
 deps: $(STAMP_PY) $(STAMP_NODE)
+
+# the portal's end-to-end test drives Debian's Chromium (a test tool's own browser download
+# does not work here); installed once, as root or through sudo
+BROWSER := /usr/bin/chromium
+browser: $(BROWSER)
+$(BROWSER):
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null || \
+	  ($(if $(filter 0,$(shell id -u)),,sudo) apt-get update >/dev/null && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null)
 
 $(STAMP_PY): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +37,7 @@ lint: $(STAMP_PY)
 typecheck: $(STAMP_PY)
 	$(VENV)/bin/mypy .
 
-test: deps lint typecheck
+test: deps browser lint typecheck
 	$(PY) -m pytest
 
 unit: $(STAMP_PY)

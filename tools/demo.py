@@ -162,12 +162,13 @@ DEMO_TEMPLATES = {
         "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ principal|money }} open:\n"
         "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
         "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
+        "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
         "\n\nMet vriendelijke groet,\n{{ client.name }}",
     ),
     "sms": MessageTemplate(
         "nl",
         "",
-        "{{ client.name }}: er staat nog {{ principal|money }} open. Betaal aan {{ client.iban }}.",
+        "{{ client.name }}: er staat nog {{ principal|money }} open. Betaal via {{ payment_link or client.iban }}",
     ),
     "veertiendagenbrief": MessageTemplate(
         "nl",

@@ -43,7 +43,8 @@ button{font:inherit;background:var(--brand);color:var(--on-brand);border:0;borde
 button.secondary{background:#fff;color:#1a1a1a;border:2px solid var(--brand)}
 input,select,textarea{font:inherit;width:100%;padding:.5rem;border:1px solid #767676;border-radius:.3rem;min-height:44px}
 label{display:block;margin:.5rem 0 .25rem;font-weight:600}
-td label,fieldset label{display:inline;font-weight:400}td input[type=checkbox]{width:auto;min-height:auto;transform:scale(1.4)}
+td label,fieldset label{display:inline;font-weight:400}input[type=checkbox]{width:auto;min-height:auto;transform:scale(1.4);margin:.6rem}
+thead th{font-size:.85rem}.scroll{overflow-x:auto}
 :focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 .notice{border-left:.4rem solid var(--accent);padding:.75rem;background:#fff}
 .error{border-left-color:#b00020}
@@ -66,7 +67,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <section aria-labelledby="pay-h"><h2 id="pay-h" class="visually-hidden">{{ t.pay_selected }}</h2>
 <form method="post" action="/api/portal/pay">
 <input type="hidden" name="csrf" value="{{ csrf }}">
-<table><caption class="visually-hidden">{{ t.title }}</caption>
+<div class="scroll"><table><caption class="visually-hidden">{{ t.title }}</caption>
 <thead><tr><th scope="col">{{ t.choose }}</th><th scope="col">{{ t.invoice }}</th><th scope="col">{{ t.due }}</th><th scope="col" class="amount">{{ t.open }}</th></tr></thead>
 <tbody>{% for line in lines %}<tr>
 <td><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked></td>
@@ -76,7 +77,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 {% if costs %}<tr><td></td><th scope="row" colspan="2">{{ t.costs }}</th><td class="amount">{{ costs }}</td></tr>{% endif %}
 {% if interest %}<tr><td></td><th scope="row" colspan="2">{{ t.interest }}</th><td class="amount">{{ interest }}</td></tr>{% endif %}
 <tr><td></td><th scope="row" colspan="2">{{ t.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr>
-</tfoot></table>
+</tfoot></table></div>
 <p><button type="submit">{{ t.pay_selected }}</button></p>
 </form></section>
 {% if iban %}<section aria-labelledby="tr-h"><h2 id="tr-h">{{ t.transfer }}</h2>

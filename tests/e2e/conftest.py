@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @contextmanager
 def serving(
-    storage_connection: str, data_dir: Path, **env: str
+    storage_connection: str, data_dir: Path, port: int = 0, **env: str
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """(base URL, demo API keys). ``env`` sets app settings for this host only."""
     mp = pytest.MonkeyPatch()
@@ -36,7 +36,7 @@ def serving(
     host = LocalHost(
         ROOT / "function_app.py",
         HostConfig.load(ROOT / "host.json"),
-        port=0,
+        port=port,
         blob_scan_interval=0.2,
     )
     host.start()
