@@ -11,7 +11,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench import bulk_import, dunning_run, messaging, statement_matching
+from bench import bulk_import, dunning_run, messaging, portal_overview, statement_matching
 from tools import azurite
 
 BENCHMARKS = {
@@ -19,6 +19,7 @@ BENCHMARKS = {
     "statement_matching": statement_matching.run,
     "messaging": messaging.run,
     "dunning_run": dunning_run.run,
+    "portal_overview": portal_overview.run,
 }
 
 

@@ -218,7 +218,7 @@ class PortalApp:
                 return self._session(req, parts[1:])
         except Throttled:
             return self._denied(self._lang(req), throttled=True)
-        except TokenError:
+        except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it
             return self._denied(self._lang(req))
         return self._page(
             "message", 404, self._lang(req), heading="404", text="Not found", back=False

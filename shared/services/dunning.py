@@ -433,6 +433,7 @@ class DunningService:
         invoices: list[Invoice],
         today: date,
         announce_costs_from: date | None = None,
+        with_links: bool = True,
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
@@ -480,7 +481,9 @@ class DunningService:
                 )
             except EpcQrError:
                 qr = ""
-        links = self.links(client.client_id, debtor.number) if self.links else ("", "")
+        links = (
+            self.links(client.client_id, debtor.number) if self.links and with_links else ("", "")
+        )
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",

@@ -53,6 +53,9 @@ class AzureFileStore:
         except ResourceNotFoundError:
             return None
 
+    def exists(self, container: str, name: str) -> bool:
+        return bool(self._container(container).get_blob_client(name).exists())
+
     def delete(self, container: str, name: str) -> None:
         try:
             self._container(container).delete_blob(name)
@@ -81,6 +84,9 @@ class InMemoryFileStore:
 
     def get(self, container: str, name: str) -> bytes | None:
         return self.blobs.get((container, name))
+
+    def exists(self, container: str, name: str) -> bool:
+        return (container, name) in self.blobs
 
     def delete(self, container: str, name: str) -> None:
         self.blobs.pop((container, name), None)

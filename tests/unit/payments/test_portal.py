@@ -271,3 +271,18 @@ def test_reminders_carry_a_working_portal_link(portal):
     )
     path = context.portal_link.split("/api", 1)[1]
     assert Browser(app).go("GET", path).status == 303
+
+
+def test_the_debtor_can_open_an_invoice_pdf(portal):
+    from shared.services.dunning import INVOICE_PDFS, invoice_pdf_name
+
+    world, client, app = portal
+    world.services.files.put(INVOICE_PDFS, invoice_pdf_name(client.client_id, "F1"), b"%PDF-1.4 F1")
+    browser = enter(world, app)
+    assert (
+        "/api/portal/invoice/F1" in browser.page()
+        and "/api/portal/invoice/F2" not in browser.page()
+    )
+    pdf = browser.go("GET", "/portal/invoice/F1")
+    assert pdf.status == 200 and pdf.content_type == "application/pdf" and pdf.raw == b"%PDF-1.4 F1"
+    assert browser.go("GET", "/portal/invoice/F2").status == 404
