@@ -18,6 +18,10 @@ param apiKeyPepper string
 @description('Shared secret in provider callback URLs that carry no signature (CM.com, Twilio status URL). Set once: azd env set INNING_CALLBACK_TOKEN ...')
 param callbackToken string
 
+@secure()
+@description('Keys signing debtor portal links: kid:secret,kid:secret (32+ bytes each); the first signs. Rotate by putting a new key in front; drop the old one after the link lifetime. azd env set INNING_PORTAL_KEYS ...')
+param portalKeys string
+
 @description('Public base URL of the app for links and webhooks; empty = the default host name')
 param publicBaseUrl string = ''
 
@@ -54,7 +58,7 @@ module monitoring 'app/monitoring.bicep' = {
 module vault 'app/keyvault.bicep' = {
   scope: rg
   name: 'keyvault'
-  params: { name: 'kv-inning-${token}', location: location, tags: tags, apiKeyPepper: apiKeyPepper, callbackToken: callbackToken }
+  params: { name: 'kv-inning-${token}', location: location, tags: tags, apiKeyPepper: apiKeyPepper, callbackToken: callbackToken, portalKeys: portalKeys }
 }
 
 module api 'app/api.bicep' = {
@@ -72,6 +76,7 @@ module api 'app/api.bicep' = {
     appInsightsConnectionString: monitoring.outputs.connectionString
     pepperSecretUri: vault.outputs.pepperSecretUri
     callbackTokenSecretUri: vault.outputs.callbackTokenSecretUri
+    portalKeysSecretUri: vault.outputs.portalKeysSecretUri
     publicBaseUrl: publicBaseUrl
     maximumInstanceCount: maximumInstanceCount
   }

@@ -12,6 +12,7 @@ param deploymentContainerUrl string
 param appInsightsConnectionString string
 param pepperSecretUri string
 param callbackTokenSecretUri string
+param portalKeysSecretUri string
 param publicBaseUrl string
 param maximumInstanceCount int
 
@@ -68,6 +69,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'INNING_API_KEY_PEPPER', value: '@Microsoft.KeyVault(SecretUri=${pepperSecretUri})' }
         { name: 'INNING_PUBLIC_BASE_URL', value: empty(publicBaseUrl) ? 'https://${name}.azurewebsites.net' : publicBaseUrl }
         { name: 'INNING_CALLBACK_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${callbackTokenSecretUri})' }
+        { name: 'INNING_PORTAL_KEYS', value: '@Microsoft.KeyVault(SecretUri=${portalKeysSecretUri})' }
+        { name: 'INNING_PORTAL_TOKEN_DAYS', value: '60' }
         { name: 'INNING_CONTACT_HOURS', value: '07:00-20:00' }
         { name: 'INNING_PRICES', value: '' }
         { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }

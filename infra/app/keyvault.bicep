@@ -6,6 +6,8 @@ param tags object
 param apiKeyPepper string
 @secure()
 param callbackToken string
+@secure()
+param portalKeys string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -33,6 +35,13 @@ resource callback 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: callbackToken }
 }
 
+resource portal 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'inning-portal-keys'
+  properties: { value: portalKeys }
+}
+
 output name string = vault.name
+output portalKeysSecretUri string = portal.properties.secretUri
 output callbackTokenSecretUri string = callback.properties.secretUri
 output pepperSecretUri string = pepper.properties.secretUri
