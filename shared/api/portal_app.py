@@ -79,6 +79,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <tr><td></td><th scope="row" colspan="2">{{ t.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr>
 </tfoot></table></div>
 <p><button type="submit">{{ t.pay_selected }}</button></p>
+{% if costs or interest %}<p>{{ t.pay_note.format(client=client.name) }}</p>{% endif %}
 </form></section>
 {% if iban %}<section aria-labelledby="tr-h"><h2 id="tr-h">{{ t.transfer }}</h2>
 <p>{{ t.transfer_text.format(iban=iban, client=client.name) }}{% if reference %} {{ t.reference }} <strong>{{ reference }}</strong>{% endif %}.</p>

@@ -386,6 +386,7 @@ class DunningService:
             tuple(LetterInvoice(i.number, i.invoice_date, i.due_date, i.open_amount) for i in context.invoices),
             costs=context.costs, interest=context.interest,
             payment_reference=context.betalingskenmerk.replace(" ", "") or None, language=debtor.language.value,
+            portal_url=context.portal_link or None,
         )  # fmt: skip
 
     def _task(

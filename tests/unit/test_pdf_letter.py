@@ -82,3 +82,16 @@ def test_address_lies_inside_the_envelope_window():
     for x, y in found.values():
         assert WINDOW_X <= x <= WINDOW_X + WINDOW_W
         assert WINDOW_Y <= y <= WINDOW_Y + WINDOW_H
+
+
+def test_the_portal_link_is_a_second_qr_code():
+    from dataclasses import replace
+
+    link = "https://inning.example/api/p/abc.def"
+    reader = read(render_letter(replace(SPEC, portal_url=link)))
+    decoded = []
+    for image in (img for page in reader.pages for img in page.images):
+        picture = Image.open(io.BytesIO(image.data)).convert("L")
+        decoded += [r.text for r in zxingcpp.read_barcodes(picture)]
+    assert link in decoded and len(decoded) == 2
+    assert "Online betalen" in "\n".join(page.extract_text() for page in reader.pages)

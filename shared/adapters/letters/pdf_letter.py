@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+import segno
 from fpdf import FPDF
 
 from shared.domain.messaging import PostalAddress
@@ -55,6 +56,7 @@ class LetterSpec:
     payment_reference: str | None = None
     language: str = "nl"
     extra_lines: tuple[tuple[str, Cents], ...] = field(default=())
+    portal_url: str | None = None  # the debtor's portal link, printed as a second QR code
 
     @property
     def total(self) -> Cents:
@@ -69,10 +71,12 @@ class LetterSpec:
 LABELS = {
     "nl": {"invoice": "Factuur", "date": "Datum", "due": "Vervaldatum", "open": "Openstaand", "costs": "Incassokosten",
            "interest": "Wettelijke rente", "total": "Totaal te betalen", "pay": "Betalen", "ref": "Betalingskenmerk",
-           "page": "Pagina", "of": "van", "scan": "Scan met uw bankapp"},
+           "page": "Pagina", "of": "van", "scan": "Scan met uw bankapp",
+           "portal": "Online betalen, uitstel of vragen:"},
     "en": {"invoice": "Invoice", "date": "Date", "due": "Due date", "open": "Outstanding", "costs": "Collection costs",
            "interest": "Statutory interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
-           "page": "Page", "of": "of", "scan": "Scan with your banking app"},
+           "page": "Page", "of": "of", "scan": "Scan with your banking app",
+           "portal": "Pay online, postpone or ask:"},
 }  # fmt: skip
 
 
@@ -235,3 +239,10 @@ def _payment_block(pdf: _Pdf, spec: LetterSpec) -> None:
             new_y="NEXT",
         )
     pdf.cell(0, 5, labels["scan"], new_x="LEFT", new_y="NEXT")
+    if spec.portal_url:
+        link = io.BytesIO()
+        segno.make(spec.portal_url, error="m").save(link, kind="png", scale=4, border=2)
+        pdf.image(io.BytesIO(link.getvalue()), x=160, y=top, w=30, h=30)
+        pdf.set_xy(150, top + 31)
+        pdf.set_font("Helvetica", "", 7)
+        pdf.multi_cell(50, 3.5, labels["portal"], align="C")
