@@ -135,7 +135,39 @@ def register(router: Router, services: Services) -> None:
         }
         return ApiResponse(body=body)
 
+    def portal_link(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        if services.repos.debtors.get(client.client_id, ctx.params["debtor"]) is None:
+            raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
+        portal, pay = services.portal.links.links(client.client_id, ctx.params["debtor"])
+        return ApiResponse(body={"portal_link": portal, "payment_link": pay})
+
+    def revoke_portal_links(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        if services.repos.debtors.get(client.client_id, ctx.params["debtor"]) is None:
+            raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
+        generation = services.portal.links.revoke(client.client_id, ctx.params["debtor"])
+        return ApiResponse(body={"revoked": True, "generation": generation})
+
     tag = "clients and debtors"
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients/{client}/debtors/{debtor}/portal-link",
+            portal_link,
+            "A fresh portal link and payment link for this debtor (to send by hand)",
+            tag,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients/{client}/debtors/{debtor}/portal-link/revoke",
+            revoke_portal_links,
+            "Make every portal link issued to this debtor so far stop working",
+            tag,
+        )
+    )
     router.add(
         Route(
             "GET",

@@ -286,3 +286,21 @@ def test_the_debtor_can_open_an_invoice_pdf(portal):
     pdf = browser.go("GET", "/portal/invoice/F1")
     assert pdf.status == 200 and pdf.content_type == "application/pdf" and pdf.raw == b"%PDF-1.4 F1"
     assert browser.go("GET", "/portal/invoice/F2").status == 404
+
+
+def test_staff_issue_and_revoke_links_through_the_api_and_only_for_their_own_client(portal):
+    world, _, app = portal
+    issued = world.agency_a.call("POST", "/v1/clients/C1/debtors/D1/portal-link")
+    assert (
+        issued.status == 200 and issued.body["payment_link"] == issued.body["portal_link"] + "/pay"
+    )
+    browser = Browser(app)
+    assert browser.go("GET", issued.body["portal_link"].split("/api", 1)[1]).status == 303
+    assert world.agency_b.call("POST", "/v1/clients/C1/debtors/D1/portal-link/revoke").status in (
+        403,
+        404,
+    )
+    assert browser.go("GET", "/portal/").status == 200
+    revoked = world.agency_a.call("POST", "/v1/clients/C1/debtors/D1/portal-link/revoke")
+    assert revoked.status == 200 and revoked.body["generation"] == 1
+    assert browser.go("GET", "/portal/").status == 403
