@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import parse_qs, unquote
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.portal_text import TEXT
+from shared.clock import amsterdam_date
 from shared.domain.money import format_eur_en, format_eur_nl
 from shared.domain.portal.tokens import PortalAccess, TokenError, csrf_ok, csrf_token
 from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
-from shared.services.portal import Throttled
+from shared.services.portal import MAX_POSTPONEMENT_DAYS, Throttled
 
 COOKIE = "inning_portal"
 LANG_COOKIE = "inning_lang"
@@ -201,8 +202,9 @@ class PortalApp:
 
     @staticmethod
     def _source(req: ApiRequest) -> str:
-        # Azure's front ends put the caller first in X-Forwarded-For (with a port)
-        forwarded = req.headers.get("x-forwarded-for", "").split(",")[0].strip()
+        # Azure's front end appends the caller (with a port) to X-Forwarded-For; what comes
+        # before it the caller may have written itself, so only the last entry counts
+        forwarded = req.headers.get("x-forwarded-for", "").split(",")[-1].strip()
         return forwarded.rsplit(":", 1)[0] if forwarded.count(":") == 1 else forwarded or "local"
 
     def _lang(self, req: ApiRequest, debtor_lang: str = "nl") -> str:
@@ -283,7 +285,7 @@ class PortalApp:
         view = self.portal.overview(access)
         lang = self._lang(req, view.debtor.language.value)
         money = format_eur_nl if lang == "nl" else format_eur_en
-        today = date.fromordinal(self.services.clock.now().date().toordinal())
+        today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
         lines = [{"number": i.number, "due": i.due_date.strftime("%d-%m-%Y") if lang == "nl" else i.due_date.isoformat(),
                   "amount": money(i.open_amount)} for i in view.invoices]  # fmt: skip
         done = req.query.get("done", "")
@@ -295,7 +297,7 @@ class PortalApp:
             interest=money(view.owed.interest) if view.owed.interest else "", total=money(view.total),
             iban=view.owed.client_iban, reference=view.owed.betalingskenmerk, qr=view.owed.qr_svg,
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
-            tomorrow=date.fromordinal(today.toordinal() + 1).isoformat(), latest=date.fromordinal(today.toordinal() + 62).isoformat(),
+            tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
         )  # fmt: skip
         if req.query.get("lang") in TEXT:
             response.headers["Set-Cookie"] = (

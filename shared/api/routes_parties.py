@@ -135,18 +135,18 @@ def register(router: Router, services: Services) -> None:
         }
         return ApiResponse(body=body)
 
-    def portal_link(ctx: Context) -> ApiResponse:
+    def own_debtor(ctx: Context) -> tuple[str, str]:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         if services.repos.debtors.get(client.client_id, ctx.params["debtor"]) is None:
             raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
-        portal, pay = services.portal.links.links(client.client_id, ctx.params["debtor"])
+        return client.client_id, ctx.params["debtor"]
+
+    def portal_link(ctx: Context) -> ApiResponse:
+        portal, pay = services.portal.links.links(*own_debtor(ctx))
         return ApiResponse(body={"portal_link": portal, "payment_link": pay})
 
     def revoke_portal_links(ctx: Context) -> ApiResponse:
-        client = services.access.client_for(principal(ctx), ctx.params["client"])
-        if services.repos.debtors.get(client.client_id, ctx.params["debtor"]) is None:
-            raise NotFoundError(f"debtor {ctx.params['debtor']} not found")
-        generation = services.portal.links.revoke(client.client_id, ctx.params["debtor"])
+        generation = services.portal.links.revoke(*own_debtor(ctx))
         return ApiResponse(body={"revoked": True, "generation": generation})
 
     tag = "clients and debtors"

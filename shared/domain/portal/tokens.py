@@ -13,7 +13,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 VERSION = "1"
 
@@ -104,10 +104,6 @@ def verify(keys: SigningKeys, token: str, now: datetime) -> PortalAccess:
     if now >= expiry:
         raise TokenError("expired")
     return PortalAccess(fields[2], fields[3], generation, expiry)
-
-
-def lifetime_end(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)
 
 
 def csrf_token(keys: SigningKeys, session: str) -> str:

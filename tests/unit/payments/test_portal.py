@@ -304,3 +304,11 @@ def test_staff_issue_and_revoke_links_through_the_api_and_only_for_their_own_cli
     revoked = world.agency_a.call("POST", "/v1/clients/C1/debtors/D1/portal-link/revoke")
     assert revoked.status == 200 and revoked.body["generation"] == 1
     assert browser.go("GET", "/portal/").status == 403
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_throttle(portal):
+    _, _, app = portal
+    for i in range(FAILURES_PER_WINDOW):
+        spoofing = Browser(app, source=f"10.0.0.{i}, 198.51.100.9:4000")
+        assert spoofing.go("GET", f"/p/guess{i}.abc").status == 403
+    assert Browser(app, source="10.9.9.9, 198.51.100.9:4001").go("GET", "/p/x.y").status == 429
