@@ -11,7 +11,7 @@ deps: $(STAMP_PY) $(STAMP_NODE)
 
 # the portal's end-to-end test drives Debian's Chromium (a test tool's own browser download
 # does not work here); installed once, as root or through sudo
-BROWSER := /usr/bin/chromium
+BROWSER := /usr/bin/chromium /usr/bin/chromedriver
 browser: $(BROWSER)
 $(BROWSER):
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null || \
