@@ -88,6 +88,21 @@ def _fire_dunning(url: str) -> None:
     assert r.status_code == 200, r.text
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _accessibility_violations(driver: webdriver.Chrome) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA rules on the page as rendered (WebDriver's script
+    injection is not subject to the page's CSP, which allows no scripts)."""
+    driver.execute_script(AXE.read_text())
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
+        ".then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ')')));"
+    )
+    return list(result)
+
+
 def _shot(driver: webdriver.Chrome, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return document.body.scrollHeight")
@@ -123,6 +138,7 @@ def test_a_debtor_pays_two_invoices_from_the_reminder(served, browser):
     assert "/api/p/" not in browser.current_url, "the token leaves the address bar at once"
     _wait(lambda: all(x in browser.page_source for x in ("F-0001", "F-0002", "J. de Vries")))
     _shot(browser, "portal-overview")
+    assert _accessibility_violations(browser) == []
 
     browser.find_element(
         By.CSS_SELECTOR, "form[action='/api/portal/pay'] button[type=submit]"
@@ -176,6 +192,7 @@ def test_postponement_and_dispute_from_the_portal(served, browser):
     browser.find_element(By.ID, "dp-reason").send_keys("Goods never arrived")
     browser.find_element(By.CSS_SELECTOR, "form[action='/api/portal/dispute'] button").click()
     _wait(lambda: "Your dispute was received" in browser.page_source)
+    assert _accessibility_violations(browser) == []
 
     actions = httpx.get(f"{url}/api/v1/clients/BAKKERIJ/actions", headers=headers).json()["items"]
     request = next(a for a in actions if a["kind"] == "postponement_request")
