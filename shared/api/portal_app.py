@@ -230,14 +230,12 @@ class PortalApp:
     def _enter(self, req: ApiRequest, token: str, pay: bool) -> ApiResponse:
         access = self.portal.enter(token, self._source(req))
         cookie = self._session_cookie(token)
-        if pay:
-            overview = self.portal.overview(access)
-            numbers = [i.number for i in overview.invoices]
-            if numbers:
-                return self._redirect(
-                    self.portal.pay(access, numbers, self.services.settings.public_base_url), cookie
-                )
-        return self._redirect("/api/portal", cookie)
+        checkout = (
+            self.portal.pay_everything(access, self.services.settings.public_base_url)
+            if pay
+            else None
+        )
+        return self._redirect(checkout or "/api/portal", cookie)
 
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:
         token = self._cookies(req).get(COOKIE, "")
@@ -344,17 +342,17 @@ class PortalApp:
         )
 
     def _status(self, req: ApiRequest, access: PortalAccess, back: str) -> ApiResponse:
-        view = self.portal.overview(access)
-        lang = self._lang(req, view.debtor.language.value)
+        client, debtor = self.portal.parties(access)
+        lang = self._lang(req, debtor.language.value)
         t = TEXT[lang]
         try:
-            status = self.portal.payment_status(access, back)
+            status = self.portal.payment_status(access, client, back)
         except NotFound:
             return self._page(
-                "message", 404, lang, view.client, heading="404", text="Not found", back=True
+                "message", 404, lang, client, heading="404", text="Not found", back=True
             )
         text = {"paid": t["status_paid"], "open": t["status_open"], "pending": t["status_open"],
                 "authorized": t["status_open"]}.get(status, t["status_failed"])  # fmt: skip
-        return self._page("message", 200, lang, view.client, title=t["status_title"], heading=t["status_title"],
+        return self._page("message", 200, lang, client, title=t["status_title"], heading=t["status_title"],
                           text=text, back=True, refresh=5 if status in ("open", "pending", "authorized") else None,
                           payment_status=status)  # fmt: skip

@@ -328,7 +328,7 @@ class MessagingService:
         mailbox = (message.sender or "default").lower()
         now = self.clock.now()
         today = day_key(now)
-        used_today = self.counters.read(messaging_repo.MAILBOX_PACE, mailbox, today).get(today, 0)
+        used_today = self.counters.count(messaging_repo.MAILBOX_PACE, mailbox, today)
         if used_today < self.limits.per_day:
             minute = self.counters.increment(
                 messaging_repo.MAILBOX_PACE, mailbox, minute_key(now), limit=self.limits.per_minute

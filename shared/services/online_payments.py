@@ -29,7 +29,7 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, Row, TableStore
+from shared.ports.tables import Row, TableStore
 from shared.services.errors import Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -270,8 +270,7 @@ class OnlinePaymentService:
 
     def refunds_this_year(self, client_id: str, debtor: str) -> int:
         year = amsterdam_date(self.clock.now()).year
-        counts = self.counters.read(USAGE, client_id, f"refunds|{year}|{encode(debtor)}")
-        return sum(counts.values())
+        return self.counters.count(USAGE, client_id, f"refunds|{year}|{encode(debtor)}")
 
     def status(self, client: Client, payment_id: str) -> str:
         """The real status, from Mollie (not from the redirect's query string)."""
@@ -284,11 +283,3 @@ class OnlinePaymentService:
 
 def _setting(text: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in text.upper())
-
-
-def claim_once(store: TableStore, table: str, pk: str, rk: str) -> bool:
-    try:
-        store.insert(table, Row(pk, rk, {}))
-        return True
-    except Conflict:
-        return False

@@ -58,7 +58,7 @@ class PortalLinks:
         self.clock = clock
 
     def generation(self, client_id: str, debtor: str) -> int:
-        return _count(self.counters, ACCESS, client_id, f"gen|{encode(debtor)}")
+        return self.counters.count(ACCESS, client_id, f"gen|{encode(debtor)}")
 
     def token(self, client_id: str, debtor: str) -> str:
         expires = self.clock.now() + timedelta(days=self.days)
@@ -84,11 +84,6 @@ class PortalLinks:
         if access.generation != self.generation(access.client_id, access.debtor_number):
             raise TokenError("revoked")
         return access
-
-
-def _count(counters: CounterRepository, table: str, pk: str, rk: str) -> int:
-    row = counters.store.get(table, encode(pk), rk)
-    return int(row.data.get("Count", 0)) if row else 0
 
 
 @dataclass(frozen=True)
@@ -141,7 +136,7 @@ class PortalService:
         """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
         address has failed too often, even with a good token (so guessing cannot win)."""
         pk, rk = self._window(source)
-        if _count(self.counters, THROTTLE, pk, rk) >= FAILURES_PER_WINDOW:
+        if self.counters.count(THROTTLE, pk, rk) >= FAILURES_PER_WINDOW:
             raise Throttled()
         try:
             return self.links.check(token)
@@ -149,7 +144,7 @@ class PortalService:
             self.counters.increment(THROTTLE, pk, rk)
             raise
 
-    def _parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
+    def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
         client = self.repos.clients.get(access.client_id)
         debtor = self.repos.debtors.get(access.client_id, access.debtor_number)
         if client is None or debtor is None:
@@ -170,7 +165,7 @@ class PortalService:
 
     # -- what is owed --------------------------------------------------------------------------
     def overview(self, access: PortalAccess) -> Overview:
-        client, debtor = self._parties(access)
+        client, debtor = self.parties(access)
         invoices = [
             i
             for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
@@ -196,7 +191,7 @@ class PortalService:
     # -- paying --------------------------------------------------------------------------------
     def pay(self, access: PortalAccess, numbers: list[str], base_url: str) -> str:
         """Starts one payment for the chosen invoices; the URL to send the debtor to."""
-        client, _ = self._parties(access)
+        client, _ = self.parties(access)
         invoices = self._own(access, numbers)
         back = secrets.token_urlsafe(16)
         started = self.online.start(
@@ -210,18 +205,23 @@ class PortalService:
         }))  # fmt: skip
         return started.checkout_url
 
-    def payment_status(self, access: PortalAccess, back: str) -> str:
+    def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
+        """The payment link: one payment for all that is open; None when nothing is."""
+        invoices = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
+        numbers = [i.number for i in invoices if i.is_collectable]
+        return self.pay(access, numbers, base_url) if numbers else None
+
+    def payment_status(self, access: PortalAccess, client: Client, back: str) -> str:
         """Asked of Mollie, never read from the redirect."""
         row = self.repos.store.get(RETURNS, access.client_id, back)
         if row is None or row.data.get("Debtor") != access.debtor_number:
             raise NotFound("no such payment")
-        client, _ = self._parties(access)
         return self.online.status(client, str(row.data["PaymentId"]))
 
     # -- asking --------------------------------------------------------------------------------
     def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> bool:
         """True when granted at once (within the client's limit), False when staff decide."""
-        client, _ = self._parties(access)
+        client, _ = self.parties(access)
         invoices = self._own(access, numbers)
         today = amsterdam_date(self.clock.now())
         days = (until - today).days
@@ -248,7 +248,7 @@ class PortalService:
     def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
         if not reason.strip():
             raise Invalid("say why the invoice is disputed")
-        client, _ = self._parties(access)
+        client, _ = self.parties(access)
         invoice = self._own(access, [number])[0]
         self.invoice_status.dispute(client, invoice.number, reason.strip()[:1000], author=PORTAL)
 

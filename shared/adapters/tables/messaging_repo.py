@@ -185,6 +185,11 @@ class CounterRepository:
                 continue
         raise PreconditionFailed(f"counter {table}/{pk}/{rk} is too contended")
 
+    def count(self, table: str, pk: str, rk: str) -> int:
+        """One counter, read by its exact key (a prefix would also catch ``D10`` for ``D1``)."""
+        row = self.store.get(table, encode(pk), rk)
+        return int(row.data.get("Count", 0)) if row else 0
+
     def read(self, table: str, pk: str, rk_prefix: str = "") -> dict[str, int]:
         page = self.store.query(
             table,

@@ -124,3 +124,15 @@ def test_no_simulation_outside_local(shop):
     online.allow_simulation = False
     with pytest.raises(Exception, match="no Mollie key"):
         online.start(client, "D1", ["F1"], "https://x")
+
+
+def test_refunds_of_debtor_d10_do_not_count_for_d1(shop):
+    from shared.adapters.tables.keys import encode
+    from shared.adapters.tables.messaging_repo import USAGE
+
+    world, client = shop
+    online = world.services.online_payments
+    year = world.clock.now().year
+    online.counters.increment(USAGE, client.client_id, f"refunds|{year}|{encode('D10')}")
+    assert online.refunds_this_year(client.client_id, "D10") == 1
+    assert online.refunds_this_year(client.client_id, "D1") == 0
