@@ -46,10 +46,9 @@ def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
     if req.method == "POST":
         outcome = (req.form.get("outcome") if req.form else None) or ""
         try:
-            target = online.simulation.settle(payment_id, str(outcome))
+            target = online.settle_simulated(payment_id, str(outcome))
         except ServiceError as exc:
             return func.HttpResponse(str(exc), status_code=400)
-        online.webhook(payment_id)
         return func.HttpResponse(status_code=303, headers={"Location": target})
     buttons = "".join(
         f'<button name="outcome" value="{s}">{html.escape(s)}</button> '

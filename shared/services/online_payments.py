@@ -194,6 +194,13 @@ class OnlinePaymentService:
             payment.payment_id, payment.checkout_url or "", isinstance(provider, SimulatedMollie)
         )
 
+    def settle_simulated(self, payment_id: str, outcome: str) -> str:
+        """What the simulation page does: decide the payment's fate and call the webhook, as
+        Mollie would; the URL to send the debtor back to."""
+        target = self.simulation.settle(payment_id, outcome)
+        self.webhook(payment_id)
+        return target
+
     def webhook(self, payment_id: str) -> None:
         """What the HTTP function does with ``id=...``: queue it; the answer is immediate."""
         if payment_id:
