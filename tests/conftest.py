@@ -10,7 +10,11 @@ import pytest
 
 from tools import azurite
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+# Real files from banks and Mollie, vendored with their licences (tests/fixtures/README.md):
+# nothing in the repository reads outside it.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STATEMENTS = FIXTURES / "statements"
+MOLLIE = FIXTURES / "mollie"
 
 
 @pytest.fixture(scope="session")

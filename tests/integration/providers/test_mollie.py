@@ -10,10 +10,8 @@ import httpx
 import pytest
 
 from shared.adapters.mollie import MollieClient, MollieError
-from tests.conftest import CORPUS
+from tests.conftest import MOLLIE
 from tests.support.stand_in import Received, Reply, serve
-
-MOLLIE = CORPUS / "mollie"
 
 
 def body(name: str) -> dict[str, Any]:

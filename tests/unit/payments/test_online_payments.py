@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from shared.adapters.mollie import MollieClient
-from tests.conftest import CORPUS
+from tests.conftest import MOLLIE
 from tests.support.stand_in import Received, Reply, serve
 from tests.unit.payments.conftest import deliver_webhooks, status
 
@@ -71,7 +71,7 @@ def test_refund_reopens_and_counts_against_the_debtor(shop):
 
 def test_with_a_mollie_key_the_real_api_is_asked(shop):
     world, client = shop
-    paid = json.loads((CORPUS / "mollie" / "payment_single.json").read_text())
+    paid = json.loads((MOLLIE / "payment_single.json").read_text())
 
     def mollie(r: Received) -> Reply:
         if r.method == "POST":

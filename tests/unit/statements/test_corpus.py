@@ -1,4 +1,4 @@
-"""Every file of the shared corpus is a test (see corpus_outcomes.csv); chosen Dutch files
+"""Every vendored statement file is a test (see tests/fixtures/statements/outcomes.csv); chosen Dutch files
 have a hand-checked expected output beside them (expected/*.json); where the mt-940 project
 recorded what its parser makes of a file (*.yml), the amounts must agree with it."""
 
@@ -9,20 +9,18 @@ import json
 import re
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from shared.domain.statements.model import StatementError, line_identities, statements_as_dict
 from shared.domain.statements.parse import parse_statement_file
+from tests.conftest import STATEMENTS as CORPUS
 
-HERE = Path(__file__).parent
-CORPUS = HERE.parents[3] / "shared" / "corpus"
-EXPECTED = HERE / "expected"
+EXPECTED = CORPUS / "expected"
 
 
 def outcomes() -> list[dict[str, str]]:
-    with (HERE / "corpus_outcomes.csv").open() as fh:
+    with (CORPUS / "outcomes.csv").open() as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
