@@ -1,7 +1,7 @@
 import json
 
 from shared.cli.main import main
-from tests.unit.statements.test_corpus import CORPUS
+from tests.conftest import STATEMENTS as CORPUS
 
 
 def test_parse_json_shape(capsys):
