@@ -1,0 +1,82 @@
+"""A client's rules for payment plans, with the defaults a new client gets on first use.
+
+A change of rules applies to plans made after it: a plan keeps the rules it was made under
+(the service stores a copy with the plan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from shared.domain.law.calendar_math import add_months
+from shared.domain.money import Cents
+from shared.domain.plans.schedule import ScheduledInstallment, ScheduleError
+
+
+class ReminderChannel(StrEnum):
+    """SMS is not offered on purpose: a plan reminder carries amounts and a schedule."""
+
+    EMAIL = "email"
+    LETTER = "letter"
+    NONE = "none"
+
+
+class SelfServiceApproval(StrEnum):
+    AUTOMATIC = "automatic"  # a plan within the rules starts at once
+    STAFF = "staff"  # every plan a debtor proposes waits on the action list
+
+
+@dataclass(frozen=True)
+class PlanRules:
+    min_installment: Cents = 2_500
+    max_term_months: int = 12
+    portal_min_total: Cents = 10_000  # below this the portal offers no plan
+    tolerance_amount: Cents = 500  # arrears up to this are not a breach
+    tolerance_days: int = 7  # grace after a due date before it counts as arrears
+    early_recalculation: bool = False
+    early_threshold_days: int = 7  # "early" means more than this before the due date
+    reminder_channel: ReminderChannel = ReminderChannel.EMAIL
+    reminder_offset_days: int = -3  # negative: before the due date
+    prenotification_days: int = 14  # SEPA default; a shorter term must be agreed
+    self_service: SelfServiceApproval = SelfServiceApproval.AUTOMATIC
+
+    def __post_init__(self) -> None:
+        for name in ("min_installment", "portal_min_total", "tolerance_amount"):
+            if getattr(self, name) < 0:
+                raise ScheduleError(name, f"{name} must not be negative")
+        if not 1 <= self.max_term_months <= 120:
+            raise ScheduleError("max_term_months", "max_term_months must be 1 to 120")
+        for name in ("tolerance_days", "early_threshold_days"):
+            if not 0 <= getattr(self, name) <= 365:
+                raise ScheduleError(name, f"{name} must be 0 to 365")
+        if not -60 <= self.reminder_offset_days <= 60:
+            raise ScheduleError("reminder_offset_days", "reminder_offset_days must be -60 to 60")
+        if not 1 <= self.prenotification_days <= 30:
+            raise ScheduleError("prenotification_days", "prenotification_days must be 1 to 30")
+
+    def violations(self, start: date, schedule: list[ScheduledInstallment]) -> list[ScheduleError]:
+        """What in this schedule the client's rules forbid (empty when it is acceptable).
+        The last installment may be below the minimum: it carries the remainder."""
+        problems: list[ScheduleError] = []
+        for inst in schedule[:-1]:
+            if inst.amount < self.min_installment:
+                problems.append(
+                    ScheduleError(
+                        "installments",
+                        f"installment {inst.number} is below the minimum of "
+                        f"{self.min_installment} cents",
+                    )
+                )
+                break
+        if schedule and schedule[-1].due_date > add_months(start, self.max_term_months):
+            problems.append(
+                ScheduleError(
+                    "installments",
+                    f"the plan runs past the maximum term of {self.max_term_months} months",
+                )
+            )
+        if schedule and schedule[0].due_date < start:
+            problems.append(ScheduleError("start", "an installment falls before the start"))
+        return problems
