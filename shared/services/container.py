@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
+    from shared.services.plans.service import PlanService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
@@ -97,7 +98,12 @@ class Services:
     def payments(self) -> PaymentService:
         from shared.services.payments import PaymentService
 
-        return PaymentService(self.repos, self.clock)
+        payments = PaymentService(self.repos, self.clock)
+        # payment plans take in every booking and reversal, whichever path booked it
+        payments.listeners.append(
+            lambda client, numbers: self.plans.payments_changed(client, numbers)
+        )
+        return payments
 
     @cached_property
     def messaging(self) -> MessagingService:
@@ -207,3 +213,19 @@ class Services:
             twilio_token=p.get("TWILIO_AUTH_TOKEN", ""),
             pingen_secret=p.get("PINGEN_WEBHOOK_SECRET", ""),
         )
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from shared.adapters.tables.plans_repo import PlanRepository
+        from shared.services.plans.money import PrincipalMoney
+        from shared.services.plans.service import PlanService
+
+        plans = PlanService(
+            self.repos,
+            PlanRepository(self.repos.store),
+            PrincipalMoney(self.repos),
+            self.messaging,
+            self.queues,
+            self.clock,
+        )
+        return plans

@@ -10,6 +10,7 @@ next delivery, never doubled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -38,6 +39,13 @@ class PaymentService:
     def __init__(self, repos: Repositories, clock: Clock) -> None:
         self.repos = repos
         self.clock = clock
+        # told after money was booked on or taken back from invoices (e.g. payment plans);
+        # a listener that fails makes the delivery fail, and the retry books nothing twice
+        self.listeners: list[Callable[[Client, list[str]], None]] = []
+
+    def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
+        for listener in self.listeners:
+            listener(client, sorted(set(invoice_numbers)))
 
     def book(
         self,
@@ -99,6 +107,7 @@ class PaymentService:
                 [a.invoice_number for a in payment.allocations],
                 {"payment_id": payment_id, "unallocated": payment.unallocated},
             )
+        self._tell(client, [a.invoice_number for a in payment.allocations])
         return payment
 
     def reverse(self, client: Client, payment_id: str, reason: str) -> Payment | None:
@@ -136,6 +145,7 @@ class PaymentService:
             [a.invoice_number for a in payment.allocations],
             {"payment_id": payment_id, "reason": reason},
         )
+        self._tell(client, [a.invoice_number for a in payment.allocations])
         return reversed_
 
     # -- internals ---------------------------------------------------------------------------

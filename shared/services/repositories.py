@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.tables import banking_repo, cases_repo, dunning_repo, messaging_repo
+from shared.adapters.tables import (
+    banking_repo,
+    cases_repo,
+    dunning_repo,
+    messaging_repo,
+    plans_repo,
+)
 from shared.adapters.tables.banking_repo import BankingRepository
 from shared.adapters.tables.cases_repo import CaseRepository
 from shared.adapters.tables.dunning_repo import DunningRepository
@@ -69,5 +75,6 @@ class Repositories:
                 "PortalAccess",  # shared.services.portal
                 "PortalThrottle",
                 "PortalReturns",
+                *plans_repo.TABLES,
             )
         )

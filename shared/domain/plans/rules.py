@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.law.calendar_math import add_months
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_cents
 from shared.domain.plans.schedule import ScheduledInstallment, ScheduleError
 
 
@@ -66,7 +66,7 @@ class PlanRules:
                     ScheduleError(
                         "installments",
                         f"installment {inst.number} is below the minimum of "
-                        f"{self.min_installment} cents",
+                        f"EUR {format_cents(self.min_installment)}",
                     )
                 )
                 break

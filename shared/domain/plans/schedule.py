@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.domain.law.calendar_math import add_months
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_cents
 from shared.domain.plans.sepa_calendar import next_sepa_business_day
 
 MAX_INSTALLMENTS = 120
@@ -112,7 +112,9 @@ def free(
     given = sum(a for _, a in entries)
     if given != total:
         raise ScheduleError(
-            "schedule", f"the installments add up to {given} cents, the plan's total is {total}"
+            "schedule",
+            f"the installments add up to {format_cents(given)}, the plan's total is "
+            f"{format_cents(total)}",
         )
     return [
         ScheduledInstallment(n, d, a)

@@ -18,13 +18,18 @@ BODIES = {
     "segment-rules": {"rules": []},
     "pause": {"reason": "test"},
     "promise": {"until": "2030-01-01"},
+    "cancel": {"reason": "test"},
+    "postpone": {"to": "2030-01-01"},
+    "plan-rules": {"tolerance_days": 3},
 }
+PLAN = {"debtor": "D1", "invoices": ["F1"], "start": "2030-01-01", "installments": 2}
 TEMPLATE = {"language": "nl", "subject": "x", "text": "Beste {{ debtor.name }}"}
 WORKFLOW = {
     "name": "w",
     "steps": [{"name": "s", "channel": "email", "offset_days": 1, "templates": {"nl": "t1"}}],
 }
 ACTION_IDS: dict[str, str] = {}
+PLAN_IDS: dict[str, str] = {}
 
 
 def build(world):
@@ -43,6 +48,7 @@ def build(world):
         ACTION_IDS[number] = agency.call("GET", f"/v1/clients/{number}/actions").body["items"][0][
             "action_id"
         ]
+        PLAN_IDS[number] = agency.call("POST", f"/v1/clients/{number}/plans", PLAN).body["plan_id"]
     c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
     return a.as_key(c1_key)
 
@@ -61,6 +67,8 @@ def fill(template, client):
         "action": ACTION_IDS.get(client, "none"),
         "template": "t1",
         "workflow": "w1",
+        "plan": PLAN_IDS.get(client, "none"),
+        "n": "1",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
@@ -70,6 +78,8 @@ def body_for(template):
         return TEMPLATE
     if template.endswith("/workflows/{workflow}"):
         return WORKFLOW
+    if template.endswith(("/plans", "/plans/{plan}")):
+        return PLAN
     for suffix, body in BODIES.items():
         if template.endswith(suffix):
             return body
@@ -106,6 +116,8 @@ def test_foreign_data_was_not_changed(world):
     action = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"][0]
     assert action["status"] == "open" and action["assigned_to"] is None
     assert c1.call("GET", "/v1/clients/C1/debtors").body["items"][0]["number"] == "D1"
+    plan = world.agency_a.call("GET", f"/v1/clients/C1/plans/{PLAN_IDS['C1']}").body
+    assert plan["status"] == "draft"
 
 
 def test_client_key_sees_only_itself(world):

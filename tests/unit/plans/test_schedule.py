@@ -104,7 +104,7 @@ def test_by_amount_adds_up(total, amount):
 
 
 def test_free_schedules_must_add_up_exactly():
-    with pytest.raises(ScheduleError, match="add up to 9999"):
+    with pytest.raises(ScheduleError, match=r"add up to 99\.99"):
         free(10_000, [(date(2026, 1, 1), 5_000), (date(2026, 2, 1), 4_999)], T)
     with pytest.raises(ScheduleError, match="ascending"):
         free(10_000, [(date(2026, 2, 1), 5_000), (date(2026, 1, 1), 5_000)], T)

@@ -1,0 +1,229 @@
+"""/v1/clients/{client}/plans: payment plans (betalingsregelingen) built by staff, and the
+client's rules for them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from shared.api import schemas
+from shared.api.common import cents_text, principal, validate_body
+from shared.api.http import ApiResponse, BadRequest
+from shared.api.router import Context, Route, Router
+from shared.clock import amsterdam_today
+from shared.domain.money import cents_from_decimal
+from shared.domain.plans.plan import PaymentPlan, PlanStatus
+from shared.domain.plans.schedule import Period, PlanMethod
+from shared.services.container import Services
+
+
+class InstallmentIn(schemas.Strict):
+    due_date: date
+    amount: schemas.Amount
+
+
+class PlanIn(schemas.Strict):
+    debtor: schemas.ExternalNumber
+    invoices: list[schemas.ExternalNumber] = Field(min_length=1, max_length=200)
+    include_costs: bool = True
+    method: Literal["transfer", "direct_debit"] = "transfer"
+    start: date
+    period: Literal["week", "month", "quarter"] = "month"
+    installments: int | None = Field(default=None, ge=1, le=120)
+    installment_amount: schemas.Amount | None = None
+    schedule: list[InstallmentIn] | None = Field(default=None, min_length=1, max_length=120)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PlanIn:
+        given = [x is not None for x in (self.installments, self.installment_amount, self.schedule)]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of installments, installment_amount or schedule")
+        return self
+
+
+class ReasonIn(schemas.Strict):
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class PostponeIn(schemas.Strict):
+    to: date
+    shift_later: bool = False
+
+
+class RulesIn(schemas.Strict):
+    min_installment: schemas.Amount | None = None
+    max_term_months: int | None = Field(default=None, ge=1, le=120)
+    portal_min_total: schemas.Amount | None = None
+    tolerance_amount: schemas.Amount | None = None
+    tolerance_days: int | None = Field(default=None, ge=0, le=365)
+    early_recalculation: bool | None = None
+    early_threshold_days: int | None = Field(default=None, ge=0, le=365)
+    reminder_channel: Literal["email", "letter", "none"] | None = None
+    reminder_offset_days: int | None = Field(default=None, ge=-60, le=60)
+    prenotification_days: int | None = Field(default=None, ge=1, le=30)
+    self_service: Literal["automatic", "staff"] | None = None
+
+
+def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
+    return {
+        "plan_id": plan.plan_id,
+        "status": plan.status.value,
+        "debtor": plan.debtor_number,
+        "invoices": list(plan.invoice_numbers),
+        "include_costs": plan.include_costs,
+        "method": plan.method.value,
+        "start": plan.start.isoformat(),
+        "period": plan.period.value,
+        "total": cents_text(plan.total),
+        "paid": cents_text(plan.paid),
+        "open": cents_text(plan.open),
+        "payment_reference": plan.payment_reference,
+        "reason": plan.reason,
+        "installments": [
+            {"number": s.number, "due_date": s.due_date.isoformat(), "amount": cents_text(s.amount),
+             "paid": cents_text(s.paid), "status": s.status.value}
+            for s in plan.installments(today)
+        ],
+    }  # fmt: skip
+
+
+def _request(body: PlanIn) -> Any:
+    from shared.services.plans.service import PlanRequest
+
+    return PlanRequest(
+        debtor_number=body.debtor, invoice_numbers=tuple(dict.fromkeys(body.invoices)),
+        include_costs=body.include_costs, method=PlanMethod(body.method), start=body.start,
+        period=Period(body.period), installments=body.installments,
+        installment_amount=cents_from_decimal(body.installment_amount) if body.installment_amount else None,
+        schedule=tuple((i.due_date, cents_from_decimal(i.amount)) for i in body.schedule or ()),
+    )  # fmt: skip
+
+
+def register(router: Router, services: Services) -> None:
+    def client_of(ctx: Context):  # type: ignore[no-untyped-def]
+        return services.access.client_for(principal(ctx), ctx.params["client"])
+
+    def author(ctx: Context) -> str:
+        return f"key {principal(ctx).key_id}"
+
+    def today() -> date:
+        return amsterdam_today(services.clock)
+
+    def create(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        plan = services.plans.create(
+            client, _request(validate_body(ctx.request, PlanIn)), author(ctx)
+        )
+        return ApiResponse(status=201, body=plan_out(plan, today()))
+
+    def list_plans(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        raw = ctx.request.query.get("status")
+        try:
+            status = PlanStatus(raw) if raw else None
+        except ValueError:
+            raise BadRequest(
+                f"status must be one of {', '.join(s.value for s in PlanStatus)}"
+            ) from None
+        return ApiResponse(
+            body={"items": [plan_out(p, today()) for p in services.plans.of_client(client, status)]}
+        )
+
+    def get_plan(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        plan = services.plans.get(client, ctx.params["plan"])
+        out = plan_out(plan, today())
+        out["timeline"] = services.plans.timeline(client, plan.plan_id)
+        return ApiResponse(body=out)
+
+    def put_plan(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = _request(validate_body(ctx.request, PlanIn))
+        return ApiResponse(
+            body=plan_out(
+                services.plans.update(client, ctx.params["plan"], body, author(ctx)), today()
+            )
+        )
+
+    def delete_plan(ctx: Context) -> ApiResponse:
+        services.plans.delete(client_of(ctx), ctx.params["plan"])
+        return ApiResponse(status=204)
+
+    def activate(ctx: Context) -> ApiResponse:
+        plan = services.plans.activate(client_of(ctx), ctx.params["plan"], author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def pause(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, ReasonIn)
+        plan = services.plans.pause(client_of(ctx), ctx.params["plan"], body.reason, author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def resume(ctx: Context) -> ApiResponse:
+        plan = services.plans.resume(client_of(ctx), ctx.params["plan"], author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def cancel(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, ReasonIn)
+        plan = services.plans.cancel(client_of(ctx), ctx.params["plan"], body.reason, author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def number(ctx: Context) -> int:
+        raw = ctx.params["n"]
+        if not raw.isdigit() or not 1 <= int(raw) <= 120:
+            raise BadRequest("the installment number must be a whole number from 1 to 120")
+        return int(raw)
+
+    def postpone(ctx: Context) -> ApiResponse:
+        body = validate_body(ctx.request, PostponeIn)
+        plan = services.plans.postpone(client_of(ctx), ctx.params["plan"], number(ctx), body.to,
+                                       body.shift_later, author(ctx))  # fmt: skip
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def retry(ctx: Context) -> ApiResponse:
+        plan = services.plans.retry(client_of(ctx), ctx.params["plan"], number(ctx), author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
+    def rules_out(rules: Any) -> dict[str, Any]:
+        return {
+            "min_installment": cents_text(rules.min_installment), "max_term_months": rules.max_term_months,
+            "portal_min_total": cents_text(rules.portal_min_total), "tolerance_amount": cents_text(rules.tolerance_amount),
+            "tolerance_days": rules.tolerance_days, "early_recalculation": rules.early_recalculation,
+            "early_threshold_days": rules.early_threshold_days, "reminder_channel": rules.reminder_channel.value,
+            "reminder_offset_days": rules.reminder_offset_days, "prenotification_days": rules.prenotification_days,
+            "self_service": rules.self_service.value,
+        }  # fmt: skip
+
+    def get_rules(ctx: Context) -> ApiResponse:
+        return ApiResponse(body=rules_out(services.plans.rules(client_of(ctx))))
+
+    def put_rules(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)
+        body = validate_body(ctx.request, RulesIn).model_dump(exclude_none=True)
+        changes: dict[str, object] = {
+            k: cents_from_decimal(v)
+            if k in ("min_installment", "portal_min_total", "tolerance_amount")
+            else v
+            for k, v in body.items()
+        }
+        return ApiResponse(body=rules_out(services.plans.set_rules(client, changes)))
+
+    base = "/v1/clients/{client}/plans"
+    for route in (
+        Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn),
+        Route("GET", base, list_plans, "Payment plans, optionally by status", "plans",
+              query={"status": "draft, active, due, collection_in_progress, overdue, paused, completed or cancelled"}),
+        Route("GET", base + "/{plan}", get_plan, "One plan with its installments and timeline", "plans"),
+        Route("PUT", base + "/{plan}", put_plan, "Change a draft plan (409 once active)", "plans", body=PlanIn),
+        Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans"),
+        Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans"),
+        Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans", body=ReasonIn),
+        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans"),
+        Route("POST", base + "/{plan}/cancel", cancel, "Cancel a plan: dunning resumes where it stood", "plans", body=ReasonIn),
+        Route("POST", base + "/{plan}/installments/{n}/postpone", postpone, "Move an installment, optionally the later ones too", "plans", body=PostponeIn),
+        Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again", "plans"),
+        Route("GET", "/v1/clients/{client}/plan-rules", get_rules, "The client's rules for payment plans", "plans"),
+        Route("PUT", "/v1/clients/{client}/plan-rules", put_rules, "Change the rules (new plans only)", "plans", body=RulesIn),
+    ):  # fmt: skip
+        router.add(route)

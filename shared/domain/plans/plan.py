@@ -1,0 +1,155 @@
+"""A payment plan as an agreement: what it covers, its schedule, and the transitions staff,
+the debtor and the daily run may make.
+
+A plan is a draft until approved: everything in it can change, and every change keeps it a
+draft. Activation freezes the installments; afterwards only the tolerance, communication,
+pause and resume change (and the run: payments, reminders, breach, completion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from shared.domain.money import Cents
+from shared.domain.plans.progress import InstallmentState, Standing, installment_states, standing
+from shared.domain.plans.rules import PlanRules
+from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    DUE = "due"
+    COLLECTION_IN_PROGRESS = "collection_in_progress"  # a direct debit is under way
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+RUNNING = frozenset(
+    {PlanStatus.ACTIVE, PlanStatus.DUE, PlanStatus.OVERDUE, PlanStatus.COLLECTION_IN_PROGRESS}
+)
+# while a plan is in one of these, the dunning workflow of its invoices is held
+HOLDS_DUNNING = RUNNING | {PlanStatus.PAUSED}
+
+
+class PlanStateError(ValueError):
+    """A change the plan's status does not allow (the API answers 409)."""
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    client_id: str
+    plan_id: str
+    debtor_number: str
+    invoice_numbers: tuple[str, ...]
+    include_costs: bool
+    method: PlanMethod
+    start: date
+    period: Period
+    total: Cents
+    payment_reference: str  # the plan's own betalingskenmerk
+    schedule: tuple[ScheduledInstallment, ...]
+    rules: PlanRules
+    created_at: datetime
+    created_by: str
+    status: PlanStatus = PlanStatus.DRAFT
+    activated_at: datetime | None = None
+    paid: Cents = 0  # what the payments that stand have brought, as last seen
+    failed: frozenset[int] = field(default_factory=frozenset)
+    skipped: frozenset[int] = field(default_factory=frozenset)
+    reason: str | None = None  # why paused or cancelled
+    mandate_id: str | None = None
+    reminded: frozenset[str] = field(default_factory=frozenset)  # "n@yyyy-mm-dd" already sent
+    attention_on: date | None = None  # the next day the daily run looks at this plan
+
+    def installments(self, today: date) -> list[InstallmentState]:
+        return installment_states(
+            list(self.schedule),
+            self.paid,
+            today,
+            self.rules,
+            failed=self.failed,
+            skipped=self.skipped,
+        )
+
+    @property
+    def open(self) -> Cents:
+        return max(0, self.total - self.paid)
+
+    # -- drafts ------------------------------------------------------------------------------
+    def redraft(self, **changes: object) -> PaymentPlan:
+        if self.status is not PlanStatus.DRAFT:
+            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; only drafts change")
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def activate(self, at: datetime) -> PaymentPlan:
+        if self.status is not PlanStatus.DRAFT:
+            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not a draft")
+        if self.method is PlanMethod.DIRECT_DEBIT and not self.mandate_id:
+            raise PlanStateError("a direct-debit plan needs a signed mandate before activation")
+        return replace(self, status=PlanStatus.ACTIVE, activated_at=at)
+
+    # -- running -----------------------------------------------------------------------------
+    def pause(self, reason: str) -> PaymentPlan:
+        if not reason.strip():
+            raise PlanStateError("a pause needs a reason")
+        if self.status not in RUNNING:
+            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot pause")
+        return replace(self, status=PlanStatus.PAUSED, reason=reason.strip())
+
+    def resume(self, today: date) -> PaymentPlan:
+        if self.status is not PlanStatus.PAUSED:
+            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not paused")
+        return replace(self, status=PlanStatus.ACTIVE, reason=None).settle(self.paid, today)
+
+    def cancel(self, reason: str, today: date) -> PaymentPlan:
+        """Cancelled by staff or by a breach: what is unpaid is skipped, the rest stays paid."""
+        if not reason.strip():
+            raise PlanStateError("a cancellation needs a reason")
+        if self.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED, PlanStatus.DRAFT):
+            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot cancel")
+        unpaid = frozenset(s.number for s in self.installments(today) if s.paid < s.amount)
+        return replace(self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid)
+
+    def settle(self, paid: Cents, today: date) -> PaymentPlan:
+        """The plan after the money that stands today: completed when all is paid, reopened
+        when a reversal took money back after completion, due or overdue by the schedule.
+        A breach is not decided here: :meth:`breached` tells, and the caller cancels."""
+        plan = replace(self, paid=max(0, paid))
+        if plan.status in (PlanStatus.DRAFT, PlanStatus.CANCELLED, PlanStatus.PAUSED):
+            return plan
+        if plan.status is PlanStatus.COLLECTION_IN_PROGRESS and paid <= self.paid:
+            return plan  # the direct debit decides, not the calendar
+        now = standing(list(plan.schedule), plan.paid, today, plan.rules)
+        status = {
+            Standing.COMPLETED: PlanStatus.COMPLETED,
+            Standing.ACTIVE: PlanStatus.ACTIVE,
+            Standing.DUE: PlanStatus.DUE,
+            Standing.OVERDUE: PlanStatus.OVERDUE,
+            Standing.BREACHED: PlanStatus.OVERDUE,
+        }[now]
+        return replace(plan, status=status)
+
+    def breached(self, today: date) -> bool:
+        return self.status in RUNNING and (
+            standing(list(self.schedule), self.paid, today, self.rules) is Standing.BREACHED
+        )
+
+    def with_schedule(self, schedule: list[ScheduledInstallment]) -> PaymentPlan:
+        """A recalculation or postponement the rules allow on a running plan: the total
+        never changes."""
+        if sum(i.amount for i in schedule) != self.total:
+            raise PlanStateError("a new schedule must add up to the plan's total")
+        return replace(self, schedule=tuple(schedule))
+
+    def fail(self, number: int) -> PaymentPlan:
+        return replace(self, failed=self.failed | {number}, status=PlanStatus.OVERDUE)
+
+    def retry(self, number: int) -> PaymentPlan:
+        if number not in self.failed:
+            raise PlanStateError(f"installment {number} did not fail")
+        return replace(self, failed=self.failed - {number})

@@ -1,0 +1,1 @@
+"""Payment plans: building them, running them every day, and telling the debtor."""

@@ -1,0 +1,162 @@
+"""What a plan tells the debtor and the client, in Dutch and English.
+
+Default texts for every plan message: the agreement with its schedule, the reminder before an
+installment, the cancellation after a breach (to the debtor and to the client), and the new
+schedule after a postponement. Amounts and dates are shown the way each language writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shared.domain.money import Cents, format_eur_en, format_eur_nl
+from shared.domain.plans.plan import PaymentPlan
+from shared.domain.plans.schedule import ScheduledInstallment
+from shared.domain.references.betalingskenmerk import display
+
+
+@dataclass(frozen=True)
+class Notice:
+    subject: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def _eur(cents: Cents, language: str) -> str:
+    return format_eur_nl(cents) if language == "nl" else format_eur_en(cents)
+
+
+def _day(on: date, language: str) -> str:
+    return on.strftime("%d-%m-%Y") if language == "nl" else on.isoformat()
+
+
+def schedule_lines(schedule: tuple[ScheduledInstallment, ...], language: str) -> list[str]:
+    word = "Termijn" if language == "nl" else "Installment"
+    return [
+        f"{word} {i.number}: {_day(i.due_date, language)}  {_eur(i.amount, language)}"
+        for i in schedule
+    ]
+
+
+def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> Notice:
+    ref = display(plan.payment_reference)
+    n = len(plan.schedule)
+    if language == "nl":
+        how = (
+            "De termijnen worden automatisch van uw rekening afgeschreven (SEPA-incasso, "
+            f"machtiging {plan.mandate_id})."
+            if plan.method.value == "direct_debit"
+            else f"Maak elke termijn over naar {iban} onder vermelding van betalingskenmerk {ref}."
+        )
+        return Notice(
+            f"Uw betalingsregeling met {client_name}",
+            (
+                f"Met u is een betalingsregeling afgesproken voor {_eur(plan.total, 'nl')} "
+                f"in {n} termijnen (facturen {', '.join(plan.invoice_numbers)}).",
+                "\n".join(schedule_lines(plan.schedule, "nl")),
+                how,
+                "Blijft u een termijn schuldig, dan kan de regeling vervallen en wordt het "
+                "openstaande bedrag weer in zijn geheel opeisbaar.",
+            ),
+        )
+    how = (
+        "The installments are collected from your account by SEPA direct debit "
+        f"(mandate {plan.mandate_id})."
+        if plan.method.value == "direct_debit"
+        else f"Please transfer each installment to {iban} quoting payment reference {ref}."
+    )
+    return Notice(
+        f"Your payment plan with {client_name}",
+        (
+            f"You agreed a payment plan for {_eur(plan.total, 'en')} in {n} installments "
+            f"(invoices {', '.join(plan.invoice_numbers)}).",
+            "\n".join(schedule_lines(plan.schedule, "en")),
+            how,
+            "If an installment remains unpaid, the plan may lapse and the whole open amount "
+            "becomes due again.",
+        ),
+    )
+
+
+def reminder(
+    plan: PaymentPlan, inst: ScheduledInstallment, open_part: Cents, iban: str, language: str
+) -> Notice:
+    ref = display(plan.payment_reference)
+    if language == "nl":
+        return Notice(
+            f"Herinnering: termijn {inst.number} van uw betalingsregeling",
+            (
+                f"Termijn {inst.number} van uw betalingsregeling, {_eur(open_part, 'nl')}, "
+                f"vervalt op {_day(inst.due_date, 'nl')}.",
+                f"Wilt u dit bedrag overmaken naar {iban} onder vermelding van "
+                f"betalingskenmerk {ref}? Heeft u al betaald, dan kunt u dit bericht negeren.",
+            ),
+        )
+    return Notice(
+        f"Reminder: installment {inst.number} of your payment plan",
+        (
+            f"Installment {inst.number} of your payment plan, {_eur(open_part, 'en')}, is due "
+            f"on {_day(inst.due_date, 'en')}.",
+            f"Please transfer it to {iban} quoting payment reference {ref}. If you have "
+            "already paid, please ignore this message.",
+        ),
+    )
+
+
+def lapsed_to_debtor(plan: PaymentPlan, open_amount: Cents, language: str) -> Notice:
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling is vervallen",
+            (
+                "U bent de afgesproken termijnen niet nagekomen; de betalingsregeling is daarom "
+                "vervallen.",
+                f"Het openstaande bedrag van {_eur(open_amount, 'nl')} is weer in zijn geheel "
+                "opeisbaar en de incassoprocedure wordt hervat.",
+            ),
+        )
+    return Notice(
+        "Your payment plan has lapsed",
+        (
+            "The agreed installments were not paid, so the payment plan has lapsed.",
+            f"The open amount of {_eur(open_amount, 'en')} is due again in full and "
+            "collection resumes.",
+        ),
+    )
+
+
+def lapsed_to_client(plan: PaymentPlan, open_amount: Cents, language: str) -> Notice:
+    if language == "nl":
+        return Notice(
+            f"Betalingsregeling {plan.plan_id} vervallen (debiteur {plan.debtor_number})",
+            (
+                f"Debiteur {plan.debtor_number} is de betalingsregeling niet nagekomen. "
+                f"Openstaand: {_eur(open_amount, 'nl')}. De aanmaningen van facturen "
+                f"{', '.join(plan.invoice_numbers)} gaan verder waar ze stonden.",
+            ),
+        )
+    return Notice(
+        f"Payment plan {plan.plan_id} lapsed (debtor {plan.debtor_number})",
+        (
+            f"Debtor {plan.debtor_number} did not keep to the payment plan. Open: "
+            f"{_eur(open_amount, 'en')}. Dunning of invoices {', '.join(plan.invoice_numbers)} "
+            "resumes where it stood.",
+        ),
+    )
+
+
+def new_schedule(plan: PaymentPlan, language: str) -> Notice:
+    if language == "nl":
+        return Notice(
+            "Nieuw schema voor uw betalingsregeling",
+            ("De termijnen van uw betalingsregeling zijn gewijzigd:",
+             "\n".join(schedule_lines(plan.schedule, "nl"))),
+        )  # fmt: skip
+    return Notice(
+        "New schedule for your payment plan",
+        ("The installments of your payment plan changed:",
+         "\n".join(schedule_lines(plan.schedule, "en"))),
+    )  # fmt: skip

@@ -1,0 +1,573 @@
+"""Payment plans as use cases: staff and debtors build them, the daily run works them.
+
+Every change to a stored plan is guarded by its ETag, and every message a plan sends has a
+key made of the plan, the installment and its due date, so a redelivered queue message sends
+nothing twice, and a postponed installment is reminded again for its new date.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Protocol
+
+from shared.adapters.tables.plans_repo import PlanRepository
+from shared.clock import Clock, amsterdam_today
+from shared.domain.ids import time_ordered_id
+from shared.domain.messaging import (
+    Attachment,
+    Channel,
+    MessageContent,
+    OutboundMessage,
+    PostalAddress,
+)
+from shared.domain.money import Cents
+from shared.domain.parties import Client, Debtor
+from shared.domain.plans import schedule as sched
+from shared.domain.plans.plan import RUNNING, PaymentPlan, PlanStatus
+from shared.domain.plans.progress import after_early_payment
+from shared.domain.plans.rules import PlanRules, ReminderChannel
+from shared.domain.plans.schedule import Period, PlanMethod, ScheduleError
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.references import betalingskenmerk
+from shared.ports.queues import QueueSender
+from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.plans import notices
+from shared.services.plans.money import PlanMoney
+from shared.services.repositories import Repositories
+
+INSTALLMENT_QUEUE = "installments"
+RETRIES = 5
+
+
+class PlanConflict(ConflictingUpdate):
+    """The plan's status does not allow this change (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    debtor_number: str
+    invoice_numbers: tuple[str, ...]
+    include_costs: bool
+    method: PlanMethod
+    start: date
+    period: Period
+    installments: int | None = None
+    installment_amount: Cents | None = None
+    schedule: tuple[tuple[date, Cents], ...] = ()
+
+
+class Outbox(Protocol):
+    def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool: ...
+
+
+def _invalid(error: ScheduleError) -> Invalid:
+    return Invalid(str(error), field=error.field)
+
+
+class PlanService:
+    def __init__(
+        self,
+        repos: Repositories,
+        plans: PlanRepository,
+        money: PlanMoney,
+        messaging: Outbox,
+        queues: QueueSender,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.plans = plans
+        self.money = money
+        self.messaging = messaging
+        self.queues = queues
+        self.clock = clock
+
+    # -- rules -----------------------------------------------------------------------------
+    def rules(self, client: Client) -> PlanRules:
+        return self.plans.rules(client.client_id)
+
+    def set_rules(self, client: Client, changes: dict[str, object]) -> PlanRules:
+        from shared.adapters.tables.plans_repo import rules_from, rules_json
+
+        merged = {**rules_json(self.plans.rules(client.client_id)), **changes}
+        try:
+            rules = rules_from(merged)
+        except ScheduleError as e:
+            raise _invalid(e) from e
+        except (TypeError, ValueError) as e:
+            raise Invalid(str(e)) from e
+        self.plans.set_rules(client.client_id, rules)
+        return rules
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(
+        self, client: Client, req: PlanRequest, rules: PlanRules
+    ) -> tuple[Cents, list[sched.ScheduledInstallment]]:
+        if self.repos.debtors.get(client.client_id, req.debtor_number) is None:
+            raise _invalid(ScheduleError("debtor", f"debtor {req.debtor_number} not found"))
+        if not req.invoice_numbers:
+            raise _invalid(ScheduleError("invoices", "a plan covers at least one invoice"))
+        stored = self.repos.invoices.get_many(client.client_id, list(req.invoice_numbers))
+        for number in req.invoice_numbers:
+            inv = stored.get(number)
+            if inv is None or inv.invoice.debtor_number != req.debtor_number:
+                raise _invalid(ScheduleError("invoices", f"invoice {number} is not this debtor's"))
+            if not inv.invoice.is_collectable:
+                raise _invalid(
+                    ScheduleError("invoices", f"invoice {number} is {inv.invoice.status.value}")
+                )
+        today = amsterdam_today(self.clock)
+        if req.start < today:
+            raise _invalid(ScheduleError("start", "a plan cannot start in the past"))
+        amounts = self.money.open_amounts(
+            client, list(req.invoice_numbers), req.include_costs, today
+        )
+        total = sum(amounts.values())
+        try:
+            if req.schedule:
+                plan = sched.free(total, list(req.schedule), req.method)
+            elif req.installments is not None:
+                plan = sched.by_count(total, req.start, req.period, req.installments, req.method)
+            elif req.installment_amount is not None:
+                plan = sched.by_amount(
+                    total, req.start, req.period, req.installment_amount, req.method
+                )
+            else:
+                raise ScheduleError(
+                    "installments", "give installments, installment_amount or schedule"
+                )
+        except ScheduleError as e:
+            raise _invalid(e) from e
+        problems = rules.violations(req.start, plan)
+        if problems:
+            raise _invalid(problems[0])
+        return total, plan
+
+    def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
+        rules = self.plans.rules(client.client_id)
+        total, schedule = self._build(client, req, rules)
+        now = self.clock.now()
+        for _ in range(RETRIES):
+            plan = PaymentPlan(
+                client_id=client.client_id, plan_id=time_ordered_id(now, "PL"), debtor_number=req.debtor_number,
+                invoice_numbers=req.invoice_numbers, include_costs=req.include_costs, method=req.method,
+                start=req.start, period=req.period, total=total,
+                payment_reference=betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
+                schedule=tuple(schedule), rules=rules, created_at=now, created_by=author,
+            )  # fmt: skip
+            try:
+                self.plans.add(plan)
+                break
+            except Conflict:
+                continue  # a reference or id already taken: draw again
+        else:  # pragma: no cover - 5 collisions in 10^15
+            raise ConflictingUpdate("could not allocate a payment reference; retry")
+        self._log(plan, "created", f"Draft plan for {len(schedule)} installments by {author}")
+        return plan
+
+    def update(self, client: Client, plan_id: str, req: PlanRequest, author: str) -> PaymentPlan:
+        plan, etag = self._get(client, plan_id)
+        if plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; only drafts change")
+        total, schedule = self._build(client, req, plan.rules)
+        updated = plan.redraft(
+            debtor_number=req.debtor_number, invoice_numbers=req.invoice_numbers,
+            include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
+            total=total, schedule=tuple(schedule),
+        )  # fmt: skip
+        self._save(updated, etag)
+        self._log(updated, "changed", f"Draft changed by {author}")
+        return updated
+
+    def delete(self, client: Client, plan_id: str) -> None:
+        plan, etag = self._get(client, plan_id)
+        if plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; only drafts are deleted")
+        try:
+            self.plans.delete(plan, etag)
+        except PreconditionFailed as e:
+            raise ConflictingUpdate(f"plan {plan_id} changed meanwhile; read it again") from e
+
+    def get(self, client: Client, plan_id: str) -> PaymentPlan:
+        return self._get(client, plan_id)[0]
+
+    def timeline(self, client: Client, plan_id: str) -> list[dict[str, object]]:
+        self._get(client, plan_id)
+        return self.plans.timeline(client.client_id, plan_id)
+
+    def of_client(self, client: Client, status: PlanStatus | None = None) -> list[PaymentPlan]:
+        return self.plans.of_client(client.client_id, status)
+
+    def holding(self, client: Client, invoice_number: str) -> str | None:
+        """The plan that holds this invoice's dunning, if any."""
+        return self.plans.holding_plan(client.client_id, invoice_number)
+
+    # -- transitions -------------------------------------------------------------------------
+    def activate(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+        plan, etag = self._get(client, plan_id)
+        if plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
+        if plan.method is PlanMethod.DIRECT_DEBIT and not plan.mandate_id:
+            raise PlanConflict("a direct-debit plan needs a signed mandate before activation")
+        taken = self.plans.hold_invoices(client.client_id, plan_id, plan.invoice_numbers)
+        if taken:
+            raise PlanConflict(f"invoice {taken[0]} is already in plan {taken[1]}")
+        today = amsterdam_today(self.clock)
+        try:
+            active = self._store(
+                plan.activate(self.clock.now()).settle(0, today), etag, plan, today
+            )
+        except ConflictingUpdate:
+            self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
+            raise
+        self._log(active, "activated", f"Activated by {author}")
+        self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
+        self._send_agreement(client, active)
+        return active
+
+    def pause(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
+        return self._transition(client, plan_id, author, "paused", lambda p: p.pause(reason))
+
+    def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+        today = amsterdam_today(self.clock)
+        return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
+
+    def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
+        today = amsterdam_today(self.clock)
+        plan = self._transition(
+            client, plan_id, author, "cancelled", lambda p: p.cancel(reason, today)
+        )
+        self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
+        return plan
+
+    def postpone(
+        self, client: Client, plan_id: str, number: int, to: date, shift_later: bool, author: str
+    ) -> PaymentPlan:
+        plan, etag = self._get(client, plan_id)
+        if plan.status not in RUNNING and plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(f"plan {plan_id} is {plan.status.value}")
+        try:
+            moved = sched.postpone(list(plan.schedule), number, to, plan.period,
+                                   shift_later=shift_later, method=plan.method)  # fmt: skip
+        except ScheduleError as e:
+            raise _invalid(e) from e
+        today = amsterdam_today(self.clock)
+        updated = self._store(plan.with_schedule(moved).settle(plan.paid, today), etag, plan, today)
+        self._log(updated, "postponed", f"Installment {number} moved to {to} by {author}")
+        if updated.status is not PlanStatus.DRAFT:
+            self._send_notice(client, updated, f"schedule|{self._schedule_version(updated)}",
+                              lambda lang: notices.new_schedule(updated, lang))  # fmt: skip
+        return updated
+
+    def retry(self, client: Client, plan_id: str, number: int, author: str) -> PaymentPlan:
+        plan, etag = self._get(client, plan_id)
+        if number not in plan.failed:
+            raise PlanConflict(f"installment {number} did not fail")
+        today = amsterdam_today(self.clock)
+        updated = self._store(plan.retry(number).settle(plan.paid, today), etag, plan, today)
+        self._log(updated, "retry", f"Installment {number} to be collected again ({author})")
+        return updated
+
+    def payments_changed(self, client: Client, invoice_numbers: list[str]) -> None:
+        """Money was booked on or taken back from these invoices: the plans that hold them
+        take it in now (completion, recalculation, reopening), not at their next date."""
+        today = amsterdam_today(self.clock)
+        held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        for plan_id in sorted(p for p in held if p):
+            self.process(client.client_id, plan_id, today, row_on=None)
+
+    # -- the daily run -----------------------------------------------------------------------
+    def fan_out(self, today: date | None = None) -> int:
+        """One queue message per plan that needs attention on or before today: a day the
+        timer missed is caught up, and the cost follows what is due, not the number of plans."""
+        import json
+
+        on = today or amsterdam_today(self.clock)
+        due = self.plans.needing_attention(on)
+        for row_on, client_id, plan_id in due:
+            body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
+                    "row_on": row_on.isoformat()}  # fmt: skip
+            self.queues.send(INSTALLMENT_QUEUE, json.dumps(body))
+        return len(due)
+
+    def process(
+        self, client_id: str, plan_id: str, today: date, row_on: date | None = None
+    ) -> PaymentPlan | None:
+        """Work one plan for ``today``: take in the money that stands, recalculate, judge a
+        breach, send the reminders that are due, and file the plan at its next date. The
+        calendar row that brought the plan here (``row_on``; None when a payment brought it)
+        is removed unless it is the plan's next date."""
+        found_client = self.repos.clients.get(client_id)
+        if found_client is None or self.plans.get(client_id, plan_id) is None:
+            if row_on is not None:
+                self.plans.drop_attention(client_id, plan_id, row_on)
+            return None
+        client = found_client[0]
+        for _ in range(RETRIES):
+            found = self.plans.get(client_id, plan_id)
+            assert found is not None
+            plan, etag = found
+            if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
+                try:
+                    plan = self._work(client, plan, etag, today)
+                except ConflictingUpdate:
+                    continue
+            if row_on is not None and plan.attention_on != row_on:
+                self.plans.drop_attention(client_id, plan_id, row_on)
+            return plan
+        raise ConflictingUpdate(f"plan {plan_id} keeps changing; the message will be retried")
+
+    def _work(
+        self, client: Client, plan: PaymentPlan, etag: str | None, today: date
+    ) -> PaymentPlan:
+        assert plan.activated_at is not None
+        paid = self.money.paid_towards(client, list(plan.invoice_numbers), plan.activated_at.date())
+        updated = plan
+        if paid > plan.paid:
+            recalculated = after_early_payment(
+                list(plan.schedule), plan.paid, paid - plan.paid, today, plan.rules
+            )
+            if list(recalculated) != list(plan.schedule):
+                updated = updated.with_schedule(recalculated)
+                self._log(
+                    updated, "recalculated", "Paid early: the remaining installments were lowered"
+                )
+            self._log(
+                updated,
+                "payment",
+                f"Paid towards the plan: {paid - plan.paid} cents (total {paid})",
+            )
+        elif paid < plan.paid:
+            self._log(updated, "reversal", f"A payment came back: {plan.paid - paid} cents")
+        updated = updated.settle(paid, today)
+        if plan.status is PlanStatus.COMPLETED and updated.status is not PlanStatus.COMPLETED:
+            self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            self._log(
+                updated, "reopened", "A payment came back after completion: the plan runs again"
+            )
+            self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
+        if updated.breached(today):
+            updated = self._store(updated.cancel("breach: installments not paid within the tolerance", today),
+                                  etag, plan, today)  # fmt: skip
+            self.plans.release_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            self._log(updated, "cancelled", "Cancelled automatically after a breach")
+            self._lapsed(client, updated)
+            return updated
+        reminders = self._reminders_due(updated, today)
+        if reminders:
+            updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
+        updated = self._store(updated, etag, plan, today)
+        for key, inst in reminders:
+            self._remind(client, updated, inst, key, today)
+        if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
+            self.plans.release_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            self._log(updated, "completed", "All installments paid")
+            self._contact(updated, f"Payment plan {plan.plan_id} completed")
+        return updated
+
+    def _reminders_due(
+        self, plan: PaymentPlan, today: date
+    ) -> list[tuple[str, sched.ScheduledInstallment]]:
+        if plan.rules.reminder_channel is ReminderChannel.NONE:
+            return []
+        states = {s.number: s for s in plan.installments(today)}
+        out = []
+        for inst in plan.schedule:
+            key = f"{inst.number}@{inst.due_date.isoformat()}"
+            when = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
+            state = states[inst.number]
+            if (
+                key not in plan.reminded
+                and when <= today <= inst.due_date + timedelta(days=plan.rules.tolerance_days)
+                and state.paid < state.amount
+            ):
+                out.append((key, inst))
+        return out
+
+    def _next_attention(self, plan: PaymentPlan, after: date) -> date | None:
+        """The next day the run must look at this plan: a reminder to send, a due date, or
+        the end of a due date's grace (when a breach would show). A completed plan is still
+        looked at for the 8 weeks in which a SEPA payment can come back."""
+        if plan.status is PlanStatus.COMPLETED:
+            last = max(i.due_date for i in plan.schedule)
+            watch_until = max(
+                last, (plan.activated_at.date() if plan.activated_at else last)
+            ) + timedelta(weeks=8)
+            return after + timedelta(days=7) if after < watch_until else None
+        if plan.status not in RUNNING:
+            return None
+        candidates: list[date] = []
+        states = {s.number: s for s in plan.installments(after)}
+        for inst in plan.schedule:
+            if states[inst.number].paid >= inst.amount:
+                continue
+            grace_end = inst.due_date + timedelta(days=plan.rules.tolerance_days + 1)
+            remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
+            for day in (remind, inst.due_date, grace_end):
+                if day > after:
+                    candidates.append(day)
+        # a running plan is always looked at again at least monthly, to see payments
+        return min(candidates) if candidates else after + timedelta(days=30)
+
+    # -- messages ----------------------------------------------------------------------------
+    def _remind(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        inst: sched.ScheduledInstallment,
+        key: str,
+        today: date,
+    ) -> None:
+        states = {s.number: s for s in plan.installments(today)}
+        open_part = states[inst.number].amount - states[inst.number].paid
+        iban = client.ibans[0] if client.ibans else ""
+        channel = (
+            Channel.LETTER
+            if plan.rules.reminder_channel is ReminderChannel.LETTER
+            else Channel.EMAIL
+        )
+        sent = self._send_notice(client, plan, f"remind|{key}",
+                                 lambda lang: notices.reminder(plan, inst, open_part, iban, lang), channel)  # fmt: skip
+        self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
+
+    def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
+        iban = client.ibans[0] if client.ibans else ""
+        result = self._send_notice(client, plan, "agreement",
+                                   lambda lang: notices.agreement(plan, client.name, iban, lang))  # fmt: skip
+        self._log(plan, "agreement_sent", f"Agreement with schedule: {result}")
+
+    def _lapsed(self, client: Client, plan: PaymentPlan) -> None:
+        self._send_notice(
+            client, plan, "lapsed", lambda lang: notices.lapsed_to_debtor(plan, plan.open, lang)
+        )
+        now = self.clock.now()
+        note = notices.lapsed_to_client(plan, plan.open, client.language.value)
+        self.repos.actions.add(ActionItem(
+            client_id=client.client_id, action_id=time_ordered_id(now), kind="plan_breached",
+            title=note.subject, created_at=now, debtor_number=plan.debtor_number,
+            invoice_numbers=plan.invoice_numbers, detail={"plan_id": plan.plan_id, "open": plan.open},
+        ))  # fmt: skip
+        if client.contact_email:
+            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-client", Channel.EMAIL, None,
+                                      client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
+            self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
+                                                           language=client.language.value))  # fmt: skip
+        self._contact(plan, f"Payment plan {plan.plan_id} lapsed; dunning resumes")
+
+    def _send_notice(self, client: Client, plan: PaymentPlan, what: str, build: Callable[[str], notices.Notice],
+                     channel: Channel = Channel.EMAIL) -> str:  # fmt: skip
+        """Queue one message to the debtor; ``what`` makes its key, so a repeat sends
+        nothing. Returns what happened, for the timeline (a failure is logged, not raised:
+        the plan's own state is already saved)."""
+        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        if found is None:
+            return "debtor not found"
+        debtor = found[0]
+        if channel is Channel.EMAIL and not debtor.emails:
+            if debtor.address is None:
+                self._log(
+                    plan,
+                    "message_failed",
+                    f"{what}: the debtor has no e-mail address or postal address",
+                )
+                return "no address"
+            channel = Channel.LETTER
+        if channel is Channel.LETTER and debtor.address is None:
+            self._log(plan, "message_failed", f"{what}: the debtor has no postal address")
+            return "no postal address"
+        note = build(debtor.language.value)
+        try:
+            content = self._content(client, debtor, plan, note, channel)
+        except Exception as e:  # a PDF that cannot be made must not stop the plan's run
+            self._log(plan, "message_failed", f"{what}: {type(e).__name__}: {e}")
+            return "failed"
+        message = OutboundMessage(
+            client.client_id, f"plan|{plan.plan_id}|{what}", channel, debtor.number,
+            debtor.emails[0] if channel is Channel.EMAIL else debtor.name, self.clock.now(),
+            address=_postal(debtor) if channel is Channel.LETTER else None,
+            reply_to=client.contact_email, sender=client.contact_email, invoice_numbers=plan.invoice_numbers,
+        )  # fmt: skip
+        queued = self.messaging.enqueue(message, content)
+        return f"{channel.value} queued" if queued else f"{channel.value} already queued"
+
+    def _content(self, client: Client, debtor: Debtor, plan: PaymentPlan, note: notices.Notice,
+                 channel: Channel) -> MessageContent:  # fmt: skip
+        from shared.services.plans.schedule_pdf import schedule_pdf
+
+        pdf = schedule_pdf(client, debtor, plan, note, amsterdam_today(self.clock))
+        name = (
+            f"betalingsregeling-{plan.plan_id}.pdf"
+            if debtor.language.value == "nl"
+            else f"payment-plan-{plan.plan_id}.pdf"
+        )
+        attachments = (Attachment(name, "application/pdf", pdf),)
+        return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
+                              language=debtor.language.value)  # fmt: skip
+
+    # -- internals ---------------------------------------------------------------------------
+    def _get(self, client: Client, plan_id: str) -> tuple[PaymentPlan, str | None]:
+        found = self.plans.get(client.client_id, plan_id)
+        if found is None:
+            raise NotFound(f"plan {plan_id} not found")
+        return found
+
+    def _store(
+        self, plan: PaymentPlan, etag: str | None, before: PaymentPlan, today: date
+    ) -> PaymentPlan:
+        """Save with the plan's next date of attention, then move its calendar row."""
+        filed = replace(plan, attention_on=self._next_attention(plan, today))
+        self._save(filed, etag)
+        self.plans.move_attention(
+            plan.client_id, plan.plan_id, before.attention_on, filed.attention_on
+        )
+        return filed
+
+    def _save(self, plan: PaymentPlan, etag: str | None) -> None:
+        try:
+            self.plans.save(plan, etag)
+        except PreconditionFailed as e:
+            raise ConflictingUpdate(f"plan {plan.plan_id} changed meanwhile; read it again") from e
+
+    def _transition(
+        self,
+        client: Client,
+        plan_id: str,
+        author: str,
+        kind: str,
+        change: Callable[[PaymentPlan], PaymentPlan],
+    ) -> PaymentPlan:
+        from shared.domain.plans.plan import PlanStateError
+
+        plan, etag = self._get(client, plan_id)
+        try:
+            changed = change(plan)
+        except PlanStateError as e:
+            raise PlanConflict(str(e)) from e
+        updated = self._store(changed, etag, plan, amsterdam_today(self.clock))
+        detail = f" ({updated.reason})" if updated.reason else ""
+        self._log(updated, kind, f"Plan {kind} by {author}{detail}")
+        self._contact(updated, f"Payment plan {plan_id} {kind}{detail}")
+        return updated
+
+    @staticmethod
+    def _schedule_version(plan: PaymentPlan) -> str:
+        return "-".join(f"{i.due_date:%Y%m%d}" for i in plan.schedule)
+
+    def _log(self, plan: PaymentPlan, kind: str, text: str) -> None:
+        now = self.clock.now()
+        self.plans.log(plan.client_id, plan.plan_id, time_ordered_id(now), now, kind, text)
+
+    def _contact(self, plan: PaymentPlan, summary: str) -> None:
+        now = self.clock.now()
+        self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, time_ordered_id(now), now,
+                                             ContactKind.STATUS, summary, invoice_numbers=plan.invoice_numbers,
+                                             system=True))  # fmt: skip
+
+
+def _postal(debtor: Debtor) -> PostalAddress:
+    assert debtor.address is not None
+    a = debtor.address
+    return PostalAddress(debtor.name, a.street, a.postal_code, a.city, a.country)

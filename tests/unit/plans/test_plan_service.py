@@ -1,0 +1,258 @@
+"""Payment plans over simulated months, through the API and the daily run (fake clock,
+in-memory storage and queues): every status, installment transition and payment case."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from shared.domain.records import PaymentSource
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+
+BASE = "/v1/clients/C1/plans"
+
+
+@pytest.fixture
+def plans(world):
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="ar@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1"), debtor_row("D2")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),
+        invoice_row("F2", "D1", amount="100.00", due_date="2025-12-15"),
+        invoice_row("F3", "D2", amount="50.00", due_date="2025-12-15"),
+    ]})  # fmt: skip
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    return world, client
+
+
+def make(a, **body):
+    request = {"debtor": "D1", "invoices": ["F1", "F2"], "start": "2026-01-31", "installments": 3}
+    request.update(body)
+    return a.call("POST", BASE, request)
+
+
+def run_day(world, on: date):
+    """The timer at 06:30 UTC, then every queued plan job and the messages they queue."""
+    world.clock.at = datetime(on.year, on.month, on.day, 6, 30, tzinfo=UTC)
+    services = world.services
+    services.plans.fan_out()
+    for job in services.messaging.queues.take("installments"):
+        body = json.loads(job.body)
+        services.plans.process(
+            body["client_id"], body["plan_id"], date.fromisoformat(body["on"]),
+            date.fromisoformat(body["row_on"]),
+        )  # fmt: skip
+    return [json.loads(m.body)["key"] for m in services.messaging.queues.take("send-email")]
+
+
+def pay(world, client, payment_id, cents, on, invoices=("F1", "F2")):
+    world.clock.at = datetime(on.year, on.month, on.day, 12, 0, tzinfo=UTC)
+    return world.services.payments.book(
+        client, payment_id=payment_id, amount=cents, received_on=on,
+        source=PaymentSource.BANK, invoice_numbers=list(invoices),
+    )  # fmt: skip
+
+
+def status(world, plan_id):
+    got = world.agency_a.call("GET", f"{BASE}/{plan_id}").body
+    return got["status"], [(i["status"], i["paid"]) for i in got["installments"]]
+
+
+def test_a_draft_adds_up_changes_and_is_deleted(plans):
+    world, _ = plans
+    a = world.agency_a
+    made = make(a)
+    assert made.status == 201, made.body
+    plan = made.body
+    assert plan["status"] == "draft" and plan["total"] == "300.00"
+    assert [(i["due_date"], i["amount"]) for i in plan["installments"]] == [
+        ("2026-01-31", "100.00"), ("2026-02-28", "100.00"), ("2026-03-31", "100.00"),
+    ]  # fmt: skip
+    assert len(plan["payment_reference"]) == 16
+    changed = a.call("PUT", f"{BASE}/{plan['plan_id']}",
+                     {"debtor": "D1", "invoices": ["F1", "F2"], "start": "2026-02-01",
+                      "installment_amount": "120.00", "period": "week"})  # fmt: skip
+    assert changed.status == 200, changed.body
+    assert [i["amount"] for i in changed.body["installments"]] == ["120.00", "120.00", "60.00"]
+    assert a.call("DELETE", f"{BASE}/{plan['plan_id']}").status == 204
+    assert a.call("GET", f"{BASE}/{plan['plan_id']}").status == 404
+
+
+def test_rules_broken_are_422_with_the_field(plans):
+    world, _ = plans
+    a = world.agency_a
+    assert make(a, invoices=["F3"]).body["error"]["details"][0]["field"] == "invoices"
+    assert make(a, start="2025-12-01").status == 422
+    long = make(a, installments=6, period="quarter")
+    assert long.status == 422 and "maximum term" in json.dumps(long.body)
+    tiny = make(a, installments=30, period="week")
+    assert tiny.status == 422 and "minimum" in json.dumps(tiny.body)
+    both = a.call("POST", BASE, {"debtor": "D1", "invoices": ["F1"], "start": "2026-02-01",
+                                 "installments": 2, "installment_amount": "10.00"})  # fmt: skip
+    assert both.status == 422
+    assert a.call("PUT", "/v1/clients/C1/plan-rules", {"reminder_channel": "sms"}).status == 422
+
+
+def test_activation_freezes_and_another_tenant_sees_nothing(plans):
+    world, _ = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    assert a.call("PUT", f"{BASE}/{plan_id}", {"debtor": "D1", "invoices": ["F1"], "start": "2026-02-01",
+                                                "installments": 2}).status == 409  # fmt: skip
+    assert a.call("DELETE", f"{BASE}/{plan_id}").status == 409
+    # the invoices are held: a second plan over them cannot start
+    other = make(a, invoices=["F2"]).body["plan_id"]
+    assert a.call("POST", f"{BASE}/{other}/activate").status == 409
+    assert world.agency_b.call("GET", f"{BASE}/{plan_id}").status == 404
+    assert (
+        world.agency_b.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "not mine"}).status
+        == 404
+    )
+    # the agreement went out with its schedule as a PDF
+    keys = [json.loads(m.body)["key"] for m in world.services.messaging.queues.take("send-email")]
+    assert keys == [f"plan|{plan_id}|agreement"]
+
+
+def test_on_time_late_partial_over_and_completed(plans):
+    world, client = plans
+    a = world.agency_a
+    a.call("PUT", "/v1/clients/C1/plan-rules", {"tolerance_amount": "5.00", "tolerance_days": 5,
+                                                 "reminder_offset_days": -3})  # fmt: skip
+    plan_id = make(a).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    world.services.messaging.queues.take("send-email")
+    # the reminder three days before the first installment, once
+    assert run_day(world, date(2026, 1, 28)) == [f"plan|{plan_id}|remind|1@2026-01-31"]
+    assert run_day(world, date(2026, 1, 29)) == []
+    pay(world, client, "p1", 10_000, date(2026, 1, 30))  # on time
+    run_day(world, date(2026, 1, 31))
+    assert status(world, plan_id) == (
+        "active",
+        [("paid", "100.00"), ("open", "0.00"), ("open", "0.00")],
+    )
+    # installment 2: partially paid, then late within the grace days: due, no breach
+    pay(world, client, "p2", 6_000, date(2026, 2, 27))
+    run_day(world, date(2026, 2, 28))
+    assert status(world, plan_id)[0] == "due"
+    assert status(world, plan_id)[1][1] == ("partially_paid", "60.00")
+    run_day(world, date(2026, 3, 6))  # grace over, 40.00 behind: overdue is not yet a breach
+    assert status(world, plan_id)[0] in ("overdue", "cancelled")
+    got = world.agency_a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["status"] == "cancelled"  # 40.00 behind is past the 5.00 tolerance
+    assert all(s in ("paid", "partially_paid", "skipped") for s, _ in status(world, plan_id)[1])
+
+
+def test_overpayment_moves_on_and_completion_releases_the_invoices(plans):
+    world, client = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    pay(world, client, "p1", 25_000, date(2026, 1, 31))
+    run_day(world, date(2026, 1, 31))
+    assert status(world, plan_id)[1] == [
+        ("paid", "100.00"),
+        ("paid", "100.00"),
+        ("partially_paid", "50.00"),
+    ]
+    pay(world, client, "p2", 5_000, date(2026, 2, 10))
+    run_day(world, date(2026, 2, 25))
+    assert status(world, plan_id)[0] == "completed"
+    assert world.services.plans.holding(client, "F1") is None
+
+
+def test_early_payment_recalculates_when_the_client_allows_it(plans):
+    world, client = plans
+    a = world.agency_a
+    a.call(
+        "PUT", "/v1/clients/C1/plan-rules", {"early_recalculation": True, "early_threshold_days": 7}
+    )
+    plan_id = make(a, start="2026-02-28").body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    pay(world, client, "p1", 15_000, date(2026, 2, 2))  # 26 days early, 50.00 more than due
+    run_day(world, date(2026, 2, 25))
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert [i["amount"] for i in got["installments"]] == ["150.00", "75.00", "75.00"]
+    assert got["installments"][0]["status"] == "paid"
+    assert any(e["kind"] == "recalculated" for e in got["timeline"])
+
+
+def test_a_reversal_reopens_the_latest_installment_and_a_completed_plan(plans):
+    world, client = plans
+    a = world.agency_a
+    plan_id = make(a, installments=2, start="2026-01-31").body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    pay(world, client, "p1", 15_000, date(2026, 1, 30))
+    pay(world, client, "p2", 15_000, date(2026, 2, 20))
+    run_day(world, date(2026, 2, 21))
+    assert status(world, plan_id)[0] == "completed"
+    world.services.payments.reverse(client, "p2", "MD06 refund request")
+    run_day(world, date(2026, 3, 5))  # the completed plan is still watched for returns
+    state, installments = status(world, plan_id)
+    assert state in ("due", "overdue")
+    assert installments == [("paid", "150.00"), (installments[1][0], "0.00")]
+    assert world.services.plans.holding(client, "F1") == plan_id
+
+
+def test_missed_timer_days_are_caught_up(plans):
+    world, _ = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    world.services.messaging.queues.take("send-email")
+    # no run from the 20th to the 30th: the 31st still sends the reminder it missed
+    assert run_day(world, date(2026, 1, 31)) == [f"plan|{plan_id}|remind|1@2026-01-31"]
+
+
+def test_pause_resume_cancel_and_the_31st(plans):
+    world, client = plans
+    a = world.agency_a
+    plan_id = make(a, installments=3, start="2026-01-31").body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    world.services.messaging.queues.take("send-email")
+    assert a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": ""}).status == 422
+    assert (
+        a.call("POST", f"{BASE}/{plan_id}/pause", {"reason": "debtor in hospital"}).body["status"]
+        == "paused"
+    )
+    assert run_day(world, date(2026, 3, 20)) == []  # a paused plan is not chased
+    assert a.call("POST", f"{BASE}/{plan_id}/resume").status == 200
+    moved = a.call(
+        "POST",
+        f"{BASE}/{plan_id}/installments/2/postpone",
+        {"to": "2026-04-30", "shift_later": True},
+    )
+    assert moved.status == 200, moved.body
+    assert [i["due_date"] for i in moved.body["installments"]] == [
+        "2026-01-31",
+        "2026-04-30",
+        "2026-05-30",
+    ]
+    cancelled = a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"})
+    assert cancelled.body["status"] == "cancelled"
+    assert {i["status"] for i in cancelled.body["installments"]} == {"skipped"}
+    assert world.services.plans.holding(client, "F1") is None
+    assert a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "again"}).status == 409
+    assert a.call("GET", BASE, status="cancelled").body["items"][0]["plan_id"] == plan_id
+    assert a.call("GET", BASE, status="nonsense").status == 400
+
+
+def test_a_breach_cancels_tells_debtor_and_client_and_runs_once(plans):
+    world, client = plans
+    a = world.agency_a
+    plan_id = make(a).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    world.services.messaging.queues.take("send-email")
+    keys = run_day(world, date(2026, 2, 15))  # 100.00 behind past the 7 grace days
+    assert f"plan|{plan_id}|lapsed" in keys and f"plan|{plan_id}|lapsed-client" in keys
+    actions = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [x["kind"] for x in actions].count("plan_breached") == 1
+    assert run_day(world, date(2026, 2, 16)) == []
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["status"] == "cancelled" and "breach" in got["reason"]
+    assert world.services.plans.holding(client, "F2") is None
+    assert timedelta(days=0) == timedelta(0)
