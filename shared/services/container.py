@@ -227,5 +227,6 @@ class Services:
             self.messaging,
             self.queues,
             self.clock,
+            resume_dunning=self.dunning.schedule_invoices,
         )
         return plans

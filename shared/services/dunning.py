@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
 from shared.adapters.tables.dunning_repo import RunRecord
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.plans_repo import held_by_plan
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import (
     InvoiceLine,
@@ -226,7 +227,9 @@ class DunningService:
             self.repos.dunning.reschedule(client.client_id, recheck)
             return 0
         self._warn_prescription(client, debtor, invoices, today)
-        states = [(i, _state(i)) for i in invoices if i.is_collectable]
+        # a running payment plan holds its invoices: no dunning until it is cancelled
+        held = held_by_plan(self.repos.store, client.client_id, [i.number for i in invoices])
+        states = [(i, _state(i)) for i in invoices if i.is_collectable and i.number not in held]
         planned = plan_debtor(workflow, debtor, states, today)
         for message in planned:
             self._perform(
@@ -249,7 +252,9 @@ class DunningService:
         for number in touched:
             inv = fresh.get(number)
             check = (
-                next_check(workflow, inv, _state(inv), debtor, open_total, today) if inv else None
+                next_check(workflow, inv, _state(inv), debtor, open_total, today)
+                if inv and number not in held
+                else None
             )
             new = self.repos.dunning.schedule_key(check, debtor_number, number) if check else None
             moves.append((encoded_old.get(encode(number)), new))

@@ -53,6 +53,14 @@ def rules_from(d: dict[str, Any]) -> PlanRules:
     return PlanRules(**values)
 
 
+def held_by_plan(store: TableStore, client_id: str, numbers: list[str]) -> set[str]:
+    """The invoices among ``numbers`` that a running payment plan holds (no dunning)."""
+    if not numbers:
+        return set()
+    rows = store.get_many(PLAN_INVOICES, encode(client_id), [encode(n) for n in numbers])
+    return {decode(rk) for rk in rows}
+
+
 class PlanRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store

@@ -16,6 +16,7 @@ from typing import Protocol
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.clock import Clock, amsterdam_today
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -77,7 +78,9 @@ class PlanService:
         messaging: Outbox,
         queues: QueueSender,
         clock: Clock,
+        resume_dunning: Callable[[str, list[Invoice]], None] | None = None,
     ) -> None:
+        self.resume_dunning = resume_dunning
         self.repos = repos
         self.plans = plans
         self.money = money
@@ -240,7 +243,7 @@ class PlanService:
         plan = self._transition(
             client, plan_id, author, "cancelled", lambda p: p.cancel(reason, today)
         )
-        self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
+        self._release(plan)
         return plan
 
     def postpone(
@@ -352,7 +355,7 @@ class PlanService:
         if updated.breached(today):
             updated = self._store(updated.cancel("breach: installments not paid within the tolerance", today),
                                   etag, plan, today)  # fmt: skip
-            self.plans.release_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            self._release(updated)
             self._log(updated, "cancelled", "Cancelled automatically after a breach")
             self._lapsed(client, updated)
             return updated
@@ -363,7 +366,7 @@ class PlanService:
         for key, inst in reminders:
             self._remind(client, updated, inst, key, today)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
-            self.plans.release_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            self._release(updated)
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
@@ -506,6 +509,14 @@ class PlanService:
         attachments = (Attachment(name, "application/pdf", pdf),)
         return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
                               language=debtor.language.value)  # fmt: skip
+
+    def _release(self, plan: PaymentPlan) -> None:
+        """The plan no longer holds its invoices: what is still open goes back to the
+        dunning workflow at the step where it stood."""
+        self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
+        if self.resume_dunning is not None:
+            stored = self.repos.invoices.get_many(plan.client_id, list(plan.invoice_numbers))
+            self.resume_dunning(plan.client_id, [s.invoice for s in stored.values()])
 
     # -- internals ---------------------------------------------------------------------------
     def _get(self, client: Client, plan_id: str) -> tuple[PaymentPlan, str | None]:

@@ -256,3 +256,31 @@ def test_a_breach_cancels_tells_debtor_and_client_and_runs_once(plans):
     assert got["status"] == "cancelled" and "breach" in got["reason"]
     assert world.services.plans.holding(client, "F2") is None
     assert timedelta(days=0) == timedelta(0)
+
+
+def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
+    from tests.unit.dunning.test_daily_run import TEMPLATES, WORKFLOW
+
+    world, client = plans
+    a = world.agency_a
+    for template_id, body in TEMPLATES.items():
+        a.call("PUT", f"/v1/clients/C1/templates/{template_id}", body)
+    a.call("PUT", "/v1/clients/C1/workflows/particulier", WORKFLOW)
+    a.call("POST", "/v1/clients/C1/workflows/particulier/activate")
+    a.call("PUT", "/v1/clients/C1/segment-rules", {"rules": [{"workflow": "particulier"}]})
+    plan_id = make(a).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    world.services.messaging.queues.take("send-email")
+
+    def dunning_day(on):
+        world.clock.at = datetime(on.year, on.month, on.day, 6, 0, tzinfo=UTC)
+        world.services.dunning.run_client(client.client_id, on)
+        jobs = [json.loads(m.body) for m in world.services.messaging.queues.take("send-email")]
+        return sorted(
+            world.services.messaging.outbox.get(j["client_id"], j["key"])[0].debtor_number
+            for j in jobs
+        )
+
+    assert dunning_day(date(2026, 1, 6)) == ["D2"]  # D1's invoices are in the plan
+    a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"})
+    assert dunning_day(date(2026, 1, 7)) == ["D1"]  # handed back at the step where it stood
