@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from shared.api import schemas
 from shared.api.common import cents_text, principal, validate_body
-from shared.api.http import ApiResponse, BadRequest
+from shared.api.http import ApiResponse, BadRequest, Unprocessable
 from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_today
 from shared.domain.money import cents_from_decimal
@@ -52,6 +52,14 @@ class PostponeIn(schemas.Strict):
     shift_later: bool = False
 
 
+class MandateIn(schemas.Strict):
+    mandate_id: str = Field(min_length=1, max_length=35, pattern=r"^[A-Za-z0-9/\-?:().,'+]+$")
+    signed_on: date
+    iban: str = Field(min_length=15, max_length=34)
+    name: str = Field(min_length=1, max_length=70)
+    bic: str | None = Field(default=None, pattern=r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
+
+
 class RulesIn(schemas.Strict):
     min_installment: schemas.Amount | None = None
     max_term_months: int | None = Field(default=None, ge=1, le=120)
@@ -64,6 +72,7 @@ class RulesIn(schemas.Strict):
     reminder_offset_days: int | None = Field(default=None, ge=-60, le=60)
     prenotification_days: int | None = Field(default=None, ge=1, le=30)
     self_service: Literal["automatic", "staff"] | None = None
+    creditor_id: str | None = Field(default=None, max_length=35)
 
 
 def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
@@ -81,6 +90,14 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         "open": cents_text(plan.open),
         "payment_reference": plan.payment_reference,
         "reason": plan.reason,
+        "mandate": {"mandate_id": plan.mandate.mandate_id, "signed_on": plan.mandate.signed_on.isoformat()}
+        if plan.mandate
+        else None,
+        "direct_debits": [
+            {"installment": d.number, "attempt": d.attempt, "collection_date": d.collection_date.isoformat(),
+             "amount": cents_text(d.amount), "end_to_end_id": d.end_to_end_id, "state": d.state.value}
+            for d in plan.debits
+        ],
         "installments": [
             {"number": s.number, "due_date": s.due_date.isoformat(), "amount": cents_text(s.amount),
              "paid": cents_text(s.paid), "status": s.status.value}
@@ -169,6 +186,23 @@ def register(router: Router, services: Services) -> None:
         plan = services.plans.cancel(client_of(ctx), ctx.params["plan"], body.reason, author(ctx))
         return ApiResponse(body=plan_out(plan, today()))
 
+    def put_mandate(ctx: Context) -> ApiResponse:
+        from shared.domain.plans.plan import Mandate
+        from shared.domain.references.iban import iban_error, normalise
+
+        client = client_of(ctx)
+        body = validate_body(ctx.request, MandateIn)
+        if (error := iban_error(body.iban)) is not None:
+            raise Unprocessable(error, details=[{"field": "iban", "message": error}])
+        if body.signed_on > today():
+            raise Unprocessable("a mandate cannot be signed in the future",
+                                details=[{"field": "signed_on", "message": "in the future"}])  # fmt: skip
+        mandate = Mandate(
+            body.mandate_id, body.signed_on, normalise(body.iban), body.name, body.bic
+        )
+        plan = services.plans.set_mandate(client, ctx.params["plan"], mandate, author(ctx))
+        return ApiResponse(body=plan_out(plan, today()))
+
     def number(ctx: Context) -> int:
         raw = ctx.params["n"]
         if not raw.isdigit() or not 1 <= int(raw) <= 120:
@@ -192,7 +226,7 @@ def register(router: Router, services: Services) -> None:
             "tolerance_days": rules.tolerance_days, "early_recalculation": rules.early_recalculation,
             "early_threshold_days": rules.early_threshold_days, "reminder_channel": rules.reminder_channel.value,
             "reminder_offset_days": rules.reminder_offset_days, "prenotification_days": rules.prenotification_days,
-            "self_service": rules.self_service.value,
+            "self_service": rules.self_service.value, "creditor_id": rules.creditor_id,
         }  # fmt: skip
 
     def get_rules(ctx: Context) -> ApiResponse:
@@ -217,6 +251,7 @@ def register(router: Router, services: Services) -> None:
         Route("GET", base + "/{plan}", get_plan, "One plan with its installments and timeline", "plans"),
         Route("PUT", base + "/{plan}", put_plan, "Change a draft plan (409 once active)", "plans", body=PlanIn),
         Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans"),
+        Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan", "plans", body=MandateIn),
         Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans"),
         Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans", body=ReasonIn),
         Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans"),

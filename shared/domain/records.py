@@ -13,6 +13,7 @@ class PaymentSource(StrEnum):
     BANK = "bank"
     MOLLIE = "mollie"
     MANUAL = "manual"
+    DIRECT_DEBIT = "direct_debit"
 
 
 @dataclass(frozen=True)

@@ -228,5 +228,7 @@ class Services:
             self.queues,
             self.clock,
             resume_dunning=self.dunning.schedule_invoices,
+            payments=self.payments,
+            files=self.files,
         )
         return plans

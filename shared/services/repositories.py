@@ -76,5 +76,7 @@ class Repositories:
                 "PortalThrottle",
                 "PortalReturns",
                 *plans_repo.TABLES,
+                "SddCollections",  # shared.services.plans.direct_debit
+                "SddPending",
             )
         )

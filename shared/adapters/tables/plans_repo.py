@@ -22,7 +22,7 @@ from typing import Any
 
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode, join
-from shared.domain.plans.plan import PaymentPlan, PlanStatus
+from shared.domain.plans.plan import DebitState, DirectDebit, Mandate, PaymentPlan, PlanStatus
 from shared.domain.plans.rules import PlanRules, ReminderChannel, SelfServiceApproval
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
@@ -61,6 +61,49 @@ def held_by_plan(store: TableStore, client_id: str, numbers: list[str]) -> set[s
     return {decode(rk) for rk in rows}
 
 
+def _mandate_json(m: Mandate | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "id": m.mandate_id,
+        "signed_on": m.signed_on.isoformat(),
+        "iban": m.iban,
+        "name": m.name,
+        "bic": m.bic,
+    }
+
+
+def _mandate_from(d: dict[str, Any] | None) -> Mandate | None:
+    if not d:
+        return None
+    return Mandate(d["id"], date.fromisoformat(d["signed_on"]), d["iban"], d["name"], d.get("bic"))
+
+
+def _debit_json(x: DirectDebit) -> list[Any]:
+    return [
+        x.number,
+        x.attempt,
+        x.collection_date.isoformat(),
+        x.amount,
+        x.end_to_end_id,
+        x.first,
+        x.state.value,
+    ]
+
+
+def _debit_from(v: list[Any]) -> DirectDebit:
+    n, attempt, on, amount, e2e, first, state = v
+    return DirectDebit(
+        int(n),
+        int(attempt),
+        date.fromisoformat(on),
+        int(amount),
+        e2e,
+        bool(first),
+        DebitState(state),
+    )
+
+
 class PlanRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
@@ -76,7 +119,8 @@ class PlanRepository:
             "Rules": put_json(rules_json(plan.rules)), "CreatedAt": plan.created_at, "CreatedBy": plan.created_by,
             "Status": plan.status.value, "ActivatedAt": plan.activated_at, "Paid": plan.paid,
             "Failed": put_json(sorted(plan.failed)), "Skipped": put_json(sorted(plan.skipped)),
-            "Reason": plan.reason, "MandateId": plan.mandate_id, "Reminded": put_json(sorted(plan.reminded)),
+            "Reason": plan.reason, "Mandate": put_json(_mandate_json(plan.mandate)),
+            "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
             "AttentionOn": put_date(plan.attention_on),
         })  # fmt: skip
 
@@ -93,7 +137,8 @@ class PlanRepository:
             rules=rules_from(get_json(d.get("Rules"), {})), created_at=d["CreatedAt"], created_by=d["CreatedBy"],
             status=PlanStatus(d["Status"]), activated_at=d.get("ActivatedAt"), paid=int(d.get("Paid", 0)),
             failed=frozenset(get_json(d.get("Failed"), [])), skipped=frozenset(get_json(d.get("Skipped"), [])),
-            reason=d.get("Reason"), mandate_id=d.get("MandateId"), reminded=frozenset(get_json(d.get("Reminded"), [])),
+            reason=d.get("Reason"), mandate=_mandate_from(get_json(d.get("Mandate"), None)),
+            debits=tuple(_debit_from(x) for x in get_json(d.get("Debits"), [])), reminded=frozenset(get_json(d.get("Reminded"), [])),
             attention_on=get_date(d.get("AttentionOn")),
         )  # fmt: skip
 

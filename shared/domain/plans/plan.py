@@ -41,6 +41,38 @@ class PlanStateError(ValueError):
 
 
 @dataclass(frozen=True)
+class Mandate:
+    """A SEPA direct debit mandate the debtor signed for this plan."""
+
+    mandate_id: str
+    signed_on: date
+    iban: str
+    name: str
+    bic: str | None = None
+
+
+class DebitState(StrEnum):
+    SUBMITTED = "submitted"  # in a pain.008 file for its collection date
+    COLLECTED = "collected"  # the collection date passed: booked as paid
+    RETURNED = "returned"  # an R-transaction (or chargeback) took it back
+
+
+@dataclass(frozen=True)
+class DirectDebit:
+    number: int  # the installment
+    attempt: int
+    collection_date: date
+    amount: Cents
+    end_to_end_id: str
+    first: bool  # the mandate's first collection (sequence FRST)
+    state: DebitState = DebitState.SUBMITTED
+
+    @property
+    def payment_id(self) -> str:
+        return f"sdd-{self.end_to_end_id}"
+
+
+@dataclass(frozen=True)
 class PaymentPlan:
     client_id: str
     plan_id: str
@@ -62,7 +94,8 @@ class PaymentPlan:
     failed: frozenset[int] = field(default_factory=frozenset)
     skipped: frozenset[int] = field(default_factory=frozenset)
     reason: str | None = None  # why paused or cancelled
-    mandate_id: str | None = None
+    mandate: Mandate | None = None
+    debits: tuple[DirectDebit, ...] = ()
     reminded: frozenset[str] = field(default_factory=frozenset)  # "n@yyyy-mm-dd" already sent
     attention_on: date | None = None  # the next day the daily run looks at this plan
 
@@ -89,7 +122,7 @@ class PaymentPlan:
     def activate(self, at: datetime) -> PaymentPlan:
         if self.status is not PlanStatus.DRAFT:
             raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not a draft")
-        if self.method is PlanMethod.DIRECT_DEBIT and not self.mandate_id:
+        if self.method is PlanMethod.DIRECT_DEBIT and self.mandate is None:
             raise PlanStateError("a direct-debit plan needs a signed mandate before activation")
         return replace(self, status=PlanStatus.ACTIVE, activated_at=at)
 
@@ -145,6 +178,10 @@ class PaymentPlan:
         if sum(i.amount for i in schedule) != self.total:
             raise PlanStateError("a new schedule must add up to the plan's total")
         return replace(self, schedule=tuple(schedule))
+
+    @property
+    def mandate_id(self) -> str | None:
+        return self.mandate.mandate_id if self.mandate else None
 
     def fail(self, number: int) -> PaymentPlan:
         return replace(self, failed=self.failed | {number}, status=PlanStatus.OVERDUE)

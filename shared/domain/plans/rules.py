@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from shared.domain.law.calendar_math import add_months
 from shared.domain.money import Cents, format_cents
+from shared.domain.plans.pain008 import creditor_id_valid
 from shared.domain.plans.schedule import ScheduledInstallment, ScheduleError
 
 
@@ -41,6 +42,7 @@ class PlanRules:
     reminder_offset_days: int = -3  # negative: before the due date
     prenotification_days: int = 14  # SEPA default; a shorter term must be agreed
     self_service: SelfServiceApproval = SelfServiceApproval.AUTOMATIC
+    creditor_id: str | None = None  # the client's SEPA incassant-ID, needed for direct debit
 
     def __post_init__(self) -> None:
         for name in ("min_installment", "portal_min_total", "tolerance_amount"):
@@ -55,6 +57,8 @@ class PlanRules:
             raise ScheduleError("reminder_offset_days", "reminder_offset_days must be -60 to 60")
         if not 1 <= self.prenotification_days <= 30:
             raise ScheduleError("prenotification_days", "prenotification_days must be 1 to 30")
+        if self.creditor_id is not None and not creditor_id_valid(self.creditor_id):
+            raise ScheduleError("creditor_id", "not a valid SEPA creditor identifier")
 
     def violations(self, start: date, schedule: list[ScheduledInstallment]) -> list[ScheduleError]:
         """What in this schedule the client's rules forbid (empty when it is acceptable).

@@ -7,7 +7,9 @@ nothing twice, and a postponed installment is reminded again for its new date.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -27,20 +29,33 @@ from shared.domain.messaging import (
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
-from shared.domain.plans.plan import RUNNING, PaymentPlan, PlanStatus
+from shared.domain.plans.plan import (
+    RUNNING,
+    DebitState,
+    DirectDebit,
+    Mandate,
+    PaymentPlan,
+    PlanStatus,
+)
 from shared.domain.plans.progress import after_early_payment
 from shared.domain.plans.rules import PlanRules, ReminderChannel
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduleError
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.plans.sepa_calendar import next_sepa_business_day
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
 from shared.domain.references import betalingskenmerk
+from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.payments import PaymentService
 from shared.services.plans import notices
+from shared.services.plans.direct_debit import DirectDebitDesk, DirectDebitError, creditor_of
 from shared.services.plans.money import PlanMoney
 from shared.services.repositories import Repositories
 
 INSTALLMENT_QUEUE = "installments"
+COLLECTION_LEAD_DAYS = 5  # a collection joins its file this long before its date
+log = logging.getLogger("inning.plans")
 RETRIES = 5
 
 
@@ -79,8 +94,13 @@ class PlanService:
         queues: QueueSender,
         clock: Clock,
         resume_dunning: Callable[[str, list[Invoice]], None] | None = None,
+        payments: PaymentService | None = None,
+        files: FileStore | None = None,
     ) -> None:
         self.resume_dunning = resume_dunning
+        self.payments = payments
+        self.desk = DirectDebitDesk(repos, files, clock, plans.rules) if files is not None else None
+        self._working = threading.local()
         self.repos = repos
         self.plans = plans
         self.money = money
@@ -208,13 +228,29 @@ class PlanService:
         """The plan that holds this invoice's dunning, if any."""
         return self.plans.holding_plan(client.client_id, invoice_number)
 
+    def set_mandate(
+        self, client: Client, plan_id: str, mandate: Mandate, author: str
+    ) -> PaymentPlan:
+        """Record the SEPA mandate the debtor signed for a draft direct-debit plan."""
+        plan, etag = self._get(client, plan_id)
+        if plan.method is not PlanMethod.DIRECT_DEBIT:
+            raise PlanConflict(f"plan {plan_id} is paid by transfer; it takes no mandate")
+        updated = plan.redraft(mandate=mandate)
+        self._save(updated, etag)
+        self._log(
+            updated,
+            "mandate",
+            f"Mandate {mandate.mandate_id} signed {mandate.signed_on} recorded by {author}",
+        )
+        return updated
+
     # -- transitions -------------------------------------------------------------------------
     def activate(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         plan, etag = self._get(client, plan_id)
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
-        if plan.method is PlanMethod.DIRECT_DEBIT and not plan.mandate_id:
-            raise PlanConflict("a direct-debit plan needs a signed mandate before activation")
+        if plan.method is PlanMethod.DIRECT_DEBIT:
+            self._check_direct_debit(client, plan)
         taken = self.plans.hold_invoices(client.client_id, plan_id, plan.invoice_numbers)
         if taken:
             raise PlanConflict(f"invoice {taken[0]} is already in plan {taken[1]}")
@@ -230,6 +266,22 @@ class PlanService:
         self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
         self._send_agreement(client, active)
         return active
+
+    def _check_direct_debit(self, client: Client, plan: PaymentPlan) -> None:
+        if plan.mandate is None:
+            raise PlanConflict("a direct-debit plan needs a signed mandate before activation")
+        try:
+            creditor_of(self.plans.rules(client.client_id), client)
+        except DirectDebitError as e:
+            raise PlanConflict(str(e)) from e
+        # the agreement sent at activation is the pre-notification of every collection
+        earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
+        if plan.schedule[0].due_date < earliest:
+            raise Invalid(
+                f"the first collection needs {plan.rules.prenotification_days} days' notice: "
+                f"start on {earliest} or later",
+                field="start",
+            )
 
     def pause(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
         return self._transition(client, plan_id, author, "paused", lambda p: p.pause(reason))
@@ -279,7 +331,8 @@ class PlanService:
         take it in now (completion, recalculation, reopening), not at their next date."""
         today = amsterdam_today(self.clock)
         held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
-        for plan_id in sorted(p for p in held if p):
+        busy: set[str] = getattr(self._working, "plans", set())
+        for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
 
     # -- the daily run -----------------------------------------------------------------------
@@ -289,6 +342,9 @@ class PlanService:
         import json
 
         on = today or amsterdam_today(self.clock)
+        if self.desk is not None:
+            for name in self.desk.build_files(on):
+                log.info("direct debit file built: %s", name)
         due = self.plans.needing_attention(on)
         for row_on, client_id, plan_id in due:
             body = {"client_id": client_id, "plan_id": plan_id, "on": on.isoformat(),
@@ -314,10 +370,14 @@ class PlanService:
             assert found is not None
             plan, etag = found
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
+                busy: set[str] = getattr(self._working, "plans", set())
+                self._working.plans = busy | {plan_id}
                 try:
                     plan = self._work(client, plan, etag, today)
                 except ConflictingUpdate:
                     continue
+                finally:
+                    self._working.plans = busy
             if row_on is not None and plan.attention_on != row_on:
                 self.plans.drop_attention(client_id, plan_id, row_on)
             return plan
@@ -326,6 +386,8 @@ class PlanService:
     def _work(
         self, client: Client, plan: PaymentPlan, etag: str | None, today: date
     ) -> PaymentPlan:
+        if plan.method is PlanMethod.DIRECT_DEBIT:
+            plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
         paid = self.money.paid_towards(client, list(plan.invoice_numbers), plan.activated_at.date())
         updated = plan
@@ -362,7 +424,18 @@ class PlanService:
         reminders = self._reminders_due(updated, today)
         if reminders:
             updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
+        if updated.method is PlanMethod.DIRECT_DEBIT and updated.status in RUNNING:
+            updated = self._submit_debits(client, updated, today)
         updated = self._store(updated, etag, plan, today)
+        for debit in updated.debits:
+            if (
+                debit.state is DebitState.SUBMITTED
+                and debit not in plan.debits
+                and self.desk
+                and updated.mandate
+            ):
+                self.desk.submit(client.client_id, updated.plan_id, updated.mandate, debit,
+                                 f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
         for key, inst in reminders:
             self._remind(client, updated, inst, key, today)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
@@ -371,11 +444,92 @@ class PlanService:
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
 
+    def _collect_debits(self, client: Client, plan: PaymentPlan, etag: str | None,
+                        today: date) -> tuple[PaymentPlan, str | None]:  # fmt: skip
+        """Collections whose date has come are booked as paid (the bank collects on that
+        date; a return undoes it later); a booked collection whose payment came back marks
+        its installment failed."""
+        if self.payments is None or not plan.debits:
+            return plan, etag
+        changed = False
+        debits = []
+        for d in plan.debits:
+            if d.state is DebitState.SUBMITTED and d.collection_date <= today:
+                self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
+                                   received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
+                                   invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id)  # fmt: skip
+                d = replace(d, state=DebitState.COLLECTED)
+                changed = True
+                self._log(
+                    plan,
+                    "collected",
+                    f"Installment {d.number} collected by direct debit ({d.amount} cents)",
+                )
+            elif d.state is DebitState.COLLECTED:
+                payment = self.repos.payments.get(client.client_id, d.payment_id)
+                if payment is not None and payment.reversed:
+                    d = replace(d, state=DebitState.RETURNED)
+                    changed = True
+                    plan = plan.fail(d.number)
+                    self._log(plan, "debit_returned", f"The direct debit of installment {d.number} came back "
+                              "(the bank's reason is on the contact log); staff can retry")  # fmt: skip
+                    self._action(client, plan, "plan_debit_failed",
+                                 f"Direct debit of installment {d.number} of plan {plan.plan_id} failed")  # fmt: skip
+            debits.append(d)
+        if not changed:
+            return plan, etag
+        updated = replace(plan, debits=tuple(debits))
+        self._save(updated, etag)
+        found = self.plans.get(client.client_id, plan.plan_id)
+        assert found is not None
+        return found
+
+    def _submit_debits(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
+        """Installments whose date is near join the file for their collection date."""
+        if self.desk is None or plan.mandate is None:
+            return plan
+        states = {s.number: s for s in plan.installments(today)}
+        active = {d.number for d in plan.debits if d.state is not DebitState.RETURNED}
+        new: list[DirectDebit] = []
+        for inst in plan.schedule:
+            state = states[inst.number]
+            if inst.number in active or inst.number in plan.failed or state.paid >= state.amount:
+                continue
+            if inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS) > today:
+                continue
+            attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
+            on = max(inst.due_date, today + timedelta(days=COLLECTION_LEAD_DAYS))
+            first = not any(d.state is not DebitState.RETURNED for d in plan.debits) and not new
+            e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
+            new.append(DirectDebit(inst.number, attempt, next_sepa_business_day(on),
+                                   state.amount - state.paid, e2e, first))  # fmt: skip
+        if not new:
+            return plan
+        for d in new:
+            self._log(
+                plan,
+                "debit_submitted",
+                f"Installment {d.number}: direct debit of {d.amount} cents on {d.collection_date}",
+            )
+        return replace(
+            plan, debits=plan.debits + tuple(new), status=PlanStatus.COLLECTION_IN_PROGRESS
+        )
+
+    def _action(self, client: Client, plan: PaymentPlan, kind: str, title: str) -> None:
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client_id=client.client_id, action_id=time_ordered_id(now), kind=kind, title=title,
+            created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id},
+        ))  # fmt: skip
+
     def _reminders_due(
         self, plan: PaymentPlan, today: date
     ) -> list[tuple[str, sched.ScheduledInstallment]]:
         if plan.rules.reminder_channel is ReminderChannel.NONE:
             return []
+        if plan.method is PlanMethod.DIRECT_DEBIT:
+            return []  # the agreement pre-notified every collection; nothing to pay by hand
         states = {s.number: s for s in plan.installments(today)}
         out = []
         for inst in plan.schedule:
@@ -409,9 +563,29 @@ class PlanService:
                 continue
             grace_end = inst.due_date + timedelta(days=plan.rules.tolerance_days + 1)
             remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
-            for day in (remind, inst.due_date, grace_end):
+            submit = inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS)
+            for day in (remind, inst.due_date, grace_end, submit):
                 if day > after:
                     candidates.append(day)
+        candidates += [
+            d.collection_date
+            for d in plan.debits
+            if d.state is DebitState.SUBMITTED and d.collection_date > after
+        ]
+        if plan.method is PlanMethod.DIRECT_DEBIT:
+            # an installment to collect whose submission day has passed (a retry) goes
+            # into tomorrow's run
+            active = {d.number for d in plan.debits if d.state is not DebitState.RETURNED}
+            late = [
+                i
+                for i in plan.schedule
+                if i.number not in active
+                and i.number not in plan.failed
+                and states[i.number].paid < i.amount
+                and i.due_date - timedelta(days=COLLECTION_LEAD_DAYS) <= after
+            ]
+            if late:
+                candidates.append(after + timedelta(days=1))
         # a running plan is always looked at again at least monthly, to see payments
         return min(candidates) if candidates else after + timedelta(days=30)
 

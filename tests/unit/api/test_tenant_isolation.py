@@ -21,6 +21,12 @@ BODIES = {
     "cancel": {"reason": "test"},
     "postpone": {"to": "2030-01-01"},
     "plan-rules": {"tolerance_days": 3},
+    "mandate": {
+        "mandate_id": "M1",
+        "signed_on": "2025-01-01",
+        "iban": "NL91ABNA0417164300",
+        "name": "x",
+    },
 }
 PLAN = {"debtor": "D1", "invoices": ["F1"], "start": "2030-01-01", "installments": 2}
 TEMPLATE = {"language": "nl", "subject": "x", "text": "Beste {{ debtor.name }}"}

@@ -284,3 +284,73 @@ def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
     assert dunning_day(date(2026, 1, 6)) == ["D2"]  # D1's invoices are in the plan
     a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor asked"})
     assert dunning_day(date(2026, 1, 7)) == ["D1"]  # handed back at the step where it stood
+
+
+def test_direct_debit_mandate_prenotification_file_collection_return_and_retry(plans):
+    from importlib.resources import files
+    from pathlib import Path
+
+    import xmlschema
+
+    from shared.services.plans.direct_debit import CONTAINER
+
+    world, client = plans
+    a = world.agency_a
+    made = make(a, method="direct_debit", start="2026-01-10", installments=2)
+    plan_id = made.body["plan_id"]
+    assert made.body["installments"][0]["due_date"] == "2026-01-12"  # Saturday: Monday's collection
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 409  # no mandate
+    mandate = {"mandate_id": "MND-D1-1", "signed_on": "2026-01-05", "iban": "NL91 ABNA 0417 1643 00",
+               "name": "Debtor D1"}  # fmt: skip
+    assert a.call("PUT", f"{BASE}/{plan_id}/mandate", mandate).status == 200
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 409  # no creditor id
+    assert (
+        a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL99ZZZ123456780000"}).status
+        == 422
+    )
+    assert (
+        a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL69ZZZ123456780000"}).status
+        == 200
+    )
+    too_soon = a.call("POST", f"{BASE}/{plan_id}/activate")
+    assert too_soon.status == 422 and "14 days' notice" in json.dumps(too_soon.body)
+    a.call("PUT", f"{BASE}/{plan_id}", {"debtor": "D1", "invoices": ["F1", "F2"], "start": "2026-01-26",
+                                       "installments": 2, "method": "direct_debit"})  # fmt: skip
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    # five days before the date the collection is submitted, two days before the file is built
+    run_day(world, date(2026, 1, 21))
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["status"] == "collection_in_progress"
+    assert [(d["installment"], d["state"]) for d in got["direct_debits"]] == [(1, "submitted")]
+    run_day(world, date(2026, 1, 24))
+    names = world.services.files.names(CONTAINER)
+    assert len(names) == 1
+    xml = world.services.files.get(CONTAINER, names[0])
+    xsd = Path(str(files("sepaxml"))) / "schemas" / "pain.008.001.08.xsd"
+    xmlschema.XMLSchema(str(xsd)).validate(xml)
+    assert b"<SeqTp>FRST</SeqTp>" in xml and b'<InstdAmt Ccy="EUR">150.00</InstdAmt>' in xml
+    kinds = [x["kind"] for x in a.call("GET", "/v1/clients/C1/actions").body["items"]]
+    assert "direct_debit_file" in kinds
+    # the collection date: booked as paid
+    run_day(world, date(2026, 1, 26))
+    assert status(world, plan_id)[1][0] == ("paid", "150.00")
+    # the bank returns it (an R-transaction names the end-to-end id)
+    e2e = a.call("GET", f"{BASE}/{plan_id}").body["direct_debits"][0]["end_to_end_id"]
+    payment_id = world.services.repos.banking.payment_for(client.client_id, e2e)
+    world.clock.at = datetime(2026, 1, 29, 10, 0, tzinfo=UTC)
+    world.services.payments.reverse(client, payment_id, "returned by the bank (MD06)")
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["installments"][0]["status"] == "failed"
+    assert [d["state"] for d in got["direct_debits"]] == ["returned"]
+    assert "plan_debit_failed" in [
+        x["kind"] for x in a.call("GET", "/v1/clients/C1/actions").body["items"]
+    ]
+    # staff retry: a second attempt, recurring now that the mandate has been used
+    assert a.call("POST", f"{BASE}/{plan_id}/installments/1/retry").status == 200
+    run_day(world, date(2026, 1, 30))
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert [(d["installment"], d["attempt"], d["state"]) for d in got["direct_debits"]][1] == (
+        1,
+        2,
+        "submitted",
+    )

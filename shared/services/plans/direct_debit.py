@@ -1,0 +1,142 @@
+"""Direct-debit collections of payment plans: the items waiting for a file, and one
+pain.008.001.08 file per client (creditor account) and collection date in blob storage.
+
+| table          | PartitionKey                | RowKey            | serves                        |
+| SddCollections | client id ``|`` yyyymmdd    | plan ``|`` n ``|`` attempt | the items of one file   |
+| SddPending     | ``pending``                 | yyyymmdd ``|`` client | the files still to build;   |
+|                |                             |                   | a range read up to a date     |
+
+A file is built two days before its collection date (the EPC SDD Core D-1 cut-off, with a
+day to spare for the upload); the agency or client uploads it to its bank from the action
+list. An item written after its file was built goes into a second file for the same date,
+never lost, never in two files (an item records the file it went into).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from shared.adapters.tables.keys import decode, encode, join
+from shared.clock import Clock
+from shared.domain.ids import time_ordered_id
+from shared.domain.money import Cents
+from shared.domain.parties import Client
+from shared.domain.plans.pain008 import Collection, CollectionBatch, SequenceType, pain008
+from shared.domain.plans.plan import DirectDebit, Mandate
+from shared.domain.plans.rules import PlanRules
+from shared.domain.records import ActionItem
+from shared.ports.files import FileStore
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
+from shared.services.repositories import Repositories
+
+COLLECTIONS = "SddCollections"
+PENDING = "SddPending"
+TABLES = (COLLECTIONS, PENDING)
+CONTAINER = "direct-debits"
+FILE_LEAD_DAYS = 2  # the file is built this many days before the collection date
+
+
+class DirectDebitError(ValueError):
+    """Direct debit is not set up for this client (no creditor identifier or IBAN)."""
+
+
+def creditor_of(rules: PlanRules, client: Client) -> tuple[str, str]:
+    """The client's SEPA creditor identifier and the account its collections go to."""
+    if not rules.creditor_id:
+        raise DirectDebitError(
+            "the client has no SEPA creditor identifier (plan rules: creditor_id)"
+        )
+    if not client.ibans:
+        raise DirectDebitError("the client has no IBAN to collect to")
+    return rules.creditor_id, client.ibans[0]
+
+
+class DirectDebitDesk:
+    def __init__(self, repos: Repositories, files: FileStore, clock: Clock,
+                 rules_of: Callable[[str], PlanRules]) -> None:  # fmt: skip
+        self.rules_of = rules_of
+        self.repos = repos
+        self.store: TableStore = repos.store
+        self.files = files
+        self.clock = clock
+
+    def submit(self, client_id: str, plan_id: str, mandate: Mandate, debit: DirectDebit,
+               remittance: str) -> None:  # fmt: skip
+        """Put the collection in the next file for its date (idempotent per attempt)."""
+        pk = join(encode(client_id), debit.collection_date.strftime("%Y%m%d"))
+        rk = join(encode(plan_id), f"{debit.number:03d}", f"{debit.attempt:02d}")
+        data = {
+            "EndToEndId": debit.end_to_end_id, "Amount": debit.amount, "MandateId": mandate.mandate_id,
+            "SignedOn": mandate.signed_on.isoformat(), "Iban": mandate.iban, "Name": mandate.name,
+            "Bic": mandate.bic, "First": debit.first, "Remittance": remittance,
+        }  # fmt: skip
+        try:
+            self.store.insert(COLLECTIONS, Row(pk, rk, data))
+        except Conflict:
+            return  # submitted before (a redelivered message)
+        self.store.upsert(
+            PENDING,
+            Row("pending", join(debit.collection_date.strftime("%Y%m%d"), encode(client_id)), {}),
+        )
+
+    def build_files(self, today: date) -> list[str]:
+        """Every file whose collection date is at most two days away; returns the blob names."""
+        high = (today + timedelta(days=FILE_LEAD_DAYS)).strftime("%Y%m%d") + "|\U0010ffff"
+        built = []
+        for row in all_rows(self.store, PENDING, pk="pending", rk_range=(None, high)):
+            day, encoded_client = row.rk.split("|", 1)
+            name = self._build(
+                decode(encoded_client), date(int(day[:4]), int(day[4:6]), int(day[6:]))
+            )
+            if name:
+                built.append(name)
+            try:
+                self.store.delete(PENDING, row.pk, row.rk, row.etag)
+            except PreconditionFailed:
+                continue  # an item arrived meanwhile: the row stays for the next build
+        return built
+
+    def _build(self, client_id: str, on: date) -> str | None:
+        found = self.repos.clients.get(client_id)
+        if found is None:
+            return None
+        client = found[0]
+        pk = join(encode(client_id), on.strftime("%Y%m%d"))
+        rows = [r for r in all_rows(self.store, COLLECTIONS, pk=pk) if not r.data.get("File")]
+        if not rows:
+            return None
+        creditor_id, iban = creditor_of(self.rules_of(client_id), client)
+        now = self.clock.now()
+        message_id = f"SDD{on:%Y%m%d}{time_ordered_id(now)[-12:]}"
+        xml = pain008(CollectionBatch(
+            message_id=message_id, created_at=now.replace(tzinfo=None), collection_date=on,
+            creditor_name=client.name, creditor_iban=iban, creditor_id=creditor_id,
+            collections=tuple(_collection(r) for r in rows),
+        ))  # fmt: skip
+        name = f"{encode(client_id)}/{on:%Y-%m-%d}-{message_id}.xml"
+        self.files.put(CONTAINER, name, xml, content_type="application/xml")
+        for r in rows:  # an item belongs to one file
+            r.data["File"] = name
+            try:
+                self.store.replace(COLLECTIONS, r)
+            except PreconditionFailed:
+                continue
+        total: Cents = sum(int(r.data["Amount"]) for r in rows)
+        self.repos.actions.add(ActionItem(
+            client_id=client_id, action_id=time_ordered_id(now), kind="direct_debit_file",
+            title=f"Upload the direct debit file for {on:%d-%m-%Y} ({len(rows)} collections) to the bank",
+            created_at=now, detail={"container": CONTAINER, "blob": name, "collections": len(rows),
+                                    "total": total, "collection_date": on.isoformat()},
+        ))  # fmt: skip
+        return name
+
+
+def _collection(row: Row) -> Collection:
+    d = row.data
+    return Collection(
+        end_to_end_id=d["EndToEndId"], amount=int(d["Amount"]), mandate_id=d["MandateId"],
+        signed_on=date.fromisoformat(d["SignedOn"]),
+        sequence=SequenceType.FIRST if d.get("First") else SequenceType.RECURRING,
+        debtor_name=d["Name"], debtor_iban=d["Iban"], remittance=d["Remittance"], debtor_bic=d.get("Bic"),
+    )  # fmt: skip
