@@ -65,7 +65,7 @@ def installment_states(
     grace = timedelta(days=rules.tolerance_days)
     out: list[InstallmentState] = []
     for inst in schedule:
-        take = 0 if inst.number in skipped else min(remaining, inst.amount)
+        take = min(remaining, inst.amount)
         remaining -= take
         if take >= inst.amount:
             status = InstallmentStatus.PAID

@@ -4,7 +4,7 @@ in-memory storage and queues): every status, installment transition and payment 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -121,7 +121,7 @@ def test_activation_freezes_and_another_tenant_sees_nothing(plans):
 def test_on_time_late_partial_over_and_completed(plans):
     world, client = plans
     a = world.agency_a
-    a.call("PUT", "/v1/clients/C1/plan-rules", {"tolerance_amount": "5.00", "tolerance_days": 5,
+    a.call("PUT", "/v1/clients/C1/plan-rules", {"tolerance_amount": "50.00", "tolerance_days": 5,
                                                  "reminder_offset_days": -3})  # fmt: skip
     plan_id = make(a).body["plan_id"]
     a.call("POST", f"{BASE}/{plan_id}/activate")
@@ -140,11 +140,15 @@ def test_on_time_late_partial_over_and_completed(plans):
     run_day(world, date(2026, 2, 28))
     assert status(world, plan_id)[0] == "due"
     assert status(world, plan_id)[1][1] == ("partially_paid", "60.00")
-    run_day(world, date(2026, 3, 6))  # grace over, 40.00 behind: overdue is not yet a breach
-    assert status(world, plan_id)[0] in ("overdue", "cancelled")
-    got = world.agency_a.call("GET", f"{BASE}/{plan_id}").body
-    assert got["status"] == "cancelled"  # 40.00 behind is past the 5.00 tolerance
-    assert all(s in ("paid", "partially_paid", "skipped") for s, _ in status(world, plan_id)[1])
+    run_day(world, date(2026, 3, 6))  # grace over, 40.00 behind: overdue, within the tolerance
+    assert status(world, plan_id) == (
+        "overdue",
+        [("paid", "100.00"), ("overdue", "60.00"), ("open", "0.00")],
+    )
+    run_day(world, date(2026, 4, 6))  # 140.00 behind: past the 50.00 tolerance, a breach
+    state, installments = status(world, plan_id)
+    assert state == "cancelled"
+    assert installments == [("paid", "100.00"), ("skipped", "60.00"), ("skipped", "0.00")]
 
 
 def test_overpayment_moves_on_and_completion_releases_the_invoices(plans):
@@ -255,7 +259,6 @@ def test_a_breach_cancels_tells_debtor_and_client_and_runs_once(plans):
     got = a.call("GET", f"{BASE}/{plan_id}").body
     assert got["status"] == "cancelled" and "breach" in got["reason"]
     assert world.services.plans.holding(client, "F2") is None
-    assert timedelta(days=0) == timedelta(0)
 
 
 def test_a_running_plan_holds_dunning_and_a_cancelled_one_hands_back(plans):
