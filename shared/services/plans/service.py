@@ -415,8 +415,8 @@ class PlanService:
             )
             self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
         if updated.breached(today):
-            updated = self._store(updated.cancel("breach: installments not paid within the tolerance", today),
-                                  etag, plan, today)  # fmt: skip
+            lapsed = updated.cancel("breach: installments not paid within the tolerance", today)
+            updated = self._store(lapsed, etag, plan, today, worked_today=True)
             self._release(updated)
             self._log(updated, "cancelled", "Cancelled automatically after a breach")
             self._lapsed(client, updated)
@@ -426,7 +426,7 @@ class PlanService:
             updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.status in RUNNING:
             updated = self._submit_debits(client, updated, today)
-        updated = self._store(updated, etag, plan, today)
+        updated = self._store(updated, etag, plan, today, worked_today=True)
         for debit in updated.debits:
             if (
                 debit.state is DebitState.SUBMITTED
@@ -700,10 +700,18 @@ class PlanService:
         return found
 
     def _store(
-        self, plan: PaymentPlan, etag: str | None, before: PaymentPlan, today: date
+        self,
+        plan: PaymentPlan,
+        etag: str | None,
+        before: PaymentPlan,
+        today: date,
+        *,
+        worked_today: bool = False,
     ) -> PaymentPlan:
-        """Save with the plan's next date of attention, then move its calendar row."""
-        filed = replace(plan, attention_on=self._next_attention(plan, today))
+        """Save with the plan's next date of attention, then move its calendar row. A plan
+        the run has not worked today (just activated, resumed, postponed) may need it today."""
+        after = today if worked_today else today - timedelta(days=1)
+        filed = replace(plan, attention_on=self._next_attention(plan, after))
         self._save(filed, etag)
         self.plans.move_attention(
             plan.client_id, plan.plan_id, before.attention_on, filed.attention_on
