@@ -24,6 +24,7 @@ from shared.api.http import (
     Unprocessable,
 )
 from shared.api.openapi import build_openapi
+from shared.api.responses import HealthOut
 from shared.api.router import Context, Route, Router
 from shared.ports.tables import StorageError
 from shared.services.container import Services
@@ -50,13 +51,25 @@ class IntegrationApi:
         self.router.add(
             Route("GET", "/v1/openapi.json", self._openapi, "This document", "meta", auth=False)
         )
-        self.router.add(Route("GET", "/v1/health", self._health, "Liveness", "meta", auth=False))
+        self.router.add(
+            Route(
+                "GET",
+                "/v1/health",
+                self._health,
+                "Liveness",
+                "meta",
+                auth=False,
+                response=HealthOut,
+            )
+        )
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
         self.router.translate(
             Invalid,
             lambda e: Unprocessable(
-                str(e), details=[{"field": getattr(e, "field", None), "message": str(e)}]
+                str(e),
+                field=getattr(e, "field", None),
+                details=[{"field": getattr(e, "field", None), "message": str(e)}],
             ),
         )
         self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
