@@ -116,9 +116,7 @@ def operation(route: Route) -> dict[str, Any]:
     elif route.consumes is not None:
         op["requestBody"] = {
             "required": True,
-            "content": {
-                route.consumes: {"schema": {"type": "string", "contentMediaType": route.consumes}}
-            },
+            "content": {route.consumes: {"schema": _raw(route.consumes)}},
         }
     if route.auth:
         op["security"] = [{"apiKey": []}, {"bearer": []}]
@@ -169,12 +167,16 @@ def _success(route: Route) -> dict[str, Any]:
     out: dict[str, Any] = {"description": text}
     if route.status == 204:
         return out
-    if route.produces == "application/json":
-        schema = _ref(route.response)
-    else:
-        schema = {"type": "string", "contentMediaType": route.produces}
+    schema = _ref(route.response) if route.produces == "application/json" else _raw(route.produces)
     out["content"] = {route.produces: {"schema": schema}}
     return out
+
+
+def _raw(content_type: str) -> dict[str, Any]:
+    """A body that is a file, not JSON: text for text/*, bytes otherwise."""
+    if content_type.startswith("text/"):
+        return {"type": "string", "contentMediaType": content_type}
+    return {"type": "string", "format": "binary", "contentMediaType": content_type}
 
 
 def _path_param(name: str) -> dict[str, Any]:
