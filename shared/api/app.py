@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 
 from shared.api import (
@@ -10,6 +11,7 @@ from shared.api import (
     routes_dunning,
     routes_invoices,
     routes_parties,
+    routes_rates,
     routes_records,
     routes_statements,
     routes_usage,
@@ -26,11 +28,13 @@ from shared.api.http import (
 from shared.api.openapi import build_openapi
 from shared.api.responses import HealthOut
 from shared.api.router import Context, Route, Router
+from shared.clock import amsterdam_date
 from shared.ports.tables import StorageError
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Forbidden, Invalid, NotFound
 
 API_VERSION = "1.0.0"
+log = logging.getLogger("inning.api")
 
 
 class IntegrationApi:
@@ -46,6 +50,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_rates,
         ):
             module.register(self.router, services)
         self.router.add(
@@ -85,7 +90,14 @@ class IntegrationApi:
         return ApiResponse(body=self.openapi)
 
     def _health(self, _ctx: Context) -> ApiResponse:
-        return ApiResponse(body={"status": "ok"})
+        body: dict[str, object] = {"status": "ok"}
+        try:
+            today = amsterdam_date(self.services.clock.now())
+            body["statutory_rates"] = self.services.statutory_rates.in_force().status(today)
+        except Exception:  # liveness answers even when storage does not
+            log.exception("health: statutory rates unreadable")
+            body["statutory_rates"] = None
+        return ApiResponse(body=body)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)

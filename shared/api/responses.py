@@ -192,5 +192,13 @@ class CaseDossierOut(CaseOut):
     dossier: dict[str, Any] = Field(description="Invoices, messages, letters, contact log")
 
 
+class RatesStatusOut(BaseModel):
+    version: str
+    newest_rate_from: str
+    stale: bool = Field(description="The newest statutory rate is older than seven months")
+    warning: str | None
+
+
 class HealthOut(BaseModel):
     status: str
+    statutory_rates: RatesStatusOut | None = None

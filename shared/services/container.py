@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
     from shared.services.portal import PortalLinks, PortalService
+    from shared.services.rates import StatutoryRates
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
 
@@ -129,6 +130,7 @@ class Services:
             self.clock,
             self.settings.public_base_url,
             self.portal_links.links,
+            rates=lambda: self.statutory_rates.table(),
         )
 
     @cached_property
@@ -207,3 +209,9 @@ class Services:
             twilio_token=p.get("TWILIO_AUTH_TOKEN", ""),
             pingen_secret=p.get("PINGEN_WEBHOOK_SECRET", ""),
         )
+
+    @cached_property
+    def statutory_rates(self) -> StatutoryRates:
+        from shared.services.rates import StatutoryRates
+
+        return StatutoryRates(self.files, self.repos, self.clock)

@@ -39,6 +39,7 @@ CONFORMANCE = [
 ROW_LEVEL_ERRORS = {"/v1/clients", "/v1/clients/{client}/debtors", "/v1/clients/{client}/invoices"}
 # a PDF upload travels as bytes, as schemathesis sends application/octet-stream
 schemathesis.serializer.alias("application/pdf", "application/octet-stream")
+schemathesis.serializer.alias("text/csv", "text/plain")
 DEMO_PATH = {"client": "BAKKERIJ", "debtor": "D-1001", "invoice": "F-0001"}
 
 

@@ -21,8 +21,11 @@ GENERATOR_CONFIG = {
     "project_name_override": "inning_client",
     "package_name_override": "inning_client",
     "post_hooks": [],
-    # the generator sends a PDF upload as bytes only under the generic binary type
-    "content_type_overrides": {"application/pdf": "application/octet-stream"},
+    # the generator sends PDF and CSV uploads as bytes only under the generic binary type
+    "content_type_overrides": {
+        "application/pdf": "application/octet-stream",
+        "text/csv": "application/octet-stream",
+    },
 }
 
 
@@ -120,3 +123,6 @@ def test_the_generated_client_understands_errors_and_files(served, generated):
     assert report.status_code == 200 and report.content.startswith(b"%PDF")
     health = api("meta.get_v1_health").sync(client=generated.Client(base_url=f"{url}/api"))
     assert health.status == "ok"
+    agency = client_for(generated, url, keys["agency"])
+    rates = api("statutory_rates.get_v1_statutory_rates").sync(client=agency)
+    assert rates.newest_rate_from == health.statutory_rates.newest_rate_from
