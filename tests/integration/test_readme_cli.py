@@ -73,7 +73,7 @@ def make_run_storage(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_shell(tmp_path, monkeypatch, make_run_storage) -> Path:
+def fresh_shell(tmp_path: Path, monkeypatch, make_run_storage) -> Path:
     """A new shell: nothing of the app in the environment; the project's local settings
     (a copy of the sample, pointed at this module's Azurite) are all there is."""
     sample = json.loads((ROOT / "local.settings.sample.json").read_text())
