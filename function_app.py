@@ -13,6 +13,7 @@ from functions import (
     portal,
     statements,
 )
+from functions import rates as statutory_rates
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(api.bp)
@@ -24,3 +25,4 @@ app.register_functions(dunning.bp)
 app.register_functions(payments.bp)
 app.register_functions(portal.bp)
 app.register_functions(installments.bp)
+app.register_functions(statutory_rates.bp)

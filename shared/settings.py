@@ -60,7 +60,11 @@ class Settings:
     portal_token_days: int = 60
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, signs_portal_links: bool = True
+    ) -> Settings:
+        """``signs_portal_links=False`` for tools that never sign a portal link (the CLI's
+        admin commands): they need no portal keys, and get none."""
         e = os.environ if env is None else env
         conn = e.get("AzureWebJobsStorage") or None
         if conn == "UseDevelopmentStorage=true":
@@ -87,7 +91,7 @@ class Settings:
                 raise SettingsError("INNING_API_KEY_PEPPER must be set outside local development")
             pepper = LOCAL_PEPPER
         portal_keys = e.get("INNING_PORTAL_KEYS") or ""
-        if not portal_keys:
+        if not portal_keys and signs_portal_links:
             if environment != "local":
                 raise SettingsError("INNING_PORTAL_KEYS must be set outside local development")
             portal_keys = LOCAL_PORTAL_KEYS

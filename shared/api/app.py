@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 
 from shared.api import (
@@ -11,6 +12,7 @@ from shared.api import (
     routes_invoices,
     routes_parties,
     routes_plans,
+    routes_rates,
     routes_records,
     routes_statements,
     routes_usage,
@@ -25,12 +27,15 @@ from shared.api.http import (
     Unprocessable,
 )
 from shared.api.openapi import build_openapi
+from shared.api.responses import HealthOut
 from shared.api.router import Context, Route, Router
+from shared.clock import amsterdam_date
 from shared.ports.tables import StorageError
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Forbidden, Invalid, NotFound
 
 API_VERSION = "1.0.0"
+log = logging.getLogger("inning.api")
 
 
 class IntegrationApi:
@@ -47,18 +52,31 @@ class IntegrationApi:
             routes_dunning,
             routes_cases,
             routes_plans,
+            routes_rates,
         ):
             module.register(self.router, services)
         self.router.add(
             Route("GET", "/v1/openapi.json", self._openapi, "This document", "meta", auth=False)
         )
-        self.router.add(Route("GET", "/v1/health", self._health, "Liveness", "meta", auth=False))
+        self.router.add(
+            Route(
+                "GET",
+                "/v1/health",
+                self._health,
+                "Liveness",
+                "meta",
+                auth=False,
+                response=HealthOut,
+            )
+        )
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
         self.router.translate(
             Invalid,
             lambda e: Unprocessable(
-                str(e), details=[{"field": getattr(e, "field", None), "message": str(e)}]
+                str(e),
+                field=getattr(e, "field", None),
+                details=[{"field": getattr(e, "field", None), "message": str(e)}],
             ),
         )
         self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
@@ -74,7 +92,14 @@ class IntegrationApi:
         return ApiResponse(body=self.openapi)
 
     def _health(self, _ctx: Context) -> ApiResponse:
-        return ApiResponse(body={"status": "ok"})
+        body: dict[str, object] = {"status": "ok"}
+        try:
+            today = amsterdam_date(self.services.clock.now())
+            body["statutory_rates"] = self.services.statutory_rates.in_force().status(today)
+        except Exception:  # liveness answers even when storage does not
+            log.exception("health: statutory rates unreadable")
+            body["statutory_rates"] = None
+        return ApiResponse(body=body)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)

@@ -12,16 +12,28 @@ from decimal import Decimal
 from typing import Any
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+# deeper than any body the API accepts; a deeper one is refused before anything recurses on it
+MAX_JSON_DEPTH = 32
 
 
 class ApiError(Exception):
+    """An answer other than success. Its body is the one error envelope of the API:
+    ``{"error": {"code", "message", "field"?, "details"?, "request_id"}}``."""
+
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        field: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        self.field = field
 
 
 class BadRequest(ApiError):
@@ -70,9 +82,31 @@ class ApiRequest:
         if not self.body:
             raise BadRequest("request body is empty; expected JSON")
         try:
-            return json.loads(self.body, parse_float=Decimal, parse_constant=_no_constant)
+            value = json.loads(self.body, parse_float=Decimal, parse_constant=_no_constant)
+        except RecursionError:
+            raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadRequest(f"malformed JSON: {exc}") from exc
+        if _deeper_than(value, MAX_JSON_DEPTH):
+            # validation and error messages recurse over the value: refuse it here, as a 400
+            raise BadRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        )
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _no_constant(name: str) -> Any:
@@ -103,8 +137,14 @@ class ApiResponse:
         return json.dumps(self.body, default=_default, ensure_ascii=False).encode("utf-8")
 
 
-def error_response(error: ApiError) -> ApiResponse:
-    body: dict[str, Any] = {"error": {"code": error.code, "message": error.message}}
+def error_response(error: ApiError, request_id: str) -> ApiResponse:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    field = error.field
+    if field is None and error.details and len(error.details) == 1:
+        field = error.details[0].get("field")
+    if field is not None:
+        body["field"] = field
     if error.details:
-        body["error"]["details"] = error.details
-    return ApiResponse(status=error.status, body=body)
+        body["details"] = error.details
+    body["request_id"] = request_id
+    return ApiResponse(status=error.status, body={"error": body})

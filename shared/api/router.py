@@ -1,13 +1,31 @@
 """A small router: path templates with ``{name}`` segments, one exception-handler point, and
-the route table the OpenAPI document is generated from."""
+the route table the OpenAPI document is generated from.
+
+A route declares what it reads and answers, and the document is built from that alone:
+
+    Route("GET", "/v1/clients/{client}/invoices", list_invoices, "List invoices", "invoices",
+          response=page_of(schemas.InvoiceOut), paged=True,
+          query=[Query("status", "Only invoices in this state", enum=("open", "paid")),
+                 Query("debtor", "Only this debtor's invoices")],
+          errors={400: "status is not one of the states"})
+
+Everything after the tag is an optional keyword: ``body`` (a pydantic model the handler
+validates the JSON body against), ``consumes`` (the content type of a raw body instead),
+``response`` and ``status`` (the model and status code of a success), ``produces`` (its
+content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``), ``query``,
+``errors`` (status -> when it happens; 401, 404, 400/413/422 for bodies and 500 are added
+where they apply), ``example`` (a request body that works against the demo data) and
+``public`` docs such as ``description``.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from pydantic import BaseModel
@@ -23,12 +41,28 @@ from shared.api.http import (
 
 log = logging.getLogger("inning.api")
 
+QueryType = Literal["string", "integer", "boolean", "date", "month"]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One query parameter a route reads (``?name=``), as the OpenAPI document shows it."""
+
+    name: str
+    description: str = ""
+    type: QueryType = "string"
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    example: str | None = None
+
 
 @dataclass
 class Context:
     request: ApiRequest
     params: dict[str, str]
     principal: Any = None
+    request_id: str = ""
 
 
 Handler = Callable[[Context], ApiResponse]
@@ -44,12 +78,38 @@ class Route:
     auth: bool = True
     body: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
-    query: dict[str, str] = field(default_factory=dict)
+    # the query parameters: Query objects, or (older style) {name: description} of strings
+    query: Sequence[Query] | Mapping[str, str] = ()
+    paged: bool = False
+    status: int = 200
+    produces: str = "application/json"
+    consumes: str | None = None
+    errors: Mapping[int, str] = field(default_factory=dict)
+    example: Any = None
+    description: str = ""
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.template)
         self.pattern = re.compile(f"^{regex}$")
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"\{(\w+)\}", self.template)
+
+    @property
+    def query_params(self) -> list[Query]:
+        """The declared query parameters, paging included when the route pages."""
+        if isinstance(self.query, Mapping):
+            declared = [Query(name, text) for name, text in self.query.items()]
+        else:
+            declared = list(self.query)
+        if self.paged:
+            declared += [
+                Query("page_size", "Rows per page, 1 to 1000 (default 100)", type="integer"),
+                Query("continuation", "The `continuation` of the previous page"),
+            ]
+        return declared
 
 
 class Router:
@@ -74,20 +134,33 @@ class Router:
         return register
 
     def dispatch(self, request: ApiRequest) -> ApiResponse:
+        request_id = _request_id(request)
+        response = self._answer(request, request_id)
+        response.headers.setdefault("X-Request-Id", request_id)
+        return response
+
+    def _answer(self, request: ApiRequest, request_id: str) -> ApiResponse:
         try:
             route, params = self._match(request)
-            ctx = Context(request, params)
+            ctx = Context(request, params, request_id=request_id)
             if route.auth:
                 ctx.principal = self.authenticate(request)
             return route.handler(ctx)
         except ApiError as exc:
-            return error_response(exc)
+            return error_response(exc, request_id)
         except Exception as exc:
             for kind, to in self.translations:
                 if isinstance(exc, kind) and (translated := to(exc)) is not None:
-                    return error_response(translated)
-            log.exception("unhandled error", extra={"path": request.path})
-            return error_response(_Internal("internal error; the request was logged"))
+                    return error_response(translated, request_id)
+            # the request id is in the answer and in this line: support finds one from the other
+            log.exception(
+                "unhandled error request_id=%s %s %s",
+                request_id,
+                request.method,
+                request.path,
+                extra={"request_id": request_id, "path": request.path},
+            )
+            return error_response(_Internal("internal error; the request was logged"), request_id)
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         path = request.path.rstrip("/") or "/"
@@ -103,6 +176,13 @@ class Router:
         if allowed:
             raise MethodNotAllowed(f"{request.method} is not allowed on {path}")
         raise NotFoundError(f"no such endpoint: {path}")
+
+
+def _request_id(request: ApiRequest) -> str:
+    """The caller's ``X-Request-Id`` when it is a plain token (so it can be logged safely),
+    otherwise a new one."""
+    given = request.header("x-request-id") or ""
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
 class _Internal(ApiError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shared.api import schemas
 from shared.api.common import principal, validate_body
+from shared.api.documents import list_of
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.domain.access import ApiKey, Scope
@@ -49,7 +50,16 @@ def register(router: Router, services: Services) -> None:
         )
 
     tag = "access"
-    router.add(Route("GET", "/v1/keys", list_keys, "API keys this key may manage", tag))
+    router.add(
+        Route(
+            "GET",
+            "/v1/keys",
+            list_keys,
+            "API keys this key may manage",
+            tag,
+            response=list_of(schemas.KeyOut),
+        )
+    )
     router.add(
         Route(
             "POST",
@@ -59,6 +69,8 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.KeyIn,
             response=schemas.KeyOut,
+            status=201,
+            example={"scope": "client", "client": "BAKKERIJ", "label": "boekhouding"},
         )
     )
     router.add(
@@ -69,6 +81,7 @@ def register(router: Router, services: Services) -> None:
             "New key; the old one works 24 h more",
             tag,
             response=schemas.KeyOut,
+            status=201,
         )
     )
     router.add(

@@ -8,7 +8,9 @@ from pydantic import Field
 
 from shared.api import schemas
 from shared.api.common import require_agency, validate_body
+from shared.api.documents import list_of
 from shared.api.http import ApiResponse, NotFoundError
+from shared.api.responses import CaseDossierOut, CaseOut
 from shared.api.router import Context, Route, Router
 from shared.services.container import Services
 
@@ -40,19 +42,40 @@ def register(router: Router, services: Services) -> None:
         )
         return ApiResponse(body={k: v for k, v in asdict(case).items() if k != "dossier"})
 
+    tag = "cases"
     router.add(
         Route(
-            "GET", "/v1/cases", list_cases, "Cases handed over to this agency (agency key)", "cases"
+            "GET",
+            "/v1/cases",
+            list_cases,
+            "Cases handed over to this agency (agency key)",
+            tag,
+            response=list_of(CaseOut),
         )
     )
-    router.add(Route("GET", "/v1/cases/{case}", get_case, "One case with its dossier", "cases"))
+    router.add(
+        Route(
+            "GET",
+            "/v1/cases/{case}",
+            get_case,
+            "One case with its dossier",
+            tag,
+            response=CaseDossierOut,
+        )
+    )
     router.add(
         Route(
             "POST",
             "/v1/cases/{case}/withdraw",
             withdraw,
             "Withdraw a case (teruggetrokken); the client is told",
-            "cases",
+            tag,
             body=WithdrawIn,
+            response=CaseOut,
+            errors={
+                409: "The case changed meanwhile; try again",
+                422: "The case was withdrawn already (field: status)",
+            },
+            example={"reason": "Client settled with the debtor"},
         )
     )

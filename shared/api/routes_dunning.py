@@ -10,8 +10,21 @@ from datetime import UTC, date, datetime
 
 from shared.api import schemas
 from shared.api.common import principal, require_agency, validate_body
+from shared.api.documents import list_of
 from shared.api.http import ApiResponse, BadRequest, Unprocessable
-from shared.api.router import Context, Route, Router
+from shared.api.responses import (
+    ClientRunOut,
+    DebtorPausedOut,
+    InvoicePausedOut,
+    InvoicePromiseOut,
+    RenderedOut,
+    RulesSavedOut,
+    RunOut,
+    TemplateOut,
+    WorkflowCopiedOut,
+    WorkflowOut,
+)
+from shared.api.router import Context, Query, Route, Router
 from shared.clock import AMSTERDAM
 from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
 from shared.domain.dunning.workflow import (
@@ -250,6 +263,7 @@ def register(router: Router, services: Services) -> None:
 
     base = "/v1/clients/{client}"
     tag = "dunning"
+    changing = {422: "The debtor or invoice cannot change this way now, or changed meanwhile"}
     for route in (
         Route(
             "PUT",
@@ -258,8 +272,17 @@ def register(router: Router, services: Services) -> None:
             "Create or replace a template (checked: line and reason)",
             tag,
             body=schemas.TemplateIn,
+            response=TemplateOut,
+            example={"language": "nl", "subject": "Herinnering", "text": "Beste {{ debtor.name }}"},
         ),
-        Route("GET", base + "/templates", list_templates, "Templates", tag),
+        Route(
+            "GET",
+            base + "/templates",
+            list_templates,
+            "Templates",
+            tag,
+            response=list_of(TemplateOut),
+        ),
         Route(
             "POST",
             base + "/templates/{template}/preview",
@@ -267,6 +290,8 @@ def register(router: Router, services: Services) -> None:
             "Render a template for a debtor, sending nothing",
             tag,
             body=schemas.PreviewIn,
+            response=RenderedOut,
+            example={"debtor": "D-1001"},
         ),
         Route(
             "PUT",
@@ -275,14 +300,38 @@ def register(router: Router, services: Services) -> None:
             "Create or replace a workflow (inactive until activated)",
             tag,
             body=schemas.WorkflowIn,
+            response=WorkflowOut,
+            example={
+                "name": "Standaard",
+                "steps": [
+                    {
+                        "name": "herinnering",
+                        "channel": "email",
+                        "offset_days": 7,
+                        "templates": {"nl": "herinnering"},
+                    }
+                ],
+            },
         ),
-        Route("GET", base + "/workflows", list_workflows, "Workflows", tag),
+        Route(
+            "GET",
+            base + "/workflows",
+            list_workflows,
+            "Workflows",
+            tag,
+            response=list_of(WorkflowOut),
+        ),
         Route(
             "POST",
             base + "/workflows/{workflow}/activate",
             activate,
             "Activate (refused when a 14-day letter lacks its parts)",
             tag,
+            response=WorkflowOut,
+            errors={
+                400: "No such workflow",
+                422: "A step lacks a template or a 14-day letter its legal parts",
+            },
         ),
         Route(
             "POST",
@@ -291,6 +340,8 @@ def register(router: Router, services: Services) -> None:
             "Copy a workflow and its templates to another client (agency key)",
             tag,
             body=schemas.CopyIn,
+            response=WorkflowCopiedOut,
+            example={"to": "ADVIES"},
         ),
         Route(
             "PUT",
@@ -299,6 +350,8 @@ def register(router: Router, services: Services) -> None:
             "The ordered rules that assign debtors to workflows",
             tag,
             body=schemas.SegmentRulesIn,
+            response=RulesSavedOut,
+            example={"rules": [{"workflow": "standaard", "kind": "b2c"}]},
         ),
         Route(
             "POST",
@@ -307,8 +360,19 @@ def register(router: Router, services: Services) -> None:
             "Pause a debtor (reason, optional end date)",
             tag,
             body=schemas.PauseIn,
+            response=DebtorPausedOut,
+            errors=changing,
+            example={"reason": "Debt counselling", "until": "2025-06-01"},
         ),
-        Route("POST", base + "/debtors/{debtor}/resume", resume_debtor, "Resume a debtor", tag),
+        Route(
+            "POST",
+            base + "/debtors/{debtor}/resume",
+            resume_debtor,
+            "Resume a debtor",
+            tag,
+            response=DebtorPausedOut,
+            errors=changing,
+        ),
         Route(
             "POST",
             base + "/invoices/{invoice}/pause",
@@ -316,9 +380,19 @@ def register(router: Router, services: Services) -> None:
             "Pause one invoice",
             tag,
             body=schemas.InvoicePauseIn,
+            response=InvoicePausedOut,
+            errors=changing,
+            example={"until": "2025-06-01"},
+            description="The body is optional: without one the invoice waits until resumed.",
         ),
         Route(
-            "POST", base + "/invoices/{invoice}/resume", resume_invoice, "Resume one invoice", tag
+            "POST",
+            base + "/invoices/{invoice}/resume",
+            resume_invoice,
+            "Resume one invoice",
+            tag,
+            response=InvoicePausedOut,
+            errors=changing,
         ),
         Route(
             "POST",
@@ -327,14 +401,42 @@ def register(router: Router, services: Services) -> None:
             "Record a promise to pay by a date",
             tag,
             body=schemas.PromiseIn,
+            response=InvoicePromiseOut,
+            errors=changing,
+            example={"until": "2025-06-01"},
         ),
-        Route("GET", base + "/runs", runs, "The client's dunning runs, newest first", tag),
+        Route(
+            "GET",
+            base + "/runs",
+            runs,
+            "The client's dunning runs, newest first",
+            tag,
+            response=list_of(RunOut),
+        ),
         Route(
             "GET",
             base + "/contact-log.csv",
             contact_csv,
             "The contact log for a date range (?from=&to=), CSV",
             tag,
+            produces="text/csv",
+            query=[
+                Query(
+                    "from",
+                    "First day (Amsterdam), inclusive",
+                    type="date",
+                    required=True,
+                    example="2025-01-01",
+                ),
+                Query(
+                    "to",
+                    "Last day (Amsterdam), inclusive",
+                    type="date",
+                    required=True,
+                    example="2025-12-31",
+                ),
+            ],
+            errors={400: "from or to missing or not a date"},
         ),
         Route(
             "GET",
@@ -342,6 +444,7 @@ def register(router: Router, services: Services) -> None:
             runs_overview,
             "The agency's clients by last successful run, oldest first",
             tag,
+            response=list_of(ClientRunOut),
         ),
     ):
         router.add(route)

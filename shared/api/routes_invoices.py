@@ -11,8 +11,10 @@ from shared.api.common import (
     validate_body,
     validate_rows,
 )
+from shared.api.documents import page_of
 from shared.api.http import ApiResponse, BadRequest, NotFoundError
-from shared.api.router import Context, Route, Router
+from shared.api.responses import PdfStoredOut
+from shared.api.router import Context, Query, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.money import cents_from_decimal
 from shared.services.container import Services
@@ -141,6 +143,11 @@ def register(router: Router, services: Services) -> None:
 
     tag = "invoices"
     base = "/v1/clients/{client}/invoices"
+    invoice = schemas.InvoiceOut
+    status_change = {
+        409: "The invoice changed meanwhile; try again",
+        422: "The invoice's status does not allow this (field: status)",
+    }
     router.add(
         Route(
             "POST",
@@ -150,6 +157,19 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.InvoiceBatch,
             response=schemas.BatchResultOut,
+            example={
+                "items": [
+                    {
+                        "number": "F-0100",
+                        "debtor": "D-1001",
+                        "invoice_date": "2025-03-01",
+                        "due_date": "2025-03-15",
+                        "amount": "121.00",
+                    }
+                ]
+            },
+            description="Each row is stored whole or rejected; rejected rows are listed with "
+            "their index and field. Idempotent by your invoice number.",
         )
     )
     router.add(
@@ -159,14 +179,24 @@ def register(router: Router, services: Services) -> None:
             list_invoices,
             "List invoices, paged (?status=, ?debtor=)",
             tag,
-            response=schemas.PageOut,
+            response=page_of(invoice),
+            paged=True,
+            query=[
+                Query(
+                    "status",
+                    "Only invoices in this state",
+                    enum=tuple(s.value for s in InvoiceStatus),
+                    example="open",
+                ),
+                Query(
+                    "debtor",
+                    "Only this debtor's invoices (one page, all of them)",
+                    example="D-1001",
+                ),
+            ],
         )
     )
-    router.add(
-        Route(
-            "GET", base + "/{invoice}", get_invoice, "One invoice", tag, response=schemas.InvoiceOut
-        )
-    )
+    router.add(Route("GET", base + "/{invoice}", get_invoice, "One invoice", tag, response=invoice))
     router.add(
         Route(
             "POST",
@@ -174,7 +204,8 @@ def register(router: Router, services: Services) -> None:
             credit,
             "Credit an invoice",
             tag,
-            response=schemas.InvoiceOut,
+            response=invoice,
+            errors=status_change,
         )
     )
     router.add(
@@ -184,7 +215,8 @@ def register(router: Router, services: Services) -> None:
             withdraw,
             "Withdraw an invoice from collection",
             tag,
-            response=schemas.InvoiceOut,
+            response=invoice,
+            errors=status_change,
         )
     )
     router.add(
@@ -195,7 +227,9 @@ def register(router: Router, services: Services) -> None:
             "Dispute an invoice (stops dunning)",
             tag,
             body=schemas.DisputeIn,
-            response=schemas.InvoiceOut,
+            response=invoice,
+            errors=status_change,
+            example={"reason": "Goods never arrived"},
         )
     )
     router.add(
@@ -205,7 +239,8 @@ def register(router: Router, services: Services) -> None:
             resolve,
             "End a dispute",
             tag,
-            response=schemas.InvoiceOut,
+            response=invoice,
+            errors=status_change,
         )
     )
     router.add(
@@ -215,5 +250,9 @@ def register(router: Router, services: Services) -> None:
             put_pdf,
             "Upload the invoice PDF (travels with e-mail reminders)",
             tag,
+            consumes="application/pdf",
+            status=201,
+            response=PdfStoredOut,
+            errors={400: "The body is not a PDF, or is over 10 MiB"},
         )
     )

@@ -10,7 +10,9 @@ from shared.api.common import (
     require_agency,
     validate_rows,
 )
+from shared.api.documents import page_of
 from shared.api.http import ApiResponse, NotFoundError
+from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
@@ -150,22 +152,25 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body={"revoked": True, "generation": generation})
 
     tag = "clients and debtors"
+    debtor_path = "/v1/clients/{client}/debtors/{debtor}"
     router.add(
         Route(
             "POST",
-            "/v1/clients/{client}/debtors/{debtor}/portal-link",
+            debtor_path + "/portal-link",
             portal_link,
             "A fresh portal link and payment link for this debtor (to send by hand)",
             tag,
+            response=PortalLinksOut,
         )
     )
     router.add(
         Route(
             "POST",
-            "/v1/clients/{client}/debtors/{debtor}/portal-link/revoke",
+            debtor_path + "/portal-link/revoke",
             revoke_portal_links,
             "Make every portal link issued to this debtor so far stop working",
             tag,
+            response=PortalRevokedOut,
         )
     )
     router.add(
@@ -175,7 +180,8 @@ def register(router: Router, services: Services) -> None:
             list_clients,
             "List the clients this key reaches",
             tag,
-            response=schemas.PageOut,
+            response=page_of(schemas.ClientOut),
+            paged=True,
         )
     )
     router.add(
@@ -187,6 +193,7 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.ClientBatch,
             response=schemas.BatchResultOut,
+            example={"items": [{"number": "BAKKERIJ", "name": "Bakkerij De Korenschoof"}]},
         )
     )
     router.add(
@@ -203,6 +210,16 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.DebtorBatch,
             response=schemas.BatchResultOut,
+            example={
+                "items": [
+                    {
+                        "number": "D-1001",
+                        "kind": "b2c",
+                        "name": "J. de Vries",
+                        "emails": ["j.devries@example.nl"],
+                    }
+                ]
+            },
         )
     )
     router.add(
@@ -212,16 +229,17 @@ def register(router: Router, services: Services) -> None:
             list_debtors,
             "List debtors, paged",
             tag,
-            response=schemas.PageOut,
+            response=page_of(schemas.DebtorOut),
+            paged=True,
         )
     )
     router.add(
         Route(
             "GET",
-            "/v1/clients/{client}/debtors/{debtor}",
+            debtor_path,
             get_debtor,
-            "One debtor",
+            "One debtor, with this year's refunds and chargebacks",
             tag,
-            response=schemas.DebtorOut,
+            response=DebtorDetailOut,
         )
     )

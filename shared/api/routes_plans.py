@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from shared.api import schemas
 from shared.api.common import cents_text, principal, validate_body
 from shared.api.http import ApiResponse, BadRequest, Unprocessable
-from shared.api.router import Context, Route, Router
+from shared.api.router import Context, Query, Route, Router
 from shared.clock import amsterdam_today
 from shared.domain.money import cents_from_decimal
 from shared.domain.plans.plan import PaymentPlan, PlanStatus
@@ -244,21 +244,34 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=rules_out(services.plans.set_rules(client, changes)))
 
     base = "/v1/clients/{client}/plans"
+    n_bad = {400: "the installment number is not a whole number from 1 to 120"}
+    state = {409: "the plan's status does not allow this (e.g. it is no longer a draft)"}
+    statuses = tuple(s.value for s in PlanStatus)
     for route in (
-        Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn),
+        Route("POST", base, create, "Build a payment plan (a draft)", "plans", body=PlanIn, status=201,
+              errors={422: "a client rule is broken or an invoice cannot be in a plan (the field is named)"}),
         Route("GET", base, list_plans, "Payment plans, optionally by status", "plans",
-              query={"status": "draft, active, due, collection_in_progress, overdue, paused, completed or cancelled"}),
+              query=[Query("status", "Only plans in this status", enum=statuses)],
+              errors={400: "status is not one of the plan statuses"}),
         Route("GET", base + "/{plan}", get_plan, "One plan with its installments and timeline", "plans"),
-        Route("PUT", base + "/{plan}", put_plan, "Change a draft plan (409 once active)", "plans", body=PlanIn),
-        Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans"),
-        Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan", "plans", body=MandateIn),
-        Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans"),
-        Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans", body=ReasonIn),
-        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans"),
-        Route("POST", base + "/{plan}/cancel", cancel, "Cancel a plan: dunning resumes where it stood", "plans", body=ReasonIn),
-        Route("POST", base + "/{plan}/installments/{n}/postpone", postpone, "Move an installment, optionally the later ones too", "plans", body=PostponeIn),
-        Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again", "plans"),
+        Route("PUT", base + "/{plan}", put_plan, "Change a draft plan", "plans", body=PlanIn, errors=state),
+        Route("DELETE", base + "/{plan}", delete_plan, "Delete a draft plan", "plans", status=204, errors=state),
+        Route("PUT", base + "/{plan}/mandate", put_mandate, "Record the SEPA mandate of a draft direct-debit plan",
+              "plans", body=MandateIn, errors=state),
+        Route("POST", base + "/{plan}/activate", activate, "Approve a draft: the installments freeze", "plans",
+              errors={**state, 422: "a direct debit's first collection is too soon for the pre-notification"}),
+        Route("POST", base + "/{plan}/pause", pause, "Pause a running plan (reason required)", "plans",
+              body=ReasonIn, errors=state),
+        Route("POST", base + "/{plan}/resume", resume, "Resume a paused plan", "plans", errors=state),
+        Route("POST", base + "/{plan}/cancel", cancel, "Cancel a plan: dunning resumes where it stood", "plans",
+              body=ReasonIn, errors=state),
+        Route("POST", base + "/{plan}/installments/{n}/postpone", postpone,
+              "Move an installment, optionally the later ones too", "plans", body=PostponeIn,
+              errors={**n_bad, **state}),
+        Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again",
+              "plans", errors={**n_bad, **state}),
         Route("GET", "/v1/clients/{client}/plan-rules", get_rules, "The client's rules for payment plans", "plans"),
-        Route("PUT", "/v1/clients/{client}/plan-rules", put_rules, "Change the rules (new plans only)", "plans", body=RulesIn),
+        Route("PUT", "/v1/clients/{client}/plan-rules", put_rules, "Change the rules (new plans only)", "plans",
+              body=RulesIn),
     ):  # fmt: skip
         router.add(route)

@@ -7,8 +7,10 @@ from typing import Any
 
 from shared.api import schemas
 from shared.api.common import page_args, principal, require_agency, validate_body
+from shared.api.documents import page_of
 from shared.api.http import ApiResponse, BadRequest, NotFoundError
-from shared.api.router import Context, Route, Router
+from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
+from shared.api.router import Context, Query, Route, Router
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.services.container import Services
@@ -101,6 +103,11 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(status=201, body=_plain(entry))
 
     tag = "records"
+    statuses = tuple(s.value for s in ActionStatus)
+    action_change = {
+        409: "The action item changed meanwhile; try again",
+        422: "The action item is resolved already, or the invoices do not fit",
+    }
     router.add(
         Route(
             "GET",
@@ -108,12 +115,34 @@ def register(router: Router, services: Services) -> None:
             contact_log,
             "A debtor's contact log, newest first (?system=false hides system entries)",
             tag,
+            response=page_of(ContactEntryOut),
+            paged=True,
+            query=[Query("system", "false hides what Inning wrote itself", type="boolean")],
         )
     )
     router.add(
-        Route("GET", "/v1/clients/{client}/actions", actions, "The action list (?status=open)", tag)
+        Route(
+            "GET",
+            "/v1/clients/{client}/actions",
+            actions,
+            "The action list (?status=open)",
+            tag,
+            response=page_of(ActionOut),
+            paged=True,
+            query=[Query("status", "Only items in this state", enum=statuses, example="open")],
+        )
     )
-    router.add(Route("GET", "/v1/clients/{client}/payments", payments, "Payments received", tag))
+    router.add(
+        Route(
+            "GET",
+            "/v1/clients/{client}/payments",
+            payments,
+            "Payments received",
+            tag,
+            response=page_of(PaymentOut),
+            paged=True,
+        )
+    )
     base = "/v1/clients/{client}/actions/{action}"
     router.add(
         Route(
@@ -123,6 +152,9 @@ def register(router: Router, services: Services) -> None:
             "Book a suggested bank payment on invoices",
             tag,
             body=schemas.ConfirmPaymentIn,
+            response=ActionOut,
+            errors=action_change,
+            example={"invoices": ["F-0001"]},
         )
     )
     router.add(
@@ -133,14 +165,32 @@ def register(router: Router, services: Services) -> None:
             "Resolve an action item",
             tag,
             body=schemas.ResolveIn,
+            response=ActionOut,
+            errors=action_change,
+            example={"resolution": "Called the debtor; pays Friday"},
         )
     )
     router.add(
-        Route("POST", base + "/assign", assign, "Assign an action item", tag, body=schemas.AssignIn)
+        Route(
+            "POST",
+            base + "/assign",
+            assign,
+            "Assign an action item",
+            tag,
+            body=schemas.AssignIn,
+            response=ActionOut,
+            example={"assignee": "anna"},
+        )
     )
     router.add(
         Route(
-            "GET", "/v1/actions", agency_actions, "The agency's own action list (agency key)", tag
+            "GET",
+            "/v1/actions",
+            agency_actions,
+            "The agency's own action list (agency key)",
+            tag,
+            response=page_of(ActionOut),
+            paged=True,
         )
     )
     router.add(
@@ -151,6 +201,9 @@ def register(router: Router, services: Services) -> None:
             "Resolve an agency action item",
             tag,
             body=schemas.ResolveIn,
+            response=ActionOut,
+            errors=action_change,
+            example={"resolution": "File re-uploaded"},
         )
     )
     router.add(
@@ -161,5 +214,8 @@ def register(router: Router, services: Services) -> None:
             "Add a note (a call, a letter received) to the contact log",
             tag,
             body=schemas.NoteIn,
+            response=ContactEntryOut,
+            status=201,
+            example={"text": "Debtor called: pays next week", "channel": "phone"},
         )
     )

@@ -8,7 +8,8 @@ from datetime import date
 
 from shared.api.common import principal, require_agency
 from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge
-from shared.api.router import Context, Route, Router
+from shared.api.responses import StatementQueuedOut
+from shared.api.router import Context, Query, Route, Router
 from shared.services.container import Services
 from shared.services.statements import INBOX
 
@@ -67,6 +68,11 @@ def register(router: Router, services: Services) -> None:
         )
 
     tag = "statements"
+    period = [
+        Query("from", "First day, inclusive", type="date", required=True, example="2025-01-01"),
+        Query("to", "Last day, inclusive", type="date", required=True, example="2025-12-31"),
+    ]
+    bad_period = {400: "from or to missing, not a date, or to before from"}
     router.add(
         Route(
             "POST",
@@ -74,6 +80,12 @@ def register(router: Router, services: Services) -> None:
             upload,
             "Upload a statement file (?name=); booked asynchronously",
             tag,
+            consumes="application/octet-stream",
+            status=202,
+            response=StatementQueuedOut,
+            query=[Query("name", "The file's name, for the report", example="day.sta")],
+            errors={400: "The body is empty", 413: "The file is over 20 MiB"},
+            description="MT940 or CAMT.053, as the bank delivered it (agency key).",
         )
     )
     router.add(
@@ -83,6 +95,10 @@ def register(router: Router, services: Services) -> None:
             export_mt940,
             "MT940 of payments received (?from=&to=)",
             tag,
+            produces="text/plain",
+            query=period,
+            errors=bad_period,
+            description="An MT940 file (SWIFT character set) for the client's own ledger.",
         )
     )
     router.add(
@@ -92,5 +108,8 @@ def register(router: Router, services: Services) -> None:
             export_report,
             "PDF report of the same items and the total to remit",
             tag,
+            produces="application/pdf",
+            query=period,
+            errors=bad_period,
         )
     )

@@ -6,7 +6,8 @@ import re
 
 from shared.api.common import principal
 from shared.api.http import ApiResponse, BadRequest
-from shared.api.router import Context, Route, Router
+from shared.api.responses import UsageOut
+from shared.api.router import Context, Query, Route, Router
 from shared.domain.money import format_cents
 from shared.services.container import Services
 
@@ -49,6 +50,9 @@ def register(router: Router, services: Services) -> None:
             },
         )
 
+    month = [Query("month", "The calendar month; default this month", type="month",
+                   example="2025-03")]  # fmt: skip
+    bad_month = {400: "month does not look like 2025-03"}
     router.add(
         Route(
             "GET",
@@ -56,8 +60,20 @@ def register(router: Router, services: Services) -> None:
             usage,
             "Messages sent and invoices under management in a month (?month=)",
             "billing",
+            response=UsageOut,
+            query=month,
+            errors=bad_month,
         )
     )
     router.add(
-        Route("GET", "/v1/clients/{client}/usage.csv", usage_csv, "The same as CSV", "billing")
+        Route(
+            "GET",
+            "/v1/clients/{client}/usage.csv",
+            usage_csv,
+            "The same as CSV",
+            "billing",
+            produces="text/csv",
+            query=month,
+            errors=bad_month,
+        )
     )

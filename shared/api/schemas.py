@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import phonenumbers
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shared.api.documents import ErrorBody
 from shared.domain.references.iban import iban_error, normalise
 
 ExternalNumber = Annotated[
@@ -285,7 +286,9 @@ class PageOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    error: dict[str, Any]
+    """The one error envelope of the API, for every status other than success."""
+
+    error: ErrorBody
 
 
 class ConfirmPaymentIn(Strict):

@@ -1,7 +1,8 @@
 """``inning agency create``: onboard an agency and print its first API key.
 
-Runs against the storage the settings name (``AzureWebJobsStorage`` locally; identity-based
-settings in Azure), so ops can onboard an agency without a key to start from."""
+Runs against the storage the settings name (``AzureWebJobsStorage`` locally, read from
+local.settings.json or the sample as the local host does; identity-based settings in Azure), so
+ops can onboard an agency without a key to start from."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from shared.services.onboarding import register_agency
 
 
 def cmd_agency_create(args: argparse.Namespace) -> int:
-    from shared import bootstrap
+    from shared.cli.app_settings import cli_services
 
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
-    services = bootstrap.services()
+    services = cli_services()
     if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
         raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
     register_agency(services.repos, Agency(args.agency_id, args.name, args.iban))

@@ -8,12 +8,14 @@ import json
 import sys
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from shared.clock import amsterdam_today
 from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest import statutory_interest
+from shared.domain.law.interest_rates import RateTable, RateTableError, parse_rate_table
 from shared.domain.law.prescription import prescription
 from shared.domain.money import format_cents, parse_amount, round_half_up
 from shared.domain.references import betalingskenmerk
@@ -76,11 +78,25 @@ def cmd_costs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rate_table(path: str) -> RateTable:
+    try:
+        return parse_rate_table(Path(path).read_text(encoding="utf-8-sig").splitlines())
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except RateTableError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
 def cmd_interest(args: argparse.Namespace) -> int:
     principal = parse_amount(args.amount)
     start, end = _date(args.start), _date(args.end)
     result = statutory_interest(
-        principal, start, end, commercial=args.commercial, as_of=amsterdam_today()
+        principal,
+        start,
+        end,
+        commercial=args.commercial,
+        rates=_rate_table(args.rates) if args.rates else None,
+        as_of=amsterdam_today(),
     )
     for warning in result.warnings:
         print(f"inning: warning: {warning}", file=sys.stderr)
@@ -192,6 +208,9 @@ def register(sub: Any) -> None:
     interest.add_argument("start", help="first day interest runs (YYYY-MM-DD)")
     interest.add_argument("end", help="end date, exclusive (YYYY-MM-DD)")
     interest.add_argument("--commercial", action="store_true", help="art. 6:119a BW rate")
+    interest.add_argument(
+        "--rates", metavar="FILE", help="a rate table (CSV) instead of the shipped one"
+    )
     interest.add_argument("--json", action="store_true")
     interest.set_defaults(handler=cmd_interest)
 

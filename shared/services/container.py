@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from shared.services.payments import PaymentService
     from shared.services.plans.service import PlanService
     from shared.services.portal import PortalLinks, PortalService
+    from shared.services.rates import StatutoryRates
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
 
@@ -135,6 +136,7 @@ class Services:
             self.clock,
             self.settings.public_base_url,
             self.portal_links.links,
+            rates=lambda: self.statutory_rates.table(),
         )
 
     @cached_property
@@ -232,3 +234,9 @@ class Services:
             files=self.files,
         )
         return plans
+
+    @cached_property
+    def statutory_rates(self) -> StatutoryRates:
+        from shared.services.rates import StatutoryRates
+
+        return StatutoryRates(self.files, self.repos, self.clock)

@@ -46,7 +46,7 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest import statutory_interest
-from shared.domain.law.interest_rates import RateTableError
+from shared.domain.law.interest_rates import RateTable, RateTableError
 from shared.domain.law.prescription import prescription
 from shared.domain.messaging import (
     Attachment,
@@ -95,9 +95,12 @@ class DunningService:
         clock: Clock,
         public_base_url: str,
         links: Callable[[str, str], tuple[str, str]] | None = None,
+        rates: Callable[[], RateTable] | None = None,
     ) -> None:
         # (portal link, payment link) for a debtor; none: messages go out without links
         self.links = links
+        # the statutory rates in force (blob storage, cached); none: the shipped table
+        self.rates = rates
         self.cases = CaseService(repos, messaging, clock)
         self.repos = repos
         self.messaging = messaging
@@ -460,7 +463,11 @@ class DunningService:
                 if start < today:
                     try:
                         interest += statutory_interest(
-                            inv.open_amount, start, today, commercial=not consumer
+                            inv.open_amount,
+                            start,
+                            today,
+                            commercial=not consumer,
+                            rates=self.rates() if self.rates else None,
                         ).interest
                     except RateTableError:
                         pass  # before the rate table: no interest shown rather than a wrong one

@@ -62,3 +62,53 @@ def test_host_json_parsing():
     assert timespan_seconds("1.02:00:00", 0) == 93600
     with pytest.raises(ValueError):
         HostConfig.from_dict({"version": "2.0", "extensions": {"queues": {"batchSize": 64}}})
+
+
+# The examples of the Functions timer documentation ("NCRONTAB examples"), each with the
+# occurrences that follow Friday 2025-01-03 08:00 UTC.
+DOCUMENTED = [
+    ("0 */5 * * * *", [at(2025, 1, 3, 8, 5), at(2025, 1, 3, 8, 10)]),  # every five minutes
+    ("0 0 * * * *", [at(2025, 1, 3, 9), at(2025, 1, 3, 10)]),  # the top of every hour
+    ("0 0 */2 * * *", [at(2025, 1, 3, 10), at(2025, 1, 3, 12)]),  # every two hours
+    (
+        "0 0 9-17 * * *",  # every hour from 9 AM to 5 PM
+        [at(2025, 1, 3, h) for h in range(9, 18)] + [at(2025, 1, 4, 9)],
+    ),
+    ("0 30 9 * * *", [at(2025, 1, 3, 9, 30), at(2025, 1, 4, 9, 30)]),  # 9:30 every day
+    (
+        "0 30 9 * * 1-5",  # 9:30 every weekday: Friday, then Monday
+        [at(2025, 1, 3, 9, 30), at(2025, 1, 6, 9, 30), at(2025, 1, 7, 9, 30)],
+    ),
+    (
+        "0 30 9 * Jan Mon",  # 9:30 every Monday in January, then next January
+        [at(2025, 1, d, 9, 30) for d in (6, 13, 20, 27)] + [at(2026, 1, 5, 9, 30)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), DOCUMENTED)
+def test_documented_examples(expr, expected):
+    schedule = Schedule.parse(expr)
+    moment, seen = at(2025, 1, 3, 8, 0), []
+    for _ in expected:
+        moment = schedule.next_after(moment)
+        seen.append(moment)
+    assert seen == expected
+
+
+@pytest.mark.parametrize(
+    ("expr", "after", "expected"),
+    [
+        # both restricted: the day must be a 13th AND a Friday (2025-06-13, then 2026-02-13)
+        ("0 0 9 13 * Fri", at(2025, 1, 1), at(2025, 6, 13, 9)),
+        ("0 0 9 13 * Fri", at(2025, 6, 13, 9), at(2026, 2, 13, 9)),
+        # the 1st of a month that is a Monday: 2025-09-01, then 2025-12-01
+        ("0 0 6 1 * 1", at(2025, 3, 3), at(2025, 9, 1, 6)),
+        ("0 0 6 1 * 1", at(2025, 9, 1, 6), at(2025, 12, 1, 6)),
+        # a restricted day with * weekdays, and the other way round, are unaffected
+        ("0 0 6 1 * *", at(2025, 3, 3), at(2025, 4, 1, 6)),
+        ("0 0 6 * * 1", at(2025, 3, 4), at(2025, 3, 10, 6)),
+    ],
+)
+def test_day_and_weekday_must_both_match(expr, after, expected):
+    assert Schedule.parse(expr).next_after(after) == expected

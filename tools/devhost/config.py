@@ -74,13 +74,11 @@ class HostConfig:
 
 
 def load_local_settings(root: Path) -> dict[str, str]:
-    """``local.settings.json`` (git-ignored) or, failing that, the committed sample."""
-    for name in ("local.settings.json", "local.settings.sample.json"):
-        path = root / name
-        if path.exists():
-            values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
-            return {str(k): str(v) for k, v in values.items() if not str(k).startswith("_")}
-    return {}
+    """``local.settings.json`` (git-ignored) or, failing that, the committed sample; the
+    ``inning`` command line reads them through the same function."""
+    from shared.cli.app_settings import local_settings
+
+    return local_settings(root)
 
 
 def apply_settings(values: dict[str, str]) -> None:

@@ -1,6 +1,11 @@
 """NCRONTAB schedules as the Functions timer trigger reads them:
 ``{second} {minute} {hour} {day} {month} {day-of-week}`` (six fields) or the five-field form
-without seconds. Day of week 0-6 from Sunday, or English names; lists, ranges and steps."""
+without seconds. Day of week 0-6 from Sunday, or English names; lists, ranges and steps.
+
+Unlike Vixie cron, which fires when *either* a restricted day of the month or a restricted day
+of the week matches, NCrontab (the library behind the Functions timer) requires both: a day
+must be in the day field *and* in the day-of-week field. ``0 0 9 13 * Fri`` is 09:00 on every
+Friday the 13th, never on every 13th and every Friday."""
 
 from __future__ import annotations
 
@@ -59,8 +64,6 @@ class Schedule:
     days: frozenset[int]
     months: frozenset[int]
     weekdays: frozenset[int]  # 0 = Sunday
-    day_is_star: bool
-    weekday_is_star: bool
 
     @classmethod
     def parse(cls, expression: str) -> Schedule:
@@ -79,15 +82,11 @@ class Schedule:
             days=_field(day, 1, 31),
             months=_field(month, 1, 12, _MONTHS),
             weekdays=weekdays,
-            day_is_star=day == "*",
-            weekday_is_star=dow == "*",
         )
 
     def _day_matches(self, moment: datetime) -> bool:
         weekday = (moment.weekday() + 1) % 7
-        if self.day_is_star or self.weekday_is_star:
-            return moment.day in self.days and weekday in self.weekdays
-        return moment.day in self.days or weekday in self.weekdays  # cron's OR rule
+        return moment.day in self.days and weekday in self.weekdays  # NCrontab: both
 
     def next_after(self, moment: datetime) -> datetime:
         """The first occurrence strictly after ``moment`` (same tzinfo, normally UTC)."""

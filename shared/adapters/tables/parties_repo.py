@@ -41,6 +41,11 @@ class AgencyRepository:
             ),
         )
 
+    def ids(self) -> list[str]:
+        """Every agency's id (few: one row each), for notices to all of them."""
+        rows = all_rows(self.store, schema.AGENCIES, pk=schema.AGENCY_PARTITION)
+        return [decode(r.rk) for r in rows]
+
 
 def client_to_row(client: Client) -> Row:
     return Row(

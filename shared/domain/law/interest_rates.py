@@ -1,4 +1,9 @@
-"""The statutory interest rate tables, loaded from ``statutory_rates.csv`` beside this file."""
+"""The statutory interest rate tables: the shipped one (``statutory_rates.csv`` beside this file)
+and the rules a newer table must keep before it may replace it without a release.
+
+The rates are published twice a year (1 January, 1 July); a newer table arrives as a CSV in
+blob storage (see shared/services/rates.py). Nothing here reads storage or the clock: the table
+in force and today's date come in as arguments."""
 
 from __future__ import annotations
 
@@ -14,6 +19,9 @@ from shared.domain.law.calendar_math import add_months
 
 RATES_FILE = Path(__file__).with_name("statutory_rates.csv")
 STALE_AFTER_MONTHS = 7
+HEADER = ("effective_from", "consumer", "commercial")
+# no Dutch statutory rate has come near this; a figure above it is a typo (15 for 1.5)
+MAX_PLAUSIBLE_RATE = Fraction(30, 100)
 
 
 @dataclass(frozen=True)
@@ -71,15 +79,19 @@ class RateTable:
             previous = rate
         return out
 
+    def is_stale(self, as_of: date) -> bool:
+        """The newest rate is older than seven months: a half-yearly change is missing."""
+        return as_of > add_months(self.newest.effective_from, STALE_AFTER_MONTHS)
+
     def staleness_warning(self, as_of: date) -> str | None:
         """A warning when the newest rate is older than seven months: a half-yearly change
         has probably been published and is missing here."""
         newest = self.newest.effective_from
-        if as_of > add_months(newest, STALE_AFTER_MONTHS):
+        if self.is_stale(as_of):
             return (
                 f"the newest statutory interest rate in the table is from {newest.isoformat()}, "
                 f"more than {STALE_AFTER_MONTHS} months before {as_of.isoformat()}; "
-                "check for a newer rate and add it to the table"
+                "put the newer table in force (inning rates update FILE)"
             )
         return None
 
@@ -90,6 +102,8 @@ def _percent(text: str) -> Fraction:
 
 def parse_rate_table(lines: list[str]) -> RateTable:
     rows = csv.DictReader(line for line in lines if line.strip() and not line.startswith("#"))
+    if rows.fieldnames is None or not set(HEADER) <= {f.strip() for f in rows.fieldnames}:
+        raise RateTableError(f"the header must be {','.join(HEADER)}")
     changes = []
     for row in rows:
         try:
@@ -100,9 +114,55 @@ def parse_rate_table(lines: list[str]) -> RateTable:
                     commercial=_percent(row["commercial"]),
                 )
             )
-        except (KeyError, ValueError, ArithmeticError) as exc:
+        except (KeyError, ValueError, ArithmeticError, AttributeError, TypeError) as exc:
             raise RateTableError(f"bad rate row {row!r}: {exc}") from exc
     return RateTable(tuple(changes))
+
+
+def rate_table_csv(table: RateTable) -> str:
+    """The table in the CSV layout ``parse_rate_table`` reads."""
+    lines = ["effective_from,consumer,commercial"]
+    for c in table.changes:
+        lines.append(f"{c.effective_from.isoformat()},{_text(c.consumer)},{_text(c.commercial)}")
+    return "\n".join(lines) + "\n"
+
+
+def _text(rate: Fraction) -> str:
+    return f"{Decimal(rate.numerator) / Decimal(rate.denominator) * 100:.2f}"
+
+
+def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
+    """Why ``candidate`` may not replace the table in force; empty when it may.
+
+    The shipped table is checked against the law in this repository's tests and past interest
+    was computed with it, so a newer table must repeat every shipped row unchanged and may only
+    add later ones (a later row it added before may be corrected). Rates must be plausible
+    percentages."""
+    errors = []
+    rows = {c.effective_from: c for c in candidate.changes}
+    for old in shipped.changes:
+        new = rows.get(old.effective_from)
+        if new is None:
+            errors.append(f"the row of {old.effective_from.isoformat()} is missing")
+        elif (new.consumer, new.commercial) != (old.consumer, old.commercial):
+            errors.append(
+                f"the row of {old.effective_from.isoformat()} changes a published rate "
+                f"({_text(old.consumer)}, {_text(old.commercial)})"
+            )
+    if candidate.first_date < shipped.first_date:
+        errors.append(f"rows before {shipped.first_date.isoformat()} are not accepted")
+    for c in candidate.changes:
+        for kind, rate in (("consumer", c.consumer), ("commercial", c.commercial)):
+            if not 0 <= rate <= MAX_PLAUSIBLE_RATE:
+                errors.append(
+                    f"{c.effective_from.isoformat()}: {kind} rate {_text(rate)}% is not plausible"
+                )
+    for c in candidate.changes:
+        if c.effective_from.day != 1 or c.effective_from.month not in (1, 7):
+            errors.append(
+                f"{c.effective_from.isoformat()}: rates change on 1 January or 1 July only"
+            )
+    return errors
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,204 @@
+"""Models of answers that are built from domain records rather than from a schema of their
+own; they exist so that the OpenAPI document says what these routes really return."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class PdfStoredOut(BaseModel):
+    invoice: str
+    pdf_bytes: int
+
+
+class PortalLinksOut(BaseModel):
+    portal_link: str = Field(description="The debtor's own page")
+    payment_link: str = Field(description="Starts one payment for everything open")
+
+
+class PortalRevokedOut(BaseModel):
+    revoked: bool
+    generation: int
+
+
+class DebtorDetailOut(BaseModel):
+    number: str
+    kind: str
+    name: str
+    emails: list[str]
+    mobile: str | None
+    whatsapp_consent: bool
+    language: str
+    segment: str
+    paused: bool
+    refunds_this_year: int = Field(description="Refunds and chargebacks this calendar year")
+    refund_warning: bool = Field(description="Above the client's refund_warning_threshold")
+
+
+class ContactEntryOut(BaseModel):
+    debtor_number: str
+    entry_id: str
+    at: datetime
+    kind: str
+    summary: str
+    channel: str | None
+    invoice_numbers: list[str]
+    system: bool = Field(description="Written by Inning itself")
+    author: str | None
+
+
+class ActionOut(BaseModel):
+    action_id: str
+    kind: str
+    title: str
+    created_at: datetime
+    status: str
+    debtor_number: str | None
+    invoice_numbers: list[str]
+    detail: dict[str, Any]
+    assigned_to: str | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+class AllocationOut(BaseModel):
+    invoice_number: str
+    component: str = Field(description="costs, interest or principal")
+    amount: int = Field(description="Cents")
+
+
+class PaymentOut(BaseModel):
+    payment_id: str
+    debtor_number: str | None
+    amount: int = Field(description="Cents")
+    received_on: date
+    source: str
+    external_id: str | None
+    allocations: list[AllocationOut]
+    unallocated: int = Field(description="Cents")
+    reversed: bool
+
+
+class StatementQueuedOut(BaseModel):
+    blob: str = Field(description="Where the file waits for the blob trigger")
+    status: str
+
+
+class UsageLineOut(BaseModel):
+    item: str
+    count: int
+    unit_price: str
+    amount: str
+
+
+class UsageOut(BaseModel):
+    month: str
+    items: list[UsageLineOut]
+    total: str
+
+
+class TemplateOut(BaseModel):
+    template_id: str
+    language: str
+    subject: str
+    text: str
+    html: str | None
+    fourteen_day_letter: bool
+
+
+class RenderedOut(BaseModel):
+    subject: str
+    text: str
+    html: str | None
+
+
+class WorkflowStepOut(BaseModel):
+    name: str
+    channel: str
+    offset_days: int
+    offset_from: str
+    templates: dict[str, str]
+    fallback: str | None
+
+
+class WorkflowOut(BaseModel):
+    workflow_id: str
+    name: str
+    active: bool
+    steps: list[WorkflowStepOut]
+
+
+class WorkflowCopiedOut(BaseModel):
+    copied_to: str
+    workflow_id: str
+    active: bool
+
+
+class RulesSavedOut(BaseModel):
+    rules: int
+
+
+class DebtorPausedOut(BaseModel):
+    debtor: str
+    paused: bool
+    until: date | None = None
+
+
+class InvoicePausedOut(BaseModel):
+    invoice: str
+    paused_until: date | None
+
+
+class InvoicePromiseOut(BaseModel):
+    invoice: str
+    promise_until: date | None
+
+
+class RunOut(BaseModel):
+    run_id: str
+    business_date: date
+    started_at: datetime
+    finished_at: datetime | None
+    steps: int
+    messages: int
+    errors: list[str]
+    succeeded: bool
+
+
+class ClientRunOut(BaseModel):
+    client: str
+    name: str
+    last_success: datetime | None
+    last_run: datetime | None
+    last_error: str | None
+
+
+class CaseOut(BaseModel):
+    agency_id: str
+    case_id: str
+    client_id: str
+    debtor_number: str
+    invoice_numbers: list[str]
+    created_at: datetime
+    status: str = Field(description="open or withdrawn")
+    withdrawn_at: datetime | None
+    withdrawn_reason: str | None
+
+
+class CaseDossierOut(CaseOut):
+    dossier: dict[str, Any] = Field(description="Invoices, messages, letters, contact log")
+
+
+class RatesStatusOut(BaseModel):
+    version: str
+    newest_rate_from: str
+    stale: bool = Field(description="The newest statutory rate is older than seven months")
+    warning: str | None
+
+
+class HealthOut(BaseModel):
+    status: str
+    statutory_rates: RatesStatusOut | None = None

@@ -1,0 +1,70 @@
+"""``inning rates show`` and ``inning rates update FILE``: the statutory interest rates in
+force (the shipped table, or a newer version uploaded to blob storage) and uploading one.
+
+Both run against the storage the app settings name, read as the local host reads them."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+from pathlib import Path
+from typing import Any
+
+from shared.clock import amsterdam_today
+from shared.domain.law.interest_rates import (
+    RateTableError,
+    default_rate_table,
+    parse_rate_table,
+    rate_table_csv,
+    update_errors,
+)
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {args.file}: {exc.strerror}") from None
+    try:  # checked here first, so a bad file fails without storage
+        table = parse_rate_table(data.decode("utf-8-sig").splitlines())
+    except (RateTableError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{args.file}: {exc}") from None
+    if errors := update_errors(default_rate_table(), table):
+        raise ValueError(f"{args.file}: " + "; ".join(errors))
+    rates = cli_services().statutory_rates.upload(data, author=f"cli:{getpass.getuser()}")
+    return _show(rates.status(amsterdam_today()), rates.table, args.json)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+
+    rates = cli_services().statutory_rates.in_force()
+    return _show(rates.status(amsterdam_today()), rates.table, args.json)
+
+
+def _show(status: dict[str, Any], table: Any, as_json: bool) -> int:
+    if as_json:
+        rows = [line.split(",") for line in rate_table_csv(table).splitlines()[1:]]
+        print(json.dumps(status | {"rates": rows}))
+        return 0
+    print(f"{status['version']}  newest rate from {status['newest_rate_from']}")
+    if status["warning"]:
+        print(f"inning: warning: {status['warning']}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    rates = sub.add_parser("rates", help="the statutory interest rates in force")
+    actions = rates.add_subparsers(dest="action", required=True, parser_class=type(rates))
+    show = actions.add_parser("show", help="which table is in force, and whether it is current")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+    update = actions.add_parser(
+        "update", help="check a newer rate table (CSV) and put it in force for the app"
+    )
+    update.add_argument("file", help="CSV: effective_from,consumer,commercial (percent)")
+    update.add_argument("--json", action="store_true")
+    update.set_defaults(handler=cmd_update)

@@ -1,0 +1,158 @@
+"""The statutory interest rates in force: the shipped table unless a newer, validated version
+was uploaded to blob storage; read through a cache, so a rate published on 1 January or 1 July
+takes effect without a release.
+
+Versions are blobs ``statutory-rates/v<upload time>.csv``, written once and never overwritten
+(the history of what was in force stays readable); the newest valid one is in force. Every
+worker re-reads the newest version at most every ``CACHE_SECONDS``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from shared.clock import Clock, amsterdam_date
+from shared.domain.law.interest_rates import (
+    STALE_AFTER_MONTHS,
+    RateTable,
+    RateTableError,
+    default_rate_table,
+    parse_rate_table,
+    update_errors,
+)
+from shared.domain.records import ActionItem
+from shared.ports.files import FileStore
+from shared.ports.tables import Conflict
+from shared.services.errors import Invalid
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.rates")
+
+CONTAINER = "statutory-rates"
+CACHE_SECONDS = 600
+MAX_UPLOAD_BYTES = 256 * 1024
+SHIPPED = "shipped"
+
+
+@dataclass(frozen=True)
+class RatesInForce:
+    table: RateTable
+    version: str  # the blob name, or "shipped"
+
+    def status(self, today: date) -> dict[str, object]:
+        newest = self.table.newest.effective_from
+        return {
+            "version": self.version,
+            "newest_rate_from": newest.isoformat(),
+            "stale": self.table.is_stale(today),
+            "warning": self.table.staleness_warning(today),
+        }
+
+
+class StatutoryRates:
+    def __init__(
+        self,
+        files: FileStore,
+        repos: Repositories,
+        clock: Clock,
+        *,
+        shipped: RateTable | None = None,
+        cache_seconds: float = CACHE_SECONDS,
+    ) -> None:
+        self.files = files
+        self.repos = repos
+        self.clock = clock
+        self.shipped = shipped or default_rate_table()
+        self.cache_for = timedelta(seconds=cache_seconds)
+        self._lock = threading.Lock()
+        self._cached: tuple[datetime, RatesInForce] | None = None
+
+    # -- reading ------------------------------------------------------------------------------
+    def table(self) -> RateTable:
+        """The table to compute interest with (what the domain gets as its argument)."""
+        return self.in_force().table
+
+    def in_force(self) -> RatesInForce:
+        now = self.clock.now()
+        with self._lock:
+            if self._cached is not None and now - self._cached[0] < self.cache_for:
+                return self._cached[1]
+        found = self._load()
+        with self._lock:
+            self._cached = (now, found)
+        return found
+
+    def _load(self) -> RatesInForce:
+        for name in sorted(self.files.names(CONTAINER), reverse=True):
+            data = self.files.get(CONTAINER, name)
+            if data is None:
+                continue
+            try:
+                table = self._checked(data)
+            except Invalid as exc:
+                # put there by hand past the checks: keep the last good table, say so loudly
+                log.error("statutory rate version %s is unusable: %s", name, exc)
+                continue
+            return RatesInForce(table, name)
+        return RatesInForce(self.shipped, SHIPPED)
+
+    def _checked(self, data: bytes) -> RateTable:
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise Invalid(f"a rate table is at most {MAX_UPLOAD_BYTES // 1024} KiB")
+        try:
+            table = parse_rate_table(data.decode("utf-8-sig").splitlines())
+        except (RateTableError, UnicodeDecodeError) as exc:
+            raise Invalid(str(exc)) from None
+        if errors := update_errors(self.shipped, table):
+            raise Invalid("; ".join(errors))
+        return table
+
+    # -- changing -----------------------------------------------------------------------------
+    def upload(self, data: bytes, *, author: str) -> RatesInForce:
+        """Validate ``data`` (a CSV like the shipped one) and make it the version in force.
+        Uploading the table already in force changes nothing."""
+        table = self._checked(data)
+        current = self.in_force()
+        if current.version != SHIPPED and current.table == table:
+            return current
+        if table == self.shipped and current.version == SHIPPED:
+            return current
+        name = f"v{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
+        self.files.put(CONTAINER, name, data, content_type="text/csv")
+        log.info("statutory rates %s uploaded by %s (newest %s)", name, author,
+                 table.newest.effective_from.isoformat())  # fmt: skip
+        found = RatesInForce(table, name)
+        with self._lock:
+            self._cached = (self.clock.now(), found)
+        return found
+
+    # -- the alert ----------------------------------------------------------------------------
+    def check(self) -> str | None:
+        """When the newest rate is older than seven months: a log warning and, once per stale
+        table, an action item on every agency's own list. Returns the warning."""
+        today = amsterdam_date(self.clock.now())
+        rates = self.in_force()
+        warning = rates.table.staleness_warning(today)
+        if warning is None:
+            return None
+        newest = rates.table.newest.effective_from.isoformat()
+        log.warning("statutory rates stale: newest %s, version %s", newest, rates.version)
+        now = self.clock.now()
+        for agency_id in self.repos.agencies.ids():
+            item = ActionItem(
+                f"@{agency_id}",
+                f"statutory-rates-{newest}",  # one item per stale table, however often checked
+                "statutory_rates_stale",
+                f"Statutory interest rates older than {STALE_AFTER_MONTHS} months (newest "
+                f"{newest}): upload the current table (inning rates update, PUT "
+                "/api/v1/statutory-rates)",
+                now,
+                detail={"newest_rate_from": newest, "version": rates.version},
+            )
+            try:
+                self.repos.actions.add(item)
+            except Conflict:
+                pass
+        return warning

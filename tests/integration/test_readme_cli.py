@@ -1,0 +1,168 @@
+"""Every `inning` command the README shows, run as written, in a fresh environment: no
+settings in the environment, a working directory with the files the README names, and (for
+the commands that use storage) an Azurite of its own that the local settings point at, as
+after `make run`. A command added to the README without a case here fails the test."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.cli import app_settings
+from shared.cli.main import main
+from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from tests.conftest import STATEMENTS
+from tools import azurite
+
+ROOT = Path(__file__).resolve().parents[2]
+SECTION = "## The `inning` command line"
+NEWER_RATES = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+
+# what each README line must print (its first line; None: exit 0 is enough)
+EXPECTED: dict[str, tuple[int, str | None]] = {
+    "inning costs 2501": (0, "375.10"),
+    "inning costs 2501 --b2b --vat": (0, "453.87"),
+    "inning interest 1000 2023-03-15 2025-03-15": (0, "128.10"),
+    "inning interest 1000 2023-03-15 2025-03-15 --commercial": (0, "252.09"),
+    "inning interest 1000 2023-03-15 2025-03-15 --rates rates.csv": (0, "128.10"),
+    "inning kenmerk 000056789012345": (0, "5000056789012345"),
+    "inning kenmerk --check 5000056789012345": (0, None),
+    "inning term 2024-11-04 --channel letter": (0, "2024-11-21"),
+    "inning prescription 2024-03-15 --consumer-purchase": (0, "2026-03-16"),
+    "inning statement parse day.sta": (0, "NL77INGB0574908765 EUR  opening 662.23"),
+    "inning statement parse day.sta --json": (0, "{"),
+    "inning match --invoices open.csv --statement day.sta": (0, None),
+    'inning agency create acme --name "Acme Incasso"': (0, "inn_"),
+    "inning rates show": (0, "shipped  newest rate from 2026-01-01"),
+    "inning rates update rates.csv": (0, "v"),
+}
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(SECTION) :]
+    section = section[: section.index("\n## ", len(SECTION))]
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", section, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("inning "):
+                command = line.split("  #", 1)[0].split(" && ", 1)[0].strip()
+                commands.append(command)
+    return commands
+
+
+def test_every_readme_command_has_a_case():
+    assert sorted(readme_commands()) == sorted(EXPECTED)
+
+
+@pytest.fixture(scope="module")
+def make_run_storage(tmp_path_factory) -> Iterator[str]:
+    """An Azurite of this module's own (storage as `make run` leaves it), so that the
+    commands' writes are seen by no other test."""
+    with azurite.running(tmp_path_factory.mktemp("azurite")) as ports:
+        yield ports.connection_string
+
+
+@pytest.fixture
+def fresh_shell(tmp_path: Path, monkeypatch, make_run_storage) -> Path:
+    """A new shell: nothing of the app in the environment; the project's local settings
+    (a copy of the sample, pointed at this module's Azurite) are all there is."""
+    sample = json.loads((ROOT / "local.settings.sample.json").read_text())
+    for name in list(os.environ):
+        if name in sample["Values"] or name.startswith(("AzureWebJobs", "INNING_")):
+            monkeypatch.delenv(name)
+    project = tmp_path / "project"
+    project.mkdir()
+    sample["Values"]["AzureWebJobsStorage"] = make_run_storage
+    (project / "local.settings.json").write_text(json.dumps(sample))
+    monkeypatch.setattr(app_settings, "ROOT", project)
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(STATEMENTS / "mt940/oca-nl/test-ing.940", work / "day.sta")
+    (work / "open.csv").write_text(
+        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
+        "X1,J.Janssen,,32.00,\n"
+    )
+    (work / "rates.csv").write_text(NEWER_RATES)
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.mark.parametrize("command", sorted(EXPECTED))
+def test_readme_command_works_as_written(fresh_shell, capsys, command):
+    code, first = EXPECTED[command]  # `rates show` runs before `rates update` (sorted)
+    assert main(shlex.split(command)[1:]) == code, capsys.readouterr().err
+    out = capsys.readouterr().out
+    if first is not None:
+        assert out.startswith(first), out
+
+
+def test_rates_update_then_show_in_the_same_fresh_shell(fresh_shell, capsys):
+    assert main(["rates", "update", "rates.csv", "--json"]) == 0
+    updated = json.loads(capsys.readouterr().out)
+    assert updated["newest_rate_from"] == "2026-07-01"
+    assert main(["rates", "show", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == updated["version"]
+
+
+def test_agency_create_then_a_second_time(fresh_shell, capsys):
+    assert main(["agency", "create", "second", "--name", "Second"]) == 0
+    assert main(["agency", "create", "second", "--name", "Second"]) == 2
+    assert "add --new-key" in capsys.readouterr().err
+
+
+def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkeypatch, capsys):
+    closed = azurite.free_port()
+    settings = json.loads((app_settings.ROOT / "local.settings.json").read_text())
+    settings["Values"]["AzureWebJobsStorage"] = azurite.AzuritePorts(
+        closed, closed, closed
+    ).connection_string
+    (app_settings.ROOT / "local.settings.json").write_text(json.dumps(settings))
+    assert main(["agency", "create", "acme", "--name", "Acme"]) == 2
+    assert "Azurite is not running" in capsys.readouterr().err
+
+
+def test_local_settings_are_read_as_the_host_reads_them(tmp_path):
+    env = app_settings.app_environment({}, ROOT)
+    assert env["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"  # from the sample
+    assert env["INNING_ENVIRONMENT"] == "local"
+    override = app_settings.app_environment({"INNING_PUBLIC_BASE_URL": "http://x"}, ROOT)
+    assert override["INNING_PUBLIC_BASE_URL"] == "http://x"  # the environment wins
+    (tmp_path / "local.settings.json").write_text('{"Values": {"INNING_PRICES": "{}"}}')
+    assert app_settings.app_environment({}, tmp_path) == {"INNING_PRICES": "{}"}
+
+
+def test_a_production_shell_is_never_pointed_at_azurite():
+    production = {
+        "INNING_ENVIRONMENT": "production",
+        "AzureWebJobsStorage__accountName": "inningprod",
+        "INNING_API_KEY_PEPPER": "p" * 40,
+    }
+    env = app_settings.app_environment(production, ROOT)
+    assert env == production
+    settings = app_settings.cli_settings(production, ROOT)  # no portal keys needed to onboard
+    assert settings.storage_connection_string is None
+    assert settings.table_service_uri == "https://inningprod.table.core.windows.net"
+    azure = app_settings.app_environment({"WEBSITE_INSTANCE_ID": "x"}, ROOT)
+    assert "AzureWebJobsStorage" not in azure
+    identity = app_settings.app_environment({"AzureWebJobsStorage__accountName": "a"}, ROOT)
+    assert "AzureWebJobsStorage" not in identity
+
+
+def test_the_console_script_is_installed_and_runs_in_a_bare_environment(tmp_path):
+    script = Path(sys.executable).with_name("inning")
+    done = subprocess.run(
+        [str(script), "costs", "2501"],
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)},
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "375.10", done.stderr
