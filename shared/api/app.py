@@ -10,6 +10,7 @@ from shared.api import (
     routes_dunning,
     routes_invoices,
     routes_parties,
+    routes_people,
     routes_records,
     routes_statements,
     routes_usage,
@@ -35,7 +36,7 @@ API_VERSION = "1.0.0"
 class IntegrationApi:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.router = Router(authenticator(services.access))
+        self.router = Router(authenticator(services.access, lambda: services.people.signin))
         for module in (
             routes_parties,
             routes_invoices,
@@ -45,6 +46,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_people,
         ):
             module.register(self.router, services)
         self.router.add(

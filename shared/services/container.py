@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
+    from shared.services.people.facade import People
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
@@ -206,4 +207,20 @@ class Services:
             whatsapp_secret=p.get("WHATSAPP_APP_SECRET", ""),
             twilio_token=p.get("TWILIO_AUTH_TOKEN", ""),
             pingen_secret=p.get("PINGEN_WEBHOOK_SECRET", ""),
+        )
+
+    @cached_property
+    def people(self) -> People:
+        from shared.services.people.facade import People
+
+        s = self.settings
+        return People(
+            self.repos,
+            self.counters,
+            self.messaging,
+            self.imports,
+            self.clock,
+            s.api_key_pepper.encode(),
+            s.public_base_url,
+            s.signup_agency,
         )

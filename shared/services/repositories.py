@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.adapters.tables import banking_repo, cases_repo, dunning_repo, messaging_repo
+from shared.adapters.tables import (
+    banking_repo,
+    cases_repo,
+    dunning_repo,
+    messaging_repo,
+    people_repo,
+)
 from shared.adapters.tables.banking_repo import BankingRepository
 from shared.adapters.tables.cases_repo import CaseRepository
 from shared.adapters.tables.dunning_repo import DunningRepository
@@ -64,6 +70,7 @@ class Repositories:
                 *messaging_repo.TABLES,
                 *dunning_repo.TABLES,
                 *cases_repo.TABLES,
+                *people_repo.TABLES,
                 "MolliePayments",  # shared.services.online_payments
                 "SimulatedPayments",
                 "PortalAccess",  # shared.services.portal
