@@ -98,9 +98,10 @@ class AdminService:
     ) -> User:
         target = self.target_client(principal, client_number)
         self.require(principal, Action.MANAGE_USERS, target)
-        return self.invite_into(
+        user, _ = self.invite_into(
             target, email, role, actor_of(principal), name=name, mobile=mobile, language=language
         )
+        return user
 
     def invite_into(
         self,
@@ -112,8 +113,9 @@ class AdminService:
         name: str = "",
         mobile: str | None = None,
         language: str = "nl",
-    ) -> User:
-        """No authorisation here: for the CLI (the first admin) and onboarding."""
+    ) -> tuple[User, str]:
+        """No authorisation here: for the CLI (the first admin) and onboarding. Returns the
+        user and the invitation link (also mailed)."""
         if (error := email_error(email)) is not None:
             raise Invalid(error, field="email")
         if (error := role_error(role, target.client_id)) is not None:
@@ -134,15 +136,11 @@ class AdminService:
         except Conflict:
             raise Invalid("this address already has an account", field="email") from None
         token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
-        subject, text = texts.mail(
-            "invite",
-            user.language,
-            org=self._org_name(target),
-            link=self.kit.link(f"invite/{token}"),
-        )
+        link = self.kit.link(f"invite/{token}")
+        subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)
         self.kit.mail(user, subject, text)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
-        return user
+        return user, link
 
     def list_users(self, principal: Principal, client_number: str | None = None) -> list[User]:
         target = self.target_client(principal, client_number)

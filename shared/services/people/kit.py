@@ -3,6 +3,8 @@ SMS, and the audit log."""
 
 from __future__ import annotations
 
+import itertools
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -21,6 +23,7 @@ from shared.services.repositories import Repositories
 # held back by the debtors' contact hours; a password reset also ignores sandbox mode
 ACCOUNT_MESSAGE = "account"
 SANDBOX_EXEMPT = "reset"
+_SEQUENCE = itertools.count()
 
 
 class Throttled(Exception):
@@ -60,10 +63,14 @@ class Kit:
         **detail: str,
     ) -> None:
         now = self.now()
+        # time, then this process's sequence: events of one instant keep their order
+        event_id = (
+            f"{int(now.timestamp() * 1000):012x}{next(_SEQUENCE) % 16**8:08x}{secrets.token_hex(3)}"
+        )
         self.people.audit.add(
             AuditEvent(
                 tenant_key(agency_id, client_id),
-                time_ordered_id(now),
+                event_id,
                 now,
                 event,
                 actor,

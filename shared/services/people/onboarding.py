@@ -106,7 +106,7 @@ class OnboardingService:
         client_id = self.kit.repos.clients.id_for_number(agency_id, draft.number)
         assert client_id is not None
         self.copy_defaults(agency_id, client_id)
-        user = self.admin.invite_into(
+        user, _ = self.admin.invite_into(
             Target(agency_id, client_id), c.first_email, Role.CLIENT_ADMIN, "onboarding",
             name=c.first_name, mobile=mobile, language=draft.language.value,
         )  # fmt: skip
