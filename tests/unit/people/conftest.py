@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyotp
 import pytest
 
-from shared.api.http import ApiRequest
+from shared.api.http import ApiRequest, ApiResponse
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.sessions import COOKIE
 from shared.services.people.signin import Signed
@@ -50,12 +50,19 @@ def sign_in(world: World, person: Person, source: str = "10.0.0.1") -> Signed:
     return done
 
 
-def session_call(world: World, signed: Signed, method: str, path: str, body: bytes = b"",
-                 csrf: bool = True, **query: str):  # type: ignore[no-untyped-def]
+def session_call(
+    world: World,
+    signed: Signed,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    csrf: bool = True,
+    query: dict[str, str] | None = None,
+) -> ApiResponse:
     headers = {"cookie": f"{COOKIE}={signed.cookie}"}
     if csrf:
         headers["x-csrf-token"] = signed.session.csrf
-    return world.api.handle(ApiRequest(method, path, headers, dict(query), body))
+    return world.api.handle(ApiRequest(method, path, headers, dict(query or {}), body))
 
 
 @dataclass

@@ -44,7 +44,13 @@ CASES = [
     ("GET", "/v1/audit?from=2025-03-01&to=2025-03-31&client={c}", None, "audit"),
 ]
 ALLOWED = {
-    "read": {Role.AGENCY_ADMIN, Role.AGENCY_STAFF, Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.READ_ONLY},
+    "read": {
+        Role.AGENCY_ADMIN,
+        Role.AGENCY_STAFF,
+        Role.CLIENT_ADMIN,
+        Role.CLIENT_STAFF,
+        Role.READ_ONLY,
+    },
     "write": {Role.AGENCY_ADMIN, Role.AGENCY_STAFF, Role.CLIENT_ADMIN, Role.CLIENT_STAFF},
     "keys": {Role.AGENCY_ADMIN, Role.CLIENT_ADMIN},
     "users": {Role.AGENCY_ADMIN, Role.CLIENT_ADMIN},
@@ -57,10 +63,12 @@ def _call(world, signed, method, template, body, client):
     path, _, query = template.format(c=client).partition("?")
     params = dict(p.split("=") for p in query.split("&")) if query else {}
     raw = json.dumps(body).encode() if body is not None else b""
-    return session_call(world, signed, method, path, raw, **params)
+    return session_call(world, signed, method, path, raw, query=params)
 
 
-@pytest.mark.parametrize(("role", "client"), ROLES, ids=[f"{r.value}@{c or 'agency'}" for r, c in ROLES])
+@pytest.mark.parametrize(
+    ("role", "client"), ROLES, ids=[f"{r.value}@{c or 'agency'}" for r, c in ROLES]
+)
 def test_role_reach_through_the_api(world, tenants, role, client):
     _seed(world)
     who = _person(world, tenants, role, client)
@@ -84,7 +92,9 @@ def test_a_write_with_a_session_needs_the_csrf_header(world, tenants):
     _seed(world)
     admin = _person(world, tenants, Role.AGENCY_ADMIN, None)
     body = json.dumps({"reason": "not ordered"}).encode()
-    forged = session_call(world, admin.signed, "POST", "/v1/clients/C1/invoices/F1/dispute", body, csrf=False)
+    forged = session_call(
+        world, admin.signed, "POST", "/v1/clients/C1/invoices/F1/dispute", body, csrf=False
+    )
     assert forged.status == 403
     assert b"CSRF" in forged.encoded()
     read = session_call(world, admin.signed, "GET", "/v1/clients/C1/invoices", csrf=False)
@@ -115,19 +125,37 @@ def test_admins_invite_and_change_roles_within_their_reach(world, tenants):
                             json.dumps({"role": "agency_admin"}).encode())  # fmt: skip
     assert escalate.status == 422
     other = {"email": "x@c2.example", "role": "client_staff", "client": "C2"}
-    assert session_call(world, admin.signed, "POST", "/v1/users", json.dumps(other).encode()).status == 404
-    listed = json.loads(session_call(world, admin.signed, "GET", "/v1/users", client="C1").encoded())
+    assert (
+        session_call(world, admin.signed, "POST", "/v1/users", json.dumps(other).encode()).status
+        == 404
+    )
+    listed = json.loads(
+        session_call(world, admin.signed, "GET", "/v1/users", query={"client": "C1"}).encoded()
+    )
     assert {u["email"] for u in listed["items"]} == {admin.email, "nieuw@c1.example"}
 
 
 def test_audit_log_as_json_and_csv(world, tenants):
     admin = _person(world, tenants, Role.AGENCY_ADMIN, None)
-    r = session_call(world, admin.signed, "GET", "/v1/audit", **{"from": "2025-03-01", "to": "2025-03-31"})
+    r = session_call(
+        world, admin.signed, "GET", "/v1/audit", query={"from": "2025-03-01", "to": "2025-03-31"}
+    )
     events = [e["event"] for e in json.loads(r.encoded())["items"]]
     assert events[:3] == ["user_invited", "invitation_accepted", "factor_enrolled"]
-    csv_reply = session_call(world, admin.signed, "GET", "/v1/audit.csv", **{"from": "2025-03-01", "to": "2025-03-31"})
+    csv_reply = session_call(
+        world,
+        admin.signed,
+        "GET",
+        "/v1/audit.csv",
+        query={"from": "2025-03-01", "to": "2025-03-31"},
+    )
     assert csv_reply.content_type == "text/csv"
     text = csv_reply.encoded().decode()
     assert text.splitlines()[0] == "at,event,actor,subject,source,detail"
     assert "factor_enrolled" in text
-    assert world.agency_b.call("GET", "/v1/audit", **{"from": "2025-03-01", "to": "2025-03-31"}).body["items"] == []
+    assert (
+        world.agency_b.call("GET", "/v1/audit", **{"from": "2025-03-01", "to": "2025-03-31"}).body[
+            "items"
+        ]
+        == []
+    )

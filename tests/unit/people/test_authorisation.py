@@ -24,8 +24,15 @@ A = Action
 EXPECTED = {
     Role.AGENCY_ADMIN: set(Action),
     Role.AGENCY_STAFF: {A.READ, A.WRITE},
-    Role.CLIENT_ADMIN: {A.READ, A.WRITE, A.MANAGE_USERS, A.MANAGE_KEYS, A.MANAGE_BANK_ACCOUNTS,
-                        A.MANAGE_SETTLEMENTS, A.READ_AUDIT},  # fmt: skip
+    Role.CLIENT_ADMIN: {
+        A.READ,
+        A.WRITE,
+        A.MANAGE_USERS,
+        A.MANAGE_KEYS,
+        A.MANAGE_BANK_ACCOUNTS,
+        A.MANAGE_SETTLEMENTS,
+        A.READ_AUDIT,
+    },
     Role.CLIENT_STAFF: {A.READ, A.WRITE},
     Role.READ_ONLY: {A.READ},
 }
@@ -58,7 +65,9 @@ def test_every_role_every_action_every_tenant(name, who, role, action):
     granted = action in EXPECTED[role]
     is_agency = who.scope is Scope.AGENCY
 
-    assert may(who, action, own_client) is (granted and (is_agency or action not in AGENCY_LEVEL_ONLY))
+    assert may(who, action, own_client) is (
+        granted and (is_agency or action not in AGENCY_LEVEL_ONLY)
+    )
     assert may(who, action, sibling) is (granted and is_agency)
     assert may(who, action, agency_itself) is (granted and is_agency)
     assert may(who, action, other_agency_client) is False
@@ -70,7 +79,9 @@ def test_api_keys_act_as_the_admin_of_their_scope(scope):
     key = Principal("k1", scope, "a", "c1" if scope is Scope.CLIENT else None)
     admin = Role.AGENCY_ADMIN if scope is Scope.AGENCY else Role.CLIENT_ADMIN
     for action in Action:
-        expected = action in EXPECTED[admin] and (scope is Scope.AGENCY or action not in AGENCY_LEVEL_ONLY)
+        expected = action in EXPECTED[admin] and (
+            scope is Scope.AGENCY or action not in AGENCY_LEVEL_ONLY
+        )
         assert may(key, action, Target("a", "c1")) is expected
         assert may(key, action, Target("b", "c1")) is False
 
@@ -88,5 +99,7 @@ def test_the_readme_table_is_the_module_table():
     rows = dict(table())
     for action, row in rows.items():
         for role, allowed in row.items():
-            expected = action in EXPECTED[role] and (role.agency_level or action not in AGENCY_LEVEL_ONLY)
+            expected = action in EXPECTED[role] and (
+                role.agency_level or action not in AGENCY_LEVEL_ONLY
+            )
             assert allowed is expected, (action, role)
