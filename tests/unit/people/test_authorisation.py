@@ -103,3 +103,13 @@ def test_the_readme_table_is_the_module_table():
                 role.agency_level or action not in AGENCY_LEVEL_ONLY
             )
             assert allowed is expected, (action, role)
+
+
+def test_the_readme_shows_this_table():
+    """8.1.1 the documented rules are the enforced rules."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    for action, row in table():
+        cells = " | ".join("yes" if row[r] else "-" for r in Role)
+        assert f"| `{action.value}` | {cells} |" in readme, action

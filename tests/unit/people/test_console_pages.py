@@ -23,7 +23,10 @@ class Browser:
         self.set_cookies: list[str] = []
 
     def _send(self, method: str, path: str, data: dict[str, str] | None = None) -> ApiResponse:
-        headers = {"cookie": "; ".join(f"{k}={v}" for k, v in self.jar.items()), "accept-language": "en"}
+        headers = {
+            "cookie": "; ".join(f"{k}={v}" for k, v in self.jar.items()),
+            "accept-language": "en",
+        }
         body = urlencode(data or {}).encode()
         response = self.app.handle(ApiRequest(method, path, headers, {}, body))
         cookie = response.headers.get("Set-Cookie")
@@ -56,9 +59,13 @@ def test_sign_in_with_totp_and_the_cookie(world, tenants):
     page = browser.get("/login")
     assert page.status == 200 and PRE in browser.jar
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
-    forged = browser.post("/login", {"email": person.email, "password": person.password, "csrf": "x" * 32})
+    forged = browser.post(
+        "/login", {"email": person.email, "password": person.password, "csrf": "x" * 32}
+    )
     assert forged.status == 403
-    step1 = browser.post("/login", {"email": person.email, "password": person.password, "csrf": csrf_of(page)})
+    step1 = browser.post(
+        "/login", {"email": person.email, "password": person.password, "csrf": csrf_of(page)}
+    )
     assert step1.status == 303 and step1.headers["Location"] == "/api/console/login/second-factor"
     cookie = browser.set_cookies[-1]
     assert cookie.startswith(f"{COOKIE}=")
@@ -69,7 +76,9 @@ def test_sign_in_with_totp_and_the_cookie(world, tenants):
     second = browser.get("/login/second-factor")
     assert browser.get("/account").status == 303  # not signed in yet
     code = pyotp.TOTP(person.secret).at(world.clock.now())
-    done = browser.post("/login/second-factor", {"do": "verify", "code": code, "csrf": csrf_of(second)})
+    done = browser.post(
+        "/login/second-factor", {"do": "verify", "code": code, "csrf": csrf_of(second)}
+    )
     assert done.status == 303 and done.headers["Location"] == "/api/console/account"
     assert browser.jar[COOKIE] != pre_auth  # a new id after sign-in (7.2.4)
     account = browser.get("/account")
