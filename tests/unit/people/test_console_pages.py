@@ -28,7 +28,9 @@ class Browser:
             "accept-language": "en",
         }
         body = urlencode(data or {}).encode()
-        response = self.app.handle(ApiRequest(method, path, headers, {}, body))
+        path, _, query = path.partition("?")
+        params = dict(p.split("=", 1) for p in query.split("&")) if query else {}
+        response = self.app.handle(ApiRequest(method, path, headers, params, body))
         cookie = response.headers.get("Set-Cookie")
         if cookie:
             self.set_cookies.append(cookie)
@@ -104,3 +106,46 @@ def test_every_form_carries_a_csrf_token(world, tenants):
     for path in ("/login", "/reset", "/signup"):
         body = browser.get(path).encoded()
         assert body.count(b"<form") == body.count(b'name="csrf"'), path
+
+
+def _signed_in_browser(world, person):  # type: ignore[no-untyped-def]
+    browser = Browser(ConsoleApp(world.services))
+    page = browser.get("/login")
+    browser.post(
+        "/login", {"email": person.email, "password": person.password, "csrf": csrf_of(page)}
+    )
+    second = browser.get("/login/second-factor")
+    code = pyotp.TOTP(person.secret).at(world.clock.now())
+    browser.post("/login/second-factor", {"do": "verify", "code": code, "csrf": csrf_of(second)})
+    world.clock.advance(seconds=30)
+    return browser
+
+
+def test_changing_the_factor_asks_the_password_again(world, tenants):
+    """7.5.1 re-authentication before changing MFA settings; 6.3.7 a mail about the change."""
+    person = make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "re@c1.example")
+    browser = _signed_in_browser(world, person)
+    account = browser.get("/account?factor=change")
+    csrf = csrf_of(account)
+    refused = browser.post(
+        "/account", {"do": "totp-start", "csrf": csrf, "current": "wrong password!"}
+    )
+    assert refused.status == 400 and b"<svg" not in refused.encoded()
+    started = browser.post(
+        "/account", {"do": "totp-start", "csrf": csrf, "current": person.password}
+    )
+    assert started.status == 200 and b"<svg" in started.encoded()
+    found = re.search(rb'id="totp-secret">([A-Z2-7]+)<', started.encoded())
+    assert found is not None
+    secret = found.group(1).decode()
+    before = browser.jar[COOKIE]
+    done = browser.post(
+        "/account",
+        {"do": "totp-confirm", "csrf": csrf, "code": pyotp.TOTP(secret).at(world.clock.now())},
+    )
+    assert done.status == 200 and b"recovery-codes" in done.encoded()
+    assert browser.jar[COOKIE] != before  # a new session id after a factor change (7.2.4)
+    renew = browser.post(
+        "/account", {"do": "recovery", "csrf": csrf_of(done), "current": "wrong password!"}
+    )
+    assert renew.status == 400

@@ -52,6 +52,21 @@ def test_passwords_length_not_composition_and_not_common():
     assert password_error("x" * 64 + "yz") is None
 
 
+def test_context_words_and_the_address_are_refused():
+    """6.2.11 a documented list of context-specific words."""
+    assert password_error("Inning2025!!") is not None
+    assert password_error("jan.jansen77", email="jan.jansen@example.nl") is not None
+    assert password_error("boekhouding bij de bakker", email="jan@example.nl") is None
+
+
+def test_the_password_is_verified_exactly_as_typed():
+    """6.2.8 no truncation, no case change, no normalisation of what is verified."""
+    stored = hash_password("Zeer Lang Wachtwoord")
+    assert not verify_password(stored, "zeer lang wachtwoord")
+    assert not verify_password(stored, "Zeer Lang Wachtwoor")
+    assert not verify_password(hash_password("ﬁets ﬁets ﬁets"), "fiets fiets fiets")  # NFKC twins
+
+
 def test_passwords_are_hashed_with_argon2id():
     """11.4.2 a password hash with a salt: argon2id."""
     stored = hash_password(PASSWORD)
