@@ -121,3 +121,54 @@ def test_invitation_enrols_an_authenticator_app(served_console, browser):  # noq
     for path in ("reset", "signup"):
         browser.get(f"{url}/api/console/{path}?lang=en")
         assert _accessibility_violations(browser) == [], path
+
+
+def test_a_session_on_the_api_through_the_host(served_console):
+    """The console's session works on /api/v1 through the real host: reads with the cookie,
+    writes only with X-CSRF-Token (ASVS 5.0 3.5.1); the sign-in mail of an agency's own
+    people is on the local outbox page."""
+    import httpx
+
+    url, users = served_console
+    admin = users["agency_admin"]
+
+    def cookie_of(response: httpx.Response, name: str) -> str:
+        header = next(
+            v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith(name)
+        )
+        return header.split(";")[0].split("=", 1)[1]
+
+    with httpx.Client(base_url=url, follow_redirects=False) as http:
+        page = http.get("/api/console/login")
+        pre = cookie_of(page, "__Host-inning_pre")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        jar = {"cookie": f"__Host-inning_pre={pre}"}
+        step1 = http.post(
+            "/api/console/login",
+            data={"email": admin["email"], "password": admin["password"], "csrf": csrf},
+            headers=jar,
+        )
+        assert step1.status_code == 303
+        pending = cookie_of(step1, COOKIE)
+        second = http.get(
+            "/api/console/login/second-factor", headers={"cookie": f"{COOKIE}={pending}"}
+        )
+        csrf = re.search(r'name="csrf" value="([^"]+)"', second.text).group(1)  # type: ignore[union-attr]
+        done = http.post("/api/console/login/second-factor", data={"do": "verify", "code": pyotp.TOTP(admin["totp_secret"]).now(), "csrf": csrf},
+                         headers={"cookie": f"{COOKIE}={pending}"})  # fmt: skip
+        assert done.status_code == 303
+        session = {"cookie": f"{COOKIE}={cookie_of(done, COOKIE)}"}
+        me = http.get("/api/v1/me", headers=session).json()
+        assert me["role"] == "agency_admin" and me["agency_id"] == "demo-agency"
+        account = http.get("/api/console/account", headers=session)
+        token = re.search(r'name="csrf" value="([^"]+)"', account.text).group(1)  # type: ignore[union-attr]
+        body = {"text_nl": "Test", "text_en": "Test", "starts": "2025-01-01", "ends": "2025-01-02"}
+        assert http.post("/api/v1/broadcasts", json=body, headers=session).status_code == 403
+        assert (
+            http.post(
+                "/api/v1/broadcasts", json=body, headers={**session, "X-CSRF-Token": token}
+            ).status_code
+            == 201
+        )
+        outbox = http.get("/api/outbox")
+        assert admin["email"] in outbox.text and "@agency.demo-agency" in outbox.text
