@@ -372,7 +372,12 @@ class BroadcastRepository:
         )
 
     def dismissed(self, user_id: str) -> set[str]:
-        return {r.rk for r in all_rows(self.store, DISMISSALS, pk=encode(user_id))}
+        """``scope|broadcast id`` of everything this user dismissed."""
+        out = set()
+        for r in all_rows(self.store, DISMISSALS, pk=encode(user_id)):
+            scope, _, broadcast_id = r.rk.partition("|")
+            out.add(f"{decode(scope)}|{broadcast_id}")
+        return out
 
 
 @dataclass(frozen=True)
