@@ -119,6 +119,11 @@ def register(router: Router, services: Services) -> None:
             body=user_out(people().admin.deactivate(principal(ctx), ctx.params["user"]))
         )
 
+    def end_sessions(ctx: Context) -> ApiResponse:
+        return ApiResponse(
+            body=user_out(people().admin.end_sessions(principal(ctx), ctx.params["user"]))
+        )
+
     def reset_factor(ctx: Context) -> ApiResponse:
         return ApiResponse(
             body=user_out(people().admin.reset_factor(principal(ctx), ctx.params["user"]))
@@ -207,6 +212,7 @@ def register(router: Router, services: Services) -> None:
         Route("POST", "/v1/users", invite, "Invite a user (mail with a 72-hour single-use link)", tag, body=InviteIn),
         Route("POST", "/v1/users/{user}/role", change_role, "Change a user's role", tag, body=RoleIn),
         Route("POST", "/v1/users/{user}/deactivate", deactivate, "Deactivate a user (sessions end at once)", tag),
+        Route("POST", "/v1/users/{user}/end-sessions", end_sessions, "End every session of a user", tag),
         Route("POST", "/v1/users/{user}/reset-factor", reset_factor, "Clear a user's second factor", tag),
         Route("POST", "/v1/clients/{client}/activate", set_active(True), "Activate a client", tag),
         Route("POST", "/v1/clients/{client}/deactivate", set_active(False), "Deactivate a client (dunning stops, users cannot sign in)", tag),

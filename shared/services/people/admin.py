@@ -178,6 +178,14 @@ class AdminService:
         self.kit.audit_user(Event.USER_DEACTIVATED, user, actor=actor_of(principal))
         return user
 
+    def end_sessions(self, principal: Principal, user_id: str) -> User:
+        """Every session of the user ends now; they sign in again (ASVS 5.0 7.4.5)."""
+        user, etag = self._managed(principal, user_id)
+        user = replace(user, epoch=user.epoch + 1)
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.SESSIONS_REVOKED, user, actor=actor_of(principal), which="all")
+        return user
+
     def reset_factor(self, principal: Principal, user_id: str) -> User:
         """The user enrols a new second factor at the next sign-in; every session ends."""
         user, etag = self._managed(principal, user_id)

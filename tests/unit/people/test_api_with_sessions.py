@@ -159,3 +159,15 @@ def test_audit_log_as_json_and_csv(world, tenants):
         ]
         == []
     )
+
+
+def test_an_admin_ends_a_users_sessions(world, tenants):
+    """7.4.5 administrators terminate the sessions of one user."""
+    admin = _person(world, tenants, Role.CLIENT_ADMIN, "C1")
+    staff = _person(world, tenants, Role.CLIENT_STAFF, "C1")
+    r = session_call(world, staff.signed, "POST", f"/v1/users/{admin.user_id}/end-sessions")
+    assert r.status == 403  # staff may not
+    r = session_call(world, admin.signed, "POST", f"/v1/users/{staff.user_id}/end-sessions")
+    assert r.status == 200
+    assert session_call(world, staff.signed, "GET", "/v1/clients/C1/invoices").status == 401
+    assert session_call(world, admin.signed, "GET", "/v1/clients/C1/invoices").status == 200
