@@ -5,6 +5,7 @@ import azure.functions as func
 from functions import (
     api,
     callbacks,
+    console,
     dunning,
     installments,
     messaging,
@@ -26,3 +27,4 @@ app.register_functions(payments.bp)
 app.register_functions(portal.bp)
 app.register_functions(installments.bp)
 app.register_functions(statutory_rates.bp)
+app.register_functions(console.bp)

@@ -63,6 +63,18 @@ def outbox_page(req: func.HttpRequest) -> func.HttpResponse:
                 f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(client.name)}</td><td>{html.escape(m.channel.value)}</td>"
                 f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
             )
+    # people's own mail and SMS codes of an agency's staff and of sign-ups (shared.services.people)
+    for agency_id in sorted({c.agency_id for c in services.repos.clients.all()}):
+        for scope in (f"@agency.{agency_id}", f"@signup.{agency_id}"):
+            if client_id and scope != client_id:
+                continue
+            messages, _ = services.messaging.outbox.list(scope, page_size=200)
+            for m in sorted(messages, key=lambda m: m.created_at, reverse=True):
+                link = f"/api/outbox/{html.escape(scope)}/{html.escape(m.key)}"
+                rows.append(
+                    f"<tr><td>{m.created_at:%Y-%m-%d %H:%M}</td><td>{html.escape(scope)}</td><td>{html.escape(m.channel.value)}</td>"
+                    f"<td>{html.escape(m.to)}</td><td>{html.escape(m.status.value)}</td><td>{html.escape(m.provider or '')}</td><td><a href='{link}'>open</a></td></tr>"
+                )
     table = (
         "<table><tr><th>Created</th><th>Client</th><th>Channel</th><th>To</th><th>Status</th><th>Via</th><th></th></tr>"
         + "".join(rows)

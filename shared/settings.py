@@ -58,6 +58,8 @@ class Settings:
     # debtor portal links: ``kid:secret,...`` (the first signs, all verify) and their lifetime
     portal_keys: str = LOCAL_PORTAL_KEYS
     portal_token_days: int = 60
+    # self-onboarded clients land in this agency's sandbox (empty: sign-up closed)
+    signup_agency: str = ""
 
     @classmethod
     def from_env(
@@ -112,6 +114,9 @@ class Settings:
             prices=_prices(e.get("INNING_PRICES", "")),
             portal_keys=portal_keys,
             portal_token_days=int(e.get("INNING_PORTAL_TOKEN_DAYS", "60")),
+            signup_agency=e.get(
+                "INNING_SIGNUP_AGENCY", "demo-agency" if environment == "local" else ""
+            ),
         )
 
 

@@ -71,6 +71,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'INNING_CALLBACK_TOKEN', value: '@Microsoft.KeyVault(SecretUri=${callbackTokenSecretUri})' }
         { name: 'INNING_PORTAL_KEYS', value: '@Microsoft.KeyVault(SecretUri=${portalKeysSecretUri})' }
         { name: 'INNING_PORTAL_TOKEN_DAYS', value: '60' }
+        { name: 'INNING_SIGNUP_AGENCY', value: '' } // self-onboarding closed until an agency is named
         { name: 'INNING_CONTACT_HOURS', value: '07:00-20:00' }
         { name: 'INNING_PRICES', value: '' }
         { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }

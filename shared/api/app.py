@@ -11,6 +11,7 @@ from shared.api import (
     routes_dunning,
     routes_invoices,
     routes_parties,
+    routes_people,
     routes_plans,
     routes_rates,
     routes_records,
@@ -41,7 +42,7 @@ log = logging.getLogger("inning.api")
 class IntegrationApi:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self.router = Router(authenticator(services.access))
+        self.router = Router(authenticator(services.access, lambda: services.people.signin))
         for module in (
             routes_parties,
             routes_invoices,
@@ -53,6 +54,7 @@ class IntegrationApi:
             routes_cases,
             routes_plans,
             routes_rates,
+            routes_people,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from shared.api.http import ApiRequest, BadRequest, PayloadTooLarge, Unauthorized, Unprocessable
+from shared.api.people_auth import authorise_request, session_cookie, session_principal
 from shared.api.router import Context
 from shared.domain.access import Principal, Scope
 from shared.domain.money import format_cents
@@ -15,19 +16,31 @@ from shared.services.access import AccessService
 from shared.services.batch import RowError
 from shared.services.errors import NotFound
 
+if TYPE_CHECKING:
+    from shared.services.people.signin import SignInService
+
 M = TypeVar("M", bound=BaseModel)
 MAX_ROWS = 1000
 
 
-def authenticator(access: AccessService) -> Callable[[ApiRequest], Principal]:
+def authenticator(
+    access: AccessService, sessions: Callable[[], SignInService] | None = None
+) -> Callable[[ApiRequest], Principal]:
+    """An API key, or else (when ``sessions`` is given) a signed-in person's session cookie;
+    either way the principal's role must allow what the request does."""
+
     def authenticate(request: ApiRequest) -> Principal:
         text = request.header("x-api-key") or ""
         auth = request.header("authorization") or ""
         if auth.lower().startswith("bearer "):
             text = auth[7:].strip()
-        principal = access.authenticate(text) if text else None
+        if not text and sessions is not None and session_cookie(request):
+            principal: Principal | None = session_principal(sessions(), request)
+        else:
+            principal = access.authenticate(text) if text else None
         if principal is None:
             raise Unauthorized("missing or invalid API key")
+        authorise_request(principal, request)
         return principal
 
     return authenticate

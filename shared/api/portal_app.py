@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.http import ApiRequest, ApiResponse
+from shared.api.pages import cookies, security_headers, source_address
 from shared.api.portal_text import TEXT
 from shared.clock import amsterdam_date
 from shared.domain.money import format_eur_en, format_eur_nl
@@ -137,20 +138,9 @@ class PortalApp:
 
     # -- plumbing ------------------------------------------------------------------------------
     def _headers(self, nonce: str) -> dict[str, str]:
-        headers = {
-            "Content-Security-Policy": (
-                f"default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' https: data:; "
-                "form-action 'self' https://www.mollie.com; frame-ancestors 'none'; base-uri 'none'"
-            ),
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-        }
-        if self.secure:
-            headers["Strict-Transport-Security"] = "max-age=31536000"
-        return headers
+        return security_headers(
+            nonce, secure=self.secure, form_action="'self' https://www.mollie.com"
+        )
 
     def _redirect(self, to: str, cookie: str | None = None) -> ApiResponse:
         headers = {**self._headers(secrets.token_urlsafe(8)), "Location": to}
@@ -193,19 +183,11 @@ class PortalApp:
 
     @staticmethod
     def _cookies(req: ApiRequest) -> dict[str, str]:
-        jar: dict[str, str] = {}
-        for part in req.headers.get("cookie", "").split(";"):
-            name, _, value = part.strip().partition("=")
-            if name:
-                jar[name] = value
-        return jar
+        return cookies(req)
 
     @staticmethod
     def _source(req: ApiRequest) -> str:
-        # Azure's front end appends the caller (with a port) to X-Forwarded-For; what comes
-        # before it the caller may have written itself, so only the last entry counts
-        forwarded = req.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-        return forwarded.rsplit(":", 1)[0] if forwarded.count(":") == 1 else forwarded or "local"
+        return source_address(req)
 
     def _lang(self, req: ApiRequest, debtor_lang: str = "nl") -> str:
         chosen = req.query.get("lang") or self._cookies(req).get(LANG_COOKIE) or debtor_lang

@@ -22,7 +22,7 @@ from shared.services.container import Services
 def client_out(c: Client) -> dict[str, object]:
     return schemas.ClientOut(
         number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
-        ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox,
+        ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox, active=c.active,
     ).model_dump()  # fmt: skip
 
 

@@ -250,6 +250,7 @@ class ClientOut(BaseModel):
     ibans: list[str]
     language: str
     sandbox: bool
+    active: bool = True  # inactive: dunning stopped, its people cannot sign in
 
 
 class DebtorOut(BaseModel):

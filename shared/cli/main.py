@@ -10,7 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from shared.cli import admin_commands, law_commands, rates_commands, statement_commands
+from shared.cli import (
+    admin_commands,
+    law_commands,
+    people_commands,
+    rates_commands,
+    statement_commands,
+)
 
 
 class UsageError(Exception):
@@ -29,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin_commands.register(sub)
     statement_commands.register(sub)
     rates_commands.register(sub)
+    people_commands.register(sub)
     return parser
 
 

@@ -61,6 +61,7 @@ class Client:
     # 62, two months); longer, or when 0, it is an action item for staff
     postpone_auto_days: int = 0
     dunning_shards: int = 1  # a large client's daily run is split over this many queue messages
+    active: bool = True  # inactive: dunning stops and its people cannot sign in; data stays
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
+    from shared.services.people.facade import People
     from shared.services.plans.service import PlanService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
@@ -240,3 +241,19 @@ class Services:
         from shared.services.rates import StatutoryRates
 
         return StatutoryRates(self.files, self.repos, self.clock)
+
+    @cached_property
+    def people(self) -> People:
+        from shared.services.people.facade import People
+
+        s = self.settings
+        return People(
+            self.repos,
+            self.counters,
+            self.messaging,
+            self.imports,
+            self.clock,
+            s.api_key_pepper.encode(),
+            s.public_base_url,
+            s.signup_agency,
+        )

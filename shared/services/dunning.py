@@ -125,6 +125,8 @@ class DunningService:
         business_date = amsterdam_date(self.clock.now())
         count = 0
         for client in self.repos.clients.all():
+            if not client.active:  # an inactive client's dunning stops
+                continue
             shards = max(1, client.dunning_shards)
             for shard in range(shards):
                 job = {
@@ -163,7 +165,7 @@ class DunningService:
         self, client_id: str, business_date: date, shard: int = 0, shards: int = 1
     ) -> RunRecord | None:
         found = self.repos.clients.get(client_id)
-        if found is None:
+        if found is None or not found[0].active:
             return None
         client = found[0]
         started = self.clock.now()

@@ -105,6 +105,8 @@ class ImportService:
                     result.created += 1
                 else:
                     found = self.repos.clients.get(existing_id)
+                    if found is not None:  # activation is not part of the client's data
+                        client = replace(client, active=found[0].active)
                     self.repos.clients.save(client, found[1] if found else None)
                     result.updated += 1
                 for iban in client.ibans:

@@ -9,6 +9,7 @@ from shared.adapters.tables import (
     cases_repo,
     dunning_repo,
     messaging_repo,
+    people_repo,
     plans_repo,
 )
 from shared.adapters.tables.banking_repo import BankingRepository
@@ -70,6 +71,7 @@ class Repositories:
                 *messaging_repo.TABLES,
                 *dunning_repo.TABLES,
                 *cases_repo.TABLES,
+                *people_repo.TABLES,
                 "MolliePayments",  # shared.services.online_payments
                 "SimulatedPayments",
                 "PortalAccess",  # shared.services.portal

@@ -36,9 +36,13 @@ def main() -> None:
         from tools.devhost.host import LocalHost
 
         keys = seed(bootstrap.services(), DATA, amsterdam_today())
+        from tools.demo_people import seed_people
+
+        users = seed_people(bootstrap.services(), DATA)
         host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
         host.start()
         _banner(host.url, keys)
+        _people_banner(host.url, users)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, lambda *_: stop.set())
@@ -75,6 +79,19 @@ Ctrl-C stops Inning and Azurite.
 """,
         flush=True,
     )
+
+
+def _people_banner(url: str, users: dict[str, dict[str, str]]) -> None:
+    lines = [f"Demo people (sign in at {url}/api/console/login; also in .data/demo-users.json):"]
+    for role, u in users.items():
+        where = f" ({u['client']})" if "client" in u else ""
+        lines.append(
+            f"  {role:<13} {u['email']:<34} {u['password']}  TOTP {u['totp_secret']}{where}"
+        )
+    lines.append(
+        "  A TOTP code: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('<secret>').now())\""
+    )
+    print("\n".join(lines) + "\n", flush=True)
 
 
 if __name__ == "__main__":

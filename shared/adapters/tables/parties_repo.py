@@ -71,6 +71,7 @@ def client_to_row(client: Client) -> Row:
             "DunningShards": client.dunning_shards,
             "RefundWarningThreshold": client.refund_warning_threshold,
             "PostponeAutoDays": client.postpone_auto_days,
+            "Active": client.active,
         },
     )
 
@@ -98,6 +99,7 @@ def client_from_row(row: Row) -> Client:
         dunning_shards=int(d.get("DunningShards", 1)),
         refund_warning_threshold=int(d.get("RefundWarningThreshold", 2)),
         postpone_auto_days=int(d.get("PostponeAutoDays", 0)),
+        active=bool(d.get("Active", True)),
     )
 
 

@@ -1,0 +1,467 @@
+"""People on Table Storage: users, sessions, single-use links, SMS challenges, back-off
+counters, the audit log, broadcasts and sign-ups.
+
+Table            PartitionKey        RowKey              serves
+Users            "user"              user id             a user by id
+UserEmails       "email"             e-mail              sign-in name -> user id (unique)
+TenantUsers      tenant key          user id             a tenant's users (agency:<id>/client:<id>)
+Sessions         session key         "s"                 the session behind a cookie
+UserSessions     user id             session key         a user's sessions (account page)
+LinkTokens       token key           "t"                 invitation / reset / sign-up link
+SmsChallenges    user id             challenge id        an SMS code sent
+SignInFailures   "account"/"address" hashed name         back-off state
+PeopleCounters   what|who            window              SMS rate limits
+PeopleAudit      tenant key          time-ordered id     the audit log (insert only)
+Broadcasts       scope               broadcast id        messages to users
+Dismissals       user id             scope|broadcast id  what a user dismissed
+Signups          "signup"            sign-up id          self-onboarding requests
+ClientStatus     agency id           client id           active/inactive history
+
+Session and token keys are keyed hashes of what the browser holds; a leaked table gives no
+working cookie or link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.people.accounts import Factor, User, UserStatus
+from shared.domain.people.audit import AuditEvent, Event
+from shared.domain.people.authorisation import Role
+from shared.domain.people.backoff import Failures
+from shared.domain.people.broadcasts import Broadcast, Severity
+from shared.domain.people.factors import SmsChallenge
+from shared.domain.people.sessions import Session, Stage
+from shared.domain.people.tokens import LinkToken, Purpose
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
+
+USERS = "Users"
+USER_EMAILS = "UserEmails"
+TENANT_USERS = "TenantUsers"
+SESSIONS = "Sessions"
+USER_SESSIONS = "UserSessions"
+LINK_TOKENS = "LinkTokens"
+SMS_CHALLENGES = "SmsChallenges"
+FAILURES = "SignInFailures"
+COUNTERS = "PeopleCounters"
+AUDIT = "PeopleAudit"
+BROADCASTS = "Broadcasts"
+DISMISSALS = "Dismissals"
+SIGNUPS = "Signups"
+TABLES = (
+    USERS, USER_EMAILS, TENANT_USERS, SESSIONS, USER_SESSIONS, LINK_TOKENS, SMS_CHALLENGES,
+    FAILURES, COUNTERS, AUDIT, BROADCASTS, DISMISSALS, SIGNUPS, "AgencyDefaults",
+)  # fmt: skip
+
+
+def tenant_of(agency_id: str, client_id: str | None) -> str:
+    return f"client:{client_id}" if client_id else f"agency:{agency_id}"
+
+
+def _user_row(u: User) -> Row:
+    return Row(
+        "user",
+        encode(u.user_id),
+        {
+            "Email": u.email,
+            "AgencyId": u.agency_id,
+            "ClientId": u.client_id,
+            "Role": u.role.value,
+            "Status": u.status.value,
+            "CreatedAt": u.created_at,
+            "Name": u.name,
+            "Mobile": u.mobile,
+            "Language": u.language,
+            "PasswordHash": u.password_hash,
+            "Factor": u.factor.value if u.factor else None,
+            "TotpSecret": u.totp_secret,
+            "TotpLastStep": u.totp_last_step,
+            "RecoveryHashes": put_json(list(u.recovery_hashes)),
+            "Epoch": u.epoch,
+            "ChangedAt": u.changed_at,
+            "Extra": put_json(u.extra),
+        },
+    )
+
+
+def _user(row: Row) -> User:
+    d = row.data
+    return User(
+        user_id=decode(row.rk),
+        email=d["Email"],
+        agency_id=d["AgencyId"],
+        client_id=d.get("ClientId"),
+        role=Role(d["Role"]),
+        status=UserStatus(d["Status"]),
+        created_at=d["CreatedAt"],
+        name=d.get("Name") or "",
+        mobile=d.get("Mobile"),
+        language=d.get("Language") or "nl",
+        password_hash=d.get("PasswordHash"),
+        factor=Factor(d["Factor"]) if d.get("Factor") else None,
+        totp_secret=d.get("TotpSecret"),
+        totp_last_step=int(d.get("TotpLastStep", -1)),
+        recovery_hashes=tuple(get_json(d.get("RecoveryHashes"), [])),
+        epoch=int(d.get("Epoch", 0)),
+        changed_at=d.get("ChangedAt"),
+        extra=dict(get_json(d.get("Extra"), {})),
+    )
+
+
+class UserRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, user_id: str) -> tuple[User, str] | None:
+        row = self.store.get(USERS, "user", encode(user_id))
+        return (_user(row), row.etag or "") if row else None
+
+    def by_email(self, email: str) -> tuple[User, str] | None:
+        row = self.store.get(USER_EMAILS, "email", encode(email))
+        return self.get(str(row.data["UserId"])) if row else None
+
+    def add(self, user: User) -> None:
+        """The e-mail index first and by insert: two invitations of one address cannot both
+        win. Raises :class:`Conflict` when the address has an account."""
+        self.store.insert(USER_EMAILS, Row("email", encode(user.email), {"UserId": user.user_id}))
+        self.store.upsert(
+            TENANT_USERS,
+            Row(encode(tenant_of(user.agency_id, user.client_id)), encode(user.user_id)),
+        )
+        self.store.insert(USERS, _user_row(user))
+
+    def save(self, user: User, etag: str) -> str:
+        """Replace under the etag (:class:`PreconditionFailed` when someone changed it)."""
+        row = _user_row(user)
+        row.etag = etag
+        return self.store.replace(USERS, row).etag or ""
+
+    def of_tenant(self, agency_id: str, client_id: str | None) -> list[User]:
+        rows = all_rows(self.store, TENANT_USERS, pk=encode(tenant_of(agency_id, client_id)))
+        ids = [r.rk for r in rows]
+        found = self.store.get_many(USERS, "user", ids)
+        return [_user(found[i]) for i in ids if i in found]
+
+
+class SessionRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    @staticmethod
+    def _row(s: Session) -> Row:
+        return Row(
+            s.key,
+            "s",
+            {
+                "UserId": s.user_id,
+                "Stage": s.stage.value,
+                "CreatedAt": s.created_at,
+                "LastSeen": s.last_seen,
+                "Epoch": s.epoch,
+                "Csrf": s.csrf,
+                "Source": s.source,
+                "Agent": s.agent[:200],
+                "SmsChallenge": s.sms_challenge,
+                "Revoked": s.revoked,
+            },
+        )
+
+    @staticmethod
+    def _session(row: Row) -> Session:
+        d = row.data
+        return Session(
+            key=row.pk,
+            user_id=d["UserId"],
+            stage=Stage(d["Stage"]),
+            created_at=d["CreatedAt"],
+            last_seen=d["LastSeen"],
+            epoch=int(d["Epoch"]),
+            csrf=d["Csrf"],
+            source=d.get("Source") or "",
+            agent=d.get("Agent") or "",
+            sms_challenge=d.get("SmsChallenge"),
+            revoked=bool(d.get("Revoked", False)),
+        )
+
+    def add(self, s: Session) -> None:
+        self.store.upsert(USER_SESSIONS, Row(encode(s.user_id), s.key, {"CreatedAt": s.created_at}))
+        self.store.insert(SESSIONS, self._row(s))
+
+    def get(self, key: str) -> Session | None:
+        row = self.store.get(SESSIONS, key, "s")
+        return self._session(row) if row else None
+
+    def save(self, s: Session) -> None:
+        self.store.upsert(SESSIONS, self._row(s))
+
+    def end(self, key: str) -> None:
+        """Gone from storage: the cookie is worthless from now on."""
+        row = self.store.get(SESSIONS, key, "s")
+        if row is not None:
+            self.store.delete(SESSIONS, key, "s")
+            self.store.delete(USER_SESSIONS, encode(str(row.data["UserId"])), key)
+
+    def of_user(self, user_id: str) -> list[Session]:
+        keys = [r.rk for r in all_rows(self.store, USER_SESSIONS, pk=encode(user_id))]
+        found = [self.get(k) for k in keys]
+        return [s for s in found if s is not None]
+
+
+class TokenRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, t: LinkToken) -> None:
+        self.store.insert(
+            LINK_TOKENS,
+            Row(
+                t.key,
+                "t",
+                {"Purpose": t.purpose.value, "Subject": t.subject, "CreatedAt": t.created_at},
+            ),
+        )
+
+    def get(self, key: str) -> tuple[LinkToken, str] | None:
+        row = self.store.get(LINK_TOKENS, key, "t")
+        if row is None:
+            return None
+        d = row.data
+        token = LinkToken(key, Purpose(d["Purpose"]), d["Subject"], d["CreatedAt"], d.get("UsedAt"))
+        return token, row.etag or ""
+
+    def use(self, t: LinkToken, etag: str, at: datetime) -> bool:
+        """Mark used under the etag: of two concurrent uses exactly one wins."""
+        row = Row(
+            t.key,
+            "t",
+            {
+                "Purpose": t.purpose.value,
+                "Subject": t.subject,
+                "CreatedAt": t.created_at,
+                "UsedAt": at,
+            },
+            etag,
+        )
+        try:
+            self.store.replace(LINK_TOKENS, row)
+            return True
+        except PreconditionFailed:
+            return False
+
+
+class SmsChallengeRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, user_id: str, c: SmsChallenge) -> None:
+        self.store.insert(SMS_CHALLENGES, self._row(user_id, c))
+
+    @staticmethod
+    def _row(user_id: str, c: SmsChallenge, etag: str | None = None) -> Row:
+        data = {"CodeHash": c.code_hash, "Number": c.number, "SentAt": c.sent_at,
+                "Tries": c.tries, "Used": c.used}  # fmt: skip
+        return Row(encode(user_id), c.challenge_id, data, etag)
+
+    def get(self, user_id: str, challenge_id: str) -> tuple[SmsChallenge, str] | None:
+        row = self.store.get(SMS_CHALLENGES, encode(user_id), challenge_id)
+        if row is None:
+            return None
+        d = row.data
+        c = SmsChallenge(
+            challenge_id, d["CodeHash"], d["Number"], d["SentAt"], int(d["Tries"]), bool(d["Used"])
+        )
+        return c, row.etag or ""
+
+    def save(self, user_id: str, c: SmsChallenge, etag: str) -> bool:
+        try:
+            self.store.replace(SMS_CHALLENGES, self._row(user_id, c, etag))
+            return True
+        except PreconditionFailed:
+            return False
+
+
+class FailureRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, kind: str, name: str) -> Failures:
+        row = self.store.get(FAILURES, kind, name)
+        return Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
+
+    def record(self, kind: str, name: str, at: datetime) -> Failures:
+        for _ in range(10):
+            row = self.store.get(FAILURES, kind, name)
+            now = Failures(int(row.data["Count"]), row.data["LastAt"]) if row else Failures()
+            after = now.failed(at)
+            new = Row(kind, name, {"Count": after.count, "LastAt": at}, row.etag if row else None)
+            try:
+                if row is None:
+                    self.store.insert(FAILURES, new)
+                else:
+                    self.store.replace(FAILURES, new)
+                return after
+            except (Conflict, PreconditionFailed):
+                continue
+        return Failures()
+
+    def clear(self, kind: str, name: str) -> None:
+        if self.store.get(FAILURES, kind, name) is not None:
+            self.store.delete(FAILURES, kind, name)
+
+
+class AuditRepository:
+    """Insert and read; there is deliberately no update or delete."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, e: AuditEvent) -> None:
+        self.store.insert(
+            AUDIT,
+            Row(encode(e.tenant), e.event_id, {
+                "At": e.at, "Event": e.event.value, "Actor": e.actor, "Subject": e.subject,
+                "Source": e.source, "Detail": put_json(e.detail),
+            }),
+        )  # fmt: skip
+
+    def between(self, tenant: str, start: str, end: str) -> Iterator[AuditEvent]:
+        """Events with ids in [start, end): ids are time-ordered, so this is a time range."""
+        for row in all_rows(self.store, AUDIT, pk=encode(tenant), rk_range=(start, end)):
+            d = row.data
+            yield AuditEvent(
+                tenant, row.rk, d["At"], Event(d["Event"]), d["Actor"], d.get("Subject") or "",
+                d.get("Source") or "", dict(get_json(d.get("Detail"), {})),
+            )  # fmt: skip
+
+
+class BroadcastRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, b: Broadcast) -> None:
+        self.store.insert(
+            BROADCASTS,
+            Row(encode(b.scope), b.broadcast_id, {
+                "TextNl": b.text_nl, "TextEn": b.text_en, "Starts": b.starts.isoformat(),
+                "Ends": b.ends.isoformat(), "Severity": b.severity.value, "CreatedBy": b.created_by,
+            }),
+        )  # fmt: skip
+
+    def of_scope(self, scope: str) -> list[Broadcast]:
+        return [
+            Broadcast(
+                scope,
+                r.rk,
+                r.data["TextNl"],
+                r.data["TextEn"],
+                date.fromisoformat(r.data["Starts"]),
+                date.fromisoformat(r.data["Ends"]),
+                Severity(r.data["Severity"]),
+                r.data["CreatedBy"],
+            )
+            for r in all_rows(self.store, BROADCASTS, pk=encode(scope))
+        ]
+
+    def dismiss(self, user_id: str, scope: str, broadcast_id: str, at: datetime) -> None:
+        self.store.upsert(
+            DISMISSALS, Row(encode(user_id), f"{encode(scope)}|{broadcast_id}", {"At": at})
+        )
+
+    def dismissed(self, user_id: str) -> set[str]:
+        """``scope|broadcast id`` of everything this user dismissed."""
+        out = set()
+        for r in all_rows(self.store, DISMISSALS, pk=encode(user_id)):
+            scope, _, broadcast_id = r.rk.partition("|")
+            out.add(f"{decode(scope)}|{broadcast_id}")
+        return out
+
+
+@dataclass(frozen=True)
+class Signup:
+    signup_id: str
+    company: str
+    kvk_number: str
+    email: str
+    mobile: str
+    language: str
+    created_at: datetime
+    verified: bool = False
+    client_id: str | None = None
+    client_number: str | None = None
+
+
+class SignupRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def save(self, s: Signup) -> None:
+        self.store.upsert(
+            SIGNUPS,
+            Row("signup", s.signup_id, {
+                "Company": s.company, "Kvk": s.kvk_number, "Email": s.email, "Mobile": s.mobile,
+                "Language": s.language, "CreatedAt": s.created_at, "Verified": s.verified,
+                "ClientId": s.client_id, "ClientNumber": s.client_number,
+            }),
+        )  # fmt: skip
+
+    def get(self, signup_id: str) -> Signup | None:
+        row = self.store.get(SIGNUPS, "signup", signup_id)
+        if row is None:
+            return None
+        d = row.data
+        return Signup(
+            signup_id, d["Company"], d["Kvk"], d["Email"], d["Mobile"], d.get("Language") or "nl",
+            d["CreatedAt"], bool(d.get("Verified")), d.get("ClientId"), d.get("ClientNumber"),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PeopleRepositories:
+    users: UserRepository
+    sessions: SessionRepository
+    tokens: TokenRepository
+    sms: SmsChallengeRepository
+    failures: FailureRepository
+    audit: AuditRepository
+    broadcasts: BroadcastRepository
+    signups: SignupRepository
+
+    @classmethod
+    def over(cls, store: TableStore) -> PeopleRepositories:
+        return cls(
+            UserRepository(store), SessionRepository(store), TokenRepository(store),
+            SmsChallengeRepository(store), FailureRepository(store), AuditRepository(store),
+            BroadcastRepository(store), SignupRepository(store),
+        )  # fmt: skip
+
+
+def with_status(user: User, status: UserStatus) -> User:
+    return replace(user, status=status)
+
+
+AGENCY_DEFAULTS = "AgencyDefaults"
+
+
+class AgencyDefaultsRepository:
+    """An agency's default house style; its default templates, workflows and segment rules
+    live in the dunning tables under :func:`defaults_scope`."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def house_style(self, agency_id: str) -> dict[str, object] | None:
+        row = self.store.get(AGENCY_DEFAULTS, encode(agency_id), "house_style")
+        return dict(get_json(row.data.get("Json"), {})) if row else None
+
+    def save_house_style(self, agency_id: str, style: dict[str, object]) -> None:
+        self.store.upsert(
+            AGENCY_DEFAULTS, Row(encode(agency_id), "house_style", {"Json": put_json(style)})
+        )
+
+
+def defaults_scope(agency_id: str) -> str:
+    return f"@defaults.{agency_id}"

@@ -1,0 +1,466 @@
+"""The console's sign-in and account pages under ``/api/console/``: server-rendered, no
+script, a strict CSP (see :mod:`shared.api.pages`), a CSRF token on every form.
+
+Before sign-in a form's token is bound to a random ``__Host-inning_pre`` cookie; after, to
+the session (the same token the API wants in ``X-CSRF-Token``). The session cookie is
+``__Host-inning_session``: Secure, HttpOnly, SameSite=Lax, Path=/, no Domain (ASVS 5.0
+3.3.1-3.3.4).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from shared.api.console.templates import ENV
+from shared.api.console.text import TEXT
+from shared.api.http import ApiRequest, ApiResponse
+from shared.api.pages import (
+    cookies,
+    field,
+    form,
+    html,
+    new_nonce,
+    redirect,
+    security_headers,
+    source_address,
+)
+from shared.domain.people.accounts import Factor
+from shared.domain.people.factors import digest
+from shared.domain.people.sessions import COOKIE, Stage
+from shared.services.container import Services
+from shared.services.errors import Invalid, NotFound
+from shared.services.people.accounts import LinkInvalid
+from shared.services.people.kit import Throttled
+from shared.services.people.signin import ClientInactive, Signed, SignInFailed, SmsLimited
+
+PRE = "__Host-inning_pre"
+BASE = "/api/console"
+
+
+def session_cookie(value: str, max_age: int = 12 * 3600) -> str:
+    return f"{COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={max_age}"
+
+
+class ConsoleApp:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.people = services.people
+        self.secure = services.settings.public_base_url.startswith("https://")
+        self.pepper = services.settings.api_key_pepper.encode()
+
+    # -- plumbing --------------------------------------------------------------------------------
+    def _lang(self, req: ApiRequest) -> str:
+        chosen = req.query.get("lang") or ""
+        if chosen in TEXT:
+            return chosen
+        accept = (req.header("accept-language") or "").lower()
+        return "en" if accept.startswith("en") else "nl"
+
+    def _page(self, req: ApiRequest, name: str, title_key: str, status: int = 200,
+              cookie: str | None = None, **context: Any) -> ApiResponse:  # fmt: skip
+        lang = self._lang(req)
+        nonce = new_nonce()
+        t = TEXT[lang]
+        body = ENV.get_template(name).render(
+            nonce=nonce,
+            lang=lang,
+            t=t,
+            title=t[title_key],
+            other="en" if lang == "nl" else "nl",
+            **context,
+        )
+        response = html(body, security_headers(nonce, secure=self.secure), status)
+        if cookie is not None:
+            response.headers["Set-Cookie"] = cookie
+        return response
+
+    def _go(self, to: str, cookie: str | None = None) -> ApiResponse:
+        return redirect(BASE + to, security_headers(new_nonce(), secure=self.secure), cookie)
+
+    def _pre_token(self, req: ApiRequest) -> tuple[str, str | None]:
+        """(form token, cookie to set when the browser has no pre-session cookie yet)."""
+        pre = cookies(req).get(PRE, "")
+        cookie = None
+        if len(pre) < 20:
+            pre = secrets.token_urlsafe(24)
+            cookie = f"{PRE}={pre}; Path=/; Secure; HttpOnly; SameSite=Lax"
+        return digest(self.pepper, "pre-csrf", pre)[:32], cookie
+
+    def _pre_ok(self, req: ApiRequest, data: dict[str, list[str]]) -> bool:
+        pre = cookies(req).get(PRE, "")
+        return bool(pre) and hmac.compare_digest(
+            digest(self.pepper, "pre-csrf", pre)[:32].encode(), field(data, "csrf").encode()
+        )
+
+    def _anon(
+        self, req: ApiRequest, name: str, title_key: str, status: int = 200, **context: Any
+    ) -> ApiResponse:
+        token, cookie = self._pre_token(req)
+        return self._page(req, name, title_key, status, cookie, csrf=token, **context)
+
+    def _signed(self, req: ApiRequest, *, full: bool) -> Signed | None:
+        return self.people.signin.resolve(cookies(req).get(COOKIE, ""), full=full)
+
+    @staticmethod
+    def _session_ok(signed: Signed, data: dict[str, list[str]]) -> bool:
+        return hmac.compare_digest(signed.session.csrf.encode(), field(data, "csrf").encode())
+
+    def _agent(self, req: ApiRequest) -> str:
+        return (req.header("user-agent") or "")[:200]
+
+    # -- routing ---------------------------------------------------------------------------------
+    def handle(self, req: ApiRequest) -> ApiResponse:
+        parts = [p for p in req.path.split("/") if p]
+        post = req.method.upper() == "POST"
+        try:
+            match parts:
+                case ["login"]:
+                    return (
+                        self._login_post(req)
+                        if post
+                        else self._anon(req, "login", "login", email="")
+                    )
+                case ["login", "second-factor"]:
+                    return self._second(req, post)
+                case ["logout"]:
+                    return self._logout(req, post)
+                case ["invite", token]:
+                    return self._invite(req, token, post)
+                case ["reset"]:
+                    return self._reset(req, post)
+                case ["reset", token]:
+                    return self._reset_token(req, token, post)
+                case ["account"]:
+                    return self._account(req, post)
+                case ["signup"]:
+                    return self._signup(req, post)
+                case ["signup", token]:
+                    return self._signup_verify(req, token)
+                case [] | [""]:
+                    return self._go("/login")
+        except Throttled as exc:
+            t = TEXT[self._lang(req)]
+            return self._anon(
+                req,
+                "message",
+                "login",
+                429,
+                notice=t["throttled"].format(seconds=exc.seconds),
+                error=True,
+            )
+        return self._page(req, "message", "login", 404, notice="404", error=True)
+
+    def _csrf_failed(self, req: ApiRequest) -> ApiResponse:
+        return self._anon(req, "message", "login", 403, notice=TEXT[self._lang(req)]["csrf"], error=True,
+                          link=f"{BASE}/login", link_text=TEXT[self._lang(req)]["back_login"])  # fmt: skip
+
+    # -- sign in ---------------------------------------------------------------------------------
+    def _login_post(self, req: ApiRequest) -> ApiResponse:
+        data = form(req)
+        if not self._pre_ok(req, data):
+            return self._csrf_failed(req)
+        t = TEXT[self._lang(req)]
+        email = field(data, "email")
+        try:
+            signed = self.people.signin.password(
+                email, field(data, "password"), source_address(req), self._agent(req)
+            )
+        except SignInFailed:
+            return self._anon(
+                req, "login", "login", 401, email=email, notice=t["failed"], error=True
+            )
+        except ClientInactive:
+            return self._anon(
+                req, "login", "login", 403, email=email, notice=t["inactive"], error=True
+            )
+        return self._go("/login/second-factor", session_cookie(signed.cookie, 600))
+
+    def _second(self, req: ApiRequest, post: bool) -> ApiResponse:
+        signed = self._signed(req, full=False)
+        if signed is None or signed.session.stage is Stage.FULL:
+            return self._go("/account" if signed else "/login")
+        if signed.session.stage is Stage.ENROL:
+            return self._enrol(req, signed, post, f"{BASE}/login/second-factor")
+        t = TEXT[self._lang(req)]
+        notice, error, status = "", False, 200
+        if post:
+            data = form(req)
+            if not self._session_ok(signed, data):
+                return self._csrf_failed(req)
+            if field(data, "do") == "sms":
+                try:
+                    signed = self.people.signin.send_sms(signed)
+                    notice = t["sms_sent"]
+                except SmsLimited:
+                    notice, error = t["sms_limited"], True
+            else:
+                try:
+                    done = self.people.signin.second_factor(
+                        signed.cookie, field(data, "code"), source_address(req), self._agent(req)
+                    )
+                except SignInFailed:
+                    notice, error, status = t["failed"], True, 401
+                else:
+                    return self._go("/account", session_cookie(done.cookie))
+        user = signed.user
+        sms = user.factor is Factor.SMS
+        hint = (
+            t["code_sms"].format(number="•••• " + (user.mobile or "")[-2:])
+            if sms
+            else t["code_totp"]
+        )
+        return self._page(req, "second", "second", status, csrf=signed.session.csrf, hint=hint, sms=sms,
+                          notice=notice, error=error)  # fmt: skip
+
+    def _enrol(self, req: ApiRequest, signed: Signed, post: bool, action: str) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        accounts = self.people.accounts
+        notice, error, status = "", False, 200
+        qr = secret = ""
+        if post:
+            data = form(req)
+            if not self._session_ok(signed, data):
+                return self._csrf_failed(req)
+            do = field(data, "do")
+            try:
+                if signed.session.stage is Stage.FULL and do in ("totp-start", "sms-start"):
+                    accounts.reauthenticate(signed, field(data, "current"))
+                if do == "totp-start":
+                    secret, _, qr = accounts.start_totp(signed)
+                elif do == "totp-confirm":
+                    done, codes = accounts.confirm_totp(
+                        signed, field(data, "code"), source_address(req), self._agent(req)
+                    )
+                    return self._codes(req, done, codes)
+                elif do == "sms-start":
+                    signed = accounts.start_sms(signed, field(data, "mobile"))
+                    notice = t["sms_sent"]
+                elif do == "sms-confirm":
+                    done, codes = accounts.confirm_sms(
+                        signed, field(data, "code"), source_address(req), self._agent(req)
+                    )
+                    return self._codes(req, done, codes)
+            except Invalid as exc:
+                notice, error, status = t["error"].format(reason=str(exc)), True, 400
+            except SmsLimited:
+                notice, error, status = t["sms_limited"], True, 429
+        fresh = self.people.kit.people.users.get(signed.user.user_id)
+        user = fresh[0] if fresh else signed.user
+        if (
+            not qr
+            and (pending := accounts.pending_totp(user))
+            and not (post and field(form(req), "do").startswith("sms"))
+        ):
+            import segno
+
+            from shared.domain.people.factors import provisioning_uri
+
+            secret = pending
+            qr = segno.make(provisioning_uri(pending, user.email), error="m").svg_inline(
+                scale=4, title="QR code"
+            )
+        return self._page(req, "enrol", "enrol", status, csrf=signed.session.csrf, action=action, qr=qr,
+                          secret=secret, mobile=user.extra.get("pending_mobile") or user.mobile or "",
+                          sms_pending=bool(signed.session.sms_challenge), notice=notice, error=error,
+                          reauth=signed.session.stage is Stage.FULL,
+                          signed_in=signed.session.stage is Stage.FULL)  # fmt: skip
+
+    def _codes(self, req: ApiRequest, done: Signed, codes: list[str]) -> ApiResponse:
+        return self._page(req, "codes", "recovery_title", 200, session_cookie(done.cookie), codes=codes,
+                          csrf=done.session.csrf, signed_in=True)  # fmt: skip
+
+    def _logout(self, req: ApiRequest, post: bool) -> ApiResponse:
+        signed = self._signed(req, full=False)
+        t = TEXT[self._lang(req)]
+        if signed is None:
+            return self._anon(
+                req,
+                "message",
+                "logout",
+                notice=t["logged_out"],
+                link=f"{BASE}/login",
+                link_text=t["back_login"],
+            )
+        if not post:
+            return self._page(req, "logout", "logout", csrf=signed.session.csrf, signed_in=True)
+        if not self._session_ok(signed, form(req)):
+            return self._csrf_failed(req)
+        self.people.signin.sign_out(signed.cookie)
+        return self._go("/logout", session_cookie("", 0))
+
+    # -- links from mails ------------------------------------------------------------------------
+    def _invite(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        accounts = self.people.accounts
+        from shared.domain.people.tokens import Purpose
+
+        try:
+            link = accounts.peek_link(token, Purpose.INVITE)
+        except LinkInvalid:
+            return self._anon(req, "message", "invite", 410, notice=t["link_invalid"], error=True)
+        found = self.people.kit.people.users.get(link.subject)
+        email = found[0].email if found else ""
+        ctx: dict[str, Any] = {
+            "intro": t["invite_intro"],
+            "action": f"{BASE}/invite/{token}",
+            "email": email,
+        }
+        if not post:
+            return self._anon(req, "password", "invite", **ctx)
+        data = form(req)
+        if not self._pre_ok(req, data):
+            return self._csrf_failed(req)
+        try:
+            signed = accounts.accept_invitation(
+                token, field(data, "password"), source_address(req), self._agent(req)
+            )
+        except Invalid as exc:
+            return self._anon(
+                req,
+                "password",
+                "invite",
+                400,
+                notice=t["error"].format(reason=str(exc)),
+                error=True,
+                **ctx,
+            )
+        except LinkInvalid:
+            return self._anon(req, "message", "invite", 410, notice=t["link_invalid"], error=True)
+        return self._go("/login/second-factor", session_cookie(signed.cookie, 600))
+
+    def _reset(self, req: ApiRequest, post: bool) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        if not post:
+            return self._anon(req, "email", "reset")
+        data = form(req)
+        if not self._pre_ok(req, data):
+            return self._csrf_failed(req)
+        self.people.accounts.request_reset(field(data, "email"), source_address(req))
+        # the same answer whether or not the address has an account (ASVS 5.0 6.3.8)
+        return self._anon(
+            req,
+            "message",
+            "reset",
+            notice=t["reset_sent"],
+            link=f"{BASE}/login",
+            link_text=t["back_login"],
+        )
+
+    def _reset_token(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        from shared.domain.people.tokens import Purpose
+
+        try:
+            link = self.people.accounts.peek_link(token, Purpose.RESET)
+        except LinkInvalid:
+            return self._anon(req, "message", "reset", 410, notice=t["link_invalid"], error=True)
+        found = self.people.kit.people.users.get(link.subject)
+        ctx: dict[str, Any] = {
+            "intro": t["new_password"],
+            "action": f"{BASE}/reset/{token}",
+            "email": found[0].email if found else "",
+        }
+        if not post:
+            return self._anon(req, "password", "reset", **ctx)
+        data = form(req)
+        if not self._pre_ok(req, data):
+            return self._csrf_failed(req)
+        try:
+            self.people.accounts.complete_reset(token, field(data, "password"), source_address(req))
+        except Invalid as exc:
+            return self._anon(
+                req,
+                "password",
+                "reset",
+                400,
+                notice=t["error"].format(reason=str(exc)),
+                error=True,
+                **ctx,
+            )
+        except LinkInvalid:
+            return self._anon(req, "message", "reset", 410, notice=t["link_invalid"], error=True)
+        return self._anon(
+            req,
+            "message",
+            "reset",
+            notice=t["reset_done"],
+            link=f"{BASE}/login",
+            link_text=t["back_login"],
+        )
+
+    # -- the account -----------------------------------------------------------------------------
+    def _account(self, req: ApiRequest, post: bool) -> ApiResponse:
+        signed = self._signed(req, full=True)
+        if signed is None:
+            return self._go("/login")
+        t = TEXT[self._lang(req)]
+        accounts = self.people.accounts
+        notice, error, status, cookie = "", False, 200, None
+        if post:
+            data = form(req)
+            if not self._session_ok(signed, data):
+                return self._csrf_failed(req)
+            do = field(data, "do")
+            source, agent = source_address(req), self._agent(req)
+            try:
+                if do == "password":
+                    signed = accounts.change_password(
+                        signed, field(data, "current"), field(data, "password"), source, agent
+                    )
+                    cookie, notice = session_cookie(signed.cookie), t["done"]
+                elif do in ("totp-start", "totp-confirm", "sms-start", "sms-confirm"):
+                    return self._enrol(req, signed, True, f"{BASE}/account")
+                elif do == "recovery":
+                    accounts.reauthenticate(signed, field(data, "current"))
+                    return self._codes(req, signed, accounts.renew_recovery_codes(signed))
+                elif do == "end":
+                    accounts.end_session(signed, field(data, "session"))
+                    notice = t["done"]
+                elif do == "end-others":
+                    signed = accounts.end_other_sessions(signed, source, agent)
+                    cookie, notice = session_cookie(signed.cookie), t["done"]
+                elif do == "dismiss":
+                    self.people.admin.dismiss(signed.user, field(data, "broadcast"))
+            except (Invalid, NotFound) as exc:
+                notice, error, status = t["error"].format(reason=str(exc)), True, 400
+        elif req.query.get("factor") == "change":
+            return self._enrol(req, signed, False, f"{BASE}/account")
+        found = self.people.kit.people.users.get(signed.user.user_id)
+        user = found[0] if found else signed.user
+        today = self.services.clock.now().date()
+        return self._page(
+            req, "account", "account", status, cookie, csrf=signed.session.csrf, user=user, signed_in=True,
+            broadcasts=self.people.admin.broadcasts_for(user, today), sessions=accounts.sessions(signed),
+            current=signed.session.key, notice=notice, error=error,
+        )  # fmt: skip
+
+    # -- self-onboarding -------------------------------------------------------------------------
+    def _signup(self, req: ApiRequest, post: bool) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        if not post:
+            return self._anon(req, "signup", "signup")
+        data = form(req)
+        if not self._pre_ok(req, data):
+            return self._csrf_failed(req)
+        try:
+            self.people.onboarding.sign_up(field(data, "company"), field(data, "kvk"), field(data, "email"),
+                                           field(data, "mobile"), self._lang(req), source_address(req))  # fmt: skip
+        except Invalid as exc:
+            return self._anon(
+                req, "signup", "signup", 400, notice=t["error"].format(reason=str(exc)), error=True
+            )
+        return self._anon(req, "message", "signup", notice=t["signup_sent"])
+
+    def _signup_verify(self, req: ApiRequest, token: str) -> ApiResponse:
+        t = TEXT[self._lang(req)]
+        try:
+            self.people.onboarding.verify(token)
+        except (LinkInvalid, NotFound):
+            return self._anon(req, "message", "signup", 410, notice=t["link_invalid"], error=True)
+        except Invalid as exc:
+            return self._anon(
+                req, "message", "signup", 400, notice=t["error"].format(reason=str(exc)), error=True
+            )
+        return self._anon(req, "message", "signup", notice=t["signup_done"])

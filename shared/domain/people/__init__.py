@@ -1,0 +1,1 @@
+"""People: staff accounts of agencies and clients, their roles, factors and sessions."""

@@ -1,0 +1,112 @@
+"""A person's account: who they are, where they belong, how they prove it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+import phonenumbers
+
+from shared.domain.access import Scope
+from shared.domain.people.authorisation import Role, Target, UserPrincipal
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+KVK = re.compile(r"^\d{8}$")
+
+
+class UserStatus(StrEnum):
+    INVITED = "invited"  # has not set a password and second factor yet
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+class Factor(StrEnum):
+    TOTP = "totp"
+    SMS = "sms"
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    email: str  # normalised (lower case): the sign-in name
+    agency_id: str
+    client_id: str | None  # None: one of the agency's own people
+    role: Role
+    status: UserStatus
+    created_at: datetime
+    name: str = ""
+    mobile: str | None = None  # E.164
+    language: str = "nl"
+    password_hash: str | None = None
+    factor: Factor | None = None
+    totp_secret: str | None = None
+    totp_last_step: int = -1  # the last accepted TOTP time step: each code is used once
+    recovery_hashes: tuple[str, ...] = ()  # one per unused recovery code
+    epoch: int = 0  # sessions of an older epoch are dead (deactivation, factor reset)
+    changed_at: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """Has a password and a second factor: may use the application."""
+        return (
+            self.status is UserStatus.ACTIVE
+            and self.password_hash is not None
+            and self.factor is not None
+        )
+
+    @property
+    def tenant(self) -> Target:
+        return Target(self.agency_id, self.client_id)
+
+    def principal(self, session_id: str) -> UserPrincipal:
+        scope = Scope.AGENCY if self.client_id is None else Scope.CLIENT
+        return UserPrincipal(
+            f"user:{self.user_id}",
+            scope,
+            self.agency_id,
+            self.client_id,
+            role=self.role,
+            user_id=self.user_id,
+            session_id=session_id,
+        )
+
+
+def normalise_email(text: str) -> str:
+    return text.strip().lower()
+
+
+def email_error(text: str) -> str | None:
+    if not EMAIL.match(text.strip()) or len(text) > 254:
+        return "expected an e-mail address such as name@example.nl"
+    return None
+
+
+def role_error(role: Role, client_id: str | None) -> str | None:
+    """Agency roles belong to the agency's people, client roles to a client's."""
+    if role.agency_level and client_id is not None:
+        return f"{role.value} is a role of the agency's own people, not of a client's"
+    if role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF) and client_id is None:
+        return f"{role.value} needs a client"
+    return None
+
+
+def normalise_mobile(text: str) -> str:
+    """E.164, Dutch numbers accepted without the country code; ValueError otherwise."""
+    try:
+        number = phonenumbers.parse(text, "NL")
+    except phonenumbers.NumberParseException:
+        raise ValueError("expected a mobile number such as +31612345678") from None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValueError("expected a mobile number such as +31612345678")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def kvk_error(text: str) -> str | None:
+    """A KvK number is eight digits (Handelsregisterwet; the register's own format)."""
+    return None if KVK.match(text.strip()) else "a KvK number is eight digits"

@@ -1,0 +1,68 @@
+"""The security audit log: every sign-in, failure, factor and account change, per tenant.
+
+Append-only: the repository can add and read, nothing else (ASVS 5.0 16.2.1, 16.3.1,
+16.3.2, 16.4.2). No secrets and no passwords in it; the address is hashed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Event(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    TOTP_REPLAYED = "totp_replayed"
+    LOGOUT = "logout"
+    FACTOR_ENROLLED = "factor_enrolled"
+    FACTOR_RESET = "factor_reset"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"  # noqa: S105
+    USER_INVITED = "user_invited"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    ROLE_CHANGED = "role_changed"
+    USER_DEACTIVATED = "user_deactivated"
+    SESSIONS_REVOKED = "sessions_revoked"
+    CLIENT_ACTIVATED = "client_activated"
+    CLIENT_DEACTIVATED = "client_deactivated"
+    CLIENT_ONBOARDED = "client_onboarded"
+    SIGNUP_APPROVED = "signup_approved"
+    BROADCAST_PUBLISHED = "broadcast_published"
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    tenant: str  # "agency:<id>" or "client:<client id>"
+    event_id: str  # time-ordered
+    at: datetime
+    event: Event
+    actor: str  # user id, "key:<id>", or "anonymous"
+    subject: str = ""  # the user (id) or client the event is about
+    source: str = ""
+    detail: dict[str, str] = field(default_factory=dict)
+
+
+def tenant_key(agency_id: str, client_id: str | None) -> str:
+    return f"client:{client_id}" if client_id else f"agency:{agency_id}"
+
+
+COLUMNS = ("at", "event", "actor", "subject", "source", "detail")
+
+
+def to_csv(events: Iterable[AuditEvent]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for e in events:
+        detail = ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
+        # a cell starting with = + - @ would be a formula in a spreadsheet (CSV injection)
+        row = [e.at.isoformat(), e.event.value, e.actor, e.subject, e.source, detail]
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return out.getvalue()

@@ -1,0 +1,140 @@
+"""The one place that answers "may this principal do this action to that resource".
+
+A principal is an API key or a signed-in person (:class:`UserPrincipal`); both carry the tenant
+they belong to (an agency, or one client of an agency). A key acts as the administrator of its
+own scope. Permissions follow the data: an agency's people reach that agency and all of its
+clients, a client's people only that client. Everything not granted below is denied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.domain.access import Principal, Scope
+
+
+class Role(StrEnum):
+    AGENCY_ADMIN = "agency_admin"
+    AGENCY_STAFF = "agency_staff"
+    CLIENT_ADMIN = "client_admin"
+    CLIENT_STAFF = "client_staff"
+    READ_ONLY = "read_only"
+
+    @property
+    def agency_level(self) -> bool:
+        return self in (Role.AGENCY_ADMIN, Role.AGENCY_STAFF)
+
+    @property
+    def admin(self) -> bool:
+        return self in (Role.AGENCY_ADMIN, Role.CLIENT_ADMIN)
+
+
+class Action(StrEnum):
+    READ = "read"  # clients, debtors, invoices, cases, records, reports
+    WRITE = "write"  # import, dispute, pause, book, notes, workflows: the daily work
+    MANAGE_USERS = "manage_users"  # invite, change role, deactivate, reset a factor
+    MANAGE_KEYS = "manage_keys"  # API keys
+    MANAGE_BANK_ACCOUNTS = "manage_bank_accounts"  # a client's IBANs
+    MANAGE_SETTLEMENTS = "manage_settlements"  # paying collected money out
+    MANAGE_CLIENTS = "manage_clients"  # onboard, activate, deactivate, approve sandbox
+    READ_AUDIT = "read_audit"  # the security audit log
+    PUBLISH_BROADCAST = "publish_broadcast"  # messages to every user of the agency
+
+
+@dataclass(frozen=True)
+class UserPrincipal(Principal):
+    """A person signed in through a session: an API principal with a role."""
+
+    role: Role = Role.READ_ONLY
+    user_id: str = ""
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What an action is done to: an agency-level resource (``client_id`` None) or one client's."""
+
+    agency_id: str
+    client_id: str | None = None
+
+
+# Which role may do which action, and at which level. "agency" = on the agency itself and on
+# each of its clients; "client" = on its own client only. The README's table is this table.
+GRANTS: dict[Role, frozenset[Action]] = {
+    Role.AGENCY_ADMIN: frozenset(Action),
+    Role.AGENCY_STAFF: frozenset({Action.READ, Action.WRITE}),
+    Role.CLIENT_ADMIN: frozenset(
+        {
+            Action.READ,
+            Action.WRITE,
+            Action.MANAGE_USERS,
+            Action.MANAGE_KEYS,
+            Action.MANAGE_BANK_ACCOUNTS,
+            Action.MANAGE_SETTLEMENTS,
+            Action.READ_AUDIT,
+        }
+    ),
+    Role.CLIENT_STAFF: frozenset({Action.READ, Action.WRITE}),
+    Role.READ_ONLY: frozenset({Action.READ}),
+}
+
+# actions that exist only at the agency level: a client's people never reach them, even on
+# their own client (a client does not onboard, activate or broadcast to itself)
+AGENCY_ONLY = frozenset({Action.MANAGE_CLIENTS, Action.PUBLISH_BROADCAST})
+
+
+def role_of(principal: Principal) -> Role:
+    """A person's role; an API key acts as the administrator of its scope."""
+    if isinstance(principal, UserPrincipal):
+        return principal.role
+    return Role.AGENCY_ADMIN if principal.scope is Scope.AGENCY else Role.CLIENT_ADMIN
+
+
+def reaches(principal: Principal, target: Target) -> bool:
+    """Tenant isolation: the agency must match; a client principal only reaches its client."""
+    if principal.agency_id != target.agency_id:
+        return False
+    if principal.scope is Scope.CLIENT:
+        return target.client_id is not None and target.client_id == principal.client_id
+    return True
+
+
+def permits(principal: Principal, action: Action) -> bool:
+    """The role part alone: may this principal ever do ``action`` (somewhere in its reach)?"""
+    role = role_of(principal)
+    if action in AGENCY_ONLY and principal.scope is not Scope.AGENCY:
+        return False
+    return action in GRANTS[role]
+
+
+def may(principal: Principal, action: Action, target: Target) -> bool:
+    """The whole decision: the role grants the action and the target is in reach."""
+    return permits(principal, action) and reaches(principal, target)
+
+
+def action_for_request(method: str, path: str) -> Action:
+    """The action an integration-API request performs, decided from its method and path (so
+    every route, present and future, is covered: an unknown write is a WRITE, never free)."""
+    method = method.upper()
+    parts = [p for p in path.split("/") if p]
+    if parts[1:2] == ["keys"]:
+        return Action.MANAGE_KEYS
+    if method in ("GET", "HEAD"):
+        return Action.READ
+    if parts == ["v1", "clients"]:
+        return Action.MANAGE_CLIENTS
+    return Action.WRITE
+
+
+def table() -> list[tuple[Action, dict[Role, bool]]]:
+    """Role x action, as the README shows it (at the role's own level)."""
+    rows = []
+    for action in Action:
+        row = {}
+        for role in Role:
+            row[role] = action in GRANTS[role] and not (
+                action in AGENCY_ONLY and not role.agency_level
+            )
+        rows.append((action, row))
+    return rows

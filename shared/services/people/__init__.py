@@ -1,0 +1,1 @@
+"""People's use cases: signing in, their own account, administering users, onboarding."""

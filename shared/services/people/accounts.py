@@ -1,0 +1,300 @@
+"""A person's own account: accepting an invitation, enrolling a second factor, the password,
+recovery codes, sessions, and the password reset by mail.
+
+ASVS 5.0: 6.2.2/6.2.3 change needs the current password, 6.3.7 mail on factor change,
+6.4.1 reset links single use and short lived, 6.4.3 no factor bypass on reset (the second
+factor is still asked at the next sign-in), 6.6.1 an SMS number is verified before use,
+7.4.3 other sessions end after a credential change, 6.3.8 a reset never tells whether an
+address has an account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import segno
+
+from shared.domain.people.accounts import (
+    Factor,
+    User,
+    UserStatus,
+    normalise_email,
+    normalise_mobile,
+)
+from shared.domain.people.audit import Event
+from shared.domain.people.factors import (
+    new_recovery_codes,
+    new_totp_secret,
+    normal_recovery_code,
+    provisioning_uri,
+    totp_step,
+)
+from shared.domain.people.passwords import hash_password, password_error, verify_password
+from shared.domain.people.sessions import Session, Stage
+from shared.domain.people.tokens import LinkToken, Purpose, new_token
+from shared.ports.tables import PreconditionFailed
+from shared.services.errors import Invalid
+from shared.services.people import texts
+from shared.services.people.kit import Kit, Throttled
+from shared.services.people.signin import Signed, SignInService
+
+RESETS_PER_ADDRESS_PER_HOUR = 10
+RESETS_PER_ACCOUNT_PER_HOUR = 3
+
+
+class LinkInvalid(Exception):
+    """The link is unknown, used or expired."""
+
+
+class AccountService:
+    def __init__(self, kit: Kit, signin: SignInService) -> None:
+        self.kit = kit
+        self.people = kit.people
+        self.signin = signin
+
+    # -- links -----------------------------------------------------------------------------------
+    def issue_link(self, purpose: Purpose, subject: str) -> str:
+        token = new_token()
+        self.people.tokens.add(
+            LinkToken(self.kit.hashed("link", token), purpose, subject, self.kit.now())
+        )
+        return token
+
+    def peek_link(self, token: str, purpose: Purpose) -> LinkToken:
+        found = self.people.tokens.get(self.kit.hashed("link", token)) if token else None
+        if found is None or found[0].purpose is not purpose or not found[0].usable(self.kit.now()):
+            raise LinkInvalid()
+        return found[0]
+
+    def use_link(self, token: str, purpose: Purpose) -> LinkToken:
+        """Single use: marking it used is conditional on the etag, so only one use wins."""
+        found = self.people.tokens.get(self.kit.hashed("link", token)) if token else None
+        if found is None or found[0].purpose is not purpose or not found[0].usable(self.kit.now()):
+            raise LinkInvalid()
+        if not self.people.tokens.use(found[0], found[1], self.kit.now()):
+            raise LinkInvalid()
+        return found[0]
+
+    def _user(self, user_id: str) -> tuple[User, str]:
+        found = self.people.users.get(user_id)
+        if found is None:
+            raise LinkInvalid()
+        return found
+
+    # -- invitation ------------------------------------------------------------------------------
+    def accept_invitation(self, token: str, password: str, source: str, agent: str = "") -> Signed:
+        """Sets the password; the session that follows may only enrol a second factor."""
+        link = self.peek_link(token, Purpose.INVITE)
+        user, etag = self._user(link.subject)
+        if user.status is not UserStatus.INVITED:
+            raise LinkInvalid()
+        if (error := password_error(password, email=user.email)) is not None:
+            raise Invalid(error, field="password")
+        self.use_link(token, Purpose.INVITE)
+        user = replace(user, password_hash=hash_password(password), changed_at=self.kit.now())
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.INVITATION_ACCEPTED, user, source=source)
+        return self.signin._open(user, Stage.ENROL, source, agent)
+
+    # -- enrolling a second factor ---------------------------------------------------------------
+    def reauthenticate(self, signed: Signed, password: str) -> None:
+        """The password again before a signed-in person changes their second factor or
+        recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over."""
+        found = self.people.users.get(signed.user.user_id)
+        if found is None or not verify_password(found[0].password_hash, password):
+            raise Invalid("the current password is not right", field="current")
+
+    def start_totp(self, signed: Signed) -> tuple[str, str, str]:
+        """A new secret, kept aside until a code from it is confirmed: (secret, otpauth URI,
+        QR code as SVG)."""
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        secret = new_totp_secret()
+        self.people.users.save(replace(user, extra={**user.extra, "pending_totp": secret}), etag)
+        uri = provisioning_uri(secret, user.email)
+        svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code")
+        return secret, uri, svg
+
+    def pending_totp(self, user: User) -> str | None:
+        return user.extra.get("pending_totp")
+
+    def confirm_totp(
+        self, signed: Signed, code: str, source: str, agent: str = ""
+    ) -> tuple[Signed, list[str]]:
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        secret = user.extra.get("pending_totp")
+        step = totp_step(secret, code, self.kit.now(), -1) if secret else None
+        if secret is None or step is None:
+            raise Invalid(
+                "that code does not match; check the time on your phone and try again", field="code"
+            )
+        extra = {k: v for k, v in user.extra.items() if k != "pending_totp"}
+        user = replace(
+            user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
+        )
+        return self._enrolled(signed, user, etag, "totp", source, agent)
+
+    def start_sms(self, signed: Signed, number: str) -> Signed:
+        try:
+            mobile = normalise_mobile(number)
+        except ValueError as exc:
+            raise Invalid(str(exc), field="mobile") from None
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        self.people.users.save(replace(user, extra={**user.extra, "pending_mobile": mobile}), etag)
+        return self.signin.send_sms(Signed(signed.cookie, signed.session, user), mobile)
+
+    def confirm_sms(
+        self, signed: Signed, code: str, source: str, agent: str = ""
+    ) -> tuple[Signed, list[str]]:
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        mobile = user.extra.get("pending_mobile")
+        if mobile is None or not self.signin.check_sms(signed, code):
+            raise Invalid(
+                "that code does not match or has expired; ask for a new one", field="code"
+            )
+        found = self.people.users.get(user.user_id)
+        assert found is not None
+        user, etag = found
+        extra = {k: v for k, v in user.extra.items() if k != "pending_mobile"}
+        user = replace(user, factor=Factor.SMS, mobile=mobile, totp_secret=None, extra=extra)
+        return self._enrolled(signed, user, etag, "sms", source, agent)
+
+    def _enrolled(
+        self, signed: Signed, user: User, etag: str, what: str, source: str, agent: str
+    ) -> tuple[Signed, list[str]]:
+        """A factor is set: new recovery codes, a new epoch (every other session ends), a new
+        session id for this one, an audit entry and a mail."""
+        codes = new_recovery_codes()
+        user = replace(
+            user,
+            status=UserStatus.ACTIVE if user.status is UserStatus.INVITED else user.status,
+            recovery_hashes=tuple(
+                self.kit.hashed("recovery", normal_recovery_code(c)) for c in codes
+            ),
+            epoch=user.epoch + 1,
+            changed_at=self.kit.now(),
+        )
+        try:
+            self.people.users.save(user, etag)
+        except PreconditionFailed:
+            raise Invalid("your account changed meanwhile; try again") from None
+        self.kit.audit_user(Event.FACTOR_ENROLLED, user, source=source, factor=what)
+        self._notify(user, what)
+        return self.signin.renew(signed, user, source, agent), codes
+
+    def renew_recovery_codes(self, signed: Signed) -> list[str]:
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        codes = new_recovery_codes()
+        hashes = tuple(self.kit.hashed("recovery", normal_recovery_code(c)) for c in codes)
+        self.people.users.save(replace(user, recovery_hashes=hashes), etag)
+        self.kit.audit_user(Event.RECOVERY_CODES_RENEWED, user)
+        self._notify(user, "recovery_new")
+        return codes
+
+    # -- password --------------------------------------------------------------------------------
+    def change_password(
+        self, signed: Signed, current: str, new: str, source: str, agent: str = ""
+    ) -> Signed:
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        if not verify_password(user.password_hash, current):
+            raise Invalid("the current password is not right", field="current")
+        if (error := password_error(new, email=user.email)) is not None:
+            raise Invalid(error, field="password")
+        user = replace(
+            user, password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now()
+        )
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source)
+        self._notify(user, "password")
+        return self.signin.renew(signed, user, source, agent)
+
+    def request_reset(self, email: str, source: str) -> None:
+        """Mails a reset link when the address has a usable account; says nothing either way
+        (the caller shows one answer for all). Throttled per address and per account, silently
+        for the account (a limit that answers differently would reveal the account)."""
+        now = self.kit.now()
+        hour = f"h{now:%Y%m%d%H}"
+        if (
+            self.kit.counters.increment(
+                "PeopleCounters",
+                f"reset-addr|{self.kit.hashed('addr', source)}",
+                hour,
+                limit=RESETS_PER_ADDRESS_PER_HOUR,
+            )
+            is None
+        ):
+            raise Throttled(3600 - now.minute * 60)
+        normal = normalise_email(email)
+        found = self.people.users.by_email(normal)
+        if found is None or found[0].status is not UserStatus.ACTIVE:
+            return
+        user = found[0]
+        if (
+            self.kit.counters.increment(
+                "PeopleCounters",
+                f"reset-user|{user.user_id}",
+                hour,
+                limit=RESETS_PER_ACCOUNT_PER_HOUR,
+            )
+            is None
+        ):
+            return
+        token = self.issue_link(Purpose.RESET, user.user_id)
+        subject, text = texts.mail("reset", user.language, link=self.kit.link(f"reset/{token}"))
+        self.kit.mail(user, subject, text, reset=True)
+        self.kit.audit_user(Event.PASSWORD_RESET_REQUESTED, user, source=source)
+
+    def complete_reset(self, token: str, new: str, source: str) -> User:
+        link = self.peek_link(token, Purpose.RESET)
+        user, etag = self._user(link.subject)
+        if (error := password_error(new, email=user.email)) is not None:
+            raise Invalid(error, field="password")
+        self.use_link(token, Purpose.RESET)
+        user = replace(
+            user, password_hash=hash_password(new), epoch=user.epoch + 1, changed_at=self.kit.now()
+        )
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.PASSWORD_CHANGED, user, source=source, how="reset")
+        self._notify(user, "password")
+        return user
+
+    # -- sessions --------------------------------------------------------------------------------
+    def sessions(self, signed: Signed) -> list[Session]:
+        now = self.kit.now()
+        return [
+            s
+            for s in self.people.sessions.of_user(signed.user.user_id)
+            if s.alive(now, signed.user.epoch)
+        ]
+
+    def end_session(self, signed: Signed, key: str) -> None:
+        if any(s.key == key for s in self.people.sessions.of_user(signed.user.user_id)):
+            self.people.sessions.end(key)
+            self.kit.audit_user(Event.SESSIONS_REVOKED, signed.user, which="one")
+
+    def end_other_sessions(self, signed: Signed, source: str, agent: str = "") -> Signed:
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        user = replace(user, epoch=user.epoch + 1)
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.SESSIONS_REVOKED, user, which="others")
+        return self.signin.renew(signed, user, source, agent)
+
+    def _notify(self, user: User, what: str) -> None:
+        subject, text = texts.mail(
+            "factor", user.language, what=texts.what(what, user.language),
+            when=f"{self.kit.now():%Y-%m-%d %H:%M}",
+        )  # fmt: skip
+        self.kit.mail(user, subject, text)

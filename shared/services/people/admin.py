@@ -1,0 +1,291 @@
+"""Administering people and clients: invitations, roles, deactivation, factor resets, client
+activation, the audit log and broadcasts. Every use case asks the authorisation module first;
+what a principal may not reach is "not found", what it reaches but may not change is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from shared.domain.access import Principal
+from shared.domain.ids import random_id, time_ordered_id
+from shared.domain.parties import Client
+from shared.domain.people.accounts import (
+    User,
+    UserStatus,
+    email_error,
+    normalise_email,
+    normalise_mobile,
+    role_error,
+)
+from shared.domain.people.audit import AuditEvent, Event, tenant_key
+from shared.domain.people.authorisation import (
+    Action,
+    Role,
+    Target,
+    UserPrincipal,
+    may,
+    permits,
+    reaches,
+)
+from shared.domain.people.broadcasts import PLATFORM, Broadcast, Severity
+from shared.domain.people.tokens import Purpose
+from shared.ports.tables import Conflict
+from shared.services.errors import Forbidden, Invalid, NotFound
+from shared.services.people import texts
+from shared.services.people.accounts import AccountService
+from shared.services.people.kit import Kit
+
+MAX_AUDIT_DAYS = 366
+
+
+class NotAllowed(Exception):
+    """The principal reaches the resource, but its role may not do this to it."""
+
+
+def actor_of(principal: Principal) -> str:
+    return principal.user_id if isinstance(principal, UserPrincipal) else f"key:{principal.key_id}"
+
+
+class AdminService:
+    def __init__(self, kit: Kit, accounts: AccountService) -> None:
+        self.kit = kit
+        self.people = kit.people
+        self.accounts = accounts
+
+    # -- the one question ------------------------------------------------------------------------
+    @staticmethod
+    def require(principal: Principal, action: Action, target: Target) -> None:
+        if not reaches(principal, target):
+            raise NotFound("not found")
+        if not may(principal, action, target):
+            raise NotAllowed(f"your role may not {action.value.replace('_', ' ')} here")
+
+    def target_client(self, principal: Principal, number: str | None) -> Target:
+        """The agency itself (no number), or the named client of the principal's agency."""
+        if not number:
+            return Target(principal.agency_id, None)
+        client_id = self.kit.repos.clients.id_for_number(principal.agency_id, number)
+        if client_id is None:
+            raise NotFound(f"client {number} not found")
+        return Target(principal.agency_id, client_id)
+
+    def _client(self, target: Target) -> Client:
+        found = self.kit.repos.clients.get(target.client_id or "")
+        if found is None:
+            raise NotFound("client not found")
+        return found[0]
+
+    def _org_name(self, target: Target) -> str:
+        if target.client_id:
+            return self._client(target).name
+        agency = self.kit.repos.agencies.get(target.agency_id)
+        return agency.name if agency else target.agency_id
+
+    # -- users -----------------------------------------------------------------------------------
+    def invite(
+        self,
+        principal: Principal,
+        email: str,
+        role: Role,
+        client_number: str | None = None,
+        *,
+        name: str = "",
+        mobile: str | None = None,
+        language: str = "nl",
+    ) -> User:
+        target = self.target_client(principal, client_number)
+        self.require(principal, Action.MANAGE_USERS, target)
+        user, _ = self.invite_into(
+            target, email, role, actor_of(principal), name=name, mobile=mobile, language=language
+        )
+        return user
+
+    def invite_into(
+        self,
+        target: Target,
+        email: str,
+        role: Role,
+        actor: str,
+        *,
+        name: str = "",
+        mobile: str | None = None,
+        language: str = "nl",
+    ) -> tuple[User, str]:
+        """No authorisation here: for the CLI (the first admin) and onboarding. Returns the
+        user and the invitation link (also mailed)."""
+        if (error := email_error(email)) is not None:
+            raise Invalid(error, field="email")
+        if (error := role_error(role, target.client_id)) is not None:
+            raise Invalid(error, field="role")
+        if mobile:
+            try:
+                mobile = normalise_mobile(mobile)
+            except ValueError as exc:
+                raise Invalid(str(exc), field="mobile") from None
+        now = self.kit.now()
+        user = User(
+            random_id("u"), normalise_email(email), target.agency_id, target.client_id, role,
+            UserStatus.INVITED, now, name=name.strip()[:200], mobile=mobile or None,
+            language="en" if language == "en" else "nl",
+        )  # fmt: skip
+        try:
+            self.people.users.add(user)
+        except Conflict:
+            raise Invalid("this address already has an account", field="email") from None
+        token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
+        link = self.kit.link(f"invite/{token}")
+        subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)
+        self.kit.mail(user, subject, text)
+        self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
+        return user, link
+
+    def list_users(self, principal: Principal, client_number: str | None = None) -> list[User]:
+        target = self.target_client(principal, client_number)
+        self.require(principal, Action.MANAGE_USERS, target)
+        return sorted(
+            self.people.users.of_tenant(target.agency_id, target.client_id), key=lambda u: u.email
+        )
+
+    def _managed(self, principal: Principal, user_id: str) -> tuple[User, str]:
+        found = self.people.users.get(user_id)
+        if found is None or not reaches(principal, found[0].tenant):
+            raise NotFound("no such user")
+        self.require(principal, Action.MANAGE_USERS, found[0].tenant)
+        return found
+
+    def change_role(self, principal: Principal, user_id: str, role: Role) -> User:
+        user, etag = self._managed(principal, user_id)
+        if (error := role_error(role, user.client_id)) is not None:
+            raise Invalid(error, field="role")
+        old = user.role
+        user = replace(user, role=role, changed_at=self.kit.now())
+        self.people.users.save(user, etag)
+        self.kit.audit_user(
+            Event.ROLE_CHANGED, user, actor=actor_of(principal), old=old.value, new=role.value
+        )
+        return user
+
+    def deactivate(self, principal: Principal, user_id: str) -> User:
+        """Sessions end at once: the epoch moves on and the status is checked per request."""
+        user, etag = self._managed(principal, user_id)
+        user = replace(
+            user, status=UserStatus.DEACTIVATED, epoch=user.epoch + 1, changed_at=self.kit.now()
+        )
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.USER_DEACTIVATED, user, actor=actor_of(principal))
+        return user
+
+    def end_sessions(self, principal: Principal, user_id: str) -> User:
+        """Every session of the user ends now; they sign in again (ASVS 5.0 7.4.5)."""
+        user, etag = self._managed(principal, user_id)
+        user = replace(user, epoch=user.epoch + 1)
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.SESSIONS_REVOKED, user, actor=actor_of(principal), which="all")
+        return user
+
+    def reset_factor(self, principal: Principal, user_id: str) -> User:
+        """The user enrols a new second factor at the next sign-in; every session ends."""
+        user, etag = self._managed(principal, user_id)
+        user = replace(
+            user, factor=None, totp_secret=None, totp_last_step=-1, recovery_hashes=(),
+            epoch=user.epoch + 1, changed_at=self.kit.now(),
+        )  # fmt: skip
+        self.people.users.save(user, etag)
+        self.kit.audit_user(Event.FACTOR_RESET, user, actor=actor_of(principal))
+        subject, text = texts.mail(
+            "factor", user.language, what=texts.what("factor_reset", user.language),
+            when=f"{self.kit.now():%Y-%m-%d %H:%M}",
+        )  # fmt: skip
+        self.kit.mail(user, subject, text)
+        return user
+
+    # -- clients ---------------------------------------------------------------------------------
+    def set_client_active(self, principal: Principal, number: str, active: bool) -> Client:
+        """Inactive: dunning stops, its people cannot sign in, its data stays."""
+        target = self.target_client(principal, number)
+        self.require(principal, Action.MANAGE_CLIENTS, target)
+        found = self.kit.repos.clients.get(target.client_id or "")
+        if found is None:
+            raise NotFound(f"client {number} not found")
+        client, etag = found
+        if client.active != active:
+            client = replace(client, active=active)
+            self.kit.repos.clients.save(client, etag)
+            event = Event.CLIENT_ACTIVATED if active else Event.CLIENT_DEACTIVATED
+            for cid in (None, client.client_id):
+                self.kit.audit(event, agency_id=client.agency_id, client_id=cid, actor=actor_of(principal),
+                               subject=client.client_id, number=client.number)  # fmt: skip
+        return client
+
+    # -- audit -----------------------------------------------------------------------------------
+    def audit(
+        self, principal: Principal, start: date, end: date, client_number: str | None = None
+    ) -> Iterator[AuditEvent]:
+        """Events from ``start`` up to and including ``end`` (UTC days)."""
+        if end < start or (end - start).days > MAX_AUDIT_DAYS:
+            raise Invalid(f"'to' must be on or after 'from', at most {MAX_AUDIT_DAYS} days later")
+        target = self.target_client(principal, client_number)
+        self.require(principal, Action.READ_AUDIT, target)
+        low = datetime(start.year, start.month, start.day, tzinfo=self.kit.now().tzinfo)
+        high = datetime(end.year, end.month, end.day, tzinfo=low.tzinfo) + timedelta(days=1)
+        return self.people.audit.between(
+            tenant_key(target.agency_id, target.client_id),
+            time_ordered_id(low)[:12],
+            time_ordered_id(high)[:12],
+        )
+
+    # -- broadcasts ------------------------------------------------------------------------------
+    def publish(
+        self,
+        principal: Principal | None,
+        text_nl: str,
+        text_en: str,
+        starts: date,
+        ends: date,
+        severity: Severity,
+    ) -> Broadcast:
+        """An agency admin publishes to the agency's people and its clients' people; the
+        platform (``principal`` None: the CLI) to everyone."""
+        if principal is not None:
+            self.require(principal, Action.PUBLISH_BROADCAST, Target(principal.agency_id, None))
+        if not text_nl.strip() or not text_en.strip():
+            raise Invalid("a broadcast needs a Dutch and an English text")
+        if ends < starts:
+            raise Invalid("'until' must be on or after 'from'")
+        scope = principal.agency_id if principal is not None else PLATFORM
+        actor = actor_of(principal) if principal is not None else "platform"
+        b = Broadcast(scope, time_ordered_id(self.kit.now()), text_nl.strip()[:2000],
+                      text_en.strip()[:2000], starts, ends, severity, actor)  # fmt: skip
+        self.people.broadcasts.add(b)
+        if principal is not None:
+            self.kit.audit(Event.BROADCAST_PUBLISHED, agency_id=principal.agency_id, client_id=None,
+                           actor=actor, subject=b.broadcast_id)  # fmt: skip
+        return b
+
+    def broadcasts_for(self, user: User, today: date) -> list[Broadcast]:
+        """What this user sees after sign-in: platform and agency messages of today, not
+        dismissed, most severe first."""
+        gone = self.people.broadcasts.dismissed(user.user_id)
+        shown = [
+            b
+            for scope in (PLATFORM, user.agency_id)
+            for b in self.people.broadcasts.of_scope(scope)
+            if b.shown_on(today) and f"{scope}|{b.broadcast_id}" not in gone
+        ]
+        order = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        return sorted(shown, key=lambda b: (order[b.severity], b.broadcast_id))
+
+    def published(self, principal: Principal) -> list[Broadcast]:
+        if not permits(principal, Action.READ):
+            raise Forbidden("not allowed")
+        return self.people.broadcasts.of_scope(principal.agency_id)
+
+    def dismiss(self, user: User, broadcast_id: str) -> None:
+        for scope in (PLATFORM, user.agency_id):
+            if any(b.broadcast_id == broadcast_id for b in self.people.broadcasts.of_scope(scope)):
+                self.people.broadcasts.dismiss(user.user_id, scope, broadcast_id, self.kit.now())
+                return
+        raise NotFound("no such broadcast")

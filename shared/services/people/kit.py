@@ -1,0 +1,127 @@
+"""What every people use case needs: storage, the clock, the pepper, a way to write mail and
+SMS, and the audit log."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shared.adapters.tables.messaging_repo import CounterRepository
+from shared.adapters.tables.people_repo import PeopleRepositories
+from shared.clock import Clock
+from shared.domain.ids import time_ordered_id
+from shared.domain.messaging import Channel, MessageContent, OutboundMessage
+from shared.domain.people.accounts import User
+from shared.domain.people.audit import AuditEvent, Event, tenant_key
+from shared.domain.people.factors import digest
+from shared.services.messaging import MessagingService
+from shared.services.repositories import Repositories
+
+# marks on an outbound message (read by the messaging service): an account message is not
+# held back by the debtors' contact hours; a password reset also ignores sandbox mode
+ACCOUNT_MESSAGE = "account"
+SANDBOX_EXEMPT = "reset"
+_SEQUENCE = itertools.count()
+
+
+class Throttled(Exception):
+    """Too many attempts: try again after ``seconds``."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"too many attempts; try again in {seconds} seconds")
+        self.seconds = seconds
+
+
+@dataclass
+class Kit:
+    repos: Repositories
+    people: PeopleRepositories
+    counters: CounterRepository
+    messaging: MessagingService
+    clock: Clock
+    pepper: bytes
+    base_url: str
+    sent: list[str] = field(default_factory=list)  # keys of messages written (for tests/logs)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def hashed(self, purpose: str, value: str) -> str:
+        return digest(self.pepper, purpose, value)
+
+    def audit(
+        self,
+        event: Event,
+        *,
+        agency_id: str,
+        client_id: str | None,
+        actor: str,
+        subject: str = "",
+        source: str = "",
+        **detail: str,
+    ) -> None:
+        now = self.now()
+        # time, then this process's sequence: events of one instant keep their order
+        event_id = (
+            f"{int(now.timestamp() * 1000):012x}{next(_SEQUENCE) % 16**8:08x}{secrets.token_hex(3)}"
+        )
+        self.people.audit.add(
+            AuditEvent(
+                tenant_key(agency_id, client_id),
+                event_id,
+                now,
+                event,
+                actor,
+                subject,
+                self.hashed("addr", source)[:16] if source else "",
+                detail,
+            )
+        )
+
+    def audit_user(self, event: Event, user: User, actor: str = "", **kw: str) -> None:
+        self.audit(
+            event,
+            agency_id=user.agency_id,
+            client_id=user.client_id,
+            actor=actor or user.user_id,
+            subject=user.user_id,
+            **kw,
+        )
+
+    def scope_of(self, user: User) -> str:
+        """The outbox partition of a person's messages: their client (whose sandbox mode then
+        applies), or their agency."""
+        return user.client_id or f"@agency.{user.agency_id}"
+
+    def mail(self, user: User, subject: str, text: str, *, reset: bool = False) -> str:
+        return self.mail_to(
+            self.scope_of(user), user.email, user.language, subject, text, reset=reset
+        )
+
+    def mail_to(
+        self, scope: str, email: str, language: str, subject: str, text: str, *, reset: bool = False
+    ) -> str:
+        now = self.now()
+        key = time_ordered_id(now, "acct-")
+        extra = {ACCOUNT_MESSAGE: SANDBOX_EXEMPT if reset else "yes"}
+        message = OutboundMessage(scope, key, Channel.EMAIL, None, email, now, extra=extra)
+        self.messaging.enqueue(
+            message, MessageContent(subject=subject, text=text, language=language)
+        )
+        self.sent.append(key)
+        return key
+
+    def sms(self, user: User, number: str, text: str) -> str:
+        now = self.now()
+        key = time_ordered_id(now, "acct-")
+        message = OutboundMessage(
+            self.scope_of(user), key, Channel.SMS, None, number, now, extra={ACCOUNT_MESSAGE: "yes"}
+        )
+        self.messaging.enqueue(message, MessageContent(text=text, language=user.language))
+        self.sent.append(key)
+        return key
+
+    def link(self, path: str) -> str:
+        return f"{self.base_url}/api/console/{path}"

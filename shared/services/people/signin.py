@@ -1,0 +1,301 @@
+"""Signing in: password, then the second factor, then a fresh session; and the session
+behind every later request.
+
+ASVS 5.0: 6.3.1 back-off per account and per address (no lock-out an attacker controls),
+6.3.3 a second factor always, 6.3.7 mail on a new sign-in, 6.5.1 codes once, 6.6.3 SMS
+tries limited, 7.2.4 a new session id after sign-in, 7.3.1/7.3.2 idle and absolute limits,
+7.4.1 sign-out ends the session on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from shared.adapters.tables.people_repo import COUNTERS
+from shared.domain.ids import time_ordered_id
+from shared.domain.people.accounts import Factor, User, UserStatus, normalise_email
+from shared.domain.people.audit import Event
+from shared.domain.people.backoff import FREE_FAILURES_ACCOUNT, FREE_FAILURES_ADDRESS
+from shared.domain.people.factors import (
+    SmsChallenge,
+    new_sms_code,
+    normal_recovery_code,
+    same,
+    totp_step,
+)
+from shared.domain.people.passwords import verify_password
+from shared.domain.people.sessions import Session, Stage, new_csrf, new_session_id
+from shared.ports.tables import PreconditionFailed
+from shared.services.people import texts
+from shared.services.people.kit import Kit, Throttled
+
+log = logging.getLogger("inning.people")
+
+SMS_PER_USER_PER_HOUR = 5
+SMS_PER_NUMBER_PER_DAY = 10
+
+
+class SignInFailed(Exception):
+    """Wrong e-mail, password or code: deliberately not saying which."""
+
+
+class ClientInactive(Exception):
+    """The password was right, but the user's client is inactive."""
+
+
+class SmsLimited(Exception):
+    """Too many SMS codes for this user or number; use another factor or wait."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A session and the id for the cookie (only the browser ever holds the id)."""
+
+    cookie: str
+    session: Session
+    user: User
+
+
+class SignInService:
+    def __init__(self, kit: Kit) -> None:
+        self.kit = kit
+        self.people = kit.people
+
+    # -- back-off ------------------------------------------------------------------------------
+    def _names(self, email: str, source: str) -> tuple[str, str]:
+        return self.kit.hashed("acct", normalise_email(email)), self.kit.hashed("addr", source)
+
+    def _check_wait(self, account: str, address: str) -> None:
+        now = self.kit.now()
+        wait = max(
+            self.people.failures.get("account", account).wait(now, FREE_FAILURES_ACCOUNT),
+            self.people.failures.get("address", address).wait(now, FREE_FAILURES_ADDRESS),
+        )
+        if wait > timedelta(0):
+            raise Throttled(max(1, int(wait.total_seconds() + 0.999)))
+
+    def _failed(self, account: str, address: str) -> None:
+        now = self.kit.now()
+        self.people.failures.record("account", account, now)
+        self.people.failures.record("address", address, now)
+
+    # -- sessions ------------------------------------------------------------------------------
+    def _open(self, user: User, stage: Stage, source: str, agent: str) -> Signed:
+        cookie = new_session_id()
+        now = self.kit.now()
+        session = Session(
+            self.kit.hashed("session", cookie), user.user_id, stage, now, now, user.epoch,
+            new_csrf(), self.kit.hashed("addr", source)[:16], agent[:200],
+        )  # fmt: skip
+        self.people.sessions.add(session)
+        return Signed(cookie, session, user)
+
+    def renew(self, signed: Signed, user: User, source: str, agent: str) -> Signed:
+        """A new id for the same person (ASVS 5.0 7.2.4): the old cookie stops working."""
+        self.people.sessions.end(signed.session.key)
+        return self._open(user, Stage.FULL, source, agent)
+
+    def _user_may_enter(self, user: User) -> bool:
+        if user.status is UserStatus.DEACTIVATED:
+            return False
+        if user.client_id is not None:
+            found = self.kit.repos.clients.get(user.client_id)
+            if found is None or not found[0].active:
+                return False
+        return True
+
+    def resolve(self, cookie: str, *, full: bool = True) -> Signed | None:
+        """The live session behind a cookie, or None (unknown, expired, revoked, the user
+        deactivated or their client inactive). Touches last-seen at most once a minute."""
+        if not cookie or len(cookie) > 100:
+            return None
+        key = self.kit.hashed("session", cookie)
+        session = self.people.sessions.get(key)
+        if session is None:
+            return None
+        found = self.people.users.get(session.user_id)
+        now = self.kit.now()
+        if found is None or not session.alive(now, found[0].epoch):
+            self.people.sessions.end(key)
+            return None
+        user = found[0]
+        if not self._user_may_enter(user):
+            self.people.sessions.end(key)
+            return None
+        if full and session.stage is not Stage.FULL:
+            return None
+        if session.stage is Stage.FULL and session.needs_touch(now):
+            session = replace(session, last_seen=now)
+            self.people.sessions.save(session)
+        return Signed(cookie, session, user)
+
+    def sign_out(self, cookie: str) -> None:
+        signed = self.resolve(cookie, full=False)
+        if signed is not None:
+            self.people.sessions.end(signed.session.key)
+            self.kit.audit_user(Event.LOGOUT, signed.user)
+
+    # -- step 1: password ------------------------------------------------------------------------
+    def password(self, email: str, password: str, source: str, agent: str = "") -> Signed:
+        """Checks the password; a session that may only complete the second factor (or enrol
+        one). Raises :class:`SignInFailed`, :class:`Throttled` or :class:`ClientInactive`."""
+        account, address = self._names(email, source)
+        self._check_wait(account, address)
+        found = self.people.users.by_email(normalise_email(email))
+        user = found[0] if found else None
+        ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not ok or user.status is UserStatus.DEACTIVATED:
+            self._failed(account, address)
+            if user is not None:
+                self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="password")
+            raise SignInFailed()
+        if not self._user_may_enter(user):
+            self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="client inactive")
+            raise ClientInactive()
+        stage = Stage.PASSWORD if user.factor is not None else Stage.ENROL
+        signed = self._open(user, stage, source, agent)
+        if user.factor is Factor.SMS:
+            try:
+                signed = self.send_sms(signed)
+            except SmsLimited:
+                pass  # the page says so when the user asks for a code
+        return signed
+
+    # -- step 2: the second factor -------------------------------------------------------------
+    def send_sms(self, signed: Signed, number: str | None = None) -> Signed:
+        """A new 6-digit code to the user's number (or ``number`` while enrolling), replacing
+        the previous one; at most 5 an hour per user and 10 a day per number."""
+        user = signed.user
+        to = number or user.mobile
+        if not to:
+            raise SmsLimited()
+        now = self.kit.now()
+        counters = self.kit.counters
+        hour, day = f"h{now:%Y%m%d%H}", f"d{now:%Y%m%d}"
+        if counters.count(COUNTERS, f"sms-user|{user.user_id}", hour) >= SMS_PER_USER_PER_HOUR or (
+            counters.count(COUNTERS, f"sms-number|{self.kit.hashed('num', to)}", day)
+            >= SMS_PER_NUMBER_PER_DAY
+        ):
+            raise SmsLimited()
+        counters.increment(COUNTERS, f"sms-user|{user.user_id}", hour)
+        counters.increment(COUNTERS, f"sms-number|{self.kit.hashed('num', to)}", day)
+        code = new_sms_code()
+        challenge_id = time_ordered_id(now)
+        self.people.sms.add(
+            user.user_id,
+            SmsChallenge(challenge_id, self.kit.hashed(f"sms|{challenge_id}", code), to, now),
+        )
+        self.kit.sms(user, to, texts.SMS["en" if user.language == "en" else "nl"].format(code=code))
+        session = replace(signed.session, sms_challenge=challenge_id)
+        self.people.sessions.save(session)
+        return Signed(signed.cookie, session, user)
+
+    def check_sms(self, signed: Signed, code: str) -> bool:
+        """The code of this session's challenge: unexpired, untried five times, unused."""
+        challenge_id = signed.session.sms_challenge
+        if not challenge_id:
+            return False
+        for _ in range(5):
+            found = self.people.sms.get(signed.user.user_id, challenge_id)
+            if found is None:
+                return False
+            challenge, etag = found
+            if not challenge.usable(self.kit.now()):
+                return False
+            good = same(challenge.code_hash, self.kit.hashed(f"sms|{challenge_id}", code.strip()))
+            after = (
+                replace(challenge, used=True)
+                if good
+                else replace(challenge, tries=challenge.tries + 1)
+            )
+            if self.people.sms.save(signed.user.user_id, after, etag):
+                return good
+        return False
+
+    def check_totp(self, user: User, etag: str, code: str) -> bool:
+        """Accept a code once: the matched step is stored under the etag, so of two requests
+        with one code only one succeeds (ASVS 5.0 6.5.1). A replay is logged and mailed."""
+        assert user.totp_secret is not None
+        now = self.kit.now()
+        for _ in range(5):
+            step = totp_step(user.totp_secret, code, now, user.totp_last_step)
+            if step is None:
+                if totp_step(user.totp_secret, code, now, -1) is not None:
+                    self.kit.audit_user(Event.TOTP_REPLAYED, user)
+                    subject, text = texts.mail(
+                        "factor", user.language, what=texts.what("totp_replay", user.language),
+                        when=f"{now:%Y-%m-%d %H:%M}",
+                    )  # fmt: skip
+                    self.kit.mail(user, subject, text)
+                return False
+            try:
+                self.people.users.save(replace(user, totp_last_step=step), etag)
+                return True
+            except PreconditionFailed:
+                found = self.people.users.get(user.user_id)
+                if found is None:
+                    return False
+                user, etag = found
+        return False
+
+    def use_recovery_code(self, user: User, etag: str, code: str) -> bool:
+        digest = self.kit.hashed("recovery", normal_recovery_code(code))
+        for _ in range(5):
+            match = next((h for h in user.recovery_hashes if same(h, digest)), None)
+            if match is None:
+                return False
+            left = tuple(h for h in user.recovery_hashes if h != match)
+            try:
+                self.people.users.save(replace(user, recovery_hashes=left), etag)
+            except PreconditionFailed:
+                found = self.people.users.get(user.user_id)
+                if found is None:
+                    return False
+                user, etag = found
+                continue
+            self.kit.audit_user(Event.RECOVERY_CODE_USED, user, left=str(len(left)))
+            self._notify(user, "recovery")
+            return True
+        return False
+
+    def second_factor(self, cookie: str, code: str, source: str, agent: str = "") -> Signed:
+        """Completes sign-in with a TOTP, SMS or recovery code: a new session id (the one
+        from step 1 ends). :class:`SignInFailed` or :class:`Throttled` otherwise."""
+        signed = self.resolve(cookie, full=False)
+        if signed is None or signed.session.stage is not Stage.PASSWORD:
+            raise SignInFailed()
+        account, address = self._names(signed.user.email, source)
+        self._check_wait(account, address)
+        found = self.people.users.get(signed.user.user_id)
+        assert found is not None
+        user, etag = found
+        normal = normal_recovery_code(code)
+        if len(normal) == 24:
+            ok, how = self.use_recovery_code(user, etag, code), "recovery"
+        elif user.factor is Factor.TOTP:
+            ok, how = self.check_totp(user, etag, code), "totp"
+        else:
+            ok, how = self.check_sms(signed, code), "sms"
+        if not ok:
+            self._failed(account, address)
+            self.kit.audit_user(Event.SECOND_FACTOR_FAILED, user, source=source, factor=how)
+            raise SignInFailed()
+        self.people.failures.clear("account", account)
+        fresh = self.people.users.get(user.user_id)
+        assert fresh is not None
+        signed = self.renew(signed, fresh[0], source, agent)
+        self.kit.audit_user(Event.LOGIN, fresh[0], source=source, factor=how)
+        subject, text = texts.mail(
+            "login", user.language, when=f"{self.kit.now():%Y-%m-%d %H:%M}", agent=agent[:80] or "-"
+        )
+        self.kit.mail(user, subject, text)
+        return signed
+
+    def _notify(self, user: User, what: str) -> None:
+        subject, text = texts.mail(
+            "factor", user.language, what=texts.what(what, user.language),
+            when=f"{self.kit.now():%Y-%m-%d %H:%M}",
+        )  # fmt: skip
+        self.kit.mail(user, subject, text)

@@ -1,0 +1,60 @@
+"""The account mails and SMS, in Dutch and English. Never a password or a code in a mail."""
+
+from __future__ import annotations
+
+MAILS: dict[str, dict[str, tuple[str, str]]] = {
+    "invite": {
+        "nl": ("Uitnodiging voor Inning",
+               "U bent uitgenodigd voor Inning ({org}).\n\nKies een wachtwoord en stel uw tweede factor in via deze link (72 uur geldig, één keer te gebruiken):\n{link}\n"),
+        "en": ("Your invitation to Inning",
+               "You have been invited to Inning ({org}).\n\nChoose a password and set up your second factor with this link (valid for 72 hours, usable once):\n{link}\n"),
+    },
+    "reset": {
+        "nl": ("Wachtwoord opnieuw instellen",
+               "Iemand vroeg een nieuw wachtwoord aan voor uw Inning-account. Was u dat, kies dan een nieuw wachtwoord via deze link (1 uur geldig, één keer te gebruiken):\n{link}\n\nWas u dat niet, dan kunt u dit bericht negeren."),
+        "en": ("Reset your password",
+               "Someone asked to reset the password of your Inning account. If that was you, choose a new password with this link (valid for 1 hour, usable once):\n{link}\n\nIf it was not you, ignore this message."),
+    },
+    "login": {
+        "nl": ("Nieuwe aanmelding bij Inning",
+               "Er is zojuist aangemeld op uw Inning-account ({when} UTC, {agent}).\n\nWas u dat niet? Wijzig dan direct uw wachtwoord en neem contact op met uw beheerder."),
+        "en": ("New sign-in to Inning",
+               "Your Inning account was just signed in to ({when} UTC, {agent}).\n\nWas that not you? Change your password at once and contact your administrator."),
+    },
+    "factor": {
+        "nl": ("Uw aanmeldgegevens zijn gewijzigd",
+               "Bij uw Inning-account is gewijzigd: {what} ({when} UTC).\n\nWas u dat niet? Neem direct contact op met uw beheerder."),
+        "en": ("Your sign-in details changed",
+               "On your Inning account this changed: {what} ({when} UTC).\n\nWas that not you? Contact your administrator at once."),
+    },
+    "signup": {
+        "nl": ("Bevestig uw aanmelding bij Inning",
+               "Bevestig uw e-mailadres voor de aanmelding van {org} via deze link (24 uur geldig):\n{link}\n"),
+        "en": ("Confirm your Inning sign-up",
+               "Confirm your e-mail address for the sign-up of {org} with this link (valid for 24 hours):\n{link}\n"),
+    },
+}  # fmt: skip
+
+SMS = {
+    "nl": "Uw Inning-code is {code}. Tien minuten geldig. Deel deze code met niemand.",
+    "en": "Your Inning code is {code}. Valid for ten minutes. Share it with no one.",
+}
+
+WHAT = {
+    "password": {"nl": "het wachtwoord", "en": "the password"},
+    "totp": {"nl": "de authenticator-app als tweede factor", "en": "the authenticator app as second factor"},
+    "sms": {"nl": "SMS als tweede factor", "en": "SMS as second factor"},
+    "factor_reset": {"nl": "de tweede factor is door een beheerder gewist", "en": "an administrator cleared the second factor"},
+    "recovery": {"nl": "een herstelcode is gebruikt", "en": "a recovery code was used"},
+    "recovery_new": {"nl": "nieuwe herstelcodes", "en": "new recovery codes"},
+    "totp_replay": {"nl": "een al gebruikte code werd opnieuw geprobeerd", "en": "a code that was already used was tried again"},
+}  # fmt: skip
+
+
+def mail(kind: str, language: str, **values: str) -> tuple[str, str]:
+    subject, body = MAILS[kind]["en" if language == "en" else "nl"]
+    return subject, body.format(**values)
+
+
+def what(kind: str, language: str) -> str:
+    return WHAT[kind]["en" if language == "en" else "nl"]

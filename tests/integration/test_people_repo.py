@@ -1,0 +1,97 @@
+"""People's storage on Azurite and on the in-memory fake: the conditional writes that make
+links and codes single use, one account per address, and an insert-only audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.adapters.tables.azure import AzureTableStore
+from shared.adapters.tables.memory import InMemoryTableStore
+from shared.adapters.tables.people_repo import TABLES, PeopleRepositories
+from shared.domain.people.accounts import User, UserStatus
+from shared.domain.people.audit import AuditEvent, Event
+from shared.domain.people.authorisation import Role
+from shared.domain.people.factors import SmsChallenge
+from shared.domain.people.sessions import Session, Stage
+from shared.domain.people.tokens import LinkToken, Purpose
+from shared.ports.tables import Conflict, PreconditionFailed, TableStore
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["memory", "azurite"])
+def people(request: pytest.FixtureRequest) -> Iterator[PeopleRepositories]:
+    if request.param == "memory":
+        store: TableStore = InMemoryTableStore()
+    else:
+        store = AzureTableStore.from_connection_string(
+            request.getfixturevalue("storage_connection")
+        )
+    store.ensure_tables(TABLES)
+    yield PeopleRepositories.over(store)
+
+
+def _user(user_id: str, email: str) -> User:
+    return User(user_id, email, "agency-x", None, Role.AGENCY_STAFF, UserStatus.ACTIVE, NOW)
+
+
+def test_one_account_per_address(people):
+    email = f"{NOW.timestamp()}-{id(people)}@example.nl"
+    people.users.add(_user(f"u1{id(people)}", email))
+    with pytest.raises(Conflict):
+        people.users.add(_user(f"u2{id(people)}", email))
+    found, etag = people.users.by_email(email)
+    assert found.role is Role.AGENCY_STAFF
+    people.users.save(found, etag)
+    with pytest.raises(PreconditionFailed):  # a stale etag loses
+        people.users.save(found, etag)
+
+
+def test_a_link_is_used_once_even_by_two_at_the_same_time(people):
+    key = f"k{id(people)}"
+    people.tokens.add(LinkToken(key, Purpose.RESET, "u1", NOW))
+    first = people.tokens.get(key)
+    second = people.tokens.get(key)
+    assert first and second
+    assert people.tokens.use(first[0], first[1], NOW) is True
+    assert people.tokens.use(second[0], second[1], NOW) is False
+    used = people.tokens.get(key)
+    assert used and used[0].used_at is not None and not used[0].usable(NOW)
+
+
+def test_an_sms_challenge_counts_tries_under_the_etag(people):
+    user = f"sms{id(people)}"
+    people.sms.add(user, SmsChallenge("c1", "h" * 64, "+31612345678", NOW))
+    a = people.sms.get(user, "c1")
+    b = people.sms.get(user, "c1")
+    assert a and b
+    assert people.sms.save(user, SmsChallenge("c1", "h" * 64, "+31612345678", NOW, tries=1), a[1])
+    assert not people.sms.save(
+        user, SmsChallenge("c1", "h" * 64, "+31612345678", NOW, used=True), b[1]
+    )
+
+
+def test_sessions_end_in_storage(people):
+    key = f"s{id(people)}"
+    people.sessions.add(Session(key, "u9", Stage.FULL, NOW, NOW, 0, "csrf"))
+    assert [s.key for s in people.sessions.of_user("u9")] == [key]
+    people.sessions.end(key)
+    assert people.sessions.get(key) is None and people.sessions.of_user("u9") == []
+
+
+def test_audit_is_insert_only_and_read_by_time(people):
+    tenant = f"agency:t{id(people)}"
+    for minutes, event in ((0, Event.LOGIN), (60, Event.LOGOUT), (24 * 60, Event.LOGIN_FAILED)):
+        at = NOW + timedelta(minutes=minutes)
+        event_id = f"{int(at.timestamp() * 1000):012x}00000000abcdef"
+        people.audit.add(AuditEvent(tenant, event_id, at, event, "u1"))
+    with pytest.raises(Conflict):
+        people.audit.add(AuditEvent(tenant, event_id, NOW, Event.LOGIN, "someone else"))
+    day = (
+        f"{int(NOW.timestamp() * 1000):012x}",
+        f"{int((NOW + timedelta(days=1)).timestamp() * 1000):012x}",
+    )
+    assert [e.event for e in people.audit.between(tenant, *day)] == [Event.LOGIN, Event.LOGOUT]
