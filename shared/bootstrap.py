@@ -54,6 +54,27 @@ def queue_sender(settings: Settings) -> QueueSender:
     return StorageQueueSender.from_endpoint(settings.queue_service_uri, _credential(settings))
 
 
+def table_backup(settings: Settings) -> Any:
+    """Every table to the ``backups`` container and back (shared/adapters/tables/backup.py)."""
+    from azure.data.tables import TableServiceClient
+    from azure.storage.blob import BlobServiceClient
+
+    from shared.adapters.tables.backup import TableBackup
+
+    if settings.storage_connection_string:
+        conn = settings.storage_connection_string
+        return TableBackup(
+            TableServiceClient.from_connection_string(conn),
+            BlobServiceClient.from_connection_string(conn),
+        )
+    assert settings.table_service_uri is not None and settings.blob_service_uri is not None
+    credential = _credential(settings)
+    return TableBackup(
+        TableServiceClient(settings.table_service_uri, credential=credential),
+        BlobServiceClient(settings.blob_service_uri, credential=credential),
+    )
+
+
 def build_services(
     settings: Settings,
     *,
@@ -70,6 +91,8 @@ def build_services(
         if senders is not None
         else senders_from(settings.providers, settings.public_base_url, settings.callback_token)
     )
+    if senders is None:
+        chosen = production_senders(settings, store or repos.store, chosen)
     return Services.build(
         settings,
         clock or SystemClock(),
@@ -78,6 +101,21 @@ def build_services(
         queues or queue_sender(settings),
         chosen,
     )
+
+
+def production_senders(
+    settings: Settings, store: TableStore, chosen: dict[Channel, ChannelSender]
+) -> dict[Channel, ChannelSender]:
+    """E-mail through each client's own linked Office 365 tenant when the multi-tenant app
+    registration is configured; outside local development, a channel without a provider
+    fails loudly instead of falling back to the outbox (shared/adapters/channels/unconfigured.py)."""
+    from shared.adapters.channels.graph_tenants import per_tenant_mail
+    from shared.adapters.channels.unconfigured import refuse_missing
+
+    mail = per_tenant_mail(settings, store, chosen.get(Channel.EMAIL))
+    if mail is not None:
+        chosen = {**chosen, Channel.EMAIL: mail}
+    return {**chosen, **refuse_missing(dict(chosen), settings.environment)}
 
 
 def services() -> Services:

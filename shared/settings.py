@@ -38,6 +38,20 @@ class SettingsError(ValueError):
     pass
 
 
+KEY_VAULT_REFERENCE = "@Microsoft.KeyVault("
+
+
+def unresolved_references(env: Mapping[str, str]) -> list[str]:
+    """Names of settings whose value is still a literal Key Vault reference.
+
+    App Service replaces ``@Microsoft.KeyVault(...)`` with the secret before the app starts;
+    when it cannot (missing secret, identity without access yet, vault unreachable) it
+    passes the reference text on as the value. Taken literally, that text would become the
+    pepper or a provider password, so the app refuses to start instead, naming the setting
+    (never the value)."""
+    return sorted(k for k, v in env.items() if v.lstrip().startswith(KEY_VAULT_REFERENCE))
+
+
 @dataclass(frozen=True)
 class Settings:
     storage_connection_string: str | None
@@ -58,10 +72,18 @@ class Settings:
     # debtor portal links: ``kid:secret,...`` (the first signs, all verify) and their lifetime
     portal_keys: str = LOCAL_PORTAL_KEYS
     portal_token_days: int = 60
+    # Key Vault holding per-client credentials (a client's Mollie key or Mollie Connect
+    # tokens); empty locally, where a table stands in (shared/adapters/secrets/)
+    key_vault_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         e = os.environ if env is None else env
+        if unresolved := unresolved_references(e):
+            raise SettingsError(
+                "Key Vault references did not resolve (check the secret exists and the app's "
+                f"identity may read it): {', '.join(unresolved)}"
+            )
         conn = e.get("AzureWebJobsStorage") or None
         if conn == "UseDevelopmentStorage=true":
             conn = AZURITE_DEFAULT
@@ -108,6 +130,7 @@ class Settings:
             prices=_prices(e.get("INNING_PRICES", "")),
             portal_keys=portal_keys,
             portal_token_days=int(e.get("INNING_PORTAL_TOKEN_DAYS", "60")),
+            key_vault_url=e.get("INNING_KEY_VAULT_URL", ""),
         )
 
 

@@ -72,7 +72,9 @@ class IntegrationApi:
         return ApiResponse(body=self.openapi)
 
     def _health(self, _ctx: Context) -> ApiResponse:
-        return ApiResponse(body={"status": "ok"})
+        from shared.services.operations.health import health_response
+
+        return health_response(self.services)
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)

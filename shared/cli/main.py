@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from shared.cli import admin_commands, law_commands, statement_commands
+from shared.cli import admin_commands, backup_commands, law_commands, statement_commands
 
 
 class UsageError(Exception):
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     law_commands.register(sub)
     admin_commands.register(sub)
     statement_commands.register(sub)
+    backup_commands.register(sub)
     return parser
 
 

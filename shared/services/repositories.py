@@ -69,5 +69,6 @@ class Repositories:
                 "PortalAccess",  # shared.services.portal
                 "PortalThrottle",
                 "PortalReturns",
+                "LinkedAccounts",  # shared.adapters.tables.linked_accounts_repo
             )
         )
