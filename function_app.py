@@ -2,17 +2,9 @@
 
 import azure.functions as func
 
-from functions import (
-    api,
-    callbacks,
-    dunning,
-    messaging,
-    operations,
-    outbox_page,
-    payments,
-    portal,
-    statements,
-)
+import functions.linking
+import functions.operations
+from functions import api, callbacks, dunning, messaging, outbox_page, payments, portal, statements
 from shared.telemetry.instrument import instrument_app
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -24,7 +16,8 @@ app.register_functions(outbox_page.bp)
 app.register_functions(dunning.bp)
 app.register_functions(payments.bp)
 app.register_functions(portal.bp)
-app.register_functions(operations.bp)
+app.register_functions(functions.operations.bp)
+app.register_functions(functions.linking.bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

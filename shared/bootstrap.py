@@ -54,6 +54,22 @@ def queue_sender(settings: Settings) -> QueueSender:
     return StorageQueueSender.from_endpoint(settings.queue_service_uri, _credential(settings))
 
 
+def secret_store(settings: Settings, store: TableStore) -> Any:
+    """Key Vault when ``INNING_KEY_VAULT_URL`` is set (always in Azure: infra/app/api.bicep);
+    locally a table stands in. Outside local development there is no stand-in."""
+    if settings.key_vault_url:
+        from shared.adapters.secrets.key_vault import KeyVaultSecretStore
+
+        return KeyVaultSecretStore.for_vault(settings.key_vault_url, _credential(settings))
+    if settings.environment != "local":
+        from shared.settings import SettingsError
+
+        raise SettingsError("INNING_KEY_VAULT_URL must be set outside local development")
+    from shared.adapters.secrets.table_store import TableSecretStore
+
+    return TableSecretStore(store)
+
+
 def table_backup(settings: Settings) -> Any:
     """Every table to the ``backups`` container and back (shared/adapters/tables/backup.py)."""
     from azure.data.tables import TableServiceClient

@@ -29,8 +29,8 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 // Debtor portal links carry a bearer token in the path (/api/p/<token>). The app's own
 // telemetry strips it (shared/telemetry/scrub.py); the Functions host records requests
 // itself, outside Python, so the workspace rewrites every URL and name at ingestion too.
-// The pattern is the same as shared/telemetry/scrub.py's PORTAL_PATH (a test holds them equal).
-var scrub = 'replace_regex({0}, @\'/api/p/[^/?#]+\', \'/api/p/{token}\')'
+// The patterns are shared/telemetry/scrub.py's PATTERNS (tests/unit/telemetry/test_scrub.py).
+var scrub = 'replace_regex(replace_regex(replace_regex(COLUMN, @\'/api/p/[^/?#\\s]+\', @\'/api/p/{token}\'), @\'/api/callbacks/([A-Za-z]+)/[^/?#\\s]+\', @\'/api/callbacks/\\1/{token}\'), @\'([?&](?:code|token|sig|state)=)[^&#\\s]+\', @\'\\1{redacted}\')'
 resource scrubRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
   name: 'dcr-inning-scrub-${token}'
   location: location
@@ -45,17 +45,17 @@ resource scrubRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
       {
         streams: [ 'Microsoft-Table-AppRequests' ]
         destinations: [ 'workspace' ]
-        transformKql: 'source | extend Url = ${format(scrub, 'Url')}, Name = ${format(scrub, 'Name')}, OperationName = ${format(scrub, 'OperationName')}'
+        transformKql: 'source | extend Url = ${replace(scrub, 'COLUMN', 'Url')}, Name = ${replace(scrub, 'COLUMN', 'Name')}, OperationName = ${replace(scrub, 'COLUMN', 'OperationName')}'
       }
       {
         streams: [ 'Microsoft-Table-AppDependencies' ]
         destinations: [ 'workspace' ]
-        transformKql: 'source | extend Data = ${format(scrub, 'Data')}, Name = ${format(scrub, 'Name')}, Target = ${format(scrub, 'Target')}'
+        transformKql: 'source | extend Data = ${replace(scrub, 'COLUMN', 'Data')}, Name = ${replace(scrub, 'COLUMN', 'Name')}, Target = ${replace(scrub, 'COLUMN', 'Target')}'
       }
       {
         streams: [ 'Microsoft-Table-AppTraces' ]
         destinations: [ 'workspace' ]
-        transformKql: 'source | extend Message = ${format(scrub, 'Message')}'
+        transformKql: 'source | extend Message = ${replace(scrub, 'COLUMN', 'Message')}'
       }
     ]
   }

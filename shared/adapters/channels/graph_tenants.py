@@ -76,6 +76,11 @@ class PerTenantGraphMail:
             self._tenants[client_id] = (now, tenant)
         return tenant
 
+    def prove_consent(self, tenant_id: str) -> None:
+        """An app-only token from the tenant: only a tenant whose administrator consented
+        issues one (raises PermanentSendError otherwise)."""
+        self.channel(tenant_id)._token()
+
     def forget(self, client_id: str) -> None:
         with self._lock:
             self._tenants.pop(client_id, None)

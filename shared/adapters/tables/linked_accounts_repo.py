@@ -96,14 +96,15 @@ class LinkedAccountRepository:
                           bool(d.get("Testmode", False)), d["LinkedAt"])  # fmt: skip
 
     def unlink(self, client_id: str, provider: str) -> None:
-        self.store.delete(LINKED_ACCOUNTS, encode(client_id), provider)
+        if self.store.get(LINKED_ACCOUNTS, encode(client_id), provider) is not None:
+            self.store.delete(LINKED_ACCOUNTS, encode(client_id), provider)
 
     # -- OAuth state --------------------------------------------------------------------
     def start(self, pending: PendingLink) -> None:
-        self.store.insert(LINKED_ACCOUNTS, Row("state", pending.state, {
+        self.store.insert(LINKED_ACCOUNTS, Row("state", encode(pending.state), {
             "ClientId": pending.client_id, "Provider": pending.provider, "ExpiresAt": pending.expires_at}))  # fmt: skip
 
-    def finish(self, state: str, provider: str, now: datetime) -> PendingLink | None:
+    def finish(self, state: str, providers: tuple[str, ...], now: datetime) -> PendingLink | None:
         """The link ``state`` started, once: the row is deleted as it is read, so a callback
         replayed (or a state guessed after use) finds nothing."""
         if not state or len(state) > 200:
@@ -113,6 +114,6 @@ class LinkedAccountRepository:
             return None
         self.store.delete(LINKED_ACCOUNTS, "state", encode(state))
         d = row.data
-        if d["Provider"] != provider or d["ExpiresAt"] < now:
+        if d["Provider"] not in providers or d["ExpiresAt"] < now:
             return None
-        return PendingLink(decode(row.rk), str(d["ClientId"]), provider, d["ExpiresAt"])
+        return PendingLink(decode(row.rk), str(d["ClientId"]), str(d["Provider"]), d["ExpiresAt"])
