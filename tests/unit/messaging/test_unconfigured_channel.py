@@ -20,6 +20,7 @@ from shared.clock import FixedClock
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.settings import Settings
 from shared.telemetry import metrics
+from tests.support.otel import metric_points
 
 BASE = {"AzureWebJobsStorage": "UseDevelopmentStorage=true"}
 PRODUCTION = BASE | {
@@ -71,10 +72,10 @@ def test_production_refuses_every_channel_without_credentials(reader: InMemoryMe
     assert any(
         "no email provider" in a.title or "no email provider" in str(a.detail) for a in actions
     )
-    data = reader.get_metrics_data()
-    names = {(m.name, tuple(p.attributes.items())) for rm in data.resource_metrics
-             for sm in rm.scope_metrics for m in sm.metrics for p in m.data.data_points}  # fmt: skip
-    assert ("inning.messages.unconfigured_channel", (("channel", "email"),)) in names
+    assert (
+        metric_points(reader)[("inning.messages.unconfigured_channel", (("channel", "email"),))]
+        == 1
+    )
 
 
 def test_local_development_still_uses_the_outbox() -> None:

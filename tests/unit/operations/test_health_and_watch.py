@@ -16,6 +16,7 @@ from shared.services.operations import watch as watch_module
 from shared.services.operations.health import HealthService
 from shared.telemetry import metrics
 from tests.support.code_scan import ROOT
+from tests.support.otel import metric_points
 
 
 def run(world, client_id: str, at: datetime, ok: bool = True) -> None:
@@ -109,11 +110,7 @@ def test_watch_reports_poison_depths_and_stale_clients(world, reader: InMemoryMe
     assert report.poison["send-sms-poison"] == 1 and report.poison["mollie-webhook-poison"] == 2
     assert report.poison["send-email-poison"] == 0
     assert report.stale_clients == 1
-    data = reader.get_metrics_data()
-    points = {
-        (m.name, tuple(sorted(p.attributes.items()))): p.max
-        for rm in data.resource_metrics for sm in rm.scope_metrics for m in sm.metrics for p in m.data.data_points
-    }  # fmt: skip
+    points = metric_points(reader)
     assert points[("inning.queue.poison_depth", (("queue", "mollie-webhook-poison"),))] == 2
     assert points[("inning.dunning.stale_clients", ())] == 1
 

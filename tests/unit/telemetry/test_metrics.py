@@ -13,6 +13,7 @@ from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 
 from shared.adapters.tables.dunning_repo import RunRecord
 from shared.telemetry import context, metrics
+from tests.support.otel import metric_points
 
 
 class Recorded:
@@ -21,15 +22,7 @@ class Recorded:
         self.provider = MeterProvider(metric_readers=[self.reader])
 
     def points(self) -> dict[tuple[str, tuple[tuple[str, Any], ...]], Any]:
-        out: dict[tuple[str, tuple[tuple[str, Any], ...]], Any] = {}
-        data = self.reader.get_metrics_data()
-        for rm in data.resource_metrics if data else ():
-            for sm in rm.scope_metrics:
-                for metric in sm.metrics:
-                    for p in metric.data.data_points:
-                        key = (metric.name, tuple(sorted(p.attributes.items())))
-                        out[key] = getattr(p, "value", None) if hasattr(p, "value") else p.max
-        return out
+        return metric_points(self.reader)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from shared.telemetry import context, setup
 from shared.telemetry.instrument import instrument_app
+from tests.support.otel import attributes
 
 log = logging.getLogger("inning.test")
 PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -55,12 +56,13 @@ def build_app(queued: list[str], seen: list[dict[str, Any]]) -> func.FunctionApp
         note()
         queued.append(context.stamp(json.dumps({"client_id": "C1", "key": "k2"})))
 
-    return instrument_app(app)
+    instrument_app(app)
+    return app
 
 
 def user_functions(app: func.FunctionApp) -> dict[str, Any]:
     return {
-        b._function.get_function_name(): b._function.get_user_function()
+        str(b._function.get_function_name()): b._function.get_user_function()
         for b in app._function_builders
     }
 
@@ -162,4 +164,4 @@ def test_with_telemetry_on_spans_form_one_trace_across_the_queue(
     assert work.context.trace_id == start.context.trace_id
     assert work.parent is not None and work.parent.span_id == start.context.span_id
     assert seen[1]["span_id"] == f"{work.context.span_id:016x}"
-    assert work.attributes["inning.client_id"] == "C1"
+    assert attributes(work)["inning.client_id"] == "C1"
