@@ -30,7 +30,7 @@ SKIP_PREFIXES = ("AzureFunctions",)
 BATCH = 100
 
 
-class BackupError(Exception):
+class BackupError(ValueError):
     pass
 
 
