@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -30,7 +31,7 @@ GOOD_KEY = "live_" + "k" * 30
 
 class FakeMollie:
     def __init__(self) -> None:
-        self.payments: dict[str, dict] = {}
+        self.payments: dict[str, dict[str, Any]] = {}
         self.access = 0
         self.rotate = False
 
@@ -189,7 +190,7 @@ def test_mollie_connect_links_pays_and_refreshes(mollie, world) -> None:  # noqa
 
 
 def test_testmode_reads_with_testmode_and_a_state_works_once(mollie) -> None:
-    fake, server, accounts, clients = mollie
+    _, server, accounts, clients = mollie
     state = authorize(accounts, clients["C2"].client_id, testmode=True)
     assert accounts.callback({"code": "auth_good", "state": state}).testmode is True
     with pytest.raises(Invalid, match="already used or expired"):
