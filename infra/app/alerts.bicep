@@ -92,15 +92,15 @@ var logAlerts = [
     name: 'dunning-run-failed'
     severity: 1
     window: 'PT1H'
-    description: 'The daily dunning timer or a client run failed.'
-    query: 'requests | where operation_Name in ("daily_dunning", "run_dunning_client") and success == false | summarize failures = count() by operation_Name'
+    description: 'The daily dunning timer or a client run failed, or a client run finished with errors (inning.dunning.runs outcome failed).'
+    query: 'union (requests | where operation_Name in ("daily_dunning", "run_dunning_client") and success == false | project kind = operation_Name), (customMetrics | where name == "inning.dunning.runs" and tostring(customDimensions.outcome) == "failed" | project kind = "run with errors") | summarize failures = count() by kind'
   }
   {
     name: 'dunning-run-missing'
     severity: 1
-    window: 'P1D'
-    description: 'No successful daily dunning run in the last 25 hours.'
-    query: 'union (requests | where timestamp > ago(25h) and operation_Name == "daily_dunning" and success == true | summarize runs = count()), (print runs = 0) | summarize runs = sum(runs) | where runs == 0'
+    window: 'P2D'
+    description: 'No successful daily dunning run in the last 26 hours (the run is daily; two hours of slack).'
+    query: 'requests | where timestamp > ago(26h) and operation_Name == "daily_dunning" and success == true | summarize runs = count() | where runs == 0'
   }
   {
     name: 'client-run-stale'
@@ -143,7 +143,7 @@ resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [f
     severity: a.severity
     enabled: true
     scopes: [ insights.id ]
-    evaluationFrequency: a.window == 'P1D' ? 'PT1H' : (a.window == 'PT1H' ? 'PT15M' : 'PT5M')
+    evaluationFrequency: a.window == 'P2D' ? 'PT1H' : (a.window == 'PT1H' ? 'PT15M' : 'PT5M')
     windowSize: a.window
     criteria: {
       allOf: [

@@ -24,7 +24,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: siteName
 }
 
-resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: 'evgt-${storageAccountName}'
   location: location
   tags: tags
@@ -44,7 +44,7 @@ var blobTriggers = [
   { function: 'ingest_statement', container: 'statements' }
 ]
 
-resource subscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = [for t in blobTriggers: if (subscriptionsEnabled) {
+resource subscriptions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = [for t in blobTriggers: if (subscriptionsEnabled) {
   parent: topic
   name: 'blob-${replace(t.function, '_', '-')}'
   properties: {
