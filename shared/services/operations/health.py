@@ -2,7 +2,8 @@
 a dunning run last succeed? The availability test (infra/app/alerts.bicep) calls it every five
 minutes; anything but 200 raises an alert.
 
-The answer names no client and no data: check names, durations in seconds, counts."""
+The endpoint is public (the availability test calls it from outside), so the answer names no
+client and no data: check names, durations, the run's age and how many clients are behind."""
 
 from __future__ import annotations
 
@@ -90,7 +91,6 @@ class HealthService:
             age = (now - run.last_success).total_seconds() if run.last_success else None
             report["dunning"] = {
                 "last_success_age_seconds": None if age is None else round(age),
-                "clients": run.clients,
                 "stale_clients": run.stale_clients,
             }
             if run.last_success is not None and now - run.last_success > RUN_TOO_OLD:
