@@ -11,10 +11,15 @@ from typing import Any
 
 
 def _backup() -> Any:
+    import os
+
     from shared import bootstrap
     from shared.settings import Settings
 
-    return bootstrap.table_backup(Settings.from_env())
+    # only the storage settings matter here: an operator restoring production needs no pepper
+    # or portal keys in the shell, so they are not demanded
+    env = {**os.environ, "INNING_ENVIRONMENT": "local"}
+    return bootstrap.table_backup(Settings.from_env(env))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

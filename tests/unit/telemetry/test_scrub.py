@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -15,10 +14,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from shared.telemetry import setup
 from shared.telemetry.scrub import PATTERNS, ScrubbingSpanProcessor, scrub
+from tests.support.code_scan import ROOT
 from tests.support.otel import attributes
 
 TOKEN = "v1.abcDEF123_-.sig9876543210"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(
