@@ -30,7 +30,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
 // telemetry strips it (shared/telemetry/scrub.py); the Functions host records requests
 // itself, outside Python, so the workspace rewrites every URL and name at ingestion too.
 // The patterns are shared/telemetry/scrub.py's PATTERNS (tests/unit/telemetry/test_scrub.py).
-var scrub = 'replace_regex(replace_regex(replace_regex(COLUMN, @\'/api/p/[^/?#\\s]+\', @\'/api/p/{token}\'), @\'/api/callbacks/([A-Za-z]+)/[^/?#\\s]+\', @\'/api/callbacks/\\1/{token}\'), @\'([?&](?:code|token|sig|state)=)[^&#\\s]+\', @\'\\1{redacted}\')'
+var scrub = 'replace_regex(replace_regex(replace_regex(COLUMN, @\'/api/p/[^/?#\\s]+\', @\'/api/p/{token}\'), @\'/api/callbacks/([A-Za-z]+)/[^/?#\\s]+\', @\'/api/callbacks/\\1/{token}\'), @\'([?&](?:code|token|sig|state|tempauth|access_token|refresh_token)=)[^&#\\s]+\', @\'\\1{redacted}\')'
 resource scrubRule 'Microsoft.Insights/dataCollectionRules@2023-03-11' = {
   name: 'dcr-inning-scrub-${token}'
   location: location

@@ -15,7 +15,11 @@ from typing import Any
 PATTERNS: tuple[tuple[str, str], ...] = (
     (r"/api/p/[^/?#\s]+", "/api/p/{token}"),
     (r"/api/callbacks/([A-Za-z]+)/[^/?#\s]+", r"/api/callbacks/\1/{token}"),
-    (r"([?&](?:code|token|sig|state)=)[^&#\s]+", r"\1{redacted}"),
+    # function keys, OAuth codes and states, SAS-like and Graph upload-session tokens
+    (
+        r"([?&](?:code|token|sig|state|tempauth|access_token|refresh_token)=)[^&#\s]+",
+        r"\1{redacted}",
+    ),
 )
 _COMPILED = tuple((re.compile(p), r) for p, r in PATTERNS)
 

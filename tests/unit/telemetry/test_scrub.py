@@ -100,3 +100,32 @@ def test_the_workspace_transformation_runs_the_same_patterns() -> None:
         "defaultDataCollectionRuleResourceId: ruleId"
         in (ROOT / "infra" / "app" / "workspace-transform.bicep").read_text()
     )
+
+
+def test_log_record_processor_scrubs_exported_bodies_and_attributes() -> None:
+    from opentelemetry.instrumentation.logging.handler import LoggingHandler
+    from opentelemetry.sdk._logs import LoggerProvider
+    from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+
+    from shared.telemetry.scrub import ScrubbingLogRecordProcessor
+
+    exporter = InMemoryLogRecordExporter()
+    provider = LoggerProvider()
+    provider.add_log_record_processor(ScrubbingLogRecordProcessor())  # type: ignore[arg-type]
+    provider.add_log_record_processor(SimpleLogRecordProcessor(exporter))
+    logger = logging.getLogger("inning.scrub-test")
+    handler = LoggingHandler(logger_provider=provider)
+    logger.addHandler(handler)
+    try:
+        logger.warning(
+            "upload to %s failed", "https://graph.example/upload?tempauth=eyJ0eXAi.secret"
+        )
+        logger.warning("portal opened", extra={"url": f"https://app.example/api/p/{TOKEN}"})
+    finally:
+        logger.removeHandler(handler)
+    exported = [r.log_record for r in exporter.get_finished_logs()]
+    texts = [str(r.body) for r in exported] + [
+        str(v) for r in exported for v in attributes(r).values()
+    ]
+    assert not any(TOKEN in t or "eyJ0eXAi" in t for t in texts), texts
+    assert any("/api/p/{token}" in t for t in texts)
