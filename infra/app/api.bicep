@@ -74,7 +74,9 @@ var providerPlain = [
   'MOLLIE_CONNECT_CLIENT_ID'
   'MOLLIE_OAUTH_URL'
 ]
-var secretSettings = [for s in filter(split(replace(providerSecretNames, ' ', ''), ','), n => contains(providerSecrets, n)): {
+// MOLLIE_KEY_<CLIENT NUMBER> / MOLLIE_KEY_AGENCY_<AGENCY ID> (shared/services/online_payments.py)
+// are secrets by their prefix; a client's own link (docs/operations.md) is the better home
+var secretSettings = [for s in filter(split(replace(providerSecretNames, ' ', ''), ','), n => contains(providerSecrets, n) || startsWith(n, 'MOLLIE_KEY_')): {
   name: s
   value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${toLower(replace(s, '_', '-'))})'
 }]

@@ -57,12 +57,15 @@ class PerTenantGraphMail:
         with self._lock:
             found = self._channels.get(tenant_id)
             if found is None:
-                found = GraphMailChannel(
-                    tenant_id=tenant_id, client_id=self.client_id, client_secret=self.client_secret,
-                    authority_host=self.authority_host, graph_url=self.graph_url, **self.channel_options,
-                )  # fmt: skip
+                found = self._new_channel(tenant_id)
                 self._channels[tenant_id] = found
             return found
+
+    def _new_channel(self, tenant_id: str) -> GraphMailChannel:
+        return GraphMailChannel(
+            tenant_id=tenant_id, client_id=self.client_id, client_secret=self.client_secret,
+            authority_host=self.authority_host, graph_url=self.graph_url, **self.channel_options,
+        )  # fmt: skip
 
     def tenant_for(self, client_id: str) -> str | None:
         now = time.monotonic()
@@ -78,8 +81,13 @@ class PerTenantGraphMail:
 
     def prove_consent(self, tenant_id: str) -> None:
         """An app-only token from the tenant: only a tenant whose administrator consented
-        issues one (raises PermanentSendError otherwise)."""
-        self.channel(tenant_id)._token()
+        issues one (raises PermanentSendError otherwise). A fresh MSAL app each time: MSAL
+        throttles a request that was just refused, which would hide a consent that has since
+        landed; the one that succeeds becomes the tenant's sender, its token cached."""
+        fresh = self._new_channel(tenant_id)
+        fresh._token()
+        with self._lock:
+            self._channels[tenant_id] = fresh
 
     def forget(self, client_id: str) -> None:
         with self._lock:

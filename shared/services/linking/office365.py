@@ -18,11 +18,13 @@ restricts it to the sending mailbox."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
 from shared.adapters.tables.linked_accounts_repo import GraphLink, LinkedAccountRepository
 from shared.clock import Clock
+from shared.domain.messaging import PermanentSendError
 from shared.services.errors import Invalid, NotFound
 from shared.services.linking import finish_link, start_link
 from shared.services.repositories import Repositories
@@ -43,7 +45,11 @@ class Office365Linking:
         authority_host: str = "https://login.microsoftonline.com",
         prove_consent: Callable[[str], None] | None = None,
         forget: Callable[[str], None] | None = None,
+        consent_retry_seconds: tuple[float, ...] = (2.0, 5.0),
     ) -> None:
+        # a fresh consent takes a moment to reach the token service ("AADSTS700016 ... not
+        # found in the directory" right after granting): try again before giving up
+        self.consent_retry_seconds = consent_retry_seconds
         self.repos = repos
         self.links = links
         self.clock = clock
@@ -79,7 +85,7 @@ class Office365Linking:
         if params.get("admin_consent", "").lower() != "true" or not _TENANT.match(tenant):
             raise Invalid("the consent response names no tenant")
         if self.prove_consent is not None:
-            self.prove_consent(tenant)  # raises when the tenant gives the app no token
+            self._prove(tenant)
         found = self.repos.clients.get(client_id)
         if found is None:
             raise NotFound("no such client")
@@ -88,3 +94,15 @@ class Office365Linking:
         if self.forget is not None:
             self.forget(client_id)
         return link
+
+    def _prove(self, tenant: str) -> None:
+        """An app-only token from the tenant, or the identity platform's refusal."""
+        assert self.prove_consent is not None
+        for wait in (*self.consent_retry_seconds, None):
+            try:
+                self.prove_consent(tenant)
+                return
+            except PermanentSendError:
+                if wait is None:
+                    raise
+                time.sleep(wait)
