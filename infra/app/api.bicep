@@ -80,7 +80,7 @@ var secretSettings = [for s in filter(split(replace(providerSecretNames, ' ', ''
   name: s
   value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${toLower(replace(s, '_', '-'))})'
 }]
-var plainPairs = [for p in filter(split(providerSettings, ';'), p => contains(p, '=')): {
+var plainPairs = [for p in filter(split(providerSettings, ';'), pair => contains(pair, '=')): {
   name: trim(substring(p, 0, indexOf(p, '=')))
   value: substring(p, indexOf(p, '=') + 1)
 }]
