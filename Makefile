@@ -33,6 +33,7 @@ run: deps
 lint: $(STAMP_PY) $(STAMP_CHECKOV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(CHECKOV_VENV)/bin/python tools/bicep_parse.py infra
 	$(CHECKOV_VENV)/bin/checkov --directory infra --framework bicep --compact --quiet --skip-download
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_infra.py tests/unit/test_infra_drift.py tests/unit/test_infra_eventgrid.py
 
