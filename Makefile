@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
+# checkov in its own venv: its dependency pins clash with pytest's in requirements-dev.txt
+CHECKOV_VENV := .venv-checkov
+STAMP_CHECKOV := $(CHECKOV_VENV)/.installed
 
 .PHONY: run test lint typecheck unit bench deps browser clean
 
@@ -37,9 +40,6 @@ lint: $(STAMP_PY) $(STAMP_CHECKOV)
 	$(CHECKOV_VENV)/bin/checkov --directory infra --framework bicep --compact --quiet --skip-download
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_infra.py tests/unit/test_infra_drift.py tests/unit/test_infra_eventgrid.py
 
-# checkov in its own venv: its dependency pins clash with pytest's in requirements-dev.txt
-CHECKOV_VENV := .venv-checkov
-STAMP_CHECKOV := $(CHECKOV_VENV)/.installed
 $(STAMP_CHECKOV): requirements-checkov.txt
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
