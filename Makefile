@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_PY := $(VENV)/.installed
 STAMP_NODE := node_modules/.installed
+# checkov in its own venv: its dependency pins clash with pytest's in requirements-dev.txt
+CHECKOV_VENV := .venv-checkov
+STAMP_CHECKOV := $(CHECKOV_VENV)/.installed
 
 .PHONY: run test lint typecheck unit bench deps browser clean
 
@@ -30,9 +33,17 @@ $(STAMP_NODE): package.json package-lock.json
 run: deps
 	$(PY) -m tools.devhost.run
 
-lint: $(STAMP_PY)
+lint: $(STAMP_PY) $(STAMP_CHECKOV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(CHECKOV_VENV)/bin/python tools/bicep_parse.py infra
+	$(CHECKOV_VENV)/bin/checkov --directory infra --framework bicep --compact --quiet --skip-download
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_infra.py tests/unit/test_infra_drift.py tests/unit/test_infra_eventgrid.py
+
+$(STAMP_CHECKOV): requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
 
 typecheck: $(STAMP_PY)
 	$(VENV)/bin/mypy .
@@ -47,4 +58,4 @@ bench: deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules .data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .data .mypy_cache .ruff_cache .pytest_cache

@@ -2,6 +2,8 @@
 
 import azure.functions as func
 
+import functions.linking
+import functions.operations
 from functions import (
     api,
     callbacks,
@@ -15,6 +17,7 @@ from functions import (
     statements,
 )
 from functions import rates as statutory_rates
+from shared.telemetry.instrument import instrument_app
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(api.bp)
@@ -28,3 +31,8 @@ app.register_functions(portal.bp)
 app.register_functions(installments.bp)
 app.register_functions(statutory_rates.bp)
 app.register_functions(console.bp)
+app.register_functions(functions.operations.bp)
+app.register_functions(functions.linking.bp)
+
+# keep last: wraps every function registered above (operation ids, spans, log context)
+instrument_app(app)

@@ -10,6 +10,7 @@ from datetime import date
 import azure.functions as func
 
 from shared import bootstrap
+from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -24,12 +25,13 @@ def daily_dunning(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run", connection="AzureWebJobsStorage")
 def run_dunning_client(msg: func.QueueMessage) -> None:
     job = json.loads(msg.get_body())
-    bootstrap.services().dunning.run_client(
+    run = bootstrap.services().dunning.run_client(
         str(job["client_id"]),
         date.fromisoformat(str(job["date"])),
         int(job.get("shard", 0)),
         int(job.get("shards", 1)),
     )
+    metrics.dunning_run(run)
 
 
 @bp.function_name("drain_dunning_poison")

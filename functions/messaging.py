@@ -10,13 +10,15 @@ import azure.functions as func
 
 from shared import bootstrap
 from shared.domain.messaging import Channel
+from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 def _deliver(msg: func.QueueMessage) -> None:
     job = json.loads(msg.get_body())
-    bootstrap.services().messaging.deliver(str(job["client_id"]), str(job["key"]))
+    outcome = bootstrap.services().messaging.deliver(str(job["client_id"]), str(job["key"]))
+    metrics.delivery(outcome)
 
 
 def _drain(channel: Channel, msg: func.QueueMessage) -> None:

@@ -12,6 +12,7 @@ from shared import bootstrap
 from shared.domain.money import format_eur_nl
 from shared.services.errors import ServiceError
 from shared.services.online_payments import SIMULATED_STATUSES
+from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -27,7 +28,8 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("process_mollie_webhook")
 @bp.queue_trigger(arg_name="msg", queue_name="mollie-webhook", connection="AzureWebJobsStorage")
 def process_mollie_webhook(msg: func.QueueMessage) -> None:
-    bootstrap.services().online_payments.process(str(json.loads(msg.get_body())["id"]))
+    outcome = bootstrap.services().online_payments.process(str(json.loads(msg.get_body())["id"]))
+    metrics.webhook("mollie", outcome)
 
 
 @bp.function_name("payment_simulation")

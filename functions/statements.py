@@ -7,6 +7,7 @@ from __future__ import annotations
 import azure.functions as func
 
 from shared import bootstrap
+from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -20,4 +21,4 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 )
 def ingest_statement(blob: func.InputStream) -> None:
     name = (blob.name or "").split("/", 1)[-1]  # "statements/<agency>/<file>" -> "<agency>/<file>"
-    bootstrap.services().statements.ingest(name, blob.read())
+    metrics.statement_file(bootstrap.services().statements.ingest(name, blob.read()))

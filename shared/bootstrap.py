@@ -54,6 +54,43 @@ def queue_sender(settings: Settings) -> QueueSender:
     return StorageQueueSender.from_endpoint(settings.queue_service_uri, _credential(settings))
 
 
+def secret_store(settings: Settings, store: TableStore) -> Any:
+    """Key Vault when ``INNING_KEY_VAULT_URL`` is set (always in Azure: infra/app/api.bicep);
+    locally a table stands in. Outside local development there is no stand-in."""
+    if settings.key_vault_url:
+        from shared.adapters.secrets.key_vault import KeyVaultSecretStore
+
+        return KeyVaultSecretStore.for_vault(settings.key_vault_url, _credential(settings))
+    if settings.environment != "local":
+        from shared.settings import SettingsError
+
+        raise SettingsError("INNING_KEY_VAULT_URL must be set outside local development")
+    from shared.adapters.secrets.table_store import TableSecretStore
+
+    return TableSecretStore(store)
+
+
+def table_backup(settings: Settings) -> Any:
+    """Every table to the ``backups`` container and back (shared/adapters/tables/backup.py)."""
+    from azure.data.tables import TableServiceClient
+    from azure.storage.blob import BlobServiceClient
+
+    from shared.adapters.tables.backup import TableBackup
+
+    if settings.storage_connection_string:
+        conn = settings.storage_connection_string
+        return TableBackup(
+            TableServiceClient.from_connection_string(conn),
+            BlobServiceClient.from_connection_string(conn),
+        )
+    assert settings.table_service_uri is not None and settings.blob_service_uri is not None
+    credential = _credential(settings)
+    return TableBackup(
+        TableServiceClient(settings.table_service_uri, credential=credential),
+        BlobServiceClient(settings.blob_service_uri, credential=credential),
+    )
+
+
 def build_services(
     settings: Settings,
     *,
@@ -70,6 +107,8 @@ def build_services(
         if senders is not None
         else senders_from(settings.providers, settings.public_base_url, settings.callback_token)
     )
+    if senders is None:
+        chosen = production_senders(settings, store or repos.store, chosen)
     return Services.build(
         settings,
         clock or SystemClock(),
@@ -78,6 +117,21 @@ def build_services(
         queues or queue_sender(settings),
         chosen,
     )
+
+
+def production_senders(
+    settings: Settings, store: TableStore, chosen: dict[Channel, ChannelSender]
+) -> dict[Channel, ChannelSender]:
+    """E-mail through each client's own linked Office 365 tenant when the multi-tenant app
+    registration is configured; outside local development, a channel without a provider
+    fails loudly instead of falling back to the outbox (shared/adapters/channels/unconfigured.py)."""
+    from shared.adapters.channels.graph_tenants import per_tenant_mail
+    from shared.adapters.channels.unconfigured import refuse_missing
+
+    mail = per_tenant_mail(settings, store, chosen.get(Channel.EMAIL))
+    if mail is not None:
+        chosen = {**chosen, Channel.EMAIL: mail}
+    return {**chosen, **refuse_missing(dict(chosen), settings.environment)}
 
 
 def services() -> Services:

@@ -38,6 +38,20 @@ class SettingsError(ValueError):
     pass
 
 
+KEY_VAULT_REFERENCE = "@Microsoft.KeyVault("
+
+
+def unresolved_references(env: Mapping[str, str]) -> list[str]:
+    """Names of settings whose value is still a literal Key Vault reference.
+
+    App Service replaces ``@Microsoft.KeyVault(...)`` with the secret before the app starts;
+    when it cannot (missing secret, identity without access yet, vault unreachable) it
+    passes the reference text on as the value. Taken literally, that text would become the
+    pepper or a provider password, so the app refuses to start instead, naming the setting
+    (never the value)."""
+    return sorted(k for k, v in env.items() if v.lstrip().startswith(KEY_VAULT_REFERENCE))
+
+
 @dataclass(frozen=True)
 class Settings:
     storage_connection_string: str | None
@@ -60,14 +74,27 @@ class Settings:
     portal_token_days: int = 60
     # self-onboarded clients land in this agency's sandbox (empty: sign-up closed)
     signup_agency: str = ""
+    # Key Vault holding per-client credentials (a client's Mollie key or Mollie Connect
+    # tokens); empty locally, where a table stands in (shared/adapters/secrets/)
+    key_vault_url: str = ""
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, signs_portal_links: bool = True
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        signs_portal_links: bool = True,
+        hashes_api_keys: bool = True,
     ) -> Settings:
         """``signs_portal_links=False`` for tools that never sign a portal link (the CLI's
-        admin commands): they need no portal keys, and get none."""
+        admin commands): they need no portal keys, and get none. ``hashes_api_keys=False``
+        for tools that never issue or check an API key (backup and restore)."""
         e = os.environ if env is None else env
+        if unresolved := unresolved_references(e):
+            raise SettingsError(
+                "Key Vault references did not resolve (check the secret exists and the app's "
+                f"identity may read it): {', '.join(unresolved)}"
+            )
         conn = e.get("AzureWebJobsStorage") or None
         if conn == "UseDevelopmentStorage=true":
             conn = AZURITE_DEFAULT
@@ -89,7 +116,7 @@ class Settings:
         environment = e.get("INNING_ENVIRONMENT", "local")
         pepper = e.get("INNING_API_KEY_PEPPER") or ""
         if not pepper:
-            if environment != "local":
+            if environment != "local" and hashes_api_keys:
                 raise SettingsError("INNING_API_KEY_PEPPER must be set outside local development")
             pepper = LOCAL_PEPPER
         portal_keys = e.get("INNING_PORTAL_KEYS") or ""
@@ -117,6 +144,7 @@ class Settings:
             signup_agency=e.get(
                 "INNING_SIGNUP_AGENCY", "demo-agency" if environment == "local" else ""
             ),
+            key_vault_url=e.get("INNING_KEY_VAULT_URL", ""),
         )
 
 

@@ -9,7 +9,10 @@ var roles = {
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // queue triggers and outbound jobs
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3' // Inning's tables
   metricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // App Insights with Entra auth
-  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6' // Key Vault references
+  // Key Vault references, and the per-client credentials the app writes itself (a client's
+  // Mollie key or Mollie Connect tokens, shared/adapters/secrets/key_vault.py): Officer
+  // reads and writes secrets, nothing else (no keys, no certificates, no access control)
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
@@ -45,11 +48,11 @@ resource metrics 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 resource secrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  name: guid(vault.id, principalId, roles.keyVaultSecretsOfficer)
   scope: vault
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
   }
 }

@@ -1,10 +1,17 @@
 // One account for the Functions host and Inning's tables, queues and blobs.
 // Shared-key access is off: only Entra ID (the app's managed identity) gets in.
+// Every table, queue and container the code names is declared here, so a provision shows what
+// exists and tests/unit/test_infra_drift.py fails when code and template drift apart.
 param name string
 param location string
 param tags object
+@description('Put a CanNotDelete lock on the account (production): azd down and a stray delete stop at the lock, and with them the ledger survives.')
+param lockAccount bool
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  // checkov:skip=CKV_AZURE_59: public network access stays on: Flex Consumption without a VNet reaches storage over its public endpoint; shared keys are off and RBAC guards every call
+  // checkov:skip=CKV_AZURE_35: default network action Allow for the same reason (no VNet integration yet); access is by Entra ID only
+  // checkov:skip=CKV_AZURE_206: ZRS (three zones in the region) is the chosen redundancy; geo-replication would copy debtor data outside the region pair's control and daily table backups cover logical loss
   name: name
   location: location
   tags: tags
@@ -17,6 +24,16 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
     publicNetworkAccess: 'Enabled'
+    networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' }
+  }
+}
+
+resource lock 'Microsoft.Authorization/locks@2020-05-01' = if (lockAccount) {
+  name: 'inning-ledger-cannot-delete'
+  scope: account
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Table Storage holds the ledger. Remove this lock on purpose (docs/operations.md) before deleting the account.'
   }
 }
 
@@ -29,10 +46,128 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   }
 }
 
-resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+// Blob containers named in code (shared/services/*, shared/services/backups.py, functions/*).
+var containers = [
+  'app-package' // Flex Consumption deployment package
+  'statements' // bank statement files, blob trigger (Event Grid source)
+  'statements-quarantine' // refused statement files with <file>.error.json
+  'statements-deadletter' // Event Grid events that could not be delivered to the app
+  'messages' // rendered message content
+  'dossiers' // letters and attachments kept with the dossier
+  'invoice-pdfs' // invoice PDFs uploaded by clients
+  'backups' // daily export of every table (shared/services/backups.py)
+  'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
+  'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
+]
+
+resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in containers: {
   parent: blobs
-  name: 'app-package'
+  name: c
+  properties: { publicAccess: 'None' }
+}]
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
 }
 
+// Queues named in code: every queue trigger, the poison queue the host fills after
+// maxDequeueCount failures, and the blob trigger's poison queue.
+var queues = [
+  'dunning-run'
+  'dunning-run-poison'
+  'send-email'
+  'send-email-poison'
+  'send-sms'
+  'send-sms-poison'
+  'send-whatsapp'
+  'send-whatsapp-poison'
+  'send-letter'
+  'send-letter-poison'
+  'send-robocall'
+  'send-robocall-poison'
+  'mollie-webhook'
+  'mollie-webhook-poison'
+  'webjobs-blobtrigger-poison'
+  'installments' // one message per payment plan that needs attention (functions/installments.py)
+  'installments-poison'
+]
+
+resource queueSet 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in queues: {
+  parent: queueService
+  name: q
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+// Tables named in code (shared/adapters/tables/*, shared/services/*); the app also creates
+// them on first use, these declarations make a provision the source of truth.
+var tables = [
+  'Agencies'
+  'Clients'
+  'ClientNumbers'
+  'Debtors'
+  'Invoices'
+  'Payments'
+  'ContactLog'
+  'Actions'
+  'ApiKeys'
+  'AccountOwners'
+  'StatementFiles'
+  'StatementLines'
+  'AccountBalances'
+  'LearnedIbans'
+  'PaymentRefs'
+  'Outbox'
+  'OutboxRefs'
+  'MailboxPace'
+  'Usage'
+  'WhatsappContacts'
+  'DunningTemplates'
+  'Workflows'
+  'SegmentRules'
+  'DunningSchedule'
+  'DunningRuns'
+  'ClientRuns'
+  'Cases'
+  'MolliePayments'
+  'SimulatedPayments'
+  'PortalAccess'
+  'PortalThrottle'
+  'PortalReturns'
+  'LinkedAccounts'
+  'AgencyDefaults' // people (shared/adapters/tables/people_repo.py)
+  'Broadcasts' // people (shared/adapters/tables/people_repo.py)
+  'Dismissals' // people (shared/adapters/tables/people_repo.py)
+  'LinkTokens' // people (shared/adapters/tables/people_repo.py)
+  'PeopleAudit' // people (shared/adapters/tables/people_repo.py)
+  'PeopleCounters' // people (shared/adapters/tables/people_repo.py)
+  'SignInFailures' // people (shared/adapters/tables/people_repo.py)
+  'Signups' // people (shared/adapters/tables/people_repo.py)
+  'SmsChallenges' // people (shared/adapters/tables/people_repo.py)
+  'TenantUsers' // people (shared/adapters/tables/people_repo.py)
+  'UserEmails' // people (shared/adapters/tables/people_repo.py)
+  'UserSessions' // people (shared/adapters/tables/people_repo.py)
+  'Users' // people (shared/adapters/tables/people_repo.py)
+  'Sessions' // people (shared/adapters/tables/people_repo.py)
+  'PaymentPlans' // payment plans
+  'PlanCalendar' // payment plans
+  'PlanInvoices' // payment plans
+  'PlanReferences' // payment plans
+  'PlanRules' // payment plans
+  'PlanTimeline' // payment plans
+  'SddCollections' // payment plans
+  'SddPending' // payment plans
+]
+
+resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {
+  parent: tableService
+  name: t
+}]
+
 output name string = account.name
+output id string = account.id
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}app-package'

@@ -10,6 +10,7 @@ from shared.api import (
     routes_cases,
     routes_dunning,
     routes_invoices,
+    routes_links,
     routes_parties,
     routes_people,
     routes_plans,
@@ -55,6 +56,7 @@ class IntegrationApi:
             routes_plans,
             routes_rates,
             routes_people,
+            routes_links,
         ):
             module.register(self.router, services)
         self.router.add(
@@ -69,6 +71,7 @@ class IntegrationApi:
                 "meta",
                 auth=False,
                 response=HealthOut,
+                errors={503: "storage is unreachable or no dunning run succeeded for 26 hours"},
             )
         )
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
@@ -94,14 +97,18 @@ class IntegrationApi:
         return ApiResponse(body=self.openapi)
 
     def _health(self, _ctx: Context) -> ApiResponse:
-        body: dict[str, object] = {"status": "ok"}
+        from shared.services.operations.health import health_response
+
+        response = health_response(self.services)
         try:
             today = amsterdam_date(self.services.clock.now())
-            body["statutory_rates"] = self.services.statutory_rates.in_force().status(today)
-        except Exception:  # liveness answers even when storage does not
+            rates = self.services.statutory_rates.in_force().status(today)
+        except Exception:  # the storage checks above already tell what is down
             log.exception("health: statutory rates unreadable")
-            body["statutory_rates"] = None
-        return ApiResponse(body=body)
+            rates = None
+        assert isinstance(response.body, dict)
+        response.body["statutory_rates"] = rates
+        return response
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)

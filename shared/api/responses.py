@@ -199,6 +199,20 @@ class RatesStatusOut(BaseModel):
     warning: str | None
 
 
+class HealthCheckOut(BaseModel):
+    ok: bool
+    ms: int
+    error: str | None = None
+
+
+class DunningHealthOut(BaseModel):
+    last_success_age_seconds: int | None
+    stale_clients: Any = None
+    problem: str | None = None
+
+
 class HealthOut(BaseModel):
-    status: str
+    status: str = Field(description="ok, or failing (then the answer is 503)")
+    checks: dict[str, HealthCheckOut] = Field(description="tables, queues and blobs reached")
+    dunning: DunningHealthOut | None = None
     statutory_rates: RatesStatusOut | None = None

@@ -58,9 +58,14 @@ def app_environment(
     return values | env
 
 
-def cli_settings(environ: Mapping[str, str] | None = None, root: Path | None = None) -> Settings:
+def cli_settings(
+    environ: Mapping[str, str] | None = None,
+    root: Path | None = None,
+    *,
+    hashes_api_keys: bool = True,
+) -> Settings:
     env = app_environment(environ, root)
-    settings = Settings.from_env(env, signs_portal_links=False)
+    settings = Settings.from_env(env, signs_portal_links=False, hashes_api_keys=hashes_api_keys)
     _storage_reachable(settings)
     return settings
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from shared.cli import (
     admin_commands,
+    backup_commands,
     law_commands,
     people_commands,
     rates_commands,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     statement_commands.register(sub)
     rates_commands.register(sub)
     people_commands.register(sub)
+    backup_commands.register(sub)
     return parser
 
 

@@ -20,7 +20,9 @@ from shared.services.repositories import Repositories
 from shared.settings import Settings
 
 if TYPE_CHECKING:
+    from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
     from shared.adapters.tables.messaging_repo import CounterRepository
+    from shared.ports.secrets import SecretStore
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
     from shared.services.invoice_status import InvoiceStatusService
+    from shared.services.linking.mollie_accounts import MollieAccounts
+    from shared.services.linking.office365 import Office365Linking
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
@@ -158,6 +162,7 @@ class Services:
             self.settings.providers,
             self.settings.public_base_url,
             allow_simulation=self.settings.environment == "local",
+            client_account=lambda client: self.mollie_accounts.provider_for(client),
         )
 
     @cached_property
@@ -256,4 +261,60 @@ class Services:
             s.api_key_pepper.encode(),
             s.public_base_url,
             s.signup_agency,
+        )
+
+    # -- a client's own provider accounts (shared/services/linking/) -----------------------
+    @cached_property
+    def linked_accounts(self) -> LinkedAccountRepository:
+        from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
+
+        return LinkedAccountRepository(self.repos.store)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        from shared.bootstrap import secret_store
+
+        store: SecretStore = secret_store(self.settings, self.repos.store)
+        return store
+
+    @cached_property
+    def mollie_accounts(self) -> MollieAccounts:
+        from shared.adapters.mollie_connect import MollieOAuth
+        from shared.services.linking.mollie_accounts import LazySecrets, MollieAccounts
+
+        p = self.settings.providers
+        api_url = p.get("MOLLIE_API_URL", "https://api.mollie.com/v2")
+        oauth = None
+        if p.get("MOLLIE_CONNECT_CLIENT_ID") and p.get("MOLLIE_CONNECT_CLIENT_SECRET"):
+            oauth = MollieOAuth(
+                p["MOLLIE_CONNECT_CLIENT_ID"],
+                p["MOLLIE_CONNECT_CLIENT_SECRET"],
+                authorize_url=p.get("MOLLIE_OAUTH_URL", "https://my.mollie.com/oauth2/authorize"),
+                api_url=api_url.removesuffix("/").removesuffix("/v2"),
+            )
+        return MollieAccounts(
+            self.repos,
+            self.linked_accounts,
+            LazySecrets(lambda: self.secrets),
+            self.clock,
+            public_base_url=self.settings.public_base_url,
+            oauth=oauth,
+            api_url=api_url,
+        )
+
+    @cached_property
+    def office365(self) -> Office365Linking:
+        from shared.services.linking.office365 import Office365Linking
+
+        p = self.settings.providers
+        email = self.senders.get(Channel.EMAIL)
+        return Office365Linking(
+            self.repos,
+            self.linked_accounts,
+            self.clock,
+            app_client_id=p.get("GRAPH_CLIENT_ID", ""),
+            public_base_url=self.settings.public_base_url,
+            authority_host=p.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com"),
+            prove_consent=getattr(email, "prove_consent", None),
+            forget=getattr(email, "forget", None),
         )

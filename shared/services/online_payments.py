@@ -133,7 +133,10 @@ class OnlinePaymentService:
         public_base_url: str,
         client_for_key: Callable[[str], PaymentProvider] | None = None,
         allow_simulation: bool = True,
+        client_account: Callable[[Client], PaymentProvider | None] | None = None,
     ) -> None:
+        # the client's own linked Mollie account (shared/services/linking/mollie_accounts.py)
+        self.client_account = client_account
         self.allow_simulation = allow_simulation
         self.repos = repos
         self.payments = payments
@@ -152,7 +155,10 @@ class OnlinePaymentService:
     def provider_for(self, client: Client) -> PaymentProvider:
         """The client's own Mollie key (a setting ``MOLLIE_KEY_<CLIENT NUMBER>``), or the
         agency's (``MOLLIE_KEY_AGENCY_<AGENCY ID>``) for its third-party account; none: the
-        simulation."""
+        simulation. A Mollie account the client linked itself comes first."""
+        linked = self.client_account(client) if self.client_account else None
+        if linked is not None:
+            return linked
         for name in (
             f"MOLLIE_KEY_{_setting(client.number)}",
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",

@@ -80,5 +80,6 @@ class Repositories:
                 *plans_repo.TABLES,
                 "SddCollections",  # shared.services.plans.direct_debit
                 "SddPending",
+                "LinkedAccounts",  # shared.adapters.tables.linked_accounts_repo
             )
         )

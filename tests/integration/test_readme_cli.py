@@ -44,6 +44,8 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     'inning agency create acme --name "Acme Incasso"': (0, "inn_"),
     "inning rates show": (0, "shipped  newest rate from 2026-01-01"),
     "inning rates update rates.csv": (0, "v"),
+    "inning backup": (0, None),
+    "inning restore --list": (0, None),
 }
 
 

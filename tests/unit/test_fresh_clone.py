@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = {
     ".venv",
+    ".venv-checkov",
     "node_modules",
     ".git",
     ".data",

@@ -10,6 +10,8 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueServiceClient, TextBase64EncodePolicy
 
+from shared.telemetry.context import stamp
+
 MAX_DELAY = 7 * 24 * 3600
 
 
@@ -42,9 +44,20 @@ class StorageQueueSender:
             return client
 
     def send(self, queue: str, body: str, *, delay_seconds: int = 0) -> None:
+        # the message carries the operation that caused it (shared/telemetry/context.py)
         self._client(queue).send_message(
-            body, visibility_timeout=max(0, min(delay_seconds, MAX_DELAY)) or None
+            stamp(body), visibility_timeout=max(0, min(delay_seconds, MAX_DELAY)) or None
         )
+
+    def depth(self, queue: str) -> int:
+        """Approximate number of messages waiting (0 for a queue that does not exist)."""
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            props = self.service.get_queue_client(queue).get_queue_properties()
+        except ResourceNotFoundError:
+            return 0
+        return int(props.approximate_message_count or 0)
 
 
 @dataclass
@@ -60,6 +73,9 @@ class InMemoryQueueSender:
 
     def send(self, queue: str, body: str, *, delay_seconds: int = 0) -> None:
         self.sent.append(QueuedMessage(queue, body, delay_seconds))
+
+    def depth(self, queue: str) -> int:
+        return sum(1 for m in self.sent if m.queue == queue)
 
     def take(self, queue: str) -> list[QueuedMessage]:
         taken = [m for m in self.sent if m.queue == queue]

@@ -1,0 +1,163 @@
+// The availability test on /api/v1/health and the alerts that page someone, through an
+// action group from a parameter (an existing group's id, or one created for an e-mail address).
+param token string
+param location string
+param tags object
+param appInsightsName string
+@description('Host name of the Function App (availability test target)')
+param appHostName string
+@description('Resource id of an existing action group; empty: one is created with alertEmail')
+param actionGroupId string
+@description('E-mail address of the on-call operator for the created action group')
+param alertEmail string
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+resource group 'Microsoft.Insights/actionGroups@2023-01-01' = if (empty(actionGroupId)) {
+  name: 'ag-inning-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'inning'
+    enabled: true
+    emailReceivers: empty(alertEmail) ? [] : [ { name: 'on-call', emailAddress: alertEmail, useCommonAlertSchema: true } ]
+  }
+}
+
+var actions = empty(actionGroupId) ? group.id : actionGroupId
+
+// A standard test from three EU locations every 5 minutes; the health endpoint answers 503
+// when storage fails or the last successful dunning run is too old.
+resource availability 'Microsoft.Insights/webtests@2022-06-15' = {
+  name: 'webtest-inning-health-${token}'
+  location: location
+  tags: union(tags, { 'hidden-link:${insights.id}': 'Resource' })
+  kind: 'standard'
+  properties: {
+    SyntheticMonitorId: 'webtest-inning-health-${token}'
+    Name: 'Inning health'
+    Enabled: true
+    Frequency: 300
+    Timeout: 30
+    Kind: 'standard'
+    RetryEnabled: true
+    Locations: [ { Id: 'emea-nl-ams-azr' }, { Id: 'emea-gb-db3-azr' }, { Id: 'emea-fr-pra-edge' } ]
+    Request: {
+      RequestUrl: 'https://${appHostName}/api/v1/health'
+      HttpVerb: 'GET'
+      ParseDependentRequests: false
+    }
+    ValidationRules: {
+      ExpectedHttpStatusCode: 200
+      SSLCheck: true
+      SSLCertRemainingLifetimeCheck: 14
+    }
+  }
+}
+
+resource availabilityAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'alert-inning-health-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'The health endpoint failed from two or more locations: storage unreachable or no successful dunning run for over a day.'
+    severity: 1
+    enabled: true
+    scopes: [ availability.id, insights.id ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria'
+      webTestId: availability.id
+      componentId: insights.id
+      failedLocationCount: 2
+    }
+    actions: [ { actionGroupId: actions } ]
+  }
+}
+
+// Log alerts over Application Insights. The metrics come from shared/telemetry/metrics.py;
+// the run and request records from the host (host.json no longer filters requests).
+var logAlerts = [
+  {
+    name: 'poison-queue'
+    severity: 1
+    window: 'PT15M'
+    description: 'A queue message failed five times and sits in a poison queue (inning.queue.poison_depth > 0). Replay or resolve it from the action list (docs/operations.md).'
+    query: 'customMetrics | where name == "inning.queue.poison_depth" | summarize depth = max(valueMax) by queue = tostring(customDimensions.queue) | where depth > 0'
+  }
+  {
+    name: 'dunning-run-failed'
+    severity: 1
+    window: 'PT1H'
+    description: 'The daily dunning timer or a client run failed, or a client run finished with errors (inning.dunning.runs outcome failed).'
+    query: 'union (requests | where operation_Name in ("daily_dunning", "run_dunning_client") and success == false | project kind = operation_Name), (customMetrics | where name == "inning.dunning.runs" and tostring(customDimensions.outcome) == "failed" | project kind = "run with errors") | summarize failures = count() by kind'
+  }
+  {
+    name: 'dunning-run-missing'
+    severity: 1
+    window: 'P2D'
+    description: 'No successful daily dunning run in the last 26 hours (the run is daily; two hours of slack).'
+    query: 'requests | where timestamp > ago(26h) and operation_Name == "daily_dunning" and success == true | summarize runs = count() | where runs == 0'
+  }
+  {
+    name: 'client-run-stale'
+    severity: 2
+    window: 'PT1H'
+    description: 'A client has had no successful dunning run for more than a day (inning.dunning.stale_clients > 0).'
+    query: 'customMetrics | where name == "inning.dunning.stale_clients" | summarize stale = max(valueMax) | where stale > 0'
+  }
+  {
+    name: 'statement-quarantined'
+    severity: 2
+    window: 'PT15M'
+    description: 'A bank statement file was quarantined (statements-quarantine): see its error.json and the action list.'
+    query: 'customMetrics | where name == "inning.statements.files" and tostring(customDimensions.outcome) == "quarantined" | summarize files = sum(valueSum) | where files > 0'
+  }
+  {
+    name: 'channel-unconfigured'
+    severity: 1
+    window: 'PT15M'
+    description: 'A message was due on a channel without provider credentials in production (it failed and is on the action list).'
+    query: 'customMetrics | where name == "inning.messages.unconfigured_channel" | summarize count_ = sum(valueSum) by channel = tostring(customDimensions.channel) | where count_ > 0'
+  }
+  {
+    name: 'http-5xx-rate'
+    severity: 2
+    window: 'PT15M'
+    description: 'More than 5% of HTTP requests answered 5xx (at least 10 of them).'
+    query: 'requests | summarize total = count(), failed = countif(toint(resultCode) >= 500) | where failed >= 10 and failed * 100.0 / total > 5'
+  }
+]
+
+resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [for a in logAlerts: {
+  name: 'alert-inning-${a.name}-${token}'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Inning: ${a.name}'
+    description: a.description
+    severity: a.severity
+    enabled: true
+    scopes: [ insights.id ]
+    evaluationFrequency: a.window == 'P2D' ? 'PT1H' : (a.window == 'PT1H' ? 'PT15M' : 'PT5M')
+    windowSize: a.window
+    criteria: {
+      allOf: [
+        {
+          query: a.query
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: { actionGroups: [ actions ] }
+  }
+}]
+

@@ -1,0 +1,38 @@
+#!/bin/sh
+# azd preprovision hook: decide INNING_SECRETS_CREATED from the Key Vault itself.
+#
+# infra/app/keyvault.bicep writes the first secrets only while secretsCreated is false. The
+# azd environment remembers the flag, but an environment can be lost or recreated on another
+# machine; then a provision would generate a new pepper and every API key would stop working.
+# So before every provision this asks the vault: if the pepper is there, the flag is true.
+# When the vault exists but cannot be asked (no az CLI, no permission), provisioning stops:
+# failing closed is the point.
+set -eu
+
+if [ "$(azd env get-value INNING_SECRETS_CREATED 2>/dev/null || true)" = "true" ]; then
+  exit 0
+fi
+rg="rg-inning-${AZURE_ENV_NAME}"
+if ! command -v az >/dev/null 2>&1; then
+  echo "secrets-guard: the az CLI is needed to check the Key Vault before the first provision" >&2
+  exit 1
+fi
+if [ "$(az group exists --name "$rg")" != "true" ]; then
+  exit 0  # first provision: nothing to protect yet
+fi
+vault="$(az keyvault list --resource-group "$rg" --query '[0].name' --output tsv)"
+if [ -z "$vault" ]; then
+  exit 0
+fi
+if az keyvault secret show --vault-name "$vault" --name inning-api-key-pepper --query id --output tsv >/dev/null 2>&1; then
+  azd env set INNING_SECRETS_CREATED true
+  echo "secrets-guard: $vault already holds the secrets; the template will not touch them"
+  exit 0
+fi
+# the vault exists; is the pepper really absent, or are we not allowed to see it?
+if az keyvault secret list --vault-name "$vault" --query '[].name' --output tsv >/dev/null 2>&1; then
+  exit 0  # we can list and it is not there: creating it is right
+fi
+echo "secrets-guard: cannot read $vault; refusing to provision (it could overwrite live secrets)." >&2
+echo "Grant yourself Key Vault Secrets Officer on it, or set INNING_SECRETS_CREATED=true if you know they exist." >&2
+exit 1

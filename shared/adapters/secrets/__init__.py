@@ -1,0 +1,1 @@
+"""SecretStore adapters: Key Vault (production) and a table stand-in (local only)."""

@@ -1,0 +1,219 @@
+"""Every table of the account, exported to and restored from JSON Lines blobs.
+
+One blob per table, ``<date>/<Table>.jsonl``, one entity per line with each property's EDM
+type kept (Int64 cents stay Int64, DateTime stays DateTime), and ``<date>/manifest.json``
+written last: a backup without its manifest is incomplete and is never restored. Entities are
+streamed in both directions (no table is held in memory) and restored with entity-group
+transactions of up to 100 upserts per partition.
+
+A table backup is not a point-in-time snapshot: rows written while the export runs may or may
+not be in it (the export runs at night, when nothing else writes). Host tables
+(``AzureFunctions*``) are the Functions host's own and are skipped."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.data.tables import EdmType, EntityProperty, TableServiceClient, UpdateMode
+from azure.storage.blob import BlobServiceClient
+
+BACKUP_CONTAINER = "backups"
+MANIFEST = "manifest.json"
+SKIP_PREFIXES = ("AzureFunctions",)
+BATCH = 100
+
+
+class BackupError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TableCount:
+    table: str
+    entities: int
+
+
+def encode_entity(entity: Any) -> dict[str, Any]:
+    """``{"pk", "rk", "p": {name: [edm type, value]}}`` with JSON-safe values."""
+    props: dict[str, list[Any]] = {}
+    for name, value in entity.items():
+        if name in ("PartitionKey", "RowKey"):
+            continue
+        props[name] = _typed(value)
+    return {"pk": entity["PartitionKey"], "rk": entity["RowKey"], "p": props}
+
+
+def _typed(value: Any) -> list[Any]:
+    if isinstance(value, EntityProperty):
+        edm = value.edm_type.value if isinstance(value.edm_type, EdmType) else str(value.edm_type)
+        return _typed_as(edm, value.value)
+    if isinstance(value, bool):
+        return ["Edm.Boolean", value]
+    if isinstance(value, int):
+        return ["Edm.Int64" if not -(2**31) <= value < 2**31 else "Edm.Int32", value]
+    if isinstance(value, float):
+        return ["Edm.Double", value]
+    if isinstance(value, datetime):
+        return ["Edm.DateTime", value.astimezone(UTC).isoformat()]
+    if isinstance(value, bytes):
+        return ["Edm.Binary", base64.b64encode(value).decode()]
+    if isinstance(value, uuid.UUID):
+        return ["Edm.Guid", str(value)]
+    return ["Edm.String", str(value)]
+
+
+def _typed_as(edm: str, value: Any) -> list[Any]:
+    if edm == "Edm.Int64":
+        return [edm, int(value)]
+    if edm == "Edm.DateTime" and isinstance(value, datetime):
+        return [edm, value.astimezone(UTC).isoformat()]
+    if edm == "Edm.Binary" and isinstance(value, bytes):
+        return [edm, base64.b64encode(value).decode()]
+    if edm == "Edm.Guid":
+        return [edm, str(value)]
+    return [edm, value]
+
+
+def decode_entity(line: dict[str, Any]) -> dict[str, Any]:
+    entity: dict[str, Any] = {"PartitionKey": line["pk"], "RowKey": line["rk"]}
+    for name, (edm, value) in line["p"].items():
+        entity[name] = _value(edm, value)
+    return entity
+
+
+def _value(edm: str, value: Any) -> Any:
+    if edm == "Edm.Int64":
+        return EntityProperty(int(value), EdmType.INT64)
+    if edm == "Edm.Int32":
+        return EntityProperty(int(value), EdmType.INT32)
+    if edm == "Edm.DateTime":
+        return datetime.fromisoformat(value)
+    if edm == "Edm.Binary":
+        return base64.b64decode(value)
+    if edm == "Edm.Guid":
+        return uuid.UUID(value)
+    if edm == "Edm.Double":
+        return float(value)
+    if edm == "Edm.Boolean":
+        return bool(value)
+    return value
+
+
+class TableBackup:
+    def __init__(self, tables: TableServiceClient, blobs: BlobServiceClient) -> None:
+        self.tables = tables
+        self.blobs = blobs
+
+    def _container(self) -> Any:
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            container.create_container()
+        except ResourceExistsError:
+            pass
+        return container
+
+    def table_names(self) -> list[str]:
+        return sorted(
+            t.name for t in self.tables.list_tables() if not t.name.startswith(SKIP_PREFIXES)
+        )
+
+    def export(self, day: str, now: datetime) -> list[TableCount]:
+        """Every table to ``<day>/<Table>.jsonl``, then the manifest."""
+        container = self._container()
+        counts: list[TableCount] = []
+        for name in self.table_names():
+            counter = [0]
+            lines = self._lines(name, counter)
+            container.upload_blob(f"{day}/{name}.jsonl", lines, overwrite=True)
+            counts.append(TableCount(name, counter[0]))
+        manifest = {
+            "date": day,
+            "finished_at": now.astimezone(UTC).isoformat(),
+            "tables": {c.table: c.entities for c in counts},
+        }
+        container.upload_blob(f"{day}/{MANIFEST}", json.dumps(manifest, indent=1), overwrite=True)
+        return counts
+
+    def _lines(self, table: str, counter: list[int]) -> Iterator[bytes]:
+        client = self.tables.get_table_client(table)
+        for entity in client.list_entities(results_per_page=1000):
+            counter[0] += 1
+            yield (json.dumps(encode_entity(entity), separators=(",", ":")) + "\n").encode()
+
+    def manifest(self, day: str) -> dict[str, Any]:
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            raw = container.download_blob(f"{day}/{MANIFEST}").readall()
+        except ResourceNotFoundError:
+            raise BackupError(f"no complete backup for {day} (no {day}/{MANIFEST})") from None
+        data: dict[str, Any] = json.loads(raw)
+        return data
+
+    def days(self) -> list[str]:
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            names = [b.name for b in container.list_blobs() if b.name.endswith("/" + MANIFEST)]
+        except ResourceNotFoundError:
+            return []
+        return sorted(n.split("/", 1)[0] for n in names)
+
+    def restore(self, day: str, only: Iterable[str] = ()) -> list[TableCount]:
+        """Upsert (replace) every entity of the backup of ``day`` into its table, creating
+        tables that are missing. Rows written since the backup and absent from it stay."""
+        manifest = self.manifest(day)
+        wanted = set(only)
+        unknown = wanted - set(manifest["tables"])
+        if unknown:
+            raise BackupError(f"not in the backup of {day}: {', '.join(sorted(unknown))}")
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        counts: list[TableCount] = []
+        for table in sorted(manifest["tables"]):
+            if wanted and table not in wanted:
+                continue
+            try:
+                self.tables.create_table(table)
+            except ResourceExistsError:
+                pass
+            client = self.tables.get_table_client(table)
+            stream = container.download_blob(f"{day}/{table}.jsonl")
+            restored = self._restore_lines(client, _lines_of(stream.chunks()))
+            if restored != manifest["tables"][table]:
+                raise BackupError(
+                    f"{table}: the backup holds {restored} entities, its manifest says "
+                    f"{manifest['tables'][table]}"
+                )
+            counts.append(TableCount(table, restored))
+        return counts
+
+    def _restore_lines(self, client: Any, lines: Iterable[bytes]) -> int:
+        batch: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        restored = 0
+        for raw in lines:
+            entity = decode_entity(json.loads(raw))
+            if batch and (
+                len(batch) == BATCH or batch[0][1]["PartitionKey"] != entity["PartitionKey"]
+            ):
+                client.submit_transaction(batch)
+                batch = []
+            batch.append(("upsert", entity, {"mode": UpdateMode.REPLACE}))
+            restored += 1
+        if batch:
+            client.submit_transaction(batch)
+        return restored
+
+
+def _lines_of(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    rest = b""
+    for chunk in chunks:
+        rest += chunk
+        *lines, rest = rest.split(b"\n")
+        yield from (line for line in lines if line.strip())
+    if rest.strip():
+        yield rest

@@ -1,0 +1,119 @@
+"""A client's own provider accounts: the Office 365 tenant that consented to Inning's
+multi-tenant app, and the Mollie account (Mollie Connect or an API key). The credentials
+themselves are never here: they live in Key Vault (shared/adapters/secrets/); this table says
+which account is linked, since when, and the OAuth ``state`` of a link in progress.
+
+Table          PartitionKey   RowKey            serves
+LinkedAccounts client id      "graph"           the client's tenant id (and mailbox)
+               client id      "mollie"          mode (connect / api_key), profile, testmode
+               "mailbox"      mailbox address   tenant of a mailbox (bounce scanning)
+               "state"        random state      a consent or authorisation in progress
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.adapters.tables.keys import decode, encode
+from shared.ports.tables import Row, TableStore
+
+LINKED_ACCOUNTS = "LinkedAccounts"
+TABLES = (LINKED_ACCOUNTS,)
+STATE_LIFETIME = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class GraphLink:
+    client_id: str
+    tenant_id: str
+    mailbox: str | None
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class MollieLink:
+    client_id: str
+    mode: str  # "connect" (OAuth, Mollie Connect) or "api_key"
+    profile_id: str | None
+    organization_id: str | None
+    testmode: bool
+    linked_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    state: str
+    client_id: str
+    provider: str  # "graph" or "mollie"
+    expires_at: datetime
+
+
+class LinkedAccountRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    # -- Office 365 ---------------------------------------------------------------------
+    def save_graph(self, link: GraphLink) -> None:
+        data: dict[str, Any] = {"TenantId": link.tenant_id, "LinkedAt": link.linked_at}
+        if link.mailbox:
+            data["Mailbox"] = link.mailbox
+            self.store.upsert(LINKED_ACCOUNTS, Row("mailbox", encode(link.mailbox.lower()),
+                                                   {"TenantId": link.tenant_id, "ClientId": link.client_id}))  # fmt: skip
+        self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), "graph", data))
+
+    def graph(self, client_id: str) -> GraphLink | None:
+        row = self.store.get(LINKED_ACCOUNTS, encode(client_id), "graph")
+        if row is None:
+            return None
+        d = row.data
+        return GraphLink(client_id, str(d["TenantId"]), d.get("Mailbox"), d["LinkedAt"])
+
+    def tenant_of_mailbox(self, mailbox: str) -> str | None:
+        row = self.store.get(LINKED_ACCOUNTS, "mailbox", encode(mailbox.lower()))
+        return str(row.data["TenantId"]) if row else None
+
+    # -- Mollie -------------------------------------------------------------------------
+    def save_mollie(self, link: MollieLink) -> None:
+        data: dict[str, Any] = {
+            "Mode": link.mode,
+            "Testmode": link.testmode,
+            "LinkedAt": link.linked_at,
+        }
+        if link.profile_id:
+            data["ProfileId"] = link.profile_id
+        if link.organization_id:
+            data["OrganizationId"] = link.organization_id
+        self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), "mollie", data))
+
+    def mollie(self, client_id: str) -> MollieLink | None:
+        row = self.store.get(LINKED_ACCOUNTS, encode(client_id), "mollie")
+        if row is None:
+            return None
+        d = row.data
+        return MollieLink(client_id, str(d["Mode"]), d.get("ProfileId"), d.get("OrganizationId"),
+                          bool(d.get("Testmode", False)), d["LinkedAt"])  # fmt: skip
+
+    def unlink(self, client_id: str, provider: str) -> None:
+        if self.store.get(LINKED_ACCOUNTS, encode(client_id), provider) is not None:
+            self.store.delete(LINKED_ACCOUNTS, encode(client_id), provider)
+
+    # -- OAuth state --------------------------------------------------------------------
+    def start(self, pending: PendingLink) -> None:
+        self.store.insert(LINKED_ACCOUNTS, Row("state", encode(pending.state), {
+            "ClientId": pending.client_id, "Provider": pending.provider, "ExpiresAt": pending.expires_at}))  # fmt: skip
+
+    def finish(self, state: str, providers: tuple[str, ...], now: datetime) -> PendingLink | None:
+        """The link ``state`` started, once: the row is deleted as it is read, so a callback
+        replayed (or a state guessed after use) finds nothing."""
+        if not state or len(state) > 200:
+            return None
+        row = self.store.get(LINKED_ACCOUNTS, "state", encode(state))
+        if row is None:
+            return None
+        self.store.delete(LINKED_ACCOUNTS, "state", encode(state))
+        d = row.data
+        if d["Provider"] not in providers or d["ExpiresAt"] < now:
+            return None
+        return PendingLink(decode(row.rk), str(d["ClientId"]), str(d["Provider"]), d["ExpiresAt"])

@@ -1,0 +1,68 @@
+"""``inning backup`` and ``inning restore --from DATE``: the table backups in the ``backups``
+container of the storage the settings name (Azurite locally; in Azure the identity-based
+settings, with an identity that has Table and Blob Data Contributor on the account)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+
+def _backup() -> Any:
+    from shared import bootstrap
+    from shared.cli.app_settings import cli_settings
+
+    # the storage the app uses: the local settings under the environment outside Azure (as
+    # after `make run`), the environment alone in Azure; an operator restoring production
+    # needs no pepper or portal keys in the shell, so they are not demanded
+    return bootstrap.table_backup(cli_settings(hashes_api_keys=False))
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from shared.clock import SystemClock
+    from shared.services.operations.backups import back_up
+
+    counts = back_up(_backup(), SystemClock())
+    _print(counts, args.json)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from shared.services.operations.backups import restore
+
+    if args.list:
+        print("\n".join(_backup().days()))
+        return 0
+    try:
+        day = date.fromisoformat(args.from_date).isoformat()
+    except ValueError:
+        raise ValueError(
+            f"--from: expected a date like 2026-11-29, not {args.from_date!r}"
+        ) from None
+    backup = _backup()
+    counts = restore(backup, day, args.table or ())
+    _print(counts, args.json)
+    return 0
+
+
+def _print(counts: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({c.table: c.entities for c in counts}))
+    else:
+        for c in counts:
+            print(f"{c.table}\t{c.entities}")
+
+
+def register(sub: Any) -> None:
+    backup = sub.add_parser("backup", help="export every table to the backups container now")
+    backup.add_argument("--json", action="store_true")
+    backup.set_defaults(handler=cmd_backup)
+    restore = sub.add_parser("restore", help="restore the tables from a daily backup")
+    restore.add_argument("--from", dest="from_date", default="", metavar="DATE",
+                         help="the backup's date (UTC), e.g. 2026-11-29")  # fmt: skip
+    restore.add_argument("--table", action="append", help="only this table (repeatable)")
+    restore.add_argument("--list", action="store_true", help="list the complete backups and exit")
+    restore.add_argument("--json", action="store_true")
+    restore.set_defaults(handler=cmd_restore)

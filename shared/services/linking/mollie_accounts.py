@@ -1,0 +1,184 @@
+"""A client's own Mollie account: linked through Mollie Connect (OAuth), or by handing Inning
+an API key. Either way the credential lives in the secret store (Key Vault in Azure) under the
+client's name (``client-<id>-mollie-refresh-token`` / ``client-<id>-mollie-key``), never in a
+table or an app setting; the ``LinkedAccounts`` table only says which kind is linked.
+
+:meth:`MollieAccounts.provider_for` is what online payments ask first: a linked client pays
+into its own account; the webhook of such a payment is read back with the same credentials,
+because the payment record names the client (shared/services/online_payments.py)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+
+import httpx
+
+from shared.adapters.mollie import MollieClient, MollieError
+from shared.adapters.mollie_connect import ConnectedMollie, MollieOAuth
+from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository, MollieLink
+from shared.clock import Clock
+from shared.domain.parties import Client
+from shared.ports.secrets import SecretStore, client_secret_name
+from shared.services.errors import Invalid, NotFound
+from shared.services.linking import finish_link, start_link
+from shared.services.repositories import Repositories
+
+
+class LazySecrets:
+    """The secret store, built on first use: a client without a linked Mollie account never
+    loads the Key Vault client."""
+
+    def __init__(self, factory: Callable[[], SecretStore]) -> None:
+        self.factory = factory
+
+    def get(self, name: str) -> str | None:
+        return self.factory().get(name)
+
+    def set(self, name: str, value: str) -> None:
+        self.factory().set(name, value)
+
+    def delete(self, name: str) -> None:
+        self.factory().delete(name)
+
+
+API_KEY = re.compile(r"^(test|live)_[A-Za-z0-9]{20,}$")
+REFRESH_MARGIN = timedelta(minutes=2)
+
+
+class MollieAccounts:
+    def __init__(
+        self,
+        repos: Repositories,
+        links: LinkedAccountRepository,
+        secrets: SecretStore,
+        clock: Clock,
+        *,
+        public_base_url: str,
+        oauth: MollieOAuth | None = None,
+        api_url: str = "https://api.mollie.com/v2",
+        http: httpx.Client | None = None,
+    ) -> None:
+        self.repos = repos
+        self.links = links
+        self.secrets = secrets
+        self.clock = clock
+        self.oauth = oauth
+        self.api_url = api_url
+        self.http = http
+        self.redirect_uri = f"{public_base_url.rstrip('/')}/api/link/mollie/callback"
+        self._tokens: dict[str, tuple[str, datetime]] = {}
+        self._lock = threading.Lock()
+
+    # -- linking ------------------------------------------------------------------------
+    def authorize_url(self, client_id: str, *, testmode: bool = False) -> str:
+        if self.oauth is None:
+            raise Invalid("Mollie Connect is not configured (MOLLIE_CONNECT_CLIENT_ID/SECRET)")
+        self._client(client_id)
+        state = start_link(
+            self.links, client_id, "mollie-test" if testmode else "mollie", self.clock.now()
+        )
+        return self.oauth.authorize_url(state, self.redirect_uri)
+
+    def callback(self, params: Mapping[str, str]) -> MollieLink:
+        if self.oauth is None:
+            raise Invalid("Mollie Connect is not configured")
+        now = self.clock.now()
+        pending = finish_link(self.links, params.get("state", ""), ("mollie", "mollie-test"), now)
+        client_id, testmode = pending.client_id, pending.provider == "mollie-test"
+        if params.get("error"):
+            raise Invalid(
+                f"Mollie authorisation refused: {params.get('error_description') or params['error']}"
+            )
+        code = params.get("code", "")
+        if not code:
+            raise Invalid("Mollie sent no authorisation code")
+        tokens = self.oauth.exchange(code, self.redirect_uri, now)
+        if not tokens.refresh_token:
+            raise Invalid("Mollie sent no refresh token")
+        self.secrets.set(
+            client_secret_name(client_id, "mollie-refresh-token"), tokens.refresh_token
+        )
+        with self._lock:
+            self._tokens[client_id] = (tokens.access_token, tokens.expires_at)
+        api = ConnectedMollie(lambda: tokens.access_token, profile_id=None, testmode=testmode,
+                              base_url=self.api_url, http=self.http)  # fmt: skip
+        profiles = [p for p in api.profiles() if p.get("status") != "blocked"]
+        if not profiles:
+            raise Invalid("the Mollie account has no usable website profile")
+        organization = api.organization()
+        link = MollieLink(
+            client_id, "connect", str(profiles[0]["id"]), organization.get("id"), testmode, now
+        )
+        self.links.save_mollie(link)
+        return link
+
+    def set_api_key(self, client_id: str, api_key: str) -> MollieLink:
+        """Keep the client's own API key (checked with Mollie first) in the secret store."""
+        self._client(client_id)
+        key = api_key.strip()
+        if not API_KEY.match(key):
+            raise Invalid("a Mollie API key starts with live_ or test_", field="api_key")
+        try:  # any authenticated read proves the key: the enabled payment methods
+            MollieClient(key, base_url=self.api_url, http=self.http)._call("GET", "/methods")
+        except MollieError as exc:
+            raise Invalid(f"Mollie does not accept this key: {exc}", field="api_key") from None
+        self.secrets.set(client_secret_name(client_id, "mollie-key"), key)
+        link = MollieLink(
+            client_id, "api_key", None, None, key.startswith("test_"), self.clock.now()
+        )
+        self.links.save_mollie(link)
+        return link
+
+    def unlink(self, client_id: str) -> None:
+        link = self.links.mollie(client_id)
+        if link is None:
+            return
+        purpose = "mollie-key" if link.mode == "api_key" else "mollie-refresh-token"
+        self.secrets.delete(client_secret_name(client_id, purpose))
+        self.links.unlink(client_id, "mollie")
+        with self._lock:
+            self._tokens.pop(client_id, None)
+
+    def _client(self, client_id: str) -> Client:
+        found = self.repos.clients.get(client_id)
+        if found is None:
+            raise NotFound("no such client")
+        return found[0]
+
+    # -- paying -------------------------------------------------------------------------
+    def provider_for(self, client: Client) -> MollieClient | None:
+        """The client's own Mollie account, or None when it linked none."""
+        link = self.links.mollie(client.client_id)
+        if link is None:
+            return None
+        if link.mode == "api_key":
+            key = self.secrets.get(client_secret_name(client.client_id, "mollie-key"))
+            if not key:
+                raise Invalid(f"the Mollie key of client {client.number} is missing from the vault")
+            return MollieClient(key, base_url=self.api_url, http=self.http)
+        return ConnectedMollie(lambda: self.access_token(client.client_id), profile_id=link.profile_id,
+                               testmode=link.testmode, base_url=self.api_url, http=self.http)  # fmt: skip
+
+    def access_token(self, client_id: str) -> str:
+        """A valid access token: the cached one, or a new one from the refresh token (Mollie
+        access tokens live an hour). A refresh token Mollie rotates is stored again."""
+        now = self.clock.now()
+        with self._lock:
+            cached = self._tokens.get(client_id)
+        if cached and cached[1] - REFRESH_MARGIN > now:
+            return cached[0]
+        if self.oauth is None:
+            raise MollieError("Mollie Connect is not configured")
+        name = client_secret_name(client_id, "mollie-refresh-token")
+        refresh = self.secrets.get(name)
+        if not refresh:
+            raise MollieError("the client's Mollie authorisation is missing: link it again")
+        tokens = self.oauth.refresh(refresh, now)
+        if tokens.refresh_token and tokens.refresh_token != refresh:
+            self.secrets.set(name, tokens.refresh_token)
+        with self._lock:
+            self._tokens[client_id] = (tokens.access_token, tokens.expires_at)
+        return tokens.access_token

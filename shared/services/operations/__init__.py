@@ -1,0 +1,1 @@
+"""Operating Inning in production: health, watching queues and runs, backups and restores."""

@@ -1,0 +1,121 @@
+"""/api/v1/health checks storage and the age of the last successful dunning run; the watch
+timer reports poison-queue depths and clients behind, the figures the alerts read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+from shared.adapters.tables.dunning_repo import RunRecord
+from shared.ports.tables import StorageError
+from shared.services.operations import watch as watch_module
+from shared.services.operations.health import HealthService
+from shared.telemetry import metrics
+from tests.support.code_scan import ROOT
+from tests.support.otel import metric_points
+
+
+def run(world, client_id: str, at: datetime, ok: bool = True) -> None:
+    world.services.repos.dunning.save_run(
+        RunRecord(
+            client_id,
+            f"r-{client_id}-{at:%H%M}",
+            at.date(),
+            at,
+            at if ok else None,
+            1,
+            1,
+            () if ok else ("boom",),
+        )
+    )
+
+
+def test_health_without_any_run_yet_is_ok(world) -> None:
+    reply = world.agency_a.as_key("").call("GET", "/v1/health")
+    assert reply.status == 200, reply.body
+    assert reply.body["status"] == "ok"
+    assert {k: v["ok"] for k, v in reply.body["checks"].items()} == {
+        "tables": True,
+        "queues": True,
+        "blobs": True,
+    }
+    assert reply.body["dunning"] == {
+        "last_success_age_seconds": None,
+        "stale_clients": 0,
+    }
+
+
+def test_health_reports_the_age_of_the_last_successful_run(world) -> None:
+    now = world.clock.now()
+    run(world, "c1", now - timedelta(hours=3))
+    run(world, "c2", now - timedelta(days=3))
+    reply = world.agency_a.call("GET", "/v1/health")
+    assert reply.status == 200
+    assert reply.body["dunning"] == {
+        "last_success_age_seconds": 3 * 3600,
+        "stale_clients": 1,
+    }
+
+
+def test_health_fails_when_no_run_succeeded_for_over_26_hours(world) -> None:
+    now = world.clock.now()
+    run(world, "c1", now - timedelta(hours=30))
+    run(world, "c1", now - timedelta(hours=1), ok=False)  # a failed run is no success
+    reply = world.agency_a.call("GET", "/v1/health")
+    assert reply.status == 503
+    assert reply.body["status"] == "failing"
+    assert "26 hours" in reply.body["dunning"]["problem"]
+
+
+def test_health_fails_when_storage_fails(world, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise StorageError("table service unreachable")
+
+    monkeypatch.setattr(world.services.files, "names", broken)
+    service = HealthService(
+        world.services.repos.store, world.services.files, world.services.queues, world.clock
+    )
+    healthy, report = service.check()
+    assert not healthy
+    assert report["checks"]["blobs"] == {
+        "ok": False,
+        "error": "StorageError",
+        "ms": report["checks"]["blobs"]["ms"],
+    }
+    assert report["checks"]["tables"]["ok"] and report["checks"]["queues"]["ok"]
+
+
+@pytest.fixture
+def reader() -> Iterator[InMemoryMetricReader]:
+    r = InMemoryMetricReader()
+    metrics.use(MeterProvider(metric_readers=[r]))
+    yield r
+    metrics.use(None)
+
+
+def test_watch_reports_poison_depths_and_stale_clients(world, reader: InMemoryMetricReader) -> None:
+    now = world.clock.now()
+    run(world, "c1", now - timedelta(days=2))
+    queues = world.services.queues
+    queues.send("send-sms-poison", '{"client_id": "c1", "key": "k"}')
+    queues.send("mollie-webhook-poison", '{"id": "tr_1"}')
+    queues.send("mollie-webhook-poison", '{"id": "tr_2"}')
+    report = watch_module.watch(world.services.repos.store, queues, world.clock)
+    assert report.poison["send-sms-poison"] == 1 and report.poison["mollie-webhook-poison"] == 2
+    assert report.poison["send-email-poison"] == 0
+    assert report.stale_clients == 1
+    points = metric_points(reader)
+    assert points[("inning.queue.poison_depth", (("queue", "mollie-webhook-poison"),))] == 2
+    assert points[("inning.dunning.stale_clients", ())] == 1
+
+
+def test_the_watch_covers_every_poison_queue_of_the_bicep() -> None:
+    import re
+
+    storage = (ROOT / "infra" / "app" / "storage.bicep").read_text()
+    declared = set(re.findall(r"'([a-z-]+-poison)'", storage))
+    assert declared == set(watch_module.POISON_QUEUES)
