@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.e2e.conftest import serving
+from tools import azurite
 
 # schemathesis's own strategies draw from `random`; that is its business, not a finding here
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
@@ -44,10 +45,15 @@ DEMO_PATH = {"client": "BAKKERIJ", "debtor": "D-1001", "invoice": "F-0001"}
 
 
 @pytest.fixture(scope="module")
-def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
-    with serving(
-        storage_connection, tmp_path_factory.mktemp("data"), INNING_ENVIRONMENT="local"
-    ) as running:
+def served(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The demo app on an Azurite of this module's own: the requests below write clients,
+    debtors and invoices that the other end-to-end tests must not see."""
+    with (
+        azurite.running(tmp_path_factory.mktemp("azurite")) as ports,
+        serving(
+            ports.connection_string, tmp_path_factory.mktemp("data"), INNING_ENVIRONMENT="local"
+        ) as running,
+    ):
         yield running
 
 
