@@ -152,15 +152,7 @@ class Router:
             for kind, to in self.translations:
                 if isinstance(exc, kind) and (translated := to(exc)) is not None:
                     return error_response(translated, request_id)
-            # the request id is in the answer and in this line: support finds one from the other
-            log.exception(
-                "unhandled error request_id=%s %s %s",
-                request_id,
-                request.method,
-                request.path,
-                extra={"request_id": request_id, "path": request.path},
-            )
-            return error_response(_Internal("internal error; the request was logged"), request_id)
+            return internal_error(request.method, request.path, request_id)
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         path = request.path.rstrip("/") or "/"
@@ -176,6 +168,22 @@ class Router:
         if allowed:
             raise MethodNotAllowed(f"{request.method} is not allowed on {path}")
         raise NotFoundError(f"no such endpoint: {path}")
+
+
+def internal_error(method: str, path: str, request_id: str | None = None) -> ApiResponse:
+    """A 500 in the error envelope; call it inside ``except``: the stack trace is logged with
+    the request id that the answer carries, so support finds one from the other."""
+    request_id = request_id or uuid.uuid4().hex
+    log.exception(
+        "unhandled error request_id=%s %s %s",
+        request_id,
+        method,
+        path,
+        extra={"request_id": request_id, "path": path},
+    )
+    response = error_response(_Internal("internal error; the request was logged"), request_id)
+    response.headers["X-Request-Id"] = request_id
+    return response
 
 
 def _request_id(request: ApiRequest) -> str:
