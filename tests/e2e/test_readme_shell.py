@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def readme_example() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## The two commands") : text.index("## The `inning` command line")]
-    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    blocks: list[str] = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
     [example] = [b for b in blocks if "curl" in b]
     return example
 
