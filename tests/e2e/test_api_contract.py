@@ -116,17 +116,22 @@ def test_the_documents_own_examples_are_answered_as_documented(schema):
 
 
 def test_generated_requests_are_answered_as_documented(schema):
+    succeeded: set[str] = set()
+
+    def check(case: Any) -> None:
+        response = case.call_and_validate(checks=CONFORMANCE)
+        if response.status_code < 300:
+            succeeded.add(f"{case.method} {case.operation.path}")
+
     for operation in operations(schema):
         names = {p.name for p in operation.path_parameters}
         demo = {k: v for k, v in DEMO_PATH.items() if k in names}
         strategies = [operation.as_strategy(GenerationMode.POSITIVE)]
         if demo:  # also reach past the 404 of a made-up client into the handler
             strategies.append(operation.as_strategy(GenerationMode.POSITIVE, path_parameters=demo))
-        run(
-            st.one_of(*strategies),
-            lambda case: case.call_and_validate(checks=CONFORMANCE),
-            examples=8,
-        )
+        run(st.one_of(*strategies), check, examples=8)
+    # the generated requests get past the key and the path into most handlers
+    assert len(succeeded) >= 40, sorted(succeeded)
 
 
 def test_a_client_key_is_answered_as_documented(client_schema):
