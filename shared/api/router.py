@@ -15,7 +15,9 @@ validates the JSON body against), ``consumes`` (the content type of a raw body i
 content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``), ``query``,
 ``errors`` (status -> when it happens; 401, 404, 400/413/422 for bodies and 500 are added
 where they apply), ``example`` (a request body that works against the demo data) and
-``public`` docs such as ``description``.
+``description`` (a paragraph beyond the summary). ``page_of(Model)`` and ``list_of(Model)``
+(shared/api/documents.py) name the shapes of lists. Routes declared before these keywords
+existed keep working unchanged; ``query`` may still be ``{name: description}``.
 """
 
 from __future__ import annotations
