@@ -10,6 +10,7 @@ import azure.functions as func
 from shared import bootstrap
 from shared.api.app import IntegrationApi
 from shared.api.http import ApiRequest
+from shared.api.router import internal_error
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -49,7 +50,10 @@ def to_api_request(req: func.HttpRequest) -> ApiRequest:
     auth_level=func.AuthLevel.ANONYMOUS,
 )
 def integration_api(req: func.HttpRequest) -> func.HttpResponse:
-    response = api().handle(to_api_request(req))
+    try:
+        response = api().handle(to_api_request(req))
+    except Exception:  # before the router could answer (settings, wiring): the same envelope
+        response = internal_error(req.method, req.url)
     return func.HttpResponse(
         body=response.encoded(),
         status_code=response.status,

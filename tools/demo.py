@@ -99,7 +99,10 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     if services.repos.agencies.get(AGENCY_ID) is not None and keys_file.exists():
         loaded: dict[str, str] = json.loads(keys_file.read_text())
         return loaded
-    register_agency(services.repos, Agency(AGENCY_ID, "Demo Incasso B.V.", "NL91ABNA0417164300"))
+    register_agency(
+        services.repos,
+        Agency(AGENCY_ID, "Demo Incasso B.V.", "NL91ABNA0417164300", "zaken@demo-incasso.example"),
+    )
     clients = [
         Client(
             "",

@@ -58,6 +58,15 @@ def require_agency(ctx: Context) -> Principal:
     return p
 
 
+def require_admin(ctx: Context) -> Principal:
+    """An agency key, or a client key with the admin flag; other keys learn nothing (404, as
+    for anything outside their reach)."""
+    p = principal(ctx)
+    if not p.is_admin:
+        raise NotFound("not found")
+    return p
+
+
 def batch_items(request: ApiRequest) -> list[Any]:
     body = request.json()
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):

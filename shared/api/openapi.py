@@ -14,6 +14,13 @@ from pydantic.json_schema import models_json_schema
 from shared.api.router import Query, Route, Router
 
 REF = "#/components/schemas/{model}"
+# every answer carries it; errors also in their body
+REQUEST_ID_HEADER = {
+    "X-Request-Id": {
+        "description": "This request's id, as in our log",
+        "schema": {"type": "string"},
+    }
+}
 
 # what a path segment means wherever it appears, with an example from the demo data
 PATH_PARAMS: dict[str, tuple[str, str]] = {
@@ -149,7 +156,7 @@ def _errors(route: Route) -> dict[str, Any]:
         code = ERROR_TEXT.get(status, ("error", ""))[0]
         responses[str(status)] = {
             "description": text,
-            "headers": {"X-Request-Id": {"schema": {"type": "string"}}},
+            "headers": REQUEST_ID_HEADER,
             "content": {
                 "application/json": {
                     "schema": {"$ref": REF.format(model="ErrorOut")},
@@ -164,7 +171,7 @@ def _errors(route: Route) -> dict[str, Any]:
 
 def _success(route: Route) -> dict[str, Any]:
     text = {200: "OK", 201: "Created", 202: "Accepted", 204: "No content"}.get(route.status, "OK")
-    out: dict[str, Any] = {"description": text}
+    out: dict[str, Any] = {"description": text, "headers": REQUEST_ID_HEADER}
     if route.status == 204:
         return out
     schema = _ref(route.response) if route.produces == "application/json" else _raw(route.produces)

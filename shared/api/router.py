@@ -15,7 +15,9 @@ validates the JSON body against), ``consumes`` (the content type of a raw body i
 content type when it is not JSON), ``paged`` (``page_size`` and ``continuation``), ``query``,
 ``errors`` (status -> when it happens; 401, 404, 400/413/422 for bodies and 500 are added
 where they apply), ``example`` (a request body that works against the demo data) and
-``public`` docs such as ``description``.
+``description`` (a paragraph beyond the summary). ``page_of(Model)`` and ``list_of(Model)``
+(shared/api/documents.py) name the shapes of lists. Routes declared before these keywords
+existed keep working unchanged; ``query`` may still be ``{name: description}``.
 """
 
 from __future__ import annotations
@@ -152,15 +154,7 @@ class Router:
             for kind, to in self.translations:
                 if isinstance(exc, kind) and (translated := to(exc)) is not None:
                     return error_response(translated, request_id)
-            # the request id is in the answer and in this line: support finds one from the other
-            log.exception(
-                "unhandled error request_id=%s %s %s",
-                request_id,
-                request.method,
-                request.path,
-                extra={"request_id": request_id, "path": request.path},
-            )
-            return error_response(_Internal("internal error; the request was logged"), request_id)
+            return internal_error(request.method, request.path, request_id)
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
         path = request.path.rstrip("/") or "/"
@@ -176,6 +170,22 @@ class Router:
         if allowed:
             raise MethodNotAllowed(f"{request.method} is not allowed on {path}")
         raise NotFoundError(f"no such endpoint: {path}")
+
+
+def internal_error(method: str, path: str, request_id: str | None = None) -> ApiResponse:
+    """A 500 in the error envelope; call it inside ``except``: the stack trace is logged with
+    the request id that the answer carries, so support finds one from the other."""
+    request_id = request_id or uuid.uuid4().hex
+    log.exception(
+        "unhandled error request_id=%s %s %s",
+        request_id,
+        method,
+        path,
+        extra={"request_id": request_id, "path": path},
+    )
+    response = error_response(_Internal("internal error; the request was logged"), request_id)
+    response.headers["X-Request-Id"] = request_id
+    return response
 
 
 def _request_id(request: ApiRequest) -> str:

@@ -16,6 +16,7 @@ def key_out(key: ApiKey, text: str | None = None) -> dict[str, object]:
     return schemas.KeyOut(
         key_id=key.key_id, scope=key.scope.value, client_id=key.client_id, label=key.label,
         created_at=key.created_at, expires_at=key.expires_at, revoked_at=key.revoked_at, key=text,
+        admin=key.admin,
     ).model_dump(mode="json")  # fmt: skip
 
 
@@ -30,13 +31,23 @@ def register(router: Router, services: Services) -> None:
         body = validate_body(ctx.request, schemas.KeyIn)
         if p.scope is Scope.CLIENT and body.scope == "agency":
             raise NotFound("not found")
+        if body.admin and body.scope == "agency":
+            raise Invalid(
+                "an agency key is an admin already; admin is for client keys", field="admin"
+            )
+        if body.admin and not p.is_admin:
+            raise NotFound("not found")  # as for an agency key: not within this key's reach
         client_id = None
         if body.scope == "client":
             if body.client is None:
                 raise Invalid("a client key needs the client number", field="client")
             client_id = services.access.client_for(p, body.client).client_id
         key, text = services.access.issue(
-            scope=Scope(body.scope), agency_id=p.agency_id, client_id=client_id, label=body.label
+            scope=Scope(body.scope),
+            agency_id=p.agency_id,
+            client_id=client_id,
+            label=body.label,
+            admin=body.admin,
         )
         return ApiResponse(status=201, body=key_out(key, text))
 

@@ -1,4 +1,5 @@
-"""/v1/cases: the agency's cases handed over by its clients' workflows, and withdrawing one."""
+"""/v1/cases: the cases handed over by the clients' workflows to their agency, and withdrawing
+one: the agency (an agency key) or the client itself (a client key, its own cases only)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from dataclasses import asdict
 from pydantic import Field
 
 from shared.api import schemas
-from shared.api.common import require_agency, validate_body
+from shared.api.common import principal, validate_body
 from shared.api.documents import list_of
 from shared.api.http import ApiResponse, NotFoundError
 from shared.api.responses import CaseDossierOut, CaseOut
 from shared.api.router import Context, Route, Router
+from shared.domain.access import Scope
 from shared.services.container import Services
 
 
@@ -20,25 +22,37 @@ class WithdrawIn(schemas.Strict):
 
 
 def register(router: Router, services: Services) -> None:
+    def reach(ctx: Context) -> tuple[str, str | None]:
+        """(agency, client or None): an agency key reaches the agency's cases, a client key
+        only its own client's; another's case answers 404 like one that does not exist."""
+        p = principal(ctx)
+        return p.agency_id, p.client_id if p.scope is Scope.CLIENT else None
+
     def list_cases(ctx: Context) -> ApiResponse:
-        agency = require_agency(ctx)
-        cases = services.repos.cases.list(agency.agency_id)
+        agency_id, client_id = reach(ctx)
+        cases = services.repos.cases.list(agency_id)
         return ApiResponse(
-            body={"items": [{k: v for k, v in asdict(c).items() if k != "dossier"} for c in cases]}
+            body={
+                "items": [
+                    {k: v for k, v in asdict(c).items() if k != "dossier"}
+                    for c in cases
+                    if client_id is None or c.client_id == client_id
+                ]
+            }
         )
 
     def get_case(ctx: Context) -> ApiResponse:
-        agency = require_agency(ctx)
-        found = services.repos.cases.get(agency.agency_id, ctx.params["case"])
-        if found is None:
+        agency_id, client_id = reach(ctx)
+        found = services.repos.cases.get(agency_id, ctx.params["case"])
+        if found is None or (client_id is not None and found[0].client_id != client_id):
             raise NotFoundError(f"case {ctx.params['case']} not found")
         return ApiResponse(body=asdict(found[0]))
 
     def withdraw(ctx: Context) -> ApiResponse:
-        agency = require_agency(ctx)
+        agency_id, client_id = reach(ctx)
         body = validate_body(ctx.request, WithdrawIn)
         case = services.dunning.cases.withdraw(
-            agency.agency_id, ctx.params["case"], body.reason, agency.key_id
+            agency_id, ctx.params["case"], body.reason, principal(ctx).key_id, client_id=client_id
         )
         return ApiResponse(body={k: v for k, v in asdict(case).items() if k != "dossier"})
 
@@ -48,7 +62,7 @@ def register(router: Router, services: Services) -> None:
             "GET",
             "/v1/cases",
             list_cases,
-            "Cases handed over to this agency (agency key)",
+            "Cases handed over to the agency (a client key: its own)",
             tag,
             response=list_of(CaseOut),
         )
@@ -68,7 +82,7 @@ def register(router: Router, services: Services) -> None:
             "POST",
             "/v1/cases/{case}/withdraw",
             withdraw,
-            "Withdraw a case (teruggetrokken); the client is told",
+            "Withdraw a case (teruggetrokken), by the agency or the client; both get an e-mail",
             tag,
             body=WithdrawIn,
             response=CaseOut,

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from shared.api import schemas
-from shared.api.common import principal, require_agency, validate_body
+from shared.api.common import principal, require_admin, require_agency, validate_body
 from shared.api.documents import list_of
 from shared.api.http import ApiResponse, BadRequest, Unprocessable
 from shared.api.responses import (
@@ -243,6 +243,7 @@ def register(router: Router, services: Services) -> None:
 
     def contact_csv(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
+        require_admin(ctx)  # the whole log of every debtor: for admins only
         try:
             start = date.fromisoformat(ctx.request.query["from"])
             end = date.fromisoformat(ctx.request.query["to"])
@@ -417,7 +418,7 @@ def register(router: Router, services: Services) -> None:
             "GET",
             base + "/contact-log.csv",
             contact_csv,
-            "The contact log for a date range (?from=&to=), CSV",
+            "The contact log for a date range (?from=&to=), CSV (agency keys, admin client keys)",
             tag,
             produces="text/csv",
             query=[

@@ -229,6 +229,11 @@ class KeyIn(Strict):
         default=None, description="Client number for a client key"
     )
     label: str = Field(default="", max_length=100)
+    admin: bool = Field(
+        default=False,
+        description="A client key that may do what admins do (the contact-log export); "
+        "only an agency key or an admin client key may issue one",
+    )
 
 
 class KeyOut(BaseModel):
@@ -240,6 +245,7 @@ class KeyOut(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     key: str | None = Field(default=None, description="Shown once, at creation or rotation")
+    admin: bool = False
 
 
 class ClientOut(BaseModel):

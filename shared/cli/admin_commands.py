@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from typing import Any
 
 from shared.domain.access import Scope
@@ -21,10 +22,12 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
 
     if args.iban and (error := iban_error(args.iban)):
         raise ValueError(f"--iban: {error}")
+    if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
+        raise ValueError(f"--email: not an e-mail address: {args.email}")
     services = cli_services()
     if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
         raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
-    register_agency(services.repos, Agency(args.agency_id, args.name, args.iban))
+    register_agency(services.repos, Agency(args.agency_id, args.name, args.iban, args.email))
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))
@@ -40,6 +43,7 @@ def register(sub: Any) -> None:
     create.add_argument("agency_id", help="short id, e.g. acme-incasso")
     create.add_argument("--name", required=True)
     create.add_argument("--iban", help="the agency's third-party funds account")
+    create.add_argument("--email", help="where confirmations to the agency go (cases)")
     create.add_argument("--new-key", action="store_true", help="issue another key for it")
     create.add_argument("--json", action="store_true")
     create.set_defaults(handler=cmd_agency_create)

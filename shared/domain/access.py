@@ -29,6 +29,14 @@ class Principal:
     scope: Scope
     agency_id: str
     client_id: str | None = None
+    admin: bool = False  # a client key with the admin flag (see is_admin)
+
+    @property
+    def is_admin(self) -> bool:
+        """May do what only administrators may (the contact-log export, managing admin
+        keys): every agency key, and client keys issued with the admin flag. Until people
+        and roles exist, this is the whole of the rule."""
+        return self.scope is Scope.AGENCY or self.admin
 
     def may_reach(self, agency_id: str, client_id: str) -> bool:
         if self.scope is Scope.CLIENT:
@@ -47,6 +55,7 @@ class ApiKey:
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    admin: bool = False
 
     def usable_at(self, now: datetime) -> bool:
         if self.revoked_at is not None and self.revoked_at <= now:
@@ -54,7 +63,7 @@ class ApiKey:
         return self.expires_at is None or now < self.expires_at
 
     def principal(self) -> Principal:
-        return Principal(self.key_id, self.scope, self.agency_id, self.client_id)
+        return Principal(self.key_id, self.scope, self.agency_id, self.client_id, self.admin)
 
 
 def hash_secret(secret: str, pepper: bytes) -> str:

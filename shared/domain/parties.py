@@ -22,6 +22,7 @@ class Agency:
     agency_id: str
     name: str
     third_party_iban: str | None = None  # derdengeldenrekening
+    contact_email: str | None = None  # where confirmations to the agency go
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,13 @@ class AccessService:
         return key.principal()
 
     def issue(
-        self, *, scope: Scope, agency_id: str, client_id: str | None = None, label: str = ""
+        self,
+        *,
+        scope: Scope,
+        agency_id: str,
+        client_id: str | None = None,
+        label: str = "",
+        admin: bool = False,
     ) -> tuple[ApiKey, str]:
         if (scope is Scope.CLIENT) != (client_id is not None):
             raise ValueError("a client key needs a client id; an agency key must not have one")
@@ -59,6 +65,7 @@ class AccessService:
             client_id=client_id,
             label=label,
             created_at=self.clock.now(),
+            admin=admin and scope is Scope.CLIENT,  # an agency key is an admin anyway
         )
         self.repos.api_keys.add(key)
         return key, text
@@ -72,6 +79,9 @@ class AccessService:
             principal.scope is Scope.CLIENT and key.client_id != principal.client_id
         ):
             raise NotFound("no such key")
+        if key.admin and not principal.is_admin:
+            # rotating an admin key hands out its successor: not for a key without the flag
+            raise NotFound("no such key")
         assert etag is not None
         return key, etag
 
@@ -83,7 +93,11 @@ class AccessService:
         if old.revoked_at is not None:
             raise Forbidden("a revoked key cannot be rotated")
         new, text = self.issue(
-            scope=old.scope, agency_id=old.agency_id, client_id=old.client_id, label=old.label
+            scope=old.scope,
+            agency_id=old.agency_id,
+            client_id=old.client_id,
+            label=old.label,
+            admin=old.admin,
         )
         expires = self.clock.now() + grace
         if old.expires_at is None or old.expires_at > expires:

@@ -1,7 +1,7 @@
 """Hand-over to a collection agency: a case with the whole dossier as it stood (invoices,
 messages and letters sent with their dates, the contact log, the amounts by law), and its
-withdrawal ("teruggetrokken"). Both sides are told: the client by e-mail, the agency on its
-action list."""
+withdrawal ("teruggetrokken") by the agency or by the client. Both sides are told: each by
+e-mail (through the outbox, so it is sent exactly once), the other side also on its action list."""
 
 from __future__ import annotations
 
@@ -63,9 +63,21 @@ class CaseService:
                           f"is overgedragen aan het incassobureau (zaak {case_id}).")  # fmt: skip
         return case
 
-    def withdraw(self, agency_id: str, case_id: str, reason: str, author: str) -> Case:
+    def withdraw(
+        self,
+        agency_id: str,
+        case_id: str,
+        reason: str,
+        author: str,
+        *,
+        client_id: str | None = None,
+    ) -> Case:
+        """The case goes back to the client ("teruggetrokken"): by the agency, or, when
+        ``client_id`` is given, by that client (another client's case is not found). Its
+        invoices return to the client's own dunning; both sides get a confirmation e-mail
+        through the outbox, and the other side an action item."""
         found = self.repos.cases.get(agency_id, case_id)
-        if found is None:
+        if found is None or (client_id is not None and found[0].client_id != client_id):
             raise NotFound(f"case {case_id} not found")
         case, etag = found
         if case.status == "withdrawn":
@@ -82,20 +94,30 @@ class CaseService:
         for number in case.invoice_numbers:
             self._release(client.client_id, number)
         now = self.clock.now()
+        by_client = client_id is not None
+        who = client.name if by_client else "the agency"
         self._log(
             client,
             case.debtor_number,
-            f"Case {case_id} withdrawn by the agency: {reason}",
+            f"Case {case_id} withdrawn by {'the client' if by_client else 'the agency'}: {reason}",
             case.invoice_numbers,
             author,
         )
-        self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "case_withdrawn",
-                                          f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
-                                          debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
-        self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn_confirmation",
-                                          f"Case {case_id} withdrawn; {client.name} was told", now, detail={"case_id": case_id}))  # fmt: skip
-        self._tell_client(client, f"case-{case_id}-withdrawn", f"Zaak {case_id} teruggetrokken",
-                          f"Het incassobureau heeft de zaak van debiteur {case.debtor_number} teruggetrokken: {reason}")  # fmt: skip
+        if by_client:  # the agency must stop working the case: on its own list
+            self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn",
+                                              f"{client.name} withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
+                                              debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
+        else:
+            self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "case_withdrawn",
+                                              f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
+                                              debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
+            self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn_confirmation",
+                                              f"Case {case_id} withdrawn; {client.name} was told", now, detail={"case_id": case_id}))  # fmt: skip
+        subject = f"Zaak {case_id} teruggetrokken"
+        text = (f"De zaak van debiteur {case.debtor_number} (facturen {', '.join(case.invoice_numbers)}) is "
+                f"teruggetrokken door {who}: {reason}")  # fmt: skip
+        self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
+        self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
         return case
 
     def _release(self, client_id: str, number: str) -> None:
@@ -141,6 +163,26 @@ class CaseService:
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(client.client_id, debtor_number, time_ordered_id(now), now, ContactKind.STATUS, summary,
                                              invoice_numbers=invoices, author=author))  # fmt: skip
+
+    def _tell_agency(
+        self, agency_id: str, client: Client, key: str, subject: str, text: str
+    ) -> None:
+        """E-mail to the agency's contact address, from the client's mailbox (Inning sends
+        in the client's name) or, without one, the agency's own; under the client's outbox
+        like every message about its debtors."""
+        agency = self.repos.agencies.get(agency_id)
+        if agency is None or not agency.contact_email:
+            return
+        message = OutboundMessage(
+            client.client_id,
+            key,
+            Channel.EMAIL,
+            None,
+            agency.contact_email,
+            self.clock.now(),
+            sender=client.contact_email or agency.contact_email,
+        )
+        self.messaging.enqueue(message, MessageContent(subject=subject, text=text))
 
     def _tell_client(self, client: Client, key: str, subject: str, text: str) -> None:
         if not client.contact_email:

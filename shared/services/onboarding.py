@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from shared.adapters.tables.banking_repo import AccountOwner
 from shared.domain.parties import Agency
 from shared.domain.references.iban import iban_error, normalise
@@ -24,7 +26,7 @@ def register_agency(repos: Repositories, agency: Agency) -> Agency:
             raise Invalid(
                 f"IBAN {iban} is registered to another client or agency", field="third_party_iban"
             )
-    saved = Agency(agency.agency_id, agency.name, iban)
+    saved = replace(agency, third_party_iban=iban)
     repos.agencies.save(saved)
     if iban is not None:
         repos.banking.claim_account(AccountOwner(iban, agency.agency_id, None))

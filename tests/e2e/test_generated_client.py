@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import serving
+from tools import azurite
 
 GENERATOR_CONFIG = {
     "project_name_override": "inning_client",
@@ -30,10 +31,15 @@ GENERATOR_CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
-    with serving(
-        storage_connection, tmp_path_factory.mktemp("data"), INNING_ENVIRONMENT="local"
-    ) as running:
+def served(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The demo app on an Azurite of this module's own: the requests below write clients,
+    debtors and invoices that the other end-to-end tests must not see."""
+    with (
+        azurite.running(tmp_path_factory.mktemp("azurite")) as ports,
+        serving(
+            ports.connection_string, tmp_path_factory.mktemp("data"), INNING_ENVIRONMENT="local"
+        ) as running,
+    ):
         yield running
 
 

@@ -25,6 +25,7 @@ class ApiKeyRepository:
                 "CreatedAt": key.created_at,
                 "ExpiresAt": key.expires_at,
                 "RevokedAt": key.revoked_at,
+                "Admin": key.admin,
             },
         )
 
@@ -41,6 +42,7 @@ class ApiKeyRepository:
             created_at=d["CreatedAt"],
             expires_at=d.get("ExpiresAt"),
             revoked_at=d.get("RevokedAt"),
+            admin=bool(d.get("Admin", False)),
         )
 
     def get(self, key_id: str) -> tuple[ApiKey, str | None] | None:

@@ -29,7 +29,12 @@ class AgencyRepository:
         row = self.store.get(schema.AGENCIES, schema.AGENCY_PARTITION, encode(agency_id))
         if row is None:
             return None
-        return Agency(agency_id, row.data["Name"], row.data.get("ThirdPartyIban"))
+        return Agency(
+            agency_id,
+            row.data["Name"],
+            row.data.get("ThirdPartyIban"),
+            row.data.get("ContactEmail"),
+        )
 
     def save(self, agency: Agency) -> None:
         self.store.upsert(
@@ -37,7 +42,11 @@ class AgencyRepository:
             Row(
                 schema.AGENCY_PARTITION,
                 encode(agency.agency_id),
-                {"Name": agency.name, "ThirdPartyIban": agency.third_party_iban},
+                {
+                    "Name": agency.name,
+                    "ThirdPartyIban": agency.third_party_iban,
+                    "ContactEmail": agency.contact_email,
+                },
             ),
         )
 

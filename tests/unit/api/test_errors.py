@@ -94,3 +94,23 @@ def test_ordinary_nesting_still_works(world):
     )
     response = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row()]})
     assert response.status == 200 and response.body["created"] == 1
+
+
+def test_a_failure_before_the_router_still_answers_with_the_envelope(monkeypatch, caplog):
+    import azure.functions as func
+
+    from functions import api as api_function
+
+    def broken() -> None:
+        raise RuntimeError("no storage configured")
+
+    monkeypatch.setattr(api_function, "api", broken)
+    request = func.HttpRequest("GET", "http://localhost/api/v1/clients", body=b"",
+                               route_params={"path": "clients"})  # fmt: skip
+    with caplog.at_level(logging.ERROR, logger="inning.api"):
+        response = api_function.integration_api.build().get_user_function()(request)
+    assert response.status_code == 500
+    body = json.loads(response.get_body())
+    assert body["error"]["code"] == "internal"
+    assert body["error"]["request_id"] == response.headers["X-Request-Id"]
+    assert body["error"]["request_id"] in caplog.text

@@ -147,3 +147,24 @@ def test_non_json_answers_say_so(world, path):
     assert response.status == 200
     route = next(r for r in world.api.router.routes if r.pattern.match(path))
     assert response.content_type == route.produces
+
+
+def test_routes_declared_the_old_way_still_work_and_are_documented(world):
+    """Routes written before the declarations grew (positional arguments, ``body``,
+    ``response``, ``query`` as {name: description}) keep working unchanged."""
+    from shared.api.http import ApiResponse
+    from shared.api.openapi import operation
+    from shared.api.schemas import DisputeIn, InvoiceOut
+
+    def handler(ctx):
+        return ApiResponse(body={"q": ctx.request.query.get("q")})
+
+    old = Route("POST", "/v1/old/{thing}", handler, "Old style", "legacy",
+                body=DisputeIn, response=InvoiceOut, query={"q": "A filter"})  # fmt: skip
+    world.api.router.add(old)
+    op = operation(old)
+    assert [(p["in"], p["name"]) for p in op["parameters"]] == [("path", "thing"), ("query", "q")]
+    assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DisputeIn")
+    assert set(op["responses"]) == {"200", "400", "401", "404", "413", "422", "500"}
+    request = ApiRequest("POST", "/v1/old/x", {"x-api-key": world.agency_a.key or ""}, {"q": "1"})
+    assert world.api.handle(request).body == {"q": "1"}
