@@ -86,6 +86,26 @@ class ClientIn(Strict):
         le=62,
         description="Portal postponement requests up to this many days are granted at once",
     )
+    charge_interest: bool = Field(
+        default=True, description="Statutory (or contractual) interest is charged to debtors"
+    )
+    contractual_interest_rate: (
+        Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] | None
+    ) = Field(
+        default=None,
+        description="Agreed yearly interest in percent (e.g. 8.5); the statutory rate applies "
+        "where it is higher (art. 6:119 lid 3 / 6:119a lid 8 BW)",
+    )
+    costs_minimum_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Field(
+        default=Decimal(0),
+        description="No collection costs are charged on claims (summed per notice) below "
+        "this principal",
+    )
+    b2b_costs_from_due: bool = Field(
+        default=False,
+        description="The client's terms make collection costs owed by businesses from the day "
+        "after the due date (otherwise: from the sommatie)",
+    )
 
     @field_validator("ibans")
     @classmethod

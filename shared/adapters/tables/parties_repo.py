@@ -66,6 +66,10 @@ def client_to_row(client: Client) -> Row:
             "DunningShards": client.dunning_shards,
             "RefundWarningThreshold": client.refund_warning_threshold,
             "PostponeAutoDays": client.postpone_auto_days,
+            "ChargeInterest": client.charge_interest,
+            "ContractualInterestPercent": client.contractual_interest_percent,
+            "CostsMinimumPrincipal": client.costs_minimum_principal,
+            "B2bCostsFromDue": client.b2b_costs_from_due,
         },
     )
 
@@ -93,6 +97,10 @@ def client_from_row(row: Row) -> Client:
         dunning_shards=int(d.get("DunningShards", 1)),
         refund_warning_threshold=int(d.get("RefundWarningThreshold", 2)),
         postpone_auto_days=int(d.get("PostponeAutoDays", 0)),
+        charge_interest=bool(d.get("ChargeInterest", True)),
+        contractual_interest_percent=d.get("ContractualInterestPercent"),
+        costs_minimum_principal=int(d.get("CostsMinimumPrincipal", 0)),
+        b2b_costs_from_due=bool(d.get("B2bCostsFromDue", False)),
     )
 
 
