@@ -9,6 +9,7 @@ from shared.api import (
     routes_cases,
     routes_dunning,
     routes_invoices,
+    routes_ledger,
     routes_parties,
     routes_records,
     routes_statements,
@@ -45,6 +46,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_ledger,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -198,11 +198,26 @@ class InvoiceIn(Strict):
         default=None, max_length=35, description="Omitted: Inning generates a betalingskenmerk"
     )
     description: str | None = Field(default=None, max_length=500)
+    fourteen_day_letter_on: date | None = Field(
+        default=None,
+        description="The day you sent the 14-day letter (consumers) or the sommatie "
+        "(businesses) yourself: collection costs are owed from the term's expiry without a "
+        "new letter. Omitted: unchanged",
+    )
+    interest_from: date | None = Field(
+        default=None,
+        description="The first day of interest (the default date). Omitted: the day after "
+        "the due date, or what was sent before",
+    )
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> InvoiceIn:
         if self.due_date < self.invoice_date:
             raise ValueError("due_date is before invoice_date")
+        if self.fourteen_day_letter_on is not None and self.fourteen_day_letter_on < self.due_date:
+            raise ValueError("fourteen_day_letter_on is before due_date (no default yet)")
+        if self.interest_from is not None and self.interest_from <= self.invoice_date:
+            raise ValueError("interest_from must be after invoice_date")
         if self.open_amount is not None and self.open_amount > self.amount:
             raise ValueError("open_amount exceeds amount")
         return self

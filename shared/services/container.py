@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
     from shared.services.invoice_status import InvoiceStatusService
+    from shared.services.ledger.service import LedgerService
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
@@ -98,6 +99,10 @@ class Services:
         from shared.services.payments import PaymentService
 
         return PaymentService(self.repos, self.clock)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        return self.payments.ledger  # one ledger service: the one payments book through
 
     @cached_property
     def messaging(self) -> MessagingService:
