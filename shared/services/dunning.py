@@ -44,8 +44,6 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
-from shared.domain.law.interest import statutory_interest
-from shared.domain.law.interest_rates import RateTableError
 from shared.domain.law.prescription import prescription
 from shared.domain.messaging import (
     Attachment,
@@ -62,6 +60,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
+from shared.services.ledger.service import LedgerService
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -98,6 +97,7 @@ class DunningService:
         # (portal link, payment link) for a debtor; none: messages go out without links
         self.links = links
         self.cases = CaseService(repos, messaging, clock)
+        self.ledger = LedgerService(repos, clock)  # every amount a message shows comes from it
         self.repos = repos
         self.messaging = messaging
         self.queues = queues
@@ -440,25 +440,18 @@ class DunningService:
         principal = sum(i.open_amount for i in collectable)
         costs = interest = 0
         if not client.client_bears_costs and principal > 0:
-            consumer = debtor.kind is DebtorKind.B2C
-            owed = (
-                not consumer
-                or any(i.costs_owed_from and i.costs_owed_from <= today for i in collectable)
-                or announce_costs_from is not None
-            )
-            if owed:
+            # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
+            # interest accrued up to today
+            claims = self.ledger.open_claims(client, [i.number for i in collectable], today)
+            costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
+            interest = sum(f.open.interest for f in claims.values())
+            if announce_costs_from is not None and costs == 0:
+                # the 14-day letter states the costs that will be owed after its term
                 costs = collection_costs(
-                    principal, consumer=consumer, vat_not_deductible=not client.vat_deductible
+                    principal,
+                    consumer=debtor.kind is DebtorKind.B2C,
+                    vat_not_deductible=not client.vat_deductible,
                 ).total
-            for inv in collectable:
-                start = inv.due_date + timedelta(days=1)
-                if start < today:
-                    try:
-                        interest += statutory_interest(
-                            inv.open_amount, start, today, commercial=not consumer
-                        ).interest
-                    except RateTableError:
-                        pass  # before the rate table: no interest shown rather than a wrong one
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)
