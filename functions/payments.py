@@ -53,7 +53,7 @@ def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(status_code=303, headers={"Location": target})
     buttons = "".join(
         f'<button name="outcome" value="{s}">{html.escape(s)}</button> '
-        for s in (*SIMULATED_STATUSES, "refunded")
+        for s in (*SIMULATED_STATUSES, "refunded", "charged_back")
     )
     page = (
         "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"

@@ -101,11 +101,11 @@ class SimulatedMollie:
             return None
         d = row.data
         return MolliePayment(payment_id, d["Status"], int(d["Amount"]), d.get("Description", ""), metadata=json.loads(d.get("Metadata") or "{}"),
-                             amount_refunded=int(d.get("Refunded", 0)))  # fmt: skip
+                             amount_refunded=int(d.get("Refunded", 0)), amount_charged_back=int(d.get("ChargedBack", 0)))  # fmt: skip
 
     def settle(self, payment_id: str, status: str, refunded: Cents = 0) -> str:
         """The simulation page's buttons: set the outcome; returns where to send the payer."""
-        if status not in (*SIMULATED_STATUSES, "refunded"):
+        if status not in (*SIMULATED_STATUSES, "refunded", "charged_back"):
             raise Invalid(f"unknown outcome {status}")
         row = self.store.get(SIMULATED, "sim", payment_id)
         if row is None:
@@ -113,6 +113,8 @@ class SimulatedMollie:
         data = dict(row.data)
         if status == "refunded":
             data["Refunded"] = refunded or int(data["Amount"])
+        elif status == "charged_back":  # the payer's bank took the money back
+            data["ChargedBack"] = int(data["Amount"])
         else:
             data["Status"] = status
         self.store.upsert(SIMULATED, Row("sim", payment_id, data))

@@ -312,3 +312,26 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(portal):
         spoofing = Browser(app, source=f"10.0.0.{i}, 198.51.100.9:4000")
         assert spoofing.go("GET", f"/p/guess{i}.abc").status == 403
     assert Browser(app, source="10.9.9.9, 198.51.100.9:4001").go("GET", "/p/x.y").status == 429
+
+
+def test_the_overview_shows_each_claim_and_pays_all_of_it(portal):
+    """Costs owed on F1 (the client sent the 14-day letter itself), interest on both: each
+    invoice's line shows its principal, costs, interest and open total; paying online asks
+    the whole claim, and nothing says costs are charged separately any more."""
+    world, _, app = portal
+    world.agency_a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {"items": [{"number": "F1", "debtor": "D1", "invoice_date": "2025-01-01", "due_date": "2025-01-31", "amount": "121.00", "fourteen_day_letter_on": "2025-02-10"}]},
+    )  # fmt: skip
+    browser = enter(world, app)
+    page = browser.page()
+    assert "Incassokosten" in page and "Wettelijke rente" in page and "Hoofdsom" in page
+    assert "€ 40,00" in page and "apart in rekening" not in page
+    f1 = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1/claim").body["open"]
+    assert f"€ {f1['total'].replace('.', ',')}" in page
+    assert "separately" not in browser.page(lang="en")
+    response = browser.post("/portal/pay", invoice=["F1"])
+    payment_id = response.headers["Location"].rsplit("/", 1)[1]
+    asked = world.services.online_payments.simulation.get_payment(payment_id).amount
+    assert asked == claim_total(world, "F1") == int(f1["total"].replace(".", ""))
