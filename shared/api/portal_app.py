@@ -284,6 +284,7 @@ class PortalApp:
         lang = self._lang(req, view.debtor.language.value)
         money = format_eur_nl if lang == "nl" else format_eur_en
         today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
+
         def line(i: Invoice) -> dict[str, str]:
             claim = view.claims.get(i.number)
             open_ = claim.open if claim else Amounts(principal=i.open_amount)

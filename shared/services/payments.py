@@ -81,8 +81,7 @@ class PaymentService:
             source=source,
             external_id=external_id,
             allocations=tuple(
-                AllocatedAmount(x.invoice_number, x.component.value, x.amount)
-                for x in result.lines
+                AllocatedAmount(x.invoice_number, x.component.value, x.amount) for x in result.lines
             ),
             unallocated=result.unallocated,
         )

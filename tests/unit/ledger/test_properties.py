@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.ledger import booking
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import COMPONENTS, ClaimTerms, Component, EventKind
+from shared.domain.ledger.model import COMPONENTS, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.ledger.replay import open_claims
 
 START = date(2024, 1, 1)
@@ -47,7 +47,9 @@ def build(claims: list[tuple[int, int, bool, bool, bool]]) -> list[ClaimRecord]:
     return out
 
 
-def apply(records: list[ClaimRecord], events: dict[str, tuple]) -> list[ClaimRecord]:
+def apply(
+    records: list[ClaimRecord], events: dict[str, tuple[LedgerEvent, ...]]
+) -> list[ClaimRecord]:
     return [ClaimRecord(r.terms, r.events + events.get(r.number, ())) for r in records]
 
 
@@ -74,7 +76,7 @@ def test_allocations_add_up_never_negative_reversals_exact(claims, ops):
             undone = sum(e.amount for evs in undo.values() for e in evs)
             assert undone == payments.pop(pid)  # exactly what it was allocated to
             for number, evs in undo.items():
-                allocated = {
+                by_part = {
                     c: sum(
                         e.amount for e in before[number].events
                         if e.payment_id == pid and e.kind is EventKind.ALLOCATED and e.component is c
@@ -82,9 +84,10 @@ def test_allocations_add_up_never_negative_reversals_exact(claims, ops):
                     for c in COMPONENTS
                 }  # fmt: skip
                 assert {e.component: e.amount for e in evs} == {
-                    c: a for c, a in allocated.items() if a
+                    c: a for c, a in by_part.items() if a
                 }
             records = apply(records, undo)
+            event("a payment was reversed")
             assert booking.reverse(records, pid, day, "again") == {}
         elif kind.startswith("waive"):
             record = records[pick % len(records)]
@@ -100,6 +103,7 @@ def test_allocations_add_up_never_negative_reversals_exact(claims, ops):
                     records, record.number, component, min(amount, open_), day, "x"
                 )
                 records = apply(records, {record.number: events})
+                event(f"{component.value} waived")
         figures = open_claims(records, booking.booking_day(records, day))
         for f in figures.values():
             for c in COMPONENTS:
