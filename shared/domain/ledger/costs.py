@@ -14,10 +14,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from shared.domain.law.collection_costs import collection_costs
+from shared.domain.law.calendar_math import add_months
+from shared.domain.law.collection_costs import VAT_RATE, collection_costs
 from shared.domain.ledger.accrual import _principal_delta
 from shared.domain.ledger.model import ClaimTerms, Component, EventKind, LedgerEvent
-from shared.domain.money import Cents
+from shared.domain.money import Cents, round_half_up
+
+
+@dataclass(frozen=True)
+class CumulationCap:
+    """The Wki limit on stacking collection costs for consumers on small recurring claims
+    (art. 6:96 BW as amended by the Wet kwaliteit incassodienstverlening, from 2024-10-01).
+
+    Sourced from secondary sources only (docs/law.md, cumulation): the amended text could not
+    be retrieved. Applied conservatively, in the debtor's favour: a consumer's notices for
+    claims each below ``threshold`` whose costs became owed within ``months`` of each other
+    carry at most ``cap`` in costs together. One versioned place for the figures.
+    """
+
+    effective_from: date
+    threshold: Cents
+    months: int
+    cap: Cents
+
+
+WKI_CUMULATION = CumulationCap(date(2024, 10, 1), threshold=26_667, months=6, cap=14_000)
 
 
 @dataclass(frozen=True)
@@ -73,7 +94,9 @@ def split(total: Cents, weights: Sequence[Cents]) -> list[Cents]:
     return floors
 
 
-def costs_shares(records: Sequence[ClaimRecord], on: date) -> dict[str, CostsShare]:
+def costs_shares(
+    records: Sequence[ClaimRecord], on: date, cumulation: CumulationCap | None = WKI_CUMULATION
+) -> dict[str, CostsShare]:
     """Each claim's part of the collection costs owed on ``on`` (fixed ones as fixed)."""
     out: dict[str, CostsShare] = {}
     groups: dict[tuple[str, date], list[ClaimRecord]] = {}
@@ -84,7 +107,7 @@ def costs_shares(records: Sequence[ClaimRecord], on: date) -> dict[str, CostsSha
             out[record.number] = fixed
         elif terms.costs_owed_from is not None and terms.costs_owed_from <= on:
             groups.setdefault((terms.debtor_number, terms.costs_owed_from), []).append(record)
-    for (_, _), members in groups.items():
+    for (_, _), members in sorted(groups.items(), key=lambda g: g[0][1]):  # oldest notice first
         members = sorted(members, key=lambda r: r.number)
         bases = [costs_base(r) for r in members]
         total = sum(bases)
@@ -96,6 +119,43 @@ def costs_shares(records: Sequence[ClaimRecord], on: date) -> dict[str, CostsSha
         consumer = any(r.terms.consumer for r in members)
         vat = any(r.terms.costs_vat for r in members)
         wik = collection_costs(total, consumer=consumer, vat_not_deductible=vat)
-        for r, c, v in zip(members, split(wik.costs, bases), split(wik.vat, bases), strict=True):
+        costs, vat_amount = wik.costs, wik.vat
+        room = (
+            _room_under_cap(records, members, out, cumulation) if cumulation and consumer else None
+        )
+        if room is not None and room < costs:
+            costs = room
+            vat_amount = round_half_up(costs * VAT_RATE) if vat else 0
+        for r, c, v in zip(members, split(costs, bases), split(vat_amount, bases), strict=True):
             out[r.number] = CostsShare(c, v)
     return out
+
+
+def _room_under_cap(
+    records: Sequence[ClaimRecord],
+    members: list[ClaimRecord],
+    decided: dict[str, CostsShare],
+    cap: CumulationCap,
+) -> Cents | None:
+    """How much costs a notice of small consumer claims may still carry: the cap less the
+    costs of the debtor's earlier small-claim notices owed within the look-back window."""
+    owed_from = members[0].terms.costs_owed_from
+    assert owed_from is not None
+    if owed_from < cap.effective_from or any(r.terms.principal >= cap.threshold for r in members):
+        return None  # not small claims, or before the rule: the staffel alone decides
+    window_start = add_months(owed_from, -cap.months)
+    debtor = members[0].terms.debtor_number
+    earlier = 0
+    for r in records:
+        t = r.terms
+        if (
+            r in members
+            or t.debtor_number != debtor
+            or t.costs_owed_from is None
+            or t.principal >= cap.threshold
+            or not window_start < t.costs_owed_from <= owed_from
+        ):
+            continue
+        share = decided.get(r.number)
+        earlier += share.costs if share else 0
+    return max(0, cap.cap - earlier)

@@ -230,3 +230,30 @@ def test_terms_consumer_b2b_and_client_settings():
     assert contract.contractual_rate == Fraction(85, 1000)
     credited = claim_terms(invoice(status=InvoiceStatus.CREDITED), consumer=True, client=client())
     assert open_claims([ClaimRecord(credited)], date(2025, 6, 1))["F1"].open.total == 0
+
+
+def test_wki_cumulation_caps_costs_of_small_consumer_claims_within_six_months():
+    """Monthly EUR 50 claims, each with its own 14-day letter: EUR 40 each by the staffel, but
+    at most EUR 140 together within six months (docs/law.md, cumulation)."""
+
+    def monthly(name: str, year: int, month: int, principal: int = 5_000) -> ClaimRecord:
+        return ClaimRecord(
+            terms(
+                name,
+                principal,
+                due_date=date(year, month, 1),
+                costs_owed_from=date(year, month, 20),
+            )
+        )
+
+    records = [monthly(f"M{m}", 2025, m) for m in range(1, 6)]
+    figures = open_claims(records, date(2025, 6, 1))
+    assert [figures[f"M{m}"].open.costs for m in range(1, 6)] == [4_000, 4_000, 4_000, 2_000, 0]
+    june = open_claims([*records, monthly("M6", 2025, 6)], date(2025, 7, 1))
+    assert june["M6"].open.costs == 0  # January to May are all within six months
+    september = open_claims([*records, monthly("M9", 2025, 9)], date(2025, 10, 1))
+    assert september["M9"].open.costs == 4_000  # only April's EUR 20 is left in the window
+    old = [monthly(f"O{m}", 2024, m) for m in range(1, 6)]  # before 2024-10-01: no cap
+    assert all(f.open.costs == 4_000 for f in open_claims(old, date(2024, 6, 1)).values())
+    big = [monthly(f"B{m}", 2025, m, 50_000) for m in range(1, 6)]  # not small claims
+    assert all(f.open.costs == 7_500 for f in open_claims(big, date(2025, 6, 1)).values())
