@@ -5,15 +5,12 @@ write-offs, and the Mollie webhook regressions of issue 12 (item 8)."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.records import PaymentSource
-from shared.ports.tables import Row
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
 LETTER = "2025-02-10"
@@ -288,64 +285,6 @@ def test_after_a_refund_later_webhooks_never_book_the_payment_again(ledger):
     )
     assert claim(world, "F1")["open"] == before
     assert world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body["status"] == "open"
-
-
-def test_concurrent_deliveries_of_one_payment_log_it_once(ledger):
-    """A second delivery that arrives while the first is between its check and its write."""
-    world, c1, _ = ledger
-    online = world.services.online_payments
-    started = online.start(c1, "D1", ["F1"], "https://x/return")
-    online.simulation.settle(started.payment_id, "paid")
-    store = world.store
-    original = InMemoryTableStore.insert
-    state = {"nested": False}
-
-    def insert(self, table: str, row: Row) -> Row:
-        if table == "Payments" and not state["nested"]:
-            state["nested"] = True
-            online.process(started.payment_id)  # the other delivery runs to its end first
-        return original(self, table, row)
-
-    store.insert = insert.__get__(store)  # type: ignore[method-assign]
-    try:
-        assert online.process(started.payment_id) == "paid"
-    finally:
-        del store.insert
-    assert state["nested"] and len(received_logs(world)) == 1
-    assert claim(world, "F1")["open"]["total"] == "0.00"
-
-
-def test_six_deliveries_at_once_book_and_log_once(ledger):
-    world, c1, _ = ledger
-    online = world.services.online_payments
-    started = online.start(c1, "D1", ["F1", "F2"], "https://x/return")
-    online.simulation.settle(started.payment_id, "paid")
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
-
-    def deliver_one() -> None:
-        barrier.wait()
-        try:
-            online.process(started.payment_id)
-        except BaseException as exc:  # reported below, after the join
-            errors.append(exc)
-
-    threads = [threading.Thread(target=deliver_one) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors and len(received_logs(world)) == 1
-    assert claim(world, "F1")["open"]["total"] == claim(world, "F2")["open"]["total"] == "0.00"
-
-
-@pytest.mark.parametrize(
-    "bad", ["", "../../x", "tr_" + "a" * 65, "tr_a|b", "re_abc", "tr_ä", "tr_abc\n"]
-)
-def test_webhook_ids_are_validated_before_they_are_queued(ledger, bad):
-    world, _, _ = ledger
-    assert world.services.online_payments.webhook(bad) is False
-    assert world.services.messaging.queues.take("mollie-webhook") == []
 
 
 def test_chargebacks_are_counted_apart_from_refunds(ledger):
