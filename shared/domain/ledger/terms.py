@@ -44,7 +44,7 @@ def claim_terms(
         costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
-        interest_from=(interest_from or invoice.due_date + timedelta(days=1))
+        interest_from=(interest_from or _day_after(invoice.due_date))
         if client.charge_interest and not client.client_bears_costs
         else None,
         interest_rule=interest_rule(client, consumer=consumer),
@@ -70,9 +70,19 @@ def costs_owed_from(
     candidates = [d for d in (invoice.costs_owed_from,) if d is not None]
     if letter_on is not None:
         if consumer:
-            candidates.append(fourteen_day_term(letter_on, LetterChannel.LETTER).costs_owed_from)
+            try:
+                candidates.append(
+                    fourteen_day_term(letter_on, LetterChannel.LETTER).costs_owed_from
+                )
+            except OverflowError:
+                pass  # a term that ends past the calendar's last day: never owed
         else:
             candidates.append(letter_on)
     if not consumer and client.b2b_costs_from_due:
-        candidates.append(invoice.due_date + timedelta(days=1))
+        candidates.append(_day_after(invoice.due_date))
     return min(candidates) if candidates else None
+
+
+def _day_after(day: date) -> date:
+    """The next day; a due date on the last day the calendar has stays put (no overflow)."""
+    return day if day == date.max else day + timedelta(days=1)
