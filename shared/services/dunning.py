@@ -45,6 +45,7 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.prescription import prescription
+from shared.domain.ledger.model import ClaimFigures
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -435,6 +436,7 @@ class DunningService:
         today: date,
         announce_costs_from: date | None = None,
         with_links: bool = True,
+        claims: dict[str, ClaimFigures] | None = None,
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
@@ -442,7 +444,10 @@ class DunningService:
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
             # interest accrued up to today
-            claims = self.ledger.open_claims(client, [i.number for i in collectable], today)
+            numbers = [i.number for i in collectable]
+            if claims is None:
+                claims = self.ledger.open_claims(client, numbers, today, debtor=debtor)
+            claims = {n: f for n, f in claims.items() if n in numbers}
             costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
             if announce_costs_from is not None and costs == 0:

@@ -184,11 +184,15 @@ class PortalService:
             for i in invoices
             if self.files.exists(INVOICE_PDFS, invoice_pdf_name(client.client_id, i.number))
         )
-        owed = self.dunning.context(client, debtor, invoices, today, with_links=False)
         claims = (
-            self.online.payments.ledger.open_claims(client, [i.number for i in invoices], today)
+            self.online.payments.ledger.open_claims(
+                client, [i.number for i in invoices], today, debtor=debtor
+            )
             if invoices
             else {}
+        )
+        owed = self.dunning.context(
+            client, debtor, invoices, today, with_links=False, claims=claims
         )
         return Overview(client, debtor, invoices, owed, pdfs, claims)
 

@@ -29,7 +29,7 @@ from shared.domain.ledger.model import ClaimFigures, Component, EventKind, Ledge
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
-from shared.domain.parties import Client, DebtorKind
+from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -57,12 +57,16 @@ class LedgerService:
         return amsterdam_date(self.clock.now())
 
     # -- reading -------------------------------------------------------------------------------
-    def debtor_claims(self, client: Client, debtor_number: str) -> DebtorClaims:
+    def debtor_claims(
+        self, client: Client, debtor_number: str, debtor: Debtor | None = None
+    ) -> DebtorClaims:
         invoices = {
             i.number: i for i in self.repos.invoices.for_debtor(client.client_id, debtor_number)
         }
-        found = self.repos.debtors.get(client.client_id, debtor_number)
-        consumer = found is None or found[0].kind is DebtorKind.B2C
+        if debtor is None:
+            found = self.repos.debtors.get(client.client_id, debtor_number)
+            debtor = found[0] if found else None
+        consumer = debtor is None or debtor.kind is DebtorKind.B2C
         stored = self.ledger.for_debtor(client.client_id, debtor_number)
         records = []
         for number, invoice in sorted(invoices.items()):
@@ -78,7 +82,12 @@ class LedgerService:
         return DebtorClaims(invoices, stored, records)
 
     def open_claims(
-        self, client: Client, invoice_numbers: Sequence[str], on: date | None = None
+        self,
+        client: Client,
+        invoice_numbers: Sequence[str],
+        on: date | None = None,
+        *,
+        debtor: Debtor | None = None,
     ) -> dict[str, ClaimFigures]:
         """The claim of each of these invoices on ``on`` (default: today in Amsterdam), per
         component: ``result[n].open`` has ``principal``, ``costs``, ``costs_vat``,
@@ -87,14 +96,19 @@ class LedgerService:
         claim of the debtor demanded together (art. 6:96 lid 7 BW), so a line paying the
         ``open.total`` of one or more claims is an exact payment, not an overpayment.
 
-        One read of the invoices by number, then one range read of invoices and one of the
-        ledger per debtor involved.
+        One read of the invoices by number, then one range read of invoices and two of the
+        ledger per debtor involved. A caller that knows the invoices are all ``debtor``'s
+        passes it and saves the first read and the debtor's.
         """
         day = on or self.today()
+        if debtor is not None:
+            wanted = set(invoice_numbers)
+            figures = open_claims(self.debtor_claims(client, debtor.number, debtor).records, day)
+            return {n: f for n, f in figures.items() if n in wanted}
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         out: dict[str, ClaimFigures] = {}
-        for debtor in sorted({s.invoice.debtor_number for s in stored.values()}):
-            claims = self.debtor_claims(client, debtor)
+        for number in sorted({s.invoice.debtor_number for s in stored.values()}):
+            claims = self.debtor_claims(client, number)
             figures = open_claims(claims.records, day)
             out.update({n: f for n, f in figures.items() if n in stored})
         return out
