@@ -172,11 +172,8 @@ class PortalService:
     # -- what is owed --------------------------------------------------------------------------
     def overview(self, access: PortalAccess) -> Overview:
         client, debtor = self.parties(access)
-        invoices = [
-            i
-            for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
-            if i.is_collectable
-        ]
+        every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        invoices = [i for i in every_invoice if i.is_collectable]
         invoices.sort(key=lambda i: (i.due_date, i.number))
         today = amsterdam_date(self.clock.now())
         pdfs = frozenset(
@@ -186,7 +183,11 @@ class PortalService:
         )
         claims = (
             self.online.payments.ledger.open_claims(
-                client, [i.number for i in invoices], today, debtor=debtor
+                client,
+                [i.number for i in invoices],
+                today,
+                debtor=debtor,
+                every_invoice=every_invoice,
             )
             if invoices
             else {}

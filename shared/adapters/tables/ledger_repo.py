@@ -1,14 +1,14 @@
 """The claim ledger on Table Storage.
 
 Table ``Ledger``, partitioned by the internal client id (one client's request can only name
-its own partition). Row keys group a debtor's claims, so one range read returns every claim
-of a debtor with its events:
+its own partition). Row keys start with the debtor, so one range read returns every claim of a
+debtor with its events:
 
 RowKey                                     holds
-``c|`` debtor ``|`` invoice                the claim's header: imported dates, the next event
+debtor ``|c|`` invoice                     the claim's header: imported dates, the next event
                                            number, the payments applied and reversed, and the
                                            summary figures the lists read
-``e|`` debtor ``|`` invoice ``|`` seq      a batch of events written together (JSON list)
+debtor ``|e|`` invoice ``|`` seq           a batch of events written together (JSON list)
 
 A change to a claim writes its header (insert, or replace guarded by the etag it was read
 with) and its event rows in one entity-group transaction: two writers racing on one claim
@@ -63,11 +63,11 @@ class ClaimWrite:
 
 
 def header_rk(debtor: str, invoice: str) -> str:
-    return join(HEADER, encode(debtor), encode(invoice))
+    return join(encode(debtor), HEADER, encode(invoice))
 
 
 def event_rk(debtor: str, invoice: str, seq: int) -> str:
-    return join(EVENTS, encode(debtor), encode(invoice), f"{seq:08d}")
+    return join(encode(debtor), EVENTS, encode(invoice), f"{seq:08d}")
 
 
 def _event_out(e: LedgerEvent) -> dict[str, Any]:
@@ -137,21 +137,20 @@ class LedgerRepository:
 
     def for_debtor(self, client_id: str, debtor: str) -> dict[str, StoredClaim]:
         """Every claim of a debtor that has a header, with its events in order."""
-        pk = encode(client_id)
         headers: dict[str, ClaimHeader] = {}
-        for row in all_rows(
-            self.store, LEDGER, pk=pk, rk_range=prefix_range(join(HEADER, encode(debtor)) + "|")
-        ):
-            h = _header_from(row)
-            headers[h.invoice_number] = h
         events: dict[str, list[LedgerEvent]] = {}
-        for row in all_rows(
-            self.store, LEDGER, pk=pk, rk_range=prefix_range(join(EVENTS, encode(debtor)) + "|")
-        ):
-            number = str(row.data["InvoiceNumber"])
-            events.setdefault(number, []).extend(
-                _event_in(e) for e in get_json(row.data.get("Events"), [])
-            )
+        rows = all_rows(
+            self.store, LEDGER, pk=encode(client_id), rk_range=prefix_range(encode(debtor) + "|")
+        )
+        for row in rows:
+            if row.rk.split("|")[1] == HEADER:
+                h = _header_from(row)
+                headers[h.invoice_number] = h
+            else:
+                number = str(row.data["InvoiceNumber"])
+                events.setdefault(number, []).extend(
+                    _event_in(e) for e in get_json(row.data.get("Events"), [])
+                )
         return {
             n: StoredClaim(h, tuple(sorted(events.get(n, []), key=lambda e: e.seq)))
             for n, h in headers.items()

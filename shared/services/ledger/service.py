@@ -58,11 +58,17 @@ class LedgerService:
 
     # -- reading -------------------------------------------------------------------------------
     def debtor_claims(
-        self, client: Client, debtor_number: str, debtor: Debtor | None = None
+        self,
+        client: Client,
+        debtor_number: str,
+        debtor: Debtor | None = None,
+        every_invoice: Sequence[Invoice] | None = None,
     ) -> DebtorClaims:
-        invoices = {
-            i.number: i for i in self.repos.invoices.for_debtor(client.client_id, debtor_number)
-        }
+        """``every_invoice``: all the debtor's invoices when the caller has read them already
+        (the costs of a notice are shared over all its claims, paid ones included)."""
+        if every_invoice is None:
+            every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        invoices = {i.number: i for i in every_invoice}
         if debtor is None:
             found = self.repos.debtors.get(client.client_id, debtor_number)
             debtor = found[0] if found else None
@@ -88,6 +94,7 @@ class LedgerService:
         on: date | None = None,
         *,
         debtor: Debtor | None = None,
+        every_invoice: Sequence[Invoice] | None = None,
     ) -> dict[str, ClaimFigures]:
         """The claim of each of these invoices on ``on`` (default: today in Amsterdam), per
         component: ``result[n].open`` has ``principal``, ``costs``, ``costs_vat``,
@@ -96,14 +103,16 @@ class LedgerService:
         claim of the debtor demanded together (art. 6:96 lid 7 BW), so a line paying the
         ``open.total`` of one or more claims is an exact payment, not an overpayment.
 
-        One read of the invoices by number, then one range read of invoices and two of the
+        One read of the invoices by number, then one range read of invoices and one of the
         ledger per debtor involved. A caller that knows the invoices are all ``debtor``'s
-        passes it and saves the first read and the debtor's.
+        passes it and saves the first read and the debtor's; one that read all of that
+        debtor's invoices already passes them as ``every_invoice``.
         """
         day = on or self.today()
         if debtor is not None:
             wanted = set(invoice_numbers)
-            figures = open_claims(self.debtor_claims(client, debtor.number, debtor).records, day)
+            claims = self.debtor_claims(client, debtor.number, debtor, every_invoice)
+            figures = open_claims(claims.records, day)
             return {n: f for n, f in figures.items() if n in wanted}
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         out: dict[str, ClaimFigures] = {}
