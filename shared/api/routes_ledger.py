@@ -45,7 +45,7 @@ def _out(
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
-    ).model_dump(mode="json", exclude_none=invoice is None, exclude={"invoice"} if invoice is None else set())  # fmt: skip
+    ).model_dump(mode="json", exclude={"invoice"} if invoice is None else set())  # fmt: skip
 
 
 def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, object]:
@@ -65,8 +65,6 @@ def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, o
         total("open"), min(owed) if owed else None, min(starts) if starts else None,
         rules.pop() if len(rules) == 1 else ("mixed" if rules else "none"),
     )  # fmt: skip
-    body["costs_owed_from"] = min(owed).isoformat() if owed else None
-    body["interest_from"] = min(starts).isoformat() if starts else None
     return {"debtor": debtor, **body, "claims": [claim_out(f) for f in claims]}
 
 

@@ -9,7 +9,7 @@ the claims are read again and the change recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -249,7 +249,7 @@ class LedgerService:
         client: Client,
         number: str,
         author: str,
-        change: object,
+        change: Callable[[list[ClaimRecord], date], tuple[LedgerEvent, ...]],
         summary: str,
     ) -> ClaimFigures:
         stored = self.repos.invoices.get(client.client_id, number)
@@ -260,7 +260,7 @@ class LedgerService:
         for _ in range(RETRIES):
             claims = self.debtor_claims(client, debtor)
             try:
-                events = change(claims.records, today)  # type: ignore[operator]
+                events = change(claims.records, today)
             except LedgerRuleError as exc:
                 raise Invalid(str(exc)) from exc
             try:
