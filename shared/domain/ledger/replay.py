@@ -51,8 +51,19 @@ def replay(
     }
     paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
     credited = dict(sums[EventKind.CREDIT])
-    credited[Component.PRINCIPAL] += terms.principal_settled_elsewhere
     waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]
+    # what the client's own books say was paid covers only what Inning did not book itself
+    # (the two may overlap for a moment while a booking is being finished)
+    unpaid_principal = (
+        terms.principal
+        - paid[Component.PRINCIPAL]
+        - credited[Component.PRINCIPAL]
+        - waived[Component.PRINCIPAL]
+        - written_off[Component.PRINCIPAL]
+    )
+    credited[Component.PRINCIPAL] += min(
+        terms.principal_settled_elsewhere, max(0, unpaid_principal)
+    )
     open_ = {c: charged[c] - paid[c] - credited[c] - waived[c] - written_off[c] for c in COMPONENTS}
     if terms.closed:  # credited or withdrawn: what was still open is credited as well
         for c in COMPONENTS:

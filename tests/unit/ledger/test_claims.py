@@ -257,3 +257,17 @@ def test_wki_cumulation_caps_costs_of_small_consumer_claims_within_six_months():
     assert all(f.open.costs == 4_000 for f in open_claims(old, date(2024, 6, 1)).values())
     big = [monthly(f"B{m}", 2025, m, 50_000) for m in range(1, 6)]  # not small claims
     assert all(f.open.costs == 7_500 for f in open_claims(big, date(2025, 6, 1)).values())
+
+
+def test_the_clients_books_and_inning_overlapping_never_make_a_negative_principal():
+    """A booking written to the ledger but not yet to the invoice, while the client's books
+    already say the invoice is paid: the principal is settled, not overpaid."""
+    record = ClaimRecord(terms(costs_owed_from=None, interest_from=None))
+    paid = booking.allocate([record], "p1", 5_000, date(2025, 3, 1), ["F1"])
+    both = ClaimRecord(
+        terms(costs_owed_from=None, interest_from=None, principal_settled_elsewhere=12_100),
+        paid.events["F1"],
+    )
+    fig = open_claims([both], date(2025, 3, 2))["F1"]
+    assert fig.open.principal == 0 and fig.paid.principal == 5_000
+    assert fig.credited.principal == 7_100
