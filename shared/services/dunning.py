@@ -42,7 +42,6 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
-from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.prescription import prescription
 from shared.domain.ledger.model import ClaimFigures
@@ -451,12 +450,8 @@ class DunningService:
             costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
             if announce_costs_from is not None and costs == 0:
-                # the 14-day letter states the costs that will be owed after its term
-                costs = collection_costs(
-                    principal,
-                    consumer=debtor.kind is DebtorKind.B2C,
-                    vat_not_deductible=not client.vat_deductible,
-                ).total
+                # the 14-day letter states the costs the ledger will charge after its term
+                costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)

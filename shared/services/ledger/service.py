@@ -122,6 +122,27 @@ class LedgerService:
             out.update({n: f for n, f in figures.items() if n in stored})
         return out
 
+    def announced_costs(
+        self, client: Client, debtor: Debtor, invoice_numbers: Sequence[str], owed_from: date
+    ) -> Cents:
+        """The costs (with VAT) a 14-day letter or sommatie must state for these invoices: what
+        the ledger will charge once its term expires on ``owed_from`` (one amount over the
+        claims together, the client's minimum and the Wki cap applied), if nothing is paid."""
+        if client.client_bears_costs:
+            return 0
+        claims = self.debtor_claims(client, debtor.number, debtor)
+        wanted = set(invoice_numbers)
+        records = [
+            ClaimRecord(replace(r.terms, costs_owed_from=owed_from), r.events)
+            if r.number in wanted and not r.terms.closed and r.terms.costs_owed_from is None
+            else r
+            for r in claims.records
+        ]
+        figures = open_claims(records, owed_from)
+        return sum(
+            figures[n].open.costs + figures[n].open.costs_vat for n in wanted if n in figures
+        )
+
     def claim(self, client: Client, number: str, on: date | None = None) -> ClaimFigures:
         found = self.open_claims(client, [number], on)
         if number not in found:

@@ -5,6 +5,7 @@ write-offs, and the Mollie webhook regressions of issue 12 (item 8)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -302,3 +303,27 @@ def test_chargebacks_are_counted_apart_from_refunds(ledger):
     assert deliver(world) == ["refund"]
     debtor = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1").body
     assert debtor["refunds_this_year"] == 1 and debtor["chargebacks_this_year"] == 1
+
+
+def test_the_14_day_letter_states_the_costs_the_ledger_will_charge(ledger):
+    """F2 has no letter yet: the letter announces what its term's expiry will make owed, with
+    the client's VAT and minimum, the same figure the claim shows once the term is over."""
+    world, c1, _ = ledger
+    dunning = world.services.dunning
+    debtor = world.services.repos.debtors.get(c1.client_id, "D1")[0]
+    f2 = world.services.repos.invoices.get(c1.client_id, "F2").invoice
+    owed_from = date(2025, 4, 7)
+    letter = dunning.context(c1, debtor, [f2], date(2025, 3, 20), announce_costs_from=owed_from)
+    assert letter.costs == 4_000
+    stingy = replace(c1, costs_minimum_principal=10_000)  # no costs below EUR 100
+    assert (
+        dunning.context(
+            stingy, debtor, [f2], date(2025, 3, 20), announce_costs_from=owed_from
+        ).costs
+        == 0
+    )
+    vat = replace(c1, vat_deductible=False)
+    assert (
+        dunning.context(vat, debtor, [f2], date(2025, 3, 20), announce_costs_from=owed_from).costs
+        == 4_840
+    )
