@@ -21,7 +21,8 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 @bp.route(route="mollie/webhook", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
     payment_id = (req.form.get("id") if req.form else None) or ""
-    bootstrap.services().online_payments.webhook(str(payment_id))
+    if not bootstrap.services().online_payments.webhook(str(payment_id)):
+        return func.HttpResponse("not a Mollie payment id", status_code=400)
     return func.HttpResponse(status_code=200)  # Mollie only needs to know we have it
 
 
@@ -54,7 +55,7 @@ def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
         return func.HttpResponse(status_code=303, headers={"Location": target})
     buttons = "".join(
         f'<button name="outcome" value="{s}">{html.escape(s)}</button> '
-        for s in (*SIMULATED_STATUSES, "refunded")
+        for s in (*SIMULATED_STATUSES, "refunded", "charged_back")
     )
     page = (
         "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content='width=device-width'>"

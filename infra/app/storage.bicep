@@ -153,6 +153,7 @@ var tables = [
   'UserSessions' // people (shared/adapters/tables/people_repo.py)
   'Users' // people (shared/adapters/tables/people_repo.py)
   'Sessions' // people (shared/adapters/tables/people_repo.py)
+  'Ledger' // the claim ledger (shared/adapters/tables/ledger_repo.py)
   'PaymentPlans' // payment plans
   'PlanCalendar' // payment plans
   'PlanInvoices' // payment plans

@@ -10,6 +10,7 @@ from shared.api import (
     routes_cases,
     routes_dunning,
     routes_invoices,
+    routes_ledger,
     routes_links,
     routes_parties,
     routes_people,
@@ -57,6 +58,7 @@ class IntegrationApi:
             routes_rates,
             routes_people,
             routes_links,
+            routes_ledger,
         ):
             module.register(self.router, services)
         self.router.add(

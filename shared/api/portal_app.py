@@ -20,6 +20,8 @@ from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.portal_text import TEXT
 from shared.clock import amsterdam_date
+from shared.domain.invoices import Invoice
+from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
 from shared.domain.portal.tokens import PortalAccess, TokenError, csrf_ok, csrf_token
 from shared.services.container import Services
@@ -70,15 +72,13 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/portal/pay">
 <input type="hidden" name="csrf" value="{{ csrf }}">
 <div class="scroll"><table><caption class="visually-hidden">{{ t.title }}</caption>
-<thead><tr><th scope="col">{{ t.choose }}</th><th scope="col">{{ t.invoice }}</th><th scope="col">{{ t.due }}</th><th scope="col" class="amount">{{ t.open }}</th></tr></thead>
+<thead><tr><th scope="col">{{ t.choose }}</th><th scope="col">{{ t.invoice }}</th><th scope="col">{{ t.due }}</th><th scope="col" class="amount">{{ t.principal }}</th>{% if costs %}<th scope="col" class="amount">{{ t.costs }}</th>{% endif %}{% if interest %}<th scope="col" class="amount">{{ t.interest }}</th>{% endif %}<th scope="col" class="amount">{{ t.open }}</th></tr></thead>
 <tbody>{% for line in lines %}<tr>
 <td><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked></td>
 <td><label for="inv-{{ loop.index }}">{{ line.number }}</label>{% if line.number in pdfs %} &middot; <a href="/api/portal/invoice/{{ line.number|urlencode }}">{{ t.pdf }}<span class="visually-hidden"> {{ line.number }}</span></a>{% endif %}</td>
-<td>{{ line.due }}</td><td class="amount">{{ line.amount }}</td></tr>{% endfor %}</tbody>
+<td>{{ line.due }}</td><td class="amount">{{ line.principal }}</td>{% if costs %}<td class="amount">{{ line.costs }}</td>{% endif %}{% if interest %}<td class="amount">{{ line.interest }}</td>{% endif %}<td class="amount">{{ line.amount }}</td></tr>{% endfor %}</tbody>
 <tfoot>
-{% if costs %}<tr><td></td><th scope="row" colspan="2">{{ t.costs }}</th><td class="amount">{{ costs }}</td></tr>{% endif %}
-{% if interest %}<tr><td></td><th scope="row" colspan="2">{{ t.interest }}</th><td class="amount">{{ interest }}</td></tr>{% endif %}
-<tr><td></td><th scope="row" colspan="2">{{ t.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr>
+<tr><td></td><th scope="row" colspan="{{ 2 + (1 if costs else 0) + (1 if interest else 0) + 1 }}">{{ t.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr>
 </tfoot></table></div>
 <p><button type="submit">{{ t.pay_selected }}</button></p>
 {% if costs or interest %}<p>{{ t.pay_note.format(client=client.name) }}</p>{% endif %}
@@ -266,15 +266,24 @@ class PortalApp:
         lang = self._lang(req, view.debtor.language.value)
         money = format_eur_nl if lang == "nl" else format_eur_en
         today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
-        lines = [{"number": i.number, "due": i.due_date.strftime("%d-%m-%Y") if lang == "nl" else i.due_date.isoformat(),
-                  "amount": money(i.open_amount)} for i in view.invoices]  # fmt: skip
+
+        def line(i: Invoice) -> dict[str, str]:
+            claim = view.claims.get(i.number)
+            open_ = claim.open if claim else Amounts(principal=i.open_amount)
+            return {"number": i.number, "due": i.due_date.strftime("%d-%m-%Y") if lang == "nl" else i.due_date.isoformat(),
+                    "principal": money(open_.principal), "costs": money(open_.costs + open_.costs_vat),
+                    "interest": money(open_.interest), "amount": money(open_.total)}  # fmt: skip
+
+        lines = [line(i) for i in view.invoices]
+        costs = sum(c.open.costs + c.open.costs_vat for c in view.claims.values())
+        interest = sum(c.open.interest for c in view.claims.values())
         done = req.query.get("done", "")
         if not notice and f"done_{done}" in TEXT[lang]:
             notice = TEXT[lang][f"done_{done}"]
         response = self._page(
             "overview", status, lang, view.client, title=TEXT[lang]["title"], debtor=view.debtor,
-            lines=lines, pdfs=view.pdfs, costs=money(view.owed.costs) if view.owed.costs else "",
-            interest=money(view.owed.interest) if view.owed.interest else "", total=money(view.total),
+            lines=lines, pdfs=view.pdfs, costs=money(costs) if costs else "",
+            interest=money(interest) if interest else "", total=money(view.total),
             iban=view.owed.client_iban, reference=view.owed.betalingskenmerk, qr=view.owed.qr_svg,
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),

@@ -50,6 +50,8 @@ def _draft(model: schemas.InvoiceIn) -> InvoiceDraft:
         open_amount=None if model.open_amount is None else cents_from_decimal(model.open_amount),
         payment_reference=model.payment_reference,
         description=model.description,
+        fourteen_day_letter_on=model.fourteen_day_letter_on,
+        interest_from=model.interest_from,
     )
 
 

@@ -15,6 +15,7 @@ from shared.api.http import ApiResponse, NotFoundError
 from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
+from shared.domain.money import cents_from_decimal
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 
@@ -56,6 +57,12 @@ def _client_from(model: schemas.ClientIn) -> Client:
         dunning_shards=model.dunning_shards,
         refund_warning_threshold=model.refund_warning_threshold,
         postpone_auto_days=model.postpone_auto_days,
+        charge_interest=model.charge_interest,
+        contractual_interest_percent=None
+        if model.contractual_interest_rate is None
+        else str(model.contractual_interest_rate),
+        costs_minimum_principal=cents_from_decimal(model.costs_minimum_amount),
+        b2b_costs_from_due=model.b2b_costs_from_due,
     )
 
 
@@ -132,6 +139,10 @@ def register(router: Router, services: Services) -> None:
         refunds = services.online_payments.refunds_this_year(client.client_id, found[0].number)
         body = debtor_out(found[0]) | {
             "refunds_this_year": refunds,
+            # counted apart: a chargeback is the bank's decision, not a refund the client gave
+            "chargebacks_this_year": services.online_payments.chargebacks_this_year(
+                client.client_id, found[0].number
+            ),
             # the red flag staff see: more refunds and chargebacks than the client tolerates
             "refund_warning": refunds > client.refund_warning_threshold,
         }

@@ -87,6 +87,26 @@ class ClientIn(Strict):
         le=62,
         description="Portal postponement requests up to this many days are granted at once",
     )
+    charge_interest: bool = Field(
+        default=True, description="Statutory (or contractual) interest is charged to debtors"
+    )
+    contractual_interest_rate: (
+        Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] | None
+    ) = Field(
+        default=None,
+        description="Agreed yearly interest in percent (e.g. 8.5); the statutory rate applies "
+        "where it is higher (art. 6:119 lid 3 / 6:119a lid 8 BW)",
+    )
+    costs_minimum_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] = Field(
+        default=Decimal(0),
+        description="No collection costs are charged on claims (summed per notice) below "
+        "this principal",
+    )
+    b2b_costs_from_due: bool = Field(
+        default=False,
+        description="The client's terms make collection costs owed by businesses from the day "
+        "after the due date (otherwise: from the sommatie)",
+    )
 
     @field_validator("ibans")
     @classmethod
@@ -179,11 +199,26 @@ class InvoiceIn(Strict):
         default=None, max_length=35, description="Omitted: Inning generates a betalingskenmerk"
     )
     description: str | None = Field(default=None, max_length=500)
+    fourteen_day_letter_on: date | None = Field(
+        default=None,
+        description="The day you sent the 14-day letter (consumers) or the sommatie "
+        "(businesses) yourself: collection costs are owed from the term's expiry without a "
+        "new letter. Omitted: unchanged",
+    )
+    interest_from: date | None = Field(
+        default=None,
+        description="The first day of interest (the default date). Omitted: the day after "
+        "the due date, or what was sent before",
+    )
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> InvoiceIn:
         if self.due_date < self.invoice_date:
             raise ValueError("due_date is before invoice_date")
+        if self.fourteen_day_letter_on is not None and self.fourteen_day_letter_on < self.due_date:
+            raise ValueError("fourteen_day_letter_on is before due_date (no default yet)")
+        if self.interest_from is not None and self.interest_from <= self.invoice_date:
+            raise ValueError("interest_from must be after invoice_date")
         if self.open_amount is not None and self.open_amount > self.amount:
             raise ValueError("open_amount exceeds amount")
         return self

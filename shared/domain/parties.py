@@ -63,6 +63,13 @@ class Client:
     postpone_auto_days: int = 0
     dunning_shards: int = 1  # a large client's daily run is split over this many queue messages
     active: bool = True  # inactive: dunning stops and its people cannot sign in; data stays
+    # the claim ledger (issue 10): interest charged at all; an agreed yearly rate in percent
+    # (the statutory rate applies where it is higher); no costs below this summed principal;
+    # a B2B client's terms make costs owed from the day after the due date
+    charge_interest: bool = True
+    contractual_interest_percent: str | None = None
+    costs_minimum_principal: int = 0
+    b2b_costs_from_due: bool = False
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ class PaymentSource(StrEnum):
 @dataclass(frozen=True)
 class AllocatedAmount:
     invoice_number: str
-    component: str  # costs | interest | principal
+    component: str  # principal | costs | costs_vat | interest (the claim ledger's components)
     amount: Cents
 
 
@@ -35,6 +35,7 @@ class Payment:
     allocations: tuple[AllocatedAmount, ...] = ()
     unallocated: Cents = 0
     reversed: bool = False
+    reversed_on: date | None = None  # the Amsterdam day the money came back
 
 
 class ContactKind(StrEnum):

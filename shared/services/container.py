@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
     from shared.services.invoice_status import InvoiceStatusService
+    from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
     from shared.services.linking.office365 import Office365Linking
     from shared.services.messaging import MessagingService
@@ -104,12 +105,18 @@ class Services:
     def payments(self) -> PaymentService:
         from shared.services.payments import PaymentService
 
-        payments = PaymentService(self.repos, self.clock)
+        payments = PaymentService(
+            self.repos, self.clock, rates=lambda: self.statutory_rates.table()
+        )
         # payment plans take in every booking and reversal, whichever path booked it
         payments.listeners.append(
             lambda client, numbers: self.plans.payments_changed(client, numbers)
         )
         return payments
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        return self.payments.ledger  # one ledger service: the one payments book through
 
     @cached_property
     def messaging(self) -> MessagingService:
@@ -225,13 +232,13 @@ class Services:
     @cached_property
     def plans(self) -> PlanService:
         from shared.adapters.tables.plans_repo import PlanRepository
-        from shared.services.plans.money import PrincipalMoney
+        from shared.services.plans.money import LedgerMoney
         from shared.services.plans.service import PlanService
 
         plans = PlanService(
             self.repos,
             PlanRepository(self.repos.store),
-            PrincipalMoney(self.repos),
+            LedgerMoney(self.ledger),
             self.messaging,
             self.queues,
             self.clock,

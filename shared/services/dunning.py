@@ -43,11 +43,10 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
-from shared.domain.law.collection_costs import collection_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
-from shared.domain.law.interest import statutory_interest
-from shared.domain.law.interest_rates import RateTable, RateTableError
+from shared.domain.law.interest_rates import RateTable
 from shared.domain.law.prescription import prescription
+from shared.domain.ledger.model import ClaimFigures
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -63,6 +62,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
+from shared.services.ledger.service import LedgerService
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -102,6 +102,8 @@ class DunningService:
         # the statutory rates in force (blob storage, cached); none: the shipped table
         self.rates = rates
         self.cases = CaseService(repos, messaging, clock)
+        # every amount a message shows comes from the ledger, with the rates in force
+        self.ledger = LedgerService(repos, clock, rates)
         self.repos = repos
         self.messaging = messaging
         self.queues = queues
@@ -445,34 +447,23 @@ class DunningService:
         today: date,
         announce_costs_from: date | None = None,
         with_links: bool = True,
+        claims: dict[str, ClaimFigures] | None = None,
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
         costs = interest = 0
         if not client.client_bears_costs and principal > 0:
-            consumer = debtor.kind is DebtorKind.B2C
-            owed = (
-                not consumer
-                or any(i.costs_owed_from and i.costs_owed_from <= today for i in collectable)
-                or announce_costs_from is not None
-            )
-            if owed:
-                costs = collection_costs(
-                    principal, consumer=consumer, vat_not_deductible=not client.vat_deductible
-                ).total
-            for inv in collectable:
-                start = inv.due_date + timedelta(days=1)
-                if start < today:
-                    try:
-                        interest += statutory_interest(
-                            inv.open_amount,
-                            start,
-                            today,
-                            commercial=not consumer,
-                            rates=self.rates() if self.rates else None,
-                        ).interest
-                    except RateTableError:
-                        pass  # before the rate table: no interest shown rather than a wrong one
+            # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
+            # interest accrued up to today
+            numbers = [i.number for i in collectable]
+            if claims is None:
+                claims = self.ledger.open_claims(client, numbers, today, debtor=debtor)
+            claims = {n: f for n, f in claims.items() if n in numbers}
+            costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
+            interest = sum(f.open.interest for f in claims.values())
+            if announce_costs_from is not None and costs == 0:
+                # the 14-day letter states the costs the ledger will charge after its term
+                costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)

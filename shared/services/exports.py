@@ -13,7 +13,12 @@ from shared.domain.records import Payment
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.services.repositories import Repositories
 
-COMPONENT_NL = {"principal": "hoofdsom", "interest": "rente", "costs": "incassokosten"}
+COMPONENT_NL = {
+    "principal": "hoofdsom",
+    "interest": "rente",
+    "costs": "incassokosten",
+    "costs_vat": "btw incassokosten",  # the claim ledger's VAT on costs (client cannot deduct)
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from shared.adapters.tables.banking_repo import AccountOwner
+from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
@@ -23,6 +24,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
 from shared.ports.tables import MAX_BATCH, Op, StorageError, TransactionFailed
 from shared.services.batch import BatchResult, duplicates
+from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
 
 MAX_ROWS = 1000
@@ -41,6 +43,8 @@ class InvoiceDraft:
     open_amount: Cents | None = None
     payment_reference: str | None = None
     description: str | None = None
+    fourteen_day_letter_on: date | None = None  # sent by the client itself (claim ledger)
+    interest_from: date | None = None
 
 
 def generated_reference(client_id: str, invoice_number: str) -> str:
@@ -186,6 +190,25 @@ class ImportService:
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
         return self._in_parallel(chunks, lambda c: self._write_invoice_chunk(client, c), result)
 
+    def _claim_dates(self, client: Client, draft: InvoiceDraft) -> None:
+        """The letter date and default date an import gave, on the claim (idempotent: sending
+        them again changes nothing; omitting them keeps what was sent before)."""
+        ledger = LedgerRepository(self.repos.store)
+        for _ in range(RACE_RETRIES):
+            current = ledger.header(client.client_id, draft.debtor_number, draft.number)
+            letter = draft.fourteen_day_letter_on or (
+                current.fourteen_day_letter_on if current else None
+            )
+            start = draft.interest_from or (current.interest_from if current else None)
+            try:
+                ledger.set_imported(
+                    client.client_id, draft.debtor_number, draft.number, letter, start
+                )
+                return
+            except StorageError:
+                continue
+        raise ConflictingUpdate(f"claim {draft.number} keeps changing; retry")
+
     @staticmethod
     def _in_parallel(
         chunks: list[_Chunk], write: Callable[[_Chunk], BatchResult], result: BatchResult
@@ -264,6 +287,12 @@ class ImportService:
                 continue
             if to_schedule and self.on_invoices_written is not None:
                 self.on_invoices_written(client.client_id, to_schedule)
+            rejected_rows = {index for index, _, _ in rejected}
+            for index, draft in chunk:
+                if index not in rejected_rows and (
+                    draft.fourteen_day_letter_on or draft.interest_from
+                ):
+                    self._claim_dates(client, draft)
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)

@@ -15,9 +15,11 @@ marked, that drives the very same webhook path.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from shared.adapters.mollie import MollieClient, MolliePayment
@@ -39,6 +41,8 @@ SIMULATED = "SimulatedPayments"
 TABLES = (MOLLIE_PAYMENTS, SIMULATED)
 WEBHOOK_QUEUE = "mollie-webhook"
 SIMULATED_STATUSES = ("paid", "failed", "canceled", "expired")
+# Mollie payment ids: "tr_" and a short run of letters and digits (the simulation's too)
+MOLLIE_PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
 
 
 class PaymentProvider(Protocol):
@@ -97,11 +101,11 @@ class SimulatedMollie:
             return None
         d = row.data
         return MolliePayment(payment_id, d["Status"], int(d["Amount"]), d.get("Description", ""), metadata=json.loads(d.get("Metadata") or "{}"),
-                             amount_refunded=int(d.get("Refunded", 0)))  # fmt: skip
+                             amount_refunded=int(d.get("Refunded", 0)), amount_charged_back=int(d.get("ChargedBack", 0)))  # fmt: skip
 
     def settle(self, payment_id: str, status: str, refunded: Cents = 0) -> str:
         """The simulation page's buttons: set the outcome; returns where to send the payer."""
-        if status not in (*SIMULATED_STATUSES, "refunded"):
+        if status not in (*SIMULATED_STATUSES, "refunded", "charged_back"):
             raise Invalid(f"unknown outcome {status}")
         row = self.store.get(SIMULATED, "sim", payment_id)
         if row is None:
@@ -109,6 +113,8 @@ class SimulatedMollie:
         data = dict(row.data)
         if status == "refunded":
             data["Refunded"] = refunded or int(data["Amount"])
+        elif status == "charged_back":  # the payer's bank took the money back
+            data["ChargedBack"] = int(data["Amount"])
         else:
             data["Status"] = status
         self.store.upsert(SIMULATED, Row("sim", payment_id, data))
@@ -179,10 +185,14 @@ class OnlinePaymentService:
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
         if not invoices or any(i.debtor_number != debtor_number for i in invoices):
             raise NotFound("no such invoices for this debtor")
-        amount = sum(i.open_amount for i in invoices if i.is_collectable)
+        numbers = [i.number for i in invoices if i.is_collectable]
+        # the whole open claim (principal, costs, VAT on costs, interest) as of today: the
+        # amount quoted is booked as of today, so paying it settles the claims exactly
+        quoted_on = amsterdam_date(self.clock.now())
+        claims = self.payments.ledger.open_claims(client, numbers, quoted_on)
+        amount = sum(claims[n].open.total for n in numbers if n in claims)
         if amount <= 0:
             raise Invalid("nothing is open on these invoices")
-        numbers = [i.number for i in invoices if i.is_collectable]
         provider = self.provider_for(client)
         payment = provider.create_payment(
             amount=amount,
@@ -195,6 +205,7 @@ class OnlinePaymentService:
         )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
+            "QuotedOn": quoted_on.isoformat(),
         }))  # fmt: skip
         return StartedPayment(
             payment.payment_id, payment.checkout_url or "", isinstance(provider, SimulatedMollie)
@@ -207,16 +218,22 @@ class OnlinePaymentService:
         self.webhook(payment_id)
         return target
 
-    def webhook(self, payment_id: str) -> None:
-        """What the HTTP function does with ``id=...``: queue it; the answer is immediate."""
-        if payment_id:
-            self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
+    def webhook(self, payment_id: str) -> bool:
+        """What the HTTP function does with ``id=...``: queue it; the answer is immediate.
+        Only what looks like a Mollie payment id (``tr_`` and letters/digits) is queued;
+        anything else is refused here (False) and never reaches the queue or storage keys."""
+        if not MOLLIE_PAYMENT_ID.fullmatch(payment_id or ""):
+            return False
+        self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
+        return True
 
     def _record(self, payment_id: str) -> dict[str, Any] | None:
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "p")
         return dict(row.data) if row else None
 
     def process(self, payment_id: str) -> str:
+        if not MOLLIE_PAYMENT_ID.fullmatch(payment_id or ""):
+            return "unknown"  # queued before ids were checked, or put there by hand
         record = self._record(payment_id)
         if record is None:
             return "unknown"  # not ours: nothing changes
@@ -235,8 +252,13 @@ class OnlinePaymentService:
             and not payment.amount_charged_back
         ):
             return payment.status  # open, pending, failed, expired, canceled: nothing to book
+        quoted = record.get("QuotedOn")
+        received_on = (
+            date.fromisoformat(str(quoted)) if quoted else amsterdam_date(self.clock.now())
+        )
         if payment.status == "paid":
-            self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=amsterdam_date(self.clock.now()),
+            # booked as of the day the amount was quoted: the debtor paid what we asked
+            self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
         undone = payment.amount_refunded + payment.amount_charged_back
         if undone > 0:
@@ -268,22 +290,27 @@ class OnlinePaymentService:
             is not None
         )
         if first_time and reversal is not None:
+            # refunds and chargebacks are counted apart (the red threshold is about refunds)
             count = (
-                self.counters.increment(USAGE, client.client_id, f"refunds|{year}|{encode(debtor)}")
-                or 0
+                self.counters.increment(USAGE, client.client_id, _counter(kind, year, debtor)) or 0
             )
             now = self.clock.now()
             self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
                                                  f"{kind.capitalize()} of {format_eur_nl(undone)} on an online payment ({count} this year)",
                                                  channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
-            if count > client.refund_warning_threshold:
+            if kind == "refund" and count > client.refund_warning_threshold:
                 self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
-                                                  f"Debtor {debtor} had {count} refunds or chargebacks in {year}", now,
+                                                  f"Debtor {debtor} had {count} refunds in {year}", now,
                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
 
-    def refunds_this_year(self, client_id: str, debtor: str) -> int:
-        year = amsterdam_date(self.clock.now()).year
-        return self.counters.count(USAGE, client_id, f"refunds|{year}|{encode(debtor)}")
+    def refunds_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:
+        year = year or amsterdam_date(self.clock.now()).year
+        return self.counters.count(USAGE, client_id, _counter("refund", year, debtor))
+
+    def chargebacks_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:
+        """Chargebacks are counted apart from refunds, per debtor per calendar year."""
+        year = year or amsterdam_date(self.clock.now()).year
+        return self.counters.count(USAGE, client_id, _counter("chargeback", year, debtor))
 
     def status(self, client: Client, payment_id: str) -> str:
         """The real status, from Mollie (not from the redirect's query string)."""
@@ -292,6 +319,10 @@ class OnlinePaymentService:
             raise NotFound("no such payment")
         payment = self.provider_for(client).get_payment(payment_id)
         return payment.status if payment else "unknown"
+
+
+def _counter(kind: str, year: int, debtor: str) -> str:
+    return f"{'refunds' if kind == 'refund' else 'chargebacks'}|{year}|{encode(debtor)}"
 
 
 def _setting(text: str) -> str:

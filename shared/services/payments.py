@@ -1,5 +1,7 @@
-"""Booking money received: by law (costs, interest, principal; designated or oldest claims
-first), exactly once, and undoing it when the money comes back.
+"""Booking money received: over the whole claim by law (costs, VAT on costs, interest,
+principal; designated or oldest claims first), exactly once, and undoing exactly that when the
+money comes back. The claim ledger (:mod:`shared.services.ledger.service`) holds the truth; the
+payment row and the invoice's principal are what other code reads.
 
 A payment id is derived from where the money came from (a statement line, a Mollie payment),
 so a redelivered message finds the payment already there. The payment row is written first
@@ -14,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
-from shared.domain.law.allocation import OpenClaim, allocate_payment
+from shared.domain.law.interest_rates import RateTable
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import (
@@ -30,15 +32,22 @@ from shared.domain.records import (
 )
 from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate
+from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
 
 RETRIES = 5
 
 
 class PaymentService:
-    def __init__(self, repos: Repositories, clock: Clock) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        clock: Clock,
+        rates: Callable[[], RateTable] | None = None,
+    ) -> None:
         self.repos = repos
         self.clock = clock
+        self.ledger = LedgerService(repos, clock, rates)
         # told after money was booked on or taken back from invoices (e.g. payment plans);
         # a listener that fails makes the delivery fail, and the retry books nothing twice
         self.listeners: list[Callable[[Client, list[str]], None]] = []
@@ -60,19 +69,22 @@ class PaymentService:
         payer_iban: str | None = None,
         return_reference: str | None = None,
     ) -> Payment:
-        """Book ``amount`` on these invoices (the debtor's designation), by law."""
+        """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
+        (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
+
+        The one booking path of every source (bank statements, Mollie, the portal, staff). A
+        payment already booked is returned as it is: a redelivered message finishes what a
+        crash left undone and logs nothing again; a payment that was reversed is never booked
+        again. Concurrent deliveries of one payment log "payment received" once: only the
+        delivery whose payment row was written says so.
+        """
         existing = self._get(client.client_id, payment_id)
-        if existing is not None and existing.allocations and not existing.reversed:
-            self._apply(client, existing)
+        if existing is not None:
+            if not existing.reversed:
+                self._apply(client, existing)
             return existing
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
-        claims = [
-            OpenClaim(inv.invoice.number, inv.invoice.due_date, principal=inv.invoice.open_amount)
-            for inv in stored.values()
-            if inv.invoice.open_amount > 0
-        ]
-        claims.sort(key=lambda c: (c.due_date, c.claim_id))  # oldest first within the designation
-        allocation = allocate_payment(amount, claims, designated=[c.claim_id for c in claims])
+        result = self.ledger.book(client, payment_id, amount, received_on, invoice_numbers)
         debtors = {stored[n].invoice.debtor_number for n in stored}
         payment = Payment(
             client_id=client.client_id,
@@ -83,15 +95,18 @@ class PaymentService:
             source=source,
             external_id=external_id,
             allocations=tuple(
-                AllocatedAmount(x.claim_id, x.component.value, x.amount) for x in allocation.lines
+                AllocatedAmount(x.invoice_number, x.component.value, x.amount) for x in result.lines
             ),
-            unallocated=allocation.unallocated,
+            unallocated=result.unallocated,
         )
-        if existing is None:
-            try:
-                self.repos.payments.add(payment)
-            except Conflict:
-                payment = self._get(client.client_id, payment_id) or payment
+        try:
+            self.repos.payments.add(payment)
+        except Conflict:
+            # another delivery of this payment got here first: it logs and reports
+            won = self._get(client.client_id, payment_id) or payment
+            if not won.reversed:
+                self._apply(client, won)
+            return won
         self._apply(client, payment)
         if return_reference:
             self.repos.banking.remember_payment(client.client_id, return_reference, payment_id)
@@ -111,17 +126,20 @@ class PaymentService:
         return payment
 
     def reverse(self, client: Client, payment_id: str, reason: str) -> Payment | None:
-        """The money came back: reopen what it paid, log it, tell staff."""
+        """The money came back (refund, chargeback, bank return): undo exactly what it was
+        allocated to, reopen the invoices, log it, tell staff. Idempotent."""
         payment = self._get(client.client_id, payment_id)
         if payment is None:
             return None
-        for number in {a.invoice_number for a in payment.allocations}:
+        numbers = sorted({a.invoice_number for a in payment.allocations})
+        self.ledger.reverse(client, payment_id, numbers, reason)
+        for number in numbers:
             self._update_invoice(
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
             )
         if payment.reversed:
             return payment
-        reversed_ = replace(payment, reversed=True)
+        reversed_ = replace(payment, reversed=True, reversed_on=amsterdam_date(self.clock.now()))
         self.repos.payments.save(reversed_)
         now = self.clock.now()
         if payment.debtor_number:
@@ -133,7 +151,7 @@ class PaymentService:
                     now,
                     ContactKind.PAYMENT,
                     f"Payment of {format_eur_nl(payment.amount)} reversed: {reason}",
-                    invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
+                    invoice_numbers=tuple(numbers),
                     system=True,
                 )
             )
@@ -142,7 +160,7 @@ class PaymentService:
             "payment_reversed",
             f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
             payment.debtor_number,
-            [a.invoice_number for a in payment.allocations],
+            numbers,
             {"payment_id": payment_id, "reason": reason},
         )
         self._tell(client, [a.invoice_number for a in payment.allocations])

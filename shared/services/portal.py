@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import encode
@@ -20,6 +20,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
+from shared.domain.ledger.model import ClaimFigures
 from shared.domain.parties import Client, Debtor
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
@@ -93,9 +94,14 @@ class Overview:
     invoices: list[Invoice]
     owed: TemplateContext  # principal, costs, interest, IBAN, betalingskenmerk, EPC QR
     pdfs: frozenset[str]
+    claims: dict[str, ClaimFigures] = field(default_factory=dict)  # per invoice, from the ledger
 
     @property
     def total(self) -> int:
+        """What paying everything online costs: the open claims (principal, costs with their
+        VAT, interest), the same amount the payment asks."""
+        if self.claims:
+            return sum(f.open.total for f in self.claims.values())
         return (
             sum(line.open_amount for line in self.owed.invoices)
             + self.owed.costs
@@ -166,11 +172,8 @@ class PortalService:
     # -- what is owed --------------------------------------------------------------------------
     def overview(self, access: PortalAccess) -> Overview:
         client, debtor = self.parties(access)
-        invoices = [
-            i
-            for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
-            if i.is_collectable
-        ]
+        every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        invoices = [i for i in every_invoice if i.is_collectable]
         invoices.sort(key=lambda i: (i.due_date, i.number))
         today = amsterdam_date(self.clock.now())
         pdfs = frozenset(
@@ -178,8 +181,21 @@ class PortalService:
             for i in invoices
             if self.files.exists(INVOICE_PDFS, invoice_pdf_name(client.client_id, i.number))
         )
-        owed = self.dunning.context(client, debtor, invoices, today, with_links=False)
-        return Overview(client, debtor, invoices, owed, pdfs)
+        claims = (
+            self.online.payments.ledger.open_claims(
+                client,
+                [i.number for i in invoices],
+                today,
+                debtor=debtor,
+                every_invoice=every_invoice,
+            )
+            if invoices
+            else {}
+        )
+        owed = self.dunning.context(
+            client, debtor, invoices, today, with_links=False, claims=claims
+        )
+        return Overview(client, debtor, invoices, owed, pdfs, claims)
 
     def invoice_pdf(self, access: PortalAccess, number: str) -> bytes:
         invoice = self._own(access, [number])[0]

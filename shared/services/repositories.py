@@ -81,5 +81,6 @@ class Repositories:
                 "SddCollections",  # shared.services.plans.direct_debit
                 "SddPending",
                 "LinkedAccounts",  # shared.adapters.tables.linked_accounts_repo
+                "Ledger",  # shared.adapters.tables.ledger_repo
             )
         )

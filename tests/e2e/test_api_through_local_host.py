@@ -73,3 +73,24 @@ def test_openapi_is_served(served):
     url, _ = served
     doc = httpx.get(f"{url}/api/v1/openapi.json").json()
     assert "/v1/clients/{client}/invoices" in doc["paths"]
+
+
+def test_claim_and_mollie_webhook_over_http(served):
+    """The claim ledger's route through the real host, and the webhook refusing what is not
+    a Mollie payment id before anything is queued (issue 12, item 8)."""
+    url, keys = served
+    headers = {"X-Api-Key": keys["BAKKERIJ"]}
+    claim = httpx.get(f"{url}/api/v1/clients/BAKKERIJ/invoices/F-0003/claim", headers=headers)
+    assert claim.status_code == 200
+    body = claim.json()
+    assert set(body["open"]) == {"principal", "costs", "costs_vat", "interest", "total"}
+    assert (
+        httpx.get(
+            f"{url}/api/v1/clients/BAKKERIJ/invoices/F-0003/claim?on=nope", headers=headers
+        ).status_code
+        == 400
+    )
+    bad = httpx.post(f"{url}/api/mollie/webhook", data={"id": "../../etc"})
+    assert bad.status_code == 400
+    good = httpx.post(f"{url}/api/mollie/webhook", data={"id": "tr_unknown1"})
+    assert good.status_code == 200  # queued; an id that is not ours changes nothing

@@ -81,6 +81,10 @@ def client_to_row(client: Client) -> Row:
             "RefundWarningThreshold": client.refund_warning_threshold,
             "PostponeAutoDays": client.postpone_auto_days,
             "Active": client.active,
+            "ChargeInterest": client.charge_interest,
+            "ContractualInterestPercent": client.contractual_interest_percent,
+            "CostsMinimumPrincipal": client.costs_minimum_principal,
+            "B2bCostsFromDue": client.b2b_costs_from_due,
         },
     )
 
@@ -109,6 +113,10 @@ def client_from_row(row: Row) -> Client:
         refund_warning_threshold=int(d.get("RefundWarningThreshold", 2)),
         postpone_auto_days=int(d.get("PostponeAutoDays", 0)),
         active=bool(d.get("Active", True)),
+        charge_interest=bool(d.get("ChargeInterest", True)),
+        contractual_interest_percent=d.get("ContractualInterestPercent"),
+        costs_minimum_principal=int(d.get("CostsMinimumPrincipal", 0)),
+        b2b_costs_from_due=bool(d.get("B2bCostsFromDue", False)),
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.records import (
     ActionItem,
@@ -38,6 +38,7 @@ class PaymentRepository:
                 "Allocations": put_json([asdict(a) for a in p.allocations]),
                 "Unallocated": p.unallocated,
                 "Reversed": p.reversed,
+                "ReversedOn": put_date(p.reversed_on),
             },
         )
 
@@ -55,6 +56,7 @@ class PaymentRepository:
             allocations=tuple(AllocatedAmount(**a) for a in get_json(d.get("Allocations"), [])),
             unallocated=int(d.get("Unallocated", 0)),
             reversed=bool(d.get("Reversed", False)),
+            reversed_on=get_date(d.get("ReversedOn")),
         )
 
     def add(self, payment: Payment) -> None:

@@ -1,7 +1,8 @@
-"""What a plan covers and what has been paid towards it, read from the books.
+"""What a plan covers and what has been paid towards it, read from the claim ledger.
 
-The plan service depends on this narrow port rather than on how claims are booked, so that
-the claim ledger (principal, costs, VAT, interest) can answer it without the plans knowing.
+The plan service depends on this narrow port rather than on how claims are booked: the
+ledger answers it (principal, costs, VAT on costs and interest by law), and a test can answer
+it with figures of its own.
 """
 
 from __future__ import annotations
@@ -9,47 +10,71 @@ from __future__ import annotations
 from datetime import date
 from typing import Protocol
 
+from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents
 from shared.domain.parties import Client
-from shared.services.repositories import Repositories
+from shared.services.ledger.service import LedgerService
 
 
 class PlanMoney(Protocol):
     def open_amounts(
-        self, client: Client, invoice_numbers: list[str], include_costs: bool, on: date
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        include_costs: bool,
+        on: date,
     ) -> dict[str, Cents]:
-        """The open amount of each invoice on ``on`` (costs and interest included when asked
-        and owed); invoices that are closed or unknown are absent."""
+        """The open amount of each invoice on ``on`` (costs, their VAT and interest included
+        when asked); invoices that are closed or unknown are absent."""
         ...
 
-    def paid_towards(self, client: Client, invoice_numbers: list[str], since: date) -> Cents:
+    def paid_towards(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], since: date
+    ) -> Cents:
         """What payments received on or after ``since`` that still stand brought to these
-        invoices."""
+        invoices, every component counted."""
         ...
 
 
-class PrincipalMoney:
-    """The books as invoices keep them: the open principal, and the payments each invoice
-    records (a reversed payment leaves the invoice's list, so it no longer counts)."""
-
-    def __init__(self, repos: Repositories) -> None:
-        self.repos = repos
+class LedgerMoney:
+    def __init__(self, ledger: LedgerService) -> None:
+        self.ledger = ledger
 
     def open_amounts(
-        self, client: Client, invoice_numbers: list[str], include_costs: bool, on: date
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        include_costs: bool,
+        on: date,
     ) -> dict[str, Cents]:
-        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
-        return {
-            n: s.invoice.open_amount
-            for n, s in stored.items()
-            if s.invoice.is_collectable and s.invoice.open_amount > 0
-        }
+        claims = self.ledger.debtor_claims(client, debtor_number)
+        figures = self.ledger.open_claims(client, invoice_numbers, on)
+        out: dict[str, Cents] = {}
+        for number, f in figures.items():
+            invoice = claims.invoices.get(number)
+            if invoice is None or not invoice.is_collectable:
+                continue
+            amount = f.open.total if include_costs else f.open.principal
+            if amount > 0:
+                out[number] = amount
+        return out
 
-    def paid_towards(self, client: Client, invoice_numbers: list[str], since: date) -> Cents:
-        total = 0
-        for stored in self.repos.invoices.get_many(client.client_id, invoice_numbers).values():
-            for payment_id, cents in stored.invoice.payments:
-                payment = self.repos.payments.get(client.client_id, payment_id)
-                if payment is not None and not payment.reversed and payment.received_on >= since:
-                    total += cents
-        return total
+    def paid_towards(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], since: date
+    ) -> Cents:
+        wanted = set(invoice_numbers)
+        allocated: dict[str, Cents] = {}
+        reversed_ids: set[str] = set()
+        for record in self.ledger.debtor_claims(client, debtor_number).records:
+            if record.terms.invoice_number not in wanted:
+                continue
+            for event in record.events:
+                if event.payment_id is None:
+                    continue
+                if event.kind is EventKind.REVERSAL:
+                    reversed_ids.add(event.payment_id)
+                elif event.kind is EventKind.ALLOCATED and event.on >= since:
+                    allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
+        return sum(a for pid, a in allocated.items() if pid not in reversed_ids)

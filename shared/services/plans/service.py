@@ -146,7 +146,7 @@ class PlanService:
         if req.start < today:
             raise _invalid(ScheduleError("start", "a plan cannot start in the past"))
         amounts = self.money.open_amounts(
-            client, list(req.invoice_numbers), req.include_costs, today
+            client, req.debtor_number, list(req.invoice_numbers), req.include_costs, today
         )
         total = sum(amounts.values())
         try:
@@ -389,7 +389,9 @@ class PlanService:
         if plan.method is PlanMethod.DIRECT_DEBIT:
             plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
-        paid = self.money.paid_towards(client, list(plan.invoice_numbers), plan.activated_at.date())
+        paid = self.money.paid_towards(
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date()
+        )
         updated = plan
         if paid > plan.paid:
             recalculated = after_early_payment(

@@ -41,3 +41,9 @@ def deliver_webhooks(world):
 
 def status(world, number):
     return world.agency_a.call("GET", f"/v1/clients/C1/invoices/{number}").body["status"]
+
+
+def claim_total(world, number):
+    """What the debtor owes on the invoice today (principal, costs, VAT, interest), in cents."""
+    body = world.agency_a.call("GET", f"/v1/clients/C1/invoices/{number}/claim").body
+    return int(body["open"]["total"].replace(".", ""))

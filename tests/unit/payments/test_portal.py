@@ -12,7 +12,7 @@ import pytest
 from shared.api.http import ApiRequest
 from shared.api.portal_app import PortalApp
 from shared.services.portal import FAILURES_PER_WINDOW
-from tests.unit.payments.conftest import deliver_webhooks, status
+from tests.unit.payments.conftest import claim_total, deliver_webhooks, status
 
 
 class Browser:
@@ -80,7 +80,9 @@ def test_the_link_opens_the_debtors_own_invoices_with_what_is_owed(portal):
     browser = enter(world, app)
     response = browser.go("GET", "/portal/")
     html = response.raw.decode()
-    assert "F1" in html and "F2" in html and "F9" not in html  # F9 is D2's
+    # F9 is D2's (looked for as an invoice value: random tokens on the page may hold "F9")
+    assert 'value="F1"' in html and 'value="F2"' in html and 'value="F9"' not in html
+    assert ">F9<" not in html
     assert "Debtor D1" in html and "Client C1" in html
     assert "<svg" in html  # EPC QR for banking apps
     token = browser.cookies["inning_portal"]
@@ -110,7 +112,7 @@ def test_pay_two_invoices_and_see_the_real_status(portal):
     payment_id = checkout.rsplit("/", 1)[1]
     online = world.services.online_payments
     back = online.simulation.get_payment(payment_id)
-    assert back.amount == 12100 + 5000
+    assert back.amount == claim_total(world, "F1") + claim_total(world, "F2") > 12100 + 5000
     redirect = world.store.get("SimulatedPayments", "sim", payment_id).data["Redirect"]
     return_path = "/portal/" + redirect.split("/api/portal/", 1)[1]
     assert "Deze pagina ververst" in browser.page(return_path)  # still open
@@ -312,3 +314,26 @@ def test_a_forged_forwarded_for_does_not_escape_the_throttle(portal):
         spoofing = Browser(app, source=f"10.0.0.{i}, 198.51.100.9:4000")
         assert spoofing.go("GET", f"/p/guess{i}.abc").status == 403
     assert Browser(app, source="10.9.9.9, 198.51.100.9:4001").go("GET", "/p/x.y").status == 429
+
+
+def test_the_overview_shows_each_claim_and_pays_all_of_it(portal):
+    """Costs owed on F1 (the client sent the 14-day letter itself), interest on both: each
+    invoice's line shows its principal, costs, interest and open total; paying online asks
+    the whole claim, and nothing says costs are charged separately any more."""
+    world, _, app = portal
+    world.agency_a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {"items": [{"number": "F1", "debtor": "D1", "invoice_date": "2025-01-01", "due_date": "2025-01-31", "amount": "121.00", "fourteen_day_letter_on": "2025-02-10"}]},
+    )  # fmt: skip
+    browser = enter(world, app)
+    page = browser.page()
+    assert "Incassokosten" in page and "Wettelijke rente" in page and "Hoofdsom" in page
+    assert "€ 40,00" in page and "apart in rekening" not in page
+    f1 = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1/claim").body["open"]
+    assert f"€ {f1['total'].replace('.', ',')}" in page
+    assert "separately" not in browser.page(lang="en")
+    response = browser.post("/portal/pay", invoice=["F1"])
+    payment_id = response.headers["Location"].rsplit("/", 1)[1]
+    asked = world.services.online_payments.simulation.get_payment(payment_id).amount
+    assert asked == claim_total(world, "F1") == int(f1["total"].replace(".", ""))

@@ -18,7 +18,10 @@ BASE = "/v1/clients/C1/plans"
 def plans(world):
     a = world.agency_a
     world.clock.at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="ar@c1.example")]})
+    # the amounts below are principal: interest is shown apart (test_a_plan_covers_the_claim)
+    a.call("POST", "/v1/clients", {"items": [
+        client_row("C1", contact_email="ar@c1.example", charge_interest=False)
+    ]})  # fmt: skip
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1"), debtor_row("D2")]})
     a.call("POST", "/v1/clients/C1/invoices", {"items": [
         invoice_row("F1", "D1", amount="200.00", due_date="2025-12-01"),
@@ -357,3 +360,17 @@ def test_direct_debit_mandate_prenotification_file_collection_return_and_retry(p
         2,
         "submitted",
     )
+
+
+def test_a_plan_covers_the_whole_claim_or_the_principal_only(world):
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2b")]})
+    a.call("POST", "/v1/clients/C1/invoices",
+           {"items": [invoice_row("F1", "D1", amount="1000.00", due_date="2025-10-01")]})  # fmt: skip
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim").body
+    whole = make(a, invoices=["F1"], installments=2).body
+    assert whole["total"] == claim["open"]["total"] != "1000.00"  # B2B: costs and interest
+    principal = make(a, invoices=["F1"], installments=2, include_costs=False).body
+    assert principal["total"] == "1000.00"

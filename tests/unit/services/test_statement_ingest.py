@@ -20,7 +20,9 @@ PAYER = "NL02RABO0123456789"
 @pytest.fixture
 def setup(world):
     a = world.agency_a
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    # these tests are about matching lines to invoices by principal; the claim ledger (interest
+    # that accrued since the due date) is tested in tests/unit/ledger
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
     a.call(
         "POST",
         "/v1/clients/C1/debtors",
@@ -245,7 +247,11 @@ def test_third_party_account_matches_across_clients_that_allow_it(setup):
     pooled = client_iban("POOL")
     register_agency(setup.services.repos, Agency("agency-a", "A", pooled))
     a = setup.agency_a
-    a.call("POST", "/v1/clients", {"items": [client_row("C2", allow_third_party_matching=True)]})
+    a.call(
+        "POST",
+        "/v1/clients",
+        {"items": [client_row("C2", allow_third_party_matching=True, charge_interest=False)]},
+    )
     a.call("POST", "/v1/clients/C2/debtors", {"items": [debtor_row("X9", name="Kees Klant")]})
     a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("G-7", "X9", amount="42.00")]})
     ref_c2 = a.call("GET", "/v1/clients/C2/invoices/G-7").body["payment_reference"]

@@ -1,0 +1,54 @@
+"""Request and response bodies of the claim ledger's routes (euros as decimal strings)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shared.api.schemas import Amount, Strict
+
+
+class ComponentsOut(BaseModel):
+    principal: str
+    costs: str = Field(description="Collection costs (WIK staffel or agreed)")
+    costs_vat: str = Field(description="VAT on the costs, only when the client cannot deduct VAT")
+    interest: str
+
+
+class OpenOut(ComponentsOut):
+    total: str
+
+
+class ClaimOut(BaseModel):
+    invoice: str | None = Field(default=None, description="The invoice (absent on a debtor sum)")
+    on: date = Field(description="The day the figures are for (Europe/Amsterdam)")
+    principal: str = Field(description="Charged: the invoice amount")
+    costs: str = Field(description="Charged collection costs (owed from costs_owed_from)")
+    costs_vat: str
+    interest: str = Field(description="Interest charged and accrued up to this day")
+    paid: ComponentsOut
+    waived: ComponentsOut
+    written_off: ComponentsOut
+    open: OpenOut
+    costs_owed_from: date | None = Field(
+        description="From this day the debtor owes collection costs (none: not (yet) owed)"
+    )
+    interest_from: date | None = Field(description="First day of interest (none: no interest)")
+    interest_rule: str = Field(description="6:119, 6:119a, contractual, none (or mixed)")
+
+
+class DebtorClaimOut(ClaimOut):
+    debtor: str
+    claims: list[ClaimOut] = Field(description="Each open claim, oldest due date first")
+
+
+class WaiveIn(Strict):
+    component: Literal["costs", "interest"]
+    amount: Amount
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class WriteOffIn(Strict):
+    reason: str = Field(min_length=3, max_length=1000)

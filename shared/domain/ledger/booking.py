@@ -1,0 +1,254 @@
+"""What happens to claims when money arrives or goes, or staff let part of a claim go:
+each function returns the new events per invoice; nothing is changed in place.
+
+Allocation (art. 6:43 and 6:44 BW): the claims the debtor designated first (oldest due date
+first among them), without a designation the oldest claim first; within a claim costs, VAT on
+the costs, interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
+money is allocated, and the costs are fixed when money first reaches a claim whose costs are
+owed. A payment of exactly the open total leaves nothing unallocated; what is left after
+every claim is an overpayment, for staff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import (
+    ORDER_6_44,
+    ClaimFigures,
+    Component,
+    EventKind,
+    LedgerEvent,
+)
+from shared.domain.ledger.replay import open_claims
+from shared.domain.money import Cents
+
+
+class LedgerRuleError(ValueError):
+    """A change the claim does not allow (waiving more than is open, a closed claim...)."""
+
+
+@dataclass(frozen=True)
+class AllocationLine:
+    invoice_number: str
+    component: Component
+    amount: Cents
+
+
+@dataclass(frozen=True)
+class Booking:
+    payment_id: str
+    amount: Cents
+    on: date
+    lines: tuple[AllocationLine, ...]
+    unallocated: Cents
+    events: dict[str, tuple[LedgerEvent, ...]] = field(default_factory=dict)
+
+
+def booking_day(records: Sequence[ClaimRecord], on: date) -> date:
+    """A claim is never rewritten backwards: a back-dated entry is booked on the day of the
+    claim's latest event (its interest up to then was fixed already)."""
+    latest = [e.on for r in records for e in r.events]
+    return max([on, *latest])
+
+
+def _next_seq(record: ClaimRecord) -> int:
+    return max((e.seq for e in record.events), default=0) + 1
+
+
+def fixing_events(record: ClaimRecord, figures: ClaimFigures, seq: int) -> list[LedgerEvent]:
+    """Costs and interest as owed on the figures' day, turned into ``charged`` events."""
+    out: list[LedgerEvent] = []
+    on = figures.on
+    if not figures.costs_fixed and figures.charged.costs > 0:
+        out.append(LedgerEvent(seq, EventKind.CHARGED, Component.COSTS, figures.charged.costs, on))
+        seq += 1
+        if figures.charged.costs_vat > 0:
+            out.append(
+                LedgerEvent(
+                    seq, EventKind.CHARGED, Component.COSTS_VAT, figures.charged.costs_vat, on
+                )
+            )
+            seq += 1
+    fixed_interest = sum(
+        e.amount
+        for e in record.events
+        if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
+    )
+    if figures.charged.interest > fixed_interest:
+        out.append(
+            LedgerEvent(
+                seq,
+                EventKind.CHARGED,
+                Component.INTEREST,
+                figures.charged.interest - fixed_interest,
+                on,
+            )
+        )
+    return out
+
+
+def allocate(
+    records: Sequence[ClaimRecord],
+    payment_id: str,
+    amount: Cents,
+    on: date,
+    designated: Sequence[str] = (),
+    rates: RateTable | None = None,
+) -> Booking:
+    """Allocate ``amount`` received on ``on`` over ``records`` (all claims of the debtor that
+    share collection costs with the designated ones may be passed; only designated claims
+    receive money when there is a designation)."""
+    if amount < 0:
+        raise LedgerRuleError("a payment must not be negative")
+    by_number = {r.number: r for r in records}
+    unknown = [n for n in designated if n not in by_number]
+    if unknown:
+        raise LedgerRuleError(f"designated claims unknown: {', '.join(unknown)}")
+    if any(payment_id == e.payment_id for r in records for e in r.events):
+        raise LedgerRuleError(f"payment {payment_id} is booked already")
+    day = booking_day(records, on)
+    figures = open_claims(records, day, rates)
+    pool = [by_number[n] for n in dict.fromkeys(designated)] if designated else list(records)
+    pool.sort(key=lambda r: (r.terms.due_date, r.number))
+    remaining = amount
+    lines: list[AllocationLine] = []
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    for record in pool:
+        fig = figures[record.number]
+        if remaining <= 0 or fig.open.total <= 0:
+            continue
+        new = fixing_events(record, fig, _next_seq(record))
+        seq = _next_seq(record) + len(new)
+        for component in ORDER_6_44:
+            take = min(remaining, fig.open.of(component))
+            if take <= 0:
+                continue
+            new.append(
+                LedgerEvent(seq, EventKind.ALLOCATED, component, take, day, payment_id=payment_id)
+            )
+            seq += 1
+            lines.append(AllocationLine(record.number, component, take))
+            remaining -= take
+        events[record.number] = tuple(new)
+    return Booking(payment_id, amount, day, tuple(lines), remaining, events)
+
+
+def reverse(
+    records: Sequence[ClaimRecord], payment_id: str, on: date, reason: str
+) -> dict[str, tuple[LedgerEvent, ...]]:
+    """Undo exactly what ``payment_id`` was allocated to (refund, chargeback, bank return);
+    nothing when it was reversed already."""
+    out: dict[str, tuple[LedgerEvent, ...]] = {}
+    for record in records:
+        net: dict[Component, Cents] = {}
+        last = None
+        for e in record.events:
+            if e.payment_id != payment_id:
+                continue
+            if e.kind is EventKind.ALLOCATED:
+                net[e.component] = net.get(e.component, 0) + e.amount
+                last = e.on if last is None else max(last, e.on)
+            elif e.kind is EventKind.REVERSAL:
+                net[e.component] = net.get(e.component, 0) - e.amount
+        seq = _next_seq(record)
+        day = booking_day([record], max(on, last or on))
+        new = []
+        for component in ORDER_6_44:
+            if net.get(component, 0) > 0:
+                new.append(
+                    LedgerEvent(
+                        seq,
+                        EventKind.REVERSAL,
+                        component,
+                        net[component],
+                        day,
+                        payment_id=payment_id,
+                        reason=reason,
+                    )
+                )
+                seq += 1
+        if new:
+            out[record.number] = tuple(new)
+    return out
+
+
+def waive(
+    records: Sequence[ClaimRecord],
+    number: str,
+    component: Component,
+    amount: Cents,
+    on: date,
+    reason: str,
+    rates: RateTable | None = None,
+) -> tuple[LedgerEvent, ...]:
+    """Let ``amount`` of the costs (with their VAT, pro rata) or of the interest go. Waiving
+    all open interest stops further interest (a final settlement)."""
+    if component not in (Component.COSTS, Component.INTEREST):
+        raise LedgerRuleError("only costs or interest can be waived")
+    if amount <= 0:
+        raise LedgerRuleError("the amount to waive must be positive")
+    record, fig = _figures(records, number, on, rates)
+    day = fig.on
+    new = fixing_events(record, fig, _next_seq(record))
+    seq = _next_seq(record) + len(new)
+    if component is Component.INTEREST:
+        if amount > fig.open.interest:
+            raise LedgerRuleError(
+                f"only {fig.open.interest} cents of interest are open on {day.isoformat()}"
+            )
+        final = amount == fig.open.interest
+        new.append(
+            LedgerEvent(seq, EventKind.WAIVER, component, amount, day, reason=reason, final=final)
+        )
+        return tuple(new)
+    open_costs = fig.open.costs + fig.open.costs_vat
+    if amount > open_costs:
+        raise LedgerRuleError(f"only {open_costs} cents of costs are open on {day.isoformat()}")
+    vat = amount * fig.open.costs_vat // open_costs if open_costs else 0
+    for comp, part in ((Component.COSTS, amount - vat), (Component.COSTS_VAT, vat)):
+        if part > 0:
+            new.append(LedgerEvent(seq, EventKind.WAIVER, comp, part, day, reason=reason))
+            seq += 1
+    return tuple(new)
+
+
+def write_off(
+    records: Sequence[ClaimRecord],
+    number: str,
+    on: date,
+    reason: str,
+    rates: RateTable | None = None,
+) -> tuple[LedgerEvent, ...]:
+    """The claim is uncollectable: everything open is written off; interest stops."""
+    record, fig = _figures(records, number, on, rates)
+    if fig.open.total <= 0:
+        raise LedgerRuleError(f"nothing is open on invoice {number}")
+    new = fixing_events(record, fig, _next_seq(record))
+    seq = _next_seq(record) + len(new)
+    for component in ORDER_6_44:
+        if fig.open.of(component) > 0:
+            new.append(
+                LedgerEvent(
+                    seq, EventKind.WRITE_OFF, component, fig.open.of(component), fig.on,
+                    reason=reason,
+                )
+            )  # fmt: skip
+            seq += 1
+    return tuple(new)
+
+
+def _figures(
+    records: Sequence[ClaimRecord], number: str, on: date, rates: RateTable | None
+) -> tuple[ClaimRecord, ClaimFigures]:
+    found = [r for r in records if r.number == number]
+    if not found:
+        raise LedgerRuleError(f"no claim for invoice {number}")
+    if found[0].terms.closed:
+        raise LedgerRuleError(f"invoice {number} is closed")
+    day = booking_day(records, on)
+    return found[0], open_claims(records, day, rates)[number]

@@ -1,0 +1,123 @@
+"""The claim's vocabulary: components, events, the terms a claim runs on, and its figures.
+
+Every amount is a positive number of cents; the event's kind says which way it moves the
+claim. The invoice is the source of the principal (its amount, and what the client's own books
+say was paid); everything else the debtor owes is an event in the claim's stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from fractions import Fraction
+
+from shared.domain.money import Cents
+
+
+class Component(StrEnum):
+    PRINCIPAL = "principal"
+    COSTS = "costs"
+    COSTS_VAT = "costs_vat"
+    INTEREST = "interest"
+
+
+COMPONENTS = (Component.PRINCIPAL, Component.COSTS, Component.COSTS_VAT, Component.INTEREST)
+# art. 6:44 lid 1 BW: costs first (the BIK and the VAT raised on them), then interest, then
+# the principal
+ORDER_6_44 = (Component.COSTS, Component.COSTS_VAT, Component.INTEREST, Component.PRINCIPAL)
+
+
+class EventKind(StrEnum):
+    CHARGED = "charged"  # costs or interest fixed at an amount (principal: the invoice)
+    ALLOCATED = "payment_allocated"
+    CREDIT = "credit"  # the client took the claim back (credit note, withdrawal)
+    WAIVER = "waiver"  # staff let part of it go (a settlement for less)
+    WRITE_OFF = "write_off"  # uncollectable
+    REVERSAL = "reversal"  # a payment came back: undoes exactly one allocation
+
+
+class InterestRule(StrEnum):
+    CONSUMER = "6:119"
+    COMMERCIAL = "6:119a"
+    CONTRACTUAL = "contractual"  # an agreed rate, or the statutory one where that is higher
+    NONE = "none"  # the client does not charge interest
+
+
+@dataclass(frozen=True)
+class LedgerEvent:
+    seq: int  # order within the claim's stream
+    kind: EventKind
+    component: Component
+    amount: Cents
+    on: date  # the day it takes effect (a payment: the day the money was received)
+    payment_id: str | None = None
+    reason: str | None = None
+    final: bool = False  # a waiver of all open interest: no interest accrues after it
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise ValueError(f"ledger event amounts are positive cents, got {self.amount}")
+
+
+@dataclass(frozen=True)
+class ClaimTerms:
+    """What a claim runs on, from the invoice, the debtor, the client and the import."""
+
+    invoice_number: str
+    debtor_number: str
+    due_date: date
+    principal: Cents  # the invoice amount
+    principal_settled_elsewhere: Cents = 0  # paid in the client's own books, not through Inning
+    closed: bool = False  # credited or withdrawn: nothing is owed any more
+    consumer: bool = True
+    costs_owed_from: date | None = None  # None: no costs (not owed, or the client bears them)
+    costs_vat: bool = False  # the client cannot deduct VAT (Besluit BIK art. 2 lid 3)
+    costs_minimum_base: Cents = 0  # below this summed principal the client charges no costs
+    interest_from: date | None = None  # first day of interest; None: no interest
+    interest_rule: InterestRule = InterestRule.CONSUMER
+    contractual_rate: Fraction | None = None  # per year, 0.08 for 8%
+
+
+@dataclass(frozen=True)
+class Amounts:
+    principal: Cents = 0
+    costs: Cents = 0
+    costs_vat: Cents = 0
+    interest: Cents = 0
+
+    def of(self, component: Component) -> Cents:
+        return int(getattr(self, component.value))
+
+    @property
+    def total(self) -> Cents:
+        return self.principal + self.costs + self.costs_vat + self.interest
+
+    def plus(self, other: Amounts) -> Amounts:
+        return Amounts(*(self.of(c) + other.of(c) for c in COMPONENTS))
+
+    @staticmethod
+    def from_map(values: dict[Component, Cents]) -> Amounts:
+        return Amounts(*(values.get(c, 0) for c in COMPONENTS))
+
+
+@dataclass(frozen=True)
+class ClaimFigures:
+    """A claim on one day: what was charged, paid, waived, written off and credited per
+    component, and what is open. ``charged`` includes interest accrued up to that day."""
+
+    invoice_number: str
+    debtor_number: str
+    on: date
+    due_date: date
+    charged: Amounts
+    paid: Amounts
+    waived: Amounts
+    written_off: Amounts
+    credited: Amounts
+    open: Amounts
+    costs_owed_from: date | None
+    interest_from: date | None
+    interest_rule: InterestRule
+    costs_fixed: bool  # the costs are an event already (not a computation any more)
+    payments: tuple[str, ...] = field(default=())  # ids of payments allocated and not reversed

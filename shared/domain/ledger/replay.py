@@ -1,0 +1,114 @@
+"""Replaying a claim's events into its figures on a day, and the open claims of a set of
+invoices (the one function every reader of amounts calls)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.accrual import accrued_interest
+from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares
+from shared.domain.ledger.model import (
+    COMPONENTS,
+    Amounts,
+    ClaimFigures,
+    Component,
+    EventKind,
+    LedgerEvent,
+)
+from shared.domain.money import Cents, round_half_up
+
+
+def interest_charged(record: ClaimRecord, on: date, rates: RateTable | None = None) -> Cents:
+    """Interest fixed so far, or what has accrued up to ``on`` when that is more: fixed
+    amounts never move, even when the rate table is corrected afterwards."""
+    events = [e for e in record.events if e.on <= on]
+    fixed = sum(
+        e.amount
+        for e in events
+        if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
+    )
+    return max(fixed, round_half_up(accrued_interest(record.terms, events, on, rates)))
+
+
+def replay(
+    record: ClaimRecord, on: date, costs: CostsShare | None, rates: RateTable | None = None
+) -> ClaimFigures:
+    """The claim on ``on``: events after that day are not yet in it."""
+    terms = record.terms
+    events: list[LedgerEvent] = [e for e in record.events if e.on <= on]
+    sums: dict[EventKind, dict[Component, Cents]] = {
+        k: dict.fromkeys(COMPONENTS, 0) for k in EventKind
+    }
+    for e in events:
+        sums[e.kind][e.component] += e.amount
+    charged = {
+        Component.PRINCIPAL: terms.principal,
+        Component.COSTS: costs.costs if costs else 0,
+        Component.COSTS_VAT: costs.vat if costs else 0,
+        Component.INTEREST: interest_charged(record, on, rates),
+    }
+    paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
+    credited = dict(sums[EventKind.CREDIT])
+    waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]
+    # what the client's own books say was paid covers only what Inning did not book itself
+    # (the two may overlap for a moment while a booking is being finished)
+    unpaid_principal = (
+        terms.principal
+        - paid[Component.PRINCIPAL]
+        - credited[Component.PRINCIPAL]
+        - waived[Component.PRINCIPAL]
+        - written_off[Component.PRINCIPAL]
+    )
+    credited[Component.PRINCIPAL] += min(
+        terms.principal_settled_elsewhere, max(0, unpaid_principal)
+    )
+    open_ = {c: charged[c] - paid[c] - credited[c] - waived[c] - written_off[c] for c in COMPONENTS}
+    if terms.closed:  # credited or withdrawn: what was still open is credited as well
+        for c in COMPONENTS:
+            credited[c] += max(0, open_[c])
+            open_[c] = min(0, open_[c])
+    for c in COMPONENTS:
+        if open_[c] < 0:
+            raise ValueError(
+                f"claim {terms.invoice_number}: {c.value} is overpaid by {-open_[c]} cents"
+            )
+    allocated: dict[str, int] = {}
+    for e in events:
+        if e.payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            allocated[e.payment_id] = allocated.get(e.payment_id, 0) + sign * e.amount
+    return ClaimFigures(
+        invoice_number=terms.invoice_number,
+        debtor_number=terms.debtor_number,
+        on=on,
+        due_date=terms.due_date,
+        charged=Amounts.from_map(charged),
+        paid=Amounts.from_map(paid),
+        waived=Amounts.from_map(waived),
+        written_off=Amounts.from_map(written_off),
+        credited=Amounts.from_map(credited),
+        open=Amounts.from_map(open_),
+        costs_owed_from=terms.costs_owed_from,
+        interest_from=terms.interest_from,
+        interest_rule=terms.interest_rule,
+        costs_fixed=any(
+            e.kind is EventKind.CHARGED and e.component is Component.COSTS for e in events
+        ),
+        payments=tuple(sorted(p for p, v in allocated.items() if v > 0)),
+    )
+
+
+def open_claims(
+    records: Sequence[ClaimRecord], on: date, rates: RateTable | None = None
+) -> dict[str, ClaimFigures]:
+    """Each invoice's claim on ``on``, per component: ``figures[n].open.total`` is what the
+    debtor must pay for invoice ``n`` that day (principal + costs + VAT on costs + interest).
+
+    Pass **all** claims of the debtor whose costs may have been demanded together with these
+    (the collection costs are one amount over the claims of one notice, art. 6:96 lid 7 BW);
+    the answer has an entry for every record passed in.
+    """
+    shares = costs_shares(records, on)
+    return {r.number: replay(r, on, shares.get(r.number), rates) for r in records}

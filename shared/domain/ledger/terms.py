@@ -1,0 +1,88 @@
+"""The terms a claim runs on, derived from the invoice, the debtor, the client's settings and
+what an import said about letters the client sent itself.
+
+- Costs (art. 6:96 BW): never when the client bears them. A consumer owes them from the day
+  after the 14-day term of the letter (the one Inning sent, or the one the client sent and the
+  import dated; an imported letter is assumed posted: received on the second delivery day). A
+  business owes them from the sommatie (the imported letter's date, or Inning's letter), or,
+  when the client's terms say so, from the day after the due date. The earliest applies.
+- Interest: none when the client bears the costs (principal-only notices) or charges none;
+  otherwise from the imported default date, else the day after the due date (6:83 sub a: the
+  agreed payment term expired; 6:119a lid 1), by 6:119 for consumers and 6:119a for businesses,
+  or the client's contractual rate where higher; none when the client charges none.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.ledger.model import ClaimTerms, InterestRule
+from shared.domain.parties import Client
+
+
+def claim_terms(
+    invoice: Invoice,
+    *,
+    consumer: bool,
+    client: Client,
+    letter_on: date | None = None,
+    interest_from: date | None = None,
+) -> ClaimTerms:
+    booked_principal = sum(c for _, c in invoice.payments)
+    return ClaimTerms(
+        invoice_number=invoice.number,
+        debtor_number=invoice.debtor_number,
+        due_date=invoice.due_date,
+        principal=invoice.amount,
+        principal_settled_elsewhere=max(0, invoice.paid - booked_principal),
+        closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
+        consumer=consumer,
+        costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on),
+        costs_vat=not client.vat_deductible,
+        costs_minimum_base=client.costs_minimum_principal,
+        interest_from=(interest_from or _day_after(invoice.due_date))
+        if client.charge_interest and not client.client_bears_costs
+        else None,
+        interest_rule=interest_rule(client, consumer=consumer),
+        contractual_rate=Fraction(Decimal(client.contractual_interest_percent)) / 100
+        if client.contractual_interest_percent
+        else None,
+    )  # fmt: skip
+
+
+def interest_rule(client: Client, *, consumer: bool) -> InterestRule:
+    if not client.charge_interest or client.client_bears_costs:
+        return InterestRule.NONE  # a client that bears the costs sends principal-only notices
+    if client.contractual_interest_percent:
+        return InterestRule.CONTRACTUAL
+    return InterestRule.CONSUMER if consumer else InterestRule.COMMERCIAL
+
+
+def costs_owed_from(
+    invoice: Invoice, *, consumer: bool, client: Client, letter_on: date | None
+) -> date | None:
+    if client.client_bears_costs:
+        return None
+    candidates = [d for d in (invoice.costs_owed_from,) if d is not None]
+    if letter_on is not None:
+        if consumer:
+            try:
+                candidates.append(
+                    fourteen_day_term(letter_on, LetterChannel.LETTER).costs_owed_from
+                )
+            except OverflowError:
+                pass  # a term that ends past the calendar's last day: never owed
+        else:
+            candidates.append(letter_on)
+    if not consumer and client.b2b_costs_from_due:
+        candidates.append(_day_after(invoice.due_date))
+    return min(candidates) if candidates else None
+
+
+def _day_after(day: date) -> date:
+    """The next day; a due date on the last day the calendar has stays put (no overflow)."""
+    return day if day == date.max else day + timedelta(days=1)

@@ -1,0 +1,1 @@
+"""The claim ledger's use cases (see :mod:`shared.services.ledger.service`)."""

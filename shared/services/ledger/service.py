@@ -1,0 +1,373 @@
+"""The claim ledger's use cases: a claim's figures on a day, booking and reversing payments
+over claims, waivers and write-offs. One source of truth for every amount a debtor owes.
+
+A claim is replayed from its events (:mod:`shared.domain.ledger`) with terms built from the
+invoice, the debtor, the client's settings and the imported letter dates. Writes go through
+:class:`~shared.adapters.tables.ledger_repo.LedgerRepository` guarded by etags; on a lost race
+the claims are read again and the change recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from shared.adapters.tables.ledger_repo import (
+    ClaimHeader,
+    ClaimWrite,
+    LedgerRepository,
+    StoredClaim,
+)
+from shared.clock import Clock, amsterdam_date
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger import booking
+from shared.domain.ledger.booking import Booking, LedgerRuleError
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import ClaimFigures, Component, EventKind, LedgerEvent
+from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.terms import claim_terms
+from shared.domain.money import Cents, format_eur_nl
+from shared.domain.parties import Client, Debtor, DebtorKind
+from shared.domain.records import ContactEntry, ContactKind
+from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.repositories import Repositories
+
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class DebtorClaims:
+    """A debtor's claims as stored, with the records the domain replays."""
+
+    invoices: dict[str, Invoice]
+    stored: dict[str, StoredClaim]
+    records: list[ClaimRecord]
+
+
+class LedgerService:
+    def __init__(
+        self,
+        repos: Repositories,
+        clock: Clock,
+        rates: Callable[[], RateTable] | None = None,
+    ) -> None:
+        # the statutory rates in force (blob storage, cached); none: the shipped table
+        self.rates_in_force = rates
+        self.repos = repos
+        self.clock = clock
+        self.ledger = LedgerRepository(repos.store)
+
+    def today(self) -> date:
+        return amsterdam_date(self.clock.now())
+
+    # -- reading -------------------------------------------------------------------------------
+    def debtor_claims(
+        self,
+        client: Client,
+        debtor_number: str,
+        debtor: Debtor | None = None,
+        every_invoice: Sequence[Invoice] | None = None,
+    ) -> DebtorClaims:
+        """``every_invoice``: all the debtor's invoices when the caller has read them already
+        (the costs of a notice are shared over all its claims, paid ones included)."""
+        if every_invoice is None:
+            every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        invoices = {i.number: i for i in every_invoice}
+        if debtor is None:
+            found = self.repos.debtors.get(client.client_id, debtor_number)
+            debtor = found[0] if found else None
+        consumer = debtor is None or debtor.kind is DebtorKind.B2C
+        stored = self.ledger.for_debtor(client.client_id, debtor_number)
+        records = []
+        for number, invoice in sorted(invoices.items()):
+            header = stored.get(number)
+            terms = claim_terms(
+                invoice,
+                consumer=consumer,
+                client=client,
+                letter_on=header.header.fourteen_day_letter_on if header else None,
+                interest_from=header.header.interest_from if header else None,
+            )
+            records.append(ClaimRecord(terms, header.events if header else ()))
+        return DebtorClaims(invoices, stored, records)
+
+    def _rates(self) -> RateTable | None:
+        return self.rates_in_force() if self.rates_in_force else None
+
+    def open_claims(
+        self,
+        client: Client,
+        invoice_numbers: Sequence[str],
+        on: date | None = None,
+        *,
+        debtor: Debtor | None = None,
+        every_invoice: Sequence[Invoice] | None = None,
+    ) -> dict[str, ClaimFigures]:
+        """The claim of each of these invoices on ``on`` (default: today in Amsterdam), per
+        component: ``result[n].open`` has ``principal``, ``costs``, ``costs_vat``,
+        ``interest`` and ``total`` in cents; ``result[n].charged``/``paid``/``waived`` the
+        same. Invoices that do not exist are left out. The costs are computed over every
+        claim of the debtor demanded together (art. 6:96 lid 7 BW), so a line paying the
+        ``open.total`` of one or more claims is an exact payment, not an overpayment.
+
+        One read of the invoices by number, then one range read of invoices and one of the
+        ledger per debtor involved. A caller that knows the invoices are all ``debtor``'s
+        passes it and saves the first read and the debtor's; one that read all of that
+        debtor's invoices already passes them as ``every_invoice``.
+        """
+        day = on or self.today()
+        if debtor is not None:
+            wanted = set(invoice_numbers)
+            claims = self.debtor_claims(client, debtor.number, debtor, every_invoice)
+            figures = open_claims(claims.records, day, self._rates())
+            return {n: f for n, f in figures.items() if n in wanted}
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        out: dict[str, ClaimFigures] = {}
+        for number in sorted({s.invoice.debtor_number for s in stored.values()}):
+            claims = self.debtor_claims(client, number)
+            figures = open_claims(claims.records, day, self._rates())
+            out.update({n: f for n, f in figures.items() if n in stored})
+        return out
+
+    def announced_costs(
+        self, client: Client, debtor: Debtor, invoice_numbers: Sequence[str], owed_from: date
+    ) -> Cents:
+        """The costs (with VAT) a 14-day letter or sommatie must state for these invoices: what
+        the ledger will charge once its term expires on ``owed_from`` (one amount over the
+        claims together, the client's minimum and the Wki cap applied), if nothing is paid."""
+        if client.client_bears_costs:
+            return 0
+        claims = self.debtor_claims(client, debtor.number, debtor)
+        wanted = set(invoice_numbers)
+        records = [
+            ClaimRecord(replace(r.terms, costs_owed_from=owed_from), r.events)
+            if r.number in wanted and not r.terms.closed and r.terms.costs_owed_from is None
+            else r
+            for r in claims.records
+        ]
+        figures = open_claims(records, owed_from, self._rates())
+        return sum(
+            figures[n].open.costs + figures[n].open.costs_vat for n in wanted if n in figures
+        )
+
+    def claim(self, client: Client, number: str, on: date | None = None) -> ClaimFigures:
+        found = self.open_claims(client, [number], on)
+        if number not in found:
+            raise NotFound(f"invoice {number} not found")
+        return found[number]
+
+    def debtor_open_claims(
+        self, client: Client, debtor_number: str, on: date | None = None
+    ) -> list[ClaimFigures]:
+        """Every claim of the debtor with something open on ``on``, oldest first."""
+        claims = self.debtor_claims(client, debtor_number)
+        if not claims.invoices and self.repos.debtors.get(client.client_id, debtor_number) is None:
+            raise NotFound(f"debtor {debtor_number} not found")
+        figures = open_claims(claims.records, on or self.today(), self._rates())
+        return sorted(
+            (f for f in figures.values() if f.open.total > 0),
+            key=lambda f: (f.due_date, f.invoice_number),
+        )
+
+    # -- money in and out ----------------------------------------------------------------------
+    def book(
+        self,
+        client: Client,
+        payment_id: str,
+        amount: Cents,
+        on: date,
+        invoice_numbers: Sequence[str],
+    ) -> Booking:
+        """Allocate a payment over the designated invoices (6:43, 6:44) exactly once: a
+        payment id already in the claims returns the booking made then."""
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        debtors = sorted({s.invoice.debtor_number for s in stored.values()})
+        designated = [n for n in dict.fromkeys(invoice_numbers) if n in stored]
+        for _ in range(RETRIES):
+            every = [self.debtor_claims(client, d) for d in debtors]
+            records = [r for c in every for r in c.records]
+            done = _booked(records, payment_id, amount, on)
+            if done is not None:
+                return done
+            result = booking.allocate(records, payment_id, amount, on, designated, self._rates())
+            changes = self._changes(
+                client, every, result.events, payments_added=(payment_id,), on=result.on
+            )
+            try:
+                self.ledger.write(changes)
+                return result
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue  # another booking on these claims won: read again, allocate again
+        raise ConflictingUpdate("these claims keep changing; the payment will be retried")
+
+    def reverse(
+        self, client: Client, payment_id: str, invoice_numbers: Sequence[str], reason: str
+    ) -> dict[str, tuple[LedgerEvent, ...]]:
+        """Undo exactly what the payment was allocated to; a second call changes nothing."""
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        debtors = sorted({s.invoice.debtor_number for s in stored.values()})
+        today = self.today()
+        for _ in range(RETRIES):
+            every = [self.debtor_claims(client, d) for d in debtors]
+            records = [r for c in every for r in c.records]
+            events = booking.reverse(records, payment_id, today, reason)
+            if not events:
+                return {}
+            try:
+                self.ledger.write(
+                    self._changes(client, every, events, reversed_=(payment_id,), on=today)
+                )
+                return events
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
+
+    # -- staff ---------------------------------------------------------------------------------
+    def waive(
+        self, client: Client, number: str, component: Component, amount: Cents, reason: str,
+        author: str,
+    ) -> ClaimFigures:  # fmt: skip
+        """Let part of the costs or interest go (a settlement for less), on the contact log."""
+        return self._staff_change(
+            client, number, author,
+            lambda records, day: booking.waive(records, number, component, amount, day, reason, self._rates()),
+            f"Waived {format_eur_nl(amount)} of the {component.value} on {number}: {reason}",
+        )  # fmt: skip
+
+    def write_off(self, client: Client, number: str, reason: str, author: str) -> ClaimFigures:
+        """The claim is uncollectable: all that is open is written off, the invoice leaves
+        collection (withdrawn), the reason goes on the contact log."""
+        figures = self._staff_change(
+            client, number, author,
+            lambda records, day: booking.write_off(records, number, day, reason, self._rates()),
+            f"Claim {number} written off as uncollectable: {reason}",
+        )  # fmt: skip
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None or not stored.invoice.is_collectable:
+                break
+            try:
+                self.repos.invoices.save(stored.invoice.withdraw(), stored)
+                break
+            except TransactionFailed:
+                continue
+        return figures
+
+    def set_imported_dates(
+        self,
+        client_id: str,
+        debtor: str,
+        invoice: str,
+        letter_on: date | None,
+        interest_from: date | None,
+    ) -> None:
+        """What an import says about the 14-day letter (or sommatie) the client sent and the
+        default date for interest."""
+        for _ in range(RETRIES):
+            try:
+                self.ledger.set_imported(client_id, debtor, invoice, letter_on, interest_from)
+                return
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
+
+    # -- internals -----------------------------------------------------------------------------
+    def _staff_change(
+        self,
+        client: Client,
+        number: str,
+        author: str,
+        change: Callable[[list[ClaimRecord], date], tuple[LedgerEvent, ...]],
+        summary: str,
+    ) -> ClaimFigures:
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        debtor = stored.invoice.debtor_number
+        today = self.today()
+        for _ in range(RETRIES):
+            claims = self.debtor_claims(client, debtor)
+            try:
+                events = change(claims.records, today)
+            except LedgerRuleError as exc:
+                raise Invalid(str(exc)) from exc
+            try:
+                self.ledger.write(self._changes(client, [claims], {number: events}, on=today))
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+            now = self.clock.now()
+            self.repos.contacts.add(
+                ContactEntry(
+                    client.client_id, debtor, time_ordered_id(now), now, ContactKind.NOTE,
+                    summary, invoice_numbers=(number,), author=author,
+                )
+            )  # fmt: skip
+            return self.claim(client, number, today)
+        raise ConflictingUpdate(f"claim {number} keeps changing; retry")
+
+    def _changes(
+        self,
+        client: Client,
+        every: list[DebtorClaims],
+        events: dict[str, tuple[LedgerEvent, ...]],
+        *,
+        on: date,
+        payments_added: tuple[str, ...] = (),
+        reversed_: tuple[str, ...] = (),
+    ) -> list[ClaimWrite]:
+        out = []
+        for claims in every:
+            records = {r.number: r for r in claims.records}
+            after = [
+                ClaimRecord(r.terms, r.events + events.get(r.number, ())) for r in claims.records
+            ]
+            figures = open_claims(after, on, self._rates())
+            for number, new in events.items():
+                if number not in records:
+                    continue
+                invoice = claims.invoices[number]
+                current = claims.stored.get(number)
+                header = (
+                    current.header
+                    if current
+                    else ClaimHeader(client.client_id, invoice.debtor_number, number)
+                )
+                header = replace(
+                    header,
+                    next_seq=max([header.next_seq, *(e.seq + 1 for e in new)]),
+                    payments=tuple(dict.fromkeys((*header.payments, *payments_added))),
+                    reversed=tuple(dict.fromkeys((*header.reversed, *reversed_))),
+                    summary=_summary(figures[number]),
+                )
+                out.append(ClaimWrite(header, new))
+        return out
+
+
+def _summary(f: ClaimFigures) -> dict[str, object]:
+    """The figures on the day of the last change (lists read these without a replay)."""
+    return {
+        "on": f.on.isoformat(),
+        "charged": vars(f.charged),
+        "paid": vars(f.paid),
+        "waived": vars(f.waived),
+        "written_off": vars(f.written_off),
+        "open": vars(f.open),
+    }
+
+
+def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date) -> Booking | None:
+    """The booking of ``payment_id`` as the claims hold it, or None when it is not there."""
+    lines = [
+        booking.AllocationLine(r.number, e.component, e.amount)
+        for r in records
+        for e in r.events
+        if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED
+    ]
+    held = any(e.payment_id == payment_id for r in records for e in r.events)
+    if not held:
+        return None
+    return Booking(payment_id, amount, on, tuple(lines), amount - sum(x.amount for x in lines))
