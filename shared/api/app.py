@@ -11,6 +11,7 @@ from shared.api import (
     routes_invoices,
     routes_parties,
     routes_records,
+    routes_settlements,
     routes_statements,
     routes_usage,
 )
@@ -45,6 +46,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_settlements,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
     from shared.services.portal import PortalLinks, PortalService
+    from shared.services.settlement.runs import SettlementService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
 
@@ -206,4 +207,13 @@ class Services:
             whatsapp_secret=p.get("WHATSAPP_APP_SECRET", ""),
             twilio_token=p.get("TWILIO_AUTH_TOKEN", ""),
             pingen_secret=p.get("PINGEN_WEBHOOK_SECRET", ""),
+        )
+
+    @cached_property
+    def settlements(self) -> SettlementService:
+        from shared.adapters.tables.settlement_repo import SettlementRepository
+        from shared.services.settlement.runs import SettlementService
+
+        return SettlementService(
+            self.repos, SettlementRepository(self.repos.store), self.files, self.queues, self.clock
         )

@@ -21,6 +21,7 @@ from shared.adapters.tables.records_repo import (
     PaymentRepository,
 )
 from shared.adapters.tables.schema import ALL_TABLES
+from shared.adapters.tables.settlement_repo import TABLES as SETTLEMENT_TABLES
 from shared.ports.tables import TableStore
 
 
@@ -69,5 +70,6 @@ class Repositories:
                 "PortalAccess",  # shared.services.portal
                 "PortalThrottle",
                 "PortalReturns",
+                *SETTLEMENT_TABLES,
             )
         )

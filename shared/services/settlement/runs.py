@@ -1,0 +1,416 @@
+"""The settlement run: per agency, for every client due by its agreement, settle what was
+received and not yet settled, write the statements and one SEPA transfer file, and put the
+run on the agency's action list until it is approved.
+
+Nothing is paid twice, whatever crashes or repeats:
+- a run is one row per agency and run date (``R20261130``); starting it again continues it,
+  and a run left unfinished (``building``) is finished before a new one starts;
+- a payment is claimed by at most one settlement: the claim is an insert-once row keyed by
+  the payment id in the client's partition, holding what the payment contributed; a
+  settlement's figures are computed from the claims it holds, so a resumed settlement
+  finds exactly what it took before the crash;
+- a payment that came back after it was settled is taken back once: its claim row records
+  the settlement that deducted it (ETag-guarded replace);
+- a client's balance (negative net carried forward, last period settled) moves only from the
+  settlement it was read for to the next (ETag), so a repeated completion changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import replace
+from datetime import date
+
+from shared.adapters.letters.settlement_pdf import StatementHeading
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
+from shared.clock import AMSTERDAM, Clock, amsterdam_date
+from shared.domain.ids import time_ordered_id
+from shared.domain.money import format_eur_nl
+from shared.domain.parties import Agency, Client
+from shared.domain.records import ActionItem, ActionStatus, Payment
+from shared.domain.settlement.agreement import SettlementAgreement, period_of
+from shared.domain.settlement.csv_statement import statement_csv
+from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
+from shared.domain.settlement.records import (
+    ClientSettlement,
+    RunStatus,
+    SettlementBalance,
+    SettlementRun,
+    SettlementStatus,
+)
+from shared.domain.settlement.statement import contribution, totals
+from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
+from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.settlement")
+
+CONTAINER = "settlements"
+RUN_QUEUE = "settlement-run"
+TRANSFER_FILE = "pain.001.xml"
+RETRIES = 5
+
+
+def run_id_for(day: date) -> str:
+    return f"R{day:%Y%m%d}"
+
+
+class SettlementService:
+    def __init__(
+        self,
+        repos: Repositories,
+        store: SettlementRepository,
+        files: FileStore,
+        queues: QueueSender,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.store = store
+        self.files = files
+        self.queues = queues
+        self.clock = clock
+
+    # -- agreements --------------------------------------------------------------------------
+    def set_agreement(self, client: Client, agreement: SettlementAgreement) -> SettlementAgreement:
+        if (agreement.client_id, agreement.agency_id) != (client.client_id, client.agency_id):
+            raise Invalid("the agreement names another client", field="client")
+        self.store.save_agreement(agreement)
+        return agreement
+
+    def agreement(self, client: Client) -> SettlementAgreement:
+        found = self.store.agreement(client.agency_id, client.client_id)
+        if found is None:
+            raise NotFound(f"client {client.number} has no settlement agreement")
+        return found
+
+    # -- the run -----------------------------------------------------------------------------
+    def fan_out(self) -> int:
+        """One queue message per agency with agreements (the timer fires in UTC; the run
+        date is Amsterdam's)."""
+        day = amsterdam_date(self.clock.now())
+        agencies = self.store.agencies_with_agreements()
+        for agency_id in agencies:
+            self.queues.send(
+                RUN_QUEUE, json.dumps({"agency_id": agency_id, "date": day.isoformat()})
+            )
+        log.info("settlement fan-out for %s: %d agencies", day, len(agencies))
+        return len(agencies)
+
+    def run_agency(self, agency_id: str, run_on: date) -> SettlementRun | None:
+        """Settle every client of the agency that is due on ``run_on``; None when nothing
+        was there to settle."""
+        agency = self.repos.agencies.get(agency_id)
+        if agency is None:
+            log.warning("settlement run for unknown agency %s", agency_id)
+            return None
+        run_id = run_id_for(run_on)
+        for unfinished in self.store.runs(agency_id, RunStatus.BUILDING):
+            if unfinished.run_id != run_id:
+                self._build(agency, unfinished)
+        found = self.store.run(agency_id, run_id)
+        if found is None:
+            now = self.clock.now()
+            self.store.add_run(SettlementRun(agency_id, run_id, run_on, now, time_ordered_id(now)))
+            found = self.store.run(agency_id, run_id)
+            assert found is not None
+        run = found[0]
+        if run.status is not RunStatus.BUILDING:
+            return run  # done already: a repeated message changes nothing
+        return self._build(agency, run)
+
+    def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
+        for agreement in self.store.agreements(agency.agency_id):
+            found = self.repos.clients.get(agreement.client_id)
+            if found is None or found[0].agency_id != agency.agency_id:
+                continue
+            self._settle_client(agency, run, agreement, found[0])
+        settlements = [
+            s
+            for s in self.store.settlements_of_run(agency.agency_id, run.run_id)
+            if s.status is SettlementStatus.COMPLETE and s.totals is not None
+        ]
+        current = self.store.run(agency.agency_id, run.run_id)
+        if current is None:
+            return None
+        run, etag = current
+        if run.status is not RunStatus.BUILDING:
+            return run
+        if not settlements:
+            self.store.delete_run(run, etag)  # nothing was due: no empty run on the list
+            return None
+        payouts = sorted(
+            (s for s in settlements if s.totals and s.totals.payout > 0),
+            key=lambda s: s.settlement_id,
+        )
+        message_id = f"{run.run_id}-{hashlib.sha256(agency.agency_id.encode()).hexdigest()[:10]}"
+        transfer_file = None
+        if payouts:
+            if not agency.third_party_iban:
+                self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
+                                    f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
+                                    {"run_id": run.run_id})  # fmt: skip
+                return run  # stays building: the next run finishes it once the account is set
+            transfer_file = f"{self._prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
+            self.files.put(CONTAINER, transfer_file, self._transfer_file(agency, run, message_id, payouts),
+                           content_type="application/xml")  # fmt: skip
+        total = sum(s.totals.payout for s in payouts if s.totals)
+        done = replace(
+            run,
+            status=RunStatus.AWAITING_APPROVAL,
+            settlement_ids=tuple(sorted(s.settlement_id for s in settlements)),
+            payout_total=total,
+            transfer_count=len(payouts),
+            transfer_file=transfer_file,
+            message_id=message_id if payouts else None,
+        )
+        try:
+            self.store.save_run(done, etag)
+        except PreconditionFailed:
+            again = self.store.run(agency.agency_id, run.run_id)
+            return again[0] if again else None
+        self._agency_action(agency, run.action_id, "settlement_approval",
+                            f"Settlement run {run.run_id}: {len(settlements)} statements, {len(payouts)} payouts, "
+                            f"{format_eur_nl(total)} awaiting approval", {"run_id": run.run_id})  # fmt: skip
+        log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
+                 agency.agency_id, len(settlements), len(payouts))  # fmt: skip
+        return done
+
+    def _settle_client(
+        self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client
+    ) -> ClientSettlement | None:
+        sid = f"{run.run_id}-{client.client_id}"
+        found = self.store.settlement(agency.agency_id, sid)
+        if found is not None and found[0].status is SettlementStatus.COMPLETE:
+            self._close_balance(found[0])
+            return found[0]
+        payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
+        claims = self.store.claims(client.client_id)
+        new = sorted(
+            (p for p in payments.values() if p.payment_id not in claims and _settleable(p)),
+            key=lambda p: (p.received_on, p.payment_id),
+        )
+        back = [
+            c
+            for c in claims.values()
+            if c.deducted_in is None
+            and c.settlement_id != sid
+            and (p := payments.get(c.contribution.payment_id)) is not None
+            and p.reversed
+        ]
+        if found is None:
+            balance, _ = self.store.balance(agency.agency_id, client.client_id)
+            period = period_of(agreement.frequency, run.run_on)
+            if balance.last_period == period or not (new or back):
+                return None  # settled this period already, or nothing to settle
+            draft = ClientSettlement(
+                agency.agency_id, sid, run.run_id, client.client_id, client.number, client.name,
+                period, self.clock.now(), balance.carried, balance.last_settlement_id,
+                agreement.payout_iban, agreement.payout_name, agreement.payout_bic,
+                agreement.commission_bp, agreement.fee_vat_bp,
+            )  # fmt: skip
+            self.store.add_settlement(draft)
+            found = self.store.settlement(agency.agency_id, sid)
+            assert found is not None
+        settlement = found[0]
+        # the terms are those the settlement started with, even when resumed after a change
+        terms = replace(agreement, commission_bp=settlement.commission_bp)
+        for p in new:
+            self.store.claim(Claim(client.client_id, sid, contribution(p, terms)))
+        for c in back:
+            try:
+                self.store.mark_deducted(c, sid)
+            except PreconditionFailed:
+                continue  # another settlement took it back; the read below knows
+        return self._complete(agency, run, settlement)
+
+    def _complete(
+        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement
+    ) -> ClientSettlement | None:
+        taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
+        contributions = [c.contribution for c in taken] + [
+            c.contribution.negated() for c in deducted
+        ]
+        current = self.store.settlement(agency.agency_id, settlement.settlement_id)
+        if current is None:
+            return None
+        settlement, etag = current
+        if settlement.status is SettlementStatus.COMPLETE:
+            self._close_balance(settlement)
+            return settlement
+        if not contributions:  # every candidate was taken by a concurrent run
+            self.store.delete_settlement(settlement, etag)
+            return None
+        figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
+                         carried_in=settlement.carried_in)  # fmt: skip
+        lines = sorted(
+            (x for c in contributions for x in c.lines),
+            key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
+        )
+        prefix = f"{self._prefix(agency.agency_id, run.run_id)}/{settlement.settlement_id}"
+        heading = StatementHeading(
+            settlement.settlement_id, agency.name, settlement.client_name,
+            settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
+            settlement.payout_iban, _percent(settlement.commission_bp),
+            _percent(settlement.fee_vat_bp),
+        )  # fmt: skip
+        from shared.adapters.letters.settlement_pdf import statement_pdf  # fpdf2 loads here
+
+        self.files.put(CONTAINER, f"{prefix}.csv",
+                       statement_csv(settlement.settlement_id, lines, figures).encode("utf-8"),
+                       content_type="text/csv")  # fmt: skip
+        self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures),
+                       content_type="application/pdf")  # fmt: skip
+        done = replace(
+            settlement,
+            status=SettlementStatus.COMPLETE,
+            totals=figures,
+            payment_count=len(taken),
+            reversal_count=len(deducted),
+            pdf=f"{prefix}.pdf",
+            csv=f"{prefix}.csv",
+        )
+        try:
+            self.store.save_settlement(done, etag)
+        except PreconditionFailed:
+            again = self.store.settlement(agency.agency_id, settlement.settlement_id)
+            return again[0] if again else None
+        self._close_balance(done)
+        return done
+
+    def _close_balance(self, s: ClientSettlement) -> None:
+        """Move the client's balance from the settlement before ``s`` to ``s``, once."""
+        assert s.totals is not None
+        for _ in range(RETRIES):
+            balance, etag = self.store.balance(s.agency_id, s.client_id)
+            if balance.last_settlement_id == s.settlement_id:
+                return
+            if balance.last_settlement_id != s.previous_settlement_id:
+                log.error("settlement %s is stale: the balance moved on to %s", s.settlement_id,
+                          balance.last_settlement_id)  # fmt: skip
+                return
+            moved = SettlementBalance(s.agency_id, s.client_id, s.totals.carried_out, s.period,
+                                      s.settlement_id)  # fmt: skip
+            try:
+                self.store.save_balance(moved, etag)
+                return
+            except (Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate(f"the balance of client {s.client_id} keeps changing")
+
+    def _transfer_file(
+        self, agency: Agency, run: SettlementRun, message_id: str, payouts: list[ClientSettlement]
+    ) -> bytes:
+        assert agency.third_party_iban is not None
+        now = self.clock.now()
+        transfers = tuple(
+            Transfer(
+                end_to_end_id=s.settlement_id,
+                amount=s.totals.payout if s.totals else 0,
+                creditor_name=s.payout_name,
+                creditor_iban=s.payout_iban,
+                creditor_bic=s.payout_bic,
+                remittance=f"Afdracht {s.settlement_id} {s.client_number} periode {s.period}",
+            )
+            for s in payouts
+        )
+        batch = TransferBatch(
+            message_id=message_id,
+            created_at=now.astimezone(AMSTERDAM),
+            execution_date=max(run.run_on, amsterdam_date(now)),
+            debtor_name=agency.name,
+            debtor_iban=agency.third_party_iban,
+            transfers=transfers,
+        )
+        return pain001(batch)
+
+    def _agency_action(
+        self, agency: Agency, action_id: str, kind: str, title: str, detail: dict[str, object]
+    ) -> None:
+        item = ActionItem(f"@{agency.agency_id}", action_id, kind, title, self.clock.now(),
+                          detail=detail)  # fmt: skip
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            return  # on the list already (a continued run)
+
+    @staticmethod
+    def _prefix(agency_id: str, run_id: str) -> str:
+        return f"{encode(agency_id)}/{run_id}"
+
+    # -- reading and approving ---------------------------------------------------------------
+    def runs(self, agency_id: str) -> list[SettlementRun]:
+        return sorted(self.store.runs(agency_id), key=lambda r: r.run_id, reverse=True)
+
+    def run(self, agency_id: str, run_id: str) -> tuple[SettlementRun, list[ClientSettlement]]:
+        found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
+        if found is None:
+            raise NotFound(f"settlement {run_id} not found")
+        settlements = self.store.settlements_of_run(agency_id, run_id)
+        return found[0], sorted(settlements, key=lambda s: s.client_number)
+
+    def file(self, agency_id: str, run_id: str, name: str) -> tuple[bytes, str]:
+        """A file of the run: the transfer file or a statement (PDF, CSV)."""
+        run, settlements = self.run(agency_id, run_id)
+        prefix = self._prefix(agency_id, run_id)
+        known = {TRANSFER_FILE: "application/xml"} if run.transfer_file else {}
+        for s in settlements:
+            if s.pdf and s.csv:
+                known[f"{s.settlement_id}.pdf"] = "application/pdf"
+                known[f"{s.settlement_id}.csv"] = "text/csv"
+        data = self.files.get(CONTAINER, f"{prefix}/{name}") if name in known else None
+        if data is None:
+            raise NotFound(f"file {name} not found in settlement {run_id}")
+        return data, known[name]
+
+    def approve(self, agency_id: str, run_id: str, by: str) -> SettlementRun:
+        """The agency approves the run as a whole (it has one transfer file). Approving an
+        approved run changes nothing."""
+        for _ in range(RETRIES):
+            found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
+            if found is None:
+                raise NotFound(f"settlement {run_id} not found")
+            run, etag = found
+            if run.status is RunStatus.APPROVED:
+                return run
+            if run.status is RunStatus.BUILDING:
+                raise Invalid(f"settlement {run_id} is still being built", field="status")
+            approved = replace(run, status=RunStatus.APPROVED, approved_at=self.clock.now(),
+                               approved_by=by)  # fmt: skip
+            try:
+                self.store.save_run(approved, etag)
+            except PreconditionFailed:
+                continue
+            self._resolve_action(agency_id, run.action_id, by)
+            return approved
+        raise ConflictingUpdate(f"settlement {run_id} keeps changing")
+
+    def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
+        found = self.repos.actions.get(f"@{agency_id}", action_id)
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return
+        item, etag = found
+        if etag is None:
+            return
+        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=f"approved by key {by}")  # fmt: skip
+        try:
+            self.repos.actions.save(resolved, etag)
+        except PreconditionFailed:
+            log.info("action %s changed while approving; left as it is", action_id)
+
+
+def _settleable(p: Payment) -> bool:
+    return not p.reversed and any(a.amount for a in p.allocations)
+
+
+def _valid_run_id(run_id: str) -> bool:
+    return len(run_id) == 9 and run_id[0] == "R" and run_id[1:].isdigit()
+
+
+def _percent(bp: int) -> str:
+    return f"{bp // 100}.{bp % 100:02d}"
