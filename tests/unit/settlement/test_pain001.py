@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-import sepaxml
 import xmlschema
 
 from shared.domain.settlement.pain001 import (
@@ -20,9 +18,9 @@ from shared.domain.settlement.pain001 import (
     pain001,
     sepa_text,
 )
-from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY
+from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY
 
-XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.09.xsd"
+XSD = PAIN001_XSD
 NS = {"p": NAMESPACE}
 
 
@@ -32,17 +30,29 @@ def schema() -> xmlschema.XMLSchema:
 
 
 def batch(*transfers: Transfer, debtor_bic: str | None = None) -> TransferBatch:
-    return TransferBatch("R20261130-0a1b2c3d4e", datetime(2026, 11, 30, 6, 0, 12), date(2026, 11, 30),
-                         "Acme Incasso Stichting Derdengelden", THIRD_PARTY, transfers, debtor_bic)  # fmt: skip
+    return TransferBatch(
+        "R20261130-0a1b2c3d4e",
+        datetime(2026, 11, 30, 6, 0, 12),
+        date(2026, 11, 30),
+        "Acme Incasso Stichting Derdengelden",
+        THIRD_PARTY,
+        transfers,
+        debtor_bic,
+    )
 
 
 def transfer(n: int, cents: int, **extra: str) -> Transfer:
-    return Transfer(f"R20261130-cl{n:012x}", cents, f"Client {n}", PAYOUT_C1, f"Afdracht {n}", **extra)  # type: ignore[arg-type]  # fmt: skip
+    return Transfer(
+        f"R20261130-cl{n:012x}", cents, f"Client {n}", PAYOUT_C1, f"Afdracht {n}", **extra
+    )  # type: ignore[arg-type]
 
 
 def test_validates_against_the_iso_xsd(schema: xmlschema.XMLSchema) -> None:
-    xml = pain001(batch(transfer(1, 10772), transfer(2, 1, creditor_bic="RABONL2U"),
-                        transfer(3, 99_999_999_99)))  # fmt: skip
+    xml = pain001(
+        batch(
+            transfer(1, 10772), transfer(2, 1, creditor_bic="RABONL2U"), transfer(3, 99_999_999_99)
+        )
+    )
     schema.validate(xml.decode())
     root = ET.fromstring(xml)
     assert root.findtext("p:CstmrCdtTrfInitn/p:GrpHdr/p:NbOfTxs", namespaces=NS) == "3"

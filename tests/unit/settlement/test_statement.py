@@ -4,6 +4,7 @@ share, commission, VAT on it, payout, carried balance), never a negative transfe
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,9 +23,10 @@ from shared.domain.settlement.statement import contribution, totals
 from tests.unit.settlement.conftest import PAYOUT_C1, payment
 
 
-def agreement(commission_bp: int = 1000, **extra: object) -> SettlementAgreement:
-    return SettlementAgreement("c1", "a", PAYOUT_C1, "Client One BV", commission_bp=commission_bp,
-                               **extra)  # type: ignore[arg-type]  # fmt: skip
+def agreement(commission_bp: int = 1000, **extra: Any) -> SettlementAgreement:
+    return SettlementAgreement(
+        "c1", "a", PAYOUT_C1, "Client One BV", commission_bp=commission_bp, **extra
+    )
 
 
 def test_one_payment_by_hand() -> None:
@@ -40,8 +42,10 @@ def test_one_payment_by_hand() -> None:
 
 def test_fee_vat_rounds_half_up_once_per_statement() -> None:
     # two payments of 0.50 commission each: VAT on 1.00 is 0.21 (per payment it would be 0.22)
-    pays = [payment("c1", f"p{i}", date(2026, 11, 2), principal=500, costs=0, costs_vat=0,
-                    interest=0) for i in range(2)]  # fmt: skip
+    pays = [
+        payment("c1", f"p{i}", date(2026, 11, 2), principal=500, costs=0, costs_vat=0, interest=0)
+        for i in range(2)
+    ]
     t = totals([contribution(p, agreement()) for p in pays], fee_vat_bp=2100, carried_in=0)
     assert (t.commission, t.fee_vat) == (100, 21)
     # half-up: 21% of 0.50 is 0.105 -> 0.11
@@ -56,8 +60,10 @@ def test_a_reversal_takes_back_exactly_what_was_paid_and_carries_a_negative_net(
     assert t.to_agency == -4840 and t.commission == -1226 and t.fee_vat == -257
     assert (t.net, t.payout, t.carried_out) == (-10772, 0, -10772)
     assert t.balanced
-    later = contribution(payment("c1", "p2", date(2026, 11, 9), principal=20000, costs=0,
-                                 costs_vat=0, interest=0), agreement())  # fmt: skip
+    later = contribution(
+        payment("c1", "p2", date(2026, 11, 9), principal=20000, costs=0, costs_vat=0, interest=0),
+        agreement(),
+    )
     t2 = totals([later], fee_vat_bp=2100, carried_in=t.carried_out)
     assert t2.payout == 20000 - 2000 - 420 - 10772 and t2.carried_out == 0 and t2.balanced
 
@@ -119,8 +125,15 @@ def test_payouts_and_fees_add_up_to_what_was_received(
     received = 0
     for i, (parts, reversal) in enumerate(pays):
         allocations = tuple(AllocatedAmount(f"F{i}", c, a) for c, a in parts)
-        p = Payment("c1", f"p{i}", "D1", sum(a for _, a in parts), date(2026, 11, 2),
-                    PaymentSource.BANK, allocations=allocations)  # fmt: skip
+        p = Payment(
+            "c1",
+            f"p{i}",
+            "D1",
+            sum(a for _, a in parts),
+            date(2026, 11, 2),
+            PaymentSource.BANK,
+            allocations=allocations,
+        )
         c = contribution(p, terms)
         contributions.append(c.negated() if reversal else c)
         received += -p.amount if reversal else p.amount
