@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import api, callbacks, dunning, messaging, outbox_page, payments, portal, statements
+from functions.metering import bp as metering_bp
 from functions.settlements import bp as settlements_bp
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -15,3 +16,4 @@ app.register_functions(dunning.bp)
 app.register_functions(payments.bp)
 app.register_functions(portal.bp)
 app.register_functions(settlements_bp)
+app.register_functions(metering_bp)

@@ -76,6 +76,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }
         { name: 'DUNNING_SCHEDULE', value: '0 0 6 * * *' }
         { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
+        { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
       ]
     }
   }

@@ -21,6 +21,7 @@ from shared.settings import Settings
 
 if TYPE_CHECKING:
     from shared.adapters.tables.messaging_repo import CounterRepository
+    from shared.domain.invoices import Invoice
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
     from shared.services.invoice_status import InvoiceStatusService
+    from shared.services.managed_invoices import ManagedInvoiceMeter
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
@@ -156,7 +158,11 @@ class Services:
     def imports(self) -> ImportService:
         from shared.services.imports import ImportService
 
-        return ImportService(self.repos, on_invoices_written=self.dunning.schedule_invoices)
+        def written(client_id: str, invoices: list[Invoice]) -> None:
+            self.dunning.schedule_invoices(client_id, invoices)
+            self.managed_invoices.record(client_id, invoices)  # the usage meter's index
+
+        return ImportService(self.repos, on_invoices_written=written)
 
     @cached_property
     def statements(self) -> StatementService:
@@ -180,7 +186,7 @@ class Services:
     def usage(self) -> UsageService:
         from shared.services.usage import UsageService
 
-        return UsageService(self.repos, self.messaging, self.settings.prices)
+        return UsageService(self.repos, self.messaging, self.settings.prices, self.managed_invoices)
 
     @cached_property
     def portal(self) -> PortalService:
@@ -216,4 +222,13 @@ class Services:
 
         return SettlementService(
             self.repos, SettlementRepository(self.repos.store), self.files, self.queues, self.clock
+        )
+
+    @cached_property
+    def managed_invoices(self) -> ManagedInvoiceMeter:
+        from shared.adapters.tables.usage_repo import ManagedInvoiceRepository
+        from shared.services.managed_invoices import ManagedInvoiceMeter
+
+        return ManagedInvoiceMeter(
+            self.repos, ManagedInvoiceRepository(self.repos.store), self.queues, self.clock
         )

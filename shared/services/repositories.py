@@ -22,6 +22,7 @@ from shared.adapters.tables.records_repo import (
 )
 from shared.adapters.tables.schema import ALL_TABLES
 from shared.adapters.tables.settlement_repo import TABLES as SETTLEMENT_TABLES
+from shared.adapters.tables.usage_repo import TABLES as USAGE_TABLES
 from shared.ports.tables import TableStore
 
 
@@ -71,5 +72,6 @@ class Repositories:
                 "PortalThrottle",
                 "PortalReturns",
                 *SETTLEMENT_TABLES,
+                *USAGE_TABLES,
             )
         )
