@@ -57,7 +57,8 @@ def test_the_settlement_timer_builds_a_run_awaiting_approval(served):
         headers={"x-devhost-wait": "true"},
     )
     assert fired.status_code == 200, fired.text
-    deadline, runs = time.monotonic() + 30, []
+    deadline = time.monotonic() + 30
+    runs: list[dict[str, object]] = []
     while time.monotonic() < deadline and not runs:
         runs = httpx.get(f"{url}/api/v1/settlements", headers=agency).json()["items"]
         time.sleep(0.3)
