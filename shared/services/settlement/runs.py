@@ -188,6 +188,10 @@ class SettlementService:
         if found is not None and found[0].status is SettlementStatus.COMPLETE:
             self._close_balance(found[0])
             return found[0]
+        balance, _ = self.store.balance(agency.agency_id, client.client_id)
+        period = period_of(agreement.frequency, run.run_on)
+        if found is None and balance.last_period == period:
+            return None  # settled this period already: its payments are not even read
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         claims = self.store.claims(client.client_id)
         new = sorted(
@@ -203,10 +207,8 @@ class SettlementService:
             and p.reversed
         ]
         if found is None:
-            balance, _ = self.store.balance(agency.agency_id, client.client_id)
-            period = period_of(agreement.frequency, run.run_on)
-            if balance.last_period == period or not (new or back):
-                return None  # settled this period already, or nothing to settle
+            if not (new or back):
+                return None  # nothing to settle
             draft = ClientSettlement(
                 agency.agency_id, sid, run.run_id, client.client_id, client.number, client.name,
                 period, self.clock.now(), balance.carried, balance.last_settlement_id,
