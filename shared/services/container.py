@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
     from shared.services.portal import PortalLinks, PortalService
-    from shared.services.settlement.runs import SettlementService
+    from shared.services.settlement.runs import SettlementRunner
+    from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
 
@@ -218,10 +219,18 @@ class Services:
     @cached_property
     def settlements(self) -> SettlementService:
         from shared.adapters.tables.settlement_repo import SettlementRepository
-        from shared.services.settlement.runs import SettlementService
+        from shared.services.settlement.service import SettlementService
 
         return SettlementService(
-            self.repos, SettlementRepository(self.repos.store), self.files, self.queues, self.clock
+            self.repos, SettlementRepository(self.repos.store), self.files, self.clock
+        )
+
+    @cached_property
+    def settlement_runs(self) -> SettlementRunner:
+        from shared.services.settlement.runs import SettlementRunner
+
+        return SettlementRunner(
+            self.repos, self.settlements.store, self.files, self.queues, self.clock
         )
 
     @cached_property

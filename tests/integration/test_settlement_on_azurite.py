@@ -48,9 +48,9 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
         )
     )
     services.repos.payments.add(payment(client.client_id, "p1", date(2026, 11, 27)))
-    first = settlements.run_agency(agency_id, date(2026, 11, 30))
+    first = services.settlement_runs.run_agency(agency_id, date(2026, 11, 30))
     assert first is not None and first.status is RunStatus.AWAITING_APPROVAL
-    assert settlements.run_agency(agency_id, date(2026, 11, 30)) == first
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 11, 30)) == first
     xml = services.files.get(CONTAINER, first.transfer_file or "")
     assert xml is not None
     xmlschema.XMLSchema(str(PAIN001_XSD)).validate(xml.decode())
@@ -70,7 +70,7 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
         )
     )
     clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
-    second = settlements.run_agency(agency_id, date(2026, 12, 1))
+    second = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
     assert second is not None
     _, (st,) = settlements.run(agency_id, second.run_id)
     assert (st.payment_count, st.reversal_count) == (1, 1)

@@ -30,7 +30,7 @@ from shared.clock import AMSTERDAM, Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Agency, Client
-from shared.domain.records import ActionItem, ActionStatus, Payment
+from shared.domain.records import ActionItem, Payment
 from shared.domain.settlement.agreement import SettlementAgreement, period_of
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
@@ -45,7 +45,7 @@ from shared.domain.settlement.statement import contribution, totals
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
-from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.settlement")
@@ -60,7 +60,12 @@ def run_id_for(day: date) -> str:
     return f"R{day:%Y%m%d}"
 
 
-class SettlementService:
+def files_prefix(agency_id: str, run_id: str) -> str:
+    """Where a run's files live in the ``settlements`` container."""
+    return f"{encode(agency_id)}/{run_id}"
+
+
+class SettlementRunner:
     def __init__(
         self,
         repos: Repositories,
@@ -74,19 +79,6 @@ class SettlementService:
         self.files = files
         self.queues = queues
         self.clock = clock
-
-    # -- agreements --------------------------------------------------------------------------
-    def set_agreement(self, client: Client, agreement: SettlementAgreement) -> SettlementAgreement:
-        if (agreement.client_id, agreement.agency_id) != (client.client_id, client.agency_id):
-            raise Invalid("the agreement names another client", field="client")
-        self.store.save_agreement(agreement)
-        return agreement
-
-    def agreement(self, client: Client) -> SettlementAgreement:
-        found = self.store.agreement(client.agency_id, client.client_id)
-        if found is None:
-            raise NotFound(f"client {client.number} has no settlement agreement")
-        return found
 
     # -- the run -----------------------------------------------------------------------------
     def fan_out(self) -> int:
@@ -155,7 +147,7 @@ class SettlementService:
                                     f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
                                     {"run_id": run.run_id})  # fmt: skip
                 return run  # stays building: the next run finishes it once the account is set
-            transfer_file = f"{self._prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
+            transfer_file = f"{files_prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
             self.files.put(CONTAINER, transfer_file, self._transfer_file(agency, run, message_id, payouts),
                            content_type="application/xml")  # fmt: skip
         total = sum(s.totals.payout for s in payouts if s.totals)
@@ -253,7 +245,7 @@ class SettlementService:
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
         )
-        prefix = f"{self._prefix(agency.agency_id, run.run_id)}/{settlement.settlement_id}"
+        prefix = f"{files_prefix(agency.agency_id, run.run_id)}/{settlement.settlement_id}"
         heading = StatementHeading(
             settlement.settlement_id, agency.name, settlement.client_name,
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
@@ -340,78 +332,9 @@ class SettlementService:
         except Conflict:
             return  # on the list already (a continued run)
 
-    @staticmethod
-    def _prefix(agency_id: str, run_id: str) -> str:
-        return f"{encode(agency_id)}/{run_id}"
-
-    # -- reading and approving ---------------------------------------------------------------
-    def runs(self, agency_id: str) -> list[SettlementRun]:
-        return sorted(self.store.runs(agency_id), key=lambda r: r.run_id, reverse=True)
-
-    def run(self, agency_id: str, run_id: str) -> tuple[SettlementRun, list[ClientSettlement]]:
-        found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
-        if found is None:
-            raise NotFound(f"settlement {run_id} not found")
-        settlements = self.store.settlements_of_run(agency_id, run_id)
-        return found[0], sorted(settlements, key=lambda s: s.client_number)
-
-    def file(self, agency_id: str, run_id: str, name: str) -> tuple[bytes, str]:
-        """A file of the run: the transfer file or a statement (PDF, CSV)."""
-        run, settlements = self.run(agency_id, run_id)
-        prefix = self._prefix(agency_id, run_id)
-        known = {TRANSFER_FILE: "application/xml"} if run.transfer_file else {}
-        for s in settlements:
-            if s.pdf and s.csv:
-                known[f"{s.settlement_id}.pdf"] = "application/pdf"
-                known[f"{s.settlement_id}.csv"] = "text/csv"
-        data = self.files.get(CONTAINER, f"{prefix}/{name}") if name in known else None
-        if data is None:
-            raise NotFound(f"file {name} not found in settlement {run_id}")
-        return data, known[name]
-
-    def approve(self, agency_id: str, run_id: str, by: str) -> SettlementRun:
-        """The agency approves the run as a whole (it has one transfer file). Approving an
-        approved run changes nothing."""
-        for _ in range(RETRIES):
-            found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
-            if found is None:
-                raise NotFound(f"settlement {run_id} not found")
-            run, etag = found
-            if run.status is RunStatus.APPROVED:
-                return run
-            if run.status is RunStatus.BUILDING:
-                raise Invalid(f"settlement {run_id} is still being built", field="status")
-            approved = replace(run, status=RunStatus.APPROVED, approved_at=self.clock.now(),
-                               approved_by=by)  # fmt: skip
-            try:
-                self.store.save_run(approved, etag)
-            except PreconditionFailed:
-                continue
-            self._resolve_action(agency_id, run.action_id, by)
-            return approved
-        raise ConflictingUpdate(f"settlement {run_id} keeps changing")
-
-    def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
-        found = self.repos.actions.get(f"@{agency_id}", action_id)
-        if found is None or found[0].status is ActionStatus.RESOLVED:
-            return
-        item, etag = found
-        if etag is None:
-            return
-        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
-                           resolution=f"approved by key {by}")  # fmt: skip
-        try:
-            self.repos.actions.save(resolved, etag)
-        except PreconditionFailed:
-            log.info("action %s changed while approving; left as it is", action_id)
-
 
 def _settleable(p: Payment) -> bool:
     return not p.reversed and any(a.amount for a in p.allocations)
-
-
-def _valid_run_id(run_id: str) -> bool:
-    return len(run_id) == 9 and run_id[0] == "R" and run_id[1:].isdigit()
 
 
 def _percent(bp: int) -> str:

@@ -60,7 +60,7 @@ class Setup:
 
     def run(self, day: date) -> Any:
         self.world.clock.at = datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)
-        return self.services.settlements.run_agency("agency-a", day)
+        return self.services.settlement_runs.run_agency("agency-a", day)
 
     def statements(self, run_id: str) -> dict[str, Any]:
         _, settlements = self.services.settlements.run("agency-a", run_id)
