@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.letters.settlement_pdf import StatementHeading
 from shared.adapters.tables.keys import encode
@@ -58,6 +59,46 @@ RETRIES = 5
 
 def run_id_for(day: date) -> str:
     return f"R{day:%Y%m%d}"
+
+
+def transfer_file(
+    agency: Agency,
+    run: SettlementRun,
+    message_id: str,
+    payouts: Sequence[ClientSettlement],
+    now: datetime,
+) -> bytes:
+    """The run's pain.001: one transfer per payout from the third-party account, to be
+    executed on ``now``'s Amsterdam date (never before the run date)."""
+    assert agency.third_party_iban is not None
+    transfers = tuple(
+        Transfer(
+            end_to_end_id=s.settlement_id,
+            amount=s.totals.payout if s.totals else 0,
+            creditor_name=s.payout_name,
+            creditor_iban=s.payout_iban,
+            creditor_bic=s.payout_bic,
+            remittance=f"Afdracht {s.settlement_id} {s.client_number} periode {s.period}",
+        )
+        for s in payouts
+    )
+    batch = TransferBatch(
+        message_id=message_id,
+        created_at=now.astimezone(AMSTERDAM),
+        execution_date=max(run.run_on, amsterdam_date(now)),
+        debtor_name=agency.name,
+        debtor_iban=agency.third_party_iban,
+        transfers=transfers,
+    )
+    return pain001(batch)
+
+
+def payouts_of(settlements: Iterable[ClientSettlement]) -> list[ClientSettlement]:
+    """The settlements that transfer money, in the file's order."""
+    return sorted(
+        (s for s in settlements if s.totals is not None and s.totals.payout > 0),
+        key=lambda s: s.settlement_id,
+    )
 
 
 def files_prefix(agency_id: str, run_id: str) -> str:
@@ -135,20 +176,17 @@ class SettlementRunner:
         if not settlements:
             self.store.delete_run(run, etag)  # nothing was due: no empty run on the list
             return None
-        payouts = sorted(
-            (s for s in settlements if s.totals and s.totals.payout > 0),
-            key=lambda s: s.settlement_id,
-        )
+        payouts = payouts_of(settlements)
         message_id = f"{run.run_id}-{hashlib.sha256(agency.agency_id.encode()).hexdigest()[:10]}"
-        transfer_file = None
+        file_name = None
         if payouts:
             if not agency.third_party_iban:
                 self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
                                     f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
                                     {"run_id": run.run_id})  # fmt: skip
                 return run  # stays building: the next run finishes it once the account is set
-            transfer_file = f"{files_prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
-            self.files.put(CONTAINER, transfer_file, self._transfer_file(agency, run, message_id, payouts),
+            file_name = f"{files_prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
+            self.files.put(CONTAINER, file_name, transfer_file(agency, run, message_id, payouts, self.clock.now()),
                            content_type="application/xml")  # fmt: skip
         total = sum(s.totals.payout for s in payouts if s.totals)
         done = replace(
@@ -157,7 +195,7 @@ class SettlementRunner:
             settlement_ids=tuple(sorted(s.settlement_id for s in settlements)),
             payout_total=total,
             transfer_count=len(payouts),
-            transfer_file=transfer_file,
+            transfer_file=file_name,
             message_id=message_id if payouts else None,
         )
         try:
@@ -295,32 +333,6 @@ class SettlementRunner:
             except (Conflict, PreconditionFailed):
                 continue
         raise ConflictingUpdate(f"the balance of client {s.client_id} keeps changing")
-
-    def _transfer_file(
-        self, agency: Agency, run: SettlementRun, message_id: str, payouts: list[ClientSettlement]
-    ) -> bytes:
-        assert agency.third_party_iban is not None
-        now = self.clock.now()
-        transfers = tuple(
-            Transfer(
-                end_to_end_id=s.settlement_id,
-                amount=s.totals.payout if s.totals else 0,
-                creditor_name=s.payout_name,
-                creditor_iban=s.payout_iban,
-                creditor_bic=s.payout_bic,
-                remittance=f"Afdracht {s.settlement_id} {s.client_number} periode {s.period}",
-            )
-            for s in payouts
-        )
-        batch = TransferBatch(
-            message_id=message_id,
-            created_at=now.astimezone(AMSTERDAM),
-            execution_date=max(run.run_on, amsterdam_date(now)),
-            debtor_name=agency.name,
-            debtor_iban=agency.third_party_iban,
-            transfers=transfers,
-        )
-        return pain001(batch)
 
     def _agency_action(
         self, agency: Agency, action_id: str, kind: str, title: str, detail: dict[str, object]

@@ -16,7 +16,14 @@ from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
-from shared.services.settlement.runs import CONTAINER, RETRIES, TRANSFER_FILE, files_prefix
+from shared.services.settlement.runs import (
+    CONTAINER,
+    RETRIES,
+    TRANSFER_FILE,
+    files_prefix,
+    payouts_of,
+    transfer_file,
+)
 
 log = logging.getLogger("inning.settlement")
 
@@ -80,8 +87,9 @@ class SettlementService:
                 return run
             if run.status is RunStatus.BUILDING:
                 raise Invalid(f"settlement {run_id} is still being built", field="status")
-            approved = replace(run, status=RunStatus.APPROVED, approved_at=self.clock.now(),
-                               approved_by=by)  # fmt: skip
+            now = self.clock.now()
+            self._date_transfer_file(run)
+            approved = replace(run, status=RunStatus.APPROVED, approved_at=now, approved_by=by)
             try:
                 self.store.save_run(approved, etag)
             except PreconditionFailed:
@@ -89,6 +97,18 @@ class SettlementService:
             self._resolve_action(agency_id, run.action_id, by)
             return approved
         raise ConflictingUpdate(f"settlement {run_id} keeps changing")
+
+    def _date_transfer_file(self, run: SettlementRun) -> None:
+        """The bank executes on the requested date: a run approved after its run date gets
+        its transfer file dated for the approval day (same transfers, same MsgId)."""
+        agency = self.repos.agencies.get(run.agency_id)
+        if run.transfer_file is None or run.message_id is None or agency is None:
+            return
+        if not agency.third_party_iban:
+            return
+        payouts = payouts_of(self.store.settlements_of_run(run.agency_id, run.run_id))
+        data = transfer_file(agency, run, run.message_id, payouts, self.clock.now())
+        self.files.put(CONTAINER, run.transfer_file, data, content_type="application/xml")
 
     def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
         found = self.repos.actions.get(f"@{agency_id}", action_id)

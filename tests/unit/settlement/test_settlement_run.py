@@ -248,3 +248,21 @@ def test_without_a_third_party_account_the_run_waits(world: Any) -> None:
         s.services.settlements.approve("agency-a", run.run_id, "k")
     s.services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
     assert s.run(MONDAY).status is RunStatus.AWAITING_APPROVAL
+
+
+def test_approval_after_the_run_date_dates_the_transfer_file_for_that_day(world: Any) -> None:
+    s = Setup(world)
+    s.pay(s.c1, "p1", date(2026, 11, 27))
+    run = s.run(MONDAY)
+    assert "<Dt>2026-11-30</Dt>" in s.blob(run.transfer_file).decode()
+    before = s.blob(run.transfer_file).decode()
+    world.clock.at = datetime(2026, 12, 2, 23, 30, tzinfo=UTC)  # 3 December in Amsterdam
+    s.services.settlements.approve("agency-a", run.run_id, "key-1")
+    after = s.blob(run.transfer_file).decode()
+    xmlschema.XMLSchema(str(XSD)).validate(after)
+    assert "<Dt>2026-12-03</Dt>" in after
+    # the same transfers and message id: only the dates changed
+    same = [line for line in after.splitlines() if "CreDtTm" not in line and "<Dt>" not in line]
+    assert same == [
+        line for line in before.splitlines() if "CreDtTm" not in line and "<Dt>" not in line
+    ]
