@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from bench import bulk_import, dunning_run, messaging, portal_overview, statement_matching
+from bench.settlement_run import settlement as settlement_run
+from bench.settlement_run import usage as usage_meter
 from tools import azurite
 
 BENCHMARKS = {
@@ -20,6 +22,8 @@ BENCHMARKS = {
     "messaging": messaging.run,
     "dunning_run": dunning_run.run,
     "portal_overview": portal_overview.run,
+    "settlement_run": settlement_run,
+    "usage_meter": usage_meter,
 }
 
 

@@ -33,7 +33,16 @@ from shared.domain.settlement.records import (
     SettlementStatus,
 )
 from shared.domain.settlement.statement import Contribution, SettlementLine, StatementTotals
-from shared.ports.tables import Conflict, Row, TableStore, all_rows
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    Row,
+    TableStore,
+    TransactionFailed,
+    all_rows,
+)
 
 AGREEMENTS = "SettlementAgreements"
 BALANCES = "SettlementBalances"
@@ -255,6 +264,19 @@ class SettlementRepository:
             return True
         except Conflict:
             return False
+
+    def claim_many(self, claims: list[Claim]) -> None:
+        """Take payments for a settlement, 100 to a transaction (one partition: the
+        client's); a transaction that meets a payment already taken is retried row by row,
+        so every other payment is still claimed and that one stays with its settlement."""
+        for start in range(0, len(claims), MAX_BATCH):
+            chunk = claims[start : start + MAX_BATCH]
+            ops = [Op(OpKind.INSERT, self._claim_row(replace(c, etag=None))) for c in chunk]
+            try:
+                self.store.transact(SETTLED_PAYMENTS, ops)
+            except TransactionFailed:
+                for c in chunk:
+                    self.claim(c)
 
     def mark_deducted(self, claim: Claim, settlement_id: str) -> None:
         """Record that ``settlement_id`` took this reversed payment back (ETag-guarded)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -99,6 +100,15 @@ def payouts_of(settlements: Iterable[ClientSettlement]) -> list[ClientSettlement
         (s for s in settlements if s.totals is not None and s.totals.payout > 0),
         key=lambda s: s.settlement_id,
     )
+
+
+def settlement_id_for(run_id: str, client_id: str) -> str:
+    """The run and the client; it is also the transfer's EndToEndId, which SEPA limits to 35
+    plain characters, so a client id that would not fit is replaced by a digest of it."""
+    plain = f"{run_id}-{client_id}"
+    if len(plain) <= 35 and re.fullmatch(r"[A-Za-z0-9-]+", plain):
+        return plain
+    return f"{run_id}-{hashlib.sha256(client_id.encode()).hexdigest()[:24]}"
 
 
 def files_prefix(agency_id: str, run_id: str) -> str:
@@ -213,7 +223,7 @@ class SettlementRunner:
     def _settle_client(
         self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client
     ) -> ClientSettlement | None:
-        sid = f"{run.run_id}-{client.client_id}"
+        sid = settlement_id_for(run.run_id, client.client_id)
         found = self.store.settlement(agency.agency_id, sid)
         if found is not None and found[0].status is SettlementStatus.COMPLETE:
             self._close_balance(found[0])
@@ -251,8 +261,7 @@ class SettlementRunner:
         settlement = found[0]
         # the terms are those the settlement started with, even when resumed after a change
         terms = replace(agreement, commission_bp=settlement.commission_bp)
-        for p in new:
-            self.store.claim(Claim(client.client_id, sid, contribution(p, terms)))
+        self.store.claim_many([Claim(client.client_id, sid, contribution(p, terms)) for p in new])
         for c in back:
             try:
                 self.store.mark_deducted(c, sid)

@@ -13,12 +13,13 @@ import pypdf
 import pytest
 import xmlschema
 
-from shared.adapters.tables.settlement_repo import SettlementRepository
+from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.domain.parties import Agency
 from shared.domain.settlement.agreement import Frequency, SettlementAgreement
 from shared.domain.settlement.records import RunStatus
+from shared.domain.settlement.statement import contribution
 from shared.services.errors import Invalid
-from shared.services.settlement.runs import CONTAINER
+from shared.services.settlement.runs import CONTAINER, settlement_id_for
 from tests.unit.api.conftest import client_row
 from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY, payment
 
@@ -266,3 +267,26 @@ def test_approval_after_the_run_date_dates_the_transfer_file_for_that_day(world:
     assert same == [
         line for line in before.splitlines() if "CreDtTm" not in line and "<Dt>" not in line
     ]
+
+
+def test_settlement_ids_fit_the_end_to_end_id() -> None:
+    assert settlement_id_for("R20261130", "cl0123456789ab") == "R20261130-cl0123456789ab"
+    long = settlement_id_for("R20261130", "bench-settle-1796027121863442331-c000")
+    odd = settlement_id_for("R20261130", "client_1")
+    assert len(long) == 34 and long != settlement_id_for("R20261130", "bench-settle-x")
+    assert odd.startswith("R20261130-") and "_" not in odd
+
+
+def test_a_payment_another_settlement_holds_is_left_to_it(world: Any) -> None:
+    s = Setup(world)
+    for i in range(1, 4):
+        s.pay(s.c1, f"p{i}", date(2026, 11, 27))
+    repo = SettlementRepository(world.store)
+    terms = repo.agreement("agency-a", s.c1.client_id)
+    assert terms is not None
+    paid = payment(s.c1.client_id, "p2", date(2026, 11, 27))
+    other = Claim(s.c1.client_id, "R20261129-elsewhere", contribution(paid, terms))
+    assert repo.claim(other) and not repo.claim(other)
+    st = s.statements(s.run(MONDAY).run_id)["C1"]
+    assert st.payment_count == 2 and st.totals.received == 2 * 17095
+    assert repo.claims(s.c1.client_id)["p2"].settlement_id == "R20261129-elsewhere"
