@@ -138,6 +138,7 @@ class SettlementRepository:
             "SettlementIds": put_json(list(r.settlement_ids)), "PayoutTotal": r.payout_total,
             "TransferCount": r.transfer_count, "TransferFile": r.transfer_file, "MessageId": r.message_id,
             "ApprovedAt": r.approved_at, "ApprovedBy": r.approved_by,
+            "LeasedUntil": r.leased_until, "LeaseHolder": r.lease_holder,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -147,7 +148,8 @@ class SettlementRepository:
             decode(row.pk), row.rk, need_date(d["RunOn"]), d["CreatedAt"], d["ActionId"],
             RunStatus(d["Status"]), tuple(get_json(d.get("SettlementIds"), [])),
             int(d.get("PayoutTotal", 0)), int(d.get("TransferCount", 0)), d.get("TransferFile"),
-            d.get("MessageId"), d.get("ApprovedAt"), d.get("ApprovedBy"),
+            d.get("MessageId"), d.get("ApprovedAt"), d.get("ApprovedBy"), d.get("LeasedUntil"),
+            d.get("LeaseHolder"),
         )  # fmt: skip
 
     def add_run(self, run: SettlementRun) -> bool:

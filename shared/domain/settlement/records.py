@@ -37,6 +37,9 @@ class SettlementRun:
     message_id: str | None = None
     approved_at: datetime | None = None
     approved_by: str | None = None
+    # one worker builds a run at a time: it holds a lease, renewed after each client
+    leased_until: datetime | None = None
+    lease_holder: str | None = None
 
 
 @dataclass(frozen=True)

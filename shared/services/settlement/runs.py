@@ -21,11 +21,11 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from shared.adapters.letters.settlement_pdf import StatementHeading
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.clock import AMSTERDAM, Clock, amsterdam_date
@@ -56,6 +56,12 @@ CONTAINER = "settlements"
 RUN_QUEUE = "settlement-run"
 TRANSFER_FILE = "pain.001.xml"
 RETRIES = 5
+LEASE = timedelta(minutes=5)
+
+
+class RunBusy(Exception):
+    """Another worker is building this run: the queue message is retried later (when the
+    other worker has finished, the retry finds the run done)."""
 
 
 def run_id_for(day: date) -> str:
@@ -154,7 +160,11 @@ class SettlementRunner:
         run_id = run_id_for(run_on)
         for unfinished in self.store.runs(agency_id, RunStatus.BUILDING):
             if unfinished.run_id != run_id:
-                self._build(agency, unfinished)
+                try:
+                    self._build(agency, unfinished)
+                except RunBusy:
+                    log.info("run %s of agency %s is being built elsewhere", unfinished.run_id,
+                             agency_id)  # fmt: skip
         found = self.store.run(agency_id, run_id)
         if found is None:
             now = self.clock.now()
@@ -167,11 +177,14 @@ class SettlementRunner:
         return self._build(agency, run)
 
     def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
+        holder = secrets.token_hex(8)
+        self._lease(run, holder)
         for agreement in self.store.agreements(agency.agency_id):
             found = self.repos.clients.get(agreement.client_id)
             if found is None or found[0].agency_id != agency.agency_id:
                 continue
             self._settle_client(agency, run, agreement, found[0])
+            self._lease(run, holder)  # renewed; lost to another worker: stop here
         settlements = [
             s
             for s in self.store.settlements_of_run(agency.agency_id, run.run_id)
@@ -194,13 +207,21 @@ class SettlementRunner:
                 self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
                                     f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
                                     {"run_id": run.run_id})  # fmt: skip
-                return run  # stays building: the next run finishes it once the account is set
+                # stays building, unleased: the next run finishes it once the account is set
+                waiting = replace(run, leased_until=None, lease_holder=None)
+                try:
+                    self.store.save_run(waiting, etag)
+                except PreconditionFailed:
+                    log.info("run %s changed while waiting for an account", run.run_id)
+                return waiting
             file_name = f"{files_prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
             self.files.put(CONTAINER, file_name, transfer_file(agency, run, message_id, payouts, self.clock.now()),
                            content_type="application/xml")  # fmt: skip
         total = sum(s.totals.payout for s in payouts if s.totals)
         done = replace(
             run,
+            leased_until=None,
+            lease_holder=None,
             status=RunStatus.AWAITING_APPROVAL,
             settlement_ids=tuple(sorted(s.settlement_id for s in settlements)),
             payout_total=total,
@@ -219,6 +240,26 @@ class SettlementRunner:
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
+
+    def _lease(self, run: SettlementRun, holder: str) -> None:
+        """Take or renew the run's lease for ``holder``. Two workers building one run could
+        each claim payments after the other had summed its claims; the lease keeps it to one.
+        A lease left by a crashed worker expires, and the message's retry (or the next run)
+        continues the run."""
+        found = self.store.run(run.agency_id, run.run_id)
+        if found is None:
+            raise RunBusy(f"run {run.run_id} is gone")
+        current, etag = found
+        now = self.clock.now()
+        held = current.leased_until is not None and current.leased_until > now
+        if current.status is not RunStatus.BUILDING or (held and current.lease_holder != holder):
+            raise RunBusy(f"run {run.run_id} of agency {run.agency_id} is being built elsewhere")
+        try:
+            self.store.save_run(
+                replace(current, leased_until=now + LEASE, lease_holder=holder), etag
+            )
+        except PreconditionFailed as exc:
+            raise RunBusy(f"run {run.run_id} was taken meanwhile") from exc
 
     def _settle_client(
         self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client
@@ -293,13 +334,17 @@ class SettlementRunner:
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
         )
         prefix = f"{files_prefix(agency.agency_id, run.run_id)}/{settlement.settlement_id}"
+        from shared.adapters.letters.settlement_pdf import (
+            StatementHeading,
+            statement_pdf,
+        )  # fpdf2 loads here
+
         heading = StatementHeading(
             settlement.settlement_id, agency.name, settlement.client_name,
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp),
         )  # fmt: skip
-        from shared.adapters.letters.settlement_pdf import statement_pdf  # fpdf2 loads here
 
         self.files.put(CONTAINER, f"{prefix}.csv",
                        statement_csv(settlement.settlement_id, lines, figures).encode("utf-8"),

@@ -16,10 +16,10 @@ import xmlschema
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.domain.parties import Agency
 from shared.domain.settlement.agreement import Frequency, SettlementAgreement
-from shared.domain.settlement.records import RunStatus
+from shared.domain.settlement.records import RunStatus, SettlementRun
 from shared.domain.settlement.statement import contribution
 from shared.services.errors import Invalid
-from shared.services.settlement.runs import CONTAINER, settlement_id_for
+from shared.services.settlement.runs import CONTAINER, RunBusy, settlement_id_for
 from tests.unit.api.conftest import client_row
 from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY, payment
 
@@ -290,3 +290,20 @@ def test_a_payment_another_settlement_holds_is_left_to_it(world: Any) -> None:
     st = s.statements(s.run(MONDAY).run_id)["C1"]
     assert st.payment_count == 2 and st.totals.received == 2 * 17095
     assert repo.claims(s.c1.client_id)["p2"].settlement_id == "R20261129-elsewhere"
+
+
+def test_one_worker_builds_a_run_at_a_time(world: Any) -> None:
+    s = Setup(world)
+    s.pay(s.c1, "p1", date(2026, 11, 27))
+    world.clock.at = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
+    store = s.services.settlements.store
+    store.add_run(SettlementRun("agency-a", "R20261130", MONDAY, world.clock.at, "a1"))
+    run, etag = store.run("agency-a", "R20261130")
+    held = datetime(2026, 11, 30, 5, 4, tzinfo=UTC)
+    store.save_run(replace(run, leased_until=held, lease_holder="other-worker"), etag)
+    with pytest.raises(RunBusy):  # the queue retries the message later
+        s.services.settlement_runs.run_agency("agency-a", MONDAY)
+    assert SettlementRepository(world.store).claims(s.c1.client_id) == {}
+    world.clock.at = datetime(2026, 11, 30, 5, 5, tzinfo=UTC)  # the other worker's lease expired
+    done = s.services.settlement_runs.run_agency("agency-a", MONDAY)
+    assert done.status is RunStatus.AWAITING_APPROVAL and done.leased_until is None
