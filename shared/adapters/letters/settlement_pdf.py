@@ -38,6 +38,10 @@ def _latin1(text: str) -> str:
     return text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
 
 
+def _nl(decimal_text: str) -> str:
+    return decimal_text.replace(".", ",")
+
+
 def _money(cents: int) -> str:
     return _latin1(format_eur_nl(cents))
 
@@ -85,8 +89,8 @@ def statement_pdf(
         ("Ontvangen", t.received),
         ("Teruggeboekt na eerdere afdracht", t.reversed),
         ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
-        (f"Provisie {heading.commission_percent}%", -t.commission),
-        (f"Btw {heading.fee_vat_percent}% over provisie", -t.fee_vat),
+        (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
+        (f"Btw {_nl(heading.fee_vat_percent)}% over provisie", -t.fee_vat),
         ("Saldo vorige afdracht", t.carried_in),
         ("Netto", t.net),
         ("Over te maken", t.payout),

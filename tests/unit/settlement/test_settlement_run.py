@@ -131,7 +131,7 @@ def test_statement_pdf_and_csv_read_back(world: Any) -> None:
         "btw incassokosten",
         "rente",
         "EUR 107,72",
-        "Provisie 10.00%",
+        "Provisie 10,00%",
         "EUR 2,57",
         PAYOUT_C1,
     ):
