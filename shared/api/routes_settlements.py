@@ -5,10 +5,11 @@ can neither read another client's payout nor approve a transfer file."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from shared.api import schemas
 from shared.api.common import require_agency, validate_body
@@ -42,6 +43,72 @@ class AgreementIn(schemas.Strict):
                                         decimal_places=2, description="On the client's part")  # fmt: skip
     fee_vat_percent: Decimal = Field(default=Decimal(21), ge=0, le=100, max_digits=5,
                                      decimal_places=2, description="VAT on the commission")  # fmt: skip
+
+
+Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
+
+
+class AgreementOut(BaseModel):
+    client: str
+    payout_iban: str
+    payout_name: str
+    payout_bic: str | None
+    frequency: Literal["daily", "weekly", "monthly"]
+    recipients: dict[str, Literal["client", "agency"]]
+    commission_percent: str
+    fee_vat_percent: str
+
+
+class FiguresOut(BaseModel):
+    """received + reversed + carried_in = to_agency + commission + fee_vat + payout +
+    carried_out"""
+
+    received: Euros
+    reversed: Euros
+    to_agency: Euros
+    to_client: Euros
+    commission: Euros
+    fee_vat: Euros
+    carried_in: Euros
+    net: Euros
+    payout: Euros
+    carried_out: Euros
+
+
+class ClientSettlementOut(BaseModel):
+    id: str = Field(description="Also the transfer's EndToEndId")
+    client: str
+    client_name: str
+    period: str
+    status: Literal["claiming", "complete"]
+    payout_iban: str
+    payments: int
+    reversals: int
+    figures: FiguresOut | None
+    pdf: str | None = Field(description="Link to the statement as PDF")
+    csv: str | None = Field(description="Link to the statement as CSV")
+
+
+class SettlementRunOut(BaseModel):
+    id: str
+    run_on: date
+    status: Literal["building", "awaiting_approval", "approved"]
+    statements: int
+    payouts: int
+    payout_total: Euros
+    created_at: datetime
+    approved_at: datetime | None
+    approved_by: str | None
+    pain001: str | None = Field(description="Link to the pain.001.001.09 transfer file")
+    message_id: str | None
+
+
+class SettlementRunDetailOut(SettlementRunOut):
+    settlements: list[ClientSettlementOut]
+
+
+class SettlementRunsOut(BaseModel):
+    items: list[SettlementRunOut]
 
 
 def _bp(value: Decimal) -> int:
@@ -165,15 +232,18 @@ def register(router: Router, services: Services) -> None:
     tag = "settlements"
     router.add(Route("PUT", "/v1/clients/{client}/settlement-agreement", put_agreement,
                      "Set the client's settlement agreement: recipients per component, commission, "
-                     "VAT on the fee, payout account, frequency (agency key)", tag, body=AgreementIn))  # fmt: skip
+                     "VAT on the fee, payout account, frequency (agency key)", tag, body=AgreementIn,
+                     response=AgreementOut))  # fmt: skip
     router.add(Route("GET", "/v1/clients/{client}/settlement-agreement", get_agreement,
-                     "The client's settlement agreement (agency key)", tag))  # fmt: skip
+                     "The client's settlement agreement (agency key)", tag, response=AgreementOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements", list_runs,
-                     "Settlement runs, newest first (agency key)", tag))  # fmt: skip
+                     "Settlement runs, newest first (agency key)", tag, response=SettlementRunsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements/{settlement}", get_run,
                      "One run: per client the figures and links to the PDF and CSV statements; "
-                     "the link to the pain.001.001.09 transfer file", tag))  # fmt: skip
+                     "the link to the pain.001.001.09 transfer file", tag,
+                     response=SettlementRunDetailOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements/{settlement}/files/{name}", get_file,
                      "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag))  # fmt: skip
     router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
-                     "Approve the run (its transfer file may go to the bank); idempotent", tag))  # fmt: skip
+                     "Approve the run (its transfer file may go to the bank); idempotent", tag,
+                     response=SettlementRunOut))  # fmt: skip

@@ -10,6 +10,12 @@ from typing import Any
 import pypdf
 
 from shared.api.http import ApiRequest
+from shared.api.routes_settlements import (
+    AgreementOut,
+    SettlementRunDetailOut,
+    SettlementRunOut,
+    SettlementRunsOut,
+)
 from shared.domain.parties import Agency
 from tests.unit.api.conftest import client_row
 from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
@@ -157,3 +163,13 @@ def test_openapi_documents_the_settlement_routes(world: Any) -> None:
     assert {"post"} <= set(paths["/v1/settlements/{settlement}/approve"])
     assert {"get", "put"} <= set(paths["/v1/clients/{client}/settlement-agreement"])
     assert "commission_percent" in str(doc["components"])
+
+
+def test_answers_match_the_documented_models(world: Any) -> None:
+    run_id, _ = setup(world)
+    a = world.agency_a
+    AgreementOut.model_validate(a.call("GET", "/v1/clients/C1/settlement-agreement").body)
+    SettlementRunsOut.model_validate(a.call("GET", "/v1/settlements").body)
+    detail = SettlementRunDetailOut.model_validate(a.call("GET", f"/v1/settlements/{run_id}").body)
+    assert detail.settlements[0].figures is not None
+    SettlementRunOut.model_validate(a.call("POST", f"/v1/settlements/{run_id}/approve").body)
