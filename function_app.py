@@ -17,6 +17,8 @@ from functions import (
     statements,
 )
 from functions import rates as statutory_rates
+from functions.metering import bp as metering_bp
+from functions.settlements import bp as settlements_bp
 from shared.telemetry.instrument import instrument_app
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
@@ -33,6 +35,8 @@ app.register_functions(statutory_rates.bp)
 app.register_functions(console.bp)
 app.register_functions(functions.operations.bp)
 app.register_functions(functions.linking.bp)
+app.register_functions(settlements_bp)
+app.register_functions(metering_bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

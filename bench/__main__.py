@@ -19,6 +19,8 @@ from bench import (
     portal_overview,
     statement_matching,
 )
+from bench.settlement_run import settlement as settlement_run
+from bench.settlement_run import usage as usage_meter
 from tools import azurite
 
 BENCHMARKS = {
@@ -28,6 +30,8 @@ BENCHMARKS = {
     "dunning_run": dunning_run.run,
     "portal_overview": portal_overview.run,
     "ledger_booking": ledger_booking.run,
+    "settlement_run": settlement_run,
+    "usage_meter": usage_meter,
 }
 
 

@@ -109,6 +109,8 @@ var baseSettings = [
   { name: 'BACKUP_SCHEDULE', value: '0 30 2 * * *' }
   { name: 'WATCH_SCHEDULE', value: '0 */5 * * * *' }
   { name: 'INSTALLMENT_SCHEDULE', value: '0 30 6 * * *' }
+  { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
+  { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
 ]
 

@@ -56,6 +56,7 @@ var containers = [
   'dossiers' // letters and attachments kept with the dossier
   'invoice-pdfs' // invoice PDFs uploaded by clients
   'backups' // daily export of every table (shared/services/backups.py)
+  'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
 ]
@@ -89,6 +90,10 @@ var queues = [
   'mollie-webhook'
   'mollie-webhook-poison'
   'webjobs-blobtrigger-poison'
+  'settlement-run' // one message per agency whose clients are due a settlement
+  'settlement-run-poison'
+  'usage-month' // opening a usage month per client (shared/services/managed_invoices.py)
+  'usage-month-poison'
   'installments' // one message per payment plan that needs attention (functions/installments.py)
   'installments-poison'
 ]
@@ -153,6 +158,12 @@ var tables = [
   'UserSessions' // people (shared/adapters/tables/people_repo.py)
   'Users' // people (shared/adapters/tables/people_repo.py)
   'Sessions' // people (shared/adapters/tables/people_repo.py)
+  'ClientSettlements' // settlement and usage meter
+  'ManagedInvoices' // settlement and usage meter
+  'SettledPayments' // settlement and usage meter
+  'SettlementAgreements' // settlement and usage meter
+  'SettlementBalances' // settlement and usage meter
+  'SettlementRuns' // settlement and usage meter
   'Ledger' // the claim ledger (shared/adapters/tables/ledger_repo.py)
   'PaymentPlans' // payment plans
   'PlanCalendar' // payment plans

@@ -17,6 +17,7 @@ from shared.api import (
     routes_plans,
     routes_rates,
     routes_records,
+    routes_settlements,
     routes_statements,
     routes_usage,
 )
@@ -59,6 +60,7 @@ class IntegrationApi:
             routes_people,
             routes_links,
             routes_ledger,
+            routes_settlements,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -22,6 +22,7 @@ from shared.settings import Settings
 if TYPE_CHECKING:
     from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
     from shared.adapters.tables.messaging_repo import CounterRepository
+    from shared.domain.invoices import Invoice
     from shared.ports.secrets import SecretStore
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
     from shared.services.linking.office365 import Office365Linking
+    from shared.services.managed_invoices import ManagedInvoiceMeter
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
+    from shared.services.settlement.runs import SettlementRunner
+    from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
 
@@ -176,7 +180,11 @@ class Services:
     def imports(self) -> ImportService:
         from shared.services.imports import ImportService
 
-        return ImportService(self.repos, on_invoices_written=self.dunning.schedule_invoices)
+        def written(client_id: str, invoices: list[Invoice]) -> None:
+            self.dunning.schedule_invoices(client_id, invoices)
+            self.managed_invoices.record(client_id, invoices)  # the usage meter's index
+
+        return ImportService(self.repos, on_invoices_written=written)
 
     @cached_property
     def statements(self) -> StatementService:
@@ -200,7 +208,7 @@ class Services:
     def usage(self) -> UsageService:
         from shared.services.usage import UsageService
 
-        return UsageService(self.repos, self.messaging, self.settings.prices)
+        return UsageService(self.repos, self.messaging, self.settings.prices, self.managed_invoices)
 
     @cached_property
     def portal(self) -> PortalService:
@@ -324,4 +332,30 @@ class Services:
             authority_host=p.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com"),
             prove_consent=getattr(email, "prove_consent", None),
             forget=getattr(email, "forget", None),
+        )
+
+    @cached_property
+    def settlements(self) -> SettlementService:
+        from shared.adapters.tables.settlement_repo import SettlementRepository
+        from shared.services.settlement.service import SettlementService
+
+        return SettlementService(
+            self.repos, SettlementRepository(self.repos.store), self.files, self.clock
+        )
+
+    @cached_property
+    def settlement_runs(self) -> SettlementRunner:
+        from shared.services.settlement.runs import SettlementRunner
+
+        return SettlementRunner(
+            self.repos, self.settlements.store, self.files, self.queues, self.clock
+        )
+
+    @cached_property
+    def managed_invoices(self) -> ManagedInvoiceMeter:
+        from shared.adapters.tables.usage_repo import ManagedInvoiceRepository
+        from shared.services.managed_invoices import ManagedInvoiceMeter
+
+        return ManagedInvoiceMeter(
+            self.repos, ManagedInvoiceRepository(self.repos.store), self.queues, self.clock
         )

@@ -28,6 +28,8 @@ from shared.adapters.tables.records_repo import (
     PaymentRepository,
 )
 from shared.adapters.tables.schema import ALL_TABLES
+from shared.adapters.tables.settlement_repo import TABLES as SETTLEMENT_TABLES
+from shared.adapters.tables.usage_repo import TABLES as USAGE_TABLES
 from shared.ports.tables import TableStore
 
 
@@ -82,5 +84,7 @@ class Repositories:
                 "SddPending",
                 "LinkedAccounts",  # shared.adapters.tables.linked_accounts_repo
                 "Ledger",  # shared.adapters.tables.ledger_repo
+                *SETTLEMENT_TABLES,
+                *USAGE_TABLES,
             )
         )

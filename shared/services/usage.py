@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from shared.domain.money import Cents, cents_from_decimal, format_cents
 from shared.domain.parties import Client
+from shared.services.managed_invoices import ManagedInvoiceMeter
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
@@ -26,15 +27,22 @@ class UsageLine:
 
 class UsageService:
     def __init__(
-        self, repos: Repositories, messaging: MessagingService, prices: dict[str, str]
+        self,
+        repos: Repositories,
+        messaging: MessagingService,
+        prices: dict[str, str],
+        managed: ManagedInvoiceMeter,
     ) -> None:
         self.repos = repos
         self.messaging = messaging
         self.prices = {k: Decimal(v) for k, v in prices.items()}
+        self.managed = managed
 
     def month(self, client: Client, month: str) -> list[UsageLine]:
         counts = self.messaging.usage(client.client_id, month)
-        counts["invoice"] = len(self.repos.invoices.open_invoices(client.client_id))
+        # every invoice under management at any moment of the month, paid or credited in it
+        # included (see shared.services.managed_invoices for what this reads)
+        counts["invoice"] = self.managed.count(client.client_id, month)
         lines = []
         for item in ITEMS:
             count = counts.get(item, 0)

@@ -120,6 +120,9 @@ def action_for_request(method: str, path: str) -> Action:
     parts = [p for p in path.split("/") if p]
     if parts[1:2] == ["keys"]:
         return Action.MANAGE_KEYS
+    settlement = parts[1:2] == ["settlements"] or "settlement-agreement" in parts
+    if settlement:
+        return Action.MANAGE_SETTLEMENTS  # paying collected money out: admins, reads too
     if method in ("GET", "HEAD"):
         return Action.READ
     if parts == ["v1", "clients"]:

@@ -29,6 +29,8 @@ POISON_QUEUES = (
     "mollie-webhook-poison",
     "webjobs-blobtrigger-poison",
     "installments-poison",
+    "settlement-run-poison",
+    "usage-month-poison",
 )
 
 

@@ -1,0 +1,26 @@
+"""The usage meter's month: on the 1st a UTC timer (``USAGE_MONTH_SCHEDULE``) puts one message
+per client on ``usage-month``; each opens the Amsterdam month for that client (carries the
+open invoices in, and into the month that just ended). Never on start-up or deploy."""
+
+from __future__ import annotations
+
+import json
+
+import azure.functions as func
+
+from shared import bootstrap
+
+bp = func.Blueprint()  # type: ignore[no-untyped-call]
+
+
+@bp.function_name("usage_month_open")
+@bp.timer_trigger(arg_name="timer", schedule="%USAGE_MONTH_SCHEDULE%", run_on_startup=False)
+def usage_month_open(timer: func.TimerRequest) -> None:
+    bootstrap.services().managed_invoices.fan_out()
+
+
+@bp.function_name("open_usage_month")
+@bp.queue_trigger(arg_name="msg", queue_name="usage-month", connection="AzureWebJobsStorage")
+def open_usage_month(msg: func.QueueMessage) -> None:
+    job = json.loads(msg.get_body())
+    bootstrap.services().managed_invoices.open_month(str(job["client_id"]), str(job["month"]))

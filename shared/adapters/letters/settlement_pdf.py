@@ -1,0 +1,117 @@
+"""The settlement statement (afdrachtspecificatie) as PDF, in pure Python (fpdf2, as the
+letters are): every amount received per invoice and component, who received it, the agency's
+fee with VAT, what was taken back, and the payout. Dutch, as agencies send it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fpdf import FPDF
+
+from shared.domain.money import format_eur_nl
+from shared.domain.settlement.statement import SettlementLine, StatementTotals
+
+COMPONENT_NL = {
+    "principal": "hoofdsom",
+    "costs": "incassokosten",
+    "costs_vat": "btw incassokosten",
+    "interest": "rente",
+}
+RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
+
+
+@dataclass(frozen=True)
+class StatementHeading:
+    settlement_id: str
+    agency_name: str
+    client_name: str
+    client_number: str
+    period: str
+    run_on: str  # dd-mm-yyyy
+    payout_iban: str
+    commission_percent: str  # "12.50"
+    fee_vat_percent: str
+
+
+def _latin1(text: str) -> str:
+    return text.replace("€", "EUR").encode("latin-1", "replace").decode("latin-1")
+
+
+def _nl(decimal_text: str) -> str:
+    return decimal_text.replace(".", ",")
+
+
+def _money(cents: int) -> str:
+    return _latin1(format_eur_nl(cents))
+
+
+def statement_pdf(
+    heading: StatementHeading, lines: Sequence[SettlementLine], t: StatementTotals
+) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_compression(False)  # plain streams: searchable, and tests read the text back
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_title(_latin1(f"Afdrachtspecificatie {heading.settlement_id}"))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 9, "Afdrachtspecificatie", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    for text in (
+        f"{heading.agency_name} aan {heading.client_name} ({heading.client_number})",
+        f"Afdracht {heading.settlement_id}, periode {heading.period}, opgemaakt {heading.run_on}",
+        f"Uit te betalen op rekening {heading.payout_iban}",
+    ):
+        pdf.cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    widths = (22, 30, 38, 34, 28, 28)
+    titles = ("Ontvangen", "Factuur", "Soort", "Voor", "Betaling", "Bedrag")
+    pdf.set_font("Helvetica", "B", 9)
+    for w, title in zip(widths, titles, strict=True):
+        pdf.cell(w, 7, title, border="B", align="R" if title == "Bedrag" else "L")
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 9)
+    for x in lines:
+        kind = COMPONENT_NL.get(x.component, x.component) + (" (terug)" if x.reversal else "")
+        row = (
+            f"{x.received_on:%d-%m-%Y}",
+            x.invoice_number,
+            kind,
+            RECIPIENT_NL[x.recipient.value],
+            x.payment_id[-14:],
+        )
+        for w, text in zip(widths, row, strict=False):
+            pdf.cell(w, 6, _latin1(text)[:26])
+        pdf.cell(widths[-1], 6, _money(x.amount), align="R")
+        pdf.ln()
+    pdf.ln(3)
+    figures = (
+        ("Ontvangen", t.received),
+        ("Teruggeboekt na eerdere afdracht", t.reversed),
+        ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
+        (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
+        (f"Btw {_nl(heading.fee_vat_percent)}% over provisie", -t.fee_vat),
+        ("Saldo vorige afdracht", t.carried_in),
+        ("Netto", t.net),
+        ("Over te maken", t.payout),
+        ("Naar volgende afdracht", t.carried_out),
+    )
+    for label, cents in figures:
+        bold = label in ("Netto", "Over te maken")
+        pdf.set_font("Helvetica", "B" if bold else "", 10)
+        pdf.cell(sum(widths[:-1]), 7, _latin1(label), border="T" if bold else 0)
+        pdf.cell(widths[-1], 7, _money(cents), border="T" if bold else 0, align="R")
+        pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    pdf.ln(2)
+    pdf.multi_cell(
+        0,
+        4,
+        _latin1(
+            "Betalingen zijn volgens art. 6:44 BW eerst op kosten, dan op rente en dan op de "
+            "hoofdsom geboekt; de verdeling tussen opdrachtgever en incassobureau volgt de "
+            "overeenkomst. Een negatief saldo wordt niet overgemaakt maar verrekend met de "
+            "volgende afdracht."
+        ),
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,298 @@
+"""Settlement to clients on Table Storage.
+
+| table                | PartitionKey | RowKey        | serves                                    |
+| SettlementAgreements | agency id    | client id     | the agency's agreements (one run reads    |
+|                      |              |               | the partition)                            |
+| SettlementBalances   | agency id    | client id     | carried negative net, last period settled |
+| SettlementRuns       | agency id    | run id        | the agency's runs; unfinished ones        |
+| ClientSettlements    | agency id    | settlement id | a run's statements (filter RunId)         |
+| SettledPayments      | client id    | payment id    | a payment belongs to at most one          |
+|                      |              |               | settlement (insert-once claim); its       |
+|                      |              |               | reversal is deducted once (ETag)          |
+
+Everything an agency sees lives in its own partition; what a client's payments did lives in
+the client's partition, next to the Payments rows it refers to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from shared.adapters.tables import schema
+from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
+from shared.adapters.tables.keys import decode, encode
+from shared.domain.records import Payment
+from shared.domain.settlement.agreement import Frequency, Recipient, SettlementAgreement
+from shared.domain.settlement.records import (
+    ClientSettlement,
+    RunStatus,
+    SettlementBalance,
+    SettlementRun,
+    SettlementStatus,
+)
+from shared.domain.settlement.statement import Contribution, SettlementLine, StatementTotals
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    Row,
+    TableStore,
+    TransactionFailed,
+    all_rows,
+)
+
+AGREEMENTS = "SettlementAgreements"
+BALANCES = "SettlementBalances"
+RUNS = "SettlementRuns"
+SETTLEMENTS = "ClientSettlements"
+SETTLED_PAYMENTS = "SettledPayments"
+TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A payment claimed by a settlement, with what it contributed, and the settlement
+    that took it back after it came back (at most one)."""
+
+    client_id: str
+    settlement_id: str
+    contribution: Contribution
+    deducted_in: str | None = None
+    etag: str | None = None
+
+
+def _totals_out(t: StatementTotals | None) -> str | None:
+    return put_json(asdict(t)) if t else None
+
+
+def _line_out(x: SettlementLine) -> list[Any]:
+    return [x.invoice_number, x.component, x.amount, x.recipient.value]
+
+
+class SettlementRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    # -- agreements --------------------------------------------------------------------------
+    def save_agreement(self, a: SettlementAgreement) -> None:
+        self.store.upsert(AGREEMENTS, Row(encode(a.agency_id), encode(a.client_id), {
+            "PayoutIban": a.payout_iban, "PayoutName": a.payout_name, "PayoutBic": a.payout_bic,
+            "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
+            "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
+        }))  # fmt: skip
+
+    @staticmethod
+    def _agreement(row: Row) -> SettlementAgreement:
+        d = row.data
+        return SettlementAgreement(
+            client_id=decode(row.rk),
+            agency_id=decode(row.pk),
+            payout_iban=d["PayoutIban"],
+            payout_name=d["PayoutName"],
+            payout_bic=d.get("PayoutBic"),
+            frequency=Frequency(d["Frequency"]),
+            recipients={k: Recipient(v) for k, v in get_json(d.get("Recipients"), {}).items()},
+            commission_bp=int(d.get("CommissionBp", 0)),
+            fee_vat_bp=int(d.get("FeeVatBp", 2100)),
+        )
+
+    def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
+        row = self.store.get(AGREEMENTS, encode(agency_id), encode(client_id))
+        return self._agreement(row) if row else None
+
+    def agreements(self, agency_id: str) -> list[SettlementAgreement]:
+        return [self._agreement(r) for r in all_rows(self.store, AGREEMENTS, pk=encode(agency_id))]
+
+    def agencies_with_agreements(self) -> list[str]:
+        """The agencies a run has work for (the timer's fan-out reads the table once)."""
+        return sorted({decode(r.pk) for r in all_rows(self.store, AGREEMENTS)})
+
+    # -- balances ----------------------------------------------------------------------------
+    def balance(self, agency_id: str, client_id: str) -> tuple[SettlementBalance, str | None]:
+        row = self.store.get(BALANCES, encode(agency_id), encode(client_id))
+        if row is None:
+            return SettlementBalance(agency_id, client_id), None
+        d = row.data
+        balance = SettlementBalance(agency_id, client_id, int(d.get("Carried", 0)),
+                                    d.get("LastPeriod"), d.get("LastSettlementId"))  # fmt: skip
+        return balance, row.etag
+
+    def save_balance(self, b: SettlementBalance, etag: str | None) -> None:
+        """Insert the first one, replace later ones only when unchanged since read."""
+        row = Row(encode(b.agency_id), encode(b.client_id), {
+            "Carried": b.carried, "LastPeriod": b.last_period, "LastSettlementId": b.last_settlement_id,
+        }, etag)  # fmt: skip
+        if etag is None:
+            self.store.insert(BALANCES, row)
+        else:
+            self.store.replace(BALANCES, row)
+
+    # -- runs --------------------------------------------------------------------------------
+    @staticmethod
+    def _run_row(r: SettlementRun, etag: str | None = None) -> Row:
+        return Row(encode(r.agency_id), r.run_id, {
+            "RunOn": put_date(r.run_on), "CreatedAt": r.created_at, "ActionId": r.action_id, "Status": r.status.value,
+            "SettlementIds": put_json(list(r.settlement_ids)), "PayoutTotal": r.payout_total,
+            "TransferCount": r.transfer_count, "TransferFile": r.transfer_file, "MessageId": r.message_id,
+            "ApprovedAt": r.approved_at, "ApprovedBy": r.approved_by,
+            "LeasedUntil": r.leased_until, "LeaseHolder": r.lease_holder,
+        }, etag)  # fmt: skip
+
+    @staticmethod
+    def _run(row: Row) -> SettlementRun:
+        d = row.data
+        return SettlementRun(
+            decode(row.pk), row.rk, need_date(d["RunOn"]), d["CreatedAt"], d["ActionId"],
+            RunStatus(d["Status"]), tuple(get_json(d.get("SettlementIds"), [])),
+            int(d.get("PayoutTotal", 0)), int(d.get("TransferCount", 0)), d.get("TransferFile"),
+            d.get("MessageId"), d.get("ApprovedAt"), d.get("ApprovedBy"), d.get("LeasedUntil"),
+            d.get("LeaseHolder"),
+        )  # fmt: skip
+
+    def add_run(self, run: SettlementRun) -> bool:
+        """False when the run exists already (the same run started again)."""
+        try:
+            self.store.insert(RUNS, self._run_row(run))
+            return True
+        except Conflict:
+            return False
+
+    def run(self, agency_id: str, run_id: str) -> tuple[SettlementRun, str | None] | None:
+        row = self.store.get(RUNS, encode(agency_id), run_id)
+        return (self._run(row), row.etag) if row else None
+
+    def save_run(self, run: SettlementRun, etag: str | None) -> None:
+        self.store.replace(RUNS, self._run_row(run, etag))
+
+    def delete_run(self, run: SettlementRun, etag: str | None) -> None:
+        self.store.delete(RUNS, encode(run.agency_id), run.run_id, etag)
+
+    def runs(self, agency_id: str, status: RunStatus | None = None) -> list[SettlementRun]:
+        rows = all_rows(self.store, RUNS, pk=encode(agency_id),
+                        equals={"Status": status.value} if status else None)  # fmt: skip
+        return [self._run(r) for r in rows]
+
+    # -- client settlements ------------------------------------------------------------------
+    @staticmethod
+    def _settlement_row(s: ClientSettlement, etag: str | None = None) -> Row:
+        return Row(encode(s.agency_id), s.settlement_id, {
+            "RunId": s.run_id, "ClientId": s.client_id, "ClientNumber": s.client_number, "ClientName": s.client_name,
+            "Period": s.period, "CreatedAt": s.created_at, "CarriedIn": s.carried_in,
+            "PreviousSettlementId": s.previous_settlement_id, "PayoutIban": s.payout_iban,
+            "PayoutName": s.payout_name, "PayoutBic": s.payout_bic, "CommissionBp": s.commission_bp,
+            "FeeVatBp": s.fee_vat_bp, "Status": s.status.value, "Totals": _totals_out(s.totals),
+            "PaymentCount": s.payment_count, "ReversalCount": s.reversal_count, "Pdf": s.pdf, "Csv": s.csv,
+        }, etag)  # fmt: skip
+
+    @staticmethod
+    def _settlement(row: Row) -> ClientSettlement:
+        d = row.data
+        totals = get_json(d.get("Totals"), None)
+        return ClientSettlement(
+            decode(row.pk), row.rk, d["RunId"], d["ClientId"], d["ClientNumber"], d["ClientName"],
+            d["Period"], d["CreatedAt"], int(d.get("CarriedIn", 0)), d.get("PreviousSettlementId"),
+            d["PayoutIban"], d["PayoutName"], d.get("PayoutBic"), int(d.get("CommissionBp", 0)),
+            int(d.get("FeeVatBp", 0)), SettlementStatus(d["Status"]),
+            StatementTotals(**totals) if totals else None, int(d.get("PaymentCount", 0)),
+            int(d.get("ReversalCount", 0)), d.get("Pdf"), d.get("Csv"),
+        )  # fmt: skip
+
+    def add_settlement(self, s: ClientSettlement) -> bool:
+        try:
+            self.store.insert(SETTLEMENTS, self._settlement_row(s))
+            return True
+        except Conflict:
+            return False
+
+    def settlement(
+        self, agency_id: str, settlement_id: str
+    ) -> tuple[ClientSettlement, str | None] | None:
+        row = self.store.get(SETTLEMENTS, encode(agency_id), settlement_id)
+        return (self._settlement(row), row.etag) if row else None
+
+    def save_settlement(self, s: ClientSettlement, etag: str | None) -> None:
+        self.store.replace(SETTLEMENTS, self._settlement_row(s, etag))
+
+    def delete_settlement(self, s: ClientSettlement, etag: str | None) -> None:
+        self.store.delete(SETTLEMENTS, encode(s.agency_id), s.settlement_id, etag)
+
+    def settlements_of_run(self, agency_id: str, run_id: str) -> list[ClientSettlement]:
+        rows = all_rows(self.store, SETTLEMENTS, pk=encode(agency_id), equals={"RunId": run_id})
+        return [self._settlement(r) for r in rows]
+
+    # -- payments and their claims -----------------------------------------------------------
+    def payments_of(self, client_id: str) -> Iterator[Payment]:
+        """Every payment of a client (its partition, page by page)."""
+        from shared.adapters.tables.records_repo import PaymentRepository
+
+        for row in all_rows(self.store, schema.PAYMENTS, pk=encode(client_id)):
+            yield PaymentRepository.from_row(row)
+
+    @staticmethod
+    def _claim_row(c: Claim) -> Row:
+        k = c.contribution
+        return Row(encode(c.client_id), k.payment_id, {
+            "SettlementId": c.settlement_id, "DebtorNumber": k.debtor_number,
+            "ReceivedOn": put_date(k.received_on),
+            "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
+            "DeductedIn": c.deducted_in,
+        }, c.etag)  # fmt: skip
+
+    @staticmethod
+    def _claim(row: Row) -> Claim:
+        d = row.data
+        received = need_date(d["ReceivedOn"])
+        lines = tuple(
+            SettlementLine(row.rk, received, str(n), str(c), int(a), Recipient(r))
+            for n, c, a, r in get_json(d.get("Lines"), [])
+        )
+        contribution = Contribution(
+            row.rk, received, d.get("DebtorNumber"), lines, int(d["Commission"])
+        )
+        return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"), row.etag)
+
+    def claims(self, client_id: str) -> dict[str, Claim]:
+        """Every payment of the client that a settlement has taken, by payment id."""
+        rows = all_rows(self.store, SETTLED_PAYMENTS, pk=encode(client_id))
+        return {r.rk: self._claim(r) for r in rows}
+
+    def claim(self, claim: Claim) -> bool:
+        """Take a payment for a settlement; False when another settlement has it already."""
+        try:
+            self.store.insert(SETTLED_PAYMENTS, self._claim_row(replace(claim, etag=None)))
+            return True
+        except Conflict:
+            return False
+
+    def claim_many(self, claims: list[Claim]) -> None:
+        """Take payments for a settlement, 100 to a transaction (one partition: the
+        client's); a transaction that meets a payment already taken is retried row by row,
+        so every other payment is still claimed and that one stays with its settlement."""
+        for start in range(0, len(claims), MAX_BATCH):
+            chunk = claims[start : start + MAX_BATCH]
+            ops = [Op(OpKind.INSERT, self._claim_row(replace(c, etag=None))) for c in chunk]
+            try:
+                self.store.transact(SETTLED_PAYMENTS, ops)
+            except TransactionFailed:
+                for c in chunk:
+                    self.claim(c)
+
+    def mark_deducted(self, claim: Claim, settlement_id: str) -> None:
+        """Record that ``settlement_id`` took this reversed payment back (ETag-guarded)."""
+        self.store.replace(
+            SETTLED_PAYMENTS, self._claim_row(replace(claim, deducted_in=settlement_id))
+        )
+
+    def claimed_by(self, client_id: str, settlement_id: str) -> tuple[list[Claim], list[Claim]]:
+        """What a settlement took: payments it settled, and reversals it deducted."""
+        pk = encode(client_id)
+        taken = all_rows(
+            self.store, SETTLED_PAYMENTS, pk=pk, equals={"SettlementId": settlement_id}
+        )
+        deducted = all_rows(
+            self.store, SETTLED_PAYMENTS, pk=pk, equals={"DeductedIn": settlement_id}
+        )
+        return [self._claim(r) for r in taken], [self._claim(r) for r in deducted]

@@ -1,0 +1,249 @@
+"""/v1/settlements and /v1/clients/{client}/settlement-agreement: settlement to clients
+(afdracht). Agency keys only: a client key does not learn these routes exist (404), so it
+can neither read another client's payout nor approve a transfer file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from shared.api import schemas
+from shared.api.common import require_agency, validate_body
+from shared.api.http import ApiResponse
+from shared.api.router import Context, Route, Router
+from shared.domain.money import format_cents
+from shared.domain.settlement.agreement import (
+    COMPONENTS,
+    DEFAULT_RECIPIENTS,
+    AgreementError,
+    Frequency,
+    Recipient,
+    SettlementAgreement,
+)
+from shared.domain.settlement.records import ClientSettlement, SettlementRun
+from shared.services.container import Services
+from shared.services.errors import Invalid
+
+
+class AgreementIn(schemas.Strict):
+    payout_iban: str = Field(min_length=15, max_length=40, description="The client's account")
+    payout_name: str = Field(min_length=1, max_length=70, description="Account holder")
+    payout_bic: str | None = Field(default=None, description="Optional inside SEPA")
+    frequency: Literal["daily", "weekly", "monthly"] = "monthly"
+    recipients: dict[Literal["principal", "costs", "costs_vat", "interest"], Literal["client", "agency"]] = Field(
+        default_factory=dict,
+        description="Who receives each component; unnamed ones: principal and interest to the "
+        "client, costs and costs_vat to the agency",
+    )  # fmt: skip
+    commission_percent: Decimal = Field(default=Decimal(0), ge=0, le=100, max_digits=5,
+                                        decimal_places=2, description="On the client's part")  # fmt: skip
+    fee_vat_percent: Decimal = Field(default=Decimal(21), ge=0, le=100, max_digits=5,
+                                     decimal_places=2, description="VAT on the commission")  # fmt: skip
+
+
+Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
+
+
+class AgreementOut(BaseModel):
+    client: str
+    payout_iban: str
+    payout_name: str
+    payout_bic: str | None
+    frequency: Literal["daily", "weekly", "monthly"]
+    recipients: dict[str, Literal["client", "agency"]]
+    commission_percent: str
+    fee_vat_percent: str
+
+
+class FiguresOut(BaseModel):
+    """received + reversed + carried_in = to_agency + commission + fee_vat + payout +
+    carried_out"""
+
+    received: Euros
+    reversed: Euros
+    to_agency: Euros
+    to_client: Euros
+    commission: Euros
+    fee_vat: Euros
+    carried_in: Euros
+    net: Euros
+    payout: Euros
+    carried_out: Euros
+
+
+class ClientSettlementOut(BaseModel):
+    id: str = Field(description="Also the transfer's EndToEndId")
+    client: str
+    client_name: str
+    period: str
+    status: Literal["claiming", "complete"]
+    payout_iban: str
+    payments: int
+    reversals: int
+    figures: FiguresOut | None
+    pdf: str | None = Field(description="Link to the statement as PDF")
+    csv: str | None = Field(description="Link to the statement as CSV")
+
+
+class SettlementRunOut(BaseModel):
+    id: str
+    run_on: date
+    status: Literal["building", "awaiting_approval", "approved"]
+    statements: int
+    payouts: int
+    payout_total: Euros
+    created_at: datetime
+    approved_at: datetime | None
+    approved_by: str | None
+    pain001: str | None = Field(description="Link to the pain.001.001.09 transfer file")
+    message_id: str | None
+
+
+class SettlementRunDetailOut(SettlementRunOut):
+    settlements: list[ClientSettlementOut]
+
+
+class SettlementRunsOut(BaseModel):
+    items: list[SettlementRunOut]
+
+
+def _bp(value: Decimal) -> int:
+    return int(value * 100)
+
+
+def _percent(bp: int) -> str:
+    return f"{bp // 100}.{bp % 100:02d}"
+
+
+def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
+    return {
+        "client": client_number,
+        "payout_iban": a.payout_iban,
+        "payout_name": a.payout_name,
+        "payout_bic": a.payout_bic,
+        "frequency": a.frequency.value,
+        "recipients": {c: a.recipient(c).value for c in COMPONENTS},
+        "commission_percent": _percent(a.commission_bp),
+        "fee_vat_percent": _percent(a.fee_vat_bp),
+    }
+
+
+def _link(run_id: str, name: str) -> str:
+    return f"/api/v1/settlements/{run_id}/files/{name}"
+
+
+def run_out(run: SettlementRun) -> dict[str, Any]:
+    return {
+        "id": run.run_id,
+        "run_on": run.run_on.isoformat(),
+        "status": run.status.value,
+        "statements": len(run.settlement_ids),
+        "payouts": run.transfer_count,
+        "payout_total": format_cents(run.payout_total),
+        "created_at": run.created_at,
+        "approved_at": run.approved_at,
+        "approved_by": run.approved_by,
+        "pain001": _link(run.run_id, "pain.001.xml") if run.transfer_file else None,
+        "message_id": run.message_id,
+    }
+
+
+def settlement_out(s: ClientSettlement) -> dict[str, Any]:
+    t = s.totals
+    figures = (
+        {k: format_cents(v) for k, v in asdict(t).items()} if t is not None else None
+    )  # StatementTotals' fields, each in euros
+    return {
+        "id": s.settlement_id,
+        "client": s.client_number,
+        "client_name": s.client_name,
+        "period": s.period,
+        "status": s.status.value,
+        "payout_iban": s.payout_iban,
+        "payments": s.payment_count,
+        "reversals": s.reversal_count,
+        "figures": figures,
+        "pdf": _link(s.run_id, f"{s.settlement_id}.pdf") if s.pdf else None,
+        "csv": _link(s.run_id, f"{s.settlement_id}.csv") if s.csv else None,
+    }
+
+
+def register(router: Router, services: Services) -> None:
+    def put_agreement(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        client = services.access.client_for(agency, ctx.params["client"])
+        body = validate_body(ctx.request, AgreementIn)
+        recipients = dict(DEFAULT_RECIPIENTS)
+        recipients.update({k: Recipient(v) for k, v in body.recipients.items()})
+        try:
+            agreement = SettlementAgreement(
+                client_id=client.client_id,
+                agency_id=client.agency_id,
+                payout_iban=body.payout_iban,
+                payout_name=body.payout_name,
+                payout_bic=body.payout_bic,
+                frequency=Frequency(body.frequency),
+                recipients=recipients,
+                commission_bp=_bp(body.commission_percent),
+                fee_vat_bp=_bp(body.fee_vat_percent),
+            )
+        except AgreementError as exc:
+            raise Invalid(str(exc), field=exc.field) from None
+        saved = services.settlements.set_agreement(client, agreement)
+        return ApiResponse(body=agreement_out(saved, client.number))
+
+    def get_agreement(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        client = services.access.client_for(agency, ctx.params["client"])
+        return ApiResponse(
+            body=agreement_out(services.settlements.agreement(client), client.number)
+        )
+
+    def list_runs(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        runs = services.settlements.runs(agency.agency_id)
+        return ApiResponse(body={"items": [run_out(r) for r in runs]})
+
+    def get_run(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        run, settlements = services.settlements.run(agency.agency_id, ctx.params["settlement"])
+        return ApiResponse(
+            body={**run_out(run), "settlements": [settlement_out(s) for s in settlements]}
+        )
+
+    def get_file(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        run_id, name = ctx.params["settlement"], ctx.params["name"]
+        data, content_type = services.settlements.file(agency.agency_id, run_id, name)
+        return ApiResponse(raw=data, content_type=content_type,
+                           headers={"Content-Disposition": f'attachment; filename="{run_id}-{name}"'})  # fmt: skip
+
+    def approve(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        run = services.settlements.approve(
+            agency.agency_id, ctx.params["settlement"], agency.key_id
+        )
+        return ApiResponse(body=run_out(run))
+
+    tag = "settlements"
+    router.add(Route("PUT", "/v1/clients/{client}/settlement-agreement", put_agreement,
+                     "Set the client's settlement agreement: recipients per component, commission, "
+                     "VAT on the fee, payout account, frequency (agency key)", tag, body=AgreementIn,
+                     response=AgreementOut))  # fmt: skip
+    router.add(Route("GET", "/v1/clients/{client}/settlement-agreement", get_agreement,
+                     "The client's settlement agreement (agency key)", tag, response=AgreementOut))  # fmt: skip
+    router.add(Route("GET", "/v1/settlements", list_runs,
+                     "Settlement runs, newest first (agency key)", tag, response=SettlementRunsOut))  # fmt: skip
+    router.add(Route("GET", "/v1/settlements/{settlement}", get_run,
+                     "One run: per client the figures and links to the PDF and CSV statements; "
+                     "the link to the pain.001.001.09 transfer file", tag,
+                     response=SettlementRunDetailOut))  # fmt: skip
+    router.add(Route("GET", "/v1/settlements/{settlement}/files/{name}", get_file,
+                     "A statement (PDF, CSV) or the transfer file (pain.001.xml)", tag))  # fmt: skip
+    router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
+                     "Approve the run (its transfer file may go to the bank); idempotent", tag,
+                     response=SettlementRunOut))  # fmt: skip

@@ -1,0 +1,98 @@
+"""What an agency and its client agreed about passing collected money on (afdracht).
+
+Who receives which component of what a debtor paid, the agency's commission on what was
+collected for the client (with VAT on that fee), where the client is paid and how often.
+Which party keeps the collection costs or the interest is a contract term, not law (see
+``shared/reference`` notes on agency practice): the default is the common "no cure no pay"
+split, principal and interest to the client, collection costs and their VAT to the agency.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from shared.domain.references.iban import iban_error, normalise
+
+COMPONENTS = ("principal", "costs", "costs_vat", "interest")
+MAX_NAME = 70  # EPC SCT rulebook: the creditor name is at most 70 characters
+BIC = re.compile(r"^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$")  # ISO 9362, 8 or 11
+BASIS_POINTS = 10_000  # 100.00%
+
+
+class Recipient(StrEnum):
+    CLIENT = "client"
+    AGENCY = "agency"
+
+
+class Frequency(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+DEFAULT_RECIPIENTS: dict[str, Recipient] = {
+    "principal": Recipient.CLIENT,
+    "interest": Recipient.CLIENT,
+    "costs": Recipient.AGENCY,
+    "costs_vat": Recipient.AGENCY,
+}
+
+
+class AgreementError(ValueError):
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class SettlementAgreement:
+    client_id: str
+    agency_id: str
+    payout_iban: str
+    payout_name: str
+    payout_bic: str | None = None
+    frequency: Frequency = Frequency.MONTHLY
+    recipients: dict[str, Recipient] = field(default_factory=lambda: dict(DEFAULT_RECIPIENTS))
+    commission_bp: int = 0  # basis points of what was collected for the client: 1250 = 12.50%
+    fee_vat_bp: int = 2100  # VAT on the agency's fee (general rate, art. 9 lid 1 Wet OB)
+
+    def __post_init__(self) -> None:
+        if (error := iban_error(self.payout_iban)) is not None:
+            raise AgreementError("payout_iban", error)
+        object.__setattr__(self, "payout_iban", normalise(self.payout_iban))
+        name = self.payout_name.strip()
+        if not name or len(name) > MAX_NAME:
+            raise AgreementError("payout_name", f"1 to {MAX_NAME} characters")
+        object.__setattr__(self, "payout_name", name)
+        if self.payout_bic is not None:
+            bic = self.payout_bic.replace(" ", "").upper()
+            if not BIC.match(bic):
+                raise AgreementError("payout_bic", f"not a BIC (8 or 11 characters): {bic!r}")
+            object.__setattr__(self, "payout_bic", bic)
+        if set(self.recipients) != set(COMPONENTS):
+            raise AgreementError(
+                "recipients", f"name a recipient for each of {', '.join(COMPONENTS)}"
+            )
+        if not 0 <= self.commission_bp <= BASIS_POINTS:
+            raise AgreementError("commission_percent", "between 0 and 100")
+        if not 0 <= self.fee_vat_bp <= BASIS_POINTS:
+            raise AgreementError("fee_vat_percent", "between 0 and 100")
+
+    def recipient(self, component: str) -> Recipient:
+        """Who receives this component; money booked on a component the agreement does not
+        know is the client's (it paid the client's claim)."""
+        return self.recipients.get(component, Recipient.CLIENT)
+
+
+def period_of(frequency: Frequency, day: date) -> str:
+    """The settlement period a day falls in: a client is due once per period (the day, the
+    ISO week, the calendar month), so a missed run is caught up by the next one."""
+    if frequency is Frequency.DAILY:
+        return day.isoformat()
+    if frequency is Frequency.WEEKLY:
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{day:%Y-%m}"

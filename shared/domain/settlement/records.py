@@ -1,0 +1,79 @@
+"""What a settlement run leaves behind: the run (one per agency per run date, approved as a
+whole because it has one transfer file) and, per client, the settlement it made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from shared.domain.money import Cents
+from shared.domain.settlement.statement import StatementTotals
+
+
+class RunStatus(StrEnum):
+    BUILDING = "building"  # claiming payments, writing statements (continued after a crash)
+    AWAITING_APPROVAL = "awaiting_approval"  # files written, on the agency's action list
+    APPROVED = "approved"
+
+
+class SettlementStatus(StrEnum):
+    CLAIMING = "claiming"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class SettlementRun:
+    agency_id: str
+    run_id: str
+    run_on: date  # the Amsterdam date the run settles up to
+    created_at: datetime
+    action_id: str  # its item on the agency's action list
+    status: RunStatus = RunStatus.BUILDING
+    settlement_ids: tuple[str, ...] = ()
+    payout_total: Cents = 0
+    transfer_count: int = 0
+    transfer_file: str | None = None  # blob name of the pain.001, when anything is paid out
+    message_id: str | None = None
+    approved_at: datetime | None = None
+    approved_by: str | None = None
+    # one worker builds a run at a time: it holds a lease, renewed after each client
+    leased_until: datetime | None = None
+    lease_holder: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientSettlement:
+    agency_id: str
+    settlement_id: str  # also the transfer's EndToEndId
+    run_id: str
+    client_id: str
+    client_number: str
+    client_name: str
+    period: str
+    created_at: datetime
+    carried_in: Cents
+    previous_settlement_id: str | None
+    payout_iban: str
+    payout_name: str
+    payout_bic: str | None
+    commission_bp: int
+    fee_vat_bp: int
+    status: SettlementStatus = SettlementStatus.CLAIMING
+    totals: StatementTotals | None = None
+    payment_count: int = 0
+    reversal_count: int = 0
+    pdf: str | None = None  # blob names
+    csv: str | None = None
+
+
+@dataclass(frozen=True)
+class SettlementBalance:
+    """Where a client stands between runs: the negative net carried forward and the last
+    period settled (a client is due once per period)."""
+
+    agency_id: str
+    client_id: str
+    carried: Cents = 0
+    last_period: str | None = None
+    last_settlement_id: str | None = None

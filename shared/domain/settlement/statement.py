@@ -1,0 +1,138 @@
+"""The arithmetic of one settlement statement, in integer cents.
+
+A payment's contribution is fixed when a settlement claims it (:func:`contribution`): its
+lines per invoice and component, who receives each, and the agency's commission on the
+client's part. A payment that came back after it was paid out is carried into the next
+statement as the same lines and commission with the opposite sign.
+
+Rounding, on purpose:
+- the commission is rounded half-up per payment (so a reversal takes back exactly what was
+  charged for that payment);
+- VAT on the fee is computed once per statement on the net fee of the statement (commission
+  charged minus commission taken back), rounded half-up (away from zero: a negative fee, a
+  credit, rounds symmetrically).
+
+And always: received + reversed + carried in == agency share + commission + fee VAT + payout
++ carried out. A negative net is never transferred: it is carried to the next statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from fractions import Fraction
+
+from shared.domain.money import Cents, round_half_up
+from shared.domain.records import Payment
+from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, SettlementAgreement
+
+
+@dataclass(frozen=True)
+class SettlementLine:
+    payment_id: str
+    received_on: date
+    invoice_number: str
+    component: str
+    amount: Cents  # negative on a reversal carried into a later statement
+    recipient: Recipient
+    reversal: bool = False
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one payment brings into a settlement (or takes back, when ``reversal``)."""
+
+    payment_id: str
+    received_on: date
+    debtor_number: str | None
+    lines: tuple[SettlementLine, ...]
+    commission: Cents
+
+    def negated(self) -> Contribution:
+        return Contribution(
+            self.payment_id,
+            self.received_on,
+            self.debtor_number,
+            tuple(replace(x, amount=-x.amount, reversal=True) for x in self.lines),
+            -self.commission,
+        )
+
+
+def contribution(payment: Payment, agreement: SettlementAgreement) -> Contribution:
+    """The lines of a booked payment and the commission on the client's part of it.
+
+    Only what was allocated to a claim is settled: an unallocated remainder (overpayment)
+    stays on the third-party account until staff refund or book it.
+    """
+    lines = tuple(
+        SettlementLine(
+            payment.payment_id,
+            payment.received_on,
+            a.invoice_number,
+            a.component,
+            a.amount,
+            agreement.recipient(a.component),
+        )
+        for a in payment.allocations
+        if a.amount != 0
+    )
+    client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
+    commission = round_half_up(Fraction(client_part * agreement.commission_bp, BASIS_POINTS))
+    return Contribution(
+        payment.payment_id, payment.received_on, payment.debtor_number, lines, commission
+    )
+
+
+@dataclass(frozen=True)
+class StatementTotals:
+    received: Cents  # collected since the last statement
+    reversed: Cents  # taken back: payments reversed after they were paid out (<= 0)
+    to_agency: Cents  # components the agreement gives the agency
+    to_client: Cents  # components the agreement gives the client, before the fee
+    commission: Cents
+    fee_vat: Cents
+    carried_in: Cents  # a negative net of the previous statement (<= 0)
+    net: Cents
+    payout: Cents  # what is transferred (>= 0)
+    carried_out: Cents  # what the next statement starts with (<= 0)
+
+    @property
+    def balanced(self) -> bool:
+        return (
+            self.received + self.reversed + self.carried_in
+            == self.to_agency + self.commission + self.fee_vat + self.payout + self.carried_out
+        )
+
+
+def totals(
+    contributions: Sequence[Contribution], *, fee_vat_bp: int, carried_in: Cents
+) -> StatementTotals:
+    """The statement's figures from what it settles (new payments and reversals)."""
+    if carried_in > 0:
+        raise ValueError("only a negative balance is carried forward")
+    lines = [x for c in contributions for x in c.lines]
+    received = sum(x.amount for x in lines if not x.reversal)
+    reversed_ = sum(x.amount for x in lines if x.reversal)
+    to_agency = _sum_for(lines, Recipient.AGENCY)
+    to_client = _sum_for(lines, Recipient.CLIENT)
+    commission = sum(c.commission for c in contributions)
+    fee_vat = round_half_up(Fraction(commission * fee_vat_bp, BASIS_POINTS))
+    net = to_client - commission - fee_vat + carried_in
+    payout = max(net, 0)
+    return StatementTotals(
+        received=received,
+        reversed=reversed_,
+        to_agency=to_agency,
+        to_client=to_client,
+        commission=commission,
+        fee_vat=fee_vat,
+        carried_in=carried_in,
+        net=net,
+        payout=payout,
+        carried_out=net - payout,
+    )
+
+
+def _sum_for(lines: Iterable[SettlementLine], recipient: Recipient) -> Cents:
+    return sum(x.amount for x in lines if x.recipient is recipient)

@@ -1,0 +1,110 @@
+"""Which invoices were under management in a month (what the EUR 0.50 per invoice bills).
+
+An invoice counts in a month when it was open at any moment of it: open when the month
+began, imported during it, or still open when it ended; paid, credited or withdrawn during
+the month, it still counts for that month, and not for the next. The meter keeps its own
+index (:mod:`shared.adapters.tables.usage_repo`) instead of reading the portfolio:
+
+- an import writes a row in the current month for each collectable invoice it wrote that
+  the month does not hold yet (one keyed read and one batch per 100 invoices);
+- opening a month (a timer on the 1st, or the first usage request of the month) reads the
+  client's open invoices once, writes them into the new month and into the month that just
+  ended (they were open at its end), and marks the month opened;
+- counting a month reads that month's rows only (one range read; as many rows as invoices
+  counted), never the client's invoices.
+
+Months are Amsterdam months. What the index cannot see: an invoice closed at the start of a
+month, reopened by a reversed payment and closed again within that same month.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+
+from shared.adapters.tables.usage_repo import CARRIED, IMPORT, ManagedInvoiceRepository
+from shared.clock import Clock, amsterdam_date
+from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.ports.queues import QueueSender
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.usage")
+
+OPEN_QUEUE = "usage-month"
+UNDER_MANAGEMENT = frozenset(
+    {InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED}
+)
+
+
+def month_of(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def previous_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+class ManagedInvoiceMeter:
+    def __init__(
+        self,
+        repos: Repositories,
+        managed: ManagedInvoiceRepository,
+        queues: QueueSender,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.managed = managed
+        self.queues = queues
+        self.clock = clock
+
+    def current_month(self) -> str:
+        return month_of(amsterdam_date(self.clock.now()))
+
+    def record(self, client_id: str, invoices: list[Invoice]) -> None:
+        """Invoices an import wrote: under management this month (if collectable)."""
+        month = self.current_month()
+        numbers = [i.number for i in invoices if i.status in UNDER_MANAGEMENT]
+        if not numbers:
+            return
+        known = self.managed.known(client_id, month, numbers)
+        self.managed.add(client_id, month, [n for n in numbers if n not in known], IMPORT)
+
+    def open_month(self, client_id: str, month: str | None = None) -> None:
+        """Carry the client's open invoices into ``month`` and into the month before (they
+        were open at its end). Idempotent; the marker is written last."""
+        month = month or self.current_month()
+        if self.managed.is_opened(client_id, month):
+            return
+        open_now = [i.number for i in self.repos.invoices.open_invoices(client_id)]
+        came_in_this_month = {
+            n for n, via in self.managed.month(client_id, month).items() if via == IMPORT
+        }
+        self.managed.add(client_id, previous_month(month),
+                         [n for n in open_now if n not in came_in_this_month], CARRIED)  # fmt: skip
+        self.managed.add(
+            client_id, month, [n for n in open_now if n not in came_in_this_month], CARRIED
+        )
+        self.managed.mark_opened(client_id, month)
+        log.info(
+            "usage month %s opened for client %s: %d open invoices", month, client_id, len(open_now)
+        )
+
+    def fan_out(self) -> int:
+        """The monthly timer: one queue message per client."""
+        month = self.current_month()
+        count = 0
+        for client in self.repos.clients.all():
+            self.queues.send(
+                OPEN_QUEUE, json.dumps({"client_id": client.client_id, "month": month})
+            )
+            count += 1
+        return count
+
+    def count(self, client_id: str, month: str) -> int:
+        """Invoices under management in ``month``; the current month is opened first if the
+        timer has not done so yet."""
+        if month == self.current_month():
+            self.open_month(client_id, month)
+        return len(self.managed.month(client_id, month))

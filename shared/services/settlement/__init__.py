@@ -1,0 +1,1 @@
+"""Settlement to clients (afdracht): agreements, the settlement run, approval."""

@@ -1,0 +1,407 @@
+"""The settlement run: per agency, for every client due by its agreement, settle what was
+received and not yet settled, write the statements and one SEPA transfer file, and put the
+run on the agency's action list until it is approved.
+
+Nothing is paid twice, whatever crashes or repeats:
+- a run is one row per agency and run date (``R20261130``); starting it again continues it,
+  and a run left unfinished (``building``) is finished before a new one starts;
+- a payment is claimed by at most one settlement: the claim is an insert-once row keyed by
+  the payment id in the client's partition, holding what the payment contributed; a
+  settlement's figures are computed from the claims it holds, so a resumed settlement
+  finds exactly what it took before the crash;
+- a payment that came back after it was settled is taken back once: its claim row records
+  the settlement that deducted it (ETag-guarded replace);
+- a client's balance (negative net carried forward, last period settled) moves only from the
+  settlement it was read for to the next (ETag), so a repeated completion changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
+from shared.clock import AMSTERDAM, Clock, amsterdam_date
+from shared.domain.ids import time_ordered_id
+from shared.domain.money import format_eur_nl
+from shared.domain.parties import Agency, Client
+from shared.domain.records import ActionItem, Payment
+from shared.domain.settlement.agreement import SettlementAgreement, period_of
+from shared.domain.settlement.csv_statement import statement_csv
+from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
+from shared.domain.settlement.records import (
+    ClientSettlement,
+    RunStatus,
+    SettlementBalance,
+    SettlementRun,
+    SettlementStatus,
+)
+from shared.domain.settlement.statement import contribution, totals
+from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
+from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.errors import ConflictingUpdate
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.settlement")
+
+CONTAINER = "settlements"
+RUN_QUEUE = "settlement-run"
+TRANSFER_FILE = "pain.001.xml"
+RETRIES = 5
+LEASE = timedelta(minutes=5)
+
+
+class RunBusy(Exception):
+    """Another worker is building this run: the queue message is retried later (when the
+    other worker has finished, the retry finds the run done)."""
+
+
+def run_id_for(day: date) -> str:
+    return f"R{day:%Y%m%d}"
+
+
+def transfer_file(
+    agency: Agency,
+    run: SettlementRun,
+    message_id: str,
+    payouts: Sequence[ClientSettlement],
+    now: datetime,
+) -> bytes:
+    """The run's pain.001: one transfer per payout from the third-party account, to be
+    executed on ``now``'s Amsterdam date (never before the run date)."""
+    assert agency.third_party_iban is not None
+    transfers = tuple(
+        Transfer(
+            end_to_end_id=s.settlement_id,
+            amount=s.totals.payout if s.totals else 0,
+            creditor_name=s.payout_name,
+            creditor_iban=s.payout_iban,
+            creditor_bic=s.payout_bic,
+            remittance=f"Afdracht {s.settlement_id} {s.client_number} periode {s.period}",
+        )
+        for s in payouts
+    )
+    batch = TransferBatch(
+        message_id=message_id,
+        created_at=now.astimezone(AMSTERDAM),
+        execution_date=max(run.run_on, amsterdam_date(now)),
+        debtor_name=agency.name,
+        debtor_iban=agency.third_party_iban,
+        transfers=transfers,
+    )
+    return pain001(batch)
+
+
+def payouts_of(settlements: Iterable[ClientSettlement]) -> list[ClientSettlement]:
+    """The settlements that transfer money, in the file's order."""
+    return sorted(
+        (s for s in settlements if s.totals is not None and s.totals.payout > 0),
+        key=lambda s: s.settlement_id,
+    )
+
+
+def settlement_id_for(run_id: str, client_id: str) -> str:
+    """The run and the client; it is also the transfer's EndToEndId, which SEPA limits to 35
+    plain characters, so a client id that would not fit is replaced by a digest of it."""
+    plain = f"{run_id}-{client_id}"
+    if len(plain) <= 35 and re.fullmatch(r"[A-Za-z0-9-]+", plain):
+        return plain
+    return f"{run_id}-{hashlib.sha256(client_id.encode()).hexdigest()[:24]}"
+
+
+def files_prefix(agency_id: str, run_id: str) -> str:
+    """Where a run's files live in the ``settlements`` container."""
+    return f"{encode(agency_id)}/{run_id}"
+
+
+class SettlementRunner:
+    def __init__(
+        self,
+        repos: Repositories,
+        store: SettlementRepository,
+        files: FileStore,
+        queues: QueueSender,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.store = store
+        self.files = files
+        self.queues = queues
+        self.clock = clock
+
+    # -- the run -----------------------------------------------------------------------------
+    def fan_out(self) -> int:
+        """One queue message per agency with agreements (the timer fires in UTC; the run
+        date is Amsterdam's)."""
+        day = amsterdam_date(self.clock.now())
+        agencies = self.store.agencies_with_agreements()
+        for agency_id in agencies:
+            self.queues.send(
+                RUN_QUEUE, json.dumps({"agency_id": agency_id, "date": day.isoformat()})
+            )
+        log.info("settlement fan-out for %s: %d agencies", day, len(agencies))
+        return len(agencies)
+
+    def run_agency(self, agency_id: str, run_on: date) -> SettlementRun | None:
+        """Settle every client of the agency that is due on ``run_on``; None when nothing
+        was there to settle."""
+        agency = self.repos.agencies.get(agency_id)
+        if agency is None:
+            log.warning("settlement run for unknown agency %s", agency_id)
+            return None
+        run_id = run_id_for(run_on)
+        for unfinished in self.store.runs(agency_id, RunStatus.BUILDING):
+            if unfinished.run_id != run_id:
+                try:
+                    self._build(agency, unfinished)
+                except RunBusy:
+                    log.info("run %s of agency %s is being built elsewhere", unfinished.run_id,
+                             agency_id)  # fmt: skip
+        found = self.store.run(agency_id, run_id)
+        if found is None:
+            now = self.clock.now()
+            self.store.add_run(SettlementRun(agency_id, run_id, run_on, now, time_ordered_id(now)))
+            found = self.store.run(agency_id, run_id)
+            assert found is not None
+        run = found[0]
+        if run.status is not RunStatus.BUILDING:
+            return run  # done already: a repeated message changes nothing
+        return self._build(agency, run)
+
+    def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
+        holder = secrets.token_hex(8)
+        self._lease(run, holder)
+        for agreement in self.store.agreements(agency.agency_id):
+            found = self.repos.clients.get(agreement.client_id)
+            if found is None or found[0].agency_id != agency.agency_id:
+                continue
+            self._settle_client(agency, run, agreement, found[0])
+            self._lease(run, holder)  # renewed; lost to another worker: stop here
+        settlements = [
+            s
+            for s in self.store.settlements_of_run(agency.agency_id, run.run_id)
+            if s.status is SettlementStatus.COMPLETE and s.totals is not None
+        ]
+        current = self.store.run(agency.agency_id, run.run_id)
+        if current is None:
+            return None
+        run, etag = current
+        if run.status is not RunStatus.BUILDING:
+            return run
+        if not settlements:
+            self.store.delete_run(run, etag)  # nothing was due: no empty run on the list
+            return None
+        payouts = payouts_of(settlements)
+        message_id = f"{run.run_id}-{hashlib.sha256(agency.agency_id.encode()).hexdigest()[:10]}"
+        file_name = None
+        if payouts:
+            if not agency.third_party_iban:
+                self._agency_action(agency, f"{run.action_id}-account", "settlement_blocked",
+                                    f"Settlement run {run.run_id} needs the third-party account (derdengeldenrekening) to pay out",
+                                    {"run_id": run.run_id})  # fmt: skip
+                # stays building, unleased: the next run finishes it once the account is set
+                waiting = replace(run, leased_until=None, lease_holder=None)
+                try:
+                    self.store.save_run(waiting, etag)
+                except PreconditionFailed:
+                    log.info("run %s changed while waiting for an account", run.run_id)
+                return waiting
+            file_name = f"{files_prefix(agency.agency_id, run.run_id)}/{TRANSFER_FILE}"
+            self.files.put(CONTAINER, file_name, transfer_file(agency, run, message_id, payouts, self.clock.now()),
+                           content_type="application/xml")  # fmt: skip
+        total = sum(s.totals.payout for s in payouts if s.totals)
+        done = replace(
+            run,
+            leased_until=None,
+            lease_holder=None,
+            status=RunStatus.AWAITING_APPROVAL,
+            settlement_ids=tuple(sorted(s.settlement_id for s in settlements)),
+            payout_total=total,
+            transfer_count=len(payouts),
+            transfer_file=file_name,
+            message_id=message_id if payouts else None,
+        )
+        try:
+            self.store.save_run(done, etag)
+        except PreconditionFailed:
+            again = self.store.run(agency.agency_id, run.run_id)
+            return again[0] if again else None
+        self._agency_action(agency, run.action_id, "settlement_approval",
+                            f"Settlement run {run.run_id}: {len(settlements)} statements, {len(payouts)} payouts, "
+                            f"{format_eur_nl(total)} awaiting approval", {"run_id": run.run_id})  # fmt: skip
+        log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
+                 agency.agency_id, len(settlements), len(payouts))  # fmt: skip
+        return done
+
+    def _lease(self, run: SettlementRun, holder: str) -> None:
+        """Take or renew the run's lease for ``holder``. Two workers building one run could
+        each claim payments after the other had summed its claims; the lease keeps it to one.
+        A lease left by a crashed worker expires, and the message's retry (or the next run)
+        continues the run."""
+        found = self.store.run(run.agency_id, run.run_id)
+        if found is None:
+            raise RunBusy(f"run {run.run_id} is gone")
+        current, etag = found
+        now = self.clock.now()
+        held = current.leased_until is not None and current.leased_until > now
+        if current.status is not RunStatus.BUILDING or (held and current.lease_holder != holder):
+            raise RunBusy(f"run {run.run_id} of agency {run.agency_id} is being built elsewhere")
+        try:
+            self.store.save_run(
+                replace(current, leased_until=now + LEASE, lease_holder=holder), etag
+            )
+        except PreconditionFailed as exc:
+            raise RunBusy(f"run {run.run_id} was taken meanwhile") from exc
+
+    def _settle_client(
+        self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client
+    ) -> ClientSettlement | None:
+        sid = settlement_id_for(run.run_id, client.client_id)
+        found = self.store.settlement(agency.agency_id, sid)
+        if found is not None and found[0].status is SettlementStatus.COMPLETE:
+            self._close_balance(found[0])
+            return found[0]
+        balance, _ = self.store.balance(agency.agency_id, client.client_id)
+        period = period_of(agreement.frequency, run.run_on)
+        if found is None and balance.last_period == period:
+            return None  # settled this period already: its payments are not even read
+        payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
+        claims = self.store.claims(client.client_id)
+        new = sorted(
+            (p for p in payments.values() if p.payment_id not in claims and _settleable(p)),
+            key=lambda p: (p.received_on, p.payment_id),
+        )
+        back = [
+            c
+            for c in claims.values()
+            if c.deducted_in is None
+            and c.settlement_id != sid
+            and (p := payments.get(c.contribution.payment_id)) is not None
+            and p.reversed
+        ]
+        if found is None:
+            if not (new or back):
+                return None  # nothing to settle
+            draft = ClientSettlement(
+                agency.agency_id, sid, run.run_id, client.client_id, client.number, client.name,
+                period, self.clock.now(), balance.carried, balance.last_settlement_id,
+                agreement.payout_iban, agreement.payout_name, agreement.payout_bic,
+                agreement.commission_bp, agreement.fee_vat_bp,
+            )  # fmt: skip
+            self.store.add_settlement(draft)
+            found = self.store.settlement(agency.agency_id, sid)
+            assert found is not None
+        settlement = found[0]
+        # the terms are those the settlement started with, even when resumed after a change
+        terms = replace(agreement, commission_bp=settlement.commission_bp)
+        self.store.claim_many([Claim(client.client_id, sid, contribution(p, terms)) for p in new])
+        for c in back:
+            try:
+                self.store.mark_deducted(c, sid)
+            except PreconditionFailed:
+                continue  # another settlement took it back; the read below knows
+        return self._complete(agency, run, settlement)
+
+    def _complete(
+        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement
+    ) -> ClientSettlement | None:
+        taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
+        contributions = [c.contribution for c in taken] + [
+            c.contribution.negated() for c in deducted
+        ]
+        current = self.store.settlement(agency.agency_id, settlement.settlement_id)
+        if current is None:
+            return None
+        settlement, etag = current
+        if settlement.status is SettlementStatus.COMPLETE:
+            self._close_balance(settlement)
+            return settlement
+        if not contributions:  # every candidate was taken by a concurrent run
+            self.store.delete_settlement(settlement, etag)
+            return None
+        figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
+                         carried_in=settlement.carried_in)  # fmt: skip
+        lines = sorted(
+            (x for c in contributions for x in c.lines),
+            key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
+        )
+        prefix = f"{files_prefix(agency.agency_id, run.run_id)}/{settlement.settlement_id}"
+        from shared.adapters.letters.settlement_pdf import (
+            StatementHeading,
+            statement_pdf,
+        )  # fpdf2 loads here
+
+        heading = StatementHeading(
+            settlement.settlement_id, agency.name, settlement.client_name,
+            settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
+            settlement.payout_iban, _percent(settlement.commission_bp),
+            _percent(settlement.fee_vat_bp),
+        )  # fmt: skip
+
+        self.files.put(CONTAINER, f"{prefix}.csv",
+                       statement_csv(settlement.settlement_id, lines, figures).encode("utf-8"),
+                       content_type="text/csv")  # fmt: skip
+        self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures),
+                       content_type="application/pdf")  # fmt: skip
+        done = replace(
+            settlement,
+            status=SettlementStatus.COMPLETE,
+            totals=figures,
+            payment_count=len(taken),
+            reversal_count=len(deducted),
+            pdf=f"{prefix}.pdf",
+            csv=f"{prefix}.csv",
+        )
+        try:
+            self.store.save_settlement(done, etag)
+        except PreconditionFailed:
+            again = self.store.settlement(agency.agency_id, settlement.settlement_id)
+            return again[0] if again else None
+        self._close_balance(done)
+        return done
+
+    def _close_balance(self, s: ClientSettlement) -> None:
+        """Move the client's balance from the settlement before ``s`` to ``s``, once."""
+        assert s.totals is not None
+        for _ in range(RETRIES):
+            balance, etag = self.store.balance(s.agency_id, s.client_id)
+            if balance.last_settlement_id == s.settlement_id:
+                return
+            if balance.last_settlement_id != s.previous_settlement_id:
+                log.error("settlement %s is stale: the balance moved on to %s", s.settlement_id,
+                          balance.last_settlement_id)  # fmt: skip
+                return
+            moved = SettlementBalance(s.agency_id, s.client_id, s.totals.carried_out, s.period,
+                                      s.settlement_id)  # fmt: skip
+            try:
+                self.store.save_balance(moved, etag)
+                return
+            except (Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate(f"the balance of client {s.client_id} keeps changing")
+
+    def _agency_action(
+        self, agency: Agency, action_id: str, kind: str, title: str, detail: dict[str, object]
+    ) -> None:
+        item = ActionItem(f"@{agency.agency_id}", action_id, kind, title, self.clock.now(),
+                          detail=detail)  # fmt: skip
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            return  # on the list already (a continued run)
+
+
+def _settleable(p: Payment) -> bool:
+    return not p.reversed and any(a.amount for a in p.allocations)
+
+
+def _percent(bp: int) -> str:
+    return f"{bp // 100}.{bp % 100:02d}"

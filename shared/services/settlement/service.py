@@ -1,0 +1,129 @@
+"""What the agency does with settlement: set a client's agreement, read the runs and their
+files, approve a run (as a whole: it has one transfer file)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from shared.adapters.tables.settlement_repo import SettlementRepository
+from shared.clock import Clock
+from shared.domain.parties import Client
+from shared.domain.records import ActionStatus
+from shared.domain.settlement.agreement import SettlementAgreement
+from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
+from shared.ports.files import FileStore
+from shared.ports.tables import PreconditionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.repositories import Repositories
+from shared.services.settlement.runs import (
+    CONTAINER,
+    RETRIES,
+    TRANSFER_FILE,
+    files_prefix,
+    payouts_of,
+    transfer_file,
+)
+
+log = logging.getLogger("inning.settlement")
+
+
+class SettlementService:
+    def __init__(
+        self, repos: Repositories, store: SettlementRepository, files: FileStore, clock: Clock
+    ) -> None:
+        self.repos = repos
+        self.store = store
+        self.files = files
+        self.clock = clock
+
+    # -- agreements --------------------------------------------------------------------------
+    def set_agreement(self, client: Client, agreement: SettlementAgreement) -> SettlementAgreement:
+        if (agreement.client_id, agreement.agency_id) != (client.client_id, client.agency_id):
+            raise Invalid("the agreement names another client", field="client")
+        self.store.save_agreement(agreement)
+        return agreement
+
+    def agreement(self, client: Client) -> SettlementAgreement:
+        found = self.store.agreement(client.agency_id, client.client_id)
+        if found is None:
+            raise NotFound(f"client {client.number} has no settlement agreement")
+        return found
+
+    # -- reading and approving ---------------------------------------------------------------
+    def runs(self, agency_id: str) -> list[SettlementRun]:
+        return sorted(self.store.runs(agency_id), key=lambda r: r.run_id, reverse=True)
+
+    def run(self, agency_id: str, run_id: str) -> tuple[SettlementRun, list[ClientSettlement]]:
+        found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
+        if found is None:
+            raise NotFound(f"settlement {run_id} not found")
+        settlements = self.store.settlements_of_run(agency_id, run_id)
+        return found[0], sorted(settlements, key=lambda s: s.client_number)
+
+    def file(self, agency_id: str, run_id: str, name: str) -> tuple[bytes, str]:
+        """A file of the run: the transfer file or a statement (PDF, CSV)."""
+        run, settlements = self.run(agency_id, run_id)
+        prefix = files_prefix(agency_id, run_id)
+        known = {TRANSFER_FILE: "application/xml"} if run.transfer_file else {}
+        for s in settlements:
+            if s.pdf and s.csv:
+                known[f"{s.settlement_id}.pdf"] = "application/pdf"
+                known[f"{s.settlement_id}.csv"] = "text/csv"
+        data = self.files.get(CONTAINER, f"{prefix}/{name}") if name in known else None
+        if data is None:
+            raise NotFound(f"file {name} not found in settlement {run_id}")
+        return data, known[name]
+
+    def approve(self, agency_id: str, run_id: str, by: str) -> SettlementRun:
+        """The agency approves the run as a whole (it has one transfer file). Approving an
+        approved run changes nothing."""
+        for _ in range(RETRIES):
+            found = self.store.run(agency_id, run_id) if _valid_run_id(run_id) else None
+            if found is None:
+                raise NotFound(f"settlement {run_id} not found")
+            run, etag = found
+            if run.status is RunStatus.APPROVED:
+                return run
+            if run.status is RunStatus.BUILDING:
+                raise Invalid(f"settlement {run_id} is still being built", field="status")
+            now = self.clock.now()
+            self._date_transfer_file(run)
+            approved = replace(run, status=RunStatus.APPROVED, approved_at=now, approved_by=by)
+            try:
+                self.store.save_run(approved, etag)
+            except PreconditionFailed:
+                continue
+            self._resolve_action(agency_id, run.action_id, by)
+            return approved
+        raise ConflictingUpdate(f"settlement {run_id} keeps changing")
+
+    def _date_transfer_file(self, run: SettlementRun) -> None:
+        """The bank executes on the requested date: a run approved after its run date gets
+        its transfer file dated for the approval day (same transfers, same MsgId)."""
+        agency = self.repos.agencies.get(run.agency_id)
+        if run.transfer_file is None or run.message_id is None or agency is None:
+            return
+        if not agency.third_party_iban:
+            return
+        payouts = payouts_of(self.store.settlements_of_run(run.agency_id, run.run_id))
+        data = transfer_file(agency, run, run.message_id, payouts, self.clock.now())
+        self.files.put(CONTAINER, run.transfer_file, data, content_type="application/xml")
+
+    def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
+        found = self.repos.actions.get(f"@{agency_id}", action_id)
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return
+        item, etag = found
+        if etag is None:
+            return
+        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=f"approved by key {by}")  # fmt: skip
+        try:
+            self.repos.actions.save(resolved, etag)
+        except PreconditionFailed:
+            log.info("action %s changed while approving; left as it is", action_id)
+
+
+def _valid_run_id(run_id: str) -> bool:
+    return len(run_id) == 9 and run_id[0] == "R" and run_id[1:].isdigit()

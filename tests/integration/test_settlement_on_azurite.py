@@ -1,0 +1,83 @@
+"""The settlement run on Azurite (tables and blobs): claims, the reversal deducted in the next
+run through the ``DeductedIn`` filter, balances moved by ETag, files in the blob container."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import xmlschema
+
+from shared.adapters.blobs.store import AzureFileStore
+from shared.adapters.queues.storage import InMemoryQueueSender
+from shared.adapters.tables.azure import AzureTableStore
+from shared.bootstrap import build_services
+from shared.clock import FixedClock
+from shared.domain.parties import Agency, Client
+from shared.domain.settlement.agreement import Frequency, SettlementAgreement
+from shared.domain.settlement.records import RunStatus
+from shared.services.settlement.runs import CONTAINER
+from tests.unit.api.conftest import SETTINGS
+from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY, payment
+
+
+def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
+    clock = FixedClock(datetime(2026, 11, 30, 5, tzinfo=UTC))
+    services = build_services(
+        SETTINGS,
+        clock=clock,
+        store=AzureTableStore.from_connection_string(storage_connection),
+        files=AzureFileStore.from_connection_string(storage_connection),
+        queues=InMemoryQueueSender(),
+        senders={},
+    )
+    agency_id = "az-" + uuid.uuid4().hex[:8]
+    client = Client("cl" + uuid.uuid4().hex[:12], agency_id, "C1", "Client One")
+    services.repos.agencies.save(Agency(agency_id, "Azurite Incasso", THIRD_PARTY))
+    services.repos.clients.save(client, new=True)
+    settlements = services.settlements
+    settlements.store.save_agreement(
+        SettlementAgreement(
+            client.client_id,
+            agency_id,
+            PAYOUT_C1,
+            "Client One BV",
+            frequency=Frequency.DAILY,
+            commission_bp=1000,
+        )
+    )
+    services.repos.payments.add(payment(client.client_id, "p1", date(2026, 11, 27)))
+    first = services.settlement_runs.run_agency(agency_id, date(2026, 11, 30))
+    assert first is not None and first.status is RunStatus.AWAITING_APPROVAL
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 11, 30)) == first
+    xml = services.files.get(CONTAINER, first.transfer_file or "")
+    assert xml is not None
+    xmlschema.XMLSchema(str(PAIN001_XSD)).validate(xml.decode())
+
+    p1 = services.repos.payments.get(client.client_id, "p1")
+    assert p1 is not None
+    services.repos.payments.save(replace(p1, reversed=True))
+    services.repos.payments.add(
+        payment(
+            client.client_id,
+            "p2",
+            date(2026, 12, 1),
+            principal=50000,
+            costs=0,
+            costs_vat=0,
+            interest=0,
+        )
+    )
+    clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
+    second = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert second is not None
+    _, (st,) = settlements.run(agency_id, second.run_id)
+    assert (st.payment_count, st.reversal_count) == (1, 1)
+    assert st.totals is not None and st.totals.balanced
+    # 500.00 collected, 170.95 taken back (client part 122.55, its commission 12.26)
+    assert (st.totals.commission, st.totals.fee_vat) == (5000 - 1226, 793)  # 21% of 37.74
+    assert st.totals.payout == 50000 - 12255 - 3774 - 793
+    balance, _ = settlements.store.balance(agency_id, client.client_id)
+    assert balance.last_settlement_id == st.settlement_id and balance.carried == 0
+    assert settlements.approve(agency_id, second.run_id, "k").status is RunStatus.APPROVED
