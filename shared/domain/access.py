@@ -29,6 +29,9 @@ class Principal:
     scope: Scope
     agency_id: str
     client_id: str | None = None
+    # set while the key is in a rotation's grace period (or was issued with a lifetime): such
+    # a key may use the API but not extend its own reach in time (no minting, no rotating)
+    expires_at: datetime | None = None
 
     def may_reach(self, agency_id: str, client_id: str) -> bool:
         if self.scope is Scope.CLIENT:
@@ -54,7 +57,7 @@ class ApiKey:
         return self.expires_at is None or now < self.expires_at
 
     def principal(self) -> Principal:
-        return Principal(self.key_id, self.scope, self.agency_id, self.client_id)
+        return Principal(self.key_id, self.scope, self.agency_id, self.client_id, self.expires_at)
 
 
 def hash_secret(secret: str, pepper: bytes) -> str:

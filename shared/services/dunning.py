@@ -28,6 +28,7 @@ from shared.domain.dunning.templates import (
     MessageTemplate,
     RenderedMessage,
     TemplateContext,
+    TemplateError,
     render,
 )
 from shared.domain.dunning.workflow import (
@@ -62,7 +63,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
-from shared.services.messaging import MessagingService
+from shared.services.messaging import MessagingService, job_body
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.dunning")
@@ -94,7 +95,11 @@ class DunningService:
         clock: Clock,
         public_base_url: str,
         links: Callable[[str, str], tuple[str, str]] | None = None,
+        renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
     ) -> None:
+        # rendering runs a client's own template: the bootstrap hands in the budgeted,
+        # isolated renderer (a worker process with a hard time and memory limit)
+        self.render = renderer or render
         # (portal link, payment link) for a debtor; none: messages go out without links
         self.links = links
         self.cases = CaseService(repos, messaging, clock)
@@ -175,6 +180,7 @@ class DunningService:
             by_debtor[entry.debtor_number].append(entry.row_key)
         steps = messages = 0
         errors: list[str] = []
+        transient = 0
         for debtor_number, row_keys in by_debtor.items():
             try:
                 done = self._run_debtor(
@@ -182,9 +188,16 @@ class DunningService:
                 )
                 steps += done
                 messages += done
+            except (Invalid, TemplateError, InvoiceRuleError) as exc:
+                # the client's configuration or data: retrying the same day cannot help; staff
+                # see it on the action list (once per debtor and day) and the run record
+                log.warning("dunning run for client %s: a debtor's step is refused", client_id)
+                errors.append(f"debtor {debtor_number}: {exc}")
+                self._refused(client, debtor_number, business_date, str(exc))
             except Exception as exc:  # one debtor's trouble must not stop the others
                 log.exception("dunning run for client %s debtor failed", client_id)
                 errors.append(f"debtor {debtor_number}: {exc}")
+                transient += 1
         record = RunRecord(
             client_id,
             run_id,
@@ -196,7 +209,24 @@ class DunningService:
             tuple(errors),
         )
         self.repos.dunning.save_run(record)
+        if transient:
+            # never complete a job that left debtors behind (a storage outage, a crash): the
+            # host delivers it again and the retry works only what is still due; what was
+            # already sent is recognised by its outbox key (no date in it), so nothing doubles
+            raise DunningRunIncomplete(client_id, business_date, transient)
         return record
+
+    def _refused(self, client: Client, debtor_number: str, today: date, reason: str) -> None:
+        if not self.repos.dunning.mark_once(
+            client.client_id, f"refused|{today:%Y%m%d}|{encode(debtor_number)}"[:400]
+        ):
+            return
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "dunning_failure",
+            f"Dunning step for debtor {debtor_number} refused: {reason}"[:500],
+            now, debtor_number=debtor_number, detail={"date": today.isoformat(), "reason": reason[:2000]},
+        ))  # fmt: skip
 
     def _run_debtor(
         self,
@@ -290,7 +320,6 @@ class DunningService:
                 else LetterChannel.EMAIL
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
-        key = f"dun|{debtor.number}|{workflow.workflow_id}|{planned.step_index}|{today.isoformat()}"
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today)
             self.cases.hand_over(
@@ -304,9 +333,23 @@ class DunningService:
             template = templates.get(template_id or "")
             if template is None:
                 raise Invalid(f"step {step.name} has no template for {language}")
-            context = self.context(client, debtor, invoices, today, costs_owed_from)
-            rendered = render(template, context)
-            self._send(client, debtor, planned, key, rendered, context, today)
+            prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
+            fresh = planned.invoice_numbers
+            for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
+                # written by an earlier attempt (maybe days ago, before a failure): those
+                # invoices have had this step; a job that never reached the queue goes again
+                fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
+                if not earlier.status.final:
+                    self.messaging.queues.send(
+                        earlier.channel.queue, job_body(client.client_id, earlier.key)
+                    )
+            if fresh:
+                planned = replace(planned, invoice_numbers=fresh)
+                key = prefix + _digest(fresh)
+                shown = [i for i in invoices if i.number in fresh]
+                context = self.context(client, debtor, shown, today, costs_owed_from)
+                rendered = self.render(template, context)
+                self._send(client, debtor, planned, key, rendered, context, today)
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -506,7 +549,7 @@ class DunningService:
         if found is None:
             raise NotFound(f"debtor {debtor_number} not found")
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
-        return render(
+        return self.render(
             template, self.context(client, found[0], invoices, amsterdam_date(self.clock.now()))
         )
 
@@ -599,6 +642,28 @@ class DunningService:
             self.schedule_invoices(client.client_id, [updated])
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
+
+
+class DunningRunIncomplete(RuntimeError):
+    """Some debtors of a client's run failed for a reason a retry can cure."""
+
+    def __init__(self, client_id: str, business_date: date, failed: int) -> None:
+        super().__init__(
+            f"dunning run of client {client_id} for {business_date}: {failed} debtor(s) failed; "
+            "the job is retried"
+        )
+        self.failed = failed
+
+
+def step_key_prefix(debtor_number: str, workflow_id: str, step_index: int) -> str:
+    """Outbox keys of one debtor's messages at one step. No date in it: a message written
+    before a failure is found again on the next day's run (one reminder per step, never two)."""
+    return f"dun|{debtor_number}|{workflow_id}|{step_index}|"
+
+
+def _digest(invoice_numbers: tuple[str, ...]) -> str:
+    joined = "\n".join(sorted(invoice_numbers)).encode()
+    return hashlib.sha256(joined).hexdigest()[:24]
 
 
 def _state(invoice: Invoice) -> DunningState:
