@@ -11,7 +11,14 @@ import logging
 import tempfile
 from pathlib import Path
 
-from bench import bulk_import, dunning_run, messaging, portal_overview, statement_matching
+from bench import (
+    bulk_import,
+    dunning_run,
+    messaging,
+    portal_overview,
+    statement_matching,
+    template_render,
+)
 from tools import azurite
 
 BENCHMARKS = {
@@ -20,6 +27,7 @@ BENCHMARKS = {
     "messaging": messaging.run,
     "dunning_run": dunning_run.run,
     "portal_overview": portal_overview.run,
+    "template_render": template_render.run,
 }
 
 

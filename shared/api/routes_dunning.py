@@ -13,7 +13,7 @@ from shared.api.common import principal, require_agency, validate_body
 from shared.api.http import ApiResponse, BadRequest, Unprocessable
 from shared.api.router import Context, Route, Router
 from shared.clock import AMSTERDAM
-from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
+from shared.domain.dunning.templates import MessageTemplate, TemplateError
 from shared.domain.dunning.workflow import (
     OffsetFrom,
     SegmentRule,
@@ -56,7 +56,7 @@ def register(router: Router, services: Services) -> None:
             body.language, body.subject, body.text, body.html, body.fourteen_day_letter
         )
         try:
-            validate(template)
+            dunning.validate_template(template)  # in a worker process, within its budget
         except TemplateError as exc:
             raise Unprocessable(
                 str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]

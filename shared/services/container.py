@@ -120,8 +120,10 @@ class Services:
 
     @cached_property
     def dunning(self) -> DunningService:
+        from shared.adapters.template_sandbox import shared_renderer
         from shared.services.dunning import DunningService
 
+        renderer = shared_renderer()
         return DunningService(
             self.repos,
             self.messaging,
@@ -129,6 +131,8 @@ class Services:
             self.clock,
             self.settings.public_base_url,
             self.portal_links.links,
+            renderer=renderer.render,
+            validator=renderer.validate,
         )
 
     @cached_property

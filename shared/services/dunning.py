@@ -30,6 +30,7 @@ from shared.domain.dunning.templates import (
     TemplateContext,
     TemplateError,
     render,
+    validate,
 )
 from shared.domain.dunning.workflow import (
     DunningState,
@@ -96,10 +97,12 @@ class DunningService:
         public_base_url: str,
         links: Callable[[str, str], tuple[str, str]] | None = None,
         renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
+        validator: Callable[[MessageTemplate], RenderedMessage] | None = None,
     ) -> None:
-        # rendering runs a client's own template: the bootstrap hands in the budgeted,
-        # isolated renderer (a worker process with a hard time and memory limit)
+        # rendering runs a client's own template: the container hands in the budgeted,
+        # isolated renderer (worker processes with a hard time and memory limit)
         self.render = renderer or render
+        self.validate_template = validator or validate
         # (portal link, payment link) for a debtor; none: messages go out without links
         self.links = links
         self.cases = CaseService(repos, messaging, clock)
