@@ -2,7 +2,17 @@
 
 import azure.functions as func
 
-from functions import api, callbacks, dunning, messaging, outbox_page, payments, portal, statements
+from functions import (
+    api,
+    callbacks,
+    dunning,
+    messaging,
+    outbox_page,
+    payments,
+    poison,
+    portal,
+    statements,
+)
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(api.bp)
@@ -13,3 +23,4 @@ app.register_functions(outbox_page.bp)
 app.register_functions(dunning.bp)
 app.register_functions(payments.bp)
 app.register_functions(portal.bp)
+app.register_functions(poison.bp)

@@ -58,6 +58,8 @@ class Settings:
     # debtor portal links: ``kid:secret,...`` (the first signs, all verify) and their lifetime
     portal_keys: str = LOCAL_PORTAL_KEYS
     portal_token_days: int = 60
+    # the agency whose agency keys see the platform action list (poison nobody else owns)
+    operator_agency: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +110,7 @@ class Settings:
             prices=_prices(e.get("INNING_PRICES", "")),
             portal_keys=portal_keys,
             portal_token_days=int(e.get("INNING_PORTAL_TOKEN_DAYS", "60")),
+            operator_agency=e.get("INNING_OPERATOR_AGENCY", ""),
         )
 
 

@@ -75,6 +75,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'INNING_PRICES', value: '' }
         { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }
         { name: 'DUNNING_SCHEDULE', value: '0 0 6 * * *' }
+        { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
+        { name: 'INNING_OPERATOR_AGENCY', value: '' }
       ]
     }
   }

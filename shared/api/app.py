@@ -10,6 +10,7 @@ from shared.api import (
     routes_dunning,
     routes_invoices,
     routes_parties,
+    routes_poison,
     routes_records,
     routes_statements,
     routes_usage,
@@ -45,6 +46,7 @@ class IntegrationApi:
             routes_usage,
             routes_dunning,
             routes_cases,
+            routes_poison,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
+    from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.statements import StatementService
     from shared.services.usage import UsageService
@@ -211,3 +212,9 @@ class Services:
             twilio_token=p.get("TWILIO_AUTH_TOKEN", ""),
             pingen_secret=p.get("PINGEN_WEBHOOK_SECRET", ""),
         )
+
+    @cached_property
+    def poison(self) -> PoisonService:
+        from shared.services.poison import PoisonService
+
+        return PoisonService(self.repos, self.files, self.queues, self.clock)

@@ -142,25 +142,12 @@ class DunningService:
         log.info("dunning fan-out for %s: %d jobs", business_date, count)
         return count
 
-    def drain_poison(self, body: bytes) -> None:
-        """A client's run failed every time: tell staff, keep the job's content."""
-        now = self.clock.now()
-        try:
-            job = json.loads(body)
-            scope = str(job["client_id"])
-            detail: dict[str, object] = {"date": str(job.get("date"))}
-        except (ValueError, KeyError, TypeError):
-            scope, detail = "@_ops", {"body": body.decode("utf-8", "replace")[:2000]}
-        self.repos.actions.add(
-            ActionItem(
-                scope,
-                time_ordered_id(now),
-                "poison_message",
-                "The dunning run failed repeatedly",
-                now,
-                detail=detail,
-            )
-        )
+    def drain_poison(self, body: bytes, message_id: str | None = None) -> None:
+        """A client's run failed every time: a ``poison`` item on the client's action list."""
+        from shared.services.poison import PoisonService
+
+        poison = PoisonService(self.repos, self.messaging.files, self.queues, self.clock)
+        poison.drain(f"{RUN_QUEUE}-poison", body, message_id=message_id)
 
     # -- one client --------------------------------------------------------------------------
     def run_client(

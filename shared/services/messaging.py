@@ -462,45 +462,13 @@ class MessagingService:
             self.counters.write_value(messaging_repo.MAILBOX_PACE, mailbox, "scan", now)
         return marked
 
-    def drain_poison(self, channel: Channel, body: bytes) -> None:
-        """A job that kept failing: make it visible on the action list, with its content."""
-        try:
-            job = json.loads(body)
-            client_id, key = str(job["client_id"]), str(job["key"])
-        except (ValueError, KeyError, TypeError):
-            self._add_action(
-                "@_ops",
-                "poison_message",
-                f"Unreadable {channel.value} job in the poison queue",
-                {"body": body.decode("utf-8", "replace")[:4000]},
-            )
-            return
-        found = self.outbox.get(client_id, key)
-        detail: dict[str, Any] = {"key": key, "channel": channel.value}
-        if found is not None:
-            message, etag = found
-            try:
-                content = self.content(client_id, key)
-                detail.update(subject=content.subject, text=content.text[:4000])
-            except LookupError:
-                detail["content"] = "missing"
-            if not message.status.final:
-                self.outbox.save(
-                    replace(
-                        message,
-                        status=OutboxStatus.FAILED,
-                        error="ended in the poison queue",
-                        updated_at=self.clock.now(),
-                    ),
-                    etag,
-                )
-            detail.update(to=message.to, debtor=message.debtor_number)
-        self._add_action(
-            client_id,
-            "poison_message",
-            f"{channel.value} job {key} failed repeatedly and was set aside",
-            detail,
-        )
+    def drain_poison(self, channel: Channel, body: bytes, message_id: str | None = None) -> None:
+        """A job that kept failing: on the client's action list as a ``poison`` item, with its
+        content, the record marked failed (see ``shared.services.poison``)."""
+        from shared.services.poison import PoisonService
+
+        poison = PoisonService(self.repos, self.files, self.queues, self.clock)
+        poison.drain(f"{channel.queue}-poison", body, message_id=message_id)
 
     # -- helpers -----------------------------------------------------------------------------
     def _log(self, message: OutboundMessage, summary: str) -> None:

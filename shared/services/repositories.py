@@ -69,5 +69,6 @@ class Repositories:
                 "PortalAccess",  # shared.services.portal
                 "PortalThrottle",
                 "PortalReturns",
+                "QueueFailures",  # shared.services.poison
             )
         )
