@@ -73,6 +73,20 @@ class MailboxLimits:
     concurrent: int = 4
 
 
+# how far a message got; a delivery report only ever moves it further
+_STATUS_RANK = {
+    OutboxStatus.PENDING: 0,
+    OutboxStatus.INPROGRESS: 1,
+    OutboxStatus.UNCERTAIN: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.BOUNCED: 3,
+    OutboxStatus.UNDELIVERABLE: 3,
+    OutboxStatus.FAILED: 3,
+    OutboxStatus.READ: 4,
+}
+
+
 def job_body(client_id: str, key: str) -> str:
     return json.dumps({"client_id": client_id, "key": key})
 
@@ -419,7 +433,9 @@ class MessagingService:
             if found is None:
                 return False
             message, etag = found
-            if message.status == status:
+            if _STATUS_RANK[status] <= _STATUS_RANK[message.status]:
+                # reports arrive in any order and more than once: a late "sent" never undoes
+                # "delivered", and a repeated failure is the same failure (no second item)
                 return True
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
