@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
     routes_access,
     routes_cases,
@@ -62,6 +63,8 @@ class IntegrationApi:
             ),
         )
         self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
+        # an id in a path too long (or too odd) to be a key: nothing is stored under it
+        self.router.translate(InvalidKey, lambda e: NotFoundError(f"not found ({e})"))
         self.router.translate(
             StorageError, lambda e: BadRequest(str(e)) if "continuation" in str(e) else None
         )

@@ -21,7 +21,14 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
-from shared.ports.tables import MAX_BATCH, Op, StorageError, TransactionFailed
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    PreconditionFailed,
+    StorageError,
+    TransactionFailed,
+)
 from shared.services.batch import BatchResult, duplicates
 from shared.services.repositories import Repositories
 
@@ -127,11 +134,13 @@ class ImportService:
 
     def _write_debtor_chunk(self, client: Client, chunk: list[tuple[int, Debtor]]) -> BatchResult:
         result = BatchResult()
-        for attempt in range(RACE_RETRIES):
+        attempt = 0
+        while True:
             existing = self.repos.debtors.get_many(client.client_id, [d.number for _, d in chunk])
             ops = []
+            owners: list[int] = []  # the row of each op, to tell which row storage refused
             unchanged = 0
-            for _, debtor in chunk:
+            for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
                 # the pause state is Inning's, not the CRM's: an update must not lift a pause
                 merged = replace(debtor, pause=previous[0].pause) if previous else debtor
@@ -139,19 +148,30 @@ class ImportService:
                     unchanged += 1
                     continue
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
+                owners.append(row_index)
             try:
                 self.repos.debtors.save_ops(ops)
-            except TransactionFailed:
-                if attempt == RACE_RETRIES - 1:
+            except TransactionFailed as exc:
+                if not _lost_race(exc):  # storage refused one row: reject it, write the others
+                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
+                    refused = [i for i, _ in chunk if bad is None or i == bad]
+                    for index in refused:
+                        result.reject(index, None, f"not stored: {exc.cause}")
+                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    if not chunk:
+                        return result
+                    continue
+                attempt += 1
+                if attempt == RACE_RETRIES:
                     for index, _ in chunk:
                         result.reject(index, None, "changed concurrently by another request; retry")
+                    return result
                 continue
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
             result.updated += len(chunk) - created - unchanged
             result.unchanged += unchanged
             return result
-        return result
 
     # -- invoices --------------------------------------------------------------------------
     def upsert_invoices(
@@ -230,9 +250,11 @@ class ImportService:
         self, client: Client, chunk: list[tuple[int, InvoiceDraft]]
     ) -> BatchResult:
         result = BatchResult()
-        for attempt in range(RACE_RETRIES):
+        attempt = 0
+        while True:
             stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
             ops: list[Op] = []
+            owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
             to_schedule: list[Invoice] = []
             rejected: list[tuple[int, str, str]] = []
@@ -249,16 +271,29 @@ class ImportService:
                 if previous is not None and previous.invoice == invoice:
                     written.append((index, None))  # idempotent re-send: nothing to write
                     continue
-                ops += self.repos.invoices.write_ops(invoice, previous)
+                new_ops = self.repos.invoices.write_ops(invoice, previous)
+                ops += new_ops
+                owners += [index] * len(new_ops)
                 written.append((index, previous is None))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
             try:
                 self.repos.invoices.save_many(client.client_id, ops)
-            except TransactionFailed:
-                if attempt == RACE_RETRIES - 1:
+            except TransactionFailed as exc:
+                if not _lost_race(exc):  # storage refused one row: reject it, write the others
+                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
+                    refused = [i for i, _ in chunk if bad is None or i == bad]
+                    for index in refused:
+                        result.reject(index, None, f"not stored: {exc.cause}")
+                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    if not chunk:
+                        return result
+                    continue
+                attempt += 1
+                if attempt == RACE_RETRIES:
                     for index, _ in chunk:
                         result.reject(index, None, "changed concurrently by another request; retry")
+                    return result
                 continue
             if to_schedule and self.on_invoices_written is not None:
                 self.on_invoices_written(client.client_id, to_schedule)
@@ -268,4 +303,8 @@ class ImportService:
             result.updated += sum(1 for _, new in written if new is False)
             result.unchanged += sum(1 for _, new in written if new is None)
             return result
-        return result
+
+
+def _lost_race(exc: TransactionFailed) -> bool:
+    """Another writer got there first (409 on an insert, 412 on an ETag): read and try again."""
+    return isinstance(exc.cause, Conflict | PreconditionFailed)
