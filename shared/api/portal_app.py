@@ -23,7 +23,7 @@ from shared.domain.money import format_eur_en, format_eur_nl
 from shared.domain.portal.tokens import PortalAccess, TokenError, csrf_ok, csrf_token
 from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
-from shared.services.portal import MAX_POSTPONEMENT_DAYS, Throttled
+from shared.services.portal import MAX_POSTPONEMENT_DAYS, Throttled, throttle_source
 
 COOKIE = "inning_portal"
 LANG_COOKIE = "inning_lang"
@@ -205,7 +205,7 @@ class PortalApp:
         # Azure's front end appends the caller (with a port) to X-Forwarded-For; what comes
         # before it the caller may have written itself, so only the last entry counts
         forwarded = req.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-        return forwarded.rsplit(":", 1)[0] if forwarded.count(":") == 1 else forwarded or "local"
+        return throttle_source(forwarded)
 
     def _lang(self, req: ApiRequest, debtor_lang: str = "nl") -> str:
         chosen = req.query.get("lang") or self._cookies(req).get(LANG_COOKIE) or debtor_lang

@@ -46,6 +46,8 @@ Amount = Annotated[
     Decimal,
     Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
 ]
+EARLIEST_DATE = date(1990, 1, 1)  # older claims prescribed long ago (20 years at most)
+LATEST_DATE = date(2099, 12, 31)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
@@ -201,6 +203,14 @@ class InvoiceIn(Strict):
         default=None, max_length=35, description="Omitted: Inning generates a betalingskenmerk"
     )
     description: str | None = Field(default=None, max_length=500)
+
+    @field_validator("invoice_date", "due_date")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        # a date far away breaks date arithmetic (interest, terms, prescription in years)
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+        return value
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> InvoiceIn:

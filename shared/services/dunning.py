@@ -178,7 +178,7 @@ class DunningService:
                 )
                 steps += done
                 messages += done
-            except (Invalid, TemplateError, InvoiceRuleError) as exc:
+            except (Invalid, TemplateError, InvoiceRuleError, OverflowError) as exc:
                 # the client's configuration or data: retrying the same day cannot help; staff
                 # see it on the action list (once per debtor and day) and the run record
                 log.warning("dunning run for client %s: a debtor's step is refused", client_id)
@@ -283,9 +283,12 @@ class DunningService:
         for invoice in invoices:
             if not invoice.is_collectable:
                 continue
-            when = prescription(
-                invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
-            ).prescribed_on
+            try:
+                when = prescription(
+                    invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
+                ).prescribed_on
+            except OverflowError:
+                continue  # prescribes after the calendar ends: nothing to warn about
             if today < when - PRESCRIPTION_WARNING:
                 continue
             if not self.repos.dunning.mark_once(
@@ -484,6 +487,8 @@ class DunningService:
                     principal, consumer=consumer, vat_not_deductible=not client.vat_deductible
                 ).total
             for inv in collectable:
+                if inv.due_date >= today:
+                    continue  # not yet due: no interest (and no date arithmetic near 9999)
                 start = inv.due_date + timedelta(days=1)
                 if start < today:
                     try:

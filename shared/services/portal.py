@@ -10,6 +10,7 @@ refused before the token is even looked at.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ RETURNS = "PortalReturns"
 TABLES = (ACCESS, THROTTLE, RETURNS)
 FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
+MESSAGES_PER_DAY = 5  # per debtor, through the portal
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 PORTAL = "debtor (portal)"
 
@@ -103,6 +105,26 @@ class Overview:
         )
 
 
+def throttle_source(forwarded: str) -> str:
+    """Whom the guessing throttle counts: the caller's address without its port
+    (``1.2.3.4:5678``, ``[2001:db8::1]:5678``); an IPv6 caller by its /64, the block one
+    subscriber usually holds (counting single addresses would give it 2^64 tries)."""
+    text = forwarded.strip()
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.rsplit(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return text[:100] or "local"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 class PortalService:
     def __init__(
         self,
@@ -136,13 +158,14 @@ class PortalService:
         """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
         address has failed too often, even with a good token (so guessing cannot win)."""
         pk, rk = self._window(source)
-        if self.counters.count(THROTTLE, pk, rk) >= FAILURES_PER_WINDOW:
+        # count before reading: every attempt takes a place under the limit first (an ETag-
+        # guarded add that refuses to pass it), so sixty concurrent guesses cannot all be
+        # evaluated against a count that none of them has raised yet
+        if self.counters.increment(THROTTLE, pk, rk, limit=FAILURES_PER_WINDOW) is None:
             raise Throttled()
-        try:
-            return self.links.check(token)
-        except TokenError:
-            self.counters.increment(THROTTLE, pk, rk)
-            raise
+        access = self.links.check(token)  # a bad token keeps its place: a failure
+        self.counters.increment(THROTTLE, pk, rk, by=-1)  # a good one gives it back
+        return access
 
     def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
         client = self.repos.clients.get(access.client_id)
@@ -257,6 +280,18 @@ class PortalService:
         if not text:
             raise Invalid("the message is empty")
         now = self.clock.now()
+        # each message is an action item staff must read: a debtor (or whoever holds the link)
+        # cannot flood the client's list
+        debtor_key = hashlib.sha256(
+            f"{access.client_id}|{access.debtor_number}".encode()
+        ).hexdigest()[:32]
+        if (
+            self.counters.increment(
+                THROTTLE, debtor_key, f"msg|{now:%Y%m%d}", limit=MESSAGES_PER_DAY
+            )
+            is None
+        ):
+            raise Invalid(f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow")
         self.repos.actions.add(ActionItem(
             access.client_id, time_ordered_id(now), "debtor_message",
             f"Message from debtor {access.debtor_number}", now,
