@@ -78,7 +78,11 @@ class QueueHost:
         self.ids = itertools.count(1)
         self.figures = Figures()
         self.poisoned: Counter[str] = Counter()
-        self.handlers: dict[str, Callable[[Job], None]] = {"dunning-run": self._dunning}
+        self.before_invoke: Callable[[Job], None] | None = None  # e.g. stop the storage
+        self.handlers: dict[str, Callable[[Job], None]] = {
+            "dunning-run": self._dunning,
+            "mollie-webhook": self._mollie,
+        }
         for queue in SEND_QUEUES:
             self.handlers[queue] = self._deliver
 
@@ -96,6 +100,10 @@ class QueueHost:
         with self.services.poison.watch(job.queue, job.body.encode()):
             data = json.loads(job.body)
             self.services.messaging.deliver(str(data["client_id"]), str(data["key"]))
+
+    def _mollie(self, job: Job) -> None:
+        with self.services.poison.watch(job.queue, job.body.encode()):
+            self.services.online_payments.process(str(json.loads(job.body)["id"]))
 
     def _drain(self, job: Job) -> None:
         self.services.poison.drain(
@@ -138,6 +146,8 @@ class QueueHost:
     def _invoke(self, job: Job) -> None:
         job.dequeue_count += 1
         self.figures.invocations += 1
+        if self.before_invoke is not None:
+            self.before_invoke(job)
         try:
             self.handler(job.queue)(job)
         except (Exception, SimulatedCrash):
