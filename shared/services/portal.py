@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from shared.adapters.tables.keys import encode
+from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.messaging_repo import CounterRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
@@ -178,7 +178,10 @@ class PortalService:
         """The debtor's own collectable invoices among ``numbers``; anything else is refused."""
         if not numbers:
             raise Invalid("choose at least one invoice")
-        stored = self.repos.invoices.get_many(access.client_id, numbers)
+        try:
+            stored = self.repos.invoices.get_many(access.client_id, numbers)
+        except InvalidKey:  # a number no invoice can have (too long once escaped)
+            raise NotFound("no such invoices") from None
         invoices = [stored[n].invoice for n in dict.fromkeys(numbers) if n in stored]
         if len(invoices) != len(set(numbers)) or any(
             i.debtor_number != access.debtor_number for i in invoices
