@@ -84,7 +84,8 @@ def ingest_as_the_host_would(world: FaultWorld, name: str, data: bytes) -> bool:
     return False
 
 
-def check_ledger(world: FaultWorld, credit_lines: int) -> None:
+def check_ledger(world: FaultWorld, credit_lines: int, known: str = "") -> None:
+    """``known``: a known defect this run may hit; its figures are counted apart."""
     store = world.store
     payments = [r for r in all_rows(store, "Payments")]
     booked = Counter(str(r.data.get("ExternalId")) for r in payments if r.data.get("ExternalId"))
@@ -113,7 +114,7 @@ def check_ledger(world: FaultWorld, credit_lines: int) -> None:
                   if i.amount - i.open_amount != per_invoice[n]}  # fmt: skip
     FIGURES["lines booked"] += len(booked)
     FIGURES["lines on the action list"] += len(listed)
-    FIGURES["booked twice"] += sum(v - 1 for v in twice.values()) + len(both)
+    FIGURES["booked twice" + known] += sum(v - 1 for v in twice.values()) + len(both)
     FIGURES["items lost"] += len(lost)
     FIGURES["poison items on a listed action list"] += len(poison) - len(unlisted)
     FIGURES["poison items unlisted"] += len(unlisted)
@@ -145,6 +146,7 @@ def run_statement(seed: int, rate: float) -> FaultWorld:
 
 _ITEM4 = pytest.mark.xfail(strict=True, reason=ITEM4)
 # seeds whose faults hit #12 item 4 (a line booked, its settlement lost) fail only for that
+ITEM4_SEEDS = (11, 14, 15)
 SEEDS = [pytest.param(11, marks=_ITEM4), 12, 13, pytest.param(14, marks=_ITEM4),
          pytest.param(15, marks=_ITEM4), 16]  # fmt: skip
 
@@ -152,7 +154,9 @@ SEEDS = [pytest.param(11, marks=_ITEM4), 12, 13, pytest.param(14, marks=_ITEM4),
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_statement_booking_under_random_faults(seed):
     world = run_statement(seed, 0.04)
-    check_ledger(world, credit_lines=10)
+    check_ledger(
+        world, credit_lines=10, known=" (#12 item 4, xfail)" if seed in ITEM4_SEEDS else ""
+    )
 
 
 @pytest.mark.xfail(strict=True, reason=ITEM4)
@@ -165,7 +169,7 @@ def test_a_line_booked_just_before_a_fault_is_not_booked_again_nor_listed():
     world.plan.enabled = True
     ingest_as_the_host_would(world, "agency-a/day.sta", data)
     world.plan.enabled = False
-    check_ledger(world, credit_lines=10)
+    check_ledger(world, credit_lines=10, known=" (#12 item 4, xfail)")
 
 
 @pytest.mark.parametrize("seed", [21, 22, 23])
