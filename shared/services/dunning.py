@@ -61,7 +61,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import TransactionFailed
+from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.messaging import MessagingService, job_body
@@ -319,7 +319,7 @@ class DunningService:
                 client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
             )
         elif planned.channel is StepChannel.STAFF_TASK:
-            self._task(client, debtor, planned, invoices, today)
+            self._task(client, debtor, workflow, planned)
         else:
             language = debtor.language.value
             template_id = step.templates.get(language) or next(iter(step.templates.values()), None)
@@ -426,19 +426,28 @@ class DunningService:
         )  # fmt: skip
 
     def _task(
-        self,
-        client: Client,
-        debtor: Debtor,
-        planned: PlannedMessage,
-        invoices: list[Invoice],
-        today: date,
+        self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage
     ) -> None:
+        """A staff task, once: a retried run (even days later) finds the first attempt's id
+        and time, and writes the same item and log entry (a second insert is a no-op)."""
         now = self.clock.now()
+        what = f"task|{step_key_prefix(encode(debtor.number), workflow.workflow_id, planned.step_index)}"
+        first = self.repos.dunning.claim_value(
+            client.client_id, (what + _digest(planned.invoice_numbers))[:400],
+            {"ActionId": time_ordered_id(now), "At": now},
+        )  # fmt: skip
+        action_id, at = str(first["ActionId"]), first["At"]
         title = f"{planned.step.name}: debtor {debtor.number}"
-        self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "staff_task", title, now, debtor_number=debtor.number,
-                                          invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
-        self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, time_ordered_id(now), now, ContactKind.STATUS,
-                                             f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+        try:
+            self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
+                                              invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
+        except Conflict:
+            pass  # written by the attempt that failed later
+        try:
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, action_id, at, ContactKind.STATUS,
+                                                 f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+        except Conflict:
+            pass
 
     def _advance(
         self,

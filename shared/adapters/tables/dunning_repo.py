@@ -211,6 +211,16 @@ class DunningRepository:
         except Conflict:
             return False
 
+    def claim_value(self, client_id: str, what: str, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` stored under ``what`` the first time; every later call gets that first
+        call's data (an action item's id and time, so a retried run writes the same item)."""
+        try:
+            self.store.insert(SCHEDULE, Row(encode(client_id), f"~{what}", dict(data)))
+            return data
+        except Conflict:
+            row = self.store.get(SCHEDULE, encode(client_id), f"~{what}")
+            return dict(row.data) if row is not None else data
+
     # -- runs --------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:
         inverted = 10**13 - int(run.started_at.timestamp() * 1000)

@@ -111,3 +111,48 @@ def test_a_schedule_write_lost_in_an_outage_is_not_swallowed(faulty):
     # the entries are still there for the retry: D1 and D2 go on with their workflow
     due = world.services.repos.dunning.due(client.client_id, date(2025, 3, 30))
     assert {e.debtor_number for e in due} == {"D1", "D2"}
+
+
+def _run_days(world, client, first, last, on_day=None):
+    from datetime import timedelta
+
+    day = first
+    while day <= last:
+        world.clock.at = datetime(day.year, day.month, day.day, 6, 0, tzinfo=UTC)
+        if on_day:
+            on_day(day)
+        try:
+            world.services.dunning.run_client(client.client_id, day)
+        except DunningRunIncomplete:
+            pass  # no retry that day: the next day's run must catch up without doubling
+        day += timedelta(days=1)
+
+
+def test_a_staff_task_is_written_once_when_its_run_fails_after_it(faulty):
+    world, client, plan = faulty
+
+    def fail_advancing_on_the_task_day(day):
+        if day == date(2025, 4, 14):  # 16 days after the 14-day letter: "Bellen"
+            plan.rule(lambda op, table: op == "transact" and table == "Invoices", "reset", times=1)
+
+    _run_days(world, client, date(2025, 3, 17), date(2025, 4, 20), fail_advancing_on_the_task_day)
+    items, _ = world.services.repos.actions.list(client.client_id, page_size=1000)
+    tasks = [a for a in items if a.kind == "staff_task"]
+    assert sorted(a.debtor_number for a in tasks) == ["D1", "D2"]
+
+
+def test_a_hand_over_retried_the_next_day_makes_one_case_and_one_item(faulty):
+    world, client, plan = faulty
+    services = world.services
+    debtor = services.repos.debtors.get(client.client_id, "D1")[0]
+    invoices = services.repos.invoices.for_debtor(client.client_id, "D1")
+    cases = services.dunning.cases
+    plan.rule(lambda op, table: op == "insert" and table == "Actions", "reset", times=1)
+    with pytest.raises(ServiceRequestError):
+        cases.hand_over(client, debtor, invoices, date(2025, 5, 1), costs=0, interest=0)
+    world.clock.at = datetime(2025, 5, 2, 6, 0, tzinfo=UTC)
+    first = cases.hand_over(client, debtor, invoices, date(2025, 5, 2), costs=0, interest=0)
+    again = cases.hand_over(client, debtor, invoices, date(2025, 5, 3), costs=0, interest=0)
+    assert first.case_id == again.case_id
+    items, _ = services.repos.actions.list(f"@{client.agency_id}", page_size=1000)
+    assert [a.kind for a in items].count("new_case") == 1
