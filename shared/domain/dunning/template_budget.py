@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import operator
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from jinja2 import Environment, nodes
+from jinja2 import Environment, Template, nodes
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, markup_join, str_join
 from jinja2.sandbox import SandboxedEnvironment
@@ -34,6 +36,7 @@ MAX_ARGUMENT = 10_000  # a width, a count, a range
 MAX_RANGE = 10_000
 MAX_ITERATIONS = 100_000  # all loops of one render together
 MAX_OUTPUT = 256 * 1024
+COMPILED_CACHE = 256
 _WIDTH = re.compile(r"%[-#0 +]*(\d+)?(?:\.(\d+))?|\{[^{}]*?[:<>^=]+\D?(\d+)")
 _LOOP_GUARD = "__inning_loop"
 _CONCAT = "__inning_concat"
@@ -175,6 +178,10 @@ class BudgetedEnvironment(SandboxedEnvironment):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        # compiled templates by source: compiling is most of a render's cost, and a client's
+        # few templates are rendered for every debtor of a run
+        self._compiled: OrderedDict[str, Template] = OrderedDict()
+        self._compiled_lock = threading.Lock()
         self.globals["range"] = _bounded_range
         self.globals.pop("lipsum", None)  # a generator of any amount of text
         self.globals.pop("cycler", None)
@@ -215,6 +222,19 @@ class BudgetedEnvironment(SandboxedEnvironment):
         _check_size(_size(result), f"{method or 'a call'}")
         _check_int(result, method or "a call")
         return result
+
+    def compiled(self, source: str) -> Template:
+        with self._compiled_lock:
+            found = self._compiled.get(source)
+            if found is not None:
+                self._compiled.move_to_end(source)
+                return found
+        template = self.from_string(source)  # parse errors are raised, and not cached
+        with self._compiled_lock:
+            self._compiled[source] = template
+            while len(self._compiled) > COMPILED_CACHE:
+                self._compiled.popitem(last=False)
+        return template
 
     def fresh_budget(self) -> dict[str, Any]:
         """The per-render globals: a new loop budget, the guarded ``~``."""
@@ -297,7 +317,7 @@ def _guarded_filter(name: str, inner: Callable[..., Any]) -> Callable[..., Any]:
 
 def render_bounded(env: BudgetedEnvironment, source: str, variables: dict[str, Any]) -> str:
     """Render with a fresh loop budget, stopping as soon as the output passes its limit."""
-    template = env.from_string(source)
+    template = env.compiled(source)
     out: list[str] = []
     size = 0
     for chunk in template.generate({**variables, **env.fresh_budget()}):

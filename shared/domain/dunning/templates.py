@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -132,7 +133,9 @@ def sample_context(language: str = "nl") -> TemplateContext:
     )
 
 
+@lru_cache(maxsize=8)
 def _environment(language: str, autoescape: bool) -> BudgetedEnvironment:
+    """One environment per language and escaping, shared (its compiled templates with it)."""
     env = BudgetedEnvironment(
         undefined=StrictUndefined, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True
     )
