@@ -9,6 +9,7 @@ from shared.api import (
     routes_access,
     routes_cases,
     routes_dunning,
+    routes_ibans,
     routes_invoices,
     routes_parties,
     routes_poison,
@@ -48,6 +49,7 @@ class IntegrationApi:
             routes_dunning,
             routes_cases,
             routes_poison,
+            routes_ibans,
         ):
             module.register(self.router, services)
         self.router.add(

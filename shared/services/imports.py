@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from shared.adapters.tables.banking_repo import AccountOwner
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
@@ -29,6 +28,7 @@ from shared.ports.tables import (
     StorageError,
     TransactionFailed,
 )
+from shared.services.account_ownership import AccountOwnership
 from shared.services.batch import BatchResult, duplicates
 from shared.services.repositories import Repositories
 
@@ -79,8 +79,8 @@ class ImportService:
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
-        """Clients of one agency. Their IBANs are registered as theirs, so that a statement of
-        that account is booked for them; an IBAN another client holds is refused."""
+        """Clients of one agency. Each IBAN gets a pending claim with a verification code; once
+        proven, a statement of that account is booked for the client."""
         result = BatchResult()
         dupes = duplicates([(i, c.number) for i, c in rows])
         known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
@@ -94,17 +94,6 @@ class ImportService:
                 continue
             existing_id = known.get(draft.number)
             client_id = existing_id or self.new_client_id()
-            taken = [
-                iban
-                for iban in draft.ibans
-                if (owner := self.repos.banking.owner(iban)) is not None
-                and owner.client_id != client_id
-            ]
-            if taken:
-                result.reject(
-                    index, "ibans", f"IBAN {taken[0]} is registered to another client or agency"
-                )
-                continue
             client = replace(draft, client_id=client_id, agency_id=agency_id)
             try:
                 if existing_id is None:
@@ -114,8 +103,12 @@ class ImportService:
                     found = self.repos.clients.get(existing_id)
                     self.repos.clients.save(client, found[1] if found else None)
                     result.updated += 1
+                # an account becomes the client's only by proof (a statement line with the
+                # code, or the client's confirmation): registering tells nothing about who
+                # else holds it and takes it from nobody (shared.services.account_ownership)
+                ownership = AccountOwnership(self.repos)
                 for iban in client.ibans:
-                    self.repos.banking.claim_account(AccountOwner(iban, agency_id, client_id))
+                    ownership.request(iban, agency_id, client_id)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result

@@ -18,7 +18,13 @@ from tests.faults.figures import FIGURES
 from tests.faults.harness import MAX_DEQUEUE
 from tests.faults.world import FaultWorld, build
 from tests.support.faults import SimulatedCrash
-from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import (
+    client_iban,
+    client_row,
+    debtor_row,
+    invoice_row,
+    verify_ibans,
+)
 
 ACCOUNT = client_iban("C1")
 PAYER = "NL02RABO0123456789"
@@ -28,6 +34,7 @@ ITEM4 = "#12 item 4: a line booked just before a fault comes back unmatched; fix
 def ledger(world: FaultWorld, invoices: int = 8) -> list[str]:
     a = world.api
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
     a.call(
         "POST",
         "/v1/clients/C1/debtors",
