@@ -150,6 +150,7 @@ def run_statement(seed: int, rate: float) -> FaultWorld:
         world.services.poison.replay(item.client_id, item.action_id, "operator")
         ingest_as_the_host_would(world, "agency-a/day.sta", data)  # the blob announced again
     FIGURES["runs replayed"] += 1
+    FIGURES["poison messages"] += world.host.figures.poisoned
     return world
 
 
