@@ -158,6 +158,9 @@ class DunningService:
             return None
         client = found[0]
         started = self.clock.now()
+        # a job retried after midnight, or replayed from the action list days later, runs as
+        # today: a message is never dated (nor a 14-day term counted) before it is sent
+        business_date = max(business_date, amsterdam_date(started))
         run_id = time_ordered_id(started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}

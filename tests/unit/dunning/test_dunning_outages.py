@@ -156,3 +156,12 @@ def test_a_hand_over_retried_the_next_day_makes_one_case_and_one_item(faulty):
     assert first.case_id == again.case_id
     items, _ = services.repos.actions.list(f"@{client.agency_id}", page_size=1000)
     assert [a.kind for a in items].count("new_case") == 1
+
+
+def test_a_job_replayed_days_later_runs_as_today(faulty):
+    world, client, _ = faulty
+    world.clock.at = datetime(2025, 3, 20, 9, 0, tzinfo=UTC)  # the 17th's job, replayed
+    record = world.services.dunning.run_client(client.client_id, date(2025, 3, 17))
+    assert record is not None and record.business_date == date(2025, 3, 20)
+    stored = world.services.repos.invoices.get(client.client_id, "F1").invoice
+    assert stored.dunning_step_on == date(2025, 3, 20)
