@@ -13,6 +13,7 @@ from functions import (
     messaging,
     outbox_page,
     payments,
+    poison,
     portal,
     statements,
 )
@@ -37,6 +38,7 @@ app.register_functions(functions.operations.bp)
 app.register_functions(functions.linking.bp)
 app.register_functions(settlements_bp)
 app.register_functions(metering_bp)
+app.register_functions(poison.bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

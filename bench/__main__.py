@@ -18,6 +18,7 @@ from bench import (
     messaging,
     portal_overview,
     statement_matching,
+    template_render,
 )
 from bench.settlement_run import settlement as settlement_run
 from bench.settlement_run import usage as usage_meter
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "ledger_booking": ledger_booking.run,
     "settlement_run": settlement_run,
     "usage_meter": usage_meter,
+    "template_render": template_render.run,
 }
 
 

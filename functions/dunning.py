@@ -24,17 +24,21 @@ def daily_dunning(timer: func.TimerRequest) -> None:
 @bp.function_name("run_dunning_client")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run", connection="AzureWebJobsStorage")
 def run_dunning_client(msg: func.QueueMessage) -> None:
-    job = json.loads(msg.get_body())
-    run = bootstrap.services().dunning.run_client(
-        str(job["client_id"]),
-        date.fromisoformat(str(job["date"])),
-        int(job.get("shard", 0)),
-        int(job.get("shards", 1)),
-    )
+    services = bootstrap.services()
+    with services.poison.watch("dunning-run", msg.get_body()):  # the cause, for its poison item
+        job = json.loads(msg.get_body())
+        run = services.dunning.run_client(
+            str(job["client_id"]),
+            date.fromisoformat(str(job["date"])),
+            int(job.get("shard", 0)),
+            int(job.get("shards", 1)),
+        )
     metrics.dunning_run(run)
 
 
 @bp.function_name("drain_dunning_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run-poison", connection="AzureWebJobsStorage")
 def drain_dunning_poison(msg: func.QueueMessage) -> None:
-    bootstrap.services().dunning.drain_poison(msg.get_body())
+    bootstrap.services().poison.drain(
+        "dunning-run-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
+    )

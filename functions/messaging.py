@@ -15,44 +15,48 @@ from shared.telemetry import metrics
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
-def _deliver(msg: func.QueueMessage) -> None:
-    job = json.loads(msg.get_body())
-    outcome = bootstrap.services().messaging.deliver(str(job["client_id"]), str(job["key"]))
+def _deliver(msg: func.QueueMessage, channel: Channel) -> None:
+    services = bootstrap.services()
+    with services.poison.watch(channel.queue, msg.get_body()):  # the cause, for its poison item
+        job = json.loads(msg.get_body())
+        outcome = services.messaging.deliver(str(job["client_id"]), str(job["key"]))
     metrics.delivery(outcome)
 
 
 def _drain(channel: Channel, msg: func.QueueMessage) -> None:
-    bootstrap.services().messaging.drain_poison(channel, msg.get_body())
+    bootstrap.services().poison.drain(
+        f"{channel.queue}-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
+    )
 
 
 @bp.function_name("send_email")
 @bp.queue_trigger(arg_name="msg", queue_name="send-email", connection="AzureWebJobsStorage")
 def send_email(msg: func.QueueMessage) -> None:
-    _deliver(msg)
+    _deliver(msg, Channel.EMAIL)
 
 
 @bp.function_name("send_sms")
 @bp.queue_trigger(arg_name="msg", queue_name="send-sms", connection="AzureWebJobsStorage")
 def send_sms(msg: func.QueueMessage) -> None:
-    _deliver(msg)
+    _deliver(msg, Channel.SMS)
 
 
 @bp.function_name("send_whatsapp")
 @bp.queue_trigger(arg_name="msg", queue_name="send-whatsapp", connection="AzureWebJobsStorage")
 def send_whatsapp(msg: func.QueueMessage) -> None:
-    _deliver(msg)
+    _deliver(msg, Channel.WHATSAPP)
 
 
 @bp.function_name("send_letter")
 @bp.queue_trigger(arg_name="msg", queue_name="send-letter", connection="AzureWebJobsStorage")
 def send_letter(msg: func.QueueMessage) -> None:
-    _deliver(msg)
+    _deliver(msg, Channel.LETTER)
 
 
 @bp.function_name("send_robocall")
 @bp.queue_trigger(arg_name="msg", queue_name="send-robocall", connection="AzureWebJobsStorage")
 def send_robocall(msg: func.QueueMessage) -> None:
-    _deliver(msg)
+    _deliver(msg, Channel.ROBOCALL)
 
 
 @bp.function_name("drain_email_poison")

@@ -29,7 +29,9 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("process_mollie_webhook")
 @bp.queue_trigger(arg_name="msg", queue_name="mollie-webhook", connection="AzureWebJobsStorage")
 def process_mollie_webhook(msg: func.QueueMessage) -> None:
-    outcome = bootstrap.services().online_payments.process(str(json.loads(msg.get_body())["id"]))
+    services = bootstrap.services()
+    with services.poison.watch("mollie-webhook", msg.get_body()):  # the cause, if it poisons
+        outcome = services.online_payments.process(str(json.loads(msg.get_body())["id"]))
     metrics.webhook("mollie", outcome)
 
 

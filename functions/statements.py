@@ -21,4 +21,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 )
 def ingest_statement(blob: func.InputStream) -> None:
     name = (blob.name or "").split("/", 1)[-1]  # "statements/<agency>/<file>" -> "<agency>/<file>"
-    metrics.statement_file(bootstrap.services().statements.ingest(name, blob.read()))
+    services = bootstrap.services()
+    with services.poison.watch("blob-trigger", f"statements/{name}".encode()):  # poison's cause
+        report = services.statements.ingest(name, blob.read())
+    metrics.statement_file(report)

@@ -7,7 +7,7 @@ Functions host reuses a worker across invocations), never at import time.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters.blobs.store import AzureFileStore
 from shared.adapters.channels.factory import senders_from
@@ -22,6 +22,9 @@ from shared.ports.tables import TableStore
 from shared.services.container import Services
 from shared.services.repositories import Repositories
 from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from shared.adapters.queues.poison_reader import StoragePoisonQueues
 
 _lock = threading.Lock()
 _services: Services | None = None
@@ -88,6 +91,22 @@ def table_backup(settings: Settings) -> Any:
     return TableBackup(
         TableServiceClient(settings.table_service_uri, credential=credential),
         BlobServiceClient(settings.blob_service_uri, credential=credential),
+    )
+
+
+def poison_reader(settings: Settings) -> StoragePoisonQueues:
+    """Poison queues read raw (the sweep drains what no trigger can decode)."""
+    from azure.storage.queue import QueueServiceClient
+
+    from shared.adapters.queues.poison_reader import StoragePoisonQueues
+
+    if settings.storage_connection_string:
+        return StoragePoisonQueues(
+            QueueServiceClient.from_connection_string(settings.storage_connection_string)
+        )
+    assert settings.queue_service_uri is not None
+    return StoragePoisonQueues(
+        QueueServiceClient(settings.queue_service_uri, credential=_credential(settings))
     )
 
 

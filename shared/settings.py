@@ -77,6 +77,8 @@ class Settings:
     # Key Vault holding per-client credentials (a client's Mollie key or Mollie Connect
     # tokens); empty locally, where a table stands in (shared/adapters/secrets/)
     key_vault_url: str = ""
+    # the agency whose agency keys see the platform action list (poison nobody else owns)
+    operator_agency: str = ""
 
     @classmethod
     def from_env(
@@ -145,6 +147,7 @@ class Settings:
                 "INNING_SIGNUP_AGENCY", "demo-agency" if environment == "local" else ""
             ),
             key_vault_url=e.get("INNING_KEY_VAULT_URL", ""),
+            operator_agency=e.get("INNING_OPERATOR_AGENCY", ""),
         )
 
 

@@ -93,6 +93,17 @@ def _invoices(today: date) -> list[InvoiceDraft]:
     ]
 
 
+def _confirm_accounts(services: Services) -> None:
+    from shared.services.account_ownership import AccountOwnership
+
+    ownership = AccountOwnership(services.repos)
+    for client in services.repos.clients.all():
+        for item in ownership.status(client.agency_id, client.client_id, client.ibans):
+            if item["status"] == "pending":
+                ownership.confirm(str(item["iban"]), client.agency_id, client.client_id,
+                                  str(item["code"]), services.clock.now())  # fmt: skip
+
+
 def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
     """Create the demo world unless it exists; return the demo API keys."""
     keys_file = data_dir / "demo-keys.json"
@@ -128,6 +139,7 @@ def seed(services: Services, data_dir: Path, today: date) -> dict[str, str]:
         ),
     ]
     services.imports.upsert_clients(AGENCY_ID, list(enumerate(clients)))
+    _confirm_accounts(services)  # the demo clients prove their accounts, as each client would
     keys = {}
     _, keys["agency"] = services.access.issue(scope=Scope.AGENCY, agency_id=AGENCY_ID, label="demo")
     for number in ("BAKKERIJ", "ADVIES"):

@@ -111,6 +111,8 @@ var baseSettings = [
   { name: 'INSTALLMENT_SCHEDULE', value: '0 30 6 * * *' }
   { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
   { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
+  { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
+  { name: 'INNING_OPERATOR_AGENCY', value: '' }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
 ]
 

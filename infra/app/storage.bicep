@@ -56,6 +56,7 @@ var containers = [
   'dossiers' // letters and attachments kept with the dossier
   'invoice-pdfs' // invoice PDFs uploaded by clients
   'backups' // daily export of every table (shared/services/backups.py)
+  'poison' // poison messages kept whole for their action items and replay
   'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
@@ -164,6 +165,7 @@ var tables = [
   'SettlementAgreements' // settlement and usage meter
   'SettlementBalances' // settlement and usage meter
   'SettlementRuns' // settlement and usage meter
+  'QueueFailures' // the cause of a failing message, for its poison item
   'Ledger' // the claim ledger (shared/adapters/tables/ledger_repo.py)
   'PaymentPlans' // payment plans
   'PlanCalendar' // payment plans

@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
+from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
     routes_access,
     routes_cases,
     routes_dunning,
+    routes_ibans,
     routes_invoices,
     routes_ledger,
     routes_links,
     routes_parties,
     routes_people,
     routes_plans,
+    routes_poison,
     routes_rates,
     routes_records,
     routes_settlements,
@@ -61,6 +64,8 @@ class IntegrationApi:
             routes_links,
             routes_ledger,
             routes_settlements,
+            routes_poison,
+            routes_ibans,
         ):
             module.register(self.router, services)
         self.router.add(
@@ -89,6 +94,8 @@ class IntegrationApi:
             ),
         )
         self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
+        # an id in a path too long (or too odd) to be a key: nothing is stored under it
+        self.router.translate(InvalidKey, lambda e: NotFoundError(f"not found ({e})"))
         self.router.translate(
             StorageError, lambda e: BadRequest(str(e)) if "continuation" in str(e) else None
         )

@@ -63,6 +63,9 @@ def field(data: dict[str, list[str]], name: str) -> str:
 
 def source_address(req: ApiRequest) -> str:
     """Azure's front end appends the caller (with a port) to X-Forwarded-For; what comes
-    before it the caller may have written itself, so only the last entry counts."""
+    before it the caller may have written itself, so only the last entry counts. Without its
+    port, and an IPv6 caller by its /64 (see :func:`throttle_source`)."""
+    from shared.services.portal import throttle_source
+
     forwarded = req.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-    return forwarded.rsplit(":", 1)[0] if forwarded.count(":") == 1 else forwarded or "local"
+    return throttle_source(forwarded) if forwarded else "local"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shared.api import schemas
 from shared.api.common import principal, validate_body
 from shared.api.documents import list_of
-from shared.api.http import ApiResponse
+from shared.api.http import ApiError, ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.domain.access import ApiKey, Scope
 from shared.services.container import Services
-from shared.services.errors import Invalid, NotFound
+from shared.services.errors import Forbidden, Invalid, NotFound
 
 
 def key_out(key: ApiKey, text: str | None = None) -> dict[str, object]:
@@ -20,6 +22,19 @@ def key_out(key: ApiKey, text: str | None = None) -> dict[str, object]:
     ).model_dump(mode="json")  # fmt: skip
 
 
+class KeyRefused(ApiError):
+    """The calling key may not do this to keys (it is running out); it says so, as it is its own."""
+
+    status, code = 403, "forbidden"
+
+
+def _own_limit(action: Callable[[], ApiResponse]) -> ApiResponse:
+    try:
+        return action()
+    except Forbidden as exc:
+        raise KeyRefused(str(exc)) from exc
+
+
 def register(router: Router, services: Services) -> None:
     def list_keys(ctx: Context) -> ApiResponse:
         return ApiResponse(
@@ -27,6 +42,9 @@ def register(router: Router, services: Services) -> None:
         )
 
     def create_key(ctx: Context) -> ApiResponse:
+        return _own_limit(lambda: _create_key(ctx))
+
+    def _create_key(ctx: Context) -> ApiResponse:
         p = principal(ctx)
         body = validate_body(ctx.request, schemas.KeyIn)
         if p.scope is Scope.CLIENT and body.scope == "agency":
@@ -48,12 +66,16 @@ def register(router: Router, services: Services) -> None:
             client_id=client_id,
             label=body.label,
             admin=body.admin,
+            issuer=p,
         )
         return ApiResponse(status=201, body=key_out(key, text))
 
     def rotate(ctx: Context) -> ApiResponse:
-        key, text = services.access.rotate(principal(ctx), ctx.params["key_id"])
-        return ApiResponse(status=201, body=key_out(key, text))
+        def run() -> ApiResponse:
+            key, text = services.access.rotate(principal(ctx), ctx.params["key_id"])
+            return ApiResponse(status=201, body=key_out(key, text))
+
+        return _own_limit(run)
 
     def revoke(ctx: Context) -> ApiResponse:
         return ApiResponse(

@@ -26,7 +26,7 @@ from shared.api.responses import (
 )
 from shared.api.router import Context, Query, Route, Router
 from shared.clock import AMSTERDAM
-from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
+from shared.domain.dunning.templates import MessageTemplate, TemplateError
 from shared.domain.dunning.workflow import (
     OffsetFrom,
     SegmentRule,
@@ -38,6 +38,14 @@ from shared.domain.dunning.workflow import (
 from shared.domain.money import cents_from_decimal
 from shared.domain.parties import DebtorKind
 from shared.services.container import Services
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading quote
+    (a debtor's note ``=HYPERLINK(...)`` stays text)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _step(s: schemas.StepIn) -> Step:
@@ -69,7 +77,7 @@ def register(router: Router, services: Services) -> None:
             body.language, body.subject, body.text, body.html, body.fourteen_day_letter
         )
         try:
-            validate(template)
+            dunning.validate_template(template)  # in a worker process, within its budget
         except TemplateError as exc:
             raise Unprocessable(
                 str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]
@@ -257,8 +265,8 @@ def register(router: Router, services: Services) -> None:
         for entry in services.repos.contacts.between(client.client_id):
             local = entry.at.astimezone(AMSTERDAM)
             if start <= local.date() <= end:
-                writer.writerow([local.date().isoformat(), local.strftime("%H:%M"), entry.debtor_number, entry.kind.value, entry.channel or "",
-                                 " ".join(entry.invoice_numbers), entry.summary, "yes" if entry.system else "no", entry.author or ""])  # fmt: skip
+                writer.writerow([csv_cell(v) for v in (local.date().isoformat(), local.strftime("%H:%M"), entry.debtor_number, entry.kind.value, entry.channel or "",
+                                 " ".join(entry.invoice_numbers), entry.summary, "yes" if entry.system else "no", entry.author or "")])  # fmt: skip
         return ApiResponse(raw=out.getvalue().encode(), content_type="text/csv",
                            headers={"Content-Disposition": f'attachment; filename="contact-log-{client.number}-{start}-{end}.csv"'})  # fmt: skip
 

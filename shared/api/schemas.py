@@ -9,21 +9,46 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import phonenumbers
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from shared.adapters.tables.keys import MAX_NUMBER_KEY_CHARS, key_length
 from shared.api.documents import ErrorBody
 from shared.domain.references.iban import iban_error, normalise
+
+
+def _storable_number(value: str) -> str:
+    if key_length(value) > MAX_NUMBER_KEY_CHARS:
+        raise ValueError(
+            f"too long to store as a key: at most {MAX_NUMBER_KEY_CHARS} characters once escaped "
+            "(letters, digits and  ._:@+=,;()$'*~- count 1; any other character 3 per UTF-8 byte)"
+        )
+    return value
+
 
 ExternalNumber = Annotated[
     str,
     Field(
         min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$", description="Your own number"
     ),
+    AfterValidator(_storable_number),
 ]
+# names and address lines end up in letters, e-mails and CSV files: no control characters
+# (C0, DEL, C1) and no bidirectional overrides that make a name read differently
+_PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_PRINTABLE)]
 Amount = Annotated[
     Decimal,
     Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
 ]
+EARLIEST_DATE = date(1990, 1, 1)  # older claims prescribed long ago (20 years at most)
+LATEST_DATE = date(2099, 12, 31)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
@@ -48,7 +73,7 @@ class HouseStyleIn(Strict):
 
 class ClientIn(Strict):
     number: ExternalNumber
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     vat_deductible: bool = True
     ibans: list[str] = Field(default_factory=list, max_length=10)
     language: Literal["nl", "en"] = "nl"
@@ -56,7 +81,7 @@ class ClientIn(Strict):
     sandbox_email: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
-    kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
+    kvk_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     house_style: HouseStyleIn = Field(default_factory=HouseStyleIn)
     allow_third_party_matching: bool = False
     auto_book_threshold: float = Field(
@@ -122,16 +147,16 @@ class ClientIn(Strict):
 
 
 class AddressIn(Strict):
-    street: str = Field(min_length=1, max_length=200)
-    postal_code: str = Field(min_length=1, max_length=20)
-    city: str = Field(min_length=1, max_length=100)
+    street: str = Field(min_length=1, max_length=200, pattern=_PRINTABLE)
+    postal_code: str = Field(min_length=1, max_length=20, pattern=_PRINTABLE)
+    city: str = Field(min_length=1, max_length=100, pattern=_PRINTABLE)
     country: str = Field(default="NL", pattern=r"^[A-Z]{2}$")
 
     @model_validator(mode="after")
     def _dutch_postcode(self) -> AddressIn:
         if self.country == "NL":
             compact = self.postal_code.replace(" ", "").upper()
-            if not re.match(r"^[1-9]\d{3}[A-Z]{2}$", compact):
+            if not re.match(r"^[1-9][0-9]{3}[A-Z]{2}$", compact):
                 raise ValueError("a Dutch postal code looks like 1234 AB")
             self.postal_code = f"{compact[:4]} {compact[4:]}"
         return self
@@ -140,14 +165,14 @@ class AddressIn(Strict):
 class DebtorIn(Strict):
     number: ExternalNumber
     kind: Literal["b2b", "b2c"]
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     emails: list[str] = Field(default_factory=list, max_length=5)
     mobile: str | None = Field(default=None, description="Mobile number; stored as E.164")
     whatsapp_consent: bool = False
     address: AddressIn | None = None
     language: Literal["nl", "en"] = "nl"
     segment: str = Field(default="default", min_length=1, max_length=50)
-    kvk_number: str | None = Field(default=None, pattern=r"^\d{8}$")
+    kvk_number: str | None = Field(default=None, pattern=r"^[0-9]{8}$")
     ibans: list[str] = Field(default_factory=list, max_length=10)
     workflow: str | None = Field(
         default=None, max_length=100, description="Manual workflow override"
@@ -210,6 +235,14 @@ class InvoiceIn(Strict):
         description="The first day of interest (the default date). Omitted: the day after "
         "the due date, or what was sent before",
     )
+
+    @field_validator("invoice_date", "due_date")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        # a date far away breaks date arithmetic (interest, terms, prescription in years)
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+        return value
 
     @model_validator(mode="after")
     def _dates_and_amounts(self) -> InvoiceIn:

@@ -30,6 +30,9 @@ class Principal:
     agency_id: str
     client_id: str | None = None
     admin: bool = False  # a client key with the admin flag (see is_admin)
+    # set while the key is in a rotation's grace period (or was issued with a lifetime): such
+    # a key may use the API but not extend its own reach in time (no minting, no rotating)
+    expires_at: datetime | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -63,7 +66,10 @@ class ApiKey:
         return self.expires_at is None or now < self.expires_at
 
     def principal(self) -> Principal:
-        return Principal(self.key_id, self.scope, self.agency_id, self.client_id, self.admin)
+        return Principal(
+            self.key_id, self.scope, self.agency_id, self.client_id, admin=self.admin,
+            expires_at=self.expires_at,
+        )  # fmt: skip
 
 
 def hash_secret(secret: str, pepper: bytes) -> str:

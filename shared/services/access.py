@@ -53,9 +53,13 @@ class AccessService:
         client_id: str | None = None,
         label: str = "",
         admin: bool = False,
+        issuer: Principal | None = None,
     ) -> tuple[ApiKey, str]:
+        """A new key; one minted by another key never outlives it (``issuer.expires_at``)."""
         if (scope is Scope.CLIENT) != (client_id is not None):
             raise ValueError("a client key needs a client id; an agency key must not have one")
+        if issuer is not None:
+            self._may_extend(issuer)
         key_id, secret, text = new_key_text()
         key = ApiKey(
             key_id=key_id,
@@ -66,6 +70,7 @@ class AccessService:
             label=label,
             created_at=self.clock.now(),
             admin=admin and scope is Scope.CLIENT,  # an agency key is an admin anyway
+            expires_at=issuer.expires_at if issuer is not None else None,
         )
         self.repos.api_keys.add(key)
         return key, text
@@ -89,9 +94,13 @@ class AccessService:
         self, principal: Principal, key_id: str, grace: timedelta = DEFAULT_ROTATION_GRACE
     ) -> tuple[ApiKey, str]:
         """A new key for the same owner; the old one keeps working for ``grace``."""
+        self._may_extend(principal)
         old, etag = self._own_key(principal, key_id)
         if old.revoked_at is not None:
             raise Forbidden("a revoked key cannot be rotated")
+        if old.expires_at is not None:
+            # rotating it again would hand out a second successor; one rotation per key
+            raise Forbidden("this key was already rotated; rotate its successor instead")
         new, text = self.issue(
             scope=old.scope,
             agency_id=old.agency_id,
@@ -103,6 +112,18 @@ class AccessService:
         if old.expires_at is None or old.expires_at > expires:
             self.repos.api_keys.save(replace(old, expires_at=expires), etag)
         return new, text
+
+    @staticmethod
+    def _may_extend(principal: Principal) -> None:
+        """A key that is running out (rotated, in its grace period) cannot create successors.
+
+        Otherwise a leaked key that was rotated away could mint itself a key that never expires
+        and survives its own revocation.
+        """
+        if principal.expires_at is not None:
+            raise Forbidden(
+                "a key with an expiry (rotated, in its grace period) cannot create or rotate keys"
+            )
 
     def revoke(self, principal: Principal, key_id: str) -> ApiKey:
         key, etag = self._own_key(principal, key_id)

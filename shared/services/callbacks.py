@@ -37,6 +37,20 @@ class CallbackRejected(Exception):
     """Not from the provider (bad signature or token): answered 401/403, changes nothing."""
 
 
+class MalformedCallback(ValueError):
+    """Signed, but not shaped as the provider documents: answered 400."""
+
+
+def _payload(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise MalformedCallback("the body is not JSON") from exc
+    if not isinstance(payload, dict):
+        raise MalformedCallback("the body is not a JSON object")
+    return payload
+
+
 def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
 
@@ -75,8 +89,13 @@ class CallbackService:
         )
         if not self.whatsapp_secret or not _same(signature, expected):
             raise CallbackRejected("bad signature")
+        try:
+            return self._whatsapp(_payload(body))
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise MalformedCallback(f"not a WhatsApp webhook: {type(exc).__name__}") from exc
+
+    def _whatsapp(self, payload: dict[str, Any]) -> int:
         updated = 0
-        payload: dict[str, Any] = json.loads(body)
         for entry in payload.get("entry", []):
             for change in entry.get("changes", []):
                 for inbound in change.get("value", {}).get("messages", []):
@@ -117,7 +136,12 @@ class CallbackService:
         expected = hmac.new(self.pingen_secret.encode(), body, hashlib.sha256).hexdigest()
         if not self.pingen_secret or not _same(signature, expected):
             raise CallbackRejected("bad signature")
-        payload: dict[str, Any] = json.loads(body)
+        try:
+            return self._pingen(_payload(body))
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise MalformedCallback(f"not a Pingen webhook: {type(exc).__name__}") from exc
+
+    def _pingen(self, payload: dict[str, Any]) -> int:
         data = payload.get("data", {})
         kind = data.get("type", "")
         letter = data.get("relationships", {}).get("letter", {}).get("data", {}).get("id")

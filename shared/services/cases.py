@@ -5,6 +5,7 @@ e-mail (through the outbox, so it is sent exactly once), the other side also on 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import date
 
@@ -17,7 +18,7 @@ from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
-from shared.ports.tables import PreconditionFailed, TransactionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
@@ -39,25 +40,37 @@ class CaseService:
         costs: Cents,
         interest: Cents,
     ) -> Case:
-        case_id = f"{client.client_id}-{encode(debtor.number)}-{today:%Y%m%d}"
+        # no date in the id: a run retried the next day (after a failure between the case and
+        # the invoices' step) finds the case it made, and hands nothing over twice
+        numbers = tuple(sorted(i.number for i in invoices))
+        digest = hashlib.sha256("\n".join(numbers).encode()).hexdigest()[:12]
+        case_id = f"{client.client_id}-{encode(debtor.number)}-{digest}"
         now = self.clock.now()
-        case = Case(client.agency_id, case_id, client.client_id, debtor.number, tuple(sorted(i.number for i in invoices)), now,
+        case = Case(client.agency_id, case_id, client.client_id, debtor.number, numbers, now,
                     self._dossier(client, debtor, invoices, costs, interest))  # fmt: skip
         if not self.repos.cases.add(case):
             found = self.repos.cases.get(client.agency_id, case_id)
             assert found is not None
-            return found[0]  # handed over already (a repeated run)
-        principal = sum(i.open_amount for i in invoices)
-        self.repos.actions.add(ActionItem(f"@{client.agency_id}", time_ordered_id(now), "new_case",
-                                          f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", now,
-                                          debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
-                                          detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
-        self._log(
-            client,
-            debtor.number,
-            f"Handed over to the collection agency (case {case_id})",
-            case.invoice_numbers,
+            case = found[0]  # handed over already: make sure what follows happened too
+        # what follows is keyed by the case (its id and time), so a retry repeats nothing
+        at = case.created_at
+        mark = (
+            f"{int(at.timestamp() * 1000):012x}{hashlib.sha256(case_id.encode()).hexdigest()[:10]}"
         )
+        principal = sum(i.open_amount for i in invoices)
+        try:
+            self.repos.actions.add(ActionItem(f"@{client.agency_id}", mark, "new_case",
+                                              f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", at,
+                                              debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
+                                              detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
+        except Conflict:
+            pass
+        try:
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, mark, at, ContactKind.STATUS,
+                                                 f"Handed over to the collection agency (case {case_id})",
+                                                 invoice_numbers=case.invoice_numbers))  # fmt: skip
+        except Conflict:
+            pass
         self._tell_client(client, f"case-{case_id}", f"Dossier {debtor.number} overgedragen aan incasso",
                           f"Het dossier van {debtor.name} ({debtor.number}) met {len(invoices)} facturen, samen {format_eur_nl(principal)}, "
                           f"is overgedragen aan het incassobureau (zaak {case_id}).")  # fmt: skip

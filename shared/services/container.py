@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from shared.services.payments import PaymentService
     from shared.services.people.facade import People
     from shared.services.plans.service import PlanService
+    from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
     from shared.services.settlement.runs import SettlementRunner
@@ -143,8 +144,10 @@ class Services:
 
     @cached_property
     def dunning(self) -> DunningService:
+        from shared.adapters.template_sandbox import shared_renderer
         from shared.services.dunning import DunningService
 
+        renderer = shared_renderer()
         return DunningService(
             self.repos,
             self.messaging,
@@ -153,6 +156,8 @@ class Services:
             self.settings.public_base_url,
             self.portal_links.links,
             rates=lambda: self.statutory_rates.table(),
+            renderer=renderer.render,
+            validator=renderer.validate,
         )
 
     @cached_property
@@ -359,3 +364,9 @@ class Services:
         return ManagedInvoiceMeter(
             self.repos, ManagedInvoiceRepository(self.repos.store), self.queues, self.clock
         )
+
+    @cached_property
+    def poison(self) -> PoisonService:
+        from shared.services.poison import PoisonService
+
+        return PoisonService(self.repos, self.files, self.queues, self.clock)

@@ -29,7 +29,9 @@ from shared.domain.dunning.templates import (
     MessageTemplate,
     RenderedMessage,
     TemplateContext,
+    TemplateError,
     render,
+    validate,
 )
 from shared.domain.dunning.workflow import (
     DunningState,
@@ -59,11 +61,11 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import TransactionFailed
+from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
-from shared.services.messaging import MessagingService
+from shared.services.messaging import MessagingService, job_body
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.dunning")
@@ -96,7 +98,13 @@ class DunningService:
         public_base_url: str,
         links: Callable[[str, str], tuple[str, str]] | None = None,
         rates: Callable[[], RateTable] | None = None,
+        renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
+        validator: Callable[[MessageTemplate], RenderedMessage] | None = None,
     ) -> None:
+        # rendering runs a client's own template: the container hands in the budgeted,
+        # isolated renderer (worker processes with a hard time and memory limit)
+        self.render = renderer or render
+        self.validate_template = validator or validate
         # (portal link, payment link) for a debtor; none: messages go out without links
         self.links = links
         # the statutory rates in force (blob storage, cached); none: the shipped table
@@ -142,25 +150,12 @@ class DunningService:
         log.info("dunning fan-out for %s: %d jobs", business_date, count)
         return count
 
-    def drain_poison(self, body: bytes) -> None:
-        """A client's run failed every time: tell staff, keep the job's content."""
-        now = self.clock.now()
-        try:
-            job = json.loads(body)
-            scope = str(job["client_id"])
-            detail: dict[str, object] = {"date": str(job.get("date"))}
-        except (ValueError, KeyError, TypeError):
-            scope, detail = "@_ops", {"body": body.decode("utf-8", "replace")[:2000]}
-        self.repos.actions.add(
-            ActionItem(
-                scope,
-                time_ordered_id(now),
-                "poison_message",
-                "The dunning run failed repeatedly",
-                now,
-                detail=detail,
-            )
-        )
+    def drain_poison(self, body: bytes, message_id: str | None = None) -> None:
+        """A client's run failed every time: a ``poison`` item on the client's action list."""
+        from shared.services.poison import PoisonService
+
+        poison = PoisonService(self.repos, self.messaging.files, self.queues, self.clock)
+        poison.drain(f"{RUN_QUEUE}-poison", body, message_id=message_id)
 
     # -- one client --------------------------------------------------------------------------
     def run_client(
@@ -171,6 +166,9 @@ class DunningService:
             return None
         client = found[0]
         started = self.clock.now()
+        # a job retried after midnight, or replayed from the action list days later, runs as
+        # today: a message is never dated (nor a 14-day term counted) before it is sent
+        business_date = max(business_date, amsterdam_date(started))
         run_id = time_ordered_id(started)
         templates = self.repos.dunning.templates(client_id)
         workflows = {k: w for k, w in self.repos.dunning.workflows(client_id).items() if w.active}
@@ -183,6 +181,7 @@ class DunningService:
             by_debtor[entry.debtor_number].append(entry.row_key)
         steps = messages = 0
         errors: list[str] = []
+        transient = 0
         for debtor_number, row_keys in by_debtor.items():
             try:
                 done = self._run_debtor(
@@ -190,9 +189,16 @@ class DunningService:
                 )
                 steps += done
                 messages += done
+            except (Invalid, TemplateError, InvoiceRuleError, OverflowError) as exc:
+                # the client's configuration or data: retrying the same day cannot help; staff
+                # see it on the action list (once per debtor and day) and the run record
+                log.warning("dunning run for client %s: a debtor's step is refused", client_id)
+                errors.append(f"debtor {debtor_number}: {exc}")
+                self._refused(client, debtor_number, business_date, str(exc))
             except Exception as exc:  # one debtor's trouble must not stop the others
                 log.exception("dunning run for client %s debtor failed", client_id)
                 errors.append(f"debtor {debtor_number}: {exc}")
+                transient += 1
         record = RunRecord(
             client_id,
             run_id,
@@ -204,7 +210,24 @@ class DunningService:
             tuple(errors),
         )
         self.repos.dunning.save_run(record)
+        if transient:
+            # never complete a job that left debtors behind (a storage outage, a crash): the
+            # host delivers it again and the retry works only what is still due; what was
+            # already sent is recognised by its outbox key (no date in it), so nothing doubles
+            raise DunningRunIncomplete(client_id, business_date, transient)
         return record
+
+    def _refused(self, client: Client, debtor_number: str, today: date, reason: str) -> None:
+        if not self.repos.dunning.mark_once(
+            client.client_id, f"refused|{today:%Y%m%d}|{encode(debtor_number)}"[:400]
+        ):
+            return
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "dunning_failure",
+            f"Dunning step for debtor {debtor_number} refused: {reason}"[:500],
+            now, debtor_number=debtor_number, detail={"date": today.isoformat(), "reason": reason[:2000]},
+        ))  # fmt: skip
 
     def _run_debtor(
         self,
@@ -275,9 +298,12 @@ class DunningService:
         for invoice in invoices:
             if not invoice.is_collectable:
                 continue
-            when = prescription(
-                invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
-            ).prescribed_on
+            try:
+                when = prescription(
+                    invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
+                ).prescribed_on
+            except OverflowError:
+                continue  # prescribes after the calendar ends: nothing to warn about
             if today < when - PRESCRIPTION_WARNING:
                 continue
             if not self.repos.dunning.mark_once(
@@ -302,23 +328,36 @@ class DunningService:
                 else LetterChannel.EMAIL
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
-        key = f"dun|{debtor.number}|{workflow.workflow_id}|{planned.step_index}|{today.isoformat()}"
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today)
             self.cases.hand_over(
                 client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
             )
         elif planned.channel is StepChannel.STAFF_TASK:
-            self._task(client, debtor, planned, invoices, today)
+            self._task(client, debtor, workflow, planned)
         else:
             language = debtor.language.value
             template_id = step.templates.get(language) or next(iter(step.templates.values()), None)
             template = templates.get(template_id or "")
             if template is None:
                 raise Invalid(f"step {step.name} has no template for {language}")
-            context = self.context(client, debtor, invoices, today, costs_owed_from)
-            rendered = render(template, context)
-            self._send(client, debtor, planned, key, rendered, context, today)
+            prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
+            fresh = planned.invoice_numbers
+            for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
+                # written by an earlier attempt (maybe days ago, before a failure): those
+                # invoices have had this step; a job that never reached the queue goes again
+                fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
+                if not earlier.status.final:
+                    self.messaging.queues.send(
+                        earlier.channel.queue, job_body(client.client_id, earlier.key)
+                    )
+            if fresh:
+                planned = replace(planned, invoice_numbers=fresh)
+                key = prefix + _digest(fresh)
+                shown = [i for i in invoices if i.number in fresh]
+                context = self.context(client, debtor, shown, today, costs_owed_from)
+                rendered = self.render(template, context)
+                self._send(client, debtor, planned, key, rendered, context, today)
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -402,19 +441,28 @@ class DunningService:
         )  # fmt: skip
 
     def _task(
-        self,
-        client: Client,
-        debtor: Debtor,
-        planned: PlannedMessage,
-        invoices: list[Invoice],
-        today: date,
+        self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage
     ) -> None:
+        """A staff task, once: a retried run (even days later) finds the first attempt's id
+        and time, and writes the same item and log entry (a second insert is a no-op)."""
         now = self.clock.now()
+        what = f"task|{step_key_prefix(encode(debtor.number), workflow.workflow_id, planned.step_index)}"
+        first = self.repos.dunning.claim_value(
+            client.client_id, (what + _digest(planned.invoice_numbers))[:400],
+            {"ActionId": time_ordered_id(now), "At": now},
+        )  # fmt: skip
+        action_id, at = str(first["ActionId"]), first["At"]
         title = f"{planned.step.name}: debtor {debtor.number}"
-        self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "staff_task", title, now, debtor_number=debtor.number,
-                                          invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
-        self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, time_ordered_id(now), now, ContactKind.STATUS,
-                                             f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+        try:
+            self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
+                                              invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
+        except Conflict:
+            pass  # written by the attempt that failed later
+        try:
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor.number, action_id, at, ContactKind.STATUS,
+                                                 f"{planned.step.name} (task for staff)", invoice_numbers=planned.invoice_numbers, system=True))  # fmt: skip
+        except Conflict:
+            pass
 
     def _advance(
         self,
@@ -511,7 +559,7 @@ class DunningService:
         if found is None:
             raise NotFound(f"debtor {debtor_number} not found")
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
-        return render(
+        return self.render(
             template, self.context(client, found[0], invoices, amsterdam_date(self.clock.now()))
         )
 
@@ -604,6 +652,28 @@ class DunningService:
             self.schedule_invoices(client.client_id, [updated])
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
+
+
+class DunningRunIncomplete(RuntimeError):
+    """Some debtors of a client's run failed for a reason a retry can cure."""
+
+    def __init__(self, client_id: str, business_date: date, failed: int) -> None:
+        super().__init__(
+            f"dunning run of client {client_id} for {business_date}: {failed} debtor(s) failed; "
+            "the job is retried"
+        )
+        self.failed = failed
+
+
+def step_key_prefix(debtor_number: str, workflow_id: str, step_index: int) -> str:
+    """Outbox keys of one debtor's messages at one step. No date in it: a message written
+    before a failure is found again on the next day's run (one reminder per step, never two)."""
+    return f"dun|{debtor_number}|{workflow_id}|{step_index}|"
+
+
+def _digest(invoice_numbers: tuple[str, ...]) -> str:
+    joined = "\n".join(sorted(invoice_numbers)).encode()
+    return hashlib.sha256(joined).hexdigest()[:24]
 
 
 def _state(invoice: Invoice) -> DunningState:

@@ -15,14 +15,21 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from shared.adapters.tables.banking_repo import AccountOwner
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
-from shared.ports.tables import MAX_BATCH, Op, StorageError, TransactionFailed
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    PreconditionFailed,
+    StorageError,
+    TransactionFailed,
+)
+from shared.services.account_ownership import AccountOwnership
 from shared.services.batch import BatchResult, duplicates
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
@@ -76,8 +83,8 @@ class ImportService:
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
-        """Clients of one agency. Their IBANs are registered as theirs, so that a statement of
-        that account is booked for them; an IBAN another client holds is refused."""
+        """Clients of one agency. Each IBAN gets a pending claim with a verification code; once
+        proven, a statement of that account is booked for the client."""
         result = BatchResult()
         dupes = duplicates([(i, c.number) for i, c in rows])
         known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
@@ -91,17 +98,6 @@ class ImportService:
                 continue
             existing_id = known.get(draft.number)
             client_id = existing_id or self.new_client_id()
-            taken = [
-                iban
-                for iban in draft.ibans
-                if (owner := self.repos.banking.owner(iban)) is not None
-                and owner.client_id != client_id
-            ]
-            if taken:
-                result.reject(
-                    index, "ibans", f"IBAN {taken[0]} is registered to another client or agency"
-                )
-                continue
             client = replace(draft, client_id=client_id, agency_id=agency_id)
             try:
                 if existing_id is None:
@@ -113,8 +109,12 @@ class ImportService:
                         client = replace(client, active=found[0].active)
                     self.repos.clients.save(client, found[1] if found else None)
                     result.updated += 1
+                # an account becomes the client's only by proof (a statement line with the
+                # code, or the client's confirmation): registering tells nothing about who
+                # else holds it and takes it from nobody (shared.services.account_ownership)
+                ownership = AccountOwnership(self.repos)
                 for iban in client.ibans:
-                    self.repos.banking.claim_account(AccountOwner(iban, agency_id, client_id))
+                    ownership.request(iban, agency_id, client_id)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result
@@ -133,11 +133,13 @@ class ImportService:
 
     def _write_debtor_chunk(self, client: Client, chunk: list[tuple[int, Debtor]]) -> BatchResult:
         result = BatchResult()
-        for attempt in range(RACE_RETRIES):
+        attempt = 0
+        while True:
             existing = self.repos.debtors.get_many(client.client_id, [d.number for _, d in chunk])
             ops = []
+            owners: list[int] = []  # the row of each op, to tell which row storage refused
             unchanged = 0
-            for _, debtor in chunk:
+            for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
                 # the pause state is Inning's, not the CRM's: an update must not lift a pause
                 merged = replace(debtor, pause=previous[0].pause) if previous else debtor
@@ -145,19 +147,30 @@ class ImportService:
                     unchanged += 1
                     continue
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
+                owners.append(row_index)
             try:
                 self.repos.debtors.save_ops(ops)
-            except TransactionFailed:
-                if attempt == RACE_RETRIES - 1:
+            except TransactionFailed as exc:
+                if not _lost_race(exc):  # storage refused one row: reject it, write the others
+                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
+                    refused = [i for i, _ in chunk if bad is None or i == bad]
+                    for index in refused:
+                        result.reject(index, None, f"not stored: {exc.cause}")
+                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    if not chunk:
+                        return result
+                    continue
+                attempt += 1
+                if attempt == RACE_RETRIES:
                     for index, _ in chunk:
                         result.reject(index, None, "changed concurrently by another request; retry")
+                    return result
                 continue
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
             result.updated += len(chunk) - created - unchanged
             result.unchanged += unchanged
             return result
-        return result
 
     # -- invoices --------------------------------------------------------------------------
     def upsert_invoices(
@@ -255,9 +268,11 @@ class ImportService:
         self, client: Client, chunk: list[tuple[int, InvoiceDraft]]
     ) -> BatchResult:
         result = BatchResult()
-        for attempt in range(RACE_RETRIES):
+        attempt = 0
+        while True:
             stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
             ops: list[Op] = []
+            owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
             to_schedule: list[Invoice] = []
             rejected: list[tuple[int, str, str]] = []
@@ -274,16 +289,29 @@ class ImportService:
                 if previous is not None and previous.invoice == invoice:
                     written.append((index, None))  # idempotent re-send: nothing to write
                     continue
-                ops += self.repos.invoices.write_ops(invoice, previous)
+                new_ops = self.repos.invoices.write_ops(invoice, previous)
+                ops += new_ops
+                owners += [index] * len(new_ops)
                 written.append((index, previous is None))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
             try:
                 self.repos.invoices.save_many(client.client_id, ops)
-            except TransactionFailed:
-                if attempt == RACE_RETRIES - 1:
+            except TransactionFailed as exc:
+                if not _lost_race(exc):  # storage refused one row: reject it, write the others
+                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
+                    refused = [i for i, _ in chunk if bad is None or i == bad]
+                    for index in refused:
+                        result.reject(index, None, f"not stored: {exc.cause}")
+                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    if not chunk:
+                        return result
+                    continue
+                attempt += 1
+                if attempt == RACE_RETRIES:
                     for index, _ in chunk:
                         result.reject(index, None, "changed concurrently by another request; retry")
+                    return result
                 continue
             if to_schedule and self.on_invoices_written is not None:
                 self.on_invoices_written(client.client_id, to_schedule)
@@ -299,4 +327,8 @@ class ImportService:
             result.updated += sum(1 for _, new in written if new is False)
             result.unchanged += sum(1 for _, new in written if new is None)
             return result
-        return result
+
+
+def _lost_race(exc: TransactionFailed) -> bool:
+    """Another writer got there first (409 on an insert, 412 on an ETag): read and try again."""
+    return isinstance(exc.cause, Conflict | PreconditionFailed)

@@ -73,6 +73,20 @@ class MailboxLimits:
     concurrent: int = 4
 
 
+# how far a message got; a delivery report only ever moves it further
+_STATUS_RANK = {
+    OutboxStatus.PENDING: 0,
+    OutboxStatus.INPROGRESS: 1,
+    OutboxStatus.UNCERTAIN: 1,
+    OutboxStatus.SENT: 2,
+    OutboxStatus.DELIVERED: 3,
+    OutboxStatus.BOUNCED: 3,
+    OutboxStatus.UNDELIVERABLE: 3,
+    OutboxStatus.FAILED: 3,
+    OutboxStatus.READ: 4,
+}
+
+
 def job_body(client_id: str, key: str) -> str:
     return json.dumps({"client_id": client_id, "key": key})
 
@@ -422,7 +436,9 @@ class MessagingService:
             if found is None:
                 return False
             message, etag = found
-            if message.status == status:
+            if _STATUS_RANK[status] <= _STATUS_RANK[message.status]:
+                # reports arrive in any order and more than once: a late "sent" never undoes
+                # "delivered", and a repeated failure is the same failure (no second item)
                 return True
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
@@ -465,45 +481,13 @@ class MessagingService:
             self.counters.write_value(messaging_repo.MAILBOX_PACE, mailbox, "scan", now)
         return marked
 
-    def drain_poison(self, channel: Channel, body: bytes) -> None:
-        """A job that kept failing: make it visible on the action list, with its content."""
-        try:
-            job = json.loads(body)
-            client_id, key = str(job["client_id"]), str(job["key"])
-        except (ValueError, KeyError, TypeError):
-            self._add_action(
-                "@_ops",
-                "poison_message",
-                f"Unreadable {channel.value} job in the poison queue",
-                {"body": body.decode("utf-8", "replace")[:4000]},
-            )
-            return
-        found = self.outbox.get(client_id, key)
-        detail: dict[str, Any] = {"key": key, "channel": channel.value}
-        if found is not None:
-            message, etag = found
-            try:
-                content = self.content(client_id, key)
-                detail.update(subject=content.subject, text=content.text[:4000])
-            except LookupError:
-                detail["content"] = "missing"
-            if not message.status.final:
-                self.outbox.save(
-                    replace(
-                        message,
-                        status=OutboxStatus.FAILED,
-                        error="ended in the poison queue",
-                        updated_at=self.clock.now(),
-                    ),
-                    etag,
-                )
-            detail.update(to=message.to, debtor=message.debtor_number)
-        self._add_action(
-            client_id,
-            "poison_message",
-            f"{channel.value} job {key} failed repeatedly and was set aside",
-            detail,
-        )
+    def drain_poison(self, channel: Channel, body: bytes, message_id: str | None = None) -> None:
+        """A job that kept failing: on the client's action list as a ``poison`` item, with its
+        content, the record marked failed (see ``shared.services.poison``)."""
+        from shared.services.poison import PoisonService
+
+        poison = PoisonService(self.repos, self.files, self.queues, self.clock)
+        poison.drain(f"{channel.queue}-poison", body, message_id=message_id)
 
     # -- helpers -----------------------------------------------------------------------------
     def _log(self, message: OutboundMessage, summary: str) -> None:

@@ -10,11 +10,12 @@ refused before the token is even looked at.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from shared.adapters.tables.keys import encode
+from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.messaging_repo import CounterRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
@@ -38,6 +39,7 @@ RETURNS = "PortalReturns"
 TABLES = (ACCESS, THROTTLE, RETURNS)
 FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
+MESSAGES_PER_DAY = 5  # per debtor, through the portal
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 PORTAL = "debtor (portal)"
 
@@ -109,6 +111,26 @@ class Overview:
         )
 
 
+def throttle_source(forwarded: str) -> str:
+    """Whom the guessing throttle counts: the caller's address without its port
+    (``1.2.3.4:5678``, ``[2001:db8::1]:5678``); an IPv6 caller by its /64, the block one
+    subscriber usually holds (counting single addresses would give it 2^64 tries)."""
+    text = forwarded.strip()
+    if text.startswith("["):
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:
+        text = text.rsplit(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return text[:100] or "local"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 class PortalService:
     def __init__(
         self,
@@ -142,13 +164,14 @@ class PortalService:
         """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
         address has failed too often, even with a good token (so guessing cannot win)."""
         pk, rk = self._window(source)
-        if self.counters.count(THROTTLE, pk, rk) >= FAILURES_PER_WINDOW:
+        # count before reading: every attempt takes a place under the limit first (an ETag-
+        # guarded add that refuses to pass it), so sixty concurrent guesses cannot all be
+        # evaluated against a count that none of them has raised yet
+        if self.counters.increment(THROTTLE, pk, rk, limit=FAILURES_PER_WINDOW) is None:
             raise Throttled()
-        try:
-            return self.links.check(token)
-        except TokenError:
-            self.counters.increment(THROTTLE, pk, rk)
-            raise
+        access = self.links.check(token)  # a bad token keeps its place: a failure
+        self.counters.increment(THROTTLE, pk, rk, by=-1)  # a good one gives it back
+        return access
 
     def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
         client = self.repos.clients.get(access.client_id)
@@ -161,7 +184,10 @@ class PortalService:
         """The debtor's own collectable invoices among ``numbers``; anything else is refused."""
         if not numbers:
             raise Invalid("choose at least one invoice")
-        stored = self.repos.invoices.get_many(access.client_id, numbers)
+        try:
+            stored = self.repos.invoices.get_many(access.client_id, numbers)
+        except InvalidKey:  # a number no invoice can have (too long once escaped)
+            raise NotFound("no such invoices") from None
         invoices = [stored[n].invoice for n in dict.fromkeys(numbers) if n in stored]
         if len(invoices) != len(set(numbers)) or any(
             i.debtor_number != access.debtor_number for i in invoices
@@ -273,6 +299,18 @@ class PortalService:
         if not text:
             raise Invalid("the message is empty")
         now = self.clock.now()
+        # each message is an action item staff must read: a debtor (or whoever holds the link)
+        # cannot flood the client's list
+        debtor_key = hashlib.sha256(
+            f"{access.client_id}|{access.debtor_number}".encode()
+        ).hexdigest()[:32]
+        if (
+            self.counters.increment(
+                THROTTLE, debtor_key, f"msg|{now:%Y%m%d}", limit=MESSAGES_PER_DAY
+            )
+            is None
+        ):
+            raise Invalid(f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow")
         self.repos.actions.add(ActionItem(
             access.client_id, time_ordered_id(now), "debtor_message",
             f"Message from debtor {access.debtor_number}", now,

@@ -86,5 +86,6 @@ class Repositories:
                 "Ledger",  # shared.adapters.tables.ledger_repo
                 *SETTLEMENT_TABLES,
                 *USAGE_TABLES,
+                "QueueFailures",  # shared.services.poison
             )
         )

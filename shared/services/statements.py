@@ -34,6 +34,7 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
+from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 
@@ -102,6 +103,12 @@ class StatementService:
 
     def _owner(self, agency_id: str, statement: Statement) -> AccountOwner:
         owner = self.repos.banking.owner(statement.account)
+        if owner is None or owner.agency_id != agency_id:
+            # a claimed account proven by this very file (a line with the claim's code)
+            proven = AccountOwnership(self.repos).verify_by_statement(
+                agency_id, statement, self.clock.now()
+            )
+            owner = proven or owner
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
             raise StatementError(

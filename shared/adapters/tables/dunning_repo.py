@@ -23,7 +23,16 @@ from shared.adapters.tables.keys import decode, encode
 from shared.domain.dunning.templates import MessageTemplate
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
 from shared.domain.parties import DebtorKind
-from shared.ports.tables import MAX_BATCH, Conflict, Op, OpKind, Row, TableStore
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    TransactionFailed,
+)
 
 TEMPLATES = "DunningTemplates"
 WORKFLOWS = "Workflows"
@@ -181,12 +190,17 @@ class DunningRepository:
             chunk = unique[start : start + MAX_BATCH]
             try:
                 self.store.transact(SCHEDULE, chunk)
-            except Exception:
+            except TransactionFailed:
                 for op in chunk:  # a delete of a row already gone must not block the rest
                     try:
                         self.store.transact(SCHEDULE, [op])
-                    except Exception:  # noqa: S112 - the row is already as wanted
-                        continue
+                    except TransactionFailed as exc:
+                        # only "already as wanted" is fine; an outage must reach the caller,
+                        # or an invoice would silently drop out of the schedule
+                        if not (
+                            op.kind is OpKind.DELETE and isinstance(exc.cause, PreconditionFailed)
+                        ):
+                            raise
 
     def mark_once(self, client_id: str, what: str) -> bool:
         """True the first time ``what`` is marked for this client (kept beside the schedule,
@@ -196,6 +210,16 @@ class DunningRepository:
             return True
         except Conflict:
             return False
+
+    def claim_value(self, client_id: str, what: str, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` stored under ``what`` the first time; every later call gets that first
+        call's data (an action item's id and time, so a retried run writes the same item)."""
+        try:
+            self.store.insert(SCHEDULE, Row(encode(client_id), f"~{what}", dict(data)))
+            return data
+        except Conflict:
+            row = self.store.get(SCHEDULE, encode(client_id), f"~{what}")
+            return dict(row.data) if row is not None else data
 
     # -- runs --------------------------------------------------------------------------------
     def save_run(self, run: RunRecord) -> None:

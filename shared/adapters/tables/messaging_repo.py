@@ -18,7 +18,14 @@ from typing import Any
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus, PostalAddress
-from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
+from shared.ports.tables import (
+    Conflict,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    all_rows,
+    prefix_range,
+)
 
 OUTBOX = "Outbox"
 OUTBOX_REFS = "OutboxRefs"
@@ -120,6 +127,13 @@ class OutboxRepository:
     def by_provider_id(self, provider: str, provider_id: str) -> tuple[str, str] | None:
         row = self.store.get(OUTBOX_REFS, encode(provider), encode(provider_id))
         return (str(row.data["ClientId"]), str(row.data["Key"])) if row else None
+
+    def with_prefix(self, client_id: str, prefix: str) -> list[tuple[OutboundMessage, str]]:
+        """Every record whose key starts with ``prefix`` (one bounded range read)."""
+        rows = all_rows(
+            self.store, OUTBOX, pk=encode(client_id), rk_range=prefix_range(encode(prefix))
+        )
+        return [(_message(r), r.etag or "") for r in rows]
 
     def list(
         self, client_id: str, *, page_size: int = 100, continuation: str | None = None

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
+from shared.domain.dunning.template_budget import (
+    BudgetedEnvironment,
+    BudgetExceeded,
+    render_bounded,
+)
 from shared.domain.law.fourteen_day_letter import missing_parts
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
@@ -128,8 +133,10 @@ def sample_context(language: str = "nl") -> TemplateContext:
     )
 
 
-def _environment(language: str, autoescape: bool) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+@lru_cache(maxsize=8)
+def _environment(language: str, autoescape: bool) -> BudgetedEnvironment:
+    """One environment per language and escaping, shared (its compiled templates with it)."""
+    env = BudgetedEnvironment(
         undefined=StrictUndefined, autoescape=autoescape, trim_blocks=True, lstrip_blocks=True
     )
     env.filters["money"] = format_eur_nl if language == "nl" else format_eur_en
@@ -152,7 +159,13 @@ def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessa
             continue
         env = _environment(template.language, escape)
         try:
-            parts[name] = env.from_string(source).render(variables).strip()
+            parts[name] = render_bounded(env, source, variables).strip()
+        except BudgetExceeded as exc:
+            raise TemplateError(name, f"too much work for a message: {exc}") from exc
+        except (RecursionError, MemoryError, OverflowError) as exc:
+            raise TemplateError(
+                name, f"too much work for a message ({type(exc).__name__})"
+            ) from exc
         except TemplateSyntaxError as exc:
             raise TemplateError(name, exc.message or "syntax error", exc.lineno) from exc
         except UndefinedError as exc:

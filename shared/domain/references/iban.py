@@ -13,7 +13,9 @@ LENGTHS = {
     "VA": 22,
 }  # fmt: skip
 
-_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
+_SHAPE = re.compile(
+    r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"
+)  # ASCII only: int() reads other digits too
 
 
 def normalise(text: str) -> str:

@@ -109,3 +109,15 @@ def invoice_row(number: str = "F1", debtor: str = "D1", **extra: Any) -> dict[st
         "amount": "121.00",
         **extra,
     }
+
+
+def verify_ibans(agency: ApiClient, number: str) -> None:
+    """The client proves its accounts: its own key confirms each pending code (#12: an IBAN is
+    the client's for statements only after proof)."""
+    key = agency.call("POST", "/v1/keys", {"scope": "client", "client": number}).body["key"]
+    client = agency.as_key(key)
+    for item in client.call("GET", f"/v1/clients/{number}/ibans").body["items"]:
+        if item["status"] == "pending":
+            reply = client.call("POST", f"/v1/clients/{number}/ibans/confirm",
+                                {"iban": item["iban"], "code": item["code"]})  # fmt: skip
+            assert reply.status == 200 and reply.body["status"] == "verified", reply.body

@@ -239,9 +239,7 @@ def test_poison_job_is_drained_to_the_action_list_with_its_content(env):
     )
     service.drain_poison(Channel.EMAIL, queues.sent[0].body.encode())
     action = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"][0]
-    assert (
-        action["kind"] == "poison_message" and action["detail"]["subject"] == "Laatste herinnering"
-    )
+    assert action["kind"] == "poison" and action["detail"]["subject"] == "Laatste herinnering"
     assert service.outbox.get(client.client_id, "k1")[0].status is OutboxStatus.FAILED
 
 

@@ -11,7 +11,7 @@ from shared.api.http import ApiRequest
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.domain.statements.parse import parse_statement_file
 from shared.services.statements import QUARANTINE
-from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
 
 ACCOUNT = client_iban("C1")
 PAYER = "NL02RABO0123456789"
@@ -23,6 +23,7 @@ def setup(world):
     # these tests are about matching lines to invoices by principal; the claim ledger (interest
     # that accrued since the due date) is tested in tests/unit/ledger
     a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+    verify_ibans(a, "C1")
     a.call(
         "POST",
         "/v1/clients/C1/debtors",
@@ -187,6 +188,7 @@ def test_bad_file_is_quarantined_with_a_report_and_nothing_booked(setup):
 
 def test_account_of_another_agency_is_refused(setup):
     setup.agency_b.call("POST", "/v1/clients", {"items": [client_row("B1")]})
+    verify_ibans(setup.agency_b, "B1")
     data = statement([paid_line(12_100, "F-0001")], account=client_iban("B1"))
     report = setup.services.statements.ingest("agency-a/foreign.sta", data)
     assert report.status == "quarantined" and "belongs to no client of agency agency-a" in str(
@@ -252,6 +254,7 @@ def test_third_party_account_matches_across_clients_that_allow_it(setup):
         "/v1/clients",
         {"items": [client_row("C2", allow_third_party_matching=True, charge_interest=False)]},
     )
+    verify_ibans(a, "C2")
     a.call("POST", "/v1/clients/C2/debtors", {"items": [debtor_row("X9", name="Kees Klant")]})
     a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("G-7", "X9", amount="42.00")]})
     ref_c2 = a.call("GET", "/v1/clients/C2/invoices/G-7").body["payment_reference"]

@@ -1,0 +1,57 @@
+"""A client's bank accounts and their proof of ownership (see ``shared.services.account_ownership``).
+
+``GET /v1/clients/{c}/ibans``: each IBAN verified or pending, with the code to prove it.
+``POST /v1/clients/{c}/ibans/confirm`` ``{"iban": ..., "code": ...}``: the client's own confirmation;
+only a client key may give it (the agency cannot confirm its own registration).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from shared.api.common import principal, validate_body
+from shared.api.http import ApiError, ApiResponse
+from shared.api.router import Context, Route, Router
+from shared.api.schemas import Strict
+from shared.domain.access import Scope
+from shared.domain.references.iban import normalise
+from shared.services.account_ownership import AccountOwnership
+from shared.services.container import Services
+
+
+class ConfirmIbanIn(Strict):
+    iban: str = Field(min_length=5, max_length=50)
+    code: str = Field(min_length=4, max_length=40)
+
+
+class ClientKeyRequired(ApiError):
+    status, code = 403, "forbidden"
+
+
+def register(router: Router, services: Services) -> None:
+    def ibans(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        items = AccountOwnership(services.repos).status(
+            client.agency_id, client.client_id, client.ibans
+        )
+        return ApiResponse(body={"items": items})
+
+    def confirm(ctx: Context) -> ApiResponse:
+        p = principal(ctx)
+        client = services.access.client_for(p, ctx.params["client"])
+        if p.scope is not Scope.CLIENT:
+            raise ClientKeyRequired("only the client's own key can confirm its account")
+        body = validate_body(ctx.request, ConfirmIbanIn)
+        account = normalise(body.iban)
+        if account not in client.ibans:
+            raise ClientKeyRequired("this IBAN is not registered for the client")
+        status = AccountOwnership(services.repos).confirm(
+            account, client.agency_id, client.client_id, body.code, services.clock.now()
+        )
+        return ApiResponse(body={"iban": account, "status": status})
+
+    tag = "parties"
+    router.add(Route("GET", "/v1/clients/{client}/ibans", ibans,
+                     "The client's IBANs: verified, or pending with the code that proves them", tag))  # fmt: skip
+    router.add(Route("POST", "/v1/clients/{client}/ibans/confirm", confirm,
+                     "The client confirms its account with the code (client key)", tag, body=ConfirmIbanIn))  # fmt: skip

@@ -1,0 +1,358 @@
+"""Poison everywhere ends on a listed action list, and an operator can replay it from there.
+
+Every queue the app consumes has a ``<queue>-poison`` queue where the host puts a message that
+failed ``maxDequeueCount`` times (or could not be decoded at all); the blob trigger's is
+``webjobs-blobtrigger-poison``. Draining one makes an action item of kind ``poison`` with:
+
+- the queue it came from, the cause (the last exception a handler recorded for this very
+  message, see :meth:`PoisonService.watch`), and a readable preview;
+- the original message kept whole in the ``poison`` container, so the item can be replayed;
+- on the right list: the client's when the message names a client that exists (a message
+  job, a dunning run, a Mollie payment we know), the agency's when it names an agency (a
+  statement blob), otherwise the platform list (``@_platform``, for the operator agency).
+
+Draining is idempotent: the item's id derives from the message id, so a drain that crashes
+after writing the item and before deleting the message writes nothing twice. A drain never
+fails on what it reads: undecodable bytes, broken JSON and names too long for a key all end up
+on the platform list with their bytes kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.adapters.tables.keys import InvalidKey, encode
+from shared.clock import Clock
+from shared.domain.messaging import OutboxStatus
+from shared.domain.records import ActionItem, ActionStatus
+from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
+from shared.ports.tables import Conflict, PreconditionFailed, Row, StorageError
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.poison")
+POISON_CONTAINER = "poison"
+FAILURES = "QueueFailures"
+PLATFORM_SCOPE = "@_platform"
+BLOB_TRIGGER_POISON = "webjobs-blobtrigger-poison"
+KIND = "poison"
+POISON_DRAIN_FAILED = "poison drain failed"
+_POISON_MARK = "ended in the poison queue"
+PREVIEW = 2000
+
+
+@dataclass(frozen=True)
+class RawPoison:
+    """A message as read straight off a poison queue (no decoding asked of the SDK)."""
+
+    message_id: str
+    inserted_at: datetime | None
+    content: str
+
+
+class PoisonQueues(Protocol):
+    """Reading poison queues directly: what the host cannot decode still gets drained."""
+
+    def poison_queues(self) -> list[str]: ...
+
+    def receive(self, queue: str, limit: int) -> list[tuple[RawPoison, str]]:
+        """Messages with their pop receipt (leased for a few minutes)."""
+        ...
+
+    def delete(self, queue: str, message_id: str, pop_receipt: str) -> None: ...
+
+
+def source_queue(poison_queue: str) -> str:
+    if poison_queue == BLOB_TRIGGER_POISON:
+        return "blob-trigger"
+    return poison_queue.removesuffix("-poison")
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def decode_raw(content: str) -> tuple[bytes, bool]:
+    """(body, readable): the base64 the host expects, else the raw text as it lies."""
+    try:
+        body = base64.b64decode(content.encode("ascii"), validate=True)
+        body.decode("utf-8")
+        return body, True
+    except (ValueError, binascii.Error, UnicodeError):
+        return content.encode("utf-8", "surrogatepass"), False
+
+
+class PoisonService:
+    def __init__(
+        self, repos: Repositories, files: FileStore, queues: QueueSender, clock: Clock
+    ) -> None:
+        self.repos = repos
+        self.files = files
+        self.queues = queues
+        self.clock = clock
+
+    # -- causes ------------------------------------------------------------------------------
+    @contextmanager
+    def watch(self, queue: str, body: bytes) -> Iterator[None]:
+        """Around a queue handler: remember why it failed, for the poison item to say."""
+        try:
+            yield
+        except Exception as exc:
+            self.record_failure(queue, body, exc)
+            raise
+
+    def record_failure(self, queue: str, body: bytes, exc: BaseException) -> None:
+        cause = f"{type(exc).__name__}: {exc}"[:1000]
+        try:
+            self.repos.store.upsert(
+                FAILURES,
+                Row(
+                    encode(queue[:200]), body_digest(body), {"Cause": cause, "At": self.clock.now()}
+                ),
+            )
+        except Exception:  # the handler's own failure is what must surface, not this one
+            log.warning("could not record why a %s message failed", queue, exc_info=True)
+
+    def _cause(self, queue: str, body: bytes) -> str | None:
+        try:
+            row = self.repos.store.get(FAILURES, encode(queue[:200]), body_digest(body))
+        except (InvalidKey, StorageError):
+            return None
+        return str(row.data.get("Cause")) if row else None
+
+    # -- draining ----------------------------------------------------------------------------
+    def drain(
+        self,
+        poison_queue: str,
+        body: bytes,
+        *,
+        message_id: str | None = None,
+        inserted_at: datetime | None = None,
+        readable: bool = True,
+    ) -> ActionItem:
+        """The action item for one poison message (the same one when drained twice)."""
+        source = source_queue(poison_queue)
+        text: str | None = None
+        if readable:
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                readable = False
+        job = _json(text)
+        scope, detail = self._place(source, job)
+        failed = body
+        if source == "blob-trigger" and "blob" in detail:  # the trigger knows the blob's name
+            failed = f"{detail['container']}/{detail['blob']}".encode()
+        cause = self._cause(source, failed) or (
+            "the message could not be decoded (not base64 / UTF-8)"
+            if not readable
+            else "failed on every delivery (no cause was recorded)"
+        )
+        when = inserted_at or self.clock.now()
+        identity = message_id or body_digest(body)
+        action_id = (
+            f"{int(when.timestamp() * 1000):012x}p"
+            + hashlib.sha256(f"{poison_queue}|{identity}".encode()).hexdigest()[:12]
+        )
+        blob = f"{encode(scope)}/{action_id}"
+        self.files.put(POISON_CONTAINER, blob, body)
+        preview = body.decode("utf-8", "replace")[:PREVIEW]
+        item = ActionItem(
+            scope, action_id, KIND,
+            f"A {source} message failed repeatedly and was set aside: {cause}"[:500],
+            self.clock.now(),
+            debtor_number=_short(detail.get("debtor")),
+            detail={
+                **detail, "queue": source, "poison_queue": poison_queue, "cause": cause,
+                "message_id": message_id, "readable": readable, "original": blob,
+                "body": preview, "replayable": readable or source == "blob-trigger",
+            },
+        )  # fmt: skip
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            found = self.repos.actions.get(scope, action_id)
+            if found is not None:
+                return found[0]
+        log.warning("poison message from %s set aside on %s's action list", source, scope)
+        return item
+
+    def _place(self, source: str, job: Any) -> tuple[str, dict[str, Any]]:
+        """Whose list: (scope, what the message says about itself)."""
+        if not isinstance(job, dict):
+            return PLATFORM_SCOPE, {}
+        try:
+            if source.startswith("send-") or source == "dunning-run":
+                return self._client_scope(job)
+            if source == "mollie-webhook":
+                return self._payment_scope(job)
+            if source == "blob-trigger":
+                return self._blob_scope(job)
+        except (InvalidKey, StorageError, ValueError, TypeError, KeyError):
+            log.warning("a poison message from %s names no client or agency", source)
+        return PLATFORM_SCOPE, {}
+
+    def _client_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        client_id = job.get("client_id")
+        detail: dict[str, Any] = {
+            k: _short(job.get(k)) for k in ("key", "date", "shard") if job.get(k) is not None
+        }
+        if not isinstance(client_id, str) or not client_id or len(client_id) > 100:
+            return PLATFORM_SCOPE, detail
+        if self.repos.clients.get(client_id) is None:
+            return PLATFORM_SCOPE, detail
+        key = job.get("key")
+        if isinstance(key, str) and len(key) <= 400:
+            detail.update(self._outbox_detail(client_id, key))
+        return client_id, detail
+
+    def _outbox_detail(self, client_id: str, key: str) -> dict[str, Any]:
+        """A message job that died: its record says failed (it is on the list), not pending."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+
+        outbox = OutboxRepository(self.repos.store)
+        found = outbox.get(client_id, key)
+        if found is None:
+            return {}
+        message, etag = found
+        if not message.status.final:
+            try:
+                outbox.save(replace(message, status=OutboxStatus.FAILED, error=_POISON_MARK,
+                                    updated_at=self.clock.now()), etag)  # fmt: skip
+            except PreconditionFailed:
+                pass  # it moved on meanwhile; the item still shows the job
+        detail: dict[str, Any] = {
+            "channel": message.channel.value, "debtor": message.debtor_number, "to": message.to,
+        }  # fmt: skip
+        try:
+            from shared.services.messaging import CONTENT_CONTAINER, _content_name
+
+            raw = self.files.get(CONTENT_CONTAINER, _content_name(client_id, key))
+            content = json.loads(raw) if raw else {}
+            detail.update(subject=str(content.get("subject", ""))[:500],
+                          text=str(content.get("text", ""))[:PREVIEW])  # fmt: skip
+        except (ValueError, StorageError, AttributeError):
+            detail["content"] = "missing"
+        return detail
+
+    def _payment_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        payment_id = job.get("id")
+        if not isinstance(payment_id, str) or not 0 < len(payment_id) <= 100:
+            return PLATFORM_SCOPE, {}
+        detail: dict[str, Any] = {"payment_id": payment_id}
+        row = self.repos.store.get("MolliePayments", encode(payment_id), "p")
+        client_id = str(row.data.get("ClientId")) if row else ""
+        if client_id and self.repos.clients.get(client_id) is not None:
+            return client_id, detail
+        return PLATFORM_SCOPE, detail
+
+    def _blob_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        container, name = job.get("ContainerName"), job.get("BlobName")
+        if not isinstance(container, str) or not isinstance(name, str):
+            return PLATFORM_SCOPE, {}
+        detail: dict[str, Any] = {"container": container[:100], "blob": name[:400]}
+        agency_id = name.split("/", 1)[0] if "/" in name else ""
+        if 0 < len(agency_id) <= 100 and self.repos.agencies.get(agency_id) is not None:
+            return f"@{agency_id}", detail
+        return PLATFORM_SCOPE, detail
+
+    def sweep(self, reader: PoisonQueues, limit: int = 32) -> int:
+        """Drain every poison queue straight from storage (what no trigger could decode, and
+        queues whose trigger has no drain of its own). Each message is deleted only after
+        its item is written."""
+        drained = 0
+        for queue in reader.poison_queues():
+            for raw, receipt in reader.receive(queue, limit):
+                body, readable = decode_raw(raw.content)
+                try:
+                    self.drain(queue, body, message_id=raw.message_id,
+                               inserted_at=raw.inserted_at, readable=readable)  # fmt: skip
+                except Exception:
+                    log.exception(
+                        "%s on %s; the message stays for the next sweep", POISON_DRAIN_FAILED, queue
+                    )
+                    continue
+                reader.delete(queue, raw.message_id, receipt)
+                drained += 1
+        return drained
+
+    # -- replaying ---------------------------------------------------------------------------
+    def replay(self, scope: str, action_id: str, author: str) -> ActionItem:
+        """Put the original message back where it came from, and resolve the item."""
+        found = self.repos.actions.get(scope, action_id)
+        if found is None or found[0].kind != KIND:
+            raise NotFound(f"action {action_id} not found")
+        item, etag = found
+        if item.status is ActionStatus.RESOLVED:
+            raise Invalid(f"action {action_id} is resolved already", field="status")
+        detail = item.detail
+        original = self.files.get(POISON_CONTAINER, str(detail.get("original", "")))
+        if original is None:
+            raise Invalid("the original message is no longer kept; it cannot be replayed")
+        source = str(detail.get("queue", ""))
+        if source == "blob-trigger":
+            self._replay_blob(original)
+        elif not detail.get("readable"):
+            raise Invalid("the message could not be decoded; replaying it would fail again")
+        else:
+            self._reopen_outbox(scope, detail)
+            self.queues.send(source, original.decode("utf-8"))
+        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=f"replayed onto {source} ({author})")  # fmt: skip
+        try:
+            self.repos.actions.save(resolved, etag or "")
+        except PreconditionFailed as exc:
+            raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
+        return resolved
+
+    def _replay_blob(self, original: bytes) -> None:
+        """A statement blob: writing it again (same bytes) announces it to the trigger again."""
+        job = _json(original.decode("utf-8", "replace"))
+        if not isinstance(job, dict):
+            raise Invalid("the blob trigger message is unreadable; it cannot be replayed")
+        container, name = str(job.get("ContainerName", "")), str(job.get("BlobName", ""))
+        data = self.files.get(container, name) if container and name else None
+        if data is None:
+            raise Invalid(f"blob {container}/{name} is gone; upload the file again")
+        self.files.put(container, name, data)
+
+    def _reopen_outbox(self, scope: str, detail: dict[str, Any]) -> None:
+        """A message job marked failed by its drain goes back to pending, or it would be ignored."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+
+        key = detail.get("key")
+        if not isinstance(key, str) or scope.startswith("@"):
+            return
+        outbox = OutboxRepository(self.repos.store)
+        found = outbox.get(scope, key)
+        if found is None:
+            return
+        message, etag = found
+        if message.status is OutboxStatus.FAILED and message.error == _POISON_MARK:
+            outbox.save(replace(message, status=OutboxStatus.PENDING, error=None,
+                                updated_at=self.clock.now()), etag)  # fmt: skip
+
+
+def _json(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _short(value: Any) -> str | None:
+    if value is None:
+        return None
+    return str(value)[:200]
