@@ -3,20 +3,29 @@ XML parser: no DTDs, no entity expansion, no external references, a size limit."
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import ParseError, iterparse
 
 from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
-from shared.domain.statements.model import Balance, Statement, StatementError, StatementLine
+from shared.domain.statements.model import (
+    Balance,
+    Statement,
+    StatementError,
+    StatementLine,
+    check_amount,
+)
 
 MAX_BYTES = 50 * 1024 * 1024
+_AMOUNT = re.compile(r"^\s*\d{1,18}(\.\d{1,5})?\s*$")  # ISO 20022 ActiveOrHistoricCurrencyAndAmount
+MAX_DEPTH = 40  # camt.053 needs about 12; deeper is an attack, not a statement
 _NS = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:(camt\.05[234])\.001\.(\d{2})\}Document$")
 
 
@@ -51,19 +60,30 @@ def _text(el: Element | None, *path: str) -> str | None:
 def _amount(el: Element | None, where: str) -> int:
     if el is None or el.text is None:
         raise StatementError(f"{where}: amount missing")
+    if not _AMOUNT.match(el.text):
+        raise StatementError(f"{where}: not an amount: {el.text[:40]!r}")
     try:
-        return cents_from_decimal(Decimal(el.text.strip()))
+        return check_amount(cents_from_decimal(Decimal(el.text.strip())), where)
     except (InvalidOperation, ValueError) as exc:
-        raise StatementError(f"{where}: not an amount: {el.text!r}") from exc
+        if isinstance(exc, StatementError):
+            raise
+        raise StatementError(f"{where}: not an amount: {el.text[:40]!r}") from exc
+
+
+def _iso_date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise StatementError(f"{where}: not a date: {text[:40]!r}") from exc
 
 
 def _date(el: Element | None) -> date | None:
     if el is None:
         return None
     if (d := _text(el, "Dt")) is not None:
-        return date.fromisoformat(d[:10])
+        return _iso_date(d, "date")
     if (dt := _text(el, "DtTm")) is not None:
-        return date.fromisoformat(dt[:10])  # the bank's own calendar date, as written
+        return _iso_date(dt, "date")  # the bank's own calendar date, as written
     return None
 
 
@@ -156,58 +176,108 @@ def _balances(stmt: Element) -> tuple[Balance | None, Balance | None]:
 
 
 def parse_camt053(data: bytes) -> list[Statement]:
+    """Stream the document: each ``<Ntry>`` is read into lines and dropped from the tree as
+    soon as it ends, so memory per entry is constant whatever the file's size. Defused:
+    a DTD, an entity declaration or an external reference refuses the file."""
     if len(data) > MAX_BYTES:
         raise StatementError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    statements: list[Statement] = []
+    version: str | None = None
+    depth = 0
+    stmt: Element | None = None
+    lines: list[StatementLine] = []
+    warnings: list[str] = []
+    n = 0
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        for event, el in iterparse(
+            io.BytesIO(data),
+            events=("start", "end"),
+            forbid_dtd=True,
+            forbid_entities=True,
+            forbid_external=True,
+        ):
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    version = _document_version(el.tag)
+                elif depth == 3 and _local(el.tag) == "Stmt":
+                    stmt, lines, warnings, n = el, [], [], 0
+                elif depth > MAX_DEPTH:
+                    raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
+                continue
+            depth -= 1
+            if depth == 3 and stmt is not None and _local(el.tag) == "Ntry":
+                n += 1
+                _entry(el, n, lines, warnings)
+                if len(stmt) and stmt[-1] is el:
+                    del stmt[-1]  # the entry is read: drop it, keep memory flat
+            elif depth == 2 and el is stmt:
+                statements.append(_statement(el, tuple(lines), tuple(warnings), version or ""))
+                el.clear()
+                stmt = None
     except DefusedXmlException as exc:
         raise StatementError(f"XML refused for safety: {exc.__class__.__name__}") from exc
     except ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else None
         raise StatementError(f"not well-formed XML: {exc}", line=line) from exc
-    m = _NS.match(root.tag)
-    if not m:
-        raise StatementError(f"not an ISO 20022 camt document (root {_local(root.tag)!r})")
-    if m.group(1) != "camt.053":
-        raise StatementError(f"{m.group(1)} is not a bank statement (camt.053 expected)")
-    body = _child(root, "BkToCstmrStmt")
-    statements = []
-    for stmt in _children(body, "Stmt"):
-        acct = _child(stmt, "Acct")
-        account = _text(acct, "Id", "IBAN") or _text(acct, "Id", "Othr", "Id")
-        if not account:
-            raise StatementError("statement without an account identification")
-        opening, closing = _balances(stmt)
-        currency = _text(acct, "Ccy") or "EUR"
-        lines: list[StatementLine] = []
-        warnings: list[str] = []
-        for n, entry in enumerate(_children(stmt, "Ntry"), start=1):
-            status = _status(entry)
-            if status not in (None, "BOOK"):
-                warnings.append(f"entry {n} has status {status}; only booked entries are read")
-                continue
-            total = _amount(_child(entry, "Amt"), f"entry {n}")
-            txs = [tx for d in _children(entry, "NtryDtls") for tx in _children(d, "TxDtls")]
-            if len(txs) <= 1:
-                lines.append(_line(entry, txs[0] if txs else None, total, str(n)))
-                continue
-            for k, tx in enumerate(txs, start=1):
-                amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
-                if amt is None:
-                    amt = _child(tx, "Amt")
-                lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}"))
-        statements.append(
-            Statement(
-                account=iban_check.normalise(account) if iban_check.is_valid(account) else account,
-                currency=currency,
-                opening=opening,
-                closing=closing,
-                lines=tuple(lines),
-                statement_id=_text(stmt, "Id"),
-                format=f"camt.053.001.{m.group(2)}",
-                warnings=tuple(warnings),
-            )
-        )
     if not statements:
         raise StatementError("camt.053 document without a statement")
     return statements
+
+
+def _document_version(tag: str) -> str:
+    m = _NS.match(tag)
+    if not m:
+        raise StatementError(f"not an ISO 20022 camt document (root {_local(tag)!r})")
+    if m.group(1) != "camt.053":
+        raise StatementError(f"{m.group(1)} is not a bank statement (camt.053 expected)")
+    return m.group(2)
+
+
+def _entry(entry: Element, n: int, lines: list[StatementLine], warnings: list[str]) -> None:
+    status = _status(entry)
+    if status not in (None, "BOOK"):
+        warnings.append(f"entry {n} has status {status}; only booked entries are read")
+        return
+    total = _amount(_child(entry, "Amt"), f"entry {n}")
+    txs = [tx for d in _children(entry, "NtryDtls") for tx in _children(d, "TxDtls")]
+    if len(txs) <= 1:
+        lines.append(_line(entry, txs[0] if txs else None, total, str(n)))
+        return
+    for k, tx in enumerate(txs, start=1):
+        amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
+        if amt is None:
+            amt = _child(tx, "Amt")
+        lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}"))
+
+
+def _statement(
+    stmt: Element, lines: tuple[StatementLine, ...], warnings: tuple[str, ...], version: str
+) -> Statement:
+    acct = _child(stmt, "Acct")
+    account = _text(acct, "Id", "IBAN") or _text(acct, "Id", "Othr", "Id")
+    if not account:
+        raise StatementError("statement without an account identification")
+    opening, closing = _balances(stmt)
+    return Statement(
+        account=iban_check.normalise(account) if iban_check.is_valid(account) else account,
+        currency=_text(acct, "Ccy") or "EUR",
+        opening=opening,
+        closing=closing,
+        lines=lines,
+        statement_id=_text(stmt, "Id"),
+        format=f"camt.053.001.{version}",
+        warnings=warnings,
+        sequence=_text(stmt, "ElctrncSeqNb") or _text(stmt, "LglSeqNb"),
+        on=_date_of(stmt),
+    )
+
+
+def _date_of(stmt: Element) -> date | None:
+    """The statement's own date: the end of its period, else its creation date."""
+    period = _text(stmt, "FrToDt", "ToDtTm")
+    created = _text(stmt, "CreDtTm")
+    for value in (period, created):
+        if value:
+            return _iso_date(value, "statement date")
+    return None
