@@ -178,7 +178,7 @@ def labelled_lines(
             )
         elif roll < 0.59:  # several invoices of one debtor, numbers in the text
             inv = pick()
-            group = [inv] + [i for i in by_debtor[inv.debtor] if i.number not in used][:2]
+            group = [inv, *[i for i in by_debtor[inv.debtor] if i.number not in used][:2]]
             used.update(i.number for i in group)
             text = " en ".join(i.number for i in group)
             payer = _name_variant(rng, inv.debtor_name)
@@ -230,14 +230,14 @@ def labelled_lines(
                 )
             )
         elif roll < 0.90:  # unrelated credit
-            text = rng.choice(["terugbetaling", "huur juni", None, "retour bestelling 5521"])
+            unrelated = rng.choice(["terugbetaling", "huur juni", "", "retour 5521"]) or None
             out.append(
                 (
                     line(
                         rng.randrange(100, 90_000),
                         stranger(),
                         f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                        text,
+                        unrelated,
                     ),
                     frozenset(),
                 )

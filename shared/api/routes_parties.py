@@ -50,6 +50,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         allow_third_party_matching=model.allow_third_party_matching,
         auto_book_threshold=model.auto_book_threshold,
         auto_book_margin=model.auto_book_margin,
+        auto_book=model.auto_book,
         client_bears_costs=model.client_bears_costs,
         dunning_shards=model.dunning_shards,
         refund_warning_threshold=model.refund_warning_threshold,

@@ -70,6 +70,10 @@ class ClientIn(Strict):
         le=0.5,
         description="How far the best candidate must lead the runner-up",
     )
+    auto_book: bool = Field(
+        default=True,
+        description="Book bank payments automatically; false: suggestions only, staff book them",
+    )
     client_bears_costs: bool = Field(default=False, description="Reminders show the principal only")
     dunning_shards: int = Field(
         default=1,

@@ -211,9 +211,9 @@ def parse_camt053(data: bytes) -> list[Statement]:
                 _entry(el, n, lines, warnings)
                 if len(stmt) and stmt[-1] is el:
                     del stmt[-1]  # the entry is read: drop it, keep memory flat
-            elif depth == 2 and el is stmt:
-                statements.append(_statement(el, tuple(lines), tuple(warnings), version or ""))
-                el.clear()
+            elif depth == 2 and stmt is not None and el is stmt:
+                statements.append(_statement(stmt, tuple(lines), tuple(warnings), version or ""))
+                stmt.clear()
                 stmt = None
     except DefusedXmlException as exc:
         raise StatementError(f"XML refused for safety: {exc.__class__.__name__}") from exc

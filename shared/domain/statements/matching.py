@@ -115,6 +115,7 @@ class OpenInvoice:
 class MatchSettings:
     auto_threshold: float = 0.85
     margin: float = 0.15
+    auto_book: bool = True  # the client's switch: off, every match is a suggestion
 
 
 @dataclass
@@ -586,7 +587,10 @@ def decide(
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     reasons = list(best.reasons)
     auto = best.score >= settings.auto_threshold and best.score - runner_up >= settings.margin
-    if best.score >= settings.auto_threshold and not auto:
+    if auto and not settings.auto_book:
+        auto = False
+        reasons.append("not booked: automatic booking is switched off for this client")
+    elif best.score >= settings.auto_threshold and not auto:
         reasons.append(f"not booked: runner-up scores {runner_up:.2f}, too close")
     elif not auto:
         reasons.append(f"not booked: score {best.score:.2f} below {settings.auto_threshold:.2f}")
