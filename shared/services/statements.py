@@ -153,7 +153,17 @@ class StatementService:
             )
             if record is None:
                 continue  # seen in an earlier (overlapping) statement
-            self._line(statement, line, line_id, record, lookups, clients, owner, report, settings)
+            self._line(
+                statement,
+                _clipped(line),
+                line_id,
+                record,
+                lookups,
+                clients,
+                owner,
+                report,
+                settings,
+            )
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
@@ -535,15 +545,19 @@ class StatementService:
 
 
 def _parse(data: bytes) -> list[Statement]:
-    """Parse, and turn whatever else a hostile or broken file provokes in a parser (a
-    recursion, a value error deep in a library) into a refusal: a file must end in quarantine
-    with a report, never in a crash loop of the blob trigger."""
-    try:
-        return parse_statement_file(data)
-    except StatementError:
-        raise
-    except (ValueError, ArithmeticError, RecursionError, LookupError, TypeError) as exc:
-        log.warning("statement parser failed: %s", type(exc).__name__)
-        raise StatementError(
-            f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]})"
-        ) from exc
+    """The parsers refuse what they cannot read (:class:`StatementError`); a file must end in
+    quarantine with a report, never in a crash loop of the blob trigger."""
+    return parse_statement_file(data)
+
+
+MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _clipped(line: StatementLine) -> StatementLine:
+    if len(line.remittance or "") <= MAX_TEXT and len(line.counterparty_name or "") <= 140:
+        return line
+    return replace(
+        line,
+        remittance=(line.remittance or "")[:MAX_TEXT] or None,
+        counterparty_name=(line.counterparty_name or "")[:140] or None,
+    )
