@@ -300,11 +300,8 @@ class InvoiceIndex:
         return self._live(self._by_debtor.get(debtor, []))
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
-        return (
-            [i for i in self.invoices if self.remaining[i.number] == amount][:limit]
-            if (amount not in self._by_amount)
-            else self._live(self._by_amount[amount])[:limit]
-        )
+        live = self._live(self._by_amount.get(amount, []))
+        return [i for i in live if i.open_amount == amount][:limit]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         """Take booked amounts off what is open, so no later line pays the same euro."""

@@ -190,9 +190,13 @@ def _check(scan: _Scan) -> list[_Field]:
 
 
 def _normalise(fields: list[_Field], bank: str | None) -> str:
-    """Rebuild the text mt-940 reads, undoing ING's wrapping."""
+    """Rebuild the text mt-940 reads, undoing ING's wrapping. The ``:86:`` fields are left
+    out: Inning splits them itself (details_nl, from the lines the scan kept), so mt-940
+    does not parse them a second time."""
     out: list[str] = []
     for f in fields:
+        if f.tag in ("86", "NS"):
+            continue
         lines = list(f.lines)
         if f.tag in STRUCTURAL:
             lines = ["".join(x.strip() for x in lines)]
