@@ -64,6 +64,7 @@ MAX_SUBSET_SIZE = 4
 MAX_TAIL_LOOKUPS = 3  # digit groups of a description looked up, longest first
 MAX_DEBTORS_PER_IBAN = 2  # a shared account (a parent paying for two debtors) and no more
 AMOUNT_LOOKUP_LIMIT = 10
+MAX_LOOKUPS_PER_LINE = 5  # point or small range reads of the index for one statement line
 _NAME_NOISE = frozenset(
     [
         "BV",
@@ -312,15 +313,34 @@ class InvoiceIndex:
         return candidates(line, self)
 
 
+class LookupBudget:
+    """At most ``limit`` lookups for one line. A line that needs more (many digit groups, a
+    shared payer account) is matched on what was read and never booked automatically: a
+    lookup not made could have shown a claim that fits as well."""
+
+    def __init__(self, limit: int = MAX_LOOKUPS_PER_LINE) -> None:
+        self.left = limit
+        self.exhausted = False
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            self.exhausted = True
+            return False
+        self.left -= 1
+        return True
+
+
 def candidates(
     line: StatementLine,
     lookups: Lookups,
     open_totals: OpenTotals = principal_open,
     settings: MatchSettings | None = None,
+    budget: LookupBudget | None = None,
 ) -> dict[tuple[str, ...], Candidate]:
     """Every plausible way to explain ``line``, scored, with reasons. Lookups are made in
     order of strength and stop as soon as the answer cannot change: a reference or number
     that settles the line alone needs no payer or amount lookup."""
+    spend = budget or LookupBudget()
     chosen = settings or MatchSettings()
     found: dict[tuple[str, ...], Candidate] = {}
 
@@ -338,7 +358,7 @@ def candidates(
         refs.add(normalise_number(line.reference))
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
     for ref in sorted(refs)[:2]:
-        hits = lookups.by_reference(ref)
+        hits = lookups.by_reference(ref) if spend.take() else []
         if len(hits) == 1:
             mentioned[hits[0].number] = (
                 hits[0],
@@ -347,7 +367,7 @@ def candidates(
             )
     tokens = _text_tokens(line.remittance) if line.remittance else set()
     for group in digit_groups(line.remittance or "", exclude=[*found_refs, *refs]):
-        for inv in lookups.by_tail(group.lstrip("0") or "0"):
+        for inv in lookups.by_tail(group.lstrip("0") or "0") if spend.take() else []:
             norm = normalise_number(inv.number)
             if norm in tokens or _strip_prefix(norm) in tokens or _bare(norm) in tokens:
                 evidence = (
@@ -385,13 +405,13 @@ def candidates(
         return found
     # the payer: a known account brings that debtor's open invoices
     debtors: set[str] = set()
-    if line.counterparty_iban:
+    if line.counterparty_iban and spend.take():
         debtors = set(
             sorted(lookups.debtors_for_iban(line.counterparty_iban))[:MAX_DEBTORS_PER_IBAN]
         )
     pool: list[OpenInvoice] = []
     for debtor in sorted(debtors):
-        pool += lookups.of_debtor(debtor)
+        pool += lookups.of_debtor(debtor) if spend.take() else []
     pool_totals = open_totals(pool)
     totals.update(pool_totals)
     for cand in found.values():  # re-score the text candidates with the payer known
@@ -408,7 +428,7 @@ def candidates(
     if _settled(found, chosen):
         return found
     # the amount: an invoice of exactly this open amount, when the payer's name agrees
-    for inv in lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT):
+    for inv in lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []:
         key = (inv.number,)
         if key in found or inv.debtor in debtors:
             continue
@@ -609,9 +629,20 @@ def match_line(
     open_totals: OpenTotals = principal_open,
 ) -> LineMatch:
     """Candidates, then the decision: booked (automatically) or suggested, with reasons."""
-    found = candidates(line, lookups, open_totals, settings)
+    budget = LookupBudget()
+    found = candidates(line, lookups, open_totals, settings, budget)
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
+    if budget.exhausted and result.booked:
+        assert result.best is not None
+        result = LineMatch(
+            n,
+            result.amount,
+            (),
+            tuple((a, result.best.score) for a in result.booked),
+            (*result.reasons, "not booked: more lookups needed than a line may make"),
+            result.best,
+        )
     lookups.consume(result.booked)
     return result
 
