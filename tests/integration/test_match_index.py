@@ -13,11 +13,13 @@ from shared.adapters.tables.azure import AzureTableStore
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.invoices import Invoice
 from shared.domain.statements.matching import OpenInvoice
+from shared.ports.tables import TableStore
 from shared.services.repositories import Repositories
 
 
 @pytest.fixture(params=["memory", "azurite"])
 def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
+    store: TableStore
     if request.param == "memory":
         store = InMemoryTableStore()
     else:
