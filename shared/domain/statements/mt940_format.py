@@ -43,6 +43,7 @@ STRUCTURAL = {"20", "25", "28", "28C", "60F", "60M", "62F", "62M", "64", "65"}
 _TAG = re.compile(r"^:([0-9]{2,5}[A-Z]?|NS):")
 _SWIFT_X = re.compile(r"^[A-Za-z0-9/\-?:().,'+ {}]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_END = re.compile(r"^-(\}|XXX)?(\{.*\})*$")
 _ENVELOPE = str.maketrans("", "", "\x01\x03")  # SWIFT FIN start/end of message
 ASNB_BANKS = {"SNSB", "ASNB", "RBRB"}
 
@@ -102,7 +103,9 @@ def _scan(text: str) -> _Scan:
                 raise StatementError(f"unknown MT940 tag :{tag}:", line=number, field=tag)
             current = _Field(tag, number, [line[m.end() :]])
             fields.append(current)
-        elif re.match(r"^-(\}|XXX)?(\{.*\})*$", line) or line.startswith(("{", "}")):
+        elif line.startswith(("-", "{", "}")) and (
+            line.startswith(("{", "}")) or _END.match(line) is not None
+        ):
             if fields and line.startswith("-"):
                 ends.add(len(fields) - 1)
             current = None
@@ -266,6 +269,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
         account = str(data_.get("account_identification") or "").strip()
         if not account:
             raise StatementError("statement without :25: account identification")
+        block_bank = _bank(account) or bank  # once per statement, not per line
         currency = "EUR"
         opening = _balance(data_.get("final_opening_balance"))
         closing = _balance(data_.get("final_closing_balance"))
@@ -279,7 +283,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
             raw86 = info_86.get(source_line or -1, "")
             try:
                 details = split_details(
-                    raw86, bank=_bank(account) or bank, extra=d.get("extra_details")
+                    raw86, bank=block_bank, extra=d.get("extra_details")
                 )
             except MalformedDetails as exc:
                 raise StatementError(
