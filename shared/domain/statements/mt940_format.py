@@ -282,9 +282,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
             index += 1
             raw86 = info_86.get(source_line or -1, "")
             try:
-                details = split_details(
-                    raw86, bank=block_bank, extra=d.get("extra_details")
-                )
+                details = split_details(raw86, bank=block_bank, extra=d.get("extra_details"))
             except MalformedDetails as exc:
                 raise StatementError(
                     str(exc), line=line_86.get(source_line or -1), field="86"
