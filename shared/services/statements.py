@@ -24,6 +24,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import date
 
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
@@ -191,6 +192,11 @@ class StatementService:
                 return clients
 
     def _lookups(self, clients: list[Client], *, pooled: bool) -> Lookups:
+        invoices = self.repos.invoices
+        for c in clients:
+            load = partial(invoices.open_invoices, c.client_id)
+            if invoices.match_index.ensure_built(c.client_id, load):
+                log.info("matching index built for client %s", c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
         if not pooled and parts:
             return parts[0]

@@ -80,3 +80,14 @@ def test_a_stale_index_is_repaired(repos):
     assert index.by_amount(client, 5_000, 5) == [] and index.of_debtor(client, "D1") == []
     index.repair(client, [stale], [paid])  # twice: rows already gone is fine
     assert index.by_tail(client, "1") == []
+
+
+def test_invoices_from_before_the_index_are_indexed_once(repos):
+    client = f"c{uuid.uuid4().hex[:8]}"
+    inv = Invoice(client, "F9", "D1", date(2024, 1, 1), date(2024, 2, 1), 7_700)
+    repos.invoices.store.transact("Invoices", repos.invoices.write_ops(inv, None))  # no index
+    index = repos.invoices.match_index
+    assert index.by_amount(client, 7_700, 5) == []
+    assert index.ensure_built(client, lambda: repos.invoices.open_invoices(client))
+    assert [i.number for i in index.by_amount(client, 7_700, 5)] == ["F9"]
+    assert not index.ensure_built(client, lambda: [])  # one point read from now on

@@ -22,7 +22,7 @@ statement service checks a booking's invoices against their rows first and repai
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from shared.adapters.tables.codec import get_date, put_date
@@ -42,6 +42,7 @@ from shared.ports.tables import (
 MATCH_INDEX = "MatchIndex"
 TABLES = (MATCH_INDEX,)
 MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
+BUILT = "~built"  # marker row: this client's open invoices have been indexed
 RANGE_LIMIT = 50  # a lookup reads at most this many rows: a key shared by more is no key
 
 
@@ -183,7 +184,16 @@ class MatchIndexRepository:
         """Write the index of these invoices from scratch (after a migration, or to repair)."""
         rows = [row for inv in invoices for row in index_rows(inv).values()]
         self._write([Op(OpKind.UPSERT, r) for r in rows])
+        self.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(rows)}))
         return len(rows)
+
+    def ensure_built(self, client_id: str, open_invoices: Callable[[], Iterable[Invoice]]) -> bool:
+        """Invoices written before the index existed are indexed once, the first time a
+        statement meets the client (one point read afterwards). True when it built."""
+        if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is not None:
+            return False
+        self.rebuild(client_id, open_invoices())
+        return True
 
 
 def _all_keys(inv: Invoice) -> dict[str, Row]:
