@@ -24,8 +24,8 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from datetime import date
+from functools import partial
 
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.clock import Clock
