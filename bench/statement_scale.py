@@ -29,7 +29,7 @@ from shared.adapters.tables.banking_repo import LEARNED_IBANS, AccountOwner
 from shared.adapters.tables.codec import put_json
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.match_index_repo import MATCH_INDEX, index_rows
+from shared.adapters.tables.match_index_repo import BUILT, MATCH_INDEX, index_rows
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.invoices import Invoice
@@ -101,6 +101,7 @@ def seed(services: Any, client_id: str, account: str, book: Portfolio) -> Client
         index_ops += [Op(OpKind.UPSERT, r) for r in index_rows(inv).values()]
     _transact_all(repos.store, schema.INVOICES, [invoice_ops])
     _transact_all(repos.store, MATCH_INDEX, [index_ops])
+    repos.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(index_ops)}))
     learned = [
         Op(OpKind.UPSERT, Row(encode(client_id), encode(iban), {"Debtors": put_json(sorted(ds))}))
         for iban, ds in book.learned.items()
