@@ -198,3 +198,27 @@ def test_quarantine_keeps_the_file_and_says_why(world):
     assert report.status == "quarantined"
     assert "ends inside a statement" in str(report.error)
     assert world.services.files.get(QUARANTINE, "agency-a/cut.sta") == data
+
+
+# -- the open total a line is compared with comes from an injected provider ------------------
+def test_a_line_paying_the_whole_claim_matches_through_the_injected_provider(world):
+    from shared.services.statements import StatementService
+
+    setup_client(world)
+    seen = []
+
+    def whole_claim(client, invoices, on):  # principal + EUR 40 costs, as the ledger would say
+        seen.append((client.client_id, on, sorted(i.number for i in invoices)))
+        return {i.number: i.open_amount + 4_000 for i in invoices}
+
+    s = world.services
+    service = StatementService(s.repos, s.files, s.payments, s.clock, open_totals=whole_claim)
+    payer = OutLine(date(2025, 3, 3), 16_100, "", counterparty_iban="NL55INGB0001234567",
+                    counterparty_name="Jan de Vries")  # fmt: skip
+    client_id = world.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    s.repos.banking.learn_iban(client_id, "NL55INGB0001234567", "D1")
+    report = service.ingest("agency-a/claim.sta", mt940([payer]))
+    assert report.booked == 1, world.agency_a.call("GET", "/v1/clients/C1/actions").body
+    assert seen and seen[0][1] == date(2025, 3, 3)
+    payments = world.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert len(payments) == 1
