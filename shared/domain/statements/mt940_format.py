@@ -226,7 +226,9 @@ def _account(raw: str, currency: str) -> str:
 
 def _cents(amount: Any) -> int:
     value = amount.amount if hasattr(amount, "amount") else amount
-    return check_amount(cents_from_decimal(Decimal(str(value))), "amount")
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return check_amount(cents_from_decimal(value), "amount")
 
 
 def _balance(raw: Any) -> Balance | None:
@@ -238,6 +240,8 @@ def _balance(raw: Any) -> Balance | None:
 def _as_date(value: Any) -> date | None:
     if value is None:
         return None
+    if type(value) is date:
+        return value
     return date(value.year, value.month, value.day)
 
 
@@ -288,14 +292,14 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     str(exc), line=line_86.get(source_line or -1), field="86"
                 ) from exc
             status = str(d.get("status") or "")
+            value_date = _as_date(d.get("date"))
+            amount = d["amount"]
             lines.append(
                 StatementLine(
-                    booking_date=_as_date(d.get("entry_date"))
-                    or _as_date(d.get("date"))
-                    or date.min,
-                    value_date=_as_date(d.get("date")),
-                    amount=_cents(d["amount"]),
-                    currency=getattr(d["amount"], "currency", None) or currency,
+                    booking_date=_as_date(d.get("entry_date")) or value_date or date.min,
+                    value_date=value_date,
+                    amount=_cents(amount),
+                    currency=getattr(amount, "currency", None) or currency,
                     counterparty_iban=details.counterparty_iban,
                     counterparty_name=details.counterparty_name,
                     counterparty_bic=details.counterparty_bic,
