@@ -21,6 +21,7 @@ def client_out(c: Client) -> dict[str, object]:
     return schemas.ClientOut(
         number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
         ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox,
+        auto_book=c.auto_book,
     ).model_dump()  # fmt: skip
 
 

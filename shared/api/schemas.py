@@ -253,6 +253,7 @@ class ClientOut(BaseModel):
     ibans: list[str]
     language: str
     sandbox: bool
+    auto_book: bool = True  # false: bank payments are suggestions only
 
 
 class DebtorOut(BaseModel):

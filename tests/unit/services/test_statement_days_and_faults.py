@@ -109,11 +109,13 @@ def test_auto_booking_switched_off_only_suggests(world):
     assert item["detail"]["suggestions"][0]["invoice"] == "F-0001"
 
 
-def test_the_switch_is_on_by_default_and_reported(world):
+def test_the_switch_is_on_by_default_and_shown(world):
     setup_client(world)
-    assert world.services.repos.clients.get(
-        world.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
-    )[0].auto_book
+    body = world.agency_a.call("GET", "/v1/clients/C1").body
+    assert body["auto_book"] is True
+    assert world.services.repos.clients.get(body["client_id"])[0].auto_book
+    world.agency_a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book=False)]})
+    assert world.agency_a.call("GET", "/v1/clients/C1").body["auto_book"] is False
 
 
 # -- the matching index follows the invoices -------------------------------------------------
