@@ -166,6 +166,7 @@ var tables = [
   'SettlementBalances' // settlement and usage meter
   'SettlementRuns' // settlement and usage meter
   'QueueFailures' // the cause of a failing message, for its poison item
+  'MatchIndex' // statement matching: a few point reads per line (invoices_repo.py keeps it)
   'Ledger' // the claim ledger (shared/adapters/tables/ledger_repo.py)
   'PaymentPlans' // payment plans
   'PlanCalendar' // payment plans

@@ -24,6 +24,7 @@ def client_out(c: Client) -> dict[str, object]:
     return schemas.ClientOut(
         number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
         ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox, active=c.active,
+        auto_book=c.auto_book,
     ).model_dump()  # fmt: skip
 
 
@@ -53,6 +54,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         allow_third_party_matching=model.allow_third_party_matching,
         auto_book_threshold=model.auto_book_threshold,
         auto_book_margin=model.auto_book_margin,
+        auto_book=model.auto_book,
         client_bears_costs=model.client_bears_costs,
         dunning_shards=model.dunning_shards,
         refund_warning_threshold=model.refund_warning_threshold,

@@ -96,6 +96,10 @@ class ClientIn(Strict):
         le=0.5,
         description="How far the best candidate must lead the runner-up",
     )
+    auto_book: bool = Field(
+        default=True,
+        description="Book bank payments automatically; false: suggestions only, staff book them",
+    )
     client_bears_costs: bool = Field(default=False, description="Reminders show the principal only")
     dunning_shards: int = Field(
         default=1,
@@ -325,6 +329,7 @@ class ClientOut(BaseModel):
     language: str
     sandbox: bool
     active: bool = True  # inactive: dunning stopped, its people cannot sign in
+    auto_book: bool = True  # false: bank payments are suggestions only
 
 
 class DebtorOut(BaseModel):

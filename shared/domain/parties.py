@@ -54,6 +54,7 @@ class Client:
     # automatic booking of bank payments: minimum score, and lead over the runner-up
     auto_book_threshold: float = 0.85
     auto_book_margin: float = 0.15
+    auto_book: bool = True  # False: bank payments are suggested only, a person books them
     client_bears_costs: bool = False  # reminders show the principal only
     refund_warning_threshold: int = (
         2  # refunds/chargebacks per debtor per year before staff are warned

@@ -193,9 +193,16 @@ class Services:
 
     @cached_property
     def statements(self) -> StatementService:
+        from shared.services.statement_lookups import ledger_totals
         from shared.services.statements import StatementService
 
-        return StatementService(self.repos, self.files, self.payments, self.clock)
+        return StatementService(
+            self.repos,
+            self.files,
+            self.payments,
+            self.clock,
+            open_totals=ledger_totals(self.ledger),
+        )
 
     @cached_property
     def actions(self) -> ActionService:

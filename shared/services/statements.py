@@ -7,16 +7,25 @@ An account of another agency, an unknown account or a file that does not parse i
 half-booked: the file moves to ``statements-quarantine`` with a JSON report, and an action
 item says what to do.
 
-Idempotent at two levels: a file already processed is skipped as a whole (by its SHA-256),
-and every line has a stable identity, so overlapping statements book each line once.
+Every statement of a file is booked, each once: a statement has an identity (account,
+statement number/sequence, date, balances), so a file re-sent with one more day books only
+that day; and every line has a stable identity, so overlapping statements book each line once.
+A booking is written down on the line before it is made, so a retry after a crash finishes
+that booking instead of matching the line again.
+
+Matching reads a bounded number of index rows per line (``statement_lookups``), never the
+client's whole portfolio. A client can switch automatic booking off: every match is then a
+suggestion for staff.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import partial
 
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.clock import Clock
@@ -25,23 +34,31 @@ from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, PaymentSource
 from shared.domain.statements.matching import (
-    InvoiceIndex,
     LineMatch,
+    Lookups,
     MatchSettings,
     OpenInvoice,
-    decide,
+    match_line,
 )
 from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
+from shared.ports.tables import Conflict
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_lookups import (
+    SEP,
+    ClientLookups,
+    OpenTotalsProvider,
+    PooledLookups,
+    principal_totals,
+)
 
 log = logging.getLogger("inning.statements")
 INBOX = "statements"
 QUARANTINE = "statements-quarantine"
-_SEP = "\x1f"  # joins client id and invoice number inside a third-party index
+_SEP = SEP
 
 
 def agency_scope(agency_id: str) -> str:
@@ -54,6 +71,7 @@ class IngestReport:
     name: str
     status: str  # booked | skipped | quarantined
     statements: int = 0
+    statements_skipped: int = 0  # booked before (the same day in an earlier file)
     lines: int = 0
     booked: int = 0
     suggested: int = 0
@@ -70,32 +88,38 @@ class StatementService:
         files: FileStore,
         payments: PaymentService,
         clock: Clock,
+        open_totals: OpenTotalsProvider = principal_totals,
     ) -> None:
         self.repos = repos
         self.files = files
         self.payments = payments
         self.clock = clock
+        self.open_totals = open_totals
 
     # -- entry point -------------------------------------------------------------------------
     def ingest(self, name: str, data: bytes) -> IngestReport:
         agency_id = name.split("/", 1)[0] if "/" in name else ""
-        sha = hashlib.sha256(data).hexdigest()
         try:
             if not agency_id or self.repos.agencies.get(agency_id) is None:
                 raise StatementError(
                     f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
                 )
-            statements = parse_statement_file(data)
+            statements = _parse(data)
             owners = [self._owner(agency_id, s) for s in statements]
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
         report = IngestReport(name, "booked", statements=len(statements))
         for statement, owner in zip(statements, owners, strict=True):
-            if self.repos.banking.file_done(statement.account, sha):
-                report.status = "skipped"
+            identity = statement.identity()
+            if self.repos.banking.statement_done(statement.account, identity):
+                report.statements_skipped += 1
                 continue
             self._ingest_statement(statement, owner, name, report)
-            self.repos.banking.mark_file(statement.account, sha, name, "done", len(statement.lines))
+            self.repos.banking.mark_statement(
+                statement.account, identity, name, len(statement.lines)
+            )
+        if statements and report.statements_skipped == len(statements):
+            report.status = "skipped"
         log.info(
             "statement %s: %s", name, {k: v for k, v in report.__dict__.items() if k != "warnings"}
         )
@@ -123,27 +147,42 @@ class StatementService:
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
         self._check_balances(statement, owner, scope, name, report)
-        index, client_of = self._index(clients, pooled=owner.client_id is None)
+        self._report_warnings(statement, owner, scope, name, report)
+        lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
         for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
             report.lines += 1
             record = self.repos.banking.claim_line(
-                statement.account, line_id, line.amount, line.booking_date
+                statement.account,
+                line_id,
+                line.amount,
+                line.booking_date,
+                time_ordered_id(self.clock.now()),
             )
             if record is None:
                 continue  # seen in an earlier (overlapping) statement
             self._line(
-                statement, line, line_id, record, index, client_of, clients, owner, report, settings
+                statement,
+                _clipped(line),
+                line_id,
+                record,
+                lookups,
+                clients,
+                owner,
+                report,
+                settings,
             )
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
-        """The client's own thresholds; on a pooled account the strictest of its clients."""
+        """The client's own thresholds; on a pooled account the strictest of its clients.
+        A client with automatic booking switched off gets suggestions only."""
         if not clients:
             return MatchSettings()
         return MatchSettings(
             auto_threshold=max(c.auto_book_threshold for c in clients),
             margin=max(c.auto_book_margin for c in clients),
+            auto_book=all(c.auto_book for c in clients),
         )
 
     def _clients_for(self, owner: AccountOwner) -> list[Client]:
@@ -159,44 +198,48 @@ class StatementService:
             if not token:
                 return clients
 
-    def _index(
-        self, clients: list[Client], *, pooled: bool
-    ) -> tuple[InvoiceIndex, dict[str, Client]]:
-        invoices: list[OpenInvoice] = []
-        learned: dict[str, set[str]] = {}
-        client_of: dict[str, Client] = {}
-        for client in clients:
-            client_of[client.client_id] = client
-            names = self._debtor_names(client)
-            for inv in self.repos.invoices.open_invoices(client.client_id):
-                key = f"{client.client_id}{_SEP}{inv.number}" if pooled else inv.number
-                debtor = f"{client.client_id}{_SEP}{inv.debtor_number}"
-                invoices.append(
-                    OpenInvoice(
-                        number=key,
-                        debtor=debtor,
-                        debtor_name=names.get(inv.debtor_number, ""),
-                        open_amount=inv.open_amount,
-                        payment_reference=inv.payment_reference,
-                        due_date=inv.due_date,
-                    )
-                )
-            for iban, debtors in self.repos.banking.learned_ibans(client.client_id).items():
-                learned.setdefault(iban, set()).update(
-                    f"{client.client_id}{_SEP}{d}" for d in debtors
-                )
-        return InvoiceIndex(invoices, learned), client_of
+    def _lookups(self, clients: list[Client], *, pooled: bool) -> Lookups:
+        invoices = self.repos.invoices
+        for c in clients:
+            load = partial(invoices.open_invoices, c.client_id)
+            if invoices.match_index.ensure_built(c.client_id, load):
+                log.info("matching index built for client %s", c.client_id)
+        parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
+        if not pooled and parts:
+            return parts[0]
+        return PooledLookups(parts)
 
-    def _debtor_names(self, client: Client) -> dict[str, str]:
-        names: dict[str, str] = {}
-        token = None
-        while True:
-            debtors, token = self.repos.debtors.list(
-                client.client_id, page_size=1000, continuation=token
-            )
-            names.update({d.number: d.name for d in debtors})
-            if not token:
-                return names
+    def _totals_for(
+        self, clients: list[Client], on: date
+    ) -> Callable[[Sequence[OpenInvoice]], dict[str, int]]:
+        """The injected open-total provider, per client, keys as the matcher knows them."""
+        by_id = {c.client_id: c for c in clients}
+
+        def totals(invoices: Sequence[OpenInvoice]) -> dict[str, int]:
+            out: dict[str, int] = {}
+            groups: dict[str, list[OpenInvoice]] = {}
+            for inv in invoices:
+                client_id = inv.number.split(_SEP)[0] if _SEP in inv.number else None
+                groups.setdefault(client_id or "", []).append(inv)
+            for client_id, invs in groups.items():
+                client = by_id.get(client_id) if client_id else (clients[0] if clients else None)
+                if client is None:
+                    out.update({i.number: i.open_amount for i in invs})
+                    continue
+                prefix = f"{client_id}{_SEP}" if client_id else ""
+                local = [
+                    replace(
+                        i,
+                        number=i.number[len(prefix) :],
+                        debtor=i.debtor[len(prefix) :] if i.debtor.startswith(prefix) else i.debtor,
+                    )
+                    for i in invs
+                ]
+                found = self.open_totals(client, local, on)
+                out.update({prefix + k: v for k, v in found.items()})
+            return out
+
+        return totals
 
     def _line(
         self,
@@ -204,47 +247,83 @@ class StatementService:
         line: StatementLine,
         line_id: str,
         record: LineRecord,
-        index: InvoiceIndex,
-        client_of: dict[str, Client],
+        lookups: Lookups,
         clients: list[Client],
         owner: AccountOwner,
         report: IngestReport,
         settings: MatchSettings,
     ) -> None:
-        settle = self.repos.banking.settle_line
+        banking = self.repos.banking
+        account = statement.account
+        if record.status == "booking" and record.client_id and record.payment_id:
+            # an earlier attempt wrote its booking down and stopped: finish exactly that one
+            client = next((c for c in clients if c.client_id == record.client_id), None)
+            if client is not None:
+                self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                report.booked += 1
+                banking.settle_line(
+                    account,
+                    record,
+                    "booked",
+                    client_id=client.client_id,
+                    payment_id=record.payment_id,
+                    amount=line.amount,
+                    booked_on=line.booking_date,
+                )
+                return
         if line.amount <= 0 or line.is_return:
             status = self._returned(line, clients) if line.is_return else "debit"
             report.returned += status == "returned"
-            settle(statement.account, record, status, client_id=None, payment_id=None)
-            return
-        result = decide(0, line, index.candidates(line), settings, index.remaining)
-        if result.booked and result.best is not None:
-            client, numbers = self._split(result, client_of, clients)
-            payment_id = "bank-" + line_id
-            self.payments.book(
-                client,
-                payment_id=payment_id,
-                amount=line.amount,
-                received_on=line.booking_date,
-                source=PaymentSource.BANK,
-                invoice_numbers=numbers,
-                external_id=line_id,
-                payer_iban=line.counterparty_iban,
-                return_reference=line.end_to_end_id,
-            )
-            index.consume(result.booked)
-            report.booked += 1
-            settle(
-                statement.account,
+            banking.settle_line(
+                account,
                 record,
-                "booked",
-                client_id=client.client_id,
-                payment_id=payment_id,
+                status,
+                client_id=None,
+                payment_id=None,
+                amount=line.amount,
+                booked_on=line.booking_date,
             )
             return
+        if not clients:
+            result = LineMatch(0, line.amount, (), (), ("no client allows matching",), None)
+        else:
+            totals = self._totals_for(clients, line.booking_date)
+            result = match_line(0, line, lookups, settings, totals)
+        if result.booked and result.best is not None:
+            client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
+            if self._index_agrees(client, result):
+                payment_id = "bank-" + line_id
+                banking.intend_booking(
+                    account,
+                    record,
+                    client_id=client.client_id,
+                    payment_id=payment_id,
+                    invoices=numbers,
+                    amount=line.amount,
+                    booked_on=line.booking_date,
+                )
+                self._book(client, line, line_id, payment_id, numbers)
+                report.booked += 1
+                banking.settle_line(
+                    account,
+                    replace(record, invoices=tuple(numbers)),
+                    "booked",
+                    client_id=client.client_id,
+                    payment_id=payment_id,
+                    amount=line.amount,
+                    booked_on=line.booking_date,
+                )
+                return
+            result = replace(
+                result,
+                booked=(),
+                suggested=tuple((a, result.best.score) for a in result.booked),
+                reasons=(*result.reasons, "not booked: the invoice changed since it was indexed"),
+            )
+        client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         detail = {
-            "account": statement.account,
+            "account": account,
             "line_id": line_id,
             "amount": line.amount,
             "date": line.booking_date.isoformat(),
@@ -266,16 +345,54 @@ class StatementService:
         }
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
-        self._add_action(target, kind, title, detail)
+        self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
-        settle(
-            statement.account,
+        banking.settle_line(
+            account,
             record,
             "suggested" if result.suggested else "unmatched",
             client_id=None,
             payment_id=None,
+            amount=line.amount,
+            booked_on=line.booking_date,
         )
+
+    def _book(
+        self, client: Client, line: StatementLine, line_id: str, payment_id: str, numbers: list[str]
+    ) -> None:
+        self.payments.book(
+            client,
+            payment_id=payment_id,
+            amount=line.amount,
+            received_on=line.booking_date,
+            source=PaymentSource.BANK,
+            invoice_numbers=numbers,
+            external_id=line_id,
+            payer_iban=line.counterparty_iban,
+            return_reference=line.end_to_end_id,
+        )
+
+    def _index_agrees(self, client: Client, result: LineMatch) -> bool:
+        """The invoices about to be booked are still open as the index said (one read): an
+        index left stale by a crash is repaired here and the line suggested instead."""
+        assert result.best is not None
+        local = [
+            replace(i, number=i.number.split(_SEP)[-1], debtor=i.debtor.split(_SEP)[-1])
+            for i in result.best.invoices
+        ]
+        stored = self.repos.invoices.get_many(client.client_id, [i.number for i in local])
+        stale = [
+            i
+            for i in local
+            if i.number not in stored or stored[i.number].invoice.open_amount != i.open_amount
+        ]
+        if not stale:
+            return True
+        self.repos.invoices.match_index.repair(
+            client.client_id, stale, [stored[i.number].invoice for i in stale if i.number in stored]
+        )
+        return False
 
     def _split(
         self, result: LineMatch, client_of: dict[str, Client], clients: list[Client]
@@ -363,23 +480,63 @@ class StatementService:
                 statement.account, statement.closing.amount, statement.closing.on
             )
 
-    def _add_action(self, scope: str, kind: str, title: str, detail: dict[str, object]) -> None:
+    def _add_action(
+        self,
+        scope: str,
+        kind: str,
+        title: str,
+        detail: dict[str, object],
+        *,
+        action_id: str | None = None,
+    ) -> None:
+        """``action_id`` fixed by the caller: a retried line adds its item once."""
         now = self.clock.now()
-        self.repos.actions.add(
-            ActionItem(
-                client_id=scope,
-                action_id=time_ordered_id(now),
-                kind=kind,
-                title=title,
-                created_at=now,
-                detail=detail,
+        try:
+            self.repos.actions.add(
+                ActionItem(
+                    client_id=scope,
+                    action_id=action_id or time_ordered_id(now),
+                    kind=kind,
+                    title=title,
+                    created_at=now,
+                    detail=detail,
+                )
             )
+        except Conflict:
+            if action_id is None:
+                raise
+
+    def _report_warnings(
+        self,
+        statement: Statement,
+        owner: AccountOwner,
+        scope: Client | None,
+        name: str,
+        report: IngestReport,
+    ) -> None:
+        """Oddities the parser repaired or skipped (a stray byte, a damaged transaction): the
+        rest is booked, the problem lines go on the action list."""
+        if not statement.warnings:
+            return
+        report.warnings += list(statement.warnings)
+        target = scope.client_id if scope else agency_scope(owner.agency_id)
+        self._add_action(
+            target,
+            "statement_warning",
+            f"Statement {name} for {statement.account}: {len(statement.warnings)} problem(s) "
+            "in the file; the other lines were booked",
+            {"account": statement.account, "file": name, "problems": list(statement.warnings)},
         )
 
     def _quarantine(
         self, name: str, data: bytes, agency_id: str, error: StatementError
     ) -> IngestReport:
-        report = {"file": name, "received_at": self.clock.now().isoformat(), **error.as_dict()}
+        report = {
+            "file": name,
+            "received_at": self.clock.now().isoformat(),
+            "bytes": len(data),
+            **error.as_dict(),
+        }
         self.files.put(QUARANTINE, name, data)
         self.files.put(
             QUARANTINE,
@@ -398,3 +555,22 @@ class StatementService:
         )
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
+
+
+def _parse(data: bytes) -> list[Statement]:
+    """The parsers refuse what they cannot read (:class:`StatementError`); a file must end in
+    quarantine with a report, never in a crash loop of the blob trigger."""
+    return parse_statement_file(data)
+
+
+MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _clipped(line: StatementLine) -> StatementLine:
+    if len(line.remittance or "") <= MAX_TEXT and len(line.counterparty_name or "") <= 140:
+        return line
+    return replace(
+        line,
+        remittance=(line.remittance or "")[:MAX_TEXT] or None,
+        counterparty_name=(line.counterparty_name or "")[:140] or None,
+    )

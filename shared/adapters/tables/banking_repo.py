@@ -16,6 +16,7 @@ from datetime import date
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import encode
+from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.ports.tables import Conflict, Row, TableStore, all_rows
 
 ACCOUNT_OWNERS = "AccountOwners"
@@ -25,6 +26,7 @@ ACCOUNT_BALANCES = "AccountBalances"
 LEARNED_IBANS = "LearnedIbans"
 PAYMENT_REFS = "PaymentRefs"
 TABLES = (
+    MATCH_INDEX,
     ACCOUNT_OWNERS,
     STATEMENT_FILES,
     STATEMENT_LINES,
@@ -44,10 +46,12 @@ class AccountOwner:
 @dataclass(frozen=True)
 class LineRecord:
     line_id: str
-    status: str  # pending | booked | suggested | unmatched | returned | debit
+    status: str  # pending | booking | booked | suggested | unmatched | returned | debit
     client_id: str | None = None
     payment_id: str | None = None
     etag: str | None = None
+    action_id: str | None = None  # the action item this line gets, fixed at its first claim
+    invoices: tuple[str, ...] = ()  # the designation of a booking under way
 
 
 class BankingRepository:
@@ -87,28 +91,84 @@ class BankingRepository:
             Row(encode(account), sha, {"Name": name, "Status": status, "Lines": lines}),
         )
 
+    def statement_done(self, account: str, identity: str) -> bool:
+        row = self.store.get(STATEMENT_FILES, encode(account), f"stmt-{identity}")
+        return row is not None and row.data.get("Status") == "done"
+
+    def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
+        self.store.upsert(
+            STATEMENT_FILES,
+            Row(
+                encode(account),
+                f"stmt-{identity}",
+                {"Name": name, "Status": "done", "Lines": lines},
+            ),
+        )
+
     def line(self, account: str, line_id: str) -> LineRecord | None:
         row = self.store.get(STATEMENT_LINES, encode(account), line_id)
         if row is None:
             return None
         d = row.data
-        return LineRecord(line_id, d["Status"], d.get("ClientId"), d.get("PaymentId"), row.etag)
+        return LineRecord(
+            line_id,
+            d["Status"],
+            d.get("ClientId"),
+            d.get("PaymentId"),
+            row.etag,
+            d.get("ActionId"),
+            tuple(get_json(d.get("Invoices"), [])),
+        )
 
     def claim_line(
-        self, account: str, line_id: str, amount: int, booked_on: date
+        self, account: str, line_id: str, amount: int, booked_on: date, action_id: str
     ) -> LineRecord | None:
-        """The line's record, created as ``pending`` when new. ``None`` if it was settled."""
+        """The line's record, created as ``pending`` when new. ``None`` if it was settled;
+        the record as it stands when an earlier attempt stopped half-way (``pending`` or
+        ``booking``): the caller finishes what that attempt started."""
         row = Row(
             encode(account),
             line_id,
-            {"Status": "pending", "Amount": amount, "Date": put_date(booked_on)},
+            {
+                "Status": "pending",
+                "Amount": amount,
+                "Date": put_date(booked_on),
+                "ActionId": action_id,
+            },
         )
         try:
             stored = self.store.insert(STATEMENT_LINES, row)
-            return LineRecord(line_id, "pending", etag=stored.etag)
+            return LineRecord(line_id, "pending", etag=stored.etag, action_id=action_id)
         except Conflict:
             existing = self.line(account, line_id)
-            return existing if existing is not None and existing.status == "pending" else None
+            if existing is not None and existing.status in ("pending", "booking"):
+                return existing
+            return None
+
+    def intend_booking(
+        self,
+        account: str,
+        record: LineRecord,
+        *,
+        client_id: str,
+        payment_id: str,
+        invoices: list[str],
+        amount: int,
+        booked_on: date,
+    ) -> None:
+        """Write down the booking before making it: a retry after a crash books the same
+        payment on the same invoices instead of matching the line afresh (when the first
+        booking already took the invoice, afresh would point at another one)."""
+        data = {
+            "Status": "booking",
+            "Amount": amount,
+            "Date": put_date(booked_on),
+            "ActionId": record.action_id,
+            "ClientId": client_id,
+            "PaymentId": payment_id,
+            "Invoices": put_json(invoices),
+        }
+        self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
 
     def settle_line(
         self,
@@ -118,9 +178,19 @@ class BankingRepository:
         *,
         client_id: str | None,
         payment_id: str | None,
+        amount: int | None = None,
+        booked_on: date | None = None,
     ) -> None:
-        row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
-        data = dict(row.data) if row else {}
+        if amount is not None and booked_on is not None:  # the whole row known: one write
+            data: dict[str, object] = {
+                "Amount": amount,
+                "Date": put_date(booked_on),
+                "ActionId": record.action_id,
+                "Invoices": put_json(list(record.invoices)),
+            }
+        else:
+            row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
+            data = dict(row.data) if row else {}
         data.update({"Status": status, "ClientId": client_id, "PaymentId": payment_id})
         self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
 
@@ -147,6 +217,12 @@ class BankingRepository:
             row.rk: set(get_json(row.data.get("Debtors"), []))
             for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id))
         }
+
+    def debtors_for_iban(self, client_id: str, iban: str) -> set[str]:
+        """The debtors who paid from this account before: one point read."""
+        key = iban.replace(" ", "").upper()
+        row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
+        return set(get_json(row.data.get("Debtors"), [])) if row else set()
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
         key = iban.replace(" ", "").upper()

@@ -1,7 +1,10 @@
 """Invoices on Table Storage, stored twice in the client's partition (the intra-partition
 secondary-index pattern): under ``i|debtor|number`` for a debtor's invoices and under
 ``n|number`` for lookups by number. Both copies are written in one entity-group transaction,
-guarded by the etag of the ``n|`` copy, so they never disagree."""
+guarded by the etag of the ``n|`` copy, so they never disagree.
+
+Every write also brings the statement matching index up to date (``match_index_repo``): it is
+maintained here because this is where every change of an invoice passes."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from dataclasses import dataclass
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.match_index_repo import MatchIndexRepository
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.tables import (
     MAX_BATCH,
@@ -90,6 +94,7 @@ def _index_row(inv: Invoice) -> Row:
 class InvoiceRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        self.match_index = MatchIndexRepository(store)
 
     def get(self, client_id: str, number: str) -> StoredInvoice | None:
         return self.get_many(client_id, [number]).get(number)
@@ -116,11 +121,26 @@ class InvoiceRepository:
 
     def save(self, inv: Invoice, previous: StoredInvoice | None) -> None:
         self.store.transact(schema.INVOICES, self.write_ops(inv, previous))
+        self.match_index.update(inv.client_id, [(previous.invoice if previous else None, inv)])
 
     def save_many(self, client_id: str, ops: Sequence[Op]) -> None:
         """Write prepared operations in transactions of at most 100 (pairs never split)."""
+        written = [
+            (op.kind, invoice_from_row(op.row))
+            for op in ops
+            if op.row.rk.startswith(schema.INVOICE_INDEX_ROW + "|") and op.kind is not OpKind.DELETE
+        ]
+        updated = [inv.number for kind, inv in written if kind is not OpKind.INSERT]
+        before = self.get_many(client_id, updated) if updated else {}
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
+        self.match_index.update(
+            client_id,
+            [
+                (before[inv.number].invoice if inv.number in before else None, inv)
+                for _, inv in written
+            ],
+        )
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:
         rk_range = prefix_range(schema.debtor_invoices_prefix(debtor_number))

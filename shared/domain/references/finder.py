@@ -38,7 +38,13 @@ _KENMERK16 = re.compile(r"(?<![\d])(\d{4}(?:[ .]?\d{4}){3})(?![\d])")
 _KENMERK_SHORT = re.compile(r"(?<![\d])(\d{9,14})(?![\d])")
 
 
+# every reference below needs one of these: most texts have none and are done in one scan
+_MAYBE = re.compile(r"\d{9}|\d{4}[ .]\d{4}|RF\s?\d\d|\+\+\+|\*\*\*", re.IGNORECASE)
+
+
 def find_references(text: str) -> list[FoundReference]:
+    if _MAYBE.search(text) is None:
+        return []
     found: list[FoundReference] = []
     taken: list[tuple[int, int]] = []
 

@@ -1,22 +1,66 @@
-"""CAMT.053 (ISO 20022 BankToCustomerStatement, camt.053.001.02 and later) with a hardened
-XML parser: no DTDs, no entity expansion, no external references, a size limit."""
+"""CAMT.053 (ISO 20022 BankToCustomerStatement, camt.053.001.02 and later), streamed and
+hardened: no DTDs (so no entity expansion and no external references), no nesting bombs, a size
+limit.
+
+The safety checks run on the bytes before any parser sees them, which is what lets the parse
+itself run in the C ``iterparse`` (defusedxml's parser, hooked in Python, costs twice the
+parse): the document must be UTF-8, ASCII or Latin-1 (where ``<!DOCTYPE`` and ``<!ENTITY`` can
+only be written as those bytes), must contain neither, and must not nest deeper than
+``MAX_DEPTH`` (checked per 4 KiB block with C-level counts). Without a DTD an entity reference
+is an error of the parser, so nothing is expanded and nothing outside the file is read."""
 
 from __future__ import annotations
 
+import io
 import re
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import Element
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
-from shared.domain.statements.model import Balance, Statement, StatementError, StatementLine
+from shared.domain.statements.model import (
+    Balance,
+    Statement,
+    StatementError,
+    StatementLine,
+    check_amount,
+)
 
 MAX_BYTES = 50 * 1024 * 1024
+_AMOUNT = re.compile(r"^\s*\d{1,18}(\.\d{1,5})?\s*$")  # ISO 20022 ActiveOrHistoricCurrencyAndAmount
+MAX_DEPTH = 40  # camt.053 needs about 12; deeper is an attack, not a statement
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
+_ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
+
+
+def _refuse_unsafe(data: bytes) -> None:
+    """What defusedxml would refuse, and what would blow up memory, refused up front."""
+    head = data[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x4c\x6f\xa7\x94")):
+        raise StatementError("XML refused: camt.053 must be UTF-8 encoded")
+    declared = _DECLARED.match(head)
+    if declared and declared.group(1).decode().lower() not in _ENCODINGS:
+        raise StatementError(
+            f"XML refused: encoding {declared.group(1).decode()!r}; camt.053 must be UTF-8"
+        )
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise StatementError("XML refused for safety: a DTD or entity declaration")
+    depth = 0
+    for start in range(0, len(data), 4096):
+        end = start + 4096
+        edge = end + 1  # a two-byte mark starting in this block counts in this block
+        opened = data.count(b"<", start, end)
+        closed = data.count(b"</", start, edge)
+        other = data.count(b"<?", start, edge) + data.count(b"<!", start, edge)
+        depth += opened - 2 * closed - other - data.count(b"/>", start, edge)
+        if depth > MAX_DEPTH:
+            raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
+
+
 _NS = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:(camt\.05[234])\.001\.(\d{2})\}Document$")
 
 
@@ -29,16 +73,21 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+# "{namespace}" of the document being read: element lookups by qualified name stay in C
+_Q: ContextVar[str] = ContextVar("camt_namespace", default="")
+
+
 def _child(el: Element | None, *path: str) -> Element | None:
+    q = _Q.get()
     for name in path:
         if el is None:
             return None
-        el = next((c for c in el if _local(c.tag) == name), None)
+        el = el.find(q + name)
     return el
 
 
 def _children(el: Element | None, name: str) -> list[Element]:
-    return [] if el is None else [c for c in el if _local(c.tag) == name]
+    return [] if el is None else el.findall(_Q.get() + name)
 
 
 def _text(el: Element | None, *path: str) -> str | None:
@@ -51,87 +100,127 @@ def _text(el: Element | None, *path: str) -> str | None:
 def _amount(el: Element | None, where: str) -> int:
     if el is None or el.text is None:
         raise StatementError(f"{where}: amount missing")
+    if not _AMOUNT.match(el.text):
+        raise StatementError(f"{where}: not an amount: {el.text[:40]!r}")
     try:
-        return cents_from_decimal(Decimal(el.text.strip()))
+        return check_amount(cents_from_decimal(Decimal(el.text.strip())), where)
     except (InvalidOperation, ValueError) as exc:
-        raise StatementError(f"{where}: not an amount: {el.text!r}") from exc
+        if isinstance(exc, StatementError):
+            raise
+        raise StatementError(f"{where}: not an amount: {el.text[:40]!r}") from exc
+
+
+def _iso_date(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise StatementError(f"{where}: not a date: {text[:40]!r}") from exc
 
 
 def _date(el: Element | None) -> date | None:
     if el is None:
         return None
-    if (d := _text(el, "Dt")) is not None:
-        return date.fromisoformat(d[:10])
-    if (dt := _text(el, "DtTm")) is not None:
-        return date.fromisoformat(dt[:10])  # the bank's own calendar date, as written
+    q = _Q.get()
+    if (d := _stripped(el.findtext(q + "Dt"))) is not None:
+        return _iso_date(d, "date")
+    if (dt := _stripped(el.findtext(q + "DtTm"))) is not None:
+        return _iso_date(dt, "date")  # the bank's own calendar date, as written
     return None
 
 
 def _status(entry: Element) -> str | None:
-    sts = _child(entry, "Sts")
+    q = _Q.get()
+    sts = entry.find(q + "Sts")
     if sts is None:
         return None
-    return _text(sts, "Cd") or (sts.text or "").strip() or None
+    return _stripped(sts.findtext(q + "Cd")) or _stripped(sts.text)
 
 
-def _party(tx: Element, role: str) -> tuple[str | None, str | None, str | None]:
-    parties = _child(tx, "RltdPties")
-    party = _child(parties, role)
-    name = _text(party, "Nm") or _text(party, "Pty", "Nm")
-    account = _child(parties, f"{role}Acct", "Id")
-    iban = _text(account, "IBAN") or _text(account, "Othr", "Id")
-    if iban is not None and iban_check.is_valid(iban):
-        iban = iban_check.normalise(iban)
-    agent = _child(tx, "RltdAgts", f"{role}Agt", "FinInstnId")
-    bic = _text(agent, "BIC") or _text(agent, "BICFI")
+def _stripped(text: str | None) -> str | None:
+    return (text.strip() or None) if text else None
+
+
+def _party(tx: Element, role: str, q: str) -> tuple[str | None, str | None, str | None]:
+    parties = tx.find(q + "RltdPties")
+    name = iban = bic = None
+    if parties is not None:
+        party = parties.find(q + role)
+        if party is not None:
+            name = _stripped(party.findtext(q + "Nm")) or _text(party, "Pty", "Nm")
+        account = _child(parties, f"{role}Acct", "Id")
+        if account is not None:
+            iban = _stripped(account.findtext(q + "IBAN")) or _text(account, "Othr", "Id")
+    if iban is not None:
+        # the shape, not the check digits: a payer's account is an identifier either way
+        compact = iban.replace(" ", "").upper()
+        iban = compact if _IBAN_SHAPE.match(compact) else iban
+    agents = tx.find(q + "RltdAgts")
+    if agents is not None:
+        agent = _child(agents, f"{role}Agt", "FinInstnId")
+        bic = _text(agent, "BIC") or _text(agent, "BICFI")
     return iban, name, bic
 
 
 def _line(entry: Element, tx: Element | None, amount: int, index: str) -> StatementLine:
-    credit = (_text(tx, "CdtDbtInd") or _text(entry, "CdtDbtInd")) == "CRDT"
+    """One line from an entry (and its transaction details, when there are any). Direct
+    lookups by qualified name: this runs once per line of a 50 MB file."""
+    q = _Q.get()
+    credit = (
+        (tx.findtext(q + "CdtDbtInd") if tx is not None else None)
+        or entry.findtext(q + "CdtDbtInd")
+    ) == "CRDT"
     role = "Dbtr" if credit else "Cdtr"
-    iban, name, bic = _party(tx, role) if tx is not None else (None, None, None)
-    remit = _child(tx, "RmtInf") if tx is not None else None
-    unstructured = " ".join(t.text.strip() for t in _children(remit, "Ustrd") if t.text) or None
-    reference = None
-    for strd in _children(remit, "Strd"):
-        reference = reference or _text(strd, "CdtrRefInf", "Ref")
-    text = unstructured or _text(entry, "AddtlNtryInf")
+    iban = name = bic = e2e = tx_ref = reason = None
+    unstructured = reference = None
+    if tx is not None:
+        iban, name, bic = _party(tx, role, q)
+        remit = tx.find(q + "RmtInf")
+        if remit is not None:
+            parts = [t.text.strip() for t in remit.iterfind(q + "Ustrd") if t.text]
+            unstructured = " ".join(parts) or None
+            for strd in remit.iterfind(q + "Strd"):
+                reference = reference or _text(strd, "CdtrRefInf", "Ref")
+        refs = tx.find(q + "Refs")
+        if refs is not None:
+            e2e = _stripped(refs.findtext(q + "EndToEndId"))
+            tx_ref = _stripped(refs.findtext(q + "AcctSvcrRef"))
+        rtr = tx.find(q + "RtrInf")
+        reason = _text(rtr, "Rsn", "Cd") if rtr is not None else None
+    text = unstructured or _stripped(entry.findtext(q + "AddtlNtryInf"))
     if reference is None and text:
         found = find_references(text)
         reference = found[0].value if found else None
-    e2e = _text(tx, "Refs", "EndToEndId") if tx is not None else None
-    booking = _date(_child(entry, "BookgDt"))
+    booked = entry.find(q + "BookgDt")
+    booking = _date(booked)
     if booking is None:
         raise StatementError(f"entry {index}: booking date missing")
-    family = _child(entry, "BkTxCd", "Domn")
     code = None
+    family = _child(entry, "BkTxCd", "Domn")
     if family is not None:
-        code = "/".join(
-            x
-            for x in (
-                _text(family, "Cd"),
-                _text(family, "Fmly", "Cd"),
-                _text(family, "Fmly", "SubFmlyCd"),
-            )
-            if x
-        )
+        fmly = family.find(q + "Fmly")
+        parts_ = [_stripped(family.findtext(q + "Cd"))]
+        if fmly is not None:
+            parts_ += [
+                _stripped(fmly.findtext(q + "Cd")),
+                _stripped(fmly.findtext(q + "SubFmlyCd")),
+            ]
+        code = "/".join(x for x in parts_ if x)
+    amt = entry.find(q + "Amt")
     return StatementLine(
         booking_date=booking,
-        value_date=_date(_child(entry, "ValDt")),
+        value_date=_date(entry.find(q + "ValDt")),
         amount=amount if credit else -amount,
-        currency=_currency(entry),
+        currency=(amt.get("Ccy") if amt is not None else None) or "EUR",
         counterparty_iban=iban,
         counterparty_name=name,
         counterparty_bic=bic,
         remittance=text,
         reference=reference,
         end_to_end_id=None if e2e in (None, "NOTPROVIDED") else e2e,
-        bank_reference=(_text(tx, "Refs", "AcctSvcrRef") if tx is not None else None)
-        or _text(entry, "AcctSvcrRef"),
-        return_reason=_text(tx, "RtrInf", "Rsn", "Cd") if tx is not None else None,
+        bank_reference=tx_ref or _stripped(entry.findtext(q + "AcctSvcrRef")),
+        return_reason=reason,
         transaction_code=code,
-        reversal=(_text(entry, "RvslInd") or "").lower() == "true",
+        reversal=(_stripped(entry.findtext(q + "RvslInd")) or "").lower() == "true",
     )
 
 
@@ -156,58 +245,109 @@ def _balances(stmt: Element) -> tuple[Balance | None, Balance | None]:
 
 
 def parse_camt053(data: bytes) -> list[Statement]:
+    """Stream the document: each ``<Ntry>`` is read into lines and cleared as soon as it
+    ends, so memory per entry is constant whatever the file's size. Defused: a DTD, an
+    entity declaration or an external reference refuses the file."""
     if len(data) > MAX_BYTES:
         raise StatementError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    _refuse_unsafe(data)
+    token = _Q.set("")
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise StatementError(f"XML refused for safety: {exc.__class__.__name__}") from exc
+        return _stream(data)
     except ParseError as exc:
         line = exc.position[0] if hasattr(exc, "position") else None
         raise StatementError(f"not well-formed XML: {exc}", line=line) from exc
-    m = _NS.match(root.tag)
-    if not m:
-        raise StatementError(f"not an ISO 20022 camt document (root {_local(root.tag)!r})")
-    if m.group(1) != "camt.053":
-        raise StatementError(f"{m.group(1)} is not a bank statement (camt.053 expected)")
-    body = _child(root, "BkToCstmrStmt")
-    statements = []
-    for stmt in _children(body, "Stmt"):
-        acct = _child(stmt, "Acct")
-        account = _text(acct, "Id", "IBAN") or _text(acct, "Id", "Othr", "Id")
-        if not account:
-            raise StatementError("statement without an account identification")
-        opening, closing = _balances(stmt)
-        currency = _text(acct, "Ccy") or "EUR"
-        lines: list[StatementLine] = []
-        warnings: list[str] = []
-        for n, entry in enumerate(_children(stmt, "Ntry"), start=1):
-            status = _status(entry)
-            if status not in (None, "BOOK"):
-                warnings.append(f"entry {n} has status {status}; only booked entries are read")
-                continue
-            total = _amount(_child(entry, "Amt"), f"entry {n}")
-            txs = [tx for d in _children(entry, "NtryDtls") for tx in _children(d, "TxDtls")]
-            if len(txs) <= 1:
-                lines.append(_line(entry, txs[0] if txs else None, total, str(n)))
-                continue
-            for k, tx in enumerate(txs, start=1):
-                amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
-                if amt is None:
-                    amt = _child(tx, "Amt")
-                lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}"))
-        statements.append(
-            Statement(
-                account=iban_check.normalise(account) if iban_check.is_valid(account) else account,
-                currency=currency,
-                opening=opening,
-                closing=closing,
-                lines=tuple(lines),
-                statement_id=_text(stmt, "Id"),
-                format=f"camt.053.001.{m.group(2)}",
-                warnings=tuple(warnings),
-            )
-        )
+    finally:
+        _Q.reset(token)
+
+
+def _stream(data: bytes) -> list[Statement]:
+    statements: list[Statement] = []
+    version: str | None = None
+    ntry = stmt = ""
+    lines: list[StatementLine] = []
+    warnings: list[str] = []
+    n = 0
+    el: Element | None = None
+    # the C parser, safe here: _refuse_unsafe has refused DTDs, entities and nesting bombs
+    for _, el in iterparse(io.BytesIO(data), events=("end",)):  # noqa: S314
+        tag = el.tag
+        if version is None:  # the first element read names the document's namespace
+            q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+            version = _document_version(q + "Document")
+            _Q.set(q)
+            ntry, stmt = q + "Ntry", q + "Stmt"
+        if tag == ntry:
+            n += 1
+            _entry(el, n, lines, warnings)
+            el.clear()  # the entry is read: drop its subtree, keep memory flat
+        elif tag == stmt:
+            statements.append(_statement(el, tuple(lines), tuple(warnings), version))
+            el.clear()
+            lines, warnings, n = [], [], 0
+    if el is None:
+        raise StatementError("camt.053 document without a statement")
+    if _local(el.tag) != "Document":
+        raise StatementError(f"not an ISO 20022 camt document (root {_local(el.tag)!r})")
     if not statements:
         raise StatementError("camt.053 document without a statement")
     return statements
+
+
+def _document_version(tag: str) -> str:
+    m = _NS.match(tag)
+    if not m:
+        raise StatementError(f"not an ISO 20022 camt document (root {_local(tag)!r})")
+    if m.group(1) != "camt.053":
+        raise StatementError(f"{m.group(1)} is not a bank statement (camt.053 expected)")
+    return m.group(2)
+
+
+def _entry(entry: Element, n: int, lines: list[StatementLine], warnings: list[str]) -> None:
+    status = _status(entry)
+    if status not in (None, "BOOK"):
+        warnings.append(f"entry {n} has status {status}; only booked entries are read")
+        return
+    q = _Q.get()
+    total = _amount(entry.find(q + "Amt"), f"entry {n}")
+    txs = [tx for d in entry.iterfind(q + "NtryDtls") for tx in d.iterfind(q + "TxDtls")]
+    if len(txs) <= 1:
+        lines.append(_line(entry, txs[0] if txs else None, total, str(n)))
+        return
+    for k, tx in enumerate(txs, start=1):
+        amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
+        if amt is None:
+            amt = _child(tx, "Amt")
+        lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}"))
+
+
+def _statement(
+    stmt: Element, lines: tuple[StatementLine, ...], warnings: tuple[str, ...], version: str
+) -> Statement:
+    acct = _child(stmt, "Acct")
+    account = _text(acct, "Id", "IBAN") or _text(acct, "Id", "Othr", "Id")
+    if not account:
+        raise StatementError("statement without an account identification")
+    opening, closing = _balances(stmt)
+    return Statement(
+        account=iban_check.normalise(account) if iban_check.is_valid(account) else account,
+        currency=_text(acct, "Ccy") or "EUR",
+        opening=opening,
+        closing=closing,
+        lines=lines,
+        statement_id=_text(stmt, "Id"),
+        format=f"camt.053.001.{version}",
+        warnings=warnings,
+        sequence=_text(stmt, "ElctrncSeqNb") or _text(stmt, "LglSeqNb"),
+        on=_date_of(stmt),
+    )
+
+
+def _date_of(stmt: Element) -> date | None:
+    """The statement's own date: the end of its period, else its creation date."""
+    period = _text(stmt, "FrToDt", "ToDtTm")
+    created = _text(stmt, "CreDtTm")
+    for value in (period, created):
+        if value:
+            return _iso_date(value, "statement date")
+    return None

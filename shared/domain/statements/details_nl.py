@@ -49,9 +49,9 @@ class Details:
 
 
 def _clean(text: str | None) -> str | None:
-    if text is None:
+    if not text:
         return None
-    cleaned = " ".join(text.replace("\n", " ").split()).strip(" /")
+    cleaned = " ".join(text.split()).strip(" /")  # split() takes newlines as spaces too
     return cleaned or None
 
 

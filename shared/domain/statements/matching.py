@@ -8,15 +8,28 @@ weight below errs on the side of suggesting.
 
 Signals, strongest first:
 - a structured reference (betalingskenmerk, RF, Belgian) equal to the invoice's reference;
-- invoice numbers in the remittance text, tolerant to spacing, prefixes ("factuur", "F-") and
-  one wrong, missing or extra character;
-- the amount: equal to one open invoice, or to a set of the debtor's open invoices
-  (bounded subset search), or less (a partial payment);
-- the payer's IBAN, learned from earlier confirmed matches;
+- invoice numbers in the remittance text, tolerant to spacing and prefixes ("factuur", "F-");
+  the number's numeric tail alone ("voor nr 01483" for 2024-01483); one wrong, missing or
+  extra character;
+- the amount against the claim's open total (``open_totals``: principal by default, the whole
+  claim with costs and interest where the ledger provides it): equal to one open invoice, or
+  to a set of the debtor's open invoices (bounded subset search), or less (a partial payment);
+- the payer's IBAN, learned from earlier booked payments;
 - the payer's name against the debtor's name.
 
-Candidates come from indexes (reference, number, number variants, IBAN, debtor), never from a
-scan of all invoices: the cost per line does not grow with the portfolio.
+The rules a careful credit manager books by, each named in the reasons:
+- reference: a structured reference of one open invoice, the amount at most its open total;
+- number: the invoice number in the text, amount and/or payer agreeing;
+- known payer: a debtor's known IBAN paying exactly the open total of exactly one of that
+  debtor's open invoices, with no reference or number in the text pointing elsewhere;
+- number without prefix/year, or with one typo: when the payer and the amount agree.
+The precision guard: a booking is automatic only when the best candidate reaches the
+threshold and leads every other candidate by the margin (no other open claim fits as well).
+
+Candidates come from point or small range lookups (:class:`Lookups`: reference, numeric tail,
+payer IBAN, debtor, amount), never from a scan of all invoices: a line costs a bounded number
+of lookups whatever the portfolio's size. :class:`InvoiceIndex` answers them in memory (the
+CLI's ``inning match``); the statement service answers them from Table Storage.
 """
 
 from __future__ import annotations
@@ -24,9 +37,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
+from typing import Protocol
 
 from shared.domain.money import Cents
 from shared.domain.references.finder import find_references
@@ -42,8 +56,15 @@ PENALTY_OVERPAID = 0.1
 WEIGHT_IBAN = 0.3
 WEIGHT_NAME = 0.15
 WEIGHT_NAME_PARTIAL = 0.05
+BONUS_ONLY_OPEN_AMOUNT = 0.35  # known payer, exact open total of exactly one invoice
+BONUS_ONLY_OPEN_SET = 0.25  # known payer, exact open total of exactly one set of invoices
+BONUS_PAYER_AND_AMOUNT = 0.1  # a typo'd number is trusted when payer and amount agree
 MAX_SUBSET_INVOICES = 20
 MAX_SUBSET_SIZE = 4
+MAX_TAIL_LOOKUPS = 3  # digit groups of a description looked up, longest first
+MAX_DEBTORS_PER_IBAN = 2  # a shared account (a parent paying for two debtors) and no more
+AMOUNT_LOOKUP_LIMIT = 10
+MAX_LOOKUPS_PER_LINE = 5  # point or small range reads of the index for one statement line
 _NAME_NOISE = frozenset(
     [
         "BV",
@@ -95,6 +116,7 @@ class OpenInvoice:
 class MatchSettings:
     auto_threshold: float = 0.85
     margin: float = 0.15
+    auto_book: bool = True  # the client's switch: off, every match is a suggestion
 
 
 @dataclass
@@ -102,6 +124,8 @@ class Candidate:
     invoices: tuple[OpenInvoice, ...]
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    base_score: float = 0.0  # the evidence of the text alone, before amount and payer
+    base_reasons: int = -1
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -135,8 +159,48 @@ def _strip_prefix(norm: str) -> str:
     return norm
 
 
-def _deletions(norm: str) -> set[str]:
-    return {norm[:i] + norm[i + 1 :] for i in range(len(norm))}
+def _bare(norm: str) -> str:
+    """The number without its letter prefix (``F202401483`` -> ``202401483``)."""
+    bare = norm.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return bare if len(bare) >= 3 else norm
+
+
+def numeric_tail(number: str) -> str:
+    """The last group of digits of an invoice number without its leading zeros:
+    ``F2024-01483`` -> ``1483``. What debtors write when they leave out prefix and year."""
+    groups = re.findall(r"\d+", number)
+    if not groups:
+        return ""
+    return groups[-1].lstrip("0") or "0"
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """One character wrong, missing or extra (Levenshtein distance exactly 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
+    """Digit groups of at least three digits that could end an invoice number, longest
+    first: not a year or series followed by more digits (``2024`` in ``2024-01483``), not
+    inside a structured reference already looked up. A long run (``202401483``, the hyphen
+    left out) is also tried by its last five and four digits."""
+    skip = [re.sub(r"\D", "", x) for x in exclude]
+    groups: set[str] = set()
+    for m in re.finditer(r"\d{3,}", text):
+        if re.match(r"[-/.]?\d", text[m.end() :]):
+            continue
+        group = m.group()
+        if any(group in s for s in skip):
+            continue
+        groups.add(group)
+        if len(group) > 6:
+            groups.update({group[-5:], group[-4:]})
+    return sorted(groups, key=lambda g: (-len(g), g))[:MAX_TAIL_LOOKUPS]
 
 
 def name_tokens(name: str) -> frozenset[str]:
@@ -167,169 +231,331 @@ def _text_tokens(text: str) -> set[str]:
     return out
 
 
-_Adder = Callable[[Sequence[OpenInvoice], float, str], None]
+class Lookups(Protocol):
+    """Where candidates come from: each call one point or small range read at most."""
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]: ...
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]: ...
+
+    def debtors_for_iban(self, iban: str) -> set[str]: ...
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]: ...
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]: ...
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        """Booked amounts leave what is open (storage-backed lookups see it by themselves)."""
+        ...
+
+
+OpenTotals = Callable[[Sequence[OpenInvoice]], dict[str, Cents]]
+
+
+def principal_open(invoices: Sequence[OpenInvoice]) -> dict[str, Cents]:
+    """The default open total of a claim: its principal still open."""
+    return {i.number: i.open_amount for i in invoices}
 
 
 class InvoiceIndex:
+    """Every lookup answered from dictionaries built once: for ``inning match`` on a CSV."""
+
     def __init__(
         self, invoices: Iterable[OpenInvoice], learned_ibans: dict[str, set[str]] | None = None
     ):
         self.invoices = [i for i in invoices if i.open_amount > 0]
         self.remaining: dict[str, Cents] = {i.number: i.open_amount for i in self.invoices}
-        self.by_reference: dict[str, list[OpenInvoice]] = defaultdict(list)
-        self.by_number: dict[str, list[OpenInvoice]] = defaultdict(list)
-        self.by_digits: dict[str, list[OpenInvoice]] = defaultdict(list)
-        self.by_deletion: dict[str, list[OpenInvoice]] = defaultdict(list)
-        self.by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
-        self.debtors_by_iban: dict[str, set[str]] = defaultdict(set)
+        self._by_reference: dict[str, list[OpenInvoice]] = defaultdict(list)
+        self._by_tail: dict[str, list[OpenInvoice]] = defaultdict(list)
+        self._by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
+        self._by_amount: dict[Cents, list[OpenInvoice]] = defaultdict(list)
+        self._debtors_by_iban: dict[str, set[str]] = defaultdict(set)
         for inv in self.invoices:
             if inv.payment_reference:
-                self.by_reference[normalise_number(inv.payment_reference)].append(inv)
-            norm = normalise_number(inv.number)
-            self.by_number[norm].append(inv)
-            stripped = _strip_prefix(norm)
-            if stripped != norm:
-                self.by_number[stripped].append(inv)
-            digits = re.sub(r"\D", "", norm)
-            if len(digits) >= 4 and digits != norm:
-                self.by_digits[digits].append(inv)
-            if len(norm) >= 6:
-                for variant in _deletions(norm):
-                    self.by_deletion[variant].append(inv)
-            self.by_debtor[inv.debtor].append(inv)
+                self._by_reference[normalise_number(inv.payment_reference)].append(inv)
+            self._by_tail[numeric_tail(inv.number)].append(inv)
+            self._by_debtor[inv.debtor].append(inv)
+            self._by_amount[inv.open_amount].append(inv)
             for iban in inv.debtor_ibans:
-                self.debtors_by_iban[iban.upper()].add(inv.debtor)
+                self._debtors_by_iban[iban.upper()].add(inv.debtor)
         for iban, debtors in (learned_ibans or {}).items():
-            self.debtors_by_iban[iban.upper()].update(debtors)
+            self._debtors_by_iban[iban.upper()].update(debtors)
 
-    def candidates(self, line: StatementLine) -> dict[tuple[str, ...], Candidate]:
-        found: dict[tuple[str, ...], Candidate] = {}
+    def _live(self, invoices: list[OpenInvoice]) -> list[OpenInvoice]:
+        return [
+            replace(i, open_amount=self.remaining[i.number])
+            for i in invoices
+            if self.remaining[i.number] > 0
+        ]
 
-        def add(invoices: Sequence[OpenInvoice], weight: float, reason: str) -> None:
-            cand = Candidate(tuple(invoices))
-            cand = found.setdefault(cand.key, cand)
-            cand.score += weight
-            cand.reasons.append(reason)
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        return self._live(self._by_reference.get(reference, []))
 
-        text = " ".join(x for x in (line.remittance, line.reference) if x)
-        refs = {normalise_number(r.value) for r in find_references(text)}
-        if line.reference:
-            refs.add(normalise_number(line.reference))
-        for ref in refs:
-            hits = self.by_reference.get(ref, [])
-            if len(hits) == 1:
-                add(hits, WEIGHT_REFERENCE, f"payment reference {ref} of invoice {hits[0].number}")
-        tokens = _text_tokens(line.remittance or "") if line.remittance else set()
-        mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
-        for token in tokens:
-            for inv in self.by_number.get(token, []):
-                mentioned[inv.number] = max(
-                    mentioned.get(inv.number, (inv, 0.0, "")),
-                    (inv, WEIGHT_NUMBER, f"invoice number {inv.number} in the description"),
-                    key=lambda t: t[1],
-                )
-            if token.isdigit():
-                for inv in self.by_digits.get(token, []):
-                    if inv.number not in mentioned:
-                        mentioned[inv.number] = (
-                            inv,
-                            WEIGHT_NUMBER_DIGITS,
-                            f"digits of invoice number {inv.number} in the description",
-                        )
-        if not mentioned:
-            for token in tokens:
-                if len(token) < 6:
-                    continue
-                near = {
-                    inv.number: inv
-                    for v in {token} | _deletions(token)
-                    for inv in self.by_deletion.get(v, [])
-                }
-                near.update({inv.number: inv for inv in self.by_number.get(token[:-1], [])})
-                for inv in near.values():
-                    if inv.number not in mentioned:
-                        mentioned[inv.number] = (
-                            inv,
-                            WEIGHT_NUMBER_FUZZY,
-                            f"invoice number {inv.number} with one character off",
-                        )
-        for inv, weight, reason in mentioned.values():
-            add([inv], weight, reason)
-        by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
-        for inv, _, _ in mentioned.values():
-            by_debtor[inv.debtor].append(inv)
-        for invs in by_debtor.values():
-            if 1 < len(invs) <= MAX_SUBSET_SIZE * 2:
-                weight = max(mentioned[i.number][1] for i in invs)
-                add(
-                    invs,
-                    weight,
-                    "invoice numbers "
-                    + ", ".join(sorted(i.number for i in invs))
-                    + " in the description",
-                )
-        debtors: set[str] = set()
-        if line.counterparty_iban:
-            debtors = set(self.debtors_by_iban.get(line.counterparty_iban.upper(), set()))
-        for debtor in debtors:
-            self._debtor_candidates(
-                debtor,
-                line,
-                add,
-                f"payer account {line.counterparty_iban} is known for this debtor",
-            )
-        live = {
-            k: c for k, c in found.items() if all(self.remaining[i.number] > 0 for i in c.invoices)
-        }
-        for cand in live.values():
-            self._score_support(cand, line, debtors)
-        return live
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        return self._live(self._by_tail.get(tail, []))
 
-    def _debtor_candidates(
-        self, debtor: str, line: StatementLine, add: _Adder, reason: str
-    ) -> None:
-        invoices = sorted(
-            (i for i in self.by_debtor.get(debtor, []) if self.remaining[i.number] > 0),
-            key=lambda i: (i.due_date or date.min, i.number),
-        )
-        if not invoices:
-            return
-        subset = subset_with_sum(invoices[:MAX_SUBSET_INVOICES], line.amount, self.remaining)
-        if subset:
-            add(subset, WEIGHT_IBAN, reason)
-        else:  # a partial or unexplained amount: the oldest invoices first (art. 6:43 BW)
-            add(invoices[:MAX_SUBSET_SIZE], WEIGHT_IBAN, reason)
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        return set(self._debtors_by_iban.get(iban.upper(), set()))
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        return self._live(self._by_debtor.get(debtor, []))
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        live = self._live(self._by_amount.get(amount, []))
+        return [i for i in live if i.open_amount == amount][:limit]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         """Take booked amounts off what is open, so no later line pays the same euro."""
         for a in allocations:
             self.remaining[a.invoice_number] -= a.amount
 
-    def _score_support(self, cand: Candidate, line: StatementLine, iban_debtors: set[str]) -> None:
-        total = sum(self.remaining[i.number] for i in cand.invoices)
-        if line.amount == total:
-            cand.score += WEIGHT_AMOUNT_EXACT
-            cand.reasons.append("amount equals the open amount")
-        elif line.amount < total:
-            cand.score += WEIGHT_AMOUNT_PARTIAL
-            cand.reasons.append("amount is part of the open amount")
-        else:
-            cand.score -= PENALTY_OVERPAID
-            cand.reasons.append("amount exceeds the open amount")
-        debtor_set = {i.debtor for i in cand.invoices}
-        if iban_debtors & debtor_set and not any("payer account" in r for r in cand.reasons):
+    def candidates(self, line: StatementLine) -> dict[tuple[str, ...], Candidate]:
+        return candidates(line, self)
+
+
+class LookupBudget:
+    """At most ``limit`` lookups for one line. A line that needs more (many digit groups, a
+    shared payer account) is matched on what was read and never booked automatically: a
+    lookup not made could have shown a claim that fits as well."""
+
+    def __init__(self, limit: int = MAX_LOOKUPS_PER_LINE) -> None:
+        self.left = limit
+        self.exhausted = False
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            self.exhausted = True
+            return False
+        self.left -= 1
+        return True
+
+
+def candidates(
+    line: StatementLine,
+    lookups: Lookups,
+    open_totals: OpenTotals = principal_open,
+    settings: MatchSettings | None = None,
+    budget: LookupBudget | None = None,
+) -> dict[tuple[str, ...], Candidate]:
+    """Every plausible way to explain ``line``, scored, with reasons. Lookups are made in
+    order of strength and stop as soon as the answer cannot change: a reference or number
+    that settles the line alone needs no payer or amount lookup."""
+    spend = budget or LookupBudget()
+    chosen = settings or MatchSettings()
+    found: dict[tuple[str, ...], Candidate] = {}
+
+    def add(invoices: Sequence[OpenInvoice], weight: float, reason: str) -> Candidate:
+        cand = Candidate(tuple(invoices))
+        cand = found.setdefault(cand.key, cand)
+        cand.score += weight
+        cand.reasons.append(reason)
+        return cand
+
+    text = " ".join(x for x in (line.remittance, line.reference) if x)
+    found_refs = [r.value for r in find_references(text)]
+    refs = {normalise_number(r) for r in found_refs}
+    if line.reference:
+        refs.add(normalise_number(line.reference))
+    mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
+    for ref in sorted(refs)[:2]:
+        hits = lookups.by_reference(ref) if spend.take() else []
+        if len(hits) == 1:
+            mentioned[hits[0].number] = (
+                hits[0],
+                WEIGHT_REFERENCE,
+                f"rule reference: payment reference {ref} of invoice {hits[0].number}",
+            )
+    tokens = _text_tokens(line.remittance) if line.remittance else set()
+    for group in digit_groups(line.remittance or "", exclude=[*found_refs, *refs]):
+        for inv in lookups.by_tail(group.lstrip("0") or "0") if spend.take() else []:
+            norm = normalise_number(inv.number)
+            if norm in tokens or _strip_prefix(norm) in tokens or _bare(norm) in tokens:
+                evidence = (
+                    inv,
+                    WEIGHT_NUMBER,
+                    f"rule number: invoice number {inv.number} in the description",
+                )
+            else:
+                evidence = (
+                    inv,
+                    WEIGHT_NUMBER_DIGITS,
+                    f"rule number without prefix/year: {group} is the tail of invoice {inv.number}",
+                )
+            if mentioned.get(inv.number, (inv, 0.0, ""))[1] < evidence[1]:
+                mentioned[inv.number] = evidence
+    for inv, weight, reason in mentioned.values():
+        add([inv], weight, reason)
+    by_debtor: dict[str, list[OpenInvoice]] = defaultdict(list)
+    for inv, _, _ in mentioned.values():
+        by_debtor[inv.debtor].append(inv)
+    for invs in by_debtor.values():
+        if 1 < len(invs) <= MAX_SUBSET_SIZE * 2:
+            weight = max(mentioned[i.number][1] for i in invs)
+            add(
+                invs,
+                weight,
+                "rule number: invoice numbers "
+                + ", ".join(sorted(i.number for i in invs))
+                + " in the description",
+            )
+    totals = open_totals([inv for inv, _, _ in mentioned.values()])
+    for cand in found.values():
+        _score_support(cand, line, totals, set())
+    if _settled(found, chosen):
+        return found
+    # the payer: a known account brings that debtor's open invoices
+    debtors: set[str] = set()
+    if line.counterparty_iban and spend.take():
+        debtors = set(
+            sorted(lookups.debtors_for_iban(line.counterparty_iban))[:MAX_DEBTORS_PER_IBAN]
+        )
+    pool: list[OpenInvoice] = []
+    for debtor in sorted(debtors):
+        pool += lookups.of_debtor(debtor) if spend.take() else []
+    pool_totals = open_totals(pool)
+    totals.update(pool_totals)
+    for cand in found.values():  # re-score the text candidates with the payer known
+        cand.score, cand.reasons = _base(cand)
+        _score_support(cand, line, totals, debtors)
+    # a structured reference that matches no open invoice points elsewhere too
+    conflicting = set(mentioned) | ({"?"} if refs and not mentioned else set())
+    for debtor in sorted(debtors):
+        invoices = sorted(
+            (i for i in pool if i.debtor == debtor and pool_totals[i.number] > 0),
+            key=lambda i: (i.due_date or date.min, i.number),
+        )
+        _payer_candidates(invoices, line, conflicting, found, add, totals, debtors, tokens)
+    if _settled(found, chosen):
+        return found
+    # the amount: an invoice of exactly this open amount, when the payer's name agrees
+    for inv in lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []:
+        key = (inv.number,)
+        if key in found or inv.debtor in debtors:
+            continue
+        if name_similarity(line.counterparty_name, inv.debtor_name) < 0.8 and not _typo_in(
+            inv, tokens
+        ):
+            continue
+        totals.update(open_totals([inv]))
+        cand = add([inv], 0.0, f"amount equals the open amount of invoice {inv.number}")
+        if _typo_in(inv, tokens):
+            cand.score += WEIGHT_NUMBER_FUZZY
+            cand.reasons.append(f"invoice number {inv.number} with one character off")
+        _score_support(cand, line, totals, debtors)
+    return found
+
+
+def _base(cand: Candidate) -> tuple[float, list[str]]:
+    """A candidate's evidence from the text alone (its first reasons), before support."""
+    base = cand.base_score
+    return base, list(cand.reasons[: cand.base_reasons])
+
+
+def _settled(found: dict[tuple[str, ...], Candidate], settings: MatchSettings) -> bool:
+    """The best candidate is at the top of the scale and nothing comes within the margin:
+    no further lookup can change the decision."""
+    ranked = sorted((c.score for c in found.values()), reverse=True)
+    if not ranked or ranked[0] < 1.0:
+        return False
+    return len(ranked) == 1 or ranked[0] - ranked[1] >= settings.margin + 0.35
+
+
+def _typo_in(inv: OpenInvoice, tokens: set[str]) -> bool:
+    norm = normalise_number(inv.number)
+    if len(norm) < 5:
+        return False
+    stripped = _strip_prefix(norm)
+    return any(
+        len(t) >= 5 and (one_edit_apart(norm, t) or one_edit_apart(stripped, t)) for t in tokens
+    )
+
+
+def _payer_candidates(
+    invoices: list[OpenInvoice],
+    line: StatementLine,
+    conflicting: set[str],
+    found: dict[tuple[str, ...], Candidate],
+    add: Callable[[Sequence[OpenInvoice], float, str], Candidate],
+    totals: dict[str, Cents],
+    debtors: set[str],
+    tokens: set[str],
+) -> None:
+    """Candidates from one known payer's open invoices."""
+    if not invoices:
+        return
+
+    def new(invs: Sequence[OpenInvoice], weight: float, reason: str) -> Candidate | None:
+        if tuple(sorted(i.number for i in invs)) in found:
+            return None  # already found by its reference or number; the payer supported it
+        cand = add(invs, weight, reason)
+        cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
+        _score_support(cand, line, totals, debtors)
+        return cand
+
+    for inv in invoices:  # a typo'd number of one of the payer's own invoices
+        if _typo_in(inv, tokens):
+            new(
+                [inv],
+                WEIGHT_NUMBER_FUZZY,
+                f"rule number with one typo: invoice number {inv.number} with one character off",
+            )
+    reason = f"payer account {line.counterparty_iban} is known for this debtor"
+    exact = [i for i in invoices if totals[i.number] == line.amount]
+    subset = subset_with_sum(invoices[:MAX_SUBSET_INVOICES], line.amount, totals)
+    if not subset:  # a partial or unexplained amount: the oldest invoices first (6:43 BW)
+        new(invoices[:MAX_SUBSET_SIZE], WEIGHT_IBAN, reason)
+        return
+    cand = new(subset, WEIGHT_IBAN, reason)
+    if cand is None:
+        return
+    if conflicting - {i.number for i in subset}:
+        cand.reasons.append("not the known-payer rule: the description points elsewhere")
+    elif len(subset) == 1 and len(exact) == 1:
+        cand.score = round(min(cand.score + BONUS_ONLY_OPEN_AMOUNT, 1.0), 4)
+        cand.reasons.append(
+            "rule known payer: the exact open amount of the only open invoice of this "
+            "debtor with that amount, no reference pointing elsewhere"
+        )
+    elif len(subset) > 1:
+        cand.score = round(min(cand.score + BONUS_ONLY_OPEN_SET, 1.0), 4)
+        cand.reasons.append("known payer: the exact open amount of one set of their invoices")
+
+
+def _score_support(
+    cand: Candidate, line: StatementLine, totals: dict[str, Cents], iban_debtors: set[str]
+) -> None:
+    if cand.base_reasons < 0:
+        cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
+    total = sum(totals.get(i.number, i.open_amount) for i in cand.invoices)
+    exact = line.amount == total
+    if exact:
+        cand.score += WEIGHT_AMOUNT_EXACT
+        cand.reasons.append("amount equals the open amount")
+    elif line.amount < total:
+        cand.score += WEIGHT_AMOUNT_PARTIAL
+        cand.reasons.append("amount is part of the open amount")
+    else:
+        cand.score -= PENALTY_OVERPAID
+        cand.reasons.append("amount exceeds the open amount")
+    debtor_set = {i.debtor for i in cand.invoices}
+    payer = False
+    if iban_debtors & debtor_set:
+        payer = True
+        if not any("payer account" in r for r in cand.reasons):
             cand.score += WEIGHT_IBAN / 2
             cand.reasons.append("payer account is known for this debtor")
-        similarity = max(
-            name_similarity(line.counterparty_name, i.debtor_name) for i in cand.invoices
-        )
-        if similarity >= 0.8:
-            cand.score += WEIGHT_NAME
-            cand.reasons.append("payer name matches the debtor")
-        elif similarity >= 0.5:
-            cand.score += WEIGHT_NAME_PARTIAL
-            cand.reasons.append("payer name resembles the debtor")
-        cand.score = round(min(cand.score, 1.0), 4)
+    similarity = max(name_similarity(line.counterparty_name, i.debtor_name) for i in cand.invoices)
+    if similarity >= 0.8:
+        payer = True
+        cand.score += WEIGHT_NAME
+        cand.reasons.append("payer name matches the debtor")
+    elif similarity >= 0.5:
+        cand.score += WEIGHT_NAME_PARTIAL
+        cand.reasons.append("payer name resembles the debtor")
+    if payer and exact and any("one character off" in r for r in cand.reasons):
+        cand.score += BONUS_PAYER_AND_AMOUNT
+        cand.reasons.append("rule number with one typo: payer and amount agree")
+    cand.score = round(min(cand.score, 1.0), 4)
 
 
 def subset_with_sum(
@@ -378,7 +604,10 @@ def decide(
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     reasons = list(best.reasons)
     auto = best.score >= settings.auto_threshold and best.score - runner_up >= settings.margin
-    if best.score >= settings.auto_threshold and not auto:
+    if auto and not settings.auto_book:
+        auto = False
+        reasons.append("not booked: automatic booking is switched off for this client")
+    elif best.score >= settings.auto_threshold and not auto:
         reasons.append(f"not booked: runner-up scores {runner_up:.2f}, too close")
     elif not auto:
         reasons.append(f"not booked: score {best.score:.2f} below {settings.auto_threshold:.2f}")
@@ -392,8 +621,34 @@ def decide(
     return LineMatch(index, line.amount, (), suggested, tuple(reasons), best)
 
 
+def match_line(
+    n: int,
+    line: StatementLine,
+    lookups: Lookups,
+    settings: MatchSettings,
+    open_totals: OpenTotals = principal_open,
+) -> LineMatch:
+    """Candidates, then the decision: booked (automatically) or suggested, with reasons."""
+    budget = LookupBudget()
+    found = candidates(line, lookups, open_totals, settings, budget)
+    totals = open_totals([i for c in found.values() for i in c.invoices])
+    result = decide(n, line, found, settings, totals)
+    if budget.exhausted and result.booked:
+        assert result.best is not None
+        result = LineMatch(
+            n,
+            result.amount,
+            (),
+            tuple((a, result.best.score) for a in result.booked),
+            (*result.reasons, "not booked: more lookups needed than a line may make"),
+            result.best,
+        )
+    lookups.consume(result.booked)
+    return result
+
+
 def match_lines(
-    lines: Sequence[StatementLine], index: InvoiceIndex, settings: MatchSettings | None = None
+    lines: Sequence[StatementLine], index: Lookups, settings: MatchSettings | None = None
 ) -> list[LineMatch]:
     """One result per credit line, in order. Booked amounts are taken off the index's open
     amounts so that two lines cannot pay the same euro twice."""
@@ -402,7 +657,5 @@ def match_lines(
     for n, line in enumerate(lines):
         if line.amount <= 0 or line.is_return:
             continue
-        result = decide(n, line, index.candidates(line), chosen, index.remaining)
-        index.consume(result.booked)
-        results.append(result)
+        results.append(match_line(n, line, index, chosen))
     return results

@@ -23,6 +23,17 @@ class StatementError(ValueError):
         return {"line": self.line, "field": self.field, "error": self.reason}
 
 
+MAX_AMOUNT_CENTS = 10**11  # EUR 1,000,000,000: more on one statement line is a broken file
+
+
+def check_amount(cents: int, where: str) -> int:
+    """Refuse an amount no receivables account sees (``1E+30``, EUR 10^17): such a number is
+    a broken or hostile file, and booking it would poison every total downstream."""
+    if abs(cents) > MAX_AMOUNT_CENTS:
+        raise StatementError(f"{where}: amount {cents / 100:.2e} is beyond any plausible statement")
+    return cents
+
+
 @dataclass(frozen=True)
 class StatementLine:
     booking_date: date
@@ -66,6 +77,24 @@ class Statement:
     statement_id: str | None = None
     format: str = "mt940"
     warnings: tuple[str, ...] = field(default=())
+    sequence: str | None = None  # MT940 :28C: statement/sequence number, CAMT ElctrncSeqNb
+    on: date | None = None  # the statement's date (closing balance or period end)
+
+    def identity(self) -> str:
+        """Which statement this is, the same in every file that carries it: account,
+        statement number/sequence and date. Two files with the same day book it once.
+        Balances and the line count are part of it too: banks that number every statement
+        ``0`` (Rabobank) or send two statements a day must not have the second one skipped."""
+        on = self.on or (self.closing.on if self.closing else None)
+        parts = [
+            self.account,
+            self.sequence or "",
+            on.isoformat() if on else "",
+            str(self.opening.amount if self.opening else ""),
+            str(self.closing.amount if self.closing else ""),
+            str(len(self.lines)),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def balance_difference(self) -> Cents | None:
         """Closing minus (opening + lines); ``None`` when a balance is missing."""

@@ -26,7 +26,13 @@ from mt940.tags import StatementASNB, Tag
 
 from shared.domain.money import cents_from_decimal
 from shared.domain.statements.details_nl import MalformedDetails, split_details
-from shared.domain.statements.model import Balance, Statement, StatementError, StatementLine
+from shared.domain.statements.model import (
+    Balance,
+    Statement,
+    StatementError,
+    StatementLine,
+    check_amount,
+)
 
 KNOWN_TAGS = {
     "13", "13D", "20", "21", "25", "28", "28C", "34F", "60F", "60M", "61", "62F", "62M", "64",
@@ -37,6 +43,7 @@ STRUCTURAL = {"20", "25", "28", "28C", "60F", "60M", "62F", "62M", "64", "65"}
 _TAG = re.compile(r"^:([0-9]{2,5}[A-Z]?|NS):")
 _SWIFT_X = re.compile(r"^[A-Za-z0-9/\-?:().,'+ {}]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_END = re.compile(r"^-(\}|XXX)?(\{.*\})*$")
 _ENVELOPE = str.maketrans("", "", "\x01\x03")  # SWIFT FIN start/end of message
 ASNB_BANKS = {"SNSB", "ASNB", "RBRB"}
 
@@ -61,14 +68,27 @@ def looks_like_mt940(text: str) -> bool:
     return bool(re.search(r"^:(20|25|60F|61):", text, re.MULTILINE))
 
 
-def _scan(text: str) -> list[_Field]:
+@dataclass
+class _Scan:
+    fields: list[_Field]
+    warnings: list[tuple[int, str]]  # (line, what): reported, the rest of the file booked
+    ends: set[int]  # indexes of fields followed by an end-of-message line ("-", "-}")
+
+
+def _scan(text: str) -> _Scan:
     fields: list[_Field] = []
+    warnings: list[tuple[int, str]] = []
+    ends: set[int] = set()
     current: _Field | None = None
     for number, raw in enumerate(text.translate(_ENVELOPE).splitlines(), start=1):
-        if (bad := _CONTROL.search(raw)) is not None:
-            raise StatementError(
-                f"control or binary character U+{ord(bad.group()):04X} in the file", line=number
+        if _CONTROL.search(raw) is not None:
+            # a stray byte (NUL, a control character): blank it, say where, keep going
+            bad = _CONTROL.search(raw)
+            assert bad is not None
+            warnings.append(
+                (number, f"control or binary character U+{ord(bad.group()):04X} replaced")
             )
+            raw = _CONTROL.sub("?", raw)
         line = raw.rstrip()
         m = _TAG.match(line)
         if m:
@@ -83,13 +103,40 @@ def _scan(text: str) -> list[_Field]:
                 raise StatementError(f"unknown MT940 tag :{tag}:", line=number, field=tag)
             current = _Field(tag, number, [line[m.end() :]])
             fields.append(current)
-        elif re.match(r"^-(\}|XXX)?(\{.*\})*$", line) or line.startswith(("{", "}")):
+        elif line.startswith(("-", "{", "}")) and (
+            line.startswith(("{", "}")) or _END.match(line) is not None
+        ):
+            if fields and line.startswith("-"):
+                ends.add(len(fields) - 1)
             current = None
         elif current is not None:
             current.lines.append(line)
     if not any(f.tag == "20" for f in fields) or not any(f.tag == "25" for f in fields):
         raise StatementError("not an MT940 statement: no :20: and :25: fields")
-    return fields
+    return _Scan(fields, warnings, ends)
+
+
+CLOSING = {"62F", "62M", "64", "65", "90C", "90D"}
+
+
+def _check_complete(scan: _Scan) -> None:
+    """A statement whose last transaction is followed by neither a closing balance nor an
+    end-of-message line was cut off: its last line may be half a line. Refuse the file."""
+    fields = scan.fields
+    starts = [i for i, f in enumerate(fields) if f.tag == "20"] + [len(fields)]
+    for begin, end in pairwise(starts):
+        block = range(begin, end)
+        last_tx = max((i for i in block if fields[i].tag in ("61", "86")), default=None)
+        if last_tx is None:
+            continue
+        closed = any(fields[i].tag in CLOSING for i in range(last_tx, end))
+        if not closed and not any(i in scan.ends for i in range(last_tx, end)):
+            raise StatementError(
+                "the file ends inside a statement (no closing balance :62F: after the last "
+                "transaction): truncated in transfer? Ask the bank for the file again",
+                line=fields[last_tx].line,
+                field=fields[last_tx].tag,
+            )
 
 
 def _bank(account: str) -> str | None:
@@ -101,19 +148,38 @@ def _bank(account: str) -> str | None:
     return None
 
 
-def _check(fields: list[_Field]) -> None:
+def _check(scan: _Scan) -> list[_Field]:
+    """The fields mt-940 may read. A stray character outside the SWIFT set is repaired where
+    it is harmless (a reference, a statement number), drops the one transaction it damages
+    (reported with its line, for staff to book by hand), and refuses the file where nothing
+    sensible can be booked (the account)."""
+    kept: list[_Field] = []
     seen_61 = False
-    for f in fields:
+    skip_86 = False
+    for f in scan.fields:
         if f.tag == "20":
             seen_61 = False
+        if skip_86 and f.tag == "86":
+            skip_86 = False
+            continue
+        skip_86 = False
         if f.tag in STRUCTURAL or f.tag == "61":
             first = f.lines[0]
             if not _SWIFT_X.match(first):
-                raise StatementError(
-                    f":{f.tag}: contains characters outside the SWIFT character set",
-                    line=f.line,
-                    field=f.tag,
-                )
+                where = f":{f.tag}: contains characters outside the SWIFT character set"
+                if f.tag in ("25",):
+                    raise StatementError(where, line=f.line, field=f.tag)
+                if f.tag == "61":
+                    scan.warnings.append(
+                        (f.line, f"{where}; this transaction was not read: book it by hand")
+                    )
+                    skip_86 = True
+                    continue
+                if f.tag in ("60F", "60M", "62F", "62M", "64", "65"):
+                    scan.warnings.append((f.line, f"{where}; the balance was not read"))
+                    continue
+                scan.warnings.append((f.line, f"{where}; replaced by '?'"))
+                f.lines[0] = "".join(c if _SWIFT_X.match(c) else "?" for c in first)
         if f.tag == "25" and seen_61:
             raise StatementError(
                 ":25: account identification after a transaction (:86: expected?)",
@@ -122,12 +188,18 @@ def _check(fields: list[_Field]) -> None:
             )
         if f.tag == "61":
             seen_61 = True
+        kept.append(f)
+    return kept
 
 
 def _normalise(fields: list[_Field], bank: str | None) -> str:
-    """Rebuild the text mt-940 reads, undoing ING's wrapping."""
+    """Rebuild the text mt-940 reads, undoing ING's wrapping. The ``:86:`` fields are left
+    out: Inning splits them itself (details_nl, from the lines the scan kept), so mt-940
+    does not parse them a second time."""
     out: list[str] = []
     for f in fields:
+        if f.tag in ("86", "NS"):
+            continue
         lines = list(f.lines)
         if f.tag in STRUCTURAL:
             lines = ["".join(x.strip() for x in lines)]
@@ -154,7 +226,9 @@ def _account(raw: str, currency: str) -> str:
 
 def _cents(amount: Any) -> int:
     value = amount.amount if hasattr(amount, "amount") else amount
-    return cents_from_decimal(Decimal(str(value)))
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return check_amount(cents_from_decimal(value), "amount")
 
 
 def _balance(raw: Any) -> Balance | None:
@@ -166,13 +240,16 @@ def _balance(raw: Any) -> Balance | None:
 def _as_date(value: Any) -> date | None:
     if value is None:
         return None
+    if type(value) is date:
+        return value
     return date(value.year, value.month, value.day)
 
 
 def parse_mt940(data: bytes) -> list[Statement]:
     text = decode(data)
-    fields = _scan(text)
-    _check(fields)
+    scan = _scan(text)
+    _check_complete(scan)
+    fields = _check(scan)
     starts_61 = [f.line for f in fields if f.tag == "61"]
     pairs = [(a, b) for a, b in pairwise(fields) if a.tag == "61" and b.tag == "86"]
     info_86 = {a.line: "\n".join(b.lines) for a, b in pairs}
@@ -190,11 +267,13 @@ def parse_mt940(data: bytes) -> list[Statement]:
         ) from exc
     statements: list[Statement] = []
     index = 0
-    for block in parsed:
+    starts_20 = [f.line for f in fields if f.tag == "20"]
+    for number, block in enumerate(parsed):
         data_ = block.data
         account = str(data_.get("account_identification") or "").strip()
         if not account:
             raise StatementError("statement without :25: account identification")
+        block_bank = _bank(account) or bank  # once per statement, not per line
         currency = "EUR"
         opening = _balance(data_.get("final_opening_balance"))
         closing = _balance(data_.get("final_closing_balance"))
@@ -207,22 +286,20 @@ def parse_mt940(data: bytes) -> list[Statement]:
             index += 1
             raw86 = info_86.get(source_line or -1, "")
             try:
-                details = split_details(
-                    raw86, bank=_bank(account) or bank, extra=d.get("extra_details")
-                )
+                details = split_details(raw86, bank=block_bank, extra=d.get("extra_details"))
             except MalformedDetails as exc:
                 raise StatementError(
                     str(exc), line=line_86.get(source_line or -1), field="86"
                 ) from exc
             status = str(d.get("status") or "")
+            value_date = _as_date(d.get("date"))
+            amount = d["amount"]
             lines.append(
                 StatementLine(
-                    booking_date=_as_date(d.get("entry_date"))
-                    or _as_date(d.get("date"))
-                    or date.min,
-                    value_date=_as_date(d.get("date")),
-                    amount=_cents(d["amount"]),
-                    currency=getattr(d["amount"], "currency", None) or currency,
+                    booking_date=_as_date(d.get("entry_date")) or value_date or date.min,
+                    value_date=value_date,
+                    amount=_cents(amount),
+                    currency=getattr(amount, "currency", None) or currency,
                     counterparty_iban=details.counterparty_iban,
                     counterparty_name=details.counterparty_name,
                     counterparty_bic=details.counterparty_bic,
@@ -244,6 +321,14 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 closing=closing,
                 lines=tuple(lines),
                 statement_id=str(data_.get("transaction_reference") or "") or None,
+                warnings=_warnings_of(scan.warnings, starts_20, number, len(parsed)),
+                sequence="/".join(
+                    str(data_[k])
+                    for k in ("statement_number", "sequence_number")
+                    if data_.get(k) is not None
+                )
+                or None,
+                on=closing.on if closing else None,
             )
         )
     if index != len(starts_61):
@@ -251,3 +336,15 @@ def parse_mt940(data: bytes) -> list[Statement]:
             f"{len(starts_61)} :61: lines in the file but {index} parsed; refusing to book a part"
         )
     return statements
+
+
+def _warnings_of(
+    warnings: list[tuple[int, str]], starts: list[int], number: int, blocks: int
+) -> tuple[str, ...]:
+    """The file's warnings that fall inside statement ``number`` (all of them on the first
+    statement when the blocks cannot be told apart)."""
+    if len(starts) != blocks:
+        return tuple(f"line {n}: {w}" for n, w in warnings) if number == 0 else ()
+    low = starts[number] if number > 0 else 0
+    high = starts[number + 1] if number + 1 < len(starts) else 1 << 62
+    return tuple(f"line {n}: {w}" for n, w in warnings if low <= n < high)

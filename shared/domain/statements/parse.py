@@ -8,6 +8,20 @@ from shared.domain.statements.mt940_format import decode, looks_like_mt940, pars
 
 
 def parse_statement_file(data: bytes) -> list[Statement]:
+    """The file's statements, or a :class:`StatementError` saying why not: whatever a broken
+    or hostile file provokes deeper down (a value error in a library, a date that does not
+    exist, a recursion) is a refusal with a reason, never another exception."""
+    try:
+        return _parse(data)
+    except StatementError:
+        raise
+    except (ValueError, ArithmeticError, RecursionError, LookupError, TypeError) as exc:
+        raise StatementError(
+            f"the file could not be read ({type(exc).__name__}: {str(exc)[:200]})"
+        ) from exc
+
+
+def _parse(data: bytes) -> list[Statement]:
     if not data.strip():
         raise StatementError("the file is empty")
     if looks_like_camt(data):

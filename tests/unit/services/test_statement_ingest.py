@@ -137,11 +137,14 @@ def test_uncertain_payment_becomes_a_suggestion_and_confirming_it_books_and_teac
         "POST", f"/v1/clients/C1/actions/{action['action_id']}/confirm", {"invoices": ["F-0001"]}
     )
     assert again.status == 422  # resolved already
-    # the learned account now identifies the payer of the next, unexplained transfer
+    # the learned account now identifies the payer of the next, unexplained transfer: the
+    # exact open amount of the only open invoice of D1 with that amount is booked (the
+    # known-payer rule), with the rule among its reasons
     report = setup.services.statements.ingest(
         "agency-a/t.sta", statement([paid_line(5_000, "overboeking")], sid="S2")
     )
-    assert report.suggested == 1
+    assert report.booked == 1
+    assert invoice(setup, "F-0002")["status"] == "paid"
 
 
 def test_overpayment_is_booked_and_flagged(setup):

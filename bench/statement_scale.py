@@ -1,0 +1,238 @@
+"""Statement booking against Azurite at two portfolio sizes, through the real service.
+
+A client's open invoices are seeded the way the invoice repository writes them (both invoice
+copies and the matching index rows), with debtors and learned payer accounts; statement files
+are generated from the labelled set (bench/statement_labels.py), so lines look like what banks
+send: references, numbers, known payers, partial and combined payments, unrelated credits.
+
+- cost per line: the same 20-line shape against a large and a small portfolio; storage
+  requests per line (all of them: claiming the line, matching, booking, settling) and the
+  matching lookups alone, wall time, and the ratios large/small;
+- end to end: one file of many lines dropped in the inbox blob container, read back and booked
+  (blob in -> payments stored), wall time and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.statement_labels import DAY, Portfolio, labelled_lines, portfolio
+from shared.adapters.queues.storage import InMemoryQueueSender
+from shared.adapters.tables import schema
+from shared.adapters.tables.banking_repo import LEARNED_IBANS, AccountOwner
+from shared.adapters.tables.codec import put_json
+from shared.adapters.tables.invoices_repo import InvoiceRepository
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.match_index_repo import BUILT, MATCH_INDEX, index_rows
+from shared.bootstrap import build_services
+from shared.clock import FixedClock
+from shared.domain.invoices import Invoice
+from shared.domain.parties import Agency, Client, Debtor, DebtorKind
+from shared.domain.references import iban as iban_check
+from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.ports.tables import MAX_BATCH, Op, OpKind, Row
+from shared.services.statements import INBOX
+from shared.settings import Settings
+
+AGENCY = "bench-agency"
+
+
+def _account(n: int) -> str:
+    return iban_check.build("NL", f"ABNA{n:010d}")
+
+
+def _services(connection: str) -> Any:
+    settings = Settings.from_env({"AzureWebJobsStorage": connection})
+    clock = FixedClock(datetime(2025, 6, 2, 8, 0, tzinfo=UTC))
+    return build_services(settings, clock=clock, queues=InMemoryQueueSender(), senders={})
+
+
+def _transact_all(store: Any, table: str, ops_by_pk: list[list[Op]], workers: int = 4) -> None:
+    batches = [ops[i : i + MAX_BATCH] for ops in ops_by_pk for i in range(0, len(ops), MAX_BATCH)]
+
+    def send(batch: list[Op]) -> None:
+        for attempt in range(5):  # Azurite drops a connection now and then under load
+            try:
+                store.transact(table, batch)
+                return
+            except Exception:
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(send, batches))
+
+
+def seed(services: Any, client_id: str, account: str, book: Portfolio) -> Client:
+    """One client owning ``account``, with the portfolio's debtors, open invoices, their
+    index rows and the payer accounts learned from earlier payments."""
+    repos = services.repos
+    if repos.agencies.get(AGENCY) is None:
+        repos.agencies.save(Agency(AGENCY, "Bench agency"))
+    client = Client(client_id, AGENCY, client_id, f"Client {client_id}", ibans=(account,))
+    repos.clients.save(client, new=True)
+    repos.banking.claim_account(AccountOwner(account, AGENCY, client_id))
+    names = {i.debtor: i.debtor_name for i in book.invoices}
+    debtor_ops = [
+        repos.debtors.write_op(Debtor(client_id, number, DebtorKind.B2B, name), None)
+        for number, name in names.items()
+    ]
+    _transact_all(repos.store, schema.DEBTORS, [debtor_ops])
+    invoice_ops: list[Op] = []
+    index_ops: list[Op] = []
+    for o in book.invoices:
+        inv = Invoice(
+            client_id,
+            o.number,
+            o.debtor,
+            (o.due_date or DAY) - timedelta(days=30),
+            o.due_date or DAY,
+            o.open_amount,
+            payment_reference=o.payment_reference,
+        )
+        invoice_ops += InvoiceRepository.write_ops(inv, None)
+        index_ops += [Op(OpKind.UPSERT, r) for r in index_rows(inv).values()]
+    _transact_all(repos.store, schema.INVOICES, [invoice_ops])
+    _transact_all(repos.store, MATCH_INDEX, [index_ops])
+    repos.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(index_ops)}))
+    learned = [
+        Op(OpKind.UPSERT, Row(encode(client_id), encode(iban), {"Debtors": put_json(sorted(ds))}))
+        for iban, ds in book.learned.items()
+    ]
+    _transact_all(repos.store, LEARNED_IBANS, [learned])
+    return client
+
+
+def statement_file(
+    book: Portfolio, rng: random.Random, account: str, lines: int, sid: str
+) -> bytes:
+    labelled = labelled_lines(rng, book, lines)
+    out = [
+        OutLine(
+            DAY,
+            line.amount,
+            line.remittance or "",
+            line.counterparty_iban,
+            line.counterparty_name,
+            end_to_end_id=f"E2E-{sid}-{n}",
+        )
+        for n, (line, _) in enumerate(labelled)
+    ]
+    text = write_mt940(account, out, opening=0, opening_date=DAY, statement_id=sid)
+    return text.encode()
+
+
+class _LookupCounter:
+    """Counts the matching index and learned-account reads among all requests."""
+
+    def __init__(self, services: Any) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        index = services.repos.invoices.match_index
+        banking = services.repos.banking
+        for obj, names in (
+            (index, ("by_reference", "by_tail", "of_debtor", "by_amount")),
+            (banking, ("debtors_for_iban",)),
+        ):
+            for name in names:
+                setattr(obj, name, self._wrap(getattr(obj, name)))
+
+    def _wrap(self, fn: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                self.count += 1
+            return fn(*args, **kwargs)
+
+        return counted
+
+
+def _ingest(services: Any, counter: _LookupCounter, name: str, data: bytes) -> dict[str, Any]:
+    store = services.repos.store
+    requests, lookups = store.requests, counter.count
+    began = time.perf_counter()
+    report = services.statements.ingest(name, data)
+    return {
+        "seconds": time.perf_counter() - began,
+        "requests": store.requests - requests,
+        "lookups": counter.count - lookups,
+        "lines": report.lines,
+        "booked": report.booked,
+        "suggested": report.suggested,
+        "unmatched": report.unmatched,
+    }
+
+
+def cost_per_line(connection: str, large: int, small: int, lines: int = 20) -> dict[str, Any]:
+    services = _services(connection)
+    counter = _LookupCounter(services)
+    rng = random.Random(20261130)
+    out: dict[str, Any] = {"portfolio_large": large, "portfolio_small": small, "file_lines": lines}
+    runs: dict[str, list[dict[str, Any]]] = {}
+    began = time.perf_counter()
+    books = {}
+    for label, size, n in (("large", large, 1), ("small", small, 2)):
+        book = portfolio(random.Random(size), size, max(100, size // 5))
+        seed(services, f"scale-{label}", _account(n), book)
+        books[label] = (book, _account(n))
+    out["seed_seconds"] = round(time.perf_counter() - began, 1)
+    for round_ in range(3):  # alternate, so that neither size has the warmer caches
+        for label in ("small", "large"):
+            book, account = books[label]
+            data = statement_file(book, rng, account, lines, f"R{round_}{label}")
+            name = f"{AGENCY}/{label}-{round_}.sta"
+            runs.setdefault(label, []).append(_ingest(services, counter, name, data))
+    for label, results in runs.items():
+        best = min(results, key=lambda r: r["seconds"])
+        total_lines = sum(r["lines"] for r in results)
+        out[f"seconds_{label}"] = round(best["seconds"], 3)
+        out[f"requests_per_line_{label}"] = round(
+            sum(r["requests"] for r in results) / total_lines, 2
+        )
+        out[f"lookups_per_line_{label}"] = round(
+            sum(r["lookups"] for r in results) / total_lines, 2
+        )
+        out[f"booked_{label}"] = sum(r["booked"] for r in results)
+    out["time_ratio_large_to_small"] = round(out["seconds_large"] / out["seconds_small"], 2)
+    out["request_ratio_large_to_small"] = round(
+        out["requests_per_line_large"] / out["requests_per_line_small"], 2
+    )
+    return out
+
+
+def end_to_end(connection: str, invoices: int, lines: int) -> dict[str, Any]:
+    services = _services(connection)
+    counter = _LookupCounter(services)
+    book = portfolio(random.Random(invoices + 1), invoices, max(100, invoices // 5))
+    account = _account(3)
+    began = time.perf_counter()
+    seed(services, "scale-e2e", account, book)
+    seeded = time.perf_counter() - began
+    data = statement_file(book, random.Random(7), account, lines, "E2E")
+    name = f"{AGENCY}/e2e.sta"
+    services.files.put(INBOX, name, data)
+    before_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    began = time.perf_counter()
+    blob = services.files.get(INBOX, name)  # blob in, as the trigger reads it
+    result = _ingest(services, counter, name, blob or b"")
+    seconds = time.perf_counter() - began
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "e2e_invoices": invoices,
+        "e2e_lines": lines,
+        "e2e_seed_seconds": round(seeded, 1),
+        "e2e_seconds": round(seconds, 2),
+        "e2e_lines_per_second": round(lines / seconds, 1),
+        "e2e_requests_per_line": round(result["requests"] / max(1, result["lines"]), 2),
+        "e2e_booked": result["booked"],
+        "e2e_suggested": result["suggested"],
+        "e2e_unmatched": result["unmatched"],
+        "e2e_peak_rss_mb": round(peak_mb, 1),
+        "e2e_peak_rss_mb_before": round(before_rss / 1024, 1),
+    }

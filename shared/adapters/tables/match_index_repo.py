@@ -1,0 +1,202 @@
+"""The matching index of open invoices on Table Storage: what a statement line looks up.
+
+One partition per client in the ``MatchIndex`` table; every open invoice (open, partially
+paid, disputed, money open) has four small rows, each a key a bank line can carry:
+
+| RowKey                          | a line finds it by                                  |
+| ``r|<reference>|<number>``      | its betalingskenmerk / RF reference (point range)   |
+| ``t|<numeric tail>|<number>``   | the last digit group of its number ("nr 01483")      |
+| ``d|<debtor>|<number>``         | the debtor a known payer account belongs to          |
+| ``a|<open amount>|<number>``    | its open amount                                      |
+
+Each row carries what the matcher needs (number, debtor, open amount, reference, due date),
+so a lookup is one point or small range read whatever the size of the portfolio.
+
+The invoice repository keeps it current wherever an invoice row is written (import, payment,
+credit, withdrawal, dispute): the rows of the old state that the new state lacks are deleted,
+the new state's rows written, in entity-group transactions. Writing it after the invoice's own
+transaction means a crash in between leaves it stale, never wrong in a way that books: the
+statement service checks a booking's invoices against their rows first and repairs the index
+(:meth:`MatchIndexRepository.repair`) when they disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+
+from shared.adapters.tables.codec import get_date, put_date
+from shared.adapters.tables.keys import encode
+from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.statements.matching import OpenInvoice, normalise_number, numeric_tail
+from shared.ports.tables import (
+    MAX_BATCH,
+    Op,
+    OpKind,
+    Row,
+    StorageError,
+    TableStore,
+    prefix_range,
+)
+
+MATCH_INDEX = "MatchIndex"
+TABLES = (MATCH_INDEX,)
+MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
+BUILT = "~built"  # marker row: this client's open invoices have been indexed
+RANGE_LIMIT = 50  # a lookup reads at most this many rows: a key shared by more is no key
+
+
+def is_matchable(inv: Invoice) -> bool:
+    return inv.status in MATCHABLE and inv.open_amount > 0
+
+
+def amount_key(cents: int) -> str:
+    return f"{cents:015d}"
+
+
+def index_rows(inv: Invoice) -> dict[str, Row]:
+    """The index rows of an invoice's current state; none once nothing is open."""
+    if not is_matchable(inv):
+        return {}
+    pk = encode(inv.client_id)
+    number = encode(inv.number)
+    data = {
+        "Number": inv.number,
+        "Debtor": inv.debtor_number,
+        "Open": inv.open_amount,
+        "Reference": inv.payment_reference,
+        "Due": put_date(inv.due_date),
+    }
+    keys = [
+        f"d|{encode(inv.debtor_number)}|{number}",
+        f"a|{amount_key(inv.open_amount)}|{number}",
+    ]
+    if tail := numeric_tail(inv.number):  # a number without digits has no tail to look up
+        keys.append(f"t|{encode(tail)}|{number}")
+    if inv.payment_reference and (reference := normalise_number(inv.payment_reference)):
+        keys.append(f"r|{encode(reference)}|{number}")
+    return {rk: Row(pk, rk, dict(data)) for rk in keys}
+
+
+def _open_invoice(row: Row, debtor_name: str = "") -> OpenInvoice:
+    d = row.data
+    return OpenInvoice(
+        number=d["Number"],
+        debtor=d["Debtor"],
+        debtor_name=debtor_name,
+        open_amount=int(d["Open"]),
+        payment_reference=d.get("Reference"),
+        due_date=get_date(d.get("Due")),
+    )
+
+
+class MatchIndexRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    # -- maintenance -------------------------------------------------------------------------
+    def update(self, client_id: str, changes: Iterable[tuple[Invoice | None, Invoice]]) -> None:
+        """Bring the index from each invoice's old state to its new one."""
+        ops: list[Op] = []
+        for old, new in changes:
+            before = index_rows(old) if old is not None else {}
+            after = index_rows(new)
+            ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
+            ops += [
+                Op(OpKind.UPSERT, row)
+                for rk, row in after.items()
+                if rk not in before or before[rk].data != row.data
+            ]
+        self._write(ops)
+
+    def repair(
+        self, client_id: str, stale: Sequence[OpenInvoice], current: Sequence[Invoice]
+    ) -> None:
+        """The index said ``stale``, the invoices say ``current``: make the index agree."""
+        pk = encode(client_id)
+        ops = [
+            Op(OpKind.DELETE, Row(pk, f"a|{amount_key(s.open_amount)}|{encode(s.number)}"))
+            for s in stale
+        ]
+        self._write(ops)
+        self.update(client_id, [(None, inv) for inv in current])
+        for inv in current:
+            if not is_matchable(inv):
+                for rk, row in _all_keys(inv).items():
+                    self._delete(row.pk, rk)
+
+    def _write(self, ops: list[Op]) -> None:
+        by_partition: dict[str, list[Op]] = {}
+        for op in ops:
+            by_partition.setdefault(op.row.pk, []).append(op)
+        for part in by_partition.values():
+            for start in range(0, len(part), MAX_BATCH):
+                chunk = part[start : start + MAX_BATCH]
+                try:
+                    self.store.transact(MATCH_INDEX, chunk)
+                except StorageError:
+                    # a row to delete was already gone (a retried write): one at a time
+                    for op in chunk:
+                        if op.kind is OpKind.DELETE:
+                            self._delete(op.row.pk, op.row.rk)
+                        else:
+                            self.store.upsert(MATCH_INDEX, op.row)
+
+    def _delete(self, pk: str, rk: str) -> None:
+        try:
+            self.store.delete(MATCH_INDEX, pk, rk)
+        except StorageError:
+            pass  # gone already: what a delete wanted
+        except Exception as exc:  # the SDK's not-found is not a StorageError
+            if "NotFound" not in type(exc).__name__:
+                raise
+
+    # -- lookups (one request each) ----------------------------------------------------------
+    def _range(self, client_id: str, prefix: str) -> list[OpenInvoice]:
+        page = self.store.query(
+            MATCH_INDEX,
+            pk=encode(client_id),
+            rk_range=prefix_range(prefix),
+            page_size=RANGE_LIMIT,
+        )
+        return [_open_invoice(r) for r in page.rows]
+
+    def by_reference(self, client_id: str, reference: str) -> list[OpenInvoice]:
+        return self._range(client_id, f"r|{encode(reference)}|")
+
+    def by_tail(self, client_id: str, tail: str) -> list[OpenInvoice]:
+        return self._range(client_id, f"t|{encode(tail)}|")
+
+    def of_debtor(self, client_id: str, debtor: str) -> list[OpenInvoice]:
+        return self._range(client_id, f"d|{encode(debtor)}|")
+
+    def by_amount(self, client_id: str, amount: int, limit: int) -> list[OpenInvoice]:
+        if amount <= 0:
+            return []
+        page = self.store.query(
+            MATCH_INDEX,
+            pk=encode(client_id),
+            rk_range=prefix_range(f"a|{amount_key(amount)}|"),
+            page_size=limit,
+        )
+        return [_open_invoice(r) for r in page.rows]
+
+    def rebuild(self, client_id: str, invoices: Iterable[Invoice]) -> int:
+        """Write the index of these invoices from scratch (after a migration, or to repair)."""
+        rows = [row for inv in invoices for row in index_rows(inv).values()]
+        self._write([Op(OpKind.UPSERT, r) for r in rows])
+        self.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(rows)}))
+        return len(rows)
+
+    def ensure_built(self, client_id: str, open_invoices: Callable[[], Iterable[Invoice]]) -> bool:
+        """Invoices written before the index existed are indexed once, the first time a
+        statement meets the client (one point read afterwards). True when it built."""
+        if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is not None:
+            return False
+        self.rebuild(client_id, open_invoices())
+        return True
+
+
+def _all_keys(inv: Invoice) -> dict[str, Row]:
+    """Every key the invoice could have had, whatever its status (to clear a closed one)."""
+    return index_rows(replace(inv, status=InvoiceStatus.OPEN, paid=0))

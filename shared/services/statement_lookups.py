@@ -1,0 +1,126 @@
+"""The matcher's lookups answered from Table Storage, for one client or a pooled account.
+
+Each lookup is one point or small range read of the matching index (``MatchIndex``), the
+learned payer accounts (``LearnedIbans``) or a debtor row, so a statement line costs a
+bounded number of requests whatever the size of the portfolio. Debtor names (for "payer name
+matches") are read once per debtor and statement file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+
+from shared.domain.money import Cents
+from shared.domain.parties import Client
+from shared.domain.statements.matching import Allocation, OpenInvoice
+from shared.services.ledger.service import LedgerService
+from shared.services.repositories import Repositories
+
+SEP = "\x1f"  # joins client id and invoice number (or debtor) on a pooled account
+
+# (client, the candidate invoices, the booking date) -> {invoice number: open total in cents}
+OpenTotalsProvider = Callable[[Client, Sequence[OpenInvoice], date], dict[str, Cents]]
+
+
+def principal_totals(client: Client, invoices: Sequence[OpenInvoice], on: date) -> dict[str, Cents]:
+    """Today's default: the principal still open. The ledger's whole claim (principal, costs,
+    VAT on costs, interest on ``on``) plugs in here, so that a line paying all of it matches
+    exactly."""
+    return {i.number: i.open_amount for i in invoices}
+
+
+def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
+    """The whole open claim of each invoice on ``on`` from the claim ledger (principal, costs
+    and their VAT once owed, interest accrued): a line paying all of it is an exact match.
+    An invoice the ledger does not know is taken at its open principal."""
+
+    def totals(client: Client, invoices: Sequence[OpenInvoice], on: date) -> dict[str, Cents]:
+        figures = ledger.open_claims(client, [i.number for i in invoices], on)
+        return {
+            i.number: figures[i.number].open.total if i.number in figures else i.open_amount
+            for i in invoices
+        }
+
+    return totals
+
+
+class ClientLookups:
+    def __init__(self, repos: Repositories, client: Client, *, prefixed: bool) -> None:
+        self.repos = repos
+        self.client = client
+        self.prefix = f"{client.client_id}{SEP}" if prefixed else ""
+        self._names: dict[str, str] = {}
+
+    def _named(self, invoices: Iterable[OpenInvoice]) -> list[OpenInvoice]:
+        out = []
+        for inv in invoices:
+            if inv.debtor not in self._names:
+                found = self.repos.debtors.get(self.client.client_id, inv.debtor)
+                self._names[inv.debtor] = found[0].name if found else ""
+            out.append(
+                replace(
+                    inv,
+                    number=self.prefix + inv.number,
+                    debtor=self.prefix + inv.debtor,
+                    debtor_name=self._names[inv.debtor],
+                )
+            )
+        return out
+
+    def _local(self, key: str) -> str | None:
+        if not self.prefix:
+            return key
+        return key[len(self.prefix) :] if key.startswith(self.prefix) else None
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        index = self.repos.invoices.match_index
+        return self._named(index.by_reference(self.client.client_id, reference))
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        index = self.repos.invoices.match_index
+        return self._named(index.by_tail(self.client.client_id, tail))
+
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        debtors = self.repos.banking.debtors_for_iban(self.client.client_id, iban)
+        return {self.prefix + d for d in debtors}
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        local = self._local(debtor)
+        if local is None:
+            return []
+        return self._named(self.repos.invoices.match_index.of_debtor(self.client.client_id, local))
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        index = self.repos.invoices.match_index
+        return self._named(index.by_amount(self.client.client_id, amount, limit))
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        return None  # a booking rewrites the index rows: the next read sees what is left
+
+
+class PooledLookups:
+    """A third-party funds account: every allowing client's lookups, keys prefixed with the
+    client id so that equal invoice numbers of two clients stay apart."""
+
+    def __init__(self, parts: list[ClientLookups]) -> None:
+        self.parts = parts
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        return [i for p in self.parts for i in p.by_reference(reference)]
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        return [i for p in self.parts for i in p.by_tail(tail)]
+
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        return {d for p in self.parts for d in p.debtors_for_iban(iban)}
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        return [i for p in self.parts for i in p.of_debtor(debtor)]
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        return [i for p in self.parts for i in p.by_amount(amount, limit)][:limit]
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        return None
