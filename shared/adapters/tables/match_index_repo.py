@@ -28,7 +28,12 @@ from dataclasses import replace
 from shared.adapters.tables.codec import get_date, put_date
 from shared.adapters.tables.keys import encode
 from shared.domain.invoices import Invoice, InvoiceStatus
-from shared.domain.statements.matching import OpenInvoice, normalise_number, numeric_tail
+from shared.domain.statements.matching import (
+    RANGE_CAP,
+    OpenInvoice,
+    normalise_number,
+    numeric_tail,
+)
 from shared.ports.tables import (
     MAX_BATCH,
     Op,
@@ -43,7 +48,7 @@ MATCH_INDEX = "MatchIndex"
 TABLES = (MATCH_INDEX,)
 MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
 BUILT = "~built"  # marker row: this client's open invoices have been indexed
-RANGE_LIMIT = 50  # a lookup reads at most this many rows: a key shared by more is no key
+RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
 
 def is_matchable(inv: Invoice) -> bool:

@@ -63,7 +63,8 @@ MAX_SUBSET_INVOICES = 20
 MAX_SUBSET_SIZE = 4
 MAX_TAIL_LOOKUPS = 3  # digit groups of a description looked up, longest first
 MAX_DEBTORS_PER_IBAN = 2  # a shared account (a parent paying for two debtors) and no more
-AMOUNT_LOOKUP_LIMIT = 10
+AMOUNT_LOOKUP_LIMIT = 200  # one range read of small rows; a full page: claims left unread
+RANGE_CAP = 50  # rows one lookup reads; a key shared by more is no key to book by
 MAX_LOOKUPS_PER_LINE = 5  # point or small range reads of the index for one statement line
 _NAME_NOISE = frozenset(
     [
@@ -329,6 +330,12 @@ class LookupBudget:
         self.left -= 1
         return True
 
+    def full(self, hits: list[OpenInvoice], cap: int | None = None) -> list[OpenInvoice]:
+        """A lookup that filled its page may have left claims unread: no automatic booking."""
+        if len(hits) >= (cap or RANGE_CAP):
+            self.exhausted = True
+        return hits
+
 
 def candidates(
     line: StatementLine,
@@ -358,7 +365,7 @@ def candidates(
         refs.add(normalise_number(line.reference))
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
     for ref in sorted(refs)[:2]:
-        hits = lookups.by_reference(ref) if spend.take() else []
+        hits = spend.full(lookups.by_reference(ref)) if spend.take() else []
         if len(hits) == 1:
             mentioned[hits[0].number] = (
                 hits[0],
@@ -367,7 +374,8 @@ def candidates(
             )
     tokens = _text_tokens(line.remittance) if line.remittance else set()
     for group in digit_groups(line.remittance or "", exclude=[*found_refs, *refs]):
-        for inv in lookups.by_tail(group.lstrip("0") or "0") if spend.take() else []:
+        tail = group.lstrip("0") or "0"
+        for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(inv.number)
             if norm in tokens or _strip_prefix(norm) in tokens or _bare(norm) in tokens:
                 evidence = (
@@ -411,7 +419,7 @@ def candidates(
         )
     pool: list[OpenInvoice] = []
     for debtor in sorted(debtors):
-        pool += lookups.of_debtor(debtor) if spend.take() else []
+        pool += spend.full(lookups.of_debtor(debtor)) if spend.take() else []
     pool_totals = open_totals(pool)
     totals.update(pool_totals)
     for cand in found.values():  # re-score the text candidates with the payer known
@@ -428,7 +436,9 @@ def candidates(
     if _settled(found, chosen):
         return found
     # the amount: an invoice of exactly this open amount, when the payer's name agrees
-    for inv in lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []:
+    found_amount = lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []
+    spend.full(found_amount, AMOUNT_LOOKUP_LIMIT)
+    for inv in found_amount:
         key = (inv.number,)
         if key in found or inv.debtor in debtors:
             continue
