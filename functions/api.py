@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.api.app import IntegrationApi
-from shared.api.http import ApiRequest
+if TYPE_CHECKING:
+    from shared.api.app import IntegrationApi
+    from shared.api.http import ApiRequest
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -24,6 +25,9 @@ SECURITY_HEADERS = {
 
 
 def api() -> IntegrationApi:
+    from shared import bootstrap
+    from shared.api.app import IntegrationApi
+
     global _api
     with _lock:
         if _api is None or _api.services is not bootstrap.services():
@@ -32,6 +36,8 @@ def api() -> IntegrationApi:
 
 
 def to_api_request(req: func.HttpRequest) -> ApiRequest:
+    from shared.api.http import ApiRequest
+
     path = "/v1/" + req.route_params.get("path", "")
     return ApiRequest(
         method=req.method,

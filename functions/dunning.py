@@ -9,20 +9,22 @@ from datetime import date
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("daily_dunning")
 @bp.timer_trigger(arg_name="timer", schedule="%DUNNING_SCHEDULE%", run_on_startup=False)
 def daily_dunning(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().dunning.fan_out()
 
 
 @bp.function_name("run_dunning_client")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run", connection="AzureWebJobsStorage")
 def run_dunning_client(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     job = json.loads(msg.get_body())
     bootstrap.services().dunning.run_client(
         str(job["client_id"]),
@@ -35,4 +37,6 @@ def run_dunning_client(msg: func.QueueMessage) -> None:
 @bp.function_name("drain_dunning_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run-poison", connection="AzureWebJobsStorage")
 def drain_dunning_poison(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     bootstrap.services().dunning.drain_poison(msg.get_body())

@@ -8,19 +8,21 @@ import json
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.domain.messaging import Channel
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 def _deliver(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     job = json.loads(msg.get_body())
     bootstrap.services().messaging.deliver(str(job["client_id"]), str(job["key"]))
 
 
-def _drain(channel: Channel, msg: func.QueueMessage) -> None:
-    bootstrap.services().messaging.drain_poison(channel, msg.get_body())
+def _drain(channel: str, msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+    from shared.domain.messaging import Channel
+
+    bootstrap.services().messaging.drain_poison(Channel(channel), msg.get_body())
 
 
 @bp.function_name("send_email")
@@ -56,13 +58,13 @@ def send_robocall(msg: func.QueueMessage) -> None:
 @bp.function_name("drain_email_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-email-poison", connection="AzureWebJobsStorage")
 def drain_email_poison(msg: func.QueueMessage) -> None:
-    _drain(Channel.EMAIL, msg)
+    _drain("email", msg)
 
 
 @bp.function_name("drain_sms_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-sms-poison", connection="AzureWebJobsStorage")
 def drain_sms_poison(msg: func.QueueMessage) -> None:
-    _drain(Channel.SMS, msg)
+    _drain("sms", msg)
 
 
 @bp.function_name("drain_whatsapp_poison")
@@ -70,13 +72,13 @@ def drain_sms_poison(msg: func.QueueMessage) -> None:
     arg_name="msg", queue_name="send-whatsapp-poison", connection="AzureWebJobsStorage"
 )
 def drain_whatsapp_poison(msg: func.QueueMessage) -> None:
-    _drain(Channel.WHATSAPP, msg)
+    _drain("whatsapp", msg)
 
 
 @bp.function_name("drain_letter_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-letter-poison", connection="AzureWebJobsStorage")
 def drain_letter_poison(msg: func.QueueMessage) -> None:
-    _drain(Channel.LETTER, msg)
+    _drain("letter", msg)
 
 
 @bp.function_name("drain_robocall_poison")
@@ -84,10 +86,12 @@ def drain_letter_poison(msg: func.QueueMessage) -> None:
     arg_name="msg", queue_name="send-robocall-poison", connection="AzureWebJobsStorage"
 )
 def drain_robocall_poison(msg: func.QueueMessage) -> None:
-    _drain(Channel.ROBOCALL, msg)
+    _drain("robocall", msg)
 
 
 @bp.function_name("scan_mail_bounces")
 @bp.timer_trigger(arg_name="timer", schedule="%BOUNCE_SCAN_SCHEDULE%", run_on_startup=False)
 def scan_mail_bounces(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().messaging.scan_bounces()

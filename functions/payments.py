@@ -8,17 +8,14 @@ import json
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.domain.money import format_eur_nl
-from shared.services.errors import ServiceError
-from shared.services.online_payments import SIMULATED_STATUSES
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("mollie_webhook")
 @bp.route(route="mollie/webhook", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+
     payment_id = (req.form.get("id") if req.form else None) or ""
     bootstrap.services().online_payments.webhook(str(payment_id))
     return func.HttpResponse(status_code=200)  # Mollie only needs to know we have it
@@ -27,6 +24,8 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("process_mollie_webhook")
 @bp.queue_trigger(arg_name="msg", queue_name="mollie-webhook", connection="AzureWebJobsStorage")
 def process_mollie_webhook(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     bootstrap.services().online_payments.process(str(json.loads(msg.get_body())["id"]))
 
 
@@ -35,6 +34,11 @@ def process_mollie_webhook(msg: func.QueueMessage) -> None:
     route="pay/simulate/{payment_id}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS
 )
 def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.domain.money import format_eur_nl
+    from shared.services.errors import ServiceError
+    from shared.services.online_payments import SIMULATED_STATUSES
+
     services = bootstrap.services()
     if services.settings.environment != "local":
         return func.HttpResponse(status_code=404)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
@@ -19,5 +17,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
     source=func.BlobSource.EVENT_GRID,
 )
 def ingest_statement(blob: func.InputStream) -> None:
+    from shared import bootstrap
+
     name = (blob.name or "").split("/", 1)[-1]  # "statements/<agency>/<file>" -> "<agency>/<file>"
     bootstrap.services().statements.ingest(name, blob.read())

@@ -7,27 +7,25 @@ Functions host reuses a worker across invocations), never at import time.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.adapters.blobs.store import AzureFileStore
-from shared.adapters.channels.factory import senders_from
-from shared.adapters.queues.storage import StorageQueueSender
-from shared.adapters.tables.azure import AzureTableStore
-from shared.clock import Clock, SystemClock
-from shared.domain.messaging import Channel
-from shared.ports.channels import ChannelSender
-from shared.ports.files import FileStore
-from shared.ports.queues import QueueSender
-from shared.ports.tables import TableStore
-from shared.services.container import Services
-from shared.services.repositories import Repositories
-from shared.settings import Settings
+if TYPE_CHECKING:  # the adapters load on first use: a trigger's cold start pays only for its own
+    from shared.clock import Clock
+    from shared.domain.messaging import Channel
+    from shared.ports.channels import ChannelSender
+    from shared.ports.files import FileStore
+    from shared.ports.queues import QueueSender
+    from shared.ports.tables import TableStore
+    from shared.services.container import Services
+    from shared.settings import Settings
 
 _lock = threading.Lock()
 _services: Services | None = None
 
 
 def table_store(settings: Settings) -> TableStore:
+    from shared.adapters.tables.azure import AzureTableStore
+
     if settings.storage_connection_string:
         return AzureTableStore.from_connection_string(settings.storage_connection_string)
     assert settings.table_service_uri is not None
@@ -41,6 +39,8 @@ def _credential(settings: Settings) -> Any:
 
 
 def file_store(settings: Settings) -> FileStore:
+    from shared.adapters.blobs.store import AzureFileStore
+
     if settings.storage_connection_string:
         return AzureFileStore.from_connection_string(settings.storage_connection_string)
     assert settings.blob_service_uri is not None
@@ -48,6 +48,8 @@ def file_store(settings: Settings) -> FileStore:
 
 
 def queue_sender(settings: Settings) -> QueueSender:
+    from shared.adapters.queues.storage import StorageQueueSender
+
     if settings.storage_connection_string:
         return StorageQueueSender.from_connection_string(settings.storage_connection_string)
     assert settings.queue_service_uri is not None
@@ -63,6 +65,11 @@ def build_services(
     queues: QueueSender | None = None,
     senders: dict[Channel, ChannelSender] | None = None,
 ) -> Services:
+    from shared.adapters.channels.factory import senders_from
+    from shared.clock import SystemClock
+    from shared.services.container import Services
+    from shared.services.repositories import Repositories
+
     repos = Repositories.over(store or table_store(settings))
     repos.ensure_tables()
     chosen = (
@@ -81,6 +88,8 @@ def build_services(
 
 
 def services() -> Services:
+    from shared.settings import Settings
+
     global _services
     with _lock:
         if _services is None:
