@@ -37,10 +37,10 @@ def raw_invoices(req: func.HttpRequest) -> func.HttpResponse:
         for invoice in chunk:
             ops += services.repos.invoices.write_ops(invoice, None)  # type: ignore[arg-type]
         services.repos.invoices.save_many(client.client_id, ops)
-        services.dunning.schedule_invoices(client.client_id, chunk)  # type: ignore[arg-type]
 
     chunks = [invoices[i : i + per_chunk] for i in range(0, len(invoices), per_chunk)]
     with ThreadPoolExecutor(max_workers=imports.PARALLEL_CHUNKS) as pool:
         list(pool.map(write, chunks))
+    services.dunning.schedule_invoices(client.client_id, invoices)  # full transactions
     body = {"created": len(invoices), "rejected": len(errors)}
     return func.HttpResponse(json.dumps(body), mimetype="application/json")
