@@ -17,6 +17,7 @@ ACCOUNT = "devstoreaccount1"
 ACCOUNT_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 )
+KEEP_ALIVE_SECONDS = "240"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ def start(location: Path, ports: AzuritePorts, timeout: float = 30.0) -> subproc
             "127.0.0.1",
             "--tablePort",
             str(ports.table),
+            # Node closes a keep-alive connection idle for 5 s by default; a client reusing it
+            # at that moment gets a reset (a POST, such as a batch, is not retried). Azure's
+            # front ends keep idle connections for minutes: so does this Azurite.
+            *("--blobKeepAliveTimeout", KEEP_ALIVE_SECONDS),
+            *("--queueKeepAliveTimeout", KEEP_ALIVE_SECONDS),
+            *("--tableKeepAliveTimeout", KEEP_ALIVE_SECONDS),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
