@@ -99,7 +99,7 @@ def _run_jobs(
 
 
 def run(connection: str, scale: float) -> dict[str, Any]:
-    count = max(50, int(1000 * scale))
+    count = max(50, int(500 * scale))
     settings = Settings.from_env({"AzureWebJobsStorage": connection})
     clock = FixedClock(datetime(2025, 3, 4, 9, 0, tzinfo=UTC))  # inside the contact hours
     with tempfile.TemporaryDirectory() as tmp:
