@@ -193,5 +193,5 @@ def _plain_letter(spec: LetterSpec) -> bytes:
     pdf.add_page()
     pdf.set_font("helvetica", size=10)
     for line in lines:
-        pdf.multi_cell(0, 5, line)
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
