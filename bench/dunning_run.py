@@ -1,10 +1,10 @@
 """The daily run's cost must follow what is due, not the portfolio: 50,000 open invoices over
 50 clients with 2% due today (scale 1; ``--scale 4`` is the 200,000 over 200 clients of the
-first version, about 20 minutes on its own here), against Azurite, then the same number due in a portfolio ten
-times smaller. Wall time and storage requests per due invoice of a full run, and their ratio
-(near 1 means the run does not read the portfolio). Storage requests are counted at the SDK
-clients for tables, blobs and queues (the reminders' queue messages are real ones on Azurite).
-Each benchmark has its own Azurite; the portfolios are seeded four clients at a time."""
+first version, about 20 minutes on its own here), against Azurite, then the same number due
+in a portfolio ten times smaller. Wall time and storage requests per due invoice of a full
+run, and their ratio (near 1 means the run does not read the portfolio). Storage requests are
+counted at the SDK clients for tables, blobs and queues (the reminders' queue messages are real
+ones on Azurite). The portfolios are seeded four clients at a time."""
 
 from __future__ import annotations
 
