@@ -54,8 +54,10 @@ test: deps browser lint typecheck
 unit: $(STAMP_PY)
 	$(PY) -m pytest tests/unit
 
+# `make bench` runs every benchmark (each in its own process and Azurite); `make bench
+# BENCH=bulk_import` (or a comma-separated list) runs those; SCALE=0.1 for a quick look
 bench: deps
-	$(PY) -m bench
+	$(PY) -m bench $(if $(BENCH),--only $(BENCH)) $(if $(SCALE),--scale $(SCALE))
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) node_modules .data .mypy_cache .ruff_cache .pytest_cache

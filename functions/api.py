@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.api.app import IntegrationApi
-from shared.api.http import ApiRequest
-from shared.api.router import internal_error
+if TYPE_CHECKING:
+    from shared.api.app import IntegrationApi
+    from shared.api.http import ApiRequest
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
@@ -25,6 +25,9 @@ SECURITY_HEADERS = {
 
 
 def api() -> IntegrationApi:
+    from shared import bootstrap
+    from shared.api.app import IntegrationApi
+
     global _api
     with _lock:
         if _api is None or _api.services is not bootstrap.services():
@@ -33,6 +36,8 @@ def api() -> IntegrationApi:
 
 
 def to_api_request(req: func.HttpRequest) -> ApiRequest:
+    from shared.api.http import ApiRequest
+
     path = "/v1/" + req.route_params.get("path", "")
     return ApiRequest(
         method=req.method,
@@ -50,6 +55,8 @@ def to_api_request(req: func.HttpRequest) -> ApiRequest:
     auth_level=func.AuthLevel.ANONYMOUS,
 )
 def integration_api(req: func.HttpRequest) -> func.HttpResponse:
+    from shared.api.router import internal_error
+
     try:
         response = api().handle(to_api_request(req))
     except Exception:  # before the router could answer (settings, wiring): the same envelope

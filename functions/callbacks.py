@@ -8,9 +8,6 @@ import logging
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.services.callbacks import CallbackRejected
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 log = logging.getLogger("inning.callbacks")
 
@@ -22,6 +19,9 @@ log = logging.getLogger("inning.callbacks")
     auth_level=func.AuthLevel.ANONYMOUS,
 )
 def provider_callback(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.services.callbacks import CallbackRejected
+
     services = bootstrap.services()
     callbacks = services.callbacks
     provider = req.route_params.get("provider", "")

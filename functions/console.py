@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.api.console.app import ConsoleApp
-from shared.api.http import ApiRequest
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("console_pages")
 @bp.route(route="console/{*rest}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def console_pages(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.api.console.app import ConsoleApp
+    from shared.api.http import ApiRequest
+
     response = ConsoleApp(bootstrap.services()).handle(
         ApiRequest(
             method=req.method,

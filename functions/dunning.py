@@ -9,7 +9,6 @@ from datetime import date
 
 import azure.functions as func
 
-from shared import bootstrap
 from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -18,12 +17,16 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 @bp.function_name("daily_dunning")
 @bp.timer_trigger(arg_name="timer", schedule="%DUNNING_SCHEDULE%", run_on_startup=False)
 def daily_dunning(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().dunning.fan_out()
 
 
 @bp.function_name("run_dunning_client")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run", connection="AzureWebJobsStorage")
 def run_dunning_client(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     services = bootstrap.services()
     with services.poison.watch("dunning-run", msg.get_body()):  # the cause, for its poison item
         job = json.loads(msg.get_body())
@@ -39,6 +42,8 @@ def run_dunning_client(msg: func.QueueMessage) -> None:
 @bp.function_name("drain_dunning_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run-poison", connection="AzureWebJobsStorage")
 def drain_dunning_poison(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     bootstrap.services().poison.drain(
         "dunning-run-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
     )

@@ -8,20 +8,22 @@ from datetime import date
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("installment_run")
 @bp.timer_trigger(arg_name="timer", schedule="%INSTALLMENT_SCHEDULE%", run_on_startup=False)
 def installment_run(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().plans.fan_out()
 
 
 @bp.function_name("process_installments")
 @bp.queue_trigger(arg_name="msg", queue_name="installments", connection="AzureWebJobsStorage")
 def process_installments(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     job = json.loads(msg.get_body())
     bootstrap.services().plans.process(
         str(job["client_id"]),

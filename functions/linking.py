@@ -8,11 +8,6 @@ import html
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.adapters.mollie import MollieError
-from shared.domain.messaging import PermanentSendError, TransientSendError
-from shared.services.errors import ServiceError
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
@@ -27,6 +22,10 @@ def _page(status: int, title: str, text: str) -> func.HttpResponse:
 @bp.function_name("link_office365_callback")
 @bp.route(route="link/office365/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def link_office365_callback(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.domain.messaging import PermanentSendError, TransientSendError
+    from shared.services.errors import ServiceError
+
     try:
         bootstrap.services().office365.callback(dict(req.params))
     except (ServiceError, PermanentSendError, TransientSendError) as exc:
@@ -39,6 +38,10 @@ def link_office365_callback(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("link_mollie_callback")
 @bp.route(route="link/mollie/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def link_mollie_callback(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.adapters.mollie import MollieError
+    from shared.services.errors import ServiceError
+
     try:
         bootstrap.services().mollie_accounts.callback(dict(req.params))
     except (ServiceError, MollieError) as exc:

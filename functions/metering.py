@@ -8,19 +8,21 @@ import json
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("usage_month_open")
 @bp.timer_trigger(arg_name="timer", schedule="%USAGE_MONTH_SCHEDULE%", run_on_startup=False)
 def usage_month_open(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().managed_invoices.fan_out()
 
 
 @bp.function_name("open_usage_month")
 @bp.queue_trigger(arg_name="msg", queue_name="usage-month", connection="AzureWebJobsStorage")
 def open_usage_month(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     job = json.loads(msg.get_body())
     bootstrap.services().managed_invoices.open_month(str(job["client_id"]), str(job["month"]))

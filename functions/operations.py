@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("backup_tables")
 @bp.timer_trigger(arg_name="timer", schedule="%BACKUP_SCHEDULE%", run_on_startup=False)
 def backup_tables(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
     from shared.services.operations.backups import back_up
 
     services = bootstrap.services()
@@ -23,6 +22,7 @@ def backup_tables(timer: func.TimerRequest) -> None:
 @bp.function_name("watch_operations")
 @bp.timer_trigger(arg_name="timer", schedule="%WATCH_SCHEDULE%", run_on_startup=False)
 def watch_operations(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
     from shared.services.operations.watch import watch
 
     services = bootstrap.services()

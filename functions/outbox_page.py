@@ -7,8 +7,6 @@ import html
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 STYLE = "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}"
@@ -26,6 +24,8 @@ def _page(title: str, body: str) -> func.HttpResponse:
 @bp.function_name("outbox_page")
 @bp.route(route="outbox/{client?}/{key?}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 def outbox_page(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+
     services = bootstrap.services()
     if services.settings.environment != "local":
         return func.HttpResponse(status_code=404)

@@ -8,10 +8,6 @@ import json
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.domain.money import format_eur_nl
-from shared.services.errors import ServiceError
-from shared.services.online_payments import SIMULATED_STATUSES
 from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -20,6 +16,8 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 @bp.function_name("mollie_webhook")
 @bp.route(route="mollie/webhook", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
 def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+
     payment_id = (req.form.get("id") if req.form else None) or ""
     if not bootstrap.services().online_payments.webhook(str(payment_id)):
         return func.HttpResponse("not a Mollie payment id", status_code=400)
@@ -29,6 +27,8 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 @bp.function_name("process_mollie_webhook")
 @bp.queue_trigger(arg_name="msg", queue_name="mollie-webhook", connection="AzureWebJobsStorage")
 def process_mollie_webhook(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     services = bootstrap.services()
     with services.poison.watch("mollie-webhook", msg.get_body()):  # the cause, if it poisons
         outcome = services.online_payments.process(str(json.loads(msg.get_body())["id"]))
@@ -40,6 +40,11 @@ def process_mollie_webhook(msg: func.QueueMessage) -> None:
     route="pay/simulate/{payment_id}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS
 )
 def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.domain.money import format_eur_nl
+    from shared.services.errors import ServiceError
+    from shared.services.online_payments import SIMULATED_STATUSES
+
     services = bootstrap.services()
     if services.settings.environment != "local":
         return func.HttpResponse(status_code=404)

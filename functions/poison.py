@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
@@ -16,6 +14,8 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
     arg_name="msg", queue_name="mollie-webhook-poison", connection="AzureWebJobsStorage"
 )
 def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     bootstrap.services().poison.drain(
         "mollie-webhook-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
     )
@@ -26,6 +26,8 @@ def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
     arg_name="msg", queue_name="webjobs-blobtrigger-poison", connection="AzureWebJobsStorage"
 )
 def drain_blob_trigger_poison(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     bootstrap.services().poison.drain(
         "webjobs-blobtrigger-poison",
         msg.get_body(),
@@ -37,5 +39,7 @@ def drain_blob_trigger_poison(msg: func.QueueMessage) -> None:
 @bp.function_name("sweep_poison_queues")
 @bp.timer_trigger(arg_name="timer", schedule="%POISON_SWEEP_SCHEDULE%", run_on_startup=False)
 def sweep_poison_queues(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     services = bootstrap.services()
     services.poison.sweep(bootstrap.poison_reader(services.settings))

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.api.http import ApiRequest
-from shared.api.portal_app import PortalApp
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 def _serve(req: func.HttpRequest, path: str) -> func.HttpResponse:
+    from shared import bootstrap
+    from shared.api.http import ApiRequest
+    from shared.api.portal_app import PortalApp
+
     response = PortalApp(bootstrap.services()).handle(
         ApiRequest(
             method=req.method,

@@ -9,20 +9,22 @@ from datetime import date
 
 import azure.functions as func
 
-from shared import bootstrap
-
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
 @bp.function_name("settlement_run")
 @bp.timer_trigger(arg_name="timer", schedule="%SETTLEMENT_SCHEDULE%", run_on_startup=False)
 def settlement_run(timer: func.TimerRequest) -> None:
+    from shared import bootstrap
+
     bootstrap.services().settlement_runs.fan_out()
 
 
 @bp.function_name("run_settlement_agency")
 @bp.queue_trigger(arg_name="msg", queue_name="settlement-run", connection="AzureWebJobsStorage")
 def run_settlement_agency(msg: func.QueueMessage) -> None:
+    from shared import bootstrap
+
     job = json.loads(msg.get_body())
     bootstrap.services().settlement_runs.run_agency(
         str(job["agency_id"]), date.fromisoformat(str(job["date"]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from shared import bootstrap
 from shared.telemetry import metrics
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -20,6 +19,8 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
     source=func.BlobSource.EVENT_GRID,
 )
 def ingest_statement(blob: func.InputStream) -> None:
+    from shared import bootstrap
+
     name = (blob.name or "").split("/", 1)[-1]  # "statements/<agency>/<file>" -> "<agency>/<file>"
     services = bootstrap.services()
     with services.poison.watch("blob-trigger", f"statements/{name}".encode()):  # poison's cause

@@ -9,19 +9,15 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from shared.adapters.blobs.store import AzureFileStore
-from shared.adapters.channels.factory import senders_from
-from shared.adapters.queues.storage import StorageQueueSender
-from shared.adapters.tables.azure import AzureTableStore
-from shared.clock import Clock, SystemClock
-from shared.domain.messaging import Channel
-from shared.ports.channels import ChannelSender
-from shared.ports.files import FileStore
-from shared.ports.queues import QueueSender
-from shared.ports.tables import TableStore
-from shared.services.container import Services
-from shared.services.repositories import Repositories
-from shared.settings import Settings
+if TYPE_CHECKING:  # the adapters load on first use: a trigger's cold start pays only for its own
+    from shared.clock import Clock
+    from shared.domain.messaging import Channel
+    from shared.ports.channels import ChannelSender
+    from shared.ports.files import FileStore
+    from shared.ports.queues import QueueSender
+    from shared.ports.tables import TableStore
+    from shared.services.container import Services
+    from shared.settings import Settings
 
 if TYPE_CHECKING:
     from shared.adapters.queues.poison_reader import StoragePoisonQueues
@@ -31,6 +27,8 @@ _services: Services | None = None
 
 
 def table_store(settings: Settings) -> TableStore:
+    from shared.adapters.tables.azure import AzureTableStore
+
     if settings.storage_connection_string:
         return AzureTableStore.from_connection_string(settings.storage_connection_string)
     assert settings.table_service_uri is not None
@@ -44,6 +42,8 @@ def _credential(settings: Settings) -> Any:
 
 
 def file_store(settings: Settings) -> FileStore:
+    from shared.adapters.blobs.store import AzureFileStore
+
     if settings.storage_connection_string:
         return AzureFileStore.from_connection_string(settings.storage_connection_string)
     assert settings.blob_service_uri is not None
@@ -51,6 +51,8 @@ def file_store(settings: Settings) -> FileStore:
 
 
 def queue_sender(settings: Settings) -> QueueSender:
+    from shared.adapters.queues.storage import StorageQueueSender
+
     if settings.storage_connection_string:
         return StorageQueueSender.from_connection_string(settings.storage_connection_string)
     assert settings.queue_service_uri is not None
@@ -119,6 +121,11 @@ def build_services(
     queues: QueueSender | None = None,
     senders: dict[Channel, ChannelSender] | None = None,
 ) -> Services:
+    from shared.adapters.channels.factory import senders_from
+    from shared.clock import SystemClock
+    from shared.services.container import Services
+    from shared.services.repositories import Repositories
+
     repos = Repositories.over(store or table_store(settings))
     repos.ensure_tables()
     chosen = (
@@ -146,6 +153,7 @@ def production_senders(
     fails loudly instead of falling back to the outbox (shared/adapters/channels/unconfigured.py)."""
     from shared.adapters.channels.graph_tenants import per_tenant_mail
     from shared.adapters.channels.unconfigured import refuse_missing
+    from shared.domain.messaging import Channel
 
     mail = per_tenant_mail(settings, store, chosen.get(Channel.EMAIL))
     if mail is not None:
@@ -154,6 +162,8 @@ def production_senders(
 
 
 def services() -> Services:
+    from shared.settings import Settings
+
     global _services
     with _lock:
         if _services is None:

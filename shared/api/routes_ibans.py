@@ -54,4 +54,5 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("GET", "/v1/clients/{client}/ibans", ibans,
                      "The client's IBANs: verified, or pending with the code that proves them", tag))  # fmt: skip
     router.add(Route("POST", "/v1/clients/{client}/ibans/confirm", confirm,
-                     "The client confirms its account with the code (client key)", tag, body=ConfirmIbanIn))  # fmt: skip
+                     "The client confirms its account with the code (client key)", tag, body=ConfirmIbanIn,
+                     errors={403: "not the client's own key, or the IBAN is not registered for it"}))  # fmt: skip

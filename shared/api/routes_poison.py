@@ -28,6 +28,12 @@ def _plain(obj: Any) -> dict[str, Any]:
     }
 
 
+REPLAY = {
+    409: "the item changed meanwhile",
+    422: "resolved already, or its message cannot be replayed (the reason is given)",
+}
+
+
 def register(router: Router, services: Services) -> None:
     def operator(ctx: Context) -> str:
         p = require_agency(ctx)
@@ -68,12 +74,12 @@ def register(router: Router, services: Services) -> None:
 
     tag = "records"
     router.add(Route("POST", "/v1/clients/{client}/actions/{action}/replay", replay_client,
-                     "Replay a poison item: its message goes back on its queue", tag))  # fmt: skip
+                     "Replay a poison item: its message goes back on its queue", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("POST", "/v1/actions/{action}/replay", replay_agency,
-                     "Replay a poison item of the agency's own list", tag))  # fmt: skip
+                     "Replay a poison item of the agency's own list", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("GET", "/v1/platform/actions", platform_actions,
                      "The platform action list: poison naming no client (operator agency)", tag))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/replay", replay_platform,
-                     "Replay a platform poison item (operator agency)", tag))  # fmt: skip
+                     "Replay a platform poison item (operator agency)", tag, errors=REPLAY))  # fmt: skip
     router.add(Route("POST", "/v1/platform/actions/{action}/resolve", resolve_platform,
-                     "Resolve a platform item (operator agency)", tag))  # fmt: skip
+                     "Resolve a platform item (operator agency)", tag, errors=REPLAY))  # fmt: skip

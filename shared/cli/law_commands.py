@@ -4,21 +4,20 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from shared.clock import amsterdam_today
-from shared.domain.law.collection_costs import collection_costs
-from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
-from shared.domain.law.interest import statutory_interest
-from shared.domain.law.interest_rates import RateTable, RateTableError, parse_rate_table
-from shared.domain.law.prescription import prescription
+from shared.domain.law.fourteen_day_letter import LetterChannel
 from shared.domain.money import format_cents, parse_amount, round_half_up
-from shared.domain.references import betalingskenmerk
+
+if TYPE_CHECKING:
+    from shared.domain.law.interest_rates import RateTable
+
+# Each command imports its own rules inside its handler: a call pays only for what it runs
+# (the time zone database, JSON and the other rules load when a command needs them).
 
 
 def _date(text: str) -> date:
@@ -41,11 +40,15 @@ def _percent(rate: Fraction) -> str:
 
 
 def _print_json(data: dict[str, Any]) -> None:
+    import json
+
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 
 def cmd_costs(args: argparse.Namespace) -> int:
+    from shared.domain.law.collection_costs import collection_costs
+
     principal = parse_amount(args.amount)
     if principal == 0:
         raise ValueError("amount must be greater than zero")
@@ -79,6 +82,8 @@ def cmd_costs(args: argparse.Namespace) -> int:
 
 
 def _rate_table(path: str) -> RateTable:
+    from shared.domain.law.interest_rates import RateTableError, parse_rate_table
+
     try:
         return parse_rate_table(Path(path).read_text(encoding="utf-8-sig").splitlines())
     except OSError as exc:
@@ -88,6 +93,9 @@ def _rate_table(path: str) -> RateTable:
 
 
 def cmd_interest(args: argparse.Namespace) -> int:
+    from shared.clock import amsterdam_today
+    from shared.domain.law.interest import statutory_interest
+
     principal = parse_amount(args.amount)
     start, end = _date(args.start), _date(args.end)
     result = statutory_interest(
@@ -137,6 +145,8 @@ def cmd_interest(args: argparse.Namespace) -> int:
 
 
 def cmd_kenmerk(args: argparse.Namespace) -> int:
+    from shared.domain.references import betalingskenmerk
+
     if args.check is not None:
         valid = betalingskenmerk.is_valid(args.check)
         if args.json:
@@ -160,6 +170,8 @@ def cmd_kenmerk(args: argparse.Namespace) -> int:
 
 
 def cmd_term(args: argparse.Namespace) -> int:
+    from shared.domain.law.fourteen_day_letter import fourteen_day_term
+
     term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel))
     data = {
         "sent_on": term.sent_on.isoformat(),
@@ -177,6 +189,8 @@ def cmd_term(args: argparse.Namespace) -> int:
 
 
 def cmd_prescription(args: argparse.Namespace) -> int:
+    from shared.domain.law.prescription import prescription
+
     result = prescription(
         _date(args.due),
         consumer_purchase=args.consumer_purchase,

@@ -2,21 +2,42 @@
 
 Every command prints a plain result on stdout (or JSON with ``--json``); bad input exits 2
 with a one-line error on stderr; a negative check (``kenmerk --check``) exits 1.
+
+Start-up is paid on every call, so a command module is imported only when its command is
+chosen: ``COMMANDS`` says which module registers which top-level command. A command missing
+from it still works (every module is loaded then, as for ``--help``), only slower.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
-from shared.cli import (
-    admin_commands,
-    backup_commands,
-    law_commands,
-    people_commands,
-    rates_commands,
-    statement_commands,
+# top-level command -> the module under shared/cli whose ``register`` adds it
+COMMANDS = {
+    "costs": "law_commands",
+    "interest": "law_commands",
+    "kenmerk": "law_commands",
+    "term": "law_commands",
+    "prescription": "law_commands",
+    "agency": "admin_commands",
+    "statement": "statement_commands",
+    "match": "statement_commands",
+    "rates": "rates_commands",
+    "user": "people_commands",
+    "broadcast": "people_commands",
+    "backup": "backup_commands",
+    "restore": "backup_commands",
+}
+MODULES = (
+    "law_commands",
+    "admin_commands",
+    "statement_commands",
+    "rates_commands",
+    "people_commands",
+    "backup_commands",
 )
 
 
@@ -29,22 +50,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every command, or with only the module that registers ``command``."""
     parser = _Parser(prog="inning", description="Inning credit-management tools")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    law_commands.register(sub)
-    admin_commands.register(sub)
-    statement_commands.register(sub)
-    rates_commands.register(sub)
-    people_commands.register(sub)
-    backup_commands.register(sub)
+    chosen = COMMANDS.get(command or "")
+    for name in (chosen,) if chosen else MODULES:
+        importlib.import_module(f"shared.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    args_given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_given[0] if args_given else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(args_given)
         result: int = args.handler(args)
         return result
     except (UsageError, ValueError) as exc:

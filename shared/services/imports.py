@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
@@ -128,14 +129,27 @@ class ImportService:
                 index, "number", f"duplicate debtor number in this batch (first at index {first})"
             )
         pending = [(i, replace(d, client_id=client.client_id)) for i, d in rows if i not in dupes]
+        # read once for the request, in key order (as for invoices, below)
+        stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in pending])
         chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
-        return self._in_parallel(chunks, lambda c: self._write_debtor_chunk(client, c), result)
+        return self._in_parallel(
+            chunks, lambda c: self._write_debtor_chunk(client, c, stored), result
+        )
 
-    def _write_debtor_chunk(self, client: Client, chunk: list[tuple[int, Debtor]]) -> BatchResult:
+    def _write_debtor_chunk(
+        self,
+        client: Client,
+        chunk: list[tuple[int, Debtor]],
+        read: dict[str, tuple[Debtor, str | None]],
+    ) -> BatchResult:
         result = BatchResult()
+        existing = read
         attempt = 0
         while True:
-            existing = self.repos.debtors.get_many(client.client_id, [d.number for _, d in chunk])
+            if attempt:  # lost a race: re-read this chunk's debtors
+                existing = self.repos.debtors.get_many(
+                    client.client_id, [d.number for _, d in chunk]
+                )
             ops = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             unchanged = 0
@@ -198,10 +212,21 @@ class ImportService:
                 result.reject(index, "payment_reference", err)
             else:
                 pending.append((index, draft))
+        # What is stored is read once for the whole request, in key order: a range read whose
+        # cost does not depend on the order the numbers were sent in (chunks read one by one
+        # spanned the whole range when the numbers came shuffled, and fell back to point reads).
+        stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
-        return self._in_parallel(chunks, lambda c: self._write_invoice_chunk(client, c), result)
+        scheduled: list[Invoice] = []
+        result = self._in_parallel(
+            chunks, lambda c: self._write_invoice_chunk(client, c, stored, scheduled), result
+        )
+        # one schedule write for the request (100 rows a transaction), not one per chunk
+        if scheduled and self.on_invoices_written is not None:
+            self.on_invoices_written(client.client_id, scheduled)
+        return result
 
     def _claim_dates(self, client: Client, draft: InvoiceDraft) -> None:
         """The letter date and default date an import gave, on the claim (idempotent: sending
@@ -265,12 +290,22 @@ class ImportService:
         return moved.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
 
     def _write_invoice_chunk(
-        self, client: Client, chunk: list[tuple[int, InvoiceDraft]]
+        self,
+        client: Client,
+        chunk: list[tuple[int, InvoiceDraft]],
+        read: dict[str, StoredInvoice],
+        scheduled: list[Invoice],
     ) -> BatchResult:
+        """Write one chunk from what the request read; a chunk that lost a race re-reads its own
+        invoices and tries again. Invoices to (re)schedule are appended to ``scheduled``."""
         result = BatchResult()
+        stored = read
         attempt = 0
         while True:
-            stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in chunk])
+            if attempt:  # lost a race: re-read this chunk's invoices
+                stored = self.repos.invoices.get_many(
+                    client.client_id, [d.number for _, d in chunk]
+                )
             ops: list[Op] = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
@@ -296,7 +331,7 @@ class ImportService:
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
             try:
-                self.repos.invoices.save_many(client.client_id, ops)
+                self.repos.invoices.save_many(client.client_id, ops, stored)
             except TransactionFailed as exc:
                 if not _lost_race(exc):  # storage refused one row: reject it, write the others
                     bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
@@ -313,8 +348,7 @@ class ImportService:
                         result.reject(index, None, "changed concurrently by another request; retry")
                     return result
                 continue
-            if to_schedule and self.on_invoices_written is not None:
-                self.on_invoices_written(client.client_id, to_schedule)
+            scheduled.extend(to_schedule)
             rejected_rows = {index for index, _, _ in rejected}
             for index, draft in chunk:
                 if index not in rejected_rows and (

@@ -24,6 +24,7 @@ from tools.devhost.invoke import invoke
 from tools.devhost.ncrontab import Schedule
 from tools.devhost.queues import QueueListener, QueueSender
 from tools.devhost.timers import ScheduleMonitor, TimerRunner
+from tools.devhost.workers import WorkerPool
 
 log = logging.getLogger("devhost")
 SUPPORTED_OUTPUTS = {"queue"}
@@ -52,6 +53,7 @@ class LocalHost:
         self._watcher: BlobWatcher | None = None
         self._server: HostHttpServer | None = None
         self._blobs: BlobServiceClient | None = None
+        self.workers = WorkerPool()  # every invocation, whatever its trigger, runs here
 
     # -- indexing ----------------------------------------------------------------------------
     def _check_bindings(self) -> None:
@@ -80,7 +82,7 @@ class LocalHost:
         return self._blobs
 
     def run(self, spec: FunctionSpec, value: Any) -> Any:
-        outcome = invoke(spec, value)
+        outcome = self.workers.call(invoke, spec, value)
         for out in spec.outputs:
             produced = outcome.outputs.get(out.name)
             if produced is not None:
@@ -153,7 +155,12 @@ class LocalHost:
             timer.start()
         if self._watcher:
             self._watcher.start()
-        log.info("local host running on %s with %d functions", self.url, len(specs))
+        log.info(
+            "local host running on %s with %d functions, %d worker threads",
+            self.url,
+            len(specs),
+            self.workers.size,
+        )
 
     def stop(self) -> None:
         if self._server:
@@ -165,6 +172,7 @@ class LocalHost:
             timer.stop()
         for listener in self._listeners:
             listener.stop()
+        self.workers.shutdown()
 
     @property
     def url(self) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContentSettings
 
+from shared.adapters.metering import METER
+
 
 class AzureFileStore:
     def __init__(self, service: BlobServiceClient) -> None:
@@ -18,11 +20,15 @@ class AzureFileStore:
 
     @classmethod
     def from_connection_string(cls, conn: str) -> AzureFileStore:
-        return cls(BlobServiceClient.from_connection_string(conn))
+        return cls(
+            BlobServiceClient.from_connection_string(conn, raw_request_hook=METER.hook("blob"))
+        )
 
     @classmethod
     def from_endpoint(cls, endpoint: str, credential: Any) -> AzureFileStore:
-        return cls(BlobServiceClient(endpoint, credential=credential))
+        return cls(
+            BlobServiceClient(endpoint, credential=credential, raw_request_hook=METER.hook("blob"))
+        )
 
     def _container(self, name: str) -> Any:
         client = self.service.get_container_client(name)

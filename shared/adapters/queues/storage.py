@@ -10,6 +10,7 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 from azure.storage.queue import QueueServiceClient, TextBase64EncodePolicy
 
+from shared.adapters.metering import METER
 from shared.telemetry.context import stamp
 
 MAX_DELAY = 7 * 24 * 3600
@@ -23,11 +24,17 @@ class StorageQueueSender:
 
     @classmethod
     def from_connection_string(cls, conn: str) -> StorageQueueSender:
-        return cls(QueueServiceClient.from_connection_string(conn))
+        return cls(
+            QueueServiceClient.from_connection_string(conn, raw_request_hook=METER.hook("queue"))
+        )
 
     @classmethod
     def from_endpoint(cls, endpoint: str, credential: Any) -> StorageQueueSender:
-        return cls(QueueServiceClient(endpoint, credential=credential))
+        return cls(
+            QueueServiceClient(
+                endpoint, credential=credential, raw_request_hook=METER.hook("queue")
+            )
+        )
 
     def _client(self, queue: str) -> Any:
         with self._lock:

@@ -2,8 +2,8 @@
 
 Conversions happen here and nowhere else: Python ints are written as Edm.Int64 (cents can
 exceed 2^31) and read back as ints; ``None`` is dropped (Table Storage has no null); the
-SDK's continuation dicts become opaque strings. Every HTTP request is counted, so the
-benchmarks can report storage requests per item.
+SDK's continuation dicts become opaque strings. Every HTTP request is counted (here and in
+:mod:`shared.adapters.metering`), so the benchmarks can report storage requests per item.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from azure.data.tables import (
     UpdateMode,
 )
 
+from shared.adapters.metering import METER
 from shared.adapters.tables.keys import checked
 from shared.ports.tables import (
     MAX_BATCH,
@@ -48,13 +49,17 @@ from shared.ports.tables import (
 
 
 class RequestCounter:
+    """This store's requests (``store.requests``), also reported to the process-wide meter."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.count = 0
+        self._meter = METER.hook("table")
 
-    def __call__(self, _request: Any) -> None:
+    def __call__(self, request: Any) -> None:
         with self._lock:
             self.count += 1
+        self._meter(request)
 
 
 def _to_entity(row: Row) -> dict[str, Any]:

@@ -8,7 +8,7 @@ maintained here because this is where every change of an invoice passes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from shared.adapters.tables import schema
@@ -123,15 +123,25 @@ class InvoiceRepository:
         self.store.transact(schema.INVOICES, self.write_ops(inv, previous))
         self.match_index.update(inv.client_id, [(previous.invoice if previous else None, inv)])
 
-    def save_many(self, client_id: str, ops: Sequence[Op]) -> None:
-        """Write prepared operations in transactions of at most 100 (pairs never split)."""
+    def save_many(
+        self,
+        client_id: str,
+        ops: Sequence[Op],
+        read: Mapping[str, StoredInvoice] | None = None,
+    ) -> None:
+        """Write prepared operations in transactions of at most 100 (pairs never split).
+        ``read``: the invoices as the caller read them to prepare ``ops`` (the matching index
+        moves from those; without it they are read again)."""
         written = [
             (op.kind, invoice_from_row(op.row))
             for op in ops
             if op.row.rk.startswith(schema.INVOICE_INDEX_ROW + "|") and op.kind is not OpKind.DELETE
         ]
         updated = [inv.number for kind, inv in written if kind is not OpKind.INSERT]
-        before = self.get_many(client_id, updated) if updated else {}
+        if read is not None and all(n in read for n in updated):
+            before = {n: read[n] for n in updated}
+        else:
+            before = self.get_many(client_id, updated) if updated else {}
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
         self.match_index.update(

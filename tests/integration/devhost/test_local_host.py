@@ -206,3 +206,29 @@ def test_admin_routes_are_refused_for_functions(tmp_path):
     )
     with pytest.raises(IndexError_, match="admin"):
         index(load_app(script))
+
+
+def test_a_hundred_concurrent_posts_all_answered(host):
+    """Each of 100 clients opens its own connection at the same moment and POSTs: none is
+    reset or refused (the listen backlog and the worker pool absorb the burst)."""
+    import threading
+
+    clients = 100
+    start = threading.Barrier(clients)
+    results: list[object] = [None] * clients
+
+    def post(i: int) -> None:
+        with httpx.Client(timeout=60) as http:
+            start.wait()
+            try:
+                r = http.post(f"{host.url}/api/echo/{i}/x", content=b"x" * 2048)
+                results[i] = (r.status_code, r.json()["id"])
+            except httpx.HTTPError as exc:
+                results[i] = repr(exc)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [(200, str(i)) for i in range(clients)]

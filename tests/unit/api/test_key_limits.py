@@ -56,11 +56,11 @@ def test_a_row_storage_refuses_is_rejected_alone_not_the_chunk_as_a_race(world, 
     invoices = world.services.repos.invoices
     original = invoices.save_many
 
-    def refusing(client_id, ops):
+    def refusing(client_id, ops, read=None):
         for position, op in enumerate(ops):
             if "BAD" in op.row.rk:  # storage's own 400 on one entity of the batch
                 raise TransactionFailed(position, StorageError("OutOfRangeInput"))
-        return original(client_id, ops)
+        return original(client_id, ops, read)
 
     monkeypatch.setattr(invoices, "save_many", refusing)
     rows = [invoice_row("F1"), invoice_row("BAD"), invoice_row("F3")]

@@ -1,0 +1,160 @@
+"""The benchmark harness: each benchmark in its own process, with its own Azurite on a fresh
+data directory, so one benchmark's data, caches and leftovers never slow down or speed up
+another (a shared Azurite died seeding 200,000 invoices after an earlier benchmark's 100,000).
+
+A benchmark module has ``run(connection: str, scale: float) -> dict`` and prints nothing
+(``NEEDS_STORAGE = False`` in a module that uses no storage: it gets no Azurite). Its
+figures are ``figure(...)`` entries: each value travels with the baseline it is measured against
+in the same run, what that baseline is, and their ratio. The harness adds the wall time and the
+storage requests of the whole benchmark per service (tables, blobs, queues; counted at the Azure
+SDK clients, see :mod:`shared.adapters.metering`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / ".data" / "bench"
+
+# name -> module; run in this order
+BENCHMARKS = {
+    "cold_start": "bench.cold_start",
+    "local_host": "bench.local_host",
+    "bulk_import": "bench.bulk_import",
+    "statement_matching": "bench.statement_matching",
+    "messaging": "bench.messaging",
+    "dunning_run": "bench.dunning_run",
+    "portal_overview": "bench.portal_overview",
+    "ledger_booking": "bench.ledger_booking",
+    "settlement_run": "bench.settlement_run:settlement",
+    "usage_meter": "bench.settlement_run:usage",
+    "template_render": "bench.template_render",
+}
+TIMEOUT_SECONDS = 15 * 60  # one benchmark; the whole run is meant to stay under 20 minutes
+
+
+def figure(
+    value: float,
+    baseline: float,
+    *,
+    unit: str,
+    baseline_is: str,
+    goal: str | None = None,
+    digits: int = 2,
+) -> dict[str, Any]:
+    """One measured value next to its baseline from the same run, and value / baseline."""
+    out: dict[str, Any] = {
+        "value": round(value, digits),
+        "baseline": round(baseline, digits),
+        "ratio": round(value / baseline, 3) if baseline else None,
+        "unit": unit,
+        "baseline_is": baseline_is,
+    }
+    if goal:
+        out["goal"] = goal
+    return out
+
+
+def run_here(name: str, scale: float) -> dict[str, Any]:
+    """Run one benchmark in this process, on a fresh Azurite of its own."""
+    from shared.adapters.metering import METER, StorageMeter
+    from tools import azurite
+
+    module_name, _, function = BENCHMARKS[name].partition(":")
+    module = importlib.import_module(module_name)
+    with contextlib.ExitStack() as stack:
+        connection = ""
+        if getattr(module, "NEEDS_STORAGE", True):
+            data = stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-{name}-"))
+            # in memory: Azurite's periodic dump of its whole database would be measured too
+            ports = stack.enter_context(azurite.running(Path(data), in_memory=True))
+            connection = ports.connection_string
+            os.environ["AzureWebJobsStorage"] = connection
+        before = METER.snapshot()
+        began = time.perf_counter()
+        result: dict[str, Any] = getattr(module, function or "run")(connection, scale)
+        seconds = time.perf_counter() - began
+        spent = StorageMeter.since(before, METER.snapshot())
+    return {
+        **result,
+        "scale": scale,
+        "bench_seconds": round(seconds, 1),
+        "bench_storage_requests": spent,
+    }
+
+
+def _child(name: str, scale: float) -> dict[str, Any]:
+    began = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.harness", "--child", name, "--scale", str(scale)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"benchmark": name, "error": f"did not finish in {TIMEOUT_SECONDS} s"}
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        return {"benchmark": name, "error": f"exit {proc.returncode}", "stderr": tail}
+    result: dict[str, Any] = json.loads(lines[-1])
+    result["process_seconds"] = round(time.perf_counter() - began, 1)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated, from: {', '.join(BENCHMARKS)}"
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="0.1 for a quick look")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if args.child:
+        print(json.dumps(run_here(args.child, args.scale)), flush=True)
+        return 0
+    chosen = [n for n in args.only.split(",") if n] or list(BENCHMARKS)
+    unknown = [n for n in chosen if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}")
+    began = time.perf_counter()
+    results = []
+    for name in chosen:
+        result = _child(name, args.scale)
+        results.append(result)
+        print(json.dumps(result), flush=True)
+    total = round(time.perf_counter() - began, 1)
+    summary = {
+        "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "python -m bench"
+        + (f" --only {args.only}" if args.only else "")
+        + (f" --scale {args.scale:g}" if args.scale != 1.0 else ""),
+        "total_seconds": total,
+        "cpus": os.cpu_count(),
+        "results": results,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"# {len(results)} benchmarks in {total} s; all figures in .data/bench/latest.json")
+    return 1 if any("error" in r for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

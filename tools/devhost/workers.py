@@ -1,0 +1,41 @@
+"""The Python worker's thread pool: every synchronous function invocation runs on one pool.
+
+The real worker (azure-functions-python-worker, ``start_threadpool_executor``) builds a
+``ThreadPoolExecutor(max_workers=PYTHON_THREADPOOL_THREAD_COUNT)`` and leaves ``max_workers``
+as ``None`` when the setting is absent, so Python's default applies: ``min(32, cpu + 4)`` (on
+3.11). Connections are accepted by the host's front end regardless; invocations beyond the pool
+wait for a thread, as they do in Azure. Running them here the same way keeps local latency
+under load honest (neither a thread per request nor one at a time).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+SETTING = "PYTHON_THREADPOOL_THREAD_COUNT"
+T = TypeVar("T")
+
+
+def pool_size(env: Mapping[str, str] | None = None) -> int:
+    """``PYTHON_THREADPOOL_THREAD_COUNT`` when it is a positive integer, else Python's own
+    ``ThreadPoolExecutor`` default (what the worker gets by passing ``None``)."""
+    raw = (os.environ if env is None else env).get(SETTING, "").strip()
+    if raw.isdigit() and int(raw) >= 1:
+        return int(raw)
+    return min(32, (os.cpu_count() or 1) + 4)
+
+
+class WorkerPool:
+    def __init__(self, size: int | None = None) -> None:
+        self.size = size or pool_size()
+        self._pool = ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="worker")
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn`` on a worker thread and wait for it (exceptions propagate)."""
+        return self._pool.submit(fn, *args).result()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
