@@ -82,6 +82,9 @@ class PaymentService:
         if existing is not None:
             if not existing.reversed:
                 self._apply(client, existing)
+            # a redelivery tells the listeners again: the first delivery may have failed
+            # after booking and before they heard of it (they recompute, so twice is harmless)
+            self._tell(client, [a.invoice_number for a in existing.allocations])
             return existing
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         result = self.ledger.book(client, payment_id, amount, received_on, invoice_numbers)
@@ -138,6 +141,7 @@ class PaymentService:
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
             )
         if payment.reversed:
+            self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             return payment
         reversed_ = replace(payment, reversed=True, reversed_on=amsterdam_date(self.clock.now()))
         self.repos.payments.save(reversed_)

@@ -82,6 +82,8 @@ class QueueHost:
         self.handlers: dict[str, Callable[[Job], None]] = {
             "dunning-run": self._dunning,
             "mollie-webhook": self._mollie,
+            "installments": self._installments,
+            "settlement-run": self._settlement,
         }
         for queue in SEND_QUEUES:
             self.handlers[queue] = self._deliver
@@ -104,6 +106,25 @@ class QueueHost:
     def _mollie(self, job: Job) -> None:
         with self.services.poison.watch(job.queue, job.body.encode()):
             self.services.online_payments.process(str(json.loads(job.body)["id"]))
+
+    def _installments(self, job: Job) -> None:
+        from datetime import date
+
+        with self.services.poison.watch(job.queue, job.body.encode()):
+            data = json.loads(job.body)
+            self.services.plans.process(
+                str(data["client_id"]), str(data["plan_id"]), date.fromisoformat(data["on"]),
+                date.fromisoformat(data["row_on"]),
+            )  # fmt: skip
+
+    def _settlement(self, job: Job) -> None:
+        from datetime import date
+
+        with self.services.poison.watch(job.queue, job.body.encode()):
+            data = json.loads(job.body)
+            self.services.settlement_runs.run_agency(
+                str(data["agency_id"]), date.fromisoformat(str(data["date"]))
+            )
 
     def _drain(self, job: Job) -> None:
         self.services.poison.drain(

@@ -202,7 +202,7 @@ class PlanRepository:
         """Move the plan's calendar row from ``old`` to ``new`` (None: not on it). The new
         row is written first: a crash in between leaves an extra row, which the run handles
         as a harmless look, never a plan that is forgotten."""
-        if new is not None and new != old:
+        if new is not None:  # always: a retry after a failed write must still file the plan
             self.store.upsert(CALENDAR, Row(CALENDAR_PK, self._calendar_key(new, client_id, plan_id),
                                             {"ClientId": client_id, "PlanId": plan_id}))  # fmt: skip
         if old is not None and old != new:

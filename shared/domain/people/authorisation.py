@@ -123,6 +123,15 @@ def action_for_request(method: str, path: str) -> Action:
     settlement = parts[1:2] == ["settlements"] or "settlement-agreement" in parts
     if settlement:
         return Action.MANAGE_SETTLEMENTS  # paying collected money out: admins, reads too
+    if "ibans" in parts:
+        return Action.MANAGE_BANK_ACCOUNTS  # the proof codes are shown too: admins only
+    writes = method not in ("GET", "HEAD")
+    if writes and "links" in parts:
+        return Action.MANAGE_BANK_ACCOUNTS  # where debtors' money goes (a client's Mollie)
+    if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"]):
+        return Action.MANAGE_SETTLEMENTS  # letting money go, or the terms of collecting it
+    if writes and (parts[1:2] == ["statutory-rates"] or "replay" in parts):
+        return Action.MANAGE_CLIENTS  # platform-wide data, or replaying another's failure
     if method in ("GET", "HEAD"):
         return Action.READ
     if parts == ["v1", "clients"]:

@@ -26,6 +26,7 @@ from shared.domain.plans.pain008 import Collection, CollectionBatch, SequenceTyp
 from shared.domain.plans.plan import DirectDebit, Mandate
 from shared.domain.plans.rules import PlanRules
 from shared.domain.records import ActionItem
+from shared.domain.sepa_xml import SepaFileError
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
 from shared.services.repositories import Repositories
@@ -81,14 +82,20 @@ class DirectDebitDesk:
         )
 
     def build_files(self, today: date) -> list[str]:
-        """Every file whose collection date is at most two days away; returns the blob names."""
+        """Every file whose collection date is at most two days away; returns the blob names.
+        One client's file that cannot be made (no creditor id any more) goes on its action
+        list and stops no other client's file."""
         high = (today + timedelta(days=FILE_LEAD_DAYS)).strftime("%Y%m%d") + "|\U0010ffff"
         built = []
         for row in all_rows(self.store, PENDING, pk="pending", rk_range=(None, high)):
             day, encoded_client = row.rk.split("|", 1)
-            name = self._build(
-                decode(encoded_client), date(int(day[:4]), int(day[4:6]), int(day[6:]))
-            )
+            client_id = decode(encoded_client)
+            on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+            try:
+                name = self._build(client_id, on)
+            except (DirectDebitError, SepaFileError) as exc:
+                self._refused(client_id, on, str(exc))
+                continue  # the row stays: the file is built once the client's setup is fixed
             if name:
                 built.append(name)
             try:
@@ -98,38 +105,67 @@ class DirectDebitDesk:
         return built
 
     def _build(self, client_id: str, on: date) -> str | None:
+        """Claim the collections not yet in a file (ETag-guarded, so a collection goes into
+        one file only, whoever builds at the same time), then write the file of exactly the
+        claimed ones under a name fixed by the claim: a rebuild after a crash rewrites the
+        same file, it never makes a second one."""
         found = self.repos.clients.get(client_id)
         if found is None:
             return None
         client = found[0]
-        pk = join(encode(client_id), on.strftime("%Y%m%d"))
-        rows = [r for r in all_rows(self.store, COLLECTIONS, pk=pk) if not r.data.get("File")]
-        if not rows:
-            return None
         creditor_id, iban = creditor_of(self.rules_of(client_id), client)
+        pk = join(encode(client_id), on.strftime("%Y%m%d"))
+        rows = list(all_rows(self.store, COLLECTIONS, pk=pk))
         now = self.clock.now()
         message_id = f"SDD{on:%Y%m%d}{time_ordered_id(now)[-12:]}"
+        name = f"{encode(client_id)}/{on:%Y-%m-%d}-{message_id}.xml"
+        for r in rows:
+            if r.data.get("File"):
+                continue
+            r.data["File"] = name
+            try:
+                r.etag = self.store.replace(COLLECTIONS, r).etag
+            except PreconditionFailed:
+                r.data["File"] = None  # another builder claimed it first
+        # a crash after claiming leaves claimed rows whose file was never written: finish it
+        claimed = [
+            r
+            for r in rows
+            if r.data.get("File") and not self.files.exists(CONTAINER, r.data["File"])
+        ]
+        if not claimed:
+            return None
+        name = str(claimed[0].data["File"])
+        message_id = name.rsplit("-", 1)[-1].removesuffix(".xml")
+        mine = [r for r in claimed if r.data["File"] == name]
         xml = pain008(CollectionBatch(
             message_id=message_id, created_at=now.replace(tzinfo=None), collection_date=on,
             creditor_name=client.name, creditor_iban=iban, creditor_id=creditor_id,
-            collections=tuple(_collection(r) for r in rows),
+            collections=tuple(_collection(r) for r in mine),
         ))  # fmt: skip
-        name = f"{encode(client_id)}/{on:%Y-%m-%d}-{message_id}.xml"
+        total: Cents = sum(int(r.data["Amount"]) for r in mine)
+        try:  # the item first, the file last: the file's absence is what a rebuild looks for
+            self.repos.actions.add(ActionItem(
+                client_id=client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
+                title=f"Upload the direct debit file for {on:%d-%m-%Y} ({len(mine)} collections) to the bank",
+                created_at=now, detail={"container": CONTAINER, "blob": name, "collections": len(mine),
+                                        "total": total, "collection_date": on.isoformat()},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # written before a crash
         self.files.put(CONTAINER, name, xml, content_type="application/xml")
-        for r in rows:  # an item belongs to one file
-            r.data["File"] = name
-            try:
-                self.store.replace(COLLECTIONS, r)
-            except PreconditionFailed:
-                continue
-        total: Cents = sum(int(r.data["Amount"]) for r in rows)
-        self.repos.actions.add(ActionItem(
-            client_id=client_id, action_id=time_ordered_id(now), kind="direct_debit_file",
-            title=f"Upload the direct debit file for {on:%d-%m-%Y} ({len(rows)} collections) to the bank",
-            created_at=now, detail={"container": CONTAINER, "blob": name, "collections": len(rows),
-                                    "total": total, "collection_date": on.isoformat()},
-        ))  # fmt: skip
         return name
+
+    def _refused(self, client_id: str, on: date, reason: str) -> None:
+        now = self.clock.now()
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id=client_id, action_id=f"sdd-refused-{on:%Y%m%d}", kind="direct_debit_failure",
+                title=f"The direct debit file for {on:%d-%m-%Y} cannot be made: {reason}",
+                created_at=now, detail={"collection_date": on.isoformat(), "reason": reason},
+            ))  # fmt: skip
+        except Conflict:
+            return  # told already
 
 
 def _collection(row: Row) -> Collection:

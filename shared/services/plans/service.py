@@ -235,6 +235,8 @@ class PlanService:
         plan, etag = self._get(client, plan_id)
         if plan.method is not PlanMethod.DIRECT_DEBIT:
             raise PlanConflict(f"plan {plan_id} is paid by transfer; it takes no mandate")
+        if plan.status is not PlanStatus.DRAFT:
+            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; a mandate goes on a draft")
         updated = plan.redraft(mandate=mandate)
         self._save(updated, etag)
         self._log(
@@ -260,7 +262,10 @@ class PlanService:
                 plan.activate(self.clock.now()).settle(0, today), etag, plan, today
             )
         except ConflictingUpdate:
-            self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
+            # a second activation at the same time may have won: keep its holds
+            current = self.plans.get(client.client_id, plan_id)
+            if current is None or current[0].status is PlanStatus.DRAFT:
+                self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
             raise
         self._log(active, "activated", f"Activated by {author}")
         self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
@@ -424,22 +429,20 @@ class PlanService:
             self._lapsed(client, updated)
             return updated
         reminders = self._reminders_due(updated, today)
-        if reminders:
-            updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.status in RUNNING:
             updated = self._submit_debits(client, updated, today)
-        updated = self._store(updated, etag, plan, today, worked_today=True)
+        # what leaves the plan first, each idempotent by its own key (outbox key, collection
+        # row), and only then the plan that records it: a failure in between repeats a send
+        # that is then recognised, instead of recording a reminder or collection never made
         for debit in updated.debits:
-            if (
-                debit.state is DebitState.SUBMITTED
-                and debit not in plan.debits
-                and self.desk
-                and updated.mandate
-            ):
+            if debit.state is DebitState.SUBMITTED and self.desk and updated.mandate:
                 self.desk.submit(client.client_id, updated.plan_id, updated.mandate, debit,
                                  f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
         for key, inst in reminders:
             self._remind(client, updated, inst, key, today)
+        if reminders:
+            updated = replace(updated, reminded=updated.reminded | {k for k, _ in reminders})
+        updated = self._store(updated, etag, plan, today, worked_today=True)
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
             self._release(updated)
             self._log(updated, "completed", "All installments paid")
