@@ -12,18 +12,15 @@ SEPA Latin subset (accents are transliterated, anything else becomes a space).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
 from shared.domain.money import Cents, format_cents
+from shared.domain.sepa_xml import SepaFileError, check_id, sepa_text
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
-_NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
-_ID = re.compile(r"^[A-Za-z0-9/\-?:().,'+]{1,35}$")  # ids: no spaces, none starting with '/'
 
 
 class TransferFileError(ValueError):
@@ -51,16 +48,11 @@ class TransferBatch:
     debtor_bic: str | None = None
 
 
-def sepa_text(text: str, limit: int) -> str:
-    """The EPC's basic Latin character set, at most ``limit`` characters."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r" {2,}", " ", _NOT_SEPA.sub(" ", plain)).strip()[:limit]
-
-
 def _check_id(value: str, what: str) -> str:
-    if not _ID.match(value) or value.startswith("/") or "//" in value:
-        raise TransferFileError(f"{what} {value!r}: 1-35 SEPA characters, no spaces")
-    return value
+    try:
+        return check_id(value, what)
+    except SepaFileError as exc:
+        raise TransferFileError(str(exc)) from None
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -10,13 +10,13 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
+from shared.domain.sepa_xml import sepa_text
 from shared.domain.settlement.pain001 import (
     NAMESPACE,
     Transfer,
     TransferBatch,
     TransferFileError,
     pain001,
-    sepa_text,
 )
 from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY
 
