@@ -171,6 +171,8 @@ class LocalHost:
         for timer in self._timers.values():
             timer.stop()
         for listener in self._listeners:
+            listener.request_stop()
+        for listener in self._listeners:
             listener.stop()
         self.workers.shutdown()
 

@@ -131,11 +131,17 @@ class QueueListener:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Tell the listener to stop, without waiting (the host tells all, then waits)."""
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
-        self._thread.join(timeout=10)
+
+    def stop(self) -> None:
+        self.request_stop()
+        # a listener stuck in the SDK's retries (Azurite already gone after a Ctrl-C) is a
+        # daemon thread: it is not waited for long
+        self._thread.join(timeout=2)
         self._pool.shutdown(wait=True)
 
     def _run(self) -> None:
