@@ -113,7 +113,7 @@ class DirectDebitDesk:
         if found is None:
             return None
         client = found[0]
-        creditor_id, iban = creditor_of(self.rules_of(client_id), client)
+        creditor_of(self.rules_of(client_id), client)  # refuse before claiming anything
         pk = join(encode(client_id), on.strftime("%Y%m%d"))
         rows = list(all_rows(self.store, COLLECTIONS, pk=pk))
         now = self.clock.now()
@@ -128,16 +128,16 @@ class DirectDebitDesk:
             except PreconditionFailed:
                 r.data["File"] = None  # another builder claimed it first
         # a crash after claiming leaves claimed rows whose file was never written: finish it
-        claimed = [
-            r
-            for r in rows
-            if r.data.get("File") and not self.files.exists(CONTAINER, r.data["File"])
-        ]
-        if not claimed:
-            return None
-        name = str(claimed[0].data["File"])
+        names = sorted({str(r.data["File"]) for r in rows if r.data.get("File")})
+        unwritten = [n for n in names if not self.files.exists(CONTAINER, n)]
+        for name in unwritten:
+            self._write(client, on, name, [r for r in rows if r.data.get("File") == name])
+        return unwritten[-1] if unwritten else None
+
+    def _write(self, client: Client, on: date, name: str, mine: list[Row]) -> None:
+        creditor_id, iban = creditor_of(self.rules_of(client.client_id), client)
+        now = self.clock.now()
         message_id = name.rsplit("-", 1)[-1].removesuffix(".xml")
-        mine = [r for r in claimed if r.data["File"] == name]
         xml = pain008(CollectionBatch(
             message_id=message_id, created_at=now.replace(tzinfo=None), collection_date=on,
             creditor_name=client.name, creditor_iban=iban, creditor_id=creditor_id,
@@ -146,7 +146,7 @@ class DirectDebitDesk:
         total: Cents = sum(int(r.data["Amount"]) for r in mine)
         try:  # the item first, the file last: the file's absence is what a rebuild looks for
             self.repos.actions.add(ActionItem(
-                client_id=client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
+                client_id=client.client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
                 title=f"Upload the direct debit file for {on:%d-%m-%Y} ({len(mine)} collections) to the bank",
                 created_at=now, detail={"container": CONTAINER, "blob": name, "collections": len(mine),
                                         "total": total, "collection_date": on.isoformat()},
@@ -154,7 +154,6 @@ class DirectDebitDesk:
         except Conflict:
             pass  # written before a crash
         self.files.put(CONTAINER, name, xml, content_type="application/xml")
-        return name
 
     def _refused(self, client_id: str, on: date, reason: str) -> None:
         now = self.clock.now()

@@ -1,0 +1,45 @@
+"""Direct-debit files: a crash between claiming the collections and writing the file finishes
+the same file on the next build; a collection is never in two files."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared.domain.plans.plan import DirectDebit, Mandate
+from shared.services.plans.direct_debit import CONTAINER
+from tests.unit.api.conftest import client_row
+
+ON = date(2026, 3, 2)
+
+
+def test_a_crash_before_the_file_is_written_finishes_that_file(world, monkeypatch):
+    a = world.agency_a
+    world.clock.at = datetime(2026, 2, 27, 6, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL69ZZZ123456780000"})
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    desk = world.services.plans.desk
+    mandate = Mandate("MND-1", date(2026, 1, 2), "NL91ABNA0417164300", "Debtor D1")
+    for n in (1, 2):
+        debit = DirectDebit(n, 1, ON, 5_000, f"PL1-{n}-1", first=n == 1)
+        desk.submit(client.client_id, "PL1", mandate, debit, f"Termijn {n}")
+    files = world.services.files
+    real_put = files.put
+
+    def crash(*args, **kwargs):
+        raise ConnectionResetError("the worker died")
+
+    monkeypatch.setattr(files, "put", crash)
+    with pytest.raises(ConnectionResetError):
+        desk.build_files(ON)
+    assert files.names(CONTAINER) == []
+    monkeypatch.setattr(files, "put", real_put)
+    built = desk.build_files(ON)
+    assert len(built) == 1 and files.names(CONTAINER) == built
+    xml = files.get(CONTAINER, built[0])
+    assert xml is not None and xml.count(b"<DrctDbtTxInf>") == 2
+    assert desk.build_files(ON) == [] and len(files.names(CONTAINER)) == 1
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [x["kind"] for x in items].count("direct_debit_file") == 1
