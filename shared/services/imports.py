@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
@@ -39,6 +39,7 @@ MAX_ROWS = 1000
 RACE_RETRIES = 3
 PARALLEL_CHUNKS = 4
 _Chunk = Any
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True)
@@ -166,11 +167,7 @@ class ImportService:
                 self.repos.debtors.save_ops(ops)
             except TransactionFailed as exc:
                 if not _lost_race(exc):  # storage refused one row: reject it, write the others
-                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
-                    refused = [i for i, _ in chunk if bad is None or i == bad]
-                    for index in refused:
-                        result.reject(index, None, f"not stored: {exc.cause}")
-                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    chunk = _without_refused(exc, owners, chunk, result)
                     if not chunk:
                         return result
                     continue
@@ -334,11 +331,7 @@ class ImportService:
                 self.repos.invoices.save_many(client.client_id, ops, stored)
             except TransactionFailed as exc:
                 if not _lost_race(exc):  # storage refused one row: reject it, write the others
-                    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
-                    refused = [i for i, _ in chunk if bad is None or i == bad]
-                    for index in refused:
-                        result.reject(index, None, f"not stored: {exc.cause}")
-                    chunk = [(i, d) for i, d in chunk if i not in refused]
+                    chunk = _without_refused(exc, owners, chunk, result)
                     if not chunk:
                         return result
                     continue
@@ -361,6 +354,18 @@ class ImportService:
             result.updated += sum(1 for _, new in written if new is False)
             result.unchanged += sum(1 for _, new in written if new is None)
             return result
+
+
+def _without_refused(
+    exc: TransactionFailed, owners: list[int], chunk: list[tuple[int, _Item]], result: BatchResult
+) -> list[tuple[int, _Item]]:
+    """Storage refused one operation of the transaction: reject its row (every row when it
+    cannot tell which) and keep the others for the next attempt."""
+    bad = owners[exc.index] if 0 <= exc.index < len(owners) else None
+    refused = {i for i, _ in chunk if bad is None or i == bad}
+    for index in sorted(refused):
+        result.reject(index, None, f"not stored: {exc.cause}")
+    return [(i, item) for i, item in chunk if i not in refused]
 
 
 def _lost_race(exc: TransactionFailed) -> bool:

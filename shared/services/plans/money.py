@@ -49,12 +49,20 @@ class LedgerMoney:
         include_costs: bool,
         on: date,
     ) -> dict[str, Cents]:
-        claims = self.ledger.debtor_claims(client, debtor_number)
-        figures = self.ledger.open_claims(client, invoice_numbers, on)
+        # the debtor's invoices read once, and handed to the ledger (which would read them again)
+        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
+        invoices = self.ledger.repos.invoices.for_debtor(client.client_id, debtor_number)
+        collectable = {i.number for i in invoices if i.is_collectable}
+        figures = self.ledger.open_claims(
+            client,
+            invoice_numbers,
+            on,
+            debtor=found[0] if found else None,
+            every_invoice=invoices,
+        )
         out: dict[str, Cents] = {}
         for number, f in figures.items():
-            invoice = claims.invoices.get(number)
-            if invoice is None or not invoice.is_collectable:
+            if number not in collectable:
                 continue
             amount = f.open.total if include_costs else f.open.principal
             if amount > 0:
