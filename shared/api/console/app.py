@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.api.console.templates import ENV
 from shared.api.console.text import TEXT
@@ -34,6 +34,9 @@ from shared.services.errors import Invalid, NotFound
 from shared.services.people.accounts import LinkInvalid
 from shared.services.people.kit import Throttled
 from shared.services.people.signin import ClientInactive, Signed, SignInFailed, SmsLimited
+
+if TYPE_CHECKING:
+    from shared.api.console.shell import PageSpec
 
 PRE = "__Host-inning_pre"
 BASE = "/api/console"
@@ -140,6 +143,8 @@ class ConsoleApp:
                     return self._signup_verify(req, token)
                 case [] | [""]:
                     return self._go("/login")
+                case [name, *rest] if name in self._pages():
+                    return self._desk(req, name, rest, post)
         except Throttled as exc:
             t = TEXT[self._lang(req)]
             return self._anon(
@@ -151,6 +156,49 @@ class ConsoleApp:
                 error=True,
             )
         return self._page(req, "message", "login", 404, notice="404", error=True)
+
+    @staticmethod
+    def _pages() -> dict[str, PageSpec]:
+        from shared.api.console.registry import PAGES
+
+        return PAGES
+
+    def _desk(self, req: ApiRequest, name: str, rest: list[str], post: bool) -> ApiResponse:
+        """A page of the day's work (see :mod:`shared.api.console.shell`): a full session, a
+        valid CSRF token on every POST, the client in reach, and the role's permission."""
+        from shared.api.console.shell import Desk, Forbidden, choose_client
+        from shared.domain.people.authorisation import Action
+
+        signed = self._signed(req, full=True)
+        if signed is None:
+            return self._go("/login")
+        spec = self._pages()[name]
+        data = form(req) if post else {}
+        if post and not self._session_ok(signed, data):
+            return self._csrf_failed(req)
+        lang = req.query.get("lang") or ""
+        if lang not in TEXT:
+            lang = signed.user.language if signed.user.language in TEXT else self._lang(req)
+        choices, client_id = choose_client(
+            self.services, signed, req.query.get("client") or field(data, "client") or None
+        )
+        desk = Desk(self.services, req, signed, lang, name, self.secure, data, choices, client_id)
+        try:
+            if post:
+                needed = spec.post_action.get(
+                    field(data, "do"), spec.post_action.get("", Action.WRITE)
+                )
+            else:
+                needed = spec.get_action
+            if spec.agency_only:
+                desk.require_agency(needed)
+            else:
+                desk.require(needed)
+            return spec.handler(desk, rest)
+        except Forbidden as exc:
+            return desk.message(403, str(exc) or desk.t["forbidden"])
+        except NotFound:
+            return desk.message(404, desk.t["not_found"])
 
     def _csrf_failed(self, req: ApiRequest) -> ApiResponse:
         return self._anon(req, "message", "login", 403, notice=TEXT[self._lang(req)]["csrf"], error=True,

@@ -1,0 +1,9 @@
+"""Imports every console page module, so each registers its pages with the shell.
+
+One line per module; append yours."""
+
+from __future__ import annotations
+
+from shared.api.console.shell import PAGES
+
+__all__ = ["PAGES"]
