@@ -11,6 +11,7 @@ from shared.api.router import Context, Route, Router
 from shared.clock import amsterdam_date
 from shared.domain.law.interest_rates import rate_table_csv
 from shared.services.container import Services
+from shared.services.errors import NotFound
 from shared.services.rates import RatesInForce
 
 
@@ -47,6 +48,11 @@ def register(router: Router, services: Services) -> None:
 
     def upload(ctx: Context) -> ApiResponse:
         agency = require_agency(ctx)
+        # the table is the platform's, used for every agency's debtors: only the operator's
+        # agency changes it (nobody through the API when none is named; the CLI still can)
+        operator = services.settings.operator_agency
+        if not operator or agency.agency_id != operator:
+            raise NotFound("not found")
         if not ctx.request.body:
             raise BadRequest("the body must be the rate table as CSV")
         rates = services.statutory_rates.upload(
@@ -70,12 +76,13 @@ def register(router: Router, services: Services) -> None:
             "PUT",
             "/v1/statutory-rates",
             upload,
-            "Upload a newer rate table (agency key); in force within ten minutes everywhere",
+            "Upload a newer rate table (the operator agency's key, INNING_OPERATOR_AGENCY); in force within ten minutes everywhere",
             tag,
             consumes="text/csv",
             response=StatutoryRatesOut,
             errors={
                 400: "The body is empty",
+                404: "Not the operator agency (INNING_OPERATOR_AGENCY)",
                 422: "The table does not parse, changes a published rate, or is implausible",
             },
             description="The CSV has the shipped table's layout "

@@ -3,6 +3,8 @@ storage through a cache, the stale alert; the API and the dunning context use th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import logging
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -125,6 +127,11 @@ def test_the_api_reads_and_uploads_for_agency_keys_only(world):
     assert a.as_key(client_key).call("GET", "/v1/statutory-rates").status == 404
     refused = a.as_key(client_key).call("PUT", "/v1/statutory-rates", raw=NEWER.encode())
     assert refused.status == 404
+    # platform-wide data: only the operator agency's keys change it (none named: nobody)
+    assert a.call("PUT", "/v1/statutory-rates", raw=NEWER.encode()).status == 404
+    world.services.settings = replace(world.services.settings, operator_agency="agency-b")
+    assert a.call("PUT", "/v1/statutory-rates", raw=NEWER.encode()).status == 404
+    world.services.settings = replace(world.services.settings, operator_agency="agency-a")
     bad = a.call("PUT", "/v1/statutory-rates", raw=b"effective_from,consumer\n")
     assert bad.status == 422 and bad.body["error"]["code"] == "unprocessable"
     put = a.call("PUT", "/v1/statutory-rates", raw=NEWER.encode())
