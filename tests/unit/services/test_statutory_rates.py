@@ -3,9 +3,8 @@ storage through a cache, the stale alert; the API and the dunning context use th
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from fractions import Fraction
 
