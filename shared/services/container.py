@@ -240,7 +240,6 @@ class Services:
     @cached_property
     def callbacks(self) -> CallbackService:
         from shared.services.callbacks import CallbackService
-    from shared.services.conversations.by_hand import ByHandService
 
         p = self.settings.providers
         return CallbackService(

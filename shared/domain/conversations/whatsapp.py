@@ -27,6 +27,8 @@ _NO_NEWLINES = re.compile(r"[\r\n\t]+")
 _SPACES = re.compile(r" {5,}")
 NAME = re.compile(r"^[a-z0-9_]{1,512}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+# Meta approves https URLs; a local host (development, tests) serves plain http
+_BUTTON_SCHEMES = ("https://", "http://localhost", "http://127.0.0.1")
 _SEPARATOR = "\u241e"  # between rendered parameters; no template writes it
 
 
@@ -78,7 +80,7 @@ def definition_errors(t: WhatsappTemplate) -> list[tuple[str, str]]:
     for i, expr in enumerate(t.body_params, start=1):
         if not expr.strip() or "{{" in expr or "}}" in expr or "{%" in expr:
             errors.append(("body_params", f"parameter {i}: an expression such as debtor.name"))
-    if t.url_button_base is not None and not t.url_button_base.startswith("https://"):
+    if t.url_button_base is not None and not t.url_button_base.startswith(_BUTTON_SCHEMES):
         errors.append(("url_button_base", "the approved button URL starts with https://"))
     if not 0 <= t.url_button_index <= 9:
         errors.append(("url_button_index", "a button index from 0 to 9"))

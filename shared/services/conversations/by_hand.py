@@ -412,7 +412,9 @@ class ByHandService:
             return None, None  # the approved template alone
         raise Invalid("give a quick_text, a template or a body", field="body")  # fmt: skip
 
-    def _invoices(self, client_id: str, debtor_number: str, numbers: tuple[str, ...]) -> list[Invoice]:
+    def _invoices(
+        self, client_id: str, debtor_number: str, numbers: tuple[str, ...]
+    ) -> list[Invoice]:
         mine = [i for i in self.repos.invoices.for_debtor(client_id, debtor_number)]
         if not numbers:
             return [i for i in mine if i.is_collectable]
