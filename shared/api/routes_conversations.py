@@ -81,7 +81,7 @@ def register(router: Router, services: Services) -> None:
     def put_wa_template(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
         body = validate_body(ctx.request, WhatsappTemplateIn)
-        definition = WhatsappTemplate(ctx.params["name"], tuple(body.languages), tuple(body.body_params),
+        definition = WhatsappTemplate(ctx.params["template"], tuple(body.languages), tuple(body.body_params),
                                       body.url_button_base, body.url_button_index)  # fmt: skip
         sample = services.by_hand.save_whatsapp_template(client.client_id, definition)
         return ApiResponse(body={**_wa_out(definition), "sample_params": list(sample)})
@@ -135,7 +135,7 @@ def register(router: Router, services: Services) -> None:
               body=QuickTextUpdateIn, response=QuickTextSavedOut,
               example={"channel": "sms", "name": "Herinnering", "text": "Zie {{ reminder_link }}"}),
         Route("DELETE", base + "/quick-texts/{quick_text}", delete_quick, "Delete a quick text", tag, status=204),
-        Route("PUT", base + "/whatsapp-templates/{name}", put_wa_template,
+        Route("PUT", base + "/whatsapp-templates/{template}", put_wa_template,
               "Describe a WhatsApp template approved by Meta: its languages, body parameters and payment-link button", tag,
               body=WhatsappTemplateIn, response=WhatsappTemplateSavedOut,
               example={"languages": ["nl"], "body_params": ["debtor.name", "total|money"],
