@@ -17,6 +17,13 @@ from tests.support.stand_in import serve
 from tests.support.whatsapp_stand_in import ApprovedTemplate, WhatsappCloud
 
 
+def _client_id(key: str) -> str:
+    services = bootstrap.services()
+    principal = services.access.authenticate(key)
+    assert principal is not None
+    return services.access.client_for(principal, "BAKKERIJ").client_id
+
+
 def _wait_for(check, seconds: float = 20.0):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -73,9 +80,7 @@ def test_whatsapp_quick_text_arrives_with_the_payment_link(storage_connection, t
         portal = httpx.get(f"{url}/api/p/{token}", follow_redirects=False)
         assert portal.status_code == 303 and portal.headers["location"] == "/api/portal"
         key = sent.json()["key"]
-        client_id = services.access.client_for(
-            services.access.authenticate(keys["BAKKERIJ"]), "BAKKERIJ"
-        ).client_id
+        client_id = _client_id(keys["BAKKERIJ"])
         record = _wait_for(
             lambda: (
                 (r := services.messaging.outbox.get(client_id, key))
@@ -106,9 +111,7 @@ def test_sms_outside_contact_hours_is_deferred_not_sent(storage_connection, tmp_
         again = httpx.post(f"{api}/debtors/D-1001/messages", headers=headers,
                            json={"channel": "sms", "body": "Beste {{ debtor.name }}, graag {{ principal|money }} voldoen."})  # fmt: skip
         assert again.status_code == 202 and again.json()["created"] is False
-        client_id = services.access.client_for(
-            services.access.authenticate(keys["BAKKERIJ"]), "BAKKERIJ"
-        ).client_id
+        client_id = _client_id(keys["BAKKERIJ"])
         time.sleep(3)  # the queue function has had the job: it must defer, not send or drop
         record = services.messaging.outbox.get(client_id, body["key"])
         assert (

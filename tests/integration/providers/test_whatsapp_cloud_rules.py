@@ -138,7 +138,9 @@ def app(cloud):
     api.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     api.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", whatsapp_consent=True)]})
     api.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", "D1")]})
-    client_id = services.access.client_for(services.access.authenticate(key), "C1").client_id
+    principal = services.access.authenticate(key)
+    assert principal is not None
+    client_id = services.access.client_for(principal, "C1").client_id
     return fake, services, api, client_id
 
 
