@@ -5,6 +5,9 @@ accepted (202), waits with its not-before, and is not sent."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import time
 from datetime import datetime
 
@@ -41,7 +44,8 @@ def test_whatsapp_quick_text_arrives_with_the_payment_link(storage_connection, t
         serving(
             storage_connection, tmp_path, INNING_CONTACT_HOURS="00:00-23:59",
             WHATSAPP_TOKEN="e2e-wa-token", WHATSAPP_PHONE_NUMBER_ID="10987",
-            WHATSAPP_BASE_URL=f"{stand_in.url}/v21.0",
+            WHATSAPP_BASE_URL=f"{stand_in.url}/v21.0", WHATSAPP_APP_SECRET="e2e-app-secret",
+            WHATSAPP_VERIFY_TOKEN="e2e-verify",
         ) as (url, keys),
     ):  # fmt: skip
         services = bootstrap.services()
@@ -91,6 +95,46 @@ def test_whatsapp_quick_text_arrives_with_the_payment_link(storage_connection, t
         assert record and record[0].provider_id == delivered["id"]
         log = httpx.get(f"{api}/debtors/D-1001/contacts", headers=headers).json()["items"]
         assert any("whatsapp by hand queued" in e["summary"] for e in log)
+
+        # Meta's subscription handshake, then the debtor answers: the signed webhook files the
+        # reply and opens the 24-hour window, so staff may now answer in their own words
+        hook = f"{url}/api/callbacks/whatsapp"
+        shake = {
+            "hub.mode": "subscribe",
+            "hub.verify_token": "e2e-verify",
+            "hub.challenge": "1158201444",
+        }
+        assert httpx.get(hook, params=shake).text == "1158201444"
+        assert httpx.get(hook, params={**shake, "hub.verify_token": "wrong"}).status_code == 403
+        now = datetime.now(AMSTERDAM)
+        inbound = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp", "metadata": {"display_phone_number": "31201234567", "phone_number_id": "10987"},
+            "contacts": [{"profile": {"name": "Jan"}, "wa_id": "31612345678"}],
+            "messages": [{"from": "31612345678", "id": f"wamid.in{time.time_ns()}", "timestamp": str(int(now.timestamp())),
+                          "type": "text", "text": {"body": "Kan ik in delen betalen?"}}]}}]}]}).encode()  # fmt: skip
+        signature = "sha256=" + hmac.new(b"e2e-app-secret", inbound, hashlib.sha256).hexdigest()
+        assert (
+            httpx.post(
+                hook, content=inbound, headers={"X-Hub-Signature-256": "sha256=forged"}
+            ).status_code
+            == 401
+        )
+        assert (
+            httpx.post(
+                hook, content=inbound, headers={"X-Hub-Signature-256": signature}
+            ).status_code
+            == 200
+        )
+        cloud.last_inbound["31612345678"] = now
+        log = httpx.get(f"{api}/debtors/D-1001/contacts", headers=headers).json()["items"]
+        assert any(e["summary"] == "WhatsApp received: Kan ik in delen betalen?" for e in log)
+        channels = httpx.get(f"{api}/debtors/D-1001/channels", headers=headers).json()["items"]
+        assert next(c for c in channels if c["channel"] == "whatsapp")["free_text"] is True
+        answer = httpx.post(f"{api}/debtors/D-1001/messages", headers={**headers, "Idempotency-Key": quick_id + "-2"},
+                            json={"channel": "whatsapp", "body": "Ja, {{ debtor.name }}: kies een regeling in {{ portal_link }}"})  # fmt: skip
+        assert answer.status_code == 202 and answer.json()["free_text"] is True
+        text = _wait_for(lambda: [d for d in cloud.delivered if d["type"] == "text"])
+        assert text and text[0]["text"]["body"].startswith("Ja, J. de Vries: kies een regeling in ")
 
 
 def test_sms_outside_contact_hours_is_deferred_not_sent(storage_connection, tmp_path):

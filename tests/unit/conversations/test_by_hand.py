@@ -260,3 +260,29 @@ def _request(key: str, body: object, headers: dict[str, str]):
         {},
         json.dumps(body).encode(),
     )
+
+
+def test_buttons_and_media_open_the_window_too(env):
+    world, _, client_id = env
+    services = world.services
+    services.messaging.whatsapp_contacts.remember("31612345678", client_id, "D1")
+    secret = "wa-secret"
+    services.callbacks.whatsapp_secret = secret
+    at = int(TUESDAY_10.timestamp())
+    messages = [
+        {"from": "31612345678", "id": "wamid.B", "timestamp": str(at - 30), "type": "button",
+         "button": {"text": "Ik wil een regeling", "payload": "plan"}},
+        {"from": "31612345678", "id": "wamid.I", "timestamp": str(at - 20), "type": "image",
+         "image": {"caption": "betaalbewijs", "id": "media-1"}},
+        {"from": "31612345678", "id": "wamid.L", "timestamp": "not-a-time", "type": "interactive",
+         "interactive": {"type": "list_reply", "list_reply": {"id": "1", "title": "Vrijdag"}}},
+    ]  # fmt: skip
+    body = json.dumps({"entry": [{"changes": [{"value": {"messages": messages}}]}]}).encode()
+    services.callbacks.whatsapp(
+        body, "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    )
+    summaries = {e.summary for e in services.repos.contacts.for_debtor(client_id, "D1")[0]}
+    assert {"WhatsApp received: [button] Ik wil een regeling", "WhatsApp received: [image] betaalbewijs",
+            "WhatsApp received: [interactive] Vrijdag"} <= summaries  # fmt: skip
+    # a message without a usable timestamp counts as received now
+    assert services.by_hand.conversations.last_inbound(client_id, "D1") == TUESDAY_10
