@@ -76,6 +76,22 @@ def _sent_at(timestamp: Any) -> datetime | None:
         return None
 
 
+def _whatsapp_failure(error: dict[str, Any]) -> str | None:
+    """A failure reported later (``statuses[].errors[]``): Meta's title, the code, and what
+    it means for the person reading the action list (131047 often arrives this way)."""
+    from shared.adapters.channels.whatsapp_cloud import REASONS
+
+    title = error.get("title") or error.get("message")
+    try:
+        code = int(error.get("code", 0) or 0)
+    except (TypeError, ValueError):
+        code = 0
+    if not code:
+        return str(title) if title else None
+    meaning = REASONS.get(code)
+    return f"{title or 'failed'} (code {code})" + (f": {meaning}" if meaning else "")
+
+
 def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
 
@@ -136,7 +152,9 @@ class CallbackService:
                     mapped = WHATSAPP_STATUS.get(status.get("status", ""))
                     if mapped is not None:
                         errors = status.get("errors") or [{}]
-                        detail = errors[0].get("title") if mapped is OutboxStatus.FAILED else None
+                        detail = (
+                            _whatsapp_failure(errors[0]) if mapped is OutboxStatus.FAILED else None
+                        )
                         updated += self.messaging.record_status(
                             "whatsapp", str(status["id"]), mapped, detail
                         )

@@ -286,3 +286,29 @@ def test_buttons_and_media_open_the_window_too(env):
             "WhatsApp received: [interactive] Vrijdag"} <= summaries  # fmt: skip
     # a message without a usable timestamp counts as received now
     assert services.by_hand.conversations.last_inbound(client_id, "D1") == TUESDAY_10
+
+
+def test_a_failure_reported_later_by_webhook_says_why(env):
+    world, api, client_id = env
+    services = world.services
+    wa_template(api, services.settings.public_base_url)
+    sent = api.call(
+        "POST",
+        f"{BASE}/debtors/D1/messages",
+        {"channel": "whatsapp", "whatsapp_template": "betaalherinnering"},
+    )
+    assert services.messaging.deliver(client_id, sent.body["key"]) == "sent"
+    # as the Cloud API's id would be remembered (the unit world delivers to the outbox)
+    services.messaging.outbox.remember_provider_id(
+        "whatsapp", "wamid.T1", client_id, sent.body["key"]
+    )
+    status = {"id": "wamid.T1", "status": "failed", "timestamp": "1741078800", "recipient_id": "31612345678",
+              "errors": [{"code": 131047, "title": "Re-engagement message"}]}  # fmt: skip
+    body = json.dumps({"entry": [{"changes": [{"value": {"statuses": [status]}}]}]}).encode()
+    services.callbacks.whatsapp_secret = "s"
+    services.callbacks.whatsapp(body, "sha256=" + hmac.new(b"s", body, hashlib.sha256).hexdigest())
+    failed = services.messaging.outbox.get(client_id, sent.body["key"])[0]
+    assert failed.status.value == "failed" and "code 131047" in (failed.error or "")
+    assert "more than 24 hours" in (failed.error or "")
+    actions, _ = services.repos.actions.list(client_id)
+    assert any("131047" in a.title for a in actions)
