@@ -208,7 +208,7 @@ class ByHandService:
     def channels_for(self, client_id: str, debtor_id: str) -> list[ChannelAvailability]:
         """Per channel: can staff write to this debtor now, and if not, why (the console's
         channel icons; WhatsApp green when free text is allowed)."""
-        client, debtor = self._parties(client_id, debtor_id)
+        _, debtor = self._parties(client_id, debtor_id)
         counts: dict[Channel, int] = {}
         for q in self.conversations.quick_texts(client_id):
             counts[q.channel] = counts.get(q.channel, 0) + 1
@@ -238,7 +238,6 @@ class ByHandService:
         out.append(replace(wa, quick_texts=counts.get(Channel.WHATSAPP, 0)))
         has_address = debtor.address is not None
         out.append(ChannelAvailability(Channel.LETTER, has_address, "" if has_address else "no postal address", quick_texts=counts.get(Channel.LETTER, 0)))  # fmt: skip
-        del client
         return out
 
     def reminders_for(self, client_id: str, debtor_id: str) -> list[Reminder]:
@@ -338,7 +337,9 @@ class ByHandService:
             sender=client.contact_email, invoice_numbers=tuple(i.number for i in invoices),
             extra={"by_hand": actor[:200], "source": _source_name(request)},
         )  # fmt: skip
-        self.messaging.enqueue(message, content)
+        if not self.messaging.enqueue(message, content):
+            # the same request at the same moment from another worker: it logged the message
+            return self._result(self.messaging.outbox.get(client_id, key)[0], created=False)  # type: ignore[index]
         not_before = (
             self.messaging.window.next_allowed(now) if channel.bound_by_contact_hours else now
         )
