@@ -176,6 +176,7 @@ var tables = [
   'PlanTimeline' // payment plans
   'SddCollections' // payment plans
   'SddPending' // payment plans
+  'Conversations' // quick texts, approved WhatsApp templates, last inbound WhatsApp (conversations_repo.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

@@ -9,6 +9,7 @@ from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
     routes_access,
     routes_cases,
+    routes_conversations,
     routes_dunning,
     routes_ibans,
     routes_invoices,
@@ -66,6 +67,7 @@ class IntegrationApi:
             routes_settlements,
             routes_poison,
             routes_ibans,
+            routes_conversations,
         ):
             module.register(self.router, services)
         self.router.add(

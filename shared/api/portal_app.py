@@ -18,6 +18,7 @@ from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import cookies, security_headers, source_address
+from shared.api.portal_reminders import reminder_page
 from shared.api.portal_text import TEXT
 from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
@@ -197,6 +198,8 @@ class PortalApp:
     def handle(self, req: ApiRequest) -> ApiResponse:
         parts = [unquote(p) for p in req.path.split("/") if p]
         try:
+            if (reminder := reminder_page(self, req, parts)) is not None:
+                return reminder  # the reminder behind an SMS link (portal_reminders)
             if parts[:1] == ["p"] and len(parts) in (2, 3) and req.method == "GET":
                 return self._enter(req, parts[1], pay=parts[2:] == ["pay"])
             if parts[:1] == ["portal"]:

@@ -72,6 +72,9 @@ class MessageContent:
     template: str | None = None  # an approved WhatsApp template name
     template_params: tuple[str, ...] = ()
     language: str = "nl"
+    # a WhatsApp template's URL button variable (the payment link's tail) and its index
+    template_button: str | None = None
+    template_button_index: int = 0
 
 
 @dataclass(frozen=True)

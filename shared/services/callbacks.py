@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.domain.messaging import OutboxStatus
@@ -49,6 +50,46 @@ def _payload(body: bytes) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise MalformedCallback("the body is not a JSON object")
     return payload
+
+
+def _inbound_text(inbound: dict[str, Any]) -> str:
+    """What the person wrote or chose: a text's body, a button's or list reply's title, a
+    media caption (documented shapes of ``messages[]`` in the Cloud API webhook)."""
+    kind = inbound.get("type")
+    if kind == "text":
+        return str(inbound.get("text", {}).get("body", ""))
+    if kind == "button":
+        return str(inbound.get("button", {}).get("text", ""))
+    if kind == "interactive":
+        reply = inbound.get("interactive", {})
+        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
+        return str(chosen.get("title", ""))
+    media = inbound.get(str(kind), {})
+    return str(media.get("caption", "")) if isinstance(media, dict) else ""
+
+
+def _sent_at(timestamp: Any) -> datetime | None:
+    """Meta's ``timestamp``: seconds since the epoch, as a string."""
+    try:
+        return datetime.fromtimestamp(int(str(timestamp)), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _whatsapp_failure(error: dict[str, Any]) -> str | None:
+    """A failure reported later (``statuses[].errors[]``): Meta's title, the code, and what
+    it means for the person reading the action list (131047 often arrives this way)."""
+    from shared.adapters.channels.whatsapp_cloud import REASONS
+
+    title = error.get("title") or error.get("message")
+    try:
+        code = int(error.get("code", 0) or 0)
+    except (TypeError, ValueError):
+        code = 0
+    if not code:
+        return str(title) if title else None
+    meaning = REASONS.get(code)
+    return f"{title or 'failed'} (code {code})" + (f": {meaning}" if meaning else "")
 
 
 def _same(a: str, b: str) -> bool:
@@ -99,16 +140,21 @@ class CallbackService:
         for entry in payload.get("entry", []):
             for change in entry.get("changes", []):
                 for inbound in change.get("value", {}).get("messages", []):
-                    if inbound.get("type") == "text":
-                        updated += self.messaging.whatsapp_inbound(
-                            str(inbound.get("from", "")),
-                            str(inbound.get("text", {}).get("body", "")),
-                        )
+                    # any message the person sends opens the 24-hour window, not only text
+                    updated += self.messaging.whatsapp_inbound(
+                        str(inbound.get("from", "")),
+                        _inbound_text(inbound),
+                        at=_sent_at(inbound.get("timestamp")),
+                        message_id=str(inbound.get("id", "")),
+                        kind=str(inbound.get("type", "text")),
+                    )
                 for status in change.get("value", {}).get("statuses", []):
                     mapped = WHATSAPP_STATUS.get(status.get("status", ""))
                     if mapped is not None:
                         errors = status.get("errors") or [{}]
-                        detail = errors[0].get("title") if mapped is OutboxStatus.FAILED else None
+                        detail = (
+                            _whatsapp_failure(errors[0]) if mapped is OutboxStatus.FAILED else None
+                        )
                         updated += self.messaging.record_status(
                             "whatsapp", str(status["id"]), mapped, detail
                         )

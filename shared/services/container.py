@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.conversations.by_hand import ByHandService
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
@@ -377,3 +378,17 @@ class Services:
         from shared.services.poison import PoisonService
 
         return PoisonService(self.repos, self.files, self.queues, self.clock)
+
+    @cached_property
+    def by_hand(self) -> ByHandService:
+        """Messages by hand, quick texts, approved WhatsApp templates (the console's too)."""
+        from shared.services.conversations.by_hand import ByHandService
+
+        return ByHandService(
+            self.repos,
+            self.messaging,
+            self.dunning,
+            self.clock,
+            self.portal_links.portal_link,
+            self.settings.public_base_url,
+        )

@@ -419,7 +419,22 @@ class DunningService:
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
                                  template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
+        if channel is Channel.WHATSAPP and content.template:
+            content = self._whatsapp_template(client, debtor, content, context)
         self.messaging.enqueue(message, content)
+
+    def _whatsapp_template(
+        self, client: Client, debtor: Debtor, content: MessageContent, context: TemplateContext
+    ) -> MessageContent:
+        """The step's approved WhatsApp template with its parameters, in its approved
+        language: without them Meta refuses the template (or the payment link never arrives)."""
+        from shared.adapters.tables.conversations_repo import ConversationsRepository
+        from shared.services.conversations.whatsapp_templates import fill_named
+
+        filled = fill_named(ConversationsRepository(self.repos.store), client.client_id,
+                            content.template or "", debtor.language.value, context, self.render)  # fmt: skip
+        return replace(content, template=filled.name, language=filled.language, template_params=filled.params,
+                       template_button=filled.button, template_button_index=filled.button_index)  # fmt: skip
 
     def _letter(
         self,

@@ -19,15 +19,17 @@ Jobs that still fail end in ``<queue>-poison``, which is drained into the action
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables import messaging_repo
+from shared.adapters.tables.conversations_repo import ConversationsRepository
 from shared.adapters.tables.messaging_repo import (
     CounterRepository,
     OutboxRepository,
@@ -52,7 +54,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
-from shared.ports.tables import PreconditionFailed
+from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.messaging")
@@ -116,6 +118,7 @@ class MessagingService:
         self.window = window or ContactWindow()
         self.limits = limits or MailboxLimits()
         self.whatsapp_contacts = WhatsappContactRepository(repos.store)
+        self.conversations = ConversationsRepository(repos.store)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
 
@@ -186,6 +189,7 @@ class MessagingService:
                     message, etag, "the debtor has no (or withdrew) WhatsApp consent"
                 )
             message = replace(message, extra={**message.extra, "whatsapp_consent": "yes"})
+            message = self._whatsapp_window(message, now)
         sender = self._sender(message)
         if message.channel is Channel.EMAIL and sender is not self.fallback:
             wait = self._reserve_mailbox(message)
@@ -384,20 +388,58 @@ class MessagingService:
         found = self.repos.debtors.get(message.client_id, message.debtor_number)
         return found is not None and found[0].whatsapp_consent
 
-    def whatsapp_inbound(self, wa_id: str, text: str) -> int:
-        """A debtor wrote on WhatsApp. STOP (or afmelden, uitschrijven) withdraws consent for
-        every debtor we messaged on that number; returns how many were opted out."""
-        if text.strip().lower() not in STOP_WORDS:
-            for client_id, debtor_number in self.whatsapp_contacts.debtors(wa_id):
+    def _whatsapp_window(self, message: OutboundMessage, now: datetime) -> OutboundMessage:
+        """Put the debtor's last WhatsApp message and the moment of sending on the job: the
+        channel sends free text only inside the 24-hour window, else the approved template."""
+        extra = {**message.extra, "sending_at": now.isoformat()}
+        if message.debtor_number:
+            last = self.conversations.last_inbound(message.client_id, message.debtor_number)
+            if last is not None:
+                extra["last_inbound_at"] = last.isoformat()
+        return replace(message, extra=extra)
+
+    def whatsapp_inbound(
+        self,
+        wa_id: str,
+        text: str,
+        *,
+        at: datetime | None = None,
+        message_id: str = "",
+        kind: str = "text",
+    ) -> int:
+        """A debtor wrote on WhatsApp: every debtor we messaged on that number gets the time
+        (it opens the 24-hour window), a contact-log entry and an action item. STOP (or
+        afmelden, uitschrijven) withdraws consent for all of them; returns how many were
+        opted out. A webhook delivered twice files once (the entry's id comes from Meta's
+        message id)."""
+        at = at or self.clock.now()
+        debtors = self.whatsapp_contacts.debtors(wa_id)
+        for client_id, debtor_number in debtors:
+            self.conversations.record_inbound(client_id, debtor_number, at)
+            shown = text if kind == "text" else f"[{kind}] {text}".strip()
+            entry_id = (
+                f"{int(at.timestamp() * 1000):012x}wa{hashlib.sha256(message_id.encode()).hexdigest()[:16]}"
+                if message_id
+                else time_ordered_id(at)
+            )
+            try:
+                self.repos.contacts.add(
+                    ContactEntry(client_id, debtor_number, entry_id, at, ContactKind.MESSAGE,
+                                 f"WhatsApp received: {shown}"[:1000], channel="whatsapp")
+                )  # fmt: skip
+            except Conflict:
+                continue  # the same message again: filed and announced the first time
+            if text.strip().lower() not in STOP_WORDS:
                 self._add_action(
                     client_id,
                     "debtor_reply",
                     f"Debtor {debtor_number} replied on WhatsApp",
-                    {"debtor": debtor_number, "text": text[:2000]},
+                    {"debtor": debtor_number, "text": shown[:2000]},
                 )
+        if text.strip().lower() not in STOP_WORDS:
             return 0
         opted_out = 0
-        for client_id, debtor_number in self.whatsapp_contacts.debtors(wa_id):
+        for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
                 if found is None or not found[0].whatsapp_consent:
@@ -558,4 +600,6 @@ def _decode_content(raw: bytes) -> MessageContent:
         template=data.get("template"),
         template_params=tuple(data.get("template_params", [])),
         language=data.get("language", "nl"),
+        template_button=data.get("template_button"),
+        template_button_index=int(data.get("template_button_index", 0)),
     )

@@ -212,6 +212,8 @@ def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplat
         if needs_template and not step.templates:
             errors.append(f"step {n} ({step.name}) has no template")
         for language, template_id in step.templates.items():
+            if language == "whatsapp":
+                continue  # names a template approved by Meta (whatsapp-templates), not one of ours
             template = templates.get(template_id)
             if template is None:
                 errors.append(f"step {n} ({step.name}): template {template_id} does not exist")

@@ -75,6 +75,7 @@ def fill(template, client):
         "workflow": "w1",
         "plan": PLAN_IDS.get(client, "none"),
         "n": "1",
+        "quick_text": "q1",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

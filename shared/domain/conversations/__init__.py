@@ -1,0 +1,1 @@
+"""Conversations with debtors: messages by hand, quick texts, WhatsApp's rules."""
