@@ -58,9 +58,16 @@ def reminder_page(app: PortalApp, req: ApiRequest, parts: list[str]) -> ApiRespo
 
 
 def _document(app: PortalApp, access: PortalAccess, link_id: str) -> ApiResponse:
+    from shared.adapters.tables.keys import InvalidKey
+
     messaging = app.services.messaging
-    key = key_of_reminder(link_id)
-    found = messaging.outbox.get(access.client_id, key)
+    if len(link_id) > 700:  # no key of ours is that long; Table Storage keys stop at 1 KiB
+        raise NotFound("no such reminder")
+    try:
+        key = key_of_reminder(link_id)
+        found = messaging.outbox.get(access.client_id, key)
+    except (InvalidKey, ValueError) as exc:
+        raise NotFound("no such reminder") from exc
     if found is None:
         raise NotFound("no such reminder")
     message = found[0]

@@ -147,6 +147,7 @@ class CallbackService:
                         at=_sent_at(inbound.get("timestamp")),
                         message_id=str(inbound.get("id", "")),
                         kind=str(inbound.get("type", "text")),
+                        replied_to=str((inbound.get("context") or {}).get("id", "")),
                     )
                 for status in change.get("value", {}).get("statuses", []):
                     mapped = WHATSAPP_STATUS.get(status.get("status", ""))

@@ -337,7 +337,8 @@ class DunningService:
             self._task(client, debtor, workflow, planned)
         else:
             language = debtor.language.value
-            template_id = step.templates.get(language) or next(iter(step.templates.values()), None)
+            ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}  # Meta's name
+            template_id = ours.get(language) or next(iter(ours.values()), None)
             template = templates.get(template_id or "")
             if template is None:
                 raise Invalid(f"step {step.name} has no template for {language}")

@@ -55,6 +55,7 @@ from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
+from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.messaging")
@@ -406,36 +407,51 @@ class MessagingService:
         at: datetime | None = None,
         message_id: str = "",
         kind: str = "text",
+        replied_to: str = "",
     ) -> int:
-        """A debtor wrote on WhatsApp: every debtor we messaged on that number gets the time
-        (it opens the 24-hour window), a contact-log entry and an action item. STOP (or
-        afmelden, uitschrijven) withdraws consent for all of them; returns how many were
-        opted out. A webhook delivered twice files once (the entry's id comes from Meta's
-        message id)."""
+        """A debtor wrote on WhatsApp. Every debtor we messaged on that number gets the time
+        (the 24-hour window is the business number's, one for the whole app). What was written
+        goes to one client only: the one whose message it answers (``replied_to``, Meta's
+        ``context.id``), else the one client we messaged on that number; a number several
+        clients messaged, or none, becomes one unassigned item for the operator (a debtor's
+        words never land on another client's log). STOP (or afmelden, uitschrijven) withdraws
+        consent for every debtor on the number; returns how many were opted out. A webhook
+        delivered twice files once (ids come from Meta's message id)."""
         at = at or self.clock.now()
         debtors = self.whatsapp_contacts.debtors(wa_id)
         for client_id, debtor_number in debtors:
             self.conversations.record_inbound(client_id, debtor_number, at)
-            shown = text if kind == "text" else f"[{kind}] {text}".strip()
-            entry_id = (
-                f"{int(at.timestamp() * 1000):012x}wa{hashlib.sha256(message_id.encode()).hexdigest()[:16]}"
-                if message_id
-                else time_ordered_id(at)
+        shown = text if kind == "text" else f"[{kind}] {text}".strip()
+        stop = text.strip().lower() in STOP_WORDS
+        addressed = self._whatsapp_addressees(debtors, replied_to)
+        digest = hashlib.sha256((message_id or f"{wa_id}|{at.isoformat()}|{text}").encode())
+        entry_id = f"{int(at.timestamp() * 1000):012x}wa{digest.hexdigest()[:16]}"
+        if addressed:
+            for client_id, debtor_number in addressed:
+                try:
+                    self.repos.contacts.add(
+                        ContactEntry(client_id, debtor_number, entry_id, at, ContactKind.MESSAGE,
+                                     f"WhatsApp received: {shown}"[:1000], channel="whatsapp")
+                    )  # fmt: skip
+                except Conflict:
+                    pass  # filed the first time; the action below may still be missing
+                if not stop:
+                    self._add_action_once(
+                        client_id, entry_id, "debtor_reply",
+                        f"Debtor {debtor_number} replied on WhatsApp",
+                        {"debtor": debtor_number, "text": shown[:2000]},
+                    )  # fmt: skip
+        elif not stop:
+            masked = ("•" * max(0, len(wa_id) - 4)) + wa_id[-4:]
+            candidates = sorted({client for client, _ in debtors})
+            self._add_action_once(
+                PLATFORM_SCOPE, entry_id, "unassigned_whatsapp",
+                f"A WhatsApp from {masked} that no single client's message explains",
+                {"from": masked, "clients": candidates, "text": shown[:2000]},
+            )  # fmt: skip
+            log.warning(
+                "WhatsApp from %s not assigned: %d candidate clients", masked, len(candidates)
             )
-            try:
-                self.repos.contacts.add(
-                    ContactEntry(client_id, debtor_number, entry_id, at, ContactKind.MESSAGE,
-                                 f"WhatsApp received: {shown}"[:1000], channel="whatsapp")
-                )  # fmt: skip
-            except Conflict:
-                continue  # the same message again: filed and announced the first time
-            if text.strip().lower() not in STOP_WORDS:
-                self._add_action(
-                    client_id,
-                    "debtor_reply",
-                    f"Debtor {debtor_number} replied on WhatsApp",
-                    {"debtor": debtor_number, "text": shown[:2000]},
-                )
         if text.strip().lower() not in STOP_WORDS:
             return 0
         opted_out = 0
@@ -555,6 +571,33 @@ class MessagingService:
             title,
             {"key": message.key, "channel": message.channel.value, "to": message.to},
         )
+
+    def _whatsapp_addressees(
+        self, debtors: list[tuple[str, str]], replied_to: str
+    ) -> list[tuple[str, str]]:
+        """The debtors a WhatsApp message is meant for: those of the message it answers, else
+        those of the one client that messaged the number; none when that is unclear."""
+        if replied_to:
+            ref = self.outbox.by_provider_id("whatsapp", replied_to)
+            found = self.outbox.get(*ref) if ref is not None else None
+            if found is not None and found[0].debtor_number:
+                message = found[0]
+                return [(message.client_id, message.debtor_number)]  # type: ignore[list-item]
+        if len({client for client, _ in debtors}) == 1:
+            return debtors
+        return []
+
+    def _add_action_once(
+        self, scope: str, action_id: str, kind: str, title: str, detail: dict[str, Any]
+    ) -> None:
+        """An action item keyed by the event it is about: a redelivered webhook adds none."""
+        item = ActionItem(client_id=scope, action_id=action_id, kind=kind, title=title,
+                          created_at=self.clock.now(), debtor_number=detail.get("debtor"),
+                          detail=detail)  # fmt: skip
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            return
 
     def _add_action(self, scope: str, kind: str, title: str, detail: dict[str, Any]) -> None:
         now = self.clock.now()

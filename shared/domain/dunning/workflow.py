@@ -209,7 +209,9 @@ def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplat
         errors.append("a workflow needs at least one step")
     for n, step in enumerate(workflow.steps, start=1):
         needs_template = step.channel not in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
-        if needs_template and not step.templates:
+        ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
+        if needs_template and not ours:
+            # a WhatsApp step names Meta's approved template and ours for its free-text form
             errors.append(f"step {n} ({step.name}) has no template")
         for language, template_id in step.templates.items():
             if language == "whatsapp":

@@ -247,6 +247,8 @@ class ByHandService:
         found: list[Reminder] = []
         for prefix in (f"dun|{debtor.number}|", f"{KEY_PREFIX}{debtor.number}|"):
             for message, _etag in self.messaging.outbox.with_prefix(client_id, prefix):
+                if message.debtor_number != debtor.number:
+                    continue  # a longer debtor number sharing the prefix ("12" and "12|A")
                 if message.channel in (Channel.LETTER, Channel.EMAIL) and message.status not in (
                     OutboxStatus.FAILED, OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE,
                 ):  # fmt: skip
@@ -268,6 +270,10 @@ class ByHandService:
         )
         existing = self.messaging.outbox.get(client_id, key)
         if existing is not None:
+            if existing[0].extra.get("request", _fingerprint(request)) != _fingerprint(request):
+                raise Invalid(
+                    "this Idempotency-Key was used for another message", field="Idempotency-Key"
+                )
             return self._result(existing[0], created=False)
         availability = {a.channel: a for a in self.channels_for(client_id, debtor_id)}.get(channel)
         if availability is None:
@@ -335,7 +341,7 @@ class ByHandService:
         message = OutboundMessage(
             client_id, key, channel, debtor.number, to, now, address=address, reply_to=client.contact_email,
             sender=client.contact_email, invoice_numbers=tuple(i.number for i in invoices),
-            extra={"by_hand": actor[:200], "source": _source_name(request)},
+            extra={"by_hand": actor[:200], "source": _source_name(request), "request": _fingerprint(request)},
         )  # fmt: skip
         if not self.messaging.enqueue(message, content):
             # the same request at the same moment from another worker: it logged the message
@@ -400,6 +406,12 @@ class ByHandService:
             template = self.repos.dunning.templates(client_id).get(request.template)
             if template is None:
                 raise NotFound(f"template {request.template} not found")
+            if template.fourteen_day_letter:
+                # the 14-day letter announces the costs from the day it sets; written by hand
+                # it would state no costs and start no legal term: only the workflow sends it
+                raise Invalid(
+                    "the 14-day letter is sent by the workflow only, not by hand", field="template"
+                )
             if request.channel not in qt_rules.WITH_SUBJECT:
                 template = replace(template, subject="", html=None)
             return template, None
@@ -455,6 +467,13 @@ class ByHandService:
         )
         return HandResult(message.key, message.channel, created, message.status.value, not_before,
                           bool(not_before and not_before > now), free_text=False)  # fmt: skip
+
+
+def _fingerprint(request: HandMessage) -> str:
+    """What the message says and where it goes: one Idempotency-Key, one message."""
+    basis = json.dumps([request.channel.value, request.quick_text, request.template, request.subject, request.body,
+                        list(request.invoices), request.whatsapp_template, request.reminder])  # fmt: skip
+    return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
 def _digest(request: HandMessage, day: str) -> str:

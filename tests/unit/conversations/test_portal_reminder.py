@@ -82,6 +82,8 @@ def test_another_debtors_token_or_a_forged_id_finds_nothing(env):  # noqa: F811
     assert entered.status == 303
     assert other.go("GET", f"/portal/reminder/{reminder_id}").status == 404
     assert other.go("GET", "/portal/reminder/!!notbase64").status == 404
+    assert other.go("GET", "/portal/reminder/====").status == 404  # decodes to an empty key
+    assert other.go("GET", "/portal/reminder/" + "A" * 3000).status == 404
     stranger = Browser(app)
     assert stranger.go("GET", f"/p/forged-token/reminder/{reminder_id}").status == 403
     assert stranger.go("GET", f"/portal/reminder/{reminder_id}").status == 403
