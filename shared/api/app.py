@@ -11,6 +11,7 @@ from shared.api import (
     routes_cases,
     routes_dunning,
     routes_ibans,
+    routes_inbound,
     routes_invoices,
     routes_ledger,
     routes_links,
@@ -66,6 +67,7 @@ class IntegrationApi:
             routes_settlements,
             routes_poison,
             routes_ibans,
+            routes_inbound,
         ):
             module.register(self.router, services)
         self.router.add(
