@@ -103,6 +103,8 @@ def split_reply(text: str) -> SplitText:
     in_quote = False
     in_forward_header = False
     for i, line in enumerate(lines):
+        if line.strip() == QUOTE_MARK and _forward_follows(lines, i + 1):
+            continue  # Gmail wraps a forwarded message in the same block as a quote
         if _FORWARD.match(line):
             in_forward_header = True
             fresh.append(line)
@@ -131,6 +133,11 @@ def split_reply(text: str) -> SplitText:
     return SplitText(
         "\n".join(fresh).strip(), "\n".join(quoted).strip(), tuple(dict.fromkeys(forwarded))
     )
+
+
+def _forward_follows(lines: list[str], start: int) -> bool:
+    following = next((line for line in lines[start:] if line.strip()), "")
+    return _FORWARD.match(following) is not None
 
 
 # what may be an invoice number: letters, digits and - / . _ with at least one digit
