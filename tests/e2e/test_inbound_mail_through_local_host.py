@@ -49,12 +49,12 @@ def test_a_debtors_answer_is_read_filed_linked_paused_and_answered_in_its_thread
     graph = GraphStandIn(("agency-tenant",))
     with serve(graph, tls=(cert, key)) as server:
         graph.base = server.url
-        env = {
-            "INNING_CONTACT_HOURS": "00:00-23:59", "GRAPH_TENANT_ID": "agency-tenant", "GRAPH_CLIENT_ID": "app-id",
-            "GRAPH_CLIENT_SECRET": SECRET, "GRAPH_AUTHORITY_HOST": server.url, "GRAPH_URL": f"{server.url}/v1.0",
-            "SSL_CERT_FILE": str(cert), "REQUESTS_CA_BUNDLE": str(cert),
-        }  # fmt: skip
-        with serving(storage_connection, tmp_path / "data", **env) as (url, keys):
+        with serving(
+            storage_connection, tmp_path / "data", INNING_CONTACT_HOURS="00:00-23:59",
+            GRAPH_TENANT_ID="agency-tenant", GRAPH_CLIENT_ID="app-id", GRAPH_CLIENT_SECRET=SECRET,
+            GRAPH_AUTHORITY_HOST=server.url, GRAPH_URL=f"{server.url}/v1.0",
+            SSL_CERT_FILE=str(cert), REQUESTS_CA_BUNDLE=str(cert),
+        ) as (url, keys):  # fmt: skip
             headers = {"X-Api-Key": keys["BAKKERIJ"]}
             api = f"{url}/api/v1/clients/BAKKERIJ"
             client_id = httpx.get(api, headers=headers).json()["client_id"]
