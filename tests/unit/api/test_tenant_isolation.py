@@ -75,6 +75,8 @@ def fill(template, client):
         "workflow": "w1",
         "plan": PLAN_IDS.get(client, "none"),
         "n": "1",
+        "mail": "m1",
+        "index": "0",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
