@@ -52,6 +52,7 @@ class GraphStandIn:
         self.throttle_next = 0
         self.throttle_seconds = 1
         self.expired: set[str] = set()
+        self.vanish_on_read: set[str] = set()  # deleted right after the delta page listed them
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
         self.lock = threading.RLock()
@@ -118,7 +119,7 @@ class GraphStandIn:
             )
         if len(rest) >= 2 and rest[0] == "messages":
             message = box.messages.get(rest[1])
-            if message is None:
+            if message is None or rest[1] in self.vanish_on_read:
                 return _error(
                     404, "ErrorItemNotFound", "The specified object was not found in the store."
                 )

@@ -48,6 +48,11 @@ class DeltaExpired(Exception):
     """Graph no longer knows the sync state (410): start the round again."""
 
 
+class MessageGone(Exception):
+    """The message was deleted or moved between the delta page and reading it (404): its
+    removal (or its arrival in another folder) is the mailbox's business, not ours."""
+
+
 class MailboxThrottled(TransientSendError):
     """Graph asked us to wait longer than a run should: try this mailbox on the next run."""
 
@@ -98,6 +103,8 @@ class GraphInbox:
                 continue
             if response.status_code == 410:
                 raise DeltaExpired(response.text[:300])
+            if response.status_code == 404 and "/messages/" in url:
+                raise MessageGone(response.text[:300])
             raise_for("Graph", response)
             return response
         raise MailboxThrottled("Graph keeps throttling this mailbox", MAX_THROTTLE_WAIT)

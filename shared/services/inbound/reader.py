@@ -22,7 +22,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from shared.adapters.channels.graph_inbox import DeltaExpired, FetchedAttachment, GraphInbox
+from shared.adapters.channels.graph_inbox import (
+    DeltaExpired,
+    FetchedAttachment,
+    GraphInbox,
+    MessageGone,
+)
 from shared.adapters.tables.inbound_repo import MailboxStateRepository, SeenRepository
 from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
 from shared.clock import Clock
@@ -136,6 +141,9 @@ class InboxReader:
                 return
             notes = self._attachments(inbox, received) if received.has_attachments else []
             targets = self.filing.file(received, kind, clients, notes)
+        except MessageGone:
+            report.skipped += 1  # deleted or moved before we read it: nothing to file
+            return
         except SendError:
             raise  # the mailbox's trouble, not this message's: the page is read again next run
         except Exception as exc:

@@ -346,3 +346,13 @@ def _get(client: ApiClient, path: str):  # a raw request (the download is not JS
     from shared.api.http import ApiRequest
 
     return ApiRequest("GET", path, {"x-api-key": client.key or ""}, {}, b"")
+
+
+def test_a_message_deleted_before_it_is_read_is_skipped_and_the_round_moves_on(setup):
+    reader = setup.reader()
+    reader.run()
+    gone = setup.graph.deliver(MAILBOX, graph_message("two_debtors"))
+    setup.graph.deliver(MAILBOX, graph_message("forwarded"))
+    setup.graph.vanish_on_read.add(gone)  # deleted between the delta page and the GET
+    report = reader.run()
+    assert report.filed == 1 and report.skipped == 1 and not report.failed
