@@ -2,6 +2,7 @@
 
 import azure.functions as func
 
+import functions.inbound
 import functions.linking
 import functions.operations
 from functions import (
@@ -39,6 +40,7 @@ app.register_functions(functions.linking.bp)
 app.register_functions(settlements_bp)
 app.register_functions(metering_bp)
 app.register_functions(poison.bp)
+app.register_functions(functions.inbound.bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

@@ -105,6 +105,7 @@ var baseSettings = [
   { name: 'INNING_CONTACT_HOURS', value: '07:00-20:00' }
   { name: 'INNING_PRICES', value: '' }
   { name: 'BOUNCE_SCAN_SCHEDULE', value: '0 */15 * * * *' }
+  { name: 'INBOUND_MAIL_SCHEDULE', value: '0 */2 * * * *' }
   { name: 'DUNNING_SCHEDULE', value: '0 0 6 * * *' }
   { name: 'BACKUP_SCHEDULE', value: '0 30 2 * * *' }
   { name: 'WATCH_SCHEDULE', value: '0 */5 * * * *' }

@@ -53,6 +53,7 @@ var containers = [
   'statements-quarantine' // refused statement files with <file>.error.json
   'statements-deadletter' // Event Grid events that could not be delivered to the app
   'messages' // rendered message content
+  'inbound-mail' // attachments of debtors' e-mails (shared/services/inbound/)
   'dossiers' // letters and attachments kept with the dossier
   'invoice-pdfs' // invoice PDFs uploaded by clients
   'backups' // daily export of every table (shared/services/backups.py)
@@ -172,6 +173,10 @@ var tables = [
   'PlanCalendar' // payment plans
   'PlanInvoices' // payment plans
   'PlanReferences' // payment plans
+  'InboundMail' // debtors' e-mails per client (shared/adapters/tables/inbound_repo.py)
+  'InboundMailboxes' // each mailbox's Graph delta link
+  'InboundMailSeen' // a received message is handled once
+  'DebtorEmails' // sender address -> debtors (kept by the debtor repository)
   'PlanRules' // payment plans
   'PlanTimeline' // payment plans
   'SddCollections' // payment plans

@@ -12,6 +12,7 @@ from shared.api import (
     routes_conversations,
     routes_dunning,
     routes_ibans,
+    routes_inbound,
     routes_invoices,
     routes_ledger,
     routes_links,
@@ -68,6 +69,7 @@ class IntegrationApi:
             routes_poison,
             routes_ibans,
             routes_conversations,
+            routes_inbound,
         ):
             module.register(self.router, services)
         self.router.add(

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
+    from shared.services.inbound.filing import MailFiling
+    from shared.services.inbound.linking import InboundMail
+    from shared.services.inbound.reader import InboxReader
     from shared.services.invoice_status import InvoiceStatusService
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
@@ -391,4 +394,39 @@ class Services:
             self.clock,
             self.portal_links.portal_link,
             self.settings.public_base_url,
+        )
+
+    # -- debtors' answers by e-mail (shared/services/inbound/) ---------------------------
+    @cached_property
+    def inbound_filing(self) -> MailFiling:
+        from shared.adapters.tables.inbound_repo import InboundMailRepository
+        from shared.services.inbound.candidates import CandidateFinder
+        from shared.services.inbound.filing import MailFiling
+
+        finder = CandidateFinder(self.repos, self.messaging.outbox, self.clock)
+        return MailFiling(
+            self.repos, InboundMailRepository(self.repos.store), finder, self.messaging, self.clock
+        )
+
+    @cached_property
+    def inbound_mail(self) -> InboundMail:
+        from shared.services.inbound.linking import InboundMail
+
+        f = self.inbound_filing
+        return InboundMail(
+            self.repos, f.mail, f, self.messaging, self.dunning, self.files, self.clock
+        )
+
+    @cached_property
+    def inbox_reader(self) -> InboxReader:
+        from shared.adapters.channels.graph_inbox import inbox_for
+        from shared.services.inbound.reader import InboxReader
+
+        sender = self.senders.get(Channel.EMAIL)
+        return InboxReader(
+            self.repos,
+            self.files,
+            self.inbound_filing,
+            lambda mailbox: inbox_for(sender, mailbox),
+            self.clock,
         )

@@ -64,6 +64,7 @@ DOSSIER_CONTAINER = "dossiers"
 CLAIM_LEASE = timedelta(minutes=10)
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
 MAX_ATTEMPTS = 6
+MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,15 @@ class MessagingService:
                     DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
                 )
         created = self.outbox.add(message)
+        if message.channel is Channel.EMAIL:
+            # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
+            # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
+            from shared.domain.inbound.answers import outbound_message_id
+
+            self.outbox.remember_provider_id(
+                MESSAGE_ID, outbound_message_id(message.client_id, message.key, message.sender),
+                message.client_id, message.key,
+            )  # fmt: skip
         self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
         return created
 

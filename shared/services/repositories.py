@@ -15,6 +15,7 @@ from shared.adapters.tables import (
 from shared.adapters.tables.banking_repo import BankingRepository
 from shared.adapters.tables.cases_repo import CaseRepository
 from shared.adapters.tables.dunning_repo import DunningRepository
+from shared.adapters.tables.inbound_repo import TABLES as INBOUND_TABLES
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys_repo import ApiKeyRepository
 from shared.adapters.tables.parties_repo import (
@@ -88,5 +89,6 @@ class Repositories:
                 *USAGE_TABLES,
                 "QueueFailures",  # shared.services.poison
                 "Conversations",  # shared.adapters.tables.conversations_repo
+                *INBOUND_TABLES,  # shared.adapters.tables.inbound_repo
             )
         )

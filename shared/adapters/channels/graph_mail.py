@@ -20,6 +20,7 @@ import httpx
 import msal
 
 from shared.adapters.channels.http_errors import call, raise_for
+from shared.domain.inbound.answers import outbound_message_id
 from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
@@ -92,6 +93,10 @@ class GraphMailChannel:
             "body": body,
             "toRecipients": [{"emailAddress": {"address": message.to}}],
             "internetMessageHeaders": [{"name": "x-inning-reference", "value": message.reference}],
+            # our own Message-ID, so that the debtor's answer finds its way back (In-Reply-To)
+            "internetMessageId": outbound_message_id(
+                message.client_id, message.key, message.sender
+            ),
             "attachments": [
                 {
                     "@odata.type": "#microsoft.graph.fileAttachment",
@@ -110,6 +115,15 @@ class GraphMailChannel:
         if not message.sender:
             raise PermanentSendError("the client has no sending mailbox configured")
         mailbox = f"{self.graph_url}/users/{message.sender}"
+        if message.extra.get("graph_reply_to") and message.sandbox_of is None:
+            # an answer to a debtor's mail: in that mail's own conversation, from its mailbox
+            # (a sandboxed client's answer goes to its sandbox address as a new mail instead)
+            from shared.adapters.channels.graph_inbox import GraphInbox
+
+            GraphInbox(self._token, self.graph_url, self.http).reply(
+                message.sender, message.extra["graph_reply_to"], content.text, message.reference
+            )
+            return SendResult(self.name, message.reference)
         large = [a for a in content.attachments if len(a.data) >= INLINE_LIMIT]
         inline = [a for a in content.attachments if len(a.data) < INLINE_LIMIT]
         if not large and content.html and content.text:
@@ -228,6 +242,10 @@ def _mime(message: OutboundMessage, content: MessageContent) -> bytes:
         mail["Reply-To"] = message.reply_to
     mail["Subject"] = content.subject
     mail["X-Inning-Reference"] = message.reference
+    mail["Message-ID"] = outbound_message_id(message.client_id, message.key, message.sender)
+    if message.extra.get("in_reply_to"):
+        mail["In-Reply-To"] = message.extra["in_reply_to"]
+        mail["References"] = message.extra.get("references") or message.extra["in_reply_to"]
     mail.set_content(content.text)
     mail.add_alternative(content.html or "", subtype="html")
     for a in content.attachments:

@@ -255,10 +255,14 @@ class DebtorRepository:
             self.store.insert(schema.DEBTORS, row)
         else:
             self.store.replace(schema.DEBTORS, row)
+        _index_emails(self.store, [debtor])
 
     def save_ops(self, ops: Sequence[Op]) -> None:
         """One transaction (same client partition, at most 100 operations)."""
         self.store.transact(schema.DEBTORS, ops)
+        _index_emails(
+            self.store, [debtor_from_row(op.row) for op in ops if op.kind is not OpKind.DELETE]
+        )
 
     @staticmethod
     def write_op(debtor: Debtor, etag: str | None) -> Op:
@@ -273,3 +277,12 @@ class DebtorRepository:
             schema.DEBTORS, pk=encode(client_id), page_size=page_size, continuation=continuation
         )
         return [debtor_from_row(r) for r in page.rows], page.continuation
+
+
+def _index_emails(store: TableStore, debtors: Sequence[Debtor]) -> None:
+    """A debtor's addresses in the address index (an answer by e-mail finds its debtor by
+    its sender: shared/adapters/tables/inbound_repo.py)."""
+    from shared.adapters.tables.inbound_repo import DebtorEmailIndex
+
+    if any(d.emails for d in debtors):
+        DebtorEmailIndex(store).remember(debtors)

@@ -76,6 +76,8 @@ def fill(template, client):
         "plan": PLAN_IDS.get(client, "none"),
         "n": "1",
         "quick_text": "q1",
+        "mail": "m1",
+        "index": "0",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -1,0 +1,260 @@
+"""Debtors' e-mails on Table Storage: the messages as filed, where each mailbox's delta round
+stands, which messages were handled, and the index from e-mail address to debtor.
+
+| table            | PartitionKey      | RowKey                              | serves                          |
+| InboundMail      | client id         | inverted receipt time ``|`` key     | a client's mail, newest first   |
+|                  | client id         | ``k|`` key                          | one message by key (pointer)    |
+| InboundMailboxes | "delta"           | mailbox                             | the round's nextLink/deltaLink  |
+| InboundMailSeen  | mailbox           | key (hash of the Message-ID)        | a message is handled once       |
+| DebtorEmails     | client id         | address ``|`` debtor                | sender address -> debtors       |
+
+A client's mail lives in that client's partition only, so one client's request cannot reach
+another's mail. The address index is kept by the debtor repository wherever a debtor is
+written; it may hold a stale address (a debtor's e-mail changed), so every hit is checked
+against the debtor itself, and a client indexed before the index existed is indexed once, in
+full, on first use (the ``~built`` row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.keys import decode, encode, join
+from shared.domain.inbound.mail import AttachmentNote, MailKind
+from shared.domain.inbound.matching import Candidate
+from shared.domain.parties import Debtor
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    Row,
+    TableStore,
+    all_rows,
+    prefix_range,
+)
+
+INBOUND_MAIL = "InboundMail"
+INBOUND_MAILBOXES = "InboundMailboxes"
+INBOUND_SEEN = "InboundMailSeen"
+DEBTOR_EMAILS = "DebtorEmails"
+TABLES = (INBOUND_MAIL, INBOUND_MAILBOXES, INBOUND_SEEN, DEBTOR_EMAILS)
+BUILT = "~built"
+TEXT_LIMIT = 30_000  # characters of text in a row (a string property holds 32K UTF-16 units)
+_FAR = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FiledMail:
+    """A message as one client sees it."""
+
+    client_id: str
+    key: str
+    mailbox: str
+    graph_id: str
+    internet_message_id: str
+    received_at: datetime
+    sender: str
+    sender_name: str
+    subject: str
+    kind: MailKind
+    fresh_text: str
+    quoted_text: str
+    in_reply_to: str = ""
+    references: str = ""
+    attachments: tuple[AttachmentNote, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    filed_debtors: tuple[str, ...] = ()  # on whose contact log it is
+    linked: bool = False  # a person (or a certain match) decided whom it concerns
+    linked_by: str | None = None
+    linked_at: datetime | None = None
+    action_id: str | None = None
+    answer_key: str | None = None  # the outbox key of "we are handling your message"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _order_key(received_at: datetime, key: str) -> str:
+    inverted = int((_FAR - received_at.astimezone(UTC)).total_seconds() * 1000)
+    return f"{inverted:015d}|{key}"
+
+
+def _candidate_json(c: Candidate) -> dict[str, Any]:
+    return {"client_id": c.client_id, "debtor": c.debtor_number, "reasons": list(c.reasons),
+            "invoices": list(c.invoice_numbers), "certain": c.certain}  # fmt: skip
+
+
+def _candidate(d: dict[str, Any]) -> Candidate:
+    return Candidate(
+        d["client_id"], d["debtor"], tuple(d["reasons"]), tuple(d["invoices"]), bool(d["certain"])
+    )
+
+
+def _to_row(m: FiledMail) -> Row:
+    return Row(
+        encode(m.client_id),
+        _order_key(m.received_at, m.key),
+        {
+            "Key": m.key, "Mailbox": m.mailbox, "GraphId": m.graph_id,
+            "InternetMessageId": m.internet_message_id, "ReceivedAt": m.received_at,
+            "Sender": m.sender, "SenderName": m.sender_name, "Subject": m.subject[:1000],
+            "Kind": m.kind.value, "Fresh": m.fresh_text[:TEXT_LIMIT], "Quoted": m.quoted_text[:TEXT_LIMIT // 2],
+            "InReplyTo": m.in_reply_to[:2000], "References": m.references[-8000:],
+            "Attachments": put_json([vars(a) for a in m.attachments]),
+            "Candidates": put_json([_candidate_json(c) for c in m.candidates]),
+            "FiledDebtors": put_json(list(m.filed_debtors)), "Linked": m.linked,
+            "LinkedBy": m.linked_by, "LinkedAt": m.linked_at, "ActionId": m.action_id,
+            "AnswerKey": m.answer_key, "Notes": put_json(list(m.notes)),
+        },
+    )  # fmt: skip
+
+
+def _from_row(row: Row) -> FiledMail:
+    d = row.data
+    return FiledMail(
+        client_id=decode(row.pk), key=d["Key"], mailbox=d["Mailbox"], graph_id=d["GraphId"],
+        internet_message_id=d.get("InternetMessageId") or "", received_at=d["ReceivedAt"],
+        sender=d.get("Sender") or "", sender_name=d.get("SenderName") or "", subject=d.get("Subject") or "",
+        kind=MailKind(d["Kind"]), fresh_text=d.get("Fresh") or "", quoted_text=d.get("Quoted") or "",
+        in_reply_to=d.get("InReplyTo") or "", references=d.get("References") or "",
+        attachments=tuple(AttachmentNote(**a) for a in get_json(d.get("Attachments"), [])),
+        candidates=tuple(_candidate(c) for c in get_json(d.get("Candidates"), [])),
+        filed_debtors=tuple(get_json(d.get("FiledDebtors"), [])), linked=bool(d.get("Linked")),
+        linked_by=d.get("LinkedBy"), linked_at=d.get("LinkedAt"), action_id=d.get("ActionId"),
+        answer_key=d.get("AnswerKey"), notes=tuple(get_json(d.get("Notes"), [])),
+    )  # fmt: skip
+
+
+class InboundMailRepository:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def add(self, mail: FiledMail) -> bool:
+        """The message and its pointer row; False when the client has it already."""
+        row = _to_row(mail)
+        pointer = Row(row.pk, join("k", mail.key), {"Order": row.rk})
+        try:
+            self.store.transact(INBOUND_MAIL, [Op(OpKind.INSERT, pointer), Op(OpKind.INSERT, row)])
+            return True
+        except Exception as exc:  # the pointer exists: filed before (a redelivered run)
+            cause = getattr(exc, "cause", exc)
+            if isinstance(cause, Conflict) or isinstance(exc, Conflict):
+                return False
+            raise
+
+    def get(self, client_id: str, key: str) -> tuple[FiledMail, str | None] | None:
+        pointer = self.store.get(INBOUND_MAIL, encode(client_id), join("k", key))
+        if pointer is None:
+            return None
+        row = self.store.get(INBOUND_MAIL, encode(client_id), str(pointer.data["Order"]))
+        return (_from_row(row), row.etag) if row else None
+
+    def save(self, mail: FiledMail, etag: str | None) -> None:
+        """Conditional on ``etag`` (PreconditionFailed when someone else changed it)."""
+        row = _to_row(mail)
+        row.etag = etag
+        self.store.replace(INBOUND_MAIL, row)
+
+    def list(
+        self, client_id: str, *, linked: bool | None, page_size: int, continuation: str | None
+    ) -> tuple[list[FiledMail], str | None]:
+        equals = None if linked is None else {"Linked": linked}
+        # every message row's key starts with a digit; pointer rows start with "k"
+        page = self.store.query(
+            INBOUND_MAIL, pk=encode(client_id), rk_range=("0", ":"), equals=equals,
+            page_size=page_size, continuation=continuation,
+        )  # fmt: skip
+        return [_from_row(r) for r in page.rows], page.continuation
+
+
+class MailboxStateRepository:
+    """Where a mailbox's delta round stands: the link to resume from, and since when the
+    mailbox is watched (older mail in the inbox at the first round is not filed)."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def get(self, mailbox: str) -> tuple[str | None, datetime | None]:
+        row = self.store.get(INBOUND_MAILBOXES, "delta", encode(mailbox.lower()))
+        if row is None:
+            return None, None
+        return row.data.get("Link") or None, row.data.get("WatchSince")
+
+    def save(self, mailbox: str, link: str | None, watch_since: datetime, at: datetime) -> None:
+        self.store.upsert(INBOUND_MAILBOXES, Row("delta", encode(mailbox.lower()),
+                          {"Link": link or "", "WatchSince": watch_since, "UpdatedAt": at}))  # fmt: skip
+
+
+class SeenRepository:
+    """A message handled for its mailbox (filed for its clients, or a bounce passed on)."""
+
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    def done(self, mailbox: str, key: str) -> bool:
+        return self.store.get(INBOUND_SEEN, encode(mailbox.lower()), key) is not None
+
+    def mark(
+        self, mailbox: str, key: str, kind: MailKind, clients: Sequence[str], at: datetime
+    ) -> None:
+        self.store.upsert(INBOUND_SEEN, Row(encode(mailbox.lower()), key,
+                          {"Kind": kind.value, "Clients": put_json(list(clients)), "At": at}))  # fmt: skip
+
+    def failed(self, mailbox: str, key: str, why: str, at: datetime) -> int:
+        """Count a failure to file the message; how many there were."""
+        rk = join(key, "failures")
+        row = self.store.get(INBOUND_SEEN, encode(mailbox.lower()), rk)
+        count = int(row.data.get("Count", 0)) + 1 if row else 1
+        self.store.upsert(
+            INBOUND_SEEN,
+            Row(encode(mailbox.lower()), rk, {"Count": count, "Why": why[:1000], "At": at}),
+        )
+        return count
+
+
+class DebtorEmailIndex:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    @staticmethod
+    def rows(debtor: Debtor) -> list[Row]:
+        return [
+            Row(
+                encode(debtor.client_id),
+                join(encode(address.strip().lower()), encode(debtor.number)),
+            )
+            for address in dict.fromkeys(e.strip().lower() for e in debtor.emails if e.strip())
+        ]
+
+    def remember(self, debtors: Iterable[Debtor]) -> None:
+        by_client: dict[str, list[Row]] = {}
+        for debtor in debtors:
+            by_client.setdefault(debtor.client_id, []).extend(self.rows(debtor))
+        for rows in by_client.values():
+            for start in range(0, len(rows), MAX_BATCH):
+                chunk = {r.rk: r for r in rows[start : start + MAX_BATCH]}
+                self.store.transact(DEBTOR_EMAILS, [Op(OpKind.UPSERT, r) for r in chunk.values()])
+
+    def debtors_with(self, client_id: str, address: str) -> list[str]:
+        """Debtor numbers indexed under ``address`` (check them: an address may be stale)."""
+        prefix = join(encode(address.strip().lower()), "")
+        return [
+            decode(r.rk[len(prefix) :])
+            for r in all_rows(
+                self.store, DEBTOR_EMAILS, pk=encode(client_id), rk_range=prefix_range(prefix)
+            )
+        ]
+
+    def forget(self, client_id: str, address: str, debtor_number: str) -> None:
+        self.store.delete(
+            DEBTOR_EMAILS, encode(client_id), join(encode(address.lower()), encode(debtor_number))
+        )
+
+    def is_built(self, client_id: str) -> bool:
+        return self.store.get(DEBTOR_EMAILS, encode(client_id), BUILT) is not None
+
+    def mark_built(self, client_id: str, at: datetime) -> None:
+        self.store.upsert(DEBTOR_EMAILS, Row(encode(client_id), BUILT, {"At": at}))

@@ -1,0 +1,75 @@
+"""Which messages no person wrote: automatic answers (out-of-office, "we received your
+mail") and non-delivery reports.
+
+Automatic answers are recognised by the headers RFC 3834 and Exchange define, and otherwise by
+the subjects Outlook, Gmail and the usual helpdesks put on them in Dutch, English, German and
+French. They are logged but never pause anything: an out-of-office is not a dispute."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from shared.domain.inbound.mail import MailKind
+
+# RFC 3834 section 5: "no" means a person sent it; anything else (auto-replied,
+# auto-generated, auto-notified) is automatic
+_AUTO_SUBMITTED_HUMAN = "no"
+# Exchange asks recipients' auto-responders not to answer with these; an auto-reply carries
+# "All" or "OOF, AutoReply"
+_SUPPRESS_AUTOMATIC = {"all", "oof", "autoreply", "autoresponse"}
+_PRECEDENCE = {"auto_reply", "auto-reply", "bulk", "junk", "list"}
+
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(?:"
+    r"(?:automatic reply|auto(?:matic)?[- ]?(?:reply|response)|autoreply|out of (?:the )?office|ooo\b)"
+    r"|(?:automatisch antwoord|automatisch bericht|afwezig(?:heid)?|niet aanwezig|buiten kantoor|met vakantie)"
+    r"|(?:automatische antwort|abwesenheit(?:snotiz)?|nicht im büro|außer haus)"
+    r"|(?:réponse automatique|absent(?:e)? du bureau|absence)"
+    r")",
+    re.IGNORECASE,
+)
+_NDR_SUBJECT = re.compile(
+    r"^\s*(?:undeliverable|undelivered mail|delivery status notification \((?:failure|delay)\)"
+    r"|mail delivery (?:failed|failure|system)|returned mail|delivery has failed"
+    r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd|unzustellbar|non remis|non distribuable"
+    r"|échec de la remise)",
+    re.IGNORECASE,
+)
+_NDR_SENDER = re.compile(
+    r"^(?:mailer-daemon|postmaster|microsoftexchange[0-9a-f]*)@", re.IGNORECASE
+)
+
+
+def kind_of(sender: str, subject: str, headers: Mapping[str, str]) -> MailKind:
+    """Non-delivery report, automatic answer, or correspondence (``headers`` by lower-case
+    name)."""
+    content_type = headers.get("content-type", "").lower()
+    if "report-type=delivery-status" in content_type or "multipart/report" in content_type:
+        return MailKind.NON_DELIVERY
+    if _NDR_SENDER.match(sender) or _NDR_SUBJECT.match(subject):
+        return MailKind.NON_DELIVERY
+    if is_automatic(subject, headers):
+        return MailKind.AUTO_REPLY
+    return MailKind.CORRESPONDENCE
+
+
+def is_automatic(subject: str, headers: Mapping[str, str]) -> bool:
+    auto = headers.get("auto-submitted", "").strip().lower()
+    if auto and auto.split(";")[0].strip() != _AUTO_SUBMITTED_HUMAN:
+        return True
+    suppress = {
+        p.strip().lower()
+        for p in headers.get("x-auto-response-suppress", "").split(",")
+        if p.strip()
+    }
+    if suppress & _SUPPRESS_AUTOMATIC:
+        return True
+    if headers.get("precedence", "").strip().lower() in _PRECEDENCE:
+        return True
+    if (
+        headers.get("x-autoreply", "").strip().lower() in ("yes", "true")
+        or "x-autorespond" in headers
+    ):
+        return True
+    return _AUTO_SUBJECT.match(subject) is not None

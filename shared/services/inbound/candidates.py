@@ -1,0 +1,158 @@
+"""The lookups behind matching: which debtors of the mailbox's clients a message points at.
+The decision itself is a pure rule (shared/domain/inbound/matching.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shared.adapters.tables.inbound_repo import DebtorEmailIndex
+from shared.adapters.tables.match_index_repo import MatchIndexRepository
+from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.adapters.tables.plans_repo import PlanRepository
+from shared.clock import Clock
+from shared.domain.inbound.answers import thread_ids
+from shared.domain.inbound.matching import Evidence, Hit
+from shared.domain.inbound.text import SplitText, number_tokens
+from shared.domain.parties import Client
+from shared.domain.references.finder import ReferenceKind, find_references
+from shared.services.messaging import MESSAGE_ID
+from shared.services.repositories import Repositories
+
+_OUR_REFERENCE_HEADER = "x-inning-reference"
+
+
+class CandidateFinder:
+    def __init__(self, repos: Repositories, outbox: OutboxRepository, clock: Clock) -> None:
+        self.repos = repos
+        self.outbox = outbox
+        self.clock = clock
+        self.emails = DebtorEmailIndex(repos.store)
+        self.match_index = MatchIndexRepository(repos.store)
+        self.plans = PlanRepository(repos.store)
+
+    def hits(
+        self,
+        clients: Sequence[Client],
+        sender: str,
+        headers: dict[str, str],
+        text: SplitText,
+        subject: str,
+    ) -> list[Hit]:
+        """Every piece of evidence pointing at a debtor of ``clients`` (and nobody else's:
+        a client outside the mailbox's clients is never a candidate)."""
+        ids = {c.client_id for c in clients}
+        found: list[Hit] = []
+        found += self._thread(ids, headers)
+        for address in dict.fromkeys([sender, *text.forwarded_from]):
+            found += self._sender(clients, address)
+        fresh = f"{subject}\n{text.fresh}"
+        fresh_tokens = number_tokens(fresh)
+        quoted_tokens = [t for t in number_tokens(text.quoted) if t not in fresh_tokens]
+        for client in clients:
+            found += self._invoices(client.client_id, fresh_tokens, Evidence.INVOICE)
+            found += self._invoices(client.client_id, quoted_tokens, Evidence.QUOTED)
+        found += self._references(ids, fresh)
+        return found
+
+    def _thread(self, clients: set[str], headers: dict[str, str]) -> list[Hit]:
+        hits: list[Hit] = []
+        refs = thread_ids(headers.get("in-reply-to", ""), headers.get("references", ""))
+        for message_id in refs[:20]:
+            where = self.outbox.by_provider_id(MESSAGE_ID, message_id)
+            if where is None or where[0] not in clients:
+                continue
+            found = self.outbox.get(*where)
+            if found and found[0].debtor_number:
+                hits.append(
+                    Hit(
+                        where[0],
+                        found[0].debtor_number,
+                        Evidence.THREAD,
+                        f"answers {found[0].reference}",
+                    )
+                )
+        ours = headers.get(_OUR_REFERENCE_HEADER, "").strip()
+        if ours:
+            where = self.outbox.by_provider_id("graph", ours) or self.outbox.by_provider_id(
+                "outbox", ours
+            )
+            if where and where[0] in clients:
+                found = self.outbox.get(*where)
+                if found and found[0].debtor_number:
+                    hits.append(
+                        Hit(where[0], found[0].debtor_number, Evidence.THREAD, f"answers {ours}")
+                    )
+        return hits
+
+    def _sender(self, clients: Sequence[Client], address: str) -> list[Hit]:
+        if not address or "@" not in address:
+            return []
+        hits: list[Hit] = []
+        for client in clients:
+            self._ensure_index(client.client_id)
+            numbers = self.emails.debtors_with(client.client_id, address)
+            if not numbers:
+                continue
+            debtors = self.repos.debtors.get_many(client.client_id, numbers)
+            for number in numbers:
+                debtor = debtors.get(number)
+                if debtor is None or address not in {e.strip().lower() for e in debtor[0].emails}:
+                    self.emails.forget(client.client_id, address, number)  # stale: address changed
+                    continue
+                hits.append(Hit(client.client_id, number, Evidence.SENDER, address))
+        return hits
+
+    def _ensure_index(self, client_id: str) -> None:
+        """A client whose debtors were written before the address index existed is indexed
+        once, in full."""
+        if self.emails.is_built(client_id):
+            return
+        continuation: str | None = None
+        while True:
+            debtors, continuation = self.repos.debtors.list(
+                client_id, page_size=500, continuation=continuation
+            )
+            self.emails.remember(debtors)
+            if not continuation:
+                break
+        self.emails.mark_built(client_id, self.clock.now())
+
+    def _invoices(self, client_id: str, tokens: list[str], evidence: Evidence) -> list[Hit]:
+        if not tokens:
+            return []
+        wanted = list(dict.fromkeys([*tokens, *(t.upper() for t in tokens)]))
+        stored = self.repos.invoices.get_many(client_id, wanted)
+        return [
+            Hit(client_id, s.invoice.debtor_number, evidence, number, invoice_number=number)
+            for number, s in stored.items()
+        ]
+
+    def _references(self, clients: set[str], text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for ref in find_references(text):
+            if ref.kind is not ReferenceKind.BETALINGSKENMERK:
+                continue
+            plan = self.plans.by_reference(ref.value)
+            if plan and plan[0] in clients:
+                found = self.plans.get(*plan)
+                if found:
+                    hits.append(
+                        Hit(
+                            plan[0],
+                            found[0].debtor_number,
+                            Evidence.PLAN,
+                            f"plan {plan[1]} ({ref.value})",
+                        )
+                    )
+            for client_id in sorted(clients):
+                for inv in self.match_index.by_reference(client_id, ref.value):
+                    hits.append(
+                        Hit(
+                            client_id,
+                            inv.debtor,
+                            Evidence.REFERENCE,
+                            ref.value,
+                            invoice_number=inv.number,
+                        )
+                    )
+        return hits

@@ -1,0 +1,181 @@
+"""Filing one received message: what kind it is, whom it concerns, and where it goes.
+
+- A non-delivery report goes to the bounce handling (the message we sent is marked bounced,
+  with an action item), as the bounce scan does; it is not correspondence.
+- An automatic answer (out-of-office) is kept and logged on the debtors it certainly
+  concerns, and never pauses anything or asks a person.
+- Correspondence is logged at once on every debtor it certainly concerns; when no debtor is
+  certain, an action item lists the candidates (or says nobody was found).
+
+Every step can run again (at-least-once): rows are inserted under the message's key, contact
+entries and action items under ids derived from it, so a redelivered message changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from shared.adapters.tables.inbound_repo import FiledMail, InboundMailRepository
+from shared.clock import Clock
+from shared.domain.inbound.mail import AttachmentNote, MailKind, ReceivedMail
+from shared.domain.inbound.matching import Candidate, Decision, decide
+from shared.domain.inbound.recognise import kind_of
+from shared.domain.inbound.text import split_reply
+from shared.domain.messaging import OutboxStatus
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.tables import Conflict
+from shared.services.inbound.candidates import CandidateFinder
+from shared.services.messaging import MessagingService
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.inbound")
+ATTACHMENTS_CONTAINER = "inbound-mail"
+ACTION_KIND = "inbound_mail"
+_OUR_REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)
+
+
+def contact_entry_id(key: str) -> str:
+    """One entry per message and debtor: filing the same message again finds it there."""
+    return f"mail-{key[:24]}"
+
+
+def action_id_for(received_at: datetime, key: str, suffix: str = "") -> str:
+    """Time-ordered like every action id, and the same for the same message."""
+    return f"{int(received_at.timestamp() * 1000):012x}m{key[:10]}{suffix}"
+
+
+def blob_prefix(mailbox: str, key: str) -> str:
+    return f"{hashlib.sha256(mailbox.lower().encode()).hexdigest()[:16]}/{key}"
+
+
+class MailFiling:
+    def __init__(
+        self,
+        repos: Repositories,
+        mail: InboundMailRepository,
+        finder: CandidateFinder,
+        messaging: MessagingService,
+        clock: Clock,
+    ) -> None:
+        self.repos = repos
+        self.mail = mail
+        self.finder = finder
+        self.messaging = messaging
+        self.clock = clock
+
+    def kind(self, received: ReceivedMail) -> MailKind:
+        return kind_of(received.sender, received.subject, received.headers)
+
+    def pass_bounce(self, received: ReceivedMail) -> int:
+        """A non-delivery report to the bounce handling: our reference in the returned headers
+        names the message that bounced (an NDR without it is not about our mail)."""
+        provider = _email_provider(self.messaging)
+        marked = 0
+        for reference in dict.fromkeys(_OUR_REFERENCE.findall(received.body_text)):
+            marked += self.messaging.record_status(
+                provider, reference, OutboxStatus.BOUNCED, received.subject or "undeliverable"
+            )
+        return marked
+
+    def file(
+        self,
+        received: ReceivedMail,
+        kind: MailKind,
+        clients: Sequence[Client],
+        attachments: Sequence[AttachmentNote],
+    ) -> list[str]:
+        """File the message for the clients it concerns; the ids of those clients."""
+        text = split_reply(received.unique_text or received.body_text)
+        if received.unique_text:
+            # Graph's uniqueBody is the new part; what it left out is the history
+            rest = split_reply(received.body_text)
+            text = type(text)(
+                text.fresh, rest.quoted or text.quoted, text.forwarded_from or rest.forwarded_from
+            )
+        hits = self.finder.hits(clients, received.sender, received.headers, text, received.subject)
+        decision = decide(hits)
+        targets = self._targets(decision, clients)
+        for scope in targets:
+            mine = tuple(
+                c for c in (*decision.certain, *decision.uncertain) if c.client_id == scope
+            )
+            certain = tuple(c for c in decision.certain if c.client_id == scope)
+            filed = FiledMail(
+                client_id=scope, key=received.key, mailbox=received.mailbox, graph_id=received.graph_id,
+                internet_message_id=received.internet_message_id, received_at=received.received_at,
+                sender=received.sender, sender_name=received.sender_name, subject=received.subject,
+                kind=kind, fresh_text=text.fresh, quoted_text=text.quoted,
+                in_reply_to=received.headers.get("in-reply-to", ""), references=received.headers.get("references", ""),
+                attachments=tuple(attachments), candidates=mine,
+                filed_debtors=tuple(c.debtor_number for c in certain), linked=bool(certain),
+                linked_by="inning" if certain else None, linked_at=self.clock.now() if certain else None,
+                action_id=None if certain or kind is not MailKind.CORRESPONDENCE else action_id_for(received.received_at, received.key),
+                notes=decision.notes,
+            )  # fmt: skip
+            self.mail.add(filed)
+            for candidate in certain:
+                self.log_on(filed, candidate.debtor_number, candidate.invoice_numbers)
+            if filed.action_id:
+                self._ask(filed, mine)
+        return targets
+
+    def _targets(self, decision: Decision, clients: Sequence[Client]) -> list[str]:
+        """The clients that see the message: those whose debtors it points at; with no
+        candidate at all, the mailbox's client (or, for a mailbox several clients share, the
+        agency, so that no client reads another's mail)."""
+        found = list(dict.fromkeys(c.client_id for c in (*decision.certain, *decision.uncertain)))
+        if found:
+            return found
+        if len(clients) == 1:
+            return [clients[0].client_id]
+        agencies = list(dict.fromkeys(c.agency_id for c in clients))
+        return agencies[:1]
+
+    def log_on(
+        self,
+        mail: FiledMail,
+        debtor_number: str,
+        invoices: Sequence[str],
+        author: str | None = None,
+    ) -> None:
+        what = "Automatic reply" if mail.kind is MailKind.AUTO_REPLY else "E-mail received"
+        attached = f" ({len(mail.attachments)} attachment(s))" if mail.attachments else ""
+        entry = ContactEntry(
+            mail.client_id, debtor_number, contact_entry_id(mail.key), mail.received_at,
+            ContactKind.MESSAGE, f"{what} from {mail.sender}: {mail.subject}{attached}"[:500],
+            channel="email", invoice_numbers=tuple(invoices), author=author,
+        )  # fmt: skip
+        try:
+            self.repos.contacts.add(entry)
+        except Conflict:
+            pass  # filed before: the same message on the same debtor's log once
+
+    def _ask(self, mail: FiledMail, candidates: Sequence[Candidate]) -> None:
+        listed = "; ".join(f"{c.debtor_number} ({', '.join(c.reasons)})" for c in candidates)
+        title = (
+            f"E-mail from {mail.sender} may concern: {listed}"
+            if candidates
+            else f"E-mail from {mail.sender} matches no debtor: link it by hand"
+        )
+        item = ActionItem(
+            client_id=mail.client_id, action_id=mail.action_id or "", kind=ACTION_KIND, title=title[:500],
+            created_at=mail.received_at, debtor_number=None,
+            detail={"mail": mail.key, "subject": mail.subject[:200],
+                    "candidates": [{"debtor": c.debtor_number, "reasons": list(c.reasons)} for c in candidates]},
+        )  # fmt: skip
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            pass
+
+
+def _email_provider(messaging: MessagingService) -> str:
+    from shared.domain.messaging import Channel
+
+    sender = messaging.senders.get(Channel.EMAIL)
+    return sender.name if sender is not None else messaging.fallback.name

@@ -1,0 +1,82 @@
+"""Automatic answers and non-delivery reports told apart from what people write."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.inbound.mail import MailKind
+from shared.domain.inbound.recognise import kind_of
+from tests.unit.inbound.fixtures import graph_message, headers_of
+
+
+def kind(name: str) -> MailKind:
+    m = graph_message(name)
+    return kind_of(m["from"]["emailAddress"]["address"], m["subject"], headers_of(m))
+
+
+def test_real_shaped_messages():
+    assert kind("out_of_office") is MailKind.AUTO_REPLY
+    assert kind("ndr") is MailKind.NON_DELIVERY
+    for name in ("reply_with_quote", "forwarded", "two_debtors", "attachments"):
+        assert kind(name) is MailKind.CORRESPONDENCE, name
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"auto-submitted": "auto-replied"},
+        {"auto-submitted": "auto-generated; type=vacation"},
+        {"x-auto-response-suppress": "DR, OOF, AutoReply"},
+        {"x-auto-response-suppress": "All"},
+        {"precedence": "auto_reply"},
+        {"precedence": "bulk"},
+    ],
+)
+def test_automatic_by_headers(headers):
+    assert kind_of("jan@devries.example", "Re: factuur", headers) is MailKind.AUTO_REPLY
+
+
+def test_auto_submitted_no_is_a_person():
+    assert (
+        kind_of("jan@devries.example", "Re: factuur", {"auto-submitted": "no"})
+        is MailKind.CORRESPONDENCE
+    )
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Automatisch antwoord: Herinnering",
+        "Afwezig: Herinnering factuur",
+        "Automatic reply: Reminder",
+        "Out of Office: Reminder",
+        "Automatische Antwort: Zahlungserinnerung",
+        "Abwesenheitsnotiz: Rechnung",
+        "Réponse automatique : Rappel",
+        "Absent du bureau : Rappel",
+    ],
+)
+def test_automatic_by_subject_in_four_languages(subject):
+    assert kind_of("jan@devries.example", subject, {}) is MailKind.AUTO_REPLY
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject"),
+    [
+        ("postmaster@x.example", "Herinnering"),
+        ("MAILER-DAEMON@mx.example", "failure notice"),
+        ("jan@x.example", "Undeliverable: Herinnering"),
+        ("jan@x.example", "Onbestelbaar: Herinnering"),
+        ("jan@x.example", "Unzustellbar: Erinnerung"),
+        ("jan@x.example", "Delivery Status Notification (Failure)"),
+    ],
+)
+def test_non_delivery(sender, subject):
+    assert kind_of(sender, subject, {}) is MailKind.NON_DELIVERY
+
+
+def test_a_question_about_absence_is_a_person():
+    assert (
+        kind_of("jan@x.example", "Vraag over mijn factuur tijdens afwezigheid", {})
+        is MailKind.CORRESPONDENCE
+    )
