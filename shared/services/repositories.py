@@ -87,5 +87,7 @@ class Repositories:
                 *SETTLEMENT_TABLES,
                 *USAGE_TABLES,
                 "QueueFailures",  # shared.services.poison
+                "ConsoleJobs",  # shared.adapters.tables.console_jobs_repo
+                "StatementReports",  # shared.services.payment_overview
             )
         )
