@@ -142,4 +142,4 @@ class InvoiceImportWork:
             errors += [RowError(int(i), f, str(m)) for i, f, m in json.loads(part or b"[]")]
         tally["rejected"] = len(errors)
         return Step(total, total, tally, finished=True, result=rejected_csv(errors),
-                    result_name=f"rejected-rows-{upload.file}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip
+                    result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip

@@ -22,12 +22,12 @@ REFRESH_SECONDS = 2
 SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
 
 JOBS = """{% extends "shell" %}{% block main %}
-<section><h2>{{ t.jobs_latest }}</h2>{% if jobs %}<div class="scroll"><table><caption class="visually-hidden">{{ t.jobs_latest }}</caption>
+<section><h2>{{ t.jobs_latest }}</h2>{% if jobs %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.jobs_latest }}</caption>
 <thead><tr><th scope="col">{{ t.jobs_what }}</th><th scope="col">{{ t.jobs_status }}</th><th scope="col" class="num">{{ t.jobs_progress }}</th><th scope="col">{{ t.jobs_started }}</th></tr></thead><tbody>
 {% for j in jobs %}<tr><td><a href="{{ desk.url('/jobs/' + j.job_id) }}">{{ t['jobs_kind_' + j.kind] }}: {{ j.title }}</a></td><td>{{ t['jobs_s_' + j.status] }}</td><td class="num">{{ j.done }} / {{ j.total }}</td><td>{{ j.created_at.strftime('%Y-%m-%d %H:%M') }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.jobs_none }}</p>{% endif %}</section>{% endblock %}"""
 
-JOB = """{% extends "shell" %}{% block main %}
+JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progress{width:100%;height:1.25rem}</style>
 <section aria-labelledby="job-h"><h2 id="job-h">{{ t['jobs_kind_' + job.kind] }}: {{ job.title }}</h2>
 <p role="status"><span class="badge">{{ t['jobs_s_' + job.status] }}</span> {{ t.jobs_done_of.format(done=job.done, total=job.total) }}</p>
 <label for="job-progress">{{ t.jobs_progress }}</label>
@@ -39,7 +39,7 @@ JOB = """{% extends "shell" %}{% block main %}
 <li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li><li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
 {% if job.status == 'done' and job.result_name %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
 </section>
-{% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
+{% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
 {% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""

@@ -19,17 +19,17 @@ PAYMENTS = """{% extends "shell" %}{% from "pager" import pager %}{% block main 
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <label for="st-file">{{ t.pay_file }}</label><input id="st-file" type="file" name="file" required>
 <p><button type="submit">{{ t.pay_send }}</button></p></form></section>
-<section aria-labelledby="sf-h"><h2 id="sf-h">{{ t.pay_files }}</h2>{% if files %}<div class="scroll"><table><caption class="visually-hidden">{{ t.pay_files }}</caption>
+<section aria-labelledby="sf-h"><h2 id="sf-h">{{ t.pay_files }}</h2>{% if files %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_files }}</caption>
 <thead><tr><th scope="col">{{ t.pay_name }}</th><th scope="col">{{ t.pay_status }}</th><th scope="col" class="num">{{ t.pay_booked }}</th><th scope="col" class="num">{{ t.pay_suggested }}</th><th scope="col" class="num">{{ t.pay_unmatched }}</th><th scope="col">{{ t.pay_report }}</th></tr></thead><tbody>
 {% for f in files %}<tr><td>{{ f.shown }}</td><td{% if f.status == 'quarantined' %} class="red"{% endif %}>{{ t['pay_s_' + f.status] }}</td><td class="num">{{ f.booked }}</td><td class="num">{{ f.suggested }}</td><td class="num">{{ f.unmatched }}</td><td>{% for p in f.problems %}<div>{{ p }}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.pay_no_files }}</p>{% endif %}</section>
-<section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
+<section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
 <thead><tr><th scope="col">{{ t.pay_day }}</th><th scope="col" class="num">{{ t.pay_count }}</th><th scope="col" class="num">{{ t.pay_total }}</th><th scope="col">{{ t.pay_detail }}</th></tr></thead><tbody>
 {% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
 <td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source.value }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{{ pager(desk, days) }}{% else %}<p>{{ t.pay_no_payments }}</p>{% endif %}</section>
 <section aria-labelledby="rf-h"><h2 id="rf-h">{{ t.pay_returned.format(year=year) }}</h2>
-<p>{{ t.pay_threshold.format(n=desk.client.refund_warning_threshold) }}</p>{% if returned %}<div class="scroll"><table><caption class="visually-hidden">{{ t.pay_returned.format(year=year) }}</caption>
+<p>{{ t.pay_threshold.format(n=desk.client.refund_warning_threshold) }}</p>{% if returned %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_returned.format(year=year) }}</caption>
 <thead><tr><th scope="col">{{ t.pay_debtor }}</th><th scope="col" class="num">{{ t.pay_refunds }}</th><th scope="col" class="num">{{ t.pay_chargebacks }}</th></tr></thead><tbody>
 {% for r in returned %}<tr><th scope="row">{{ r.debtor }}</th><td class="num{% if r.warning %} red{% endif %}">{{ r.refunds }}{% if r.warning %} <span>({{ t.pay_over }})</span>{% endif %}</td><td class="num">{{ r.chargebacks }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.pay_no_returned }}</p>{% endif %}</section>{% endblock %}"""

@@ -29,7 +29,7 @@ REPORTS = """{% extends "shell" %}{% block main %}
 {% if desk.choices|length > 1 %}<div><label for="rp-scope">{{ t.rep_scope }}</label><select id="rp-scope" name="scope"><option value="one">{{ desk.client.name }}</option><option value="all">{{ t.rep_all }}</option></select></div>{% endif %}
 <button type="submit">{{ t.rep_download }}</button></div></form>
 <p class="muted">{{ t.rep_long }}</p></section>
-<section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage.format(month=month) }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.rep_usage.format(month=month) }}</caption>
+<section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage.format(month=month) }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.rep_usage.format(month=month) }}</caption>
 <thead><tr><th scope="col">{{ t.rep_item }}</th><th scope="col" class="num">{{ t.rep_count }}</th><th scope="col" class="num">{{ t.rep_price }}</th><th scope="col" class="num">{{ t.rep_amount }}</th></tr></thead><tbody>
 {% for u in usage %}<tr><th scope="row">{{ u.item }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
 <tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div></section>

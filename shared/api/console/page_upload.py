@@ -36,7 +36,7 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <a class="button secondary" href="{{ desk.url('/upload') }}">{{ t.upload_cancel }}</a></form></section>
 {% include "upload-rejected" %}{% endblock %}"""
 
-REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ t.upload_rejected_rows }}</h2><div class="scroll"><table>
+REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table>
 <caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
 {% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ e.field or '' }}</td><td>{{ e.message }}</td></tr>{% endfor %}
