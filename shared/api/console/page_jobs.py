@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
@@ -19,6 +20,7 @@ from shared.api.http import ApiResponse
 from shared.services.errors import NotFound
 
 REFRESH_SECONDS = 2
+STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than this is stuck
 SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
 
 JOBS = """{% extends "shell" %}{% block main %}
@@ -32,7 +34,10 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 <p role="status"><span class="badge">{{ t['jobs_s_' + job.status] }}</span> {{ t.jobs_done_of.format(done=job.done, total=job.total) }}</p>
 <label for="job-progress">{{ t.jobs_progress }}</label>
 <progress id="job-progress" max="{{ job.total or 1 }}" value="{{ job.done }}">{{ percent }}%</progress>
-{% if job.running %}<p class="muted">{{ t.jobs_refreshing }} {% if still %}<a href="{{ desk.url('/jobs/' + job.job_id) }}">{{ t.jobs_refresh_on }}</a>{% else %}<a href="{{ desk.url('/jobs/' + job.job_id, still=1) }}">{{ t.jobs_refresh_off }}</a>{% endif %}</p>{% endif %}
+{% if job.running and not stalled %}<p class="muted">{{ t.jobs_refreshing }} {% if still %}<a href="{{ desk.url('/jobs/' + job.job_id) }}">{{ t.jobs_refresh_on }}</a>{% else %}<a href="{{ desk.url('/jobs/' + job.job_id, still=1) }}">{{ t.jobs_refresh_off }}</a>{% endif %}</p>{% endif %}
+{% if stalled %}<div class="notice warning" role="status"><p>{{ t.jobs_stalled }}</p>
+<form method="post" action="{{ desk.url('/jobs/' + job.job_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="requeue"><button type="submit">{{ t.jobs_requeue }}</button></form></div>{% endif %}
 {% if job.error %}<p class="notice error" role="alert">{{ job.error }}</p>{% endif %}
 {% if job.kind == 'invoice-import' and job.state %}<ul>
 <li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
@@ -54,7 +59,8 @@ words(
         "jobs_s_done": "Klaar", "jobs_s_failed": "Mislukt", "jobs_done_of": "{done} van {total} verwerkt.",
         "jobs_refreshing": "Deze pagina ververst zich elke 2 seconden.", "jobs_refresh_off": "Niet meer verversen",
         "jobs_refresh_on": "Weer verversen", "jobs_download": "Downloaden", "jobs_all": "Alle taken",
-        "jobs_job": "Taak"},
+        "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
+        "jobs_requeue": "Opnieuw starten", "done_jobs_requeued": "De taak is opnieuw gestart."},
     en={"jobs_nav": "Jobs", "jobs_title": "Running and finished jobs", "jobs_latest": "Latest jobs",
         "jobs_what": "Job", "jobs_status": "Status", "jobs_progress": "Progress", "jobs_started": "Started",
         "jobs_none": "No jobs yet.", "jobs_kind_invoice-import": "Invoice upload",
@@ -62,7 +68,8 @@ words(
         "jobs_s_done": "Done", "jobs_s_failed": "Failed", "jobs_done_of": "{done} of {total} done.",
         "jobs_refreshing": "This page refreshes itself every 2 seconds.", "jobs_refresh_off": "Stop refreshing",
         "jobs_refresh_on": "Refresh again", "jobs_download": "Download", "jobs_all": "All jobs",
-        "jobs_job": "Job"},
+        "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
+        "jobs_requeue": "Start again", "done_jobs_requeued": "The job was started again."},
 )  # fmt: skip
 
 
@@ -73,6 +80,11 @@ def jobs_page(desk: Desk, rest: list[str]) -> ApiResponse:
     match rest:
         case []:
             return desk.render("jobs", "jobs_title", jobs=jobs.latest(client_id))
+        case [job_id] if desk.req.method == "POST" and desk.field("do") == "requeue":
+            # a job whose message was lost or ended in the poison queue: send it again (it
+            # resumes at its checkpoint; a job that moved meanwhile is not harmed)
+            jobs.requeue(client_id, job_id)
+            return desk.redirect(f"/jobs/{job_id}", done="jobs_requeued")
         case [job_id]:
             return _job(desk, jobs.get(client_id, job_id))
         case [job_id, "file"]:
@@ -87,10 +99,11 @@ def _job(desk: Desk, job: Job) -> ApiResponse:
         data, _, _ = desk.services.console_jobs.result(job.client_id, job.job_id)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
         rejected = rows[:SHOWN_REJECTED]
-    still = desk.query("still") == "1"
+    stalled = job.running and desk.services.clock.now() - job.updated_at > STALLED
+    still = desk.query("still") == "1" or stalled
     percent = round(100 * job.done / job.total) if job.total else (100 if not job.running else 0)
     answer = desk.render(
-        "job", "jobs_job", job=job, rejected=rejected, still=still, percent=percent
+        "job", "jobs_job", job=job, rejected=rejected, still=still, percent=percent, stalled=stalled
     )
     if job.running and not still:
         answer.headers["Refresh"] = str(REFRESH_SECONDS)

@@ -125,3 +125,30 @@ def test_a_person_sees_only_jobs_of_clients_in_reach(world, tenants):
     assert job.job_id in text(c2_reader.get("/jobs"))
     agency = desk_for(world, Role.AGENCY_STAFF, None, "a@agency-a.example")
     assert agency.get(f"/jobs/{job.job_id}?client={tenants.c2}").status == 200
+
+
+def test_a_stalled_job_can_be_started_again_by_a_writer(world, tenants):
+    from datetime import date
+
+    from shared.services.console_jobs import JOBS_QUEUE
+    from shared.services.reports.service import job_input
+    from tests.unit.console.conftest import csrf_of
+
+    jobs = world.services.console_jobs
+    job = jobs.start(tenants.c1, "report", "u", job_input("usage", "csv", [tenants.c1], date(2025, 1, 1),
+                                                           date(2025, 1, 31)), total=2, title="usage")  # fmt: skip
+    world.services.queues.take(JOBS_QUEUE)  # the message is lost (or ended in the poison queue)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    fresh = staff.get(f"/jobs/{job.job_id}?lang=en")
+    assert fresh.headers.get("Refresh") == "2" and "Start again" not in text(fresh)
+    world.clock.advance(minutes=11)
+    stalled = staff.get(f"/jobs/{job.job_id}?lang=en")
+    assert "Refresh" not in stalled.headers and "Start again" in text(stalled)
+    reader = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
+    form = {"csrf": csrf_of(reader.get(f"/jobs/{job.job_id}")), "do": "requeue"}
+    assert reader.post(f"/jobs/{job.job_id}", form).status == 403
+    assert world.services.queues.depth(JOBS_QUEUE) == 0
+    again = staff.post(f"/jobs/{job.job_id}", {"csrf": csrf_of(stalled), "do": "requeue"})
+    assert again.status == 303 and world.services.queues.depth(JOBS_QUEUE) == 1
+    world.services.console_jobs.run_message(world.services.queues.take(JOBS_QUEUE)[0].body)
+    assert jobs.get(tenants.c1, job.job_id).status == "done"
