@@ -11,7 +11,7 @@ from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.console.money_support import post_files
 
 PAGES = ("/upload", "/payments", "/reports", "/jobs")
-WRITES = (
+WRITES: tuple[tuple[str, dict[str, str]], ...] = (
     ("/upload", {"do": "preview"}),
     ("/payments", {}),
     ("/reports", {"do": "template", "sheet": "Data"}),
