@@ -91,8 +91,13 @@ def rejected_csv(errors: Sequence[RowError]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["line", "field", "reason"])
     for e in sorted(errors, key=lambda e: (e.index, e.field or "")):
-        writer.writerow([line_of(e.index), e.field or "", e.message])
+        writer.writerow([line_of(e.index), _text(e.field or ""), _text(e.message)])
     return out.getvalue().encode("utf-8")
+
+
+def _text(value: str) -> str:
+    """A cell a spreadsheet would run as a formula is kept as text (CWE-1236)."""
+    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def import_now(
@@ -111,12 +116,15 @@ class InvoiceImportWork:
     def __init__(self, imports: ImportService, repos: Repositories) -> None:
         self.imports = imports
         self.repos = repos
+        self._read: tuple[str, Upload] | None = None
 
     def step(self, job: Job, data: bytes, files: JobFiles) -> Step:
-        try:
-            upload = Upload.load(data)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise JobInputError(f"the upload cannot be read: {exc}") from None
+        if self._read is None or self._read[0] != job.job_id:  # read once per delivery
+            try:
+                self._read = (job.job_id, Upload.load(data))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise JobInputError(f"the upload cannot be read: {exc}") from None
+        upload = self._read[1]
         total = len(upload.rows)
         tally = {
             k: int(job.state.get(k, 0)) for k in ("created", "updated", "unchanged", "rejected")

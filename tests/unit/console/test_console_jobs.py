@@ -5,8 +5,9 @@ the jobs of clients in reach."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -152,3 +153,50 @@ def test_a_stalled_job_can_be_started_again_by_a_writer(world, tenants):
     assert again.status == 303 and world.services.queues.depth(JOBS_QUEUE) == 1
     world.services.console_jobs.run_message(world.services.queues.take(JOBS_QUEUE)[0].body)
     assert jobs.get(tenants.c1, job.job_id).status == "done"
+
+
+def test_an_invoice_import_repeated_after_a_crash_lists_each_rejected_row_once(
+    world, tenants, monkeypatch
+):
+    from shared.services.batch import RowError
+    from shared.services.imports import InvoiceDraft
+    from shared.services.invoice_upload import Upload
+    from tests.unit.console.money_support import with_debtors
+
+    with_debtors(world, "C1", "D1")
+    day = date(2025, 1, 1)
+    rows = [
+        (i, InvoiceDraft(f"N{i:03d}", "DX" if i % 100 == 0 else "D1", day, day, 100))
+        for i in range(600)
+    ]
+    upload = Upload(
+        "f.csv", rows, [RowError(600, "amount", "not an amount")]
+    )  # refused in the preview
+    jobs = world.services.console_jobs
+    job = jobs.start(tenants.c1, "invoice-import", "u", upload.dump(), total=600, title="f.csv")
+    save: Callable[[Job], Job] = jobs.jobs.save
+    calls: list[int] = []
+
+    def dies_once(j: Job) -> Job:
+        calls.append(j.done)
+        if len(calls) == 2:
+            raise RuntimeError("the instance died after the chunk, before its checkpoint")
+        return save(j)
+
+    monkeypatch.setattr(jobs.jobs, "save", dies_once)
+    with pytest.raises(RuntimeError):
+        jobs.run(tenants.c1, job.job_id)
+    assert jobs.get(tenants.c1, job.job_id).done == 250
+    jobs.run(tenants.c1, job.job_id)  # the redelivery repeats the second chunk
+    final = jobs.get(tenants.c1, job.job_id)
+    assert (
+        final.status == "done" and final.state["rejected"] == 7
+    )  # DX at 0, 100..500, and the preview's
+    data, name, _ = jobs.result(tenants.c1, job.job_id)
+    lines = data.decode().splitlines()
+    assert name == "rejected-rows-f.csv" and len(lines) == 1 + 7
+    assert (
+        lines[1].startswith("2,debtor,unknown debtor DX")
+        and lines[-1] == "602,amount,not an amount"
+    )
+    assert world.services.repos.invoices.get(tenants.c1, "N599") is not None
