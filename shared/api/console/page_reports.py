@@ -6,6 +6,7 @@ console job and is downloaded from the job's page. The figures come from
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from shared.api.console.shell import Desk, page, templates, words
@@ -29,10 +30,15 @@ REPORTS = """{% extends "shell" %}{% block main %}
 {% if desk.choices|length > 1 %}<div><label for="rp-scope">{{ t.rep_scope }}</label><select id="rp-scope" name="scope"><option value="one">{{ desk.client.name }}</option><option value="all">{{ t.rep_all }}</option></select></div>{% endif %}
 <button type="submit">{{ t.rep_download }}</button></div></form>
 <p class="muted">{{ t.rep_long }}</p></section>
-<section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage.format(month=month) }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.rep_usage.format(month=month) }}</caption>
+<section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage_title }}</h2>
+<form method="get" action="{{ base }}/reports" class="inline">{% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
+<input type="hidden" name="lang" value="{{ lang }}">
+<div><label for="us-month">{{ t.rep_month }}</label><input id="us-month" type="month" name="usage" value="{{ month }}" pattern="[0-9]{4}-[0-9]{2}"></div>
+<button type="submit" class="secondary">{{ t.rep_show }}</button></form>
+{% if usage is not none %}<div class="scroll" tabindex="0"><table><caption>{{ t.rep_usage.format(month=month) }}</caption>
 <thead><tr><th scope="col">{{ t.rep_item }}</th><th scope="col" class="num">{{ t.rep_count }}</th><th scope="col" class="num">{{ t.rep_price }}</th><th scope="col" class="num">{{ t.rep_amount }}</th></tr></thead><tbody>
 {% for u in usage %}<tr><th scope="row">{{ u.item }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
-<tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div></section>
+<tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div>{% endif %}</section>
 <section aria-labelledby="tp-h"><h2 id="tp-h">{{ t.rep_template }}</h2>
 <p>{% if own_template %}{{ t.rep_has_template.format(sheet=own_template) }}{% else %}{{ t.rep_no_template }}{% endif %}</p>
 <form method="post" action="{{ desk.url('/reports') }}" enctype="multipart/form-data">
@@ -52,7 +58,7 @@ words(
         "rep_start": "Van", "rep_end": "Tot en met", "rep_format": "Formaat", "rep_f_csv": "CSV (Power BI)",
         "rep_f_xlsx": "Excel", "rep_scope": "Opdrachtgevers", "rep_all": "Al mijn opdrachtgevers",
         "rep_download": "Downloaden", "rep_long": "Een periode langer dan een kwartaal wordt op de achtergrond gemaakt; u downloadt het bestand dan van de taakpagina.",
-        "rep_usage": "Verbruik in {month}", "rep_item": "Onderdeel", "rep_count": "Aantal", "rep_price": "Prijs per stuk",
+        "rep_usage": "Verbruik in {month}", "rep_usage_title": "Verbruik en prijs per maand", "rep_month": "Maand", "rep_show": "Tonen", "rep_item": "Onderdeel", "rep_count": "Aantal", "rep_price": "Prijs per stuk",
         "rep_amount": "Bedrag", "rep_total": "Totaal", "rep_template": "Eigen Excel-sjabloon",
         "rep_has_template": "Excel-rapporten worden ingevuld in uw eigen werkmap, op het blad {sheet}.",
         "rep_no_template": "Geen eigen werkmap: Excel-rapporten krijgen een nieuw bestand met het blad Data.",
@@ -66,7 +72,7 @@ words(
         "rep_start": "From", "rep_end": "Up to and including", "rep_format": "Format", "rep_f_csv": "CSV (Power BI)",
         "rep_f_xlsx": "Excel", "rep_scope": "Clients", "rep_all": "All my clients",
         "rep_download": "Download", "rep_long": "A range longer than a quarter is made in the background; you then download the file from the job's page.",
-        "rep_usage": "Usage in {month}", "rep_item": "Item", "rep_count": "Count", "rep_price": "Unit price",
+        "rep_usage": "Usage in {month}", "rep_usage_title": "Usage and price per month", "rep_month": "Month", "rep_show": "Show", "rep_item": "Item", "rep_count": "Count", "rep_price": "Unit price",
         "rep_amount": "Amount", "rep_total": "Total", "rep_template": "Your own Excel template",
         "rep_has_template": "Excel reports are filled into your own workbook, on the sheet {sheet}.",
         "rep_no_template": "No workbook of your own: Excel reports come as a new file with the sheet Data.",
@@ -98,14 +104,16 @@ def reports_page(desk: Desk, rest: list[str]) -> ApiResponse:
 def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
     client = desk.client
     today = amsterdam_date(desk.services.clock.now())
-    month = today.strftime("%Y-%m")
-    usage = desk.services.usage.month(client, month)
+    # the usage meter counts every invoice under management: asked for, not on every visit
+    asked = desk.query("usage")
+    month = asked if re.fullmatch(r"20[0-9]{2}-(0[1-9]|1[0-2])", asked) else today.strftime("%Y-%m")
+    usage = desk.services.usage.month(client, month) if asked else None
     template = desk.services.reports.template(client)
     first = today.replace(day=1)
     return desk.render("reports", "rep_title", status, notice=notice, error=bool(notice), kinds=KINDS,
                        formats=FORMATS, kind=desk.query("kind") or KINDS[0],
                        start=(first - timedelta(days=1)).replace(day=1).isoformat(), end=today.isoformat(),
-                       month=month, usage=usage, usage_total=sum(u.amount for u in usage),
+                       month=month, usage=usage, usage_total=sum(u.amount for u in usage or []),
                        own_template=template[1] if template else None)  # fmt: skip
 
 
