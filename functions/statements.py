@@ -25,4 +25,5 @@ def ingest_statement(blob: func.InputStream) -> None:
     services = bootstrap.services()
     with services.poison.watch("blob-trigger", f"statements/{name}".encode()):  # poison's cause
         report = services.statements.ingest(name, blob.read())
+        services.payment_overview.remember(report)  # what the console shows per file
     metrics.statement_file(report)

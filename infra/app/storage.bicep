@@ -61,6 +61,8 @@ var containers = [
   'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
+  'console-jobs' // the console's long work: input, partial results, the file to download
+  'report-templates' // a client's own Excel workbook for its reports
 ]
 
 resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in containers: {
@@ -98,6 +100,8 @@ var queues = [
   'usage-month-poison'
   'installments' // one message per payment plan that needs attention (functions/installments.py)
   'installments-poison'
+  'console-jobs' // the console's long work: one message per job (functions/console_jobs.py)
+  'console-jobs-poison'
 ]
 
 resource queueSet 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in queues: {
@@ -182,6 +186,8 @@ var tables = [
   'SddCollections' // payment plans
   'SddPending' // payment plans
   'Conversations' // quick texts, approved WhatsApp templates, last inbound WhatsApp (conversations_repo.py)
+  'ConsoleJobs' // the console's long work (shared/adapters/tables/console_jobs_repo.py)
+  'StatementReports' // what became of each statement file (shared/services/payment_overview.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

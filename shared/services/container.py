@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.console_jobs import ConsoleJobs
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
@@ -41,12 +42,14 @@ if TYPE_CHECKING:
     from shared.services.managed_invoices import ManagedInvoiceMeter
     from shared.services.messaging import MessagingService
     from shared.services.online_payments import OnlinePaymentService
+    from shared.services.payment_overview import PaymentOverview
     from shared.services.payments import PaymentService
     from shared.services.people.facade import People
     from shared.services.plans.service import PlanService
     from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
+    from shared.services.reports.service import ReportService
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
@@ -430,3 +433,34 @@ class Services:
             lambda mailbox: inbox_for(sender, mailbox),
             self.clock,
         )
+
+    # -- the console's long work and reports (shared/services/console_jobs.py, reports/) ---
+    @cached_property
+    def console_jobs(self) -> ConsoleJobs:
+        from shared.adapters.tables.console_jobs_repo import JobRepository
+        from shared.services.console_jobs import ConsoleJobs, JobWork
+        from shared.services.invoice_upload import InvoiceImportWork
+        from shared.services.reports.service import ReportWork
+
+        def invoice_import() -> JobWork:
+            return InvoiceImportWork(self.imports, self.repos)
+
+        def report() -> JobWork:
+            return ReportWork(self.reports, self.repos)
+
+        works = {"invoice-import": invoice_import, "report": report}
+        return ConsoleJobs(
+            JobRepository(self.repos.store), self.files, self.queues, self.clock, works
+        )
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from shared.services.reports.service import ReportService
+
+        return ReportService(self.repos, self.usage, self.files)
+
+    @cached_property
+    def payment_overview(self) -> PaymentOverview:
+        from shared.services.payment_overview import PaymentOverview
+
+        return PaymentOverview(self.repos, self.counters, self.files, self.clock)

@@ -187,6 +187,44 @@ class ImportService:
     def upsert_invoices(
         self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
     ) -> BatchResult:
+        result, pending = self._screen_invoices(client, rows)
+        # What is stored is read once for the whole request, in key order: a range read whose
+        # cost does not depend on the order the numbers were sent in (chunks read one by one
+        # spanned the whole range when the numbers came shuffled, and fell back to point reads).
+        stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
+        # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
+        per_chunk = MAX_BATCH // 2
+        chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
+        scheduled: list[Invoice] = []
+        result = self._in_parallel(
+            chunks, lambda c: self._write_invoice_chunk(client, c, stored, scheduled), result
+        )
+        # one schedule write for the request (100 rows a transaction), not one per chunk
+        if scheduled and self.on_invoices_written is not None:
+            self.on_invoices_written(client.client_id, scheduled)
+        return result
+
+    def check_invoices(
+        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+    ) -> BatchResult:
+        """What :meth:`upsert_invoices` would refuse, without writing anything (the console's
+        preview of an upload): the same screening, then the same merge rules against what is
+        stored. Only storage's own refusals and lost races can still differ."""
+        result, pending = self._screen_invoices(client, rows)
+        stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
+        for index, draft in pending:
+            previous = stored.get(draft.number)
+            try:
+                self._merge(client, draft, previous.invoice if previous else None)
+            except InvoiceRuleError as exc:
+                result.reject(index, "number", str(exc))
+        return result
+
+    def _screen_invoices(
+        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+    ) -> tuple[BatchResult, list[tuple[int, InvoiceDraft]]]:
+        """Duplicates in the batch, unknown debtors and invalid references: rejected before
+        anything is read or written; the rest is returned to be merged."""
         result = BatchResult()
         dupes = duplicates([(i, d.number) for i, d in rows])
         for index, first in dupes.items():
@@ -209,21 +247,7 @@ class ImportService:
                 result.reject(index, "payment_reference", err)
             else:
                 pending.append((index, draft))
-        # What is stored is read once for the whole request, in key order: a range read whose
-        # cost does not depend on the order the numbers were sent in (chunks read one by one
-        # spanned the whole range when the numbers came shuffled, and fell back to point reads).
-        stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
-        # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
-        per_chunk = MAX_BATCH // 2
-        chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
-        scheduled: list[Invoice] = []
-        result = self._in_parallel(
-            chunks, lambda c: self._write_invoice_chunk(client, c, stored, scheduled), result
-        )
-        # one schedule write for the request (100 rows a transaction), not one per chunk
-        if scheduled and self.on_invoices_written is not None:
-            self.on_invoices_written(client.client_id, scheduled)
-        return result
+        return result, pending
 
     def _claim_dates(self, client: Client, draft: InvoiceDraft) -> None:
         """The letter date and default date an import gave, on the claim (idempotent: sending

@@ -90,5 +90,7 @@ class Repositories:
                 "QueueFailures",  # shared.services.poison
                 "Conversations",  # shared.adapters.tables.conversations_repo
                 *INBOUND_TABLES,  # shared.adapters.tables.inbound_repo
+                "ConsoleJobs",  # shared.adapters.tables.console_jobs_repo
+                "StatementReports",  # shared.services.payment_overview
             )
         )

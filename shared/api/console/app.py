@@ -173,7 +173,9 @@ class ConsoleApp:
         if signed is None:
             return self._go("/login")
         spec = self._pages()[name]
-        data = form(req) if post else {}
+        from shared.api.console.uploads import form_fields  # url-encoded or multipart forms
+
+        data = form_fields(req) if post else {}
         if post and not self._session_ok(signed, data):
             return self._csrf_failed(req)
         lang = req.query.get("lang") or ""

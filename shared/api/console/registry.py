@@ -7,3 +7,7 @@ from __future__ import annotations
 from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
+from shared.api.console import page_jobs as page_jobs
+from shared.api.console import page_payments as page_payments
+from shared.api.console import page_reports as page_reports
+from shared.api.console import page_upload as page_upload

@@ -31,6 +31,7 @@ POISON_QUEUES = (
     "installments-poison",
     "settlement-run-poison",
     "usage-month-poison",
+    "console-jobs-poison",
 )
 
 

@@ -1,0 +1,118 @@
+"""An invoice CSV of the console turned into the rows the API's import takes, then screened
+exactly as ``POST /v1/clients/{client}/invoices`` screens them: the API's schema
+(:class:`shared.api.schemas.InvoiceIn` through :func:`shared.api.common.validate_rows`), the
+API's conversion to drafts, and the import service's own checks
+(:meth:`shared.services.imports.ImportService.check_invoices`). Nothing is re-implemented
+here but the reading of the file.
+
+The columns are the API's field names (``number``, ``debtor``, ``invoice_date``,
+``due_date``, ``amount``, ``open_amount``, ``payment_reference``, ``description``,
+``fourteen_day_letter_on``, ``interest_from``) or their Dutch names (``factuurnummer``,
+``debiteur``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
+Windows-1252 (what Excel saves in the Netherlands). A Dutch decimal comma (``1250,50``) and
+Dutch dates (``31-12-2025``) are read on purpose; thousands separators are not (a guess
+could misstate a claim a thousandfold).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from shared.api import schemas
+from shared.api.common import validate_rows
+from shared.api.routes_invoices import _draft
+from shared.domain.parties import Client
+from shared.services.batch import RowError
+from shared.services.imports import ImportService
+from shared.services.invoice_upload import Upload
+
+MAX_ROWS = 50_000
+FIELDS = ("number", "debtor", "invoice_date", "due_date", "amount", "open_amount",
+          "payment_reference", "description", "fourteen_day_letter_on", "interest_from")  # fmt: skip
+DUTCH = {
+    "factuurnummer": "number", "debiteur": "debtor", "debiteurnummer": "debtor",
+    "factuurdatum": "invoice_date", "vervaldatum": "due_date", "bedrag": "amount",
+    "openstaand": "open_amount", "betalingskenmerk": "payment_reference",
+    "omschrijving": "description", "veertiendagenbrief": "fourteen_day_letter_on",
+    "rente_vanaf": "interest_from",
+}  # fmt: skip
+AMOUNTS = ("amount", "open_amount")
+DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from")
+_DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
+_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+class CsvRefused(ValueError):
+    """The file as a whole cannot be read (no header, unknown columns, too many rows)."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    upload: Upload  # the rows that would be imported, and those refused with why
+    total: int  # data rows in the file
+
+
+def read_rows(data: bytes) -> list[dict[str, Any]]:
+    """The data rows as the API's JSON items (empty cells left out)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", "replace")
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise CsvRefused("the file is empty or has no header row")
+    delimiter = max(";,\t", key=lines[0].count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [_column(h) for h in next(reader)]
+    unknown = [h for h in header if h and h not in FIELDS]
+    if unknown:
+        raise CsvRefused(f"unknown column(s): {', '.join(unknown)}; expected {', '.join(FIELDS)}")
+    for needed in ("number", "debtor", "invoice_date", "due_date", "amount"):
+        if needed not in header:
+            raise CsvRefused(f"the column {needed} is missing")
+    items: list[dict[str, Any]] = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(items) == MAX_ROWS:
+            raise CsvRefused(f"more than {MAX_ROWS} rows: split the file")
+        item: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            value = cell.strip()
+            if name and value:
+                item[name] = _value(name, value)
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            item["_extra_cells"] = len(cells) - len(header)  # refused by the schema (extra field)
+        items.append(item)
+    return items
+
+
+def _column(name: str) -> str:
+    key = name.strip().lower().replace(" ", "_")
+    return DUTCH.get(key, key)
+
+
+def _value(name: str, value: str) -> str:
+    if name in AMOUNTS and (m := _DUTCH_DECIMAL.match(value)):
+        return f"{m.group(1)}.{m.group(2)}"
+    if name in DATES and (m := _DUTCH_DATE.match(value)):
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return value
+
+
+def preview(imports: ImportService, client: Client, filename: str, data: bytes) -> Preview:
+    """What an import of the file would do: the rows to write and the rows refused, by the
+    API's schema and the import service's checks."""
+    items = read_rows(data)
+    valid, schema_errors = validate_rows(items, schemas.InvoiceIn)
+    drafts = [(index, _draft(model)) for index, model in valid]
+    checked = imports.check_invoices(client, drafts)
+    refused = {e.index for e in checked.errors}
+    rejected: list[RowError] = sorted([*schema_errors, *checked.errors], key=lambda e: e.index)
+    return Preview(
+        Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected), len(items)
+    )

@@ -1,0 +1,110 @@
+"""The console's long work: ``/jobs`` lists the client's latest jobs, ``/jobs/<id>`` shows where
+one is (refreshing itself every 2 s while it runs) and its result, ``/jobs/<id>/file``
+downloads the file it made. A job is looked up under the chosen client only, so a person sees
+only jobs of clients in reach (another client's job id is simply not found).
+
+The refresh is the ``Refresh`` response header, not a ``<meta http-equiv=refresh>``: the same
+behaviour in every browser, and a page that can be stopped from refreshing (``?still=1``;
+WCAG 2.2.1), which axe's ``meta-refresh`` rule would refuse in markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from shared.adapters.tables.console_jobs_repo import Job
+from shared.api.console.shell import Desk, page, templates, words
+from shared.api.http import ApiResponse
+from shared.services.errors import NotFound
+
+REFRESH_SECONDS = 2
+STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than this is stuck
+SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
+
+JOBS = """{% extends "shell" %}{% block main %}
+<section><h2>{{ t.jobs_latest }}</h2>{% if jobs %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.jobs_latest }}</caption>
+<thead><tr><th scope="col">{{ t.jobs_what }}</th><th scope="col">{{ t.jobs_status }}</th><th scope="col" class="num">{{ t.jobs_progress }}</th><th scope="col">{{ t.jobs_started }}</th></tr></thead><tbody>
+{% for j in jobs %}<tr><td><a href="{{ desk.url('/jobs/' + j.job_id) }}">{{ t['jobs_kind_' + j.kind] }}: {{ j.title }}</a></td><td>{{ t['jobs_s_' + j.status] }}</td><td class="num">{{ j.done }} / {{ j.total }}</td><td>{{ j.created_at.strftime('%Y-%m-%d %H:%M') }}</td></tr>{% endfor %}
+</tbody></table></div>{% else %}<p>{{ t.jobs_none }}</p>{% endif %}</section>{% endblock %}"""
+
+JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progress{width:100%;height:1.25rem}</style>
+<section aria-labelledby="job-h"><h2 id="job-h">{{ t['jobs_kind_' + job.kind] }}: {{ job.title }}</h2>
+<p role="status"><span class="badge">{{ t['jobs_s_' + job.status] }}</span> {{ t.jobs_done_of.format(done=job.done, total=job.total) }}</p>
+<label for="job-progress">{{ t.jobs_progress }}</label>
+<progress id="job-progress" max="{{ job.total or 1 }}" value="{{ job.done }}">{{ percent }}%</progress>
+{% if job.running and not stalled %}<p class="muted">{{ t.jobs_refreshing }} {% if still %}<a href="{{ desk.url('/jobs/' + job.job_id) }}">{{ t.jobs_refresh_on }}</a>{% else %}<a href="{{ desk.url('/jobs/' + job.job_id, still=1) }}">{{ t.jobs_refresh_off }}</a>{% endif %}</p>{% endif %}
+{% if stalled %}<div class="notice warning" role="status"><p>{{ t.jobs_stalled }}</p>
+<form method="post" action="{{ desk.url('/jobs/' + job.job_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="requeue"><button type="submit">{{ t.jobs_requeue }}</button></form></div>{% endif %}
+{% if job.error %}<p class="notice error" role="alert">{{ job.error }}</p>{% endif %}
+{% if job.kind == 'invoice-import' and job.state %}<ul>
+<li>{{ t.upload_created }}: {{ job.state.created or 0 }}</li><li>{{ t.upload_updated }}: {{ job.state.updated or 0 }}</li>
+<li>{{ t.upload_unchanged }}: {{ job.state.unchanged or 0 }}</li><li>{{ t.upload_rejected }}: {{ job.state.rejected or 0 }}</li></ul>{% endif %}
+{% if job.status == 'done' and job.result_name %}<p><a class="button" href="{{ desk.url('/jobs/' + job.job_id + '/file') }}">{{ t.jobs_download }} ({{ job.result_name }})</a></p>{% endif %}
+</section>
+{% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
+{% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
+<p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
+
+templates(**{"jobs": JOBS, "job": JOB})
+
+words(
+    nl={"jobs_nav": "Taken", "jobs_title": "Lopende en afgeronde taken", "jobs_latest": "Laatste taken",
+        "jobs_what": "Taak", "jobs_status": "Status", "jobs_progress": "Voortgang", "jobs_started": "Gestart",
+        "jobs_none": "Nog geen taken.", "jobs_kind_invoice-import": "Facturen inlezen",
+        "jobs_kind_report": "Rapport", "jobs_s_queued": "In de wachtrij", "jobs_s_running": "Bezig",
+        "jobs_s_done": "Klaar", "jobs_s_failed": "Mislukt", "jobs_done_of": "{done} van {total} verwerkt.",
+        "jobs_refreshing": "Deze pagina ververst zich elke 2 seconden.", "jobs_refresh_off": "Niet meer verversen",
+        "jobs_refresh_on": "Weer verversen", "jobs_download": "Downloaden", "jobs_all": "Alle taken",
+        "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
+        "jobs_requeue": "Opnieuw starten", "done_jobs_requeued": "De taak is opnieuw gestart."},
+    en={"jobs_nav": "Jobs", "jobs_title": "Running and finished jobs", "jobs_latest": "Latest jobs",
+        "jobs_what": "Job", "jobs_status": "Status", "jobs_progress": "Progress", "jobs_started": "Started",
+        "jobs_none": "No jobs yet.", "jobs_kind_invoice-import": "Invoice upload",
+        "jobs_kind_report": "Report", "jobs_s_queued": "Queued", "jobs_s_running": "Running",
+        "jobs_s_done": "Done", "jobs_s_failed": "Failed", "jobs_done_of": "{done} of {total} done.",
+        "jobs_refreshing": "This page refreshes itself every 2 seconds.", "jobs_refresh_off": "Stop refreshing",
+        "jobs_refresh_on": "Refresh again", "jobs_download": "Download", "jobs_all": "All jobs",
+        "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
+        "jobs_requeue": "Start again", "done_jobs_requeued": "The job was started again."},
+)  # fmt: skip
+
+
+@page("jobs", nav="jobs_nav", order=80)
+def jobs_page(desk: Desk, rest: list[str]) -> ApiResponse:
+    jobs = desk.services.console_jobs
+    client_id = desk.client.client_id
+    match rest:
+        case []:
+            return desk.render("jobs", "jobs_title", jobs=jobs.latest(client_id))
+        case [job_id] if desk.req.method == "POST" and desk.field("do") == "requeue":
+            # a job whose message was lost or ended in the poison queue: send it again (it
+            # resumes at its checkpoint; a job that moved meanwhile is not harmed)
+            jobs.requeue(client_id, job_id)
+            return desk.redirect(f"/jobs/{job_id}", done="jobs_requeued")
+        case [job_id]:
+            return _job(desk, jobs.get(client_id, job_id))
+        case [job_id, "file"]:
+            data, name, content_type = jobs.result(client_id, job_id)
+            return desk.download(data, name, content_type)
+    raise NotFound("no such page")
+
+
+def _job(desk: Desk, job: Job) -> ApiResponse:
+    rejected: list[list[str]] = []
+    if job.kind == "invoice-import" and job.status == "done" and job.result_name:
+        data, _, _ = desk.services.console_jobs.result(job.client_id, job.job_id)
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
+        rejected = rows[:SHOWN_REJECTED]
+    stalled = job.running and desk.services.clock.now() - job.updated_at > STALLED
+    still = desk.query("still") == "1" or stalled
+    percent = round(100 * job.done / job.total) if job.total else (100 if not job.running else 0)
+    answer = desk.render(
+        "job", "jobs_job", job=job, rejected=rejected, still=still, percent=percent, stalled=stalled
+    )
+    if job.running and not still:
+        answer.headers["Refresh"] = str(REFRESH_SECONDS)
+    return answer

@@ -1,0 +1,157 @@
+"""Reports: for a date range, open and collected per client and month, dunning results per
+step, the contact log and the usage with its price; each as CSV for Power BI or as Excel
+(into the client's own workbook when it uploaded one). A range over a quarter runs as a
+console job and is downloaded from the job's page. The figures come from
+:mod:`shared.services.reports`; this page only asks and hands over the file."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from shared.api.console.shell import Desk, page, templates, words
+from shared.api.console.uploads import UploadTooLarge, files_of
+from shared.api.http import ApiResponse
+from shared.clock import amsterdam_date
+from shared.domain.people.authorisation import Action
+from shared.services.errors import Invalid, NotFound
+from shared.services.reports.service import FORMATS, check_request, is_long, job_input
+from shared.services.reports.tables import KINDS
+
+REPORTS = """{% extends "shell" %}{% block main %}
+<section aria-labelledby="rp-h"><h2 id="rp-h">{{ t.rep_make }}</h2>
+<form method="post" action="{{ desk.url('/reports') }}">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="report"><div class="inline">
+<div><label for="rp-kind">{{ t.rep_kind }}</label><select id="rp-kind" name="kind">{% for k in kinds %}<option value="{{ k }}"{% if k == kind %} selected{% endif %}>{{ t['rep_k_' + k] }}</option>{% endfor %}</select></div>
+<div><label for="rp-start">{{ t.rep_start }}</label><input id="rp-start" type="date" name="start" value="{{ start }}" required></div>
+<div><label for="rp-end">{{ t.rep_end }}</label><input id="rp-end" type="date" name="end" value="{{ end }}" required></div>
+<div><label for="rp-format">{{ t.rep_format }}</label><select id="rp-format" name="format">{% for f in formats %}<option value="{{ f }}">{{ t['rep_f_' + f] }}</option>{% endfor %}</select></div>
+{% if desk.choices|length > 1 %}<div><label for="rp-scope">{{ t.rep_scope }}</label><select id="rp-scope" name="scope"><option value="one">{{ desk.client.name }}</option><option value="all">{{ t.rep_all }}</option></select></div>{% endif %}
+<button type="submit">{{ t.rep_download }}</button></div></form>
+<p class="muted">{{ t.rep_long }}</p></section>
+<section aria-labelledby="us-h"><h2 id="us-h">{{ t.rep_usage_title }}</h2>
+<form method="get" action="{{ base }}/reports" class="inline">{% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
+<input type="hidden" name="lang" value="{{ lang }}">
+<div><label for="us-month">{{ t.rep_month }}</label><input id="us-month" type="month" name="usage" value="{{ month }}" pattern="[0-9]{4}-[0-9]{2}"></div>
+<button type="submit" class="secondary">{{ t.rep_show }}</button></form>
+{% if usage is not none %}<div class="scroll" tabindex="0"><table><caption>{{ t.rep_usage.format(month=month) }}</caption>
+<thead><tr><th scope="col">{{ t.rep_item }}</th><th scope="col" class="num">{{ t.rep_count }}</th><th scope="col" class="num">{{ t.rep_price }}</th><th scope="col" class="num">{{ t.rep_amount }}</th></tr></thead><tbody>
+{% for u in usage %}<tr><th scope="row">{{ u.item }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
+<tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div>{% endif %}</section>
+<section aria-labelledby="tp-h"><h2 id="tp-h">{{ t.rep_template }}</h2>
+<p>{% if own_template %}{{ t.rep_has_template.format(sheet=own_template) }}{% else %}{{ t.rep_no_template }}{% endif %}</p>
+<form method="post" action="{{ desk.url('/reports') }}" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><input type="hidden" name="do" value="template">
+<label for="tp-file">{{ t.rep_template_file }}</label><input id="tp-file" type="file" name="file" accept=".xlsx" required>
+<label for="tp-sheet">{{ t.rep_sheet }}</label><input id="tp-sheet" name="sheet" value="{{ own_template or 'Data' }}" maxlength="31">
+<p><button type="submit">{{ t.rep_template_save }}</button></p></form>
+{% if own_template %}<form method="post" action="{{ desk.url('/reports') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="untemplate"><button class="secondary" type="submit">{{ t.rep_template_remove }}</button></form>{% endif %}</section>{% endblock %}"""
+
+templates(reports=REPORTS)
+
+words(
+    nl={"rep_nav": "Rapporten", "rep_title": "Rapporten", "rep_make": "Rapport maken", "rep_kind": "Rapport",
+        "rep_k_open_collected": "Openstaand en geïnd per maand", "rep_k_dunning_results": "Resultaat per aanmaningsstap",
+        "rep_k_contact_log": "Contactregistratie", "rep_k_usage": "Verbruik en prijs per maand",
+        "rep_start": "Van", "rep_end": "Tot en met", "rep_format": "Formaat", "rep_f_csv": "CSV (Power BI)",
+        "rep_f_xlsx": "Excel", "rep_scope": "Opdrachtgevers", "rep_all": "Al mijn opdrachtgevers",
+        "rep_download": "Downloaden", "rep_long": "Een periode langer dan een kwartaal wordt op de achtergrond gemaakt; u downloadt het bestand dan van de taakpagina.",
+        "rep_usage": "Verbruik in {month}", "rep_usage_title": "Verbruik en prijs per maand", "rep_month": "Maand", "rep_show": "Tonen", "rep_item": "Onderdeel", "rep_count": "Aantal", "rep_price": "Prijs per stuk",
+        "rep_amount": "Bedrag", "rep_total": "Totaal", "rep_template": "Eigen Excel-sjabloon",
+        "rep_has_template": "Excel-rapporten worden ingevuld in uw eigen werkmap, op het blad {sheet}.",
+        "rep_no_template": "Geen eigen werkmap: Excel-rapporten krijgen een nieuw bestand met het blad Data.",
+        "rep_template_file": "Werkmap (.xlsx)", "rep_sheet": "Blad voor de gegevens",
+        "rep_template_save": "Sjabloon opslaan", "rep_template_remove": "Sjabloon verwijderen",
+        "done_rep_template": "Het sjabloon is opgeslagen.", "done_rep_untemplate": "Het sjabloon is verwijderd.",
+        "rep_refused": "Niet gelukt: {reason}", "rep_bad_date": "een datum is geen geldige datum"},
+    en={"rep_nav": "Reports", "rep_title": "Reports", "rep_make": "Make a report", "rep_kind": "Report",
+        "rep_k_open_collected": "Open and collected per month", "rep_k_dunning_results": "Results per dunning step",
+        "rep_k_contact_log": "Contact log", "rep_k_usage": "Usage and price per month",
+        "rep_start": "From", "rep_end": "Up to and including", "rep_format": "Format", "rep_f_csv": "CSV (Power BI)",
+        "rep_f_xlsx": "Excel", "rep_scope": "Clients", "rep_all": "All my clients",
+        "rep_download": "Download", "rep_long": "A range longer than a quarter is made in the background; you then download the file from the job's page.",
+        "rep_usage": "Usage in {month}", "rep_usage_title": "Usage and price per month", "rep_month": "Month", "rep_show": "Show", "rep_item": "Item", "rep_count": "Count", "rep_price": "Unit price",
+        "rep_amount": "Amount", "rep_total": "Total", "rep_template": "Your own Excel template",
+        "rep_has_template": "Excel reports are filled into your own workbook, on the sheet {sheet}.",
+        "rep_no_template": "No workbook of your own: Excel reports come as a new file with the sheet Data.",
+        "rep_template_file": "Workbook (.xlsx)", "rep_sheet": "Sheet for the data",
+        "rep_template_save": "Save the template", "rep_template_remove": "Remove the template",
+        "done_rep_template": "The template was saved.", "done_rep_untemplate": "The template was removed.",
+        "rep_refused": "Not done: {reason}", "rep_bad_date": "a date is not a valid date"},
+)  # fmt: skip
+
+
+@page("reports", nav="rep_nav", order=60,
+      post_action={"report": Action.READ, "template": Action.WRITE, "untemplate": Action.WRITE})  # fmt: skip
+def reports_page(desk: Desk, rest: list[str]) -> ApiResponse:
+    if rest:
+        raise NotFound("no such page")
+    if desk.req.method == "POST":
+        match desk.field("do"):
+            case "report":
+                return _report(desk)
+            case "template":
+                return _template(desk)
+            case "untemplate":
+                desk.services.reports.remove_template(desk.client)
+                return desk.redirect("/reports", done="rep_untemplate")
+        raise NotFound("no such action")
+    return _show(desk)
+
+
+def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
+    client = desk.client
+    today = amsterdam_date(desk.services.clock.now())
+    # the usage meter counts every invoice under management: asked for, not on every visit
+    asked = desk.query("usage")
+    month = asked if re.fullmatch(r"20[0-9]{2}-(0[1-9]|1[0-2])", asked) else today.strftime("%Y-%m")
+    usage = desk.services.usage.month(client, month) if asked else None
+    template = desk.services.reports.template(client)
+    first = today.replace(day=1)
+    return desk.render("reports", "rep_title", status, notice=notice, error=bool(notice), kinds=KINDS,
+                       formats=FORMATS, kind=desk.query("kind") or KINDS[0],
+                       start=(first - timedelta(days=1)).replace(day=1).isoformat(), end=today.isoformat(),
+                       month=month, usage=usage, usage_total=sum(u.amount for u in usage or []),
+                       own_template=template[1] if template else None)  # fmt: skip
+
+
+def _report(desk: Desk) -> ApiResponse:
+    client = desk.client
+    kind, fmt = desk.field("kind"), desk.field("format") or "csv"
+    try:
+        start, end = date.fromisoformat(desk.field("start")), date.fromisoformat(desk.field("end"))
+    except ValueError:
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=desk.t["rep_bad_date"]))
+    try:
+        check_request(kind, fmt, start, end)
+    except Invalid as exc:
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=exc))
+    # every client in reach (the shell decided the choices), or the chosen one
+    clients = (
+        [c for c in desk.choices if desk.may(Action.READ, c.client_id)]
+        if desk.field("scope") == "all"
+        else [client]
+    )
+    reports = desk.services.reports
+    if is_long(start, end):
+        job = desk.services.console_jobs.start(
+            client.client_id, "report", desk.principal.user_id,
+            job_input(kind, fmt, [c.client_id for c in clients], start, end),
+            total=len(clients) + 1, title=f"{desk.t['rep_k_' + kind]} {start.isoformat()} – {end.isoformat()}",
+        )  # fmt: skip
+        return desk.redirect(f"/jobs/{job.job_id}")
+    made = reports.file(reports.table(kind, clients, start, end), fmt, client, start, end)
+    return desk.download(made.data, made.name, made.content_type)
+
+
+def _template(desk: Desk) -> ApiResponse:
+    try:
+        upload = files_of(desk.req).get("file")
+        if upload is None:
+            raise Invalid("choose a workbook (.xlsx) first")
+        desk.services.reports.save_template(desk.client, upload.data, desk.field("sheet"))
+    except (UploadTooLarge, Invalid) as exc:
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=exc))
+    return desk.redirect("/reports", done="rep_template")

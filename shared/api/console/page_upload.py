@@ -1,0 +1,137 @@
+"""Invoice upload: a CSV file, a preview of the rows that would be rejected and why (the API's
+own validation, see :mod:`shared.api.console.invoice_csv`), then the confirmation. A file of
+up to 500 rows is imported while the page waits; a larger one runs as a console job whose page
+shows the progress and, at the end, the rejected rows."""
+
+from __future__ import annotations
+
+from shared.api.console.invoice_csv import FIELDS, CsvRefused, preview
+from shared.api.console.shell import Desk, page, templates, words
+from shared.api.console.uploads import UploadTooLarge, files_of
+from shared.api.http import ApiResponse
+from shared.services.errors import NotFound
+from shared.services.invoice_upload import AT_ONCE, Upload, import_now, line_of
+
+SHOWN = 500  # rejected rows listed on the preview; the count says how many there are in all
+
+FORM = """{% extends "shell" %}{% block main %}
+<section aria-labelledby="up-h"><h2 id="up-h">{{ t.upload_choose }}</h2>
+<p>{{ t.upload_columns }} <code>{{ fields|join(';') }}</code></p>
+<form method="post" action="{{ desk.url('/upload') }}" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="preview">
+<label for="up-file">{{ t.upload_file }}</label><input id="up-file" type="file" name="file" accept=".csv,text/csv" required>
+<p><button type="submit">{{ t.upload_preview }}</button></p></form></section>
+<p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
+
+PREVIEW = """{% extends "shell" %}{% block main %}
+<section aria-labelledby="pv-h"><h2 id="pv-h">{{ t.upload_preview_of }} {{ upload.file }}</h2>
+<ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
+<li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ upload.rejected|length }}</li></ul>
+{% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
+<form method="post" action="{{ desk.url('/upload') }}">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="confirm"><input type="hidden" name="upload" value="{{ token }}">
+<button type="submit"{% if not upload.rows %} disabled{% endif %}>{{ t.upload_confirm.format(n=upload.rows|length) }}</button>
+<a class="button secondary" href="{{ desk.url('/upload') }}">{{ t.upload_cancel }}</a></form></section>
+{% include "upload-rejected" %}{% endblock %}"""
+
+REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table>
+<caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
+{% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ e.field or '' }}</td><td>{{ e.message }}</td></tr>{% endfor %}
+</tbody></table></div>{% if more %}<p>{{ t.upload_more.format(n=more) }}</p>{% endif %}</section>{% endif %}"""
+
+DONE = """{% extends "shell" %}{% block main %}
+<section><h2>{{ t.upload_result }}</h2><ul><li>{{ t.upload_created }}: {{ result.created }}</li><li>{{ t.upload_updated }}: {{ result.updated }}</li>
+<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li><li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ result.errors|length }}</li></ul>
+<p><a href="{{ desk.url('/upload') }}">{{ t.upload_another }}</a></p></section>
+{% include "upload-rejected" %}{% endblock %}"""
+
+templates(
+    **{"upload": FORM, "upload-preview": PREVIEW, "upload-rejected": REJECTED, "upload-done": DONE}
+)
+
+words(
+    nl={"upload_nav": "Facturen inlezen", "upload_title": "Facturen inlezen (CSV)", "upload_choose": "Kies een CSV-bestand",
+        "upload_columns": "Kolommen (puntkomma of komma als scheidingsteken; bedragen als 1250,50 of 1250.50):",
+        "upload_file": "CSV-bestand met facturen", "upload_preview": "Controleren", "upload_preview_of": "Controle van",
+        "upload_rows": "Regels in het bestand", "upload_to_import": "Worden ingelezen", "upload_rejected": "Geweigerd",
+        "upload_as_job": "Een groot bestand: het inlezen loopt op de achtergrond en u ziet de voortgang.",
+        "upload_confirm": "{n} facturen inlezen", "upload_cancel": "Annuleren",
+        "upload_rejected_rows": "Geweigerde regels", "upload_line": "Regel", "upload_field": "Veld",
+        "upload_reason": "Reden", "upload_more": "En nog {n} geweigerde regels.",
+        "upload_result": "Resultaat", "upload_created": "Nieuw", "upload_updated": "Bijgewerkt",
+        "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
+        "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
+        "upload_gone": "Deze controle is verlopen; lees het bestand opnieuw in."},
+    en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
+        "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50 or 1250,50):",
+        "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
+        "upload_rows": "Rows in the file", "upload_to_import": "To be imported", "upload_rejected": "Rejected",
+        "upload_as_job": "A large file: the import runs in the background and you see its progress.",
+        "upload_confirm": "Import {n} invoices", "upload_cancel": "Cancel",
+        "upload_rejected_rows": "Rejected rows", "upload_line": "Line", "upload_field": "Field",
+        "upload_reason": "Reason", "upload_more": "And {n} more rejected rows.",
+        "upload_result": "Result", "upload_created": "New", "upload_updated": "Updated",
+        "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
+        "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
+        "upload_gone": "This check has expired; upload the file again."},
+)  # fmt: skip
+
+
+@page("upload", nav="upload_nav", order=35)
+def upload_page(desk: Desk, rest: list[str]) -> ApiResponse:
+    if rest:
+        raise NotFound("no such page")
+    if desk.req.method != "POST":
+        return _form(desk)
+    if desk.field("do") == "confirm":
+        return _confirm(desk)
+    return _preview(desk)
+
+
+def _form(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
+    return desk.render(
+        "upload", "upload_title", status, notice=notice, error=bool(notice), fields=FIELDS
+    )
+
+
+def _preview(desk: Desk) -> ApiResponse:
+    try:
+        upload = files_of(desk.req).get("file")
+    except UploadTooLarge as exc:
+        return _form(desk, 413, desk.t["upload_refused"].format(reason=exc))
+    if upload is None:
+        return _form(desk, 400, desk.t["upload_no_file"])
+    client = desk.client
+    try:
+        seen = preview(desk.services.imports, client, upload.filename, upload.data)
+    except CsvRefused as exc:
+        return _form(desk, 400, desk.t["upload_refused"].format(reason=exc))
+    token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
+    rejected = seen.upload.rejected
+    return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
+                       at_once=AT_ONCE, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
+                       line_of=line_of)  # fmt: skip
+
+
+def _confirm(desk: Desk) -> ApiResponse:
+    client = desk.client
+    jobs = desk.services.console_jobs
+    token = desk.field("upload")
+    try:
+        data = jobs.unstash(client.client_id, token)
+    except NotFound:
+        return _form(desk, 410, desk.t["upload_gone"])
+    upload = Upload.load(data)
+    if len(upload.rows) > AT_ONCE:
+        job = jobs.start(client.client_id, "invoice-import", desk.principal.user_id, data,
+                         total=len(upload.rows), title=upload.file)  # fmt: skip
+        jobs.forget(client.client_id, token)
+        return desk.redirect(f"/jobs/{job.job_id}")
+    result = import_now(desk.services.imports, desk.services.repos, client.client_id, upload)
+    jobs.forget(client.client_id, token)
+    rejected = sorted(result.errors, key=lambda e: e.index)
+    return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN],
+                       more=max(0, len(rejected) - SHOWN), line_of=line_of)  # fmt: skip

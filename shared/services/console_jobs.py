@@ -1,0 +1,223 @@
+"""Long work of the console (a large CSV import, a report over a year) through a queue, so a
+page never waits for it: the page starts a job and shows where it is.
+
+A job is a row (:mod:`shared.adapters.tables.console_jobs_repo`) plus its input and result
+blobs under ``console-jobs/<client id>/<job id>/``; the queue message names only the client
+and the job. The work is done in steps (a chunk of rows, a part of a report), and after each
+step the job's checkpoint is saved with the ETag it was read with. So under at-least-once
+delivery:
+
+- a second delivery of a finished job does nothing;
+- a delivery after a crash resumes at the last saved step (a step is itself idempotent: an
+  invoice upsert by the client's numbers, a chunk's rejected rows written under the chunk's
+  own name);
+- two deliveries at once: the one that loses the ETag race stops, the other carries on.
+
+A failing step is retried by the host (the message comes back); after the host's last try the
+message lands in ``console-jobs-poison`` and the watch counts it. A worker that finds the input
+itself unusable marks the job failed with the reason the person sees (nothing is retried).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from shared.adapters.tables.console_jobs_repo import Job, JobRepository, JobStatus, new_job_id
+from shared.clock import Clock
+from shared.ports.files import FileStore
+from shared.ports.queues import QueueSender
+from shared.ports.tables import PreconditionFailed
+from shared.services.errors import NotFound
+
+JOBS_QUEUE = "console-jobs"
+JOBS_CONTAINER = "console-jobs"
+
+log = logging.getLogger(__name__)
+
+
+class JobInputError(Exception):
+    """The job's input cannot be worked (the person is told why; no retry helps)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one step did: how far the job now is, the worker's tallies, and (on the last
+    step) the file to offer for download."""
+
+    done: int
+    total: int
+    state: Mapping[str, object]
+    finished: bool = False
+    result: bytes | None = None
+    result_name: str | None = None
+    result_type: str | None = None
+
+
+class JobWork(Protocol):
+    """One kind of long work. ``step`` does the next piece after ``job.done`` (the
+    checkpoint) and must be idempotent: a crash after the work but before the checkpoint
+    makes it run again."""
+
+    def step(self, job: Job, data: bytes, files: JobFiles) -> Step: ...
+
+
+@dataclass(frozen=True)
+class JobFiles:
+    """The job's own blobs: input, partial outputs (by a name the step chooses), result."""
+
+    files: FileStore
+    client_id: str
+    job_id: str
+
+    def name(self, part: str) -> str:
+        return f"{self.client_id}/{self.job_id}/{part}"
+
+    def put(self, part: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        self.files.put(JOBS_CONTAINER, self.name(part), data, content_type=content_type)
+
+    def get(self, part: str) -> bytes | None:
+        return self.files.get(JOBS_CONTAINER, self.name(part))
+
+
+class ConsoleJobs:
+    def __init__(
+        self,
+        jobs: JobRepository,
+        files: FileStore,
+        queues: QueueSender,
+        clock: Clock,
+        works: Mapping[str, Callable[[], JobWork]],
+        max_steps: int = 10_000,
+    ) -> None:
+        self.jobs = jobs
+        self.files = files
+        self.queues = queues
+        self.clock = clock
+        self.works = works  # built on first use: a report job needs no import service
+        self.max_steps = max_steps
+
+    # -- starting and reading ------------------------------------------------------------
+    def start(
+        self, client_id: str, kind: str, started_by: str, data: bytes, *, total: int, title: str
+    ) -> Job:
+        """Store the input, record the job, then queue it (the message only names it: a lost
+        message leaves a queued job that :meth:`requeue` can send again)."""
+        if kind not in self.works:
+            raise ValueError(f"no work of kind {kind!r}")
+        now = self.clock.now()
+        job_id = new_job_id(now)
+        JobFiles(self.files, client_id, job_id).put("input", data)
+        job = self.jobs.add(Job(client_id, job_id, kind, started_by, now, now, total=total,
+                                title=title))  # fmt: skip
+        self._send(job)
+        return job
+
+    def requeue(self, client_id: str, job_id: str) -> None:
+        """Send a job's message again (a job stuck as queued); harmless when it is running."""
+        job = self.get(client_id, job_id)
+        if job.running:
+            self._send(job)
+
+    def _send(self, job: Job) -> None:
+        body = json.dumps({"client_id": job.client_id, "job_id": job.job_id})
+        self.queues.send(JOBS_QUEUE, body)
+
+    def get(self, client_id: str, job_id: str) -> Job:
+        """A job of this client; another client's job is not found (the key holds the client)."""
+        job = self.jobs.get(client_id, job_id) if job_id else None
+        if job is None:
+            raise NotFound("no such job")
+        return job
+
+    def latest(self, client_id: str, limit: int = 20) -> list[Job]:
+        return self.jobs.latest(client_id, limit)
+
+    def result(self, client_id: str, job_id: str) -> tuple[bytes, str, str]:
+        """The finished job's file: (data, file name, content type)."""
+        job = self.get(client_id, job_id)
+        data = (
+            JobFiles(self.files, client_id, job_id).get("result")
+            if job.status == JobStatus.DONE and job.result_name
+            else None
+        )
+        if data is None:
+            raise NotFound("the job has no file (yet)")
+        return data, job.result_name or "result", job.result_type or "application/octet-stream"
+
+    # -- an upload waiting for the person's confirmation -----------------------------------
+    def stash(self, client_id: str, data: bytes) -> str:
+        """Keep a previewed upload until it is confirmed; the token finds it again, only for
+        the same client (the client is part of the blob's name)."""
+        token = secrets.token_urlsafe(18)
+        self.files.put(JOBS_CONTAINER, f"{client_id}/uploads/{token}", data)
+        return token
+
+    def unstash(self, client_id: str, token: str) -> bytes:
+        if not token or not all(c.isalnum() or c in "-_" for c in token):
+            raise NotFound("no such upload")
+        data = self.files.get(JOBS_CONTAINER, f"{client_id}/uploads/{token}")
+        if data is None:
+            raise NotFound("no such upload")
+        return data
+
+    def forget(self, client_id: str, token: str) -> None:
+        self.files.delete(JOBS_CONTAINER, f"{client_id}/uploads/{token}")
+
+    # -- the queue trigger -----------------------------------------------------------------
+    def run_message(self, body: str | bytes) -> None:
+        message = json.loads(body)
+        self.run(str(message["client_id"]), str(message["job_id"]))
+
+    def run(self, client_id: str, job_id: str) -> None:
+        """Work the job to its end from its last checkpoint (see the module's docstring)."""
+        job = self.jobs.get(client_id, job_id)
+        if job is None:
+            log.warning("console job %s/%s: no such job, message dropped", client_id, job_id)
+            return
+        if not job.running:
+            return  # a redelivery of finished work: nothing to do
+        work = self.works[job.kind]()
+        files = JobFiles(self.files, client_id, job_id)
+        data = files.get("input")
+        for _ in range(self.max_steps):
+            if data is None:
+                self._end(job, JobStatus.FAILED, error="the job's input is gone")
+                return
+            try:
+                step = work.step(job, data, files)
+            except JobInputError as exc:
+                self._end(job, JobStatus.FAILED, error=str(exc))
+                return
+            if step.finished and step.result is not None:
+                files.put("result", step.result, step.result_type or "application/octet-stream")
+            updated = replace(
+                job,
+                status=JobStatus.DONE if step.finished else JobStatus.RUNNING,
+                done=step.done,
+                total=step.total,
+                state=dict(step.state),
+                updated_at=self.clock.now(),
+                result_name=step.result_name if step.finished else job.result_name,
+                result_type=step.result_type if step.finished else job.result_type,
+            )
+            try:
+                job = self.jobs.save(updated)
+            except PreconditionFailed:
+                # another delivery saved progress since we read: it carries on, we stop
+                log.info("console job %s/%s: another delivery is on it", client_id, job_id)
+                return
+            if step.finished:
+                log.info("console job %s/%s (%s) done", client_id, job_id, job.kind)
+                return
+        raise RuntimeError(f"console job {job_id} did not finish in {self.max_steps} steps")
+
+    def _end(self, job: Job, status: str, *, error: str) -> None:
+        try:
+            self.jobs.save(replace(job, status=status, error=error, updated_at=self.clock.now()))
+        except PreconditionFailed:
+            return

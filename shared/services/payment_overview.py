@@ -1,0 +1,150 @@
+"""The console's payments page: statement files uploaded for a client and what became of
+them, the payments per day, and refunds and chargebacks per debtor this year.
+
+A statement file is put into the blob container the statement trigger reads
+(``statements/<agency id>/console/<client id>/<time>-<file>``), so the normal pipeline books it
+(or quarantines it with its report); the trigger hands its report to :meth:`remember`, so the
+page can say how many lines were booked, suggested or left unmatched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
+from shared.clock import Clock, amsterdam_date
+from shared.domain.parties import Client
+from shared.domain.records import Payment
+from shared.ports.files import FileStore
+from shared.ports.tables import Row
+from shared.services.errors import Invalid
+from shared.services.repositories import Repositories
+from shared.services.statements import INBOX, QUARANTINE, IngestReport
+
+STATEMENT_REPORTS = "StatementReports"
+MAX_STATEMENT_BYTES = 4 * 1024 * 1024
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    name: str  # the blob name below the inbox ("<agency>/console/<client>/<time>-<file>")
+    shown: str  # the file name the person uploaded
+    status: str  # waiting | booked | skipped | quarantined
+    booked: int = 0
+    suggested: int = 0
+    unmatched: int = 0
+    lines: int = 0
+    problems: list[str] = field(default_factory=list)  # the quarantine report, the warnings
+
+
+@dataclass(frozen=True)
+class PaymentDay:
+    day: date
+    payments: list[Payment]
+
+    @property
+    def total(self) -> int:
+        return sum(p.amount for p in self.payments if not p.reversed)
+
+
+@dataclass(frozen=True)
+class Returned:
+    debtor: str
+    refunds: int
+    chargebacks: int
+    warning: bool  # more refunds than the client tolerates (the API's refund_warning)
+
+
+class PaymentOverview:
+    def __init__(self, repos: Repositories, counters: CounterRepository, files: FileStore,
+                 clock: Clock) -> None:  # fmt: skip
+        self.repos = repos
+        self.counters = counters
+        self.files = files
+        self.clock = clock
+
+    # -- statement files -------------------------------------------------------------------
+    def _prefix(self, client: Client) -> str:
+        return f"{client.agency_id}/console/{client.client_id}/"
+
+    def upload_statement(self, client: Client, filename: str, data: bytes) -> str:
+        """Drop the file where the statement trigger picks it up; returns its blob name."""
+        if not data:
+            raise Invalid("the file is empty")
+        if len(data) > MAX_STATEMENT_BYTES:
+            raise Invalid(f"a statement file is at most {MAX_STATEMENT_BYTES // 1024 // 1024} MB")
+        stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%f")
+        safe = _SAFE.sub("_", filename.rsplit("/", 1)[-1])[-80:] or "statement"
+        name = self._prefix(client) + f"{stamp}-{safe}"
+        self.files.put(INBOX, name, data)
+        return name
+
+    def remember(self, report: IngestReport) -> None:
+        """The statement trigger's report of one file (an upsert: a redelivery writes the same)."""
+        agency = report.name.split("/", 1)[0]
+        self.repos.store.upsert(STATEMENT_REPORTS, Row(encode(agency), encode(report.name), {
+            "Status": report.status, "Lines": report.lines, "Booked": report.booked,
+            "Suggested": report.suggested, "Unmatched": report.unmatched,
+            "Problems": json.dumps(list(report.warnings)[:50]),
+            "Error": json.dumps(report.error) if report.error else None,
+        }))  # fmt: skip
+
+    def statement_files(self, client: Client, limit: int = 50) -> list[StatementFile]:
+        """The client's uploaded files, newest first, with what became of each."""
+        prefix = self._prefix(client)
+        names = set(self.files.names(INBOX, prefix))
+        quarantined = {
+            n for n in self.files.names(QUARANTINE, prefix) if not n.endswith(".error.json")
+        }
+        out: list[StatementFile] = []
+        for name in sorted(names | quarantined, reverse=True)[:limit]:
+            shown = name[len(prefix) :].split("-", 1)[-1]
+            row = self.repos.store.get(STATEMENT_REPORTS, encode(client.agency_id), encode(name))
+            if name in quarantined:
+                raw = self.files.get(QUARANTINE, name + ".error.json")
+                report = json.loads(raw) if raw else {}
+                problems = [str(report.get("message") or report.get("error") or report)]
+                out.append(StatementFile(name, shown, "quarantined", problems=problems))
+            elif row is None:
+                out.append(StatementFile(name, shown, "waiting"))
+            else:
+                d = row.data
+                out.append(StatementFile(name, shown, str(d.get("Status")), int(d.get("Booked") or 0),
+                                         int(d.get("Suggested") or 0), int(d.get("Unmatched") or 0),
+                                         int(d.get("Lines") or 0), json.loads(d.get("Problems") or "[]")))  # fmt: skip
+        return out
+
+    # -- payments per day -------------------------------------------------------------------
+    def payments_by_day(self, client: Client) -> Iterator[PaymentDay]:
+        """Days with payments, newest first (a page takes a slice with ``page_of``)."""
+        days: dict[date, list[Payment]] = {}
+        token: str | None = None
+        while True:
+            batch, token = self.repos.payments.list(
+                client.client_id, page_size=1000, continuation=token
+            )
+            for p in batch:
+                days.setdefault(p.received_on, []).append(p)
+            if not token:
+                break
+        for day in sorted(days, reverse=True):
+            yield PaymentDay(day, sorted(days[day], key=lambda p: p.payment_id))
+
+    # -- refunds and chargebacks ------------------------------------------------------------
+    def returned_this_year(self, client: Client, year: int | None = None) -> list[Returned]:
+        """Per debtor, the refunds and chargebacks of the calendar year (the counters the
+        online payments keep), most refunds first."""
+        year = year or amsterdam_date(self.clock.now()).year
+        per: dict[str, list[int]] = {}
+        for index, kind in enumerate(("refunds", "chargebacks")):
+            for rk, count in self.counters.read(USAGE, client.client_id, f"{kind}|{year}|").items():
+                debtor = decode(rk.split("|", 2)[2])
+                per.setdefault(debtor, [0, 0])[index] += count
+        rows = [Returned(d, r, c, r > client.refund_warning_threshold) for d, (r, c) in per.items()]
+        return sorted(rows, key=lambda x: (-x.refunds, -x.chargebacks, x.debtor))

@@ -1,0 +1,144 @@
+"""The invoice upload page: the preview shows the rows the API would refuse (its schema and
+the import service's checks), confirming imports a small file at once and a large one as a
+job with progress; every role and tenant gets what the authorisation table grants."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shared.domain.people.authorisation import Role
+from tests.unit.console.conftest import csrf_of, desk_for
+from tests.unit.console.money_support import post_files, text, with_debtors, work_jobs
+
+HEADER = "number;debtor;invoice_date;due_date;amount\n"
+
+
+def _csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode()
+
+
+def _preview(browser, data: bytes, name: str = "invoices.csv"):
+    token = csrf_of(browser.get("/upload?lang=en"))
+    return post_files(
+        browser, "/upload?lang=en", {"csrf": token, "do": "preview"}, {"file": (name, data)}
+    )
+
+
+def _token(page) -> str:
+    found = re.search(r'name="upload" value="([^"]+)"', text(page))
+    assert found, text(page)[:500]
+    return found.group(1)
+
+
+def test_preview_lists_the_rows_the_api_would_refuse_and_confirm_imports(world, tenants):
+    with_debtors(world, "C1", "D1")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    data = _csv(
+        "F1;D1;2025-01-01;2025-01-31;121,00",  # Dutch decimal comma: read on purpose
+        "F2;D9;2025-01-01;2025-01-31;10.00",  # unknown debtor (the import service's check)
+        "F3;D1;2025-02-01;2025-01-01;10.00",  # due before invoice date (the API's schema)
+        "F4;D1;31-01-2025;28-02-2025;5",  # Dutch dates
+    )
+    page = _preview(staff, data)
+    body = text(page)
+    assert page.status == 200, body[:400]
+    assert "Rejected: 2" in body and "To be imported: 2" in body
+    assert "unknown debtor D9" in body and "due_date is before invoice_date" in body
+    assert re.search(r'<td class="num">3</td><td>debtor</td>', body)  # file line 3
+    assert world.services.repos.invoices.get(tenants.c1, "F1") is None  # nothing written yet
+    done = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)}
+    )
+    assert done.status == 200 and "New: 2" in text(done) and "unknown debtor D9" in text(done)
+    stored = world.services.repos.invoices.get(tenants.c1, "F1")
+    assert stored is not None and stored.invoice.amount == 12100
+    f4 = world.services.repos.invoices.get(tenants.c1, "F4")
+    assert f4 is not None and f4.invoice.due_date.isoformat() == "2025-02-28"
+    again = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)}
+    )
+    assert again.status == 410  # a confirmed upload is gone: a double click imports once
+
+
+def test_a_file_the_reader_refuses_says_why(world, tenants):
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = _preview(staff, b"nummer;bedrag\n1;2\n")
+    assert page.status == 400 and "unknown column(s): nummer" in text(page)
+    empty = post_files(
+        staff,
+        "/upload?lang=en",
+        {"csrf": csrf_of(staff.get("/upload?lang=en")), "do": "preview"},
+        {},
+    )
+    assert empty.status == 400
+
+
+def test_a_large_file_runs_as_a_job_with_progress_and_the_rejected_rows(world, tenants):
+    with_debtors(world, "C1", "D1")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    rows = [f"N{i:04d};D1;2025-01-01;2025-01-31;1.00" for i in range(600)] + [
+        "BAD;D7;2025-01-01;2025-01-31;1"
+    ]
+    page = _preview(staff, _csv(*rows), "big.csv")
+    assert "in the background" in text(page)
+    started = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)}
+    )
+    assert started.status == 303
+    job_path = started.headers["Location"].removeprefix("/api/console").split("?")[0]
+    waiting = staff.get(job_path + "?lang=en")
+    assert waiting.status == 200 and waiting.headers.get("Refresh") == "2"
+    assert "0 of 600 done" in text(waiting)
+    assert staff.get(job_path + "?still=1&lang=en").headers.get("Refresh") is None
+    assert work_jobs(world) == 1
+    finished = staff.get(job_path + "?lang=en")
+    body = text(finished)
+    assert "Refresh" not in finished.headers and "600 of 600 done" in body
+    assert "New: 600" in body and "Rejected: 1" in body and "unknown debtor D7" in body
+    download = staff.get(job_path + "/file")
+    assert download.status == 200 and b"unknown debtor D7" in download.encoded()
+    assert world.services.repos.invoices.get(tenants.c1, "N0599") is not None
+
+
+@pytest.mark.parametrize("role", [Role.READ_ONLY])
+def test_reading_roles_see_the_form_but_cannot_upload(world, tenants, role):
+    reader = desk_for(world, role, tenants.c1, "r@c1.example")
+    assert reader.get("/upload?lang=en").status == 200
+    assert _preview(reader, _csv("F1;D1;2025-01-01;2025-01-31;1")).status == 403
+
+
+@pytest.mark.parametrize("role", [Role.CLIENT_ADMIN, Role.CLIENT_STAFF])
+def test_client_people_preview_for_their_own_client_only(world, tenants, role):
+    with_debtors(world, "C2", "D1")  # D1 exists at C2, not at C1
+    person = desk_for(world, role, tenants.c1, f"{role.value}@c1.example")
+    token = csrf_of(person.get("/upload?lang=en"))
+    page = post_files(person, f"/upload?lang=en&client={tenants.c2}",
+                      {"csrf": token, "do": "preview", "client": tenants.c2},
+                      {"file": ("x.csv", _csv("F1;D1;2025-01-01;2025-01-31;1"))})  # fmt: skip
+    assert page.status == 200 and "unknown debtor D1" in text(page)  # checked against C1
+
+
+def test_an_upload_of_one_client_cannot_be_confirmed_for_another(world, tenants):
+    with_debtors(world, "C1", "D1")
+    agency = desk_for(world, Role.AGENCY_STAFF, None, "a@agency-a.example")
+    token = csrf_of(agency.get(f"/upload?lang=en&client={tenants.c1}"))
+    page = post_files(agency, f"/upload?lang=en&client={tenants.c1}", {"csrf": token, "do": "preview", "client": tenants.c1},
+                      {"file": ("x.csv", _csv("F1;D1;2025-01-01;2025-01-31;1"))})  # fmt: skip
+    other = agency.post(f"/upload?lang=en&client={tenants.c2}",
+                        {"csrf": token, "do": "confirm", "upload": _token(page), "client": tenants.c2})  # fmt: skip
+    assert other.status == 410
+    assert world.services.repos.invoices.get(tenants.c2, "F1") is None
+
+
+def test_an_oversized_upload_is_refused_unread(world, tenants):
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    token = csrf_of(staff.get("/upload?lang=en"))
+    big = post_files(
+        staff,
+        "/upload?lang=en",
+        {"csrf": token, "do": "preview"},
+        {"file": ("x.csv", b"x" * (5 * 1024 * 1024))},
+    )
+    assert big.status == 403  # not parsed at all: no CSRF token read, so refused
