@@ -176,6 +176,7 @@ var tables = [
   'PlanTimeline' // payment plans
   'SddCollections' // payment plans
   'SddPending' // payment plans
+  'PortfolioFigures' // the console's Today page: open and received sums per client
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.console_figures import ConsoleFigures
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
@@ -377,3 +378,9 @@ class Services:
         from shared.services.poison import PoisonService
 
         return PoisonService(self.repos, self.files, self.queues, self.clock)
+
+    @cached_property
+    def console_figures(self) -> ConsoleFigures:
+        from shared.services.console_figures import ConsoleFigures
+
+        return ConsoleFigures(self.repos, self.clock)

@@ -87,5 +87,6 @@ class Repositories:
                 *SETTLEMENT_TABLES,
                 *USAGE_TABLES,
                 "QueueFailures",  # shared.services.poison
+                "PortfolioFigures",  # shared.adapters.tables.figures_repo (the Today page)
             )
         )

@@ -7,3 +7,4 @@ from __future__ import annotations
 from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
+from shared.api.console import page_today  # noqa: F401
