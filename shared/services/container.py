@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.domain.invoices import Invoice
     from shared.ports.secrets import SecretStore
     from shared.services.access import AccessService
+    from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
     from shared.services.console_figures import ConsoleFigures
@@ -384,3 +385,9 @@ class Services:
         from shared.services.console_figures import ConsoleFigures
 
         return ConsoleFigures(self.repos, self.clock)
+
+    @cached_property
+    def action_desk(self) -> ActionDesk:
+        from shared.services.action_desk import ActionDesk
+
+        return ActionDesk(self.repos, self.people.kit.people.users)

@@ -7,4 +7,5 @@ from __future__ import annotations
 from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
-from shared.api.console import page_today  # noqa: F401
+import shared.api.console.page_actions
+import shared.api.console.page_today  # noqa: F401
