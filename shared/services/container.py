@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
     from shared.services.console_figures import ConsoleFigures
+    from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
@@ -391,3 +392,9 @@ class Services:
         from shared.services.action_desk import ActionDesk
 
         return ActionDesk(self.repos, self.people.kit.people.users)
+
+    @cached_property
+    def dossier(self) -> DossierService:
+        from shared.services.dossier import DossierService
+
+        return DossierService(self.repos, self.ledger, self.plans, self.portal_links, self.clock)

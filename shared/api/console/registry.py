@@ -8,4 +8,5 @@ from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
 import shared.api.console.page_actions
+import shared.api.console.page_dossier
 import shared.api.console.page_today  # noqa: F401
