@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.api.console.shell import Desk, page, page_of, templates, words
+from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.ledger.model import Amounts
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -17,6 +17,8 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 @page("dossier", order=30)
 def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
+    if not rest:  # the dossiers are found through the debtors list
+        return desk.redirect("/debtors" if "debtors" in PAGES else "/today")
     if len(rest) != 1:
         return desk.message(404, desk.t["not_found"])
     number = rest[0]
