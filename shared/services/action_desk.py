@@ -13,7 +13,7 @@ from shared.domain.records import ActionItem, ActionStatus
 from shared.services.errors import NotFound
 from shared.services.repositories import Repositories
 
-BATCH = 200  # actions read per request while filtering
+BATCH = 60  # actions read per request: a first page of 50 (and one to know of a next) in one read
 
 
 class ActionDesk:
@@ -30,12 +30,11 @@ class ActionDesk:
         continuation: str | None = None
         while True:
             items, continuation = self.repos.actions.list(
-                client_id, status=status, page_size=BATCH, continuation=continuation
-            )
+                client_id, status=status, kind=kind or None, page_size=BATCH,
+                continuation=continuation,
+            )  # fmt: skip
             for item in items:
                 if not resolved and item.status is ActionStatus.RESOLVED:
-                    continue
-                if kind and item.kind != kind:
                     continue
                 if assignee and (item.assigned_to or "") != assignee:
                     continue

@@ -2,7 +2,7 @@
 ageing, what came in this month, the action list's count per kind, and for an agency its
 clients by their last successful dunning run.
 
-Open money and money received come from the running sums of
+Open money, money received and the waiting actions come from the running sums of
 :mod:`shared.adapters.tables.figures_repo` (a few small rows per client), counted once from
 the invoices and payments the first time a client is shown, and again on request (the recount
 button): a 10,000-debtor client is read in one small range query, not invoice by invoice."""
@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from shared.adapters.tables.figures_repo import FiguresRepository
+from shared.adapters.tables.figures_repo import FiguresRepository, StoredFigures
 from shared.clock import Clock, amsterdam_date
 from shared.domain.figures.portfolio import Ageing, ageing, month_key
 from shared.domain.money import Cents
@@ -28,6 +28,7 @@ WAITING = (ActionStatus.OPEN, ActionStatus.ASSIGNED)
 class Portfolio:
     ageing: Ageing
     collected_this_month: Cents
+    waiting_by_kind: dict[str, int]
 
     @property
     def open(self) -> Cents:
@@ -55,19 +56,30 @@ class ConsoleFigures:
     def today(self) -> date:
         return amsterdam_date(self.clock.now())
 
-    def portfolio(self, client_id: str) -> Portfolio:
-        """Open money by days past due today, and what was received this month."""
+    def _stored(self, client_id: str) -> StoredFigures:
         stored = self.figures.read(client_id)
         if not stored.built:
             self.recount(client_id)
             stored = self.figures.read(client_id)
+        return stored
+
+    def portfolio(self, client_id: str) -> Portfolio:
+        """Open money by days past due today, what was received this month, and the waiting
+        actions per kind (one small range read)."""
+        stored = self._stored(client_id)
         today = self.today()
         return Portfolio(
-            ageing(stored.open_by_due, today), stored.received_by_month.get(month_key(today), 0)
+            ageing(stored.open_by_due, today),
+            stored.received_by_month.get(month_key(today), 0),
+            dict(sorted(stored.waiting_by_kind.items(), key=lambda kv: (-kv[1], kv[0]))),
         )
 
+    def action_counts(self, client_id: str) -> dict[str, int]:
+        """Waiting actions (open or assigned) per kind, most first."""
+        return self.portfolio(client_id).waiting_by_kind
+
     def recount(self, client_id: str) -> None:
-        """Count the sums again from every open invoice and every payment of the client."""
+        """Count the sums again from every open invoice, payment and waiting action."""
         received: Counter[str] = Counter()
         continuation: str | None = None
         while True:
@@ -79,10 +91,14 @@ class ConsoleFigures:
                     received[month_key(p.received_on)] += p.amount
             if not continuation:
                 break
-        self.figures.rebuild(client_id, self.repos.invoices.open_invoices(client_id), received)
+        self.figures.rebuild(
+            client_id,
+            self.repos.invoices.open_invoices(client_id),
+            received,
+            self._count_waiting(client_id),
+        )
 
-    def action_counts(self, client_id: str) -> dict[str, int]:
-        """Waiting actions (open or assigned) per kind, most first."""
+    def _count_waiting(self, client_id: str) -> dict[str, int]:
         counts: Counter[str] = Counter()
         for status in WAITING:
             continuation: str | None = None
@@ -93,7 +109,7 @@ class ConsoleFigures:
                 counts.update(item.kind for item in items)
                 if not continuation:
                     break
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return dict(counts)
 
     def clients_by_last_run(self, agency_id: str) -> tuple[list[ClientRun], list[ClientRun]]:
         """The agency's clients, active and inactive apart, each by its last successful

@@ -6,9 +6,10 @@ One partition per client in ``PortfolioFigures``:
 | RowKey            | holds                                                              |
 | ``o|YYYY-MM``     | open money per due day of that month (``{"DD": cents}`` as JSON)   |
 | ``p|YYYY-MM``     | money received in that month (``Cents``), reversals taken off      |
+| ``a|<kind>``      | waiting (open or assigned) actions of that kind (``Waiting``)      |
 | ``~built``        | marker: the sums were counted from the invoices once               |
 
-The invoice and payment repositories move the sums wherever an invoice or a payment is
+The invoice, payment and action repositories move the sums wherever an invoice or a payment is
 written (a read-modify-write guarded by the row's ETag, retried: concurrent writers add up).
 Moving them after the invoice's own write means a crash in between leaves them off by that
 change until the next recount (:meth:`FiguresRepository.rebuild`, offered on the Today page);
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.keys import encode
+from shared.adapters.tables.keys import decode, encode
 from shared.domain.invoices import Invoice
 from shared.domain.money import Cents
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
@@ -38,6 +39,7 @@ class StoredFigures:
     built: bool
     open_by_due: dict[date, Cents]
     received_by_month: dict[str, Cents]
+    waiting_by_kind: dict[str, int]
 
 
 class FiguresRepository:
@@ -48,6 +50,7 @@ class FiguresRepository:
     def read(self, client_id: str) -> StoredFigures:
         open_by_due: dict[date, Cents] = {}
         received: dict[str, Cents] = {}
+        waiting: dict[str, int] = {}
         built = False
         for row in all_rows(self.store, FIGURES, pk=encode(client_id)):
             if row.rk == BUILT:
@@ -59,7 +62,9 @@ class FiguresRepository:
                         open_by_due[date(year, month, int(day))] = int(cents)
             elif row.rk.startswith("p|"):
                 received[row.rk[2:]] = int(row.data.get("Cents", 0))
-        return StoredFigures(built, open_by_due, received)
+            elif row.rk.startswith("a|") and int(row.data.get("Waiting", 0)) > 0:
+                waiting[decode(row.rk[2:])] = int(row.data["Waiting"])
+        return StoredFigures(built, open_by_due, received, waiting)
 
     # -- moving the sums ---------------------------------------------------------------------
     def move_open(self, client_id: str, moved: Mapping[date, Cents]) -> None:
@@ -73,6 +78,10 @@ class FiguresRepository:
     def move_received(self, client_id: str, month: str, cents: Cents) -> None:
         if cents:
             self._add(client_id, f"p|{month}", lambda d: {"Cents": int(d.get("Cents", 0)) + cents})
+
+    def move_waiting(self, client_id: str, kind: str, count: int) -> None:
+        self._add(client_id, f"a|{encode(kind)}",
+                  lambda d: {"Waiting": int(d.get("Waiting", 0)) + count})  # fmt: skip
 
     def _add(self, client_id: str, rk: str, change) -> None:  # type: ignore[no-untyped-def]
         pk = encode(client_id)
@@ -90,7 +99,11 @@ class FiguresRepository:
 
     # -- counting from scratch ---------------------------------------------------------------
     def rebuild(
-        self, client_id: str, invoices: Iterable[Invoice], received: Mapping[str, Cents]
+        self,
+        client_id: str,
+        invoices: Iterable[Invoice],
+        received: Mapping[str, Cents],
+        waiting: Mapping[str, int],
     ) -> None:
         """Write the sums from the invoices and payments as they are now (first use, or a
         recount after a crash left them off)."""
@@ -106,7 +119,10 @@ class FiguresRepository:
             self.store.upsert(FIGURES, Row(pk, rk, {"Days": put_json(days)}))
         for month, cents in received.items():
             self.store.upsert(FIGURES, Row(pk, f"p|{month}", {"Cents": cents}))
+        for kind, count in waiting.items():
+            self.store.upsert(FIGURES, Row(pk, f"a|{encode(kind)}", {"Waiting": count}))
         keep = set(months) | {f"p|{m}" for m in received} | {BUILT}
+        keep |= {f"a|{encode(kind)}" for kind in waiting}
         for rk in stale - keep:
             self.store.delete(FIGURES, pk, rk)
         self.store.upsert(FIGURES, Row(pk, BUILT, {}))

@@ -164,6 +164,7 @@ class ContactLogRepository:
 class ActionRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        self.figures = FiguresRepository(store)
 
     @staticmethod
     def to_row(item: ActionItem) -> Row:
@@ -204,6 +205,8 @@ class ActionRepository:
 
     def add(self, item: ActionItem) -> None:
         self.store.insert(schema.ACTIONS, self.to_row(item))
+        if item.status is not ActionStatus.RESOLVED:  # the Today page's count per kind
+            self.figures.move_waiting(item.client_id, item.kind, 1)
 
     def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
         row = self.store.get(schema.ACTIONS, encode(client_id), action_id)
@@ -213,6 +216,10 @@ class ActionRepository:
         row = self.to_row(item)
         row.etag = etag
         self.store.replace(schema.ACTIONS, row)
+        # every writer read the item waiting and saves it under that read's ETag: resolving
+        # it is the one change that leaves the waiting count
+        if item.status is ActionStatus.RESOLVED:
+            self.figures.move_waiting(item.client_id, item.kind, -1)
 
     def list(
         self,
@@ -221,11 +228,15 @@ class ActionRepository:
         status: ActionStatus | None = None,
         page_size: int = 100,
         continuation: str | None = None,
+        kind: str | None = None,
     ) -> tuple[list[ActionItem], str | None]:
+        equals: dict[str, str] = {"Status": status.value} if status else {}
+        if kind:
+            equals["Kind"] = kind
         page = self.store.query(
             schema.ACTIONS,
             pk=encode(client_id),
-            equals={"Status": status.value} if status else None,
+            equals=equals or None,
             page_size=page_size,
             continuation=continuation,
         )

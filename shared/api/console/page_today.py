@@ -52,7 +52,7 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
             figures.recount(desk.client.client_id)
         return desk.redirect("/today", done="today_recounted")
     portfolio = figures.portfolio(desk.client.client_id) if desk.client_id else None
-    counts = figures.action_counts(desk.client.client_id) if desk.client_id else {}
+    counts = portfolio.waiting_by_kind if portfolio else {}
     active, inactive = (
         figures.clients_by_last_run(desk.agency_id) if desk.agency_level else ([], [])
     )

@@ -114,3 +114,18 @@ def test_clients_by_last_successful_run_oldest_first_active_apart(world, tenants
     active, inactive = world.services.console_figures.clients_by_last_run("agency-a")
     assert [r.client.client_id for r in active] == [tenants.c1]
     assert [r.client.client_id for r in inactive] == [tenants.c2]
+
+
+def test_action_counts_follow_new_and_resolved_actions(world, tenants):
+    figures = world.services.console_figures
+    assert figures.action_counts(tenants.c1) == {}  # counted (nothing) and marked built
+    now = datetime(2025, 3, 3, tzinfo=UTC)
+    actions = world.services.repos.actions
+    for n in range(3):
+        actions.add(ActionItem(tenants.c1, f"k{n}", "delivery_failure", "t", now))
+    world.services.actions.assign(tenants.c1, "k0", "me@c1.example")
+    assert figures.action_counts(tenants.c1) == {"delivery_failure": 3}
+    world.services.actions.resolve(tenants.c1, "k0", "done", "me")
+    assert figures.action_counts(tenants.c1) == {"delivery_failure": 2}
+    figures.recount(tenants.c1)
+    assert figures.action_counts(tenants.c1) == {"delivery_failure": 2}
