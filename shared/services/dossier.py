@@ -22,6 +22,9 @@ from shared.services.portal import PortalLinks
 from shared.services.repositories import Repositories
 
 NOTE_LIMIT = 2000
+# what happened to the debtor: shown even when a service logged it as a system entry
+ALWAYS_SHOWN = frozenset({ContactKind.PAYMENT, ContactKind.PAUSE, ContactKind.RESUME,
+                          ContactKind.DISPUTE, ContactKind.MESSAGE, ContactKind.NOTE})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,15 +82,20 @@ class DossierService:
     def timeline(
         self, client: Client, number: str, *, include_system: bool
     ) -> Iterator[ContactEntry]:
-        """The contact log of the debtor, newest first (read whole: one debtor's log)."""
+        """The contact log of the debtor, newest first (read whole: one debtor's log).
+
+        Without ``include_system`` the status lines Inning writes for itself are left out;
+        payments, pauses, promises and disputes stay, though the services mark them as
+        system entries too: they are what happened to the debtor."""
         entries: list[ContactEntry] = []
         continuation: str | None = None
         while True:
             page, continuation = self.repos.contacts.for_debtor(
-                client.client_id, number, include_system=include_system, page_size=500,
-                continuation=continuation,
-            )  # fmt: skip
-            entries.extend(page)
+                client.client_id, number, page_size=500, continuation=continuation
+            )
+            entries.extend(
+                e for e in page if include_system or not e.system or e.kind in ALWAYS_SHOWN
+            )
             if not continuation:
                 break
         return iter(sorted(entries, key=lambda e: (e.at, e.entry_id), reverse=True))

@@ -164,7 +164,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <option value="resolved"{% if chosen.status == 'resolved' %} selected{% endif %}>{{ t.act_resolved }}</option></select></div>
 <button type="submit">{{ t.act_filter }}</button></div></form>
 <form method="post" action="{{ desk.url('/actions', **chosen) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<div class="scroll"><table><caption>{{ t.act_caption }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_caption }}"><table><caption>{{ t.act_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
 {% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ a.title }}</label></td>
 <td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ a.kind }}</span></td>

@@ -131,7 +131,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
 <p class="figure">{{ desk.money(open_total.total) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(paid_total.total) }}</p></section>
 </div>
-<section aria-labelledby="c-h"><h2 id="c-h">{{ t.dos_claims }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.dos_claims_caption }}</caption>
+<section aria-labelledby="c-h"><h2 id="c-h">{{ t.dos_claims }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_claims }}"><table><caption class="visually-hidden">{{ t.dos_claims_caption }}</caption>
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
 <th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
 {% for inv in d.invoices %}{% set f = d.claims.get(inv.number) %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
@@ -139,7 +139,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
 {% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
 {% else %}<tr><td colspan="9">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
-{% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
+{% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
 <thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
 {% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status.value }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period.value if p.period.value is defined else p.period }}</td></tr>{% endfor %}
 </tbody></table></div></section>{% endif %}
@@ -168,7 +168,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% endif %}
 <section aria-labelledby="t-h"><h2 id="t-h">{{ t.dos_timeline }}</h2>
 <p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
-<div class="scroll"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
 <td>{{ e.summary }}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>

@@ -71,7 +71,7 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
     )
 
 
-RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll"><table><caption>{{ caption }}</caption>
+RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll" role="region" tabindex="0" aria-label="{{ caption }}"><table><caption>{{ caption }}</caption>
 <thead><tr><th scope="col">{{ t.client }}</th><th scope="col">{{ t.today_last_success }}</th><th scope="col">{{ t.today_last_run }}</th><th scope="col">{{ t.today_last_error }}</th></tr></thead><tbody>
 {% for r in rows %}<tr><th scope="row"><a href="{{ desk.url('/today', client=r.client.client_id) }}">{{ r.client.name }}</a> <span class="muted">{{ r.client.number }}</span></th>
 <td>{% if r.last_success %}{{ r.last_success.strftime('%Y-%m-%d %H:%M') }}{% else %}<span class="red">{{ t.today_never }}</span>{% endif %}</td>
@@ -94,7 +94,7 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 <rect x="{{ chart.label }}" y="{{ b.y }}" width="{{ b.width }}" height="{{ chart.bar }}" fill="{{ b.fill }}"></rect>
 <text x="{{ chart.label + b.width + 8 }}" y="{{ b.y + chart.bar * 0.65 }}" font-size="14" fill="#1a1a1a">{{ b.amount }}</text></g>{% endfor %}
 </svg>
-<div class="scroll"><table><caption>{{ t.today_ageing_table }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.today_ageing_table }}"><table><caption>{{ t.today_ageing_table }}</caption>
 <thead><tr><th scope="col">{{ t.today_bucket }}</th><th scope="col" class="num">{{ t.today_amount }}</th></tr></thead><tbody>
 <tr><th scope="row">{{ t.today_not_due }}</th><td class="num">{{ desk.money(portfolio.ageing.not_due) }}</td></tr>
 {% for b in bars %}<tr><th scope="row">{{ b.label }}</th><td class="num">{{ b.amount }}</td></tr>{% endfor %}
@@ -102,7 +102,7 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 {% if may_write %}<form method="post" action="{{ base }}/today"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><input type="hidden" name="do" value="recount">
 <p class="muted">{{ t.today_recount_hint }}</p><button class="secondary" type="submit">{{ t.today_recount }}</button></form>{% endif %}</section>
 <section aria-labelledby="act-h"><h2 id="act-h">{{ t.today_actions }}</h2>
-{% if counts %}<div class="scroll"><table><caption class="visually-hidden">{{ t.today_actions }}</caption>
+{% if counts %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.today_actions }}"><table><caption class="visually-hidden">{{ t.today_actions }}</caption>
 <thead><tr><th scope="col">{{ t.today_kind }}</th><th scope="col" class="num">{{ t.today_count }}</th></tr></thead><tbody>
 {% for kind, n in counts.items() %}<tr><th scope="row">{% if 'actions' in pages %}<a href="{{ desk.url('/actions', kind=kind) }}">{{ kind }}</a>{% else %}{{ kind }}{% endif %}</th><td class="num">{{ n }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>

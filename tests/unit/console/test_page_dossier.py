@@ -46,6 +46,8 @@ def test_pause_note_promise_dispute_and_resume(world, tenants):
     assert do(do="promise", invoice="F1", until="soon").status == 422
     page = staff.get("/dossier/D1?lang=en").encoded().decode()
     assert "Spoke to the owner" in page and "never delivered" in page and "Resume dunning" in page
+    # pauses and promises are logged as system entries, yet they are what happened: shown
+    assert "Paused: called, pays Friday" in page and "Promise to pay invoice F1" in page
     assert do(do="resume").status == 303
     assert world.services.repos.debtors.get(tenants.c1, "D1")[0].pause is None
 
