@@ -13,11 +13,13 @@ The invoice, payment and action repositories move the sums wherever an invoice o
 written (a read-modify-write guarded by the row's ETag, retried: concurrent writers add up).
 Moving them after the invoice's own write means a crash in between leaves them off by that
 change until the next recount (:meth:`FiguresRepository.rebuild`, offered on the Today page);
-they are never used to book money, only to show it.
+a move that fails marks them uncounted instead of failing the write it follows. They are never
+used to book money, only to show it.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,8 +28,16 @@ from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.invoices import Invoice
 from shared.domain.money import Cents
-from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
+from shared.ports.tables import (
+    Conflict,
+    PreconditionFailed,
+    Row,
+    StorageError,
+    TableStore,
+    all_rows,
+)
 
+log = logging.getLogger(__name__)
 FIGURES = "PortfolioFigures"
 TABLES = (FIGURES,)
 BUILT = "~built"
@@ -84,18 +94,34 @@ class FiguresRepository:
                   lambda d: {"Waiting": int(d.get("Waiting", 0)) + count})  # fmt: skip
 
     def _add(self, client_id: str, rk: str, change) -> None:  # type: ignore[no-untyped-def]
+        """Add to one row. The sums never stand in the way of the write they follow: when
+        they cannot be moved (too many writers at once, storage trouble) they are marked
+        uncounted, and the next reader counts them again from the invoices."""
         pk = encode(client_id)
-        for _ in range(ATTEMPTS):
-            row = self.store.get(FIGURES, pk, rk)
-            try:
-                if row is None:
-                    self.store.insert(FIGURES, Row(pk, rk, change({})))
-                else:
-                    self.store.replace(FIGURES, Row(pk, rk, change(row.data), row.etag))
-                return
-            except (Conflict, PreconditionFailed):
-                continue  # another writer got there first: read again and add to theirs
-        raise PreconditionFailed(f"figures row {rk} kept changing; giving up after {ATTEMPTS}")
+        try:
+            for _ in range(ATTEMPTS):
+                row = self.store.get(FIGURES, pk, rk)
+                try:
+                    if row is None:
+                        self.store.insert(FIGURES, Row(pk, rk, change({})))
+                    else:
+                        self.store.replace(FIGURES, Row(pk, rk, change(row.data), row.etag))
+                    return
+                except (Conflict, PreconditionFailed):
+                    continue  # another writer got there first: read again and add to theirs
+            log.warning("figures row %s of client %s kept changing; to be recounted", rk, client_id)
+        except StorageError:
+            log.warning("figures row %s of client %s not moved; to be recounted", rk, client_id,
+                        exc_info=True)  # fmt: skip
+        self.forget(client_id)
+
+    def forget(self, client_id: str) -> None:
+        """Mark the client's sums uncounted (the next read counts them from scratch)."""
+        try:
+            self.store.delete(FIGURES, encode(client_id), BUILT)
+        except Exception:  # gone already, or storage trouble: the write it follows stands
+            log.warning("figures of client %s could not be marked uncounted", client_id,
+                        exc_info=True)  # fmt: skip
 
     # -- counting from scratch ---------------------------------------------------------------
     def rebuild(

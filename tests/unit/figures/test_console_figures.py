@@ -129,3 +129,27 @@ def test_action_counts_follow_new_and_resolved_actions(world, tenants):
     assert figures.action_counts(tenants.c1) == {"delivery_failure": 2}
     figures.recount(tenants.c1)
     assert figures.action_counts(tenants.c1) == {"delivery_failure": 2}
+
+
+def test_sums_that_cannot_move_are_counted_again_not_in_the_way(world, tenants):
+    seed(world)
+    figures = world.services.console_figures
+    before = figures.portfolio(tenants.c1)
+    repo = FiguresRepository(world.store)
+    original_replace = world.store.replace
+
+    def always_changed(table, row):  # type: ignore[no-untyped-def]
+        if table == "PortfolioFigures":
+            from shared.ports.tables import PreconditionFailed
+
+            raise PreconditionFailed("someone else, every time")
+        return original_replace(table, row)
+
+    world.store.replace = always_changed  # type: ignore[method-assign]
+    client = world.services.repos.clients.get(tenants.c1)[0]
+    world.services.payments.book(client, payment_id="p1", amount=2100, received_on=date(2025, 3, 2),
+                                 source=PaymentSource.BANK, invoice_numbers=["F2"])  # fmt: skip
+    world.store.replace = original_replace  # type: ignore[method-assign]
+    assert not repo.read(tenants.c1).built  # the payment stands; the sums are to be recounted
+    after = figures.portfolio(tenants.c1)
+    assert after.collected_this_month == 2100 and after.overdue < before.overdue
