@@ -25,6 +25,7 @@ import pyotp
 
 from bench.harness import figure
 from shared import bootstrap
+from shared.adapters.metering import METER, StorageMeter
 from shared.adapters.tables import schema
 from shared.adapters.tables.records_repo import ActionRepository
 from shared.domain.ids import random_id, time_ordered_id
@@ -164,6 +165,7 @@ def run(connection: str, scale: float) -> dict[str, Any]:
     debtors = max(500, int(DEBTORS * scale))
     count = max(50, int(REQUESTS * min(scale, 1.0)))
     pages: dict[str, Any] = {}
+    baseline: list[float] = []
     try:
         began = time.perf_counter()
         person, ids = _seed(debtors)
@@ -173,13 +175,23 @@ def run(connection: str, scale: float) -> dict[str, Any]:
             for _, path in PAGES_TO_MEASURE:  # warm up: imports, connections, first counts
                 _measure(http, session, path.format(**ids), 3)
             _measure(http, session, "/account", 3)
+            before = METER.snapshot()
             baseline = _measure(http, session, "/account", count)
+            base_requests = StorageMeter.since(before, METER.snapshot())["total"] / count
             base_p95 = _p(baseline, 95)
             for name, path in PAGES_TO_MEASURE:
+                before = METER.snapshot()
                 took = _measure(http, session, path.format(**ids), count)
+                spent = StorageMeter.since(before, METER.snapshot())["total"] / count
                 pages[name] = {
                     "path": path,
                     "p50_ms": round(_p(took, 50), 1),
+                    "storage_requests": figure(
+                        spent,
+                        base_requests,
+                        unit="requests per page view",
+                        baseline_is="the account page's, same session",
+                    ),
                     "p95": figure(
                         _p(took, 95),
                         base_p95,
@@ -202,6 +214,7 @@ def run(connection: str, scale: float) -> dict[str, Any]:
         "actions": ACTIONS,
         "requests_per_page": count,
         "seed_seconds": round(seeded, 1),
+        "account_page_p50_ms": round(_p(baseline, 50), 1),
         "account_page_p95_ms": round(base_p95, 1),
         "pages": pages,
         "all_meet_goal": all(p["meets_goal"] for p in pages.values()),
