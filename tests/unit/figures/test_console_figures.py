@@ -63,22 +63,48 @@ def test_a_reversed_payment_is_taken_off_what_came_in(world, tenants):
     assert figures.portfolio(tenants.c1).collected_this_month == 0
 
 
-def test_concurrent_writers_add_up(world, tenants):
+def test_changes_are_folded_into_the_sums_exactly_once(world, tenants):
+    from shared.adapters.tables.figures_repo import FIGURES, FOLD_AT
+    from shared.adapters.tables.keys import encode
+    from shared.ports.tables import all_rows
+
     repo = FiguresRepository(world.store)
-    original_get = world.store.get
-    raced: list[str] = []
+    for n in range(FOLD_AT + 40):
+        repo.move_open(tenants.c1, {date(2025, 1, 1 + n % 28): 10})
+        repo.move_waiting(tenants.c1, "dispute", 1)
+    first = FiguresRepository(world.store)
+    second = FiguresRepository(world.store)
+    # two readers read the same changes; the first folds them, the second's fold fails whole
+    rows = list(all_rows(world.store, FIGURES, pk=encode(tenants.c1)))
+    assert len(rows) == 2 * (FOLD_AT + 40)
+    seen = first.read(tenants.c1)
+    again = second.read(tenants.c1)
+    assert seen == again
+    assert sum(seen.open_by_due.values()) == 10 * (FOLD_AT + 40)
+    assert seen.waiting_by_kind == {"dispute": FOLD_AT + 40}
+    left = list(all_rows(world.store, FIGURES, pk=encode(tenants.c1)))
+    assert len(left) < len(rows)  # folded: fewer rows to read next time
+    assert first.read(tenants.c1) == seen  # and nothing counted twice
 
-    def racing_get(table, pk, rk):  # type: ignore[no-untyped-def]
-        row = original_get(table, pk, rk)
-        if not raced and rk.startswith("o|"):
-            raced.append(rk)  # another writer adds between this read and the write
-            repo.move_open(tenants.c1, {date(2025, 1, 5): 100})
-        return row
 
-    world.store.get = racing_get  # type: ignore[method-assign]
-    repo.move_open(tenants.c1, {date(2025, 1, 5): 40})
-    world.store.get = original_get  # type: ignore[method-assign]
-    assert repo.read(tenants.c1).open_by_due == {date(2025, 1, 5): 140}
+def test_concurrent_folds_count_each_change_once(world, tenants):
+    from shared.adapters.tables import figures_repo
+
+    repo = FiguresRepository(world.store)
+    for _ in range(figures_repo.FOLD_AT):
+        repo.move_received(tenants.c1, "2025-03", 100)
+    original_fold = repo._fold
+    raced: list[int] = []
+
+    def fold_after_another(pk, sums, changes):  # type: ignore[no-untyped-def]
+        if not raced:
+            raced.append(1)
+            FiguresRepository(world.store).read(tenants.c1)  # another reader folds first
+        original_fold(pk, sums, changes)
+
+    repo._fold = fold_after_another  # type: ignore[method-assign]
+    assert repo.read(tenants.c1).received_by_month == {"2025-03": 100 * figures_repo.FOLD_AT}
+    assert repo.read(tenants.c1).received_by_month == {"2025-03": 100 * figures_repo.FOLD_AT}
 
 
 def test_action_counts_per_kind_of_waiting_actions(world, tenants):
@@ -136,20 +162,20 @@ def test_sums_that_cannot_move_are_counted_again_not_in_the_way(world, tenants):
     figures = world.services.console_figures
     before = figures.portfolio(tenants.c1)
     repo = FiguresRepository(world.store)
-    original_replace = world.store.replace
+    original_insert = world.store.insert
 
-    def always_changed(table, row):  # type: ignore[no-untyped-def]
+    def storage_trouble(table, row):  # type: ignore[no-untyped-def]
         if table == "PortfolioFigures":
-            from shared.ports.tables import PreconditionFailed
+            from shared.ports.tables import StorageError
 
-            raise PreconditionFailed("someone else, every time")
-        return original_replace(table, row)
+            raise StorageError("the figures table does not answer")
+        return original_insert(table, row)
 
-    world.store.replace = always_changed  # type: ignore[method-assign]
+    world.store.insert = storage_trouble  # type: ignore[method-assign]
     client = world.services.repos.clients.get(tenants.c1)[0]
     world.services.payments.book(client, payment_id="p1", amount=2100, received_on=date(2025, 3, 2),
                                  source=PaymentSource.BANK, invoice_numbers=["F2"])  # fmt: skip
-    world.store.replace = original_replace  # type: ignore[method-assign]
+    world.store.insert = original_insert  # type: ignore[method-assign]
     assert not repo.read(tenants.c1).built  # the payment stands; the sums are to be recounted
     after = figures.portfolio(tenants.c1)
     assert after.collected_this_month == 2100 and after.overdue < before.overdue
