@@ -44,6 +44,8 @@ def test_pause_note_promise_dispute_and_resume(world, tenants):
     )
     assert do(do="dispute", invoice="F3", reason="not D1's").status == 422  # another debtor's
     assert do(do="promise", invoice="F1", until="soon").status == 422
+    assert do(do="note", text="   ").status == 422  # a note has words
+    assert do(do="pause", reason="").status == 422  # a pause has a reason
     page = staff.get("/dossier/D1?lang=en").encoded().decode()
     assert "Spoke to the owner" in page and "never delivered" in page and "Resume dunning" in page
     # pauses and promises are logged as system entries, yet they are what happened: shown
