@@ -188,6 +188,7 @@ var tables = [
   'Conversations' // quick texts, approved WhatsApp templates, last inbound WhatsApp (conversations_repo.py)
   'ConsoleJobs' // the console's long work (shared/adapters/tables/console_jobs_repo.py)
   'StatementReports' // what became of each statement file (shared/services/payment_overview.py)
+  'PortfolioFigures' // the console's Today page: open and received sums per client
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     from shared.domain.invoices import Invoice
     from shared.ports.secrets import SecretStore
     from shared.services.access import AccessService
+    from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.console_figures import ConsoleFigures
     from shared.services.console_jobs import ConsoleJobs
     from shared.services.conversations.by_hand import ByHandService
+    from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
@@ -464,3 +467,21 @@ class Services:
         from shared.services.payment_overview import PaymentOverview
 
         return PaymentOverview(self.repos, self.counters, self.files, self.clock)
+
+    @cached_property
+    def console_figures(self) -> ConsoleFigures:
+        from shared.services.console_figures import ConsoleFigures
+
+        return ConsoleFigures(self.repos, self.clock)
+
+    @cached_property
+    def action_desk(self) -> ActionDesk:
+        from shared.services.action_desk import ActionDesk
+
+        return ActionDesk(self.repos, self.people.kit.people.users)
+
+    @cached_property
+    def dossier(self) -> DossierService:
+        from shared.services.dossier import DossierService
+
+        return DossierService(self.repos, self.ledger, self.plans, self.portal_links, self.clock)

@@ -92,5 +92,6 @@ class Repositories:
                 *INBOUND_TABLES,  # shared.adapters.tables.inbound_repo
                 "ConsoleJobs",  # shared.adapters.tables.console_jobs_repo
                 "StatementReports",  # shared.services.payment_overview
+                "PortfolioFigures",  # shared.adapters.tables.figures_repo (the Today page)
             )
         )

@@ -72,7 +72,8 @@ def test_sign_in_with_totp(served_console, browser):  # noqa: F811
     _shot(browser, "console-second-factor")
     _fill(browser, "code", pyotp.TOTP(staff["totp_secret"]).now())
     _submit(browser, "/api/console/login/second-factor")
-    _wait(lambda: browser.current_url.endswith("/api/console/account"))
+    _wait(lambda: browser.current_url.endswith("/api/console/today"))  # lands on Today
+    browser.get(f"{url}/api/console/account")
     _wait(lambda: staff["email"] in browser.page_source)
     cookie = next(c for c in browser.get_cookies() if c["name"] == COOKIE)
     assert (

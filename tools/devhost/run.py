@@ -39,6 +39,9 @@ def main() -> None:
         from tools.demo_people import seed_people
 
         users = seed_people(bootstrap.services(), DATA)
+        from tools.demo_console import seed_console
+
+        seed_console(bootstrap.services())
         host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
         host.start()
         _banner(host.url, keys)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
+from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.match_index_repo import MatchIndexRepository
+from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.ports.tables import (
     MAX_BATCH,
@@ -95,6 +97,7 @@ class InvoiceRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
         self.match_index = MatchIndexRepository(store)
+        self.figures = FiguresRepository(store)  # the Today page's open sums move here too
 
     def get(self, client_id: str, number: str) -> StoredInvoice | None:
         return self.get_many(client_id, [number]).get(number)
@@ -122,6 +125,9 @@ class InvoiceRepository:
     def save(self, inv: Invoice, previous: StoredInvoice | None) -> None:
         self.store.transact(schema.INVOICES, self.write_ops(inv, previous))
         self.match_index.update(inv.client_id, [(previous.invoice if previous else None, inv)])
+        self.figures.move_open(
+            inv.client_id, open_changes([(previous.invoice if previous else None, inv)])
+        )
 
     def save_many(
         self,
@@ -144,13 +150,12 @@ class InvoiceRepository:
             before = self.get_many(client_id, updated) if updated else {}
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
-        self.match_index.update(
-            client_id,
-            [
-                (before[inv.number].invoice if inv.number in before else None, inv)
-                for _, inv in written
-            ],
-        )
+        changes = [
+            (before[inv.number].invoice if inv.number in before else None, inv)
+            for _, inv in written
+        ]
+        self.match_index.update(client_id, changes)
+        self.figures.move_open(client_id, open_changes(changes))
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:
         rk_range = prefix_range(schema.debtor_invoices_prefix(debtor_number))

@@ -7,7 +7,9 @@ from datetime import datetime
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
+from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
+from shared.domain.figures.portfolio import month_key
 from shared.domain.records import (
     ActionItem,
     ActionStatus,
@@ -23,6 +25,7 @@ from shared.ports.tables import Row, TableStore, all_rows, prefix_range
 class PaymentRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        self.figures = FiguresRepository(store)
 
     @staticmethod
     def to_row(p: Payment) -> Row:
@@ -61,13 +64,24 @@ class PaymentRepository:
 
     def add(self, payment: Payment) -> None:
         self.store.insert(schema.PAYMENTS, self.to_row(payment))
+        if not payment.reversed:  # the Today page's money received this month
+            self.figures.move_received(
+                payment.client_id, month_key(payment.received_on), payment.amount
+            )
 
     def get(self, client_id: str, payment_id: str) -> Payment | None:
         row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
         return self.from_row(row) if row else None
 
     def save(self, payment: Payment) -> None:
+        before = self.get(payment.client_id, payment.payment_id)
         self.store.upsert(schema.PAYMENTS, self.to_row(payment))
+        was = 0 if before is None or before.reversed else before.amount
+        now = 0 if payment.reversed else payment.amount
+        if before is not None and before.received_on != payment.received_on:
+            self.figures.move_received(payment.client_id, month_key(before.received_on), -was)
+            was = 0
+        self.figures.move_received(payment.client_id, month_key(payment.received_on), now - was)
 
     def list(
         self, client_id: str, *, page_size: int = 100, continuation: str | None = None
@@ -150,6 +164,7 @@ class ContactLogRepository:
 class ActionRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        self.figures = FiguresRepository(store)
 
     @staticmethod
     def to_row(item: ActionItem) -> Row:
@@ -190,6 +205,8 @@ class ActionRepository:
 
     def add(self, item: ActionItem) -> None:
         self.store.insert(schema.ACTIONS, self.to_row(item))
+        if item.status is not ActionStatus.RESOLVED:  # the Today page's count per kind
+            self.figures.move_waiting(item.client_id, item.kind, 1)
 
     def get(self, client_id: str, action_id: str) -> tuple[ActionItem, str | None] | None:
         row = self.store.get(schema.ACTIONS, encode(client_id), action_id)
@@ -199,6 +216,10 @@ class ActionRepository:
         row = self.to_row(item)
         row.etag = etag
         self.store.replace(schema.ACTIONS, row)
+        # every writer read the item waiting and saves it under that read's ETag: resolving
+        # it is the one change that leaves the waiting count
+        if item.status is ActionStatus.RESOLVED:
+            self.figures.move_waiting(item.client_id, item.kind, -1)
 
     def list(
         self,
@@ -207,11 +228,15 @@ class ActionRepository:
         status: ActionStatus | None = None,
         page_size: int = 100,
         continuation: str | None = None,
+        kind: str | None = None,
     ) -> tuple[list[ActionItem], str | None]:
+        equals: dict[str, str] = {"Status": status.value} if status else {}
+        if kind:
+            equals["Kind"] = kind
         page = self.store.query(
             schema.ACTIONS,
             pk=encode(client_id),
-            equals={"Status": status.value} if status else None,
+            equals=equals or None,
             page_size=page_size,
             continuation=continuation,
         )

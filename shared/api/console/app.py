@@ -230,7 +230,7 @@ class ConsoleApp:
     def _second(self, req: ApiRequest, post: bool) -> ApiResponse:
         signed = self._signed(req, full=False)
         if signed is None or signed.session.stage is Stage.FULL:
-            return self._go("/account" if signed else "/login")
+            return self._go("/today" if signed else "/login")
         if signed.session.stage is Stage.ENROL:
             return self._enrol(req, signed, post, f"{BASE}/login/second-factor")
         t = TEXT[self._lang(req)]
@@ -253,7 +253,7 @@ class ConsoleApp:
                 except SignInFailed:
                     notice, error, status = t["failed"], True, 401
                 else:
-                    return self._go("/account", session_cookie(done.cookie))
+                    return self._go("/today", session_cookie(done.cookie))
         user = signed.user
         sms = user.factor is Factor.SMS
         hint = (

@@ -4,10 +4,13 @@ One line per module; append yours."""
 
 from __future__ import annotations
 
+import shared.api.console.page_actions
+import shared.api.console.page_dossier
+import shared.api.console.page_jobs
+import shared.api.console.page_payments
+import shared.api.console.page_reports
+import shared.api.console.page_today
+import shared.api.console.page_upload  # noqa: F401
 from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
-from shared.api.console import page_jobs as page_jobs
-from shared.api.console import page_payments as page_payments
-from shared.api.console import page_reports as page_reports
-from shared.api.console import page_upload as page_upload

@@ -70,7 +70,7 @@ ENROL = """{% extends "base" %}{% block main %}
 
 CODES = """{% extends "base" %}{% block main %}<section><p>{{ t.recovery_intro }}</p>
 <ul class="codes" id="recovery-codes">{% for c in codes %}<li><code>{{ c }}</code></li>{% endfor %}</ul>
-<p><a href="/api/console/account">{{ t.continue }}</a></p></section>{% endblock %}"""
+<p><a href="/api/console/today">{{ t.continue }}</a></p></section>{% endblock %}"""
 
 MESSAGE = """{% extends "base" %}{% block main %}{% if link %}<p><a href="{{ link }}">{{ link_text }}</a></p>{% endif %}{% endblock %}"""
 

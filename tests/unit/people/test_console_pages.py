@@ -81,7 +81,7 @@ def test_sign_in_with_totp_and_the_cookie(world, tenants):
     done = browser.post(
         "/login/second-factor", {"do": "verify", "code": code, "csrf": csrf_of(second)}
     )
-    assert done.status == 303 and done.headers["Location"] == "/api/console/account"
+    assert done.status == 303 and done.headers["Location"] == "/api/console/today"
     assert browser.jar[COOKIE] != pre_auth  # a new id after sign-in (7.2.4)
     account = browser.get("/account")
     assert account.status == 200 and person.email.encode() in account.encoded()

@@ -1,0 +1,247 @@
+"""The action list: the work waiting for staff. Filter by kind and assignee (agency people
+pick the client in the header), assign to oneself or a colleague, resolve one or many at once,
+confirm a suggested bank payment by ticking the invoices it paid, and open the debtor's
+dossier. Paged on the server; every change goes through the API's own ActionService."""
+
+from __future__ import annotations
+
+from shared.api.console.shell import Desk, page, page_of, templates, words
+from shared.api.http import ApiResponse
+from shared.domain.records import ActionItem
+from shared.services.actions import CONFIRMABLE
+from shared.services.errors import ConflictingUpdate, Invalid
+
+
+def _filters(desk: Desk) -> dict[str, str]:
+    return {
+        "kind": desk.query("kind"),
+        "assignee": desk.query("assignee"),
+        "status": "resolved" if desk.query("status") == "resolved" else "",
+    }
+
+
+@page("actions", nav="act_nav", order=10)
+def actions(desk: Desk, rest: list[str]) -> ApiResponse:
+    client = desk.client
+    match rest:
+        case []:
+            return _post_list(desk) if desk.req.method == "POST" else _list(desk)
+        case [action_id]:
+            item = desk.services.action_desk.get(client.client_id, action_id)
+            if desk.req.method == "POST":
+                return _post_one(desk, item)
+            return _one(desk, item)
+    return desk.message(404, desk.t["not_found"])
+
+
+def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
+    client_id = desk.client.client_id
+    chosen = _filters(desk)
+    listed = desk.services.action_desk.listed(
+        client_id, kind=chosen["kind"], assignee=chosen["assignee"],
+        resolved=chosen["status"] == "resolved",
+    )  # fmt: skip
+    rows = page_of(listed, desk.page_number())
+    return desk.render(
+        "actions",
+        "act_title",
+        status,
+        notice=notice,
+        error=status >= 400,
+        rows=rows,
+        chosen=chosen,
+        kinds=sorted(
+            set(desk.services.console_figures.action_counts(client_id)) | {chosen["kind"]} - {""}
+        ),
+        people=desk.services.action_desk.assignees(desk.agency_id, client_id),
+        me=desk.signed.user.email,
+    )
+
+
+def _post_list(desk: Desk) -> ApiResponse:
+    """The bulk form: resolve the ticked actions, or assign them (to me or a colleague)."""
+    service = desk.services.actions
+    scope = desk.client.client_id
+    ids = desk.fields("id")
+    if not ids:
+        return _list(desk, desk.t["act_none_ticked"], 400)
+    do = desk.field("do")
+    assignee = desk.signed.user.email if do == "assign-me" else desk.field("assignee")
+    if do in ("assign", "assign-me") and not _may_assign(desk, assignee):
+        return _list(desk, desk.t["act_pick_person"], 400)
+    failed: list[str] = []
+    for action_id in ids:
+        try:
+            if do == "resolve":
+                service.resolve(scope, action_id, desk.field("resolution") or "resolved",
+                                desk.principal.key_id)  # fmt: skip
+            elif do in ("assign", "assign-me"):
+                service.assign(scope, action_id, assignee)
+        except (Invalid, ConflictingUpdate):
+            failed.append(action_id)
+        except Exception as exc:  # NotFound: another client's id, or gone
+            if type(exc).__name__ != "NotFound":
+                raise
+            failed.append(action_id)
+    if failed:
+        return _list(desk, desk.t["act_some_failed"].format(ids=", ".join(failed)), 409)
+    return desk.redirect("/actions", done="act_done", **_filters(desk))
+
+
+def _may_assign(desk: Desk, email: str) -> bool:
+    return any(
+        p.email == email
+        for p in desk.services.action_desk.assignees(desk.agency_id, desk.client.client_id)
+    )
+
+
+def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> ApiResponse:
+    offered = item.detail.get("suggestions")
+    suggestions = [
+        s
+        for s in (offered if isinstance(offered, list) else [])
+        if isinstance(s, dict) and s.get("client_id") in (None, item.client_id)
+    ]
+    open_invoices = []
+    if item.kind in CONFIRMABLE and item.debtor_number:
+        open_invoices = [
+            inv
+            for inv in desk.services.repos.invoices.for_debtor(item.client_id, item.debtor_number)
+            if inv.open_amount
+        ]
+    return desk.render(
+        "action",
+        item.title,
+        status,
+        notice=notice,
+        error=status >= 400,
+        item=item,
+        confirmable=item.kind in CONFIRMABLE and item.status.value != "resolved",
+        suggestions=suggestions,
+        open_invoices=open_invoices,
+        people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
+        me=desk.signed.user.email,
+        detail={k: v for k, v in item.detail.items() if k not in ("suggestions",)},
+    )
+
+
+def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
+    service = desk.services.actions
+    do = desk.field("do")
+    author = desk.principal.key_id
+    try:
+        if do == "confirm":
+            ticked = desk.fields("invoice") + [
+                n.strip() for n in desk.field("other").replace(";", ",").split(",") if n.strip()
+            ]
+            service.confirm_payment(desk.client, item.action_id, ticked, author)
+        elif do == "resolve":
+            service.resolve(
+                item.client_id, item.action_id, desk.field("resolution") or "resolved", author
+            )
+        elif do in ("assign", "assign-me"):
+            assignee = desk.signed.user.email if do == "assign-me" else desk.field("assignee")
+            if not _may_assign(desk, assignee):
+                return _one(desk, item, desk.t["act_pick_person"], 400)
+            service.assign(item.client_id, item.action_id, assignee)
+        else:
+            return _one(desk, item, desk.t["not_found"], 400)
+    except Invalid as exc:
+        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 422)
+    except ConflictingUpdate as exc:
+        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 409)
+    return desk.redirect(f"/actions/{item.action_id}", done="act_done")
+
+
+LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
+<form method="get" action="{{ base }}/actions" class="card"><div class="inline">
+{% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
+<div><label for="f-kind">{{ t.act_kind }}</label><select id="f-kind" name="kind"><option value="">{{ t.act_all }}</option>
+{% for k in kinds %}<option value="{{ k }}"{% if k == chosen.kind %} selected{% endif %}>{{ k }}</option>{% endfor %}</select></div>
+<div><label for="f-assignee">{{ t.act_assignee }}</label><select id="f-assignee" name="assignee"><option value="">{{ t.act_anyone }}</option>
+{% for p in people %}<option value="{{ p.email }}"{% if p.email == chosen.assignee %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>
+<div><label for="f-status">{{ t.act_status }}</label><select id="f-status" name="status"><option value="">{{ t.act_waiting }}</option>
+<option value="resolved"{% if chosen.status == 'resolved' %} selected{% endif %}>{{ t.act_resolved }}</option></select></div>
+<button type="submit">{{ t.act_filter }}</button></div></form>
+<form method="post" action="{{ desk.url('/actions', **chosen) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_caption }}"><table><caption>{{ t.act_caption }}</caption>
+<thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
+{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ a.title }}</label></td>
+<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ a.kind }}</span></td>
+<td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ a.title }}</a></td>
+<td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number) }}">{{ a.debtor_number }}</a>{% endif %}</td>
+<td>{{ a.assigned_to or '' }}</td></tr>
+{% else %}<tr><td colspan="6">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
+{{ pager(desk, rows) }}
+{% if chosen.status != 'resolved' and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
+<div><label for="b-resolution">{{ t.act_resolution }}</label><input id="b-resolution" name="resolution" maxlength="200"></div>
+<button type="submit" name="do" value="resolve">{{ t.act_resolve_ticked }}</button>
+<button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button>
+<div><label for="b-assignee">{{ t.act_assign_to }}</label><select id="b-assignee" name="assignee"><option value="">-</option>
+{% for p in people %}<option value="{{ p.email }}">{{ p.name or p.email }}</option>{% endfor %}</select></div>
+<button class="secondary" type="submit" name="do" value="assign">{{ t.act_assign }}</button></div></fieldset>{% endif %}
+</form>{% endblock %}"""
+
+ONE = """{% extends "shell" %}{% block main %}
+<p><a href="{{ desk.url('/actions') }}">{{ t.act_back }}</a></p>
+<section><h2>{{ t.act_details }}</h2><dl>
+<dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ item.kind }}</span></dd>
+<dt>{{ t.act_status }}</dt><dd>{{ item.status.value }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
+<dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
+<dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
+{% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
+{% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ k }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+</dl></section>
+{% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<fieldset><legend>{{ t.act_invoices }}</legend>
+{% for s in suggestions %}<div><input type="checkbox" name="invoice" value="{{ s.invoice }}" id="inv-s-{{ loop.index }}"><label for="inv-s-{{ loop.index }}" class="inline-label">{{ s.invoice }} · {{ desk.money(s.amount) }} · {{ t.act_score }} {{ '%.2f'|format(s.score) }}</label></div>{% endfor %}
+{% for inv in open_invoices %}{% if inv.number not in suggestions|map(attribute='invoice')|list %}<div><input type="checkbox" name="invoice" value="{{ inv.number }}" id="inv-o-{{ loop.index }}"><label for="inv-o-{{ loop.index }}">{{ inv.number }} · {{ desk.money(inv.open_amount) }}</label></div>{% endif %}{% endfor %}
+</fieldset>
+<label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">
+<p><button type="submit" name="do" value="confirm">{{ t.act_confirm }}</button></p></form></section>{% endif %}
+{% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+<div><label for="o-assignee">{{ t.act_assign_to }}</label><select id="o-assignee" name="assignee">{% for p in people %}<option value="{{ p.email }}"{% if p.email == item.assigned_to %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>
+<button class="secondary" type="submit" name="do" value="assign">{{ t.act_assign }}</button>
+<button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+<div><label for="o-resolution">{{ t.act_resolution }}</label><input id="o-resolution" name="resolution" maxlength="200"></div>
+<button type="submit" name="do" value="resolve">{{ t.act_resolve }}</button></div></form></section>{% endif %}
+{% endblock %}"""
+
+templates(actions=LIST, action=ONE)
+
+words(
+    nl={"act_nav": "Actielijst", "act_title": "Actielijst", "act_kind": "Soort", "act_all": "Alle",
+        "act_assignee": "Toegewezen aan", "act_anyone": "Iedereen", "act_status": "Status",
+        "act_waiting": "Openstaand", "act_resolved": "Afgehandeld", "act_filter": "Filter",
+        "act_caption": "Acties, oudste eerst", "act_tick": "Selecteer", "act_created": "Aangemaakt",
+        "act_what": "Actie", "act_debtor": "Debiteur", "act_empty": "Geen acties.",
+        "act_ticked": "Geselecteerde acties", "act_resolution": "Afhandeling (toelichting)",
+        "act_resolve_ticked": "Geselecteerde afhandelen", "act_assign_me": "Aan mij toewijzen",
+        "act_assign_to": "Toewijzen aan", "act_assign": "Toewijzen", "act_resolve": "Afhandelen",
+        "act_none_ticked": "Selecteer eerst een of meer acties.", "act_pick_person": "Kies een persoon van deze opdrachtgever of de incassopartij.",
+        "act_some_failed": "Niet gelukt voor: {ids} (al afgehandeld of intussen gewijzigd).",
+        "done_act_done": "Gedaan.", "act_back": "Terug naar de actielijst", "act_details": "Gegevens",
+        "act_open_dossier": "Dossier", "act_invoices": "Facturen",
+        "act_confirm_title": "Betaling bevestigen", "act_confirm_hint": "Vink de facturen aan die met deze betaling betaald zijn; de betaling wordt erop geboekt en het rekeningnummer van de betaler wordt onthouden.",
+        "act_score": "score", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
+        "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}"},
+    en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
+        "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
+        "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
+        "act_caption": "Actions, oldest first", "act_tick": "Select", "act_created": "Created",
+        "act_what": "Action", "act_debtor": "Debtor", "act_empty": "No actions.",
+        "act_ticked": "Selected actions", "act_resolution": "Resolution (note)",
+        "act_resolve_ticked": "Resolve selected", "act_assign_me": "Assign to me",
+        "act_assign_to": "Assign to", "act_assign": "Assign", "act_resolve": "Resolve",
+        "act_none_ticked": "Select one or more actions first.", "act_pick_person": "Choose a person of this client or of the agency.",
+        "act_some_failed": "Not done for: {ids} (resolved already or changed meanwhile).",
+        "done_act_done": "Done.", "act_back": "Back to the action list", "act_details": "Details",
+        "act_open_dossier": "Dossier", "act_invoices": "Invoices",
+        "act_confirm_title": "Confirm the payment", "act_confirm_hint": "Tick the invoices this payment paid; it is booked on them and the payer's account number is remembered.",
+        "act_score": "score", "act_other": "Other invoice numbers (separated by commas)", "act_confirm": "Book the payment",
+        "act_work": "Work on it", "act_error": "Not done: {reason}"},
+)  # fmt: skip

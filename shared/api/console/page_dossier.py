@@ -1,0 +1,232 @@
+"""The debtor's dossier: details and segment, every claim from the claim ledger (principal,
+costs, VAT on costs, interest; charged, paid, open), payment plans, the portal link, and the
+timeline of the contact log (system entries behind a toggle). Pause, resume, promise, dispute
+and a note by hand go through the same services as the API's routes.
+
+``/api/console/dossier/<debtor number>``; the debtors list (another page) links here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
+from shared.api.http import ApiResponse
+from shared.domain.ledger.model import Amounts
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+
+
+@page("dossier", order=30)
+def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
+    if not rest:  # the dossiers are found through the debtors list
+        return desk.redirect("/debtors" if "debtors" in PAGES else "/today")
+    if len(rest) != 1:
+        return desk.message(404, desk.t["not_found"])
+    number = rest[0]
+    if desk.req.method == "POST":
+        return _act(desk, number)
+    return _show(desk, number)
+
+
+def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiResponse:
+    service = desk.services.dossier
+    found = service.open(desk.client, number)
+    system = desk.query("system") == "1"
+    entries = page_of(
+        service.timeline(desk.client, number, include_system=system), desk.page_number()
+    )
+    total = Amounts()
+    paid = Amounts()
+    for figures in found.claims.values():
+        total, paid = total.plus(figures.open), paid.plus(figures.paid)
+    today = desk.services.ledger.today()
+    return desk.render(
+        "dossier",
+        f"{found.debtor.name} ({found.debtor.number})",
+        status,
+        notice=notice,
+        error=status >= 400,
+        d=found,
+        debtor=found.debtor,
+        entries=entries,
+        system=system,
+        open_total=total,
+        paid_total=paid,
+        paused=found.debtor.pause is not None and found.debtor.pause.active_on(today),
+        today=today.isoformat(),
+        open_invoices=[i for i in found.invoices if i.open_amount],
+        may_write=_may_write(desk),
+    )
+
+
+def _may_write(desk: Desk) -> bool:
+    from shared.domain.people.authorisation import Action
+
+    return desk.may(Action.WRITE)
+
+
+def _day(text: str, required: bool) -> date | None:
+    if not text:
+        if required:
+            raise Invalid("a date is needed (YYYY-MM-DD)", field="until")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid("a date is YYYY-MM-DD", field="until") from None
+
+
+def _act(desk: Desk, number: str) -> ApiResponse:
+    client = desk.client
+    author = desk.principal.key_id
+    do = desk.field("do")
+    service = desk.services.dossier
+    debtor = service.debtor(client, number)  # another client's debtor: 404 before anything
+    try:
+        if do in ("promise", "dispute"):
+            invoice = desk.field("invoice")
+            mine = desk.services.repos.invoices.get(client.client_id, invoice)
+            if mine is None or mine.invoice.debtor_number != debtor.number:
+                raise Invalid(f"invoice {invoice} is not this debtor's", field="invoice")
+        if do == "pause":
+            reason = desk.field("reason")
+            if not reason:
+                raise Invalid("a pause needs a reason", field="reason")
+            desk.services.dunning.pause_debtor(client, number, reason,
+                                               _day(desk.field("until"), False), author)  # fmt: skip
+        elif do == "resume":
+            desk.services.dunning.resume_debtor(client, number, author)
+        elif do == "promise":
+            desk.services.dunning.change_invoice(client, desk.field("invoice"),
+                                                 promise_until=_day(desk.field("until"), True),
+                                                 author=author)  # fmt: skip
+        elif do == "dispute":
+            desk.services.invoice_status.dispute(client, desk.field("invoice"),
+                                                 desk.field("reason"), author)  # fmt: skip
+        elif do == "note":
+            service.add_note(client, number, desk.field("text"), author)
+        else:
+            raise Invalid("unknown action", field="do")
+    except (Invalid, ValueError) as exc:
+        return _show(desk, number, desk.t["dos_error"].format(reason=str(exc)), 422)
+    except ConflictingUpdate as exc:
+        return _show(desk, number, desk.t["dos_error"].format(reason=str(exc)), 409)
+    except NotFound:
+        return desk.message(404, desk.t["not_found"])
+    return desk.redirect(f"/dossier/{number}", done=f"dos_{do}")
+
+
+DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
+{% set action = desk.url('/dossier/' + debtor.number) %}
+<div class="grid">
+<section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
+<dt>{{ t.dos_number }}</dt><dd>{{ debtor.number }} · {{ debtor.kind.value }}</dd>
+<dt>{{ t.dos_segment }}</dt><dd><span class="badge">{{ debtor.segment }}</span>{% if debtor.workflow_override %} · {{ debtor.workflow_override }}{% endif %}</dd>
+{% if debtor.emails %}<dt>{{ t.email }}</dt><dd>{{ debtor.emails|join(', ') }}</dd>{% endif %}
+{% if debtor.mobile %}<dt>{{ t.dos_mobile }}</dt><dd>{{ debtor.mobile }}{% if debtor.whatsapp_consent %} · <span class="ok">WhatsApp ✓</span>{% endif %}</dd>{% endif %}
+{% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
+{% if debtor.kvk_number %}<dt>KvK</dt><dd>{{ debtor.kvk_number }}</dd>{% endif %}
+<dt>{{ t.dos_dunning }}</dt><dd>{% if paused %}<span class="red">{{ t.dos_paused }}: {{ debtor.pause.reason }}{% if debtor.pause.until %} ({{ t.dos_until }} {{ debtor.pause.until }}){% endif %}</span>{% else %}{{ t.dos_running }}{% endif %}</dd>
+<dt>{{ t.dos_portal }}</dt><dd><a href="{{ d.portal_link }}" rel="noopener">{{ t.dos_portal_open }}</a></dd>
+</dl></section>
+<section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
+<p class="figure">{{ desk.money(open_total.total) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(paid_total.total) }}</p></section>
+</div>
+<section aria-labelledby="c-h"><h2 id="c-h">{{ t.dos_claims }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_claims }}"><table><caption class="visually-hidden">{{ t.dos_claims_caption }}</caption>
+<thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
+<th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
+{% for inv in d.invoices %}{% set f = d.claims.get(inv.number) %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
+<td>{{ inv.status.value }}{% if inv.paused_until %} · {{ t.dos_paused }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
+{% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
+{% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
+{% else %}<tr><td colspan="9">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
+{% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
+<thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
+{% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status.value }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period.value if p.period.value is defined else p.period }}</td></tr>{% endfor %}
+</tbody></table></div></section>{% endif %}
+{% if may_write %}<section aria-labelledby="w-h"><h2 id="w-h">{{ t.dos_work }}</h2><div class="grid">
+{% if paused %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_resume }}</h3><p>{{ t.dos_resume_hint }}</p><button type="submit" name="do" value="resume">{{ t.dos_resume }}</button></form>
+{% else %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_pause }}</h3>
+<label for="pause-reason">{{ t.dos_reason }}</label><input id="pause-reason" name="reason" required maxlength="200">
+<label for="pause-until">{{ t.dos_until_optional }}</label><input id="pause-until" name="until" type="date" min="{{ today }}">
+<p><button type="submit" name="do" value="pause">{{ t.dos_pause }}</button></p></form>{% endif %}
+{% if open_invoices %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_promise }}</h3>
+<label for="promise-invoice">{{ t.dos_invoice }}</label><select id="promise-invoice" name="invoice">{% for i in open_invoices %}<option value="{{ i.number }}">{{ i.number }} · {{ desk.money(i.open_amount) }}</option>{% endfor %}</select>
+<label for="promise-until">{{ t.dos_promise_until }}</label><input id="promise-until" name="until" type="date" required min="{{ today }}">
+<p><button type="submit" name="do" value="promise">{{ t.dos_promise }}</button></p></form>
+<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_dispute }}</h3>
+<label for="dispute-invoice">{{ t.dos_invoice }}</label><select id="dispute-invoice" name="invoice">{% for i in open_invoices %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
+<label for="dispute-reason">{{ t.dos_reason }}</label><input id="dispute-reason" name="reason" required maxlength="500">
+<p><button type="submit" name="do" value="dispute">{{ t.dos_dispute }}</button></p></form>{% endif %}
+<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_note }}</h3>
+<label for="note-text">{{ t.dos_note_text }}</label><textarea id="note-text" name="text" required maxlength="2000"></textarea>
+<p><button type="submit" name="do" value="note">{{ t.dos_note_add }}</button></p></form>
+</div></section>
+{#- HAND MESSAGE (branch `handmsg`, not merged yet): the form to send a message by hand by
+    e-mail, SMS or WhatsApp with quick texts goes into this block, beside the buttons above.
+    It posts to this page with do=<its value>; add the value to the page's post handler. -#}
+{% block hand_message %}{% endblock %}
+{% endif %}
+<section aria-labelledby="t-h"><h2 id="t-h">{{ t.dos_timeline }}</h2>
+<p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
+<thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
+{% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
+<td>{{ e.summary }}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
+{% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
+{{ pager(desk, entries) }}</section>
+{% endblock %}"""
+
+templates(dossier=DOSSIER)
+
+words(
+    nl={"dos_details": "Gegevens", "dos_number": "Debiteurnummer", "dos_segment": "Debiteurgroep",
+        "dos_mobile": "Mobiel", "dos_address": "Adres", "dos_dunning": "Incasso",
+        "dos_paused": "gepauzeerd", "dos_until": "tot", "dos_running": "loopt",
+        "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
+        "dos_sum": "Totaal openstaand", "dos_paid_so_far": "Betaald tot nu toe:",
+        "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald en open",
+        "dos_invoice": "Factuur", "dos_due": "Vervaldatum", "dos_principal": "Hoofdsom",
+        "dos_costs": "Incassokosten", "dos_vat": "Btw op kosten", "dos_interest": "Rente",
+        "dos_paid": "Betaald", "dos_open": "Open", "dos_promised": "toezegging tot",
+        "dos_no_invoices": "Geen facturen.", "dos_plans": "Betalingsregelingen", "dos_plan": "Regeling",
+        "dos_total": "Totaal", "dos_installments": "Termijnen", "dos_work": "Behandelen",
+        "dos_pause": "Incasso pauzeren", "dos_resume": "Incasso hervatten",
+        "dos_resume_hint": "De workflow gaat weer verder voor alle facturen.", "dos_reason": "Reden",
+        "dos_until_optional": "Tot en met (leeg: tot hervatten)", "dos_promise": "Betaaltoezegging",
+        "dos_promise_until": "Betaalt uiterlijk", "dos_dispute": "Betwisting vastleggen",
+        "dos_note": "Notitie", "dos_note_text": "Tekst", "dos_note_add": "Notitie toevoegen",
+        "dos_timeline": "Tijdlijn", "dos_show_system": "Toon ook systeemregels",
+        "dos_hide_system": "Verberg systeemregels", "dos_when": "Wanneer", "dos_what": "Wat",
+        "dos_by": "Door", "dos_system": "systeem", "dos_no_entries": "Nog niets gebeurd.",
+        "dos_kind_message": "bericht", "dos_kind_pause": "pauze", "dos_kind_resume": "hervat",
+        "dos_kind_payment": "betaling", "dos_kind_note": "notitie", "dos_kind_status": "status",
+        "dos_kind_dispute": "betwisting", "dos_error": "Niet gelukt: {reason}",
+        "done_dos_pause": "De incasso is gepauzeerd.", "done_dos_resume": "De incasso is hervat.",
+        "done_dos_promise": "De betaaltoezegging is vastgelegd.", "done_dos_dispute": "De betwisting is vastgelegd.",
+        "done_dos_note": "De notitie is toegevoegd."},
+    en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
+        "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
+        "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
+        "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
+        "dos_sum": "Total open", "dos_paid_so_far": "Paid so far:",
+        "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid and open",
+        "dos_invoice": "Invoice", "dos_due": "Due", "dos_principal": "Principal",
+        "dos_costs": "Collection costs", "dos_vat": "VAT on costs", "dos_interest": "Interest",
+        "dos_paid": "Paid", "dos_open": "Open", "dos_promised": "promised until",
+        "dos_no_invoices": "No invoices.", "dos_plans": "Payment plans", "dos_plan": "Plan",
+        "dos_total": "Total", "dos_installments": "Installments", "dos_work": "Work on it",
+        "dos_pause": "Pause dunning", "dos_resume": "Resume dunning",
+        "dos_resume_hint": "The workflow carries on for every invoice.", "dos_reason": "Reason",
+        "dos_until_optional": "Until (empty: until resumed)", "dos_promise": "Promise to pay",
+        "dos_promise_until": "Pays by", "dos_dispute": "Record a dispute",
+        "dos_note": "Note", "dos_note_text": "Text", "dos_note_add": "Add the note",
+        "dos_timeline": "Timeline", "dos_show_system": "Show system entries too",
+        "dos_hide_system": "Hide system entries", "dos_when": "When", "dos_what": "What",
+        "dos_by": "By", "dos_system": "system", "dos_no_entries": "Nothing happened yet.",
+        "dos_kind_message": "message", "dos_kind_pause": "pause", "dos_kind_resume": "resumed",
+        "dos_kind_payment": "payment", "dos_kind_note": "note", "dos_kind_status": "status",
+        "dos_kind_dispute": "dispute", "dos_error": "Not done: {reason}",
+        "done_dos_pause": "Dunning is paused.", "done_dos_resume": "Dunning is resumed.",
+        "done_dos_promise": "The promise to pay is recorded.", "done_dos_dispute": "The dispute is recorded.",
+        "done_dos_note": "The note is added."},
+)  # fmt: skip
