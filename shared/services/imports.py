@@ -270,6 +270,7 @@ class ImportService:
                 payment_reference=draft.payment_reference
                 or generated_reference(client.client_id, draft.number),
                 description=draft.description,
+                pdf=False,  # none yet: its PDF comes by PUT .../pdf, which notes it here
             )
             return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
         if previous.debtor_number != draft.debtor_number:
