@@ -41,6 +41,7 @@ def raw_invoices(req: func.HttpRequest) -> func.HttpResponse:
     chunks = [invoices[i : i + per_chunk] for i in range(0, len(invoices), per_chunk)]
     with ThreadPoolExecutor(max_workers=imports.PARALLEL_CHUNKS) as pool:
         list(pool.map(write, chunks))
-    services.dunning.schedule_invoices(client.client_id, invoices)  # full transactions
+    shards = max(1, client.dunning_shards)  # the same schedule rows as the import
+    services.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
     body = {"created": len(invoices), "rejected": len(errors)}
     return func.HttpResponse(json.dumps(body), mimetype="application/json")

@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 from bench import statement_labels, statement_parsing, statement_scale
+from bench.harness import figure
 from shared.domain.statements.matching import InvoiceIndex, MatchSettings, match_lines
 
 
@@ -52,4 +53,45 @@ def run(connection: str, scale: float) -> dict[str, Any]:
     small = max(200, large // 10)
     out.update(statement_scale.cost_per_line(connection, large, small))
     out.update(statement_scale.end_to_end(connection, large, max(200, int(1_000 * scale))))
+    out["figures"] = figures(out)
+    return out
+
+
+# (figure, value key, baseline key or a fixed reference, what the baseline is, goal, unit)
+_FIGURES: tuple[tuple[str, str, str | float, str, str, str], ...] = (
+    ("precision", "precision", 1.0, "every automatic booking right (the labels)", "value = 1",
+     "share of automatic bookings that are right, labelled set"),
+    ("recall", "recall", 1.0, "every bookable line booked (the labels)", "value >= 0.9",
+     "share of bookable lines booked automatically, labelled set"),
+    ("mt940_parse_seconds", "mt940_seconds", "mt940_library_seconds",
+     "mt940.parse_statements alone, same text", "ratio <= 1.3", "s to parse the MT940 file"),
+    ("camt_parse_seconds", "camt_seconds", "camt_plain_iterparse_seconds",
+     "a plain iterparse of the same fields", "ratio <= 1.5", "s to parse the CAMT.053 file"),
+    ("camt_peak_bytes_per_entry", "camt_peak_bytes_per_entry_large",
+     "camt_peak_bytes_per_entry_small", "the same per entry in a file four times smaller",
+     "ratio about 1", "bytes of peak memory per entry"),
+    ("lookups_per_line", "lookups_per_line_large", "lookups_per_line_small",
+     "the same files against a portfolio ten times smaller", "value <= 5",
+     "matching index lookups per statement line"),
+    ("storage_requests_per_line", "requests_per_line_large", "requests_per_line_small",
+     "the same files against a portfolio ten times smaller", "ratio about 1",
+     "storage requests per statement line (claim, match, book, settle)"),
+    ("file_seconds", "seconds_large", "seconds_small",
+     "the same 20-line file against a portfolio ten times smaller", "ratio <= 1.5",
+     "s to book a 20-line file"),
+    ("end_to_end_requests_per_line", "e2e_requests_per_line", "requests_per_line_large",
+     "a 20-line file against the same portfolio", "ratio about 1",
+     "storage requests per line, one large file booked end to end"),
+)  # fmt: skip
+
+
+def figures(flat: dict[str, Any]) -> dict[str, Any]:
+    """The flat numbers as figures, each with its baseline from the same run (those whose
+    numbers this run produced; the statement modules are their owner's and may move on)."""
+    out: dict[str, Any] = {}
+    for name, key, base, base_is, goal, unit in _FIGURES:
+        value = flat.get(key)
+        baseline = flat.get(base) if isinstance(base, str) else base
+        if isinstance(value, int | float) and isinstance(baseline, int | float):
+            out[name] = figure(value, baseline, unit=unit, baseline_is=base_is, goal=goal, digits=4)
     return out

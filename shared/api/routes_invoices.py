@@ -139,6 +139,7 @@ def register(router: Router, services: Services) -> None:
             data,
             content_type="application/pdf",
         )
+        services.repos.invoices.note_pdf(client.client_id, ctx.params["invoice"])
         return ApiResponse(
             status=201, body={"invoice": ctx.params["invoice"], "pdf_bytes": len(data)}
         )

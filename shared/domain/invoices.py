@@ -47,6 +47,9 @@ class Invoice:
     promise_until: date | None = None
     costs_owed_from: date | None = None  # set by the 14-day letter (B2C)
     handed_over_to: str | None = None  # agency id, once the case went to collection
+    # the client sent the invoice's PDF (the portal offers it without asking the blob store);
+    # None: written before this was noted, so whoever needs to know looks for the blob
+    pdf: bool | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository
     from shared.adapters.tables.messaging_repo import CounterRepository
     from shared.domain.invoices import Invoice
+    from shared.domain.parties import Client
     from shared.ports.secrets import SecretStore
     from shared.services.access import AccessService
     from shared.services.action_desk import ActionDesk
@@ -195,9 +196,10 @@ class Services:
     def imports(self) -> ImportService:
         from shared.services.imports import ImportService
 
-        def written(client_id: str, invoices: list[Invoice]) -> None:
-            self.dunning.schedule_invoices(client_id, invoices)
-            self.managed_invoices.record(client_id, invoices)  # the usage meter's index
+        def written(client: Client, invoices: list[Invoice]) -> None:
+            shards = max(1, client.dunning_shards)
+            self.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
+            self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
 
         return ImportService(self.repos, on_invoices_written=written)
 

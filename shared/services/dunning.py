@@ -119,9 +119,17 @@ class DunningService:
         self.base_url = public_base_url
 
     # -- scheduling --------------------------------------------------------------------------
-    def schedule_invoices(self, client_id: str, invoices: list[Invoice]) -> None:
-        """New or changed invoices get looked at in the next run."""
+    def schedule_invoices(
+        self, client_id: str, invoices: list[Invoice], *, shards: int | None = None
+    ) -> None:
+        """New or changed invoices get looked at in the next run. An import into an unsharded
+        client (``shards=1``) writes one row for all of them (see :meth:`run_client`)."""
         today = amsterdam_date(self.clock.now())
+        if shards == 1:
+            pairs = [(i.debtor_number, i.number) for i in invoices if i.is_collectable]
+            if len(pairs) > 1:
+                self.repos.dunning.schedule_imported(client_id, today, pairs)
+                return
         moves = [
             (None, self.repos.dunning.schedule_key(today, i.debtor_number, i.number))
             for i in invoices
@@ -175,18 +183,34 @@ class DunningService:
         rules = self.repos.dunning.rules(client_id)
         entries = self.repos.dunning.due(client_id, business_date)
         by_debtor: dict[str, list[str]] = defaultdict(list)
+        # an import's rows (many invoices in one): shard 0 takes them, and first gives the
+        # other shards' debtors rows of their own for today (a client sharded after the
+        # import); each invoice gets its own next row when its debtor is done, and the
+        # import's row goes once every debtor in it is done or has a row of its own again
+        imported: dict[str, list[str]] = defaultdict(list)
+        import_rows: set[str] = set()
         for entry in entries:
+            if entry.imported:
+                if shard == 0:
+                    import_rows.add(entry.row_key)
+                    imported[entry.debtor_number].append(entry.invoice_number)
+                continue
             if shards > 1 and _shard_of(entry.debtor_number, shards) != shard:
                 continue
             by_debtor[entry.debtor_number].append(entry.row_key)
+        others = [d for d in imported if shards > 1 and _shard_of(d, shards) != shard]
+        self._keep_for_today(client_id, business_date, {d: imported.pop(d) for d in others})
         steps = messages = 0
         errors: list[str] = []
         transient = 0
-        for debtor_number, row_keys in by_debtor.items():
+        unfinished: set[str] = set()
+        for debtor_number in dict.fromkeys([*by_debtor, *imported]):
+            row_keys = by_debtor.get(debtor_number, [])
             try:
                 done = self._run_debtor(
-                    client, debtor_number, row_keys, business_date, workflows, rules, templates
-                )
+                    client, debtor_number, row_keys, business_date, workflows, rules, templates,
+                    imported.get(debtor_number, []),
+                )  # fmt: skip
                 steps += done
                 messages += done
             except (Invalid, TemplateError, InvoiceRuleError, OverflowError) as exc:
@@ -194,10 +218,21 @@ class DunningService:
                 # see it on the action list (once per debtor and day) and the run record
                 log.warning("dunning run for client %s: a debtor's step is refused", client_id)
                 errors.append(f"debtor {debtor_number}: {exc}")
+                unfinished.add(debtor_number)
                 self._refused(client, debtor_number, business_date, str(exc))
             except Exception as exc:  # one debtor's trouble must not stop the others
                 log.exception("dunning run for client %s debtor failed", client_id)
                 errors.append(f"debtor {debtor_number}: {exc}")
+                unfinished.add(debtor_number)
+                transient += 1
+        if import_rows:
+            left = {d: imported[d] for d in unfinished if d in imported}
+            try:
+                self._keep_for_today(client_id, business_date, left)  # before the row goes
+                self.repos.dunning.reschedule(client_id, [(k, None) for k in sorted(import_rows)])
+            except Exception as exc:  # the import's row stays: the retry works it again
+                log.exception("dunning run for client %s: an import's row stays", client_id)
+                errors.append(f"schedule: {exc}")
                 transient += 1
         record = RunRecord(
             client_id,
@@ -216,6 +251,17 @@ class DunningService:
             # already sent is recognised by its outbox key (no date in it), so nothing doubles
             raise DunningRunIncomplete(client_id, business_date, transient)
         return record
+
+    def _keep_for_today(self, client_id: str, today: date, invoices: dict[str, list[str]]) -> None:
+        """Rows of their own, for today, for invoices an import's row named: a retry of this
+        run, another shard's job or tomorrow's run finds them once the import's row is gone."""
+        moves: list[tuple[str | None, str | None]] = [
+            (None, self.repos.dunning.schedule_key(today, debtor, number))
+            for debtor, numbers in invoices.items()
+            for number in numbers
+        ]
+        if moves:
+            self.repos.dunning.reschedule(client_id, moves)
 
     def _refused(self, client: Client, debtor_number: str, today: date, reason: str) -> None:
         if not self.repos.dunning.mark_once(
@@ -238,7 +284,11 @@ class DunningService:
         workflows: dict[str, Workflow],
         rules: list[SegmentRule],
         templates: dict[str, MessageTemplate],
+        imported: list[str] | None = None,
     ) -> int:
+        """``row_keys``: the debtor's own schedule rows due; ``imported``: its invoices an
+        import's row named (that row is the caller's to delete)."""
+        imported = imported or []
         found = self.repos.debtors.get(client.client_id, debtor_number)
         if found is None:
             self.repos.dunning.reschedule(client.client_id, [(k, None) for k in row_keys])
@@ -253,7 +303,7 @@ class DunningService:
             later = today + RECHECK_WITHOUT_WORKFLOW
             recheck: list[tuple[str | None, str | None]] = [
                 (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
-            ]
+            ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
             self.repos.dunning.reschedule(client.client_id, recheck)
             return 0
         self._warn_prescription(client, debtor, invoices, today)
@@ -277,7 +327,11 @@ class DunningService:
         encoded_old = {
             k.rsplit("|", 1)[1]: k for k in row_keys
         }  # encoded invoice number -> old key
-        touched = {decode(p) for p in encoded_old} | {n for m in planned for n in m.invoice_numbers}
+        touched = (
+            {decode(p) for p in encoded_old}
+            | set(imported)
+            | {n for m in planned for n in m.invoice_numbers}
+        )
         moves: list[tuple[str | None, str | None]] = []
         for number in touched:
             inv = fresh.get(number)

@@ -77,7 +77,7 @@ class ImportService:
         self,
         repos: Repositories,
         new_client_id: Callable[[], str] | None = None,
-        on_invoices_written: Callable[[str, list[Invoice]], None] | None = None,
+        on_invoices_written: Callable[[Client, list[Invoice]], None] | None = None,
     ):
         self.repos = repos
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
@@ -201,7 +201,7 @@ class ImportService:
         )
         # one schedule write for the request (100 rows a transaction), not one per chunk
         if scheduled and self.on_invoices_written is not None:
-            self.on_invoices_written(client.client_id, scheduled)
+            self.on_invoices_written(client, scheduled)
         return result
 
     def check_invoices(
@@ -294,6 +294,7 @@ class ImportService:
                 payment_reference=draft.payment_reference
                 or generated_reference(client.client_id, draft.number),
                 description=draft.description,
+                pdf=False,  # none yet: its PDF comes by PUT .../pdf, which notes it here
             )
             return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
         if previous.debtor_number != draft.debtor_number:

@@ -5,8 +5,8 @@ began, imported during it, or still open when it ended; paid, credited or withdr
 the month, it still counts for that month, and not for the next. The meter keeps its own
 index (:mod:`shared.adapters.tables.usage_repo`) instead of reading the portfolio:
 
-- an import writes a row in the current month for each collectable invoice it wrote that
-  the month does not hold yet (one keyed read and one batch per 100 invoices);
+- an import writes one row in the current month listing the collectable invoices it wrote
+  (one transaction, no read; a number listed twice counts once);
 - opening a month (a timer on the 1st, or the first usage request of the month) reads the
   client's open invoices once, writes them into the new month and into the month that just
   ended (they were open at its end), and marks the month opened;
@@ -68,8 +68,7 @@ class ManagedInvoiceMeter:
         numbers = [i.number for i in invoices if i.status in UNDER_MANAGEMENT]
         if not numbers:
             return
-        known = self.managed.known(client_id, month, numbers)
-        self.managed.add(client_id, month, [n for n in numbers if n not in known], IMPORT)
+        self.managed.add_imported(client_id, month, numbers)
 
     def open_month(self, client_id: str, month: str | None = None) -> None:
         """Carry the client's open invoices into ``month`` and into the month before (they

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -150,6 +151,8 @@ class PortalService:
         self.files = files
         self.clock = clock
         self.counters = CounterRepository(repos.store)
+        # independent reads of one page run side by side (each waits on storage, not the CPU)
+        self._reads = ThreadPoolExecutor(max_workers=16, thread_name_prefix="portal-read")
 
     # -- getting in ----------------------------------------------------------------------------
     def _window(self, source: str) -> tuple[str, str]:
@@ -164,14 +167,30 @@ class PortalService:
         """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
         address has failed too often, even with a good token (so guessing cannot win)."""
         pk, rk = self._window(source)
-        # count before reading: every attempt takes a place under the limit first (an ETag-
-        # guarded add that refuses to pass it), so sixty concurrent guesses cannot all be
-        # evaluated against a count that none of them has raised yet
+        try:
+            # the signature first (no storage): a token that verifies carries our HMAC, so it
+            # was issued, not guessed; only what fails is counted against the address
+            access = verify(self.links.keys, token, self.clock.now())
+        except TokenError:
+            self._failed(pk, rk)
+            raise
+        # a signed token reads the throttle and its generation at once and writes nothing: a
+        # page view used to add and give back a place under the limit (two reads and two
+        # writes, all browsers behind one address queueing on one row's ETag)
+        failures = self._reads.submit(self.counters.count, THROTTLE, pk, rk)
+        generation = self.links.generation(access.client_id, access.debtor_number)
+        if failures.result() >= FAILURES_PER_WINDOW:
+            raise Throttled()
+        if access.generation != generation:
+            self._failed(pk, rk)
+            raise TokenError("revoked")
+        return access
+
+    def _failed(self, pk: str, rk: str) -> None:
+        """A failure takes a place under the limit (an ETag-guarded add that refuses to pass
+        it): sixty concurrent failures are sixty places, the 21st on refused as throttled."""
         if self.counters.increment(THROTTLE, pk, rk, limit=FAILURES_PER_WINDOW) is None:
             raise Throttled()
-        access = self.links.check(token)  # a bad token keeps its place: a failure
-        self.counters.increment(THROTTLE, pk, rk, by=-1)  # a good one gives it back
-        return access
 
     def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
         client = self.repos.clients.get(access.client_id)
@@ -197,16 +216,30 @@ class PortalService:
 
     # -- what is owed --------------------------------------------------------------------------
     def overview(self, access: PortalAccess) -> Overview:
-        client, debtor = self.parties(access)
-        every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        """Two waves of storage reads, each in parallel: the client, the debtor and the debtor's
+        invoices; then the debtor's ledger (inside the claim figures) and which invoices have
+        a PDF."""
+        client_f = self._reads.submit(self.repos.clients.get, access.client_id)
+        debtor_f = self._reads.submit(
+            self.repos.debtors.get, access.client_id, access.debtor_number
+        )
+        every_invoice = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
+        found_client, found_debtor = client_f.result(), debtor_f.result()
+        if found_client is None or found_debtor is None:
+            raise NotFound("no such debtor")
+        client, debtor = found_client[0], found_debtor[0]
         invoices = [i for i in every_invoice if i.is_collectable]
         invoices.sort(key=lambda i: (i.due_date, i.number))
         today = amsterdam_date(self.clock.now())
-        pdfs = frozenset(
-            i.number
+        # the invoice row says whether its PDF was sent; only rows written before it said so
+        # make us ask the blob store (all at once)
+        has_pdf = {
+            i.number: self._reads.submit(
+                self.files.exists, INVOICE_PDFS, invoice_pdf_name(client.client_id, i.number)
+            )
             for i in invoices
-            if self.files.exists(INVOICE_PDFS, invoice_pdf_name(client.client_id, i.number))
-        )
+            if i.pdf is None
+        }
         claims = (
             self.online.payments.ledger.open_claims(
                 client,
@@ -217,6 +250,9 @@ class PortalService:
             )
             if invoices
             else {}
+        )
+        pdfs = frozenset(i.number for i in invoices if i.pdf) | frozenset(
+            number for number, exists in has_pdf.items() if exists.result()
         )
         owed = self.dunning.context(
             client, debtor, invoices, today, with_links=False, claims=claims

@@ -7,12 +7,16 @@
 | DunningSchedule  | client id    | ``yyyymmdd|debtor|invoice``     | what is due: a range read up to |
 |                  |              |                                 | today costs what is due, not the|
 |                  |              |                                 | portfolio                       |
+|                  |              | ``yyyymmdd|!i|<id>``            | the invoices one import brought |
+|                  |              |                                 | in (``Invoices``: JSON pairs)   |
 | DunningRuns      | client id    | inverted time ``|`` run id      | run history, newest first       |
 | ClientRuns       | ``runs``     | client id                       | clients by last successful run  |
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -71,12 +75,17 @@ def step_from_json(d: dict[str, Any]) -> Step:
     )
 
 
+IMPORTED = "!i"  # never an encoded debtor number: the encoder writes "!" only before two hex digits
+_ROW_CHARS = 30_000  # a string property holds 64 KiB (32K UTF-16 characters)
+
+
 @dataclass(frozen=True)
 class ScheduleEntry:
     on: date
     debtor_number: str
     invoice_number: str
     row_key: str
+    imported: bool = False  # from an import's row, which holds many invoices (row_key is shared)
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,11 @@ class DunningRepository:
             )
             for row in page.rows:
                 day, debtor, invoice = row.rk.split("|")
+                if debtor == IMPORTED:
+                    on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+                    pairs = json.loads(str(row.data.get("Invoices", "[]")))
+                    out += [ScheduleEntry(on, str(d), str(n), row.rk, True) for d, n in pairs]
+                    continue
                 out.append(
                     ScheduleEntry(
                         date(int(day[:4]), int(day[4:6]), int(day[6:])),
@@ -175,6 +189,30 @@ class DunningRepository:
             if not token:
                 break
         return out
+
+    def schedule_imported(
+        self, client_id: str, on: date, invoices: Sequence[tuple[str, str]]
+    ) -> None:
+        """(debtor, invoice) pairs an import brought in, to look at on ``on``: one row per
+        30,000 characters of them, one transaction (a row per invoice took ten per 1,000).
+        The run that reads it gives each invoice its own next row and deletes it."""
+        batch = secrets.token_hex(8)
+        rows: list[list[tuple[str, str]]] = [[]]
+        size = 0
+        for debtor, invoice in invoices:
+            if size + len(debtor) + len(invoice) + 8 > _ROW_CHARS and rows[-1]:
+                rows.append([])
+                size = 0
+            rows[-1].append((debtor, invoice))
+            size += len(debtor) + len(invoice) + 8  # brackets, quotes, commas
+        ops = [
+            Op(OpKind.UPSERT, Row(encode(client_id), f"{on:%Y%m%d}|{IMPORTED}|{batch}-{i:03d}",
+                                  {"Invoices": json.dumps(part)}))
+            for i, part in enumerate(rows)
+            if part
+        ]  # fmt: skip
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(SCHEDULE, ops[start : start + MAX_BATCH])
 
     def reschedule(self, client_id: str, moves: Sequence[tuple[str | None, str | None]]) -> None:
         """(old row key, new row key) pairs: delete the old entry, add the new one."""

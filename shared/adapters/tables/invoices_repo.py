@@ -9,7 +9,7 @@ maintained here because this is where every change of an invoice passes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
@@ -22,8 +22,10 @@ from shared.ports.tables import (
     MAX_BATCH,
     Op,
     OpKind,
+    PreconditionFailed,
     Row,
     TableStore,
+    TransactionFailed,
     all_rows,
     prefix_range,
 )
@@ -58,6 +60,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "PromiseUntil": put_date(inv.promise_until),
             "CostsOwedFrom": put_date(inv.costs_owed_from),
             "HandedOverTo": inv.handed_over_to,
+            "Pdf": inv.pdf,
         },
     )
 
@@ -84,6 +87,7 @@ def invoice_from_row(row: Row) -> Invoice:
         promise_until=get_date(d.get("PromiseUntil")),
         costs_owed_from=get_date(d.get("CostsOwedFrom")),
         handed_over_to=d.get("HandedOverTo"),
+        pdf=None if d.get("Pdf") is None else bool(d["Pdf"]),
     )
 
 
@@ -128,6 +132,21 @@ class InvoiceRepository:
         self.figures.move_open(
             inv.client_id, open_changes([(previous.invoice if previous else None, inv)])
         )
+
+    def note_pdf(self, client_id: str, number: str) -> None:
+        """Note on the invoice that its PDF is stored (guarded by the ETag, retried on a lost
+        race); the portal then lists it without asking the blob store per invoice."""
+        for _ in range(5):
+            stored = self.get(client_id, number)
+            if stored is None or stored.invoice.pdf:
+                return
+            try:
+                self.save(replace(stored.invoice, pdf=True), stored)
+                return
+            except TransactionFailed as exc:
+                if not isinstance(exc.cause, PreconditionFailed):
+                    raise
+        raise PreconditionFailed(f"invoice {number} keeps changing; retry")
 
     def save_many(
         self,

@@ -5,14 +5,23 @@
 |                 |              |                           | a month: one range read          |
 |                 |              | ``yyyy-mm|!``             | the month was opened (carried)   |
 
+|                 |              | ``yyyy-mm|!i|`` id        | invoices one import brought in   |
+|                 |              |                           | (``Numbers``: a JSON list)       |
+
 A row says "this invoice was under management in this month". ``Via`` says why:
 ``import`` (it came in, or came back, during the month) or ``carried`` (it was open when the
 month was opened or closed). ``!`` alone is never an encoded invoice number (the encoder
-writes ``!`` only as the start of a ``!hh`` escape), so the month's marker cannot collide.
+writes ``!`` only as the start of a ``!hh`` escape), so the month's marker cannot collide, nor
+an import's row (``!i`` is no escape). An import writes one row per request (a few when its
+numbers are long) instead of one per invoice, in one transaction, and reads nothing: an invoice
+named by several imports, or by an import and a carried row, counts once when the month is
+read (a carried row's ``Via`` wins, as it did when imports skipped what the month held).
 """
 
 from __future__ import annotations
 
+import json
+import secrets
 from collections.abc import Iterable, Sequence
 
 from shared.adapters.tables.keys import decode, encode
@@ -31,6 +40,8 @@ MANAGED = "ManagedInvoices"
 TABLES = (MANAGED,)
 IMPORT, CARRIED = "import", "carried"
 _MARKER = "!"
+_IMPORTED = "!i|"  # rows of numbers an import brought in
+_ROW_CHARS = 30_000  # a string property holds 64 KiB (32K UTF-16 characters)
 
 
 def _rk(month: str, number: str) -> str:
@@ -46,11 +57,16 @@ class ManagedInvoiceRepository:
         rows = all_rows(
             self.store, MANAGED, pk=encode(client_id), rk_range=prefix_range(f"{month}|")
         )
-        return {
-            decode(r.rk.split("|", 1)[1]): str(r.data.get("Via", CARRIED))
-            for r in rows
-            if r.rk != f"{month}|{_MARKER}"
-        }
+        out: dict[str, str] = {}
+        single: dict[str, str] = {}
+        for r in rows:
+            rest = r.rk.split("|", 1)[1]
+            if rest.startswith(_IMPORTED):
+                out.update(dict.fromkeys(json.loads(str(r.data.get("Numbers", "[]"))), IMPORT))
+            elif rest != _MARKER:
+                single[decode(rest)] = str(r.data.get("Via", CARRIED))
+        out.update(single)
+        return out
 
     def known(self, client_id: str, month: str, numbers: Sequence[str]) -> set[str]:
         rows = self.store.get_many(MANAGED, encode(client_id), [_rk(month, n) for n in numbers])
@@ -62,6 +78,27 @@ class ManagedInvoiceRepository:
         ops = [
             Op(OpKind.UPSERT, Row(pk, _rk(month, n), {"Via": via})) for n in sorted(set(numbers))
         ]
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(MANAGED, ops[start : start + MAX_BATCH])
+
+    def add_imported(self, client_id: str, month: str, numbers: Sequence[str]) -> None:
+        """What one import brought in: rows of numbers (one per 30,000 characters of them),
+        one transaction; no read of what the month holds (counting takes each number once)."""
+        pk = encode(client_id)
+        batch = secrets.token_hex(8)
+        rows: list[list[str]] = [[]]
+        size = 0
+        for number in sorted(set(numbers)):
+            if size + len(number) + 4 > _ROW_CHARS and rows[-1]:
+                rows.append([])
+                size = 0
+            rows[-1].append(number)
+            size += len(number) + 4  # quotes, comma, space
+        ops = [
+            Op(OpKind.UPSERT, Row(pk, f"{month}|{_IMPORTED}{batch}-{i:03d}", {"Numbers": json.dumps(part)}))
+            for i, part in enumerate(rows)
+            if part
+        ]  # fmt: skip
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(MANAGED, ops[start : start + MAX_BATCH])
 

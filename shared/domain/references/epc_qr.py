@@ -12,6 +12,7 @@ the unstructured field, where every app shows it to the payer.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -91,7 +92,11 @@ def qr_png(transfer: CreditTransfer, scale: int = 4) -> bytes:
     return buf.getvalue()
 
 
+@functools.lru_cache(maxsize=512)
 def qr_svg(transfer: CreditTransfer, scale: int = 4) -> str:
+    """The QR code as inline SVG. Kept for the last 512 transfers: the portal draws the same
+    debtor's code on every view (the amount moves only when interest does, once a day), and
+    drawing one costs several milliseconds of CPU (masking and scoring by segno)."""
     import segno
 
     qr = segno.make_qr(payload(transfer), error="m", encoding="utf-8")

@@ -276,10 +276,9 @@ def test_reminders_carry_a_working_portal_link(portal):
 
 
 def test_the_debtor_can_open_an_invoice_pdf(portal):
-    from shared.services.dunning import INVOICE_PDFS, invoice_pdf_name
-
-    world, client, app = portal
-    world.services.files.put(INVOICE_PDFS, invoice_pdf_name(client.client_id, "F1"), b"%PDF-1.4 F1")
+    world, _, app = portal
+    sent = world.agency_a.call("PUT", "/v1/clients/C1/invoices/F1/pdf", raw=b"%PDF-1.4 F1")
+    assert sent.status == 201
     browser = enter(world, app)
     assert (
         "/api/portal/invoice/F1" in browser.page()
