@@ -73,6 +73,7 @@ class RulesIn(schemas.Strict):
     prenotification_days: int | None = Field(default=None, ge=1, le=30)
     self_service: Literal["automatic", "staff"] | None = None
     creditor_id: str | None = Field(default=None, max_length=35)
+    debtor_postpone_days: int | None = Field(default=None, ge=0, le=62)
 
 
 def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
@@ -227,6 +228,7 @@ def register(router: Router, services: Services) -> None:
             "early_threshold_days": rules.early_threshold_days, "reminder_channel": rules.reminder_channel.value,
             "reminder_offset_days": rules.reminder_offset_days, "prenotification_days": rules.prenotification_days,
             "self_service": rules.self_service.value, "creditor_id": rules.creditor_id,
+            "debtor_postpone_days": rules.debtor_postpone_days,
         }  # fmt: skip
 
     def get_rules(ctx: Context) -> ApiResponse:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payments import PaymentService
     from shared.services.people.facade import People
+    from shared.services.plans.self_service import PortalPlanDesk
     from shared.services.plans.service import PlanService
     from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
@@ -377,3 +378,9 @@ class Services:
         from shared.services.poison import PoisonService
 
         return PoisonService(self.repos, self.files, self.queues, self.clock)
+
+    @cached_property
+    def portal_plans(self) -> PortalPlanDesk:
+        from shared.services.plans.self_service import PortalPlanDesk
+
+        return PortalPlanDesk(self.portal, self.plans, self.clock)

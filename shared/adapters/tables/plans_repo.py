@@ -172,6 +172,13 @@ class PlanRepository:
             self._plan(r) for r in all_rows(self.store, PLANS, pk=encode(client_id), equals=equals)
         ]
 
+    def of_debtor(self, client_id: str, debtor_number: str) -> list[PaymentPlan]:
+        """One debtor's plans (the portal shows them): the client's partition, filtered."""
+        equals = {"DebtorNumber": debtor_number}
+        return [
+            self._plan(r) for r in all_rows(self.store, PLANS, pk=encode(client_id), equals=equals)
+        ]
+
     def by_reference(self, reference: str) -> tuple[str, str] | None:
         """(client id, plan id) of the plan that owns this betalingskenmerk."""
         row = self.store.get(REFERENCES, reference, "plan")

@@ -43,6 +43,7 @@ class PlanRules:
     prenotification_days: int = 14  # SEPA default; a shorter term must be agreed
     self_service: SelfServiceApproval = SelfServiceApproval.AUTOMATIC
     creditor_id: str | None = None  # the client's SEPA incassant-ID, needed for direct debit
+    debtor_postpone_days: int = 14  # a debtor may move one installment this far on their own
 
     def __post_init__(self) -> None:
         for name in ("min_installment", "portal_min_total", "tolerance_amount"):
@@ -57,6 +58,8 @@ class PlanRules:
             raise ScheduleError("reminder_offset_days", "reminder_offset_days must be -60 to 60")
         if not 1 <= self.prenotification_days <= 30:
             raise ScheduleError("prenotification_days", "prenotification_days must be 1 to 30")
+        if not 0 <= self.debtor_postpone_days <= 62:
+            raise ScheduleError("debtor_postpone_days", "debtor_postpone_days must be 0 to 62")
         if self.creditor_id is not None and not creditor_id_valid(self.creditor_id):
             raise ScheduleError("creditor_id", "not a valid SEPA creditor identifier")
 

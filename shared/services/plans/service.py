@@ -758,6 +758,10 @@ class PlanService:
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, time_ordered_id(now), now, kind, text)
 
+    def note(self, plan: PaymentPlan, kind: str, text: str) -> None:
+        """An entry on the plan's timeline, for the use cases built on plans (the portal)."""
+        self._log(plan, kind, text)
+
     def _contact(self, plan: PaymentPlan, summary: str) -> None:
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, time_ordered_id(now), now,
