@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from shared.services.people.facade import People
     from shared.services.plans.self_service import PortalPlanDesk
     from shared.services.plans.service import PlanService
+    from shared.services.plans.status_reports import StatusReports
     from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
@@ -384,3 +385,9 @@ class Services:
         from shared.services.plans.self_service import PortalPlanDesk
 
         return PortalPlanDesk(self.portal, self.plans, self.clock)
+
+    @cached_property
+    def plan_status_reports(self) -> StatusReports:
+        from shared.services.plans.status_reports import StatusReports
+
+        return StatusReports(self.plans, self.clock)

@@ -88,11 +88,12 @@ def _debit_json(x: DirectDebit) -> list[Any]:
         x.end_to_end_id,
         x.first,
         x.state.value,
+        x.reason,
     ]
 
 
 def _debit_from(v: list[Any]) -> DirectDebit:
-    n, attempt, on, amount, e2e, first, state = v
+    n, attempt, on, amount, e2e, first, state = v[:7]
     return DirectDebit(
         int(n),
         int(attempt),
@@ -101,6 +102,7 @@ def _debit_from(v: list[Any]) -> DirectDebit:
         e2e,
         bool(first),
         DebitState(state),
+        v[7] if len(v) > 7 else None,  # rows written before reasons were kept have none
     )
 
 

@@ -55,6 +55,7 @@ class DebitState(StrEnum):
     SUBMITTED = "submitted"  # in a pain.008 file for its collection date
     COLLECTED = "collected"  # the collection date passed: booked as paid
     RETURNED = "returned"  # an R-transaction (or chargeback) took it back
+    WITHDRAWN = "withdrawn"  # taken out before its date (cancel, pause, postponement)
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,16 @@ class DirectDebit:
     end_to_end_id: str
     first: bool  # the mandate's first collection (sequence FRST)
     state: DebitState = DebitState.SUBMITTED
+    reason: str | None = None  # the bank's reason code when it came back (AC04, MD01 ...)
 
     @property
     def payment_id(self) -> str:
         return f"sdd-{self.end_to_end_id}"
+
+    @property
+    def standing(self) -> bool:
+        """Still to be collected, or collected: it counts for its installment."""
+        return self.state in (DebitState.SUBMITTED, DebitState.COLLECTED)
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,42 @@ class PaymentPlan:
 
     def fail(self, number: int) -> PaymentPlan:
         return replace(self, failed=self.failed | {number}, status=PlanStatus.OVERDUE)
+
+    def withdraw(
+        self, numbers: frozenset[int] | None = None
+    ) -> tuple[PaymentPlan, tuple[DirectDebit, ...]]:
+        """Take back the collections of these installments (all when None) that are filed
+        but not yet collected; a plan whose collection was under way runs on without one."""
+        taken = tuple(
+            d
+            for d in self.debits
+            if d.state is DebitState.SUBMITTED and (numbers is None or d.number in numbers)
+        )
+        if not taken:
+            return self, ()
+        debits = tuple(
+            replace(d, state=DebitState.WITHDRAWN) if d in taken else d for d in self.debits
+        )
+        status = self.status
+        if status is PlanStatus.COLLECTION_IN_PROGRESS and not any(
+            d.state is DebitState.SUBMITTED for d in debits
+        ):
+            status = PlanStatus.ACTIVE
+        return replace(self, debits=debits, status=status), taken
+
+    def debit_came_back(self, end_to_end_id: str, reason: str) -> PaymentPlan:
+        """A collection the bank rejected or returned: its installment fails (staff retry)."""
+        debits = tuple(
+            replace(d, state=DebitState.RETURNED, reason=reason)
+            if d.end_to_end_id == end_to_end_id
+            else d
+            for d in self.debits
+        )
+        number = next(d.number for d in self.debits if d.end_to_end_id == end_to_end_id)
+        plan = replace(self, debits=debits)
+        if plan.status in RUNNING:
+            return plan.fail(number)
+        return replace(plan, failed=plan.failed | {number})
 
     def retry(self, number: int) -> PaymentPlan:
         if number not in self.failed:
