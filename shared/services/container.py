@@ -198,13 +198,18 @@ class Services:
         from shared.services.statement_lookups import ledger_totals
         from shared.services.statements import StatementService
 
-        return StatementService(
+        statements = StatementService(
             self.repos,
             self.files,
             self.payments,
             self.clock,
             open_totals=ledger_totals(self.ledger),
         )
+        # a plan's direct debit that comes back, before or after it was booked
+        statements.plan_returns = lambda client, e2e, reason: (
+            self.plans.debit_came_back(client, e2e, reason) is not None
+        )
+        return statements
 
     @cached_property
     def actions(self) -> ActionService:

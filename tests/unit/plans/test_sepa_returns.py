@@ -219,3 +219,30 @@ def test_a_whole_file_rejected_fails_every_collection_in_it(plans):
     assert answer.status == 200 and answer.body["rejected"] == 1
     got = a.call("GET", f"{BASE}/{plan_id}").body
     assert [(d["state"], d["reason"]) for d in got["direct_debits"]] == [("returned", "FF01")]
+
+
+def test_a_return_in_the_bank_statement_before_booking_is_recognised(plans):
+    from shared.domain.statements.mt940_writer import OutLine, write_mt940
+    from tests.unit.api.conftest import client_iban, verify_ibans
+
+    world, _ = plans
+    a = world.agency_a
+    verify_ibans(a, "C1")
+    plan_id = _running_direct_debit(world)
+    run_day(world, date(2026, 1, 21))
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    e2e, amount = got["direct_debits"][0]["end_to_end_id"], got["direct_debits"][0]["amount"]
+    cents = int(Decimal(amount) * 100)
+    day = date(2026, 1, 23)
+    world.clock.at = datetime(2026, 1, 23, 18, 0, tzinfo=UTC)
+    returned = OutLine(day, -cents, "Terugboeking incasso", counterparty_iban="NL91ABNA0417164300",
+                       counterparty_name="Debtor D1", end_to_end_id=e2e, return_reason="MD01")  # fmt: skip
+    data = write_mt940(client_iban("C1"), [returned], opening=100_000, opening_date=day,
+                       statement_id="R1").encode()  # fmt: skip
+    world.services.statements.ingest("agency-a/returns.sta", data)
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert [(d["state"], d["reason"]) for d in got["direct_debits"]] == [("returned", "MD01")]
+    assert got["installments"][0]["status"] == "failed"
+    assert _actions(world, "unmatched_return") == []
+    run_day(world, date(2026, 1, 26))  # its date: nothing is booked for it
+    assert a.call("GET", f"{BASE}/{plan_id}").body["installments"][0]["paid"] == "0.00"
