@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from shared.adapters.blobs.store import AzureFileStore
 from shared.adapters.queues.storage import InMemoryQueueSender
@@ -51,16 +52,18 @@ def test_filed_rejected_and_withdrawn_on_table_storage(storage_connection: str) 
     assert a.call("PUT", f"{base}/{plan_id}/mandate", MANDATE).status == 200
     assert a.call("POST", f"{base}/{plan_id}/activate").status == 200
     client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    desk = services.plans.desk
+    assert desk is not None
 
-    def day(on: date) -> dict[str, object]:
+    def day(on: date) -> dict[str, Any]:
         clock.at = datetime(on.year, on.month, on.day, 6, 30, tzinfo=UTC)
-        services.plans.desk.build_files(on)  # type: ignore[union-attr]
+        desk.build_files(on)
         services.plans.process(client_id, plan_id, on)
         return dict(a.call("GET", f"{base}/{plan_id}").body)
 
     filed = day(date(2026, 1, 21))
-    (debit,) = filed["direct_debits"]  # type: ignore[misc]
-    assert services.plans.desk.plan_of(client_id, debit["end_to_end_id"]) == plan_id  # type: ignore[union-attr]
+    (debit,) = filed["direct_debits"]
+    assert desk.plan_of(client_id, debit["end_to_end_id"]) == plan_id
     day(date(2026, 1, 24))
     names = [n for n in services.files.names(CONTAINER) if n.startswith(client_id)]
     assert len(names) == 1
@@ -70,13 +73,13 @@ def test_filed_rejected_and_withdrawn_on_table_storage(storage_connection: str) 
     answer = a.call("POST", "/v1/clients/C1/direct-debits/status-reports", raw=body)
     assert answer.status == 200, answer.body
     after = day(date(2026, 1, 26))
-    assert after["installments"][0]["status"] == "failed"  # type: ignore[index]
-    assert after["installments"][0]["paid"] == "0.00"  # type: ignore[index]
+    assert after["installments"][0]["status"] == "failed"
+    assert after["installments"][0]["paid"] == "0.00"
     # staff retry: collected a few days later
     assert a.call("POST", f"{base}/{plan_id}/installments/1/retry").status == 200
     for on in (date(2026, 1, 27), date(2026, 1, 29), date(2026, 2, 2)):
         after = day(on)
-    assert after["installments"][0]["status"] == "paid", after  # type: ignore[index]
+    assert after["installments"][0]["status"] == "paid", after
     # the second installment is filed, then moved by staff before its file is made
     day(date(2026, 2, 21))
     moved = a.call("POST", f"{base}/{plan_id}/installments/2/postpone", {"to": "2026-03-20"})
