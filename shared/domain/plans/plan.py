@@ -15,7 +15,7 @@ from enum import StrEnum
 from shared.domain.money import Cents
 from shared.domain.plans.progress import InstallmentState, Standing, installment_states, standing
 from shared.domain.plans.rules import PlanRules
-from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
+from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment, respread
 
 
 class PlanStatus(StrEnum):
@@ -185,6 +185,20 @@ class PaymentPlan:
         if sum(i.amount for i in schedule) != self.total:
             raise PlanStateError("a new schedule must add up to the plan's total")
         return replace(self, schedule=tuple(schedule))
+
+    def lower_to(self, new_total: Cents, today: date) -> PaymentPlan:
+        """Less is owed than the plan still asks (a waiver, write-off or credit note on its
+        invoices): what was paid stays paid, and the new total is spread over the
+        installments not yet paid (same dates, the rounding in the last). Never raises it."""
+        if new_total >= self.total:
+            return self
+        first_open = next((s.number for s in self.installments(today) if s.paid < s.amount), None)
+        if first_open is None:
+            return self
+        head = [i for i in self.schedule if i.number < first_open]
+        rest = new_total - sum(i.amount for i in head)
+        schedule = respread(list(self.schedule), first_open, rest) if rest > 0 else head
+        return replace(self, total=sum(i.amount for i in schedule), schedule=tuple(schedule))
 
     @property
     def mandate_id(self) -> str | None:

@@ -418,15 +418,21 @@ class PlanService:
         if plan.method is PlanMethod.DIRECT_DEBIT:
             plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
-        paid = self.money.paid_towards(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date()
-        )
+        paid, owed = self.money.standing(
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            plan.include_costs, today,
+        )  # fmt: skip
         updated = plan
+        if plan.status in RUNNING and owed < plan.total - paid:
+            # a waiver, write-off or credit note on its invoices: ask no more than is owed
+            updated = updated.lower_to(paid + owed, today)
+            self._log(updated, "lowered", f"Less is owed than the plan asked: its total is now "
+                      f"{updated.total} cents (was {plan.total}); the open installments are lower")  # fmt: skip
         if paid > plan.paid:
             recalculated = after_early_payment(
-                list(plan.schedule), plan.paid, paid - plan.paid, today, plan.rules
+                list(updated.schedule), plan.paid, paid - plan.paid, today, plan.rules
             )
-            if list(recalculated) != list(plan.schedule):
+            if list(recalculated) != list(updated.schedule):
                 updated = updated.with_schedule(recalculated)
                 self._log(
                     updated, "recalculated", "Paid early: the remaining installments were lowered"
