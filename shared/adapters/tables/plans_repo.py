@@ -123,7 +123,7 @@ class PlanRepository:
             "Failed": put_json(sorted(plan.failed)), "Skipped": put_json(sorted(plan.skipped)),
             "Reason": plan.reason, "Mandate": put_json(_mandate_json(plan.mandate)),
             "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
-            "AttentionOn": put_date(plan.attention_on),
+            "AttentionOn": put_date(plan.attention_on), "Releasing": plan.releasing,
         })  # fmt: skip
 
     @staticmethod
@@ -141,7 +141,7 @@ class PlanRepository:
             failed=frozenset(get_json(d.get("Failed"), [])), skipped=frozenset(get_json(d.get("Skipped"), [])),
             reason=d.get("Reason"), mandate=_mandate_from(get_json(d.get("Mandate"), None)),
             debits=tuple(_debit_from(x) for x in get_json(d.get("Debits"), [])), reminded=frozenset(get_json(d.get("Reminded"), [])),
-            attention_on=get_date(d.get("AttentionOn")),
+            attention_on=get_date(d.get("AttentionOn")), releasing=bool(d.get("Releasing", False)),
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

@@ -105,6 +105,10 @@ class PaymentPlan:
     debits: tuple[DirectDebit, ...] = ()
     reminded: frozenset[str] = field(default_factory=frozenset)  # "n@yyyy-mm-dd" already sent
     attention_on: date | None = None  # the next day the daily run looks at this plan
+    # stopped running (cancelled, completed) and its invoices' holds not yet known released:
+    # the run looks the next day and releases them (again), so a release that failed after
+    # the plan was saved is never left behind
+    releasing: bool = False
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(
@@ -153,7 +157,9 @@ class PaymentPlan:
         if self.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED, PlanStatus.DRAFT):
             raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot cancel")
         unpaid = frozenset(s.number for s in self.installments(today) if s.paid < s.amount)
-        return replace(self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid)
+        return replace(
+            self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True
+        )
 
     def settle(self, paid: Cents, today: date) -> PaymentPlan:
         """The plan after the money that stands today: completed when all is paid, reopened
@@ -172,6 +178,10 @@ class PaymentPlan:
             Standing.OVERDUE: PlanStatus.OVERDUE,
             Standing.BREACHED: PlanStatus.OVERDUE,
         }[now]
+        if status is PlanStatus.COMPLETED and self.status is not PlanStatus.COMPLETED:
+            return replace(plan, status=status, releasing=True)
+        if self.status is PlanStatus.COMPLETED and status is not PlanStatus.COMPLETED:
+            return replace(plan, status=status, releasing=False)  # reopened: it holds again
         return replace(plan, status=status)
 
     def breached(self, today: date) -> bool:

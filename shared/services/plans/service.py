@@ -398,6 +398,16 @@ class PlanService:
             found = self.plans.get(client_id, plan_id)
             assert found is not None
             plan, etag = found
+            if plan.releasing and plan.status not in RUNNING:
+                # stopped running: its holds go (again: idempotent), then the flag
+                self._release(plan)
+                try:
+                    self._store(
+                        replace(plan, releasing=False), etag, plan, today, worked_today=True
+                    )
+                except ConflictingUpdate:
+                    pass
+                continue  # read again: a completed plan is still watched for returns
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
@@ -686,8 +696,10 @@ class PlanService:
         """The next day the run must look at this plan: a reminder to send, a due date, or
         the end of a due date's grace (when a breach would show). A completed plan is still
         looked at for the 8 weeks in which a SEPA payment can come back."""
+        if plan.releasing:
+            return after + timedelta(days=1)  # the holds are released (again) tomorrow
         if plan.status is PlanStatus.COMPLETED:
-            last = max(i.due_date for i in plan.schedule)
+            last = max((i.due_date for i in plan.schedule), default=after)
             watch_until = max(
                 last, (plan.activated_at.date() if plan.activated_at else last)
             ) + timedelta(weeks=8)
