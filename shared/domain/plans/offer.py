@@ -62,7 +62,7 @@ class PlanOffer:
             plan = sched.by_amount(self.total, self.start, self.period, amount, method)
             if len(plan) < self.min_count:
                 raise ScheduleError("installment_amount", "that pays everything at once")
-        problems = rules.violations(self.start, plan)
+        problems = rules.violations(self.start, plan, method)
         if problems:
             raise problems[0]
         return plan
@@ -80,8 +80,10 @@ def first_date(rules: PlanRules, today: date, direct_debit: bool) -> date:
     return today + timedelta(days=days)
 
 
-def _fits(rules: PlanRules, start: date, plan: list[ScheduledInstallment]) -> bool:
-    return not rules.violations(start, plan)
+def _fits(
+    rules: PlanRules, start: date, plan: list[ScheduledInstallment], method: PlanMethod
+) -> bool:
+    return not rules.violations(start, plan, method)
 
 
 def plan_offer(
@@ -98,7 +100,9 @@ def plan_offer(
     period = Period.MONTH
 
     def fits_count(n: int) -> bool:
-        return all(_fits(rules, start, sched.by_count(total, start, period, n, m)) for m in methods)
+        return all(
+            _fits(rules, start, sched.by_count(total, start, period, n, m), m) for m in methods
+        )
 
     ceiling = min(sched.MAX_INSTALLMENTS, total, rules.max_term_months + 1)
     if rules.min_installment > 0:

@@ -13,7 +13,8 @@ from enum import StrEnum
 from shared.domain.law.calendar_math import add_months
 from shared.domain.money import Cents, format_cents
 from shared.domain.plans.pain008 import creditor_id_valid
-from shared.domain.plans.schedule import ScheduledInstallment, ScheduleError
+from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment, ScheduleError
+from shared.domain.plans.sepa_calendar import next_sepa_business_day
 
 
 class ReminderChannel(StrEnum):
@@ -63,9 +64,17 @@ class PlanRules:
         if self.creditor_id is not None and not creditor_id_valid(self.creditor_id):
             raise ScheduleError("creditor_id", "not a valid SEPA creditor identifier")
 
-    def violations(self, start: date, schedule: list[ScheduledInstallment]) -> list[ScheduleError]:
+    def violations(
+        self,
+        start: date,
+        schedule: list[ScheduledInstallment],
+        method: PlanMethod = PlanMethod.TRANSFER,
+    ) -> list[ScheduleError]:
         """What in this schedule the client's rules forbid (empty when it is acceptable).
-        The last installment may be below the minimum: it carries the remainder."""
+        The last installment may be below the minimum: it carries the remainder. The term
+        ends ``max_term_months`` after the start; for a direct debit, whose collections move
+        to the next SEPA business day, on the business day the term's end moves to, so a
+        weekend at the end never shortens what the client allows."""
         problems: list[ScheduleError] = []
         for inst in schedule[:-1]:
             if inst.amount < self.min_installment:
@@ -77,7 +86,10 @@ class PlanRules:
                     )
                 )
                 break
-        if schedule and schedule[-1].due_date > add_months(start, self.max_term_months):
+        term_end = add_months(start, self.max_term_months)
+        if method is PlanMethod.DIRECT_DEBIT:
+            term_end = next_sepa_business_day(term_end)
+        if schedule and schedule[-1].due_date > term_end:
             problems.append(
                 ScheduleError(
                     "installments",

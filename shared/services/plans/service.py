@@ -164,7 +164,7 @@ class PlanService:
                 )
         except ScheduleError as e:
             raise _invalid(e) from e
-        problems = rules.violations(req.start, plan)
+        problems = rules.violations(req.start, plan, req.method)
         if problems:
             raise _invalid(problems[0])
         return total, plan
