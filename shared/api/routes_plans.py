@@ -286,8 +286,8 @@ def register(router: Router, services: Services) -> None:
         Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again",
               "plans", errors={**n_bad, **state}),
         Route("POST", "/v1/clients/{client}/direct-debits/status-reports", status_report,
-              "Read the bank's pain.002 status report on a direct-debit file", "plans",
-              consumes="application/xml",
+              "Read the bank's pain.002 status report (the XML file as sent) on a direct-debit file", "plans",
+              consumes="application/octet-stream",
               errors={400: "the body is empty", 422: "not a pain.002 status report we can read"},
               description="Every rejected collection (RJCT, per collection, per block or the whole "
               "file) fails its installment with the bank's reason code; a collection already booked "
