@@ -247,10 +247,11 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=rules_out(services.plans.set_rules(client, changes)))
 
     def status_report(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)  # another tenant's client is a 404 before the body is looked at
         body = ctx.request.body
         if not body:
             raise BadRequest("the body must be the bank's pain.002 status report (XML)")
-        result = services.plan_status_reports.ingest(client_of(ctx), body)
+        result = services.plan_status_reports.ingest(client, body)
         return ApiResponse(body={
             "original_message_id": result.original_message_id, "group_status": result.group_status,
             "rejected": result.rejected,
