@@ -47,9 +47,11 @@ class PlanMoney(Protocol):
         since: date,
         include_costs: bool,
         on: date,
-    ) -> tuple[Cents, Cents]:
+    ) -> tuple[Cents, Cents | None]:
         """``paid_towards``, and what the invoices still owe on ``on`` (every component, or
-        the principal only), from one read: the run compares both with the plan."""
+        the principal only) when something was let go since ``since`` (a waiver, write-off or
+        credit: only then can less be owed than the plan asks; None otherwise), from one
+        read: the run compares both with the plan."""
         ...
 
 
@@ -99,9 +101,18 @@ class LedgerMoney:
         since: date,
         include_costs: bool,
         on: date,
-    ) -> tuple[Cents, Cents]:
+    ) -> tuple[Cents, Cents | None]:
         wanted = set(invoice_numbers)
         claims = self.ledger.debtor_claims(client, debtor_number)
+        paid = _paid(claims.records, wanted, since)
+        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT)
+        if not any(
+            r.terms.closed or any(e.kind in let_go and e.on >= since for e in r.events)
+            for r in claims.records
+            if r.number in wanted
+        ):
+            return paid, None  # nothing let go: the claim is at least what the plan asks
+        # the rate table is read only now: the run's usual look costs no extra request
         rates = self.ledger.rates_in_force() if self.ledger.rates_in_force else None
         figures = open_claims(claims.records, on, rates)
         owed = 0
@@ -110,7 +121,7 @@ class LedgerMoney:
             if record.number not in wanted or f is None or record.terms.closed:
                 continue  # a credited or withdrawn invoice owes nothing any more
             owed += max(0, f.open.total if include_costs else f.open.principal)
-        return _paid(claims.records, wanted, since), owed
+        return paid, owed
 
 
 def _paid(records: Sequence[ClaimRecord], wanted: set[str], since: date) -> Cents:

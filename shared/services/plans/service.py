@@ -433,7 +433,7 @@ class PlanService:
             plan.include_costs, today,
         )  # fmt: skip
         updated = plan
-        if plan.status in RUNNING and owed < plan.total - paid:
+        if plan.status in RUNNING and owed is not None and owed < plan.total - paid:
             # a waiver, write-off or credit note on its invoices: ask no more than is owed
             updated = updated.lower_to(paid + owed, today)
             self._log(updated, "lowered", f"Less is owed than the plan asked: its total is now "
