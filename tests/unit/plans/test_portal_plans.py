@@ -200,3 +200,30 @@ def test_the_debtor_moves_an_installment_within_the_limit_or_asks(portal):
     other = enter(world, app, "D2")
     assert postpone("2026-04-01", who=other).status == 400
     assert world.services.plans.get(client, plan.plan_id).schedule[0].due_date == date(2026, 3, 26)
+
+
+def test_a_debtor_cannot_move_a_direct_debit_inside_the_notice_term(portal):
+    world, app = portal
+    a = world.agency_a
+    a.call("PUT", "/v1/clients/C1/plan-rules", {"creditor_id": "NL69ZZZ123456780000"})
+    browser = enter(world, app)
+    preview = browser.page(
+        "/portal/plan/preview", method="direct_debit", by="count", installments="3"
+    )
+    found = re.search(r'name="mandate_text" value="([^"]+)"', preview)
+    assert found is not None
+    done = accept(browser, method="direct_debit", by="count", installments="3", iban=IBAN,
+                  holder="D. One", consent="yes", mandate_text=html.unescape(found.group(1)))  # fmt: skip
+    assert done.headers["Location"].endswith("done=plan_started")
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    (plan,) = world.services.plans.of_client(client)
+    assert plan.schedule[0].due_date == date(2026, 3, 16)
+    # ten days on, the first collection is six days away: a week later is inside the 14 days
+    world.clock.at = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+    moved = browser.go("POST", "/portal/plan/postpone", {"csrf": csrf(browser), "plan": plan.plan_id,
+                                                         "installment": "1", "to": "2026-03-23"})  # fmt: skip
+    assert moved.status == 400 and "14 days" in moved.raw.decode()
+    assert world.services.plans.get(client, plan.plan_id).schedule[0].due_date == date(2026, 3, 16)
+    ok = browser.go("POST", "/portal/plan/postpone", {"csrf": csrf(browser), "plan": plan.plan_id,
+                                                      "installment": "1", "to": "2026-03-25"})  # fmt: skip
+    assert ok.status == 303  # 24 March is the first day the notice reaches; the 25th is granted
