@@ -176,6 +176,7 @@ var tables = [
   'PlanTimeline' // payment plans
   'SddCollections' // payment plans
   'SddPending' // payment plans
+  'ConsoleSearch' // the console's search index (shared/adapters/tables/search_repo.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.console_search import ConsoleSearch
     from shared.services.dunning import DunningService
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
+    from shared.services.invoice_pdfs import InvoicePdfs
     from shared.services.invoice_status import InvoiceStatusService
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
@@ -189,7 +191,12 @@ class Services:
             self.dunning.schedule_invoices(client_id, invoices)
             self.managed_invoices.record(client_id, invoices)  # the usage meter's index
 
-        return ImportService(self.repos, on_invoices_written=written)
+        return ImportService(
+            self.repos,
+            on_invoices_written=written,
+            on_debtors_stored=lambda c, debtors: self.console_search.index_debtors(c, debtors),
+            on_invoices_stored=lambda c, invoices: self.console_search.index_invoices(c, invoices),
+        )
 
     @cached_property
     def statements(self) -> StatementService:
@@ -377,3 +384,16 @@ class Services:
         from shared.services.poison import PoisonService
 
         return PoisonService(self.repos, self.files, self.queues, self.clock)
+
+    @cached_property
+    def console_search(self) -> ConsoleSearch:
+        from shared.adapters.tables.search_repo import SearchIndexRepository
+        from shared.services.console_search import ConsoleSearch
+
+        return ConsoleSearch(self.repos, SearchIndexRepository(self.repos.store))
+
+    @cached_property
+    def invoice_pdfs(self) -> InvoicePdfs:
+        from shared.services.invoice_pdfs import InvoicePdfs
+
+        return InvoicePdfs(self.repos, self.files)

@@ -87,5 +87,6 @@ class Repositories:
                 *SETTLEMENT_TABLES,
                 *USAGE_TABLES,
                 "QueueFailures",  # shared.services.poison
+                "ConsoleSearch",  # shared.adapters.tables.search_repo
             )
         )

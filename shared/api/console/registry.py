@@ -7,3 +7,5 @@ from __future__ import annotations
 from shared.api.console.shell import PAGES
 
 __all__ = ["PAGES"]
+from shared.api.console import page_debtors as _page_debtors  # noqa: F401
+from shared.api.console import page_invoices as _page_invoices  # noqa: F401
