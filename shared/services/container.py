@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from shared.services.callbacks import CallbackService
     from shared.services.console_search import ConsoleSearch
     from shared.services.dunning import DunningService
+    from shared.services.dunning_setup import DunningSetup
     from shared.services.exports import ExportService
     from shared.services.imports import ImportService
     from shared.services.invoice_pdfs import InvoicePdfs
@@ -397,3 +398,9 @@ class Services:
         from shared.services.invoice_pdfs import InvoicePdfs
 
         return InvoicePdfs(self.repos, self.files)
+
+    @cached_property
+    def dunning_setup(self) -> DunningSetup:
+        from shared.services.dunning_setup import DunningSetup
+
+        return DunningSetup(self.repos, self.dunning, self.clock)
