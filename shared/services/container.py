@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.client_settings import ClientSettings
     from shared.services.console_search import ConsoleSearch
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
@@ -404,3 +405,9 @@ class Services:
         from shared.services.dunning_setup import DunningSetup
 
         return DunningSetup(self.repos, self.dunning, self.clock)
+
+    @cached_property
+    def client_settings(self) -> ClientSettings:
+        from shared.services.client_settings import ClientSettings
+
+        return ClientSettings(self.repos)
