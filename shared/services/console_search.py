@@ -28,7 +28,8 @@ from shared.domain.search.keys import (
 )
 from shared.services.repositories import Repositories
 
-MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtors' invoices
+MAX_DEBTORS_BY_NAME = 200
+MAX_PAGES_PER_SEARCH = 10  # index pages one narrowed name search reads at most  # an invoice search by name looks in this many debtors' invoices
 
 
 T = TypeVar("T")
@@ -93,13 +94,21 @@ class ConsoleSearch:
         if term is None:
             return Found([], None)
         self.ensure_built(client_id)
-        numbers, nxt = self.index.find(
-            client_id, f"{PREFIX[by]}|{term}", page_size=page_size, continuation=token
-        )
-        stored = self.repos.debtors.get_many(client_id, numbers)
-        items = [stored[n][0] for n in dict.fromkeys(numbers) if n in stored]
-        if by is DebtorBy.NAME:  # the range found the first word; the others narrow it
-            items = [d for d in items if name_matches(d.name, typed)]
+        items: list[Debtor] = []
+        nxt = token
+        for _ in range(MAX_PAGES_PER_SEARCH):
+            numbers, nxt = self.index.find(
+                client_id, f"{PREFIX[by]}|{term}", page_size=page_size, continuation=nxt
+            )
+            stored = self.repos.debtors.get_many(client_id, numbers)
+            found = [stored[n][0] for n in dict.fromkeys(numbers) if n in stored]
+            if by is DebtorBy.NAME:  # the range found one word; the other words narrow it
+                found = [d for d in found if name_matches(d.name, typed)]
+            items += found
+            # a page narrowed by the other words may come out short: read on (bounded), so a
+            # page is never empty while more matches follow
+            if len(items) >= page_size or not nxt:
+                break
         return Found(items, nxt)
 
     def invoices(

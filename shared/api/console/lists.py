@@ -11,9 +11,10 @@ from shared.api.console.shell import ENV, templates, words
 # a number as one path segment (a debtor "K/12" links to /dossier/K%2F12)
 ENV.filters["segment"] = lambda value: quote(str(value), safe="")
 
-LIST_MACROS = """{% macro search(desk, t, choices, by, q, prefix) %}
-<form method="get" action="{{ desk.url(desk.path) }}" class="card" role="search">
+LIST_MACROS = """{% macro search(desk, t, choices, by, q, prefix, base) %}
+<form method="get" action="{{ base }}{{ desk.path }}" class="card" role="search">
 {% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
+{% if 'lang' in desk.req.query %}<input type="hidden" name="lang" value="{{ desk.lang }}">{% endif %}
 <div class="inline"><div><label for="{{ prefix }}-q">{{ t.list_search }}</label>
 <input id="{{ prefix }}-q" name="q" value="{{ q }}" type="search" autocomplete="off"></div>
 <div><label for="{{ prefix }}-by">{{ t.list_by }}</label><select id="{{ prefix }}-by" name="by">

@@ -95,8 +95,9 @@ def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
     if by is InvoiceBy.REFERENCE:
         return re.sub(r"\D", "", typed) or None
     if by in (DebtorBy.NAME, InvoiceBy.DEBTOR):
-        first = words(typed)
-        return first[0] if first else None
+        # the longest word narrows the key range most; the others filter what it finds
+        typed_words = sorted(words(typed), key=len, reverse=True)
+        return typed_words[0] if typed_words else None
     return fold(typed) or None
 
 

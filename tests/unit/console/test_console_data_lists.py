@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from shared.domain.people.authorisation import Role
 from shared.domain.references.betalingskenmerk import display
+from shared.domain.search.keys import DebtorBy
 from tests.unit.api.conftest import World, debtor_row, invoice_row
 from tests.unit.console.conftest import Browser, csrf_of, desk_for
 from tests.unit.people.conftest import Tenants
@@ -165,3 +166,17 @@ def test_agency_staff_pick_the_client(world: World, tenants: Tenants) -> None:
     agency = desk_for(world, Role.AGENCY_STAFF, None, "s@agency-a.example")
     assert "Jansen Elders" in _text(agency, f"/debtors?client={tenants.c2}")
     assert "Bakkerij Jansen" in _text(agency, f"/debtors?client={tenants.c1}&q=bak")
+
+
+def test_a_narrowed_name_search_never_shows_an_empty_page(world: World, tenants: Tenants) -> None:
+    rows = [debtor_row(f"A{n:03d}", name=f"de Boer {n}") for n in range(120)]
+    rows.append(debtor_row("Z999", name="de Graaf"))
+    assert world.agency_a.call("POST", "/v1/clients/C1/debtors", {"items": rows}).status == 200
+    found = world.services.console_search.debtors(
+        tenants.c1, "de gr", DebtorBy.NAME, page_size=50, token=None
+    )
+    assert [d.name for d in found.items] == ["de Graaf"]
+    found = world.services.console_search.debtors(
+        tenants.c1, "de g", DebtorBy.NAME, page_size=50, token=None
+    )  # "de" and "g": the range of "de" read on past the pages of "de Boer"
+    assert [d.name for d in found.items] == ["de Graaf"] and found.next is None
