@@ -18,6 +18,7 @@ from functions import (
     statements,
 )
 from functions import rates as statutory_rates
+from functions.brand import bp as brand_bp
 from functions.metering import bp as metering_bp
 from functions.settlements import bp as settlements_bp
 from shared.telemetry.instrument import instrument_app
@@ -39,6 +40,7 @@ app.register_functions(functions.linking.bp)
 app.register_functions(settlements_bp)
 app.register_functions(metering_bp)
 app.register_functions(poison.bp)
+app.register_functions(brand_bp)
 
 # keep last: wraps every function registered above (operation ids, spans, log context)
 instrument_app(app)

@@ -60,6 +60,7 @@ var containers = [
   'settlements' // settlement statements (PDF, CSV) and pain.001 payouts
   'direct-debits' // pain.008 files of payment plans (shared/services/plans/direct_debit.py)
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
+  'house-style' // clients' e-mail logo, header and footer images (shared/services/house_style.py)
 ]
 
 resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in containers: {

@@ -30,7 +30,8 @@ class ClientSettings:
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
 
-    def _change(self, client_id: str, change: Callable[[Client], Client]) -> Client:
+    def change(self, client_id: str, change: Callable[[Client], Client]) -> Client:
+        """Apply ``change`` to the stored client under its ETag (retried on a race)."""
         for _ in range(RETRIES):
             found = self.repos.clients.get(client_id)
             if found is None:
@@ -63,7 +64,7 @@ class ClientSettings:
             chosen = Language(language)
         except ValueError:
             raise Invalid("the language is nl or en", "language") from None
-        return self._change(
+        return self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=contact_email or None,
                               contact_phone=contact_phone.strip() or None,
@@ -87,7 +88,7 @@ class ClientSettings:
             )  # fmt: skip
             return replace(c, house_style=style)
 
-        return self._change(client.client_id, styled)
+        return self.change(client.client_id, styled)
 
     # -- collecting --------------------------------------------------------------------------
     def auto_booking(self, client: Client, *, on: bool, threshold_percent: str) -> Client:
@@ -100,7 +101,7 @@ class ClientSettings:
         if not Decimal(50) <= percent <= Decimal(100):
             raise Invalid("the threshold is a percentage from 50 to 100", "threshold")
         threshold = float(percent / 100)  # the matcher's score is a fraction (not money)
-        return self._change(
+        return self.change(
             client.client_id, lambda c: replace(c, auto_book=on, auto_book_threshold=threshold)
         )
 
@@ -108,7 +109,7 @@ class ClientSettings:
         """Postponement asked in the portal up to ``days`` is granted at once (0: never)."""
         if not days.strip().isdigit() or int(days) > MAX_POSTPONE_DAYS:
             raise Invalid(f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days")
-        return self._change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
+        return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
 
     # -- bank accounts -----------------------------------------------------------------------
     def ibans(self, client: Client) -> list[dict[str, object]]:
@@ -119,7 +120,7 @@ class ClientSettings:
         if (error := iban_error(text)) is not None:
             raise Invalid(error, "iban")
         account = normalise(text)
-        updated = self._change(
+        updated = self.change(
             client.client_id,
             lambda c: c if account in c.ibans else replace(c, ibans=(*c.ibans, account)),
         )

@@ -54,6 +54,7 @@ class ConsoleSearch:
             client_id,
             DEBTOR,
             [(d.number, [f"{p}|{t}" for p, t in debtor_terms(d)]) for d in debtors],
+            {d.number: d.name for d in debtors},
         )
 
     def index_invoices(self, client_id: str, invoices: Sequence[Invoice]) -> None:
@@ -94,21 +95,27 @@ class ConsoleSearch:
         if term is None:
             return Found([], None)
         self.ensure_built(client_id)
-        items: list[Debtor] = []
+        numbers: list[str] = []
         nxt = token
         for _ in range(MAX_PAGES_PER_SEARCH):
-            numbers, nxt = self.index.find(
+            rows, nxt = self.index.find(
                 client_id, f"{PREFIX[by]}|{term}", page_size=page_size, continuation=nxt
             )
-            stored = self.repos.debtors.get_many(client_id, numbers)
-            found = [stored[n][0] for n in dict.fromkeys(numbers) if n in stored]
-            if by is DebtorBy.NAME:  # the range found one word; the other words narrow it
-                found = [d for d in found if name_matches(d.name, typed)]
-            items += found
+            # the range found one word; the other words narrow it on the index rows' names
+            # (a row written before names were kept has none: the debtor read decides)
+            numbers += [
+                n
+                for n, name in rows
+                if by is DebtorBy.NUMBER or not name or name_matches(name, typed)
+            ]
             # a page narrowed by the other words may come out short: read on (bounded), so a
             # page is never empty while more matches follow
-            if len(items) >= page_size or not nxt:
+            if by is DebtorBy.NUMBER or len(numbers) >= page_size or not nxt:
                 break
+        stored = self.repos.debtors.get_many(client_id, list(dict.fromkeys(numbers)))
+        items = [stored[n][0] for n in dict.fromkeys(numbers) if n in stored]
+        if by is DebtorBy.NAME:
+            items = [d for d in items if name_matches(d.name, typed)]
         return Found(items, nxt)
 
     def invoices(
@@ -129,7 +136,8 @@ class ConsoleSearch:
         if by is InvoiceBy.DEBTOR:
             return self._invoices_by_name(client_id, typed, term, page_size, token)
         prefix = f"{PREFIX[by]}|{term}" + ("|" if by is InvoiceBy.AMOUNT else "")
-        numbers, nxt = self.index.find(client_id, prefix, page_size=page_size, continuation=token)
+        rows, nxt = self.index.find(client_id, prefix, page_size=page_size, continuation=token)
+        numbers = [n for n, _ in rows]
         stored = self.repos.invoices.get_many(client_id, numbers)
         return Found([stored[n].invoice for n in dict.fromkeys(numbers) if n in stored], nxt)
 

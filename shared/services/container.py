@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
     from shared.services.exports import ExportService
+    from shared.services.house_style import HouseStyleImages
     from shared.services.imports import ImportService
     from shared.services.invoice_pdfs import InvoicePdfs
     from shared.services.invoice_status import InvoiceStatusService
@@ -411,3 +412,9 @@ class Services:
         from shared.services.client_settings import ClientSettings
 
         return ClientSettings(self.repos)
+
+    @cached_property
+    def house_style_images(self) -> HouseStyleImages:
+        from shared.services.house_style import HouseStyleImages
+
+        return HouseStyleImages(self.files, self.client_settings, self.settings.public_base_url)

@@ -17,7 +17,7 @@ wrong one (a key whose entity is gone is skipped when read).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
@@ -42,9 +42,18 @@ class SearchIndexRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
 
-    def write(self, client_id: str, kind: str, entries: Sequence[tuple[str, list[str]]]) -> None:
+    def write(
+        self,
+        client_id: str,
+        kind: str,
+        entries: Sequence[tuple[str, list[str]]],
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         """Index each ``(number, [prefix|term, ...])`` of one kind (``d`` or ``i``): keys it no
-        longer has are deleted, its keys and its manifest written (idempotent)."""
+        longer has are deleted, its keys and its manifest written (idempotent). ``names``: a
+        debtor's name kept on its keys, so a search of several words narrows on the index rows
+        without reading the debtors it leaves out."""
+        names = names or {}
         pk = encode(client_id)
         manifests = self.store.get_many(
             CONSOLE_SEARCH, pk, [f"m|{kind}|{encode(n)}" for n, _ in entries]
@@ -57,8 +66,14 @@ class SearchIndexRepository:
             before = manifests.get(f"m|{kind}|{key}")
             old = set(get_json(before.data.get("Keys"), [])) if before else set()
             stale += sorted(old - set(keys))
-            ops += [Op(OpKind.UPSERT, Row(pk, k, {"Number": number})) for k in keys if k not in old]
-            ops.append(Op(OpKind.UPSERT, Row(pk, f"m|{kind}|{key}", {"Keys": put_json(keys)})))
+            name = names.get(number)
+            renamed = before is None or before.data.get("Name") != name
+            data = {"Number": number, "Name": name}
+            ops += [
+                Op(OpKind.UPSERT, Row(pk, k, dict(data))) for k in keys if renamed or k not in old
+            ]
+            manifest = {"Keys": put_json(keys), "Name": name}
+            ops.append(Op(OpKind.UPSERT, Row(pk, f"m|{kind}|{key}", manifest)))
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(CONSOLE_SEARCH, ops[start : start + MAX_BATCH])
         for rk in stale:
@@ -69,8 +84,9 @@ class SearchIndexRepository:
 
     def find(
         self, client_id: str, prefix: str, *, page_size: int, continuation: str | None = None
-    ) -> tuple[list[str], str | None]:
-        """The numbers whose key starts with ``prefix``, in key order, one page at a time."""
+    ) -> tuple[list[tuple[str, str]], str | None]:
+        """(number, name) of each key starting with ``prefix``, in key order, a page at a time
+        (the name is a debtor's, empty for an invoice's keys)."""
         page = self.store.query(
             CONSOLE_SEARCH,
             pk=encode(client_id),
@@ -78,7 +94,8 @@ class SearchIndexRepository:
             page_size=page_size,
             continuation=continuation,
         )
-        return [decode(r.rk.rsplit("|", 1)[1]) for r in page.rows], page.continuation
+        found = [(decode(r.rk.rsplit("|", 1)[1]), str(r.data.get("Name") or "")) for r in page.rows]
+        return found, page.continuation
 
     def all_numbers(self, client_id: str, prefix: str) -> Iterator[str]:
         """Every number whose key starts with ``prefix``, lazily (the caller stops early)."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
+from shared.api.multipart import parse
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action, Role
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -41,6 +42,13 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 </div><label for="set-footer">{{ t.set_footer }}</label><textarea id="set-footer" name="footer_text" rows="3">{{ client.house_style.footer_text or '' }}</textarea>
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_primary }}: <code>{{ client.house_style.primary_color }}</code>, {{ t.set_accent }}: <code>{{ client.house_style.accent_color }}</code></p>{% endif %}
+<div class="grid">{% for kind, url in images %}<figure class="card"><figcaption>{{ t['set_image_' + kind] }}</figcaption>
+{% if url %}<img src="{{ url }}" alt="{{ t['set_image_' + kind] }} {{ client.name }}" height="60">{% else %}<p class="muted">{{ t.set_image_none }}</p>{% endif %}</figure>{% endfor %}</div>
+{% if can.house %}<form method="post" action="{{ desk.url('/settings') }}" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><input type="hidden" name="do" value="image">
+<div class="inline"><div><label for="set-kind">{{ t.set_image_kind }}</label><select id="set-kind" name="kind">{% for kind, _ in images %}<option value="{{ kind }}">{{ t['set_image_' + kind] }}</option>{% endfor %}</select></div>
+<div><label for="set-image">{{ t.set_image_file }}</label><input id="set-image" name="image" type="file" accept="image/png,image/jpeg,image/gif" aria-describedby="set-image-hint"></div>
+<button type="submit" class="secondary">{{ t.set_image_upload }}</button></div><p id="set-image-hint" class="muted">{{ t.set_image_hint }}</p></form>{% endif %}
 </section>
 
 <section aria-labelledby="set-booking-h"><h2 id="set-booking-h">{{ t.set_booking }}</h2><p>{{ t.set_booking_intro }}</p>
@@ -107,7 +115,10 @@ words(
         "set_role_agency_admin": "beheerder incassopartij", "set_role_agency_staff": "medewerker incassopartij",
         "done_set_saved": "De instellingen zijn opgeslagen.", "done_set_iban": "De rekening is toegevoegd en wacht op bewijs.",
         "done_set_confirmed": "De rekening is bevestigd.", "done_set_invited": "De uitnodiging is verstuurd.",
-        "done_set_user": "De gebruiker is bijgewerkt.", "set_conflict": "Iemand anders wijzigde dit tegelijk; probeer het opnieuw."},
+        "done_set_user": "De gebruiker is bijgewerkt.", "set_image_logo": "Logo", "set_image_header": "Kopafbeelding",
+        "set_image_footer": "Voetafbeelding", "set_image_none": "Nog geen afbeelding.", "set_image_kind": "Afbeelding",
+        "set_image_file": "Bestand", "set_image_upload": "Uploaden",
+        "set_image_hint": "PNG, JPEG of GIF; een logo hoogstens 512 KiB, kop en voet hoogstens 1 MiB.", "set_conflict": "Iemand anders wijzigde dit tegelijk; probeer het opnieuw."},
     en={"set_nav": "Settings", "set_title": "Settings", "set_details": "Client details",
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
         "set_kvk": "KvK number", "set_language": "Language", "set_save": "Save", "set_style": "House style",
@@ -131,12 +142,16 @@ words(
         "set_role_agency_admin": "agency admin", "set_role_agency_staff": "agency staff",
         "done_set_saved": "The settings have been saved.", "done_set_iban": "The account was added and awaits proof.",
         "done_set_confirmed": "The account has been confirmed.", "done_set_invited": "The invitation has been sent.",
-        "done_set_user": "The user has been updated.", "set_conflict": "Someone else changed this at the same time; try again."},
+        "done_set_user": "The user has been updated.", "set_image_logo": "Logo", "set_image_header": "Header image",
+        "set_image_footer": "Footer image", "set_image_none": "No image yet.", "set_image_kind": "Image",
+        "set_image_file": "File", "set_image_upload": "Upload",
+        "set_image_hint": "PNG, JPEG or GIF; a logo at most 512 KiB, header and footer at most 1 MiB.", "set_conflict": "Someone else changed this at the same time; try again."},
 )  # fmt: skip
 
 ACTIONS = {
     "details": Action.MANAGE_CLIENTS,
     "house": Action.WRITE,
+    "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
@@ -178,6 +193,12 @@ def _act(desk: Desk, client: Client, do: str) -> str:
         case "house":
             s.house_style(client, primary_color=desk.field("primary_color"),
                           accent_color=desk.field("accent_color"), footer_text=desk.field("footer_text"))  # fmt: skip
+        case "image":
+            _, files = parse(desk.req.header("content-type") or "", desk.req.body)
+            upload = files.get("image")
+            desk.services.house_style_images.store(
+                client, desk.field("kind"), upload.data if upload else b""
+            )
         case "booking":
             s.auto_booking(client, on=desk.field("auto_book") == "1",
                            threshold_percent=desk.field("threshold"))  # fmt: skip
@@ -248,7 +269,10 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     users = (
         desk.services.people.admin.list_users(desk.principal, shown.number) if can["users"] else []
     )
+    style = shown.house_style
+    images = [("logo", style.logo_url), ("header", style.header_image_url),
+              ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
-        "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users,
+        "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users, images=images,
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, **extra,
     )  # fmt: skip
