@@ -5,6 +5,9 @@ page (WCAG 2.1 A and AA); screenshots go to build/screenshots (copies in docs/sc
 
 from __future__ import annotations
 
+import struct
+import zlib
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -58,7 +61,20 @@ def test_lists_workflows_and_templates(served_console, browser):  # type: ignore
     checked(browser, "template-preview")
 
 
-def test_settings_saved(served_console, browser):  # type: ignore[no-untyped-def]
+def _png(width: int = 120, height: int = 40) -> bytes:
+    """A real PNG (a brown bar), as a client's logo might be."""
+    raw = b"".join(b"\x00" + b"\x8b\x45\x13" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))  # fmt: skip
+
+
+def test_settings_saved(served_console, browser, tmp_path):  # type: ignore[no-untyped-def]
     url, users = served_console
     sign_in(browser, url, users["client_admin"])
     browser.get(f"{url}/api/console/settings?lang=en")
@@ -67,4 +83,12 @@ def test_settings_saved(served_console, browser):  # type: ignore[no-untyped-def
     browser.find_element(By.CSS_SELECTOR, "#set-days ~ p button").click()
     _wait(lambda: "The settings have been saved." in browser.page_source)
     assert browser.find_element(By.ID, "set-days").get_attribute("value") == "21"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png())
+    Select(browser.find_element(By.ID, "set-kind")).select_by_value("logo")
+    browser.find_element(By.ID, "set-image").send_keys(str(logo))
+    browser.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data'] button").click()
+    _wait(lambda: "/api/brand/" in browser.page_source)
+    shown = browser.find_element(By.CSS_SELECTOR, "img[src*='/api/brand/']")
+    _wait(lambda: browser.execute_script("return arguments[0].naturalWidth", shown) == 120)
     checked(browser, "settings")
