@@ -148,9 +148,10 @@ class ConsoleSearch:
 
         def matching() -> Iterator[Invoice]:
             seen: set[str] = set()
-            for number in self.index.all_numbers(client_id, f"{PREFIX[DebtorBy.NAME]}|{term}"):
-                if number in seen:
-                    continue
+            keys = self.index.all_numbers(client_id, f"{PREFIX[DebtorBy.NAME]}|{term}")
+            for number, name in keys:
+                if number in seen or (name and not name_matches(name, typed)):
+                    continue  # the name on the index row rules it out without a read
                 seen.add(number)
                 if len(seen) > MAX_DEBTORS_BY_NAME:
                     return

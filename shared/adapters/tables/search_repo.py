@@ -97,8 +97,9 @@ class SearchIndexRepository:
         found = [(decode(r.rk.rsplit("|", 1)[1]), str(r.data.get("Name") or "")) for r in page.rows]
         return found, page.continuation
 
-    def all_numbers(self, client_id: str, prefix: str) -> Iterator[str]:
-        """Every number whose key starts with ``prefix``, lazily (the caller stops early)."""
+    def all_numbers(self, client_id: str, prefix: str) -> Iterator[tuple[str, str]]:
+        """(number, name) of every key starting with ``prefix``, lazily (the caller stops
+        early)."""
         rows = all_rows(
             self.store,
             CONSOLE_SEARCH,
@@ -107,7 +108,7 @@ class SearchIndexRepository:
             page_size=100,
         )
         for row in rows:
-            yield decode(row.rk.rsplit("|", 1)[1])
+            yield decode(row.rk.rsplit("|", 1)[1]), str(row.data.get("Name") or "")
 
     def is_built(self, client_id: str) -> bool:
         return self.store.get(CONSOLE_SEARCH, encode(client_id), BUILT) is not None
