@@ -86,7 +86,7 @@ def invoice_terms(invoice: Invoice) -> list[tuple[str, str]]:
 def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
     """The folded prefix to look up for what was typed; None when it cannot match anything
     (an amount that is not an amount, a reference without digits)."""
-    typed = typed.strip()
+    raw, typed = typed, typed.strip()
     if by is InvoiceBy.AMOUNT:
         try:
             return amount_key(parse_amount(typed.replace("€", "").strip()))
@@ -95,10 +95,23 @@ def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
     if by is InvoiceBy.REFERENCE:
         return re.sub(r"\D", "", typed) or None
     if by in (DebtorBy.NAME, InvoiceBy.DEBTOR):
-        # the longest word narrows the key range most; the others filter what it finds
-        typed_words = sorted(words(typed), key=len, reverse=True)
-        return typed_words[0] if typed_words else None
+        return _name_range(raw.lstrip())
     return fold(typed) or None
+
+
+def _name_range(typed: str) -> str | None:
+    """The one key range a name search reads; the other words filter what it finds. A word
+    followed by a space was typed whole, so its range is the word itself (``de|``: not "dekker",
+    "den" or "der"); the word being typed is a prefix. The longest wins (the narrowest range),
+    a whole word on a tie."""
+    typed_words = words(typed)
+    if not typed_words:
+        return None
+    whole = typed_words if typed != typed.rstrip() else typed_words[:-1]
+    candidates = [(len(w) + 0.5, f"{w}|") for w in whole]
+    if len(whole) < len(typed_words):
+        candidates.append((float(len(typed_words[-1])), typed_words[-1]))
+    return max(candidates)[1]
 
 
 def name_matches(name: str, typed: str) -> bool:
