@@ -429,4 +429,5 @@ class Services:
             self.inbound_filing,
             lambda mailbox: inbox_for(sender, mailbox),
             self.clock,
+            operator_agency=self.settings.operator_agency,
         )

@@ -52,6 +52,7 @@ class GraphStandIn:
         self.throttle_next = 0
         self.throttle_seconds = 1
         self.expired: set[str] = set()
+        self.unknown_users: set[str] = set()  # addresses that are no user of the tenant
         self.vanish_on_read: set[str] = set()  # deleted right after the delta page listed them
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
@@ -106,6 +107,9 @@ class GraphStandIn:
                          {"Retry-After": str(self.throttle_seconds)})  # fmt: skip
         if len(parts) < 3 or parts[1] != "users":
             return _error(404, "ResourceNotFound", "no such resource")
+        if parts[2].lower() in self.unknown_users:
+            # what Graph answers for an address that is no mailbox of the tenant
+            return _error(404, "ErrorInvalidUser", f"The requested user '{parts[2]}' is invalid.")
         box = self.mailbox(parts[2])
         rest = parts[3:]
         q = {k: v[0] for k, v in r.query.items()}

@@ -88,7 +88,11 @@ class GraphInbox:
         self.sleep = sleep
 
     def _get(
-        self, url: str, params: dict[str, str] | None = None, prefer: str | None = None
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        prefer: str | None = None,
+        one_message: bool = False,
     ) -> httpx.Response:
         for _ in range(4):
             headers = {"Authorization": f"Bearer {self.token()}"}
@@ -103,14 +107,16 @@ class GraphInbox:
                 continue
             if response.status_code == 410:
                 raise DeltaExpired(response.text[:300])
-            if response.status_code == 404 and "/messages/" in url:
+            # only the GET of one message: a 404 on the delta query (an unknown user, a
+            # mailbox without Exchange) is the mailbox's trouble, not a deleted message
+            if response.status_code == 404 and one_message:
                 raise MessageGone(response.text[:300])
             raise_for("Graph", response)
             return response
         raise MailboxThrottled("Graph keeps throttling this mailbox", MAX_THROTTLE_WAIT)
 
     def _mailbox(self, mailbox: str) -> str:
-        return f"{self.graph_url}/users/{quote(mailbox)}"
+        return f"{self.graph_url}/users/{quote(mailbox, safe='')}"
 
     # -- the inbox's changes ---------------------------------------------------------------
     def delta(self, mailbox: str, link: str | None) -> Iterator[DeltaPage]:
@@ -132,7 +138,9 @@ class GraphInbox:
         """The message with its headers and bodies (one GET)."""
         graph_id = str(item["id"])
         detail = self._get(
-            f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}", {"$select": DETAIL_SELECT}
+            f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}",
+            {"$select": DETAIL_SELECT},
+            one_message=True,
         ).json()
         headers = {
             str(h.get("name", "")).lower(): str(h.get("value", ""))
@@ -158,7 +166,7 @@ class GraphInbox:
         )
 
     def attachments(self, mailbox: str, graph_id: str) -> list[FetchedAttachment]:
-        base = f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}/attachments"
+        base = f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}/attachments"
         listing = self._get(base, {"$select": "id,name,contentType,size,isInline"}).json()
         found: list[FetchedAttachment] = []
         for a in listing.get("value", []):
@@ -198,10 +206,10 @@ class GraphInbox:
                 )
                 continue
             if size <= INLINE_LIMIT:
-                body = self._get(f"{base}/{quote(aid)}").json()
+                body = self._get(f"{base}/{quote(aid, safe='')}").json()
                 data = base64.b64decode(body.get("contentBytes") or "")
             else:
-                data = self._get(f"{base}/{quote(aid)}/$value").content
+                data = self._get(f"{base}/{quote(aid, safe='')}/$value").content
             found.append(FetchedAttachment(aid, name, ctype, size, data))
         return found
 
@@ -219,7 +227,7 @@ class GraphInbox:
         response = call(
             "Graph",
             lambda: self.http.post(
-                f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}/reply",
+                f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}/reply",
                 json=payload,
                 headers=headers,
             ),

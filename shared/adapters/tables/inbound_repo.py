@@ -187,6 +187,19 @@ class MailboxStateRepository:
         self.store.upsert(INBOUND_MAILBOXES, Row("delta", encode(mailbox.lower()),
                           {"Link": link or "", "WatchSince": watch_since, "UpdatedAt": at}))  # fmt: skip
 
+    def failures(self, mailbox: str, reset: bool = False) -> int:
+        """Count a run in which the mailbox could not be read (or, with ``reset``, clear the
+        count after a good run); how many runs in a row failed."""
+        rk = encode(mailbox.lower())
+        row = self.store.get(INBOUND_MAILBOXES, "failures", rk)
+        if reset:
+            if row is not None:
+                self.store.delete(INBOUND_MAILBOXES, "failures", rk)
+            return 0
+        count = int(row.data.get("Count", 0)) + 1 if row else 1
+        self.store.upsert(INBOUND_MAILBOXES, Row("failures", rk, {"Count": count}))
+        return count
+
 
 class SeenRepository:
     """A message handled for its mailbox (filed for its clients, or a bounce passed on)."""
@@ -202,6 +215,18 @@ class SeenRepository:
     ) -> None:
         self.store.upsert(INBOUND_SEEN, Row(encode(mailbox.lower()), key,
                           {"Kind": kind.value, "Clients": put_json(list(clients)), "At": at}))  # fmt: skip
+
+    def forgive(self, mailbox: str, key: str) -> None:
+        """Take back the attempt counted for an error that was not the message's (storage,
+        the mailbox throttled): it must not bring the message closer to being set aside."""
+        rk = join(key, "failures")
+        row = self.store.get(INBOUND_SEEN, encode(mailbox.lower()), rk)
+        if row is None:
+            return
+        count = max(int(row.data.get("Count", 0)) - 1, 0)
+        self.store.upsert(
+            INBOUND_SEEN, Row(encode(mailbox.lower()), rk, {**row.data, "Count": count})
+        )
 
     def failed(self, mailbox: str, key: str, why: str, at: datetime) -> int:
         """Count a failure to file the message; how many there were."""

@@ -71,12 +71,18 @@ class MailFiling:
     def kind(self, received: ReceivedMail) -> MailKind:
         return kind_of(received.sender, received.subject, received.headers)
 
-    def pass_bounce(self, received: ReceivedMail) -> int:
+    def pass_bounce(self, received: ReceivedMail, clients: Sequence[Client]) -> int:
         """A non-delivery report to the bounce handling: our reference in the returned headers
-        names the message that bounced (an NDR without it is not about our mail)."""
+        names the message that bounced (an NDR without it is not about our mail). Only
+        messages of the mailbox's own clients are marked: a report in one mailbox (forged or
+        not) never touches another client's outbox."""
         provider = _email_provider(self.messaging)
+        mine = {c.client_id for c in clients}
         marked = 0
-        for reference in dict.fromkeys(_OUR_REFERENCE.findall(received.body_text)):
+        for reference in list(dict.fromkeys(_OUR_REFERENCE.findall(received.body_text)))[:20]:
+            found = self.messaging.outbox.by_provider_id(provider, reference)
+            if found is None or found[0] not in mine:
+                continue
             marked += self.messaging.record_status(
                 provider, reference, OutboxStatus.BOUNCED, received.subject or "undeliverable"
             )
@@ -134,7 +140,11 @@ class MailFiling:
         if len(clients) == 1:
             return [clients[0].client_id]
         agencies = list(dict.fromkeys(c.agency_id for c in clients))
-        return agencies[:1]
+        if len(agencies) != 1:
+            # the reader never groups clients of several agencies; should it happen, nobody
+            # is given the message rather than the wrong agency
+            raise ValueError("a mailbox's clients belong to several agencies")
+        return agencies
 
     def log_on(
         self,
