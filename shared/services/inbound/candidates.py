@@ -19,6 +19,11 @@ from shared.services.messaging import MESSAGE_ID
 from shared.services.repositories import Repositories
 
 _OUR_REFERENCE_HEADER = "x-inning-reference"
+# what one message may make us look up: a long e-mail (a pasted statement, a forwarded thread
+# of hundreds of messages) must not stall the reader nor cost thousands of table reads
+MAX_TEXT = 30_000  # characters matched on, as many as are stored
+MAX_FORWARDED = 3  # addresses named in forwarded headers
+MAX_REFERENCES = 20  # payment references looked up
 
 
 class CandidateFinder:
@@ -43,11 +48,13 @@ class CandidateFinder:
         ids = {c.client_id for c in clients}
         found: list[Hit] = []
         found += self._thread(ids, headers)
-        for address in dict.fromkeys([sender, *text.forwarded_from]):
+        for address in dict.fromkeys([sender, *text.forwarded_from[:MAX_FORWARDED]]):
             found += self._sender(clients, address)
-        fresh = f"{subject}\n{text.fresh}"
+        fresh = f"{subject[:1000]}\n{text.fresh[:MAX_TEXT]}"
         fresh_tokens = number_tokens(fresh)
-        quoted_tokens = [t for t in number_tokens(text.quoted) if t not in fresh_tokens]
+        quoted_tokens = [
+            t for t in number_tokens(text.quoted[: MAX_TEXT // 2]) if t not in fresh_tokens
+        ]
         for client in clients:
             found += self._invoices(client.client_id, fresh_tokens, Evidence.INVOICE)
             found += self._invoices(client.client_id, quoted_tokens, Evidence.QUOTED)
@@ -129,9 +136,8 @@ class CandidateFinder:
 
     def _references(self, clients: set[str], text: str) -> list[Hit]:
         hits: list[Hit] = []
-        for ref in find_references(text):
-            if ref.kind is not ReferenceKind.BETALINGSKENMERK:
-                continue
+        kenmerken = [r for r in find_references(text) if r.kind is ReferenceKind.BETALINGSKENMERK]
+        for ref in kenmerken[:MAX_REFERENCES]:
             plan = self.plans.by_reference(ref.value)
             if plan and plan[0] in clients:
                 found = self.plans.get(*plan)

@@ -36,6 +36,7 @@ from shared.services.repositories import Repositories
 log = logging.getLogger("inning.inbound")
 ATTACHMENTS_CONTAINER = "inbound-mail"
 ACTION_KIND = "inbound_mail"
+_READ_LIMIT = 60_000  # characters of a body split and matched (twice what is stored)
 _OUR_REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)
 
 
@@ -79,7 +80,9 @@ class MailFiling:
         provider = _email_provider(self.messaging)
         mine = {c.client_id for c in clients}
         marked = 0
-        for reference in list(dict.fromkeys(_OUR_REFERENCE.findall(received.body_text)))[:20]:
+        for reference in list(
+            dict.fromkeys(_OUR_REFERENCE.findall(received.body_text[:_READ_LIMIT]))
+        )[:20]:
             found = self.messaging.outbox.by_provider_id(provider, reference)
             if found is None or found[0] not in mine:
                 continue
@@ -96,10 +99,13 @@ class MailFiling:
         attachments: Sequence[AttachmentNote],
     ) -> list[str]:
         """File the message for the clients it concerns; the ids of those clients."""
-        text = split_reply(received.unique_text or received.body_text)
+        # cut before anything reads it: what is matched on is at most what is stored
+        # (TEXT_LIMIT), and a message of megabytes must not stall the reader
+        body = received.body_text[:_READ_LIMIT]
+        text = split_reply((received.unique_text or "")[:_READ_LIMIT] or body)
         if received.unique_text:
             # Graph's uniqueBody is the new part; what it left out is the history
-            rest = split_reply(received.body_text)
+            rest = split_reply(body)
             text = type(text)(
                 text.fresh, rest.quoted or text.quoted, text.forwarded_from or rest.forwarded_from
             )
