@@ -70,7 +70,8 @@ class MailFiling:
         self.clock = clock
 
     def kind(self, received: ReceivedMail) -> MailKind:
-        return kind_of(received.sender, received.subject, received.headers)
+        body = received.body_text[:_READ_LIMIT]
+        return kind_of(received.sender, received.subject, received.headers, body)
 
     def pass_bounce(self, received: ReceivedMail, clients: Sequence[Client]) -> int:
         """A non-delivery report to the bounce handling: our reference in the returned headers

@@ -188,3 +188,32 @@ def test_graph_inbox_quotes_the_mailbox_as_one_path_segment(setup: Setup):
     base = setup.reader().inbox_for(MAILBOX)
     assert isinstance(base, GraphInbox)
     assert base._mailbox("a/b@x.example").endswith("/users/a%2Fb%40x.example")
+
+
+# -- MEDIUM 4: bounces are what the mail system says, and touch only the mailbox's clients ---
+def test_a_debtors_dispute_titled_niet_bezorgd_is_correspondence(setup: Setup):
+    reader = reader_with(setup)
+    reader.run()
+    setup.graph.deliver(MAILBOX, plain("jan@devries.example", "Niet bezorgd: factuur F-1001 betaal ik niet",
+                                       "De bestelling is nooit geleverd. Ik betwist factuur F-1001."))  # fmt: skip
+    report = reader.run()
+    assert report.filed == 1 and report.bounces == 0
+    assert any("Niet bezorgd" in s for s in setup.contacts("D1"))
+
+
+def test_a_forged_bounce_never_marks_another_agencys_message(setup: Setup):
+    from shared.domain.messaging import Channel, MessageContent, OutboundMessage, OutboxStatus
+
+    reader = reader_with(setup)
+    reader.run()
+    xid = other_agency_client(setup, "X2", "info@elders.example")
+    messaging = setup.services.messaging
+    msg = OutboundMessage(xid, "dun|Q1|1", Channel.EMAIL, "Q1", "q1@x.example",
+                          setup.services.clock.now(), sender="info@elders.example")  # fmt: skip
+    messaging.enqueue(msg, MessageContent(subject="s", text="t"))
+    messaging.deliver(xid, "dun|Q1|1")
+    ref = messaging.outbox.get(xid, "dun|Q1|1")[0].reference
+    setup.graph.deliver(MAILBOX, plain("postmaster@evil.example", "Undeliverable: whatever",
+                                       f"X-Inning-Reference: {ref}"))  # fmt: skip
+    assert reader.run().bounces == 1
+    assert messaging.outbox.get(xid, "dun|Q1|1")[0].status is not OutboxStatus.BOUNCED

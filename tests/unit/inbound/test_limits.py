@@ -3,6 +3,7 @@ stored, forwarded senders and payment references are capped."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from shared.domain.inbound.mail import MailKind, ReceivedMail
@@ -73,5 +74,5 @@ def test_references_found_in_a_long_text_do_not_overlap():
     text = " ".join(["RF18539007547034", "5000 0567 8901 2345", "+++090/9337/55493+++"] * 300)
     found = find_references(text)
     spans = sorted((r.start, r.end) for r in found)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert {r.kind for r in found} >= {ReferenceKind.RF, ReferenceKind.BELGIAN}
