@@ -60,10 +60,9 @@ def kind_of(sender: str, subject: str, headers: Mapping[str, str], body: str = "
         return MailKind.AUTO_REPLY  # a read receipt (RFC 8098)
     if "report-type=delivery-status" in content_type:
         actions = {a.lower() for a in _ACTION.findall(body)}
-        if actions:  # the status part was readable: only a failure is a bounce
-            failed = "failed" in actions
-        else:  # Exchange keeps the status part apart from the body: the subject tells
-            failed = _DELAY_SUBJECT.search(subject) is None
+        # the status part readable: only a failure is a bounce; Exchange keeps the status
+        # part apart from the body, then the subject tells a delay notice
+        failed = "failed" in actions if actions else _DELAY_SUBJECT.search(subject) is None
         return MailKind.NON_DELIVERY if failed else MailKind.AUTO_REPLY
     if _NDR_SENDER.match(sender) and _NDR_SUBJECT.match(subject):
         return MailKind.NON_DELIVERY

@@ -212,8 +212,11 @@ def test_a_forged_bounce_never_marks_another_agencys_message(setup: Setup):
                           setup.services.clock.now(), sender="info@elders.example")  # fmt: skip
     messaging.enqueue(msg, MessageContent(subject="s", text="t"))
     messaging.deliver(xid, "dun|Q1|1")
-    ref = messaging.outbox.get(xid, "dun|Q1|1")[0].reference
+    stored = messaging.outbox.get(xid, "dun|Q1|1")
+    assert stored is not None
+    ref = stored[0].reference
     setup.graph.deliver(MAILBOX, plain("postmaster@evil.example", "Undeliverable: whatever",
                                        f"X-Inning-Reference: {ref}"))  # fmt: skip
     assert reader.run().bounces == 1
-    assert messaging.outbox.get(xid, "dun|Q1|1")[0].status is not OutboxStatus.BOUNCED
+    after = messaging.outbox.get(xid, "dun|Q1|1")
+    assert after is not None and after[0].status is not OutboxStatus.BOUNCED
