@@ -6,7 +6,7 @@ stands, which messages were handled, and the index from e-mail address to debtor
 |                  | client id         | ``k|`` key                          | one message by key (pointer)    |
 | InboundMailboxes | "delta"           | mailbox                             | the round's nextLink/deltaLink  |
 | InboundMailSeen  | mailbox           | key (hash of the Message-ID)        | a message is handled once       |
-| DebtorEmails     | client id         | address ``|`` debtor                | sender address -> debtors       |
+| DebtorEmails     | client id         | hash(address) ``|`` debtor          | sender address -> debtors       |
 
 A client's mail lives in that client's partition only, so one client's request cannot reach
 another's mail. The address index is kept by the debtor repository wherever a debtor is
@@ -17,6 +17,7 @@ full, on first use (the ``~built`` row).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ INBOUND_MAILBOXES = "InboundMailboxes"
 INBOUND_SEEN = "InboundMailSeen"
 DEBTOR_EMAILS = "DebtorEmails"
 TABLES = (INBOUND_MAIL, INBOUND_MAILBOXES, INBOUND_SEEN, DEBTOR_EMAILS)
-BUILT = "~built"
+BUILT = "~built2"  # v2: rows keyed by the address's hash (v1 rows are ignored)
 TEXT_LIMIT = 30_000  # characters of text in a row (a string property holds 32K UTF-16 units)
 _FAR = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -240,6 +241,13 @@ class SeenRepository:
         return count
 
 
+def address_key(address: str) -> str:
+    """The index's key of an address: a hash of the normalised address, so that any address
+    (up to the 254 characters an import accepts, or longer from an older import) fits a
+    RowKey (1 KiB) next to the debtor's number."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+
+
 class DebtorEmailIndex:
     def __init__(self, store: TableStore) -> None:
         self.store = store
@@ -247,10 +255,7 @@ class DebtorEmailIndex:
     @staticmethod
     def rows(debtor: Debtor) -> list[Row]:
         return [
-            Row(
-                encode(debtor.client_id),
-                join(encode(address.strip().lower()), encode(debtor.number)),
-            )
+            Row(encode(debtor.client_id), join(address_key(address), encode(debtor.number)))
             for address in dict.fromkeys(e.strip().lower() for e in debtor.emails if e.strip())
         ]
 
@@ -265,7 +270,7 @@ class DebtorEmailIndex:
 
     def debtors_with(self, client_id: str, address: str) -> list[str]:
         """Debtor numbers indexed under ``address`` (check them: an address may be stale)."""
-        prefix = join(encode(address.strip().lower()), "")
+        prefix = join(address_key(address), "")
         return [
             decode(r.rk[len(prefix) :])
             for r in all_rows(
@@ -275,11 +280,16 @@ class DebtorEmailIndex:
 
     def forget(self, client_id: str, address: str, debtor_number: str) -> None:
         self.store.delete(
-            DEBTOR_EMAILS, encode(client_id), join(encode(address.lower()), encode(debtor_number))
+            DEBTOR_EMAILS, encode(client_id), join(address_key(address), encode(debtor_number))
         )
 
     def is_built(self, client_id: str) -> bool:
         return self.store.get(DEBTOR_EMAILS, encode(client_id), BUILT) is not None
+
+    def unbuild(self, client_id: str) -> None:
+        """The index of the client may miss addresses: build it again on next use."""
+        if self.is_built(client_id):
+            self.store.delete(DEBTOR_EMAILS, encode(client_id), BUILT)
 
     def mark_built(self, client_id: str, at: datetime) -> None:
         self.store.upsert(DEBTOR_EMAILS, Row(encode(client_id), BUILT, {"At": at}))

@@ -220,3 +220,34 @@ def test_a_forged_bounce_never_marks_another_agencys_message(setup: Setup):
     assert reader.run().bounces == 1
     after = messaging.outbox.get(xid, "dun|Q1|1")
     assert after is not None and after[0].status is not OutboxStatus.BOUNCED
+
+
+# -- MEDIUM 5: one long address never breaks imports or inbound mail -----------------------
+def test_an_address_longer_than_254_characters_is_refused_per_row(setup: Setup):
+    long = "a" * 1100 + "@x.example"
+    rows = [debtor_row("L0", emails=["l0@ok.example"]), debtor_row("LBAD", emails=[long])]
+    r = setup.agency.call("POST", "/v1/clients/C1/debtors", {"items": rows})
+    assert r.status == 200 and r.body["created"] == 1 and r.body["rejected"] == 1
+    assert r.body["errors"] == [
+        {"index": 1, "field": "emails", "message": "an e-mail address has at most 254 characters"}
+    ]
+    stored = setup.services.repos.debtors.get_many(setup.client_id, ["L0", "LBAD"])
+    assert sorted(stored) == ["L0"]
+
+
+def test_a_long_address_stored_earlier_does_not_stop_inbound_mail(setup: Setup):
+    from dataclasses import replace as copy
+
+    reader = reader_with(setup)
+    reader.run()
+    d1 = setup.services.repos.debtors.get(setup.client_id, "D2")
+    assert d1 is not None
+    long = "a" * 1100 + "@x.example"
+    setup.services.repos.debtors.save(copy(d1[0], emails=(*d1[0].emails, long)), d1[1])
+    setup.graph.deliver(MAILBOX, plain(long, "Vraag", "Bel mij."))
+    setup.graph.deliver(MAILBOX, plain("jan@devries.example", "Vraag", "Bel mij."))
+    report = reader.run()
+    assert report.filed == 2 and not report.failed
+    assert any("Vraag" in s for s in setup.contacts("D1"))
+    debtors = [m["debtors"] for m in listing(setup, setup.agency, "C1")]
+    assert sorted(debtors) == [["D1"], ["D2"]]
