@@ -48,8 +48,10 @@ class CandidateFinder:
         ids = {c.client_id for c in clients}
         found: list[Hit] = []
         found += self._thread(ids, headers)
-        for address in dict.fromkeys([sender, *text.forwarded_from[:MAX_FORWARDED]]):
-            found += self._sender(clients, address)
+        found += self._sender(clients, sender, Evidence.SENDER)
+        for address in dict.fromkeys(text.forwarded_from[:MAX_FORWARDED]):
+            if address != sender:
+                found += self._sender(clients, address, Evidence.FORWARDED)
         fresh = f"{subject[:1000]}\n{text.fresh[:MAX_TEXT]}"
         fresh_tokens = number_tokens(fresh)
         quoted_tokens = [
@@ -91,7 +93,7 @@ class CandidateFinder:
                     )
         return hits
 
-    def _sender(self, clients: Sequence[Client], address: str) -> list[Hit]:
+    def _sender(self, clients: Sequence[Client], address: str, evidence: Evidence) -> list[Hit]:
         if not address or "@" not in address:
             return []
         hits: list[Hit] = []
@@ -106,7 +108,7 @@ class CandidateFinder:
                 if debtor is None or address not in {e.strip().lower() for e in debtor[0].emails}:
                     self.emails.forget(client.client_id, address, number)  # stale: address changed
                     continue
-                hits.append(Hit(client.client_id, number, Evidence.SENDER, address))
+                hits.append(Hit(client.client_id, number, evidence, address))
         return hits
 
     def _ensure_index(self, client_id: str) -> None:

@@ -115,7 +115,9 @@ class MailFiling:
         targets = self._targets(decision, clients)
         for scope in targets:
             mine = tuple(
-                c for c in (*decision.certain, *decision.uncertain) if c.client_id == scope
+                c
+                for c in (*decision.certain, *decision.uncertain)
+                if c.client_id == scope or scope not in {k.client_id for k in clients}
             )
             certain = tuple(c for c in decision.certain if c.client_id == scope)
             filed = FiledMail(
@@ -138,11 +140,17 @@ class MailFiling:
         return targets
 
     def _targets(self, decision: Decision, clients: Sequence[Client]) -> list[str]:
-        """The clients that see the message: those whose debtors it points at; with no
-        candidate at all, the mailbox's client (or, for a mailbox several clients share, the
-        agency, so that no client reads another's mail)."""
-        found = list(dict.fromkeys(c.client_id for c in (*decision.certain, *decision.uncertain)))
-        if found:
+        """Who sees the message (its text). With a certain match: only the clients whose
+        debtors it certainly concerns (an uncertain match elsewhere does not hand another
+        client the text). Without: the one client its candidates belong to; candidates at
+        several clients, or none at all in a mailbox several clients share, go to the
+        mailbox's agency (whose action list gets the question), so that no client reads
+        mail that may be another's."""
+        certain = list(dict.fromkeys(c.client_id for c in decision.certain))
+        if certain:
+            return certain
+        found = list(dict.fromkeys(c.client_id for c in decision.uncertain))
+        if len(found) == 1:
             return found
         if len(clients) == 1:
             return [clients[0].client_id]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from shared.adapters.channels.graph_inbox import GraphInbox
 from shared.adapters.tables.linked_accounts_repo import GraphLink, LinkedAccountRepository
@@ -26,7 +27,7 @@ def plain(sender: str, subject: str, text: str) -> dict[str, object]:
     return m
 
 
-def listing(s: Setup, api_client: object, number: str) -> list[dict[str, object]]:
+def listing(s: Setup, api_client: object, number: str) -> list[dict[str, Any]]:
     r = api_client.call("GET", f"/v1/clients/{number}/inbound-mail")  # type: ignore[attr-defined]
     assert r.status == 200
     return list(r.body["items"])
@@ -251,3 +252,71 @@ def test_a_long_address_stored_earlier_does_not_stop_inbound_mail(setup: Setup):
     assert any("Vraag" in s for s in setup.contacts("D1"))
     debtors = [m["debtors"] for m in listing(setup, setup.agency, "C1")]
     assert sorted(str(d) for d in debtors) == [str(["D1"]), str(["D2"])]
+
+
+# -- MEDIUM 6: in a shared mailbox an uncertain match never hands another client the text ----
+def test_a_certain_match_files_for_its_client_only(setup: Setup):
+    from tests.unit.api.conftest import invoice_row
+
+    reader = reader_with(setup)
+    reader.run()
+    a = setup.agency
+    assert (
+        a.call("POST", "/v1/clients", {"items": [client_row("C2", contact_email=MAILBOX)]}).status
+        == 200
+    )
+    assert a.call("POST", "/v1/clients/C2/debtors", {"items": [debtor_row("Z1")]}).status == 200
+    assert (
+        a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("F-7007", "Z1")]}).status
+        == 200
+    )
+    sent = setup.remind("D1", "dun|D1|9")
+    text = "Ik betaal F-1001 morgen.\n\nOp 1 mrt 2025 schreef Korenbloem <x@y>:\n> Herinnering F-7007 openstaand"
+    message = plain("jan@devries.example", "Re: herinnering", text)
+    message["internetMessageHeaders"] = [
+        {"name": "In-Reply-To", "value": str(sent["internetMessageId"])}
+    ]
+    setup.graph.deliver(MAILBOX, message)
+    reader.run()
+    assert [m["debtors"] for m in listing(setup, a, "C1")] == [["D1"]]
+    assert listing(setup, a, "C2") == []
+
+
+def test_uncertain_matches_at_two_clients_go_to_the_agency_only(setup: Setup):
+    from tests.unit.api.conftest import invoice_row
+
+    reader = reader_with(setup)
+    reader.run()
+    a = setup.agency
+    assert (
+        a.call("POST", "/v1/clients", {"items": [client_row("C2", contact_email=MAILBOX)]}).status
+        == 200
+    )
+    assert a.call("POST", "/v1/clients/C2/debtors", {"items": [debtor_row("Z1")]}).status == 200
+    assert (
+        a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("F-7007", "Z1")]}).status
+        == 200
+    )
+    setup.graph.deliver(
+        MAILBOX, plain("stranger@nowhere.example", "Facturen", "Over F-1001 en F-7007.")
+    )
+    reader.run()
+    assert listing(setup, a, "C1") == [] and listing(setup, a, "C2") == []
+    items, _ = setup.services.repos.actions.list("agency-a")
+    asked = [i for i in items if i.kind == "inbound_mail"]
+    assert len(asked) == 1 and "D1" in asked[0].title and "Z1" in asked[0].title
+
+
+# -- MEDIUM 7: nobody puts text on a dossier by typing its numbers or a forwarded header ------
+def test_a_typed_forward_header_from_a_stranger_files_nothing(setup: Setup):
+    reader = reader_with(setup)
+    reader.run()
+    body = ("Hallo\n\n---------- Forwarded message ---------\nFrom: Jan <jan@devries.example>\n\n"
+            "Ik erken de schuld niet en betaal nooit. F-1001. Groet")  # fmt: skip
+    setup.graph.deliver(
+        MAILBOX, plain("attacker@evil.example", "Bericht namens Jan de Vries", body)
+    )
+    reader.run()
+    assert setup.contacts("D1") == []
+    mail = listing(setup, setup.agency, "C1")[0]
+    assert not mail["linked"] and [c["debtor"] for c in mail["candidates"]] == ["D1"]
