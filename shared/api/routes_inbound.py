@@ -62,6 +62,7 @@ class InboundMailOut(BaseModel):
     candidates: list[CandidateOut]
     attachments: list[AttachmentOut]
     answer: str | None
+    answer_note: str | None = None
     action_id: str | None
 
 
@@ -81,7 +82,7 @@ def mail_out(m: FiledMail, *, detail: bool = False) -> dict[str, Any]:
                         "invoices": list(c.invoice_numbers), "certain": c.certain} for c in m.candidates],
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
                          "kept": a.blob is not None, "skipped": a.skipped} for i, a in enumerate(m.attachments)],
-        "answer": m.answer_key, "action_id": m.action_id,
+        "answer": m.answer_key, "answer_note": m.answer_note, "action_id": m.action_id,
     }  # fmt: skip
     if detail:
         out.update(

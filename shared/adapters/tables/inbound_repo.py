@@ -75,6 +75,8 @@ class FiledMail:
     linked_at: datetime | None = None
     action_id: str | None = None
     answer_key: str | None = None  # the outbox key of "we are handling your message"
+    reply_to: str = ""  # the message's Reply-To header (Graph's /reply answers there)
+    answer_note: str | None = None  # where the answer went, when not in the thread
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -109,6 +111,7 @@ def _to_row(m: FiledMail) -> Row:
             "FiledDebtors": put_json(list(m.filed_debtors)), "Linked": m.linked,
             "LinkedBy": m.linked_by, "LinkedAt": m.linked_at, "ActionId": m.action_id,
             "AnswerKey": m.answer_key, "Notes": put_json(list(m.notes)),
+            "ReplyTo": m.reply_to[:1000], "AnswerNote": m.answer_note,
         },
     )  # fmt: skip
 
@@ -126,6 +129,7 @@ def _from_row(row: Row) -> FiledMail:
         filed_debtors=tuple(get_json(d.get("FiledDebtors"), [])), linked=bool(d.get("Linked")),
         linked_by=d.get("LinkedBy"), linked_at=d.get("LinkedAt"), action_id=d.get("ActionId"),
         answer_key=d.get("AnswerKey"), notes=tuple(get_json(d.get("Notes"), [])),
+        reply_to=d.get("ReplyTo") or "", answer_note=d.get("AnswerNote"),
     )  # fmt: skip
 
 

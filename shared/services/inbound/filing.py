@@ -126,6 +126,7 @@ class MailFiling:
                 sender=received.sender, sender_name=received.sender_name, subject=received.subject,
                 kind=kind, fresh_text=text.fresh, quoted_text=text.quoted,
                 in_reply_to=received.headers.get("in-reply-to", ""), references=received.headers.get("references", ""),
+                reply_to=received.headers.get("reply-to", ""),
                 attachments=tuple(attachments), candidates=mine,
                 filed_debtors=tuple(c.debtor_number for c in certain), linked=bool(certain),
                 linked_by="inning" if certain else None, linked_at=self.clock.now() if certain else None,
