@@ -91,6 +91,17 @@ def mail_out(m: FiledMail, *, detail: bool = False) -> dict[str, Any]:
     return out
 
 
+def content_disposition(name: str) -> str:
+    """An attachment's name for the download (RFC 6266): an ASCII fallback in ``filename``
+    and the name itself, UTF-8 and percent-encoded, in ``filename*`` (a header is Latin-1:
+    "Factuur €.pdf" or "счёт.pdf" must not break the response)."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._- ") else "_" for c in name)
+    fallback = fallback.strip()[:150] or "attachment"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name[:150], safe='')}"
+
+
 def register(router: Router, services: Services) -> None:
     def client_of(ctx: Context) -> Any:
         return services.access.client_for(principal(ctx), ctx.params["client"])
@@ -116,11 +127,10 @@ def register(router: Router, services: Services) -> None:
         name, content_type, data = services.inbound_mail.attachment(
             client_of(ctx), ctx.params["mail"], int(raw)
         )
-        safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in name)[:150]
         return ApiResponse(
             raw=data,
             content_type=content_type or "application/octet-stream",
-            headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+            headers={"Content-Disposition": content_disposition(name)},
         )
 
     def link(ctx: Context) -> ApiResponse:

@@ -39,9 +39,15 @@ DELTA_SELECT = (
 )
 DETAIL_SELECT = "internetMessageHeaders,body,uniqueBody"
 PAGE_SIZE = 50
+MAX_PAGES = 200  # pages per round (10,000 messages); the round resumes from there next run
+IMMUTABLE_ID = 'IdType="ImmutableId"'
 INLINE_LIMIT = 3 * 1024 * 1024  # contentBytes in JSON up to here; above, the raw $value
 MAX_ATTACHMENT = 35 * 1024 * 1024  # Exchange Online's largest message; above it is not ours to keep
 MAX_THROTTLE_WAIT = 30.0  # wait this long for a 429 in the run; longer ends the mailbox's turn
+
+
+class DeltaLoop(Exception):
+    """Graph handed back a nextLink it handed before in the same round: reading on would loop."""
 
 
 class DeltaExpired(Exception):
@@ -95,9 +101,12 @@ class GraphInbox:
         one_message: bool = False,
     ) -> httpx.Response:
         for _ in range(4):
-            headers = {"Authorization": f"Bearer {self.token()}"}
-            if prefer:
-                headers["Prefer"] = prefer
+            # immutable ids: a message moved between folders keeps its id, so an answer
+            # linked later still finds it (learn.microsoft.com/graph/outlook-immutable-id)
+            headers = {
+                "Authorization": f"Bearer {self.token()}",
+                "Prefer": ", ".join(p for p in (prefer, IMMUTABLE_ID) if p),
+            }
             response = call("Graph", lambda h=headers: self.http.get(url, params=params, headers=h))
             if response.status_code == 429:
                 wait = retry_after(response) or 1.0
@@ -124,15 +133,20 @@ class GraphInbox:
         beginning. Each page says where to resume; the last carries the deltaLink."""
         url = link or f"{self._mailbox(mailbox)}/mailFolders/inbox/messages/delta"
         params = None if link else {"$select": DELTA_SELECT}
-        while True:
+        followed = {url}
+        for _ in range(MAX_PAGES):
             data = self._get(url, params, prefer=f"odata.maxpagesize={PAGE_SIZE}").json()
             items = [i for i in data.get("value", []) if "@removed" not in i]
             next_link = data.get("@odata.nextLink")
             delta_link = data.get("@odata.deltaLink")
+            if next_link and next_link in followed:
+                raise DeltaLoop("Graph returned a nextLink it had returned before in this round")
             yield DeltaPage(items, next_link, delta_link)
             if not next_link:
                 return
+            followed.add(next_link)
             url, params = next_link, None
+        # a round this long ends here; the link saved with the last page resumes it next run
 
     def read(self, mailbox: str, item: dict[str, Any]) -> ReceivedMail:
         """The message with its headers and bodies (one GET)."""

@@ -146,7 +146,9 @@ def test_a_reply_to_a_reminder_is_filed_on_its_debtor_with_its_attachment(setup)
     assert len(setup.agency.call("GET", "/v1/clients/C1/inbound-mail").body["items"]) == 1
     deltas = setup.server.requests("GET", "/messages/delta")
     assert "$select" in deltas[0].query and all("$deltatoken" in d.query for d in deltas[1:])
-    assert all(r.headers.get("prefer") == "odata.maxpagesize=50" for r in deltas)
+    assert all(
+        r.headers.get("prefer") == 'odata.maxpagesize=50, IdType="ImmutableId"' for r in deltas
+    )
 
 
 def test_mail_older_than_the_watch_is_left_alone(setup):

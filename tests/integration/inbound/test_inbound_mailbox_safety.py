@@ -320,3 +320,33 @@ def test_a_typed_forward_header_from_a_stranger_files_nothing(setup: Setup):
     assert setup.contacts("D1") == []
     mail = listing(setup, setup.agency, "C1")[0]
     assert not mail["linked"] and [c["debtor"] for c in mail["candidates"]] == ["D1"]
+
+
+# -- low: ids, downloads, a looping delta ---------------------------------------------------
+def test_every_graph_read_asks_for_immutable_ids(setup: Setup):
+    reader = reader_with(setup)
+    reader.run()
+    setup.graph.deliver(MAILBOX, graph_message("reply_with_quote"))
+    reader.run()
+    gets = setup.server.requests("GET", "/users/")
+    assert gets and all('IdType="ImmutableId"' in r.headers.get("prefer", "") for r in gets)
+
+
+def test_a_delta_that_hands_back_the_same_next_link_ends_the_mailboxs_turn(setup: Setup):
+    reader = reader_with(setup)
+    reader.run()
+    for n in range(120):
+        setup.graph.deliver(MAILBOX, graph_message("out_of_office", in_reply_to=f"<x{n}@y>"))
+    setup.graph.stuck_next_link = True
+    report = reader.run()
+    assert "DeltaLoop" in report.failed[MAILBOX]
+    assert len(setup.server.requests("GET", "/messages/delta")) < 10
+
+
+def test_an_attachments_name_is_downloaded_with_an_ascii_fallback():
+    from shared.api.routes_inbound import content_disposition
+
+    header = content_disposition("Factuur €5 счёт.pdf")
+    header.encode("latin-1")  # a header must be Latin-1
+    assert 'filename="Factuur _5 ____.pdf"' in header
+    assert "filename*=UTF-8''Factuur%20%E2%82%AC5%20%D1%81%D1%87%D1%91%D1%82.pdf" in header
