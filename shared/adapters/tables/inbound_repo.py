@@ -233,16 +233,18 @@ class SeenRepository:
             INBOUND_SEEN, Row(encode(mailbox.lower()), rk, {**row.data, "Count": count})
         )
 
-    def failed(self, mailbox: str, key: str, why: str, at: datetime) -> int:
-        """Count a failure to file the message; how many there were."""
+    def failed(self, mailbox: str, key: str, why: str, at: datetime, count: bool = True) -> int:
+        """Count an attempt to file the message (``count``) and say why it stopped; how many
+        attempts there were."""
         rk = join(key, "failures")
         row = self.store.get(INBOUND_SEEN, encode(mailbox.lower()), rk)
-        count = int(row.data.get("Count", 0)) + 1 if row else 1
+        before = int(row.data.get("Count", 0)) if row else 0
+        attempts = before + 1 if count else max(before, 1)
         self.store.upsert(
             INBOUND_SEEN,
-            Row(encode(mailbox.lower()), rk, {"Count": count, "Why": why[:1000], "At": at}),
+            Row(encode(mailbox.lower()), rk, {"Count": attempts, "Why": why[:1000], "At": at}),
         )
-        return count
+        return attempts
 
 
 def address_key(address: str) -> str:

@@ -247,9 +247,9 @@ class InboxReader:
             self._forgive(mailbox, key)
             raise
         except Exception as exc:
-            count = (
-                self.seen.failed(mailbox, key, f"{type(exc).__name__}: {exc}", self.clock.now()) - 1
-            )
+            # the attempt is counted already: only say why it failed
+            why = f"{type(exc).__name__}: {exc}"
+            count = self.seen.failed(mailbox, key, why, self.clock.now(), count=False)
             if count < MAX_FAILURES:
                 log.warning(
                     "message %s in %s not filed (try %s): %s",
@@ -312,9 +312,10 @@ class InboxReader:
 
 def _received(item: Mapping[str, object]) -> datetime:
     value = item.get("receivedDateTime")
-    if not value:
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:  # missing or unreadable: new mail (a bad date must not stop the mailbox)
         return datetime.now(UTC)
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
 
 
 def _safe(name: str) -> str:
