@@ -62,6 +62,7 @@ class InboundMailOut(BaseModel):
     candidates: list[CandidateOut]
     attachments: list[AttachmentOut]
     answer: str | None
+    answer_note: str | None = None
     action_id: str | None
 
 
@@ -81,13 +82,24 @@ def mail_out(m: FiledMail, *, detail: bool = False) -> dict[str, Any]:
                         "invoices": list(c.invoice_numbers), "certain": c.certain} for c in m.candidates],
         "attachments": [{"index": i, "name": a.name, "content_type": a.content_type, "size": a.size,
                          "kept": a.blob is not None, "skipped": a.skipped} for i, a in enumerate(m.attachments)],
-        "answer": m.answer_key, "action_id": m.action_id,
+        "answer": m.answer_key, "answer_note": m.answer_note, "action_id": m.action_id,
     }  # fmt: skip
     if detail:
         out.update(
             text=m.fresh_text, quoted=m.quoted_text, in_reply_to=m.in_reply_to, notes=list(m.notes)
         )
     return out
+
+
+def content_disposition(name: str) -> str:
+    """An attachment's name for the download (RFC 6266): an ASCII fallback in ``filename``
+    and the name itself, UTF-8 and percent-encoded, in ``filename*`` (a header is Latin-1:
+    "Factuur €.pdf" or "счёт.pdf" must not break the response)."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "._- ") else "_" for c in name)
+    fallback = fallback.strip()[:150] or "attachment"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name[:150], safe='')}"
 
 
 def register(router: Router, services: Services) -> None:
@@ -115,11 +127,10 @@ def register(router: Router, services: Services) -> None:
         name, content_type, data = services.inbound_mail.attachment(
             client_of(ctx), ctx.params["mail"], int(raw)
         )
-        safe = "".join(c if c.isalnum() or c in "._- " else "_" for c in name)[:150]
         return ApiResponse(
             raw=data,
             content_type=content_type or "application/octet-stream",
-            headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+            headers={"Content-Disposition": content_disposition(name)},
         )
 
     def link(ctx: Context) -> ApiResponse:

@@ -50,6 +50,7 @@ Amount = Annotated[
 EARLIEST_DATE = date(1990, 1, 1)  # older claims prescribed long ago (20 years at most)
 LATEST_DATE = date(2099, 12, 31)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+MAX_EMAIL = 254  # RFC 5321 section 4.5.3.1.3: the longest path a mail server accepts
 
 
 def _iban(value: str) -> str:
@@ -147,6 +148,8 @@ class ClientIn(Strict):
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not _EMAIL.match(value):
             raise ValueError("not an e-mail address")
+        if value is not None and len(value) > MAX_EMAIL:
+            raise ValueError(f"an e-mail address has at most {MAX_EMAIL} characters")
         return value
 
 
@@ -187,7 +190,9 @@ class DebtorIn(Strict):
     def _emails(cls, values: list[str]) -> list[str]:
         for value in values:
             if not _EMAIL.match(value):
-                raise ValueError(f"not an e-mail address: {value}")
+                raise ValueError(f"not an e-mail address: {value[:100]}")
+            if len(value) > MAX_EMAIL:
+                raise ValueError(f"an e-mail address has at most {MAX_EMAIL} characters")
         return values
 
     @field_validator("mobile")

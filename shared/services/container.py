@@ -454,6 +454,7 @@ class Services:
             self.inbound_filing,
             lambda mailbox: inbox_for(sender, mailbox),
             self.clock,
+            operator_agency=self.settings.operator_agency,
         )
 
     # -- the console's long work and reports (shared/services/console_jobs.py, reports/) ---

@@ -52,6 +52,8 @@ class GraphStandIn:
         self.throttle_next = 0
         self.throttle_seconds = 1
         self.expired: set[str] = set()
+        self.unknown_users: set[str] = set()  # addresses that are no user of the tenant
+        self.stuck_next_link = False  # a faulty server: the nextLink of a page is the one asked
         self.vanish_on_read: set[str] = set()  # deleted right after the delta page listed them
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
@@ -106,6 +108,9 @@ class GraphStandIn:
                          {"Retry-After": str(self.throttle_seconds)})  # fmt: skip
         if len(parts) < 3 or parts[1] != "users":
             return _error(404, "ResourceNotFound", "no such resource")
+        if parts[2].lower() in self.unknown_users:
+            # what Graph answers for an address that is no mailbox of the tenant
+            return _error(404, "ErrorInvalidUser", f"The requested user '{parts[2]}' is invalid.")
         box = self.mailbox(parts[2])
         rest = parts[3:]
         q = {k: v[0] for k, v in r.query.items()}
@@ -199,6 +204,10 @@ class GraphStandIn:
         ]
         state = uuid.uuid4().hex
         link = f"{self.base}/v1.0/users/{quote(address)}/mailFolders/inbox/messages/delta"
+        if offset + page < len(items) and self.stuck_next_link and q.get("$skiptoken"):
+            return Reply(
+                200, {"value": value, "@odata.nextLink": f"{link}?$skiptoken={q['$skiptoken']}"}
+            )
         if offset + page < len(items):
             self.states[state] = (address, since, offset + page, select)
             return Reply(200, {"value": value, "@odata.nextLink": f"{link}?$skiptoken={state}"})

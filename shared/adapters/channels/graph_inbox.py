@@ -39,9 +39,15 @@ DELTA_SELECT = (
 )
 DETAIL_SELECT = "internetMessageHeaders,body,uniqueBody"
 PAGE_SIZE = 50
+MAX_PAGES = 200  # pages per round (10,000 messages); the round resumes from there next run
+IMMUTABLE_ID = 'IdType="ImmutableId"'
 INLINE_LIMIT = 3 * 1024 * 1024  # contentBytes in JSON up to here; above, the raw $value
 MAX_ATTACHMENT = 35 * 1024 * 1024  # Exchange Online's largest message; above it is not ours to keep
 MAX_THROTTLE_WAIT = 30.0  # wait this long for a 429 in the run; longer ends the mailbox's turn
+
+
+class DeltaLoop(Exception):
+    """Graph handed back a nextLink it handed before in the same round: reading on would loop."""
 
 
 class DeltaExpired(Exception):
@@ -88,12 +94,19 @@ class GraphInbox:
         self.sleep = sleep
 
     def _get(
-        self, url: str, params: dict[str, str] | None = None, prefer: str | None = None
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        prefer: str | None = None,
+        one_message: bool = False,
     ) -> httpx.Response:
         for _ in range(4):
-            headers = {"Authorization": f"Bearer {self.token()}"}
-            if prefer:
-                headers["Prefer"] = prefer
+            # immutable ids: a message moved between folders keeps its id, so an answer
+            # linked later still finds it (learn.microsoft.com/graph/outlook-immutable-id)
+            headers = {
+                "Authorization": f"Bearer {self.token()}",
+                "Prefer": ", ".join(p for p in (prefer, IMMUTABLE_ID) if p),
+            }
             response = call("Graph", lambda h=headers: self.http.get(url, params=params, headers=h))
             if response.status_code == 429:
                 wait = retry_after(response) or 1.0
@@ -103,14 +116,16 @@ class GraphInbox:
                 continue
             if response.status_code == 410:
                 raise DeltaExpired(response.text[:300])
-            if response.status_code == 404 and "/messages/" in url:
+            # only the GET of one message: a 404 on the delta query (an unknown user, a
+            # mailbox without Exchange) is the mailbox's trouble, not a deleted message
+            if response.status_code == 404 and one_message:
                 raise MessageGone(response.text[:300])
             raise_for("Graph", response)
             return response
         raise MailboxThrottled("Graph keeps throttling this mailbox", MAX_THROTTLE_WAIT)
 
     def _mailbox(self, mailbox: str) -> str:
-        return f"{self.graph_url}/users/{quote(mailbox)}"
+        return f"{self.graph_url}/users/{quote(mailbox, safe='')}"
 
     # -- the inbox's changes ---------------------------------------------------------------
     def delta(self, mailbox: str, link: str | None) -> Iterator[DeltaPage]:
@@ -118,21 +133,28 @@ class GraphInbox:
         beginning. Each page says where to resume; the last carries the deltaLink."""
         url = link or f"{self._mailbox(mailbox)}/mailFolders/inbox/messages/delta"
         params = None if link else {"$select": DELTA_SELECT}
-        while True:
+        followed = {url}
+        for _ in range(MAX_PAGES):
             data = self._get(url, params, prefer=f"odata.maxpagesize={PAGE_SIZE}").json()
             items = [i for i in data.get("value", []) if "@removed" not in i]
             next_link = data.get("@odata.nextLink")
             delta_link = data.get("@odata.deltaLink")
+            if next_link and next_link in followed:
+                raise DeltaLoop("Graph returned a nextLink it had returned before in this round")
             yield DeltaPage(items, next_link, delta_link)
             if not next_link:
                 return
+            followed.add(next_link)
             url, params = next_link, None
+        # a round this long ends here; the link saved with the last page resumes it next run
 
     def read(self, mailbox: str, item: dict[str, Any]) -> ReceivedMail:
         """The message with its headers and bodies (one GET)."""
         graph_id = str(item["id"])
         detail = self._get(
-            f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}", {"$select": DETAIL_SELECT}
+            f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}",
+            {"$select": DETAIL_SELECT},
+            one_message=True,
         ).json()
         headers = {
             str(h.get("name", "")).lower(): str(h.get("value", ""))
@@ -158,7 +180,7 @@ class GraphInbox:
         )
 
     def attachments(self, mailbox: str, graph_id: str) -> list[FetchedAttachment]:
-        base = f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}/attachments"
+        base = f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}/attachments"
         listing = self._get(base, {"$select": "id,name,contentType,size,isInline"}).json()
         found: list[FetchedAttachment] = []
         for a in listing.get("value", []):
@@ -198,10 +220,10 @@ class GraphInbox:
                 )
                 continue
             if size <= INLINE_LIMIT:
-                body = self._get(f"{base}/{quote(aid)}").json()
+                body = self._get(f"{base}/{quote(aid, safe='')}").json()
                 data = base64.b64decode(body.get("contentBytes") or "")
             else:
-                data = self._get(f"{base}/{quote(aid)}/$value").content
+                data = self._get(f"{base}/{quote(aid, safe='')}/$value").content
             found.append(FetchedAttachment(aid, name, ctype, size, data))
         return found
 
@@ -219,7 +241,7 @@ class GraphInbox:
         response = call(
             "Graph",
             lambda: self.http.post(
-                f"{self._mailbox(mailbox)}/messages/{quote(graph_id)}/reply",
+                f"{self._mailbox(mailbox)}/messages/{quote(graph_id, safe='')}/reply",
                 json=payload,
                 headers=headers,
             ),

@@ -6,7 +6,7 @@ stands, which messages were handled, and the index from e-mail address to debtor
 |                  | client id         | ``k|`` key                          | one message by key (pointer)    |
 | InboundMailboxes | "delta"           | mailbox                             | the round's nextLink/deltaLink  |
 | InboundMailSeen  | mailbox           | key (hash of the Message-ID)        | a message is handled once       |
-| DebtorEmails     | client id         | address ``|`` debtor                | sender address -> debtors       |
+| DebtorEmails     | client id         | hash(address) ``|`` debtor          | sender address -> debtors       |
 
 A client's mail lives in that client's partition only, so one client's request cannot reach
 another's mail. The address index is kept by the debtor repository wherever a debtor is
@@ -17,6 +17,7 @@ full, on first use (the ``~built`` row).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ INBOUND_MAILBOXES = "InboundMailboxes"
 INBOUND_SEEN = "InboundMailSeen"
 DEBTOR_EMAILS = "DebtorEmails"
 TABLES = (INBOUND_MAIL, INBOUND_MAILBOXES, INBOUND_SEEN, DEBTOR_EMAILS)
-BUILT = "~built"
+BUILT = "~built2"  # v2: rows keyed by the address's hash (v1 rows are ignored)
 TEXT_LIMIT = 30_000  # characters of text in a row (a string property holds 32K UTF-16 units)
 _FAR = datetime(9999, 12, 31, tzinfo=UTC)
 
@@ -74,6 +75,8 @@ class FiledMail:
     linked_at: datetime | None = None
     action_id: str | None = None
     answer_key: str | None = None  # the outbox key of "we are handling your message"
+    reply_to: str = ""  # the message's Reply-To header (Graph's /reply answers there)
+    answer_note: str | None = None  # where the answer went, when not in the thread
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -108,6 +111,7 @@ def _to_row(m: FiledMail) -> Row:
             "FiledDebtors": put_json(list(m.filed_debtors)), "Linked": m.linked,
             "LinkedBy": m.linked_by, "LinkedAt": m.linked_at, "ActionId": m.action_id,
             "AnswerKey": m.answer_key, "Notes": put_json(list(m.notes)),
+            "ReplyTo": m.reply_to[:1000], "AnswerNote": m.answer_note,
         },
     )  # fmt: skip
 
@@ -125,6 +129,7 @@ def _from_row(row: Row) -> FiledMail:
         filed_debtors=tuple(get_json(d.get("FiledDebtors"), [])), linked=bool(d.get("Linked")),
         linked_by=d.get("LinkedBy"), linked_at=d.get("LinkedAt"), action_id=d.get("ActionId"),
         answer_key=d.get("AnswerKey"), notes=tuple(get_json(d.get("Notes"), [])),
+        reply_to=d.get("ReplyTo") or "", answer_note=d.get("AnswerNote"),
     )  # fmt: skip
 
 
@@ -187,6 +192,19 @@ class MailboxStateRepository:
         self.store.upsert(INBOUND_MAILBOXES, Row("delta", encode(mailbox.lower()),
                           {"Link": link or "", "WatchSince": watch_since, "UpdatedAt": at}))  # fmt: skip
 
+    def failures(self, mailbox: str, reset: bool = False) -> int:
+        """Count a run in which the mailbox could not be read (or, with ``reset``, clear the
+        count after a good run); how many runs in a row failed."""
+        rk = encode(mailbox.lower())
+        row = self.store.get(INBOUND_MAILBOXES, "failures", rk)
+        if reset:
+            if row is not None:
+                self.store.delete(INBOUND_MAILBOXES, "failures", rk)
+            return 0
+        count = int(row.data.get("Count", 0)) + 1 if row else 1
+        self.store.upsert(INBOUND_MAILBOXES, Row("failures", rk, {"Count": count}))
+        return count
+
 
 class SeenRepository:
     """A message handled for its mailbox (filed for its clients, or a bounce passed on)."""
@@ -203,16 +221,37 @@ class SeenRepository:
         self.store.upsert(INBOUND_SEEN, Row(encode(mailbox.lower()), key,
                           {"Kind": kind.value, "Clients": put_json(list(clients)), "At": at}))  # fmt: skip
 
-    def failed(self, mailbox: str, key: str, why: str, at: datetime) -> int:
-        """Count a failure to file the message; how many there were."""
+    def forgive(self, mailbox: str, key: str) -> None:
+        """Take back the attempt counted for an error that was not the message's (storage,
+        the mailbox throttled): it must not bring the message closer to being set aside."""
         rk = join(key, "failures")
         row = self.store.get(INBOUND_SEEN, encode(mailbox.lower()), rk)
-        count = int(row.data.get("Count", 0)) + 1 if row else 1
+        if row is None:
+            return
+        count = max(int(row.data.get("Count", 0)) - 1, 0)
+        self.store.upsert(
+            INBOUND_SEEN, Row(encode(mailbox.lower()), rk, {**row.data, "Count": count})
+        )
+
+    def failed(self, mailbox: str, key: str, why: str, at: datetime, count: bool = True) -> int:
+        """Count an attempt to file the message (``count``) and say why it stopped; how many
+        attempts there were."""
+        rk = join(key, "failures")
+        row = self.store.get(INBOUND_SEEN, encode(mailbox.lower()), rk)
+        before = int(row.data.get("Count", 0)) if row else 0
+        attempts = before + 1 if count else max(before, 1)
         self.store.upsert(
             INBOUND_SEEN,
-            Row(encode(mailbox.lower()), rk, {"Count": count, "Why": why[:1000], "At": at}),
+            Row(encode(mailbox.lower()), rk, {"Count": attempts, "Why": why[:1000], "At": at}),
         )
-        return count
+        return attempts
+
+
+def address_key(address: str) -> str:
+    """The index's key of an address: a hash of the normalised address, so that any address
+    (up to the 254 characters an import accepts, or longer from an older import) fits a
+    RowKey (1 KiB) next to the debtor's number."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
 
 
 class DebtorEmailIndex:
@@ -222,10 +261,7 @@ class DebtorEmailIndex:
     @staticmethod
     def rows(debtor: Debtor) -> list[Row]:
         return [
-            Row(
-                encode(debtor.client_id),
-                join(encode(address.strip().lower()), encode(debtor.number)),
-            )
+            Row(encode(debtor.client_id), join(address_key(address), encode(debtor.number)))
             for address in dict.fromkeys(e.strip().lower() for e in debtor.emails if e.strip())
         ]
 
@@ -240,7 +276,7 @@ class DebtorEmailIndex:
 
     def debtors_with(self, client_id: str, address: str) -> list[str]:
         """Debtor numbers indexed under ``address`` (check them: an address may be stale)."""
-        prefix = join(encode(address.strip().lower()), "")
+        prefix = join(address_key(address), "")
         return [
             decode(r.rk[len(prefix) :])
             for r in all_rows(
@@ -250,11 +286,16 @@ class DebtorEmailIndex:
 
     def forget(self, client_id: str, address: str, debtor_number: str) -> None:
         self.store.delete(
-            DEBTOR_EMAILS, encode(client_id), join(encode(address.lower()), encode(debtor_number))
+            DEBTOR_EMAILS, encode(client_id), join(address_key(address), encode(debtor_number))
         )
 
     def is_built(self, client_id: str) -> bool:
         return self.store.get(DEBTOR_EMAILS, encode(client_id), BUILT) is not None
+
+    def unbuild(self, client_id: str) -> None:
+        """The index of the client may miss addresses: build it again on next use."""
+        if self.is_built(client_id):
+            self.store.delete(DEBTOR_EMAILS, encode(client_id), BUILT)
 
     def mark_built(self, client_id: str, at: datetime) -> None:
         self.store.upsert(DEBTOR_EMAILS, Row(encode(client_id), BUILT, {"At": at}))

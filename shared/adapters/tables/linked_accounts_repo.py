@@ -74,6 +74,13 @@ class LinkedAccountRepository:
         row = self.store.get(LINKED_ACCOUNTS, "mailbox", encode(mailbox.lower()))
         return str(row.data["TenantId"]) if row else None
 
+    def owner_of_mailbox(self, mailbox: str) -> tuple[str, str] | None:
+        """(tenant, client id) of the client that linked ``mailbox`` as its own."""
+        row = self.store.get(LINKED_ACCOUNTS, "mailbox", encode(mailbox.lower()))
+        if row is None:
+            return None
+        return str(row.data["TenantId"]), str(row.data.get("ClientId") or "")
+
     # -- Mollie -------------------------------------------------------------------------
     def save_mollie(self, link: MollieLink) -> None:
         data: dict[str, Any] = {

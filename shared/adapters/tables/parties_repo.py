@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 
@@ -284,5 +285,20 @@ def _index_emails(store: TableStore, debtors: Sequence[Debtor]) -> None:
     its sender: shared/adapters/tables/inbound_repo.py)."""
     from shared.adapters.tables.inbound_repo import DebtorEmailIndex
 
-    if any(d.emails for d in debtors):
-        DebtorEmailIndex(store).remember(debtors)
+    if not any(d.emails for d in debtors):
+        return
+    index = DebtorEmailIndex(store)
+    try:
+        index.remember(debtors)
+    except Exception:
+        # the debtors are stored: the index only helps inbound e-mail find a sender's
+        # debtor. The client's index is built again in full on its next use.
+        log = logging.getLogger("inning.inbound")
+        log.exception(
+            "address index of %s debtor(s) not written: rebuilt on next use", len(debtors)
+        )
+        for client_id in {d.client_id for d in debtors}:
+            try:
+                index.unbuild(client_id)
+            except Exception:
+                log.exception("address index marker not cleared")

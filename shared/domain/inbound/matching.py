@@ -8,8 +8,11 @@ Evidence, strongest first:
 - a number that only appears in the quoted history (weak: an old reminder quoted in full
   names every invoice it listed).
 
-A debtor is *certain* with strong evidence that points at it alone; everything else is a
-*candidate* for a person to choose. A number found at two debtors (the same invoice number at
+A debtor is *certain* when the message answers our message to it, or when the From address is
+its address on file and nothing points elsewhere (or a number of it tells it apart from other
+debtors with that address); everything else is a *candidate* for a person to choose. Anyone
+can type an invoice number or a forwarded "From:" line: from a sender who is not the debtor,
+they make a candidate, never a certain match (else a stranger puts text on a dossier). A number found at two debtors (the same invoice number at
 two clients behind one mailbox) is weak for both.
 """
 
@@ -25,7 +28,8 @@ class Evidence(StrEnum):
     INVOICE = "invoice"  # names one of its invoices
     REFERENCE = "reference"  # names its betalingskenmerk
     PLAN = "plan"  # names its payment plan's reference
-    SENDER = "sender"  # written from its address
+    SENDER = "sender"  # written from its address (the From address is on file)
+    FORWARDED = "forwarded"  # a forwarded message's header names its address (anyone can type it)
     QUOTED = "quoted"  # a number of it only in the quoted history
 
     @property
@@ -88,11 +92,17 @@ def decide(hits: Iterable[Hit]) -> Decision:
         ]
         for h in shared:
             notes.append(f"{h.evidence.value} {h.detail} fits several debtors")
-        is_certain = bool(strong) or (
-            # the only debtor with this address, and nothing in the text points elsewhere
-            debtor in senders
-            and len(senders) == 1
-            and not _strong_elsewhere(by_debtor, owners, debtor)
+        answers_us = any(h.evidence is Evidence.THREAD for h in strong)
+        is_certain = (
+            answers_us
+            # a number of this debtor's, written from one of its addresses on file
+            or (bool(strong) and debtor in senders)
+            or (
+                # the only debtor with this address, and nothing in the text points elsewhere
+                debtor in senders
+                and len(senders) == 1
+                and not _strong_elsewhere(by_debtor, owners, debtor)
+            )
         )
         reasons = tuple(dict.fromkeys(f"{h.evidence.value}: {h.detail}" for h in debtor_hits))
         invoices = tuple(dict.fromkeys(h.invoice_number for h in debtor_hits if h.invoice_number))

@@ -30,8 +30,8 @@ _AUTO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _NDR_SUBJECT = re.compile(
-    r"^\s*(?:undeliverable|undelivered mail|delivery status notification \((?:failure|delay)\)"
-    r"|mail delivery (?:failed|failure|system)|returned mail|delivery has failed"
+    r"^\s*(?:undeliverable|undelivered mail|delivery status notification \(failure\)"
+    r"|mail delivery (?:failed|failure|system)|returned mail|delivery has failed|failure notice"
     r"|onbestelbaar|niet bezorgd|kan niet worden bezorgd|unzustellbar|non remis|non distribuable"
     r"|échec de la remise)",
     re.IGNORECASE,
@@ -39,15 +39,32 @@ _NDR_SUBJECT = re.compile(
 _NDR_SENDER = re.compile(
     r"^(?:mailer-daemon|postmaster|microsoftexchange[0-9a-f]*)@", re.IGNORECASE
 )
+# RFC 3464 section 2.3.3: "failed" is a bounce; "delayed", "delivered", "relayed" and
+# "expanded" are not
+_ACTION = re.compile(r"^\s*Action:\s*([a-z]+)", re.IGNORECASE | re.MULTILINE)
+_DELAY_SUBJECT = re.compile(
+    r"\bdelay(?:ed)?\b|vertraagd|verzögert|retardée?|\bwarning\b", re.IGNORECASE
+)
 
 
-def kind_of(sender: str, subject: str, headers: Mapping[str, str]) -> MailKind:
+def kind_of(sender: str, subject: str, headers: Mapping[str, str], body: str = "") -> MailKind:
     """Non-delivery report, automatic answer, or correspondence (``headers`` by lower-case
-    name)."""
+    name, ``body`` the text as read).
+
+    A non-delivery report is a delivery-status report (RFC 3464) that says a delivery failed,
+    or a message from the mail system (mailer-daemon, postmaster, Exchange) with a bounce's
+    subject. A subject alone never is: a debtor who writes "Niet bezorgd: ..." disputes a
+    delivery and is a person. A delay notice or a read receipt is no bounce."""
     content_type = headers.get("content-type", "").lower()
-    if "report-type=delivery-status" in content_type or "multipart/report" in content_type:
-        return MailKind.NON_DELIVERY
-    if _NDR_SENDER.match(sender) or _NDR_SUBJECT.match(subject):
+    if "report-type=disposition-notification" in content_type:
+        return MailKind.AUTO_REPLY  # a read receipt (RFC 8098)
+    if "report-type=delivery-status" in content_type:
+        actions = {a.lower() for a in _ACTION.findall(body)}
+        # the status part readable: only a failure is a bounce; Exchange keeps the status
+        # part apart from the body, then the subject tells a delay notice
+        failed = "failed" in actions if actions else _DELAY_SUBJECT.search(subject) is None
+        return MailKind.NON_DELIVERY if failed else MailKind.AUTO_REPLY
+    if _NDR_SENDER.match(sender) and _NDR_SUBJECT.match(subject):
         return MailKind.NON_DELIVERY
     if is_automatic(subject, headers):
         return MailKind.AUTO_REPLY

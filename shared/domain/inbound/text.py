@@ -102,8 +102,13 @@ def split_reply(text: str) -> SplitText:
     forwarded: list[str] = []
     in_quote = False
     in_forward_header = False
+    # the next non-blank line after each line, found in one backward pass (asking it per
+    # quote mark scanned ahead each time: quadratic in a long message of quote marks)
+    following: list[str] = [""] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        following[i] = lines[i] if lines[i].strip() else following[i + 1]
     for i, line in enumerate(lines):
-        if line.strip() == QUOTE_MARK and _forward_follows(lines, i + 1):
+        if line.strip() == QUOTE_MARK and _FORWARD.match(following[i + 1]) is not None:
             continue  # Gmail wraps a forwarded message in the same block as a quote
         if _FORWARD.match(line):
             in_forward_header = True
@@ -133,11 +138,6 @@ def split_reply(text: str) -> SplitText:
     return SplitText(
         "\n".join(fresh).strip(), "\n".join(quoted).strip(), tuple(dict.fromkeys(forwarded))
     )
-
-
-def _forward_follows(lines: list[str], start: int) -> bool:
-    following = next((line for line in lines[start:] if line.strip()), "")
-    return _FORWARD.match(following) is not None
 
 
 # what may be an invoice number: letters, digits and - / . _ with at least one digit

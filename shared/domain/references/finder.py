@@ -8,6 +8,7 @@ reported as a kenmerk but weighed by the matcher together with the invoice it po
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -46,16 +47,23 @@ def find_references(text: str) -> list[FoundReference]:
     if _MAYBE.search(text) is None:
         return []
     found: list[FoundReference] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # spans already used, kept sorted (they never overlap)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        # only the neighbours of [a, b) can overlap it: a look-up, not a scan of every span
+        i = bisect.bisect_left(taken, (a, a))
+        before = i == 0 or taken[i - 1][1] <= a
+        after = i == len(taken) or taken[i][0] >= b
+        return before and after
+
+    def take(span: tuple[int, int]) -> None:
+        bisect.insort(taken, span)
 
     for m in _BELGIAN.finditer(text):
         digits = "".join(m.groups())
         if belgian.is_valid(digits):
             found.append(FoundReference(ReferenceKind.BELGIAN, digits, m.start(), m.end()))
-            taken.append(m.span())
+            take(m.span())
     for m in _RF.finditer(text):
         # the greedy body may swallow a following word; shrink until the check holds
         raw = m.group(0)
@@ -65,16 +73,16 @@ def find_references(text: str) -> list[FoundReference]:
                 found.append(
                     FoundReference(ReferenceKind.RF, candidate, m.start(), m.start() + cut)
                 )
-                taken.append((m.start(), m.start() + cut))
+                take((m.start(), m.start() + cut))
                 break
     for m in _KENMERK16.finditer(text):
         digits = betalingskenmerk.normalise(m.group(1))
         if betalingskenmerk.is_valid(digits) and free(*m.span()):
             found.append(FoundReference(ReferenceKind.BETALINGSKENMERK, digits, *m.span()))
-            taken.append(m.span())
+            take(m.span())
     for m in _KENMERK_SHORT.finditer(text):
         digits = m.group(1)
         if betalingskenmerk.is_valid(digits) and free(*m.span()):
             found.append(FoundReference(ReferenceKind.BETALINGSKENMERK, digits, *m.span()))
-            taken.append(m.span())
+            take(m.span())
     return sorted(found, key=lambda r: r.start)

@@ -19,6 +19,11 @@ from shared.services.messaging import MESSAGE_ID
 from shared.services.repositories import Repositories
 
 _OUR_REFERENCE_HEADER = "x-inning-reference"
+# what one message may make us look up: a long e-mail (a pasted statement, a forwarded thread
+# of hundreds of messages) must not stall the reader nor cost thousands of table reads
+MAX_TEXT = 30_000  # characters matched on, as many as are stored
+MAX_FORWARDED = 3  # addresses named in forwarded headers
+MAX_REFERENCES = 20  # payment references looked up
 
 
 class CandidateFinder:
@@ -43,11 +48,15 @@ class CandidateFinder:
         ids = {c.client_id for c in clients}
         found: list[Hit] = []
         found += self._thread(ids, headers)
-        for address in dict.fromkeys([sender, *text.forwarded_from]):
-            found += self._sender(clients, address)
-        fresh = f"{subject}\n{text.fresh}"
+        found += self._sender(clients, sender, Evidence.SENDER)
+        for address in dict.fromkeys(text.forwarded_from[:MAX_FORWARDED]):
+            if address != sender:
+                found += self._sender(clients, address, Evidence.FORWARDED)
+        fresh = f"{subject[:1000]}\n{text.fresh[:MAX_TEXT]}"
         fresh_tokens = number_tokens(fresh)
-        quoted_tokens = [t for t in number_tokens(text.quoted) if t not in fresh_tokens]
+        quoted_tokens = [
+            t for t in number_tokens(text.quoted[: MAX_TEXT // 2]) if t not in fresh_tokens
+        ]
         for client in clients:
             found += self._invoices(client.client_id, fresh_tokens, Evidence.INVOICE)
             found += self._invoices(client.client_id, quoted_tokens, Evidence.QUOTED)
@@ -84,7 +93,7 @@ class CandidateFinder:
                     )
         return hits
 
-    def _sender(self, clients: Sequence[Client], address: str) -> list[Hit]:
+    def _sender(self, clients: Sequence[Client], address: str, evidence: Evidence) -> list[Hit]:
         if not address or "@" not in address:
             return []
         hits: list[Hit] = []
@@ -99,7 +108,7 @@ class CandidateFinder:
                 if debtor is None or address not in {e.strip().lower() for e in debtor[0].emails}:
                     self.emails.forget(client.client_id, address, number)  # stale: address changed
                     continue
-                hits.append(Hit(client.client_id, number, Evidence.SENDER, address))
+                hits.append(Hit(client.client_id, number, evidence, address))
         return hits
 
     def _ensure_index(self, client_id: str) -> None:
@@ -129,9 +138,8 @@ class CandidateFinder:
 
     def _references(self, clients: set[str], text: str) -> list[Hit]:
         hits: list[Hit] = []
-        for ref in find_references(text):
-            if ref.kind is not ReferenceKind.BETALINGSKENMERK:
-                continue
+        kenmerken = [r for r in find_references(text) if r.kind is ReferenceKind.BETALINGSKENMERK]
+        for ref in kenmerken[:MAX_REFERENCES]:
             plan = self.plans.by_reference(ref.value)
             if plan and plan[0] in clients:
                 found = self.plans.get(*plan)

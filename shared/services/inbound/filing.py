@@ -36,6 +36,7 @@ from shared.services.repositories import Repositories
 log = logging.getLogger("inning.inbound")
 ATTACHMENTS_CONTAINER = "inbound-mail"
 ACTION_KIND = "inbound_mail"
+_READ_LIMIT = 60_000  # characters of a body split and matched (twice what is stored)
 _OUR_REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)
 
 
@@ -69,14 +70,23 @@ class MailFiling:
         self.clock = clock
 
     def kind(self, received: ReceivedMail) -> MailKind:
-        return kind_of(received.sender, received.subject, received.headers)
+        body = received.body_text[:_READ_LIMIT]
+        return kind_of(received.sender, received.subject, received.headers, body)
 
-    def pass_bounce(self, received: ReceivedMail) -> int:
+    def pass_bounce(self, received: ReceivedMail, clients: Sequence[Client]) -> int:
         """A non-delivery report to the bounce handling: our reference in the returned headers
-        names the message that bounced (an NDR without it is not about our mail)."""
+        names the message that bounced (an NDR without it is not about our mail). Only
+        messages of the mailbox's own clients are marked: a report in one mailbox (forged or
+        not) never touches another client's outbox."""
         provider = _email_provider(self.messaging)
+        mine = {c.client_id for c in clients}
         marked = 0
-        for reference in dict.fromkeys(_OUR_REFERENCE.findall(received.body_text)):
+        for reference in list(
+            dict.fromkeys(_OUR_REFERENCE.findall(received.body_text[:_READ_LIMIT]))
+        )[:20]:
+            found = self.messaging.outbox.by_provider_id(provider, reference)
+            if found is None or found[0] not in mine:
+                continue
             marked += self.messaging.record_status(
                 provider, reference, OutboxStatus.BOUNCED, received.subject or "undeliverable"
             )
@@ -90,10 +100,13 @@ class MailFiling:
         attachments: Sequence[AttachmentNote],
     ) -> list[str]:
         """File the message for the clients it concerns; the ids of those clients."""
-        text = split_reply(received.unique_text or received.body_text)
+        # cut before anything reads it: what is matched on is at most what is stored
+        # (TEXT_LIMIT), and a message of megabytes must not stall the reader
+        body = received.body_text[:_READ_LIMIT]
+        text = split_reply((received.unique_text or "")[:_READ_LIMIT] or body)
         if received.unique_text:
             # Graph's uniqueBody is the new part; what it left out is the history
-            rest = split_reply(received.body_text)
+            rest = split_reply(body)
             text = type(text)(
                 text.fresh, rest.quoted or text.quoted, text.forwarded_from or rest.forwarded_from
             )
@@ -102,7 +115,9 @@ class MailFiling:
         targets = self._targets(decision, clients)
         for scope in targets:
             mine = tuple(
-                c for c in (*decision.certain, *decision.uncertain) if c.client_id == scope
+                c
+                for c in (*decision.certain, *decision.uncertain)
+                if c.client_id == scope or scope not in {k.client_id for k in clients}
             )
             certain = tuple(c for c in decision.certain if c.client_id == scope)
             filed = FiledMail(
@@ -111,6 +126,7 @@ class MailFiling:
                 sender=received.sender, sender_name=received.sender_name, subject=received.subject,
                 kind=kind, fresh_text=text.fresh, quoted_text=text.quoted,
                 in_reply_to=received.headers.get("in-reply-to", ""), references=received.headers.get("references", ""),
+                reply_to=received.headers.get("reply-to", ""),
                 attachments=tuple(attachments), candidates=mine,
                 filed_debtors=tuple(c.debtor_number for c in certain), linked=bool(certain),
                 linked_by="inning" if certain else None, linked_at=self.clock.now() if certain else None,
@@ -125,16 +141,26 @@ class MailFiling:
         return targets
 
     def _targets(self, decision: Decision, clients: Sequence[Client]) -> list[str]:
-        """The clients that see the message: those whose debtors it points at; with no
-        candidate at all, the mailbox's client (or, for a mailbox several clients share, the
-        agency, so that no client reads another's mail)."""
-        found = list(dict.fromkeys(c.client_id for c in (*decision.certain, *decision.uncertain)))
-        if found:
+        """Who sees the message (its text). With a certain match: only the clients whose
+        debtors it certainly concerns (an uncertain match elsewhere does not hand another
+        client the text). Without: the one client its candidates belong to; candidates at
+        several clients, or none at all in a mailbox several clients share, go to the
+        mailbox's agency (whose action list gets the question), so that no client reads
+        mail that may be another's."""
+        certain = list(dict.fromkeys(c.client_id for c in decision.certain))
+        if certain:
+            return certain
+        found = list(dict.fromkeys(c.client_id for c in decision.uncertain))
+        if len(found) == 1:
             return found
         if len(clients) == 1:
             return [clients[0].client_id]
         agencies = list(dict.fromkeys(c.agency_id for c in clients))
-        return agencies[:1]
+        if len(agencies) != 1:
+            # the reader never groups clients of several agencies; should it happen, nobody
+            # is given the message rather than the wrong agency
+            raise ValueError("a mailbox's clients belong to several agencies")
+        return agencies
 
     def log_on(
         self,

@@ -23,6 +23,7 @@ from shared.domain.inbound.answers import (
     template_ids,
 )
 from shared.domain.inbound.mail import MailKind
+from shared.domain.inbound.text import addresses
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ActionStatus
@@ -150,13 +151,16 @@ class InboundMail:
                     self._task(mail, number, request.note, author)
                 if template is not None:
                     self._pause(client, debtors[number][0], author)
-            answer_key = mail.answer_key
+            answer_key, answer_note = mail.answer_key, mail.answer_note
             if template is not None and answer_key is None:
                 first = debtors[numbers[0]][0]
-                answer_key = self._answer(client, mail, first, request.template or DEFAULT_ANSWER)
+                answer_key, answer_note = self._answer(
+                    client, mail, first, request.template or DEFAULT_ANSWER
+                )
             updated = replace(
                 mail, linked=True, linked_by=author, linked_at=self.clock.now(),
                 filed_debtors=tuple(dict.fromkeys([*mail.filed_debtors, *numbers])), answer_key=answer_key,
+                answer_note=answer_note,
             )  # fmt: skip
             try:
                 self.mail.save(updated, etag)
@@ -184,19 +188,37 @@ class InboundMail:
             return  # paused for correspondence already (a second link, a retry)
         self.dunning.pause_debtor(client, debtor.number, PAUSE_REASON, None, author)
 
-    def _answer(self, client: Client, mail: FiledMail, debtor: Debtor, template_id: str) -> str:
+    def _answer(
+        self, client: Client, mail: FiledMail, debtor: Debtor, template_id: str
+    ) -> tuple[str | None, str | None]:
+        """The template answer, to the debtor's address on file only: in the message's own
+        thread (Graph /reply, which answers the Reply-To or else the From address) when the
+        sender is one of the debtor's addresses and no other Reply-To is set; otherwise a new
+        e-mail to the debtor's first address on file (the one who wrote may be anyone).
+        The outbox key and, when the answer did not go to the sender in the thread, why."""
         template = answer_template(template_id, debtor.language.value)
         assert template is not None
+        on_file = [e.strip().lower() for e in debtor.emails if e.strip()]
+        if not on_file:
+            return None, "not answered: the debtor has no e-mail address on file"
         key = f"inbound-answer|{mail.key}"
         text = render_answer(template, debtor.name, client.name)
-        extra = {
-            "graph_reply_to": mail.graph_id,
-            "in_reply_to": mail.internet_message_id,
-            "references": references_for(mail.internet_message_id, mail.references),
-            "inbound_mail": mail.key,
-        }
+        foreign_reply_to = [a for a in addresses(mail.reply_to) if a not in on_file]
+        in_thread = mail.sender.lower() in on_file and not foreign_reply_to
+        extra = {"inbound_mail": mail.key}
+        if in_thread:
+            extra.update(
+                graph_reply_to=mail.graph_id, in_reply_to=mail.internet_message_id,
+                references=references_for(mail.internet_message_id, mail.references),
+            )  # fmt: skip
+            to, note = mail.sender.lower(), None
+        else:
+            to = on_file[0]
+            why = "its Reply-To names another address" if foreign_reply_to else (
+                "the sender is not one of the debtor's addresses")  # fmt: skip
+            note = f"answered by a new e-mail to the debtor's address on file ({to}): {why}"
         message = OutboundMessage(
-            client.client_id, key, Channel.EMAIL, debtor.number, mail.sender, self.clock.now(),
+            client.client_id, key, Channel.EMAIL, debtor.number, to, self.clock.now(),
             sender=mail.mailbox, reply_to=mail.mailbox, extra=extra,
         )  # fmt: skip
         self.messaging.enqueue(
@@ -205,7 +227,7 @@ class InboundMail:
                 subject=reply_subject(template, mail.subject), text=text, language=template.language
             ),
         )
-        return key
+        return key, note
 
     def _resolve(self, mail: FiledMail, numbers: Sequence[str], author: str) -> None:
         """The "whom does this concern?" item is answered by the link."""

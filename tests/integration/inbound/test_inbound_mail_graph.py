@@ -146,7 +146,9 @@ def test_a_reply_to_a_reminder_is_filed_on_its_debtor_with_its_attachment(setup)
     assert len(setup.agency.call("GET", "/v1/clients/C1/inbound-mail").body["items"]) == 1
     deltas = setup.server.requests("GET", "/messages/delta")
     assert "$select" in deltas[0].query and all("$deltatoken" in d.query for d in deltas[1:])
-    assert all(r.headers.get("prefer") == "odata.maxpagesize=50" for r in deltas)
+    assert all(
+        r.headers.get("prefer") == 'odata.maxpagesize=50, IdType="ImmutableId"' for r in deltas
+    )
 
 
 def test_mail_older_than_the_watch_is_left_alone(setup):
@@ -157,7 +159,24 @@ def test_mail_older_than_the_watch_is_left_alone(setup):
     assert report.filed == 0 and report.skipped == 1
 
 
-def test_a_message_naming_two_debtors_invoices_is_on_both_logs(setup):
+def test_two_debtors_invoices_from_an_unknown_sender_are_candidates_not_filed(setup):
+    # anyone can type invoice numbers: from an address not on file they make candidates
+    reader = setup.reader()
+    reader.run()
+    setup.graph.deliver(MAILBOX, graph_message("two_debtors"))
+    reader.run()
+    assert not setup.contacts("D1") and not setup.contacts("D2")
+    mail = setup.agency.call("GET", "/v1/clients/C1/inbound-mail").body["items"][0]
+    assert not mail["linked"] and sorted(c["debtor"] for c in mail["candidates"]) == ["D1", "D2"]
+    items = [a for a in setup.actions() if a.kind == "inbound_mail"]
+    assert len(items) == 1 and "D1" in items[0].title and "D2" in items[0].title
+
+
+def test_two_debtors_invoices_from_an_address_on_file_of_both_are_on_both_logs(setup):
+    shared = "boekhouding@vandijk-administratie.example"
+    rows = [debtor_row("D1", emails=["jan@devries.example", shared], language="nl"),
+            debtor_row("D2", emails=["info@pietersen.example", shared])]  # fmt: skip
+    assert setup.agency.call("POST", "/v1/clients/C1/debtors", {"items": rows}).status == 200
     reader = setup.reader()
     reader.run()
     setup.graph.deliver(MAILBOX, graph_message("two_debtors"))
@@ -167,12 +186,16 @@ def test_a_message_naming_two_debtors_invoices_is_on_both_logs(setup):
     assert sorted(mail["debtors"]) == ["D1", "D2"]
 
 
-def test_a_forwarded_mail_finds_the_debtor_by_the_original_sender(setup):
+def test_a_forwarded_mail_makes_the_original_sender_a_candidate(setup):
+    # a forwarded "From:" line is typed by whoever forwards: a candidate for a person
     reader = setup.reader()
     reader.run()
     setup.graph.deliver(MAILBOX, graph_message("forwarded"))
     reader.run()
-    assert setup.contacts("D1")
+    assert not setup.contacts("D1")
+    mail = setup.agency.call("GET", "/v1/clients/C1/inbound-mail").body["items"][0]
+    assert [c["debtor"] for c in mail["candidates"]] == ["D1"]
+    assert any(r.startswith("forwarded") for r in mail["candidates"][0]["reasons"])
 
 
 def test_an_unknown_sender_becomes_an_action_listing_no_one_and_linking_resolves_it(setup):

@@ -73,9 +73,10 @@ def test_unlinked_mail_is_listed_first_and_linking_answers_on_the_outbox_in_the_
         )
     key = linked.body["answer"]
     record = world.services.messaging.outbox.get(client.client_id, key)[0]
-    assert record.to == "y@unknown.example" and record.sender == MAILBOX
-    assert record.extra["in_reply_to"] == "<m3@devries.example>"
-    assert record.extra["references"] == "<older@x> <m3@devries.example>"
+    # y@unknown is not D1's address: the answer is a new e-mail to D1's address on file
+    assert record.to == "jan@devries.example" and record.sender == MAILBOX
+    assert "graph_reply_to" not in record.extra and "in_reply_to" not in record.extra
+    assert "new e-mail to the debtor's address on file" in linked.body["answer_note"]
     assert world.services.messaging.deliver(client.client_id, key) == "sent"
     assert world.services.messaging.outbox.get(client.client_id, key)[0].provider == "outbox"
     content = world.services.messaging.content(client.client_id, key)
@@ -106,3 +107,33 @@ def test_outbound_mime_carries_our_message_id_and_the_thread():
     )
     assert mime["Message-ID"] == outbound_message_id("c1", "k1", MAILBOX)
     assert mime["In-Reply-To"] == "<a@x>" and mime["References"] == "<z@x> <a@x>"
+
+
+def test_the_answer_goes_in_the_thread_only_to_the_debtors_own_address(world):
+    a, client = setup(world)
+    filing = world.services.inbound_filing
+    own = received(world, 1, "Ik heb een vraag.")
+    foreign = received(world, 2, "Ik heb een vraag.")
+    foreign = ReceivedMail(
+        **{**vars(foreign), "headers": {**foreign.headers, "reply-to": "Mallory <m@evil.example>"}}
+    )
+    filing.file(own, MailKind.CORRESPONDENCE, [client], [])
+    filing.file(foreign, MailKind.CORRESPONDENCE, [client], [])
+    by_subject = {
+        m["subject"]: m for m in a.call("GET", "/v1/clients/C1/inbound-mail").body["items"]
+    }
+    answers = {}
+    for subject, mail in by_subject.items():
+        linked = a.call("POST", f"/v1/clients/C1/inbound-mail/{mail['id']}/link",
+                        {"debtors": ["D1"], "template": "in-behandeling"})  # fmt: skip
+        assert linked.status == 200
+        answers[subject] = (
+            linked.body,
+            world.services.messaging.outbox.get(client.client_id, linked.body["answer"])[0],
+        )
+    body, record = answers["Vraag 1"]
+    assert record.to == "jan@devries.example" and record.extra["graph_reply_to"] == "AAMk1"
+    assert record.extra["in_reply_to"] == "<m1@devries.example>" and body["answer_note"] is None
+    body, record = answers["Vraag 2"]
+    assert record.to == "jan@devries.example" and "graph_reply_to" not in record.extra
+    assert "Reply-To" in body["answer_note"]

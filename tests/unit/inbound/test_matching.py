@@ -19,11 +19,25 @@ def test_an_answer_to_our_reminder_is_certain():
     assert numbers(d.certain) == [("c1", "D1")] and not d.uncertain and not d.needs_a_person
 
 
-def test_a_message_naming_two_debtors_invoices_concerns_both():
+def test_a_message_naming_two_debtors_invoices_from_their_address_concerns_both():
     d = decide([hit("D1", Evidence.INVOICE, "F-1001", invoice="F-1001"),
-                hit("D2", Evidence.INVOICE, "F-2002", invoice="F-2002")])  # fmt: skip
+                hit("D2", Evidence.INVOICE, "F-2002", invoice="F-2002"),
+                hit("D1", Evidence.SENDER, "bk@x"), hit("D2", Evidence.SENDER, "bk@x")])  # fmt: skip
     assert numbers(d.certain) == [("c1", "D1"), ("c1", "D2")]
     assert d.certain[0].invoice_numbers == ("F-1001",)
+
+
+def test_invoice_numbers_alone_from_an_unknown_sender_are_candidates():
+    d = decide([hit("D1", Evidence.INVOICE, "F-1001", invoice="F-1001"),
+                hit("D2", Evidence.REFERENCE, "5000056789012345")])  # fmt: skip
+    assert not d.certain and numbers(d.uncertain) == [("c1", "D1"), ("c1", "D2")]
+
+
+def test_a_forwarded_from_line_is_a_candidate_only():
+    d = decide([hit("D1", Evidence.FORWARDED, "jan@x")])
+    assert not d.certain and numbers(d.uncertain) == [("c1", "D1")]
+    d = decide([hit("D1", Evidence.FORWARDED, "jan@x"), hit("D1", Evidence.INVOICE, "F-1")])
+    assert not d.certain
 
 
 def test_an_invoice_number_two_clients_share_decides_nothing():
@@ -43,9 +57,9 @@ def test_the_only_debtor_with_the_address_is_certain_but_a_shared_address_is_not
     assert not shared.certain and numbers(shared.uncertain) == [("c1", "D1"), ("c1", "D2")]
 
 
-def test_the_text_outweighs_the_address():
+def test_the_address_and_another_debtors_number_leave_both_to_a_person():
     d = decide([hit("D1", Evidence.SENDER, "a@x"), hit("D2", Evidence.INVOICE, "F-2")])
-    assert numbers(d.certain) == [("c1", "D2")] and numbers(d.uncertain) == [("c1", "D1")]
+    assert not d.certain and numbers(d.uncertain) == [("c1", "D1"), ("c1", "D2")]
 
 
 def test_a_number_only_in_the_quoted_history_is_a_candidate():

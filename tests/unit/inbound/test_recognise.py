@@ -63,16 +63,54 @@ def test_automatic_by_subject_in_four_languages(subject):
 @pytest.mark.parametrize(
     ("sender", "subject"),
     [
-        ("postmaster@x.example", "Herinnering"),
+        ("postmaster@x.example", "Undeliverable: Herinnering"),
         ("MAILER-DAEMON@mx.example", "failure notice"),
-        ("jan@x.example", "Undeliverable: Herinnering"),
-        ("jan@x.example", "Onbestelbaar: Herinnering"),
-        ("jan@x.example", "Unzustellbar: Erinnerung"),
-        ("jan@x.example", "Delivery Status Notification (Failure)"),
+        (
+            "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@x.example",
+            "Onbestelbaar: Herinnering",
+        ),
+        ("mailer-daemon@googlemail.com", "Delivery Status Notification (Failure)"),
+        ("postmaster@x.example", "Unzustellbar: Erinnerung"),
     ],
 )
 def test_non_delivery(sender, subject):
     assert kind_of(sender, subject, {}) is MailKind.NON_DELIVERY
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject"),
+    [
+        ("jan@x.example", "Niet bezorgd: factuur F-1001 betaal ik niet"),
+        ("jan@x.example", "Undeliverable: Herinnering"),  # a person's subject is no bounce
+        ("postmaster@x.example", "Herinnering"),  # nor is any mail from postmaster
+    ],
+)
+def test_a_subject_or_a_sender_alone_is_no_bounce(sender, subject):
+    assert kind_of(sender, subject, {}) is MailKind.CORRESPONDENCE
+
+
+REPORT = {"content-type": 'multipart/report; report-type=delivery-status; boundary="b"'}
+
+
+def test_a_delivery_status_report_is_a_bounce_only_when_delivery_failed():
+    assert (
+        kind_of("x@y.example", "Re", REPORT, "Action: failed\nStatus: 5.1.1")
+        is MailKind.NON_DELIVERY
+    )
+    assert (
+        kind_of("x@y.example", "Re", REPORT, "Action: delayed\nStatus: 4.4.7")
+        is MailKind.AUTO_REPLY
+    )
+    assert (
+        kind_of("postmaster@y.example", "Delivery Status Notification (Delay)", REPORT)
+        is MailKind.AUTO_REPLY
+    )
+    assert kind_of("postmaster@y.example", "Vertraagd: Herinnering", REPORT) is MailKind.AUTO_REPLY
+
+
+def test_a_read_receipt_is_no_bounce():
+    receipt = {"content-type": "multipart/report; report-type=disposition-notification"}
+    assert kind_of("jan@x.example", "Gelezen: Herinnering", receipt) is MailKind.AUTO_REPLY
 
 
 def test_a_question_about_absence_is_a_person():
