@@ -8,6 +8,7 @@ import shared.api.console.page_actions
 import shared.api.console.page_dossier
 import shared.api.console.page_jobs
 import shared.api.console.page_payments
+import shared.api.console.page_quick_texts
 import shared.api.console.page_reports
 import shared.api.console.page_today
 import shared.api.console.page_upload  # noqa: F401
