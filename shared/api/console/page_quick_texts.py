@@ -80,6 +80,8 @@ def _post(desk: Desk, qt_id: str | None) -> ApiResponse:
     if qt_id == "new":
         qt_id = None
     try:
+        if qt_id:  # another client's (or no) quick text: not found before anything
+            service.quick_text(client_id, qt_id)
         if do == "delete" and qt_id:
             service.delete_quick_text(client_id, qt_id)
             return desk.redirect("/quick-texts", done="qt_deleted")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shared.api.console.page_actions
 import shared.api.console.page_dossier
 import shared.api.console.page_jobs
+import shared.api.console.page_mail
 import shared.api.console.page_payments
 import shared.api.console.page_quick_texts
 import shared.api.console.page_reports
