@@ -88,6 +88,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <p>{{ t.transfer_text.format(iban=iban, client=client.name) }}{% if reference %} {{ t.reference }} <strong>{{ reference }}</strong>{% endif %}.</p>
 {% if qr %}<figure>{{ qr|safe }}<figcaption>{{ t.qr }}</figcaption></figure>{% endif %}
 </section>{% endif %}
+<section aria-labelledby="plan-h"><h2 id="plan-h">{{ t.plan }}</h2><p><a href="/api/portal/plan">{{ t.plan_link }}</a></p></section>
 <section aria-labelledby="pp-h"><h2 id="pp-h">{{ t.postpone }}</h2>
 <form method="post" action="/api/portal/postpone"><input type="hidden" name="csrf" value="{{ csrf }}">
 <fieldset><legend>{{ t.invoice }}</legend>{% for line in lines %}
@@ -225,6 +226,10 @@ class PortalApp:
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:
         token = self._cookies(req).get(COOKIE, "")
         access = self.portal.enter(token, self._source(req))
+        if rest[:1] == ["plan"]:  # the debtor's own payment plan: shared/api/portal_plans.py
+            from shared.api.portal_plans import PortalPlanPages
+
+            return PortalPlanPages(self).handle(req, access, token, rest[1:])
         if req.method == "POST":
             form = {
                 k: v

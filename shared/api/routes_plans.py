@@ -73,6 +73,7 @@ class RulesIn(schemas.Strict):
     prenotification_days: int | None = Field(default=None, ge=1, le=30)
     self_service: Literal["automatic", "staff"] | None = None
     creditor_id: str | None = Field(default=None, max_length=35)
+    debtor_postpone_days: int | None = Field(default=None, ge=0, le=62)
 
 
 def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
@@ -95,7 +96,8 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         else None,
         "direct_debits": [
             {"installment": d.number, "attempt": d.attempt, "collection_date": d.collection_date.isoformat(),
-             "amount": cents_text(d.amount), "end_to_end_id": d.end_to_end_id, "state": d.state.value}
+             "amount": cents_text(d.amount), "end_to_end_id": d.end_to_end_id, "state": d.state.value,
+             "reason": d.reason}
             for d in plan.debits
         ],
         "installments": [
@@ -227,6 +229,7 @@ def register(router: Router, services: Services) -> None:
             "early_threshold_days": rules.early_threshold_days, "reminder_channel": rules.reminder_channel.value,
             "reminder_offset_days": rules.reminder_offset_days, "prenotification_days": rules.prenotification_days,
             "self_service": rules.self_service.value, "creditor_id": rules.creditor_id,
+            "debtor_postpone_days": rules.debtor_postpone_days,
         }  # fmt: skip
 
     def get_rules(ctx: Context) -> ApiResponse:
@@ -242,6 +245,19 @@ def register(router: Router, services: Services) -> None:
             for k, v in body.items()
         }
         return ApiResponse(body=rules_out(services.plans.set_rules(client, changes)))
+
+    def status_report(ctx: Context) -> ApiResponse:
+        client = client_of(ctx)  # another tenant's client is a 404 before the body is looked at
+        body = ctx.request.body
+        if not body:
+            raise BadRequest("the body must be the bank's pain.002 status report (XML)")
+        result = services.plan_status_reports.ingest(client, body)
+        return ApiResponse(body={
+            "original_message_id": result.original_message_id, "group_status": result.group_status,
+            "rejected": result.rejected,
+            "failed": [{"plan_id": p, "installment": n, "reason": r} for p, n, r in result.failed],
+            "unknown": result.unknown,
+        })  # fmt: skip
 
     base = "/v1/clients/{client}/plans"
     n_bad = {400: "the installment number is not a whole number from 1 to 120"}
@@ -270,6 +286,13 @@ def register(router: Router, services: Services) -> None:
               errors={**n_bad, **state}),
         Route("POST", base + "/{plan}/installments/{n}/retry", retry, "Collect a failed installment again",
               "plans", errors={**n_bad, **state}),
+        Route("POST", "/v1/clients/{client}/direct-debits/status-reports", status_report,
+              "Read the bank's pain.002 status report (the XML file as sent) on a direct-debit file", "plans",
+              consumes="application/octet-stream",
+              errors={400: "the body is empty", 422: "not a pain.002 status report we can read"},
+              description="Every rejected collection (RJCT, per collection, per block or the whole "
+              "file) fails its installment with the bank's reason code; a collection already booked "
+              "has its payment reversed. Staff get an action item and can retry."),
         Route("GET", "/v1/clients/{client}/plan-rules", get_rules, "The client's rules for payment plans", "plans"),
         Route("PUT", "/v1/clients/{client}/plan-rules", put_rules, "Change the rules (new plans only)", "plans",
               body=RulesIn),

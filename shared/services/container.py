@@ -49,7 +49,9 @@ if TYPE_CHECKING:
     from shared.services.payment_overview import PaymentOverview
     from shared.services.payments import PaymentService
     from shared.services.people.facade import People
+    from shared.services.plans.self_service import PortalPlanDesk
     from shared.services.plans.service import PlanService
+    from shared.services.plans.status_reports import StatusReports
     from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
@@ -208,13 +210,18 @@ class Services:
         from shared.services.statement_lookups import ledger_totals
         from shared.services.statements import StatementService
 
-        return StatementService(
+        statements = StatementService(
             self.repos,
             self.files,
             self.payments,
             self.clock,
             open_totals=ledger_totals(self.ledger),
         )
+        # a plan's direct debit that comes back, before or after it was booked
+        statements.plan_returns = lambda client, e2e, reason: (
+            self.plans.debit_came_back(client, e2e, reason) is not None
+        )
+        return statements
 
     @cached_property
     def actions(self) -> ActionService:
@@ -487,3 +494,15 @@ class Services:
         from shared.services.dossier import DossierService
 
         return DossierService(self.repos, self.ledger, self.plans, self.portal_links, self.clock)
+
+    @cached_property
+    def portal_plans(self) -> PortalPlanDesk:
+        from shared.services.plans.self_service import PortalPlanDesk
+
+        return PortalPlanDesk(self.portal, self.plans, self.clock)
+
+    @cached_property
+    def plan_status_reports(self) -> StatusReports:
+        from shared.services.plans.status_reports import StatusReports
+
+        return StatusReports(self.plans, self.clock)

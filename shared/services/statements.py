@@ -418,8 +418,16 @@ class StatementService:
                 return first.split(_SEP)[0]
         return agency_scope(owner.agency_id)
 
+    # a payment plan's direct debit coming back (wired in the container): True when it was
+    # one of a plan's collections, booked yet or not (shared/services/plans/service.py)
+    plan_returns: Callable[[Client, str, str], bool] | None = None
+
     def _returned(self, line: StatementLine, clients: list[Client]) -> str:
         reason = line.return_reason or "reversal"
+        if line.end_to_end_id and self.plan_returns is not None:
+            for client in clients:
+                if self.plan_returns(client, line.end_to_end_id, line.return_reason or "NARR"):
+                    return "returned"
         if line.end_to_end_id:
             for client in clients:
                 payment_id = self.repos.banking.payment_for(client.client_id, line.end_to_end_id)

@@ -88,11 +88,12 @@ def _debit_json(x: DirectDebit) -> list[Any]:
         x.end_to_end_id,
         x.first,
         x.state.value,
+        x.reason,
     ]
 
 
 def _debit_from(v: list[Any]) -> DirectDebit:
-    n, attempt, on, amount, e2e, first, state = v
+    n, attempt, on, amount, e2e, first, state = v[:7]
     return DirectDebit(
         int(n),
         int(attempt),
@@ -101,6 +102,7 @@ def _debit_from(v: list[Any]) -> DirectDebit:
         e2e,
         bool(first),
         DebitState(state),
+        v[7] if len(v) > 7 else None,  # rows written before reasons were kept have none
     )
 
 
@@ -121,7 +123,7 @@ class PlanRepository:
             "Failed": put_json(sorted(plan.failed)), "Skipped": put_json(sorted(plan.skipped)),
             "Reason": plan.reason, "Mandate": put_json(_mandate_json(plan.mandate)),
             "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
-            "AttentionOn": put_date(plan.attention_on),
+            "AttentionOn": put_date(plan.attention_on), "Releasing": plan.releasing,
         })  # fmt: skip
 
     @staticmethod
@@ -139,7 +141,7 @@ class PlanRepository:
             failed=frozenset(get_json(d.get("Failed"), [])), skipped=frozenset(get_json(d.get("Skipped"), [])),
             reason=d.get("Reason"), mandate=_mandate_from(get_json(d.get("Mandate"), None)),
             debits=tuple(_debit_from(x) for x in get_json(d.get("Debits"), [])), reminded=frozenset(get_json(d.get("Reminded"), [])),
-            attention_on=get_date(d.get("AttentionOn")),
+            attention_on=get_date(d.get("AttentionOn")), releasing=bool(d.get("Releasing", False)),
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:
@@ -168,6 +170,13 @@ class PlanRepository:
 
     def of_client(self, client_id: str, status: PlanStatus | None = None) -> list[PaymentPlan]:
         equals = {"Status": status.value} if status else None
+        return [
+            self._plan(r) for r in all_rows(self.store, PLANS, pk=encode(client_id), equals=equals)
+        ]
+
+    def of_debtor(self, client_id: str, debtor_number: str) -> list[PaymentPlan]:
+        """One debtor's plans (the portal shows them): the client's partition, filtered."""
+        equals = {"DebtorNumber": debtor_number}
         return [
             self._plan(r) for r in all_rows(self.store, PLANS, pk=encode(client_id), equals=equals)
         ]

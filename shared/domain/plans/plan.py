@@ -15,7 +15,7 @@ from enum import StrEnum
 from shared.domain.money import Cents
 from shared.domain.plans.progress import InstallmentState, Standing, installment_states, standing
 from shared.domain.plans.rules import PlanRules
-from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
+from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment, respread
 
 
 class PlanStatus(StrEnum):
@@ -55,6 +55,7 @@ class DebitState(StrEnum):
     SUBMITTED = "submitted"  # in a pain.008 file for its collection date
     COLLECTED = "collected"  # the collection date passed: booked as paid
     RETURNED = "returned"  # an R-transaction (or chargeback) took it back
+    WITHDRAWN = "withdrawn"  # taken out before its date (cancel, pause, postponement)
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,16 @@ class DirectDebit:
     end_to_end_id: str
     first: bool  # the mandate's first collection (sequence FRST)
     state: DebitState = DebitState.SUBMITTED
+    reason: str | None = None  # the bank's reason code when it came back (AC04, MD01 ...)
 
     @property
     def payment_id(self) -> str:
         return f"sdd-{self.end_to_end_id}"
+
+    @property
+    def standing(self) -> bool:
+        """Still to be collected, or collected: it counts for its installment."""
+        return self.state in (DebitState.SUBMITTED, DebitState.COLLECTED)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,10 @@ class PaymentPlan:
     debits: tuple[DirectDebit, ...] = ()
     reminded: frozenset[str] = field(default_factory=frozenset)  # "n@yyyy-mm-dd" already sent
     attention_on: date | None = None  # the next day the daily run looks at this plan
+    # stopped running (cancelled, completed) and its invoices' holds not yet known released:
+    # the run looks the next day and releases them (again), so a release that failed after
+    # the plan was saved is never left behind
+    releasing: bool = False
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(
@@ -146,7 +157,9 @@ class PaymentPlan:
         if self.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED, PlanStatus.DRAFT):
             raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot cancel")
         unpaid = frozenset(s.number for s in self.installments(today) if s.paid < s.amount)
-        return replace(self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid)
+        return replace(
+            self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True
+        )
 
     def settle(self, paid: Cents, today: date) -> PaymentPlan:
         """The plan after the money that stands today: completed when all is paid, reopened
@@ -165,6 +178,10 @@ class PaymentPlan:
             Standing.OVERDUE: PlanStatus.OVERDUE,
             Standing.BREACHED: PlanStatus.OVERDUE,
         }[now]
+        if status is PlanStatus.COMPLETED and self.status is not PlanStatus.COMPLETED:
+            return replace(plan, status=status, releasing=True)
+        if self.status is PlanStatus.COMPLETED and status is not PlanStatus.COMPLETED:
+            return replace(plan, status=status, releasing=False)  # reopened: it holds again
         return replace(plan, status=status)
 
     def breached(self, today: date) -> bool:
@@ -179,12 +196,62 @@ class PaymentPlan:
             raise PlanStateError("a new schedule must add up to the plan's total")
         return replace(self, schedule=tuple(schedule))
 
+    def lower_to(self, new_total: Cents, today: date) -> PaymentPlan:
+        """Less is owed than the plan still asks (a waiver, write-off or credit note on its
+        invoices): what was paid stays paid, and the new total is spread over the
+        installments not yet paid (same dates, the rounding in the last). Never raises it."""
+        if new_total >= self.total:
+            return self
+        first_open = next((s.number for s in self.installments(today) if s.paid < s.amount), None)
+        if first_open is None:
+            return self
+        head = [i for i in self.schedule if i.number < first_open]
+        rest = new_total - sum(i.amount for i in head)
+        schedule = respread(list(self.schedule), first_open, rest) if rest > 0 else head
+        return replace(self, total=sum(i.amount for i in schedule), schedule=tuple(schedule))
+
     @property
     def mandate_id(self) -> str | None:
         return self.mandate.mandate_id if self.mandate else None
 
     def fail(self, number: int) -> PaymentPlan:
         return replace(self, failed=self.failed | {number}, status=PlanStatus.OVERDUE)
+
+    def withdraw(
+        self, numbers: frozenset[int] | None = None
+    ) -> tuple[PaymentPlan, tuple[DirectDebit, ...]]:
+        """Take back the collections of these installments (all when None) that are filed
+        but not yet collected; a plan whose collection was under way runs on without one."""
+        taken = tuple(
+            d
+            for d in self.debits
+            if d.state is DebitState.SUBMITTED and (numbers is None or d.number in numbers)
+        )
+        if not taken:
+            return self, ()
+        debits = tuple(
+            replace(d, state=DebitState.WITHDRAWN) if d in taken else d for d in self.debits
+        )
+        status = self.status
+        if status is PlanStatus.COLLECTION_IN_PROGRESS and not any(
+            d.state is DebitState.SUBMITTED for d in debits
+        ):
+            status = PlanStatus.ACTIVE
+        return replace(self, debits=debits, status=status), taken
+
+    def debit_came_back(self, end_to_end_id: str, reason: str) -> PaymentPlan:
+        """A collection the bank rejected or returned: its installment fails (staff retry)."""
+        debits = tuple(
+            replace(d, state=DebitState.RETURNED, reason=reason)
+            if d.end_to_end_id == end_to_end_id
+            else d
+            for d in self.debits
+        )
+        number = next(d.number for d in self.debits if d.end_to_end_id == end_to_end_id)
+        plan = replace(self, debits=debits)
+        if plan.status in RUNNING:
+            return plan.fail(number)
+        return replace(plan, failed=plan.failed | {number})
 
     def retry(self, number: int) -> PaymentPlan:
         if number not in self.failed:

@@ -13,7 +13,8 @@ from enum import StrEnum
 from shared.domain.law.calendar_math import add_months
 from shared.domain.money import Cents, format_cents
 from shared.domain.plans.pain008 import creditor_id_valid
-from shared.domain.plans.schedule import ScheduledInstallment, ScheduleError
+from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment, ScheduleError
+from shared.domain.plans.sepa_calendar import next_sepa_business_day
 
 
 class ReminderChannel(StrEnum):
@@ -43,6 +44,7 @@ class PlanRules:
     prenotification_days: int = 14  # SEPA default; a shorter term must be agreed
     self_service: SelfServiceApproval = SelfServiceApproval.AUTOMATIC
     creditor_id: str | None = None  # the client's SEPA incassant-ID, needed for direct debit
+    debtor_postpone_days: int = 14  # a debtor may move one installment this far on their own
 
     def __post_init__(self) -> None:
         for name in ("min_installment", "portal_min_total", "tolerance_amount"):
@@ -57,12 +59,22 @@ class PlanRules:
             raise ScheduleError("reminder_offset_days", "reminder_offset_days must be -60 to 60")
         if not 1 <= self.prenotification_days <= 30:
             raise ScheduleError("prenotification_days", "prenotification_days must be 1 to 30")
+        if not 0 <= self.debtor_postpone_days <= 62:
+            raise ScheduleError("debtor_postpone_days", "debtor_postpone_days must be 0 to 62")
         if self.creditor_id is not None and not creditor_id_valid(self.creditor_id):
             raise ScheduleError("creditor_id", "not a valid SEPA creditor identifier")
 
-    def violations(self, start: date, schedule: list[ScheduledInstallment]) -> list[ScheduleError]:
+    def violations(
+        self,
+        start: date,
+        schedule: list[ScheduledInstallment],
+        method: PlanMethod = PlanMethod.TRANSFER,
+    ) -> list[ScheduleError]:
         """What in this schedule the client's rules forbid (empty when it is acceptable).
-        The last installment may be below the minimum: it carries the remainder."""
+        The last installment may be below the minimum: it carries the remainder. The term
+        ends ``max_term_months`` after the start; for a direct debit, whose collections move
+        to the next SEPA business day, on the business day the term's end moves to, so a
+        weekend at the end never shortens what the client allows."""
         problems: list[ScheduleError] = []
         for inst in schedule[:-1]:
             if inst.amount < self.min_installment:
@@ -74,7 +86,10 @@ class PlanRules:
                     )
                 )
                 break
-        if schedule and schedule[-1].due_date > add_months(start, self.max_term_months):
+        term_end = add_months(start, self.max_term_months)
+        if method is PlanMethod.DIRECT_DEBIT:
+            term_end = next_sepa_business_day(term_end)
+        if schedule and schedule[-1].due_date > term_end:
             problems.append(
                 ScheduleError(
                     "installments",

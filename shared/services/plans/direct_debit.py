@@ -5,6 +5,12 @@ pain.008.001.08 file per client (creditor account) and collection date in blob s
 | SddCollections | client id ``|`` yyyymmdd    | plan ``|`` n ``|`` attempt | the items of one file   |
 | SddPending     | ``pending``                 | yyyymmdd ``|`` client | the files still to build;   |
 |                |                             |                   | a range read up to a date     |
+| SddCollections | ``e2e|`` client id          | end-to-end id     | which plan, installment and   |
+|                |                             |                   | attempt a bank's status report|
+|                |                             |                   | or return is about (written   |
+|                |                             |                   | when the collection is filed, |
+|                |                             |                   | so a return before booking is |
+|                |                             |                   | recognised too)               |
 
 A file is built two days before its collection date (the EPC SDD Core D-1 cut-off, with a
 day to spare for the upload); the agency or client uploads it to its bank from the action
@@ -14,10 +20,11 @@ never lost, never in two files (an item records the file it went into).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from shared.adapters.tables.keys import decode, encode, join
+from shared.adapters.tables.keys import InvalidKey, decode, encode, join
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents
@@ -65,13 +72,17 @@ class DirectDebitDesk:
     def submit(self, client_id: str, plan_id: str, mandate: Mandate, debit: DirectDebit,
                remittance: str) -> None:  # fmt: skip
         """Put the collection in the next file for its date (idempotent per attempt)."""
-        pk = join(encode(client_id), debit.collection_date.strftime("%Y%m%d"))
-        rk = join(encode(plan_id), f"{debit.number:03d}", f"{debit.attempt:02d}")
+        pk, rk = self._key(client_id, plan_id, debit)
         data = {
             "EndToEndId": debit.end_to_end_id, "Amount": debit.amount, "MandateId": mandate.mandate_id,
             "SignedOn": mandate.signed_on.isoformat(), "Iban": mandate.iban, "Name": mandate.name,
             "Bic": mandate.bic, "First": debit.first, "Remittance": remittance,
         }  # fmt: skip
+        # the end-to-end id first: a status report about a filed collection always finds it
+        self.store.upsert(COLLECTIONS, Row(join("e2e", encode(client_id)), encode(debit.end_to_end_id), {
+            "PlanId": plan_id, "Number": debit.number, "Attempt": debit.attempt,
+            "CollectionDate": debit.collection_date.isoformat(),
+        }))  # fmt: skip
         try:
             self.store.insert(COLLECTIONS, Row(pk, rk, data))
         except Conflict:
@@ -80,6 +91,62 @@ class DirectDebitDesk:
             PENDING,
             Row("pending", join(debit.collection_date.strftime("%Y%m%d"), encode(client_id)), {}),
         )
+
+    def plan_of(self, client_id: str, end_to_end_id: str) -> str | None:
+        """The plan whose collection carries this end-to-end id (None: not one of ours)."""
+        try:
+            row = self.store.get(COLLECTIONS, join("e2e", encode(client_id)), encode(end_to_end_id))
+        except InvalidKey:  # an id no row key can hold (too long): not ours
+            return None
+        return str(row.data["PlanId"]) if row else None
+
+    @staticmethod
+    def _key(client_id: str, plan_id: str, debit: DirectDebit) -> tuple[str, str]:
+        return (
+            join(encode(client_id), debit.collection_date.strftime("%Y%m%d")),
+            join(encode(plan_id), f"{debit.number:03d}", f"{debit.attempt:02d}"),
+        )
+
+    def withdraw(self, client_id: str, plan_id: str, debit: DirectDebit) -> str | None:
+        """Take a filed collection out: a file not yet built leaves it out; returns the
+        file's blob name when the file was already made (staff must then cancel the
+        collection at the bank, or the file if not yet uploaded). Idempotent."""
+        pk, rk = self._key(client_id, plan_id, debit)
+        for _ in range(5):
+            row = self.store.get(COLLECTIONS, pk, rk)
+            if row is None:
+                return None  # never filed (withdrawn before its submission was written)
+            if not row.data.get("Withdrawn"):
+                row.data["Withdrawn"] = True
+                try:
+                    self.store.replace(COLLECTIONS, row)
+                except PreconditionFailed:
+                    continue  # a builder claimed it meanwhile: read the file name again
+            name = row.data.get("File")
+            return str(name) if name and self.files.exists(CONTAINER, str(name)) else None
+        raise PreconditionFailed("the collection keeps changing")
+
+    def is_withdrawn(self, client_id: str, plan_id: str, debit: DirectDebit) -> bool:
+        row = self.store.get(COLLECTIONS, *self._key(client_id, plan_id, debit))
+        return bool(row and row.data.get("Withdrawn"))
+
+    def collections_of_file(
+        self, client_id: str, message_id: str, sequence: str | None = None
+    ) -> list[str]:
+        """The end-to-end ids in the file we sent as ``message_id`` (its collection date is
+        in the id: ``SDDyyyymmdd…``), only those of one sequence (FRST, RCUR) when given."""
+        found = re.fullmatch(r"SDD(\d{8})\w+", message_id)
+        if found is None:
+            return []
+        pk = join(encode(client_id), found.group(1))
+        out = []
+        for r in all_rows(self.store, COLLECTIONS, pk=pk):
+            if not str(r.data.get("File") or "").endswith(f"-{message_id}.xml"):
+                continue
+            if sequence is not None and bool(r.data.get("First")) != (sequence == "FRST"):
+                continue
+            out.append(str(r.data["EndToEndId"]))
+        return out
 
     def build_files(self, today: date) -> list[str]:
         """Every file whose collection date is at most two days away; returns the blob names.
@@ -120,7 +187,7 @@ class DirectDebitDesk:
         message_id = f"SDD{on:%Y%m%d}{time_ordered_id(now)[-12:]}"
         name = f"{encode(client_id)}/{on:%Y-%m-%d}-{message_id}.xml"
         for r in rows:
-            if r.data.get("File"):
+            if r.data.get("File") or r.data.get("Withdrawn"):
                 continue
             r.data["File"] = name
             try:
@@ -130,9 +197,13 @@ class DirectDebitDesk:
         # a crash after claiming leaves claimed rows whose file was never written: finish it
         names = sorted({str(r.data["File"]) for r in rows if r.data.get("File")})
         unwritten = [n for n in names if not self.files.exists(CONTAINER, n)]
+        written = []
         for name in unwritten:
-            self._write(client, on, name, [r for r in rows if r.data.get("File") == name])
-        return unwritten[-1] if unwritten else None
+            mine = [r for r in rows if r.data.get("File") == name and not r.data.get("Withdrawn")]
+            if mine:  # a file whose every collection was withdrawn before it was written: none
+                self._write(client, on, name, mine)
+                written.append(name)
+        return written[-1] if written else None
 
     def _write(self, client: Client, on: date, name: str, mine: list[Row]) -> None:
         creditor_id, iban = creditor_of(self.rules_of(client.client_id), client)

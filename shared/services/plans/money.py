@@ -7,10 +7,13 @@ it with figures of its own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
+from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.services.ledger.service import LedgerService
@@ -34,6 +37,21 @@ class PlanMoney(Protocol):
     ) -> Cents:
         """What payments received on or after ``since`` that still stand brought to these
         invoices, every component counted."""
+        ...
+
+    def standing(
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool,
+        on: date,
+    ) -> tuple[Cents, Cents | None]:
+        """``paid_towards``, and what the invoices still owe on ``on`` (every component, or
+        the principal only) when something was let go since ``since`` (a waiver, write-off or
+        credit: only then can less be owed than the plan asks; None otherwise), from one
+        read: the run compares both with the plan."""
         ...
 
 
@@ -72,17 +90,52 @@ class LedgerMoney:
     def paid_towards(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], since: date
     ) -> Cents:
+        records = self.ledger.debtor_claims(client, debtor_number).records
+        return _paid(records, set(invoice_numbers), since)
+
+    def standing(
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool,
+        on: date,
+    ) -> tuple[Cents, Cents | None]:
         wanted = set(invoice_numbers)
-        allocated: dict[str, Cents] = {}
-        reversed_ids: set[str] = set()
-        for record in self.ledger.debtor_claims(client, debtor_number).records:
-            if record.terms.invoice_number not in wanted:
+        claims = self.ledger.debtor_claims(client, debtor_number)
+        paid = _paid(claims.records, wanted, since)
+        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT)
+        if not any(
+            r.terms.closed or any(e.kind in let_go and e.on >= since for e in r.events)
+            for r in claims.records
+            if r.number in wanted
+        ):
+            return paid, None  # nothing let go: the claim is at least what the plan asks
+        # the rate table is read only now: the run's usual look costs no extra request
+        rates = self.ledger.rates_in_force() if self.ledger.rates_in_force else None
+        figures = open_claims(claims.records, on, rates)
+        owed = 0
+        for record in claims.records:
+            f = figures.get(record.number)
+            if record.number not in wanted or f is None or record.terms.closed:
+                continue  # a credited or withdrawn invoice owes nothing any more
+            owed += max(0, f.open.total if include_costs else f.open.principal)
+        return paid, owed
+
+
+def _paid(records: Sequence[ClaimRecord], wanted: set[str], since: date) -> Cents:
+    """Allocations to these invoices on or after ``since`` of the payments that still stand."""
+    allocated: dict[str, Cents] = {}
+    reversed_ids: set[str] = set()
+    for record in records:
+        if record.terms.invoice_number not in wanted:
+            continue
+        for event in record.events:
+            if event.payment_id is None:
                 continue
-            for event in record.events:
-                if event.payment_id is None:
-                    continue
-                if event.kind is EventKind.REVERSAL:
-                    reversed_ids.add(event.payment_id)
-                elif event.kind is EventKind.ALLOCATED and event.on >= since:
-                    allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
-        return sum(a for pid, a in allocated.items() if pid not in reversed_ids)
+            if event.kind is EventKind.REVERSAL:
+                reversed_ids.add(event.payment_id)
+            elif event.kind is EventKind.ALLOCATED and event.on >= since:
+                allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
+    return sum(a for pid, a in allocated.items() if pid not in reversed_ids)

@@ -164,7 +164,7 @@ class PlanService:
                 )
         except ScheduleError as e:
             raise _invalid(e) from e
-        problems = rules.violations(req.start, plan)
+        problems = rules.violations(req.start, plan, req.method)
         if problems:
             raise _invalid(problems[0])
         return total, plan
@@ -289,7 +289,9 @@ class PlanService:
             )
 
     def pause(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
-        return self._transition(client, plan_id, author, "paused", lambda p: p.pause(reason))
+        return self._transition(
+            client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
+        )
 
     def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
@@ -298,7 +300,11 @@ class PlanService:
     def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
         plan = self._transition(
-            client, plan_id, author, "cancelled", lambda p: p.cancel(reason, today)
+            client,
+            plan_id,
+            author,
+            "cancelled",
+            lambda p: self._withdraw(client, p.cancel(reason, today)),
         )
         self._release(plan)
         return plan
@@ -315,7 +321,25 @@ class PlanService:
         except ScheduleError as e:
             raise _invalid(e) from e
         today = amsterdam_today(self.clock)
-        updated = self._store(plan.with_schedule(moved).settle(plan.paid, today), etag, plan, today)
+        moving = plan
+        if plan.method is PlanMethod.DIRECT_DEBIT and plan.status is not PlanStatus.DRAFT:
+            # the new schedule is the debtor's notice of the new date: it must come the agreed
+            # term before the collection (a file already made is withdrawn, staff are told)
+            earliest = today + timedelta(days=plan.rules.prenotification_days)
+            new_date = next(i.due_date for i in moved if i.number == number)
+            if new_date < earliest:
+                raise Invalid(
+                    f"a direct debit needs {plan.rules.prenotification_days} days' notice: "
+                    f"move it to {earliest} or later",
+                    field="to",
+                )
+            changed = frozenset(
+                a.number for a, b in zip(plan.schedule, moved, strict=True) if a != b
+            )
+            moving = self._withdraw(client, plan, changed)
+        updated = self._store(
+            moving.with_schedule(moved).settle(moving.paid, today), etag, plan, today
+        )
         self._log(updated, "postponed", f"Installment {number} moved to {to} by {author}")
         if updated.status is not PlanStatus.DRAFT:
             self._send_notice(client, updated, f"schedule|{self._schedule_version(updated)}",
@@ -374,6 +398,16 @@ class PlanService:
             found = self.plans.get(client_id, plan_id)
             assert found is not None
             plan, etag = found
+            if plan.releasing and plan.status not in RUNNING:
+                # stopped running: its holds go (again: idempotent), then the flag
+                self._release(plan)
+                try:
+                    self._store(
+                        replace(plan, releasing=False), etag, plan, today, worked_today=True
+                    )
+                except ConflictingUpdate:
+                    pass
+                continue  # read again: a completed plan is still watched for returns
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
@@ -394,15 +428,21 @@ class PlanService:
         if plan.method is PlanMethod.DIRECT_DEBIT:
             plan, etag = self._collect_debits(client, plan, etag, today)
         assert plan.activated_at is not None
-        paid = self.money.paid_towards(
-            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date()
-        )
+        paid, owed = self.money.standing(
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            plan.include_costs, today,
+        )  # fmt: skip
         updated = plan
+        if plan.status in RUNNING and owed is not None and owed < plan.total - paid:
+            # a waiver, write-off or credit note on its invoices: ask no more than is owed
+            updated = updated.lower_to(paid + owed, today)
+            self._log(updated, "lowered", f"Less is owed than the plan asked: its total is now "
+                      f"{updated.total} cents (was {plan.total}); the open installments are lower")  # fmt: skip
         if paid > plan.paid:
             recalculated = after_early_payment(
-                list(plan.schedule), plan.paid, paid - plan.paid, today, plan.rules
+                list(updated.schedule), plan.paid, paid - plan.paid, today, plan.rules
             )
-            if list(recalculated) != list(plan.schedule):
+            if list(recalculated) != list(updated.schedule):
                 updated = updated.with_schedule(recalculated)
                 self._log(
                     updated, "recalculated", "Paid early: the remaining installments were lowered"
@@ -422,7 +462,9 @@ class PlanService:
             )
             self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
         if updated.breached(today):
-            lapsed = updated.cancel("breach: installments not paid within the tolerance", today)
+            lapsed = self._withdraw(
+                client, updated.cancel("breach: installments not paid within the tolerance", today)
+            )
             updated = self._store(lapsed, etag, plan, today, worked_today=True)
             self._release(updated)
             self._log(updated, "cancelled", "Cancelled automatically after a breach")
@@ -459,7 +501,16 @@ class PlanService:
         changed = False
         debits = []
         for d in plan.debits:
-            if d.state is DebitState.SUBMITTED and d.collection_date <= today:
+            if (
+                d.state is DebitState.SUBMITTED
+                and d.collection_date <= today
+                and self.desk is not None
+                and self.desk.is_withdrawn(client.client_id, plan.plan_id, d)
+            ):
+                # withdrawn at the desk, but the plan's own record of it was not saved
+                d = replace(d, state=DebitState.WITHDRAWN)
+                changed = True
+            elif d.state is DebitState.SUBMITTED and d.collection_date <= today:
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
                                    invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id)  # fmt: skip
@@ -494,7 +545,7 @@ class PlanService:
         if self.desk is None or plan.mandate is None:
             return plan
         states = {s.number: s for s in plan.installments(today)}
-        active = {d.number for d in plan.debits if d.state is not DebitState.RETURNED}
+        active = {d.number for d in plan.debits if d.standing}
         new: list[DirectDebit] = []
         for inst in plan.schedule:
             state = states[inst.number]
@@ -504,7 +555,7 @@ class PlanService:
                 continue
             attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
             on = max(inst.due_date, today + timedelta(days=COLLECTION_LEAD_DAYS))
-            first = not any(d.state is not DebitState.RETURNED for d in plan.debits) and not new
+            first = not any(d.standing for d in plan.debits) and not new
             e2e = f"{plan.plan_id[-20:]}-{inst.number}-{attempt}"
             new.append(DirectDebit(inst.number, attempt, next_sepa_business_day(on),
                                    state.amount - state.paid, e2e, first))  # fmt: skip
@@ -519,6 +570,98 @@ class PlanService:
         return replace(
             plan, debits=plan.debits + tuple(new), status=PlanStatus.COLLECTION_IN_PROGRESS
         )
+
+    def _withdraw(
+        self, client: Client, plan: PaymentPlan, numbers: frozenset[int] | None = None
+    ) -> PaymentPlan:
+        """Take the filed, not yet collected collections of these installments (all: None)
+        out of their files, before the plan that records it is saved: the run books no
+        collection the desk has withdrawn, so a crash in between collects nothing. A file
+        already made must be cancelled at the bank: staff get an action item."""
+        changed, taken = plan.withdraw(numbers)
+        for d in taken:
+            blob = self.desk.withdraw(client.client_id, plan.plan_id, d) if self.desk else None
+            if blob is None:
+                self._log(plan, "debit_withdrawn", f"Installment {d.number}: the direct debit of "
+                          f"{d.collection_date} was taken out before its file was made")  # fmt: skip
+                continue
+            self._log(plan, "debit_withdrawn", f"Installment {d.number}: the direct debit of "
+                      f"{d.collection_date} is withdrawn; its file was already made ({blob}): "
+                      "staff cancel it at the bank")  # fmt: skip
+            now = self.clock.now()
+            try:
+                self.repos.actions.add(ActionItem(
+                    client_id=client.client_id, action_id=f"sdd-withdrawn-{d.end_to_end_id}",
+                    kind="direct_debit_withdrawn",
+                    title=(f"Cancel the direct debit {d.end_to_end_id} of {d.collection_date:%d-%m-%Y} "
+                           f"at the bank (plan {plan.plan_id}, installment {d.number}): its file "
+                           "was already made"),
+                    created_at=now, debtor_number=plan.debtor_number,
+                    invoice_numbers=plan.invoice_numbers,
+                    detail={"plan_id": plan.plan_id, "installment": d.number, "blob": blob,
+                            "end_to_end_id": d.end_to_end_id, "amount": d.amount,
+                            "collection_date": d.collection_date.isoformat()},
+                ))  # fmt: skip
+            except Conflict:
+                continue  # told before (a retried request)
+        return changed
+
+    def debit_came_back(
+        self, client: Client, end_to_end_id: str, reason: str
+    ) -> PaymentPlan | None:
+        """The bank rejected (pain.002 RJCT) or returned (an R-transaction) a collection.
+        Before it was booked it never becomes a payment; after, the booked payment is
+        reversed through the payment service (the ledger's reversal). Its installment fails
+        with the reason, staff are told and can retry. None: not one of our collections."""
+        plan_id = self.desk.plan_of(client.client_id, end_to_end_id) if self.desk else None
+        if plan_id is None:
+            return None
+        busy: set[str] = getattr(self._working, "plans", set())
+        self._working.plans = busy | {plan_id}  # this method settles the plan itself
+        try:
+            for _ in range(RETRIES):
+                plan, etag = self._get(client, plan_id)
+                debit = next((d for d in plan.debits if d.end_to_end_id == end_to_end_id), None)
+                if debit is None or debit.state in (DebitState.RETURNED, DebitState.WITHDRAWN):
+                    return plan  # told before, or taken out before the bank collected it
+                if debit.state is DebitState.COLLECTED and self.payments is not None:
+                    self.payments.reverse(
+                        client, debit.payment_id, f"direct debit returned by the bank ({reason})"
+                    )
+                today = amsterdam_today(self.clock)
+                back = plan.debit_came_back(end_to_end_id, reason)
+                if plan.activated_at is not None:
+                    paid = self.money.paid_towards(client, plan.debtor_number,
+                                                   list(plan.invoice_numbers), plan.activated_at.date())  # fmt: skip
+                    back = back.settle(paid, today)
+                try:
+                    updated = self._store(back, etag, plan, today)
+                except ConflictingUpdate:
+                    continue
+                break
+            else:
+                raise ConflictingUpdate(f"plan {plan_id} keeps changing; try again")
+        finally:
+            self._working.plans = busy
+        from shared.domain.plans.sepa_reasons import describe
+
+        self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
+                  f"{debit.end_to_end_id} ({reason}: {describe(reason)}); staff can retry")  # fmt: skip
+        now = self.clock.now()
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=f"sdd-failed-{end_to_end_id}",
+                kind="plan_debit_failed",
+                title=(f"Direct debit of installment {debit.number} of plan {plan_id} failed: "
+                       f"{reason} ({describe(reason)})"),
+                created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan_id, "installment": debit.number, "reason": reason,
+                        "end_to_end_id": end_to_end_id},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # told before
+        self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
+        return updated
 
     def _action(self, client: Client, plan: PaymentPlan, kind: str, title: str) -> None:
         now = self.clock.now()
@@ -553,8 +696,10 @@ class PlanService:
         """The next day the run must look at this plan: a reminder to send, a due date, or
         the end of a due date's grace (when a breach would show). A completed plan is still
         looked at for the 8 weeks in which a SEPA payment can come back."""
+        if plan.releasing:
+            return after + timedelta(days=1)  # the holds are released (again) tomorrow
         if plan.status is PlanStatus.COMPLETED:
-            last = max(i.due_date for i in plan.schedule)
+            last = max((i.due_date for i in plan.schedule), default=after)
             watch_until = max(
                 last, (plan.activated_at.date() if plan.activated_at else last)
             ) + timedelta(weeks=8)
@@ -580,7 +725,7 @@ class PlanService:
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # an installment to collect whose submission day has passed (a retry) goes
             # into tomorrow's run
-            active = {d.number for d in plan.debits if d.state is not DebitState.RETURNED}
+            active = {d.number for d in plan.debits if d.standing}
             late = [
                 i
                 for i in plan.schedule
@@ -757,6 +902,10 @@ class PlanService:
     def _log(self, plan: PaymentPlan, kind: str, text: str) -> None:
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, time_ordered_id(now), now, kind, text)
+
+    def note(self, plan: PaymentPlan, kind: str, text: str) -> None:
+        """An entry on the plan's timeline, for the use cases built on plans (the portal)."""
+        self._log(plan, kind, text)
 
     def _contact(self, plan: PaymentPlan, summary: str) -> None:
         now = self.clock.now()

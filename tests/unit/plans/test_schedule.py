@@ -204,3 +204,16 @@ def test_respread_and_postpone():
         postpone(plan, 2, date(2026, 3, 20), Period.MONTH, shift_later=False, method=T)
     kept = postpone(plan, 2, date(2026, 3, 1), Period.MONTH, shift_later=False, method=T)
     assert kept[2] == ScheduledInstallment(3, date(2026, 3, 15), 10_000)
+
+
+def test_the_term_of_a_direct_debit_ends_on_the_business_day_its_collections_move_to():
+    rules = PlanRules(max_term_months=12, min_installment=100)
+    start = date(2026, 2, 7)  # a Saturday: thirteen monthly dates end on Sunday 7 February 2027
+    debit = by_count(130_000, start, Period.MONTH, 13, PlanMethod.DIRECT_DEBIT)
+    assert debit[-1].due_date == date(2027, 2, 8)  # collected on the Monday
+    assert rules.violations(start, debit, PlanMethod.DIRECT_DEBIT) == []
+    transfer = by_count(130_000, start, Period.MONTH, 13, PlanMethod.TRANSFER)
+    assert rules.violations(start, transfer) == []
+    # one more month runs past the term whichever way it is paid
+    longer = by_count(140_000, start, Period.MONTH, 14, PlanMethod.DIRECT_DEBIT)
+    assert "maximum term" in str(rules.violations(start, longer, PlanMethod.DIRECT_DEBIT)[0])

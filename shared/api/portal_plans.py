@@ -1,0 +1,312 @@
+"""The debtor's own payment plan in the portal: ``/api/portal/plan`` shows the debtor's plans
+and what the client's rules offer, ``plan/preview`` the schedule of a choice (a GET: it
+changes nothing), ``plan/accept`` makes the plan (with the mandate for a direct debit), and
+``plan/postpone`` asks to move one installment. The forms post with the session's CSRF
+token, like every other portal form; the pages share the portal's layout and headers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from jinja2 import DictLoader
+
+from shared.api import portal_app
+from shared.api.http import ApiRequest, ApiResponse
+from shared.api.portal_plans_text import PLAN_TEXT
+from shared.clock import amsterdam_today
+from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
+from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment
+from shared.domain.portal.tokens import PortalAccess, csrf_ok, csrf_token
+from shared.domain.references.iban import mask
+from shared.services.errors import Invalid, NotFound
+from shared.services.plans.self_service import MandateSigning, PlanChoice, PortalPlans
+
+if TYPE_CHECKING:
+    from shared.api.portal_app import PortalApp
+
+PLANS = """{% extends "base" %}{% block main %}
+<h1>{{ p.title }}</h1>
+{% if notice %}<p class="notice{% if error %} error{% endif %}" role="status">{{ notice }}</p>{% endif %}
+{% for plan in plans %}<section aria-labelledby="plan-{{ loop.index }}-h">
+<h2 id="plan-{{ loop.index }}-h">{{ p.your_plan }}</h2>
+<p>{{ p.plan_status.format(status=plan.status) }}</p>
+<p>{{ plan.how }}</p>
+<div class="scroll"><table><caption class="visually-hidden">{{ p.your_plan }}</caption>
+<thead><tr><th scope="col">{{ p.number }}</th><th scope="col">{{ p.due }}</th><th scope="col" class="amount">{{ p.amount_col }}</th><th scope="col" class="amount">{{ p.paid }}</th><th scope="col">{{ p.status }}</th></tr></thead>
+<tbody>{% for i in plan.installments %}<tr><td>{{ i.number }}</td><td>{{ i.due }}</td><td class="amount">{{ i.amount }}</td><td class="amount">{{ i.paid }}</td><td>{{ i.status }}</td></tr>{% endfor %}</tbody>
+<tfoot><tr><th scope="row" colspan="2">{{ p.total }}</th><td class="amount"><strong>{{ plan.total }}</strong></td><td class="amount"><strong>{{ plan.paid }}</strong></td><td></td></tr></tfoot>
+</table></div>
+{% if plan.postponable %}<h3 id="pp-{{ loop.index }}-h">{{ p.postpone }}</h3>
+<form method="post" action="/api/portal/plan/postpone" aria-labelledby="pp-{{ loop.index }}-h"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="plan" value="{{ plan.plan_id }}">
+<label for="pp-{{ loop.index }}-n">{{ p.postpone_which }}</label><select id="pp-{{ loop.index }}-n" name="installment">{% for i in plan.postponable %}<option value="{{ i.number }}">{{ i.number }} ({{ i.due }})</option>{% endfor %}</select>
+<label for="pp-{{ loop.index }}-to">{{ p.postpone_to }}</label><input type="date" id="pp-{{ loop.index }}-to" name="to" min="{{ tomorrow }}" required>
+<label for="pp-{{ loop.index }}-r">{{ p.postpone_reason }}</label><textarea id="pp-{{ loop.index }}-r" name="reason" rows="2" maxlength="1000"></textarea>
+<p><button type="submit" class="secondary">{{ p.postpone_send }}</button></p></form>{% endif %}
+</section>{% endfor %}
+{% if offer %}<section aria-labelledby="offer-h"><h2 id="offer-h">{{ p.title }}</h2>
+<p>{{ offer.intro }}</p>
+<form method="get" action="/api/portal/plan/preview">
+<fieldset><legend>{{ p.how }}</legend>
+<div><input type="radio" name="by" value="count" id="by-count" checked> <label for="by-count">{{ p.by_count }}</label></div>
+<label for="count">{{ p.count }}</label><select id="count" name="installments">{% for n in offer.counts %}<option{% if n == offer.suggested %} selected{% endif %}>{{ n }}</option>{% endfor %}</select>
+<div><input type="radio" name="by" value="amount" id="by-amount"> <label for="by-amount">{{ p.by_amount }}</label></div>
+<label for="amount">{{ offer.amount_label }}</label><input id="amount" name="amount" inputmode="decimal" autocomplete="off">
+</fieldset>
+<fieldset><legend>{{ p.method }}</legend>{% for m in offer.methods %}
+<div><input type="radio" name="method" value="{{ m }}" id="m-{{ m }}"{% if loop.first %} checked{% endif %}> <label for="m-{{ m }}">{{ p[m] }}</label></div>{% endfor %}</fieldset>
+<p><button type="submit">{{ p.show }}</button></p></form></section>
+{% elif not plans %}<p>{{ p.no_offer }}</p>{% endif %}
+<p><a href="/api/portal">{{ p.back }}</a></p>
+{% endblock %}"""
+
+PREVIEW = """{% extends "base" %}{% block main %}
+<h1>{{ p.schedule }}</h1>
+{% if notice %}<p class="notice error" role="status">{{ notice }}</p>{% endif %}
+<section aria-labelledby="sum-h"><h2 id="sum-h">{{ p.total }}: {{ total }}</h2>
+<p>{{ covers }}</p>
+<table><caption class="visually-hidden">{{ p.total }}</caption><tbody>
+<tr><th scope="row">{{ p.principal }}</th><td class="amount">{{ principal }}</td></tr>
+<tr><th scope="row">{{ p.costs }}</th><td class="amount">{{ costs }}</td></tr>
+<tr><th scope="row">{{ p.interest }}</th><td class="amount">{{ interest }}</td></tr>
+<tr><th scope="row">{{ p.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr></tbody></table>
+<p>{{ p.method }}: {{ p[method] }}</p></section>
+<section aria-labelledby="sch-h"><h2 id="sch-h">{{ p.schedule }}</h2>
+<div class="scroll"><table><caption class="visually-hidden">{{ p.schedule }}</caption>
+<thead><tr><th scope="col">{{ p.number }}</th><th scope="col">{{ p.due }}</th><th scope="col" class="amount">{{ p.amount_col }}</th></tr></thead>
+<tbody>{% for i in schedule %}<tr><td>{{ i.number }}</td><td>{{ i.due }}</td><td class="amount">{{ i.amount }}</td></tr>{% endfor %}</tbody></table></div>
+<p>{{ p.terms }}</p></section>
+<section aria-labelledby="ok-h"><h2 id="ok-h">{{ p.accept }}</h2>
+<form method="post" action="/api/portal/plan/accept"><input type="hidden" name="csrf" value="{{ csrf }}">
+<input type="hidden" name="method" value="{{ method }}"><input type="hidden" name="by" value="{{ by }}">
+<input type="hidden" name="installments" value="{{ installments }}"><input type="hidden" name="amount" value="{{ amount }}">
+{% if method == "direct_debit" %}<h3>{{ p.mandate }}</h3>
+<label for="iban">{{ p.iban }}</label><input id="iban" name="iban" autocomplete="off" required value="{{ iban }}">
+<label for="holder">{{ p.holder }}</label><input id="holder" name="holder" autocomplete="name" required value="{{ holder }}">
+<p id="mandate-text">{{ mandate_text }}</p><input type="hidden" name="mandate_text" value="{{ mandate_text }}">
+<div><input type="checkbox" name="consent" value="yes" id="consent" aria-describedby="mandate-text" required> <label for="consent">{{ p.agree_mandate }}</label></div>{% endif %}
+<p><button type="submit">{{ p.accept }}</button></p></form>
+<p><a href="/api/portal/plan">{{ p.change }}</a></p></section>
+{% endblock %}"""
+
+loader = portal_app._env.loader
+assert isinstance(loader, DictLoader)
+loader.mapping = {**loader.mapping, "plans": PLANS, "plan_preview": PREVIEW}
+
+
+class PortalPlanPages:
+    def __init__(self, app: PortalApp) -> None:
+        self.app = app
+        self.desk = app.services.portal_plans
+
+    def handle(
+        self, req: ApiRequest, access: PortalAccess, token: str, rest: list[str]
+    ) -> ApiResponse:
+        if req.method == "POST":
+            form = dict(parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True))
+            if not csrf_ok(self.app.keys, token, _one(form, "csrf")):
+                return self.app._page(
+                    "message", 403, self.app._lang(req), heading="403", text="CSRF", back=True
+                )
+            return self._post(req, access, rest, form)
+        if rest == []:
+            return self._plans(req, access)
+        if rest == ["preview"]:
+            query = {k: [v] for k, v in req.query.items()}
+            try:
+                return self._preview(req, access, query)
+            except Invalid as exc:
+                return self._plans(req, access, self._error(req, exc), status=400)
+        return self.app._page(
+            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
+        )
+
+    # -- pages -------------------------------------------------------------------------------
+    def _money(self, lang: str) -> Any:
+        return format_eur_nl if lang == "nl" else format_eur_en
+
+    @staticmethod
+    def _day(on: date, lang: str) -> str:
+        return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
+
+    def _plans(
+        self, req: ApiRequest, access: PortalAccess, notice: str = "", status: int = 200
+    ) -> ApiResponse:
+        view = self.desk.view(access)
+        lang = self.app._lang(req, view.debtor.language.value)
+        p, money = PLAN_TEXT[lang], self._money(lang)
+        today = amsterdam_today(self.app.services.clock)
+        done = req.query.get("done", "")
+        if not notice and f"done_{done}" in p:
+            notice = p[f"done_{done}"]
+        offer = None
+        if view.offer is not None:
+            o = view.offer
+            offer = {
+                "intro": p["offer_intro"].format(total=money(o.total), client=view.client.name,
+                                                 min_count=o.min_count, max_count=o.max_count,
+                                                 start=self._day(o.start, lang)),
+                "counts": list(range(o.min_count, o.max_count + 1)),
+                "suggested": min(o.max_count, max(o.min_count, 3)),
+                "amount_label": p["amount"].format(min=money(o.min_amount), max=money(o.max_amount)),
+                "methods": [m.value for m in o.methods],
+            }  # fmt: skip
+        plans = [self._plan_lines(plan, view, today, lang) for plan in view.plans]
+        return self.app._page(
+            "plans", status, lang, view.client, title=p["title"], p=p, plans=plans, offer=offer,
+            notice=notice, error=status >= 400, csrf=self._csrf(req),
+            tomorrow=date.fromordinal(today.toordinal() + 1).isoformat(),
+        )  # fmt: skip
+
+    def _plan_lines(
+        self, plan: PaymentPlan, view: PortalPlans, today: date, lang: str
+    ) -> dict[str, Any]:
+        p, money = PLAN_TEXT[lang], self._money(lang)
+        states = plan.installments(today)
+        iban = view.client.ibans[0] if view.client.ibans else ""
+        how = (
+            p["collected"].format(iban=mask(plan.mandate.iban))
+            if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate
+            else p["reference"].format(iban=iban, client=view.client.name,
+                                       reference=plan.payment_reference)
+        )  # fmt: skip
+        lines = [
+            {"number": s.number, "due": self._day(s.due_date, lang), "amount": money(s.amount),
+             "paid": money(s.paid), "status": p[f"is_{s.status.value}"]}
+            for s in states
+        ]  # fmt: skip
+        postponable = (
+            [line for s, line in zip(states, lines, strict=True) if s.paid < s.amount]
+            if plan.status in RUNNING
+            else []
+        )
+        return {
+            "plan_id": plan.plan_id, "status": p[f"st_{plan.status.value}"], "how": how,
+            "installments": lines, "total": money(plan.total), "paid": money(plan.paid),
+            "postponable": postponable,
+        }  # fmt: skip
+
+    def _preview(
+        self,
+        req: ApiRequest,
+        access: PortalAccess,
+        form: dict[str, list[str]],
+        notice: str = "",
+        status: int = 200,
+    ) -> ApiResponse:
+        choice = _choice(form)
+        view, schedule = self.desk.preview(access, choice)
+        lang = self.app._lang(req, view.debtor.language.value)
+        p, money = PLAN_TEXT[lang], self._money(lang)
+        mandate_text = (
+            p["mandate_text"].format(creditor=view.client.name, creditor_id=view.creditor_id)
+            if view.creditor_id
+            else ""
+        )
+        return self.app._page(
+            "plan_preview", status, lang, view.client, title=p["schedule"], p=p, notice=notice,
+            covers=p["covers"].format(invoices=", ".join(view.invoice_numbers)),
+            principal=money(view.owed.principal), costs=money(view.owed.costs + view.owed.costs_vat),
+            interest=money(view.owed.interest), total=money(sum(i.amount for i in schedule)),
+            schedule=_lines(schedule, money, lambda d: self._day(d, lang)), method=choice.method.value,
+            by=_one(form, "by") or "count", installments=_one(form, "installments"),
+            amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,
+            iban=_one(form, "iban"), holder=_one(form, "holder"),
+        )  # fmt: skip
+
+    # -- forms -------------------------------------------------------------------------------
+    def _post(
+        self, req: ApiRequest, access: PortalAccess, rest: list[str], form: dict[str, list[str]]
+    ) -> ApiResponse:
+        if rest == ["accept"]:
+            choice = _choice(form)
+            signing = None
+            if choice.method is PlanMethod.DIRECT_DEBIT:
+                signing = MandateSigning(
+                    iban=_one(form, "iban"), name=_one(form, "holder"),
+                    consent_text=_one(form, "mandate_text"), agreed=_one(form, "consent") == "yes",
+                )  # fmt: skip
+            try:
+                if signing is not None:
+                    self._check_mandate_text(req, access, signing)
+                plan = self.desk.accept(access, choice, signing)
+            except (Invalid, NotFound) as exc:
+                try:
+                    return self._preview(req, access, form, self._error(req, exc), status=400)
+                except Invalid:
+                    return self._plans(req, access, self._error(req, exc), status=400)
+            started = plan.status.value != "draft"
+            return self.app._redirect(
+                f"/api/portal/plan?done={'plan_started' if started else 'plan_requested'}"
+            )
+        if rest == ["postpone"]:
+            try:
+                number = int(_one(form, "installment"))
+                to = date.fromisoformat(_one(form, "to"))
+            except ValueError:
+                return self._plans(
+                    req, access, self._error(req, Invalid("choose an installment and a date")), 400
+                )
+            try:
+                granted = self.desk.postpone(
+                    access, _one(form, "plan"), number, to, _one(form, "reason")
+                )
+            except (Invalid, NotFound) as exc:
+                return self._plans(req, access, self._error(req, exc), status=400)
+            done = "plan_postponed" if granted else "plan_postpone_requested"
+            return self.app._redirect(f"/api/portal/plan?done={done}")
+        return self.app._page(
+            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
+        )
+
+    def _check_mandate_text(
+        self, req: ApiRequest, access: PortalAccess, signing: MandateSigning
+    ) -> None:
+        """The text the debtor agreed to must be the text we show, in either language: the
+        timeline keeps it as the mandate's wording."""
+        view = self.desk.view(access)
+        shown = {
+            PLAN_TEXT[lang]["mandate_text"].format(
+                creditor=view.client.name, creditor_id=view.creditor_id
+            )
+            for lang in PLAN_TEXT
+        }
+        if signing.consent_text not in shown:
+            raise Invalid("the mandate text was changed; reload the page", field="consent")
+
+    def _csrf(self, req: ApiRequest) -> str:
+        return csrf_token(self.app.keys, self.app._cookies(req).get(portal_app.COOKIE, ""))
+
+    def _error(self, req: ApiRequest, exc: Exception) -> str:
+        return PLAN_TEXT[self.app._lang(req)]["error"].format(reason=str(exc))
+
+
+def _one(form: dict[str, list[str]], name: str) -> str:
+    return (form.get(name) or [""])[0]
+
+
+def _choice(form: dict[str, list[str]]) -> PlanChoice:
+    try:
+        method = PlanMethod(_one(form, "method") or "transfer")
+    except ValueError:
+        raise Invalid("choose a way of paying", field="method") from None
+    if _one(form, "by") == "amount":
+        try:
+            amount: Cents = parse_amount(_one(form, "amount"))
+        except AmountError:
+            raise Invalid("give the amount per installment, e.g. 50,00", field="amount") from None
+        return PlanChoice(method, amount=amount)
+    try:
+        return PlanChoice(method, count=int(_one(form, "installments")))
+    except ValueError:
+        raise Invalid("choose the number of installments", field="installments") from None
+
+
+def _lines(schedule: list[ScheduledInstallment], money: Any, day: Any) -> list[dict[str, str]]:
+    return [
+        {"number": str(i.number), "due": day(i.due_date), "amount": money(i.amount)}
+        for i in schedule
+    ]

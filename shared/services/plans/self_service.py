@@ -1,0 +1,225 @@
+"""A debtor's own payment plan, from the portal: what the client's rules offer, the schedule
+of the debtor's choice, the mandate for a direct debit, and the plan made as the client's
+approval rule says (started at once, or a draft on the action list).
+
+Everything goes through the :class:`PortalAccess` the link granted: the debtor's own
+invoices and plans in the client's partition, nothing posted by the form is trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from shared.adapters.tables.plans_repo import held_by_plan
+from shared.clock import Clock, amsterdam_today
+from shared.domain.ids import time_ordered_id
+from shared.domain.ledger.model import Amounts
+from shared.domain.money import Cents, format_cents
+from shared.domain.parties import Client, Debtor
+from shared.domain.plans.offer import PlanOffer, plan_offer
+from shared.domain.plans.plan import HOLDS_DUNNING, RUNNING, Mandate, PaymentPlan, PlanStatus
+from shared.domain.plans.rules import SelfServiceApproval
+from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment, ScheduleError
+from shared.domain.portal.tokens import PortalAccess
+from shared.domain.records import ActionItem
+from shared.domain.references.iban import iban_error, normalise
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.plans.direct_debit import DirectDebitError, creditor_of
+from shared.services.plans.service import PlanRequest, PlanService
+from shared.services.portal import PORTAL, PortalService
+
+SHOWN = HOLDS_DUNNING | {PlanStatus.DRAFT}  # the plans a debtor sees in the portal
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    method: PlanMethod
+    count: int | None = None
+    amount: Cents | None = None
+
+
+@dataclass(frozen=True)
+class MandateSigning:
+    """What the debtor fills in to sign a SEPA mandate, and the text they agreed to."""
+
+    iban: str
+    name: str
+    consent_text: str
+    agreed: bool
+
+
+@dataclass(frozen=True)
+class PortalPlans:
+    client: Client
+    debtor: Debtor
+    invoice_numbers: tuple[str, ...]  # open and in no plan: what a new plan would cover
+    owed: Amounts  # their open claim (principal, costs with VAT, interest)
+    offer: PlanOffer | None
+    plans: list[PaymentPlan] = field(default_factory=list)  # draft, running or paused
+    creditor_id: str | None = None  # set when direct debit is offered
+
+
+class PortalPlanDesk:
+    def __init__(self, portal: PortalService, plans: PlanService, clock: Clock) -> None:
+        self.portal = portal
+        self.plans = plans
+        self.clock = clock
+
+    def view(self, access: PortalAccess) -> PortalPlans:
+        """The debtor's plans, and the plan the rules offer over what no plan covers yet."""
+        client, debtor = self.portal.parties(access)
+        repos = self.portal.repos
+        mine = [
+            p
+            for p in self.plans.plans.of_debtor(client.client_id, debtor.number)
+            if p.status in SHOWN
+        ]
+        covered = {n for p in mine for n in p.invoice_numbers}
+        every_invoice = repos.invoices.for_debtor(client.client_id, debtor.number)
+        candidates = [
+            i.number for i in every_invoice if i.is_collectable and i.number not in covered
+        ]
+        # a plan the debtor cannot see (a staff draft of another debtor's cannot hold these,
+        # but a running plan made before a re-import might): the hold table decides
+        held = held_by_plan(repos.store, client.client_id, candidates) if candidates else set()
+        numbers = tuple(sorted(n for n in candidates if n not in held))
+        today = amsterdam_today(self.clock)
+        owed = Amounts()
+        if numbers:
+            claims = self.portal.online.payments.ledger.open_claims(
+                client, list(numbers), today, debtor=debtor, every_invoice=every_invoice
+            )
+            numbers = tuple(n for n in numbers if n in claims and claims[n].open.total > 0)
+            for n in numbers:
+                owed = owed.plus(claims[n].open)
+        rules = self.plans.rules(client)
+        creditor: str | None = None
+        try:
+            creditor = creditor_of(rules, client)[0]
+        except DirectDebitError:
+            creditor = None  # the client does not collect by direct debit: transfer only
+        offer = (
+            plan_offer(rules, owed.total, today, direct_debit=creditor is not None)
+            if numbers
+            else None
+        )
+        return PortalPlans(client, debtor, numbers, owed, offer, mine, creditor)
+
+    def preview(
+        self, access: PortalAccess, choice: PlanChoice
+    ) -> tuple[PortalPlans, list[ScheduledInstallment]]:
+        view = self.view(access)
+        if view.offer is None:
+            raise Invalid("no payment plan can be offered for what is open")
+        try:
+            schedule = view.offer.schedule(
+                self.plans.rules(view.client), choice.method, count=choice.count,
+                amount=choice.amount,
+            )  # fmt: skip
+        except ScheduleError as e:
+            raise Invalid(str(e), field=e.field) from e
+        return view, schedule
+
+    def accept(
+        self, access: PortalAccess, choice: PlanChoice, signing: MandateSigning | None
+    ) -> PaymentPlan:
+        """Make the plan the debtor agreed to: with its mandate for a direct debit, started
+        at once when the client approves automatically, else a draft on the action list."""
+        view, schedule = self.preview(access, choice)
+        assert view.offer is not None
+        mandate_iban = ""
+        if choice.method is PlanMethod.DIRECT_DEBIT:
+            if signing is None or not signing.agreed:
+                raise Invalid(
+                    "agree to the direct debit mandate to pay by direct debit", field="consent"
+                )
+            problem = iban_error(signing.iban)
+            if problem:
+                raise Invalid(problem, field="iban")
+            if not signing.name.strip():
+                raise Invalid("give the account holder's name", field="name")
+            mandate_iban = normalise(signing.iban)
+        client = view.client
+        request = PlanRequest(
+            debtor_number=view.debtor.number, invoice_numbers=view.invoice_numbers,
+            include_costs=True, method=choice.method, start=view.offer.start,
+            period=view.offer.period, installments=choice.count,
+            installment_amount=choice.amount,
+        )  # fmt: skip
+        plan = self.plans.create(client, request, PORTAL)
+        if sum(i.amount for i in plan.schedule) != sum(i.amount for i in schedule):
+            # money came in between the page and the click: the plan covers what is open now
+            self.plans.note(plan, "changed", "The open amount changed since the debtor saw it")
+        if choice.method is PlanMethod.DIRECT_DEBIT and signing is not None:
+            today = amsterdam_today(self.clock)
+            mandate = Mandate(f"M{plan.plan_id}", today, mandate_iban, signing.name.strip()[:70])
+            plan = self.plans.set_mandate(client, plan.plan_id, mandate, PORTAL)
+            digest = hashlib.sha256(signing.consent_text.encode()).hexdigest()[:16]
+            self.plans.note(plan, "mandate_consent",
+                            f"The debtor agreed in the portal to the mandate text (sha256 {digest}): "
+                            f"{signing.consent_text}")  # fmt: skip
+        rules = plan.rules
+        if rules.self_service is SelfServiceApproval.AUTOMATIC:
+            try:
+                return self.plans.activate(client, plan.plan_id, PORTAL)
+            except (ConflictingUpdate, Invalid) as e:
+                self._approval(client, plan, f"could not start at once: {e}")
+                return self.plans.get(client, plan.plan_id)
+        self._approval(client, plan, "the client approves debtors' plans")
+        return plan
+
+    def plan(self, access: PortalAccess, plan_id: str) -> PaymentPlan:
+        """One of the debtor's own plans, or NotFound (another debtor's is never shown)."""
+        found = self.plans.plans.get(access.client_id, plan_id)
+        if found is None or found[0].debtor_number != access.debtor_number:
+            raise NotFound("no such plan")
+        return found[0]
+
+    def _approval(self, client: Client, plan: PaymentPlan, why: str) -> None:
+        now = self.clock.now()
+        self.portal.repos.actions.add(ActionItem(
+            client_id=client.client_id, action_id=time_ordered_id(now), kind="plan_approval",
+            title=(f"Debtor {plan.debtor_number} proposes payment plan {plan.plan_id}: "
+                   f"{len(plan.schedule)} installments, EUR {format_cents(plan.total)} ({why})"),
+            created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id, "method": plan.method.value},
+        ))  # fmt: skip
+        self.plans.note(plan, "awaiting_approval", f"Proposed by the debtor; {why}")
+
+    def postpone(
+        self, access: PortalAccess, plan_id: str, number: int, to: date, reason: str
+    ) -> bool:
+        """The debtor moves one installment of a running plan: granted at once up to the
+        client's limit past its date (``debtor_postpone_days``), otherwise a request on the
+        action list. True when granted. A direct debit's new date must leave the
+        pre-notification term (the service checks, and withdraws a collection already filed)."""
+        plan = self.plan(access, plan_id)
+        client, _ = self.portal.parties(access)
+        if plan.status not in RUNNING:
+            raise Invalid("only a running plan's installments can be moved")
+        today = amsterdam_today(self.clock)
+        state = next((s for s in plan.installments(today) if s.number == number), None)
+        if state is None or state.paid >= state.amount:
+            raise Invalid(f"installment {number} is not open", field="installment")
+        days = (to - state.due_date).days
+        if days < 1 or to <= today:
+            raise Invalid("choose a later date than the installment's", field="to")
+        if days <= plan.rules.debtor_postpone_days:
+            self.plans.postpone(client, plan.plan_id, number, to, False, PORTAL)
+            return True
+        now = self.clock.now()
+        self.portal.repos.actions.add(ActionItem(
+            client_id=client.client_id, action_id=time_ordered_id(now),
+            kind="plan_postponement_request",
+            title=(f"Debtor {plan.debtor_number} asks to move installment {number} of plan "
+                   f"{plan.plan_id} from {state.due_date} to {to}"),
+            created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
+            detail={"plan_id": plan.plan_id, "installment": number, "to": to.isoformat(),
+                    "reason": reason.strip()[:1000]},
+        ))  # fmt: skip
+        self.plans.note(plan, "postponement_request",
+                        f"The debtor asks to move installment {number} to {to} (past the limit of "
+                        f"{plan.rules.debtor_postpone_days} days)")  # fmt: skip
+        return False
