@@ -22,8 +22,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from shared import bootstrap
+from shared.clock import amsterdam_date
 from shared.domain.inbound.mail import MailKind, ReceivedMail
-from shared.domain.records import ActionStatus
+from shared.domain.records import ActionItem, ActionStatus
 from tests.e2e.conftest import serving
 from tests.e2e.console_support import Users, checked, sign_in
 from tests.e2e.test_portal_in_chromium import _free_port, _wait
@@ -70,6 +71,23 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     seed_console(services)
     client_id = services.repos.clients.id_for_number(AGENCY_ID, CLIENT)
     assert client_id
+    # a bank payment the matcher only suggested (as the demo seeds one), of its own: another
+    # console test on the same storage may have confirmed the demo's already
+    run = time.time_ns() % 10**9
+    invoice = next(
+        i for i in services.repos.invoices.for_debtor(client_id, "D-1001") if i.open_amount
+    )
+    title = f"Controleer betaling {run} van J. de Vries"
+    now = services.clock.now()
+    services.repos.actions.add(ActionItem(
+        client_id, f"morning-{run}", "payment_suggestion", title, now, debtor_number="D-1001",
+        detail={"account": "NL02ABNA0123456789", "line_id": f"morning-line-{run}", "amount": invoice.open_amount,
+                "date": amsterdam_date(now).isoformat(), "payer_iban": "NL20INGB0001234567",
+                "payer_name": "J DE VRIES", "remittance": f"factuur {invoice.number}",
+                "reasons": [f"amount equals the open amount of {invoice.number}"],
+                "suggestions": [{"invoice": invoice.number, "client_id": None, "amount": invoice.open_amount,
+                                 "score": 0.78}]},
+    ))  # fmt: skip
     public = services.settings.public_base_url
     # the client's approved template at Meta and as described in Inning, and a quick text
     cloud.templates.append(ApprovedTemplate("betaalherinnering", "nl", "Beste {{1}}, open: {{2}}.",
@@ -86,7 +104,7 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     services.inbound_filing.file(ReceivedMail(
         mailbox=mailbox, graph_id="AAMk-e2e", internet_message_id=f"<e2e{time.time_ns()}@devries.example>",
         received_at=services.clock.now() - timedelta(minutes=5), sender="jan@devries.example",
-        sender_name="Jan de Vries", subject="Vraag over F-0001", body_text="Kan ik F-0001 in delen betalen?",
+        sender_name="Jan de Vries", subject=f"Vraag over F-0001 ({run})", body_text="Kan ik F-0001 in delen betalen?",
         unique_text=None, headers={}), MailKind.CORRESPONDENCE, [found[0]], [])  # fmt: skip
 
     # -- sign in with the TOTP code, the action list, a suggested payment confirmed -----------
@@ -95,14 +113,14 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     _wait(lambda: "Ageing of the overdue amounts" in browser.page_source)
     checked(browser, "morning-today")
     browser.get(f"{base}/actions?lang=en")
-    _wait(lambda: "Controleer betaling van J. de Vries" in browser.page_source)
+    _wait(lambda: title in browser.page_source)
     checked(browser, "morning-actions")
-    browser.find_element(By.LINK_TEXT, "Controleer betaling van J. de Vries").click()
+    browser.find_element(By.LINK_TEXT, title).click()
     _wait(lambda: "Confirm the payment" in browser.page_source)
-    browser.find_element(By.CSS_SELECTOR, "input[name=invoice][value='F-0001']").click()
+    browser.find_element(By.CSS_SELECTOR, f"input[name=invoice][value='{invoice.number}']").click()
     browser.find_element(By.CSS_SELECTOR, "button[value=confirm]").click()
     _wait(lambda: "done=act_done" in browser.current_url)
-    item = services.repos.actions.get(client_id, "demo-suggestion-1")
+    item = services.repos.actions.get(client_id, f"morning-{run}")
     assert item is not None and item[0].status is ActionStatus.RESOLVED
 
     # -- the dossier: a WhatsApp quick text by hand reaches the stand-in ----------------------
@@ -132,9 +150,9 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     _wait(lambda: "Betaallink" in browser.page_source)
     checked(browser, "morning-quick-texts")
     browser.get(f"{base}/mail?lang=en")
-    _wait(lambda: "Vraag over F-0001" in browser.page_source)
+    _wait(lambda: f"Vraag over F-0001 ({run})" in browser.page_source)
     checked(browser, "morning-mail")
-    browser.find_element(By.LINK_TEXT, "Vraag over F-0001").click()
+    browser.find_element(By.LINK_TEXT, f"Vraag over F-0001 ({run})").click()
     _wait(lambda: "Kan ik F-0001 in delen betalen?" in browser.page_source)
     checked(browser, "morning-mail-one")
 
