@@ -24,7 +24,10 @@ from selenium.webdriver.support.ui import Select
 from shared import bootstrap
 from shared.clock import amsterdam_date
 from shared.domain.inbound.mail import MailKind, ReceivedMail
+from shared.domain.invoices import InvoiceStatus
+from shared.domain.parties import Address, Debtor, DebtorKind
 from shared.domain.records import ActionItem, ActionStatus
+from shared.services.imports import InvoiceDraft
 from tests.e2e.conftest import serving
 from tests.e2e.console_support import Users, checked, sign_in
 from tests.e2e.test_portal_in_chromium import _free_port, _wait
@@ -71,22 +74,31 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     seed_console(services)
     client_id = services.repos.clients.id_for_number(AGENCY_ID, CLIENT)
     assert client_id
-    # a bank payment the matcher only suggested (as the demo seeds one), of its own: another
-    # console test on the same storage may have confirmed the demo's already
+    # a bank payment the matcher only suggested (as the demo seeds one), for a debtor and
+    # invoice of this run: other tests on the same storage pay the demo debtors' invoices
     run = time.time_ns() % 10**9
-    invoice = next(
-        i for i in services.repos.invoices.for_debtor(client_id, "D-1001") if i.open_amount
-    )
-    title = f"Controleer betaling {run} van J. de Vries"
+    found = services.repos.clients.get(client_id)
+    assert found
+    client = found[0]
+    today = amsterdam_date(services.clock.now())
+    services.imports.upsert_debtors(client, [(0, Debtor(
+        "", f"M-{run}", DebtorKind.B2C, "K. Ochtend", ("k.ochtend@example.nl",), None, False,
+        Address("Kerkstraat 1", "3511 LK", "Utrecht")))])  # fmt: skip
+    number = f"FM-{run}"
+    services.imports.upsert_invoices(client, [(0, InvoiceDraft(
+        number, f"M-{run}", today - timedelta(days=40), today - timedelta(days=10), 2_500, None))])  # fmt: skip
+    stored = services.repos.invoices.get(client_id, number)
+    assert stored is not None
+    amount = stored.invoice.open_amount
+    title = f"Controleer betaling {run} van K. Ochtend"
     now = services.clock.now()
     services.repos.actions.add(ActionItem(
-        client_id, f"morning-{run}", "payment_suggestion", title, now, debtor_number="D-1001",
-        detail={"account": "NL02ABNA0123456789", "line_id": f"morning-line-{run}", "amount": invoice.open_amount,
-                "date": amsterdam_date(now).isoformat(), "payer_iban": "NL20INGB0001234567",
-                "payer_name": "J DE VRIES", "remittance": f"factuur {invoice.number}",
-                "reasons": [f"amount equals the open amount of {invoice.number}"],
-                "suggestions": [{"invoice": invoice.number, "client_id": None, "amount": invoice.open_amount,
-                                 "score": 0.78}]},
+        client_id, f"morning-{run}", "payment_suggestion", title, now, debtor_number=f"M-{run}",
+        detail={"account": "NL02ABNA0123456789", "line_id": f"morning-line-{run}", "amount": amount,
+                "date": today.isoformat(), "payer_iban": "NL20INGB0001234567",
+                "payer_name": "K OCHTEND", "remittance": f"factuur {number}",
+                "reasons": [f"amount equals the open amount of {number}"],
+                "suggestions": [{"invoice": number, "client_id": None, "amount": amount, "score": 0.78}]},
     ))  # fmt: skip
     public = services.settings.public_base_url
     # the client's approved template at Meta and as described in Inning, and a quick text
@@ -98,14 +110,12 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     services.by_hand.create_quick_text(client_id, QuickText(
         quick, Channel.WHATSAPP, "Betaallink", "Beste {{ debtor.name }}, betaal via {{ payment_link }}",
         whatsapp_template="betaalherinnering"))  # fmt: skip
-    found = services.repos.clients.get(client_id)
-    assert found
-    mailbox = found[0].contact_email or "facturen@bakkerij.example"
+    mailbox = client.contact_email or "facturen@bakkerij.example"
     services.inbound_filing.file(ReceivedMail(
         mailbox=mailbox, graph_id="AAMk-e2e", internet_message_id=f"<e2e{time.time_ns()}@devries.example>",
         received_at=services.clock.now() - timedelta(minutes=5), sender="jan@devries.example",
         sender_name="Jan de Vries", subject=f"Vraag over F-0001 ({run})", body_text="Kan ik F-0001 in delen betalen?",
-        unique_text=None, headers={}), MailKind.CORRESPONDENCE, [found[0]], [])  # fmt: skip
+        unique_text=None, headers={}), MailKind.CORRESPONDENCE, [client], [])  # fmt: skip
 
     # -- sign in with the TOTP code, the action list, a suggested payment confirmed -----------
     sign_in(browser, url, users["client_staff"])
@@ -117,11 +127,17 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     checked(browser, "morning-actions")
     browser.find_element(By.LINK_TEXT, title).click()
     _wait(lambda: "Confirm the payment" in browser.page_source)
-    browser.find_element(By.CSS_SELECTOR, f"input[name=invoice][value='{invoice.number}']").click()
+    browser.find_element(By.CSS_SELECTOR, f"input[name=invoice][value='{number}']").click()
     browser.find_element(By.CSS_SELECTOR, "button[value=confirm]").click()
     _wait(lambda: "done=act_done" in browser.current_url)
     item = services.repos.actions.get(client_id, f"morning-{run}")
     assert item is not None and item[0].status is ActionStatus.RESOLVED
+    paid = services.repos.invoices.get(client_id, number)
+    # the principal is paid; the statutory interest since the due day may stay open
+    assert paid is not None and paid.invoice.status in (
+        InvoiceStatus.PAID,
+        InvoiceStatus.PARTIALLY_PAID,
+    )
 
     # -- the dossier: a WhatsApp quick text by hand reaches the stand-in ----------------------
     browser.get(f"{base}/dossier/D-1001?lang=en&hand=whatsapp")
