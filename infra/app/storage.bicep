@@ -63,6 +63,7 @@ var containers = [
   'statutory-rates' // versioned statutory interest rate tables (shared/services/rates.py)
   'console-jobs' // the console's long work: input, partial results, the file to download
   'report-templates' // a client's own Excel workbook for its reports
+  'house-style' // clients' e-mail logo, header and footer images (shared/services/house_style.py)
 ]
 
 resource containerSet 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for c in containers: {
@@ -189,6 +190,7 @@ var tables = [
   'ConsoleJobs' // the console's long work (shared/adapters/tables/console_jobs_repo.py)
   'StatementReports' // what became of each statement file (shared/services/payment_overview.py)
   'PortfolioFigures' // the console's Today page: open and received sums per client
+  'ConsoleSearch' // the console's search index (shared/adapters/tables/search_repo.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

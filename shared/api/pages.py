@@ -54,6 +54,10 @@ def cookies(req: ApiRequest) -> dict[str, str]:
 
 
 def form(req: ApiRequest) -> dict[str, list[str]]:
+    from shared.api.multipart import is_multipart, parse
+
+    if is_multipart(req.header("content-type")):  # a file upload: its text fields
+        return parse(req.header("content-type") or "", req.body)[0]
     return dict(parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True))
 
 

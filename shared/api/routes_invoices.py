@@ -18,7 +18,7 @@ from shared.api.router import Context, Query, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.money import cents_from_decimal
 from shared.services.container import Services
-from shared.services.dunning import INVOICE_PDFS, invoice_pdf_name
+from shared.services.errors import Invalid
 from shared.services.imports import InvoiceDraft
 
 
@@ -126,23 +126,11 @@ def register(router: Router, services: Services) -> None:
 
     def put_pdf(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        if services.repos.invoices.get(client.client_id, ctx.params["invoice"]) is None:
-            raise NotFoundError(f"invoice {ctx.params['invoice']} not found")
-        data = ctx.request.body
-        if not data.startswith(b"%PDF"):
-            raise BadRequest("the body must be the invoice as a PDF file")
-        if len(data) > 10 * 1024 * 1024:
-            raise BadRequest("an invoice PDF may be at most 10 MiB")
-        services.files.put(
-            INVOICE_PDFS,
-            invoice_pdf_name(client.client_id, ctx.params["invoice"]),
-            data,
-            content_type="application/pdf",
-        )
-        services.repos.invoices.note_pdf(client.client_id, ctx.params["invoice"])
-        return ApiResponse(
-            status=201, body={"invoice": ctx.params["invoice"], "pdf_bytes": len(data)}
-        )
+        try:  # the same service as the console's upload (shared.services.invoice_pdfs)
+            size = services.invoice_pdfs.attach(client, ctx.params["invoice"], ctx.request.body)
+        except Invalid as exc:
+            raise BadRequest(str(exc)) from None
+        return ApiResponse(status=201, body={"invoice": ctx.params["invoice"], "pdf_bytes": size})
 
     tag = "invoices"
     base = "/v1/clients/{client}/invoices"

@@ -29,16 +29,21 @@ if TYPE_CHECKING:
     from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
     from shared.services.callbacks import CallbackService
+    from shared.services.client_settings import ClientSettings
     from shared.services.console_figures import ConsoleFigures
     from shared.services.console_jobs import ConsoleJobs
+    from shared.services.console_search import ConsoleSearch
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
+    from shared.services.dunning_setup import DunningSetup
     from shared.services.exports import ExportService
+    from shared.services.house_style import HouseStyleImages
     from shared.services.imports import ImportService
     from shared.services.inbound.filing import MailFiling
     from shared.services.inbound.linking import InboundMail
     from shared.services.inbound.reader import InboxReader
+    from shared.services.invoice_pdfs import InvoicePdfs
     from shared.services.invoice_status import InvoiceStatusService
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
@@ -203,7 +208,12 @@ class Services:
             self.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
             self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
 
-        return ImportService(self.repos, on_invoices_written=written)
+        return ImportService(
+            self.repos,
+            on_invoices_written=written,
+            on_debtors_stored=lambda c, debtors: self.console_search.index_debtors(c, debtors),
+            on_invoices_stored=lambda c, invoices: self.console_search.index_invoices(c, invoices),
+        )
 
     @cached_property
     def statements(self) -> StatementService:
@@ -506,3 +516,34 @@ class Services:
         from shared.services.plans.status_reports import StatusReports
 
         return StatusReports(self.plans, self.clock)
+
+    @cached_property
+    def console_search(self) -> ConsoleSearch:
+        from shared.adapters.tables.search_repo import SearchIndexRepository
+        from shared.services.console_search import ConsoleSearch
+
+        return ConsoleSearch(self.repos, SearchIndexRepository(self.repos.store))
+
+    @cached_property
+    def invoice_pdfs(self) -> InvoicePdfs:
+        from shared.services.invoice_pdfs import InvoicePdfs
+
+        return InvoicePdfs(self.repos, self.files)
+
+    @cached_property
+    def dunning_setup(self) -> DunningSetup:
+        from shared.services.dunning_setup import DunningSetup
+
+        return DunningSetup(self.repos, self.dunning, self.clock)
+
+    @cached_property
+    def client_settings(self) -> ClientSettings:
+        from shared.services.client_settings import ClientSettings
+
+        return ClientSettings(self.repos)
+
+    @cached_property
+    def house_style_images(self) -> HouseStyleImages:
+        from shared.services.house_style import HouseStyleImages
+
+        return HouseStyleImages(self.files, self.client_settings, self.settings.public_base_url)

@@ -78,10 +78,16 @@ class ImportService:
         repos: Repositories,
         new_client_id: Callable[[], str] | None = None,
         on_invoices_written: Callable[[Client, list[Invoice]], None] | None = None,
+        on_debtors_stored: Callable[[str, list[Debtor]], None] | None = None,
+        on_invoices_stored: Callable[[str, list[Invoice]], None] | None = None,
     ):
         self.repos = repos
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
         self.on_invoices_written = on_invoices_written
+        # every debtor and invoice written (new or changed), after its chunk was stored: the
+        # console's search index (shared.services.console_search)
+        self.on_debtors_stored = on_debtors_stored
+        self.on_invoices_stored = on_invoices_stored
 
     # -- clients ---------------------------------------------------------------------------
     def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
@@ -153,6 +159,7 @@ class ImportService:
                 )
             ops = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
+            stored_debtors: list[Debtor] = []
             unchanged = 0
             for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
@@ -163,6 +170,7 @@ class ImportService:
                     continue
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
                 owners.append(row_index)
+                stored_debtors.append(merged)
             try:
                 self.repos.debtors.save_ops(ops)
             except TransactionFailed as exc:
@@ -177,6 +185,8 @@ class ImportService:
                         result.reject(index, None, "changed concurrently by another request; retry")
                     return result
                 continue
+            if stored_debtors and self.on_debtors_stored is not None:
+                self.on_debtors_stored(client.client_id, stored_debtors)
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
             result.updated += len(chunk) - created - unchanged
@@ -332,6 +342,7 @@ class ImportService:
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
             to_schedule: list[Invoice] = []
+            stored_invoices: list[Invoice] = []
             rejected: list[tuple[int, str, str]] = []
             for index, draft in chunk:
                 previous = stored.get(draft.number)
@@ -350,6 +361,7 @@ class ImportService:
                 ops += new_ops
                 owners += [index] * len(new_ops)
                 written.append((index, previous is None))
+                stored_invoices.append(invoice)
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
             try:
@@ -367,6 +379,8 @@ class ImportService:
                     return result
                 continue
             scheduled.extend(to_schedule)
+            if stored_invoices and self.on_invoices_stored is not None:
+                self.on_invoices_stored(client.client_id, stored_invoices)
             rejected_rows = {index for index, _, _ in rejected}
             for index, draft in chunk:
                 if index not in rejected_rows and (

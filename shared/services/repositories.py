@@ -93,5 +93,6 @@ class Repositories:
                 "ConsoleJobs",  # shared.adapters.tables.console_jobs_repo
                 "StatementReports",  # shared.services.payment_overview
                 "PortfolioFigures",  # shared.adapters.tables.figures_repo (the Today page)
+                "ConsoleSearch",  # shared.adapters.tables.search_repo
             )
         )

@@ -34,14 +34,30 @@ def principal_totals(client: Client, invoices: Sequence[OpenInvoice], on: date) 
 def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
     """The whole open claim of each invoice on ``on`` from the claim ledger (principal, costs
     and their VAT once owed, interest accrued): a line paying all of it is an exact match.
-    An invoice the ledger does not know is taken at its open principal."""
+    An invoice the ledger does not know is taken at its open principal.
+
+    The index rows name each invoice's debtor, so the claims are read per debtor (the debtor,
+    its invoices and its ledger: one point and two range reads), never by invoice number
+    first."""
 
     def totals(client: Client, invoices: Sequence[OpenInvoice], on: date) -> dict[str, Cents]:
-        figures = ledger.open_claims(client, [i.number for i in invoices], on)
-        return {
-            i.number: figures[i.number].open.total if i.number in figures else i.open_amount
-            for i in invoices
-        }
+        by_debtor: dict[str, list[OpenInvoice]] = {}
+        for inv in invoices:
+            by_debtor.setdefault(inv.debtor, []).append(inv)
+        out: dict[str, Cents] = {}
+        for number, invs in by_debtor.items():
+            found = ledger.repos.debtors.get(client.client_id, number)
+            if found is None:  # not a debtor on file: the ledger finds the invoices' debtors
+                figures = ledger.open_claims(client, [i.number for i in invs], on)
+            else:
+                figures = ledger.open_claims(client, [i.number for i in invs], on, debtor=found[0])
+            out.update(
+                {
+                    i.number: figures[i.number].open.total if i.number in figures else i.open_amount
+                    for i in invs
+                }
+            )
+        return out
 
     return totals
 

@@ -212,31 +212,47 @@ class StatementService:
     def _totals_for(
         self, clients: list[Client], on: date
     ) -> Callable[[Sequence[OpenInvoice]], dict[str, int]]:
-        """The injected open-total provider, per client, keys as the matcher knows them."""
+        """The injected open-total provider for one line, keys as the matcher knows them.
+
+        The matcher asks several times per line (invoices named, the payer's invoices, those
+        of the amount, the final candidates), mostly about the same debtors: each debtor's
+        totals are asked of the provider once per line (with every invoice of that debtor
+        seen so far), so a line reads a debtor's claims once, not once per question. Per line,
+        not per file: a booking changes what the next line sees."""
         by_id = {c.client_id: c for c in clients}
+        known: dict[tuple[str, str], dict[str, int]] = {}  # (client, debtor) -> totals
+        asked: dict[tuple[str, str], dict[str, OpenInvoice]] = {}
 
         def totals(invoices: Sequence[OpenInvoice]) -> dict[str, int]:
             out: dict[str, int] = {}
-            groups: dict[str, list[OpenInvoice]] = {}
+            groups: dict[tuple[str, str], list[OpenInvoice]] = {}
             for inv in invoices:
-                client_id = inv.number.split(_SEP)[0] if _SEP in inv.number else None
-                groups.setdefault(client_id or "", []).append(inv)
-            for client_id, invs in groups.items():
+                client_id = inv.number.split(_SEP)[0] if _SEP in inv.number else ""
+                groups.setdefault((client_id, inv.debtor), []).append(inv)
+            for key, invs in groups.items():
+                client_id = key[0]
                 client = by_id.get(client_id) if client_id else (clients[0] if clients else None)
                 if client is None:
                     out.update({i.number: i.open_amount for i in invs})
                     continue
-                prefix = f"{client_id}{_SEP}" if client_id else ""
-                local = [
-                    replace(
-                        i,
-                        number=i.number[len(prefix) :],
-                        debtor=i.debtor[len(prefix) :] if i.debtor.startswith(prefix) else i.debtor,
-                    )
-                    for i in invs
-                ]
-                found = self.open_totals(client, local, on)
-                out.update({prefix + k: v for k, v in found.items()})
+                have = known.get(key, {})
+                if any(i.number not in have for i in invs):
+                    seen = asked.setdefault(key, {})
+                    seen.update({i.number: i for i in invs})
+                    prefix = f"{client_id}{_SEP}" if client_id else ""
+                    local = [
+                        replace(
+                            i,
+                            number=i.number[len(prefix) :],
+                            debtor=i.debtor[len(prefix) :]
+                            if i.debtor.startswith(prefix)
+                            else i.debtor,
+                        )
+                        for i in seen.values()
+                    ]
+                    found = self.open_totals(client, local, on)
+                    have = known[key] = {prefix + k: v for k, v in found.items()}
+                out.update({i.number: have[i.number] for i in invs if i.number in have})
             return out
 
         return totals

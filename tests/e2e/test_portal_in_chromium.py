@@ -41,15 +41,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served(storage_connection, tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+def served(tmp_path_factory) -> Iterator[tuple[str, dict[str, str]]]:
+    """On an Azurite of its own: the debtor paying here must still owe and not yet be
+    reminded today (other end-to-end modules pay, pause and remind the demo debtors in the
+    session's shared Azurite)."""
+    from tools import azurite
+
     port = _free_port()
-    with serving(
-        storage_connection,
-        tmp_path_factory.mktemp("data"),
-        port=port,
-        INNING_CONTACT_HOURS="00:00-23:59",
-        INNING_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-    ) as running:
+    with (
+        azurite.running(tmp_path_factory.mktemp("azurite"), in_memory=True) as ports,
+        serving(
+            ports.connection_string,
+            tmp_path_factory.mktemp("data"),
+            port=port,
+            INNING_CONTACT_HOURS="00:00-23:59",
+            INNING_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
+        ) as running,
+    ):
         yield running
 
 

@@ -166,6 +166,7 @@ class ConsoleApp:
     def _desk(self, req: ApiRequest, name: str, rest: list[str], post: bool) -> ApiResponse:
         """A page of the day's work (see :mod:`shared.api.console.shell`): a full session, a
         valid CSRF token on every POST, the client in reach, and the role's permission."""
+        from shared.adapters.tables.keys import InvalidKey
         from shared.api.console.shell import Desk, Forbidden, choose_client
         from shared.domain.people.authorisation import Action
 
@@ -181,10 +182,13 @@ class ConsoleApp:
         lang = req.query.get("lang") or ""
         if lang not in TEXT:
             lang = signed.user.language if signed.user.language in TEXT else self._lang(req)
-        choices, client_id = choose_client(
-            self.services, signed, req.query.get("client") or field(data, "client") or None
-        )
+        asked = req.query.get("client") or field(data, "client") or None
+        choices, client_id = choose_client(self.services, signed, asked)
         desk = Desk(self.services, req, signed, lang, name, self.secure, data, choices, client_id)
+        if asked is not None and asked != client_id:
+            # a client out of reach is not silently swapped for another one: a form posted
+            # for client X must never act on client Y
+            return desk.message(404, desk.t["not_found"])
         try:
             if post:
                 needed = spec.post_action.get(
@@ -199,7 +203,7 @@ class ConsoleApp:
             return spec.handler(desk, rest)
         except Forbidden as exc:
             return desk.message(403, str(exc) or desk.t["forbidden"])
-        except NotFound:
+        except (NotFound, InvalidKey):  # an id no key can hold names nothing either
             return desk.message(404, desk.t["not_found"])
 
     def _csrf_failed(self, req: ApiRequest) -> ApiResponse:

@@ -161,22 +161,41 @@ def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessa
         try:
             parts[name] = render_bounded(env, source, variables).strip()
         except BudgetExceeded as exc:
-            raise TemplateError(name, f"too much work for a message: {exc}") from exc
+            raise TemplateError(
+                name, f"too much work for a message: {exc}", _traceback_line(exc)
+            ) from exc
         except (RecursionError, MemoryError, OverflowError) as exc:
             raise TemplateError(
-                name, f"too much work for a message ({type(exc).__name__})"
+                name, f"too much work for a message ({type(exc).__name__})", _traceback_line(exc)
             ) from exc
         except TemplateSyntaxError as exc:
             raise TemplateError(name, exc.message or "syntax error", exc.lineno) from exc
         except UndefinedError as exc:
             raise TemplateError(
-                name, f"unknown variable: {exc.message}", _line_of(source, exc)
+                name,
+                f"unknown variable: {exc.message}",
+                _traceback_line(exc) or _line_of(source, exc),
             ) from exc
         except SecurityError as exc:
-            raise TemplateError(name, f"not allowed in a template: {exc}") from exc
+            raise TemplateError(
+                name, f"not allowed in a template: {exc}", _traceback_line(exc)
+            ) from exc
         except (TypeError, ValueError, AttributeError) as exc:
-            raise TemplateError(name, str(exc)) from exc
+            raise TemplateError(name, str(exc), _traceback_line(exc)) from exc
     return RenderedMessage(parts["subject"] or "", parts["text"] or "", parts["html"])
+
+
+def _traceback_line(exc: BaseException) -> int | None:
+    """The template line an error was raised on: Jinja rewrites a render's traceback so the
+    template's own frames carry the file name ``<template>`` and the template's line number
+    (the innermost such frame is the line that failed)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _line_of(source: str, exc: UndefinedError) -> int | None:

@@ -14,6 +14,7 @@ Before mt-940 sees a file, Inning scans it line by line:
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,9 @@ from itertools import pairwise
 from typing import Any
 
 import mt940
-from mt940.tags import StatementASNB, Tag
+from mt940.models import Transactions
+from mt940.tags import Statement as StatementTag
+from mt940.tags import StatementASNB
 
 from shared.domain.money import cents_from_decimal
 from shared.domain.statements.details_nl import MalformedDetails, split_details
@@ -46,6 +49,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _END = re.compile(r"^-(\}|XXX)?(\{.*\})*$")
 _ENVELOPE = str.maketrans("", "", "\x01\x03")  # SWIFT FIN start/end of message
 ASNB_BANKS = {"SNSB", "ASNB", "RBRB"}
+_OPTIONS = mt940.Options.all()
+_STATEMENT_61 = StatementTag()  # mt-940's own :61: grammar
+_ASNB_61 = StatementASNB()  # SNS/ASN/RegioBank: counterparty IBAN and name appended
 
 
 @dataclass
@@ -80,11 +86,11 @@ def _scan(text: str) -> _Scan:
     warnings: list[tuple[int, str]] = []
     ends: set[int] = set()
     current: _Field | None = None
-    for number, raw in enumerate(text.translate(_ENVELOPE).splitlines(), start=1):
-        if _CONTROL.search(raw) is not None:
+    text = text.translate(_ENVELOPE)
+    dirty = _CONTROL.search(text) is not None  # one search of the text, not one per line
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if dirty and (bad := _CONTROL.search(raw)) is not None:
             # a stray byte (NUL, a control character): blank it, say where, keep going
-            bad = _CONTROL.search(raw)
-            assert bad is not None
             warnings.append(
                 (number, f"control or binary character U+{ord(bad.group()):04X} replaced")
             )
@@ -192,28 +198,145 @@ def _check(scan: _Scan) -> list[_Field]:
     return kept
 
 
-def _normalise(fields: list[_Field], bank: str | None) -> str:
-    """Rebuild the text mt-940 reads, undoing ING's wrapping. The ``:86:`` fields are left
-    out: Inning splits them itself (details_nl, from the lines the scan kept), so mt-940
-    does not parse them a second time."""
+def _frame_text(fields: list[_Field]) -> str:
+    """The text mt-940 reads: the statement frame only (reference, account, numbers,
+    balances). The ``:61:`` lines are read with mt-940's own ``:61:`` grammar one by one
+    (:func:`_read_61`), the ``:86:`` fields by Inning's splitter (details_nl), so the library
+    builds no transaction objects that would be converted again."""
     out: list[str] = []
     for f in fields:
-        if f.tag in ("86", "NS"):
+        if f.tag in ("61", "86", "NS"):
             continue
-        lines = list(f.lines)
+        lines = f.lines
         if f.tag in STRUCTURAL:
             lines = ["".join(x.strip() for x in lines)]
-        elif f.tag == "61" and bank == "INGB":
-            first = lines[0]
-            rest = lines[1:]
-            while rest and not rest[0].startswith("/"):
-                first += rest.pop(0).strip()
-            extra = "".join(x.strip() for x in rest)
-            lines = [first] + ([extra] if extra else [])
-        elif f.tag == "61" and len(lines) > 2:
-            lines = [lines[0], " ".join(x.strip() for x in lines[1:])]
         out.append(f":{f.tag}:" + "\n".join(lines))
     return "\n".join(out) + "\n"
+
+
+def _value_61(f: _Field, bank: str | None) -> str:
+    """A ``:61:`` field's value as mt-940 would see it: ING's wrapping undone, SNS/ASN's
+    appended lines joined, blank lines and end-of-message marks dropped."""
+    lines = f.lines
+    if bank == "INGB":
+        first = lines[0]
+        rest = lines[1:]
+        while rest and not rest[0].startswith("/"):
+            first += rest.pop(0).strip()
+        extra = "".join(x.strip() for x in rest)
+        lines = [first] + ([extra] if extra else [])
+    elif len(lines) > 2:
+        lines = [lines[0], " ".join(x.strip() for x in lines[1:])]
+    if len(lines) == 1:
+        return lines[0].replace("\r", "").strip()
+    kept = [x for x in (y.replace("\r", "").rstrip() for y in lines) if x and x.strip() != "-"]
+    return "\n".join(kept).strip()
+
+
+_YEAR_BOUNDARY_DAYS = 330  # mt-940: an entry date this far from the value date is another year
+_DEBIT_MARKS = frozenset({"D", "RC"})  # Options.reversal_sign: a reversed credit leaves
+_GROUPS = (
+    "year", "month", "day", "entry_month", "entry_day", "status", "amount", "id",
+    "customer_reference", "bank_reference", "extra_details",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Raw61:
+    """One ``:61:`` as mt-940's Statement tag reads it, with its processors' effects
+    (February day fix-up, two-digit years, the entry date's year across a year boundary,
+    debit and reversed-credit marks negative, marks in any case)."""
+
+    value_date: date
+    entry_date: date | None
+    amount: Decimal
+    status: str
+    code: str | None
+    bank_reference: str | None
+    extra: str | None
+    source_line: int
+
+
+def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
+    m = tag.re.match(value)
+    if m is None:
+        tag.parse(None, value)  # type: ignore[arg-type]  # raises the library's own error
+        raise AssertionError("unreachable")  # pragma: no cover
+    year, month, day, em, ed, status, amount, code, cref, bref, extra = m.group(*_GROUPS)
+    if month == "02":
+        last = calendar.monthrange(int(year, 10), 2)[1]
+        if int(day, 10) > last:
+            day = str(last)
+    y = int(year)
+    value_date = date(y + 2000 if y < 1000 else y, int(month), int(day))
+    entry_date = None
+    if em and ed and em.isdigit() and ed.isdigit():
+        entry_date = date(value_date.year, int(em), int(ed))
+        gap = (value_date - entry_date).days
+        if gap >= _YEAR_BOUNDARY_DAYS:
+            entry_date = date(entry_date.year + 1, entry_date.month, entry_date.day)
+        elif -gap >= _YEAR_BOUNDARY_DAYS:
+            entry_date = date(entry_date.year - 1, entry_date.month, entry_date.day)
+    cents = Decimal(amount.replace(",", "."))
+    mark = (status or "").upper()
+    if mark in _DEBIT_MARKS:
+        cents = -cents
+    return _Raw61(
+        value_date, entry_date, cents, mark, code, bref or cref or None, extra, source_line
+    )
+
+
+# the tags whose balance gives a :61: its currency, in mt-940's order (Transactions.currency)
+_CURRENCY_SLUGS = {
+    "60F": ("final_opening_balance",),
+    "60M": ("intermediate_opening_balance",),
+    "64": ("available_balance",),
+    "65": ("forward_available_balance",),
+    "62F": ("final_closing_balance",),
+    "62M": ("intermediate_closing_balance",),
+    "34F": ("c_floor_limit", "d_floor_limit"),
+}
+
+
+def _line_currency(block: Transactions, before_first_61: set[str]) -> str | None:
+    """What mt-940 gives a ``:61:`` as currency: the first balance read before it."""
+    slugs = {s for tag in before_first_61 for s in _CURRENCY_SLUGS.get(tag, ())}
+    probe = Transactions()
+    probe.data = {k: v for k, v in block.data.items() if k in slugs}
+    return probe.currency
+
+
+@dataclass
+class _Block:
+    """One statement (from a ``:20:``): its ``:61:`` fields, each with its ``:86:``."""
+
+    txs: list[tuple[_Field, _Field | None]]
+    before_first_61: set[str]
+
+
+def _blocks(fields: list[_Field]) -> tuple[list[_Block], int]:
+    """The statements as mt-940 splits them (each ``:20:`` starts one; anything before the
+    first is dropped), and the number of ``:61:`` fields in the whole file."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    count_61 = 0
+    previous: _Field | None = None
+    for f in fields:
+        tag = f.tag
+        if tag == "20":
+            current = _Block([], set())
+            blocks.append(current)
+        elif tag == "61":
+            count_61 += 1
+            if current is not None:
+                current.txs.append((f, None))
+        elif tag == "86":
+            if current is not None and previous is not None and previous.tag == "61":
+                current.txs[-1] = (previous, f)
+        elif current is not None and not current.txs:
+            current.before_first_61.add(tag)
+        previous = f
+    return blocks, count_61
 
 
 def _account(raw: str, currency: str) -> str:
@@ -237,38 +360,37 @@ def _balance(raw: Any) -> Balance | None:
     return Balance(_cents(raw.amount), raw.date)
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    if type(value) is date:
-        return value
-    return date(value.year, value.month, value.day)
-
-
 def parse_mt940(data: bytes) -> list[Statement]:
     text = decode(data)
     scan = _scan(text)
     _check_complete(scan)
     fields = _check(scan)
-    starts_61 = [f.line for f in fields if f.tag == "61"]
-    pairs = [(a, b) for a, b in pairwise(fields) if a.tag == "61" and b.tag == "86"]
-    info_86 = {a.line: "\n".join(b.lines) for a, b in pairs}
-    line_86 = {a.line: b.line for a, b in pairs}
     accounts = [f.lines[0].strip() for f in fields if f.tag == "25"]
     bank = _bank(accounts[0]) if accounts else None
-    tags: dict[int | str, Tag] | None = {61: StatementASNB()} if bank in ASNB_BANKS else None
+    tag = _ASNB_61 if bank in ASNB_BANKS else _STATEMENT_61
+    blocks, count_61 = _blocks(fields)
     try:
-        parsed = mt940.parse_statements(
-            _normalise(fields, bank), tags=tags, options=mt940.Options.all()
-        )
+        parsed = mt940.parse_statements(_frame_text(fields), options=_OPTIONS)
+        raws = [
+            [_read_61(tag, _value_61(f, bank), f.line) for f, _ in block.txs] for block in blocks
+        ]
     except Exception as exc:
         raise StatementError(
             f"the file does not parse as MT940: {str(exc).splitlines()[0][:200]}"
         ) from exc
+    if len(parsed) != len(blocks):
+        raise StatementError(
+            f"{len(blocks)} statements (:20:) in the file but {len(parsed)} parsed"
+        )
+    # mt-940 merges a :61: without a transaction type code into the next one: a line lost
+    index = sum(1 + sum(1 for r in rs[:-1] if r.code) if rs else 0 for rs in raws)
+    if index != count_61:
+        raise StatementError(
+            f"{count_61} :61: lines in the file but {index} parsed; refusing to book a part"
+        )
     statements: list[Statement] = []
-    index = 0
     starts_20 = [f.line for f in fields if f.tag == "20"]
-    for number, block in enumerate(parsed):
+    for number, (block, block_tx, rs) in enumerate(zip(parsed, blocks, raws, strict=True)):
         data_ = block.data
         account = str(data_.get("account_identification") or "").strip()
         if not account:
@@ -279,38 +401,35 @@ def parse_mt940(data: bytes) -> list[Statement]:
         closing = _balance(data_.get("final_closing_balance"))
         if data_.get("final_opening_balance") is not None:
             currency = data_["final_opening_balance"].amount.currency or currency
+        line_currency = (
+            _line_currency(block, block_tx.before_first_61) if rs else None
+        ) or currency
         lines: list[StatementLine] = []
-        for tx in block:
-            d = tx.data
-            source_line = starts_61[index] if index < len(starts_61) else None
-            index += 1
-            raw86 = info_86.get(source_line or -1, "")
+        for raw, (_, f86) in zip(rs, block_tx.txs, strict=True):
+            raw86 = "\n".join(f86.lines) if f86 is not None else ""
             try:
-                details = split_details(raw86, bank=block_bank, extra=d.get("extra_details"))
+                details = split_details(raw86, bank=block_bank, extra=raw.extra)
             except MalformedDetails as exc:
                 raise StatementError(
-                    str(exc), line=line_86.get(source_line or -1), field="86"
+                    str(exc), line=f86.line if f86 is not None else None, field="86"
                 ) from exc
-            status = str(d.get("status") or "")
-            value_date = _as_date(d.get("date"))
-            amount = d["amount"]
             lines.append(
                 StatementLine(
-                    booking_date=_as_date(d.get("entry_date")) or value_date or date.min,
-                    value_date=value_date,
-                    amount=_cents(amount),
-                    currency=getattr(amount, "currency", None) or currency,
+                    booking_date=raw.entry_date or raw.value_date,
+                    value_date=raw.value_date,
+                    amount=check_amount(cents_from_decimal(raw.amount), "amount"),
+                    currency=line_currency,
                     counterparty_iban=details.counterparty_iban,
                     counterparty_name=details.counterparty_name,
                     counterparty_bic=details.counterparty_bic,
                     remittance=details.remittance,
                     reference=details.reference,
                     end_to_end_id=details.end_to_end_id,
-                    bank_reference=(d.get("bank_reference") or d.get("customer_reference") or None),
+                    bank_reference=raw.bank_reference,
                     return_reason=details.return_reason,
-                    transaction_code=d.get("id"),
-                    reversal=status.upper().startswith("R"),
-                    source_line=source_line,
+                    transaction_code=raw.code,
+                    reversal=raw.status.startswith("R"),
+                    source_line=raw.source_line,
                 )
             )
         statements.append(
@@ -330,10 +449,6 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 or None,
                 on=closing.on if closing else None,
             )
-        )
-    if index != len(starts_61):
-        raise StatementError(
-            f"{len(starts_61)} :61: lines in the file but {index} parsed; refusing to book a part"
         )
     return statements
 

@@ -106,11 +106,13 @@ def test_reading_roles_cannot_upload(world, tenants, role):
 def test_client_people_upload_for_their_own_client_only(world, tenants):
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     token = csrf_of(staff.get("/payments"))
-    post_files(
+    refused = post_files(
         staff,
         f"/payments?client={tenants.c2}",
         {"csrf": token, "client": tenants.c2},
         {"file": ("a.sta", b"x")},
     )
+    assert refused.status == 404  # another client is refused, never swapped for one's own
     assert world.services.files.names(INBOX, f"agency-a/console/{tenants.c2}/") == []
+    post_files(staff, "/payments", {"csrf": token}, {"file": ("a.sta", b"x")})
     assert len(world.services.files.names(INBOX, f"agency-a/console/{tenants.c1}/")) == 1

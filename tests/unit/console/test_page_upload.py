@@ -117,7 +117,10 @@ def test_client_people_preview_for_their_own_client_only(world, tenants, role):
     page = post_files(person, f"/upload?lang=en&client={tenants.c2}",
                       {"csrf": token, "do": "preview", "client": tenants.c2},
                       {"file": ("x.csv", _csv("F1;D1;2025-01-01;2025-01-31;1"))})  # fmt: skip
-    assert page.status == 200 and "unknown debtor D1" in text(page)  # checked against C1
+    assert page.status == 404  # another client is refused, never swapped for one's own
+    own = post_files(person, "/upload?lang=en", {"csrf": token, "do": "preview"},
+                     {"file": ("x.csv", _csv("F1;D1;2025-01-01;2025-01-31;1"))})  # fmt: skip
+    assert own.status == 200 and "unknown debtor D1" in text(own)  # checked against C1
 
 
 def test_an_upload_of_one_client_cannot_be_confirmed_for_another(world, tenants):

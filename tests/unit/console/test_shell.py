@@ -43,7 +43,8 @@ def test_a_page_needs_a_full_session(world, tenants, probe):
 
 def test_client_people_see_their_own_client_only(world, tenants, probe):
     browser = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
-    shown = browser.get(f"/probe/a/b?client={tenants.c2}")
+    assert browser.get(f"/probe/a/b?client={tenants.c2}").status == 404  # not swapped
+    shown = browser.get("/probe/a/b")
     assert shown.status == 200
     assert probe[-1].client_id == tenants.c1 and [c.client_id for c in probe[-1].choices] == [
         tenants.c1
@@ -58,8 +59,12 @@ def test_agency_people_pick_among_their_agency_clients(world, tenants, probe):
     assert browser.get(f"/probe?client={tenants.c2}").status == 200
     assert probe[-1].client_id == tenants.c2
     assert {c.client_id for c in probe[-1].choices} == {tenants.c1, tenants.c2}
-    browser.get(f"/probe?client={tenants.b1}")  # another agency's client: not in reach
-    assert probe[-1].client_id != tenants.b1
+    seen = len(probe)
+    # another agency's client is out of reach: refused, never swapped for one in reach
+    assert browser.get(f"/probe?client={tenants.b1}").status == 404
+    token = csrf_of(browser.get("/probe"))
+    assert browser.post("/probe", {"csrf": token, "client": tenants.b1}).status == 404
+    assert len(probe) == seen + 1  # only the GET that fetched the token reached the page
     assert probe[-1].url("/x", page=2) == f"/api/console/x?client={probe[-1].client_id}&page=2"
 
 

@@ -1,0 +1,60 @@
+"""Debtors: the client's debtors a page at a time, found by name or number (the search index of
+:mod:`shared.services.console_search`), each linking to its dossier."""
+
+from __future__ import annotations
+
+from shared.api.console import lists as _lists  # noqa: F401  (the list macros)
+from shared.api.console.shell import PAGE_SIZE, Desk, page, templates, words
+from shared.api.http import ApiResponse
+from shared.domain.search.keys import DebtorBy
+from shared.ports.tables import StorageError
+from shared.services.errors import NotFound
+
+DEBTORS = """{% extends "shell" %}{% from "list-macros" import search, pager %}{% block main %}
+{{ search(desk, t, choices, by, q, "deb", base) }}
+<section aria-labelledby="deb-h"><h2 id="deb-h">{{ t.deb_list }}</h2>
+{% if found.items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.deb_list }}</caption>
+<thead><tr><th scope="col">{{ t.deb_number }}</th><th scope="col">{{ t.deb_name }}</th><th scope="col">{{ t.deb_kind }}</th>
+<th scope="col">{{ t.deb_segment }}</th><th scope="col">{{ t.deb_contact }}</th></tr></thead><tbody>
+{% for d in found.items %}<tr><td><a href="{{ desk.url('/dossier/' + d.number|segment) }}">{{ d.number }}</a></td>
+<td>{{ d.name }}</td><td>{{ t['deb_kind_' + d.kind.value] }}</td><td>{{ d.segment }}</td>
+<td>{{ d.emails|join(', ') }}{% if d.mobile %}{% if d.emails %}, {% endif %}{{ d.mobile }}{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>{% else %}<p>{{ t.list_none }}</p>{% endif %}
+{{ pager(desk, t, found, q, by, after) }}</section>{% endblock %}"""
+
+templates(**{"debtors": DEBTORS})
+
+words(
+    nl={"deb_nav": "Debiteuren", "deb_title": "Debiteuren", "deb_list": "Debiteuren van deze opdrachtgever",
+        "deb_number": "Nummer", "deb_name": "Naam", "deb_kind": "Soort", "deb_segment": "Groep",
+        "deb_contact": "Contact", "deb_kind_b2b": "Zakelijk", "deb_kind_b2c": "Consument",
+        "deb_by_name": "Naam", "deb_by_number": "Debiteurnummer"},
+    en={"deb_nav": "Debtors", "deb_title": "Debtors", "deb_list": "This client's debtors",
+        "deb_number": "Number", "deb_name": "Name", "deb_kind": "Kind", "deb_segment": "Segment",
+        "deb_contact": "Contact", "deb_kind_b2b": "Business", "deb_kind_b2c": "Consumer",
+        "deb_by_name": "Name", "deb_by_number": "Debtor number"},
+)  # fmt: skip
+
+CHOICES = [(DebtorBy.NAME.value, "deb_by_name"), (DebtorBy.NUMBER.value, "deb_by_number")]
+
+
+@page("debtors", nav="deb_nav", order=40)
+def debtors(desk: Desk, rest: list[str]) -> ApiResponse:
+    if rest or desk.req.method == "POST":
+        raise NotFound("no such debtors page")
+    client = desk.client
+    q = desk.query("q")[:100]
+    try:
+        by = DebtorBy(desk.query("by", DebtorBy.NAME.value))
+    except ValueError:
+        by = DebtorBy.NAME
+    after = desk.query("after") or None
+    search = desk.services.console_search
+    try:
+        found = search.debtors(client.client_id, q, by, page_size=PAGE_SIZE, token=after)
+    except StorageError:  # a token from an old or edited link: start from the first page
+        after = None
+        found = search.debtors(client.client_id, q, by, page_size=PAGE_SIZE, token=None)
+    return desk.render(
+        "debtors", "deb_title", found=found, q=q, by=by.value, after=after, choices=CHOICES
+    )

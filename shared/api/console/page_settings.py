@@ -1,0 +1,279 @@
+"""Settings of the chosen client: details, house style, automatic booking, postponement, bank
+accounts and (admins) its people. Each form is guarded by its own Action (``post_action``): the
+details as the API's client import (MANAGE_CLIENTS, the agency's admins), the bank accounts and
+automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants by
+MANAGE_SETTLEMENTS (the terms of collecting), the house style by WRITE, people by MANAGE_USERS.
+A person sees what their role may read; a form appears only where they may use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.api.console.shell import Desk, Forbidden, page, templates, words
+from shared.api.http import ApiResponse
+from shared.api.multipart import parse
+from shared.domain.parties import Client
+from shared.domain.people.authorisation import Action, Role
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.people.admin import NotAllowed
+
+CLIENT_ROLES = (Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.READ_ONLY)
+
+FORM = """{% macro open(desk, csrf, do) %}<form method="post" action="{{ desk.url('/settings') }}">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="{{ do }}">{% endmacro %}"""
+
+SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% block main %}
+<section aria-labelledby="set-details-h"><h2 id="set-details-h">{{ t.set_details }}</h2>
+{% if can.details %}{{ open(desk, csrf, 'details') }}<div class="grid">
+<div><label for="set-name">{{ t.set_name }}</label><input id="set-name" name="name" value="{{ client.name }}" required></div>
+<div><label for="set-email">{{ t.set_email }}</label><input id="set-email" name="contact_email" type="email" value="{{ client.contact_email or '' }}"></div>
+<div><label for="set-phone">{{ t.set_phone }}</label><input id="set-phone" name="contact_phone" value="{{ client.contact_phone or '' }}"></div>
+<div><label for="set-kvk">{{ t.set_kvk }}</label><input id="set-kvk" name="kvk_number" value="{{ client.kvk_number or '' }}" inputmode="numeric"></div>
+<div><label for="set-lang">{{ t.set_language }}</label><select id="set-lang" name="language">{% for l in ('nl', 'en') %}<option value="{{ l }}"{% if client.language.value == l %} selected{% endif %}>{{ l }}</option>{% endfor %}</select></div>
+</div><p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<dl><dt>{{ t.set_name }}</dt><dd>{{ client.name }}</dd><dt>{{ t.set_number }}</dt><dd>{{ client.number }}</dd>
+<dt>{{ t.set_email }}</dt><dd>{{ client.contact_email or '-' }}</dd><dt>{{ t.set_kvk }}</dt><dd>{{ client.kvk_number or '-' }}</dd></dl>{% endif %}</section>
+
+<section aria-labelledby="set-style-h"><h2 id="set-style-h">{{ t.set_style }}</h2>
+{% if can.house %}{{ open(desk, csrf, 'house') }}<div class="grid">
+<div><label for="set-primary">{{ t.set_primary }}</label><input id="set-primary" name="primary_color" type="color" value="{{ client.house_style.primary_color }}"></div>
+<div><label for="set-accent">{{ t.set_accent }}</label><input id="set-accent" name="accent_color" type="color" value="{{ client.house_style.accent_color }}"></div>
+</div><label for="set-footer">{{ t.set_footer }}</label><textarea id="set-footer" name="footer_text" rows="3">{{ client.house_style.footer_text or '' }}</textarea>
+<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_primary }}: <code>{{ client.house_style.primary_color }}</code>, {{ t.set_accent }}: <code>{{ client.house_style.accent_color }}</code></p>{% endif %}
+<div class="grid">{% for kind, url in images %}<figure class="card"><figcaption>{{ t['set_image_' + kind] }}</figcaption>
+{% if url %}<img src="{{ url }}" alt="{{ t['set_image_' + kind] }} {{ client.name }}" height="60">{% else %}<p class="muted">{{ t.set_image_none }}</p>{% endif %}</figure>{% endfor %}</div>
+{% if can.house %}<form method="post" action="{{ desk.url('/settings') }}" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><input type="hidden" name="do" value="image">
+<div class="inline"><div><label for="set-kind">{{ t.set_image_kind }}</label><select id="set-kind" name="kind">{% for kind, _ in images %}<option value="{{ kind }}">{{ t['set_image_' + kind] }}</option>{% endfor %}</select></div>
+<div><label for="set-image">{{ t.set_image_file }}</label><input id="set-image" name="image" type="file" accept="image/png,image/jpeg,image/gif" aria-describedby="set-image-hint"></div>
+<button type="submit" class="secondary">{{ t.set_image_upload }}</button></div><p id="set-image-hint" class="muted">{{ t.set_image_hint }}</p></form>{% endif %}
+</section>
+
+<section aria-labelledby="set-booking-h"><h2 id="set-booking-h">{{ t.set_booking }}</h2><p>{{ t.set_booking_intro }}</p>
+{% if can.booking %}{{ open(desk, csrf, 'booking') }}
+<p><input type="checkbox" id="set-auto" name="auto_book" value="1"{% if client.auto_book %} checked{% endif %}><label for="set-auto">{{ t.set_auto }}</label></p>
+<label for="set-threshold">{{ t.set_threshold }}</label><input id="set-threshold" name="threshold" inputmode="decimal" value="{{ (client.auto_book_threshold * 100)|round|int }}" aria-describedby="set-threshold-hint">
+<p id="set-threshold-hint" class="muted">{{ t.set_threshold_hint }}</p><p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_auto }}: <strong>{{ t.set_on if client.auto_book else t.set_off }}</strong>, {{ t.set_threshold }}: {{ (client.auto_book_threshold * 100)|round|int }} %</p>{% endif %}</section>
+
+<section aria-labelledby="set-postpone-h"><h2 id="set-postpone-h">{{ t.set_postpone }}</h2><p>{{ t.set_postpone_intro }}</p>
+{% if can.postpone %}{{ open(desk, csrf, 'postpone') }}
+<label for="set-days">{{ t.set_days }}</label><input id="set-days" name="days" inputmode="numeric" value="{{ client.postpone_auto_days }}">
+<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_days }}: {{ client.postpone_auto_days }}</p>{% endif %}</section>
+
+{% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
+{% if ibans %}<div class="scroll"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm %}<th scope="col">{{ t.set_confirm }}</th>{% endif %}</tr></thead><tbody>
+{% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}</td>
+<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm %}<td>{% if i.status != 'verified' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
+<div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% endif %}</td>{% endif %}</tr>{% endfor %}
+</tbody></table></div>{% endif %}
+{{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
+<button type="submit">{{ t.set_iban_add }}</button></div></form>{% if not can.confirm %}<p class="muted">{{ t.set_confirm_client }}</p>{% endif %}</section>{% endif %}
+
+{% if can.users %}<section aria-labelledby="set-users-h"><h2 id="set-users-h">{{ t.set_users }}</h2>
+<div class="scroll"><table><caption class="visually-hidden">{{ t.set_users }}</caption><thead><tr><th scope="col">{{ t.set_email }}</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_role }}</th><th scope="col">{{ t.set_actions }}</th></tr></thead><tbody>
+{% for u in users %}<tr><td>{{ u.email }}{% if u.name %}<br><span class="muted">{{ u.name }}</span>{% endif %}</td><td>{{ t['set_user_' + u.status.value] }}</td>
+<td>{{ open(desk, csrf, 'role') }}<input type="hidden" name="user" value="{{ u.user_id }}"><div class="inline"><div><label for="set-role-{{ loop.index }}" class="visually-hidden">{{ t.set_role }} {{ u.email }}</label>
+<select id="set-role-{{ loop.index }}" name="role">{% for r in roles %}<option value="{{ r.value }}"{% if r == u.role %} selected{% endif %}>{{ t['set_role_' + r.value] }}</option>{% endfor %}</select></div>
+<button type="submit" class="secondary">{{ t.set_change }}<span class="visually-hidden"> {{ u.email }}</span></button></div></form></td>
+<td>{% if u.status.value != 'deactivated' and u.user_id != me %}{{ open(desk, csrf, 'deactivate') }}<input type="hidden" name="user" value="{{ u.user_id }}"><button type="submit" class="danger">{{ t.set_deactivate }}<span class="visually-hidden"> {{ u.email }}</span></button></form>
+{{ open(desk, csrf, 'reset_factor') }}<input type="hidden" name="user" value="{{ u.user_id }}"><button type="submit" class="secondary">{{ t.set_reset }}<span class="visually-hidden"> {{ u.email }}</span></button></form>{% endif %}</td></tr>{% endfor %}
+</tbody></table></div>
+<h3>{{ t.set_invite }}</h3>{{ open(desk, csrf, 'invite') }}<div class="grid">
+<div><label for="set-inv-email">{{ t.set_email }}</label><input id="set-inv-email" name="email" type="email" required></div>
+<div><label for="set-inv-name">{{ t.set_person }}</label><input id="set-inv-name" name="name"></div>
+<div><label for="set-inv-role">{{ t.set_role }}</label><select id="set-inv-role" name="role">{% for r in roles %}<option value="{{ r.value }}">{{ t['set_role_' + r.value] }}</option>{% endfor %}</select></div>
+</div><p><button type="submit">{{ t.set_invite_send }}</button></p></form></section>{% endif %}
+{% endblock %}"""
+
+templates(**{"settings-form": FORM, "settings": SETTINGS})
+
+words(
+    nl={"set_nav": "Instellingen", "set_title": "Instellingen", "set_details": "Gegevens van de opdrachtgever",
+        "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
+        "set_kvk": "KvK-nummer", "set_language": "Taal", "set_save": "Opslaan", "set_style": "Huisstijl",
+        "set_primary": "Hoofdkleur", "set_accent": "Accentkleur", "set_footer": "Voettekst van e-mails en brieven",
+        "set_booking": "Automatisch boeken",
+        "set_booking_intro": "Een bankbetaling die zeker genoeg bij een factuur past, wordt zonder tussenkomst geboekt; de rest komt als voorstel op de actielijst.",
+        "set_auto": "Betalingen automatisch boeken", "set_threshold": "Drempel (%)",
+        "set_threshold_hint": "Van 50 tot 100. Hoger: minder automatisch, meer voorstellen.",
+        "set_on": "aan", "set_off": "uit", "set_postpone": "Uitstel van betaling",
+        "set_postpone_intro": "Uitstel dat een debiteur in het portaal vraagt tot zoveel dagen, krijgt hij meteen. Langer, of bij 0, beslist een medewerker.",
+        "set_days": "Dagen (0 tot 62)", "set_ibans": "Bankrekeningen",
+        "set_ibans_intro": "Een rekening is pas van de opdrachtgever als dat bewezen is: met een overboeking met de code in de omschrijving, of met de bevestiging van de opdrachtgever zelf.",
+        "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
+        "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
+        "set_confirm_client": "Alleen de opdrachtgever zelf kan een code bevestigen.",
+        "set_users": "Gebruikers", "set_role": "Rol", "set_actions": "Acties", "set_change": "Wijzigen",
+        "set_deactivate": "Blokkeren", "set_reset": "Tweede factor opnieuw", "set_invite": "Iemand uitnodigen",
+        "set_person": "Naam", "set_invite_send": "Uitnodiging sturen",
+        "set_user_invited": "uitgenodigd", "set_user_active": "actief", "set_user_deactivated": "geblokkeerd",
+        "set_role_client_admin": "beheerder", "set_role_client_staff": "medewerker", "set_role_read_only": "alleen lezen",
+        "set_role_agency_admin": "beheerder incassopartij", "set_role_agency_staff": "medewerker incassopartij",
+        "done_set_saved": "De instellingen zijn opgeslagen.", "done_set_iban": "De rekening is toegevoegd en wacht op bewijs.",
+        "done_set_confirmed": "De rekening is bevestigd.", "done_set_invited": "De uitnodiging is verstuurd.",
+        "done_set_user": "De gebruiker is bijgewerkt.", "set_image_logo": "Logo", "set_image_header": "Kopafbeelding",
+        "set_image_footer": "Voetafbeelding", "set_image_none": "Nog geen afbeelding.", "set_image_kind": "Afbeelding",
+        "set_image_file": "Bestand", "set_image_upload": "Uploaden",
+        "set_image_hint": "PNG, JPEG of GIF; een logo hoogstens 512 KiB, kop en voet hoogstens 1 MiB.", "set_conflict": "Iemand anders wijzigde dit tegelijk; probeer het opnieuw."},
+    en={"set_nav": "Settings", "set_title": "Settings", "set_details": "Client details",
+        "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
+        "set_kvk": "KvK number", "set_language": "Language", "set_save": "Save", "set_style": "House style",
+        "set_primary": "Main colour", "set_accent": "Accent colour", "set_footer": "Footer of e-mails and letters",
+        "set_booking": "Automatic booking",
+        "set_booking_intro": "A bank payment that fits an invoice with enough certainty is booked without a person; the rest is a suggestion on the action list.",
+        "set_auto": "Book payments automatically", "set_threshold": "Threshold (%)",
+        "set_threshold_hint": "From 50 to 100. Higher: less automatic, more suggestions.",
+        "set_on": "on", "set_off": "off", "set_postpone": "Postponement",
+        "set_postpone_intro": "Postponement a debtor asks for in the portal up to this many days is granted at once. Longer, or with 0, a person decides.",
+        "set_days": "Days (0 to 62)", "set_ibans": "Bank accounts",
+        "set_ibans_intro": "An account is the client's only once proven: by a transfer with the code in its description, or by the client's own confirmation.",
+        "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
+        "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
+        "set_confirm_client": "Only the client itself can confirm a code.",
+        "set_users": "Users", "set_role": "Role", "set_actions": "Actions", "set_change": "Change",
+        "set_deactivate": "Deactivate", "set_reset": "Reset second factor", "set_invite": "Invite someone",
+        "set_person": "Name", "set_invite_send": "Send invitation",
+        "set_user_invited": "invited", "set_user_active": "active", "set_user_deactivated": "deactivated",
+        "set_role_client_admin": "admin", "set_role_client_staff": "staff", "set_role_read_only": "read only",
+        "set_role_agency_admin": "agency admin", "set_role_agency_staff": "agency staff",
+        "done_set_saved": "The settings have been saved.", "done_set_iban": "The account was added and awaits proof.",
+        "done_set_confirmed": "The account has been confirmed.", "done_set_invited": "The invitation has been sent.",
+        "done_set_user": "The user has been updated.", "set_image_logo": "Logo", "set_image_header": "Header image",
+        "set_image_footer": "Footer image", "set_image_none": "No image yet.", "set_image_kind": "Image",
+        "set_image_file": "File", "set_image_upload": "Upload",
+        "set_image_hint": "PNG, JPEG or GIF; a logo at most 512 KiB, header and footer at most 1 MiB.", "set_conflict": "Someone else changed this at the same time; try again."},
+)  # fmt: skip
+
+ACTIONS = {
+    "details": Action.MANAGE_CLIENTS,
+    "house": Action.WRITE,
+    "image": Action.WRITE,
+    "booking": Action.MANAGE_BANK_ACCOUNTS,
+    "postpone": Action.MANAGE_SETTLEMENTS,
+    "iban_add": Action.MANAGE_BANK_ACCOUNTS,
+    "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
+    "invite": Action.MANAGE_USERS,
+    "role": Action.MANAGE_USERS,
+    "deactivate": Action.MANAGE_USERS,
+    "reset_factor": Action.MANAGE_USERS,
+    "": Action.MANAGE_CLIENTS,  # an unknown form asks the most
+}
+
+
+@page("settings", nav="set_nav", order=90, post_action=ACTIONS)
+def settings(desk: Desk, rest: list[str]) -> ApiResponse:
+    if rest:
+        raise NotFound("no such settings page")
+    client = desk.client
+    if desk.req.method != "POST":
+        return _show(desk, client)
+    try:
+        done = _act(desk, client, desk.field("do"))
+    except Invalid as exc:
+        return _show(desk, client, 422, notice=str(exc), error=True)
+    except ConflictingUpdate:
+        return _show(desk, client, 409, notice=desk.t["set_conflict"], error=True)
+    except NotAllowed as exc:
+        raise Forbidden(str(exc)) from None
+    return desk.redirect("/settings", done=done)
+
+
+def _act(desk: Desk, client: Client, do: str) -> str:
+    s = desk.services.client_settings
+    admin = desk.services.people.admin
+    match do:
+        case "details":
+            s.details(client, name=desk.field("name"), contact_email=desk.field("contact_email"),
+                      contact_phone=desk.field("contact_phone"), kvk_number=desk.field("kvk_number"),
+                      language=desk.field("language"))  # fmt: skip
+        case "house":
+            s.house_style(client, primary_color=desk.field("primary_color"),
+                          accent_color=desk.field("accent_color"), footer_text=desk.field("footer_text"))  # fmt: skip
+        case "image":
+            _, files = parse(desk.req.header("content-type") or "", desk.req.body)
+            upload = files.get("image")
+            desk.services.house_style_images.store(
+                client, desk.field("kind"), upload.data if upload else b""
+            )
+        case "booking":
+            s.auto_booking(client, on=desk.field("auto_book") == "1",
+                           threshold_percent=desk.field("threshold"))  # fmt: skip
+        case "postpone":
+            s.postponement(client, days=desk.field("days"))
+        case "iban_add":
+            s.add_iban(client, desk.field("iban"))
+            return "set_iban"
+        case "iban_confirm":
+            if desk.agency_level:  # as the API: only the client's own people confirm
+                raise Forbidden(desk.t["set_confirm_client"])
+            s.confirm_iban(
+                client, desk.field("iban"), desk.field("code"), desk.services.clock.now()
+            )
+            return "set_confirmed"
+        case "invite":
+            admin.invite(desk.principal, desk.field("email"), _role(desk.field("role")),
+                         client.number, name=desk.field("name"), language=desk.lang)  # fmt: skip
+            return "set_invited"
+        case "role":
+            _own_user(desk, client)
+            admin.change_role(desk.principal, desk.field("user"), _role(desk.field("role")))
+            return "set_user"
+        case "deactivate":
+            _own_user(desk, client)
+            admin.deactivate(desk.principal, desk.field("user"))
+            return "set_user"
+        case "reset_factor":
+            _own_user(desk, client)
+            admin.reset_factor(desk.principal, desk.field("user"))
+            return "set_user"
+        case _:
+            raise NotFound("no such form")
+    return "set_saved"
+
+
+def _role(value: str) -> Role:
+    try:
+        role = Role(value)
+    except ValueError:
+        raise Invalid("choose a role", "role") from None
+    if role not in CLIENT_ROLES:
+        raise Invalid("a client's people have a client's role", "role")
+    return role
+
+
+def _own_user(desk: Desk, client: Client) -> None:
+    """The user a form names belongs to the client the page works on (an agency admin's form
+    for one client never reaches another's people, nor the agency's own)."""
+    user_id = desk.field("user")
+    found = desk.services.people.admin.people.users.get(user_id) if user_id else None
+    if found is None or found[0].client_id != client.client_id:
+        raise NotFound("no such user")
+
+
+def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiResponse:
+    can = {
+        "details": desk.may(Action.MANAGE_CLIENTS),
+        "house": desk.may(Action.WRITE),
+        "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
+        "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
+        "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
+        "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,
+        "users": desk.may(Action.MANAGE_USERS),
+    }
+    fresh = desk.services.repos.clients.get(client.client_id)
+    shown = fresh[0] if fresh else client
+    ibans = desk.services.client_settings.ibans(shown) if can["ibans"] else []
+    users = (
+        desk.services.people.admin.list_users(desk.principal, shown.number) if can["users"] else []
+    )
+    style = shown.house_style
+    images = [("logo", style.logo_url), ("header", style.header_image_url),
+              ("footer", style.footer_image_url)]  # fmt: skip
+    return desk.render(
+        "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users, images=images,
+        roles=CLIENT_ROLES, me=desk.signed.user.user_id, **extra,
+    )  # fmt: skip

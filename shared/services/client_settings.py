@@ -1,0 +1,137 @@
+"""A client's own settings as its people change them in the console: details, house style,
+automatic booking of bank payments, the postponement the portal grants at once, and the client's
+bank accounts (each registered account waits for proof, as through the API:
+:mod:`shared.services.account_ownership`). Every change is a read and a replace guarded by the
+row's ETag, so two people saving at once never lose one's change silently."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from shared.domain.parties import Client, HouseStyle, Language
+from shared.domain.people.accounts import email_error
+from shared.domain.references.iban import iban_error, normalise
+from shared.ports.tables import PreconditionFailed
+from shared.services.account_ownership import AccountOwnership
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.repositories import Repositories
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_KVK = re.compile(r"^\d{8}$")
+MAX_POSTPONE_DAYS = 62  # two months: longer is always a person's decision
+RETRIES = 3
+
+
+class ClientSettings:
+    def __init__(self, repos: Repositories) -> None:
+        self.repos = repos
+
+    def change(self, client_id: str, change: Callable[[Client], Client]) -> Client:
+        """Apply ``change`` to the stored client under its ETag (retried on a race)."""
+        for _ in range(RETRIES):
+            found = self.repos.clients.get(client_id)
+            if found is None:
+                raise NotFound("client not found")
+            updated = change(found[0])
+            try:
+                self.repos.clients.save(updated, found[1])
+            except PreconditionFailed:
+                continue
+            return updated
+        raise ConflictingUpdate("the client's settings changed meanwhile; try again")
+
+    # -- details -----------------------------------------------------------------------------
+    def details(
+        self, client: Client, *, name: str, contact_email: str, contact_phone: str,
+        kvk_number: str, language: str,
+    ) -> Client:  # fmt: skip
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise Invalid("the name must have 1 to 200 characters", "name")
+        contact_email = contact_email.strip()
+        if contact_email and (error := email_error(contact_email)):
+            raise Invalid(error, "contact_email")
+        kvk_number = kvk_number.replace(" ", "")
+        if kvk_number and not _KVK.match(kvk_number):
+            raise Invalid("a KvK number has 8 digits", "kvk_number")
+        if len(contact_phone) > 30:
+            raise Invalid("a phone number has at most 30 characters", "contact_phone")
+        try:
+            chosen = Language(language)
+        except ValueError:
+            raise Invalid("the language is nl or en", "language") from None
+        return self.change(
+            client.client_id,
+            lambda c: replace(c, name=name, contact_email=contact_email or None,
+                              contact_phone=contact_phone.strip() or None,
+                              kvk_number=kvk_number or None, language=chosen),
+        )  # fmt: skip
+
+    # -- house style -------------------------------------------------------------------------
+    def house_style(
+        self, client: Client, *, primary_color: str, accent_color: str, footer_text: str
+    ) -> Client:
+        for field, value in (("primary_color", primary_color), ("accent_color", accent_color)):
+            if not _COLOUR.match(value.strip()):
+                raise Invalid("a colour is written #rrggbb", field)
+        if len(footer_text) > 500:
+            raise Invalid("the footer text has at most 500 characters", "footer_text")
+
+        def styled(c: Client) -> Client:
+            style: HouseStyle = replace(
+                c.house_style, primary_color=primary_color.strip().lower(),
+                accent_color=accent_color.strip().lower(), footer_text=footer_text.strip() or None,
+            )  # fmt: skip
+            return replace(c, house_style=style)
+
+        return self.change(client.client_id, styled)
+
+    # -- collecting --------------------------------------------------------------------------
+    def auto_booking(self, client: Client, *, on: bool, threshold_percent: str) -> Client:
+        """Bank payments booked without a person when the match scores at least the threshold
+        (50-100 %); off: every payment is a suggestion a person confirms."""
+        try:
+            percent = Decimal(threshold_percent.strip().replace(",", ".").rstrip("%").strip())
+        except InvalidOperation:
+            raise Invalid("the threshold is a percentage from 50 to 100", "threshold") from None
+        if not Decimal(50) <= percent <= Decimal(100):
+            raise Invalid("the threshold is a percentage from 50 to 100", "threshold")
+        threshold = float(percent / 100)  # the matcher's score is a fraction (not money)
+        return self.change(
+            client.client_id, lambda c: replace(c, auto_book=on, auto_book_threshold=threshold)
+        )
+
+    def postponement(self, client: Client, *, days: str) -> Client:
+        """Postponement asked in the portal up to ``days`` is granted at once (0: never)."""
+        if not days.strip().isdigit() or int(days) > MAX_POSTPONE_DAYS:
+            raise Invalid(f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days")
+        return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
+
+    # -- bank accounts -----------------------------------------------------------------------
+    def ibans(self, client: Client) -> list[dict[str, object]]:
+        return AccountOwnership(self.repos).status(client.agency_id, client.client_id, client.ibans)
+
+    def add_iban(self, client: Client, text: str) -> Client:
+        """Register an account; it is the client's for statements only once proven."""
+        if (error := iban_error(text)) is not None:
+            raise Invalid(error, "iban")
+        account = normalise(text)
+        updated = self.change(
+            client.client_id,
+            lambda c: c if account in c.ibans else replace(c, ibans=(*c.ibans, account)),
+        )
+        AccountOwnership(self.repos).request(account, client.agency_id, client.client_id)
+        return updated
+
+    def confirm_iban(self, client: Client, text: str, code: str, now: datetime) -> str:
+        """The client's own confirmation with the code (``verified`` or ``pending``)."""
+        account = normalise(text)
+        if account not in client.ibans:
+            raise NotFound("this IBAN is not registered for the client")
+        return AccountOwnership(self.repos).confirm(
+            account, client.agency_id, client.client_id, code, now
+        )

@@ -1,0 +1,151 @@
+"""The settings page: each form guarded by its own Action, tried per role (allowed and
+refused); the IBAN proof flow as the API's (a client's own people confirm); people admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.domain.people.accounts import UserStatus
+from shared.domain.people.authorisation import Role
+from tests.unit.api.conftest import World
+from tests.unit.console.conftest import Browser, csrf_of, desk_for
+from tests.unit.people.conftest import Tenants
+
+FORMS = {
+    "details": {"name": "Bakkerij Nieuw", "contact_email": "info@nieuw.example", "contact_phone": "",
+                "kvk_number": "12345678", "language": "nl"},
+    "house": {"primary_color": "#112233", "accent_color": "#445566", "footer_text": "Groet"},
+    "booking": {"auto_book": "1", "threshold": "90"},
+    "postpone": {"days": "14"},
+    "iban_add": {"iban": "NL91 ABNA 0417 1643 00"},
+}  # fmt: skip
+
+# which role may use which form on its own client (agency roles: on any of the agency's)
+ALLOWED = {
+    Role.AGENCY_ADMIN: {"details", "house", "booking", "postpone", "iban_add"},
+    Role.AGENCY_STAFF: {"house"},
+    Role.CLIENT_ADMIN: {"house", "booking", "postpone", "iban_add"},
+    Role.CLIENT_STAFF: {"house"},
+    Role.READ_ONLY: set(),
+}
+
+
+def _browser(world: World, tenants: Tenants, role: Role) -> tuple[Browser, str]:
+    agency = role.agency_level
+    browser = desk_for(world, role, None if agency else tenants.c1, f"{role.value}@x.example")
+    return browser, (f"/settings?client={tenants.c1}" if agency else "/settings")
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_form_is_guarded_by_its_action(world: World, tenants: Tenants, role: Role) -> None:
+    browser, path = _browser(world, tenants, role)
+    page = browser.get(path)
+    assert page.status == 200
+    body = page.encoded().decode()
+    csrf = csrf_of(page)
+    for do, fields in FORMS.items():
+        shown = f'name="do" value="{do}"' in body
+        assert shown == (do in ALLOWED[role]), (role, do)
+        answer = browser.post(path, {"csrf": csrf, "client": tenants.c1, "do": do, **fields})
+        assert answer.status == (303 if do in ALLOWED[role] else 403), (role, do, answer.status)
+    client = world.services.repos.clients.get(tenants.c1)
+    assert client
+    c = client[0]
+    assert (c.name == "Bakkerij Nieuw") == ("details" in ALLOWED[role])
+    assert (c.house_style.primary_color == "#112233") == ("house" in ALLOWED[role])
+    assert (c.auto_book_threshold == 0.9) == ("booking" in ALLOWED[role])
+    assert (c.postpone_auto_days == 14) == ("postpone" in ALLOWED[role])
+    assert ("NL91ABNA0417164300" in c.ibans) == ("iban_add" in ALLOWED[role])
+
+
+def test_bad_values_are_refused_with_a_reason(world: World, tenants: Tenants) -> None:
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    csrf = csrf_of(admin.get(path))
+    for do, fields in (("booking", {"threshold": "30"}), ("postpone", {"days": "90"}),
+                       ("house", {"primary_color": "red", "accent_color": "#000000", "footer_text": ""}),
+                       ("iban_add", {"iban": "NL00 NOPE"})):  # fmt: skip
+        answer = admin.post(path, {"csrf": csrf, "do": do, **fields})
+        assert answer.status == 422, (do, answer.status)
+        assert 'class="notice error"' in answer.encoded().decode()
+
+
+def test_an_iban_is_proven_by_the_clients_own_confirmation(world: World, tenants: Tenants) -> None:
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    csrf = csrf_of(admin.get(path))
+    assert (
+        admin.post(path, {"csrf": csrf, "do": "iban_add", "iban": "NL91ABNA0417164300"}).status
+        == 303
+    )
+    items = {i["iban"]: i for i in world.services.client_settings.ibans(
+        world.services.repos.clients.get(tenants.c1)[0])}  # type: ignore[index]  # fmt: skip
+    pending = items["NL91ABNA0417164300"]
+    assert pending["status"] == "pending" and pending["code"]
+    page = admin.get(path).encoded().decode()
+    assert str(pending["code"]) in page and 'value="iban_confirm"' in page
+    wrong = admin.post(
+        path,
+        {"csrf": csrf, "do": "iban_confirm", "iban": "NL91ABNA0417164300", "code": "XXXX-0000"},
+    )
+    assert wrong.status == 422
+    agency, agency_path = _browser(world, tenants, Role.AGENCY_ADMIN)
+    agency_page = agency.get(agency_path)
+    assert 'value="iban_confirm"' not in agency_page.encoded().decode()
+    refused = agency.post(agency_path, {"csrf": csrf_of(agency_page), "client": tenants.c1, "do": "iban_confirm",
+                                        "iban": "NL91ABNA0417164300", "code": str(pending["code"])})  # fmt: skip
+    assert refused.status == 403  # the agency cannot confirm its own registration
+    ok = admin.post(path, {"csrf": csrf, "do": "iban_confirm", "iban": "NL91ABNA0417164300",
+                           "code": str(pending["code"])})  # fmt: skip
+    assert ok.status == 303
+    assert "bewezen" in admin.get(path).encoded().decode()
+
+
+def test_admins_manage_their_clients_people(world: World, tenants: Tenants) -> None:
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    page = admin.get(path)
+    assert 'value="invite"' in page.encoded().decode()
+    csrf = csrf_of(page)
+    assert admin.post(path, {"csrf": csrf, "do": "invite", "email": "nieuw@c1.example",
+                             "role": "client_staff"}).status == 303  # fmt: skip
+    users = world.services.people.admin.people.users.of_tenant("agency-a", tenants.c1)
+    new = next(u for u in users if u.email == "nieuw@c1.example")
+    assert new.role is Role.CLIENT_STAFF
+    assert admin.post(path, {"csrf": csrf, "do": "invite", "email": "x@c1.example",
+                             "role": "agency_admin"}).status == 422  # fmt: skip
+    assert (
+        admin.post(
+            path, {"csrf": csrf, "do": "role", "user": new.user_id, "role": "read_only"}
+        ).status
+        == 303
+    )
+    assert admin.post(path, {"csrf": csrf, "do": "reset_factor", "user": new.user_id}).status == 303
+    assert admin.post(path, {"csrf": csrf, "do": "deactivate", "user": new.user_id}).status == 303
+    found = world.services.people.admin.people.users.get(new.user_id)
+    assert found and found[0].role is Role.READ_ONLY and found[0].status is UserStatus.DEACTIVATED
+    # another client's person is out of reach of this client's admin
+    desk_for(world, Role.CLIENT_STAFF, tenants.c2, "s@c2.example")
+    other_id = next(
+        u.user_id
+        for u in world.services.people.admin.people.users.of_tenant("agency-a", tenants.c2)
+        if u.email == "s@c2.example"
+    )
+    assert admin.post(path, {"csrf": csrf, "do": "deactivate", "user": other_id}).status == 404
+    staff, staff_path = _browser(world, tenants, Role.CLIENT_STAFF)
+    staff_page = staff.get(staff_path)
+    assert 'value="invite"' not in staff_page.encoded().decode()
+    assert staff.post(staff_path, {"csrf": csrf_of(staff_page), "do": "invite",
+                                   "email": "y@c1.example", "role": "read_only"}).status == 403  # fmt: skip
+
+
+def test_an_agency_admin_works_on_the_chosen_client_only(world: World, tenants: Tenants) -> None:
+    agency, _ = _browser(world, tenants, Role.AGENCY_ADMIN)
+    page = agency.get(f"/settings?client={tenants.c2}")
+    assert page.status == 200 and "Client C2" in page.encoded().decode()
+    csrf = csrf_of(page)
+    assert (
+        agency.post(
+            f"/settings?client={tenants.b1}", {"csrf": csrf, "do": "postpone", "days": "3"}
+        ).status
+        == 404
+    )
+    b1 = world.services.repos.clients.get(tenants.b1)
+    assert b1 and b1[0].postpone_auto_days == 0  # another agency's client is never changed
