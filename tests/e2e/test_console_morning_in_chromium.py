@@ -3,12 +3,10 @@ stand-in (enforcing the Cloud API's rules) as the provider: sign in with passwor
 open the action list and confirm a suggested bank payment, open the debtor's dossier and send
 a WhatsApp quick text by hand (outside the 24-hour window: its approved template, which
 reaches the stand-in with the payment link), look at the quick texts and the inbound mail,
-and download a report as Excel and open it with openpyxl. axe-core checks every page (WCAG
+preview the reminder template for the debtor, and download a report as Excel and open it
+with openpyxl. axe-core checks every page (WCAG
 2.1 A and AA); screenshots ``console-morning-*.png`` go to build/screenshots (copies in
-docs/screenshots/).
-
-Not walked here: previewing a workflow template (the templates page is another branch's and
-was not on main when this was written)."""
+docs/screenshots/)."""
 
 from __future__ import annotations
 
@@ -171,6 +169,17 @@ def test_a_credit_managers_morning_with_whatsapp(morning, browser, tmp_path):
     browser.find_element(By.LINK_TEXT, f"Vraag over F-0001 ({run})").click()
     _wait(lambda: "Kan ik F-0001 in delen betalen?" in browser.page_source)
     checked(browser, "morning-mail-one")
+
+    # -- the reminder template previewed for the debtor (a POST that saves nothing) ----------
+    browser.get(f"{base}/templates/edit?id=herinnering&lang=en")
+    _wait(lambda: "Preview" in browser.page_source)
+    field = browser.find_element(By.ID, "tpl-debtor")
+    field.clear()
+    field.send_keys("D-1001")
+    browser.find_element(By.CSS_SELECTOR, "button[value=preview]").click()
+    _wait(lambda: "Preview for D-1001" in browser.page_source)
+    assert "J. de Vries" in browser.find_element(By.TAG_NAME, "main").text
+    checked(browser, "morning-template-preview")
 
     # -- a report as Excel, downloaded and opened -------------------------------------------
     downloads = tmp_path / "downloads"
