@@ -42,6 +42,9 @@ def main() -> None:
         from tools.demo_console import seed_console
 
         seed_console(bootstrap.services())
+        from tools.demo_talk import seed_talk
+
+        seed_talk(bootstrap.services())
         host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
         host.start()
         _banner(host.url, keys)

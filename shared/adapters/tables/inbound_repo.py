@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.adapters.tables.codec import get_json, put_json
-from shared.adapters.tables.keys import decode, encode, join
+from shared.adapters.tables.keys import SEPARATOR, decode, encode, join
 from shared.domain.inbound.mail import AttachmentNote, MailKind
 from shared.domain.inbound.matching import Candidate
 from shared.domain.parties import Debtor
@@ -156,6 +156,20 @@ class InboundMailRepository:
             return None
         row = self.store.get(INBOUND_MAIL, encode(client_id), str(pointer.data["Order"]))
         return (_from_row(row), row.etag) if row else None
+
+    def key_with_prefix(self, client_id: str, prefix: str) -> str | None:
+        """The client's message whose key starts with ``prefix`` (a contact-log entry keeps
+        the first 24 characters of the key); None when none or several do."""
+        from shared.ports.tables import prefix_range
+
+        page = self.store.query(
+            INBOUND_MAIL,
+            pk=encode(client_id),
+            rk_range=prefix_range(join("k", prefix)),
+            page_size=2,
+        )
+        keys = [str(r.rk).partition(SEPARATOR)[2] for r in page.rows]
+        return keys[0] if len(keys) == 1 else None
 
     def save(self, mail: FiledMail, etag: str | None) -> None:
         """Conditional on ``etag`` (PreconditionFailed when someone else changed it)."""

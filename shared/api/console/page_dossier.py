@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.api.console import dossier_hand
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.ledger.model import Amounts
@@ -39,8 +40,10 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
     for figures in found.claims.values():
         total, paid = total.plus(figures.open), paid.plus(figures.paid)
     today = desk.services.ledger.today()
+    may_write = _may_write(desk)
+    hand = dossier_hand.hand_context(desk, number) if may_write else {}
     return desk.render(
-        "dossier",
+        "dossier-hand" if may_write else "dossier",
         f"{found.debtor.name} ({found.debtor.number})",
         status,
         notice=notice,
@@ -54,7 +57,8 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         paused=found.debtor.pause is not None and found.debtor.pause.active_on(today),
         today=today.isoformat(),
         open_invoices=[i for i in found.invoices if i.open_amount],
-        may_write=_may_write(desk),
+        may_write=may_write,
+        **hand,
     )
 
 
@@ -104,6 +108,8 @@ def _act(desk: Desk, number: str) -> ApiResponse:
                                                  desk.field("reason"), author)  # fmt: skip
         elif do == "note":
             service.add_note(client, number, desk.field("text"), author)
+        elif do == "hand":  # a message by hand: its own redirect (when it will go)
+            return dossier_hand.send(desk, number)
         else:
             raise Invalid("unknown action", field="do")
     except (Invalid, ValueError) as exc:
@@ -171,7 +177,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ e.summary }}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
+<td>{{ e.summary }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""
@@ -203,7 +209,7 @@ words(
         "dos_kind_dispute": "betwisting", "dos_error": "Niet gelukt: {reason}",
         "done_dos_pause": "De incasso is gepauzeerd.", "done_dos_resume": "De incasso is hervat.",
         "done_dos_promise": "De betaaltoezegging is vastgelegd.", "done_dos_dispute": "De betwisting is vastgelegd.",
-        "done_dos_note": "De notitie is toegevoegd."},
+        "done_dos_note": "De notitie is toegevoegd.", "dos_open_mail": "Open de e-mail"},
     en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
@@ -228,5 +234,5 @@ words(
         "dos_kind_dispute": "dispute", "dos_error": "Not done: {reason}",
         "done_dos_pause": "Dunning is paused.", "done_dos_resume": "Dunning is resumed.",
         "done_dos_promise": "The promise to pay is recorded.", "done_dos_dispute": "The dispute is recorded.",
-        "done_dos_note": "The note is added."},
+        "done_dos_note": "The note is added.", "dos_open_mail": "Open the e-mail"},
 )  # fmt: skip

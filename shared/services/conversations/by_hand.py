@@ -186,6 +186,12 @@ class ByHandService:
         if not self.conversations.delete_quick_text(client_id, quick_text_id):
             raise NotFound(f"quick text {quick_text_id} not found")
 
+    def hand_templates(self, client_id: str) -> list[str]:
+        """The ids of the client's workflow templates staff may send by hand (the 14-day
+        letter is the workflow's alone, see :meth:`_source`)."""
+        found = self.repos.dunning.templates(client_id)
+        return sorted(name for name, t in found.items() if not t.fourteen_day_letter)
+
     # -- approved WhatsApp templates -----------------------------------------------------------
     def save_whatsapp_template(
         self, client_id: str, definition: WhatsappTemplate

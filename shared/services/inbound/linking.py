@@ -100,6 +100,17 @@ class InboundMail:
             raise NotFound(f"message {key} not found")
         return found[0]
 
+    def get_by_entry(self, client: Client, key_or_prefix: str) -> FiledMail:
+        """A message by its key, or by the key's start a contact-log entry keeps (the
+        dossier's timeline links to the message it filed)."""
+        found = self.mail.get(client.client_id, key_or_prefix)
+        if found is None and 8 <= len(key_or_prefix) < 32:
+            key = self.mail.key_with_prefix(client.client_id, key_or_prefix)
+            found = self.mail.get(client.client_id, key) if key else None
+        if found is None:
+            raise NotFound(f"message {key_or_prefix} not found")
+        return found[0]
+
     def attachment(self, client: Client, key: str, index: int) -> tuple[str, str, bytes]:
         """(file name, content type, bytes) of one kept attachment of the client's message:
         the blob is only reached through the client's own row."""

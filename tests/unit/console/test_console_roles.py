@@ -11,11 +11,13 @@ A page whose root needs an id gets a sample path in ``SAMPLES`` (extend it when 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 
 from shared.api.console.registry import PAGES
 from shared.api.console.shell import PageSpec
+from shared.domain.inbound.mail import mail_key
 from shared.domain.people.authorisation import Action, Role
 from tests.unit.api.conftest import World, debtor_row
 from tests.unit.console.conftest import Browser, csrf_of, desk_for
@@ -26,11 +28,15 @@ from tests.unit.people.test_authorisation import AGENCY_LEVEL_ONLY, EXPECTED
 SAMPLES: dict[str, list[str]] = {
     "dossier": ["/dossier/D1"],
     "actions": ["/actions/a1"],
+    "quick-texts": ["/quick-texts/new", "/quick-texts/q1"],
+    "mail": ["/mail/" + mail_key("mail@c1.example", "<roles@c1>")],
 }
 # per page, a path of the *other* client's data that a C1 person must not reach (404 or 403)
 FOREIGN: dict[str, list[str]] = {
     "dossier": ["/dossier/D9"],
     "actions": ["/actions/a9"],
+    "quick-texts": ["/quick-texts/q9"],
+    "mail": ["/mail/" + mail_key("mail@c2.example", "<roles@c2>")],
 }
 PEOPLE = [
     ("agency_admin", Role.AGENCY_ADMIN, False),
@@ -62,6 +68,25 @@ def seeded(world: World, tenants: Tenants) -> None:
     now = datetime(2025, 3, 3, tzinfo=UTC)
     world.services.repos.actions.add(ActionItem(tenants.c1, "a1", "staff_task", "Mine", now))
     world.services.repos.actions.add(ActionItem(tenants.c2, "a9", "staff_task", "Theirs", now))
+    seeded_talk(world, tenants, now)
+
+
+def seeded_talk(world: World, tenants: Tenants, now: datetime) -> None:
+    """A quick text and an inbound e-mail per client (the quick-text and mail pages)."""
+    from shared.domain.conversations.quick_texts import QuickText
+    from shared.domain.inbound.mail import MailKind, ReceivedMail
+    from shared.domain.messaging import Channel
+
+    for client_id, n in ((tenants.c1, "1"), (tenants.c2, "9")):
+        world.services.by_hand.create_quick_text(client_id, QuickText(f"q{n}", Channel.SMS, "Mine" if n == "1" else "Theirs", "Hallo"))  # fmt: skip
+        found = world.services.repos.clients.get(client_id)
+        assert found is not None
+        client = found[0]
+        box = f"mail@c{'1' if n == '1' else '2'}.example"
+        mail = ReceivedMail(mailbox=box, graph_id=f"g{n}", internet_message_id=f"<roles@c{'1' if n == '1' else '2'}>",
+                            received_at=now, sender="x@unknown.example", sender_name="X", subject="Mine" if n == "1" else "Theirs",
+                            body_text="Hallo", unique_text=None, headers={})  # fmt: skip
+        world.services.inbound_filing.file(mail, MailKind.CORRESPONDENCE, [client], [])
 
 
 # forms only a client's own people may use, whatever an agency role grants (as in the API:
