@@ -71,6 +71,10 @@ class Client:
     contractual_interest_percent: str | None = None
     costs_minimum_principal: int = 0
     b2b_costs_from_due: bool = False
+    # channels the client does not use for reaching its debtors (``email``, ``sms``,
+    # ``whatsapp``, ``letter``, ``robocall``): the workflow's step takes its fallback, or a
+    # person decides; staff cannot write on them by hand either
+    channels_off: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

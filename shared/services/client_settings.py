@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
 from shared.domain.references.iban import iban_error, normalise
@@ -110,6 +111,15 @@ class ClientSettings:
         if not days.strip().isdigit() or int(days) > MAX_POSTPONE_DAYS:
             raise Invalid(f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days")
         return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
+
+    def channels(self, client: Client, *, on: list[str]) -> Client:
+        """The channels the client uses to reach its debtors; the others are switched off."""
+        known = {c.value for c in SWITCHABLE}
+        unknown = sorted(set(on) - known)
+        if unknown:
+            raise Invalid(f"unknown channel {unknown[0]}", "channels")
+        off = frozenset(known - set(on))
+        return self.change(client.client_id, lambda c: replace(c, channels_off=off))
 
     # -- bank accounts -----------------------------------------------------------------------
     def ibans(self, client: Client) -> list[dict[str, object]]:

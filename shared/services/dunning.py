@@ -310,7 +310,7 @@ class DunningService:
         # a running payment plan holds its invoices: no dunning until it is cancelled
         held = held_by_plan(self.repos.store, client.client_id, [i.number for i in invoices])
         states = [(i, _state(i)) for i in invoices if i.is_collectable and i.number not in held]
-        planned = plan_debtor(workflow, debtor, states, today)
+        planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         for message in planned:
             self._perform(
                 client,

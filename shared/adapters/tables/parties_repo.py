@@ -87,6 +87,7 @@ def client_to_row(client: Client) -> Row:
             "ContractualInterestPercent": client.contractual_interest_percent,
             "CostsMinimumPrincipal": client.costs_minimum_principal,
             "B2bCostsFromDue": client.b2b_costs_from_due,
+            "ChannelsOff": put_json(sorted(client.channels_off)),
         },
     )
 
@@ -120,6 +121,7 @@ def client_from_row(row: Row) -> Client:
         contractual_interest_percent=d.get("ContractualInterestPercent"),
         costs_minimum_principal=int(d.get("CostsMinimumPrincipal", 0)),
         b2b_costs_from_due=bool(d.get("B2bCostsFromDue", False)),
+        channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
+from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action, Role
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -64,6 +65,12 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_days }}: {{ client.postpone_auto_days }}</p>{% endif %}</section>
 
+<section aria-labelledby="set-channels-h"><h2 id="set-channels-h">{{ t.set_channels }}</h2><p>{{ t.set_channels_intro }}</p>
+{% if can.channels %}{{ open(desk, csrf, 'channels') }}<fieldset><legend>{{ t.set_channels_used }}</legend>
+{% for c in channels %}<p><input type="checkbox" id="set-ch-{{ c }}" name="channel" value="{{ c }}"{% if c not in client.channels_off %} checked{% endif %}><label for="set-ch-{{ c }}">{{ t["set_ch_" + c] }}</label></p>{% endfor %}</fieldset>
+<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<ul>{% for c in channels %}<li>{{ t["set_ch_" + c] }}: <strong>{{ t.set_off if c in client.channels_off else t.set_on }}</strong></li>{% endfor %}</ul>{% endif %}</section>
+
 {% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
 {% if ibans %}<div class="scroll"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm %}<th scope="col">{{ t.set_confirm }}</th>{% endif %}</tr></thead><tbody>
 {% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}</td>
@@ -96,7 +103,10 @@ words(
         "set_name": "Naam", "set_number": "Nummer", "set_email": "E-mailadres", "set_phone": "Telefoon",
         "set_kvk": "KvK-nummer", "set_language": "Taal", "set_save": "Opslaan", "set_style": "Huisstijl",
         "set_primary": "Hoofdkleur", "set_accent": "Accentkleur", "set_footer": "Voettekst van e-mails en brieven",
-        "set_booking": "Automatisch boeken",
+        "set_booking": "Automatisch boeken", "set_channels": "Kanalen",
+        "set_channels_intro": "Via welke kanalen Inning uw debiteuren benadert. Een stap op een uitgezet kanaal neemt zijn terugvaloptie, of een medewerker beslist; met de hand schrijven kan er ook niet.",
+        "set_channels_used": "Kanalen in gebruik", "set_ch_email": "E-mail", "set_ch_sms": "SMS",
+        "set_ch_whatsapp": "WhatsApp", "set_ch_letter": "Brief per post", "set_ch_robocall": "Belcomputer", "done_set_channels": "De kanalen zijn opgeslagen.",
         "set_booking_intro": "Een bankbetaling die zeker genoeg bij een factuur past, wordt zonder tussenkomst geboekt; de rest komt als voorstel op de actielijst.",
         "set_auto": "Betalingen automatisch boeken", "set_threshold": "Drempel (%)",
         "set_threshold_hint": "Van 50 tot 100. Hoger: minder automatisch, meer voorstellen.",
@@ -123,7 +133,10 @@ words(
         "set_name": "Name", "set_number": "Number", "set_email": "E-mail address", "set_phone": "Phone",
         "set_kvk": "KvK number", "set_language": "Language", "set_save": "Save", "set_style": "House style",
         "set_primary": "Main colour", "set_accent": "Accent colour", "set_footer": "Footer of e-mails and letters",
-        "set_booking": "Automatic booking",
+        "set_booking": "Automatic booking", "set_channels": "Channels",
+        "set_channels_intro": "The channels Inning uses to reach your debtors. A step on a channel switched off takes its fallback, or a person decides; staff cannot write on it by hand either.",
+        "set_channels_used": "Channels in use", "set_ch_email": "E-mail", "set_ch_sms": "SMS",
+        "set_ch_whatsapp": "WhatsApp", "set_ch_letter": "Letter by post", "set_ch_robocall": "Robocall", "done_set_channels": "The channels are saved.",
         "set_booking_intro": "A bank payment that fits an invoice with enough certainty is booked without a person; the rest is a suggestion on the action list.",
         "set_auto": "Book payments automatically", "set_threshold": "Threshold (%)",
         "set_threshold_hint": "From 50 to 100. Higher: less automatic, more suggestions.",
@@ -154,6 +167,7 @@ ACTIONS = {
     "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
+    "channels": Action.WRITE,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
     "invite": Action.MANAGE_USERS,
@@ -204,6 +218,9 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                            threshold_percent=desk.field("threshold"))  # fmt: skip
         case "postpone":
             s.postponement(client, days=desk.field("days"))
+        case "channels":
+            s.channels(client, on=desk.fields("channel"))
+            return "set_channels"
         case "iban_add":
             s.add_iban(client, desk.field("iban"))
             return "set_iban"
@@ -260,6 +277,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "house": desk.may(Action.WRITE),
         "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
+        "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,
         "users": desk.may(Action.MANAGE_USERS),
@@ -275,5 +293,5 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
               ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
         "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users, images=images,
-        roles=CLIENT_ROLES, me=desk.signed.user.user_id, **extra,
+        roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE], **extra,
     )  # fmt: skip

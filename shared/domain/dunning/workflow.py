@@ -156,11 +156,21 @@ class PlannedMessage:
     invoice_numbers: tuple[str, ...]
 
 
-def resolve_channel(step: Step, debtor: Debtor) -> StepChannel | None:
-    """The channel the debtor can be reached on: the step's, or its fallback."""
+# the channels a client may switch off (the rest are a person's work or the legal letter itself)
+SWITCHABLE = (StepChannel.EMAIL, StepChannel.SMS, StepChannel.WHATSAPP, StepChannel.LETTER,
+              StepChannel.ROBOCALL)  # fmt: skip
+
+
+def resolve_channel(
+    step: Step, debtor: Debtor, off: frozenset[str] = frozenset()
+) -> StepChannel | None:
+    """The channel the debtor can be reached on: the step's, or its fallback; never one the
+    client switched ``off`` (a 14-day letter travels as ``letter_by``, which must be on)."""
     channel = step.letter_by if step.channel is StepChannel.FOURTEEN_DAY_LETTER else step.channel
 
     def reachable(c: StepChannel) -> bool:
+        if c.value in off:
+            return False
         return {
             StepChannel.EMAIL: bool(debtor.emails),
             StepChannel.SMS: bool(debtor.mobile),
@@ -181,6 +191,7 @@ def plan_debtor(
     debtor: Debtor,
     invoices: Sequence[tuple[Invoice, DunningState]],
     today: date,
+    off: frozenset[str] = frozenset(),
 ) -> list[PlannedMessage]:
     open_total = sum(inv.open_amount for inv, _ in invoices if inv.is_collectable)
     by_step: dict[int, list[str]] = defaultdict(list)
@@ -194,7 +205,7 @@ def plan_debtor(
     for index in sorted(by_step):
         step = steps[index]
         channel = (
-            resolve_channel(step, debtor) or StepChannel.STAFF_TASK
+            resolve_channel(step, debtor, off) or StepChannel.STAFF_TASK
         )  # unreachable: a person decides
         planned.append(
             PlannedMessage(debtor.number, index, step, channel, tuple(sorted(by_step[index])))

@@ -214,7 +214,7 @@ class ByHandService:
     def channels_for(self, client_id: str, debtor_id: str) -> list[ChannelAvailability]:
         """Per channel: can staff write to this debtor now, and if not, why (the console's
         channel icons; WhatsApp green when free text is allowed)."""
-        _, debtor = self._parties(client_id, debtor_id)
+        client, debtor = self._parties(client_id, debtor_id)
         counts: dict[Channel, int] = {}
         for q in self.conversations.quick_texts(client_id):
             counts[q.channel] = counts.get(q.channel, 0) + 1
@@ -244,7 +244,12 @@ class ByHandService:
         out.append(replace(wa, quick_texts=counts.get(Channel.WHATSAPP, 0)))
         has_address = debtor.address is not None
         out.append(ChannelAvailability(Channel.LETTER, has_address, "" if has_address else "no postal address", quick_texts=counts.get(Channel.LETTER, 0)))  # fmt: skip
-        return out
+        off = client.channels_off
+        return [
+            replace(a, available=False, reason="the client does not use this channel", free_text=False)
+            if a.channel.value in off else a
+            for a in out
+        ]  # fmt: skip
 
     def reminders_for(self, client_id: str, debtor_id: str) -> list[Reminder]:
         """Letters and e-mails sent to the debtor (workflow and by hand), newest first: what

@@ -18,14 +18,15 @@ FORMS = {
     "booking": {"auto_book": "1", "threshold": "90"},
     "postpone": {"days": "14"},
     "iban_add": {"iban": "NL91 ABNA 0417 1643 00"},
+    "channels": {"channel": "email"},
 }  # fmt: skip
 
 # which role may use which form on its own client (agency roles: on any of the agency's)
 ALLOWED = {
-    Role.AGENCY_ADMIN: {"details", "house", "booking", "postpone", "iban_add"},
-    Role.AGENCY_STAFF: {"house"},
-    Role.CLIENT_ADMIN: {"house", "booking", "postpone", "iban_add"},
-    Role.CLIENT_STAFF: {"house"},
+    Role.AGENCY_ADMIN: {"details", "house", "booking", "postpone", "iban_add", "channels"},
+    Role.AGENCY_STAFF: {"house", "channels"},
+    Role.CLIENT_ADMIN: {"house", "booking", "postpone", "iban_add", "channels"},
+    Role.CLIENT_STAFF: {"house", "channels"},
     Role.READ_ONLY: set(),
 }
 
@@ -149,3 +150,50 @@ def test_an_agency_admin_works_on_the_chosen_client_only(world: World, tenants: 
     )
     b1 = world.services.repos.clients.get(tenants.b1)
     assert b1 and b1[0].postpone_auto_days == 0  # another agency's client is never changed
+
+
+def test_a_channel_switched_off_is_used_by_nobody(world: World, tenants: Tenants) -> None:
+    """Settings -> channels: WhatsApp and SMS off; the workflow's step on them falls back or
+    becomes a person's task, and staff cannot write on them by hand."""
+    from shared.domain.dunning.workflow import Step, StepChannel, resolve_channel
+    from tests.unit.api.conftest import debtor_row
+
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    csrf = csrf_of(admin.get(path))
+    # the test browser posts one value per field: a form with three ticked boxes by hand
+    from urllib.parse import urlencode
+
+    from shared.api.http import ApiRequest
+
+    body = urlencode([("csrf", csrf), ("do", "channels"), ("channel", "email"),
+                      ("channel", "letter"), ("channel", "robocall")]).encode()  # fmt: skip
+    headers = {"cookie": "; ".join(f"{k}={v}" for k, v in admin.jar.items())}
+    answer = admin.app.handle(ApiRequest("POST", "/settings", headers, {}, body))
+    assert answer.status == 303
+    client = world.services.repos.clients.get(tenants.c1)
+    assert client and client[0].channels_off == frozenset({"sms", "whatsapp"})
+    shown = admin.get(path).encoded().decode()
+    assert 'id="set-ch-sms" name="channel" value="sms">' in shown  # unticked now
+
+    world.agency_a.call("POST", "/v1/clients/C1/debtors",
+                        {"items": [debtor_row("D7", whatsapp_consent=True)]})  # fmt: skip
+    debtor = world.services.repos.debtors.get(tenants.c1, "D7")
+    assert debtor
+    step = Step("Appje", StepChannel.WHATSAPP, 0, fallback=StepChannel.EMAIL)
+    assert resolve_channel(step, debtor[0]) is StepChannel.WHATSAPP
+    assert resolve_channel(step, debtor[0], client[0].channels_off) is StepChannel.EMAIL
+    sms_only = Step("SMS", StepChannel.SMS, 0)
+    assert resolve_channel(sms_only, debtor[0], client[0].channels_off) is None  # a person's
+    channels = {
+        c["channel"]: c
+        for c in world.agency_a.call("GET", "/v1/clients/C1/debtors/D7/channels").body["items"]
+    }
+    assert (
+        channels["whatsapp"]["available"] is False
+        and "does not use" in channels["whatsapp"]["reason"]
+    )
+    assert channels["email"]["available"] is True
+    refused = world.agency_a.call(
+        "POST", "/v1/clients/C1/debtors/D7/messages", {"channel": "sms", "body": "Hallo"}
+    )
+    assert refused.status == 422
