@@ -610,17 +610,7 @@ class MessagingService:
             return
 
     def _add_action(self, scope: str, kind: str, title: str, detail: dict[str, Any]) -> None:
-        now = self.clock.now()
-        item = ActionItem(
-            client_id=scope,
-            action_id=time_ordered_id(now),
-            kind=kind,
-            title=title,
-            created_at=now,
-            debtor_number=detail.get("debtor"),
-            detail=detail,
-        )
-        self.repos.actions.add(item)
+        self._add_action_once(scope, time_ordered_id(self.clock.now()), kind, title, detail)
 
     def usage(self, client_id: str, month: str) -> dict[str, int]:
         counts = self.counters.read(messaging_repo.USAGE, client_id, month + "|")

@@ -4,9 +4,18 @@ back to the first page (a token cannot be walked backwards; the first page is on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeVar
 from urllib.parse import quote
 
-from shared.api.console.shell import ENV, templates, words
+from shared.api.console.shell import ENV, Desk, templates, words
+from shared.ports.tables import StorageError
+from shared.services.console_search import Found
+
+T = TypeVar("T")
+K = TypeVar("K", bound=StrEnum)
 
 # a number as one path segment (a debtor "K/12" links to /dossier/K%2F12)
 ENV.filters["segment"] = lambda value: quote(str(value), safe="")
@@ -34,3 +43,32 @@ words(
     en={"list_search": "Search", "list_by": "Search by", "list_find": "Find",
         "list_first": "First page", "list_none": "Nothing found."},
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Searched(Generic[T]):
+    """What a list page was asked for and found: the typed words, the field searched, the
+    token the page was opened with (None: the first page) and the page found."""
+
+    q: str
+    by: str
+    after: str | None
+    found: Found[T]
+
+
+def searched(
+    desk: Desk, kinds: type[K], default: K, find: Callable[[str, K, str | None], Found[T]]
+) -> Searched[T]:
+    """Read the search form (``q``, ``by``, ``after``) and find the page; a token from an old
+    or edited link starts again from the first page instead of failing."""
+    q = desk.query("q")[:100]
+    try:
+        by = kinds(desk.query("by", default.value))
+    except ValueError:
+        by = default
+    after = desk.query("after") or None
+    try:
+        found = find(q, by, after)
+    except StorageError:
+        after, found = None, find(q, by, None)
+    return Searched(q, by.value, after, found)

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from shared.api.console import lists as _lists  # noqa: F401  (the list macros)
+from shared.api.console.lists import searched  # and the list macros
 from shared.api.console.shell import PAGE_SIZE, Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.search.keys import DebtorBy
-from shared.ports.tables import StorageError
 from shared.services.errors import NotFound
 
 DEBTORS = """{% extends "shell" %}{% from "list-macros" import search, pager %}{% block main %}
@@ -42,19 +41,8 @@ CHOICES = [(DebtorBy.NAME.value, "deb_by_name"), (DebtorBy.NUMBER.value, "deb_by
 def debtors(desk: Desk, rest: list[str]) -> ApiResponse:
     if rest or desk.req.method == "POST":
         raise NotFound("no such debtors page")
-    client = desk.client
-    q = desk.query("q")[:100]
-    try:
-        by = DebtorBy(desk.query("by", DebtorBy.NAME.value))
-    except ValueError:
-        by = DebtorBy.NAME
-    after = desk.query("after") or None
-    search = desk.services.console_search
-    try:
-        found = search.debtors(client.client_id, q, by, page_size=PAGE_SIZE, token=after)
-    except StorageError:  # a token from an old or edited link: start from the first page
-        after = None
-        found = search.debtors(client.client_id, q, by, page_size=PAGE_SIZE, token=None)
-    return desk.render(
-        "debtors", "deb_title", found=found, q=q, by=by.value, after=after, choices=CHOICES
-    )
+    client_id, search = desk.client.client_id, desk.services.console_search
+    asked = searched(desk, DebtorBy, DebtorBy.NAME, lambda q, by, token: search.debtors(
+        client_id, q, by, page_size=PAGE_SIZE, token=token))  # fmt: skip
+    return desk.render("debtors", "deb_title", found=asked.found, q=asked.q, by=asked.by,
+                       after=asked.after, choices=CHOICES)  # fmt: skip

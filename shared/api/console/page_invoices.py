@@ -4,13 +4,12 @@ debtor's dossier; and the upload of an invoice's own PDF (the API's invoice PDF 
 
 from __future__ import annotations
 
-from shared.api.console import lists as _lists  # noqa: F401  (the list macros)
+from shared.api.console.lists import searched  # and the list macros
 from shared.api.console.shell import PAGE_SIZE, Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
 from shared.domain.references import betalingskenmerk
 from shared.domain.search.keys import InvoiceBy
-from shared.ports.tables import StorageError
 from shared.services.errors import Invalid, NotFound
 
 INVOICES = """{% extends "shell" %}{% from "list-macros" import search, pager %}{% block main %}
@@ -85,26 +84,16 @@ def invoices(desk: Desk, rest: list[str]) -> ApiResponse:
         return _pdf(desk)
     if rest or desk.req.method == "POST":
         raise NotFound("no such invoices page")
-    client = desk.client
-    q = desk.query("q")[:100]
-    try:
-        by = InvoiceBy(desk.query("by", InvoiceBy.NUMBER.value))
-    except ValueError:
-        by = InvoiceBy.NUMBER
-    after = desk.query("after") or None
-    search = desk.services.console_search
-    try:
-        found = search.invoices(client.client_id, q, by, page_size=PAGE_SIZE, token=after)
-    except StorageError:  # a token from an old or edited link: start from the first page
-        after = None
-        found = search.invoices(client.client_id, q, by, page_size=PAGE_SIZE, token=None)
+    client_id, search = desk.client.client_id, desk.services.console_search
+    asked = searched(desk, InvoiceBy, InvoiceBy.NUMBER, lambda q, by, token: search.invoices(
+        client_id, q, by, page_size=PAGE_SIZE, token=token))  # fmt: skip
     debtors = desk.services.repos.debtors.get_many(
-        client.client_id, sorted({i.debtor_number for i in found.items})
+        client_id, sorted({i.debtor_number for i in asked.found.items})
     )
     names = {number: d.name for number, (d, _) in debtors.items()}
     return desk.render(
-        "invoices", "inv_title", found=found, q=q, by=by.value, after=after, choices=CHOICES,
-        names=names, reference=_reference,
+        "invoices", "inv_title", found=asked.found, q=asked.q, by=asked.by, after=asked.after,
+        choices=CHOICES, names=names, reference=_reference,
     )  # fmt: skip
 
 
