@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from shared.api.router import Query, Route, Router
+from shared.domain.people.authorisation import Action, action_for_request
 
 REF = "#/components/schemas/{model}"
 # every answer carries it; errors also in their body
@@ -37,7 +38,10 @@ PATH_PARAMS: dict[str, tuple[str, str]] = {
 ERROR_TEXT: dict[int, tuple[str, str]] = {
     400: ("bad_request", "The request is malformed: unreadable JSON, a bad query parameter"),
     401: ("unauthorized", "No API key, or one that is unknown, revoked or expired"),
-    403: ("forbidden", "The key is known but may not do this"),
+    403: (
+        "forbidden",
+        "The key or person is known and the thing in reach, but its role may not do this",
+    ),
     404: (
         "not_found",
         "No such thing, or one outside this key's reach (the API does not tell them apart)",
@@ -139,6 +143,8 @@ def error_statuses(route: Route) -> dict[int, str]:
         out[400] = ERROR_TEXT[400][1]
     if route.auth:
         out[401] = ERROR_TEXT[401][1]
+    if route.auth and action_for_request(route.method, route.template) is not Action.READ:
+        out[403] = ERROR_TEXT[403][1]  # a plain client key, a staff or read-only person
     if route.auth or route.path_params:
         out[404] = ERROR_TEXT[404][1]
     if route.body is not None or route.consumes is not None:

@@ -55,7 +55,15 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
     action = action_for_request(request.method, request.path)
     if action in AGENCY_ONLY and principal.scope is Scope.CLIENT:
         raise NotFoundError("not found")  # a client does not learn that agency routes exist
+    if principal.scope is Scope.CLIENT and _agency_route(request.path):
+        raise NotFoundError("not found")  # whatever its role: the agency's runs are not its own
     if not permits(principal, action):
         raise ForbiddenError(
             f"the role {role_of(principal).value} may not {action.value.replace('_', ' ')}"
         )
+
+
+def _agency_route(path: str) -> bool:
+    """Routes of the agency's own business (its settlement runs), not of one of its clients."""
+    parts = [p for p in path.split("/") if p]
+    return parts[1:2] == ["settlements"]

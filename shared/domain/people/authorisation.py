@@ -1,8 +1,10 @@
 """The one place that answers "may this principal do this action to that resource".
 
 A principal is an API key or a signed-in person (:class:`UserPrincipal`); both carry the tenant
-they belong to (an agency, or one client of an agency). A key acts as the administrator of its
-own scope. Permissions follow the data: an agency's people reach that agency and all of its
+they belong to (an agency, or one client of an agency). An agency key acts as the agency's
+administrator; a client key as its client's staff, or its administrator when it was issued
+with the admin flag (an integration that uploads invoices must not be able to invite an
+administrator or change where the money goes). Permissions follow the data: an agency's people reach that agency and all of its
 clients, a client's people only that client. Everything not granted below is denied.
 """
 
@@ -85,10 +87,12 @@ AGENCY_ONLY = frozenset({Action.MANAGE_CLIENTS, Action.PUBLISH_BROADCAST})
 
 
 def role_of(principal: Principal) -> Role:
-    """A person's role; an API key acts as the administrator of its scope."""
+    """A person's role; a key's follows its scope and its admin flag."""
     if isinstance(principal, UserPrincipal):
         return principal.role
-    return Role.AGENCY_ADMIN if principal.scope is Scope.AGENCY else Role.CLIENT_ADMIN
+    if principal.scope is Scope.AGENCY:
+        return Role.AGENCY_ADMIN
+    return Role.CLIENT_ADMIN if principal.admin else Role.CLIENT_STAFF
 
 
 def reaches(principal: Principal, target: Target) -> bool:

@@ -71,7 +71,7 @@ def test_only_the_clients_own_key_confirms_and_only_with_the_code(world):
         "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": item["code"]}
     )
     assert by_agency.status == 403
-    key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}).body["key"]
     client = a.as_key(key)
     wrong = client.call(
         "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": "INNV-AAAA-AAAA"}
@@ -90,7 +90,7 @@ def test_a_proof_for_an_owned_account_changes_nothing_and_goes_to_the_operator(w
     verify_ibans(a, "C1")
     b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
     [item] = b.call("GET", "/v1/clients/B1/ibans").body["items"]
-    key = b.call("POST", "/v1/keys", {"scope": "client", "client": "B1"}).body["key"]
+    key = b.call("POST", "/v1/keys", {"scope": "client", "client": "B1", "admin": True}).body["key"]
     reply = b.as_key(key).call(
         "POST", "/v1/clients/B1/ibans/confirm", {"iban": ACCOUNT, "code": item["code"]}
     )

@@ -1,5 +1,6 @@
-"""Client keys with the admin flag: only admins export the contact log; the flag cannot be
-had by a key without it (not by issuing, not by rotating someone else's)."""
+"""Client keys with the admin flag: only admins export the contact log and manage keys and
+people; a key without the flag is its client's staff (not by issuing, not by rotating someone
+else's does it get more)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,16 @@ def test_only_admins_issue_admin_keys(world):
     a, admin, plain = setup(world)
     as_plain, as_admin = a.as_key(plain["key"]), a.as_key(admin["key"])
     wanted = {"scope": "client", "client": "C1", "admin": True}
-    assert as_plain.call("POST", "/v1/keys", wanted).status == 404
-    assert as_plain.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).status == 201
+    # a plain key is its client's staff: it issues no key at all (denied in reach: 403), so a
+    # leaked integration key cannot mint itself successors that outlive its revocation
+    assert as_plain.call("POST", "/v1/keys", wanted).status == 403
+    assert as_plain.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).status == 403
+    assert (
+        as_plain.call(
+            "POST", "/v1/users", {"email": "x@example.nl", "role": "client_admin", "client": "C1"}
+        ).status
+        == 403
+    )
     issued = as_admin.call("POST", "/v1/keys", wanted)
     assert issued.status == 201 and issued.body["admin"] is True
     agency_admin = a.call("POST", "/v1/keys", {"scope": "agency", "admin": True})
@@ -54,8 +63,8 @@ def test_only_admins_issue_admin_keys(world):
 def test_a_plain_key_cannot_rotate_or_revoke_an_admin_key(world):
     a, admin, plain = setup(world)
     as_plain = a.as_key(plain["key"])
-    assert as_plain.call("POST", f"/v1/keys/{admin['key_id']}/rotate").status == 404
-    assert as_plain.call("DELETE", f"/v1/keys/{admin['key_id']}").status == 404
+    assert as_plain.call("POST", f"/v1/keys/{admin['key_id']}/rotate").status == 403
+    assert as_plain.call("DELETE", f"/v1/keys/{admin['key_id']}").status == 403
     rotated = a.as_key(admin["key"]).call("POST", f"/v1/keys/{admin['key_id']}/rotate")
     assert rotated.status == 201 and rotated.body["admin"] is True
     assert export(world, rotated.body["key"]).status == 200

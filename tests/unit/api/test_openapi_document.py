@@ -165,6 +165,6 @@ def test_routes_declared_the_old_way_still_work_and_are_documented(world):
     op = operation(old)
     assert [(p["in"], p["name"]) for p in op["parameters"]] == [("path", "thing"), ("query", "q")]
     assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("DisputeIn")
-    assert set(op["responses"]) == {"200", "400", "401", "404", "413", "422", "500"}
+    assert set(op["responses"]) == {"200", "400", "401", "403", "404", "413", "422", "500"}
     request = ApiRequest("POST", "/v1/old/x", {"x-api-key": world.agency_a.key or ""}, {"q": "1"})
     assert world.api.handle(request).body == {"q": "1"}

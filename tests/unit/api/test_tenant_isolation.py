@@ -55,7 +55,9 @@ def build(world):
             "action_id"
         ]
         PLAN_IDS[number] = agency.call("POST", f"/v1/clients/{number}/plans", PLAN).body["plan_id"]
-    c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}).body[
+        "key"
+    ]
     return a.as_key(c1_key)
 
 

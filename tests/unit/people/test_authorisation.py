@@ -74,16 +74,28 @@ def test_every_role_every_action_every_tenant(name, who, role, action):
     assert may(who, action, other_agency) is False
 
 
-@pytest.mark.parametrize("scope", [Scope.AGENCY, Scope.CLIENT])
-def test_api_keys_act_as_the_admin_of_their_scope(scope):
-    key = Principal("k1", scope, "a", "c1" if scope is Scope.CLIENT else None)
-    admin = Role.AGENCY_ADMIN if scope is Scope.AGENCY else Role.CLIENT_ADMIN
+@pytest.mark.parametrize(
+    ("scope", "admin_flag", "role"),
+    [
+        (Scope.AGENCY, False, Role.AGENCY_ADMIN),
+        (Scope.CLIENT, True, Role.CLIENT_ADMIN),
+        (Scope.CLIENT, False, Role.CLIENT_STAFF),
+    ],
+)
+def test_api_keys_act_as_their_scopes_admin_or_staff(scope, admin_flag, role):
+    """An agency key is the agency's admin; a client key its client's staff unless issued with
+    the admin flag: a plain integration key invites nobody and moves no money."""
+    client = "c1" if scope is Scope.CLIENT else None
+    key = Principal("k1", scope, "a", client, admin=admin_flag)
     for action in Action:
-        expected = action in EXPECTED[admin] and (
+        expected = action in EXPECTED[role] and (
             scope is Scope.AGENCY or action not in AGENCY_LEVEL_ONLY
         )
         assert may(key, action, Target("a", "c1")) is expected
         assert may(key, action, Target("b", "c1")) is False
+    plain = Principal("k2", Scope.CLIENT, "a", "c1")
+    for action in (Action.MANAGE_USERS, Action.MANAGE_KEYS, Action.MANAGE_BANK_ACCOUNTS):
+        assert may(plain, action, Target("a", "c1")) is False
 
 
 def test_requests_map_to_actions_and_unknown_writes_are_writes():

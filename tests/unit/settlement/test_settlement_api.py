@@ -37,7 +37,9 @@ def setup(world: Any) -> tuple[str, Any]:
     cid = world.services.repos.clients.id_for_number("agency-a", "C1")
     world.services.repos.payments.add(payment(cid, "p1", date(2025, 3, 1)))
     run = world.services.settlement_runs.run_agency("agency-a", date(2025, 3, 3))
-    key = world.agency_a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    key = world.agency_a.call(
+        "POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}
+    ).body["key"]
     return run.run_id, world.agency_a.as_key(key)
 
 
