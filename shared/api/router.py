@@ -40,6 +40,7 @@ from shared.api.http import (
     NotFoundError,
     error_response,
 )
+from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.api")
 
@@ -181,7 +182,7 @@ def internal_error(method: str, path: str, request_id: str | None = None) -> Api
         request_id,
         method,
         path,
-        extra={"request_id": request_id, "path": path},
+        extra=log_extra({"request_id": request_id, "path": path}),
     )
     response = error_response(_Internal("internal error; the request was logged"), request_id)
     response.headers["X-Request-Id"] = request_id

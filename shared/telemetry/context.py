@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 TRACEPARENT_KEY = "traceparent"
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -100,6 +101,14 @@ def log_fields() -> dict[str, str]:
     if op is None:
         return {}
     return {"operation_id": op.operation_id, **op.fields}
+
+
+def log_extra(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` for a log call's ``extra=``, less those the current operation already puts on
+    every record: logging refuses to overwrite a record's attribute (a ``KeyError`` raised
+    inside the caller, which lost a whole dunning run to the poison queue once)."""
+    present = log_fields()
+    return {k: v for k, v in fields.items() if k not in present}
 
 
 def stamp(body: str) -> str:

@@ -63,6 +63,8 @@ def dunning_run(record: Any) -> None:
     operation id (:func:`delivery`)."""
     if record is None:
         return
+    from shared.telemetry import context
+
     client = str(record.client_id)
     count("inning.dunning.due", int(record.steps), client_id=client)
     count("inning.dunning.queued", int(record.messages), client_id=client)
@@ -75,8 +77,9 @@ def dunning_run(record: Any) -> None:
         record.steps,
         record.messages,
         len(record.errors),
-        extra={"client_id": client, "run_id": str(record.run_id), "due": record.steps,
-               "queued": record.messages, "failed": len(record.errors)},
+        extra=context.log_extra({"client_id": client, "run_id": str(record.run_id),
+                                 "due": record.steps, "queued": record.messages,
+                                 "failed": len(record.errors)}),
     )  # fmt: skip
 
 
@@ -94,6 +97,8 @@ def statement_file(report: Any) -> None:
     """One statement file: lines, booked, suggested, and the file's outcome."""
     if report is None:
         return
+    from shared.telemetry import context
+
     outcome = str(getattr(report, "status", "") or getattr(report, "outcome", "") or "done")
     count("inning.statements.files", 1, outcome=outcome)
     figures = {}
@@ -108,7 +113,7 @@ def statement_file(report: Any) -> None:
         getattr(report, "name", "?"),
         outcome,
         figures,
-        extra={"statement_outcome": outcome, **figures},
+        extra=context.log_extra({"statement_outcome": outcome, **figures}),
     )
 
 

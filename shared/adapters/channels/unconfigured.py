@@ -19,6 +19,7 @@ from shared.domain.messaging import (
     SendResult,
 )
 from shared.telemetry import metrics
+from shared.telemetry.context import log_extra
 
 # which settings switch a channel on (shared/adapters/channels/factory.py)
 REQUIRED: dict[Channel, str] = {
@@ -47,7 +48,7 @@ class UnconfiguredChannel:
             self.channel.value,
             self.environment,
             message.key,
-            extra={"client_id": message.client_id, "message_id": message.key},
+            extra=log_extra({"client_id": message.client_id, "message_id": message.key}),
         )
         raise PermanentSendError(
             f"no {self.channel.value} provider is configured ({self.environment}): set "

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from shared.adapters.tables.backup import BACKUP_CONTAINER, TableBackup, TableCount
 from shared.clock import Clock
 from shared.telemetry import metrics
+from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.operations")
 
@@ -27,12 +28,12 @@ def back_up(backup: TableBackup, clock: Clock) -> list[TableCount]:
     total = sum(c.entities for c in counts)
     metrics.count("inning.backup.entities", total)
     log.info("backup %s: %d tables, %d entities", day, len(counts), total,
-             extra={"backup_date": day, "tables": len(counts), "entities": total})  # fmt: skip
+             extra=log_extra({"backup_date": day, "tables": len(counts), "entities": total}))  # fmt: skip
     return counts
 
 
 def restore(backup: TableBackup, day: str, tables: Iterable[str] = ()) -> list[TableCount]:
     counts = backup.restore(day, tables)
     log.warning("restored the backup of %s: %d tables, %d entities", day, len(counts),
-                sum(c.entities for c in counts), extra={"backup_date": day})  # fmt: skip
+                sum(c.entities for c in counts), extra=log_extra({"backup_date": day}))  # fmt: skip
     return counts

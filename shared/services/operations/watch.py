@@ -15,6 +15,7 @@ from shared.clock import Clock
 from shared.ports.tables import TableStore
 from shared.services.operations.health import QueueDepths, run_ages
 from shared.telemetry import metrics
+from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.operations")
 
@@ -47,10 +48,10 @@ def watch(store: TableStore, queues: QueueDepths, clock: Clock) -> WatchReport:
         metrics.level("inning.queue.poison_depth", depth, queue=queue)
         if depth:
             log.warning("poison queue %s holds %d message(s)", queue, depth,
-                        extra={"queue": queue, "depth": depth})  # fmt: skip
+                        extra=log_extra({"queue": queue, "depth": depth}))  # fmt: skip
     ages = run_ages(store, clock.now())
     metrics.level("inning.dunning.stale_clients", ages.stale_clients)
     if ages.stale_clients:
         log.warning("%d client(s) without a successful dunning run for over a day",
-                    ages.stale_clients, extra={"stale_clients": ages.stale_clients})  # fmt: skip
+                    ages.stale_clients, extra=log_extra({"stale_clients": ages.stale_clients}))  # fmt: skip
     return WatchReport(poison, ages.stale_clients)
