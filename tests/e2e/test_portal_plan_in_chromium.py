@@ -56,7 +56,8 @@ def test_a_debtor_signs_a_direct_debit_plan_and_moves_an_installment(served, bro
         {"number": f"{debtor}-2", "debtor": debtor, "invoice_date": due, "due_date": due, "amount": "150.00"},
     ]})  # fmt: skip
     assert made.status_code == 200, made.text
-    rules = httpx.put(f"{api}/plan-rules", headers=headers,
+    admin = {"X-Api-Key": keys["agency"]}  # the terms of collecting are an admin's
+    rules = httpx.put(f"{api}/plan-rules", headers=admin,
                       json={"creditor_id": "NL69ZZZ123456780000", "self_service": "automatic"})  # fmt: skip
     assert rules.status_code == 200, rules.text
     client_id = httpx.get(api, headers=headers).json()["client_id"]
