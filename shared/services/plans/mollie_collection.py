@@ -118,9 +118,7 @@ class MollieCollections:
         row = self.store.get(COLLECTIONS, self._pk(plan), "customer")
         if row is not None:
             return str(row.data["CustomerId"])
-        customer_id = self.provider(
-            client
-        ).create_customer(
+        customer_id = self.provider(client).create_customer(
             name=debtor.name if debtor else plan.debtor_number,
             email=debtor.emails[0] if debtor and debtor.emails else None,
             metadata={

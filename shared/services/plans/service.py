@@ -741,12 +741,14 @@ class PlanService:
                 if not valid:
                     if first_under_way or new:
                         continue  # the debtor's first payment is under way: it brings the mandate
-                    if inst.due_date > today and any(d.first for d in plan.debits):
-                        continue  # a first payment failed before: staff decide (retry)
-                    if any(d.first for d in plan.debits) or plan.mandate is not None:
-                        plan = self._mollie_refused(client, plan, inst.number, attempt, open_part, today,
-                                                    "no valid mandate (the first payment was not made or the "
-                                                    "mandate was revoked)")  # fmt: skip
+                    # the plan's first payment, or one for an installment staff retried (it was
+                    # tried before); otherwise an installment due without a mandate fails
+                    tried = any(d.first for d in plan.debits)
+                    if tried and not any(d.number == inst.number for d in plan.debits):
+                        if inst.due_date <= today:
+                            plan = self._mollie_refused(client, plan, inst.number, attempt, open_part, today,
+                                                        "no valid mandate (the first payment was not made or "
+                                                        "the mandate was revoked)")  # fmt: skip
                         continue
                     made = self.mollie.collect(client, plan, number=inst.number, attempt=attempt,
                                                amount=open_part, first=True, debtor=debtor[0] if debtor else None)  # fmt: skip
