@@ -135,6 +135,10 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.plans.payments_changed(client, numbers)
         )
+        # a running plan over the principal only is the client's agreement to that order
+        payments.principal_first = lambda client, numbers: self.plans.principal_first(
+            client, numbers
+        )
         return payments
 
     @cached_property

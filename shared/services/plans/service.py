@@ -31,6 +31,7 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
+    HOLDS_DUNNING,
     RUNNING,
     DebitState,
     DirectDebit,
@@ -398,6 +399,37 @@ class PlanService:
         for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
 
+    def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
+        """The invoices among these held by a running plan over the principal only
+        (``include_costs: false``): by agreeing to that plan the client accepted that its
+        payments pay off the principal first (art. 6:44 BW is default law; lid 2 lets the
+        creditor refuse another order, so it may accept one). Costs and interest stay owed
+        and go back to the workflow when the plan ends, unless the client waives them.
+        One read when no invoice is in a plan."""
+        from shared.adapters.tables.keys import decode, encode
+        from shared.adapters.tables.plans_repo import PLAN_INVOICES
+
+        if not invoice_numbers:
+            return frozenset()
+        rows = self.plans.store.get_many(
+            PLAN_INVOICES,
+            encode(client.client_id),
+            [encode(n) for n in dict.fromkeys(invoice_numbers)],
+        )
+        by_plan: dict[str, set[str]] = {}
+        for rk, row in rows.items():
+            by_plan.setdefault(str(row.data["PlanId"]), set()).add(decode(rk))
+        out: set[str] = set()
+        for plan_id, numbers in by_plan.items():
+            found = self.plans.get(client.client_id, plan_id)
+            if (
+                found is not None
+                and not found[0].include_costs
+                and found[0].status in HOLDS_DUNNING
+            ):
+                out |= numbers
+        return frozenset(out)
+
     # -- the daily run -----------------------------------------------------------------------
     def fan_out(self, today: date | None = None) -> int:
         """One queue message per plan that needs attention on or before today: a day the
@@ -681,8 +713,8 @@ class PlanService:
                 today = amsterdam_today(self.clock)
                 back = plan.debit_came_back(end_to_end_id, reason)
                 if plan.activated_at is not None:
-                    paid = self.money.paid_towards(client, plan.debtor_number,
-                                                   list(plan.invoice_numbers), plan.activated_at.date())  # fmt: skip
+                    paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
+                                                   plan.activated_at.date(), plan.include_costs)  # fmt: skip
                     back = back.settle(paid, today)
                 try:
                     updated = self._store(back, etag, plan, today)
