@@ -720,6 +720,17 @@ class PlanService:
                     updated = self._store(back, etag, plan, today)
                 except ConflictingUpdate:
                     continue
+                if (
+                    plan.status is PlanStatus.COMPLETED
+                    and updated.status is not PlanStatus.COMPLETED
+                ):
+                    # reopened after completion: it holds its invoices' dunning again
+                    self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+                    self._log(
+                        updated,
+                        "reopened",
+                        "A collection came back after completion: the plan runs again",
+                    )
                 break
             else:
                 raise ConflictingUpdate(f"plan {plan_id} keeps changing; try again")

@@ -173,6 +173,12 @@ def test_first_payment_mandate_recurring_failure_retry_chargeback_and_completion
     webhook(world, fifth["id"])
     assert status(world, plan_id) == ("completed", [("paid", "100.00")] * 3)
     assert mollie.created == 5  # one first and four recurring payments, none twice
+    # a chargeback after completion reopens the plan: the installment is failed again
+    mollie.chargeback(fifth["id"])
+    assert webhook(world, fifth["id"]) == ["chargeback"]
+    state, installments = status(world, plan_id)
+    assert state != "completed" and installments[2] == ("failed", "0.00")
+    assert world.services.plans.holding(the_client(world), "F1") == plan_id  # held again
 
 
 def test_a_lost_webhook_is_caught_by_the_run_and_an_expired_first_payment_fails(world, mollie):
@@ -275,3 +281,28 @@ def test_the_mollie_client_against_the_stand_in(mollie):
     with pytest.raises(MollieError) as denied:
         bad.get_payment(first.payment_id)
     assert denied.value.status == 401
+
+
+def test_the_debtor_chooses_direct_debit_in_the_portal_and_pays_the_first_installment(world, mollie):
+    from shared.api.portal_app import PortalApp
+    from tests.unit.plans.test_portal_plans import accept, enter
+
+    app = PortalApp(world.services)
+    browser = enter(world, app)
+    page = browser.page("/portal/plan")
+    assert 'value="direct_debit"' in page  # offered through Mollie, without a creditor id
+    preview = browser.page("/portal/plan/preview", method="direct_debit", by="count", installments="3")
+    assert "via Mollie" in preview and 'name="iban"' not in preview
+    done = accept(browser, method="direct_debit", by="count", installments="3")
+    (first,) = mollie.posted("first")
+    assert done.status == 303 and done.headers["Location"] == (
+        f"https://www.mollie.com/checkout/test-mode?method=ideal&token={first['id']}"
+    )
+    client = the_client(world)
+    (plan,) = world.services.plans.of_client(client)
+    assert plan.status.value == "active" and plan.mandate is None
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    plan = world.services.plans.get(client, plan.plan_id)
+    assert plan.mandate is not None and plan.mandate.mandate_id == first["mandateId"]
+    assert plan.mandate.iban == "NL55INGB0000000000"
