@@ -283,6 +283,9 @@ class OnlinePaymentService:
             charged = payment.amount_charged_back or payment.amount
             self._undo(client, str(record["Debtor"]), booking_id,
                        replace(payment, amount_charged_back=charged), charged, "chargeback", invoices)  # fmt: skip
+        elif outcome == "refund":
+            self._undo(client, str(record["Debtor"]), booking_id, payment, payment.amount_refunded,
+                       "refund", invoices)  # fmt: skip
         return outcome
 
     def _undo(

@@ -235,6 +235,12 @@ class MollieWorld:
             "reason": {"code": "MD06", "description": "Refund requested by the debtor"},
         })  # fmt: skip
 
+    def refund(self, payment_id: str) -> None:
+        """The merchant refunds the whole payment (its status stays ``paid``)."""
+        p = self.payments[payment_id]
+        p["amountRefunded"] = p["amount"]
+        p["amountRemaining"] = {"currency": "EUR", "value": "0.00"}
+
     def revoke(self, mandate_id: str) -> None:
         self.mandates[mandate_id]["status"] = "invalid"
 

@@ -896,11 +896,18 @@ class PlanService:
         ]
         if not under_way:
             return
-        provider = self.mollie.provider(client)
-        for d in under_way:
-            payment = provider.get_payment(d.end_to_end_id)
-            if payment is not None:
-                self.mollie_outcome(client, plan_id, payment, settle=False)
+        from shared.adapters.mollie import MollieError
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        try:
+            provider = self.mollie.provider(client)
+            for d in under_way:
+                payment = provider.get_payment(d.end_to_end_id)
+                if payment is not None:
+                    self.mollie_outcome(client, plan_id, payment, settle=False)
+        except (MollieError, MollieNotSetUp) as e:
+            # only the fallback for a lost webhook: the plan's own work goes on, asked again tomorrow
+            log.warning("plan %s: asking Mollie failed: %s", plan_id, e)
 
     def mollie_outcome(self, client: Client, plan_id: str, payment: MolliePayment,
                        settle: bool = True) -> str:  # fmt: skip
@@ -936,6 +943,9 @@ class PlanService:
                 client, payment.payment_id, "chargeback" + (f" ({why})" if why else ""), plan_id
             )
             return "chargeback"
+        if payment.amount_refunded > 0:  # the client refunded it through Mollie: not paid after all
+            self.debit_came_back(client, payment.payment_id, "refunded through Mollie", plan_id)
+            return "refund"
         if settle:
             self.process(client.client_id, plan_id, amsterdam_today(self.clock))
         return "paid"

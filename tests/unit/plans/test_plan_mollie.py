@@ -283,7 +283,9 @@ def test_the_mollie_client_against_the_stand_in(mollie):
     assert denied.value.status == 401
 
 
-def test_the_debtor_chooses_direct_debit_in_the_portal_and_pays_the_first_installment(world, mollie):
+def test_the_debtor_chooses_direct_debit_in_the_portal_and_pays_the_first_installment(
+    world, mollie
+):
     from shared.api.portal_app import PortalApp
     from tests.unit.plans.test_portal_plans import accept, enter
 
@@ -291,7 +293,9 @@ def test_the_debtor_chooses_direct_debit_in_the_portal_and_pays_the_first_instal
     browser = enter(world, app)
     page = browser.page("/portal/plan")
     assert 'value="direct_debit"' in page  # offered through Mollie, without a creditor id
-    preview = browser.page("/portal/plan/preview", method="direct_debit", by="count", installments="3")
+    preview = browser.page(
+        "/portal/plan/preview", method="direct_debit", by="count", installments="3"
+    )
     assert "via Mollie" in preview and 'name="iban"' not in preview
     done = accept(browser, method="direct_debit", by="count", installments="3")
     (first,) = mollie.posted("first")
@@ -306,3 +310,19 @@ def test_the_debtor_chooses_direct_debit_in_the_portal_and_pays_the_first_instal
     plan = world.services.plans.get(client, plan.plan_id)
     assert plan.mandate is not None and plan.mandate.mandate_id == first["mandateId"]
     assert plan.mandate.iban == "NL55INGB0000000000"
+
+
+def test_a_refunded_plan_payment_reopens_its_installment(world, mollie):
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    webhook(world, first["id"])
+    assert status(world, plan_id)[1][0] == ("paid", "100.00")
+    mollie.refund(first["id"])
+    assert webhook(world, first["id"]) == ["refund"]
+    assert status(world, plan_id)[1][0] == ("failed", "0.00")
+    assert booked(world, first["id"]).reversed
+    client = the_client(world)
+    assert world.services.online_payments.refunds_this_year(client.client_id, "D1", 2026) == 1
