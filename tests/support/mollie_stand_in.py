@@ -54,6 +54,7 @@ class MollieWorld:
     chargebacks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], tuple[str, Reply]] = field(default_factory=dict)
     created: int = 0  # payments actually made (a replayed key makes none)
+    down: bool = False  # Mollie answers 503 to everything (an outage)
     server: StandIn | None = None
 
     @property
@@ -67,6 +68,8 @@ class MollieWorld:
 
     # -- HTTP ------------------------------------------------------------------------------
     def handle(self, r: Received) -> Reply:
+        if self.down:
+            return _error(503, "Service Unavailable", "The service is temporarily unavailable.")
         if r.headers.get("authorization") != f"Bearer {self.api_key}":
             return Reply(401, fixture("error_unauthorized.json"))
         key = r.headers.get("idempotency-key")

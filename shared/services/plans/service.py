@@ -277,8 +277,24 @@ class PlanService:
         self._send_agreement(client, active)
         if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
             # the first payment (installment 1, through Mollie's checkout) signs the mandate
-            active = self.process(client.client_id, plan_id, today) or active
+            active = self._collect_now(client, active, today)
         return active
+
+    def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
+        """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
+        to the run, which looks at such a plan again the next day."""
+        from shared.adapters.mollie import MollieError
+
+        try:
+            return self.process(client.client_id, plan.plan_id, today) or plan
+        except MollieError as e:
+            log.warning("plan %s: Mollie payment not made now: %s", plan.plan_id, e)
+            self._log(
+                plan,
+                "debit_failed",
+                f"Mollie could not be reached ({e}); the daily run tries again",
+            )
+            return self._get(client, plan.plan_id)[0]
 
     def _check_direct_debit(self, client: Client, plan: PaymentPlan) -> None:
         if plan.rules.collects_through_mollie:
@@ -387,7 +403,7 @@ class PlanService:
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.rules.collects_through_mollie:
             # a new Mollie payment now: recurring on the mandate, or a new first payment
             # (checkout link to the debtor) while there is no valid mandate
-            updated = self.process(client.client_id, plan_id, today) or updated
+            updated = self._collect_now(client, updated, today)
         return updated
 
     def payments_changed(self, client: Client, invoice_numbers: list[str]) -> None:
@@ -1059,7 +1075,15 @@ class PlanService:
             for d in plan.debits
             if d.state is DebitState.SUBMITTED and d.collection_date > after
         ]
-        if any(d.via == "mollie" and d.state is DebitState.SUBMITTED for d in plan.debits):
+        mollie_waiting = (
+            plan.method is PlanMethod.DIRECT_DEBIT
+            and plan.rules.collects_through_mollie
+            and plan.mandate is None
+            and not any(d.first for d in plan.debits)
+        )  # its first payment is still to be made (Mollie was out of reach)
+        if mollie_waiting or any(
+            d.via == "mollie" and d.state is DebitState.SUBMITTED for d in plan.debits
+        ):
             # a Mollie payment under way: asked about daily, should its webhook be lost
             candidates.append(after + timedelta(days=1))
         if plan.method is PlanMethod.DIRECT_DEBIT:

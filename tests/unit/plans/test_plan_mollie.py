@@ -326,3 +326,16 @@ def test_a_refunded_plan_payment_reopens_its_installment(world, mollie):
     assert booked(world, first["id"]).reversed
     client = the_client(world)
     assert world.services.online_payments.refunds_this_year(client.client_id, "D1", 2026) == 1
+
+
+def test_mollie_out_of_reach_at_activation_leaves_the_first_payment_to_the_run(world, mollie):
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    mollie.down = True
+    active = a.call("POST", f"{BASE}/{plan_id}/activate")
+    assert active.status == 200 and active.body["direct_debits"] == []
+    assert any(e["kind"] == "debit_failed" for e in plan_of(world, plan_id)["timeline"])
+    mollie.down = False
+    run_day(world, date(2026, 1, 6))  # looked at the next day: the first payment is made
+    (first,) = mollie.posted("first")
+    assert plan_of(world, plan_id)["direct_debits"][0]["end_to_end_id"] == first["id"]
