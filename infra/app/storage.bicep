@@ -191,6 +191,7 @@ var tables = [
   'StatementReports' // what became of each statement file (shared/services/payment_overview.py)
   'PortfolioFigures' // the console's Today page: open and received sums per client
   'ConsoleSearch' // the console's search index (shared/adapters/tables/search_repo.py)
+  'MolliePlanCollections' // payment plans collected through Mollie (shared/services/plans/mollie_collection.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

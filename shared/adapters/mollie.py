@@ -1,8 +1,17 @@
-"""Mollie API v2 over httpx: create a payment, read one, list its refunds and chargebacks.
+"""Mollie API v2 over httpx: create a payment, read one, list its refunds and chargebacks;
+for recurring collection also customers, mandates and payments with a ``sequenceType``.
 
 Amounts travel as Mollie wants them (a string with exactly two decimals, "EUR"); inside
 Inning they are cents. A payment id Mollie does not know (404) is ``None``: a webhook for an
-unknown or foreign id changes nothing."""
+unknown or foreign id changes nothing.
+
+Recurring payments (Mollie's "Recurring payments" guide): a customer (``POST /customers``),
+a ``sequenceType: first`` payment the debtor completes in the checkout (Mollie then creates
+the mandate and puts its id on the payment as ``mandateId``), then ``sequenceType:
+recurring`` payments created server-side with ``customerId`` (and ``mandateId``) and no
+checkout. Mollie refuses a recurring payment without a valid mandate (422). Creating a
+recurring payment twice charges twice (Mollie's "API idempotency" page): those calls carry
+an ``Idempotency-Key`` header, the same key for the same collection."""
 
 from __future__ import annotations
 
@@ -16,9 +25,12 @@ from shared.domain.money import Cents, cents_from_decimal, format_cents
 
 
 class MollieError(Exception):
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(self, message: str, *, transient: bool = False, status: int | None = None,
+                 field: str | None = None) -> None:  # fmt: skip
         super().__init__(message)
         self.transient = transient
+        self.status = status  # Mollie's HTTP status (422: e.g. no valid mandate)
+        self.field = field  # the request field Mollie named, when it did
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,32 @@ class MolliePayment:
     metadata: dict[str, Any] = field(default_factory=dict)
     paid_at: str | None = None
     method: str | None = None
+    customer_id: str | None = None
+    mandate_id: str | None = None
+    sequence_type: str | None = None  # oneoff, first, recurring
+    # why it failed, in the bank's words where Mollie has them (SEPA: details.bankReasonCode)
+    failure_reason: str | None = None
+    has_chargebacks: bool = False  # Mollie links the payment's chargebacks once there are any
+
+
+@dataclass(frozen=True)
+class MollieMandate:
+    mandate_id: str
+    status: str  # valid, pending, invalid
+    method: str
+    consumer_name: str | None
+    consumer_account: str | None
+    consumer_bic: str | None
+    signature_date: str | None
+    mandate_reference: str | None
+
+
+@dataclass(frozen=True)
+class MollieChargeback:
+    chargeback_id: str
+    amount: Cents
+    reason: str | None
+    reversed: bool
 
 
 @dataclass(frozen=True)
@@ -50,8 +88,19 @@ def _cents(amount: dict[str, str] | None) -> Cents:
     return cents_from_decimal(Decimal(amount["value"]))
 
 
+def _failure(data: dict[str, Any]) -> str | None:
+    details = data.get("details") or {}
+    code = details.get("bankReasonCode")
+    if code:
+        text = details.get("bankReason")
+        return f"{code} ({text})" if text else str(code)
+    reason = details.get("failureReason") or details.get("failureMessage")
+    return str(reason) if reason else None
+
+
 def _payment(data: dict[str, Any]) -> MolliePayment:
-    checkout = (data.get("_links") or {}).get("checkout") or {}
+    links = data.get("_links") or {}
+    checkout = links.get("checkout") or {}
     return MolliePayment(
         payment_id=data["id"],
         status=data["status"],
@@ -63,7 +112,38 @@ def _payment(data: dict[str, Any]) -> MolliePayment:
         metadata=data.get("metadata") or {},
         paid_at=data.get("paidAt"),
         method=data.get("method"),
+        customer_id=data.get("customerId"),
+        mandate_id=data.get("mandateId"),
+        sequence_type=data.get("sequenceType"),
+        failure_reason=_failure(data),
+        has_chargebacks="chargebacks" in links,
     )
+
+
+def _mandate(data: dict[str, Any]) -> MollieMandate:
+    details = data.get("details") or {}
+    return MollieMandate(
+        mandate_id=data["id"],
+        status=data["status"],
+        method=data.get("method", ""),
+        consumer_name=details.get("consumerName"),
+        consumer_account=details.get("consumerAccount"),
+        consumer_bic=details.get("consumerBic"),
+        signature_date=data.get("signatureDate"),
+        mandate_reference=data.get("mandateReference"),
+    )
+
+
+def _chargeback(data: dict[str, Any], fallback: Cents) -> MollieChargeback:
+    amount = data.get("amount") or {}
+    # a chargeback in another currency than the payment's: the payment's own amount is what
+    # the debtor's bank took back from the euros we booked
+    cents = _cents(amount) if amount.get("currency", "EUR") == "EUR" else fallback
+    reason = data.get("reason") or {}
+    text = reason.get("code") if isinstance(reason, dict) else str(reason)
+    if isinstance(reason, dict) and reason.get("description"):
+        text = f"{reason.get('code')} ({reason['description']})"
+    return MollieChargeback(data["id"], cents, text or None, bool(data.get("reversedAt")))
 
 
 class MollieClient:
@@ -78,10 +158,15 @@ class MollieClient:
         self.headers = {"Authorization": f"Bearer {api_key}", "Accept": "application/json"}
         self.http = http or httpx.Client(timeout=15)
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any] | None:
+    def _call(
+        self, method: str, path: str, *, idempotency_key: str | None = None, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        headers = dict(self.headers)
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         try:
             response = self.http.request(
-                method, f"{self.base_url}{path}", headers=self.headers, **kwargs
+                method, f"{self.base_url}{path}", headers=headers, **kwargs
             )
         except httpx.TransportError as exc:
             raise MollieError(f"Mollie unreachable: {exc}", transient=True) from exc
@@ -95,7 +180,8 @@ class MollieClient:
             except ValueError:
                 body = {}
             detail = body.get("detail") or body.get("error_description") or response.text[:200]
-            raise MollieError(f"Mollie refused ({response.status_code}): {detail}")
+            raise MollieError(f"Mollie refused ({response.status_code}): {detail}",
+                              status=response.status_code, field=body.get("field"))  # fmt: skip
         data: dict[str, Any] = response.json()
         return data
 
@@ -104,21 +190,36 @@ class MollieClient:
         *,
         amount: Cents,
         description: str,
-        redirect_url: str,
+        redirect_url: str | None,
         webhook_url: str | None,
         metadata: dict[str, Any],
         locale: str = "nl_NL",
+        customer_id: str | None = None,
+        sequence_type: str | None = None,
+        mandate_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> MolliePayment:
+        """A payment; with ``sequence_type`` ``first`` (checkout, creates the mandate) or
+        ``recurring`` (no checkout, charged on the customer's mandate at once: send an
+        ``idempotency_key``, the same one for a repeat of the same collection)."""
         body: dict[str, Any] = {
             "amount": {"currency": "EUR", "value": format_cents(amount)},
             "description": description[:255],
-            "redirectUrl": redirect_url,
             "metadata": metadata,
-            "locale": locale,
         }
+        if redirect_url:
+            body["redirectUrl"] = redirect_url
+        if sequence_type != "recurring":
+            body["locale"] = locale
         if webhook_url:
             body["webhookUrl"] = webhook_url
-        data = self._call("POST", "/payments", json=body)
+        if customer_id:
+            body["customerId"] = customer_id
+        if sequence_type:
+            body["sequenceType"] = sequence_type
+        if mandate_id:
+            body["mandateId"] = mandate_id
+        data = self._call("POST", "/payments", json=body, idempotency_key=idempotency_key)
         if data is None:
             raise MollieError("Mollie did not create the payment")
         return _payment(data)
@@ -133,3 +234,36 @@ class MollieClient:
         data = self._call("GET", f"/payments/{payment_id}/refunds") or {}
         items = (data.get("_embedded") or {}).get("refunds", [])
         return [MollieRefund(r["id"], _cents(r.get("amount")), r.get("status", "")) for r in items]
+
+    def chargebacks(self, payment_id: str, payment_amount: Cents = 0) -> list[MollieChargeback]:
+        """The payment's chargebacks (``GET /payments/{id}/chargebacks``); its status stays
+        ``paid`` while the money goes back."""
+        data = self._call("GET", f"/payments/{payment_id}/chargebacks") or {}
+        items = (data.get("_embedded") or {}).get("chargebacks", [])
+        return [_chargeback(c, payment_amount) for c in items]
+
+    def create_customer(
+        self, *, name: str, email: str | None, metadata: dict[str, Any], idempotency_key: str
+    ) -> str:
+        """``POST /customers``: the customer a mandate and recurring payments hang on."""
+        body: dict[str, Any] = {"name": name[:255], "metadata": metadata}
+        if email:
+            body["email"] = email
+        data = self._call("POST", "/customers", json=body, idempotency_key=idempotency_key)
+        if data is None:
+            raise MollieError("Mollie did not create the customer")
+        return str(data["id"])
+
+    def get_mandate(self, customer_id: str, mandate_id: str) -> MollieMandate | None:
+        data = self._call("GET", f"/customers/{customer_id}/mandates/{mandate_id}")
+        return _mandate(data) if data else None
+
+    def mandates(self, customer_id: str) -> list[MollieMandate]:
+        data = self._call("GET", f"/customers/{customer_id}/mandates") or {}
+        return [_mandate(m) for m in (data.get("_embedded") or {}).get("mandates", [])]
+
+    def customer_payments(self, customer_id: str) -> list[MolliePayment]:
+        """The customer's payments, newest first (one page of 250): Mollie's own advice for
+        finding out whether a create that timed out was executed after all."""
+        data = self._call("GET", f"/customers/{customer_id}/payments", params={"limit": 250}) or {}
+        return [_payment(p) for p in (data.get("_embedded") or {}).get("payments", [])]

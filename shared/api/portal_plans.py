@@ -83,7 +83,8 @@ PREVIEW = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/portal/plan/accept"><input type="hidden" name="csrf" value="{{ csrf }}">
 <input type="hidden" name="method" value="{{ method }}"><input type="hidden" name="by" value="{{ by }}">
 <input type="hidden" name="installments" value="{{ installments }}"><input type="hidden" name="amount" value="{{ amount }}">
-{% if method == "direct_debit" %}<h3>{{ p.mandate }}</h3>
+{% if method == "direct_debit" and via_mollie %}<h3>{{ p.mandate }}</h3><p>{{ p.mollie_first }}</p>
+{% elif method == "direct_debit" %}<h3>{{ p.mandate }}</h3>
 <label for="iban">{{ p.iban }}</label><input id="iban" name="iban" autocomplete="off" required value="{{ iban }}">
 <label for="holder">{{ p.holder }}</label><input id="holder" name="holder" autocomplete="name" required value="{{ holder }}">
 <p id="mandate-text">{{ mandate_text }}</p><input type="hidden" name="mandate_text" value="{{ mandate_text }}">
@@ -214,7 +215,7 @@ class PortalPlanPages:
             schedule=_lines(schedule, money, lambda d: self._day(d, lang)), method=choice.method.value,
             by=_one(form, "by") or "count", installments=_one(form, "installments"),
             amount=_one(form, "amount"), csrf=self._csrf(req), mandate_text=mandate_text,
-            iban=_one(form, "iban"), holder=_one(form, "holder"),
+            iban=_one(form, "iban"), holder=_one(form, "holder"), via_mollie=view.via_mollie,
         )  # fmt: skip
 
     # -- forms -------------------------------------------------------------------------------
@@ -224,7 +225,9 @@ class PortalPlanPages:
         if rest == ["accept"]:
             choice = _choice(form)
             signing = None
-            if choice.method is PlanMethod.DIRECT_DEBIT:
+            # through Mollie the first payment in Mollie's checkout signs the mandate
+            mollie = choice.method is PlanMethod.DIRECT_DEBIT and self.desk.view(access).via_mollie
+            if choice.method is PlanMethod.DIRECT_DEBIT and not mollie:
                 signing = MandateSigning(
                     iban=_one(form, "iban"), name=_one(form, "holder"),
                     consent_text=_one(form, "mandate_text"), agreed=_one(form, "consent") == "yes",
@@ -239,6 +242,11 @@ class PortalPlanPages:
                 except Invalid:
                     return self._plans(req, access, self._error(req, exc), status=400)
             started = plan.status.value != "draft"
+            checkout = (
+                self.desk.first_payment_url(access, plan.plan_id) if started and mollie else None
+            )
+            if checkout:
+                return self.app._redirect(checkout)  # Mollie's checkout: pay and sign
             return self.app._redirect(
                 f"/api/portal/plan?done={'plan_started' if started else 'plan_requested'}"
             )

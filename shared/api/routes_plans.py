@@ -74,6 +74,7 @@ class RulesIn(schemas.Strict):
     self_service: Literal["automatic", "staff"] | None = None
     creditor_id: str | None = Field(default=None, max_length=35)
     debtor_postpone_days: int | None = Field(default=None, ge=0, le=62)
+    direct_debit_via: Literal["file", "mollie"] | None = None
 
 
 def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
@@ -91,13 +92,15 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         "open": cents_text(plan.open),
         "payment_reference": plan.payment_reference,
         "reason": plan.reason,
-        "mandate": {"mandate_id": plan.mandate.mandate_id, "signed_on": plan.mandate.signed_on.isoformat()}
+        "mandate": {"mandate_id": plan.mandate.mandate_id, "signed_on": plan.mandate.signed_on.isoformat(),
+                    "status": plan.mandate.status}
         if plan.mandate
         else None,
+        "collected_via": plan.rules.direct_debit_via if plan.method.value == "direct_debit" else None,
         "direct_debits": [
             {"installment": d.number, "attempt": d.attempt, "collection_date": d.collection_date.isoformat(),
              "amount": cents_text(d.amount), "end_to_end_id": d.end_to_end_id, "state": d.state.value,
-             "reason": d.reason}
+             "reason": d.reason, "via": d.via, "first": d.first}
             for d in plan.debits
         ],
         "installments": [
@@ -229,7 +232,7 @@ def register(router: Router, services: Services) -> None:
             "early_threshold_days": rules.early_threshold_days, "reminder_channel": rules.reminder_channel.value,
             "reminder_offset_days": rules.reminder_offset_days, "prenotification_days": rules.prenotification_days,
             "self_service": rules.self_service.value, "creditor_id": rules.creditor_id,
-            "debtor_postpone_days": rules.debtor_postpone_days,
+            "debtor_postpone_days": rules.debtor_postpone_days, "direct_debit_via": rules.direct_debit_via,
         }  # fmt: skip
 
     def get_rules(ctx: Context) -> ApiResponse:

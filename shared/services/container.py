@@ -135,6 +135,10 @@ class Services:
         payments.listeners.append(
             lambda client, numbers: self.plans.payments_changed(client, numbers)
         )
+        # a running plan over the principal only is the client's agreement to that order
+        payments.principal_first = lambda client, numbers: self.plans.principal_first(
+            client, numbers
+        )
         return payments
 
     @cached_property
@@ -197,6 +201,10 @@ class Services:
             self.settings.public_base_url,
             allow_simulation=self.settings.environment == "local",
             client_account=lambda client: self.mollie_accounts.provider_for(client),
+            # a Mollie payment of a payment plan (first or recurring) is the plan's to handle
+            plan_payment=lambda client, plan_id, payment: self.plans.mollie_outcome(
+                client, plan_id, payment
+            ),
         )
 
     @cached_property
@@ -294,6 +302,14 @@ class Services:
             resume_dunning=self.dunning.schedule_invoices,
             payments=self.payments,
             files=self.files,
+        )
+        from shared.services.plans.mollie_collection import MollieCollections
+
+        # direct debits collected through Mollie use the client's Mollie account
+        plans.mollie = MollieCollections(
+            self.repos.store,
+            lambda client: self.online_payments.provider_for(client),
+            self.settings.public_base_url,
         )
         return plans
 

@@ -18,7 +18,7 @@ import json
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Protocol
 
@@ -140,7 +140,10 @@ class OnlinePaymentService:
         client_for_key: Callable[[str], PaymentProvider] | None = None,
         allow_simulation: bool = True,
         client_account: Callable[[Client], PaymentProvider | None] | None = None,
+        plan_payment: Callable[[Client, str, MolliePayment], str] | None = None,
     ) -> None:
+        # payments of payment plans collected through Mollie (shared/services/plans/service.py)
+        self.plan_payment = plan_payment
         # the client's own linked Mollie account (shared/services/linking/mollie_accounts.py)
         self.client_account = client_account
         self.allow_simulation = allow_simulation
@@ -246,6 +249,8 @@ class OnlinePaymentService:
             return "unknown"
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
+        if record.get("PlanId") and self.plan_payment is not None:
+            return self._plan_payment(client, record, payment, booking_id, invoices)
         if (
             payment.status not in ("paid",)
             and not payment.amount_refunded
@@ -266,6 +271,22 @@ class OnlinePaymentService:
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
             return kind
         return payment.status
+
+    def _plan_payment(self, client: Client, record: dict[str, Any], payment: MolliePayment,
+                      booking_id: str, invoices: list[str]) -> str:  # fmt: skip
+        """A plan's first or recurring payment: the plan books it (the same ledger path, the
+        same booking id) and fails or reopens its installment; a chargeback then also counts
+        against the debtor and goes on the contact log, as for any online payment."""
+        assert self.plan_payment is not None
+        outcome = self.plan_payment(client, str(record["PlanId"]), payment)
+        if outcome == "chargeback":
+            charged = payment.amount_charged_back or payment.amount
+            self._undo(client, str(record["Debtor"]), booking_id,
+                       replace(payment, amount_charged_back=charged), charged, "chargeback", invoices)  # fmt: skip
+        elif outcome == "refund":
+            self._undo(client, str(record["Debtor"]), booking_id, payment, payment.amount_refunded,
+                       "refund", invoices)  # fmt: skip
+        return outcome
 
     def _undo(
         self,

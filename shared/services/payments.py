@@ -51,6 +51,9 @@ class PaymentService:
         # told after money was booked on or taken back from invoices (e.g. payment plans);
         # a listener that fails makes the delivery fail, and the retry books nothing twice
         self.listeners: list[Callable[[Client, list[str]], None]] = []
+        # the invoices among these whose principal is paid first by agreement (a running
+        # payment plan over the principal only); None: the order of art. 6:44 for all
+        self.principal_first: Callable[[Client, list[str]], frozenset[str]] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         for listener in self.listeners:
@@ -87,7 +90,10 @@ class PaymentService:
             self._tell(client, [a.invoice_number for a in existing.allocations])
             return existing
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
-        result = self.ledger.book(client, payment_id, amount, received_on, invoice_numbers)
+        agreed = (
+            self.principal_first(client, invoice_numbers) if self.principal_first else frozenset()
+        )
+        result = self.ledger.book(client, payment_id, amount, received_on, invoice_numbers, agreed)
         debtors = {stored[n].invoice.debtor_number for n in stored}
         payment = Payment(
             client_id=client.client_id,

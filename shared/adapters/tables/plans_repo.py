@@ -70,13 +70,15 @@ def _mandate_json(m: Mandate | None) -> dict[str, Any] | None:
         "iban": m.iban,
         "name": m.name,
         "bic": m.bic,
+        **({"customer": m.customer_id, "status": m.status} if m.customer_id else {}),
     }
 
 
 def _mandate_from(d: dict[str, Any] | None) -> Mandate | None:
     if not d:
         return None
-    return Mandate(d["id"], date.fromisoformat(d["signed_on"]), d["iban"], d["name"], d.get("bic"))
+    return Mandate(d["id"], date.fromisoformat(d["signed_on"]), d["iban"], d["name"], d.get("bic"),
+                   d.get("customer"), d.get("status", "valid"))  # fmt: skip
 
 
 def _debit_json(x: DirectDebit) -> list[Any]:
@@ -89,6 +91,7 @@ def _debit_json(x: DirectDebit) -> list[Any]:
         x.first,
         x.state.value,
         x.reason,
+        *([x.via] if x.via != "file" else []),
     ]
 
 
@@ -103,6 +106,7 @@ def _debit_from(v: list[Any]) -> DirectDebit:
         bool(first),
         DebitState(state),
         v[7] if len(v) > 7 else None,  # rows written before reasons were kept have none
+        v[8] if len(v) > 8 else "file",
     )
 
 

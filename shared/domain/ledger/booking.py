@@ -19,6 +19,7 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     ORDER_6_44,
+    PRINCIPAL_FIRST,
     ClaimFigures,
     Component,
     EventKind,
@@ -99,10 +100,13 @@ def allocate(
     on: date,
     designated: Sequence[str] = (),
     rates: RateTable | None = None,
+    principal_first: frozenset[str] = frozenset(),
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all claims of the debtor that
     share collection costs with the designated ones may be passed; only designated claims
-    receive money when there is a designation)."""
+    receive money when there is a designation). The claims in ``principal_first`` take the
+    money on their principal first, by agreement with the creditor (a principal-only payment
+    plan), the rest in the order of art. 6:44."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -124,7 +128,8 @@ def allocate(
             continue
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
-        for component in ORDER_6_44:
+        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
+        for component in order:
             take = min(remaining, fig.open.of(component))
             if take <= 0:
                 continue

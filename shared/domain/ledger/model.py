@@ -26,6 +26,10 @@ COMPONENTS = (Component.PRINCIPAL, Component.COSTS, Component.COSTS_VAT, Compone
 # art. 6:44 lid 1 BW: costs first (the BIK and the VAT raised on them), then interest, then
 # the principal
 ORDER_6_44 = (Component.COSTS, Component.COSTS_VAT, Component.INTEREST, Component.PRINCIPAL)
+# another order agreed with the creditor (art. 6:44 is default law; lid 2 lets the creditor
+# refuse another order, so it may also accept one): a payment plan over the principal only
+# is the client's agreement that the plan's payments pay off the principal first
+PRINCIPAL_FIRST = (Component.PRINCIPAL, Component.COSTS, Component.COSTS_VAT, Component.INTEREST)
 
 
 class EventKind(StrEnum):

@@ -49,6 +49,10 @@ class Mandate:
     iban: str
     name: str
     bic: str | None = None
+    # collected through Mollie: the Mollie customer it belongs to, and Mollie's status of it
+    # (valid, pending: a first payment by SEPA transfer not yet confirmed, invalid: revoked)
+    customer_id: str | None = None
+    status: str = "valid"
 
 
 class DebitState(StrEnum):
@@ -68,9 +72,14 @@ class DirectDebit:
     first: bool  # the mandate's first collection (sequence FRST)
     state: DebitState = DebitState.SUBMITTED
     reason: str | None = None  # the bank's reason code when it came back (AC04, MD01 ...)
+    # "file": a collection in our pain.008 file; "mollie": a Mollie payment (first or
+    # recurring) whose id is ``end_to_end_id`` and whose webhook books it
+    via: str = "file"
 
     @property
     def payment_id(self) -> str:
+        if self.via == "mollie":
+            return f"mollie-{self.end_to_end_id}"  # the id online payments book Mollie money under
         return f"sdd-{self.end_to_end_id}"
 
     @property
@@ -133,7 +142,11 @@ class PaymentPlan:
     def activate(self, at: datetime) -> PaymentPlan:
         if self.status is not PlanStatus.DRAFT:
             raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not a draft")
-        if self.method is PlanMethod.DIRECT_DEBIT and self.mandate is None:
+        if (
+            self.method is PlanMethod.DIRECT_DEBIT
+            and self.mandate is None
+            and not self.rules.collects_through_mollie
+        ):
             raise PlanStateError("a direct-debit plan needs a signed mandate before activation")
         return replace(self, status=PlanStatus.ACTIVE, activated_at=at)
 
@@ -225,7 +238,10 @@ class PaymentPlan:
         taken = tuple(
             d
             for d in self.debits
-            if d.state is DebitState.SUBMITTED and (numbers is None or d.number in numbers)
+            # a Mollie payment under way is the debtor's bank's now: its outcome is booked
+            if d.state is DebitState.SUBMITTED
+            and d.via == "file"
+            and (numbers is None or d.number in numbers)
         )
         if not taken:
             return self, ()

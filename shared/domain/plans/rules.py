@@ -45,6 +45,10 @@ class PlanRules:
     self_service: SelfServiceApproval = SelfServiceApproval.AUTOMATIC
     creditor_id: str | None = None  # the client's SEPA incassant-ID, needed for direct debit
     debtor_postpone_days: int = 14  # a debtor may move one installment this far on their own
+    # how a direct debit is collected: "file" (our pain.008 file, uploaded to the bank) or
+    # "mollie" (a first payment through Mollie's checkout creates the mandate, then one
+    # recurring Mollie payment per installment)
+    direct_debit_via: str = "file"
 
     def __post_init__(self) -> None:
         for name in ("min_installment", "portal_min_total", "tolerance_amount"):
@@ -61,8 +65,14 @@ class PlanRules:
             raise ScheduleError("prenotification_days", "prenotification_days must be 1 to 30")
         if not 0 <= self.debtor_postpone_days <= 62:
             raise ScheduleError("debtor_postpone_days", "debtor_postpone_days must be 0 to 62")
+        if self.direct_debit_via not in ("file", "mollie"):
+            raise ScheduleError("direct_debit_via", "direct_debit_via is file or mollie")
         if self.creditor_id is not None and not creditor_id_valid(self.creditor_id):
             raise ScheduleError("creditor_id", "not a valid SEPA creditor identifier")
+
+    @property
+    def collects_through_mollie(self) -> bool:
+        return self.direct_debit_via == "mollie"
 
     def violations(
         self,

@@ -181,9 +181,11 @@ class LedgerService:
         amount: Cents,
         on: date,
         invoice_numbers: Sequence[str],
+        principal_first: frozenset[str] = frozenset(),
     ) -> Booking:
         """Allocate a payment over the designated invoices (6:43, 6:44) exactly once: a
-        payment id already in the claims returns the booking made then."""
+        payment id already in the claims returns the booking made then. ``principal_first``:
+        the invoices whose principal is paid first by agreement (a principal-only plan)."""
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         designated = [n for n in dict.fromkeys(invoice_numbers) if n in stored]
@@ -193,7 +195,8 @@ class LedgerService:
             done = _booked(records, payment_id, amount, on)
             if done is not None:
                 return done
-            result = booking.allocate(records, payment_id, amount, on, designated, self._rates())
+            result = booking.allocate(records, payment_id, amount, on, designated, self._rates(),
+                                      principal_first)  # fmt: skip
             changes = self._changes(
                 client, every, result.events, payments_added=(payment_id,), on=result.on
             )

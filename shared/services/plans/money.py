@@ -12,7 +12,7 @@ from datetime import date
 from typing import Protocol
 
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import EventKind
+from shared.domain.ledger.model import Component, EventKind
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client
@@ -33,10 +33,15 @@ class PlanMoney(Protocol):
         ...
 
     def paid_towards(
-        self, client: Client, debtor_number: str, invoice_numbers: list[str], since: date
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool = True,
     ) -> Cents:
         """What payments received on or after ``since`` that still stand brought to these
-        invoices, every component counted."""
+        invoices, every component counted (the principal only, for a plan over it)."""
         ...
 
     def standing(
@@ -88,10 +93,15 @@ class LedgerMoney:
         return out
 
     def paid_towards(
-        self, client: Client, debtor_number: str, invoice_numbers: list[str], since: date
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool = True,
     ) -> Cents:
         records = self.ledger.debtor_claims(client, debtor_number).records
-        return _paid(records, set(invoice_numbers), since)
+        return _paid(records, set(invoice_numbers), since, principal_only=not include_costs)
 
     def standing(
         self,
@@ -104,7 +114,7 @@ class LedgerMoney:
     ) -> tuple[Cents, Cents | None]:
         wanted = set(invoice_numbers)
         claims = self.ledger.debtor_claims(client, debtor_number)
-        paid = _paid(claims.records, wanted, since)
+        paid = _paid(claims.records, wanted, since, principal_only=not include_costs)
         let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT)
         if not any(
             r.terms.closed or any(e.kind in let_go and e.on >= since for e in r.events)
@@ -124,8 +134,11 @@ class LedgerMoney:
         return paid, owed
 
 
-def _paid(records: Sequence[ClaimRecord], wanted: set[str], since: date) -> Cents:
-    """Allocations to these invoices on or after ``since`` of the payments that still stand."""
+def _paid(
+    records: Sequence[ClaimRecord], wanted: set[str], since: date, principal_only: bool = False
+) -> Cents:
+    """Allocations to these invoices on or after ``since`` of the payments that still stand
+    (to their principal only, for a plan over the principal: what it asks is principal)."""
     allocated: dict[str, Cents] = {}
     reversed_ids: set[str] = set()
     for record in records:
@@ -137,5 +150,7 @@ def _paid(records: Sequence[ClaimRecord], wanted: set[str], since: date) -> Cent
             if event.kind is EventKind.REVERSAL:
                 reversed_ids.add(event.payment_id)
             elif event.kind is EventKind.ALLOCATED and event.on >= since:
+                if principal_only and event.component is not Component.PRINCIPAL:
+                    continue
                 allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
     return sum(a for pid, a in allocated.items() if pid not in reversed_ids)

@@ -160,3 +160,27 @@ def new_schedule(plan: PaymentPlan, language: str) -> Notice:
         ("The installments of your payment plan changed:",
          "\n".join(schedule_lines(plan.schedule, "en"))),
     )  # fmt: skip
+
+
+def first_payment(plan: PaymentPlan, amount: Cents, url: str, language: str) -> Notice:
+    """The link to the first payment through Mollie: paying it settles the installment and
+    signs the SEPA mandate the later installments are collected on."""
+    if language == "nl":
+        return Notice(
+            "Uw eerste betaling en machtiging voor de betalingsregeling",
+            (
+                f"Betaal de eerste termijn van uw betalingsregeling, {_eur(amount, 'nl')}, via "
+                f"{url}. Met deze betaling machtigt u ons de volgende termijnen automatisch van "
+                "dezelfde rekening af te schrijven (SEPA-incasso), op de data van uw schema.",
+                "\n".join(schedule_lines(plan.schedule, "nl")),
+            ),
+        )
+    return Notice(
+        "Your first payment and mandate for the payment plan",
+        (
+            f"Please pay the first installment of your payment plan, {_eur(amount, 'en')}, at "
+            f"{url}. With this payment you authorise us to collect the next installments from "
+            "the same account by SEPA direct debit, on the dates of your schedule.",
+            "\n".join(schedule_lines(plan.schedule, "en")),
+        ),
+    )

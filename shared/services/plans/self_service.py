@@ -59,6 +59,7 @@ class PortalPlans:
     offer: PlanOffer | None
     plans: list[PaymentPlan] = field(default_factory=list)  # draft, running or paused
     creditor_id: str | None = None  # set when direct debit is offered
+    via_mollie: bool = False  # direct debit offered through Mollie (first payment, recurring)
 
 
 class PortalPlanDesk:
@@ -96,16 +97,37 @@ class PortalPlanDesk:
                 owed = owed.plus(claims[n].open)
         rules = self.plans.rules(client)
         creditor: str | None = None
-        try:
-            creditor = creditor_of(rules, client)[0]
-        except DirectDebitError:
-            creditor = None  # the client does not collect by direct debit: transfer only
+        via_mollie = False
+        if rules.collects_through_mollie:
+            via_mollie = self._mollie_reachable(client)
+        else:
+            try:
+                creditor = creditor_of(rules, client)[0]
+            except DirectDebitError:
+                creditor = None  # the client does not collect by direct debit: transfer only
         offer = (
-            plan_offer(rules, owed.total, today, direct_debit=creditor is not None)
+            plan_offer(rules, owed.total, today, direct_debit=creditor is not None or via_mollie)
             if numbers
             else None
         )
-        return PortalPlans(client, debtor, numbers, owed, offer, mine, creditor)
+        return PortalPlans(client, debtor, numbers, owed, offer, mine, creditor, via_mollie)
+
+    def _mollie_reachable(self, client: Client) -> bool:
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        if self.plans.mollie is None:
+            return False
+        try:
+            self.plans.mollie.provider(client)
+        except (MollieNotSetUp, ValueError):
+            return False
+        return True
+
+    def first_payment_url(self, access: PortalAccess, plan_id: str) -> str | None:
+        """The Mollie checkout of the debtor's own plan's first payment, if one is open."""
+        plan = self.plan(access, plan_id)
+        client, _ = self.portal.parties(access)
+        return self.plans.first_payment_url(client, plan.plan_id)
 
     def preview(
         self, access: PortalAccess, choice: PlanChoice
@@ -130,7 +152,7 @@ class PortalPlanDesk:
         view, schedule = self.preview(access, choice)
         assert view.offer is not None
         mandate_iban = ""
-        if choice.method is PlanMethod.DIRECT_DEBIT:
+        if choice.method is PlanMethod.DIRECT_DEBIT and not view.via_mollie:
             if signing is None or not signing.agreed:
                 raise Invalid(
                     "agree to the direct debit mandate to pay by direct debit", field="consent"
@@ -152,7 +174,7 @@ class PortalPlanDesk:
         if sum(i.amount for i in plan.schedule) != sum(i.amount for i in schedule):
             # money came in between the page and the click: the plan covers what is open now
             self.plans.note(plan, "changed", "The open amount changed since the debtor saw it")
-        if choice.method is PlanMethod.DIRECT_DEBIT and signing is not None:
+        if choice.method is PlanMethod.DIRECT_DEBIT and signing is not None and not view.via_mollie:
             today = amsterdam_today(self.clock)
             mandate = Mandate(f"M{plan.plan_id}", today, mandate_iban, signing.name.strip()[:70])
             plan = self.plans.set_mandate(client, plan.plan_id, mandate, PORTAL)

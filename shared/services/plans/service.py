@@ -13,8 +13,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from shared.adapters.mollie import MolliePayment
 from shared.adapters.tables.plans_repo import PlanRepository
 from shared.clock import Clock, amsterdam_today
 from shared.domain.ids import time_ordered_id
@@ -30,6 +31,7 @@ from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
+    HOLDS_DUNNING,
     RUNNING,
     DebitState,
     DirectDebit,
@@ -50,6 +52,10 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.plans import notices
 from shared.services.plans.direct_debit import DirectDebitDesk, DirectDebitError, creditor_of
+from shared.services.plans.mollie_collection import MollieCollections
+
+if TYPE_CHECKING:
+    from shared.services.plans.mollie_plans import MolliePlanDesk
 from shared.services.plans.money import PlanMoney
 from shared.services.repositories import Repositories
 
@@ -100,6 +106,8 @@ class PlanService:
         self.resume_dunning = resume_dunning
         self.payments = payments
         self.desk = DirectDebitDesk(repos, files, clock, plans.rules) if files is not None else None
+        # direct debits collected through Mollie (set by the container; None: not wired)
+        self.mollie: MollieCollections | None = None
         self._working = threading.local()
         self.repos = repos
         self.plans = plans
@@ -270,9 +278,31 @@ class PlanService:
         self._log(active, "activated", f"Activated by {author}")
         self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
         self._send_agreement(client, active)
+        if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
+            # the first payment (installment 1, through Mollie's checkout) signs the mandate
+            active = self._collect_now(client, active, today)
         return active
 
+    def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
+        """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
+        to the run, which looks at such a plan again the next day."""
+        from shared.adapters.mollie import MollieError
+
+        try:
+            return self.process(client.client_id, plan.plan_id, today) or plan
+        except MollieError as e:
+            log.warning("plan %s: Mollie payment not made now: %s", plan.plan_id, e)
+            self._log(
+                plan,
+                "debit_failed",
+                f"Mollie could not be reached ({e}); the daily run tries again",
+            )
+            return self._get(client, plan.plan_id)[0]
+
     def _check_direct_debit(self, client: Client, plan: PaymentPlan) -> None:
+        if plan.rules.collects_through_mollie:
+            self._check_mollie(client, plan)
+            return
         if plan.mandate is None:
             raise PlanConflict("a direct-debit plan needs a signed mandate before activation")
         try:
@@ -285,6 +315,26 @@ class PlanService:
             raise Invalid(
                 f"the first collection needs {plan.rules.prenotification_days} days' notice: "
                 f"start on {earliest} or later",
+                field="start",
+            )
+
+    def _check_mollie(self, client: Client, plan: PaymentPlan) -> None:
+        """Collected through Mollie: the debtor pays the first installment in Mollie's
+        checkout (which signs the mandate); the first recurring collection must be the
+        pre-notification term away, as a collection from our own file."""
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        if self.mollie is None:
+            raise PlanConflict("collection through Mollie is not available here")
+        try:
+            self.mollie.provider(client)
+        except MollieNotSetUp as e:
+            raise PlanConflict(str(e)) from e
+        earliest = amsterdam_today(self.clock) + timedelta(days=plan.rules.prenotification_days)
+        if len(plan.schedule) > 1 and plan.schedule[1].due_date < earliest:
+            raise Invalid(
+                f"the first recurring collection needs {plan.rules.prenotification_days} days' "
+                f"notice: its installment must fall on {earliest} or later",
                 field="start",
             )
 
@@ -353,6 +403,10 @@ class PlanService:
         today = amsterdam_today(self.clock)
         updated = self._store(plan.retry(number).settle(plan.paid, today), etag, plan, today)
         self._log(updated, "retry", f"Installment {number} to be collected again ({author})")
+        if updated.method is PlanMethod.DIRECT_DEBIT and updated.rules.collects_through_mollie:
+            # a new Mollie payment now: recurring on the mandate, or a new first payment
+            # (checkout link to the debtor) while there is no valid mandate
+            updated = self._collect_now(client, updated, today)
         return updated
 
     def payments_changed(self, client: Client, invoice_numbers: list[str]) -> None:
@@ -363,6 +417,37 @@ class PlanService:
         busy: set[str] = getattr(self._working, "plans", set())
         for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
+
+    def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
+        """The invoices among these held by a running plan over the principal only
+        (``include_costs: false``): by agreeing to that plan the client accepted that its
+        payments pay off the principal first (art. 6:44 BW is default law; lid 2 lets the
+        creditor refuse another order, so it may accept one). Costs and interest stay owed
+        and go back to the workflow when the plan ends, unless the client waives them.
+        One read when no invoice is in a plan."""
+        from shared.adapters.tables.keys import decode, encode
+        from shared.adapters.tables.plans_repo import PLAN_INVOICES
+
+        if not invoice_numbers:
+            return frozenset()
+        rows = self.plans.store.get_many(
+            PLAN_INVOICES,
+            encode(client.client_id),
+            [encode(n) for n in dict.fromkeys(invoice_numbers)],
+        )
+        by_plan: dict[str, set[str]] = {}
+        for rk, row in rows.items():
+            by_plan.setdefault(str(row.data["PlanId"]), set()).add(decode(rk))
+        out: set[str] = set()
+        for plan_id, numbers in by_plan.items():
+            found = self.plans.get(client.client_id, plan_id)
+            if (
+                found is not None
+                and not found[0].include_costs
+                and found[0].status in HOLDS_DUNNING
+            ):
+                out |= numbers
+        return frozenset(out)
 
     # -- the daily run -----------------------------------------------------------------------
     def fan_out(self, today: date | None = None) -> int:
@@ -394,6 +479,8 @@ class PlanService:
                 self.plans.drop_attention(client_id, plan_id, row_on)
             return None
         client = found_client[0]
+        if row_on is not None and self.mollie is not None:
+            self._mollie_desk().poll(client, plan_id)
         for _ in range(RETRIES):
             found = self.plans.get(client_id, plan_id)
             assert found is not None
@@ -472,11 +559,18 @@ class PlanService:
             return updated
         reminders = self._reminders_due(updated, today)
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.status in RUNNING:
-            updated = self._submit_debits(client, updated, today)
+            if updated.rules.collects_through_mollie:
+                updated = (
+                    self._mollie_desk().submit(client, updated, today) if self.mollie else updated
+                )
+            else:
+                updated = self._submit_debits(client, updated, today)
         # what leaves the plan first, each idempotent by its own key (outbox key, collection
         # row), and only then the plan that records it: a failure in between repeats a send
         # that is then recognised, instead of recording a reminder or collection never made
         for debit in updated.debits:
+            if debit.via != "file":
+                continue  # a Mollie payment: made already, its webhook books it
             if debit.state is DebitState.SUBMITTED and self.desk and updated.mandate:
                 self.desk.submit(client.client_id, updated.plan_id, updated.mandate, debit,
                                  f"Termijn {debit.number} {updated.payment_reference}")  # fmt: skip
@@ -501,7 +595,14 @@ class PlanService:
         changed = False
         debits = []
         for d in plan.debits:
-            if (
+            if d.via == "mollie" and d.state is DebitState.SUBMITTED:
+                booked = self.repos.payments.get(client.client_id, d.payment_id)
+                if booked is not None and not booked.reversed:
+                    d = replace(d, state=DebitState.COLLECTED)  # its webhook booked it
+                    changed = True
+            elif d.via == "mollie" and d.state is not DebitState.COLLECTED:
+                pass  # returned or failed: told when it happened
+            elif (
                 d.state is DebitState.SUBMITTED
                 and d.collection_date <= today
                 and self.desk is not None
@@ -510,7 +611,7 @@ class PlanService:
                 # withdrawn at the desk, but the plan's own record of it was not saved
                 d = replace(d, state=DebitState.WITHDRAWN)
                 changed = True
-            elif d.state is DebitState.SUBMITTED and d.collection_date <= today:
+            elif d.state is DebitState.SUBMITTED and d.collection_date <= today and d.via == "file":
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
                                    invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id)  # fmt: skip
@@ -607,13 +708,14 @@ class PlanService:
         return changed
 
     def debit_came_back(
-        self, client: Client, end_to_end_id: str, reason: str
+        self, client: Client, end_to_end_id: str, reason: str, plan_id: str | None = None
     ) -> PaymentPlan | None:
         """The bank rejected (pain.002 RJCT) or returned (an R-transaction) a collection.
         Before it was booked it never becomes a payment; after, the booked payment is
         reversed through the payment service (the ledger's reversal). Its installment fails
         with the reason, staff are told and can retry. None: not one of our collections."""
-        plan_id = self.desk.plan_of(client.client_id, end_to_end_id) if self.desk else None
+        if plan_id is None:
+            plan_id = self.desk.plan_of(client.client_id, end_to_end_id) if self.desk else None
         if plan_id is None:
             return None
         busy: set[str] = getattr(self._working, "plans", set())
@@ -624,20 +726,32 @@ class PlanService:
                 debit = next((d for d in plan.debits if d.end_to_end_id == end_to_end_id), None)
                 if debit is None or debit.state in (DebitState.RETURNED, DebitState.WITHDRAWN):
                     return plan  # told before, or taken out before the bank collected it
-                if debit.state is DebitState.COLLECTED and self.payments is not None:
+                booked = debit.state is DebitState.COLLECTED or debit.via == "mollie"
+                if booked and self.payments is not None:  # (reversing nothing is a no-op)
                     self.payments.reverse(
                         client, debit.payment_id, f"direct debit returned by the bank ({reason})"
                     )
                 today = amsterdam_today(self.clock)
                 back = plan.debit_came_back(end_to_end_id, reason)
                 if plan.activated_at is not None:
-                    paid = self.money.paid_towards(client, plan.debtor_number,
-                                                   list(plan.invoice_numbers), plan.activated_at.date())  # fmt: skip
+                    paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
+                                                   plan.activated_at.date(), plan.include_costs)  # fmt: skip
                     back = back.settle(paid, today)
                 try:
                     updated = self._store(back, etag, plan, today)
                 except ConflictingUpdate:
                     continue
+                if (
+                    plan.status is PlanStatus.COMPLETED
+                    and updated.status is not PlanStatus.COMPLETED
+                ):
+                    # reopened after completion: it holds its invoices' dunning again
+                    self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+                    self._log(
+                        updated,
+                        "reopened",
+                        "A collection came back after completion: the plan runs again",
+                    )
                 break
             else:
                 raise ConflictingUpdate(f"plan {plan_id} keeps changing; try again")
@@ -645,15 +759,16 @@ class PlanService:
             self._working.plans = busy
         from shared.domain.plans.sepa_reasons import describe
 
+        said = describe(reason.split()[0]) if reason.split() else reason
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
-                  f"{debit.end_to_end_id} ({reason}: {describe(reason)}); staff can retry")  # fmt: skip
+                  f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
         now = self.clock.now()
         try:
             self.repos.actions.add(ActionItem(
                 client_id=client.client_id, action_id=f"sdd-failed-{end_to_end_id}",
                 kind="plan_debit_failed",
                 title=(f"Direct debit of installment {debit.number} of plan {plan_id} failed: "
-                       f"{reason} ({describe(reason)})"),
+                       f"{reason} ({said})"),
                 created_at=now, debtor_number=plan.debtor_number, invoice_numbers=plan.invoice_numbers,
                 detail={"plan_id": plan_id, "installment": debit.number, "reason": reason,
                         "end_to_end_id": end_to_end_id},
@@ -662,6 +777,30 @@ class PlanService:
             pass  # told before
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
         return updated
+
+    # -- collection through Mollie (shared/services/plans/mollie_plans.py) ------------------
+    def _mollie_desk(self) -> MolliePlanDesk:
+        from shared.services.plans.mollie_plans import MolliePlanDesk
+
+        assert self.mollie is not None
+        return MolliePlanDesk(self, self.mollie)
+
+    def mollie_outcome(
+        self, client: Client, plan_id: str, payment: MolliePayment, settle: bool = True
+    ) -> str:
+        """What a Mollie payment of the plan means (its webhook, or the run asking): see
+        :meth:`MolliePlanDesk.outcome`."""
+        if self.mollie is None or self.payments is None:
+            return "unknown"
+        return self._mollie_desk().outcome(client, plan_id, payment, settle)
+
+    def first_payment_url(self, client: Client, plan_id: str) -> str | None:
+        """The checkout link of the plan's first payment still open (the portal sends the
+        debtor there), or None."""
+        if self.mollie is None:
+            self._get(client, plan_id)
+            return None
+        return self._mollie_desk().first_payment_url(client, plan_id)
 
     def _action(self, client: Client, plan: PaymentPlan, kind: str, title: str) -> None:
         now = self.clock.now()
@@ -722,6 +861,17 @@ class PlanService:
             for d in plan.debits
             if d.state is DebitState.SUBMITTED and d.collection_date > after
         ]
+        mollie_waiting = (
+            plan.method is PlanMethod.DIRECT_DEBIT
+            and plan.rules.collects_through_mollie
+            and plan.mandate is None
+            and not any(d.first for d in plan.debits)
+        )  # its first payment is still to be made (Mollie was out of reach)
+        if mollie_waiting or any(
+            d.via == "mollie" and d.state is DebitState.SUBMITTED for d in plan.debits
+        ):
+            # a Mollie payment under way: asked about daily, should its webhook be lost
+            candidates.append(after + timedelta(days=1))
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # an installment to collect whose submission day has passed (a retry) goes
             # into tomorrow's run

@@ -1,0 +1,228 @@
+"""Direct debits of payment plans collected through Mollie instead of our pain.008 file.
+
+Mollie's recurring flow: a customer per plan, a ``first`` payment the debtor completes in
+Mollie's checkout (it pays the first installment and creates the SEPA mandate), then one
+``recurring`` payment per later installment, created by the daily run without checkout.
+
+A recurring payment is executed at once, so creating it twice charges the debtor twice. Each
+collection (plan, installment, attempt) therefore has one row here, written BEFORE the call to
+Mollie, with the ``Idempotency-Key`` the call carries; the payment id is written after it.
+A crash in between leaves a row without a payment id: the next attempt first looks among the
+customer's payments for one carrying the collection's key in its metadata (Mollie's own
+advice), and only then asks again with the same key (Mollie answers a repeated key with the
+payment it made). The plan's own record of the collection is a mirror of this row.
+
+| table                  | PartitionKey            | RowKey               | holds                    |
+| MolliePlanCollections  | client ``|`` plan       | ``customer``         | the plan's Mollie customer|
+| MolliePlanCollections  | client ``|`` plan       | nnn ``|`` attempt    | key, kind, payment id,    |
+|                        |                         |                      | checkout link (first)     |
+
+The payment id also gets a ``MolliePayments`` row (``shared/services/online_payments.py``)
+naming the plan, so Mollie's webhook reaches the plan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from shared.adapters.mollie import MollieChargeback, MollieError, MollieMandate, MolliePayment
+from shared.adapters.tables.keys import encode, join
+from shared.domain.money import Cents
+from shared.domain.parties import Client, Debtor
+from shared.domain.plans.plan import PaymentPlan
+from shared.ports.tables import Conflict, Row, TableStore
+
+COLLECTIONS = "MolliePlanCollections"
+TABLES = (COLLECTIONS,)
+MOLLIE_PAYMENTS = "MolliePayments"  # the online payments' table: payment id -> what it pays
+
+
+class RecurringProvider(Protocol):
+    """The part of the Mollie API recurring collection uses (a real ``MollieClient``)."""
+
+    def create_customer(
+        self, *, name: str, email: str | None, metadata: dict[str, Any], idempotency_key: str
+    ) -> str: ...
+
+    def create_payment(
+        self,
+        *,
+        amount: Cents,
+        description: str,
+        redirect_url: str | None,
+        webhook_url: str | None,
+        metadata: dict[str, Any],
+        locale: str = "nl_NL",
+        customer_id: str | None = None,
+        sequence_type: str | None = None,
+        mandate_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> MolliePayment: ...
+
+    def get_payment(self, payment_id: str) -> MolliePayment | None: ...
+
+    def get_mandate(self, customer_id: str, mandate_id: str) -> MollieMandate | None: ...
+
+    def customer_payments(self, customer_id: str) -> list[MolliePayment]: ...
+
+    def chargebacks(self, payment_id: str, payment_amount: Cents = 0) -> list[MollieChargeback]: ...
+
+
+class MollieNotSetUp(ValueError):
+    """The client collects through Mollie but has no Mollie account we can reach."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    payment_id: str
+    checkout_url: str | None
+    status: str
+
+
+class MollieCollections:
+    def __init__(
+        self,
+        store: TableStore,
+        provider_for: Callable[[Client], object],
+        public_base_url: str,
+    ) -> None:
+        self.store = store
+        self._provider_for = provider_for
+        self.base_url = public_base_url.rstrip("/")
+
+    def provider(self, client: Client) -> RecurringProvider:
+        """The client's Mollie account (its key, the agency's, or a linked account); the
+        local payment simulation has no mandates, so it does not collect plans."""
+        provider = self._provider_for(client)
+        if not hasattr(provider, "create_customer"):
+            raise MollieNotSetUp(
+                f"client {client.number} collects direct debits through Mollie but has no "
+                "Mollie account (MOLLIE_KEY_<client number> or a linked account)"
+            )
+        return provider  # type: ignore[return-value]
+
+    @staticmethod
+    def _pk(plan: PaymentPlan) -> str:
+        return join(encode(plan.client_id), encode(plan.plan_id))
+
+    @staticmethod
+    def key(plan: PaymentPlan, number: int, attempt: int) -> str:
+        """The collection's Idempotency-Key: the same collection always sends the same one."""
+        return f"inning-{plan.client_id}-{plan.plan_id}-{number}-{attempt}"[:200]
+
+    def customer(self, client: Client, plan: PaymentPlan, debtor: Debtor | None) -> str:
+        """The plan's Mollie customer, created once (a repeat sends the same key)."""
+        row = self.store.get(COLLECTIONS, self._pk(plan), "customer")
+        if row is not None:
+            return str(row.data["CustomerId"])
+        customer_id = self.provider(client).create_customer(
+            name=debtor.name if debtor else plan.debtor_number,
+            email=debtor.emails[0] if debtor and debtor.emails else None,
+            metadata={
+                "client": client.client_id,
+                "plan": plan.plan_id,
+                "debtor": plan.debtor_number,
+            },
+            idempotency_key=f"inning-customer-{plan.client_id}-{plan.plan_id}"[:200],
+        )
+        try:
+            self.store.insert(
+                COLLECTIONS, Row(self._pk(plan), "customer", {"CustomerId": customer_id})
+            )
+        except Conflict:  # a concurrent first call: Mollie gave both the same customer (same key)
+            stored = self.store.get(COLLECTIONS, self._pk(plan), "customer")
+            return str(stored.data["CustomerId"]) if stored else customer_id
+        return customer_id
+
+    def collect(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        *,
+        number: int,
+        attempt: int,
+        amount: Cents,
+        first: bool,
+        debtor: Debtor | None,
+    ) -> Collection:
+        """Create the Mollie payment of one collection exactly once: a ``first`` payment
+        (checkout link for the debtor) or a ``recurring`` one on the plan's mandate. Raises
+        :class:`MollieError` (status 422: Mollie found no valid mandate)."""
+        rk = f"{number:03d}|{attempt:02d}"
+        key = self.key(plan, number, attempt)
+        row = self.store.get(COLLECTIONS, self._pk(plan), rk)
+        if row is not None and row.data.get("PaymentId"):
+            return Collection(str(row.data["PaymentId"]), row.data.get("CheckoutUrl"), "recorded")
+        customer_id = self.customer(client, plan, debtor)
+        provider = self.provider(client)
+        if row is None:
+            try:  # the intent first: a crash after the call is recognised by it
+                self.store.insert(COLLECTIONS, Row(self._pk(plan), rk, {
+                    "Key": key, "Kind": "first" if first else "recurring", "Amount": amount,
+                }))  # fmt: skip
+            except Conflict:
+                pass  # a concurrent attempt wrote it: the key below is the same
+        else:
+            # an attempt before ours crashed after asking Mollie: was the payment made?
+            made = next(
+                (p for p in provider.customer_payments(customer_id)
+                 if p.metadata.get("collection") == key),
+                None,
+            )  # fmt: skip
+            if made is not None:
+                return self._record(client, plan, rk, made, number, attempt, first)
+        metadata = {"client": client.client_id, "plan": plan.plan_id, "installment": number,
+                    "attempt": attempt, "collection": key}  # fmt: skip
+        description = f"Termijn {number} betalingsregeling {plan.payment_reference}"
+        webhook = f"{self.base_url}/api/mollie/webhook"
+        if first:
+            payment = provider.create_payment(
+                amount=amount, description=description, metadata=metadata,
+                redirect_url=f"{self.base_url}/api/portal/plan", webhook_url=webhook,
+                customer_id=customer_id, sequence_type="first", idempotency_key=key,
+            )  # fmt: skip
+        else:
+            if plan.mandate is None or plan.mandate.customer_id is None:
+                raise MollieError("the plan has no Mollie mandate", status=422, field="mandateId")
+            payment = provider.create_payment(
+                amount=amount, description=description, metadata=metadata, redirect_url=None,
+                webhook_url=webhook, customer_id=plan.mandate.customer_id, sequence_type="recurring",
+                mandate_id=plan.mandate.mandate_id, idempotency_key=key,
+            )  # fmt: skip
+        return self._record(client, plan, rk, payment, number, attempt, first)
+
+    def _record(self, client: Client, plan: PaymentPlan, rk: str, payment: MolliePayment,
+                number: int, attempt: int, first: bool) -> Collection:  # fmt: skip
+        # the webhook's row first: Mollie may call it before we finish here
+        self.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
+            "ClientId": client.client_id, "Debtor": plan.debtor_number,
+            "Invoices": json.dumps(list(plan.invoice_numbers)), "Amount": payment.amount,
+            "PlanId": plan.plan_id, "Installment": number, "Attempt": attempt,
+            "Kind": "first" if first else "recurring",
+        }))  # fmt: skip
+        self.store.upsert(COLLECTIONS, Row(self._pk(plan), rk, {
+            "Key": self.key(plan, number, attempt), "Kind": "first" if first else "recurring",
+            "Amount": payment.amount, "PaymentId": payment.payment_id, "CheckoutUrl": payment.checkout_url,
+        }))  # fmt: skip
+        return Collection(payment.payment_id, payment.checkout_url, payment.status)
+
+    def checkout_url(self, plan: PaymentPlan, number: int, attempt: int) -> str | None:
+        row = self.store.get(COLLECTIONS, self._pk(plan), f"{number:03d}|{attempt:02d}")
+        return str(row.data["CheckoutUrl"]) if row and row.data.get("CheckoutUrl") else None
+
+    def charged_back(self, client: Client, payment: MolliePayment) -> tuple[Cents, str | None]:
+        """What the debtor's bank took back of a paid payment, and why: Mollie's
+        ``amountChargedBack``, or the chargebacks its ``_links.chargebacks`` lists (a
+        chargeback that was itself reversed does not count)."""
+        reasons: list[str] = []
+        amount = payment.amount_charged_back
+        if payment.has_chargebacks:
+            found = self.provider(client).chargebacks(payment.payment_id, payment.amount)
+            standing = [c for c in found if not c.reversed]
+            reasons = [c.reason for c in standing if c.reason]
+            if not amount:
+                amount = sum(c.amount for c in standing)
+        return amount, ", ".join(reasons) or None

@@ -1,0 +1,382 @@
+"""The plan side of direct debits collected through Mollie: the daily run's payments (a
+first payment while there is no mandate, then one recurring payment per due installment), and
+what a Mollie payment's outcome means for its installment (booked, failed with the bank's
+reason, reversed by a chargeback or refund). The calls to Mollie and their idempotency live in
+:mod:`shared.services.plans.mollie_collection`; plans, timeline and ledger are the plan
+service's (``svc``), so a Mollie plan is stored, settled and told exactly as any other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from shared.adapters.mollie import MolliePayment
+from shared.clock import amsterdam_today
+from shared.domain.money import Cents
+from shared.domain.parties import Client
+from shared.domain.plans.plan import (
+    RUNNING,
+    DebitState,
+    DirectDebit,
+    Mandate,
+    PaymentPlan,
+    PlanStatus,
+)
+from shared.domain.records import ActionItem, PaymentSource
+from shared.ports.tables import Conflict
+from shared.services.errors import ConflictingUpdate
+from shared.services.plans import notices
+from shared.services.plans.mollie_collection import MollieCollections
+
+if TYPE_CHECKING:
+    from shared.services.plans.service import PlanService
+
+RETRIES = 5
+log = logging.getLogger("inning.plans")
+
+
+class MolliePlanDesk:
+    def __init__(self, svc: PlanService, collections: MollieCollections) -> None:
+        self.svc = svc
+        self.collections = collections
+
+    def submit(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
+        """The run's part of a Mollie plan: a first payment (installment 1, or the first one
+        unpaid) while there is no mandate yet, then one recurring payment per installment
+        on its due date. A mandate Mollie no longer holds valid fails the installment and
+        puts it on the action list; so does Mollie's refusal (422: no valid mandate)."""
+        from shared.adapters.mollie import MollieError
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        states = {s.number: s for s in plan.installments(today)}
+        standing_ = {d.number for d in plan.debits if d.standing}
+        first_under_way = any(d.first and d.state is DebitState.SUBMITTED for d in plan.debits)
+        debtor = self.svc.repos.debtors.get(client.client_id, plan.debtor_number)
+        new: list[DirectDebit] = []
+        for inst in plan.schedule:
+            state = states[inst.number]
+            if inst.number in standing_ or inst.number in plan.failed or state.paid >= state.amount:
+                continue
+            attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
+            open_part = state.amount - state.paid
+            valid = plan.mandate is not None and plan.mandate.status == "valid"
+            try:
+                if not valid:
+                    if first_under_way or new:
+                        continue  # the debtor's first payment is under way: it brings the mandate
+                    # the plan's first payment, or one for an installment staff retried (it was
+                    # tried before); otherwise an installment due without a mandate fails
+                    tried = any(d.first for d in plan.debits)
+                    if tried and not any(d.number == inst.number for d in plan.debits):
+                        if inst.due_date <= today:
+                            plan = self._refused(
+                                client,
+                                plan,
+                                inst.number,
+                                attempt,
+                                open_part,
+                                today,
+                                "no valid mandate (the first payment was not made or "
+                                "the mandate was revoked)",
+                            )
+                        continue
+                    made = self.collections.collect(
+                        client,
+                        plan,
+                        number=inst.number,
+                        attempt=attempt,
+                        amount=open_part,
+                        first=True,
+                        debtor=debtor[0] if debtor else None,
+                    )
+                    new.append(
+                        DirectDebit(
+                            inst.number,
+                            attempt,
+                            today,
+                            open_part,
+                            made.payment_id,
+                            True,
+                            via="mollie",
+                        )
+                    )
+                    self._first_payment_notice(
+                        client, plan, inst.number, attempt, open_part, made.checkout_url
+                    )
+                    continue
+                if inst.due_date > today:
+                    continue
+                assert plan.mandate is not None and plan.mandate.customer_id is not None
+                held = self.collections.provider(client).get_mandate(
+                    plan.mandate.customer_id, plan.mandate.mandate_id
+                )
+                if held is None or held.status == "invalid":
+                    plan = replace(plan, mandate=replace(plan.mandate, status="invalid"))
+                    plan = self._refused(
+                        client,
+                        plan,
+                        inst.number,
+                        attempt,
+                        open_part,
+                        today,
+                        f"the Mollie mandate {plan.mandate_id} is no longer valid",
+                    )
+                    continue
+                made = self.collections.collect(
+                    client,
+                    plan,
+                    number=inst.number,
+                    attempt=attempt,
+                    amount=open_part,
+                    first=False,
+                    debtor=None,
+                )
+            except MollieNotSetUp as e:
+                self.svc._log(plan, "debit_failed", str(e))
+                return plan
+            except MollieError as e:
+                if e.transient:
+                    raise  # the message is retried; the collection's key makes it one payment
+                plan = self._refused(client, plan, inst.number, attempt, open_part, today, str(e))
+                continue
+            new.append(
+                DirectDebit(
+                    inst.number, attempt, today, open_part, made.payment_id, False, via="mollie"
+                )
+            )
+        for d in new:
+            kind = "first payment (checkout)" if d.first else "recurring payment"
+            self.svc._log(
+                plan,
+                "debit_submitted",
+                f"Installment {d.number}: Mollie {kind} {d.end_to_end_id} of {d.amount} cents",
+            )
+        if not new:
+            return plan
+        recurring = any(not d.first for d in new)
+        return replace(
+            plan,
+            debits=plan.debits + tuple(new),
+            status=PlanStatus.COLLECTION_IN_PROGRESS if recurring else plan.status,
+        )
+
+    def _refused(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        number: int,
+        attempt: int,
+        amount: Cents,
+        today: date,
+        reason: str,
+    ) -> PaymentPlan:
+        """No Mollie payment could be made: the installment fails (staff retry once the
+        debtor has a valid mandate again), recorded as an attempt so a retry is a new one."""
+        refused = DirectDebit(
+            number,
+            attempt,
+            today,
+            amount,
+            f"refused-{number}-{attempt}",
+            False,
+            DebitState.RETURNED,
+            reason[:200],
+            via="mollie",
+        )
+        failed = replace(plan, debits=(*plan.debits, refused))
+        failed = failed.fail(number) if failed.status in RUNNING else failed
+        self.svc._log(
+            failed, "debit_failed", f"Installment {number}: no Mollie payment made: {reason}"
+        )
+        try:
+            self.svc.repos.actions.add(
+                ActionItem(
+                    client_id=client.client_id,
+                    action_id=f"mollie-mandate-{plan.plan_id}-{number}-{attempt}",
+                    kind="plan_mandate_invalid",
+                    title=(
+                        f"Installment {number} of plan {plan.plan_id} cannot be collected through Mollie: "
+                        f"{reason}. Ask the debtor for a new first payment (retry) or another way to pay"
+                    ),
+                    created_at=self.svc.clock.now(),
+                    debtor_number=plan.debtor_number,
+                    invoice_numbers=plan.invoice_numbers,
+                    detail={"plan_id": plan.plan_id, "installment": number, "reason": reason},
+                )
+            )
+        except Conflict:
+            pass  # told before
+        return failed
+
+    def _first_payment_notice(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        number: int,
+        attempt: int,
+        amount: Cents,
+        url: str | None,
+    ) -> None:
+        if not url:
+            return
+        sent = self.svc._send_notice(
+            client,
+            plan,
+            f"first-payment|{number}|{attempt}",
+            lambda lang: notices.first_payment(plan, amount, url, lang),
+        )
+        self.svc._log(
+            plan, "first_payment", f"Link to the first payment (installment {number}): {sent}"
+        )
+
+    def first_payment_url(self, client: Client, plan_id: str) -> str | None:
+        """The checkout link of the plan's first payment still open (the portal sends the
+        debtor there), or None."""
+        plan = self.svc._get(client, plan_id)[0]
+        for d in reversed(plan.debits):
+            if d.via == "mollie" and d.first and d.state is DebitState.SUBMITTED:
+                return self.collections.checkout_url(plan, d.number, d.attempt)
+        return None
+
+    def poll(self, client: Client, plan_id: str) -> None:
+        """Ask Mollie about the plan's payments under way (a lost webhook changes nothing for
+        long): the same handling as the webhook's."""
+        found = self.svc.plans.get(client.client_id, plan_id)
+        if found is None:
+            return
+        under_way = [
+            d for d in found[0].debits if d.via == "mollie" and d.state is DebitState.SUBMITTED
+        ]
+        if not under_way:
+            return
+        from shared.adapters.mollie import MollieError
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        try:
+            provider = self.collections.provider(client)
+            for d in under_way:
+                payment = provider.get_payment(d.end_to_end_id)
+                if payment is not None:
+                    self.outcome(client, plan_id, payment, settle=False)
+        except (MollieError, MollieNotSetUp) as e:
+            # only the fallback for a lost webhook: the plan's own work goes on, asked again tomorrow
+            log.warning("plan %s: asking Mollie failed: %s", plan_id, e)
+
+    def outcome(
+        self, client: Client, plan_id: str, payment: MolliePayment, settle: bool = True
+    ) -> str:
+        """What a Mollie payment of the plan (its webhook, or the run asking) means: paid is
+        booked by law on the plan's invoices (the one ledger path) and, for a first payment,
+        its mandate goes on the plan; failed, expired or canceled fail the installment with
+        the reason; a chargeback (the payment stays ``paid``) reverses the booking and fails
+        the installment: it is open again, staff retry. Idempotent."""
+        if self.svc.payments is None:
+            return "unknown"
+        found = self.svc.plans.get(client.client_id, plan_id)
+        if found is None:
+            return "unknown"
+        plan = found[0]
+        debit = next(
+            (d for d in plan.debits if d.via == "mollie" and d.end_to_end_id == payment.payment_id),
+            None,
+        )
+        if debit is None:
+            return "unknown"  # not recorded on the plan yet: the run records it and asks Mollie
+        if payment.status in ("failed", "expired", "canceled"):
+            self.svc.debit_came_back(
+                client, payment.payment_id, payment.failure_reason or payment.status, plan_id
+            )
+            return payment.status
+        if payment.status != "paid":
+            return payment.status  # open, pending, authorized: wait
+        charged_back, why = self.collections.charged_back(client, payment)
+        if debit.state is not DebitState.RETURNED:
+            self._paid(client, plan, debit, payment)
+        if charged_back > 0:
+            self.svc.debit_came_back(
+                client, payment.payment_id, "chargeback" + (f" ({why})" if why else ""), plan_id
+            )
+            return "chargeback"
+        if payment.amount_refunded > 0:  # the client refunded it through Mollie: not paid after all
+            self.svc.debit_came_back(client, payment.payment_id, "refunded through Mollie", plan_id)
+            return "refund"
+        if settle:
+            self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
+        return "paid"
+
+    def _paid(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment
+    ) -> None:
+        assert self.svc.payments is not None and self.collections is not None
+        from shared.clock import amsterdam_date
+
+        received = (
+            date.fromisoformat(payment.paid_at[:10])
+            if payment.paid_at
+            else amsterdam_date(self.svc.clock.now())
+        )
+        busy: set[str] = getattr(self.svc._working, "plans", set())
+        self.svc._working.plans = busy | {plan.plan_id}  # the plan takes the money in below
+        try:
+            self.svc.payments.book(
+                client,
+                payment_id=debit.payment_id,
+                amount=payment.amount,
+                received_on=received,
+                source=PaymentSource.MOLLIE,
+                invoice_numbers=list(plan.invoice_numbers),
+                external_id=payment.payment_id,
+            )
+        finally:
+            self.svc._working.plans = busy
+        mandate: Mandate | None = None
+        if debit.first and payment.customer_id and payment.mandate_id:
+            held = self.collections.provider(client).get_mandate(
+                payment.customer_id, payment.mandate_id
+            )
+            if held is not None:
+                signed = (
+                    date.fromisoformat(held.signature_date) if held.signature_date else received
+                )
+                mandate = Mandate(
+                    held.mandate_id,
+                    signed,
+                    held.consumer_account or "",
+                    held.consumer_name or "",
+                    held.consumer_bic,
+                    payment.customer_id,
+                    held.status,
+                )
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan.plan_id)
+            debits = tuple(
+                replace(d, state=DebitState.COLLECTED)
+                if d.end_to_end_id == debit.end_to_end_id and d.state is DebitState.SUBMITTED
+                else d
+                for d in current.debits
+            )
+            changed = replace(current, debits=debits, mandate=mandate or current.mandate)
+            if changed == current:
+                return
+            try:
+                self.svc._save(changed, etag)
+            except ConflictingUpdate:
+                continue
+            if mandate is not None and current.mandate != mandate:
+                self.svc._log(
+                    changed,
+                    "mandate",
+                    f"Mollie mandate {mandate.mandate_id} ({mandate.status}) signed "
+                    f"{mandate.signed_on} with the first payment {payment.payment_id}",
+                )
+            self.svc._log(
+                changed,
+                "collected",
+                f"Installment {debit.number} paid through Mollie "
+                f"({payment.payment_id}, {payment.amount} cents)",
+            )
+            return
+        raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")

@@ -1,0 +1,259 @@
+"""A local Mollie (API v2) for the recurring flow, served over HTTP so the real client runs.
+
+It keeps payments, customers and mandates, and enforces what Mollie documents and answers:
+- ``Authorization: Bearer <key>`` or 401 with Mollie's own error body (``error_unauthorized``);
+- a payment needs ``amount`` ``{"currency": "EUR", "value": "10.00"}`` (two decimals, a
+  string) and a ``description``; a ``redirectUrl`` unless it is ``recurring``;
+- ``sequenceType`` is ``oneoff``, ``first`` or ``recurring``; ``first`` and ``recurring``
+  need a ``customerId`` of this account; ``recurring`` needs a valid mandate of the customer
+  (the one named by ``mandateId``, when given), else 422 as Mollie words it;
+- ``Idempotency-Key``: the same key with the same body answers the first response again and
+  makes nothing; the same key with another body is 400 (Mollie's body, ``bad_request.json``);
+- a first payment that is paid creates a ``directdebit`` mandate and carries its ``mandateId``;
+  a failed SEPA payment has ``details.bankReasonCode``; a chargeback leaves the payment
+  ``paid`` with ``amountChargedBack`` and a ``chargebacks`` link; the webhook only says the id.
+
+The tests decide a payment's fate with :meth:`MollieWorld.settle` and friends, as the
+debtor and the banks would."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.conftest import MOLLIE
+from tests.support.stand_in import Received, Reply, StandIn, serve
+
+AMOUNT = re.compile(r"\d+\.\d{2}")
+
+
+def fixture(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((MOLLIE / name).read_text())
+    return data
+
+
+def _error(status: int, title: str, detail: str, field_: str | None = None) -> Reply:
+    body: dict[str, Any] = {"status": status, "title": title, "detail": detail,
+                            "_links": {"documentation": {"href": "https://docs.mollie.com/overview/handling-errors",
+                                                         "type": "text/html"}}}  # fmt: skip
+    if field_:
+        body["field"] = field_
+    return Reply(status, body, {"Content-Type": "application/hal+json"})
+
+
+@dataclass
+class MollieWorld:
+    api_key: str = "test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM"
+    payments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mandates: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> mandate (+customer)
+    chargebacks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], tuple[str, Reply]] = field(default_factory=dict)
+    created: int = 0  # payments actually made (a replayed key makes none)
+    down: bool = False  # Mollie answers 503 to everything (an outage)
+    server: StandIn | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"{self.server.url}/v2"
+
+    def _id(self, prefix: str) -> str:
+        self.created += prefix == "tr_"
+        return f"{prefix}{len(self.payments) + len(self.customers) + len(self.mandates) + 1:06d}x"
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def handle(self, r: Received) -> Reply:
+        if self.down:
+            return _error(503, "Service Unavailable", "The service is temporarily unavailable.")
+        if r.headers.get("authorization") != f"Bearer {self.api_key}":
+            return Reply(401, fixture("error_unauthorized.json"))
+        key = r.headers.get("idempotency-key")
+        if r.method == "POST" and key:
+            seen = self.idempotency.get((r.path, key))
+            if seen is not None:
+                body, reply = seen
+                if body != r.body.decode():
+                    return Reply(400, fixture("bad_request.json"))  # "already been used"
+                return reply
+            reply = self._route(r)
+            self.idempotency[(r.path, key)] = (r.body.decode(), reply)
+            return reply
+        return self._route(r)
+
+    def _route(self, r: Received) -> Reply:
+        parts = [p for p in r.path.split("/") if p][1:]  # drop "v2"
+        if r.method == "POST" and parts == ["customers"]:
+            return self._create_customer(r.json())
+        if r.method == "POST" and parts == ["payments"]:
+            return self._create_payment(r.json())
+        if r.method == "GET" and len(parts) == 2 and parts[0] == "payments":
+            p = self.payments.get(parts[1])
+            return Reply(200, self._payment_json(p)) if p else self._not_found("payment")
+        if r.method == "GET" and len(parts) == 3 and parts[::2] == ["payments", "chargebacks"]:
+            items = self.chargebacks.get(parts[1], [])
+            return Reply(
+                200, {"count": len(items), "_embedded": {"chargebacks": items}, "_links": {}}
+            )
+        if (
+            r.method == "GET"
+            and len(parts) == 3
+            and parts[0] == "customers"
+            and parts[2] == "payments"
+        ):
+            mine = [self._payment_json(p) for p in reversed(self.payments.values())
+                    if p.get("customerId") == parts[1]]  # fmt: skip
+            return Reply(200, {"count": len(mine), "_embedded": {"payments": mine}, "_links": {}})
+        if (
+            r.method == "GET"
+            and len(parts) == 4
+            and parts[0] == "customers"
+            and parts[2] == "mandates"
+        ):
+            m = self.mandates.get(parts[3])
+            if m is None or m["customer"] != parts[1]:
+                return self._not_found("mandate")
+            return Reply(200, self._mandate_json(m))
+        return self._not_found("resource")
+
+    @staticmethod
+    def _not_found(what: str) -> Reply:
+        return _error(404, "Not Found", f"No {what} exists with this token.")
+
+    def _create_customer(self, body: dict[str, Any]) -> Reply:
+        customer_id = self._id("cst_")
+        self.customers[customer_id] = {"resource": "customer", "id": customer_id, "mode": "test",
+                                       "name": body.get("name"), "email": body.get("email"),
+                                       "metadata": body.get("metadata"), "locale": None,
+                                       "createdAt": "2026-01-05T09:00:00+00:00"}  # fmt: skip
+        return Reply(201, self.customers[customer_id])
+
+    def _create_payment(self, body: dict[str, Any]) -> Reply:
+        amount = body.get("amount")
+        if not isinstance(amount, dict) or set(amount) != {"currency", "value"}:
+            return _error(422, "Unprocessable Entity", "The amount is required", "amount")
+        if (
+            amount["currency"] != "EUR"
+            or not isinstance(amount["value"], str)
+            or not AMOUNT.fullmatch(amount["value"])
+        ):
+            return _error(
+                422, "Unprocessable Entity", "The amount contains an invalid value", "amount.value"
+            )
+        if not body.get("description"):
+            return _error(422, "Unprocessable Entity", "The description is invalid", "description")
+        sequence = body.get("sequenceType", "oneoff")
+        if sequence not in ("oneoff", "first", "recurring"):
+            return _error(
+                422, "Unprocessable Entity", "The sequence type is invalid", "sequenceType"
+            )
+        if sequence != "recurring" and not body.get("redirectUrl"):
+            return _error(
+                422, "Unprocessable Entity", "The redirect URL is required", "redirectUrl"
+            )
+        customer = body.get("customerId")
+        if sequence != "oneoff" and customer not in self.customers:
+            return _error(422, "Unprocessable Entity", "The customer id is invalid", "customerId")
+        mandate_id = body.get("mandateId")
+        if sequence == "recurring":
+            valid = [m for m in self.mandates.values() if m["customer"] == customer and m["status"] == "valid"
+                     and (mandate_id is None or m["id"] == mandate_id)]  # fmt: skip
+            if not valid:
+                return _error(422, "Unprocessable Entity", "No suitable mandates found for customer",
+                              "mandateId" if mandate_id else "customerId")  # fmt: skip
+            mandate_id = valid[0]["id"]
+        payment_id = self._id("tr_")
+        payment: dict[str, Any] = {
+            "resource": "payment", "id": payment_id, "mode": "test", "createdAt": "2026-01-05T09:00:00+00:00",
+            "amount": amount, "description": body["description"], "metadata": body.get("metadata"),
+            # a recurring SEPA collection is under way at once; a checkout waits for the payer
+            "status": "pending" if sequence == "recurring" else "open",
+            "sequenceType": sequence, "method": "directdebit" if sequence == "recurring" else None,
+            "redirectUrl": body.get("redirectUrl"), "webhookUrl": body.get("webhookUrl"),
+            "profileId": "pfl_QkEhN94Ba", "details": None,
+        }  # fmt: skip
+        if customer:
+            payment["customerId"] = customer
+        if mandate_id:
+            payment["mandateId"] = mandate_id
+        self.payments[payment_id] = payment
+        return Reply(201, self._payment_json(payment))
+
+    def _payment_json(self, p: dict[str, Any]) -> dict[str, Any]:
+        out = {k: v for k, v in p.items() if v is not None}
+        links: dict[str, Any] = {"self": {"href": f"https://api.mollie.com/v2/payments/{p['id']}",
+                                          "type": "application/hal+json"}}  # fmt: skip
+        if p["status"] == "open" and p["sequenceType"] != "recurring":
+            links["checkout"] = {"href": f"https://www.mollie.com/checkout/test-mode?method=ideal&token={p['id']}",
+                                 "type": "text/html"}  # fmt: skip
+        if self.chargebacks.get(p["id"]):
+            links["chargebacks"] = {"href": f"https://api.mollie.com/v2/payments/{p['id']}/chargebacks",
+                                    "type": "application/hal+json"}  # fmt: skip
+        out["_links"] = links
+        return out
+
+    def _mandate_json(self, m: dict[str, Any]) -> dict[str, Any]:
+        body = fixture("customer_mandate_single.json")
+        body.update({k: v for k, v in m.items() if k not in ("customer", "details")})
+        body["details"] = m["details"]
+        body["_links"]["self"]["href"] = (
+            f"https://api.mollie.com/v2/customers/{m['customer']}/mandates/{m['id']}"
+        )
+        return body
+
+    # -- what the debtor and the banks do ------------------------------------------------------
+    def settle(self, payment_id: str, status: str, reason_code: str | None = None) -> None:
+        """The payment ends ``paid``, ``failed`` (with the bank's reason), ``expired`` or
+        ``canceled``. A first payment that is paid creates the mandate."""
+        p = self.payments[payment_id]
+        p["status"] = status
+        if status == "paid":
+            p["paidAt"] = "2026-01-06T10:00:00+00:00"
+            if p["sequenceType"] == "first":
+                mandate_id = self._id("mdt_")
+                self.mandates[mandate_id] = {
+                    "resource": "mandate", "id": mandate_id, "status": "valid", "method": "directdebit",
+                    "customer": p["customerId"], "signatureDate": "2026-01-06",
+                    "mandateReference": f"INNING-{mandate_id}",
+                    "details": {"consumerName": "Debtor D1", "consumerAccount": "NL55INGB0000000000",
+                                "consumerBic": "INGBNL2A"},
+                }  # fmt: skip
+                p["mandateId"] = mandate_id
+                p["method"] = "ideal"
+        if status == "failed" and reason_code:
+            p["details"] = {"bankReasonCode": reason_code, "bankReason": "Insufficient funds"}
+
+    def chargeback(self, payment_id: str) -> None:
+        """The debtor's bank takes the money back: the payment stays ``paid``."""
+        p = self.payments[payment_id]
+        assert p["status"] == "paid"
+        p["amountChargedBack"] = p["amount"]
+        self.chargebacks.setdefault(payment_id, []).append({
+            "resource": "chargeback", "id": f"chb_{len(self.chargebacks) + 1:06d}", "amount": p["amount"],
+            "createdAt": "2026-03-10T17:00:52.0Z", "reversedAt": None, "paymentId": payment_id,
+            "reason": {"code": "MD06", "description": "Refund requested by the debtor"},
+        })  # fmt: skip
+
+    def refund(self, payment_id: str) -> None:
+        """The merchant refunds the whole payment (its status stays ``paid``)."""
+        p = self.payments[payment_id]
+        p["amountRefunded"] = p["amount"]
+        p["amountRemaining"] = {"currency": "EUR", "value": "0.00"}
+
+    def revoke(self, mandate_id: str) -> None:
+        self.mandates[mandate_id]["status"] = "invalid"
+
+    def posted(self, sequence: str) -> list[dict[str, Any]]:
+        return [p for p in self.payments.values() if p["sequenceType"] == sequence]
+
+
+@contextmanager
+def mollie_world() -> Iterator[MollieWorld]:
+    world = MollieWorld()
+    with serve(world.handle) as server:
+        world.server = server
+        yield world
