@@ -51,18 +51,25 @@ class _Waves:
     def install(self) -> None:
         from azure.core.pipeline.transport import RequestsTransport
 
-        original = RequestsTransport.send
+        RequestsTransport.send = self._timed(RequestsTransport.send)  # type: ignore[method-assign]
+        try:  # the table reads' own HTTP exchange (shared/adapters/tables/lean.py)
+            from shared.adapters.tables.lean import LeanTableReader
+        except ImportError:  # a tree from before the lean reads (the "before" run)
+            return
+        LeanTableReader._exchange = self._timed(LeanTableReader._exchange)  # type: ignore[method-assign]
+
+    def _timed(self, original: Any) -> Any:
         spans, lock = self.spans, self._lock
 
-        def timed(transport: Any, request: Any, **kwargs: Any) -> Any:
+        def timed(sender: Any, *args: Any, **kwargs: Any) -> Any:
             began = time.perf_counter()
             try:
-                return original(transport, request, **kwargs)
+                return original(sender, *args, **kwargs)
             finally:
                 with lock:
                     spans.append((began, time.perf_counter()))
 
-        RequestsTransport.send = timed  # type: ignore[method-assign]
+        return timed
 
     def count(self) -> int:
         """Round trips: a request that began after every earlier one had its answer starts a

@@ -230,7 +230,8 @@ class AzureTableStore:
         if hi is not None:
             clauses.append(f"RowKey lt {literal(hi)}")
         for key, value in (equals or {}).items():
-            clauses.append(f"{key} eq {literal(value)}")
+            # ints are stored as Edm.Int64 (see _to_entity), so they are compared as Int64
+            clauses.append(f"{key} eq {literal(value, int64=True)}")
         where = " and ".join(clauses) or None
         raw = _untoken(continuation)
         next_keys = None if raw is None else _keys_of(raw)

@@ -220,14 +220,16 @@ def decode_entity(entity: Mapping[str, Any]) -> tuple[str, str, dict[str, Any], 
 
 
 # -- filters --------------------------------------------------------------------------------------
-def literal(value: Any) -> str:
-    """An OData literal for a filter, as the SDK's parameter substitution writes it (ints
-    beyond 32 bits with the Int64 ``L`` suffix), but a bool checked before an int (the SDK's
-    ``value in [True, False]`` also turns 0 and 1 into false and true)."""
+def literal(value: Any, *, int64: bool = False) -> str:
+    """An OData literal for a filter, as the SDK's parameter substitution writes it: strings
+    quoted (quotes doubled), ints beyond 32 bits with the Int64 ``L`` suffix. ``int64`` writes
+    every int as Int64: the service compares an Edm.Int64 property only with an Int64 literal
+    (``N eq 4`` matches no row whose N was written as Int64), and the store writes every int
+    as Int64."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value) if value.bit_length() <= 32 else f"{value}L"
+        return str(value) if value.bit_length() <= 32 and not int64 else f"{value}L"
     if isinstance(value, float):
         return str(value)
     if isinstance(value, datetime):
