@@ -60,7 +60,7 @@ DEFAULT_SCALES: dict[str, float] = {
     "local_host": 1.0,  # 2,000 keep-alive requests, 10 bursts of 100 clients
     "bulk_import": 0.1,  # 10,000 debtors, 10,000 invoices, 1,000-invoice updates
     "statement_matching": 1.0,  # in memory: 10,000 labelled lines, 200,000 invoices
-    "messaging": 1.0,  # 500 e-mails each way, 200 letters
+    "messaging": 0.3,  # 150 e-mails each way, 60 letters
     "dunning_run": 0.2,  # 10 clients x 1,000 invoices (and x 100), 200 due
     "portal_overview": 0.3,  # 20 browsers x 30 pages, one browser 60 pages
     "ledger_booking": 0.3,  # 60 debtors
