@@ -50,6 +50,30 @@ BENCHMARKS = {
     "statement_parsing": "bench.statement_parsing",
     "statement_scale": "bench.statement_scale",
 }
+# The scale each benchmark runs at in a full `make bench` (no --scale), chosen so the whole run
+# stays under 20 minutes on the 2-CPU development machine (docs/performance.md, "Round 3",
+# lists each one's measured time). A benchmark's ratios do not weaken with it: its baseline
+# is measured in the same run at the same scale. 1 is the size each module's docstring
+# describes; `--scale F` (`make bench SCALE=F`) runs every chosen benchmark at F instead.
+DEFAULT_SCALES: dict[str, float] = {
+    "cold_start": 1.0,  # 15 fresh interpreters per command, medians
+    "local_host": 1.0,  # 2,000 keep-alive requests, 10 bursts of 100 clients
+    "bulk_import": 0.1,  # 10,000 debtors, 10,000 invoices, 1,000-invoice updates
+    "statement_matching": 1.0,  # in memory: 10,000 labelled lines, 200,000 invoices
+    "messaging": 0.3,  # 150 e-mails each way, 60 letters
+    "dunning_run": 0.2,  # 10 clients x 1,000 invoices (and x 100), 200 due
+    "portal_overview": 0.3,  # 20 browsers x 30 pages, one browser 60 pages
+    "ledger_booking": 0.3,  # 60 debtors
+    "settlement_run": 0.3,  # 6 clients x 150 payments
+    "usage_meter": 0.5,  # 10,000 invoices in the history
+    "template_render": 1.0,  # 2,000 renders each way
+    "installment_run": 0.1,  # 10 clients: 10,000 running plans against 1,000, 100 due
+    "console_money": 0.1,  # 1,000 debtors
+    "console_pages": 0.2,  # 2,000 debtors, 4,000 invoices, 50 requests a page
+    "console_search": 0.2,  # 2,000 debtors against 200 (at 0.1 some name has no debtor)
+    "statement_parsing": 0.5,  # 5,000 lines per format, CPU time
+    "statement_scale": 0.1,  # 20,000 against 200 open invoices, 200 lines end to end
+}
 TIMEOUT_SECONDS = 15 * 60  # one benchmark; the whole run is meant to stay under 20 minutes
 # benchmarks that need longer (statement_scale seeds 200,000 invoices, 1.1 million rows)
 TIMEOUTS = {"statement_scale": 45 * 60}
@@ -139,12 +163,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only", default="", help=f"comma-separated, from: {', '.join(BENCHMARKS)}"
     )
-    parser.add_argument("--scale", type=float, default=1.0, help="0.1 for a quick look")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="every benchmark at this scale (1: full size; 0.1 a quick look); "
+        "without it, each at its DEFAULT_SCALES entry",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if args.child:
-        print(json.dumps(run_here(args.child, args.scale)), flush=True)
+        scale = DEFAULT_SCALES.get(args.child, 1.0) if args.scale is None else args.scale
+        print(json.dumps(run_here(args.child, scale)), flush=True)
         return 0
     chosen = [n for n in args.only.split(",") if n] or list(BENCHMARKS)
     unknown = [n for n in chosen if n not in BENCHMARKS]
@@ -153,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     results = []
     for name in chosen:
-        result = _child(name, args.scale)
+        scale = DEFAULT_SCALES.get(name, 1.0) if args.scale is None else args.scale
+        result = _child(name, scale)
         results.append(result)
         print(json.dumps(result), flush=True)
     total = round(time.perf_counter() - began, 1)
@@ -161,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "python -m bench"
         + (f" --only {args.only}" if args.only else "")
-        + (f" --scale {args.scale:g}" if args.scale != 1.0 else ""),
+        + (f" --scale {args.scale:g}" if args.scale is not None else " (default scales)"),
         "total_seconds": total,
         "cpus": os.cpu_count(),
         "results": results,

@@ -25,9 +25,11 @@ def test_a_dunning_run_survives_azurite_going_away_and_coming_back(tmp_path: Pat
     location = tmp_path / "azurite"
     proc = azurite.start(location, ports)
     conn = ports.connection_string
-    # no SDK retries: the host's retries are what is under test, and they are quick to fail
+    # no SDK retries (nor the lean reads'): the host's retries are what is under test, and
+    # they are quick to fail
     store = AzureTableStore(
-        lambda **kw: TableServiceClient.from_connection_string(conn, retry_total=0, **kw)
+        lambda **kw: TableServiceClient.from_connection_string(conn, retry_total=0, **kw),
+        read_retries=0,
     )
     state: dict[str, Any] = {"proc": proc, "down_for": 0, "outages": 0}
     try:

@@ -1,0 +1,463 @@
+"""Table Storage reads over plain HTTP: point reads and queries without the SDK's pipeline.
+
+Why: the portal overview is six reads, and azure-data-tables spends about 2 ms of CPU on each
+(a pipeline of a dozen policies, logging, its own deserialisation), 12 of the page's 14 ms.
+The REST API these reads use is small and documented: ``GET /{table}(PartitionKey='…',
+RowKey='…')`` and ``GET /{table}()?$filter=…&$top=…`` with the continuation in
+``x-ms-continuation-NextPartitionKey`` / ``-NextRowKey`` headers. This module speaks exactly
+that, on keep-alive connections kept in a small pool per store (one host), so a request costs
+a few dozen microseconds of Python. Writes and entity-group transactions stay on the SDK
+(:mod:`shared.adapters.tables.azure`).
+
+What stays the same as the SDK, on purpose:
+
+- The wire format: ``x-ms-version: 2019-02-02`` and ``Accept:
+  application/json;odata=minimalmetadata``, as the SDK sends. ``nometadata`` would save a few
+  bytes but loses the ``@odata.type`` annotations that tell an Edm.Int64 (sent as a JSON string:
+  cents as ``"12100"``) from a string property that happens to hold digits.
+- Types as the SDK returns them (``_deserialize._convert_to_entity``): Int64 -> int, DateTime
+  -> aware UTC datetime (7 fractional digits cut to 6), Binary -> bytes, Guid -> UUID,
+  Double -> float, the rest as JSON has them.
+- Authorisation as the service documents it: Shared Key for the Table service (string to sign
+  ``VERB\\nContent-MD5\\nContent-Type\\nx-ms-date\\n/account/path[?comp=…]``, HMAC-SHA256 with
+  the account key), bearer tokens from the app's azure-identity credential for scope
+  ``https://storage.azure.com/.default`` (cached until five minutes before expiry), or a SAS.
+- Errors as the SDK raises them (what the app and the host already handle): 404 ->
+  ``ResourceNotFoundError``, other HTTP errors -> ``HttpResponseError`` with ``status_code`` and
+  ``error_code``; a refused or reset connection -> ``ServiceRequestError``; a read timeout or a
+  broken answer -> ``ServiceResponseError``.
+- Retries as the SDK's policy for a GET (azure-core ``RetryPolicy``): 408, 429, 500, 502, 503,
+  504 and connection/read failures, at most 3 of each kind, exponential backoff 0.8 s × 2^(n-1)
+  from the second retry (the first is immediate), ``Retry-After`` honoured, at most 120 s.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import formatdate
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode, urlsplit
+from uuid import UUID
+
+from azure.core.exceptions import (
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+    ServiceResponseError,
+)
+
+API_VERSION = "2019-02-02"
+ACCEPT = "application/json;odata=minimalmetadata"
+SCOPE = "https://storage.azure.com/.default"
+TOKEN_MARGIN_SECONDS = 300  # renew a bearer token this long before it expires
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+MAX_RETRIES = 3  # per kind (status, connect, read), as azure-core's RetryPolicy
+BACKOFF_FACTOR = 0.8
+BACKOFF_MAX = 120.0
+TIMEOUT_SECONDS = 60.0
+IDLE_CONNECTIONS = 32  # kept open per store; more concurrent requests open (and close) extras
+CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
+CONTINUATION_RK = "x-ms-continuation-NextRowKey"
+
+
+# -- authorisation -------------------------------------------------------------------------------
+class Authorizer(Protocol):
+    def headers(
+        self, method: str, path: str, query: Mapping[str, str], date: str
+    ) -> dict[str, str]:
+        """What to add to a request for ``path`` (as sent, percent-encoded)."""
+        ...
+
+    def query(self) -> str:
+        """What to add to every query string (a SAS), or ''."""
+        ...
+
+
+def string_to_sign(
+    method: str,
+    account: str,
+    path: str,
+    date: str,
+    query: Mapping[str, str] | None = None,
+    content_md5: str = "",
+    content_type: str = "",
+) -> str:
+    """Shared Key for the Table service ("Authorize with Shared Key", Table service):
+    VERB, Content-MD5, Content-Type, Date (x-ms-date when sent), then the canonicalized
+    resource: ``/`` + account + the URI path as sent (on Azurite the path starts with the
+    account again), with ``?comp=`` + its value when the query has a ``comp`` parameter."""
+    resource = f"/{account}{path}"
+    comp = (query or {}).get("comp")
+    if comp is not None:
+        resource += f"?comp={comp}"
+    return f"{method}\n{content_md5}\n{content_type}\n{date}\n{resource}"
+
+
+class SharedKey:
+    def __init__(self, account: str, key: str) -> None:
+        self.account = account
+        self._key = base64.b64decode(key)
+
+    def sign(self, text: str) -> str:
+        digest = hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()
+        return base64.b64encode(digest).decode()
+
+    def headers(
+        self, method: str, path: str, query: Mapping[str, str], date: str
+    ) -> dict[str, str]:
+        signature = self.sign(string_to_sign(method, self.account, path, date, query))
+        return {"Authorization": f"SharedKey {self.account}:{signature}"}
+
+    def query(self) -> str:
+        return ""
+
+
+class BearerToken:
+    """An OAuth token from the app's credential (managed identity in Azure), reused until
+    :data:`TOKEN_MARGIN_SECONDS` before it expires; one thread renews, the others wait."""
+
+    def __init__(self, credential: Any, clock: Callable[[], float] = time.time) -> None:
+        self._credential = credential
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._token = ""
+        self._expires = 0.0
+
+    def current(self) -> str:
+        if self._clock() < self._expires - TOKEN_MARGIN_SECONDS:
+            return self._token
+        with self._lock:
+            if self._clock() >= self._expires - TOKEN_MARGIN_SECONDS:
+                token = self._credential.get_token(SCOPE)
+                self._token, self._expires = token.token, float(token.expires_on)
+            return self._token
+
+    def headers(
+        self, method: str, path: str, query: Mapping[str, str], date: str
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.current()}"}
+
+    def query(self) -> str:
+        return ""
+
+
+class SharedAccessSignature:
+    def __init__(self, signature: str) -> None:
+        self._signature = signature.lstrip("?")
+
+    def headers(
+        self, method: str, path: str, query: Mapping[str, str], date: str
+    ) -> dict[str, str]:
+        return {}
+
+    def query(self) -> str:
+        return self._signature
+
+
+def authorizer_for(credential: Any) -> Authorizer:
+    """The SDK client's credential, read the same way: a named key (connection strings with an
+    account key, Azurite), a SAS, or a token credential (azure-identity)."""
+    named = getattr(credential, "named_key", None)
+    if named is not None:
+        return SharedKey(named.name, named.key)
+    if hasattr(credential, "get_token"):
+        return BearerToken(credential)
+    signature = getattr(credential, "signature", None)
+    if isinstance(signature, str):
+        return SharedAccessSignature(signature)
+    raise TypeError(f"no Table Storage authorisation for a {type(credential).__name__}")
+
+
+# -- decoding -------------------------------------------------------------------------------------
+def parse_datetime(value: str) -> datetime:
+    """Edm.DateTime as the service sends it (``2026-11-30T13:13:16.1234567Z``): .NET's seven
+    fractional digits cut to Python's six, always UTC (as the SDK's deserialiser)."""
+    text = value.rstrip("Z")
+    if "." in text:
+        whole, fraction = text.split(".", 1)
+        text = f"{whole}.{fraction[:6]}"
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _typed(value: Any, edm: str | None) -> Any:
+    if edm is None or edm in ("Edm.String", "Edm.Int32", "Edm.Boolean"):
+        return value
+    if edm == "Edm.Int64":
+        return int(value)
+    if edm == "Edm.DateTime":
+        return parse_datetime(value)
+    if edm == "Edm.Binary":
+        return base64.b64decode(value)
+    if edm == "Edm.Guid":
+        return UUID(value)
+    if edm == "Edm.Double":
+        return float(value)  # "NaN", "Infinity" come as strings
+    return value
+
+
+def decode_entity(entity: Mapping[str, Any]) -> tuple[str, str, dict[str, Any], str | None]:
+    """(PartitionKey, RowKey, properties, etag) of one JSON entity (minimal metadata)."""
+    data: dict[str, Any] = {}
+    for name, value in entity.items():
+        if name in ("PartitionKey", "RowKey", "Timestamp") or name.startswith("odata."):
+            continue
+        if name.endswith("@odata.type"):
+            continue
+        data[name] = _typed(value, entity.get(f"{name}@odata.type"))
+    etag = entity.get("odata.etag")
+    if etag is None and "Timestamp" in entity:  # as the SDK: an etag from the timestamp
+        etag = "W/\"datetime'" + quote(entity["Timestamp"]) + "'\""
+    return entity["PartitionKey"], entity["RowKey"], data, etag
+
+
+# -- filters --------------------------------------------------------------------------------------
+def literal(value: Any, *, int64: bool = False) -> str:
+    """An OData literal for a filter, as the SDK's parameter substitution writes it: strings
+    quoted (quotes doubled), ints beyond 32 bits with the Int64 ``L`` suffix. ``int64`` writes
+    every int as Int64: the service compares an Edm.Int64 property only with an Int64 literal
+    (``N eq 4`` matches no row whose N was written as Int64), and the store writes every int
+    as Int64."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 32 and not int64 else f"{value}L"
+    if isinstance(value, float):
+        return str(value)
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC) if value.tzinfo else value
+        return f"datetime'{utc.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}'"
+    if isinstance(value, UUID):
+        return f"guid'{value}'"
+    if isinstance(value, bytes):
+        return f"X'{value.hex()}'"
+    text = str(value).replace("'", "''")
+    return f"'{text}'"
+
+
+def key_path(table: str, pk: str, rk: str) -> str:
+    """The point-read path as the SDK builds it: the URL template
+    ``/{table}(PartitionKey='{pk}',RowKey='{rk}')`` with each key's quotes doubled, then
+    percent-encoded with nothing kept safe."""
+    p = quote(pk.replace("'", "''"), safe="")
+    r = quote(rk.replace("'", "''"), safe="")
+    return f"/{quote(table, safe='')}(PartitionKey='{p}',RowKey='{r}')"
+
+
+# -- the client -----------------------------------------------------------------------------------
+class _Answer:
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+def _error(answer: _Answer) -> HttpResponseError:
+    code = answer.headers.get("x-ms-error-code", "")
+    message = answer.body.decode("utf-8", "replace")
+    try:
+        detail = json.loads(answer.body)["odata.error"]
+        code = code or detail.get("code", "")
+        message = detail.get("message", {}).get("value", message)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    kind = ResourceNotFoundError if answer.status == 404 else HttpResponseError
+    error = kind(message=f"({code or answer.status}) {message}")
+    error.status_code = answer.status
+    error.error_code = code or None  # type: ignore[attr-defined]
+    return error
+
+
+class LeanTableReader:
+    """Point reads and queries of one Table Storage account (or Azurite)."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        auth: Authorizer,
+        *,
+        on_request: Callable[[Any], None] | None = None,
+        retries: int = MAX_RETRIES,
+        timeout: float = TIMEOUT_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        parts = urlsplit(endpoint.rstrip("/"))
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"not a table endpoint: {endpoint!r}")
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname
+        self._port = parts.port or (443 if self._https else 80)
+        self._prefix = parts.path  # /devstoreaccount1 on Azurite (path-style), '' in Azure
+        self._auth = auth
+        self._on_request = on_request
+        self.retries = retries
+        self._timeout = timeout
+        self._sleep = sleep
+        self._idle: list[http.client.HTTPConnection] = []
+        self._lock = threading.Lock()
+
+    # -- reads --------------------------------------------------------------------------------
+    def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
+        """(properties, etag) of one entity, None when it (or the table) does not exist."""
+        answer = self._get(key_path(table, pk, rk), {})
+        if answer.status == 404:
+            return None
+        entity = json.loads(answer.body)
+        _, _, data, etag = decode_entity(entity)
+        return data, etag or answer.headers.get("etag")
+
+    def query(
+        self,
+        table: str,
+        filter: str | None,
+        *,
+        top: int | None = None,
+        select: list[str] | None = None,
+        next_keys: tuple[str, str | None] | None = None,
+    ) -> tuple[list[tuple[str, str, dict[str, Any], str | None]], tuple[str, str | None] | None]:
+        """One page: the entities and the keys to continue from (None at the end)."""
+        query: dict[str, str] = {}
+        if filter:
+            query["$filter"] = filter
+        if top is not None:
+            query["$top"] = str(top)
+        if select:
+            query["$select"] = ",".join(select)
+        if next_keys is not None:
+            query["NextPartitionKey"] = next_keys[0]
+            if next_keys[1] is not None:
+                query["NextRowKey"] = next_keys[1]
+        answer = self._get(f"/{quote(table, safe='')}()", query)
+        if answer.status == 404:
+            raise _error(answer)
+        rows = [decode_entity(e) for e in json.loads(answer.body).get("value", [])]
+        npk = answer.headers.get(CONTINUATION_PK.lower())
+        nrk = answer.headers.get(CONTINUATION_RK.lower())
+        return rows, ((npk, nrk) if npk else None)
+
+    # -- one GET, retried as the SDK's policy retries it -----------------------------------------
+    def _get(self, path: str, query: Mapping[str, str]) -> _Answer:
+        full = self._prefix + path
+        text = urlencode(query, quote_via=quote, safe="") if query else ""
+        sas = self._auth.query()
+        if sas:
+            text = f"{text}&{sas}" if text else sas
+        target = f"{full}?{text}" if text else full
+        failures = {"status": 0, "connect": 0, "read": 0}
+        errors = 0
+        while True:
+            date = formatdate(usegmt=True)
+            headers = {
+                "x-ms-version": API_VERSION,
+                "x-ms-date": date,
+                "Accept": ACCEPT,
+                "DataServiceVersion": "3.0",
+                "MaxDataServiceVersion": "3.0;NetFx",
+                **self._auth.headers("GET", full, query, date),
+            }
+            wait: float | None = None
+            try:
+                answer = self._exchange(target, headers)
+            except ServiceRequestError:
+                failures["connect"] += 1
+                if failures["connect"] > self.retries:
+                    raise
+            except ServiceResponseError:
+                failures["read"] += 1
+                if failures["read"] > self.retries:
+                    raise
+            else:
+                if answer.status < 300 or answer.status == 404:
+                    return answer
+                if answer.status not in RETRY_STATUSES:
+                    raise _error(answer)
+                failures["status"] += 1
+                if failures["status"] > self.retries:
+                    raise _error(answer)
+                wait = _retry_after(answer.headers.get("retry-after"))
+            errors += 1
+            if wait is None:
+                # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
+                wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
+                wait *= random.uniform(0.8, 1.2)
+            self._sleep(min(wait, BACKOFF_MAX))
+
+    def _exchange(self, target: str, headers: dict[str, str]) -> _Answer:
+        """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
+        ``raw_request_hook`` counts an attempt). A reused connection the server had already
+        closed is replaced once without counting as a failure (nothing was received)."""
+        if self._on_request is not None:
+            self._on_request(target)
+        for fresh_only in (False, True):
+            conn, reused = self._take(fresh_only)
+            if not reused:
+                try:
+                    conn.connect()
+                except OSError as exc:  # refused, unreachable, connect timeout: nothing sent
+                    conn.close()
+                    raise ServiceRequestError(f"table storage: {exc!r}") from exc
+            try:
+                conn.request("GET", target, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                conn.close()
+                if reused and not fresh_only:
+                    continue
+                raise ServiceRequestError(f"table storage: {exc!r}") from exc
+            except TimeoutError as exc:
+                conn.close()
+                raise ServiceResponseError(f"table storage: read timed out ({exc})") from exc
+            except (OSError, http.client.HTTPException) as exc:  # sent, the answer broke
+                conn.close()
+                raise ServiceResponseError(f"table storage: {exc!r}") from exc
+            answer = _Answer(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, body
+            )
+            if response.will_close:
+                conn.close()
+            else:
+                self._give(conn)
+            return answer
+        raise AssertionError("unreachable")
+
+    def _take(self, fresh_only: bool) -> tuple[http.client.HTTPConnection, bool]:
+        if not fresh_only:
+            with self._lock:
+                if self._idle:
+                    return self._idle.pop(), True
+        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        conn = cls(self._host, self._port, timeout=self._timeout)
+        return conn, False
+
+    def _give(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            if len(self._idle) < IDLE_CONNECTIONS:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

@@ -1,0 +1,317 @@
+"""The lean Table Storage reads (shared/adapters/tables/lean.py) against what the service
+documents and what the SDK did: Shared Key signing, typed properties, filters and keys in the
+URL, continuation, errors and retries (a local HTTP server plays the Table service)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+from uuid import UUID
+
+import pytest
+from azure.core.credentials import AccessToken, AzureNamedKeyCredential, AzureSasCredential
+from azure.core.exceptions import (
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+)
+from azure.core.pipeline import PipelineContext, PipelineRequest
+from azure.core.rest import HttpRequest
+from azure.data.tables._authentication import SharedKeyCredentialPolicy
+from azure.data.tables._serialize import _parameter_filter_substitution
+
+from shared.adapters.tables import lean
+from shared.adapters.tables.lean import (
+    BearerToken,
+    LeanTableReader,
+    SharedKey,
+    authorizer_for,
+    decode_entity,
+    key_path,
+    literal,
+    string_to_sign,
+)
+from tests.support.stand_in import Received, Reply, serve
+
+# Azurite's well-known development account (public, documented by Microsoft)
+ACCOUNT = "devstoreaccount1"
+KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+DATE = "Mon, 30 Nov 2026 13:00:00 GMT"
+
+
+# -- Shared Key -----------------------------------------------------------------------------------
+def test_string_to_sign_is_the_documented_table_service_form():
+    # VERB, Content-MD5, Content-Type, Date, CanonicalizedResource ("Authorize with Shared Key")
+    text = string_to_sign("GET", "myaccount", "/mytable()", DATE)
+    assert text == f"GET\n\n\n{DATE}\n/myaccount/mytable()"
+    # a comp parameter is the only part of the query that is signed
+    text = string_to_sign("GET", "myaccount", "/", DATE, {"comp": "properties", "x": "1"})
+    assert text.endswith("\n/myaccount/?comp=properties")
+    # the emulator's path-style URL carries the account name twice
+    text = string_to_sign("GET", ACCOUNT, f"/{ACCOUNT}/Invoices()", DATE)
+    assert text.endswith(f"\n/{ACCOUNT}/{ACCOUNT}/Invoices()")
+
+
+def test_signature_is_hmac_sha256_of_the_string_under_the_decoded_key():
+    text = string_to_sign("GET", ACCOUNT, f"/{ACCOUNT}/Invoices()", DATE)
+    expected = base64.b64encode(
+        hmac.new(base64.b64decode(KEY), text.encode(), hashlib.sha256).digest()
+    ).decode()
+    headers = SharedKey(ACCOUNT, KEY).headers("GET", f"/{ACCOUNT}/Invoices()", {}, DATE)
+    assert headers == {"Authorization": f"SharedKey {ACCOUNT}:{expected}"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/Invoices()",
+        "/Invoices(PartitionKey='c1',RowKey='i%7CD00001%7CF!2f01')",
+        "/Tables",
+    ],
+)
+def test_signature_matches_the_sdk_policy_for_the_same_request(path):
+    url = f"http://127.0.0.1:10002/{ACCOUNT}{path}?%24filter=PartitionKey%20eq%20%27a%27&%24top=5"
+    request = HttpRequest("GET", url, headers={"x-ms-date": DATE, "x-ms-version": "2019-02-02"})
+    policy = SharedKeyCredentialPolicy(AzureNamedKeyCredential(ACCOUNT, KEY))
+    policy.on_request(PipelineRequest(request, PipelineContext(None)))
+    ours = SharedKey(ACCOUNT, KEY).headers("GET", f"/{ACCOUNT}{path}", {"$top": "5"}, DATE)
+    assert ours["Authorization"] == request.headers["Authorization"]
+
+
+def test_authorizer_follows_the_sdk_clients_credential():
+    assert isinstance(authorizer_for(AzureNamedKeyCredential(ACCOUNT, KEY)), SharedKey)
+    assert (
+        authorizer_for(AzureSasCredential("?sv=2019-02-02&sig=x")).query() == "sv=2019-02-02&sig=x"
+    )
+    assert isinstance(authorizer_for(_Credential()), BearerToken)
+    with pytest.raises(TypeError):
+        authorizer_for(object())
+
+
+# -- bearer tokens -------------------------------------------------------------------------------
+class _Credential:
+    def __init__(self) -> None:
+        self.scopes: list[tuple[str, ...]] = []
+        self.now = 1_000_000.0
+
+    def get_token(self, *scopes: str) -> AccessToken:
+        self.scopes.append(scopes)
+        return AccessToken(f"token-{len(self.scopes)}", int(self.now) + 3600)
+
+
+def test_bearer_token_is_asked_for_storage_and_kept_until_near_expiry():
+    credential = _Credential()
+    bearer = BearerToken(credential, clock=lambda: credential.now)
+    assert bearer.headers("GET", "/t()", {}, DATE) == {"Authorization": "Bearer token-1"}
+    assert credential.scopes == [("https://storage.azure.com/.default",)]
+    credential_start = credential.now
+    credential.now = credential_start + 3600 - 301  # still more than five minutes left
+    assert bearer.current() == "token-1"
+    credential.now = credential_start + 3600 - 299  # within five minutes of expiry: renewed
+    assert bearer.current() == "token-2"
+    assert len(credential.scopes) == 2
+
+
+# -- types ---------------------------------------------------------------------------------------
+def test_typed_properties_come_back_as_the_sdk_returned_them():
+    entity = {
+        "odata.etag": "W/\"datetime'2026-11-30T13%3A00%3A00.1234567Z'\"",
+        "PartitionKey": "c1",
+        "RowKey": "r1",
+        "Timestamp": "2026-11-30T13:00:00.1234567Z",
+        "Cents": "12100",
+        "Cents@odata.type": "Edm.Int64",
+        "Big": "9007199254740993",
+        "Big@odata.type": "Edm.Int64",
+        "Small": 7,
+        "Digits": "12100",  # a string that looks like a number stays a string
+        "Paid": True,
+        "At": "2026-11-30T13:00:00.1234567Z",
+        "At@odata.type": "Edm.DateTime",
+        "Blob": base64.b64encode(b"\x00\x01pdf").decode(),
+        "Blob@odata.type": "Edm.Binary",
+        "Id": "c9da6455-213d-42c9-9a79-3e9149a57833",
+        "Id@odata.type": "Edm.Guid",
+        "Rate": 1.5,
+        "NotANumber": "NaN",
+        "NotANumber@odata.type": "Edm.Double",
+    }
+    pk, rk, data, etag = decode_entity(entity)
+    assert (pk, rk, etag) == ("c1", "r1", entity["odata.etag"])
+    assert data["Cents"] == 12100 and isinstance(data["Cents"], int)
+    assert data["Big"] == 9007199254740993
+    assert data["Small"] == 7
+    assert data["Digits"] == "12100"
+    assert data["Paid"] is True
+    assert data["At"] == datetime(2026, 11, 30, 13, 0, 0, 123456, tzinfo=UTC)
+    assert data["Blob"] == b"\x00\x01pdf"
+    assert data["Id"] == UUID("c9da6455-213d-42c9-9a79-3e9149a57833")
+    assert data["Rate"] == 1.5
+    assert data["NotANumber"] != data["NotANumber"]  # NaN
+    assert set(data) == {
+        "Cents", "Big", "Small", "Digits", "Paid", "At", "Blob", "Id", "Rate", "NotANumber"
+    }  # fmt: skip
+
+
+def test_datetimes_without_fraction_and_the_etag_from_the_timestamp():
+    _, _, data, etag = decode_entity({
+        "PartitionKey": "p", "RowKey": "r", "Timestamp": "2026-11-30T13:00:00Z",
+        "At": "2026-11-30T13:00:00Z", "At@odata.type": "Edm.DateTime",
+    })  # fmt: skip
+    assert data["At"] == datetime(2026, 11, 30, 13, 0, tzinfo=UTC)
+    assert etag == "W/\"datetime'2026-11-30T13%3A00%3A00Z'\""
+
+
+# -- filters and keys ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value", ["plain", "O'Brien", "", 0, 1, 5, -(2**31), 2**40, True, False, 1.5]
+)
+def test_literals_are_what_the_sdk_substituted(value):
+    assert literal(value) == _parameter_filter_substitution({"v": value}, "@v")
+
+
+def test_the_store_compares_ints_as_int64_as_it_writes_them():
+    assert (literal(4, int64=True), literal(True, int64=True)) == ("4L", "true")
+
+
+def test_key_path_is_the_sdks_url_for_the_same_keys():
+    from azure.data.tables._generated.operations._operations import (
+        build_table_query_entity_with_partition_and_row_key_request as build,
+    )
+    from azure.data.tables._serialize import _prepare_key
+
+    for pk, rk in [("c1", "r1"), ("O'Brien", "a|b c"), ("€uro", "100%&+=;$,:@!2f")]:
+        sdk = build("Invoices", _prepare_key(pk), _prepare_key(rk)).url
+        assert key_path("Invoices", pk, rk) == sdk
+
+
+# -- the client against a local Table service ----------------------------------------------------
+def _service(handler: Any) -> Any:
+    return serve(handler)
+
+
+def _signed(received: Received) -> bool:
+    date = received.headers["x-ms-date"]
+    expected = SharedKey(ACCOUNT, KEY).headers("GET", received.path, {}, date)["Authorization"]
+    return received.headers.get("authorization") == expected
+
+
+def _reader(url: str, **kw: Any) -> LeanTableReader:
+    sleeps: list[float] = []
+    reader = LeanTableReader(f"{url}/{ACCOUNT}", SharedKey(ACCOUNT, KEY), sleep=sleeps.append, **kw)
+    reader.sleeps = sleeps  # type: ignore[attr-defined]
+    return reader
+
+
+def test_point_read_sends_the_documented_request_and_decodes_it():
+    def handler(r: Received) -> Reply:
+        if not _signed(r):
+            return Reply(403, {"odata.error": {"code": "AuthenticationFailed"}})
+        assert r.headers["accept"] == "application/json;odata=minimalmetadata"
+        assert r.headers["x-ms-version"] == "2019-02-02"
+        if "RowKey='missing'" in r.path:
+            return Reply(404, {"odata.error": {"code": "ResourceNotFound",
+                                               "message": {"value": "gone"}}})  # fmt: skip
+        return Reply(200, {"PartitionKey": "c1", "RowKey": "r1", "odata.etag": "W/\"1\"",
+                           "Cents": "5", "Cents@odata.type": "Edm.Int64"},
+                     headers={"ETag": "W/\"1\""})  # fmt: skip
+
+    with _service(handler) as table:
+        reader = _reader(table.url)
+        assert reader.get("Invoices", "c1", "r1") == ({"Cents": 5}, 'W/"1"')
+        assert reader.get("Invoices", "c1", "missing") is None
+        assert table.received[0].path == f"/{ACCOUNT}/Invoices(PartitionKey='c1',RowKey='r1')"
+
+
+def test_queries_follow_the_continuation_headers():
+    rows = [{"PartitionKey": "p", "RowKey": f"r{i}", "odata.etag": f"e{i}"} for i in range(5)]
+
+    def handler(r: Received) -> Reply:
+        assert _signed(r)
+        assert r.query["$filter"] == ["PartitionKey eq 'p'"]
+        start = int(r.query.get("NextRowKey", ["r0"])[0][1:])
+        page = rows[start : start + 2]
+        headers = {}
+        if start + 2 < len(rows):
+            headers = {
+                "x-ms-continuation-NextPartitionKey": "p",
+                "x-ms-continuation-NextRowKey": f"r{start + 2}",
+            }
+        return Reply(200, {"value": page}, headers=headers)
+
+    with _service(handler) as table:
+        reader = _reader(table.url)
+        seen, keys = [], None
+        while True:
+            page, keys = reader.query("T", "PartitionKey eq 'p'", top=2, next_keys=keys)
+            seen += [rk for _, rk, _, _ in page]
+            if keys is None:
+                break
+        assert seen == [f"r{i}" for i in range(5)]
+        assert [r.query["$top"] for r in table.received] == [["2"]] * 3
+        assert len(table.received) == 3
+
+
+def test_busy_answers_are_retried_with_backoff_then_raised():
+    answers = [Reply(503), Reply(429, headers={"Retry-After": "2"}), Reply(200, {"value": []})]
+
+    def handler(r: Received) -> Reply:
+        return answers.pop(0) if answers else Reply(503, {"odata.error": {"code": "ServerBusy"}})
+
+    counted: list[Any] = []
+    with _service(handler) as table:
+        reader = _reader(table.url, on_request=counted.append)
+        assert reader.query("T", None) == ([], None)
+        assert reader.sleeps[1] == 2.0  # type: ignore[attr-defined]  # Retry-After honoured
+        assert len(counted) == 3  # every attempt is a storage request
+        with pytest.raises(HttpResponseError) as raised:
+            reader.query("T", None)
+        assert raised.value.status_code == 503
+        assert len(counted) == 3 + 4  # the first try and three retries, as the SDK's policy
+
+
+def test_client_errors_are_not_retried_and_keep_their_code():
+    def handler(r: Received) -> Reply:
+        return Reply(400, {"odata.error": {"code": "InvalidInput", "message": {"value": "bad"}}})
+
+    with _service(handler) as table:
+        reader = _reader(table.url)
+        with pytest.raises(HttpResponseError) as raised:
+            reader.query("T", "x eq")
+        assert raised.value.status_code == 400
+        assert raised.value.error_code == "InvalidInput"  # type: ignore[attr-defined]
+        assert len(table.received) == 1
+
+
+def test_a_missing_table_is_not_found_on_a_query():
+    missing = Reply(404, {"odata.error": {"code": "TableNotFound"}})
+    with _service(lambda r: missing) as table, pytest.raises(ResourceNotFoundError):
+        _reader(table.url).query("Nope", None)
+
+
+def test_connections_are_kept_alive_and_a_refused_one_is_retried_then_raised():
+    with _service(lambda r: Reply(200, {"value": []})) as table:
+        reader = _reader(table.url)
+        for _ in range(5):
+            reader.query("T", None)
+        assert len(reader._idle) == 1  # one connection served all five
+        url = table.url
+    reader = _reader(url, retries=2)  # the server is gone: connection refused
+    with pytest.raises(ServiceRequestError):
+        reader.query("T", None)
+    assert len(reader.sleeps) == 2  # type: ignore[attr-defined]
+
+
+def test_the_store_builds_its_reader_from_the_sdk_client(monkeypatch):
+    from shared.adapters.tables.azure import AzureTableStore
+
+    service = SimpleNamespace(url="http://127.0.0.1:1/devstoreaccount1",
+                              credential=AzureNamedKeyCredential(ACCOUNT, KEY))  # fmt: skip
+    store = AzureTableStore(lambda **kw: service, read_retries=0)  # type: ignore[arg-type,return-value]
+    assert store.reader.retries == 0
+    assert isinstance(store.reader._auth, SharedKey)
+    assert lean.API_VERSION == "2019-02-02"
