@@ -96,12 +96,25 @@ class ReportService:
             rows += self.rows(kind, client, start, end)
         return Table(kind, COLUMNS[kind], rows)
 
-    def file(self, table: Table, fmt: str, client: Client, start: date, end: date) -> ReportFile:
-        """The table as CSV or Excel; Excel into ``client``'s template when it has one."""
+    def file(
+        self,
+        table: Table,
+        fmt: str,
+        client: Client,
+        start: date,
+        end: date,
+        *,
+        covers: Sequence[str],
+    ) -> ReportFile:
+        """The table as CSV or Excel; Excel into ``client``'s template when it has one and the
+        report ``covers`` that client alone. A client's workbook is the client's own (its
+        formulas, links and macros sheets live on): it never wraps another client's figures,
+        where a formula reading the data sheet could send them to the client."""
         name = f"{table.kind}-{client.number}-{start.isoformat()}-{end.isoformat()}"
         if fmt == "csv":
             return ReportFile(to_csv(table), name + ".csv", "text/csv; charset=utf-8")
-        template = self.template(client)
+        alone = set(covers) == {client.client_id}
+        template = self.template(client) if alone else None
         data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
         return ReportFile(data, name + ".xlsx", XLSX)
 
@@ -193,7 +206,8 @@ class ReportWork:
                 raise JobInputError("a part of the report went missing; start it again")
             rows += _load_rows(part)
         home = next((c for c in clients if c.client_id == job.client_id), clients[0])
-        made = self.reports.file(Table(kind, COLUMNS[kind], rows), fmt, home, start, end)
+        made = self.reports.file(Table(kind, COLUMNS[kind], rows), fmt, home, start, end,
+                                 covers=[c.client_id for c in clients])  # fmt: skip
         return Step(len(clients) + 1, len(clients) + 1, dict(job.state), finished=True,
                     result=made.data, result_name=made.name, result_type=made.content_type)  # fmt: skip
 
