@@ -6,6 +6,7 @@ redelivered message resumes where the last step ended."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +25,15 @@ from shared.services.reports.tables import COLUMNS, KINDS, Cell, Table
 from shared.services.reports.writers import (
     DEFAULT_SHEET,
     XLSX,
+    TemplateError,
     check_template,
     to_csv,
     to_excel,
 )
 from shared.services.repositories import Repositories
 from shared.services.usage import UsageService
+
+log = logging.getLogger(__name__)
 
 TEMPLATES_CONTAINER = "report-templates"
 FORMATS = ("csv", "xlsx")
@@ -115,7 +119,13 @@ class ReportService:
             return ReportFile(to_csv(table), name + ".csv", "text/csv; charset=utf-8")
         alone = set(covers) == {client.client_id}
         template = self.template(client) if alone else None
-        data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
+        try:
+            data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
+        except TemplateError as exc:
+            # a workbook kept from before the limits that fails them now: the report still
+            # comes, as a plain workbook, and the workbook is not unpacked
+            log.warning("report template of client %s refused: %s", client.client_id, exc)
+            data = to_excel(table, None, DEFAULT_SHEET)
         return ReportFile(data, name + ".xlsx", XLSX)
 
     def _invoices(self, client: Client) -> list[Invoice]:
