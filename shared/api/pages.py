@@ -53,12 +53,25 @@ def cookies(req: ApiRequest) -> dict[str, str]:
     return jar
 
 
-def form(req: ApiRequest) -> dict[str, list[str]]:
-    from shared.api.multipart import is_multipart, parse
+MAX_FORM_BYTES = 64 * 1024  # a sign-in, reset, invitation or account form: a few fields
+MAX_FORM_FIELDS = 100
 
-    if is_multipart(req.header("content-type")):  # a file upload: its text fields
-        return parse(req.header("content-type") or "", req.body)[0]
-    return dict(parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True))
+
+def form(
+    req: ApiRequest, *, max_bytes: int = MAX_FORM_BYTES, max_fields: int = MAX_FORM_FIELDS
+) -> dict[str, list[str]]:
+    """The fields of an url-encoded form. Nothing (so the CSRF check refuses it) for a body
+    over ``max_bytes`` or ``max_fields``, or for any other type: a multipart body is never
+    parsed here, where no session has been checked yet (sign-in, reset, invitation, sign-up
+    take no file; a signed-in upload goes through :mod:`shared.api.console.uploads`)."""
+    kind = (req.header("content-type") or "application/x-www-form-urlencoded").lower()
+    if not kind.startswith("application/x-www-form-urlencoded") or len(req.body) > max_bytes:
+        return {}
+    try:
+        return dict(parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True,
+                             max_num_fields=max_fields))  # fmt: skip
+    except ValueError:  # more fields than max_fields
+        return {}
 
 
 def field(data: dict[str, list[str]], name: str) -> str:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Protocol
 
 from shared.adapters.tables.console_jobs_repo import Job, JobRepository, JobStatus, new_job_id
@@ -32,12 +33,17 @@ from shared.clock import Clock
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import PreconditionFailed
-from shared.services.errors import NotFound
+from shared.services.errors import ConflictingUpdate, NotFound
 
 JOBS_QUEUE = "console-jobs"
 JOBS_CONTAINER = "console-jobs"
+STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than this is stuck
 
 log = logging.getLogger(__name__)
+
+# who is asking: may this person read the client with this id? A job is shown, downloaded and
+# started again only for a person who may read every client it covers (see Job.clients)
+Reader = Callable[[str], bool]
 
 
 class JobInputError(Exception):
@@ -103,43 +109,88 @@ class ConsoleJobs:
 
     # -- starting and reading ------------------------------------------------------------
     def start(
-        self, client_id: str, kind: str, started_by: str, data: bytes, *, total: int, title: str
+        self,
+        client_id: str,
+        kind: str,
+        started_by: str,
+        data: bytes,
+        *,
+        total: int,
+        title: str,
+        clients: Sequence[str] = (),
     ) -> Job:
         """Store the input, record the job, then queue it (the message only names it: a lost
-        message leaves a queued job that :meth:`requeue` can send again)."""
+        message leaves a queued job that :meth:`requeue` can send again). ``clients``: every
+        client the job reads when more than its own (an agency's report of all its clients)."""
         if kind not in self.works:
             raise ValueError(f"no work of kind {kind!r}")
         now = self.clock.now()
         job_id = new_job_id(now)
         JobFiles(self.files, client_id, job_id).put("input", data)
+        covered = tuple(dict.fromkeys(clients)) if clients else (client_id,)
         job = self.jobs.add(Job(client_id, job_id, kind, started_by, now, now, total=total,
-                                title=title))  # fmt: skip
+                                title=title, clients=covered))  # fmt: skip
         self._send(job)
         return job
 
-    def requeue(self, client_id: str, job_id: str) -> None:
-        """Send a job's message again (a job stuck as queued); harmless when it is running."""
-        job = self.get(client_id, job_id)
-        if job.running:
-            self._send(job)
+    def requeue(self, client_id: str, job_id: str, reads: Reader | None = None) -> Job:
+        """Send a stalled job's message again (its message lost or in the poison queue): only
+        a running job without progress for :data:`STALLED`, and once per stall (the requeue
+        itself counts as progress). ConflictingUpdate otherwise: duplicate deliveries of a
+        heavy job are the cost this refuses."""
+        job = self.get(client_id, job_id, reads)
+        if not self.stalled(job):
+            raise ConflictingUpdate("the job is not stalled")
+        try:
+            job = self.jobs.save(replace(job, updated_at=self.clock.now()))
+        except PreconditionFailed:
+            raise ConflictingUpdate("the job moved meanwhile") from None
+        self._send(job)
+        return job
+
+    def stalled(self, job: Job) -> bool:
+        return job.running and self.clock.now() - job.updated_at > STALLED
 
     def _send(self, job: Job) -> None:
         body = json.dumps({"client_id": job.client_id, "job_id": job.job_id})
         self.queues.send(JOBS_QUEUE, body)
 
-    def get(self, client_id: str, job_id: str) -> Job:
-        """A job of this client; another client's job is not found (the key holds the client)."""
+    def get(self, client_id: str, job_id: str, reads: Reader | None = None) -> Job:
+        """A job of this client; another client's job is not found (the key holds the client),
+        nor is a job covering a client ``reads`` refuses."""
         job = self.jobs.get(client_id, job_id) if job_id else None
-        if job is None:
+        if job is None or (reads is not None and not self.shown_to(job, reads)):
             raise NotFound("no such job")
         return job
 
-    def latest(self, client_id: str, limit: int = 20) -> list[Job]:
-        return self.jobs.latest(client_id, limit)
+    def latest(self, client_id: str, limit: int = 20, reads: Reader | None = None) -> list[Job]:
+        jobs = self.jobs.latest(client_id, limit)
+        return [j for j in jobs if reads is None or self.shown_to(j, reads)]
 
-    def result(self, client_id: str, job_id: str) -> tuple[bytes, str, str]:
+    def shown_to(self, job: Job, reads: Reader) -> bool:
+        return all(c and reads(c) for c in self.covered(job))  # "": a client nobody knows
+
+    def covered(self, job: Job) -> tuple[str, ...]:
+        """The clients a job reads. A row written before jobs recorded them has none: a report
+        names its clients in its input, anything else is its own client's."""
+        if job.clients:
+            return job.clients
+        if job.kind == "report":
+            data = JobFiles(self.files, job.client_id, job.job_id).get("input")
+            try:
+                named = json.loads(data or b"{}").get("clients")
+            except (ValueError, AttributeError):
+                named = None
+            if not isinstance(named, list) or not named:
+                return (job.client_id, "")  # unknown: nobody may read an empty client id
+            return tuple(str(c) for c in named)
+        return (job.client_id,)
+
+    def result(
+        self, client_id: str, job_id: str, reads: Reader | None = None
+    ) -> tuple[bytes, str, str]:
         """The finished job's file: (data, file name, content type)."""
-        job = self.get(client_id, job_id)
+        job = self.get(client_id, job_id, reads)
         data = (
             JobFiles(self.files, client_id, job_id).get("result")
             if job.status == JobStatus.DONE and job.result_name

@@ -100,6 +100,18 @@ class DossierService:
                 break
         return iter(sorted(entries, key=lambda e: (e.at, e.entry_id), reverse=True))
 
+    def open_portal(self, client: Client, number: str, author: str) -> str:
+        """The debtor's portal link for a console person who may write, recorded on the
+        debtor's contact log first: whoever holds the link acts as the debtor (disputes,
+        postpones, proposes a plan), so who took it from the console is on the record."""
+        self.debtor(client, number)
+        now = self.clock.now()
+        self.repos.contacts.add(ContactEntry(
+            client.client_id, number, time_ordered_id(now), now, ContactKind.STATUS,
+            "portal link opened from the console", system=True, author=author,
+        ))  # fmt: skip
+        return self.links.portal_link(client.client_id, number)
+
     def add_note(self, client: Client, number: str, text: str, author: str) -> ContactEntry:
         text = text.strip()
         if not text or len(text) > NOTE_LIMIT:

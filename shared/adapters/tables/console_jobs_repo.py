@@ -48,6 +48,14 @@ class Job:
     result_type: str | None = None
     error: str | None = None
     etag: str | None = None
+    # every client whose data the job reads or writes (its own client when empty): a job over
+    # several clients (an agency's report of all its clients) is shown only to a person who
+    # may read each of them, whichever client's partition it is kept in
+    clients: tuple[str, ...] = ()
+
+    @property
+    def covers(self) -> tuple[str, ...]:
+        return self.clients or (self.client_id,)
 
     @property
     def running(self) -> bool:
@@ -82,6 +90,7 @@ class JobRepository:
                 "ResultName": job.result_name,
                 "ResultType": job.result_type,
                 "Error": job.error,
+                "Clients": json.dumps(list(job.covers), separators=(",", ":")),
             },
             job.etag,
         )
@@ -109,6 +118,7 @@ class JobRepository:
             result_type=d.get("ResultType"),
             error=d.get("Error"),
             etag=row.etag,
+            clients=tuple(str(c) for c in json.loads(d.get("Clients") or "[]")),
         )
 
     def add(self, job: Job) -> Job:

@@ -175,7 +175,12 @@ class ConsoleApp:
             return self._go("/login")
         spec = self._pages()[name]
         from shared.api.console.uploads import form_fields  # url-encoded or multipart forms
+        from shared.api.multipart import MAX_FORM_BYTES
 
+        if post and len(req.body) > MAX_FORM_BYTES:  # the largest upload a page takes
+            t = TEXT[self._lang(req)]
+            return self._anon(req, "message", "login", 413, notice=t["form_too_large"],
+                              error=True, link=f"{BASE}/{name}", link_text=t["form_back"])  # fmt: skip
         data = form_fields(req) if post else {}
         if post and not self._session_ok(signed, data):
             return self._csrf_failed(req)

@@ -7,12 +7,14 @@ that channel's quick texts. WhatsApp is shown as the product documents it: a gre
 the debtor consented and free text is allowed now (the 24-hour window), otherwise "approved
 template only" with the approved templates, or the reason it cannot be used. Every render
 carries a fresh Idempotency-Key (hidden field): a double submit sends the message once.
-Contact hours: a deferred message says when it will go (``not_before``)."""
+Contact hours: a deferred message says when it will go (read from the outbox by the
+message's key, ``?sent=``)."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from shared.api.console.shell import Desk, templates, words
 from shared.api.http import ApiResponse
@@ -41,8 +43,14 @@ def hand_context(desk: Desk, number: str) -> dict[str, Any]:
         if chosen is Channel.WHATSAPP
         else [],
         "hand_idem": secrets.token_urlsafe(18),
-        "hand_not_before": desk.query("not_before"),
+        "hand_not_before": _waiting(desk, number),
     }
+
+
+def _waiting(desk: Desk, number: str) -> str:
+    """After a deferred message (``?sent=<outbox key>``): when it goes, from the outbox."""
+    at = desk.services.by_hand.waiting_until(desk.client.client_id, number, desk.query("sent"))
+    return at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
 
 
 def send(desk: Desk, number: str) -> ApiResponse:
@@ -72,11 +80,12 @@ def send(desk: Desk, number: str) -> ApiResponse:
         desk.client.client_id, number, request, desk.principal.key_id
     )
     if result.deferred and result.not_before is not None:
-        return desk.redirect(
-            f"/dossier/{number}", done="hand_deferred",
-            not_before=result.not_before.strftime("%Y-%m-%d %H:%M UTC"),
-        )  # fmt: skip
-    return desk.redirect(f"/dossier/{number}", done="hand_sent" if result.created else "hand_again")
+        # the message's key, not its time: the page reads the time from the outbox, so a
+        # link cannot put words of its own into the page's notice
+        return desk.redirect(f"/dossier/{quote(number, safe='')}", done="hand_deferred",
+                             sent=result.key)  # fmt: skip
+    return desk.redirect(f"/dossier/{quote(number, safe='')}",
+                         done="hand_sent" if result.created else "hand_again")  # fmt: skip
 
 
 # the green WhatsApp icon (drawn here: no external images), with its text alternative
@@ -91,14 +100,14 @@ HAND = (
 <section aria-labelledby="hand-h"><h2 id="hand-h">{{ t.hand_title }}</h2>
 {% if hand_not_before %}<p class="notice warning" role="status">{{ t.hand_goes_at.format(at=hand_not_before) }}</p>{% endif %}
 <nav aria-label="{{ t.hand_channel }}"><ul class="inline">
-{% for c in hand_channels %}<li><a href="{{ desk.url('/dossier/' + debtor.number, hand=c.channel.value) }}"{% if c.channel == hand_chosen.channel %} aria-current="true"{% endif %}>{{ t['hand_ch_' + c.channel.value] }}</a>
+{% for c in hand_channels %}<li><a href="{{ desk.url('/dossier/' + debtor.number|segment, hand=c.channel.value) }}"{% if c.channel == hand_chosen.channel %} aria-current="true"{% endif %}>{{ t['hand_ch_' + c.channel.value] }}</a>
 {% if c.channel.value == 'whatsapp' %}{% if c.available and c.free_text %} """
     + WA_ICON
     + """{% elif c.available %} <span class="badge">{{ t.hand_wa_template_only }}</span>{% else %} <span class="muted">({{ c.reason }})</span>{% endif %}
 {% elif not c.available %} <span class="muted">({{ c.reason }})</span>{% endif %}</li>{% endfor %}</ul></nav>
 {% set c = hand_chosen %}
 {% if not c.available %}<p class="notice warning">{{ t.hand_not_now.format(channel=t['hand_ch_' + c.channel.value], reason=c.reason) }}</p>
-{% else %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number) }}" class="card">
+{% else %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="idem" value="{{ hand_idem }}"><input type="hidden" name="channel" value="{{ c.channel.value }}">
 <h3>{{ t['hand_ch_' + c.channel.value] }}</h3>

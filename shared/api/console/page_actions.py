@@ -169,7 +169,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 {% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ a.title }}</label></td>
 <td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ a.kind }}</span></td>
 <td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ a.title }}</a></td>
-<td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number) }}">{{ a.debtor_number }}</a>{% endif %}</td>
+<td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number|segment) }}">{{ a.debtor_number }}</a>{% endif %}</td>
 <td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="6">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, rows) }}
@@ -189,7 +189,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_status }}</dt><dd>{{ item.status.value }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
-{% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
+{% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
 {% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ k }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>

@@ -8,6 +8,7 @@ and a note by hand go through the same services as the API's routes.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from shared.api.console import dossier_hand
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
@@ -20,12 +21,27 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
     if not rest:  # the dossiers are found through the debtors list
         return desk.redirect("/debtors" if "debtors" in PAGES else "/today")
+    if len(rest) == 2 and rest[1] == "portal" and desk.req.method == "GET":
+        return _portal(desk, rest[0])
     if len(rest) != 1:
         return desk.message(404, desk.t["not_found"])
     number = rest[0]
     if desk.req.method == "POST":
         return _act(desk, number)
     return _show(desk, number)
+
+
+def _portal(desk: Desk, number: str) -> ApiResponse:
+    """``/dossier/<number>/portal``: to the debtor's portal, for a person who may write (the
+    portal acts as the debtor; a reader must not get that power through a link), recorded
+    on the debtor's contact log. The dossier links here, so the signed portal link itself
+    is never in a console page, and a copied console link still needs the sign-in and WRITE."""
+    from shared.api.pages import new_nonce, redirect, security_headers
+    from shared.domain.people.authorisation import Action
+
+    desk.require(Action.WRITE)
+    link = desk.services.dossier.open_portal(desk.client, number, desk.principal.key_id)
+    return redirect(link, security_headers(new_nonce(), secure=desk.secure))
 
 
 def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiResponse:
@@ -118,11 +134,11 @@ def _act(desk: Desk, number: str) -> ApiResponse:
         return _show(desk, number, desk.t["dos_error"].format(reason=str(exc)), 409)
     except NotFound:
         return desk.message(404, desk.t["not_found"])
-    return desk.redirect(f"/dossier/{number}", done=f"dos_{do}")
+    return desk.redirect(f"/dossier/{quote(number, safe='')}", done=f"dos_{do}")
 
 
 DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
-{% set action = desk.url('/dossier/' + debtor.number) %}
+{% set action = desk.url('/dossier/' + debtor.number|segment) %}
 <div class="grid">
 <section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
 <dt>{{ t.dos_number }}</dt><dd>{{ debtor.number }} · {{ debtor.kind.value }}</dd>
@@ -132,7 +148,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
 {% if debtor.kvk_number %}<dt>KvK</dt><dd>{{ debtor.kvk_number }}</dd>{% endif %}
 <dt>{{ t.dos_dunning }}</dt><dd>{% if paused %}<span class="red">{{ t.dos_paused }}: {{ debtor.pause.reason }}{% if debtor.pause.until %} ({{ t.dos_until }} {{ debtor.pause.until }}){% endif %}</span>{% else %}{{ t.dos_running }}{% endif %}</dd>
-<dt>{{ t.dos_portal }}</dt><dd><a href="{{ d.portal_link }}" rel="noopener">{{ t.dos_portal_open }}</a></dd>
+{% if may_write %}<dt>{{ t.dos_portal }}</dt><dd><a href="{{ desk.url('/dossier/' + debtor.number|segment + '/portal') }}" rel="noopener">{{ t.dos_portal_open }}</a> <span class="muted">{{ t.dos_portal_logged }}</span></dd>{% endif %}
 </dl></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
 <p class="figure">{{ desk.money(open_total.total) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(paid_total.total) }}</p></section>
@@ -173,11 +189,11 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% block hand_message %}{% endblock %}
 {% endif %}
 <section aria-labelledby="t-h"><h2 id="t-h">{{ t.dos_timeline }}</h2>
-<p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
+<p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number|segment) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number|segment, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ e.summary }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
+<td>{{ e.summary }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""
@@ -189,6 +205,7 @@ words(
         "dos_mobile": "Mobiel", "dos_address": "Adres", "dos_dunning": "Incasso",
         "dos_paused": "gepauzeerd", "dos_until": "tot", "dos_running": "loopt",
         "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
+        "dos_portal_logged": "(u handelt daar als de debiteur; het openen komt in de tijdlijn)",
         "dos_sum": "Totaal openstaand", "dos_paid_so_far": "Betaald tot nu toe:",
         "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald en open",
         "dos_invoice": "Factuur", "dos_due": "Vervaldatum", "dos_principal": "Hoofdsom",
@@ -214,6 +231,7 @@ words(
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
         "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
+        "dos_portal_logged": "(there you act as the debtor; opening it is put on the timeline)",
         "dos_sum": "Total open", "dos_paid_so_far": "Paid so far:",
         "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid and open",
         "dos_invoice": "Invoice", "dos_due": "Due", "dos_principal": "Principal",

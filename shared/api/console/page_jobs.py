@@ -1,7 +1,9 @@
 """The console's long work: ``/jobs`` lists the client's latest jobs, ``/jobs/<id>`` shows where
 one is (refreshing itself every 2 s while it runs) and its result, ``/jobs/<id>/file``
 downloads the file it made. A job is looked up under the chosen client only, so a person sees
-only jobs of clients in reach (another client's job id is simply not found).
+only jobs of clients in reach (another client's job id is simply not found); a job covering
+several clients (an agency's report of all its clients) is shown, downloaded and started again
+only for a person who may read every one of them (else it is not found either).
 
 The refresh is the ``Refresh`` response header, not a ``<meta http-equiv=refresh>``: the same
 behaviour in every browser, and a page that can be stopped from refreshing (``?still=1``;
@@ -12,15 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
-from shared.services.errors import NotFound
+from shared.domain.people.authorisation import Action
+from shared.services.errors import ConflictingUpdate, NotFound
 
 REFRESH_SECONDS = 2
-STALLED = timedelta(minutes=10)  # a running job whose checkpoint is older than this is stuck
 SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
 
 JOBS = """{% extends "shell" %}{% block main %}
@@ -60,7 +61,7 @@ words(
         "jobs_refreshing": "Deze pagina ververst zich elke 2 seconden.", "jobs_refresh_off": "Niet meer verversen",
         "jobs_refresh_on": "Weer verversen", "jobs_download": "Downloaden", "jobs_all": "Alle taken",
         "jobs_job": "Taak", "jobs_stalled": "Deze taak is al een tijd niet verder gekomen (de fout staat op de actielijst).",
-        "jobs_requeue": "Opnieuw starten", "done_jobs_requeued": "De taak is opnieuw gestart."},
+        "jobs_requeue": "Opnieuw starten", "jobs_not_stalled": "Deze taak loopt nog of is net opnieuw gestart; opnieuw starten kan pas als ze 10 minuten stilstaat.", "done_jobs_requeued": "De taak is opnieuw gestart."},
     en={"jobs_nav": "Jobs", "jobs_title": "Running and finished jobs", "jobs_latest": "Latest jobs",
         "jobs_what": "Job", "jobs_status": "Status", "jobs_progress": "Progress", "jobs_started": "Started",
         "jobs_none": "No jobs yet.", "jobs_kind_invoice-import": "Invoice upload",
@@ -69,7 +70,7 @@ words(
         "jobs_refreshing": "This page refreshes itself every 2 seconds.", "jobs_refresh_off": "Stop refreshing",
         "jobs_refresh_on": "Refresh again", "jobs_download": "Download", "jobs_all": "All jobs",
         "jobs_job": "Job", "jobs_stalled": "This job has not moved for a while (the failure is on the action list).",
-        "jobs_requeue": "Start again", "done_jobs_requeued": "The job was started again."},
+        "jobs_requeue": "Start again", "jobs_not_stalled": "This job is still moving or was just started again; it can be started again only after 10 minutes without progress.", "done_jobs_requeued": "The job was started again."},
 )  # fmt: skip
 
 
@@ -77,33 +78,51 @@ words(
 def jobs_page(desk: Desk, rest: list[str]) -> ApiResponse:
     jobs = desk.services.console_jobs
     client_id = desk.client.client_id
+
+    def reads(other: str) -> bool:
+        return desk.may(Action.READ, other)
+
     match rest:
         case []:
-            return desk.render("jobs", "jobs_title", jobs=jobs.latest(client_id))
+            return desk.render("jobs", "jobs_title", jobs=jobs.latest(client_id, reads=reads))
         case [job_id] if desk.req.method == "POST" and desk.field("do") == "requeue":
             # a job whose message was lost or ended in the poison queue: send it again (it
-            # resumes at its checkpoint; a job that moved meanwhile is not harmed)
-            jobs.requeue(client_id, job_id)
+            # resumes at its checkpoint); only when stalled, once per stall (409 otherwise)
+            try:
+                jobs.requeue(client_id, job_id, reads)
+            except ConflictingUpdate:
+                return _job(
+                    desk, jobs.get(client_id, job_id, reads), 409, desk.t["jobs_not_stalled"]
+                )
             return desk.redirect(f"/jobs/{job_id}", done="jobs_requeued")
         case [job_id]:
-            return _job(desk, jobs.get(client_id, job_id))
+            return _job(desk, jobs.get(client_id, job_id, reads))
         case [job_id, "file"]:
-            data, name, content_type = jobs.result(client_id, job_id)
+            data, name, content_type = jobs.result(client_id, job_id, reads)
             return desk.download(data, name, content_type)
     raise NotFound("no such page")
 
 
-def _job(desk: Desk, job: Job) -> ApiResponse:
+def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiResponse:
     rejected: list[list[str]] = []
     if job.kind == "invoice-import" and job.status == "done" and job.result_name:
         data, _, _ = desk.services.console_jobs.result(job.client_id, job.job_id)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
         rejected = rows[:SHOWN_REJECTED]
-    stalled = job.running and desk.services.clock.now() - job.updated_at > STALLED
+    stalled = desk.services.console_jobs.stalled(job)
     still = desk.query("still") == "1" or stalled
     percent = round(100 * job.done / job.total) if job.total else (100 if not job.running else 0)
     answer = desk.render(
-        "job", "jobs_job", job=job, rejected=rejected, still=still, percent=percent, stalled=stalled
+        "job",
+        "jobs_job",
+        status,
+        notice=notice,
+        error=bool(notice),
+        job=job,
+        rejected=rejected,
+        still=still,
+        percent=percent,
+        stalled=stalled,
     )
     if job.running and not still:
         answer.headers["Refresh"] = str(REFRESH_SECONDS)

@@ -10,6 +10,8 @@ The dossier's timeline links a filed e-mail here by the start of its key."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -45,10 +47,21 @@ def _full_key(desk: Desk, key: str) -> str:
 
 
 def _list(desk: Desk) -> ApiResponse:
+    from shared.ports.tables import StorageError
+
     after = desk.query("after") or None
-    items, more = desk.services.inbound_mail.listing(
-        desk.client, state=None, page_size=MAIL_PAGE, continuation=after
-    )
+    try:
+        items, more = desk.services.inbound_mail.listing(
+            desk.client, state=None, page_size=MAIL_PAGE, continuation=after
+        )
+    except (
+        StorageError,
+        Invalid,
+    ):  # an edited or stale continuation: the first page, as the lists do
+        after = None
+        items, more = desk.services.inbound_mail.listing(
+            desk.client, state=None, page_size=MAIL_PAGE, continuation=None
+        )
     return desk.render("mail-list", "mail_title", items=items, more=more, after=after)
 
 
@@ -79,7 +92,7 @@ def _link(desk: Desk, key: str) -> ApiResponse:
     except (Invalid, ConflictingUpdate) as exc:
         return _one(desk, found.key, desk.t["mail_error"].format(reason=str(exc)),
                     409 if isinstance(exc, ConflictingUpdate) else 422)  # fmt: skip
-    return desk.redirect(f"/mail/{found.key}", done="mail_linked")
+    return desk.redirect(f"/mail/{quote(found.key, safe='')}", done="mail_linked")
 
 
 LIST = """{% extends "shell" %}{% block main %}
@@ -87,7 +100,7 @@ LIST = """{% extends "shell" %}{% block main %}
 {% if items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.mail_title }}"><table><caption class="visually-hidden">{{ t.mail_caption }}</caption>
 <thead><tr><th scope="col">{{ t.mail_received }}</th><th scope="col">{{ t.mail_from }}</th><th scope="col">{{ t.mail_subject }}</th><th scope="col">{{ t.mail_state }}</th><th scope="col">{{ t.mail_candidates }}</th></tr></thead><tbody>
 {% for m in items %}<tr><td>{{ m.received_at.strftime('%Y-%m-%d %H:%M') }}</td><td>{{ m.sender_name }} &lt;{{ m.sender }}&gt;</td>
-<th scope="row"><a href="{{ desk.url('/mail/' + m.key) }}">{{ m.subject or t.mail_no_subject }}</a>{% if m.attachments %} <span class="muted">({{ m.attachments|length }} {{ t.mail_att_short }})</span>{% endif %}</th>
+<th scope="row"><a href="{{ desk.url('/mail/' + m.key|segment) }}">{{ m.subject or t.mail_no_subject }}</a>{% if m.attachments %} <span class="muted">({{ m.attachments|length }} {{ t.mail_att_short }})</span>{% endif %}</th>
 <td>{% if m.linked %}<span class="ok">{{ t.mail_linked }}</span> {{ m.filed_debtors|join(', ') }}{% else %}<span class="red">{{ t.mail_unlinked }}</span>{% endif %}{% if m.kind.value != 'correspondence' %} · <span class="badge">{{ t['mail_kind_' + m.kind.value] }}</span>{% endif %}</td>
 <td>{% for c in m.candidates %}{{ c.debtor_number }}{% if c.certain %} ✓{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.mail_none }}</p>{% endif %}
@@ -99,14 +112,14 @@ ONE = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="mo-h"><h2 id="mo-h">{{ t.mail_message }}</h2><dl>
 <dt>{{ t.mail_from }}</dt><dd>{{ m.sender_name }} &lt;{{ m.sender }}&gt;</dd>
 <dt>{{ t.mail_received }}</dt><dd>{{ m.received_at.strftime('%Y-%m-%d %H:%M') }} UTC · {{ m.mailbox }}</dd>
-<dt>{{ t.mail_state }}</dt><dd>{% if m.linked %}<span class="ok">{{ t.mail_linked }}</span>{% if m.filed_debtors %}: {% for n in m.filed_debtors %}<a href="{{ desk.url('/dossier/' + n) }}">{{ n }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}{% if m.linked_by %} ({{ m.linked_by }}){% endif %}{% else %}<span class="red">{{ t.mail_unlinked }}</span>{% endif %}
+<dt>{{ t.mail_state }}</dt><dd>{% if m.linked %}<span class="ok">{{ t.mail_linked }}</span>{% if m.filed_debtors %}: {% for n in m.filed_debtors %}<a href="{{ desk.url('/dossier/' + n|segment) }}">{{ n }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}{% if m.linked_by %} ({{ m.linked_by }}){% endif %}{% else %}<span class="red">{{ t.mail_unlinked }}</span>{% endif %}
 {% if m.kind.value != 'correspondence' %} · <span class="badge">{{ t['mail_kind_' + m.kind.value] }}</span>{% endif %}{% if m.answer_key %} · {{ t.mail_answered }}{% endif %}</dd></dl>
 <h3>{{ t.mail_text }}</h3><pre>{{ m.fresh_text }}</pre>
 {% if m.quoted_text %}<details><summary>{{ t.mail_quoted }}</summary><pre>{{ m.quoted_text }}</pre></details>{% endif %}
-{% if m.attachments %}<h3>{{ t.mail_attachments }}</h3><ul>{% for a in m.attachments %}<li>{% if a.blob %}<a href="{{ desk.url('/mail/' + m.key + '/attachments/' + loop.index0|string) }}">{{ a.name }}</a>{% else %}{{ a.name }} <span class="muted">({{ t.mail_not_kept }}: {{ a.skipped }})</span>{% endif %} <span class="muted">{{ a.content_type }}, {{ (a.size / 1024)|round(1) }} KB</span></li>{% endfor %}</ul>{% endif %}
+{% if m.attachments %}<h3>{{ t.mail_attachments }}</h3><ul>{% for a in m.attachments %}<li>{% if a.blob %}<a href="{{ desk.url('/mail/' + m.key|segment + '/attachments/' + loop.index0|string) }}">{{ a.name }}</a>{% else %}{{ a.name }} <span class="muted">({{ t.mail_not_kept }}: {{ a.skipped }})</span>{% endif %} <span class="muted">{{ a.content_type }}, {{ (a.size / 1024)|round(1) }} KB</span></li>{% endfor %}</ul>{% endif %}
 </section>
 {% if may_write %}<section aria-labelledby="lk-h"><h2 id="lk-h">{{ t.mail_link }}</h2>
-<form method="post" action="{{ desk.url('/mail/' + m.key) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<form method="post" action="{{ desk.url('/mail/' + m.key|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <fieldset><legend>{{ t.mail_candidates }}</legend>{% for c in m.candidates %}<label><input type="checkbox" name="debtors" value="{{ c.debtor_number }}"{% if c.certain or c.debtor_number in m.filed_debtors %} checked{% endif %}> {{ c.debtor_number }}{% if c.certain %} ({{ t.mail_certain }}){% endif %}: {{ c.reasons|join(', ') }}{% if c.invoice_numbers %} · {{ c.invoice_numbers|join(', ') }}{% endif %}</label>{% else %}<p class="muted">{{ t.mail_no_candidates }}</p>{% endfor %}</fieldset>
 <label for="mail-more">{{ t.mail_more }}</label><input id="mail-more" name="more" maxlength="500" aria-describedby="mail-more-hint"><p class="muted" id="mail-more-hint">{{ t.mail_more_hint }}</p>
 <fieldset><legend>{{ t.mail_what }}</legend>

@@ -1,6 +1,6 @@
 """Reports: for a date range, open and collected per client and month, dunning results per
 step, the contact log and the usage with its price; each as CSV for Power BI or as Excel
-(into the client's own workbook when it uploaded one). A range over a quarter runs as a
+(into the client's own workbook when it uploaded one and the report is of that client alone). A range over a quarter runs as a
 console job and is downloaded from the job's page. The figures come from
 :mod:`shared.services.reports`; this page only asks and hands over the file."""
 
@@ -140,9 +140,11 @@ def _report(desk: Desk) -> ApiResponse:
             client.client_id, "report", desk.principal.user_id,
             job_input(kind, fmt, [c.client_id for c in clients], start, end),
             total=len(clients) + 1, title=f"{desk.t['rep_k_' + kind]} {start.isoformat()} – {end.isoformat()}",
+            clients=[c.client_id for c in clients],
         )  # fmt: skip
         return desk.redirect(f"/jobs/{job.job_id}")
-    made = reports.file(reports.table(kind, clients, start, end), fmt, client, start, end)
+    made = reports.file(reports.table(kind, clients, start, end), fmt, client, start, end,
+                        covers=[c.client_id for c in clients])  # fmt: skip
     return desk.download(made.data, made.name, made.content_type)
 
 

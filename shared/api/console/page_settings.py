@@ -232,8 +232,9 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             )
             return "set_confirmed"
         case "invite":
-            admin.invite(desk.principal, desk.field("email"), _role(desk.field("role")),
-                         client.number, name=desk.field("name"), language=desk.lang)  # fmt: skip
+            # the same answer whether or not the address has an account anywhere
+            admin.invite_or_tell(desk.principal, desk.field("email"), _role(desk.field("role")),
+                                 client.number, name=desk.field("name"), language=desk.lang)  # fmt: skip
             return "set_invited"
         case "role":
             _own_user(desk, client)

@@ -147,6 +147,8 @@ ENV = Environment(
     loader=DictLoader(TEMPLATES),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+# a number or id as one path segment (a debtor "K/12" or "D1?client=x" stays one segment)
+ENV.filters["segment"] = lambda value: quote(str(value), safe="")
 
 
 def templates(**named: str) -> None:

@@ -46,6 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "signup_done": "Uw e-mailadres is bevestigd. U ontvangt een uitnodiging om uw wachtwoord te kiezen.",
         "error": "Dat lukte niet: {reason}", "csrf": "Het formulier was verlopen. Probeer het opnieuw.",
         "language": "English", "back_login": "Naar aanmelden",
+        "form_too_large": "Het formulier is te groot: een bestand mag hoogstens 10 MiB zijn.", "form_back": "Terug",
     },
     "en": {
         "login": "Sign in", "email": "E-mail address", "password": "Password", "sign_in": "Sign in",
@@ -90,5 +91,6 @@ TEXT: dict[str, dict[str, str]] = {
         "signup_done": "Your e-mail address is confirmed. You will receive an invitation to choose your password.",
         "error": "That did not work: {reason}", "csrf": "The form had expired. Please try again.",
         "language": "Nederlands", "back_login": "To sign in",
+        "form_too_large": "The form is too large: a file may be at most 10 MiB.", "form_back": "Back",
     },
 }  # fmt: skip

@@ -1,24 +1,27 @@
-"""File uploads of the console: ``multipart/form-data`` parsed with the standard library's
-MIME parser, within limits (the whole body, the number of parts, one file per field), before
+"""File uploads of the console: ``multipart/form-data`` read by :mod:`shared.api.multipart`
+(linear, the number of parts counted before anything is parsed) within limits, before
 anything else reads it. The shell reads the form's text fields (the CSRF token, the client)
 through :func:`form_fields`; a page takes its files with :func:`files_of`.
 
-A body over :data:`MAX_UPLOAD_BYTES` is not parsed at all: the form counts as empty (so the
-CSRF check refuses it) and a page asking for its file hears :class:`UploadTooLarge`.
+The limits are one story: a body over :data:`shared.api.multipart.MAX_FORM_BYTES` (a 10 MiB
+invoice PDF and its fields) is refused by the shell with 413 before it is read; a page that
+takes a smaller file (a CSV, a workbook, a bank statement: :data:`MAX_UPLOAD_BYTES`) hears
+:class:`UploadTooLarge` from :func:`files_of` and says so on the page. Url-encoded forms of a
+signed-in person are read up to :data:`MAX_SIGNED_FORM_BYTES` (a message template's HTML).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email import policy
-from email.message import Message
-from email.parser import BytesParser
 
+from shared.api import multipart
 from shared.api.http import ApiRequest
+from shared.api.multipart import MAX_PARTS as MAX_PARTS
 from shared.api.pages import form
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # about 40,000 invoice rows; the API's own body limit
-MAX_PARTS = 20
+MAX_SIGNED_FORM_BYTES = 1024 * 1024
+MAX_SIGNED_FORM_FIELDS = 1000
 
 
 class UploadTooLarge(ValueError):
@@ -37,53 +40,32 @@ def is_multipart(req: ApiRequest) -> bool:
     return (req.header("content-type") or "").lower().startswith("multipart/form-data")
 
 
-def _parts(req: ApiRequest) -> list[Message]:
-    if len(req.body) > MAX_UPLOAD_BYTES:
-        raise UploadTooLarge(f"the upload is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
-    head = f"Content-Type: {req.header('content-type')}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + req.body)
-    if not message.is_multipart():
-        return []
-    parts = message.get_payload()
-    return (
-        [p for p in parts if isinstance(p, Message)][:MAX_PARTS] if isinstance(parts, list) else []
-    )
-
-
 def form_fields(req: ApiRequest) -> dict[str, list[str]]:
-    """The text fields of a POST, whether url-encoded or multipart (files left out)."""
+    """The text fields of a signed-in person's POST, url-encoded or multipart (files left
+    out); an unreadable body gives no fields (so the CSRF check refuses it)."""
     if not is_multipart(req):
-        return form(req)
-    try:
-        parts = _parts(req)
-    except UploadTooLarge:
-        return {}
+        return form(req, max_bytes=MAX_SIGNED_FORM_BYTES, max_fields=MAX_SIGNED_FORM_FIELDS)
     fields: dict[str, list[str]] = {}
-    for part in parts:
-        name = part.get_param("name", header="content-disposition")
-        if isinstance(name, str) and part.get_filename() is None:
-            raw = part.get_payload(decode=True)
-            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
-            fields.setdefault(name, []).append(text[:10_000])
+    for part in multipart.parts(req.header("content-type") or "", req.body) or []:
+        if part.filename is None:
+            text = part.data.decode("utf-8", "replace")
+            fields.setdefault(part.name, []).append(text[:10_000])
     return fields
 
 
-def files_of(req: ApiRequest) -> dict[str, UploadedFile]:
-    """The files of a multipart POST by field name (the first per field; empty ones left out)."""
+def files_of(req: ApiRequest, max_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, UploadedFile]:
+    """The files of a multipart POST by field name (the first per field; empty ones left
+    out); UploadTooLarge when the body is over ``max_bytes``."""
     if not is_multipart(req):
         return {}
+    if len(req.body) > max_bytes:
+        raise UploadTooLarge(f"the upload is larger than {max_bytes // 1024 // 1024} MB")
     found: dict[str, UploadedFile] = {}
-    for part in _parts(req):
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        raw = part.get_payload(decode=True)
-        if (
-            isinstance(name, str)
-            and filename
-            and isinstance(raw, bytes)
-            and raw
-            and name not in found
-        ):
-            found[name] = UploadedFile(name, filename.replace("\\", "/").rsplit("/", 1)[-1][:120],
-                                       part.get_content_type(), raw)  # fmt: skip
+    for part in multipart.parts(req.header("content-type") or "", req.body) or []:
+        filename = part.filename
+        if filename and part.data and part.name not in found:
+            found[part.name] = UploadedFile(
+                part.name, filename.replace("\\", "/").rsplit("/", 1)[-1][:120],
+                part.content_type, part.data,
+            )  # fmt: skip
     return found

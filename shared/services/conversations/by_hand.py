@@ -469,6 +469,21 @@ class ByHandService:
             )
         return f"{self.portal_link(client_id, debtor.number)}/reminder/{chosen.link_id}"
 
+    def waiting_until(self, client_id: str, number: str, key: str) -> datetime | None:
+        """When a message by hand to this debtor, waiting for the contact hours, will go; None
+        when there is no such message (another debtor's, a made-up key) or it is not waiting.
+        The page shows this, read from the outbox, never a time the link carries."""
+        if not key or len(key) > 200:
+            return None
+        try:
+            found = self.messaging.outbox.get(client_id, key)
+        except ValueError:  # a key no table key can hold (InvalidKey) names nothing
+            return None
+        if found is None or found[0].debtor_number != number:
+            return None
+        result = self._result(found[0], created=False)
+        return result.not_before if result.deferred else None
+
     def _result(self, message: OutboundMessage, created: bool) -> HandResult:
         now = self.clock.now()
         not_before = (

@@ -49,6 +49,10 @@ def actor_of(principal: Principal) -> str:
     return principal.user_id if isinstance(principal, UserPrincipal) else f"key:{principal.key_id}"
 
 
+class AlreadyAnAccount(Invalid):
+    """The address has an account already (in any tenant: addresses are unique)."""
+
+
 class AdminService:
     def __init__(self, kit: Kit, accounts: AccountService) -> None:
         self.kit = kit
@@ -103,6 +107,33 @@ class AdminService:
         )
         return user
 
+    def invite_or_tell(
+        self,
+        principal: Principal,
+        email: str,
+        role: Role,
+        client_number: str | None = None,
+        *,
+        name: str = "",
+        language: str = "nl",
+    ) -> None:
+        """The console's invitation, with the same answer whether or not the address has an
+        account: addresses are unique over every agency, so "already has an account" would
+        tell any client's admin who is registered anywhere. When it has one, its owner hears
+        by mail that this organisation tried (no link; nothing changes)."""
+        target = self.target_client(principal, client_number)
+        self.require(principal, Action.MANAGE_USERS, target)
+        try:
+            self.invite_into(target, email, role, actor_of(principal), name=name,
+                             language=language)  # fmt: skip
+        except AlreadyAnAccount:
+            found = self.people.users.by_email(normalise_email(email))
+            if found is None:
+                return  # gone meanwhile: nothing to tell
+            owner = found[0]
+            subject, text = texts.mail("invite_exists", owner.language, org=self._org_name(target))
+            self.kit.mail(owner, subject, text)
+
     def invite_into(
         self,
         target: Target,
@@ -134,7 +165,7 @@ class AdminService:
         try:
             self.people.users.add(user)
         except Conflict:
-            raise Invalid("this address already has an account", field="email") from None
+            raise AlreadyAnAccount("this address already has an account", field="email") from None
         token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
         link = self.kit.link(f"invite/{token}")
         subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)

@@ -34,6 +34,9 @@ from shared.services.people.kit import Kit, Throttled
 log = logging.getLogger("inning.people")
 
 SMS_PER_USER_PER_HOUR = 5
+# the audit tenant of failed sign-ins for addresses without an account ("agency:-": no agency
+# id is "-", so no agency's export ever lists them)
+UNKNOWN_ADDRESSES = "-"
 SMS_PER_NUMBER_PER_DAY = 10
 
 
@@ -144,12 +147,23 @@ class SignInService:
         account, address = self._names(email, source)
         self._check_wait(account, address)
         found = self.people.users.by_email(normalise_email(email))
+        if found is None:
+            # the second read an address with an account makes (its user row), of an id no
+            # user has: the same round trips either way
+            self.people.users.get(f"{UNKNOWN_ADDRESSES}{account[:24]}")
         user = found[0] if found else None
         ok = verify_password(user.password_hash if user else None, password)
         if user is None or not ok or user.status is UserStatus.DEACTIVATED:
             self._failed(account, address)
             if user is not None:
                 self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="password")
+            else:
+                # the same storage work as for an address with an account (a failed sign-in
+                # must not tell by its time whether the address has one): the attempt is
+                # kept under the platform, the address only as a keyed hash
+                self.kit.audit(Event.LOGIN_FAILED, agency_id=UNKNOWN_ADDRESSES, client_id=None,
+                               actor="", subject=account[:16], source=source,
+                               reason="unknown address")  # fmt: skip
             raise SignInFailed()
         if not self._user_may_enter(user):
             self.kit.audit_user(Event.LOGIN_FAILED, user, source=source, reason="client inactive")

@@ -33,6 +33,12 @@ MAILS: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("Confirm your Inning sign-up",
                "Confirm your e-mail address for the sign-up of {org} with this link (valid for 24 hours):\n{link}\n"),
     },
+    "invite_exists": {
+        "nl": ("Uitnodiging voor Inning: u hebt al een account",
+               "Iemand van {org} probeerde dit e-mailadres uit te nodigen voor Inning. Met dit adres is al een Inning-account, en een adres heeft er één: er is niets veranderd.\n\nWilt u ook voor {org} werken, vraag hen dan een ander adres uit te nodigen.\nVerwachtte u dit niet, dan kunt u dit bericht negeren."),
+        "en": ("Invitation to Inning: you already have an account",
+               "Someone at {org} tried to invite this e-mail address to Inning. This address already has an Inning account, and an address has one: nothing changed.\n\nIf you want to work for {org} as well, ask them to invite another address.\nIf you did not expect this, ignore this message."),
+    },
 }  # fmt: skip
 
 SMS = {

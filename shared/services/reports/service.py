@@ -6,6 +6,7 @@ redelivered message resumes where the last step ended."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -24,12 +25,15 @@ from shared.services.reports.tables import COLUMNS, KINDS, Cell, Table
 from shared.services.reports.writers import (
     DEFAULT_SHEET,
     XLSX,
+    TemplateError,
     check_template,
     to_csv,
     to_excel,
 )
 from shared.services.repositories import Repositories
 from shared.services.usage import UsageService
+
+log = logging.getLogger(__name__)
 
 TEMPLATES_CONTAINER = "report-templates"
 FORMATS = ("csv", "xlsx")
@@ -96,13 +100,32 @@ class ReportService:
             rows += self.rows(kind, client, start, end)
         return Table(kind, COLUMNS[kind], rows)
 
-    def file(self, table: Table, fmt: str, client: Client, start: date, end: date) -> ReportFile:
-        """The table as CSV or Excel; Excel into ``client``'s template when it has one."""
+    def file(
+        self,
+        table: Table,
+        fmt: str,
+        client: Client,
+        start: date,
+        end: date,
+        *,
+        covers: Sequence[str],
+    ) -> ReportFile:
+        """The table as CSV or Excel; Excel into ``client``'s template when it has one and the
+        report ``covers`` that client alone. A client's workbook is the client's own (its
+        formulas, links and macros sheets live on): it never wraps another client's figures,
+        where a formula reading the data sheet could send them to the client."""
         name = f"{table.kind}-{client.number}-{start.isoformat()}-{end.isoformat()}"
         if fmt == "csv":
             return ReportFile(to_csv(table), name + ".csv", "text/csv; charset=utf-8")
-        template = self.template(client)
-        data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
+        alone = set(covers) == {client.client_id}
+        template = self.template(client) if alone else None
+        try:
+            data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
+        except TemplateError as exc:
+            # a workbook kept from before the limits that fails them now: the report still
+            # comes, as a plain workbook, and the workbook is not unpacked
+            log.warning("report template of client %s refused: %s", client.client_id, exc)
+            data = to_excel(table, None, DEFAULT_SHEET)
         return ReportFile(data, name + ".xlsx", XLSX)
 
     def _invoices(self, client: Client) -> list[Invoice]:
@@ -193,7 +216,8 @@ class ReportWork:
                 raise JobInputError("a part of the report went missing; start it again")
             rows += _load_rows(part)
         home = next((c for c in clients if c.client_id == job.client_id), clients[0])
-        made = self.reports.file(Table(kind, COLUMNS[kind], rows), fmt, home, start, end)
+        made = self.reports.file(Table(kind, COLUMNS[kind], rows), fmt, home, start, end,
+                                 covers=[c.client_id for c in clients])  # fmt: skip
         return Step(len(clients) + 1, len(clients) + 1, dict(job.state), finished=True,
                     result=made.data, result_name=made.name, result_type=made.content_type)  # fmt: skip
 

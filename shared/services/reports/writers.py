@@ -9,6 +9,13 @@ Excel: the table goes into the sheet ``Data`` of a new workbook, or, when the cl
 a workbook of its own, into its sheet named ``sheet`` (created when missing; its old cells
 cleared); the client's other sheets, pivot tables and formatting are kept as openpyxl keeps
 them. Dates are date cells (``yyyy-mm-dd``), money is a number with two decimals.
+
+A client's workbook is a zip that openpyxl would unpack and parse cell by cell: a 40 KB file
+can hold a million cells (seconds of CPU, hundreds of MB). So before openpyxl sees it, at the
+upload and again at every use, :func:`check_zip` reads only the zip's directory and refuses
+too many members, too much to unpack in all or as XML, and a member packed more than
+:data:`MAX_RATIO` times. The sizes it judges are the ones the directory declares, and they
+bound the work: Python's zip reader never inflates a member past its declared size.
 """
 
 from __future__ import annotations
@@ -23,6 +30,12 @@ from shared.services.reports.tables import Cell, Table
 DEFAULT_SHEET = "Data"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
+MAX_MEMBERS = 200  # parts of the zip (sheets, styles, drawings, media)
+MAX_UNPACKED = 20 * 1024 * 1024  # all members unpacked (media included)
+MAX_XML = 3 * 1024 * 1024  # the XML openpyxl parses: about 200,000 cells
+MAX_RATIO = 100  # unpacked / packed of one member (larger than RATIO_FROM)
+RATIO_FROM = 256 * 1024
+_XML = (".xml", ".rels", ".vml")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,19 +65,48 @@ def to_csv(table: Table) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def check_zip(data: bytes) -> None:
+    """TemplateError unless the workbook's zip is within the limits above (read from its
+    directory only: nothing is unpacked)."""
+    import zipfile
+
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(f"the workbook is larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MB")
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise TemplateError(f"not an Excel workbook (.xlsx): {exc.__class__.__name__}") from None
+    if len(members) > MAX_MEMBERS:
+        raise TemplateError(f"the workbook has more than {MAX_MEMBERS} parts")
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise TemplateError(f"the workbook unpacks to more than {MAX_UNPACKED // 1024 // 1024} MB")
+    if sum(m.file_size for m in members if m.filename.lower().endswith(_XML)) > MAX_XML:
+        raise TemplateError(
+            f"the workbook's sheets hold more than {MAX_XML // 1024 // 1024} MB; "
+            "a template needs its layout, not its data"
+        )
+    for m in members:
+        if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise TemplateError(
+                f"a part of the workbook ({m.filename}) is packed suspiciously tight"
+            )
+
+
 def check_template(data: bytes) -> list[str]:
     """The sheet names of an uploaded workbook; TemplateError when it is no usable .xlsx."""
     import zipfile
 
     from openpyxl import load_workbook
 
-    if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"the workbook is larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MB")
+    check_zip(data)
     try:
-        book = load_workbook(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        # read-only: the sheet names come from workbook.xml; no sheet's cells are parsed
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        names = list(book.sheetnames)
+        book.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise TemplateError(f"not an Excel workbook (.xlsx): {exc.__class__.__name__}") from None
-    return list(book.sheetnames)
+    return names
 
 
 def to_excel(table: Table, template: bytes | None = None, sheet: str = DEFAULT_SHEET) -> bytes:
@@ -72,6 +114,7 @@ def to_excel(table: Table, template: bytes | None = None, sheet: str = DEFAULT_S
     from openpyxl.worksheet.worksheet import Worksheet
 
     if template is not None:
+        check_zip(template)  # a workbook kept from before the limits is judged again
         book = load_workbook(io.BytesIO(template))
         if sheet in book.sheetnames:
             target = book[sheet]

@@ -17,7 +17,7 @@ def test_the_dossier_shows_claims_timeline_and_portal_link(world, tenants):
     body = page.encoded().decode()
     assert page.status == 200
     assert "Debtor D1" in body and "F1" in body and "F2" in body and "F3" not in body
-    assert "Principal" in body and "Interest" in body and "/api/p/" in body
+    assert "Principal" in body and "Interest" in body and "/dossier/D1/portal" in body
     assert "HAND MESSAGE" not in body  # the marked place is a template comment
     for form in forms_of(page):
         assert 'name="csrf"' in form

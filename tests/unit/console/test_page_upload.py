@@ -144,4 +144,13 @@ def test_an_oversized_upload_is_refused_unread(world, tenants):
         {"csrf": token, "do": "preview"},
         {"file": ("x.csv", b"x" * (5 * 1024 * 1024))},
     )
-    assert big.status == 403  # not parsed at all: no CSRF token read, so refused
+    # within the form limit (a 10 MiB PDF elsewhere), over the CSV's own: said on the page
+    assert big.status == 413 and "larger than 4 MB" in big.encoded().decode()
+    assert world.services.queues.take("console-jobs") == []  # type: ignore[attr-defined]
+    huge = post_files(
+        staff,
+        "/upload?lang=en",
+        {"csrf": token, "do": "preview"},
+        {"file": ("x.csv", b"x" * (11 * 1024 * 1024))},
+    )
+    assert huge.status == 413  # over every form's limit: refused by the shell, unread
