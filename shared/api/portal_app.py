@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date, timedelta
-from urllib.parse import parse_qs, unquote
+from urllib.parse import unquote
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import cookies, security_headers, source_address
+from shared.api.pages import form as read_form
 from shared.api.portal_reminders import reminder_page
 from shared.api.portal_text import TEXT
 from shared.clock import amsterdam_date
@@ -117,6 +118,8 @@ _env = Environment(
     loader=DictLoader({"base": BASE, "overview": OVERVIEW, "message": MESSAGE}),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+
+PORTAL_FORM_FIELDS = 1_000  # a debtor may tick every invoice; more is not a form of ours
 
 
 def _on(color: str) -> str:
@@ -231,12 +234,8 @@ class PortalApp:
 
             return PortalPlanPages(self).handle(req, access, token, rest[1:])
         if req.method == "POST":
-            form = {
-                k: v
-                for k, v in parse_qs(
-                    req.body.decode("utf-8", "replace"), keep_blank_values=True
-                ).items()
-            }
+            # bounded: the portal is open to anyone with a link (a field per invoice: 1,000)
+            form = read_form(req, max_fields=PORTAL_FORM_FIELDS)
             if not csrf_ok(self.keys, token, (form.get("csrf") or [""])[0]):
                 return self._page(
                     "message", 403, self._lang(req), heading="403", text="CSRF", back=True

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
 
 from jinja2 import DictLoader
 
 from shared.api import portal_app
 from shared.api.http import ApiRequest, ApiResponse
+from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
 from shared.clock import amsterdam_today
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
@@ -107,7 +107,7 @@ class PortalPlanPages:
         self, req: ApiRequest, access: PortalAccess, token: str, rest: list[str]
     ) -> ApiResponse:
         if req.method == "POST":
-            form = dict(parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True))
+            form = read_form(req, max_fields=portal_app.PORTAL_FORM_FIELDS)  # bounded
             if not csrf_ok(self.app.keys, token, _one(form, "csrf")):
                 return self.app._page(
                     "message", 403, self.app._lang(req), heading="403", text="CSRF", back=True

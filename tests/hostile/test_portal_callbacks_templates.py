@@ -137,3 +137,21 @@ def test_signed_hostile_callbacks_are_refused_or_ignored(client, body):
             record("callback cm", 200)
         except ValueError:
             record("callback cm", 400)
+
+
+def test_a_portal_form_past_its_bounds_is_refused_before_it_is_read(client):
+    """The portal is open to anyone holding a link: a body of a million fields or megabytes is
+    refused like a form without its CSRF token, without being parsed into a dict."""
+    world, _ = client
+    app = PortalApp(world.services)
+    client_id = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    token = world.services.portal.links.token(client_id, "D1")
+    browser = Browser(app)
+    assert browser.go("GET", f"/p/{token}").status == 303
+    page = browser.page()
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    fine = browser.post("/portal/message", csrf=csrf, text="Ik betaal vrijdag")
+    assert fine.status < 400, fine.raw
+    many = browser.post("/portal/message", csrf=csrf, text="x", invoice=["F1"] * 5_000)
+    large = browser.post("/portal/message", csrf=csrf, text="x" * 100_000)
+    assert (many.status, large.status) == (403, 403)

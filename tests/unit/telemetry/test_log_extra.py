@@ -14,7 +14,7 @@ import pytest
 
 from shared.telemetry import context, metrics, setup
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parent.parent.parent.parent  # the repository
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical", "log"}
 
 
