@@ -109,8 +109,21 @@ class ClientLookups:
         return self._named(self.repos.invoices.match_index.of_debtor(self.client.client_id, local))
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        """Without names: many debtors may owe one amount (the matcher names the few it
+        compares, :meth:`with_names`)."""
         index = self.repos.invoices.match_index
-        return self._named(index.by_amount(self.client.client_id, amount, limit))
+        return [
+            replace(i, number=self.prefix + i.number, debtor=self.prefix + i.debtor)
+            for i in index.by_amount(self.client.client_id, amount, limit)
+        ]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        mine = [i for i in invoices if self._local(i.number) is not None]
+        local = [
+            replace(i, number=i.number[len(self.prefix) :], debtor=i.debtor[len(self.prefix) :])
+            for i in mine
+        ]
+        return self._named(local)
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None  # a booking rewrites the index rows: the next read sees what is left
@@ -137,6 +150,10 @@ class PooledLookups:
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
         return [i for p in self.parts for i in p.by_amount(amount, limit)][:limit]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        named = {i.number: i for p in self.parts for i in p.with_names(invoices)}
+        return [named[i.number] for i in invoices if i.number in named]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None
