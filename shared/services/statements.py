@@ -194,6 +194,7 @@ class StatementService:
                 self, statement, clients, owner, lookups, settings, report,
                 lambda line, line_id: one(line, line_id),
             )  # fmt: skip
+            window.prefetch([line for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(_clipped(line), line_id, record)
             window.flush()

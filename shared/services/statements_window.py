@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("inning.statements")
 
 WINDOW = 50  # lines claimed, booked and settled together (a claim transaction holds 100)
+THREADS = 8  # a window's independent reads made at once
 
 
 @dataclass(eq=False)
@@ -119,6 +121,7 @@ class StatementWindow:
         settings: MatchSettings,
         report: IngestReport,
         redo: Callable[[StatementLine, str], None],
+        threads: int = THREADS,
     ) -> None:
         self.service = service
         self.owner = owner
@@ -136,6 +139,7 @@ class StatementWindow:
         self.settings = settings
         self.report = report
         self.redo = redo  # the one-line path for a line (reads its record again)
+        self.threads = threads  # parallel reads of the prefetch
         # the open totals: the whole claim from the ledger, or the principal, both computed
         # from the window's books; any other provider is asked per line (see _totals)
         self.ledger_totals = bool(getattr(service.open_totals, "from_ledger", False))
@@ -148,6 +152,12 @@ class StatementWindow:
         self.actions: list[tuple[LineRecord, str, ActionItem]] = []  # (record, status, item)
         self.settled: list[tuple[LineRecord, str, dict[str, object]]] = []
         self.learned: dict[tuple[str, str], set[str]] = {}  # (client, payer IBAN) -> debtors
+        # what was read for this window (by the prefetch's threads or in line order)
+        self.answers: dict[tuple[object, ...], list[OpenInvoice]] = {}
+        self.reads: dict[
+            tuple[str, str], tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]
+        ] = {}
+        self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
 
     # -- keys ----------------------------------------------------------------------------------
@@ -179,19 +189,25 @@ class StatementWindow:
                 out.append(replace(inv, open_amount=now.open_amount))
         return out
 
+    def _raw(self, method: str, *args: object) -> list[OpenInvoice]:
+        """The index's answer as stored, read once per window (the prefetch may have)."""
+        key = (method, *args)
+        if key not in self.answers:
+            self.answers[key] = getattr(self.lookups, method)(*args)
+        return self.answers[key]
+
     def by_reference(self, reference: str) -> list[OpenInvoice]:
-        return self._live(self.lookups.by_reference(reference))
+        return self._live(self._raw("by_reference", reference))
 
     def by_tail(self, tail: str) -> list[OpenInvoice]:
-        return self._live(self.lookups.by_tail(tail))
+        return self._live(self._raw("by_tail", tail))
 
     def of_debtor(self, debtor: str) -> list[OpenInvoice]:
-        return self._live(self.lookups.of_debtor(debtor))
+        return self._live(self._raw("of_debtor", debtor))
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
-        hits = [
-            i for i in self._live(self.lookups.by_amount(amount, limit)) if i.open_amount == amount
-        ]
+        raw = self._raw("by_amount", amount, limit)
+        hits = [i for i in self._live(raw) if i.open_amount == amount]
         seen = {i.number for i in hits}
         for (client_id, _), book in self.books.items():  # paid in part in this window
             for number in sorted(book.changed):
@@ -225,14 +241,34 @@ class StatementWindow:
     def _learned(self, client_id: str, iban: str) -> set[str]:
         key = (client_id, _iban_key(iban))
         if key not in self.learned:
-            self.learned[key] = self.repos.banking.debtors_for_iban(client_id, key[1])
+            self.learned[key] = set(self._learned_read(client_id, iban))
         return self.learned[key]
+
+    def _learned_read(self, client_id: str, iban: str) -> frozenset[str]:
+        key = (client_id, _iban_key(iban))
+        if key not in self.learned_as_read:
+            found = self.repos.banking.debtors_for_iban(client_id, key[1])
+            self.learned_as_read[key] = frozenset(found)
+        return self.learned_as_read[key]
 
     # -- a debtor's claims, read once per window -----------------------------------------------
     def _debtor_book(self, client: Client, number: str) -> _DebtorBook:
         key = (client.client_id, number)
         if key in self.books:
             return self.books[key]
+        claims, read, etags = self._read_book(client, number)
+        book = _DebtorBook(client, number, claims, dict(read), dict(etags))
+        self.books[key] = book
+        return book
+
+    def _read_book(
+        self, client: Client, number: str
+    ) -> tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]:
+        """A debtor's claims as stored (invoices with the ETags of their rows, the ledger),
+        read once per window (the prefetch may have)."""
+        key = (client.client_id, number)
+        if key in self.reads:
+            return self.reads[key]
         part = self.parts.get(client.client_id)
         debtor: Debtor | None = part.debtor(number) if part else None
         if debtor is None and part is None:
@@ -248,17 +284,17 @@ class StatementWindow:
         )
         invoices = [invoice_from_row(r) for r in rows]
         claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
-        book = _DebtorBook(
-            client,
-            number,
+        read = (
             claims,
             {i.number: i for i in invoices},
-            {invoice_from_row(r).number: r.etag for r in rows},
+            {i.number: r.etag for i, r in zip(invoices, rows, strict=True)},
         )
-        self.books[key] = book
-        return book
+        self.reads[key] = read
+        return read
 
-    def _totals(self, on: date) -> Callable[[Sequence[OpenInvoice]], dict[str, Cents]]:
+    def _totals(
+        self, on: date, *, speculative: bool = False
+    ) -> Callable[[Sequence[OpenInvoice]], dict[str, Cents]]:
         """The matcher's open totals from the window's books: the whole claim on ``on`` (the
         ledger), or the principal still open when the service matches on principal."""
 
@@ -276,9 +312,13 @@ class StatementWindow:
                 if client is None:
                     out.update({i.number: i.open_amount for i in invs})
                     continue
-                book = self._debtor_book(client, debtor)
+                if speculative:
+                    claims, changed = self._read_book(client, debtor)[0], set()
+                else:
+                    book = self._debtor_book(client, debtor)
+                    claims, changed = book.claims, book.changed
                 figures = (
-                    open_claims(book.claims.records, on, self.service.payments.ledger.rates())
+                    open_claims(claims.records, on, self.service.payments.ledger.rates())
                     if self.ledger_totals
                     else {}
                 )
@@ -286,13 +326,34 @@ class StatementWindow:
                     local = self._split_key(inv.number)[1]
                     if local in figures:
                         out[inv.number] = figures[local].open.total
-                    elif local in book.claims.invoices and local in book.changed:
-                        out[inv.number] = book.claims.invoices[local].open_amount
+                    elif local in claims.invoices and local in changed:
+                        out[inv.number] = claims.invoices[local].open_amount
                     else:
                         out[inv.number] = inv.open_amount
             return out
 
         return totals
+
+    # -- the window's independent reads, made in parallel -------------------------------------
+    def prefetch(self, lines: Sequence[StatementLine]) -> None:
+        """Match every credit line of the window once in parallel threads, as if no line of
+        the window booked anything, keeping what they read: the index's answers, the debtors'
+        claims and names, the payers' accounts. Matching in line order then reads only what
+        an earlier line's booking made different. Nothing is decided or written here."""
+        credits = [x for x in lines if x.amount > 0 and not x.is_return]
+        if len(credits) < 2 or not self.own_totals or self.threads < 2:
+            return
+        view = _Speculation(self)
+
+        def warm(line: StatementLine) -> None:
+            totals = self._totals(line.booking_date, speculative=True)
+            try:
+                match_line(0, line, view, self.settings, totals)
+            except Exception:  # a read that fails here is made again, in order, where it counts
+                log.debug("prefetch of a statement line failed", exc_info=True)
+
+        with ThreadPoolExecutor(max_workers=min(self.threads, len(credits))) as pool:
+            list(pool.map(warm, credits))
 
     # -- one line ------------------------------------------------------------------------------
     def line(self, line: StatementLine, line_id: str, record: LineRecord) -> None:
@@ -659,6 +720,39 @@ class StatementWindow:
         for _, status, _ in self.actions:
             self.report.suggested += status == "suggested"
             self.report.unmatched += status == "unmatched"
+
+
+class _Speculation:
+    """The lookups of the prefetch: the index as stored (no booking of the window applied),
+    through the window's caches."""
+
+    def __init__(self, window: StatementWindow) -> None:
+        self.w = window
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        return self.w._raw("by_reference", reference)
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        return self.w._raw("by_tail", tail)
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        return self.w._raw("of_debtor", debtor)
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        return self.w._raw("by_amount", amount, limit)
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        return self.w.lookups.with_names(invoices)
+
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        return {
+            self.w._key(client_id, d)
+            for client_id in self.w.parts
+            for d in self.w._learned_read(client_id, iban)
+        }
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        return None
 
 
 def _iban_key(iban: str) -> str:
