@@ -335,7 +335,7 @@ class StatementService:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
                 payment_id = "bank-" + line_id
-                banking.intend_booking(
+                other = banking.intend_booking(
                     account,
                     record,
                     client_id=client.client_id,
@@ -344,6 +344,11 @@ class StatementService:
                     amount=line.amount,
                     booked_on=line.booking_date,
                 )
+                if other is not None:  # another delivery is at this line: follow what it wrote
+                    if other.status in ("pending", "booking"):
+                        self._line(statement, line, line_id, other, lookups, clients, owner,
+                                   report, settings)  # fmt: skip
+                    return
                 self._book(client, line, line_id, payment_id, numbers)
                 report.booked += 1
                 banking.settle_line(

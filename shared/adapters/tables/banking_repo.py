@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
@@ -22,6 +22,7 @@ from shared.ports.tables import (
     Conflict,
     Op,
     OpKind,
+    PreconditionFailed,
     Row,
     StorageError,
     TableStore,
@@ -164,10 +165,15 @@ class BankingRepository:
         invoices: list[str],
         amount: int,
         booked_on: date,
-    ) -> None:
+    ) -> LineRecord | None:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
-        booking already took the invoice, afresh would point at another one)."""
+        booking already took the invoice, afresh would point at another one).
+
+        Guarded by the ETag the record was read with: when another delivery of the file wrote
+        the line down first, its record is returned (the caller follows that designation, so
+        two deliveries never book one payment on different invoices); None when this one's
+        was written."""
         data = {
             "Status": "booking",
             "Amount": amount,
@@ -177,7 +183,15 @@ class BankingRepository:
             "PaymentId": payment_id,
             "Invoices": put_json(invoices),
         }
-        self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
+        row = Row(encode(account), record.line_id, data, etag=record.etag)
+        if record.etag is None:
+            self.store.upsert(STATEMENT_LINES, row)
+            return None
+        try:
+            self.store.replace(STATEMENT_LINES, row)
+        except PreconditionFailed:
+            return self.line(account, record.line_id) or replace(record, status="gone")
+        return None
 
     def settle_line(
         self,

@@ -200,3 +200,18 @@ def test_a_claim_changed_by_another_writer_meanwhile_is_booked_on_what_it_became
         if x["kind"] == "overpayment"
     ]  # fmt: skip
     assert sum(x["detail"]["unallocated"] for x in over) == 500
+
+
+def test_two_deliveries_writing_down_one_line_book_the_first_designation(world):
+    """Two deliveries of a file claimed the same line and matched it apart: the second to
+    write its booking down is handed the first's record (its ETag moved) and follows it."""
+    banking = world.services.repos.banking
+    first = banking.claim_line(ACCOUNT, "line-1", 12_100, PAID_ON, "act-1")
+    assert first is not None
+    second = banking.claim_line(ACCOUNT, "line-1", 12_100, PAID_ON, "act-2")
+    assert second is not None and second.etag == first.etag  # pending: both finish it
+    kw = {"client_id": "c1", "payment_id": "bank-line-1", "amount": 12_100, "booked_on": PAID_ON}
+    assert banking.intend_booking(ACCOUNT, first, invoices=["F1"], **kw) is None
+    other = banking.intend_booking(ACCOUNT, second, invoices=["F2"], **kw)
+    assert other is not None and other.status == "booking" and other.invoices == ("F1",)
+    assert banking.line(ACCOUNT, "line-1").invoices == ("F1",)
