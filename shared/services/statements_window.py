@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("inning.statements")
 
-WINDOW = 50  # lines claimed, booked and settled together (a claim transaction holds 100)
+WINDOW = 100  # lines claimed, booked and settled together (a transaction holds 100 rows)
 THREADS = 8  # a window's independent reads made at once
 
 
