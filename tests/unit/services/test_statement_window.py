@@ -215,3 +215,34 @@ def test_two_deliveries_writing_down_one_line_book_the_first_designation(world):
     other = banking.intend_booking(ACCOUNT, second, invoices=["F2"], **kw)
     assert other is not None and other.status == "booking" and other.invoices == ("F1",)
     assert banking.line(ACCOUNT, "line-1").invoices == ("F1",)
+
+
+def test_a_pooled_window_keeps_equal_invoice_numbers_of_two_clients_apart(world):
+    """A third-party funds account: two clients with an invoice G-7 each, paid in one window
+    by their references; each booking lands in its own client's partition."""
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    refs, lines = {}, []
+    for number, cents_ in (("C2", 4_200), ("C3", 9_900)):
+        a.call("POST", "/v1/clients", {"items": [
+            client_row(number, allow_third_party_matching=True, charge_interest=False)
+        ]})  # fmt: skip
+        verify_ibans(a, number)
+        a.call("POST", f"/v1/clients/{number}/debtors", {"items": [debtor_row("X9", name="Kees")]})
+        a.call("POST", f"/v1/clients/{number}/invoices", {"items": [
+            invoice_row("G-7", "X9", amount=f"{cents_ / 100:.2f}")
+        ]})  # fmt: skip
+        refs[number] = a.call("GET", f"/v1/clients/{number}/invoices/G-7").body["payment_reference"]
+        lines.append(OutLine(PAID_ON, cents_, "", counterparty_iban=PAYER,
+                             counterparty_name="Kees", reference=refs[number]))  # fmt: skip
+    data = write_mt940(pooled, lines, opening=0, opening_date=PAID_ON, statement_id="P1")
+    report = service(world, 50).ingest("agency-a/pool.sta", data.encode())
+    assert report.booked == 2
+    for number, cents_ in (("C2", 4_200), ("C3", 9_900)):
+        assert a.call("GET", f"/v1/clients/{number}/invoices/G-7").body["status"] == "paid"
+        booked = a.call("GET", f"/v1/clients/{number}/payments").body["items"]
+        assert [p["amount"] for p in booked] == [cents_]
