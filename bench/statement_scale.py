@@ -22,10 +22,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.statement_labels import DAY, Portfolio, labelled_lines, portfolio
+from bench.statement_requests import RequestSites
 from bench.table_seed import RawBatchWriter
 from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables import schema
@@ -153,13 +155,21 @@ class _LookupCounter:
         return counted
 
 
-def _ingest(services: Any, counter: _LookupCounter, name: str, data: bytes) -> dict[str, Any]:
+def _ingest(
+    services: Any,
+    counter: _LookupCounter,
+    name: str,
+    data: bytes,
+    sites: RequestSites | None = None,
+) -> dict[str, Any]:
     store = services.repos.store
     requests, lookups = store.requests, counter.count
+    by_site = sites.snapshot() if sites else None
     began = time.perf_counter()
     report = services.statements.ingest(name, data)
     return {
         "seconds": time.perf_counter() - began,
+        "sites": (sites.snapshot() - by_site) if sites and by_site is not None else None,
         "requests": store.requests - requests,
         "lookups": counter.count - lookups,
         "lines": report.lines,
@@ -225,6 +235,7 @@ def _floor(services: Any, books: dict[str, Any], repeat: int = 20) -> dict[str, 
 
 def cost_per_line(services: Any, books: dict[str, Any], lines: int = 20) -> dict[str, Any]:
     counter = _LookupCounter(services)
+    sites = RequestSites(services.repos.store)
     rng = random.Random(20261130)
     out: dict[str, Any] = {"file_lines": lines}
     runs: dict[str, list[dict[str, Any]]] = {}
@@ -233,7 +244,7 @@ def cost_per_line(services: Any, books: dict[str, Any], lines: int = 20) -> dict
             book, account = books[label]
             data = statement_file(book, rng, account, lines, f"R{round_}{label}")
             name = f"{AGENCY}/{label}-{round_}.sta"
-            runs.setdefault(label, []).append(_ingest(services, counter, name, data))
+            runs.setdefault(label, []).append(_ingest(services, counter, name, data, sites))
     for label, results in runs.items():
         best = min(results, key=lambda r: r["seconds"])
         total_lines = sum(r["lines"] for r in results)
@@ -245,6 +256,10 @@ def cost_per_line(services: Any, books: dict[str, Any], lines: int = 20) -> dict
             sum(r["lookups"] for r in results) / total_lines, 2
         )
         out[f"booked_{label}"] = sum(r["booked"] for r in results)
+        spent: Counter[str] = sum((r["sites"] for r in results), Counter())
+        out[f"requests_per_line_by_site_{label}"] = RequestSites.per_line(
+            Counter(), spent, total_lines
+        )
     out["time_ratio_large_to_small"] = round(out["seconds_large"] / out["seconds_small"], 2)
     out["request_ratio_large_to_small"] = round(
         out["requests_per_line_large"] / out["requests_per_line_small"], 2
@@ -281,9 +296,11 @@ def end_to_end(connection: str, books: dict[str, Any], lines: int) -> dict[str, 
         "e2e_seconds_per_10000_lines": round(seconds * 10_000 / lines, 1),
         "e2e_requests_per_line": round(child["requests"] / max(1, child["lines"]), 2),
         "e2e_lookups_per_line": round(child["lookups"] / max(1, child["lines"]), 2),
+        "e2e_requests_per_line_by_site": child["by_site"],
         "e2e_booked": child["booked"],
         "e2e_suggested": child["suggested"],
         "e2e_unmatched": child["unmatched"],
+        "e2e_cpu_seconds": child["cpu_seconds"],
         "e2e_peak_rss_mb": child["peak_rss_mb"],
         "e2e_peak_rss_mb_before": child["rss_mb_before"],
     }
@@ -294,10 +311,17 @@ def _e2e_child(name: str) -> None:
     services = _services(os.environ["AzureWebJobsStorage"])
     counter = _LookupCounter(services)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = resource.getrusage(resource.RUSAGE_SELF)
     began = time.perf_counter()
     blob = services.files.get(INBOX, name)  # blob in, as the trigger reads it
-    result = _ingest(services, counter, name, blob or b"")
+    sites = RequestSites(services.repos.store)
+    result = _ingest(services, counter, name, blob or b"", sites)
+    spent = result.pop("sites") or Counter()
+    result["by_site"] = RequestSites.per_line(Counter(), spent, max(1, result["lines"]))
     result["seconds"] = time.perf_counter() - began
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = used.ru_utime + used.ru_stime - start.ru_utime - start.ru_stime
+    result["cpu_seconds"] = round(cpu, 2)  # the rest of the wall time: waiting on storage
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["rss_mb_before"] = round(before, 1)
     print(json.dumps(result))

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from shared.domain.money import Cents
-from shared.domain.parties import Client
+from shared.domain.parties import Client, Debtor
 from shared.domain.statements.matching import Allocation, OpenInvoice
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
@@ -59,6 +59,7 @@ def ledger_totals(ledger: LedgerService) -> OpenTotalsProvider:
             )
         return out
 
+    totals.from_ledger = True  # type: ignore[attr-defined]  # a window computes the same itself
     return totals
 
 
@@ -67,20 +68,25 @@ class ClientLookups:
         self.repos = repos
         self.client = client
         self.prefix = f"{client.client_id}{SEP}" if prefixed else ""
-        self._names: dict[str, str] = {}
+        self._debtors: dict[str, Debtor | None] = {}
+
+    def debtor(self, number: str) -> Debtor | None:
+        """The debtor (unprefixed number), read once per statement file."""
+        if number not in self._debtors:
+            found = self.repos.debtors.get(self.client.client_id, number)
+            self._debtors[number] = found[0] if found else None
+        return self._debtors[number]
 
     def _named(self, invoices: Iterable[OpenInvoice]) -> list[OpenInvoice]:
         out = []
         for inv in invoices:
-            if inv.debtor not in self._names:
-                found = self.repos.debtors.get(self.client.client_id, inv.debtor)
-                self._names[inv.debtor] = found[0].name if found else ""
+            debtor = self.debtor(inv.debtor)
             out.append(
                 replace(
                     inv,
                     number=self.prefix + inv.number,
                     debtor=self.prefix + inv.debtor,
-                    debtor_name=self._names[inv.debtor],
+                    debtor_name=debtor.name if debtor else "",
                 )
             )
         return out
@@ -109,8 +115,21 @@ class ClientLookups:
         return self._named(self.repos.invoices.match_index.of_debtor(self.client.client_id, local))
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        """Without names: many debtors may owe one amount (the matcher names the few it
+        compares, :meth:`with_names`)."""
         index = self.repos.invoices.match_index
-        return self._named(index.by_amount(self.client.client_id, amount, limit))
+        return [
+            replace(i, number=self.prefix + i.number, debtor=self.prefix + i.debtor)
+            for i in index.by_amount(self.client.client_id, amount, limit)
+        ]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        mine = [i for i in invoices if self._local(i.number) is not None]
+        local = [
+            replace(i, number=i.number[len(self.prefix) :], debtor=i.debtor[len(self.prefix) :])
+            for i in mine
+        ]
+        return self._named(local)
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None  # a booking rewrites the index rows: the next read sees what is left
@@ -137,6 +156,10 @@ class PooledLookups:
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
         return [i for p in self.parts for i in p.by_amount(amount, limit)][:limit]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        named = {i.number: i for p in self.parts for i in p.with_names(invoices)}
+        return [named[i.number] for i in invoices if i.number in named]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None

@@ -54,6 +54,7 @@ from shared.services.statement_lookups import (
     PooledLookups,
     principal_totals,
 )
+from shared.services.statements_window import WINDOW, StatementWindow
 
 log = logging.getLogger("inning.statements")
 INBOX = "statements"
@@ -89,7 +90,10 @@ class StatementService:
         payments: PaymentService,
         clock: Clock,
         open_totals: OpenTotalsProvider = principal_totals,
+        window: int = WINDOW,
     ) -> None:
+        # lines booked together (statements_window); 1: every line on its own
+        self.window = max(1, min(window, WINDOW))
         self.repos = repos
         self.files = files
         self.payments = payments
@@ -150,8 +154,10 @@ class StatementService:
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
-        for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
-            report.lines += 1
+        lines = list(zip(statement.lines, line_identities(statement), strict=True))
+
+        def one(line: StatementLine, line_id: str) -> None:
+            """The one-line path: claim (or find the earlier claim of) the line, finish it."""
             record = self.repos.banking.claim_line(
                 statement.account,
                 line_id,
@@ -160,18 +166,38 @@ class StatementService:
                 time_ordered_id(self.clock.now()),
             )
             if record is None:
-                continue  # seen in an earlier (overlapping) statement
+                return  # seen in an earlier (overlapping) statement
             self._line(
-                statement,
-                _clipped(line),
-                line_id,
-                record,
-                lookups,
-                clients,
-                owner,
-                report,
+                statement, _clipped(line), line_id, record, lookups, clients, owner, report,
                 settings,
+            )  # fmt: skip
+
+        for start in range(0, len(lines), self.window):
+            chunk = lines[start : start + self.window]
+            report.lines += len(chunk)
+            records = (
+                self.repos.banking.claim_lines(
+                    statement.account,
+                    [
+                        (line_id, line.amount, line.booking_date, time_ordered_id(self.clock.now()))
+                        for line, line_id in chunk
+                    ],
+                )
+                if self.window > 1
+                else None
             )
+            if records is None:  # a line of the window was claimed before: one at a time
+                for line, line_id in chunk:
+                    one(line, line_id)
+                continue
+            window = StatementWindow(
+                self, statement, clients, owner, lookups, settings, report,
+                lambda line, line_id: one(line, line_id),
+            )  # fmt: skip
+            window.prefetch([line for line, _ in chunk])
+            for (line, line_id), record in zip(chunk, records, strict=True):
+                window.line(_clipped(line), line_id, record)
+            window.flush()
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
@@ -309,7 +335,7 @@ class StatementService:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
                 payment_id = "bank-" + line_id
-                banking.intend_booking(
+                other = banking.intend_booking(
                     account,
                     record,
                     client_id=client.client_id,
@@ -318,6 +344,11 @@ class StatementService:
                     amount=line.amount,
                     booked_on=line.booking_date,
                 )
+                if other is not None:  # another delivery is at this line: follow what it wrote
+                    if other.status in ("pending", "booking"):
+                        self._line(statement, line, line_id, other, lookups, clients, owner,
+                                   report, settings)  # fmt: skip
+                    return
                 self._book(client, line, line_id, payment_id, numbers)
                 report.booked += 1
                 banking.settle_line(
@@ -338,7 +369,26 @@ class StatementService:
             )
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
-        detail = {
+        kind, title, detail = self.action_for(account, line, line_id, result)
+        self._add_action(target, kind, title, detail, action_id=record.action_id)
+        report.suggested += bool(result.suggested)
+        report.unmatched += not result.suggested
+        banking.settle_line(
+            account,
+            record,
+            "suggested" if result.suggested else "unmatched",
+            client_id=None,
+            payment_id=None,
+            amount=line.amount,
+            booked_on=line.booking_date,
+        )
+
+    @staticmethod
+    def action_for(
+        account: str, line: StatementLine, line_id: str, result: LineMatch
+    ) -> tuple[str, str, dict[str, object]]:
+        """The action item of a line not booked: its kind, title and what staff need."""
+        detail: dict[str, object] = {
             "account": account,
             "line_id": line_id,
             "amount": line.amount,
@@ -361,18 +411,7 @@ class StatementService:
         }
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
-        self._add_action(target, kind, title, detail, action_id=record.action_id)
-        report.suggested += bool(result.suggested)
-        report.unmatched += not result.suggested
-        banking.settle_line(
-            account,
-            record,
-            "suggested" if result.suggested else "unmatched",
-            client_id=None,
-            payment_id=None,
-            amount=line.amount,
-            booked_on=line.booking_date,
-        )
+        return kind, title, detail
 
     def _book(
         self, client: Client, line: StatementLine, line_id: str, payment_id: str, numbers: list[str]

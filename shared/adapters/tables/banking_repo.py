@@ -11,13 +11,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
-from shared.ports.tables import Conflict, Row, TableStore, all_rows
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    PreconditionFailed,
+    Row,
+    StorageError,
+    TableStore,
+    all_rows,
+)
 
 ACCOUNT_OWNERS = "AccountOwners"
 STATEMENT_FILES = "StatementFiles"
@@ -155,10 +165,15 @@ class BankingRepository:
         invoices: list[str],
         amount: int,
         booked_on: date,
-    ) -> None:
+    ) -> LineRecord | None:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
-        booking already took the invoice, afresh would point at another one)."""
+        booking already took the invoice, afresh would point at another one).
+
+        Guarded by the ETag the record was read with: when another delivery of the file wrote
+        the line down first, its record is returned (the caller follows that designation, so
+        two deliveries never book one payment on different invoices); None when this one's
+        was written."""
         data = {
             "Status": "booking",
             "Amount": amount,
@@ -168,7 +183,15 @@ class BankingRepository:
             "PaymentId": payment_id,
             "Invoices": put_json(invoices),
         }
-        self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
+        row = Row(encode(account), record.line_id, data, etag=record.etag)
+        if record.etag is None:
+            self.store.upsert(STATEMENT_LINES, row)
+            return None
+        try:
+            self.store.replace(STATEMENT_LINES, row)
+        except PreconditionFailed:
+            return self.line(account, record.line_id) or replace(record, status="gone")
+        return None
 
     def settle_line(
         self,
@@ -193,6 +216,111 @@ class BankingRepository:
             data = dict(row.data) if row else {}
         data.update({"Status": status, "ClientId": client_id, "PaymentId": payment_id})
         self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
+
+    # -- a window of lines at once (one entity-group transaction each) -----------------------
+    def claim_lines(
+        self, account: str, lines: list[tuple[str, int, date, str]]
+    ) -> list[LineRecord] | None:
+        """Claim every line of a window as ``pending`` in one transaction: (line id, amount,
+        booking date, action id) each. ``None`` when any of them was claimed before (a
+        redelivery, an overlapping statement, a concurrent delivery): nothing is claimed,
+        and the caller takes those lines one at a time (:meth:`claim_line`)."""
+        if not lines or len(lines) > MAX_BATCH:
+            raise ValueError(f"a window claims 1 to {MAX_BATCH} lines")
+        pk = encode(account)
+        ops = [
+            Op(
+                OpKind.INSERT,
+                Row(
+                    pk,
+                    line_id,
+                    {
+                        "Status": "pending",
+                        "Amount": amount,
+                        "Date": put_date(on),
+                        "ActionId": action_id,
+                    },
+                ),
+            )
+            for line_id, amount, on, action_id in lines
+        ]
+        try:
+            etags = self.store.transact(STATEMENT_LINES, ops)
+        except StorageError:
+            return None
+        return [
+            LineRecord(line_id, "pending", etag=etag, action_id=action_id)
+            for (line_id, _, _, action_id), etag in zip(lines, etags, strict=True)
+        ]
+
+    def intend_bookings(
+        self, account: str, bookings: list[tuple[LineRecord, dict[str, object]]]
+    ) -> bool:
+        """Write down the bookings a window is about to make (:meth:`intend_booking` for many
+        lines), each guarded by the ETag of its claim: False, and nothing written, when any
+        line changed since (another delivery works on it; the caller leaves the window's
+        bookings to the one-line path, which follows what is written down)."""
+        if not bookings:
+            return True
+        pk = encode(account)
+        ops = []
+        for record, fields in bookings:
+            data = {
+                "Status": "booking",
+                "ActionId": record.action_id,
+                **fields,
+            }
+            if "Invoices" in data:
+                data["Invoices"] = put_json(list(data["Invoices"]))  # type: ignore[call-overload]
+            if "Date" in data:
+                data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
+            ops.append(Op(OpKind.REPLACE, Row(pk, record.line_id, data, etag=record.etag)))
+        try:
+            for start in range(0, len(ops), MAX_BATCH):
+                self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+        except StorageError:
+            return False
+        return True
+
+    def settle_lines(
+        self, account: str, settled: list[tuple[LineRecord, str, dict[str, object]]]
+    ) -> None:
+        """Settle a window's lines (status and what was booked) in transactions."""
+        pk = encode(account)
+        ops = []
+        for record, status, fields in settled:
+            data: dict[str, object] = {
+                "Status": status,
+                "ActionId": record.action_id,
+                "Invoices": put_json(list(record.invoices)),
+                **fields,
+            }
+            if "Date" in data:
+                data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
+            ops.append(Op(OpKind.UPSERT, Row(pk, record.line_id, data)))
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+
+    def learn_ibans(self, client_id: str, known: dict[str, set[str]]) -> None:
+        """Write payer accounts with their debtors (what was read plus what was learned),
+        in transactions: a window's :meth:`learn_iban` at once."""
+        pk = encode(client_id)
+        ops = [
+            Op(OpKind.UPSERT, Row(pk, encode(iban), {"Debtors": put_json(sorted(debtors))}))
+            for iban, debtors in sorted(known.items())
+        ]
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(LEARNED_IBANS, ops[start : start + MAX_BATCH])
+
+    def remember_payments(self, client_id: str, references: dict[str, str]) -> None:
+        """:meth:`remember_payment` for many payments, in transactions."""
+        pk = encode(client_id)
+        ops = [
+            Op(OpKind.UPSERT, Row(pk, encode(ref), {"PaymentId": pid}))
+            for ref, pid in sorted(references.items())
+        ]
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(PAYMENT_REFS, ops[start : start + MAX_BATCH])
 
     # -- balances ----------------------------------------------------------------------------
     def last_closing(self, account: str) -> tuple[int, date] | None:

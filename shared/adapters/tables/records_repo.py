@@ -97,23 +97,25 @@ class ContactLogRepository:
         self.store = store
 
     def add(self, entry: ContactEntry) -> None:
-        self.store.insert(
-            schema.CONTACT_LOG,
-            Row(
-                encode(entry.client_id),
-                schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id),
-                {
-                    "DebtorNumber": entry.debtor_number,
-                    "EntryId": entry.entry_id,
-                    "At": entry.at,
-                    "Kind": entry.kind.value,
-                    "Summary": entry.summary,
-                    "Channel": entry.channel,
-                    "InvoiceNumbers": put_json(list(entry.invoice_numbers)),
-                    "System": entry.system,
-                    "Author": entry.author,
-                },
-            ),
+        self.store.insert(schema.CONTACT_LOG, self.to_row(entry))
+
+    @staticmethod
+    def to_row(entry: ContactEntry) -> Row:
+        """The entry's row (a caller writing many in one transaction builds them here)."""
+        return Row(
+            encode(entry.client_id),
+            schema.contact_rk(entry.debtor_number, entry.at, entry.entry_id),
+            {
+                "DebtorNumber": entry.debtor_number,
+                "EntryId": entry.entry_id,
+                "At": entry.at,
+                "Kind": entry.kind.value,
+                "Summary": entry.summary,
+                "Channel": entry.channel,
+                "InvoiceNumbers": put_json(list(entry.invoice_numbers)),
+                "System": entry.system,
+                "Author": entry.author,
+            },
         )
 
     def for_debtor(

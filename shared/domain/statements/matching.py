@@ -64,6 +64,7 @@ MAX_SUBSET_SIZE = 4
 MAX_TAIL_LOOKUPS = 3  # digit groups of a description looked up, longest first
 MAX_DEBTORS_PER_IBAN = 2  # a shared account (a parent paying for two debtors) and no more
 AMOUNT_LOOKUP_LIMIT = 200  # one range read of small rows; a full page: claims left unread
+MAX_AMOUNT_NAME_DEBTORS = 4  # debtors owing a line's amount whose names are compared with the payer
 RANGE_CAP = 50  # rows one lookup reads; a key shared by more is no key to book by
 MAX_LOOKUPS_PER_LINE = 5  # point or small range reads of the index for one statement line
 _NAME_NOISE = frozenset(
@@ -243,7 +244,14 @@ class Lookups(Protocol):
 
     def of_debtor(self, debtor: str) -> list[OpenInvoice]: ...
 
-    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]: ...
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        """May leave ``debtor_name`` empty: the matcher asks :meth:`with_names` for the few
+        it compares names of (an amount many debtors owe would cost a read per debtor)."""
+        ...
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        """The same invoices with their debtors' names filled in."""
+        ...
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         """Booked amounts leave what is open (storage-backed lookups see it by themselves)."""
@@ -304,6 +312,9 @@ class InvoiceIndex:
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
         live = self._live(self._by_amount.get(amount, []))
         return [i for i in live if i.open_amount == amount][:limit]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        return list(invoices)  # built with their names
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         """Take booked amounts off what is open, so no later line pays the same euro."""
@@ -438,10 +449,15 @@ def candidates(
     # the amount: an invoice of exactly this open amount, when the payer's name agrees
     found_amount = lookups.by_amount(line.amount, AMOUNT_LOOKUP_LIMIT) if spend.take() else []
     spend.full(found_amount, AMOUNT_LOOKUP_LIMIT)
-    for inv in found_amount:
-        key = (inv.number,)
-        if key in found or inv.debtor in debtors:
-            continue
+    fresh = [i for i in found_amount if (i.number,) not in found and i.debtor not in debtors]
+    by_name = [i for i in fresh if not _typo_in(i, tokens)] if line.counterparty_name else []
+    if len({i.debtor for i in by_name}) > MAX_AMOUNT_NAME_DEBTORS:
+        # an amount that many debtors owe singles nobody out by a name resembling the payer's
+        # (and such a candidate never books by itself): only typo'd numbers among them count,
+        # so a line reads a bounded number of names whatever the size of the portfolio
+        by_name = []
+    keep = {i.number for i in by_name} | {i.number for i in fresh if _typo_in(i, tokens)}
+    for inv in lookups.with_names([i for i in fresh if i.number in keep]):
         if name_similarity(line.counterparty_name, inv.debtor_name) < 0.8 and not _typo_in(
             inv, tokens
         ):

@@ -278,6 +278,24 @@ class LedgerService:
                 continue
         raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
 
+    # -- for callers that book many payments and write them together (bank statement windows)
+    def rates(self) -> RateTable | None:
+        """The statutory rates in force (None: the shipped table)."""
+        return self._rates()
+
+    def changes_for(
+        self,
+        client: Client,
+        every: list[DebtorClaims],
+        events: dict[str, tuple[LedgerEvent, ...]],
+        *,
+        on: date,
+        payments_added: tuple[str, ...] = (),
+    ) -> list[ClaimWrite]:
+        """The claim writes :meth:`book` would make for ``events`` on these claims (headers
+        with the etags they were read with), for a caller that writes them itself."""
+        return self._changes(client, every, events, on=on, payments_added=payments_added)
+
     # -- internals -----------------------------------------------------------------------------
     def _staff_change(
         self,

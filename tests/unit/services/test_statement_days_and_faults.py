@@ -152,16 +152,20 @@ def test_a_line_booked_just_before_a_fault_is_finished_not_matched_again(world, 
     ref = invoice(world, "F-0001")["payment_reference"]
     data = mt940([paid(12_100, "", reference=ref)])
     banking = world.services.repos.banking
-    real = banking.settle_line
     calls = {"n": 0}
 
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise ConnectionError("storage went away")
-        return real(*args, **kwargs)
+    def failing(real):
+        def settle(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise ConnectionError("storage went away")
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(banking, "settle_line", failing)
+        return settle
+
+    # the first settling fails, whether of one line or of a window of lines
+    monkeypatch.setattr(banking, "settle_line", failing(banking.settle_line))
+    monkeypatch.setattr(banking, "settle_lines", failing(banking.settle_lines))
     with pytest.raises(ConnectionError):
         world.services.statements.ingest("agency-a/f.sta", data)
     assert invoice(world, "F-0001")["status"] == "paid"  # booked before the fault

@@ -1,0 +1,765 @@
+"""A window of statement lines booked together: claimed, booked and settled per window, the
+writes of all its payments made per partition in entity-group transactions.
+
+The one-line path (:meth:`StatementService._line`) makes about twenty requests one after
+another for a booked line. A window of up to :data:`WINDOW` lines instead:
+
+1. claims all its lines in one transaction (all new, or none claimed: a redelivery, an
+   overlapping statement or a concurrent delivery sends the window down the one-line path,
+   which finishes what an earlier attempt wrote down);
+2. matches its lines in order against the index, seen through what the window booked so far
+   (an invoice paid by an earlier line is gone or has its new open amount), with each debtor's
+   claims (invoices and ledger) read once per window and booked in memory: lines that touch the
+   same debtor see each other's bookings, as on the one-line path;
+3. writes, in this order, each step per partition in transactions: the bookings written down on
+   their lines (``booking``, each guarded by its claim's ETag); the ledger (a debtor's claims
+   in one transaction, headers guarded by the ETags they were read with); the payment rows; the
+   invoices (guarded by the ETags of the rows read); the matching index and the Today sums; the
+   payers' accounts, return references and the contact log; the action items; the lines
+   settled.
+
+Exactly once: every step is the one-line path's step for many lines, in the same order, so a
+crash anywhere leaves the lines ``pending`` (matched again) or ``booking`` (finished with the
+designation written down, :meth:`PaymentService.book` being idempotent per payment id). A write
+that loses a race (an ETag moved: staff or a Mollie payment changed a claim meanwhile) sends the
+lines it carried to the one-line path, which reads again. A line the window cannot book in
+memory (a return, a designation over two debtors, a ledger rule) is booked on the one-line path
+after the window's pending writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from shared.adapters.tables import schema
+from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
+from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.ledger_repo import ClaimWrite, LedgerRepository, StoredClaim
+from shared.adapters.tables.match_index_repo import is_matchable
+from shared.adapters.tables.records_repo import ContactLogRepository, PaymentRepository
+from shared.domain.figures.portfolio import month_key, open_changes
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.ledger import booking
+from shared.domain.ledger.booking import LedgerRuleError
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import LedgerEvent
+from shared.domain.ledger.replay import open_claims
+from shared.domain.money import Cents, format_eur_nl
+from shared.domain.parties import Client, Debtor
+from shared.domain.records import (
+    ActionItem,
+    AllocatedAmount,
+    ContactEntry,
+    ContactKind,
+    Payment,
+    PaymentSource,
+)
+from shared.domain.statements.matching import (
+    Allocation,
+    LineMatch,
+    Lookups,
+    MatchSettings,
+    OpenInvoice,
+    match_line,
+)
+from shared.domain.statements.model import Statement, StatementLine
+from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
+from shared.services.ledger.service import DebtorClaims
+from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
+
+if TYPE_CHECKING:
+    from shared.services.statements import IngestReport, StatementService
+
+log = logging.getLogger("inning.statements")
+
+WINDOW = 100  # lines claimed, booked and settled together (a transaction holds 100 rows)
+THREADS = 8  # a window's independent reads made at once
+
+
+@dataclass(eq=False)
+class _DebtorBook:
+    """One debtor's claims as the window sees them: as read, then as booked in memory."""
+
+    client: Client
+    number: str
+    claims: DebtorClaims
+    read: dict[str, Invoice]  # the invoices as read
+    etags: dict[str, str | None]  # of the rows read (``i|`` copies)
+    writes: dict[str, ClaimWrite] = field(default_factory=dict)  # claim -> what to write
+    changed: set[str] = field(default_factory=set)  # invoices booked on in the window
+
+
+@dataclass(eq=False)
+class _Booked:
+    line: StatementLine
+    line_id: str
+    record: LineRecord
+    client: Client
+    debtor: _DebtorBook
+    payment: Payment
+    numbers: list[str]
+
+
+class StatementWindow:
+    """Up to :data:`WINDOW` claimed lines of one statement, matched in order, booked in
+    memory and written together by :meth:`flush`."""
+
+    def __init__(
+        self,
+        service: StatementService,
+        statement: Statement,
+        clients: list[Client],
+        owner: AccountOwner,
+        lookups: Lookups,
+        settings: MatchSettings,
+        report: IngestReport,
+        redo: Callable[[StatementLine, str], None],
+        threads: int = THREADS,
+    ) -> None:
+        self.service = service
+        self.owner = owner
+        self.repos = service.repos
+        self.statement = statement
+        self.clients = clients
+        self.by_id = {c.client_id: c for c in clients}
+        self.pooled = isinstance(lookups, PooledLookups)
+        self.parts: dict[str, ClientLookups] = {}
+        if isinstance(lookups, PooledLookups):
+            self.parts = {p.client.client_id: p for p in lookups.parts}
+        elif isinstance(lookups, ClientLookups):
+            self.parts = {lookups.client.client_id: lookups}
+        self.lookups = lookups
+        self.settings = settings
+        self.report = report
+        self.redo = redo  # the one-line path for a line (reads its record again)
+        self.threads = threads  # parallel reads of the prefetch
+        # the open totals: the whole claim from the ledger, or the principal, both computed
+        # from the window's books; any other provider is asked per line (see _totals)
+        self.ledger_totals = bool(getattr(service.open_totals, "from_ledger", False))
+        self.own_totals = self.ledger_totals or service.open_totals is _principal_totals()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.books: dict[tuple[str, str], _DebtorBook] = {}
+        self.booked: list[_Booked] = []
+        self.actions: list[tuple[LineRecord, str, ActionItem]] = []  # (record, status, item)
+        self.settled: list[tuple[LineRecord, str, dict[str, object]]] = []
+        self.learned: dict[tuple[str, str], set[str]] = {}  # (client, payer IBAN) -> debtors
+        # what was read for this window (by the prefetch's threads or in line order)
+        self.answers: dict[tuple[object, ...], list[OpenInvoice]] = {}
+        self.reads: dict[
+            tuple[str, str], tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]
+        ] = {}
+        self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
+        self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
+
+    # -- keys ----------------------------------------------------------------------------------
+    def _split_key(self, key: str) -> tuple[str, str]:
+        if SEP in key:
+            client_id, local = key.split(SEP, 1)
+            return client_id, local
+        return self.clients[0].client_id, key
+
+    def _key(self, client_id: str, local: str) -> str:
+        return f"{client_id}{SEP}{local}" if self.pooled else local
+
+    # -- what the window booked, seen by the lookups -------------------------------------------
+    def _current(self, client_id: str, number: str) -> Invoice | None:
+        """The invoice as booked in this window, when a line of the window booked on it."""
+        for (cid, _), book in self.books.items():
+            if cid == client_id and number in book.changed:
+                return book.claims.invoices[number]
+        return None
+
+    def _live(self, hits: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        out = []
+        for inv in hits:
+            client_id, local = self._split_key(inv.number)
+            now = self._current(client_id, local)
+            if now is None:
+                out.append(inv)
+            elif is_matchable(now):
+                out.append(replace(inv, open_amount=now.open_amount))
+        return out
+
+    def _raw(self, method: str, *args: object) -> list[OpenInvoice]:
+        """The index's answer as stored, read once per window (the prefetch may have)."""
+        key = (method, *args)
+        if key not in self.answers:
+            self.answers[key] = getattr(self.lookups, method)(*args)
+        return self.answers[key]
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        return self._live(self._raw("by_reference", reference))
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        return self._live(self._raw("by_tail", tail))
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        return self._live(self._raw("of_debtor", debtor))
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        raw = self._raw("by_amount", amount, limit)
+        hits = [i for i in self._live(raw) if i.open_amount == amount]
+        seen = {i.number for i in hits}
+        for (client_id, _), book in self.books.items():  # paid in part in this window
+            for number in sorted(book.changed):
+                inv = book.claims.invoices[number]
+                key = self._key(client_id, number)
+                if key not in seen and is_matchable(inv) and inv.open_amount == amount:
+                    hits.append(
+                        OpenInvoice(
+                            number=key,
+                            debtor=self._key(client_id, inv.debtor_number),
+                            debtor_name="",
+                            open_amount=inv.open_amount,
+                            payment_reference=inv.payment_reference,
+                            due_date=inv.due_date,
+                        )
+                    )
+        return hits[:limit]
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        return self.lookups.with_names(invoices)
+
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        out: set[str] = set()
+        for client_id in self.parts:
+            out |= {self._key(client_id, d) for d in self._learned(client_id, iban)}
+        return out
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        return None  # the window's books hold what was booked
+
+    def _learned(self, client_id: str, iban: str) -> set[str]:
+        key = (client_id, _iban_key(iban))
+        if key not in self.learned:
+            self.learned[key] = set(self._learned_read(client_id, iban))
+        return self.learned[key]
+
+    def _learned_read(self, client_id: str, iban: str) -> frozenset[str]:
+        key = (client_id, _iban_key(iban))
+        if key not in self.learned_as_read:
+            found = self.repos.banking.debtors_for_iban(client_id, key[1])
+            self.learned_as_read[key] = frozenset(found)
+        return self.learned_as_read[key]
+
+    # -- a debtor's claims, read once per window -----------------------------------------------
+    def _debtor_book(self, client: Client, number: str) -> _DebtorBook:
+        key = (client.client_id, number)
+        if key in self.books:
+            return self.books[key]
+        claims, read, etags = self._read_book(client, number)
+        book = _DebtorBook(client, number, claims, dict(read), dict(etags))
+        self.books[key] = book
+        return book
+
+    def _read_book(
+        self, client: Client, number: str
+    ) -> tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]:
+        """A debtor's claims as stored (invoices with the ETags of their rows, the ledger),
+        read once per window (the prefetch may have)."""
+        key = (client.client_id, number)
+        if key in self.reads:
+            return self.reads[key]
+        part = self.parts.get(client.client_id)
+        debtor: Debtor | None = part.debtor(number) if part else None
+        if debtor is None and part is None:
+            found = self.repos.debtors.get(client.client_id, number)
+            debtor = found[0] if found else None
+        rows = list(
+            all_rows(
+                self.repos.store,
+                schema.INVOICES,
+                pk=encode(client.client_id),
+                rk_range=prefix_range(schema.debtor_invoices_prefix(number)),
+            )
+        )
+        invoices = [invoice_from_row(r) for r in rows]
+        claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
+        read = (
+            claims,
+            {i.number: i for i in invoices},
+            {i.number: r.etag for i, r in zip(invoices, rows, strict=True)},
+        )
+        self.reads[key] = read
+        return read
+
+    def _totals(
+        self, on: date, *, speculative: bool = False
+    ) -> Callable[[Sequence[OpenInvoice]], dict[str, Cents]]:
+        """The matcher's open totals from the window's books: the whole claim on ``on`` (the
+        ledger), or the principal still open when the service matches on principal."""
+
+        if not self.own_totals:
+            return self.service._totals_for(self.clients, on)
+
+        def totals(invoices: Sequence[OpenInvoice]) -> dict[str, Cents]:
+            out: dict[str, Cents] = {}
+            groups: dict[tuple[str, str], list[OpenInvoice]] = {}
+            for inv in invoices:
+                client_id, _ = self._split_key(inv.number)
+                groups.setdefault((client_id, self._split_key(inv.debtor)[1]), []).append(inv)
+            for (client_id, debtor), invs in groups.items():
+                client = self.by_id.get(client_id)
+                if client is None:
+                    out.update({i.number: i.open_amount for i in invs})
+                    continue
+                if speculative:
+                    claims, changed = self._read_book(client, debtor)[0], set()
+                else:
+                    book = self._debtor_book(client, debtor)
+                    claims, changed = book.claims, book.changed
+                figures = (
+                    open_claims(claims.records, on, self.service.payments.ledger.rates())
+                    if self.ledger_totals
+                    else {}
+                )
+                for inv in invs:
+                    local = self._split_key(inv.number)[1]
+                    if local in figures:
+                        out[inv.number] = figures[local].open.total
+                    elif local in claims.invoices and local in changed:
+                        out[inv.number] = claims.invoices[local].open_amount
+                    else:
+                        out[inv.number] = inv.open_amount
+            return out
+
+        return totals
+
+    # -- the window's independent reads, made in parallel -------------------------------------
+    def prefetch(self, lines: Sequence[StatementLine]) -> None:
+        """Match every credit line of the window once in parallel threads, as if no line of
+        the window booked anything, keeping what they read: the index's answers, the debtors'
+        claims and names, the payers' accounts. Matching in line order then reads only what
+        an earlier line's booking made different. Nothing is decided or written here."""
+        credits = [x for x in lines if x.amount > 0 and not x.is_return]
+        if len(credits) < 2 or not self.own_totals or self.threads < 2:
+            return
+        view = _Speculation(self)
+
+        def warm(line: StatementLine) -> None:
+            totals = self._totals(line.booking_date, speculative=True)
+            try:
+                match_line(0, line, view, self.settings, totals)
+            except Exception:  # a read that fails here is made again, in order, where it counts
+                log.debug("prefetch of a statement line failed", exc_info=True)
+
+        with ThreadPoolExecutor(max_workers=min(self.threads, len(credits))) as pool:
+            list(pool.map(warm, credits))
+
+    # -- one line ------------------------------------------------------------------------------
+    def line(self, line: StatementLine, line_id: str, record: LineRecord) -> None:
+        if line.is_return or (line.amount > 0 and not self.clients):
+            self.flush()  # a return may reopen a claim this window holds
+            self.redo(line, line_id)
+            return
+        if line.amount <= 0:
+            self.settled.append((record, "debit", self._fields(line, None, None)))
+            return
+        result = match_line(0, line, self, self.settings, self._totals(line.booking_date))
+        if result.booked and result.best is not None and self._book(line, line_id, record, result):
+            return
+        if result.booked and result.best is not None:  # the window could not book it in memory
+            self.flush()
+            self.redo(line, line_id)
+            return
+        self._suggest(line, line_id, record, result)
+
+    def _book(
+        self, line: StatementLine, line_id: str, record: LineRecord, result: LineMatch
+    ) -> bool:
+        """Book the line in memory; False when it must take the one-line path."""
+        assert result.best is not None
+        keys = [a.invoice_number for a in result.booked]
+        client_id = self._split_key(keys[0])[0]
+        client = self.by_id.get(client_id)
+        debtors = {self._split_key(i.debtor)[1] for i in result.best.invoices}
+        if client is None or len(debtors) != 1:
+            return False
+        book = self._debtor_book(client, debtors.pop())
+        numbers = [self._split_key(k)[1] for k in keys]
+        # the invoices still stand as the index said (a crash may have left it stale): the
+        # one-line path repairs the index and suggests the line
+        for inv in result.best.invoices:
+            local = self._split_key(inv.number)[1]
+            now = book.claims.invoices.get(local)
+            if now is None or now.open_amount != inv.open_amount:
+                return False
+        payment_id = "bank-" + line_id
+        records = book.claims.records
+        if any(e.payment_id == payment_id for r in records for e in r.events):
+            return False
+        ledger = self.service.payments.ledger
+        try:
+            result_ = booking.allocate(
+                records, payment_id, line.amount, line.booking_date, numbers, ledger.rates()
+            )
+        except LedgerRuleError:
+            return False
+        writes = ledger.changes_for(
+            client, [book.claims], result_.events, on=result_.on, payments_added=(payment_id,)
+        )
+        self._take(book, payment_id, result_.events, writes, result_.lines)
+        payment = Payment(
+            client_id=client.client_id,
+            payment_id=payment_id,
+            debtor_number=book.number,
+            amount=line.amount,
+            received_on=line.booking_date,
+            source=PaymentSource.BANK,
+            external_id=line_id,
+            allocations=tuple(
+                AllocatedAmount(x.invoice_number, x.component.value, x.amount)
+                for x in result_.lines
+            ),
+            unallocated=result_.unallocated,
+        )
+        self.booked.append(
+            _Booked(
+                line, line_id, replace(record, invoices=tuple(numbers)), client, book, payment,
+                numbers,
+            )
+        )  # fmt: skip
+        if line.counterparty_iban:  # the payer's account is known for this debtor from now on
+            known = self._learned(client.client_id, line.counterparty_iban)
+            if book.number not in known:
+                known.add(book.number)
+                self.learned_new.add((client.client_id, _iban_key(line.counterparty_iban)))
+        return True
+
+    @staticmethod
+    def _take(
+        book: _DebtorBook,
+        payment_id: str,
+        events: dict[str, tuple[LedgerEvent, ...]],
+        writes: list[ClaimWrite],
+        lines: Sequence[booking.AllocationLine],
+    ) -> None:
+        """The booking made in the window's memory: claims, headers and invoices."""
+        claims = book.claims
+        records = [
+            ClaimRecord(r.terms, r.events + events.get(r.number, ())) for r in claims.records
+        ]
+        stored = dict(claims.stored)
+        for w in writes:
+            number = w.header.invoice_number
+            before = book.writes.get(number)
+            book.writes[number] = ClaimWrite(w.header, (before.events if before else ()) + w.events)
+            old = stored.get(number)
+            stored[number] = StoredClaim(w.header, (old.events if old else ()) + w.events)
+        invoices = dict(claims.invoices)
+        principal: dict[str, Cents] = {}
+        for x in lines:
+            if x.component.value == "principal":
+                principal[x.invoice_number] = principal.get(x.invoice_number, 0) + x.amount
+        for number, cents in principal.items():
+            if number not in invoices:
+                continue
+            try:
+                invoices[number] = invoices[number].apply_payment(payment_id, cents)
+            except InvoiceRuleError:
+                continue  # credited meanwhile: the remainder is an overpayment
+            book.changed.add(number)
+        book.claims = DebtorClaims(invoices, stored, records)
+
+    def _suggest(
+        self, line: StatementLine, line_id: str, record: LineRecord, result: LineMatch
+    ) -> None:
+        service = self.service
+        client_of = {c.client_id: c for c in self.clients}
+        target = service._action_scope(result, client_of, self.clients, self.owner)
+        kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
+        now = service.clock.now()
+        item = ActionItem(
+            client_id=target,
+            action_id=record.action_id or time_ordered_id(now),
+            kind=kind,
+            title=title,
+            created_at=now,
+            detail=detail,
+        )
+        status = "suggested" if result.suggested else "unmatched"
+        self.actions.append((record, status, item))
+        self.settled.append((record, status, self._fields(line, None, None)))
+
+    @staticmethod
+    def _fields(
+        line: StatementLine, client_id: str | None, payment_id: str | None
+    ) -> dict[str, object]:
+        return {
+            "Amount": line.amount,
+            "Date": line.booking_date,
+            "ClientId": client_id,
+            "PaymentId": payment_id,
+        }
+
+    # -- the writes ----------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write what the window booked and decided, step by step; a step that fails for some
+        lines leaves them to the one-line path."""
+        account = self.statement.account
+        banking = self.repos.banking
+        booked, redo = list(self.booked), []
+        intents = [
+            (
+                b.record,
+                {
+                    "Amount": b.line.amount,
+                    "Date": b.line.booking_date,
+                    "ClientId": b.client.client_id,
+                    "PaymentId": b.payment.payment_id,
+                    "Invoices": b.numbers,
+                },
+            )
+            for b in booked
+        ]
+        if not banking.intend_bookings(account, intents):
+            redo, booked = booked, []  # another delivery is at these lines: it follows them
+        for client in self.clients:
+            mine = [b for b in booked if b.client.client_id == client.client_id]
+            if mine:
+                redo += self._write_client(client, mine)
+        done = {id(b) for b in booked} - {id(b) for b in redo}
+        for b in booked:
+            if id(b) in done:
+                self.report.booked += 1
+                self.settled.append(
+                    (
+                        b.record,
+                        "booked",
+                        self._fields(b.line, b.client.client_id, b.payment.payment_id),
+                    )
+                )
+        self._write_actions()
+        if self.settled:
+            banking.settle_lines(account, self.settled)
+        self._reset()
+        for b in redo:  # in the order of the statement
+            self.redo(b.line, b.line_id)
+
+    def _write_client(self, client: Client, booked: list[_Booked]) -> list[_Booked]:
+        """One client's bookings: the lines that must take the one-line path are returned."""
+        store = self.repos.store
+        cid = client.client_id
+        books = list(dict.fromkeys(b.debtor for b in booked))
+        failed: set[int] = set()  # id() of debtor books whose ledger write lost a race
+        # the ledger: a debtor's claims in one transaction, debtors packed up to 100 ops
+        batch: list[Op] = []
+        members: list[_DebtorBook] = []
+        for book in books:
+            ops = [op for w in book.writes.values() for op in LedgerRepository.write_ops(w)]
+            if batch and len(batch) + len(ops) > MAX_BATCH:
+                failed |= self._transact_ledger(batch, members)
+                batch, members = [], []
+            batch += ops
+            members.append(book)
+        if batch:
+            failed |= self._transact_ledger(batch, members)
+        redo = [b for b in booked if id(b.debtor) in failed]
+        booked = [b for b in booked if id(b.debtor) not in failed]
+        if not booked:
+            return redo
+        # the payment rows
+        try:
+            for start in range(0, len(booked), MAX_BATCH):
+                store.transact(
+                    schema.PAYMENTS,
+                    [
+                        Op(OpKind.INSERT, PaymentRepository.to_row(b.payment))
+                        for b in booked[start : start + MAX_BATCH]
+                    ],
+                )
+        except StorageError:
+            log.info("window payments of client %s left to the one-line path", cid)
+            return redo + booked
+        received: dict[str, Cents] = {}
+        for b in booked:
+            month = month_key(b.payment.received_on)
+            received[month] = received.get(month, 0) + b.payment.amount
+        for month, cents in received.items():
+            self.repos.payments.figures.move_received(cid, month, cents)
+        # the invoices (both copies, guarded by the row read), the index and the Today sums
+        retell: list[_Booked] = []
+        changes: list[tuple[Invoice | None, Invoice]] = []
+        written = [bk for bk in books if id(bk) not in failed and bk.changed]
+        pending: list[tuple[_DebtorBook, str]] = [
+            (bk, n) for bk in written for n in sorted(bk.changed)
+        ]
+        for start in range(0, len(pending), MAX_BATCH // 2):
+            part = pending[start : start + MAX_BATCH // 2]
+            ops = []
+            for bk, number in part:
+                inv = bk.claims.invoices[number]
+                row = invoice_to_row(inv)
+                row.etag = bk.etags.get(number)
+                by_number = invoice_to_row(inv)
+                by_number.rk = schema.invoice_index_rk(inv.number)
+                ops += [Op(OpKind.REPLACE, row), Op(OpKind.UPSERT, by_number)]
+            try:
+                store.transact(schema.INVOICES, ops)
+            except StorageError:  # changed meanwhile: booked on them again, idempotently
+                numbers = {(id(bk), n) for bk, n in part}
+                retell += [
+                    b
+                    for b in booked
+                    if b not in retell and any((id(b.debtor), n) in numbers for n in b.numbers)
+                ]
+                continue
+            changes += [(bk.read.get(n), bk.claims.invoices[n]) for bk, n in part]
+        if changes:
+            self.repos.invoices.match_index.update(cid, changes)
+            self.repos.invoices.figures.move_open(cid, open_changes(changes))
+        # what the booking path writes after the payment: return references, payers'
+        # accounts, the contact log, overpayments
+        refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}
+        if refs:
+            self.repos.banking.remember_payments(cid, refs)
+        learned = {iban: set(self.learned[(c, iban)]) for c, iban in self.learned_new if c == cid}
+        if learned:
+            self.repos.banking.learn_ibans(cid, learned)
+        self._log(client, booked)
+        for b in booked:
+            if b.payment.unallocated > 0:
+                self._overpayment(client, b.payment)
+        for b in retell:  # its invoices changed under the window: the booking path applies it
+            self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
+        told = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
+        for listener in self.service.payments.listeners:
+            listener(client, told)
+        return redo
+
+    def _transact_ledger(self, ops: list[Op], members: list[_DebtorBook]) -> set[int]:
+        from shared.adapters.tables.ledger_repo import LEDGER
+
+        try:
+            self.repos.store.transact(LEDGER, ops)
+        except StorageError:
+            log.info(
+                "window ledger write lost a race; %d debtors to the one-line path", len(members)
+            )
+            return {id(m) for m in members}
+        return set()
+
+    def _log(self, client: Client, booked: list[_Booked]) -> None:
+        now = self.service.clock.now()
+        rows = []
+        for b in booked:
+            p = b.payment
+            if not p.debtor_number:
+                continue
+            numbers = tuple(sorted({a.invoice_number for a in p.allocations}))
+            entry = ContactEntry(
+                client.client_id,
+                p.debtor_number,
+                time_ordered_id(now),
+                now,
+                ContactKind.PAYMENT,
+                f"Payment of {format_eur_nl(p.amount)} received ({p.source.value}) "
+                f"for {', '.join(numbers) or 'no invoice'}",
+                channel=p.source.value,
+                invoice_numbers=numbers,
+                system=True,
+            )
+            rows.append(ContactLogRepository.to_row(entry))
+        for start in range(0, len(rows), MAX_BATCH):
+            self.repos.store.transact(
+                schema.CONTACT_LOG, [Op(OpKind.INSERT, r) for r in rows[start : start + MAX_BATCH]]
+            )
+
+    def _overpayment(self, client: Client, payment: Payment) -> None:
+        now = self.service.clock.now()
+        self.repos.actions.add(
+            ActionItem(
+                client_id=client.client_id,
+                action_id=time_ordered_id(now),
+                kind="overpayment",
+                title=f"Overpayment of {format_eur_nl(payment.unallocated)}",
+                created_at=now,
+                debtor_number=payment.debtor_number,
+                invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
+                detail={"payment_id": payment.payment_id, "unallocated": payment.unallocated},
+            )
+        )
+
+    def _write_actions(self) -> None:
+        """The window's suggestions and unmatched credits, per action-list partition in
+        transactions; a transaction refused (an item added by an earlier attempt) is written
+        item by item, the existing ones left as they are."""
+        from shared.adapters.tables.records_repo import ActionRepository
+
+        by_scope: dict[str, list[ActionItem]] = {}
+        for _, _, item in self.actions:
+            by_scope.setdefault(item.client_id, []).append(item)
+        for scope, items in by_scope.items():
+            for start in range(0, len(items), MAX_BATCH):
+                part = items[start : start + MAX_BATCH]
+                try:
+                    self.repos.store.transact(
+                        schema.ACTIONS,
+                        [Op(OpKind.INSERT, ActionRepository.to_row(i)) for i in part],
+                    )
+                except StorageError:
+                    for i in part:
+                        self.service._add_action(
+                            scope, i.kind, i.title, i.detail, action_id=i.action_id
+                        )
+                    continue
+                kinds: dict[str, int] = {}
+                for i in part:
+                    kinds[i.kind] = kinds.get(i.kind, 0) + 1
+                for kind, count in kinds.items():
+                    self.repos.actions.figures.move_waiting(scope, kind, count)
+        for _, status, _ in self.actions:
+            self.report.suggested += status == "suggested"
+            self.report.unmatched += status == "unmatched"
+
+
+class _Speculation:
+    """The lookups of the prefetch: the index as stored (no booking of the window applied),
+    through the window's caches."""
+
+    def __init__(self, window: StatementWindow) -> None:
+        self.w = window
+
+    def by_reference(self, reference: str) -> list[OpenInvoice]:
+        return self.w._raw("by_reference", reference)
+
+    def by_tail(self, tail: str) -> list[OpenInvoice]:
+        return self.w._raw("by_tail", tail)
+
+    def of_debtor(self, debtor: str) -> list[OpenInvoice]:
+        return self.w._raw("of_debtor", debtor)
+
+    def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
+        return self.w._raw("by_amount", amount, limit)
+
+    def with_names(self, invoices: Sequence[OpenInvoice]) -> list[OpenInvoice]:
+        return self.w.lookups.with_names(invoices)
+
+    def debtors_for_iban(self, iban: str) -> set[str]:
+        return {
+            self.w._key(client_id, d)
+            for client_id in self.w.parts
+            for d in self.w._learned_read(client_id, iban)
+        }
+
+    def consume(self, allocations: Iterable[Allocation]) -> None:
+        return None
+
+
+def _iban_key(iban: str) -> str:
+    return iban.replace(" ", "").upper()
+
+
+def _principal_totals() -> object:
+    from shared.services.statement_lookups import principal_totals
+
+    return principal_totals

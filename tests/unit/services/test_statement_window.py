@@ -1,0 +1,248 @@
+"""Statement lines booked a window at a time (shared/services/statements_window.py): the same
+bookings as one line at a time (the ledger's costs -> interest -> principal, lines of one
+debtor seeing each other), exactly once under redelivery and a crash at every write of the
+window, and a claim changed by another writer meanwhile booked on what it has become."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared.domain.records import PaymentSource
+from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.services.statements import StatementService
+from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
+
+ACCOUNT = client_iban("C1")
+PAYER = "NL02RABO0123456789"
+OTHER = "NL91ABNA0417164300"
+PAID_ON = date(2025, 3, 20)
+
+
+def setup(world):
+    a = world.agency_a
+    world.clock.at = datetime(2025, 3, 20, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [
+        debtor_row("D1", name="Jan de Vries"), debtor_row("D2", name="Piet Bakker"),
+    ]})  # fmt: skip
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D1", amount="121.00", invoice_date="2025-01-01", due_date="2025-01-31",
+                    fourteen_day_letter_on="2025-02-10"),
+        invoice_row("F2", "D2", amount="250.00", invoice_date="2025-03-01", due_date="2025-04-01"),
+    ]})  # fmt: skip
+    return a
+
+
+def cents(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+def claim(world, number):
+    return world.agency_a.call(
+        "GET", f"/v1/clients/C1/invoices/{number}/claim", on=PAID_ON.isoformat()
+    ).body
+
+
+def reference(world, number):
+    return world.agency_a.call("GET", f"/v1/clients/C1/invoices/{number}").body["payment_reference"]
+
+
+def statement(world) -> tuple[bytes, int, int]:
+    """Two partial payments of F1's whole claim (costs owed), F2 paid, and a stranger's
+    credit: the second F1 line is an exact match only once the first is booked."""
+    total = cents(claim(world, "F1")["open"]["total"])
+    ref1, ref2 = reference(world, "F1"), reference(world, "F2")
+    lines = [
+        OutLine(PAID_ON, 10_000, "", counterparty_iban=PAYER, counterparty_name="J de Vries",
+                reference=ref1, end_to_end_id="E1"),
+        OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+                reference=ref2, end_to_end_id="E2"),
+        OutLine(PAID_ON, total - 10_000, "", counterparty_iban=PAYER,
+                counterparty_name="J de Vries", reference=ref1, end_to_end_id="E3"),
+        OutLine(PAID_ON, 777, "huur maart", counterparty_iban="NL20INGB0001234567",
+                counterparty_name="Verhuur BV", end_to_end_id="E4"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S1")
+    return data.encode(), total, cents(claim(world, "F1")["open"]["interest"])
+
+
+def service(world, window: int) -> StatementService:
+    s = world.services
+    built = s.statements
+    return StatementService(
+        s.repos, s.files, s.payments, s.clock, open_totals=built.open_totals, window=window
+    )
+
+
+def payments(world):
+    return world.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+
+
+def kinds(world):
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    return sorted(x["kind"] for x in items)
+
+
+def assert_booked_once(world, total: int, interest: int) -> None:
+    after = claim(world, "F1")
+    assert after["open"]["total"] == "0.00"
+    assert after["paid"]["costs"] == "40.00"
+    assert cents(after["paid"]["interest"]) == interest
+    assert after["paid"]["principal"] == "121.00"
+    assert sum(cents(v) for v in after["paid"].values()) == total
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    body = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
+    assert body["status"] == "paid"
+    assert sorted(p["amount"] for p in payments(world)) == sorted([10_000, 25_000, total - 10_000])
+    assert "overpayment" not in kinds(world)
+    assert kinds(world).count("unmatched_credit") == 1
+
+
+@pytest.mark.parametrize("window", [1, 50])
+def test_a_window_books_as_one_line_at_a_time_does(world, window):
+    setup(world)
+    data, total, interest = statement(world)
+    report = service(world, window).ingest("agency-a/day.sta", data)
+    assert (report.lines, report.booked, report.unmatched) == (4, 3, 1)
+    assert_booked_once(world, total, interest)
+    # the first payment paid costs, then interest, then principal
+    first = next(p for p in payments(world) if p["amount"] == 10_000)
+    components = [a["component"] for a in first["allocations"]]
+    assert components[:2] == ["costs", "interest"] and components[-1] == "principal"
+    # the payer's account is learned, the return reference remembered, the log written
+    client_id = world.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    assert world.services.repos.banking.debtors_for_iban(client_id, OTHER) == {"D2"}
+    assert world.services.repos.banking.payment_for(client_id, "E2") == "bank-" + next(
+        p["external_id"] for p in payments(world) if p["amount"] == 25_000
+    )
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert sum("received" in x["summary"] for x in log) == 2
+
+
+def test_a_redelivered_window_books_nothing_twice(world):
+    setup(world)
+    data, total, interest = statement(world)
+    first = service(world, 50).ingest("agency-a/day.sta", data)
+    again = service(world, 50).ingest("agency-a/day.sta", data)
+    assert first.booked == 3 and again.status == "skipped"
+    assert_booked_once(world, total, interest)
+
+
+@pytest.mark.parametrize(
+    "table", ["StatementLines", "Ledger", "Payments", "Invoices", "MatchIndex", "ContactLog"]
+)
+@pytest.mark.parametrize("nth", [1, 2])
+def test_a_crash_at_any_write_of_a_window_is_finished_by_the_redelivery(
+    world, monkeypatch, table, nth
+):
+    setup(world)
+    data, total, interest = statement(world)
+    store = world.services.repos.store
+    real = store.transact
+    seen = {"n": 0}
+
+    def crashing(name, ops):
+        if name == table:
+            seen["n"] += 1
+            if seen["n"] == nth:
+                raise ConnectionError(f"the worker died writing {table}")
+        return real(name, ops)
+
+    monkeypatch.setattr(store, "transact", crashing)
+    try:
+        service(world, 50).ingest("agency-a/day.sta", data)
+    except ConnectionError:
+        pass  # the blob trigger's next delivery
+    monkeypatch.setattr(store, "transact", real)
+    service(world, 50).ingest("agency-a/day.sta", data)
+    assert_booked_once(world, total, interest)
+    third = service(world, 50).ingest("agency-a/day.sta", data)
+    assert third.status == "skipped"
+    assert len(payments(world)) == 3
+
+
+def test_a_claim_changed_by_another_writer_meanwhile_is_booked_on_what_it_became(
+    world, monkeypatch
+):
+    from shared.services import statements_window
+
+    a = setup(world)
+    data, total, _ = statement(world)
+    client = world.services.repos.clients.get(a.call("GET", "/v1/clients/C1").body["client_id"])
+    assert client is not None
+    real = statements_window.StatementWindow._debtor_book
+    done = {"n": 0}
+
+    def meanwhile(self, client_, number):
+        book = real(self, client_, number)
+        if number == "D1" and not done["n"]:
+            done["n"] = 1  # a Mollie payment of EUR 5 lands on F1 after the window read D1
+            world.services.payments.book(
+                client[0], payment_id="mollie-1", amount=500, received_on=PAID_ON,
+                source=PaymentSource.MOLLIE, invoice_numbers=["F1"],
+            )  # fmt: skip
+        return book
+
+    monkeypatch.setattr(statements_window.StatementWindow, "_debtor_book", meanwhile)
+    report = service(world, 50).ingest("agency-a/day.sta", data)
+    assert report.booked == 3
+    after = claim(world, "F1")
+    # every cent is booked once: EUR 5 more came in than the claim, so it is an overpayment
+    assert sum(cents(v) for v in after["paid"].values()) == total
+    assert after["open"]["total"] == "0.00"
+    paid = sum(p["amount"] for p in payments(world))
+    assert paid == total + 500 + 25_000
+    over = [
+        x for x in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+        if x["kind"] == "overpayment"
+    ]  # fmt: skip
+    assert sum(x["detail"]["unallocated"] for x in over) == 500
+
+
+def test_two_deliveries_writing_down_one_line_book_the_first_designation(world):
+    """Two deliveries of a file claimed the same line and matched it apart: the second to
+    write its booking down is handed the first's record (its ETag moved) and follows it."""
+    banking = world.services.repos.banking
+    first = banking.claim_line(ACCOUNT, "line-1", 12_100, PAID_ON, "act-1")
+    assert first is not None
+    second = banking.claim_line(ACCOUNT, "line-1", 12_100, PAID_ON, "act-2")
+    assert second is not None and second.etag == first.etag  # pending: both finish it
+    kw = {"client_id": "c1", "payment_id": "bank-line-1", "amount": 12_100, "booked_on": PAID_ON}
+    assert banking.intend_booking(ACCOUNT, first, invoices=["F1"], **kw) is None
+    other = banking.intend_booking(ACCOUNT, second, invoices=["F2"], **kw)
+    assert other is not None and other.status == "booking" and other.invoices == ("F1",)
+    assert banking.line(ACCOUNT, "line-1").invoices == ("F1",)
+
+
+def test_a_pooled_window_keeps_equal_invoice_numbers_of_two_clients_apart(world):
+    """A third-party funds account: two clients with an invoice G-7 each, paid in one window
+    by their references; each booking lands in its own client's partition."""
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    refs, lines = {}, []
+    for number, cents_ in (("C2", 4_200), ("C3", 9_900)):
+        a.call("POST", "/v1/clients", {"items": [
+            client_row(number, allow_third_party_matching=True, charge_interest=False)
+        ]})  # fmt: skip
+        verify_ibans(a, number)
+        a.call("POST", f"/v1/clients/{number}/debtors", {"items": [debtor_row("X9", name="Kees")]})
+        a.call("POST", f"/v1/clients/{number}/invoices", {"items": [
+            invoice_row("G-7", "X9", amount=f"{cents_ / 100:.2f}")
+        ]})  # fmt: skip
+        refs[number] = a.call("GET", f"/v1/clients/{number}/invoices/G-7").body["payment_reference"]
+        lines.append(OutLine(PAID_ON, cents_, "", counterparty_iban=PAYER,
+                             counterparty_name="Kees", reference=refs[number]))  # fmt: skip
+    data = write_mt940(pooled, lines, opening=0, opening_date=PAID_ON, statement_id="P1")
+    report = service(world, 50).ingest("agency-a/pool.sta", data.encode())
+    assert report.booked == 2
+    for number, cents_ in (("C2", 4_200), ("C3", 9_900)):
+        assert a.call("GET", f"/v1/clients/{number}/invoices/G-7").body["status"] == "paid"
+        booked = a.call("GET", f"/v1/clients/{number}/payments").body["items"]
+        assert [p["amount"] for p in booked] == [cents_]
