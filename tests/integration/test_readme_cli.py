@@ -168,3 +168,26 @@ def test_the_console_script_is_installed_and_runs_in_a_bare_environment(tmp_path
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout.strip() == "375.10", done.stderr
+
+
+def test_user_invite_and_broadcast_read_the_local_settings_too(fresh_shell, capsys):
+    """Like `agency create`, the people commands reach `make run`'s Azurite from a new shell."""
+    assert main(["agency", "create", "people", "--name", "People B.V."]) == 0
+    capsys.readouterr()
+    invite = ["user", "invite", "first@people.example", "--agency", "people"]
+    assert main([*invite, "--role", "agency_admin", "--json"]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["email"] == "first@people.example"
+    publish = ["broadcast", "publish", "--nl", "Onderhoud", "--en", "Maintenance"]
+    assert main([*publish, "--from", "2026-12-01", "--until", "2026-12-02"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_agency_create_with_a_taken_iban_is_a_one_line_error(fresh_shell, capsys):
+    iban = "NL02ABNA0123456789"
+    assert main(["agency", "create", "owner", "--name", "Owner", "--iban", iban]) == 0
+    capsys.readouterr()
+    assert main(["agency", "create", "other", "--name", "Other", "--iban", iban]) == 2
+    err = capsys.readouterr().err
+    assert err == f"inning: error: --iban: IBAN {iban} is registered to another client or agency\n"
+    assert main(["agency", "create", "other", "--name", "Other", "--iban", "NL00"]) == 2
+    assert "NL91ABNA0417164300" not in capsys.readouterr().err  # the demo agency's own account
