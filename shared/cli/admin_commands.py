@@ -31,7 +31,9 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
     try:
         register_agency(services.repos, Agency(args.agency_id, args.name, args.iban, args.email))
     except Invalid as exc:  # e.g. an account already registered to someone else
-        raise ValueError(f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)) from None
+        raise ValueError(
+            f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
+        ) from None
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))
