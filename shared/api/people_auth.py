@@ -53,6 +53,12 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
     """Deny what the principal's role may never do; the tenant is checked where the route
     resolves what it names."""
     action = action_for_request(request.method, request.path)
+    if principal.scope is Scope.CLIENT and _client_replay(request):
+        # the item is on the client's own list (it reads it): say why, rather than 404
+        raise ForbiddenError(
+            "replaying a failed message is the agency's work (an agency administrator or "
+            "agency key); the item stays on the list until then"
+        )
     if action in AGENCY_ONLY and principal.scope is Scope.CLIENT:
         raise NotFoundError("not found")  # a client does not learn that agency routes exist
     if principal.scope is Scope.CLIENT and _agency_route(request.path):
@@ -61,6 +67,19 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
         raise ForbiddenError(
             f"the role {role_of(principal).value} may not {action.value.replace('_', ' ')}"
         )
+
+
+def _client_replay(request: ApiRequest) -> bool:
+    """``POST /v1/clients/{client}/actions/{id}/replay``: a client's people see the item, only
+    the agency's administrators replay it (``manage_clients``)."""
+    parts = [p for p in request.path.split("/") if p]
+    return (
+        request.method.upper() == "POST"
+        and len(parts) == 6
+        and parts[1] == "clients"
+        and parts[3] == "actions"
+        and parts[5] == "replay"
+    )
 
 
 def _agency_route(path: str) -> bool:
