@@ -10,7 +10,9 @@ import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +30,7 @@ def example_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", section, flags=re.S)
 
 
-def documents(out: str) -> list[dict]:
+def documents(out: str) -> list[dict[str, Any]]:
     """The JSON answers curl printed one after the other (the API ends them without a newline)."""
     decoder, found, at = json.JSONDecoder(), [], 0
     while at < len(out := out.strip()):
@@ -40,7 +42,9 @@ def documents(out: str) -> list[dict]:
     return found
 
 
-def wait_for(run, block: str, predicate, timeout: float = 60.0) -> str:
+def wait_for(
+    run: Callable[[str], str], block: str, predicate: Callable[[str], bool], timeout: float = 60.0
+) -> str:
     deadline = time.monotonic() + timeout
     while True:
         out = run(block)

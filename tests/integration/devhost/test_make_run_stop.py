@@ -30,6 +30,7 @@ def test_a_template_worker_outlives_a_ctrl_c_and_ends_with_its_parent():
         renderer.render(template, sample_context())
         worker = renderer._idle.get_nowait()
         renderer._idle.put(worker)
+        assert worker.process.pid is not None
         os.kill(worker.process.pid, signal.SIGINT)  # what the terminal sends the whole group
         time.sleep(0.5)
         assert worker.process.is_alive()  # no KeyboardInterrupt traceback, no death

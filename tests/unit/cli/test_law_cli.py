@@ -107,6 +107,7 @@ def test_output_into_a_closed_pipe_ends_quietly():
          "2025-03-15", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader is gone before the first line is written
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
