@@ -54,11 +54,7 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
     resolves what it names."""
     action = action_for_request(request.method, request.path)
     if principal.scope is Scope.CLIENT and _client_replay(request):
-        # the item is on the client's own list (it reads it): say why, rather than 404
-        raise ForbiddenError(
-            "replaying a failed message is the agency's work (an agency administrator or "
-            "agency key); the item stays on the list until then"
-        )
+        return  # the route refuses it: 404 out of reach, 403 with the reason on its own list
     if action in AGENCY_ONLY and principal.scope is Scope.CLIENT:
         raise NotFoundError("not found")  # a client does not learn that agency routes exist
     if principal.scope is Scope.CLIENT and _agency_route(request.path):
@@ -69,9 +65,15 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
         )
 
 
+REPLAY_REFUSED = (
+    "replaying a failed message is the agency's work (an agency administrator or agency key); "
+    "the item stays on the list until then"
+)
+
+
 def _client_replay(request: ApiRequest) -> bool:
     """``POST /v1/clients/{client}/actions/{id}/replay``: a client's people see the item, only
-    the agency's administrators replay it (``manage_clients``)."""
+    the agency's administrators replay it (``manage_clients``); see routes_poison."""
     parts = [p for p in request.path.split("/") if p]
     return (
         request.method.upper() == "POST"

@@ -23,6 +23,11 @@ def test_a_client_key_sees_the_item_and_is_told_why_it_cannot_replay_it(world):
         refused = staff.call("POST", f"/v1/clients/C1/actions/{item['action_id']}/replay")
         assert refused.status == 403, refused.body
         assert "agency" in refused.body["error"]["message"]
+    # a sibling client's key, even an admin one, does not learn the item exists
+    a.call("POST", "/v1/clients", {"items": [client_row("C2")]})
+    sibling = a.call("POST", "/v1/keys", {"scope": "client", "client": "C2", "admin": True})
+    foreign = a.as_key(sibling.body["key"])
+    assert foreign.call("POST", f"/v1/clients/C1/actions/{item['action_id']}/replay").status == 404
     replayed = a.call("POST", f"/v1/clients/C1/actions/{item['action_id']}/replay")
     assert replayed.status == 200 and replayed.body["status"] == "resolved"
     # another client's item is out of reach either way
