@@ -20,7 +20,14 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 
     payment_id = (req.form.get("id") if req.form else None) or ""
     if not bootstrap.services().online_payments.webhook(str(payment_id)):
-        return func.HttpResponse("not a Mollie payment id", status_code=400)
+        import uuid
+
+        from shared.api.http import BadRequest, error_response
+
+        request_id = uuid.uuid4().hex  # the API's one error envelope, as on every route
+        refused = error_response(BadRequest("not a Mollie payment id", field="id"), request_id)
+        return func.HttpResponse(refused.encoded(), status_code=400, mimetype="application/json",
+                                 headers={"X-Request-Id": request_id})  # fmt: skip
     return func.HttpResponse(status_code=200)  # Mollie only needs to know we have it
 
 

@@ -147,7 +147,9 @@ class Settings:
                 "INNING_SIGNUP_AGENCY", "demo-agency" if environment == "local" else ""
             ),
             key_vault_url=e.get("INNING_KEY_VAULT_URL", ""),
-            operator_agency=e.get("INNING_OPERATOR_AGENCY", ""),
+            operator_agency=e.get(  # locally the demo agency, as for sign-up; never in Azure
+                "INNING_OPERATOR_AGENCY", "demo-agency" if environment == "local" else ""
+            ),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import socket
 import subprocess
 import time
@@ -50,12 +51,22 @@ def port_open(port: int) -> bool:
 
 
 def start(
-    location: Path, ports: AzuritePorts, timeout: float = 30.0, *, in_memory: bool = False
+    location: Path,
+    ports: AzuritePorts,
+    timeout: float = 30.0,
+    *,
+    in_memory: bool = False,
+    own_group: bool = False,
 ) -> subprocess.Popen[bytes]:
     """``in_memory``: keep the data in memory only (``location`` is then unused). Azurite
     otherwise rewrites its whole table database as one JSON file every 5 s (LokiJS autosave):
     at 100,000 invoices that is 170 MB a time, which stalls every request; the benchmarks
-    measure Inning, not that."""
+    measure Inning, not that.
+
+    ``own_group``: a process group of its own, so a Ctrl-C in the terminal (SIGINT to the
+    foreground group) does not kill Azurite under the running host: `make run` stops the host
+    first and Azurite after it (the host's listeners otherwise retry a dead Azurite for a
+    minute before they give up)."""
     if not BINARY.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` (make does this for you)")
     location.mkdir(parents=True, exist_ok=True)
@@ -65,6 +76,9 @@ def start(
             "--silent",
             "--skipApiVersionCheck",
             "--loose",
+            # no telemetry: it phones Microsoft, and without internet its send holds the exit
+            # for half a minute or more (a Ctrl-C or terminate then waits for the kill)
+            "--disableTelemetry",
             *(["--inMemoryPersistence"] if in_memory else ["--location", str(location)]),
             "--blobHost",
             "127.0.0.1",
@@ -87,6 +101,7 @@ def start(
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=own_group,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -100,8 +115,13 @@ def start(
     raise RuntimeError("Azurite did not start in time")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
+def stop(proc: subprocess.Popen[bytes], *, interrupt: bool = False) -> None:
+    """``interrupt``: stop it as a Ctrl-C does (SIGINT), which Azurite answers by saving and
+    exiting at once; a SIGTERM it may sit out until the kill ten seconds later."""
+    if interrupt:
+        proc.send_signal(signal.SIGINT)
+    else:
+        proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

@@ -39,6 +39,11 @@ START_TIMEOUT = 60.0  # a cold start on a busy machine; not part of any render's
 
 def _serve(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - in the child
     """The worker's loop: one request at a time, until the pipe closes."""
+    import signal
+
+    # A Ctrl-C in the terminal reaches the whole process group: the parent decides when its
+    # workers end (it kills them, or the pipe closes), so no worker dies with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import resource
 
@@ -179,6 +184,14 @@ class IsolatedRenderer:
 
 _shared: IsolatedRenderer | None = None
 _shared_lock = threading.Lock()
+
+
+def close_shared() -> None:
+    """End this process's workers now (a host that stops), if any were started."""
+    with _shared_lock:
+        renderer = _shared
+    if renderer is not None:
+        renderer.close()
 
 
 def shared_renderer() -> IsolatedRenderer:

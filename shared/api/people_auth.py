@@ -53,6 +53,8 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
     """Deny what the principal's role may never do; the tenant is checked where the route
     resolves what it names."""
     action = action_for_request(request.method, request.path)
+    if principal.scope is Scope.CLIENT and _client_replay(request):
+        return  # the route refuses it: 404 out of reach, 403 with the reason on its own list
     if action in AGENCY_ONLY and principal.scope is Scope.CLIENT:
         raise NotFoundError("not found")  # a client does not learn that agency routes exist
     if principal.scope is Scope.CLIENT and _agency_route(request.path):
@@ -61,6 +63,25 @@ def authorise_request(principal: Principal, request: ApiRequest) -> None:
         raise ForbiddenError(
             f"the role {role_of(principal).value} may not {action.value.replace('_', ' ')}"
         )
+
+
+REPLAY_REFUSED = (
+    "replaying a failed message is the agency's work (an agency administrator or agency key); "
+    "the item stays on the list until then"
+)
+
+
+def _client_replay(request: ApiRequest) -> bool:
+    """``POST /v1/clients/{client}/actions/{id}/replay``: a client's people see the item, only
+    the agency's administrators replay it (``manage_clients``); see routes_poison."""
+    parts = [p for p in request.path.split("/") if p]
+    return (
+        request.method.upper() == "POST"
+        and len(parts) == 6
+        and parts[1] == "clients"
+        and parts[3] == "actions"
+        and parts[5] == "replay"
+    )
 
 
 def _agency_route(path: str) -> bool:

@@ -13,7 +13,9 @@ from typing import Any
 
 from shared.api.common import page_args, principal, require_agency
 from shared.api.http import ApiResponse
+from shared.api.people_auth import REPLAY_REFUSED, ForbiddenError
 from shared.api.router import Context, Route, Router
+from shared.domain.access import Scope
 from shared.services.container import Services
 from shared.services.errors import NotFound
 from shared.services.poison import PLATFORM_SCOPE
@@ -45,7 +47,9 @@ def register(router: Router, services: Services) -> None:
         return p.key_id
 
     def replay_client(ctx: Context) -> ApiResponse:
-        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        client = services.access.client_for(principal(ctx), ctx.params["client"])  # else 404
+        if principal(ctx).scope is Scope.CLIENT:  # the item is on its own list: say why
+            raise ForbiddenError(REPLAY_REFUSED)
         item = services.poison.replay(client.client_id, ctx.params["action"], principal(ctx).key_id)
         return ApiResponse(body=_plain(item))
 

@@ -14,6 +14,7 @@ from typing import Any
 from shared.domain.access import Scope
 from shared.domain.parties import Agency
 from shared.domain.references.iban import iban_error
+from shared.services.errors import Invalid
 from shared.services.onboarding import register_agency
 
 
@@ -27,7 +28,12 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
     services = cli_services()
     if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
         raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
-    register_agency(services.repos, Agency(args.agency_id, args.name, args.iban, args.email))
+    try:
+        register_agency(services.repos, Agency(args.agency_id, args.name, args.iban, args.email))
+    except Invalid as exc:  # e.g. an account already registered to someone else
+        raise ValueError(
+            f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)
+        ) from None
     key, text = services.access.issue(scope=Scope.AGENCY, agency_id=args.agency_id, label="cli")
     if args.json:
         print(json.dumps({"agency_id": args.agency_id, "key_id": key.key_id, "key": text}))

@@ -92,6 +92,20 @@ def _rate_table(path: str) -> RateTable:
         raise ValueError(f"{path}: {exc}") from None
 
 
+def _stale_table_warning(rates_file: str | None) -> str:
+    """The stale-table warning in terms of this command: it computes with the shipped table
+    (or ``--rates FILE``) and never reads the table put in force for the app, so telling it to
+    run ``inning rates update`` would repeat after the update succeeded."""
+    from shared.domain.law.interest_rates import STALE_AFTER_MONTHS
+
+    table = f"the table in {rates_file}" if rates_file else "the shipped rate table"
+    return (
+        f"{table} has no rate of the last {STALE_AFTER_MONTHS} months (a half-yearly change is "
+        "probably missing); pass the current table with --rates FILE "
+        "(`inning rates update FILE` puts it in force for the app, not for this command)"
+    )
+
+
 def cmd_interest(args: argparse.Namespace) -> int:
     from shared.clock import amsterdam_today
     from shared.domain.law.interest import statutory_interest
@@ -106,8 +120,8 @@ def cmd_interest(args: argparse.Namespace) -> int:
         rates=_rate_table(args.rates) if args.rates else None,
         as_of=amsterdam_today(),
     )
-    for warning in result.warnings:
-        print(f"inning: warning: {warning}", file=sys.stderr)
+    if result.warnings and not args.json:  # with --json the warning is in the JSON, once
+        print(f"inning: warning: {_stale_table_warning(args.rates)}", file=sys.stderr)
     if args.json:
         _print_json(
             {

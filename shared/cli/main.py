@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -66,10 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(args_given)
         result: int = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
         return result
     except (UsageError, ValueError) as exc:
         print(f"inning: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `inning ... --json | head`: the reader has all it wanted. Quietly, as a Unix tool
+        # is: point stdout at /dev/null so the interpreter's own flush at exit raises nothing.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,16 +6,25 @@ from __future__ import annotations
 import argparse
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.people.authorisation import Role, Target
 from shared.domain.people.broadcasts import Severity
 
+if TYPE_CHECKING:
+    from shared.services.container import Services
 
-def _target(args: argparse.Namespace) -> Target:
-    from shared import bootstrap
 
-    repos = bootstrap.services().repos
+def _services() -> Services:
+    """The app's services over the app settings read as every other command reads them
+    (the environment, then local.settings.json or the sample), so a new shell works."""
+    from shared.cli.app_settings import cli_services
+
+    return cli_services()
+
+
+def _target(args: argparse.Namespace, services: Services) -> Target:
+    repos = services.repos
     if args.client is None:
         if args.agency is None:
             raise ValueError("name the agency (--agency ID) or a client (--client NUMBER)")
@@ -35,12 +44,12 @@ def _target(args: argparse.Namespace) -> Target:
 
 
 def cmd_user_invite(args: argparse.Namespace) -> int:
-    from shared import bootstrap
     from shared.services.errors import Invalid
 
-    target = _target(args)
+    services = _services()
+    target = _target(args, services)
     try:
-        user, link = bootstrap.services().people.admin.invite_into(
+        user, link = services.people.admin.invite_into(
             target, args.email, Role(args.role), "cli", name=args.name or "", mobile=args.mobile
         )
     except Invalid as exc:
@@ -55,11 +64,10 @@ def cmd_user_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_broadcast(args: argparse.Namespace) -> int:
-    from shared import bootstrap
     from shared.services.errors import Invalid
 
     try:
-        made = bootstrap.services().people.admin.publish(
+        made = _services().people.admin.publish(
             None, args.nl, args.en, date.fromisoformat(args.starts), date.fromisoformat(args.until),
             Severity(args.severity),
         )  # fmt: skip

@@ -23,6 +23,7 @@ from shared.domain.law.interest_rates import (
 
 def cmd_update(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
+    from shared.services.rates import CACHE_SECONDS, SHIPPED
 
     try:
         data = Path(args.file).read_bytes()
@@ -35,7 +36,15 @@ def cmd_update(args: argparse.Namespace) -> int:
     if errors := update_errors(default_rate_table(), table):
         raise ValueError(f"{args.file}: " + "; ".join(errors))
     rates = cli_services().statutory_rates.upload(data, author=f"cli:{getpass.getuser()}")
-    return _show(rates.status(amsterdam_today()), rates.table, args.json)
+    _show(rates.status(amsterdam_today()), rates.table, args.json)
+    if args.json:
+        return 0
+    if rates.version == SHIPPED:
+        print(f"{args.file} adds no rate to the shipped table: nothing new is put in force")
+    else:
+        minutes = CACHE_SECONDS // 60
+        print(f"the app's workers use it within {minutes} minutes (each re-reads the table then)")
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

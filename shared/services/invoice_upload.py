@@ -140,7 +140,7 @@ class InvoiceImportWork:
             tally["created"] += result.created
             tally["updated"] += result.updated
             tally["unchanged"] += result.unchanged
-            tally["rejected"] += len(result.errors)
+            tally["rejected"] += len({e.index for e in result.errors})  # rows, not findings
             done = job.done + len(chunk)
             if done < total:
                 return Step(done, total, tally)
@@ -148,6 +148,6 @@ class InvoiceImportWork:
         for start in range(0, total, CHUNK):
             part = files.get(f"rejected-{start:07d}.json")
             errors += [RowError(int(i), f, str(m)) for i, f, m in json.loads(part or b"[]")]
-        tally["rejected"] = len(errors)
+        tally["rejected"] = len({e.index for e in errors})
         return Step(total, total, tally, finished=True, result=rejected_csv(errors),
                     result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip

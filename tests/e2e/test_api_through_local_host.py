@@ -92,5 +92,8 @@ def test_claim_and_mollie_webhook_over_http(served):
     )
     bad = httpx.post(f"{url}/api/mollie/webhook", data={"id": "../../etc"})
     assert bad.status_code == 400
+    error = bad.json()["error"]  # the API's one error envelope, not plain text
+    assert error["code"] == "bad_request" and error["field"] == "id"
+    assert error["request_id"] == bad.headers["X-Request-Id"]
     good = httpx.post(f"{url}/api/mollie/webhook", data={"id": "tr_unknown1"})
     assert good.status_code == 200  # queued; an id that is not ours changes nothing

@@ -33,17 +33,20 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     "inning costs 2501 --b2b --vat": (0, "453.87"),
     "inning interest 1000 2023-03-15 2025-03-15": (0, "128.10"),
     "inning interest 1000 2023-03-15 2025-03-15 --commercial": (0, "252.09"),
-    "inning interest 1000 2023-03-15 2025-03-15 --rates rates.csv": (0, "128.10"),
+    "inning interest 1000 2023-03-15 2025-03-15 --rates docs/examples/rates.csv": (0, "128.10"),
     "inning kenmerk 000056789012345": (0, "5000056789012345"),
     "inning kenmerk --check 5000056789012345": (0, None),
     "inning term 2024-11-04 --channel letter": (0, "2024-11-21"),
     "inning prescription 2024-03-15 --consumer-purchase": (0, "2026-03-16"),
-    "inning statement parse day.sta": (0, "NL77INGB0574908765 EUR  opening 662.23"),
-    "inning statement parse day.sta --json": (0, "{"),
-    "inning match --invoices open.csv --statement day.sta": (0, None),
+    "inning statement parse docs/examples/day.sta": (0, "NL02ABNA0123456789 EUR  opening 0.00"),
+    "inning statement parse docs/examples/day.sta --json": (0, "{"),
+    "inning match --invoices docs/examples/open.csv --statement docs/examples/day.sta": (
+        0,
+        "line 0: 100.00  booked F1 100.00",
+    ),
     'inning agency create acme --name "Acme Incasso"': (0, "inn_"),
     "inning rates show": (0, "shipped  newest rate from 2026-01-01"),
-    "inning rates update rates.csv": (0, "v"),
+    "inning rates update docs/examples/rates.csv": (0, "shipped  newest rate from 2026-01-01"),
     "inning backup": (0, None),
     "inning restore --list": (0, None),
 }
@@ -89,12 +92,9 @@ def fresh_shell(tmp_path: Path, monkeypatch, make_run_storage) -> Path:
     monkeypatch.setattr(app_settings, "ROOT", project)
     work = tmp_path / "work"
     work.mkdir()
-    shutil.copy(STATEMENTS / "mt940/oca-nl/test-ing.940", work / "day.sta")
-    (work / "open.csv").write_text(
-        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
-        "X1,J.Janssen,,32.00,\n"
-    )
-    (work / "rates.csv").write_text(NEWER_RATES)
+    shutil.copytree(ROOT / "docs/examples", work / "docs/examples")  # the files the README names
+    shutil.copy(STATEMENTS / "mt940/oca-nl/test-ing.940", work / "ing.sta")
+    (work / "rates.csv").write_text(NEWER_RATES)  # a later row, made up for the test only
     monkeypatch.chdir(work)
     return work
 
@@ -168,3 +168,43 @@ def test_the_console_script_is_installed_and_runs_in_a_bare_environment(tmp_path
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0 and done.stdout.strip() == "375.10", done.stderr
+
+
+def test_user_invite_and_broadcast_read_the_local_settings_too(fresh_shell, capsys):
+    """Like `agency create`, the people commands reach `make run`'s Azurite from a new shell."""
+    assert main(["agency", "create", "people", "--name", "People B.V."]) == 0
+    capsys.readouterr()
+    invite = ["user", "invite", "first@people.example", "--agency", "people"]
+    assert main([*invite, "--role", "agency_admin", "--json"]) == 0, capsys.readouterr().err
+    assert json.loads(capsys.readouterr().out)["email"] == "first@people.example"
+    publish = ["broadcast", "publish", "--nl", "Onderhoud", "--en", "Maintenance"]
+    assert main([*publish, "--from", "2026-12-01", "--until", "2026-12-02"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_agency_create_with_a_taken_iban_is_a_one_line_error(fresh_shell, capsys):
+    iban = "NL02ABNA0123456789"
+    assert main(["agency", "create", "owner", "--name", "Owner", "--iban", iban]) == 0
+    capsys.readouterr()
+    assert main(["agency", "create", "other", "--name", "Other", "--iban", iban]) == 2
+    err = capsys.readouterr().err
+    assert err == f"inning: error: --iban: IBAN {iban} is registered to another client or agency\n"
+    assert main(["agency", "create", "other", "--name", "Other", "--iban", "NL00"]) == 2
+    assert "NL91ABNA0417164300" not in capsys.readouterr().err  # the demo agency's own account
+
+
+def test_the_example_rate_table_is_the_shipped_one():
+    """docs/examples/rates.csv is a copy to extend, never a rate of its own."""
+    shipped = rate_table_csv(default_rate_table())
+    assert (ROOT / "docs/examples/rates.csv").read_text(encoding="utf-8") == shipped
+
+
+def test_rates_update_with_a_later_row_says_when_the_app_uses_it(fresh_shell, capsys):
+    assert main(["rates", "update", "rates.csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("v") and "within 10 minutes" in out
+
+
+def test_a_bank_export_parses_too(fresh_shell, capsys):
+    assert main(["statement", "parse", "ing.sta"]) == 0
+    assert capsys.readouterr().out.startswith("NL77INGB0574908765 EUR  opening 662.23")

@@ -22,6 +22,7 @@ from tools.devhost.http_server import HostHttpServer, http_function
 from tools.devhost.index import FunctionSpec, IndexError_, index, load_app
 from tools.devhost.invoke import invoke
 from tools.devhost.ncrontab import Schedule
+from tools.devhost.pooling import PooledTransport
 from tools.devhost.queues import QueueListener, QueueSender
 from tools.devhost.timers import ScheduleMonitor, TimerRunner
 from tools.devhost.workers import WorkerPool
@@ -72,13 +73,25 @@ class LocalHost:
         conn = connection_string(connection)
         if conn not in self._senders:
             self._senders[conn] = QueueSender(
-                QueueServiceClient.from_connection_string(conn), self.config.queues.message_encoding
+                QueueServiceClient.from_connection_string(
+                    conn, transport=PooledTransport(self._connections())
+                ),
+                self.config.queues.message_encoding,
             )
         return self._senders[conn]
 
+    def _connections(self) -> int:
+        """Listeners, timers and the blob watcher share a client per service: a connection for
+        each listener's poll and each message in flight, so none is opened only to be dropped."""
+        listeners = 1 + sum(1 for s in self.specs.values() if s.kind == "queueTrigger")
+        options = self.config.queues
+        return listeners * (1 + options.batch_size + options.new_batch_threshold)
+
     def blobs(self) -> BlobServiceClient:
         if self._blobs is None:
-            self._blobs = BlobServiceClient.from_connection_string(connection_string(None))
+            self._blobs = BlobServiceClient.from_connection_string(
+                connection_string(None), transport=PooledTransport(self._connections())
+            )
         return self._blobs
 
     def run(self, spec: FunctionSpec, value: Any) -> Any:
@@ -156,8 +169,9 @@ class LocalHost:
         if self._watcher:
             self._watcher.start()
         log.info(
-            "local host running on %s with %d functions, %d worker threads",
-            self.url,
+            "local host listening on %s:%d with %d functions, %d worker threads",
+            self.bind,
+            self.port,
             len(specs),
             self.workers.size,
         )

@@ -24,7 +24,7 @@ def main() -> None:
     apply_settings(load_local_settings(ROOT))
     proc: subprocess.Popen[bytes] | None = None
     if not all(azurite.port_open(p) for p in (10000, 10001, 10002)):
-        proc = azurite.start(DATA / "azurite", DEFAULT_PORTS)
+        proc = azurite.start(DATA / "azurite", DEFAULT_PORTS, own_group=True)
         print("Azurite started (data in .data/azurite)")
     else:
         print("Azurite already running on 10000-10002; using it")
@@ -47,8 +47,8 @@ def main() -> None:
         seed_talk(bootstrap.services())
         host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
         host.start()
-        _banner(host.url, keys)
-        _people_banner(host.url, users)
+        _banner(local_url(host.port), keys)
+        _people_banner(local_url(host.port), users)
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, lambda *_: stop.set())
@@ -57,11 +57,22 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        print("\nstopping (the host, then Azurite)", flush=True)
         if host is not None:
-            host.stop()
+            host.stop()  # listeners and timers first, while Azurite still answers them
+        from shared.adapters.template_sandbox import close_shared
+
+        close_shared()  # the template workers ignore Ctrl-C: the host ends them
         if proc is not None:
-            azurite.stop(proc)
-        print("\nstopped")
+            azurite.stop(proc, interrupt=True)
+        print("stopped", flush=True)
+
+
+def local_url(port: int) -> str:
+    """The URL to open: ``localhost``, not the bind address, because the console's
+    ``__Host-`` cookies are Secure and browsers accept Secure cookies over plain HTTP only
+    from ``localhost`` (README, *People and sign-in*)."""
+    return f"http://localhost:{port}"
 
 
 def _banner(url: str, keys: dict[str, str]) -> None:

@@ -141,8 +141,8 @@ class ConsoleApp:
                     return self._signup(req, post)
                 case ["signup", token]:
                     return self._signup_verify(req, token)
-                case [] | [""]:
-                    return self._go("/login")
+                case [] | [""]:  # the entry point: the day's work when signed in
+                    return self._go("/today" if self._signed(req, full=True) else "/login")
                 case [name, *rest] if name in self._pages():
                     return self._desk(req, name, rest, post)
         except Throttled as exc:

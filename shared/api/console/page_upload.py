@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.api.console.invoice_csv import FIELDS, CsvRefused, preview
 from shared.api.console.shell import Desk, page, templates, words
+from shared.api.console.upload_reasons import reason, rows_refused
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
 from shared.services.errors import NotFound
@@ -27,7 +28,7 @@ FORM = """{% extends "shell" %}{% block main %}
 PREVIEW = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="pv-h"><h2 id="pv-h">{{ t.upload_preview_of }} {{ upload.file }}</h2>
 <ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
-<li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ upload.rejected|length }}</li></ul>
+<li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -39,12 +40,12 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table>
 <caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
-{% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ e.field or '' }}</td><td>{{ e.message }}</td></tr>{% endfor %}
+{% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ e.field or '' }}</td><td>{{ reason(e.message, lang) }}</td></tr>{% endfor %}
 </tbody></table></div>{% if more %}<p>{{ t.upload_more.format(n=more) }}</p>{% endif %}</section>{% endif %}"""
 
 DONE = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.upload_result }}</h2><ul><li>{{ t.upload_created }}: {{ result.created }}</li><li>{{ t.upload_updated }}: {{ result.updated }}</li>
-<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li><li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ result.errors|length }}</li></ul>
+<li>{{ t.upload_unchanged }}: {{ result.unchanged }}</li><li{% if result.errors %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
 <p><a href="{{ desk.url('/upload') }}">{{ t.upload_another }}</a></p></section>
 {% include "upload-rejected" %}{% endblock %}"""
 
@@ -60,7 +61,7 @@ words(
         "upload_as_job": "Een groot bestand: het inlezen loopt op de achtergrond en u ziet de voortgang.",
         "upload_confirm": "{n} facturen inlezen", "upload_cancel": "Annuleren",
         "upload_rejected_rows": "Geweigerde regels", "upload_line": "Regel", "upload_field": "Veld",
-        "upload_reason": "Reden", "upload_more": "En nog {n} geweigerde regels.",
+        "upload_reason": "Reden", "upload_more": "En nog {n} meldingen.",
         "upload_result": "Resultaat", "upload_created": "Nieuw", "upload_updated": "Bijgewerkt",
         "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
         "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
@@ -72,7 +73,7 @@ words(
         "upload_as_job": "A large file: the import runs in the background and you see its progress.",
         "upload_confirm": "Import {n} invoices", "upload_cancel": "Cancel",
         "upload_rejected_rows": "Rejected rows", "upload_line": "Line", "upload_field": "Field",
-        "upload_reason": "Reason", "upload_more": "And {n} more rejected rows.",
+        "upload_reason": "Reason", "upload_more": "And {n} more findings.",
         "upload_result": "Result", "upload_created": "New", "upload_updated": "Updated",
         "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
         "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
@@ -113,7 +114,7 @@ def _preview(desk: Desk) -> ApiResponse:
     rejected = seen.upload.rejected
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        at_once=AT_ONCE, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
-                       line_of=line_of)  # fmt: skip
+                       line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
 
 
 def _confirm(desk: Desk) -> ApiResponse:
@@ -134,4 +135,5 @@ def _confirm(desk: Desk) -> ApiResponse:
     jobs.forget(client.client_id, token)
     rejected = sorted(result.errors, key=lambda e: e.index)
     return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN],
-                       more=max(0, len(rejected) - SHOWN), line_of=line_of)  # fmt: skip
+                       more=max(0, len(rejected) - SHOWN), line_of=line_of,
+                       refused=rows_refused(rejected), reason=reason)  # fmt: skip

@@ -26,9 +26,8 @@ def iban_error(text: str) -> str | None:
     """``None`` for a valid IBAN, else what is wrong with it."""
     iban = normalise(text)
     if not _SHAPE.match(iban):
-        return (
-            "not an IBAN (expected country code, check digits and account, e.g. NL91ABNA0417164300)"
-        )
+        # no sample number: a real-looking one is the first a newcomer tries, and may be taken
+        return "not an IBAN (expected country code, two check digits and the account number)"
     expected = LENGTHS.get(iban[:2])
     if expected is None:
         return f"IBAN country {iban[:2]} is not a SEPA country"

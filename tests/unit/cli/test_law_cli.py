@@ -82,3 +82,34 @@ def test_console_script_is_installed():
         check=False,
     )
     assert result.stdout.strip() == "150.00"
+
+
+def test_a_stale_table_warns_once_in_this_commands_terms(capsys, tmp_path):
+    stale = tmp_path / "old.csv"
+    stale.write_text("effective_from,consumer,commercial\n2015-01-01,2.00,8.05\n")
+    code, out, err = run(
+        capsys, "interest", "1000", "2023-03-15", "2025-03-15", "--rates", str(stale)
+    )
+    assert code == 0 and out.strip() == "40.46"  # 2% a year, capitalised once
+    assert err.count("inning: warning:") == 1
+    assert "--rates FILE" in err and "not for this command" in err
+    code, out, err = run(
+        capsys, "interest", "1000", "2023-03-15", "2025-03-15", "--rates", str(stale), "--json"
+    )
+    assert err == ""  # with --json the warning is in the document, not printed a second time
+    assert len(json.loads(out)["warnings"]) == 1
+
+
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`inning ... --json | head -1`: no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shared.cli.main", "interest", "1000", "2023-03-15",
+         "2025-03-15", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert proc.returncode == 1

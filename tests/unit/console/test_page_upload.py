@@ -154,3 +154,26 @@ def test_an_oversized_upload_is_refused_unread(world, tenants):
         {"file": ("x.csv", b"x" * (11 * 1024 * 1024))},
     )
     assert huge.status == 413  # over every form's limit: refused by the shell, unread
+
+
+def test_the_preview_counts_rows_and_gives_dutch_reasons_on_the_dutch_page(world, tenants):
+    """The newcomer's file: three rows, one with two faults. 3 rows, 1 imported, 2 refused;
+    the Dutch page says why in Dutch."""
+    with_debtors(world, "C1", "D1")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    data = _csv(
+        "F1;D1;2025-01-01;2025-01-31;121,00",
+        "F2;D1;gisteren;2025-01-31;veel",  # two faults in one row
+        "F3;D9;2025-01-01;2025-01-31;10.00",
+    )
+    token = csrf_of(staff.get("/upload"))
+    page = post_files(staff, "/upload", {"csrf": token, "do": "preview"}, {"file": ("f.csv", data)})
+    body = text(page)
+    assert page.status == 200, body[:400]
+    assert "Regels in het bestand: 3" in body and "Worden ingelezen: 1" in body
+    assert "Geweigerd: 2" in body
+    assert "geen datum" in body and "geen bedrag" in body
+    assert "onbekende debiteur D9: maak de debiteur eerst aan" in body
+    assert "Input should be" not in body
+    done = staff.post("/upload", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)})
+    assert done.status == 200 and "Geweigerd: 2" in text(done) and "Nieuw: 1" in text(done)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from shared import bootstrap
+from shared.cli import app_settings
 from shared.cli.main import main
 from shared.domain.people.passwords import common_passwords
 from tools import password_list
@@ -15,7 +15,8 @@ from tools import password_list
 
 @pytest.fixture
 def installed(world, monkeypatch):
-    monkeypatch.setattr(bootstrap, "_services", world.services)
+    # the commands wire their services over the app settings, as every CLI command does
+    monkeypatch.setattr(app_settings, "cli_services", lambda *_: world.services)
     return world
 
 

@@ -1,0 +1,63 @@
+"""The reasons an upload row was refused, in Dutch on the Dutch pages.
+
+The reasons come from the API's own checks (pydantic's messages and the import service's),
+which speak English to integrations; the console translates the ones it knows, shape by
+shape, and shows any other reason as it is rather than guess at it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from shared.services.batch import RowError
+from shared.services.invoice_upload import line_of
+
+_Match = Callable[[re.Match[str]], str]
+
+_DUTCH: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
+    (re.compile(pattern), render)
+    for pattern, render in (
+        (r"^Field required$", lambda m: "verplicht, maar leeg"),
+        (r"^Input should be a valid decimal$", lambda m: "geen bedrag (voorbeeld: 1250,50)"),
+        (r"^Input should be a valid date\b.*$",
+         lambda m: "geen datum (voorbeeld: 31-12-2025 of 2025-12-31)"),
+        (r"^Decimal input should have no more than (\d+) decimal places?$",
+         lambda m: f"hoogstens {m[1]} cijfers achter de komma"),
+        (r"^Decimal input should have no more than (\d+) digits in total$",
+         lambda m: f"hoogstens {m[1]} cijfers"),
+        (r"^Input should be greater than (\S+)$", lambda m: f"moet groter zijn dan {m[1]}"),
+        (r"^Input should be greater than or equal to (\S+)$",
+         lambda m: f"moet minstens {m[1]} zijn"),
+        (r"^String should have at most (\d+) characters?$",
+         lambda m: f"hoogstens {m[1]} tekens"),
+        (r"^String should have at least (\d+) characters?$",
+         lambda m: f"minstens {m[1]} tekens"),
+        (r"^Extra inputs are not permitted$", lambda m: "meer cellen dan kolommen"),
+        (r"^must lie between (\S+) and (\S+)$", lambda m: f"moet tussen {m[1]} en {m[2]} liggen"),
+        (r"^due_date is before invoice_date$", lambda m: "de vervaldatum ligt vóór de factuurdatum"),
+        (r"^fourteen_day_letter_on is before due_date.*$",
+         lambda m: "de veertiendagenbrief ligt vóór de vervaldatum"),
+        (r"^interest_from must be after invoice_date$",
+         lambda m: "rente vanaf moet na de factuurdatum liggen"),
+        (r"^open_amount exceeds amount$",
+         lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
+        (r"^unknown debtor (.+): create the debtor first$",
+         lambda m: f"onbekende debiteur {m[1]}: maak de debiteur eerst aan"),
+        (r"^duplicate invoice number in this batch \(first at index (\d+)\)$",
+         lambda m: f"factuurnummer staat al eerder in het bestand (regel {line_of(int(m[1]))})"),
+    )
+)  # fmt: skip
+
+
+def reason(message: str, lang: str) -> str:
+    """``message`` in the page's language: Dutch where its shape is known, else as it is."""
+    if lang == "nl":
+        for pattern, render in _DUTCH:
+            if found := pattern.match(message):
+                return render(found)
+    return message
+
+
+def rows_refused(errors: Iterable[RowError]) -> int:
+    """Rows, not findings: a row with two faults is one refused row."""
+    return len({e.index for e in errors})

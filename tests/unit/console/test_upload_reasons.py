@@ -1,0 +1,37 @@
+"""Refusal reasons on the console's upload pages: Dutch where the shape is known, the API's
+own words otherwise; refused rows counted as rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.api.console.upload_reasons import reason, rows_refused
+from shared.services.batch import RowError
+
+
+@pytest.mark.parametrize(
+    ("message", "dutch"),
+    [
+        ("Field required", "verplicht, maar leeg"),
+        ("Decimal input should have no more than 2 decimal places",
+         "hoogstens 2 cijfers achter de komma"),
+        ("Input should be greater than 0", "moet groter zijn dan 0"),
+        ("String should have at most 500 characters", "hoogstens 500 tekens"),
+        ("must lie between 1990-01-01 and 2099-12-31", "moet tussen 1990-01-01 en 2099-12-31 liggen"),
+        ("open_amount exceeds amount", "het openstaande bedrag is hoger dan het factuurbedrag"),
+        ("duplicate invoice number in this batch (first at index 0)",
+         "factuurnummer staat al eerder in het bestand (regel 2)"),
+    ],
+)  # fmt: skip
+def test_known_reasons_read_in_dutch(message, dutch):
+    assert reason(message, "nl") == dutch
+    assert reason(message, "en") == message
+
+
+def test_an_unknown_reason_is_shown_as_it_is():
+    assert reason("something new", "nl") == "something new"
+
+
+def test_refused_rows_are_rows_not_findings():
+    errors = [RowError(1, "amount", "a"), RowError(1, "invoice_date", "b"), RowError(4, None, "c")]
+    assert rows_refused(errors) == 2
