@@ -94,6 +94,8 @@ class _DebtorBook:
     etags: dict[str, str | None]  # of the rows read (``i|`` copies)
     writes: dict[str, ClaimWrite] = field(default_factory=dict)  # claim -> what to write
     changed: set[str] = field(default_factory=set)  # invoices booked on in the window
+    # the claims a running principal-only plan holds (read once per debtor and window)
+    principal_first: frozenset[str] | None = None
 
 
 @dataclass(eq=False)
@@ -400,7 +402,13 @@ class StatementWindow:
         ledger = self.service.payments.ledger
         try:
             result_ = booking.allocate(
-                records, payment_id, line.amount, line.booking_date, numbers, ledger.rates()
+                records,
+                payment_id,
+                line.amount,
+                line.booking_date,
+                numbers,
+                ledger.rates(),
+                self._principal_first(book),
             )
         except LedgerRuleError:
             return False
@@ -434,6 +442,15 @@ class StatementWindow:
                 known.add(book.number)
                 self.learned_new.add((client.client_id, _iban_key(line.counterparty_iban)))
         return True
+
+    def _principal_first(self, book: _DebtorBook) -> frozenset[str]:
+        """As the one-line path asks the payment service: the claims whose payments go to the
+        principal first by the client's agreement (a plan over the principal only)."""
+        if book.principal_first is None:
+            agreed = self.service.payments.principal_first
+            numbers = sorted(book.claims.invoices)
+            book.principal_first = agreed(book.client, numbers) if agreed else frozenset()
+        return book.principal_first
 
     @staticmethod
     def _take(

@@ -246,3 +246,25 @@ def test_a_pooled_window_keeps_equal_invoice_numbers_of_two_clients_apart(world)
         assert a.call("GET", f"/v1/clients/{number}/invoices/G-7").body["status"] == "paid"
         booked = a.call("GET", f"/v1/clients/{number}/payments").body["items"]
         assert [p["amount"] for p in booked] == [cents_]
+
+
+@pytest.mark.parametrize("window", [1, 50])
+def test_a_principal_only_plan_takes_a_bank_line_on_the_principal_in_either_path(world, window):
+    """A running plan over the principal only is the client's agreement to another order (art.
+    6:44 lid 2 BW): its bank payment goes to the principal first, whether the line is booked in
+    a window or alone."""
+    a = setup(world)
+    made = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "D1", "invoices": ["F1"], "include_costs": False, "start": "2025-03-31",
+        "installments": 2,
+    })  # fmt: skip
+    assert made.status == 201, made.body
+    assert a.call("POST", f"/v1/clients/C1/plans/{made.body['plan_id']}/activate").status == 200
+    line = OutLine(PAID_ON, 5_000, "", counterparty_iban=PAYER, counterparty_name="J de Vries",
+                   reference=reference(world, "F1"), end_to_end_id="P1")  # fmt: skip
+    data = write_mt940(ACCOUNT, [line], opening=0, opening_date=PAID_ON, statement_id="S9")
+    report = service(world, window).ingest("agency-a/plan.sta", data.encode())
+    assert report.booked == 1
+    paid = next(p for p in payments(world) if p["amount"] == 5_000)
+    assert [x["component"] for x in paid["allocations"]] == ["principal"]
+    assert claim(world, "F1")["paid"]["costs"] == "0.00"
