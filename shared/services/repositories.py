@@ -94,5 +94,6 @@ class Repositories:
                 "StatementReports",  # shared.services.payment_overview
                 "PortfolioFigures",  # shared.adapters.tables.figures_repo (the Today page)
                 "ConsoleSearch",  # shared.adapters.tables.search_repo
+                "PaymentsByDay",  # shared.adapters.tables.payment_days_repo
             )
         )
