@@ -17,7 +17,7 @@ from datetime import date
 
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
-from shared.adapters.tables.payment_days_repo import DayEntry
+from shared.adapters.tables.payment_days_repo import DayEntry, day_key
 from shared.clock import Clock, amsterdam_date
 from shared.domain.parties import Client
 from shared.domain.records import Payment
@@ -56,10 +56,12 @@ class PaymentDay:
 
 @dataclass(frozen=True)
 class PaymentDays:
-    """A page of the payments per day and the token of the next page (None: the last)."""
+    """A page of the payments per day and the token of the next page (None: the last);
+    ``cut``: the page's last day has more payments on the next page."""
 
     items: list[PaymentDay]
     next: str | None
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ class PaymentOverview:
 
     # -- payments per day -------------------------------------------------------------------
     def payments_by_day(
-        self, client: Client, start: str | None = None, *, days: int = 14, max_payments: int = 500
+        self, client: Client, start: str | None = None, *, days: int = 14, max_payments: int = 100
     ) -> PaymentDays:
         """A page of days with payments, newest first, from ``start`` (the token of the page
         before; None: the newest day): one range read of the day index, whatever the number of
@@ -142,7 +144,8 @@ class PaymentOverview:
         grouped: dict[date, list[DayEntry]] = {}
         for entry in page.entries:
             grouped.setdefault(entry.day, []).append(entry)
-        return PaymentDays([PaymentDay(d, e) for d, e in grouped.items()], page.next)
+        cut = bool(page.next and page.entries and page.next[:8] == day_key(page.entries[-1].day))
+        return PaymentDays([PaymentDay(d, e) for d, e in grouped.items()], page.next, cut)
 
     def _all_payments(self, client_id: str) -> Iterator[Payment]:
         token: str | None = None

@@ -13,7 +13,7 @@ from shared.clock import amsterdam_date
 from shared.services.errors import Invalid, NotFound
 
 DAYS_PER_PAGE = 14
-MAX_PAYMENTS_PER_PAGE = 500  # a busier fortnight continues on the next page
+MAX_PAYMENTS_PER_PAGE = 100  # a busier fortnight continues on the next page (a page stays fast)
 
 PAYMENTS = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="st-h"><h2 id="st-h">{{ t.pay_upload }}</h2>
@@ -27,7 +27,7 @@ PAYMENTS = """{% extends "shell" %}{% block main %}
 </tbody></table></div>{% else %}<p>{{ t.pay_no_files }}</p>{% endif %}</section>
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
 <thead><tr><th scope="col">{{ t.pay_day }}</th><th scope="col" class="num">{{ t.pay_count }}</th><th scope="col" class="num">{{ t.pay_total }}</th><th scope="col">{{ t.pay_detail }}</th></tr></thead><tbody>
-{% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
+{% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}{% if loop.last and days.cut %} <span class="muted">({{ t.pay_more_next }})</span>{% endif %}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
 <td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source.value }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% if days.next or after %}<nav class="pager" aria-label="{{ t.pages }}">
 {% if after %}<a href="{{ desk.url('/payments') }}">{{ t.pay_first }}</a>{% else %}<span></span>{% endif %}
@@ -55,7 +55,7 @@ words(
         "pay_debtor": "Debiteur", "pay_refunds": "Terugbetalingen", "pay_chargebacks": "Chargebacks",
         "pay_over": "boven de drempel", "pay_no_returned": "Geen terugbetalingen of chargebacks dit jaar.",
         "done_pay_uploaded": "Het afschrift is ontvangen en wordt verwerkt.",
-        "pay_no_file": "Kies eerst een bestand.", "pay_first": "Nieuwste dagen", "pay_refused": "Het bestand is geweigerd: {reason}"},
+        "pay_no_file": "Kies eerst een bestand.", "pay_first": "Nieuwste dagen", "pay_more_next": "meer op de volgende pagina", "pay_refused": "Het bestand is geweigerd: {reason}"},
     en={"pay_nav": "Payments", "pay_title": "Payments and statements", "pay_upload": "Upload a bank statement",
         "pay_file": "Statement file (CAMT.053, MT940)", "pay_send": "Upload", "pay_files": "Uploaded statements",
         "pay_name": "File", "pay_status": "Status", "pay_booked": "Booked", "pay_suggested": "Suggested",
@@ -69,7 +69,7 @@ words(
         "pay_debtor": "Debtor", "pay_refunds": "Refunds", "pay_chargebacks": "Chargebacks",
         "pay_over": "over the threshold", "pay_no_returned": "No refunds or chargebacks this year.",
         "done_pay_uploaded": "The statement was received and is being processed.",
-        "pay_no_file": "Choose a file first.", "pay_first": "Newest days", "pay_refused": "The file was refused: {reason}"},
+        "pay_no_file": "Choose a file first.", "pay_first": "Newest days", "pay_more_next": "more on the next page", "pay_refused": "The file was refused: {reason}"},
 )  # fmt: skip
 
 
