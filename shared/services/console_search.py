@@ -32,7 +32,7 @@ from shared.domain.search.keys import (
 from shared.services.repositories import Repositories
 
 MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtors' invoices
-MAX_PAGES_PER_SEARCH = 10  # index pages one narrowed name search reads at most
+MAX_KEYS_PER_PAGE = 2000  # index keys one page of a narrowed name search looks at, at most
 
 
 T = TypeVar("T")
@@ -145,24 +145,17 @@ class ConsoleSearch:
         if term is None:
             return Found([], None)
         self.ensure_built(client_id)
-        hits: list[Hit] = []
-        nxt = token
-        for _ in range(MAX_PAGES_PER_SEARCH):
-            rows, nxt = self.index.find(
-                client_id, f"{PREFIX[by]}|{term}", page_size=page_size, continuation=nxt
-            )
-            # the range found one word; the other words narrow it on the keys' names
-            hits += [
-                h
-                for h in rows
-                if by is DebtorBy.NUMBER
-                or not h.data.get("Name")
-                or name_matches(str(h.data["Name"]), typed)
-            ]
-            # a page narrowed by the other words may come out short: read on (bounded), so a
-            # page is never empty while more matches follow
-            if by is DebtorBy.NUMBER or len(hits) >= page_size or not nxt:
-                break
+
+        def keep(hit: Hit) -> bool:
+            # the range found one word; the other words narrow it on the keys' names (a key
+            # without a name, from before names were kept: the debtor read decides)
+            name = str(hit.data.get("Name") or "")
+            return by is DebtorBy.NUMBER or not name or name_matches(name, typed)
+
+        # a page narrowed by the other words reads on (bounded), so it is never empty while
+        # more matches follow; the token is the last key looked at
+        hits, nxt = self.index.scan(client_id, f"{PREFIX[by]}|{term}", keep, want=page_size,
+                                    max_rows=MAX_KEYS_PER_PAGE, after=token)  # fmt: skip
         lines = {h.number: _line(h.number, h.data) for h in hits}
         # keys written before they carried the columns: those debtors are read (one batch)
         older = [n for n, line in lines.items() if line is None]

@@ -27,7 +27,7 @@ them, and the ``~built2`` build writes the columns the first version did not hav
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +108,49 @@ class SearchIndexRepository:
             continuation=continuation,
         )
         return [_hit(r) for r in page.rows], page.continuation
+
+    def scan(
+        self,
+        client_id: str,
+        prefix: str,
+        keep: Callable[[Hit], bool],
+        *,
+        want: int,
+        max_rows: int,
+        after: str | None = None,
+    ) -> tuple[list[Hit], str | None]:
+        """Up to ``want`` keys starting with ``prefix`` that ``keep`` accepts, in key order,
+        from just after the key ``after`` (the token this returned for the page before; one
+        outside the range starts from its beginning). A range narrowed by ``keep`` is read on
+        in growing storage pages (``want`` rows first, then up to 1,000), at most ``max_rows``
+        rows; the token is the last key looked at (None: the range is done)."""
+        high = prefix + "\U0010ffff"
+        start = after if after and prefix <= after < high else None
+        hits: list[Hit] = []
+        scanned, size, token = 0, want, None
+        last: str | None = None
+        while True:
+            page = self.store.query(
+                CONSOLE_SEARCH,
+                pk=encode(client_id),
+                rk_range=(start or prefix, high),
+                page_size=size,
+                continuation=token,
+            )
+            for row in page.rows:
+                if start is not None and row.rk <= start:
+                    continue  # the key the page before ended on
+                if len(hits) == want or scanned == max_rows:
+                    return hits, last
+                scanned += 1
+                last = row.rk
+                hit = _hit(row)
+                if keep(hit):
+                    hits.append(hit)
+            token = page.continuation
+            if not token:
+                return hits, None
+            size = min(1000, size * 4)
 
     def all_hits(self, client_id: str, prefix: str) -> Iterator[Hit]:
         """Every key starting with ``prefix``, lazily (the caller stops early)."""

@@ -173,3 +173,25 @@ def test_one_clients_search_never_finds_anothers(world: World, tenants: Tenants)
         tenants.c2, "bakk", DebtorBy.NAME, page_size=50, token=None
     )
     assert [d.number for d in found.items] == ["X1"]  # fmt: skip
+
+
+def test_a_narrowed_search_pages_by_key_through_every_match_once(
+    world: World, tenants: Tenants
+) -> None:
+    rows = [debtor_row(f"A{n:03d}", name=f"de Boer {n}") for n in range(150)]
+    rows += [debtor_row(f"B{n:03d}", name=f"de Vries {n}") for n in range(0, 150, 2)]
+    _import(world, rows)
+    search = world.services.console_search
+    seen: list[str] = []
+    token: str | None = None
+    for _ in range(10):
+        page = search.debtors(tenants.c1, "de v", DebtorBy.NAME, page_size=20, token=token)
+        assert len(page.items) <= 20 and all(d.name.startswith("de Vries") for d in page.items)
+        seen += [d.number for d in page.items]
+        token = page.next
+        if token is None:
+            break
+    assert sorted(seen) == sorted(f"B{n:03d}" for n in range(0, 150, 2))  # each once
+    # a token from elsewhere (another range, an edit) starts from the range's beginning
+    again = search.debtors(tenants.c1, "de v", DebtorBy.NAME, page_size=20, token="dw|zzz|x")
+    assert [d.number for d in again.items] == seen[:20]
