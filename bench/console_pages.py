@@ -51,6 +51,11 @@ PAGES_TO_MEASURE: list[tuple[str, str]] = [
     ("actions_filtered", "/actions?kind=staff_task"),
     ("action", "/actions/{action}"),
     ("dossier", "/dossier/{debtor}"),
+    # the lists' searches (the index built in the seeding, as a client's first search does)
+    ("debtors_by_name", "/debtors?q=debt&by=name"),
+    ("debtors_by_two_words", "/debtors?q=debtor+12&by=name"),  # one word's range, narrowed
+    ("invoices_by_number", "/invoices?q=F0012&by=number"),
+    ("invoices_by_amount", "/invoices?q=121,07&by=amount"),
 ]
 
 
@@ -77,6 +82,7 @@ def _seed(debtors: int) -> tuple[dict[str, str], dict[str, str]]:
         for i, p in enumerate(people) for k in range(2)
     ]  # fmt: skip
     services.imports.upsert_invoices(client, list(enumerate(drafts)))
+    services.console_search.ensure_built(client.client_id)
     dossier = people[7].number
     for n in range(5):
         services.payments.book(client, payment_id=f"bench-pay-{n}", amount=2_500,

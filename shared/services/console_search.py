@@ -1,22 +1,25 @@
 """Finding debtors and invoices in the console by what a person types, a page at a time.
 
-A search is one key range of the search index (:mod:`shared.adapters.tables.search_repo`) and
-one batched read of the page's debtors or invoices: its cost is that of a page, whatever the
-size of the client. Without a search the lists page through the debtors' and invoices' own
-tables. The import keeps the index (:meth:`ConsoleSearch.index_debtors`,
-:meth:`ConsoleSearch.index_invoices`); a client whose data predates the index is indexed once,
-on its first search (:meth:`ConsoleSearch.ensure_built`).
+A debtor search is one key range of the search index (:mod:`shared.adapters.tables.search_repo`),
+whose keys carry the columns the list shows; an invoice search is one key range and one batched
+read of the page's invoices (their open amount and status move with payments). Its cost is that
+of a page, whatever the size of the client. Without a search the lists page through the
+debtors' and invoices' own tables. The import keeps the index from what it has read and
+written (:meth:`ConsoleSearch.index_debtors`, :meth:`ConsoleSearch.index_invoices`: no read of
+the index); a client whose data predates the index is indexed once, on its first search
+(:meth:`ConsoleSearch.ensure_built`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from shared.adapters.tables.search_repo import DEBTOR, INVOICE, SearchIndexRepository
+from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.search_repo import Entry, Hit, SearchIndexRepository
 from shared.domain.invoices import Invoice
-from shared.domain.parties import Debtor
+from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.search.keys import (
     PREFIX,
     DebtorBy,
@@ -28,8 +31,8 @@ from shared.domain.search.keys import (
 )
 from shared.services.repositories import Repositories
 
-MAX_DEBTORS_BY_NAME = 200
-MAX_PAGES_PER_SEARCH = 10  # index pages one narrowed name search reads at most  # an invoice search by name looks in this many debtors' invoices
+MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtors' invoices
+MAX_KEYS_PER_PAGE = 2000  # index keys one page of a narrowed name search looks at, at most
 
 
 T = TypeVar("T")
@@ -43,41 +46,88 @@ class Found(Generic[T]):
     next: str | None
 
 
+@dataclass(frozen=True)
+class DebtorLine:
+    """A debtor as the debtors list shows it (what the index keys carry)."""
+
+    number: str
+    name: str
+    kind: DebtorKind
+    segment: str
+    emails: tuple[str, ...]
+    mobile: str | None
+
+    @classmethod
+    def of(cls, debtor: Debtor) -> DebtorLine:
+        return cls(debtor.number, debtor.name, debtor.kind, debtor.segment, debtor.emails,
+                   debtor.mobile)  # fmt: skip
+
+
+def _shown(debtor: Debtor) -> dict[str, Any]:
+    """The columns a debtor's keys carry (a change to any of them rewrites its keys)."""
+    return {"Name": debtor.name, "Kind": debtor.kind.value, "Segment": debtor.segment,
+            "Emails": put_json(list(debtor.emails)), "Mobile": debtor.mobile}  # fmt: skip
+
+
+def _line(number: str, data: Mapping[str, Any]) -> DebtorLine | None:
+    """The list's line from a key's columns; None for a key written before they were kept."""
+    if "Kind" not in data:
+        return None
+    return DebtorLine(number, str(data.get("Name") or ""), DebtorKind(data["Kind"]),
+                      str(data.get("Segment") or "default"), tuple(get_json(data.get("Emails"), [])),
+                      data.get("Mobile"))  # fmt: skip
+
+
+def _debtor_keys(debtor: Debtor | None) -> frozenset[str]:
+    return frozenset(f"{p}|{t}" for p, t in debtor_terms(debtor)) if debtor else frozenset()
+
+
+def _invoice_keys(invoice: Invoice | None) -> frozenset[str]:
+    return frozenset(f"{p}|{t}" for p, t in invoice_terms(invoice)) if invoice else frozenset()
+
+
 class ConsoleSearch:
     def __init__(self, repos: Repositories, index: SearchIndexRepository) -> None:
         self.repos = repos
         self.index = index
 
     # -- keeping the index -------------------------------------------------------------------
-    def index_debtors(self, client_id: str, debtors: Sequence[Debtor]) -> None:
-        self.index.write(
-            client_id,
-            DEBTOR,
-            [(d.number, [f"{p}|{t}" for p, t in debtor_terms(d)]) for d in debtors],
-            {d.number: d.name for d in debtors},
-        )
+    def index_debtors(
+        self, client_id: str, changes: Sequence[tuple[Debtor | None, Debtor]]
+    ) -> None:
+        """Debtors written (each with the version it replaced, None: new): their new keys, all
+        of them when a shown column changed, and the old keys deleted."""
+        self.index.write(client_id, [
+            Entry(after.number, _debtor_keys(before), _debtor_keys(after),
+                  _shown(before) if before else {}, _shown(after))
+            for before, after in changes
+        ])  # fmt: skip
 
-    def index_invoices(self, client_id: str, invoices: Sequence[Invoice]) -> None:
-        self.index.write(
-            client_id,
-            INVOICE,
-            [(i.number, [f"{p}|{t}" for p, t in invoice_terms(i)]) for i in invoices],
-        )
+    def index_invoices(
+        self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
+    ) -> None:
+        """Invoices written (each with the version it replaced): keys only where the number,
+        amount or reference changed (a status or payment writes nothing)."""
+        self.index.write(client_id, [
+            Entry(after.number, _invoice_keys(before), _invoice_keys(after))
+            for before, after in changes
+        ])  # fmt: skip
 
     def ensure_built(self, client_id: str) -> None:
         """Index a client's existing debtors and invoices once (data imported before the
-        index existed); later imports keep it current."""
+        index existed, or before its keys carried the list's columns); later imports keep it
+        current."""
         if self.index.is_built(client_id):
             return
         token: str | None = None
         while True:
             debtors, token = self.repos.debtors.list(client_id, page_size=500, continuation=token)
-            self.index_debtors(client_id, debtors)
+            self.index_debtors(client_id, [(None, d) for d in debtors])
             if not token:
                 break
         while True:
             invoices, token = self.repos.invoices.list(client_id, page_size=500, continuation=token)
-            self.index_invoices(client_id, invoices)
+            self.index_invoices(client_id, [(None, i) for i in invoices])
             if not token:
                 break
         self.index.mark_built(client_id)
@@ -85,38 +135,37 @@ class ConsoleSearch:
     # -- finding -----------------------------------------------------------------------------
     def debtors(
         self, client_id: str, typed: str, by: DebtorBy, *, page_size: int, token: str | None
-    ) -> Found[Debtor]:
+    ) -> Found[DebtorLine]:
         """A page of the client's debtors: all of them in number order, or those ``typed``
-        starts (a word of the name, or the number)."""
+        starts (a word of the name, or the number): one range read of the index."""
         if not typed.strip():
             items, nxt = self.repos.debtors.list(client_id, page_size=page_size, continuation=token)
-            return Found(items, nxt)
+            return Found([DebtorLine.of(d) for d in items], nxt)
         term = query_term(by, typed)
         if term is None:
             return Found([], None)
         self.ensure_built(client_id)
-        numbers: list[str] = []
-        nxt = token
-        for _ in range(MAX_PAGES_PER_SEARCH):
-            rows, nxt = self.index.find(
-                client_id, f"{PREFIX[by]}|{term}", page_size=page_size, continuation=nxt
-            )
-            # the range found one word; the other words narrow it on the index rows' names
-            # (a row written before names were kept has none: the debtor read decides)
-            numbers += [
-                n
-                for n, name in rows
-                if by is DebtorBy.NUMBER or not name or name_matches(name, typed)
-            ]
-            # a page narrowed by the other words may come out short: read on (bounded), so a
-            # page is never empty while more matches follow
-            if by is DebtorBy.NUMBER or len(numbers) >= page_size or not nxt:
-                break
-        stored = self.repos.debtors.get_many(client_id, list(dict.fromkeys(numbers)))
-        items = [stored[n][0] for n in dict.fromkeys(numbers) if n in stored]
+
+        def keep(hit: Hit) -> bool:
+            # the range found one word; the other words narrow it on the keys' names (a key
+            # without a name, from before names were kept: the debtor read decides)
+            name = str(hit.data.get("Name") or "")
+            return by is DebtorBy.NUMBER or not name or name_matches(name, typed)
+
+        # a page narrowed by the other words reads on (bounded), so it is never empty while
+        # more matches follow; the token is the last key looked at
+        hits, nxt = self.index.scan(client_id, f"{PREFIX[by]}|{term}", keep, want=page_size,
+                                    max_rows=MAX_KEYS_PER_PAGE, after=token)  # fmt: skip
+        lines = {h.number: _line(h.number, h.data) for h in hits}
+        # keys written before they carried the columns: those debtors are read (one batch)
+        older = [n for n, line in lines.items() if line is None]
+        if older:
+            stored = self.repos.debtors.get_many(client_id, older)
+            lines.update({n: DebtorLine.of(stored[n][0]) for n in older if n in stored})
+        shown = [line for line in lines.values() if line is not None]
         if by is DebtorBy.NAME:
-            items = [d for d in items if name_matches(d.name, typed)]
-        return Found(items, nxt)
+            shown = [d for d in shown if name_matches(d.name, typed)]
+        return Found(shown, nxt)
 
     def invoices(
         self, client_id: str, typed: str, by: InvoiceBy, *, page_size: int, token: str | None
@@ -137,9 +186,13 @@ class ConsoleSearch:
             return self._invoices_by_name(client_id, typed, term, page_size, token)
         prefix = f"{PREFIX[by]}|{term}" + ("|" if by is InvoiceBy.AMOUNT else "")
         rows, nxt = self.index.find(client_id, prefix, page_size=page_size, continuation=token)
-        numbers = [n for n, _ in rows]
+        numbers = list(dict.fromkeys(h.number for h in rows))
         stored = self.repos.invoices.get_many(client_id, numbers)
-        return Found([stored[n].invoice for n in dict.fromkeys(numbers) if n in stored], nxt)
+        # a key the invoice no longer has (a crash between the invoice and its keys) is passed
+        found = [stored[n].invoice for n in numbers if n in stored]
+        return Found(
+            [i for i in found if any(f"{k}|".startswith(prefix) for k in _invoice_keys(i))], nxt
+        )
 
     def _invoices_by_name(
         self, client_id: str, typed: str, term: str, page_size: int, token: str | None
@@ -148,17 +201,18 @@ class ConsoleSearch:
 
         def matching() -> Iterator[Invoice]:
             seen: set[str] = set()
-            keys = self.index.all_numbers(client_id, f"{PREFIX[DebtorBy.NAME]}|{term}")
-            for number, name in keys:
-                if number in seen or (name and not name_matches(name, typed)):
-                    continue  # the name on the index row rules it out without a read
-                seen.add(number)
+            for hit in self.index.all_hits(client_id, f"{PREFIX[DebtorBy.NAME]}|{term}"):
+                name = str(hit.data.get("Name") or "")
+                if hit.number in seen or (name and not name_matches(name, typed)):
+                    continue  # the name on the key rules it out without a read
+                seen.add(hit.number)
                 if len(seen) > MAX_DEBTORS_BY_NAME:
                     return
-                found = self.repos.debtors.get(client_id, number)
-                if found is None or not name_matches(found[0].name, typed):
-                    continue
-                yield from self.repos.invoices.for_debtor(client_id, number)
+                if not name:  # a key from before names were kept: the debtor decides
+                    found = self.repos.debtors.get(client_id, hit.number)
+                    if found is None or not name_matches(found[0].name, typed):
+                        continue
+                yield from self.repos.invoices.for_debtor(client_id, hit.number)
 
         items: list[Invoice] = []
         for index, invoice in enumerate(matching()):

@@ -78,14 +78,17 @@ class ImportService:
         repos: Repositories,
         new_client_id: Callable[[], str] | None = None,
         on_invoices_written: Callable[[Client, list[Invoice]], None] | None = None,
-        on_debtors_stored: Callable[[str, list[Debtor]], None] | None = None,
-        on_invoices_stored: Callable[[str, list[Invoice]], None] | None = None,
+        on_debtors_stored: Callable[[str, list[tuple[Debtor | None, Debtor]]], None] | None = None,
+        on_invoices_stored: Callable[[str, list[tuple[Invoice | None, Invoice]]], None]
+        | None = None,
     ):
         self.repos = repos
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
         self.on_invoices_written = on_invoices_written
-        # every debtor and invoice written (new or changed), after its chunk was stored: the
-        # console's search index (shared.services.console_search)
+        # every debtor and invoice written (new or changed), with the version it replaced
+        # (None: new), once per request after all its chunks were stored: the console's search
+        # index (shared.services.console_search) derives the keys to drop from the old version
+        # and writes full transactions
         self.on_debtors_stored = on_debtors_stored
         self.on_invoices_stored = on_invoices_stored
 
@@ -139,15 +142,20 @@ class ImportService:
         # read once for the request, in key order (as for invoices, below)
         stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in pending])
         chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
-        return self._in_parallel(
-            chunks, lambda c: self._write_debtor_chunk(client, c, stored), result
+        changed: list[tuple[Debtor | None, Debtor]] = []
+        result = self._in_parallel(
+            chunks, lambda c: self._write_debtor_chunk(client, c, stored, changed), result
         )
+        if changed and self.on_debtors_stored is not None:
+            self.on_debtors_stored(client.client_id, changed)
+        return result
 
     def _write_debtor_chunk(
         self,
         client: Client,
         chunk: list[tuple[int, Debtor]],
         read: dict[str, tuple[Debtor, str | None]],
+        changed: list[tuple[Debtor | None, Debtor]],
     ) -> BatchResult:
         result = BatchResult()
         existing = read
@@ -159,7 +167,7 @@ class ImportService:
                 )
             ops = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
-            stored_debtors: list[Debtor] = []
+            stored_debtors: list[tuple[Debtor | None, Debtor]] = []
             unchanged = 0
             for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
@@ -170,7 +178,7 @@ class ImportService:
                     continue
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
                 owners.append(row_index)
-                stored_debtors.append(merged)
+                stored_debtors.append((previous[0] if previous else None, merged))
             try:
                 self.repos.debtors.save_ops(ops)
             except TransactionFailed as exc:
@@ -185,8 +193,7 @@ class ImportService:
                         result.reject(index, None, "changed concurrently by another request; retry")
                     return result
                 continue
-            if stored_debtors and self.on_debtors_stored is not None:
-                self.on_debtors_stored(client.client_id, stored_debtors)
+            changed.extend(stored_debtors)
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
             result.updated += len(chunk) - created - unchanged
@@ -206,9 +213,14 @@ class ImportService:
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
         scheduled: list[Invoice] = []
+        changed: list[tuple[Invoice | None, Invoice]] = []
         result = self._in_parallel(
-            chunks, lambda c: self._write_invoice_chunk(client, c, stored, scheduled), result
+            chunks,
+            lambda c: self._write_invoice_chunk(client, c, stored, scheduled, changed),
+            result,
         )
+        if changed and self.on_invoices_stored is not None:
+            self.on_invoices_stored(client.client_id, changed)
         # one schedule write for the request (100 rows a transaction), not one per chunk
         if scheduled and self.on_invoices_written is not None:
             self.on_invoices_written(client, scheduled)
@@ -327,6 +339,7 @@ class ImportService:
         chunk: list[tuple[int, InvoiceDraft]],
         read: dict[str, StoredInvoice],
         scheduled: list[Invoice],
+        changed: list[tuple[Invoice | None, Invoice]],
     ) -> BatchResult:
         """Write one chunk from what the request read; a chunk that lost a race re-reads its own
         invoices and tries again. Invoices to (re)schedule are appended to ``scheduled``."""
@@ -342,7 +355,7 @@ class ImportService:
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             written: list[tuple[int, bool | None]] = []  # None: unchanged
             to_schedule: list[Invoice] = []
-            stored_invoices: list[Invoice] = []
+            stored_invoices: list[tuple[Invoice | None, Invoice]] = []
             rejected: list[tuple[int, str, str]] = []
             for index, draft in chunk:
                 previous = stored.get(draft.number)
@@ -361,7 +374,7 @@ class ImportService:
                 ops += new_ops
                 owners += [index] * len(new_ops)
                 written.append((index, previous is None))
-                stored_invoices.append(invoice)
+                stored_invoices.append((previous.invoice if previous else None, invoice))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
             try:
@@ -379,8 +392,7 @@ class ImportService:
                     return result
                 continue
             scheduled.extend(to_schedule)
-            if stored_invoices and self.on_invoices_stored is not None:
-                self.on_invoices_stored(client.client_id, stored_invoices)
+            changed.extend(stored_invoices)
             rejected_rows = {index for index, _, _ in rejected}
             for index, draft in chunk:
                 if index not in rejected_rows and (

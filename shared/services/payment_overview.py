@@ -17,6 +17,7 @@ from datetime import date
 
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
+from shared.adapters.tables.payment_days_repo import DayEntry, day_key
 from shared.clock import Clock, amsterdam_date
 from shared.domain.parties import Client
 from shared.domain.records import Payment
@@ -46,11 +47,21 @@ class StatementFile:
 @dataclass(frozen=True)
 class PaymentDay:
     day: date
-    payments: list[Payment]
+    payments: list[DayEntry]
 
     @property
     def total(self) -> int:
         return sum(p.amount for p in self.payments if not p.reversed)
+
+
+@dataclass(frozen=True)
+class PaymentDays:
+    """A page of the payments per day and the token of the next page (None: the last);
+    ``cut``: the page's last day has more payments on the next page."""
+
+    items: list[PaymentDay]
+    next: str | None
+    cut: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,20 +132,28 @@ class PaymentOverview:
         return out
 
     # -- payments per day -------------------------------------------------------------------
-    def payments_by_day(self, client: Client) -> Iterator[PaymentDay]:
-        """Days with payments, newest first (a page takes a slice with ``page_of``)."""
-        days: dict[date, list[Payment]] = {}
+    def payments_by_day(
+        self, client: Client, start: str | None = None, *, days: int = 14, max_payments: int = 100
+    ) -> PaymentDays:
+        """A page of days with payments, newest first, from ``start`` (the token of the page
+        before; None: the newest day): one range read of the day index, whatever the number of
+        payments. A day busier than ``max_payments`` continues on the next page."""
+        index = self.repos.payments.days
+        index.ensure_built(client.client_id, lambda: self._all_payments(client.client_id))
+        page = index.page(client.client_id, days=days, max_payments=max_payments, start=start)
+        grouped: dict[date, list[DayEntry]] = {}
+        for entry in page.entries:
+            grouped.setdefault(entry.day, []).append(entry)
+        cut = bool(page.next and page.entries and page.next[:8] == day_key(page.entries[-1].day))
+        return PaymentDays([PaymentDay(d, e) for d, e in grouped.items()], page.next, cut)
+
+    def _all_payments(self, client_id: str) -> Iterator[Payment]:
         token: str | None = None
         while True:
-            batch, token = self.repos.payments.list(
-                client.client_id, page_size=1000, continuation=token
-            )
-            for p in batch:
-                days.setdefault(p.received_on, []).append(p)
+            batch, token = self.repos.payments.list(client_id, page_size=1000, continuation=token)
+            yield from batch
             if not token:
-                break
-        for day in sorted(days, reverse=True):
-            yield PaymentDay(day, sorted(days[day], key=lambda p: p.payment_id))
+                return
 
     # -- refunds and chargebacks ------------------------------------------------------------
     def returned_this_year(self, client: Client, year: int | None = None) -> list[Returned]:

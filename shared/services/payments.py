@@ -83,6 +83,8 @@ class PaymentService:
         """
         existing = self._get(client.client_id, payment_id)
         if existing is not None:
+            # a crash after the payment row may have left its row in the console's day list out
+            self.repos.payments.days.repair(existing)
             if not existing.reversed:
                 self._apply(client, existing)
             # a redelivery tells the listeners again: the first delivery may have failed
@@ -147,6 +149,7 @@ class PaymentService:
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
             )
         if payment.reversed:
+            self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             return payment
         reversed_ = replace(payment, reversed=True, reversed_on=amsterdam_date(self.clock.now()))

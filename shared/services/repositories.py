@@ -95,5 +95,6 @@ class Repositories:
                 "PortfolioFigures",  # shared.adapters.tables.figures_repo (the Today page)
                 "ConsoleSearch",  # shared.adapters.tables.search_repo
                 "MolliePlanCollections",  # shared.services.plans.mollie_collection
+                "PaymentsByDay",  # shared.adapters.tables.payment_days_repo
             )
         )

@@ -9,6 +9,7 @@ from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.payment_days_repo import PaymentDayIndex
 from shared.domain.figures.portfolio import month_key
 from shared.domain.records import (
     ActionItem,
@@ -26,6 +27,7 @@ class PaymentRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
         self.figures = FiguresRepository(store)
+        self.days = PaymentDayIndex(store)  # the console's payments per day, kept here too
 
     @staticmethod
     def to_row(p: Payment) -> Row:
@@ -64,6 +66,7 @@ class PaymentRepository:
 
     def add(self, payment: Payment) -> None:
         self.store.insert(schema.PAYMENTS, self.to_row(payment))
+        self.days.put(payment)
         if not payment.reversed:  # the Today page's money received this month
             self.figures.move_received(
                 payment.client_id, month_key(payment.received_on), payment.amount
@@ -76,6 +79,7 @@ class PaymentRepository:
     def save(self, payment: Payment) -> None:
         before = self.get(payment.client_id, payment.payment_id)
         self.store.upsert(schema.PAYMENTS, self.to_row(payment))
+        self.days.put(payment, before)
         was = 0 if before is None or before.reversed else before.amount
         now = 0 if payment.reversed else payment.amount
         if before is not None and before.received_on != payment.received_on:

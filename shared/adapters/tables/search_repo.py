@@ -6,20 +6,31 @@
 | ``in|<folded number>|<invoice>``     | an invoice by its number (prefix)               |
 | ``ir|<reference digits>|<invoice>``  | an invoice by its betalingskenmerk (prefix)     |
 | ``ia|<amount, 15 digits>|<invoice>`` | an invoice by its amount (exact)                |
-| ``m|d|<debtor>``, ``m|i|<invoice>``  | the keys written for it (to drop stale ones)    |
-| ``~built``                           | the client's existing data has been indexed     |
+| ``~built2``                          | the client's existing data has been indexed     |
 
-The rows hold keys only: the page reads the debtors and invoices themselves (one batched read
-of a page), so a status or payment never makes the index stale. The import writes the index
-after the data; a crash in between leaves a row unfound until the next import of it, never a
-wrong one (a key whose entity is gone is skipped when read).
+A debtor's keys carry the columns the debtors list shows (name, kind, segment, e-mail
+addresses, mobile: what only the import changes), so a page of found debtors is one range read
+of the index and no read of the debtors themselves. An invoice's keys carry its number only:
+its open amount and status move with every payment, so the page reads the invoices found (one
+batched read of a page).
+
+The keys are a function of the entity (:mod:`shared.domain.search.keys`), so the import, which
+has read what it is about to overwrite, knows the keys the old version had without reading the
+index: it writes only the keys that are new (all of a debtor's when a shown column changed) and
+deletes those that went away, without reads. An unchanged debtor or invoice costs nothing. The
+import writes the index after the data; a crash in between leaves a key unfound or a column
+old until the next change of that row, never another client's row (a key whose entity is gone
+is skipped when read). ``~built`` and ``m|...`` rows of the first version of the index (keys
+and names only, with a manifest of keys per entity) are left where they are: no range reads
+them, and the ``~built2`` build writes the columns the first version did not have.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.ports.tables import (
     MAX_BATCH,
@@ -34,46 +45,48 @@ from shared.ports.tables import (
 
 CONSOLE_SEARCH = "ConsoleSearch"
 TABLES = (CONSOLE_SEARCH,)
-BUILT = "~built"
+BUILT = "~built2"  # version 2: a debtor's keys carry the list's columns
 DEBTOR, INVOICE = "d", "i"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One debtor's or invoice's keys before and after a change (``prefix|term`` each, without
+    the number) and what its keys carry (the shown columns; ``{}`` before means unknown: a new
+    entity, or one indexed before the columns were kept)."""
+
+    number: str
+    before: frozenset[str]
+    after: frozenset[str]
+    shown_before: Mapping[str, Any] = field(default_factory=dict)
+    shown: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A key found: the entity's number and what its key carries."""
+
+    number: str
+    data: Mapping[str, Any]
 
 
 class SearchIndexRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
 
-    def write(
-        self,
-        client_id: str,
-        kind: str,
-        entries: Sequence[tuple[str, list[str]]],
-        names: Mapping[str, str] | None = None,
-    ) -> None:
-        """Index each ``(number, [prefix|term, ...])`` of one kind (``d`` or ``i``): keys it no
-        longer has are deleted, its keys and its manifest written (idempotent). ``names``: a
-        debtor's name kept on its keys, so a search of several words narrows on the index rows
-        without reading the debtors it leaves out."""
-        names = names or {}
+    def write(self, client_id: str, entries: Sequence[Entry]) -> int:
+        """Write what changed of each entry's keys (upserts in transactions of 100; idempotent)
+        and delete the keys it no longer has. Returns the number of keys written."""
         pk = encode(client_id)
-        manifests = self.store.get_many(
-            CONSOLE_SEARCH, pk, [f"m|{kind}|{encode(n)}" for n, _ in entries]
-        )
         ops: list[Op] = []
         stale: list[str] = []
-        for number, terms in entries:
-            key = encode(number)
-            keys = sorted({f"{t}|{key}" for t in terms})
-            before = manifests.get(f"m|{kind}|{key}")
-            old = set(get_json(before.data.get("Keys"), [])) if before else set()
-            stale += sorted(old - set(keys))
-            name = names.get(number)
-            renamed = before is None or before.data.get("Name") != name
-            data = {"Number": number, "Name": name}
-            ops += [
-                Op(OpKind.UPSERT, Row(pk, k, dict(data))) for k in keys if renamed or k not in old
-            ]
-            manifest = {"Keys": put_json(keys), "Name": name}
-            ops.append(Op(OpKind.UPSERT, Row(pk, f"m|{kind}|{key}", manifest)))
+        for entry in entries:
+            key = encode(entry.number)
+            data = {"Number": entry.number, **entry.shown}
+            rewrite = not entry.before or dict(entry.shown_before) != dict(entry.shown)
+            for term in sorted(entry.after if rewrite else entry.after - entry.before):
+                ops.append(Op(OpKind.UPSERT, Row(pk, f"{term}|{key}", dict(data))))
+            stale += [f"{term}|{key}" for term in sorted(entry.before - entry.after)]
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(CONSOLE_SEARCH, ops[start : start + MAX_BATCH])
         for rk in stale:
@@ -81,12 +94,12 @@ class SearchIndexRepository:
                 self.store.delete(CONSOLE_SEARCH, pk, rk)
             except StorageError:  # gone already (a concurrent import of the same row)
                 continue
+        return len(ops)
 
     def find(
         self, client_id: str, prefix: str, *, page_size: int, continuation: str | None = None
-    ) -> tuple[list[tuple[str, str]], str | None]:
-        """(number, name) of each key starting with ``prefix``, in key order, a page at a time
-        (the name is a debtor's, empty for an invoice's keys)."""
+    ) -> tuple[list[Hit], str | None]:
+        """Each key starting with ``prefix``, in key order, a page at a time."""
         page = self.store.query(
             CONSOLE_SEARCH,
             pk=encode(client_id),
@@ -94,12 +107,53 @@ class SearchIndexRepository:
             page_size=page_size,
             continuation=continuation,
         )
-        found = [(decode(r.rk.rsplit("|", 1)[1]), str(r.data.get("Name") or "")) for r in page.rows]
-        return found, page.continuation
+        return [_hit(r) for r in page.rows], page.continuation
 
-    def all_numbers(self, client_id: str, prefix: str) -> Iterator[tuple[str, str]]:
-        """(number, name) of every key starting with ``prefix``, lazily (the caller stops
-        early)."""
+    def scan(
+        self,
+        client_id: str,
+        prefix: str,
+        keep: Callable[[Hit], bool],
+        *,
+        want: int,
+        max_rows: int,
+        after: str | None = None,
+    ) -> tuple[list[Hit], str | None]:
+        """Up to ``want`` keys starting with ``prefix`` that ``keep`` accepts, in key order,
+        from just after the key ``after`` (the token this returned for the page before; one
+        outside the range starts from its beginning). A range narrowed by ``keep`` is read on
+        in growing storage pages (``want`` rows first, then up to 1,000), at most ``max_rows``
+        rows; the token is the last key looked at (None: the range is done)."""
+        high = prefix + "\U0010ffff"
+        start = after if after and prefix <= after < high else None
+        hits: list[Hit] = []
+        scanned, size, token = 0, want, None
+        last: str | None = None
+        while True:
+            page = self.store.query(
+                CONSOLE_SEARCH,
+                pk=encode(client_id),
+                rk_range=(start or prefix, high),
+                page_size=size,
+                continuation=token,
+            )
+            for row in page.rows:
+                if start is not None and row.rk <= start:
+                    continue  # the key the page before ended on
+                if len(hits) == want or scanned == max_rows:
+                    return hits, last
+                scanned += 1
+                last = row.rk
+                hit = _hit(row)
+                if keep(hit):
+                    hits.append(hit)
+            token = page.continuation
+            if not token:
+                return hits, None
+            size = min(1000, size * 4)
+
+    def all_hits(self, client_id: str, prefix: str) -> Iterator[Hit]:
+        """Every key starting with ``prefix``, lazily (the caller stops early)."""
         rows = all_rows(
             self.store,
             CONSOLE_SEARCH,
@@ -108,10 +162,14 @@ class SearchIndexRepository:
             page_size=100,
         )
         for row in rows:
-            yield decode(row.rk.rsplit("|", 1)[1]), str(row.data.get("Name") or "")
+            yield _hit(row)
 
     def is_built(self, client_id: str) -> bool:
         return self.store.get(CONSOLE_SEARCH, encode(client_id), BUILT) is not None
 
     def mark_built(self, client_id: str) -> None:
         self.store.upsert(CONSOLE_SEARCH, Row(encode(client_id), BUILT, {"Built": True}))
+
+
+def _hit(row: Row) -> Hit:
+    return Hit(decode(row.rk.rsplit("|", 1)[1]), row.data)

@@ -5,15 +5,17 @@ threshold in red where it is passed."""
 
 from __future__ import annotations
 
-from shared.api.console.shell import Desk, page, page_of, templates, words
+from shared.adapters.tables.payment_days_repo import valid_start
+from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
 from shared.clock import amsterdam_date
 from shared.services.errors import Invalid, NotFound
 
 DAYS_PER_PAGE = 14
+MAX_PAYMENTS_PER_PAGE = 100  # a busier fortnight continues on the next page (a page stays fast)
 
-PAYMENTS = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
+PAYMENTS = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="st-h"><h2 id="st-h">{{ t.pay_upload }}</h2>
 <form method="post" action="{{ desk.url('/payments') }}" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -25,9 +27,12 @@ PAYMENTS = """{% extends "shell" %}{% from "pager" import pager %}{% block main 
 </tbody></table></div>{% else %}<p>{{ t.pay_no_files }}</p>{% endif %}</section>
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
 <thead><tr><th scope="col">{{ t.pay_day }}</th><th scope="col" class="num">{{ t.pay_count }}</th><th scope="col" class="num">{{ t.pay_total }}</th><th scope="col">{{ t.pay_detail }}</th></tr></thead><tbody>
-{% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
+{% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}{% if loop.last and days.cut %} <span class="muted">({{ t.pay_more_next }})</span>{% endif %}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
 <td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source.value }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
-</tbody></table></div>{{ pager(desk, days) }}{% else %}<p>{{ t.pay_no_payments }}</p>{% endif %}</section>
+</tbody></table></div>{% if days.next or after %}<nav class="pager" aria-label="{{ t.pages }}">
+{% if after %}<a href="{{ desk.url('/payments') }}">{{ t.pay_first }}</a>{% else %}<span></span>{% endif %}
+{% if days.next %}<a href="{{ desk.url('/payments', after=days.next) }}">{{ t.next }}</a>{% else %}<span></span>{% endif %}
+</nav>{% endif %}{% else %}<p>{{ t.pay_no_payments }}</p>{% endif %}</section>
 <section aria-labelledby="rf-h"><h2 id="rf-h">{{ t.pay_returned.format(year=year) }}</h2>
 <p>{{ t.pay_threshold.format(n=desk.client.refund_warning_threshold) }}</p>{% if returned %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_returned.format(year=year) }}</caption>
 <thead><tr><th scope="col">{{ t.pay_debtor }}</th><th scope="col" class="num">{{ t.pay_refunds }}</th><th scope="col" class="num">{{ t.pay_chargebacks }}</th></tr></thead><tbody>
@@ -50,7 +55,7 @@ words(
         "pay_debtor": "Debiteur", "pay_refunds": "Terugbetalingen", "pay_chargebacks": "Chargebacks",
         "pay_over": "boven de drempel", "pay_no_returned": "Geen terugbetalingen of chargebacks dit jaar.",
         "done_pay_uploaded": "Het afschrift is ontvangen en wordt verwerkt.",
-        "pay_no_file": "Kies eerst een bestand.", "pay_refused": "Het bestand is geweigerd: {reason}"},
+        "pay_no_file": "Kies eerst een bestand.", "pay_first": "Nieuwste dagen", "pay_more_next": "meer op de volgende pagina", "pay_refused": "Het bestand is geweigerd: {reason}"},
     en={"pay_nav": "Payments", "pay_title": "Payments and statements", "pay_upload": "Upload a bank statement",
         "pay_file": "Statement file (CAMT.053, MT940)", "pay_send": "Upload", "pay_files": "Uploaded statements",
         "pay_name": "File", "pay_status": "Status", "pay_booked": "Booked", "pay_suggested": "Suggested",
@@ -64,7 +69,7 @@ words(
         "pay_debtor": "Debtor", "pay_refunds": "Refunds", "pay_chargebacks": "Chargebacks",
         "pay_over": "over the threshold", "pay_no_returned": "No refunds or chargebacks this year.",
         "done_pay_uploaded": "The statement was received and is being processed.",
-        "pay_no_file": "Choose a file first.", "pay_refused": "The file was refused: {reason}"},
+        "pay_no_file": "Choose a file first.", "pay_first": "Newest days", "pay_more_next": "more on the next page", "pay_refused": "The file was refused: {reason}"},
 )  # fmt: skip
 
 
@@ -90,7 +95,9 @@ def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
     overview = desk.services.payment_overview
     client = desk.client
     year = amsterdam_date(desk.services.clock.now()).year
+    after = valid_start(desk.query("after") or None)  # an edited token starts from the newest day
     return desk.render("payments", "pay_title", status, notice=notice, error=bool(notice),
                        files=overview.statement_files(client),
-                       days=page_of(overview.payments_by_day(client), desk.page_number(), DAYS_PER_PAGE),
+                       days=overview.payments_by_day(client, valid_start(after), days=DAYS_PER_PAGE,
+                                                     max_payments=MAX_PAYMENTS_PER_PAGE), after=after,
                        returned=overview.returned_this_year(client, year), year=year)  # fmt: skip

@@ -17,6 +17,7 @@ import shared.api.console.page_settings
 import shared.api.console.page_templates
 import shared.api.console.page_today
 import shared.api.console.page_upload
+import shared.api.console.page_whatsapp_templates
 import shared.api.console.page_workflows  # noqa: F401
 from shared.api.console.shell import PAGES
 

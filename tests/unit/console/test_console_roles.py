@@ -30,6 +30,7 @@ SAMPLES: dict[str, list[str]] = {
     "actions": ["/actions/a1"],
     "quick-texts": ["/quick-texts/new", "/quick-texts/q1"],
     "mail": ["/mail/" + mail_key("mail@c1.example", "<roles@c1>")],
+    "whatsapp-templates": ["/whatsapp-templates/new"],
 }
 # per page, a path of the *other* client's data that a C1 person must not reach (404 or 403)
 FOREIGN: dict[str, list[str]] = {

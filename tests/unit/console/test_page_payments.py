@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import unquote
 
 import pytest
 
@@ -91,8 +92,20 @@ def test_payments_per_day_are_paged(world, tenants):
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     first = text(staff.get("/payments?lang=en"))
     assert "2025-01-20" in first and "2025-01-07" in first and "2025-01-06" not in first
-    second = text(staff.get("/payments?lang=en&page=1"))
-    assert "2025-01-06" in second and "2025-01-20" not in second
+    after = re.search(r'href="/api/console/payments\?lang=en&amp;after=([^"]+)">Next', first)
+    assert after, first
+    second = text(staff.get(f"/payments?lang=en&after={unquote(after.group(1))}"))
+    assert "2025-01-06" in second and "2025-01-20" not in second and "Newest days" in second
+    assert "Next</a>" not in second
+    # a day busier than a page continues on the next one, marked as such
+    for n in range(120):
+        world.services.repos.payments.add(Payment(tenants.c1, f"q{n:03d}", "D2", 100,
+                                                  date(2025, 2, 1), PaymentSource.BANK))  # fmt: skip
+    busy = text(staff.get("/payments?lang=en"))
+    assert "2025-02-01 <span" in busy and "more on the next page" in busy
+    assert busy.count(" · bank") == 100 and "2025-01-20" not in busy
+    # an edited token starts again from the newest day instead of failing
+    assert "2025-02-01" in text(staff.get("/payments?lang=en&after=junk"))
 
 
 @pytest.mark.parametrize("role", [Role.READ_ONLY])
