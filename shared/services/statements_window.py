@@ -597,6 +597,8 @@ class StatementWindow:
         except StorageError:
             log.info("window payments of client %s left to the one-line path", cid)
             return redo + booked
+        # the console's payments per day (a crash here: the redelivery's booking repairs it)
+        self.repos.payments.days.put_new(cid, [b.payment for b in booked])
         received: dict[str, Cents] = {}
         for b in booked:
             month = month_key(b.payment.received_on)

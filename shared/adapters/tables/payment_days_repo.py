@@ -126,6 +126,13 @@ class PaymentDayIndex:
             except StorageError:  # gone already (a redelivery)
                 pass
 
+    def put_new(self, client_id: str, payments: list[Payment]) -> None:
+        """Rows for payments just booked together (a statement window: one client), in
+        transactions; upserts, so a redelivery writes the same rows again."""
+        ops = [Op(OpKind.UPSERT, _row(p)) for p in payments if p.client_id == client_id]
+        for start in range(0, len(ops), MAX_BATCH):
+            self.store.transact(PAYMENTS_BY_DAY, ops[start : start + MAX_BATCH])
+
     def repair(self, payment: Payment) -> None:
         """A redelivered booking: write the row a crash may have left out. A booked payment's
         row is only added when missing (never overwriting a reversal written meanwhile); a

@@ -120,6 +120,9 @@ def test_a_window_books_as_one_line_at_a_time_does(world, window):
     )
     log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
     assert sum("received" in x["summary"] for x in log) == 2
+    # the console's payments per day has every payment of the window (and of the one-line path)
+    day = world.services.repos.payments.days.page(client_id, days=7, max_payments=100)
+    assert sorted(e.amount for e in day.entries) == sorted(p["amount"] for p in payments(world))
 
 
 def test_a_redelivered_window_books_nothing_twice(world):
