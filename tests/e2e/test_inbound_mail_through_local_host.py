@@ -84,13 +84,20 @@ def test_a_debtors_answer_is_read_filed_linked_paused_and_answered_in_its_thread
             fire(url, "read_inbound_mail")
             debtor_url = f"{api}/debtors/{quote(sent.debtor_number)}"
 
-            def filed():
-                """the answer on the debtor's contact log (the host's own timer may be the
-                run that files it, a moment after the one fired here)"""
-                log = httpx.get(f"{debtor_url}/contacts", headers=headers).json()["items"]
-                return any(e["summary"].startswith(f"E-mail received from {sent.to}") for e in log)
+            rounds = [time.monotonic()]
 
-            assert until(filed)
+            def filed():
+                """the answer on the debtor's contact log (a round whose mailbox read failed,
+                e.g. timed out on a busy machine, leaves it to the next round: the host's own
+                timer, or one fired here every 10 s)"""
+                log = httpx.get(f"{debtor_url}/contacts", headers=headers).json()["items"]
+                found = any(e["summary"].startswith(f"E-mail received from {sent.to}") for e in log)
+                if not found and time.monotonic() - rounds[-1] > 10:
+                    rounds.append(time.monotonic())
+                    fire(url, "read_inbound_mail")
+                return found
+
+            assert until(filed, seconds=90)
             items = httpx.get(f"{api}/inbound-mail", headers=headers).json()["items"]
             assert [i["debtors"] for i in items] == [[sent.debtor_number]]
 
