@@ -12,7 +12,8 @@ the index); a client whose data predates the index is indexed once, on its first
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -27,11 +28,14 @@ from shared.domain.search.keys import (
     debtor_terms,
     invoice_terms,
     name_matches,
+    name_ranges,
     query_term,
 )
 from shared.services.repositories import Repositories
 
 MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtors' invoices
+SMALL_RANGE = 500  # a word's keys read whole in one storage page when there are no more
+MAX_WORDS_PROBED = 4  # word ranges of a several-word name tried side by side, at most
 MAX_KEYS_PER_PAGE = 2000  # index keys one page of a narrowed name search looks at, at most
 
 
@@ -152,10 +156,14 @@ class ConsoleSearch:
             name = str(hit.data.get("Name") or "")
             return by is DebtorBy.NUMBER or not name or name_matches(name, typed)
 
-        # a page narrowed by the other words reads on (bounded), so it is never empty while
-        # more matches follow; the token is the last key looked at
-        hits, nxt = self.index.scan(client_id, f"{PREFIX[by]}|{term}", keep, want=page_size,
-                                    max_rows=MAX_KEYS_PER_PAGE, after=token)  # fmt: skip
+        small = self._smallest_range(client_id, typed) if by is DebtorBy.NAME else None
+        if small is not None:
+            hits, nxt = _page_of(*small, keep, page_size, token)
+        else:
+            # a page narrowed by the other words reads on (bounded), so it is never empty while
+            # more matches follow; the token is the last key looked at
+            hits, nxt = self.index.scan(client_id, f"{PREFIX[by]}|{term}", keep, want=page_size,
+                                        max_rows=MAX_KEYS_PER_PAGE, after=token)  # fmt: skip
         lines = {h.number: _line(h.number, h.data) for h in hits}
         # keys written before they carried the columns: those debtors are read (one batch)
         older = [n for n, line in lines.items() if line is None]
@@ -166,6 +174,27 @@ class ConsoleSearch:
         if by is DebtorBy.NAME:
             shown = [d for d in shown if name_matches(d.name, typed)]
         return Found(shown, nxt)
+
+    def _smallest_range(
+        self, client_id: str, typed: str
+    ) -> tuple[str, list[tuple[str, Hit]]] | None:
+        """For a name of several words: the word ranges read side by side, one storage page
+        each; the smallest that fits in its page is the search's whole range (None: each is
+        larger, and the likeliest is scanned). The same words choose the same range on every
+        page, so a page's token stays in its range."""
+        ranges = name_ranges(typed)[:MAX_WORDS_PROBED]
+        if len(ranges) < 2:
+            return None
+        prefix = PREFIX[DebtorBy.NAME]
+        found = list(_probes().map(
+            lambda term: self.index.whole_range(client_id, f"{prefix}|{term}", SMALL_RANGE),
+            ranges,
+        ))  # fmt: skip
+        complete = [(len(rows), i) for i, rows in enumerate(found) if rows is not None]
+        if not complete:
+            return None
+        chosen = min(complete)[1]
+        return f"{prefix}|{ranges[chosen]}", found[chosen] or []
 
     def invoices(
         self, client_id: str, typed: str, by: InvoiceBy, *, page_size: int, token: str | None
@@ -222,3 +251,28 @@ class ConsoleSearch:
                 return Found(items, str(skip + page_size))
             items.append(invoice)
         return Found(items, None)
+
+
+_PROBES: ThreadPoolExecutor | None = None
+
+
+def _probes() -> ThreadPoolExecutor:
+    global _PROBES
+    if _PROBES is None:  # created on the first several-word search, shared by all after it
+        _PROBES = ThreadPoolExecutor(MAX_WORDS_PROBED, thread_name_prefix="console-search")
+    return _PROBES
+
+
+def _page_of(
+    prefix: str,
+    rows: Sequence[tuple[str, Hit]],
+    keep: Callable[[Hit], bool],
+    want: int,
+    after: str | None,
+) -> tuple[list[Hit], str | None]:
+    """A page of a range read whole: the kept keys after ``after`` (a token of another range
+    starts from the beginning), and the last key shown while more follow."""
+    start = after if after is not None and after.startswith(prefix) else ""
+    kept = [(rk, h) for rk, h in rows if rk > start and keep(h)]
+    page = kept[:want]
+    return [h for _, h in page], (page[-1][0] if len(kept) > want else None)

@@ -109,6 +109,19 @@ class SearchIndexRepository:
         )
         return [_hit(r) for r in page.rows], page.continuation
 
+    def whole_range(self, client_id: str, prefix: str, limit: int) -> list[tuple[str, Hit]] | None:
+        """Every key starting with ``prefix``, with its row key, when one storage page of
+        ``limit`` holds them all; None when the range is larger."""
+        page = self.store.query(
+            CONSOLE_SEARCH,
+            pk=encode(client_id),
+            rk_range=(prefix, prefix + "\U0010ffff"),
+            page_size=limit,
+        )
+        if page.continuation:
+            return None
+        return [(row.rk, _hit(row)) for row in page.rows]
+
     def scan(
         self,
         client_id: str,

@@ -100,18 +100,24 @@ def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
 
 
 def _name_range(typed: str) -> str | None:
-    """The one key range a name search reads; the other words filter what it finds. A word
-    followed by a space was typed whole, so its range is the word itself (``de|``: not "dekker",
-    "den" or "der"); the word being typed is a prefix. The longest wins (the narrowest range),
-    a whole word on a tie."""
+    ranges = name_ranges(typed)
+    return ranges[0] if ranges else None
+
+
+def name_ranges(typed: str) -> list[str]:
+    """The key ranges a name search may read, the likeliest narrowest first; it reads one and
+    the other words filter what it finds. A word followed by a space was typed whole, so its
+    range is the word itself (``de|``: not "dekker", "den" or "der"); the word being typed is
+    a prefix. Longer words come first (a whole word on a tie); which range is really the
+    narrowest only the index knows (``debtor 12`` among 10,000 "Debtor n": the short one)."""
     typed_words = words(typed)
     if not typed_words:
-        return None
+        return []
     whole = typed_words if typed != typed.rstrip() else typed_words[:-1]
     candidates = [(len(w) + 0.5, f"{w}|") for w in whole]
     if len(whole) < len(typed_words):
         candidates.append((float(len(typed_words[-1])), typed_words[-1]))
-    return max(candidates)[1]
+    return [term for _, term in sorted(candidates, reverse=True)]
 
 
 def name_matches(name: str, typed: str) -> bool:

@@ -195,3 +195,40 @@ def test_a_narrowed_search_pages_by_key_through_every_match_once(
     # a token from elsewhere (another range, an edit) starts from the range's beginning
     again = search.debtors(tenants.c1, "de v", DebtorBy.NAME, page_size=20, token="dw|zzz|x")
     assert [d.number for d in again.items] == seen[:20]
+
+
+def test_a_name_of_several_words_reads_the_narrowest_word_whole(
+    world: World, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Among 700 "Debtor n", "debtor zwart" reads the five keys of "zwart" side by side with
+    one page of "debtor", rather than scanning the 700 of "debtor" (the longer word) to the
+    end, where the five sort: the longest word is not always the narrowest."""
+    rows = [debtor_row(f"D{n:04d}", name=f"Debtor {n}") for n in range(1, 701)]
+    rows += [debtor_row(f"D9{n:03d}", name=f"Debtor Zwart {n}") for n in range(1, 6)]
+    _import(world, rows)
+    search = world.services.console_search
+    search.ensure_built(tenants.c1)
+    _no_debtor_reads(world, monkeypatch)
+    queries: list[int] = []
+    query = world.store.query
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        page = query(*args, **kwargs)
+        queries.append(len(page.rows))
+        return page
+
+    monkeypatch.setattr(world.store, "query", counting)
+    shown: list[str] = []
+    token: str | None = None
+    for _ in range(5):
+        queries.clear()
+        found = search.debtors(tenants.c1, "debtor zwart", DebtorBy.NAME, page_size=2, token=token)
+        assert len(queries) <= 2  # the two words' ranges, side by side
+        shown += [d.name for d in found.items]
+        token = found.next
+        if token is None:
+            break
+    assert shown == [f"Debtor Zwart {n}" for n in range(1, 6)]
+    # one word alone is still its own range, scanned as before
+    alone = search.debtors(tenants.c1, "debtor", DebtorBy.NAME, page_size=50, token=None)
+    assert len(alone.items) == 50 and alone.next is not None
