@@ -17,9 +17,11 @@ from urllib.parse import unquote, urlparse
 
 
 def _table_and_kind(request: Any) -> tuple[str, str]:
-    http = request.http_request
-    path = unquote(urlparse(http.url).path).rsplit("/", 1)[-1]
-    method = http.method
+    if isinstance(request, str):  # the lean reader's GET: its path and query
+        url, method = request, "GET"
+    else:  # the SDK's pipeline request (writes, batches)
+        url, method = request.http_request.url, request.http_request.method
+    path = unquote(urlparse(url).path).rsplit("/", 1)[-1]
     if path.startswith("$batch"):
         return "?", "batch"
     table, _, rest = path.partition("(")
@@ -35,7 +37,9 @@ def _site() -> tuple[str, str]:
     repo = service = ""
     for frame in reversed(traceback.extract_stack(limit=40)):
         file = frame.filename.replace("\\", "/")
-        if "/shared/adapters/tables/" in file and not file.endswith(("azure.py", "memory.py")):
+        if "/shared/adapters/tables/" in file and not file.endswith(
+            ("azure.py", "lean.py", "memory.py")
+        ):
             repo = repo or f"{file.rsplit('/', 1)[-1][:-3]}.{frame.name}"
         elif "/shared/services/" in file:
             service = f"{file.rsplit('/', 1)[-1][:-3]}.{frame.name}"
