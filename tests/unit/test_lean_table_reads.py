@@ -315,3 +315,41 @@ def test_the_store_builds_its_reader_from_the_sdk_client(monkeypatch):
     assert store.reader.retries == 0
     assert isinstance(store.reader._auth, SharedKey)
     assert lean.API_VERSION == "2019-02-02"
+
+
+# -- TLS ------------------------------------------------------------------------------------------
+def test_https_builds_one_context_per_store_from_the_sdks_ca_settings(tmp_path, monkeypatch):
+    import ssl
+
+    from tests.support.tls import self_signed
+
+    cert, key = self_signed(tmp_path)
+    built: list[Any] = []
+    make, make_https = ssl.create_default_context, ssl._create_default_https_context
+
+    def counted(*a: Any, **kw: Any) -> Any:
+        built.append(kw)
+        return make(*a, **kw)
+
+    def counted_https(*a: Any, **kw: Any) -> Any:
+        built.append(kw)
+        return make_https(*a, **kw)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    monkeypatch.setattr(ssl, "_create_default_https_context", counted_https)
+    # requests (the SDK's writes) trusts REQUESTS_CA_BUNDLE and ignores SSL_CERT_FILE
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    closing = Reply(200, {"value": []}, headers={"Connection": "close"})
+    with serve(lambda r: closing, tls=(cert, key)) as table:
+        reader = _reader(table.url.replace("127.0.0.1", "localhost"), retries=0)
+        for _ in range(3):  # a new connection each time (the server closes it)
+            assert reader.query("T", None) == ([], None)
+        assert len(table.received) == 3
+    assert len(built) == 1  # not one per connection (about 19 ms of CPU each)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with serve(lambda r: closing, tls=(cert, key)) as table:
+        reader = _reader(table.url, retries=0)  # certifi's roots: the self-signed one is not
+        with pytest.raises(ServiceRequestError):
+            reader.query("T", None)
