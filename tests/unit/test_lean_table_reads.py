@@ -7,14 +7,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
 import pytest
-from azure.core.credentials import AccessToken, AzureNamedKeyCredential, AzureSasCredential
+from azure.core.credentials import (
+    AccessToken,
+    AccessTokenInfo,
+    AzureNamedKeyCredential,
+    AzureSasCredential,
+)
 from azure.core.exceptions import (
+    ClientAuthenticationError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -114,6 +121,71 @@ def test_bearer_token_is_asked_for_storage_and_kept_until_near_expiry():
     credential.now = credential_start + 3600 - 299  # within five minutes of expiry: renewed
     assert bearer.current() == "token-2"
     assert len(credential.scopes) == 2
+
+
+class _FlakyCredential:
+    """A managed identity as azure-identity presents it: get_token_info with refresh_on
+    (halfway through an hour's token); ``fail`` plays an IMDS outage, ``gate`` a slow one."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.calls = 0
+        self.fail = False
+        self.gate: threading.Event | None = None
+        self.entered = threading.Event()
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
+        self.calls += 1
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        if self.fail:
+            raise ClientAuthenticationError("IMDS unavailable")
+        return AccessTokenInfo(
+            f"token-{self.calls}", int(self.now) + 3600, refresh_on=int(self.now) + 1800
+        )
+
+
+def test_bearer_token_is_renewed_at_refresh_on_and_a_failed_renewal_keeps_the_valid_one():
+    credential = _FlakyCredential()
+    bearer = BearerToken(credential, clock=lambda: credential.now)
+    assert bearer.current() == "token-1"
+    credential.now += 1799
+    assert bearer.current() == "token-1"
+    credential.now += 1  # refresh_on, long before the five-minute margin
+    assert bearer.current() == "token-2"
+    start = credential.now
+    credential.now = start + 3600 - 200  # 200 s left, and IMDS is down
+    credential.fail = True
+    assert bearer.current() == "token-2"  # kept: it still works for 200 s
+    calls = credential.calls
+    assert bearer.current() == "token-2"
+    assert credential.calls == calls  # not asked again on every read while it is down
+    credential.now += 31
+    assert bearer.current() == "token-2" and credential.calls == calls + 1
+    credential.now = start + 3600  # expired, and still no new one: now it is an error
+    with pytest.raises(ClientAuthenticationError):
+        bearer.current()
+    credential.fail = False
+    assert bearer.current() == f"token-{credential.calls}"
+
+
+def test_one_thread_renews_while_the_others_use_the_still_valid_token():
+    credential = _FlakyCredential()
+    bearer = BearerToken(credential, clock=lambda: credential.now)
+    assert bearer.current() == "token-1"
+    credential.now += 1800
+    credential.gate = threading.Event()  # the renewal hangs until released
+    renewed: list[str] = []
+    renewer = threading.Thread(target=lambda: renewed.append(bearer.current()))
+    renewer.start()
+    assert credential.entered.wait(10)
+    # the others neither wait for it nor ask the credential themselves
+    assert [bearer.current() for _ in range(5)] == ["token-1"] * 5
+    assert credential.calls == 2
+    credential.gate.set()
+    renewer.join(10)
+    assert renewed == ["token-2"] and bearer.current() == "token-2"
 
 
 # -- types ---------------------------------------------------------------------------------------

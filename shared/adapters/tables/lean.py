@@ -21,7 +21,8 @@ What stays the same as the SDK, on purpose:
 - Authorisation as the service documents it: Shared Key for the Table service (string to sign
   ``VERB\\nContent-MD5\\nContent-Type\\nx-ms-date\\n/account/path[?comp=…]``, HMAC-SHA256 with
   the account key), bearer tokens from the app's azure-identity credential for scope
-  ``https://storage.azure.com/.default`` (cached until five minutes before expiry), or a SAS.
+  ``https://storage.azure.com/.default`` (renewed as azure-core renews it: at ``refresh_on``,
+  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS.
 - TLS roots as the SDK's transport (requests) finds them: ``REQUESTS_CA_BUNDLE``, else
   ``CURL_CA_BUNDLE``, else certifi (:func:`tls_context`, one context per store).
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
@@ -40,6 +41,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
 import os
 import random
 import ssl
@@ -63,6 +65,7 @@ API_VERSION = "2019-02-02"
 ACCEPT = "application/json;odata=minimalmetadata"
 SCOPE = "https://storage.azure.com/.default"
 TOKEN_MARGIN_SECONDS = 300  # renew a bearer token this long before it expires
+TOKEN_RETRY_SECONDS = 30.0  # after a failed renewal of a still-valid token, try again this late
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRIES = 3  # per kind (status, connect, read), as azure-core's RetryPolicy
 BACKOFF_FACTOR = 0.8
@@ -71,6 +74,8 @@ TIMEOUT_SECONDS = 60.0
 IDLE_CONNECTIONS = 32  # kept open per store; more concurrent requests open (and close) extras
 CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
 CONTINUATION_RK = "x-ms-continuation-NextRowKey"
+
+log = logging.getLogger(__name__)
 
 
 # -- authorisation -------------------------------------------------------------------------------
@@ -126,24 +131,63 @@ class SharedKey:
 
 
 class BearerToken:
-    """An OAuth token from the app's credential (managed identity in Azure), reused until
-    :data:`TOKEN_MARGIN_SECONDS` before it expires; one thread renews, the others wait."""
+    """An OAuth token from the app's credential (managed identity in Azure), renewed ahead of
+    expiry as azure-core's ``BearerTokenCredentialPolicy`` renews it: at the credential's
+    ``refresh_on`` when it offers ``get_token_info`` (about halfway through a managed identity
+    token's life), else :data:`TOKEN_MARGIN_SECONDS` before it expires.
+
+    One thread renews; the others go on with the current token while it is still valid (they
+    wait only when there is none). A renewal that fails while the token is still valid (an IMDS
+    blip) is logged and the token kept, tried again :data:`TOKEN_RETRY_SECONDS` later; only an
+    expired token makes the failure the caller's."""
 
     def __init__(self, credential: Any, clock: Callable[[], float] = time.time) -> None:
         self._credential = credential
         self._clock = clock
         self._lock = threading.Lock()
-        self._token = ""
-        self._expires = 0.0
+        # (token, expires_on, renew_at), replaced as one so readers never see a mix
+        self._state: tuple[str, float, float] = ("", 0.0, 0.0)
 
     def current(self) -> str:
-        if self._clock() < self._expires - TOKEN_MARGIN_SECONDS:
-            return self._token
-        with self._lock:
-            if self._clock() >= self._expires - TOKEN_MARGIN_SECONDS:
-                token = self._credential.get_token(SCOPE)
-                self._token, self._expires = token.token, float(token.expires_on)
-            return self._token
+        token, expires, renew_at = self._state
+        now = self._clock()
+        if token and now < renew_at:
+            return token
+        valid = bool(token) and now < expires
+        if not self._lock.acquire(blocking=not valid):
+            return token  # another thread is renewing; this one is still good
+        try:
+            token, expires, renew_at = self._state
+            now = self._clock()
+            if token and now < renew_at:
+                return token  # renewed while this thread waited
+            try:
+                self._state = self._fetch()
+            except Exception:
+                if not (token and self._clock() < expires):
+                    raise
+                log.warning(
+                    "table storage: token renewal failed, keeping the current token "
+                    "(valid %.0f s more)",
+                    expires - now,
+                    exc_info=True,
+                )
+                self._state = (token, expires, min(now + TOKEN_RETRY_SECONDS, expires))
+            return self._state[0]
+        finally:
+            self._lock.release()
+
+    def _fetch(self) -> tuple[str, float, float]:
+        if hasattr(self._credential, "get_token_info"):
+            info = self._credential.get_token_info(SCOPE)
+            expires = float(info.expires_on)
+            refresh_on = getattr(info, "refresh_on", None)
+            if refresh_on:
+                return info.token, expires, min(float(refresh_on), expires)
+            return info.token, expires, expires - TOKEN_MARGIN_SECONDS
+        token = self._credential.get_token(SCOPE)
+        expires = float(token.expires_on)
+        return token.token, expires, expires - TOKEN_MARGIN_SECONDS
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
