@@ -425,3 +425,21 @@ def test_https_builds_one_context_per_store_from_the_sdks_ca_settings(tmp_path, 
         reader = _reader(table.url, retries=0)  # certifi's roots: the self-signed one is not
         with pytest.raises(ServiceRequestError):
             reader.query("T", None)
+
+
+def test_a_connection_idle_longer_than_the_load_balancer_keeps_flows_is_not_reused():
+    # Azure's load balancer drops an idle flow without a FIN or RST: reusing that socket would
+    # cost a whole timeout, so one idle for more than IDLE_SECONDS is closed and replaced
+    now = [100.0]
+    with _service(lambda r: Reply(200, {"value": []})) as table:
+        reader = _reader(table.url, clock=lambda: now[0])
+        reader.query("T", None)
+        first = reader._idle[-1][0]
+        now[0] += lean.IDLE_SECONDS - 1
+        reader.query("T", None)
+        assert reader._idle[-1][0] is first  # still fresh enough: reused
+        now[0] += lean.IDLE_SECONDS + 1
+        reader.query("T", None)
+        assert first.sock is None  # closed, not reused
+        assert [conn for conn, _ in reader._idle] != [first] and len(reader._idle) == 1
+        assert len(table.received) == 3

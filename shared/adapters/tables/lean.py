@@ -72,6 +72,9 @@ BACKOFF_FACTOR = 0.8
 BACKOFF_MAX = 120.0
 TIMEOUT_SECONDS = 60.0
 IDLE_CONNECTIONS = 32  # kept open per store; more concurrent requests open (and close) extras
+# Azure's load balancer drops a flow idle for 4 minutes (SNAT) without telling either end: a
+# socket reused after that costs a whole timeout. Idle this long, a connection is closed instead.
+IDLE_SECONDS = 50.0
 CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
 CONTINUATION_RK = "x-ms-continuation-NextRowKey"
 
@@ -354,6 +357,7 @@ class LeanTableReader:
         retries: int = MAX_RETRIES,
         timeout: float = TIMEOUT_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         parts = urlsplit(endpoint.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -367,7 +371,8 @@ class LeanTableReader:
         self.retries = retries
         self._timeout = timeout
         self._sleep = sleep
-        self._idle: list[http.client.HTTPConnection] = []
+        self._clock = clock
+        self._idle: list[tuple[http.client.HTTPConnection, float]] = []  # with when it was left
         self._lock = threading.Lock()
         self._context = tls_context() if self._https else None
 
@@ -499,8 +504,18 @@ class LeanTableReader:
     def _take(self, fresh_only: bool) -> tuple[http.client.HTTPConnection, bool]:
         if not fresh_only:
             with self._lock:
-                if self._idle:
-                    return self._idle.pop(), True
+                # left in time order (the clock is read under this lock): the oldest first
+                cutoff = self._clock() - IDLE_SECONDS
+                expired = 0
+                while expired < len(self._idle) and self._idle[expired][1] < cutoff:
+                    expired += 1
+                stale = [conn for conn, _ in self._idle[:expired]]
+                del self._idle[:expired]
+                found = self._idle.pop()[0] if self._idle else None
+            for conn in stale:
+                conn.close()
+            if found is not None:
+                return found, True
         if self._context is not None:
             return http.client.HTTPSConnection(
                 self._host, self._port, timeout=self._timeout, context=self._context
@@ -510,14 +525,14 @@ class LeanTableReader:
     def _give(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
             if len(self._idle) < IDLE_CONNECTIONS:
-                self._idle.append(conn)
+                self._idle.append((conn, self._clock()))
                 return
         conn.close()
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
-        for conn in idle:
+        for conn, _ in idle:
             conn.close()
 
 
