@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import threading
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -443,3 +444,29 @@ def test_a_connection_idle_longer_than_the_load_balancer_keeps_flows_is_not_reus
         assert first.sock is None  # closed, not reused
         assert [conn for conn, _ in reader._idle] != [first] and len(reader._idle) == 1
         assert len(table.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "low", "high"),
+    [
+        ({"Retry-After": "HTTP-DATE+30"}, 28.0, 30.0),  # an HTTP-date, 30 s ahead
+        ({"Retry-After": "Mon, 30 Nov 2020 13:00:00 GMT"}, 0.0, 0.0),  # a date gone by
+        ({"x-ms-retry-after-ms": "1500"}, 1.5, 1.5),
+        ({"retry-after-ms": "250"}, 0.25, 0.25),
+        ({"Retry-After": "2", "retry-after-ms": "9000"}, 2.0, 2.0),  # Retry-After first
+        ({"Retry-After": "86400"}, lean.BACKOFF_MAX, lean.BACKOFF_MAX),  # capped
+    ],
+)
+def test_every_form_of_retry_after_is_honoured_as_azure_core_reads_it(headers, low, high):
+    from email.utils import formatdate
+
+    headers = {
+        k: formatdate(time.time() + 30, usegmt=True) if v == "HTTP-DATE+30" else v
+        for k, v in headers.items()
+    }
+    answers = [Reply(503, headers=headers), Reply(200, {"value": []})]
+    with _service(lambda r: answers.pop(0)) as table:
+        reader = _reader(table.url)
+        assert reader.query("T", None) == ([], None)
+        assert len(reader.sleeps) == 1  # type: ignore[attr-defined]
+        assert low <= reader.sleeps[0] <= high  # type: ignore[attr-defined]

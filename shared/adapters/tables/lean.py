@@ -31,7 +31,8 @@ What stays the same as the SDK, on purpose:
   broken answer -> ``ServiceResponseError``.
 - Retries as the SDK's policy for a GET (azure-core ``RetryPolicy``): 408, 429, 500, 502, 503,
   504 and connection/read failures, at most 3 of each kind, exponential backoff 0.8 s × 2^(n-1)
-  from the second retry (the first is immediate), ``Retry-After`` honoured, at most 120 s.
+  from the second retry (the first is immediate), ``Retry-After`` (seconds or an HTTP-date),
+  ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 from uuid import UUID
@@ -454,7 +455,7 @@ class LeanTableReader:
                 failures["status"] += 1
                 if failures["status"] > self.retries:
                     raise _error(answer)
-                wait = _retry_after(answer.headers.get("retry-after"))
+                wait = _retry_after(answer.headers)
             errors += 1
             if wait is None:
                 # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
@@ -536,10 +537,32 @@ class LeanTableReader:
             conn.close()
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
+def _seconds(value: str) -> float | None:
+    """A Retry-After value: delay-seconds or an HTTP-date (RFC 9110 10.2.3), as azure-core's
+    ``parse_retry_after`` reads it; None when it is neither."""
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:  # "-0000": UTC as far as anyone can tell
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """How long the service asked to wait, as azure-core's ``get_retry_after``: ``Retry-After``
+    (seconds or a date), else ``retry-after-ms`` / ``x-ms-retry-after-ms``; capped by the
+    caller at :data:`BACKOFF_MAX`."""
+    value = headers.get("retry-after")
+    if value:
+        return _seconds(value)
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        value = headers.get(name)
+        if value:
+            ms = _seconds(value)
+            return None if ms is None else ms / 1000.0
+    return None
