@@ -470,3 +470,19 @@ def test_every_form_of_retry_after_is_honoured_as_azure_core_reads_it(headers, l
         assert reader.query("T", None) == ([], None)
         assert len(reader.sleeps) == 1  # type: ignore[attr-defined]
         assert low <= reader.sleeps[0] <= high  # type: ignore[attr-defined]
+
+
+def test_a_success_whose_body_is_not_json_is_retried_then_raised_as_the_sdks_decode_error():
+    from azure.core.exceptions import DecodeError
+
+    html = Reply(200, b"<html>gateway</html>", headers={"Content-Type": "text/html"})
+    answers = [html, Reply(200, {"value": []})]
+    with _service(lambda r: answers.pop(0) if answers else html) as table:
+        reader = _reader(table.url)
+        assert reader.query("T", None) == ([], None)  # transient: the retry read it
+        assert len(table.received) == 2
+        with pytest.raises(DecodeError) as raised:  # an HttpResponseError, as from the SDK
+            reader.get("T", "p", "r")
+        assert raised.value.status_code == 200
+        assert "JSON is invalid" in str(raised.value)
+        assert len(table.received) == 2 + 4  # the first try and three retries

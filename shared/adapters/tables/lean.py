@@ -28,7 +28,8 @@ What stays the same as the SDK, on purpose:
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
   ``ResourceNotFoundError``, other HTTP errors -> ``HttpResponseError`` with ``status_code`` and
   ``error_code``; a refused or reset connection -> ``ServiceRequestError``; a read timeout or a
-  broken answer -> ``ServiceResponseError``.
+  broken answer -> ``ServiceResponseError``; a 2xx whose body is not JSON -> retried as a broken
+  answer, then ``DecodeError`` (an ``HttpResponseError``, as the SDK raised, "JSON is invalid").
 - Retries as the SDK's policy for a GET (azure-core ``RetryPolicy``): 408, 429, 500, 502, 503,
   504 and connection/read failures, at most 3 of each kind, exponential backoff 0.8 s × 2^(n-1)
   from the second retry (the first is immediate), ``Retry-After`` (seconds or an HTTP-date),
@@ -56,6 +57,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from uuid import UUID
 
 from azure.core.exceptions import (
+    DecodeError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -322,12 +324,13 @@ def tls_context() -> ssl.SSLContext:
 
 
 class _Answer:
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "data", "headers", "status")
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
         self.headers = headers
         self.body = body
+        self.data: Any = None  # the JSON of a 2xx answer
 
 
 def _error(answer: _Answer) -> HttpResponseError:
@@ -343,6 +346,12 @@ def _error(answer: _Answer) -> HttpResponseError:
     error = kind(message=f"({code or answer.status}) {message}")
     error.status_code = answer.status
     error.error_code = code or None  # type: ignore[attr-defined]
+    return error
+
+
+def _undecodable(answer: _Answer, exc: ValueError) -> DecodeError:
+    error = DecodeError(message=f"JSON is invalid: {exc}")
+    error.status_code = answer.status
     return error
 
 
@@ -383,8 +392,7 @@ class LeanTableReader:
         answer = self._get(key_path(table, pk, rk), {})
         if answer.status == 404:
             return None
-        entity = json.loads(answer.body)
-        _, _, data, etag = decode_entity(entity)
+        _, _, data, etag = decode_entity(answer.data)
         return data, etag or answer.headers.get("etag")
 
     def query(
@@ -411,7 +419,7 @@ class LeanTableReader:
         answer = self._get(f"/{quote(table, safe='')}()", query)
         if answer.status == 404:
             raise _error(answer)
-        rows = [decode_entity(e) for e in json.loads(answer.body).get("value", [])]
+        rows = [decode_entity(e) for e in answer.data.get("value", [])]
         npk = answer.headers.get(CONTINUATION_PK.lower())
         nrk = answer.headers.get(CONTINUATION_RK.lower())
         return rows, ((npk, nrk) if npk else None)
@@ -448,14 +456,25 @@ class LeanTableReader:
                 if failures["read"] > self.retries:
                     raise
             else:
-                if answer.status < 300 or answer.status == 404:
+                if answer.status == 404:
                     return answer
-                if answer.status not in RETRY_STATUSES:
-                    raise _error(answer)
-                failures["status"] += 1
-                if failures["status"] > self.retries:
-                    raise _error(answer)
-                wait = _retry_after(answer.headers)
+                if answer.status < 300:
+                    try:
+                        answer.data = json.loads(answer.body)
+                        return answer
+                    except ValueError as exc:
+                        # a proxy's or a gateway's page, a cut-off body: transient, as a read
+                        # that broke; then the SDK's error for it (an HttpResponseError)
+                        failures["read"] += 1
+                        if failures["read"] > self.retries:
+                            raise _undecodable(answer, exc) from exc
+                else:
+                    if answer.status not in RETRY_STATUSES:
+                        raise _error(answer)
+                    failures["status"] += 1
+                    if failures["status"] > self.retries:
+                        raise _error(answer)
+                    wait = _retry_after(answer.headers)
             errors += 1
             if wait is None:
                 # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
