@@ -486,3 +486,20 @@ def test_a_success_whose_body_is_not_json_is_retried_then_raised_as_the_sdks_dec
         assert raised.value.status_code == 200
         assert "JSON is invalid" in str(raised.value)
         assert len(table.received) == 2 + 4  # the first try and three retries
+
+
+def test_a_naive_datetime_is_local_time_as_the_sdk_writes_and_filters_it(monkeypatch):
+    from azure.data.tables._serialize import _to_entity_datetime
+
+    naive = datetime(2026, 11, 30, 13, 0, 0)
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")  # a developer's machine, not UTC
+    time.tzset()
+    try:
+        written = _to_entity_datetime(naive)[1]  # what the SDK stores for it
+        assert written == "2026-11-30T12:00:00.000000Z"
+        assert literal(naive) == f"datetime'{written}'"
+        params: dict[str, Any] = {"d": naive}  # the SDK takes any value, typed str
+        assert literal(naive) == _parameter_filter_substitution(params, "@d")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -287,7 +287,10 @@ def literal(value: Any, *, int64: bool = False) -> str:
     if isinstance(value, float):
         return str(value)
     if isinstance(value, datetime):
-        utc = value.astimezone(UTC) if value.tzinfo else value
+        # a naive datetime is local time, as the SDK reads it when it writes and when it
+        # substitutes a filter (``_to_utc_datetime``: ``astimezone``), so a filter meets the
+        # value the SDK stored, on a host in any time zone
+        utc = value.astimezone(UTC)
         return f"datetime'{utc.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}'"
     if isinstance(value, UUID):
         return f"guid'{value}'"
