@@ -26,6 +26,7 @@ from azure.core.exceptions import (
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
+    ServiceResponseError,
 )
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.rest import HttpRequest
@@ -466,7 +467,7 @@ def test_every_form_of_retry_after_is_honoured_as_azure_core_reads_it(headers, l
     }
     answers = [Reply(503, headers=headers), Reply(200, {"value": []})]
     with _service(lambda r: answers.pop(0)) as table:
-        reader = _reader(table.url)
+        reader = _reader(table.url, deadline=lean.BACKOFF_MAX * 2)  # room for the longest
         assert reader.query("T", None) == ([], None)
         assert len(reader.sleeps) == 1  # type: ignore[attr-defined]
         assert low <= reader.sleeps[0] <= high  # type: ignore[attr-defined]
@@ -503,3 +504,42 @@ def test_a_naive_datetime_is_local_time_as_the_sdk_writes_and_filters_it(monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_server_dripping_its_answer_cannot_hold_a_read_past_the_deadline():
+    # each byte resets the socket timeout; only the overall deadline stops the read
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+                if stop.wait(0.05):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        reader = _reader(url, timeout=0.5, deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(ServiceResponseError, match="no answer within"):
+            reader.get("T", "p", "r")
+        assert time.monotonic() - started < 2.5  # not the ~10 s the drip would take
+    finally:
+        stop.set()
+        listener.close()

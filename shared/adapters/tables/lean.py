@@ -33,7 +33,9 @@ What stays the same as the SDK, on purpose:
 - Retries as the SDK's policy for a GET (azure-core ``RetryPolicy``): 408, 429, 500, 502, 503,
   504 and connection/read failures, at most 3 of each kind, exponential backoff 0.8 s × 2^(n-1)
   from the second retry (the first is immediate), ``Retry-After`` (seconds or an HTTP-date),
-  ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s.
+  ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s. Unlike the SDK, a
+  read has an overall deadline (:data:`DEADLINE_SECONDS`, retries and waits included) that
+  also stops a server sending its answer a byte at a time.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ import json
 import logging
 import os
 import random
+import socket
 import ssl
 import threading
 import time
@@ -73,7 +76,11 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRIES = 3  # per kind (status, connect, read), as azure-core's RetryPolicy
 BACKOFF_FACTOR = 0.8
 BACKOFF_MAX = 120.0
-TIMEOUT_SECONDS = 60.0
+TIMEOUT_SECONDS = 60.0  # per socket operation (connect, each read), as the SDK's connect timeout
+# A whole read, retries and backoff included: a server dripping bytes resets the per-operation
+# timeout with every byte, and four 60 s attempts would outlast the 230 s an HTTP-triggered
+# function has at Azure's front end. 90 s leaves a page room to answer with an error.
+DEADLINE_SECONDS = 90.0
 IDLE_CONNECTIONS = 32  # kept open per store; more concurrent requests open (and close) extras
 # Azure's load balancer drops a flow idle for 4 minutes (SNAT) without telling either end: a
 # socket reused after that costs a whole timeout. Idle this long, a connection is closed instead.
@@ -371,6 +378,7 @@ class LeanTableReader:
         timeout: float = TIMEOUT_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        deadline: float = DEADLINE_SECONDS,
     ) -> None:
         parts = urlsplit(endpoint.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -388,6 +396,8 @@ class LeanTableReader:
         self._idle: list[tuple[http.client.HTTPConnection, float]] = []  # with when it was left
         self._lock = threading.Lock()
         self._context = tls_context() if self._https else None
+        self.deadline = deadline
+        self._watchdog = _Watchdog(deadline)
 
     # -- reads --------------------------------------------------------------------------------
     def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
@@ -437,6 +447,7 @@ class LeanTableReader:
         target = f"{full}?{text}" if text else full
         failures = {"status": 0, "connect": 0, "read": 0}
         errors = 0
+        due = time.monotonic() + self.deadline
         while True:
             date = formatdate(usegmt=True)
             headers = {
@@ -448,16 +459,19 @@ class LeanTableReader:
                 **self._auth.headers("GET", full, query, date),
             }
             wait: float | None = None
+            failed: Exception
             try:
-                answer = self._exchange(target, headers)
-            except ServiceRequestError:
+                answer = self._exchange(target, headers, due)
+            except ServiceRequestError as exc:
                 failures["connect"] += 1
                 if failures["connect"] > self.retries:
                     raise
-            except ServiceResponseError:
+                failed = exc
+            except ServiceResponseError as exc:
                 failures["read"] += 1
                 if failures["read"] > self.retries:
                     raise
+                failed = exc
             else:
                 if answer.status == 404:
                     return answer
@@ -469,51 +483,75 @@ class LeanTableReader:
                         # a proxy's or a gateway's page, a cut-off body: transient, as a read
                         # that broke; then the SDK's error for it (an HttpResponseError)
                         failures["read"] += 1
+                        failed = _undecodable(answer, exc)
                         if failures["read"] > self.retries:
-                            raise _undecodable(answer, exc) from exc
+                            raise failed from exc
                 else:
                     if answer.status not in RETRY_STATUSES:
                         raise _error(answer)
                     failures["status"] += 1
+                    failed = _error(answer)
                     if failures["status"] > self.retries:
-                        raise _error(answer)
+                        raise failed
                     wait = _retry_after(answer.headers)
             errors += 1
             if wait is None:
                 # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
                 wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
                 wait *= random.uniform(0.8, 1.2)
-            self._sleep(min(wait, BACKOFF_MAX))
+            wait = min(wait, BACKOFF_MAX)
+            if time.monotonic() + wait >= due:  # no time left for another attempt
+                raise failed
+            self._sleep(wait)
 
-    def _exchange(self, target: str, headers: dict[str, str]) -> _Answer:
+    def _exchange(self, target: str, headers: dict[str, str], due: float) -> _Answer:
         """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
         ``raw_request_hook`` counts an attempt). A reused connection the server had already
-        closed is replaced once without counting as a failure (nothing was received)."""
+        closed is replaced once without counting as a failure (nothing was received). No
+        socket operation waits past ``due`` (monotonic), and the watchdog cuts a connection
+        still busy then (a server sending a byte at a time)."""
         if self._on_request is not None:
             self._on_request(target)
         for fresh_only in (False, True):
+            remaining = due - time.monotonic()
+            if remaining <= 0:
+                raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             conn, reused = self._take(fresh_only)
+            conn.timeout = min(self._timeout, remaining)
             if not reused:
                 try:
                     conn.connect()
                 except OSError as exc:  # refused, unreachable, connect timeout: nothing sent
                     conn.close()
                     raise ServiceRequestError(f"table storage: {exc!r}") from exc
+            elif conn.sock is not None:
+                conn.sock.settimeout(conn.timeout)
+            self._watchdog.watch(conn, due)
             try:
                 conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 conn.close()
-                if reused and not fresh_only:
-                    continue
-                raise ServiceRequestError(f"table storage: {exc!r}") from exc
-            except TimeoutError as exc:
-                conn.close()
-                raise ServiceResponseError(f"table storage: read timed out ({exc})") from exc
-            except (OSError, http.client.HTTPException) as exc:  # sent, the answer broke
-                conn.close()
+                if time.monotonic() >= due:  # cut by the watchdog, or timed out at the end
+                    raise ServiceResponseError(
+                        f"table storage: no answer within {self.deadline} s"
+                    ) from exc
+                if isinstance(
+                    exc, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
+                ):
+                    if reused and not fresh_only:
+                        continue
+                    raise ServiceRequestError(f"table storage: {exc!r}") from exc
+                if isinstance(exc, TimeoutError):
+                    raise ServiceResponseError(f"table storage: read timed out ({exc})") from exc
+                # sent, the answer broke
                 raise ServiceResponseError(f"table storage: {exc!r}") from exc
+            finally:
+                self._watchdog.release(conn)
+            if time.monotonic() >= due:  # perhaps cut short: http.client takes an EOF in the
+                conn.close()  # headers for their end, and reads an unsized body to the EOF
+                raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             answer = _Answer(
                 response.status, {k.lower(): v for k, v in response.getheaders()}, body
             )
@@ -557,6 +595,50 @@ class LeanTableReader:
             idle, self._idle = self._idle, []
         for conn, _ in idle:
             conn.close()
+
+
+class _Watchdog:
+    """Cuts connections still busy at their request's deadline: socket timeouts bound each
+    operation, not a response that trickles in. One daemon thread per store, started with the
+    first request, sleeping until the nearest deadline. A request's deadline is its start +
+    ``span``, so one registered later is never due sooner than the thread's wake-up: no
+    request needs to wake it (nothing added to a read's CPU but a dict entry)."""
+
+    def __init__(self, span: float) -> None:
+        self._span = span
+        self._lock = threading.Lock()
+        self._wake = threading.Event()  # never set: a sleep that close() could cut short
+        self._due: dict[int, tuple[float, http.client.HTTPConnection]] = {}
+        self._thread: threading.Thread | None = None
+
+    def watch(self, conn: http.client.HTTPConnection, due: float) -> None:
+        with self._lock:
+            self._due[id(conn)] = (due, conn)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="table-read-deadlines", daemon=True
+                )
+                self._thread.start()
+
+    def release(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._due.pop(id(conn), None)
+
+    def _run(self) -> None:
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                late = [k for k, (due, _) in self._due.items() if due <= now]
+                cut = [self._due.pop(k)[1] for k in late]
+                nearest = min((due for due, _ in self._due.values()), default=now + self._span)
+            for conn in cut:
+                sock = conn.sock
+                if sock is not None:
+                    try:  # the plain socket's shutdown, under TLS too: the blocked read sees EOF
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+            self._wake.wait(max(0.01, nearest - time.monotonic()))
 
 
 def _seconds(value: str) -> float | None:
