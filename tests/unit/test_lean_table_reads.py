@@ -7,17 +7,26 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import threading
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
 import pytest
-from azure.core.credentials import AccessToken, AzureNamedKeyCredential, AzureSasCredential
+from azure.core.credentials import (
+    AccessToken,
+    AccessTokenInfo,
+    AzureNamedKeyCredential,
+    AzureSasCredential,
+)
 from azure.core.exceptions import (
+    ClientAuthenticationError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
+    ServiceResponseError,
 )
 from azure.core.pipeline import PipelineContext, PipelineRequest
 from azure.core.rest import HttpRequest
@@ -114,6 +123,71 @@ def test_bearer_token_is_asked_for_storage_and_kept_until_near_expiry():
     credential.now = credential_start + 3600 - 299  # within five minutes of expiry: renewed
     assert bearer.current() == "token-2"
     assert len(credential.scopes) == 2
+
+
+class _FlakyCredential:
+    """A managed identity as azure-identity presents it: get_token_info with refresh_on
+    (halfway through an hour's token); ``fail`` plays an IMDS outage, ``gate`` a slow one."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+        self.calls = 0
+        self.fail = False
+        self.gate: threading.Event | None = None
+        self.entered = threading.Event()
+
+    def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
+        self.calls += 1
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        if self.fail:
+            raise ClientAuthenticationError("IMDS unavailable")
+        return AccessTokenInfo(
+            f"token-{self.calls}", int(self.now) + 3600, refresh_on=int(self.now) + 1800
+        )
+
+
+def test_bearer_token_is_renewed_at_refresh_on_and_a_failed_renewal_keeps_the_valid_one():
+    credential = _FlakyCredential()
+    bearer = BearerToken(credential, clock=lambda: credential.now)
+    assert bearer.current() == "token-1"
+    credential.now += 1799
+    assert bearer.current() == "token-1"
+    credential.now += 1  # refresh_on, long before the five-minute margin
+    assert bearer.current() == "token-2"
+    start = credential.now
+    credential.now = start + 3600 - 200  # 200 s left, and IMDS is down
+    credential.fail = True
+    assert bearer.current() == "token-2"  # kept: it still works for 200 s
+    calls = credential.calls
+    assert bearer.current() == "token-2"
+    assert credential.calls == calls  # not asked again on every read while it is down
+    credential.now += 31
+    assert bearer.current() == "token-2" and credential.calls == calls + 1
+    credential.now = start + 3600  # expired, and still no new one: now it is an error
+    with pytest.raises(ClientAuthenticationError):
+        bearer.current()
+    credential.fail = False
+    assert bearer.current() == f"token-{credential.calls}"
+
+
+def test_one_thread_renews_while_the_others_use_the_still_valid_token():
+    credential = _FlakyCredential()
+    bearer = BearerToken(credential, clock=lambda: credential.now)
+    assert bearer.current() == "token-1"
+    credential.now += 1800
+    credential.gate = threading.Event()  # the renewal hangs until released
+    renewed: list[str] = []
+    renewer = threading.Thread(target=lambda: renewed.append(bearer.current()))
+    renewer.start()
+    assert credential.entered.wait(10)
+    # the others neither wait for it nor ask the credential themselves
+    assert [bearer.current() for _ in range(5)] == ["token-1"] * 5
+    assert credential.calls == 2
+    credential.gate.set()
+    renewer.join(10)
+    assert renewed == ["token-2"] and bearer.current() == "token-2"
 
 
 # -- types ---------------------------------------------------------------------------------------
@@ -315,3 +389,157 @@ def test_the_store_builds_its_reader_from_the_sdk_client(monkeypatch):
     assert store.reader.retries == 0
     assert isinstance(store.reader._auth, SharedKey)
     assert lean.API_VERSION == "2019-02-02"
+
+
+# -- TLS ------------------------------------------------------------------------------------------
+def test_https_builds_one_context_per_store_from_the_sdks_ca_settings(tmp_path, monkeypatch):
+    import ssl
+
+    from tests.support.tls import self_signed
+
+    cert, key = self_signed(tmp_path)
+    built: list[Any] = []
+    make, make_https = ssl.create_default_context, ssl._create_default_https_context
+
+    def counted(*a: Any, **kw: Any) -> Any:
+        built.append(kw)
+        return make(*a, **kw)
+
+    def counted_https(*a: Any, **kw: Any) -> Any:
+        built.append(kw)
+        return make_https(*a, **kw)
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    monkeypatch.setattr(ssl, "_create_default_https_context", counted_https)
+    # requests (the SDK's writes) trusts REQUESTS_CA_BUNDLE and ignores SSL_CERT_FILE
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    closing = Reply(200, {"value": []}, headers={"Connection": "close"})
+    with serve(lambda r: closing, tls=(cert, key)) as table:
+        reader = _reader(table.url.replace("127.0.0.1", "localhost"), retries=0)
+        for _ in range(3):  # a new connection each time (the server closes it)
+            assert reader.query("T", None) == ([], None)
+        assert len(table.received) == 3
+    assert len(built) == 1  # not one per connection (about 19 ms of CPU each)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    with serve(lambda r: closing, tls=(cert, key)) as table:
+        reader = _reader(table.url, retries=0)  # certifi's roots: the self-signed one is not
+        with pytest.raises(ServiceRequestError):
+            reader.query("T", None)
+
+
+def test_a_connection_idle_longer_than_the_load_balancer_keeps_flows_is_not_reused():
+    # Azure's load balancer drops an idle flow without a FIN or RST: reusing that socket would
+    # cost a whole timeout, so one idle for more than IDLE_SECONDS is closed and replaced
+    now = [100.0]
+    with _service(lambda r: Reply(200, {"value": []})) as table:
+        reader = _reader(table.url, clock=lambda: now[0])
+        reader.query("T", None)
+        first = reader._idle[-1][0]
+        now[0] += lean.IDLE_SECONDS - 1
+        reader.query("T", None)
+        assert reader._idle[-1][0] is first  # still fresh enough: reused
+        now[0] += lean.IDLE_SECONDS + 1
+        reader.query("T", None)
+        assert first.sock is None  # closed, not reused
+        assert [conn for conn, _ in reader._idle] != [first] and len(reader._idle) == 1
+        assert len(table.received) == 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "low", "high"),
+    [
+        ({"Retry-After": "HTTP-DATE+30"}, 28.0, 30.0),  # an HTTP-date, 30 s ahead
+        ({"Retry-After": "Mon, 30 Nov 2020 13:00:00 GMT"}, 0.0, 0.0),  # a date gone by
+        ({"x-ms-retry-after-ms": "1500"}, 1.5, 1.5),
+        ({"retry-after-ms": "250"}, 0.25, 0.25),
+        ({"Retry-After": "2", "retry-after-ms": "9000"}, 2.0, 2.0),  # Retry-After first
+        ({"Retry-After": "86400"}, lean.BACKOFF_MAX, lean.BACKOFF_MAX),  # capped
+    ],
+)
+def test_every_form_of_retry_after_is_honoured_as_azure_core_reads_it(headers, low, high):
+    from email.utils import formatdate
+
+    headers = {
+        k: formatdate(time.time() + 30, usegmt=True) if v == "HTTP-DATE+30" else v
+        for k, v in headers.items()
+    }
+    answers = [Reply(503, headers=headers), Reply(200, {"value": []})]
+    with _service(lambda r: answers.pop(0)) as table:
+        reader = _reader(table.url, deadline=lean.BACKOFF_MAX * 2)  # room for the longest
+        assert reader.query("T", None) == ([], None)
+        assert len(reader.sleeps) == 1  # type: ignore[attr-defined]
+        assert low <= reader.sleeps[0] <= high  # type: ignore[attr-defined]
+
+
+def test_a_success_whose_body_is_not_json_is_retried_then_raised_as_the_sdks_decode_error():
+    from azure.core.exceptions import DecodeError
+
+    html = Reply(200, b"<html>gateway</html>", headers={"Content-Type": "text/html"})
+    answers = [html, Reply(200, {"value": []})]
+    with _service(lambda r: answers.pop(0) if answers else html) as table:
+        reader = _reader(table.url)
+        assert reader.query("T", None) == ([], None)  # transient: the retry read it
+        assert len(table.received) == 2
+        with pytest.raises(DecodeError) as raised:  # an HttpResponseError, as from the SDK
+            reader.get("T", "p", "r")
+        assert raised.value.status_code == 200
+        assert "JSON is invalid" in str(raised.value)
+        assert len(table.received) == 2 + 4  # the first try and three retries
+
+
+def test_a_naive_datetime_is_local_time_as_the_sdk_writes_and_filters_it(monkeypatch):
+    from azure.data.tables._serialize import _to_entity_datetime
+
+    naive = datetime(2026, 11, 30, 13, 0, 0)
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")  # a developer's machine, not UTC
+    time.tzset()
+    try:
+        written = _to_entity_datetime(naive)[1]  # what the SDK stores for it
+        assert written == "2026-11-30T12:00:00.000000Z"
+        assert literal(naive) == f"datetime'{written}'"
+        params: dict[str, Any] = {"d": naive}  # the SDK takes any value, typed str
+        assert literal(naive) == _parameter_filter_substitution(params, "@d")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_server_dripping_its_answer_cannot_hold_a_read_past_the_deadline():
+    # each byte resets the socket timeout; only the overall deadline stops the read
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+                if stop.wait(0.05):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        reader = _reader(url, timeout=0.5, deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(ServiceResponseError, match="no answer within"):
+            reader.get("T", "p", "r")
+        assert time.monotonic() - started < 2.5  # not the ~10 s the drip would take
+    finally:
+        stop.set()
+        listener.close()

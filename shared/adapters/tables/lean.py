@@ -21,14 +21,21 @@ What stays the same as the SDK, on purpose:
 - Authorisation as the service documents it: Shared Key for the Table service (string to sign
   ``VERB\\nContent-MD5\\nContent-Type\\nx-ms-date\\n/account/path[?comp=…]``, HMAC-SHA256 with
   the account key), bearer tokens from the app's azure-identity credential for scope
-  ``https://storage.azure.com/.default`` (cached until five minutes before expiry), or a SAS.
+  ``https://storage.azure.com/.default`` (renewed as azure-core renews it: at ``refresh_on``,
+  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS.
+- TLS roots as the SDK's transport (requests) finds them: ``REQUESTS_CA_BUNDLE``, else
+  ``CURL_CA_BUNDLE``, else certifi (:func:`tls_context`, one context per store).
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
   ``ResourceNotFoundError``, other HTTP errors -> ``HttpResponseError`` with ``status_code`` and
   ``error_code``; a refused or reset connection -> ``ServiceRequestError``; a read timeout or a
-  broken answer -> ``ServiceResponseError``.
+  broken answer -> ``ServiceResponseError``; a 2xx whose body is not JSON -> retried as a broken
+  answer, then ``DecodeError`` (an ``HttpResponseError``, as the SDK raised, "JSON is invalid").
 - Retries as the SDK's policy for a GET (azure-core ``RetryPolicy``): 408, 429, 500, 502, 503,
   504 and connection/read failures, at most 3 of each kind, exponential backoff 0.8 s × 2^(n-1)
-  from the second retry (the first is immediate), ``Retry-After`` honoured, at most 120 s.
+  from the second retry (the first is immediate), ``Retry-After`` (seconds or an HTTP-date),
+  ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s. Unlike the SDK, a
+  read has an overall deadline (:data:`DEADLINE_SECONDS`, retries and waits included) that
+  also stops a server sending its answer a byte at a time.
 """
 
 from __future__ import annotations
@@ -38,17 +45,22 @@ import hashlib
 import hmac
 import http.client
 import json
+import logging
+import os
 import random
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode, urlsplit
 from uuid import UUID
 
 from azure.core.exceptions import (
+    DecodeError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -59,14 +71,24 @@ API_VERSION = "2019-02-02"
 ACCEPT = "application/json;odata=minimalmetadata"
 SCOPE = "https://storage.azure.com/.default"
 TOKEN_MARGIN_SECONDS = 300  # renew a bearer token this long before it expires
+TOKEN_RETRY_SECONDS = 30.0  # after a failed renewal of a still-valid token, try again this late
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 MAX_RETRIES = 3  # per kind (status, connect, read), as azure-core's RetryPolicy
 BACKOFF_FACTOR = 0.8
 BACKOFF_MAX = 120.0
-TIMEOUT_SECONDS = 60.0
+TIMEOUT_SECONDS = 60.0  # per socket operation (connect, each read), as the SDK's connect timeout
+# A whole read, retries and backoff included: a server dripping bytes resets the per-operation
+# timeout with every byte, and four 60 s attempts would outlast the 230 s an HTTP-triggered
+# function has at Azure's front end. 90 s leaves a page room to answer with an error.
+DEADLINE_SECONDS = 90.0
 IDLE_CONNECTIONS = 32  # kept open per store; more concurrent requests open (and close) extras
+# Azure's load balancer drops a flow idle for 4 minutes (SNAT) without telling either end: a
+# socket reused after that costs a whole timeout. Idle this long, a connection is closed instead.
+IDLE_SECONDS = 50.0
 CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
 CONTINUATION_RK = "x-ms-continuation-NextRowKey"
+
+log = logging.getLogger(__name__)
 
 
 # -- authorisation -------------------------------------------------------------------------------
@@ -122,24 +144,63 @@ class SharedKey:
 
 
 class BearerToken:
-    """An OAuth token from the app's credential (managed identity in Azure), reused until
-    :data:`TOKEN_MARGIN_SECONDS` before it expires; one thread renews, the others wait."""
+    """An OAuth token from the app's credential (managed identity in Azure), renewed ahead of
+    expiry as azure-core's ``BearerTokenCredentialPolicy`` renews it: at the credential's
+    ``refresh_on`` when it offers ``get_token_info`` (about halfway through a managed identity
+    token's life), else :data:`TOKEN_MARGIN_SECONDS` before it expires.
+
+    One thread renews; the others go on with the current token while it is still valid (they
+    wait only when there is none). A renewal that fails while the token is still valid (an IMDS
+    blip) is logged and the token kept, tried again :data:`TOKEN_RETRY_SECONDS` later; only an
+    expired token makes the failure the caller's."""
 
     def __init__(self, credential: Any, clock: Callable[[], float] = time.time) -> None:
         self._credential = credential
         self._clock = clock
         self._lock = threading.Lock()
-        self._token = ""
-        self._expires = 0.0
+        # (token, expires_on, renew_at), replaced as one so readers never see a mix
+        self._state: tuple[str, float, float] = ("", 0.0, 0.0)
 
     def current(self) -> str:
-        if self._clock() < self._expires - TOKEN_MARGIN_SECONDS:
-            return self._token
-        with self._lock:
-            if self._clock() >= self._expires - TOKEN_MARGIN_SECONDS:
-                token = self._credential.get_token(SCOPE)
-                self._token, self._expires = token.token, float(token.expires_on)
-            return self._token
+        token, expires, renew_at = self._state
+        now = self._clock()
+        if token and now < renew_at:
+            return token
+        valid = bool(token) and now < expires
+        if not self._lock.acquire(blocking=not valid):
+            return token  # another thread is renewing; this one is still good
+        try:
+            token, expires, renew_at = self._state
+            now = self._clock()
+            if token and now < renew_at:
+                return token  # renewed while this thread waited
+            try:
+                self._state = self._fetch()
+            except Exception:
+                if not (token and self._clock() < expires):
+                    raise
+                log.warning(
+                    "table storage: token renewal failed, keeping the current token "
+                    "(valid %.0f s more)",
+                    expires - now,
+                    exc_info=True,
+                )
+                self._state = (token, expires, min(now + TOKEN_RETRY_SECONDS, expires))
+            return self._state[0]
+        finally:
+            self._lock.release()
+
+    def _fetch(self) -> tuple[str, float, float]:
+        if hasattr(self._credential, "get_token_info"):
+            info = self._credential.get_token_info(SCOPE)
+            expires = float(info.expires_on)
+            refresh_on = getattr(info, "refresh_on", None)
+            if refresh_on:
+                return info.token, expires, min(float(refresh_on), expires)
+            return info.token, expires, expires - TOKEN_MARGIN_SECONDS
+        token = self._credential.get_token(SCOPE)
+        expires = float(token.expires_on)
+        return token.token, expires, expires - TOKEN_MARGIN_SECONDS
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
@@ -233,7 +294,10 @@ def literal(value: Any, *, int64: bool = False) -> str:
     if isinstance(value, float):
         return str(value)
     if isinstance(value, datetime):
-        utc = value.astimezone(UTC) if value.tzinfo else value
+        # a naive datetime is local time, as the SDK reads it when it writes and when it
+        # substitutes a filter (``_to_utc_datetime``: ``astimezone``), so a filter meets the
+        # value the SDK stored, on a host in any time zone
+        utc = value.astimezone(UTC)
         return f"datetime'{utc.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}'"
     if isinstance(value, UUID):
         return f"guid'{value}'"
@@ -253,13 +317,30 @@ def key_path(table: str, pk: str, rk: str) -> str:
 
 
 # -- the client -----------------------------------------------------------------------------------
+def tls_context() -> ssl.SSLContext:
+    """The roots the SDK's writes trust, so reads and writes agree: requests (the SDK's
+    transport) verifies against ``REQUESTS_CA_BUNDLE``, else ``CURL_CA_BUNDLE`` (a file or a
+    directory), else certifi's bundle; it ignores ``SSL_CERT_FILE``, so this does too. Built
+    once per store: loading a CA store costs about 19 ms of CPU, which ``HTTPSConnection``
+    without a context pays on every new connection."""
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if not bundle:
+        import certifi  # requests' own dependency; only needed for https
+
+        bundle = certifi.where()
+    if os.path.isdir(bundle):
+        return ssl.create_default_context(capath=bundle)
+    return ssl.create_default_context(cafile=bundle)
+
+
 class _Answer:
-    __slots__ = ("body", "headers", "status")
+    __slots__ = ("body", "data", "headers", "status")
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
         self.headers = headers
         self.body = body
+        self.data: Any = None  # the JSON of a 2xx answer
 
 
 def _error(answer: _Answer) -> HttpResponseError:
@@ -278,6 +359,12 @@ def _error(answer: _Answer) -> HttpResponseError:
     return error
 
 
+def _undecodable(answer: _Answer, exc: ValueError) -> DecodeError:
+    error = DecodeError(message=f"JSON is invalid: {exc}")
+    error.status_code = answer.status
+    return error
+
+
 class LeanTableReader:
     """Point reads and queries of one Table Storage account (or Azurite)."""
 
@@ -290,6 +377,8 @@ class LeanTableReader:
         retries: int = MAX_RETRIES,
         timeout: float = TIMEOUT_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        deadline: float = DEADLINE_SECONDS,
     ) -> None:
         parts = urlsplit(endpoint.rstrip("/"))
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -303,8 +392,12 @@ class LeanTableReader:
         self.retries = retries
         self._timeout = timeout
         self._sleep = sleep
-        self._idle: list[http.client.HTTPConnection] = []
+        self._clock = clock
+        self._idle: list[tuple[http.client.HTTPConnection, float]] = []  # with when it was left
         self._lock = threading.Lock()
+        self._context = tls_context() if self._https else None
+        self.deadline = deadline
+        self._watchdog = _Watchdog(deadline)
 
     # -- reads --------------------------------------------------------------------------------
     def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
@@ -312,8 +405,7 @@ class LeanTableReader:
         answer = self._get(key_path(table, pk, rk), {})
         if answer.status == 404:
             return None
-        entity = json.loads(answer.body)
-        _, _, data, etag = decode_entity(entity)
+        _, _, data, etag = decode_entity(answer.data)
         return data, etag or answer.headers.get("etag")
 
     def query(
@@ -340,7 +432,7 @@ class LeanTableReader:
         answer = self._get(f"/{quote(table, safe='')}()", query)
         if answer.status == 404:
             raise _error(answer)
-        rows = [decode_entity(e) for e in json.loads(answer.body).get("value", [])]
+        rows = [decode_entity(e) for e in answer.data.get("value", [])]
         npk = answer.headers.get(CONTINUATION_PK.lower())
         nrk = answer.headers.get(CONTINUATION_RK.lower())
         return rows, ((npk, nrk) if npk else None)
@@ -355,6 +447,7 @@ class LeanTableReader:
         target = f"{full}?{text}" if text else full
         failures = {"status": 0, "connect": 0, "read": 0}
         errors = 0
+        due = time.monotonic() + self.deadline
         while True:
             date = formatdate(usegmt=True)
             headers = {
@@ -366,61 +459,99 @@ class LeanTableReader:
                 **self._auth.headers("GET", full, query, date),
             }
             wait: float | None = None
+            failed: Exception
             try:
-                answer = self._exchange(target, headers)
-            except ServiceRequestError:
+                answer = self._exchange(target, headers, due)
+            except ServiceRequestError as exc:
                 failures["connect"] += 1
                 if failures["connect"] > self.retries:
                     raise
-            except ServiceResponseError:
+                failed = exc
+            except ServiceResponseError as exc:
                 failures["read"] += 1
                 if failures["read"] > self.retries:
                     raise
+                failed = exc
             else:
-                if answer.status < 300 or answer.status == 404:
+                if answer.status == 404:
                     return answer
-                if answer.status not in RETRY_STATUSES:
-                    raise _error(answer)
-                failures["status"] += 1
-                if failures["status"] > self.retries:
-                    raise _error(answer)
-                wait = _retry_after(answer.headers.get("retry-after"))
+                if answer.status < 300:
+                    try:
+                        answer.data = json.loads(answer.body)
+                        return answer
+                    except ValueError as exc:
+                        # a proxy's or a gateway's page, a cut-off body: transient, as a read
+                        # that broke; then the SDK's error for it (an HttpResponseError)
+                        failures["read"] += 1
+                        failed = _undecodable(answer, exc)
+                        if failures["read"] > self.retries:
+                            raise failed from exc
+                else:
+                    if answer.status not in RETRY_STATUSES:
+                        raise _error(answer)
+                    failures["status"] += 1
+                    failed = _error(answer)
+                    if failures["status"] > self.retries:
+                        raise failed
+                    wait = _retry_after(answer.headers)
             errors += 1
             if wait is None:
                 # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
                 wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
                 wait *= random.uniform(0.8, 1.2)
-            self._sleep(min(wait, BACKOFF_MAX))
+            wait = min(wait, BACKOFF_MAX)
+            if time.monotonic() + wait >= due:  # no time left for another attempt
+                raise failed
+            self._sleep(wait)
 
-    def _exchange(self, target: str, headers: dict[str, str]) -> _Answer:
+    def _exchange(self, target: str, headers: dict[str, str], due: float) -> _Answer:
         """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
         ``raw_request_hook`` counts an attempt). A reused connection the server had already
-        closed is replaced once without counting as a failure (nothing was received)."""
+        closed is replaced once without counting as a failure (nothing was received). No
+        socket operation waits past ``due`` (monotonic), and the watchdog cuts a connection
+        still busy then (a server sending a byte at a time)."""
         if self._on_request is not None:
             self._on_request(target)
         for fresh_only in (False, True):
+            remaining = due - time.monotonic()
+            if remaining <= 0:
+                raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             conn, reused = self._take(fresh_only)
+            conn.timeout = min(self._timeout, remaining)
             if not reused:
                 try:
                     conn.connect()
                 except OSError as exc:  # refused, unreachable, connect timeout: nothing sent
                     conn.close()
                     raise ServiceRequestError(f"table storage: {exc!r}") from exc
+            elif conn.sock is not None:
+                conn.sock.settimeout(conn.timeout)
+            self._watchdog.watch(conn, due)
             try:
                 conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 conn.close()
-                if reused and not fresh_only:
-                    continue
-                raise ServiceRequestError(f"table storage: {exc!r}") from exc
-            except TimeoutError as exc:
-                conn.close()
-                raise ServiceResponseError(f"table storage: read timed out ({exc})") from exc
-            except (OSError, http.client.HTTPException) as exc:  # sent, the answer broke
-                conn.close()
+                if time.monotonic() >= due:  # cut by the watchdog, or timed out at the end
+                    raise ServiceResponseError(
+                        f"table storage: no answer within {self.deadline} s"
+                    ) from exc
+                if isinstance(
+                    exc, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
+                ):
+                    if reused and not fresh_only:
+                        continue
+                    raise ServiceRequestError(f"table storage: {exc!r}") from exc
+                if isinstance(exc, TimeoutError):
+                    raise ServiceResponseError(f"table storage: read timed out ({exc})") from exc
+                # sent, the answer broke
                 raise ServiceResponseError(f"table storage: {exc!r}") from exc
+            finally:
+                self._watchdog.release(conn)
+            if time.monotonic() >= due:  # perhaps cut short: http.client takes an EOF in the
+                conn.close()  # headers for their end, and reads an unsized body to the EOF
+                raise ServiceResponseError(f"table storage: no answer within {self.deadline} s")
             answer = _Answer(
                 response.status, {k.lower(): v for k, v in response.getheaders()}, body
             )
@@ -434,30 +565,108 @@ class LeanTableReader:
     def _take(self, fresh_only: bool) -> tuple[http.client.HTTPConnection, bool]:
         if not fresh_only:
             with self._lock:
-                if self._idle:
-                    return self._idle.pop(), True
-        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        conn = cls(self._host, self._port, timeout=self._timeout)
-        return conn, False
+                # left in time order (the clock is read under this lock): the oldest first
+                cutoff = self._clock() - IDLE_SECONDS
+                expired = 0
+                while expired < len(self._idle) and self._idle[expired][1] < cutoff:
+                    expired += 1
+                stale = [conn for conn, _ in self._idle[:expired]]
+                del self._idle[:expired]
+                found = self._idle.pop()[0] if self._idle else None
+            for conn in stale:
+                conn.close()
+            if found is not None:
+                return found, True
+        if self._context is not None:
+            return http.client.HTTPSConnection(
+                self._host, self._port, timeout=self._timeout, context=self._context
+            ), False
+        return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout), False
 
     def _give(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
             if len(self._idle) < IDLE_CONNECTIONS:
-                self._idle.append(conn)
+                self._idle.append((conn, self._clock()))
                 return
         conn.close()
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
-        for conn in idle:
+        for conn, _ in idle:
             conn.close()
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
+class _Watchdog:
+    """Cuts connections still busy at their request's deadline: socket timeouts bound each
+    operation, not a response that trickles in. One daemon thread per store, started with the
+    first request, sleeping until the nearest deadline. A request's deadline is its start +
+    ``span``, so one registered later is never due sooner than the thread's wake-up: no
+    request needs to wake it (nothing added to a read's CPU but a dict entry)."""
+
+    def __init__(self, span: float) -> None:
+        self._span = span
+        self._lock = threading.Lock()
+        self._wake = threading.Event()  # never set: a sleep that close() could cut short
+        self._due: dict[int, tuple[float, http.client.HTTPConnection]] = {}
+        self._thread: threading.Thread | None = None
+
+    def watch(self, conn: http.client.HTTPConnection, due: float) -> None:
+        with self._lock:
+            self._due[id(conn)] = (due, conn)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="table-read-deadlines", daemon=True
+                )
+                self._thread.start()
+
+    def release(self, conn: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._due.pop(id(conn), None)
+
+    def _run(self) -> None:
+        while True:
+            now = time.monotonic()
+            with self._lock:
+                late = [k for k, (due, _) in self._due.items() if due <= now]
+                cut = [self._due.pop(k)[1] for k in late]
+                nearest = min((due for due, _ in self._due.values()), default=now + self._span)
+            for conn in cut:
+                sock = conn.sock
+                if sock is not None:
+                    try:  # the plain socket's shutdown, under TLS too: the blocked read sees EOF
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+            self._wake.wait(max(0.01, nearest - time.monotonic()))
+
+
+def _seconds(value: str) -> float | None:
+    """A Retry-After value: delay-seconds or an HTTP-date (RFC 9110 10.2.3), as azure-core's
+    ``parse_retry_after`` reads it; None when it is neither."""
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
         return None
+    if when.tzinfo is None:  # "-0000": UTC as far as anyone can tell
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    """How long the service asked to wait, as azure-core's ``get_retry_after``: ``Retry-After``
+    (seconds or a date), else ``retry-after-ms`` / ``x-ms-retry-after-ms``; capped by the
+    caller at :data:`BACKOFF_MAX`."""
+    value = headers.get("retry-after")
+    if value:
+        return _seconds(value)
+    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
+        value = headers.get(name)
+        if value:
+            ms = _seconds(value)
+            return None if ms is None else ms / 1000.0
+    return None
