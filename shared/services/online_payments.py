@@ -250,7 +250,11 @@ class OnlinePaymentService:
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
         if record.get("PlanId") and self.plan_payment is not None:
-            return self._plan_payment(client, record, payment, booking_id, invoices)
+            outcome = self._plan_payment(client, record, payment, booking_id, invoices)
+            if outcome != "not_on_plan":
+                return outcome
+            # a collection of a plan cancelled before it recorded the payment: the money is
+            # booked as any online payment on the plan's invoices (never left unbooked)
         if (
             payment.status not in ("paid",)
             and not payment.amount_refunded

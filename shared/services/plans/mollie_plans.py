@@ -91,6 +91,7 @@ class MolliePlanDesk:
                         amount=open_part,
                         first=True,
                         debtor=debtor[0] if debtor else None,
+                        now=self.svc.clock.now(),
                     )
                     new.append(
                         DirectDebit(
@@ -133,6 +134,7 @@ class MolliePlanDesk:
                     amount=open_part,
                     first=False,
                     debtor=None,
+                    now=self.svc.clock.now(),
                 )
             except MollieNotSetUp as e:
                 self.svc._log(plan, "debit_failed", str(e))
@@ -140,6 +142,11 @@ class MolliePlanDesk:
             except MollieError as e:
                 if e.transient:
                     raise  # the message is retried; the collection's key makes it one payment
+                if e.status == 409:
+                    # the same key is still being handled by Mollie: the payment may be made,
+                    # so the installment's outcome is unknown, not failed; asked again tomorrow
+                    self.svc._log(plan, "debit_failed", f"Installment {inst.number}: {e}")
+                    continue
                 plan = self._refused(client, plan, inst.number, attempt, open_part, today, str(e))
                 continue
             new.append(
@@ -247,10 +254,14 @@ class MolliePlanDesk:
         found = self.svc.plans.get(client.client_id, plan_id)
         if found is None:
             return
+        plan = found[0]
         under_way = [
-            d for d in found[0].debits if d.via == "mollie" and d.state is DebitState.SUBMITTED
+            d for d in plan.debits if d.via == "mollie" and d.state is DebitState.SUBMITTED
         ]
-        if not under_way:
+        has_collections = any(d.via == "mollie" for d in plan.debits) or (
+            plan.rules.collects_through_mollie
+        )
+        if not under_way and not has_collections:
             return
         from shared.adapters.mollie import MollieError
         from shared.services.plans.mollie_collection import MollieNotSetUp
@@ -261,6 +272,10 @@ class MolliePlanDesk:
                 payment = provider.get_payment(d.end_to_end_id)
                 if payment is not None:
                     self.outcome(client, plan_id, payment, settle=False)
+            # payments Mollie made that the plan never recorded (its save after the call lost)
+            known = {d.end_to_end_id for d in plan.debits if d.via == "mollie"}
+            for payment in self.collections.unrecorded(client, plan, known, self.svc.clock.now()):
+                self.outcome(client, plan_id, payment, settle=False)
         except (MollieError, MollieNotSetUp) as e:
             # only the fallback for a lost webhook: the plan's own work goes on, asked again tomorrow
             log.warning("plan %s: asking Mollie failed: %s", plan_id, e)
@@ -284,7 +299,12 @@ class MolliePlanDesk:
             None,
         )
         if debit is None:
-            return "unknown"  # not recorded on the plan yet: the run records it and asks Mollie
+            # Mollie made it, but the plan's save after the call was lost (a crash, or a
+            # concurrent change): adopt it from our own collection row, so money is never lost
+            adopted = self._adopt(client, plan, payment)
+            if adopted is None or isinstance(adopted, str):
+                return adopted or "unknown"
+            plan, debit = adopted
         if payment.status in ("failed", "expired", "canceled"):
             self.svc.debit_came_back(
                 client, payment.payment_id, payment.failure_reason or payment.status, plan_id
@@ -306,6 +326,43 @@ class MolliePlanDesk:
         if settle:
             self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
         return "paid"
+
+    def _adopt(
+        self, client: Client, plan: PaymentPlan, payment: MolliePayment
+    ) -> tuple[PaymentPlan, DirectDebit] | str | None:
+        """Put a Mollie payment of one of the plan's collections onto the plan (under its
+        ETag). None: not one of ours (our row does not name it, or the customer or amount
+        differ). "not_on_plan": the plan was cancelled meanwhile, so the money is booked as an
+        ordinary online payment on the plan's invoices (the webhook's usual path)."""
+        made = self.collections.collection_of(plan, payment)
+        if made is None:
+            log.warning("plan %s: Mollie payment %s is not one of its collections",
+                        plan.plan_id, payment.payment_id)  # fmt: skip
+            return None
+        if plan.status in (PlanStatus.CANCELLED, PlanStatus.DRAFT):
+            return "not_on_plan"
+        from shared.clock import amsterdam_date
+
+        on = amsterdam_date(self.svc.clock.now())
+        debit = DirectDebit(int(made["number"]), int(made["attempt"]), on, payment.amount,
+                            payment.payment_id, bool(made["first"]), via="mollie")  # fmt: skip
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan.plan_id)
+            held = next((d for d in current.debits if d.via == "mollie"
+                         and d.end_to_end_id == payment.payment_id), None)  # fmt: skip
+            if held is not None:
+                return current, held
+            if current.status in (PlanStatus.CANCELLED, PlanStatus.DRAFT):
+                return "not_on_plan"
+            changed = replace(current, debits=(*current.debits, debit))
+            try:
+                self.svc._save(changed, etag)
+            except ConflictingUpdate:
+                continue
+            self.svc._log(changed, "debit_submitted", f"Installment {debit.number}: Mollie payment "
+                          f"{payment.payment_id} of {payment.amount} cents found and recorded")  # fmt: skip
+            return changed, debit
+        raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
 
     def _paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment

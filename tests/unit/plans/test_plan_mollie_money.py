@@ -1,0 +1,159 @@
+# ruff: noqa: F811  (the fixtures world and mollie are imported from test_plan_mollie)
+"""Money a Mollie plan collection must never lose or keep wrongly (review of 2026-11-30):
+a recurring payment Mollie made but the plan never recorded (a crash or a concurrent change
+after the call) is adopted from our own collection rows and booked; a mandate recorded as
+pending is asked again before an installment is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from shared.services.plans import mollie_collection, mollie_plans
+from shared.services.plans.mollie_collection import COLLECTIONS
+from tests.unit.plans.test_plan_mollie import (  # noqa: F401 (fixtures)
+    booked,
+    mollie,
+    plan_of,
+    the_client,
+    webhook,
+    world,
+)
+from tests.unit.plans.test_plan_service import BASE, make, pay, run_day
+
+
+def _start(world, mollie):
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    assert webhook(world, first["id"]) == ["paid"]
+    return plan_id, first
+
+
+def test_a_recurring_payment_made_before_a_crash_is_booked_though_a_transfer_paid_its_installment(
+    world, mollie, monkeypatch
+):
+    plan_id, _ = _start(world, mollie)
+    real = mollie_plans.MolliePlanDesk.submit
+    crashed = {"n": 0}
+
+    def crashing(self, client, plan, today):
+        out = real(self, client, plan, today)
+        if not crashed["n"] and any(not d.first for d in out.debits):
+            crashed["n"] = 1
+            raise ConnectionError("worker died after Mollie made the payment")
+        return out
+
+    monkeypatch.setattr(mollie_plans.MolliePlanDesk, "submit", crashing)
+    with pytest.raises(ConnectionError):
+        run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")  # Mollie executes it at once
+    pay(world, the_client(world), "bank-x", 10_000, date(2026, 3, 2))  # and the debtor transfers
+    run_day(world, date(2026, 3, 2))  # the redelivered job: installment 2 is paid, skipped
+    mollie.settle(second["id"], "paid")
+    assert webhook(world, second["id"], times=2) == ["paid", "paid"]
+    got = booked(world, second["id"])
+    assert got is not None and got.amount == 10_000 and not got.reversed
+    debits = plan_of(world, plan_id)["direct_debits"]
+    assert [(d["installment"], d["end_to_end_id"], d["state"]) for d in debits][-1] == (
+        2,
+        second["id"],
+        "collected",
+    )
+    assert len(mollie.posted("recurring")) == 1
+
+
+def test_the_daily_run_adopts_a_payment_whose_webhook_was_lost(world, mollie, monkeypatch):
+    plan_id, _ = _start(world, mollie)
+    real = mollie_plans.MolliePlanDesk.submit
+    crashed = {"n": 0}
+
+    def crashing(self, client, plan, today):
+        out = real(self, client, plan, today)
+        if not crashed["n"] and any(not d.first for d in out.debits):
+            crashed["n"] = 1
+            raise ConnectionError("worker died")
+        return out
+
+    monkeypatch.setattr(mollie_plans.MolliePlanDesk, "submit", crashing)
+    with pytest.raises(ConnectionError):
+        run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    pay(world, the_client(world), "bank-x", 10_000, date(2026, 3, 2))
+    mollie.settle(second["id"], "paid")  # no webhook ever comes
+    run_day(world, date(2026, 3, 2))
+    run_day(world, date(2026, 3, 31))
+    got = booked(world, second["id"])
+    assert got is not None and got.amount == 10_000
+    assert second["id"] in [d["end_to_end_id"] for d in plan_of(world, plan_id)["direct_debits"]]
+
+
+def test_a_crash_before_the_payment_id_is_written_is_found_by_the_run(world, mollie, monkeypatch):
+    """Mollie answered, we wrote nothing after the call (no webhook row, no payment id): the
+    run asks Mollie for the customer's payment carrying the collection's key."""
+    plan_id, _ = _start(world, mollie)
+    real = mollie_collection.MollieCollections._record
+    lost = {"n": 0}
+
+    def lost_write(self, client, plan, rk, payment, number, attempt, first):
+        if not first and not lost["n"]:
+            lost["n"] = 1
+            raise ConnectionError("worker died before recording the payment")
+        return real(self, client, plan, rk, payment, number, attempt, first)
+
+    monkeypatch.setattr(mollie_collection.MollieCollections, "_record", lost_write)
+    with pytest.raises(ConnectionError):
+        run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    pay(world, the_client(world), "bank-x", 10_000, date(2026, 3, 2))
+    mollie.settle(second["id"], "paid")
+    assert webhook(world, second["id"]) == ["unknown"]  # nothing of ours names it yet
+    run_day(world, date(2026, 3, 31))  # the plan's next date: asked about the row first
+    got = booked(world, second["id"])
+    assert got is not None and got.amount == 10_000
+    pk = f"{the_client(world).client_id}|{plan_id}"
+    row = world.services.repos.store.get(COLLECTIONS, pk, "002|01")
+    assert row is not None and row.data["PaymentId"] == second["id"]
+    installments = [p["metadata"]["installment"] for p in mollie.posted("recurring")]
+    assert installments.count(2) == 1
+
+
+def test_a_plan_cancelled_while_the_run_calls_mollie_still_books_the_money(
+    world, mollie, monkeypatch
+):
+    plan_id, _ = _start(world, mollie)
+    real = mollie_collection.MollieCollections.collect
+    done = {"n": 0}
+
+    def racing(self, client, plan, **kw):
+        made = real(self, client, plan, **kw)
+        if not kw["first"] and not done["n"]:
+            done["n"] = 1  # staff cancel the plan between Mollie's answer and the run's save
+            world.services.plans.cancel(client, plan.plan_id, "debtor asked", "staff")
+        return made
+
+    monkeypatch.setattr(mollie_collection.MollieCollections, "collect", racing)
+    run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    assert plan_of(world, plan_id)["status"] == "cancelled"
+    mollie.settle(second["id"], "paid")
+    assert webhook(world, second["id"], times=2) == ["paid", "paid"]
+    got = booked(world, second["id"])
+    assert got is not None and got.amount == 10_000 and not got.reversed
+
+
+def test_a_payment_of_another_customer_is_not_adopted(world, mollie):
+    plan_id, _ = _start(world, mollie)
+    services = world.services
+    client = the_client(world)
+    plan = services.plans.get(client, plan_id)
+    made = services.plans.mollie.collect(
+        client, plan, number=2, attempt=1, amount=10_000, first=False, debtor=None
+    )
+    mollie.payments[made.payment_id]["customerId"] = "cst_someoneelse"
+    mollie.settle(made.payment_id, "paid")
+    assert webhook(world, made.payment_id) == ["unknown"]
+    assert booked(world, made.payment_id) is None
