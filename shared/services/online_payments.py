@@ -284,12 +284,14 @@ class OnlinePaymentService:
         assert self.plan_payment is not None
         outcome = self.plan_payment(client, str(record["PlanId"]), payment)
         if outcome == "chargeback":
-            charged = payment.amount_charged_back or payment.amount
+            # what was refunded before counts too: the net left is what neither took back
+            charged = payment.amount_charged_back or (payment.amount - payment.amount_refunded)
+            undone = min(payment.amount, payment.amount_refunded + charged)
             self._undo(client, str(record["Debtor"]), booking_id,
-                       replace(payment, amount_charged_back=charged), charged, "chargeback", invoices)  # fmt: skip
+                       replace(payment, amount_charged_back=charged), undone, "chargeback", invoices)  # fmt: skip
         elif outcome == "refund":
-            self._undo(client, str(record["Debtor"]), booking_id, payment, payment.amount_refunded,
-                       "refund", invoices)  # fmt: skip
+            undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices)  # fmt: skip
         return outcome
 
     def _undo(
@@ -303,10 +305,7 @@ class OnlinePaymentService:
         invoices: list[str],
     ) -> None:
         reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
-        net = payment.amount - undone
-        if net > 0:
-            self.payments.book(client, payment_id=f"{booking_id}-net{net}", amount=net, received_on=amsterdam_date(self.clock.now()),
-                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
+        self._net(client, booking_id, payment, payment.amount - undone, invoices)
         year = amsterdam_date(self.clock.now()).year
         first_time = (
             self.counters.increment(
@@ -327,6 +326,31 @@ class OnlinePaymentService:
                 self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
                                                   f"Debtor {debtor} had {count} refunds in {year}", now,
                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
+
+    def _net(self, client: Client, booking_id: str, payment: MolliePayment, net: Cents,
+             invoices: list[str]) -> None:  # fmt: skip
+        """What stands of a payment after refunds or chargebacks is booked once, under an id of
+        its own (``<booking id>-r<cents undone>``): exactly one such booking stands, for the
+        current net, and every earlier one (a refund in two steps, a chargeback after a
+        partial refund, a reversed chargeback) is reversed. Derived from the payments booked,
+        so a redelivered webhook changes nothing."""
+        derived = self.repos.payments.derived(client.client_id, booking_id)
+        live = [p for p in derived if not p.reversed]
+        keep = next((p for p in live if p.amount == net), None) if net > 0 else None
+        for p in live:
+            if p is not keep:
+                self.payments.reverse(
+                    client,
+                    p.payment_id,
+                    "replaced by what stands of the payment after a refund or chargeback",
+                )
+        if net <= 0 or keep is not None:
+            return
+        net_id = f"{booking_id}-r{payment.amount - net}"
+        if any(p.payment_id == net_id for p in derived):  # that net stood before and was reversed
+            net_id = f"{net_id}-v{len(derived)}"
+        self.payments.book(client, payment_id=net_id, amount=net, received_on=amsterdam_date(self.clock.now()),
+                           source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
 
     def refunds_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:
         year = year or amsterdam_date(self.clock.now()).year

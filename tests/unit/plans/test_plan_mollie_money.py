@@ -157,3 +157,34 @@ def test_a_payment_of_another_customer_is_not_adopted(world, mollie):
     mollie.settle(made.payment_id, "paid")
     assert webhook(world, made.payment_id) == ["unknown"]
     assert booked(world, made.payment_id) is None
+
+
+def _live(world):
+    pays = world.services.repos.payments.list(the_client(world).client_id)[0]
+    return sorted(
+        (p.payment_id, p.amount)
+        for p in pays
+        if not p.reversed and p.payment_id.startswith("mollie-")
+    )
+
+
+def test_a_plan_payment_refunded_in_two_steps_ends_with_nothing_booked(world, mollie):
+    plan_id, first = _start(world, mollie)
+    p = mollie.payments[first["id"]]
+    p["amountRefunded"] = {"currency": "EUR", "value": "30.00"}
+    assert webhook(world, first["id"], times=2) == ["refund", "refund"]
+    assert _live(world) == [(f"mollie-{first['id']}-r3000", 7000)]
+    p["amountRefunded"] = {"currency": "EUR", "value": "100.00"}  # the rest refunded later
+    assert webhook(world, first["id"], times=2) == ["refund", "refund"]
+    assert _live(world) == []
+    assert plan_of(world, plan_id)["installments"][0]["paid"] == "0.00"
+
+
+def test_a_chargeback_after_a_partial_refund_of_a_plan_payment_leaves_nothing_booked(world, mollie):
+    _, first = _start(world, mollie)
+    mollie.payments[first["id"]]["amountRefunded"] = {"currency": "EUR", "value": "30.00"}
+    webhook(world, first["id"])
+    assert _live(world) == [(f"mollie-{first['id']}-r3000", 7000)]
+    mollie.payments[first["id"]]["amountChargedBack"] = {"currency": "EUR", "value": "70.00"}
+    webhook(world, first["id"], times=2)
+    assert _live(world) == []
