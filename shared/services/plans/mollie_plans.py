@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
 
 RETRIES = 5
+# Mollie's recurring guide: a recurring payment needs a customer with a pending or valid mandate
+USABLE = ("valid", "pending")
 log = logging.getLogger("inning.plans")
 
 
@@ -56,14 +58,21 @@ class MolliePlanDesk:
         first_under_way = any(d.first and d.state is DebitState.SUBMITTED for d in plan.debits)
         debtor = self.svc.repos.debtors.get(client.client_id, plan.debtor_number)
         new: list[DirectDebit] = []
+        refreshed = False
         for inst in plan.schedule:
             state = states[inst.number]
             if inst.number in standing_ or inst.number in plan.failed or state.paid >= state.amount:
                 continue
             attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
             open_part = state.amount - state.paid
-            valid = plan.mandate is not None and plan.mandate.status == "valid"
+            valid = plan.mandate is not None and plan.mandate.status in USABLE
             try:
+                if not valid and not refreshed and plan.mandate is not None:
+                    # the status recorded with the first payment may be stale (a "pending"
+                    # mandate Mollie validated since): ask Mollie before refusing anything
+                    refreshed = True
+                    plan = self._refresh_mandate(client, plan)
+                    valid = plan.mandate is not None and plan.mandate.status in USABLE
                 if not valid:
                     if first_under_way or new:
                         continue  # the debtor's first payment is under way: it brings the mandate
@@ -126,6 +135,10 @@ class MolliePlanDesk:
                         f"the Mollie mandate {plan.mandate_id} is no longer valid",
                     )
                     continue
+                recorded = plan.mandate
+                if recorded is not None and held.status != recorded.status:
+                    # e.g. pending when the first payment was paid, valid now
+                    plan = replace(plan, mandate=replace(recorded, status=held.status))
                 made = self.collections.collect(
                     client,
                     plan,
@@ -169,6 +182,21 @@ class MolliePlanDesk:
             debits=plan.debits + tuple(new),
             status=PlanStatus.COLLECTION_IN_PROGRESS if recurring else plan.status,
         )
+
+    def _refresh_mandate(self, client: Client, plan: PaymentPlan) -> PaymentPlan:
+        """The plan's mandate as Mollie holds it now (its status only; the plan is saved with
+        the run's other changes)."""
+        mandate = plan.mandate
+        if mandate is None or mandate.customer_id is None or mandate.status == "invalid":
+            return plan  # Mollie never makes an invalid mandate valid again
+        held = self.collections.provider(client).get_mandate(
+            mandate.customer_id, mandate.mandate_id
+        )
+        status = "invalid" if held is None else held.status
+        if status == mandate.status:
+            return plan
+        self.svc._log(plan, "mandate", f"Mollie mandate {mandate.mandate_id} is now {status}")
+        return replace(plan, mandate=replace(mandate, status=status))
 
     def _refused(
         self,

@@ -188,3 +188,41 @@ def test_a_chargeback_after_a_partial_refund_of_a_plan_payment_leaves_nothing_bo
     mollie.payments[first["id"]]["amountChargedBack"] = {"currency": "EUR", "value": "70.00"}
     webhook(world, first["id"], times=2)
     assert _live(world) == []
+
+
+def _pending_mandate(world, mollie):
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    (first,) = mollie.posted("first")
+    mollie.settle(first["id"], "paid")
+    mandate_id = mollie.payments[first["id"]]["mandateId"]
+    mollie.mandates[mandate_id]["status"] = "pending"
+    webhook(world, first["id"])
+    assert plan_of(world, plan_id)["mandate"]["status"] == "pending"
+    return plan_id, mandate_id
+
+
+def test_a_mandate_recorded_pending_is_asked_again_before_an_installment_is_refused(world, mollie):
+    plan_id, mandate_id = _pending_mandate(world, mollie)
+    mollie.mandates[mandate_id]["status"] = "valid"  # Mollie validated it afterwards
+    run_day(world, date(2026, 3, 2))
+    got = plan_of(world, plan_id)
+    assert got["mandate"]["status"] == "valid"
+    assert [p["metadata"]["installment"] for p in mollie.posted("recurring")] == [2]
+    assert got["installments"][1]["status"] != "failed"
+
+
+def test_a_pending_mandate_is_collected_on(world, mollie):
+    plan_id, _ = _pending_mandate(world, mollie)
+    run_day(world, date(2026, 3, 2))
+    assert [p["metadata"]["installment"] for p in mollie.posted("recurring")] == [2]
+    assert plan_of(world, plan_id)["installments"][1]["status"] != "failed"
+
+
+def test_a_mandate_mollie_no_longer_holds_still_fails_the_installment(world, mollie):
+    plan_id, mandate_id = _pending_mandate(world, mollie)
+    mollie.mandates[mandate_id]["status"] = "invalid"
+    run_day(world, date(2026, 3, 2))
+    got = plan_of(world, plan_id)
+    assert mollie.posted("recurring") == [] and got["installments"][1]["status"] == "failed"
