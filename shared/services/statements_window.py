@@ -586,12 +586,13 @@ class StatementWindow:
                 if batch:
                     failed |= self._transact_ledger(batch, members)
                     batch, members = [], []
-                claims = list(book.writes.values())
-                for start in range(0, len(claims), CLAIMS_PER_TRANSACTION):
-                    part = claims[start : start + CLAIMS_PER_TRANSACTION]
+                big_book = list(book.writes.values())
+                for start in range(0, len(big_book), CLAIMS_PER_TRANSACTION):
                     lost = self._transact_ledger(
-                        [op for w in part for op in LedgerRepository.write_ops(w)], [book]
-                    )
+                        [op for w in big_book[start : start + CLAIMS_PER_TRANSACTION]
+                         for op in LedgerRepository.write_ops(w)],
+                        [book],
+                    )  # fmt: skip
                     if lost:
                         failed |= lost
                         break
