@@ -270,6 +270,9 @@ class OnlinePaymentService:
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
         undone = payment.amount_refunded + payment.amount_charged_back
+        if undone == 0 and payment.status == "paid" and self._undone(payment_id) > 0:
+            # the chargeback was reversed by the bank: what it took back counts again
+            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
@@ -289,6 +292,9 @@ class OnlinePaymentService:
             undone = min(payment.amount, payment.amount_refunded + charged)
             self._undo(client, str(record["Debtor"]), booking_id,
                        replace(payment, amount_charged_back=charged), undone, "chargeback", invoices)  # fmt: skip
+        elif outcome == "chargeback_reversed":
+            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
+            outcome = "paid"
         elif outcome == "refund":
             undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices)  # fmt: skip
@@ -306,6 +312,7 @@ class OnlinePaymentService:
     ) -> None:
         reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
         self._net(client, booking_id, payment, payment.amount - undone, invoices)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": undone}))  # fmt: skip
         year = amsterdam_date(self.clock.now()).year
         first_time = (
             self.counters.increment(
@@ -326,6 +333,24 @@ class OnlinePaymentService:
                 self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
                                                   f"Debtor {debtor} had {count} refunds in {year}", now,
                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
+
+    def _undone(self, payment_id: str) -> int:
+        """What the last refund or chargeback we booked took back of the payment (0: none)."""
+        row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
+        return int(row.data.get("Cents") or 0) if row else 0
+
+    def _rebook(self, client: Client, debtor: str, booking_id: str, payment: MolliePayment,
+                invoices: list[str]) -> None:  # fmt: skip
+        """A chargeback the bank reversed: the whole payment stands again, booked anew under
+        its net id (the reversed booking is never booked again); told once."""
+        self._net(client, booking_id, payment, payment.amount, invoices)
+        was = self._undone(payment.payment_id)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": 0}))  # fmt: skip
+        if was > 0:
+            now = self.clock.now()
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
+                                                 f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
+                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
 
     def _net(self, client: Client, booking_id: str, payment: MolliePayment, net: Cents,
              invoices: list[str]) -> None:  # fmt: skip

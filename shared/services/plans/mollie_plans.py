@@ -343,6 +343,15 @@ class MolliePlanDesk:
         charged_back, why = self.collections.charged_back(client, payment)
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
+        elif (
+            charged_back == 0
+            and payment.amount_refunded == 0
+            and (debit.reason or "").startswith("chargeback")
+        ):
+            # the bank reversed the chargeback: the money is the client's again; the webhook
+            # books it anew (a reversed booking is never booked again) and the plan takes it in
+            self._chargeback_reversed(client, plan, debit, payment)
+            return "chargeback_reversed"
         if charged_back > 0:
             self.svc.debit_came_back(
                 client, payment.payment_id, "chargeback" + (f" ({why})" if why else ""), plan_id
@@ -390,6 +399,32 @@ class MolliePlanDesk:
             self.svc._log(changed, "debit_submitted", f"Installment {debit.number}: Mollie payment "
                           f"{payment.payment_id} of {payment.amount} cents found and recorded")  # fmt: skip
             return changed, debit
+        raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
+
+    def _chargeback_reversed(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment
+    ) -> None:
+        """The debit counts as collected again; its installment no longer failed unless
+        staff retried it meanwhile (a later attempt then stands for it)."""
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan.plan_id)
+            debits = tuple(
+                replace(d, state=DebitState.COLLECTED, reason=None)
+                if d.end_to_end_id == debit.end_to_end_id and d.state is DebitState.RETURNED
+                else d
+                for d in current.debits
+            )
+            if debits == current.debits:
+                return
+            later = any(d.number == debit.number and d.attempt > debit.attempt for d in debits)
+            failed = current.failed if later else current.failed - {debit.number}
+            try:
+                self.svc._save(replace(current, debits=debits, failed=failed), etag)
+            except ConflictingUpdate:
+                continue
+            self.svc._log(current, "collected", f"Installment {debit.number}: the chargeback of "
+                          f"{payment.payment_id} was reversed; the payment counts again")  # fmt: skip
+            return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
 
     def _paid(

@@ -59,3 +59,22 @@ def test_a_chargeback_after_a_partial_refund_leaves_nothing_booked(shop):
     _set(world, payment_id, ChargedBack=amount - 1000)
     assert _webhook(world, payment_id) == ["chargeback", "chargeback"]
     assert _live(world, client) == []
+
+
+def test_a_chargeback_the_bank_reverses_is_booked_again(shop):
+    world, client = shop
+    payment_id, amount = _paid(world, client)
+    _set(world, payment_id, ChargedBack=amount)
+    assert _webhook(world, payment_id) == ["chargeback", "chargeback"]
+    assert _live(world, client) == []
+    _set(world, payment_id, ChargedBack=0)  # the bank reversed the chargeback
+    assert _webhook(world, payment_id) == ["paid", "paid"]
+    assert _live(world, client) == [(f"mollie-{payment_id}-r0", amount)]
+
+
+def test_a_payment_staff_reversed_is_not_booked_again_by_a_webhook(shop):
+    world, client = shop
+    payment_id, _ = _paid(world, client)
+    world.services.payments.reverse(client, f"mollie-{payment_id}", "booked in error")
+    _webhook(world, payment_id)
+    assert _live(world, client) == []

@@ -226,3 +226,23 @@ def test_a_mandate_mollie_no_longer_holds_still_fails_the_installment(world, mol
     run_day(world, date(2026, 3, 2))
     got = plan_of(world, plan_id)
     assert mollie.posted("recurring") == [] and got["installments"][1]["status"] == "failed"
+
+
+def test_a_chargeback_the_bank_reverses_is_booked_again(world, mollie):
+    plan_id, first = _start(world, mollie)
+    mollie.chargeback(first["id"])
+    assert webhook(world, first["id"]) == ["chargeback"]
+    assert _live(world) == []
+    # the chargeback is reversed by the bank: the money is the creditor's again
+    mollie.payments[first["id"]].pop("amountChargedBack", None)
+    for c in mollie.chargebacks[first["id"]]:
+        c["reversedAt"] = "2026-03-20T10:00:00.0Z"
+    assert webhook(world, first["id"], times=2) == ["paid", "paid"]
+    assert _live(world) == [(f"mollie-{first['id']}-r0", 10_000)]
+    got = plan_of(world, plan_id)
+    assert got["installments"][0]["status"] == "paid"
+    assert got["direct_debits"][0]["state"] == "collected"
+    # a second chargeback takes it back again
+    mollie.payments[first["id"]]["amountChargedBack"] = {"currency": "EUR", "value": "100.00"}
+    webhook(world, first["id"])
+    assert _live(world) == []
