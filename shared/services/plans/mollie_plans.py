@@ -155,9 +155,10 @@ class MolliePlanDesk:
             except MollieError as e:
                 if e.transient:
                     raise  # the message is retried; the collection's key makes it one payment
-                if e.status == 409:
-                    # the same key is still being handled by Mollie: the payment may be made,
-                    # so the installment's outcome is unknown, not failed; asked again tomorrow
+                if e.status == 409 or (e.status == 400 and "Idempotency-Key" in str(e)):
+                    # the same key is still being handled by Mollie, or was used before with
+                    # another amount: the payment may be made, so the installment's outcome is
+                    # unknown, not failed; asked again tomorrow (the run also looks for it)
                     self.svc._log(plan, "debit_failed", f"Installment {inst.number}: {e}")
                     continue
                 plan = self._refused(client, plan, inst.number, attempt, open_part, today, str(e))

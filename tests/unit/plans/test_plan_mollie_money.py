@@ -246,3 +246,30 @@ def test_a_chargeback_the_bank_reverses_is_booked_again(world, mollie):
     mollie.payments[first["id"]]["amountChargedBack"] = {"currency": "EUR", "value": "100.00"}
     webhook(world, first["id"])
     assert _live(world) == []
+
+
+def test_an_installment_whose_payment_may_exist_is_not_failed(world, mollie, monkeypatch):
+    """Mollie made the payment, our write after the call was lost and the customer's list
+    does not show it; the debtor then paid part by bank, so the next call sends the same key
+    with another amount and Mollie answers 400 ("already been used"): unknown, not failed."""
+    plan_id, _ = _start(world, mollie)
+    real = mollie_collection.MollieCollections._record
+    lost = {"n": 0}
+
+    def lost_write(self, client, plan, rk, payment, number, attempt, first):
+        if not first and not lost["n"]:
+            lost["n"] = 1
+            raise ConnectionError("worker died before recording the payment")
+        return real(self, client, plan, rk, payment, number, attempt, first)
+
+    monkeypatch.setattr(mollie_collection.MollieCollections, "_record", lost_write)
+    with pytest.raises(ConnectionError):
+        run_day(world, date(2026, 3, 2))
+    (second,) = mollie.posted("recurring")
+    mollie.payments[second["id"]]["metadata"] = {}  # not found among the customer's payments
+    pay(world, the_client(world), "bank-x", 5_000, date(2026, 3, 2))
+    run_day(world, date(2026, 3, 2))
+    got = plan_of(world, plan_id)
+    assert got["installments"][1]["status"] != "failed"
+    assert not [x for x in got["direct_debits"] if x["state"] == "returned"]
+    assert len(mollie.posted("recurring")) == 1
