@@ -258,6 +258,9 @@ class MollieCollections:
                     if got is not None:
                         out.append(got)
                 continue
+            number, attempt = (int(x) for x in r.rk.split("|"))
+            if any(d.number == number and d.attempt == attempt for d in plan.debits):
+                continue  # the plan recorded this attempt's end (refused by Mollie: no payment)
             at = r.data.get("At")
             if customer is None or (at and now - datetime.fromisoformat(str(at)) < STALE):
                 continue  # the call may still be under way
@@ -267,7 +270,6 @@ class MollieCollections:
                 (p for p in listed if p.metadata.get("collection") == r.data.get("Key")), None
             )
             if made is not None:
-                number, attempt = (int(x) for x in r.rk.split("|"))
                 first = r.data.get("Kind") == "first"
                 self._record(client, plan, r.rk, made, number, attempt, first)
                 out.append(made)
