@@ -250,7 +250,11 @@ class OnlinePaymentService:
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
         if record.get("PlanId") and self.plan_payment is not None:
-            return self._plan_payment(client, record, payment, booking_id, invoices)
+            outcome = self._plan_payment(client, record, payment, booking_id, invoices)
+            if outcome != "not_on_plan":
+                return outcome
+            # a collection of a plan cancelled before it recorded the payment: the money is
+            # booked as any online payment on the plan's invoices (never left unbooked)
         if (
             payment.status not in ("paid",)
             and not payment.amount_refunded
@@ -266,6 +270,9 @@ class OnlinePaymentService:
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
         undone = payment.amount_refunded + payment.amount_charged_back
+        if undone == 0 and payment.status == "paid" and self._undone(payment_id) > 0:
+            # the chargeback was reversed by the bank: what it took back counts again
+            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
@@ -280,12 +287,17 @@ class OnlinePaymentService:
         assert self.plan_payment is not None
         outcome = self.plan_payment(client, str(record["PlanId"]), payment)
         if outcome == "chargeback":
-            charged = payment.amount_charged_back or payment.amount
+            # what was refunded before counts too: the net left is what neither took back
+            charged = payment.amount_charged_back or (payment.amount - payment.amount_refunded)
+            undone = min(payment.amount, payment.amount_refunded + charged)
             self._undo(client, str(record["Debtor"]), booking_id,
-                       replace(payment, amount_charged_back=charged), charged, "chargeback", invoices)  # fmt: skip
+                       replace(payment, amount_charged_back=charged), undone, "chargeback", invoices)  # fmt: skip
+        elif outcome == "chargeback_reversed":
+            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
+            outcome = "paid"
         elif outcome == "refund":
-            self._undo(client, str(record["Debtor"]), booking_id, payment, payment.amount_refunded,
-                       "refund", invoices)  # fmt: skip
+            undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices)  # fmt: skip
         return outcome
 
     def _undo(
@@ -299,10 +311,8 @@ class OnlinePaymentService:
         invoices: list[str],
     ) -> None:
         reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
-        net = payment.amount - undone
-        if net > 0:
-            self.payments.book(client, payment_id=f"{booking_id}-net{net}", amount=net, received_on=amsterdam_date(self.clock.now()),
-                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
+        self._net(client, booking_id, payment, payment.amount - undone, invoices)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": undone}))  # fmt: skip
         year = amsterdam_date(self.clock.now()).year
         first_time = (
             self.counters.increment(
@@ -323,6 +333,49 @@ class OnlinePaymentService:
                 self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_threshold",
                                                   f"Debtor {debtor} had {count} refunds in {year}", now,
                                                   debtor_number=debtor, detail={"count": count, "year": year}))  # fmt: skip
+
+    def _undone(self, payment_id: str) -> int:
+        """What the last refund or chargeback we booked took back of the payment (0: none)."""
+        row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
+        return int(row.data.get("Cents") or 0) if row else 0
+
+    def _rebook(self, client: Client, debtor: str, booking_id: str, payment: MolliePayment,
+                invoices: list[str]) -> None:  # fmt: skip
+        """A chargeback the bank reversed: the whole payment stands again, booked anew under
+        its net id (the reversed booking is never booked again); told once."""
+        self._net(client, booking_id, payment, payment.amount, invoices)
+        was = self._undone(payment.payment_id)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": 0}))  # fmt: skip
+        if was > 0:
+            now = self.clock.now()
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
+                                                 f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
+                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+
+    def _net(self, client: Client, booking_id: str, payment: MolliePayment, net: Cents,
+             invoices: list[str]) -> None:  # fmt: skip
+        """What stands of a payment after refunds or chargebacks is booked once, under an id of
+        its own (``<booking id>-r<cents undone>``): exactly one such booking stands, for the
+        current net, and every earlier one (a refund in two steps, a chargeback after a
+        partial refund, a reversed chargeback) is reversed. Derived from the payments booked,
+        so a redelivered webhook changes nothing."""
+        derived = self.repos.payments.derived(client.client_id, booking_id)
+        live = [p for p in derived if not p.reversed]
+        keep = next((p for p in live if p.amount == net), None) if net > 0 else None
+        for p in live:
+            if p is not keep:
+                self.payments.reverse(
+                    client,
+                    p.payment_id,
+                    "replaced by what stands of the payment after a refund or chargeback",
+                )
+        if net <= 0 or keep is not None:
+            return
+        net_id = f"{booking_id}-r{payment.amount - net}"
+        if any(p.payment_id == net_id for p in derived):  # that net stood before and was reversed
+            net_id = f"{net_id}-v{len(derived)}"
+        self.payments.book(client, payment_id=net_id, amount=net, received_on=amsterdam_date(self.clock.now()),
+                           source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
 
     def refunds_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:
         year = year or amsterdam_date(self.clock.now()).year

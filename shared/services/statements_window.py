@@ -40,7 +40,12 @@ from shared.adapters.tables import schema
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.ledger_repo import ClaimWrite, LedgerRepository, StoredClaim
+from shared.adapters.tables.ledger_repo import (
+    CLAIMS_PER_TRANSACTION,
+    ClaimWrite,
+    LedgerRepository,
+    StoredClaim,
+)
 from shared.adapters.tables.match_index_repo import is_matchable
 from shared.adapters.tables.records_repo import ContactLogRepository, PaymentRepository
 from shared.domain.figures.portfolio import month_key, open_changes
@@ -573,6 +578,25 @@ class StatementWindow:
         members: list[_DebtorBook] = []
         for book in books:
             ops = [op for w in book.writes.values() for op in LedgerRepository.write_ops(w)]
+            if len(ops) > MAX_BATCH:
+                # more claims of one debtor than one transaction holds: its claims in parts
+                # (each claim still guarded by its own header's ETag, as the one-line path's
+                # LedgerRepository.write does); a part that loses a race sends the debtor to
+                # the one-line path, which finds the parts written before it already booked
+                if batch:
+                    failed |= self._transact_ledger(batch, members)
+                    batch, members = [], []
+                big_book = list(book.writes.values())
+                for start in range(0, len(big_book), CLAIMS_PER_TRANSACTION):
+                    lost = self._transact_ledger(
+                        [op for w in big_book[start : start + CLAIMS_PER_TRANSACTION]
+                         for op in LedgerRepository.write_ops(w)],
+                        [book],
+                    )  # fmt: skip
+                    if lost:
+                        failed |= lost
+                        break
+                continue
             if batch and len(batch) + len(ops) > MAX_BATCH:
                 failed |= self._transact_ledger(batch, members)
                 batch, members = [], []

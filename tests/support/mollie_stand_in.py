@@ -160,7 +160,7 @@ class MollieWorld:
             return _error(422, "Unprocessable Entity", "The customer id is invalid", "customerId")
         mandate_id = body.get("mandateId")
         if sequence == "recurring":
-            valid = [m for m in self.mandates.values() if m["customer"] == customer and m["status"] == "valid"
+            valid = [m for m in self.mandates.values() if m["customer"] == customer and m["status"] in ("valid", "pending")
                      and (mandate_id is None or m["id"] == mandate_id)]  # fmt: skip
             if not valid:
                 return _error(422, "Unprocessable Entity", "No suitable mandates found for customer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import asdict
 from datetime import datetime
 
@@ -94,6 +95,14 @@ class PaymentRepository:
             schema.PAYMENTS, pk=encode(client_id), page_size=page_size, continuation=continuation
         )
         return [self.from_row(r) for r in page.rows], page.continuation
+
+    def derived(self, client_id: str, payment_id: str) -> builtins.list[Payment]:
+        """The payments booked under ids ``<payment_id>-…`` (what stands of an online payment
+        after partial refunds or chargebacks): one key range of the client's partition."""
+        page = self.store.query(
+            schema.PAYMENTS, pk=encode(client_id), rk_range=(f"{payment_id}-", f"{payment_id}.")
+        )
+        return [self.from_row(r) for r in page.rows]
 
 
 class ContactLogRepository:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from shared.adapters.mollie import MollieChargeback, MollieError, MollieMandate, MolliePayment
@@ -37,6 +38,7 @@ from shared.ports.tables import Conflict, Row, TableStore
 
 COLLECTIONS = "MolliePlanCollections"
 TABLES = (COLLECTIONS,)
+STALE = timedelta(minutes=10)  # a collection row without payment id older than this is asked after
 MOLLIE_PAYMENTS = "MolliePayments"  # the online payments' table: payment id -> what it pays
 
 
@@ -147,6 +149,7 @@ class MollieCollections:
         amount: Cents,
         first: bool,
         debtor: Debtor | None,
+        now: datetime | None = None,
     ) -> Collection:
         """Create the Mollie payment of one collection exactly once: a ``first`` payment
         (checkout link for the debtor) or a ``recurring`` one on the plan's mandate. Raises
@@ -162,6 +165,7 @@ class MollieCollections:
             try:  # the intent first: a crash after the call is recognised by it
                 self.store.insert(COLLECTIONS, Row(self._pk(plan), rk, {
                     "Key": key, "Kind": "first" if first else "recurring", "Amount": amount,
+                    "At": (now or datetime.now(UTC)).isoformat(),
                 }))  # fmt: skip
             except Conflict:
                 pass  # a concurrent attempt wrote it: the key below is the same
@@ -208,6 +212,68 @@ class MollieCollections:
             "Amount": payment.amount, "PaymentId": payment.payment_id, "CheckoutUrl": payment.checkout_url,
         }))  # fmt: skip
         return Collection(payment.payment_id, payment.checkout_url, payment.status)
+
+    def collection_of(self, plan: PaymentPlan, payment: MolliePayment) -> dict[str, Any] | None:
+        """Our own record of the collection that made this Mollie payment (its row names the
+        payment, or carries the key the payment's metadata names), verified to be ours: the
+        plan's Mollie customer and the amount asked. None: not a collection of this plan."""
+        key = payment.metadata.get("collection")
+        rows = self.store.query(COLLECTIONS, pk=self._pk(plan)).rows
+        customer = next((r for r in rows if r.rk == "customer"), None)
+        for r in rows:
+            if r.rk == "customer":
+                continue
+            if r.data.get("PaymentId") != payment.payment_id and not (
+                key and not r.data.get("PaymentId") and r.data.get("Key") == key
+            ):
+                continue
+            if customer is None or payment.customer_id != customer.data.get("CustomerId"):
+                return None
+            if int(r.data.get("Amount") or 0) != payment.amount:
+                return None
+            number, attempt = (int(x) for x in r.rk.split("|"))
+            return {"number": number, "attempt": attempt, "first": r.data.get("Kind") == "first"}
+        return None
+
+    def unrecorded(
+        self, client: Client, plan: PaymentPlan, known: set[str], now: datetime
+    ) -> list[MolliePayment]:
+        """Mollie payments of the plan's collections the plan does not record: a row naming a
+        payment the plan lacks (its save after the call was lost), or a row still without a
+        payment id a few minutes after the call (a crash between Mollie's answer and our
+        write): Mollie is asked for the customer's payment carrying that key, which is then
+        recorded here as the call would have."""
+        rows = self.store.query(COLLECTIONS, pk=self._pk(plan)).rows
+        customer = next((r for r in rows if r.rk == "customer"), None)
+        out: list[MolliePayment] = []
+        listed: list[MolliePayment] | None = None
+        provider = self.provider(client)
+        for r in rows:
+            if r.rk == "customer":
+                continue
+            payment_id = r.data.get("PaymentId")
+            if payment_id:
+                if str(payment_id) not in known:
+                    got = provider.get_payment(str(payment_id))
+                    if got is not None:
+                        out.append(got)
+                continue
+            number, attempt = (int(x) for x in r.rk.split("|"))
+            if any(d.number == number and d.attempt == attempt for d in plan.debits):
+                continue  # the plan recorded this attempt's end (refused by Mollie: no payment)
+            at = r.data.get("At")
+            if customer is None or (at and now - datetime.fromisoformat(str(at)) < STALE):
+                continue  # the call may still be under way
+            if listed is None:
+                listed = provider.customer_payments(str(customer.data["CustomerId"]))
+            made = next(
+                (p for p in listed if p.metadata.get("collection") == r.data.get("Key")), None
+            )
+            if made is not None:
+                first = r.data.get("Kind") == "first"
+                self._record(client, plan, r.rk, made, number, attempt, first)
+                out.append(made)
+        return out
 
     def checkout_url(self, plan: PaymentPlan, number: int, attempt: int) -> str | None:
         row = self.store.get(COLLECTIONS, self._pk(plan), f"{number:03d}|{attempt:02d}")

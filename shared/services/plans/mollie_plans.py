@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
 
 RETRIES = 5
+# Mollie's recurring guide: a recurring payment needs a customer with a pending or valid mandate
+USABLE = ("valid", "pending")
 log = logging.getLogger("inning.plans")
 
 
@@ -56,14 +58,21 @@ class MolliePlanDesk:
         first_under_way = any(d.first and d.state is DebitState.SUBMITTED for d in plan.debits)
         debtor = self.svc.repos.debtors.get(client.client_id, plan.debtor_number)
         new: list[DirectDebit] = []
+        refreshed = False
         for inst in plan.schedule:
             state = states[inst.number]
             if inst.number in standing_ or inst.number in plan.failed or state.paid >= state.amount:
                 continue
             attempt = 1 + sum(1 for d in plan.debits if d.number == inst.number)
             open_part = state.amount - state.paid
-            valid = plan.mandate is not None and plan.mandate.status == "valid"
+            valid = plan.mandate is not None and plan.mandate.status in USABLE
             try:
+                if not valid and not refreshed and plan.mandate is not None:
+                    # the status recorded with the first payment may be stale (a "pending"
+                    # mandate Mollie validated since): ask Mollie before refusing anything
+                    refreshed = True
+                    plan = self._refresh_mandate(client, plan)
+                    valid = plan.mandate is not None and plan.mandate.status in USABLE
                 if not valid:
                     if first_under_way or new:
                         continue  # the debtor's first payment is under way: it brings the mandate
@@ -91,6 +100,7 @@ class MolliePlanDesk:
                         amount=open_part,
                         first=True,
                         debtor=debtor[0] if debtor else None,
+                        now=self.svc.clock.now(),
                     )
                     new.append(
                         DirectDebit(
@@ -125,6 +135,10 @@ class MolliePlanDesk:
                         f"the Mollie mandate {plan.mandate_id} is no longer valid",
                     )
                     continue
+                recorded = plan.mandate
+                if recorded is not None and held.status != recorded.status:
+                    # e.g. pending when the first payment was paid, valid now
+                    plan = replace(plan, mandate=replace(recorded, status=held.status))
                 made = self.collections.collect(
                     client,
                     plan,
@@ -133,6 +147,7 @@ class MolliePlanDesk:
                     amount=open_part,
                     first=False,
                     debtor=None,
+                    now=self.svc.clock.now(),
                 )
             except MollieNotSetUp as e:
                 self.svc._log(plan, "debit_failed", str(e))
@@ -140,6 +155,12 @@ class MolliePlanDesk:
             except MollieError as e:
                 if e.transient:
                     raise  # the message is retried; the collection's key makes it one payment
+                if e.status == 409 or (e.status == 400 and "Idempotency-Key" in str(e)):
+                    # the same key is still being handled by Mollie, or was used before with
+                    # another amount: the payment may be made, so the installment's outcome is
+                    # unknown, not failed; asked again tomorrow (the run also looks for it)
+                    self.svc._log(plan, "debit_failed", f"Installment {inst.number}: {e}")
+                    continue
                 plan = self._refused(client, plan, inst.number, attempt, open_part, today, str(e))
                 continue
             new.append(
@@ -162,6 +183,21 @@ class MolliePlanDesk:
             debits=plan.debits + tuple(new),
             status=PlanStatus.COLLECTION_IN_PROGRESS if recurring else plan.status,
         )
+
+    def _refresh_mandate(self, client: Client, plan: PaymentPlan) -> PaymentPlan:
+        """The plan's mandate as Mollie holds it now (its status only; the plan is saved with
+        the run's other changes)."""
+        mandate = plan.mandate
+        if mandate is None or mandate.customer_id is None or mandate.status == "invalid":
+            return plan  # Mollie never makes an invalid mandate valid again
+        held = self.collections.provider(client).get_mandate(
+            mandate.customer_id, mandate.mandate_id
+        )
+        status = "invalid" if held is None else held.status
+        if status == mandate.status:
+            return plan
+        self.svc._log(plan, "mandate", f"Mollie mandate {mandate.mandate_id} is now {status}")
+        return replace(plan, mandate=replace(mandate, status=status))
 
     def _refused(
         self,
@@ -247,10 +283,14 @@ class MolliePlanDesk:
         found = self.svc.plans.get(client.client_id, plan_id)
         if found is None:
             return
+        plan = found[0]
         under_way = [
-            d for d in found[0].debits if d.via == "mollie" and d.state is DebitState.SUBMITTED
+            d for d in plan.debits if d.via == "mollie" and d.state is DebitState.SUBMITTED
         ]
-        if not under_way:
+        has_collections = any(d.via == "mollie" for d in plan.debits) or (
+            plan.rules.collects_through_mollie
+        )
+        if not under_way and not has_collections:
             return
         from shared.adapters.mollie import MollieError
         from shared.services.plans.mollie_collection import MollieNotSetUp
@@ -261,6 +301,10 @@ class MolliePlanDesk:
                 payment = provider.get_payment(d.end_to_end_id)
                 if payment is not None:
                     self.outcome(client, plan_id, payment, settle=False)
+            # payments Mollie made that the plan never recorded (its save after the call lost)
+            known = {d.end_to_end_id for d in plan.debits if d.via == "mollie"}
+            for payment in self.collections.unrecorded(client, plan, known, self.svc.clock.now()):
+                self.outcome(client, plan_id, payment, settle=False)
         except (MollieError, MollieNotSetUp) as e:
             # only the fallback for a lost webhook: the plan's own work goes on, asked again tomorrow
             log.warning("plan %s: asking Mollie failed: %s", plan_id, e)
@@ -284,7 +328,12 @@ class MolliePlanDesk:
             None,
         )
         if debit is None:
-            return "unknown"  # not recorded on the plan yet: the run records it and asks Mollie
+            # Mollie made it, but the plan's save after the call was lost (a crash, or a
+            # concurrent change): adopt it from our own collection row, so money is never lost
+            adopted = self._adopt(client, plan, payment)
+            if adopted is None or isinstance(adopted, str):
+                return adopted or "unknown"
+            plan, debit = adopted
         if payment.status in ("failed", "expired", "canceled"):
             self.svc.debit_came_back(
                 client, payment.payment_id, payment.failure_reason or payment.status, plan_id
@@ -295,6 +344,15 @@ class MolliePlanDesk:
         charged_back, why = self.collections.charged_back(client, payment)
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
+        elif (
+            charged_back == 0
+            and payment.amount_refunded == 0
+            and (debit.reason or "").startswith("chargeback")
+        ):
+            # the bank reversed the chargeback: the money is the client's again; the webhook
+            # books it anew (a reversed booking is never booked again) and the plan takes it in
+            self._chargeback_reversed(client, plan, debit, payment)
+            return "chargeback_reversed"
         if charged_back > 0:
             self.svc.debit_came_back(
                 client, payment.payment_id, "chargeback" + (f" ({why})" if why else ""), plan_id
@@ -306,6 +364,69 @@ class MolliePlanDesk:
         if settle:
             self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
         return "paid"
+
+    def _adopt(
+        self, client: Client, plan: PaymentPlan, payment: MolliePayment
+    ) -> tuple[PaymentPlan, DirectDebit] | str | None:
+        """Put a Mollie payment of one of the plan's collections onto the plan (under its
+        ETag). None: not one of ours (our row does not name it, or the customer or amount
+        differ). "not_on_plan": the plan was cancelled meanwhile, so the money is booked as an
+        ordinary online payment on the plan's invoices (the webhook's usual path)."""
+        made = self.collections.collection_of(plan, payment)
+        if made is None:
+            log.warning("plan %s: Mollie payment %s is not one of its collections",
+                        plan.plan_id, payment.payment_id)  # fmt: skip
+            return None
+        if plan.status in (PlanStatus.CANCELLED, PlanStatus.DRAFT):
+            return "not_on_plan"
+        from shared.clock import amsterdam_date
+
+        on = amsterdam_date(self.svc.clock.now())
+        debit = DirectDebit(int(made["number"]), int(made["attempt"]), on, payment.amount,
+                            payment.payment_id, bool(made["first"]), via="mollie")  # fmt: skip
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan.plan_id)
+            held = next((d for d in current.debits if d.via == "mollie"
+                         and d.end_to_end_id == payment.payment_id), None)  # fmt: skip
+            if held is not None:
+                return current, held
+            if current.status in (PlanStatus.CANCELLED, PlanStatus.DRAFT):
+                return "not_on_plan"
+            changed = replace(current, debits=(*current.debits, debit))
+            try:
+                self.svc._save(changed, etag)
+            except ConflictingUpdate:
+                continue
+            self.svc._log(changed, "debit_submitted", f"Installment {debit.number}: Mollie payment "
+                          f"{payment.payment_id} of {payment.amount} cents found and recorded")  # fmt: skip
+            return changed, debit
+        raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
+
+    def _chargeback_reversed(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment
+    ) -> None:
+        """The debit counts as collected again; its installment no longer failed unless
+        staff retried it meanwhile (a later attempt then stands for it)."""
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan.plan_id)
+            debits = tuple(
+                replace(d, state=DebitState.COLLECTED, reason=None)
+                if d.end_to_end_id == debit.end_to_end_id and d.state is DebitState.RETURNED
+                else d
+                for d in current.debits
+            )
+            if debits == current.debits:
+                return
+            later = any(d.number == debit.number and d.attempt > debit.attempt for d in debits)
+            failed = current.failed if later else current.failed - {debit.number}
+            try:
+                self.svc._save(replace(current, debits=debits, failed=failed), etag)
+            except ConflictingUpdate:
+                continue
+            self.svc._log(current, "collected", f"Installment {debit.number}: the chargeback of "
+                          f"{payment.payment_id} was reversed; the payment counts again")  # fmt: skip
+            return
+        raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
 
     def _paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment

@@ -624,7 +624,7 @@ class PlanService:
                 )
             elif d.state is DebitState.COLLECTED:
                 payment = self.repos.payments.get(client.client_id, d.payment_id)
-                if payment is not None and payment.reversed:
+                if payment is not None and payment.reversed and not self._booked_anew(client, d):
                     d = replace(d, state=DebitState.RETURNED)
                     changed = True
                     plan = plan.fail(d.number)
@@ -640,6 +640,14 @@ class PlanService:
         found = self.plans.get(client.client_id, plan.plan_id)
         assert found is not None
         return found
+
+    def _booked_anew(self, client: Client, d: DirectDebit) -> bool:
+        """A Mollie payment whose chargeback the bank reversed stands again under a net id of
+        its own (``mollie-tr_…-r0``, see online_payments): its debit stays collected."""
+        if d.via != "mollie":
+            return False
+        derived = self.repos.payments.derived(client.client_id, d.payment_id)
+        return any(not p.reversed for p in derived)
 
     def _submit_debits(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Installments whose date is near join the file for their collection date."""
