@@ -198,10 +198,13 @@ class InboxReader:
         if since is None:
             since = self.clock.now()
             self.state.save(mailbox, None, since, since)
+        # Graph gives receivedDateTime to the second: a mail of the very second the watch began
+        # is new too (compared to the microsecond it would be skipped for ever)
+        watched_from = since.replace(microsecond=0)
         for page in inbox.delta(mailbox, link):
             troubled: list[str] = []
             for item in page.items:
-                if item.get("isDraft") or _received(item) < since:
+                if item.get("isDraft") or _received(item) < watched_from:
                     report.skipped += 1
                     continue
                 why = self._one(mailbox, clients, inbox, item, report)

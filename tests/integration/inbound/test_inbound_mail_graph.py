@@ -379,3 +379,20 @@ def test_a_message_deleted_before_it_is_read_is_skipped_and_the_round_moves_on(s
     setup.graph.vanish_on_read.add(gone)  # deleted between the delta page and the GET
     report = reader.run()
     assert report.filed == 1 and report.skipped == 1 and not report.failed
+
+
+def test_mail_of_the_very_second_the_watch_began_is_filed(setup):
+    """Graph gives receivedDateTime to the second: an answer arriving in the second the watch
+    began is new, not older than the watch (compared to the microsecond it was skipped)."""
+    clock = setup.services.clock
+    clock.at = clock.at.replace(microsecond=250_000)  # type: ignore[attr-defined]
+    reader = setup.reader()
+    reader.run()  # the first round starts the watch, a quarter into a second
+    _, since = reader.state.get(MAILBOX)
+    assert since is not None
+    same_second = since.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sent = setup.remind("D1", "dun|D1|1")
+    answer = graph_message("reply_with_quote", in_reply_to=str(sent["internetMessageId"]))
+    setup.graph.deliver(MAILBOX, {**answer, "receivedDateTime": same_second})
+    report = reader.run()
+    assert report.filed == 1 and report.skipped == 0
