@@ -122,6 +122,7 @@ def run_here(name: str, scale: float) -> dict[str, Any]:
         seconds = time.perf_counter() - began
         spent = StorageMeter.since(before, METER.snapshot())
     return {
+        "benchmark": name,  # named by the harness, whatever the module put first
         **result,
         "scale": scale,
         "bench_seconds": round(seconds, 1),
