@@ -47,8 +47,8 @@ from shared.adapters.tables.ledger_repo import (
     StoredClaim,
 )
 from shared.adapters.tables.match_index_repo import is_matchable
-from shared.adapters.tables.records_repo import ContactLogRepository, PaymentRepository
-from shared.domain.figures.portfolio import month_key, open_changes
+from shared.adapters.tables.records_repo import ContactLogRepository
+from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger import booking
@@ -608,27 +608,12 @@ class StatementWindow:
         booked = [b for b in booked if id(b.debtor) not in failed]
         if not booked:
             return redo
-        # the payment rows
+        # the payment rows, then the payments per day and the month's received sums
         try:
-            for start in range(0, len(booked), MAX_BATCH):
-                store.transact(
-                    schema.PAYMENTS,
-                    [
-                        Op(OpKind.INSERT, PaymentRepository.to_row(b.payment))
-                        for b in booked[start : start + MAX_BATCH]
-                    ],
-                )
+            self.repos.payments.add_new(cid, [b.payment for b in booked])
         except StorageError:
             log.info("window payments of client %s left to the one-line path", cid)
             return redo + booked
-        # the console's payments per day (a crash here: the redelivery's booking repairs it)
-        self.repos.payments.days.put_new(cid, [b.payment for b in booked])
-        received: dict[str, Cents] = {}
-        for b in booked:
-            month = month_key(b.payment.received_on)
-            received[month] = received.get(month, 0) + b.payment.amount
-        for month, cents in received.items():
-            self.repos.payments.figures.move_received(cid, month, cents)
         # the invoices (both copies, guarded by the row read), the index and the Today sums
         retell: list[_Booked] = []
         changes: list[tuple[Invoice | None, Invoice]] = []

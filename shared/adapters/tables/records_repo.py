@@ -21,7 +21,7 @@ from shared.domain.records import (
     Payment,
     PaymentSource,
 )
-from shared.ports.tables import Row, TableStore, all_rows, prefix_range
+from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, TableStore, all_rows, prefix_range
 
 
 class PaymentRepository:
@@ -72,6 +72,22 @@ class PaymentRepository:
             self.figures.move_received(
                 payment.client_id, month_key(payment.received_on), payment.amount
             )
+
+    def add_new(self, client_id: str, payments: builtins.list[Payment]) -> None:
+        """:meth:`add` for payments of one client booked together (a statement window): the
+        payment rows in transactions (a ``StorageError`` before any other write), then the
+        payments-by-day rows and the month's received sums (a crash after the payment rows:
+        each payment's redelivered booking repairs its day row)."""
+        for start in range(0, len(payments), MAX_BATCH):
+            part = payments[start : start + MAX_BATCH]
+            self.store.transact(schema.PAYMENTS, [Op(OpKind.INSERT, self.to_row(p)) for p in part])
+        self.days.put_new(client_id, payments)
+        received: dict[str, int] = {}
+        for payment in payments:
+            month = month_key(payment.received_on)
+            received[month] = received.get(month, 0) + payment.amount
+        for month, cents in received.items():
+            self.figures.move_received(client_id, month, cents)
 
     def get(self, client_id: str, payment_id: str) -> Payment | None:
         row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
