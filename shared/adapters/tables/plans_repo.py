@@ -128,6 +128,7 @@ class PlanRepository:
             "Reason": plan.reason, "Mandate": put_json(_mandate_json(plan.mandate)),
             "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
             "AttentionOn": put_date(plan.attention_on), "Releasing": plan.releasing,
+            "LapseToTell": plan.lapse_to_tell,
         })  # fmt: skip
 
     @staticmethod
@@ -146,6 +147,7 @@ class PlanRepository:
             reason=d.get("Reason"), mandate=_mandate_from(get_json(d.get("Mandate"), None)),
             debits=tuple(_debit_from(x) for x in get_json(d.get("Debits"), [])), reminded=frozenset(get_json(d.get("Reminded"), [])),
             attention_on=get_date(d.get("AttentionOn")), releasing=bool(d.get("Releasing", False)),
+            lapse_to_tell=str(d.get("LapseToTell") or ""),
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

@@ -118,6 +118,10 @@ class PaymentPlan:
     # the run looks the next day and releases them (again), so a release that failed after
     # the plan was saved is never left behind
     releasing: bool = False
+    # a breach cancelled the plan and the debtor, the client and the action list are not yet
+    # known told: the id the action item and the timeline entries take, so a redelivery that
+    # tells them again writes the same rows (the notices are keyed by the plan already)
+    lapse_to_tell: str = ""
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(

@@ -486,12 +486,16 @@ class PlanService:
             assert found is not None
             plan, etag = found
             if plan.releasing and plan.status not in RUNNING:
-                # stopped running: its holds go (again: idempotent), then the flag
+                # stopped running: its holds go (again: idempotent), a breach not yet told
+                # is told (again: the same rows), then the flags
                 self._release(plan)
+                if plan.lapse_to_tell:
+                    self._tell_lapse(client, plan)
                 try:
                     self._store(
-                        replace(plan, releasing=False), etag, plan, today, worked_today=True
-                    )
+                        replace(plan, releasing=False, lapse_to_tell=""),
+                        etag, plan, today, worked_today=True,
+                    )  # fmt: skip
                 except ConflictingUpdate:
                     pass
                 continue  # read again: a completed plan is still watched for returns
@@ -549,14 +553,17 @@ class PlanService:
             )
             self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
         if updated.breached(today):
-            lapsed = self._withdraw(
-                client, updated.cancel("breach: installments not paid within the tolerance", today)
+            lapsed = replace(
+                self._withdraw(
+                    client,
+                    updated.cancel("breach: installments not paid within the tolerance", today),
+                ),
+                lapse_to_tell=time_ordered_id(self.clock.now()),
             )
             updated = self._store(lapsed, etag, plan, today, worked_today=True)
             self._release(updated)
-            self._log(updated, "cancelled", "Cancelled automatically after a breach")
-            self._lapsed(client, updated)
-            return updated
+            self._tell_lapse(client, updated)
+            return self._told(updated)
         reminders = self._reminders_due(updated, today)
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.status in RUNNING:
             if updated.rules.collects_through_mollie:
@@ -924,23 +931,50 @@ class PlanService:
                                    lambda lang: notices.agreement(plan, client.name, iban, lang))  # fmt: skip
         self._log(plan, "agreement_sent", f"Agreement with schedule: {result}")
 
-    def _lapsed(self, client: Client, plan: PaymentPlan) -> None:
+    def _tell_lapse(self, client: Client, plan: PaymentPlan) -> None:
+        """Tell a breach: the timeline, the debtor's notice, the client's action item and mail,
+        the contact log. Every row takes the id the plan carries (``lapse_to_tell``) and every
+        message its plan-keyed outbox key, so a redelivery that tells again adds nothing."""
+        told = plan.lapse_to_tell
+        now = self.clock.now()
+        self.plans.log(plan.client_id, plan.plan_id, told, now, "cancelled",
+                       "Cancelled automatically after a breach")  # fmt: skip
         self._send_notice(
             client, plan, "lapsed", lambda lang: notices.lapsed_to_debtor(plan, plan.open, lang)
         )
-        now = self.clock.now()
         note = notices.lapsed_to_client(plan, plan.open, client.language.value)
-        self.repos.actions.add(ActionItem(
-            client_id=client.client_id, action_id=time_ordered_id(now), kind="plan_breached",
-            title=note.subject, created_at=now, debtor_number=plan.debtor_number,
-            invoice_numbers=plan.invoice_numbers, detail={"plan_id": plan.plan_id, "open": plan.open},
-        ))  # fmt: skip
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=told, kind="plan_breached",
+                title=note.subject, created_at=now, debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers, detail={"plan_id": plan.plan_id, "open": plan.open},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # added by the delivery that failed after it
         if client.contact_email:
             message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|lapsed-client", Channel.EMAIL, None,
                                       client.contact_email, now, invoice_numbers=plan.invoice_numbers)  # fmt: skip
             self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
                                                            language=client.language.value))  # fmt: skip
-        self._contact(plan, f"Payment plan {plan.plan_id} lapsed; dunning resumes")
+        try:
+            self.repos.contacts.add(ContactEntry(plan.client_id, plan.debtor_number, told, now,
+                                                 ContactKind.STATUS, f"Payment plan {plan.plan_id} lapsed; dunning resumes",
+                                                 invoice_numbers=plan.invoice_numbers, system=True))  # fmt: skip
+        except Conflict:
+            pass  # logged by the delivery that failed after it
+
+    def _told(self, plan: PaymentPlan) -> PaymentPlan:
+        """The breach told: its mark goes. A plan changed meanwhile keeps the mark, and the
+        next visit tells again, which writes the same rows."""
+        found = self.plans.get(plan.client_id, plan.plan_id)
+        if found is None or found[0].lapse_to_tell != plan.lapse_to_tell:
+            return plan
+        told = replace(found[0], lapse_to_tell="")
+        try:
+            self._save(told, found[1])
+        except ConflictingUpdate:
+            return plan
+        return told
 
     def _send_notice(self, client: Client, plan: PaymentPlan, what: str, build: Callable[[str], notices.Notice],
                      channel: Channel = Channel.EMAIL) -> str:  # fmt: skip
