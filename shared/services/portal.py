@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.files import FileStore
-from shared.ports.tables import Row
+from shared.ports.tables import Conflict, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
 from shared.services.errors import Invalid, NotFound
 from shared.services.invoice_status import InvoiceStatusService
@@ -41,6 +42,9 @@ TABLES = (ACCESS, THROTTLE, RETURNS)
 FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
+REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
+REUSE_CHECKOUT = True  # a payment link opened again (a mail scanner, a second click) reuses
+# the debtor's still-open payment for the same invoices and amount instead of starting another
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 PORTAL = "debtor (portal)"
 
@@ -271,17 +275,45 @@ class PortalService:
         """Starts one payment for the chosen invoices; the URL to send the debtor to."""
         client, _ = self.parties(access)
         invoices = self._own(access, numbers)
+        chosen = sorted(i.number for i in invoices)
+        open_key = (
+            "open|"
+            + hashlib.sha256("|".join([access.debtor_number, *chosen]).encode()).hexdigest()[:40]
+        )
+        reused = self._open_checkout(client, access, open_key)
+        if reused is not None:
+            return reused
         back = secrets.token_urlsafe(16)
         started = self.online.start(
-            client,
-            access.debtor_number,
-            [i.number for i in invoices],
-            f"{base_url}/api/portal/return/{back}",
+            client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}"
         )
         self.repos.store.upsert(RETURNS, Row(access.client_id, back, {
             "Debtor": access.debtor_number, "PaymentId": started.payment_id,
         }))  # fmt: skip
+        if started.checkout_url:
+            self.repos.store.upsert(RETURNS, Row(access.client_id, open_key, {
+                "Debtor": access.debtor_number, "PaymentId": started.payment_id,
+                "CheckoutUrl": started.checkout_url,
+                "QuotedOn": amsterdam_date(self.clock.now()).isoformat(),
+            }))  # fmt: skip
         return started.checkout_url
+
+    def _open_checkout(self, client: Client, access: PortalAccess, open_key: str) -> str | None:
+        """The checkout of the payment this link started today for the same invoices, while
+        Mollie still has it open: link scanners and previews open every link in a mail, and
+        each new payment would be another open checkout for the whole claim. A payment quoted
+        on an earlier day is not reused (the claim's interest moved); nor one Mollie no longer
+        has open (paid, expired, canceled: the claim moved or the debtor starts anew)."""
+        if not REUSE_CHECKOUT:
+            return None
+        row = self.repos.store.get(RETURNS, access.client_id, open_key)
+        if row is None or row.data.get("Debtor") != access.debtor_number:
+            return None
+        if row.data.get("QuotedOn") != amsterdam_date(self.clock.now()).isoformat():
+            return None
+        if self.online.status(client, str(row.data["PaymentId"])) != "open":
+            return None
+        return str(row.data["CheckoutUrl"])
 
     def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
         """The payment link: one payment for all that is open; None when nothing is."""
@@ -291,6 +323,8 @@ class PortalService:
 
     def payment_status(self, access: PortalAccess, client: Client, back: str) -> str:
         """Asked of Mollie, never read from the redirect."""
+        if not _RETURN_KEY.fullmatch(back):  # what pay() made, never a key Table Storage refuses
+            raise NotFound("no such payment")
         row = self.repos.store.get(RETURNS, access.client_id, back)
         if row is None or row.data.get("Debtor") != access.debtor_number:
             raise NotFound("no such payment")
@@ -306,11 +340,18 @@ class PortalService:
         if days < 1 or days > MAX_POSTPONEMENT_DAYS:
             raise Invalid(f"a postponement runs from tomorrow up to {MAX_POSTPONEMENT_DAYS} days")
         chosen = tuple(i.number for i in invoices)
-        granted = 0 < days <= min(client.postpone_auto_days, MAX_POSTPONEMENT_DAYS)
+        # granted at once is one grace period per invoice, counted from the first day the
+        # portal granted one: a debtor cannot renew it for as long as links keep coming
+        limit = min(client.postpone_auto_days, MAX_POSTPONEMENT_DAYS)
+        since = {n: self._postponed_since(access, n) for n in chosen}
+        granted = days > 0 and all((until - (since[n] or today)).days <= limit for n in chosen)
         if granted:
             for number in chosen:
+                if since[number] is None:
+                    self._remember_postponement(access, number, today)
                 self.dunning.change_invoice(client, number, paused_until=until, author=PORTAL)
         else:
+            self.count_request(access)
             now = self.clock.now()
             self.repos.actions.add(ActionItem(
                 client.client_id, time_ordered_id(now), "postponement_request",
@@ -328,7 +369,49 @@ class PortalService:
             raise Invalid("say why the invoice is disputed")
         client, _ = self.parties(access)
         invoice = self._own(access, [number])[0]
+        self.count_request(access)
         self.invoice_status.dispute(client, invoice.number, reason.strip()[:1000], author=PORTAL)
+
+    def count_request(self, access: PortalAccess) -> None:
+        """Each request (a postponement past the limit, a dispute, an installment moved past
+        the plan's limit) is an action item staff must read: at most ``REQUESTS_PER_DAY`` a
+        debtor, so whoever holds a link cannot bury the client's list."""
+        now = self.clock.now()
+        if (
+            self.counters.increment(
+                THROTTLE, self._debtor_key(access), f"req|{now:%Y%m%d}", limit=REQUESTS_PER_DAY
+            )
+            is None
+        ):
+            raise Invalid(f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow")
+
+    def _debtor_key(self, access: PortalAccess) -> str:
+        return hashlib.sha256(f"{access.client_id}|{access.debtor_number}".encode()).hexdigest()[
+            :32
+        ]
+
+    def _postponed_since(self, access: PortalAccess, number: str) -> date | None:
+        return self.moved_from(access, f"inv|{number}")
+
+    def _remember_postponement(self, access: PortalAccess, number: str, on: date) -> None:
+        self.remember_moved_from(access, f"inv|{number}", on)
+
+    def moved_from(self, access: PortalAccess, what: str) -> date | None:
+        """The date the portal first moved ``what`` from (an invoice's pause, an installment),
+        None when the portal never moved it."""
+        row = self.repos.store.get(THROTTLE, self._debtor_key(access), f"pp|{encode(what)}")
+        return date.fromisoformat(row.data["From"]) if row else None
+
+    def remember_moved_from(self, access: PortalAccess, what: str, on: date) -> None:
+        """Kept once: the first move's date stands (a second move, or a request a moment ago
+        that granted the same, finds it)."""
+        try:
+            self.repos.store.insert(
+                THROTTLE,
+                Row(self._debtor_key(access), f"pp|{encode(what)}", {"From": on.isoformat()}),
+            )
+        except Conflict:
+            return
 
     def message(self, access: PortalAccess, text: str) -> None:
         text = text.strip()
@@ -337,9 +420,7 @@ class PortalService:
         now = self.clock.now()
         # each message is an action item staff must read: a debtor (or whoever holds the link)
         # cannot flood the client's list
-        debtor_key = hashlib.sha256(
-            f"{access.client_id}|{access.debtor_number}".encode()
-        ).hexdigest()[:32]
+        debtor_key = self._debtor_key(access)
         if (
             self.counters.increment(
                 THROTTLE, debtor_key, f"msg|{now:%Y%m%d}", limit=MESSAGES_PER_DAY
@@ -360,3 +441,6 @@ class PortalService:
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(access.client_id, access.debtor_number, time_ordered_id(now), now, kind,
                                              summary, channel="portal", invoice_numbers=numbers, author=PORTAL))  # fmt: skip
+
+
+_RETURN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -225,12 +225,16 @@ class PortalPlanDesk:
         state = next((s for s in plan.installments(today) if s.number == number), None)
         if state is None or state.paid >= state.amount:
             raise Invalid(f"installment {number} is not open", field="installment")
-        days = (to - state.due_date).days
-        if days < 1 or to <= today:
+        if (to - state.due_date).days < 1 or to <= today:
             raise Invalid("choose a later date than the installment's", field="to")
-        if days <= plan.rules.debtor_postpone_days:
+        # the limit counts from the installment's date before the debtor first moved it:
+        # moving it again from the moved date would renew the grace for ever
+        first = self.portal.moved_from(access, f"{plan.plan_id}|{number}") or state.due_date
+        if (to - first).days <= plan.rules.debtor_postpone_days:
+            self.portal.remember_moved_from(access, f"{plan.plan_id}|{number}", state.due_date)
             self.plans.postpone(client, plan.plan_id, number, to, False, PORTAL)
             return True
+        self.portal.count_request(access)
         now = self.clock.now()
         self.portal.repos.actions.add(ActionItem(
             client_id=client.client_id, action_id=time_ordered_id(now),

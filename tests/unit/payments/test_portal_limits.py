@@ -1,62 +1,109 @@
-"""#12 item 10: the guessing throttle counts before it reads (concurrent guesses cannot all be
-evaluated), keys IPv6 callers without their port (by /64), and portal messages are limited."""
+"""What a debtor (or whoever holds the link) can ask of the portal without a person deciding:
+one grace period per invoice and per installment, a bounded number of requests a day, and a
+payment link that does not start a new payment each time a mail scanner opens it."""
 
 from __future__ import annotations
 
-import threading
+from datetime import timedelta
 
-import pytest
-
-from shared.services.portal import FAILURES_PER_WINDOW, MESSAGES_PER_DAY, throttle_source
-from tests.unit.payments.test_portal import Browser, enter, portal  # noqa: F401 - fixture
-
-
-@pytest.mark.parametrize(("forwarded", "source"), [
-    ("192.0.2.10:51000", "192.0.2.10"),
-    ("192.0.2.10", "192.0.2.10"),
-    ("[2001:db8::1]:51000", "2001:db8::/64"),
-    ("[2001:db8::2]:443", "2001:db8::/64"),
-    ("2001:db8::ffff:1", "2001:db8::/64"),
-    ("[::ffff:192.0.2.10]:80", "192.0.2.10"),
-    ("", "local"),
-])  # fmt: skip
-def test_the_throttle_keys_callers_without_their_port(forwarded, source):
-    assert throttle_source(forwarded) == source
+from shared.clock import amsterdam_date
+from shared.services.portal import REQUESTS_PER_DAY
+from tests.unit.payments.conftest import shop  # noqa: F401
+from tests.unit.payments.test_portal import Browser, enter, portal  # noqa: F401
 
 
-def test_concurrent_guesses_are_counted_before_they_are_evaluated(portal):  # noqa: F811
-    world, _, app = portal
-    evaluated = []
-    links = world.services.portal.links
-    original = links.check
-
-    def counting_check(token):
-        evaluated.append(token)
-        return original(token)
-
-    links.check = counting_check
-    barrier = threading.Barrier(30)
-
-    def guess(i):
-        browser = Browser(app, source=f"[2001:db8::{i:x}]:{40000 + i}")  # one /64, many ports
-        barrier.wait()
-        for j in range(2):
-            browser.go("GET", f"/p/guess{i}-{j}.abc")
-
-    threads = [threading.Thread(target=guess, args=(i,)) for i in range(30)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(evaluated) <= FAILURES_PER_WINDOW
+def _kinds(world) -> list[str]:
+    return [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
 
 
-def test_portal_messages_are_rate_limited(portal):  # noqa: F811
+def test_a_postponement_granted_at_once_is_one_grace_period_not_a_renewable_one(portal):  # noqa: F811
     world, _, app = portal
     browser = enter(world, app)
-    for i in range(MESSAGES_PER_DAY):
-        assert browser.post("/portal/message", text=f"bericht {i}").status == 303
-    refused = browser.post("/portal/message", text="nog een")
-    assert refused.status == 400
-    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
-    assert sum(1 for a in items if a["kind"] == "debtor_message") == MESSAGES_PER_DAY
+    start = amsterdam_date(world.clock.now())
+    first = browser.post(
+        "/portal/postpone",
+        invoice=["F1"],
+        until=(start + timedelta(days=10)).isoformat(),
+        reason="salaris",
+    )
+    assert first.headers["Location"].endswith("done=postponed")
+    # later, still within 14 days of the first grant: extended at once
+    world.clock.at += timedelta(days=5)
+    again = browser.post(
+        "/portal/postpone",
+        invoice=["F1"],
+        until=(start + timedelta(days=14)).isoformat(),
+        reason="salaris",
+    )
+    assert again.headers["Location"].endswith("done=postponed")
+    # the day before it runs out, 14 more: past one grace period, so staff decide
+    world.clock.at += timedelta(days=8)
+    today = amsterdam_date(world.clock.now())
+    renew = browser.post(
+        "/portal/postpone",
+        invoice=["F1"],
+        until=(today + timedelta(days=14)).isoformat(),
+        reason="salaris",
+    )
+    assert renew.headers["Location"].endswith("done=requested")
+    invoice = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
+    assert invoice["paused_until"] == (start + timedelta(days=14)).isoformat()
+    assert _kinds(world).count("postponement_request") == 1
+
+
+def test_requests_and_disputes_are_bounded_a_day_per_debtor(portal):  # noqa: F811
+    world, _, app = portal
+    browser = enter(world, app)
+    today = amsterdam_date(world.clock.now())
+    answers = [
+        browser.post(
+            "/portal/postpone",
+            invoice=["F2"],
+            until=(today + timedelta(days=40)).isoformat(),
+            reason=f"r{i}",
+        ).status
+        for i in range(REQUESTS_PER_DAY)
+    ]
+    assert answers == [303] * REQUESTS_PER_DAY
+    assert browser.post("/portal/dispute", invoice="F1", reason="nooit geleverd").status == 400
+    assert (
+        browser.post(
+            "/portal/postpone",
+            invoice=["F2"],
+            until=(today + timedelta(days=40)).isoformat(),
+            reason="x",
+        ).status
+        == 400
+    )
+    kinds = _kinds(world)
+    assert kinds.count("postponement_request") == REQUESTS_PER_DAY and "dispute" not in kinds
+    world.clock.at += timedelta(days=1)  # a new day: the debtor is heard again
+    assert browser.post("/portal/dispute", invoice="F1", reason="nooit geleverd").status == 303
+    assert "dispute" in _kinds(world)
+
+
+def test_the_payment_link_opened_again_reuses_the_open_checkout(portal):  # noqa: F811
+    world, _, app = portal
+    client_id = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    _, pay_link = world.services.portal.links.links(client_id, "D1")
+    path = "/p/" + pay_link.split("/api/p/", 1)[1]
+    seen = {
+        Browser(app).go("GET", path).headers["Location"] for _ in range(3)
+    }  # a scanner, the debtor
+    assert len(seen) == 1
+    payment_id = next(iter(seen)).rsplit("/", 1)[1]
+    online = world.services.online_payments
+    online.simulation.settle(
+        payment_id, "expired"
+    )  # the checkout ran out: the next visit starts anew
+    fresh = Browser(app).go("GET", path).headers["Location"]
+    assert fresh not in seen and "/api/pay/simulate/tr_sim" in fresh
+    world.clock.at += timedelta(days=1)  # quoted on another day: interest moved, a new payment
+    assert Browser(app).go("GET", path).headers["Location"] != fresh
+
+
+def test_a_return_reference_that_is_no_key_is_a_404_not_a_500(portal):  # noqa: F811
+    world, _, app = portal
+    browser = enter(world, app)
+    assert browser.go("GET", "/portal/return/a%2Fb").status == 404
+    assert browser.go("GET", "/portal/return/" + "x" * 300).status == 404
