@@ -216,10 +216,17 @@ def cmd_prescription(args: argparse.Namespace) -> int:
                 "period_starts": result.period_starts.isoformat(),
                 "last_day": result.last_day.isoformat(),
                 "prescribed_on": result.prescribed_on.isoformat(),
+                "too_late": [d.isoformat() for d in result.too_late],
             }
         )
     else:
         print(result.prescribed_on.isoformat())
+    for demand in result.too_late:
+        print(
+            f"note: {demand.isoformat()} came when the claim had already prescribed: "
+            "a demand then interrupts nothing and cannot revive it (art. 3:317 BW)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -348,7 +348,10 @@ class DunningService:
     def _warn_prescription(
         self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
     ) -> None:
-        """An action item, once per invoice, when its claim prescribes within 60 days."""
+        """An action item, once per invoice, when its claim may prescribe within 60 days. The
+        date is the earliest the claim can prescribe (from its due date, the consumer term for
+        a consumer: whether the claim is a sale or a service, and which demands reached the
+        debtor, are for a person to judge), so the warning is never late; its text says so."""
         for invoice in invoices:
             if not invoice.is_collectable:
                 continue
@@ -367,7 +370,9 @@ class DunningService:
             now = self.clock.now()
             self.repos.actions.add(ActionItem(
                 client.client_id, time_ordered_id(now), "prescription",
-                f"Invoice {invoice.number} prescribes on {when:%d-%m-%Y}: interrupt it (a written demand) or take it to court",
+                (f"Invoice {invoice.number} may prescribe on {when:%d-%m-%Y}: counted from its due date"
+                 f"{' as a consumer purchase (2 years, art. 7:28 BW)' if debtor.kind is DebtorKind.B2C else ' (5 years)'}"
+                 ", before any written demand on file; check the demands sent and, if none interrupted it, send one or go to court"),
                 now, debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail={"prescribes_on": when.isoformat()},
             ))  # fmt: skip
 
