@@ -1,6 +1,11 @@
 """What the client's accounting needs from us: for a period, the payments received for its
 invoices as an MT940 file (split per invoice, so each invoice can be written off in the
-ledger) and a PDF report of the same items with the total to remit."""
+ledger) and a PDF report of the same items with the total to remit.
+
+A payment that came back later (a bank return, a chargeback, a refund) stays in the period it
+was received, as the client may have booked that period's file already, and its reversal is a
+debit in the period of the day it came back: every period's file stays what it was, and the
+sum over the periods is what stood."""
 
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ class ExportItem:
     invoice_number: str
     debtor_number: str | None
     component: str
-    amount: Cents
+    amount: Cents  # negative for a reversal
+    reversal: bool = False
 
 
 class ExportService:
@@ -42,7 +48,7 @@ class ExportService:
             page, token = self.repos.payments.list(
                 client.client_id, page_size=1000, continuation=token
             )
-            payments += [p for p in page if start <= p.received_on <= end and not p.reversed]
+            payments += page
             if not token:
                 break
         items = [
@@ -55,9 +61,21 @@ class ExportService:
                 a.amount,
             )
             for p in payments
+            if start <= p.received_on <= end
             for a in p.allocations
         ]
-        return sorted(items, key=lambda i: (i.received_on, i.invoice_number, i.component))
+        items += [
+            ExportItem(
+                p.reversed_on, p.payment_id, a.invoice_number, p.debtor_number, a.component,
+                -a.amount, reversal=True,
+            )
+            for p in payments
+            if p.reversed and p.reversed_on is not None and start <= p.reversed_on <= end
+            for a in p.allocations
+        ]  # fmt: skip
+        return sorted(
+            items, key=lambda i: (i.received_on, i.invoice_number, i.reversal, i.component)
+        )
 
     def mt940(self, client: Client, start: date, end: date) -> str:
         items = self.items(client, start, end)
@@ -66,7 +84,7 @@ class ExportService:
             OutLine(
                 booked_on=i.received_on,
                 amount=i.amount,
-                remittance=f"{i.invoice_number} {COMPONENT_NL.get(i.component, i.component)}",
+                remittance=f"{i.invoice_number} {_label(i)}",
                 end_to_end_id=i.payment_id[-16:],
             )
             for i in items
@@ -107,7 +125,7 @@ class ExportService:
                 f"{i.received_on:%d-%m-%Y}",
                 i.invoice_number,
                 i.debtor_number or "",
-                COMPONENT_NL.get(i.component, i.component),
+                _label(i),
                 format_cents(i.amount),
             )
             for w, text in zip(widths, row, strict=True):
@@ -121,6 +139,11 @@ class ExportService:
         pdf.set_font("Helvetica", "", 8)
         pdf.cell(0, 6, f"{len(items)} posten", new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+
+def _label(item: ExportItem) -> str:
+    name = COMPONENT_NL.get(item.component, item.component)
+    return f"{name} storno" if item.reversal else name
 
 
 def _latin1(text: str) -> str:

@@ -136,9 +136,13 @@ class PaymentService:
         self._tell(client, [a.invoice_number for a in payment.allocations])
         return payment
 
-    def reverse(self, client: Client, payment_id: str, reason: str) -> Payment | None:
+    def reverse(
+        self, client: Client, payment_id: str, reason: str, on: date | None = None
+    ) -> Payment | None:
         """The money came back (refund, chargeback, bank return): undo exactly what it was
-        allocated to, reopen the invoices, log it, tell staff. Idempotent."""
+        allocated to, reopen the invoices, log it, tell staff. Idempotent. ``on``: the day the
+        money came back when the source says (a bank return's booking date), else today; the
+        client's export shows the reversal in that day's period."""
         payment = self._get(client.client_id, payment_id)
         if payment is None:
             return None
@@ -152,7 +156,9 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             return payment
-        reversed_ = replace(payment, reversed=True, reversed_on=amsterdam_date(self.clock.now()))
+        reversed_ = replace(
+            payment, reversed=True, reversed_on=on or amsterdam_date(self.clock.now())
+        )
         self.repos.payments.save(reversed_)
         now = self.clock.now()
         if payment.debtor_number:

@@ -487,7 +487,9 @@ class StatementService:
             for client in clients:
                 payment_id = self.repos.banking.payment_for(client.client_id, line.end_to_end_id)
                 if payment_id:
-                    self.payments.reverse(client, payment_id, f"returned by the bank ({reason})")
+                    self.payments.reverse(
+                        client, payment_id, f"returned by the bank ({reason})", line.booking_date
+                    )
                     return "returned"
         if clients and line.amount > 0:
             return "returned"  # money returned to us: nothing of ours to reopen

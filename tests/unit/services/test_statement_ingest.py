@@ -287,3 +287,48 @@ def test_thresholds_are_per_client(setup):
     assert report.booked == 0 and report.suggested == 1
     too_low = a.call("POST", "/v1/clients", {"items": [client_row("C1", auto_book_threshold=0.2)]})
     assert too_low.body["rejected"] == 1
+
+
+def test_a_bank_return_is_dated_by_the_bank_and_shown_in_the_export_of_its_own_period(setup):
+    """The client imported March's file; the return comes in April: March's file stays as it
+    was, April's carries the reversal as a debit, and the payment is reversed on the bank's
+    day, not the day Inning read the statement."""
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    setup.services.statements.ingest(
+        "agency-a/in.sta", statement([paid_line(12_100, "", reference=ref, end_to_end_id="E9")])
+    )
+    back = OutLine(date(2025, 4, 2), -12_100, "retour", end_to_end_id="E9", return_reason="MD06")
+    setup.services.statements.ingest(
+        "agency-a/back.sta", statement([back], opening=112_100, day=date(2025, 4, 1), sid="S3")
+    )
+    (payment,) = setup.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert payment["reversed"] is True
+    stored = setup.services.repos.payments.get(
+        next(c.client_id for c in setup.services.repos.clients.all() if c.number == "C1"),
+        payment["payment_id"],
+    )
+    assert stored is not None and stored.reversed_on == date(2025, 4, 2)
+    headers = {"x-api-key": setup.agency_a.key}
+
+    def exported(start: str, end: str) -> list[tuple[int, str]]:
+        r = setup.api.handle(
+            ApiRequest("GET", "/v1/clients/C1/exports/mt940", headers, {"from": start, "to": end})
+        )
+        (file,) = parse_statement_file(r.encoded())
+        assert file.balance_difference() == 0
+        return sorted((x.amount, x.remittance or "") for x in file.lines)
+
+    march = exported("2025-03-01", "2025-03-31")
+    assert sum(a for a, _ in march) == 12_100 and all(a > 0 for a, _ in march)
+    april = exported("2025-04-01", "2025-04-30")
+    assert sum(a for a, _ in april) == -12_100 and all("storno" in r for _, r in april)
+    assert sum(a for a, _ in exported("2025-03-01", "2025-04-30")) == 0
+    pdf = setup.api.handle(
+        ApiRequest(
+            "GET",
+            "/v1/clients/C1/exports/report.pdf",
+            headers,
+            {"from": "2025-04-01", "to": "2025-04-30"},
+        )
+    ).encoded()
+    assert b"-121.00" in pdf and b"storno" in pdf
