@@ -33,7 +33,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables import schema
@@ -56,13 +56,11 @@ from shared.domain.ledger.booking import LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import LedgerEvent
 from shared.domain.ledger.replay import open_claims
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import (
     ActionItem,
     AllocatedAmount,
-    ContactEntry,
-    ContactKind,
     Payment,
     PaymentSource,
 )
@@ -78,6 +76,7 @@ from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
+from shared.services.statements_redo import booking_time, overpayment_item, payment_entry
 
 if TYPE_CHECKING:
     from shared.services.statements import IngestReport, StatementService
@@ -530,6 +529,9 @@ class StatementWindow:
         account = self.statement.account
         banking = self.repos.banking
         booked, redo = list(self.booked), []
+        # the window's time, written down with each booking: its side effects are keyed by
+        # it, so a redelivery after a crash writes them again without doubling
+        at = booking_time(self.service.clock.now())
         intents = [
             (
                 b.record,
@@ -539,16 +541,21 @@ class StatementWindow:
                     "ClientId": b.client.client_id,
                     "PaymentId": b.payment.payment_id,
                     "Invoices": b.numbers,
+                    "BookedAt": at,
                 },
             )
             for b in booked
         ]
-        if not banking.intend_bookings(account, intents):
+        etags = banking.intend_bookings(account, intents)
+        if etags is None:
             redo, booked = booked, []  # another delivery is at these lines: it follows them
+        else:  # settled under the ETags of the bookings written down
+            for b, etag in zip(booked, etags, strict=True):
+                b.record = replace(b.record, etag=etag, booked_at=at)
         for client in self.clients:
             mine = [b for b in booked if b.client.client_id == client.client_id]
             if mine:
-                redo += self._write_client(client, mine)
+                redo += self._write_client(client, mine, at)
         done = {id(b) for b in booked} - {id(b) for b in redo}
         for b in booked:
             if id(b) in done:
@@ -562,12 +569,14 @@ class StatementWindow:
                 )
         self._write_actions()
         if self.settled:
-            banking.settle_lines(account, self.settled)
+            left = banking.settle_lines(account, self.settled)
+            if left:  # another delivery changed them meanwhile: its outcome stands
+                log.info("window left %d lines to another delivery", len(left))
         self._reset()
         for b in redo:  # in the order of the statement
             self.redo(b.line, b.line_id)
 
-    def _write_client(self, client: Client, booked: list[_Booked]) -> list[_Booked]:
+    def _write_client(self, client: Client, booked: list[_Booked], at: datetime) -> list[_Booked]:
         """One client's bookings: the lines that must take the one-line path are returned."""
         store = self.repos.store
         cid = client.client_id
@@ -653,10 +662,10 @@ class StatementWindow:
         learned = {iban: set(self.learned[(c, iban)]) for c, iban in self.learned_new if c == cid}
         if learned:
             self.repos.banking.learn_ibans(cid, learned)
-        self._log(client, booked)
+        self._log(client, booked, at)
         for b in booked:
             if b.payment.unallocated > 0:
-                self._overpayment(client, b.payment)
+                self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
         told = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
@@ -676,46 +685,22 @@ class StatementWindow:
             return {id(m) for m in members}
         return set()
 
-    def _log(self, client: Client, booked: list[_Booked]) -> None:
-        now = self.service.clock.now()
+    def _log(self, client: Client, booked: list[_Booked], at: datetime) -> None:
+        """The payments' contact log entries, keyed by the window's time and the payment (a
+        redelivery writing them again finds them there: statements_redo)."""
         rows = []
         for b in booked:
-            p = b.payment
-            if not p.debtor_number:
-                continue
-            numbers = tuple(sorted({a.invoice_number for a in p.allocations}))
-            entry = ContactEntry(
-                client.client_id,
-                p.debtor_number,
-                time_ordered_id(now),
-                now,
-                ContactKind.PAYMENT,
-                f"Payment of {format_eur_nl(p.amount)} received ({p.source.value}) "
-                f"for {', '.join(numbers) or 'no invoice'}",
-                channel=p.source.value,
-                invoice_numbers=numbers,
-                system=True,
-            )
-            rows.append(ContactLogRepository.to_row(entry))
+            entry = payment_entry(client, b.payment, at)
+            if entry is not None:
+                rows.append(ContactLogRepository.to_row(entry))
         for start in range(0, len(rows), MAX_BATCH):
             self.repos.store.transact(
                 schema.CONTACT_LOG, [Op(OpKind.INSERT, r) for r in rows[start : start + MAX_BATCH]]
             )
 
-    def _overpayment(self, client: Client, payment: Payment) -> None:
-        now = self.service.clock.now()
-        self.repos.actions.add(
-            ActionItem(
-                client_id=client.client_id,
-                action_id=time_ordered_id(now),
-                kind="overpayment",
-                title=f"Overpayment of {format_eur_nl(payment.unallocated)}",
-                created_at=now,
-                debtor_number=payment.debtor_number,
-                invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
-                detail={"payment_id": payment.payment_id, "unallocated": payment.unallocated},
-            )
-        )
+    def _overpayment(self, client: Client, payment: Payment, at: datetime) -> None:
+        """Keyed by the window's time and the payment, as :meth:`_log`."""
+        self.repos.actions.add(overpayment_item(client, payment, at))
 
     def _write_actions(self) -> None:
         """The window's suggestions and unmatched credits, per action-list partition in
