@@ -54,7 +54,7 @@ from shared.services.statement_lookups import (
     PooledLookups,
     principal_totals,
 )
-from shared.services.statements_redo import redo_window_booking
+from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
 log = logging.getLogger("inning.statements")
@@ -310,6 +310,18 @@ class StatementService:
                     if record.booked_at is not None
                     else None
                 )
+                if (
+                    landed is not None
+                    and not landed.reversed
+                    and refused(self.repos, client.client_id, landed)  # a credit came between
+                ):
+                    landed = self.payments.reverse(client, record.payment_id, UNDONE)
+                if landed is not None and landed.reversed:
+                    # the window undid this booking (its invoice was credited, withdrawn or
+                    # paid otherwise meanwhile): the line is a person's, as if that came first
+                    result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    return
                 self._book(client, line, line_id, record.payment_id, list(record.invoices))
                 if landed is not None and record.booked_at is not None:
                     redo_window_booking(self.repos, client, line, landed, record.booked_at)
@@ -378,6 +390,21 @@ class StatementService:
                 suggested=tuple((a, result.best.score) for a in result.booked),
                 reasons=(*result.reasons, "not booked: the invoice changed since it was indexed"),
             )
+        self._list(account, line, line_id, record, result, clients, owner, report)
+
+    def _list(
+        self,
+        account: str,
+        line: StatementLine,
+        line_id: str,
+        record: LineRecord,
+        result: LineMatch,
+        clients: list[Client],
+        owner: AccountOwner,
+        report: IngestReport,
+    ) -> None:
+        """The line on the action list (a suggestion, or an unmatched credit), then settled."""
+        banking = self.repos.banking
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result)

@@ -22,7 +22,13 @@ missing, and :func:`redo_window_booking` writes them again:
 - the Today sums cannot tell whether a change was counted: they are marked uncounted and the
   next Today read counts them again from the invoices, payments and actions.
 
-All of it costs requests on a redelivery only: the window's own writes are the same in
+A booking the invoices refuse (a credit note, a withdrawal or another payment landed between
+the window's read and its invoice write; the ledger and the payment row were written before
+the invoice write could notice) is undone (:meth:`PaymentService.reverse`) and the line put on
+the action list, as if the credit had come first (:func:`refused`, :data:`UNDONE`); a
+redelivery that finds such a booking half undone finishes the undoing.
+
+All of it costs requests on a redelivery (or a lost race) only: the window's own writes are the same in
 number as before.
 """
 
@@ -33,6 +39,7 @@ import logging
 from datetime import datetime
 
 from shared.adapters.tables.match_index_repo import is_matchable
+from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
@@ -146,3 +153,29 @@ def _repair_index(repos: Repositories, client_id: str, payment: Payment) -> None
             stale.append(row)
     if current:
         index.repair(client_id, stale, current)
+
+
+UNDONE = (
+    "booked on an invoice that was credited, withdrawn or paid otherwise while the payment "
+    "was being booked: the booking was undone, a person decides"
+)
+
+
+def refused(repos: Repositories, client_id: str, payment: Payment) -> list[str]:
+    """The payment's invoices that can no longer take the principal it gave them (credited,
+    withdrawn or paid otherwise after the window read them): one read of those invoices."""
+    principal: dict[str, int] = {}
+    for a in payment.allocations:
+        if a.component == "principal":
+            principal[a.invoice_number] = principal.get(a.invoice_number, 0) + a.amount
+    stored = repos.invoices.get_many(client_id, sorted(principal)) if principal else {}
+    out = []
+    for number, cents in sorted(principal.items()):
+        found = stored.get(number)
+        if found is None:
+            continue
+        try:
+            found.invoice.apply_payment(payment.payment_id, cents)
+        except InvoiceRuleError:
+            out.append(number)
+    return out

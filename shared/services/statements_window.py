@@ -76,7 +76,13 @@ from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
-from shared.services.statements_redo import booking_time, overpayment_item, payment_entry
+from shared.services.statements_redo import (
+    UNDONE,
+    booking_time,
+    overpayment_item,
+    payment_entry,
+    refused,
+)
 
 if TYPE_CHECKING:
     from shared.services.statements import IngestReport, StatementService
@@ -654,6 +660,16 @@ class StatementWindow:
         if changes:
             self.repos.invoices.match_index.update(cid, changes)
             self.repos.invoices.figures.move_open(cid, open_changes(changes))
+        # a booking whose invoice was credited, withdrawn or paid otherwise after the window
+        # read it (the ledger and payment row were written before the invoice write could
+        # notice): undone, and the line to the one-line path, which puts it on the action
+        # list as if that had come first; reads made on the lost race only
+        undone = [b for b in retell if refused(self.repos, cid, b.payment)]
+        for b in undone:
+            self.service.payments.reverse(client, b.payment.payment_id, UNDONE)
+        retell = [b for b in retell if b not in undone]
+        booked = [b for b in booked if b not in undone]
+        redo += undone
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
         refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}

@@ -30,6 +30,7 @@ from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.adapters.tables.payment_days_repo import PAYMENTS_BY_DAY
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.ports.tables import all_rows
+from shared.services.statements_redo import UNDONE
 from tests.faults.checks import all_actions
 from tests.faults.figures import FIGURES
 from tests.faults.test_booking_under_faults import ACCOUNT, ledger
@@ -182,3 +183,113 @@ def test_a_window_killed_after_any_write_and_delivered_again_ends_as_one_clean_r
             differences.append(f"killed after write {k} ({writes[k - 1]}): {', '.join(wrong)}")
     FIGURES["window crash points left different"] += len(differences)
     assert not differences, "\n".join(differences)
+
+
+# -- another writer between the window's read and its writes ------------------------------------
+def _booked_once_and_consistent(world: FaultWorld) -> dict[str, Any]:
+    """What must hold whoever wrote in between: allocations only on invoices that took them,
+    each line booked or waiting on the action list (never both), the index as the invoices
+    stand, every line settled."""
+    svc = world.services
+    cid = next(iter(svc.repos.clients.all())).client_id
+    payments = [p for p in svc.repos.payments.list(cid, page_size=1000)[0] if not p.reversed]
+    taken: Counter[str] = Counter()
+    for p in payments:
+        for a in p.allocations:
+            if a.component == "principal":
+                taken[a.invoice_number] += a.amount
+    invoices = {n: svc.repos.invoices.get(cid, n) for n in taken}
+    shown = {n: s.invoice.paid if s else None for n, s in invoices.items()}
+    listed = {
+        str(a.detail.get("line_id"))
+        for a in all_actions(world)
+        if a.detail.get("line_id") and a.status.value != "resolved"
+    }
+    booked = {p.external_id for p in payments}
+    index = _rows(world, MATCH_INDEX)
+    open_now = {inv.number: inv.open_amount for inv in svc.repos.invoices.open_invoices(cid)}
+    indexed = {
+        str(d["Number"]): int(d["Open"]) for (_, rk), d in index.items() if rk.startswith("a|")
+    }
+    return {
+        "principal taken vs shown paid": {n: (taken[n], shown[n]) for n in taken
+                                          if taken[n] != shown[n]},
+        "booked and listed": sorted(booked & listed),
+        "index vs invoices": {n: (indexed.get(n), open_now.get(n))
+                              for n in set(indexed) | set(open_now)
+                              if indexed.get(n) != open_now.get(n)},
+        "lines not settled": sorted(
+            rk for (_, rk), d in _rows(world, STATEMENT_LINES).items()
+            if d["Status"] in ("pending", "booking")
+        ),
+    }  # fmt: skip
+
+
+def test_a_credit_note_between_the_windows_read_and_its_ledger_write_is_seen():
+    """Staff credit F1 after the window read the debtor's claims and before it writes the
+    ledger: the payment meant for F1 must not end up allocated to a credited invoice."""
+    world, data, _ = _world()
+    svc = world.services
+    client = next(iter(svc.repos.clients.all()))
+    credited: list[str] = []
+
+    def staff_credit_first(op: str, target: str) -> bool:
+        if op == "transact" and target == LEDGER and not credited:
+            credited.append("F1")
+            svc.invoice_status.credit(client, "F1", "staff")
+        return False
+
+    world.plan.rule(staff_credit_first, "reset")
+    world.plan.enabled = True
+    assert _deliver(world, data)
+    world.plan.enabled = False
+    assert credited == ["F1"]
+    f1 = svc.repos.invoices.get(client.client_id, "F1")
+    assert f1 is not None and f1.invoice.status.value == "credited" and f1.invoice.paid == 0
+    on_f1 = [
+        p for p in svc.repos.payments.list(client.client_id)[0]
+        if not p.reversed and any(a.invoice_number == "F1" for a in p.allocations)
+    ]  # fmt: skip
+    assert on_f1 == []
+    # the line is a person's, as when the credit came first, with the reason
+    undone = [a for a in all_actions(world) if UNDONE in str(a.detail.get("reasons"))]
+    assert len(undone) == 1 and undone[0].detail["amount"] == 10_100
+    assert _booked_once_and_consistent(world) == {
+        "principal taken vs shown paid": {},
+        "booked and listed": [],
+        "index vs invoices": {},
+        "lines not settled": [],
+    }
+
+
+def test_a_delivery_that_lists_a_line_another_one_booked_meanwhile_leaves_it_booked():
+    """Two deliveries of the file at once: the second claimed the first line (pending) before
+    the first delivery booked it, and then finds nothing open to book it on. Its settlement
+    as unmatched is guarded by the ETag of its claim: it loses, the line stays booked, and the
+    item it added is withdrawn (resolved), so the line is not both booked and listed."""
+    from shared.domain.statements.matching import LineMatch
+    from shared.domain.statements.model import line_identities
+    from shared.domain.statements.parse import parse_statement_file
+    from shared.services.statements import IngestReport
+
+    world, data, _ = _world()
+    svc = world.services
+    banking = svc.repos.banking
+    statement = parse_statement_file(data)[0]
+    line, line_id = statement.lines[0], line_identities(statement)[0]
+    second = banking.claim_line(ACCOUNT, line_id, line.amount, line.booking_date, "act-second")
+    assert second is not None and second.status == "pending"
+    assert _deliver(world, data)  # the first delivery books the line over the claim
+    assert banking.line(ACCOUNT, line_id).status == "booked"  # type: ignore[union-attr]
+    client = next(iter(svc.repos.clients.all()))
+    owner = banking.owner(ACCOUNT)
+    assert owner is not None
+    unmatched = LineMatch(0, line.amount, (), (), ("nothing open",), None)
+    svc.statements._list(
+        ACCOUNT, line, line_id, second, unmatched, [client], owner, IngestReport(NAME, "booked")
+    )
+    settled = banking.line(ACCOUNT, line_id)
+    assert settled is not None and settled.status == "booked"
+    items = [a for a in all_actions(world) if a.detail.get("line_id") == line_id]
+    assert [a.status.value for a in items] == ["resolved"]
+    assert _booked_once_and_consistent(world)["booked and listed"] == []
