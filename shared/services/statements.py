@@ -32,7 +32,7 @@ from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
 from shared.domain.statements.matching import (
     LineMatch,
     Lookups,
@@ -318,13 +318,22 @@ class StatementService:
                     landed = self.payments.reverse(client, record.payment_id, UNDONE)
                 if landed is not None and landed.reversed:
                     # the window undid this booking (its invoice was credited, withdrawn or
-                    # paid otherwise meanwhile): the line is a person's, as if that came first
+                    # paid otherwise meanwhile): the undoing finished (idempotent) and the
+                    # line a person's, as if that had come first
+                    self.payments.reverse(client, record.payment_id, UNDONE)
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
                     self._list(account, line, line_id, record, result, clients, owner, report)
                     return
-                self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                booked = self._book(client, line, line_id, record.payment_id, list(record.invoices))
                 if landed is not None and record.booked_at is not None:
                     redo_window_booking(self.repos, client, line, landed, record.booked_at)
+                elif record.booked_at is not None and refused(self.repos, client.client_id, booked):
+                    # the window died before its payment row, and a credit came between its
+                    # read and its ledger write: booked now on the ledger it wrote, undone
+                    self.payments.reverse(client, record.payment_id, UNDONE)
+                    result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    return
                 report.booked += 1
                 banking.settle_line(
                     account,
@@ -477,8 +486,8 @@ class StatementService:
 
     def _book(
         self, client: Client, line: StatementLine, line_id: str, payment_id: str, numbers: list[str]
-    ) -> None:
-        self.payments.book(
+    ) -> Payment:
+        return self.payments.book(
             client,
             payment_id=payment_id,
             amount=line.amount,

@@ -667,6 +667,10 @@ class StatementWindow:
         undone = [b for b in retell if refused(self.repos, cid, b.payment)]
         for b in undone:
             self.service.payments.reverse(client, b.payment.payment_id, UNDONE)
+            if b.line.counterparty_iban:  # nor is its payer known for the debtor by it
+                key = (cid, _iban_key(b.line.counterparty_iban))
+                if b.debtor.number not in self.learned_as_read.get(key, frozenset()):
+                    self.learned.get(key, set()).discard(b.debtor.number)
         retell = [b for b in retell if b not in undone]
         booked = [b for b in booked if b not in undone]
         redo += undone
@@ -675,7 +679,11 @@ class StatementWindow:
         refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}
         if refs:
             self.repos.banking.remember_payments(cid, refs)
-        learned = {iban: set(self.learned[(c, iban)]) for c, iban in self.learned_new if c == cid}
+        learned = {
+            iban: set(self.learned[(c, iban)])
+            for c, iban in self.learned_new
+            if c == cid and self.learned[(c, iban)] != set(self.learned_as_read.get((c, iban), ()))
+        }
         if learned:
             self.repos.banking.learn_ibans(cid, learned)
         self._log(client, booked, at)

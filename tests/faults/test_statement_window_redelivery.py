@@ -120,6 +120,13 @@ def _state(world: FaultWorld, told: list[list[str]]) -> dict[str, Any]:
         "today waiting": figures.waiting_by_kind,
         "lines": lines,
         "listener told": allocated <= {n for numbers in told for n in numbers},
+        "f1 booked": any(
+            a.invoice_number == "F1" for p in payments if not p.reversed for a in p.allocations
+        ),
+        "undone listed": sum(
+            1 for a in all_actions(world) if UNDONE in str(a.detail.get("reasons"))
+        ),
+        "consistent": _booked_once_and_consistent(world),
     }
 
 
@@ -131,18 +138,29 @@ def _deliver(world: FaultWorld, data: bytes) -> bool:
     return True
 
 
-def _crashed_at(k: int | None) -> tuple[dict[str, Any], list[str]]:
+def _crashed_at(k: int | None, *, credit: bool = False) -> tuple[dict[str, Any], list[str]]:
     """The state after the worker died right after its k-th write and the blob came again;
-    with the writes of the first delivery (``op table``)."""
+    with the writes of the first delivery (``op table``). ``credit``: staff credit F1 while
+    the first delivery's window is between its read and its ledger write."""
     world, data, told = _world()
     writes: list[str] = []
+    staff = {"credited": False, "busy": False}
+
+    def staff_credit(op: str, target: str) -> bool:
+        if credit and op == "transact" and target == LEDGER and not staff["credited"]:
+            staff["credited"] = staff["busy"] = True  # staff's writes are not the worker's
+            client = next(iter(world.services.repos.clients.all()))
+            world.services.invoice_status.credit(client, "F1", "staff")
+            staff["busy"] = False
+        return False
 
     def nth_write(op: str, target: str) -> bool:
-        if op not in WRITES:
+        if op not in WRITES or staff["busy"]:
             return False
         writes.append(f"{op} {target}")
         return len(writes) == k
 
+    world.plan.rule(staff_credit, "reset")
     world.plan.rule(nth_write, "crash_after")
     world.plan.enabled = True
     finished = _deliver(world, data)
@@ -155,6 +173,11 @@ def _crashed_at(k: int | None) -> tuple[dict[str, Any], list[str]]:
 @pytest.fixture(scope="module")
 def clean() -> tuple[dict[str, Any], list[str]]:
     return _crashed_at(None)
+
+
+@pytest.fixture(scope="module")
+def clean_with_credit() -> tuple[dict[str, Any], list[str]]:
+    return _crashed_at(None, credit=True)
 
 
 def test_the_clean_run_books_what_the_redelivery_must_match(clean):
@@ -293,3 +316,39 @@ def test_a_delivery_that_lists_a_line_another_one_booked_meanwhile_leaves_it_boo
     items = [a for a in all_actions(world) if a.detail.get("line_id") == line_id]
     assert [a.status.value for a in items] == ["resolved"]
     assert _booked_once_and_consistent(world)["booked and listed"] == []
+
+
+def test_a_window_undoing_a_booking_on_a_credited_invoice_survives_a_crash_after_any_write(
+    clean_with_credit,
+):
+    """The credit note of the test above, and the worker killed after each write in turn (the
+    undoing included): the redelivery ends as the run that was not killed, but for two trails
+    that say more than that run, never less (each named here, so that a new one fails):
+
+    - killed between the window's ledger write and its payment row: the redelivery books the
+      line through the booking path (its return reference, payer account and "payment
+      received" entry) before it finds the invoice credited and undoes it;
+    - killed inside :meth:`PaymentService.reverse` (after the payment row says reversed): its
+      "reversed" contact entry and ``payment_reversed`` item are not written again by the
+      redelivery (the payment service's own, see the report).
+
+    Whatever the crash, nothing stays booked on the credited invoice and the line is listed
+    once with the reason."""
+    expected, writes = clean_with_credit
+    credited_at = writes.index(f"transact {LEDGER}") + 1  # killed earlier: no credit came
+    reversed_at = writes.index("upsert Payments") + 1  # the undoing: the payment reversed
+    undone_by = writes.index(f"transact {PAYMENT_REFS}", reversed_at) + 1  # back in the window
+    trails = {
+        credited_at: {"return references", "learned ibans", "contact log"},
+        **{k: {"contact log", "action items", "today waiting"}
+           for k in range(reversed_at, undone_by)},
+    }  # fmt: skip
+    differences: list[str] = []
+    for k in range(credited_at, len(writes) + 1):
+        state, _ = _crashed_at(k, credit=True)
+        FIGURES["window crash points replayed"] += 1
+        wrong = {aspect for aspect, value in expected.items() if state[aspect] != value}
+        if wrong - trails.get(k, set()) or state["f1 booked"] or state["undone listed"] != 1:
+            differences.append(f"killed after write {k} ({writes[k - 1]}): {sorted(wrong)}")
+    FIGURES["window crash points left different"] += len(differences)
+    assert not differences, "\n".join(differences)
