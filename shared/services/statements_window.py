@@ -679,11 +679,12 @@ class StatementWindow:
         refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}
         if refs:
             self.repos.banking.remember_payments(cid, refs)
-        learned = {
-            iban: set(self.learned[(c, iban)])
+        learned = {  # the debtors new to each payer's account (a row each)
+            iban: self.learned[(c, iban)] - self.learned_as_read.get((c, iban), frozenset())
             for c, iban in self.learned_new
-            if c == cid and self.learned[(c, iban)] != set(self.learned_as_read.get((c, iban), ()))
+            if c == cid
         }
+        learned = {iban: debtors for iban, debtors in learned.items() if debtors}
         if learned:
             self.repos.banking.learn_ibans(cid, learned)
         self._log(client, booked, at)

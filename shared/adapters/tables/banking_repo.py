@@ -5,8 +5,14 @@
 | StatementFiles  | account          | file sha256       | the same file twice books nothing       |
 | StatementLines  | account          | line identity     | overlapping statements, line by line    |
 | AccountBalances | account          | ``last``          | a missing statement (opening != last)   |
-| LearnedIbans    | client id        | payer IBAN        | payer -> debtors, from confirmed matches |
+| LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from confirmed matches |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+
+A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
+one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
+suggestion) learning at once never lose each other's debtor, and a redelivery writes the same
+row again. The debtors of an account are one small range read. Rows of the earlier form (one
+row per account, ``<iban>``, its debtors as JSON) are read as well.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
-from shared.adapters.tables.keys import encode
+from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.ports.tables import (
     MAX_BATCH,
@@ -31,7 +37,6 @@ from shared.ports.tables import (
 )
 
 log = logging.getLogger("inning.statements")
-RETRIES = 5  # read-modify-writes of a payer's account that lose a race
 ACCOUNT_OWNERS = "AccountOwners"
 STATEMENT_FILES = "StatementFiles"
 STATEMENT_LINES = "StatementLines"
@@ -371,13 +376,13 @@ class BankingRepository:
                         left.append(op.row.rk)
         return left
 
-    def learn_ibans(self, client_id: str, known: dict[str, set[str]]) -> None:
-        """Write payer accounts with their debtors (what was read plus what was learned),
-        in transactions: a window's :meth:`learn_iban` at once."""
-        pk = encode(client_id)
+    def learn_ibans(self, client_id: str, learned: dict[str, set[str]]) -> None:
+        """:meth:`learn_iban` for many payer accounts and debtors, in transactions (a
+        window's new ones at once)."""
         ops = [
-            Op(OpKind.UPSERT, Row(pk, encode(iban), {"Debtors": put_json(sorted(debtors))}))
-            for iban, debtors in sorted(known.items())
+            Op(OpKind.UPSERT, _learned_row(client_id, iban, debtor))
+            for iban, debtors in sorted(learned.items())
+            for debtor in sorted(debtors)
         ]
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(LEARNED_IBANS, ops[start : start + MAX_BATCH])
@@ -411,40 +416,29 @@ class BankingRepository:
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
-        return {
-            row.rk: set(get_json(row.data.get("Debtors"), []))
-            for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id))
-        }
+        out: dict[str, set[str]] = {}
+        for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id)):
+            account = row.rk.split(SEPARATOR, 1)[0]
+            out.setdefault(account, set()).update(_learned_debtors(row))
+        return out
 
     def debtors_for_iban(self, client_id: str, iban: str) -> set[str]:
-        """The debtors who paid from this account before: one point read."""
-        key = iban.replace(" ", "").upper()
-        row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
-        return set(get_json(row.data.get("Debtors"), [])) if row else set()
+        """The debtors who paid from this account before: one small range read."""
+        account = encode(iban.replace(" ", "").upper())
+        page = self.store.query(
+            LEARNED_IBANS,
+            pk=encode(client_id),
+            rk_range=(account, account + SEPARATOR + "\U0010ffff"),
+        )
+        out: set[str] = set()
+        for row in page.rows:  # the range also holds longer account numbers: only this one
+            if row.rk == account or row.rk.startswith(account + SEPARATOR):
+                out |= _learned_debtors(row)
+        return out
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
-        """Add a debtor to what a payer's account is known for: read, add, write under the
-        ETag read (a debtor another writer added meanwhile is kept; the loser reads again)."""
-        key = iban.replace(" ", "").upper()
-        for _ in range(RETRIES):
-            row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
-            debtors = set(get_json(row.data.get("Debtors"), [])) if row else set()
-            if debtor in debtors:
-                return
-            debtors.add(debtor)
-            new = Row(
-                encode(client_id), encode(key), {"Debtors": put_json(sorted(debtors))},
-                etag=row.etag if row else None,
-            )  # fmt: skip
-            try:
-                if row is None:
-                    self.store.insert(LEARNED_IBANS, new)
-                else:
-                    self.store.replace(LEARNED_IBANS, new)
-                return
-            except (Conflict, PreconditionFailed):
-                continue
-        raise PreconditionFailed(f"payer account {key} keeps changing; retry")
+        """The payer's account is known for this debtor from now on: one upsert."""
+        self.store.upsert(LEARNED_IBANS, _learned_row(client_id, iban, debtor))
 
     # -- payment references ------------------------------------------------------------------
     def remember_payment(self, client_id: str, reference: str, payment_id: str) -> None:
@@ -465,3 +459,14 @@ def _get_time(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value)) if value else None
+
+
+def _learned_row(client_id: str, iban: str, debtor: str) -> Row:
+    account = encode(iban.replace(" ", "").upper())
+    return Row(encode(client_id), f"{account}{SEPARATOR}{encode(debtor)}", {"Debtor": debtor})
+
+
+def _learned_debtors(row: Row) -> set[str]:
+    if SEPARATOR in row.rk:
+        return {str(row.data.get("Debtor") or decode(row.rk.split(SEPARATOR, 1)[1]))}
+    return set(get_json(row.data.get("Debtors"), []))  # the earlier form: JSON of debtors
