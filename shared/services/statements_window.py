@@ -20,7 +20,8 @@ another for a booked line. A window of up to :data:`WINDOW` lines instead:
 
 Exactly once: every step is the one-line path's step for many lines, in the same order, so a
 crash anywhere leaves the lines ``pending`` (matched again) or ``booking`` (finished with the
-designation written down, :meth:`PaymentService.book` being idempotent per payment id). A write
+designation written down, :meth:`PaymentService.book` being idempotent per payment id, and
+what the window writes after the payment row written again: :mod:`statements_redo`). A write
 that loses a race (an ETag moved: staff or a Mollie payment changed a claim meanwhile) sends the
 lines it carried to the one-line path, which reads again. A line the window cannot book in
 memory (a return, a designation over two debtors, a ledger rule) is booked on the one-line path
