@@ -29,7 +29,7 @@ from shared.adapters.tables.ledger_repo import LEDGER
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.adapters.tables.payment_days_repo import PAYMENTS_BY_DAY
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
-from shared.ports.tables import all_rows
+from shared.ports.tables import TableStore, all_rows
 from shared.services.statements_redo import UNDONE
 from tests.faults.checks import all_actions
 from tests.faults.figures import FIGURES
@@ -61,12 +61,12 @@ def _statement(references: list[str]) -> bytes:
     ).encode()
 
 
-def _world() -> tuple[FaultWorld, bytes, list[list[str]]]:
+def _world(store: TableStore | None = None) -> tuple[FaultWorld, bytes, list[list[str]]]:
     """The same client, debtors and invoices every time (ids drawn from a seeded generator
     while they are made), so two runs compare row by row."""
     rng = random.Random(13)
     with mock.patch.object(secrets, "token_hex", lambda n=16: rng.randbytes(n).hex()):
-        world = build(0, 0.0)
+        world = build(0, 0.0, store=store)
         data = _statement(ledger(world, invoices=6))
     # the Today page was read once: its sums are counted and kept up by each change from now
     world.services.console_figures.portfolio(
@@ -138,11 +138,13 @@ def _deliver(world: FaultWorld, data: bytes) -> bool:
     return True
 
 
-def _crashed_at(k: int | None, *, credit: bool = False) -> tuple[dict[str, Any], list[str]]:
+def _crashed_at(
+    k: int | None, *, credit: bool = False, store: TableStore | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The state after the worker died right after its k-th write and the blob came again;
     with the writes of the first delivery (``op table``). ``credit``: staff credit F1 while
     the first delivery's window is between its read and its ledger write."""
-    world, data, told = _world()
+    world, data, told = _world(store)
     writes: list[str] = []
     staff = {"credited": False, "busy": False}
 
