@@ -32,7 +32,7 @@ from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
 from shared.domain.statements.matching import (
     LineMatch,
     Lookups,
@@ -43,7 +43,7 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict
+from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -54,6 +54,7 @@ from shared.services.statement_lookups import (
     PooledLookups,
     principal_totals,
 )
+from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
 log = logging.getLogger("inning.statements")
@@ -301,7 +302,38 @@ class StatementService:
             # an earlier attempt wrote its booking down and stopped: finish exactly that one
             client = next((c for c in clients if c.client_id == record.client_id), None)
             if client is not None:
-                self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                # a window's booking whose payment row landed: what the window writes after
+                # it may be missing, and the booking path does not write it for a payment
+                # it finds (statements_redo); one read, on a redelivery only
+                landed = (
+                    self.repos.payments.get(client.client_id, record.payment_id)
+                    if record.booked_at is not None
+                    else None
+                )
+                if (
+                    landed is not None
+                    and not landed.reversed
+                    and refused(self.repos, client.client_id, landed)  # a credit came between
+                ):
+                    landed = self.payments.reverse(client, record.payment_id, UNDONE)
+                if landed is not None and landed.reversed:
+                    # the window undid this booking (its invoice was credited, withdrawn or
+                    # paid otherwise meanwhile): the undoing finished (idempotent) and the
+                    # line a person's, as if that had come first
+                    self.payments.reverse(client, record.payment_id, UNDONE)
+                    result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    return
+                booked = self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                if landed is not None and record.booked_at is not None:
+                    redo_window_booking(self.repos, client, line, landed, record.booked_at)
+                elif record.booked_at is not None and refused(self.repos, client.client_id, booked):
+                    # the window died before its payment row, and a credit came between its
+                    # read and its ledger write: booked now on the ledger it wrote, undone
+                    self.payments.reverse(client, record.payment_id, UNDONE)
+                    result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    return
                 report.booked += 1
                 banking.settle_line(
                     account,
@@ -335,7 +367,7 @@ class StatementService:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
                 payment_id = "bank-" + line_id
-                other = banking.intend_booking(
+                written, mine = banking.write_intent(
                     account,
                     record,
                     client_id=client.client_id,
@@ -344,16 +376,16 @@ class StatementService:
                     amount=line.amount,
                     booked_on=line.booking_date,
                 )
-                if other is not None:  # another delivery is at this line: follow what it wrote
-                    if other.status in ("pending", "booking"):
-                        self._line(statement, line, line_id, other, lookups, clients, owner,
+                if not mine:  # another delivery is at this line: follow what it wrote
+                    if written.status in ("pending", "booking"):
+                        self._line(statement, line, line_id, written, lookups, clients, owner,
                                    report, settings)  # fmt: skip
                     return
                 self._book(client, line, line_id, payment_id, numbers)
                 report.booked += 1
-                banking.settle_line(
+                banking.settle_line(  # under the ETag of the booking written down
                     account,
-                    replace(record, invoices=tuple(numbers)),
+                    written,
                     "booked",
                     client_id=client.client_id,
                     payment_id=payment_id,
@@ -367,13 +399,28 @@ class StatementService:
                 suggested=tuple((a, result.best.score) for a in result.booked),
                 reasons=(*result.reasons, "not booked: the invoice changed since it was indexed"),
             )
+        self._list(account, line, line_id, record, result, clients, owner, report)
+
+    def _list(
+        self,
+        account: str,
+        line: StatementLine,
+        line_id: str,
+        record: LineRecord,
+        result: LineMatch,
+        clients: list[Client],
+        owner: AccountOwner,
+        report: IngestReport,
+    ) -> None:
+        """The line on the action list (a suggestion, or an unmatched credit), then settled."""
+        banking = self.repos.banking
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
-        banking.settle_line(
+        settled = banking.settle_line(  # under the ETag of the claim this decision was made on
             account,
             record,
             "suggested" if result.suggested else "unmatched",
@@ -382,6 +429,30 @@ class StatementService:
             amount=line.amount,
             booked_on=line.booking_date,
         )
+        if not settled and record.action_id:
+            self._withdraw_if_booked(account, line_id, target, record.action_id)
+
+    def _withdraw_if_booked(self, account: str, line_id: str, scope: str, action_id: str) -> None:
+        """The line changed while this delivery decided it needs a person: when another
+        delivery booked it meanwhile, the item just added is resolved (a line is never both
+        booked and on the action list); otherwise the other writer's outcome stands."""
+        now = self.repos.banking.line(account, line_id)
+        if now is None or now.status not in ("booking", "booked"):
+            return
+        found = self.repos.actions.get(scope, action_id)
+        if found is None or found[0].status is not ActionStatus.OPEN:
+            return
+        item, etag = found
+        resolved = replace(
+            item,
+            status=ActionStatus.RESOLVED,
+            resolved_at=self.clock.now(),
+            resolution="booked by another delivery of the statement",
+        )
+        try:
+            self.repos.actions.save(resolved, etag or "*")
+        except PreconditionFailed:
+            pass  # staff took it up meanwhile: theirs
 
     @staticmethod
     def action_for(
@@ -415,8 +486,8 @@ class StatementService:
 
     def _book(
         self, client: Client, line: StatementLine, line_id: str, payment_id: str, numbers: list[str]
-    ) -> None:
-        self.payments.book(
+    ) -> Payment:
+        return self.payments.book(
             client,
             payment_id=payment_id,
             amount=line.amount,
@@ -570,6 +641,9 @@ class StatementService:
         except Conflict:
             if action_id is None:
                 raise
+            # added by an earlier attempt, which may have died before counting it on the
+            # Today page: the sums are counted again on the next read (redelivery only)
+            self.repos.invoices.figures.forget(scope)
 
     def _report_warnings(
         self,

@@ -20,7 +20,8 @@ another for a booked line. A window of up to :data:`WINDOW` lines instead:
 
 Exactly once: every step is the one-line path's step for many lines, in the same order, so a
 crash anywhere leaves the lines ``pending`` (matched again) or ``booking`` (finished with the
-designation written down, :meth:`PaymentService.book` being idempotent per payment id). A write
+designation written down, :meth:`PaymentService.book` being idempotent per payment id, and
+what the window writes after the payment row written again: :mod:`statements_redo`). A write
 that loses a race (an ETag moved: staff or a Mollie payment changed a claim meanwhile) sends the
 lines it carried to the one-line path, which reads again. A line the window cannot book in
 memory (a return, a designation over two debtors, a ledger rule) is booked on the one-line path
@@ -33,7 +34,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables import schema
@@ -56,13 +57,11 @@ from shared.domain.ledger.booking import LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import LedgerEvent
 from shared.domain.ledger.replay import open_claims
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import (
     ActionItem,
     AllocatedAmount,
-    ContactEntry,
-    ContactKind,
     Payment,
     PaymentSource,
 )
@@ -78,6 +77,13 @@ from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
+from shared.services.statements_redo import (
+    UNDONE,
+    booking_time,
+    overpayment_item,
+    payment_entry,
+    refused,
+)
 
 if TYPE_CHECKING:
     from shared.services.statements import IngestReport, StatementService
@@ -530,6 +536,9 @@ class StatementWindow:
         account = self.statement.account
         banking = self.repos.banking
         booked, redo = list(self.booked), []
+        # the window's time, written down with each booking: its side effects are keyed by
+        # it, so a redelivery after a crash writes them again without doubling
+        at = booking_time(self.service.clock.now())
         intents = [
             (
                 b.record,
@@ -539,16 +548,21 @@ class StatementWindow:
                     "ClientId": b.client.client_id,
                     "PaymentId": b.payment.payment_id,
                     "Invoices": b.numbers,
+                    "BookedAt": at,
                 },
             )
             for b in booked
         ]
-        if not banking.intend_bookings(account, intents):
+        etags = banking.intend_bookings(account, intents)
+        if etags is None:
             redo, booked = booked, []  # another delivery is at these lines: it follows them
+        else:  # settled under the ETags of the bookings written down
+            for b, etag in zip(booked, etags, strict=True):
+                b.record = replace(b.record, etag=etag, booked_at=at)
         for client in self.clients:
             mine = [b for b in booked if b.client.client_id == client.client_id]
             if mine:
-                redo += self._write_client(client, mine)
+                redo += self._write_client(client, mine, at)
         done = {id(b) for b in booked} - {id(b) for b in redo}
         for b in booked:
             if id(b) in done:
@@ -562,12 +576,14 @@ class StatementWindow:
                 )
         self._write_actions()
         if self.settled:
-            banking.settle_lines(account, self.settled)
+            left = banking.settle_lines(account, self.settled)
+            if left:  # another delivery changed them meanwhile: its outcome stands
+                log.info("window left %d lines to another delivery", len(left))
         self._reset()
         for b in redo:  # in the order of the statement
             self.redo(b.line, b.line_id)
 
-    def _write_client(self, client: Client, booked: list[_Booked]) -> list[_Booked]:
+    def _write_client(self, client: Client, booked: list[_Booked], at: datetime) -> list[_Booked]:
         """One client's bookings: the lines that must take the one-line path are returned."""
         store = self.repos.store
         cid = client.client_id
@@ -645,18 +661,37 @@ class StatementWindow:
         if changes:
             self.repos.invoices.match_index.update(cid, changes)
             self.repos.invoices.figures.move_open(cid, open_changes(changes))
+        # a booking whose invoice was credited, withdrawn or paid otherwise after the window
+        # read it (the ledger and payment row were written before the invoice write could
+        # notice): undone, and the line to the one-line path, which puts it on the action
+        # list as if that had come first; reads made on the lost race only
+        undone = [b for b in retell if refused(self.repos, cid, b.payment)]
+        for b in undone:
+            self.service.payments.reverse(client, b.payment.payment_id, UNDONE)
+            if b.line.counterparty_iban:  # nor is its payer known for the debtor by it
+                key = (cid, _iban_key(b.line.counterparty_iban))
+                if b.debtor.number not in self.learned_as_read.get(key, frozenset()):
+                    self.learned.get(key, set()).discard(b.debtor.number)
+        retell = [b for b in retell if b not in undone]
+        booked = [b for b in booked if b not in undone]
+        redo += undone
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
         refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}
         if refs:
             self.repos.banking.remember_payments(cid, refs)
-        learned = {iban: set(self.learned[(c, iban)]) for c, iban in self.learned_new if c == cid}
+        learned = {  # the debtors new to each payer's account (a row each)
+            iban: self.learned[(c, iban)] - self.learned_as_read.get((c, iban), frozenset())
+            for c, iban in self.learned_new
+            if c == cid
+        }
+        learned = {iban: debtors for iban, debtors in learned.items() if debtors}
         if learned:
             self.repos.banking.learn_ibans(cid, learned)
-        self._log(client, booked)
+        self._log(client, booked, at)
         for b in booked:
             if b.payment.unallocated > 0:
-                self._overpayment(client, b.payment)
+                self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
         told = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
@@ -676,46 +711,22 @@ class StatementWindow:
             return {id(m) for m in members}
         return set()
 
-    def _log(self, client: Client, booked: list[_Booked]) -> None:
-        now = self.service.clock.now()
+    def _log(self, client: Client, booked: list[_Booked], at: datetime) -> None:
+        """The payments' contact log entries, keyed by the window's time and the payment (a
+        redelivery writing them again finds them there: statements_redo)."""
         rows = []
         for b in booked:
-            p = b.payment
-            if not p.debtor_number:
-                continue
-            numbers = tuple(sorted({a.invoice_number for a in p.allocations}))
-            entry = ContactEntry(
-                client.client_id,
-                p.debtor_number,
-                time_ordered_id(now),
-                now,
-                ContactKind.PAYMENT,
-                f"Payment of {format_eur_nl(p.amount)} received ({p.source.value}) "
-                f"for {', '.join(numbers) or 'no invoice'}",
-                channel=p.source.value,
-                invoice_numbers=numbers,
-                system=True,
-            )
-            rows.append(ContactLogRepository.to_row(entry))
+            entry = payment_entry(client, b.payment, at)
+            if entry is not None:
+                rows.append(ContactLogRepository.to_row(entry))
         for start in range(0, len(rows), MAX_BATCH):
             self.repos.store.transact(
                 schema.CONTACT_LOG, [Op(OpKind.INSERT, r) for r in rows[start : start + MAX_BATCH]]
             )
 
-    def _overpayment(self, client: Client, payment: Payment) -> None:
-        now = self.service.clock.now()
-        self.repos.actions.add(
-            ActionItem(
-                client_id=client.client_id,
-                action_id=time_ordered_id(now),
-                kind="overpayment",
-                title=f"Overpayment of {format_eur_nl(payment.unallocated)}",
-                created_at=now,
-                debtor_number=payment.debtor_number,
-                invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
-                detail={"payment_id": payment.payment_id, "unallocated": payment.unallocated},
-            )
-        )
+    def _overpayment(self, client: Client, payment: Payment, at: datetime) -> None:
+        """Keyed by the window's time and the payment, as :meth:`_log`."""
+        self.repos.actions.add(overpayment_item(client, payment, at))
 
     def _write_actions(self) -> None:
         """The window's suggestions and unmatched credits, per action-list partition in

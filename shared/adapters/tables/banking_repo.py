@@ -5,17 +5,24 @@
 | StatementFiles  | account          | file sha256       | the same file twice books nothing       |
 | StatementLines  | account          | line identity     | overlapping statements, line by line    |
 | AccountBalances | account          | ``last``          | a missing statement (opening != last)   |
-| LearnedIbans    | client id        | payer IBAN        | payer -> debtors, from confirmed matches |
+| LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from confirmed matches |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+
+A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
+one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
+suggestion) learning at once never lose each other's debtor, and a redelivery writes the same
+row again. The debtors of an account are one small range read. Rows of the earlier form (one
+row per account, ``<iban>``, its debtors as JSON) are read as well.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
-from shared.adapters.tables.keys import encode
+from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.ports.tables import (
     MAX_BATCH,
@@ -29,6 +36,7 @@ from shared.ports.tables import (
     all_rows,
 )
 
+log = logging.getLogger("inning.statements")
 ACCOUNT_OWNERS = "AccountOwners"
 STATEMENT_FILES = "StatementFiles"
 STATEMENT_LINES = "StatementLines"
@@ -62,6 +70,10 @@ class LineRecord:
     etag: str | None = None
     action_id: str | None = None  # the action item this line gets, fixed at its first claim
     invoices: tuple[str, ...] = ()  # the designation of a booking under way
+    # when a statement window wrote the booking down: its side effects (contact log entry,
+    # overpayment item) are keyed by this time and the payment, so a redelivery that finds
+    # the window's payment redoes them without doubling (statements_redo)
+    booked_at: datetime | None = None
 
 
 class BankingRepository:
@@ -128,6 +140,7 @@ class BankingRepository:
             row.etag,
             d.get("ActionId"),
             tuple(get_json(d.get("Invoices"), [])),
+            _get_time(d.get("BookedAt")),
         )
 
     def claim_line(
@@ -166,14 +179,32 @@ class BankingRepository:
         amount: int,
         booked_on: date,
     ) -> LineRecord | None:
+        """:meth:`write_intent`: None when this one's was written, else the record that won."""
+        written, mine = self.write_intent(
+            account, record, client_id=client_id, payment_id=payment_id, invoices=invoices,
+            amount=amount, booked_on=booked_on,
+        )  # fmt: skip
+        return None if mine else written
+
+    def write_intent(
+        self,
+        account: str,
+        record: LineRecord,
+        *,
+        client_id: str,
+        payment_id: str,
+        invoices: list[str],
+        amount: int,
+        booked_on: date,
+    ) -> tuple[LineRecord, bool]:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
         booking already took the invoice, afresh would point at another one).
 
         Guarded by the ETag the record was read with: when another delivery of the file wrote
-        the line down first, its record is returned (the caller follows that designation, so
-        two deliveries never book one payment on different invoices); None when this one's
-        was written."""
+        the line down first, its record is returned with False (the caller follows that
+        designation, so two deliveries never book one payment on different invoices); this
+        one's record as written (with its new ETag, for the settlement) and True otherwise."""
         data = {
             "Status": "booking",
             "Amount": amount,
@@ -184,14 +215,17 @@ class BankingRepository:
             "Invoices": put_json(invoices),
         }
         row = Row(encode(account), record.line_id, data, etag=record.etag)
+        mine = replace(
+            record, status="booking", client_id=client_id, payment_id=payment_id,
+            invoices=tuple(invoices),
+        )  # fmt: skip
         if record.etag is None:
-            self.store.upsert(STATEMENT_LINES, row)
-            return None
+            return replace(mine, etag=self.store.upsert(STATEMENT_LINES, row).etag), True
         try:
-            self.store.replace(STATEMENT_LINES, row)
+            stored = self.store.replace(STATEMENT_LINES, row)
         except PreconditionFailed:
-            return self.line(account, record.line_id) or replace(record, status="gone")
-        return None
+            return self.line(account, record.line_id) or replace(record, status="gone"), False
+        return replace(mine, etag=stored.etag), True
 
     def settle_line(
         self,
@@ -203,7 +237,11 @@ class BankingRepository:
         payment_id: str | None,
         amount: int | None = None,
         booked_on: date | None = None,
-    ) -> None:
+    ) -> bool:
+        """Settle the line, guarded by the ETag its record was read (or written) with: False,
+        and nothing written, when another writer changed the line since (another delivery
+        wrote a booking down, or settled it): the caller's outcome is not the line's."""
+        etag = record.etag
         if amount is not None and booked_on is not None:  # the whole row known: one write
             data: dict[str, object] = {
                 "Amount": amount,
@@ -211,11 +249,23 @@ class BankingRepository:
                 "ActionId": record.action_id,
                 "Invoices": put_json(list(record.invoices)),
             }
+            if record.booked_at is not None:
+                data["BookedAt"] = _put_time(record.booked_at)
         else:
             row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
             data = dict(row.data) if row else {}
+            etag = etag or (row.etag if row else None)
         data.update({"Status": status, "ClientId": client_id, "PaymentId": payment_id})
-        self.store.upsert(STATEMENT_LINES, Row(encode(account), record.line_id, data))
+        row_ = Row(encode(account), record.line_id, data, etag=etag)
+        if etag is None:
+            self.store.upsert(STATEMENT_LINES, row_)
+            return True
+        try:
+            self.store.replace(STATEMENT_LINES, row_)
+        except PreconditionFailed:
+            log.info("line %s changed by another writer; left to it", record.line_id)
+            return False
+        return True
 
     # -- a window of lines at once (one entity-group transaction each) -----------------------
     def claim_lines(
@@ -255,13 +305,15 @@ class BankingRepository:
 
     def intend_bookings(
         self, account: str, bookings: list[tuple[LineRecord, dict[str, object]]]
-    ) -> bool:
+    ) -> list[str | None] | None:
         """Write down the bookings a window is about to make (:meth:`intend_booking` for many
-        lines), each guarded by the ETag of its claim: False, and nothing written, when any
-        line changed since (another delivery works on it; the caller leaves the window's
-        bookings to the one-line path, which follows what is written down)."""
+        lines), each guarded by the ETag of its claim: the new ETags (one per booking, for
+        the settlement), or None, and nothing written, when any line changed since (another
+        delivery works on it; the caller leaves the window's bookings to the one-line path,
+        which follows what is written down). ``BookedAt`` (a datetime) marks the window's
+        bookings (:attr:`LineRecord.booked_at`)."""
         if not bookings:
-            return True
+            return []
         pk = encode(account)
         ops = []
         for record, fields in bookings:
@@ -274,18 +326,24 @@ class BankingRepository:
                 data["Invoices"] = put_json(list(data["Invoices"]))  # type: ignore[call-overload]
             if "Date" in data:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
+            if isinstance(data.get("BookedAt"), datetime):
+                data["BookedAt"] = _put_time(data["BookedAt"])  # type: ignore[arg-type]
             ops.append(Op(OpKind.REPLACE, Row(pk, record.line_id, data, etag=record.etag)))
+        etags: list[str | None] = []
         try:
             for start in range(0, len(ops), MAX_BATCH):
-                self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+                etags += self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
         except StorageError:
-            return False
-        return True
+            return None
+        return etags
 
     def settle_lines(
         self, account: str, settled: list[tuple[LineRecord, str, dict[str, object]]]
-    ) -> None:
-        """Settle a window's lines (status and what was booked) in transactions."""
+    ) -> list[str]:
+        """Settle a window's lines (status and what was booked) in transactions, each guarded
+        by the ETag of its record (its claim, or its booking written down): a transaction
+        refused settles its lines one by one, and a line another writer changed meanwhile is
+        left to that writer. The ids of the lines left are returned."""
         pk = encode(account)
         ops = []
         for record, status, fields in settled:
@@ -295,19 +353,36 @@ class BankingRepository:
                 "Invoices": put_json(list(record.invoices)),
                 **fields,
             }
+            if record.booked_at is not None:
+                data["BookedAt"] = _put_time(record.booked_at)
             if "Date" in data:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
-            ops.append(Op(OpKind.UPSERT, Row(pk, record.line_id, data)))
+            row = Row(pk, record.line_id, data, etag=record.etag)
+            ops.append(Op(OpKind.REPLACE if record.etag else OpKind.UPSERT, row))
+        left: list[str] = []
         for start in range(0, len(ops), MAX_BATCH):
-            self.store.transact(STATEMENT_LINES, ops[start : start + MAX_BATCH])
+            part = ops[start : start + MAX_BATCH]
+            try:
+                self.store.transact(STATEMENT_LINES, part)
+            except StorageError:
+                for op in part:  # only on a lost race (or storage trouble): line by line
+                    try:
+                        if op.kind is OpKind.REPLACE:
+                            self.store.replace(STATEMENT_LINES, op.row)
+                        else:
+                            self.store.upsert(STATEMENT_LINES, op.row)
+                    except PreconditionFailed:
+                        log.info("line %s changed by another writer; left to it", op.row.rk)
+                        left.append(op.row.rk)
+        return left
 
-    def learn_ibans(self, client_id: str, known: dict[str, set[str]]) -> None:
-        """Write payer accounts with their debtors (what was read plus what was learned),
-        in transactions: a window's :meth:`learn_iban` at once."""
-        pk = encode(client_id)
+    def learn_ibans(self, client_id: str, learned: dict[str, set[str]]) -> None:
+        """:meth:`learn_iban` for many payer accounts and debtors, in transactions (a
+        window's new ones at once)."""
         ops = [
-            Op(OpKind.UPSERT, Row(pk, encode(iban), {"Debtors": put_json(sorted(debtors))}))
-            for iban, debtors in sorted(known.items())
+            Op(OpKind.UPSERT, _learned_row(client_id, iban, debtor))
+            for iban, debtors in sorted(learned.items())
+            for debtor in sorted(debtors)
         ]
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(LEARNED_IBANS, ops[start : start + MAX_BATCH])
@@ -341,28 +416,29 @@ class BankingRepository:
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
-        return {
-            row.rk: set(get_json(row.data.get("Debtors"), []))
-            for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id))
-        }
+        out: dict[str, set[str]] = {}
+        for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id)):
+            account = row.rk.split(SEPARATOR, 1)[0]
+            out.setdefault(account, set()).update(_learned_debtors(row))
+        return out
 
     def debtors_for_iban(self, client_id: str, iban: str) -> set[str]:
-        """The debtors who paid from this account before: one point read."""
-        key = iban.replace(" ", "").upper()
-        row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
-        return set(get_json(row.data.get("Debtors"), [])) if row else set()
+        """The debtors who paid from this account before: one small range read."""
+        account = encode(iban.replace(" ", "").upper())
+        page = self.store.query(
+            LEARNED_IBANS,
+            pk=encode(client_id),
+            rk_range=(account, account + SEPARATOR + "\U0010ffff"),
+        )
+        out: set[str] = set()
+        for row in page.rows:  # the range also holds longer account numbers: only this one
+            if row.rk == account or row.rk.startswith(account + SEPARATOR):
+                out |= _learned_debtors(row)
+        return out
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
-        key = iban.replace(" ", "").upper()
-        row = self.store.get(LEARNED_IBANS, encode(client_id), encode(key))
-        debtors = set(get_json(row.data.get("Debtors"), [])) if row else set()
-        if debtor in debtors:
-            return
-        debtors.add(debtor)
-        self.store.upsert(
-            LEARNED_IBANS,
-            Row(encode(client_id), encode(key), {"Debtors": put_json(sorted(debtors))}),
-        )
+        """The payer's account is known for this debtor from now on: one upsert."""
+        self.store.upsert(LEARNED_IBANS, _learned_row(client_id, iban, debtor))
 
     # -- payment references ------------------------------------------------------------------
     def remember_payment(self, client_id: str, reference: str, payment_id: str) -> None:
@@ -373,3 +449,24 @@ class BankingRepository:
     def payment_for(self, client_id: str, reference: str) -> str | None:
         row = self.store.get(PAYMENT_REFS, encode(client_id), encode(reference))
         return str(row.data["PaymentId"]) if row else None
+
+
+def _put_time(at: datetime) -> str:
+    return at.isoformat()
+
+
+def _get_time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value)) if value else None
+
+
+def _learned_row(client_id: str, iban: str, debtor: str) -> Row:
+    account = encode(iban.replace(" ", "").upper())
+    return Row(encode(client_id), f"{account}{SEPARATOR}{encode(debtor)}", {"Debtor": debtor})
+
+
+def _learned_debtors(row: Row) -> set[str]:
+    if SEPARATOR in row.rk:
+        return {str(row.data.get("Debtor") or decode(row.rk.split(SEPARATOR, 1)[1]))}
+    return set(get_json(row.data.get("Debtors"), []))  # the earlier form: JSON of debtors

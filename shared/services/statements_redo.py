@@ -1,0 +1,181 @@
+"""What a statement window's booking leaves besides the payment, keyed so that it can be
+written again: the redelivery of a window that died half-way redoes it without doubling.
+
+A window (:mod:`shared.services.statements_window`) writes a booked line's steps for many lines
+at once: the booking written down on the line (with the window's time, ``BookedAt``), the
+ledger, the payment row, the invoices, the matching index and the Today sums, then the side
+effects (return reference, the payer's account, the contact log, an overpayment item, the
+payment listeners) and at last the line settled. The host may die between any two steps and
+deliver the blob again; the line is then found ``booking`` and finished on the one-line path,
+where :meth:`PaymentService.book` finishes the payment (its invoices, the day row, the
+listeners). When the window's payment row was there already, the window's side effects may be
+missing, and :func:`redo_window_booking` writes them again:
+
+- the contact log entry and the overpayment item have ids made from the window's time and the
+  payment (:func:`payment_entry`, :func:`overpayment_item`): written again, they collide with
+  the ones that landed and are kept once;
+- the return reference and the payer's account are upserts of the same values;
+- the matching index rows of the payment's invoices are compared with the invoices (one range
+  read of the debtor's rows) and repaired where they differ (a crash between the invoices and
+  the index leaves them stale; the payment then finds the invoices written, so nothing else
+  would write the index again);
+- the Today sums cannot tell whether a change was counted: they are marked uncounted and the
+  next Today read counts them again from the invoices, payments and actions.
+
+A booking the invoices refuse (a credit note, a withdrawal or another payment landed between
+the window's read and its invoice write; the ledger and the payment row were written before
+the invoice write could notice) is undone (:meth:`PaymentService.reverse`) and the line put on
+the action list, as if the credit had come first (:func:`refused`, :data:`UNDONE`); a
+redelivery that finds such a booking half undone finishes the undoing.
+
+All of it costs requests on a redelivery (or a lost race) only: the window's own writes are the same in
+number as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from shared.adapters.tables.match_index_repo import is_matchable
+from shared.domain.invoices import InvoiceRuleError
+from shared.domain.money import format_eur_nl
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
+from shared.domain.statements.matching import OpenInvoice
+from shared.domain.statements.model import StatementLine
+from shared.ports.tables import Conflict
+from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.statements")
+
+
+def keyed_id(at: datetime, *parts: str) -> str:
+    """An id shaped like :func:`time_ordered_id` (its time first, so key order stays creation
+    order) whose tail is made from ``parts`` instead of chance: the same booking gets the same
+    id on every delivery."""
+    millis = int(at.timestamp() * 1000)
+    tail = hashlib.sha256("|".join(parts).encode()).hexdigest()[:10]
+    return f"{millis:012x}{tail}"
+
+
+def booking_time(now: datetime) -> datetime:
+    """The window's time as the line record keeps it (milliseconds: the keys' precision)."""
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def payment_entry(client: Client, payment: Payment, at: datetime) -> ContactEntry | None:
+    """The contact log entry of a payment a window booked (None without a debtor)."""
+    if not payment.debtor_number:
+        return None
+    numbers = tuple(sorted({a.invoice_number for a in payment.allocations}))
+    return ContactEntry(
+        client.client_id,
+        payment.debtor_number,
+        keyed_id(at, "payment", payment.payment_id),
+        at,
+        ContactKind.PAYMENT,
+        f"Payment of {format_eur_nl(payment.amount)} received ({payment.source.value}) "
+        f"for {', '.join(numbers) or 'no invoice'}",
+        channel=payment.source.value,
+        invoice_numbers=numbers,
+        system=True,
+    )
+
+
+def overpayment_item(client: Client, payment: Payment, at: datetime) -> ActionItem:
+    """The action item of the money a window's payment left unallocated."""
+    return ActionItem(
+        client_id=client.client_id,
+        action_id=keyed_id(at, "overpayment", payment.payment_id),
+        kind="overpayment",
+        title=f"Overpayment of {format_eur_nl(payment.unallocated)}",
+        created_at=at,
+        debtor_number=payment.debtor_number,
+        invoice_numbers=tuple(sorted({a.invoice_number for a in payment.allocations})),
+        detail={"payment_id": payment.payment_id, "unallocated": payment.unallocated},
+    )
+
+
+def redo_window_booking(
+    repos: Repositories, client: Client, line: StatementLine, payment: Payment, at: datetime
+) -> None:
+    """Write again what the window writes after a payment row (see the module's text); the
+    payment itself, its invoices and the listeners were finished by the booking path."""
+    cid = client.client_id
+    if line.end_to_end_id:
+        repos.banking.remember_payment(cid, line.end_to_end_id, payment.payment_id)
+    if line.counterparty_iban and payment.debtor_number:
+        repos.banking.learn_iban(cid, line.counterparty_iban, payment.debtor_number)
+    entry = payment_entry(client, payment, at)
+    if entry is not None:
+        try:
+            repos.contacts.add(entry)
+        except Conflict:
+            pass  # the window's entry landed
+    if payment.unallocated > 0 and not payment.reversed:
+        try:
+            repos.actions.add(overpayment_item(client, payment, at))
+        except Conflict:
+            pass  # the window's item landed (its count is recounted below)
+    _repair_index(repos, cid, payment)
+    # whether the window's changes to the Today sums landed cannot be told: count them again
+    repos.invoices.figures.forget(cid)
+    log.info("statement window booking %s finished on redelivery", payment.payment_id)
+
+
+def _repair_index(repos: Repositories, client_id: str, payment: Payment) -> None:
+    """The index rows of the payment's invoices as their invoices stand now."""
+    numbers = sorted({a.invoice_number for a in payment.allocations})
+    if not numbers or not payment.debtor_number:
+        return
+    stored = repos.invoices.get_many(client_id, numbers)
+    index = repos.invoices.match_index
+    indexed = {
+        i.number: i for i in index.of_debtor(client_id, payment.debtor_number) if i.number in stored
+    }
+    stale: list[OpenInvoice] = []
+    current = []
+    for number, found in stored.items():
+        inv = found.invoice
+        row = indexed.get(number)
+        if row is None and not is_matchable(inv):
+            continue  # neither indexed nor open: as it should be
+        if (
+            row is not None
+            and is_matchable(inv)
+            and (row.open_amount, row.due_date) == (inv.open_amount, inv.due_date)
+        ):
+            continue
+        current.append(inv)
+        if row is not None:
+            stale.append(row)
+    if current:
+        index.repair(client_id, stale, current)
+
+
+UNDONE = (
+    "booked on an invoice that was credited, withdrawn or paid otherwise while the payment "
+    "was being booked: the booking was undone, a person decides"
+)
+
+
+def refused(repos: Repositories, client_id: str, payment: Payment) -> list[str]:
+    """The payment's invoices that can no longer take the principal it gave them (credited,
+    withdrawn or paid otherwise after the window read them): one read of those invoices."""
+    principal: dict[str, int] = {}
+    for a in payment.allocations:
+        if a.component == "principal":
+            principal[a.invoice_number] = principal.get(a.invoice_number, 0) + a.amount
+    stored = repos.invoices.get_many(client_id, sorted(principal)) if principal else {}
+    out = []
+    for number, cents in sorted(principal.items()):
+        found = stored.get(number)
+        if found is None:
+            continue
+        try:
+            found.invoice.apply_payment(payment.payment_id, cents)
+        except InvoiceRuleError:
+            out.append(number)
+    return out
