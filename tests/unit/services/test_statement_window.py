@@ -271,3 +271,45 @@ def test_a_principal_only_plan_takes_a_bank_line_on_the_principal_in_either_path
     paid = next(p for p in payments(world) if p["amount"] == 5_000)
     assert [x["component"] for x in paid["allocations"]] == ["principal"]
     assert claim(world, "F1")["paid"]["costs"] == "0.00"
+
+
+def test_a_window_reads_plan_membership_once_and_tells_plans_of_their_invoices_only(world):
+    """The window reads the client's plan invoices once (not per invoice of each debtor it
+    books) and tells the payment listeners (payment plans) about the booked invoices a plan
+    holds: F1, in a plan, is told; F2, in none, costs no plan lookup."""
+    a = setup(world)
+    made = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "D1", "invoices": ["F1"], "include_costs": False, "start": "2025-03-31",
+        "installments": 2,
+    })  # fmt: skip
+    assert a.call("POST", f"/v1/clients/C1/plans/{made.body['plan_id']}/activate").status == 200
+    told: list[list[str]] = []
+    world.services.payments.listeners.append(lambda client, numbers: told.append(numbers))
+    lines = [
+        OutLine(PAID_ON, 5_000, "", counterparty_iban=PAYER, counterparty_name="J de Vries",
+                reference=reference(world, "F1"), end_to_end_id="P1"),
+        OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+                reference=reference(world, "F2"), end_to_end_id="P2"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S8")
+    store = world.services.repos.store
+    asked: list[str] = []  # the invoices whose plan was looked up one by one
+    get, get_many = store.get, store.get_many
+
+    def one(table, pk, rk, *args, **kw):
+        asked.extend([rk] if table == "PlanInvoices" else [])
+        return get(table, pk, rk, *args, **kw)
+
+    def many(table, pk, rks, *args, **kw):
+        asked.extend(rks if table == "PlanInvoices" else [])
+        return get_many(table, pk, rks, *args, **kw)
+
+    store.get, store.get_many = one, many
+    try:
+        report = service(world, 50).ingest("agency-a/plans.sta", data.encode())
+    finally:
+        store.get, store.get_many = get, get_many
+    assert report.booked == 2
+    assert told == [["F1"]]
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    assert "F2" not in asked and "F1" in asked  # F1's plan is asked about, F2 never
