@@ -305,10 +305,18 @@ class StatementWindow:
         return read
 
     def _totals(
-        self, on: date, *, speculative: bool = False
+        self, on: date, amount: Cents, *, speculative: bool = False
     ) -> Callable[[Sequence[OpenInvoice]], dict[str, Cents]]:
         """The matcher's open totals from the window's books: the whole claim on ``on`` (the
-        ledger), or the principal still open when the service matches on principal."""
+        ledger), or the principal still open when the service matches on principal.
+
+        A claim whose principal still open exceeds the line's ``amount`` is taken at that
+        principal without reading its debtor's claims: its whole claim is at least its
+        principal, so against this line it is a partial payment either way, no set holding it
+        adds up to the amount, and an allocation takes the line's whole amount from it (the
+        matcher compares open totals only with the line's amount). Only the claims that could
+        be paid exactly or overpaid need the ledger: a debtor named by a reference or number
+        whose invoices are all larger than the payment costs no read."""
 
         if not self.own_totals:
             return self.service._totals_for(self.clients, on)
@@ -321,7 +329,8 @@ class StatementWindow:
                 groups.setdefault((client_id, self._split_key(inv.debtor)[1]), []).append(inv)
             for (client_id, debtor), invs in groups.items():
                 client = self.by_id.get(client_id)
-                if client is None:
+                read = (client_id, debtor) in self.reads or (client_id, debtor) in self.books
+                if client is None or (not read and all(i.open_amount > amount for i in invs)):
                     out.update({i.number: i.open_amount for i in invs})
                     continue
                 if speculative:
@@ -358,7 +367,7 @@ class StatementWindow:
         view = _Speculation(self)
 
         def warm(line: StatementLine) -> None:
-            totals = self._totals(line.booking_date, speculative=True)
+            totals = self._totals(line.booking_date, line.amount, speculative=True)
             try:
                 match_line(0, line, view, self.settings, totals)
             except Exception:  # a read that fails here is made again, in order, where it counts
@@ -376,7 +385,9 @@ class StatementWindow:
         if line.amount <= 0:
             self.settled.append((record, "debit", self._fields(line, None, None)))
             return
-        result = match_line(0, line, self, self.settings, self._totals(line.booking_date))
+        result = match_line(
+            0, line, self, self.settings, self._totals(line.booking_date, line.amount)
+        )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
             return
         if result.booked and result.best is not None:  # the window could not book it in memory
