@@ -35,7 +35,13 @@ from shared.adapters.tables.banking_repo import LEARNED_IBANS, AccountOwner
 from shared.adapters.tables.codec import put_json
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.match_index_repo import BUILT, MATCH_INDEX, amount_key, index_rows
+from shared.adapters.tables.match_index_repo import (
+    BUILT,
+    MATCH_INDEX,
+    VERSION,
+    amount_key,
+    index_rows,
+)
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.invoices import Invoice
@@ -66,8 +72,9 @@ def seed(
     services: Any, client_id: str, account: str, book: Portfolio, writer: RawBatchWriter
 ) -> Client:
     """One client owning ``account``, with the portfolio's debtors, open invoices (both rows
-    the invoice repository writes), their matching-index rows and the payer accounts learned
-    from earlier payments: written straight to the tables in batches (bench/table_seed.py)."""
+        the invoice repository writes), their matching-index rows (with their debtors' names and kinds, as an index built by version 2
+    does) and the payer accounts learned
+        from earlier payments: written straight to the tables in batches (bench/table_seed.py)."""
     repos = services.repos
     if repos.agencies.get(AGENCY) is None:
         repos.agencies.save(Agency(AGENCY, "Bench agency"))
@@ -75,12 +82,9 @@ def seed(
     repos.clients.save(client, new=True)
     repos.banking.claim_account(AccountOwner(account, AGENCY, client_id))
     names = {i.debtor: i.debtor_name for i in book.invoices}
+    debtors = {n: Debtor(client_id, n, DebtorKind.B2B, name) for n, name in names.items()}
     writer.insert_all(
-        schema.DEBTORS,
-        (
-            repos.debtors.write_op(Debtor(client_id, number, DebtorKind.B2B, name), None).row
-            for number, name in names.items()
-        ),
+        schema.DEBTORS, (repos.debtors.write_op(d, None).row for d in debtors.values())
     )
     indexed = 0
     for start in range(0, len(book.invoices), SEED_CHUNK):  # a chunk at a time: memory flat
@@ -97,11 +101,13 @@ def seed(
                 payment_reference=o.payment_reference,
             )
             invoice_rows += [op.row for op in InvoiceRepository.write_ops(inv, None)]
-            index_rows_ += index_rows(inv).values()
+            index_rows_ += index_rows(inv, debtors[o.debtor]).values()
         writer.insert_all(schema.INVOICES, invoice_rows)
         writer.insert_all(MATCH_INDEX, index_rows_)
         indexed += len(index_rows_)
-    repos.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": indexed}))
+    repos.store.upsert(
+        MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": indexed, "Version": VERSION})
+    )
     writer.insert_all(
         LEARNED_IBANS,
         (

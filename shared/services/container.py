@@ -132,8 +132,8 @@ class Services:
             self.repos, self.clock, rates=lambda: self.statutory_rates.table()
         )
         # payment plans take in every booking and reversal, whichever path booked it
-        payments.listeners.append(
-            lambda client, numbers: self.plans.payments_changed(client, numbers)
+        payments.plan_listener = lambda client, numbers: self.plans.payments_changed(
+            client, numbers
         )
         # a running plan over the principal only is the client's agreement to that order
         payments.principal_first = lambda client, numbers: self.plans.principal_first(

@@ -51,13 +51,20 @@ class PaymentService:
         # told after money was booked on or taken back from invoices (e.g. payment plans);
         # a listener that fails makes the delivery fail, and the retry books nothing twice
         self.listeners: list[Callable[[Client, list[str]], None]] = []
+        # payment plans, told like the listeners; apart, because a caller that knows which
+        # invoices the client's plans hold (the statement window) tells it only those
+        self.plan_listener: Callable[[Client, list[str]], None] | None = None
         # the invoices among these whose principal is paid first by agreement (a running
         # payment plan over the principal only); None: the order of art. 6:44 for all
         self.principal_first: Callable[[Client, list[str]], frozenset[str]] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
-        for listener in self.listeners:
-            listener(client, sorted(set(invoice_numbers)))
+        numbers = sorted(set(invoice_numbers))
+        for listener in self.everyone_told():
+            listener(client, numbers)
+
+    def everyone_told(self) -> list[Callable[[Client, list[str]], None]]:
+        return [*self.listeners, *([self.plan_listener] if self.plan_listener else [])]
 
     def book(
         self,

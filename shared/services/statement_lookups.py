@@ -8,7 +8,7 @@ matches") are read once per debtor and statement file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -77,16 +77,26 @@ class ClientLookups:
             self._debtors[number] = found[0] if found else None
         return self._debtors[number]
 
+    def known(self, number: str) -> Debtor | None:
+        """The debtor when this statement read it already (no read)."""
+        return self._debtors.get(number)
+
     def _named(self, invoices: Iterable[OpenInvoice]) -> list[OpenInvoice]:
+        """Prefixed, with the debtor's name: as the index row carried it (version 2 rows),
+        else read (once per debtor and statement file)."""
         out = []
         for inv in invoices:
-            debtor = self.debtor(inv.debtor)
+            if inv.debtor_kind is not None:
+                name = inv.debtor_name
+            else:
+                debtor = self.debtor(inv.debtor)
+                name = debtor.name if debtor else ""
             out.append(
                 replace(
                     inv,
                     number=self.prefix + inv.number,
                     debtor=self.prefix + inv.debtor,
-                    debtor_name=debtor.name if debtor else "",
+                    debtor_name=name,
                 )
             )
         return out
@@ -163,3 +173,14 @@ class PooledLookups:
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None
+
+
+def every_debtor(repos: Repositories, client_id: str) -> Iterator[Debtor]:
+    """All the client's debtors, page by page: the names and kinds the matching index's rows
+    carry when it is built."""
+    token: str | None = None
+    while True:
+        page, token = repos.debtors.list(client_id, page_size=1000, continuation=token)
+        yield from page
+        if not token:
+            return

@@ -52,6 +52,7 @@ from shared.services.statement_lookups import (
     ClientLookups,
     OpenTotalsProvider,
     PooledLookups,
+    every_debtor,
     principal_totals,
 )
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
@@ -229,7 +230,8 @@ class StatementService:
         invoices = self.repos.invoices
         for c in clients:
             load = partial(invoices.open_invoices, c.client_id)
-            if invoices.match_index.ensure_built(c.client_id, load):
+            debtors = partial(every_debtor, self.repos, c.client_id)
+            if invoices.match_index.ensure_built(c.client_id, load, debtors):
                 log.info("matching index built for client %s", c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]
         if not pooled and parts:

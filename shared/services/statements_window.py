@@ -58,7 +58,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import LedgerEvent
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
-from shared.domain.parties import Client, Debtor
+from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import (
     ActionItem,
     AllocatedAmount,
@@ -92,6 +92,9 @@ log = logging.getLogger("inning.statements")
 
 WINDOW = 100  # lines claimed, booked and settled together (a transaction holds 100 rows)
 THREADS = 8  # a window's independent reads made at once
+# a client's invoices held by payment plans, read in one page per window; a client with more
+# is asked per debtor booked (plans/service.py principal_first) as before
+PLAN_PAGE = 1000
 
 
 @dataclass(eq=False)
@@ -172,6 +175,11 @@ class StatementWindow:
         ] = {}
         self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
+        # (client, debtor) -> the kind its claims were read with, as the index rows said, not
+        # yet checked against the debtor's row (a booking checks it: _checked)
+        self.hinted: dict[tuple[str, str], str] = {}
+        # client -> {invoice: plan id} of every invoice a plan holds (None: more than a page)
+        self.plan_members: dict[str, dict[str, str] | None] = {}
 
     # -- keys ----------------------------------------------------------------------------------
     def _split_key(self, key: str) -> tuple[str, str]:
@@ -265,25 +273,32 @@ class StatementWindow:
         return self.learned_as_read[key]
 
     # -- a debtor's claims, read once per window -----------------------------------------------
-    def _debtor_book(self, client: Client, number: str) -> _DebtorBook:
+    def _debtor_book(self, client: Client, number: str, kind: str | None = None) -> _DebtorBook:
         key = (client.client_id, number)
         if key in self.books:
             return self.books[key]
-        claims, read, etags = self._read_book(client, number)
+        claims, read, etags = self._read_book(client, number, kind)
         book = _DebtorBook(client, number, claims, dict(read), dict(etags))
         self.books[key] = book
         return book
 
     def _read_book(
-        self, client: Client, number: str
+        self, client: Client, number: str, kind: str | None = None
     ) -> tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]:
         """A debtor's claims as stored (invoices with the ETags of their rows, the ledger),
-        read once per window (the prefetch may have)."""
+        read once per window (the prefetch may have). ``kind``: the debtor's kind as the
+        index rows carried it, which spares reading the debtor for the open totals of a
+        candidate; a booking checks it first (:meth:`_checked`)."""
         key = (client.client_id, number)
         if key in self.reads:
             return self.reads[key]
         part = self.parts.get(client.client_id)
-        debtor: Debtor | None = part.debtor(number) if part else None
+        debtor: Debtor | None = part.known(number) if part else None
+        if debtor is None and part is not None and kind is not None:
+            debtor = Debtor(client.client_id, number, DebtorKind(kind), "")
+            self.hinted[key] = kind
+        elif debtor is None and part is not None:
+            debtor = part.debtor(number)
         if debtor is None and part is None:
             found = self.repos.debtors.get(client.client_id, number)
             debtor = found[0] if found else None
@@ -306,10 +321,18 @@ class StatementWindow:
         return read
 
     def _totals(
-        self, on: date, *, speculative: bool = False
+        self, on: date, amount: Cents, *, speculative: bool = False
     ) -> Callable[[Sequence[OpenInvoice]], dict[str, Cents]]:
         """The matcher's open totals from the window's books: the whole claim on ``on`` (the
-        ledger), or the principal still open when the service matches on principal."""
+        ledger), or the principal still open when the service matches on principal.
+
+        A claim whose principal still open exceeds the line's ``amount`` is taken at that
+        principal without reading its debtor's claims: its whole claim is at least its
+        principal, so against this line it is a partial payment either way, no set holding it
+        adds up to the amount, and an allocation takes the line's whole amount from it (the
+        matcher compares open totals only with the line's amount). Only the claims that could
+        be paid exactly or overpaid need the ledger: a debtor named by a reference or number
+        whose invoices are all larger than the payment costs no read."""
 
         if not self.own_totals:
             return self.service._totals_for(self.clients, on)
@@ -322,13 +345,15 @@ class StatementWindow:
                 groups.setdefault((client_id, self._split_key(inv.debtor)[1]), []).append(inv)
             for (client_id, debtor), invs in groups.items():
                 client = self.by_id.get(client_id)
-                if client is None:
+                read = (client_id, debtor) in self.reads or (client_id, debtor) in self.books
+                if client is None or (not read and all(i.open_amount > amount for i in invs)):
                     out.update({i.number: i.open_amount for i in invs})
                     continue
+                kind = next((i.debtor_kind for i in invs if i.debtor_kind), None)
                 if speculative:
-                    claims, changed = self._read_book(client, debtor)[0], set()
+                    claims, changed = self._read_book(client, debtor, kind)[0], set()
                 else:
-                    book = self._debtor_book(client, debtor)
+                    book = self._debtor_book(client, debtor, kind)
                     claims, changed = book.claims, book.changed
                 figures = (
                     open_claims(claims.records, on, self.service.payments.ledger.rates())
@@ -359,7 +384,7 @@ class StatementWindow:
         view = _Speculation(self)
 
         def warm(line: StatementLine) -> None:
-            totals = self._totals(line.booking_date, speculative=True)
+            totals = self._totals(line.booking_date, line.amount, speculative=True)
             try:
                 match_line(0, line, view, self.settings, totals)
             except Exception:  # a read that fails here is made again, in order, where it counts
@@ -377,7 +402,9 @@ class StatementWindow:
         if line.amount <= 0:
             self.settled.append((record, "debit", self._fields(line, None, None)))
             return
-        result = match_line(0, line, self, self.settings, self._totals(line.booking_date))
+        result = match_line(
+            0, line, self, self.settings, self._totals(line.booking_date, line.amount)
+        )
         if result.booked and result.best is not None and self._book(line, line_id, record, result):
             return
         if result.booked and result.best is not None:  # the window could not book it in memory
@@ -398,6 +425,8 @@ class StatementWindow:
         if client is None or len(debtors) != 1:
             return False
         book = self._debtor_book(client, debtors.pop())
+        if not self._checked(book):
+            return False
         numbers = [self._split_key(k)[1] for k in keys]
         # the invoices still stand as the index said (a crash may have left it stale): the
         # one-line path repairs the index and suggests the line
@@ -454,14 +483,75 @@ class StatementWindow:
                 self.learned_new.add((client.client_id, _iban_key(line.counterparty_iban)))
         return True
 
+    def _checked(self, book: _DebtorBook) -> bool:
+        """Before a booking: the debtor's kind its claims were read with (the index rows')
+        is the debtor's own. A debtor whose kind changed since its rows were written is
+        read again and the line takes the one-line path (its open totals may have been
+        different)."""
+        key = (book.client.client_id, book.number)
+        if key not in self.hinted:
+            return True
+        part = self.parts.get(book.client.client_id)
+        debtor = part.debtor(book.number) if part else None
+        if debtor is not None and debtor.kind.value == self.hinted[key]:
+            del self.hinted[key]
+            return True
+        log.info("debtor %s changed kind since its index rows were written", book.number)
+        if not book.changed and not book.writes:  # nothing booked on what was read: read again
+            self.reads.pop(key, None)
+            self.books.pop(key, None)
+            self.hinted.pop(key, None)
+        return False
+
     def _principal_first(self, book: _DebtorBook) -> frozenset[str]:
         """As the one-line path asks the payment service: the claims whose payments go to the
         principal first by the client's agreement (a plan over the principal only)."""
         if book.principal_first is None:
             agreed = self.service.payments.principal_first
             numbers = sorted(book.claims.invoices)
-            book.principal_first = agreed(book.client, numbers) if agreed else frozenset()
+            members = self._plan_members(book.client.client_id) if agreed else {}
+            if members is not None:  # only the invoices a plan holds can be principal-first
+                numbers = [n for n in numbers if n in members]
+            book.principal_first = (
+                agreed(book.client, numbers) if agreed and numbers else frozenset()
+            )
         return book.principal_first
+
+    def _plan_members(self, client_id: str) -> dict[str, str] | None:
+        """The client's invoices held by a payment plan (invoice -> plan), one range read of
+        the client's ``PlanInvoices`` partition per window (a plan releases its invoices when
+        it ends, so the partition is the plans running now). Asking per debtor booked instead
+        read every invoice of the debtor, about three point reads a line. None when the client
+        has more than :data:`PLAN_PAGE` invoices in plans: they are asked per debtor."""
+        if client_id not in self.plan_members:
+            from shared.adapters.tables.keys import decode
+            from shared.adapters.tables.plans_repo import PLAN_INVOICES
+
+            page = self.repos.store.query(PLAN_INVOICES, pk=encode(client_id), page_size=PLAN_PAGE)
+            self.plan_members[client_id] = (
+                None
+                if page.continuation
+                else {decode(r.rk): str(r.data.get("PlanId", "")) for r in page.rows}
+            )
+        return self.plan_members[client_id]
+
+    def _debtors(self, client_id: str) -> dict[str, Debtor]:
+        """The client's debtors this statement read (every debtor booked on was): the index
+        rows the window writes carry their names and kinds."""
+        part = self.parts.get(client_id)
+        if part is None:
+            return {}
+        return {n: d for n in {k[1] for k in self.books if k[0] == client_id}
+                if (d := part.known(n)) is not None}  # fmt: skip
+
+    def _told(self, client_id: str, numbers: list[str]) -> list[str]:
+        """The booked invoices the plans' listener hears about: plans act on the invoices
+        they hold, so when the window knows the client's plan invoices the others are left
+        out (each was a point read per invoice). Other listeners hear of every invoice."""
+        members = self.plan_members.get(client_id)
+        if client_id not in self.plan_members or members is None:
+            return numbers
+        return [n for n in numbers if n in members]
 
     @staticmethod
     def _take(
@@ -659,7 +749,7 @@ class StatementWindow:
                 continue
             changes += [(bk.read.get(n), bk.claims.invoices[n]) for bk, n in part]
         if changes:
-            self.repos.invoices.match_index.update(cid, changes)
+            self.repos.invoices.match_index.update(cid, changes, self._debtors(cid))
             self.repos.invoices.figures.move_open(cid, open_changes(changes))
         # a booking whose invoice was credited, withdrawn or paid otherwise after the window
         # read it (the ledger and payment row were written before the invoice write could
@@ -694,9 +784,12 @@ class StatementWindow:
                 self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
-        told = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
+        allocated = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
         for listener in self.service.payments.listeners:
-            listener(client, told)
+            listener(client, allocated)
+        told = self._told(cid, allocated)
+        if told and self.service.payments.plan_listener is not None:
+            self.service.payments.plan_listener(client, told)
         return redo
 
     def _transact_ledger(self, ops: list[Op], members: list[_DebtorBook]) -> set[int]:

@@ -91,3 +91,37 @@ def test_invoices_from_before_the_index_are_indexed_once(repos):
     assert index.ensure_built(client, lambda: repos.invoices.open_invoices(client))
     assert [i.number for i in index.by_amount(client, 7_700, 5)] == ["F9"]
     assert not index.ensure_built(client, lambda: [])  # one point read from now on
+
+
+def test_an_index_of_the_first_version_is_built_again_once_with_names_and_kinds(repos):
+    """Version 2 rows carry the debtor's name and kind (no debtor read per candidate); an
+    index built before keeps answering (no names: its debtors are read) until the first
+    statement that meets its client writes it again, once."""
+    from shared.domain.parties import Debtor, DebtorKind
+
+    client = f"c{uuid.uuid4().hex[:8]}"
+    inv = Invoice(client, "F7", "D1", date(2024, 1, 1), date(2024, 2, 1), 4_200)
+    repos.invoices.store.transact("Invoices", repos.invoices.write_ops(inv, None))
+    index = repos.invoices.match_index
+    assert index.ensure_built(client, lambda: repos.invoices.open_invoices(client))  # version 1
+    [old] = index.by_amount(client, 4_200, 5)
+    assert old.debtor_kind is None and old.debtor_name == ""
+    debtor = Debtor(client, "D1", DebtorKind.B2C, "Jan de Vries")
+    assert not index.ensure_built(client, lambda: [])  # no debtors at hand: left as it is
+    assert index.ensure_built(
+        client, lambda: repos.invoices.open_invoices(client), lambda: [debtor]
+    )
+    [new] = index.by_amount(client, 4_200, 5)
+    assert (new.debtor_name, new.debtor_kind) == ("Jan de Vries", "b2c")
+    assert not index.ensure_built(client, lambda: [], lambda: [debtor])  # once
+    # a write that has the debtor at hand keeps them; one that has not leaves them out
+    stored = repos.invoices.get(client, "F7")
+    part = stored.invoice.apply_payment("p1", 200)
+    index.update(client, [(stored.invoice, part)], {"D1": debtor})
+    assert [(i.open_amount, i.debtor_kind) for i in index.of_debtor(client, "D1")] == [
+        (4_000, "b2c")
+    ]
+    index.update(client, [(part, part.apply_payment("p2", 1_000))])
+    assert [(i.open_amount, i.debtor_kind) for i in index.of_debtor(client, "D1")] == [
+        (3_000, None)
+    ]

@@ -9,8 +9,14 @@ paid, disputed, money open) has four small rows, each a key a bank line can carr
 | ``d|<debtor>|<number>``         | the debtor a known payer account belongs to          |
 | ``a|<open amount>|<number>``    | its open amount                                      |
 
-Each row carries what the matcher needs (number, debtor, open amount, reference, due date),
-so a lookup is one point or small range read whatever the size of the portfolio.
+Each row carries what the matcher needs (number, debtor, open amount, reference, due date,
+and since version 2 the debtor's name and kind), so a lookup is one point or small range read
+whatever the size of the portfolio, and a candidate needs no read of its debtor: the name is
+compared with the payer's, the kind (consumer or business) gives the claim's open total. A row
+written without its debtor (an invoice saved where the debtor was not at hand) carries neither,
+and its debtor is read as before. The name is what it was when the row was written: a debtor
+renamed later is compared under the earlier name until the invoice changes again (names only
+score; the kind is checked against the debtor's row before a booking).
 
 The invoice repository keeps it current wherever an invoice row is written (import, payment,
 credit, withdrawal, dispute): the rows of the old state that the new state lacks are deleted,
@@ -22,12 +28,13 @@ statement service checks a booking's invoices against their rows first and repai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from shared.adapters.tables.codec import get_date, put_date
 from shared.adapters.tables.keys import encode
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.parties import Debtor
 from shared.domain.statements.matching import (
     RANGE_CAP,
     OpenInvoice,
@@ -41,6 +48,7 @@ from shared.ports.tables import (
     Row,
     StorageError,
     TableStore,
+    Value,
     prefix_range,
 )
 
@@ -48,6 +56,9 @@ MATCH_INDEX = "MatchIndex"
 TABLES = (MATCH_INDEX,)
 MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
 BUILT = "~built"  # marker row: this client's open invoices have been indexed
+# the shape of the rows: 2 carries the debtor's name and kind; an index built before is built
+# again (once) the first time a statement meets its client
+VERSION = 2
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
 
@@ -59,19 +70,23 @@ def amount_key(cents: int) -> str:
     return f"{cents:015d}"
 
 
-def index_rows(inv: Invoice) -> dict[str, Row]:
-    """The index rows of an invoice's current state; none once nothing is open."""
+def index_rows(inv: Invoice, debtor: Debtor | None = None) -> dict[str, Row]:
+    """The index rows of an invoice's current state; none once nothing is open. With the
+    invoice's ``debtor``, the rows carry its name and kind."""
     if not is_matchable(inv):
         return {}
     pk = encode(inv.client_id)
     number = encode(inv.number)
-    data = {
+    data: dict[str, Value] = {
         "Number": inv.number,
         "Debtor": inv.debtor_number,
         "Open": inv.open_amount,
         "Reference": inv.payment_reference,
         "Due": put_date(inv.due_date),
     }
+    if debtor is not None and debtor.number == inv.debtor_number:
+        data["Name"] = debtor.name
+        data["Kind"] = debtor.kind.value
     keys = [
         f"d|{encode(inv.debtor_number)}|{number}",
         f"a|{amount_key(inv.open_amount)}|{number}",
@@ -83,15 +98,18 @@ def index_rows(inv: Invoice) -> dict[str, Row]:
     return {rk: Row(pk, rk, dict(data)) for rk in keys}
 
 
-def _open_invoice(row: Row, debtor_name: str = "") -> OpenInvoice:
+def _open_invoice(row: Row) -> OpenInvoice:
+    """``debtor_kind`` is set only when the row carries its debtor (then so is the name)."""
     d = row.data
+    kind = d.get("Kind")
     return OpenInvoice(
         number=d["Number"],
         debtor=d["Debtor"],
-        debtor_name=debtor_name,
+        debtor_name=str(d.get("Name") or "") if kind else "",
         open_amount=int(d["Open"]),
         payment_reference=d.get("Reference"),
         due_date=get_date(d.get("Due")),
+        debtor_kind=str(kind) if kind else None,
     )
 
 
@@ -100,12 +118,19 @@ class MatchIndexRepository:
         self.store = store
 
     # -- maintenance -------------------------------------------------------------------------
-    def update(self, client_id: str, changes: Iterable[tuple[Invoice | None, Invoice]]) -> None:
-        """Bring the index from each invoice's old state to its new one."""
+    def update(
+        self,
+        client_id: str,
+        changes: Iterable[tuple[Invoice | None, Invoice]],
+        debtors: Mapping[str, Debtor] | None = None,
+    ) -> None:
+        """Bring the index from each invoice's old state to its new one. ``debtors`` (by
+        number), where the caller has them: the rows written carry their names and kinds."""
         ops: list[Op] = []
+        known = debtors or {}
         for old, new in changes:
             before = index_rows(old) if old is not None else {}
-            after = index_rows(new)
+            after = index_rows(new, known.get(new.debtor_number))
             ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
             ops += [
                 Op(OpKind.UPSERT, row)
@@ -186,19 +211,44 @@ class MatchIndexRepository:
         )
         return [_open_invoice(r) for r in page.rows]
 
-    def rebuild(self, client_id: str, invoices: Iterable[Invoice]) -> int:
-        """Write the index of these invoices from scratch (after a migration, or to repair)."""
-        rows = [row for inv in invoices for row in index_rows(inv).values()]
+    def rebuild(
+        self,
+        client_id: str,
+        invoices: Iterable[Invoice],
+        debtors: Mapping[str, Debtor] | None = None,
+    ) -> int:
+        """Write the index of these invoices from scratch (after a migration, or to repair);
+        with their ``debtors`` (by number) the rows carry names and kinds (version 2)."""
+        known = debtors or {}
+        rows = [
+            row
+            for inv in invoices
+            for row in index_rows(inv, known.get(inv.debtor_number)).values()
+        ]
         self._write([Op(OpKind.UPSERT, r) for r in rows])
-        self.store.upsert(MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(rows)}))
+        version = VERSION if debtors is not None else 1
+        self.store.upsert(
+            MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(rows), "Version": version})
+        )
         return len(rows)
 
-    def ensure_built(self, client_id: str, open_invoices: Callable[[], Iterable[Invoice]]) -> bool:
+    def ensure_built(
+        self,
+        client_id: str,
+        open_invoices: Callable[[], Iterable[Invoice]],
+        debtors: Callable[[], Iterable[Debtor]] | None = None,
+    ) -> bool:
         """Invoices written before the index existed are indexed once, the first time a
-        statement meets the client (one point read afterwards). True when it built."""
-        if self.store.get(MATCH_INDEX, encode(client_id), BUILT) is not None:
+        statement meets the client (one point read afterwards); an index of an earlier
+        :data:`VERSION` is written again once, in the current shape, when ``debtors`` (every
+        debtor of the client) is given. True when it built."""
+        marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
+        if marker is not None and (
+            debtors is None or int(marker.data.get("Version") or 1) >= VERSION
+        ):
             return False
-        self.rebuild(client_id, open_invoices())
+        known = {d.number: d for d in debtors()} if debtors is not None else None
+        self.rebuild(client_id, open_invoices(), known)
         return True
 
 

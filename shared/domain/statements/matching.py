@@ -112,6 +112,9 @@ class OpenInvoice:
     payment_reference: str | None = None
     due_date: date | None = None
     debtor_ibans: tuple[str, ...] = ()
+    # the debtor's kind ("b2b"/"b2c") as the storage index carried it with the name; None:
+    # not carried (the name, if any, came from elsewhere)
+    debtor_kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,12 @@ window, and a claim changed by another writer meanwhile booked on what it has be
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
+from shared.domain.parties import DebtorKind
 from shared.domain.records import PaymentSource
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.services.statements import StatementService
@@ -179,8 +181,8 @@ def test_a_claim_changed_by_another_writer_meanwhile_is_booked_on_what_it_became
     real = statements_window.StatementWindow._debtor_book
     done = {"n": 0}
 
-    def meanwhile(self, client_, number):
-        book = real(self, client_, number)
+    def meanwhile(self, client_, number, kind=None):
+        book = real(self, client_, number, kind)
         if number == "D1" and not done["n"]:
             done["n"] = 1  # a Mollie payment of EUR 5 lands on F1 after the window read D1
             world.services.payments.book(
@@ -271,3 +273,80 @@ def test_a_principal_only_plan_takes_a_bank_line_on_the_principal_in_either_path
     paid = next(p for p in payments(world) if p["amount"] == 5_000)
     assert [x["component"] for x in paid["allocations"]] == ["principal"]
     assert claim(world, "F1")["paid"]["costs"] == "0.00"
+
+
+def test_a_window_reads_plan_membership_once_and_tells_plans_of_their_invoices_only(world):
+    """The window reads the client's plan invoices once (not per invoice of each debtor it
+    books) and tells the plans' listener about the booked invoices a plan holds: F1, in a
+    plan, is told; F2, in none, costs no plan lookup. Any other listener hears of both."""
+    a = setup(world)
+    made = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "D1", "invoices": ["F1"], "include_costs": False, "start": "2025-03-31",
+        "installments": 2,
+    })  # fmt: skip
+    assert a.call("POST", f"/v1/clients/C1/plans/{made.body['plan_id']}/activate").status == 200
+    told: list[list[str]] = []  # what the plans' listener heard
+    heard: list[list[str]] = []  # what any other listener heard
+    payments_service = world.services.payments
+    plans_listener = payments_service.plan_listener
+    assert plans_listener is not None
+
+    def plans_told(client, numbers):
+        told.append(numbers)
+        plans_listener(client, numbers)
+
+    payments_service.plan_listener = plans_told
+    payments_service.listeners.append(lambda client, numbers: heard.append(numbers))
+    lines = [
+        OutLine(PAID_ON, 5_000, "", counterparty_iban=PAYER, counterparty_name="J de Vries",
+                reference=reference(world, "F1"), end_to_end_id="P1"),
+        OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+                reference=reference(world, "F2"), end_to_end_id="P2"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S8")
+    store = world.services.repos.store
+    asked: list[str] = []  # the invoices whose plan was looked up one by one
+    get, get_many = store.get, store.get_many
+
+    def one(table, pk, rk, *args, **kw):
+        asked.extend([rk] if table == "PlanInvoices" else [])
+        return get(table, pk, rk, *args, **kw)
+
+    def many(table, pk, rks, *args, **kw):
+        asked.extend(rks if table == "PlanInvoices" else [])
+        return get_many(table, pk, rks, *args, **kw)
+
+    store.get, store.get_many = one, many
+    try:
+        report = service(world, 50).ingest("agency-a/plans.sta", data.encode())
+    finally:
+        store.get, store.get_many = get, get_many
+    assert report.booked == 2
+    assert told == [["F1"]] and heard == [["F1", "F2"]]
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    assert "F2" not in asked and "F1" in asked  # F1's plan is asked about, F2 never
+
+
+def test_a_debtor_whose_kind_changed_since_its_index_rows_is_booked_as_it_is_now(world, caplog):
+    """The index rows carry the debtor's kind, which spares reading each candidate's debtor;
+    before a booking the window checks it against the debtor's row. F2's debtor became a
+    business after its rows were written: the line is booked on the one-line path, on the
+    debtor as it is now, exactly as a window would have booked it on fresh rows."""
+    a = setup(world)
+    repos = world.services.repos
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    warm = write_mt940(ACCOUNT, [OutLine(PAID_ON, 777, "huur", end_to_end_id="W")], opening=0,
+                       opening_date=PAID_ON, statement_id="S6")  # fmt: skip
+    service(world, 50).ingest("agency-a/warm.sta", warm.encode())  # builds the index (v2)
+    [row] = repos.invoices.match_index.of_debtor(client_id, "D2")
+    assert row.debtor_kind == "b2c"
+    debtor, etag = repos.debtors.get(client_id, "D2")
+    repos.debtors.save(replace(debtor, kind=DebtorKind.B2B), etag)
+    line = OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+                   reference=reference(world, "F2"), end_to_end_id="K1")  # fmt: skip
+    data = write_mt940(ACCOUNT, [line], opening=0, opening_date=PAID_ON, statement_id="S7")
+    with caplog.at_level("INFO", logger="inning.statements"):
+        report = service(world, 50).ingest("agency-a/kind.sta", data.encode())
+    assert "changed kind" in caplog.text
+    assert report.booked == 1
+    assert claim(world, "F2")["open"]["total"] == "0.00"
