@@ -110,13 +110,18 @@ class ImportService:
                 )
                 continue
             existing_id = known.get(draft.number)
-            client_id = existing_id or self.new_client_id()
-            client = replace(draft, client_id=client_id, agency_id=agency_id)
             try:
                 if existing_id is None:
-                    self.repos.clients.save(client, new=True)
-                    result.created += 1
-                else:
+                    client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
+                    try:
+                        self.repos.clients.save(client, new=True)
+                        result.created += 1
+                    except Conflict:  # created since we read (a retry of this very request)
+                        existing_id = self.repos.clients.id_for_number(agency_id, draft.number)
+                        if existing_id is None:
+                            raise
+                if existing_id is not None:
+                    client = replace(draft, client_id=existing_id, agency_id=agency_id)
                     found = self.repos.clients.get(existing_id)
                     if found is not None:  # activation is not part of the client's data
                         client = replace(client, active=found[0].active)
@@ -127,7 +132,7 @@ class ImportService:
                 # else holds it and takes it from nobody (shared.services.account_ownership)
                 ownership = AccountOwnership(self.repos)
                 for iban in client.ibans:
-                    ownership.request(iban, agency_id, client_id)
+                    ownership.request(iban, agency_id, client.client_id)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result
