@@ -18,11 +18,14 @@ from typing import Any, TypeVar
 
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
+from shared.adapters.tables.match_index_repo import index_rows
+from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
+from shared.domain.search.keys import invoice_terms
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -418,8 +421,9 @@ class ImportService:
                 stored_invoices.append((previous.invoice if previous else None, invoice))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
-            if ops:
-                self.repos.invoices.mark_follow_ups(ops[0], [i.number for _, i in stored_invoices])
+            marked = [new.number for old, new in stored_invoices if _follows_up(old, new)]
+            if marked:  # on the chunk's first row, written in the same transaction
+                self.repos.invoices.mark_follow_ups(ops[0], marked)
             try:
                 etags = self.repos.invoices.write_many(client.client_id, ops)
             except TransactionFailed as exc:
@@ -435,7 +439,7 @@ class ImportService:
                     return result
                 continue
             if ops:
-                writes.add(stored_invoices, to_schedule, etags[0])
+                writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
             rejected_rows = {index for index, _, _ in rejected}
             for index, draft in chunk:
                 if index not in rejected_rows and (
@@ -463,13 +467,28 @@ class _Written:
         self,
         changed: list[tuple[Invoice | None, Invoice]],
         scheduled: list[Invoice],
-        marked_etag: str | None,
+        marked_etag: tuple[str | None, ...],
     ) -> None:
+        """``marked_etag``: the etag of the chunk's first row when it carries a mark."""
         with _LOCK:
             self.changed += changed
             self.scheduled += scheduled
-            self.marked.append((changed[0][1], marked_etag))
+            for etag in marked_etag:
+                self.marked.append((changed[0][1], etag))
             self.rewritten.update(inv.number for _, inv in changed)
+
+
+def _follows_up(old: Invoice | None, new: Invoice) -> bool:
+    """Whether writing ``new`` over ``old`` leaves a follow-up anything to write: the match
+    index, the open sums, the search keys or the dunning schedule (an update of only the
+    description or the invoice date has none, and needs no mark)."""
+    if old is None or old.due_date != new.due_date:
+        return True
+    if open_changes([(old, new)]) or invoice_terms(old) != invoice_terms(new):
+        return True
+    return {k: r.data for k, r in index_rows(old).items()} != {
+        k: r.data for k, r in index_rows(new).items()
+    }
 
 
 def _without_refused(

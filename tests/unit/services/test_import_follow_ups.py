@@ -92,3 +92,25 @@ def test_a_clean_import_leaves_no_mark_and_a_resend_writes_nothing() -> None:
     again = world.api.call("POST", "/v1/clients/C1/invoices", {"items": rows})
     assert again.status == 200 and again.body["unchanged"] == 3
     assert writes == []
+
+
+def test_an_interrupted_update_is_marked_only_when_a_follow_up_has_work() -> None:
+    world = _world_with_debtors()
+    rows = [invoice_row(f"G{i}", f"E{i}", due_date="2025-03-04") for i in range(3)]
+    assert world.api.call("POST", "/v1/clients/C1/invoices", {"items": rows}).status == 200
+
+    _fail_once_after_invoices(world)  # only the description changes: nothing to follow up
+    described = [dict(r, description="herinnering") for r in rows]
+    assert world.api.call("POST", "/v1/clients/C1/invoices", {"items": described}).status == 200
+    assert _marks(world, ["G0", "G1", "G2"]) == {}
+    assert world.plan.rules[-1].times == 1  # no follow-up wrote anything after the invoices
+    world.plan.rules.clear()
+
+    _fail_once_after_invoices(world)  # a new due date: schedule, match index and sums move
+    moved = [dict(r, due_date="2025-03-20") for r in described]
+    first = world.api.call("POST", "/v1/clients/C1/invoices", {"items": moved})
+    assert first.status in (500, 503)
+    assert _marks(world, ["G0"]) == {"G0": ("G0", "G1", "G2")}
+    retry = world.api.call("POST", "/v1/clients/C1/invoices", {"items": moved})
+    assert retry.status == 200 and retry.body["unchanged"] == 3
+    assert _marks(world, ["G0", "G1", "G2"]) == {}
