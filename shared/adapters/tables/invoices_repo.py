@@ -9,6 +9,7 @@ maintained here because this is where every change of an invoice passes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from shared.adapters.tables import schema
@@ -35,6 +36,8 @@ from shared.ports.tables import (
 # are still to be done. Written in the chunk's own transaction and cleared once they are
 # done; a re-send that reads a row still carrying it does them (shared.services.imports).
 FOLLOW_UPS = "FollowUps"
+INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
+PARALLEL_INDEX_WRITES = 4
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,14 @@ class InvoiceRepository:
 
     def follow_up(self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]) -> None:
         """What every write of invoices brings up to date besides the rows: the statement
-        matching index and the open sums."""
-        self.match_index.update(client_id, changes)
+        matching index and the open sums. The index takes up to four rows an invoice: groups
+        of 25 fill a transaction each, and a few are written at once (as the chunks were)."""
+        groups = [changes[i : i + INDEX_GROUP] for i in range(0, len(changes), INDEX_GROUP)]
+        if len(groups) > 1:
+            with ThreadPoolExecutor(max_workers=PARALLEL_INDEX_WRITES) as pool:
+                list(pool.map(lambda g: self.match_index.update(client_id, g), groups))
+        elif groups:
+            self.match_index.update(client_id, groups[0])
         self.figures.move_open(client_id, open_changes(changes))
 
     @staticmethod
