@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from shared.api.http import ApiRequest, ApiResponse
+from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
 from shared.api.portal_reminders import reminder_page
@@ -212,6 +213,14 @@ class PortalApp:
             return self._denied(self._lang(req), throttled=True)
         except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it
             return self._denied(self._lang(req))
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            lang = self._lang(req)
+            page = self._page(
+                "message", 503, lang, heading="503", text=UNAVAILABLE_TEXT[lang], back=True
+            )
+            return storage_down(req, page)
         return self._page(
             "message", 404, self._lang(req), heading="404", text="Not found", back=False
         )

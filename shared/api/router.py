@@ -40,6 +40,7 @@ from shared.api.http import (
     NotFoundError,
     error_response,
 )
+from shared.api.outage import RETRY_AFTER_SECONDS, is_outage
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.api")
@@ -155,6 +156,8 @@ class Router:
             for kind, to in self.translations:
                 if isinstance(exc, kind) and (translated := to(exc)) is not None:
                     return error_response(translated, request_id)
+            if is_outage(exc):  # not our bug: the caller should try again shortly
+                return unavailable(request.method, request.path, request_id, exc)
             return internal_error(request.method, request.path, request_id)
 
     def _match(self, request: ApiRequest) -> tuple[Route, dict[str, str]]:
@@ -189,6 +192,25 @@ def internal_error(method: str, path: str, request_id: str | None = None) -> Api
     return response
 
 
+def unavailable(method: str, path: str, request_id: str, exc: Exception) -> ApiResponse:
+    """A 503 ``unavailable`` with ``Retry-After``: storage (or a service behind it) could not be
+    reached; logged as a warning with the request id, not as an unhandled error."""
+    log.warning(
+        "storage unavailable request_id=%s %s %s: %s",
+        request_id,
+        method,
+        path,
+        exc.__class__.__name__,
+        extra=log_extra({"request_id": request_id, "path": path}),
+    )
+    response = error_response(
+        _Unavailable("storage is briefly unavailable; retry the request shortly"), request_id
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
 def _request_id(request: ApiRequest) -> str:
     """The caller's ``X-Request-Id`` when it is a plain token (so it can be logged safely),
     otherwise a new one."""
@@ -198,3 +220,7 @@ def _request_id(request: ApiRequest) -> str:
 
 class _Internal(ApiError):
     status, code = 500, "internal"
+
+
+class _Unavailable(ApiError):
+    status, code = 503, "unavailable"

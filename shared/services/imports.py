@@ -13,15 +13,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from threading import Lock
 from typing import Any, TypeVar
 
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
+from shared.adapters.tables.match_index_repo import index_rows
+from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
+from shared.domain.search.keys import invoice_terms
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -40,6 +44,7 @@ RACE_RETRIES = 3
 PARALLEL_CHUNKS = 4
 _Chunk = Any
 _Item = TypeVar("_Item")
+_LOCK = Lock()
 
 
 @dataclass(frozen=True)
@@ -108,13 +113,18 @@ class ImportService:
                 )
                 continue
             existing_id = known.get(draft.number)
-            client_id = existing_id or self.new_client_id()
-            client = replace(draft, client_id=client_id, agency_id=agency_id)
             try:
                 if existing_id is None:
-                    self.repos.clients.save(client, new=True)
-                    result.created += 1
-                else:
+                    client = replace(draft, client_id=self.new_client_id(), agency_id=agency_id)
+                    try:
+                        self.repos.clients.save(client, new=True)
+                        result.created += 1
+                    except Conflict:  # created since we read (a retry of this very request)
+                        existing_id = self.repos.clients.id_for_number(agency_id, draft.number)
+                        if existing_id is None:
+                            raise
+                if existing_id is not None:
+                    client = replace(draft, client_id=existing_id, agency_id=agency_id)
                     found = self.repos.clients.get(existing_id)
                     if found is not None:  # activation is not part of the client's data
                         client = replace(client, active=found[0].active)
@@ -125,7 +135,7 @@ class ImportService:
                 # else holds it and takes it from nobody (shared.services.account_ownership)
                 ownership = AccountOwnership(self.repos)
                 for iban in client.ibans:
-                    ownership.request(iban, agency_id, client_id)
+                    ownership.request(iban, agency_id, client.client_id)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result
@@ -212,19 +222,53 @@ class ImportService:
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
-        scheduled: list[Invoice] = []
-        changed: list[tuple[Invoice | None, Invoice]] = []
+        writes = _Written()
         result = self._in_parallel(
-            chunks,
-            lambda c: self._write_invoice_chunk(client, c, stored, scheduled, changed),
-            result,
+            chunks, lambda c: self._write_invoice_chunk(client, c, stored, writes), result
         )
-        if changed and self.on_invoices_stored is not None:
-            self.on_invoices_stored(client.client_id, changed)
-        # one schedule write for the request (100 rows a transaction), not one per chunk
+        self._follow_up(client, stored, writes)
+        return result
+
+    def _follow_up(
+        self, client: Client, stored: dict[str, StoredInvoice], writes: _Written
+    ) -> None:
+        """The request's follow-up writes, once for all its chunks (match index, open sums,
+        search keys, dunning schedule, usage meter), then the chunks' marks off. Invoices that
+        an earlier request stored but left without their follow-ups (it failed after its
+        chunks: its marks are still on the rows this request read) get them now: a retry
+        finishes what the first attempt started."""
+        redo = self._left_over(client, stored, writes)
+        changed = writes.changed + [(None, inv) for inv in redo]
+        invoices = self.repos.invoices
+        if changed:
+            invoices.follow_up(client.client_id, changed)
+            if redo:  # what the open sums missed is unknown: have them counted afresh
+                invoices.figures.forget(client.client_id)
+            if self.on_invoices_stored is not None:
+                self.on_invoices_stored(client.client_id, changed)
+        # one schedule write for the request (100 rows a transaction), not one per chunk; a
+        # left-over invoice is looked at again in the next run (an extra look changes nothing)
+        scheduled = writes.scheduled + redo
         if scheduled and self.on_invoices_written is not None:
             self.on_invoices_written(client, scheduled)
-        return result
+        cleared = [(s.invoice, s.etag) for s in stored.values() if s.follow_ups]
+        cleared = [(i, e) for i, e in cleared if i.number not in writes.rewritten]
+        if writes.marked or cleared:
+            invoices.clear_follow_ups(client.client_id, writes.marked + cleared)
+
+    def _left_over(
+        self, client: Client, stored: dict[str, StoredInvoice], writes: _Written
+    ) -> list[Invoice]:
+        """The invoices an earlier request's marks (on rows this request read) name, except
+        those this request wrote itself (they have their follow-ups now), as stored."""
+        named = {n for s in stored.values() for n in s.follow_ups} - writes.rewritten
+        if not named:
+            return []
+        unread = sorted(n for n in named if n not in stored)
+        found = dict(stored)
+        if unread:
+            found.update(self.repos.invoices.get_many(client.client_id, unread))
+        return [found[n].invoice for n in sorted(named) if n in found]
 
     def check_invoices(
         self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
@@ -338,11 +382,11 @@ class ImportService:
         client: Client,
         chunk: list[tuple[int, InvoiceDraft]],
         read: dict[str, StoredInvoice],
-        scheduled: list[Invoice],
-        changed: list[tuple[Invoice | None, Invoice]],
+        writes: _Written,
     ) -> BatchResult:
         """Write one chunk from what the request read; a chunk that lost a race re-reads its own
-        invoices and tries again. Invoices to (re)schedule are appended to ``scheduled``."""
+        invoices and tries again. What was written (and what to follow up) goes to ``writes``;
+        the chunk's first row carries the mark that its follow-ups are still to be done."""
         result = BatchResult()
         stored = read
         attempt = 0
@@ -377,8 +421,11 @@ class ImportService:
                 stored_invoices.append((previous.invoice if previous else None, invoice))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
+            marked = [new.number for old, new in stored_invoices if _follows_up(old, new)]
+            if marked:  # on the chunk's first row, written in the same transaction
+                self.repos.invoices.mark_follow_ups(ops[0], marked)
             try:
-                self.repos.invoices.save_many(client.client_id, ops, stored)
+                etags = self.repos.invoices.write_many(client.client_id, ops)
             except TransactionFailed as exc:
                 if not _lost_race(exc):  # storage refused one row: reject it, write the others
                     chunk = _without_refused(exc, owners, chunk, result)
@@ -391,8 +438,8 @@ class ImportService:
                         result.reject(index, None, "changed concurrently by another request; retry")
                     return result
                 continue
-            scheduled.extend(to_schedule)
-            changed.extend(stored_invoices)
+            if ops:
+                writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
             rejected_rows = {index for index, _, _ in rejected}
             for index, draft in chunk:
                 if index not in rejected_rows and (
@@ -405,6 +452,43 @@ class ImportService:
             result.updated += sum(1 for _, new in written if new is False)
             result.unchanged += sum(1 for _, new in written if new is None)
             return result
+
+
+class _Written:
+    """What the chunks of one request wrote (chunks run in parallel: appends only)."""
+
+    def __init__(self) -> None:
+        self.changed: list[tuple[Invoice | None, Invoice]] = []  # with the version replaced
+        self.scheduled: list[Invoice] = []  # new, or with a new due date
+        self.marked: list[tuple[Invoice, str | None]] = []  # each chunk's marked row, its etag
+        self.rewritten: set[str] = set()
+
+    def add(
+        self,
+        changed: list[tuple[Invoice | None, Invoice]],
+        scheduled: list[Invoice],
+        marked_etag: tuple[str | None, ...],
+    ) -> None:
+        """``marked_etag``: the etag of the chunk's first row when it carries a mark."""
+        with _LOCK:
+            self.changed += changed
+            self.scheduled += scheduled
+            for etag in marked_etag:
+                self.marked.append((changed[0][1], etag))
+            self.rewritten.update(inv.number for _, inv in changed)
+
+
+def _follows_up(old: Invoice | None, new: Invoice) -> bool:
+    """Whether writing ``new`` over ``old`` leaves a follow-up anything to write: the match
+    index, the open sums, the search keys or the dunning schedule (an update of only the
+    description or the invoice date has none, and needs no mark)."""
+    if old is None or old.due_date != new.due_date:
+        return True
+    if open_changes([(old, new)]) or invoice_terms(old) != invoice_terms(new):
+        return True
+    return {k: r.data for k, r in index_rows(old).items()} != {
+        k: r.data for k, r in index_rows(new).items()
+    }
 
 
 def _without_refused(

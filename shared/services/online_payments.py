@@ -15,6 +15,7 @@ marked, that drives the very same webhook path.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 from collections.abc import Callable
@@ -31,10 +32,12 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Row, TableStore
-from shared.services.errors import Invalid, NotFound
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+
+log = logging.getLogger("inning.payments")
 
 MOLLIE_PAYMENTS = "MolliePayments"
 SIMULATED = "SimulatedPayments"
@@ -270,14 +273,51 @@ class OnlinePaymentService:
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
         undone = payment.amount_refunded + payment.amount_charged_back
-        if undone == 0 and payment.status == "paid" and self._undone(payment_id) > 0:
+        # What we booked last of refunds and chargebacks, against which Mollie's view (read
+        # above, maybe before a refund that was processed since) is judged: a view older than
+        # what is booked changes nothing, and what it would book is claimed with the ETag of
+        # what it was judged against, so a newer delivery that wrote meanwhile wins.
+        booked, etag = self._undone_state(payment_id)
+        if booked.newer_than(payment):
+            log.info("mollie %s: a view older than what is booked (%s); nothing changes",
+                     payment_id, booked)  # fmt: skip
+            return "stale"
+        if undone == 0 and payment.status == "paid" and booked.charged_back > 0:
             # the chargeback was reversed by the bank: what it took back counts again
-            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
+            self._claim_undone(payment, 0, etag)
+            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices,
+                         was=booked.cents)  # fmt: skip
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
+            self._claim_undone(payment, undone, etag)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
             return kind
         return payment.status
+
+    def _undone_state(self, payment_id: str) -> tuple[_Undone, str | None]:
+        row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
+        if row is None:
+            return _Undone(0, 0, 0), None
+        cents = int(row.data.get("Cents") or 0)
+        if "Refunded" not in row.data:  # written before the kinds were kept: a chargeback or
+            return _Undone(cents, 0, cents), row.etag  # a refund, as the old rule treated it
+        refunded, charged = int(row.data["Refunded"] or 0), int(row.data["ChargedBack"] or 0)
+        return _Undone(cents, refunded, charged), row.etag
+
+    def _claim_undone(self, payment: MolliePayment, undone: Cents, etag: str | None) -> None:
+        """Record what this delivery is about to book, only if nobody recorded anything since
+        it was judged (else the message is retried, reading Mollie afresh)."""
+        row = Row(encode(payment.payment_id), "undone", _undone_data(payment, undone))
+        try:
+            if etag is None:
+                self.repos.store.insert(MOLLIE_PAYMENTS, row)
+            else:
+                row.etag = etag
+                self.repos.store.replace(MOLLIE_PAYMENTS, row)
+        except (Conflict, PreconditionFailed) as exc:
+            raise ConflictingUpdate(
+                f"mollie {payment.payment_id}: booked meanwhile by another delivery; retry"
+            ) from exc
 
     def _plan_payment(self, client: Client, record: dict[str, Any], payment: MolliePayment,
                       booking_id: str, invoices: list[str]) -> str:  # fmt: skip
@@ -312,7 +352,7 @@ class OnlinePaymentService:
     ) -> None:
         reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
         self._net(client, booking_id, payment, payment.amount - undone, invoices)
-        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": undone}))  # fmt: skip
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         year = amsterdam_date(self.clock.now()).year
         first_time = (
             self.counters.increment(
@@ -340,12 +380,14 @@ class OnlinePaymentService:
         return int(row.data.get("Cents") or 0) if row else 0
 
     def _rebook(self, client: Client, debtor: str, booking_id: str, payment: MolliePayment,
-                invoices: list[str]) -> None:  # fmt: skip
+                invoices: list[str], *, was: Cents | None = None) -> None:  # fmt: skip
         """A chargeback the bank reversed: the whole payment stands again, booked anew under
-        its net id (the reversed booking is never booked again); told once."""
+        its net id (the reversed booking is never booked again); told once. ``was``: what the
+        chargeback had taken (when the caller already recorded it as undone)."""
         self._net(client, booking_id, payment, payment.amount, invoices)
-        was = self._undone(payment.payment_id)
-        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", {"Cents": 0}))  # fmt: skip
+        if was is None:
+            was = self._undone(payment.payment_id)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip
         if was > 0:
             now = self.clock.now()
             self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
@@ -393,6 +435,27 @@ class OnlinePaymentService:
             raise NotFound("no such payment")
         payment = self.provider_for(client).get_payment(payment_id)
         return payment.status if payment else "unknown"
+
+
+@dataclass(frozen=True)
+class _Undone:
+    """What the last refund or chargeback booked for a payment took back, by kind."""
+
+    cents: Cents
+    refunded: Cents
+    charged_back: Cents
+
+    def newer_than(self, payment: MolliePayment) -> bool:
+        """Mollie's view was read before what is booked: its refunds never shrink, and a
+        chargeback goes only to 0 (reversed by the bank), never to a smaller sum."""
+        if payment.amount_refunded < self.refunded:
+            return True
+        return 0 < payment.amount_charged_back < self.charged_back
+
+
+def _undone_data(payment: MolliePayment, undone: Cents) -> dict[str, Any]:
+    charged = payment.amount_charged_back if undone else 0
+    return {"Cents": undone, "Refunded": payment.amount_refunded, "ChargedBack": charged}
 
 
 def _counter(kind: str, year: int, debtor: str) -> str:

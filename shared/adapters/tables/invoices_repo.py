@@ -9,6 +9,7 @@ maintained here because this is where every change of an invoice passes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from shared.adapters.tables import schema
@@ -30,11 +31,20 @@ from shared.ports.tables import (
     prefix_range,
 )
 
+# On the by-number copy of the first invoice of each import chunk: the numbers of the chunk
+# whose follow-up writes (match index, open sums, search keys, dunning schedule, usage meter)
+# are still to be done. Written in the chunk's own transaction and cleared once they are
+# done; a re-send that reads a row still carrying it does them (shared.services.imports).
+FOLLOW_UPS = "FollowUps"
+INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
+PARALLEL_INDEX_WRITES = 4
+
 
 @dataclass(frozen=True)
 class StoredInvoice:
     invoice: Invoice
     etag: str | None  # of the by-number copy, which guards every write
+    follow_ups: tuple[str, ...] = ()  # numbers an interrupted import left without follow-ups
 
 
 def invoice_to_row(inv: Invoice) -> Row:
@@ -113,7 +123,8 @@ class InvoiceRepository:
         out = {}
         for row in rows.values():
             inv = invoice_from_row(row)
-            out[inv.number] = StoredInvoice(inv, row.etag)
+            pending = tuple(str(n) for n in get_json(row.data.get(FOLLOW_UPS), []))
+            out[inv.number] = StoredInvoice(inv, row.etag, pending)
         return out
 
     @staticmethod
@@ -175,6 +186,54 @@ class InvoiceRepository:
         ]
         self.match_index.update(client_id, changes)
         self.figures.move_open(client_id, open_changes(changes))
+
+    def write_many(self, client_id: str, ops: Sequence[Op]) -> list[str | None]:
+        """Only the invoice rows (transactions of at most 100, pairs never split), for a caller
+        that does the follow-ups itself (:meth:`follow_up`); the etags written, op by op."""
+        etags: list[str | None] = []
+        for start in range(0, len(ops), MAX_BATCH):
+            etags += self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
+        return etags
+
+    def follow_up(self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]) -> None:
+        """What every write of invoices brings up to date besides the rows: the statement
+        matching index and the open sums. The index takes up to four rows an invoice: groups
+        of 25 fill a transaction each, and a few are written at once (as the chunks were)."""
+        groups = [changes[i : i + INDEX_GROUP] for i in range(0, len(changes), INDEX_GROUP)]
+        if len(groups) > 1:
+            with ThreadPoolExecutor(max_workers=PARALLEL_INDEX_WRITES) as pool:
+                list(pool.map(lambda g: self.match_index.update(client_id, g), groups))
+        elif groups:
+            self.match_index.update(client_id, groups[0])
+        self.figures.move_open(client_id, open_changes(changes))
+
+    @staticmethod
+    def mark_follow_ups(op: Op, numbers: Sequence[str]) -> None:
+        """Note on a by-number copy about to be written which invoices still await their
+        follow-ups (see :data:`FOLLOW_UPS`)."""
+        op.row.data[FOLLOW_UPS] = put_json(list(numbers))
+
+    def clear_follow_ups(
+        self, client_id: str, marked: Sequence[tuple[Invoice, str | None]]
+    ) -> None:
+        """Take the mark off by-number copies as written (``marked``: the invoice and the etag it
+        was written or read with). A copy written since by someone else keeps what it has (no
+        mark, or theirs): the mark is then left for a later re-send, whose redo is harmless."""
+        ops = []
+        for inv, etag in marked:
+            row = _index_row(inv)
+            row.etag = etag
+            ops.append(Op(OpKind.REPLACE, row))
+        for start in range(0, len(ops), MAX_BATCH):
+            part = ops[start : start + MAX_BATCH]
+            try:
+                self.store.transact(schema.INVOICES, part)
+            except TransactionFailed:
+                for op in part:  # one moved on since: clear the others one by one
+                    try:
+                        self.store.replace(schema.INVOICES, op.row)
+                    except PreconditionFailed:
+                        continue
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:
         rk_range = prefix_range(schema.debtor_invoices_prefix(debtor_number))

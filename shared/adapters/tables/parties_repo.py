@@ -144,15 +144,20 @@ class ClientRepository:
         return {decode(rk): str(r.data["ClientId"]) for rk, r in rows.items()}
 
     def save(self, client: Client, etag: str | None = None, *, new: bool = False) -> None:
-        """Write the number index first: a client row is never reachable without it."""
+        """Write the number index first: a client row is never reachable without it. A new
+        client's number is taken by inserting its index row, once: a second create of the same
+        number (a retry while the first still runs) gets :class:`Conflict` and must update the
+        client the index names instead of making a second one with the same number."""
         if new:
-            self.store.upsert(
+            self.store.insert(
                 schema.CLIENT_NUMBERS,
                 Row(
                     encode(client.agency_id), encode(client.number), {"ClientId": client.client_id}
                 ),
             )
-            self.store.insert(schema.CLIENTS, client_to_row(client))
+            # the id is new and only reachable through the index just inserted: the only other
+            # writer is that racing create, which writes this number's data too
+            self.store.upsert(schema.CLIENTS, client_to_row(client))
             return
         row = client_to_row(client)
         row.etag = etag

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from shared.api.console.templates import ENV
 from shared.api.console.text import TEXT
 from shared.api.http import ApiRequest, ApiResponse
+from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
 from shared.api.pages import (
     cookies,
     field,
@@ -154,6 +155,20 @@ class ConsoleApp:
                 429,
                 notice=t["throttled"].format(seconds=exc.seconds),
                 error=True,
+            )
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            return storage_down(
+                req,
+                self._page(
+                    req,
+                    "message",
+                    "login",
+                    503,
+                    notice=UNAVAILABLE_TEXT[self._lang(req)],
+                    error=True,
+                ),
             )
         return self._page(req, "message", "login", 404, notice="404", error=True)
 

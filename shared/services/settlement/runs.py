@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -57,11 +58,17 @@ RUN_QUEUE = "settlement-run"
 TRANSFER_FILE = "pain.001.xml"
 RETRIES = 5
 LEASE = timedelta(minutes=5)
+LEASE_MARGIN_SECONDS = 5  # a job that waits out a lease comes back this long after it ends
+MAX_DELAY_SECONDS = 7 * 24 * 3600  # the longest a queue message can stay invisible
 
 
 class RunBusy(Exception):
-    """Another worker is building this run: the queue message is retried later (when the
-    other worker has finished, the retry finds the run done)."""
+    """Another worker is building this run (its lease runs ``until``; None: the run is gone
+    or no longer building)."""
+
+    def __init__(self, message: str, until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.until = until
 
 
 def run_id_for(day: date) -> str:
@@ -174,7 +181,26 @@ class SettlementRunner:
         run = found[0]
         if run.status is not RunStatus.BUILDING:
             return run  # done already: a repeated message changes nothing
-        return self._build(agency, run)
+        try:
+            return self._build(agency, run)
+        except RunBusy as busy:
+            return self._later(run, busy)
+
+    def _later(self, run: SettlementRun, busy: RunBusy) -> SettlementRun | None:
+        """Another holder's lease stands in the way. The host's own retries (every 30 s, five
+        times) end long before a lease left by a crashed worker runs out, and the job would go
+        to poison with the run half built: instead this job comes back, as a copy, just after
+        the lease ends, and continues the run then (or finds it done by the other worker)."""
+        if busy.until is None:  # finished or dropped meanwhile by the other worker
+            found = self.store.run(run.agency_id, run.run_id)
+            return found[0] if found else None
+        wait = (busy.until - self.clock.now()).total_seconds()
+        delay = min(MAX_DELAY_SECONDS, max(0, math.ceil(wait)) + LEASE_MARGIN_SECONDS)
+        job = {"agency_id": run.agency_id, "date": run.run_on.isoformat()}
+        self.queues.send(RUN_QUEUE, json.dumps(job), delay_seconds=delay)
+        log.info("run %s of agency %s is leased until %s: continued in %d s", run.run_id,
+                 run.agency_id, busy.until.isoformat(), delay)  # fmt: skip
+        return None
 
     def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
         holder = secrets.token_hex(8)
@@ -244,22 +270,27 @@ class SettlementRunner:
     def _lease(self, run: SettlementRun, holder: str) -> None:
         """Take or renew the run's lease for ``holder``. Two workers building one run could
         each claim payments after the other had summed its claims; the lease keeps it to one.
-        A lease left by a crashed worker expires, and the message's retry (or the next run)
-        continues the run."""
+        A lease left by a crashed worker expires, and the job, queued again to come back then
+        (:meth:`_later`), continues the run."""
         found = self.store.run(run.agency_id, run.run_id)
         if found is None:
             raise RunBusy(f"run {run.run_id} is gone")
         current, etag = found
         now = self.clock.now()
         held = current.leased_until is not None and current.leased_until > now
-        if current.status is not RunStatus.BUILDING or (held and current.lease_holder != holder):
-            raise RunBusy(f"run {run.run_id} of agency {run.agency_id} is being built elsewhere")
+        if current.status is not RunStatus.BUILDING:
+            raise RunBusy(f"run {run.run_id} of agency {run.agency_id} was finished elsewhere")
+        if held and current.lease_holder != holder:
+            raise RunBusy(
+                f"run {run.run_id} of agency {run.agency_id} is being built elsewhere",
+                until=current.leased_until,
+            )
         try:
             self.store.save_run(
                 replace(current, leased_until=now + LEASE, lease_holder=holder), etag
             )
         except PreconditionFailed as exc:
-            raise RunBusy(f"run {run.run_id} was taken meanwhile") from exc
+            raise RunBusy(f"run {run.run_id} was taken meanwhile", until=now + LEASE) from exc
 
     def _settle_client(
         self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client

@@ -54,15 +54,15 @@ def test_point_reads_with_odd_ids_are_404(a, ident):
 def test_a_row_storage_refuses_is_rejected_alone_not_the_chunk_as_a_race(world, a, monkeypatch):
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
     invoices = world.services.repos.invoices
-    original = invoices.save_many
+    original = invoices.write_many
 
-    def refusing(client_id, ops, read=None):
+    def refusing(client_id, ops):
         for position, op in enumerate(ops):
             if "BAD" in op.row.rk:  # storage's own 400 on one entity of the batch
                 raise TransactionFailed(position, StorageError("OutOfRangeInput"))
-        return original(client_id, ops, read)
+        return original(client_id, ops)
 
-    monkeypatch.setattr(invoices, "save_many", refusing)
+    monkeypatch.setattr(invoices, "write_many", refusing)
     rows = [invoice_row("F1"), invoice_row("BAD"), invoice_row("F3")]
     reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
     assert reply.body["created"] == 2 and reply.body["rejected"] == 1, reply.body

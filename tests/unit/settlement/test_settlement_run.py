@@ -19,7 +19,7 @@ from shared.domain.settlement.agreement import Frequency, SettlementAgreement
 from shared.domain.settlement.records import RunStatus, SettlementRun
 from shared.domain.settlement.statement import contribution
 from shared.services.errors import Invalid
-from shared.services.settlement.runs import CONTAINER, RunBusy, settlement_id_for
+from shared.services.settlement.runs import CONTAINER, RUN_QUEUE, settlement_id_for
 from tests.unit.api.conftest import client_row
 from tests.unit.settlement.conftest import PAIN001_XSD, PAYOUT_C1, THIRD_PARTY, payment
 
@@ -301,8 +301,10 @@ def test_one_worker_builds_a_run_at_a_time(world: Any) -> None:
     run, etag = store.run("agency-a", "R20261130")
     held = datetime(2026, 11, 30, 5, 4, tzinfo=UTC)
     store.save_run(replace(run, leased_until=held, lease_holder="other-worker"), etag)
-    with pytest.raises(RunBusy):  # the queue retries the message later
-        s.services.settlement_runs.run_agency("agency-a", MONDAY)
+    # the job comes back, as a copy, when the other worker's lease has ended
+    assert s.services.settlement_runs.run_agency("agency-a", MONDAY) is None
+    sent = s.services.queues.sent  # type: ignore[attr-defined]
+    assert [m.delay_seconds for m in sent if m.queue == RUN_QUEUE] == [4 * 60 + 5]
     assert SettlementRepository(world.store).claims(s.c1.client_id) == {}
     world.clock.at = datetime(2026, 11, 30, 5, 5, tzinfo=UTC)  # the other worker's lease expired
     done = s.services.settlement_runs.run_agency("agency-a", MONDAY)

@@ -1,0 +1,57 @@
+"""Telling a storage outage from a bug at the edge: a request that failed because storage
+(or another Azure service) could not be reached or answered 408/429/5xx is answered 503 with
+``Retry-After``, so an integration, API Management or a browser tries again, while a bug stays
+a 500 that pages the operator."""
+
+from __future__ import annotations
+
+import logging
+
+from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+
+from shared.api.http import ApiRequest, ApiResponse
+from shared.telemetry.context import log_extra
+
+log = logging.getLogger("inning.api")
+
+RETRY_AFTER_SECONDS = 5
+_TRANSIENT_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+# what the console and the portal say instead of a stack trace (by language)
+UNAVAILABLE_TEXT = {
+    "nl": "De dienst is even niet bereikbaar. Probeer het over een paar seconden opnieuw.",
+    "en": "The service is briefly unavailable. Please try again in a few seconds.",
+}
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Storage or a service it depends on was out of reach (connection reset, timeout, a 5xx
+    or throttling answer), here or as the cause of what a repository raised."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ServiceRequestError | ServiceResponseError | TimeoutError):
+            return True
+        if isinstance(current, ConnectionError):
+            return True
+        if isinstance(current, HttpResponseError):
+            status = current.status_code
+            # no status: the SDK's own 5xx failure without a response to read
+            if status in _TRANSIENT_STATUS or (
+                status is None and type(current) is HttpResponseError
+            ):
+                return True
+        current = current.__cause__ or getattr(current, "cause", None)
+    return False
+
+
+def storage_down(req: ApiRequest, page: ApiResponse) -> ApiResponse:
+    """A page's friendly 503 (the console's or the portal's own ``page``), with ``Retry-After``,
+    logged as a warning rather than as an unhandled error."""
+    log.warning(
+        "storage unavailable %s %s", req.method, req.path, exc_info=True,
+        extra=log_extra({"path": req.path}),
+    )  # fmt: skip
+    page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
