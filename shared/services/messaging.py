@@ -12,7 +12,13 @@ The producer writes the outbox record and the content first, then puts a job
    the provider can look up our reference, asks it; otherwise marks the record UNCERTAIN and
    asks a person on the action list: never a silent second send;
 5. records SENT with the provider's id, the contact log entry and the usage; retries transient
-   failures with back-off; turns permanent failures into FAILED plus an action item.
+   failures with back-off; turns permanent failures into FAILED plus an action item;
+6. treats a lost answer (the request went out, the reply never came: ``UncertainSendError``)
+   like a stale claim: asks the provider where it can, else records UNCERTAIN
+   ("unconfirmed") with a ``verify_delivery`` item, and never sends it again by itself.
+The follow-ups of a sent message (provider reference, contact-log entry, usage count) are part
+of finishing it: the SENT record carries ``followups: pending`` until they are written, each is
+keyed by the message, and a redelivered job that finds a SENT record still pending redoes them.
 Jobs that still fail end in ``<queue>-poison``, which is drained into the action list.
 """
 
@@ -49,6 +55,7 @@ from shared.domain.messaging import (
     PermanentSendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.channels import ChannelSender
@@ -65,6 +72,8 @@ CLAIM_LEASE = timedelta(minutes=10)
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
 MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
+FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
+COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,9 @@ class MailboxLimits:
     per_day: int = 10_000
     concurrent: int = 4
 
+
+# what a message is, by the first part of its key, for the person who checks it
+_WHAT = {"dun": "reminder", "plan": "payment-plan message", "letter": "letter"}
 
 # how far a message got; a delivery report only ever moves it further
 _STATUS_RANK = {
@@ -180,6 +192,8 @@ class MessagingService:
             return "unknown"
         message, etag = found
         if message.status.final:
+            if message.extra.get(FOLLOWUPS) == "pending":
+                return self._finish(message, etag)  # the SENT save landed, its answer did not
             return "done"
         now = self.clock.now()
         account = "account" in message.extra  # a person's own sign-in mail or code: no waiting
@@ -233,6 +247,8 @@ class MessagingService:
             result = sender.send(message, content)
         except TransientSendError as exc:
             return self._transient(message, etag, exc)
+        except UncertainSendError as exc:
+            return self._unconfirmed(message, etag, sender, str(exc))
         except PermanentSendError as exc:
             return self._failed(message, etag, str(exc))
         finally:
@@ -252,11 +268,19 @@ class MessagingService:
             sent_at=now,
             updated_at=now,
             error=None,
+            extra={**message.extra, FOLLOWUPS: "pending", "parts": str(result.parts)},
         )
-        self.outbox.save(done, etag)
-        if result.provider_id:
+        etag = self.outbox.save(done, etag)
+        return self._finish(done, etag, content)
+
+    def _finish(
+        self, message: OutboundMessage, etag: str, content: MessageContent | None = None
+    ) -> str:
+        """The side records of a sent message, each keyed by it (a redo writes nothing twice),
+        then the mark that they are done."""
+        if message.provider_id and message.provider:
             self.outbox.remember_provider_id(
-                result.provider, result.provider_id, message.client_id, message.key
+                message.provider, message.provider_id, message.client_id, message.key
             )
         if (
             message.channel is Channel.WHATSAPP
@@ -266,19 +290,42 @@ class MessagingService:
             self.whatsapp_contacts.remember(
                 message.to.lstrip("+"), message.client_id, message.debtor_number
             )
-        self.counters.increment(
+        sent_at = message.sent_at or self.clock.now()
+        self.counters.increment_once(
             messaging_repo.USAGE,
             message.client_id,
-            f"{now:%Y-%m}|{message.channel.value}",
-            result.parts,
+            f"{sent_at:%Y-%m}|{message.channel.value}",
+            int(message.extra.get("parts", "1") or 1),
+            marker=COUNTED + _digest(message.key),
         )
         if message.debtor_number:
+            if content is None:
+                content = self._content_or_none(message)
             where = f" (sandbox, meant for {message.sandbox_of})" if message.sandbox_of else ""
-            subject = content.subject or content.text[:60]
+            subject = (content.subject or content.text[:60]) if content else message.key
             self._log(
-                message, f"{message.channel.value} sent via {result.provider}: {subject}{where}"
+                message,
+                f"{message.channel.value} sent via {message.provider}: {subject}{where}",
+                entry_id=f"{int(sent_at.timestamp() * 1000):012x}s{_digest(message.key)}",
+                at=sent_at,
             )
+        for _ in range(5):
+            extra = {k: v for k, v in message.extra.items() if k != FOLLOWUPS}
+            try:
+                self.outbox.save(replace(message, extra=extra), etag)
+                break
+            except PreconditionFailed:  # a delivery report moved it on meanwhile
+                found = self.outbox.get(message.client_id, message.key)
+                if found is None or found[0].extra.get(FOLLOWUPS) != "pending":
+                    break
+                message, etag = found
         return "sent"
+
+    def _content_or_none(self, message: OutboundMessage) -> MessageContent | None:
+        try:
+            return self.content(message.client_id, message.key)
+        except LookupError:
+            return None
 
     def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
         if message.attempts >= MAX_ATTEMPTS:
@@ -329,20 +376,49 @@ class MessagingService:
             except PreconditionFailed:
                 return "claimed elsewhere"
             return self._send(claimed, etag, sender)
+        return self._uncertain(
+            message, etag, sender, "worker stopped between sending and recording"
+        )
+
+    def _unconfirmed(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, reason: str
+    ) -> str:
+        """The request went out, its answer was lost: the provider may have the message.
+        Ask it where it can say (found: sent; not found: it never arrived, send again);
+        otherwise a person checks. Never a second send on a guess."""
+        if sender.can_look_up:
+            try:
+                found = sender.look_up(message)
+            except (TransientSendError, UncertainSendError, PermanentSendError):
+                found = None  # the question failed too: a person checks
+            else:
+                if found is not None:
+                    return self._sent(
+                        message, etag, found, self.content(message.client_id, message.key)
+                    )
+                return self._transient(message, etag, TransientSendError(reason))
+        return self._uncertain(message, etag, sender, f"answer lost: {reason}")
+
+    def _uncertain(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, reason: str
+    ) -> str:
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
-            error="worker stopped between sending and recording",
+            error=reason,
             updated_at=self.clock.now(),
         )
         try:
             self.outbox.save(uncertain, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
+        what = _WHAT.get(message.key.split("|", 1)[0], "message")
         self._action(
             message,
             "verify_delivery",
-            f"{message.channel.value} to debtor {message.debtor_number or '-'} may or may not have been sent; check with {sender.name} before sending again",
+            f"Check whether this {what} went out: {message.channel.value} to debtor "
+            f"{message.debtor_number or '-'} may or may not have been sent ({reason}); "
+            f"check with {sender.name} before sending it again",
         )
         return "uncertain"
 
@@ -558,21 +634,33 @@ class MessagingService:
         poison.drain(f"{channel.queue}-poison", body, message_id=message_id)
 
     # -- helpers -----------------------------------------------------------------------------
-    def _log(self, message: OutboundMessage, summary: str) -> None:
-        now = self.clock.now()
+    def _log(
+        self,
+        message: OutboundMessage,
+        summary: str,
+        *,
+        entry_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """A contact-log entry; with ``entry_id`` (derived from the message) a repeat adds none."""
+        now = at or self.clock.now()
         assert message.debtor_number is not None
-        self.repos.contacts.add(
-            ContactEntry(
-                message.client_id,
-                message.debtor_number,
-                time_ordered_id(now),
-                now,
-                ContactKind.MESSAGE,
-                summary,
-                channel=message.channel.value,
-                invoice_numbers=message.invoice_numbers,
+        try:
+            self.repos.contacts.add(
+                ContactEntry(
+                    message.client_id,
+                    message.debtor_number,
+                    entry_id or time_ordered_id(now),
+                    now,
+                    ContactKind.MESSAGE,
+                    summary,
+                    channel=message.channel.value,
+                    invoice_numbers=message.invoice_numbers,
+                )
             )
-        )
+        except Conflict:
+            if entry_id is None:
+                raise
 
     def _action(self, message: OutboundMessage, kind: str, title: str) -> None:
         self._add_action(
@@ -615,6 +703,11 @@ class MessagingService:
     def usage(self, client_id: str, month: str) -> dict[str, int]:
         counts = self.counters.read(messaging_repo.USAGE, client_id, month + "|")
         return {rk.split("|", 1)[1]: n for rk, n in counts.items()}
+
+
+def _digest(key: str) -> str:
+    """A message key as a short, key-safe name (keys hold ``|`` and may be long)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _content_name(client_id: str, key: str) -> str:

@@ -133,8 +133,9 @@ class GraphMailChannel:
             response = call(
                 "Graph",
                 lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
+                final=True,
             )
-            raise_for("Graph", response)
+            raise_for("Graph", response, final=True)
             return SendResult(self.name, message.reference)
         if not large:
             payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
@@ -143,8 +144,9 @@ class GraphMailChannel:
                 lambda: self.http.post(
                     f"{mailbox}/sendMail", json=payload, headers=self._headers()
                 ),
+                final=True,
             )
-            raise_for("Graph", response)
+            raise_for("Graph", response, final=True)
             return SendResult(self.name, message.reference)
         draft = call(
             "Graph",
@@ -191,8 +193,9 @@ class GraphMailChannel:
         sent = call(
             "Graph",
             lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
+            final=True,
         )
-        raise_for("Graph", sent)
+        raise_for("Graph", sent, final=True)
         return SendResult(self.name, draft_id)
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
