@@ -53,6 +53,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     OutboxStatus,
     PermanentSendError,
+    SendError,
     SendResult,
     TransientSendError,
     UncertainSendError,
@@ -74,6 +75,10 @@ MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
 FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
 COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
+RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
+# minutes after a lost answer at which a provider that can confirm a send (``confirm``: found
+# means sent, not found means "not yet known") is asked again, before a person is
+RECHECK_MINUTES = (5, 15, 45)
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,10 @@ class MessagingService:
         if message.status.final:
             if message.extra.get(FOLLOWUPS) == "pending":
                 return self._finish(message, etag)  # the SENT save landed, its answer did not
+            if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
+                return self._uncertain(  # ask the provider again whether it went out
+                    message, etag, self._sender(message), message.error or "answer lost"
+                )
             return "done"
         now = self.clock.now()
         account = "account" in message.extra  # a person's own sign-in mail or code: no waiting
@@ -270,7 +279,10 @@ class MessagingService:
             error=None,
             extra={**message.extra, FOLLOWUPS: "pending", "parts": str(result.parts)},
         )
-        etag = self.outbox.save(done, etag)
+        try:
+            etag = self.outbox.save(done, etag)
+        except PreconditionFailed:
+            return "claimed elsewhere"  # another delivery recorded it (a concurrent re-check)
         return self._finish(done, etag, content)
 
     def _finish(
@@ -402,16 +414,45 @@ class MessagingService:
     def _uncertain(
         self, message: OutboundMessage, etag: str, sender: ChannelSender, reason: str
     ) -> str:
+        """UNCERTAIN: first ask a provider that can confirm a send (now, and a few times
+        later: a mail reaches Sent Items only once Exchange has taken it), then a person."""
+        confirm = getattr(sender, "confirm", None)
+        if confirm is not None:
+            try:
+                found = confirm(message)
+            except SendError:
+                found = None  # the question failed too: as good as "not known yet"
+            if found is not None:
+                extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+                return self._sent(
+                    replace(message, extra=extra),
+                    etag,
+                    found,
+                    self.content(message.client_id, message.key),
+                )
+        checks = int(message.extra.get(RECHECKS, "0") or 0)
+        again = confirm is not None and checks < len(RECHECK_MINUTES)
+        extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+        if again:
+            extra[RECHECKS] = str(checks + 1)
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
             error=reason,
             updated_at=self.clock.now(),
+            extra=extra,
         )
         try:
             self.outbox.save(uncertain, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
+        if again:
+            self._defer(
+                uncertain,
+                timedelta(minutes=RECHECK_MINUTES[checks]),
+                f"asking {sender.name} later whether it went out",
+            )
+            return "uncertain"
         what = _WHAT.get(message.key.split("|", 1)[0], "message")
         self._action(
             message,

@@ -3,8 +3,11 @@ MSAL), sending as the client's own mailbox so that replies reach the client.
 
 Attachments under 3 MB travel inline; larger ones go through a draft, an upload session per
 attachment (ranges of 3.2 MB, a multiple of 320 KiB) and ``send``. Graph answers 202 without a
-message id and cannot be asked for our reference afterwards, so a crash between sending and
-recording becomes a question for a person, not a second mail.
+message id; a mail whose answer was lost (a timeout, a 504 from a gateway) may have gone out.
+Graph keeps a sent mail in the mailbox's Sent Items with the ``internetMessageId`` we gave it,
+and the message list can be filtered on it: :meth:`GraphMailChannel.confirm` finds it there.
+Not finding it proves nothing (Exchange files the copy once it has processed the send), so a
+mail never found becomes a question for a person, never a second mail.
 """
 
 from __future__ import annotations
@@ -200,6 +203,20 @@ class GraphMailChannel:
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+    def confirm(self, message: OutboundMessage) -> SendResult | None:
+        """The mail as filed in the sender's Sent Items (found: it went out); ``None`` when it
+        is not there (yet). Needs Mail.Read (application), as reading answers does."""
+        if not message.sender or message.extra.get("graph_reply_to"):
+            return None  # a reply keeps Graph's own Message-ID: nothing of ours to find
+        wanted = outbound_message_id(message.client_id, message.key, message.sender)
+        literal = wanted.replace("'", "''")  # an OData string literal
+        url = f"{self.graph_url}/users/{message.sender}/mailFolders/sentitems/messages"
+        params = {"$filter": f"internetMessageId eq '{literal}'", "$select": "id,sentDateTime"}
+        response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
+        raise_for("Graph", response)
+        found = response.json().get("value", [])
+        return SendResult(self.name, message.reference) if found else None
 
     def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str]]:
         """(our reference, reason) for every non-delivery report that reached ``mailbox``
