@@ -58,7 +58,7 @@ from shared.domain.messaging import (
     TransientSendError,
     UncertainSendError,
 )
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -76,6 +76,7 @@ MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> o
 FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
 COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
 RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
+VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_delivery item
 # minutes after a lost answer at which a provider that can confirm a send (``confirm``: found
 # means sent, not found means "not yet known") is asked again, before a person is
 RECHECK_MINUTES = (5, 15, 45)
@@ -433,8 +434,11 @@ class MessagingService:
         checks = int(message.extra.get(RECHECKS, "0") or 0)
         again = confirm is not None and checks < len(RECHECK_MINUTES)
         extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+        action_id = extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
         if again:
             extra[RECHECKS] = str(checks + 1)
+        else:
+            extra[VERIFY_ACTION] = action_id
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
@@ -453,15 +457,54 @@ class MessagingService:
                 f"asking {sender.name} later whether it went out",
             )
             return "uncertain"
+        # a delivery report naming our reference (CM, Graph's bounces) can still settle it
+        self.outbox.remember_provider_id(
+            sender.name, message.reference, message.client_id, message.key
+        )
         what = _WHAT.get(message.key.split("|", 1)[0], "message")
-        self._action(
-            message,
+        self._add_action_once(
+            message.client_id,
+            action_id,
             "verify_delivery",
             f"Check whether this {what} went out: {message.channel.value} to debtor "
             f"{message.debtor_number or '-'} may or may not have been sent ({reason}); "
             f"check with {sender.name} before sending it again",
-        )
+            {"key": message.key, "channel": message.channel.value, "to": message.to,
+             "debtor": message.debtor_number},
+        )  # fmt: skip
         return "uncertain"
+
+    def resend_unconfirmed(self, client_id: str, key: str, author: str) -> bool:
+        """A person checked with the provider: the UNCERTAIN message did not go out. It is
+        sent again (once: the record is pending again, its check item resolved). False when
+        the record is not uncertain (sent, resent already, or confirmed meanwhile)."""
+        found = self.outbox.get(client_id, key)
+        if found is None:
+            raise LookupError(f"message {key} not found")
+        message, etag = found
+        if message.status is not OutboxStatus.UNCERTAIN:
+            return False
+        extra = {k: v for k, v in message.extra.items() if k not in (RECHECKS, VERIFY_ACTION)}
+        pending = replace(message, status=OutboxStatus.PENDING, claimed_at=None, error=None,
+                          updated_at=self.clock.now(), extra=extra)  # fmt: skip
+        self.outbox.save(pending, etag)  # PreconditionFailed: someone else settled it first
+        self._resolve_check(message, f"checked by {author}: it did not go out; sent again")
+        self.queues.send(message.channel.queue, job_body(client_id, key))
+        return True
+
+    def _resolve_check(self, message: OutboundMessage, why: str) -> None:
+        """The message's verify_delivery item, resolved: the question is answered."""
+        action_id = message.extra.get(VERIFY_ACTION)
+        found = self.repos.actions.get(message.client_id, action_id) if action_id else None
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return
+        item, etag = found
+        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=why)  # fmt: skip
+        try:
+            self.repos.actions.save(resolved, etag or "")
+        except PreconditionFailed:
+            pass  # a person resolved it meanwhile
 
     def _defer(self, message: OutboundMessage, wait: timedelta, why: str) -> str:
         seconds = max(1, int(wait.total_seconds() + 0.999))
@@ -628,10 +671,23 @@ class MessagingService:
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
             )
+            settled = message.status is OutboxStatus.UNCERTAIN  # any report: the provider had it
+            if settled:
+                extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+                updated = replace(
+                    updated,
+                    provider=provider,
+                    provider_id=message.provider_id or provider_id,
+                    sent_at=message.sent_at or self.clock.now(),
+                    extra={**extra, FOLLOWUPS: "pending"},
+                )
             try:
-                self.outbox.save(updated, etag)
+                etag = self.outbox.save(updated, etag)
             except PreconditionFailed:
                 continue
+            if settled:
+                self._finish(updated, etag)
+                self._resolve_check(updated, f"{provider} reported it {status.value}")
             if message.channel is Channel.ROBOCALL and message.debtor_number:
                 self._log(message, f"robocall result: {detail or status.value}")
             if status in (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED):

@@ -162,3 +162,45 @@ def test_usage_is_counted_once_per_message(env):
     counters.increment_once(USAGE, client.client_id, "2025-03|sms", 1, marker="counted|def")
     assert counters.count(USAGE, client.client_id, "2025-03|sms") == 3
     assert service.usage(client.client_id, "2025-03") == {"sms": 3}
+
+
+def _unconfirmed(env, key="dun|D1|wf|1|x"):
+    world, client, _, queues, service = env
+    channel = _use(service, LosesAnswers())
+    service.enqueue(message(client, key=key), MessageContent(subject="Herinnering"))
+    assert _drive(world, service, queues) == ["uncertain"]
+    return channel
+
+
+def _check_item(world, client):
+    items = world.services.repos.actions.list(client.client_id)[0]
+    (item,) = [i for i in items if i.kind == "verify_delivery"]
+    return item
+
+
+def test_a_delivery_report_settles_an_unconfirmed_message(env):
+    world, client, _, _, service = env
+    channel = _unconfirmed(env)
+    reference = message(client, key="dun|D1|wf|1|x").reference  # what CM reports back by
+    assert service.record_status("scripted", reference, OutboxStatus.DELIVERED) is True
+    record, _ = service.outbox.get(client.client_id, "dun|D1|wf|1|x")
+    assert record.status is OutboxStatus.DELIVERED and record.provider == "scripted"
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert [e["summary"] for e in log] == ["email sent via scripted: Herinnering"]
+    assert service.usage(client.client_id, f"{record.sent_at:%Y-%m}") == {"email": 1}
+    item = _check_item(world, client)
+    assert item.status.value == "resolved" and "reported it delivered" in (item.resolution or "")
+    assert len(channel.sent) == 1
+
+
+def test_a_person_who_found_it_was_not_sent_resends_it_once(env):
+    world, client, _, queues, service = env
+    channel = _unconfirmed(env)
+    key = "dun|D1|wf|1|x"
+    assert service.resend_unconfirmed(client.client_id, key, "anna@c1.example") is True
+    assert service.resend_unconfirmed(client.client_id, key, "anna@c1.example") is False
+    assert run_jobs(service, queues) == ["sent"]
+    assert len(channel.sent) == 2  # the one the provider lost, and the resend asked for
+    item = _check_item(world, client)
+    assert item.status.value == "resolved" and "anna@c1.example" in (item.resolution or "")
+    assert service.resend_unconfirmed(client.client_id, key, "anna@c1.example") is False
