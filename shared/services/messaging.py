@@ -432,7 +432,12 @@ class MessagingService:
                     self.content(message.client_id, message.key),
                 )
         checks = int(message.extra.get(RECHECKS, "0") or 0)
-        again = confirm is not None and checks < len(RECHECK_MINUTES)
+        confirmable = getattr(sender, "can_confirm", None)
+        again = (
+            confirm is not None
+            and checks < len(RECHECK_MINUTES)
+            and (confirmable is None or confirmable(message))
+        )
         extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
         action_id = extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
         if again:

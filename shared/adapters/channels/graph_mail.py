@@ -204,11 +204,15 @@ class GraphMailChannel:
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
 
+    def can_confirm(self, message: OutboundMessage) -> bool:
+        """A reply keeps Graph's own Message-ID: nothing of ours to find in Sent Items."""
+        return bool(message.sender) and not message.extra.get("graph_reply_to")
+
     def confirm(self, message: OutboundMessage) -> SendResult | None:
         """The mail as filed in the sender's Sent Items (found: it went out); ``None`` when it
         is not there (yet). Needs Mail.Read (application), as reading answers does."""
-        if not message.sender or message.extra.get("graph_reply_to"):
-            return None  # a reply keeps Graph's own Message-ID: nothing of ours to find
+        if not self.can_confirm(message):
+            return None
         wanted = outbound_message_id(message.client_id, message.key, message.sender)
         literal = wanted.replace("'", "''")  # an OData string literal
         url = f"{self.graph_url}/users/{message.sender}/mailFolders/sentitems/messages"
