@@ -3,9 +3,6 @@ attention; the queue trigger works that plan. Schedules come from app settings."
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 import azure.functions as func
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -23,11 +20,6 @@ def installment_run(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="installments", connection="AzureWebJobsStorage")
 def process_installments(msg: func.QueueMessage) -> None:
     from shared import bootstrap
+    from shared.services.queue_jobs import process_installments as work
 
-    job = json.loads(msg.get_body())
-    bootstrap.services().plans.process(
-        str(job["client_id"]),
-        str(job["plan_id"]),
-        date.fromisoformat(job["on"]),
-        date.fromisoformat(job.get("row_on") or job["on"]),
-    )
+    work(bootstrap.services(), msg.get_body())  # records the cause, for its poison item

@@ -4,8 +4,6 @@ open invoices in, and into the month that just ended). Never on start-up or depl
 
 from __future__ import annotations
 
-import json
-
 import azure.functions as func
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -23,6 +21,6 @@ def usage_month_open(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="usage-month", connection="AzureWebJobsStorage")
 def open_usage_month(msg: func.QueueMessage) -> None:
     from shared import bootstrap
+    from shared.services.queue_jobs import open_usage_month as work
 
-    job = json.loads(msg.get_body())
-    bootstrap.services().managed_invoices.open_month(str(job["client_id"]), str(job["month"]))
+    work(bootstrap.services(), msg.get_body())  # records the cause, for its poison item

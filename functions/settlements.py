@@ -4,9 +4,6 @@ works out the Amsterdam date itself, and never runs on start-up or deploy."""
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 import azure.functions as func
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
@@ -24,8 +21,6 @@ def settlement_run(timer: func.TimerRequest) -> None:
 @bp.queue_trigger(arg_name="msg", queue_name="settlement-run", connection="AzureWebJobsStorage")
 def run_settlement_agency(msg: func.QueueMessage) -> None:
     from shared import bootstrap
+    from shared.services.queue_jobs import run_settlement_agency as work
 
-    job = json.loads(msg.get_body())
-    bootstrap.services().settlement_runs.run_agency(
-        str(job["agency_id"]), date.fromisoformat(str(job["date"]))
-    )
+    work(bootstrap.services(), msg.get_body())  # records the cause, for its poison item

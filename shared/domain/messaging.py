@@ -123,6 +123,12 @@ class PermanentSendError(SendError):
     """Will never work as it is (invalid address, rejected template): a person decides."""
 
 
+class UncertainSendError(SendError):
+    """The request reached the provider but its answer was lost (a read timeout, a reset
+    connection, a gateway 500/502/504 on the final send): the message may have gone out.
+    Never retried automatically: the provider is asked where it can be, else a person."""
+
+
 @dataclass(frozen=True)
 class SendResult:
     provider: str

@@ -12,7 +12,13 @@ The producer writes the outbox record and the content first, then puts a job
    the provider can look up our reference, asks it; otherwise marks the record UNCERTAIN and
    asks a person on the action list: never a silent second send;
 5. records SENT with the provider's id, the contact log entry and the usage; retries transient
-   failures with back-off; turns permanent failures into FAILED plus an action item.
+   failures with back-off; turns permanent failures into FAILED plus an action item;
+6. treats a lost answer (the request went out, the reply never came: ``UncertainSendError``)
+   like a stale claim: asks the provider where it can, else records UNCERTAIN
+   ("unconfirmed") with a ``verify_delivery`` item, and never sends it again by itself.
+The follow-ups of a sent message (provider reference, contact-log entry, usage count) are part
+of finishing it: the SENT record carries ``followups: pending`` until they are written, each is
+keyed by the message, and a redelivered job that finds a SENT record still pending redoes them.
 Jobs that still fail end in ``<queue>-poison``, which is drained into the action list.
 """
 
@@ -47,10 +53,12 @@ from shared.domain.messaging import (
     OutboundMessage,
     OutboxStatus,
     PermanentSendError,
+    SendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -65,6 +73,13 @@ CLAIM_LEASE = timedelta(minutes=10)
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
 MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
+FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
+COUNTED = "counted|"  # Usage row per message key: its usage was added (once)
+RECHECKS = "rechecks"  # extra on an UNCERTAIN record: how often the provider was asked again
+VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_delivery item
+# minutes after a lost answer at which a provider that can confirm a send (``confirm``: found
+# means sent, not found means "not yet known") is asked again, before a person is
+RECHECK_MINUTES = (5, 15, 45)
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,9 @@ class MailboxLimits:
     per_day: int = 10_000
     concurrent: int = 4
 
+
+# what a message is, by the first part of its key, for the person who checks it
+_WHAT = {"dun": "reminder", "plan": "payment-plan message", "letter": "letter"}
 
 # how far a message got; a delivery report only ever moves it further
 _STATUS_RANK = {
@@ -180,6 +198,12 @@ class MessagingService:
             return "unknown"
         message, etag = found
         if message.status.final:
+            if message.extra.get(FOLLOWUPS) == "pending":
+                return self._finish(message, etag)  # the SENT save landed, its answer did not
+            if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
+                return self._uncertain(  # ask the provider again whether it went out
+                    message, etag, self._sender(message), message.error or "answer lost"
+                )
             return "done"
         now = self.clock.now()
         account = "account" in message.extra  # a person's own sign-in mail or code: no waiting
@@ -233,6 +257,8 @@ class MessagingService:
             result = sender.send(message, content)
         except TransientSendError as exc:
             return self._transient(message, etag, exc)
+        except UncertainSendError as exc:
+            return self._unconfirmed(message, etag, sender, str(exc))
         except PermanentSendError as exc:
             return self._failed(message, etag, str(exc))
         finally:
@@ -252,11 +278,22 @@ class MessagingService:
             sent_at=now,
             updated_at=now,
             error=None,
+            extra={**message.extra, FOLLOWUPS: "pending", "parts": str(result.parts)},
         )
-        self.outbox.save(done, etag)
-        if result.provider_id:
+        try:
+            etag = self.outbox.save(done, etag)
+        except PreconditionFailed:
+            return "claimed elsewhere"  # another delivery recorded it (a concurrent re-check)
+        return self._finish(done, etag, content)
+
+    def _finish(
+        self, message: OutboundMessage, etag: str, content: MessageContent | None = None
+    ) -> str:
+        """The side records of a sent message, each keyed by it (a redo writes nothing twice),
+        then the mark that they are done."""
+        if message.provider_id and message.provider:
             self.outbox.remember_provider_id(
-                result.provider, result.provider_id, message.client_id, message.key
+                message.provider, message.provider_id, message.client_id, message.key
             )
         if (
             message.channel is Channel.WHATSAPP
@@ -266,19 +303,42 @@ class MessagingService:
             self.whatsapp_contacts.remember(
                 message.to.lstrip("+"), message.client_id, message.debtor_number
             )
-        self.counters.increment(
+        sent_at = message.sent_at or self.clock.now()
+        self.counters.increment_once(
             messaging_repo.USAGE,
             message.client_id,
-            f"{now:%Y-%m}|{message.channel.value}",
-            result.parts,
+            f"{sent_at:%Y-%m}|{message.channel.value}",
+            int(message.extra.get("parts", "1") or 1),
+            marker=COUNTED + _digest(message.key),
         )
         if message.debtor_number:
+            if content is None:
+                content = self._content_or_none(message)
             where = f" (sandbox, meant for {message.sandbox_of})" if message.sandbox_of else ""
-            subject = content.subject or content.text[:60]
+            subject = (content.subject or content.text[:60]) if content else message.key
             self._log(
-                message, f"{message.channel.value} sent via {result.provider}: {subject}{where}"
+                message,
+                f"{message.channel.value} sent via {message.provider}: {subject}{where}",
+                entry_id=f"{int(sent_at.timestamp() * 1000):012x}s{_digest(message.key)}",
+                at=sent_at,
             )
+        for _ in range(5):
+            extra = {k: v for k, v in message.extra.items() if k != FOLLOWUPS}
+            try:
+                self.outbox.save(replace(message, extra=extra), etag)
+                break
+            except PreconditionFailed:  # a delivery report moved it on meanwhile
+                found = self.outbox.get(message.client_id, message.key)
+                if found is None or found[0].extra.get(FOLLOWUPS) != "pending":
+                    break
+                message, etag = found
         return "sent"
+
+    def _content_or_none(self, message: OutboundMessage) -> MessageContent | None:
+        try:
+            return self.content(message.client_id, message.key)
+        except LookupError:
+            return None
 
     def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
         if message.attempts >= MAX_ATTEMPTS:
@@ -329,22 +389,127 @@ class MessagingService:
             except PreconditionFailed:
                 return "claimed elsewhere"
             return self._send(claimed, etag, sender)
+        return self._uncertain(
+            message, etag, sender, "worker stopped between sending and recording"
+        )
+
+    def _unconfirmed(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, reason: str
+    ) -> str:
+        """The request went out, its answer was lost: the provider may have the message.
+        Ask it where it can say (found: sent; not found: it never arrived, send again);
+        otherwise a person checks. Never a second send on a guess."""
+        if sender.can_look_up:
+            try:
+                found = sender.look_up(message)
+            except (TransientSendError, UncertainSendError, PermanentSendError):
+                found = None  # the question failed too: a person checks
+            else:
+                if found is not None:
+                    return self._sent(
+                        message, etag, found, self.content(message.client_id, message.key)
+                    )
+                return self._transient(message, etag, TransientSendError(reason))
+        return self._uncertain(message, etag, sender, f"answer lost: {reason}")
+
+    def _uncertain(
+        self, message: OutboundMessage, etag: str, sender: ChannelSender, reason: str
+    ) -> str:
+        """UNCERTAIN: first ask a provider that can confirm a send (now, and a few times
+        later: a mail reaches Sent Items only once Exchange has taken it), then a person."""
+        confirm = getattr(sender, "confirm", None)
+        if confirm is not None:
+            try:
+                found = confirm(message)
+            except SendError:
+                found = None  # the question failed too: as good as "not known yet"
+            if found is not None:
+                extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+                return self._sent(
+                    replace(message, extra=extra),
+                    etag,
+                    found,
+                    self.content(message.client_id, message.key),
+                )
+        checks = int(message.extra.get(RECHECKS, "0") or 0)
+        confirmable = getattr(sender, "can_confirm", None)
+        again = (
+            confirm is not None
+            and checks < len(RECHECK_MINUTES)
+            and (confirmable is None or confirmable(message))
+        )
+        extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+        action_id = extra.get(VERIFY_ACTION) or time_ordered_id(self.clock.now())
+        if again:
+            extra[RECHECKS] = str(checks + 1)
+        else:
+            extra[VERIFY_ACTION] = action_id
         uncertain = replace(
             message,
             status=OutboxStatus.UNCERTAIN,
-            error="worker stopped between sending and recording",
+            error=reason,
             updated_at=self.clock.now(),
+            extra=extra,
         )
         try:
             self.outbox.save(uncertain, etag)
         except PreconditionFailed:
             return "claimed elsewhere"
-        self._action(
-            message,
-            "verify_delivery",
-            f"{message.channel.value} to debtor {message.debtor_number or '-'} may or may not have been sent; check with {sender.name} before sending again",
+        if again:
+            self._defer(
+                uncertain,
+                timedelta(minutes=RECHECK_MINUTES[checks]),
+                f"asking {sender.name} later whether it went out",
+            )
+            return "uncertain"
+        # a delivery report naming our reference (CM, Graph's bounces) can still settle it
+        self.outbox.remember_provider_id(
+            sender.name, message.reference, message.client_id, message.key
         )
+        what = _WHAT.get(message.key.split("|", 1)[0], "message")
+        self._add_action_once(
+            message.client_id,
+            action_id,
+            "verify_delivery",
+            f"Check whether this {what} went out: {message.channel.value} to debtor "
+            f"{message.debtor_number or '-'} may or may not have been sent ({reason}); "
+            f"check with {sender.name} before sending it again",
+            {"key": message.key, "channel": message.channel.value, "to": message.to,
+             "debtor": message.debtor_number},
+        )  # fmt: skip
         return "uncertain"
+
+    def resend_unconfirmed(self, client_id: str, key: str, author: str) -> bool:
+        """A person checked with the provider: the UNCERTAIN message did not go out. It is
+        sent again (once: the record is pending again, its check item resolved). False when
+        the record is not uncertain (sent, resent already, or confirmed meanwhile)."""
+        found = self.outbox.get(client_id, key)
+        if found is None:
+            raise LookupError(f"message {key} not found")
+        message, etag = found
+        if message.status is not OutboxStatus.UNCERTAIN:
+            return False
+        extra = {k: v for k, v in message.extra.items() if k not in (RECHECKS, VERIFY_ACTION)}
+        pending = replace(message, status=OutboxStatus.PENDING, claimed_at=None, error=None,
+                          updated_at=self.clock.now(), extra=extra)  # fmt: skip
+        self.outbox.save(pending, etag)  # PreconditionFailed: someone else settled it first
+        self._resolve_check(message, f"checked by {author}: it did not go out; sent again")
+        self.queues.send(message.channel.queue, job_body(client_id, key))
+        return True
+
+    def _resolve_check(self, message: OutboundMessage, why: str) -> None:
+        """The message's verify_delivery item, resolved: the question is answered."""
+        action_id = message.extra.get(VERIFY_ACTION)
+        found = self.repos.actions.get(message.client_id, action_id) if action_id else None
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return
+        item, etag = found
+        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=why)  # fmt: skip
+        try:
+            self.repos.actions.save(resolved, etag or "")
+        except PreconditionFailed:
+            pass  # a person resolved it meanwhile
 
     def _defer(self, message: OutboundMessage, wait: timedelta, why: str) -> str:
         seconds = max(1, int(wait.total_seconds() + 0.999))
@@ -511,10 +676,23 @@ class MessagingService:
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
             )
+            settled = message.status is OutboxStatus.UNCERTAIN  # any report: the provider had it
+            if settled:
+                extra = {k: v for k, v in message.extra.items() if k != RECHECKS}
+                updated = replace(
+                    updated,
+                    provider=provider,
+                    provider_id=message.provider_id or provider_id,
+                    sent_at=message.sent_at or self.clock.now(),
+                    extra={**extra, FOLLOWUPS: "pending"},
+                )
             try:
-                self.outbox.save(updated, etag)
+                etag = self.outbox.save(updated, etag)
             except PreconditionFailed:
                 continue
+            if settled:
+                self._finish(updated, etag)
+                self._resolve_check(updated, f"{provider} reported it {status.value}")
             if message.channel is Channel.ROBOCALL and message.debtor_number:
                 self._log(message, f"robocall result: {detail or status.value}")
             if status in (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED):
@@ -558,21 +736,33 @@ class MessagingService:
         poison.drain(f"{channel.queue}-poison", body, message_id=message_id)
 
     # -- helpers -----------------------------------------------------------------------------
-    def _log(self, message: OutboundMessage, summary: str) -> None:
-        now = self.clock.now()
+    def _log(
+        self,
+        message: OutboundMessage,
+        summary: str,
+        *,
+        entry_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """A contact-log entry; with ``entry_id`` (derived from the message) a repeat adds none."""
+        now = at or self.clock.now()
         assert message.debtor_number is not None
-        self.repos.contacts.add(
-            ContactEntry(
-                message.client_id,
-                message.debtor_number,
-                time_ordered_id(now),
-                now,
-                ContactKind.MESSAGE,
-                summary,
-                channel=message.channel.value,
-                invoice_numbers=message.invoice_numbers,
+        try:
+            self.repos.contacts.add(
+                ContactEntry(
+                    message.client_id,
+                    message.debtor_number,
+                    entry_id or time_ordered_id(now),
+                    now,
+                    ContactKind.MESSAGE,
+                    summary,
+                    channel=message.channel.value,
+                    invoice_numbers=message.invoice_numbers,
+                )
             )
-        )
+        except Conflict:
+            if entry_id is None:
+                raise
 
     def _action(self, message: OutboundMessage, kind: str, title: str) -> None:
         self._add_action(
@@ -615,6 +805,11 @@ class MessagingService:
     def usage(self, client_id: str, month: str) -> dict[str, int]:
         counts = self.counters.read(messaging_repo.USAGE, client_id, month + "|")
         return {rk.split("|", 1)[1]: n for rk, n in counts.items()}
+
+
+def _digest(key: str) -> str:
+    """A message key as a short, key-safe name (keys hold ``|`` and may be long)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 def _content_name(client_id: str, key: str) -> str:

@@ -8,8 +8,14 @@ failed ``maxDequeueCount`` times (or could not be decoded at all); the blob trig
   message, see :meth:`PoisonService.watch`), and a readable preview;
 - the original message kept whole in the ``poison`` container, so the item can be replayed;
 - on the right list: the client's when the message names a client that exists (a message
-  job, a dunning run, a Mollie payment we know), the agency's when it names an agency (a
-  statement blob), otherwise the platform list (``@_platform``, for the operator agency).
+  job, a dunning run, a plan's installments, a usage month, a Mollie payment we know), the
+  agency's when it names an agency (a statement blob, a settlement run), otherwise the
+  platform list (``@_platform``, for the operator agency).
+
+A message job whose record was claimed (INPROGRESS) when it died may have reached the
+provider: its record becomes UNCERTAIN, never FAILED, and replaying the item does not send it
+again (a person checks with the provider first). Only a record that never got past PENDING is
+marked failed and reopened by a replay.
 
 Draining is idempotent: the item's id derives from the message id, so a drain that crashes
 after writing the item and before deleting the message writes nothing twice. A drain never
@@ -48,7 +54,12 @@ BLOB_TRIGGER_POISON = "webjobs-blobtrigger-poison"
 KIND = "poison"
 POISON_DRAIN_FAILED = "poison drain failed"
 _POISON_MARK = "ended in the poison queue"
+_MAYBE_SENT = "was being sent when its job ended in the poison queue: it may have gone out"
 PREVIEW = 2000
+_RECENT_LIMIT = 1000
+# causes this instance could not write (storage was down when the handler failed): the drain,
+# often on the same instance once storage is back, still finds them
+_recent_causes: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -113,6 +124,9 @@ class PoisonService:
 
     def record_failure(self, queue: str, body: bytes, exc: BaseException) -> None:
         cause = f"{type(exc).__name__}: {exc}"[:1000]
+        if len(_recent_causes) >= _RECENT_LIMIT:
+            _recent_causes.pop(next(iter(_recent_causes)))
+        _recent_causes[(queue[:200], body_digest(body))] = cause
         try:
             self.repos.store.upsert(
                 FAILURES,
@@ -127,8 +141,10 @@ class PoisonService:
         try:
             row = self.repos.store.get(FAILURES, encode(queue[:200]), body_digest(body))
         except (InvalidKey, StorageError):
-            return None
-        return str(row.data.get("Cause")) if row else None
+            row = None
+        if row is not None:
+            return str(row.data.get("Cause"))
+        return _recent_causes.get((queue[:200], body_digest(body)))
 
     # -- draining ----------------------------------------------------------------------------
     def drain(
@@ -158,6 +174,9 @@ class PoisonService:
             if not readable
             else "failed on every delivery (no cause was recorded)"
         )
+        title = f"A {source} message failed repeatedly and was set aside: {cause}"
+        if detail.get("state"):  # what the person must know first: it may have gone out
+            title = f"Check whether it went out: {detail['state']}. {title}"
         when = inserted_at or self.clock.now()
         identity = message_id or body_digest(body)
         action_id = (
@@ -169,7 +188,7 @@ class PoisonService:
         preview = body.decode("utf-8", "replace")[:PREVIEW]
         item = ActionItem(
             scope, action_id, KIND,
-            f"A {source} message failed repeatedly and was set aside: {cause}"[:500],
+            title[:500],
             self.clock.now(),
             debtor_number=_short(detail.get("debtor")),
             detail={
@@ -192,8 +211,10 @@ class PoisonService:
         if not isinstance(job, dict):
             return PLATFORM_SCOPE, {}
         try:
-            if source.startswith("send-") or source == "dunning-run":
+            if source.startswith("send-") or source in _CLIENT_JOBS:
                 return self._client_scope(job)
+            if source in _AGENCY_JOBS:
+                return self._agency_scope(job)
             if source == "mollie-webhook":
                 return self._payment_scope(job)
             if source == "blob-trigger":
@@ -202,10 +223,22 @@ class PoisonService:
             log.warning("a poison message from %s names no client or agency", source)
         return PLATFORM_SCOPE, {}
 
+    def _agency_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """A job of one agency (a settlement run): the agency's own list."""
+        agency_id = job.get("agency_id")
+        detail: dict[str, Any] = {k: _short(job.get(k)) for k in ("date",) if job.get(k)}
+        if not isinstance(agency_id, str) or not 0 < len(agency_id) <= 100:
+            return PLATFORM_SCOPE, detail
+        if self.repos.agencies.get(agency_id) is None:
+            return PLATFORM_SCOPE, detail
+        return f"@{agency_id}", {**detail, "agency": agency_id}
+
     def _client_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client_id = job.get("client_id")
         detail: dict[str, Any] = {
-            k: _short(job.get(k)) for k in ("key", "date", "shard") if job.get(k) is not None
+            k: _short(job.get(k))
+            for k in ("key", "date", "shard", "plan_id", "on", "month")
+            if job.get(k) is not None
         }
         if not isinstance(client_id, str) or not client_id or len(client_id) > 100:
             return PLATFORM_SCOPE, detail
@@ -217,7 +250,8 @@ class PoisonService:
         return client_id, detail
 
     def _outbox_detail(self, client_id: str, key: str) -> dict[str, Any]:
-        """A message job that died: its record says failed (it is on the list), not pending."""
+        """A message job that died: a record that never left PENDING says failed (it is on the
+        list); one that was claimed (the provider may have it) says uncertain, with why."""
         from shared.adapters.tables.messaging_repo import OutboxRepository
 
         outbox = OutboxRepository(self.repos.store)
@@ -225,15 +259,33 @@ class PoisonService:
         if found is None:
             return {}
         message, etag = found
-        if not message.status.final:
+        detail: dict[str, Any] = {
+            "channel": message.channel.value, "debtor": message.debtor_number, "to": message.to,
+            "status": message.status.value,
+        }  # fmt: skip
+        claimed = message.status is OutboxStatus.INPROGRESS or (
+            message.status is OutboxStatus.UNCERTAIN
+        )
+        if claimed:
+            detail["state"] = (
+                f"the {message.channel.value} to debtor {message.debtor_number or '-'} "
+                f"{_MAYBE_SENT}; check with the provider before sending it again"
+            )
+            detail["replay"] = "check first"
+        if message.status is OutboxStatus.INPROGRESS:
+            try:
+                outbox.save(replace(message, status=OutboxStatus.UNCERTAIN, error=_MAYBE_SENT,
+                                    updated_at=self.clock.now()), etag)  # fmt: skip
+                detail["status"] = OutboxStatus.UNCERTAIN.value
+            except PreconditionFailed:
+                pass  # it moved on meanwhile; the item still shows the job
+        elif not message.status.final:
             try:
                 outbox.save(replace(message, status=OutboxStatus.FAILED, error=_POISON_MARK,
                                     updated_at=self.clock.now()), etag)  # fmt: skip
+                detail["status"] = OutboxStatus.FAILED.value
             except PreconditionFailed:
                 pass  # it moved on meanwhile; the item still shows the job
-        detail: dict[str, Any] = {
-            "channel": message.channel.value, "debtor": message.debtor_number, "to": message.to,
-        }  # fmt: skip
         try:
             from shared.services.messaging import CONTENT_CONTAINER, _content_name
 
@@ -338,9 +390,21 @@ class PoisonService:
         if found is None:
             return
         message, etag = found
+        if message.status is OutboxStatus.UNCERTAIN:
+            # replaying would not send it (the record is final) and must not: it may have gone
+            raise Invalid(
+                f"the {message.channel.value} to debtor {message.debtor_number or '-'} may have "
+                "gone out already; check with the provider, then resolve this item (and send "
+                "a new message if it did not go out)",
+                field="status",
+            )
         if message.status is OutboxStatus.FAILED and message.error == _POISON_MARK:
             outbox.save(replace(message, status=OutboxStatus.PENDING, error=None,
                                 updated_at=self.clock.now()), etag)  # fmt: skip
+
+
+_CLIENT_JOBS = frozenset({"dunning-run", "installments", "usage-month"})  # carry client_id
+_AGENCY_JOBS = frozenset({"settlement-run"})  # carries agency_id
 
 
 def _json(text: str | None) -> Any:

@@ -108,23 +108,14 @@ class QueueHost:
             self.services.online_payments.process(str(json.loads(job.body)["id"]))
 
     def _installments(self, job: Job) -> None:
-        from datetime import date
+        from shared.services.queue_jobs import process_installments  # what production runs
 
-        with self.services.poison.watch(job.queue, job.body.encode()):
-            data = json.loads(job.body)
-            self.services.plans.process(
-                str(data["client_id"]), str(data["plan_id"]), date.fromisoformat(data["on"]),
-                date.fromisoformat(data["row_on"]),
-            )  # fmt: skip
+        process_installments(self.services, job.body.encode())
 
     def _settlement(self, job: Job) -> None:
-        from datetime import date
+        from shared.services.queue_jobs import run_settlement_agency  # what production runs
 
-        with self.services.poison.watch(job.queue, job.body.encode()):
-            data = json.loads(job.body)
-            self.services.settlement_runs.run_agency(
-                str(data["agency_id"]), date.fromisoformat(str(data["date"]))
-            )
+        run_settlement_agency(self.services, job.body.encode())
 
     def _drain(self, job: Job) -> None:
         self.services.poison.drain(

@@ -14,7 +14,13 @@ that takes a shortcut fails here as it would against Graph:
 - a file attachment's ``contentBytes`` with its GET, its raw bytes at ``/$value``; item and
   reference attachments have no ``$value`` (400 here); ``$select`` on the attachment list
   leaves ``contentBytes`` out;
-- ``reply`` answers 202 and files the answer in the conversation (In-Reply-To, References).
+- ``reply`` answers 202 and files the answer in the conversation (In-Reply-To, References);
+- the test can lose answers: ``lose_answers`` sendMail requests are sent (in ``sent`` and in
+  Sent Items) but the connection closes without a response; ``gateway_errors`` are sent and
+  answered 504 (a gateway that timed out after Exchange took the mail); ``sent_items_lag``
+  Sent Items queries do not show a sent mail yet (Exchange files the copy after sending);
+- sent mail is kept in Sent Items with its ``internetMessageId``, which
+  ``mailFolders/sentitems/messages?$filter=internetMessageId eq '...'`` finds.
 """
 
 from __future__ import annotations
@@ -55,6 +61,9 @@ class GraphStandIn:
         self.unknown_users: set[str] = set()  # addresses that are no user of the tenant
         self.stuck_next_link = False  # a faulty server: the nextLink of a page is the one asked
         self.vanish_on_read: set[str] = set()  # deleted right after the delta page listed them
+        self.lose_answers = 0  # sendMail requests taken whose answer is lost
+        self.gateway_errors = 0  # sendMail requests taken and answered 504
+        self.sent_items_lag = 0  # Sent Items queries that do not show the sent mail yet
         self.seq = itertools.count(1)
         self.states: dict[str, tuple[str, int, int, tuple[str, ...]]] = {}
         self.lock = threading.RLock()
@@ -118,6 +127,8 @@ class GraphStandIn:
             return self._send_mail(box, r)
         if rest == ["mailFolders", "inbox", "messages", "delta"] and r.method == "GET":
             return self._delta(parts[2], box, r, q)
+        if rest == ["mailFolders", "sentitems", "messages"] and r.method == "GET":
+            return self._sent_items(box, q)
         if rest == ["mailFolders", "inbox", "messages"] and r.method == "GET":
             return Reply(
                 200, {"value": [_pick(m, q.get("$select")) for m in box.messages.values()]}
@@ -243,7 +254,31 @@ class GraphStandIn:
                     "internetMessageId": m.get("internetMessageId") or f"<{uuid.uuid4().hex}@stand.in>",
                     "in_reply_to": None, "text": m.get("body", {}).get("content", "")}  # fmt: skip
         box.sent.append(sent)
+        if self.lose_answers > 0:
+            self.lose_answers -= 1
+            return Reply(lost=True)
+        if self.gateway_errors > 0:
+            self.gateway_errors -= 1
+            return _error(504, "UnknownError", "gateway timeout")
         return Reply(202)
+
+    def _sent_items(self, box: Mailbox, q: dict[str, str]) -> Reply:
+        """Sent Items, filtered the one way a client may ask here: ``internetMessageId eq
+        '<id>'`` (an OData string literal, quotes doubled)."""
+        wanted = q.get("$filter", "")
+        prefix = "internetMessageId eq '"
+        if not wanted.startswith(prefix) or not wanted.endswith("'"):
+            return _error(400, "ErrorInvalidUrlQueryFilter", f"unsupported filter {wanted!r}")
+        literal = wanted[len(prefix) : -1]
+        if "'" in literal.replace("''", ""):
+            return _error(400, "BadRequest", "invalid OData string literal")
+        mid = literal.replace("''", "'")
+        if self.sent_items_lag > 0:  # Exchange has not filed the copy yet
+            self.sent_items_lag -= 1
+            return Reply(200, {"value": []})
+        found = [m for m in box.sent if m.get("internetMessageId") == mid]
+        return Reply(200, {"value": [{"id": f"AAMk{i}", "internetMessageId": m["internetMessageId"]}
+                                     for i, m in enumerate(found)]})  # fmt: skip
 
     def _reply(self, box: Mailbox, original: dict[str, Any], r: Received) -> Reply:
         payload = r.json()

@@ -35,6 +35,9 @@ class Reply:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # the provider did the work, but its answer never reaches the client: the connection is
+    # closed without a response (a reset after the request went out, a gateway timeout)
+    lost: bool = False
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -85,6 +88,9 @@ def serve(handler: Handler, *, tls: tuple[Path, Path] | None = None) -> Iterator
             )
             stand_in.received.append(received)
             reply = stand_in.handler(received)
+            if reply.lost:
+                self.close_connection = True
+                return
             body = reply.encoded()
             self.send_response(reply.status)
             headers = {"Content-Type": "application/json", **reply.headers}

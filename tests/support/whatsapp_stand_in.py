@@ -9,7 +9,10 @@ accepts anything:
   and a URL button with a variable needs exactly one parameter (else 132000); a parameter's
   text may hold no newline, tab or more than 4 spaces in a row (answered here with 132012,
   "parameter format does not match");
-- 429 with code 130429 when told to throttle.
+- 429 with code 130429 when told to throttle;
+- a lost answer when told to (``lose_answers``): the message is taken and delivered, but the
+  connection closes without a response; ``gateway_errors`` are taken and answered by a
+  gateway's bare 502 (no Graph error body).
 
 Errors are shaped as the Graph API documents: ``{"error": {"message", "type", "code",
 "error_data": {"messaging_product", "details"}, "fbtrace_id"}}``. Accepted sends answer
@@ -49,6 +52,8 @@ class WhatsappCloud:
     last_inbound: dict[str, datetime] = field(default_factory=dict)  # wa_id -> when
     now: datetime | None = None  # the stand-in's clock (None: the real one)
     throttle: int = 0  # answer this many sends with 429 first
+    lose_answers: int = 0  # sends taken whose answer is lost
+    gateway_errors: int = 0  # sends taken and answered 502 by a gateway
     delivered: list[dict[str, Any]] = field(default_factory=list)
     _ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -103,6 +108,12 @@ class WhatsappCloud:
             return self._error(400, 131051, "Unsupported message type", f"type {kind!r}")
         wamid = f"wamid.HBgL{next(self._ids):08d}"
         self.delivered.append({**body, "id": wamid})
+        if self.lose_answers > 0:
+            self.lose_answers -= 1
+            return Reply(lost=True)
+        if self.gateway_errors > 0:
+            self.gateway_errors -= 1
+            return Reply(502, b"<html>502 Bad Gateway</html>", {"Content-Type": "text/html"})
         return Reply(
             200,
             {

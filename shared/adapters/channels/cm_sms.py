@@ -11,13 +11,19 @@ from typing import Any
 
 import httpx
 
-from shared.adapters.channels.http_errors import TRANSIENT_STATUS, call, retry_after
+from shared.adapters.channels.http_errors import (
+    TRANSIENT_STATUS,
+    UNCERTAIN_STATUS,
+    call,
+    retry_after,
+)
 from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
     PermanentSendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 from shared.domain.sms import sms_parts
 
@@ -79,7 +85,7 @@ class CmSmsChannel:
                 ],
             }
         }
-        response = call("CM", lambda: self.http.post(self.url, json=payload))
+        response = call("CM", lambda: self.http.post(self.url, json=payload), final=True)
         data: dict[str, Any] = {}
         try:
             data = response.json()
@@ -89,6 +95,10 @@ class CmSmsChannel:
         detail = str(data.get("details", ""))
         per_message = (data.get("messages") or [{}])[0] if data.get("messages") else {}
         message_code = int(per_message.get("messageErrorCode", 0) or 0)
+        if response.status_code in UNCERTAIN_STATUS and not code:
+            # a gateway's failure, not CM's own answer (that names an errorCode): the SMS may
+            # be on its way
+            raise UncertainSendError(f"CM answered {response.status_code}: {response.text[:200]}")
         if response.status_code in TRANSIENT_STATUS or code in TRANSIENT_CODES:
             raise TransientSendError(
                 f"CM answered {response.status_code}/{code}: {detail}", retry_after(response)

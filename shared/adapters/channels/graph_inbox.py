@@ -245,8 +245,9 @@ class GraphInbox:
                 json=payload,
                 headers=headers,
             ),
+            final=True,
         )
-        raise_for("Graph", response)
+        raise_for("Graph", response, final=True)
 
 
 def _text(body: Any) -> str:

@@ -3,8 +3,11 @@ MSAL), sending as the client's own mailbox so that replies reach the client.
 
 Attachments under 3 MB travel inline; larger ones go through a draft, an upload session per
 attachment (ranges of 3.2 MB, a multiple of 320 KiB) and ``send``. Graph answers 202 without a
-message id and cannot be asked for our reference afterwards, so a crash between sending and
-recording becomes a question for a person, not a second mail.
+message id; a mail whose answer was lost (a timeout, a 504 from a gateway) may have gone out.
+Graph keeps a sent mail in the mailbox's Sent Items with the ``internetMessageId`` we gave it,
+and the message list can be filtered on it: :meth:`GraphMailChannel.confirm` finds it there.
+Not finding it proves nothing (Exchange files the copy once it has processed the send), so a
+mail never found becomes a question for a person, never a second mail.
 """
 
 from __future__ import annotations
@@ -133,8 +136,9 @@ class GraphMailChannel:
             response = call(
                 "Graph",
                 lambda: self.http.post(f"{mailbox}/sendMail", content=mime, headers=headers),
+                final=True,
             )
-            raise_for("Graph", response)
+            raise_for("Graph", response, final=True)
             return SendResult(self.name, message.reference)
         if not large:
             payload = {"message": self._message(message, content, inline), "saveToSentItems": True}
@@ -143,8 +147,9 @@ class GraphMailChannel:
                 lambda: self.http.post(
                     f"{mailbox}/sendMail", json=payload, headers=self._headers()
                 ),
+                final=True,
             )
-            raise_for("Graph", response)
+            raise_for("Graph", response, final=True)
             return SendResult(self.name, message.reference)
         draft = call(
             "Graph",
@@ -191,12 +196,31 @@ class GraphMailChannel:
         sent = call(
             "Graph",
             lambda: self.http.post(f"{mailbox}/messages/{draft_id}/send", headers=self._headers()),
+            final=True,
         )
-        raise_for("Graph", sent)
+        raise_for("Graph", sent, final=True)
         return SendResult(self.name, draft_id)
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+    def can_confirm(self, message: OutboundMessage) -> bool:
+        """A reply keeps Graph's own Message-ID: nothing of ours to find in Sent Items."""
+        return bool(message.sender) and not message.extra.get("graph_reply_to")
+
+    def confirm(self, message: OutboundMessage) -> SendResult | None:
+        """The mail as filed in the sender's Sent Items (found: it went out); ``None`` when it
+        is not there (yet). Needs Mail.Read (application), as reading answers does."""
+        if not self.can_confirm(message):
+            return None
+        wanted = outbound_message_id(message.client_id, message.key, message.sender)
+        literal = wanted.replace("'", "''")  # an OData string literal
+        url = f"{self.graph_url}/users/{message.sender}/mailFolders/sentitems/messages"
+        params = {"$filter": f"internetMessageId eq '{literal}'", "$select": "id,sentDateTime"}
+        response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
+        raise_for("Graph", response)
+        found = response.json().get("value", [])
+        return SendResult(self.name, message.reference) if found else None
 
     def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str]]:
         """(our reference, reason) for every non-delivery report that reached ``mailbox``

@@ -102,13 +102,14 @@ class PingenLetterChannel:
                 json=body,
                 headers=headers,
             ),
+            final=True,  # auto_send: a second letter would be printed and posted
         )
         if created.status_code == 422:
             errors = created.json().get("errors", [{}])
             raise PermanentSendError(
                 f"Pingen refused the letter: {errors[0].get('detail', created.text[:200])}"
             )
-        raise_for("Pingen", created)
+        raise_for("Pingen", created, final=True)
         return SendResult(self.name, str(created.json()["data"]["id"]))
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:

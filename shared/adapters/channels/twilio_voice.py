@@ -8,13 +8,19 @@ from xml.sax.saxutils import escape
 
 import httpx
 
-from shared.adapters.channels.http_errors import TRANSIENT_STATUS, call, retry_after
+from shared.adapters.channels.http_errors import (
+    TRANSIENT_STATUS,
+    UNCERTAIN_STATUS,
+    call,
+    retry_after,
+)
 from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
     PermanentSendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 
 VOICES = {"nl": "nl-NL", "en": "en-GB"}
@@ -46,7 +52,9 @@ class TwilioVoiceChannel:
         form = {"To": message.to, "From": self.caller_id, "Twiml": twiml}
         if self.status_callback:
             form.update(StatusCallback=self.status_callback, StatusCallbackEvent="completed")
-        response = call("Twilio", lambda: self.http.post(self.url, data=form, auth=self.auth))
+        response = call(
+            "Twilio", lambda: self.http.post(self.url, data=form, auth=self.auth), final=True
+        )
         data = (
             response.json()
             if response.headers.get("content-type", "").startswith("application/json")
@@ -55,6 +63,9 @@ class TwilioVoiceChannel:
         if response.is_success:
             return SendResult(self.name, str(data["sid"]))
         text = f"{data.get('message', response.text[:200])} (code {data.get('code')})"
+        if response.status_code in UNCERTAIN_STATUS and data.get("code") is None:
+            # a gateway's failure, not Twilio's own error (that names a code): it may dial
+            raise UncertainSendError(f"Twilio answered {response.status_code}: {text}")
         if response.status_code in TRANSIENT_STATUS:
             raise TransientSendError(f"Twilio: {text}", retry_after(response))
         raise PermanentSendError(f"Twilio refused: {text}")

@@ -19,7 +19,12 @@ from typing import Any
 
 import httpx
 
-from shared.adapters.channels.http_errors import TRANSIENT_STATUS, call, retry_after
+from shared.adapters.channels.http_errors import (
+    TRANSIENT_STATUS,
+    UNCERTAIN_STATUS,
+    call,
+    retry_after,
+)
 from shared.domain.conversations.whatsapp import in_service_window
 from shared.domain.messaging import (
     MessageContent,
@@ -27,6 +32,7 @@ from shared.domain.messaging import (
     PermanentSendError,
     SendResult,
     TransientSendError,
+    UncertainSendError,
 )
 
 SERVICE_WINDOW = timedelta(hours=24)
@@ -131,6 +137,7 @@ class WhatsAppCloudChannel:
             lambda: self.http.post(
                 self.url, json=payload, headers={"Authorization": f"Bearer {self.token}"}
             ),
+            final=True,
         )
         data: dict[str, Any] = {}
         try:
@@ -148,6 +155,9 @@ class WhatsAppCloudChannel:
         )
         if code == 132001 and content.template:
             text = f"template {content.template} in {content.language}: {text}"
+        if response.status_code in UNCERTAIN_STATUS and not code:
+            # a gateway's failure, not Meta's own answer (that names an error code)
+            raise UncertainSendError(f"WhatsApp answered {response.status_code}: {text}")
         if response.status_code in TRANSIENT_STATUS or code in TRANSIENT_CODES:
             raise TransientSendError(f"WhatsApp: {text}", retry_after(response))
         raise PermanentSendError(f"WhatsApp refused: {text}")

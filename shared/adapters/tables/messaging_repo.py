@@ -199,6 +199,32 @@ class CounterRepository:
                 continue
         raise PreconditionFailed(f"counter {table}/{pk}/{rk} is too contended")
 
+    def increment_once(self, table: str, pk: str, rk: str, by: int, *, marker: str) -> bool:
+        """Add ``by`` once for the event ``marker`` names: the marker row and the counter are
+        written in one transaction (same partition), so a retry after a lost answer finds the
+        marker and adds nothing. False when it was counted before."""
+        from shared.ports.tables import Op, OpKind, TransactionFailed
+
+        for _ in range(20):
+            if self.store.get(table, encode(pk), marker) is not None:
+                return False
+            row = self.store.get(table, encode(pk), rk)
+            count = int(row.data.get("Count", 0)) if row else 0
+            counter = Row(encode(pk), rk, {**(row.data if row else {}), "Count": count + by})
+            ops = [Op(OpKind.INSERT, Row(encode(pk), marker, {"Counter": rk, "By": by}))]
+            if row is None:
+                ops.append(Op(OpKind.INSERT, counter))
+            else:
+                counter.etag = row.etag
+                ops.append(Op(OpKind.REPLACE, counter))
+            try:
+                self.store.transact(table, ops)
+                return True
+            except TransactionFailed as exc:
+                if not isinstance(exc.cause, (Conflict, PreconditionFailed)):
+                    raise
+        raise PreconditionFailed(f"counter {table}/{pk}/{rk} is too contended")
+
     def count(self, table: str, pk: str, rk: str) -> int:
         """One counter, read by its exact key (a prefix would also catch ``D10`` for ``D1``)."""
         row = self.store.get(table, encode(pk), rk)

@@ -28,6 +28,7 @@ from shared.domain.messaging import (
     OutboxStatus,
     PermanentSendError,
     TransientSendError,
+    UncertainSendError,
 )
 from shared.domain.parties import Agency
 from tests.support.stand_in import serve
@@ -122,6 +123,15 @@ def test_paused_template_and_throughput(cloud):
     fake.templates.append(APPROVED_PAUSED)
     with pytest.raises(PermanentSendError, match="132015"):
         channel.send(wa(), MessageContent(template="gepauzeerd"))
+
+
+@pytest.mark.parametrize("fault", ["lose_answers", "gateway_errors"])
+def test_a_lost_answer_after_the_cloud_took_the_message_is_uncertain(cloud, fault):
+    fake, channel = cloud
+    setattr(fake, fault, 1)
+    with pytest.raises(UncertainSendError):
+        channel.send(wa(), template())
+    assert len(fake.delivered) == 1  # the debtor has it: a resend would be a second one
 
 
 # -- the whole way: by hand, through the messaging service, to the stand-in ------------------
