@@ -364,6 +364,13 @@ def _blocks(fields: list[_Field]) -> tuple[list[_Block], int]:
 
 
 _ACCOUNT_CURRENCY = re.compile(r"^(.*[0-9])[ /]*([A-Z]{3})$")
+# ISO 4217 codes a Dutch business's account is plausibly kept in: three letters after the
+# account that are none of these are part of the account, not a currency
+_ACCOUNT_CURRENCIES = frozenset({
+    "EUR", "USD", "GBP", "CHF", "PLN", "HUF", "CZK", "SEK", "NOK", "DKK", "ISK", "RON", "BGN",
+    "TRY", "JPY", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "ZAR", "AED", "SAR", "ILS", "INR",
+    "MXN", "BRL", "RUB", "UAH", "RSD",
+})  # fmt: skip
 
 
 def _account(raw: str) -> tuple[str, str | None]:
@@ -374,7 +381,7 @@ def _account(raw: str) -> tuple[str, str | None]:
     if iban_check.is_valid(compact):
         return compact, None
     m = _ACCOUNT_CURRENCY.match(compact)
-    if m is None:
+    if m is None or m.group(2) not in _ACCOUNT_CURRENCIES:
         return compact, None
     return m.group(1), m.group(2)
 

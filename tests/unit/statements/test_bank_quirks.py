@@ -200,3 +200,8 @@ def test_camt_local_booking_time_keeps_its_written_date():
     assert local != data
     [s] = parse_statement_file(local)
     assert [x.booking_date for x in s.lines] == [date(2014, 1, 4)]
+
+
+def test_letters_after_the_account_that_are_no_currency_are_part_of_it():
+    [s] = parse_statement_file(USD.replace(b"USD", b"EUR").replace(b"0123456789EUR", b"1/ABC"))
+    assert (s.account, s.currency) == ("NL02ABNA1/ABC", "EUR")
