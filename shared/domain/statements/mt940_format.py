@@ -126,7 +126,11 @@ def _scan(text: str) -> _Scan:
     return _Scan(fields, warnings, ends)
 
 
-_PREAMBLE = re.compile(r"^(?:\d{4} \d{2})?[A-Z]{6}[A-Z0-9]{2}|^\d{3}(?: \d{2})?$")
+# a message header: a BIC alone (ABN AMRO's "ABNANL2A"), ING/Van Lanschot's
+# "0000 01INGBNL2AXXXX00001", the "940" / "940 00" line
+_PREAMBLE = re.compile(
+    r"^(?:[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?|\d{4} \d{2}[A-Z]{6}[A-Z0-9]{2}.*|\d{3}(?: \d{2})?)$"
+)
 
 
 def _wrapped(rows: list[str], number: int) -> bool:

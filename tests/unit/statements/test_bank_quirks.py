@@ -205,3 +205,9 @@ def test_camt_local_booking_time_keeps_its_written_date():
 def test_letters_after_the_account_that_are_no_currency_are_part_of_it():
     [s] = parse_statement_file(USD.replace(b"USD", b"EUR").replace(b"0123456789EUR", b"1/ABC"))
     assert (s.account, s.currency) == ("NL02ABNA1/ABC", "EUR")
+
+
+def test_a_wrapped_line_that_starts_like_a_bic_is_still_text():
+    wrapped = ING_WRAP.replace(b"120123//CNTP", b"INGBANKNV-120123//CNTP")
+    [s] = parse_statement_file(wrapped)
+    assert s.lines[0].remittance == "Factuur 2026-01483"
