@@ -37,15 +37,20 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for s in statements:
         opening = format_cents(s.opening.amount) if s.opening else "-"
         closing = format_cents(s.closing.amount) if s.closing else "-"
-        print(
-            f"{s.account} {s.currency}  opening {opening}  closing {closing}  {len(s.lines)} lines"
-        )
+        # the IBAN Inning derived from the bank's own account number (ABN AMRO, Triodos), with it
+        account = f"{s.account} (bank account {s.bank_account})" if s.bank_account else s.account
+        print(f"{account} {s.currency}  opening {opening}  closing {closing}  {len(s.lines)} lines")
         for x in s.lines:
             who = x.counterparty_name or x.counterparty_iban or ""
-            text = (x.remittance or "")[:60]
+            # the betalingskenmerk first: it is what books the line
+            text = " ".join(t for t in (x.reference, x.remittance) if t)[:60]
             print(f"  {x.booking_date}  {format_cents(x.amount):>12}  {who[:30]:30}  {text}")
         if (diff := s.balance_difference()) not in (0, None):
             print(f"  warning: balances differ by {format_cents(diff)}")
+        if s.currency != "EUR":
+            print(f"  warning: in {s.currency}, not euros: Inning books none of these lines")
+        for warning in s.warnings:
+            print(f"  warning: {warning}")
     return 0
 
 

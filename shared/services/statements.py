@@ -55,6 +55,7 @@ from shared.services.statement_lookups import (
     every_debtor,
     principal_totals,
 )
+from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
@@ -150,6 +151,8 @@ class StatementService:
     def _ingest_statement(
         self, statement: Statement, owner: AccountOwner, name: str, report: IngestReport
     ) -> None:
+        if refuse_foreign_currency(self, statement, owner, name, report):
+            return  # not euros: on the agency's action list for a person, nothing booked
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
         self._check_balances(statement, owner, scope, name, report)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import io
 import re
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
+from shared.clock import amsterdam_date
 from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
@@ -124,8 +125,19 @@ def _date(el: Element | None) -> date | None:
     if (d := _stripped(el.findtext(q + "Dt"))) is not None:
         return _iso_date(d, "date")
     if (dt := _stripped(el.findtext(q + "DtTm"))) is not None:
-        return _iso_date(dt, "date")  # the bank's own calendar date, as written
+        return _date_time(dt)
     return None
+
+
+def _date_time(text: str) -> date:
+    """A ``DtTm``'s Dutch calendar date: one with an offset or ``Z`` is an instant
+    (``2014-01-04T23:00:00Z`` is the 5th in Amsterdam); a local time is the bank's own
+    calendar date, as written."""
+    try:
+        instant = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return _iso_date(text, "date")
+    return amsterdam_date(instant) if instant.tzinfo is not None else instant.date()
 
 
 def _status(entry: Element) -> str | None:
@@ -180,6 +192,8 @@ def _line(entry: Element, tx: Element | None, amount: int, index: str) -> Statem
             unstructured = " ".join(parts) or None
             for strd in remit.iterfind(q + "Strd"):
                 reference = reference or _text(strd, "CdtrRefInf", "Ref")
+        # ABN AMRO writes some descriptions only in the transaction's AddtlTxInf
+        unstructured = unstructured or _stripped(tx.findtext(q + "AddtlTxInf"))
         refs = tx.find(q + "Refs")
         if refs is not None:
             e2e = _stripped(refs.findtext(q + "EndToEndId"))
@@ -210,7 +224,7 @@ def _line(entry: Element, tx: Element | None, amount: int, index: str) -> Statem
         booking_date=booking,
         value_date=_date(entry.find(q + "ValDt")),
         amount=amount if credit else -amount,
-        currency=(amt.get("Ccy") if amt is not None else None) or "EUR",
+        currency=_currency_of(amt) or "EUR",
         counterparty_iban=iban,
         counterparty_name=name,
         counterparty_bic=bic,
@@ -222,6 +236,11 @@ def _line(entry: Element, tx: Element | None, amount: int, index: str) -> Statem
         transaction_code=code,
         reversal=(_stripped(entry.findtext(q + "RvslInd")) or "").lower() == "true",
     )
+
+
+def _currency_of(amt: Element | None) -> str | None:
+    ccy = amt.get("Ccy") if amt is not None else None
+    return ccy.strip().upper() or None if ccy else None
 
 
 def _currency(entry: Element) -> str:
@@ -329,9 +348,20 @@ def _statement(
     if not account:
         raise StatementError("statement without an account identification")
     opening, closing = _balances(stmt)
+    # the account's, the balances' and every entry's currency must agree: a mix is refused
+    found = {x.currency for x in lines} | {
+        c for bal in _children(stmt, "Bal") if (c := _currency_of(_child(bal, "Amt")))
+    }
+    if (declared := _text(acct, "Ccy")) is not None:
+        found.add(declared.upper())
+    if len(found) > 1:
+        raise StatementError(
+            f"statement {_text(stmt, 'Id') or ''}: amounts in more than one currency "
+            f"({', '.join(sorted(found))}); refusing to book a mix"
+        )
     return Statement(
         account=iban_check.normalise(account) if iban_check.is_valid(account) else account,
-        currency=_text(acct, "Ccy") or "EUR",
+        currency=found.pop() if found else "EUR",
         opening=opening,
         closing=closing,
         lines=lines,

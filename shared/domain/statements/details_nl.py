@@ -70,7 +70,9 @@ def _slash_tags(joined: str) -> dict[str, str]:
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(joined)
         value = joined[m.end() : end]
-        tags.setdefault(m.group(1), value)
+        if not tags.get(m.group(1), "").strip("/ "):
+            # the first non-empty value: Rabobank writes "/REMI//REMI/text", an empty one first
+            tags[m.group(1)] = value
     return tags
 
 

@@ -79,6 +79,9 @@ class Statement:
     warnings: tuple[str, ...] = field(default=())
     sequence: str | None = None  # MT940 :28C: statement/sequence number, CAMT ElctrncSeqNb
     on: date | None = None  # the statement's date (closing balance or period end)
+    # the bank's own account number when :25: carries one (ABN AMRO, old Triodos): ``account``
+    # is then the IBAN derived from it
+    bank_account: str | None = None
 
     def identity(self) -> str:
         """Which statement this is, the same in every file that carries it: account,

@@ -23,11 +23,12 @@ from itertools import pairwise
 from typing import Any
 
 import mt940
-from mt940.models import Transactions
 from mt940.tags import Statement as StatementTag
 from mt940.tags import StatementASNB
 
 from shared.domain.money import cents_from_decimal
+from shared.domain.references import iban as iban_check
+from shared.domain.statements.bank_accounts import bank_named_in, iban_for
 from shared.domain.statements.details_nl import MalformedDetails, split_details
 from shared.domain.statements.model import (
     Balance,
@@ -88,7 +89,8 @@ def _scan(text: str) -> _Scan:
     current: _Field | None = None
     text = text.translate(_ENVELOPE)
     dirty = _CONTROL.search(text) is not None  # one search of the text, not one per line
-    for number, raw in enumerate(text.splitlines(), start=1):
+    rows = text.splitlines()
+    for number, raw in enumerate(rows, start=1):
         if dirty and (bad := _CONTROL.search(raw)) is not None:
             # a stray byte (NUL, a control character): blank it, say where, keep going
             warnings.append(
@@ -109,6 +111,8 @@ def _scan(text: str) -> _Scan:
                 raise StatementError(f"unknown MT940 tag :{tag}:", line=number, field=tag)
             current = _Field(tag, number, [line[m.end() :]])
             fields.append(current)
+        elif line == "-" and current is not None and current.tag == "86" and _wrapped(rows, number):
+            current.lines.append(line)  # ING wraps "/MARF/MND-120123" as "MND" / "-" / "120123"
         elif line.startswith(("-", "{", "}")) and (
             line.startswith(("{", "}")) or _END.match(line) is not None
         ):
@@ -120,6 +124,30 @@ def _scan(text: str) -> _Scan:
     if not any(f.tag == "20" for f in fields) or not any(f.tag == "25" for f in fields):
         raise StatementError("not an MT940 statement: no :20: and :25: fields")
     return _Scan(fields, warnings, ends)
+
+
+# a message header: a BIC alone (ABN AMRO's "ABNANL2A"), ING/Van Lanschot's
+# "0000 01INGBNL2AXXXX00001", the "940" / "940 00" line
+_PREAMBLE = re.compile(
+    r"^(?:[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?|\d{4} \d{2}[A-Z]{6}[A-Z0-9]{2}.*|\d{3}(?: \d{2})?)$"
+)
+
+
+def _wrapped(rows: list[str], number: int) -> bool:
+    """Whether the lone ``-`` at line ``number`` (1-based) is text wrapped inside a ``:86:``
+    rather than the end of the message: it is, when the next non-empty line is neither a tag,
+    a SWIFT block (``{``, ``}``), another end mark nor a new message's header (``ABNANL2A``,
+    ``0000 01INGBNL2AXXXX00001``, ``940``), and the file does not end there."""
+    for raw in rows[number:]:
+        following = raw.strip()
+        if not following:
+            continue
+        return not (
+            following.startswith((":", "{", "}"))
+            or _END.match(following) is not None
+            or _PREAMBLE.match(following) is not None
+        )
+    return False
 
 
 CLOSING = {"62F", "62M", "64", "65", "90C", "90D"}
@@ -286,24 +314,28 @@ def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
     )
 
 
-# the tags whose balance gives a :61: its currency, in mt-940's order (Transactions.currency)
-_CURRENCY_SLUGS = {
-    "60F": ("final_opening_balance",),
-    "60M": ("intermediate_opening_balance",),
-    "64": ("available_balance",),
-    "65": ("forward_available_balance",),
-    "62F": ("final_closing_balance",),
-    "62M": ("intermediate_closing_balance",),
-    "34F": ("c_floor_limit", "d_floor_limit"),
-}
+# every amount of a statement's frame that carries a currency (:60F: :60M: :62F: :62M: :64:
+# :65: balances, MT942's :34F: floor limits): they must all agree, and the lines share it
+_CURRENCY_KEYS = (
+    "final_opening_balance", "intermediate_opening_balance", "final_closing_balance",
+    "intermediate_closing_balance", "available_balance", "forward_available_balance",
+    "c_floor_limit", "d_floor_limit",
+)  # fmt: skip
 
 
-def _line_currency(block: Transactions, before_first_61: set[str]) -> str | None:
-    """What mt-940 gives a ``:61:`` as currency: the first balance read before it."""
-    slugs = {s for tag in before_first_61 for s in _CURRENCY_SLUGS.get(tag, ())}
-    probe = Transactions()
-    probe.data = {k: v for k, v in block.data.items() if k in slugs}
-    return probe.currency
+def _currencies(data: dict[str, Any]) -> set[str]:
+    found = set()
+    for key in _CURRENCY_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        # a floor limit is an Amount (currency on it), a balance holds one
+        currency = getattr(value, "currency", None) or getattr(
+            getattr(value, "amount", None), "currency", None
+        )
+        if currency and re.fullmatch(r"[A-Za-z]{3}", str(currency)):
+            found.add(str(currency).upper())  # not a broken balance's digits (":62M:C020315105")
+    return found
 
 
 @dataclass
@@ -311,7 +343,6 @@ class _Block:
     """One statement (from a ``:20:``): its ``:61:`` fields, each with its ``:86:``."""
 
     txs: list[tuple[_Field, _Field | None]]
-    before_first_61: set[str]
 
 
 def _blocks(fields: list[_Field]) -> tuple[list[_Block], int]:
@@ -324,27 +355,39 @@ def _blocks(fields: list[_Field]) -> tuple[list[_Block], int]:
     for f in fields:
         tag = f.tag
         if tag == "20":
-            current = _Block([], set())
+            current = _Block([])
             blocks.append(current)
         elif tag == "61":
             count_61 += 1
             if current is not None:
                 current.txs.append((f, None))
-        elif tag == "86":
-            if current is not None and previous is not None and previous.tag == "61":
-                current.txs[-1] = (previous, f)
-        elif current is not None and not current.txs:
-            current.before_first_61.add(tag)
+        elif tag == "86" and current is not None and previous is not None and previous.tag == "61":
+            current.txs[-1] = (previous, f)
         previous = f
     return blocks, count_61
 
 
-def _account(raw: str, currency: str) -> str:
-    """``NL34RABO0142623393 EUR`` -> ``NL34RABO0142623393``; legacy numbers stay as given."""
+_ACCOUNT_CURRENCY = re.compile(r"^(.*[0-9])[ /]*([A-Z]{3})$")
+# ISO 4217 codes a Dutch business's account is plausibly kept in: three letters after the
+# account that are none of these are part of the account, not a currency
+_ACCOUNT_CURRENCIES = frozenset({
+    "EUR", "USD", "GBP", "CHF", "PLN", "HUF", "CZK", "SEK", "NOK", "DKK", "ISK", "RON", "BGN",
+    "TRY", "JPY", "CNY", "HKD", "SGD", "AUD", "NZD", "CAD", "ZAR", "AED", "SAR", "ILS", "INR",
+    "MXN", "BRL", "RUB", "UAH", "RSD",
+})  # fmt: skip
+
+
+def _account(raw: str) -> tuple[str, str | None]:
+    """``NL34RABO0142623393 EUR`` -> (``NL34RABO0142623393``, ``EUR``): the account and the
+    currency ``:25:`` carries after it (a foreign-currency account often shares the IBAN);
+    legacy numbers stay as given (``1567.50.961EUR`` -> ``1567.50.961``)."""
     compact = raw.replace(" ", "")
-    if len(compact) > 3 and compact.endswith(currency):
-        compact = compact[: -len(currency)].rstrip("/")
-    return compact
+    if iban_check.is_valid(compact):
+        return compact, None
+    m = _ACCOUNT_CURRENCY.match(compact)
+    if m is None or m.group(2) not in _ACCOUNT_CURRENCIES:
+        return compact, None
+    return m.group(1), m.group(2)
 
 
 def _cents(amount: Any) -> int:
@@ -367,6 +410,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
     fields = _check(scan)
     accounts = [f.lines[0].strip() for f in fields if f.tag == "25"]
     bank = _bank(accounts[0]) if accounts else None
+    first_tag = re.search(r"^:", text, re.MULTILINE)
+    preamble = text[: first_tag.start() if first_tag else 0].splitlines()[:8]
     tag = _ASNB_61 if bank in ASNB_BANKS else _STATEMENT_61
     blocks, count_61 = _blocks(fields)
     try:
@@ -395,16 +440,27 @@ def parse_mt940(data: bytes) -> list[Statement]:
         account = str(data_.get("account_identification") or "").strip()
         if not account:
             raise StatementError("statement without :25: account identification")
-        block_bank = _bank(account) or bank  # once per statement, not per line
-        currency = "EUR"
+        where_20 = starts_20[number] if len(starts_20) == len(parsed) else None
+        number_25, currency_25 = _account(account)
+        currencies = _currencies(data_) | ({currency_25} if currency_25 else set())
+        if len(currencies) > 1:
+            raise StatementError(
+                f"the statement's amounts are in more than one currency "
+                f"({', '.join(sorted(currencies))}); refusing to book a mix",
+                line=where_20,
+                field="25",
+            )
+        # no balance and no currency after the account: a euro statement, as before
+        currency = currencies.pop() if currencies else "EUR"
+        # ABN AMRO, old Triodos, ING, Knab, Van Lanschot: the bank's account number, not the
+        # IBAN; derived where the file names the bank (never guessed)
+        derived = iban_for(number_25, bank_named_in(preamble, data_.get("transaction_reference")))
+        block_bank = _bank(derived or account) or bank  # once per statement, not per line
         opening = _balance(data_.get("final_opening_balance"))
         closing = _balance(data_.get("final_closing_balance"))
-        if data_.get("final_opening_balance") is not None:
-            currency = data_["final_opening_balance"].amount.currency or currency
-        line_currency = (
-            _line_currency(block, block_tx.before_first_61) if rs else None
-        ) or currency
+        line_currency = currency
         lines: list[StatementLine] = []
+        unread: list[str] = []
         for raw, (_, f86) in zip(rs, block_tx.txs, strict=True):
             raw86 = "\n".join(f86.lines) if f86 is not None else ""
             try:
@@ -413,6 +469,15 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 raise StatementError(
                     str(exc), line=f86.line if f86 is not None else None, field="86"
                 ) from exc
+            if f86 is not None and raw86.strip() and not (details.remittance or details.reference):
+                # the bank sent text, nothing of it reads as the payment's description: say so
+                # (a dialect Inning does not know, or a quirk), for a person to look at
+                text = " ".join(raw86.split())
+                unread.append(
+                    f"line {f86.line}: :86: gives no payment description or reference, although "
+                    f"it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
+                    "the bank sent one"
+                )
             lines.append(
                 StatementLine(
                     booking_date=raw.entry_date or raw.value_date,
@@ -434,13 +499,14 @@ def parse_mt940(data: bytes) -> list[Statement]:
             )
         statements.append(
             Statement(
-                account=_account(account, currency),
+                account=derived or number_25,
                 currency=currency,
                 opening=opening,
                 closing=closing,
                 lines=tuple(lines),
                 statement_id=str(data_.get("transaction_reference") or "") or None,
-                warnings=_warnings_of(scan.warnings, starts_20, number, len(parsed)),
+                warnings=_warnings_of(scan.warnings, starts_20, number, len(parsed))
+                + tuple(unread),
                 sequence="/".join(
                     str(data_[k])
                     for k in ("statement_number", "sequence_number")
@@ -448,6 +514,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 )
                 or None,
                 on=closing.on if closing else None,
+                bank_account=number_25 if derived else None,
             )
         )
     return statements

@@ -80,3 +80,17 @@ def test_match_rejects_a_bad_csv(tmp_path, capsys):
         )
         == 2
     )
+
+
+def test_parse_prints_the_real_currency_and_the_derived_iban(capsys):
+    assert main(["statement", "parse", str(CORPUS / "mt940/jejik/postfinance.sta")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("123456789 CHF") == 2 and " EUR " not in out
+    assert "in CHF, not euros: Inning books none of these lines" in out
+    assert main(["statement", "parse", str(CORPUS / "camt053/test-camt053-txdtls.xml")]) == 0
+    assert "CH1111000000123456789 CHF" in capsys.readouterr().out
+    abn = CORPUS / "mt940/zilverline/abn_structured_sepa_overboeking.txt"
+    assert main(["statement", "parse", str(abn)]) == 0
+    out = capsys.readouterr().out
+    assert "NL75ABNA0555555555 (bank account 555555555) EUR" in out
+    assert "CAFE MON AMI" in out and "897789005" in out
