@@ -469,13 +469,17 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 raise StatementError(
                     str(exc), line=f86.line if f86 is not None else None, field="86"
                 ) from exc
-            if f86 is not None and raw86.strip() and not (details.remittance or details.reference):
-                # the bank sent text, nothing of it reads as the payment's description: say so
-                # (a dialect Inning does not know, or a quirk), for a person to look at
+            if f86 is not None and raw86.strip() and not any(
+                (details.remittance, details.reference, details.counterparty_name,
+                 details.counterparty_iban, details.end_to_end_id, details.return_reason)
+            ):  # fmt: skip
+                # the bank sent text and nothing of it was read (a dialect Inning does not
+                # know, or a quirk): say so, for a person to look at. A payer without a
+                # description is what the bank sent, not a loss, and is not reported
                 text = " ".join(raw86.split())
                 unread.append(
-                    f"line {f86.line}: :86: gives no payment description or reference, although "
-                    f"it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
+                    f"line {f86.line}: nothing of :86: was read (no description, reference or "
+                    f"payer), although it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
                     "the bank sent one"
                 )
             lines.append(

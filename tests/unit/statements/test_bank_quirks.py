@@ -170,12 +170,15 @@ def test_rabobanks_repeated_remi_keeps_the_text():
     assert line.counterparty_name == "STG. KLANTGELDEN SEPAY"
 
 
-def test_an_86_with_text_but_no_description_is_a_warning():
+def test_an_86_that_names_only_the_payer_is_no_warning():
+    """Knab's ``REK:/NAAM:`` without a description is what the bank sent, not text lost: the
+    payer is read and nothing is reported (a warning is for :86: text of which nothing was
+    read)."""
     [s] = parse_statement_file((GEM / "knab.txt").read_bytes())
     assert s.lines[0].remittance is None
-    [warning] = s.warnings
-    assert warning.startswith("line 7: :86: gives no payment description or reference")
-    assert "REK: NL26ABNA0999999999/NAAM: BEDRIJF VOF" in warning
+    assert s.lines[0].counterparty_iban == "NL26ABNA0999999999"
+    assert s.lines[0].counterparty_name == "BEDRIJF VOF"
+    assert s.warnings == ()
 
 
 # -- findings 7 and 8: CAMT ------------------------------------------------------------------
