@@ -282,16 +282,17 @@ def _stream(data: bytes) -> list[Statement]:
     el: Element | None = None
     # the C parser, safe here: _refuse_unsafe has refused DTDs and entities; the loop below
     # bounds nesting and the elements held. Inside an entry it only counts (the hot path).
+    max_depth, max_held = MAX_DEPTH, MAX_ENTRY_ELEMENTS
     for event, el in iterparse(io.BytesIO(data), events=("start", "end")):  # noqa: S314
         if event == "start":
             depth += 1
-            if depth > MAX_DEPTH:
-                raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
             if entry_at:
                 held += 1
-                if held > MAX_ENTRY_ELEMENTS:
-                    raise StatementError(f"entry {n + 1}: more than {MAX_ENTRY_ELEMENTS} elements")
+                if held > max_held or depth > max_depth:
+                    _refuse(depth, n + 1)
                 continue
+            if depth > max_depth:
+                _refuse(depth, 0)
             tag = el.tag
             if not path:  # the root names the document's namespace and version
                 q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
@@ -349,6 +350,12 @@ def _stream(data: bytes) -> list[Statement]:
     if el is None or not statements:
         raise StatementError("camt.053 document without a statement")
     return statements
+
+
+def _refuse(depth: int, entry: int) -> None:
+    if depth > MAX_DEPTH:
+        raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
+    raise StatementError(f"entry {entry}: more than {MAX_ENTRY_ELEMENTS} elements")
 
 
 def _document_version(tag: str) -> str:
