@@ -31,7 +31,7 @@ def _upload_as_c1_staff(world, tenants, data: bytes) -> str:
     done = post_files(staff, "/payments", {"csrf": token}, {"file": ("day.sta", data)})
     assert done.status == 303, done.status
     (name,) = world.services.files.names(INBOX, f"agency-a/console/{tenants.c1}/")
-    return name
+    return str(name)
 
 
 def _trigger(world, name: str):
