@@ -25,11 +25,15 @@ def link_office365_callback(req: func.HttpRequest) -> func.HttpResponse:
     from shared import bootstrap
     from shared.domain.messaging import PermanentSendError, TransientSendError
     from shared.services.errors import ServiceError
+    from shared.services.linking.office365 import SignInRedirect
 
     try:
-        bootstrap.services().office365.callback(dict(req.params))
+        done = bootstrap.services().office365.callback(dict(req.params))
     except (ServiceError, PermanentSendError, TransientSendError) as exc:
         return _page(400, "Mailbox not linked", str(exc))
+    if isinstance(done, SignInRedirect):  # consent given: the administrator signs in next
+        return func.HttpResponse(status_code=302, headers={
+            "Location": done.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
     return _page(
         200, "Mailbox linked", "Inning now sends this client's e-mail from its own mailbox."
     )

@@ -11,6 +11,7 @@ from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge
 from shared.api.responses import StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
 from shared.services.container import Services
+from shared.services.statement_sources import api_prefix
 from shared.services.statements import INBOX
 
 MAX_STATEMENT_BYTES = 20 * 1024 * 1024
@@ -40,7 +41,8 @@ def register(router: Router, services: Services) -> None:
         raw = ctx.request.query.get("name", "statement")
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", raw)[:100] or "statement"
         stamp = services.clock.now().strftime("%Y%m%dT%H%M%S%f")
-        name = f"{agency.agency_id}/{stamp}-{safe}"
+        # api/: an upload books for the agency's clients but proves no IBAN claim
+        name = f"{api_prefix(agency.agency_id)}{stamp}-{safe}"
         services.files.put(INBOX, name, body)
         return ApiResponse(status=202, body={"blob": f"{INBOX}/{name}", "status": "queued"})
 

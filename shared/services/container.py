@@ -376,6 +376,7 @@ class Services:
 
     @cached_property
     def office365(self) -> Office365Linking:
+        from shared.adapters.identity.microsoft_signin import MicrosoftSignIn
         from shared.services.linking.office365 import Office365Linking
 
         p = self.settings.providers
@@ -389,6 +390,15 @@ class Services:
             authority_host=p.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com"),
             prove_consent=getattr(email, "prove_consent", None),
             forget=getattr(email, "forget", None),
+            # the administrator's sign-in after consent (needs the app registration's secret)
+            signin=MicrosoftSignIn(
+                client_id=p["GRAPH_CLIENT_ID"],
+                client_secret=p["GRAPH_CLIENT_SECRET"],
+                authority_host=p.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com"),
+                graph_url=p.get("GRAPH_URL", "https://graph.microsoft.com/v1.0"),
+            )
+            if p.get("GRAPH_CLIENT_ID") and p.get("GRAPH_CLIENT_SECRET")
+            else None,
         )
 
     @cached_property

@@ -25,6 +25,7 @@ from shared.ports.files import FileStore
 from shared.ports.tables import Row
 from shared.services.errors import Invalid
 from shared.services.repositories import Repositories
+from shared.services.statement_sources import console_prefix
 from shared.services.statements import INBOX, QUARANTINE, IngestReport
 
 STATEMENT_REPORTS = "StatementReports"
@@ -82,7 +83,8 @@ class PaymentOverview:
 
     # -- statement files -------------------------------------------------------------------
     def _prefix(self, client: Client) -> str:
-        return f"{client.agency_id}/console/{client.client_id}/"
+        # the statement trigger books a file here for this client's own accounts only
+        return console_prefix(client.agency_id, client.client_id)
 
     def upload_statement(self, client: Client, filename: str, data: bytes) -> str:
         """Drop the file where the statement trigger picks it up; returns its blob name."""

@@ -55,6 +55,7 @@ from shared.services.statement_lookups import (
     every_debtor,
     principal_totals,
 )
+from shared.services.statement_sources import StatementSource, source_of
 from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
@@ -112,7 +113,8 @@ class StatementService:
                     f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
                 )
             statements = _parse(data)
-            owners = [self._owner(agency_id, s) for s in statements]
+            source = source_of(name)
+            owners = [self._owner(agency_id, s, source) for s in statements]
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
         report = IngestReport(name, "booked", statements=len(statements))
@@ -132,10 +134,25 @@ class StatementService:
         )
         return report
 
-    def _owner(self, agency_id: str, statement: Statement) -> AccountOwner:
+    def _owner(self, agency_id: str, statement: Statement, source: StatementSource) -> AccountOwner:
         owner = self.repos.banking.owner(statement.account)
-        if owner is None or owner.agency_id != agency_id:
-            # a claimed account proven by this very file (a line with the claim's code)
+        if source.client_scoped:
+            # an upload for one client books that client's own accounts only (not another
+            # client's, not the pooled account) and proves no claim (statement_sources)
+            if (
+                owner is None
+                or owner.agency_id != agency_id
+                or not owner.client_id
+                or (owner.client_id != source.client_id)
+            ):
+                raise StatementError(
+                    f"account {statement.account} is not a verified account of the client this "
+                    "file was uploaded for; a client's upload books only its own accounts"
+                )
+            return owner
+        if (owner is None or owner.agency_id != agency_id) and not source.uploaded:
+            # a claimed account proven by this very file (a line with the claim's code); only
+            # a file the bank delivered is evidence, an uploaded one is written by its uploader
             proven = AccountOwnership(self.repos).verify_by_statement(
                 agency_id, statement, self.clock.now()
             )

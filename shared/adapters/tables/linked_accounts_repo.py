@@ -7,7 +7,8 @@ Table          PartitionKey   RowKey            serves
 LinkedAccounts client id      "graph"           the client's tenant id (and mailbox)
                client id      "mollie"          mode (connect / api_key), profile, testmode
                "mailbox"      mailbox address   tenant of a mailbox (bounce scanning)
-               "state"        random state      a consent or authorisation in progress
+               "state"        random state      a consent or authorisation in progress (a
+                                                sign-in's nonce and PKCE verifier with it)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables.keys import decode, encode
-from shared.ports.tables import Row, TableStore
+from shared.ports.tables import Conflict, Row, TableStore
 
 LINKED_ACCOUNTS = "LinkedAccounts"
 TABLES = (LINKED_ACCOUNTS,)
@@ -46,8 +47,19 @@ class MollieLink:
 class PendingLink:
     state: str
     client_id: str
-    provider: str  # "graph" or "mollie"
+    provider: str  # "graph", "graph_signin" or "mollie"
     expires_at: datetime
+    nonce: str = ""  # an OpenID Connect sign-in's nonce and PKCE verifier (graph_signin)
+    verifier: str = ""
+
+
+class MailboxTaken(Exception):
+    """The mailbox is linked by another client already: the first link stands."""
+
+    def __init__(self, mailbox: str, owner: str) -> None:
+        super().__init__(mailbox)
+        self.mailbox = mailbox
+        self.owner = owner
 
 
 class LinkedAccountRepository:
@@ -56,12 +68,34 @@ class LinkedAccountRepository:
 
     # -- Office 365 ---------------------------------------------------------------------
     def save_graph(self, link: GraphLink) -> None:
+        """The client's link, and the mailbox's owner row: inserted, never overwritten, so a
+        mailbox another client linked stays theirs (:class:`MailboxTaken`; the operator
+        resolves a dispute). Relinking the client's own mailbox refreshes its tenant."""
         data: dict[str, Any] = {"TenantId": link.tenant_id, "LinkedAt": link.linked_at}
         if link.mailbox:
             data["Mailbox"] = link.mailbox
-            self.store.upsert(LINKED_ACCOUNTS, Row("mailbox", encode(link.mailbox.lower()),
-                                                   {"TenantId": link.tenant_id, "ClientId": link.client_id}))  # fmt: skip
+            key = encode(link.mailbox.lower())
+            owner = {"TenantId": link.tenant_id, "ClientId": link.client_id}
+            try:
+                self.store.insert(LINKED_ACCOUNTS, Row("mailbox", key, owner))
+            except Conflict:
+                found = self.store.get(LINKED_ACCOUNTS, "mailbox", key)
+                if found is not None and found.data.get("ClientId") != link.client_id:
+                    raise MailboxTaken(
+                        link.mailbox, str(found.data.get("ClientId") or "")
+                    ) from None
+                self.store.upsert(LINKED_ACCOUNTS, Row("mailbox", key, owner))
+        before = self.graph(link.client_id)
         self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), "graph", data))
+        if before and before.mailbox and before.mailbox.lower() != (link.mailbox or "").lower():
+            self._release_mailbox(before.mailbox, link.client_id)
+
+    def _release_mailbox(self, mailbox: str, client_id: str) -> None:
+        """The owner row of a mailbox the client no longer links (only its own)."""
+        key = encode(mailbox.lower())
+        row = self.store.get(LINKED_ACCOUNTS, "mailbox", key)
+        if row is not None and row.data.get("ClientId") == client_id:
+            self.store.delete(LINKED_ACCOUNTS, "mailbox", key)
 
     def graph(self, client_id: str) -> GraphLink | None:
         row = self.store.get(LINKED_ACCOUNTS, encode(client_id), "graph")
@@ -103,13 +137,19 @@ class LinkedAccountRepository:
                           bool(d.get("Testmode", False)), d["LinkedAt"])  # fmt: skip
 
     def unlink(self, client_id: str, provider: str) -> None:
+        graph = self.graph(client_id) if provider == "graph" else None
+        if graph is not None and graph.mailbox:
+            self._release_mailbox(graph.mailbox, client_id)  # free for its rightful owner
         if self.store.get(LINKED_ACCOUNTS, encode(client_id), provider) is not None:
             self.store.delete(LINKED_ACCOUNTS, encode(client_id), provider)
 
     # -- OAuth state --------------------------------------------------------------------
     def start(self, pending: PendingLink) -> None:
-        self.store.insert(LINKED_ACCOUNTS, Row("state", encode(pending.state), {
-            "ClientId": pending.client_id, "Provider": pending.provider, "ExpiresAt": pending.expires_at}))  # fmt: skip
+        data: dict[str, Any] = {"ClientId": pending.client_id, "Provider": pending.provider,
+                                "ExpiresAt": pending.expires_at}  # fmt: skip
+        if pending.nonce:
+            data |= {"Nonce": pending.nonce, "Verifier": pending.verifier}
+        self.store.insert(LINKED_ACCOUNTS, Row("state", encode(pending.state), data))
 
     def finish(self, state: str, providers: tuple[str, ...], now: datetime) -> PendingLink | None:
         """The link ``state`` started, once: the row is deleted as it is read, so a callback
@@ -123,4 +163,5 @@ class LinkedAccountRepository:
         d = row.data
         if d["Provider"] not in providers or d["ExpiresAt"] < now:
             return None
-        return PendingLink(decode(row.rk), str(d["ClientId"]), str(d["Provider"]), d["ExpiresAt"])
+        return PendingLink(decode(row.rk), str(d["ClientId"]), str(d["Provider"]), d["ExpiresAt"],
+                           str(d.get("Nonce") or ""), str(d.get("Verifier") or ""))  # fmt: skip

@@ -2,12 +2,18 @@
 hardened: no DTDs (so no entity expansion and no external references), no nesting bombs, a size
 limit.
 
-The safety checks run on the bytes before any parser sees them, which is what lets the parse
+The DTD checks run on the bytes before any parser sees them, which is what lets the parse
 itself run in the C ``iterparse`` (defusedxml's parser, hooked in Python, costs twice the
 parse): the document must be UTF-8, ASCII or Latin-1 (where ``<!DOCTYPE`` and ``<!ENTITY`` can
-only be written as those bytes), must contain neither, and must not nest deeper than
-``MAX_DEPTH`` (checked per 4 KiB block with C-level counts). Without a DTD an entity reference
-is an error of the parser, so nothing is expanded and nothing outside the file is read."""
+only be written as those bytes) and must contain neither. Without a DTD an entity reference
+is an error of the parser, so nothing is expanded and nothing outside the file is read.
+
+Memory is bounded in the parse itself, from its start and end events (counting bytes is
+fooled by ``</`` inside a comment or CDATA): nesting deeper than ``MAX_DEPTH`` is refused
+when it opens; an element is dropped from the tree when it ends unless the statement still
+reads it (inside an open ``<Ntry>``, or a part of the open ``<Stmt>`` its header is read
+from), so a file of millions of stray elements costs no more than its entries; and an entry
+or a statement header holding more elements than any bank writes is refused."""
 
 from __future__ import annotations
 
@@ -33,6 +39,14 @@ from shared.domain.statements.model import (
 MAX_BYTES = 50 * 1024 * 1024
 _AMOUNT = re.compile(r"^\s*\d{1,18}(\.\d{1,5})?\s*$")  # ISO 20022 ActiveOrHistoricCurrencyAndAmount
 MAX_DEPTH = 40  # camt.053 needs about 12; deeper is an attack, not a statement
+# elements held at once: one entry (a batch booking's transaction details are ~30 elements
+# each, so 10,000 transactions fit), and a statement's header (account, balances, period)
+MAX_ENTRY_ELEMENTS = 300_000
+MAX_HEADER_ELEMENTS = 10_000
+# the direct children of <Stmt> that _statement reads; any other is dropped when it ends
+_STMT_PARTS = frozenset({"Id", "ElctrncSeqNb", "LglSeqNb", "CreDtTm", "FrToDt", "Acct", "Bal"})
+_DROP, _KEEP, _PART = 0, 1, 2  # what happens to an element outside an entry when it ends
+_BATCH = 256  # ended elements deleted from their parent at a time
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$")
 _ENCODINGS = {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1"}
@@ -50,16 +64,6 @@ def _refuse_unsafe(data: bytes) -> None:
         )
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise StatementError("XML refused for safety: a DTD or entity declaration")
-    depth = 0
-    for start in range(0, len(data), 4096):
-        end = start + 4096
-        edge = end + 1  # a two-byte mark starting in this block counts in this block
-        opened = data.count(b"<", start, end)
-        closed = data.count(b"</", start, edge)
-        other = data.count(b"<?", start, edge) + data.count(b"<!", start, edge)
-        depth += opened - 2 * closed - other - data.count(b"/>", start, edge)
-        if depth > MAX_DEPTH:
-            raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
 
 
 _NS = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:(camt\.05[234])\.001\.(\d{2})\}Document$")
@@ -282,35 +286,95 @@ def parse_camt053(data: bytes) -> list[Statement]:
 
 def _stream(data: bytes) -> list[Statement]:
     statements: list[Statement] = []
-    version: str | None = None
+    version = ""
     ntry = stmt = ""
     lines: list[StatementLine] = []
     warnings: list[str] = []
+    header: list[Element] = []  # the open statement's header parts, taken out as they end
     n = 0
+    depth = 0
+    entry_at = 0  # the depth of the open <Ntry>; 0: none open
+    held = header_held = 0  # elements held in the open entry / the open statement's header
+    path: list[Element] = []  # the open elements outside an entry, root first
+    fate: list[int] = []  # per element of ``path``: dropped, a <Stmt>, or a header part
+    ended: list[int] = []  # per element of ``path``: its children that ended (its first ones)
     el: Element | None = None
-    # the C parser, safe here: _refuse_unsafe has refused DTDs, entities and nesting bombs
-    for _, el in iterparse(io.BytesIO(data), events=("end",)):  # noqa: S314
-        tag = el.tag
-        if version is None:  # the first element read names the document's namespace
-            q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
-            version = _document_version(q + "Document")
-            _Q.set(q)
-            ntry, stmt = q + "Ntry", q + "Stmt"
-        if tag == ntry:
+    # the C parser, safe here: _refuse_unsafe has refused DTDs and entities; the loop below
+    # bounds nesting and the elements held. Inside an entry it only counts (the hot path).
+    max_depth, max_held = MAX_DEPTH, MAX_ENTRY_ELEMENTS
+    for event, el in iterparse(io.BytesIO(data), events=("start", "end")):  # noqa: S314
+        if event == "start":
+            depth += 1
+            if entry_at:
+                held += 1
+                if held > max_held or depth > max_depth:
+                    _refuse(depth, n + 1)
+                continue
+            if depth > max_depth:
+                _refuse(depth, 0)
+            tag = el.tag
+            if not path:  # the root names the document's namespace and version
+                q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+                version = _document_version(tag)
+                _Q.set(q)
+                ntry, stmt = q + "Ntry", q + "Stmt"
+            if tag == ntry:
+                entry_at, held = depth, 0
+                continue
+            if tag == stmt:
+                header, header_held, kind = [], 0, _KEEP
+            else:
+                parent = fate[-1] if fate else _DROP
+                kind = _DROP
+                if parent == _PART or (parent == _KEEP and _local(tag) in _STMT_PARTS):
+                    kind = _PART
+                    header_held += 1
+                    if header_held > MAX_HEADER_ELEMENTS:
+                        raise StatementError(
+                            f"statement header of more than {MAX_HEADER_ELEMENTS} elements"
+                        )
+            path.append(el)
+            fate.append(kind)
+            ended.append(0)
+            continue
+        depth -= 1
+        if entry_at:
+            if depth >= entry_at:
+                continue  # an element of the open entry: read when the entry ends
+            entry_at = 0
             n += 1
             _entry(el, n, lines, warnings)
-            el.clear()  # the entry is read: drop its subtree, keep memory flat
-        elif tag == stmt:
-            statements.append(_statement(el, tuple(lines), tuple(warnings), version))
-            el.clear()
-            lines, warnings, n = [], [], 0
-    if el is None:
-        raise StatementError("camt.053 document without a statement")
-    if _local(el.tag) != "Document":
-        raise StatementError(f"not an ISO 20022 camt document (root {_local(el.tag)!r})")
-    if not statements:
+            el.clear()  # the entry is read: its subtree goes now, its shell with the batch
+        else:
+            path.pop()
+            ended.pop()
+            kind = fate.pop()
+            if kind == _KEEP:  # a <Stmt>: its header parts and the entries' lines
+                head = Element(stmt)
+                head.extend(header)
+                statements.append(_statement(head, tuple(lines), tuple(warnings), version))
+                lines, warnings, header, n = [], [], [], 0
+            elif kind == _PART:
+                if fate[-1] == _PART:
+                    continue  # inside a header part: stays with it
+                header.append(el)
+        if path:
+            # Children end in document order, so the ended ones are the parent's first ones
+            # (the tree is built a chunk ahead of the events: later siblings may be there
+            # already). Deleted in batches: one deletion each would shift the rest each time.
+            ended[-1] += 1
+            if ended[-1] >= _BATCH:
+                del path[-1][:_BATCH]
+                ended[-1] -= _BATCH
+    if el is None or not statements:
         raise StatementError("camt.053 document without a statement")
     return statements
+
+
+def _refuse(depth: int, entry: int) -> None:
+    if depth > MAX_DEPTH:
+        raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
+    raise StatementError(f"entry {entry}: more than {MAX_ENTRY_ELEMENTS} elements")
 
 
 def _document_version(tag: str) -> str:

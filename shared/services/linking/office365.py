@@ -7,8 +7,15 @@
    (``Mail.Send``, ``Mail.Read`` for bounce reports) for the whole tenant.
 3. The identity platform redirects to ``/api/link/office365/callback`` with
    ``admin_consent=True``, ``tenant=<tenant id>`` and our ``state`` (or ``error`` and
-   ``error_description``). Inning checks the state, proves the consent by obtaining an
-   app-only token from that tenant, and records the tenant for the client.
+   ``error_description``). The ``tenant`` there is a query parameter anyone can edit, so it
+   is not used: Inning checks the state and sends the administrator on to sign in.
+4. The administrator signs in (OpenID Connect authorization-code flow with a fresh ``state``,
+   ``nonce`` and PKCE, :mod:`shared.adapters.identity.microsoft_signin`) and comes back to the
+   same callback with a ``code``. Inning redeems it, validates the ID token and takes the
+   tenant from its ``tid``; proves the consent by an app-only token from that tenant; checks
+   that the client's contact e-mail is a mailbox of that tenant (Graph ``GET /users/{mailbox}``)
+   and that no other client linked it (the first link stands; a clash is an
+   ``mailbox_dispute`` item on the platform list); then records the link.
 
 From then on e-mail for the client is sent with a token from the client's own tenant
 (:mod:`shared.adapters.channels.graph_tenants`). Without an Exchange application access
@@ -17,20 +24,38 @@ restricts it to the sending mailbox."""
 
 from __future__ import annotations
 
-import re
+import secrets
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from shared.adapters.tables.linked_accounts_repo import GraphLink, LinkedAccountRepository
+from shared.adapters.identity.microsoft_signin import MicrosoftSignIn, SignInError, pkce_pair
+from shared.adapters.tables.linked_accounts_repo import (
+    STATE_LIFETIME,
+    GraphLink,
+    LinkedAccountRepository,
+    MailboxTaken,
+    PendingLink,
+)
 from shared.clock import Clock
+from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import PermanentSendError
+from shared.domain.records import ActionItem
 from shared.services.errors import Invalid, NotFound
 from shared.services.linking import finish_link, start_link
+from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
 
-_TENANT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
+SIGN_IN = "graph_signin"  # the pending link of step 4 (its state, nonce and PKCE verifier)
+
+
+@dataclass(frozen=True)
+class SignInRedirect:
+    """Consent given: the administrator's browser goes on to sign in at ``url``."""
+
+    url: str
 
 
 class Office365Linking:
@@ -43,6 +68,7 @@ class Office365Linking:
         app_client_id: str,
         public_base_url: str,
         authority_host: str = "https://login.microsoftonline.com",
+        signin: MicrosoftSignIn | None = None,
         prove_consent: Callable[[str], None] | None = None,
         forget: Callable[[str], None] | None = None,
         consent_retry_seconds: tuple[float, ...] = (2.0, 5.0),
@@ -58,6 +84,7 @@ class Office365Linking:
         self.authority_host = authority_host.rstrip("/")
         self.prove_consent = prove_consent
         self.forget = forget
+        self.signin = signin
 
     def consent_url(self, client_id: str) -> str:
         if not self.app_client_id:
@@ -73,27 +100,80 @@ class Office365Linking:
         }
         return f"{self.authority_host}/organizations/v2.0/adminconsent?{urlencode(query)}"
 
-    def callback(self, params: Mapping[str, str]) -> GraphLink:
-        client_id = finish_link(
-            self.links, params.get("state", ""), ("graph",), self.clock.now()
-        ).client_id
+    def callback(self, params: Mapping[str, str]) -> GraphLink | SignInRedirect:
+        """Step 3 (admin consent given: on to sign in) or step 4 (signed in: link)."""
+        pending = finish_link(
+            self.links, params.get("state", ""), ("graph", SIGN_IN), self.clock.now()
+        )
+        if pending.provider == SIGN_IN:
+            return self._signed_in(pending, params)
         if params.get("error"):
             raise Invalid(
                 f"the administrator did not consent: {params.get('error_description') or params['error']}"
             )
-        tenant = params.get("tenant", "").lower()
-        if params.get("admin_consent", "").lower() != "true" or not _TENANT.match(tenant):
-            raise Invalid("the consent response names no tenant")
+        if params.get("admin_consent", "").lower() != "true":
+            raise Invalid("the administrator did not consent")
+        if self.signin is None:
+            raise Invalid("no Office 365 app registration is configured (GRAPH_CLIENT_SECRET)")
+        # the redirect's ``tenant`` is ignored: the sign-in's ID token says which tenant
+        state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        verifier, challenge = pkce_pair()
+        self.links.start(PendingLink(state, pending.client_id, SIGN_IN,
+                                     self.clock.now() + STATE_LIFETIME, nonce, verifier))  # fmt: skip
+        return SignInRedirect(self.signin.authorize_url(self.redirect_uri, state, nonce, challenge))
+
+    def _signed_in(self, pending: PendingLink, params: Mapping[str, str]) -> GraphLink:
+        if params.get("error"):
+            raise Invalid(
+                f"the administrator did not sign in: {params.get('error_description') or params['error']}"
+            )
+        if self.signin is None or not params.get("code"):
+            raise Invalid("the sign-in response carries no code")
+        try:
+            tenant = self.signin.redeem(
+                params["code"], self.redirect_uri, pending.verifier, pending.nonce
+            ).tenant_id
+        except SignInError as exc:
+            raise Invalid(f"the sign-in could not be verified: {exc}") from None
         if self.prove_consent is not None:
             self._prove(tenant)
-        found = self.repos.clients.get(client_id)
+        found = self.repos.clients.get(pending.client_id)
         if found is None:
             raise NotFound("no such client")
-        link = GraphLink(client_id, tenant, found[0].contact_email or None, self.clock.now())
-        self.links.save_graph(link)
+        mailbox = found[0].contact_email
+        if not mailbox:
+            raise Invalid("the client has no contact e-mail address to link as its mailbox")
+        try:
+            inside = self.signin.mailbox_in_tenant(tenant, mailbox)
+        except SignInError as exc:
+            raise Invalid(f"the mailbox could not be checked: {exc}") from None
+        if not inside:
+            raise Invalid(
+                f"{mailbox} is not a mailbox of the Microsoft 365 organisation the administrator "
+                "signed in to: set the client's contact e-mail to one of its mailboxes"
+            )
+        link = GraphLink(pending.client_id, tenant, mailbox, self.clock.now())
+        try:
+            self.links.save_graph(link)
+        except MailboxTaken as taken:
+            self._dispute(link, taken)
+            raise Invalid(
+                f"{mailbox} is linked by another client already; the operator has been asked "
+                "to resolve it"
+            ) from None
         if self.forget is not None:
-            self.forget(client_id)
+            self.forget(pending.client_id)
         return link
+
+    def _dispute(self, link: GraphLink, taken: MailboxTaken) -> None:
+        """Two clients claim one mailbox: neither is told about the other, the operator decides."""
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            PLATFORM_SCOPE, time_ordered_id(now), "mailbox_dispute",
+            "A mailbox is linked by a second client", now,
+            detail={"mailbox": taken.mailbox, "tenant": link.tenant_id,
+                    "claimant_client": link.client_id, "owner_client": taken.owner},
+        ))  # fmt: skip
 
     def _prove(self, tenant: str) -> None:
         """An app-only token from the tenant, or the identity platform's refusal."""

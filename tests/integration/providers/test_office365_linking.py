@@ -1,7 +1,9 @@
-"""A client links its own Office 365 mailbox by admin consent to Inning's multi-tenant app,
-against a stand-in of the Microsoft identity platform (admin consent redirect, OIDC
-discovery and client-credentials tokens per tenant, where only a consenting tenant issues
-one) and Graph ``sendMail``."""
+"""A client links its own Office 365 mailbox by admin consent to Inning's multi-tenant app and
+its administrator's sign-in (OpenID Connect code flow with PKCE), against a stand-in of the
+Microsoft identity platform (tests/support/identity_platform.py: admin consent redirect,
+authorize, token with PKCE, JWKS and signed ID tokens, client-credentials tokens only from a
+consenting tenant) and Graph (``GET /users/{mailbox}``, ``sendMail``). The tenant comes from the
+validated ID token, never from the consent redirect (attack2 finding 2)."""
 
 from __future__ import annotations
 
@@ -14,91 +16,48 @@ import pytest
 import requests
 
 from shared.adapters.channels.graph_tenants import PerTenantGraphMail
+from shared.adapters.identity.microsoft_signin import MicrosoftSignIn, SignInError, pkce_pair
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage, PermanentSendError
 from shared.services.errors import Invalid
-from shared.services.linking.office365 import Office365Linking
-from tests.support.stand_in import Received, Reply, serve
+from shared.services.linking.office365 import Office365Linking, SignInRedirect
+from shared.services.poison import PLATFORM_SCOPE
+from tests.support.identity_platform import APP_ID, APP_SECRET, REDIRECT_URI, IdentityPlatform
+from tests.support.stand_in import serve
 from tests.support.tls import self_signed
 from tests.unit.api.conftest import client_row, world  # noqa: F401 - the fixture
 
 BAKKERIJ = "6f1c2d3e-0000-4000-8000-000000000001"
 SLAGERIJ = "6f1c2d3e-0000-4000-8000-000000000002"
 STRANGER = "6f1c2d3e-0000-4000-8000-0000000000ff"  # a tenant that never consented
-
-
-class IdentityAndGraph:
-    def __init__(self) -> None:
-        self.base = ""
-        self.consented = {BAKKERIJ, SLAGERIJ}
-        self.mailbox_tenant = {
-            "facturen@bakkerij.example": BAKKERIJ,
-            "boekhouding@slagerij.example": SLAGERIJ,
-        }
-        self.tokens: list[str] = []
-        self.not_yet: dict[
-            str, int
-        ] = {}  # tenant -> token requests refused before the consent lands
-
-    def __call__(self, r: Received) -> Reply:
-        parts = r.path.strip("/").split("/")
-        if r.path.endswith("/v2.0/.well-known/openid-configuration"):
-            tenant = parts[0]
-            return Reply(body={"token_endpoint": f"{self.base}/{tenant}/oauth2/v2.0/token",
-                               "authorization_endpoint": f"{self.base}/{tenant}/oauth2/v2.0/authorize",
-                               "issuer": f"{self.base}/{tenant}/v2.0"})  # fmt: skip
-        if r.path.endswith("/oauth2/v2.0/token"):
-            tenant, form = parts[0], r.form()
-            assert form["grant_type"] == "client_credentials"
-            assert form["scope"] == f"{self.base}/.default"  # the Graph root's default scope
-            if form.get("client_id") != "inning-app" or form.get("client_secret") != "app-secret":
-                return Reply(
-                    401,
-                    {
-                        "error": "invalid_client",
-                        "error_description": "AADSTS7000215: Invalid client secret",
-                    },
-                )
-            if self.not_yet.get(tenant, 0) > 0:
-                self.not_yet[tenant] -= 1
-                tenant_unknown = True
-            else:
-                tenant_unknown = tenant not in self.consented
-            if tenant_unknown:
-                return Reply(400, {"error": "unauthorized_client", "error_description":
-                                   f"AADSTS700016: Application with identifier 'inning-app' was not found in the directory '{tenant}'"})  # fmt: skip
-            self.tokens.append(tenant)
-            return Reply(
-                body={"token_type": "Bearer", "expires_in": 3599, "access_token": f"tok-{tenant}"}
-            )
-        if r.path.endswith("/sendMail"):
-            mailbox = parts[-2]
-            if r.headers.get("authorization") != f"Bearer tok-{self.mailbox_tenant.get(mailbox)}":
-                return Reply(
-                    403, {"error": {"code": "ErrorAccessDenied", "message": "Access is denied."}}
-                )
-            return Reply(202)
-        return Reply(404, {"error": {"code": "ResourceNotFound"}})
+VICTIM = "6f1c2d3e-0000-4000-8000-0000000000aa"  # another agency's customer, consented too
 
 
 @pytest.fixture
 def linked(world, tmp_path):  # noqa: F811
     cert, key = self_signed(tmp_path)
-    fake = IdentityAndGraph()
+    fake = IdentityPlatform(
+        consented={BAKKERIJ, SLAGERIJ, VICTIM},
+        mailbox_tenant={"facturen@bakkerij.example": BAKKERIJ,
+                        "boekhouding@slagerij.example": SLAGERIJ,
+                        "facturen@victim.example": VICTIM},
+    )  # fmt: skip
     with serve(fake, tls=(cert, key)) as server:
         fake.base = server.url
         session = requests.Session()
         session.trust_env = False
         session.verify = str(cert)
+        http = httpx.Client(verify=ssl.create_default_context(cafile=str(cert)))
         mail = PerTenantGraphMail(
-            world.services.linked_accounts, client_id="inning-app", client_secret="app-secret",
+            world.services.linked_accounts, client_id=APP_ID, client_secret=APP_SECRET,
             authority_host=server.url, graph_url=f"{server.url}/v1.0",
-            channel_options={"http": httpx.Client(verify=ssl.create_default_context(cafile=str(cert))),
-                             "msal_http_client": session},
+            channel_options={"http": http, "msal_http_client": session},
         )  # fmt: skip
+        signin = MicrosoftSignIn(client_id=APP_ID, client_secret=APP_SECRET, authority_host=server.url,
+                                 graph_url=f"{server.url}/v1.0", http=http)  # fmt: skip
         linking = Office365Linking(
             world.services.repos, world.services.linked_accounts, world.clock,
-            app_client_id="inning-app", public_base_url="https://inning.example",
-            authority_host="https://login.microsoftonline.com",
+            app_client_id=APP_ID, public_base_url="https://inning.example",
+            authority_host="https://login.microsoftonline.com", signin=signin,
             prove_consent=mail.prove_consent, forget=mail.forget, consent_retry_seconds=(0.01,),
         )  # fmt: skip
         a = world.agency_a
@@ -106,7 +65,7 @@ def linked(world, tmp_path):  # noqa: F811
             client_row("C1", contact_email="facturen@bakkerij.example"),
             client_row("C2", contact_email="boekhouding@slagerij.example")]})  # fmt: skip
         ids = {n: world.services.repos.clients.id_for_number("agency-a", n) for n in ("C1", "C2")}
-        yield fake, mail, linking, ids
+        yield fake, mail, linking, ids, http
 
 
 def consent(linking: Office365Linking, client_id: str) -> dict[str, str]:
@@ -128,55 +87,160 @@ def mail_for(client_id: str, sender: str) -> OutboundMessage:
                            datetime(2026, 11, 30, 9, tzinfo=UTC), sender=sender)  # fmt: skip
 
 
-def test_each_client_sends_through_its_own_tenant_after_admin_consent(linked) -> None:
-    fake, mail, linking, ids = linked
-    for number, tenant in (("C1", BAKKERIJ), ("C2", SLAGERIJ)):
-        state = consent(linking, ids[number])["state"]
-        link = linking.callback({"admin_consent": "True", "tenant": tenant, "state": state,
-                                 "scope": "https://graph.microsoft.com/Mail.Send"})  # fmt: skip
-        assert link.tenant_id == tenant
+def sign_in(
+    linking: Office365Linking,
+    fake: IdentityPlatform,
+    http: httpx.Client,
+    client_id: str,
+    *,
+    user: str,
+    tenant: str,
+    tenant_param: str | None = None,
+) -> dict[str, str]:
+    """Consent (the redirect names ``tenant_param``, which anyone can edit), then the browser's
+    sign-in at the identity platform as ``user`` of ``tenant``: the second callback's query."""
+    state = consent(linking, client_id)["state"]
+    go = linking.callback(
+        {"admin_consent": "True", "tenant": tenant_param or tenant, "state": state}
+    )
+    assert isinstance(go, SignInRedirect)
+    fake.signed_in = (user, tenant)
+    back = http.get(go.url)
+    assert back.status_code == 302
+    location = urlsplit(back.headers["location"])
+    assert f"https://{location.netloc}{location.path}" == REDIRECT_URI
+    return {k: v[0] for k, v in parse_qs(location.query).items()}
+
+
+def link(
+    linking: Office365Linking,
+    fake: IdentityPlatform,
+    http: httpx.Client,
+    client_id: str,
+    *,
+    user: str,
+    tenant: str,
+    tenant_param: str | None = None,
+) -> object:
+    return linking.callback(sign_in(linking, fake, http, client_id, user=user, tenant=tenant,
+                                    tenant_param=tenant_param))  # fmt: skip
+
+
+def test_each_client_sends_through_its_own_tenant_after_consent_and_sign_in(linked) -> None:
+    fake, mail, linking, ids, http = linked
+    for number, user, tenant in (("C1", "admin@bakkerij.example", BAKKERIJ),
+                                 ("C2", "admin@slagerij.example", SLAGERIJ)):  # fmt: skip
+        got = link(linking, fake, http, ids[number], user=user, tenant=tenant)
+        assert got.tenant_id == tenant  # type: ignore[attr-defined]
+    before = len(fake.tokens)
     content = MessageContent(subject="Herinnering", text="Betaal a.u.b.")
     mail.send(mail_for(ids["C1"], "facturen@bakkerij.example"), content)
     mail.send(mail_for(ids["C2"], "boekhouding@slagerij.example"), content)
     # one MSAL app per tenant; the consent proof's token is reused from MSAL's cache
-    assert sorted(set(fake.tokens)) == sorted([BAKKERIJ, SLAGERIJ])
-    assert len(fake.tokens) == 2
+    assert len(fake.tokens) == before
     assert mail.links.tenant_of_mailbox("Facturen@Bakkerij.example") == BAKKERIJ
+    assert mail.links.owner_of_mailbox("facturen@bakkerij.example") == (BAKKERIJ, ids["C1"])
+
+
+def test_the_consent_redirects_tenant_is_not_trusted(linked, world) -> None:  # noqa: F811
+    """attack2 finding 2: agency A points its client C1 at another customer's mailbox and
+    edits the consent callback's tenant to that customer's. The sign-in's ID token says the
+    administrator belongs to A's own tenant, where that mailbox does not exist: nothing links."""
+    fake, mail, linking, ids, http = linked
+    world.agency_a.call("POST", "/v1/clients", {"items": [
+        client_row("C1", contact_email="facturen@victim.example")]})  # fmt: skip
+    with pytest.raises(Invalid, match="is not a mailbox of the Microsoft 365 organisation"):
+        link(linking, fake, http, ids["C1"], user="mallory@bakkerij.example", tenant=BAKKERIJ,
+             tenant_param=VICTIM)  # fmt: skip
+    assert linking.links.graph(ids["C1"]) is None
+    assert mail.links.owner_of_mailbox("facturen@victim.example") is None
+    # the honest link of the same client to its own tenant still works
+    world.agency_a.call("POST", "/v1/clients", {"items": [
+        client_row("C1", contact_email="facturen@bakkerij.example")]})  # fmt: skip
+    got = link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ,
+               tenant_param=VICTIM)  # fmt: skip
+    assert got.tenant_id == BAKKERIJ  # type: ignore[attr-defined]
+
+
+def test_a_mailbox_linked_by_another_client_stays_theirs(linked, world) -> None:  # noqa: F811
+    fake, mail, linking, ids, http = linked
+    link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    world.agency_a.call("POST", "/v1/clients", {"items": [
+        client_row("C2", contact_email="facturen@bakkerij.example")]})  # fmt: skip
+    with pytest.raises(Invalid, match="linked by another client already"):
+        link(linking, fake, http, ids["C2"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    assert mail.links.owner_of_mailbox("facturen@bakkerij.example") == (BAKKERIJ, ids["C1"])
+    assert linking.links.graph(ids["C2"]) is None
+    [item] = world.services.repos.actions.list(PLATFORM_SCOPE)[0]
+    assert item.kind == "mailbox_dispute" and item.detail["owner_client"] == ids["C1"]
+    # relinking one's own mailbox is no dispute; unlinking frees it
+    link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    linking.links.unlink(ids["C1"], "graph")
+    assert mail.links.owner_of_mailbox("facturen@bakkerij.example") is None
+
+
+@pytest.mark.parametrize("tamper", ["key", "aud", "nonce", "expired", "tid"])
+def test_an_id_token_that_does_not_hold_up_links_nothing(linked, tamper) -> None:
+    fake, _, linking, ids, http = linked
+    fake.tamper = tamper
+    with pytest.raises(Invalid, match="the sign-in could not be verified"):
+        link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    assert linking.links.graph(ids["C1"]) is None
+
+
+def test_the_code_needs_its_pkce_verifier_and_works_once(linked) -> None:
+    fake, _, linking, ids, http = linked
+    back = sign_in(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    signin = linking.signin
+    assert signin is not None
+    wrong, _ = pkce_pair()
+    with pytest.raises(SignInError, match="AADSTS501481"):
+        signin.redeem(back["code"], REDIRECT_URI, wrong, "n")
+    with pytest.raises(SignInError, match="AADSTS54005"):  # the code is spent
+        signin.redeem(back["code"], REDIRECT_URI, wrong, "n")
+    with pytest.raises(Invalid, match=r"could not be verified: .*AADSTS54005"):
+        linking.callback(back)
+    with pytest.raises(Invalid, match="already used or expired"):  # and its state too
+        linking.callback(back)
 
 
 def test_a_state_works_once_and_only_for_its_provider(linked) -> None:
-    _, _, linking, ids = linked
+    _, _, linking, ids, _ = linked
     state = consent(linking, ids["C1"])["state"]
-    linking.callback({"admin_consent": "True", "tenant": BAKKERIJ, "state": state})
+    assert isinstance(linking.callback({"admin_consent": "True", "tenant": BAKKERIJ, "state": state}),
+                      SignInRedirect)  # fmt: skip
     with pytest.raises(Invalid, match="already used or expired"):
         linking.callback({"admin_consent": "True", "tenant": SLAGERIJ, "state": state})
     with pytest.raises(Invalid, match="already used or expired"):
         linking.callback({"admin_consent": "True", "tenant": BAKKERIJ, "state": "guessed"})
-    assert linking.links.graph(ids["C1"]).tenant_id == BAKKERIJ  # type: ignore[union-attr]
+    assert linking.links.graph(ids["C1"]) is None
 
 
 def test_an_expired_state_is_refused(linked, world) -> None:  # noqa: F811
-    _, _, linking, ids = linked
-    state = consent(linking, ids["C1"])["state"]
+    fake, _, linking, ids, http = linked
+    back = sign_in(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
     world.clock.advance(minutes=31)
     with pytest.raises(Invalid, match="expired"):
-        linking.callback({"admin_consent": "True", "tenant": BAKKERIJ, "state": state})
+        linking.callback(back)
 
 
-def test_refused_consent_and_a_tenant_that_did_not_consent_link_nothing(linked) -> None:
-    _, mail, linking, ids = linked
+def test_refusals_and_a_tenant_that_did_not_consent_link_nothing(linked) -> None:
+    fake, mail, linking, ids, http = linked
     state = consent(linking, ids["C1"])["state"]
     with pytest.raises(Invalid, match="The admin canceled the request"):
-        linking.callback(
-            {
-                "error": "access_denied",
-                "error_description": "The admin canceled the request",
-                "state": state,
-            }
-        )
+        linking.callback({"error": "access_denied", "error_description": "The admin canceled the request",
+                          "state": state})  # fmt: skip
+    fake.signed_in = None  # the administrator cancels the sign-in
     state = consent(linking, ids["C1"])["state"]
+    go = linking.callback({"admin_consent": "True", "state": state})
+    back = {
+        k: v[0] for k, v in parse_qs(urlsplit(http.get(go.url).headers["location"]).query).items()
+    }  # type: ignore[union-attr]
+    with pytest.raises(Invalid, match="did not sign in: The user canceled"):
+        linking.callback(back)
+    fake.mailbox_tenant["facturen@bakkerij.example"] = STRANGER
     with pytest.raises(PermanentSendError, match="AADSTS700016"):
-        linking.callback({"admin_consent": "True", "tenant": STRANGER, "state": state})
+        link(linking, fake, http, ids["C1"], user="admin@stranger.example", tenant=STRANGER)
     assert linking.links.graph(ids["C1"]) is None
     with pytest.raises(PermanentSendError, match="has not linked its Office 365 mailbox"):
         mail.send(
@@ -184,12 +248,19 @@ def test_refused_consent_and_a_tenant_that_did_not_consent_link_nothing(linked) 
         )
 
 
+def test_the_stand_in_refuses_an_authorize_request_without_pkce(linked) -> None:
+    fake, _, _, _, http = linked
+    fake.signed_in = ("admin@bakkerij.example", BAKKERIJ)
+    q = {"client_id": APP_ID, "response_type": "code", "redirect_uri": REDIRECT_URI,
+         "scope": "openid profile", "state": "s", "nonce": "n"}  # fmt: skip
+    back = http.get(f"{fake.base}/organizations/oauth2/v2.0/authorize", params=q)
+    assert back.status_code == 302 and "error=invalid_request" in back.headers["location"]
+    assert "code=" not in back.headers["location"]
+
+
 def test_a_consent_that_takes_a_moment_to_land_is_waited_for(linked) -> None:
-    fake, _, linking, ids = linked
+    fake, _, linking, ids, http = linked
     fake.not_yet[BAKKERIJ] = 1  # the first token request comes before the consent has spread
-    state = consent(linking, ids["C1"])["state"]
-    assert (
-        linking.callback({"admin_consent": "True", "tenant": BAKKERIJ, "state": state}).tenant_id
-        == BAKKERIJ
-    )
-    assert fake.not_yet[BAKKERIJ] == 0 and fake.tokens == [BAKKERIJ]
+    got = link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    assert got.tenant_id == BAKKERIJ  # type: ignore[attr-defined]
+    assert fake.not_yet[BAKKERIJ] == 0 and fake.tokens[0] == BAKKERIJ
