@@ -548,6 +548,12 @@ class PlanService:
                 updated, "reopened", "A payment came back after completion: the plan runs again"
             )
             self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
+        if self.mollie is not None and any(
+            d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
+            for d in updated.debits
+        ):
+            # money from another path may have paid an installment Mollie is collecting
+            updated = self._mollie_desk().cancel_redundant(client, updated, today)
         if updated.breached(today):
             lapsed = self._withdraw(
                 client, updated.cancel("breach: installments not paid within the tolerance", today)
