@@ -193,8 +193,6 @@ class MolliePlanDesk:
         as an overpayment (see :meth:`_paid`). Mollie out of reach: asked again by the next
         run (a plan with a Mollie payment under way is looked at daily). The plan is returned
         for the caller to save; a repeat finds the payment canceled already (idempotent)."""
-        from shared.adapters.mollie import MollieError
-        from shared.services.plans.mollie_collection import MollieNotSetUp
 
         states = {s.number: s for s in plan.installments(today)}
         redundant = [
@@ -203,37 +201,70 @@ class MolliePlanDesk:
             if d.via == "mollie"
             and not d.first  # a first payment brings the mandate: its checkout stays
             and d.state is DebitState.SUBMITTED
-            and states[d.number].paid >= states[d.number].amount
+            # paid otherwise, or no longer asked at all (a credit note lowered the plan)
+            and (d.number not in states or states[d.number].paid >= states[d.number].amount)
         ]
-        for d in redundant:
+        return self._cancel(client, plan, redundant, today, "was paid otherwise")
+
+    def withdraw(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        numbers: frozenset[int] | None,
+        today: date,
+        why: str,
+    ) -> PaymentPlan:
+        """The plan stops collecting these installments (all: None) through Mollie: it was
+        cancelled (by staff or a breach), paused, or the installment postponed. Their recurring
+        payments under way are canceled while Mollie still can; one it can no longer cancel is
+        booked when paid (the debtor owed it; a surplus goes to staff)."""
+        under_way = [
+            d
+            for d in plan.debits
+            if d.via == "mollie"
+            and not d.first
+            and d.state is DebitState.SUBMITTED
+            and (numbers is None or d.number in numbers)
+        ]
+        return self._cancel(client, plan, under_way, today, why) if under_way else plan
+
+    def _cancel(
+        self, client: Client, plan: PaymentPlan, debits: list[DirectDebit], today: date, why: str
+    ) -> PaymentPlan:
+        from shared.adapters.mollie import MollieError
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        for d in debits:
             if self.collections.cancel_refused(plan, d.end_to_end_id):
                 continue  # Mollie said no before: its outcome decides
             try:
                 got = self.collections.cancel(client, plan, d.end_to_end_id, self.svc.clock.now())
             except (MollieError, MollieNotSetUp) as e:
                 log.warning("plan %s: canceling %s failed: %s", plan.plan_id, d.end_to_end_id, e)
-                self.svc._log(plan, "debit_cancel_failed", f"Installment {d.number} was paid "
-                              f"otherwise; asking Mollie to cancel {d.end_to_end_id} failed ({e}): "
-                              "asked again at the next run")  # fmt: skip
+                self.svc._log(plan, "debit_cancel_failed", f"Installment {d.number} {why}; asking "
+                              f"Mollie to cancel {d.end_to_end_id} failed ({e}): asked again at "
+                              "the next run")  # fmt: skip
                 continue
             if got is not None and got.status == "canceled":
-                plan = self._withdraw_debit(plan, d.end_to_end_id, today)
-                self.svc._log(plan, "debit_canceled", f"Installment {d.number} was paid "
-                              f"otherwise before its Mollie payment {d.end_to_end_id} of {d.amount} "
-                              "cents was collected: that payment is canceled at Mollie")  # fmt: skip
+                plan = self._withdraw_debit(plan, d.end_to_end_id, today, why)
+                self.svc._log(plan, "debit_canceled", f"Installment {d.number} {why} before its "
+                              f"Mollie payment {d.end_to_end_id} of {d.amount} cents was collected: "
+                              "that payment is canceled at Mollie")  # fmt: skip
             elif got is not None and got.status in ("open", "pending"):
-                self.svc._log(plan, "debit_not_canceled", f"Installment {d.number} was paid "
-                              f"otherwise, but Mollie can no longer cancel {d.end_to_end_id} (sent to "
-                              "the bank): if it is collected, the surplus goes to the next "
-                              "installment, or to staff as an overpayment")  # fmt: skip
+                self.svc._log(plan, "debit_not_canceled", f"Installment {d.number} {why}, but "
+                              f"Mollie can no longer cancel {d.end_to_end_id} (sent to the bank): "
+                              "if it is collected, it is booked, and what the installments no "
+                              "longer need goes to the next one, or to staff as an overpayment")  # fmt: skip
         return plan
 
     @staticmethod
-    def _withdraw_debit(plan: PaymentPlan, end_to_end_id: str, today: date) -> PaymentPlan:
+    def _withdraw_debit(
+        plan: PaymentPlan, end_to_end_id: str, today: date, why: str = "was paid otherwise"
+    ) -> PaymentPlan:
         """The plan with this Mollie payment canceled: withdrawn (its installment does not
         fail); a plan whose collection was under way runs on by its money."""
         debits = tuple(
-            replace(d, state=DebitState.WITHDRAWN, reason="canceled: paid otherwise")
+            replace(d, state=DebitState.WITHDRAWN, reason=f"canceled: {why}"[:200])
             if d.end_to_end_id == end_to_end_id and d.state is DebitState.SUBMITTED
             else d
             for d in plan.debits
@@ -260,7 +291,7 @@ class MolliePlanDesk:
                 continue
             number = next(d.number for d in changed.debits if d.end_to_end_id == end_to_end_id)
             self.svc._log(changed, "debit_canceled", f"Installment {number}: Mollie reports "
-                          f"{end_to_end_id} canceled, as we asked (it was paid otherwise)")  # fmt: skip
+                          f"{end_to_end_id} canceled, as we asked")  # fmt: skip
             return
         raise ConflictingUpdate(f"plan {plan_id} keeps changing; the webhook will be retried")
 
@@ -277,9 +308,10 @@ class MolliePlanDesk:
                         if plan.include_costs or a.component == "principal")  # fmt: skip
         paid = max(0, paid)
         today = amsterdam_today(self.svc.clock)
-        state = next(
-            s for s in replace(plan, paid=paid).installments(today) if s.number == debit.number
-        )
+        states = replace(plan, paid=paid).installments(today)
+        state = next((s for s in states if s.number == debit.number), None)
+        if state is None:
+            return 0  # the installment is no longer asked (a credit note lowered the plan)
         return max(0, state.amount - state.paid)
 
     def _overpaid(self, client: Client, plan: PaymentPlan, debit: DirectDebit,

@@ -692,7 +692,16 @@ class PlanService:
         """Take the filed, not yet collected collections of these installments (all: None)
         out of their files, before the plan that records it is saved: the run books no
         collection the desk has withdrawn, so a crash in between collects nothing. A file
-        already made must be cancelled at the bank: staff get an action item."""
+        already made must be cancelled at the bank: staff get an action item. Recurring
+        payments under way at Mollie are canceled there while Mollie still can."""
+        if self.mollie is not None and plan.rules.collects_through_mollie:
+            why = {
+                PlanStatus.CANCELLED: "stops: the plan was cancelled",
+                PlanStatus.PAUSED: "waits: the plan was paused",
+            }.get(plan.status, "was postponed")
+            plan = self._mollie_desk().withdraw(
+                client, plan, numbers, amsterdam_today(self.clock), why
+            )
         changed, taken = plan.withdraw(numbers)
         for d in taken:
             blob = self.desk.withdraw(client.client_id, plan.plan_id, d) if self.desk else None
@@ -746,11 +755,19 @@ class PlanService:
                         client, debit.payment_id, f"direct debit returned by the bank ({reason})"
                     )
                 today = amsterdam_today(self.clock)
-                back = plan.debit_came_back(end_to_end_id, reason)
+                needed = True
                 if plan.activated_at is not None:
                     paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
                                                    plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                    # paid otherwise meanwhile (a transfer, the portal): the collection that
+                    # came back only brought a surplus, and its installment does not fail
+                    states = replace(plan, paid=paid).installments(today)
+                    state = next((x for x in states if x.number == debit.number), None)
+                    needed = state is not None and state.paid < state.amount
+                    back = plan.debit_came_back(end_to_end_id, reason, needed=needed)
                     back = back.settle(paid, today)
+                else:
+                    back = plan.debit_came_back(end_to_end_id, reason)
                 try:
                     updated = self._store(back, etag, plan, today)
                 except ConflictingUpdate:
@@ -774,6 +791,9 @@ class PlanService:
         from shared.domain.plans.sepa_reasons import describe
 
         said = describe(reason.split()[0]) if reason.split() else reason
+        if not needed:
+            self._surplus_came_back(client, updated, debit, reason)
+            return updated
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
                   f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
         now = self.clock.now()
@@ -791,6 +811,30 @@ class PlanService:
             pass  # told before
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
         return updated
+
+    def _surplus_came_back(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
+    ) -> None:
+        """A collection its installment no longer needed came back (the debtor's bank took a
+        double collection back): nothing reopens, and the overpayment staff were asked to
+        refund (see MolliePlanDesk._overpaid) is refunded already: that item is resolved."""
+        self._log(plan, "debit_returned", f"Installment {debit.number}: {debit.end_to_end_id} "
+                  f"came back ({reason}), but other money had paid the installment: nothing "
+                  "reopens and nothing is owed back")  # fmt: skip
+        from shared.domain.records import ActionStatus
+
+        found = self.repos.actions.get(
+            client.client_id, f"plan-overpaid-{plan.plan_id}-{debit.end_to_end_id}"
+        )
+        if found is None or found[0].status is ActionStatus.RESOLVED or found[1] is None:
+            return
+        item = replace(found[0], status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                       resolution=f"the debtor's bank took the payment back ({reason}): "
+                       "nothing left to refund")  # fmt: skip
+        try:
+            self.repos.actions.save(item, found[1])
+        except (PreconditionFailed, ConflictingUpdate):
+            pass  # staff are working on it: they see the plan's history
 
     # -- collection through Mollie (shared/services/plans/mollie_plans.py) ------------------
     def _mollie_desk(self) -> MolliePlanDesk:
