@@ -53,7 +53,9 @@ def test_a_transfer_cancels_the_recurring_payment_on_table_storage(
         plan_id = a.call("POST", base, {"debtor": "D1", "invoices": ["F1", "F2"], "start": "2026-01-31",
                                         "installments": 3, "method": "direct_debit"}).body["plan_id"]  # fmt: skip
         assert a.call("POST", f"{base}/{plan_id}/activate").status == 200
-        client = services.access.client_for(services.access.authenticate(key), "C1")
+        principal = services.access.authenticate(key)
+        assert principal is not None
+        client = services.access.client_for(principal, "C1")
         world = SimpleNamespace(services=services, clock=clock)
 
         def plan() -> dict[str, Any]:
@@ -83,4 +85,6 @@ def test_a_transfer_cancels_the_recurring_payment_on_table_storage(
         (item,) = [x for x in items if x["kind"] == "plan_overpayment"]
         assert item["detail"]["overpaid"] == 10_000
         assert "surplus" in [e["kind"] for e in got["timeline"]]
-        assert [json.loads(m.body) for m in services.messaging.queues.take("mollie-webhook")] == []
+        queues = services.messaging.queues
+        assert isinstance(queues, InMemoryQueueSender)
+        assert [json.loads(m.body) for m in queues.take("mollie-webhook")] == []  # all handled
