@@ -206,3 +206,42 @@ def test_the_cancel_endpoint_against_the_local_mollie(mollie):
         client.cancel_payment(first.payment_id)
     with pytest.raises(ValueError):  # and a canceled one never becomes paid
         mollie.settle(made[0].payment_id, "paid")
+
+
+def test_a_transfer_that_comes_back_after_the_cancel_is_collected_again(world, mollie):
+    plan_id, second = _collecting(world, mollie)
+    pay(world, the_client(world), "bank-inst2", 10_000, date(2026, 3, 3))
+    assert mollie.payments[second["id"]]["status"] == "canceled"
+    webhook(world, second["id"])
+    # the bank returns the transfer (another payer's money): installment 2 is open again
+    world.services.payments.reverse(the_client(world), "bank-inst2", "returned by the bank")
+    assert status(world, plan_id)[1][1][1] == "0.00"
+    run_day(world, date(2026, 3, 4))  # a new recurring payment, a new attempt
+    again = mollie.posted("recurring")[1]
+    assert again["metadata"]["installment"] == 2 and again["metadata"]["attempt"] == 2
+    mollie.settle(again["id"], "paid")
+    webhook(world, again["id"])
+    assert status(world, plan_id)[1][1] == ("paid", "100.00")
+    assert _live_total(world) == 20_000
+
+
+def test_a_first_payment_paid_after_a_transfer_moves_its_surplus_on(world, mollie):
+    a = world.agency_a
+    plan_id = make(a, method="direct_debit", start="2026-01-31", installments=3).body["plan_id"]
+    a.call("POST", f"{BASE}/{plan_id}/activate")
+    (first,) = mollie.posted("first")
+    pay(world, the_client(world), "bank-inst1", 10_000, date(2026, 1, 6))
+    # the first payment brings the mandate: its checkout is not canceled, and it is paid too
+    assert mollie.payments[first["id"]]["status"] == "open"
+    mollie.settle(first["id"], "paid")
+    assert webhook(world, first["id"], times=2) == ["paid", "paid"]
+    got = plan_of(world, plan_id)
+    assert got["mandate"]["mandate_id"] == first["mandateId"]
+    assert [i["status"] for i in got["installments"]] == ["paid", "paid", "open"]
+    (surplus,) = [e["text"] for e in got["timeline"] if e["kind"] == "surplus"]
+    assert "10000 cents goes to the next installment" in surplus
+    run_day(world, date(2026, 3, 2))  # installment 2 is paid: nothing collected
+    assert mollie.posted("recurring") == []
+    run_day(world, date(2026, 3, 31))
+    (third,) = mollie.posted("recurring")
+    assert third["metadata"]["installment"] == 3
