@@ -195,16 +195,23 @@ class MolliePlanDesk:
         for the caller to save; a repeat finds the payment canceled already (idempotent)."""
 
         states = {s.number: s for s in plan.installments(today)}
-        redundant = [
+        under_way = [
             d
             for d in plan.debits
             if d.via == "mollie"
             and not d.first  # a first payment brings the mandate: its checkout stays
             and d.state is DebitState.SUBMITTED
-            # paid otherwise, or no longer asked at all (a credit note lowered the plan)
-            and (d.number not in states or states[d.number].paid >= states[d.number].amount)
         ]
-        return self._cancel(client, plan, redundant, today, "was paid otherwise")
+        for d in under_way:
+            state = states.get(d.number)
+            if state is None or state.paid >= state.amount:
+                # paid otherwise, or no longer asked at all (a credit note lowered the plan)
+                plan = self._cancel(client, plan, [d], today, "was paid otherwise")
+            elif d.amount > state.amount - state.paid:
+                # partly paid otherwise, or lowered: the run asks the rest in a new payment
+                open_part = state.amount - state.paid
+                plan = self._cancel(client, plan, [d], today, f"now asks only {open_part} cents")
+        return plan
 
     def withdraw(
         self,

@@ -245,3 +245,30 @@ def test_a_first_payment_paid_after_a_transfer_moves_its_surplus_on(world, molli
     run_day(world, date(2026, 3, 31))
     (third,) = mollie.posted("recurring")
     assert third["metadata"]["installment"] == 3
+
+
+def test_a_partial_transfer_replaces_the_payment_by_one_for_the_rest(world, mollie):
+    plan_id, second = _collecting(world, mollie)
+    pay(world, the_client(world), "bank-part", 4_000, date(2026, 3, 3))  # 40.00 of 100.00
+    assert mollie.payments[second["id"]]["status"] == "canceled"
+    rest = mollie.posted("recurring")[1]  # at once: the rest, as a new attempt
+    assert rest["amount"]["value"] == "60.00" and rest["metadata"]["attempt"] == 2
+    assert webhook(world, second["id"], times=2) == ["canceled", "canceled"]
+    pay(world, the_client(world), "bank-part", 4_000, date(2026, 3, 3))  # redelivered: nothing
+    assert len(mollie.posted("recurring")) == 2
+    mollie.settle(rest["id"], "paid")
+    webhook(world, rest["id"])
+    assert status(world, plan_id)[1][:2] == [("paid", "100.00"), ("paid", "100.00")]
+    assert "surplus" not in _kinds(world, plan_id) and _live_total(world) == 20_000
+
+
+def test_a_partial_credit_note_lowers_the_payment_under_way(world, mollie):
+    plan_id, second = _collecting(world, mollie)
+    a = world.agency_a
+    assert a.call("POST", "/v1/clients/C1/invoices/F2/credit").status == 200  # 100.00 of 300.00
+    run_day(world, date(2026, 3, 3))
+    got = plan_of(world, plan_id)
+    assert got["total"] == "200.00" and got["installments"][1]["amount"] == "50.00"
+    assert mollie.payments[second["id"]]["status"] == "canceled"
+    lower = mollie.posted("recurring")[1]
+    assert lower["amount"]["value"] == "50.00" and lower["metadata"]["installment"] == 2
