@@ -554,6 +554,18 @@ class PlanService:
         ):
             # money from another path may have paid an installment Mollie is collecting
             updated = self._mollie_desk().cancel_redundant(client, updated, today)
+        asks_too_much = self._paid_otherwise(updated, today)
+        if asks_too_much:
+            # a collection in our own file for an installment other money paid (in part)
+            # meanwhile: withdrawn from its file (staff cancel a file already made at the
+            # bank); the run files what is still open anew
+            for number in sorted(asks_too_much):
+                self._log(updated, "debit_paid_otherwise", f"Installment {number} was paid "
+                          "(in part) otherwise before its direct debit was collected: the "
+                          "direct debit is withdrawn")  # fmt: skip
+            updated = self._withdraw(client, updated, asks_too_much)
+            if updated.status is PlanStatus.ACTIVE:
+                updated = updated.settle(updated.paid, today)
         if updated.breached(today):
             lapsed = self._withdraw(
                 client, updated.cancel("breach: installments not paid within the tolerance", today)
@@ -590,6 +602,19 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    @staticmethod
+    def _paid_otherwise(plan: PaymentPlan, today: date) -> frozenset[int]:
+        """Installments whose collection in our file asks more than they still need."""
+        states = {s.number: s for s in plan.installments(today)}
+        out = set()
+        for d in plan.debits:
+            if d.via != "file" or d.state is not DebitState.SUBMITTED:
+                continue
+            state = states.get(d.number)
+            if state is None or d.amount > state.amount - state.paid:
+                out.add(d.number)
+        return frozenset(out)
 
     def _collect_debits(self, client: Client, plan: PaymentPlan, etag: str | None,
                         today: date) -> tuple[PaymentPlan, str | None]:  # fmt: skip
