@@ -568,7 +568,11 @@ class PlanService:
                 updated = updated.settle(updated.paid, today)
         if updated.breached(today):
             lapsed = self._withdraw(
-                client, updated.cancel("breach: installments not paid within the tolerance", today)
+                client,
+                updated.cancel("breach: installments not paid within the tolerance", today),
+                # a Mollie payment under way pays off arrears the dunning workflow now chases:
+                # it runs on and is booked on the invoices (the debtor owes it)
+                stop_mollie=False,
             )
             updated = self._store(lapsed, etag, plan, today, worked_today=True)
             self._release(updated)
@@ -712,14 +716,19 @@ class PlanService:
         )
 
     def _withdraw(
-        self, client: Client, plan: PaymentPlan, numbers: frozenset[int] | None = None
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        numbers: frozenset[int] | None = None,
+        *,
+        stop_mollie: bool = True,
     ) -> PaymentPlan:
         """Take the filed, not yet collected collections of these installments (all: None)
         out of their files, before the plan that records it is saved: the run books no
         collection the desk has withdrawn, so a crash in between collects nothing. A file
         already made must be cancelled at the bank: staff get an action item. Recurring
         payments under way at Mollie are canceled there while Mollie still can."""
-        if self.mollie is not None and plan.rules.collects_through_mollie:
+        if stop_mollie and self.mollie is not None and plan.rules.collects_through_mollie:
             why = {
                 PlanStatus.CANCELLED: "stops: the plan was cancelled",
                 PlanStatus.PAUSED: "waits: the plan was paused",

@@ -116,3 +116,15 @@ def test_a_chargeback_of_a_surplus_collection_fails_no_paid_installment(world, m
     )
     assert item.status.value == "resolved" and "took the payment back" in (item.resolution or "")
     assert "debit_returned" in _kinds(world, plan_id)
+
+
+def test_a_breach_lets_the_collection_under_way_run_and_books_it(world, mollie):
+    rules = {"tolerance_days": 0, "tolerance_amount": "0.01"}
+    assert world.agency_a.call("PUT", "/v1/clients/C1/plan-rules", rules).status == 200
+    plan_id, second = _collecting(world, mollie)
+    run_day(world, date(2026, 3, 3))  # no grace: installment 2 unpaid a day late is a breach
+    assert plan_of(world, plan_id)["status"] == "cancelled"
+    assert mollie.payments[second["id"]]["status"] == "pending"  # not canceled: it pays arrears
+    mollie.settle(second["id"], "paid")
+    assert webhook(world, second["id"]) == ["paid"]
+    assert booked(world, second["id"]).amount == 10_000 and _live_total(world) == 20_000
