@@ -51,6 +51,9 @@ class MolliePayment:
     # why it failed, in the bank's words where Mollie has them (SEPA: details.bankReasonCode)
     failure_reason: str | None = None
     has_chargebacks: bool = False  # Mollie links the payment's chargebacks once there are any
+    # Mollie's ``isCancelable``: the payment can still be canceled (``DELETE /payments/{id}``);
+    # a SEPA direct debit only until it goes to the bank, usually the next business day
+    is_cancelable: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ def _payment(data: dict[str, Any]) -> MolliePayment:
         sequence_type=data.get("sequenceType"),
         failure_reason=_failure(data),
         has_chargebacks="chargebacks" in links,
+        is_cancelable=bool(data.get("isCancelable")),
     )
 
 
@@ -228,6 +232,15 @@ class MollieClient:
         if not payment_id.startswith("tr_"):
             return None
         data = self._call("GET", f"/payments/{payment_id}")
+        return _payment(data) if data else None
+
+    def cancel_payment(self, payment_id: str) -> MolliePayment | None:
+        """``DELETE /payments/{id}`` (Mollie's "Cancel payment"): possible while the payment's
+        ``isCancelable`` says so; answers the payment, now ``canceled``. None: Mollie knows no
+        such payment (404). A payment no longer cancelable is refused (``MollieError``, 422)."""
+        if not payment_id.startswith("tr_"):
+            return None
+        data = self._call("DELETE", f"/payments/{payment_id}")
         return _payment(data) if data else None
 
     def refunds(self, payment_id: str) -> list[MollieRefund]:

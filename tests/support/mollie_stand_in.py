@@ -11,7 +11,12 @@ It keeps payments, customers and mandates, and enforces what Mollie documents an
   makes nothing; the same key with another body is 400 (Mollie's body, ``bad_request.json``);
 - a first payment that is paid creates a ``directdebit`` mandate and carries its ``mandateId``;
   a failed SEPA payment has ``details.bankReasonCode``; a chargeback leaves the payment
-  ``paid`` with ``amountChargedBack`` and a ``chargebacks`` link; the webhook only says the id.
+  ``paid`` with ``amountChargedBack`` and a ``chargebacks`` link; the webhook only says the id;
+- ``DELETE /v2/payments/{id}`` ("Cancel payment") cancels a payment whose ``isCancelable`` is
+  true: an ``open`` one, or a ``pending`` SEPA direct debit not yet sent to the bank (Mollie:
+  "usually until the next business day"); it answers the payment, now ``canceled``. An
+  unknown payment is 404; one that cannot be canceled (sent to the bank, or ended: paid,
+  failed, expired, canceled) is 422. A canceled payment never becomes paid.
 
 The tests decide a payment's fate with :meth:`MollieWorld.settle` and friends, as the
 debtor and the banks would."""
@@ -55,6 +60,10 @@ class MollieWorld:
     idempotency: dict[tuple[str, str], tuple[str, Reply]] = field(default_factory=dict)
     created: int = 0  # payments actually made (a replayed key makes none)
     down: bool = False  # Mollie answers 503 to everything (an outage)
+    sent_to_bank: set[str] = field(default_factory=set)  # direct debits no longer cancelable
+    # requests ("DELETE", "POST" ...) whose response is lost once: Mollie acts, the caller
+    # sees the connection drop (a timeout), as on a real network
+    lose_response: list[str] = field(default_factory=list)
     server: StandIn | None = None
 
     @property
@@ -68,6 +77,14 @@ class MollieWorld:
 
     # -- HTTP ------------------------------------------------------------------------------
     def handle(self, r: Received) -> Reply:
+        reply = self._handle(r)
+        if r.method in self.lose_response:
+            self.lose_response.remove(r.method)
+            # done at Mollie, but the answer never arrives: the server drops the connection
+            raise ConnectionAbortedError(f"the response to {r.method} {r.path} is lost")
+        return reply
+
+    def _handle(self, r: Received) -> Reply:
         if self.down:
             return _error(503, "Service Unavailable", "The service is temporarily unavailable.")
         if r.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -91,6 +108,8 @@ class MollieWorld:
             return self._create_customer(r.json())
         if r.method == "POST" and parts == ["payments"]:
             return self._create_payment(r.json())
+        if r.method == "DELETE" and len(parts) == 2 and parts[0] == "payments":
+            return self._cancel_payment(parts[1])
         if r.method == "GET" and len(parts) == 2 and parts[0] == "payments":
             p = self.payments.get(parts[1])
             return Reply(200, self._payment_json(p)) if p else self._not_found("payment")
@@ -119,6 +138,22 @@ class MollieWorld:
                 return self._not_found("mandate")
             return Reply(200, self._mandate_json(m))
         return self._not_found("resource")
+
+    def cancelable(self, p: dict[str, Any]) -> bool:
+        if p["status"] == "open":
+            return True
+        # a SEPA direct debit under way, until Mollie has sent it to the debtor's bank
+        return p["status"] == "pending" and p["id"] not in self.sent_to_bank
+
+    def _cancel_payment(self, payment_id: str) -> Reply:
+        p = self.payments.get(payment_id)
+        if p is None:
+            return self._not_found("payment")
+        if not self.cancelable(p):
+            return _error(422, "Unprocessable Entity", "The payment cannot be canceled")
+        p["status"] = "canceled"
+        p["canceledAt"] = "2026-01-06T10:00:00+00:00"
+        return Reply(200, self._payment_json(p), {"Content-Type": "application/hal+json"})
 
     @staticmethod
     def _not_found(what: str) -> Reply:
@@ -185,6 +220,7 @@ class MollieWorld:
 
     def _payment_json(self, p: dict[str, Any]) -> dict[str, Any]:
         out = {k: v for k, v in p.items() if v is not None}
+        out["isCancelable"] = self.cancelable(p)
         links: dict[str, Any] = {"self": {"href": f"https://api.mollie.com/v2/payments/{p['id']}",
                                           "type": "application/hal+json"}}  # fmt: skip
         if p["status"] == "open" and p["sequenceType"] != "recurring":
@@ -210,6 +246,8 @@ class MollieWorld:
         """The payment ends ``paid``, ``failed`` (with the bank's reason), ``expired`` or
         ``canceled``. A first payment that is paid creates the mandate."""
         p = self.payments[payment_id]
+        if p["status"] in ("paid", "failed", "expired", "canceled") and p["status"] != status:
+            raise ValueError(f"payment {payment_id} is {p['status']}: it ends only once")
         p["status"] = status
         if status == "paid":
             p["paidAt"] = "2026-01-06T10:00:00+00:00"
@@ -243,6 +281,11 @@ class MollieWorld:
         p = self.payments[payment_id]
         p["amountRefunded"] = p["amount"]
         p["amountRemaining"] = {"currency": "EUR", "value": "0.00"}
+
+    def to_bank(self, payment_id: str) -> None:
+        """Mollie sends the direct debit to the debtor's bank: it can no longer be canceled."""
+        assert self.payments[payment_id]["status"] == "pending"
+        self.sent_to_bank.add(payment_id)
 
     def revoke(self, mandate_id: str) -> None:
         self.mandates[mandate_id]["status"] = "invalid"

@@ -259,8 +259,12 @@ class PaymentPlan:
             status = PlanStatus.ACTIVE
         return replace(self, debits=debits, status=status), taken
 
-    def debit_came_back(self, end_to_end_id: str, reason: str) -> PaymentPlan:
-        """A collection the bank rejected or returned: its installment fails (staff retry)."""
+    def debit_came_back(
+        self, end_to_end_id: str, reason: str, *, needed: bool = True
+    ) -> PaymentPlan:
+        """A collection the bank rejected or returned: its installment fails (staff retry).
+        Not ``needed``: other money paid the installment meanwhile (the collection only
+        brought a surplus), so nothing fails; a collection under way no longer holds it."""
         debits = tuple(
             replace(d, state=DebitState.RETURNED, reason=reason)
             if d.end_to_end_id == end_to_end_id
@@ -269,6 +273,12 @@ class PaymentPlan:
         )
         number = next(d.number for d in self.debits if d.end_to_end_id == end_to_end_id)
         plan = replace(self, debits=debits)
+        if not needed:
+            if plan.status is PlanStatus.COLLECTION_IN_PROGRESS and not any(
+                d.state is DebitState.SUBMITTED for d in debits
+            ):
+                return replace(plan, status=PlanStatus.ACTIVE)
+            return plan
         if plan.status in RUNNING:
             return plan.fail(number)
         return replace(plan, failed=plan.failed | {number})

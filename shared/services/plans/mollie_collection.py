@@ -15,7 +15,8 @@ payment it made). The plan's own record of the collection is a mirror of this ro
 | table                  | PartitionKey            | RowKey               | holds                    |
 | MolliePlanCollections  | client ``|`` plan       | ``customer``         | the plan's Mollie customer|
 | MolliePlanCollections  | client ``|`` plan       | nnn ``|`` attempt    | key, kind, payment id,    |
-|                        |                         |                      | checkout link (first)     |
+|                        |                         |                      | checkout link (first),    |
+|                        |                         |                      | cancel asked / refused    |
 
 The payment id also gets a ``MolliePayments`` row (``shared/services/online_payments.py``)
 naming the plan, so Mollie's webhook reaches the plan.
@@ -71,6 +72,8 @@ class RecurringProvider(Protocol):
     def customer_payments(self, customer_id: str) -> list[MolliePayment]: ...
 
     def chargebacks(self, payment_id: str, payment_amount: Cents = 0) -> list[MollieChargeback]: ...
+
+    def cancel_payment(self, payment_id: str) -> MolliePayment | None: ...
 
 
 class MollieNotSetUp(ValueError):
@@ -274,6 +277,49 @@ class MollieCollections:
                 self._record(client, plan, r.rk, made, number, attempt, first)
                 out.append(made)
         return out
+
+    def _row_of(self, plan: PaymentPlan, payment_id: str) -> Row | None:
+        rows = self.store.query(COLLECTIONS, pk=self._pk(plan)).rows
+        return next((r for r in rows if r.data.get("PaymentId") == payment_id), None)
+
+    def cancel(
+        self, client: Client, plan: PaymentPlan, payment_id: str, now: datetime
+    ) -> MolliePayment | None:
+        """Ask Mollie to cancel a payment of the plan that is no longer wanted (its installment
+        was paid otherwise), and answer the payment as Mollie holds it afterwards: ``canceled``,
+        or still under way when it can no longer be canceled (sent to the bank; the row then
+        remembers the refusal, so it is not asked again), or ended meanwhile. The wish is
+        written before the call: a cancel whose response is lost is recognised by the webhook
+        that reports it (``canceled`` then means withdrawn by us, not failed). Raises
+        :class:`MollieError` when Mollie cannot be reached (asked again by the next run)."""
+        row = self._row_of(plan, payment_id)
+        if row is not None and not row.data.get("CancelAsked"):
+            row.data["CancelAsked"] = now.isoformat()
+            self.store.upsert(COLLECTIONS, row)
+        provider = self.provider(client)
+        try:
+            got = provider.cancel_payment(payment_id)
+        except MollieError as e:
+            if e.transient or e.status != 422:
+                raise
+            got = None  # not cancelable (any more): what is it now?
+        if got is None or got.status != "canceled":
+            got = provider.get_payment(payment_id)
+        refused = got is not None and got.status in ("open", "pending") and not got.is_cancelable
+        if refused and row is not None:
+            row.data["CancelRefused"] = now.isoformat()
+            self.store.upsert(COLLECTIONS, row)
+        return got
+
+    def cancel_asked(self, plan: PaymentPlan, payment_id: str) -> bool:
+        """We asked Mollie to cancel this payment (its response may have been lost)."""
+        row = self._row_of(plan, payment_id)
+        return row is not None and bool(row.data.get("CancelAsked"))
+
+    def cancel_refused(self, plan: PaymentPlan, payment_id: str) -> bool:
+        """Mollie said this payment can no longer be canceled: not asked again."""
+        row = self._row_of(plan, payment_id)
+        return row is not None and bool(row.data.get("CancelRefused"))
 
     def checkout_url(self, plan: PaymentPlan, number: int, attempt: int) -> str | None:
         row = self.store.get(COLLECTIONS, self._pk(plan), f"{number:03d}|{attempt:02d}")

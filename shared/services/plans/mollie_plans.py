@@ -184,6 +184,183 @@ class MolliePlanDesk:
             status=PlanStatus.COLLECTION_IN_PROGRESS if recurring else plan.status,
         )
 
+    def cancel_redundant(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
+        """Recurring payments under way for installments that other money paid meanwhile (a
+        bank transfer, a payment link in the portal) are canceled through Mollie while they
+        still can be (``isCancelable``: until Mollie sends the debit to the bank), so the
+        debtor is not charged twice. One Mollie no longer lets go of is left to run: if it is
+        paid, its surplus goes to the next installment or, with nothing left to pay, to staff
+        as an overpayment (see :meth:`_paid`). Mollie out of reach: asked again by the next
+        run (a plan with a Mollie payment under way is looked at daily). The plan is returned
+        for the caller to save; a repeat finds the payment canceled already (idempotent)."""
+
+        states = {s.number: s for s in plan.installments(today)}
+        under_way = [
+            d
+            for d in plan.debits
+            if d.via == "mollie"
+            and not d.first  # a first payment brings the mandate: its checkout stays
+            and d.state is DebitState.SUBMITTED
+        ]
+        for d in under_way:
+            state = states.get(d.number)
+            if state is None or state.paid >= state.amount:
+                # paid otherwise, or no longer asked at all (a credit note lowered the plan)
+                plan = self._cancel(client, plan, [d], today, "was paid otherwise")
+            elif d.amount > state.amount - state.paid:
+                # partly paid otherwise, or lowered: the run asks the rest in a new payment
+                open_part = state.amount - state.paid
+                plan = self._cancel(client, plan, [d], today, f"now asks only {open_part} cents")
+        return plan
+
+    def withdraw(
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        numbers: frozenset[int] | None,
+        today: date,
+        why: str,
+    ) -> PaymentPlan:
+        """The plan stops collecting these installments (all: None) through Mollie: it was
+        cancelled (by staff or a breach), paused, or the installment postponed. Their recurring
+        payments under way are canceled while Mollie still can; one it can no longer cancel is
+        booked when paid (the debtor owed it; a surplus goes to staff)."""
+        under_way = [
+            d
+            for d in plan.debits
+            if d.via == "mollie"
+            and not d.first
+            and d.state is DebitState.SUBMITTED
+            and (numbers is None or d.number in numbers)
+        ]
+        return self._cancel(client, plan, under_way, today, why) if under_way else plan
+
+    def _cancel(
+        self, client: Client, plan: PaymentPlan, debits: list[DirectDebit], today: date, why: str
+    ) -> PaymentPlan:
+        from shared.adapters.mollie import MollieError
+        from shared.services.plans.mollie_collection import MollieNotSetUp
+
+        for d in debits:
+            if self.collections.cancel_refused(plan, d.end_to_end_id):
+                continue  # Mollie said no before: its outcome decides
+            try:
+                got = self.collections.cancel(client, plan, d.end_to_end_id, self.svc.clock.now())
+            except (MollieError, MollieNotSetUp) as e:
+                log.warning("plan %s: canceling %s failed: %s", plan.plan_id, d.end_to_end_id, e)
+                self.svc._log(plan, "debit_cancel_failed", f"Installment {d.number} {why}; asking "
+                              f"Mollie to cancel {d.end_to_end_id} failed ({e}): asked again at "
+                              "the next run")  # fmt: skip
+                continue
+            if got is not None and got.status == "canceled":
+                plan = self._withdraw_debit(plan, d.end_to_end_id, today, why)
+                self.svc._log(plan, "debit_canceled", f"Installment {d.number} {why} before its "
+                              f"Mollie payment {d.end_to_end_id} of {d.amount} cents was collected: "
+                              "that payment is canceled at Mollie")  # fmt: skip
+            elif got is not None and got.status in ("open", "pending"):
+                self.svc._log(plan, "debit_not_canceled", f"Installment {d.number} {why}, but "
+                              f"Mollie can no longer cancel {d.end_to_end_id} (sent to the bank): "
+                              "if it is collected, it is booked, and what the installments no "
+                              "longer need goes to the next one, or to staff as an overpayment")  # fmt: skip
+        return plan
+
+    @staticmethod
+    def _withdraw_debit(
+        plan: PaymentPlan, end_to_end_id: str, today: date, why: str = "was paid otherwise"
+    ) -> PaymentPlan:
+        """The plan with this Mollie payment canceled: withdrawn (its installment does not
+        fail); a plan whose collection was under way runs on by its money."""
+        debits = tuple(
+            replace(d, state=DebitState.WITHDRAWN, reason=f"canceled: {why}"[:200])
+            if d.end_to_end_id == end_to_end_id and d.state is DebitState.SUBMITTED
+            else d
+            for d in plan.debits
+        )
+        changed = replace(plan, debits=debits)
+        if plan.status is PlanStatus.COLLECTION_IN_PROGRESS and not any(
+            d.state is DebitState.SUBMITTED for d in debits
+        ):
+            changed = replace(changed, status=PlanStatus.ACTIVE).settle(plan.paid, today)
+        return changed
+
+    def _withdrawn(self, client: Client, plan_id: str, end_to_end_id: str) -> None:
+        """Mollie reports canceled a payment we asked it to cancel (the webhook, or the run
+        asking): record it withdrawn, once."""
+        today = amsterdam_today(self.svc.clock)
+        for _ in range(RETRIES):
+            current, etag = self.svc._get(client, plan_id)
+            changed = self._withdraw_debit(current, end_to_end_id, today)
+            if changed == current:
+                return
+            try:
+                changed = self.svc._store(changed, etag, current, today)
+            except ConflictingUpdate:
+                continue
+            number = next(d.number for d in changed.debits if d.end_to_end_id == end_to_end_id)
+            self.svc._log(changed, "debit_canceled", f"Installment {number}: Mollie reports "
+                          f"{end_to_end_id} canceled, as we asked")  # fmt: skip
+            return
+        raise ConflictingUpdate(f"plan {plan_id} keeps changing; the webhook will be retried")
+
+    def _open_for(self, client: Client, plan: PaymentPlan, debit: DirectDebit) -> Cents:
+        """What the debit's installment still needed before this payment came in (the
+        payment's own booking left out: a redelivery answers the same)."""
+        if plan.activated_at is None:
+            return debit.amount
+        paid = self.svc.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
+                                           plan.activated_at.date(), plan.include_costs)  # fmt: skip
+        own = self.svc.repos.payments.get(client.client_id, debit.payment_id)
+        if own is not None and not own.reversed:
+            paid -= sum(a.amount for a in own.allocations
+                        if plan.include_costs or a.component == "principal")  # fmt: skip
+        paid = max(0, paid)
+        today = amsterdam_today(self.svc.clock)
+        states = replace(plan, paid=paid).installments(today)
+        state = next((s for s in states if s.number == debit.number), None)
+        if state is None:
+            return 0  # the installment is no longer asked (a credit note lowered the plan)
+        return max(0, state.amount - state.paid)
+
+    def _overpaid(self, client: Client, plan: PaymentPlan, debit: DirectDebit,
+                  payment: MolliePayment, unallocated: Cents) -> None:  # fmt: skip
+        """Mollie collected more than the plan's invoices still owed: the rest is the
+        debtor's money, and staff decide on its refund (one item per payment, however often
+        the webhook comes)."""
+        from shared.domain.money import format_eur_nl
+
+        try:
+            self.svc.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=f"plan-overpaid-{plan.plan_id}-{payment.payment_id}",
+                kind="plan_overpayment",
+                title=(f"Plan {plan.plan_id}: Mollie collected {format_eur_nl(payment.amount)} "
+                       f"({payment.payment_id}) for installment {debit.number} after it was paid "
+                       f"otherwise; {format_eur_nl(unallocated)} is more than the invoices owe. "
+                       "Decide on a refund to the debtor"),
+                created_at=self.svc.clock.now(), debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "installment": debit.number,
+                        "payment_id": payment.payment_id, "amount": payment.amount,
+                        "overpaid": unallocated, "decision": "refund"},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # told before (the webhook again)
+
+    def _log_surplus(self, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment,
+                     surplus: Cents, unallocated: Cents) -> None:  # fmt: skip
+        """The plan's history says why a collection brought more than its installment needed
+        and where the rest went."""
+        moved = surplus - unallocated
+        where = []
+        if moved > 0:
+            where.append(f"{moved} cents goes to the next installment(s)")
+        if unallocated > 0:
+            where.append(f"{unallocated} cents is more than the invoices owe: an overpayment "
+                         "on the action list, staff decide on a refund")  # fmt: skip
+        self.svc._log(plan, "surplus", f"Installment {debit.number} needed {payment.amount - surplus} "
+                      f"cents when Mollie payment {payment.payment_id} of {payment.amount} cents came in "
+                      f"(other money paid it meanwhile and the payment could no longer be canceled): "
+                      f"{surplus} cents more than it needed; " + "; ".join(where))  # fmt: skip
+
     def _refresh_mandate(self, client: Client, plan: PaymentPlan) -> PaymentPlan:
         """The plan's mandate as Mollie holds it now (its status only; the plan is saved with
         the run's other changes)."""
@@ -334,6 +511,14 @@ class MolliePlanDesk:
             if adopted is None or isinstance(adopted, str):
                 return adopted or "unknown"
             plan, debit = adopted
+        if payment.status == "canceled" and (
+            debit.state is DebitState.WITHDRAWN
+            or self.collections.cancel_asked(plan, payment.payment_id)
+        ):
+            # we canceled it (its installment was paid otherwise), though the cancel call's
+            # answer may never have reached us: withdrawn, the installment does not fail
+            self._withdrawn(client, plan.plan_id, debit.end_to_end_id)
+            return "canceled"
         if payment.status in ("failed", "expired", "canceled"):
             self.svc.debit_came_back(
                 client, payment.payment_id, payment.failure_reason or payment.status, plan_id
@@ -439,10 +624,11 @@ class MolliePlanDesk:
             if payment.paid_at
             else amsterdam_date(self.svc.clock.now())
         )
+        open_before = self._open_for(client, plan, debit)
         busy: set[str] = getattr(self.svc._working, "plans", set())
         self.svc._working.plans = busy | {plan.plan_id}  # the plan takes the money in below
         try:
-            self.svc.payments.book(
+            booking = self.svc.payments.book(
                 client,
                 payment_id=debit.payment_id,
                 amount=payment.amount,
@@ -453,6 +639,9 @@ class MolliePlanDesk:
             )
         finally:
             self.svc._working.plans = busy
+        surplus = max(0, payment.amount - open_before)
+        if surplus and booking.unallocated > 0:
+            self._overpaid(client, plan, debit, payment, booking.unallocated)
         mandate: Mandate | None = None
         if debit.first and payment.customer_id and payment.mandate_id:
             held = self.collections.provider(client).get_mandate(
@@ -475,7 +664,9 @@ class MolliePlanDesk:
             current, etag = self.svc._get(client, plan.plan_id)
             debits = tuple(
                 replace(d, state=DebitState.COLLECTED)
-                if d.end_to_end_id == debit.end_to_end_id and d.state is DebitState.SUBMITTED
+                if d.end_to_end_id == debit.end_to_end_id
+                # withdrawn: we asked Mollie to cancel it, yet it was paid (Mollie is the truth)
+                and d.state in (DebitState.SUBMITTED, DebitState.WITHDRAWN)
                 else d
                 for d in current.debits
             )
@@ -499,5 +690,7 @@ class MolliePlanDesk:
                 f"Installment {debit.number} paid through Mollie "
                 f"({payment.payment_id}, {payment.amount} cents)",
             )
+            if surplus:
+                self._log_surplus(changed, debit, payment, surplus, booking.unallocated)
             return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")

@@ -552,11 +552,32 @@ class PlanService:
                 updated, "reopened", "A payment came back after completion: the plan runs again"
             )
             self._contact(updated, f"Payment plan {plan.plan_id} reopened after a reversal")
+        if self.mollie is not None and any(
+            d.via == "mollie" and d.state is DebitState.SUBMITTED and not d.first
+            for d in updated.debits
+        ):
+            # money from another path may have paid an installment Mollie is collecting
+            updated = self._mollie_desk().cancel_redundant(client, updated, today)
+        asks_too_much = self._paid_otherwise(updated, today)
+        if asks_too_much:
+            # a collection in our own file for an installment other money paid (in part)
+            # meanwhile: withdrawn from its file (staff cancel a file already made at the
+            # bank); the run files what is still open anew
+            for number in sorted(asks_too_much):
+                self._log(updated, "debit_paid_otherwise", f"Installment {number} was paid "
+                          "(in part) otherwise before its direct debit was collected: the "
+                          "direct debit is withdrawn")  # fmt: skip
+            updated = self._withdraw(client, updated, asks_too_much)
+            if updated.status is PlanStatus.ACTIVE:
+                updated = updated.settle(updated.paid, today)
         if updated.breached(today):
             lapsed = replace(
                 self._withdraw(
                     client,
                     updated.cancel("breach: installments not paid within the tolerance", today),
+                    # a Mollie payment under way pays off arrears the dunning workflow now
+                    # chases: it runs on and is booked on the invoices (the debtor owes it)
+                    stop_mollie=False,
                 ),
                 lapse_to_tell=time_ordered_id(self.clock.now()),
             )
@@ -591,6 +612,19 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    @staticmethod
+    def _paid_otherwise(plan: PaymentPlan, today: date) -> frozenset[int]:
+        """Installments whose collection in our file asks more than they still need."""
+        states = {s.number: s for s in plan.installments(today)}
+        out = set()
+        for d in plan.debits:
+            if d.via != "file" or d.state is not DebitState.SUBMITTED:
+                continue
+            state = states.get(d.number)
+            if state is None or d.amount > state.amount - state.paid:
+                out.add(d.number)
+        return frozenset(out)
 
     def _collect_debits(self, client: Client, plan: PaymentPlan, etag: str | None,
                         today: date) -> tuple[PaymentPlan, str | None]:  # fmt: skip
@@ -688,12 +722,26 @@ class PlanService:
         )
 
     def _withdraw(
-        self, client: Client, plan: PaymentPlan, numbers: frozenset[int] | None = None
+        self,
+        client: Client,
+        plan: PaymentPlan,
+        numbers: frozenset[int] | None = None,
+        *,
+        stop_mollie: bool = True,
     ) -> PaymentPlan:
         """Take the filed, not yet collected collections of these installments (all: None)
         out of their files, before the plan that records it is saved: the run books no
         collection the desk has withdrawn, so a crash in between collects nothing. A file
-        already made must be cancelled at the bank: staff get an action item."""
+        already made must be cancelled at the bank: staff get an action item. Recurring
+        payments under way at Mollie are canceled there while Mollie still can."""
+        if stop_mollie and self.mollie is not None and plan.rules.collects_through_mollie:
+            why = {
+                PlanStatus.CANCELLED: "stops: the plan was cancelled",
+                PlanStatus.PAUSED: "waits: the plan was paused",
+            }.get(plan.status, "was postponed")
+            plan = self._mollie_desk().withdraw(
+                client, plan, numbers, amsterdam_today(self.clock), why
+            )
         changed, taken = plan.withdraw(numbers)
         for d in taken:
             blob = self.desk.withdraw(client.client_id, plan.plan_id, d) if self.desk else None
@@ -747,11 +795,19 @@ class PlanService:
                         client, debit.payment_id, f"direct debit returned by the bank ({reason})"
                     )
                 today = amsterdam_today(self.clock)
-                back = plan.debit_came_back(end_to_end_id, reason)
+                needed = True
                 if plan.activated_at is not None:
                     paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
                                                    plan.activated_at.date(), plan.include_costs)  # fmt: skip
+                    # paid otherwise meanwhile (a transfer, the portal): the collection that
+                    # came back only brought a surplus, and its installment does not fail
+                    states = replace(plan, paid=paid).installments(today)
+                    state = next((x for x in states if x.number == debit.number), None)
+                    needed = state is not None and state.paid < state.amount
+                    back = plan.debit_came_back(end_to_end_id, reason, needed=needed)
                     back = back.settle(paid, today)
+                else:
+                    back = plan.debit_came_back(end_to_end_id, reason)
                 try:
                     updated = self._store(back, etag, plan, today)
                 except ConflictingUpdate:
@@ -775,6 +831,9 @@ class PlanService:
         from shared.domain.plans.sepa_reasons import describe
 
         said = describe(reason.split()[0]) if reason.split() else reason
+        if not needed:
+            self._surplus_came_back(client, updated, debit, reason)
+            return updated
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
                   f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
         now = self.clock.now()
@@ -792,6 +851,30 @@ class PlanService:
             pass  # told before
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
         return updated
+
+    def _surplus_came_back(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
+    ) -> None:
+        """A collection its installment no longer needed came back (the debtor's bank took a
+        double collection back): nothing reopens, and the overpayment staff were asked to
+        refund (see MolliePlanDesk._overpaid) is refunded already: that item is resolved."""
+        self._log(plan, "debit_returned", f"Installment {debit.number}: {debit.end_to_end_id} "
+                  f"came back ({reason}), but other money had paid the installment: nothing "
+                  "reopens and nothing is owed back")  # fmt: skip
+        from shared.domain.records import ActionStatus
+
+        found = self.repos.actions.get(
+            client.client_id, f"plan-overpaid-{plan.plan_id}-{debit.end_to_end_id}"
+        )
+        if found is None or found[0].status is ActionStatus.RESOLVED or found[1] is None:
+            return
+        item = replace(found[0], status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                       resolution=f"the debtor's bank took the payment back ({reason}): "
+                       "nothing left to refund")  # fmt: skip
+        try:
+            self.repos.actions.save(item, found[1])
+        except (PreconditionFailed, ConflictingUpdate):
+            pass  # staff are working on it: they see the plan's history
 
     # -- collection through Mollie (shared/services/plans/mollie_plans.py) ------------------
     def _mollie_desk(self) -> MolliePlanDesk:

@@ -22,6 +22,11 @@ def body(name: str) -> dict[str, Any]:
 def fake(r: Received) -> Reply:
     if r.headers.get("authorization") != "Bearer test_dHar4XY7LxsDOtmnkVtjNVWXLSlXsM":
         return Reply(401, body("error_unauthorized.json"))
+    if r.method == "DELETE" and r.path == "/v2/payments/tr_7UhSN1zuXS":
+        return Reply(200, body("payment_canceled.json"))  # Mollie's "Cancel payment" answer
+    if r.method == "DELETE" and r.path == "/v2/payments/tr_canceled":
+        return Reply(422, {"status": 422, "title": "Unprocessable Entity",
+                           "detail": "The payment cannot be canceled"})  # fmt: skip
     if r.method == "POST" and r.path == "/v2/payments":
         payment = body("payment_single.json")
         sent = r.json()
@@ -89,3 +94,16 @@ def test_errors(mollie):
     with pytest.raises(MollieError) as denied:
         bad.get_payment("tr_7UhSN1zuXS")
     assert not denied.value.transient and "authenticate" in str(denied.value)
+
+
+def test_cancel_payment_reads_mollies_canceled_payment_and_its_refusals(mollie):
+    server, client = mollie
+    canceled = client.cancel_payment("tr_7UhSN1zuXS")
+    assert canceled is not None and canceled.status == "canceled" and not canceled.is_cancelable
+    assert server.requests("DELETE", "/v2/payments/tr_7UhSN1zuXS")
+    with pytest.raises(MollieError) as refused:  # no longer cancelable
+        client.cancel_payment("tr_canceled")
+    assert refused.value.status == 422 and not refused.value.transient
+    assert client.cancel_payment("tr_unknown") is None  # 404
+    payment = client.get_payment("tr_7UhSN1zuXS")
+    assert payment is not None and payment.is_cancelable is False  # as the fixture says
