@@ -67,6 +67,11 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from shared.adapters.tables import lean_trace
+from shared.adapters.tables.lean_proxy import Proxy, proxy_for
+from shared.telemetry import setup as telemetry
+from shared.telemetry.context import log_extra
+
 API_VERSION = "2019-02-02"
 ACCEPT = "application/json;odata=minimalmetadata"
 SCOPE = "https://storage.azure.com/.default"
@@ -88,7 +93,8 @@ IDLE_SECONDS = 50.0
 CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
 CONTINUATION_RK = "x-ms-continuation-NextRowKey"
 
-log = logging.getLogger(__name__)
+# under "inning": the loggers the app exports to Application Insights
+log = logging.getLogger("inning.storage")
 
 
 # -- authorisation -------------------------------------------------------------------------------
@@ -386,6 +392,12 @@ class LeanTableReader:
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
+        self._origin = f"{parts.scheme}://{parts.netloc}"  # for spans (and an http proxy)
+        self._named_port = parts.port
+        # the proxy the SDK's writes (requests) take from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+        self._proxy: Proxy | None = proxy_for(self._origin + "/")
+        # an http endpoint through a proxy is asked for by its absolute URL
+        self._absolute = self._origin if self._proxy is not None and not self._https else ""
         self._prefix = parts.path  # /devstoreaccount1 on Azurite (path-style), '' in Azure
         self._auth = auth
         self._on_request = on_request
@@ -402,7 +414,9 @@ class LeanTableReader:
     # -- reads --------------------------------------------------------------------------------
     def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
         """(properties, etag) of one entity, None when it (or the table) does not exist."""
-        answer = self._get(key_path(table, pk, rk), {})
+        answer = self._get(
+            key_path(table, pk, rk), {}, "TableClient.get_entity", _shown_key_path(table)
+        )
         if answer.status == 404:
             return None
         _, _, data, etag = decode_entity(answer.data)
@@ -429,7 +443,8 @@ class LeanTableReader:
             query["NextPartitionKey"] = next_keys[0]
             if next_keys[1] is not None:
                 query["NextRowKey"] = next_keys[1]
-        answer = self._get(f"/{quote(table, safe='')}()", query)
+        path = f"/{quote(table, safe='')}()"
+        answer = self._get(path, query, "TableClient.query_entities", path)
         if answer.status == 404:
             raise _error(answer)
         rows = [decode_entity(e) for e in answer.data.get("value", [])]
@@ -438,13 +453,29 @@ class LeanTableReader:
         return rows, ((npk, nrk) if npk else None)
 
     # -- one GET, retried as the SDK's policy retries it -----------------------------------------
-    def _get(self, path: str, query: Mapping[str, str]) -> _Answer:
+    def _get(self, path: str, query: Mapping[str, str], operation: str, shown: str) -> _Answer:
+        """``shown``: the path as logs and spans show it (keys can hold a debtor's name or
+        an e-mail address: a point read's are left out)."""
         full = self._prefix + path
         text = urlencode(query, quote_via=quote, safe="") if query else ""
         sas = self._auth.query()
         if sas:
             text = f"{text}&{sas}" if text else sas
         target = f"{full}?{text}" if text else full
+        if not telemetry.tracing_enabled():
+            return self._attempts(full, query, target, shown, None)
+        url = self._origin + self._prefix + shown + target[len(full) :]
+        with lean_trace.read_span(operation, url, self._host, self._named_port) as span:
+            return self._attempts(full, query, target, shown, span)
+
+    def _attempts(
+        self,
+        full: str,
+        query: Mapping[str, str],
+        target: str,
+        shown: str,
+        span: lean_trace.ReadSpan | None,
+    ) -> _Answer:
         failures = {"status": 0, "connect": 0, "read": 0}
         errors = 0
         due = time.monotonic() + self.deadline
@@ -456,23 +487,28 @@ class LeanTableReader:
                 "Accept": ACCEPT,
                 "DataServiceVersion": "3.0",
                 "MaxDataServiceVersion": "3.0;NetFx",
+                # what Azure's storage logs and support find a request by; echoed back
+                lean_trace.REQUEST_ID: lean_trace.request_id(),
+                lean_trace.RETURN_REQUEST_ID: "true",
                 **self._auth.headers("GET", full, query, date),
             }
+            if span is not None:
+                span.attempt(headers)
             wait: float | None = None
             failed: Exception
+            answer: _Answer | None = None
+            final = False
             try:
                 answer = self._exchange(target, headers, due)
             except ServiceRequestError as exc:
                 failures["connect"] += 1
-                if failures["connect"] > self.retries:
-                    raise
-                failed = exc
+                failed, final = exc, failures["connect"] > self.retries
             except ServiceResponseError as exc:
                 failures["read"] += 1
-                if failures["read"] > self.retries:
-                    raise
-                failed = exc
+                failed, final = exc, failures["read"] > self.retries
             else:
+                if span is not None:
+                    span.answered(answer.status, answer.headers)
                 if answer.status == 404:
                     return answer
                 if answer.status < 300:
@@ -484,25 +520,29 @@ class LeanTableReader:
                         # that broke; then the SDK's error for it (an HttpResponseError)
                         failures["read"] += 1
                         failed = _undecodable(answer, exc)
-                        if failures["read"] > self.retries:
-                            raise failed from exc
+                        failed.__cause__ = exc
+                        final = failures["read"] > self.retries
+                elif answer.status not in RETRY_STATUSES:
+                    failed, final = _error(answer), True
                 else:
-                    if answer.status not in RETRY_STATUSES:
-                        raise _error(answer)
                     failures["status"] += 1
                     failed = _error(answer)
-                    if failures["status"] > self.retries:
-                        raise failed
+                    final = failures["status"] > self.retries
                     wait = _retry_after(answer.headers)
-            errors += 1
-            if wait is None:
-                # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
-                wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
-                wait *= random.uniform(0.8, 1.2)
-            wait = min(wait, BACKOFF_MAX)
-            if time.monotonic() + wait >= due:  # no time left for another attempt
+            if not final:
+                errors += 1
+                if wait is None:
+                    # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
+                    wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
+                    wait *= random.uniform(0.8, 1.2)
+                wait = min(wait, BACKOFF_MAX)
+                final = time.monotonic() + wait >= due  # no time left for another attempt
+            _log_failure(
+                self._prefix + shown, headers[lean_trace.REQUEST_ID], answer, failed, wait, final
+            )
+            if final:
                 raise failed
-            self._sleep(wait)
+            self._sleep(wait or 0.0)
 
     def _exchange(self, target: str, headers: dict[str, str], due: float) -> _Answer:
         """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
@@ -528,7 +568,12 @@ class LeanTableReader:
                 conn.sock.settimeout(conn.timeout)
             self._watchdog.watch(conn, due)
             try:
-                conn.request("GET", target, headers=headers)
+                if self._absolute:  # through an http proxy: it needs the whole URL
+                    assert self._proxy is not None
+                    conn.request("GET", self._absolute + target,
+                                 headers={**headers, **self._proxy.headers()})  # fmt: skip
+                else:
+                    conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -577,11 +622,19 @@ class LeanTableReader:
                 conn.close()
             if found is not None:
                 return found, True
-        if self._context is not None:
-            return http.client.HTTPSConnection(
-                self._host, self._port, timeout=self._timeout, context=self._context
-            ), False
-        return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout), False
+        return self._connection(), False
+
+    def _connection(self) -> http.client.HTTPConnection:
+        """A new connection to the endpoint: directly, or through the proxy (a CONNECT tunnel
+        for https, so TLS still runs end to end with the storage account's name)."""
+        proxy = self._proxy
+        host, port = (self._host, self._port) if proxy is None else (proxy.host, proxy.port)
+        if self._context is None:
+            return http.client.HTTPConnection(host, port, timeout=self._timeout)
+        conn = http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._context)
+        if proxy is not None:
+            conn.set_tunnel(self._host, self._port, headers=proxy.headers())
+        return conn
 
     def _give(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -595,6 +648,52 @@ class LeanTableReader:
             idle, self._idle = self._idle, []
         for conn, _ in idle:
             conn.close()
+
+
+def _shown_key_path(table: str) -> str:
+    """A point read's path with its keys replaced, as azure-core's placeholder replaces what a
+    recorded URL must not show."""
+    hidden = lean_trace.REDACTED
+    return f"/{quote(table, safe='')}(PartitionKey='{hidden}',RowKey='{hidden}')"
+
+
+def _log_failure(
+    path: str,
+    request_id: str,
+    answer: _Answer | None,
+    failed: Exception,
+    wait: float | None,
+    final: bool,
+) -> None:
+    """One failed attempt, with the ids Azure's logs and support find it by: a warning when
+    the read gives up, info when it is retried. The path, never the query (a SAS, filter
+    values)."""
+    status = answer.status if answer is not None else None
+    service_id = answer.headers.get(lean_trace.SERVICE_REQUEST_ID) if answer is not None else None
+    fields = {
+        "client_request_id": request_id,
+        "service_request_id": service_id,
+        "status_code": status,
+        "error_code": getattr(failed, "error_code", None),
+        "storage_path": path,
+    }
+    if final:
+        log.warning(
+            "table storage read failed: %s %s (client request id %s)",
+            status or type(failed).__name__,
+            path,
+            request_id,
+            extra=log_extra(fields),
+        )
+    else:
+        log.info(
+            "table storage read failed, retrying in %.1f s: %s %s (client request id %s)",
+            wait or 0.0,
+            status or type(failed).__name__,
+            path,
+            request_id,
+            extra=log_extra(fields),
+        )
 
 
 class _Watchdog:
