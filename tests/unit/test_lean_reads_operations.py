@@ -74,6 +74,20 @@ def test_every_attempt_carries_its_own_client_request_id_and_asks_for_it_back():
     assert all(_signed(r) for r in table.received)  # the ids are not part of the signature
 
 
+def test_request_ids_are_version_4_uuids_drawn_without_a_system_call(monkeypatch):
+    import uuid
+
+    from shared.adapters.tables import lean_trace
+
+    # os.urandom lets go of the GIL: a read's thread then waited a switch interval for it
+    monkeypatch.setattr(os, "urandom", lambda n: pytest.fail("a system call per request id"))
+    ids = [lean_trace.request_id() for _ in range(2000)]
+    assert len(set(ids)) == 2000
+    for text in ids[:200]:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
 def test_failures_are_logged_with_the_request_ids_and_status_never_the_sas_or_the_keys(caplog):
     def handler(r: Received) -> Reply:
         n = len(table.received)

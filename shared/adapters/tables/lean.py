@@ -36,6 +36,27 @@ What stays the same as the SDK, on purpose:
   ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s. Unlike the SDK, a
   read has an overall deadline (:data:`DEADLINE_SECONDS`, retries and waits included) that
   also stops a server sending its answer a byte at a time.
+- The network path as the SDK's writes take it: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``
+  resolved by requests' own rules, an https endpoint through a ``CONNECT`` tunnel, the proxy's
+  credentials from its URL (:mod:`shared.adapters.tables.lean_proxy`).
+
+What operations see (:mod:`shared.adapters.tables.lean_trace`):
+
+- Every attempt sends its own uuid4 ``x-ms-client-request-id`` (and
+  ``x-ms-return-client-request-id: true``): the id Azure's storage logs and support look a
+  request up by. (The SDK sends one uuid1 for all attempts of a call.)
+- A failed attempt is logged on ``inning.storage`` (exported with the app's logs): info when it
+  is retried, a warning when the read gives up, with ``client_request_id``,
+  ``service_request_id`` (``x-ms-request-id``), ``status_code``, ``error_code`` and the path;
+  a point read's keys (which can hold a name or an e-mail address) and the query (a SAS,
+  filter values) are left out.
+- With telemetry on (:func:`shared.telemetry.setup.tracing_enabled`), a read is one CLIENT
+  span named as the SDK's method (``TableClient.get_entity``, ``TableClient.query_entities``)
+  with the attributes the SDK's HTTP span had (``az.namespace = Microsoft.Storage``,
+  ``http.request.method``, ``url.full`` with every query value redacted, ``server.address``,
+  ``http.response.status_code``, ``az.client_request_id``, ``az.service_request_id``,
+  ``http.request.resend_count``, ``error.type``), a dependency in Application Insights, and
+  each attempt carries its ``traceparent``. With telemetry off nothing of it runs.
 """
 
 from __future__ import annotations
