@@ -107,6 +107,19 @@ class ReadSpan:
         span.end()
 
 
+_tracers: dict[tuple[Any, Any], Any] = {}
+
+
+def _tracer(trace: Any) -> Any:
+    """The tracer for reads, made once per tracer provider (``get_tracer`` builds a new one on
+    every call: about 20 µs)."""
+    key = (trace.get_tracer, trace.get_tracer_provider())
+    tracer = _tracers.get(key)
+    if tracer is None:
+        tracer = _tracers[key] = trace.get_tracer(TRACER)
+    return tracer
+
+
 @contextmanager
 def read_span(operation: str, url: str, host: str, port: int | None) -> Iterator[ReadSpan]:
     """A CLIENT span named ``operation`` (``TableClient.get_entity``) around one read, its
@@ -123,7 +136,7 @@ def read_span(operation: str, url: str, host: str, port: int | None) -> Iterator
     }
     if port is not None:
         attributes["server.port"] = port
-    tracer = trace.get_tracer(TRACER)
+    tracer = _tracer(trace)
     span = tracer.start_span(operation, kind=SpanKind.CLIENT, attributes=attributes)
     carrier: dict[str, str] = {}
     propagate.inject(carrier, context=trace.set_span_in_context(span))
