@@ -405,3 +405,41 @@ def test_a_server_that_never_answers_is_a_read_timeout_retried_then_raised():
         assert len(accepted) == 2  # the first try and one retry, each on a fresh connection
         assert len(reader.sleeps) == 1  # type: ignore[attr-defined]
         assert 0.5 <= took < 3.0  # two timeouts of 0.3 s, not the 60 s default
+
+
+# -- credentials rotated through the SDK client's credential ---------------------------------------
+def test_a_key_or_sas_rotated_on_the_sdk_credential_reaches_the_reads():
+    import base64
+
+    from azure.core.credentials import AzureNamedKeyCredential, AzureSasCredential
+
+    from shared.adapters.tables.lean import authorizer_for
+
+    new_key = base64.b64encode(b"rotated-account-key").decode()
+    current = {"key": KEY}
+
+    def handler(r: Received) -> Reply:
+        expected = SharedKey(ACCOUNT, current["key"]).headers(
+            "GET", r.path, {}, r.headers["x-ms-date"]
+        )["Authorization"]
+        if r.headers.get("authorization") != expected:
+            return Reply(403, {"odata.error": {"code": "AuthenticationFailed"}})
+        return EMPTY
+
+    credential = AzureNamedKeyCredential(ACCOUNT, KEY)
+    with serve(handler) as table:
+        reader = _reader(table.url, authorizer_for(credential))
+        assert reader.query("T", None) == ([], None)
+        current["key"] = new_key  # the account key is rotated ...
+        with pytest.raises(HttpResponseError):
+            reader.query("T", None)
+        credential.update(ACCOUNT, new_key)  # ... and the app updates its credential
+        assert reader.query("T", None) == ([], None)
+
+    sas = AzureSasCredential("?sv=2019-02-02&sig=old")
+    with serve(lambda r: EMPTY) as table:
+        reader = _reader(table.url, authorizer_for(sas))
+        reader.query("T", None)
+        sas.update("sv=2019-02-02&sig=new")
+        reader.query("T", None)
+    assert [r.query["sig"] for r in table.received] == [["old"], ["new"]]

@@ -22,7 +22,10 @@ What stays the same as the SDK, on purpose:
   ``VERB\\nContent-MD5\\nContent-Type\\nx-ms-date\\n/account/path[?comp=…]``, HMAC-SHA256 with
   the account key), bearer tokens from the app's azure-identity credential for scope
   ``https://storage.azure.com/.default`` (renewed as azure-core renews it: at ``refresh_on``,
-  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS.
+  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS. A
+  key or SAS rotated through the SDK credential's ``update()`` is used from the next read on.
+  (A 401 with a ``WWW-Authenticate`` claims challenge is not retried with a new token, as the
+  SDK's ``BearerTokenChallengePolicy`` would: the app uses no conditional-access storage.)
 - TLS roots as the SDK's transport (requests) finds them: ``REQUESTS_CA_BUNDLE``, else
   ``CURL_CA_BUNDLE``, else certifi (:func:`tls_context`, one context per store).
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
@@ -152,17 +155,35 @@ def string_to_sign(
 
 
 class SharedKey:
-    def __init__(self, account: str, key: str) -> None:
+    """Shared Key signing with an account key; given the SDK client's ``AzureNamedKeyCredential``
+    (``source``), with whatever key it holds now: a rotation through ``credential.update()``
+    reaches these reads as it reaches the SDK's writes."""
+
+    def __init__(self, account: str, key: str, source: Any = None) -> None:
         self.account = account
+        self._source = source
+        self._named: Any = None  # the credential's (name, key) the decoded key is from
         self._key = base64.b64decode(key)
 
+    def _refresh(self) -> None:
+        if self._source is not None:
+            named = self._source.named_key  # update() replaces the tuple: one identity check
+            if named is not self._named:
+                self.account, self._key, self._named = (
+                    named.name,
+                    base64.b64decode(named.key),
+                    named,
+                )
+
     def sign(self, text: str) -> str:
+        self._refresh()
         digest = hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()
         return base64.b64encode(digest).decode()
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
     ) -> dict[str, str]:
+        self._refresh()  # first: the string to sign names the account
         signature = self.sign(string_to_sign(method, self.account, path, date, query))
         return {"Authorization": f"SharedKey {self.account}:{signature}"}
 
@@ -239,8 +260,12 @@ class BearerToken:
 
 
 class SharedAccessSignature:
-    def __init__(self, signature: str) -> None:
+    """A SAS in every query string; given the SDK client's ``AzureSasCredential`` (``source``),
+    the one it holds now (``credential.update()`` renews it for reads and writes alike)."""
+
+    def __init__(self, signature: str, source: Any = None) -> None:
         self._signature = signature.lstrip("?")
+        self._source = source
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
@@ -248,6 +273,8 @@ class SharedAccessSignature:
         return {}
 
     def query(self) -> str:
+        if self._source is not None:
+            return str(self._source.signature).lstrip("?")
         return self._signature
 
 
@@ -256,12 +283,12 @@ def authorizer_for(credential: Any) -> Authorizer:
     account key, Azurite), a SAS, or a token credential (azure-identity)."""
     named = getattr(credential, "named_key", None)
     if named is not None:
-        return SharedKey(named.name, named.key)
+        return SharedKey(named.name, named.key, source=credential)
     if hasattr(credential, "get_token"):
         return BearerToken(credential)
     signature = getattr(credential, "signature", None)
     if isinstance(signature, str):
-        return SharedAccessSignature(signature)
+        return SharedAccessSignature(signature, source=credential)
     raise TypeError(f"no Table Storage authorisation for a {type(credential).__name__}")
 
 
