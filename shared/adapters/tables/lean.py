@@ -24,8 +24,9 @@ What stays the same as the SDK, on purpose:
   ``https://storage.azure.com/.default`` (renewed as azure-core renews it: at ``refresh_on``,
   else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS. A
   key or SAS rotated through the SDK credential's ``update()`` is used from the next read on.
-  (A 401 with a ``WWW-Authenticate`` claims challenge is not retried with a new token, as the
-  SDK's ``BearerTokenChallengePolicy`` would: the app uses no conditional-access storage.)
+  (A 401 with a ``WWW-Authenticate`` challenge is not retried with a token for the tenant it
+  names, as the SDK's ``BearerTokenChallengePolicy`` would: the app's identity and its
+  storage account are in one tenant, and the 401 is raised as an ``HttpResponseError``.)
 - TLS roots as the SDK's transport (requests) finds them: ``REQUESTS_CA_BUNDLE``, else
   ``CURL_CA_BUNDLE``, else certifi (:func:`tls_context`, one context per store).
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
