@@ -161,32 +161,37 @@ class SharedKey:
     reaches these reads as it reaches the SDK's writes."""
 
     def __init__(self, account: str, key: str, source: Any = None) -> None:
-        self.account = account
         self._source = source
-        self._named: Any = None  # the credential's (name, key) the decoded key is from
-        self._key = base64.b64decode(key)
+        # (the credential's (name, key) tuple it came from, account, decoded key): replaced
+        # as one, so a thread never signs with one account's name and another's key
+        self._state: tuple[Any, str, bytes] = (None, account, base64.b64decode(key))
 
-    def _refresh(self) -> None:
+    @property
+    def account(self) -> str:
+        return self._current()[1]
+
+    def _current(self) -> tuple[Any, str, bytes]:
+        state = self._state
         if self._source is not None:
             named = self._source.named_key  # update() replaces the tuple: one identity check
-            if named is not self._named:
-                self.account, self._key, self._named = (
-                    named.name,
-                    base64.b64decode(named.key),
-                    named,
-                )
+            if named is not state[0]:
+                state = self._state = (named, named.name, base64.b64decode(named.key))
+        return state
 
     def sign(self, text: str) -> str:
-        self._refresh()
-        digest = hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()
+        return self._sign(self._current()[2], text)
+
+    @staticmethod
+    def _sign(key: bytes, text: str) -> str:
+        digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
         return base64.b64encode(digest).decode()
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
     ) -> dict[str, str]:
-        self._refresh()  # first: the string to sign names the account
-        signature = self.sign(string_to_sign(method, self.account, path, date, query))
-        return {"Authorization": f"SharedKey {self.account}:{signature}"}
+        _, account, key = self._current()
+        signature = self._sign(key, string_to_sign(method, account, path, date, query))
+        return {"Authorization": f"SharedKey {account}:{signature}"}
 
     def query(self) -> str:
         return ""
