@@ -22,7 +22,11 @@ What stays the same as the SDK, on purpose:
   ``VERB\\nContent-MD5\\nContent-Type\\nx-ms-date\\n/account/path[?comp=…]``, HMAC-SHA256 with
   the account key), bearer tokens from the app's azure-identity credential for scope
   ``https://storage.azure.com/.default`` (renewed as azure-core renews it: at ``refresh_on``,
-  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS.
+  else five minutes before expiry; a failed renewal keeps a still-valid token), or a SAS. A
+  key or SAS rotated through the SDK credential's ``update()`` is used from the next read on.
+  (A 401 with a ``WWW-Authenticate`` challenge is not retried with a token for the tenant it
+  names, as the SDK's ``BearerTokenChallengePolicy`` would: the app's identity and its
+  storage account are in one tenant, and the 401 is raised as an ``HttpResponseError``.)
 - TLS roots as the SDK's transport (requests) finds them: ``REQUESTS_CA_BUNDLE``, else
   ``CURL_CA_BUNDLE``, else certifi (:func:`tls_context`, one context per store).
 - Errors as the SDK raises them (what the app and the host already handle): 404 ->
@@ -36,6 +40,27 @@ What stays the same as the SDK, on purpose:
   ``retry-after-ms`` and ``x-ms-retry-after-ms`` honoured, at most 120 s. Unlike the SDK, a
   read has an overall deadline (:data:`DEADLINE_SECONDS`, retries and waits included) that
   also stops a server sending its answer a byte at a time.
+- The network path as the SDK's writes take it: ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``
+  resolved by requests' own rules, an https endpoint through a ``CONNECT`` tunnel, the proxy's
+  credentials from its URL (:mod:`shared.adapters.tables.lean_proxy`).
+
+What operations see (:mod:`shared.adapters.tables.lean_trace`):
+
+- Every attempt sends its own uuid4 ``x-ms-client-request-id`` (and
+  ``x-ms-return-client-request-id: true``): the id Azure's storage logs and support look a
+  request up by. (The SDK sends one uuid1 for all attempts of a call.)
+- A failed attempt is logged on ``inning.storage`` (exported with the app's logs): info when it
+  is retried, a warning when the read gives up, with ``client_request_id``,
+  ``service_request_id`` (``x-ms-request-id``), ``status_code``, ``error_code`` and the path;
+  a point read's keys (which can hold a name or an e-mail address) and the query (a SAS,
+  filter values) are left out.
+- With telemetry on (:func:`shared.telemetry.setup.tracing_enabled`), a read is one CLIENT
+  span named as the SDK's method (``TableClient.get_entity``, ``TableClient.query_entities``)
+  with the attributes the SDK's HTTP span had (``az.namespace = Microsoft.Storage``,
+  ``http.request.method``, ``url.full`` with every query value redacted, ``server.address``,
+  ``http.response.status_code``, ``az.client_request_id``, ``az.service_request_id``,
+  ``http.request.resend_count``, ``error.type``), a dependency in Application Insights, and
+  each attempt carries its ``traceparent``. With telemetry off nothing of it runs.
 """
 
 from __future__ import annotations
@@ -67,6 +92,11 @@ from azure.core.exceptions import (
     ServiceResponseError,
 )
 
+from shared.adapters.tables import lean_trace
+from shared.adapters.tables.lean_proxy import Proxy, proxy_for
+from shared.telemetry import setup as telemetry
+from shared.telemetry.context import log_extra
+
 API_VERSION = "2019-02-02"
 ACCEPT = "application/json;odata=minimalmetadata"
 SCOPE = "https://storage.azure.com/.default"
@@ -88,7 +118,8 @@ IDLE_SECONDS = 50.0
 CONTINUATION_PK = "x-ms-continuation-NextPartitionKey"
 CONTINUATION_RK = "x-ms-continuation-NextRowKey"
 
-log = logging.getLogger(__name__)
+# under "inning": the loggers the app exports to Application Insights
+log = logging.getLogger("inning.storage")
 
 
 # -- authorisation -------------------------------------------------------------------------------
@@ -125,19 +156,42 @@ def string_to_sign(
 
 
 class SharedKey:
-    def __init__(self, account: str, key: str) -> None:
-        self.account = account
-        self._key = base64.b64decode(key)
+    """Shared Key signing with an account key; given the SDK client's ``AzureNamedKeyCredential``
+    (``source``), with whatever key it holds now: a rotation through ``credential.update()``
+    reaches these reads as it reaches the SDK's writes."""
+
+    def __init__(self, account: str, key: str, source: Any = None) -> None:
+        self._source = source
+        # (the credential's (name, key) tuple it came from, account, decoded key): replaced
+        # as one, so a thread never signs with one account's name and another's key
+        self._state: tuple[Any, str, bytes] = (None, account, base64.b64decode(key))
+
+    @property
+    def account(self) -> str:
+        return self._current()[1]
+
+    def _current(self) -> tuple[Any, str, bytes]:
+        state = self._state
+        if self._source is not None:
+            named = self._source.named_key  # update() replaces the tuple: one identity check
+            if named is not state[0]:
+                state = self._state = (named, named.name, base64.b64decode(named.key))
+        return state
 
     def sign(self, text: str) -> str:
-        digest = hmac.new(self._key, text.encode("utf-8"), hashlib.sha256).digest()
+        return self._sign(self._current()[2], text)
+
+    @staticmethod
+    def _sign(key: bytes, text: str) -> str:
+        digest = hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
         return base64.b64encode(digest).decode()
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
     ) -> dict[str, str]:
-        signature = self.sign(string_to_sign(method, self.account, path, date, query))
-        return {"Authorization": f"SharedKey {self.account}:{signature}"}
+        _, account, key = self._current()
+        signature = self._sign(key, string_to_sign(method, account, path, date, query))
+        return {"Authorization": f"SharedKey {account}:{signature}"}
 
     def query(self) -> str:
         return ""
@@ -212,8 +266,12 @@ class BearerToken:
 
 
 class SharedAccessSignature:
-    def __init__(self, signature: str) -> None:
+    """A SAS in every query string; given the SDK client's ``AzureSasCredential`` (``source``),
+    the one it holds now (``credential.update()`` renews it for reads and writes alike)."""
+
+    def __init__(self, signature: str, source: Any = None) -> None:
         self._signature = signature.lstrip("?")
+        self._source = source
 
     def headers(
         self, method: str, path: str, query: Mapping[str, str], date: str
@@ -221,6 +279,8 @@ class SharedAccessSignature:
         return {}
 
     def query(self) -> str:
+        if self._source is not None:
+            return str(self._source.signature).lstrip("?")
         return self._signature
 
 
@@ -229,12 +289,12 @@ def authorizer_for(credential: Any) -> Authorizer:
     account key, Azurite), a SAS, or a token credential (azure-identity)."""
     named = getattr(credential, "named_key", None)
     if named is not None:
-        return SharedKey(named.name, named.key)
+        return SharedKey(named.name, named.key, source=credential)
     if hasattr(credential, "get_token"):
         return BearerToken(credential)
     signature = getattr(credential, "signature", None)
     if isinstance(signature, str):
-        return SharedAccessSignature(signature)
+        return SharedAccessSignature(signature, source=credential)
     raise TypeError(f"no Table Storage authorisation for a {type(credential).__name__}")
 
 
@@ -386,6 +446,12 @@ class LeanTableReader:
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
+        self._origin = f"{parts.scheme}://{parts.netloc}"  # for spans (and an http proxy)
+        self._named_port = parts.port
+        # the proxy the SDK's writes (requests) take from HTTPS_PROXY / HTTP_PROXY / NO_PROXY
+        self._proxy: Proxy | None = proxy_for(self._origin + "/")
+        # an http endpoint through a proxy is asked for by its absolute URL
+        self._absolute = self._origin if self._proxy is not None and not self._https else ""
         self._prefix = parts.path  # /devstoreaccount1 on Azurite (path-style), '' in Azure
         self._auth = auth
         self._on_request = on_request
@@ -402,7 +468,9 @@ class LeanTableReader:
     # -- reads --------------------------------------------------------------------------------
     def get(self, table: str, pk: str, rk: str) -> tuple[dict[str, Any], str | None] | None:
         """(properties, etag) of one entity, None when it (or the table) does not exist."""
-        answer = self._get(key_path(table, pk, rk), {})
+        answer = self._get(
+            key_path(table, pk, rk), {}, "TableClient.get_entity", _shown_key_path(table)
+        )
         if answer.status == 404:
             return None
         _, _, data, etag = decode_entity(answer.data)
@@ -429,7 +497,8 @@ class LeanTableReader:
             query["NextPartitionKey"] = next_keys[0]
             if next_keys[1] is not None:
                 query["NextRowKey"] = next_keys[1]
-        answer = self._get(f"/{quote(table, safe='')}()", query)
+        path = f"/{quote(table, safe='')}()"
+        answer = self._get(path, query, "TableClient.query_entities", path)
         if answer.status == 404:
             raise _error(answer)
         rows = [decode_entity(e) for e in answer.data.get("value", [])]
@@ -438,13 +507,29 @@ class LeanTableReader:
         return rows, ((npk, nrk) if npk else None)
 
     # -- one GET, retried as the SDK's policy retries it -----------------------------------------
-    def _get(self, path: str, query: Mapping[str, str]) -> _Answer:
+    def _get(self, path: str, query: Mapping[str, str], operation: str, shown: str) -> _Answer:
+        """``shown``: the path as logs and spans show it (keys can hold a debtor's name or
+        an e-mail address: a point read's are left out)."""
         full = self._prefix + path
         text = urlencode(query, quote_via=quote, safe="") if query else ""
         sas = self._auth.query()
         if sas:
             text = f"{text}&{sas}" if text else sas
         target = f"{full}?{text}" if text else full
+        if not telemetry.tracing_enabled():
+            return self._attempts(full, query, target, shown, None)
+        url = self._origin + self._prefix + shown + target[len(full) :]
+        with lean_trace.read_span(operation, url, self._host, self._named_port) as span:
+            return self._attempts(full, query, target, shown, span)
+
+    def _attempts(
+        self,
+        full: str,
+        query: Mapping[str, str],
+        target: str,
+        shown: str,
+        span: lean_trace.ReadSpan | None,
+    ) -> _Answer:
         failures = {"status": 0, "connect": 0, "read": 0}
         errors = 0
         due = time.monotonic() + self.deadline
@@ -456,23 +541,28 @@ class LeanTableReader:
                 "Accept": ACCEPT,
                 "DataServiceVersion": "3.0",
                 "MaxDataServiceVersion": "3.0;NetFx",
+                # what Azure's storage logs and support find a request by; echoed back
+                lean_trace.REQUEST_ID: lean_trace.request_id(),
+                lean_trace.RETURN_REQUEST_ID: "true",
                 **self._auth.headers("GET", full, query, date),
             }
+            if span is not None:
+                span.attempt(headers)
             wait: float | None = None
             failed: Exception
+            answer: _Answer | None = None
+            final = False
             try:
                 answer = self._exchange(target, headers, due)
             except ServiceRequestError as exc:
                 failures["connect"] += 1
-                if failures["connect"] > self.retries:
-                    raise
-                failed = exc
+                failed, final = exc, failures["connect"] > self.retries
             except ServiceResponseError as exc:
                 failures["read"] += 1
-                if failures["read"] > self.retries:
-                    raise
-                failed = exc
+                failed, final = exc, failures["read"] > self.retries
             else:
+                if span is not None:
+                    span.answered(answer.status, answer.headers)
                 if answer.status == 404:
                     return answer
                 if answer.status < 300:
@@ -484,25 +574,29 @@ class LeanTableReader:
                         # that broke; then the SDK's error for it (an HttpResponseError)
                         failures["read"] += 1
                         failed = _undecodable(answer, exc)
-                        if failures["read"] > self.retries:
-                            raise failed from exc
+                        failed.__cause__ = exc
+                        final = failures["read"] > self.retries
+                elif answer.status not in RETRY_STATUSES:
+                    failed, final = _error(answer), True
                 else:
-                    if answer.status not in RETRY_STATUSES:
-                        raise _error(answer)
                     failures["status"] += 1
                     failed = _error(answer)
-                    if failures["status"] > self.retries:
-                        raise failed
+                    final = failures["status"] > self.retries
                     wait = _retry_after(answer.headers)
-            errors += 1
-            if wait is None:
-                # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
-                wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
-                wait *= random.uniform(0.8, 1.2)
-            wait = min(wait, BACKOFF_MAX)
-            if time.monotonic() + wait >= due:  # no time left for another attempt
+            if not final:
+                errors += 1
+                if wait is None:
+                    # azure-core: no wait before the first retry, then factor × 2^(n-1), jittered
+                    wait = 0.0 if errors <= 1 else BACKOFF_FACTOR * 2 ** (errors - 1)
+                    wait *= random.uniform(0.8, 1.2)
+                wait = min(wait, BACKOFF_MAX)
+                final = time.monotonic() + wait >= due  # no time left for another attempt
+            _log_failure(
+                self._prefix + shown, headers[lean_trace.REQUEST_ID], answer, failed, wait, final
+            )
+            if final:
                 raise failed
-            self._sleep(wait)
+            self._sleep(wait or 0.0)
 
     def _exchange(self, target: str, headers: dict[str, str], due: float) -> _Answer:
         """One HTTP GET on a pooled keep-alive connection (counted once, as the SDK's
@@ -528,7 +622,12 @@ class LeanTableReader:
                 conn.sock.settimeout(conn.timeout)
             self._watchdog.watch(conn, due)
             try:
-                conn.request("GET", target, headers=headers)
+                if self._absolute:  # through an http proxy: it needs the whole URL
+                    assert self._proxy is not None
+                    conn.request("GET", self._absolute + target,
+                                 headers={**headers, **self._proxy.headers()})  # fmt: skip
+                else:
+                    conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -577,11 +676,19 @@ class LeanTableReader:
                 conn.close()
             if found is not None:
                 return found, True
-        if self._context is not None:
-            return http.client.HTTPSConnection(
-                self._host, self._port, timeout=self._timeout, context=self._context
-            ), False
-        return http.client.HTTPConnection(self._host, self._port, timeout=self._timeout), False
+        return self._connection(), False
+
+    def _connection(self) -> http.client.HTTPConnection:
+        """A new connection to the endpoint: directly, or through the proxy (a CONNECT tunnel
+        for https, so TLS still runs end to end with the storage account's name)."""
+        proxy = self._proxy
+        host, port = (self._host, self._port) if proxy is None else (proxy.host, proxy.port)
+        if self._context is None:
+            return http.client.HTTPConnection(host, port, timeout=self._timeout)
+        conn = http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._context)
+        if proxy is not None:
+            conn.set_tunnel(self._host, self._port, headers=proxy.headers())
+        return conn
 
     def _give(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -595,6 +702,52 @@ class LeanTableReader:
             idle, self._idle = self._idle, []
         for conn, _ in idle:
             conn.close()
+
+
+def _shown_key_path(table: str) -> str:
+    """A point read's path with its keys replaced, as azure-core's placeholder replaces what a
+    recorded URL must not show."""
+    hidden = lean_trace.REDACTED
+    return f"/{quote(table, safe='')}(PartitionKey='{hidden}',RowKey='{hidden}')"
+
+
+def _log_failure(
+    path: str,
+    request_id: str,
+    answer: _Answer | None,
+    failed: Exception,
+    wait: float | None,
+    final: bool,
+) -> None:
+    """One failed attempt, with the ids Azure's logs and support find it by: a warning when
+    the read gives up, info when it is retried. The path, never the query (a SAS, filter
+    values)."""
+    status = answer.status if answer is not None else None
+    service_id = answer.headers.get(lean_trace.SERVICE_REQUEST_ID) if answer is not None else None
+    fields = {
+        "client_request_id": request_id,
+        "service_request_id": service_id,
+        "status_code": status,
+        "error_code": getattr(failed, "error_code", None),
+        "storage_path": path,
+    }
+    if final:
+        log.warning(
+            "table storage read failed: %s %s (client request id %s)",
+            status or type(failed).__name__,
+            path,
+            request_id,
+            extra=log_extra(fields),
+        )
+    else:
+        log.info(
+            "table storage read failed, retrying in %.1f s: %s %s (client request id %s)",
+            wait or 0.0,
+            status or type(failed).__name__,
+            path,
+            request_id,
+            extra=log_extra(fields),
+        )
 
 
 class _Watchdog:
