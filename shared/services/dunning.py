@@ -631,11 +631,25 @@ class DunningService:
         links = (
             self.links(client.client_id, debtor.number) if self.links and with_links else ("", "")
         )
+        shown = {i.number for i in collectable}
+        owed_from = (
+            announce_costs_from
+            or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None)
+            # the claim's own date (an imported letter's term end is not on the invoice)
+            or min(
+                (
+                    f.costs_owed_from
+                    for n, f in (claims or {}).items()
+                    if n in shown and f.costs_owed_from
+                ),
+                default=None,
+            )
+        )
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
-            costs=costs, interest=interest, costs_owed_from=announce_costs_from or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None),
+            costs=costs, interest=interest, costs_owed_from=owed_from,
             portal_link=links[0], payment_link=links[1],
             betalingskenmerk=shown_reference,
             qr_svg=qr,

@@ -89,7 +89,8 @@ AANMANING = {
     "language": "nl",
     "subject": "Aanmaning",
     "text": "Openstaand: {{ total|money }} (hoofdsom {{ principal|money }}, incassokosten "
-    "{{ costs|money }}, rente {{ interest|money }})",
+    "{{ costs|money }}, rente {{ interest|money }}){% if costs_owed_from %}, kosten verschuldigd "
+    "sinds {{ costs_owed_from|date }}{% endif %}",
 }
 
 
@@ -139,6 +140,7 @@ def test_an_imported_letter_is_not_sent_again_and_the_next_step_shows_the_whole_
     shown = f"Openstaand: € {claim['open']['total'].replace('.', ',')} (hoofdsom € 121,00, "
     aanmaning = [m["text"] for m in _messages(world) if shown in m["text"]]
     assert len(aanmaning) == 1 and "incassokosten € 40,00" in aanmaning[0]
+    assert "kosten verschuldigd sinds 27-02-2025" in aanmaning[0]  # the letter's, from the ledger
     # the staff task follows 16 days after the Aanmaning, for F1
     items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
     tasks = [i for i in items if i["kind"] == "staff_task" and "F1" in i["invoice_numbers"]]
