@@ -174,7 +174,9 @@ DEMO_TEMPLATES = {
     "herinnering": MessageTemplate(
         "nl",
         "Herinnering: {% for i in invoices %}{{ i.number }} {% endfor %}",
-        "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ principal|money }} open:\n"
+        "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ total|money }} open"
+        "{% if costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
+        "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
         "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
         "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"
         "{% if payment_link %}\n\nDirect betalen met iDEAL: {{ payment_link }}\nUw overzicht, uitstel vragen of bezwaar maken: {{ portal_link }}{% endif %}"
@@ -183,7 +185,7 @@ DEMO_TEMPLATES = {
     "sms": MessageTemplate(
         "nl",
         "",
-        "{{ client.name }}: er staat nog {{ principal|money }} open. Betaal via {{ payment_link or client.iban }}",
+        "{{ client.name }}: er staat nog {{ total|money }} open. Betaal via {{ payment_link or client.iban }}",
     ),
     "veertiendagenbrief": MessageTemplate(
         "nl",

@@ -49,6 +49,7 @@ from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_te
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.law.prescription import prescription
 from shared.domain.ledger.model import ClaimFigures
+from shared.domain.ledger.replay import open_claims
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -309,8 +310,21 @@ class DunningService:
         self._warn_prescription(client, debtor, invoices, today)
         # a running payment plan holds its invoices: no dunning until it is cancelled
         held = held_by_plan(self.repos.store, client.client_id, [i.number for i in invoices])
-        states = [(i, _state(i)) for i in invoices if i.is_collectable and i.number not in held]
+        # the debtor's claims, read once (one range read of the ledger, on the invoices read
+        # above): where each invoice enters the workflow (a 14-day letter the client sent
+        # itself, costs owed already) and every amount the run's messages show
+        claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
+        letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
+        owed = {r.number: r.terms.costs_owed_from for r in claims.records}
+        states = [
+            (i, _state(i, letters.get(i.number), owed.get(i.number)))
+            for i in invoices
+            if i.is_collectable and i.number not in held
+        ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
+        figures: dict[str, ClaimFigures] | None = None
+        if planned and not client.client_bears_costs:
+            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
         for message in planned:
             self._perform(
                 client,
@@ -320,6 +334,7 @@ class DunningService:
                 [i for i in invoices if i.number in message.invoice_numbers],
                 today,
                 templates,
+                figures,
             )
         fresh = {
             i.number: i for i in self.repos.invoices.for_debtor(client.client_id, debtor_number)
@@ -335,9 +350,10 @@ class DunningService:
         moves: list[tuple[str | None, str | None]] = []
         for number in touched:
             inv = fresh.get(number)
+            state = _state(inv, letters.get(number), owed.get(number)) if inv else None
             check = (
-                next_check(workflow, inv, _state(inv), debtor, open_total, today)
-                if inv and number not in held
+                next_check(workflow, inv, state, debtor, open_total, today)
+                if inv and state and number not in held
                 else None
             )
             new = self.repos.dunning.schedule_key(check, debtor_number, number) if check else None
@@ -377,7 +393,9 @@ class DunningService:
             ))  # fmt: skip
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
-                 invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate]) -> None:  # fmt: skip
+                 invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
+                 claims: dict[str, ClaimFigures] | None = None) -> None:  # fmt: skip
+        """``claims``: the debtor's claim figures today, when the run has them (else read)."""
         step = planned.step
         costs_owed_from = None
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
@@ -388,7 +406,7 @@ class DunningService:
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
-            amounts = self.context(client, debtor, invoices, today)
+            amounts = self.context(client, debtor, invoices, today, claims=claims)
             self.cases.hand_over(
                 client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
             )
@@ -415,7 +433,7 @@ class DunningService:
                 planned = replace(planned, invoice_numbers=fresh)
                 key = prefix + _digest(fresh)
                 shown = [i for i in invoices if i.number in fresh]
-                context = self.context(client, debtor, shown, today, costs_owed_from)
+                context = self.context(client, debtor, shown, today, costs_owed_from, claims=claims)
                 rendered = self.render(template, context)
                 self._send(client, debtor, planned, key, rendered, context, today)
         for invoice in invoices:
@@ -613,11 +631,25 @@ class DunningService:
         links = (
             self.links(client.client_id, debtor.number) if self.links and with_links else ("", "")
         )
+        shown = {i.number for i in collectable}
+        owed_from = (
+            announce_costs_from
+            or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None)
+            # the claim's own date (an imported letter's term end is not on the invoice)
+            or min(
+                (
+                    f.costs_owed_from
+                    for n, f in (claims or {}).items()
+                    if n in shown and f.costs_owed_from
+                ),
+                default=None,
+            )
+        )
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
-            costs=costs, interest=interest, costs_owed_from=announce_costs_from or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None),
+            costs=costs, interest=interest, costs_owed_from=owed_from,
             portal_link=links[0], payment_link=links[1],
             betalingskenmerk=shown_reference,
             qr_svg=qr,
@@ -751,10 +783,15 @@ def _digest(invoice_numbers: tuple[str, ...]) -> str:
     return hashlib.sha256(joined).hexdigest()[:24]
 
 
-def _state(invoice: Invoice) -> DunningState:
+def _state(
+    invoice: Invoice, letter_sent_on: date | None = None, costs_owed_from: date | None = None
+) -> DunningState:
+    """``letter_sent_on``: the 14-day letter the client sent itself; ``costs_owed_from``: the
+    claim's (its terms, from the ledger), else the invoice's own (set by our 14-day letter)."""
     return DunningState(
-        invoice.dunning_step, invoice.dunning_step_on, invoice.paused_until, invoice.promise_until
-    )
+        invoice.dunning_step, invoice.dunning_step_on, invoice.paused_until, invoice.promise_until,
+        costs_owed_from or invoice.costs_owed_from, letter_sent_on,
+    )  # fmt: skip
 
 
 def _shard_of(debtor_number: str, shards: int) -> int:

@@ -8,6 +8,11 @@ so a redelivered message finds the payment already there. The payment row is wri
 (``applying``), then each invoice takes its share, idempotently (an invoice remembers the
 payments it took), then the row says ``applied``: a crash at any point is finished by the
 next delivery, never doubled.
+
+A booking an invoice refuses (it was credited, withdrawn or paid otherwise after the ledger
+took the payment and before the invoice's write) is undone: reversed on the ledger and the
+invoices that took their share, on the action list for a person, as if the credit had come
+first; the statement window does the same (:mod:`shared.services.statements_redo`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import UNDONE
 
 RETRIES = 5
 
@@ -92,8 +98,10 @@ class PaymentService:
         if existing is not None:
             # a crash after the payment row may have left its row in the console's day list out
             self.repos.payments.days.repair(existing)
-            if not existing.reversed:
-                self._apply(client, existing)
+            if not existing.reversed and self._apply(client, existing):
+                # refused by an invoice (a credit between the ledger and the invoice write;
+                # the first delivery may have died before undoing it): undone now
+                return self._undo(client, existing)
             # a redelivery tells the listeners again: the first delivery may have failed
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
@@ -122,10 +130,14 @@ class PaymentService:
         except Conflict:
             # another delivery of this payment got here first: it logs and reports
             won = self._get(client.client_id, payment_id) or payment
-            if not won.reversed:
-                self._apply(client, won)
+            if not won.reversed and self._apply(client, won):
+                return self._undo(client, won)
             return won
-        self._apply(client, payment)
+        if self._apply(client, payment):
+            # the ledger and the payment row hold a booking an invoice no longer takes: the
+            # ledger and the invoice would disagree; undone, and a person decides (the payer's
+            # account is not learned, nor is the payment logged as received)
+            return self._undo(client, payment)
         if return_reference:
             self.repos.banking.remember_payment(client.client_id, return_reference, payment_id)
         if payer_iban and payment.debtor_number:
@@ -196,19 +208,33 @@ class PaymentService:
     def _get(self, client_id: str, payment_id: str) -> Payment | None:
         return self.repos.payments.get(client_id, payment_id)
 
-    def _apply(self, client: Client, payment: Payment) -> None:
+    def _apply(self, client: Client, payment: Payment) -> list[str]:
+        """Each invoice takes the principal the ledger gave it; returns the invoices that
+        refuse it (credited, withdrawn or paid otherwise since the ledger booked it)."""
         per_invoice: dict[str, Cents] = {}
         for a in payment.allocations:
             if a.component == "principal":
                 per_invoice[a.invoice_number] = per_invoice.get(a.invoice_number, 0) + a.amount
+        refused: list[str] = []
         for number, cents in per_invoice.items():
             self._update_invoice(
                 client.client_id,
                 number,
                 lambda inv, c=cents: inv.apply_payment(payment.payment_id, c),
+                refused,
             )
+        return refused
 
-    def _update_invoice(self, client_id: str, number: str, change: object) -> Invoice | None:
+    def _undo(self, client: Client, payment: Payment) -> Payment:
+        """Undo a booking an invoice refused: the ledger and every invoice that took a share
+        reversed, logged, and on the action list (``payment_reversed``, the reason says why).
+        The payment row stays, reversed: a redelivery finds it and books nothing again."""
+        return self.reverse(client, payment.payment_id, UNDONE) or payment
+
+    def _update_invoice(
+        self, client_id: str, number: str, change: object, refused: list[str] | None = None
+    ) -> Invoice | None:
+        """``refused``: where to note the invoice when the change breaks its rules."""
         for _ in range(RETRIES):
             stored = self.repos.invoices.get(client_id, number)
             if stored is None:
@@ -216,7 +242,9 @@ class PaymentService:
             try:
                 updated: Invoice = change(stored.invoice)  # type: ignore[operator]
             except InvoiceRuleError:
-                return stored.invoice  # e.g. credited meanwhile: the remainder is an overpayment
+                if refused is not None:
+                    refused.append(number)
+                return stored.invoice  # e.g. a reversal on a credited invoice: nothing to undo
             if updated == stored.invoice:
                 return updated
             try:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
 from shared.domain.invoices import Invoice
+from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.money import Cents
 from shared.domain.parties import Debtor, DebtorKind
 
@@ -93,6 +94,42 @@ class DunningState:
     last_step_on: date | None = None
     paused_until: date | None = None  # inclusive; date.max for "until resumed"
     promise_until: date | None = None
+    # the claim's costs are owed, or will be once a 14-day term already running ends (the
+    # claim ledger's terms): no 14-day letter may threaten them again
+    costs_owed_from: date | None = None
+    # the client sent the 14-day letter itself (the claim ledger's header, from the import)
+    letter_sent_on: date | None = None
+
+
+def entered(workflow: Workflow, state: DunningState) -> DunningState:
+    """Where the invoice stands in this workflow. A 14-day letter the client sent itself
+    counts as the workflow's (first) 14-day step, taken on the last day of the letter's term:
+    the reminders before it are not sent (they would ask for the principal only while the
+    costs are owed already), and the steps after it count from the end of that term."""
+    if state.letter_sent_on is None:
+        return state
+    index = next(
+        (n for n, s in enumerate(workflow.steps) if s.channel is StepChannel.FOURTEEN_DAY_LETTER),
+        None,
+    )
+    if index is None or state.last_step >= index:
+        return state  # no such step, or the invoice is past it already
+    try:
+        term_end = fourteen_day_term(state.letter_sent_on, LetterChannel.LETTER).last_day
+    except OverflowError:
+        term_end = state.letter_sent_on  # a term past the calendar's end: its steps overflow
+    return replace(state, last_step=index, last_step_on=term_end)
+
+
+def passed_over(step: Step, state: DunningState, debtor: Debtor, debtor_open: Cents) -> bool:
+    """A step that is not for this invoice: not for this kind of debtor, too little open, or
+    a 14-day letter while the claim's costs are owed already (a second letter would threaten
+    as a consequence what the ledger charges, and muddy which letter the costs rest on)."""
+    if debtor.kind not in step.debtor_kinds or debtor_open < step.min_open_amount:
+        return True
+    return step.channel is StepChannel.FOURTEEN_DAY_LETTER and (
+        state.costs_owed_from is not None or state.letter_sent_on is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +165,7 @@ def next_due_step(
 ) -> DueStep | None:
     """The one step this invoice should get today, if any. Steps whose conditions do not
     hold for this debtor are passed over; a step is never taken twice."""
+    state = entered(workflow, state)
     if blocked(invoice, state, debtor, today) or state.last_step_on == today:
         return None  # at most one step per invoice per day
     previous_on = state.last_step_on
@@ -139,8 +177,8 @@ def next_due_step(
             if previous_on is None and index > 0:
                 return None  # the previous step has not happened yet
             due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
-        if debtor.kind not in step.debtor_kinds or debtor_open < step.min_open_amount:
-            continue  # not for this debtor: on to the next step
+        if passed_over(step, state, debtor, debtor_open):
+            continue  # not for this invoice: on to the next step
         return DueStep(index, step, due_on) if due_on <= today else None
     return None
 
@@ -270,10 +308,11 @@ def next_check(
         )
     if state.promise_until is not None and today <= state.promise_until + PROMISE_GRACE:
         return state.promise_until + PROMISE_GRACE + timedelta(days=1)
+    state = entered(workflow, state)
     previous_on = state.last_step_on
     for index in range(state.last_step + 1, len(workflow.steps)):
         step = workflow.steps[index]
-        if debtor.kind not in step.debtor_kinds or debtor_open < step.min_open_amount:
+        if passed_over(step, state, debtor, debtor_open):
             continue
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
