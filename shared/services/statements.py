@@ -347,6 +347,10 @@ class StatementService:
                     self._list(account, line, line_id, record, result, clients, owner, report)
                     return
                 booked = self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                if booked.reversed:  # an invoice refused it (credited meanwhile): undone
+                    result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    return
                 if landed is not None and record.booked_at is not None:
                     redo_window_booking(self.repos, client, line, landed, record.booked_at)
                 elif record.booked_at is not None and refused(self.repos, client.client_id, booked):
@@ -403,7 +407,12 @@ class StatementService:
                         self._line(statement, line, line_id, written, lookups, clients, owner,
                                    report, settings)  # fmt: skip
                     return
-                self._book(client, line, line_id, payment_id, numbers)
+                if self._book(client, line, line_id, payment_id, numbers).reversed:
+                    # an invoice refused the booking (credited or paid otherwise between the
+                    # match and the write): the booking path undid it; the line is a person's
+                    undone = LineMatch(0, line.amount, (), (), (UNDONE,), None)
+                    self._list(account, line, line_id, written, undone, clients, owner, report)
+                    return
                 report.booked += 1
                 banking.settle_line(  # under the ETag of the booking written down
                     account,

@@ -121,3 +121,30 @@ def test_without_a_credit_the_booking_stands(race):
     invoices, paid, actions = _state(world, client)
     assert invoices["F2"] == ("paid", 5_000, (("bank-4", 5_000),)) and paid["F2"] == 5_000
     assert not [a for a in actions if a["kind"] == "payment_reversed"]
+
+
+def test_a_statement_line_whose_booking_is_undone_is_listed_not_booked(race):
+    """The same race on a bank statement line booked on the one-line path: the line is not
+    counted as booked nor settled as booked; it is listed for a person with the reason."""
+    from shared.domain.statements.mt940_writer import OutLine, write_mt940
+    from shared.services.statements import StatementService
+    from tests.unit.api.conftest import client_iban, verify_ibans
+
+    world, client, credit_after_ledger = race
+    verify_ibans(world.agency_a, "C1")
+    s = world.services
+    one_line = StatementService(
+        s.repos, s.files, s.payments, s.clock, open_totals=s.statements.open_totals, window=1
+    )
+    ref = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body["payment_reference"]
+    line = OutLine(date(2025, 3, 20), 12_100, "", reference=ref, end_to_end_id="E1")
+    data = write_mt940(
+        client_iban("C1"), [line], opening=0, opening_date=date(2025, 3, 20), statement_id="S1"
+    ).encode()
+    credit_after_ledger("F1")
+    report = one_line.ingest("agency-a/race.sta", data)
+    assert report.booked == 0 and report.unmatched == 1
+    invoices, paid, actions = _state(world, client)
+    assert invoices["F1"][0] == "credited" and paid["F1"] == 0
+    items = [x for x in actions if x["kind"] == "unmatched_credit"]
+    assert items and UNDONE in str(items[0])
