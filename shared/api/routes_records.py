@@ -13,7 +13,9 @@ from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
+from shared.ports.tables import PreconditionFailed
 from shared.services.container import Services
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.statements import agency_scope
 
 
@@ -84,6 +86,30 @@ def register(router: Router, services: Services) -> None:
             _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id
         )
         return ApiResponse(body=_plain(item))
+
+    def resend(ctx: Context) -> ApiResponse:
+        """A person checked with the provider that an ``uncertain`` message did not go out
+        (its ``verify_delivery`` item): it is sent again, once, and the item resolved."""
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        found = services.repos.actions.get(client.client_id, ctx.params["action"])
+        if found is None:
+            raise NotFound(f"action {ctx.params['action']} not found")
+        item = found[0]
+        key = item.detail.get("key") if item.kind == "verify_delivery" else None
+        if not isinstance(key, str) or item.status is ActionStatus.RESOLVED:
+            raise Invalid("only an open verify_delivery item's message can be sent again")
+        try:
+            sent = services.messaging.resend_unconfirmed(
+                client.client_id, key, principal(ctx).key_id
+            )
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
+        except PreconditionFailed as exc:
+            raise ConflictingUpdate("the message changed meanwhile; read it again") from exc
+        if not sent:
+            raise Invalid("the message is no longer unconfirmed (sent, confirmed or resent)")
+        after = services.repos.actions.get(client.client_id, item.action_id)
+        return ApiResponse(body=_plain(after[0] if after else item))
 
     def assign(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.AssignIn)
@@ -168,6 +194,17 @@ def register(router: Router, services: Services) -> None:
             response=ActionOut,
             errors=action_change,
             example={"resolution": "Called the debtor; pays Friday"},
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/resend",
+            resend,
+            "Send again a message whose provider's answer was lost, after checking it did not go out",
+            tag,
+            response=ActionOut,
+            errors=action_change,
         )
     )
     router.add(

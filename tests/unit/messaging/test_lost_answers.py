@@ -204,3 +204,21 @@ def test_a_person_who_found_it_was_not_sent_resends_it_once(env):
     item = _check_item(world, client)
     assert item.status.value == "resolved" and "anna@c1.example" in (item.resolution or "")
     assert service.resend_unconfirmed(client.client_id, key, "anna@c1.example") is False
+
+
+def test_staff_resend_an_unconfirmed_message_through_the_api_once(env):
+    """``POST …/actions/{id}/resend`` on the verify_delivery item: the message is queued again
+    once and the item resolved; a second call, or one on another kind of item, is refused."""
+    world, client, _, _, service = env
+    _unconfirmed(env)
+    item = _check_item(world, client)
+    a = world.agency_a
+    path = f"/v1/clients/C1/actions/{item.action_id}/resend"
+    done = a.call("POST", path)
+    assert done.status == 200 and done.body["status"] == "resolved"
+    record, _ = service.outbox.get(client.client_id, "dun|D1|wf|1|x")
+    assert record.status is OutboxStatus.PENDING
+    jobs = [json.loads(j.body) for j in world.services.messaging.queues.take("send-email")]
+    assert [j["key"] for j in jobs] == ["dun|D1|wf|1|x"]
+    assert a.call("POST", path).status == 422  # resolved: nothing is sent twice
+    assert a.call("POST", "/v1/clients/C1/actions/nope/resend").status == 404
