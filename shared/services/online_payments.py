@@ -20,7 +20,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from shared.adapters.mollie import MollieClient, MolliePayment
@@ -43,6 +43,7 @@ MOLLIE_PAYMENTS = "MolliePayments"
 SIMULATED = "SimulatedPayments"
 TABLES = (MOLLIE_PAYMENTS, SIMULATED)
 WEBHOOK_QUEUE = "mollie-webhook"
+WEBHOOK_COALESCE = timedelta(minutes=1)
 SIMULATED_STATUSES = ("paid", "failed", "canceled", "expired")
 # Mollie payment ids: "tr_" and a short run of letters and digits (the simulation's too)
 MOLLIE_PAYMENT_ID = re.compile(r"tr_[A-Za-z0-9]{1,64}")
@@ -230,7 +231,23 @@ class OnlinePaymentService:
         anything else is refused here (False) and never reaches the queue or storage keys."""
         if not MOLLIE_PAYMENT_ID.fullmatch(payment_id or ""):
             return False
+        pk = encode(payment_id)
+        if self.repos.store.get(MOLLIE_PAYMENTS, pk, "p") is None:
+            return True  # not ours: answered as any other call, nothing queued or asked
+        # calls for one payment coalesce: while a job is queued and not yet begun, it will
+        # read the payment's state as Mollie has it then, which includes this change; once
+        # it has begun (or a minute passed: a job lost on the way), the call is queued again
+        queued = self.repos.store.get(MOLLIE_PAYMENTS, pk, "hook-queued")
+        begun = self.repos.store.get(MOLLIE_PAYMENTS, pk, "hook-begun")
+        now = self.clock.now()
+        if (
+            queued is not None
+            and now - queued.data["At"] < WEBHOOK_COALESCE
+            and (begun is None or begun.data["At"] < queued.data["At"])
+        ):
+            return True
         self.queues.send(WEBHOOK_QUEUE, json.dumps({"id": payment_id}))
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(pk, "hook-queued", {"At": now}))
         return True
 
     def _record(self, payment_id: str) -> dict[str, Any] | None:
@@ -243,6 +260,11 @@ class OnlinePaymentService:
         record = self._record(payment_id)
         if record is None:
             return "unknown"  # not ours: nothing changes
+        # begun: a call from Mollie after this moment is queued again (its change may come
+        # after the state read below)
+        self.repos.store.upsert(
+            MOLLIE_PAYMENTS, Row(encode(payment_id), "hook-begun", {"At": self.clock.now()})
+        )
         found = self.repos.clients.get(str(record["ClientId"]))
         if found is None:
             return "unknown"

@@ -5,7 +5,6 @@ the code before the fix for the reason it names."""
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -112,9 +111,28 @@ def test_webhook_ids_are_checked_before_they_are_queued(shop, bad):
     assert world.services.messaging.queues.take("mollie-webhook") == []
 
 
-def test_a_mollie_shaped_id_is_queued(shop):
+def test_an_id_that_is_not_ours_is_answered_and_never_queued(shop):
+    """Anyone can call the webhook: an id Inning never started costs one point read, no queue
+    message, no execution, no call to Mollie (the answer is the same as for one of ours)."""
     world, _ = shop
     assert world.services.online_payments.webhook("tr_WDqYK6vllg") is True
-    assert [json.loads(j.body) for j in world.services.messaging.queues.take("mollie-webhook")] == [
-        {"id": "tr_WDqYK6vllg"}
-    ]
+    assert world.services.messaging.queues.take("mollie-webhook") == []
+
+
+def test_calls_for_one_payment_coalesce_while_its_job_waits(shop):
+    """50 calls for a payment of ours while its job waits make one job (the job reads
+    Mollie's state when it runs, which includes every change called about); a call after the
+    job began, or a minute after a job that never ran, is queued again."""
+    world, client = shop
+    online = world.services.online_payments
+    payment_id = started_and_paid(world, client)
+    for _ in range(50):
+        online.webhook(payment_id)
+    assert deliver_webhooks(world) == ["paid"]
+    world.clock.advance(seconds=1)
+    online.webhook(payment_id)  # after the job began: a change may have come since
+    online.webhook(payment_id)
+    assert len(world.services.messaging.queues.take("mollie-webhook")) == 1  # lost on the way
+    world.clock.advance(seconds=61)
+    online.webhook(payment_id)
+    assert deliver_webhooks(world) == ["paid"]
