@@ -8,7 +8,6 @@ a race with another writer is re-read and re-applied (a bounded number of times)
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -62,11 +61,8 @@ class InvoiceDraft:
 
 
 def generated_reference(client_id: str, invoice_number: str) -> str:
-    """A deterministic 16-digit betalingskenmerk, so re-sending an invoice keeps its
-    reference. Two invoices of one client sharing one is possible (about 1 in 10^15 per
-    pair); the matcher treats such a reference as ambiguous and never auto-books it."""
-    digest = hashlib.sha256(f"{client_id}\x1f{invoice_number}".encode()).digest()
-    return betalingskenmerk.generate(f"{int.from_bytes(digest[:8], 'big') % 10**15:015d}")
+    """A deterministic 16-digit betalingskenmerk (:func:`betalingskenmerk.for_invoice`)."""
+    return betalingskenmerk.for_invoice(client_id, invoice_number)
 
 
 def reference_error(reference: str) -> str | None:

@@ -14,6 +14,7 @@ from datetime import date
 
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
+from shared.domain.references import betalingskenmerk
 from shared.domain.statements.matching import Allocation, OpenInvoice
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
@@ -153,7 +154,16 @@ class PooledLookups:
         self.parts = parts
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
-        return [i for p in self.parts for i in p.by_reference(reference)]
+        hits = [i for p in self.parts for i in p.by_reference(reference)]
+        if len({i.number.split(SEP, 1)[0] for i in hits}) <= 1:
+            return hits
+        # one reference on invoices of two clients: a client may supply its own references,
+        # and another's is printed on every reminder, so one client could make the other's
+        # payments ambiguous. The reference Inning generated for an invoice is that
+        # invoice's: when exactly one client's hits carry their generated reference, theirs
+        wanted = "".join(ch for ch in reference if ch.isdigit())
+        own = [i for i in hits if betalingskenmerk.for_invoice(*i.number.split(SEP, 1)) == wanted]
+        return own if len({i.number.split(SEP, 1)[0] for i in own}) == 1 else hits
 
     def by_tail(self, tail: str) -> list[OpenInvoice]:
         return [i for p in self.parts for i in p.by_tail(tail)]

@@ -332,3 +332,30 @@ def test_a_bank_return_is_dated_by_the_bank_and_shown_in_the_export_of_its_own_p
         )
     ).encoded()
     assert b"-121.00" in pdf and b"storno" in pdf
+
+
+def test_on_the_pooled_account_another_clients_copy_of_a_reference_does_not_block_it(setup):
+    """C3 gives its own invoice C2's betalingskenmerk (printed on C2's reminders, so not
+    secret): on the agency's pooled account the payment still books on C2's invoice, whose
+    reference Inning generated; a reference both clients supplied themselves stays ambiguous."""
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    pooled = client_iban("POOL")
+    register_agency(setup.services.repos, Agency("agency-a", "A", pooled))
+    a = setup.agency_a
+    for n in ("C2", "C3"):
+        row = client_row(n, allow_third_party_matching=True, charge_interest=False)
+        a.call("POST", "/v1/clients", {"items": [row]})
+        a.call("POST", f"/v1/clients/{n}/debtors", {"items": [debtor_row("X9", name="Kees Klant")]})
+    a.call("POST", "/v1/clients/C2/invoices", {"items": [invoice_row("G-7", "X9", amount="42.00")]})
+    ref_c2 = a.call("GET", "/v1/clients/C2/invoices/G-7").body["payment_reference"]
+    squat = invoice_row("Z-1", "X9", amount="42.00", payment_reference=ref_c2)
+    assert a.call("POST", "/v1/clients/C3/invoices", {"items": [squat]}).status == 200
+    report = setup.services.statements.ingest(
+        "agency-a/pool.sta",
+        statement([paid_line(4_200, "", reference=ref_c2, name="K. Klant")], account=pooled),
+    )
+    assert report.booked == 1
+    assert a.call("GET", "/v1/clients/C2/invoices/G-7").body["status"] == "paid"
+    assert a.call("GET", "/v1/clients/C3/invoices/Z-1").body["status"] == "open"
