@@ -130,6 +130,7 @@ class StartedPayment:
     payment_id: str
     checkout_url: str
     simulated: bool
+    amount: Cents = 0  # what the payment asks: the open claim as quoted
 
 
 class OnlinePaymentService:
@@ -215,7 +216,10 @@ class OnlinePaymentService:
             "QuotedOn": quoted_on.isoformat(),
         }))  # fmt: skip
         return StartedPayment(
-            payment.payment_id, payment.checkout_url or "", isinstance(provider, SimulatedMollie)
+            payment.payment_id,
+            payment.checkout_url or "",
+            isinstance(provider, SimulatedMollie),
+            amount,
         )
 
     def settle_simulated(self, payment_id: str, outcome: str) -> str:

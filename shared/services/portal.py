@@ -280,7 +280,7 @@ class PortalService:
             "open|"
             + hashlib.sha256("|".join([access.debtor_number, *chosen]).encode()).hexdigest()[:40]
         )
-        reused = self._open_checkout(client, access, open_key)
+        reused = self._open_checkout(client, access, open_key, chosen)
         if reused is not None:
             return reused
         back = secrets.token_urlsafe(16)
@@ -293,12 +293,14 @@ class PortalService:
         if started.checkout_url:
             self.repos.store.upsert(RETURNS, Row(access.client_id, open_key, {
                 "Debtor": access.debtor_number, "PaymentId": started.payment_id,
-                "CheckoutUrl": started.checkout_url,
+                "CheckoutUrl": started.checkout_url, "Amount": started.amount,
                 "QuotedOn": amsterdam_date(self.clock.now()).isoformat(),
             }))  # fmt: skip
         return started.checkout_url
 
-    def _open_checkout(self, client: Client, access: PortalAccess, open_key: str) -> str | None:
+    def _open_checkout(
+        self, client: Client, access: PortalAccess, open_key: str, numbers: list[str]
+    ) -> str | None:
         """The checkout of the payment this link started today for the same invoices, while
         Mollie still has it open: link scanners and previews open every link in a mail, and
         each new payment would be another open checkout for the whole claim. A payment quoted
@@ -312,6 +314,12 @@ class PortalService:
         if row.data.get("QuotedOn") != amsterdam_date(self.clock.now()).isoformat():
             return None
         if self.online.status(client, str(row.data["PaymentId"])) != "open":
+            return None
+        # and only while it still asks what is open: a payment booked since (a transfer)
+        # lowered the claim, and the old checkout would have the debtor pay too much
+        today = amsterdam_date(self.clock.now())
+        claims = self.online.payments.ledger.open_claims(client, numbers, today)
+        if sum(c.open.total for c in claims.values()) != row.data.get("Amount"):
             return None
         return str(row.data["CheckoutUrl"])
 

@@ -105,6 +105,15 @@ class PerTenantGraphMail:
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
 
+    def can_confirm(self, message: OutboundMessage) -> bool:
+        """As the tenant's channel (a lost answer is looked for in the sender's Sent Items)."""
+        tenant = self.tenant_for(message.client_id)
+        return tenant is not None and self.channel(tenant).can_confirm(message)
+
+    def confirm(self, message: OutboundMessage) -> SendResult | None:
+        tenant = self.tenant_for(message.client_id)
+        return self.channel(tenant).confirm(message) if tenant is not None else None
+
     def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str]]:
         tenant = self.links.tenant_of_mailbox(mailbox) or self.default_tenant
         if tenant is None:

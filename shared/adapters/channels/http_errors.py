@@ -24,8 +24,17 @@ TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
 # answered by a gateway or server that may have passed the request on before failing
 # (RFC 9110 15.6.1/15.6.3/15.6.5); 503 and 429 say the request was not processed
 UNCERTAIN_STATUS = {500, 502, 504}
-# failures that happen before a single byte of the request reached the provider
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# failures that happen before a single byte of the request reached the provider: among them
+# a proxy that refused the tunnel (ProxyError: 407, 502, 503 to CONNECT, so nothing went
+# through it) and a request the client could not even put on the wire (LocalProtocolError)
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+)
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -107,3 +107,26 @@ def test_a_return_reference_that_is_no_key_is_a_404_not_a_500(portal):  # noqa: 
     browser = enter(world, app)
     assert browser.go("GET", "/portal/return/a%2Fb").status == 404
     assert browser.go("GET", "/portal/return/" + "x" * 300).status == 404
+
+
+def test_the_payment_link_does_not_reuse_a_checkout_for_more_than_is_open(portal):  # noqa: F811
+    """A transfer booked after the morning's checkout lowered the claim: the link starts a
+    payment for what is open now, never the old checkout that would have the debtor overpay."""
+    from shared.domain.records import PaymentSource
+
+    w, _, app = portal
+    client = next(c for c in w.services.repos.clients.all() if c.number == "C1")
+    _, pay_link = w.services.portal.links.links(client.client_id, "D1")
+    path = "/p/" + pay_link.split("/api/p/", 1)[1]
+    first = Browser(app).go("GET", path).headers["Location"]  # a mail scanner opens the link
+    w.clock.at += timedelta(hours=2)
+    w.services.payments.book(
+        client, payment_id="bank-1", amount=10_000, received_on=amsterdam_date(w.clock.now()),
+        source=PaymentSource.BANK, invoice_numbers=["F1"],
+    )  # fmt: skip
+    again = Browser(app).go("GET", path).headers["Location"]
+    assert again != first
+    asked = w.services.online_payments.simulation.get_payment(again.rsplit("/", 1)[1])
+    today = amsterdam_date(w.clock.now())
+    claims = w.services.payments.ledger.open_claims(client, ["F1", "F2"], today)
+    assert asked is not None and asked.amount == sum(c.open.total for c in claims.values())
