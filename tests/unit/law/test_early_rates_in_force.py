@@ -52,3 +52,16 @@ def test_a_table_stored_before_the_early_rows_were_shipped_is_completed_not_drop
     assert table.newest.effective_from == date(2026, 7, 1)  # the stored version is in force
     assert table.first_date == date(2012, 7, 1)  # with the shipped 2012-2014 rows in front
     assert table.rate_on(date(2013, 4, 1), commercial=True) == Fraction(875, 10_000)
+
+
+def test_rates_show_says_from_when_rates_are_known(capsys):
+    from shared.cli.rates_commands import _show
+
+    service, _ = rates()
+    status = service.in_force().status(date(2026, 3, 1))
+    _show(status, service.table(), as_json=False)
+    assert (
+        capsys.readouterr().out == "shipped  newest rate from 2026-01-01  (rates from 2012-07-01)\n"
+    )
+    _show(status, service.table(), as_json=True)
+    assert '"first_rate_from": "2012-07-01"' in capsys.readouterr().out
