@@ -23,6 +23,7 @@ def claim_out(f: ClaimFigures) -> dict[str, object]:
     return _out(
         f.on, f.charged, f.paid, f.waived, f.written_off, f.open,
         f.costs_owed_from, f.interest_from, f.interest_rule.value, invoice=f.invoice_number,
+        warnings=f.warnings,
     )  # fmt: skip
 
 
@@ -37,6 +38,7 @@ def _out(
     interest_from: date | None,
     rule: str,
     invoice: str | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> dict[str, object]:
     return schemas_ledger.ClaimOut(
         invoice=invoice, on=on, **_components(charged),
@@ -45,6 +47,7 @@ def _out(
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
+        warnings=list(warnings),
     ).model_dump(mode="json", exclude={"invoice"} if invoice is None else set())  # fmt: skip
 
 
@@ -64,6 +67,7 @@ def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, o
         on, total("charged"), total("paid"), total("waived"), total("written_off"),
         total("open"), min(owed) if owed else None, min(starts) if starts else None,
         rules.pop() if len(rules) == 1 else ("mixed" if rules else "none"),
+        warnings=tuple(dict.fromkeys(w for f in claims for w in f.warnings)),
     )  # fmt: skip
     return {"debtor": debtor, **body, "claims": [claim_out(f) for f in claims]}
 

@@ -37,6 +37,11 @@ class ClaimOut(BaseModel):
     )
     interest_from: date | None = Field(description="First day of interest (none: no interest)")
     interest_rule: str = Field(description="6:119, 6:119a, contractual, none (or mixed)")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Why the interest may be less than the law gives: days for which no "
+        "statutory rate is known (none: the figures are complete)",
+    )
 
 
 class DebtorClaimOut(ClaimOut):

@@ -13,6 +13,7 @@ from typing import Any
 
 from shared.clock import amsterdam_today
 from shared.domain.law.interest_rates import (
+    RateTable,
     RateTableError,
     default_rate_table,
     parse_rate_table,
@@ -54,12 +55,15 @@ def cmd_show(args: argparse.Namespace) -> int:
     return _show(rates.status(amsterdam_today()), rates.table, args.json)
 
 
-def _show(status: dict[str, Any], table: Any, as_json: bool) -> int:
+def _show(status: dict[str, Any], table: RateTable, as_json: bool) -> int:
+    first = table.first_date.isoformat()  # a claim whose interest runs from before it warns
     if as_json:
         rows = [line.split(",") for line in rate_table_csv(table).splitlines()[1:]]
-        print(json.dumps(status | {"rates": rows}))
+        print(json.dumps(status | {"first_rate_from": first, "rates": rows}))
         return 0
-    print(f"{status['version']}  newest rate from {status['newest_rate_from']}")
+    print(
+        f"{status['version']}  newest rate from {status['newest_rate_from']}  (rates from {first})"
+    )
     if status["warning"]:
         print(f"inning: warning: {status['warning']}")
     return 0

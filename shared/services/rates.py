@@ -18,6 +18,7 @@ from shared.domain.law.interest_rates import (
     STALE_AFTER_MONTHS,
     RateTable,
     RateTableError,
+    completed,
     default_rate_table,
     parse_rate_table,
     update_errors,
@@ -107,7 +108,7 @@ class StatutoryRates:
             raise Invalid(str(exc)) from None
         if errors := update_errors(self.shipped, table):
             raise Invalid("; ".join(errors))
-        return table
+        return completed(self.shipped, table)  # a table that starts later keeps older rows
 
     # -- changing -----------------------------------------------------------------------------
     def upload(self, data: bytes, *, author: str) -> RatesInForce:

@@ -22,6 +22,13 @@ STALE_AFTER_MONTHS = 7
 HEADER = ("effective_from", "consumer", "commercial")
 # no Dutch statutory rate has come near this; a figure above it is a typo (15 for 1.5)
 MAX_PLAUSIBLE_RATE = Fraction(30, 100)
+# rates change on 1 January and 1 July, except on the days a law changed the formula itself:
+# 16 March 2013 the act implementing Directive 2011/7/EU (Stb. 2012, 647) raised the margin
+# of 6:119a from 7 to 8 points over the ECB rate
+OFF_CYCLE_CHANGES = frozenset({date(2013, 3, 16)})
+# tables were shipped (and uploaded) from this date before the 2012-2014 rows were added: such a
+# table is still good, completed by the shipped rows before it; a later start is refused
+TABLES_STARTED = date(2015, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -50,15 +57,20 @@ class RateTable:
     def first_date(self) -> date:
         return self.changes[0].effective_from
 
+    def knows(self, day: date) -> bool:
+        """Whether the table has a rate for ``day`` (it knows nothing before its first row)."""
+        return day >= self.first_date
+
     @property
     def newest(self) -> RateChange:
         return self.changes[-1]
 
     def rate_on(self, day: date, *, commercial: bool) -> Fraction:
-        if day < self.first_date:
+        if not self.knows(day):
             raise RateTableError(
-                f"no statutory rate known before {self.first_date.isoformat()}; "
-                f"extend {RATES_FILE.name}"
+                f"no statutory rate known before {self.first_date.isoformat()}; use a rate "
+                "table with the earlier rows (--rates FILE here; `inning rates update FILE` "
+                "puts one in force for the app)"
             )
         current = self.changes[0]
         for change in self.changes:
@@ -135,12 +147,16 @@ def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
     """Why ``candidate`` may not replace the table in force; empty when it may.
 
     The shipped table is checked against the law in this repository's tests and past interest
-    was computed with it, so a newer table must repeat every shipped row unchanged and may only
-    add later ones (a later row it added before may be corrected). Rates must be plausible
-    percentages."""
+    was computed with it, so a newer table must repeat every shipped row unchanged, except that
+    it may start on 2015-01-01 as tables did before the 2012-2014 rows were shipped (then
+    :func:`completed` puts the shipped rows before it in front). It may add rows before the
+    shipped ones (older claims) and after them (a later row it added before may be corrected). Every row, earlier or later, must have plausible percentages and fall on
+    1 January or 1 July (or a day in ``OFF_CYCLE_CHANGES``)."""
     errors = []
     rows = {c.effective_from: c for c in candidate.changes}
     for old in shipped.changes:
+        if old.effective_from < min(candidate.first_date, TABLES_STARTED):
+            continue  # an older table starts in 2015: the shipped rows before it complete it
         new = rows.get(old.effective_from)
         if new is None:
             errors.append(f"the row of {old.effective_from.isoformat()} is missing")
@@ -149,8 +165,6 @@ def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
                 f"the row of {old.effective_from.isoformat()} changes a published rate "
                 f"({_text(old.consumer)}, {_text(old.commercial)})"
             )
-    if candidate.first_date < shipped.first_date:
-        errors.append(f"rows before {shipped.first_date.isoformat()} are not accepted")
     for c in candidate.changes:
         for kind, rate in (("consumer", c.consumer), ("commercial", c.commercial)):
             if not 0 <= rate <= MAX_PLAUSIBLE_RATE:
@@ -158,11 +172,21 @@ def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
                     f"{c.effective_from.isoformat()}: {kind} rate {_text(rate)}% is not plausible"
                 )
     for c in candidate.changes:
+        if c.effective_from in OFF_CYCLE_CHANGES:
+            continue
         if c.effective_from.day != 1 or c.effective_from.month not in (1, 7):
             errors.append(
                 f"{c.effective_from.isoformat()}: rates change on 1 January or 1 July only"
             )
     return errors
+
+
+def completed(shipped: RateTable, candidate: RateTable) -> RateTable:
+    """``candidate`` with the shipped rows before its first row in front: a table uploaded
+    before the shipped one reached back to 2012 keeps the older rates instead of losing them
+    (or being refused). Check it with :func:`update_errors` first."""
+    older = tuple(c for c in shipped.changes if c.effective_from < candidate.first_date)
+    return RateTable(older + candidate.changes)
 
 
 @lru_cache(maxsize=1)

@@ -7,11 +7,15 @@ run as a simulation over the claim's own events.
   base (6:119 lid 2, 6:119a lid 3); interest paid later pays the capitalised part first.
 - Money allocated on day d counts from d: the old base earns interest up to d (exclusive).
 - A write-off, a credit, or a waiver marked final stops the interest from its day on.
+- The anniversaries count from the claim's real first interest day, whatever the rate table's
+  first date. Where the table knows no rate (before its first row) no statutory interest is
+  charged, only an agreed rate that certainly applies (6:119 lid 3: the higher of the two is
+  owed, so the agreed one is the least); :func:`unknown_rate_warnings` says so on the claim.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from itertools import pairwise
 
@@ -45,10 +49,18 @@ def _stops(event: LedgerEvent) -> bool:
     return event.kind in (EventKind.WRITE_OFF, EventKind.CREDIT) or event.final
 
 
+def _agreed(terms: ClaimTerms) -> Fraction | None:
+    if terms.interest_rule is InterestRule.CONTRACTUAL:
+        return terms.contractual_rate
+    return None
+
+
 def _rate(terms: ClaimTerms, table: RateTable, day: date) -> Fraction:
     commercial = terms.interest_rule is InterestRule.COMMERCIAL or (
         terms.interest_rule is InterestRule.CONTRACTUAL and not terms.consumer
     )
+    if not table.knows(day):  # charge only what is owed for certain; the claim warns
+        return _agreed(terms) or Fraction(0)
     statutory = table.rate_on(day, commercial=commercial)
     if terms.interest_rule is InterestRule.CONTRACTUAL and terms.contractual_rate is not None:
         return max(statutory, terms.contractual_rate)  # 6:119 lid 3, 6:119a lid 8
@@ -66,7 +78,6 @@ def accrued_interest(
     if start is None or terms.interest_rule is InterestRule.NONE or terms.closed:
         return Fraction(0)
     table = rates or default_rate_table()
-    start = max(start, table.first_date)  # before the table no rate is known: none charged
     if end <= start:
         return Fraction(0)
     ordered = sorted((e for e in events if e.on < end), key=lambda e: (e.on, e.seq))
@@ -119,3 +130,23 @@ def accrued_interest(
             capitalised_unpaid = max(Fraction(0), capitalised_unpaid - paid)
             stopped = stopped or _stops(e)
     return accrued
+
+
+def unknown_rate_warnings(
+    terms: ClaimTerms, end: date, rates: RateTable | None = None
+) -> tuple[str, ...]:
+    """Why the interest up to ``end`` (exclusive) is less than the law may give: the days
+    before the rate table's first row, for which no statutory rate is known."""
+    start = terms.interest_from
+    if start is None or terms.interest_rule is InterestRule.NONE or terms.closed:
+        return ()
+    table = rates or default_rate_table()
+    if table.knows(start) or end <= start:
+        return ()
+    last = min(end, table.first_date) - timedelta(days=1)
+    charged = "only the agreed rate is charged" if _agreed(terms) else "no interest is charged"
+    return (
+        f"no statutory interest rate is known before {table.first_date.isoformat()}: for "
+        f"{start.isoformat()} to {last.isoformat()} {charged} (put a rate table with the "
+        "earlier rows in force: inning rates update FILE)",
+    )

@@ -125,3 +125,5 @@ class ClaimFigures:
     interest_rule: InterestRule
     costs_fixed: bool  # the costs are an event already (not a computation any more)
     payments: tuple[str, ...] = field(default=())  # ids of payments allocated and not reversed
+    # why a figure may be less than the law gives (days without a known statutory rate)
+    warnings: tuple[str, ...] = field(default=())

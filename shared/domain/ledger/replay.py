@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import accrued_interest
+from shared.domain.ledger.accrual import accrued_interest, unknown_rate_warnings
 from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares
 from shared.domain.ledger.model import (
     COMPONENTS,
@@ -97,6 +97,7 @@ def replay(
             e.kind is EventKind.CHARGED and e.component is Component.COSTS for e in events
         ),
         payments=tuple(sorted(p for p, v in allocated.items() if v > 0)),
+        warnings=unknown_rate_warnings(terms, on, rates),
     )
 
 

@@ -84,7 +84,7 @@ def test_end_before_start_is_refused():
 
 def test_dates_before_the_table_are_refused():
     with pytest.raises(RateTableError):
-        statutory_interest(100, date(2010, 1, 1), date(2011, 1, 1), commercial=False)
+        statutory_interest(100, date(2011, 1, 1), date(2012, 1, 1), commercial=False)
 
 
 def test_staleness_warning():
@@ -94,11 +94,11 @@ def test_staleness_warning():
     assert table.staleness_warning(newest + timedelta(days=240)) is not None
 
 
-def test_rate_table_is_complete_and_ordered_from_2015():
+def test_rate_table_is_complete_and_ordered_from_2013():
     table = default_rate_table()
-    assert table.first_date == date(2015, 1, 1)
+    assert table.first_date == date(2012, 7, 1)
     half_years = {(c.effective_from.year, c.effective_from.month) for c in table.changes}
-    for year in range(2015, table.newest.effective_from.year):
+    for year in range(2013, table.newest.effective_from.year):
         assert (year, 1) in half_years and (year, 7) in half_years
 
 
