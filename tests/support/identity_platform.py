@@ -60,6 +60,10 @@ class IdentityPlatform:
     consented: set[str] = field(default_factory=set)
     mailbox_tenant: dict[str, str] = field(default_factory=dict)
     signed_in: tuple[str, str] | None = None  # (user, tenant) the next authorize signs in
+    # users holding the Global Administrator role: their ID token carries it in ``wids`` (as
+    # Entra ID does for an app whose manifest asks for directory roles); every user's ``oid``
+    # is the id Graph gives the same user
+    admins: set[str] = field(default_factory=set)
     tamper: str | None = None  # "key" | "aud" | "nonce" | "expired" | "tid"
     not_yet: dict[str, int] = field(default_factory=dict)  # tenant -> refusals before consent lands
     tokens: list[str] = field(default_factory=list)  # tenants that issued an app-only token
@@ -202,9 +206,11 @@ class IdentityPlatform:
         claims: dict[str, Any] = {
             "aud": APP_ID, "iss": f"{self.base}/{tenant}/v2.0", "tid": tenant,
             "nonce": code.nonce, "iat": now, "nbf": now, "exp": now + 3600,
-            "preferred_username": code.user, "oid": "00000000-0000-4000-8000-0000000000aa",
+            "preferred_username": code.user, "oid": "u-" + code.user.lower(),
             "sub": "subject", "ver": "2.0",
         }  # fmt: skip
+        if code.user.lower() in self.admins:
+            claims["wids"] = ["62e90394-69f5-4237-9190-012177145e10"]  # Global Administrator
         key = self.key
         if self.tamper == "key":
             key = _new_key()  # signed by someone else, same kid
@@ -243,7 +249,8 @@ class IdentityPlatform:
             if not mine:
                 return Reply(404, {"error": {"code": "Request_ResourceNotFound",
                                              "message": f"Resource '{mailbox}' does not exist or one of its queried reference-property objects are not present."}})  # fmt: skip
-            return Reply(body={"id": "u-" + mailbox, "mail": mailbox, "userPrincipalName": mailbox})
+            return Reply(body={"id": "u-" + mailbox.lower(), "mail": mailbox,
+                               "userPrincipalName": mailbox})  # fmt: skip
         return Reply(404, {"error": {"code": "ResourceNotFound"}})
 
 

@@ -38,11 +38,25 @@ class SignInError(Exception):
     """The identity platform refused, or what it returned does not hold up."""
 
 
+# Microsoft Entra built-in role template ids (the ``wids`` claim): who may link any mailbox
+# of the organisation. Anyone else may link only the mailbox they sign in as.
+GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
+EXCHANGE_ADMINISTRATOR = "29232cdf-9323-42fd-ade2-1d097af3e4de"
+MAILBOX_ADMIN_ROLES = frozenset({GLOBAL_ADMINISTRATOR, EXCHANGE_ADMINISTRATOR})
+
+
 @dataclass(frozen=True)
 class SignedIn:
     tenant_id: str
     user: str  # preferred_username, for the record only (never an authorisation)
-    object_id: str
+    object_id: str  # the signed-in user's id in the tenant's directory (``oid``)
+    roles: frozenset[str] = frozenset()  # the directory roles' template ids (``wids``)
+
+    def may_link(self, mailbox_user_id: str) -> bool:
+        """The mailbox's own user, or an administrator of the organisation's mail."""
+        return (bool(self.object_id) and self.object_id == mailbox_user_id) or bool(
+            self.roles & MAILBOX_ADMIN_ROLES
+        )
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -119,8 +133,10 @@ class MicrosoftSignIn:
             raise SignInError(f"the ID token does not hold up: {exc}") from None
         if not hmac.compare_digest(str(claims["nonce"]), nonce) or claims["tid"] != tenant:
             raise SignInError("the ID token was not issued for this sign-in (nonce)")
+        wids = claims.get("wids")
+        roles = frozenset(str(r) for r in wids) if isinstance(wids, list) else frozenset()
         return SignedIn(
-            tenant, str(claims.get("preferred_username", "")), str(claims.get("oid", ""))
+            tenant, str(claims.get("preferred_username", "")), str(claims.get("oid", "")), roles
         )
 
     def _signing_key(self, jwks_uri: str, header: dict[str, Any]) -> Any:
@@ -150,8 +166,8 @@ class MicrosoftSignIn:
             raise SignInError("the identity platform returned no access token")
         return token
 
-    def mailbox_in_tenant(self, tenant: str, mailbox: str) -> bool:
-        """Whether ``mailbox`` is a user (mailbox) of ``tenant``'s directory."""
+    def mailbox_user(self, tenant: str, mailbox: str) -> str | None:
+        """The id of ``mailbox``'s user in ``tenant``'s directory; None when it is none of its."""
         url = f"{self.graph_url}/users/{quote(mailbox, safe='@.')}"
         try:
             r = self.http.get(url, params={"$select": "id,mail,userPrincipalName"},
@@ -159,10 +175,13 @@ class MicrosoftSignIn:
         except httpx.HTTPError as exc:
             raise SignInError(f"Microsoft Graph unreachable: {exc}") from None
         if r.status_code == 404:
-            return False
+            return None
         if r.status_code != 200:
             raise SignInError(f"Microsoft Graph refused the mailbox look-up: {_error(r)}")
-        return True
+        user_id = _json(r).get("id")
+        if not isinstance(user_id, str) or not user_id:
+            raise SignInError("Microsoft Graph returned the mailbox without its user id")
+        return user_id
 
     # -- HTTP ----------------------------------------------------------------------------------
     def _post(self, url: str, form: dict[str, str]) -> dict[str, Any]:

@@ -130,9 +130,10 @@ class Office365Linking:
         if self.signin is None or not params.get("code"):
             raise Invalid("the sign-in response carries no code")
         try:
-            tenant = self.signin.redeem(
+            signer = self.signin.redeem(
                 params["code"], self.redirect_uri, pending.verifier, pending.nonce
-            ).tenant_id
+            )
+            tenant = signer.tenant_id
         except SignInError as exc:
             raise Invalid(f"the sign-in could not be verified: {exc}") from None
         if self.prove_consent is not None:
@@ -144,13 +145,20 @@ class Office365Linking:
         if not mailbox:
             raise Invalid("the client has no contact e-mail address to link as its mailbox")
         try:
-            inside = self.signin.mailbox_in_tenant(tenant, mailbox)
+            mailbox_user = self.signin.mailbox_user(tenant, mailbox)
         except SignInError as exc:
             raise Invalid(f"the mailbox could not be checked: {exc}") from None
-        if not inside:
+        if mailbox_user is None:
             raise Invalid(
                 f"{mailbox} is not a mailbox of the Microsoft 365 organisation the administrator "
                 "signed in to: set the client's contact e-mail to one of its mailboxes"
+            )
+        if not signer.may_link(mailbox_user):
+            # any user of a consenting organisation can sign in: only the mailbox's own user
+            # or an administrator of the organisation's mail may hand the mailbox to a client
+            raise Invalid(
+                f"{signer.user or 'the person who signed in'} may not link {mailbox}: sign in as "
+                "that mailbox's user, or as a Global or Exchange administrator of the organisation"
             )
         link = GraphLink(pending.client_id, tenant, mailbox, self.clock.now())
         try:

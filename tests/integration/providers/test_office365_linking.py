@@ -40,6 +40,8 @@ def linked(world, tmp_path):  # noqa: F811
         mailbox_tenant={"facturen@bakkerij.example": BAKKERIJ,
                         "boekhouding@slagerij.example": SLAGERIJ,
                         "facturen@victim.example": VICTIM},
+        admins={"admin@bakkerij.example", "admin@slagerij.example", "admin@victim.example",
+                "admin@stranger.example"},
     )  # fmt: skip
     with serve(fake, tls=(cert, key)) as server:
         fake.base = server.url
@@ -160,6 +162,23 @@ def test_the_consent_redirects_tenant_is_not_trusted(linked, world) -> None:  # 
     got = link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ,
                tenant_param=VICTIM)  # fmt: skip
     assert got.tenant_id == BAKKERIJ  # type: ignore[attr-defined]
+
+
+def test_only_the_mailboxs_user_or_a_mail_administrator_may_link_it(linked, world) -> None:  # noqa: F811
+    """today3 finding 1: any user of an organisation that consented can sign in. An intern of
+    the victim's organisation links nothing; the mailbox's own user and an administrator do."""
+    fake, mail, linking, ids, http = linked
+    world.agency_a.call("POST", "/v1/clients", {"items": [
+        client_row("C1", contact_email="facturen@victim.example")]})  # fmt: skip
+    with pytest.raises(Invalid, match="may not link facturen@victim.example"):
+        link(linking, fake, http, ids["C1"], user="intern@victim.example", tenant=VICTIM)
+    assert linking.links.graph(ids["C1"]) is None
+    assert mail.links.owner_of_mailbox("facturen@victim.example") is None
+    got = link(linking, fake, http, ids["C1"], user="Facturen@victim.example", tenant=VICTIM)
+    assert got.tenant_id == VICTIM  # type: ignore[attr-defined]
+    linking.links.unlink(ids["C1"], "graph")
+    got = link(linking, fake, http, ids["C1"], user="admin@victim.example", tenant=VICTIM)
+    assert got.tenant_id == VICTIM  # type: ignore[attr-defined]
 
 
 def test_a_mailbox_linked_by_another_client_stays_theirs(linked, world) -> None:  # noqa: F811
