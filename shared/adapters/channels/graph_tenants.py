@@ -49,7 +49,7 @@ class PerTenantGraphMail:
         self.graph_url = graph_url
         self.channel_options = channel_options or {}
         self._channels: dict[str, GraphMailChannel] = {}
-        self._tenants: dict[str, tuple[float, str | None]] = {}
+        self._tenants: dict[str, tuple[float, str | None, str | None]] = {}
         self._lock = threading.Lock()
 
     def channel(self, tenant_id: str) -> GraphMailChannel:
@@ -68,16 +68,22 @@ class PerTenantGraphMail:
         )  # fmt: skip
 
     def tenant_for(self, client_id: str) -> str | None:
+        return self._link_for(client_id)[0]
+
+    def _link_for(self, client_id: str) -> tuple[str | None, str | None]:
+        """(tenant, linked mailbox): the client's link, else the agency's tenant and no
+        mailbox of its own."""
         now = time.monotonic()
         with self._lock:
             cached = self._tenants.get(client_id)
             if cached and now - cached[0] < TENANT_CACHE_SECONDS:
-                return cached[1]
+                return cached[1], cached[2]
         link = self.links.graph(client_id)
         tenant = link.tenant_id if link else self.default_tenant
+        mailbox = link.mailbox if link else None
         with self._lock:
-            self._tenants[client_id] = (now, tenant)
-        return tenant
+            self._tenants[client_id] = (now, tenant, mailbox)
+        return tenant, mailbox
 
     def prove_consent(self, tenant_id: str) -> None:
         """An app-only token from the tenant: only a tenant whose administrator consented
@@ -94,11 +100,18 @@ class PerTenantGraphMail:
             self._tenants.pop(client_id, None)
 
     def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
-        tenant = self.tenant_for(message.client_id)
+        tenant, mailbox = self._link_for(message.client_id)
         if tenant is None:
             raise PermanentSendError(
                 "the client has not linked its Office 365 mailbox (admin consent), and no "
                 "agency tenant is configured"
+            )
+        if mailbox and (message.sender or "").lower() != mailbox.lower():
+            # the link is for one mailbox (checked when it was made): a contact e-mail changed
+            # since would send as another mailbox of the same organisation
+            raise PermanentSendError(
+                f"the client's mailbox link is for {mailbox}, not {message.sender}: link the "
+                "mailbox again after changing the contact e-mail"
             )
         return self.channel(tenant).send(message, content)
 
