@@ -36,13 +36,15 @@ REQUEST = httpx.Request("POST", "https://graph.example/v1.0/users/x/sendMail")
 )  # fmt: skip
 def test_each_failure_means_what_it_says(exc, final, outcome):
     with pytest.raises(outcome):
-        call("Graph", _raising(exc), final=True if final else False)
+        call("Graph", _raising(exc), final=final)
 
 
 def test_a_proxy_that_refuses_the_tunnel_leaves_the_message_to_be_sent_again():
     with connect_proxy(credentials=("inning", "s3cret")) as proxy:
-        with httpx.Client(proxy=proxy.url(), timeout=5) as http:  # no credentials: 407
-            with pytest.raises(TransientSendError):
-                call("Graph", lambda: http.post("https://graph.example/sendMail"), final=True)
+        with (
+            httpx.Client(proxy=proxy.url(), timeout=5) as http,  # no credentials: 407
+            pytest.raises(TransientSendError),
+        ):
+            call("Graph", lambda: http.post("https://graph.example/sendMail"), final=True)
         assert proxy.asked and proxy.asked[0].method == "CONNECT"
         assert not proxy.asked[0].authorised and proxy.tunnelled_bytes == 0
