@@ -110,7 +110,7 @@ def test_a_crash_before_the_payment_id_is_written_is_found_by_the_run(world, mol
     (second,) = mollie.posted("recurring")
     pay(world, the_client(world), "bank-x", 10_000, date(2026, 3, 2))
     mollie.settle(second["id"], "paid")
-    assert webhook(world, second["id"]) == ["unknown"]  # nothing of ours names it yet
+    assert webhook(world, second["id"]) == []  # nothing of ours names it yet: not queued
     run_day(world, date(2026, 3, 31))  # the plan's next date: asked about the row first
     got = booked(world, second["id"])
     assert got is not None and got.amount == 10_000
