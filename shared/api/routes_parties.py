@@ -68,6 +68,18 @@ def _client_from(model: schemas.ClientIn) -> Client:
     )
 
 
+# request fields whose Client attribute has another name
+_CLIENT_ATTRIBUTE = {
+    "contractual_interest_rate": "contractual_interest_percent",
+    "costs_minimum_amount": "costs_minimum_principal",
+}
+
+
+def _client_fields(model: schemas.ClientIn) -> frozenset[str]:
+    """The Client attributes the request sent: an update changes those and keeps the rest."""
+    return frozenset(_CLIENT_ATTRIBUTE.get(f, f) for f in model.model_fields_set)
+
+
 def _debtor_from(model: schemas.DebtorIn) -> Debtor:
     return Debtor(
         client_id="",
@@ -107,7 +119,9 @@ def register(router: Router, services: Services) -> None:
         p = require_agency(ctx)
         valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
         result = services.imports.upsert_clients(
-            p.agency_id, [(i, _client_from(m)) for i, m in valid]
+            p.agency_id,
+            [(i, _client_from(m)) for i, m in valid],
+            given={i: _client_fields(m) for i, m in valid},
         )
         result.errors += errors
         return ApiResponse(body=result.as_dict())

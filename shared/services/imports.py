@@ -8,9 +8,9 @@ a race with another writer is re-read and re-applied (a bounded number of times)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from threading import Lock
 from typing import Any, TypeVar
@@ -94,9 +94,17 @@ class ImportService:
         self.on_invoices_stored = on_invoices_stored
 
     # -- clients ---------------------------------------------------------------------------
-    def upsert_clients(self, agency_id: str, rows: Sequence[tuple[int, Client]]) -> BatchResult:
+    def upsert_clients(
+        self,
+        agency_id: str,
+        rows: Sequence[tuple[int, Client]],
+        given: Mapping[int, frozenset[str]] | None = None,
+    ) -> BatchResult:
         """Clients of one agency. Each IBAN gets a pending claim with a verification code; once
-        proven, a statement of that account is booked for the client."""
+        proven, a statement of that account is booked for the client. ``given``: per row, the
+        attributes the request sent; an existing client keeps every other one as stored (a
+        request that changes one setting must not reset the rest: its verified IBANs, its
+        contact e-mail); None: each row is the whole client."""
         result = BatchResult()
         dupes = duplicates([(i, c.number) for i, c in rows])
         known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
@@ -122,6 +130,9 @@ class ImportService:
                 if existing_id is not None:
                     client = replace(draft, client_id=existing_id, agency_id=agency_id)
                     found = self.repos.clients.get(existing_id)
+                    if found is not None and given is not None and index in given:
+                        sent = given[index] & {f.name for f in fields(Client)}
+                        client = replace(found[0], **{a: getattr(draft, a) for a in sent})
                     if found is not None:  # activation is not part of the client's data
                         client = replace(client, active=found[0].active)
                     self.repos.clients.save(client, found[1] if found else None)
@@ -130,7 +141,8 @@ class ImportService:
                 # code, or the client's confirmation): registering tells nothing about who
                 # else holds it and takes it from nobody (shared.services.account_ownership)
                 ownership = AccountOwnership(self.repos)
-                for iban in client.ibans:
+                sent_ibans = given is None or index not in given or "ibans" in given[index]
+                for iban in client.ibans if sent_ibans else ():
                     ownership.request(iban, agency_id, client.client_id)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
