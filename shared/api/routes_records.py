@@ -95,9 +95,14 @@ def register(router: Router, services: Services) -> None:
         if found is None:
             raise NotFound(f"action {ctx.params['action']} not found")
         item = found[0]
-        key = item.detail.get("key") if item.kind == "verify_delivery" else None
+        # a verify_delivery item (the provider's answer was lost), or a poison item of a
+        # message job that died mid-send (the record is uncertain too)
+        key = item.detail.get("key") if item.kind in ("verify_delivery", "poison") else None
         if not isinstance(key, str) or item.status is ActionStatus.RESOLVED:
-            raise Invalid("only an open verify_delivery item's message can be sent again")
+            raise Invalid(
+                "only an open verify_delivery item's message (or a poison item's uncertain "
+                "message) can be sent again"
+            )
         try:
             sent = services.messaging.resend_unconfirmed(
                 client.client_id, key, principal(ctx).key_id
@@ -108,6 +113,11 @@ def register(router: Router, services: Services) -> None:
             raise ConflictingUpdate("the message changed meanwhile; read it again") from exc
         if not sent:
             raise Invalid("the message is no longer unconfirmed (sent, confirmed or resent)")
+        if item.kind == "poison":
+            services.actions.resolve(
+                client.client_id, item.action_id,
+                "checked with the provider: it did not go out; sent again", principal(ctx).key_id,
+            )  # fmt: skip
         after = services.repos.actions.get(client.client_id, item.action_id)
         return ApiResponse(body=_plain(after[0] if after else item))
 

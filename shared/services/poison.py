@@ -394,8 +394,8 @@ class PoisonService:
             # replaying would not send it (the record is final) and must not: it may have gone
             raise Invalid(
                 f"the {message.channel.value} to debtor {message.debtor_number or '-'} may have "
-                "gone out already; check with the provider, then resolve this item (and send "
-                "a new message if it did not go out)",
+                "gone out already; check with the provider, then resolve this item, or send "
+                "it again with POST …/actions/{id}/resend if it did not go out",
                 field="status",
             )
         if message.status is OutboxStatus.FAILED and message.error == _POISON_MARK:

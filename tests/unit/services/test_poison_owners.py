@@ -122,3 +122,20 @@ def test_a_message_that_died_mid_send_is_uncertain_and_not_replayed(outage_after
         world.services.poison.replay(item.client_id, item.action_id, "ops@agency")
     world.host.run_until(world.clock.now() + timedelta(days=1))
     assert len(world.channel.sends) == 1
+
+
+def test_a_person_who_checked_resends_a_message_that_died_mid_send_once(outage_after_send):
+    """final4 finding 3: the poison item of a message whose job died mid-send (uncertain, as a
+    lost answer) is the way to send it again after checking with the provider: once, and the
+    item resolved; a second call sends nothing."""
+    world = outage_after_send
+    world.plan.enabled = False
+    (item,) = [a for a in all_actions(world) if a.kind == "poison"]
+    path = f"/v1/clients/C1/actions/{item.action_id}/resend"
+    done = world.api.call("POST", path)
+    assert done.status == 200 and done.body["status"] == "resolved"
+    assert world.api.call("POST", path).status == 422
+    world.host.run_until(world.clock.now() + timedelta(days=1))  # contact hours included
+    assert len(world.channel.sends) == 2  # the one that may have gone, and the resend asked for
+    record = world.services.messaging.outbox.get(item.client_id, item.detail["key"])[0]
+    assert record.status is OutboxStatus.SENT
