@@ -21,7 +21,7 @@ from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
 from shared.api.portal_reminders import reminder_page
-from shared.api.portal_text import TEXT
+from shared.api.portal_text import TEXT, reason
 from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
@@ -342,7 +342,11 @@ class PortalApp:
         except (Invalid, NotFound) as exc:
             lang = self._lang(req)
             return self._overview(
-                req, access, TEXT[lang]["error"].format(reason=str(exc)), error=True, status=400
+                req,
+                access,
+                TEXT[lang]["error"].format(reason=reason(lang, str(exc))),
+                error=True,
+                status=400,
             )
         return self._page(
             "message", 404, self._lang(req), heading="404", text="Not found", back=True

@@ -16,6 +16,7 @@ from shared.api import portal_app
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
+from shared.api.portal_text import reason
 from shared.clock import amsterdam_today
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
 from shared.domain.plans.plan import RUNNING, PaymentPlan
@@ -289,7 +290,8 @@ class PortalPlanPages:
         return csrf_token(self.app.keys, self.app._cookies(req).get(portal_app.COOKIE, ""))
 
     def _error(self, req: ApiRequest, exc: Exception) -> str:
-        return PLAN_TEXT[self.app._lang(req)]["error"].format(reason=str(exc))
+        lang = self.app._lang(req)
+        return PLAN_TEXT[lang]["error"].format(reason=reason(lang, str(exc)))
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

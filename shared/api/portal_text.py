@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Uw openstaande facturen",
@@ -74,3 +76,36 @@ TEXT: dict[str, dict[str, str]] = {
         "simulation": "",
     },
 }  # fmt: skip
+
+# What the portal's use cases refuse with (shared/services/portal.py, plans/self_service.py),
+# in Dutch for a Dutch page: the debtor reads one language, not a Dutch prefix on English.
+_REASONS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"choose at least one invoice"), "kies ten minste één factuur"),
+    (re.compile(r"a postponement runs from tomorrow up to (\d+) days"),
+     r"uitstel loopt van morgen tot ten hoogste \1 dagen"),
+    (re.compile(r"say why the invoice is disputed"), "zeg waarom u de factuur betwist"),
+    (re.compile(r"at most (\d+) requests a day; please try again tomorrow"),
+     r"ten hoogste \1 verzoeken per dag; probeer het morgen opnieuw"),
+    (re.compile(r"the message is empty"), "het bericht is leeg"),
+    (re.compile(r"at most (\d+) messages a day; please try again tomorrow"),
+     r"ten hoogste \1 berichten per dag; probeer het morgen opnieuw"),
+    (re.compile(r"choose a date"), "kies een datum"),
+    (re.compile(r"no payment plan can be offered for what is open"),
+     "voor wat openstaat kan geen betalingsregeling worden aangeboden"),
+    (re.compile(r"give the account holder's name"), "vul de naam van de rekeninghouder in"),
+    (re.compile(r"only a running plan's installments can be moved"),
+     "alleen termijnen van een lopende regeling kunnen worden verschoven"),
+    (re.compile(r"installment (\d+) is not open"), r"termijn \1 staat niet open"),
+    (re.compile(r"choose a later date than the installment's"),
+     "kies een latere datum dan die van de termijn"),
+)  # fmt: skip
+
+
+def reason(lang: str, text: str) -> str:
+    """A refusal in the page's language (known ones; anything else as it was written)."""
+    if lang != "nl":
+        return text
+    for pattern, dutch in _REASONS_NL:
+        if pattern.fullmatch(text):
+            return pattern.sub(dutch, text)
+    return text

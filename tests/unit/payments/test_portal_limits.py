@@ -130,3 +130,15 @@ def test_the_payment_link_does_not_reuse_a_checkout_for_more_than_is_open(portal
     today = amsterdam_date(w.clock.now())
     claims = w.services.payments.ledger.open_claims(client, ["F1", "F2"], today)
     assert asked is not None and asked.amount == sum(c.open.total for c in claims.values())
+
+
+def test_a_refusal_reads_in_the_pages_language(portal):  # noqa: F811
+    """final4 finding 10: a Dutch page said "Dat lukte niet: at most 5 requests a day"."""
+    w, _, app = portal
+    browser = enter(w, app)
+    for _ in range(REQUESTS_PER_DAY):
+        browser.post("/portal/dispute", invoice="F1", reason="nooit geleverd")
+    refused = browser.post("/portal/dispute", invoice="F1", reason="nooit geleverd")
+    page = refused.raw.decode()
+    assert refused.status == 400
+    assert f"ten hoogste {REQUESTS_PER_DAY} verzoeken per dag" in page and "at most" not in page
