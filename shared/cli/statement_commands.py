@@ -90,9 +90,20 @@ def cmd_match(args: argparse.Namespace) -> int:
         statements = parse_statement_file(_read(args.statement))
     except StatementError as exc:
         raise ValueError(f"{args.statement}: {exc}") from None
-    lines = [x for s in statements for x in s.lines]
+    # as the app: only euro statements are matched (a USD amount is no euro amount)
+    foreign = [s for s in statements if s.currency != "EUR"]
+    lines = [x for s in statements if s.currency == "EUR" for x in s.lines]
+    for s in foreign:
+        print(
+            f"statement of {s.account} in {s.currency}: not matched ({len(s.lines)} lines); "
+            "Inning books euro statements only",
+            file=sys.stderr,
+        )
     results = match_lines(lines, InvoiceIndex(invoices))
     data: dict[str, Any] = {
+        "not_matched": [
+            {"account": s.account, "currency": s.currency, "lines": len(s.lines)} for s in foreign
+        ],
         "lines": [
             {
                 "index": r.index,
@@ -107,7 +118,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                 "reasons": list(r.reasons),
             }
             for r in results
-        ]
+        ],
     }
     if args.json:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)

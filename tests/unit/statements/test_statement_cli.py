@@ -94,3 +94,21 @@ def test_parse_prints_the_real_currency_and_the_derived_iban(capsys):
     out = capsys.readouterr().out
     assert "NL75ABNA0555555555 (bank account 555555555) EUR" in out
     assert "CAFE MON AMI" in out and "897789005" in out
+
+
+def test_match_leaves_a_foreign_currency_statement_unmatched(tmp_path, capsys):
+    """final4 finding 6: ``inning match`` booked a USD line on a euro invoice the app refuses."""
+    euro = (CORPUS / "mt940/oca-nl/test-ing.940").read_text()
+    usd = tmp_path / "usd.940"
+    usd.write_text(euro.replace("EUR", "USD"))
+    invoices = tmp_path / "invoices.csv"
+    invoices.write_text(
+        "invoice_number,debtor_name,debtor_iban,open_amount,payment_reference\n"
+        "X1,ING Bank,,32.00,9001123412341234\n"
+    )
+    args = ["match", "--invoices", str(invoices), "--statement", str(usd), "--json"]
+    assert main(args) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    assert data["lines"] == [] and data["not_matched"][0]["currency"] == "USD"
+    assert "in USD: not matched" in err
