@@ -69,7 +69,7 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <h1>{{ t.title }}</h1>
 {% if notice %}<p class="notice{% if error %} error{% endif %}" role="status">{{ notice }}</p>{% endif %}
 <p>{{ t.greeting.format(name=debtor.name) }}</p>
-{% if not lines %}<p>{{ t.nothing }}</p>{% else %}
+{% if not lines %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% else %}{{ t.nothing }}{% endif %}</p>{% else %}
 <p>{{ t.intro.format(client=client.name) }}</p>
 <section aria-labelledby="pay-h"><h2 id="pay-h" class="visually-hidden">{{ t.pay_selected }}</h2>
 <form method="post" action="/api/portal/pay">
@@ -298,7 +298,7 @@ class PortalApp:
             notice = TEXT[lang][f"done_{done}"]
         response = self._page(
             "overview", status, lang, view.client, title=TEXT[lang]["title"], debtor=view.debtor,
-            lines=lines, pdfs=view.pdfs, costs=money(costs) if costs else "",
+            lines=lines, pdfs=view.pdfs, disputed=", ".join(view.disputed), costs=money(costs) if costs else "",
             interest=money(interest) if interest else "", total=money(view.total),
             iban=view.owed.client_iban, reference=view.owed.betalingskenmerk, qr=view.owed.qr_svg,
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,

@@ -22,7 +22,7 @@ from shared.adapters.tables.messaging_repo import CounterRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice
+from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.parties import Client, Debtor
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
@@ -102,6 +102,7 @@ class Overview:
     owed: TemplateContext  # principal, costs, interest, IBAN, betalingskenmerk, EPC QR
     pdfs: frozenset[str]
     claims: dict[str, ClaimFigures] = field(default_factory=dict)  # per invoice, from the ledger
+    disputed: tuple[str, ...] = ()  # still owed, no payment asked while the dispute is looked at
 
     @property
     def total(self) -> int:
@@ -261,7 +262,10 @@ class PortalService:
         owed = self.dunning.context(
             client, debtor, invoices, today, with_links=False, claims=claims
         )
-        return Overview(client, debtor, invoices, owed, pdfs, claims)
+        disputed = tuple(
+            sorted(i.number for i in every_invoice if i.status is InvoiceStatus.DISPUTED)
+        )
+        return Overview(client, debtor, invoices, owed, pdfs, claims, disputed)
 
     def invoice_pdf(self, access: PortalAccess, number: str) -> bytes:
         invoice = self._own(access, [number])[0]

@@ -142,3 +142,17 @@ def test_a_refusal_reads_in_the_pages_language(portal):  # noqa: F811
     page = refused.raw.decode()
     assert refused.status == 400
     assert f"ten hoogste {REQUESTS_PER_DAY} verzoeken per dag" in page and "at most" not in page
+
+
+def test_after_disputing_all_that_is_open_the_page_does_not_say_nothing_is_owed(portal):  # noqa: F811
+    """final4 finding 5: "Er staat niets meer open. Dank u wel!" after a dispute, while the
+    disputed invoice is still owed."""
+    w, _, app = portal
+    browser = enter(w, app)
+    for number in ("F1", "F2"):
+        assert (
+            browser.post("/portal/dispute", invoice=number, reason="nooit geleverd").status == 303
+        )
+    page = browser.page()
+    assert "Er staat niets meer open" not in page
+    assert "U hoeft nu niets te betalen" in page and "F1, F2" in page
