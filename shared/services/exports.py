@@ -42,6 +42,11 @@ class ExportService:
         self.repos = repos
 
     def items(self, client: Client, start: date, end: date) -> list[ExportItem]:
+        return [i for i in self._every_item(client) if start <= i.received_on <= end]
+
+    def _every_item(self, client: Client) -> list[ExportItem]:
+        """Every payment's components on the day received, and every reversal's on the day
+        it came back, in order."""
         payments: list[Payment] = []
         token = None
         while True:
@@ -61,7 +66,6 @@ class ExportService:
                 a.amount,
             )
             for p in payments
-            if start <= p.received_on <= end
             for a in p.allocations
         ]
         items += [
@@ -70,7 +74,7 @@ class ExportService:
                 -a.amount, reversal=True,
             )
             for p in payments
-            if p.reversed and p.reversed_on is not None and start <= p.reversed_on <= end
+            if p.reversed and p.reversed_on is not None
             for a in p.allocations
         ]  # fmt: skip
         return sorted(
@@ -78,7 +82,13 @@ class ExportService:
         )
 
     def mt940(self, client: Client, start: date, end: date) -> str:
-        items = self.items(client, start, end)
+        """The period as one statement of the client's collection account: it opens with what
+        was collected before the period (so one period's closing balance is the next one's
+        opening, and accounting software sees the statements chain) and moves by the period's
+        payments and reversals."""
+        every = self._every_item(client)
+        items = [i for i in every if start <= i.received_on <= end]
+        opening = sum(i.amount for i in every if i.received_on < start)
         account = client.ibans[0] if client.ibans else "NL00INNING0000000000"
         lines = [
             OutLine(
@@ -92,7 +102,7 @@ class ExportService:
         return write_mt940(
             account,
             lines,
-            opening=0,
+            opening=opening,
             opening_date=start,
             statement_id=f"INN{start:%y%m%d}{end:%y%m%d}",
         )

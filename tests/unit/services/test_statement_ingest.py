@@ -310,12 +310,15 @@ def test_a_bank_return_is_dated_by_the_bank_and_shown_in_the_export_of_its_own_p
     assert stored is not None and stored.reversed_on == date(2025, 4, 2)
     headers = {"x-api-key": setup.agency_a.key}
 
+    balances: dict[tuple[str, str], tuple[int, int]] = {}
+
     def exported(start: str, end: str) -> list[tuple[int, str]]:
         r = setup.api.handle(
             ApiRequest("GET", "/v1/clients/C1/exports/mt940", headers, {"from": start, "to": end})
         )
         (file,) = parse_statement_file(r.encoded())
-        assert file.balance_difference() == 0
+        assert file.balance_difference() == 0 and file.opening and file.closing
+        balances[start, end] = (file.opening.amount, file.closing.amount)
         return sorted((x.amount, x.remittance or "") for x in file.lines)
 
     march = exported("2025-03-01", "2025-03-31")
@@ -323,6 +326,9 @@ def test_a_bank_return_is_dated_by_the_bank_and_shown_in_the_export_of_its_own_p
     april = exported("2025-04-01", "2025-04-30")
     assert sum(a for a, _ in april) == -12_100 and all("storno" in r for _, r in april)
     assert sum(a for a, _ in exported("2025-03-01", "2025-04-30")) == 0
+    # the periods chain: April opens with what March closed on (accounting software checks it)
+    assert balances["2025-03-01", "2025-03-31"] == (0, 12_100)
+    assert balances["2025-04-01", "2025-04-30"] == (12_100, 0)
     pdf = setup.api.handle(
         ApiRequest(
             "GET",
