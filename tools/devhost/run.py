@@ -14,6 +14,7 @@ from tools.devhost.config import HostConfig, apply_settings, load_local_settings
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / ".data"
 DEFAULT_PORTS = azurite.AzuritePorts(10000, 10001, 10002)
+HOST_PORT = 7071
 
 
 def main() -> None:
@@ -22,6 +23,13 @@ def main() -> None:
     )
     logging.getLogger("azure").setLevel(logging.WARNING)
     apply_settings(load_local_settings(ROOT))
+    if azurite.port_open(HOST_PORT):
+        # checked before anything is seeded: a second `make run` on one machine would
+        # otherwise write its demo data into the first one's Azurite and then fail on the port
+        raise SystemExit(
+            f"port {HOST_PORT} is in use (another `make run`?): stop it first; nothing was "
+            "started or seeded"
+        )
     proc: subprocess.Popen[bytes] | None = None
     if not all(azurite.port_open(p) for p in (10000, 10001, 10002)):
         proc = azurite.start(DATA / "azurite", DEFAULT_PORTS, own_group=True)
@@ -45,7 +53,9 @@ def main() -> None:
         from tools.demo_talk import seed_talk
 
         seed_talk(bootstrap.services())
-        host = LocalHost(ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=7071)
+        host = LocalHost(
+            ROOT / "function_app.py", HostConfig.load(ROOT / "host.json"), port=HOST_PORT
+        )
         host.start()
         _banner(local_url(host.port), keys)
         _people_banner(local_url(host.port), users)

@@ -63,3 +63,24 @@ def test_the_hosts_storage_clients_pool_as_many_connections_as_their_callers():
         assert adapter.max_retries.total is False  # the SDK's own retry policy still decides
     finally:
         transport.close()
+
+
+def test_a_second_make_run_stops_before_it_seeds_anything(monkeypatch):
+    """final4 finding 12: with the host's port taken (another `make run`), the run ends at once
+    with a clear message, before it starts or seeds an Azurite."""
+    import socket
+
+    import pytest
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setattr(run, "HOST_PORT", taken.getsockname()[1])
+        monkeypatch.setattr(run, "apply_settings", lambda settings: None)
+
+        def must_not_start(*args, **kwargs):
+            raise AssertionError("Azurite started although the host's port was taken")
+
+        monkeypatch.setattr(azurite, "start", must_not_start)
+        with pytest.raises(SystemExit, match="is in use"):
+            run.main()
