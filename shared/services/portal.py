@@ -14,7 +14,7 @@ import ipaddress
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import InvalidKey, encode
@@ -26,9 +26,9 @@ from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.parties import Client, Debtor
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, Row
+from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
 from shared.services.errors import Invalid, NotFound
 from shared.services.invoice_status import InvoiceStatusService
@@ -365,16 +365,46 @@ class PortalService:
         else:
             self.count_request(access)
             now = self.clock.now()
-            self.repos.actions.add(ActionItem(
+            item = ActionItem(
                 client.client_id, time_ordered_id(now), "postponement_request",
                 f"Debtor {access.debtor_number} asks to postpone {', '.join(chosen)} until {until}", now,
                 debtor_number=access.debtor_number, invoice_numbers=chosen,
                 detail={"until": until.isoformat(), "reason": reason[:1000]},
-            ))  # fmt: skip
+            )  # fmt: skip
+            if not self._renew_request(access, item):
+                self.repos.actions.add(item)
+                self.repos.store.upsert(THROTTLE, Row(
+                    self._debtor_key(access), self._request_key(chosen), {"Action": item.action_id},
+                ))  # fmt: skip
             self._log(
                 access, ContactKind.NOTE, f"Asked for postponement until {until}: {reason}", chosen
             )
         return granted
+
+    @staticmethod
+    def _request_key(numbers: tuple[str, ...]) -> str:
+        return "preq|" + hashlib.sha256("|".join(sorted(numbers)).encode()).hexdigest()[:32]
+
+    def _renew_request(self, access: PortalAccess, item: ActionItem) -> bool:
+        """A request for the same invoices that staff have not decided yet is brought up to
+        date (the new date and reason) instead of a second item next to it. False when there
+        is none open."""
+        marker = self.repos.store.get(
+            THROTTLE, self._debtor_key(access), self._request_key(item.invoice_numbers)
+        )
+        found = (
+            self.repos.actions.get(access.client_id, str(marker.data["Action"])) if marker else None
+        )
+        if found is None or found[0].status is ActionStatus.RESOLVED:
+            return False
+        open_item, etag = found
+        try:
+            self.repos.actions.save(
+                replace(open_item, title=item.title, detail=item.detail), etag or ""
+            )
+        except PreconditionFailed:
+            return False  # staff decided it meanwhile: a new request is a new item
+        return True
 
     def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
         if not reason.strip():

@@ -76,7 +76,8 @@ def test_requests_and_disputes_are_bounded_a_day_per_debtor(portal):  # noqa: F8
         == 400
     )
     kinds = _kinds(world)
-    assert kinds.count("postponement_request") == REQUESTS_PER_DAY and "dispute" not in kinds
+    # one open request for F2, brought up to date by each ask (final4 finding 11)
+    assert kinds.count("postponement_request") == 1 and "dispute" not in kinds
     world.clock.at += timedelta(days=1)  # a new day: the debtor is heard again
     assert browser.post("/portal/dispute", invoice="F1", reason="nooit geleverd").status == 303
     assert "dispute" in _kinds(world)
@@ -156,3 +157,34 @@ def test_after_disputing_all_that_is_open_the_page_does_not_say_nothing_is_owed(
     page = browser.page()
     assert "Er staat niets meer open" not in page
     assert "U hoeft nu niets te betalen" in page and "F1, F2" in page
+
+
+def test_a_second_postponement_request_for_an_invoice_updates_the_open_one(portal):  # noqa: F811
+    """final4 finding 11: two requests for one invoice were two open items; the second now
+    brings the open one up to date, and once staff decided it a new request is a new item."""
+    w, _, app = portal
+    browser = enter(w, app)
+    today = amsterdam_date(w.clock.now())
+
+    def ask(days: int, why: str) -> None:
+        until = (today + timedelta(days=days)).isoformat()
+        assert (
+            browser.post("/portal/postpone", invoice=["F2"], until=until, reason=why).status == 303
+        )
+
+    ask(40, "ziek")
+    ask(50, "nog steeds ziek")
+    items = [a for a in w.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+             if a["kind"] == "postponement_request"]  # fmt: skip
+    assert len(items) == 1
+    assert items[0]["detail"] == {
+        "until": (today + timedelta(days=50)).isoformat(),
+        "reason": "nog steeds ziek",
+    }
+    resolved = w.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{items[0]['action_id']}/resolve",
+        {"resolution": "agreed by phone"},
+    )  # fmt: skip
+    assert resolved.status == 200
+    ask(55, "toch later")
+    assert _kinds(w).count("postponement_request") == 2
