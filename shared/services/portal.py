@@ -43,8 +43,6 @@ FAILURES_PER_WINDOW = 20
 WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
-REUSE_CHECKOUT = True  # a payment link opened again (a mail scanner, a second click) reuses
-# the debtor's still-open payment for the same invoices and amount instead of starting another
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 PORTAL = "debtor (portal)"
 
@@ -310,8 +308,6 @@ class PortalService:
         each new payment would be another open checkout for the whole claim. A payment quoted
         on an earlier day is not reused (the claim's interest moved); nor one Mollie no longer
         has open (paid, expired, canceled: the claim moved or the debtor starts anew)."""
-        if not REUSE_CHECKOUT:
-            return None
         row = self.repos.store.get(RETURNS, access.client_id, open_key)
         if row is None or row.data.get("Debtor") != access.debtor_number:
             return None
