@@ -140,10 +140,21 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
         details = _split_slash(joined)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
         parts = dict(re.findall(r">(\d{2})([^>]*)", joined))
-        details = Details(
-            remittance=_clean("".join(parts.get(str(n), "") for n in range(20, 30))),
-            counterparty_iban=_iban(parts.get("31")),
-        )
+        payer = _iban(parts.get("21"))
+        if payer is not None:
+            # Triodos's IBAN export: >20 the payer's BIC, >21 the payer's IBAN, >22 its name,
+            # >23 onwards address and description (>31 is the account's own number there)
+            details = Details(
+                counterparty_iban=payer,
+                counterparty_bic=_clean(parts.get("20")),
+                counterparty_name=_clean(parts.get("22")),
+                remittance=_clean("".join(parts.get(str(n), "") for n in range(23, 30))),
+            )
+        else:
+            details = Details(
+                remittance=_clean("".join(parts.get(str(n), "") for n in range(20, 30))),
+                counterparty_iban=_iban(parts.get("31")),
+            )
     elif "REK:" in joined and "NAAM:" in joined:
         m = re.search(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", raw.replace("\n", " "))
         before = raw.replace("\n", " ")[: m.start()] if m else raw

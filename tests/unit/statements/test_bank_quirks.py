@@ -214,3 +214,18 @@ def test_a_wrapped_line_that_starts_like_a_bic_is_still_text():
     wrapped = ING_WRAP.replace(b"120123//CNTP", b"INGBANKNV-120123//CNTP")
     [s] = parse_statement_file(wrapped)
     assert s.lines[0].remittance == "Factuur 2026-01483"
+
+
+def test_triodos_iban_export_reads_the_payer():
+    """final4 finding 7: in Triodos's IBAN export ``>21`` is the payer's IBAN, ``>20`` its BIC
+    and ``>22`` its name; they were glued into the description and the known-payer rule never
+    saw the IBAN. A line whose ``>21`` is text (a card payment) keeps it as description."""
+    [s] = parse_statement_file((GEM / "triodos_iban.txt").read_bytes())
+    first, second, card = s.lines
+    assert first.counterparty_iban == "NL12RABO0888888888"
+    assert first.counterparty_bic == "RABONL2U"
+    assert first.counterparty_name == "METSELAARBAASIK PAARDENA PO"
+    assert first.remittance is not None and "STORTING AANDELEN" in first.remittance
+    assert "NL12RABO" not in first.remittance
+    assert second.counterparty_iban == "NL08TRIO0373737373"
+    assert card.counterparty_iban is None and "BETAALAUTOMAAT" in (card.remittance or "")
