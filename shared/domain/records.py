@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_eur_nl
 
 
 class PaymentSource(StrEnum):
@@ -82,3 +82,22 @@ class ActionItem:
     assigned_to: str | None = None
     resolved_at: datetime | None = None
     resolution: str | None = None
+
+
+def payment_received(payment: Payment, entry_id: str, at: datetime) -> ContactEntry | None:
+    """The debtor's contact-log entry for a payment received (None without a debtor)."""
+    if not payment.debtor_number:
+        return None
+    numbers = tuple(sorted({a.invoice_number for a in payment.allocations}))
+    return ContactEntry(
+        payment.client_id,
+        payment.debtor_number,
+        entry_id,
+        at,
+        ContactKind.PAYMENT,
+        f"Payment of {format_eur_nl(payment.amount)} received ({payment.source.value}) "
+        f"for {', '.join(numbers) or 'no invoice'}",
+        channel=payment.source.value,
+        invoice_numbers=numbers,
+        system=True,
+    )

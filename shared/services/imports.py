@@ -60,11 +60,6 @@ class InvoiceDraft:
     interest_from: date | None = None
 
 
-def generated_reference(client_id: str, invoice_number: str) -> str:
-    """A deterministic 16-digit betalingskenmerk (:func:`betalingskenmerk.for_invoice`)."""
-    return betalingskenmerk.for_invoice(client_id, invoice_number)
-
-
 def reference_error(reference: str) -> str | None:
     if betalingskenmerk.is_valid(reference) or iso11649.is_valid(reference):
         return None
@@ -366,7 +361,7 @@ class ImportService:
                 due_date=draft.due_date,
                 amount=draft.amount,
                 payment_reference=draft.payment_reference
-                or generated_reference(client.client_id, draft.number),
+                or betalingskenmerk.for_invoice(client.client_id, draft.number),
                 description=draft.description,
                 pdf=False,  # none yet: its PDF comes by PUT .../pdf, which notes it here
             )

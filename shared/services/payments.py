@@ -34,6 +34,7 @@ from shared.domain.records import (
     ContactKind,
     Payment,
     PaymentSource,
+    payment_received,
 )
 from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate
@@ -66,11 +67,10 @@ class PaymentService:
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
-        for listener in self.everyone_told():
+        for listener in self.listeners:
             listener(client, numbers)
-
-    def everyone_told(self) -> list[Callable[[Client, list[str]], None]]:
-        return [*self.listeners, *([self.plan_listener] if self.plan_listener else [])]
+        if self.plan_listener is not None:
+            self.plan_listener(client, numbers)
 
     def book(
         self,
@@ -255,24 +255,10 @@ class PaymentService:
         raise ConflictingUpdate(f"invoice {number} keeps changing; the message will be retried")
 
     def _log(self, client: Client, payment: Payment) -> None:
-        if not payment.debtor_number:
-            return
         now = self.clock.now()
-        numbers = tuple(sorted({a.invoice_number for a in payment.allocations}))
-        self.repos.contacts.add(
-            ContactEntry(
-                client.client_id,
-                payment.debtor_number,
-                time_ordered_id(now),
-                now,
-                ContactKind.PAYMENT,
-                f"Payment of {format_eur_nl(payment.amount)} received ({payment.source.value}) "
-                f"for {', '.join(numbers) or 'no invoice'}",
-                channel=payment.source.value,
-                invoice_numbers=numbers,
-                system=True,
-            )
-        )
+        entry = payment_received(payment, time_ordered_id(now), now)
+        if entry is not None:
+            self.repos.contacts.add(entry)
 
     def _action(
         self,

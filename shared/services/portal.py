@@ -311,13 +311,13 @@ class PortalService:
         row = self.repos.store.get(RETURNS, access.client_id, open_key)
         if row is None or row.data.get("Debtor") != access.debtor_number:
             return None
-        if row.data.get("QuotedOn") != amsterdam_date(self.clock.now()).isoformat():
+        today = amsterdam_date(self.clock.now())
+        if row.data.get("QuotedOn") != today.isoformat():
             return None
         if self.online.status(client, str(row.data["PaymentId"])) != "open":
             return None
         # and only while it still asks what is open: a payment booked since (a transfer)
         # lowered the claim, and the old checkout would have the debtor pay too much
-        today = amsterdam_date(self.clock.now())
         claims = self.online.payments.ledger.open_claims(client, numbers, today)
         if sum(c.open.total for c in claims.values()) != row.data.get("Amount"):
             return None
@@ -351,12 +351,12 @@ class PortalService:
         # granted at once is one grace period per invoice, counted from the first day the
         # portal granted one: a debtor cannot renew it for as long as links keep coming
         limit = min(client.postpone_auto_days, MAX_POSTPONEMENT_DAYS)
-        since = {n: self._postponed_since(access, n) for n in chosen}
+        since = {n: self.moved_from(access, f"inv|{n}") for n in chosen}
         granted = days > 0 and all((until - (since[n] or today)).days <= limit for n in chosen)
         if granted:
             for number in chosen:
                 if since[number] is None:
-                    self._remember_postponement(access, number, today)
+                    self.remember_moved_from(access, f"inv|{number}", today)
                 self.dunning.change_invoice(client, number, paused_until=until, author=PORTAL)
         else:
             self.count_request(access)
@@ -427,12 +427,6 @@ class PortalService:
         return hashlib.sha256(f"{access.client_id}|{access.debtor_number}".encode()).hexdigest()[
             :32
         ]
-
-    def _postponed_since(self, access: PortalAccess, number: str) -> date | None:
-        return self.moved_from(access, f"inv|{number}")
-
-    def _remember_postponement(self, access: PortalAccess, number: str, on: date) -> None:
-        self.remember_moved_from(access, f"inv|{number}", on)
 
     def moved_from(self, access: PortalAccess, what: str) -> date | None:
         """The date the portal first moved ``what`` from (an invoice's pause, an installment),

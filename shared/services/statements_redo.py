@@ -42,7 +42,7 @@ from shared.adapters.tables.match_index_repo import is_matchable
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
+from shared.domain.records import ActionItem, ContactEntry, Payment, payment_received
 from shared.domain.statements.matching import OpenInvoice
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import Conflict
@@ -67,21 +67,7 @@ def booking_time(now: datetime) -> datetime:
 
 def payment_entry(client: Client, payment: Payment, at: datetime) -> ContactEntry | None:
     """The contact log entry of a payment a window booked (None without a debtor)."""
-    if not payment.debtor_number:
-        return None
-    numbers = tuple(sorted({a.invoice_number for a in payment.allocations}))
-    return ContactEntry(
-        client.client_id,
-        payment.debtor_number,
-        keyed_id(at, "payment", payment.payment_id),
-        at,
-        ContactKind.PAYMENT,
-        f"Payment of {format_eur_nl(payment.amount)} received ({payment.source.value}) "
-        f"for {', '.join(numbers) or 'no invoice'}",
-        channel=payment.source.value,
-        invoice_numbers=numbers,
-        system=True,
-    )
+    return payment_received(payment, keyed_id(at, "payment", payment.payment_id), at)
 
 
 def overpayment_item(client: Client, payment: Payment, at: datetime) -> ActionItem:
