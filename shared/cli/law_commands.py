@@ -300,7 +300,6 @@ def register(sub: Any) -> None:
     presc.add_argument(
         "--kind",
         choices=["consumer_sale", "other"],
-        default="other",
         help="consumer_sale: 2 years (7:28 BW); other: 5 years (3:307 BW, the default)",
     )
     presc.add_argument("--years", type=int, help="a term the client configured instead")
