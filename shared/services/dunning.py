@@ -383,7 +383,7 @@ class DunningService:
                 if today < plain.prescribed_on - PRESCRIPTION_WARNING:
                     continue  # demands only move the date later: no need to read them
                 if demands is None:  # one range read of the outbox per debtor, when needed
-                    demands = self._written_demands(client.client_id, debtor.number)
+                    demands = self._written_demands(client.client_id, debtor.number, today)
                 result = prescription(
                     invoice.due_date, consumer_purchase=False, years=years,
                     interruptions=demands.get(invoice.number, []),
@@ -410,9 +410,12 @@ class DunningService:
                         "interrupted_by": [d.isoformat() for d in result.interrupted_by]},
             ))  # fmt: skip
 
-    def _written_demands(self, client_id: str, debtor_number: str) -> dict[str, list[date]]:
-        """Per invoice, the days the debtor received a written demand of Inning's dunning
-        (every dunning message is keyed ``dun|<debtor>|...``, see :func:`step_key_prefix`)."""
+    def _written_demands(
+        self, client_id: str, debtor_number: str, today: date
+    ) -> dict[str, list[date]]:
+        """Per invoice, the days up to ``today`` the debtor received a written demand of
+        Inning's dunning (a letter still on its way does not count yet). Every dunning
+        message is keyed ``dun|<debtor>|...``, see :func:`step_key_prefix`."""
         out: dict[str, list[date]] = defaultdict(list)
         for message, _ in self.messaging.outbox.with_prefix(client_id, f"dun|{debtor_number}|"):
             if message.sent_at is None:
@@ -423,7 +426,7 @@ class DunningService:
                 )
             except OverflowError:
                 continue
-            if received is not None:
+            if received is not None and received <= today:
                 for number in message.invoice_numbers:
                     out[number].append(received)
         return out

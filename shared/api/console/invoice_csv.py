@@ -7,8 +7,8 @@ here but the reading of the file.
 
 The columns are the API's field names (``number``, ``debtor``, ``invoice_date``,
 ``due_date``, ``amount``, ``open_amount``, ``payment_reference``, ``description``,
-``fourteen_day_letter_on``, ``interest_from``) or their Dutch names (``factuurnummer``,
-``debiteur``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
+``fourteen_day_letter_on``, ``interest_from``, ``contract_date``, ``claim_kind``) or their
+Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vordering``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
 Windows-1252 (what Excel saves in the Netherlands). A Dutch decimal comma (``1250,50``) and
 Dutch dates (``31-12-2025``) are read on purpose; thousands separators are not (a guess
 could misstate a claim a thousandfold).

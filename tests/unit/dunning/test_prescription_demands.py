@@ -101,3 +101,30 @@ def test_a_bounced_reminder_interrupts_nothing(engine):
     assert found["detail"]["prescribes_on"] == "2025-03-21"
     assert found["detail"]["interrupted_by"] == []
     assert "no written demand of Inning reached the debtor" in found["title"]
+
+
+def test_a_posted_letter_counts_from_its_assumed_receipt(engine):
+    world, client = engine
+    a = world.agency_a
+    letters = {
+        "name": "Brief",
+        "steps": [
+            {"name": "Brief", "channel": "letter", "offset_days": 7, "templates": {"nl": "t-reminder"}},
+            {"name": "Bellen", "channel": "staff_task", "offset_days": 365, "offset_from": "previous_step"},
+        ],
+    }  # fmt: skip
+    assert a.call("PUT", "/v1/clients/C1/workflows/brief", letters).status == 200
+    assert a.call("POST", "/v1/clients/C1/workflows/brief/activate").status == 200
+    rules = {"rules": [{"workflow": "brief"}]}
+    assert a.call("PUT", "/v1/clients/C1/segment-rules", rules).status == 200
+    sale = invoice_row("OLD", "D2", invoice_date="2023-02-01", due_date="2023-03-20")
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [sale]})
+    world.clock.at = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)  # Monday: posted
+    assert [ch for _, ch, _, _ in day(world, client)] == ["letter"]
+    # received on the second postal delivery day, Wednesday 2024-06-05 (not the day it was
+    # posted): 2 years from the 6th; the next run is the staff task's, 60 days before
+    world.clock.at = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)
+    day(world, client)
+    [found] = warnings(world)
+    assert found["detail"]["prescribes_on"] == "2026-06-06"
+    assert found["detail"]["interrupted_by"] == ["2024-06-05"]
