@@ -16,6 +16,7 @@ from shared.api.http import ApiResponse, BadRequest, NotFoundError
 from shared.api.responses import PdfStoredOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.law.prescription import ClaimKind
 from shared.domain.money import cents_from_decimal
 from shared.services.container import Services
 from shared.services.errors import Invalid
@@ -37,6 +38,8 @@ def invoice_out(inv: Invoice) -> dict[str, object]:
         status=inv.status.value,
         payment_reference=inv.payment_reference,
         dispute_reason=inv.dispute_reason,
+        contract_date=inv.contract_date,
+        claim_kind=inv.claim_kind.value if inv.claim_kind else None,
     ).model_dump(mode="json")
 
 
@@ -52,6 +55,8 @@ def _draft(model: schemas.InvoiceIn) -> InvoiceDraft:
         description=model.description,
         fourteen_day_letter_on=model.fourteen_day_letter_on,
         interest_from=model.interest_from,
+        contract_date=model.contract_date,
+        claim_kind=ClaimKind(model.claim_kind) if model.claim_kind else None,
     )
 
 

@@ -8,7 +8,8 @@ from shared.api import schemas_ledger
 from shared.api.common import cents_text, principal, validate_body
 from shared.api.http import ApiResponse, BadRequest
 from shared.api.router import Context, Route, Router
-from shared.domain.ledger.model import COMPONENTS, Amounts, ClaimFigures, Component
+from shared.domain.law.interest_rates import commercial_margin
+from shared.domain.ledger.model import COMPONENTS, Amounts, ClaimFigures, Component, InterestRule
 from shared.domain.money import cents_from_decimal
 from shared.services.container import Services
 
@@ -23,7 +24,8 @@ def claim_out(f: ClaimFigures) -> dict[str, object]:
     return _out(
         f.on, f.charged, f.paid, f.waived, f.written_off, f.open,
         f.costs_owed_from, f.interest_from, f.interest_rule.value, invoice=f.invoice_number,
-        warnings=f.warnings,
+        warnings=f.warnings, contract_date=f.contract_date,
+        margin=commercial_margin(f.contract_date) if f.interest_rule is InterestRule.COMMERCIAL else None,
     )  # fmt: skip
 
 
@@ -39,6 +41,8 @@ def _out(
     rule: str,
     invoice: str | None = None,
     warnings: tuple[str, ...] = (),
+    contract_date: date | None = None,
+    margin: str | None = None,
 ) -> dict[str, object]:
     return schemas_ledger.ClaimOut(
         invoice=invoice, on=on, **_components(charged),
@@ -47,7 +51,7 @@ def _out(
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
-        warnings=list(warnings),
+        warnings=list(warnings), contract_date=contract_date, commercial_margin=margin,
     ).model_dump(mode="json", exclude={"invoice"} if invoice is None else set())  # fmt: skip
 
 

@@ -244,12 +244,25 @@ class InvoiceIn(Strict):
         description="The first day of interest (the default date). Omitted: the day after "
         "the due date, or what was sent before",
     )
+    contract_date: date | None = Field(
+        default=None,
+        description="The day the agreement was concluded: a business's statutory interest "
+        "(art. 6:119a BW) is ECB + 7 points for agreements before 16 March 2013, + 8 from "
+        "then. Omitted: unchanged; never sent: the invoice date",
+    )
+    claim_kind: Literal["consumer_sale", "other"] | None = Field(
+        default=None,
+        description="consumer_sale: the price of goods sold to a consumer (prescribes in 2 "
+        "years, art. 7:28 BW); other: services, subscriptions, business claims (5 years, art. "
+        "3:307 BW). Omitted: unchanged; never sent: a consumer's claim counts as a sale (the "
+        "earlier prescription warning), a business's as other",
+    )
 
-    @field_validator("invoice_date", "due_date")
+    @field_validator("invoice_date", "due_date", "contract_date")
     @classmethod
-    def _plausible(cls, value: date) -> date:
+    def _plausible(cls, value: date | None) -> date | None:
         # a date far away breaks date arithmetic (interest, terms, prescription in years)
-        if not EARLIEST_DATE <= value <= LATEST_DATE:
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
             raise ValueError(f"must lie between {EARLIEST_DATE} and {LATEST_DATE}")
         return value
 
@@ -261,6 +274,8 @@ class InvoiceIn(Strict):
             raise ValueError("fourteen_day_letter_on is before due_date (no default yet)")
         if self.interest_from is not None and self.interest_from <= self.invoice_date:
             raise ValueError("interest_from must be after invoice_date")
+        if self.contract_date is not None and self.contract_date > self.due_date:
+            raise ValueError("contract_date is after due_date (payment falls due under it)")
         if self.open_amount is not None and self.open_amount > self.amount:
             raise ValueError("open_amount exceeds amount")
         return self
@@ -363,6 +378,8 @@ class InvoiceOut(BaseModel):
     dispute_reason: str | None
     paused_until: date | None = None
     promise_until: date | None = None
+    contract_date: date | None = None  # None: not sent, the invoice date counts
+    claim_kind: str | None = None  # None: not sent (consumer: a sale; business: other)
 
 
 class PageOut(BaseModel):

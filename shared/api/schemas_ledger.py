@@ -37,6 +37,16 @@ class ClaimOut(BaseModel):
     )
     interest_from: date | None = Field(description="First day of interest (none: no interest)")
     interest_rule: str = Field(description="6:119, 6:119a, contractual, none (or mixed)")
+    contract_date: date | None = Field(
+        default=None,
+        description="The agreement's date the 6:119a rate went by (the invoice's contract "
+        "date, else its invoice date; absent on a debtor sum)",
+    )
+    commercial_margin: str | None = Field(
+        default=None,
+        description="The 6:119a rate's formula for this claim: 'ECB + 7' (agreement before "
+        "16 March 2013) or 'ECB + 8'; absent when 6:119a does not apply",
+    )
     warnings: list[str] = Field(
         default_factory=list,
         description="Why the interest may be less than the law gives: days for which no "

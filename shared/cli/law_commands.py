@@ -109,9 +109,16 @@ def _stale_table_warning(rates_file: str | None) -> str:
 def cmd_interest(args: argparse.Namespace) -> int:
     from shared.clock import amsterdam_today
     from shared.domain.law.interest import statutory_interest
+    from shared.domain.law.interest_rates import commercial_margin
 
     principal = parse_amount(args.amount)
     start, end = _date(args.start), _date(args.end)
+    contract_date = _date(args.contract_date) if args.contract_date else None
+    if contract_date is not None and contract_date > start:
+        raise ValueError(
+            f"contract date {contract_date.isoformat()} is after the first interest day: "
+            "interest on an agreement cannot run before it was concluded"
+        )
     result = statutory_interest(
         principal,
         start,
@@ -119,6 +126,7 @@ def cmd_interest(args: argparse.Namespace) -> int:
         commercial=args.commercial,
         rates=_rate_table(args.rates) if args.rates else None,
         as_of=amsterdam_today(),
+        contract_date=contract_date,
     )
     if result.warnings and not args.json:  # with --json the warning is in the JSON, once
         print(f"inning: warning: {_stale_table_warning(args.rates)}", file=sys.stderr)
@@ -129,6 +137,11 @@ def cmd_interest(args: argparse.Namespace) -> int:
                 "start": start.isoformat(),
                 "end_exclusive": end.isoformat(),
                 "kind": "commercial" if args.commercial else "consumer",
+                # the agreement's date the 6:119a margin went by (given, or the start date)
+                "contract_date": result.contract_date.isoformat() if result.contract_date else None,
+                "commercial_margin": commercial_margin(result.contract_date)
+                if args.commercial
+                else None,
                 "day_count": "actual/365",
                 "periods": [
                     {
@@ -203,20 +216,34 @@ def cmd_term(args: argparse.Namespace) -> int:
 
 
 def cmd_prescription(args: argparse.Namespace) -> int:
-    from shared.domain.law.prescription import prescription
+    from shared.domain.law.prescription import (
+        CONSUMER_PURCHASE_YEARS,
+        DEFAULT_YEARS,
+        ClaimKind,
+        prescription,
+    )
 
+    if args.consumer_purchase and args.kind == ClaimKind.OTHER.value:
+        raise ValueError("--consumer-purchase and --kind other contradict each other")
+    sale = args.consumer_purchase or args.kind == ClaimKind.CONSUMER_SALE.value
+    if args.years is not None and args.years <= 0:
+        raise ValueError("--years must be positive")
+    years = args.years or (CONSUMER_PURCHASE_YEARS if sale else DEFAULT_YEARS)
     result = prescription(
         _date(args.due),
-        consumer_purchase=args.consumer_purchase,
+        consumer_purchase=sale,
         interruptions=[_date(d) for d in args.interrupted or []],
+        years=years,
     )
     if args.json:
         _print_json(
             {
+                "term_years": years,
                 "period_starts": result.period_starts.isoformat(),
                 "last_day": result.last_day.isoformat(),
                 "prescribed_on": result.prescribed_on.isoformat(),
                 "too_late": [d.isoformat() for d in result.too_late],
+                "interrupted_by": [d.isoformat() for d in result.interrupted_by],
             }
         )
     else:
@@ -246,6 +273,12 @@ def register(sub: Any) -> None:
     interest.add_argument(
         "--rates", metavar="FILE", help="a rate table (CSV) instead of the shipped one"
     )
+    interest.add_argument(
+        "--contract-date",
+        metavar="DATE",
+        help="the day the agreement was concluded: before 2013-03-16 the 6:119a rate is "
+        "ECB + 7 points, from then + 8 (default: START, the latest it can have been)",
+    )
     interest.add_argument("--json", action="store_true")
     interest.set_defaults(handler=cmd_interest)
 
@@ -264,6 +297,12 @@ def register(sub: Any) -> None:
     presc = sub.add_parser("prescription", help="the date a claim prescribes")
     presc.add_argument("due", help="due date (YYYY-MM-DD)")
     presc.add_argument("--consumer-purchase", action="store_true", help="2 years (7:28 BW)")
+    presc.add_argument(
+        "--kind",
+        choices=["consumer_sale", "other"],
+        help="consumer_sale: 2 years (7:28 BW); other: 5 years (3:307 BW, the default)",
+    )
+    presc.add_argument("--years", type=int, help="a term the client configured instead")
     presc.add_argument("--interrupted", action="append", metavar="DATE")
     presc.add_argument("--json", action="store_true")
     presc.set_defaults(handler=cmd_prescription)

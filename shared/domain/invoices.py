@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from shared.domain.law.prescription import ClaimKind
 from shared.domain.money import Cents
 
 
@@ -50,6 +51,12 @@ class Invoice:
     # the client sent the invoice's PDF (the portal offers it without asking the blob store);
     # None: written before this was noted, so whoever needs to know looks for the blob
     pdf: bool | None = None
+    # the day the agreement was concluded: decides the 6:119a margin (ECB + 7 before
+    # 16-3-2013, + 8 from then); None: the invoice date (docs/law.md)
+    contract_date: date | None = None
+    # what the claim is for (prescription: 2 years for a consumer sale, 7:28 BW, else 5);
+    # None: not told, a consumer's claim is then taken as a sale (the earlier warning)
+    claim_kind: ClaimKind | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -45,9 +45,10 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.demands import demand_received_on
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.law.prescription import prescription
+from shared.domain.law.prescription import prescription, prescription_warning, term_years
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.ledger.replay import open_claims
 from shared.domain.messaging import (
@@ -364,33 +365,71 @@ class DunningService:
     def _warn_prescription(
         self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
     ) -> None:
-        """An action item, once per invoice, when its claim may prescribe within 60 days. The
-        date is the earliest the claim can prescribe (from its due date, the consumer term for
-        a consumer: whether the claim is a sale or a service, and which demands reached the
-        debtor, are for a person to judge), so the warning is never late; its text says so."""
+        """An action item when an invoice's claim may prescribe within 60 days, once per date
+        (a demand that moved the date warns again before the new one). Counted from the due
+        date with the claim's term (``term_years``: a consumer's claim of unknown kind as a
+        sale) and interrupted only by the written demands of Inning's dunning that reached
+        the debtor (``shared.domain.law.demands``). Demands the client sent itself and the
+        debtor's acknowledgements are not known here, so the date is the earliest the claim
+        can prescribe and the warning is never late; its text says what a person must check."""
+        consumer = debtor.kind is DebtorKind.B2C
+        demands: dict[str, list[date]] | None = None
         for invoice in invoices:
             if not invoice.is_collectable:
                 continue
+            years = term_years(invoice.claim_kind, consumer=consumer)
             try:
-                when = prescription(
-                    invoice.due_date, consumer_purchase=debtor.kind is DebtorKind.B2C
-                ).prescribed_on
+                plain = prescription(invoice.due_date, consumer_purchase=False, years=years)
+                if today < plain.prescribed_on - PRESCRIPTION_WARNING:
+                    continue  # demands only move the date later: no need to read them
+                if demands is None:  # one range read of the outbox per debtor, when needed
+                    demands = self._written_demands(client.client_id, debtor.number, today)
+                result = prescription(
+                    invoice.due_date, consumer_purchase=False, years=years,
+                    interruptions=demands.get(invoice.number, []),
+                )  # fmt: skip
+                when = result.prescribed_on
             except OverflowError:
                 continue  # prescribes after the calendar ends: nothing to warn about
             if today < when - PRESCRIPTION_WARNING:
                 continue
-            if not self.repos.dunning.mark_once(
-                client.client_id, f"prescription|{encode(invoice.number)}"
-            ):
+            # the uninterrupted date keeps the key warnings had before demands were counted
+            key = f"prescription|{encode(invoice.number)}" + (
+                f"|{when:%Y%m%d}" if result.interrupted_by else ""
+            )
+            if not self.repos.dunning.mark_once(client.client_id, key):
                 continue
             now = self.clock.now()
             self.repos.actions.add(ActionItem(
                 client.client_id, time_ordered_id(now), "prescription",
-                (f"Invoice {invoice.number} may prescribe on {when:%d-%m-%Y}: counted from its due date"
-                 f"{' as a consumer purchase (2 years, art. 7:28 BW)' if debtor.kind is DebtorKind.B2C else ' (5 years)'}"
-                 ", before any written demand on file; check the demands sent and, if none interrupted it, send one or go to court"),
-                now, debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail={"prescribes_on": when.isoformat()},
+                prescription_warning(invoice.number, invoice.claim_kind, when, years, consumer=consumer,
+                                     interrupted_by=result.interrupted_by),
+                now, debtor_number=debtor.number, invoice_numbers=(invoice.number,),
+                detail={"prescribes_on": when.isoformat(), "term_years": years,
+                        "claim_kind": invoice.claim_kind.value if invoice.claim_kind else None,
+                        "interrupted_by": [d.isoformat() for d in result.interrupted_by]},
             ))  # fmt: skip
+
+    def _written_demands(
+        self, client_id: str, debtor_number: str, today: date
+    ) -> dict[str, list[date]]:
+        """Per invoice, the days up to ``today`` the debtor received a written demand of
+        Inning's dunning (a letter still on its way does not count yet). Every dunning
+        message is keyed ``dun|<debtor>|...``, see :func:`step_key_prefix`."""
+        out: dict[str, list[date]] = defaultdict(list)
+        for message, _ in self.messaging.outbox.with_prefix(client_id, f"dun|{debtor_number}|"):
+            if message.sent_at is None:
+                continue
+            try:
+                received = demand_received_on(
+                    message.channel, message.status, amsterdam_date(message.sent_at)
+                )
+            except OverflowError:
+                continue
+            if received is not None and received <= today:
+                for number in message.invoice_numbers:
+                    out[number].append(received)
+        return out
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],

@@ -21,6 +21,7 @@ from shared.adapters.tables.match_index_repo import index_rows
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.prescription import ClaimKind
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -58,6 +59,8 @@ class InvoiceDraft:
     description: str | None = None
     fourteen_day_letter_on: date | None = None  # sent by the client itself (claim ledger)
     interest_from: date | None = None
+    contract_date: date | None = None  # omitted: unchanged (none yet: the invoice date)
+    claim_kind: ClaimKind | None = None  # omitted: unchanged
 
 
 def reference_error(reference: str) -> str | None:
@@ -363,6 +366,8 @@ class ImportService:
                 payment_reference=draft.payment_reference
                 or betalingskenmerk.for_invoice(client.client_id, draft.number),
                 description=draft.description,
+                contract_date=draft.contract_date,
+                claim_kind=draft.claim_kind,
                 pdf=False,  # none yet: its PDF comes by PUT .../pdf, which notes it here
             )
             return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
@@ -377,6 +382,8 @@ class ImportService:
             due_date=draft.due_date,
             description=draft.description,
             payment_reference=draft.payment_reference or previous.payment_reference,
+            contract_date=draft.contract_date or previous.contract_date,
+            claim_kind=draft.claim_kind or previous.claim_kind,
         )
         return moved.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
 

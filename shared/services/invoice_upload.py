@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from shared.adapters.tables.console_jobs_repo import Job
+from shared.domain.law.prescription import ClaimKind
 from shared.services.batch import BatchResult, RowError
 from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.imports import ImportService, InvoiceDraft
@@ -78,6 +79,8 @@ def _draft_in(raw: dict[str, Any]) -> InvoiceDraft:
         description=raw.get("description"),
         fourteen_day_letter_on=day("fourteen_day_letter_on"),
         interest_from=day("interest_from"),
+        contract_date=day("contract_date"),
+        claim_kind=ClaimKind(raw["claim_kind"]) if raw.get("claim_kind") else None,
     )
 
 

@@ -38,6 +38,14 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     "inning kenmerk --check 5000056789012345": (0, None),
     "inning term 2024-11-04 --channel letter": (0, "2024-11-21"),
     "inning prescription 2024-03-15 --consumer-purchase": (0, "2026-03-16"),
+    "inning interest 1000 2013-05-01 2013-08-01 --commercial --contract-date 2013-03-01": (
+        0,
+        "19.32",
+    ),
+    "inning prescription 2024-03-15 --kind consumer_sale --interrupted 2025-01-10": (
+        0,
+        "2027-01-11",
+    ),
     "inning statement parse docs/examples/day.sta": (0, "NL02ABNA0123456789 EUR  opening 0.00"),
     "inning statement parse docs/examples/day.sta --json": (0, "{"),
     "inning match --invoices docs/examples/open.csv --statement docs/examples/day.sta": (

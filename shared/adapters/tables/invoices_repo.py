@@ -19,6 +19,7 @@ from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.match_index_repo import MatchIndexRepository
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.law.prescription import ClaimKind
 from shared.ports.tables import (
     MAX_BATCH,
     Op,
@@ -71,6 +72,8 @@ def invoice_to_row(inv: Invoice) -> Row:
             "CostsOwedFrom": put_date(inv.costs_owed_from),
             "HandedOverTo": inv.handed_over_to,
             "Pdf": inv.pdf,
+            "ContractDate": put_date(inv.contract_date),
+            "ClaimKind": inv.claim_kind.value if inv.claim_kind else None,
         },
     )
 
@@ -98,6 +101,8 @@ def invoice_from_row(row: Row) -> Invoice:
         costs_owed_from=get_date(d.get("CostsOwedFrom")),
         handed_over_to=d.get("HandedOverTo"),
         pdf=None if d.get("Pdf") is None else bool(d["Pdf"]),
+        contract_date=get_date(d.get("ContractDate")),
+        claim_kind=ClaimKind(d["ClaimKind"]) if d.get("ClaimKind") else None,
     )
 
 

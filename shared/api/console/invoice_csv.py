@@ -7,8 +7,8 @@ here but the reading of the file.
 
 The columns are the API's field names (``number``, ``debtor``, ``invoice_date``,
 ``due_date``, ``amount``, ``open_amount``, ``payment_reference``, ``description``,
-``fourteen_day_letter_on``, ``interest_from``) or their Dutch names (``factuurnummer``,
-``debiteur``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
+``fourteen_day_letter_on``, ``interest_from``, ``contract_date``, ``claim_kind``) or their
+Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vordering``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
 Windows-1252 (what Excel saves in the Netherlands). A Dutch decimal comma (``1250,50``) and
 Dutch dates (``31-12-2025``) are read on purpose; thousands separators are not (a guess
 could misstate a claim a thousandfold).
@@ -32,16 +32,18 @@ from shared.services.invoice_upload import Upload
 
 MAX_ROWS = 50_000
 FIELDS = ("number", "debtor", "invoice_date", "due_date", "amount", "open_amount",
-          "payment_reference", "description", "fourteen_day_letter_on", "interest_from")  # fmt: skip
+          "payment_reference", "description", "fourteen_day_letter_on", "interest_from",
+          "contract_date", "claim_kind")  # fmt: skip
 DUTCH = {
     "factuurnummer": "number", "debiteur": "debtor", "debiteurnummer": "debtor",
     "factuurdatum": "invoice_date", "vervaldatum": "due_date", "bedrag": "amount",
     "openstaand": "open_amount", "betalingskenmerk": "payment_reference",
     "omschrijving": "description", "veertiendagenbrief": "fourteen_day_letter_on",
-    "rente_vanaf": "interest_from",
+    "rente_vanaf": "interest_from", "contractdatum": "contract_date",
+    "soort_vordering": "claim_kind",
 }  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
-DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from")
+DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 

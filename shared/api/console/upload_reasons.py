@@ -39,6 +39,8 @@ _DUTCH: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
          lambda m: "de veertiendagenbrief ligt vóór de vervaldatum"),
         (r"^interest_from must be after invoice_date$",
          lambda m: "rente vanaf moet na de factuurdatum liggen"),
+        (r"^contract_date is after due_date.*$",
+         lambda m: "de contractdatum ligt na de vervaldatum"),
         (r"^open_amount exceeds amount$",
          lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
         (r"^unknown debtor (.+): create the debtor first$",

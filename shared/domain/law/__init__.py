@@ -1,2 +1,3 @@
 """Dutch collection law: WIK collection costs, statutory interest, allocation, the 14-day
-letter, prescription. Pure functions; dates and settings come in as arguments."""
+letter, prescription and the written demands that interrupt it. Pure functions; dates and
+settings come in as arguments."""

@@ -51,6 +51,7 @@ class InterestResult:
     capitalisations: tuple[Capitalisation, ...]
     exact: Fraction
     warnings: tuple[str, ...] = field(default=())
+    contract_date: date | None = None  # the agreement's date the commercial margin went by
 
     @property
     def interest(self) -> Cents:
@@ -66,18 +67,25 @@ def statutory_interest(
     rates: RateTable | None = None,
     contractual_rate: Fraction | None = None,
     as_of: date | None = None,
+    contract_date: date | None = None,
 ) -> InterestResult:
     """Interest on ``principal`` cents from ``start`` up to ``end`` (exclusive).
 
     ``contractual_rate``: a rate agreed in the client's terms; where it is higher than the
     statutory rate for a period it applies instead (6:119 lid 3, 6:119a lid 8).
     ``as_of``: today's date, only to warn when the rate table looks out of date.
+    ``contract_date``: the day the agreement was concluded, which decides the commercial margin
+    (ECB + 7 before 16-3-2013, + 8 from then: the transitional law of Stb. 2012, 647). Omitted:
+    ``start``, the latest the agreement can have been concluded (interest on a contractual
+    debt cannot start before the contract), so a claim whose interest ran before 16-3-2013
+    gets the old margin throughout, and any other the new one.
     """
     if principal < 0:
         raise ValueError("principal must not be negative")
     if end < start:
         raise ValueError(f"end date {end.isoformat()} is before start date {start.isoformat()}")
     table = rates or default_rate_table()
+    concluded = contract_date or start
     warnings = []
     if as_of is not None and (warning := table.staleness_warning(as_of)):
         warnings.append(warning)
@@ -95,12 +103,14 @@ def statutory_interest(
         segment_end = min(year_end, end)
         cuts = [
             year_start,
-            *table.change_dates_between(year_start, segment_end, commercial=commercial),
+            *table.change_dates_between(
+                year_start, segment_end, commercial=commercial, contract_date=concluded
+            ),
             segment_end,
         ]
         accrued = Fraction(0)
         for a, b in pairwise(cuts):
-            statutory = table.rate_on(a, commercial=commercial)
+            statutory = table.rate_on(a, commercial=commercial, contract_date=concluded)
             use_contract = contractual_rate is not None and contractual_rate > statutory
             rate = contractual_rate if use_contract and contractual_rate is not None else statutory
             days = (b - a).days
@@ -122,4 +132,5 @@ def statutory_interest(
         capitalisations=tuple(capitalisations),
         exact=total,
         warnings=tuple(warnings),
+        contract_date=concluded,
     )

@@ -26,6 +26,12 @@ MAX_PLAUSIBLE_RATE = Fraction(30, 100)
 # 16 March 2013 the act implementing Directive 2011/7/EU (Stb. 2012, 647) raised the margin
 # of 6:119a from 7 to 8 points over the ECB rate
 OFF_CYCLE_CHANGES = frozenset({date(2013, 3, 16)})
+# ... but only for agreements concluded from that day: the act's transitional law keeps the old
+# law (ECB + 7 points) for agreements concluded before it (docs/law.md, "contract date"). The
+# table's commercial column is the new law's; an older agreement's rate on or after that day is
+# the same ECB rate + 7, so one point lower.
+MARGIN_RAISED_ON = date(2013, 3, 16)
+MARGIN_RAISE = Fraction(1, 100)
 # tables were shipped (and uploaded) from this date before the 2012-2014 rows were added: such a
 # table is still good, completed by the shipped rows before it; a later start is refused
 TABLES_STARTED = date(2015, 1, 1)
@@ -65,7 +71,11 @@ class RateTable:
     def newest(self) -> RateChange:
         return self.changes[-1]
 
-    def rate_on(self, day: date, *, commercial: bool) -> Fraction:
+    def rate_on(
+        self, day: date, *, commercial: bool, contract_date: date | None = None
+    ) -> Fraction:
+        """The rate on ``day``; ``contract_date``: when the agreement was concluded (it decides
+        the commercial margin, see :func:`commercial_rate`); None: on or after 16-3-2013."""
         if not self.knows(day):
             raise RateTableError(
                 f"no statutory rate known before {self.first_date.isoformat()}; use a rate "
@@ -77,15 +87,18 @@ class RateTable:
             if change.effective_from > day:
                 break
             current = change
-        return current.commercial if commercial else current.consumer
+        return _rate(current, commercial, contract_date)
 
-    def change_dates_between(self, start: date, end: date, *, commercial: bool) -> list[date]:
+    def change_dates_between(
+        self, start: date, end: date, *, commercial: bool, contract_date: date | None = None
+    ) -> list[date]:
         """Dates strictly between ``start`` and ``end`` on which the rate really changes
-        (a half-year row that repeats the rate is no split)."""
+        (a half-year row that repeats the rate is no split: for an agreement concluded before
+        16-3-2013 the row of that day repeats the rate)."""
         out = []
         previous: Fraction | None = None
         for change in self.changes:
-            rate = change.commercial if commercial else change.consumer
+            rate = _rate(change, commercial, contract_date)
             if start < change.effective_from < end and rate != previous:
                 out.append(change.effective_from)
             previous = rate
@@ -106,6 +119,29 @@ class RateTable:
                 "put the newer table in force (inning rates update FILE)"
             )
         return None
+
+
+def old_margin(contract_date: date | None) -> bool:
+    """Whether an agreement concluded on ``contract_date`` keeps the margin of ECB + 7 points
+    (concluded before 16 March 2013); None: not known, taken as concluded from that day."""
+    return contract_date is not None and contract_date < MARGIN_RAISED_ON
+
+
+def commercial_margin(contract_date: date | None) -> str:
+    """The 6:119a formula for an agreement concluded on ``contract_date``, for people."""
+    return "ECB + 7" if old_margin(contract_date) else "ECB + 8"
+
+
+def commercial_rate(change: RateChange, contract_date: date | None) -> Fraction:
+    """The 6:119a rate of a row for an agreement concluded on ``contract_date``: the table's
+    (ECB + 8) from 16-3-2013, one point less (ECB + 7) for an agreement concluded before."""
+    if old_margin(contract_date) and change.effective_from >= MARGIN_RAISED_ON:
+        return change.commercial - MARGIN_RAISE
+    return change.commercial
+
+
+def _rate(change: RateChange, commercial: bool, contract_date: date | None) -> Fraction:
+    return commercial_rate(change, contract_date) if commercial else change.consumer
 
 
 def _percent(text: str) -> Fraction:

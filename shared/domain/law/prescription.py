@@ -1,9 +1,12 @@
 """Prescription (verjaring) of a claim for payment.
 
 Art. 3:307 BW: five years, starting the day after the claim became due (opeisbaar).
-Art. 7:28 BW: two years for a consumer purchase (the seller's claim for the price).
-Art. 3:317/3:319 BW: a written demand interrupts; a new period of the same length (at most
-five years) starts the day after the interruption. Clients may configure other terms.
+Art. 7:28 BW: two years for a consumer sale (the seller's claim for the price); a consumer's
+service, subscription or rent claim is not a sale and keeps the five years of 3:307/3:308.
+Art. 3:317 BW: a written demand (aanmaning) interrupts. Art. 3:319 lid 2 BW: the new period,
+starting the day after the interruption, equals the original one but is at most five years
+(so two years again for a 7:28 claim), and the claim never prescribes earlier than the original
+period would have ended without the interruption. Clients may configure other terms.
 A demand on or after the day the claim prescribed interrupts nothing: there is no period left
 running to interrupt, so it cannot revive the claim (it is reported, not applied).
 """
@@ -12,11 +15,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from shared.domain.law.calendar_math import add_years
 
 CONSUMER_PURCHASE_YEARS = 2
 DEFAULT_YEARS = 5
+MAX_NEW_PERIOD_YEARS = 5  # 3:319 lid 2: "doch niet langer dan vijf jaren"
+
+
+class ClaimKind(StrEnum):
+    """What the claim is for, as far as prescription cares."""
+
+    CONSUMER_SALE = "consumer_sale"  # the price of goods sold to a consumer (7:28 BW)
+    OTHER = "other"  # services, subscriptions, anything between businesses (3:307 BW)
+
+
+def term_years(kind: ClaimKind | None, *, consumer: bool) -> int:
+    """The prescription term of a claim. 7:28 applies to a consumer sale only, so a business
+    debtor's claim always has five years. A consumer's claim whose kind nobody told us gets
+    the two years of a sale: the shorter term makes a warning early rather than late, and a
+    claim that turns out to be a service has only gained time."""
+    if not consumer or kind is ClaimKind.OTHER:
+        return DEFAULT_YEARS
+    return CONSUMER_PURCHASE_YEARS
 
 
 @dataclass(frozen=True)
@@ -26,6 +48,8 @@ class Prescription:
     prescribed_on: date
     # demands given that came on or after the claim had prescribed: they interrupted nothing
     too_late: tuple[date, ...] = field(default=())
+    # demands that did interrupt, in date order
+    interrupted_by: tuple[date, ...] = field(default=())
 
 
 def prescription(
@@ -35,12 +59,15 @@ def prescription(
     interruptions: list[date] | None = None,
     years: int | None = None,
 ) -> Prescription:
+    """``interruptions``: the days written demands reached the debtor (3:317 lid 1 and the
+    receipt theory of 3:37 lid 3: a demand works from its receipt)."""
     term = years or (CONSUMER_PURCHASE_YEARS if consumer_purchase else DEFAULT_YEARS)
     if term <= 0:
         raise ValueError("prescription term must be positive")
     start = due_date + timedelta(days=1)
-    prescribed_on = add_years(start, term)
+    original = prescribed_on = add_years(start, term)
     too_late: list[date] = []
+    applied: list[date] = []
     for demand in sorted(set(interruptions or [])):
         if demand <= due_date:
             continue  # before the period ran: nothing to interrupt yet
@@ -48,5 +75,45 @@ def prescription(
             too_late.append(demand)
             continue
         start = demand + timedelta(days=1)
-        prescribed_on = add_years(start, min(term, DEFAULT_YEARS))
-    return Prescription(start, prescribed_on - timedelta(days=1), prescribed_on, tuple(too_late))
+        # 3:319 lid 2: never earlier than the original period without interruption
+        prescribed_on = max(add_years(start, min(term, MAX_NEW_PERIOD_YEARS)), original)
+        applied.append(demand)
+    return Prescription(
+        start, prescribed_on - timedelta(days=1), prescribed_on, tuple(too_late), tuple(applied)
+    )
+
+
+def prescription_warning(
+    number: str,
+    kind: ClaimKind | None,
+    prescribes_on: date,
+    years: int,
+    *,
+    consumer: bool,
+    interrupted_by: tuple[date, ...],
+) -> str:
+    """The action list's sentence for a claim about to prescribe: the date, what it was
+    counted from, and what a person must check before relying on it."""
+    if years == CONSUMER_PURCHASE_YEARS and consumer:
+        term = (
+            "2 years as a consumer sale (art. 7:28 BW"
+            + ("; the claim's kind was not given" if kind is None else "")
+            + ")"
+        )
+    else:
+        term = f"{years} years (art. 3:307 BW)"
+    if interrupted_by:
+        last = max(interrupted_by)
+        counted = (
+            f"counted {term} from the day after Inning's last written demand reached the "
+            f"debtor ({last:%d-%m-%Y}, art. 3:317 and 3:319 BW)"
+        )
+    else:
+        counted = (
+            f"counted {term} from its due date; no written demand of Inning reached the debtor"
+        )
+    return (
+        f"Invoice {number} may prescribe on {prescribes_on:%d-%m-%Y}: {counted}. Check demands "
+        "the client sent itself and any acknowledgement by the debtor (a payment plan, a part "
+        "payment); if none interrupted it, send a written demand or go to court"
+    )

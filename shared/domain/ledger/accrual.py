@@ -55,13 +55,19 @@ def _agreed(terms: ClaimTerms) -> Fraction | None:
     return None
 
 
+def concluded(terms: ClaimTerms) -> date | None:
+    """The agreement's date the 6:119a margin goes by: the claim's, else its first interest
+    day (the latest the agreement can have been concluded)."""
+    return terms.contract_date or terms.interest_from
+
+
 def _rate(terms: ClaimTerms, table: RateTable, day: date) -> Fraction:
     commercial = terms.interest_rule is InterestRule.COMMERCIAL or (
         terms.interest_rule is InterestRule.CONTRACTUAL and not terms.consumer
     )
     if not table.knows(day):  # charge only what is owed for certain; the claim warns
         return _agreed(terms) or Fraction(0)
-    statutory = table.rate_on(day, commercial=commercial)
+    statutory = table.rate_on(day, commercial=commercial, contract_date=concluded(terms))
     if terms.interest_rule is InterestRule.CONTRACTUAL and terms.contractual_rate is not None:
         return max(statutory, terms.contractual_rate)  # 6:119 lid 3, 6:119a lid 8
     return statutory
@@ -106,8 +112,12 @@ def accrued_interest(
             end,
             *anniversaries,
             *(e.on for e in pending),
-            *table.change_dates_between(start, end, commercial=commercial_table),
-            *table.change_dates_between(start, end, commercial=not commercial_table),
+            *table.change_dates_between(
+                start, end, commercial=commercial_table, contract_date=concluded(terms)
+            ),
+            *table.change_dates_between(
+                start, end, commercial=not commercial_table, contract_date=concluded(terms)
+            ),
         }
     )
     by_day: dict[date, list[LedgerEvent]] = {}

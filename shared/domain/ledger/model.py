@@ -81,6 +81,9 @@ class ClaimTerms:
     interest_from: date | None = None  # first day of interest; None: no interest
     interest_rule: InterestRule = InterestRule.CONSUMER
     contractual_rate: Fraction | None = None  # per year, 0.08 for 8%
+    # the day the agreement was concluded: ECB + 7 (before 16-3-2013) or + 8 under 6:119a;
+    # None: the first interest day (the latest it can have been)
+    contract_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,4 @@ class ClaimFigures:
     payments: tuple[str, ...] = field(default=())  # ids of payments allocated and not reversed
     # why a figure may be less than the law gives (days without a known statutory rate)
     warnings: tuple[str, ...] = field(default=())
+    contract_date: date | None = None  # what the commercial margin went by

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.accrual import accrued_interest, unknown_rate_warnings
+from shared.domain.ledger.accrual import accrued_interest, concluded, unknown_rate_warnings
 from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares
 from shared.domain.ledger.model import (
     COMPONENTS,
@@ -98,6 +98,7 @@ def replay(
         ),
         payments=tuple(sorted(p for p, v in allocated.items() if v > 0)),
         warnings=unknown_rate_warnings(terms, on, rates),
+        contract_date=concluded(terms),
     )
 
 

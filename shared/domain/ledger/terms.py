@@ -9,7 +9,9 @@ what an import said about letters the client sent itself.
 - Interest: none when the client bears the costs (principal-only notices) or charges none;
   otherwise from the imported default date, else the day after the due date (6:83 sub a: the
   agreed payment term expired; 6:119a lid 1), by 6:119 for consumers and 6:119a for businesses,
-  or the client's contractual rate where higher; none when the client charges none.
+  or the client's contractual rate where higher; none when the client charges none. The
+  6:119a margin goes by the agreement's date: the invoice's contract date, else its invoice
+  date (ECB + 7 for agreements before 16-3-2013, + 8 from then).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def claim_terms(
         contractual_rate=Fraction(Decimal(client.contractual_interest_percent)) / 100
         if client.contractual_interest_percent
         else None,
+        contract_date=invoice.contract_date or invoice.invoice_date,
     )  # fmt: skip
 
 

@@ -46,23 +46,41 @@ def test_the_shipped_table_starts_with_the_wik_and_has_every_early_row():
     ]
 
 
-def test_commercial_interest_across_the_2013_margin_change_to_the_cent():
-    # EUR 1,000.00 in verzuim from 2012-12-01, paid 2014-06-01:
-    #   2012-12-01 -> 2013-01-01   31 d @ 8.00 % =  6.79  (1000 x 0.08 x 31 / 365 = 6.7945)
-    #   2013-01-01 -> 2013-03-16   74 d @ 7.75 % = 15.71  (15.7123)
-    #   2013-03-16 -> 2013-07-01  107 d @ 8.75 % = 25.65  (25.6507)
-    #   2013-07-01 -> 2013-12-01  153 d @ 8.50 % = 35.63  (35.6301)
-    #   anniversary 2013-12-01: + 83.79 (83.7877) -> base 1,083.79
-    #   2013-12-01 -> 2014-01-01   31 d @ 8.50 % on 1,083.7877 =  7.82
-    #   2014-01-01 -> 2014-06-01  151 d @ 8.25 % on 1,083.7877 = 36.99
-    #   total 128.60
-    result = statutory_interest(100_000, date(2012, 12, 1), date(2014, 6, 1), commercial=True)
+def test_commercial_interest_of_an_agreement_before_the_2013_margin_change_to_the_cent():
+    # EUR 1,000.00 in verzuim from 2012-12-01, paid 2014-06-01. Interest ran before
+    # 16-3-2013, so the agreement is older: the transitional law keeps ECB + 7 throughout
+    # (before this was fixed the engine switched to + 8 on 16-3-2013 and gave 128.60):
+    #   2012-12-01 -> 2013-01-01   31 d @ 8.00 % (1.00 + 7) = 1000 x 0.08 x 31/365 =  6.794521
+    #   2013-01-01 -> 2013-07-01  181 d @ 7.75 % (0.75 + 7; no split on 16-3)    = 38.431507
+    #   2013-07-01 -> 2013-12-01  153 d @ 7.50 % (0.50 + 7)                     = 31.438356
+    #   anniversary 2013-12-01: + 76.664384 -> base 1,076.664384
+    #   2013-12-01 -> 2014-01-01   31 d @ 7.50 % on 1,076.664384                =  6.858205
+    #   2014-01-01 -> 2014-06-01  151 d @ 7.25 % (0.25 + 7) on 1,076.664384     = 32.292557
+    #   total 115.815145 -> 115.82
+    for contract_date in (None, date(2012, 11, 1)):
+        result = statutory_interest(
+            100_000, date(2012, 12, 1), date(2014, 6, 1), commercial=True,
+            contract_date=contract_date,
+        )  # fmt: skip
+        assert [(p.days, round(float(p.rate) * 100, 2)) for p in result.periods] == [
+            (31, 8.0), (181, 7.75), (153, 7.5), (31, 7.5), (151, 7.25),
+        ]  # fmt: skip
+        assert [c.on for c in result.capitalisations] == [date(2013, 12, 1)]
+        assert round(result.capitalisations[0].new_base) == 107_666
+        assert result.interest == 11_582
+
+
+def test_the_table_switches_to_ecb_plus_8_on_16_march_2013_for_newer_agreements():
+    # the table's own rows, for an agreement concluded on 16-3-2013 (interest from that day,
+    # EUR 1,000.00 up to 2013-08-01):
+    #   2013-03-16 -> 2013-07-01  107 d @ 8.75 % (0.75 + 8) = 87.5 x 107 / 365 = 25.650685
+    #   2013-07-01 -> 2013-08-01   31 d @ 8.50 % (0.50 + 8) = 85 x 31 / 365   =  7.219178
+    #   total 32.869863 -> 32.87
+    result = statutory_interest(100_000, date(2013, 3, 16), date(2013, 8, 1), commercial=True)
     assert [(p.days, round(float(p.rate) * 100, 2)) for p in result.periods] == [
-        (31, 8.0), (74, 7.75), (107, 8.75), (153, 8.5), (31, 8.5), (151, 8.25),
+        (107, 8.75), (31, 8.5),
     ]  # fmt: skip
-    assert [c.on for c in result.capitalisations] == [date(2013, 12, 1)]
-    assert round(result.capitalisations[0].new_base) == 108_379
-    assert result.interest == 12_860
+    assert result.interest == 3_287
 
 
 def test_consumer_interest_in_2013_to_the_cent():

@@ -28,15 +28,20 @@ def test_old_claims_through_the_api(world):
     assert new.body["interest_from"] == "2014-06-01" and new.body["interest_rule"] == "6:119a"
     assert new.body["interest"] == "967.96" and new.body["warnings"] == []
 
-    # EUR 1,000.00 B2B from 2011-06-01, on 2013-06-01 (the anniversaries stay on 1 June):
+    # EUR 1,000.00 B2B from 2011-06-01, on 2013-06-01 (the anniversaries stay on 1 June); the
+    # invoice of 2011-05-01 is its contract date, before 16-3-2013: ECB + 7 throughout (it
+    # answered 74.50 with + 8 from 16-3-2013 before the contract date counted):
     #   2011-06-01 -> 2012-07-01  no rate known: 0.00; anniversary 2012-06-01 adds nothing
     #   2012-07-01 -> 2013-01-01  184 d @ 8.00 % = 40.33 (40.3288)
-    #   2013-01-01 -> 2013-03-16   74 d @ 7.75 % = 15.71 (15.7123)
-    #   2013-03-16 -> 2013-06-01   77 d @ 8.75 % = 18.46 (18.4589)
-    #   total 74.50 (74.5000)
+    #   2013-01-01 -> 2013-06-01  151 d @ 7.75 % = 32.06 (32.0616; no split on 16-3-2013)
+    #   total 72.39 (72.3904)
     old = a.call("GET", "/v1/clients/C1/invoices/PR7-2011/claim", on="2013-06-01")
     assert old.status == 200, old.body
-    assert old.body["interest_from"] == "2011-06-01" and old.body["interest"] == "74.50"
+    assert old.body["interest_from"] == "2011-06-01" and old.body["interest"] == "72.39"
+    assert old.body["contract_date"] == "2011-05-01"
+    assert old.body["commercial_margin"] == "ECB + 7"
+    assert new.body["contract_date"] == "2014-05-01"
+    assert new.body["commercial_margin"] == "ECB + 8"
     warning = (
         "no statutory interest rate is known before 2012-07-01: for 2011-06-01 to 2012-06-30 "
         "no interest is charged (put a rate table with the earlier rows in force: "

@@ -1,0 +1,42 @@
+"""Which of Inning's own messages interrupt prescription (stuiting, art. 3:317 lid 1 BW), and
+from which day.
+
+3:317 lid 1 asks for a *written* demand (schriftelijke aanmaning); it works from the day it
+reached the debtor (3:37 lid 3, the receipt theory), and the creditor must prove that it did.
+Every message of a dunning step asks for payment of the invoices it names, so each counts as
+an aanmaning for those invoices when:
+
+- it went by **letter** (an ordinary letter or the 14-day letter by post) and the postal
+  provider accepted it (sent or delivered; a letter reported undeliverable or returned does
+  not count). Received on the second postal delivery day after it was sent, the rule the
+  14-day letter uses (`fourteen_day_letter.assumed_receipt`);
+- it went by **e-mail** and was sent without a bounce or failure being reported. Received the
+  day it was sent (the same rule).
+
+SMS, WhatsApp, robocalls, staff tasks and the hand-over do not count: whether a text message
+is "schriftelijk" in the sense of 3:317 is not settled, a call is not written, and the others
+are no message to the debtor. Leaving them out can only make a prescription warning come
+earlier, never later. Demands the client sent itself, and a debtor's acknowledgement (3:318:
+a payment plan, a part payment), are not in Inning's outbox: the warning tells a person to
+check them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.domain.law.fourteen_day_letter import LetterChannel, assumed_receipt
+from shared.domain.messaging import Channel, OutboxStatus
+
+# the provider took it and reported no failure (a later bounce moves it out of these)
+REACHED = frozenset({OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ})
+WRITTEN = {Channel.LETTER: LetterChannel.LETTER, Channel.EMAIL: LetterChannel.EMAIL}
+
+
+def demand_received_on(channel: Channel, status: OutboxStatus, sent_on: date) -> date | None:
+    """The day a dunning message sent on ``sent_on`` reached the debtor as a written demand,
+    or None when it does not count as one (see the module's notes)."""
+    how = WRITTEN.get(channel)
+    if how is None or status not in REACHED:
+        return None
+    return assumed_receipt(sent_on, how)
