@@ -5,12 +5,10 @@ window, and a claim changed by another writer meanwhile booked on what it has be
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.parties import DebtorKind
 from shared.domain.records import PaymentSource
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.services.statements import StatementService
@@ -327,26 +325,45 @@ def test_a_window_reads_plan_membership_once_and_tells_plans_of_their_invoices_o
     assert "F2" not in asked and "F1" in asked  # F1's plan is asked about, F2 never
 
 
-def test_a_debtor_whose_kind_changed_since_its_index_rows_is_booked_as_it_is_now(world, caplog):
-    """The index rows carry the debtor's kind, which spares reading each candidate's debtor;
-    before a booking the window checks it against the debtor's row. F2's debtor became a
-    business after its rows were written: the line is booked on the one-line path, on the
-    debtor as it is now, exactly as a window would have booked it on fresh rows."""
+def test_a_debtor_whose_kind_changed_is_booked_as_it_is_now_without_reading_it(world):
+    """The index rows carry the debtor's name and kind and are kept up to date with it (the
+    import writes a debtor's open invoices' rows again when its name or kind changes), so
+    the window books without reading the debtor. F2's debtor becomes a business after its
+    rows were written: the rows say so, and the line is booked on the debtor as it is now."""
     a = setup(world)
     repos = world.services.repos
     client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
     warm = write_mt940(ACCOUNT, [OutLine(PAID_ON, 777, "huur", end_to_end_id="W")], opening=0,
                        opening_date=PAID_ON, statement_id="S6")  # fmt: skip
-    service(world, 50).ingest("agency-a/warm.sta", warm.encode())  # builds the index (v2)
+    service(world, 50).ingest("agency-a/warm.sta", warm.encode())  # builds the index
     [row] = repos.invoices.match_index.of_debtor(client_id, "D2")
-    assert row.debtor_kind == "b2c"
-    debtor, etag = repos.debtors.get(client_id, "D2")
-    repos.debtors.save(replace(debtor, kind=DebtorKind.B2B), etag)
-    line = OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+    assert (row.debtor_kind, row.debtor_name) == ("b2c", "Piet Bakker")
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [
+        debtor_row("D2", name="Bakkerij Bakker BV", kind="b2b"),
+    ]})  # fmt: skip
+    [row] = repos.invoices.match_index.of_debtor(client_id, "D2")
+    assert (row.debtor_kind, row.debtor_name) == ("b2b", "Bakkerij Bakker BV")
+    total = cents(claim(world, "F2")["open"]["total"])  # the claim of a business debtor
+    line = OutLine(PAID_ON, total, "", counterparty_iban=OTHER, counterparty_name="Bakker BV",
                    reference=reference(world, "F2"), end_to_end_id="K1")  # fmt: skip
     data = write_mt940(ACCOUNT, [line], opening=0, opening_date=PAID_ON, statement_id="S7")
-    with caplog.at_level("INFO", logger="inning.statements"):
+    store = repos.store
+    debtors_read: list[str] = []
+    get, get_many = store.get, store.get_many
+
+    def one(table, pk, rk, *args, **kw):
+        debtors_read.extend([rk] if table == "Debtors" else [])
+        return get(table, pk, rk, *args, **kw)
+
+    def many(table, pk, rks, *args, **kw):
+        debtors_read.extend(rks if table == "Debtors" else [])
+        return get_many(table, pk, rks, *args, **kw)
+
+    store.get, store.get_many = one, many
+    try:
         report = service(world, 50).ingest("agency-a/kind.sta", data.encode())
-    assert "changed kind" in caplog.text
+    finally:
+        store.get, store.get_many = get, get_many
     assert report.booked == 1
+    assert debtors_read == []  # neither to match nor to book
     assert claim(world, "F2")["open"]["total"] == "0.00"
