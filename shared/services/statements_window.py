@@ -55,7 +55,7 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import LedgerEvent
+from shared.domain.ledger.model import ClaimFigures, LedgerEvent
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor, DebtorKind
@@ -178,6 +178,8 @@ class StatementWindow:
         # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
         # are authoritative, match_index_repo VERSION 3), its row not read
         self.hinted: dict[tuple[str, str], Debtor] = {}
+        # (client, debtor, day) -> (the claims replayed, their figures): see _figures
+        self.figures: dict[tuple[str, str, date], tuple[DebtorClaims, dict[str, ClaimFigures]]] = {}
         # client -> {invoice: plan id} of every invoice a plan holds (None: more than a page)
         self.plan_members: dict[str, dict[str, str] | None] = {}
 
@@ -361,11 +363,7 @@ class StatementWindow:
                 else:
                     book = self._debtor_book(client, debtor, named)
                     claims, changed = book.claims, book.changed
-                figures = (
-                    open_claims(claims.records, on, self.service.payments.ledger.rates())
-                    if self.ledger_totals
-                    else {}
-                )
+                figures = self._figures(client_id, debtor, claims, on) if self.ledger_totals else {}
                 for inv in invs:
                     local = self._split_key(inv.number)[1]
                     if local in figures:
@@ -377,6 +375,20 @@ class StatementWindow:
             return out
 
         return totals
+
+    def _figures(
+        self, client_id: str, debtor: str, claims: DebtorClaims, on: date
+    ) -> dict[str, ClaimFigures]:
+        """The debtor's claims on ``on`` replayed from its ledger, once per state of its
+        claims and day: every line that names the debtor asks again (the prefetch and the
+        line itself, and each candidate set), and the replay was most of a line's CPU."""
+        key = (client_id, debtor, on)
+        cached = self.figures.get(key)
+        if cached is not None and cached[0] is claims:
+            return cached[1]
+        figures = open_claims(claims.records, on, self.service.payments.ledger.rates())
+        self.figures[key] = (claims, figures)
+        return figures
 
     # -- the window's independent reads, made in parallel -------------------------------------
     def prefetch(self, lines: Sequence[StatementLine]) -> None:
