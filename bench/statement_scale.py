@@ -42,6 +42,8 @@ from shared.adapters.tables.match_index_repo import (
     amount_key,
     index_rows,
 )
+from shared.adapters.tables.payer_digest import PayerDigest
+from shared.adapters.tables.payer_digest import to_row as payer_digest_row
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.invoices import Invoice
@@ -115,6 +117,9 @@ def seed(
             for iban, ds in book.learned.items()
         ),
     )
+    # the digest of the learned accounts, as the learnings that wrote them would have kept it
+    digest = PayerDigest(frozenset(), built=True, full=False).adding(book.learned)
+    repos.store.upsert(LEARNED_IBANS, payer_digest_row(client_id, digest))
     return client
 
 

@@ -31,6 +31,7 @@ after the window's pending writes.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ from shared.adapters.tables.ledger_repo import (
     StoredClaim,
 )
 from shared.adapters.tables.match_index_repo import is_matchable
+from shared.adapters.tables.payer_digest import PayerDigest
 from shared.adapters.tables.records_repo import ContactLogRepository
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import time_ordered_id
@@ -175,6 +177,8 @@ class StatementWindow:
         ] = {}
         self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
+        self.digests: dict[str, PayerDigest] = {}  # client -> its learned accounts' digest
+        self.digest_lock = threading.Lock()  # read once, whichever prefetch thread asks
         # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
         # are authoritative, match_index_repo VERSION 3), its row not read
         self.hinted: dict[tuple[str, str], Debtor] = {}
@@ -268,11 +272,24 @@ class StatementWindow:
         return self.learned[key]
 
     def _learned_read(self, client_id: str, iban: str) -> frozenset[str]:
+        """The debtors learned for the payer's account, as stored: read only when the
+        client's digest of learned accounts may hold it (most payers were never learned)."""
         key = (client_id, _iban_key(iban))
         if key not in self.learned_as_read:
-            found = self.repos.banking.debtors_for_iban(client_id, key[1])
-            self.learned_as_read[key] = frozenset(found)
+            if self._digest(client_id).may_know(key[1]):
+                found = frozenset(self.repos.banking.debtors_for_iban(client_id, key[1]))
+            else:
+                found = frozenset()
+            self.learned_as_read[key] = found
         return self.learned_as_read[key]
+
+    def _digest(self, client_id: str) -> PayerDigest:
+        """The client's digest of learned accounts, read once per window (a learning of an
+        earlier window or another writer is in it; this window's own are in ``learned``)."""
+        with self.digest_lock:
+            if client_id not in self.digests:
+                self.digests[client_id] = self.repos.banking.payer_digest(client_id)
+            return self.digests[client_id]
 
     # -- a debtor's claims, read once per window -----------------------------------------------
     def _debtor_book(
@@ -777,8 +794,8 @@ class StatementWindow:
             if c == cid
         }
         learned = {iban: debtors for iban, debtors in learned.items() if debtors}
-        if learned:
-            self.repos.banking.learn_ibans(cid, learned)
+        if learned:  # with the digest as this window read it (its ETag guards the write)
+            self.repos.banking.learn_ibans(cid, learned, self.digests.get(cid))
         self._log(client, booked, at)
         for b in booked:
             if b.payment.unallocated > 0:

@@ -367,3 +367,42 @@ def test_a_debtor_whose_kind_changed_is_booked_as_it_is_now_without_reading_it(w
     assert report.booked == 1
     assert debtors_read == []  # neither to match nor to book
     assert claim(world, "F2")["open"]["total"] == "0.00"
+
+
+def test_a_payers_account_is_read_only_when_the_digest_may_know_it(world):
+    """The window reads the client's digest of learned accounts once and asks for the
+    debtors of a payer's account only when it may be known: a stranger's credit costs no
+    read, and an account learned elsewhere (a Mollie payment, another delivery) before the
+    statement is found and books by the rule "known payer" as before."""
+    a = setup(world)
+    repos = world.services.repos
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    repos.banking.learn_iban(client_id, OTHER, "D2")  # learned on the one-line path
+    lines = [
+        OutLine(PAID_ON, 25_000, "betaling", counterparty_iban=OTHER,
+                counterparty_name="Familie Jansen", end_to_end_id="N1"),
+        OutLine(PAID_ON, 777, "huur maart", counterparty_iban="NL20INGB0001234567",
+                counterparty_name="Verhuur BV", end_to_end_id="N2"),
+        OutLine(PAID_ON, 1_234, "gift", counterparty_iban="NL44RABO0123456789",
+                counterparty_name="A Stranger", end_to_end_id="N3"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S9")
+    store = repos.store
+    asked: list[object] = []
+    query = store.query
+
+    def counted(table, *args, **kw):
+        asked.extend([kw.get("rk_range")] if table == "LearnedIbans" else [])
+        return query(table, *args, **kw)
+
+    store.query = counted
+    try:
+        report = service(world, 50).ingest("agency-a/payers.sta", data.encode())
+    finally:
+        store.query = query
+    assert (report.booked, report.unmatched) == (1, 2)
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    # the digest built once (a scan: the client learned its accounts before it existed),
+    # then one account's debtors read: the known payer's
+    assert asked.count(None) == 1
+    assert [r for r in asked if r is not None] == [(OTHER, OTHER + "|\U0010ffff")]
