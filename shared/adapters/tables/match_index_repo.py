@@ -154,9 +154,10 @@ class MatchIndexRepository:
         debtors: Mapping[str, Debtor],
     ) -> Mapping[str, Debtor]:
         """``debtors`` and the debtors of the invoices whose rows will be written that it
-        lacks, read from the ``Debtors`` table."""
+        lacks, read from the ``Debtors`` table (an invoice whose rows stay as they are, a
+        dunning step say, costs no read)."""
         missing = sorted(
-            {new.debtor_number for _, new in changes if is_matchable(new)} - set(debtors)
+            {new.debtor_number for old, new in changes if _moves(old, new)} - set(debtors)
         )
         if not missing:
             return debtors
@@ -284,6 +285,17 @@ class MatchIndexRepository:
         known = {d.number: d for d in debtors()} if debtors is not None else None
         self.rebuild(client_id, open_invoices(), known)
         return True
+
+
+def _moves(old: Invoice | None, new: Invoice) -> bool:
+    """Whether the new state writes index rows the old state's lack (names aside: both
+    states' rows carry the same debtor's)."""
+    if not is_matchable(new):
+        return False
+    if old is None:
+        return True
+    before = {rk: row.data for rk, row in index_rows(old).items()}
+    return any(before.get(rk) != row.data for rk, row in index_rows(new).items())
 
 
 def _all_keys(inv: Invoice) -> dict[str, Row]:
