@@ -160,3 +160,30 @@ def test_a_debtor_renamed_or_of_another_kind_has_its_open_rows_written_again(rep
     assert {(i.number, i.debtor_kind, i.debtor_name) for i in rows} == {
         ("F1", "b2b", "De Vries Holding BV")
     }
+
+
+def test_a_write_that_leaves_the_rows_as_they_are_reads_no_debtor(repos, monkeypatch):
+    """Writers without the debtor at hand have the index read it, but only when the invoice's
+    rows change (a dunning step, a note on the invoice: no read)."""
+    from shared.domain.parties import Debtor, DebtorKind
+
+    client = f"c{uuid.uuid4().hex[:8]}"
+    repos.debtors.save(Debtor(client, "D1", DebtorKind.B2B, "Bakker BV"), None)
+    inv = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 5_000)
+    index = repos.invoices.match_index
+    read: list[str] = []
+    get_many = repos.store.get_many
+
+    def counted(table, pk, rks):
+        read.extend(rks if table == "Debtors" else [])
+        return get_many(table, pk, rks)
+
+    monkeypatch.setattr(repos.store, "get_many", counted)
+    index.update(client, [(None, inv)])
+    assert read == ["D1"]
+    index.update(client, [(inv, replace(inv, description="reminder sent"))])
+    assert read == ["D1"]  # the same rows: nothing read, nothing written
+    index.update(client, [(inv, inv.apply_payment("p1", 1_000))])
+    assert read == ["D1", "D1"]
+    [row] = index.by_amount(client, 4_000, 5)
+    assert (row.debtor_kind, row.debtor_name) == ("b2b", "Bakker BV")
