@@ -42,6 +42,8 @@ from shared.adapters.tables.match_index_repo import (
     amount_key,
     index_rows,
 )
+from shared.adapters.tables.payer_digest import PayerDigest
+from shared.adapters.tables.payer_digest import to_row as payer_digest_row
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.invoices import Invoice
@@ -115,6 +117,9 @@ def seed(
             for iban, ds in book.learned.items()
         ),
     )
+    # the digest of the learned accounts, as the learnings that wrote them would have kept it
+    digest = PayerDigest(frozenset(), built=True, full=False).adding(book.learned)
+    repos.store.upsert(LEARNED_IBANS, payer_digest_row(client_id, digest))
     return client
 
 
@@ -321,7 +326,19 @@ def _e2e_child(name: str) -> None:
     began = time.perf_counter()
     blob = services.files.get(INBOX, name)  # blob in, as the trigger reads it
     sites = RequestSites(services.repos.store)
-    result = _ingest(services, counter, name, blob or b"", sites)
+    profile_to = os.environ.get("STATEMENT_SCALE_PROFILE")  # a path: where the CPU went
+    if profile_to:  # the prefetch's threads made in the profiled thread (cProfile sees one)
+        import cProfile
+
+        from shared.services import statements_window
+
+        vars(statements_window)["ThreadPoolExecutor"] = _Serial
+
+        with cProfile.Profile() as profiler:
+            result = _ingest(services, counter, name, blob or b"", sites)
+        profiler.dump_stats(profile_to)
+    else:
+        result = _ingest(services, counter, name, blob or b"", sites)
     spent = result.pop("sites") or Counter()
     result["by_site"] = RequestSites.per_line(Counter(), spent, max(1, result["lines"]))
     result["seconds"] = time.perf_counter() - began
@@ -331,6 +348,22 @@ def _e2e_child(name: str) -> None:
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     result["rss_mb_before"] = round(before, 1)
     print(json.dumps(result))
+
+
+class _Serial:
+    """A thread pool of no threads, for the profile: the same work, in the calling thread."""
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        self.max_workers = max_workers
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn: Any, *items: Any) -> Any:
+        return map(fn, *items)
 
 
 def run(connection: str, scale: float) -> dict[str, Any]:

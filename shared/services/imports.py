@@ -195,6 +195,7 @@ class ImportService:
                 ops.append(self.repos.debtors.write_op(merged, previous[1] if previous else None))
                 owners.append(row_index)
                 stored_debtors.append((previous[0] if previous else None, merged))
+            self._renamed_in_index(stored_debtors)
             try:
                 self.repos.debtors.save_ops(ops)
             except TransactionFailed as exc:
@@ -216,11 +217,23 @@ class ImportService:
             result.unchanged += unchanged
             return result
 
+    def _renamed_in_index(self, changes: Sequence[tuple[Debtor | None, Debtor]]) -> None:
+        """The statement matching index carries each open invoice's debtor name and kind (and
+        books on that kind): a debtor whose name or kind changes has its open invoices' rows
+        written again first (a crash before the debtor's row leaves the import to be sent
+        again, which writes both again)."""
+        for old, new in changes:
+            if old is not None and (old.name, old.kind) != (new.name, new.kind):
+                invoices = self.repos.invoices
+                invoices.match_index.debtor_changed(
+                    new, invoices.for_debtor(new.client_id, new.number)
+                )
+
     # -- invoices --------------------------------------------------------------------------
     def upsert_invoices(
         self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
     ) -> BatchResult:
-        result, pending = self._screen_invoices(client, rows)
+        result, pending, debtors = self._screen_invoices(client, rows)
         # What is stored is read once for the whole request, in key order: a range read whose
         # cost does not depend on the order the numbers were sent in (chunks read one by one
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
@@ -232,11 +245,15 @@ class ImportService:
         result = self._in_parallel(
             chunks, lambda c: self._write_invoice_chunk(client, c, stored, writes), result
         )
-        self._follow_up(client, stored, writes)
+        self._follow_up(client, stored, writes, debtors)
         return result
 
     def _follow_up(
-        self, client: Client, stored: dict[str, StoredInvoice], writes: _Written
+        self,
+        client: Client,
+        stored: dict[str, StoredInvoice],
+        writes: _Written,
+        debtors: Mapping[str, Debtor] | None = None,
     ) -> None:
         """The request's follow-up writes, once for all its chunks (match index, open sums,
         search keys, dunning schedule, usage meter), then the chunks' marks off. Invoices that
@@ -247,7 +264,7 @@ class ImportService:
         changed = writes.changed + [(None, inv) for inv in redo]
         invoices = self.repos.invoices
         if changed:
-            invoices.follow_up(client.client_id, changed)
+            invoices.follow_up(client.client_id, changed, debtors)
             if redo:  # what the open sums missed is unknown: have them counted afresh
                 invoices.figures.forget(client.client_id)
             if self.on_invoices_stored is not None:
@@ -282,7 +299,7 @@ class ImportService:
         """What :meth:`upsert_invoices` would refuse, without writing anything (the console's
         preview of an upload): the same screening, then the same merge rules against what is
         stored. Only storage's own refusals and lost races can still differ."""
-        result, pending = self._screen_invoices(client, rows)
+        result, pending, _ = self._screen_invoices(client, rows)
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
         for index, draft in pending:
             previous = stored.get(draft.number)
@@ -294,9 +311,10 @@ class ImportService:
 
     def _screen_invoices(
         self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
-    ) -> tuple[BatchResult, list[tuple[int, InvoiceDraft]]]:
+    ) -> tuple[BatchResult, list[tuple[int, InvoiceDraft]], dict[str, Debtor]]:
         """Duplicates in the batch, unknown debtors and invalid references: rejected before
-        anything is read or written; the rest is returned to be merged."""
+        anything is read or written; the rest is returned to be merged, with the debtors
+        read (the matching index's rows carry their names and kinds)."""
         result = BatchResult()
         dupes = duplicates([(i, d.number) for i, d in rows])
         for index, first in dupes.items():
@@ -304,9 +322,10 @@ class ImportService:
                 index, "number", f"duplicate invoice number in this batch (first at index {first})"
             )
         candidates = [(i, d) for i, d in rows if i not in dupes]
-        known_debtors = self.repos.debtors.existing_numbers(
+        found = self.repos.debtors.get_many(
             client.client_id, sorted({d.debtor_number for _, d in candidates})
         )
+        known_debtors = {n: d for n, (d, _) in found.items()}
         pending: list[tuple[int, InvoiceDraft]] = []
         for index, draft in candidates:
             if draft.debtor_number not in known_debtors:
@@ -319,7 +338,7 @@ class ImportService:
                 result.reject(index, "payment_reference", err)
             else:
                 pending.append((index, draft))
-        return result, pending
+        return result, pending, known_debtors
 
     def _claim_dates(self, client: Client, draft: InvoiceDraft) -> None:
         """The letter date and default date an import gave, on the claim (idempotent: sending

@@ -31,6 +31,7 @@ after the window's pending writes.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ from shared.adapters.tables.ledger_repo import (
     StoredClaim,
 )
 from shared.adapters.tables.match_index_repo import is_matchable
+from shared.adapters.tables.payer_digest import PayerDigest
 from shared.adapters.tables.records_repo import ContactLogRepository
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import time_ordered_id
@@ -55,7 +57,7 @@ from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import LedgerEvent
+from shared.domain.ledger.model import ClaimFigures, LedgerEvent
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor, DebtorKind
@@ -175,9 +177,13 @@ class StatementWindow:
         ] = {}
         self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
-        # (client, debtor) -> the kind its claims were read with, as the index rows said, not
-        # yet checked against the debtor's row (a booking checks it: _checked)
-        self.hinted: dict[tuple[str, str], str] = {}
+        self.digests: dict[str, PayerDigest] = {}  # client -> its learned accounts' digest
+        self.digest_lock = threading.Lock()  # read once, whichever prefetch thread asks
+        # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
+        # are authoritative, match_index_repo VERSION 3), its row not read
+        self.hinted: dict[tuple[str, str], Debtor] = {}
+        # (client, debtor, day) -> (the claims replayed, their figures): see _figures
+        self.figures: dict[tuple[str, str, date], tuple[DebtorClaims, dict[str, ClaimFigures]]] = {}
         # client -> {invoice: plan id} of every invoice a plan holds (None: more than a page)
         self.plan_members: dict[str, dict[str, str] | None] = {}
 
@@ -266,37 +272,56 @@ class StatementWindow:
         return self.learned[key]
 
     def _learned_read(self, client_id: str, iban: str) -> frozenset[str]:
+        """The debtors learned for the payer's account, as stored: read only when the
+        client's digest of learned accounts may hold it (most payers were never learned)."""
         key = (client_id, _iban_key(iban))
         if key not in self.learned_as_read:
-            found = self.repos.banking.debtors_for_iban(client_id, key[1])
-            self.learned_as_read[key] = frozenset(found)
+            if self._digest(client_id).may_know(key[1]):
+                found = frozenset(self.repos.banking.debtors_for_iban(client_id, key[1]))
+            else:
+                found = frozenset()
+            self.learned_as_read[key] = found
         return self.learned_as_read[key]
 
+    def _digest(self, client_id: str) -> PayerDigest:
+        """The client's digest of learned accounts, read once per window (a learning of an
+        earlier window or another writer is in it; this window's own are in ``learned``)."""
+        with self.digest_lock:
+            if client_id not in self.digests:
+                self.digests[client_id] = self.repos.banking.payer_digest(client_id)
+            return self.digests[client_id]
+
     # -- a debtor's claims, read once per window -----------------------------------------------
-    def _debtor_book(self, client: Client, number: str, kind: str | None = None) -> _DebtorBook:
+    def _debtor_book(
+        self, client: Client, number: str, named: OpenInvoice | None = None
+    ) -> _DebtorBook:
         key = (client.client_id, number)
         if key in self.books:
             return self.books[key]
-        claims, read, etags = self._read_book(client, number, kind)
+        claims, read, etags = self._read_book(client, number, named)
         book = _DebtorBook(client, number, claims, dict(read), dict(etags))
         self.books[key] = book
         return book
 
     def _read_book(
-        self, client: Client, number: str, kind: str | None = None
+        self, client: Client, number: str, named: OpenInvoice | None = None
     ) -> tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]:
         """A debtor's claims as stored (invoices with the ETags of their rows, the ledger),
-        read once per window (the prefetch may have). ``kind``: the debtor's kind as the
-        index rows carried it, which spares reading the debtor for the open totals of a
-        candidate; a booking checks it first (:meth:`_checked`)."""
+        read once per window (the prefetch may have). ``named``: an index row of the debtor
+        carrying its name and kind, which spares reading the debtor (the rows are kept up to
+        date with the debtor: match_index_repo)."""
         key = (client.client_id, number)
         if key in self.reads:
             return self.reads[key]
         part = self.parts.get(client.client_id)
         debtor: Debtor | None = part.known(number) if part else None
-        if debtor is None and part is not None and kind is not None:
-            debtor = Debtor(client.client_id, number, DebtorKind(kind), "")
-            self.hinted[key] = kind
+        if debtor is None and key in self.hinted:
+            debtor = self.hinted[key]
+        elif debtor is None and part is not None and named is not None and named.debtor_kind:
+            debtor = Debtor(
+                client.client_id, number, DebtorKind(named.debtor_kind), named.debtor_name
+            )
+            self.hinted[key] = debtor
         elif debtor is None and part is not None:
             debtor = part.debtor(number)
         if debtor is None and part is None:
@@ -349,17 +374,13 @@ class StatementWindow:
                 if client is None or (not read and all(i.open_amount > amount for i in invs)):
                     out.update({i.number: i.open_amount for i in invs})
                     continue
-                kind = next((i.debtor_kind for i in invs if i.debtor_kind), None)
+                named = next((i for i in invs if i.debtor_kind), None)
                 if speculative:
-                    claims, changed = self._read_book(client, debtor, kind)[0], set()
+                    claims, changed = self._read_book(client, debtor, named)[0], set()
                 else:
-                    book = self._debtor_book(client, debtor, kind)
+                    book = self._debtor_book(client, debtor, named)
                     claims, changed = book.claims, book.changed
-                figures = (
-                    open_claims(claims.records, on, self.service.payments.ledger.rates())
-                    if self.ledger_totals
-                    else {}
-                )
+                figures = self._figures(client_id, debtor, claims, on) if self.ledger_totals else {}
                 for inv in invs:
                     local = self._split_key(inv.number)[1]
                     if local in figures:
@@ -371,6 +392,20 @@ class StatementWindow:
             return out
 
         return totals
+
+    def _figures(
+        self, client_id: str, debtor: str, claims: DebtorClaims, on: date
+    ) -> dict[str, ClaimFigures]:
+        """The debtor's claims on ``on`` replayed from its ledger, once per state of its
+        claims and day: every line that names the debtor asks again (the prefetch and the
+        line itself, and each candidate set), and the replay was most of a line's CPU."""
+        key = (client_id, debtor, on)
+        cached = self.figures.get(key)
+        if cached is not None and cached[0] is claims:
+            return cached[1]
+        figures = open_claims(claims.records, on, self.service.payments.ledger.rates())
+        self.figures[key] = (claims, figures)
+        return figures
 
     # -- the window's independent reads, made in parallel -------------------------------------
     def prefetch(self, lines: Sequence[StatementLine]) -> None:
@@ -424,9 +459,8 @@ class StatementWindow:
         debtors = {self._split_key(i.debtor)[1] for i in result.best.invoices}
         if client is None or len(debtors) != 1:
             return False
-        book = self._debtor_book(client, debtors.pop())
-        if not self._checked(book):
-            return False
+        named = next((i for i in result.best.invoices if i.debtor_kind), None)
+        book = self._debtor_book(client, debtors.pop(), named)
         numbers = [self._split_key(k)[1] for k in keys]
         # the invoices still stand as the index said (a crash may have left it stale): the
         # one-line path repairs the index and suggests the line
@@ -483,26 +517,6 @@ class StatementWindow:
                 self.learned_new.add((client.client_id, _iban_key(line.counterparty_iban)))
         return True
 
-    def _checked(self, book: _DebtorBook) -> bool:
-        """Before a booking: the debtor's kind its claims were read with (the index rows')
-        is the debtor's own. A debtor whose kind changed since its rows were written is
-        read again and the line takes the one-line path (its open totals may have been
-        different)."""
-        key = (book.client.client_id, book.number)
-        if key not in self.hinted:
-            return True
-        part = self.parts.get(book.client.client_id)
-        debtor = part.debtor(book.number) if part else None
-        if debtor is not None and debtor.kind.value == self.hinted[key]:
-            del self.hinted[key]
-            return True
-        log.info("debtor %s changed kind since its index rows were written", book.number)
-        if not book.changed and not book.writes:  # nothing booked on what was read: read again
-            self.reads.pop(key, None)
-            self.books.pop(key, None)
-            self.hinted.pop(key, None)
-        return False
-
     def _principal_first(self, book: _DebtorBook) -> frozenset[str]:
         """As the one-line path asks the payment service: the claims whose payments go to the
         principal first by the client's agreement (a plan over the principal only)."""
@@ -536,13 +550,17 @@ class StatementWindow:
         return self.plan_members[client_id]
 
     def _debtors(self, client_id: str) -> dict[str, Debtor]:
-        """The client's debtors this statement read (every debtor booked on was): the index
-        rows the window writes carry their names and kinds."""
+        """The debtors booked on, as read or as their index rows named them: the index rows
+        the window writes carry their names and kinds."""
         part = self.parts.get(client_id)
-        if part is None:
-            return {}
-        return {n: d for n in {k[1] for k in self.books if k[0] == client_id}
-                if (d := part.known(n)) is not None}  # fmt: skip
+        out: dict[str, Debtor] = {}
+        for cid, number in self.books:
+            if cid != client_id:
+                continue
+            found = (part.known(number) if part else None) or self.hinted.get((cid, number))
+            if found is not None:
+                out[number] = found
+        return out
 
     def _told(self, client_id: str, numbers: list[str]) -> list[str]:
         """The booked invoices the plans' listener hears about: plans act on the invoices
@@ -776,8 +794,8 @@ class StatementWindow:
             if c == cid
         }
         learned = {iban: debtors for iban, debtors in learned.items() if debtors}
-        if learned:
-            self.repos.banking.learn_ibans(cid, learned)
+        if learned:  # with the digest as this window read it (its ETag guards the write)
+            self.repos.banking.learn_ibans(cid, learned, self.digests.get(cid))
         self._log(client, booked, at)
         for b in booked:
             if b.payment.unallocated > 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -114,7 +115,8 @@ def test_an_index_of_the_first_version_is_built_again_once_with_names_and_kinds(
     [new] = index.by_amount(client, 4_200, 5)
     assert (new.debtor_name, new.debtor_kind) == ("Jan de Vries", "b2c")
     assert not index.ensure_built(client, lambda: [], lambda: [debtor])  # once
-    # a write that has the debtor at hand keeps them; one that has not leaves them out
+    # a write that has the debtor at hand writes its name and kind; one that has not reads
+    # the debtor (version 3: every row carries them); a debtor not on file leaves them out
     stored = repos.invoices.get(client, "F7")
     part = stored.invoice.apply_payment("p1", 200)
     index.update(client, [(stored.invoice, part)], {"D1": debtor})
@@ -125,3 +127,63 @@ def test_an_index_of_the_first_version_is_built_again_once_with_names_and_kinds(
     assert [(i.open_amount, i.debtor_kind) for i in index.of_debtor(client, "D1")] == [
         (3_000, None)
     ]
+    repos.debtors.save(debtor, None)
+    third = part.apply_payment("p2", 1_000)
+    index.update(client, [(third, third.apply_payment("p3", 500))])
+    assert [(i.open_amount, i.debtor_kind, i.debtor_name) for i in index.by_amount(
+        client, 2_500, 5
+    )] == [(2_500, "b2c", "Jan de Vries")]  # fmt: skip
+
+
+def test_a_debtor_renamed_or_of_another_kind_has_its_open_rows_written_again(repos):
+    """The rows are authoritative for the debtor's name and kind: a change of either writes
+    the rows of the debtor's open invoices again (paid ones have none)."""
+    from shared.domain.parties import Debtor, DebtorKind
+
+    client = f"c{uuid.uuid4().hex[:8]}"
+    before = Debtor(client, "D1", DebtorKind.B2C, "Jan de Vries")
+    repos.debtors.save(before, None)
+    open_ = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 4_200)
+    paid = Invoice(client, "F2", "D1", date(2024, 1, 1), date(2024, 2, 1), 1_000)
+    for inv in (open_, paid):
+        repos.invoices.save(inv, None)
+    repos.invoices.save(paid.apply_payment("p1", 1_000), repos.invoices.get(client, "F2"))
+    index = repos.invoices.match_index
+    assert [(i.number, i.debtor_kind) for i in index.of_debtor(client, "D1")] == [("F1", "b2c")]
+    after = replace(before, kind=DebtorKind.B2B, name="De Vries Holding BV")
+    index.debtor_changed(after, repos.invoices.for_debtor(client, "D1"))
+    rows = (
+        index.of_debtor(client, "D1")
+        + index.by_amount(client, 4_200, 5)
+        + index.by_tail(client, "1")
+    )
+    assert {(i.number, i.debtor_kind, i.debtor_name) for i in rows} == {
+        ("F1", "b2b", "De Vries Holding BV")
+    }
+
+
+def test_a_write_that_leaves_the_rows_as_they_are_reads_no_debtor(repos, monkeypatch):
+    """Writers without the debtor at hand have the index read it, but only when the invoice's
+    rows change (a dunning step, a note on the invoice: no read)."""
+    from shared.domain.parties import Debtor, DebtorKind
+
+    client = f"c{uuid.uuid4().hex[:8]}"
+    repos.debtors.save(Debtor(client, "D1", DebtorKind.B2B, "Bakker BV"), None)
+    inv = Invoice(client, "F1", "D1", date(2024, 1, 1), date(2024, 2, 1), 5_000)
+    index = repos.invoices.match_index
+    read: list[str] = []
+    get_many = repos.store.get_many
+
+    def counted(table, pk, rks):
+        read.extend(rks if table == "Debtors" else [])
+        return get_many(table, pk, rks)
+
+    monkeypatch.setattr(repos.store, "get_many", counted)
+    index.update(client, [(None, inv)])
+    assert read == ["D1"]
+    index.update(client, [(inv, replace(inv, description="reminder sent"))])
+    assert read == ["D1"]  # the same rows: nothing read, nothing written
+    index.update(client, [(inv, inv.apply_payment("p1", 1_000))])
+    assert read == ["D1", "D1"]
+    [row] = index.by_amount(client, 4_000, 5)
+    assert (row.debtor_kind, row.debtor_name) == ("b2b", "Bakker BV")

@@ -12,7 +12,10 @@ A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``)
 one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
 suggestion) learning at once never lose each other's debtor, and a redelivery writes the same
 row again. The debtors of an account are one small range read. Rows of the earlier form (one
-row per account, ``<iban>``, its debtors as JSON) are read as well.
+row per account, ``<iban>``, its debtors as JSON) are read as well. Every learning also
+keeps the partition's digest of learned accounts (``~payers``, :mod:`payer_digest`) in the
+same transaction, under its ETag: a statement window reads it once and reads the debtors
+only of accounts that may be known.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from shared.adapters.tables import payer_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
@@ -33,10 +37,12 @@ from shared.ports.tables import (
     Row,
     StorageError,
     TableStore,
+    TransactionFailed,
     all_rows,
 )
 
 log = logging.getLogger("inning.statements")
+LEARN_RETRIES = 8  # a learning whose digest write loses a race reads it again
 ACCOUNT_OWNERS = "AccountOwners"
 STATEMENT_FILES = "StatementFiles"
 STATEMENT_LINES = "StatementLines"
@@ -376,16 +382,39 @@ class BankingRepository:
                         left.append(op.row.rk)
         return left
 
-    def learn_ibans(self, client_id: str, learned: dict[str, set[str]]) -> None:
+    def learn_ibans(
+        self,
+        client_id: str,
+        learned: dict[str, set[str]],
+        digest: payer_digest.PayerDigest | None = None,
+    ) -> None:
         """:meth:`learn_iban` for many payer accounts and debtors, in transactions (a
-        window's new ones at once)."""
-        ops = [
-            Op(OpKind.UPSERT, _learned_row(client_id, iban, debtor))
-            for iban, debtors in sorted(learned.items())
-            for debtor in sorted(debtors)
-        ]
-        for start in range(0, len(ops), MAX_BATCH):
-            self.store.transact(LEARNED_IBANS, ops[start : start + MAX_BATCH])
+        window's new ones at once), each with the digest's write when an account is new to
+        it (``digest``: as the caller read it; read again when a learning came between)."""
+        pairs = [(iban, debtor) for iban, ds in sorted(learned.items()) for debtor in sorted(ds)]
+        pk = encode(client_id)
+        for start in range(0, len(pairs), MAX_BATCH - 1):
+            part = pairs[start : start + MAX_BATCH - 1]
+            rows = [Op(OpKind.UPSERT, _learned_row(client_id, i, d)) for i, d in part]
+            for attempt in range(LEARN_RETRIES):
+                if digest is None or attempt:
+                    row = self.store.get(LEARNED_IBANS, pk, payer_digest.DIGEST_RK)
+                    digest = payer_digest.from_row(row)
+                op = payer_digest.learning_ops(client_id, digest, [i for i, _ in part])
+                try:
+                    etags = self.store.transact(LEARNED_IBANS, rows + ([op] if op else []))
+                except TransactionFailed as exc:
+                    if op is None or not isinstance(exc.cause, Conflict | PreconditionFailed):
+                        raise
+                    continue  # the digest changed since it was read: read it again
+                if op is not None:
+                    digest = replace(payer_digest.from_row(op.row), etag=etags[-1])
+                break
+            else:  # the digest keeps changing: no longer kept (accounts read as before),
+                # marked so before the rows are written (a crash between leaves it marked)
+                gone = payer_digest.PayerDigest(frozenset(), built=True, full=True)
+                self.store.upsert(LEARNED_IBANS, payer_digest.to_row(client_id, gone))
+                self.store.transact(LEARNED_IBANS, rows)
 
     def remember_payments(self, client_id: str, references: dict[str, str]) -> None:
         """:meth:`remember_payment` for many payments, in transactions."""
@@ -418,6 +447,8 @@ class BankingRepository:
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id)):
+            if row.rk == payer_digest.DIGEST_RK:
+                continue
             account = row.rk.split(SEPARATOR, 1)[0]
             out.setdefault(account, set()).update(_learned_debtors(row))
         return out
@@ -437,8 +468,38 @@ class BankingRepository:
         return out
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
-        """The payer's account is known for this debtor from now on: one upsert."""
-        self.store.upsert(LEARNED_IBANS, _learned_row(client_id, iban, debtor))
+        """The payer's account is known for this debtor from now on: one upsert, with the
+        digest's write when the account is new to it."""
+        self.learn_ibans(client_id, {iban: {debtor}})
+
+    def payer_digest(self, client_id: str) -> payer_digest.PayerDigest:
+        """The client's digest of learned accounts, built once from the learned rows when it
+        is not (then it may hold more than they did: learnings meanwhile are merged in)."""
+        pk = encode(client_id)
+        digest = payer_digest.from_row(self.store.get(LEARNED_IBANS, pk, payer_digest.DIGEST_RK))
+        if digest.built:
+            return digest
+        accounts = {
+            row.rk.split(SEPARATOR, 1)[0]
+            for row in all_rows(self.store, LEARNED_IBANS, pk=pk)
+            if row.rk != payer_digest.DIGEST_RK
+        }
+        for _ in range(LEARN_RETRIES):
+            whole = replace(digest.adding(decode(a) for a in accounts), built=True)
+            try:
+                [etag] = self.store.transact(
+                    LEARNED_IBANS, [payer_digest.write_op(client_id, whole)]
+                )
+            except TransactionFailed as exc:
+                if not isinstance(exc.cause, Conflict | PreconditionFailed):
+                    raise
+                row = self.store.get(LEARNED_IBANS, pk, payer_digest.DIGEST_RK)
+                digest = payer_digest.from_row(row)  # a learning came first: merged
+                if digest.built:
+                    return digest
+                continue
+            return replace(whole, etag=etag)
+        return payer_digest.EMPTY  # not built this time: the accounts are read as before
 
     # -- payment references ------------------------------------------------------------------
     def remember_payment(self, client_id: str, reference: str, payment_id: str) -> None:

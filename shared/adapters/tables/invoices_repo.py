@@ -20,6 +20,7 @@ from shared.adapters.tables.match_index_repo import MatchIndexRepository
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.parties import Debtor
 from shared.ports.tables import (
     MAX_BATCH,
     Op,
@@ -200,16 +201,23 @@ class InvoiceRepository:
             etags += self.store.transact(schema.INVOICES, ops[start : start + MAX_BATCH])
         return etags
 
-    def follow_up(self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]) -> None:
+    def follow_up(
+        self,
+        client_id: str,
+        changes: Sequence[tuple[Invoice | None, Invoice]],
+        debtors: Mapping[str, Debtor] | None = None,
+    ) -> None:
         """What every write of invoices brings up to date besides the rows: the statement
         matching index and the open sums. The index takes up to four rows an invoice: groups
-        of 25 fill a transaction each, and a few are written at once (as the chunks were)."""
+        of 25 fill a transaction each, and a few are written at once (as the chunks were).
+        ``debtors``: the invoices' debtors where the caller read them (the index rows carry
+        their names and kinds; the index reads the others)."""
         groups = [changes[i : i + INDEX_GROUP] for i in range(0, len(changes), INDEX_GROUP)]
         if len(groups) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_INDEX_WRITES) as pool:
-                list(pool.map(lambda g: self.match_index.update(client_id, g), groups))
+                list(pool.map(lambda g: self.match_index.update(client_id, g, debtors), groups))
         elif groups:
-            self.match_index.update(client_id, groups[0])
+            self.match_index.update(client_id, groups[0], debtors)
         self.figures.move_open(client_id, open_changes(changes))
 
     @staticmethod

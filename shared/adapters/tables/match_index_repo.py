@@ -11,12 +11,16 @@ paid, disputed, money open) has four small rows, each a key a bank line can carr
 
 Each row carries what the matcher needs (number, debtor, open amount, reference, due date,
 and since version 2 the debtor's name and kind), so a lookup is one point or small range read
-whatever the size of the portfolio, and a candidate needs no read of its debtor: the name is
-compared with the payer's, the kind (consumer or business) gives the claim's open total. A row
-written without its debtor (an invoice saved where the debtor was not at hand) carries neither,
-and its debtor is read as before. The name is what it was when the row was written: a debtor
-renamed later is compared under the earlier name until the invoice changes again (names only
-score; the kind is checked against the debtor's row before a booking).
+whatever the size of the portfolio, and neither a candidate nor the debtor booked on needs a
+read of its debtor: the name is compared with the payer's, the kind (consumer or business)
+gives the claim's open total and the terms it is booked on.
+
+Since version 3 the rows are authoritative for the name and kind: every write of index rows
+carries them (a writer without the debtor at hand has :meth:`MatchIndexRepository.update` read
+it, one batched read), and a debtor whose name or kind changes has its open invoices' rows
+written again before the debtor itself (:meth:`MatchIndexRepository.debtor_changed`, called by
+the import, the only place a debtor's name or kind changes). A row without a kind (an index
+built before) still has its debtor read, as before.
 
 The invoice repository keeps it current wherever an invoice row is written (import, payment,
 credit, withdrawal, dispute): the rows of the old state that the new state lacks are deleted,
@@ -56,9 +60,10 @@ MATCH_INDEX = "MatchIndex"
 TABLES = (MATCH_INDEX,)
 MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DISPUTED)
 BUILT = "~built"  # marker row: this client's open invoices have been indexed
-# the shape of the rows: 2 carries the debtor's name and kind; an index built before is built
-# again (once) the first time a statement meets its client
-VERSION = 2
+# the shape of the rows: 2 carries the debtor's name and kind, 3 on every row and kept up to
+# date with the debtor (authoritative); an index built before is built again (once) the first
+# time a statement meets its client
+VERSION = 3
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
 
@@ -124,12 +129,15 @@ class MatchIndexRepository:
         changes: Iterable[tuple[Invoice | None, Invoice]],
         debtors: Mapping[str, Debtor] | None = None,
     ) -> None:
-        """Bring the index from each invoice's old state to its new one. ``debtors`` (by
-        number), where the caller has them: the rows written carry their names and kinds."""
+        """Bring the index from each invoice's old state to its new one. The rows written
+        carry their debtors' names and kinds: from ``debtors`` (by number) where the caller
+        has them, else read here (one batched read of the debtors missing)."""
         ops: list[Op] = []
-        known = debtors or {}
+        changes = list(changes)
+        known = self._with_debtors(client_id, changes, debtors or {})
         for old, new in changes:
-            before = index_rows(old) if old is not None else {}
+            # the old state's rows as written (with the same debtor): unchanged ones stay
+            before = index_rows(old, known.get(old.debtor_number)) if old is not None else {}
             after = index_rows(new, known.get(new.debtor_number))
             ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
             ops += [
@@ -138,6 +146,33 @@ class MatchIndexRepository:
                 if rk not in before or before[rk].data != row.data
             ]
         self._write(ops)
+
+    def _with_debtors(
+        self,
+        client_id: str,
+        changes: Sequence[tuple[Invoice | None, Invoice]],
+        debtors: Mapping[str, Debtor],
+    ) -> Mapping[str, Debtor]:
+        """``debtors`` and the debtors of the invoices whose rows will be written that it
+        lacks, read from the ``Debtors`` table (an invoice whose rows stay as they are, a
+        dunning step say, costs no read)."""
+        missing = sorted(
+            {new.debtor_number for old, new in changes if _moves(old, new)} - set(debtors)
+        )
+        if not missing:
+            return debtors
+        from shared.adapters.tables.parties_repo import DebtorRepository
+
+        found = DebtorRepository(self.store).get_many(client_id, missing)
+        return {**debtors, **{n: d for n, (d, _) in found.items()}}
+
+    def debtor_changed(self, debtor: Debtor, invoices: Iterable[Invoice]) -> None:
+        """The debtor's name or kind changes: its open invoices' rows (``invoices``: every
+        invoice of the debtor, as stored) are written again with the new ones, so that the
+        rows stay authoritative. Called before the debtor's own row is written: a crash in
+        between leaves the import unfinished, and sending it again writes both again."""
+        mine = [i for i in invoices if i.debtor_number == debtor.number and is_matchable(i)]
+        self.update(debtor.client_id, [(None, i) for i in mine], {debtor.number: debtor})
 
     def repair(
         self, client_id: str, stale: Sequence[OpenInvoice], current: Sequence[Invoice]
@@ -250,6 +285,17 @@ class MatchIndexRepository:
         known = {d.number: d for d in debtors()} if debtors is not None else None
         self.rebuild(client_id, open_invoices(), known)
         return True
+
+
+def _moves(old: Invoice | None, new: Invoice) -> bool:
+    """Whether the new state writes index rows the old state's lack (names aside: both
+    states' rows carry the same debtor's)."""
+    if not is_matchable(new):
+        return False
+    if old is None:
+        return True
+    before = {rk: row.data for rk, row in index_rows(old).items()}
+    return any(before.get(rk) != row.data for rk, row in index_rows(new).items())
 
 
 def _all_keys(inv: Invoice) -> dict[str, Row]:

@@ -5,12 +5,10 @@ window, and a claim changed by another writer meanwhile booked on what it has be
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.domain.parties import DebtorKind
 from shared.domain.records import PaymentSource
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from shared.services.statements import StatementService
@@ -327,26 +325,84 @@ def test_a_window_reads_plan_membership_once_and_tells_plans_of_their_invoices_o
     assert "F2" not in asked and "F1" in asked  # F1's plan is asked about, F2 never
 
 
-def test_a_debtor_whose_kind_changed_since_its_index_rows_is_booked_as_it_is_now(world, caplog):
-    """The index rows carry the debtor's kind, which spares reading each candidate's debtor;
-    before a booking the window checks it against the debtor's row. F2's debtor became a
-    business after its rows were written: the line is booked on the one-line path, on the
-    debtor as it is now, exactly as a window would have booked it on fresh rows."""
+def test_a_debtor_whose_kind_changed_is_booked_as_it_is_now_without_reading_it(world):
+    """The index rows carry the debtor's name and kind and are kept up to date with it (the
+    import writes a debtor's open invoices' rows again when its name or kind changes), so
+    the window books without reading the debtor. F2's debtor becomes a business after its
+    rows were written: the rows say so, and the line is booked on the debtor as it is now."""
     a = setup(world)
     repos = world.services.repos
     client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
     warm = write_mt940(ACCOUNT, [OutLine(PAID_ON, 777, "huur", end_to_end_id="W")], opening=0,
                        opening_date=PAID_ON, statement_id="S6")  # fmt: skip
-    service(world, 50).ingest("agency-a/warm.sta", warm.encode())  # builds the index (v2)
+    service(world, 50).ingest("agency-a/warm.sta", warm.encode())  # builds the index
     [row] = repos.invoices.match_index.of_debtor(client_id, "D2")
-    assert row.debtor_kind == "b2c"
-    debtor, etag = repos.debtors.get(client_id, "D2")
-    repos.debtors.save(replace(debtor, kind=DebtorKind.B2B), etag)
-    line = OutLine(PAID_ON, 25_000, "", counterparty_iban=OTHER, counterparty_name="P Bakker",
+    assert (row.debtor_kind, row.debtor_name) == ("b2c", "Piet Bakker")
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [
+        debtor_row("D2", name="Bakkerij Bakker BV", kind="b2b"),
+    ]})  # fmt: skip
+    [row] = repos.invoices.match_index.of_debtor(client_id, "D2")
+    assert (row.debtor_kind, row.debtor_name) == ("b2b", "Bakkerij Bakker BV")
+    total = cents(claim(world, "F2")["open"]["total"])  # the claim of a business debtor
+    line = OutLine(PAID_ON, total, "", counterparty_iban=OTHER, counterparty_name="Bakker BV",
                    reference=reference(world, "F2"), end_to_end_id="K1")  # fmt: skip
     data = write_mt940(ACCOUNT, [line], opening=0, opening_date=PAID_ON, statement_id="S7")
-    with caplog.at_level("INFO", logger="inning.statements"):
+    store = repos.store
+    debtors_read: list[str] = []
+    get, get_many = store.get, store.get_many
+
+    def one(table, pk, rk, *args, **kw):
+        debtors_read.extend([rk] if table == "Debtors" else [])
+        return get(table, pk, rk, *args, **kw)
+
+    def many(table, pk, rks, *args, **kw):
+        debtors_read.extend(rks if table == "Debtors" else [])
+        return get_many(table, pk, rks, *args, **kw)
+
+    store.get, store.get_many = one, many
+    try:
         report = service(world, 50).ingest("agency-a/kind.sta", data.encode())
-    assert "changed kind" in caplog.text
+    finally:
+        store.get, store.get_many = get, get_many
     assert report.booked == 1
+    assert debtors_read == []  # neither to match nor to book
     assert claim(world, "F2")["open"]["total"] == "0.00"
+
+
+def test_a_payers_account_is_read_only_when_the_digest_may_know_it(world):
+    """The window reads the client's digest of learned accounts once and asks for the
+    debtors of a payer's account only when it may be known: a stranger's credit costs no
+    read, and an account learned elsewhere (a Mollie payment, another delivery) before the
+    statement is found and books by the rule "known payer" as before."""
+    a = setup(world)
+    repos = world.services.repos
+    client_id = a.call("GET", "/v1/clients/C1").body["client_id"]
+    repos.banking.learn_iban(client_id, OTHER, "D2")  # learned on the one-line path
+    lines = [
+        OutLine(PAID_ON, 25_000, "betaling", counterparty_iban=OTHER,
+                counterparty_name="Familie Jansen", end_to_end_id="N1"),
+        OutLine(PAID_ON, 777, "huur maart", counterparty_iban="NL20INGB0001234567",
+                counterparty_name="Verhuur BV", end_to_end_id="N2"),
+        OutLine(PAID_ON, 1_234, "gift", counterparty_iban="NL44RABO0123456789",
+                counterparty_name="A Stranger", end_to_end_id="N3"),
+    ]  # fmt: skip
+    data = write_mt940(ACCOUNT, lines, opening=0, opening_date=PAID_ON, statement_id="S9")
+    store = repos.store
+    asked: list[object] = []
+    query = store.query
+
+    def counted(table, *args, **kw):
+        asked.extend([kw.get("rk_range")] if table == "LearnedIbans" else [])
+        return query(table, *args, **kw)
+
+    store.query = counted
+    try:
+        report = service(world, 50).ingest("agency-a/payers.sta", data.encode())
+    finally:
+        store.query = query
+    assert (report.booked, report.unmatched) == (1, 2)
+    assert claim(world, "F2")["open"]["total"] == "0.00"
+    # the digest built once (a scan: the client learned its accounts before it existed),
+    # then one account's debtors read: the known payer's
+    assert asked.count(None) == 1
+    assert [r for r in asked if r is not None] == [(OTHER, OTHER + "|\U0010ffff")]
