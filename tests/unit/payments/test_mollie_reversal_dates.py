@@ -59,6 +59,12 @@ def test_a_chargeback_is_dated_by_its_created_at(world, mollie) -> None:
     booked, derived = _payments(world, payment_id)
     assert booked.reversed and booked.reversed_on == date(2026, 1, 20)
     assert derived == []  # nothing stands of it
+    # the client's export puts the reversal in January (Mollie's day), not February
+    exports = world.services.exports
+    january = exports.items(the_client(world), date(2026, 1, 1), date(2026, 1, 31))
+    assert -sum(i.amount for i in january if i.reversal) == booked.amount
+    february = exports.items(the_client(world), date(2026, 2, 1), date(2026, 2, 28))
+    assert not [i for i in february if i.reversal]
 
 
 def test_the_adapter_reads_mollies_documented_created_at() -> None:
@@ -70,4 +76,6 @@ def test_the_adapter_reads_mollies_documented_created_at() -> None:
     single = fixture("payment_chargeback_single.json")
     got = _chargeback(single, 3507)
     assert got.created_at == datetime(2018, 3, 14, 17, 0, 52, tzinfo=UTC) and got.reversed
+    # the Refunds API's webhook example writes an offset instead of "Z"
+    assert _when("2024-03-20T09:13:37+00:00") == datetime(2024, 3, 20, 9, 13, 37, tzinfo=UTC)
     assert _when("not a date") is None and _when(None) is None
