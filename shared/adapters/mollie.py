@@ -16,6 +16,7 @@ an ``Idempotency-Key`` header, the same key for the same collection."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +75,7 @@ class MollieChargeback:
     amount: Cents
     reason: str | None
     reversed: bool
+    created_at: datetime | None = None  # Mollie's ``createdAt``: when the bank took it back
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,19 @@ class MollieRefund:
     refund_id: str
     amount: Cents
     status: str
+    created_at: datetime | None = None  # Mollie's ``createdAt``: when the refund was made
+
+
+def _when(text: object) -> datetime | None:
+    """Mollie's ISO 8601 timestamps (``2018-03-14T17:09:02.0Z``, or with an offset); None
+    when absent or unreadable (the caller then takes the day it processes the change)."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _cents(amount: dict[str, str] | None) -> Cents:
@@ -147,7 +162,8 @@ def _chargeback(data: dict[str, Any], fallback: Cents) -> MollieChargeback:
     text = reason.get("code") if isinstance(reason, dict) else str(reason)
     if isinstance(reason, dict) and reason.get("description"):
         text = f"{reason.get('code')} ({reason['description']})"
-    return MollieChargeback(data["id"], cents, text or None, bool(data.get("reversedAt")))
+    return MollieChargeback(data["id"], cents, text or None, bool(data.get("reversedAt")),
+                            _when(data.get("createdAt")))  # fmt: skip
 
 
 class MollieClient:
@@ -246,7 +262,8 @@ class MollieClient:
     def refunds(self, payment_id: str) -> list[MollieRefund]:
         data = self._call("GET", f"/payments/{payment_id}/refunds") or {}
         items = (data.get("_embedded") or {}).get("refunds", [])
-        return [MollieRefund(r["id"], _cents(r.get("amount")), r.get("status", "")) for r in items]
+        return [MollieRefund(r["id"], _cents(r.get("amount")), r.get("status", ""),
+                             _when(r.get("createdAt"))) for r in items]  # fmt: skip
 
     def chargebacks(self, payment_id: str, payment_amount: Cents = 0) -> list[MollieChargeback]:
         """The payment's chargebacks (``GET /payments/{id}/chargebacks``); its status stays

@@ -66,6 +66,13 @@ def register(router: Router, services: Services) -> None:
         services.mollie_accounts.unlink(client.client_id)
         return ApiResponse(status=204)
 
+    def office365_unlink(ctx: Context) -> ApiResponse:
+        from shared.services.people.admin import actor_of
+
+        client = client_of(ctx)
+        services.office365.unlink(client.client_id, actor_of(principal(ctx)))
+        return ApiResponse(status=204)
+
     base = "/v1/clients/{client}/links"
     router.add(Route("GET", base, show, "The client's linked mailbox and Mollie account", "links"))
     router.add(Route("POST", f"{base}/office365", office365,
@@ -85,5 +92,18 @@ def register(router: Router, services: Services) -> None:
             "Unlink the client's Mollie account",
             "links",
             status=204,
+        )
+    )
+    # admins of the client or of its agency (MANAGE_BANK_ACCOUNTS, as linking): the agency
+    # may start a link for its client, so it may end one (a wrong link, a mailbox dispute)
+    router.add(
+        Route(
+            "DELETE",
+            f"{base}/office365",
+            office365_unlink,
+            "Unlink the client's Office 365 mailbox (its mail goes out as before the link)",
+            "links",
+            status=204,
+            errors={404: "no such client"},
         )
     )

@@ -390,6 +390,9 @@ class Services:
             authority_host=p.get("GRAPH_AUTHORITY_HOST", "https://login.microsoftonline.com"),
             prove_consent=getattr(email, "prove_consent", None),
             forget=getattr(email, "forget", None),
+            drop_tenant=getattr(email, "drop_tenant", None),
+            reset_inbox=self._reset_inbox,
+            audit=lambda *a, **kw: self.people.kit.audit(*a, **kw),
             # the administrator's sign-in after consent (needs the app registration's secret)
             signin=MicrosoftSignIn(
                 client_id=p["GRAPH_CLIENT_ID"],
@@ -400,6 +403,11 @@ class Services:
             if p.get("GRAPH_CLIENT_ID") and p.get("GRAPH_CLIENT_SECRET")
             else None,
         )
+
+    def _reset_inbox(self, mailbox: str) -> None:
+        from shared.adapters.tables.inbound_repo import MailboxStateRepository
+
+        MailboxStateRepository(self.repos.store).forget(mailbox)
 
     @cached_property
     def settlements(self) -> SettlementService:

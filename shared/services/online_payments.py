@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-from shared.adapters.mollie import MollieClient, MolliePayment
+from shared.adapters.mollie import MollieClient, MollieError, MolliePayment
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
 from shared.clock import Clock, amsterdam_date
@@ -316,9 +316,36 @@ class OnlinePaymentService:
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
             self._claim_undone(payment, undone, etag)
-            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices)
+            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices,
+                       on=self._came_back_on(client, payment, kind))  # fmt: skip
             return kind
         return payment.status
+
+    def _came_back_on(self, client: Client, payment: MolliePayment, kind: str) -> date | None:
+        """The Amsterdam day Mollie dates the latest refund (``createdAt`` of a refund that is
+        not ``failed`` or ``canceled``) or chargeback (``createdAt`` of one not reversed) of
+        the payment: read from Mollie's lists, so the date is Mollie's however late the
+        webhook is handled. None (book today) for a provider without these lists (the
+        simulation), or when Mollie lists none with a date (the payment's amounts moved but
+        the list is not there yet)."""
+        provider = self.provider_for(client)
+        try:
+            if kind == "chargeback":
+                lister = getattr(provider, "chargebacks", None)
+                found = [c.created_at for c in (lister(payment.payment_id, payment.amount) if lister else [])
+                         if not c.reversed and c.created_at is not None]  # fmt: skip
+            else:
+                lister = getattr(provider, "refunds", None)
+                found = [r.created_at for r in (lister(payment.payment_id) if lister else [])
+                         if r.status not in ("failed", "canceled") and r.created_at is not None]  # fmt: skip
+        except MollieError as exc:
+            if exc.transient:
+                raise  # retried with the message: never booked on the wrong day for a hiccup
+            log.warning(
+                "mollie %s: %s list refused (%s); dated today", payment.payment_id, kind, exc
+            )
+            return None
+        return amsterdam_date(max(found)) if found else None
 
     def _undone_state(self, payment_id: str) -> tuple[_Undone, str | None]:
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
@@ -357,13 +384,15 @@ class OnlinePaymentService:
             charged = payment.amount_charged_back or (payment.amount - payment.amount_refunded)
             undone = min(payment.amount, payment.amount_refunded + charged)
             self._undo(client, str(record["Debtor"]), booking_id,
-                       replace(payment, amount_charged_back=charged), undone, "chargeback", invoices)  # fmt: skip
+                       replace(payment, amount_charged_back=charged), undone, "chargeback", invoices,
+                       on=self._came_back_on(client, payment, "chargeback"))  # fmt: skip
         elif outcome == "chargeback_reversed":
             self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
             outcome = "paid"
         elif outcome == "refund":
             undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
-            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices)  # fmt: skip
+            self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices,
+                       on=self._came_back_on(client, payment, "refund"))  # fmt: skip
         return outcome
 
     def _undo(
@@ -375,11 +404,15 @@ class OnlinePaymentService:
         undone: Cents,
         kind: str,
         invoices: list[str],
+        on: date | None = None,
     ) -> None:
-        reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie")
-        self._net(client, booking_id, payment, payment.amount - undone, invoices)
+        """``on``: the Amsterdam day the money went back by Mollie's own account; the
+        reversal and what stands of the payment after it are booked on that day (its period
+        in the ledger and exports), however late or often the webhook is handled."""
+        reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie", on=on)
+        self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on)
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
-        year = amsterdam_date(self.clock.now()).year
+        year = (on or amsterdam_date(self.clock.now())).year  # the year Mollie dates it
         first_time = (
             self.counters.increment(
                 USAGE, client.client_id, f"undo|{payment.payment_id}|{undone}", limit=1
@@ -421,7 +454,7 @@ class OnlinePaymentService:
                                                  channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
 
     def _net(self, client: Client, booking_id: str, payment: MolliePayment, net: Cents,
-             invoices: list[str]) -> None:  # fmt: skip
+             invoices: list[str], on: date | None = None) -> None:  # fmt: skip
         """What stands of a payment after refunds or chargebacks is booked once, under an id of
         its own (``<booking id>-r<cents undone>``): exactly one such booking stands, for the
         current net, and every earlier one (a refund in two steps, a chargeback after a
@@ -436,13 +469,14 @@ class OnlinePaymentService:
                     client,
                     p.payment_id,
                     "replaced by what stands of the payment after a refund or chargeback",
+                    on=on,
                 )
         if net <= 0 or keep is not None:
             return
         net_id = f"{booking_id}-r{payment.amount - net}"
         if any(p.payment_id == net_id for p in derived):  # that net stood before and was reversed
             net_id = f"{net_id}-v{len(derived)}"
-        self.payments.book(client, payment_id=net_id, amount=net, received_on=amsterdam_date(self.clock.now()),
+        self.payments.book(client, payment_id=net_id, amount=net, received_on=on or amsterdam_date(self.clock.now()),
                            source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
 
     def refunds_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:

@@ -166,7 +166,7 @@ class PaymentService:
         if payment is None:
             return None
         numbers = sorted({a.invoice_number for a in payment.allocations})
-        self.ledger.reverse(client, payment_id, numbers, reason)
+        self.ledger.reverse(client, payment_id, numbers, reason, on=on)
         for number in numbers:
             self._update_invoice(
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)

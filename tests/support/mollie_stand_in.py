@@ -12,6 +12,10 @@ It keeps payments, customers and mandates, and enforces what Mollie documents an
 - a first payment that is paid creates a ``directdebit`` mandate and carries its ``mandateId``;
   a failed SEPA payment has ``details.bankReasonCode``; a chargeback leaves the payment
   ``paid`` with ``amountChargedBack`` and a ``chargebacks`` link; the webhook only says the id;
+- refunds and chargebacks are listed (``GET /v2/payments/{id}/refunds`` and ``…/chargebacks``,
+  ``_embedded``, as ``refunds_list.json`` and ``payment_chargebacks_list.json``), each with
+  Mollie's ``createdAt`` (UTC, ISO 8601); a refund also sets ``amountRefunded``, ``amountRemaining``
+  and a ``refunds`` link on the payment;
 - ``DELETE /v2/payments/{id}`` ("Cancel payment") cancels a payment whose ``isCancelable`` is
   true: an ``open`` one, or a ``pending`` SEPA direct debit not yet sent to the bank (Mollie:
   "usually until the next business day"); it answers the payment, now ``canceled``. An
@@ -28,6 +32,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from tests.conftest import MOLLIE
@@ -57,6 +62,7 @@ class MollieWorld:
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     mandates: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> mandate (+customer)
     chargebacks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    refunds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], tuple[str, Reply]] = field(default_factory=dict)
     created: int = 0  # payments actually made (a replayed key makes none)
     down: bool = False  # Mollie answers 503 to everything (an outage)
@@ -113,6 +119,11 @@ class MollieWorld:
         if r.method == "GET" and len(parts) == 2 and parts[0] == "payments":
             p = self.payments.get(parts[1])
             return Reply(200, self._payment_json(p)) if p else self._not_found("payment")
+        if r.method == "GET" and len(parts) == 3 and parts[::2] == ["payments", "refunds"]:
+            if parts[1] not in self.payments:
+                return self._not_found("payment")
+            items = self.refunds.get(parts[1], [])
+            return Reply(200, {"count": len(items), "_embedded": {"refunds": items}, "_links": {}})
         if r.method == "GET" and len(parts) == 3 and parts[::2] == ["payments", "chargebacks"]:
             items = self.chargebacks.get(parts[1], [])
             return Reply(
@@ -226,6 +237,9 @@ class MollieWorld:
         if p["status"] == "open" and p["sequenceType"] != "recurring":
             links["checkout"] = {"href": f"https://www.mollie.com/checkout/test-mode?method=ideal&token={p['id']}",
                                  "type": "text/html"}  # fmt: skip
+        if self.refunds.get(p["id"]):
+            links["refunds"] = {"href": f"https://api.mollie.com/v2/payments/{p['id']}/refunds",
+                                "type": "application/hal+json"}  # fmt: skip
         if self.chargebacks.get(p["id"]):
             links["chargebacks"] = {"href": f"https://api.mollie.com/v2/payments/{p['id']}/chargebacks",
                                     "type": "application/hal+json"}  # fmt: skip
@@ -265,22 +279,36 @@ class MollieWorld:
         if status == "failed" and reason_code:
             p["details"] = {"bankReasonCode": reason_code, "bankReason": "Insufficient funds"}
 
-    def chargeback(self, payment_id: str) -> None:
-        """The debtor's bank takes the money back: the payment stays ``paid``."""
+    def chargeback(self, payment_id: str, at: str = "2026-03-10T17:00:52.0Z") -> None:
+        """The debtor's bank takes the money back at ``at`` (Mollie's ``createdAt``): the
+        payment stays ``paid``; the chargeback carries ``settlementAmount``, negative."""
         p = self.payments[payment_id]
         assert p["status"] == "paid"
         p["amountChargedBack"] = p["amount"]
         self.chargebacks.setdefault(payment_id, []).append({
             "resource": "chargeback", "id": f"chb_{len(self.chargebacks) + 1:06d}", "amount": p["amount"],
-            "createdAt": "2026-03-10T17:00:52.0Z", "reversedAt": None, "paymentId": payment_id,
+            "settlementAmount": {"currency": "EUR", "value": f"-{p['amount']['value']}"},
+            "createdAt": at, "reversedAt": None, "paymentId": payment_id,
             "reason": {"code": "MD06", "description": "Refund requested by the debtor"},
         })  # fmt: skip
 
-    def refund(self, payment_id: str) -> None:
-        """The merchant refunds the whole payment (its status stays ``paid``)."""
+    def refund(
+        self, payment_id: str, value: str | None = None, at: str = "2026-03-10T17:09:02.0Z"
+    ) -> None:
+        """The merchant refunds ``value`` (all that remains when None) at ``at`` (Mollie's
+        ``createdAt``); the payment's status stays ``paid``. Mollie refuses more than remains."""
         p = self.payments[payment_id]
-        p["amountRefunded"] = p["amount"]
-        p["amountRemaining"] = {"currency": "EUR", "value": "0.00"}
+        paid = Decimal(p["amount"]["value"])
+        done = Decimal((p.get("amountRefunded") or {"value": "0.00"})["value"])
+        amount = paid - done if value is None else Decimal(value)
+        assert AMOUNT.fullmatch(f"{amount:.2f}") and 0 < amount <= paid - done
+        p["amountRefunded"] = {"currency": "EUR", "value": f"{done + amount:.2f}"}
+        p["amountRemaining"] = {"currency": "EUR", "value": f"{paid - done - amount:.2f}"}
+        self.refunds.setdefault(payment_id, []).append({
+            "resource": "refund", "id": f"re_{sum(map(len, self.refunds.values())) + 1:06d}",
+            "amount": {"currency": "EUR", "value": f"{amount:.2f}"}, "status": "pending",
+            "createdAt": at, "description": "", "metadata": None, "paymentId": payment_id,
+        })  # fmt: skip
 
     def to_bank(self, payment_id: str) -> None:
         """Mollie sends the direct debit to the debtor's bank: it can no longer be canceled."""

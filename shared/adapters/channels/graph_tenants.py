@@ -99,6 +99,12 @@ class PerTenantGraphMail:
         with self._lock:
             self._tenants.pop(client_id, None)
 
+    def drop_tenant(self, tenant_id: str) -> None:
+        """Let go of the tenant's MSAL app and the app-only token it caches (a client
+        unlinked its mailbox): a client of that tenant still linked gets a fresh one."""
+        with self._lock:
+            self._channels.pop(tenant_id, None)
+
     def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:
         tenant, mailbox = self._link_for(message.client_id)
         if tenant is None:

@@ -206,6 +206,13 @@ class MailboxStateRepository:
         self.store.upsert(INBOUND_MAILBOXES, Row("delta", encode(mailbox.lower()),
                           {"Link": link or "", "WatchSince": watch_since, "UpdatedAt": at}))  # fmt: skip
 
+    def forget(self, mailbox: str) -> None:
+        """Start the mailbox afresh: its delta link belongs to the tenant that read it (an
+        unlinked mailbox, later linked by another tenant, begins with a new round)."""
+        for pk in ("delta", "failures"):
+            if self.store.get(INBOUND_MAILBOXES, pk, encode(mailbox.lower())) is not None:
+                self.store.delete(INBOUND_MAILBOXES, pk, encode(mailbox.lower()))
+
     def failures(self, mailbox: str, reset: bool = False) -> int:
         """Count a run in which the mailbox could not be read (or, with ``reset``, clear the
         count after a good run); how many runs in a row failed."""

@@ -9,6 +9,7 @@ import shared.api.console.page_debtors
 import shared.api.console.page_dossier
 import shared.api.console.page_invoices
 import shared.api.console.page_jobs
+import shared.api.console.page_links
 import shared.api.console.page_mail
 import shared.api.console.page_payments
 import shared.api.console.page_quick_texts

@@ -35,6 +35,7 @@ class Event(StrEnum):
     CLIENT_ONBOARDED = "client_onboarded"
     SIGNUP_APPROVED = "signup_approved"
     BROADCAST_PUBLISHED = "broadcast_published"
+    MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
 
 
 @dataclass(frozen=True)

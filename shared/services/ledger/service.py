@@ -208,12 +208,20 @@ class LedgerService:
         raise ConflictingUpdate("these claims keep changing; the payment will be retried")
 
     def reverse(
-        self, client: Client, payment_id: str, invoice_numbers: Sequence[str], reason: str
+        self,
+        client: Client,
+        payment_id: str,
+        invoice_numbers: Sequence[str],
+        reason: str,
+        on: date | None = None,
     ) -> dict[str, tuple[LedgerEvent, ...]]:
-        """Undo exactly what the payment was allocated to; a second call changes nothing."""
+        """Undo exactly what the payment was allocated to; a second call changes nothing.
+        ``on``: the day the money came back when its source says (Mollie's ``createdAt`` of a
+        refund or chargeback, a bank return's date), else today; never before a claim's latest
+        event (:func:`booking.booking_day`)."""
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
-        today = self.today()
+        today = on or self.today()
         for _ in range(RETRIES):
             every = [self.debtor_claims(client, d) for d in debtors]
             records = [r for c in every for r in c.records]

@@ -18,7 +18,10 @@
    ``mailbox_dispute`` item on the platform list); then records the link.
 
 From then on e-mail for the client is sent with a token from the client's own tenant
-(:mod:`shared.adapters.channels.graph_tenants`). Without an Exchange application access
+(:mod:`shared.adapters.channels.graph_tenants`), until :meth:`Office365Linking.unlink`
+(``DELETE /api/v1/clients/{c}/links/office365``, or the console's Links page) lets it go: the
+client's mail then goes out as it did before the link (the agency's tenant, or the outbox).
+Without an Exchange application access
 policy the consent covers every mailbox of the tenant; docs/operations.md says how the client
 restricts it to the sending mailbox."""
 
@@ -41,6 +44,7 @@ from shared.adapters.tables.linked_accounts_repo import (
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import PermanentSendError
+from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem
 from shared.services.errors import Invalid, NotFound
 from shared.services.linking import finish_link, start_link
@@ -72,7 +76,15 @@ class Office365Linking:
         prove_consent: Callable[[str], None] | None = None,
         forget: Callable[[str], None] | None = None,
         consent_retry_seconds: tuple[float, ...] = (2.0, 5.0),
+        drop_tenant: Callable[[str], None] | None = None,
+        reset_inbox: Callable[[str], None] | None = None,
+        audit: Callable[..., None] | None = None,
     ) -> None:
+        # unlinking: the sender's cached token of the tenant, the mailbox's delta round, and
+        # the audit trail (shared/services/people/kit.py ``audit``)
+        self.drop_tenant = drop_tenant
+        self.reset_inbox = reset_inbox
+        self.audit = audit
         # a fresh consent takes a moment to reach the token service ("AADSTS700016 ... not
         # found in the directory" right after granting): try again before giving up
         self.consent_retry_seconds = consent_retry_seconds
@@ -171,6 +183,37 @@ class Office365Linking:
             ) from None
         if self.forget is not None:
             self.forget(pending.client_id)
+        return link
+
+    def unlink(self, client_id: str, actor: str) -> GraphLink | None:
+        """Let go of the client's own mailbox (None: there was no link; unlinking twice is
+        harmless). The link row and the mailbox's owner row go, so another client (of
+        another tenant, say the rightful owner of a ``mailbox_dispute``) can link it next;
+        this instance forgets the tenant it cached for the client and the tenant's token
+        (other instances within their 60-second tenant cache, :mod:`graph_tenants`); the
+        mailbox's delta round starts afresh. Mail already accepted by Graph is ``sent`` in
+        the outbox and never sent again; what is still queued goes out the way it did
+        before the link. Audited (client and agency) before anything is removed, so a
+        failure half-way leaves a retry that finds the link and finishes."""
+        found = self.repos.clients.get(client_id)
+        if found is None:
+            raise NotFound("no such client")
+        client = found[0]
+        link = self.links.graph(client_id)
+        if link is None:
+            return None
+        if self.audit is not None:
+            for tenant in (None, client_id):
+                self.audit(Event.MAILBOX_UNLINKED, agency_id=client.agency_id, client_id=tenant,
+                           actor=actor, subject=client_id, tenant=link.tenant_id,
+                           mailbox=link.mailbox or "")  # fmt: skip
+        self.links.unlink(client_id, "graph")
+        if self.forget is not None:
+            self.forget(client_id)
+        if self.drop_tenant is not None:
+            self.drop_tenant(link.tenant_id)
+        if link.mailbox and self.reset_inbox is not None:
+            self.reset_inbox(link.mailbox)
         return link
 
     def _dispute(self, link: GraphLink, taken: MailboxTaken) -> None:

@@ -294,3 +294,43 @@ def test_a_linked_client_sends_only_as_its_linked_mailbox(linked) -> None:
     mail.send(mail_for(ids["C1"], "Facturen@Bakkerij.example"), content)
     with pytest.raises(PermanentSendError, match="link the mailbox again"):
         mail.send(mail_for(ids["C1"], "directie@bakkerij.example"), content)
+
+
+def test_unlinking_sends_as_before_the_link_and_frees_the_mailbox_for_another_tenant(
+    linked,
+    world,  # noqa: F811
+) -> None:
+    """The client's admin unlinks: its mail no longer goes through its tenant (without an
+    agency tenant it fails with "link the client's mailbox", as before linking), the tenant's
+    cached token is let go, and the mailbox's rightful owner in another tenant links it."""
+    fake, mail, _, ids, http = linked
+    linking = Office365Linking(
+        world.services.repos, world.services.linked_accounts, world.clock,
+        app_client_id=APP_ID, public_base_url="https://inning.example", signin=mail_signin(fake, http),
+        prove_consent=mail.prove_consent, forget=mail.forget, drop_tenant=mail.drop_tenant,
+        consent_retry_seconds=(0.01,), audit=world.services.people.kit.audit,
+    )  # fmt: skip
+    link(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    content = MessageContent(subject="Herinnering", text="Betaal a.u.b.")
+    mail.send(mail_for(ids["C1"], "facturen@bakkerij.example"), content)
+    assert BAKKERIJ in mail._channels
+    assert linking.unlink(ids["C1"], "user-1") is not None
+    assert (
+        BAKKERIJ not in mail._channels
+        and mail.links.owner_of_mailbox("facturen@bakkerij.example") is None
+    )
+    with pytest.raises(PermanentSendError, match="has not linked its Office 365 mailbox"):
+        mail.send(mail_for(ids["C1"], "facturen@bakkerij.example"), content)
+    assert linking.unlink(ids["C1"], "user-1") is None  # twice: harmless
+    # the mailbox moves to another organisation (the rightful owner of a dispute, say)
+    fake.mailbox_tenant["facturen@bakkerij.example"] = SLAGERIJ
+    world.agency_a.call("POST", "/v1/clients", {"items": [
+        client_row("C2", contact_email="facturen@bakkerij.example")]})  # fmt: skip
+    got = link(linking, fake, http, ids["C2"], user="facturen@bakkerij.example", tenant=SLAGERIJ)
+    assert got.tenant_id == SLAGERIJ  # type: ignore[attr-defined]
+    assert mail.links.owner_of_mailbox("facturen@bakkerij.example") == (SLAGERIJ, ids["C2"])
+
+
+def mail_signin(fake: IdentityPlatform, http: httpx.Client) -> MicrosoftSignIn:
+    return MicrosoftSignIn(client_id=APP_ID, client_secret=APP_SECRET, authority_host=fake.base,
+                           graph_url=f"{fake.base}/v1.0", http=http)  # fmt: skip
