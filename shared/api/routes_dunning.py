@@ -125,7 +125,9 @@ def register(router: Router, services: Services) -> None:
         workflow = repo.workflows(client.client_id).get(ctx.params["workflow"])
         if workflow is None:
             raise BadRequest(f"workflow {ctx.params['workflow']} not found")
-        errors = activation_errors(workflow, repo.templates(client.client_id))
+        errors = activation_errors(
+            workflow, repo.templates(client.client_id), vat_deductible=client.vat_deductible
+        )
         if errors:
             raise Unprocessable(
                 "the workflow cannot be activated",

@@ -289,8 +289,11 @@ def earliest_offsets(workflow: Workflow) -> list[int]:
     return earliest
 
 
-def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplate]) -> list[str]:
-    """Why this workflow may not be activated (empty: it may)."""
+def activation_errors(
+    workflow: Workflow, templates: Mapping[str, MessageTemplate], *, vat_deductible: bool = True
+) -> list[str]:
+    """Why this workflow may not be activated (empty: it may). ``vat_deductible``: the
+    client's; one that cannot deduct VAT needs its 14-day letters to say so."""
     errors = []
     if not workflow.steps:
         errors.append("a workflow needs at least one step")
@@ -324,7 +327,8 @@ def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplat
                 )
                 continue
             try:
-                validate(template)
+                vat_letter = step.channel is StepChannel.FOURTEEN_DAY_LETTER and not vat_deductible
+                validate(template, vat_not_deductible=vat_letter)
             except TemplateError as exc:
                 errors.append(f"step {n} ({step.name}), {language}: {exc}")
     return errors
