@@ -31,6 +31,7 @@ from shared.domain.dunning.templates import (
     RenderedMessage,
     TemplateContext,
     TemplateError,
+    TemplateValidator,
     render,
     validate,
     vat_parts_missing,
@@ -102,7 +103,7 @@ class DunningService:
         links: Callable[[str, str], tuple[str, str]] | None = None,
         rates: Callable[[], RateTable] | None = None,
         renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
-        validator: Callable[[MessageTemplate], RenderedMessage] | None = None,
+        validator: TemplateValidator | None = None,
     ) -> None:
         # rendering runs a client's own template: the container hands in the budgeted,
         # isolated renderer (worker processes with a hard time and memory limit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -248,6 +248,14 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
             if missing_vat:
                 raise TemplateError("text", vat_statement_error(missing_vat))
     return rendered
+
+
+class TemplateValidator(Protocol):
+    """The save-time check (:func:`validate`, or the sandbox's in a worker process)."""
+
+    def __call__(
+        self, template: MessageTemplate, *, vat_not_deductible: bool = False
+    ) -> RenderedMessage: ...
 
 
 def vat_statement_error(missing: Sequence[StrEnum]) -> str:

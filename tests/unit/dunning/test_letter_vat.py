@@ -106,39 +106,45 @@ def test_the_letter_context_of_the_service(world, deductible):
         assert "€ 181,50" in text and "€ 31,50 btw (21 % over € 150,00)" in text
 
 
-def _client_with_workflow(world, template_text):
+def _client_with_workflow(world, letter_text, deductible=False):
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1", vat_deductible=False)]})
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", vat_deductible=deductible)]})
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Jan")]})
-    for template_id, body in {
-        **TEMPLATES,
-        "t-14": {**LETTER_BODY, "text": template_text},
-    }.items():
+    for template_id, body in {**TEMPLATES, "t-14": {**LETTER_BODY, "text": letter_text}}.items():
         assert a.call("PUT", f"/v1/clients/C1/templates/{template_id}", body).status == 200
     assert a.call("PUT", "/v1/clients/C1/workflows/particulier", WORKFLOW).status == 200
     return a
 
 
+def test_saving_a_non_deducting_clients_letter_without_the_statement_is_refused(world):
+    a = _client_with_workflow(world, DEMO.text)
+    refused = a.call("PUT", "/v1/clients/C1/templates/t-14", LETTER_BODY)
+    assert refused.status == 422 and "vat_statement" in json_text(refused.body)
+    services = world.services
+    client = services.access.client_for(services.access.authenticate(a.key), "C1")
+    assert services.dunning_setup.check(PLAIN, client) is not None
+    assert services.dunning_setup.check(PLAIN) is None  # no client: the general check
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+
+
 def test_activation_refuses_a_letter_without_the_statement(world):
-    a = _client_with_workflow(world, FOURTEEN)
+    # the letter was saved while the client deducted VAT; now it cannot (or it was saved
+    # before this check existed): activation checks again with the client's VAT
+    a = _client_with_workflow(world, FOURTEEN, deductible=True)
+    no_vat(world)
     refused = a.call("POST", "/v1/clients/C1/workflows/particulier/activate")
     assert refused.status == 422
     assert "vat_statement" in json_text(refused.body)
-    a.call("PUT", "/v1/clients/C1/templates/t-14", {**LETTER_BODY, "text": DEMO.text})
-    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
 
 
 def test_a_letter_without_the_statement_is_not_sent(world):
     # a workflow activated before the check (or a client whose VAT status changed since)
-    a = _client_with_workflow(world, FOURTEEN)
-    services = world.services
-    client = services.access.client_for(services.access.authenticate(a.key), "C1")
-    workflow = services.repos.dunning.workflows(client.client_id)["particulier"]
-    services.repos.dunning.save_workflow(
-        client.client_id, type(workflow)(workflow.workflow_id, workflow.name, workflow.steps, True)
-    )
+    a = _client_with_workflow(world, FOURTEEN, deductible=True)
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+    client = no_vat(world)
+    assert not client.vat_deductible
     rules = {"rules": [{"workflow": "particulier"}]}
     assert a.call("PUT", "/v1/clients/C1/segment-rules", rules).status == 200
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", due_date="2025-03-10")]})
@@ -146,6 +152,15 @@ def test_a_letter_without_the_statement_is_not_sent(world):
     assert [channel for _, channel, _, _ in log] == ["email", "sms"]  # no letter
     actions = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert any("vat_statement" in json_text(item) for item in actions)
+
+
+def no_vat(world):
+    """The client's VAT status changes: it can no longer deduct VAT."""
+    a = world.agency_a
+    reply = a.call("POST", "/v1/clients", {"items": [client_row("C1", vat_deductible=False)]})
+    assert reply.status < 300, reply.body
+    services = world.services
+    return services.access.client_for(services.access.authenticate(a.key), "C1")
 
 
 def json_text(value: object) -> str:
