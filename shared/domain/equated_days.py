@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +73,24 @@ class EquatedDaysTable:
             f"{day.isoformat()} is outside it: add the newer Besluit gelijkstelling's days to "
             "shared/domain/equated_days.csv"
         )
+
+
+# a decree is published well before its period; a quarter's notice leaves time to add it
+WARN_AHEAD = timedelta(days=90)
+
+
+def ending_warning(
+    table: EquatedDaysTable, today: date, ahead: timedelta = WARN_AHEAD
+) -> str | None:
+    """A warning when the table ends within ``ahead`` of ``today`` (or has ended): terms
+    running past its end may miss an equated day, and debtors be contacted on one."""
+    if today + ahead <= table.covered_until:
+        return None
+    return (
+        f"the days equated with holidays (Algemene termijnenwet art. 3 lid 3) are known up to "
+        f"{table.covered_until.isoformat()}: add the next Besluit gelijkstelling's days to "
+        "shared/domain/equated_days.csv (published in the Staatscourant)"
+    )
 
 
 def parse_equated_days(lines: list[str]) -> EquatedDaysTable:
