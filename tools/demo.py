@@ -193,7 +193,10 @@ DEMO_TEMPLATES = {
         "Beste {{ debtor.name }},\n\nOndanks onze herinneringen staat nog {{ principal|money }} open."
         "\n\nWij verzoeken u dit bedrag binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd te betalen."
         "\n\nIndien u niet binnen deze termijn betaalt, bent u incassokosten van {{ costs|money }} verschuldigd, "
-        "vermeerderd met de wettelijke rente.\n\nMet vriendelijke groet,\n{{ client.name }}",
+        "vermeerderd met de wettelijke rente."
+        "{% if costs_vat %} Dit bedrag is inclusief {{ costs_vat|money }} btw (21 % over {{ costs_excl_vat|money }}): "
+        "{{ client.name }} kan de btw niet verrekenen en brengt haar daarom bij u in rekening.{% endif %}"
+        "\n\nMet vriendelijke groet,\n{{ client.name }}",
         fourteen_day_letter=True,
     ),
 }

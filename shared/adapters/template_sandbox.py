@@ -61,6 +61,8 @@ def _serve(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - i
         try:
             if kind == "validate":
                 result: Any = templates.validate(template)
+            elif kind == "validate_vat":  # the letter of a client that cannot deduct VAT
+                result = templates.validate(template, vat_not_deductible=True)
             else:
                 result = templates.render(template, context)
             conn.send(("ok", result))
@@ -120,8 +122,10 @@ class IsolatedRenderer:
         assert isinstance(result, RenderedMessage)
         return result
 
-    def validate(self, template: MessageTemplate) -> RenderedMessage:
-        result = self._run("validate", template, None)
+    def validate(
+        self, template: MessageTemplate, *, vat_not_deductible: bool = False
+    ) -> RenderedMessage:
+        result = self._run("validate_vat" if vat_not_deductible else "validate", template, None)
         assert isinstance(result, RenderedMessage)
         return result
 

@@ -77,7 +77,8 @@ def register(router: Router, services: Services) -> None:
             body.language, body.subject, body.text, body.html, body.fourteen_day_letter
         )
         try:
-            dunning.validate_template(template)  # in a worker process, within its budget
+            # in a worker process, within its budget; the client's VAT decides the 14-day letter
+            dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
         except TemplateError as exc:
             raise Unprocessable(
                 str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]
@@ -125,7 +126,9 @@ def register(router: Router, services: Services) -> None:
         workflow = repo.workflows(client.client_id).get(ctx.params["workflow"])
         if workflow is None:
             raise BadRequest(f"workflow {ctx.params['workflow']} not found")
-        errors = activation_errors(workflow, repo.templates(client.client_id))
+        errors = activation_errors(
+            workflow, repo.templates(client.client_id), vat_deductible=client.vat_deductible
+        )
         if errors:
             raise Unprocessable(
                 "the workflow cannot be activated",

@@ -197,6 +197,7 @@ def cmd_kenmerk(args: argparse.Namespace) -> int:
 
 
 def cmd_term(args: argparse.Namespace) -> int:
+    from shared.domain.dutch_calendar import calendar_warning
     from shared.domain.law.fourteen_day_letter import fourteen_day_term
 
     term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel))
@@ -208,6 +209,11 @@ def cmd_term(args: argparse.Namespace) -> int:
         "last_day": term.last_day.isoformat(),
         "costs_owed_from": term.costs_owed_from.isoformat(),
     }
+    # past the newest Besluit gelijkstelling the calendar may miss an equated day
+    warning = calendar_warning(term.last_day)
+    if warning:
+        data["warning"] = warning
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         _print_json(data)
     else:

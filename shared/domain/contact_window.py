@@ -3,6 +3,8 @@
 The Wet kwaliteit incassodienstverlening (in force 1 April 2024) and its Besluit forbid debtor
 contact on Sundays, on public holidays, and Monday to Saturday before 07:00 and after 20:00
 (Dutch time); secondary sources agree on these hours, so they are the default and a setting.
+"Public holidays" are those "als bedoeld in de Algemene termijnenwet" (Bki art. 4.2), so Good
+Friday and the days equated by decree count (shared/domain/dutch_calendar.py).
 A message that arrives outside the window waits for the next allowed moment.
 """
 

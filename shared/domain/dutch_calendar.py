@@ -1,14 +1,19 @@
 """Dutch public holidays and working days.
 
 Two lists, because the law uses two: the Algemene termijnenwet (art. 3) names the holidays
-that extend a statutory term; the contact rules (no debtor contact on Sundays and public
-holidays) use the wider everyday list, which also includes Good Friday.
+that extend a statutory term (lid 1), equates Good Friday with them (lid 2) and lets the Crown
+equate further days by decree (lid 3, the table in ``equated_days.csv``); the contact rules
+(Besluit kwaliteit incassodienstverlening art. 4.2: no contact on Sundays and on "een algemeen
+erkende feestdag als bedoeld in de Algemene termijnenwet") use that list plus Easter Sunday
+and Whit Sunday, named so that a holiday list shows them.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+
+from shared.domain.equated_days import equated_days_table
 
 
 def easter_sunday(year: int) -> date:
@@ -34,12 +39,14 @@ def kings_day(year: int) -> date:
 
 @lru_cache(maxsize=64)
 def termijnenwet_holidays(year: int) -> frozenset[date]:
-    """Algemeen erkende feestdagen, art. 3 Algemene termijnenwet (Easter and Whit Sunday are
-    Sundays anyway; 5 May counts every year in this Act)."""
+    """Algemeen erkende feestdagen, art. 3 Algemene termijnenwet, with the days equated with
+    them: Good Friday (lid 2) and the days of the decrees under lid 3 (Easter and Whit Sunday
+    are Sundays anyway; 5 May counts every year in this Act)."""
     easter = easter_sunday(year)
     return frozenset(
         {
             date(year, 1, 1),
+            easter - timedelta(days=2),  # Good Friday, art. 3 lid 2
             easter + timedelta(days=1),
             easter + timedelta(days=39),  # Ascension Day
             easter + timedelta(days=50),  # Whit Monday
@@ -48,16 +55,17 @@ def termijnenwet_holidays(year: int) -> frozenset[date]:
             date(year, 12, 25),
             date(year, 12, 26),
         }
+        | equated_days_table().days_in(year)
     )
 
 
 @lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
-    """Days on which Inning does not contact debtors: the termijnenwet list plus Good Friday,
-    Easter Sunday and Whit Sunday (named so that a holiday list shows them)."""
+    """Days on which Inning does not contact debtors: the termijnenwet list (Good Friday and
+    the equated days included) plus Easter Sunday and Whit Sunday (named so that a holiday
+    list shows them)."""
     easter = easter_sunday(year)
     return termijnenwet_holidays(year) | {
-        easter - timedelta(days=2),
         easter,
         easter + timedelta(days=49),
     }
@@ -74,6 +82,12 @@ def extend_statutory_term(last_day: date) -> date:
     while is_termijnenwet_rest_day(day):
         day += timedelta(days=1)
     return day
+
+
+def calendar_warning(day: date) -> str | None:
+    """Why a term computed around ``day`` may be too short: the day lies outside the years the
+    table of equated days covers (see shared/domain/equated_days.py)."""
+    return equated_days_table().coverage_warning(day)
 
 
 def is_contact_day(day: date) -> bool:

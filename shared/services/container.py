@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
+    from shared.services.calendar_watch import HolidayTableWatch
     from shared.services.callbacks import CallbackService
     from shared.services.client_settings import ClientSettings
     from shared.services.console_figures import ConsoleFigures
@@ -582,3 +583,9 @@ class Services:
         from shared.services.house_style import HouseStyleImages
 
         return HouseStyleImages(self.files, self.client_settings, self.settings.public_base_url)
+
+    @cached_property
+    def holiday_table(self) -> HolidayTableWatch:
+        from shared.services.calendar_watch import HolidayTableWatch
+
+        return HolidayTableWatch(self.repos, self.clock)

@@ -24,14 +24,17 @@ from shared.adapters.tables.dunning_repo import RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.plans_repo import held_by_plan
 from shared.clock import Clock, amsterdam_date
+from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.dunning.templates import (
     InvoiceLine,
     MessageTemplate,
     RenderedMessage,
     TemplateContext,
     TemplateError,
+    TemplateValidator,
     render,
     validate,
+    vat_parts_missing,
 )
 from shared.domain.dunning.workflow import (
     DunningState,
@@ -101,7 +104,7 @@ class DunningService:
         links: Callable[[str, str], tuple[str, str]] | None = None,
         rates: Callable[[], RateTable] | None = None,
         renderer: Callable[[MessageTemplate, TemplateContext], RenderedMessage] | None = None,
-        validator: Callable[[MessageTemplate], RenderedMessage] | None = None,
+        validator: TemplateValidator | None = None,
     ) -> None:
         # rendering runs a client's own template: the container hands in the budgeted,
         # isolated renderer (worker processes with a hard time and memory limit)
@@ -474,6 +477,11 @@ class DunningService:
                 shown = [i for i in invoices if i.number in fresh]
                 context = self.context(client, debtor, shown, today, costs_owed_from, claims=claims)
                 rendered = self.render(template, context)
+                if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
+                    # a letter without the VAT statement would lose the VAT, or all the costs
+                    refused = vat_parts_missing(template, rendered, context)
+                    if refused:
+                        raise Invalid(f"step {step.name}: {refused}")
                 self._send(client, debtor, planned, key, rendered, context, today)
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
@@ -631,7 +639,7 @@ class DunningService:
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
-        costs = interest = 0
+        costs = interest = costs_vat = 0
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
             # interest accrued up to today
@@ -640,10 +648,13 @@ class DunningService:
                 claims = self.ledger.open_claims(client, numbers, today, debtor=debtor)
             claims = {n: f for n, f in claims.items() if n in numbers}
             costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
+            costs_vat = sum(f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
+                # with the VAT a client that cannot deduct it must state (Besluit BIK 2 lid 3)
+                costs_vat = 0 if client.vat_deductible else vat_in(costs)
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)
@@ -688,7 +699,7 @@ class DunningService:
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
             invoices=tuple(InvoiceLine(i.number, i.invoice_date, i.due_date, i.open_amount) for i in collectable),
-            costs=costs, interest=interest, costs_owed_from=owed_from,
+            costs=costs, costs_vat=costs_vat, interest=interest, costs_owed_from=owed_from,
             portal_link=links[0], payment_link=links[1],
             betalingskenmerk=shown_reference,
             qr_svg=qr,

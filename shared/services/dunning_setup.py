@@ -53,6 +53,10 @@ def template_variables(language: str = "nl") -> list[str]:
     return names
 
 
+def _no_vat_deduction(client: Client | None) -> bool:
+    return client is not None and not client.vat_deductible
+
+
 def size_limits(template: MessageTemplate) -> list[tuple[str, str, int]]:
     """The sizes the API's template schema allows, for the console's forms alike."""
     return [
@@ -69,10 +73,11 @@ class DunningSetup:
         self.clock = clock
 
     # -- templates ---------------------------------------------------------------------------
-    def check(self, template: MessageTemplate) -> Problem | None:
-        """The save-time check; the first problem found, with its line where it has one."""
+    def check(self, template: MessageTemplate, client: Client | None = None) -> Problem | None:
+        """The save-time check; the first problem found, with its line where it has one
+        (``client``: whose template, when its VAT decides what a 14-day letter must say)."""
         try:
-            self.dunning.validate_template(template)
+            self.dunning.validate_template(template, vat_not_deductible=_no_vat_deduction(client))
         except TemplateError as exc:
             return Problem(exc.part, exc.line, exc.reason)
         return None
@@ -84,7 +89,7 @@ class DunningSetup:
         for part, value, most in size_limits(template):
             if len(value) > most:
                 raise Invalid(f"the {part} may be at most {most:,} characters", part)
-        self.dunning.validate_template(template)
+        self.dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
         self.repos.dunning.save_template(client.client_id, template_id, template)
 
     def preview(

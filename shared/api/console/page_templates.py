@@ -159,7 +159,7 @@ def _edit_post(desk: Desk, client: Client) -> ApiResponse:
         return _editor(desk, template_id, template, debtor=debtor, preview=preview)
     if desk.field("do") != "save":
         raise NotFound("no such action")
-    problem = setup.check(template)
+    problem = setup.check(template, client)
     if problem is None:
         try:
             setup.save_template(client, template_id, template)

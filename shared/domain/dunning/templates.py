@@ -3,15 +3,18 @@
 A template is rejected at save time with the line and the reason: a syntax error, a variable
 that does not exist (strict undefined, rendered against a complete sample context), or, for a
 14-day letter, a missing required part (the costs amount, the term counted from the day
-after receipt, the consequence of not paying; see the law module).
+after receipt, the consequence of not paying; see the law module), and for a client that
+cannot deduct VAT the VAT in the costs and the statement saying why it is charged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -21,7 +24,7 @@ from shared.domain.dunning.template_budget import (
     BudgetExceeded,
     render_bounded,
 )
-from shared.domain.law.fourteen_day_letter import missing_parts
+from shared.domain.law.fourteen_day_letter import missing_parts, missing_vat_parts
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
 
@@ -66,7 +69,7 @@ class TemplateContext:
     client_iban: str
     client_contact: str
     invoices: tuple[InvoiceLine, ...]
-    costs: Cents = 0
+    costs: Cents = 0  # collection costs with the VAT on them, as the ledger charges them
     interest: Cents = 0
     costs_owed_from: date | None = None
     payment_link: str = ""
@@ -81,6 +84,9 @@ class TemplateContext:
     footer_image_url: str | None = None
     footer_text: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # the VAT part of ``costs``: only for a client that cannot deduct VAT (Besluit BIK art. 2
+    # lid 3), which must say so in the letter
+    costs_vat: Cents = 0
 
     @property
     def principal(self) -> Cents:
@@ -98,6 +104,8 @@ class TemplateContext:
             ],
             "principal": self.principal,
             "costs": self.costs,
+            "costs_excl_vat": self.costs - self.costs_vat,
+            "costs_vat": self.costs_vat,
             "interest": self.interest,
             "total": self.principal + self.costs + self.interest,
             "costs_owed_from": self.costs_owed_from,
@@ -110,8 +118,14 @@ class TemplateContext:
         }  # fmt: skip
 
 
-def sample_context(language: str = "nl") -> TemplateContext:
-    """A complete context for checking templates and for previews without a debtor."""
+# the sample's costs for a client that cannot deduct VAT: EUR 40.00 + 21 % VAT
+SAMPLE_COSTS_VAT = 840
+
+
+def sample_context(language: str = "nl", *, vat_not_deductible: bool = False) -> TemplateContext:
+    """A complete context for checking templates and for previews without a debtor; with
+    ``vat_not_deductible`` the costs carry 21 % VAT, as for a client that cannot deduct it."""
+    vat = SAMPLE_COSTS_VAT if vat_not_deductible else 0
     return TemplateContext(
         debtor_name="J. de Vries" if language == "nl" else "J. Smith",
         debtor_number="D-0001",
@@ -122,7 +136,8 @@ def sample_context(language: str = "nl") -> TemplateContext:
             InvoiceLine("F-0001", date(2025, 1, 1), date(2025, 1, 31), 12_100),
             InvoiceLine("F-0002", date(2025, 2, 1), date(2025, 3, 3), 4_995),
         ),
-        costs=4_000,
+        costs=4_000 + vat,
+        costs_vat=vat,
         interest=123,
         costs_owed_from=date(2025, 3, 20),
         payment_link="https://pay.example/abc",
@@ -207,19 +222,57 @@ def _line_of(source: str, exc: UndefinedError) -> int | None:
     return None
 
 
-def validate(template: MessageTemplate) -> RenderedMessage:
-    """Render against the sample context; a 14-day letter must also contain its legal parts."""
+def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> RenderedMessage:
+    """Render against the sample context; a 14-day letter must also contain its legal parts,
+    and with ``vat_not_deductible`` (the client's letter) also the VAT and why it is charged."""
     if template.language not in ("nl", "en"):
         raise TemplateError("language", "templates are written in nl or en")
     context = sample_context(template.language)
     rendered = render(template, context)
     if template.fourteen_day_letter:
-        shown = (format_eur_nl if template.language == "nl" else format_eur_en)(context.costs)
-        missing = missing_parts(rendered.text, template.language, shown)
+        money = format_eur_nl if template.language == "nl" else format_eur_en
+        missing = missing_parts(rendered.text, template.language, money(context.costs))
         if missing:
             names = ", ".join(m.value for m in missing)
             raise TemplateError(
                 "text",
                 f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount)",
             )
+        if vat_not_deductible:
+            vat_context = sample_context(template.language, vat_not_deductible=True)
+            vat_text = render(template, vat_context).text
+            missing_vat = [
+                *missing_parts(vat_text, template.language, money(vat_context.costs)),
+                *missing_vat_parts(vat_text, template.language, money(vat_context.costs_vat)),
+            ]
+            if missing_vat:
+                raise TemplateError("text", vat_statement_error(missing_vat))
     return rendered
+
+
+class TemplateValidator(Protocol):
+    """The save-time check (:func:`validate`, or the sandbox's in a worker process)."""
+
+    def __call__(
+        self, template: MessageTemplate, *, vat_not_deductible: bool = False
+    ) -> RenderedMessage: ...
+
+
+def vat_statement_error(missing: Sequence[StrEnum]) -> str:
+    names = ", ".join(m.value for m in missing)
+    return (
+        f"the 14-day letter of a client that cannot deduct VAT must state: {names} (use "
+        "{{ costs_vat|money }} for the VAT and say that it is charged because the client cannot "
+        "deduct it, Besluit BIK art. 2 lid 3; {% if costs_vat %} keeps it out of other letters)"
+    )
+
+
+def vat_parts_missing(
+    template: MessageTemplate, rendered: RenderedMessage, context: TemplateContext
+) -> str | None:
+    """Why a rendered 14-day letter with VAT in its costs may not go out, or ``None``."""
+    if not template.fourteen_day_letter or context.costs_vat <= 0:
+        return None
+    money = format_eur_nl if template.language == "nl" else format_eur_en
+    missing = missing_vat_parts(rendered.text, template.language, money(context.costs_vat))
+    return vat_statement_error(missing) if missing else None

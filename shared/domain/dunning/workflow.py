@@ -179,6 +179,10 @@ def next_due_step(
             due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
         if passed_over(step, state, debtor, debtor_open):
             continue  # not for this invoice: on to the next step
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
+            # art. 6:96 lid 6 BW: only a reminder sent once the debtor is in default counts;
+            # a workflow activated before activation_errors refused this waits till then
+            due_on = max(due_on, in_default_from(invoice.due_date))
         return DueStep(index, step, due_on) if due_on <= today else None
     return None
 
@@ -251,11 +255,59 @@ def plan_debtor(
     return planned
 
 
-def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplate]) -> list[str]:
-    """Why this workflow may not be activated (empty: it may)."""
+def in_default_from(due_date: date) -> date:
+    """The first day of verzuim: the day after the last day to pay (art. 6:83 sub a BW)."""
+    return due_date + timedelta(days=1)
+
+
+def _always_taken(step: Step) -> bool:
+    """A step no invoice passes over (see ``passed_over``)."""
+    return (
+        step.channel is not StepChannel.FOURTEEN_DAY_LETTER
+        and step.min_open_amount <= 0
+        and step.debtor_kinds >= {DebtorKind.B2B, DebtorKind.B2C}
+    )
+
+
+def earliest_offsets(workflow: Workflow) -> list[int]:
+    """For each step, the earliest day it can be due, in days from the invoice's due date.
+
+    A step counted from the previous step counts from the last step *taken*, which may be any
+    earlier step back to the nearest one no invoice passes over; a step is taken on its day
+    or later, never earlier, so the minimum over those is a safe lower bound."""
+    earliest: list[int] = []
+    for index, step in enumerate(workflow.steps):
+        if step.offset_from is OffsetFrom.DUE_DATE or index == 0:
+            earliest.append(step.offset_days)
+            continue
+        candidates = []
+        for before in range(index - 1, -1, -1):
+            candidates.append(earliest[before])
+            if _always_taken(workflow.steps[before]):
+                break
+        earliest.append(min(candidates) + step.offset_days)
+    return earliest
+
+
+def activation_errors(
+    workflow: Workflow, templates: Mapping[str, MessageTemplate], *, vat_deductible: bool = True
+) -> list[str]:
+    """Why this workflow may not be activated (empty: it may). ``vat_deductible``: the
+    client's; one that cannot deduct VAT needs its 14-day letters to say so."""
     errors = []
     if not workflow.steps:
         errors.append("a workflow needs at least one step")
+    earliest_days = earliest_offsets(workflow)
+    for n, (step, earliest) in enumerate(zip(workflow.steps, earliest_days, strict=True), 1):
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and earliest <= 0:
+            # art. 6:96 lid 6 BW: a letter before verzuim is no 14-day letter, and the ledger
+            # would charge costs on it
+            when = "on the due date" if earliest == 0 else f"{-earliest} day(s) before the due date"
+            errors.append(
+                f"step {n} ({step.name}): the 14-day letter can go out {when}, before the "
+                "debtor is in default; it may go out from the day after the due date "
+                "(de veertiendagenbrief ligt op of vóór de vervaldatum)"
+            )
     for n, step in enumerate(workflow.steps, start=1):
         needs_template = step.channel not in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
         ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
@@ -275,7 +327,8 @@ def activation_errors(workflow: Workflow, templates: Mapping[str, MessageTemplat
                 )
                 continue
             try:
-                validate(template)
+                vat_letter = step.channel is StepChannel.FOURTEEN_DAY_LETTER and not vat_deductible
+                validate(template, vat_not_deductible=vat_letter)
             except TemplateError as exc:
                 errors.append(f"step {n} ({step.name}), {language}: {exc}")
     return errors

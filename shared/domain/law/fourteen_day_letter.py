@@ -126,3 +126,40 @@ def missing_parts(rendered_text: str, language: str, costs_shown: str) -> list[R
     if not _CONSEQUENCE_PATTERNS[lang].search(text):
         missing.append(RequiredPart.CONSEQUENCE)
     return missing
+
+
+class VatPart(StrEnum):
+    VAT_AMOUNT = "vat_amount"
+    VAT_STATEMENT = "vat_statement"
+
+
+# Besluit BIK art. 2 lid 3: VAT may be added to the costs only when the creditor expressly
+# states that it cannot deduct it (and that the costs are raised for that reason)
+_VAT_STATEMENT_PATTERNS = {
+    "nl": re.compile(
+        r"btw.{0,160}?(niet|geen).{0,60}?(verreken|aftrek|terugvorder|terugvrag)"
+        r"|(niet|geen).{0,60}?(verreken|aftrek|terugvorder|terugvrag).{0,160}?btw",
+        re.IGNORECASE | re.DOTALL,
+    ),
+    "en": re.compile(
+        r"VAT.{0,160}?(cannot|can't|can\s+not|unable|not\s+able|not).{0,60}?"
+        r"(deduct|recover|reclaim)"
+        r"|(cannot|can't|can\s+not|unable|not\s+able).{0,60}?(deduct|recover|reclaim)"
+        r".{0,160}?VAT",
+        re.IGNORECASE | re.DOTALL,
+    ),
+}
+
+
+def missing_vat_parts(rendered_text: str, language: str, vat_shown: str) -> list[VatPart]:
+    """What the 14-day letter of a client that cannot deduct VAT lacks: the VAT amount in the
+    costs, as rendered (``vat_shown``, e.g. ``"€ 8,40"``), and the express statement that the
+    VAT is charged because the client cannot deduct it (Besluit BIK art. 2 lid 3)."""
+    lang = language if language in _VAT_STATEMENT_PATTERNS else "nl"
+    text = " ".join(rendered_text.split())
+    missing = []
+    if vat_shown not in text:
+        missing.append(VatPart.VAT_AMOUNT)
+    if not _VAT_STATEMENT_PATTERNS[lang].search(text):
+        missing.append(VatPart.VAT_STATEMENT)
+    return missing

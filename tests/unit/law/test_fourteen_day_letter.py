@@ -46,13 +46,14 @@ from shared.domain.law.fourteen_day_letter import (
             date(2024, 12, 23),
             date(2024, 12, 24),
         ),
-        # e-mail 11 Dec 2024: day 14 = Wed 25 Dec (Christmas) -> 26th holiday too -> Fri 27 Dec.
+        # e-mail 11 Dec 2024: day 14 = Wed 25 Dec (Christmas) -> 26th holiday too -> Fri 27 Dec,
+        # equated with a holiday by decree (Atw art. 3 lid 3) -> weekend -> Mon 30 Dec.
         (
             date(2024, 12, 11),
             LetterChannel.EMAIL,
             date(2024, 12, 11),
-            date(2024, 12, 27),
-            date(2024, 12, 28),
+            date(2024, 12, 30),
+            date(2024, 12, 31),
         ),
     ],
 )
