@@ -224,6 +224,75 @@ def reverse(
     return out
 
 
+CREDITED = "credit: the invoice was not owed"
+
+
+@dataclass(frozen=True)
+class Release:
+    """What crediting a claim did to the money on it: the new events per invoice, and per
+    payment where its freed money went and what no claim took (an overpayment)."""
+
+    events: dict[str, tuple[LedgerEvent, ...]]
+    moved: dict[str, tuple[AllocationLine, ...]]
+    left: dict[str, Cents]
+
+
+def release_credited(
+    records: Sequence[ClaimRecord], number: str, on: date, rates: RateTable | None = None
+) -> Release:
+    """The client credited invoice ``number``: it was not owed, and neither were the costs and
+    interest charged for not paying it. Every payment's allocations on it are reversed (as a
+    bank return is) and the freed money is allocated by art. 6:43 over the debtor's other
+    claims, oldest first, on the day it was received (the designation named a debt that does
+    not exist: a payment without a designation). Nothing when nothing is allocated on it any
+    more (a credit handled twice moves the money once)."""
+    found = [r for r in records if r.number == number]
+    if not found:
+        raise LedgerRuleError(f"no claim for invoice {number}")
+    current = {r.number: r for r in records}
+    net: dict[str, Cents] = {}
+    received: dict[str, date] = {}
+    for e in found[0].events:
+        if e.payment_id is None:
+            continue
+        if e.kind is EventKind.ALLOCATED:
+            net[e.payment_id] = net.get(e.payment_id, 0) + e.amount
+            received[e.payment_id] = min(received.get(e.payment_id, e.on), e.on)
+        elif e.kind is EventKind.REVERSAL:
+            net[e.payment_id] = net.get(e.payment_id, 0) - e.amount
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for payment_id in sorted(net, key=lambda p: (received[p], p)):
+        if net[payment_id] <= 0:
+            continue
+        undone = reverse([current[number]], payment_id, on, CREDITED)
+        _add(current, events, undone)
+        others = sorted(
+            (r for r in current.values() if r.number != number),
+            key=lambda r: (r.terms.due_date, r.number),
+        )
+        new, lines, rest = _spread(
+            list(current.values()), others, payment_id, net[payment_id], received[payment_id],
+            rates,
+        )  # fmt: skip
+        _add(current, events, new)
+        moved[payment_id] = tuple(lines)
+        left[payment_id] = rest
+    return Release(events, moved, left)
+
+
+def _add(
+    current: dict[str, ClaimRecord],
+    events: dict[str, tuple[LedgerEvent, ...]],
+    new: dict[str, tuple[LedgerEvent, ...]],
+) -> None:
+    for n, more in new.items():
+        record = current[n]
+        current[n] = ClaimRecord(record.terms, record.events + more)
+        events[n] = events.get(n, ()) + more
+
+
 def waive(
     records: Sequence[ClaimRecord],
     number: str,

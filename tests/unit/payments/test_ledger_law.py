@@ -117,3 +117,40 @@ def test_a_designated_payments_surplus_goes_to_the_debtors_other_claims_oldest_f
     assert f2["status"] == "paid"
     acts = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in acts] == ["overpayment"]
+
+
+def test_crediting_a_partly_paid_invoice_moves_its_money_to_the_debtors_other_claims(world):
+    # law3 finding 4. F1 121.00 (letter 2025-02-10, costs owed from 02-27) and F2 50.00 due
+    # 2025-03-31. 100.00 on F1 on 03-20: costs 40.00 (minimum), interest 121 x 6 % x 47/365 =
+    # 0.9348 -> 0.93, principal 59.07. F1 is credited: nothing of it was owed, so all 100.00
+    # is freed and goes by 6:43 to F2 on 03-20 (principal 50.00, not yet due: no interest or
+    # costs); 50.00 is left: an overpayment item. Before the fix F1 kept the 100.00 (costs,
+    # interest and principal of an annulled invoice), F2 stayed open, no item.
+    a, client = _setup(world, datetime(2025, 3, 20, 10, 0, tzinfo=UTC), [
+        invoice_row("F1", "D1", fourteen_day_letter_on="2025-02-10"),
+        invoice_row("F2", "D1", amount="50.00", due_date="2025-03-31"),
+    ])  # fmt: skip
+    p = _pay(world, client, "bank-1", 10_000, date(2025, 3, 20), ["F1"])
+    assert _lines(p) == [("F1", "costs", 4_000), ("F1", "interest", 93), ("F1", "principal", 5_907)]
+    r = a.call("POST", "/v1/clients/C1/invoices/F1/credit")
+    assert r.status == 200
+    f1 = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-04-10").body
+    assert [f1["paid"][k] for k in ("principal", "costs", "costs_vat", "interest")] == ["0.00"] * 4
+    assert f1["open"]["total"] == "0.00"
+    f2 = a.call("GET", "/v1/clients/C1/invoices/F2/claim", on="2025-04-10").body
+    assert f2["open"]["total"] == "0.00"
+    assert a.call("GET", "/v1/clients/C1/invoices/F2").body["status"] == "paid"
+    assert a.call("GET", "/v1/clients/C1/invoices/F1").body["status"] == "credited"
+    pays = a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert [(x["payment_id"], x["unallocated"]) for x in pays] == [("bank-1", 5_000)]
+    row = world.services.repos.payments.get(client.client_id, "bank-1")
+    assert [(x.invoice_number, x.component, x.amount) for x in row.allocations] == [
+        ("F2", "principal", 5_000)
+    ]
+    acts = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [x["kind"] for x in acts] == ["overpayment"]
+    # a credit handled twice moves the money once
+    assert a.call("POST", "/v1/clients/C1/invoices/F1/credit").status == 200
+    assert world.services.ledger.claim(client, "F2", date(2025, 4, 10)).paid.principal == 5_000
+    assert len(a.call("GET", "/v1/clients/C1/actions").body["items"]) == 1
+    assert world.services.repos.payments.get(client.client_id, "bank-1").unallocated == 5_000
