@@ -593,6 +593,7 @@ class DunningService:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
         costs = interest = 0
+        pay_within_term: int | None = None  # cents
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
             # interest accrued up to today
@@ -605,6 +606,14 @@ class DunningService:
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
+                # and what, paid within the term, owes none: the principal and the interest
+                # up to the term's last day (art. 6:96 lid 6 BW)
+                term_end = self.ledger.open_claims(
+                    client, numbers, announce_costs_from - timedelta(days=1), debtor=debtor
+                )
+                pay_within_term = principal + sum(
+                    f.open.interest for n, f in term_end.items() if n in numbers
+                )
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)
@@ -656,6 +665,7 @@ class DunningService:
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
+            pay_within_term=pay_within_term,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -81,6 +81,9 @@ class TemplateContext:
     footer_image_url: str | None = None
     footer_text: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # a 14-day letter: what paid within its term owes no costs (principal and the interest up
+    # to the term's last day; art. 6:96 lid 6 BW); None: the total
+    pay_within_term: Cents | None = None
 
     @property
     def principal(self) -> Cents:
@@ -106,6 +109,9 @@ class TemplateContext:
             "betalingskenmerk": self.betalingskenmerk,
             "qr_svg": self.qr_svg,
             "letter_date": self.letter_date,
+            "pay_within_term": self.principal + self.costs + self.interest
+            if self.pay_within_term is None
+            else self.pay_within_term,
             **self.extra,
         }  # fmt: skip
 
@@ -130,6 +136,7 @@ def sample_context(language: str = "nl") -> TemplateContext:
         betalingskenmerk="5000 0567 8901 2345",
         qr_svg="<svg></svg>",
         letter_date=date(2025, 3, 4),
+        pay_within_term=17_218,  # principal 170.95 + interest 1.23
     )
 
 

@@ -154,3 +154,24 @@ def test_crediting_a_partly_paid_invoice_moves_its_money_to_the_debtors_other_cl
     assert world.services.ledger.claim(client, "F2", date(2025, 4, 10)).paid.principal == 5_000
     assert len(a.call("GET", "/v1/clients/C1/actions").body["items"]) == 1
     assert world.services.repos.payments.get(client.client_id, "bank-1").unallocated == 5_000
+
+
+def test_the_14_day_letter_says_what_paid_within_the_term_owes_no_costs(world):
+    # law3 finding 3, the letter's side: F1 121.00 due 2025-01-31, 14-day letter on
+    # 2025-02-10 (posted: costs owed from 02-27, the term's last day 02-26). Hand: interest
+    # 02-01 -> 02-26 = 121 x 6 % x 25/365 = 0.4973 -> 0.50; pay_within_term = 121.50. Paid on
+    # 02-26 it settles the claim (interest 0.50, principal 121.00) without costs.
+    a, client = _setup(world, datetime(2025, 2, 10, 10, 0, tzinfo=UTC), [invoice_row("F1", "D1")])
+    debtor = world.services.repos.debtors.get(client.client_id, "D1")[0]
+    invoice = world.services.repos.invoices.get(client.client_id, "F1").invoice
+    context = world.services.dunning.context(
+        client, debtor, [invoice], date(2025, 2, 10), date(2025, 2, 27)
+    )
+    assert context.variables()["pay_within_term"] == 12_150
+    assert context.costs == 4_000  # what the letter announces if the term passes unpaid
+    world.clock.at = datetime(2025, 3, 10, 10, 0, tzinfo=UTC)
+    world.services.ledger.set_imported_dates(client.client_id, "D1", "F1", date(2025, 2, 10), None)
+    p = _pay(world, client, "bank-1", 12_150, date(2025, 2, 26), ["F1"])
+    assert _lines(p) == [("F1", "interest", 50), ("F1", "principal", 12_100)]
+    c = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-03-10").body
+    assert c["open"]["total"] == "0.00"
