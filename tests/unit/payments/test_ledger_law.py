@@ -9,7 +9,7 @@ from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
 
-def _setup(world, at: datetime, invoices: list[dict], **client_kw):
+def _setup(world, at: datetime, invoices: list[dict[str, object]], **client_kw):
     world.clock.at = at
     a = world.agency_a
     a.call("POST", "/v1/clients", {"items": [client_row("C1", **client_kw)]})
