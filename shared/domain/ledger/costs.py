@@ -70,8 +70,9 @@ def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
 
 
 def costs_base(record: ClaimRecord) -> Cents:
-    """The principal left unpaid by the end of the term (art. 6:96 lid 6 BW: costs are owed
-    only when the debtor did not pay within the term what the letter demanded).
+    """The principal left unpaid by the end of the term (art. 6:96 lid 6 BW: a consumer owes
+    costs only when he did not pay within the term what the letter demanded; a business's
+    base is the principal left open).
 
     What was paid is measured against the principal: the interest that accrued meanwhile is
     still owed, but a payment 6:44 put on it counts as paid against the principal here, or a
@@ -89,7 +90,7 @@ def costs_base(record: ClaimRecord) -> Cents:
     for e in record.events:
         if e.on < terms.costs_owed_from:
             open_ += _principal_delta(e)
-            if e.component is not Component.PRINCIPAL and e.payment_id is not None:
+            if terms.consumer and e.component is not Component.PRINCIPAL and e.payment_id:
                 if e.kind is EventKind.ALLOCATED:
                     paid_otherwise += e.amount
                 elif e.kind is EventKind.REVERSAL:

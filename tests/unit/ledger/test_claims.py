@@ -107,6 +107,18 @@ def test_partial_payment_within_the_term_lowers_the_costs_base():
     )
 
 
+def test_a_business_costs_base_is_the_principal_left_open():
+    # lid 6 is the consumer's rule: for a business the base stays the principal 6:44 left
+    # open (3,000.00 - the 2,000.00 less the interest it paid first)
+    record = ClaimRecord(terms(principal=300_000, consumer=False))
+    paid = booking.allocate([record], "p1", 200_000, OWED - timedelta(days=2), ["F1"])
+    after = ClaimRecord(record.terms, paid.events["F1"])
+    left = 300_000 - sum(x.amount for x in paid.lines if x.component is Component.PRINCIPAL)
+    assert left > 100_000
+    costs = open_claims([after], OWED)["F1"].open.costs
+    assert costs == collection_costs(left, consumer=False).costs
+
+
 def test_exact_payment_of_the_open_total_settles_the_claim_by_6_44():
     record = ClaimRecord(terms())
     day = date(2025, 3, 20)
