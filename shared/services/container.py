@@ -187,7 +187,7 @@ class Services:
     def invoice_status(self) -> InvoiceStatusService:
         from shared.services.invoice_status import InvoiceStatusService
 
-        return InvoiceStatusService(self.repos, self.clock)
+        return InvoiceStatusService(self.repos, self.clock, self.ledger)
 
     @cached_property
     def online_payments(self) -> OnlinePaymentService:

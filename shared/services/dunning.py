@@ -640,6 +640,7 @@ class DunningService:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
         costs = interest = costs_vat = 0
+        pay_within_term: int | None = None  # cents
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
             # interest accrued up to today
@@ -655,6 +656,14 @@ class DunningService:
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
                 # with the VAT a client that cannot deduct it must state (Besluit BIK 2 lid 3)
                 costs_vat = 0 if client.vat_deductible else vat_in(costs)
+                # and what, paid within the term, owes none: the principal and the interest
+                # up to the term's last day (art. 6:96 lid 6 BW)
+                term_end = self.ledger.open_claims(
+                    client, numbers, announce_costs_from - timedelta(days=1), debtor=debtor
+                )
+                pay_within_term = principal + sum(
+                    f.open.interest for n, f in term_end.items() if n in numbers
+                )
         reference = collectable[0].payment_reference if len(collectable) == 1 else None
         shown_reference = (
             betalingskenmerk.display(reference)
@@ -706,6 +715,7 @@ class DunningService:
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
+            pay_within_term=pay_within_term,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
@@ -13,13 +14,20 @@ from shared.ports.tables import TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 
+if TYPE_CHECKING:
+    from shared.services.ledger.service import LedgerService
+
 RETRIES = 3
 
 
 class InvoiceStatusService:
-    def __init__(self, repos: Repositories, clock: Clock) -> None:
+    def __init__(
+        self, repos: Repositories, clock: Clock, ledger: LedgerService | None = None
+    ) -> None:
         self.repos = repos
         self.clock = clock
+        # the claim ledger: a credited invoice's payments go to the debtor's other claims
+        self.ledger = ledger
 
     def _change(
         self,
@@ -61,10 +69,20 @@ class InvoiceStatusService:
         raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
 
     def credit(self, client: Client, number: str, author: str) -> Invoice:
-        return self._change(
+        """The invoice was not owed. Money the debtor paid on it is re-allocated by art. 6:43
+        to his other claims, the rest an overpayment item (:mod:`shared.services.ledger.credit`);
+        crediting again only finishes what a first attempt left undone."""
+        invoice = self._change(
             client, number, lambda i: i.credit(),
             kind=ContactKind.STATUS, summary=f"Invoice {number} credited", author=author,
         )  # fmt: skip
+        if self.ledger is not None:
+            from shared.services.ledger.credit import settle_credited
+
+            settle_credited(self.ledger, client, number)
+            found = self.repos.invoices.get(client.client_id, number)
+            invoice = found.invoice if found else invoice
+        return invoice
 
     def withdraw(self, client: Client, number: str, author: str) -> Invoice:
         return self._change(

@@ -87,6 +87,9 @@ class TemplateContext:
     # the VAT part of ``costs``: only for a client that cannot deduct VAT (Besluit BIK art. 2
     # lid 3), which must say so in the letter
     costs_vat: Cents = 0
+    # a 14-day letter: what paid within its term owes no costs (principal and the interest up
+    # to the term's last day; art. 6:96 lid 6 BW); None: the total
+    pay_within_term: Cents | None = None
 
     @property
     def principal(self) -> Cents:
@@ -114,6 +117,9 @@ class TemplateContext:
             "betalingskenmerk": self.betalingskenmerk,
             "qr_svg": self.qr_svg,
             "letter_date": self.letter_date,
+            "pay_within_term": self.principal + self.costs + self.interest
+            if self.pay_within_term is None
+            else self.pay_within_term,
             **self.extra,
         }  # fmt: skip
 
@@ -145,6 +151,7 @@ def sample_context(language: str = "nl", *, vat_not_deductible: bool = False) ->
         betalingskenmerk="5000 0567 8901 2345",
         qr_svg="<svg></svg>",
         letter_date=date(2025, 3, 4),
+        pay_within_term=17_218,  # principal 170.95 + interest 1.23
     )
 
 

@@ -2,8 +2,8 @@
 each function returns the new events per invoice; nothing is changed in place.
 
 Allocation (art. 6:43 and 6:44 BW): the claims the debtor designated first (oldest due date
-first among them), without a designation the oldest claim first; within a claim costs, VAT on
-the costs, interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
+first among them), then (what is left, or without a designation all of it) the oldest claim
+first; within a claim costs, VAT on the costs, interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
 money is allocated, and the costs are fixed when money first reaches a claim whose costs are
 owed. A payment of exactly the open total leaves nothing unallocated; what is left after
 every claim is an overpayment, for staff.
@@ -93,6 +93,12 @@ def fixing_events(record: ClaimRecord, figures: ClaimFigures, seq: int) -> list[
     return out
 
 
+def claim_day(record: ClaimRecord, on: date) -> date:
+    """The day a payment received on ``on`` is booked on this claim: its received day, unless
+    the claim itself has later events (then that latest day; see :func:`allocate`)."""
+    return booking_day([record], on)
+
+
 def allocate(
     records: Sequence[ClaimRecord],
     payment_id: str,
@@ -102,11 +108,20 @@ def allocate(
     rates: RateTable | None = None,
     principal_first: frozenset[str] = frozenset(),
 ) -> Booking:
-    """Allocate ``amount`` received on ``on`` over ``records`` (all claims of the debtor that
-    share collection costs with the designated ones may be passed; only designated claims
-    receive money when there is a designation). The claims in ``principal_first`` take the
-    money on their principal first, by agreement with the creditor (a principal-only payment
-    plan), the rest in the order of art. 6:44."""
+    """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
+    least all that share collection costs with the designated ones): the designated claims
+    first (oldest due date first among them), then what is left over the other claims oldest
+    first (art. 6:43: the part the debtor did not designate is a payment without a
+    designation); only what is left after every claim is an overpayment. The claims in
+    ``principal_first`` take the money on their principal first, by agreement with the
+    creditor (a principal-only payment plan), the rest in the order of art. 6:44.
+
+    The payment is booked on each claim on the day it was received (interest to that day,
+    "paid within the term" decided on that day); another invoice's events never move it. A
+    claim the payment reaches that has events of its own after that day (an online payment
+    booked before the bank statement came in) takes it on its latest day instead: the claim's
+    stream is append-only and its later fixings were read by letters and statements already,
+    so it is not rewritten backwards (docs/law.md, back-dated payments)."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -115,16 +130,43 @@ def allocate(
         raise LedgerRuleError(f"designated claims unknown: {', '.join(unknown)}")
     if any(payment_id == e.payment_id for r in records for e in r.events):
         raise LedgerRuleError(f"payment {payment_id} is booked already")
-    day = booking_day(records, on)
-    figures = open_claims(records, day, rates)
-    pool = [by_number[n] for n in dict.fromkeys(designated)] if designated else list(records)
-    pool.sort(key=lambda r: (r.terms.due_date, r.number))
+    chosen = sorted(
+        (by_number[n] for n in dict.fromkeys(designated)),
+        key=lambda r: (r.terms.due_date, r.number),
+    )
+    rest = sorted(
+        (r for r in records if r not in chosen), key=lambda r: (r.terms.due_date, r.number)
+    )
+    events, lines, remaining = _spread(
+        records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
+    )
+    day = max((e.on for new in events.values() for e in new), default=on)
+    return Booking(payment_id, amount, day, tuple(lines), remaining, events)
+
+
+def _spread(
+    records: Sequence[ClaimRecord],
+    pool: Sequence[ClaimRecord],
+    payment_id: str,
+    amount: Cents,
+    on: date,
+    rates: RateTable | None,
+    principal_first: frozenset[str] = frozenset(),
+) -> tuple[dict[str, tuple[LedgerEvent, ...]], list[AllocationLine], Cents]:
+    """``amount`` received on ``on`` over the claims of ``pool`` in that order, each claim on
+    its own :func:`claim_day` (figures of the whole debtor on that day: shared costs)."""
+    figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     for record in pool:
-        fig = figures[record.number]
-        if remaining <= 0 or fig.open.total <= 0:
+        if remaining <= 0:
+            break
+        day = claim_day(record, on)
+        if day not in figures_on:
+            figures_on[day] = open_claims(records, day, rates)
+        fig = figures_on[day][record.number]
+        if fig.open.total <= 0 or record.terms.closed:
             continue
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
@@ -140,7 +182,7 @@ def allocate(
             lines.append(AllocationLine(record.number, component, take))
             remaining -= take
         events[record.number] = tuple(new)
-    return Booking(payment_id, amount, day, tuple(lines), remaining, events)
+    return events, lines, remaining
 
 
 def reverse(
@@ -180,6 +222,75 @@ def reverse(
         if new:
             out[record.number] = tuple(new)
     return out
+
+
+CREDITED = "credit: the invoice was not owed"
+
+
+@dataclass(frozen=True)
+class Release:
+    """What crediting a claim did to the money on it: the new events per invoice, and per
+    payment where its freed money went and what no claim took (an overpayment)."""
+
+    events: dict[str, tuple[LedgerEvent, ...]]
+    moved: dict[str, tuple[AllocationLine, ...]]
+    left: dict[str, Cents]
+
+
+def release_credited(
+    records: Sequence[ClaimRecord], number: str, on: date, rates: RateTable | None = None
+) -> Release:
+    """The client credited invoice ``number``: it was not owed, and neither were the costs and
+    interest charged for not paying it. Every payment's allocations on it are reversed (as a
+    bank return is) and the freed money is allocated by art. 6:43 over the debtor's other
+    claims, oldest first, on the day it was received (the designation named a debt that does
+    not exist: a payment without a designation). Nothing when nothing is allocated on it any
+    more (a credit handled twice moves the money once)."""
+    found = [r for r in records if r.number == number]
+    if not found:
+        raise LedgerRuleError(f"no claim for invoice {number}")
+    current = {r.number: r for r in records}
+    net: dict[str, Cents] = {}
+    received: dict[str, date] = {}
+    for e in found[0].events:
+        if e.payment_id is None:
+            continue
+        if e.kind is EventKind.ALLOCATED:
+            net[e.payment_id] = net.get(e.payment_id, 0) + e.amount
+            received[e.payment_id] = min(received.get(e.payment_id, e.on), e.on)
+        elif e.kind is EventKind.REVERSAL:
+            net[e.payment_id] = net.get(e.payment_id, 0) - e.amount
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for payment_id in sorted(net, key=lambda p: (received[p], p)):
+        if net[payment_id] <= 0:
+            continue
+        undone = reverse([current[number]], payment_id, on, CREDITED)
+        _add(current, events, undone)
+        others = sorted(
+            (r for r in current.values() if r.number != number),
+            key=lambda r: (r.terms.due_date, r.number),
+        )
+        new, lines, rest = _spread(
+            list(current.values()), others, payment_id, net[payment_id], received[payment_id],
+            rates,
+        )  # fmt: skip
+        _add(current, events, new)
+        moved[payment_id] = tuple(lines)
+        left[payment_id] = rest
+    return Release(events, moved, left)
+
+
+def _add(
+    current: dict[str, ClaimRecord],
+    events: dict[str, tuple[LedgerEvent, ...]],
+    new: dict[str, tuple[LedgerEvent, ...]],
+) -> None:
+    for n, more in new.items():
+        record = current[n]
+        current[n] = ClaimRecord(record.terms, record.events + more)
+        events[n] = events.get(n, ()) + more
 
 
 def waive(

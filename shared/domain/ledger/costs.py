@@ -5,7 +5,8 @@ The invoices of one debtor whose costs became owed on the same day were demanded
 their principals added up, and split over the claims pro rata (largest remainder, so the parts
 add up to the cent). The base is the principal still open on the last day of the term: a
 consumer who paid part within the term owes costs on the unpaid part only (HR 25-11-2016,
-ECLI:NL:HR:2016:2704). A client's minimum applies to the summed base.
+ECLI:NL:HR:2016:2704), and interest paid within the term counts as paid against the
+principal (:func:`costs_base`). A client's minimum applies to the summed base.
 """
 
 from __future__ import annotations
@@ -69,16 +70,32 @@ def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
 
 
 def costs_base(record: ClaimRecord) -> Cents:
-    """Principal open at the end of the day before the costs became owed."""
+    """The principal left unpaid by the end of the term (art. 6:96 lid 6 BW: a consumer owes
+    costs only when he did not pay within the term what the letter demanded; a business's
+    base is the principal left open).
+
+    What was paid is measured against the principal: the interest that accrued meanwhile is
+    still owed, but a payment 6:44 put on it counts as paid against the principal here, or a
+    debtor who pays within the term exactly the principal the letter asks would owe the EUR 40
+    minimum over the few cents of interest left on the principal (law3 finding 3). The
+    letter's date is not on every claim (Inning's own letters date only the term's end), so
+    every payment before the costs became owed counts: in the debtor's favour by at most the
+    interest paid before the letter."""
     terms = record.terms
     assert terms.costs_owed_from is not None
     if terms.closed:
         return 0
     open_ = terms.principal - terms.principal_settled_elsewhere
+    paid_otherwise = 0  # paid within the term on interest (costs are not owed yet then)
     for e in record.events:
         if e.on < terms.costs_owed_from:
             open_ += _principal_delta(e)
-    return max(0, open_)
+            if terms.consumer and e.component is not Component.PRINCIPAL and e.payment_id:
+                if e.kind is EventKind.ALLOCATED:
+                    paid_otherwise += e.amount
+                elif e.kind is EventKind.REVERSAL:
+                    paid_otherwise -= e.amount
+    return max(0, open_ - paid_otherwise)
 
 
 def split(total: Cents, weights: Sequence[Cents]) -> list[Cents]:

@@ -237,6 +237,31 @@ class LedgerService:
                 continue
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
 
+    def release_credited(self, client: Client, number: str) -> booking.Release:
+        """Invoice ``number`` was credited: its payments' allocations are reversed and their
+        money allocated by 6:43 over the debtor's other claims, in one etag-guarded write
+        (:func:`shared.domain.ledger.booking.release_credited`); a second call changes
+        nothing."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        today = self.today()
+        for _ in range(RETRIES):
+            claims = self.debtor_claims(client, stored.invoice.debtor_number)
+            result = booking.release_credited(claims.records, number, today, self._rates())
+            if not result.events:
+                return result
+            on = max(e.on for new in result.events.values() for e in new)
+            try:
+                self.ledger.write(
+                    self._changes(client, [claims], result.events, on=on,
+                                  payments_added=tuple(result.moved))
+                )  # fmt: skip
+                return result
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue  # another change on these claims won: read again, release again
+        raise ConflictingUpdate(f"claim {number} keeps changing; retry")
+
     # -- staff ---------------------------------------------------------------------------------
     def waive(
         self, client: Client, number: str, component: Component, amount: Cents, reason: str,

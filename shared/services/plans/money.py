@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Protocol
 
+from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import Component, EventKind
 from shared.domain.ledger.replay import open_claims
@@ -141,16 +142,28 @@ def _paid(
     (to their principal only, for a plan over the principal: what it asks is principal)."""
     allocated: dict[str, Cents] = {}
     reversed_ids: set[str] = set()
+    counted: dict[tuple[str, str, Component], Cents] = {}
+    moved: dict[tuple[str, str, Component], Cents] = {}
     for record in records:
         if record.terms.invoice_number not in wanted:
             continue
         for event in record.events:
             if event.payment_id is None:
                 continue
-            if event.kind is EventKind.REVERSAL:
+            if event.kind is EventKind.REVERSAL and event.reason == CREDITED:
+                # a credit note moved the money to the debtor's other claims (where it counts
+                # if they are the plan's): only what this claim counted is taken off here
+                if not (principal_only and event.component is not Component.PRINCIPAL):
+                    key = (record.number, event.payment_id, event.component)
+                    moved[key] = moved.get(key, 0) + event.amount
+            elif event.kind is EventKind.REVERSAL:
                 reversed_ids.add(event.payment_id)
             elif event.kind is EventKind.ALLOCATED and event.on >= since:
                 if principal_only and event.component is not Component.PRINCIPAL:
                     continue
                 allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
+                key = (record.number, event.payment_id, event.component)
+                counted[key] = counted.get(key, 0) + event.amount
+    for key, amount in moved.items():
+        allocated[key[1]] = allocated.get(key[1], 0) - min(amount, counted.get(key, 0))
     return sum(a for pid, a in allocated.items() if pid not in reversed_ids)

@@ -96,11 +96,27 @@ def test_partial_payment_within_the_term_lowers_the_costs_base():
     record = ClaimRecord(terms(principal=300_000))
     paid = booking.allocate([record], "p1", 200_000, OWED - timedelta(days=2), ["F1"])
     after = ClaimRecord(record.terms, paid.events["F1"])
-    # what the debtor paid within the term: interest first, the rest on the principal
-    left = 300_000 - sum(x.amount for x in paid.lines if x.component is Component.PRINCIPAL)
+    # what the debtor paid within the term counts against the principal (art. 6:96 lid 6),
+    # also the part 6:44 put on the interest: 3,000.00 - 2,000.00 = 1,000.00 unpaid; staffel
+    # 15 % = 150.00 (not 15 % of the 1,011.84 of principal 6:44 left open: 151.78)
+    assert any(x.component is Component.INTEREST for x in paid.lines)
     assert (
-        open_claims([after], OWED)["F1"].open.costs == collection_costs(left, consumer=True).costs
+        open_claims([after], OWED)["F1"].open.costs
+        == collection_costs(100_000, consumer=True).costs
+        == 15_000
     )
+
+
+def test_a_business_costs_base_is_the_principal_left_open():
+    # lid 6 is the consumer's rule: for a business the base stays the principal 6:44 left
+    # open (3,000.00 - the 2,000.00 less the interest it paid first)
+    record = ClaimRecord(terms(principal=300_000, consumer=False))
+    paid = booking.allocate([record], "p1", 200_000, OWED - timedelta(days=2), ["F1"])
+    after = ClaimRecord(record.terms, paid.events["F1"])
+    left = 300_000 - sum(x.amount for x in paid.lines if x.component is Component.PRINCIPAL)
+    assert left > 100_000
+    costs = open_claims([after], OWED)["F1"].open.costs
+    assert costs == collection_costs(left, consumer=False).costs
 
 
 def test_exact_payment_of_the_open_total_settles_the_claim_by_6_44():

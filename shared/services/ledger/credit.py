@@ -1,0 +1,131 @@
+"""Crediting a (partly) paid invoice: the money on it goes to the debtor's other claims.
+
+A credit note says the invoice was not owed, and with it the costs and interest charged for
+not paying it (law3 finding 4). The ledger reverses the payments' allocations on the credited
+claim and allocates the freed money by art. 6:43 over the debtor's other claims
+(:meth:`LedgerService.release_credited`, one etag-guarded write). Then the rest follows the
+ledger, each step idempotent so a credit handled twice (or retried after a crash) ends the
+same: each invoice holds the principal the ledger gives it from each moved payment, each
+payment row lists the allocations the ledger holds, and money no claim took is an
+``overpayment`` item for staff (refund it or re-book it), with an id made from the credit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from shared.domain.invoices import InvoiceRuleError
+from shared.domain.ledger.booking import CREDITED
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import EventKind
+from shared.domain.money import Cents, format_eur_nl
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, AllocatedAmount, Payment
+from shared.ports.tables import Conflict, TransactionFailed
+from shared.services.ledger.service import DebtorClaims, LedgerService
+from shared.services.statements_redo import keyed_id
+
+RETRIES = 3
+
+
+def settle_credited(ledger: LedgerService, client: Client, number: str) -> None:
+    """Move the money on credited invoice ``number`` (see the module's text)."""
+    ledger.release_credited(client, number)
+    stored = ledger.repos.invoices.get(client.client_id, number)
+    if stored is None:
+        return
+    claims = ledger.debtor_claims(client, stored.invoice.debtor_number)
+    credited = next((r for r in claims.records if r.number == number), None)
+    if credited is None:
+        return
+    moved = {
+        e.payment_id: e.on
+        for e in credited.events
+        if e.kind is EventKind.REVERSAL and e.reason == CREDITED and e.payment_id
+    }
+    for payment_id, on in sorted(moved.items()):
+        held = _held(claims.records, payment_id)
+        for invoice_number in sorted({n for n, _ in held} | _applied_on(claims, payment_id)):
+            principal = held.get((invoice_number, "principal"), 0)
+            _set_principal(ledger, client, invoice_number, payment_id, principal)
+        payment = ledger.repos.payments.get(client.client_id, payment_id)
+        if payment is None or payment.reversed:
+            continue
+        allocations = tuple(
+            AllocatedAmount(n, c, cents) for (n, c), cents in sorted(held.items()) if cents > 0
+        )
+        unallocated = payment.amount - sum(a.amount for a in allocations)
+        if (allocations, unallocated) != (payment.allocations, payment.unallocated):
+            payment = Payment(
+                **{**vars(payment), "allocations": allocations, "unallocated": unallocated}
+            )
+            ledger.repos.payments.save(payment)
+        if unallocated > 0:
+            _overpayment(ledger, client, payment, number, datetime.combine(on, time(), UTC))
+
+
+def _held(records: list[ClaimRecord], payment_id: str) -> dict[tuple[str, str], Cents]:
+    """What ``payment_id`` is allocated to in the ledger, per (invoice, component)."""
+    out: dict[tuple[str, str], Cents] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id != payment_id:
+                continue
+            key = (r.number, e.component.value)
+            if e.kind is EventKind.ALLOCATED:
+                out[key] = out.get(key, 0) + e.amount
+            elif e.kind is EventKind.REVERSAL:
+                out[key] = out.get(key, 0) - e.amount
+    return out
+
+
+def _applied_on(claims: DebtorClaims, payment_id: str) -> set[str]:
+    """The invoices that hold principal from ``payment_id`` (as read before the moves)."""
+    return {n for n, i in claims.invoices.items() if any(p == payment_id for p, _ in i.payments)}
+
+
+def _set_principal(
+    ledger: LedgerService, client: Client, number: str, payment_id: str, principal: Cents
+) -> None:
+    """The invoice holds ``principal`` from ``payment_id``, as the ledger does."""
+    for _ in range(RETRIES):
+        stored = ledger.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            return
+        invoice = stored.invoice
+        if dict(invoice.payments).get(payment_id, 0) == principal:
+            return
+        try:
+            updated = invoice.reverse_payment(payment_id)
+            if principal > 0:
+                updated = updated.apply_payment(payment_id, principal)
+        except InvoiceRuleError:
+            return  # credited or withdrawn meanwhile: the ledger's claim is closed too
+        try:
+            ledger.repos.invoices.save(updated, stored)
+            return
+        except TransactionFailed:
+            continue
+
+
+def _overpayment(
+    ledger: LedgerService, client: Client, payment: Payment, number: str, at: datetime
+) -> None:
+    item = ActionItem(
+        client_id=client.client_id,
+        action_id=keyed_id(at, "overpayment", "credit", number, payment.payment_id),
+        kind="overpayment",
+        title=f"Overpayment of {format_eur_nl(payment.unallocated)} (invoice {number} credited)",
+        created_at=ledger.clock.now(),
+        debtor_number=payment.debtor_number,
+        invoice_numbers=(number,),
+        detail={
+            "payment_id": payment.payment_id,
+            "unallocated": payment.unallocated,
+            "credited_invoice": number,
+        },
+    )
+    try:
+        ledger.repos.actions.add(item)
+    except Conflict:
+        pass  # on the list already (the credit was handled before)
