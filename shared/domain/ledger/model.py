@@ -81,6 +81,9 @@ class ClaimTerms:
     interest_from: date | None = None  # first day of interest; None: no interest
     interest_rule: InterestRule = InterestRule.CONSUMER
     contractual_rate: Fraction | None = None  # per year, 0.08 for 8%
+    # days no interest accrues, [from, until) (until None: still running): a payment plan over
+    # the whole claim freezes interest while it is kept ("rente bevroren tijdens de regeling")
+    interest_paused: tuple[tuple[date, date | None], ...] = ()
 
 
 @dataclass(frozen=True)
