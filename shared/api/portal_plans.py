@@ -35,6 +35,7 @@ PLANS = """{% extends "base" %}{% block main %}
 {% for plan in plans %}<section aria-labelledby="plan-{{ loop.index }}-h">
 <h2 id="plan-{{ loop.index }}-h">{{ p.your_plan }}</h2>
 <p>{{ p.plan_status.format(status=plan.status) }}</p>
+{% if plan.freezes_interest %}<p>{{ p.interest_frozen }}</p>{% endif %}
 <p>{{ plan.how }}</p>
 <div class="scroll"><table><caption class="visually-hidden">{{ p.your_plan }}</caption>
 <thead><tr><th scope="col">{{ p.number }}</th><th scope="col">{{ p.due }}</th><th scope="col" class="amount">{{ p.amount_col }}</th><th scope="col" class="amount">{{ p.paid }}</th><th scope="col">{{ p.status }}</th></tr></thead>
@@ -69,6 +70,7 @@ PREVIEW = """{% extends "base" %}{% block main %}
 {% if notice %}<p class="notice error" role="status">{{ notice }}</p>{% endif %}
 <section aria-labelledby="sum-h"><h2 id="sum-h">{{ p.total }}: {{ total }}</h2>
 <p>{{ covers }}</p>
+<p>{{ p.interest_frozen }}</p>
 <table><caption class="visually-hidden">{{ p.total }}</caption><tbody>
 <tr><th scope="row">{{ p.principal }}</th><td class="amount">{{ principal }}</td></tr>
 <tr><th scope="row">{{ p.costs }}</th><td class="amount">{{ costs }}</td></tr>
@@ -188,7 +190,7 @@ class PortalPlanPages:
         return {
             "plan_id": plan.plan_id, "status": p[f"st_{plan.status.value}"], "how": how,
             "installments": lines, "total": money(plan.total), "paid": money(plan.paid),
-            "postponable": postponable,
+            "postponable": postponable, "freezes_interest": plan.freezes_interest,
         }  # fmt: skip
 
     def _preview(

@@ -43,6 +43,11 @@ class AgreementIn(schemas.Strict):
                                         decimal_places=2, description="On the client's part")  # fmt: skip
     fee_vat_percent: Decimal = Field(default=Decimal(21), ge=0, le=100, max_digits=5,
                                      decimal_places=2, description="VAT on the commission")  # fmt: skip
+    vat_on_costs_kept: bool = Field(
+        default=True,
+        description="The collection costs the agency keeps are part of its fee: VAT on them "
+        "too (for a client that cannot deduct VAT, the costs_vat the debtor paid is that VAT)",
+    )
 
 
 Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
@@ -57,6 +62,7 @@ class AgreementOut(BaseModel):
     recipients: dict[str, Literal["client", "agency"]]
     commission_percent: str
     fee_vat_percent: str
+    vat_on_costs_kept: bool
 
 
 class FiguresOut(BaseModel):
@@ -73,6 +79,9 @@ class FiguresOut(BaseModel):
     net: Euros
     payout: Euros
     carried_out: Euros
+    fee_vat_from_debtor: Euros = Field(
+        description="The part of fee_vat the debtors paid as costs_vat (not in to_agency)"
+    )
 
 
 class ClientSettlementOut(BaseModel):
@@ -129,6 +138,7 @@ def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
         "recipients": {c: a.recipient(c).value for c in COMPONENTS},
         "commission_percent": _percent(a.commission_bp),
         "fee_vat_percent": _percent(a.fee_vat_bp),
+        "vat_on_costs_kept": a.vat_on_costs_kept,
     }
 
 
@@ -190,6 +200,7 @@ def register(router: Router, services: Services) -> None:
                 recipients=recipients,
                 commission_bp=_bp(body.commission_percent),
                 fee_vat_bp=_bp(body.fee_vat_percent),
+                vat_on_costs_kept=body.vat_on_costs_kept,
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None

@@ -76,7 +76,11 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     assert (st.payment_count, st.reversal_count) == (1, 1)
     assert st.totals is not None and st.totals.balanced
     # 500.00 collected, 170.95 taken back (client part 122.55, its commission 12.26)
-    assert (st.totals.commission, st.totals.fee_vat) == (5000 - 1226, 793)  # 21% of 37.74
+    # fee VAT on commission and costs kept: 21% of (37.74 - 40.00) = -0.4746 -> -0.47; the
+    # 8.40 costs_vat the debtor had paid goes back with the reversal: the client pays 7.93
+    # (21% of 37.74), as when VAT was on the commission only
+    assert (st.totals.commission, st.totals.fee_vat) == (5000 - 1226, -47)
+    assert st.totals.fee_vat_from_debtor == -840
     assert st.totals.payout == 50000 - 12255 - 3774 - 793
     balance, _ = settlements.store.balance(agency_id, client.client_id)
     assert balance.last_settlement_id == st.settlement_id and balance.carried == 0

@@ -32,6 +32,7 @@ class StatementHeading:
     payout_iban: str
     commission_percent: str  # "12.50"
     fee_vat_percent: str
+    vat_on_costs_kept: bool = False  # the fee VAT is on commission and costs kept
 
 
 def _latin1(text: str) -> str:
@@ -85,17 +86,27 @@ def statement_pdf(
         pdf.cell(widths[-1], 6, _money(x.amount), align="R")
         pdf.ln()
     pdf.ln(3)
-    figures = (
+    figures: tuple[tuple[str, int], ...] = (
         ("Ontvangen", t.received),
         ("Teruggeboekt na eerdere afdracht", t.reversed),
         ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
         (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
-        (f"Btw {_nl(heading.fee_vat_percent)}% over provisie", -t.fee_vat),
+        (
+            f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
+            + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else ""),
+            -t.fee_vat,
+        ),
         ("Saldo vorige afdracht", t.carried_in),
         ("Netto", t.net),
         ("Over te maken", t.payout),
         ("Naar volgende afdracht", t.carried_out),
     )
+    if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
+        figures = (
+            *figures[:5],
+            ("  waarvan door debiteur betaald als btw over incassokosten", t.fee_vat_from_debtor),
+            *figures[5:],
+        )
     for label, cents in figures:
         bold = label in ("Netto", "Over te maken")
         pdf.set_font("Helvetica", "B" if bold else "", 10)

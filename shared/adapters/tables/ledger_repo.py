@@ -46,6 +46,8 @@ class ClaimHeader:
     reversed: tuple[str, ...] = ()  # payment ids reversed
     summary: dict[str, Any] = field(default_factory=dict)
     etag: str | None = None  # None: not stored yet
+    # payment plans that froze interest: (plan id, from, until or None while it runs)
+    interest_paused: tuple[tuple[str, date, date | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ def _header_row(h: ClaimHeader) -> Row:
             "Payments": put_json(list(h.payments)),
             "Reversed": put_json(list(h.reversed)),
             "Summary": put_json(h.summary),
+            "InterestPaused": put_json(
+                [[p, a.isoformat(), b.isoformat() if b else None] for p, a, b in h.interest_paused]
+            ),
         },
         etag=h.etag,
     )
@@ -128,6 +133,10 @@ def _header_from(row: Row) -> ClaimHeader:
         reversed=tuple(get_json(d.get("Reversed"), [])),
         summary=get_json(d.get("Summary"), {}),
         etag=row.etag,
+        interest_paused=tuple(
+            (str(p), date.fromisoformat(a), date.fromisoformat(b) if b else None)
+            for p, a, b in get_json(d.get("InterestPaused"), [])
+        ),
     )
 
 
@@ -204,5 +213,24 @@ class LedgerRepository:
         if (current.fourteen_day_letter_on, current.interest_from) == (letter_on, interest_from):
             return False
         updated = replace(current, fourteen_day_letter_on=letter_on, interest_from=interest_from)
+        self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
+        return True
+
+    def set_interest_pause(
+        self,
+        client_id: str,
+        debtor: str,
+        invoice: str,
+        plan_id: str,
+        span: tuple[date, date | None] | None,
+    ) -> bool:
+        """Record (or, ``span`` None, drop) the days a plan froze interest on this claim;
+        idempotent per plan; False when nothing changed."""
+        current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
+        others = tuple(x for x in current.interest_paused if x[0] != plan_id)
+        wanted = (*others, (plan_id, span[0], span[1])) if span is not None else others
+        if wanted == current.interest_paused:
+            return False
+        updated = replace(current, interest_paused=wanted)
         self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
         return True

@@ -82,6 +82,7 @@ class SettlementRepository:
             "PayoutIban": a.payout_iban, "PayoutName": a.payout_name, "PayoutBic": a.payout_bic,
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
+            "VatOnCostsKept": a.vat_on_costs_kept,
         }))  # fmt: skip
 
     @staticmethod
@@ -97,6 +98,7 @@ class SettlementRepository:
             recipients={k: Recipient(v) for k, v in get_json(d.get("Recipients"), {}).items()},
             commission_bp=int(d.get("CommissionBp", 0)),
             fee_vat_bp=int(d.get("FeeVatBp", 2100)),
+            vat_on_costs_kept=bool(d.get("VatOnCostsKept", True)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -185,6 +187,7 @@ class SettlementRepository:
             "PayoutName": s.payout_name, "PayoutBic": s.payout_bic, "CommissionBp": s.commission_bp,
             "FeeVatBp": s.fee_vat_bp, "Status": s.status.value, "Totals": _totals_out(s.totals),
             "PaymentCount": s.payment_count, "ReversalCount": s.reversal_count, "Pdf": s.pdf, "Csv": s.csv,
+            "VatOnCostsKept": s.vat_on_costs_kept,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -198,6 +201,7 @@ class SettlementRepository:
             int(d.get("FeeVatBp", 0)), SettlementStatus(d["Status"]),
             StatementTotals(**totals) if totals else None, int(d.get("PaymentCount", 0)),
             int(d.get("ReversalCount", 0)), d.get("Pdf"), d.get("Csv"),
+            bool(d.get("VatOnCostsKept", False)),
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:

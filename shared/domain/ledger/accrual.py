@@ -7,6 +7,7 @@ run as a simulation over the claim's own events.
   base (6:119 lid 2, 6:119a lid 3); interest paid later pays the capitalised part first.
 - Money allocated on day d counts from d: the old base earns interest up to d (exclusive).
 - A write-off, a credit, or a waiver marked final stops the interest from its day on.
+- No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept).
 - The anniversaries count from the claim's real first interest day, whatever the rate table's
   first date. Where the table knows no rate (before its first row) no statutory interest is
   charged, only an agreed rate that certainly applies (6:119 lid 3: the higher of the two is
@@ -73,6 +74,10 @@ def _rate(terms: ClaimTerms, table: RateTable, day: date) -> Fraction:
     return statutory
 
 
+def _paused(pauses: tuple[tuple[date, date | None], ...], day: date) -> bool:
+    return any(a <= day and (b is None or day < b) for a, b in pauses)
+
+
 def accrued_interest(
     terms: ClaimTerms,
     events: list[LedgerEvent],
@@ -124,12 +129,16 @@ def accrued_interest(
     for e in pending:
         by_day.setdefault(e.on, []).append(e)
     anniversary_set = set(anniversaries)
+    pauses = terms.interest_paused
+    cuts = sorted({*cuts, *(d for p in pauses for d in p if d is not None and start < d < end)})
     accrued = Fraction(0)
     capitalised_unpaid = Fraction(0)
     for a, b in pairwise(cuts):
         if stopped:
             break
         base = max(Fraction(0), principal + capitalised_unpaid)
+        if _paused(pauses, a):
+            base = Fraction(0)
         accrued += base * _rate(terms, table, a) * (b - a).days / DAYS_IN_YEAR
         if b in anniversary_set:
             capitalised_unpaid = max(Fraction(0), accrued - settled)

@@ -84,6 +84,9 @@ class ClaimTerms:
     # the day the agreement was concluded: ECB + 7 (before 16-3-2013) or + 8 under 6:119a;
     # None: the first interest day (the latest it can have been)
     contract_date: date | None = None
+    # days no interest accrues, [from, until) (until None: still running): a payment plan over
+    # the whole claim freezes interest while it is kept ("rente bevroren tijdens de regeling")
+    interest_paused: tuple[tuple[date, date | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,27 @@ class PaymentPlan:
     # known told: the id the action item and the timeline entries take, so a redelivery that
     # tells them again writes the same rows (the notices are keyed by the plan already)
     lapse_to_tell: str = ""
+    # the day its total was computed (the open claim on that day): a plan over the whole claim
+    # freezes interest from then while it is kept; None on plans stored before (created day)
+    priced_on: date | None = None
+    # the day it was cancelled (by staff or a breach): interest runs again from that day
+    ended_on: date | None = None
+
+    @property
+    def freezes_interest(self) -> bool:
+        """A plan over the whole claim: its total is the claim on ``priced_on``, so no
+        interest accrues on its invoices while it is kept ("rente bevroren tijdens de
+        regeling"); a plan over the principal only leaves costs and interest as they run."""
+        return self.include_costs and self.priced_on is not None
+
+    @property
+    def interest_frozen(self) -> tuple[date, date | None]:
+        """The days interest is frozen, [from, until): until the day it was cancelled (the
+        debtor kept it until then; reviving the interest of those days would punish the part
+        he kept), open while it runs or once it is completed."""
+        start = self.priced_on or self.created_at.date()  # (priced_on is set on every plan now)
+        end = self.ended_on if self.status is PlanStatus.CANCELLED else None
+        return start, (max(start, end) if end else None)
 
     def installments(self, today: date) -> list[InstallmentState]:
         return installment_states(
@@ -175,8 +196,9 @@ class PaymentPlan:
             raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot cancel")
         unpaid = frozenset(s.number for s in self.installments(today) if s.paid < s.amount)
         return replace(
-            self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True
-        )
+            self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True,
+            ended_on=today,
+        )  # fmt: skip
 
     def settle(self, paid: Cents, today: date) -> PaymentPlan:
         """The plan after the money that stands today: completed when all is paid, reopened

@@ -65,6 +65,9 @@ class ClientSettlement:
     reversal_count: int = 0
     pdf: str | None = None  # blob names
     csv: str | None = None
+    # the agreement's vat_on_costs_kept (with the costs going to the agency) when the
+    # settlement started; stored settlements from before the setting read False
+    vat_on_costs_kept: bool = False
 
 
 @dataclass(frozen=True)

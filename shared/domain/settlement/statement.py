@@ -12,6 +12,12 @@ Rounding, on purpose:
   charged minus commission taken back), rounded half-up (away from zero: a negative fee, a
   credit, rounds symmetrically).
 
+VAT on the costs the agency keeps (``vat_on_costs_kept``, the agreement's default): the
+costs are part of the agency's fee, so ``fee_vat`` is the VAT on commission plus kept costs.
+For a client that cannot deduct VAT the debtor paid that VAT already (``costs_vat``, kept by
+the agency): it is shown as part of ``fee_vat`` (``fee_vat_from_debtor``), not in
+``to_agency``, and only the rest is taken from the payout, so it is never counted twice.
+
 And always: received + reversed + carried in == agency share + commission + fee VAT + payout
 + carried out. A negative net is never transferred: it is carried to the next statement.
 """
@@ -96,6 +102,9 @@ class StatementTotals:
     net: Cents
     payout: Cents  # what is transferred (>= 0)
     carried_out: Cents  # what the next statement starts with (<= 0)
+    # the part of fee_vat the debtors paid as costs_vat (kept by the agency): not in to_agency,
+    # not taken from the payout
+    fee_vat_from_debtor: Cents = 0
 
     @property
     def balanced(self) -> bool:
@@ -106,9 +115,16 @@ class StatementTotals:
 
 
 def totals(
-    contributions: Sequence[Contribution], *, fee_vat_bp: int, carried_in: Cents
+    contributions: Sequence[Contribution],
+    *,
+    fee_vat_bp: int,
+    carried_in: Cents,
+    vat_on_costs_kept: bool = False,
 ) -> StatementTotals:
-    """The statement's figures from what it settles (new payments and reversals)."""
+    """The statement's figures from what it settles (new payments and reversals).
+
+    ``vat_on_costs_kept``: the costs the agency keeps are part of its fee (VAT on them too);
+    settlements made before the agreement said so are recomputed without it."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     lines = [x for c in contributions for x in c.lines]
@@ -117,8 +133,16 @@ def totals(
     to_agency = _sum_for(lines, Recipient.AGENCY)
     to_client = _sum_for(lines, Recipient.CLIENT)
     commission = sum(c.commission for c in contributions)
-    fee_vat = round_half_up(Fraction(commission * fee_vat_bp, BASIS_POINTS))
-    net = to_client - commission - fee_vat + carried_in
+    fee = commission
+    from_debtor = 0
+    if vat_on_costs_kept:
+        fee += _kept(lines, "costs")
+        # the VAT the debtor paid on those costs is the VAT on that part of the fee (also when
+        # it comes in a later statement than the costs: the client is credited what it paid)
+        from_debtor = _kept(lines, "costs_vat")
+    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
+    to_agency -= from_debtor
+    net = to_client - commission - (fee_vat - from_debtor) + carried_in
     payout = max(net, 0)
     return StatementTotals(
         received=received,
@@ -131,6 +155,13 @@ def totals(
         net=net,
         payout=payout,
         carried_out=net - payout,
+        fee_vat_from_debtor=from_debtor,
+    )
+
+
+def _kept(lines: Iterable[SettlementLine], component: str) -> Cents:
+    return sum(
+        x.amount for x in lines if x.component == component and x.recipient is Recipient.AGENCY
     )
 
 

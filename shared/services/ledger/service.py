@@ -92,6 +92,11 @@ class LedgerService:
                 letter_on=header.header.fourteen_day_letter_on if header else None,
                 interest_from=header.header.interest_from if header else None,
             )
+            if header and header.header.interest_paused:  # a payment plan froze interest
+                terms = replace(
+                    terms,
+                    interest_paused=tuple((a, b) for _, a, b in header.header.interest_paused),
+                )
             records.append(ClaimRecord(terms, header.events if header else ()))
         return DebtorClaims(invoices, stored, records)
 
@@ -306,6 +311,20 @@ class LedgerService:
         for _ in range(RETRIES):
             try:
                 self.ledger.set_imported(client_id, debtor, invoice, letter_on, interest_from)
+                return
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
+
+    def set_interest_pause(
+        self, client_id: str, debtor: str, invoice: str, plan_id: str,
+        span: tuple[date, date | None] | None,
+    ) -> None:  # fmt: skip
+        """A payment plan freezes interest on this claim from ``span[0]`` until ``span[1]``
+        (None: while it runs); ``span`` None: it never did (an activation that failed)."""
+        for _ in range(RETRIES):
+            try:
+                self.ledger.set_interest_pause(client_id, debtor, invoice, plan_id, span)
                 return
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue

@@ -7,6 +7,7 @@ nothing twice, and a postponed installment is reminded again for its new date.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import threading
@@ -27,7 +28,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     PostalAddress,
 )
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
@@ -188,6 +189,7 @@ class PlanService:
                 start=req.start, period=req.period, total=total,
                 payment_reference=betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
                 schedule=tuple(schedule), rules=rules, created_at=now, created_by=author,
+                priced_on=amsterdam_today(self.clock),  # the day _build took the claim
             )  # fmt: skip
             try:
                 self.plans.add(plan)
@@ -209,6 +211,7 @@ class PlanService:
             include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
             total=total, schedule=tuple(schedule),
         )  # fmt: skip
+        updated = replace(updated, priced_on=amsterdam_today(self.clock))  # the claim taken anew
         self._save(updated, etag)
         self._log(updated, "changed", f"Draft changed by {author}")
         return updated
@@ -265,6 +268,9 @@ class PlanService:
         if taken:
             raise PlanConflict(f"invoice {taken[0]} is already in plan {taken[1]}")
         today = amsterdam_today(self.clock)
+        # interest is frozen before the plan says it runs: a failure in between leaves a draft
+        # whose pause is dropped below, never a running plan whose claims still accrue
+        self._freeze_interest(plan, plan.interest_frozen if plan.freezes_interest else None)
         try:
             active = self._store(
                 plan.activate(self.clock.now()).settle(0, today), etag, plan, today
@@ -274,6 +280,7 @@ class PlanService:
             current = self.plans.get(client.client_id, plan_id)
             if current is None or current[0].status is PlanStatus.DRAFT:
                 self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
+                self._freeze_interest(plan, None)
             raise
         self._log(active, "activated", f"Activated by {author}")
         self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
@@ -546,6 +553,8 @@ class PlanService:
         elif paid < plan.paid:
             self._log(updated, "reversal", f"A payment came back: {plan.paid - paid} cents")
         updated = updated.settle(paid, today)
+        if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
+            updated = self._completed_only_when_paid(client, updated, today)
         if plan.status is PlanStatus.COMPLETED and updated.status is not PlanStatus.COMPLETED:
             self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
             self._log(
@@ -612,6 +621,40 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    def _completed_only_when_paid(
+        self, client: Client, plan: PaymentPlan, today: date
+    ) -> PaymentPlan:
+        """Every installment is paid: the plan is completed only when its claims are (the
+        whole claim, or the principal for a plan over it). Otherwise (a plan made before
+        interest was frozen, a charge the plan did not know) it keeps holding its invoices
+        and staff are told, once, what is still open: add it to the plan, waive it, or cancel
+        the plan so the workflow collects it. Never "completed" with money open unsaid."""
+        still = sum(
+            self.money.open_amounts(
+                client, plan.debtor_number, list(plan.invoice_numbers), plan.include_costs, today
+            ).values()
+        )
+        if still <= 0:
+            return plan
+        held = replace(plan, status=PlanStatus.ACTIVE, releasing=False)
+        marker = f"claim_open@{still}"
+        if marker in plan.reminded:
+            return held
+        with contextlib.suppress(Conflict):  # told already (a redelivery)
+            now = self.clock.now()
+            self.repos.actions.add(ActionItem(
+                client_id=client.client_id, action_id=f"{plan.plan_id}-claim-open-{still}",
+                kind="plan_paid_claim_open",
+                title=f"Payment plan {plan.plan_id}: every installment is paid, yet "
+                f"{format_eur_nl(still)} is still open on its invoices",
+                created_at=now, debtor_number=plan.debtor_number,
+                invoice_numbers=plan.invoice_numbers,
+                detail={"plan_id": plan.plan_id, "open": still},
+            ))  # fmt: skip
+        self._log(held, "claim_open", f"All installments paid; {still} cents still open on "
+                  "its invoices: the plan is not completed, staff are asked to decide")  # fmt: skip
+        return replace(held, reminded=held.reminded | {marker})
 
     @staticmethod
     def _paid_otherwise(plan: PaymentPlan, today: date) -> frozenset[int]:
@@ -1109,9 +1152,21 @@ class PlanService:
         return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
                               language=debtor.language.value)  # fmt: skip
 
+    def _freeze_interest(self, plan: PaymentPlan, span: tuple[date, date | None] | None) -> None:
+        """Record on each of the plan's claims the days it freezes interest (idempotent)."""
+        if self.payments is None or (span is not None and not plan.freezes_interest):
+            return
+        for number in plan.invoice_numbers:
+            self.payments.ledger.set_interest_pause(
+                plan.client_id, plan.debtor_number, number, plan.plan_id, span
+            )
+
     def _release(self, plan: PaymentPlan) -> None:
         """The plan no longer holds its invoices: what is still open goes back to the
-        dunning workflow at the step where it stood."""
+        dunning workflow at the step where it stood (a cancelled plan's frozen interest runs
+        again from the day it ended; repeated by the run while ``releasing``)."""
+        if plan.status is PlanStatus.CANCELLED and plan.freezes_interest:
+            self._freeze_interest(plan, plan.interest_frozen)
         self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
         if self.resume_dunning is not None:
             stored = self.repos.invoices.get_many(plan.client_id, list(plan.invoice_numbers))

@@ -34,7 +34,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Agency, Client
 from shared.domain.records import ActionItem, Payment
-from shared.domain.settlement.agreement import SettlementAgreement, period_of
+from shared.domain.settlement.agreement import Recipient, SettlementAgreement, period_of
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
 from shared.domain.settlement.records import (
@@ -326,6 +326,8 @@ class SettlementRunner:
                 period, self.clock.now(), balance.carried, balance.last_settlement_id,
                 agreement.payout_iban, agreement.payout_name, agreement.payout_bic,
                 agreement.commission_bp, agreement.fee_vat_bp,
+                vat_on_costs_kept=agreement.vat_on_costs_kept
+                and agreement.recipient("costs") is Recipient.AGENCY,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -359,7 +361,8 @@ class SettlementRunner:
             self.store.delete_settlement(settlement, etag)
             return None
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
-                         carried_in=settlement.carried_in)  # fmt: skip
+                         carried_in=settlement.carried_in,
+                         vat_on_costs_kept=settlement.vat_on_costs_kept)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -374,7 +377,7 @@ class SettlementRunner:
             settlement.settlement_id, agency.name, settlement.client_name,
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
-            _percent(settlement.fee_vat_bp),
+            _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",

@@ -89,11 +89,15 @@ def test_a_debtor_chooses_a_transfer_plan_that_starts_at_once(portal):
     preview = browser.page("/portal/plan/preview", method="transfer", by="count", installments="4")
     assert "F1, F2" in preview and "€ 500,00" in preview
     assert preview.count("€ 125,00") == 4 and "16-03-2026" in preview and "16-06-2026" in preview
+    # what happens to interest is said before the debtor agrees, and on the plan afterwards
+    frozen = "Zolang u de regeling nakomt, rekenen we over deze facturen geen rente meer"
+    assert frozen in preview
     done = accept(browser, method="transfer", by="count", installments="4")
     assert done.status == 303 and done.headers["Location"].endswith("done=plan_started")
     page = browser.page("/portal/plan", done="plan_started")
     assert "Uw betalingsregeling is afgesloten" in page and "loopt" in page
     assert "wacht op goedkeuring" not in page
+    assert frozen in page and "loopt de rente over wat dan nog openstaat vanaf die dag weer" in page
     client = world.services.access.client_for(
         world.services.access.authenticate(world.agency_a.key), "C1"
     )

@@ -65,6 +65,7 @@ def test_agreement_is_set_and_read_with_defaults(world: Any) -> None:
         },
         "commission_percent": "10.00",
         "fee_vat_percent": "21.00",
+        "vat_on_costs_kept": True,
     }
     changed = world.agency_a.call(
         "PUT",
@@ -108,7 +109,7 @@ def test_runs_are_listed_with_links_and_files_download(world: Any) -> None:
     assert detail["pain001"] == f"/api/v1/settlements/{run_id}/files/pain.001.xml"
     (st,) = detail["settlements"]
     assert st["client"] == "C1" and st["figures"]["payout"] == "107.72"
-    assert st["figures"]["received"] == "170.95" and st["figures"]["to_agency"] == "48.40"
+    assert st["figures"]["received"] == "170.95" and st["figures"]["to_agency"] == "40.00"
     key = world.agency_a.key
     for link, kind in (
         (detail["pain001"], "application/xml"),

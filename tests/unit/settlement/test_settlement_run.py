@@ -83,7 +83,10 @@ def test_a_run_settles_each_client_and_writes_one_transfer_file(world: Any) -> N
     st = s.statements(run.run_id)
     t1, t2 = st["C1"].totals, st["C2"].totals
     # C1: client part 122.55 + 50.00 -> commission 12.26 + 5.00, VAT 21% of 17.26 = 3.62
-    assert (t1.received, t1.to_agency, t1.commission, t1.fee_vat) == (22095, 4840, 1726, 362)
+    # and VAT on the costs it keeps (40.00): 21% of 57.26 = 12.0246; the debtor paid 8.40 of
+    # it as costs_vat, which is therefore not also in to_agency (law3 finding 7)
+    assert (t1.received, t1.to_agency, t1.commission, t1.fee_vat) == (22095, 4000, 1726, 1202)
+    assert t1.fee_vat_from_debtor == 840
     assert t1.payout == 17255 - 1726 - 362
     assert t2.payout == 30000 - 3000 - 630
     for t in (t1, t2):
@@ -122,7 +125,10 @@ def test_statement_pdf_and_csv_read_back(world: Any) -> None:
         r[0]: r[6] for r in rows if r[0] not in ("payment", "reversal", "settlement", "kind")
     }
     assert figures["received"] == "170.95" and figures["payout"] == "107.72"
-    assert figures["commission"] == "12.26" and figures["fee_vat"] == "2.57"
+    # VAT 21% on 12.26 + 40.00 = 10.9746, 8.40 of it the debtor's costs_vat: the client pays
+    # 2.57 of it, as before the agency charged VAT on the costs it keeps
+    assert figures["commission"] == "12.26" and figures["fee_vat"] == "10.97"
+    assert figures["fee_vat_from_debtor"] == "8.40" and figures["to_agency"] == "40.00"
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(s.blob(st.pdf))).pages)
     assert "Afdrachtspecificatie" in text and st.settlement_id in text
     for expected in (
@@ -132,7 +138,9 @@ def test_statement_pdf_and_csv_read_back(world: Any) -> None:
         "rente",
         "EUR 107,72",
         "Provisie 10,00%",
-        "EUR 2,57",
+        "EUR 10,97",
+        "over provisie en ingehouden incassokosten",
+        "waarvan door debiteur betaald",
         PAYOUT_C1,
     ):
         assert expected in text, expected
@@ -167,8 +175,8 @@ def test_a_reversal_after_payout_is_deducted_in_the_next_settlement_and_carried(
     t = st.totals
     assert (st.payment_count, st.reversal_count) == (1, 1)
     assert t.received == 5000 and t.reversed == -17095
-    assert t.commission == 500 - 1226 and t.to_agency == -4840
-    assert t.net == 5000 - 12255 - (500 - 1226) - t.fee_vat
+    assert t.commission == 500 - 1226 and t.to_agency == -4000 and t.fee_vat_from_debtor == -840
+    assert t.net == 5000 - 12255 - (500 - 1226) - (t.fee_vat - t.fee_vat_from_debtor)
     assert t.payout == 0 and t.carried_out == t.net < 0 and t.balanced
     assert run.transfer_count == 0 and run.transfer_file is None  # never a negative transfer
     rows = list(csv.reader(io.StringIO(s.blob(st.csv).decode())))
