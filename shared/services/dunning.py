@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -40,8 +40,10 @@ from shared.domain.dunning.workflow import (
     StepChannel,
     Workflow,
     assign_workflow,
+    blocked,
     next_check,
     plan_debtor,
+    resolve_channel,
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
@@ -62,11 +64,11 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import Conflict, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
-from shared.services.messaging import MessagingService, job_body
+from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.dunning")
@@ -309,18 +311,14 @@ class DunningService:
             return 0
         self._warn_prescription(client, debtor, invoices, today)
         # a running payment plan holds its invoices: no dunning until it is cancelled
-        held = held_by_plan(self.repos.store, client.client_id, [i.number for i in invoices])
+        dunned, held = dunnable(self.repos.store, client.client_id, invoices)
         # the debtor's claims, read once (one range read of the ledger, on the invoices read
         # above): where each invoice enters the workflow (a 14-day letter the client sent
         # itself, costs owed already) and every amount the run's messages show
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
-        states = [
-            (i, _state(i, letters.get(i.number), owed.get(i.number)))
-            for i in invoices
-            if i.is_collectable and i.number not in held
-        ]
+        states = [(i, _state(i, letters.get(i.number), owed.get(i.number))) for i in dunned]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         figures: dict[str, ClaimFigures] | None = None
         if planned and not client.client_bears_costs:
@@ -422,6 +420,8 @@ class DunningService:
             prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
             fresh = planned.invoice_numbers
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
+                if CANCELLED in earlier.extra:
+                    continue  # closed unsent at sending time: its invoices never had this step
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
                 fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
@@ -760,6 +760,44 @@ class DunningService:
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
 
+    def replan(self, message: OutboundMessage, numbers: Sequence[str]) -> str | None:
+        """A waiting reminder some of whose invoices were paid, credited or put in a plan
+        before it went out (messaging closes it unsent): the same step again, for ``numbers``
+        (those still due), rendered as of the day it was planned, the day its invoices were
+        advanced to this step with (and a 14-day letter's term counted from). Its key is the
+        step's prefix and the digest of ``numbers``: a redo finds it and only queues it again.
+        The new key, or ``None`` when the step can no longer go out as a message."""
+        client_id, debtor_number = message.client_id, message.debtor_number or ""
+        head = f"dun|{debtor_number}|"
+        if not numbers or not message.key.startswith(head):
+            return None
+        workflow_id, index, _ = message.key[len(head) :].rsplit("|", 2)
+        found_client = self.repos.clients.get(client_id)
+        found_debtor = self.repos.debtors.get(client_id, debtor_number)
+        workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
+        if found_client is None or found_debtor is None or workflow is None:
+            return None
+        client, debtor = found_client[0], found_debtor[0]
+        if not index.isdigit() or int(index) >= len(workflow.steps):
+            return None  # the workflow was changed meanwhile: the next run plans afresh
+        step = workflow.steps[int(index)]
+        channel = resolve_channel(step, debtor, client.channels_off)
+        if channel is None or step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER):
+            return None
+        stored = self.repos.invoices.get_many(client_id, list(numbers))
+        invoices = [stored[n].invoice for n in sorted(stored)]
+        if not invoices:
+            return None
+        planned = PlannedMessage(
+            debtor_number, int(index), step, channel, tuple(i.number for i in invoices)
+        )
+        today = amsterdam_date(message.created_at)
+        templates = self.repos.dunning.templates(client_id)
+        self._perform(client, debtor, workflow, planned, invoices, today, templates)
+        return step_key_prefix(debtor_number, workflow_id, int(index)) + _digest(
+            planned.invoice_numbers
+        )
+
 
 class DunningRunIncomplete(RuntimeError):
     """Some debtors of a client's run failed for a reason a retry can cure."""
@@ -796,3 +834,49 @@ def _state(
 
 def _shard_of(debtor_number: str, shards: int) -> int:
     return int(hashlib.sha256(debtor_number.encode()).hexdigest()[:8], 16) % shards
+
+
+def dunnable(
+    store: TableStore, client_id: str, invoices: Sequence[Invoice]
+) -> tuple[list[Invoice], set[str]]:
+    """The invoices a dunning step may act on: collectable (open or partly paid: not paid,
+    credited, withdrawn or disputed) and not held by a running payment plan; and the numbers
+    a plan holds. The run plans by it, and messaging asks it again right before a waiting
+    reminder goes out (one rule for both)."""
+    held = held_by_plan(store, client_id, [i.number for i in invoices])
+    return [i for i in invoices if i.is_collectable and i.number not in held], held
+
+
+# why an invoice of a waiting reminder is no longer due, for the record and the contact log
+_GONE = {"paid": "betaald", "credited": "gecrediteerd", "withdrawn": "ingetrokken",
+         "disputed": "betwist"}  # fmt: skip
+
+
+def still_due(
+    repos: Repositories, client_id: str, debtor_number: str, numbers: Sequence[str], today: date
+) -> tuple[list[str], dict[str, str]]:
+    """At sending time: which of a planned message's invoices the run would still dun
+    ``today`` (``dunnable``, then the workflow's own ``blocked``: a paused debtor or invoice,
+    a promise to pay), and why each other one is not. One batched read of the invoices and
+    of the plans holding them, one of the debtor."""
+    stored = repos.invoices.get_many(client_id, list(numbers))
+    invoices = [stored[n].invoice for n in numbers if n in stored]
+    dunned, held = dunnable(repos.store, client_id, invoices)
+    found = repos.debtors.get(client_id, debtor_number)
+    why: dict[str, str] = {n: "verwijderd" for n in numbers if n not in stored}
+    for inv in invoices:
+        if not inv.is_collectable:
+            why[inv.number] = _GONE.get(inv.status.value, inv.status.value)
+        elif inv.number in held:
+            why[inv.number] = "in regeling"
+    due = []
+    for inv in dunned:
+        if found is None:
+            why[inv.number] = "debiteur verwijderd"
+            continue
+        reason = blocked(inv, _state(inv), found[0], today)
+        if reason is None:
+            due.append(inv.number)
+        else:
+            why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+    return due, why
