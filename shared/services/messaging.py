@@ -226,7 +226,7 @@ class MessagingService:
                     message, CLAIM_LEASE - (now - claimed_at), "claimed by another worker"
                 )
             return self._recover_stale(message, etag)
-        if message.key.startswith("dun|") and message.invoice_numbers and message.debtor_number:
+        if self._dunning(message):
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
@@ -254,6 +254,14 @@ class MessagingService:
         except PreconditionFailed:
             return "claimed elsewhere"
         return self._send(claimed, etag, sender)
+
+    @staticmethod
+    def _dunning(message: OutboundMessage) -> bool:
+        """A dunning run's message (its key from ``dunning.step_key_prefix``, its invoices on
+        it): checked again before it goes. Portal, plan and staff messages are not."""
+        return message.key.startswith("dun|") and bool(
+            message.invoice_numbers and message.debtor_number
+        )
 
     def _recheck(self, message: OutboundMessage, etag: str) -> str | None:
         """A reminder waited (contact hours, a provider's back-off, the mailbox's day, a lease,
@@ -459,6 +467,10 @@ class MessagingService:
                 return self._sent(
                     message, etag, found, self.content(message.client_id, message.key)
                 )
+            if self._dunning(message):  # it never went out, and the lease was a wait too
+                stale = self._recheck(message, etag)
+                if stale is not None:
+                    return stale
             claimed = replace(message, claimed_at=self.clock.now(), attempts=message.attempts + 1)
             try:
                 etag = self.outbox.save(claimed, etag)

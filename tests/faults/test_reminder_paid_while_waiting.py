@@ -15,7 +15,9 @@ def test_reminder_for_an_invoice_paid_while_it_waited():
     portfolio(world, debtors=3)
     svc = world.services
     cid = svc.repos.clients.ids_for_numbers("agency-a", ["C1"])["C1"]
-    client = svc.repos.clients.get(cid)[0]
+    found_client = svc.repos.clients.get(cid)
+    assert found_client is not None
+    client = found_client[0]
     start = world.clock.now()
     found = None
     for n in range(60):
@@ -40,7 +42,9 @@ def test_reminder_for_an_invoice_paid_while_it_waited():
     # meanwhile the debtor pays every invoice of the reminder in full (with its interest and
     # costs: 50 euros more than the principal; what is left over stays unallocated)
     for number in found.invoice_numbers:
-        inv = svc.repos.invoices.get(cid, number).invoice
+        stored = svc.repos.invoices.get(cid, number)
+        assert stored is not None
+        inv = stored.invoice
         svc.payments.book(
             client,
             payment_id=f"ideal-{number}",
@@ -49,10 +53,14 @@ def test_reminder_for_an_invoice_paid_while_it_waited():
             source=PaymentSource.BANK,
             invoice_numbers=[number],
         )
-        print(number, "now", svc.repos.invoices.get(cid, number).invoice.status.value)
+        paid = svc.repos.invoices.get(cid, number)
+        assert paid is not None
+        print(number, "now", paid.invoice.status.value)
     world.host.run_until(day + timedelta(days=2))
     after = [s for s in world.channel.sends[sent_before:] if s[1] == found.key]
     print("sent after the payment:", after)
-    m = svc.messaging.outbox.get(cid, found.key)[0]
+    record = svc.messaging.outbox.get(cid, found.key)
+    assert record is not None
+    m = record[0]
     print("record:", m.status.value, m.updated_at)
     assert not after, "the reminder went out for invoices paid in full while it waited"
