@@ -46,7 +46,7 @@ from shared.domain.dunning.workflow import (
     resolve_channel,
 )
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.law.prescription import prescription
@@ -392,8 +392,10 @@ class DunningService:
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
-                 claims: dict[str, ClaimFigures] | None = None) -> None:  # fmt: skip
-        """``claims``: the debtor's claim figures today, when the run has them (else read)."""
+                 claims: dict[str, ClaimFigures] | None = None, before: str | None = None) -> None:  # fmt: skip
+        """``claims``: the debtor's claim figures today, when the run has them (else read);
+        ``before``: where the invoices stood before this step (a re-plan passes the first
+        plan's, as its invoices were advanced then)."""
         step = planned.step
         costs_owed_from = None
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
@@ -419,9 +421,11 @@ class DunningService:
                 raise Invalid(f"step {step.name} has no template for {language}")
             prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
             fresh = planned.invoice_numbers
+            cancelled: set[str] = set()
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
                 if CANCELLED in earlier.extra:
-                    continue  # closed unsent at sending time: its invoices never had this step
+                    cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
+                    continue
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
                 fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
@@ -431,11 +435,18 @@ class DunningService:
                     )
             if fresh:
                 planned = replace(planned, invoice_numbers=fresh)
-                key = prefix + _digest(fresh)
+                key, retake = prefix + _digest(fresh), 0
+                while key in cancelled:  # that very message was closed unsent: a new one
+                    retake += 1
+                    key = prefix + _digest((*fresh, f"#{retake}"))
                 shown = [i for i in invoices if i.number in fresh]
                 context = self.context(client, debtor, shown, today, costs_owed_from, claims=claims)
                 rendered = self.render(template, context)
-                self._send(client, debtor, planned, key, rendered, context, today)
+                if before is None:
+                    before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from)]
+                                         for i in shown})  # fmt: skip
+                self._send(client, debtor, planned, key, rendered, context, today,
+                           extra={BEFORE: before, PLANNED_ON: today.isoformat()})  # fmt: skip
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -449,6 +460,7 @@ class DunningService:
         rendered: RenderedMessage,
         context: TemplateContext,
         today: date,
+        extra: dict[str, str] | None = None,
     ) -> None:
         channel = (
             Channel.LETTER
@@ -494,6 +506,7 @@ class DunningService:
         message = OutboundMessage(
             client.client_id, key, channel, debtor.number, to, self.clock.now(), address=address,
             reply_to=client.contact_email, sender=client.contact_email, invoice_numbers=planned.invoice_numbers,
+            extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
                                  template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
@@ -769,9 +782,15 @@ class DunningService:
         The new key, or ``None`` when the step can no longer go out as a message."""
         client_id, debtor_number = message.client_id, message.debtor_number or ""
         head = f"dun|{debtor_number}|"
-        if not numbers or not message.key.startswith(head):
+        if not message.key.startswith(head):
             return None
         workflow_id, index, _ = message.key[len(head) :].rsplit("|", 2)
+        if index.isdigit():
+            self._rewind(
+                message, int(index), [n for n in message.invoice_numbers if n not in numbers]
+            )
+        if not numbers:
+            return None
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
@@ -791,12 +810,47 @@ class DunningService:
         planned = PlannedMessage(
             debtor_number, int(index), step, channel, tuple(i.number for i in invoices)
         )
-        today = amsterdam_date(message.created_at)
+        today = _planned_on(message)
         templates = self.repos.dunning.templates(client_id)
-        self._perform(client, debtor, workflow, planned, invoices, today, templates)
-        return step_key_prefix(debtor_number, workflow_id, int(index)) + _digest(
-            planned.invoice_numbers
-        )
+        self._perform(client, debtor, workflow, planned, invoices, today, templates,
+                      before=message.extra.get(BEFORE))  # fmt: skip
+        found = self.messaging.outbox.with_prefix(client_id, message.key.rsplit("|", 1)[0] + "|")
+        return next((m.key for m, _ in found if m.invoice_numbers == planned.invoice_numbers
+                     and CANCELLED not in m.extra), None)  # fmt: skip
+
+    def _rewind(self, message: OutboundMessage, index: int, numbers: Sequence[str]) -> None:
+        """Invoices of a reminder closed unsent that stay open (held by a plan, paused,
+        disputed, promised): back where they stood before it was planned. The run advanced
+        them to its step (a 14-day letter also set when costs are owed) when it queued the
+        message; left so, dunning would resume after a step that never went out, and charge
+        costs no letter announced. Paid, credited and withdrawn ones stay as they are. Only
+        an invoice still at this step, from that day, is moved (a redo moves nothing)."""
+        before = json.loads(message.extra.get(BEFORE) or "{}")
+        planned_on = _planned_on(message)
+        moved: list[Invoice] = []
+        for number in numbers:
+            was = before.get(number)
+            for _ in range(5 if was else 0):
+                stored = self.repos.invoices.get(message.client_id, number)
+                if stored is None:
+                    break
+                inv = stored.invoice
+                if (
+                    inv.status in CLOSED
+                    or inv.dunning_step != index
+                    or inv.dunning_step_on != planned_on
+                ):
+                    break  # settled, or moved on since (another step, a person)
+                back = replace(inv, dunning_step=int(was[0]), dunning_step_on=_day(was[1]),
+                               costs_owed_from=_day(was[2]))  # fmt: skip
+                try:
+                    self.repos.invoices.save(back, stored)
+                except TransactionFailed:
+                    continue
+                moved.append(back)
+                break
+        if moved:
+            self.schedule_invoices(message.client_id, moved)
 
 
 class DunningRunIncomplete(RuntimeError):
@@ -880,3 +934,22 @@ def still_due(
         else:
             why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
     return due, why
+
+
+# extras on a dunning message: where its invoices stood before the step (JSON: number ->
+# [step, step date, costs owed from]) and the day it was planned, for a rewind or a re-plan
+BEFORE = "before"
+PLANNED_ON = "planned_on"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _planned_on(message: OutboundMessage) -> date:
+    text = message.extra.get(PLANNED_ON)
+    return date.fromisoformat(text) if text else amsterdam_date(message.created_at)

@@ -303,8 +303,8 @@ class MessagingService:
         due = [str(n) for n in json.loads(message.extra.get(CANCELLED) or "[]")]
         at = message.updated_at or self.clock.now()
         entry_id = f"{int(at.timestamp() * 1000):012x}c{_digest(message.key)}"
-        if due and self.replan is not None:
-            self.replan(message, due)
+        if self.replan is not None:
+            self.replan(message, due)  # and the invoices not re-planned go back a step
         elif due:
             self._add_action_once(
                 message.client_id,

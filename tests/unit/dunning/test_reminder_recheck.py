@@ -70,6 +70,12 @@ def record(world, client, key):
     return world.services.messaging.outbox.get(client.client_id, key)[0]
 
 
+def invoice(world, client, number):
+    stored = world.services.repos.invoices.get(client.client_id, number)
+    assert stored is not None
+    return stored.invoice
+
+
 def contacts(world):
     entries = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
     return [e["summary"] for e in entries if "niet verstuurd" in e["summary"]]
@@ -136,6 +142,23 @@ def test_put_in_a_payment_plan_meanwhile_it_is_closed_unsent(planned):
     assert "F1 in regeling, F2 in regeling" in (record(world, client, key).error or "")
     # the plan's own messages are not dunning: they go as they would
     assert all(r == "sent" for k, r in results.items() if k != key)
+    # the invoices stand where they stood before the reminder was planned ...
+    for number in ("F1", "F2"):
+        inv = invoice(world, client, number)
+        assert (inv.dunning_step, inv.dunning_step_on) == (-1, None)
+    # ... so when the plan is cancelled, dunning resumes with the reminder that never went out
+    cancel = {"reason": "debtor stopped paying"}
+    plan_id = made.body["plan_id"]
+    assert a.call("POST", f"/v1/clients/C1/plans/{plan_id}/cancel", cancel).status == 200
+    world.services.messaging.queues.take("send-email")
+    world.clock.at = datetime(2025, 3, 18, 9, 0, tzinfo=UTC)
+    assert world.services.dunning.run_client(client.client_id, date(2025, 3, 18)).steps == 1
+    [job] = world.services.messaging.queues.take("send-email")
+    again = json.loads(job.body)["key"]
+    assert again != key and again.rsplit("|", 1)[0] == key.rsplit("|", 1)[0]
+    assert world.services.messaging.deliver(client.client_id, again) == "sent"
+    assert record(world, client, again).invoice_numbers == ("F1", "F2")
+    assert invoice(world, client, "F1").dunning_step == 0
 
 
 def test_debtor_paused_meanwhile_it_is_closed_unsent(planned):
@@ -224,3 +247,29 @@ class NothingArrived:
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+
+def test_a_fourteen_day_letter_closed_unsent_owes_no_costs(planned):
+    """Planning the 14-day letter set when its costs are owed. Disputed before it went out:
+    the letter is closed unsent and the invoices stand at the step before it, owing no costs
+    (a dispute resolved later resumes with the letter, not after it)."""
+    world, client, key = planned
+    services = world.services
+    assert deliver(world, client, key) == {key: "sent"}
+    for when, queue in ((datetime(2025, 3, 22, 9, 0, tzinfo=UTC), "send-sms"),
+                        (datetime(2025, 3, 29, 9, 0, tzinfo=UTC), "send-letter")):  # fmt: skip
+        world.clock.at = when
+        assert services.dunning.run_client(client.client_id, when.date()).steps == 1
+        [job] = services.messaging.queues.take(queue)
+        letter = json.loads(job.body)["key"]
+    assert invoice(world, client, "F1").costs_owed_from is not None
+    for number in ("F1", "F2"):
+        reason = {"reason": "never delivered"}
+        path = f"/v1/clients/C1/invoices/{number}/dispute"
+        assert world.agency_a.call("POST", path, reason).status == 200
+    assert services.messaging.deliver(client.client_id, letter) == "cancelled"
+    for number in ("F1", "F2"):
+        inv = invoice(world, client, number)
+        assert (inv.dunning_step, inv.dunning_step_on) == (1, date(2025, 3, 22))
+        assert inv.costs_owed_from is None
+    assert "F1 betwist, F2 betwist" in (record(world, client, letter).error or "")
