@@ -779,36 +779,45 @@ class DunningService:
         (those still due), rendered as of the day it was planned, the day its invoices were
         advanced to this step with (and a 14-day letter's term counted from). Its key is the
         step's prefix and the digest of ``numbers``: a redo finds it and only queues it again.
-        The new key, or ``None`` when the step can no longer go out as a message."""
+        The new key, or ``None`` when the step can no longer go out as a message (the
+        workflow or the debtor changed meanwhile): then those invoices go back a step too, and
+        the next run plans them afresh. The other invoices go back a step (``_rewind``)."""
         client_id, debtor_number = message.client_id, message.debtor_number or ""
         head = f"dun|{debtor_number}|"
         if not message.key.startswith(head):
             return None
         workflow_id, index, _ = message.key[len(head) :].rsplit("|", 2)
-        if index.isdigit():
-            self._rewind(
-                message, int(index), [n for n in message.invoice_numbers if n not in numbers]
-            )
+        if not index.isdigit():
+            return None
+        step_index = int(index)
+        self._rewind(message, step_index, [n for n in message.invoice_numbers if n not in numbers])
         if not numbers:
             return None
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
-        if found_client is None or found_debtor is None or workflow is None:
+        step = workflow.steps[step_index] if workflow and step_index < len(workflow.steps) else None
+        channel = None
+        if found_client is not None and found_debtor is not None and step is not None:
+            channel = resolve_channel(step, found_debtor[0], found_client[0].channels_off)
+        if (
+            workflow is None
+            or not workflow.active
+            or found_client is None
+            or found_debtor is None
+            or step is None
+            or channel is None
+            or step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
+        ):
+            self._rewind(message, step_index, numbers)
             return None
         client, debtor = found_client[0], found_debtor[0]
-        if not index.isdigit() or int(index) >= len(workflow.steps):
-            return None  # the workflow was changed meanwhile: the next run plans afresh
-        step = workflow.steps[int(index)]
-        channel = resolve_channel(step, debtor, client.channels_off)
-        if channel is None or step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER):
-            return None
         stored = self.repos.invoices.get_many(client_id, list(numbers))
         invoices = [stored[n].invoice for n in sorted(stored)]
         if not invoices:
             return None
         planned = PlannedMessage(
-            debtor_number, int(index), step, channel, tuple(i.number for i in invoices)
+            debtor_number, step_index, step, channel, tuple(i.number for i in invoices)
         )
         today = _planned_on(message)
         templates = self.repos.dunning.templates(client_id)

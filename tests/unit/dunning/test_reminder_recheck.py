@@ -273,3 +273,17 @@ def test_a_fourteen_day_letter_closed_unsent_owes_no_costs(planned):
         assert (inv.dunning_step, inv.dunning_step_on) == (1, date(2025, 3, 22))
         assert inv.costs_owed_from is None
     assert "F1 betwist, F2 betwist" in (record(world, client, letter).error or "")
+
+
+def test_partly_paid_when_the_step_cannot_go_out_again_the_rest_goes_back_a_step(planned):
+    """The workflow changed meanwhile (its first step is a person's task now): no message
+    is re-planned; F1 goes back to where it stood, for the next run to plan afresh."""
+    world, client, key = planned
+    changed = {**WORKFLOW, "steps": [{"name": "Bellen", "channel": "staff_task", "offset_days": 7},
+                                     *WORKFLOW["steps"][1:]]}  # fmt: skip
+    put = world.agency_a.call("PUT", "/v1/clients/C1/workflows/particulier", changed)
+    assert put.status == 200, put.body
+    pay(world, "F2")
+    assert deliver(world, client, key) == {key: "cancelled"}
+    inv = invoice(world, client, "F1")
+    assert (inv.dunning_step, inv.dunning_step_on) == (-1, None)
