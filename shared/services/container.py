@@ -153,7 +153,7 @@ class Services:
         from shared.domain.contact_window import ContactWindow
         from shared.services.messaging import MessagingService
 
-        return MessagingService(
+        service = MessagingService(
             self.repos,
             OutboxRepository(self.repos.store),
             self.counters,
@@ -164,6 +164,9 @@ class Services:
             self.clock,
             ContactWindow(self.settings.contact_opens, self.settings.contact_closes),
         )
+        # a reminder closed unsent for paid invoices is planned again for those still due
+        service.replan = lambda message, numbers: self.dunning.replan(message, numbers)
+        return service
 
     @cached_property
     def dunning(self) -> DunningService:

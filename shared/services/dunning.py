@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -43,11 +43,13 @@ from shared.domain.dunning.workflow import (
     StepChannel,
     Workflow,
     assign_workflow,
+    blocked,
     next_check,
     plan_debtor,
+    resolve_channel,
 )
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
 from shared.domain.law.demands import demand_received_on
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
@@ -66,11 +68,11 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import Conflict, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
-from shared.services.messaging import MessagingService, job_body
+from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.dunning")
@@ -313,18 +315,14 @@ class DunningService:
             return 0
         self._warn_prescription(client, debtor, invoices, today)
         # a running payment plan holds its invoices: no dunning until it is cancelled
-        held = held_by_plan(self.repos.store, client.client_id, [i.number for i in invoices])
+        dunned, held = dunnable(self.repos.store, client.client_id, invoices)
         # the debtor's claims, read once (one range read of the ledger, on the invoices read
         # above): where each invoice enters the workflow (a 14-day letter the client sent
         # itself, costs owed already) and every amount the run's messages show
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
-        states = [
-            (i, _state(i, letters.get(i.number), owed.get(i.number)))
-            for i in invoices
-            if i.is_collectable and i.number not in held
-        ]
+        states = [(i, _state(i, letters.get(i.number), owed.get(i.number))) for i in dunned]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         figures: dict[str, ClaimFigures] | None = None
         if planned and not client.client_bears_costs:
@@ -436,8 +434,10 @@ class DunningService:
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
-                 claims: dict[str, ClaimFigures] | None = None) -> None:  # fmt: skip
-        """``claims``: the debtor's claim figures today, when the run has them (else read)."""
+                 claims: dict[str, ClaimFigures] | None = None, before: str | None = None) -> None:  # fmt: skip
+        """``claims``: the debtor's claim figures today, when the run has them (else read);
+        ``before``: where the invoices stood before this step (a re-plan passes the first
+        plan's, as its invoices were advanced then)."""
         step = planned.step
         costs_owed_from = None
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
@@ -463,7 +463,11 @@ class DunningService:
                 raise Invalid(f"step {step.name} has no template for {language}")
             prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
             fresh = planned.invoice_numbers
+            cancelled: set[str] = set()
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
+                if CANCELLED in earlier.extra:
+                    cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
+                    continue
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
                 fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
@@ -473,7 +477,10 @@ class DunningService:
                     )
             if fresh:
                 planned = replace(planned, invoice_numbers=fresh)
-                key = prefix + _digest(fresh)
+                key, retake = prefix + _digest(fresh), 0
+                while key in cancelled:  # that very message was closed unsent: a new one
+                    retake += 1
+                    key = prefix + _digest((*fresh, f"#{retake}"))
                 shown = [i for i in invoices if i.number in fresh]
                 context = self.context(client, debtor, shown, today, costs_owed_from, claims=claims)
                 rendered = self.render(template, context)
@@ -482,7 +489,11 @@ class DunningService:
                     refused = vat_parts_missing(template, rendered, context)
                     if refused:
                         raise Invalid(f"step {step.name}: {refused}")
-                self._send(client, debtor, planned, key, rendered, context, today)
+                if before is None:
+                    before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from)]
+                                         for i in shown})  # fmt: skip
+                self._send(client, debtor, planned, key, rendered, context, today,
+                           extra={BEFORE: before, PLANNED_ON: today.isoformat()})  # fmt: skip
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -496,6 +507,7 @@ class DunningService:
         rendered: RenderedMessage,
         context: TemplateContext,
         today: date,
+        extra: dict[str, str] | None = None,
     ) -> None:
         channel = (
             Channel.LETTER
@@ -541,6 +553,7 @@ class DunningService:
         message = OutboundMessage(
             client.client_id, key, channel, debtor.number, to, self.clock.now(), address=address,
             reply_to=client.contact_email, sender=client.contact_email, invoice_numbers=planned.invoice_numbers,
+            extra=dict(extra or {}),
         )  # fmt: skip
         content = MessageContent(subject=rendered.subject, text=rendered.text, html=rendered.html, attachments=attachments,
                                  template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
@@ -820,6 +833,94 @@ class DunningService:
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
 
+    def replan(self, message: OutboundMessage, numbers: Sequence[str]) -> str | None:
+        """A waiting reminder some of whose invoices were paid, credited or put in a plan
+        before it went out (messaging closes it unsent): the same step again, for ``numbers``
+        (those still due), rendered as of the day it was planned, the day its invoices were
+        advanced to this step with (and a 14-day letter's term counted from). Its key is the
+        step's prefix and the digest of ``numbers``: a redo finds it and only queues it again.
+        The new key, or ``None`` when the step can no longer go out as a message (the
+        workflow or the debtor changed meanwhile): then those invoices go back a step too, and
+        the next run plans them afresh. The other invoices go back a step (``_rewind``)."""
+        client_id, debtor_number = message.client_id, message.debtor_number or ""
+        head = f"dun|{debtor_number}|"
+        if not message.key.startswith(head):
+            return None
+        workflow_id, index, _ = message.key[len(head) :].rsplit("|", 2)
+        if not index.isdigit():
+            return None
+        step_index = int(index)
+        self._rewind(message, step_index, [n for n in message.invoice_numbers if n not in numbers])
+        if not numbers:
+            return None
+        found_client = self.repos.clients.get(client_id)
+        found_debtor = self.repos.debtors.get(client_id, debtor_number)
+        workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
+        step = workflow.steps[step_index] if workflow and step_index < len(workflow.steps) else None
+        channel = None
+        if found_client is not None and found_debtor is not None and step is not None:
+            channel = resolve_channel(step, found_debtor[0], found_client[0].channels_off)
+        if (
+            workflow is None
+            or not workflow.active
+            or found_client is None
+            or found_debtor is None
+            or step is None
+            or channel is None
+            or step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
+        ):
+            self._rewind(message, step_index, numbers)
+            return None
+        client, debtor = found_client[0], found_debtor[0]
+        stored = self.repos.invoices.get_many(client_id, list(numbers))
+        invoices = [stored[n].invoice for n in sorted(stored)]
+        if not invoices:
+            return None
+        planned = PlannedMessage(
+            debtor_number, step_index, step, channel, tuple(i.number for i in invoices)
+        )
+        today = _planned_on(message)
+        templates = self.repos.dunning.templates(client_id)
+        self._perform(client, debtor, workflow, planned, invoices, today, templates,
+                      before=message.extra.get(BEFORE))  # fmt: skip
+        found = self.messaging.outbox.with_prefix(client_id, message.key.rsplit("|", 1)[0] + "|")
+        return next((m.key for m, _ in found if m.invoice_numbers == planned.invoice_numbers
+                     and CANCELLED not in m.extra), None)  # fmt: skip
+
+    def _rewind(self, message: OutboundMessage, index: int, numbers: Sequence[str]) -> None:
+        """Invoices of a reminder closed unsent that stay open (held by a plan, paused,
+        disputed, promised): back where they stood before it was planned. The run advanced
+        them to its step (a 14-day letter also set when costs are owed) when it queued the
+        message; left so, dunning would resume after a step that never went out, and charge
+        costs no letter announced. Paid, credited and withdrawn ones stay as they are. Only
+        an invoice still at this step, from that day, is moved (a redo moves nothing)."""
+        before = json.loads(message.extra.get(BEFORE) or "{}")
+        planned_on = _planned_on(message)
+        moved: list[Invoice] = []
+        for number in numbers:
+            was = before.get(number)
+            for _ in range(5 if was else 0):
+                stored = self.repos.invoices.get(message.client_id, number)
+                if stored is None:
+                    break
+                inv = stored.invoice
+                if (
+                    inv.status in CLOSED
+                    or inv.dunning_step != index
+                    or inv.dunning_step_on != planned_on
+                ):
+                    break  # settled, or moved on since (another step, a person)
+                back = replace(inv, dunning_step=int(was[0]), dunning_step_on=_day(was[1]),
+                               costs_owed_from=_day(was[2]))  # fmt: skip
+                try:
+                    self.repos.invoices.save(back, stored)
+                except TransactionFailed:
+                    continue
+                moved.append(back)
+                break
+        if moved:
+            self.schedule_invoices(message.client_id, moved)
+
 
 class DunningRunIncomplete(RuntimeError):
     """Some debtors of a client's run failed for a reason a retry can cure."""
@@ -856,3 +957,68 @@ def _state(
 
 def _shard_of(debtor_number: str, shards: int) -> int:
     return int(hashlib.sha256(debtor_number.encode()).hexdigest()[:8], 16) % shards
+
+
+def dunnable(
+    store: TableStore, client_id: str, invoices: Sequence[Invoice]
+) -> tuple[list[Invoice], set[str]]:
+    """The invoices a dunning step may act on: collectable (open or partly paid: not paid,
+    credited, withdrawn or disputed) and not held by a running payment plan; and the numbers
+    a plan holds. The run plans by it, and messaging asks it again right before a waiting
+    reminder goes out (one rule for both)."""
+    held = held_by_plan(store, client_id, [i.number for i in invoices])
+    return [i for i in invoices if i.is_collectable and i.number not in held], held
+
+
+# why an invoice of a waiting reminder is no longer due, for the record and the contact log
+_GONE = {"paid": "betaald", "credited": "gecrediteerd", "withdrawn": "ingetrokken",
+         "disputed": "betwist"}  # fmt: skip
+
+
+def still_due(
+    repos: Repositories, client_id: str, debtor_number: str, numbers: Sequence[str], today: date
+) -> tuple[list[str], dict[str, str]]:
+    """At sending time: which of a planned message's invoices the run would still dun
+    ``today`` (``dunnable``, then the workflow's own ``blocked``: a paused debtor or invoice,
+    a promise to pay), and why each other one is not. One batched read of the invoices and
+    of the plans holding them, one of the debtor."""
+    stored = repos.invoices.get_many(client_id, list(numbers))
+    invoices = [stored[n].invoice for n in numbers if n in stored]
+    dunned, held = dunnable(repos.store, client_id, invoices)
+    found = repos.debtors.get(client_id, debtor_number)
+    why: dict[str, str] = {n: "verwijderd" for n in numbers if n not in stored}
+    for inv in invoices:
+        if not inv.is_collectable:
+            why[inv.number] = _GONE.get(inv.status.value, inv.status.value)
+        elif inv.number in held:
+            why[inv.number] = "in regeling"
+    due = []
+    for inv in dunned:
+        if found is None:
+            why[inv.number] = "debiteur verwijderd"
+            continue
+        reason = blocked(inv, _state(inv), found[0], today)
+        if reason is None:
+            due.append(inv.number)
+        else:
+            why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+    return due, why
+
+
+# extras on a dunning message: where its invoices stood before the step (JSON: number ->
+# [step, step date, costs owed from]) and the day it was planned, for a rewind or a re-plan
+BEFORE = "before"
+PLANNED_ON = "planned_on"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _planned_on(message: OutboundMessage) -> date:
+    text = message.extra.get(PLANNED_ON)
+    return date.fromisoformat(text) if text else amsterdam_date(message.created_at)

@@ -29,7 +29,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,7 +43,7 @@ from shared.adapters.tables.messaging_repo import (
     day_key,
     minute_key,
 )
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.contact_window import ContactWindow
 from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import (
@@ -80,6 +80,9 @@ VERIFY_ACTION = "verify_action"  # extra on an UNCERTAIN record: its verify_deli
 # minutes after a lost answer at which a provider that can confirm a send (``confirm``: found
 # means sent, not found means "not yet known") is asked again, before a person is
 RECHECK_MINUTES = (5, 15, 45)
+# extra on a reminder closed unsent because its invoices were paid, credited or put in a plan
+# while it waited: the numbers still due (JSON list), which the dunning service plans afresh
+CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,9 @@ class MessagingService:
         self.conversations = ConversationsRepository(repos.store)
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._slots_lock = threading.Lock()
+        # the dunning service's re-plan of a reminder for the invoices still due (wired by
+        # the container; without it a person is asked to plan them)
+        self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
 
     # -- producing ---------------------------------------------------------------------------
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
@@ -198,6 +204,8 @@ class MessagingService:
             return "unknown"
         message, etag = found
         if message.status.final:
+            if CANCELLED in message.extra and message.extra.get(FOLLOWUPS) == "pending":
+                return self._cancelled(message, etag)  # closed unsent: its log, its re-plan
             if message.extra.get(FOLLOWUPS) == "pending":
                 return self._finish(message, etag)  # the SENT save landed, its answer did not
             if message.status is OutboxStatus.UNCERTAIN and RECHECKS in message.extra:
@@ -218,6 +226,10 @@ class MessagingService:
                     message, CLAIM_LEASE - (now - claimed_at), "claimed by another worker"
                 )
             return self._recover_stale(message, etag)
+        if self._dunning(message):
+            stale = self._recheck(message, etag)
+            if stale is not None:
+                return stale
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
@@ -242,6 +254,78 @@ class MessagingService:
         except PreconditionFailed:
             return "claimed elsewhere"
         return self._send(claimed, etag, sender)
+
+    @staticmethod
+    def _dunning(message: OutboundMessage) -> bool:
+        """A dunning run's message (its key from ``dunning.step_key_prefix``, its invoices on
+        it): checked again before it goes. Portal, plan and staff messages are not."""
+        return message.key.startswith("dun|") and bool(
+            message.invoice_numbers and message.debtor_number
+        )
+
+    def _recheck(self, message: OutboundMessage, etag: str) -> str | None:
+        """A reminder waited (contact hours, a provider's back-off, the mailbox's day, a lease,
+        a poison replay) and the debtor may have paid, been credited or got a plan meanwhile:
+        its invoices again, by the dunning run's own rule. All still due: ``None`` (send).
+        Otherwise it is closed unsent, its rendered text demanding money no longer owed; the
+        invoices still due get the step again, re-rendered for them alone."""
+        from shared.services.dunning import still_due  # dunning imports this module
+
+        now = self.clock.now()
+        numbers = list(message.invoice_numbers)
+        due, why = still_due(
+            self.repos, message.client_id, message.debtor_number or "", numbers, amsterdam_date(now)
+        )
+        if len(due) == len(numbers):
+            return None
+        gone = ", ".join(f"{n} {why[n]}" for n in numbers if n in why)
+        reason = f"niet verstuurd: {gone} sinds het plannen"
+        if due:
+            reason += f"; opnieuw gepland voor {', '.join(due)}"
+        closed = replace(
+            message,
+            status=OutboxStatus.FAILED,
+            error=reason,
+            updated_at=now,
+            extra={**message.extra, CANCELLED: json.dumps(due), FOLLOWUPS: "pending"},
+        )
+        try:
+            etag = self.outbox.save(closed, etag)
+        except PreconditionFailed:
+            return "claimed elsewhere"
+        log.info("message %s closed unsent: %s", message.key, reason)
+        return self._cancelled(closed, etag)
+
+    def _cancelled(self, message: OutboundMessage, etag: str) -> str:
+        """The follow-ups of a reminder closed unsent, each keyed by it (a redelivered job
+        redoes what is missing, nothing twice): the re-plan for the invoices still due, the
+        contact-log entry, then the mark that they are done."""
+        due = [str(n) for n in json.loads(message.extra.get(CANCELLED) or "[]")]
+        at = message.updated_at or self.clock.now()
+        entry_id = f"{int(at.timestamp() * 1000):012x}c{_digest(message.key)}"
+        if self.replan is not None:
+            self.replan(message, due)  # and the invoices not re-planned go back a step
+        elif due:
+            self._add_action_once(
+                message.client_id,
+                entry_id,
+                "dunning_failure",
+                f"Reminder to debtor {message.debtor_number} closed unsent ({message.error}); "
+                f"plan it for {', '.join(due)} by hand",
+                {"key": message.key, "channel": message.channel.value, "invoices": ",".join(due)},
+            )
+        self._log(message, f"{message.channel.value} {message.error}", entry_id=entry_id, at=at)
+        for _ in range(5):
+            extra = {k: v for k, v in message.extra.items() if k != FOLLOWUPS}
+            try:
+                self.outbox.save(replace(message, extra=extra), etag)
+                break
+            except PreconditionFailed:
+                found = self.outbox.get(message.client_id, message.key)
+                if found is None or found[0].extra.get(FOLLOWUPS) != "pending":
+                    break
+                message, etag = found
+        return "cancelled"
 
     def _sender(self, message: OutboundMessage) -> ChannelSender:
         if message.extra.get("sandbox") == "outbox":
@@ -383,6 +467,10 @@ class MessagingService:
                 return self._sent(
                     message, etag, found, self.content(message.client_id, message.key)
                 )
+            if self._dunning(message):  # it never went out, and the lease was a wait too
+                stale = self._recheck(message, etag)
+                if stale is not None:
+                    return stale
             claimed = replace(message, claimed_at=self.clock.now(), attempts=message.attempts + 1)
             try:
                 etag = self.outbox.save(claimed, etag)
