@@ -326,6 +326,14 @@ class MatchIndexRepository:
         self._write(ops)
 
 
+def rows_change(old: Invoice | None, new: Invoice) -> bool:
+    """Whether bringing the index from ``old`` to ``new`` writes or deletes any row (names
+    aside: both states' rows carry the same debtor's). One that does not cannot undo another
+    writer's rows."""
+    before = {rk: row.data for rk, row in index_rows(old).items()} if old is not None else {}
+    return before != {rk: row.data for rk, row in index_rows(new).items()}
+
+
 def _moves(old: Invoice | None, new: Invoice) -> bool:
     """Whether the new state writes index rows the old state's lack (names aside: both
     states' rows carry the same debtor's)."""
