@@ -28,6 +28,12 @@ the new state's rows written, in entity-group transactions. Writing it after the
 transaction means a crash in between leaves it stale, never wrong in a way that books: the
 statement service checks a booking's invoices against their rows first and repairs the index
 (:meth:`MatchIndexRepository.repair`) when they disagree.
+
+Two writers compute rows from a read made well before they write them: an import's follow-ups
+(once after all chunks of a request) and the one-time build. Neither may put back rows another
+writer has changed meanwhile (a credit note, a payment, a corrected re-send), so both read the
+invoices again after their write and bring the rows of those that moved to the stored version
+(``InvoiceRepository.follow_up``, :meth:`MatchIndexRepository.ensure_built`).
 """
 
 from __future__ import annotations
