@@ -16,7 +16,7 @@ from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
-from shared.adapters.tables.match_index_repo import MatchIndexRepository
+from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_change
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
@@ -211,14 +211,42 @@ class InvoiceRepository:
         matching index and the open sums. The index takes up to four rows an invoice: groups
         of 25 fill a transaction each, and a few are written at once (as the chunks were).
         ``debtors``: the invoices' debtors where the caller read them (the index rows carry
-        their names and kinds; the index reads the others)."""
+        their names and kinds; the index reads the others).
+
+        The index rows are written from the versions the caller wrote (or read), which another
+        writer (a credit note, a payment, a corrected re-send of the import) may have replaced
+        since: its own index write, if it came first, would be undone. So the invoices are
+        read back once the rows are written (one batched read, of those whose rows were written
+        or deleted) and those that moved have their rows brought from the version written to
+        the one stored. A writer still between its
+        invoice and its index write brings the rows to the same state after us.
+        The open sums move by the caller's changes: deltas commute, each writer moves its own."""
+        self._index(client_id, changes, debtors)
+        # only an invoice whose rows this wrote or deleted can have had another writer's undone
+        # (an update of the description or a dunning step costs no read)
+        touched = sorted({new.number for old, new in changes if rows_change(old, new)})
+        current = self.get_many(client_id, touched) if touched else {}
+        moved = [
+            (new, current[new.number].invoice)
+            for _, new in changes
+            if new.number in current and current[new.number].invoice != new
+        ]
+        if moved:
+            self._index(client_id, moved, debtors)
+        self.figures.move_open(client_id, open_changes(changes))
+
+    def _index(
+        self,
+        client_id: str,
+        changes: Sequence[tuple[Invoice | None, Invoice]],
+        debtors: Mapping[str, Debtor] | None,
+    ) -> None:
         groups = [changes[i : i + INDEX_GROUP] for i in range(0, len(changes), INDEX_GROUP)]
         if len(groups) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_INDEX_WRITES) as pool:
                 list(pool.map(lambda g: self.match_index.update(client_id, g, debtors), groups))
         elif groups:
             self.match_index.update(client_id, groups[0], debtors)
-        self.figures.move_open(client_id, open_changes(changes))
 
     @staticmethod
     def mark_follow_ups(op: Op, numbers: Sequence[str]) -> None:

@@ -28,6 +28,12 @@ the new state's rows written, in entity-group transactions. Writing it after the
 transaction means a crash in between leaves it stale, never wrong in a way that books: the
 statement service checks a booking's invoices against their rows first and repairs the index
 (:meth:`MatchIndexRepository.repair`) when they disagree.
+
+Two writers compute rows from a read made well before they write them: an import's follow-ups
+(once after all chunks of a request) and the one-time build. Neither may put back rows another
+writer has changed meanwhile (a credit note, a payment, a corrected re-send), so both read the
+invoices again after their write and bring the rows of those that moved to the stored version
+(``InvoiceRepository.follow_up``, :meth:`MatchIndexRepository.ensure_built`).
 """
 
 from __future__ import annotations
@@ -276,15 +282,62 @@ class MatchIndexRepository:
         """Invoices written before the index existed are indexed once, the first time a
         statement meets the client (one point read afterwards); an index of an earlier
         :data:`VERSION` is written again once, in the current shape, when ``debtors`` (every
-        debtor of the client) is given. True when it built."""
+        debtor of the client) is given. True when it built.
+
+        The rows are written from a read of every open invoice (and debtor), and plain upserts
+        would put back the rows of an invoice another writer changed in between (a credit
+        note, a payment, an import: their own index writes undone). So once written, the
+        open invoices (and debtors) are read again and the rows of those that moved are
+        brought from the version written to the one stored: one more read of each, once per
+        build. A writer still between its invoice and its index write ends the same."""
         marker = self.store.get(MATCH_INDEX, encode(client_id), BUILT)
         if marker is not None and (
             debtors is None or int(marker.data.get("Version") or 1) >= VERSION
         ):
             return False
         known = {d.number: d for d in debtors()} if debtors is not None else None
-        self.rebuild(client_id, open_invoices(), known)
+        read = list(open_invoices())
+        self.rebuild(client_id, read, known)
+        known_now = {d.number: d for d in debtors()} if debtors is not None else None
+        self._settle_build(client_id, read, known or {}, list(open_invoices()), known_now or {})
         return True
+
+    def _settle_build(
+        self,
+        client_id: str,
+        read: Sequence[Invoice],
+        known: Mapping[str, Debtor],
+        now: Sequence[Invoice],
+        known_now: Mapping[str, Debtor],
+    ) -> None:
+        """Bring the rows the build wrote (``read`` with ``known``) to the invoices and
+        debtors as read after it (``now``, ``known_now``). An invoice no longer open has its
+        rows deleted; one that opened meanwhile was indexed by its own writer."""
+        current = {inv.number: inv for inv in now}
+        ops: list[Op] = []
+        for inv in read:
+            before = index_rows(inv, known.get(inv.debtor_number))
+            stored = current.get(inv.number)
+            after = (
+                index_rows(stored, known_now.get(stored.debtor_number))
+                if stored is not None
+                else {}
+            )
+            ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
+            ops += [
+                Op(OpKind.UPSERT, row)
+                for rk, row in after.items()
+                if rk not in before or before[rk].data != row.data
+            ]
+        self._write(ops)
+
+
+def rows_change(old: Invoice | None, new: Invoice) -> bool:
+    """Whether bringing the index from ``old`` to ``new`` writes or deletes any row (names
+    aside: both states' rows carry the same debtor's). One that does not cannot undo another
+    writer's rows."""
+    before = {rk: row.data for rk, row in index_rows(old).items()} if old is not None else {}
+    return before != {rk: row.data for rk, row in index_rows(new).items()}
 
 
 def _moves(old: Invoice | None, new: Invoice) -> bool:
