@@ -14,7 +14,8 @@ from tests.unit.payments.test_portal import Browser, enter, portal  # noqa: F401
 
 
 def _client_id(world) -> str:
-    return next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    found: str = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    return found
 
 
 def _log(world) -> list[str]:
