@@ -99,6 +99,8 @@ _REASONS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"no payment plan can be offered for what is open"),
      "voor wat openstaat kan geen betalingsregeling worden aangeboden"),
     (re.compile(r"give the account holder's name"), "vul de naam van de rekeninghouder in"),
+    (re.compile(r"type the account holder's name as the bank has it, in Latin letters"),
+     "vul de naam van de rekeninghouder in zoals de bank die heeft, in Latijnse letters"),
     (re.compile(r"only a running plan's installments can be moved"),
      "alleen termijnen van een lopende regeling kunnen worden verschoven"),
     (re.compile(r"installment (\d+) is not open"), r"termijn \1 staat niet open"),
