@@ -37,15 +37,8 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.money import cents_from_decimal
 from shared.domain.parties import DebtorKind
+from shared.domain.spreadsheet import csv_cell
 from shared.services.container import Services
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: str) -> str:
-    """OWASP CSV injection: a cell a spreadsheet would read as a formula gets a leading quote
-    (a debtor's note ``=HYPERLINK(...)`` stays text)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _step(s: schemas.StepIn) -> Step:

@@ -194,11 +194,14 @@ def register(router: Router, services: Services) -> None:
     def put_mandate(ctx: Context) -> ApiResponse:
         from shared.domain.plans.plan import Mandate
         from shared.domain.references.iban import iban_error, normalise
+        from shared.domain.sepa_xml import sepa_name_error
 
         client = client_of(ctx)
         body = validate_body(ctx.request, MandateIn)
         if (error := iban_error(body.iban)) is not None:
             raise Unprocessable(error, details=[{"field": "iban", "message": error}])
+        if (error := sepa_name_error(body.name)) is not None:  # its SEPA form goes to the bank
+            raise Unprocessable(error, details=[{"field": "name", "message": error}])
         if body.signed_on > today():
             raise Unprocessable("a mandate cannot be signed in the future",
                                 details=[{"field": "signed_on", "message": "in the future"}])  # fmt: skip

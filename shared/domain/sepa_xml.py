@@ -7,6 +7,8 @@ import re
 import unicodedata
 from xml.etree import ElementTree as ET
 
+from anyascii import anyascii
+
 _NOT_SEPA = re.compile(r"[^A-Za-z0-9/\-?:().,'+ ]")
 _ID = re.compile(r"^[A-Za-z0-9/\-?:().,'+]{1,35}$")  # ids: no spaces
 
@@ -16,10 +18,22 @@ class SepaFileError(ValueError):
 
 
 def sepa_text(text: str, limit: int) -> str:
-    """The EPC's basic Latin character set, at most ``limit`` characters (accents are
-    transliterated, anything else becomes a space)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r" {2,}", " ", _NOT_SEPA.sub(" ", plain)).strip()[:limit]
+    """The EPC's basic Latin character set, at most ``limit`` characters: other scripts are
+    transliterated (``Ωμέγα`` is ``Omega``, ``王小明`` ``WangXiaoMing``, ``Ærø`` ``AEro``; anyascii),
+    what has no Latin form becomes a space. May be empty (a name of only ``!``): the caller
+    decides what to write instead, as an empty ``<Nm>`` fails the schema."""
+    plain = anyascii(unicodedata.normalize("NFC", text))
+    return re.sub(r" {2,}", " ", _NOT_SEPA.sub(" ", plain)).strip()[:limit].strip()
+
+
+def sepa_name_error(name: str) -> str | None:
+    """Why an account holder's name cannot go into a SEPA file (None: it can). A name in any
+    script is transliterated; one with no letter left (only punctuation) cannot."""
+    if not name.strip():
+        return "give the account holder's name"
+    if not any(c.isalpha() for c in sepa_text(name, 70)):
+        return "type the account holder's name as the bank has it, in Latin letters"
+    return None
 
 
 def check_id(value: str, what: str) -> str:

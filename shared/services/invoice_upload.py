@@ -20,6 +20,7 @@ from typing import Any
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.spreadsheet import csv_cell
 from shared.services.batch import BatchResult, RowError
 from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.imports import ImportService, InvoiceDraft
@@ -94,13 +95,8 @@ def rejected_csv(errors: Sequence[RowError]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["line", "field", "reason"])
     for e in sorted(errors, key=lambda e: (e.index, e.field or "")):
-        writer.writerow([line_of(e.index), _text(e.field or ""), _text(e.message)])
+        writer.writerow([line_of(e.index), csv_cell(e.field or ""), csv_cell(e.message)])
     return out.getvalue().encode("utf-8")
-
-
-def _text(value: str) -> str:
-    """A cell a spreadsheet would run as a formula is kept as text (CWE-1236)."""
-    return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 def import_now(

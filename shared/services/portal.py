@@ -44,6 +44,7 @@ WINDOW_MINUTES = 10
 MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
+MAX_REASON = 1000  # characters of a postponement reason: the form's maxlength, a dispute's cut
 PORTAL = "debtor (portal)"
 
 
@@ -341,6 +342,11 @@ class PortalService:
     # -- asking --------------------------------------------------------------------------------
     def postpone(self, access: PortalAccess, numbers: list[str], until: date, reason: str) -> bool:
         """True when granted at once (within the client's limit), False when staff decide."""
+        # refused before anything is written or counted: a 60,000-character reason once
+        # failed the contact log's write after the request was counted and the item added
+        reason = reason.replace("\r\n", "\n").strip()
+        if len(reason) > MAX_REASON:
+            raise Invalid(f"the reason is longer than {MAX_REASON} characters")
         client, _ = self.parties(access)
         invoices = self._own(access, numbers)
         today = amsterdam_date(self.clock.now())
@@ -365,7 +371,7 @@ class PortalService:
                 client.client_id, time_ordered_id(now), "postponement_request",
                 f"Debtor {access.debtor_number} asks to postpone {', '.join(chosen)} until {until}", now,
                 debtor_number=access.debtor_number, invoice_numbers=chosen,
-                detail={"until": until.isoformat(), "reason": reason[:1000]},
+                detail={"until": until.isoformat(), "reason": reason},
             )  # fmt: skip
             if not self._renew_request(access, item):
                 self.repos.actions.add(item)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from shared.domain.spreadsheet import csv_cell
+
 
 class Event(StrEnum):
     LOGIN = "login"
@@ -63,7 +65,6 @@ def to_csv(events: Iterable[AuditEvent]) -> str:
     writer.writerow(COLUMNS)
     for e in events:
         detail = ";".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        # a cell starting with = + - @ would be a formula in a spreadsheet (CSV injection)
         row = [e.at.isoformat(), e.event.value, e.actor, e.subject, e.source, detail]
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([csv_cell(c) for c in row])  # never a formula in a spreadsheet
     return out.getvalue()

@@ -74,6 +74,19 @@ def creditor_id_valid(creditor_id: str) -> bool:
     return 98 - int(digits) % 97 == int(cid[2:4])
 
 
+def debtor_name(c: Collection) -> str:
+    """The account holder's name in SEPA characters; a name with nothing left (a stored one
+    the mandate form would now refuse) becomes ``Mandaat <id>``: never an empty ``<Nm>``,
+    which fails the schema and makes the bank refuse the whole file (every debtor's
+    collection of that day), and the mandate id names the debtor to the bank."""
+    return sepa_text(c.debtor_name, 70) or f"Mandaat {c.mandate_id}"
+
+
+def unnamed(collections: Sequence[Collection]) -> tuple[str, ...]:
+    """The mandates whose holder's name could not be written (for the action list)."""
+    return tuple(c.mandate_id for c in collections if not sepa_text(c.debtor_name, 70))
+
+
 def pain008(batch: CollectionBatch) -> bytes:
     """The file as UTF-8 XML. Refuses an empty batch, a non-positive amount and an invalid
     creditor identifier."""
@@ -92,7 +105,8 @@ def pain008(batch: CollectionBatch) -> bytes:
     x.sub(header, "CreDtTm", batch.created_at.replace(tzinfo=None, microsecond=0).isoformat())
     x.sub(header, "NbOfTxs", str(len(items)))
     x.sub(header, "CtrlSum", format_cents(sum(c.amount for c in items)))
-    x.sub(x.sub(header, "InitgPty"), "Nm", sepa_text(batch.creditor_name, 70))
+    creditor = sepa_text(batch.creditor_name, 70) or batch.creditor_id  # never an empty <Nm>
+    x.sub(x.sub(header, "InitgPty"), "Nm", creditor)
     ordered = sorted(items, key=lambda c: c.sequence.value)
     for sequence, group in groupby(ordered, key=lambda c: c.sequence):
         block = list(group)
@@ -107,7 +121,7 @@ def pain008(batch: CollectionBatch) -> bytes:
         x.sub(x.sub(kind, "LclInstrm"), "Cd", batch.scheme.value)
         x.sub(kind, "SeqTp", sequence.value)
         x.sub(info, "ReqdColltnDt", batch.collection_date.isoformat())
-        x.sub(x.sub(info, "Cdtr"), "Nm", sepa_text(batch.creditor_name, 70))
+        x.sub(x.sub(info, "Cdtr"), "Nm", creditor)
         x.sub(x.sub(x.sub(info, "CdtrAcct"), "Id"), "IBAN", batch.creditor_iban)
         x.agent(info, "CdtrAgt", batch.creditor_bic)
         x.sub(info, "ChrgBr", "SLEV")
@@ -122,7 +136,7 @@ def pain008(batch: CollectionBatch) -> bytes:
             x.sub(mandate, "MndtId", check_id(c.mandate_id, "MndtId"))
             x.sub(mandate, "DtOfSgntr", c.signed_on.isoformat())
             x.agent(tx, "DbtrAgt", c.debtor_bic)
-            x.sub(x.sub(tx, "Dbtr"), "Nm", sepa_text(c.debtor_name, 70))
+            x.sub(x.sub(tx, "Dbtr"), "Nm", debtor_name(c))
             x.sub(x.sub(x.sub(tx, "DbtrAcct"), "Id"), "IBAN", c.debtor_iban)
-            x.sub(x.sub(tx, "RmtInf"), "Ustrd", sepa_text(c.remittance, 140))
+            x.sub(x.sub(tx, "RmtInf"), "Ustrd", sepa_text(c.remittance, 140) or c.end_to_end_id)
     return Builder.serialise(document)

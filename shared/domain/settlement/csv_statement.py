@@ -2,7 +2,8 @@
 
 One header, one row per invoice and component of each payment (``kind`` is ``payment``, or
 ``reversal`` for money taken back), then one row per figure (``kind`` names it, ``amount``
-holds it). Amounts are euros with a dot, as the API writes them.
+holds it). Amounts are euros with a dot, as the API writes them; text cells never start a
+formula (the invoice number is the client's text).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import astuple, fields
 
 from shared.domain.money import format_cents
 from shared.domain.settlement.statement import SettlementLine, StatementTotals
+from shared.domain.spreadsheet import csv_cell
 
 HEADER = ("kind", "received_on", "payment_id", "invoice", "component", "recipient", "amount")
 FIGURES = tuple(f.name for f in fields(StatementTotals))
@@ -29,9 +31,9 @@ def statement_csv(settlement_id: str, lines: Sequence[SettlementLine], t: Statem
             (
                 "reversal" if x.reversal else "payment",
                 x.received_on.isoformat(),
-                x.payment_id,
-                x.invoice_number,
-                x.component,
+                csv_cell(x.payment_id),
+                csv_cell(x.invoice_number),  # the client's text: never a formula (CWE-1236)
+                csv_cell(x.component),
                 x.recipient.value,
                 format_cents(x.amount),
             )

@@ -29,7 +29,13 @@ from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents
 from shared.domain.parties import Client
-from shared.domain.plans.pain008 import Collection, CollectionBatch, SequenceType, pain008
+from shared.domain.plans.pain008 import (
+    Collection,
+    CollectionBatch,
+    SequenceType,
+    pain008,
+    unnamed,
+)
 from shared.domain.plans.plan import DirectDebit, Mandate
 from shared.domain.plans.rules import PlanRules
 from shared.domain.records import ActionItem
@@ -215,12 +221,26 @@ class DirectDebitDesk:
             collections=tuple(_collection(r) for r in mine),
         ))  # fmt: skip
         total: Cents = sum(int(r.data["Amount"]) for r in mine)
+        title = (
+            f"Upload the direct debit file for {on:%d-%m-%Y} ({len(mine)} collections) to the bank"
+        )
+        detail: dict[str, object] = {
+            "container": CONTAINER,
+            "blob": name,
+            "collections": len(mine),
+            "total": total,
+            "collection_date": on.isoformat(),
+        }
+        # a holder's name with no Latin form is written "Mandaat <id>" (the file stays valid):
+        # staff check those mandates' names with the debtor
+        without = unnamed([_collection(r) for r in mine])
+        if without:
+            title += f"; account holder written as 'Mandaat <id>' for {', '.join(without)}: check the name"
+            detail["unnamed_mandates"] = ", ".join(without)
         try:  # the item first, the file last: the file's absence is what a rebuild looks for
             self.repos.actions.add(ActionItem(
                 client_id=client.client_id, action_id=f"sdd-{message_id}", kind="direct_debit_file",
-                title=f"Upload the direct debit file for {on:%d-%m-%Y} ({len(mine)} collections) to the bank",
-                created_at=now, detail={"container": CONTAINER, "blob": name, "collections": len(mine),
-                                        "total": total, "collection_date": on.isoformat()},
+                title=title, created_at=now, detail=detail,
             ))  # fmt: skip
         except Conflict:
             pass  # written before a crash

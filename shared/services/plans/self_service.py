@@ -25,6 +25,7 @@ from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment, Sched
 from shared.domain.portal.tokens import PortalAccess
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import iban_error, normalise
+from shared.domain.sepa_xml import sepa_name_error
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.plans.direct_debit import DirectDebitError, creditor_of
 from shared.services.plans.service import PlanRequest, PlanService
@@ -160,8 +161,10 @@ class PortalPlanDesk:
             problem = iban_error(signing.iban)
             if problem:
                 raise Invalid(problem, field="iban")
-            if not signing.name.strip():
-                raise Invalid("give the account holder's name", field="name")
+            # the name goes into the bank's file in SEPA characters: one with no letter left
+            # there would be refused by the bank, so it is asked for again now
+            if (bad_name := sepa_name_error(signing.name)) is not None:
+                raise Invalid(bad_name, field="name")
             mandate_iban = normalise(signing.iban)
         client = view.client
         request = PlanRequest(

@@ -25,6 +25,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from shared.domain.spreadsheet import csv_cell
 from shared.services.reports.tables import Cell, Table
 
 DEFAULT_SHEET = "Data"
@@ -36,7 +37,6 @@ MAX_XML = 3 * 1024 * 1024  # the XML openpyxl parses: about 200,000 cells
 MAX_RATIO = 100  # unpacked / packed of one member (larger than RATIO_FROM)
 RATIO_FROM = 256 * 1024
 _XML = (".xml", ".rels", ".vml")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class TemplateError(ValueError):
@@ -52,8 +52,7 @@ def _csv_cell(value: Cell) -> str:
         return f"{value:.2f}"
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return csv_cell(str(value))
 
 
 def to_csv(table: Table) -> bytes:
@@ -142,6 +141,6 @@ def to_excel(table: Table, template: bytes | None = None, sheet: str = DEFAULT_S
 
 
 def _excel_cell(value: Cell) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value  # a text cell, never a formula the client's Excel would run
+    if isinstance(value, str):
+        return csv_cell(value)  # a text cell, never a formula the client's Excel would run
     return value
