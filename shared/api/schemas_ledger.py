@@ -49,8 +49,9 @@ class ClaimOut(BaseModel):
     )
     warnings: list[str] = Field(
         default_factory=list,
-        description="Why the interest may be less than the law gives: days for which no "
-        "statutory rate is known (none: the figures are complete)",
+        description="Why the interest may differ from what the law gives: days for which no "
+        "statutory rate is known, or, the rate table being stale, days past its newest rate's "
+        "half-year charged at that rate (none: the figures are complete)",
     )
 
 

@@ -109,7 +109,8 @@ def _stale_table_warning(rates_file: str | None) -> str:
 def cmd_interest(args: argparse.Namespace) -> int:
     from shared.clock import amsterdam_today
     from shared.domain.law.interest import statutory_interest
-    from shared.domain.law.interest_rates import commercial_margin
+    from shared.domain.law.interest_rates import commercial_margin, default_rate_table
+    from shared.domain.ledger.accrual import rates_known_until
 
     principal = parse_amount(args.amount)
     start, end = _date(args.start), _date(args.end)
@@ -119,13 +120,16 @@ def cmd_interest(args: argparse.Namespace) -> int:
             f"contract date {contract_date.isoformat()} is after the first interest day: "
             "interest on an agreement cannot run before it was concluded"
         )
+    table = _rate_table(args.rates) if args.rates else default_rate_table()
     result = statutory_interest(
         principal,
         start,
         end,
         commercial=args.commercial,
-        rates=_rate_table(args.rates) if args.rates else None,
-        as_of=amsterdam_today(),
+        rates=table,
+        # a stale table matters only to a period running past its newest rate's half-year: a
+        # period it covers is computed right however old the table is (no warning then)
+        as_of=amsterdam_today() if end > rates_known_until(table) else None,
         contract_date=contract_date,
     )
     if result.warnings and not args.json:  # with --json the warning is in the JSON, once

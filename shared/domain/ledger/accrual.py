@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from itertools import pairwise
 
-from shared.domain.law.calendar_math import add_years
+from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import ClaimTerms, Component, EventKind, InterestRule, LedgerEvent
@@ -154,18 +154,49 @@ def accrued_interest(
 def unknown_rate_warnings(
     terms: ClaimTerms, end: date, rates: RateTable | None = None
 ) -> tuple[str, ...]:
-    """Why the interest up to ``end`` (exclusive) is less than the law may give: the days
-    before the rate table's first row, for which no statutory rate is known."""
+    """Why the interest up to ``end`` (exclusive) may differ from what the law gives: the days
+    before the rate table's first row, for which no statutory rate is known; and, when the
+    table is stale on ``end``, the days past its newest rate's half-year (:func:`past_table`)."""
     start = terms.interest_from
     if start is None or terms.interest_rule is InterestRule.NONE or terms.closed:
         return ()
     table = rates or default_rate_table()
+    beyond = past_table(start, end, table)
     if table.knows(start) or end <= start:
-        return ()
+        return beyond
     last = min(end, table.first_date) - timedelta(days=1)
     charged = "only the agreed rate is charged" if _agreed(terms) else "no interest is charged"
     return (
         f"no statutory interest rate is known before {table.first_date.isoformat()}: for "
         f"{start.isoformat()} to {last.isoformat()} {charged} (put a rate table with the "
         "earlier rows in force: inning rates update FILE)",
+        *beyond,
+    )
+
+
+# the 6:119a rate is set per half-year (art. 6:120 lid 2 BW); the 6:119 rate changes by AMvB
+# on the same 1 January / 1 July when it changes
+RATE_PERIOD_MONTHS = 6
+
+
+def rates_known_until(table: RateTable) -> date:
+    """The first day the table says nothing certain about: statutory rates are set per
+    half-year (1 January, 1 July), so its newest rate holds for six months."""
+    return add_months(table.newest.effective_from, RATE_PERIOD_MONTHS)
+
+
+def past_table(start: date, end: date, table: RateTable) -> tuple[str, ...]:
+    """The days from ``start`` up to ``end`` (exclusive) past the newest rate's half-year,
+    when the table is stale on ``end``: they are charged at that rate, though a half-yearly
+    change has probably been published since, so the figures are not complete. A period the
+    table covers gets no warning however old the table is."""
+    first = max(start, rates_known_until(table))
+    if not table.is_stale(end) or end <= first:
+        return ()
+    newest = table.newest.effective_from.isoformat()
+    return (
+        f"the newest statutory interest rate in force is from {newest}: for "
+        f"{first.isoformat()} to {(end - timedelta(days=1)).isoformat()} that rate is charged, "
+        "though a half-yearly change has probably been published since (put the newer table "
+        "in force: inning rates update FILE)",
     )

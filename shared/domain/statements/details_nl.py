@@ -2,7 +2,9 @@
 
 mt-940 leaves ``:86:`` as one string. The banks wrap it at 65 characters, even inside a tag
 name, so lines are joined without a separator before the tags are looked for (SEPA-style
-exports) and with one space for free text (older exports, SNS/ASN, ABN AMRO legacy).
+exports). Free text (older exports, SNS/ASN, ABN AMRO legacy) is joined with one space where a
+line ended short of the width, and without one where the bank filled the line and cut it
+mid-word or mid-number (a betalingskenmerk "50000" / "56789012345" is one number again).
 
 Dialects:
 - slash tags (ING, Rabobank, ABN AMRO SEPA, Knab SEPA): ``/EREF/../CNTP/iban/bic/name/city/``,
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
+from shared.domain.references.iban_in_text import without_ibans
 
 CODEWORDS = (
     "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
@@ -31,6 +35,9 @@ CODEWORDS = (
 _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{11,30})\b")
 _GVC = re.compile(r"^\d{3}\?")
+WRAP = 65  # a :86: line's width (SWIFT 6*65x)
+# ING counts the tag in its first line's 65 characters, Rabobank does not
+FIRST_WRAP_WITH_TAG = WRAP - len(":86:")
 
 
 class MalformedDetails(ValueError):
@@ -53,6 +60,21 @@ def _clean(text: str | None) -> str | None:
         return None
     cleaned = " ".join(text.split()).strip(" /")  # split() takes newlines as spaces too
     return cleaned or None
+
+
+def _unwrap(text: str, *, first_line_of_field: bool = True) -> str:
+    """Free-text lines as one text: a line the bank filled to its width was cut there and
+    goes on without a separator; a shorter one ended at a space (the scan strips trailing
+    spaces, so a space at the cut shows as a short line). ``first_line_of_field``: the text
+    starts on the ``:86:`` line itself, which may count the tag in its width."""
+    rows = text.replace("\r", "").split("\n")
+    out = [rows[0]]
+    for n, (prev, row) in enumerate(pairwise(rows)):
+        full = len(prev) >= WRAP or (
+            n == 0 and first_line_of_field and len(prev) == FIRST_WRAP_WITH_TAG
+        )
+        out.append(row if full else " " + row)
+    return "".join(out)
 
 
 def _iban(text: str | None) -> str | None:
@@ -171,10 +193,10 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
         details = Details(
             counterparty_iban=_iban(m.group(1)),
             counterparty_name=_clean(name),
-            remittance=_clean(rest),
+            remittance=_clean(_unwrap(rest, first_line_of_field=False)),
         )
     else:
-        details = Details(remittance=_clean(raw))
+        details = Details(remittance=_clean(_unwrap(raw)))
     return _with_extra(details, extra, bank)
 
 
@@ -192,7 +214,8 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         iban = _iban(m.group(1)) if m else None
     reference = details.reference
     if reference is None and details.remittance:
-        found = find_references(details.remittance)
+        # not in an IBAN of the text: its digits may pass a short kenmerk's check
+        found = find_references(without_ibans(details.remittance, iban))
         reference = found[0].value if found else None
     return Details(
         counterparty_iban=iban,

@@ -43,7 +43,8 @@ from itertools import combinations
 from typing import Protocol
 
 from shared.domain.money import Cents
-from shared.domain.references.finder import find_references
+from shared.domain.references.finder import FoundReference, ReferenceKind, find_references
+from shared.domain.references.iban_in_text import without_ibans
 from shared.domain.statements.model import StatementLine
 
 WEIGHT_REFERENCE = 0.8
@@ -372,13 +373,18 @@ def candidates(
         cand.reasons.append(reason)
         return cand
 
-    text = " ".join(x for x in (line.remittance, line.reference) if x)
-    found_refs = [r.value for r in find_references(text)]
-    refs = {normalise_number(r) for r in found_refs}
-    if line.reference:
-        refs.add(normalise_number(line.reference))
+    # an IBAN in the text (the payer's, as older exports write it) is neither a reference nor
+    # an invoice number: its digits would spend the lookups a real reference needs
+    remittance = without_ibans(line.remittance or "", line.counterparty_iban)
+    text = " ".join(x for x in (remittance, line.reference) if x)
+    in_text = find_references(text)
+    found_refs = [r.value for r in in_text]
+    ordered = _ordered_references(line, in_text)
+    refs = set(ordered)
+    valid = {normalise_number(r) for r in found_refs}  # their check digits hold
     mentioned: dict[str, tuple[OpenInvoice, float, str]] = {}
-    for ref in sorted(refs)[:2]:
+    referenced: set[str] = set()  # invoices a check-digit-valid reference points to alone
+    for ref in ordered[:2]:
         hits = spend.full(lookups.by_reference(ref)) if spend.take() else []
         if len(hits) == 1:
             mentioned[hits[0].number] = (
@@ -386,8 +392,10 @@ def candidates(
                 WEIGHT_REFERENCE,
                 f"rule reference: payment reference {ref} of invoice {hits[0].number}",
             )
-    tokens = _text_tokens(line.remittance) if line.remittance else set()
-    for group in digit_groups(line.remittance or "", exclude=[*found_refs, *refs]):
+            if ref in valid:
+                referenced.add(hits[0].number)
+    tokens = _text_tokens(remittance) if remittance else set()
+    for group in digit_groups(remittance, exclude=[*found_refs, *refs]):
         tail = group.lstrip("0") or "0"
         for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(inv.number)
@@ -423,7 +431,7 @@ def candidates(
     totals = open_totals([inv for inv, _, _ in mentioned.values()])
     for cand in found.values():
         _score_support(cand, line, totals, set())
-    if _settled(found, chosen):
+    if _settled(found, chosen) or _settled_by_reference(found, referenced, line, totals, chosen):
         return found
     # the payer: a known account brings that debtor's open invoices
     debtors: set[str] = set()
@@ -478,6 +486,42 @@ def _base(cand: Candidate) -> tuple[float, list[str]]:
     """A candidate's evidence from the text alone (its first reasons), before support."""
     base = cand.base_score
     return base, list(cand.reasons[: cand.base_reasons])
+
+
+def _ordered_references(line: StatementLine, in_text: Sequence[FoundReference]) -> list[str]:
+    """The references to look up, strongest first: the one the bank gave as structured, then
+    full-length ones (a 16-digit kenmerk, RF, Belgian) before short kenmerken (9 to 14 digits,
+    which random digit runs pass more often), each in the order of the text."""
+    out = [normalise_number(line.reference)] if line.reference else []
+    short = [r for r in in_text if r.kind is ReferenceKind.BETALINGSKENMERK and len(r.value) < 16]
+    for r in [*(r for r in in_text if r not in short), *short]:
+        value = normalise_number(r.value)
+        if value not in out:
+            out.append(value)
+    return out
+
+
+def _settled_by_reference(
+    found: dict[tuple[str, ...], Candidate],
+    referenced: set[str],
+    line: StatementLine,
+    totals: dict[str, Cents],
+    settings: MatchSettings,
+) -> bool:
+    """The reference rule decides the line alone: the best candidate is the one open invoice
+    a check-digit-valid reference points to, the amount is at most its open total, it reaches
+    the threshold and nothing the text names comes within the margin. The payer and the
+    amount are then not looked up: with the text pointing at this invoice a known payer's
+    other claims are not the known-payer rule, and an equal amount elsewhere weighs less than
+    the margin. So a line's lookup budget never vetoes what its reference settled."""
+    ranked = sorted(found.values(), key=lambda c: (-c.score, c.key))
+    if not ranked or len(ranked[0].invoices) != 1:
+        return False
+    best, inv = ranked[0], ranked[0].invoices[0]
+    if inv.number not in referenced or line.amount > totals.get(inv.number, inv.open_amount):
+        return False
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return best.score >= settings.auto_threshold and best.score - runner_up >= settings.margin
 
 
 def _settled(found: dict[tuple[str, ...], Candidate], settings: MatchSettings) -> bool:

@@ -26,7 +26,14 @@ def test_old_claims_through_the_api(world):
     # 967.96: the reviewer's figure with the 2014 rows (8.25 % / 8.15 %), see
     # tests/unit/law/test_early_rates.py; it answered 900.74 before
     assert new.body["interest_from"] == "2014-06-01" and new.body["interest_rule"] == "6:119a"
-    assert new.body["interest"] == "967.96" and new.body["warnings"] == []
+    # no day before the table; on 2026-11-30 the shipped table (newest rate 2026-01-01) is
+    # stale, and the days past its half-year say so (review newcomer3 finding 2)
+    stale = (
+        "the newest statutory interest rate in force is from 2026-01-01: for 2026-07-01 to "
+        "2026-11-29 that rate is charged, though a half-yearly change has probably been "
+        "published since (put the newer table in force: inning rates update FILE)"
+    )
+    assert new.body["interest"] == "967.96" and new.body["warnings"] == [stale]
 
     # EUR 1,000.00 B2B from 2011-06-01, on 2013-06-01 (the anniversaries stay on 1 June); the
     # invoice of 2011-05-01 is its contract date, before 16-3-2013: ECB + 7 throughout (it
@@ -51,5 +58,5 @@ def test_old_claims_through_the_api(world):
 
     debtor = a.call("GET", "/v1/clients/C1/debtors/PR7/claim", on="2026-11-30")
     assert debtor.status == 200, debtor.body
-    assert debtor.body["warnings"] == [warning]
-    assert [c["warnings"] for c in debtor.body["claims"]] == [[warning], []]
+    assert debtor.body["warnings"] == [warning, stale]
+    assert [c["warnings"] for c in debtor.body["claims"]] == [[warning, stale], [stale]]

@@ -60,7 +60,11 @@ def test_the_shipped_table_gives_the_2014_interest_without_a_warning():
     # the 2014 rows 8.25 % / 8.15 %; it was 900.74 with nothing charged before 2015)
     figures = open_claims([ClaimRecord(b2b(date(2014, 6, 1)))], date(2026, 11, 30))["PR7-2014"]
     assert figures.open.interest == 96_796
-    assert figures.warnings == ()
+    # no day before the table; only the shipped table's staleness on 2026-11-30 (its newest
+    # rate is from 2026-01-01) is said, for the days past its half-year
+    assert [w[:60] for w in figures.warnings] == [
+        "the newest statutory interest rate in force is from 2026-01-"
+    ]
 
 
 def test_a_claim_from_2010_is_charged_from_the_first_known_rate_and_says_so():
