@@ -145,12 +145,7 @@ class MatchIndexRepository:
             # the old state's rows as written (with the same debtor): unchanged ones stay
             before = index_rows(old, known.get(old.debtor_number)) if old is not None else {}
             after = index_rows(new, known.get(new.debtor_number))
-            ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
-            ops += [
-                Op(OpKind.UPSERT, row)
-                for rk, row in after.items()
-                if rk not in before or before[rk].data != row.data
-            ]
+            ops += _moving(before, after)
         self._write(ops)
 
     def _with_debtors(
@@ -323,13 +318,18 @@ class MatchIndexRepository:
                 if stored is not None
                 else {}
             )
-            ops += [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after]
-            ops += [
-                Op(OpKind.UPSERT, row)
-                for rk, row in after.items()
-                if rk not in before or before[rk].data != row.data
-            ]
+            ops += _moving(before, after)
         self._write(ops)
+
+
+def _moving(before: dict[str, Row], after: dict[str, Row]) -> list[Op]:
+    """What takes the index from ``before`` to ``after``: rows gone deleted, rows new or
+    changed upserted, rows as they were left alone."""
+    return [Op(OpKind.DELETE, row) for rk, row in before.items() if rk not in after] + [
+        Op(OpKind.UPSERT, row)
+        for rk, row in after.items()
+        if rk not in before or before[rk].data != row.data
+    ]
 
 
 def rows_change(old: Invoice | None, new: Invoice) -> bool:
