@@ -55,6 +55,12 @@ def _check_id(value: str, what: str) -> str:
         raise TransferFileError(str(exc)) from None
 
 
+def _name(name: str, fallback: str) -> str:
+    """A name the schema accepts: one of only punctuation has no SEPA form, and an empty
+    ``Nm`` would make the bank refuse every payout in the file, not just this one."""
+    return sepa_text(name, 70).strip() or sepa_text(fallback, 70)
+
+
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     node = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}", attrs)
     if text is not None:
@@ -86,7 +92,8 @@ def pain001(batch: TransferBatch) -> bytes:
     _sub(header, "CreDtTm", batch.created_at.replace(tzinfo=None, microsecond=0).isoformat())
     _sub(header, "NbOfTxs", count)
     _sub(header, "CtrlSum", total)
-    _sub(_sub(header, "InitgPty"), "Nm", sepa_text(batch.debtor_name, 70))
+    payer = _name(batch.debtor_name, f"Rekening {batch.debtor_iban}")
+    _sub(_sub(header, "InitgPty"), "Nm", payer)
     info = _sub(root, "PmtInf")
     _sub(info, "PmtInfId", _check_id(batch.message_id, "PmtInfId"))
     _sub(info, "PmtMtd", "TRF")
@@ -95,7 +102,7 @@ def pain001(batch: TransferBatch) -> bytes:
     _sub(info, "CtrlSum", total)
     _sub(_sub(_sub(info, "PmtTpInf"), "SvcLvl"), "Cd", "SEPA")
     _sub(_sub(info, "ReqdExctnDt"), "Dt", batch.execution_date.isoformat())
-    _sub(_sub(info, "Dbtr"), "Nm", sepa_text(batch.debtor_name, 70))
+    _sub(_sub(info, "Dbtr"), "Nm", payer)
     _sub(_sub(_sub(info, "DbtrAcct"), "Id"), "IBAN", batch.debtor_iban)
     _agent(info, "DbtrAgt", batch.debtor_bic)
     _sub(info, "ChrgBr", "SLEV")
@@ -105,7 +112,7 @@ def pain001(batch: TransferBatch) -> bytes:
         _sub(_sub(tx, "Amt"), "InstdAmt", format_cents(t.amount), Ccy="EUR")
         if t.creditor_bic:
             _agent(tx, "CdtrAgt", t.creditor_bic)
-        _sub(_sub(tx, "Cdtr"), "Nm", sepa_text(t.creditor_name, 70))
+        _sub(_sub(tx, "Cdtr"), "Nm", _name(t.creditor_name, f"Afdracht {t.end_to_end_id}"))
         _sub(_sub(_sub(tx, "CdtrAcct"), "Id"), "IBAN", t.creditor_iban)
         _sub(_sub(tx, "RmtInf"), "Ustrd", sepa_text(t.remittance, 140))
     ET.indent(document)

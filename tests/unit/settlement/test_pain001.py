@@ -89,3 +89,14 @@ def test_an_invalid_file_is_refused_before_it_is_written(schema: xmlschema.XMLSc
     # and the schema itself is strict: a file without its debtor account does not validate
     xml = pain001(batch(transfer(1, 100))).decode().replace("<IBAN>" + THIRD_PARTY + "</IBAN>", "")
     assert not schema.is_valid(xml)
+
+
+def test_a_name_without_a_sepa_form_never_empties_nm(schema: xmlschema.XMLSchema) -> None:
+    # a payout account holder written as punctuation only (or in a script that leaves nothing)
+    # used to give <Nm/>, which fails the schema: the bank would refuse the whole file
+    odd = Transfer("R20261130-cl000000000009", 500, "★★ !!!", PAYOUT_C1, "Afdracht 9")
+    xml = pain001(batch(transfer(1, 10772), odd))
+    schema.validate(xml.decode())
+    names = [n.text for n in ET.fromstring(xml).iter(f"{{{NAMESPACE}}}Nm")]
+    assert names[-1] == "Afdracht R20261130-cl000000000009"
+    assert all(names)
