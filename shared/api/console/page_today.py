@@ -57,6 +57,10 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         figures.clients_by_last_run(desk.agency_id) if desk.agency_level else ([], [])
     )
     user = desk.signed.user
+    day = figures.today()
+    # a claim computed past the newest rate's half-year uses that rate: people must know
+    # before they send figures to a debtor or a court (the claim's warnings say it per claim)
+    rates = desk.services.statutory_rates.in_force().table
     return desk.render(
         "today",
         "today_title",
@@ -64,7 +68,8 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         bars=ageing_bars(desk, portfolio.ageing) if portfolio else [],
         chart=CHART,
         counts=counts,
-        broadcasts=desk.services.people.admin.broadcasts_for(user, figures.today()),
+        broadcasts=desk.services.people.admin.broadcasts_for(user, day),
+        rates_stale_from=rates.newest.effective_from if rates.is_stale(day) else None,
         active=active,
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
@@ -79,6 +84,7 @@ RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll" role="regi
 {% else %}<tr><td colspan="4">{{ t.today_none }}</td></tr>{% endfor %}</tbody></table></div>{% endmacro %}"""
 
 TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main %}
+{% if rates_stale_from %}<div class="notice warning" role="status"><p>{{ t.today_rates_stale.format(day=rates_stale_from.isoformat()) }}</p></div>{% endif %}
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.today_broadcasts }}</h2>
 {% for b in broadcasts %}<div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p></div>{% endfor %}</section>{% endif %}
 {% if portfolio %}<p class="muted">{{ t.client }}: {{ desk.client.name }} · {{ t.today_on.format(day=portfolio.ageing.on.isoformat()) }}</p>
@@ -130,7 +136,8 @@ words(
         "today_runs_hint": "Oudste eerst: bovenaan staan de opdrachtgevers waarvan de workflow het langst niet gelopen heeft.",
         "today_active": "Actieve opdrachtgevers", "today_inactive": "Inactieve opdrachtgevers",
         "today_last_success": "Laatste geslaagde run", "today_last_run": "Laatste run",
-        "today_last_error": "Laatste fout", "today_never": "nooit", "today_none": "Geen."},
+        "today_last_error": "Laatste fout", "today_never": "nooit", "today_none": "Geen.",
+        "today_rates_stale": "De tabel met de wettelijke rente is verouderd: het nieuwste tarief geldt vanaf {day}. Rente over latere halfjaren wordt tegen dat tarief berekend tot een beheerder de nieuwe tabel laadt; controleer vorderingen voordat u ze verstuurt."},
     en={"today_nav": "Today", "today_title": "Today", "today_broadcasts": "Announcements",
         "today_on": "as of {day}", "today_open": "Open", "today_overdue": "Overdue",
         "today_collected": "Received this month", "today_ageing": "Ageing of the overdue amounts",
@@ -145,5 +152,6 @@ words(
         "today_runs_hint": "Oldest first: at the top are the clients whose workflow has not run for the longest time.",
         "today_active": "Active clients", "today_inactive": "Inactive clients",
         "today_last_success": "Last successful run", "today_last_run": "Last run",
-        "today_last_error": "Last error", "today_never": "never", "today_none": "None."},
+        "today_last_error": "Last error", "today_never": "never", "today_none": "None.",
+        "today_rates_stale": "The statutory interest table is out of date: its newest rate applies from {day}. Interest for later half-years is computed at that rate until an administrator loads the new table; check claims before you send them."},
 )  # fmt: skip

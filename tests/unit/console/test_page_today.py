@@ -5,6 +5,7 @@ their clients by last successful run. Recount: a POST with the CSRF token, not f
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from shared.domain.people.authorisation import Role
 from tests.unit.console.conftest import csrf_of, desk_for, forms_of
@@ -52,3 +53,19 @@ def test_recount_needs_write_and_the_token(world, tenants):
 def test_after_sign_in_the_console_lands_on_today(world, tenants):
     browser = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
     assert browser.get("/login/second-factor").headers["Location"] == "/api/console/today"
+
+
+def test_a_stale_rate_table_is_said_on_today(world, tenants):
+    # the shipped table's newest rate is 2026-01-01: stale from seven months after it
+    world.clock.at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    early = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    assert "out of date" not in early.get("/today?lang=en").encoded().decode()
+    world.clock.at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    browser = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "t@c1.example")
+    body = browser.get("/today?lang=en").encoded().decode()
+    assert (
+        "The statutory interest table is out of date: its newest rate applies from 2026-01-01"
+        in body
+    )
+    nl = browser.get("/today?lang=nl").encoded().decode()
+    assert "De tabel met de wettelijke rente is verouderd" in nl
