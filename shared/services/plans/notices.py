@@ -42,6 +42,37 @@ def schedule_lines(schedule: tuple[ScheduledInstallment, ...], language: str) ->
     ]
 
 
+def _interest_nl(plan: PaymentPlan) -> tuple[str, ...]:
+    # what the agreement says of interest is what the ledger does (the portal says the same)
+    if plan.freezes_interest:
+        return (
+            "Zolang u de regeling nakomt, rekenen we over deze facturen geen rente meer: met de "
+            "laatste termijn is alles betaald. Vervalt de regeling, dan loopt de rente over wat "
+            "dan nog openstaat vanaf die dag weer.",
+        )
+    if not plan.include_costs:
+        return (
+            "De regeling betreft de hoofdsom; de incassokosten en de rente blijven verschuldigd "
+            "(de rente loopt over wat van de hoofdsom openstaat).",
+        )
+    return ()
+
+
+def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
+    if plan.freezes_interest:
+        return (
+            "As long as you keep to the plan, no further interest is charged on these "
+            "invoices: the last installment pays everything. If the plan lapses, interest runs "
+            "again on what is then still open, from that day.",
+        )
+    if not plan.include_costs:
+        return (
+            "The plan covers the principal; the collection costs and interest remain due "
+            "(interest runs on the principal still open).",
+        )
+    return ()
+
+
 def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> Notice:
     ref = display(plan.payment_reference)
     n = len(plan.schedule)
@@ -59,6 +90,7 @@ def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> 
                 f"in {n} termijnen (facturen {', '.join(plan.invoice_numbers)}).",
                 "\n".join(schedule_lines(plan.schedule, "nl")),
                 how,
+                *_interest_nl(plan),
                 "Blijft u een termijn schuldig, dan kan de regeling vervallen en wordt het "
                 "openstaande bedrag weer in zijn geheel opeisbaar.",
             ),
@@ -76,6 +108,7 @@ def agreement(plan: PaymentPlan, client_name: str, iban: str, language: str) -> 
             f"(invoices {', '.join(plan.invoice_numbers)}).",
             "\n".join(schedule_lines(plan.schedule, "en")),
             how,
+            *_interest_en(plan),
             "If an installment remains unpaid, the plan may lapse and the whole open amount "
             "becomes due again.",
         ),
