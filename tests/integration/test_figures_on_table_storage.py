@@ -5,33 +5,13 @@ when two readers fold the same changes, and equal to a recount from scratch."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-import pytest
-
-from shared.adapters.tables.azure import AzureTableStore
 from shared.adapters.tables.figures_repo import FIGURES, FOLD_AT, FiguresRepository
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.invoices import Invoice
 from shared.domain.records import ActionItem
-from shared.ports.tables import TableStore, all_rows
-from shared.services.repositories import Repositories
-
-
-@pytest.fixture(params=["memory", "azurite"])
-def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
-    store: TableStore
-    if request.param == "memory":
-        store = InMemoryTableStore()
-    else:
-        store = AzureTableStore.from_connection_string(
-            request.getfixturevalue("storage_connection")
-        )
-    r = Repositories.over(store)
-    r.ensure_tables()
-    yield r
+from shared.ports.tables import all_rows
 
 
 def test_changes_fold_once_and_agree_with_a_recount(repos):

@@ -4,31 +4,10 @@ in-memory store and on Azurite alike; an invoice stored before they existed read
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
-
-from shared.adapters.tables.azure import AzureTableStore
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.invoices import Invoice
 from shared.domain.law.prescription import ClaimKind
-from shared.ports.tables import TableStore
-from shared.services.repositories import Repositories
-
-
-@pytest.fixture(params=["memory", "azurite"])
-def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
-    store: TableStore
-    if request.param == "memory":
-        store = InMemoryTableStore()
-    else:
-        store = AzureTableStore.from_connection_string(
-            request.getfixturevalue("storage_connection")
-        )
-    r = Repositories.over(store)
-    r.ensure_tables()
-    yield r
 
 
 def test_the_fields_round_trip(repos):

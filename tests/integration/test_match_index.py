@@ -4,32 +4,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
-from shared.adapters.tables.azure import AzureTableStore
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.invoices import Invoice
 from shared.domain.statements.matching import OpenInvoice
-from shared.ports.tables import TableStore
-from shared.services.repositories import Repositories
-
-
-@pytest.fixture(params=["memory", "azurite"])
-def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
-    store: TableStore
-    if request.param == "memory":
-        store = InMemoryTableStore()
-    else:
-        store = AzureTableStore.from_connection_string(
-            request.getfixturevalue("storage_connection")
-        )
-    r = Repositories.over(store)
-    r.ensure_tables()
-    yield r
 
 
 def test_the_index_follows_every_write(repos):

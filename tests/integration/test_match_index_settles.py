@@ -5,34 +5,15 @@ bring those another writer changed meanwhile to the stored version. On Azurite a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
-from shared.adapters.tables.azure import AzureTableStore
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.match_index_repo import BUILT, MATCH_INDEX, index_rows
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor, DebtorKind
-from shared.ports.tables import TableStore
 from shared.services.repositories import Repositories
-
-
-@pytest.fixture(params=["memory", "azurite"])
-def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
-    store: TableStore
-    if request.param == "memory":
-        store = InMemoryTableStore()
-    else:
-        store = AzureTableStore.from_connection_string(
-            request.getfixturevalue("storage_connection")
-        )
-    r = Repositories.over(store)
-    r.ensure_tables()
-    yield r
 
 
 def _index(repos: Repositories, client: str) -> dict[str, dict[str, object]]:

@@ -5,35 +5,15 @@ built once, and a learning that loses the digest's race is tried again, never lo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-
-import pytest
 
 from shared.adapters.tables import payer_digest
-from shared.adapters.tables.azure import AzureTableStore
 from shared.adapters.tables.banking_repo import LEARNED_IBANS
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.memory import InMemoryTableStore
-from shared.ports.tables import Row, TableStore
-from shared.services.repositories import Repositories
+from shared.ports.tables import Row
 
 PAYER = "NL02 RABO 0123 4567 89"
 OTHER = "NL91ABNA0417164300"
 STRANGER = "NL20INGB0001234567"
-
-
-@pytest.fixture(params=["memory", "azurite"])
-def repos(request: pytest.FixtureRequest) -> Iterator[Repositories]:
-    store: TableStore
-    if request.param == "memory":
-        store = InMemoryTableStore()
-    else:
-        store = AzureTableStore.from_connection_string(
-            request.getfixturevalue("storage_connection")
-        )
-    r = Repositories.over(store)
-    r.ensure_tables()
-    yield r
 
 
 def test_every_learning_keeps_the_digest_and_it_is_built_once(repos):
