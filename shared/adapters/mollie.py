@@ -19,10 +19,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from shared.domain.money import Cents, cents_from_decimal, format_cents
+
+# Mollie's list endpoints answer at most 250 items a page (``limit``, default 50)
+LIST_PAGE = 250
+# a payment with more than 10,000 refunds or chargebacks is not a payment: stop, loudly
+LIST_MAX_PAGES = 40
 
 
 class MollieError(Exception):
@@ -260,17 +266,34 @@ class MollieClient:
         return _payment(data) if data else None
 
     def refunds(self, payment_id: str) -> list[MollieRefund]:
-        data = self._call("GET", f"/payments/{payment_id}/refunds") or {}
-        items = (data.get("_embedded") or {}).get("refunds", [])
+        """Every refund of the payment (``GET /payments/{id}/refunds``, all pages): a refund
+        missed on a later page would leave money booked as paid that went back."""
+        items = self._list(f"/payments/{payment_id}/refunds", "refunds")
         return [MollieRefund(r["id"], _cents(r.get("amount")), r.get("status", ""),
                              _when(r.get("createdAt"))) for r in items]  # fmt: skip
 
     def chargebacks(self, payment_id: str, payment_amount: Cents = 0) -> list[MollieChargeback]:
-        """The payment's chargebacks (``GET /payments/{id}/chargebacks``); its status stays
-        ``paid`` while the money goes back."""
-        data = self._call("GET", f"/payments/{payment_id}/chargebacks") or {}
-        items = (data.get("_embedded") or {}).get("chargebacks", [])
+        """The payment's chargebacks (``GET /payments/{id}/chargebacks``, all pages); its
+        status stays ``paid`` while the money goes back."""
+        items = self._list(f"/payments/{payment_id}/chargebacks", "chargebacks")
         return [_chargeback(c, payment_amount) for c in items]
+
+    def _list(self, path: str, key: str) -> list[dict[str, Any]]:
+        """A Mollie list endpoint read to its end: pages of ``LIST_PAGE`` (Mollie's maximum),
+        the next one from ``_links.next``'s ``from`` cursor. Only the cursor is taken from the
+        link, never its host: the next page is asked of the same base URL as the first."""
+        items: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"limit": LIST_PAGE}
+        seen: set[str] = set()
+        for _ in range(LIST_MAX_PAGES):
+            data = self._call("GET", path, params=params) or {}
+            items.extend((data.get("_embedded") or {}).get(key, []))
+            cursor = _next_cursor(data)
+            if cursor is None or cursor in seen:
+                return items
+            seen.add(cursor)
+            params = {"limit": LIST_PAGE, "from": cursor}
+        raise MollieError(f"Mollie's list {path} did not end after {LIST_MAX_PAGES} pages")
 
     def create_customer(
         self, *, name: str, email: str | None, metadata: dict[str, Any], idempotency_key: str
@@ -297,3 +320,14 @@ class MollieClient:
         finding out whether a create that timed out was executed after all."""
         data = self._call("GET", f"/customers/{customer_id}/payments", params={"limit": 250}) or {}
         return [_payment(p) for p in (data.get("_embedded") or {}).get("payments", [])]
+
+
+def _next_cursor(data: dict[str, Any]) -> str | None:
+    """The ``from`` of ``_links.next.href`` (Mollie's cursor pagination), or None on the last
+    page (``next`` is null or absent)."""
+    link = (data.get("_links") or {}).get("next") or {}
+    href = link.get("href") if isinstance(link, dict) else None
+    if not href:
+        return None
+    cursor = parse_qs(urlsplit(str(href)).query).get("from")
+    return cursor[0] if cursor else None

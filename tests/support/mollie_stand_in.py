@@ -13,7 +13,8 @@ It keeps payments, customers and mandates, and enforces what Mollie documents an
   a failed SEPA payment has ``details.bankReasonCode``; a chargeback leaves the payment
   ``paid`` with ``amountChargedBack`` and a ``chargebacks`` link; the webhook only says the id;
 - refunds and chargebacks are listed (``GET /v2/payments/{id}/refunds`` and ``…/chargebacks``,
-  ``_embedded``, as ``refunds_list.json`` and ``payment_chargebacks_list.json``), each with
+  ``_embedded``, as ``refunds_list.json`` and ``payment_chargebacks_list.json``; paged by
+  ``limit`` (1-250, default 50) and ``from``, with ``_links.next`` to the next page), each with
   Mollie's ``createdAt`` (UTC, ISO 8601); a refund also sets ``amountRefunded``, ``amountRemaining``
   and a ``refunds`` link on the payment;
 - ``DELETE /v2/payments/{id}`` ("Cancel payment") cancels a payment whose ``isCancelable`` is
@@ -53,6 +54,31 @@ def _error(status: int, title: str, detail: str, field_: str | None = None) -> R
     if field_:
         body["field"] = field_
     return Reply(status, body, {"Content-Type": "application/hal+json"})
+
+
+def _page(r: Received, key: str, items: list[dict[str, Any]]) -> Reply:
+    """A list endpoint as Mollie pages it: ``limit`` 1-250 (default 50, else 400 naming the
+    field), ``from`` the id the page starts with (included), ``_links.next`` with the next
+    page's ``from`` while there is one, else null."""
+    raw = (r.query.get("limit") or ["50"])[0]
+    if not raw.isdigit() or not 1 <= int(raw) <= 250:
+        return _error(400, "Bad Request", "The limit parameter is invalid", "limit")
+    limit = int(raw)
+    start = 0
+    if r.query.get("from"):
+        ids = [item["id"] for item in items]
+        if r.query["from"][0] not in ids:
+            return _error(400, "Bad Request", "The from parameter is invalid", "from")
+        start = ids.index(r.query["from"][0])
+    page, rest = items[start : start + limit], items[start + limit :]
+    base = f"https://api.mollie.com{r.path}"
+    links: dict[str, Any] = {
+        "self": {"href": f"{base}?limit={limit}", "type": "application/hal+json"},
+        "previous": None,
+        "next": {"href": f"{base}?from={rest[0]['id']}&limit={limit}",
+                 "type": "application/hal+json"} if rest else None,
+    }  # fmt: skip
+    return Reply(200, {"count": len(page), "_embedded": {key: page}, "_links": links})
 
 
 @dataclass
@@ -122,13 +148,9 @@ class MollieWorld:
         if r.method == "GET" and len(parts) == 3 and parts[::2] == ["payments", "refunds"]:
             if parts[1] not in self.payments:
                 return self._not_found("payment")
-            items = self.refunds.get(parts[1], [])
-            return Reply(200, {"count": len(items), "_embedded": {"refunds": items}, "_links": {}})
+            return _page(r, "refunds", self.refunds.get(parts[1], []))
         if r.method == "GET" and len(parts) == 3 and parts[::2] == ["payments", "chargebacks"]:
-            items = self.chargebacks.get(parts[1], [])
-            return Reply(
-                200, {"count": len(items), "_embedded": {"chargebacks": items}, "_links": {}}
-            )
+            return _page(r, "chargebacks", self.chargebacks.get(parts[1], []))
         if (
             r.method == "GET"
             and len(parts) == 3

@@ -79,3 +79,28 @@ def test_the_adapter_reads_mollies_documented_created_at() -> None:
     # the Refunds API's webhook example writes an offset instead of "Z"
     assert _when("2024-03-20T09:13:37+00:00") == datetime(2024, 3, 20, 9, 13, 37, tzinfo=UTC)
     assert _when("not a date") is None and _when(None) is None
+
+
+def test_every_page_of_a_payments_refunds_is_read(world, mollie) -> None:
+    """Mollie pages a payment's refunds (at most 250 a page, ``_links.next``): a refund on the
+    second page is money that went back too. 260 refunds of 1 cent each on a paid payment."""
+    import httpx
+
+    from shared.adapters.mollie import MollieClient
+
+    payment_id = _paid(world, mollie)
+    for n in range(260):
+        mollie.refund(payment_id, "0.01", at=f"2026-01-20T{n // 60:02d}:{n % 60:02d}:00.0Z")
+    mollie.server.received.clear()  # type: ignore[union-attr]
+    client = MollieClient(mollie.api_key, base_url=mollie.url, http=httpx.Client())
+    refunds = client.refunds(payment_id)
+    assert len(refunds) == 260 and sum(r.amount for r in refunds) == 260
+    assert len({r.refund_id for r in refunds}) == 260
+    asked = [r.query for r in mollie.server.received]  # type: ignore[union-attr]
+    assert [q.get("limit") for q in asked] == [["250"], ["250"]]
+    assert "from" not in asked[0] and asked[1]["from"] == [refunds[250].refund_id]
+    # the webhook books the whole refunded amount, not the first page's 2.50
+    assert webhook(world, payment_id) == ["refund"]
+    booked, derived = _payments(world, payment_id)
+    [net] = [p for p in derived if not p.reversed]
+    assert net.amount == booked.amount - 260
