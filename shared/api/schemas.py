@@ -270,8 +270,10 @@ class InvoiceIn(Strict):
     def _dates_and_amounts(self) -> InvoiceIn:
         if self.due_date < self.invoice_date:
             raise ValueError("due_date is before invoice_date")
-        if self.fourteen_day_letter_on is not None and self.fourteen_day_letter_on < self.due_date:
-            raise ValueError("fourteen_day_letter_on is before due_date (no default yet)")
+        # the debtor may still pay on the due date: default (6:81/6:83 sub a BW) starts the
+        # day after, and a 14-day letter sent before default is no letter under 6:96 lid 6
+        if self.fourteen_day_letter_on is not None and self.fourteen_day_letter_on <= self.due_date:
+            raise ValueError("fourteen_day_letter_on is on or before due_date (no default yet)")
         if self.interest_from is not None and self.interest_from <= self.invoice_date:
             raise ValueError("interest_from must be after invoice_date")
         if self.contract_date is not None and self.contract_date > self.due_date:

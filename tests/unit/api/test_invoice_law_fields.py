@@ -108,3 +108,24 @@ def test_an_upload_job_keeps_the_fields_in_its_stored_rows():
     )  # fmt: skip
     loaded = Upload.load(Upload("f.csv", [(0, draft)], []).dump())
     assert loaded.rows == [(0, draft)]
+
+
+def test_a_14_day_letter_on_the_due_date_is_refused_before_default(world):
+    """The debtor may pay on the due date itself; default starts the day after (6:81/6:83 sub
+    a BW), and a 14-day letter sent before default is no letter under 6:96 lid 6: no costs
+    may rest on it. The day after the due date is the first day a letter counts."""
+    from shared.api.console.upload_reasons import reason
+
+    a = setup(world)
+    rows = [
+        invoice_row("L1", "D1", due_date="2025-01-31", fourteen_day_letter_on="2025-01-31"),
+        invoice_row("L2", "D1", due_date="2025-01-31", fourteen_day_letter_on="2025-01-30"),
+        invoice_row("L3", "D1", due_date="2025-01-31", fourteen_day_letter_on="2025-02-01"),
+    ]
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows})
+    assert reply.body["created"] == 1, reply.body
+    errors = {e["index"]: e["message"] for e in reply.body["errors"]}
+    assert set(errors) == {0, 1}, errors
+    assert "on or before due_date" in errors[0]
+    assert reason(errors[0], "nl") == "de veertiendagenbrief ligt op of vóór de vervaldatum"
+    assert world.services.repos.invoices.get("C1", "L1") is None
