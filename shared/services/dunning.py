@@ -585,10 +585,14 @@ class DunningService:
     ) -> LetterSpec:
         head = Letterhead(client.name, (), client.contact_email or "", client.ibans[0] if client.ibans else "", client.house_style.primary_color,
                           footer_text=client.house_style.footer_text or "")  # fmt: skip
+        announced = context.pay_within_term is not None
         return LetterSpec(
             head, address, today, rendered.subject, tuple(p for p in rendered.text.split("\n\n") if p.strip()),
             tuple(LetterInvoice(i.number, i.invoice_date, i.due_date, i.open_amount) for i in context.invoices),
-            costs=context.costs, interest=context.interest,
+            costs=context.costs,
+            # a 14-day letter: interest up to the term's last day, the costs only announced
+            interest=context.payable - context.principal if announced else context.interest,
+            costs_from=context.costs_owed_from if announced else None,
             payment_reference=context.betalingskenmerk.replace(" ", "") or None, language=debtor.language.value,
             portal_url=context.portal_link or None,
         )  # fmt: skip
@@ -684,7 +688,8 @@ class DunningService:
             else ""
         )
         qr = ""
-        total = principal + costs + interest
+        # a 14-day letter's QR code pays what avoids the costs, never the costs it announces
+        total = pay_within_term if pay_within_term is not None else principal + costs + interest
         if client.ibans and 0 < total <= MAX_AMOUNT:
             text = (
                 f"Betalingskenmerk {shown_reference}"

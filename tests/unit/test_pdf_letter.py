@@ -95,3 +95,24 @@ def test_the_portal_link_is_a_second_qr_code():
         decoded += [r.text for r in zxingcpp.read_barcodes(picture)]
     assert link in decoded and len(decoded) == 2
     assert "Online betalen" in "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_14_day_letter_prints_the_costs_it_announces_outside_the_total_and_qr():
+    """Art. 6:96 lid 6 BW: the costs of a 14-day letter are owed only if the term passes
+    unpaid. Table, total and QR code ask for the principal and the interest to the term's
+    last day (121.00 + 0.36); the EUR 40.00 stand below the total with that day."""
+    from dataclasses import replace
+
+    spec = replace(SPEC, interest=36, costs_from=date(2025, 3, 20))
+    assert spec.total == 12_136
+    reader = read(render_letter(spec))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "EUR 121,36" in text and "EUR 161" not in text
+    assert "Incassokosten als niet uiterlijk 19-03-2025 is betaald" in text and "EUR 40,00" in text
+    decoded = []
+    for image in [img for page in reader.pages for img in page.images]:
+        picture = Image.open(io.BytesIO(image.data)).convert("L")
+        decoded += [r.text for r in zxingcpp.read_barcodes(picture)]
+    amount = CreditTransfer("Bakkerij De Korenbloem", "NL02ABNA0123456789", 12_136,
+                            text="Betalingskenmerk 5000 0567 8901 2345")  # fmt: skip
+    assert decoded == [payload(amount)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import segno
 from fpdf import FPDF
@@ -57,12 +57,15 @@ class LetterSpec:
     language: str = "nl"
     extra_lines: tuple[tuple[str, Cents], ...] = field(default=())
     portal_url: str | None = None  # the debtor's portal link, printed as a second QR code
+    # a 14-day letter: ``costs`` are owed only from this day (art. 6:96 lid 6 BW), so they are
+    # printed below the total as what not paying in time costs, never in the total or QR code
+    costs_from: date | None = None
 
     @property
     def total(self) -> Cents:
         return (
             sum(i.open_amount for i in self.invoices)
-            + self.costs
+            + (0 if self.costs_from else self.costs)
             + self.interest
             + sum(a for _, a in self.extra_lines)
         )
@@ -72,11 +75,13 @@ LABELS = {
     "nl": {"invoice": "Factuur", "date": "Datum", "due": "Vervaldatum", "open": "Openstaand", "costs": "Incassokosten",
            "interest": "Wettelijke rente", "total": "Totaal te betalen", "pay": "Betalen", "ref": "Betalingskenmerk",
            "page": "Pagina", "of": "van", "scan": "Scan met uw bankapp",
-           "portal": "Online betalen, uitstel of vragen:"},
+           "portal": "Online betalen, uitstel of vragen:",
+           "costs_after": "Incassokosten als niet uiterlijk {day} is betaald"},
     "en": {"invoice": "Invoice", "date": "Date", "due": "Due date", "open": "Outstanding", "costs": "Collection costs",
            "interest": "Statutory interest", "total": "Total to pay", "pay": "Payment", "ref": "Payment reference",
            "page": "Page", "of": "of", "scan": "Scan with your banking app",
-           "portal": "Pay online, postpone or ask:"},
+           "portal": "Pay online, postpone or ask:",
+           "costs_after": "Collection costs if not paid by {day}"},
 }  # fmt: skip
 
 
@@ -185,7 +190,7 @@ def render_letter(spec: LetterSpec) -> bytes:
                 widths[3], 5, _money(inv.open_amount), align="R", new_x="LMARGIN", new_y="NEXT"
             )
         for label, amount in (
-            (labels["costs"], spec.costs),
+            (labels["costs"], 0 if spec.costs_from else spec.costs),
             (labels["interest"], spec.interest),
             *spec.extra_lines,
         ):
@@ -197,6 +202,15 @@ def render_letter(spec: LetterSpec) -> bytes:
         pdf.cell(
             widths[3], 7, _money(spec.total), border="T", align="R", new_x="LMARGIN", new_y="NEXT"
         )
+        if spec.costs_from and spec.costs:
+            last_day = spec.costs_from - timedelta(days=1)
+            pdf.set_font("Helvetica", "", 9)
+            pdf.cell(
+                sum(widths[:3]),
+                5,
+                _latin1(labels["costs_after"].format(day=f"{last_day:%d-%m-%Y}")),
+            )
+            pdf.cell(widths[3], 5, _money(spec.costs), align="R", new_x="LMARGIN", new_y="NEXT")
     if head.iban and spec.total > 0:
         _payment_block(pdf, spec)
     return bytes(pdf.output())

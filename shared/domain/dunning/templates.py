@@ -95,6 +95,14 @@ class TemplateContext:
     def principal(self) -> Cents:
         return sum(i.open_amount for i in self.invoices)
 
+    @property
+    def payable(self) -> Cents:
+        """What the message asks to be paid: in a 14-day letter ``pay_within_term`` (the costs
+        it announces are not owed yet), else everything the ledger says is open."""
+        if self.pay_within_term is not None:
+            return self.pay_within_term
+        return self.principal + self.costs + self.interest
+
     def variables(self) -> dict[str, Any]:
         return {
             "debtor": {"name": self.debtor_name, "number": self.debtor_number},
@@ -110,16 +118,18 @@ class TemplateContext:
             "costs_excl_vat": self.costs - self.costs_vat,
             "costs_vat": self.costs_vat,
             "interest": self.interest,
-            "total": self.principal + self.costs + self.interest,
+            # in a 14-day letter the costs are announced, not owed (art. 6:96 lid 6 BW): its
+            # total is what, paid within the term, settles the claim; the total with the
+            # costs is what the debtor will owe after it
+            "total": self.payable,
+            "total_with_costs": self.principal + self.costs + self.interest,
             "costs_owed_from": self.costs_owed_from,
             "payment_link": self.payment_link,
             "portal_link": self.portal_link,
             "betalingskenmerk": self.betalingskenmerk,
             "qr_svg": self.qr_svg,
             "letter_date": self.letter_date,
-            "pay_within_term": self.principal + self.costs + self.interest
-            if self.pay_within_term is None
-            else self.pay_within_term,
+            "pay_within_term": self.payable,
             **self.extra,
         }  # fmt: skip
 

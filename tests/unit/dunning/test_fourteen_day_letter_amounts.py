@@ -1,0 +1,88 @@
+"""A 14-day letter asks for what, paid within its term, owes no costs (art. 6:96 lid 6 BW;
+HR 25-11-2016, ECLI:NL:HR:2016:2704): its ``total``, its EPC QR code and the amounts table of
+the posted PDF carry the principal and the interest to the term's last day; the costs it must
+announce are ``costs`` (and stand below the PDF's total with that day), ``total_with_costs`` is
+what the debtor owes after the term (law4 finding 1).
+
+Hand computation: consumer, F1 121.00 due Fri 2025-01-31, letter posted Mon 2025-02-03
+(3 days after the due date), delivered Wed 02-05 (two post days, no Sunday delivery), term
+02-06 ... Wed 02-19, costs owed from 02-20. Interest 6 % (2025 H1) from 02-01: to 02-03 is
+121 x 0.06 x 2/365 = 0.0398 -> 0.04; to 02-19 is 121 x 0.06 x 18/365 = 0.358 -> 0.36. Costs:
+15 % of 121.00 = 18.15, the minimum 40.00. Paid within the term: 121.36; after: 161.36 + more
+interest."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import shared.services.dunning as dunning_module
+from shared.domain.dunning.templates import render as real_render
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.dunning.test_daily_run import SEEN, day
+
+LETTER = (
+    "Beste {{ debtor.name }}, betaal {{ total|money }} binnen veertien dagen vanaf de dag nadat "
+    "deze brief bij u is bezorgd. Indien u niet binnen deze termijn betaalt, bent u "
+    "incassokosten van {{ costs|money }} verschuldigd; het totaal is dan "
+    "{{ total_with_costs|money }} plus rente. "
+    "{{ qr_svg }}"
+)
+WORKFLOW = {"name": "W", "steps": [
+    {"name": "14", "channel": "fourteen_day_letter", "offset_days": 3, "templates": {"nl": "t-14"}},
+    {"name": "Bellen", "channel": "staff_task", "offset_days": 30, "offset_from": "previous_step"}]}  # fmt: skip
+
+
+def test_the_letter_its_pdf_and_its_qr_ask_for_what_avoids_the_costs(world, monkeypatch):
+    SEEN.clear()
+    specs: list[Any] = []
+    qr_amounts: list[int] = []
+    texts: list[str] = []
+    real_letter = dunning_module.render_letter  # type: ignore[attr-defined]
+    real_qr = dunning_module.qr_svg  # type: ignore[attr-defined]
+
+    # spies around the real renderers: what the printer and the QR code receive
+    def letter(spec: Any) -> bytes:
+        specs.append(spec)
+        return real_letter(spec)
+
+    def qr(transfer: Any, **kwargs: Any) -> str:
+        qr_amounts.append(transfer.amount)
+        return real_qr(transfer, **kwargs)
+
+    monkeypatch.setattr(dunning_module, "render_letter", letter)
+    monkeypatch.setattr(dunning_module, "qr_svg", qr)
+    a = world.agency_a
+    world.clock.at = datetime(2025, 2, 3, 8, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Jan")]})
+    template = {"language": "nl", "subject": "Veertiendagenbrief", "text": LETTER, "fourteen_day_letter": True}  # fmt: skip
+    assert a.call("PUT", "/v1/clients/C1/templates/t-14", template).status == 200
+    assert a.call("PUT", "/v1/clients/C1/workflows/w", WORKFLOW).status == 200
+    assert a.call("POST", "/v1/clients/C1/workflows/w/activate").status == 200
+    assert (
+        a.call("PUT", "/v1/clients/C1/segment-rules", {"rules": [{"workflow": "w"}]}).status == 200
+    )
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", amount="121.00", invoice_date="2025-01-01", due_date="2025-01-31")]})  # fmt: skip
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    svc = world.services.dunning
+    original = svc.render
+
+    def render(template: Any, context: Any) -> Any:
+        texts.append(real_render(template, context).text)
+        return original(template, context)
+
+    svc.render = render  # type: ignore[method-assign]
+    sent = []
+    for n in range(3):
+        world.clock.at = datetime(2025, 2, 3, 8, 0, tzinfo=UTC) + timedelta(days=n)
+        sent += day(world, client)
+    assert [ch for _, ch, _, _ in sent] == ["letter"]
+    [spec] = specs
+    assert (spec.total, spec.interest, spec.costs) == (12_136, 36, 4_000)
+    assert spec.costs_from == date(2025, 2, 20)
+    assert qr_amounts and set(qr_amounts) == {12_136}
+    text = texts[-1]
+    assert "betaal € 121,36 binnen veertien dagen" in text, text
+    assert "incassokosten van € 40,00" in text and "totaal is dan € 161,04 plus rente" in text
