@@ -37,6 +37,7 @@ from shared.domain.dunning.templates import (
     vat_parts_missing,
 )
 from shared.domain.dunning.workflow import (
+    LETTER_CARRIERS,
     DunningState,
     PlannedMessage,
     SegmentRule,
@@ -440,11 +441,13 @@ class DunningService:
         plan's, as its invoices were advanced then)."""
         step = planned.step
         costs_owed_from = None
-        if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
+        # only a 14-day letter that travels as a letter or an e-mail starts the costs term
+        # (art. 6:96 lid 6 BW): a staff task sends nothing, an SMS or a call is no letter
+        if step.channel is StepChannel.FOURTEEN_DAY_LETTER and planned.channel in LETTER_CARRIERS:
             channel = (
-                LetterChannel.LETTER
-                if planned.channel in (StepChannel.LETTER, StepChannel.FOURTEEN_DAY_LETTER)
-                else LetterChannel.EMAIL
+                LetterChannel.EMAIL
+                if planned.channel is StepChannel.EMAIL
+                else LetterChannel.LETTER
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
@@ -610,9 +613,14 @@ class DunningService:
         )  # fmt: skip
         action_id, at = str(first["ActionId"]), first["At"]
         title = f"{planned.step.name}: debtor {debtor.number}"
+        detail: dict[str, object] = {"step": planned.step.name}
+        if planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER:
+            detail["note"] = ("the 14-day letter was not sent (no postal address or e-mail): no "
+                              "collection costs are owed until a letter is sent and its term "
+                              "has passed; import its date with fourteen_day_letter_on")  # fmt: skip
         try:
             self.repos.actions.add(ActionItem(client.client_id, action_id, "staff_task", title, at, debtor_number=debtor.number,
-                                              invoice_numbers=planned.invoice_numbers, detail={"step": planned.step.name}))  # fmt: skip
+                                              invoice_numbers=planned.invoice_numbers, detail=detail))  # fmt: skip
         except Conflict:
             pass  # written by the attempt that failed later
         try:

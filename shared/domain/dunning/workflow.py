@@ -198,6 +198,13 @@ class PlannedMessage:
     invoice_numbers: tuple[str, ...]
 
 
+# what can carry a 14-day letter (art. 6:96 lid 6 BW: a written demand): a letter, or an
+# e-mail; a staff task may stand in as a fallback, but sends nothing and starts no costs term
+LETTER_CARRIERS = frozenset(
+    {StepChannel.FOURTEEN_DAY_LETTER, StepChannel.LETTER, StepChannel.EMAIL}
+)
+FOURTEEN_DAY_FALLBACKS = (StepChannel.LETTER, StepChannel.EMAIL, StepChannel.STAFF_TASK)
+
 # the channels a client may switch off (the rest are a person's work or the legal letter itself)
 SWITCHABLE = (StepChannel.EMAIL, StepChannel.SMS, StepChannel.WHATSAPP, StepChannel.LETTER,
               StepChannel.ROBOCALL)  # fmt: skip
@@ -309,6 +316,16 @@ def activation_errors(
                 "(de veertiendagenbrief ligt op of vóór de vervaldatum)"
             )
     for n, step in enumerate(workflow.steps, start=1):
+        if (
+            step.channel is StepChannel.FOURTEEN_DAY_LETTER
+            and step.fallback is not None
+            and step.fallback not in FOURTEEN_DAY_FALLBACKS
+        ):
+            errors.append(
+                f"step {n} ({step.name}): a 14-day letter cannot fall back to "
+                f"{step.fallback.value}: only a letter or an e-mail is a written demand (a staff "
+                "task may stand in, without starting the costs term)"
+            )
         needs_template = step.channel not in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
         ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
         if needs_template and not ours:
