@@ -31,10 +31,10 @@ def test_a_credit_managers_morning(served_console, browser):
     browser.get(f"{url}/api/console/today?lang=en")
     _wait(lambda: "Ageing of the overdue amounts" in browser.page_source)
     assert browser.find_elements(By.CSS_SELECTOR, "svg[role=img] rect")
-    assert "payment_suggestion" in browser.page_source
+    assert "Check payment" in browser.page_source  # the kind as a word, not its code
     checked(browser, "today")
 
-    browser.find_element(By.LINK_TEXT, "payment_suggestion").click()
+    browser.find_element(By.LINK_TEXT, "Check payment").click()
     _wait(lambda: "/api/console/actions" in browser.current_url)
     _wait(lambda: "Controleer betaling van J. de Vries" in browser.page_source)
     checked(browser, "actions")

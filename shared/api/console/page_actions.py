@@ -5,6 +5,7 @@ dossier. Paged on the server; every change goes through the API's own ActionServ
 
 from __future__ import annotations
 
+from shared.api.console import action_text
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
@@ -55,7 +56,19 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
         ),
         people=desk.services.action_desk.assignees(desk.agency_id, client_id),
         me=desk.signed.user.email,
+        **_words(desk),
     )
+
+
+def _words(desk: Desk) -> dict[str, object]:
+    """The item's kind, title, detail names and matcher reasons in the page's language."""
+    lang = desk.lang
+    return {
+        "kind_label": lambda kind: action_text.kind_label(kind, lang),
+        "item_title": lambda text: action_text.title(text, lang),
+        "detail_label": lambda key: action_text.detail_label(key, lang),
+        "reason_of": lambda text: action_text.reason(text, lang),
+    }
 
 
 def _post_list(desk: Desk) -> ApiResponse:
@@ -111,7 +124,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         ]
     return desk.render(
         "action",
-        item.title,
+        action_text.title(item.title, desk.lang),
         status,
         notice=notice,
         error=status >= 400,
@@ -122,6 +135,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
         me=desk.signed.user.email,
         detail={k: v for k, v in item.detail.items() if k not in ("suggestions",)},
+        **_words(desk),
     )
 
 
@@ -157,7 +171,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <form method="get" action="{{ base }}/actions" class="card"><div class="inline">
 {% if desk.choices|length > 1 %}<input type="hidden" name="client" value="{{ desk.client_id }}">{% endif %}
 <div><label for="f-kind">{{ t.act_kind }}</label><select id="f-kind" name="kind"><option value="">{{ t.act_all }}</option>
-{% for k in kinds %}<option value="{{ k }}"{% if k == chosen.kind %} selected{% endif %}>{{ k }}</option>{% endfor %}</select></div>
+{% for k in kinds %}<option value="{{ k }}"{% if k == chosen.kind %} selected{% endif %}>{{ kind_label(k) }}</option>{% endfor %}</select></div>
 <div><label for="f-assignee">{{ t.act_assignee }}</label><select id="f-assignee" name="assignee"><option value="">{{ t.act_anyone }}</option>
 {% for p in people %}<option value="{{ p.email }}"{% if p.email == chosen.assignee %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>
 <div><label for="f-status">{{ t.act_status }}</label><select id="f-status" name="status"><option value="">{{ t.act_waiting }}</option>
@@ -166,9 +180,9 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <form method="post" action="{{ desk.url('/actions', **chosen) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_caption }}"><table><caption>{{ t.act_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
-{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ a.title }}</label></td>
-<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ a.kind }}</span></td>
-<td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ a.title }}</a></td>
+{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
+<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
+<td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td>
 <td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number|segment) }}">{{ a.debtor_number }}</a>{% endif %}</td>
 <td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="6">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
@@ -185,13 +199,13 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/actions') }}">{{ t.act_back }}</a></p>
 <section><h2>{{ t.act_details }}</h2><dl>
-<dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ item.kind }}</span></dd>
+<dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
 <dt>{{ t.act_status }}</dt><dd>{{ item.status.value }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
 {% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}
-{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ k }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">

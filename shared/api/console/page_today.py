@@ -5,6 +5,7 @@ successful dunning run. The figures come from :mod:`shared.services.console_figu
 
 from __future__ import annotations
 
+from shared.api.console import action_text
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.figures.portfolio import BUCKETS, Ageing
@@ -73,6 +74,7 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         active=active,
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
+        kind_label=lambda kind: action_text.kind_label(kind, desk.lang),
     )
 
 
@@ -110,7 +112,7 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 <section aria-labelledby="act-h"><h2 id="act-h">{{ t.today_actions }}</h2>
 {% if counts %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.today_actions }}"><table><caption class="visually-hidden">{{ t.today_actions }}</caption>
 <thead><tr><th scope="col">{{ t.today_kind }}</th><th scope="col" class="num">{{ t.today_count }}</th></tr></thead><tbody>
-{% for kind, n in counts.items() %}<tr><th scope="row">{% if 'actions' in pages %}<a href="{{ desk.url('/actions', kind=kind) }}">{{ kind }}</a>{% else %}{{ kind }}{% endif %}</th><td class="num">{{ n }}</td></tr>{% endfor %}
+{% for kind, n in counts.items() %}<tr><th scope="row">{% if 'actions' in pages %}<a href="{{ desk.url('/actions', kind=kind) }}">{{ kind_label(kind) }}</a>{% else %}{{ kind_label(kind) }}{% endif %}</th><td class="num">{{ n }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>
 {% else %}<p class="notice">{{ t.no_client }}</p>{% endif %}
 {% if desk.agency_level %}<section aria-labelledby="runs-h"><h2 id="runs-h">{{ t.today_runs }}</h2>

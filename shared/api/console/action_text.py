@@ -1,0 +1,193 @@
+"""Action items in the page's language: their kind, the names of their details, their title
+and the matcher's reasons.
+
+Services write an item's title and reasons in English (integrations read them through the API,
+and an item outlives any wording of it); the console shows a credit manager the kind as a word,
+each detail under a label, and translates the titles and reasons whose shape it knows. Anything
+else is shown as it is rather than guessed at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_Match = Callable[[re.Match[str]], str]
+
+KINDS: dict[str, tuple[str, str]] = {
+    "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
+    "payment_suggestion": ("Betaling controleren", "Check payment"),
+    "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
+    "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
+    "overpayment": ("Te veel betaald", "Overpayment"),
+    "foreign_currency": ("Vreemde valuta", "Foreign currency"),
+    "missing_statement": ("Afschrift ontbreekt", "Missing statement"),
+    "balance_mismatch": ("Saldo klopt niet", "Balance mismatch"),
+    "statement_quarantined": ("Afschrift geweigerd", "Statement refused"),
+    "statement_warning": ("Afschrift: waarschuwing", "Statement warning"),
+    "dispute": ("Betwisting", "Dispute"),
+    "staff_task": ("Taak", "Task"),
+    "dunning_failure": ("Aanmaning geweigerd", "Dunning step refused"),
+    "prescription": ("Verjaring", "Prescription"),
+    "delivery_failure": ("Niet bezorgd", "Not delivered"),
+    "verify_delivery": ("Bezorging nagaan", "Verify delivery"),
+    "mailbox_capacity": ("Mailbox vol", "Mailbox limit"),
+    "debtor_reply": ("Antwoord van debiteur", "Debtor's reply"),
+    "debtor_message": ("Bericht van debiteur", "Message from debtor"),
+    "unassigned_whatsapp": ("WhatsApp zonder debiteur", "WhatsApp without debtor"),
+    "postponement_request": ("Verzoek om uitstel", "Postponement request"),
+    "plan_approval": ("Betalingsregeling voorgesteld", "Payment plan proposed"),
+    "plan_postponement_request": ("Termijn verschuiven", "Move an installment"),
+    "plan_breached": ("Regeling niet nagekomen", "Plan breached"),
+    "plan_paid_claim_open": ("Regeling betaald, vordering open", "Plan paid, claim open"),
+    "plan_overpayment": ("Regeling: te veel geïncasseerd", "Plan overpayment"),
+    "plan_mandate_invalid": ("Machtiging ongeldig", "Mandate invalid"),
+    "plan_debit_failed": ("Incasso mislukt", "Direct debit failed"),
+    "direct_debit_file": ("Incassobestand", "Direct debit file"),
+    "direct_debit_failure": ("Incassobestand niet gemaakt", "Direct debit file failed"),
+    "direct_debit_withdrawn": ("Incasso intrekken", "Withdraw direct debit"),
+    "unmatched_status_report": ("Onbekende bankterugmelding", "Unmatched bank report"),
+    "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
+    "new_case": ("Nieuwe zaak", "New case"),
+    "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
+    "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
+    "settlement_approval": ("Afrekening goedkeuren", "Approve settlement"),
+    "settlement_blocked": ("Afrekening geblokkeerd", "Settlement blocked"),
+    "statutory_rates_stale": ("Rentetabel verouderd", "Interest table stale"),
+    "holiday_table_ending": ("Feestdagentabel loopt af", "Holiday table ending"),
+    "inbound_mail_unreadable": ("E-mail niet gelezen", "E-mail unreadable"),
+    "inbound_mailbox_unreadable": ("Mailbox niet leesbaar", "Mailbox unreadable"),
+    "inbound_mailbox_shared": ("Mailbox gedeeld", "Mailbox shared"),
+    "unmatched_email": ("E-mail zonder debiteur", "E-mail without debtor"),
+    "mailbox_dispute": ("Mailbox betwist", "Mailbox disputed"),
+    "account_dispute": ("Rekening betwist", "Account disputed"),
+    "poison": ("Vastgelopen bericht", "Stuck message"),
+}
+
+DETAILS: dict[str, tuple[str, str]] = {
+    "account": ("Rekening", "Account"),
+    "line_id": ("Regel", "Line"),
+    "amount": ("Bedrag", "Amount"),
+    "payer_iban": ("IBAN betaler", "Payer's IBAN"),
+    "payer_name": ("Naam betaler", "Payer's name"),
+    "remittance": ("Omschrijving", "Description"),
+    "reference": ("Betalingskenmerk", "Payment reference"),
+    "reasons": ("Redenen", "Reasons"),
+    "reason": ("Reden", "Reason"),
+    "booking_date": ("Boekdatum", "Booking date"),
+    "date": ("Datum", "Date"),
+    "until": ("Tot", "Until"),
+    "text": ("Tekst", "Text"),
+    "note": ("Toelichting", "Note"),
+    "step": ("Stap", "Step"),
+    "plan_id": ("Regeling", "Plan"),
+    "installment": ("Termijn", "Installment"),
+    "to": ("Naar", "To"),
+    "mail": ("E-mail", "E-mail"),
+    "subject": ("Onderwerp", "Subject"),
+    "candidates": ("Mogelijke debiteuren", "Possible debtors"),
+    "prescribes_on": ("Verjaart op", "Prescribes on"),
+    "term_years": ("Termijn (jaren)", "Term (years)"),
+    "claim_kind": ("Soort vordering", "Claim kind"),
+    "cause": ("Oorzaak", "Cause"),
+    "queue": ("Wachtrij", "Queue"),
+    "case_id": ("Zaak", "Case"),
+}
+
+_TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
+    (re.compile(pattern), render)
+    for pattern, render in (
+        (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
+        (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
+        (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
+        (r"^Overpayment of (.+) \(invoice (.+) credited\)$",
+         lambda m: f"Te veel betaald: {m[1]} (factuur {m[2]} gecrediteerd)"),
+        (r"^Overpayment of (.+)$", lambda m: f"Te veel betaald: {m[1]}"),
+        (r"^Message from debtor (.+)$", lambda m: f"Bericht van debiteur {m[1]}"),
+        (r"^Debtor (\S+) asks to postpone (.+) until (\S+)$",
+         lambda m: f"Debiteur {m[1]} vraagt uitstel voor {m[2]} tot {m[3]}"),
+        (r"^E-mail from (\S+) matches no debtor: link it by hand$",
+         lambda m: f"E-mail van {m[1]} past bij geen debiteur: koppel hem met de hand"),
+        (r"^Handle the e-mail from (\S+): (.*)$",
+         lambda m: f"Behandel de e-mail van {m[1]}: {m[2]}"),
+        (r"^(.+): debtor (\S+)$", lambda m: f"{m[1]}: debiteur {m[2]}"),
+        (r"^Dunning step for debtor (\S+) refused: (.*)$",
+         lambda m: f"Aanmaningsstap voor debiteur {m[1]} geweigerd: {m[2]}"),
+        (r"^Statement file (.+) refused: (.*)$",
+         lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
+        (r"^Debtor (\S+) had (\d+) refunds in (\d+)$",
+         lambda m: f"Debiteur {m[1]} kreeg {m[2]} terugbetalingen in {m[3]}"),
+    )
+)  # fmt: skip
+
+_REASONS: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
+    (re.compile(pattern), render)
+    for pattern, render in (
+        (r"^no candidate invoice found$", lambda m: "geen passende factuur gevonden"),
+        (r"^not booked: automatic booking is switched off for this client$",
+         lambda m: "niet geboekt: automatisch boeken staat uit voor deze opdrachtgever"),
+        (r"^not booked: runner-up scores (\S+), too close$",
+         lambda m: f"niet geboekt: de tweede kandidaat scoort {m[1]}, te dichtbij"),
+        (r"^not booked: score (\S+) below (\S+)$",
+         lambda m: f"niet geboekt: score {m[1]} lager dan {m[2]}"),
+        (r"^not booked: more lookups needed than a line may make$",
+         lambda m: "niet geboekt: te veel zoekvragen nodig voor één regel"),
+        (r"^rule reference: payment reference (\S+) of invoice (.+)$",
+         lambda m: f"regel kenmerk: betalingskenmerk {m[1]} van factuur {m[2]}"),
+        (r"^rule number: invoice number (.+) in the description$",
+         lambda m: f"regel nummer: factuurnummer {m[1]} in de omschrijving"),
+        (r"^rule number without prefix/year: (\S+) is the tail of invoice (.+)$",
+         lambda m: f"regel nummer zonder voorvoegsel/jaar: {m[1]} is het einde van factuur {m[2]}"),
+        (r"^rule number with one typo: invoice number (.+) with one character off$",
+         lambda m: f"regel nummer met één tikfout: factuurnummer {m[1]} op één teken na"),
+        (r"^rule number with one typo: payer and amount agree$",
+         lambda m: "regel nummer met één tikfout: betaler en bedrag kloppen"),
+        (r"^invoice number (.+) with one character off$",
+         lambda m: f"factuurnummer {m[1]} op één teken na"),
+        (r"^amount equals the open amount of invoice (.+)$",
+         lambda m: f"bedrag is gelijk aan het openstaande bedrag van factuur {m[1]}"),
+        (r"^amount equals the open amount$", lambda m: "bedrag is gelijk aan het openstaande bedrag"),
+        (r"^amount is part of the open amount$", lambda m: "bedrag is een deel van het openstaande bedrag"),
+        (r"^amount exceeds the open amount$", lambda m: "bedrag is hoger dan het openstaande bedrag"),
+        (r"^payer account (\S+) is known for this debtor$",
+         lambda m: f"rekening {m[1]} van de betaler is bekend bij deze debiteur"),
+        (r"^payer account is known for this debtor$",
+         lambda m: "rekening van de betaler is bekend bij deze debiteur"),
+        (r"^payer name matches the debtor$", lambda m: "naam van de betaler komt overeen met de debiteur"),
+        (r"^payer name resembles the debtor$", lambda m: "naam van de betaler lijkt op de debiteur"),
+        (r"^known payer: the exact open amount of one set of their invoices$",
+         lambda m: "bekende betaler: precies het openstaande bedrag van één set van zijn facturen"),
+        (r"^not the known-payer rule: the description points elsewhere$",
+         lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
+    )
+)  # fmt: skip
+
+
+def _translated(text: str, table: tuple[tuple[re.Pattern[str], _Match], ...], lang: str) -> str:
+    if lang == "nl":
+        for pattern, render in table:
+            if found := pattern.match(text):
+                return render(found)
+    return text
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The kind as a word; an unknown kind with its underscores as spaces."""
+    known = KINDS.get(kind)
+    if known is None:
+        return kind.replace("_", " ")
+    return known[0] if lang == "nl" else known[1]
+
+
+def detail_label(key: str, lang: str) -> str:
+    known = DETAILS.get(key)
+    if known is None:
+        return key.replace("_", " ")
+    return known[0] if lang == "nl" else known[1]
+
+
+def title(text: str, lang: str) -> str:
+    return _translated(text, _TITLES, lang)
+
+
+def reason(text: str, lang: str) -> str:
+    return _translated(text, _REASONS, lang)
