@@ -9,10 +9,25 @@ every export (dunning, reports, settlement, upload rejections, audit) so none is
 
 from __future__ import annotations
 
+import re
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a spreadsheet may split a cell where the file's writer saw none: Excel with Dutch (German,
+# French ...) settings opens a .csv on the list separator ";", whatever the file's own
+# delimiter and quoting, so "week;=cmd|..." becomes a cell "=cmd|...". A formula character
+# right after such a separator (or a tab or line break), spaces between, gets a quote too;
+# a sign followed by a digit or nothing is a number or a dash ("10,-") and stays.
+_INNER_FORMULA = re.compile(r"([;,\t\r\n|][ \t]*)([+\-@])(?=[ \t]*[^\d\s])|([;,\t\r\n|][ \t]*)(=)")
 
 
 def csv_cell(value: str) -> str:
     """``value`` as a spreadsheet shows it as text, never a formula (amounts are not passed
-    here: ``-12.50`` is a number)."""
+    here: ``-12.50`` is a number), also where a spreadsheet splits it on ``;`` or ``,``."""
+    value = _INNER_FORMULA.sub(_quoted, value)
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _quoted(found: re.Match[str]) -> str:
+    separator = found[1] if found[1] is not None else found[3]
+    formula = found[2] if found[2] is not None else found[4]
+    return f"{separator}'{formula}"

@@ -6,8 +6,11 @@ from shared.domain.spreadsheet import csv_cell
 
 
 def test_formula_starts_become_text() -> None:
-    for planted in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+    for planted in ("=1+1", "+1", "-1", "@SUM(A1)"):
         assert csv_cell(planted) == "'" + planted
+    # a tab or return before "=": the leading quote, and the "=" after it quoted as well
+    for planted in ("\t=1", "\r=1"):
+        assert csv_cell(planted) == "'" + planted[0] + "'=1"
     assert csv_cell("F-0001") == "F-0001" and csv_cell("") == ""
 
 
@@ -18,4 +21,31 @@ def test_the_audit_csv_guards_tab_and_return_too() -> None:
 
     at = datetime(2026, 11, 30, tzinfo=UTC)
     row = to_csv([AuditEvent("agency:a", "e1", at, Event.LOGIN, "\t=cmd", "u", "web")])
-    assert "'\t=cmd" in row
+    assert "'\t'=cmd" in row
+
+
+def test_a_formula_after_a_list_separator_is_text_too() -> None:
+    """Excel with Dutch settings splits a .csv on ";" whatever the file's quoting: the part
+    after it must not become a formula (attack4 finding 4). Numbers and dashes stay."""
+    import csv
+    import io
+
+    planted = {
+        "Ik betaal volgende week;=cmd|' /C calc'!A0;": "Ik betaal volgende week;'=cmd|' /C calc'!A0;",
+        "F-1;=1+1;": "F-1;'=1+1;",
+        "a; +cmd|x": "a; '+cmd|x",
+        "a,@SUM(A1)": "a,'@SUM(A1)",
+        "a;- cmd": "a;'- cmd",
+        ";=1+1": ";'=1+1",
+        "x\n=HYPERLINK(1)": "x\n'=HYPERLINK(1)",
+    }
+    for value, shown in planted.items():
+        assert csv_cell(value) == shown
+    for harmless in ("prijs 10,-", "x;-2", "F-0001", "1,5;2", "Jansen, J."):
+        assert csv_cell(harmless) == harmless
+    # written as the exports write, then opened as nl-NL Excel does (";") and as en-US (",")
+    out = io.StringIO()
+    csv.writer(out).writerow(["2026-11-30", csv_cell(next(iter(planted))), "no"])
+    for delimiter in (";", ","):
+        for row in csv.reader(io.StringIO(out.getvalue()), delimiter=delimiter):
+            assert not any(cell.lstrip(" \t").startswith(("=", "+", "@")) for cell in row), row
