@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
+from shared.adapters.tables.banking_repo import PaymentRef
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
@@ -139,7 +140,9 @@ class PaymentService:
             # account is not learned, nor is the payment logged as received)
             return self._undo(client, payment)
         if return_reference:
-            self.repos.banking.remember_payment(client.client_id, return_reference, payment_id)
+            self.repos.banking.remember_payment(
+                client.client_id, PaymentRef(return_reference, payment_id, amount, payer_iban)
+            )
         if payer_iban and payment.debtor_number:
             self.repos.banking.learn_iban(client.client_id, payer_iban, payment.debtor_number)
         self._log(client, payment)

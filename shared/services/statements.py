@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
+from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
@@ -579,6 +579,27 @@ class StatementService:
     # one of a plan's collections, booked yet or not (shared/services/plans/service.py)
     plan_returns: Callable[[Client, str, str], bool] | None = None
 
+    def _returned_payment(
+        self, client: Client, line: StatementLine, remembered: list[PaymentRef]
+    ) -> tuple[list[str], bool]:
+        """The payments under the return's end-to-end id that it can undo: the same amount, and
+        the same payer's account when both are known; not undone yet. ``done``: one that fits
+        was undone already (the return was handled before)."""
+        iban = (line.counterparty_iban or "").replace(" ", "").upper()
+        fitting: list[str] = []
+        done = False
+        for ref in remembered:
+            payment = self.repos.payments.get(client.client_id, ref.payment_id)
+            if payment is None or payment.amount != abs(line.amount):
+                continue
+            if iban and ref.payer_iban and ref.payer_iban != iban:
+                continue
+            if payment.reversed:
+                done = True
+            else:
+                fitting.append(payment.payment_id)
+        return fitting, done
+
     def _returned(self, line: StatementLine, clients: list[Client]) -> str:
         reason = line.return_reason or "reversal"
         if line.end_to_end_id and self.plan_returns is not None:
@@ -587,12 +608,28 @@ class StatementService:
                     return "returned"
         if line.end_to_end_id:
             for client in clients:
-                payment_id = self.repos.banking.payment_for(client.client_id, line.end_to_end_id)
-                if payment_id:
+                remembered = self.repos.banking.payments_for(client.client_id, line.end_to_end_id)
+                if not remembered:
+                    continue
+                fitting, done = self._returned_payment(client, line, remembered)
+                if len(fitting) == 1:
                     self.payments.reverse(
-                        client, payment_id, f"returned by the bank ({reason})", line.booking_date
+                        client, fitting[0], f"returned by the bank ({reason})", line.booking_date
                     )
-                    return "returned"
+                elif not done:
+                    # the id is the payer's own text: another payment may carry it too; a
+                    # person decides rather than a guess reopening another debtor's invoice
+                    self._add_action(
+                        client.client_id,
+                        "unmatched_return",
+                        f"Returned payment of {format_eur_nl(abs(line.amount))} ({reason}): "
+                        f"end-to-end id {line.end_to_end_id} names {len(fitting) or 'no'} "
+                        "payment(s) of that amount and account",
+                        {"amount": line.amount, "end_to_end_id": line.end_to_end_id,
+                         "payer_iban": line.counterparty_iban, "remittance": line.remittance,
+                         "payments": [r.payment_id for r in remembered]},
+                    )  # fmt: skip
+                return "returned"
         if clients and line.amount > 0:
             return "returned"  # money returned to us: nothing of ours to reopen
         if clients:

@@ -38,6 +38,7 @@ import hashlib
 import logging
 from datetime import datetime
 
+from shared.adapters.tables.banking_repo import PaymentRef
 from shared.adapters.tables.match_index_repo import is_matchable
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
@@ -91,7 +92,8 @@ def redo_window_booking(
     payment itself, its invoices and the listeners were finished by the booking path."""
     cid = client.client_id
     if line.end_to_end_id:
-        repos.banking.remember_payment(cid, line.end_to_end_id, payment.payment_id)
+        repos.banking.remember_payment(cid, PaymentRef(line.end_to_end_id, payment.payment_id,
+                                                       payment.amount, line.counterparty_iban))  # fmt: skip
     if line.counterparty_iban and payment.debtor_number:
         repos.banking.learn_iban(cid, line.counterparty_iban, payment.debtor_number)
     entry = payment_entry(client, payment, at)

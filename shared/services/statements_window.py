@@ -39,7 +39,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
+from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.ledger_repo import (
@@ -785,7 +785,8 @@ class StatementWindow:
         redo += undone
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
-        refs = {b.line.end_to_end_id: b.payment.payment_id for b in booked if b.line.end_to_end_id}
+        refs = [PaymentRef(b.line.end_to_end_id, b.payment.payment_id, b.payment.amount,
+                           b.line.counterparty_iban) for b in booked if b.line.end_to_end_id]  # fmt: skip
         if refs:
             self.repos.banking.remember_payments(cid, refs)
         learned = {  # the debtors new to each payer's account (a row each)

@@ -21,6 +21,7 @@ only of accounts that may be known.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -38,6 +39,7 @@ from shared.ports.tables import (
     StorageError,
     TableStore,
     TransactionFailed,
+    Value,
     all_rows,
 )
 
@@ -416,12 +418,11 @@ class BankingRepository:
                 self.store.upsert(LEARNED_IBANS, payer_digest.to_row(client_id, gone))
                 self.store.transact(LEARNED_IBANS, rows)
 
-    def remember_payments(self, client_id: str, references: dict[str, str]) -> None:
+    def remember_payments(self, client_id: str, references: Sequence[PaymentRef]) -> None:
         """:meth:`remember_payment` for many payments, in transactions."""
-        pk = encode(client_id)
         ops = [
-            Op(OpKind.UPSERT, Row(pk, encode(ref), {"PaymentId": pid}))
-            for ref, pid in sorted(references.items())
+            Op(OpKind.UPSERT, _ref_row(client_id, ref))
+            for ref in sorted(references, key=lambda r: (r.reference, r.payment_id))
         ]
         for start in range(0, len(ops), MAX_BATCH):
             self.store.transact(PAYMENT_REFS, ops[start : start + MAX_BATCH])
@@ -502,14 +503,52 @@ class BankingRepository:
         return payer_digest.EMPTY  # not built this time: the accounts are read as before
 
     # -- payment references ------------------------------------------------------------------
-    def remember_payment(self, client_id: str, reference: str, payment_id: str) -> None:
-        self.store.upsert(
-            PAYMENT_REFS, Row(encode(client_id), encode(reference), {"PaymentId": payment_id})
+    def remember_payment(self, client_id: str, ref: PaymentRef) -> None:
+        """The end-to-end id a bank return will quote, with the payment it may undo. The id is
+        the payer's own text (any payer may write "1"): a row per payment under it, never one
+        payment overwriting another's, with its amount and payer's account to tell them apart."""
+        self.store.upsert(PAYMENT_REFS, _ref_row(client_id, ref))
+
+    def payments_for(self, client_id: str, reference: str) -> list[PaymentRef]:
+        """Every payment remembered under ``reference``: one small range read (rows written
+        before payments had a row each are the reference's own key, read by the same range)."""
+        key = encode(reference)
+        page = self.store.query(
+            PAYMENT_REFS, pk=encode(client_id), rk_range=(key, key + SEPARATOR + "\U0010ffff")
         )
+        out = []
+        for row in page.rows:
+            if row.rk == key or row.rk.startswith(key + SEPARATOR):
+                amount = row.data.get("Amount")
+                out.append(PaymentRef(reference, str(row.data["PaymentId"]),
+                                      int(str(amount)) if amount is not None else None,
+                                      str(row.data.get("PayerIban") or "") or None))  # fmt: skip
+        return out
 
     def payment_for(self, client_id: str, reference: str) -> str | None:
-        row = self.store.get(PAYMENT_REFS, encode(client_id), encode(reference))
-        return str(row.data["PaymentId"]) if row else None
+        """The one payment remembered under ``reference`` (None: none, or several)."""
+        found = self.payments_for(client_id, reference)
+        return found[0].payment_id if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class PaymentRef:
+    """A payment under the end-to-end id its bank line carried (what a return quotes)."""
+
+    reference: str
+    payment_id: str
+    amount: int | None = None  # cents; None: remembered before amounts were kept
+    payer_iban: str | None = None
+
+
+def _ref_row(client_id: str, ref: PaymentRef) -> Row:
+    data: dict[str, Value] = {"PaymentId": ref.payment_id}
+    if ref.amount is not None:
+        data["Amount"] = ref.amount
+    if ref.payer_iban:
+        data["PayerIban"] = ref.payer_iban.replace(" ", "").upper()
+    key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
+    return Row(encode(client_id), key, data)
 
 
 def _put_time(at: datetime) -> str:

@@ -114,6 +114,11 @@ _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
          lambda m: f"Aanmaningsstap voor debiteur {m[1]} geweigerd: {m[2]}"),
         (r"^Statement file (.+) refused: (.*)$",
          lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
+        (r"^Returned payment of (.+) \((\S+)\) without a booked original$",
+         lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder geboekte betaling"),
+        (r"^Returned payment of (.+) \((\S+)\): end-to-end id (.+) names (\S+) payment\(s\) of that amount and account$",
+         lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}): kenmerk {m[3]} past bij "
+                   f"{'geen' if m[4] == 'no' else m[4]} betaling(en) van dat bedrag en die rekening"),
         (r"^Debtor (\S+) had (\d+) refunds in (\d+)$",
          lambda m: f"Debiteur {m[1]} kreeg {m[2]} terugbetalingen in {m[3]}"),
     )
