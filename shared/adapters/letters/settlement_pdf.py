@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from shared.domain.money import format_eur_nl
-from shared.domain.settlement.statement import REALLOCATED, SettlementLine, StatementTotals
+from shared.domain.settlement.statement import SettlementLine, StatementTotals, came_back
 
 COMPONENT_NL = {
     "principal": "hoofdsom",
@@ -130,8 +130,10 @@ def statement_pdf(
 
 
 def _why(x: SettlementLine) -> str:
-    """A correction of an earlier statement says why: the payment came back (terug) or the
-    ledger moved the money (verschoven: a credit note, a correction)."""
+    """A correction of an earlier statement says why: the payment came back (terug), a credit
+    note moved the money (creditnota), or the ledger moved it otherwise (verschoven)."""
     if not x.reversal:
         return ""
-    return " (verschoven)" if x.reason == REALLOCATED else " (terug)"
+    if came_back(x):
+        return " (terug)"
+    return " (creditnota)" if x.reason == "credited" else " (verschoven)"

@@ -2,8 +2,8 @@
 
 One header, one row per invoice and component of each payment (``kind`` is ``payment``;
 ``reversal`` for money taken back because the payment came back; ``correction`` for money the
-ledger moved after it was settled, a credit note or a correction: ``reason`` says which, the
-row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
+ledger moved after it was settled: ``reason`` says why, ``credited`` for a credit note on an
+invoice it paid, ``reallocated`` for another move; the row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
 holds it). Amounts are euros with a dot, as the API writes them; text cells never start a
 formula (the invoice number is the client's text).
 """
@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from dataclasses import astuple, fields
 
 from shared.domain.money import format_cents
-from shared.domain.settlement.statement import REALLOCATED, SettlementLine, StatementTotals
+from shared.domain.settlement.statement import (
+    REVERSED,
+    SettlementLine,
+    StatementTotals,
+    came_back,
+)
 from shared.domain.spreadsheet import csv_cell
 
 HEADER = (
@@ -51,10 +56,10 @@ def statement_csv(settlement_id: str, lines: Sequence[SettlementLine], t: Statem
 def _kind(x: SettlementLine) -> str:
     if not x.reversal:
         return "payment"
-    return "correction" if x.reason == REALLOCATED else "reversal"
+    return "reversal" if came_back(x) else "correction"
 
 
 def _reason(x: SettlementLine) -> str:
     if not x.reversal:
         return ""
-    return x.reason or "reversed"  # a reversal stored before reasons were
+    return x.reason or REVERSED  # a reversal stored before reasons were

@@ -13,8 +13,9 @@ statements settled for it, and settles the difference as correction lines:
   what the payment now brings the client minus what was charged for it, so a payment that came
   back gives back exactly what was charged, and a euro moved from principal (the client's) to
   costs (the agency's) takes its commission back;
-- the reason says why: ``reversed`` (the money came back) or ``reallocated`` (the ledger moved
-  it).
+- the reason says why: ``reversed`` (the money came back), ``credited`` (a credit note on an
+  invoice it paid moved it) or ``reallocated`` (the ledger moved it otherwise: a back-dated
+  payment restated the claims).
 
 Nothing changed: no correction. The sum of a payment's settled contributions is then always
 the contribution the ledger gives it now, however often it moved.
@@ -23,17 +24,19 @@ the contribution the ledger gives it now, however often it moved.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 
 from shared.domain.money import Cents
 from shared.domain.settlement.agreement import Recipient
-from shared.domain.settlement.statement import REALLOCATED, Contribution, SettlementLine
+from shared.domain.settlement.statement import REVERSED, Contribution, SettlementLine
 
 
 class Reason(StrEnum):
-    REVERSED = "reversed"  # the money came back: refund, chargeback, bank return
-    REALLOCATED = REALLOCATED  # the ledger moved it: credit note, correction, overpayment
+    REVERSED = REVERSED  # the money came back: refund, chargeback, bank return
+    CREDITED = "credited"  # a credit note on an invoice it paid moved it (credit.py)
+    REALLOCATED = "reallocated"  # the ledger moved it otherwise (a back-dated correction)
 
 
 Part = tuple[str, str]  # invoice number, component
@@ -101,3 +104,14 @@ def correction(
         tuple(lines),
         (now.commission if now is not None else 0) - charged,
     )
+
+
+def taken_from(fix: Contribution) -> set[str]:
+    """The invoices a correction takes money from (where the cause of a move is)."""
+    return {x.invoice_number for x in fix.lines if x.amount < 0}
+
+
+def because(fix: Contribution, reason: Reason) -> Contribution:
+    """The correction with ``reason`` on each line."""
+    lines = tuple(replace(x, reason=reason.value) for x in fix.lines)
+    return Contribution(fix.payment_id, fix.received_on, fix.debtor_number, lines, fix.commission)

@@ -40,7 +40,12 @@ from shared.domain.money import Cents, round_half_up
 from shared.domain.records import Payment
 from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, SettlementAgreement
 
-REALLOCATED = "reallocated"  # the reason of a correction for money the ledger moved
+REVERSED = "reversed"  # the reason of a correction for a payment that came back
+
+
+def came_back(x: SettlementLine) -> bool:
+    """A correction line of a payment that came back (stored before reasons: no reason)."""
+    return x.reversal and x.reason in ("", REVERSED)
 
 
 @dataclass(frozen=True)
@@ -73,7 +78,7 @@ class Contribution:
             self.received_on,
             self.debtor_number,
             tuple(
-                replace(x, amount=-x.amount, reversal=True, reason=x.reason or "reversed")
+                replace(x, amount=-x.amount, reversal=True, reason=x.reason or REVERSED)
                 for x in self.lines
             ),
             -self.commission,
@@ -147,8 +152,8 @@ def totals(
         raise ValueError("only a negative balance is carried forward")
     lines = [x for c in contributions for x in c.lines]
     received = sum(x.amount for x in lines if not x.reversal)
-    reversed_ = sum(x.amount for x in lines if x.reversal and x.reason != REALLOCATED)
-    corrected = sum(x.amount for x in lines if x.reversal and x.reason == REALLOCATED)
+    reversed_ = sum(x.amount for x in lines if came_back(x))
+    corrected = sum(x.amount for x in lines if x.reversal and not came_back(x))
     to_agency = _sum_for(lines, Recipient.AGENCY)
     to_client = _sum_for(lines, Recipient.CLIENT)
     commission = sum(c.commission for c in contributions)

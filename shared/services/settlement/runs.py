@@ -38,6 +38,7 @@ from shared.adapters.tables.keys import encode
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.clock import AMSTERDAM, Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import InvoiceStatus
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
 from shared.domain.records import ActionItem, Payment
@@ -51,7 +52,7 @@ from shared.domain.settlement.records import (
     SettlementRun,
     SettlementStatus,
 )
-from shared.domain.settlement.restate import Reason, by_part, correction
+from shared.domain.settlement.restate import Reason, because, by_part, correction, taken_from
 from shared.domain.settlement.statement import Contribution, contribution, totals
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -375,11 +376,19 @@ class SettlementRunner:
             )  # fmt: skip
             if fix is None:
                 return
+            if not payment.reversed and self._credited(client_id, taken_from(fix)):
+                fix = because(fix, Reason.CREDITED)
             seq = max(r.seq for r in rows) + 1
             if self.store.claim(Claim(client_id, sid, fix, seq=seq)):
                 return
             rows = self.store.history(client_id).get(payment.payment_id, [])
         raise ConflictingUpdate(f"payment {payment.payment_id} keeps being corrected")
+
+    def _credited(self, client_id: str, numbers: set[str]) -> bool:
+        """Whether a credit note on one of these invoices moved the money (the reason the
+        statement gives the client)."""
+        found = self.repos.invoices.get_many(client_id, sorted(numbers)) if numbers else {}
+        return any(i.invoice.status is InvoiceStatus.CREDITED for i in found.values())
 
     def _complete(
         self, agency: Agency, run: SettlementRun, settlement: ClientSettlement

@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pypdf
+
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.domain.parties import Agency
 from shared.domain.records import AllocatedAmount, PaymentSource
@@ -232,10 +234,13 @@ def test_credit_notes_after_payout_move_the_settlement_with_the_ledger(world: An
     t2 = st2.totals
     assert (t2.corrected, t2.to_client, t2.commission, t2.net, t2.payout) == (0, 0, 0, 0, 0)
     rows = _csv(world, st2.csv)
-    assert sorted((r[2], r[3], r[6]) for r in rows if r[0] == "correction") == [
-        ("p1", "F1", "-100.00"),
-        ("p1", "F2", "100.00"),
+    assert sorted((r[2], r[3], r[6], r[7]) for r in rows if r[0] == "correction") == [
+        ("p1", "F1", "-100.00", "credited"),
+        ("p1", "F2", "100.00", "credited"),
     ]
+    pdf = services.files.get(CONTAINER, st2.pdf)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(bytes(pdf))).pages)
+    assert "hoofdsom (creditnota)" in text and "Verschoven na eerdere afdracht" in text
     assert second.transfer_file is None and _claim_back(world) == []
     # F2 credited too: no other claim takes the 160.00, it is the debtor's (overpayment)
     assert a.call("POST", "/v1/clients/C1/invoices/F2/credit").body["status"] == "credited"
@@ -246,6 +251,8 @@ def test_credit_notes_after_payout_move_the_settlement_with_the_ledger(world: An
     assert third.transfer_file is None and third.status is RunStatus.AWAITING_APPROVAL
     assert [x.detail["owed"] for x in _claim_back(world)] == [14_064]
     assert st3.reversal_count == 2  # p1's second correction, p2's first
+    reasons = {(r[2], r[7]) for r in _csv(world, st3.csv) if r[0] == "correction"}
+    assert reasons == {("p1", "credited"), ("p2", "credited")}
     # handled again and the next day: nothing more
     assert run(5)[0] == third
     assert run(6)[0] is None
