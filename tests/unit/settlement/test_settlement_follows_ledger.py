@@ -14,6 +14,7 @@ from typing import Any
 import pypdf
 
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
+from shared.domain.ledger.model import Component
 from shared.domain.parties import Agency
 from shared.domain.records import AllocatedAmount, PaymentSource
 from shared.domain.settlement.agreement import Frequency, Recipient, SettlementAgreement
@@ -283,3 +284,32 @@ def test_a_chargeback_through_the_ledger_after_payout(world: Any) -> None:
     # 121.00 - 12.10 - 2.54 (21% of 12.10 = 2.541) = 106.36 was paid: all of it owed back
     assert (st.totals.reversed, st.totals.net, run.owed_total) == (-12_100, -10_636, 10_636)
     assert run.transfer_file is None
+
+
+def test_a_waiver_or_write_off_after_payout_moves_no_settled_money(world: Any) -> None:
+    """Staff letting interest go or writing the rest off change what is open, not what a
+    payment paid: nothing to correct, no run."""
+    services, a = world.services, world.agency_a
+    services.repos.agencies.save(Agency("agency-a", "Acme Incasso", THIRD_PARTY))
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row()]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1")]})
+    cid = services.repos.clients.id_for_number("agency-a", "C1")
+    client = services.repos.clients.get(cid)[0]
+    services.settlements.store.save_agreement(
+        SettlementAgreement(
+            cid, "agency-a", PAYOUT_C1, "C1 BV", frequency=Frequency.DAILY, commission_bp=1000
+        )
+    )
+    services.payments.book(client, payment_id="p1", amount=5_000, received_on=date(2025, 3, 1),
+                           source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+    world.clock.at = datetime(2025, 3, 3, 5, tzinfo=UTC)
+    first = services.settlement_runs.run_agency("agency-a", date(2025, 3, 3))
+    assert first is not None and first.payout_total > 0
+    open_interest = services.ledger.claim(client, "F1").open.interest
+    assert open_interest > 0  # 6:119 since the due day: some is still open after p1
+    services.ledger.waive(client, "F1", Component.INTEREST, open_interest, "goodwill", "staff")
+    services.ledger.write_off(client, "F1", "debtor gone", "staff")
+    world.clock.at = datetime(2025, 3, 4, 5, tzinfo=UTC)
+    assert services.settlement_runs.run_agency("agency-a", date(2025, 3, 4)) is None
+    assert [c.seq for c in SettlementRepository(world.store).history(cid)["p1"]] == [0]
