@@ -315,12 +315,6 @@ class SettlementRepository:
                 for c in chunk:
                     self.claim(c)
 
-    def mark_deducted(self, claim: Claim, settlement_id: str) -> None:
-        """Record that ``settlement_id`` took this reversed payment back (ETag-guarded)."""
-        self.store.replace(
-            SETTLED_PAYMENTS, self._claim_row(replace(claim, deducted_in=settlement_id))
-        )
-
     def claimed_by(self, client_id: str, settlement_id: str) -> tuple[list[Claim], list[Claim]]:
         """What a settlement took: payments it settled, and reversals it deducted."""
         pk = encode(client_id)

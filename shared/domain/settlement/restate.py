@@ -12,7 +12,8 @@ statements settled for it, and settles the difference as correction lines:
 - the commission follows the client's part: the correction's commission is the commission on
   what the payment now brings the client minus what was charged for it, so a payment that came
   back gives back exactly what was charged, and a euro moved from principal (the client's) to
-  costs (the agency's) takes its commission back;
+  costs (the agency's) takes its commission back (at the rate of the settlement correcting it:
+  where the agreement's rate changed since, a payment that moves is charged the new rate);
 - the reason says why: ``reversed`` (the money came back), ``credited`` (a credit note on an
   invoice it paid moved it) or ``reallocated`` (the ledger moved it otherwise: a back-dated
   payment restated the claims).
