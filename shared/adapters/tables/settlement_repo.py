@@ -7,8 +7,9 @@
 | SettlementRuns       | agency id    | run id        | the agency's runs; unfinished ones        |
 | ClientSettlements    | agency id    | settlement id | a run's statements (filter RunId)         |
 | SettledPayments      | client id    | payment id    | a payment belongs to at most one          |
-|                      |              |               | settlement (insert-once claim); its       |
-|                      |              |               | reversal is deducted once (ETag)          |
+|                      |              |               | settlement (insert-once claim); older     |
+|                      |              |               | rows name the settlement that deducted    |
+|                      |              |               | its reversal (DeductedIn)                 |
 | SettledPayments      | client id    | payment id    | a correction of what the payment settled  |
 |                      |              | ``|`` seq     | (insert-once: the n-th correction of a    |
 |                      |              |               | payment is made by one settlement only)   |
@@ -57,8 +58,9 @@ TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS)
 
 @dataclass(frozen=True)
 class Claim:
-    """A payment claimed by a settlement, with what it contributed, and the settlement
-    that took it back after it came back (at most one)."""
+    """A payment claimed by a settlement with what it contributed (``seq`` 0), or a later
+    correction of it (``seq`` 1, 2, ...: what a settlement added or took back because the
+    ledger moved the payment's money)."""
 
     client_id: str
     settlement_id: str
