@@ -254,6 +254,14 @@ def test_credit_notes_after_payout_move_the_settlement_with_the_ledger(world: An
     assert st3.reversal_count == 2  # p1's second correction, p2's first
     reasons = {(r[2], r[7]) for r in _csv(world, st3.csv) if r[0] == "correction"}
     assert reasons == {("p1", "credited"), ("p2", "credited")}
+    shown = a.call("GET", f"/v1/settlements/{third.run_id}").body
+    assert (shown["owed_total"], shown["owing_clients"], shown["pain001"]) == ("140.64", 1, None)
+    figures = shown["settlements"][0]["figures"]
+    assert (figures["corrected"], figures["net"], figures["payout"]) == (
+        "-160.00",
+        "-140.64",
+        "0.00",
+    )
     # handled again and the next day: nothing more
     assert run(5)[0] == third
     assert run(6)[0] is None
