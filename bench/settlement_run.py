@@ -3,7 +3,8 @@
 ``settlement_run``: an agency whose clients each received many payments (all four
 components): the first run settles them all (statements, one pain.001); a next-day run with
 nothing new shows what a due client's history costs to read; a run after one new payment
-per client is the everyday case. Wall time and storage requests per payment settled.
+per client is the everyday case; a run after one settled payment per client was moved (a
+credit note) writes one correction per client. Wall time and storage requests per payment settled.
 
 ``usage_meter``: a client with a large history of which a few invoices are open: counting
 a month reads that month's rows only, next to reading the open invoices the way the old meter
@@ -13,6 +14,7 @@ did (a filtered scan of the client's whole invoice partition). Wall time of each
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -66,6 +68,10 @@ def _timed(services: Any, fn: Any) -> tuple[float, int, Any]:
     return time.perf_counter() - began, services.repos.store.requests - before, result
 
 
+def _save_payment(services: Any, p: Payment) -> None:
+    services.repos.store.upsert(schema.PAYMENTS, PaymentRepository.to_row(p))
+
+
 def settlement(connection: str, scale: float) -> dict[str, Any]:
     clients, per_client = max(2, int(20 * scale)), max(50, int(500 * scale))
     clock = FixedClock(datetime(2026, 11, 30, 5, tzinfo=UTC))
@@ -106,6 +112,15 @@ def settlement(connection: str, scale: float) -> dict[str, Any]:
     one_s, one_r, _ = _timed(
         services, lambda: runner.run_agency(agency_id, RUN_ON + timedelta(days=2))
     )
+    # money moved after the payout (a credit note rewrites a payment's allocations): one
+    # settled payment per client is corrected
+    for client_id in ids:
+        moved = _payment(client_id, 0, RUN_ON - timedelta(days=1))
+        _save_payment(services, replace(moved, allocations=moved.allocations[:2]))
+    clock.at += timedelta(days=1)
+    moved_s, moved_r, _ = _timed(
+        services, lambda: runner.run_agency(agency_id, RUN_ON + timedelta(days=3))
+    )
     total = clients * per_client
     transfer = services.files.get("settlements", first.transfer_file)
     return {
@@ -119,6 +134,8 @@ def settlement(connection: str, scale: float) -> dict[str, Any]:
         "idle_run_requests": idle_r,
         "one_new_payment_per_client_seconds": round(one_s, 2),
         "one_new_payment_requests_per_client": round(one_r / clients, 1),
+        "one_moved_payment_per_client_seconds": round(moved_s, 2),
+        "one_moved_payment_requests_per_client": round(moved_r / clients, 1),
         "idle_to_first_time_ratio": round(idle_s / first_s, 2),
         "pain001_bytes": len(transfer or b""),
     }

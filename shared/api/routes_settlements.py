@@ -66,8 +66,8 @@ class AgreementOut(BaseModel):
 
 
 class FiguresOut(BaseModel):
-    """received + reversed + carried_in = to_agency + commission + fee_vat + payout +
-    carried_out"""
+    """received + reversed + corrected + carried_in = to_agency + commission + fee_vat + payout
+    + carried_out"""
 
     received: Euros
     reversed: Euros
@@ -81,6 +81,10 @@ class FiguresOut(BaseModel):
     carried_out: Euros
     fee_vat_from_debtor: Euros = Field(
         description="The part of fee_vat the debtors paid as costs_vat (not in to_agency)"
+    )
+    corrected: Euros = Field(
+        description="Money settled before that the ledger has since moved (a credit note, a "
+        "correction): what it adds or takes back"
     )
 
 
@@ -110,6 +114,11 @@ class SettlementRunOut(BaseModel):
     approved_by: str | None
     pain001: str | None = Field(description="Link to the pain.001.001.09 transfer file")
     message_id: str | None
+    owed_total: Euros = Field(
+        description="What clients paid too much before owe back (their net is negative: no "
+        "transfer, set off against their next payout, on the action list to claim back)"
+    )
+    owing_clients: int
 
 
 class SettlementRunDetailOut(SettlementRunOut):
@@ -159,6 +168,8 @@ def run_out(run: SettlementRun) -> dict[str, Any]:
         "approved_by": run.approved_by,
         "pain001": _link(run.run_id, "pain.001.xml") if run.transfer_file else None,
         "message_id": run.message_id,
+        "owed_total": format_cents(run.owed_total),
+        "owing_clients": run.owed_count,
     }
 
 

@@ -69,7 +69,7 @@ def test_the_settlement_timer_builds_a_run_awaiting_approval(served):
     # other e2e modules may have booked payments for this client on the same Azurite
     statement = httpx.get(f"{url}{mine['csv']}", headers=agency).text.splitlines()
     assert {line for line in statement if "e2e-settle-1" in line} == {
-        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a}"
+        f"payment,2026-01-05,e2e-settle-1,E2E-1,{c},{who},{a},"  # no reason: not a correction
         for c, who, a in (
             ("costs", "agency", "40.00"),
             ("costs_vat", "agency", "8.40"),

@@ -85,3 +85,53 @@ def test_two_runs_with_a_reversal_between(storage_connection: str) -> None:
     balance, _ = settlements.store.balance(agency_id, client.client_id)
     assert balance.last_settlement_id == st.settlement_id and balance.carried == 0
     assert settlements.approve(agency_id, second.run_id, "k").status is RunStatus.APPROVED
+
+
+def test_money_moved_after_payout_is_corrected_on_azurite(storage_connection: str) -> None:
+    """A correction row (``payment|0001``) on Table Storage: written once, read back by the
+    next run, and a negative net leaves the client out of the transfer file."""
+    from shared.adapters.tables.settlement_repo import SettlementRepository
+    from shared.domain.records import AllocatedAmount
+
+    clock = FixedClock(datetime(2026, 11, 30, 5, tzinfo=UTC))
+    services = build_services(
+        SETTINGS,
+        clock=clock,
+        store=AzureTableStore.from_connection_string(storage_connection),
+        files=AzureFileStore.from_connection_string(storage_connection),
+        queues=InMemoryQueueSender(),
+        senders={},
+    )
+    agency_id = "az-" + uuid.uuid4().hex[:8]
+    client = Client("cl" + uuid.uuid4().hex[:12], agency_id, "C1", "Client One")
+    services.repos.agencies.save(Agency(agency_id, "Azurite Incasso", THIRD_PARTY))
+    services.repos.clients.save(client, new=True)
+    services.settlements.store.save_agreement(
+        SettlementAgreement(client.client_id, agency_id, PAYOUT_C1, "Client One BV",
+                            frequency=Frequency.DAILY, commission_bp=1000)
+    )  # fmt: skip
+    services.repos.payments.add(payment(client.client_id, "p1", date(2026, 11, 27),
+                                        principal=10000, costs=0, costs_vat=0, interest=0))  # fmt: skip
+    first = services.settlement_runs.run_agency(agency_id, date(2026, 11, 30))
+    assert first is not None and first.payout_total == 8790  # 100.00 - 10.00 - 2.10
+    # a credit note moved it: 40.00 onto F2's costs, 60.00 over (as credit.py rewrites the row)
+    p1 = services.repos.payments.get(client.client_id, "p1")
+    assert p1 is not None
+    services.repos.payments.save(
+        replace(p1, allocations=(AllocatedAmount("F2", "costs", 4000),), unallocated=6000)
+    )
+    clock.at = datetime(2026, 12, 1, 5, tzinfo=UTC)
+    second = services.settlement_runs.run_agency(agency_id, date(2026, 12, 1))
+    assert second is not None and second.transfer_file is None
+    assert (second.owed_total, second.owed_count) == (9630, 1)
+    _, (st,) = services.settlements.run(agency_id, second.run_id)
+    assert st.totals is not None and (st.totals.corrected, st.totals.net) == (-6000, -9630)
+    history = SettlementRepository(services.repos.store).history(client.client_id)["p1"]
+    assert [(c.seq, c.settlement_id) for c in history] == [
+        (0, first.settlement_ids[0]),
+        (1, st.settlement_id),
+    ]
+    # handled again: the same run, nothing written twice
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 1)) == second
+    clock.at = datetime(2026, 12, 2, 5, tzinfo=UTC)
+    assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 2)) is None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from shared.domain.money import format_eur_nl
-from shared.domain.settlement.statement import SettlementLine, StatementTotals
+from shared.domain.settlement.statement import SettlementLine, StatementTotals, came_back
 
 COMPONENT_NL = {
     "principal": "hoofdsom",
@@ -73,7 +73,7 @@ def statement_pdf(
     pdf.ln()
     pdf.set_font("Helvetica", "", 9)
     for x in lines:
-        kind = COMPONENT_NL.get(x.component, x.component) + (" (terug)" if x.reversal else "")
+        kind = COMPONENT_NL.get(x.component, x.component) + _why(x)
         row = (
             f"{x.received_on:%d-%m-%Y}",
             x.invoice_number,
@@ -89,6 +89,7 @@ def statement_pdf(
     figures: tuple[tuple[str, int], ...] = (
         ("Ontvangen", t.received),
         ("Teruggeboekt na eerdere afdracht", t.reversed),
+        ("Verschoven na eerdere afdracht (creditnota, correctie)", t.corrected),
         ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
         (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
         (
@@ -103,9 +104,9 @@ def statement_pdf(
     )
     if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
         figures = (
-            *figures[:5],
+            *figures[:6],
             ("  waarvan door debiteur betaald als btw over incassokosten", t.fee_vat_from_debtor),
-            *figures[5:],
+            *figures[6:],
         )
     for label, cents in figures:
         bold = label in ("Netto", "Over te maken")
@@ -126,3 +127,13 @@ def statement_pdf(
         ),
     )
     return bytes(pdf.output())
+
+
+def _why(x: SettlementLine) -> str:
+    """A correction of an earlier statement says why: the payment came back (terug), a credit
+    note moved the money (creditnota), or the ledger moved it otherwise (verschoven)."""
+    if not x.reversal:
+        return ""
+    if came_back(x):
+        return " (terug)"
+    return " (creditnota)" if x.reason == "credited" else " (verschoven)"

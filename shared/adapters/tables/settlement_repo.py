@@ -7,8 +7,12 @@
 | SettlementRuns       | agency id    | run id        | the agency's runs; unfinished ones        |
 | ClientSettlements    | agency id    | settlement id | a run's statements (filter RunId)         |
 | SettledPayments      | client id    | payment id    | a payment belongs to at most one          |
-|                      |              |               | settlement (insert-once claim); its       |
-|                      |              |               | reversal is deducted once (ETag)          |
+|                      |              |               | settlement (insert-once claim); older     |
+|                      |              |               | rows name the settlement that deducted    |
+|                      |              |               | its reversal (DeductedIn)                 |
+| SettledPayments      | client id    | payment id    | a correction of what the payment settled  |
+|                      |              | ``|`` seq     | (insert-once: the n-th correction of a    |
+|                      |              |               | payment is made by one settlement only)   |
 
 Everything an agency sees lives in its own partition; what a client's payments did lives in
 the client's partition, next to the Payments rows it refers to.
@@ -54,14 +58,24 @@ TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS)
 
 @dataclass(frozen=True)
 class Claim:
-    """A payment claimed by a settlement, with what it contributed, and the settlement
-    that took it back after it came back (at most one)."""
+    """A payment claimed by a settlement with what it contributed (``seq`` 0), or a later
+    correction of it (``seq`` 1, 2, ...: what a settlement added or took back because the
+    ledger moved the payment's money)."""
 
     client_id: str
     settlement_id: str
     contribution: Contribution
-    deducted_in: str | None = None
+    deducted_in: str | None = None  # stored before corrections: the settlement that took it back
     etag: str | None = None
+    # 0: the payment settled for the first time; n > 0: its n-th correction (the lines say why)
+    seq: int = 0
+
+    @property
+    def settled(self) -> list[Contribution]:
+        """What this row settled for the payment, a reversal deducted in the old way too."""
+        if self.deducted_in is None:
+            return [self.contribution]
+        return [self.contribution, self.contribution.negated()]
 
 
 def _totals_out(t: StatementTotals | None) -> str | None:
@@ -69,7 +83,13 @@ def _totals_out(t: StatementTotals | None) -> str | None:
 
 
 def _line_out(x: SettlementLine) -> list[Any]:
+    if x.reason:
+        return [x.invoice_number, x.component, x.amount, x.recipient.value, x.reason]
     return [x.invoice_number, x.component, x.amount, x.recipient.value]
+
+
+def claim_rk(payment_id: str, seq: int) -> str:
+    return payment_id if seq == 0 else f"{payment_id}|{seq:04d}"
 
 
 class SettlementRepository:
@@ -141,6 +161,7 @@ class SettlementRepository:
             "TransferCount": r.transfer_count, "TransferFile": r.transfer_file, "MessageId": r.message_id,
             "ApprovedAt": r.approved_at, "ApprovedBy": r.approved_by,
             "LeasedUntil": r.leased_until, "LeaseHolder": r.lease_holder,
+            "OwedTotal": r.owed_total, "OwedCount": r.owed_count,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -151,7 +172,7 @@ class SettlementRepository:
             RunStatus(d["Status"]), tuple(get_json(d.get("SettlementIds"), [])),
             int(d.get("PayoutTotal", 0)), int(d.get("TransferCount", 0)), d.get("TransferFile"),
             d.get("MessageId"), d.get("ApprovedAt"), d.get("ApprovedBy"), d.get("LeasedUntil"),
-            d.get("LeaseHolder"),
+            d.get("LeaseHolder"), int(d.get("OwedTotal", 0)), int(d.get("OwedCount", 0)),
         )  # fmt: skip
 
     def add_run(self, run: SettlementRun) -> bool:
@@ -238,8 +259,9 @@ class SettlementRepository:
     @staticmethod
     def _claim_row(c: Claim) -> Row:
         k = c.contribution
-        return Row(encode(c.client_id), k.payment_id, {
+        return Row(encode(c.client_id), claim_rk(k.payment_id, c.seq), {
             "SettlementId": c.settlement_id, "DebtorNumber": k.debtor_number,
+            "PaymentId": k.payment_id, "Seq": c.seq,
             "ReceivedOn": put_date(k.received_on),
             "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
             "DeductedIn": c.deducted_in,
@@ -249,19 +271,30 @@ class SettlementRepository:
     def _claim(row: Row) -> Claim:
         d = row.data
         received = need_date(d["ReceivedOn"])
+        payment_id = str(d.get("PaymentId") or row.rk)
         lines = tuple(
-            SettlementLine(row.rk, received, str(n), str(c), int(a), Recipient(r))
-            for n, c, a, r in get_json(d.get("Lines"), [])
-        )
+            SettlementLine(payment_id, received, str(x[0]), str(x[1]), int(x[2]), Recipient(x[3]),
+                           reversal=len(x) > 4, reason=str(x[4]) if len(x) > 4 else "")
+            for x in get_json(d.get("Lines"), [])
+        )  # fmt: skip
         contribution = Contribution(
-            row.rk, received, d.get("DebtorNumber"), lines, int(d["Commission"])
+            payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"])
         )
-        return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"), row.etag)
+        return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
+                     row.etag, int(d.get("Seq", 0)))  # fmt: skip
 
     def claims(self, client_id: str) -> dict[str, Claim]:
         """Every payment of the client that a settlement has taken, by payment id."""
         rows = all_rows(self.store, SETTLED_PAYMENTS, pk=encode(client_id))
         return {r.rk: self._claim(r) for r in rows}
+
+    def history(self, client_id: str) -> dict[str, list[Claim]]:
+        """Per payment of the client that a settlement has taken: its first settlement and
+        its corrections, in order."""
+        out: dict[str, list[Claim]] = {}
+        for c in self.claims(client_id).values():
+            out.setdefault(c.contribution.payment_id, []).append(c)
+        return {p: sorted(cs, key=lambda c: c.seq) for p, cs in out.items()}
 
     def claim(self, claim: Claim) -> bool:
         """Take a payment for a settlement; False when another settlement has it already."""
@@ -283,12 +316,6 @@ class SettlementRepository:
             except TransactionFailed:
                 for c in chunk:
                     self.claim(c)
-
-    def mark_deducted(self, claim: Claim, settlement_id: str) -> None:
-        """Record that ``settlement_id`` took this reversed payment back (ETag-guarded)."""
-        self.store.replace(
-            SETTLED_PAYMENTS, self._claim_row(replace(claim, deducted_in=settlement_id))
-        )
 
     def claimed_by(self, client_id: str, settlement_id: str) -> tuple[list[Claim], list[Claim]]:
         """What a settlement took: payments it settled, and reversals it deducted."""

@@ -1,7 +1,9 @@
 """The settlement statement as CSV: every line settled, then the statement's figures.
 
-One header, one row per invoice and component of each payment (``kind`` is ``payment``, or
-``reversal`` for money taken back), then one row per figure (``kind`` names it, ``amount``
+One header, one row per invoice and component of each payment (``kind`` is ``payment``;
+``reversal`` for money taken back because the payment came back; ``correction`` for money the
+ledger moved after it was settled: ``reason`` says why, ``credited`` for a credit note on an
+invoice it paid, ``reallocated`` for another move; the row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
 holds it). Amounts are euros with a dot, as the API writes them; text cells never start a
 formula (the invoice number is the client's text).
 """
@@ -14,30 +16,50 @@ from collections.abc import Sequence
 from dataclasses import astuple, fields
 
 from shared.domain.money import format_cents
-from shared.domain.settlement.statement import SettlementLine, StatementTotals
+from shared.domain.settlement.statement import (
+    REVERSED,
+    SettlementLine,
+    StatementTotals,
+    came_back,
+)
 from shared.domain.spreadsheet import csv_cell
 
-HEADER = ("kind", "received_on", "payment_id", "invoice", "component", "recipient", "amount")
+HEADER = (
+    "kind", "received_on", "payment_id", "invoice", "component", "recipient", "amount", "reason",
+)  # fmt: skip
 FIGURES = tuple(f.name for f in fields(StatementTotals))
 
 
 def statement_csv(settlement_id: str, lines: Sequence[SettlementLine], t: StatementTotals) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("settlement", settlement_id, "", "", "", "", ""))
+    writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", ""))
     writer.writerow(HEADER)
     for x in lines:
         writer.writerow(
             (
-                "reversal" if x.reversal else "payment",
+                _kind(x),
                 x.received_on.isoformat(),
                 csv_cell(x.payment_id),
                 csv_cell(x.invoice_number),  # the client's text: never a formula (CWE-1236)
                 csv_cell(x.component),
                 x.recipient.value,
                 format_cents(x.amount),
+                _reason(x),
             )
         )
     for name, value in zip(FIGURES, astuple(t), strict=True):
-        writer.writerow((name, "", "", "", "", "", format_cents(value)))
+        writer.writerow((name, "", "", "", "", "", format_cents(value), ""))
     return out.getvalue()
+
+
+def _kind(x: SettlementLine) -> str:
+    if not x.reversal:
+        return "payment"
+    return "reversal" if came_back(x) else "correction"
+
+
+def _reason(x: SettlementLine) -> str:
+    if not x.reversal:
+        return ""
+    return x.reason or REVERSED  # a reversal stored before reasons were

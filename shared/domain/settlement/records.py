@@ -40,6 +40,9 @@ class SettlementRun:
     # one worker builds a run at a time: it holds a lease, renewed after each client
     leased_until: datetime | None = None
     lease_holder: str | None = None
+    # clients paid too much before (their net is negative): no transfer, claimed back
+    owed_total: Cents = 0
+    owed_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,15 @@ For a client that cannot deduct VAT the debtor paid that VAT already (``costs_va
 the agency): it is shown as part of ``fee_vat`` (``fee_vat_from_debtor``), not in
 ``to_agency``, and only the rest is taken from the payout, so it is never counted twice.
 
-And always: received + reversed + carried in == agency share + commission + fee VAT + payout
-+ carried out. A negative net is never transferred: it is carried to the next statement.
+Money the ledger moves after it was settled (a credit note sends it to other invoices, a
+ledger correction re-allocates it) comes back as correction lines: per invoice and component,
+what the ledger now says the payment paid minus what earlier statements settled for it
+(:mod:`shared.domain.settlement.restate`); ``corrected`` sums them, ``reversed`` the payments
+that came back.
+
+And always: received + reversed + corrected + carried in == agency share + commission + fee
+VAT + payout + carried out. A negative net is never transferred: it is carried to the next
+statement (set off against the next payout), and staff are asked to claim it back.
 """
 
 from __future__ import annotations
@@ -33,6 +40,13 @@ from shared.domain.money import Cents, round_half_up
 from shared.domain.records import Payment
 from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, SettlementAgreement
 
+REVERSED = "reversed"  # the reason of a correction for a payment that came back
+
+
+def came_back(x: SettlementLine) -> bool:
+    """A correction line of a payment that came back (stored before reasons: no reason)."""
+    return x.reversal and x.reason in ("", REVERSED)
+
 
 @dataclass(frozen=True)
 class SettlementLine:
@@ -42,7 +56,10 @@ class SettlementLine:
     component: str
     amount: Cents  # negative on a reversal carried into a later statement
     recipient: Recipient
-    reversal: bool = False
+    reversal: bool = False  # a correction of money settled before (see ``reason``)
+    # why a correction line is there (:class:`~shared.domain.settlement.restate.Reason`);
+    # empty on a payment settled for the first time, and on reversals stored before reasons
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,10 @@ class Contribution:
             self.payment_id,
             self.received_on,
             self.debtor_number,
-            tuple(replace(x, amount=-x.amount, reversal=True) for x in self.lines),
+            tuple(
+                replace(x, amount=-x.amount, reversal=True, reason=x.reason or REVERSED)
+                for x in self.lines
+            ),
             -self.commission,
         )
 
@@ -105,11 +125,14 @@ class StatementTotals:
     # the part of fee_vat the debtors paid as costs_vat (kept by the agency): not in to_agency,
     # not taken from the payout
     fee_vat_from_debtor: Cents = 0
+    # money settled before that the ledger has since moved to other invoices or components
+    # (a credit note, a ledger correction): what it adds or takes back (either sign)
+    corrected: Cents = 0
 
     @property
     def balanced(self) -> bool:
         return (
-            self.received + self.reversed + self.carried_in
+            self.received + self.reversed + self.corrected + self.carried_in
             == self.to_agency + self.commission + self.fee_vat + self.payout + self.carried_out
         )
 
@@ -129,7 +152,8 @@ def totals(
         raise ValueError("only a negative balance is carried forward")
     lines = [x for c in contributions for x in c.lines]
     received = sum(x.amount for x in lines if not x.reversal)
-    reversed_ = sum(x.amount for x in lines if x.reversal)
+    reversed_ = sum(x.amount for x in lines if came_back(x))
+    corrected = sum(x.amount for x in lines if x.reversal and not came_back(x))
     to_agency = _sum_for(lines, Recipient.AGENCY)
     to_client = _sum_for(lines, Recipient.CLIENT)
     commission = sum(c.commission for c in contributions)
@@ -156,6 +180,7 @@ def totals(
         payout=payout,
         carried_out=net - payout,
         fee_vat_from_debtor=from_debtor,
+        corrected=corrected,
     )
 
 

@@ -9,8 +9,15 @@ Nothing is paid twice, whatever crashes or repeats:
   the payment id in the client's partition, holding what the payment contributed; a
   settlement's figures are computed from the claims it holds, so a resumed settlement
   finds exactly what it took before the crash;
-- a payment that came back after it was settled is taken back once: its claim row records
-  the settlement that deducted it (ETag-guarded replace);
+- settlement follows the ledger: a payment settled before whose money the ledger has moved
+  since (it came back, a credit note sent it to other claims, a correction re-allocated it)
+  gets a correction row, the payment's next (``payment|0001``...), insert-once, holding the
+  difference between what the ledger now gives it and what was settled for it (so a
+  correction is made once, and a later move is corrected by the next run); rows stored
+  before corrections that name the settlement that deducted a reversal (``DeductedIn``) count
+  as that correction;
+- a client whose net is negative (paid too much) gets no transfer: the amount is carried to
+  its next payout, the run says what is owed, and staff get an item to claim it back;
 - a client's balance (negative net carried forward, last period settled) moves only from the
   settlement it was read for to the next (ETag), so a repeated completion changes nothing.
 """
@@ -31,7 +38,8 @@ from shared.adapters.tables.keys import encode
 from shared.adapters.tables.settlement_repo import Claim, SettlementRepository
 from shared.clock import AMSTERDAM, Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
-from shared.domain.money import format_eur_nl
+from shared.domain.invoices import InvoiceStatus
+from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
 from shared.domain.records import ActionItem, Payment
 from shared.domain.settlement.agreement import Recipient, SettlementAgreement, period_of
@@ -44,7 +52,8 @@ from shared.domain.settlement.records import (
     SettlementRun,
     SettlementStatus,
 )
-from shared.domain.settlement.statement import contribution, totals
+from shared.domain.settlement.restate import Reason, because, by_part, correction, taken_from
+from shared.domain.settlement.statement import Contribution, contribution, totals
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -244,6 +253,8 @@ class SettlementRunner:
             self.files.put(CONTAINER, file_name, transfer_file(agency, run, message_id, payouts, self.clock.now()),
                            content_type="application/xml")  # fmt: skip
         total = sum(s.totals.payout for s in payouts if s.totals)
+        owing = [s for s in settlements if s.totals is not None and s.totals.net < 0]
+        owed = sum(-s.totals.net for s in owing if s.totals)
         done = replace(
             run,
             leased_until=None,
@@ -254,6 +265,8 @@ class SettlementRunner:
             transfer_count=len(payouts),
             transfer_file=file_name,
             message_id=message_id if payouts else None,
+            owed_total=owed,
+            owed_count=len(owing),
         )
         try:
             self.store.save_run(done, etag)
@@ -262,7 +275,8 @@ class SettlementRunner:
             return again[0] if again else None
         self._agency_action(agency, run.action_id, "settlement_approval",
                             f"Settlement run {run.run_id}: {len(settlements)} statements, {len(payouts)} payouts, "
-                            f"{format_eur_nl(total)} awaiting approval", {"run_id": run.run_id})  # fmt: skip
+                            f"{format_eur_nl(total)} awaiting approval{_owing(len(owing), owed)}",
+                            {"run_id": run.run_id})  # fmt: skip
         log.info("settlement run %s for agency %s: %d statements, %d payouts", run.run_id,
                  agency.agency_id, len(settlements), len(payouts))  # fmt: skip
         return done
@@ -305,21 +319,21 @@ class SettlementRunner:
         if found is None and balance.last_period == period:
             return None  # settled this period already: its payments are not even read
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
-        claims = self.store.claims(client.client_id)
+        history = self.store.history(client.client_id)
         new = sorted(
-            (p for p in payments.values() if p.payment_id not in claims and _settleable(p)),
+            (p for p in payments.values() if p.payment_id not in history and _settleable(p)),
             key=lambda p: (p.received_on, p.payment_id),
         )
-        back = [
-            c
-            for c in claims.values()
-            if c.deducted_in is None
-            and c.settlement_id != sid
-            and (p := payments.get(c.contribution.payment_id)) is not None
-            and p.reversed
+        # payments settled before whose money the ledger has moved since (checked on the
+        # allocations alone: the terms of the running settlement are not known yet)
+        moved = [
+            pid
+            for pid, rows in sorted(history.items())
+            if (p := payments.get(pid)) is not None
+            and _moved(p, rows, replace(agreement, commission_bp=0))
         ]
         if found is None:
-            if not (new or back):
+            if not (new or moved):
                 return None  # nothing to settle
             draft = ClientSettlement(
                 agency.agency_id, sid, run.run_id, client.client_id, client.number, client.name,
@@ -336,12 +350,45 @@ class SettlementRunner:
         # the terms are those the settlement started with, even when resumed after a change
         terms = replace(agreement, commission_bp=settlement.commission_bp)
         self.store.claim_many([Claim(client.client_id, sid, contribution(p, terms)) for p in new])
-        for c in back:
-            try:
-                self.store.mark_deducted(c, sid)
-            except PreconditionFailed:
-                continue  # another settlement took it back; the read below knows
+        for pid in moved:
+            self._correct(client.client_id, sid, payments[pid], history[pid], terms)
         return self._complete(agency, run, settlement)
+
+    def _correct(
+        self,
+        client_id: str,
+        sid: str,
+        payment: Payment,
+        rows: list[Claim],
+        terms: SettlementAgreement,
+    ) -> None:
+        """Settle the difference between what the ledger now gives ``payment`` and what was
+        settled for it (:func:`~shared.domain.settlement.restate.correction`). The correction
+        is the payment's next row, inserted once: of two settlements correcting the same
+        payment at once, one writes it and the other reads it back and finds nothing left."""
+        for _ in range(RETRIES):
+            if any(r.settlement_id == sid and r.seq > 0 for r in rows):
+                return  # this settlement corrected it already (resumed after a crash)
+            fix = correction(
+                payment.payment_id, payment.received_on, payment.debtor_number,
+                _now(payment, terms), [c for r in rows for c in r.settled],
+                Reason.REVERSED if payment.reversed else Reason.REALLOCATED,
+            )  # fmt: skip
+            if fix is None:
+                return
+            if not payment.reversed and self._credited(client_id, taken_from(fix)):
+                fix = because(fix, Reason.CREDITED)
+            seq = max(r.seq for r in rows) + 1
+            if self.store.claim(Claim(client_id, sid, fix, seq=seq)):
+                return
+            rows = self.store.history(client_id).get(payment.payment_id, [])
+        raise ConflictingUpdate(f"payment {payment.payment_id} keeps being corrected")
+
+    def _credited(self, client_id: str, numbers: set[str]) -> bool:
+        """Whether a credit note on one of these invoices moved the money (the reason the
+        statement gives the client)."""
+        found = self.repos.invoices.get_many(client_id, sorted(numbers)) if numbers else {}
+        return any(i.invoice.status is InvoiceStatus.CREDITED for i in found.values())
 
     def _complete(
         self, agency: Agency, run: SettlementRun, settlement: ClientSettlement
@@ -389,8 +436,8 @@ class SettlementRunner:
             settlement,
             status=SettlementStatus.COMPLETE,
             totals=figures,
-            payment_count=len(taken),
-            reversal_count=len(deducted),
+            payment_count=sum(1 for c in taken if c.seq == 0),
+            reversal_count=sum(1 for c in taken if c.seq > 0) + len(deducted),  # corrections
             pdf=f"{prefix}.pdf",
             csv=f"{prefix}.csv",
         )
@@ -400,7 +447,21 @@ class SettlementRunner:
             again = self.store.settlement(agency.agency_id, settlement.settlement_id)
             return again[0] if again else None
         self._close_balance(done)
+        if figures.net < 0:
+            self._claim_back(agency, done, -figures.net)
         return done
+
+    def _claim_back(self, agency: Agency, s: ClientSettlement, owed: Cents) -> None:
+        """The client was paid more than the ledger now says was collected for it: nothing
+        is transferred, the amount is set off against its next payouts, and staff are asked
+        to claim it back (one item per settlement, however often the run is handled)."""
+        self._agency_action(
+            agency, f"{s.settlement_id}-claim-back", "settlement_claim_back",
+            f"Client {s.client_number} was paid {format_eur_nl(owed)} too much (settlement "
+            f"{s.settlement_id}): claim it back; until then it is set off against its next payout",
+            {"run_id": s.run_id, "settlement_id": s.settlement_id, "client": s.client_number,
+             "owed": owed},
+        )  # fmt: skip
 
     def _close_balance(self, s: ClientSettlement) -> None:
         """Move the client's balance from the settlement before ``s`` to ``s``, once."""
@@ -435,6 +496,23 @@ class SettlementRunner:
 
 def _settleable(p: Payment) -> bool:
     return not p.reversed and any(a.amount for a in p.allocations)
+
+
+def _now(p: Payment, terms: SettlementAgreement) -> Contribution | None:
+    """What the payment brings now: its allocations as the ledger keeps them on the payment
+    row (credit notes and corrections rewrite them); nothing once it came back."""
+    return contribution(p, terms) if _settleable(p) else None
+
+
+def _moved(p: Payment, rows: list[Claim], terms: SettlementAgreement) -> bool:
+    now = _now(p, terms)
+    return by_part([now] if now else []) != by_part(c for r in rows for c in r.settled)
+
+
+def _owing(count: int, owed: Cents) -> str:
+    if not count:
+        return ""
+    return f"; {count} client(s) owe {format_eur_nl(owed)} back (no payout for them)"
 
 
 def _percent(bp: int) -> str:
