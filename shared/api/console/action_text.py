@@ -52,6 +52,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
     "settlement_approval": ("Afrekening goedkeuren", "Approve settlement"),
     "settlement_blocked": ("Afrekening geblokkeerd", "Settlement blocked"),
+    "settlement_claim_back": ("Terugvorderen van opdrachtgever", "Claim back from client"),
     "statutory_rates_stale": ("Rentetabel verouderd", "Interest table stale"),
     "holiday_table_ending": ("Feestdagentabel loopt af", "Holiday table ending"),
     "inbound_mail_unreadable": ("E-mail niet gelezen", "E-mail unreadable"),
