@@ -6,8 +6,10 @@ read of the page's invoices (their open amount and status move with payments). I
 of a page, whatever the size of the client. Without a search the lists page through the
 debtors' and invoices' own tables. The import keeps the index from what it has read and
 written (:meth:`ConsoleSearch.index_debtors`, :meth:`ConsoleSearch.index_invoices`: no read of
-the index); a client whose data predates the index is indexed once, on its first search
-(:meth:`ConsoleSearch.ensure_built`).
+the keys), but only for a client that has an index: a client never searched has none, its
+imports write no keys (one read of one row per request instead of three rows per invoice),
+and it is indexed once, on its first search (:meth:`ConsoleSearch.ensure_built`), as is a
+client whose data predates the index.
 """
 
 from __future__ import annotations
@@ -100,7 +102,14 @@ class ConsoleSearch:
         self, client_id: str, changes: Sequence[tuple[Debtor | None, Debtor]]
     ) -> None:
         """Debtors written (each with the version it replaced, None: new): their new keys, all
-        of them when a shown column changed, and the old keys deleted."""
+        of them when a shown column changed, and the old keys deleted. Nothing for a client
+        without an index (its first search indexes what is stored then)."""
+        if changes and self.index.is_kept(client_id):
+            self._write_debtors(client_id, changes)
+
+    def _write_debtors(
+        self, client_id: str, changes: Sequence[tuple[Debtor | None, Debtor]]
+    ) -> None:
         self.index.write(client_id, [
             Entry(after.number, _debtor_keys(before), _debtor_keys(after),
                   _shown(before) if before else {}, _shown(after))
@@ -111,7 +120,14 @@ class ConsoleSearch:
         self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
     ) -> None:
         """Invoices written (each with the version it replaced): keys only where the number,
-        amount or reference changed (a status or payment writes nothing)."""
+        amount or reference changed (a status or payment writes nothing). Nothing for a client
+        without an index, as for debtors."""
+        if changes and self.index.is_kept(client_id):
+            self._write_invoices(client_id, changes)
+
+    def _write_invoices(
+        self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
+    ) -> None:
         self.index.write(client_id, [
             Entry(after.number, _invoice_keys(before), _invoice_keys(after))
             for before, after in changes
@@ -123,15 +139,18 @@ class ConsoleSearch:
         current."""
         if self.index.is_built(client_id):
             return
+        # the mark goes before the reads: an import that stores data after it sees the mark
+        # and writes its own keys; one that saw no mark stored its data before these reads
+        self.index.mark_building(client_id)
         token: str | None = None
         while True:
             debtors, token = self.repos.debtors.list(client_id, page_size=500, continuation=token)
-            self.index_debtors(client_id, [(None, d) for d in debtors])
+            self._write_debtors(client_id, [(None, d) for d in debtors])
             if not token:
                 break
         while True:
             invoices, token = self.repos.invoices.list(client_id, page_size=500, continuation=token)
-            self.index_invoices(client_id, [(None, i) for i in invoices])
+            self._write_invoices(client_id, [(None, i) for i in invoices])
             if not token:
                 break
         self.index.mark_built(client_id)
