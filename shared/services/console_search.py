@@ -15,7 +15,7 @@ client whose data predates the index.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -39,6 +39,8 @@ MAX_DEBTORS_BY_NAME = 200  # an invoice search by name looks in this many debtor
 SMALL_RANGE = 500  # a word's keys read whole in one storage page when there are no more
 MAX_WORDS_PROBED = 4  # word ranges of a several-word name tried side by side, at most
 MAX_KEYS_PER_PAGE = 2000  # index keys one page of a narrowed name search looks at, at most
+BUILD_PAGE = 1000  # debtors or invoices read per storage page while building the index
+BUILD_WRITERS = 4  # pages whose keys are written at once (a partition takes ~2,000 rows/s)
 
 
 T = TypeVar("T")
@@ -142,17 +144,29 @@ class ConsoleSearch:
         # the mark goes before the reads: an import that stores data after it sees the mark
         # and writes its own keys; one that saw no mark stored its data before these reads
         self.index.mark_building(client_id)
-        token: str | None = None
-        while True:
-            debtors, token = self.repos.debtors.list(client_id, page_size=500, continuation=token)
-            self._write_debtors(client_id, [(None, d) for d in debtors])
-            if not token:
-                break
-        while True:
-            invoices, token = self.repos.invoices.list(client_id, page_size=500, continuation=token)
-            self._write_invoices(client_id, [(None, i) for i in invoices])
-            if not token:
-                break
+        # each page's keys are written while the next page is read, a few pages at once: a
+        # client never searched before pays the whole build on its first search
+        written: list[Future[None]] = []
+        with ThreadPoolExecutor(BUILD_WRITERS, thread_name_prefix="console-build") as pool:
+            token: str | None = None
+            while True:
+                debtors, token = self.repos.debtors.list(
+                    client_id, page_size=BUILD_PAGE, continuation=token
+                )
+                written.append(pool.submit(self._write_debtors, client_id,
+                                           [(None, d) for d in debtors]))  # fmt: skip
+                if not token:
+                    break
+            while True:
+                invoices, token = self.repos.invoices.list(
+                    client_id, page_size=BUILD_PAGE, continuation=token
+                )
+                written.append(pool.submit(self._write_invoices, client_id,
+                                           [(None, i) for i in invoices]))  # fmt: skip
+                if not token:
+                    break
+            for done in written:
+                done.result()  # a failed write fails the build: not marked built, run again
         self.index.mark_built(client_id)
 
     # -- finding -----------------------------------------------------------------------------
