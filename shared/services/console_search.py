@@ -6,10 +6,8 @@ read of the page's invoices (their open amount and status move with payments). I
 of a page, whatever the size of the client. Without a search the lists page through the
 debtors' and invoices' own tables. The import keeps the index from what it has read and
 written (:meth:`ConsoleSearch.index_debtors`, :meth:`ConsoleSearch.index_invoices`: no read of
-the keys), but only for a client that has an index: a client never searched has none, its
-imports write no keys (one read of one row per request instead of three rows per invoice),
-and it is indexed once, on its first search (:meth:`ConsoleSearch.ensure_built`), as is a
-client whose data predates the index.
+the index); a client whose data predates the index is indexed once, on its first search
+(:meth:`ConsoleSearch.ensure_built`).
 """
 
 from __future__ import annotations
@@ -104,14 +102,7 @@ class ConsoleSearch:
         self, client_id: str, changes: Sequence[tuple[Debtor | None, Debtor]]
     ) -> None:
         """Debtors written (each with the version it replaced, None: new): their new keys, all
-        of them when a shown column changed, and the old keys deleted. Nothing for a client
-        without an index (its first search indexes what is stored then)."""
-        if changes and self.index.is_kept(client_id):
-            self._write_debtors(client_id, changes)
-
-    def _write_debtors(
-        self, client_id: str, changes: Sequence[tuple[Debtor | None, Debtor]]
-    ) -> None:
+        of them when a shown column changed, and the old keys deleted."""
         self.index.write(client_id, [
             Entry(after.number, _debtor_keys(before), _debtor_keys(after),
                   _shown(before) if before else {}, _shown(after))
@@ -122,14 +113,7 @@ class ConsoleSearch:
         self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
     ) -> None:
         """Invoices written (each with the version it replaced): keys only where the number,
-        amount or reference changed (a status or payment writes nothing). Nothing for a client
-        without an index, as for debtors."""
-        if changes and self.index.is_kept(client_id):
-            self._write_invoices(client_id, changes)
-
-    def _write_invoices(
-        self, client_id: str, changes: Sequence[tuple[Invoice | None, Invoice]]
-    ) -> None:
+        amount or reference changed (a status or payment writes nothing)."""
         self.index.write(client_id, [
             Entry(after.number, _invoice_keys(before), _invoice_keys(after))
             for before, after in changes
@@ -141,11 +125,8 @@ class ConsoleSearch:
         current."""
         if self.index.is_built(client_id):
             return
-        # the mark goes before the reads: an import that stores data after it sees the mark
-        # and writes its own keys; one that saw no mark stored its data before these reads
-        self.index.mark_building(client_id)
-        # each page's keys are written while the next page is read, a few pages at once: a
-        # client never searched before pays the whole build on its first search
+        # each page's keys are written while the next page is read, a few pages at once: the
+        # first search waits for the whole build
         written: list[Future[None]] = []
         with ThreadPoolExecutor(BUILD_WRITERS, thread_name_prefix="console-build") as pool:
             token: str | None = None
@@ -153,7 +134,7 @@ class ConsoleSearch:
                 debtors, token = self.repos.debtors.list(
                     client_id, page_size=BUILD_PAGE, continuation=token
                 )
-                written.append(pool.submit(self._write_debtors, client_id,
+                written.append(pool.submit(self.index_debtors, client_id,
                                            [(None, d) for d in debtors]))  # fmt: skip
                 if not token:
                     break
@@ -161,7 +142,7 @@ class ConsoleSearch:
                 invoices, token = self.repos.invoices.list(
                     client_id, page_size=BUILD_PAGE, continuation=token
                 )
-                written.append(pool.submit(self._write_invoices, client_id,
+                written.append(pool.submit(self.index_invoices, client_id,
                                            [(None, i) for i in invoices]))  # fmt: skip
                 if not token:
                     break

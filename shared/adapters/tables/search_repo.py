@@ -7,7 +7,6 @@
 | ``ir|<reference digits>|<invoice>``  | an invoice by its betalingskenmerk (prefix)     |
 | ``ia|<amount, 15 digits>|<invoice>`` | an invoice by its amount (exact)                |
 | ``~built2``                          | the client's existing data has been indexed     |
-| ``~building``                        | a build began: imports keep the keys from now on |
 
 A debtor's keys carry the columns the debtors list shows (name, kind, segment, e-mail
 addresses, mobile: what only the import changes), so a page of found debtors is one range read
@@ -24,15 +23,6 @@ old until the next change of that row, never another client's row (a key whose e
 is skipped when read). ``~built`` and ``m|...`` rows of the first version of the index (keys
 and names only, with a manifest of keys per entity) are left where they are: no range reads
 them, and the ``~built2`` build writes the columns the first version did not have.
-
-The index is kept only for a client that has one (:meth:`SearchIndexRepository.is_kept`: any
-row in its partition, one read of one row). A client that has never been searched has no
-partition and its imports write no keys (three rows an invoice, a third of a new invoice's
-writes): its first search builds the index from the data (``~building`` first, then the
-keys, then ``~built2``). Marking before reading is what makes skipping safe: an import checks
-after its data is stored, so either it sees the mark and writes its own keys, or its data was
-stored before the build began to read and the build indexes it. A client indexed before the
-skip (every import kept its keys) has rows and stays kept: nothing to migrate.
 """
 
 from __future__ import annotations
@@ -56,7 +46,6 @@ from shared.ports.tables import (
 CONSOLE_SEARCH = "ConsoleSearch"
 TABLES = (CONSOLE_SEARCH,)
 BUILT = "~built2"  # version 2: a debtor's keys carry the list's columns
-BUILDING = "~building"  # written before a build reads the data (see the module's docstring)
 DEBTOR, INVOICE = "d", "i"
 
 
@@ -190,15 +179,6 @@ class SearchIndexRepository:
 
     def is_built(self, client_id: str) -> bool:
         return self.store.get(CONSOLE_SEARCH, encode(client_id), BUILT) is not None
-
-    def is_kept(self, client_id: str) -> bool:
-        """Whether the client has an index to keep: any row in its partition (a build begun
-        or done, or keys an import wrote before imports skipped unsearched clients)."""
-        page = self.store.query(CONSOLE_SEARCH, pk=encode(client_id), page_size=1)
-        return bool(page.rows)
-
-    def mark_building(self, client_id: str) -> None:
-        self.store.upsert(CONSOLE_SEARCH, Row(encode(client_id), BUILDING, {"Building": True}))
 
     def mark_built(self, client_id: str) -> None:
         self.store.upsert(CONSOLE_SEARCH, Row(encode(client_id), BUILT, {"Built": True}))

@@ -81,7 +81,6 @@ def test_a_re_sent_import_writes_nothing_and_a_change_only_what_changed(
 ) -> None:
     debtors = [debtor_row("D1", name="Bakkerij Jansen"), debtor_row("D2", name="Jan de Vries")]
     invoices = [invoice_row("F1", "D1", amount="121.00"), invoice_row("F2", "D2", amount="50.00")]
-    world.services.console_search.ensure_built(tenants.c1)  # a client that has searched
     _import(world, debtors, invoices)
     first = sum(written)
     assert first == (1 + 2) + (1 + 3) + 2 * 3  # number and words of each debtor; in, ia, ir
@@ -97,7 +96,6 @@ def test_a_re_sent_import_writes_nothing_and_a_change_only_what_changed(
 
 
 def test_keys_that_went_away_are_deleted(world: World, tenants: Tenants) -> None:
-    world.services.console_search.ensure_built(tenants.c1)  # a client that has searched
     _import(
         world,
         [debtor_row("D1", name="Bakkerij Jansen")],
@@ -234,72 +232,3 @@ def test_a_name_of_several_words_reads_the_narrowest_word_whole(
     # one word alone is still its own range, scanned as before
     alone = search.debtors(tenants.c1, "debtor", DebtorBy.NAME, page_size=50, token=None)
     assert len(alone.items) == 50 and alone.next is not None
-
-
-def test_a_client_never_searched_gets_no_keys_until_its_first_search(
-    world: World, tenants: Tenants
-) -> None:
-    """The import writes no keys for a client without an index (three rows an invoice); the
-    first search builds it from what is stored, with every change made before it, and from
-    then on the import keeps it."""
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")], [invoice_row("F1", "D1")])
-    _import(
-        world,
-        [debtor_row("D1", name="Broodhuis Jansen")],
-        [invoice_row("F1", "D1", amount="99.00"), invoice_row("F2", "D1", amount="12.50")],
-    )
-    assert _keys(world, tenants.c1) == {}
-    search = world.services.console_search
-    found = search.debtors(tenants.c1, "brood", DebtorBy.NAME, page_size=50, token=None)
-    assert [d.name for d in found.items] == ["Broodhuis Jansen"]
-    assert search.debtors(tenants.c1, "bakk", DebtorBy.NAME, page_size=50, token=None).items == []
-    by_amount = search.invoices(tenants.c1, "99,00", InvoiceBy.AMOUNT, page_size=50, token=None)
-    assert [i.number for i in by_amount.items] == ["F1"]
-    assert search.index.is_built(tenants.c1)
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")], [invoice_row("F3", "D1")])
-    keys = _keys(world, tenants.c1)
-    assert f"dw|bakkerij|{encode('D1')}" in keys and f"in|f3|{encode('F3')}" in keys
-    assert not [k for k in keys if k.startswith("dw|broodhuis|")]
-
-
-def test_an_import_during_the_first_build_is_indexed_either_way(
-    world: World, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The build marks the client before it reads the data, and the import looks for a mark
-    after its data is stored: an import whose data the build's read missed sees the mark and
-    writes its own keys. Here the import lands between the build's debtor and invoice pages,
-    after the debtors were read."""
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")])
-    search = world.services.console_search
-    debtors = world.services.repos.debtors
-    list_debtors = debtors.list
-    landed: list[bool] = []
-
-    def list_then_import(*args: Any, **kwargs: Any) -> Any:
-        page = list_debtors(*args, **kwargs)
-        if not landed:
-            landed.append(True)
-            _import(world, [debtor_row("D2", name="Jan de Vries")], [invoice_row("F9", "D2")])
-        return page
-
-    monkeypatch.setattr(debtors, "list", list_then_import)
-    search.ensure_built(tenants.c1)
-    monkeypatch.undo()
-    found = search.debtors(tenants.c1, "vries", DebtorBy.NAME, page_size=50, token=None)
-    assert [d.number for d in found.items] == ["D2"]
-    by_number = search.invoices(tenants.c1, "f9", InvoiceBy.NUMBER, page_size=50, token=None)
-    assert [i.number for i in by_number.items] == ["F9"]
-
-
-def test_a_client_indexed_before_imports_skipped_keeps_its_keys_current(
-    world: World, tenants: Tenants
-) -> None:
-    """Keys an earlier import wrote (no build mark: the client was never searched) make the
-    client's index one to keep: a rename still deletes the old name's keys."""
-    pk = encode(tenants.c1)
-    world.store.upsert(CONSOLE_SEARCH, Row(pk, f"dw|bakkerij|{encode('D1')}", {"Number": "D1"}))
-    _import(world, [debtor_row("D1", name="Bakkerij Jansen")])
-    _import(world, [debtor_row("D1", name="Broodhuis Jansen")])
-    keys = _keys(world, tenants.c1)
-    assert f"dw|broodhuis|{encode('D1')}" in keys
-    assert not [k for k in keys if k.startswith("dw|bakkerij|")]
