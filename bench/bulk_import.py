@@ -110,8 +110,9 @@ def run(connection: str, scale: float) -> dict[str, Any]:
                 {"number": f"DEB-{d:05d}", "kind": "b2b" if d % 3 else "b2c", "name": f"Debtor {d}"}
                 for d in range(DEBTORS)
             ]
-            for start in range(0, DEBTORS, BATCH):
+            for start in range(0, DEBTORS, BATCH):  # both: the index rows carry the names
                 _post(api, "/clients/BIG/debtors", debtors[start : start + BATCH])
+                _post(api, "/clients/RAW/debtors", debtors[start : start + BATCH])
             for start in range(0, invoices, BATCH):
                 rows = [_invoice(i) for i in range(start, start + BATCH)]
                 imported(_post, api, "/clients/BIG/invoices", rows)
