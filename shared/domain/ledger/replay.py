@@ -50,7 +50,8 @@ def replay(
         Component.INTEREST: interest_charged(record, on, rates),
     }
     paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
-    credited = dict(sums[EventKind.CREDIT])
+    # a correction takes back what was charged too much: for the debtor it is credited
+    credited = {c: sums[EventKind.CREDIT][c] + sums[EventKind.CORRECTION][c] for c in COMPONENTS}
     waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]
     # what the client's own books say was paid covers only what Inning did not book itself
     # (the two may overlap for a moment while a booking is being finished)

@@ -116,7 +116,7 @@ class LedgerMoney:
         wanted = set(invoice_numbers)
         claims = self.ledger.debtor_claims(client, debtor_number)
         paid = _paid(claims.records, wanted, since, principal_only=not include_costs)
-        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT)
+        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT, EventKind.CORRECTION)
         if not any(
             r.terms.closed or any(e.kind in let_go and e.on >= since for e in r.events)
             for r in claims.records
