@@ -26,6 +26,7 @@ from shared.domain.ledger.model import (
     LedgerEvent,
 )
 from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.restate import restate
 from shared.domain.money import Cents
 
 
@@ -48,6 +49,10 @@ class Booking:
     lines: tuple[AllocationLine, ...]
     unallocated: Cents
     events: dict[str, tuple[LedgerEvent, ...]] = field(default_factory=dict)
+    # a back-dated payment restated claims (restate.py): later payments whose money those
+    # claims no longer take, where that money went now (6:43), and what no claim took
+    moved: dict[str, tuple[AllocationLine, ...]] = field(default_factory=dict)
+    left: dict[str, Cents] = field(default_factory=dict)
 
 
 def booking_day(records: Sequence[ClaimRecord], on: date) -> date:
@@ -137,11 +142,40 @@ def allocate(
     rest = sorted(
         (r for r in records if r not in chosen), key=lambda r: (r.terms.due_date, r.number)
     )
-    events, lines, remaining = _spread(
+    events, lines, remaining, released = _spread(
         records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
     )
+    moved, left = _move_released(records, events, released, rates)
     day = max((e.on for new in events.values() for e in new), default=on)
-    return Booking(payment_id, amount, day, tuple(lines), remaining, events)
+    return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def _move_released(
+    records: Sequence[ClaimRecord],
+    events: dict[str, tuple[LedgerEvent, ...]],
+    released: list[tuple[str, str, Cents, date]],
+    rates: RateTable | None,
+) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
+    """Later payments' money a restatement released (claim, payment, amount, received day):
+    allocated by 6:43 over the debtor's other claims, oldest first, on the day it was
+    received (``events`` grows with the new allocations); the rest is left unallocated."""
+    current = {r.number: r for r in records}
+    for n, more in events.items():
+        current[n] = ClaimRecord(current[n].terms, current[n].events + more)
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for number, payment_id, amount, received in released:
+        others = sorted(
+            (r for r in current.values() if r.number != number),
+            key=lambda r: (r.terms.due_date, r.number),
+        )
+        new, lines, rest, _ = _spread(
+            list(current.values()), others, payment_id, amount, received, rates
+        )
+        _add(current, events, new)
+        moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
+        left[payment_id] = left.get(payment_id, 0) + rest
+    return moved, left
 
 
 def _spread(
@@ -152,13 +186,21 @@ def _spread(
     on: date,
     rates: RateTable | None,
     principal_first: frozenset[str] = frozenset(),
-) -> tuple[dict[str, tuple[LedgerEvent, ...]], list[AllocationLine], Cents]:
+) -> tuple[
+    dict[str, tuple[LedgerEvent, ...]],
+    list[AllocationLine],
+    Cents,
+    list[tuple[str, str, Cents, date]],
+]:
     """``amount`` received on ``on`` over the claims of ``pool`` in that order, each claim on
-    its own :func:`claim_day` (figures of the whole debtor on that day: shared costs)."""
+    its own :func:`claim_day` (figures of the whole debtor on that day: shared costs); a
+    claim with later events of its own is restated (:mod:`restate`), and the later
+    payments' money it releases is returned (claim, payment, amount, received day)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
     events: dict[str, tuple[LedgerEvent, ...]] = {}
+    released: list[tuple[str, str, Cents, date]] = []
     for record in pool:
         if remaining <= 0:
             break
@@ -166,11 +208,22 @@ def _spread(
         if day not in figures_on:
             figures_on[day] = open_claims(records, day, rates)
         fig = figures_on[day][record.number]
-        if fig.open.total <= 0 or record.terms.closed:
+        if record.terms.closed:
+            continue
+        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
+        if day > on:  # the claim has events of its own after the payment was received
+            done = restate(records, record.number, payment_id, remaining, on, day,
+                           fixing_events(record, fig, _next_seq(record)), order, rates)  # fmt: skip
+            if done.events:
+                events[record.number] = done.events
+            lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
+            released.extend((record.number, p, v, d) for p, (v, d) in done.released.items())
+            remaining -= done.amount
+            continue
+        if fig.open.total <= 0:
             continue
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
-        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
         for component in order:
             take = min(remaining, fig.open.of(component))
             if take <= 0:
@@ -182,7 +235,7 @@ def _spread(
             lines.append(AllocationLine(record.number, component, take))
             remaining -= take
         events[record.number] = tuple(new)
-    return events, lines, remaining
+    return events, lines, remaining, released
 
 
 def reverse(
@@ -272,7 +325,7 @@ def release_credited(
             (r for r in current.values() if r.number != number),
             key=lambda r: (r.terms.due_date, r.number),
         )
-        new, lines, rest = _spread(
+        new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates,
         )  # fmt: skip

@@ -46,6 +46,11 @@ class EventKind(StrEnum):
     CORRECTION = "correction"
 
 
+# the reason of the events a restatement appends (see restate.py): not a fixing, not a
+# payment that came back
+RESTATED = "restated: "
+
+
 class InterestRule(StrEnum):
     CONSUMER = "6:119"
     COMMERCIAL = "6:119a"

@@ -203,8 +203,9 @@ class LedgerService:
             result = booking.allocate(records, payment_id, amount, on, designated, self._rates(),
                                       principal_first)  # fmt: skip
             changes = self._changes(
-                client, every, result.events, payments_added=(payment_id,), on=result.on
-            )
+                client, every, result.events, payments_added=(payment_id, *result.moved),
+                on=result.on,
+            )  # fmt: skip
             try:
                 self.ledger.write(changes)
                 return result
