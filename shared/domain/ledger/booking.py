@@ -26,7 +26,7 @@ from shared.domain.ledger.model import (
     LedgerEvent,
 )
 from shared.domain.ledger.replay import open_claims
-from shared.domain.ledger.restate import restate
+from shared.domain.ledger.restate import CREDIT_NOTE, restate
 from shared.domain.money import Cents
 
 
@@ -421,3 +421,69 @@ def _figures(
         raise LedgerRuleError(f"invoice {number} is closed")
     day = booking_day(records, on)
     return found[0], open_claims(records, day, rates)[number]
+
+
+class CreditNoteConflict(LedgerRuleError):
+    """The same credit note reference booked with another amount."""
+
+
+def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
+    """What the claim credited under ``reference`` (None: not booked)."""
+    found = [
+        e.amount
+        for e in record.events
+        if e.kind is EventKind.CREDIT
+        and (e.reason or "").startswith(CREDIT_NOTE)
+        and (e.reason or "")[len(CREDIT_NOTE) + 10 :].startswith(f": {reference}: ")
+    ]
+    return sum(found) if found else None
+
+
+def credit_part(
+    records: Sequence[ClaimRecord],
+    number: str,
+    cents: Cents,
+    on: date,
+    reference: str,
+    reason: str,
+    rates: RateTable | None = None,
+) -> Release:
+    """A credit note for part of invoice ``number``'s principal, dated ``on`` (docs/law.md, a
+    partial credit note): the principal goes down on that day (the claim's latest day when
+    it has later events); that part was never owed, so the interest on it is taken back from
+    the first day and the collection costs follow the lower principal (restate.py: the claim
+    replayed with the part off from its due date, the difference appended as corrections);
+    money paid on the claim beyond what it now asks goes by 6:43 to the debtor's other
+    claims, oldest first, on the day it was received, the rest left unallocated. Nothing
+    when ``reference`` is booked already with this amount; another amount: refused."""
+    found = [r for r in records if r.number == number]
+    if not found:
+        raise LedgerRuleError(f"no claim for invoice {number}")
+    record = found[0]
+    if record.terms.closed:
+        raise LedgerRuleError(f"invoice {number} is closed")
+    booked = credit_note_on(record, reference)
+    if booked is not None:
+        if booked != cents:
+            raise CreditNoteConflict(
+                f"credit note {reference} was booked on {number} for {booked} cents"
+            )
+        return Release({}, {}, {})
+    day = claim_day(record, on)
+    fig = open_claims(records, day, rates)[number]
+    if not 0 < cents < fig.open.principal:
+        raise LedgerRuleError(
+            f"a partial credit must be above 0 and below the open principal ({fig.open.principal}"
+            " cents); credit the whole invoice instead"
+        )
+    start = record.terms.due_date
+    note = LedgerEvent(
+        1, EventKind.CREDIT, Component.PRINCIPAL, cents, day,
+        reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}",
+    )  # fmt: skip
+    done = restate(records, number, "", 0, start, day,
+                   fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip
+    events = {number: done.events}
+    released = [(number, p, v, d) for p, (v, d) in done.released.items()]
+    moved, left = _move_released(records, events, released, rates)
+    return Release(events, moved, left)

@@ -53,11 +53,17 @@ from shared.domain.money import Cents
 RECEIVED = "received "  # + ISO day: an allocation booked after the day its money came in
 
 
+CREDIT_NOTE = "credit note of "  # + ISO day the credited part counts from + ": " + reference
+
+
 def received_day(event: LedgerEvent) -> date:
     """The day the event counts from in the ideal history: a back-dated allocation's
-    received day, else its own."""
-    if event.kind is EventKind.ALLOCATED and event.reason and event.reason.startswith(RECEIVED):
-        return date.fromisoformat(event.reason[len(RECEIVED) : len(RECEIVED) + 10])
+    received day, a partial credit note's first day of the claim, else its own."""
+    reason = event.reason or ""
+    if event.kind is EventKind.ALLOCATED and reason.startswith(RECEIVED):
+        return date.fromisoformat(reason[len(RECEIVED) : len(RECEIVED) + 10])
+    if event.kind is EventKind.CREDIT and reason.startswith(CREDIT_NOTE):
+        return date.fromisoformat(reason[len(CREDIT_NOTE) : len(CREDIT_NOTE) + 10])
     return event.on
 
 
@@ -160,6 +166,7 @@ def _ideal(
     booked: date,
     order: Sequence[Component],
     rates: RateTable | None,
+    credit: Cents = 0,
 ) -> tuple[_Ideal, dict[str, tuple[Cents, date]]]:
     """The claim had ``payment_id`` (at most ``cap``) been booked on ``received``; and how
     much of each later payment it could not take (and the day it came)."""
@@ -179,7 +186,10 @@ def _ideal(
     before = [replace(e, on=received_day(e)) for e in events if received_day(e) <= received]
     later = [e for e in events if received_day(e) > received]
     ideal = _Ideal(records, record, before, rates)
-    ideal.allocate(payment_id, cap, received, order)
+    if credit:  # a credit note: that part of the principal was never owed
+        ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit, received)
+    else:
+        ideal.allocate(payment_id, cap, received, order)
     # a later payment's money on this claim: all its allocations, restatements included
     firsts: dict[str, date] = {}
     amounts: dict[str, Cents] = {}
@@ -233,14 +243,21 @@ def restate(
     actual_fixings: Sequence[LedgerEvent],
     order: Sequence[Component] = ORDER_6_44,
     rates: RateTable | None = None,
+    credit: LedgerEvent | None = None,
 ) -> Restatement:
     """Payment ``payment_id`` (``amount`` left of it) received on ``received`` reaches claim
     ``number``, whose own events run to ``booked``: the events that book it on ``booked``
     with the figures it would have had on ``received`` (see the module's text).
     ``actual_fixings``: the fixings on ``booked`` of the claim as it stands (appended
-    first)."""
+    first).
+
+    ``credit``: a partial credit note instead of a payment (``payment_id`` empty, ``amount``
+    0): its ``credit`` event is appended on ``booked`` and the ideal has the credited part
+    off the principal from ``received`` (the claim's first day: it was never owed); later
+    payments' money the lower claim does not take is released."""
     record = next(r for r in records if r.number == number)
-    ideal, overflow = _ideal(records, record, payment_id, amount, received, booked, order, rates)
+    ideal, overflow = _ideal(records, record, payment_id, amount, received, booked, order, rates,
+                             credit.amount if credit else 0)  # fmt: skip
     taken = ideal.net(payment_id)
     # a later payment keeps its amount: what the ideal released of it is taken out of this
     # payment's part, component by component (the figures stay the ideal ones)
@@ -259,12 +276,16 @@ def restate(
             released[pid] = (excess, day)
     seq = max((e.seq for e in record.events), default=0) + 1
     out = [replace(e, seq=seq + i) for i, e in enumerate(actual_fixings)]
+    if credit is not None:
+        out.append(replace(credit, seq=seq + len(out), on=booked))
     seq += len(out)
     actual = ClaimRecord(record.terms, record.events + tuple(out))
     others = [r for r in records if r.number != number]
     now = open_claims([*others, actual], booked, rates)[number]
     should = ideal.figures(booked)
     why = f"{RESTATED}payment {payment_id} received {received.isoformat()}"
+    if credit is not None:
+        why = f"{RESTATED}{credit.reason}"
 
     def emit(kind: EventKind, component: Component, cents: Cents, pid: str | None,
              reason: str) -> None:  # fmt: skip

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.ledger import booking
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import Amounts, ClaimTerms, Component, EventKind
+from shared.domain.ledger.model import RESTATED, Amounts, ClaimTerms, Component, EventKind
 from shared.domain.ledger.replay import open_claims
-from shared.domain.ledger.restate import RECEIVED, RESTATED
+from shared.domain.ledger.restate import RECEIVED
 
 DUE = date(2025, 1, 31)
 LETTER = date(2025, 2, 10)  # a Monday: received 12-2, term 13-2 to 26-2
