@@ -268,6 +268,38 @@ class LedgerService:
                 continue  # another change on these claims won: read again, release again
         raise ConflictingUpdate(f"claim {number} keeps changing; retry")
 
+    def credit_part(
+        self, client: Client, number: str, cents: Cents, on: date, reference: str, reason: str
+    ) -> booking.Release:
+        """A credit note for part of invoice ``number``'s principal, in one etag-guarded write
+        (:func:`shared.domain.ledger.booking.credit_part`); the same note again changes
+        nothing, the same reference with another amount is a conflict."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        for _ in range(RETRIES):
+            claims = self.debtor_claims(client, stored.invoice.debtor_number)
+            try:
+                result = booking.credit_part(
+                    claims.records, number, cents, on, reference, reason, self._rates()
+                )
+            except booking.CreditNoteConflict as exc:
+                raise ConflictingUpdate(str(exc)) from exc
+            except LedgerRuleError as exc:
+                raise Invalid(str(exc), field="amount") from exc
+            if not result.events:
+                return result
+            day = max(e.on for new in result.events.values() for e in new)
+            try:
+                self.ledger.write(
+                    self._changes(client, [claims], result.events, on=day,
+                                  payments_added=tuple(result.moved))
+                )  # fmt: skip
+                return result
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue  # another change on these claims won: read again, credit again
+        raise ConflictingUpdate(f"claim {number} keeps changing; retry")
+
     # -- staff ---------------------------------------------------------------------------------
     def waive(
         self, client: Client, number: str, component: Component, amount: Cents, reason: str,

@@ -1,0 +1,62 @@
+"""POST /v1/clients/{client}/invoices/{invoice}/credit with a body: a partial credit note."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+
+BASE = "/v1/clients/C1/invoices"
+
+
+def _setup(world):  # type: ignore[no-untyped-def]
+    world.clock.at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1"), debtor_row("D2")]})
+    rows = [
+        invoice_row("F1", "D1", amount="1000.00", fourteen_day_letter_on="2025-02-10"),
+        invoice_row("F2", "D1", amount="200.00", due_date="2025-02-20"),
+        # what F1 is once credited: EUR 875 from the start (another debtor: its own notice)
+        invoice_row("G1", "D2", amount="875.00", fourteen_day_letter_on="2025-02-10"),
+    ]
+    assert a.call("POST", BASE, {"items": rows}).body["created"] == 3
+    return a
+
+
+def test_a_partial_credit_note_lowers_the_claim_as_if_never_owed_once(world):
+    a = _setup(world)
+    note = {"amount": "125.00", "reference": "CN-2026-0042", "reason": "one item returned",
+            "date": "2025-03-10"}  # fmt: skip
+    for _ in range(2):  # the same credit note twice books once
+        r = a.call("POST", f"{BASE}/F1/credit", note)
+        assert r.status == 200, r.body
+        assert r.body["status"] == "open" and r.body["amount"] == "875.00"
+    f1 = a.call("GET", f"{BASE}/F1/claim").body
+    g1 = a.call("GET", f"{BASE}/G1/claim").body
+    # interest on the credited EUR 125 taken back from 1-2, costs on EUR 875 (131.25)
+    assert f1["open"] == g1["open"] and f1["open"]["costs"] == "131.25"
+    assert f1["open"]["principal"] == "875.00"
+    logs = a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    credited = [x["summary"] for x in logs if "CN-2026-0042" in x["summary"]]
+    assert credited == [
+        "Credit note CN-2026-0042: € 125,00 of invoice F1 credited on 2025-03-10: one item returned"
+    ]
+    # the same reference with another amount: a conflict
+    r = a.call("POST", f"{BASE}/F1/credit", note | {"amount": "100.00"})
+    assert r.status == 409, r.body
+
+
+def test_bad_amounts_are_refused_and_all_of_the_open_principal_is_the_full_credit(world):
+    a = _setup(world)
+    r = a.call("POST", f"{BASE}/F2/credit", {"amount": "200.01", "reference": "CN-1"})
+    assert r.status == 422, r.body
+    r = a.call("POST", f"{BASE}/F2/credit", {"amount": "0.00", "reference": "CN-1"})
+    assert r.status == 422, r.body
+    r = a.call("POST", f"{BASE}/F2/credit", {"amount": "1.00", "reference": "x" * 36})
+    assert r.status == 422, r.body
+    r = a.call("POST", f"{BASE}/F2/credit", {"amount": "200.00", "reference": "CN-2"})
+    assert r.status == 200 and r.body["status"] == "credited", r.body
+    # no body: the whole invoice, as before
+    r = a.call("POST", f"{BASE}/F1/credit")
+    assert r.status == 200 and r.body["status"] == "credited", r.body
