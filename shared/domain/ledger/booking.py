@@ -57,7 +57,7 @@ class Booking:
 
 def booking_day(records: Sequence[ClaimRecord], on: date) -> date:
     """A claim is never rewritten backwards: a back-dated entry is booked on the day of the
-    claim's latest event (its interest up to then was fixed already)."""
+    claim's latest event (a payment with correcting events: :mod:`restate`)."""
     latest = [e.on for r in records for e in r.events]
     return max([on, *latest])
 
@@ -124,9 +124,11 @@ def allocate(
     The payment is booked on each claim on the day it was received (interest to that day,
     "paid within the term" decided on that day); another invoice's events never move it. A
     claim the payment reaches that has events of its own after that day (an online payment
-    booked before the bank statement came in) takes it on its latest day instead: the claim's
-    stream is append-only and its later fixings were read by letters and statements already,
-    so it is not rewritten backwards (docs/law.md, back-dated payments)."""
+    booked before the bank statement came in) takes it on its latest day instead, restated
+    (:mod:`restate`): the stream is append-only, and correcting events bring the claim to
+    exactly what booking the payment on its day would have made it (docs/law.md, back-dated
+    payments). ``moved``/``left``: later payments whose allocations the restatement changed,
+    where their released money went, and what of it no claim took."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.dunning.test_daily_run import engine  # noqa: F401 - fixture
 
 BASE = "/v1/clients/C1/invoices"
 
@@ -60,3 +61,13 @@ def test_bad_amounts_are_refused_and_all_of_the_open_principal_is_the_full_credi
     # no body: the whole invoice, as before
     r = a.call("POST", f"{BASE}/F1/credit")
     assert r.status == 200 and r.body["status"] == "credited", r.body
+
+
+def test_a_letter_after_a_partial_credit_states_the_lower_amounts(engine):  # noqa: F811
+    world, _ = engine
+    a = world.agency_a
+    preview = "/v1/clients/C1/templates/t-reminder/preview"
+    assert "€ 171,00" in a.call("POST", preview, {"debtor": "D1"}).body["text"]  # 121 + 50
+    r = a.call("POST", f"{BASE}/F1/credit", {"amount": "21.00", "reference": "CN-7"})
+    assert r.status == 200 and r.body["amount"] == "100.00", r.body
+    assert "€ 150,00" in a.call("POST", preview, {"debtor": "D1"}).body["text"]  # 100 + 50
