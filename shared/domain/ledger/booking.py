@@ -26,7 +26,7 @@ from shared.domain.ledger.model import (
     LedgerEvent,
 )
 from shared.domain.ledger.replay import open_claims
-from shared.domain.ledger.restate import CREDIT_NOTE, restate
+from shared.domain.ledger.restate import CREDIT_NOTE, received_day, restate
 from shared.domain.money import Cents
 
 
@@ -312,7 +312,8 @@ def release_credited(
             continue
         if e.kind is EventKind.ALLOCATED:
             net[e.payment_id] = net.get(e.payment_id, 0) + e.amount
-            received[e.payment_id] = min(received.get(e.payment_id, e.on), e.on)
+            day = received_day(e)  # a restated allocation: the day its money came in
+            received[e.payment_id] = min(received.get(e.payment_id, day), day)
         elif e.kind is EventKind.REVERSAL:
             net[e.payment_id] = net.get(e.payment_id, 0) - e.amount
     events: dict[str, tuple[LedgerEvent, ...]] = {}

@@ -26,7 +26,13 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import Booking, LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import ClaimFigures, Component, EventKind, LedgerEvent
+from shared.domain.ledger.model import (
+    RESTATED,
+    ClaimFigures,
+    Component,
+    EventKind,
+    LedgerEvent,
+)
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
@@ -467,13 +473,18 @@ def _summary(f: ClaimFigures) -> dict[str, object]:
 
 def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date) -> Booking | None:
     """The booking of ``payment_id`` as the claims hold it, or None when it is not there."""
-    lines = [
-        booking.AllocationLine(r.number, e.component, e.amount)
-        for r in records
-        for e in r.events
-        if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED
-    ]
     held = any(e.payment_id == payment_id for r in records for e in r.events)
     if not held:
         return None
+    net: dict[tuple[str, Component], Cents] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id != payment_id:
+                continue
+            key = (r.number, e.component)
+            if e.kind is EventKind.ALLOCATED:
+                net[key] = net.get(key, 0) + e.amount
+            elif e.kind is EventKind.REVERSAL and (e.reason or "").startswith(RESTATED):
+                net[key] = net.get(key, 0) - e.amount  # moved by a restatement, not returned
+    lines = [booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0]
     return Booking(payment_id, amount, on, tuple(lines), amount - sum(x.amount for x in lines))

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import Component, EventKind
+from shared.domain.ledger.model import RESTATED, Component, EventKind
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client
@@ -150,7 +150,9 @@ def _paid(
         for event in record.events:
             if event.payment_id is None:
                 continue
-            if event.kind is EventKind.REVERSAL and event.reason == CREDITED:
+            if event.kind is EventKind.REVERSAL and (
+                event.reason == CREDITED or (event.reason or "").startswith(RESTATED)
+            ):  # a restatement moved it (another component or claim): not money returned
                 # a credit note moved the money to the debtor's other claims (where it counts
                 # if they are the plan's): only what this claim counted is taken off here
                 if not (principal_only and event.component is not Component.PRINCIPAL):
