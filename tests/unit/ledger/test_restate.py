@@ -141,3 +141,14 @@ def test_the_same_back_dated_payment_twice_is_refused_by_its_id():
         assert "booked already" in str(exc)
     else:
         raise AssertionError("a payment booked twice must be refused")
+
+
+def test_a_payment_moved_by_a_restatement_still_counts_as_paid_for_a_plan():
+    from shared.services.plans.money import _paid
+
+    records = [ClaimRecord(terms())]
+    records = apply(records, booking.allocate(records, "tr_late", 10_000, LATER))
+    after = apply(records, booking.allocate(records, "st_early", 50_000, D))
+    # both payments stand: the online one's move from costs to interest and principal is
+    # not money that came back
+    assert _paid(after, {"F1"}, DUE, principal_only=False) == 60_000
