@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import engine  # noqa: F401 - fixture
 
@@ -71,3 +72,41 @@ def test_a_letter_after_a_partial_credit_states_the_lower_amounts(engine):  # no
     r = a.call("POST", f"{BASE}/F1/credit", {"amount": "21.00", "reference": "CN-7"})
     assert r.status == 200 and r.body["amount"] == "100.00", r.body
     assert "€ 150,00" in a.call("POST", preview, {"debtor": "D1"}).body["text"]  # 100 + 50
+
+
+def test_money_paid_beyond_the_lower_claim_moves_to_the_next_claim_once(world):
+    a = _setup(world)
+    access = world.services.access
+    c1 = access.client_for(access.authenticate(a.key), "C1")
+    pay = world.services.payments
+    # 3-3, after the term: EUR 300 on F1 pays costs 150.00, interest 4.93, principal 145.07
+    paid = pay.book(
+        c1, payment_id="bank-1", amount=30_000, received_on=date(2025, 3, 3),
+        source=PaymentSource.BANK, invoice_numbers=["F1"],
+    )  # fmt: skip
+    assert [(x.component, x.amount) for x in paid.allocations] == [
+        ("costs", 15_000), ("interest", 493), ("principal", 14_507),
+    ]  # fmt: skip
+    # 900.00 is more than the open principal (854.93): refused; 800.00 leaves EUR 200
+    assert (
+        a.call("POST", f"{BASE}/F1/credit", {"amount": "900.00", "reference": "CN-9"}).status == 422
+    )
+    note = {"amount": "800.00", "reference": "CN-8", "date": "2025-03-10"}
+    for _ in range(2):  # the same note twice: the money moves once
+        r = a.call("POST", f"{BASE}/F1/credit", note)
+        assert r.status == 200 and r.body["amount"] == "200.00", r.body
+    # F1 as a EUR 200 claim (alone: F2 had no letter): costs 15% of 200 = 30.00 -> the EUR
+    # 40 minimum, interest 1-2..2-3 on 200 (30 days: 0.986 -> 0.99), principal 200.00:
+    # 240.99 of bank-1 stays; 59.01 goes to F2 on 3-3 (6:43; interest 21-2..2-3, 10 days
+    # on 200: 0.329 -> 0.33, then principal 58.68)
+    f1 = a.call("GET", f"{BASE}/F1/claim").body
+    assert f1["open"]["total"] == "0.00" and f1["paid"]["costs"] == "40.00"
+    assert a.call("GET", f"{BASE}/F1").body["status"] == "paid"
+    moved = pay.repos.payments.get(c1.client_id, "bank-1")
+    assert {(x.invoice_number, x.component, x.amount) for x in moved.allocations} == {
+        ("F1", "costs", 4_000), ("F1", "interest", 99), ("F1", "principal", 20_000),
+        ("F2", "interest", 33), ("F2", "principal", 5_868),
+    }  # fmt: skip
+    assert moved.unallocated == 0
+    f2 = a.call("GET", f"{BASE}/F2").body
+    assert f2["status"] == "partially_paid" and f2["paid"] == "58.68", f2
