@@ -123,7 +123,10 @@ def operation(route: Route) -> dict[str, Any]:
         media: dict[str, Any] = {"schema": _ref(route.body)}
         if route.example is not None:
             media["example"] = route.example
-        op["requestBody"] = {"required": True, "content": {"application/json": media}}
+        op["requestBody"] = {
+            "required": not route.body_optional,
+            "content": {"application/json": media},
+        }
     elif route.consumes is not None:
         op["requestBody"] = {
             "required": True,

@@ -91,6 +91,7 @@ class Route:
     errors: Mapping[int, str] = field(default_factory=dict)
     example: Any = None
     description: str = ""
+    body_optional: bool = False  # the body may be left out (the route then does its default)
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:

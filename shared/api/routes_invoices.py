@@ -102,8 +102,17 @@ def register(router: Router, services: Services) -> None:
 
     def credit(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        inv = services.invoice_status.credit(
-            client, ctx.params["invoice"], author=principal(ctx).key_id
+        if not ctx.request.body.strip():  # no body: the whole invoice, as always
+            inv = services.invoice_status.credit(
+                client, ctx.params["invoice"], author=principal(ctx).key_id
+            )
+            return ApiResponse(body=invoice_out(inv))
+        from shared.services.invoice_status import CreditNote
+
+        body = validate_body(ctx.request, schemas.CreditIn)
+        note = CreditNote(cents_from_decimal(body.amount), body.reference, body.reason, body.on)
+        inv = services.invoice_status.credit_part(
+            client, ctx.params["invoice"], note, author=principal(ctx).key_id
         )
         return ApiResponse(body=invoice_out(inv))
 
@@ -198,10 +207,25 @@ def register(router: Router, services: Services) -> None:
             "POST",
             base + "/{invoice}/credit",
             credit,
-            "Credit an invoice",
+            "Credit an invoice, or part of its principal",
             tag,
+            body=schemas.CreditIn,
+            body_optional=True,
             response=invoice,
-            errors=status_change,
+            errors={
+                **status_change,
+                400: "The body is not JSON",
+                409: "The invoice changed meanwhile (try again), or this credit note "
+                "reference was booked with another amount",
+                422: "The invoice's status does not allow this (field: status), or the "
+                "amount is not above 0 and at most the open principal (field: amount)",
+            },
+            description="No body: the whole invoice is credited. A body credits part of "
+            "the principal on the credit note's date: the interest on that part is taken "
+            "back from its first day, the collection costs follow the lower principal, "
+            "money paid beyond the new total goes to the debtor's other claims (else an "
+            "overpayment item). The same reference twice books once.",
+            example={"amount": "125.00", "reference": "CN-2026-0042", "reason": "returned"},
         )
     )
     router.add(

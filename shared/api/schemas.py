@@ -479,3 +479,27 @@ class CopyIn(Strict):
 class NoteIn(Strict):
     text: str = Field(min_length=1, max_length=4000)
     channel: Literal["phone", "email", "letter", "visit", "other"] | None = None
+
+
+class CreditIn(Strict):
+    """A credit note for part of an invoice's principal (no body: the whole invoice)."""
+
+    amount: Amount = Field(
+        description="The principal credited, euros: above 0 and below the open principal "
+        "(all of it: the full credit)"
+    )
+    reference: str = Field(
+        min_length=1, max_length=35, pattern=_PRINTABLE,
+        description="The credit note's number: the same note twice books once",
+    )  # fmt: skip
+    reason: str | None = Field(default=None, max_length=1000, pattern=_PRINTABLE)
+    on: date | None = Field(
+        default=None, alias="date", description="The credit note's date (default: today)"
+    )
+
+    @field_validator("on")
+    @classmethod
+    def _within_range(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"must lie between {EARLIEST_DATE} and {LATEST_DATE}")
+        return value

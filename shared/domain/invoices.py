@@ -57,6 +57,9 @@ class Invoice:
     # what the claim is for (prescription: 2 years for a consumer sale, 7:28 BW, else 5);
     # None: not told, a consumer's claim is then taken as a sale (the earlier warning)
     claim_kind: ClaimKind | None = None
+    # partial credit notes (reference, principal credited): ``amount`` is what is left of the
+    # principal; the invoiced amount is ``amount`` plus these
+    credit_notes: tuple[tuple[str, Cents], ...] = ()
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
@@ -101,6 +104,30 @@ class Invoice:
         if self.status is InvoiceStatus.PAID:
             raise InvoiceRuleError(f"invoice {self.number} is paid; refund instead of credit")
         return replace(self, status=InvoiceStatus.CREDITED)
+
+    @property
+    def invoiced(self) -> Cents:
+        """The principal as invoiced, before partial credit notes."""
+        return self.amount + sum(c for _, c in self.credit_notes)
+
+    def credit_part(self, reference: str, cents: Cents) -> Invoice:
+        """A credit note for part of the principal: the invoice stays in collection for the
+        rest. The same reference twice changes nothing; with another amount it is refused."""
+        booked = dict(self.credit_notes).get(reference)
+        if booked is not None:
+            if booked != cents:
+                raise InvoiceRuleError(f"credit note {reference} was {booked} cents")
+            return self
+        if self.status in CLOSED:
+            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+        if not 0 < cents < self.amount - self.paid:
+            raise InvoiceRuleError("a partial credit must be below the open principal")
+        amount = self.amount - cents
+        status: InvoiceStatus = self.status
+        if status is not InvoiceStatus.DISPUTED:
+            status = _status_for(amount, self.paid)
+        notes = (*self.credit_notes, (reference, cents))
+        return replace(self, amount=amount, status=status, credit_notes=notes)
 
     def dispute(self, reason: str) -> Invoice:
         if self.status in CLOSED:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.tables import TransactionFailed
@@ -18,6 +21,17 @@ if TYPE_CHECKING:
     from shared.services.ledger.service import LedgerService
 
 RETRIES = 3
+
+
+@dataclass(frozen=True)
+class CreditNote:
+    """A credit note for part of an invoice: its principal credited, its number, why, and
+    its date (None: today in Amsterdam)."""
+
+    cents: Cents
+    reference: str
+    reason: str | None = None
+    on: date | None = None
 
 
 class InvoiceStatusService:
@@ -83,6 +97,77 @@ class InvoiceStatusService:
             found = self.repos.invoices.get(client.client_id, number)
             invoice = found.invoice if found else invoice
         return invoice
+
+    def credit_part(self, client: Client, number: str, note: CreditNote, author: str) -> Invoice:
+        """A credit note for part of the principal (docs/law.md, a partial credit note): the
+        invoice stays in collection with its lower amount, the ledger takes the part off on
+        the note's day with the interest and costs that followed it, money paid beyond the
+        new total goes to the debtor's other claims (else an overpayment item), and the
+        contact log says so once. All of the open principal: the full credit. The same
+        reference again only finishes what a first attempt left undone; with another amount
+        it is a conflict."""
+        if self.ledger is None:
+            raise Invalid("partial credits need the claim ledger", field="amount")
+        on = note.on or self.ledger.today()
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        booked = dict(stored.invoice.credit_notes).get(note.reference)
+        if booked is None:
+            claim = self.ledger.claim(client, number, max(on, self.ledger.today()))
+            if note.cents == claim.open.principal and claim.open.principal > 0:
+                return self.credit(client, number, author)  # all of it: the full credit
+            if note.cents > claim.open.principal:
+                raise Invalid(
+                    f"the open principal is {format_eur_nl(claim.open.principal)}", field="amount"
+                )
+        elif booked != note.cents:
+            raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")
+        invoice, changed = self._credit_invoice(client, number, note)
+        result = self.ledger.credit_part(
+            client, number, note.cents, on, note.reference, note.reason or ""
+        )
+        from shared.services.ledger.credit import follow_ledger
+
+        claims = self.ledger.debtor_claims(client, invoice.debtor_number)
+        follow_ledger(
+            self.ledger, client, claims, dict.fromkeys(result.moved, on), number,
+            f"credit note {note.reference} on invoice {number}", "creditnote",
+        )  # fmt: skip
+        if changed:
+            now = self.clock.now()
+            why = f": {note.reason}" if note.reason else ""
+            self.repos.contacts.add(
+                ContactEntry(
+                    client_id=client.client_id, debtor_number=invoice.debtor_number,
+                    entry_id=time_ordered_id(now), at=now, kind=ContactKind.STATUS,
+                    summary=f"Credit note {note.reference}: {format_eur_nl(note.cents)} of "
+                    f"invoice {number} credited on {on.isoformat()}{why}",
+                    invoice_numbers=(number,), system=True, author=author,
+                )
+            )  # fmt: skip
+        found = self.repos.invoices.get(client.client_id, number)
+        return found.invoice if found else invoice
+
+    def _credit_invoice(
+        self, client: Client, number: str, note: CreditNote
+    ) -> tuple[Invoice, bool]:
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None:
+                raise NotFound(f"invoice {number} not found")
+            try:
+                updated = stored.invoice.credit_part(note.reference, note.cents)
+            except InvoiceRuleError as exc:
+                raise Invalid(str(exc), field="amount") from exc
+            if updated == stored.invoice:
+                return updated, False  # booked already (a retry)
+            try:
+                self.repos.invoices.save(updated, stored)
+                return updated, True
+            except TransactionFailed:
+                continue
+        raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
 
     def withdraw(self, client: Client, number: str, author: str) -> Invoice:
         return self._change(

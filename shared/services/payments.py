@@ -146,6 +146,11 @@ class PaymentService:
         if payer_iban and payment.debtor_number:
             self.repos.banking.learn_iban(client.client_id, payer_iban, payment.debtor_number)
         self._log(client, payment)
+        if result.moved and payment.debtor_number:  # a back-dated payment restated claims
+            from shared.services.ledger.credit import settle_restated
+
+            moved = dict.fromkeys(result.moved, result.on)
+            settle_restated(self.ledger, client, payment.debtor_number, payment_id, moved)
         if payment.unallocated > 0:
             self._action(
                 client,

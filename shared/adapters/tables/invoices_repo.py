@@ -75,6 +75,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "Pdf": inv.pdf,
             "ContractDate": put_date(inv.contract_date),
             "ClaimKind": inv.claim_kind.value if inv.claim_kind else None,
+            "CreditNotes": put_json([list(c) for c in inv.credit_notes]),
         },
     )
 
@@ -104,6 +105,7 @@ def invoice_from_row(row: Row) -> Invoice:
         pdf=None if d.get("Pdf") is None else bool(d["Pdf"]),
         contract_date=get_date(d.get("ContractDate")),
         claim_kind=ClaimKind(d["ClaimKind"]) if d.get("ClaimKind") else None,
+        credit_notes=tuple((str(r), int(c)) for r, c in get_json(d.get("CreditNotes"), [])),
     )
 
 

@@ -6,7 +6,7 @@ run as a simulation over the claim's own events.
   anniversary of the first interest day all interest unpaid at that moment is added to the
   base (6:119 lid 2, 6:119a lid 3); interest paid later pays the capitalised part first.
 - Money allocated on day d counts from d: the old base earns interest up to d (exclusive).
-- A write-off, a credit, or a waiver marked final stops the interest from its day on.
+- A write-off, or a credit or waiver marked final, stops the interest from its day on.
 - No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept).
 - The anniversaries count from the claim's real first interest day, whatever the rate table's
   first date. Where the table knows no rate (before its first row) no statutory interest is
@@ -41,13 +41,19 @@ def _interest_settled(event: LedgerEvent) -> int:
         return 0
     if event.kind is EventKind.REVERSAL:
         return -event.amount
-    if event.kind in (EventKind.ALLOCATED, EventKind.CREDIT, EventKind.WAIVER, EventKind.WRITE_OFF):
+    settling = (
+        EventKind.ALLOCATED, EventKind.CREDIT, EventKind.WAIVER, EventKind.WRITE_OFF,
+        EventKind.CORRECTION,
+    )  # fmt: skip
+    if event.kind in settling:
         return event.amount
     return 0
 
 
 def _stops(event: LedgerEvent) -> bool:
-    return event.kind in (EventKind.WRITE_OFF, EventKind.CREDIT) or event.final
+    """A write-off, or an event marked final (a waiver of all open interest, the credit of
+    a whole claim), stops the interest; a partial credit note does not (the rest is owed)."""
+    return event.kind is EventKind.WRITE_OFF or event.final
 
 
 def _agreed(terms: ClaimTerms) -> Fraction | None:

@@ -26,6 +26,7 @@ from shared.domain.ledger.model import (
     LedgerEvent,
 )
 from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.restate import CREDIT_NOTE, received_day, restate
 from shared.domain.money import Cents
 
 
@@ -48,11 +49,15 @@ class Booking:
     lines: tuple[AllocationLine, ...]
     unallocated: Cents
     events: dict[str, tuple[LedgerEvent, ...]] = field(default_factory=dict)
+    # a back-dated payment restated claims (restate.py): later payments whose money those
+    # claims no longer take, where that money went now (6:43), and what no claim took
+    moved: dict[str, tuple[AllocationLine, ...]] = field(default_factory=dict)
+    left: dict[str, Cents] = field(default_factory=dict)
 
 
 def booking_day(records: Sequence[ClaimRecord], on: date) -> date:
     """A claim is never rewritten backwards: a back-dated entry is booked on the day of the
-    claim's latest event (its interest up to then was fixed already)."""
+    claim's latest event (a payment with correcting events: :mod:`restate`)."""
     latest = [e.on for r in records for e in r.events]
     return max([on, *latest])
 
@@ -119,9 +124,11 @@ def allocate(
     The payment is booked on each claim on the day it was received (interest to that day,
     "paid within the term" decided on that day); another invoice's events never move it. A
     claim the payment reaches that has events of its own after that day (an online payment
-    booked before the bank statement came in) takes it on its latest day instead: the claim's
-    stream is append-only and its later fixings were read by letters and statements already,
-    so it is not rewritten backwards (docs/law.md, back-dated payments)."""
+    booked before the bank statement came in) takes it on its latest day instead, restated
+    (:mod:`restate`): the stream is append-only, and correcting events bring the claim to
+    exactly what booking the payment on its day would have made it (docs/law.md, back-dated
+    payments). ``moved``/``left``: later payments whose allocations the restatement changed,
+    where their released money went, and what of it no claim took."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
@@ -137,11 +144,40 @@ def allocate(
     rest = sorted(
         (r for r in records if r not in chosen), key=lambda r: (r.terms.due_date, r.number)
     )
-    events, lines, remaining = _spread(
+    events, lines, remaining, released = _spread(
         records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
     )
+    moved, left = _move_released(records, events, released, rates)
     day = max((e.on for new in events.values() for e in new), default=on)
-    return Booking(payment_id, amount, day, tuple(lines), remaining, events)
+    return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def _move_released(
+    records: Sequence[ClaimRecord],
+    events: dict[str, tuple[LedgerEvent, ...]],
+    released: list[tuple[str, str, Cents, date]],
+    rates: RateTable | None,
+) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
+    """Later payments' money a restatement released (claim, payment, amount, received day):
+    allocated by 6:43 over the debtor's other claims, oldest first, on the day it was
+    received (``events`` grows with the new allocations); the rest is left unallocated."""
+    current = {r.number: r for r in records}
+    for n, more in events.items():
+        current[n] = ClaimRecord(current[n].terms, current[n].events + more)
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for number, payment_id, amount, received in released:
+        others = sorted(
+            (r for r in current.values() if r.number != number),
+            key=lambda r: (r.terms.due_date, r.number),
+        )
+        new, lines, rest, _ = _spread(
+            list(current.values()), others, payment_id, amount, received, rates
+        )
+        _add(current, events, new)
+        moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
+        left[payment_id] = left.get(payment_id, 0) + rest
+    return moved, left
 
 
 def _spread(
@@ -152,13 +188,21 @@ def _spread(
     on: date,
     rates: RateTable | None,
     principal_first: frozenset[str] = frozenset(),
-) -> tuple[dict[str, tuple[LedgerEvent, ...]], list[AllocationLine], Cents]:
+) -> tuple[
+    dict[str, tuple[LedgerEvent, ...]],
+    list[AllocationLine],
+    Cents,
+    list[tuple[str, str, Cents, date]],
+]:
     """``amount`` received on ``on`` over the claims of ``pool`` in that order, each claim on
-    its own :func:`claim_day` (figures of the whole debtor on that day: shared costs)."""
+    its own :func:`claim_day` (figures of the whole debtor on that day: shared costs); a
+    claim with later events of its own is restated (:mod:`restate`), and the later
+    payments' money it releases is returned (claim, payment, amount, received day)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
     events: dict[str, tuple[LedgerEvent, ...]] = {}
+    released: list[tuple[str, str, Cents, date]] = []
     for record in pool:
         if remaining <= 0:
             break
@@ -166,11 +210,22 @@ def _spread(
         if day not in figures_on:
             figures_on[day] = open_claims(records, day, rates)
         fig = figures_on[day][record.number]
-        if fig.open.total <= 0 or record.terms.closed:
+        if record.terms.closed:
+            continue
+        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
+        if day > on:  # the claim has events of its own after the payment was received
+            done = restate(records, record.number, payment_id, remaining, on, day,
+                           fixing_events(record, fig, _next_seq(record)), order, rates)  # fmt: skip
+            if done.events:
+                events[record.number] = done.events
+            lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
+            released.extend((record.number, p, v, d) for p, (v, d) in done.released.items())
+            remaining -= done.amount
+            continue
+        if fig.open.total <= 0:
             continue
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
-        order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
         for component in order:
             take = min(remaining, fig.open.of(component))
             if take <= 0:
@@ -182,7 +237,7 @@ def _spread(
             lines.append(AllocationLine(record.number, component, take))
             remaining -= take
         events[record.number] = tuple(new)
-    return events, lines, remaining
+    return events, lines, remaining, released
 
 
 def reverse(
@@ -257,7 +312,8 @@ def release_credited(
             continue
         if e.kind is EventKind.ALLOCATED:
             net[e.payment_id] = net.get(e.payment_id, 0) + e.amount
-            received[e.payment_id] = min(received.get(e.payment_id, e.on), e.on)
+            day = received_day(e)  # a restated allocation: the day its money came in
+            received[e.payment_id] = min(received.get(e.payment_id, day), day)
         elif e.kind is EventKind.REVERSAL:
             net[e.payment_id] = net.get(e.payment_id, 0) - e.amount
     events: dict[str, tuple[LedgerEvent, ...]] = {}
@@ -272,7 +328,7 @@ def release_credited(
             (r for r in current.values() if r.number != number),
             key=lambda r: (r.terms.due_date, r.number),
         )
-        new, lines, rest = _spread(
+        new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates,
         )  # fmt: skip
@@ -368,3 +424,69 @@ def _figures(
         raise LedgerRuleError(f"invoice {number} is closed")
     day = booking_day(records, on)
     return found[0], open_claims(records, day, rates)[number]
+
+
+class CreditNoteConflict(LedgerRuleError):
+    """The same credit note reference booked with another amount."""
+
+
+def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
+    """What the claim credited under ``reference`` (None: not booked)."""
+    found = [
+        e.amount
+        for e in record.events
+        if e.kind is EventKind.CREDIT
+        and (e.reason or "").startswith(CREDIT_NOTE)
+        and (e.reason or "")[len(CREDIT_NOTE) + 10 :].startswith(f": {reference}: ")
+    ]
+    return sum(found) if found else None
+
+
+def credit_part(
+    records: Sequence[ClaimRecord],
+    number: str,
+    cents: Cents,
+    on: date,
+    reference: str,
+    reason: str,
+    rates: RateTable | None = None,
+) -> Release:
+    """A credit note for part of invoice ``number``'s principal, dated ``on`` (docs/law.md, a
+    partial credit note): the principal goes down on that day (the claim's latest day when
+    it has later events); that part was never owed, so the interest on it is taken back from
+    the first day and the collection costs follow the lower principal (restate.py: the claim
+    replayed with the part off from its due date, the difference appended as corrections);
+    money paid on the claim beyond what it now asks goes by 6:43 to the debtor's other
+    claims, oldest first, on the day it was received, the rest left unallocated. Nothing
+    when ``reference`` is booked already with this amount; another amount: refused."""
+    found = [r for r in records if r.number == number]
+    if not found:
+        raise LedgerRuleError(f"no claim for invoice {number}")
+    record = found[0]
+    if record.terms.closed:
+        raise LedgerRuleError(f"invoice {number} is closed")
+    booked = credit_note_on(record, reference)
+    if booked is not None:
+        if booked != cents:
+            raise CreditNoteConflict(
+                f"credit note {reference} was booked on {number} for {booked} cents"
+            )
+        return Release({}, {}, {})
+    day = claim_day(record, on)
+    fig = open_claims(records, day, rates)[number]
+    if not 0 < cents < fig.open.principal:
+        raise LedgerRuleError(
+            f"a partial credit must be above 0 and below the open principal ({fig.open.principal}"
+            " cents); credit the whole invoice instead"
+        )
+    start = record.terms.due_date
+    note = LedgerEvent(
+        1, EventKind.CREDIT, Component.PRINCIPAL, cents, day,
+        reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}",
+    )  # fmt: skip
+    done = restate(records, number, "", 0, start, day,
+                   fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip
+    events = {number: done.events}
+    released = [(number, p, v, d) for p, (v, d) in done.released.items()]
+    moved, left = _move_released(records, events, released, rates)
+    return Release(events, moved, left)

@@ -39,6 +39,16 @@ class EventKind(StrEnum):
     WAIVER = "waiver"  # staff let part of it go (a settlement for less)
     WRITE_OFF = "write_off"  # uncollectable
     REVERSAL = "reversal"  # a payment came back: undoes exactly one allocation
+    # costs or interest taken back because a back-dated fact (a payment received before
+    # events the claim already has, a partial credit note) makes them not owed: the stream
+    # stays append-only and the claim's figures become what they would have been had the
+    # fact been booked on its day (docs/law.md, back-dated payments); counted as credited
+    CORRECTION = "correction"
+
+
+# the reason of the events a restatement appends (see restate.py): not a fixing, not a
+# payment that came back
+RESTATED = "restated: "
 
 
 class InterestRule(StrEnum):

@@ -11,6 +11,7 @@ from shared.domain.ledger.accrual import accrued_interest, concluded, unknown_ra
 from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares
 from shared.domain.ledger.model import (
     COMPONENTS,
+    RESTATED,
     Amounts,
     ClaimFigures,
     Component,
@@ -24,12 +25,14 @@ def interest_charged(record: ClaimRecord, on: date, rates: RateTable | None = No
     """Interest fixed so far, or what has accrued up to ``on`` when that is more: fixed
     amounts never move, even when the rate table is corrected afterwards."""
     events = [e for e in record.events if e.on <= on]
-    fixed = sum(
-        e.amount
-        for e in events
-        if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
-    )
-    return max(fixed, round_half_up(accrued_interest(record.terms, events, on, rates)))
+    charged = [
+        e for e in events if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
+    ]
+    # interest a restatement charged on top (restate.py: the history as it should have been
+    # had more interest than the stream accrues) stays on top of what accrues later
+    extra = sum(e.amount for e in charged if e.reason and e.reason.startswith(RESTATED))
+    fixed = sum(e.amount for e in charged) - extra
+    return extra + max(fixed, round_half_up(accrued_interest(record.terms, events, on, rates)))
 
 
 def replay(
@@ -50,7 +53,8 @@ def replay(
         Component.INTEREST: interest_charged(record, on, rates),
     }
     paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
-    credited = dict(sums[EventKind.CREDIT])
+    # a correction takes back what was charged too much: for the debtor it is credited
+    credited = {c: sums[EventKind.CREDIT][c] + sums[EventKind.CORRECTION][c] for c in COMPONENTS}
     waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]
     # what the client's own books say was paid covers only what Inning did not book itself
     # (the two may overlap for a moment while a booking is being finished)

@@ -39,7 +39,7 @@ def claim_terms(
         invoice_number=invoice.number,
         debtor_number=invoice.debtor_number,
         due_date=invoice.due_date,
-        principal=invoice.amount,
+        principal=invoice.invoiced,  # partial credit notes are events of the claim
         principal_settled_elsewhere=max(0, invoice.paid - booked_principal),
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,

@@ -12,7 +12,7 @@ payment row lists the allocations the ledger holds, and money no claim took is a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.ledger.booking import CREDITED
@@ -43,6 +43,34 @@ def settle_credited(ledger: LedgerService, client: Client, number: str) -> None:
         for e in credited.events
         if e.kind is EventKind.REVERSAL and e.reason == CREDITED and e.payment_id
     }
+    follow_ledger(ledger, client, claims, moved, number, f"invoice {number} credited", "credit")
+
+
+def settle_restated(
+    ledger: LedgerService, client: Client, debtor_number: str, payment_id: str,
+    moved: dict[str, date],
+) -> None:  # fmt: skip
+    """Back-dated payment ``payment_id`` restated the debtor's claims and moved the money of
+    the later payments ``moved`` (payment: day booked) to other claims or out of them:
+    invoices, payment rows and overpayment items follow the ledger (:func:`follow_ledger`)."""
+    claims = ledger.debtor_claims(client, debtor_number)
+    because = f"restated by the earlier payment {payment_id}"
+    follow_ledger(ledger, client, claims, moved, payment_id, because, "restated")
+
+
+def follow_ledger(
+    ledger: LedgerService,
+    client: Client,
+    claims: DebtorClaims,
+    moved: dict[str, date],
+    number: str,
+    because: str,
+    tag: str,
+) -> None:
+    """Payments whose money the ledger moved between claims (a credit, a back-dated payment
+    restating a claim): each invoice holds the principal the ledger gives it from them, each
+    payment row lists the allocations the ledger holds, and what no claim took is an
+    ``overpayment`` item (its id made from ``tag``, ``number`` and the payment: once)."""
     for payment_id, on in sorted(moved.items()):
         held = _held(claims.records, payment_id)
         for invoice_number in sorted({n for n, _ in held} | _applied_on(claims, payment_id)):
@@ -61,7 +89,8 @@ def settle_credited(ledger: LedgerService, client: Client, number: str) -> None:
             )
             ledger.repos.payments.save(payment)
         if unallocated > 0:
-            _overpayment(ledger, client, payment, number, datetime.combine(on, time(), UTC))
+            at = datetime.combine(on, time(), UTC)
+            _overpayment(ledger, client, payment, number, at, because, tag)
 
 
 def _held(records: list[ClaimRecord], payment_id: str) -> dict[tuple[str, str], Cents]:
@@ -109,20 +138,21 @@ def _set_principal(
 
 
 def _overpayment(
-    ledger: LedgerService, client: Client, payment: Payment, number: str, at: datetime
-) -> None:
+    ledger: LedgerService, client: Client, payment: Payment, number: str, at: datetime,
+    because: str, tag: str,
+) -> None:  # fmt: skip
     item = ActionItem(
         client_id=client.client_id,
-        action_id=keyed_id(at, "overpayment", "credit", number, payment.payment_id),
+        action_id=keyed_id(at, "overpayment", tag, number, payment.payment_id),
         kind="overpayment",
-        title=f"Overpayment of {format_eur_nl(payment.unallocated)} (invoice {number} credited)",
+        title=f"Overpayment of {format_eur_nl(payment.unallocated)} ({because})",
         created_at=ledger.clock.now(),
         debtor_number=payment.debtor_number,
         invoice_numbers=(number,),
         detail={
             "payment_id": payment.payment_id,
             "unallocated": payment.unallocated,
-            "credited_invoice": number,
+            ("credited_invoice" if tag == "credit" else "restated_by"): number,
         },
     )
     try:

@@ -26,7 +26,13 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import Booking, LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import ClaimFigures, Component, EventKind, LedgerEvent
+from shared.domain.ledger.model import (
+    RESTATED,
+    ClaimFigures,
+    Component,
+    EventKind,
+    LedgerEvent,
+)
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
@@ -203,8 +209,9 @@ class LedgerService:
             result = booking.allocate(records, payment_id, amount, on, designated, self._rates(),
                                       principal_first)  # fmt: skip
             changes = self._changes(
-                client, every, result.events, payments_added=(payment_id,), on=result.on
-            )
+                client, every, result.events, payments_added=(payment_id, *result.moved),
+                on=result.on,
+            )  # fmt: skip
             try:
                 self.ledger.write(changes)
                 return result
@@ -265,6 +272,38 @@ class LedgerService:
                 return result
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another change on these claims won: read again, release again
+        raise ConflictingUpdate(f"claim {number} keeps changing; retry")
+
+    def credit_part(
+        self, client: Client, number: str, cents: Cents, on: date, reference: str, reason: str
+    ) -> booking.Release:
+        """A credit note for part of invoice ``number``'s principal, in one etag-guarded write
+        (:func:`shared.domain.ledger.booking.credit_part`); the same note again changes
+        nothing, the same reference with another amount is a conflict."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        for _ in range(RETRIES):
+            claims = self.debtor_claims(client, stored.invoice.debtor_number)
+            try:
+                result = booking.credit_part(
+                    claims.records, number, cents, on, reference, reason, self._rates()
+                )
+            except booking.CreditNoteConflict as exc:
+                raise ConflictingUpdate(str(exc)) from exc
+            except LedgerRuleError as exc:
+                raise Invalid(str(exc), field="amount") from exc
+            if not result.events:
+                return result
+            day = max(e.on for new in result.events.values() for e in new)
+            try:
+                self.ledger.write(
+                    self._changes(client, [claims], result.events, on=day,
+                                  payments_added=tuple(result.moved))
+                )  # fmt: skip
+                return result
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue  # another change on these claims won: read again, credit again
         raise ConflictingUpdate(f"claim {number} keeps changing; retry")
 
     # -- staff ---------------------------------------------------------------------------------
@@ -434,13 +473,18 @@ def _summary(f: ClaimFigures) -> dict[str, object]:
 
 def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date) -> Booking | None:
     """The booking of ``payment_id`` as the claims hold it, or None when it is not there."""
-    lines = [
-        booking.AllocationLine(r.number, e.component, e.amount)
-        for r in records
-        for e in r.events
-        if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED
-    ]
     held = any(e.payment_id == payment_id for r in records for e in r.events)
     if not held:
         return None
+    net: dict[tuple[str, Component], Cents] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id != payment_id:
+                continue
+            key = (r.number, e.component)
+            if e.kind is EventKind.ALLOCATED:
+                net[key] = net.get(key, 0) + e.amount
+            elif e.kind is EventKind.REVERSAL and (e.reason or "").startswith(RESTATED):
+                net[key] = net.get(key, 0) - e.amount  # moved by a restatement, not returned
+    lines = [booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0]
     return Booking(payment_id, amount, on, tuple(lines), amount - sum(x.amount for x in lines))

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import Component, EventKind
+from shared.domain.ledger.model import RESTATED, Component, EventKind
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 from shared.domain.parties import Client
@@ -116,7 +116,7 @@ class LedgerMoney:
         wanted = set(invoice_numbers)
         claims = self.ledger.debtor_claims(client, debtor_number)
         paid = _paid(claims.records, wanted, since, principal_only=not include_costs)
-        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT)
+        let_go = (EventKind.WAIVER, EventKind.WRITE_OFF, EventKind.CREDIT, EventKind.CORRECTION)
         if not any(
             r.terms.closed or any(e.kind in let_go and e.on >= since for e in r.events)
             for r in claims.records
@@ -150,7 +150,9 @@ def _paid(
         for event in record.events:
             if event.payment_id is None:
                 continue
-            if event.kind is EventKind.REVERSAL and event.reason == CREDITED:
+            if event.kind is EventKind.REVERSAL and (
+                event.reason == CREDITED or (event.reason or "").startswith(RESTATED)
+            ):  # a restatement moved it (another component or claim): not money returned
                 # a credit note moved the money to the debtor's other claims (where it counts
                 # if they are the plan's): only what this claim counted is taken off here
                 if not (principal_only and event.component is not Component.PRINCIPAL):

@@ -55,18 +55,23 @@ def test_a_back_dated_payment_is_booked_on_its_received_day_not_on_another_invoi
     assert ledger.open.total == 0
 
 
-def test_a_back_dated_payment_on_a_claim_with_later_events_of_its_own_is_booked_on_that_day(world):
-    # what the ledger does not rewrite: F1 itself had an online part payment on 03-01 (costs
-    # fixed then: 15 % of 121.00 = 18.15 -> the 40.00 minimum); the bank line of 02-20 is
-    # then booked on F1 on 03-01 (the claim's stream is append-only; docs/law.md).
-    # Hand: 03-01 online 10.00 -> costs 10.00 (6:44); bank 02-20 booked 03-01: costs 30.00,
-    # interest 121.00 x 6 % x 28/365 = 0.557 -> 0.56, principal 90.82 of 121.38.
-    _, client = _setup(world, datetime(2025, 3, 5, 10, 0, tzinfo=UTC), [
+def test_a_back_dated_payment_on_a_claim_with_later_events_of_its_own_is_restated(world):
+    # F1 itself had an online part payment on 03-01 (costs fixed then: 15 % of 121.00 =
+    # 18.15 -> the 40.00 minimum, the 10.00 on costs); the bank line of 02-20 (within the
+    # term to 02-26) comes in later: booked on 03-01 (append-only) as if booked on 02-20
+    # (docs/law.md, back-dated payments). Hand: on 02-20 F1 owed interest 121.00 x 6 % x
+    # 19/365 = 0.378 -> 0.38 and 121.00: the bank's 121.38 pays it all, within the term, so
+    # no costs. The online 10.00 keeps its amount on F1 (now interest 0.38, principal 9.62)
+    # and the bank payment takes 10.00 less: principal 111.38, 10.00 an overpayment.
+    a, client = _setup(world, datetime(2025, 3, 5, 10, 0, tzinfo=UTC), [
         invoice_row("F1", "D1", fourteen_day_letter_on="2025-02-10"),
     ])  # fmt: skip
     _pay(world, client, "mollie-tr_1", 1_000, date(2025, 3, 1), ["F1"], PaymentSource.MOLLIE)
     p = _pay(world, client, "bank-1", 12_138, date(2025, 2, 20), ["F1"])
-    assert _lines(p) == [("F1", "costs", 3_000), ("F1", "interest", 56), ("F1", "principal", 9_082)]
+    assert _lines(p) == [("F1", "principal", 11_138)] and p.unallocated == 1_000
+    c = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-03-05").body
+    assert c["open"]["total"] == "0.00" and c["paid"]["costs"] == "0.00"
+    assert c["paid"]["interest"] == "0.38" and c["paid"]["principal"] == "121.00"
 
 
 def test_paying_within_the_term_what_the_letter_asks_owes_no_costs(world):
