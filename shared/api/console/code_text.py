@@ -6,6 +6,12 @@ word. An unknown code is shown with its underscores as spaces rather than guesse
 
 from __future__ import annotations
 
+from typing import Any
+
+from jinja2 import pass_context
+
+from shared.api.console.shell import ENV
+
 # per group: code -> (Dutch, English)
 _Words = dict[str, tuple[str, str]]
 
@@ -38,7 +44,7 @@ PERIOD: _Words = {
 DEBTOR_KIND: _Words = {"b2b": ("zakelijk", "business"), "b2c": ("consument", "consumer")}
 
 ACTION_STATUS: _Words = {
-    "open": ("open", "open"),
+    "open": ("openstaand", "open"),
     "assigned": ("toegewezen", "assigned"),
     "resolved": ("afgehandeld", "resolved"),
 }
@@ -64,6 +70,12 @@ DELIVERY: _Words = {
     "failed": ("mislukt", "failed"),
 }
 
+# a debtor's segment is the client's own name, except the one every debtor starts in
+SEGMENT: _Words = {"default": ("standaard", "default")}
+
+# a template's or quick text's language
+LANGUAGE: _Words = {"nl": ("Nederlands", "Dutch"), "en": ("Engels", "English")}
+
 GROUPS: dict[str, _Words] = {
     "invoice_status": INVOICE_STATUS,
     "plan_status": PLAN_STATUS,
@@ -72,6 +84,8 @@ GROUPS: dict[str, _Words] = {
     "action_status": ACTION_STATUS,
     "channel": CHANNEL,
     "delivery": DELIVERY,
+    "segment": SEGMENT,
+    "language": LANGUAGE,
 }
 
 
@@ -82,3 +96,12 @@ def word(group: str, code: object, lang: str) -> str:
     if known is None:
         return value.replace("_", " ")
     return known[0] if lang == "nl" else known[1]
+
+
+@pass_context
+def _word_filter(context: Any, code: object, group: str) -> str:
+    """``{{ invoice.status|word('invoice_status') }}``: the code in the page's language."""
+    return word(group, code, str(context.get("lang", "nl")))
+
+
+ENV.filters["word"] = _word_filter

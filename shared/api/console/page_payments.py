@@ -6,6 +6,7 @@ threshold in red where it is passed."""
 from __future__ import annotations
 
 from shared.adapters.tables.payment_days_repo import valid_start
+from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
@@ -28,7 +29,7 @@ PAYMENTS = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
 <thead><tr><th scope="col">{{ t.pay_day }}</th><th scope="col" class="num">{{ t.pay_count }}</th><th scope="col" class="num">{{ t.pay_total }}</th><th scope="col">{{ t.pay_detail }}</th></tr></thead><tbody>
 {% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}{% if loop.last and days.cut %} <span class="muted">({{ t.pay_more_next }})</span>{% endif %}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
-<td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source.value }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
+<td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source|word('channel') }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% if days.next or after %}<nav class="pager" aria-label="{{ t.pages }}">
 {% if after %}<a href="{{ desk.url('/payments') }}">{{ t.pay_first }}</a>{% else %}<span></span>{% endif %}
 {% if days.next %}<a href="{{ desk.url('/payments', after=days.next) }}">{{ t.next }}</a>{% else %}<span></span>{% endif %}
