@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from shared.api.console.code_text import channel_at_start, word
+
 _Match = Callable[[re.Match[str]], str]
+
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -160,6 +163,30 @@ _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
                    f"{'geen' if m[4] == 'no' else m[4]} betaling(en) van dat bedrag en die rekening"),
         (r"^Debtor (\S+) had (\d+) refunds in (\d+)$",
          lambda m: f"Debiteur {m[1]} kreeg {m[2]} terugbetalingen in {m[3]}"),
+        # further titles the services write (the console's Dutch sweep)
+        (r"^Debtor (\S+) replied on WhatsApp$", lambda m: f"Debiteur {m[1]} antwoordde via WhatsApp"),
+        (r"^A WhatsApp from (\S+) that no single client's message explains$",
+         lambda m: f"Een WhatsApp van {m[1]} die bij geen bericht van één opdrachtgever past"),
+        (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) (bounced|undeliverable|failed): (.*)$",
+         lambda m: f"{channel_at_start(m[1])} aan debiteur {m[2]} {word('delivery', m[3], 'nl')}: "
+                   f"{'geen reden opgegeven' if m[4] == 'no reason given' else m[4]}"),
+        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({m[2]})"),
+        (r"^New case from (.+): debtor (\S+), (.+)$",
+         lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),
+        (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {m[1]} ingetrokken; {m[2]} is ingelicht"),
+        (r"^The agency withdrew case (\S+) \(debtor (\S+)\): (.*)$",
+         lambda m: f"Het incassobureau trok zaak {m[1]} in (debiteur {m[2]}): {m[3]}"),
+        (r"^(.+) withdrew case (\S+) \(debtor (\S+)\): (.*)$",
+         lambda m: f"{m[1]} trok zaak {m[2]} in (debiteur {m[3]}): {m[4]}"),
+        (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
+         lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
+        (r"^An account is claimed by a second party with proof$",
+         lambda m: "Een tweede partij claimt een rekening, met bewijs"),
+        (r"^A mailbox is linked by a second client$",
+         lambda m: "Een tweede opdrachtgever heeft een mailbox gekoppeld"),
+        (r"^Reminder to debtor (\S+) closed unsent \((.*)\); plan it for (.+) by hand$",
+         lambda m: f"Herinnering aan debiteur {m[1]} onverzonden gesloten ({m[2]}); "
+                   f"plan {m[3]} met de hand in"),
     )
 )  # fmt: skip
 

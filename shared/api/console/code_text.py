@@ -98,6 +98,12 @@ def word(group: str, code: object, lang: str) -> str:
     return known[0] if lang == "nl" else known[1]
 
 
+def channel_at_start(code: str) -> str:
+    """A message channel as the first word of a Dutch sentence ("Sms aan debiteur ...")."""
+    said = word("channel", code, "nl")
+    return said[:1].upper() + said[1:]
+
+
 @pass_context
 def _word_filter(context: Any, code: object, group: str) -> str:
     """``{{ invoice.status|word('invoice_status') }}``: the code in the page's language."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from shared.api.console.code_text import word
+from shared.api.console.code_text import channel_at_start, word
 
 _Match = Callable[[re.Match[str]], str]
 _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
@@ -19,11 +19,6 @@ _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
 
 def _ch(code: str) -> str:
     return word("channel", code, "nl")
-
-
-def _ch_first(code: str) -> str:  # the channel at the start of a sentence
-    said = _ch(code)
-    return said[:1].upper() + said[1:]
 
 
 def _invoices(numbers: str) -> str:
@@ -80,16 +75,16 @@ _SUMMARIES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
          lambda m: f"Incasso van termijn {m[1]} mislukt ({m[2]})"),
         # messages (services.messaging, conversations.by_hand, inbound.filing, portal)
         (rf"^{_CHANNELS} by hand queued: (.*); waits for the contact hours until (\S+)$",
-         lambda m: f"{_ch_first(m[1])} met de hand klaargezet: {m[2]}; wacht op de contacturen tot {m[3]}"),
+         lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}; wacht op de contacturen tot {m[3]}"),
         (rf"^{_CHANNELS} by hand queued: (.*)$",
-         lambda m: f"{_ch_first(m[1])} met de hand klaargezet: {m[2]}"),
+         lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}"),
         (rf"^{_CHANNELS} sent via (\S+): (.*) \(sandbox, meant for (.+)\)$",
-         lambda m: f"{_ch_first(m[1])} verstuurd via {m[2]}: {m[3]} (sandbox, bedoeld voor {m[4]})"),
+         lambda m: f"{channel_at_start(m[1])} verstuurd via {m[2]}: {m[3]} (sandbox, bedoeld voor {m[4]})"),
         (rf"^{_CHANNELS} sent via (\S+): (.*)$",
-         lambda m: f"{_ch_first(m[1])} verstuurd via {m[2]}: {m[3]}"),
-        (rf"^{_CHANNELS} failed: (.*)$", lambda m: f"{_ch_first(m[1])} mislukt: {m[2]}"),
+         lambda m: f"{channel_at_start(m[1])} verstuurd via {m[2]}: {m[3]}"),
+        (rf"^{_CHANNELS} failed: (.*)$", lambda m: f"{channel_at_start(m[1])} mislukt: {m[2]}"),
         (rf"^{_CHANNELS} (bounced|undeliverable)(?:: (.*))?$",
-         lambda m: f"{_ch_first(m[1])} {word('delivery', m[2], 'nl')}" + (f": {m[3]}" if m[3] else "")),
+         lambda m: f"{channel_at_start(m[1])} {word('delivery', m[2], 'nl')}" + (f": {m[3]}" if m[3] else "")),
         (r"^robocall result: (.*)$", lambda m: f"Resultaat belcomputer: {m[1]}"),
         (r"^WhatsApp received: (.*)$", lambda m: f"WhatsApp ontvangen: {m[1]}"),
         (r"^WhatsApp opt-out received \(STOP\): no more WhatsApp messages$",

@@ -7,6 +7,7 @@ and a note by hand go through the same services as the API's routes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
@@ -76,6 +77,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         may_write=may_write,
         **hand,
         **_words(desk),
+        author_of=_authors(desk),
     )
 
 
@@ -87,6 +89,17 @@ def _words(desk: Desk) -> dict[str, object]:
         "summary_of": lambda text: contact_text.summary(text, lang),
         "reason_of": lambda text: contact_text.channel_reason(text, lang),
     }
+
+
+def _authors(desk: Desk) -> Callable[[str], str]:
+    """Who wrote an entry, by name or e-mail address: the services record a console person
+    as ``user:<id>`` (the API's principal), which says nothing to a colleague. Anyone else
+    (an API key, a name the services wrote) is shown as recorded."""
+    people = {
+        f"user:{u.user_id}": u.name or u.email
+        for u in desk.services.action_desk.assignees(desk.agency_id, desk.client.client_id)
+    }
+    return lambda author: people.get(author, author)
 
 
 def _may_write(desk: Desk) -> bool:
@@ -204,7 +217,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
+<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ author_of(e.author) if e.author else '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""

@@ -42,6 +42,7 @@ def test_the_dutch_timeline_reads_dutch(world, tenants):
                     "disputed:", "· b2c", ">credited", ">disputed", "(no "):  # fmt: skip
         assert english not in page, english
     assert "· consument" in page and "gecrediteerd" in page and "betwist" in page
+    assert "user:" not in page and "<td>s@c1.example</td>" in page  # who did it, by name
     # the English page and the API keep the words the services wrote
     english = staff.get("/dossier/D1?lang=en&system=1").encoded().decode()
     assert (
