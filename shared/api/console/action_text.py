@@ -187,6 +187,17 @@ _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
         (r"^Reminder to debtor (\S+) closed unsent \((.*)\); plan it for (.+) by hand$",
          lambda m: f"Herinnering aan debiteur {m[1]} onverzonden gesloten ({m[2]}); "
                    f"plan {m[3]} met de hand in"),
+        # a statement's warnings: action titles, and the payments page's file problems
+        (r"^Statement (.+) for (\S+): opening \+ lines differs from closing by (.+)$",
+         lambda m: f"Afschrift {m[1]} van {m[2]}: beginsaldo plus regels wijkt {m[3]} af van het eindsaldo"),
+        (r"^Opening balance of (\S+) on (\S+) is (.+), the last statement closed at (.+): a statement may be missing$",
+         lambda m: f"Beginsaldo van {m[1]} op {m[2]} is {m[3]}, het vorige afschrift eindigde op {m[4]}: "
+                   "er ontbreekt misschien een afschrift"),
+        (r"^Statement (.+) for (\S+) is in (\S+), not euros: (\d+) line\(s\) not booked; book them by hand at the bank's rate$",
+         lambda m: f"Afschrift {m[1]} van {m[2]} is in {m[3]}, niet in euro: {m[4]} regel(s) niet geboekt; "
+                   "boek ze met de hand tegen de koers van de bank"),
+        (r"^entry (\d+) has status (\S+); only booked entries are read$",
+         lambda m: f"post {m[1]} heeft status {m[2]}; alleen geboekte posten worden gelezen"),
     )
 )  # fmt: skip
 

@@ -37,3 +37,35 @@ def test_the_inbound_mail_kind_and_further_details_have_words() -> None:
     assert kind_label("inbound_mail", "nl") == "Binnengekomen e-mail"
     assert detail_label("counterparty_iban", "nl") == "IBAN tegenpartij"
     assert detail_label("end_to_end_id", "en") == "End-to-end id"
+
+
+STATEMENT = {
+    "Statement day1.sta for NL02ABNA0123456789: opening + lines differs from closing by € 0,04":
+        "Afschrift day1.sta van NL02ABNA0123456789: beginsaldo plus regels wijkt € 0,04 af van het eindsaldo",
+    "Opening balance of NL02ABNA0123456789 on 2025-03-03 is € 10,00, the last statement closed at € 9,00: "
+    "a statement may be missing":
+        "Beginsaldo van NL02ABNA0123456789 op 2025-03-03 is € 10,00, het vorige afschrift eindigde op € 9,00: "
+        "er ontbreekt misschien een afschrift",
+    "Statement day1.sta for NL02ABNA0123456789 is in USD, not euros: 3 line(s) not booked; "
+    "book them by hand at the bank's rate":
+        "Afschrift day1.sta van NL02ABNA0123456789 is in USD, niet in euro: 3 regel(s) niet geboekt; "
+        "boek ze met de hand tegen de koers van de bank",
+}  # fmt: skip
+
+
+def test_a_statement_files_problems_read_dutch_on_the_payments_page(world, tenants) -> None:  # type: ignore[no-untyped-def]
+    from shared.domain.people.authorisation import Role
+    from shared.services.statements import INBOX, IngestReport
+    from tests.unit.console.conftest import desk_for
+
+    name = f"agency-a/console/{tenants.c1}/20250303T090000-day1.sta"
+    world.services.files.put(INBOX, name, b"-")
+    report = IngestReport(name, "booked", statements=1, warnings=[*STATEMENT, "a new warning"])
+    world.services.payment_overview.remember(report)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/payments?lang=nl").encoded().decode()
+    for english, dutch in STATEMENT.items():
+        assert dutch in page and english not in page
+        assert title(english, "nl") == dutch
+    assert "a new warning" in page  # a shape the console does not know: as it is
+    assert next(iter(STATEMENT)) in staff.get("/payments?lang=en").encoded().decode()
