@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from shared.api.console.code_text import channel_at_start, word
+
 _Match = Callable[[re.Match[str]], str]
+
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -62,6 +65,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "mailbox_dispute": ("Mailbox betwist", "Mailbox disputed"),
     "account_dispute": ("Rekening betwist", "Account disputed"),
     "poison": ("Vastgelopen bericht", "Stuck message"),
+    "inbound_mail": ("Binnengekomen e-mail", "Inbound e-mail"),
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
@@ -92,6 +96,43 @@ DETAILS: dict[str, tuple[str, str]] = {
     "cause": ("Oorzaak", "Cause"),
     "queue": ("Wachtrij", "Queue"),
     "case_id": ("Zaak", "Case"),
+    # the names of further details the services write (newcomer4 finding 4, the sweep)
+    "debtor": ("Debiteur", "Debtor"),
+    "channel": ("Kanaal", "Channel"),
+    "key": ("Berichtsleutel", "Message key"),
+    "count": ("Aantal", "Count"),
+    "year": ("Jaar", "Year"),
+    "open": ("Open", "Open"),
+    "currency": ("Valuta", "Currency"),
+    "counterparty_iban": ("IBAN tegenpartij", "Counterparty's IBAN"),
+    "counterparty_name": ("Naam tegenpartij", "Counterparty's name"),
+    "credits": ("Bijschrijvingen", "Credits"),
+    "debits": ("Afschrijvingen", "Debits"),
+    "difference": ("Verschil", "Difference"),
+    "file": ("Bestand", "File"),
+    "lines": ("Regels", "Lines"),
+    "line_count": ("Aantal regels", "Number of lines"),
+    "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),
+    "end_to_end_ids": ("End-to-end-kenmerken", "End-to-end ids"),
+    "collection_date": ("Incassodatum", "Collection date"),
+    "credited_invoice": ("Gecrediteerde factuur", "Credited invoice"),
+    "payment_id": ("Betaling", "Payment"),
+    "unallocated": ("Niet toegewezen", "Unallocated"),
+    "overpaid": ("Te veel betaald", "Overpaid"),
+    "method": ("Betaalwijze", "Method"),
+    "decision": ("Besluit", "Decision"),
+    "interrupted_by": ("Gestuit door", "Interrupted by"),
+    "covered_until": ("Gedekt tot", "Covered until"),
+    "newest_rate_from": ("Nieuwste rente vanaf", "Newest rate from"),
+    "version": ("Versie", "Version"),
+    "mailbox": ("Mailbox", "Mailbox"),
+    "inbound_mail": ("E-mail", "E-mail"),
+    "by": ("Door", "By"),
+    "proof": ("Bewijs", "Proof"),
+    "client_id": ("Opdrachtgever", "Client"),
+    "from": ("Van", "From"),
+    "clients": ("Opdrachtgevers", "Clients"),
+    "invoices": ("Facturen", "Invoices"),
 }
 
 _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
@@ -122,6 +163,41 @@ _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
                    f"{'geen' if m[4] == 'no' else m[4]} betaling(en) van dat bedrag en die rekening"),
         (r"^Debtor (\S+) had (\d+) refunds in (\d+)$",
          lambda m: f"Debiteur {m[1]} kreeg {m[2]} terugbetalingen in {m[3]}"),
+        # further titles the services write (the console's Dutch sweep)
+        (r"^Debtor (\S+) replied on WhatsApp$", lambda m: f"Debiteur {m[1]} antwoordde via WhatsApp"),
+        (r"^A WhatsApp from (\S+) that no single client's message explains$",
+         lambda m: f"Een WhatsApp van {m[1]} die bij geen bericht van één opdrachtgever past"),
+        (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) (bounced|undeliverable|failed): (.*)$",
+         lambda m: f"{channel_at_start(m[1])} aan debiteur {m[2]} {word('delivery', m[3], 'nl')}: "
+                   f"{'geen reden opgegeven' if m[4] == 'no reason given' else m[4]}"),
+        (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({m[2]})"),
+        (r"^New case from (.+): debtor (\S+), (.+)$",
+         lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),
+        (r"^Case (\S+) withdrawn; (.+) was told$", lambda m: f"Zaak {m[1]} ingetrokken; {m[2]} is ingelicht"),
+        (r"^The agency withdrew case (\S+) \(debtor (\S+)\): (.*)$",
+         lambda m: f"Het incassobureau trok zaak {m[1]} in (debiteur {m[2]}): {m[3]}"),
+        (r"^(.+) withdrew case (\S+) \(debtor (\S+)\): (.*)$",
+         lambda m: f"{m[1]} trok zaak {m[2]} in (debiteur {m[3]}): {m[4]}"),
+        (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
+         lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
+        (r"^An account is claimed by a second party with proof$",
+         lambda m: "Een tweede partij claimt een rekening, met bewijs"),
+        (r"^A mailbox is linked by a second client$",
+         lambda m: "Een tweede opdrachtgever heeft een mailbox gekoppeld"),
+        (r"^Reminder to debtor (\S+) closed unsent \((.*)\); plan it for (.+) by hand$",
+         lambda m: f"Herinnering aan debiteur {m[1]} onverzonden gesloten ({m[2]}); "
+                   f"plan {m[3]} met de hand in"),
+        # a statement's warnings: action titles, and the payments page's file problems
+        (r"^Statement (.+) for (\S+): opening \+ lines differs from closing by (.+)$",
+         lambda m: f"Afschrift {m[1]} van {m[2]}: beginsaldo plus regels wijkt {m[3]} af van het eindsaldo"),
+        (r"^Opening balance of (\S+) on (\S+) is (.+), the last statement closed at (.+): a statement may be missing$",
+         lambda m: f"Beginsaldo van {m[1]} op {m[2]} is {m[3]}, het vorige afschrift eindigde op {m[4]}: "
+                   "er ontbreekt misschien een afschrift"),
+        (r"^Statement (.+) for (\S+) is in (\S+), not euros: (\d+) line\(s\) not booked; book them by hand at the bank's rate$",
+         lambda m: f"Afschrift {m[1]} van {m[2]} is in {m[3]}, niet in euro: {m[4]} regel(s) niet geboekt; "
+                   "boek ze met de hand tegen de koers van de bank"),
+        (r"^entry (\d+) has status (\S+); only booked entries are read$",
+         lambda m: f"post {m[1]} heeft status {m[2]}; alleen geboekte posten worden gelezen"),
     )
 )  # fmt: skip
 

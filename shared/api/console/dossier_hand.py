@@ -103,17 +103,17 @@ HAND = (
 {% for c in hand_channels %}<li><a href="{{ desk.url('/dossier/' + debtor.number|segment, hand=c.channel.value) }}"{% if c.channel == hand_chosen.channel %} aria-current="true"{% endif %}>{{ t['hand_ch_' + c.channel.value] }}</a>
 {% if c.channel.value == 'whatsapp' %}{% if c.available and c.free_text %} """
     + WA_ICON
-    + """{% elif c.available %} <span class="badge">{{ t.hand_wa_template_only }}</span>{% else %} <span class="muted">({{ c.reason }})</span>{% endif %}
-{% elif not c.available %} <span class="muted">({{ c.reason }})</span>{% endif %}</li>{% endfor %}</ul></nav>
+    + """{% elif c.available %} <span class="badge">{{ t.hand_wa_template_only }}</span>{% else %} <span class="muted">({{ reason_of(c.reason) }})</span>{% endif %}
+{% elif not c.available %} <span class="muted">({{ reason_of(c.reason) }})</span>{% endif %}</li>{% endfor %}</ul></nav>
 {% set c = hand_chosen %}
-{% if not c.available %}<p class="notice warning">{{ t.hand_not_now.format(channel=t['hand_ch_' + c.channel.value], reason=c.reason) }}</p>
+{% if not c.available %}<p class="notice warning">{{ t.hand_not_now.format(channel=t['hand_ch_' + c.channel.value], reason=reason_of(c.reason)) }}</p>
 {% else %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="idem" value="{{ hand_idem }}"><input type="hidden" name="channel" value="{{ c.channel.value }}">
 <h3>{{ t['hand_ch_' + c.channel.value] }}</h3>
 {% if c.channel.value == 'whatsapp' %}<p>{% if c.free_text %}"""
     + WA_ICON
-    + """ {{ t.hand_wa_free }}{% if c.window_closes_at %} ({{ t.hand_wa_until }} {{ c.window_closes_at.strftime('%Y-%m-%d %H:%M') }} UTC){% endif %}{% else %}<strong>{{ t.hand_wa_template_only }}</strong>: {{ c.reason }}{% endif %}</p>{% endif %}
+    + """ {{ t.hand_wa_free }}{% if c.window_closes_at %} ({{ t.hand_wa_until }} {{ c.window_closes_at.strftime('%Y-%m-%d %H:%M') }} UTC){% endif %}{% else %}<strong>{{ t.hand_wa_template_only }}</strong>: {{ reason_of(c.reason) }}{% endif %}</p>{% endif %}
 <fieldset><legend>{{ t.hand_source }}</legend>
 {% if hand_quick %}<label><input type="radio" name="source" value="quick" checked> {{ t.hand_quick }}</label>
 <label for="hand-quick">{{ t.hand_quick_pick }}</label><select id="hand-quick" name="quick_text">{% for q in hand_quick %}<option value="{{ q.quick_text_id }}">{{ q.name }}</option>{% endfor %}</select>{% else %}<p class="muted">{{ t.hand_no_quick }}</p>{% endif %}

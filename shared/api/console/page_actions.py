@@ -5,7 +5,7 @@ dossier. Paged on the server; every change goes through the API's own ActionServ
 
 from __future__ import annotations
 
-from shared.api.console import action_text
+from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
@@ -200,7 +200,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/actions') }}">{{ t.act_back }}</a></p>
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
-<dt>{{ t.act_status }}</dt><dd>{{ item.status.value }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
+<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}

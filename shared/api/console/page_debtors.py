@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.lists import searched  # and the list macros
 from shared.api.console.shell import PAGE_SIZE, Desk, page, templates, words
 from shared.api.http import ApiResponse
@@ -16,7 +17,7 @@ DEBTORS = """{% extends "shell" %}{% from "list-macros" import search, pager %}{
 <thead><tr><th scope="col">{{ t.deb_number }}</th><th scope="col">{{ t.deb_name }}</th><th scope="col">{{ t.deb_kind }}</th>
 <th scope="col">{{ t.deb_segment }}</th><th scope="col">{{ t.deb_contact }}</th></tr></thead><tbody>
 {% for d in found.items %}<tr><td><a href="{{ desk.url('/dossier/' + d.number|segment) }}">{{ d.number }}</a></td>
-<td>{{ d.name }}</td><td>{{ t['deb_kind_' + d.kind.value] }}</td><td>{{ d.segment }}</td>
+<td>{{ d.name }}</td><td>{{ t['deb_kind_' + d.kind.value] }}</td><td>{{ d.segment|word('segment') }}</td>
 <td>{{ d.emails|join(', ') }}{% if d.mobile %}{% if d.emails %}, {% endif %}{{ d.mobile }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.list_none }}</p>{% endif %}
 {{ pager(desk, t, found, q, by, after) }}</section>{% endblock %}"""

@@ -7,10 +7,11 @@ and a note by hand go through the same services as the API's routes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
-from shared.api.console import dossier_hand
+from shared.api.console import code_text, contact_text, dossier_hand  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.ledger.model import Amounts
@@ -75,7 +76,30 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         open_invoices=[i for i in found.invoices if i.open_amount],
         may_write=may_write,
         **hand,
+        **_words(desk),
+        author_of=_authors(desk),
     )
+
+
+def _words(desk: Desk) -> dict[str, object]:
+    """Codes and the services' English summaries in the page's language (at display time:
+    what is stored, and what the API returns, stays as it is)."""
+    lang = desk.lang
+    return {
+        "summary_of": lambda text: contact_text.summary(text, lang),
+        "reason_of": lambda text: contact_text.channel_reason(text, lang),
+    }
+
+
+def _authors(desk: Desk) -> Callable[[str], str]:
+    """Who wrote an entry, by name or e-mail address: the services record a console person
+    as ``user:<id>`` (the API's principal), which says nothing to a colleague. Anyone else
+    (an API key, a name the services wrote) is shown as recorded."""
+    people = {
+        f"user:{u.user_id}": u.name or u.email
+        for u in desk.services.action_desk.assignees(desk.agency_id, desk.client.client_id)
+    }
+    return lambda author: people.get(author, author)
 
 
 def _may_write(desk: Desk) -> bool:
@@ -141,8 +165,8 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% set action = desk.url('/dossier/' + debtor.number|segment) %}
 <div class="grid">
 <section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
-<dt>{{ t.dos_number }}</dt><dd>{{ debtor.number }} · {{ debtor.kind.value }}</dd>
-<dt>{{ t.dos_segment }}</dt><dd><span class="badge">{{ debtor.segment }}</span>{% if debtor.workflow_override %} · {{ debtor.workflow_override }}{% endif %}</dd>
+<dt>{{ t.dos_number }}</dt><dd>{{ debtor.number }} · {{ debtor.kind|word('debtor_kind') }}</dd>
+<dt>{{ t.dos_segment }}</dt><dd><span class="badge">{{ debtor.segment|word('segment') }}</span>{% if debtor.workflow_override %} · {{ debtor.workflow_override }}{% endif %}</dd>
 {% if debtor.emails %}<dt>{{ t.email }}</dt><dd>{{ debtor.emails|join(', ') }}</dd>{% endif %}
 {% if debtor.mobile %}<dt>{{ t.dos_mobile }}</dt><dd>{{ debtor.mobile }}{% if debtor.whatsapp_consent %} · <span class="ok">WhatsApp ✓</span>{% endif %}</dd>{% endif %}
 {% if debtor.address %}<dt>{{ t.dos_address }}</dt><dd>{{ debtor.address.street }}, {{ debtor.address.postal_code }} {{ debtor.address.city }} {{ debtor.address.country }}</dd>{% endif %}
@@ -157,13 +181,13 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
 <th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
 {% for inv in d.invoices %}{% set f = d.claims.get(inv.number) %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
-<td>{{ inv.status.value }}{% if inv.paused_until %} · {{ t.dos_paused }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
+<td>{{ inv.status|word('invoice_status') }}{% if inv.paused_until %} · {{ t.dos_paused }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
 {% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
 {% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
 {% else %}<tr><td colspan="9">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
 {% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
 <thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
-{% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status.value }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period.value if p.period.value is defined else p.period }}</td></tr>{% endfor %}
+{% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status|word('plan_status') }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period|word('period') }}</td></tr>{% endfor %}
 </tbody></table></div></section>{% endif %}
 {% if may_write %}<section aria-labelledby="w-h"><h2 id="w-h">{{ t.dos_work }}</h2><div class="grid">
 {% if paused %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_resume }}</h3><p>{{ t.dos_resume_hint }}</p><button type="submit" name="do" value="resume">{{ t.dos_resume }}</button></form>
@@ -192,8 +216,8 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number|segment) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number|segment, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
-{% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ e.summary }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ e.author or '' }}</td></tr>
+{% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
+<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ author_of(e.author) if e.author else '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""

@@ -6,6 +6,7 @@ threshold in red where it is passed."""
 from __future__ import annotations
 
 from shared.adapters.tables.payment_days_repo import valid_start
+from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
@@ -23,12 +24,12 @@ PAYMENTS = """{% extends "shell" %}{% block main %}
 <p><button type="submit">{{ t.pay_send }}</button></p></form></section>
 <section aria-labelledby="sf-h"><h2 id="sf-h">{{ t.pay_files }}</h2>{% if files %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_files }}</caption>
 <thead><tr><th scope="col">{{ t.pay_name }}</th><th scope="col">{{ t.pay_status }}</th><th scope="col" class="num">{{ t.pay_booked }}</th><th scope="col" class="num">{{ t.pay_suggested }}</th><th scope="col" class="num">{{ t.pay_unmatched }}</th><th scope="col">{{ t.pay_report }}</th></tr></thead><tbody>
-{% for f in files %}<tr><td>{{ f.shown }}</td><td{% if f.status == 'quarantined' %} class="red"{% endif %}>{{ t['pay_s_' + f.status] }}</td><td class="num">{{ f.booked }}</td><td class="num">{{ f.suggested }}</td><td class="num">{{ f.unmatched }}</td><td>{% for p in f.problems %}<div>{{ p }}</div>{% endfor %}</td></tr>{% endfor %}
+{% for f in files %}<tr><td>{{ f.shown }}</td><td{% if f.status == 'quarantined' %} class="red"{% endif %}>{{ t['pay_s_' + f.status] }}</td><td class="num">{{ f.booked }}</td><td class="num">{{ f.suggested }}</td><td class="num">{{ f.unmatched }}</td><td>{% for p in f.problems %}<div>{{ problem_of(p) }}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.pay_no_files }}</p>{% endif %}</section>
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.pay_days }}</h2>{% if days.items %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.pay_days }}</caption>
 <thead><tr><th scope="col">{{ t.pay_day }}</th><th scope="col" class="num">{{ t.pay_count }}</th><th scope="col" class="num">{{ t.pay_total }}</th><th scope="col">{{ t.pay_detail }}</th></tr></thead><tbody>
 {% for d in days.items %}<tr><th scope="row">{{ d.day.isoformat() }}{% if loop.last and days.cut %} <span class="muted">({{ t.pay_more_next }})</span>{% endif %}</th><td class="num">{{ d.payments|length }}</td><td class="num">{{ desk.money(d.total) }}</td>
-<td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source.value }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
+<td>{% for p in d.payments %}<div>{{ p.debtor_number or '-' }} · {{ desk.money(p.amount) }} · {{ p.source|word('channel') }}{% if p.reversed %} <span class="red">({{ t.pay_reversed }})</span>{% endif %}</div>{% endfor %}</td></tr>{% endfor %}
 </tbody></table></div>{% if days.next or after %}<nav class="pager" aria-label="{{ t.pages }}">
 {% if after %}<a href="{{ desk.url('/payments') }}">{{ t.pay_first }}</a>{% else %}<span></span>{% endif %}
 {% if days.next %}<a href="{{ desk.url('/payments', after=days.next) }}">{{ t.next }}</a>{% else %}<span></span>{% endif %}
@@ -100,4 +101,5 @@ def _show(desk: Desk, status: int = 200, notice: str = "") -> ApiResponse:
                        files=overview.statement_files(client),
                        days=overview.payments_by_day(client, valid_start(after), days=DAYS_PER_PAGE,
                                                      max_payments=MAX_PAYMENTS_PER_PAGE), after=after,
-                       returned=overview.returned_this_year(client, year), year=year)  # fmt: skip
+                       returned=overview.returned_this_year(client, year), year=year,
+                       problem_of=lambda text: action_text.title(str(text), desk.lang))  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.conversations.quick_texts import HAND_CHANNELS, QuickText
@@ -118,7 +119,7 @@ LIST = """{% extends "shell" %}{% block main %}
 {% for c, items in groups %}<section aria-labelledby="qt-{{ c.value }}"><h2 id="qt-{{ c.value }}">{{ t['hand_ch_' + c.value] }}</h2>
 {% if items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t['hand_ch_' + c.value] }}"><table><caption class="visually-hidden">{{ t.qt_caption.format(channel=t['hand_ch_' + c.value]) }}</caption>
 <thead><tr><th scope="col">{{ t.qt_name }}</th><th scope="col">{{ t.qt_id }}</th><th scope="col">{{ t.qt_language }}</th><th scope="col">{{ t.qt_text }}</th></tr></thead><tbody>
-{% for q in items %}<tr><th scope="row"><a href="{{ desk.url('/quick-texts/' + q.quick_text_id) }}">{{ q.name }}</a></th><td>{{ q.quick_text_id }}</td><td>{{ q.language }}</td><td>{{ (q.subject + ' · ' if q.subject else '') + q.text[:120] }}{% if q.whatsapp_template %} <span class="badge">{{ q.whatsapp_template }}</span>{% endif %}</td></tr>{% endfor %}
+{% for q in items %}<tr><th scope="row"><a href="{{ desk.url('/quick-texts/' + q.quick_text_id) }}">{{ q.name }}</a></th><td>{{ q.quick_text_id }}</td><td>{{ q.language|word('language') }}</td><td>{{ (q.subject + ' · ' if q.subject else '') + q.text[:120] }}{% if q.whatsapp_template %} <span class="badge">{{ q.whatsapp_template }}</span>{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p class="muted">{{ t.qt_none }}</p>{% endif %}</section>{% endfor %}
 {% endblock %}"""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.page_workflows import copy_target, copy_targets
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
@@ -22,7 +23,7 @@ LIST = """{% extends "shell" %}{% block main %}
 {% if items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.tpl_list }}</caption>
 <thead><tr><th scope="col">{{ t.tpl_id }}</th><th scope="col">{{ t.tpl_language }}</th><th scope="col">{{ t.tpl_subject }}</th>
 <th scope="col">{{ t.tpl_14 }}</th>{% if may_write %}<th scope="col">{{ t.tpl_copy }}</th>{% endif %}</tr></thead><tbody>
-{% for tid, tpl in items %}<tr><td><a href="{{ desk.url('/templates/edit', id=tid) }}">{{ tid }}</a></td><td>{{ tpl.language }}</td>
+{% for tid, tpl in items %}<tr><td><a href="{{ desk.url('/templates/edit', id=tid) }}">{{ tid }}</a></td><td>{{ tpl.language|word('language') }}</td>
 <td>{{ tpl.subject }}</td><td>{{ t.tpl_yes if tpl.fourteen_day_letter else '' }}</td>
 {% if may_write %}<td><form method="post" action="{{ desk.url('/templates') }}" class="inline">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">

@@ -1,0 +1,113 @@
+"""The codes the records carry (statuses, kinds, channels, payment sources, periods) as words
+in the page's language.
+
+The API returns these codes as they are (integrations read them); a credit manager reads a
+word. An unknown code is shown with its underscores as spaces rather than guessed at."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import pass_context
+
+from shared.api.console.shell import ENV
+
+# per group: code -> (Dutch, English)
+_Words = dict[str, tuple[str, str]]
+
+INVOICE_STATUS: _Words = {
+    "open": ("open", "open"),
+    "partially_paid": ("deels betaald", "partly paid"),
+    "paid": ("betaald", "paid"),
+    "credited": ("gecrediteerd", "credited"),
+    "disputed": ("betwist", "disputed"),
+    "withdrawn": ("ingetrokken", "withdrawn"),
+}
+
+PLAN_STATUS: _Words = {
+    "draft": ("concept", "draft"),
+    "active": ("lopend", "active"),
+    "due": ("termijn vervalt", "due"),
+    "collection_in_progress": ("incasso loopt", "collection in progress"),
+    "overdue": ("achterstallig", "overdue"),
+    "paused": ("gepauzeerd", "paused"),
+    "completed": ("voltooid", "completed"),
+    "cancelled": ("geannuleerd", "cancelled"),
+}
+
+PERIOD: _Words = {
+    "week": ("week", "week"),
+    "month": ("maand", "month"),
+    "quarter": ("kwartaal", "quarter"),
+}
+
+DEBTOR_KIND: _Words = {"b2b": ("zakelijk", "business"), "b2c": ("consument", "consumer")}
+
+ACTION_STATUS: _Words = {
+    "open": ("openstaand", "open"),
+    "assigned": ("toegewezen", "assigned"),
+    "resolved": ("afgehandeld", "resolved"),
+}
+
+# a contact-log entry's channel: a message channel, or the payment source of a payment entry
+CHANNEL: _Words = {
+    "email": ("e-mail", "e-mail"),
+    "sms": ("sms", "SMS"),
+    "whatsapp": ("WhatsApp", "WhatsApp"),
+    "letter": ("brief", "letter"),
+    "robocall": ("belcomputer", "robocall"),
+    "bank": ("bank", "bank"),
+    "mollie": ("Mollie", "Mollie"),
+    "manual": ("handmatig", "by hand"),
+    "direct_debit": ("incasso", "direct debit"),
+    "portal": ("portaal", "portal"),
+}
+
+# what a provider reported of a message that did not arrive
+DELIVERY: _Words = {
+    "bounced": ("onbestelbaar", "bounced"),
+    "undeliverable": ("niet bezorgd", "undeliverable"),
+    "failed": ("mislukt", "failed"),
+}
+
+# a debtor's segment is the client's own name, except the one every debtor starts in
+SEGMENT: _Words = {"default": ("standaard", "default")}
+
+# a template's or quick text's language
+LANGUAGE: _Words = {"nl": ("Nederlands", "Dutch"), "en": ("Engels", "English")}
+
+GROUPS: dict[str, _Words] = {
+    "invoice_status": INVOICE_STATUS,
+    "plan_status": PLAN_STATUS,
+    "period": PERIOD,
+    "debtor_kind": DEBTOR_KIND,
+    "action_status": ACTION_STATUS,
+    "channel": CHANNEL,
+    "delivery": DELIVERY,
+    "segment": SEGMENT,
+    "language": LANGUAGE,
+}
+
+
+def word(group: str, code: object, lang: str) -> str:
+    """``code`` (an enum or its value) of ``group`` in ``lang``."""
+    value = str(getattr(code, "value", code))
+    known = GROUPS[group].get(value)
+    if known is None:
+        return value.replace("_", " ")
+    return known[0] if lang == "nl" else known[1]
+
+
+def channel_at_start(code: str) -> str:
+    """A message channel as the first word of a Dutch sentence ("Sms aan debiteur ...")."""
+    said = word("channel", code, "nl")
+    return said[:1].upper() + said[1:]
+
+
+@pass_context
+def _word_filter(context: Any, code: object, group: str) -> str:
+    """``{{ invoice.status|word('invoice_status') }}``: the code in the page's language."""
+    return word(group, code, str(context.get("lang", "nl")))
+
+
+ENV.filters["word"] = _word_filter

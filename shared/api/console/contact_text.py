@@ -1,0 +1,129 @@
+"""The dossier's timeline and message form in the page's language.
+
+Services write a contact-log entry's summary in English, and the API returns it so
+(integrations and the contact-log report read it; an entry outlives any wording of it). The
+console translates, on Dutch pages, the summaries whose shape it knows, shape by shape (the
+design of :mod:`action_text`); words people typed (a note, a reason, a subject) stay as they
+were written, and a summary of unknown shape is shown as it is rather than guessed at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from shared.api.console.code_text import channel_at_start, word
+
+_Match = Callable[[re.Match[str]], str]
+_CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
+
+
+def _ch(code: str) -> str:
+    return word("channel", code, "nl")
+
+
+def _invoices(numbers: str) -> str:
+    return "geen factuur" if numbers == "no invoice" else numbers
+
+
+_SUMMARIES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
+    (re.compile(pattern, re.S), render)
+    for pattern, render in (
+        # payments (shared.domain.records.payment_received, services.payments, online_payments)
+        (r"^Payment of (.+) received \((\w+)\) for (.+)$",
+         lambda m: f"Betaling van {m[1]} ontvangen ({_ch(m[2])}) voor {_invoices(m[3])}"),
+        (r"^Payment of (.+?) reversed: (.*)$", lambda m: f"Betaling van {m[1]} teruggeboekt: {m[2]}"),
+        (r"^Refund of (.+) on an online payment \((\d+) this year\)$",
+         lambda m: f"Terugbetaling van {m[1]} op een online betaling ({m[2]} dit jaar)"),
+        (r"^Chargeback of (.+) on an online payment \((\d+) this year\)$",
+         lambda m: f"Chargeback van {m[1]} op een online betaling ({m[2]} dit jaar)"),
+        (r"^Chargeback of (.+) reversed by the bank: the online payment counts again$",
+         lambda m: f"Chargeback van {m[1]} door de bank teruggedraaid: de online betaling telt weer"),
+        # invoices (services.invoice_status, services.dunning)
+        (r"^Invoice (.+) credited$", lambda m: f"Factuur {m[1]} gecrediteerd"),
+        (r"^Invoice (.+) withdrawn$", lambda m: f"Factuur {m[1]} ingetrokken"),
+        (r"^Invoice (.+) resumed$", lambda m: f"Factuur {m[1]} hervat"),
+        (r"^Invoice (.+) paused until (\d{4}-\d\d-\d\d)$",
+         lambda m: f"Factuur {m[1]} gepauzeerd tot {m[2]}"),
+        (r"^Invoice (.+) paused$", lambda m: f"Factuur {m[1]} gepauzeerd"),
+        (r"^Invoice (\S+) disputed: (.*)$", lambda m: f"Factuur {m[1]} betwist: {m[2]}"),
+        (r"^Dispute on invoice (.+) resolved$", lambda m: f"Betwisting van factuur {m[1]} opgelost"),
+        (r"^Promise to pay invoice (.+) by (\d{4}-\d\d-\d\d)$",
+         lambda m: f"Betaaltoezegging voor factuur {m[1]} uiterlijk {m[2]}"),
+        # the debtor's dunning (services.dunning)
+        (r"^Paused: (.*) until (\d{4}-\d\d-\d\d)$", lambda m: f"Gepauzeerd: {m[1]} tot {m[2]}"),
+        (r"^Paused: (.*)$", lambda m: f"Gepauzeerd: {m[1]}"),
+        (r"^Resumed$", lambda m: "Hervat"),
+        (r"^(.+) \(task for staff\)$", lambda m: f"{m[1]} (taak voor een medewerker)"),
+        (r"^portal link opened from the console$", lambda m: "portaallink geopend vanuit de console"),
+        (r"^Handed over to the collection agency \(case (.+)\)$",
+         lambda m: f"Overgedragen aan het incassobureau (zaak {m[1]})"),
+        # payment plans (services.plans)
+        (r"^Payment plan (\S+) lapsed; dunning resumes$",
+         lambda m: f"Betalingsregeling {m[1]} vervallen; de incasso loopt weer"),
+        (r"^Payment plan (\S+) agreed: (\d+) installments$",
+         lambda m: f"Betalingsregeling {m[1]} afgesproken: {m[2]} termijnen"),
+        (r"^Payment plan (\S+) reopened after a reversal$",
+         lambda m: f"Betalingsregeling {m[1]} heropend na een terugboeking"),
+        (r"^Payment plan (\S+) completed$", lambda m: f"Betalingsregeling {m[1]} voltooid"),
+        (r"^Payment plan (\S+) paused(?: \((.*)\))?$",
+         lambda m: f"Betalingsregeling {m[1]} gepauzeerd" + (f" ({m[2]})" if m[2] else "")),
+        (r"^Payment plan (\S+) resumed(?: \((.*)\))?$",
+         lambda m: f"Betalingsregeling {m[1]} hervat" + (f" ({m[2]})" if m[2] else "")),
+        (r"^Payment plan (\S+) cancelled(?: \((.*)\))?$",
+         lambda m: f"Betalingsregeling {m[1]} geannuleerd" + (f" ({m[2]})" if m[2] else "")),
+        (r"^Direct debit of installment (\S+) failed \((.*)\)$",
+         lambda m: f"Incasso van termijn {m[1]} mislukt ({m[2]})"),
+        # messages (services.messaging, conversations.by_hand, inbound.filing, portal)
+        (rf"^{_CHANNELS} by hand queued: (.*); waits for the contact hours until (\S+)$",
+         lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}; wacht op de contacturen tot {m[3]}"),
+        (rf"^{_CHANNELS} by hand queued: (.*)$",
+         lambda m: f"{channel_at_start(m[1])} met de hand klaargezet: {m[2]}"),
+        (rf"^{_CHANNELS} sent via (\S+): (.*) \(sandbox, meant for (.+)\)$",
+         lambda m: f"{channel_at_start(m[1])} verstuurd via {m[2]}: {m[3]} (sandbox, bedoeld voor {m[4]})"),
+        (rf"^{_CHANNELS} sent via (\S+): (.*)$",
+         lambda m: f"{channel_at_start(m[1])} verstuurd via {m[2]}: {m[3]}"),
+        (rf"^{_CHANNELS} failed: (.*)$", lambda m: f"{channel_at_start(m[1])} mislukt: {m[2]}"),
+        (rf"^{_CHANNELS} (bounced|undeliverable)(?:: (.*))?$",
+         lambda m: f"{channel_at_start(m[1])} {word('delivery', m[2], 'nl')}" + (f": {m[3]}" if m[3] else "")),
+        (r"^robocall result: (.*)$", lambda m: f"Resultaat belcomputer: {m[1]}"),
+        (r"^WhatsApp received: (.*)$", lambda m: f"WhatsApp ontvangen: {m[1]}"),
+        (r"^WhatsApp opt-out received \(STOP\): no more WhatsApp messages$",
+         lambda m: "WhatsApp-afmelding ontvangen (STOP): geen WhatsApp-berichten meer"),
+        (r"^(E-mail received|Automatic reply) from (\S+): (.*) \((\d+) attachment\(s\)\)$",
+         lambda m: f"{'E-mail ontvangen' if m[1] == 'E-mail received' else 'Automatisch antwoord'}"
+                   f" van {m[2]}: {m[3]} ({m[4]} bijlage(n))"),
+        (r"^(E-mail received|Automatic reply) from (\S+): (.*)$",
+         lambda m: f"{'E-mail ontvangen' if m[1] == 'E-mail received' else 'Automatisch antwoord'}"
+                   f" van {m[2]}: {m[3]}"),
+        (r"^Message through the portal: (.*)$", lambda m: f"Bericht via het portaal: {m[1]}"),
+        (r"^Asked for postponement until (\S+): (.*)$",
+         lambda m: f"Uitstel gevraagd tot {m[1]}: {m[2]}"),
+    )
+)  # fmt: skip
+
+# why a channel cannot be used now (services.conversations.by_hand.channels_for)
+_REASONS: dict[str, str] = {
+    "no e-mail address": "geen e-mailadres",
+    "no mobile number": "geen mobiel nummer",
+    "no postal address": "geen postadres",
+    "no WhatsApp consent (or STOP received)": "geen toestemming voor WhatsApp (of STOP ontvangen)",
+    "no message from the debtor in the last 24 hours: an approved template only":
+        "geen bericht van de debiteur in de laatste 24 uur: alleen een goedgekeurde template",
+    "outside the 24-hour window and no approved template described":
+        "buiten het venster van 24 uur en geen goedgekeurde template beschreven",
+    "the client does not use this channel": "de opdrachtgever gebruikt dit kanaal niet",
+}  # fmt: skip
+
+
+def summary(text: str, lang: str) -> str:
+    """A contact-log entry's summary; on Dutch pages translated when its shape is known."""
+    if lang == "nl":
+        for pattern, render in _SUMMARIES:
+            if found := pattern.match(text):
+                return render(found)
+    return text
+
+
+def channel_reason(text: str, lang: str) -> str:
+    """Why a channel cannot be used now, as the message form shows it."""
+    return _REASONS.get(text, text) if lang == "nl" else text

@@ -1,0 +1,71 @@
+"""More of the titles the services write on the action list read Dutch on Dutch pages (the
+channel and delivery status as words), English pages keep them; the sweep of finding 4."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.api.console.action_text import detail_label, kind_label, title
+
+TITLES = {
+    "sms to debtor D1 bounced: no reason given": "Sms aan debiteur D1 onbestelbaar: geen reden opgegeven",
+    "email to debtor D1 failed: 550 mailbox full": "E-mail aan debiteur D1 mislukt: 550 mailbox full",
+    "Debtor D1 replied on WhatsApp": "Debiteur D1 antwoordde via WhatsApp",
+    "A WhatsApp from ••••5678 that no single client's message explains":
+        "Een WhatsApp van ••••5678 die bij geen bericht van één opdrachtgever past",
+    "Payment of € 5,00 came back (AC04)": "Betaling van € 5,00 teruggekomen (AC04)",
+    "New case from Bakkerij De Korenbloem: debtor D-1001, € 121,00":
+        "Nieuwe zaak van Bakkerij De Korenbloem: debiteur D-1001, € 121,00",
+    "Case K1 withdrawn; Bakkerij was told": "Zaak K1 ingetrokken; Bakkerij is ingelicht",
+    "The agency withdrew case K1 (debtor D1): betaald":
+        "Het incassobureau trok zaak K1 in (debiteur D1): betaald",
+    "Bakkerij withdrew case K1 (debtor D1): betaald": "Bakkerij trok zaak K1 in (debiteur D1): betaald",
+    "Mailbox a@b.nl reached 500 messages today; the rest waits for tomorrow":
+        "Mailbox a@b.nl zit vandaag aan 500 berichten; de rest wacht tot morgen",
+    "Reminder to debtor D1 closed unsent (no address); plan it for F1, F2 by hand":
+        "Herinnering aan debiteur D1 onverzonden gesloten (no address); plan F1, F2 met de hand in",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("english", "dutch"), TITLES.items())
+def test_the_title_reads_dutch_on_dutch_pages(english: str, dutch: str) -> None:
+    assert title(english, "nl") == dutch
+    assert title(english, "en") == english
+
+
+def test_the_inbound_mail_kind_and_further_details_have_words() -> None:
+    assert kind_label("inbound_mail", "nl") == "Binnengekomen e-mail"
+    assert detail_label("counterparty_iban", "nl") == "IBAN tegenpartij"
+    assert detail_label("end_to_end_id", "en") == "End-to-end id"
+
+
+STATEMENT = {
+    "Statement day1.sta for NL02ABNA0123456789: opening + lines differs from closing by € 0,04":
+        "Afschrift day1.sta van NL02ABNA0123456789: beginsaldo plus regels wijkt € 0,04 af van het eindsaldo",
+    "Opening balance of NL02ABNA0123456789 on 2025-03-03 is € 10,00, the last statement closed at € 9,00: "
+    "a statement may be missing":
+        "Beginsaldo van NL02ABNA0123456789 op 2025-03-03 is € 10,00, het vorige afschrift eindigde op € 9,00: "
+        "er ontbreekt misschien een afschrift",
+    "Statement day1.sta for NL02ABNA0123456789 is in USD, not euros: 3 line(s) not booked; "
+    "book them by hand at the bank's rate":
+        "Afschrift day1.sta van NL02ABNA0123456789 is in USD, niet in euro: 3 regel(s) niet geboekt; "
+        "boek ze met de hand tegen de koers van de bank",
+}  # fmt: skip
+
+
+def test_a_statement_files_problems_read_dutch_on_the_payments_page(world, tenants) -> None:  # type: ignore[no-untyped-def]
+    from shared.domain.people.authorisation import Role
+    from shared.services.statements import INBOX, IngestReport
+    from tests.unit.console.conftest import desk_for
+
+    name = f"agency-a/console/{tenants.c1}/20250303T090000-day1.sta"
+    world.services.files.put(INBOX, name, b"-")
+    report = IngestReport(name, "booked", statements=1, warnings=[*STATEMENT, "a new warning"])
+    world.services.payment_overview.remember(report)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/payments?lang=nl").encoded().decode()
+    for english, dutch in STATEMENT.items():
+        assert dutch in page and english not in page
+        assert title(english, "nl") == dutch
+    assert "a new warning" in page  # a shape the console does not know: as it is
+    assert next(iter(STATEMENT)) in staff.get("/payments?lang=en").encoded().decode()
