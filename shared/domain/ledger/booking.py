@@ -11,7 +11,7 @@ every claim is an overpayment, for staff.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -141,15 +141,23 @@ def allocate(
         (by_number[n] for n in dict.fromkeys(designated)),
         key=lambda r: (r.terms.due_date, r.number),
     )
-    rest = sorted(
-        (r for r in records if r not in chosen), key=lambda r: (r.terms.due_date, r.number)
-    )
+    rest = _undesignated(records, {r.number for r in chosen})
     events, lines, remaining, released = _spread(
         records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
     )
     moved, left = _move_released(records, events, released, rates)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def _undesignated(records: Iterable[ClaimRecord], besides: Collection[str]) -> list[ClaimRecord]:
+    """Where money the debtor did not designate goes (art. 6:43): his claims oldest due date
+    first, never one he disputes (what none takes is an overpayment, for staff to refund or
+    re-book with his consent)."""
+    return sorted(
+        (r for r in records if r.number not in besides and not r.terms.disputed),
+        key=lambda r: (r.terms.due_date, r.number),
+    )
 
 
 def _move_released(
@@ -167,10 +175,7 @@ def _move_released(
     moved: dict[str, tuple[AllocationLine, ...]] = {}
     left: dict[str, Cents] = {}
     for number, payment_id, amount, received in released:
-        others = sorted(
-            (r for r in current.values() if r.number != number),
-            key=lambda r: (r.terms.due_date, r.number),
-        )
+        others = _undesignated(current.values(), {number})
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, amount, received, rates
         )
@@ -324,10 +329,7 @@ def release_credited(
             continue
         undone = reverse([current[number]], payment_id, on, CREDITED)
         _add(current, events, undone)
-        others = sorted(
-            (r for r in current.values() if r.number != number),
-            key=lambda r: (r.terms.due_date, r.number),
-        )
+        others = _undesignated(current.values(), {number})
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates,

@@ -85,6 +85,9 @@ class ClaimTerms:
     principal_settled_elsewhere: Cents = 0  # paid in the client's own books, not through Inning
     closed: bool = False  # credited or withdrawn: nothing is owed any more
     consumer: bool = True
+    # the debtor contests the claim: money he did not designate to it is not put on it (6:43
+    # lets him choose; set-off against a contested debt can be refused, 6:136 BW)
+    disputed: bool = False
     costs_owed_from: date | None = None  # None: no costs (not owed, or the client bears them)
     costs_vat: bool = False  # the client cannot deduct VAT (Besluit BIK art. 2 lid 3)
     costs_minimum_base: Cents = 0  # below this summed principal the client charges no costs

@@ -43,6 +43,7 @@ def claim_terms(
         principal_settled_elsewhere=max(0, invoice.paid - booked_principal),
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,
+        disputed=invoice.status is InvoiceStatus.DISPUTED,
         costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
