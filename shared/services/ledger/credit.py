@@ -71,26 +71,46 @@ def follow_ledger(
     restating a claim): each invoice holds the principal the ledger gives it from them, each
     payment row lists the allocations the ledger holds, and what no claim took is an
     ``overpayment`` item (its id made from ``tag``, ``number`` and the payment: once)."""
+    debtor = next(iter(claims.invoices.values())).debtor_number if claims.invoices else None
     for payment_id, on in sorted(moved.items()):
-        held = _held(claims.records, payment_id)
-        for invoice_number in sorted({n for n, _ in held} | _applied_on(claims, payment_id)):
-            principal = held.get((invoice_number, "principal"), 0)
-            _set_principal(ledger, client, invoice_number, payment_id, principal)
-        payment = ledger.repos.payments.get(client.client_id, payment_id)
-        if payment is None or payment.reversed:
-            continue
-        allocations = tuple(
-            AllocatedAmount(n, c, cents) for (n, c), cents in sorted(held.items()) if cents > 0
-        )
-        unallocated = payment.amount - sum(a.amount for a in allocations)
-        if (allocations, unallocated) != (payment.allocations, payment.unallocated):
-            payment = Payment(
-                **{**vars(payment), "allocations": allocations, "unallocated": unallocated}
-            )
-            ledger.repos.payments.save(payment)
-        if unallocated > 0:
+        applied = _applied_on(claims, payment_id)
+        for _ in range(RETRIES):
+            held = _held(claims.records, payment_id)
+            payment = _follow(ledger, client, payment_id, held, applied)
+            if debtor is None:
+                break
+            # another credit or restatement of the debtor may have moved this payment's money
+            # after ``claims`` was read, and its own follow-up may have written before ours:
+            # ours is right only if the ledger still says what we wrote, else again from it
+            claims = ledger.debtor_claims(client, debtor)
+            if _held(claims.records, payment_id) == held:
+                break
+        if payment is not None and payment.unallocated > 0:
             at = datetime.combine(on, time(), UTC)
             _overpayment(ledger, client, payment, number, at, because, tag)
+
+
+def _follow(
+    ledger: LedgerService, client: Client, payment_id: str,
+    held: dict[tuple[str, str], Cents], applied: set[str],
+) -> Payment | None:  # fmt: skip
+    """Invoices and the payment row as ``held`` says (None: the payment is gone or reversed)."""
+    for invoice_number in sorted({n for n, _ in held} | applied):
+        principal = held.get((invoice_number, "principal"), 0)
+        _set_principal(ledger, client, invoice_number, payment_id, principal)
+    payment = ledger.repos.payments.get(client.client_id, payment_id)
+    if payment is None or payment.reversed:
+        return None
+    allocations = tuple(
+        AllocatedAmount(n, c, cents) for (n, c), cents in sorted(held.items()) if cents > 0
+    )
+    unallocated = payment.amount - sum(a.amount for a in allocations)
+    if (allocations, unallocated) != (payment.allocations, payment.unallocated):
+        payment = Payment(
+            **{**vars(payment), "allocations": allocations, "unallocated": unallocated}
+        )
+        ledger.repos.payments.save(payment)
+    return payment
 
 
 def _held(records: list[ClaimRecord], payment_id: str) -> dict[tuple[str, str], Cents]:
