@@ -99,7 +99,10 @@ class DunningSetup:
         its open invoices and the amounts of the ledger today, or with the sample context when
         no debtor is chosen (no links are made: a preview creates no portal link)."""
         if not debtor_number:
-            return self.dunning.render(template, sample_context(template.language))
+            return self.dunning.render(
+                template,
+                sample_context(template.language, fourteen_day_letter=template.fourteen_day_letter),
+            )
         found = self.repos.debtors.get(client.client_id, debtor_number)
         if found is None:
             raise NotFound(f"debtor {debtor_number} not found")

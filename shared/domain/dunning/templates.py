@@ -138,9 +138,12 @@ class TemplateContext:
 SAMPLE_COSTS_VAT = 840
 
 
-def sample_context(language: str = "nl", *, vat_not_deductible: bool = False) -> TemplateContext:
+def sample_context(
+    language: str = "nl", *, vat_not_deductible: bool = False, fourteen_day_letter: bool = False
+) -> TemplateContext:
     """A complete context for checking templates and for previews without a debtor; with
-    ``vat_not_deductible`` the costs carry 21 % VAT, as for a client that cannot deduct it."""
+    ``vat_not_deductible`` the costs carry 21 % VAT, as for a client that cannot deduct it;
+    ``fourteen_day_letter``: the costs are announced, not owed (``total`` without them)."""
     vat = SAMPLE_COSTS_VAT if vat_not_deductible else 0
     return TemplateContext(
         debtor_name="J. de Vries" if language == "nl" else "J. Smith",
@@ -161,7 +164,8 @@ def sample_context(language: str = "nl", *, vat_not_deductible: bool = False) ->
         betalingskenmerk="5000 0567 8901 2345",
         qr_svg="<svg></svg>",
         letter_date=date(2025, 3, 4),
-        pay_within_term=17_218,  # principal 170.95 + interest 1.23
+        # principal 170.95 + interest 1.23 to the term's end
+        pay_within_term=17_218 if fourteen_day_letter else None,
     )
 
 
@@ -244,7 +248,7 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
     and with ``vat_not_deductible`` (the client's letter) also the VAT and why it is charged."""
     if template.language not in ("nl", "en"):
         raise TemplateError("language", "templates are written in nl or en")
-    context = sample_context(template.language)
+    context = sample_context(template.language, fourteen_day_letter=template.fourteen_day_letter)
     rendered = render(template, context)
     if template.fourteen_day_letter:
         money = format_eur_nl if template.language == "nl" else format_eur_en
@@ -256,7 +260,9 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
                 f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount)",
             )
         if vat_not_deductible:
-            vat_context = sample_context(template.language, vat_not_deductible=True)
+            vat_context = sample_context(
+                template.language, vat_not_deductible=True, fourteen_day_letter=True
+            )
             vat_text = render(template, vat_context).text
             missing_vat = [
                 *missing_parts(vat_text, template.language, money(vat_context.costs)),
