@@ -108,13 +108,22 @@ class StatementService:
     def ingest(self, name: str, data: bytes) -> IngestReport:
         agency_id = name.split("/", 1)[0] if "/" in name else ""
         try:
-            if not agency_id or self.repos.agencies.get(agency_id) is None:
-                raise StatementError(
-                    f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
-                )
-            statements = _parse(data)
-            source = source_of(name)
-            owners = [self._owner(agency_id, s, source) for s in statements]
+            if not agency_id:
+                raise _no_agency(agency_id)
+            # the agency is read only when the file is refused: an account owned by the
+            # agency named by the folder proves it exists (agencies are never deleted, and
+            # an account is only ever claimed for one), so a file that books costs no read
+            # of it; a refused one says "no agency" first, as when it was read up front
+            try:
+                statements = _parse(data)
+                source = source_of(name)
+                owners = [self._owner(agency_id, s, source) for s in statements]
+            except StatementError:
+                if self.repos.agencies.get(agency_id) is None:
+                    raise _no_agency(agency_id) from None
+                raise
+            if not owners and self.repos.agencies.get(agency_id) is None:
+                raise _no_agency(agency_id)  # no account owned by it proved it
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
         report = IngestReport(name, "booked", statements=len(statements))
@@ -642,9 +651,9 @@ class StatementService:
             )
             report.warnings.append(message)
             self._add_action(target, "missing_statement", message, {"account": statement.account})
-        if statement.closing is not None:
-            self.repos.banking.record_closing(
-                statement.account, statement.closing.amount, statement.closing.on
+        if statement.closing is not None:  # with the closing just read: not read twice
+            self.repos.banking.record_closing_over(
+                statement.account, statement.closing.amount, statement.closing.on, last
             )
 
     def _add_action(
@@ -725,6 +734,12 @@ class StatementService:
         )
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
+
+
+def _no_agency(agency_id: str) -> StatementError:
+    return StatementError(
+        f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
+    )
 
 
 def _parse(data: bytes) -> list[Statement]:

@@ -436,7 +436,15 @@ class BankingRepository:
         return int(row.data["Closing"]), on
 
     def record_closing(self, account: str, closing: int, on: date) -> None:
-        last = self.last_closing(account)
+        self.record_closing_over(account, closing, on, self.last_closing(account))
+
+    def record_closing_over(
+        self, account: str, closing: int, on: date, last: tuple[int, date] | None
+    ) -> None:
+        """:meth:`record_closing` over ``last``, the closing as the caller read it a moment
+        ago (the statement service reads it to compare the opening with): not read twice. The
+        balance is only compared with a later statement's opening, never used to book, and
+        its write was an upsert after a read before as well."""
         if last is None or on >= last[1]:
             self.store.upsert(
                 ACCOUNT_BALANCES,
