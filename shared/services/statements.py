@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
+from shared.adapters.tables.banking_repo import STATEMENT_LINES, AccountOwner, LineRecord
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
@@ -43,7 +43,7 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, PreconditionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -132,10 +132,14 @@ class StatementService:
             if self.repos.banking.statement_done(statement.account, identity):
                 report.statements_skipped += 1
                 continue
-            self._ingest_statement(statement, owner, name, report)
-            self.repos.banking.mark_statement(
+            mark = self.repos.banking.statement_mark(
                 statement.account, identity, name, len(statement.lines)
             )
+            outcome = self._ingest_statement(statement, owner, name, report, mark)
+            if outcome == "skipped":
+                report.statements_skipped += 1
+            elif outcome != "marked":  # not with its last lines (see _ingest_statement)
+                self.repos.store.upsert(STATEMENT_LINES, mark)
         if statements and report.statements_skipped == len(statements):
             report.status = "skipped"
         log.info(
@@ -175,10 +179,21 @@ class StatementService:
 
     # -- one statement -----------------------------------------------------------------------
     def _ingest_statement(
-        self, statement: Statement, owner: AccountOwner, name: str, report: IngestReport
-    ) -> None:
+        self,
+        statement: Statement,
+        owner: AccountOwner,
+        name: str,
+        report: IngestReport,
+        mark: Row | None = None,
+    ) -> str:
+        """Book the statement's lines. ``mark``: the statement's mark (booked whole), written
+        in the transaction that settles its last window's lines when that window is the last
+        thing written (``"marked"``: one request a statement less than a write of its own,
+        and it still lands only after every line is settled); otherwise the caller writes it
+        after (``""``). ``"skipped"``: its lines were claimed before and the statement was
+        marked done where marks were kept before (``statement_done_before``)."""
         if refuse_foreign_currency(self, statement, owner, name, report):
-            return  # not euros: on the agency's action list for a person, nothing booked
+            return ""  # not euros: on the agency's action list for a person, nothing booked
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
         self._check_balances(statement, owner, scope, name, report)
@@ -217,6 +232,16 @@ class StatementService:
                 if self.window > 1
                 else None
             )
+            if (
+                records is None
+                and start == 0
+                and self.window > 1
+                and self.repos.banking.statement_done_before(
+                    statement.account, statement.identity()
+                )
+            ):  # booked whole before its mark moved: a statement sent again, as before
+                report.lines -= len(chunk)
+                return "skipped"
             if records is None:  # a line of the window was claimed before: one at a time
                 for line, line_id in chunk:
                     one(line, line_id)
@@ -228,7 +253,10 @@ class StatementService:
             window.prefetch([line for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(_clipped(line), line_id, record)
-            window.flush()
+            last = start + self.window >= len(lines)
+            if window.flush(mark if last else None):
+                return "marked"
+        return ""
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:

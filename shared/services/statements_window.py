@@ -76,7 +76,15 @@ from shared.domain.statements.matching import (
     match_line,
 )
 from shared.domain.statements.model import Statement, StatementLine
-from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
+from shared.ports.tables import (
+    MAX_BATCH,
+    Op,
+    OpKind,
+    Row,
+    StorageError,
+    all_rows,
+    prefix_range,
+)
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
 from shared.services.statements_redo import (
@@ -641,9 +649,13 @@ class StatementWindow:
         }
 
     # -- the writes ----------------------------------------------------------------------------
-    def flush(self) -> None:
+    def flush(self, mark: Row | None = None) -> bool:
         """Write what the window booked and decided, step by step; a step that fails for some
-        lines leaves them to the one-line path."""
+        lines leaves them to the one-line path. ``mark``: the statement's mark when these are
+        its last lines, written in the transaction that settles them when nothing is left to
+        the one-line path after it (True: written; it lands with the last lines or not at
+        all, so a crash before leaves the statement unmarked, as a write of its own after
+        the settlement did)."""
         account = self.statement.account
         banking = self.repos.banking
         booked, redo = list(self.booked), []
@@ -687,13 +699,15 @@ class StatementWindow:
                 )
         self._write_actions()
         self._record_sums()
+        marked = mark is not None and bool(self.settled) and not redo
         if self.settled:
-            left = banking.settle_lines(account, self.settled)
+            left = banking.settle_lines(account, self.settled, mark if marked else None)
             if left:  # another delivery changed them meanwhile: its outcome stands
                 log.info("window left %d lines to another delivery", len(left))
         self._reset()
         for b in redo:  # in the order of the statement
             self.redo(b.line, b.line_id)
+        return marked
 
     def _write_client(self, client: Client, booked: list[_Booked], at: datetime) -> list[_Booked]:
         """One client's bookings: the lines that must take the one-line path are returned."""

@@ -107,9 +107,14 @@ def _state(world: FaultWorld, told: list[list[str]]) -> dict[str, Any]:
     )
     svc.console_figures.portfolio(cid)  # counted again when a crash marked them uncounted
     figures = FiguresRepository(world.store).read(cid)
+    # the statement's mark (booked whole) lives in its lines' partition, written with the
+    # last of them settled: compared on its own, the lines without it
+    marks = {rk: d["Status"] for (_, rk), d in _rows(world, STATEMENT_LINES).items()
+             if rk.startswith("stmt-")}  # fmt: skip
     lines = {
         rk: (d["Status"], d.get("ClientId"), d.get("PaymentId"), d.get("Invoices"))
         for (_, rk), d in _rows(world, STATEMENT_LINES).items()
+        if not rk.startswith("stmt-")
     }
     allocated = {a.invoice_number for p in payments for a in p.allocations}
     return {
@@ -139,6 +144,7 @@ def _state(world: FaultWorld, told: list[list[str]]) -> dict[str, Any]:
         "today received": figures.received_by_month,
         "today waiting": figures.waiting_by_kind,
         "lines": lines,
+        "statement marked": marks,
         "listener told": allocated <= {n for numbers in told for n in numbers},
         "f1 booked": any(
             a.invoice_number == "F1" for p in payments if not p.reversed for a in p.allocations
@@ -216,6 +222,7 @@ def test_the_clean_run_books_what_the_redelivery_must_match(clean):
     assert state["today received"]
     assert state["listener told"]
     assert {s for s, *_ in state["lines"].values()} == {"booked", "suggested", "debit"}
+    assert list(state["statement marked"].values()) == ["done"]
 
 
 def test_a_window_killed_after_any_write_and_delivered_again_ends_as_one_clean_run(clean):

@@ -120,18 +120,31 @@ class BankingRepository:
         )
 
     def statement_done(self, account: str, identity: str) -> bool:
-        row = self.store.get(STATEMENT_FILES, encode(account), f"stmt-{identity}")
+        """Whether the statement was booked whole (its mark, in its lines' partition)."""
+        row = self.store.get(STATEMENT_LINES, encode(account), _statement_rk(identity))
         return row is not None and row.data.get("Status") == "done"
 
-    def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
-        self.store.upsert(
-            STATEMENT_FILES,
-            Row(
-                encode(account),
-                f"stmt-{identity}",
-                {"Name": name, "Status": "done", "Lines": lines},
-            ),
+    def statement_done_before(self, account: str, identity: str) -> bool:
+        """Whether the statement was marked done where marks were kept before they moved to
+        the lines' partition (``StatementFiles``): asked only when the statement's lines were
+        claimed before (a statement sent again), so that one booked before the move is still
+        reported skipped. Its lines are each claimed once whatever the answer."""
+        row = self.store.get(STATEMENT_FILES, encode(account), _statement_rk(identity))
+        return row is not None and row.data.get("Status") == "done"
+
+    @staticmethod
+    def statement_mark(account: str, identity: str, name: str, lines: int) -> Row:
+        """The statement's mark: booked whole. A row of its lines' partition (its key is no
+        line's: those are hex digests), so that it can be written in the same transaction as
+        the last of its lines settled (:meth:`settle_lines`)."""
+        return Row(
+            encode(account),
+            _statement_rk(identity),
+            {"Name": name, "Status": "done", "Lines": lines},
         )
+
+    def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
+        self.store.upsert(STATEMENT_LINES, self.statement_mark(account, identity, name, lines))
 
     def line(self, account: str, line_id: str) -> LineRecord | None:
         row = self.store.get(STATEMENT_LINES, encode(account), line_id)
@@ -344,12 +357,19 @@ class BankingRepository:
         return etags
 
     def settle_lines(
-        self, account: str, settled: list[tuple[LineRecord, str, dict[str, object]]]
+        self,
+        account: str,
+        settled: list[tuple[LineRecord, str, dict[str, object]]],
+        then: Row | None = None,
     ) -> list[str]:
         """Settle a window's lines (status and what was booked) in transactions, each guarded
         by the ETag of its record (its claim, or its booking written down): a transaction
         refused settles its lines one by one, and a line another writer changed meanwhile is
-        left to that writer. The ids of the lines left are returned."""
+        left to that writer. The ids of the lines left are returned.
+
+        ``then``: a row of the lines' partition upserted after them, in the transaction of
+        the last of them (the statement's mark, :meth:`statement_mark`, when these are its
+        last lines): it lands with them or not at all, never before them."""
         pk = encode(account)
         ops = []
         for record, status, fields in settled:
@@ -365,6 +385,8 @@ class BankingRepository:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             row = Row(pk, record.line_id, data, etag=record.etag)
             ops.append(Op(OpKind.REPLACE if record.etag else OpKind.UPSERT, row))
+        if then is not None:
+            ops.append(Op(OpKind.UPSERT, then))
         left: list[str] = []
         for start in range(0, len(ops), MAX_BATCH):
             part = ops[start : start + MAX_BATCH]
@@ -518,6 +540,10 @@ class BankingRepository:
     def payment_for(self, client_id: str, reference: str) -> str | None:
         row = self.store.get(PAYMENT_REFS, encode(client_id), encode(reference))
         return str(row.data["PaymentId"]) if row else None
+
+
+def _statement_rk(identity: str) -> str:
+    return f"stmt-{identity}"
 
 
 def _put_time(at: datetime) -> str:
