@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from shared.adapters.tables.banking_repo import STATEMENT_LINES, AccountOwner, LineRecord
+from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
@@ -135,11 +135,8 @@ class StatementService:
             mark = self.repos.banking.statement_mark(
                 statement.account, identity, name, len(statement.lines)
             )
-            outcome = self._ingest_statement(statement, owner, name, report, mark)
-            if outcome == "skipped":
+            if self._ingest_statement(statement, owner, name, report, mark) == "skipped":
                 report.statements_skipped += 1
-            elif outcome != "marked":  # not with its last lines (see _ingest_statement)
-                self.repos.store.upsert(STATEMENT_LINES, mark)
         if statements and report.statements_skipped == len(statements):
             report.status = "skipped"
         log.info(
@@ -184,19 +181,22 @@ class StatementService:
         owner: AccountOwner,
         name: str,
         report: IngestReport,
-        mark: Row | None = None,
+        mark: Row,
     ) -> str:
-        """Book the statement's lines. ``mark``: the statement's mark (booked whole), written
-        in the transaction that settles its last window's lines when that window is the last
-        thing written (``"marked"``: one request a statement less than a write of its own,
-        and it still lands only after every line is settled); otherwise the caller writes it
-        after (``""``). ``"skipped"``: its lines were claimed before and the statement was
-        marked done where marks were kept before (``statement_done_before``)."""
+        """Book the statement's lines, then ``mark`` it booked whole with its closing balance:
+        both in the transaction that settles its last window's lines when that window is the
+        last thing written (``"marked"``: two requests a statement less than writes of their
+        own, and they still land only after every line is settled), else in one of their own
+        after (``"booked"``). ``"skipped"``: its lines were claimed before and the statement
+        was marked done where marks were kept before (``statement_done_before``)."""
         if refuse_foreign_currency(self, statement, owner, name, report):
-            return ""  # not euros: on the agency's action list for a person, nothing booked
+            # not euros: on the agency's action list for a person, nothing booked
+            self.repos.banking.write_marks([mark])
+            return "booked"
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
-        self._check_balances(statement, owner, scope, name, report)
+        closing = self._check_balances(statement, owner, scope, name, report)
+        marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
@@ -241,6 +241,7 @@ class StatementService:
                 )
             ):  # booked whole before its mark moved: a statement sent again, as before
                 report.lines -= len(chunk)
+                self.repos.banking.write_marks([mark])  # where it is looked for now
                 return "skipped"
             if records is None:  # a line of the window was claimed before: one at a time
                 for line, line_id in chunk:
@@ -254,9 +255,10 @@ class StatementService:
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(_clipped(line), line_id, record)
             last = start + self.window >= len(lines)
-            if window.flush(mark if last else None):
+            if window.flush(marks if last else []):
                 return "marked"
-        return ""
+        self.repos.banking.write_marks(marks)
+        return "booked"
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
@@ -652,7 +654,8 @@ class StatementService:
         scope: Client | None,
         name: str,
         report: IngestReport,
-    ) -> None:
+    ) -> Row | None:
+        """The balance checks; the closing balance to record with the statement's mark."""
         target = scope.client_id if scope else agency_scope(owner.agency_id)
         diff = statement.balance_difference()
         if diff not in (None, 0):
@@ -679,10 +682,12 @@ class StatementService:
             )
             report.warnings.append(message)
             self._add_action(target, "missing_statement", message, {"account": statement.account})
-        if statement.closing is not None:  # with the closing just read: not read twice
-            self.repos.banking.record_closing_over(
-                statement.account, statement.closing.amount, statement.closing.on, last
-            )
+        if statement.closing is None:
+            return None
+        # over the closing just read (not read twice), written with the mark
+        return self.repos.banking.closing_row(
+            statement.account, statement.closing.amount, statement.closing.on, last
+        )
 
     def _add_action(
         self,

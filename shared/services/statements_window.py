@@ -649,13 +649,13 @@ class StatementWindow:
         }
 
     # -- the writes ----------------------------------------------------------------------------
-    def flush(self, mark: Row | None = None) -> bool:
+    def flush(self, marks: Sequence[Row] = ()) -> bool:
         """Write what the window booked and decided, step by step; a step that fails for some
-        lines leaves them to the one-line path. ``mark``: the statement's mark when these are
-        its last lines, written in the transaction that settles them when nothing is left to
-        the one-line path after it (True: written; it lands with the last lines or not at
-        all, so a crash before leaves the statement unmarked, as a write of its own after
-        the settlement did)."""
+        lines leaves them to the one-line path. ``marks``: the statement's mark (and closing
+        balance) when these are its last lines, written in the transaction that settles them
+        when nothing is left to the one-line path after it (True: written; they land with
+        the last lines or not at all, so a crash before leaves the statement unmarked, as a
+        write of their own after the settlement did)."""
         account = self.statement.account
         banking = self.repos.banking
         booked, redo = list(self.booked), []
@@ -699,9 +699,9 @@ class StatementWindow:
                 )
         self._write_actions()
         self._record_sums()
-        marked = mark is not None and bool(self.settled) and not redo
+        marked = bool(marks) and bool(self.settled) and not redo
         if self.settled:
-            left = banking.settle_lines(account, self.settled, mark if marked else None)
+            left = banking.settle_lines(account, self.settled, marks if marked else ())
             if left:  # another delivery changed them meanwhile: its outcome stands
                 log.info("window left %d lines to another delivery", len(left))
         self._reset()

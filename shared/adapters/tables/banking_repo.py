@@ -21,6 +21,7 @@ only of accounts that may be known.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -145,6 +146,11 @@ class BankingRepository:
 
     def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
         self.store.upsert(STATEMENT_LINES, self.statement_mark(account, identity, name, lines))
+
+    def write_marks(self, rows: list[Row]) -> None:
+        """Rows of an account's lines' partition (a statement's mark, its closing balance)
+        in one transaction, when they could not join the settlement of its last lines."""
+        self.store.transact(STATEMENT_LINES, [Op(OpKind.UPSERT, r) for r in rows])
 
     def line(self, account: str, line_id: str) -> LineRecord | None:
         row = self.store.get(STATEMENT_LINES, encode(account), line_id)
@@ -360,16 +366,17 @@ class BankingRepository:
         self,
         account: str,
         settled: list[tuple[LineRecord, str, dict[str, object]]],
-        then: Row | None = None,
+        then: Sequence[Row] = (),
     ) -> list[str]:
         """Settle a window's lines (status and what was booked) in transactions, each guarded
         by the ETag of its record (its claim, or its booking written down): a transaction
         refused settles its lines one by one, and a line another writer changed meanwhile is
         left to that writer. The ids of the lines left are returned.
 
-        ``then``: a row of the lines' partition upserted after them, in the transaction of
-        the last of them (the statement's mark, :meth:`statement_mark`, when these are its
-        last lines): it lands with them or not at all, never before them."""
+        ``then``: rows of the lines' partition upserted after them, in the transaction of
+        the last of them (the statement's mark, :meth:`statement_mark`, and its closing
+        balance, :meth:`closing_row`, when these are its last lines): they land with them or
+        not at all, never before them."""
         pk = encode(account)
         ops = []
         for record, status, fields in settled:
@@ -385,8 +392,7 @@ class BankingRepository:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             row = Row(pk, record.line_id, data, etag=record.etag)
             ops.append(Op(OpKind.REPLACE if record.etag else OpKind.UPSERT, row))
-        if then is not None:
-            ops.append(Op(OpKind.UPSERT, then))
+        ops += [Op(OpKind.UPSERT, row) for row in then]
         left: list[str] = []
         for start in range(0, len(ops), MAX_BATCH):
             part = ops[start : start + MAX_BATCH]
@@ -450,7 +456,12 @@ class BankingRepository:
 
     # -- balances ----------------------------------------------------------------------------
     def last_closing(self, account: str) -> tuple[int, date] | None:
-        row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
+        """The account's last closing balance: a row of its lines' partition (``~closing``),
+        written with its statement's mark; where it was kept before
+        (``AccountBalances``) until the account's next statement writes it there."""
+        row = self.store.get(STATEMENT_LINES, encode(account), CLOSING_RK)
+        if row is None:
+            row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
         if row is None:
             return None
         on = get_date(row.data["On"])
@@ -458,20 +469,22 @@ class BankingRepository:
         return int(row.data["Closing"]), on
 
     def record_closing(self, account: str, closing: int, on: date) -> None:
-        self.record_closing_over(account, closing, on, self.last_closing(account))
+        row = self.closing_row(account, closing, on, self.last_closing(account))
+        if row is not None:
+            self.store.upsert(STATEMENT_LINES, row)
 
-    def record_closing_over(
-        self, account: str, closing: int, on: date, last: tuple[int, date] | None
-    ) -> None:
-        """:meth:`record_closing` over ``last``, the closing as the caller read it a moment
-        ago (the statement service reads it to compare the opening with): not read twice. The
-        balance is only compared with a later statement's opening, never used to book, and
-        its write was an upsert after a read before as well."""
-        if last is None or on >= last[1]:
-            self.store.upsert(
-                ACCOUNT_BALANCES,
-                Row(encode(account), "last", {"Closing": closing, "On": put_date(on)}),
-            )
+    @staticmethod
+    def closing_row(
+        account: str, closing: int, on: date, last: tuple[int, date] | None
+    ) -> Row | None:
+        """The account's closing balance to write over ``last`` (as the caller read it a
+        moment ago: the statement service reads it to compare the opening with, and writes
+        this with the statement's mark), None when ``last`` is of a later day. The balance is
+        only compared with a later statement's opening, never used to book; its write was
+        an upsert after a read before as well."""
+        if last is not None and on < last[1]:
+            return None
+        return Row(encode(account), CLOSING_RK, {"Closing": closing, "On": put_date(on)})
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
@@ -540,6 +553,9 @@ class BankingRepository:
     def payment_for(self, client_id: str, reference: str) -> str | None:
         row = self.store.get(PAYMENT_REFS, encode(client_id), encode(reference))
         return str(row.data["PaymentId"]) if row else None
+
+
+CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition
 
 
 def _statement_rk(identity: str) -> str:

@@ -4,7 +4,10 @@ transaction that settles its last lines; one marked where marks were kept before
 
 from __future__ import annotations
 
-from shared.adapters.tables.banking_repo import STATEMENT_FILES, STATEMENT_LINES
+from datetime import date
+
+from shared.adapters.tables.banking_repo import ACCOUNT_BALANCES, STATEMENT_FILES, STATEMENT_LINES
+from shared.adapters.tables.codec import put_date
 from shared.adapters.tables.keys import encode
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.tables import Row, all_rows
@@ -50,8 +53,14 @@ def test_the_mark_lands_with_the_last_lines_settled(world, monkeypatch):
     [statement] = parse_statement_file(_file())
     mark = f"stmt-{statement.identity()}"
     assert _rows(world, STATEMENT_LINES)[mark]["Status"] == "done"
-    # claims, bookings written down, then the lines settled with the mark, in one
-    assert transactions[-1][-1] == mark and len(transactions[-1]) == 4
+    # claims, bookings written down, then the lines settled with the mark and the closing
+    # balance, in one transaction
+    assert transactions[-1][-2:] == [mark, "~closing"] and len(transactions[-1]) == 5
+    assert statement.closing is not None
+    assert world.services.repos.banking.last_closing(ACCOUNT) == (
+        statement.closing.amount,
+        statement.closing.on,
+    )
     again = world.services.statements.ingest("agency-a/s1-again.sta", _file())
     assert (again.status, again.statements_skipped, again.lines) == ("skipped", 1, 0)
 
@@ -89,3 +98,20 @@ def test_a_statement_not_marked_whose_lines_were_settled_books_nothing_twice(wor
     assert (again.status, again.booked, again.suggested, again.unmatched) == ("booked", 0, 0, 0)
     assert len(_payments(world)) == 1
     assert world.services.repos.banking.statement_done(ACCOUNT, statement.identity())
+
+
+def test_a_closing_balance_kept_before_the_move_is_still_compared(world):
+    """An account whose last closing balance is in ``AccountBalances`` (before it moved to
+    the lines' partition): the next statement's opening is compared with it, and its own
+    closing is then written where it is kept now."""
+    setup_client(world)
+    store = world.services.repos.store
+    store.upsert(
+        ACCOUNT_BALANCES,
+        Row(encode(ACCOUNT), "last", {"Closing": 99_999, "On": put_date(date(2025, 3, 1))}),
+    )
+    report = world.services.statements.ingest("agency-a/s1.sta", _file())
+    assert any("a statement may be missing" in w for w in report.warnings)
+    [statement] = parse_statement_file(_file())
+    assert statement.closing is not None
+    assert _rows(world, STATEMENT_LINES)["~closing"]["Closing"] == statement.closing.amount
