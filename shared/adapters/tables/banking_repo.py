@@ -3,10 +3,19 @@
 | table           | PartitionKey     | RowKey            | serves                                  |
 | AccountOwners   | account (IBAN)   | ``owner``         | whose statement is this file            |
 | StatementFiles  | account          | file sha256       | the same file twice books nothing       |
+|                 |                  | ``stmt-<id>``     | marks written before they moved (below) |
 | StatementLines  | account          | line identity     | overlapping statements, line by line    |
-| AccountBalances | account          | ``last``          | a missing statement (opening != last)   |
+|                 |                  | ``stmt-<id>``     | the statement booked whole (its mark)   |
+|                 |                  | ``~closing``      | a missing statement (opening != last)   |
+| AccountBalances | account          | ``last``          | a closing written before it moved       |
 | LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from confirmed matches |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+
+A statement's mark and the account's closing balance are rows of its lines' partition, so that
+they are written in the transaction that settles the statement's last lines (one write a
+statement, and never before its lines). Those written before they moved are still read where
+they were: a mark only for a statement whose lines were claimed already, a balance until the
+account's next statement writes it.
 
 A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
 one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
@@ -143,9 +152,6 @@ class BankingRepository:
             _statement_rk(identity),
             {"Name": name, "Status": "done", "Lines": lines},
         )
-
-    def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
-        self.store.upsert(STATEMENT_LINES, self.statement_mark(account, identity, name, lines))
 
     def write_marks(self, rows: list[Row]) -> None:
         """Rows of an account's lines' partition (a statement's mark, its closing balance)
@@ -467,11 +473,6 @@ class BankingRepository:
         on = get_date(row.data["On"])
         assert on is not None
         return int(row.data["Closing"]), on
-
-    def record_closing(self, account: str, closing: int, on: date) -> None:
-        row = self.closing_row(account, closing, on, self.last_closing(account))
-        if row is not None:
-            self.store.upsert(STATEMENT_LINES, row)
 
     @staticmethod
     def closing_row(
