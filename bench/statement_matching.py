@@ -44,6 +44,11 @@ def run(connection: str, scale: float) -> dict[str, Any]:
     are their own benchmarks (``statement_parsing``, ``statement_scale``)."""
     out: dict[str, Any] = {"benchmark": "statement_matching"}
     out.update(_labelled(scale))
+    # how often each index lookup decides a line (bench/statement_decisive.py): 2,000 lines
+    # at scale 0.1, 10,000 at scale 1, each matched once per kind of lookup left out
+    from bench.statement_decisive import decisive
+
+    out.update(decisive(scale))
     out["figures"] = figures(out)
     return out
 

@@ -43,7 +43,7 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
-from shared.ports.tables import Conflict, PreconditionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -108,13 +108,22 @@ class StatementService:
     def ingest(self, name: str, data: bytes) -> IngestReport:
         agency_id = name.split("/", 1)[0] if "/" in name else ""
         try:
-            if not agency_id or self.repos.agencies.get(agency_id) is None:
-                raise StatementError(
-                    f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
-                )
-            statements = _parse(data)
-            source = source_of(name)
-            owners = [self._owner(agency_id, s, source) for s in statements]
+            if not agency_id:
+                raise _no_agency(agency_id)
+            # the agency is read only when the file is refused: an account owned by the
+            # agency named by the folder proves it exists (agencies are never deleted, and
+            # an account is only ever claimed for one), so a file that books costs no read
+            # of it; a refused one says "no agency" first, as when it was read up front
+            try:
+                statements = _parse(data)
+                source = source_of(name)
+                owners = [self._owner(agency_id, s, source) for s in statements]
+            except StatementError:
+                if self.repos.agencies.get(agency_id) is None:
+                    raise _no_agency(agency_id) from None
+                raise
+            if not owners and self.repos.agencies.get(agency_id) is None:
+                raise _no_agency(agency_id)  # no account owned by it proved it
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
         report = IngestReport(name, "booked", statements=len(statements))
@@ -123,10 +132,11 @@ class StatementService:
             if self.repos.banking.statement_done(statement.account, identity):
                 report.statements_skipped += 1
                 continue
-            self._ingest_statement(statement, owner, name, report)
-            self.repos.banking.mark_statement(
+            mark = self.repos.banking.statement_mark(
                 statement.account, identity, name, len(statement.lines)
             )
+            if self._ingest_statement(statement, owner, name, report, mark) == "skipped":
+                report.statements_skipped += 1
         if statements and report.statements_skipped == len(statements):
             report.status = "skipped"
         log.info(
@@ -166,13 +176,27 @@ class StatementService:
 
     # -- one statement -----------------------------------------------------------------------
     def _ingest_statement(
-        self, statement: Statement, owner: AccountOwner, name: str, report: IngestReport
-    ) -> None:
+        self,
+        statement: Statement,
+        owner: AccountOwner,
+        name: str,
+        report: IngestReport,
+        mark: Row,
+    ) -> str:
+        """Book the statement's lines, then ``mark`` it booked whole with its closing balance:
+        both in the transaction that settles its last window's lines when that window is the
+        last thing written (``"marked"``: two requests a statement less than writes of their
+        own, and they still land only after every line is settled), else in one of their own
+        after (``"booked"``). ``"skipped"``: its lines were claimed before and the statement
+        was marked done where marks were kept before (``statement_done_before``)."""
         if refuse_foreign_currency(self, statement, owner, name, report):
-            return  # not euros: on the agency's action list for a person, nothing booked
+            # not euros: on the agency's action list for a person, nothing booked
+            self.repos.banking.write_marks([mark])
+            return "booked"
         clients = self._clients_for(owner)
         scope = clients[0] if owner.client_id else None
-        self._check_balances(statement, owner, scope, name, report)
+        closing = self._check_balances(statement, owner, scope, name, report)
+        marks = [mark] + ([closing] if closing is not None else [])
         self._report_warnings(statement, owner, scope, name, report)
         lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
@@ -208,6 +232,17 @@ class StatementService:
                 if self.window > 1
                 else None
             )
+            if (
+                records is None
+                and start == 0
+                and self.window > 1
+                and self.repos.banking.statement_done_before(
+                    statement.account, statement.identity()
+                )
+            ):  # booked whole before its mark moved: a statement sent again, as before
+                report.lines -= len(chunk)
+                self.repos.banking.write_marks([mark])  # where it is looked for now
+                return "skipped"
             if records is None:  # a line of the window was claimed before: one at a time
                 for line, line_id in chunk:
                     one(line, line_id)
@@ -219,7 +254,11 @@ class StatementService:
             window.prefetch([line for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
                 window.line(_clipped(line), line_id, record)
-            window.flush()
+            last = start + self.window >= len(lines)
+            if window.flush(marks if last else []):
+                return "marked"
+        self.repos.banking.write_marks(marks)
+        return "booked"
 
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
@@ -652,7 +691,8 @@ class StatementService:
         scope: Client | None,
         name: str,
         report: IngestReport,
-    ) -> None:
+    ) -> Row | None:
+        """The balance checks; the closing balance to record with the statement's mark."""
         target = scope.client_id if scope else agency_scope(owner.agency_id)
         diff = statement.balance_difference()
         if diff not in (None, 0):
@@ -679,10 +719,12 @@ class StatementService:
             )
             report.warnings.append(message)
             self._add_action(target, "missing_statement", message, {"account": statement.account})
-        if statement.closing is not None:
-            self.repos.banking.record_closing(
-                statement.account, statement.closing.amount, statement.closing.on
-            )
+        if statement.closing is None:
+            return None
+        # over the closing just read (not read twice), written with the mark
+        return self.repos.banking.closing_row(
+            statement.account, statement.closing.amount, statement.closing.on, last
+        )
 
     def _add_action(
         self,
@@ -762,6 +804,12 @@ class StatementService:
         )
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
+
+
+def _no_agency(agency_id: str) -> StatementError:
+    return StatementError(
+        f"the file must be uploaded to statements/<agency id>/; {agency_id or '(none)'} is no agency"
+    )
 
 
 def _parse(data: bytes) -> list[Statement]:

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
@@ -76,7 +76,15 @@ from shared.domain.statements.matching import (
     match_line,
 )
 from shared.domain.statements.model import Statement, StatementLine
-from shared.ports.tables import MAX_BATCH, Op, OpKind, StorageError, all_rows, prefix_range
+from shared.ports.tables import (
+    MAX_BATCH,
+    Op,
+    OpKind,
+    Row,
+    StorageError,
+    all_rows,
+    prefix_range,
+)
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
 from shared.services.statements_redo import (
@@ -186,6 +194,9 @@ class StatementWindow:
         self.figures: dict[tuple[str, str, date], tuple[DebtorClaims, dict[str, ClaimFigures]]] = {}
         # client -> {invoice: plan id} of every invoice a plan holds (None: more than a page)
         self.plan_members: dict[str, dict[str, str] | None] = {}
+        # the window's changes to the Today sums, per client (or action scope): recorded as
+        # one change row each at the end of the flush (_record_sums), not one per kind
+        self.sums: dict[str, _Sums] = {}
 
     # -- keys ----------------------------------------------------------------------------------
     def _split_key(self, key: str) -> tuple[str, str]:
@@ -638,9 +649,13 @@ class StatementWindow:
         }
 
     # -- the writes ----------------------------------------------------------------------------
-    def flush(self) -> None:
+    def flush(self, marks: Sequence[Row] = ()) -> bool:
         """Write what the window booked and decided, step by step; a step that fails for some
-        lines leaves them to the one-line path."""
+        lines leaves them to the one-line path. ``marks``: the statement's mark (and closing
+        balance) when these are its last lines, written in the transaction that settles them
+        when nothing is left to the one-line path after it (True: written; they land with
+        the last lines or not at all, so a crash before leaves the statement unmarked, as a
+        write of their own after the settlement did)."""
         account = self.statement.account
         banking = self.repos.banking
         booked, redo = list(self.booked), []
@@ -683,13 +698,16 @@ class StatementWindow:
                     )
                 )
         self._write_actions()
+        self._record_sums()
+        marked = bool(marks) and bool(self.settled) and not redo
         if self.settled:
-            left = banking.settle_lines(account, self.settled)
+            left = banking.settle_lines(account, self.settled, marks if marked else ())
             if left:  # another delivery changed them meanwhile: its outcome stands
                 log.info("window left %d lines to another delivery", len(left))
         self._reset()
         for b in redo:  # in the order of the statement
             self.redo(b.line, b.line_id)
+        return marked
 
     def _write_client(self, client: Client, booked: list[_Booked], at: datetime) -> list[_Booked]:
         """One client's bookings: the lines that must take the one-line path are returned."""
@@ -734,7 +752,9 @@ class StatementWindow:
             return redo
         # the payment rows, then the payments per day and the month's received sums
         try:
-            self.repos.payments.add_new(cid, [b.payment for b in booked])
+            received = self.repos.payments.add_new(
+                cid, [b.payment for b in booked], count_received=False
+            )
         except StorageError:
             log.info("window payments of client %s left to the one-line path", cid)
             return redo + booked
@@ -766,9 +786,11 @@ class StatementWindow:
                 ]
                 continue
             changes += [(bk.read.get(n), bk.claims.invoices[n]) for bk, n in part]
+        sums = self.sums.setdefault(cid, _Sums())
+        sums.add("received", received)
         if changes:
             self.repos.invoices.match_index.update(cid, changes, self._debtors(cid))
-            self.repos.invoices.figures.move_open(cid, open_changes(changes))
+            sums.add("open", open_changes(changes))
         # a booking whose invoice was credited, withdrawn or paid otherwise after the window
         # read it (the ledger and payment row were written before the invoice write could
         # notice): undone, and the line to the one-line path, which puts it on the action
@@ -866,11 +888,40 @@ class StatementWindow:
                 kinds: dict[str, int] = {}
                 for i in part:
                     kinds[i.kind] = kinds.get(i.kind, 0) + 1
-                for kind, count in kinds.items():
-                    self.repos.actions.figures.move_waiting(scope, kind, count)
+                self.sums.setdefault(scope, _Sums()).add("waiting", kinds)
         for _, status, _ in self.actions:
             self.report.suggested += status == "suggested"
             self.report.unmatched += status == "unmatched"
+
+    def _record_sums(self) -> None:
+        """The window's changes to each client's Today sums (open money per due day, money
+        received, waiting actions per kind) as one change row per client, where each was a
+        row of its own (four a window). Written after the invoices, payments and action items
+        they count, as each was: a crash before it leaves the lines ``booking`` or
+        ``pending`` with their action items written, and the redelivery that finishes them
+        marks the sums uncounted (``redo_window_booking``; an action item found written,
+        ``StatementService._add_action``), so a change is never lost without a recount. The
+        sums are never used to book money, only to show it."""
+        figures = self.repos.invoices.figures
+        for scope, sums in self.sums.items():
+            figures.move_many(
+                scope, open_moved=sums.open, received=sums.received, waiting=sums.waiting
+            )
+        self.sums = {}
+
+
+@dataclass
+class _Sums:
+    """One client's changes to its Today sums gathered over a window."""
+
+    open: dict[date, Cents] = field(default_factory=dict)
+    received: dict[str, Cents] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+
+    def add(self, part: str, moved: Mapping[Any, int]) -> None:
+        into: dict[Any, int] = getattr(self, part)
+        for key, value in moved.items():
+            into[key] = into.get(key, 0) + value
 
 
 class _Speculation:

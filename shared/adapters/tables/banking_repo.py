@@ -3,10 +3,19 @@
 | table           | PartitionKey     | RowKey            | serves                                  |
 | AccountOwners   | account (IBAN)   | ``owner``         | whose statement is this file            |
 | StatementFiles  | account          | file sha256       | the same file twice books nothing       |
+|                 |                  | ``stmt-<id>``     | marks written before they moved (below) |
 | StatementLines  | account          | line identity     | overlapping statements, line by line    |
-| AccountBalances | account          | ``last``          | a missing statement (opening != last)   |
+|                 |                  | ``stmt-<id>``     | the statement booked whole (its mark)   |
+|                 |                  | ``~closing``      | a missing statement (opening != last)   |
+| AccountBalances | account          | ``last``          | a closing written before it moved       |
 | LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from confirmed matches |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+
+A statement's mark and the account's closing balance are rows of its lines' partition, so that
+they are written in the transaction that settles the statement's last lines (one write a
+statement, and never before its lines). Those written before they moved are still read where
+they were: a mark only for a statement whose lines were claimed already, a balance until the
+account's next statement writes it.
 
 A payer's account learned for a debtor is a row of its own (``<iban>|<debtor>``): learning is
 one upsert, never a read-modify-write, so two deliveries (or a delivery and staff confirming a
@@ -122,18 +131,33 @@ class BankingRepository:
         )
 
     def statement_done(self, account: str, identity: str) -> bool:
-        row = self.store.get(STATEMENT_FILES, encode(account), f"stmt-{identity}")
+        """Whether the statement was booked whole (its mark, in its lines' partition)."""
+        row = self.store.get(STATEMENT_LINES, encode(account), _statement_rk(identity))
         return row is not None and row.data.get("Status") == "done"
 
-    def mark_statement(self, account: str, identity: str, name: str, lines: int) -> None:
-        self.store.upsert(
-            STATEMENT_FILES,
-            Row(
-                encode(account),
-                f"stmt-{identity}",
-                {"Name": name, "Status": "done", "Lines": lines},
-            ),
+    def statement_done_before(self, account: str, identity: str) -> bool:
+        """Whether the statement was marked done where marks were kept before they moved to
+        the lines' partition (``StatementFiles``): asked only when the statement's lines were
+        claimed before (a statement sent again), so that one booked before the move is still
+        reported skipped. Its lines are each claimed once whatever the answer."""
+        row = self.store.get(STATEMENT_FILES, encode(account), _statement_rk(identity))
+        return row is not None and row.data.get("Status") == "done"
+
+    @staticmethod
+    def statement_mark(account: str, identity: str, name: str, lines: int) -> Row:
+        """The statement's mark: booked whole. A row of its lines' partition (its key is no
+        line's: those are hex digests), so that it can be written in the same transaction as
+        the last of its lines settled (:meth:`settle_lines`)."""
+        return Row(
+            encode(account),
+            _statement_rk(identity),
+            {"Name": name, "Status": "done", "Lines": lines},
         )
+
+    def write_marks(self, rows: list[Row]) -> None:
+        """Rows of an account's lines' partition (a statement's mark, its closing balance)
+        in one transaction, when they could not join the settlement of its last lines."""
+        self.store.transact(STATEMENT_LINES, [Op(OpKind.UPSERT, r) for r in rows])
 
     def line(self, account: str, line_id: str) -> LineRecord | None:
         row = self.store.get(STATEMENT_LINES, encode(account), line_id)
@@ -346,12 +370,20 @@ class BankingRepository:
         return etags
 
     def settle_lines(
-        self, account: str, settled: list[tuple[LineRecord, str, dict[str, object]]]
+        self,
+        account: str,
+        settled: list[tuple[LineRecord, str, dict[str, object]]],
+        then: Sequence[Row] = (),
     ) -> list[str]:
         """Settle a window's lines (status and what was booked) in transactions, each guarded
         by the ETag of its record (its claim, or its booking written down): a transaction
         refused settles its lines one by one, and a line another writer changed meanwhile is
-        left to that writer. The ids of the lines left are returned."""
+        left to that writer. The ids of the lines left are returned.
+
+        ``then``: rows of the lines' partition upserted after them, in the transaction of
+        the last of them (the statement's mark, :meth:`statement_mark`, and its closing
+        balance, :meth:`closing_row`, when these are its last lines): they land with them or
+        not at all, never before them."""
         pk = encode(account)
         ops = []
         for record, status, fields in settled:
@@ -367,6 +399,7 @@ class BankingRepository:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             row = Row(pk, record.line_id, data, etag=record.etag)
             ops.append(Op(OpKind.REPLACE if record.etag else OpKind.UPSERT, row))
+        ops += [Op(OpKind.UPSERT, row) for row in then]
         left: list[str] = []
         for start in range(0, len(ops), MAX_BATCH):
             part = ops[start : start + MAX_BATCH]
@@ -429,20 +462,30 @@ class BankingRepository:
 
     # -- balances ----------------------------------------------------------------------------
     def last_closing(self, account: str) -> tuple[int, date] | None:
-        row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
+        """The account's last closing balance: a row of its lines' partition (``~closing``),
+        written with its statement's mark; where it was kept before
+        (``AccountBalances``) until the account's next statement writes it there."""
+        row = self.store.get(STATEMENT_LINES, encode(account), CLOSING_RK)
+        if row is None:
+            row = self.store.get(ACCOUNT_BALANCES, encode(account), "last")
         if row is None:
             return None
         on = get_date(row.data["On"])
         assert on is not None
         return int(row.data["Closing"]), on
 
-    def record_closing(self, account: str, closing: int, on: date) -> None:
-        last = self.last_closing(account)
-        if last is None or on >= last[1]:
-            self.store.upsert(
-                ACCOUNT_BALANCES,
-                Row(encode(account), "last", {"Closing": closing, "On": put_date(on)}),
-            )
+    @staticmethod
+    def closing_row(
+        account: str, closing: int, on: date, last: tuple[int, date] | None
+    ) -> Row | None:
+        """The account's closing balance to write over ``last`` (as the caller read it a
+        moment ago: the statement service reads it to compare the opening with, and writes
+        this with the statement's mark), None when ``last`` is of a later day. The balance is
+        only compared with a later statement's opening, never used to book; its write was
+        an upsert after a read before as well."""
+        if last is not None and on < last[1]:
+            return None
+        return Row(encode(account), CLOSING_RK, {"Closing": closing, "On": put_date(on)})
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
@@ -549,6 +592,13 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
         data["PayerIban"] = ref.payer_iban.replace(" ", "").upper()
     key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
     return Row(encode(client_id), key, data)
+
+
+CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition
+
+
+def _statement_rk(identity: str) -> str:
+    return f"stmt-{identity}"
 
 
 def _put_time(at: datetime) -> str:

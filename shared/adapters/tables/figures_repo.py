@@ -155,6 +155,28 @@ class FiguresRepository:
         if count:
             self._record(client_id, {"Waiting": put_json({kind: count})})
 
+    def move_many(
+        self,
+        client_id: str,
+        *,
+        open_moved: Mapping[date, Cents] | None = None,
+        received: Mapping[str, Cents] | None = None,
+        waiting: Mapping[str, int] | None = None,
+    ) -> None:
+        """:meth:`move_open`, :meth:`move_received` and :meth:`move_waiting` at once, as one
+        change row (one insert): a writer that changes several sums of a client together (a
+        statement window) records them together. The reader adds a row's parts as it adds
+        three rows' (``_add_change`` reads every part of a row), so it is counted the same."""
+        change: dict[str, object] = {}
+        if moved := {d.isoformat(): c for d, c in (open_moved or {}).items() if c}:
+            change["Open"] = put_json(moved)
+        if months := {m: c for m, c in (received or {}).items() if c}:
+            change["Received"] = put_json(months)
+        if kinds := {k: n for k, n in (waiting or {}).items() if n}:
+            change["Waiting"] = put_json(kinds)
+        if change:
+            self._record(client_id, change)
+
     def _record(self, client_id: str, change: dict[str, object]) -> None:
         """The sums never stand in the way of the write they follow: a change that cannot be
         recorded marks them uncounted, and the next reader counts them again."""

@@ -73,11 +73,15 @@ class PaymentRepository:
                 payment.client_id, month_key(payment.received_on), payment.amount
             )
 
-    def add_new(self, client_id: str, payments: builtins.list[Payment]) -> None:
+    def add_new(
+        self, client_id: str, payments: builtins.list[Payment], *, count_received: bool = True
+    ) -> dict[str, int]:
         """:meth:`add` for payments of one client booked together (a statement window): the
         payment rows in transactions (a ``StorageError`` before any other write), then the
         payments-by-day rows and the month's received sums (a crash after the payment rows:
-        each payment's redelivered booking repairs its day row)."""
+        each payment's redelivered booking repairs its day row). The money received per
+        month is returned; ``count_received=False`` leaves recording it to the caller (who
+        records it with its other changes to the sums, ``FiguresRepository.move_many``)."""
         for start in range(0, len(payments), MAX_BATCH):
             part = payments[start : start + MAX_BATCH]
             self.store.transact(schema.PAYMENTS, [Op(OpKind.INSERT, self.to_row(p)) for p in part])
@@ -86,8 +90,10 @@ class PaymentRepository:
         for payment in payments:
             month = month_key(payment.received_on)
             received[month] = received.get(month, 0) + payment.amount
-        for month, cents in received.items():
-            self.figures.move_received(client_id, month, cents)
+        if count_received:
+            for month, cents in received.items():
+                self.figures.move_received(client_id, month, cents)
+        return received
 
     def get(self, client_id: str, payment_id: str) -> Payment | None:
         row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
