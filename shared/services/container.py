@@ -243,6 +243,12 @@ class Services:
         statements.plan_returns = lambda client, e2e, reason: (
             self.plans.debit_came_back(client, e2e, reason) is not None
         )
+        # a batch credit naming one of the client's own direct-debit files
+        statements.collection_file = lambda client, message_id, sequence: (
+            self.plans.desk.collections_of_file(client.client_id, message_id, sequence)
+            if self.plans.desk is not None
+            else []
+        )
         return statements
 
     @cached_property

@@ -33,6 +33,8 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.statements.batches import is_batch_credit, own_collection_file
+from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
     LineMatch,
     Lookups,
@@ -371,6 +373,11 @@ class StatementService:
                     booked_on=line.booking_date,
                 )
                 return
+        if is_batch_credit(line):  # a direct-debit file's sum: no debtor's payment
+            status = self._batch_credit(account, line, record, clients, owner)
+            banking.settle_line(account, record, status, client_id=None, payment_id=None,
+                                amount=line.amount, booked_on=line.booking_date)  # fmt: skip
+            return
         if line.amount <= 0 or line.is_return:
             status = self._returned(line, clients) if line.is_return else "debit"
             report.returned += status == "returned"
@@ -498,6 +505,10 @@ class StatementService:
             "payer_iban": line.counterparty_iban,
             "payer_name": line.counterparty_name,
             "remittance": line.remittance,
+            # what the payer quoted: the key to the invoice (a kenmerk of one paid already is
+            # the commonest unmatched credit, a second payment) and to a later return
+            "reference": line.reference,
+            "end_to_end_id": line.end_to_end_id,
             "reasons": list(result.reasons),
             "suggestions": [
                 {
@@ -579,15 +590,59 @@ class StatementService:
     # one of a plan's collections, booked yet or not (shared/services/plans/service.py)
     plan_returns: Callable[[Client, str, str], bool] | None = None
 
+    # the end-to-end ids of a client's direct-debit file (MsgId, sequence), wired in the
+    # container (DirectDebitDesk.collections_of_file): empty when the client never sent it
+    collection_file: Callable[[Client, str, str], list[str]] | None = None
+
+    def _batch_credit(
+        self,
+        account: str,
+        line: StatementLine,
+        record: LineRecord,
+        clients: list[Client],
+        owner: AccountOwner,
+    ) -> str:
+        """A batch credit (/PREF/, Btch/PmtInfId): one of our own direct-debit files is
+        ``collected`` (each installment is booked on its collection date, by law); another
+        batch goes on the list as what it is, never as a payment to book on an invoice."""
+        own = own_collection_file(line.batch_id)
+        if own is not None and self.collection_file is not None:
+            for client in clients:
+                if self.collection_file(client, own.message_id, own.sequence):
+                    return "collected"
+        scope = owner.client_id or (
+            clients[0].client_id if len(clients) == 1 else agency_scope(owner.agency_id)
+        )
+        self._add_action(
+            scope,
+            "collection_batch",
+            f"Batch credit of {format_eur_nl(line.amount)} ({line.batch_id}): the sum of a "
+            "direct-debit file, not one debtor's payment; do not book it on an invoice",
+            {
+                "account": account,
+                "amount": line.amount,
+                "date": line.booking_date.isoformat(),
+                "batch_id": line.batch_id,
+                "remittance": line.remittance,
+                "reasons": ["a batch booking: no direct-debit file of Inning's with this id"],
+            },
+            action_id=record.action_id,
+        )
+        return "batch"
+
     def _returned(self, line: StatementLine, clients: list[Client]) -> str:
         reason = line.return_reason or "reversal"
-        if line.end_to_end_id and self.plan_returns is not None:
+        # the end-to-end id; in a free-text return (ING unstructured) it stands untagged among
+        # the words: each candidate is looked up, only an id we sent can match
+        ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
+        if self.plan_returns is not None:
+            for e2e in ids:
+                for client in clients:
+                    if self.plan_returns(client, e2e, line.return_reason or "NARR"):
+                        return "returned"
+        for e2e in ids:
             for client in clients:
-                if self.plan_returns(client, line.end_to_end_id, line.return_reason or "NARR"):
-                    return "returned"
-        if line.end_to_end_id:
-            for client in clients:
-                payment_id = self.repos.banking.payment_for(client.client_id, line.end_to_end_id)
+                payment_id = self.repos.banking.payment_for(client.client_id, e2e)
                 if payment_id:
                     self.payments.reverse(
                         client, payment_id, f"returned by the bank ({reason})", line.booking_date
