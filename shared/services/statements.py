@@ -30,6 +30,7 @@ from functools import partial
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
@@ -57,6 +58,7 @@ from shared.services.statement_lookups import (
     every_debtor,
     principal_totals,
 )
+from shared.services.statement_references import quoted_reason
 from shared.services.statement_sources import StatementSource, source_of
 from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
@@ -455,6 +457,7 @@ class StatementService:
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result)
+        self.note_quoted(detail, line, clients)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
@@ -593,6 +596,26 @@ class StatementService:
     # the end-to-end ids of a client's direct-debit file (MsgId, sequence), wired in the
     # container (DirectDebitDesk.collections_of_file): empty when the client never sent it
     collection_file: Callable[[Client, str, str], list[str]] | None = None
+
+    # the invoice a structured reference names, whatever its state (wired in the container:
+    # shared/services/statement_references.py); None: not known
+    quoted_invoice: Callable[[str, str], Invoice | None] | None = None
+
+    def note_quoted(
+        self, detail: dict[str, object], line: StatementLine, clients: list[Client]
+    ) -> None:
+        """An unmatched credit quoting the reference of a paid, credited or withdrawn
+        invoice says so on its item (a second payment, to refund or book knowingly)."""
+        if not line.reference or self.quoted_invoice is None:
+            return
+        for client in clients:
+            invoice = self.quoted_invoice(client.client_id, line.reference)
+            note = quoted_reason(invoice, line.reference) if invoice is not None else None
+            if invoice is not None and note is not None:
+                detail["quoted_invoice"] = invoice.number
+                reasons = detail.get("reasons")
+                detail["reasons"] = [*(reasons if isinstance(reasons, list) else []), note]
+                return
 
     def _batch_credit(
         self,

@@ -63,6 +63,8 @@ def test_a_direct_debit_files_batch_credit_is_no_unmatched_payment(setup):
 
 def test_an_unmatched_credit_carries_the_kenmerk_the_payer_quoted(setup):
     ref = invoice(setup, "F-0001")["payment_reference"]
+    cid = setup.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    setup.services.console_search.ensure_built(cid)  # the console's search index
     first = paid_line(12_100, "", reference=ref, end_to_end_id="E1")
     setup.services.statements.ingest("agency-a/d1.sta", statement([first], sid="D1"))
     assert invoice(setup, "F-0001")["status"] == "paid"
@@ -75,3 +77,21 @@ def test_an_unmatched_credit_carries_the_kenmerk_the_payer_quoted(setup):
     item = next(x for x in items if x["kind"] in ("unmatched_credit", "payment_suggestion"))
     assert item["detail"]["reference"] == ref
     assert item["detail"]["end_to_end_id"] == "E9"
+    assert item["detail"]["quoted_invoice"] == "F-0001"
+    assert any(
+        "invoice F-0001 (paid" in r and "second payment" in r for r in item["detail"]["reasons"]
+    )
+
+
+def test_a_quoted_reference_is_not_looked_up_before_the_search_index_exists(setup):
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    first = paid_line(12_100, "", reference=ref, end_to_end_id="E1")
+    setup.services.statements.ingest("agency-a/d1.sta", statement([first], sid="D1"))
+    again = paid_line(12_100, "", reference=ref, end_to_end_id="E9", name="Onbekend")
+    later = statement([again], opening=112_100, day=date(2025, 3, 4), sid="D2")
+    setup.services.statements.ingest("agency-a/d2.sta", later)
+    cid = setup.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    assert not setup.services.console_search.index.is_built(cid)  # no build from a line
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    item = next(x for x in items if x["kind"] in ("unmatched_credit", "payment_suggestion"))
+    assert item["detail"]["reference"] == ref and "quoted_invoice" not in item["detail"]
