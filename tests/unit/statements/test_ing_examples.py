@@ -169,3 +169,22 @@ def test_camt_entry_without_booking_date_uses_its_value_date():
 def test_camt_entry_without_any_date_is_refused():
     with pytest.raises(StatementError, match="booking date missing"):
         parse_statement_file(CAMT_VALUE_DATE % b"")
+
+
+# -- finding 7: a batch booking names its payment information id ------------------------------
+
+
+def test_ings_batch_credit_keeps_its_payment_information_id():
+    [s] = parsed(ING / "ming-from-spec.txt")
+    batches = [(x.amount, x.batch_id) for x in s.lines if x.batch_id]
+    # a batch of transfers paid out (debit) and the credit of a direct-debit file
+    assert batches == [(-157, "M000000003333333"), (145, "M000000001111111")]
+
+
+def test_camt_batch_entry_keeps_its_payment_information_id():
+    batch = b"<NtryDtls><Btch><PmtInfId>SDD20260126ABC-RCUR</PmtInfId><NbOfTxs>2</NbOfTxs></Btch>"
+    data = (CAMT_VALUE_DATE % b"<BookgDt><Dt>2025-03-20</Dt></BookgDt>").replace(
+        b"<NtryDtls>", batch
+    )
+    [s] = parse_statement_file(data)
+    assert [x.batch_id for x in s.lines] == ["SDD20260126ABC-RCUR"]
