@@ -259,6 +259,55 @@ def labelled_lines(
                     frozenset(),
                 )
             )
+    out += _short_number_lines(random.Random(rng.random()), book, max(60, count // 30))
+    return out
+
+
+def _short_number_lines(
+    rng: random.Random, book: Portfolio, count: int
+) -> list[tuple[StatementLine, frozenset[str]]]:
+    """Unpadded numbering (review newcomer4, finding 2): small clients' tools number
+    ``2026-7``, ``F-12``, ``57``; consecutive invoices of the same amount to other debtors sit
+    one character away. Labelled: the number written whole with the payer's name books it;
+    short digits that are no invoice number (a quantity, a house number, a date) book nothing."""
+    out: list[tuple[StatementLine, frozenset[str]]] = []
+    debtors = sorted({i.debtor for i in book.invoices})
+    names = {i.debtor: i.debtor_name for i in book.invoices}
+    for k in range(count):
+        style = k % 4
+        n = rng.randrange(1, 99)
+        number, neighbour = [
+            (f"2026-{n}", f"2026-{n + 1}"),
+            (f"F-{n}", f"F-{n + 1}"),
+            (f"{k + 10}", f"{k + 11}"),  # bare: k steps by 4, so no two series meet
+            (f"S{k:03d}/{n:02d}", f"S{k:03d}/{n + 1:02d}"),
+        ][style]
+        if style in (0, 1):  # one series per client, in one index: the k-th client's
+            number, neighbour = f"C{k}-{number}", f"C{k}-{neighbour}"
+        payer, other = rng.sample(debtors, 2)
+        amount = rng.choice([1995, 4950, 12100, 7500]) + k
+        for num, debtor in ((number, payer), (neighbour, other)):
+            inv = OpenInvoice(num, debtor, names[debtor], amount, None, DAY - timedelta(days=40))
+            book.invoices.append(inv)
+        written = number if style != 2 else f"factuur {number}"
+        text = rng.choice([f"Factuur {written}", f"betaling {written}", f"{written} dank u"])
+        name = _name_variant(rng, names[payer])
+        stranger = f"NL{rng.randrange(10, 99)}XXXX{rng.randrange(10**10):010d}"
+        out.append(
+            (
+                StatementLine(DAY, None, amount, "EUR", stranger, name, remittance=text),
+                frozenset({number}),
+            )
+        )
+        noise = rng.choice([f"{n} dozen", f"huisnummer {n}", f"op {n % 28 + 1}-6-2025"])
+        out.append(
+            (
+                StatementLine(
+                    DAY, None, amount, "EUR", stranger, "Iemand Onbekend", remittance=noise
+                ),
+                frozenset(),
+            )
+        )
     return out
 
 

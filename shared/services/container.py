@@ -230,6 +230,7 @@ class Services:
     @cached_property
     def statements(self) -> StatementService:
         from shared.services.statement_lookups import ledger_totals
+        from shared.services.statement_references import quoted_invoice
         from shared.services.statements import StatementService
 
         statements = StatementService(
@@ -242,6 +243,16 @@ class Services:
         # a plan's direct debit that comes back, before or after it was booked
         statements.plan_returns = lambda client, e2e, reason: (
             self.plans.debit_came_back(client, e2e, reason) is not None
+        )
+        # an unmatched credit quoting a closed invoice's reference says which invoice
+        statements.quoted_invoice = lambda client_id, reference: quoted_invoice(
+            self.console_search, client_id, reference
+        )
+        # a batch credit naming one of the client's own direct-debit files
+        statements.collection_file = lambda client, message_id, sequence: (
+            self.plans.desk.collections_of_file(client.client_id, message_id, sequence)
+            if self.plans.desk is not None
+            else []
         )
         return statements
 

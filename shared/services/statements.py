@@ -30,9 +30,12 @@ from functools import partial
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.statements.batches import is_batch_credit, own_collection_file
+from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
     LineMatch,
     Lookups,
@@ -55,6 +58,7 @@ from shared.services.statement_lookups import (
     every_debtor,
     principal_totals,
 )
+from shared.services.statement_references import quoted_reason
 from shared.services.statement_sources import StatementSource, source_of
 from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
@@ -410,6 +414,11 @@ class StatementService:
                     booked_on=line.booking_date,
                 )
                 return
+        if is_batch_credit(line):  # a direct-debit file's sum: no debtor's payment
+            status = self._batch_credit(account, line, record, clients, owner)
+            banking.settle_line(account, record, status, client_id=None, payment_id=None,
+                                amount=line.amount, booked_on=line.booking_date)  # fmt: skip
+            return
         if line.amount <= 0 or line.is_return:
             status = self._returned(line, clients) if line.is_return else "debit"
             report.returned += status == "returned"
@@ -487,6 +496,7 @@ class StatementService:
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result)
+        self.note_quoted(detail, line, clients)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
@@ -537,6 +547,10 @@ class StatementService:
             "payer_iban": line.counterparty_iban,
             "payer_name": line.counterparty_name,
             "remittance": line.remittance,
+            # what the payer quoted: the key to the invoice (a kenmerk of one paid already is
+            # the commonest unmatched credit, a second payment) and to a later return
+            "reference": line.reference,
+            "end_to_end_id": line.end_to_end_id,
             "reasons": list(result.reasons),
             "suggestions": [
                 {
@@ -639,15 +653,79 @@ class StatementService:
                 fitting.append(payment.payment_id)
         return fitting, done
 
+    # the end-to-end ids of a client's direct-debit file (MsgId, sequence), wired in the
+    # container (DirectDebitDesk.collections_of_file): empty when the client never sent it
+    collection_file: Callable[[Client, str, str], list[str]] | None = None
+
+    # the invoice a structured reference names, whatever its state (wired in the container:
+    # shared/services/statement_references.py); None: not known
+    quoted_invoice: Callable[[str, str], Invoice | None] | None = None
+
+    def note_quoted(
+        self, detail: dict[str, object], line: StatementLine, clients: list[Client]
+    ) -> None:
+        """An unmatched credit quoting the reference of a paid, credited or withdrawn
+        invoice says so on its item (a second payment, to refund or book knowingly)."""
+        if not line.reference or self.quoted_invoice is None:
+            return
+        for client in clients:
+            invoice = self.quoted_invoice(client.client_id, line.reference)
+            note = quoted_reason(invoice, line.reference) if invoice is not None else None
+            if invoice is not None and note is not None:
+                detail["quoted_invoice"] = invoice.number
+                reasons = detail.get("reasons")
+                detail["reasons"] = [*(reasons if isinstance(reasons, list) else []), note]
+                return
+
+    def _batch_credit(
+        self,
+        account: str,
+        line: StatementLine,
+        record: LineRecord,
+        clients: list[Client],
+        owner: AccountOwner,
+    ) -> str:
+        """A batch credit (/PREF/, Btch/PmtInfId): one of our own direct-debit files is
+        ``collected`` (each installment is booked on its collection date, by law); another
+        batch goes on the list as what it is, never as a payment to book on an invoice."""
+        own = own_collection_file(line.batch_id)
+        if own is not None and self.collection_file is not None:
+            for client in clients:
+                if self.collection_file(client, own.message_id, own.sequence):
+                    return "collected"
+        scope = owner.client_id or (
+            clients[0].client_id if len(clients) == 1 else agency_scope(owner.agency_id)
+        )
+        self._add_action(
+            scope,
+            "collection_batch",
+            f"Batch credit of {format_eur_nl(line.amount)} ({line.batch_id}): the sum of a "
+            "direct-debit file, not one debtor's payment; do not book it on an invoice",
+            {
+                "account": account,
+                "amount": line.amount,
+                "date": line.booking_date.isoformat(),
+                "batch_id": line.batch_id,
+                "remittance": line.remittance,
+                "reasons": ["a batch booking: no direct-debit file of Inning's with this id"],
+            },
+            action_id=record.action_id,
+        )
+        return "batch"
+
     def _returned(self, line: StatementLine, clients: list[Client]) -> str:
         reason = line.return_reason or "reversal"
-        if line.end_to_end_id and self.plan_returns is not None:
+        # the end-to-end id; in a free-text return (ING unstructured) it stands untagged among
+        # the words: each candidate is looked up, only an id we sent can match
+        ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
+        if self.plan_returns is not None:
+            for e2e in ids:
+                for client in clients:
+                    if self.plan_returns(client, e2e, line.return_reason or "NARR"):
+                        return "returned"
+        for e2e in ids:
             for client in clients:
-                if self.plan_returns(client, line.end_to_end_id, line.return_reason or "NARR"):
-                    return "returned"
-        if line.end_to_end_id:
-            for client in clients:
-                remembered = self.repos.banking.payments_for(client.client_id, line.end_to_end_id)
+                remembered = self.repos.banking.payments_for(client.client_id, e2e)
                 if not remembered:
                     continue
                 fitting, done = self._returned_payment(client, line, remembered)
@@ -662,9 +740,9 @@ class StatementService:
                         client.client_id,
                         "unmatched_return",
                         f"Returned payment of {format_eur_nl(abs(line.amount))} ({reason}): "
-                        f"end-to-end id {line.end_to_end_id} names {len(fitting) or 'no'} "
+                        f"end-to-end id {e2e} names {len(fitting) or 'no'} "
                         "payment(s) of that amount and account",
-                        {"amount": line.amount, "end_to_end_id": line.end_to_end_id,
+                        {"amount": line.amount, "end_to_end_id": e2e,
                          "payer_iban": line.counterparty_iban, "remittance": line.remittance,
                          "payments": [r.payment_id for r in remembered]},
                     )  # fmt: skip

@@ -67,6 +67,7 @@ from shared.domain.records import (
     Payment,
     PaymentSource,
 )
+from shared.domain.statements.batches import is_batch_credit
 from shared.domain.statements.matching import (
     Allocation,
     LineMatch,
@@ -441,7 +442,7 @@ class StatementWindow:
 
     # -- one line ------------------------------------------------------------------------------
     def line(self, line: StatementLine, line_id: str, record: LineRecord) -> None:
-        if line.is_return or (line.amount > 0 and not self.clients):
+        if line.is_return or (line.amount > 0 and not self.clients) or is_batch_credit(line):
             self.flush()  # a return may reopen a claim this window holds
             self.redo(line, line_id)
             return
@@ -624,6 +625,7 @@ class StatementWindow:
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
         kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
+        service.note_quoted(detail, line, self.clients)
         now = service.clock.now()
         item = ActionItem(
             client_id=target,

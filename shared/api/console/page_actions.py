@@ -115,6 +115,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         for s in (offered if isinstance(offered, list) else [])
         if isinstance(s, dict) and s.get("client_id") in (None, item.client_id)
     ]
+    suggestions = _with_debtors(desk, item.client_id, suggestions)
     open_invoices = []
     if item.kind in CONFIRMABLE and item.debtor_number:
         open_invoices = [
@@ -137,6 +138,27 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         detail={k: v for k, v in item.detail.items() if k not in ("suggestions",)},
         **_words(desk),
     )
+
+
+def _with_debtors(
+    desk: Desk, client_id: str, suggestions: list[dict[str, object]]
+) -> list[dict[str, object]]:
+    """Each suggested invoice with its debtor's name and number: two close invoice numbers of
+    the same amount are told apart by whose they are (two reads, whatever the count)."""
+    numbers = [str(s.get("invoice")) for s in suggestions if s.get("invoice")]
+    if not numbers:
+        return suggestions
+    invoices = desk.services.repos.invoices.get_many(client_id, numbers)
+    debtors = desk.services.repos.debtors.get_many(
+        client_id, sorted({x.invoice.debtor_number for x in invoices.values()})
+    )
+    out = []
+    for s in suggestions:
+        stored = invoices.get(str(s.get("invoice")))
+        number = stored.invoice.debtor_number if stored else None
+        found = debtors.get(number) if number else None
+        out.append({**s, "debtor": number, "debtor_name": found[0].name if found else None})
+    return out
 
 
 def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
@@ -210,7 +232,7 @@ ONE = """{% extends "shell" %}{% block main %}
 {% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.act_confirm_hint }}</p>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <fieldset><legend>{{ t.act_invoices }}</legend>
-{% for s in suggestions %}<div><input type="checkbox" name="invoice" value="{{ s.invoice }}" id="inv-s-{{ loop.index }}"><label for="inv-s-{{ loop.index }}" class="inline-label">{{ s.invoice }} · {{ desk.money(s.amount) }} · {{ t.act_score }} {{ '%.2f'|format(s.score) }}</label></div>{% endfor %}
+{% for s in suggestions %}<div><input type="checkbox" name="invoice" value="{{ s.invoice }}" id="inv-s-{{ loop.index }}"><label for="inv-s-{{ loop.index }}" class="inline-label">{{ s.invoice }} · {% if s.debtor %}{{ s.debtor_name or s.debtor }} ({{ s.debtor }}) · {% endif %}{{ desk.money(s.amount) }} · {{ t.act_score }} {{ '%.2f'|format(s.score) }}</label></div>{% endfor %}
 {% for inv in open_invoices %}{% if inv.number not in suggestions|map(attribute='invoice')|list %}<div><input type="checkbox" name="invoice" value="{{ inv.number }}" id="inv-o-{{ loop.index }}"><label for="inv-o-{{ loop.index }}">{{ inv.number }} · {{ desk.money(inv.open_amount) }}</label></div>{% endif %}{% endfor %}
 </fieldset>
 <label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">

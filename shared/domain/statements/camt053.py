@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 from contextvars import ContextVar
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError, iterparse
@@ -177,7 +178,9 @@ def _party(tx: Element, role: str, q: str) -> tuple[str | None, str | None, str 
     return iban, name, bic
 
 
-def _line(entry: Element, tx: Element | None, amount: int, index: str) -> StatementLine:
+def _line(
+    entry: Element, tx: Element | None, amount: int, index: str, fallback: date | None = None
+) -> StatementLine:
     """One line from an entry (and its transaction details, when there are any). Direct
     lookups by qualified name: this runs once per line of a 50 MB file."""
     q = _Q.get()
@@ -209,7 +212,7 @@ def _line(entry: Element, tx: Element | None, amount: int, index: str) -> Statem
         found = find_references(text)
         reference = found[0].value if found else None
     booked = entry.find(q + "BookgDt")
-    booking = _date(booked)
+    booking = _date(booked) or fallback
     if booking is None:
         raise StatementError(f"entry {index}: booking date missing")
     code = None
@@ -343,7 +346,7 @@ def _stream(data: bytes) -> list[Statement]:
                 continue  # an element of the open entry: read when the entry ends
             entry_at = 0
             n += 1
-            _entry(el, n, lines, warnings)
+            _entry(el, n, lines, warnings, header)
             el.clear()  # the entry is read: its subtree goes now, its shell with the batch
         else:
             path.pop()
@@ -386,22 +389,55 @@ def _document_version(tag: str) -> str:
     return m.group(2)
 
 
-def _entry(entry: Element, n: int, lines: list[StatementLine], warnings: list[str]) -> None:
+def _entry(
+    entry: Element, n: int, lines: list[StatementLine], warnings: list[str], header: list[Element]
+) -> None:
     status = _status(entry)
     if status not in (None, "BOOK"):
         warnings.append(f"entry {n} has status {status}; only booked entries are read")
         return
     q = _Q.get()
+    fallback = None
+    if _date(entry.find(q + "BookgDt")) is None:
+        fallback, source = _date_without_booking(entry, header)
+        if fallback is None:
+            raise StatementError(f"entry {n}: booking date missing (nor a value or statement date)")
+        warnings.append(f"entry {n} has no booking date (BookgDt): the {source} is used")
     total = _amount(entry.find(q + "Amt"), f"entry {n}")
     txs = [tx for d in entry.iterfind(q + "NtryDtls") for tx in d.iterfind(q + "TxDtls")]
     if len(txs) <= 1:
-        lines.append(_line(entry, txs[0] if txs else None, total, str(n)))
+        line = _line(entry, txs[0] if txs else None, total, str(n), fallback)
+        # the entry books a batch as one sum (a direct-debit file's collections): its id
+        batch = _text(entry, "NtryDtls", "Btch", "PmtInfId")
+        lines.append(replace(line, batch_id=batch) if batch else line)
         return
     for k, tx in enumerate(txs, start=1):
         amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
         if amt is None:
             amt = _child(tx, "Amt")
-        lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}"))
+        lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}", fallback))
+
+
+def _date_without_booking(entry: Element, header: list[Element]) -> tuple[date | None, str]:
+    """The day of an entry without ``BookgDt`` (0..1 in the schema; a Lithuanian
+    camt.053.001.08 leaves it out): its value date (``ValDt``), the day the money moved, which
+    for a credit is the day it counts as paid; else the statement's own day (end of its period,
+    its closing balance's date), the day the bank reports it on."""
+    q = _Q.get()
+    if (value := _date(entry.find(q + "ValDt"))) is not None:
+        return value, "value date (ValDt)"
+    for part in header:
+        if _local(part.tag) == "FrToDt" and (to := _stripped(part.findtext(q + "ToDtTm"))):
+            return _date_time(to), "end of the statement's period (FrToDt)"
+    days = {
+        _text(part, "Tp", "CdOrPrtry", "Cd"): _date(part.find(q + "Dt"))
+        for part in header
+        if _local(part.tag) == "Bal"
+    }
+    for code in ("CLBD", "CLAV", "OPBD", "PRCD"):
+        if (day := days.get(code)) is not None:
+            return day, f"date of the statement's {code} balance"
+    return None, ""
 
 
 def _statement(

@@ -36,6 +36,19 @@ _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + 
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{11,30})\b")
 _GVC = re.compile(r"^\d{3}\?")
 WRAP = 65  # a :86: line's width (SWIFT 6*65x)
+# ISO reasons a bank writes as the first word of a free-text :86: when a payment comes back
+# (ING's "unstructured" MT940 setting: "MS03 NL20INGB... INGBNL2A name e2e-id text"; ING's
+# appendix "redenen niet-boeking": the SEPA table and the coded ones of the generic table).
+# Only codes of that shape (letters and digits, none a Dutch word) and not RF01 (read as a
+# creditor reference's start)
+RETURN_REASONS = frozenset({
+    "AC01", "AC03", "AC04", "AC06", "AC13", "AG01", "AG02", "AM01", "AM02", "AM04", "AM05",
+    "AM06", "AM07", "AM09", "AM10", "BE01", "BE04", "BE05", "BE06", "CNOR", "DNOR", "DT01",
+    "ED01", "ED03", "ED05", "FF01", "FF05", "FOCR", "MD01", "MD02", "MD04", "MD05", "MD06",
+    "MD07", "MS02", "MS03", "PY01", "RC01", "RC07", "RR01", "RR02", "RR03", "RR04", "SL01",
+    "SL02", "TM01", "XT78", "XT79", "XT80", "XT87",
+})  # fmt: skip
+_LEADING_REASON = re.compile(r"^\s*([A-Z]{2}[A-Z0-9]{2})\s+(\S+)")
 # ING counts the tag in its first line's 65 characters, Rabobank does not
 FIRST_WRAP_WITH_TAG = WRAP - len(":86:")
 
@@ -53,6 +66,7 @@ class Details:
     reference: str | None = None
     end_to_end_id: str | None = None
     return_reason: str | None = None
+    batch_id: str | None = None  # /PREF/: the payment information id of a batch booking
 
 
 def _clean(text: str | None) -> str | None:
@@ -131,6 +145,7 @@ def _split_slash(joined: str) -> Details:
         if tags.get("EREF", "").strip("/") != "NOTPROVIDED"
         else None,
         return_reason=_clean(tags.get("RTRN")),
+        batch_id=_clean(tags.get("PREF")),
     )
 
 
@@ -196,8 +211,42 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
             remittance=_clean(_unwrap(rest, first_line_of_field=False)),
         )
     else:
-        details = Details(remittance=_clean(_unwrap(raw)))
+        text = _unwrap(raw)
+        details = Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
     return _with_extra(details, extra, bank)
+
+
+def _leading_reason(text: str, bank: str | None) -> str | None:
+    """The ISO return reason a free-text :86: starts with (ING unstructured: "AC04 <IBAN>
+    ..."). Only at ING, or where the payer's IBAN follows it, as in ING's layout: another
+    bank's description that happens to start with such a code stays a description."""
+    m = _LEADING_REASON.match(text)
+    if m is None or m.group(1) not in RETURN_REASONS:
+        return None
+    if bank == "INGB" or _iban(m.group(2)) is not None:
+        return m.group(1)
+    return None
+
+
+def id_candidates(text: str | None) -> list[str]:
+    """The words of a free-text :86: that may be the end-to-end id of a returned payment
+    (ING's unstructured layout writes it after the name, untagged): long words with a digit
+    of at most 35 characters that are no IBAN, at most eight. Only for looking up what we sent, never for booking."""
+    if not text:
+        return []
+    out: list[str] = []
+    for word in text.split():
+        word = word.strip(".,;")
+        # SEPA's EndToEndId is at most 35 characters
+        if (
+            not 6 <= len(word) <= 35
+            or not any(c.isdigit() for c in word)
+            or _iban(word) is not None
+        ):
+            continue
+        if word not in out and word not in RETURN_REASONS:
+            out.append(word)
+    return out[:8]
 
 
 def _with_extra(details: Details, extra: str | None, bank: str | None) -> Details:
@@ -225,4 +274,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         reference=reference,
         end_to_end_id=details.end_to_end_id,
         return_reason=details.return_reason,
+        batch_id=details.batch_id,
     )

@@ -209,6 +209,37 @@ def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     return sorted(groups, key=lambda g: (-len(g), g))[:MAX_TAIL_LOOKUPS]
 
 
+# a prefix word before a bare short number ("factuur 57", "nr. 7", "factuurnr: 12")
+_SHORT_PREFIX = re.compile(r"(?:" + "|".join(_PREFIXES) + r")\W{0,3}$", re.IGNORECASE)
+_JOINED = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]|[-/.](?=[0-9A-Za-z]))*$")
+
+
+def short_numbers(text: str) -> list[tuple[str, str]]:
+    """Invoice numbers whose last digit group has one or two digits (``2026-7``, ``F-12``,
+    ``09.2021/01``, ``factuur 57``: unpadded numbering tools), as (tail, whole number
+    normalised). Only where the text writes a whole number: the group ends a number joined by
+    ``-``/``/``/``.`` (``2026-7``, not the ``7`` of ``7.9.2021``) or follows a prefix word
+    (``factuur 57``, not ``7 dozen``). Such a tail is no key by itself: only an invoice whose
+    whole number is the one written counts (see :func:`candidates`)."""
+    out: list[tuple[str, str]] = []
+    for m in re.finditer(r"(?<!\d)(\d{1,2})(?![0-9A-Za-z])", text):
+        if re.match(r"[-/.,]\d", text[m.end() :]):
+            continue  # a day or a part of an amount or date
+        before = text[: m.start()]
+        if before.endswith(("-", "/", ".")) and (joined := _JOINED.search(before[:-1])):
+            whole = normalise_number(joined.group() + m.group())
+        elif before[-1:].isalpha() and (joined := _JOINED.search(before)):
+            whole = normalise_number(joined.group() + m.group())  # "F12", "INV7"
+        elif _SHORT_PREFIX.search(before):
+            whole = m.group()
+        else:
+            continue
+        tail = m.group().lstrip("0") or "0"
+        if (tail, whole) not in out:
+            out.append((tail, whole))
+    return out[:2]
+
+
 def name_tokens(name: str) -> frozenset[str]:
     tokens = re.findall(r"[A-Z0-9]+", name.upper().replace(".", ""))
     return frozenset(t for t in tokens if t not in _NAME_NOISE and len(t) > 1)
@@ -395,7 +426,26 @@ def candidates(
             if ref in valid:
                 referenced.add(hits[0].number)
     tokens = _text_tokens(remittance) if remittance else set()
-    for group in digit_groups(remittance, exclude=[*found_refs, *refs]):
+    groups = digit_groups(remittance, exclude=[*found_refs, *refs])
+    # a short final group (2026-7, F-12, factuur 57): looked up by its tail, and only an
+    # invoice whose whole number is the one written counts, never the digits alone
+    # (not when a check-digit-valid reference already named its invoice: the weaker key
+    # would only spend a lookup)
+    shorts = [] if referenced else short_numbers(remittance)
+    for tail, whole in shorts[: max(0, MAX_TAIL_LOOKUPS - len(groups))]:
+        for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
+            norm = normalise_number(inv.number)
+            known = mentioned.get(inv.number, (inv, 0.0, ""))[1]
+            if {whole, _strip_prefix(whole)} & {
+                norm,
+                _strip_prefix(norm),
+            } and known < WEIGHT_NUMBER:
+                mentioned[inv.number] = (
+                    inv,
+                    WEIGHT_NUMBER,
+                    f"rule number: invoice number {inv.number} in the description",
+                )
+    for group in groups:
         tail = group.lstrip("0") or "0"
         for inv in spend.full(lookups.by_tail(tail)) if spend.take() else []:
             norm = normalise_number(inv.number)

@@ -51,6 +51,9 @@ class StatementLine:
     transaction_code: str | None = None
     reversal: bool = False
     source_line: int | None = None  # where it starts in the file
+    # one booking for a whole batch (MT940 /PREF/, CAMT Btch/PmtInfId): the payment
+    # information id, e.g. of a direct-debit file's collections credited as one sum
+    batch_id: str | None = None
 
     @property
     def is_credit(self) -> bool:
@@ -58,7 +61,8 @@ class StatementLine:
 
     @property
     def is_return(self) -> bool:
-        return self.reversal or self.return_reason is not None
+        # ":61:...NRTI": the SWIFT transaction type "returned item" (ING's structured spec)
+        return self.reversal or self.return_reason is not None or self.transaction_code == "NRTI"
 
 
 @dataclass(frozen=True)

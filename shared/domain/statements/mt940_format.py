@@ -114,8 +114,10 @@ def _scan(text: str) -> _Scan:
         elif line == "-" and current is not None and current.tag == "86" and _wrapped(rows, number):
             current.lines.append(line)  # ING wraps "/MARF/MND-120123" as "MND" / "-" / "120123"
         elif line.startswith(("-", "{", "}")) and (
-            line.startswith(("{", "}")) or _END.match(line) is not None
+            line.startswith(("{", "}", "-}")) or _END.match(line) is not None
         ):
+            # "-}" ends the message whatever follows on its line: ING starts the next
+            # message there ("-}{1:F01INGB...}{2:...}{4:"), whose header blocks hold no field
             if fields and line.startswith("-"):
                 ends.add(len(fields) - 1)
             current = None
@@ -160,7 +162,17 @@ def _check_complete(scan: _Scan) -> None:
     starts = [i for i, f in enumerate(fields) if f.tag == "20"] + [len(fields)]
     for begin, end in pairwise(starts):
         block = range(begin, end)
-        last_tx = max((i for i in block if fields[i].tag in ("61", "86")), default=None)
+        # an :86: after a closing balance is the statement's own (ING's "/NAME/ING BANK
+        # N.V.//SUM/..." after :64:), not a transaction's details
+        first_close = min((i for i in block if fields[i].tag in CLOSING), default=end)
+        last_tx = max(
+            (
+                i
+                for i in block
+                if fields[i].tag == "61" or (fields[i].tag == "86" and i < first_close)
+            ),
+            default=None,
+        )
         if last_tx is None:
             continue
         closed = any(fields[i].tag in CLOSING for i in range(last_tx, end))
@@ -499,6 +511,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     transaction_code=raw.code,
                     reversal=raw.status.startswith("R"),
                     source_line=raw.source_line,
+                    batch_id=details.batch_id,
                 )
             )
         statements.append(

@@ -1,0 +1,37 @@
+"""The invoice a payer's structured reference names when no open invoice has it.
+
+The matching index holds open invoices only, so a betalingskenmerk of an invoice that is paid,
+credited or withdrawn finds nothing there, and the line goes on the action list as unknown
+money. Yet that is the commonest unmatched credit: a debtor paying the same invoice twice. The
+console's search index keeps every invoice's reference (paid ones too): one small range read
+says which invoice it is, for the credit manager to refund or book it knowingly.
+"""
+
+from __future__ import annotations
+
+from shared.domain.invoices import CLOSED, Invoice
+from shared.domain.money import format_eur_nl
+from shared.domain.search.keys import InvoiceBy
+from shared.services.console_search import ConsoleSearch
+
+
+def quoted_invoice(search: ConsoleSearch, client_id: str, reference: str) -> Invoice | None:
+    """The one invoice of the client whose reference is ``reference``; None when the search
+    index of the client is not built yet (no build is started from a statement line) or the
+    reference is no invoice's, or more than one's."""
+    if not search.index.is_built(client_id):
+        return None
+    found = search.invoices(client_id, reference, InvoiceBy.REFERENCE, page_size=2, token=None)
+    return found.items[0] if len(found.items) == 1 else None
+
+
+def quoted_reason(invoice: Invoice, reference: str) -> str | None:
+    """What the item says of a reference that names a closed invoice (open ones are in the
+    matching index and are matched, not noted)."""
+    if invoice.status not in CLOSED:
+        return None
+    return (
+        f"reference {reference} is that of invoice {invoice.number} "
+        f"({invoice.status.value}, {format_eur_nl(invoice.paid)} of "
+        f"{format_eur_nl(invoice.amount)} paid): a second payment?"
+    )
