@@ -24,10 +24,12 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.domain.dunning.workflow import StepChannel
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
-from shared.domain.messaging import Channel, OutboundMessage
+from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
 from shared.ports.tables import TransactionFailed
+from shared.services.errors import NotFound
 from shared.services.repositories import Repositories
 
 BEFORE = "before"  # the run's record of where the invoices stood (dunning.BEFORE)
@@ -124,3 +126,22 @@ def confirm_receipt(repos: Repositories, message: OutboundMessage) -> list[str]:
 
 def _day(text: object) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def confirm_for_invoice(repos: Repositories, client_id: str, number: str) -> list[str]:
+    """Staff confirm that the debtor received the 14-day letter of invoice ``number`` that was
+    reported undeliverable or bounced: its costs term again (one range read of the debtor's
+    dunning messages). ``NotFound`` when the invoice has no such letter."""
+    stored = repos.invoices.get(client_id, number)
+    if stored is None:
+        raise NotFound(f"invoice {number} not found")
+    failed = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED)
+    outbox = OutboxRepository(repos.store)
+    for message, _ in outbox.with_prefix(client_id, f"dun|{stored.invoice.debtor_number}|"):
+        if (
+            number in message.invoice_numbers
+            and message.status in failed
+            and as_fourteen_day_letter(repos, message) is not None
+        ):
+            return confirm_receipt(repos, message)
+    raise NotFound(f"invoice {number} has no 14-day letter reported undelivered")

@@ -120,7 +120,13 @@ def test_a_release_lets_dunning_go_on(engine):
         "OLD", "D1", invoice_date="2022-06-01", due_date="2022-06-30", amount="1000.00",
         claim_kind="consumer_sale")]})  # fmt: skip
     assert at(world, client, date(2025, 3, 3)) == []
-    watch = world.services.dunning.prescriptions
-    decision = watch.record(client, "OLD", interrupted_on=None, release=True, author="staff@a")
-    assert decision.released_on == date(2025, 3, 3)
+    url = "/v1/clients/C1/invoices/OLD/prescription"
+    assert a.call("POST", url, {}).status == 422  # neither a date nor a release
+    assert a.call("POST", url, {"interrupted_on": "2022-06-30"}).status == 422  # the due date
+    assert (
+        a.call("POST", "/v1/clients/C1/invoices/NONE/prescription", {"release": True}).status == 404
+    )
+    reply = a.call("POST", url, {"release": True})
+    assert reply.status == 200
+    assert reply.body == {"invoice": "OLD", "interruptions": [], "released_on": "2025-03-03"}
     assert [ch for _, ch, _, _ in at(world, client, date(2025, 3, 4))] == ["email"]

@@ -63,8 +63,11 @@ def test_an_undeliverable_fourteen_day_letter_makes_no_costs_owed(world):
     assert "unless staff confirm" in failures[0]["title"]
 
     # staff learn the debtor did get it: the term is back, as the letter made it
+    url = "/v1/clients/C1/invoices/F1/fourteen-day-letter-received"
+    reply = a.call("POST", url)
+    assert reply.status == 200 and reply.body["costs_term_restored"] == ["F1"]
+    assert a.call("POST", url).body["costs_term_restored"] == []  # twice: no change
     stored = messaging.outbox.get(client.client_id, message.key)[0]
-    assert confirm_receipt(world.services.repos, stored) == ["F1"]
     assert confirm_receipt(world.services.repos, stored) == []
     claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-04-01").body
     assert claim["costs_owed_from"] == "2025-03-20"
