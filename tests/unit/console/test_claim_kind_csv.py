@@ -4,13 +4,15 @@ finding 11): the claim kind decides 2 years (7:28 BW, a consumer sale) or 5 (3:3
 from __future__ import annotations
 
 from shared.api import schemas
-from shared.api.console.invoice_csv import read_rows, validate_rows
+from shared.api.common import validate_rows
+from shared.api.console.invoice_csv import read_rows
 from shared.api.console.upload_reasons import reason
+from shared.services.batch import RowError
 
 HEADER = "factuurnummer;debiteur;factuurdatum;vervaldatum;bedrag;soort_vordering\n"
 
 
-def _rows(*kinds: str) -> tuple[dict[int, object], list]:
+def _rows(*kinds: str) -> tuple[dict[int, object], list[RowError]]:
     body = "".join(f"F{n};D1;01-01-2025;31-01-2025;121,00;{k}\n" for n, k in enumerate(kinds))
     valid, errors = validate_rows(read_rows((HEADER + body).encode()), schemas.InvoiceIn)
     return {i: str(m.claim_kind) for i, m in valid}, errors
