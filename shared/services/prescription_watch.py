@@ -17,9 +17,11 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   own when the workflow has nothing more for the claim (or it is held). The warning thus
   comes for a claim whose workflow ended, and a debtor without a workflow is looked at on
   its weekly re-check. Cost: one more row in the reschedule's batch when the workflow ends
-  (no extra request in the same transaction), and per claim two more debtor runs in its
-  life (about 7 storage requests each: debtor, invoices, outbox range, decisions range,
-  ledger, plans, the schedule write); no scan of the client's invoices.
+  (no extra request in the same transaction), and per claim two or three more looks at its
+  debtor in its life (the warning days and the date): measured in the unit world, 11-12
+  storage requests each (debtor, invoices 2, outbox range, decisions range, ledger, plans,
+  one or two once-marks, the item, portfolio figures, the schedule write) on top of the 9
+  of a client's run with nothing due; no scan of the client's invoices.
 """
 
 from __future__ import annotations
