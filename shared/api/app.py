@@ -20,6 +20,7 @@ from shared.api import (
     routes_people,
     routes_plans,
     routes_poison,
+    routes_prescription,
     routes_rates,
     routes_records,
     routes_settlements,
@@ -70,6 +71,7 @@ class IntegrationApi:
             routes_ibans,
             routes_conversations,
             routes_inbound,
+            routes_prescription,
         ):
             module.register(self.router, services)
         self.router.add(

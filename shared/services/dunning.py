@@ -51,10 +51,8 @@ from shared.domain.dunning.workflow import (
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
-from shared.domain.law.demands import demand_received_on
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.law.prescription import prescription, prescription_warning, term_years
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.ledger.replay import open_claims
 from shared.domain.messaging import (
@@ -64,7 +62,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     PostalAddress,
 )
-from shared.domain.parties import Client, Debtor, DebtorKind, Pause
+from shared.domain.parties import Client, Debtor, Pause
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
@@ -74,6 +72,7 @@ from shared.services.cases import CaseService
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
+from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 
 log = logging.getLogger("inning.dunning")
@@ -125,6 +124,7 @@ class DunningService:
         self.queues = queues
         self.clock = clock
         self.base_url = public_base_url
+        self.prescriptions = PrescriptionWatch(repos, messaging.outbox, clock)
 
     # -- scheduling --------------------------------------------------------------------------
     def schedule_invoices(
@@ -307,6 +307,9 @@ class DunningService:
         workflow = workflows.get(
             assign_workflow(rules, debtor, open_total, debtor.workflow_override) or ""
         )
+        # prescription: warnings, the hold past the date, the next look (law4 findings 3, 5, 9);
+        # a debtor without a workflow is warned on its weekly re-check too
+        watch = self.prescriptions.review(client, debtor, invoices, today)
         if workflow is None:
             later = today + RECHECK_WITHOUT_WORKFLOW
             recheck: list[tuple[str | None, str | None]] = [
@@ -314,9 +317,11 @@ class DunningService:
             ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
             self.repos.dunning.reschedule(client.client_id, recheck)
             return 0
-        self._warn_prescription(client, debtor, invoices, today)
         # a running payment plan holds its invoices: no dunning until it is cancelled
         dunned, held = dunnable(self.repos.store, client.client_id, invoices)
+        # so does a claim past its prescription date, until a person decides
+        dunned = [i for i in dunned if i.number not in watch.held]
+        held = held | watch.held
         # the debtor's claims, read once (one range read of the ledger, on the invoices read
         # above): where each invoice enters the workflow (a 14-day letter the client sent
         # itself, costs owed already) and every amount the run's messages show
@@ -359,79 +364,15 @@ class DunningService:
                 if inv and state and number not in held
                 else None
             )
+            look = watch.next_check.get(number) if inv is not None and inv.is_collectable else None
+            if look is not None and (check is None or look < check):
+                # the next prescription look keeps a row too (the workflow ended, the claim is
+                # held, or its next step comes after the warning): a warning never waits for one
+                check = look
             new = self.repos.dunning.schedule_key(check, debtor_number, number) if check else None
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return len(planned)
-
-    def _warn_prescription(
-        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
-    ) -> None:
-        """An action item when an invoice's claim may prescribe within 60 days, once per date
-        (a demand that moved the date warns again before the new one). Counted from the due
-        date with the claim's term (``term_years``: a consumer's claim of unknown kind as a
-        sale) and interrupted only by the written demands of Inning's dunning that reached
-        the debtor (``shared.domain.law.demands``). Demands the client sent itself and the
-        debtor's acknowledgements are not known here, so the date is the earliest the claim
-        can prescribe and the warning is never late; its text says what a person must check."""
-        consumer = debtor.kind is DebtorKind.B2C
-        demands: dict[str, list[date]] | None = None
-        for invoice in invoices:
-            if not invoice.is_collectable:
-                continue
-            years = term_years(invoice.claim_kind, consumer=consumer)
-            try:
-                plain = prescription(invoice.due_date, consumer_purchase=False, years=years)
-                if today < plain.prescribed_on - PRESCRIPTION_WARNING:
-                    continue  # demands only move the date later: no need to read them
-                if demands is None:  # one range read of the outbox per debtor, when needed
-                    demands = self._written_demands(client.client_id, debtor.number, today)
-                result = prescription(
-                    invoice.due_date, consumer_purchase=False, years=years,
-                    interruptions=demands.get(invoice.number, []),
-                )  # fmt: skip
-                when = result.prescribed_on
-            except OverflowError:
-                continue  # prescribes after the calendar ends: nothing to warn about
-            if today < when - PRESCRIPTION_WARNING:
-                continue
-            # the uninterrupted date keeps the key warnings had before demands were counted
-            key = f"prescription|{encode(invoice.number)}" + (
-                f"|{when:%Y%m%d}" if result.interrupted_by else ""
-            )
-            if not self.repos.dunning.mark_once(client.client_id, key):
-                continue
-            now = self.clock.now()
-            self.repos.actions.add(ActionItem(
-                client.client_id, time_ordered_id(now), "prescription",
-                prescription_warning(invoice.number, invoice.claim_kind, when, years, consumer=consumer,
-                                     interrupted_by=result.interrupted_by),
-                now, debtor_number=debtor.number, invoice_numbers=(invoice.number,),
-                detail={"prescribes_on": when.isoformat(), "term_years": years,
-                        "claim_kind": invoice.claim_kind.value if invoice.claim_kind else None,
-                        "interrupted_by": [d.isoformat() for d in result.interrupted_by]},
-            ))  # fmt: skip
-
-    def _written_demands(
-        self, client_id: str, debtor_number: str, today: date
-    ) -> dict[str, list[date]]:
-        """Per invoice, the days up to ``today`` the debtor received a written demand of
-        Inning's dunning (a letter still on its way does not count yet). Every dunning
-        message is keyed ``dun|<debtor>|...``, see :func:`step_key_prefix`."""
-        out: dict[str, list[date]] = defaultdict(list)
-        for message, _ in self.messaging.outbox.with_prefix(client_id, f"dun|{debtor_number}|"):
-            if message.sent_at is None:
-                continue
-            try:
-                received = demand_received_on(
-                    message.channel, message.status, amsterdam_date(message.sent_at)
-                )
-            except OverflowError:
-                continue
-            if received is not None and received <= today:
-                for number in message.invoice_numbers:
-                    out[number].append(received)
-        return out
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],

@@ -774,6 +774,13 @@ class MessagingService:
                     sent_at=message.sent_at or self.clock.now(),
                     extra={**extra, FOLLOWUPS: "pending"},
                 )
+            failed = status in (
+                OutboxStatus.BOUNCED,
+                OutboxStatus.UNDELIVERABLE,
+                OutboxStatus.FAILED,
+            )
+            # before the status is saved: a crash between them leaves the report to be redone
+            note = self._undelivered_letter(message) if failed else ""
             try:
                 etag = self.outbox.save(updated, etag)
             except PreconditionFailed:
@@ -783,18 +790,31 @@ class MessagingService:
                 self._resolve_check(updated, f"{provider} reported it {status.value}")
             if message.channel is Channel.ROBOCALL and message.debtor_number:
                 self._log(message, f"robocall result: {detail or status.value}")
-            if status in (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED):
+            if failed:
                 if message.debtor_number:
                     self._log(
                         message, f"{message.channel.value} {status.value}: {detail or ''}".strip()
                     )
-                self._action(
-                    message,
-                    "delivery_failure",
-                    f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}",
-                )
+                title = f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}"
+                self._action(message, "delivery_failure", title + note)
             return True
         return False
+
+    def _undelivered_letter(self, message: OutboundMessage) -> str:
+        """A 14-day letter that did not reach the debtor starts no costs term (art. 6:96 lid 6
+        BW): its invoices' term is taken off (``letter_undelivered``, idempotent); what the
+        item adds."""
+        if not self._dunning(message):
+            return ""
+        from shared.services.letter_undelivered import undo_costs_term
+
+        if undo_costs_term(self.repos, message) is None:
+            return ""  # not a 14-day letter
+        return (
+            f". The 14-day letter did not reach the debtor: no collection costs for "
+            f"{', '.join(message.invoice_numbers)} (the costs term is cleared) unless staff "
+            "confirm that he received it; send it again to a correct address"
+        )
 
     def scan_bounces(self) -> int:
         """Look in every client's sending mailbox for non-delivery reports since the last look

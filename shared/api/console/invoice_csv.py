@@ -46,6 +46,14 @@ AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+# soort_vordering in the credit manager's words: only the price of goods sold to a consumer
+# has the two years of art. 7:28 BW; services, rent, subscriptions and the rest have five
+# (3:307). A word not here reaches the schema as it is and is refused with the choices.
+CLAIM_KINDS = {
+    "koop": "consumer_sale", "consumentenkoop": "consumer_sale", "verkoop": "consumer_sale",
+    "overig": "other", "overige": "other", "dienst": "other", "diensten": "other",
+    "huur": "other", "abonnement": "other", "zakelijk": "other",
+}  # fmt: skip
 
 
 class CsvRefused(ValueError):
@@ -103,6 +111,8 @@ def _value(name: str, value: str) -> str:
         return f"{m.group(1)}.{m.group(2)}"
     if name in DATES and (m := _DUTCH_DATE.match(value)):
         return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if name == "claim_kind":
+        return CLAIM_KINDS.get(value.lower(), value)
     return value
 
 

@@ -32,6 +32,9 @@ _DUTCH: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
          lambda m: f"hoogstens {m[1]} tekens"),
         (r"^String should have at least (\d+) characters?$",
          lambda m: f"minstens {m[1]} tekens"),
+        (r"^Input should be 'consumer_sale' or 'other'$",
+         lambda m: "soort vordering: koop (consumentenkoop, 2 jaar) of overig (dienst, huur, "
+         "abonnement: 5 jaar)"),
         (r"^Extra inputs are not permitted$", lambda m: "meer cellen dan kolommen"),
         (r"^must lie between (\S+) and (\S+)$", lambda m: f"moet tussen {m[1]} en {m[2]} liggen"),
         (r"^due_date is before invoice_date$", lambda m: "de vervaldatum ligt vóór de factuurdatum"),

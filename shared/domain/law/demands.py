@@ -19,6 +19,13 @@ are no message to the debtor. Leaving them out can only make a prescription warn
 earlier, never later. Demands the client sent itself, and a debtor's acknowledgement (3:318:
 a payment plan, a part payment), are not in Inning's outbox: the warning tells a person to
 check them.
+
+**Proof.** When the debtor denies receipt the creditor must prove it (3:37 lid 3). A send log
+of an e-mail or of an ordinary letter proves sending, not receipt: such a demand is *weak*
+(`proven_demand` is False) and the prescription warning also comes before the date the claim
+has without it (law4 finding 9). Only a report that the debtor got it is proof here: a letter
+the postal provider reported delivered, an e-mail or letter reported read. Erring this way
+makes a warning come early, never late.
 """
 
 from __future__ import annotations
@@ -40,3 +47,15 @@ def demand_received_on(channel: Channel, status: OutboxStatus, sent_on: date) ->
     if how is None or status not in REACHED:
         return None
     return assumed_receipt(sent_on, how)
+
+
+# the provider reported that the debtor got it: more than a send log
+PROVEN = {
+    Channel.LETTER: frozenset({OutboxStatus.DELIVERED, OutboxStatus.READ}),
+    Channel.EMAIL: frozenset({OutboxStatus.READ}),
+}
+
+
+def proven_demand(channel: Channel, status: OutboxStatus) -> bool:
+    """Whether a written demand's receipt rests on more than its sending (see the notes)."""
+    return status in PROVEN.get(channel, frozenset())

@@ -83,6 +83,21 @@ def prescription(
     )
 
 
+WARNING_DAYS = 60  # the action list's warning comes this many days before the date
+
+
+def next_prescription_check(
+    dates: list[date], today: date, warn_days: int = WARNING_DAYS
+) -> date | None:
+    """The next day after ``today`` on which a claim's prescription needs a look: a warning
+    ``warn_days`` before each of its possible dates, and the date itself (dunning then holds
+    the claim). None when every one has passed: the claim is held or warned about, and only
+    a person's decision moves it on. A schedule row on that day keeps the warning coming
+    for a claim whose workflow has ended (law4 finding 3)."""
+    ahead = [d for day in dates for d in (day - timedelta(days=warn_days), day) if d > today]
+    return min(ahead, default=None)
+
+
 def prescription_warning(
     number: str,
     kind: ClaimKind | None,
@@ -91,9 +106,55 @@ def prescription_warning(
     *,
     consumer: bool,
     interrupted_by: tuple[date, ...],
+    today: date | None = None,
 ) -> str:
     """The action list's sentence for a claim about to prescribe: the date, what it was
-    counted from, and what a person must check before relying on it."""
+    counted from, and what a person must check before relying on it. On or after the date
+    (``today``) it says the claim may have prescribed: a demand then revives nothing, and
+    dunning holds the claim until a person decides (art. 3:322 BW: prescription is not
+    applied by itself, so a hold and a decision, never a write-off)."""
+    counted = _counted(kind, years, consumer=consumer, interrupted_by=interrupted_by)
+    if today is not None and today >= prescribes_on:
+        return (
+            f"Invoice {number} may have prescribed on {prescribes_on:%d-%m-%Y}: {counted}; a "
+            "demand now cannot revive it (art. 3:317 BW). Dunning holds it (no 14-day letter, "
+            "no costs, no hand-over): if a demand the client sent itself or an acknowledgement "
+            "by the debtor (a payment plan, a part payment, art. 3:318 BW) interrupted it, record "
+            "that with its date; otherwise a person decides whether to release it (art. 3:322 BW: "
+            "the debtor must invoke prescription himself)"
+        )
+    return (
+        f"Invoice {number} may prescribe on {prescribes_on:%d-%m-%Y}: {counted}. Check demands "
+        "the client sent itself and any acknowledgement by the debtor (a payment plan, a part "
+        "payment); if none interrupted it, send a written demand or go to court"
+    )
+
+
+def unproven_warning(
+    number: str,
+    prescribes_on: date,
+    unproven: tuple[tuple[date, str], ...],
+    years: int,
+    *,
+    today: date,
+) -> str:
+    """The warning before the date a claim has when Inning's demands that rest on weak proof
+    (an e-mail merely sent, an ordinary letter) do not count: the debtor who denies receipt
+    makes the creditor prove it (art. 3:37 lid 3 BW), and a send log proves sending, not
+    receipt. ``unproven``: (the day each reached the debtor, "e-mail"/"letter")."""
+    what = ", ".join(f"{how} of {day:%d-%m-%Y}" for day, how in unproven)
+    verb = "may have prescribed on" if today >= prescribes_on else "prescribes on"
+    return (
+        f"Invoice {number} {verb} {prescribes_on:%d-%m-%Y} ({years} years) unless Inning's {what} "
+        "can be proven to have reached the debtor (art. 3:317 and 3:37 lid 3 BW): send a "
+        "registered stuitingsbrief (aangetekend and by ordinary post) before that date, or check "
+        "demands the client sent itself and any acknowledgement by the debtor"
+    )
+
+
+def _counted(
+    kind: ClaimKind | None, years: int, *, consumer: bool, interrupted_by: tuple[date, ...]
+) -> str:
     if years == CONSUMER_PURCHASE_YEARS and consumer:
         term = (
             "2 years as a consumer sale (art. 7:28 BW"
@@ -104,16 +165,8 @@ def prescription_warning(
         term = f"{years} years (art. 3:307 BW)"
     if interrupted_by:
         last = max(interrupted_by)
-        counted = (
-            f"counted {term} from the day after Inning's last written demand reached the "
+        return (
+            f"counted {term} from the day after the last written demand reached the "
             f"debtor ({last:%d-%m-%Y}, art. 3:317 and 3:319 BW)"
         )
-    else:
-        counted = (
-            f"counted {term} from its due date; no written demand of Inning reached the debtor"
-        )
-    return (
-        f"Invoice {number} may prescribe on {prescribes_on:%d-%m-%Y}: {counted}. Check demands "
-        "the client sent itself and any acknowledgement by the debtor (a payment plan, a part "
-        "payment); if none interrupted it, send a written demand or go to court"
-    )
+    return f"counted {term} from its due date; no written demand of Inning reached the debtor"

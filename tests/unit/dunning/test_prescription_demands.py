@@ -58,15 +58,24 @@ def test_an_email_reminder_that_reached_the_debtor_moves_the_warning(engine):
     assert [(ch, inv) for _, ch, _, inv in sent] == [("email", ("OLD", "SVC"))]
     assert warnings(world) == []  # 2025-03-21 is more than 60 days away
     # the e-mail reached the debtor on 2024-06-03: a new 2-year period from 2024-06-04
-    # (3:319 lid 2: the same length as the original), so on 2025-03-17 nothing is near
+    # (3:319 lid 2: the same length as the original), so 2026-06-04 by Inning's count. But a
+    # sent e-mail is no proof of receipt (3:37 lid 3): if the debtor denies it the claim
+    # prescribes on 2025-03-21, so 60 days before that a warning says so (law4 finding 9;
+    # on main nothing came before 2025-03-21)
     world.clock.at = datetime(2025, 3, 17, 8, 0, tzinfo=UTC)
     sent = day(world, client)
     assert [ch for _, ch, _, _ in sent] == ["sms"]  # an SMS is no written demand
-    assert warnings(world) == []
+    [weak] = warnings(world)
+    assert weak["invoice_numbers"] == ["OLD"]
+    assert weak["detail"] == {"prescribes_on": "2025-03-21", "term_years": 2,
+                              "unless_proven": ["2024-06-03"]}  # fmt: skip
+    assert "prescribes on 21-03-2025" in weak["title"]
+    assert "unless Inning's e-mail of 03-06-2024 can be proven" in weak["title"]
+    assert "registered stuitingsbrief" in weak["title"]
     # 60 days before 2026-06-04 the warning comes, counted from the e-mail, not the SMS
     world.clock.at = datetime(2026, 4, 6, 8, 0, tzinfo=UTC)
     day(world, client)
-    found = warnings(world)
+    found = [w for w in warnings(world) if "interrupted_by" in w["detail"]]
     assert [w["invoice_numbers"] for w in found] == [["OLD"]]  # SVC has 5 years: 2028
     assert found[0]["detail"] == {
         "prescribes_on": "2026-06-04",
@@ -78,7 +87,7 @@ def test_an_email_reminder_that_reached_the_debtor_moves_the_warning(engine):
     assert "kind was not given" in found[0]["title"]
     world.clock.at = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)
     day(world, client)
-    assert len(warnings(world)) == 1  # once per date
+    assert len(warnings(world)) == 2  # once per date: the unproven one and this one
 
 
 def test_a_bounced_reminder_interrupts_nothing(engine):
@@ -125,6 +134,6 @@ def test_a_posted_letter_counts_from_its_assumed_receipt(engine):
     # posted): 2 years from the 6th; the next run is the staff task's, 60 days before
     world.clock.at = datetime(2026, 4, 7, 8, 0, tzinfo=UTC)
     day(world, client)
-    [found] = warnings(world)
+    [found] = [w for w in warnings(world) if "interrupted_by" in w["detail"]]
     assert found["detail"]["prescribes_on"] == "2026-06-06"
     assert found["detail"]["interrupted_by"] == ["2024-06-05"]

@@ -1,0 +1,103 @@
+"""What staff decided about a claim's prescription (law4 finding 5): interruptions Inning did
+not send itself (a demand of the client's own, an acknowledgement by the debtor, art. 3:317
+and 3:318 BW), each with its date, and a release of a claim dunning holds as prescribed.
+
+Kept in the dunning schedule's table under keys that sort after every date
+(``~law|<debtor>|<invoice>``, as ``mark_once`` keeps its marks), so the daily run's read of
+due rows never meets them and a debtor's decisions are one range read."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shared.adapters.tables.dunning_repo import SCHEDULE
+from shared.adapters.tables.keys import decode, encode
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, prefix_range
+
+
+@dataclass(frozen=True)
+class PrescriptionDecision:
+    invoice_number: str
+    interruptions: tuple[date, ...] = ()  # the days demands or acknowledgements reached him
+    released_on: date | None = None  # a person let dunning go on past the date
+    by: str = ""
+    at: datetime | None = None
+
+
+class PrescriptionDecisions:
+    def __init__(self, store: TableStore) -> None:
+        self.store = store
+
+    @staticmethod
+    def _prefix(debtor_number: str) -> str:
+        return f"~law|{encode(debtor_number)}|"
+
+    def for_debtor(self, client_id: str, debtor_number: str) -> dict[str, PrescriptionDecision]:
+        out: dict[str, PrescriptionDecision] = {}
+        token = None
+        while True:
+            page = self.store.query(
+                SCHEDULE,
+                pk=encode(client_id),
+                rk_range=prefix_range(self._prefix(debtor_number)),
+                continuation=token,
+            )
+            for row in page.rows:
+                decision = _decision(row)
+                out[decision.invoice_number] = decision
+            token = page.continuation
+            if not token:
+                return out
+
+    def record(
+        self,
+        client_id: str,
+        debtor_number: str,
+        invoice_number: str,
+        *,
+        interrupted_on: date | None,
+        release_on: date | None,
+        by: str,
+        at: datetime,
+    ) -> PrescriptionDecision:
+        """Adds an interruption and/or a release; the same again changes nothing. ETag-guarded:
+        two people recording at once both land."""
+        rk = self._prefix(debtor_number) + encode(invoice_number)
+        for _ in range(5):
+            row = self.store.get(SCHEDULE, encode(client_id), rk)
+            old = _decision(row) if row else PrescriptionDecision(invoice_number)
+            days = set(old.interruptions) | ({interrupted_on} if interrupted_on else set())
+            new = PrescriptionDecision(
+                invoice_number, tuple(sorted(days)), old.released_on or release_on, by, at
+            )
+            data = {
+                "Invoice": invoice_number,
+                "Interruptions": json.dumps([d.isoformat() for d in new.interruptions]),
+                "ReleasedOn": new.released_on.isoformat() if new.released_on else "",
+                "By": by,
+                "At": at.isoformat(),
+            }
+            try:
+                if row is None:
+                    self.store.insert(SCHEDULE, Row(encode(client_id), rk, data))
+                else:
+                    self.store.replace(SCHEDULE, Row(encode(client_id), rk, data, row.etag))
+                return new
+            except (Conflict, PreconditionFailed):
+                continue
+        raise PreconditionFailed(f"prescription decision on {invoice_number} keeps changing")
+
+
+def _decision(row: Row) -> PrescriptionDecision:
+    d = row.data
+    released = str(d.get("ReleasedOn") or "")
+    at = str(d.get("At") or "")
+    return PrescriptionDecision(
+        str(d.get("Invoice") or decode(row.rk.rsplit("|", 1)[1])),
+        tuple(date.fromisoformat(x) for x in json.loads(str(d.get("Interruptions") or "[]"))),
+        date.fromisoformat(released) if released else None,
+        str(d.get("By") or ""),
+        datetime.fromisoformat(at) if at else None,
+    )

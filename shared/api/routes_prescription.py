@@ -1,0 +1,106 @@
+"""Staff decisions the law leaves to a person (law4 findings 5 and 6):
+
+- ``POST /v1/clients/{client}/invoices/{invoice}/prescription``: an interruption Inning did not
+  send (a demand of the client's own, an acknowledgement by the debtor, art. 3:317/3:318 BW)
+  with the day it reached the debtor, and/or the release of a claim dunning holds as past its
+  prescription date (art. 3:322 BW: not applied by itself, so a person decides);
+- ``POST /v1/clients/{client}/invoices/{invoice}/fourteen-day-letter-received``: the debtor did
+  receive the 14-day letter reported undeliverable or bounced after all; its costs term again
+  (art. 6:96 lid 6 BW).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.api.common import principal, validate_body
+from shared.api.http import ApiResponse
+from shared.api.router import Context, Route, Router
+from shared.services.container import Services
+
+
+class PrescriptionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    interrupted_on: date | None = Field(
+        default=None,
+        description="The day a demand of the client's own or an acknowledgement by the debtor "
+        "reached the debtor (after the due date, not in the future)",
+    )
+    release: bool = Field(
+        default=False, description="Let dunning go on past the claim's prescription date"
+    )
+
+
+class PrescriptionDecisionOut(BaseModel):
+    invoice: str
+    interruptions: list[date]
+    released_on: date | None
+
+
+class LetterReceivedOut(BaseModel):
+    invoice: str
+    costs_term_restored: list[str]
+
+
+def register(router: Router, services: Services) -> None:
+    def decide(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, PrescriptionDecisionIn)
+        decision = services.dunning.prescriptions.record(
+            client,
+            ctx.params["invoice"],
+            interrupted_on=body.interrupted_on,
+            release=body.release,
+            author=principal(ctx).key_id,
+        )
+        out = PrescriptionDecisionOut(
+            invoice=decision.invoice_number,
+            interruptions=list(decision.interruptions),
+            released_on=decision.released_on,
+        )
+        return ApiResponse(body=out.model_dump(mode="json"))
+
+    def received(ctx: Context) -> ApiResponse:
+        from shared.services.letter_undelivered import confirm_for_invoice
+
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        restored = confirm_for_invoice(services.repos, client.client_id, ctx.params["invoice"])
+        out = LetterReceivedOut(invoice=ctx.params["invoice"], costs_term_restored=restored)
+        return ApiResponse(body=out.model_dump(mode="json"))
+
+    tag = "invoices"
+    base = "/v1/clients/{client}/invoices/{invoice}"
+    router.add(
+        Route(
+            "POST",
+            base + "/prescription",
+            decide,
+            "Record an interruption of prescription, or release a held claim",
+            tag,
+            body=PrescriptionDecisionIn,
+            response=PrescriptionDecisionOut,
+            status=200,
+            errors={
+                404: "No such invoice",
+                422: "Neither interrupted_on nor release given, or the date is out of range",
+            },
+            example={"interrupted_on": "2024-05-20", "release": False},
+            description="A claim past Inning's prescription date is not dunned until this is "
+            "recorded. Recording the same again changes nothing.",
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/fourteen-day-letter-received",
+            received,
+            "Confirm the debtor received a 14-day letter reported undeliverable",
+            tag,
+            response=LetterReceivedOut,
+            status=200,
+            errors={404: "No such invoice, or no 14-day letter of it reported undelivered"},
+            description="Puts back the collection costs term the failure report cleared.",
+        )
+    )

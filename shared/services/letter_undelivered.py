@@ -1,0 +1,147 @@
+"""A 14-day letter that did not reach the debtor starts no costs term (law4 finding 6).
+
+Art. 6:96 lid 6 BW: the collection costs are owed only once a 14-day letter *reached* the
+debtor and its term of fourteen days after receipt ran out (HR 25-11-2016,
+ECLI:NL:HR:2016:2704; receipt theory, art. 3:37 lid 3 BW). When the postal provider reports
+the letter undeliverable or returned, or an e-mailed one bounces or fails, the run had already
+set its invoices' ``costs_owed_from`` (it does so when it queues the letter). Left so, the
+ledger would charge the costs and every later reminder and the hand-over would carry them.
+
+So the report takes the term off again: each invoice goes back to the costs date it had
+before the letter was planned (the ``before`` the run stored on the message; ``None`` unless a
+letter the client sent itself already made costs owed). The step itself stays taken: rewinding
+it would make the next run plan the same letter under the same outbox key, which is never sent
+twice, and set the term again. A person who knows the debtor did receive the letter (he
+reacted to it, a move he did not report) records that with :func:`confirm_receipt`, which puts
+the term back; that is a decision for a person, not a default.
+
+Idempotent: a report handled twice finds the term already gone and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date
+
+from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.domain.dunning.workflow import StepChannel
+from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
+from shared.ports.tables import TransactionFailed
+from shared.services.errors import NotFound
+from shared.services.repositories import Repositories
+
+BEFORE = "before"  # the run's record of where the invoices stood (dunning.BEFORE)
+PLANNED_ON = "planned_on"  # the day the run advanced them (dunning.PLANNED_ON)
+_CARRIERS = {Channel.LETTER: LetterChannel.LETTER, Channel.EMAIL: LetterChannel.EMAIL}
+
+
+@dataclass(frozen=True)
+class FourteenDayLetter:
+    """A dunning message that was a 14-day letter: its invoices and when its term began."""
+
+    planned_on: date
+    channel: LetterChannel
+    before: dict[str, date | None]  # invoice -> costs_owed_from before the letter
+
+
+def as_fourteen_day_letter(
+    repos: Repositories, message: OutboundMessage
+) -> FourteenDayLetter | None:
+    """The 14-day letter a dunning message was (its key names the workflow and the step:
+    ``dun|<debtor>|<workflow>|<step>|<digest>``), or None for any other message."""
+    head = f"dun|{message.debtor_number or ''}|"
+    how = _CARRIERS.get(message.channel)
+    planned = message.extra.get(PLANNED_ON)
+    if how is None or not planned or not message.key.startswith(head):
+        return None
+    parts = message.key[len(head) :].rsplit("|", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    workflow_id, index = parts[0], parts[1]
+    workflow = repos.dunning.workflows(message.client_id).get(workflow_id)
+    if workflow is None or int(index) >= len(workflow.steps):
+        return None
+    if workflow.steps[int(index)].channel is not StepChannel.FOURTEEN_DAY_LETTER:
+        return None
+    raw = json.loads(message.extra.get(BEFORE) or "{}")
+    before = {str(n): _day(was[2]) if isinstance(was, list) and len(was) > 2 else None
+              for n, was in raw.items()}  # fmt: skip
+    return FourteenDayLetter(date.fromisoformat(planned), how, before)
+
+
+def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] | None:
+    """The invoices whose costs term this undelivered 14-day letter had set, back to the
+    date they had before it; the numbers changed (none on a second report), or None when the
+    message was no 14-day letter."""
+    letter = as_fourteen_day_letter(repos, message)
+    if letter is None:
+        return None
+    try:
+        term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+    except OverflowError:
+        return []
+    cleared: list[str] = []
+    for number in message.invoice_numbers:
+        was = letter.before.get(number)
+        for _ in range(5):
+            stored = repos.invoices.get(message.client_id, number)
+            # only the term this letter set: one a person confirmed or a later letter set stays
+            if stored is None or stored.invoice.costs_owed_from != term or was == term:
+                break
+            try:
+                repos.invoices.save(replace(stored.invoice, costs_owed_from=was), stored)
+            except TransactionFailed:
+                continue
+            cleared.append(number)
+            break
+    return cleared
+
+
+def confirm_receipt(repos: Repositories, message: OutboundMessage) -> list[str]:
+    """A person confirms the debtor received the letter after all: its costs term again, for
+    the invoices that have no (or a later) costs date; the numbers changed."""
+    letter = as_fourteen_day_letter(repos, message)
+    if letter is None:
+        return []
+    term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+    restored: list[str] = []
+    for number in message.invoice_numbers:
+        for _ in range(5):
+            stored = repos.invoices.get(message.client_id, number)
+            if stored is None:
+                break
+            owed = stored.invoice.costs_owed_from
+            if owed is not None and owed <= term:
+                break
+            try:
+                repos.invoices.save(replace(stored.invoice, costs_owed_from=term), stored)
+            except TransactionFailed:
+                continue
+            restored.append(number)
+            break
+    return restored
+
+
+def _day(text: object) -> date | None:
+    return date.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def confirm_for_invoice(repos: Repositories, client_id: str, number: str) -> list[str]:
+    """Staff confirm that the debtor received the 14-day letter of invoice ``number`` that was
+    reported undeliverable or bounced: its costs term again (one range read of the debtor's
+    dunning messages). ``NotFound`` when the invoice has no such letter."""
+    stored = repos.invoices.get(client_id, number)
+    if stored is None:
+        raise NotFound(f"invoice {number} not found")
+    failed = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED)
+    outbox = OutboxRepository(repos.store)
+    for message, _ in outbox.with_prefix(client_id, f"dun|{stored.invoice.debtor_number}|"):
+        if (
+            number in message.invoice_numbers
+            and message.status in failed
+            and as_fourteen_day_letter(repos, message) is not None
+        ):
+            return confirm_receipt(repos, message)
+    raise NotFound(f"invoice {number} has no 14-day letter reported undelivered")

@@ -1,0 +1,232 @@
+"""The daily run's watch over prescription (verjaring): warnings, the hold, the next look.
+
+For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
+- **the dates.** Counted from the due date with the claim's term (``term_years``), interrupted
+  by the written demands of Inning's dunning that reached the debtor
+  (``shared.domain.law.demands``) and by what staff recorded (a demand the client sent itself,
+  the debtor's acknowledgement, each with its date). Two dates: *counted* with every such
+  demand, *proven* with only those whose receipt rests on more than a send log. A debtor who
+  denies receipt makes the creditor prove it (3:37 lid 3 BW), so until the proven date is
+  the counted one, the warning comes before both.
+- **warnings** on the action list (kind ``prescription``), 60 days ahead, once per date;
+- **the hold.** Past the counted date a claim is not dunned (no 14-day letter, no costs, no
+  hand-over) until staff record an interruption that moves the date or release it: a demand
+  then revives nothing (3:317), and prescription is not applied by itself (3:322 BW), so a
+  person decides; it is no write-off;
+- **the next look**: the day the next warning or the date falls due, a schedule row of its
+  own when the workflow has nothing more for the claim (or it is held). The warning thus
+  comes for a claim whose workflow ended, and a debtor without a workflow is looked at on
+  its weekly re-check. Cost: one more row in the reschedule's batch when the workflow ends
+  (no extra request in the same transaction), and per claim two or three more looks at its
+  debtor in its life (the warning days and the date): measured in the unit world, 11-12
+  storage requests each (debtor, invoices 2, outbox range, decisions range, ledger, plans,
+  one or two once-marks, the item, portfolio figures, the schedule write) on top of the 9
+  of a client's run with nothing due; no scan of the client's invoices.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.adapters.tables.prescription_repo import PrescriptionDecision, PrescriptionDecisions
+from shared.clock import Clock, amsterdam_date
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
+from shared.domain.law.demands import demand_received_on, proven_demand
+from shared.domain.law.prescription import (
+    WARNING_DAYS,
+    next_prescription_check,
+    prescription,
+    prescription_warning,
+    term_years,
+    unproven_warning,
+)
+from shared.domain.messaging import Channel
+from shared.domain.parties import Client, Debtor, DebtorKind
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.services.errors import Invalid, NotFound
+from shared.services.repositories import Repositories
+
+WARNING = timedelta(days=WARNING_DAYS)
+_HOW = {Channel.LETTER: "letter", Channel.EMAIL: "e-mail"}
+
+
+@dataclass(frozen=True)
+class Demand:
+    received_on: date
+    how: str  # "letter" / "e-mail"
+    proven: bool
+
+
+@dataclass
+class Review:
+    held: set[str] = field(default_factory=set)  # past the date, no person's decision yet
+    next_check: dict[str, date | None] = field(default_factory=dict)
+
+
+class PrescriptionWatch:
+    def __init__(self, repos: Repositories, outbox: OutboxRepository, clock: Clock) -> None:
+        self.repos = repos
+        self.outbox = outbox
+        self.clock = clock
+        self.decisions = PrescriptionDecisions(repos.store)
+
+    def review(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> Review:
+        """Warn, hold and plan the next look for the debtor's open claims (see the module)."""
+        consumer = debtor.kind is DebtorKind.B2C
+        demands: dict[str, list[Demand]] | None = None
+        decisions: dict[str, PrescriptionDecision] = {}
+        out = Review()
+        for invoice in invoices:
+            if not invoice.is_collectable:
+                continue
+            years = term_years(invoice.claim_kind, consumer=consumer)
+            try:
+                plain = prescription(invoice.due_date, consumer_purchase=False, years=years)
+                if today < plain.prescribed_on - WARNING:
+                    # demands and decisions only move the date later: no need to read them
+                    out.next_check[invoice.number] = plain.prescribed_on - WARNING
+                    continue
+                if demands is None:  # one range read of each per debtor, when needed
+                    demands = self._written_demands(client.client_id, debtor.number, today)
+                    decisions = self.decisions.for_debtor(client.client_id, debtor.number)
+                decided = decisions.get(invoice.number)
+                staff = list(decided.interruptions) if decided else []
+                mine = demands.get(invoice.number, [])
+                counted = prescription(
+                    invoice.due_date, consumer_purchase=False, years=years,
+                    interruptions=[d.received_on for d in mine] + staff,
+                )  # fmt: skip
+                proven = prescription(
+                    invoice.due_date, consumer_purchase=False, years=years,
+                    interruptions=[d.received_on for d in mine if d.proven] + staff,
+                )  # fmt: skip
+            except OverflowError:
+                continue  # prescribes after the calendar ends: nothing to warn about
+            when = counted.prescribed_on
+            out.next_check[invoice.number] = next_prescription_check(
+                [proven.prescribed_on, when], today
+            )
+            released = decided is not None and decided.released_on is not None
+            if today >= when and not released:
+                out.held.add(invoice.number)
+            weak = tuple(
+                (d.received_on, d.how)
+                for d in mine
+                if not d.proven and d.received_on in counted.interrupted_by
+            )
+            if weak and proven.prescribed_on < when and today >= proven.prescribed_on - WARNING:
+                self._item(
+                    client, debtor, invoice,
+                    f"prescription|{encode(invoice.number)}|unproven|{proven.prescribed_on:%Y%m%d}",
+                    unproven_warning(invoice.number, proven.prescribed_on, weak, years, today=today),
+                    {"prescribes_on": proven.prescribed_on.isoformat(), "term_years": years,
+                     "unless_proven": [d.isoformat() for d, _ in weak]},
+                )  # fmt: skip
+            if today < when - WARNING or (today >= when and released):
+                continue
+            detail: dict[str, object] = {
+                "prescribes_on": when.isoformat(), "term_years": years,
+                "claim_kind": invoice.claim_kind.value if invoice.claim_kind else None,
+                "interrupted_by": [d.isoformat() for d in counted.interrupted_by],
+            }  # fmt: skip
+            # the uninterrupted date keeps the key warnings had before demands were counted;
+            # the day it passes (or an import already past it) the hold has an item of its own
+            key = f"prescription|{encode(invoice.number)}" + (
+                f"|{when:%Y%m%d}" if counted.interrupted_by else ""
+            )
+            if today >= when:
+                key, detail = f"{key}|held|{when:%Y%m%d}", {**detail, "held": True}
+            self._item(
+                client, debtor, invoice, key,
+                prescription_warning(invoice.number, invoice.claim_kind, when, years,
+                                     consumer=consumer, interrupted_by=counted.interrupted_by,
+                                     today=today),
+                detail,
+            )  # fmt: skip
+        return out
+
+    def record(
+        self,
+        client: Client,
+        number: str,
+        *,
+        interrupted_on: date | None,
+        release: bool,
+        author: str,
+    ) -> PrescriptionDecision:
+        """Staff record an interruption Inning did not send (its date) and/or release a held
+        claim; the invoice is looked at again in the next run. Recording the same again
+        changes nothing."""
+        if interrupted_on is None and not release:
+            raise Invalid("give interrupted_on (the day it reached the debtor), release, or both")
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None:
+            raise NotFound(f"invoice {number} not found")
+        invoice = stored.invoice
+        now = self.clock.now()
+        today = amsterdam_date(now)
+        if interrupted_on is not None and not invoice.due_date < interrupted_on <= today:
+            raise Invalid("interrupted_on must lie after the due date and not in the future")
+        decision = self.decisions.record(
+            client.client_id, invoice.debtor_number, number,
+            interrupted_on=interrupted_on, release_on=today if release else None, by=author, at=now,
+        )  # fmt: skip
+        said = []
+        if interrupted_on is not None:
+            said.append(f"interrupted on {interrupted_on:%d-%m-%Y} (recorded by staff)")
+        if release:
+            said.append("released for dunning past its prescription date")
+        self.repos.contacts.add(ContactEntry(
+            client.client_id, invoice.debtor_number, time_ordered_id(now), now, ContactKind.NOTE,
+            f"Prescription of invoice {number}: {'; '.join(said)}", invoice_numbers=(number,),
+            system=True, author=author,
+        ))  # fmt: skip
+        key = self.repos.dunning.schedule_key(today, invoice.debtor_number, number)
+        self.repos.dunning.reschedule(client.client_id, [(None, key)])
+        return decision
+
+    def _item(
+        self,
+        client: Client,
+        debtor: Debtor,
+        invoice: Invoice,
+        key: str,
+        title: str,
+        detail: dict[str, object],
+    ) -> None:
+        if not self.repos.dunning.mark_once(client.client_id, key[:400]):
+            return
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "prescription", title[:500], now,
+            debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail=detail,
+        ))  # fmt: skip
+
+    def _written_demands(
+        self, client_id: str, debtor_number: str, today: date
+    ) -> dict[str, list[Demand]]:
+        """Per invoice, the written demands of Inning's dunning the debtor received up to
+        ``today`` (a letter still on its way does not count yet), each with whether its
+        receipt is proven. Every dunning message is keyed ``dun|<debtor>|...``."""
+        out: dict[str, list[Demand]] = defaultdict(list)
+        for message, _ in self.outbox.with_prefix(client_id, f"dun|{debtor_number}|"):
+            if message.sent_at is None:
+                continue
+            try:
+                received = demand_received_on(
+                    message.channel, message.status, amsterdam_date(message.sent_at)
+                )
+            except OverflowError:
+                continue
+            if received is not None and received <= today:
+                proven = proven_demand(message.channel, message.status)
+                for number in message.invoice_numbers:
+                    out[number].append(Demand(received, _HOW[message.channel], proven))
+        return out

@@ -1,0 +1,132 @@
+"""The prescription watch of the daily run (law4 findings 3 and 5): the warning comes for a
+claim whose workflow has ended and for a debtor without a workflow, and a claim past its
+prescription date is held (no 14-day letter, no costs, no hand-over) until a person records
+an interruption or releases it. Dates by hand in each test (art. 7:28, 3:307, 3:317, 3:319)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.dunning.test_daily_run import SEEN, TEMPLATES, WORKFLOW, day
+
+
+@pytest.fixture
+def engine(world):
+    SEEN.clear()
+    a = world.agency_a
+    world.clock.at = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)  # Monday
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Jan")]})
+    for tid, body in TEMPLATES.items():
+        assert a.call("PUT", f"/v1/clients/C1/templates/{tid}", body).status == 200
+    assert a.call("PUT", "/v1/clients/C1/workflows/particulier", WORKFLOW).status == 200
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+    rules = {"rules": [{"workflow": "particulier"}]}
+    assert a.call("PUT", "/v1/clients/C1/segment-rules", rules).status == 200
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    return world, client
+
+
+def at(world, client, day_: date):
+    world.clock.at = datetime(day_.year, day_.month, day_.day, 8, 0, tzinfo=UTC)
+    return day(world, client)
+
+
+def warnings(world):
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    return [
+        (i["detail"]["prescribes_on"], i["title"]) for i in items if i["kind"] == "prescription"
+    ]
+
+
+def test_the_warning_comes_after_the_workflow_has_ended(engine):
+    world, client = engine
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", invoice_date="2025-02-01", due_date="2025-03-10", amount="500.00",
+        claim_kind="consumer_sale")]})  # fmt: skip
+    sent = []
+    for n in range(60):
+        sent += at(world, client, date(2025, 3, 3) + timedelta(days=n))
+    # e-mail Mon 03-17 (received that day), SMS, 14-day letter posted Sat 03-29 (received
+    # Wed 04-02: no delivery on Sunday and Monday), then the staff task: the workflow is done
+    assert [ch for _, ch, _, _ in sent] == ["email", "sms", "letter"]
+    # Hand: 2 years (7:28) from 03-11 -> 2027-03-11 without demands (proven); from the letter's
+    # receipt, 04-03 -> 2027-04-03 (Inning's count). On main no run looked at F1 again.
+    assert at(world, client, date(2027, 1, 9)) == [] and warnings(world) == []
+    at(world, client, date(2027, 1, 10))  # 60 days before 2027-03-11
+    assert [w for w, _ in warnings(world)] == ["2027-03-11"]
+    assert "letter of 02-04-2025" in warnings(world)[0][1]
+    at(world, client, date(2027, 2, 2))  # 60 days before 2027-04-03
+    assert sorted(w for w, _ in warnings(world)) == ["2027-03-11", "2027-04-03"]
+    at(world, client, date(2027, 4, 3))  # the day itself: held, an item of its own
+    found = warnings(world)
+    assert len(found) == 3
+    [held] = [t for _, t in found if "may have prescribed on 03-04-2027" in t]
+    assert "cannot revive it" in held and "Dunning holds it" in held
+    for n in range(1, 30):  # nothing more: no row left, one item per date
+        at(world, client, date(2027, 4, 3) + timedelta(days=n))
+    assert len(warnings(world)) == 3
+
+
+def test_a_debtor_without_a_workflow_is_warned_too(engine):
+    world, client = engine
+    a = world.agency_a
+    # a business debtor no rule gives a workflow: 5 years (3:307) from 2020-07-01
+    assert a.call("PUT", "/v1/clients/C1/segment-rules",
+                  {"rules": [{"workflow": "particulier", "kind": "b2c"}]}).status == 200  # fmt: skip
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("B1", name="BV", kind="b2b")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "B-1", "B1", invoice_date="2020-06-01", due_date="2020-06-30", amount="800.00")]})  # fmt: skip
+    at(world, client, date(2025, 5, 5))  # 2025-07-01 is 57 days away; on main: no item
+    assert [w for w, _ in warnings(world)] == ["2025-07-01"]
+
+
+def test_a_claim_prescribed_before_import_is_held_until_a_person_decides(engine):
+    world, client = engine
+    a = world.agency_a
+    # a consumer sale due 2022-06-30: 2 years (7:28) from 2022-07-01 -> prescribed 2024-07-01
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "OLD", "D1", invoice_date="2022-06-01", due_date="2022-06-30", amount="1000.00",
+        claim_kind="consumer_sale")]})  # fmt: skip
+    assert reply.body["created"] == 1
+    sent = []
+    for n in range(45):
+        sent += at(world, client, date(2025, 3, 3) + timedelta(days=n))
+    # on main: e-mail 03-03, SMS 03-08, 14-day letter 03-15, costs 150.00 from 2025-04-03
+    assert sent == []
+    [(when, title)] = warnings(world)
+    assert when == "2024-07-01"
+    assert "may have prescribed on 01-07-2024" in title and "cannot revive it" in title
+    claim = a.call("GET", "/v1/clients/C1/invoices/OLD/claim", on="2025-04-20").body
+    assert claim["open"]["costs"] == "0.00" and claim.get("costs_owed_from") is None
+
+    # the client had sent its own demand, received 2024-05-20: 2 years again from 05-21
+    # (3:319 lid 2) -> 2026-05-21; dunning resumes with the next run
+    watch = world.services.dunning.prescriptions
+    watch.record(client, "OLD", interrupted_on=date(2024, 5, 20), release=False, author="staff@a")
+    watch.record(client, "OLD", interrupted_on=date(2024, 5, 20), release=False, author="staff@a")
+    sent = at(world, client, date(2025, 4, 17))
+    assert [ch for _, ch, _, _ in sent] == ["email"]
+
+
+def test_a_release_lets_dunning_go_on(engine):
+    world, client = engine
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "OLD", "D1", invoice_date="2022-06-01", due_date="2022-06-30", amount="1000.00",
+        claim_kind="consumer_sale")]})  # fmt: skip
+    assert at(world, client, date(2025, 3, 3)) == []
+    url = "/v1/clients/C1/invoices/OLD/prescription"
+    assert a.call("POST", url, {}).status == 422  # neither a date nor a release
+    assert a.call("POST", url, {"interrupted_on": "2022-06-30"}).status == 422  # the due date
+    assert (
+        a.call("POST", "/v1/clients/C1/invoices/NONE/prescription", {"release": True}).status == 404
+    )
+    reply = a.call("POST", url, {"release": True})
+    assert reply.status == 200
+    assert reply.body == {"invoice": "OLD", "interruptions": [], "released_on": "2025-03-03"}
+    assert [ch for _, ch, _, _ in at(world, client, date(2025, 3, 4))] == ["email"]
