@@ -19,6 +19,7 @@ _Match = Callable[[re.Match[str]], str]
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
     "payment_suggestion": ("Betaling controleren", "Check payment"),
+    "collection_batch": ("Verzamelbetaling incasso", "Direct debit batch credit"),
     "unmatched_return": ("Onbekende terugboeking", "Unmatched return"),
     "payment_reversed": ("Betaling teruggeboekt", "Payment reversed"),
     "overpayment": ("Te veel betaald", "Overpayment"),
