@@ -24,9 +24,18 @@ def current_view(provider: Any, payment: MolliePayment, *, look: bool) -> Mollie
     chargebacks = getattr(provider, "chargebacks", None)
     if not look or refunds is None or chargebacks is None:
         return payment
-    refunded = sum(r.amount for r in refunds(payment.payment_id) if r.status not in REFUND_UNDONE)
-    charged = sum(
-        c.amount for c in chargebacks(payment.payment_id, payment.amount) if not c.reversed
+    listed_refunds = refunds(payment.payment_id)
+    listed_chargebacks = chargebacks(payment.payment_id, payment.amount)
+    # a list Mollie has not filled yet (the payment's totals moved first) leaves the total
+    refunded = (
+        sum(r.amount for r in listed_refunds if r.status not in REFUND_UNDONE)
+        if listed_refunds
+        else payment.amount_refunded
+    )
+    charged = (
+        sum(c.amount for c in listed_chargebacks if not c.reversed)
+        if listed_chargebacks
+        else payment.amount_charged_back
     )
     return replace(
         payment,
