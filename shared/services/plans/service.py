@@ -1168,7 +1168,9 @@ class PlanService:
             if not taken:
                 return
             number, holder = taken
-            if holder == "?" or self.plans.get(client.client_id, holder) is not None:
+            if holder == "?":
+                continue  # the hold went while we looked: try again
+            if self.plans.get(client.client_id, holder) is not None:
                 raise PlanConflict(f"invoice {number} is already in plan {holder}")
             self.plans.release_invoices(client.client_id, holder, (number,))
             if self.payments is not None:
