@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -69,6 +69,7 @@ from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrErr
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, TableStore, TransactionFailed
 from shared.services.cases import CaseService
+from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
@@ -437,7 +438,8 @@ class DunningService:
                     before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from)]
                                          for i in shown})  # fmt: skip
                 self._send(client, debtor, planned, key, rendered, context, today,
-                           extra={BEFORE: before, PLANNED_ON: today.isoformat()})  # fmt: skip
+                           extra={BEFORE: before, PLANNED_ON: today.isoformat(),
+                                  DEMANDED: demanded(shown)})  # fmt: skip
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -930,12 +932,19 @@ _GONE = {"paid": "betaald", "credited": "gecrediteerd", "withdrawn": "ingetrokke
 
 
 def still_due(
-    repos: Repositories, client_id: str, debtor_number: str, numbers: Sequence[str], today: date
+    repos: Repositories,
+    client_id: str,
+    debtor_number: str,
+    numbers: Sequence[str],
+    today: date,
+    extras: Mapping[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """At sending time: which of a planned message's invoices the run would still dun
     ``today`` (``dunnable``, then the workflow's own ``blocked``: a paused debtor or invoice,
     a promise to pay), and why each other one is not. One batched read of the invoices and
-    of the plans holding them, one of the debtor."""
+    of the plans holding them, one of the debtor. With the message's ``extras``, an invoice
+    still due whose open amount moved since it was rendered is due and in ``why`` too: the
+    text must be rendered again (``dunning_recheck``)."""
     stored = repos.invoices.get_many(client_id, list(numbers))
     invoices = [stored[n].invoice for n in numbers if n in stored]
     dunned, held = dunnable(repos.store, client_id, invoices)
@@ -956,6 +965,9 @@ def still_due(
             due.append(inv.number)
         else:
             why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+    if extras is not None:
+        moved = changed_since(extras, [i for i in dunned if i.number in due])
+        why.update(dict.fromkeys(moved, CHANGED))
     return due, why
 
 

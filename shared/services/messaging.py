@@ -274,10 +274,15 @@ class MessagingService:
         now = self.clock.now()
         numbers = list(message.invoice_numbers)
         due, why = still_due(
-            self.repos, message.client_id, message.debtor_number or "", numbers, amsterdam_date(now)
+            self.repos,
+            message.client_id,
+            message.debtor_number or "",
+            numbers,
+            amsterdam_date(now),
+            message.extra,
         )
-        if len(due) == len(numbers):
-            return None
+        if len(due) == len(numbers) and not any(n in why for n in due):
+            return None  # all still due, each for what the text says (else rendered again)
         gone = ", ".join(f"{n} {why[n]}" for n in numbers if n in why)
         reason = f"niet verstuurd: {gone} sinds het plannen"
         if due:

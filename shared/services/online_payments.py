@@ -34,6 +34,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.mollie_view import current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 
@@ -273,7 +274,14 @@ class OnlinePaymentService:
         if found is None:
             return "unknown"
         client = found[0]
-        payment = self.provider_for(client).get_payment(payment_id)
+        # What we booked last of refunds and chargebacks is read BEFORE Mollie: a view read
+        # after it is at least as new as every view booked so far, and a delivery that books
+        # meanwhile changes the row's ETag, so this one's claim below fails and it is retried,
+        # reading Mollie afresh. A view is never judged stale by its figures (a chargeback
+        # goes back to 0 when reversed, a refund when it fails): by when it was read.
+        booked, etag = self._undone_state(payment_id)
+        provider = self.provider_for(client)
+        payment = provider.get_payment(payment_id)
         if payment is None:
             return "unknown"
         invoices = json.loads(record["Invoices"])
@@ -288,8 +296,11 @@ class OnlinePaymentService:
             payment.status not in ("paid",)
             and not payment.amount_refunded
             and not payment.amount_charged_back
+            and not booked.cents
         ):
             return payment.status  # open, pending, failed, expired, canceled: nothing to book
+        look = bool(payment.amount_refunded or payment.amount_charged_back or booked.cents)
+        payment = current_view(provider, payment, look=look)
         quoted = record.get("QuotedOn")
         received_on = (
             date.fromisoformat(str(quoted)) if quoted else amsterdam_date(self.clock.now())
@@ -298,27 +309,68 @@ class OnlinePaymentService:
             # booked as of the day the amount was quoted: the debtor paid what we asked
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
-        undone = payment.amount_refunded + payment.amount_charged_back
-        # What we booked last of refunds and chargebacks, against which Mollie's view (read
-        # above, maybe before a refund that was processed since) is judged: a view older than
-        # what is booked changes nothing, and what it would book is claimed with the ETag of
-        # what it was judged against, so a newer delivery that wrote meanwhile wins.
-        booked, etag = self._undone_state(payment_id)
-        if booked.newer_than(payment):
-            log.info("mollie %s: a view older than what is booked (%s); nothing changes",
-                     payment_id, booked)  # fmt: skip
-            return "stale"
-        if undone == 0 and payment.status == "paid" and booked.charged_back > 0:
-            # the chargeback was reversed by the bank: what it took back counts again
-            self._claim_undone(payment, 0, etag)
-            self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices,
-                         was=booked.cents)  # fmt: skip
+        undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+        if undone < booked.cents:
+            # a chargeback reversed by the bank, a refund that failed or was canceled: what
+            # they took back counts again (all of the payment, or what still stands undone)
+            self._claim_undone(payment, undone, etag)
+            restored = self._restore(client, str(record["Debtor"]), booking_id, payment,
+                                     invoices, booked=booked, undone=undone)  # fmt: skip
+            self._verify_undone(payment, undone)
+            return restored
         if undone > 0:
             kind = "chargeback" if payment.amount_charged_back else "refund"
             self._claim_undone(payment, undone, etag)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, kind, invoices,
                        on=self._came_back_on(client, payment, kind))  # fmt: skip
+            self._verify_undone(payment, undone)
             return kind
+        return payment.status
+
+    def _verify_undone(self, payment: MolliePayment, undone: Cents) -> None:
+        """After booking: a delivery with a newer view that claimed meanwhile (between this
+        one's claim and its bookings) may have been overwritten by this one's bookings; the
+        message is then retried, which books Mollie's current state again (idempotent)."""
+        row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment.payment_id), "undone")
+        mine = _undone_data(payment, undone)
+        if row is not None and any(row.data.get(k) != v for k, v in mine.items()):
+            raise ConflictingUpdate(
+                f"mollie {payment.payment_id}: a newer view was booked meanwhile; retry"
+            )
+
+    def _restore(self, client: Client, debtor: str, booking_id: str, payment: MolliePayment,
+                 invoices: list[str], *, booked: _Undone, undone: Cents) -> str:  # fmt: skip
+        """What a reversed chargeback or a failed/canceled refund had taken back stands again:
+        the net of the payment is booked anew (``_net``, idempotent), told once on the contact
+        log; a refund that did not go through also goes on the client's action list (the
+        client thought the money was back with the debtor)."""
+        self._net(client, booking_id, payment, payment.amount - undone, invoices)
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
+        refund_back = max(0, booked.refunded - payment.amount_refunded)
+        charge_back = max(0, booked.charged_back - payment.amount_charged_back)
+        told = self.counters.increment(
+            USAGE,
+            client.client_id,
+            f"restore|{payment.payment_id}|{booked.cents}>{undone}",
+            limit=1,
+        )
+        if told is None:
+            return "refund_failed" if refund_back and not charge_back else payment.status
+        now = self.clock.now()
+        if charge_back or not refund_back:
+            was = charge_back or booked.cents - undone
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
+                                                 f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
+                                                 channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+        if refund_back:
+            text = (f"Refund of {format_eur_nl(refund_back)} failed or was canceled at Mollie: "
+                    "the online payment counts again")  # fmt: skip
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor, time_ordered_id(now), now, ContactKind.PAYMENT,
+                                                 text, channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
+            self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "refund_failed",
+                                              f"Debtor {debtor}: {text} ({payment.payment_id})", now, debtor_number=debtor,
+                                              detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
+            return "refund_failed" if not charge_back else payment.status
         return payment.status
 
     def _came_back_on(self, client: Client, payment: MolliePayment, kind: str) -> date | None:
@@ -504,13 +556,6 @@ class _Undone:
     cents: Cents
     refunded: Cents
     charged_back: Cents
-
-    def newer_than(self, payment: MolliePayment) -> bool:
-        """Mollie's view was read before what is booked: its refunds never shrink, and a
-        chargeback goes only to 0 (reversed by the bank), never to a smaller sum."""
-        if payment.amount_refunded < self.refunded:
-            return True
-        return 0 < payment.amount_charged_back < self.charged_back
 
 
 def _undone_data(payment: MolliePayment, undone: Cents) -> dict[str, Any]:

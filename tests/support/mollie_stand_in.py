@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from tests.conftest import MOLLIE
 from tests.support.stand_in import Received, Reply, StandIn, serve
@@ -331,6 +331,43 @@ class MollieWorld:
             "amount": {"currency": "EUR", "value": f"{amount:.2f}"}, "status": "pending",
             "createdAt": at, "description": "", "metadata": None, "paymentId": payment_id,
         })  # fmt: skip
+
+    # Mollie's refund statuses (https://docs.mollie.com/reference/refunds-api, "status"):
+    # queued (waiting for the balance), pending (to be processed), processing (on its way),
+    # refunded (done), failed (e.g. the customer's account closed: "the funds will be returned
+    # to your account"), canceled (only a queued or pending refund "can be canceled")
+    REFUND_MOVES: ClassVar[dict[str, tuple[str, ...]]] = {
+        "queued": ("pending", "processing", "refunded", "failed", "canceled"),
+        "pending": ("processing", "refunded", "failed", "canceled"),
+        "processing": ("refunded", "failed"),
+    }
+
+    def refund_status(self, payment_id: str, refund_id: str, status: str) -> None:
+        """A refund moves on as Mollie documents (``REFUND_MOVES``; anything else is refused).
+        A failed or canceled refund's money stays with the merchant: it is no longer counted in
+        the payment's ``amountRefunded`` and ``amountRemaining`` gets it back. (The payment's
+        status stays ``paid``; Inning reads the refunds list, not only these totals.)"""
+        [r] = [r for r in self.refunds[payment_id] if r["id"] == refund_id]
+        if status not in self.REFUND_MOVES.get(r["status"], ()):
+            raise ValueError(f"refund {refund_id} is {r['status']}: it cannot become {status}")
+        r["status"] = status
+        if status in ("failed", "canceled"):
+            p = self.payments[payment_id]
+            back = Decimal(r["amount"]["value"])
+            refunded = Decimal(p["amountRefunded"]["value"]) - back
+            p["amountRefunded"] = {"currency": "EUR", "value": f"{refunded:.2f}"}
+            remaining = Decimal(p["amount"]["value"]) - refunded
+            p["amountRemaining"] = {"currency": "EUR", "value": f"{remaining:.2f}"}
+
+    def reverse_chargeback(
+        self, payment_id: str, chargeback_id: str, at: str = "2026-03-20T09:00:00.0Z"
+    ) -> None:
+        """The debtor's bank reverses a chargeback: Mollie sets its ``reversedAt`` (the
+        chargeback stays listed). Only a chargeback not reversed yet can be."""
+        [c] = [c for c in self.chargebacks[payment_id] if c["id"] == chargeback_id]
+        if c.get("reversedAt"):
+            raise ValueError(f"chargeback {chargeback_id} was reversed already")
+        c["reversedAt"] = at
 
     def to_bank(self, payment_id: str) -> None:
         """Mollie sends the direct debit to the debtor's bank: it can no longer be canceled."""

@@ -331,10 +331,10 @@ class MollieCollections:
         chargeback that was itself reversed does not count)."""
         reasons: list[str] = []
         amount = payment.amount_charged_back
-        if payment.has_chargebacks:
+        if payment.has_chargebacks or amount:
             found = self.provider(client).chargebacks(payment.payment_id, payment.amount)
             standing = [c for c in found if not c.reversed]
             reasons = [c.reason for c in standing if c.reason]
-            if not amount:
-                amount = sum(c.amount for c in standing)
+            if found:  # the list decides: a chargeback with ``reversedAt`` no longer counts
+                amount = min(payment.amount, sum(c.amount for c in standing))
         return amount, ", ".join(reasons) or None

@@ -526,6 +526,17 @@ class MolliePlanDesk:
             return payment.status
         if payment.status != "paid":
             return payment.status  # open, pending, authorized: wait
+        if (
+            debit.state is DebitState.RETURNED
+            or payment.amount_refunded
+            or payment.amount_charged_back
+            or payment.has_chargebacks
+        ):
+            # a decision that moves the debit (taken back, or its chargeback reversed) is made
+            # on Mollie's state read AFTER the plan above: the view the webhook read may be
+            # older than what another delivery booked since (failure4 #2); and on the lists,
+            # where a reversed chargeback and a failed or canceled refund no longer count
+            payment = self._current(client, payment)
         charged_back, why = self.collections.charged_back(client, payment)
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
@@ -549,6 +560,14 @@ class MolliePlanDesk:
         if settle:
             self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
         return "paid"
+
+    def _current(self, client: Client, payment: MolliePayment) -> MolliePayment:
+        """The payment as Mollie has it now, its refunds and chargebacks from its lists."""
+        from shared.services.mollie_view import current_view
+
+        provider = self.collections.provider(client)
+        fresh = provider.get_payment(payment.payment_id) or payment
+        return current_view(provider, fresh, look=True)
 
     def _adopt(
         self, client: Client, plan: PaymentPlan, payment: MolliePayment

@@ -213,6 +213,7 @@ class PlanService:
         )  # fmt: skip
         updated = replace(updated, priced_on=amsterdam_today(self.clock))  # the claim taken anew
         self._save(updated, etag)
+        self._undo_activation(plan)  # what a failed activation of the old draft left
         self._log(updated, "changed", f"Draft changed by {author}")
         return updated
 
@@ -224,6 +225,9 @@ class PlanService:
             self.plans.delete(plan, etag)
         except PreconditionFailed as e:
             raise ConflictingUpdate(f"plan {plan_id} changed meanwhile; read it again") from e
+        # a draft holds nothing, but an activation that failed half-way (an outage, a crash)
+        # may have left its holds and interest pause: gone with the plan (failure4 #1)
+        self._undo_activation(plan)
 
     def get(self, client: Client, plan_id: str) -> PaymentPlan:
         return self._get(client, plan_id)[0]
@@ -264,23 +268,26 @@ class PlanService:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
         if plan.method is PlanMethod.DIRECT_DEBIT:
             self._check_direct_debit(client, plan)
-        taken = self.plans.hold_invoices(client.client_id, plan_id, plan.invoice_numbers)
-        if taken:
-            raise PlanConflict(f"invoice {taken[0]} is already in plan {taken[1]}")
+        self._hold(client, plan)
         today = amsterdam_today(self.clock)
         # interest is frozen before the plan says it runs: a failure in between leaves a draft
-        # whose pause is dropped below, never a running plan whose claims still accrue
-        self._freeze_interest(plan, plan.interest_frozen if plan.freezes_interest else None)
+        # whose pause is dropped below (or by deleting the draft, or by activating it again),
+        # never a running plan whose claims still accrue
         try:
+            self._freeze_interest(plan, plan.interest_frozen if plan.freezes_interest else None)
             active = self._store(
                 plan.activate(self.clock.now()).settle(0, today), etag, plan, today
             )
-        except ConflictingUpdate:
-            # a second activation at the same time may have won: keep its holds
-            current = self.plans.get(client.client_id, plan_id)
-            if current is None or current[0].status is PlanStatus.DRAFT:
-                self.plans.release_invoices(client.client_id, plan_id, plan.invoice_numbers)
-                self._freeze_interest(plan, None)
+        except Exception:
+            # any failure (a lost race, an outage): a second activation at the same time may
+            # have won, so only a plan that is still a draft gives back what it took; an
+            # outage that stops this too leaves it to the retry or the draft's deletion
+            try:
+                current = self.plans.get(client.client_id, plan_id)
+                if current is None or current[0].status is PlanStatus.DRAFT:
+                    self._undo_activation(plan)
+            except Exception as undo:  # the first failure is the one to answer
+                log.warning("plan %s: activation not undone now: %s", plan_id, undo)
             raise
         self._log(active, "activated", f"Activated by {author}")
         self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
@@ -1151,6 +1158,32 @@ class PlanService:
         attachments = (Attachment(name, "application/pdf", pdf),)
         return MessageContent(subject=note.subject, text=note.text, attachments=attachments,
                               language=debtor.language.value)  # fmt: skip
+
+    def _hold(self, client: Client, plan: PaymentPlan) -> None:
+        """Hold the plan's invoices for it. A hold whose plan no longer exists (a draft
+        deleted by a worker that died before releasing) refuses nobody: it and that plan's
+        interest pause are dropped and the invoice taken (failure4 #1)."""
+        for _ in range(RETRIES):
+            taken = self.plans.hold_invoices(client.client_id, plan.plan_id, plan.invoice_numbers)
+            if not taken:
+                return
+            number, holder = taken
+            if holder == "?":
+                continue  # the hold went while we looked: try again
+            if self.plans.get(client.client_id, holder) is not None:
+                raise PlanConflict(f"invoice {number} is already in plan {holder}")
+            self.plans.release_invoices(client.client_id, holder, (number,))
+            if self.payments is not None:
+                self.payments.ledger.set_interest_pause(
+                    client.client_id, plan.debtor_number, number, holder, None
+                )
+        raise ConflictingUpdate("the plan's invoices keep changing hands; retry")
+
+    def _undo_activation(self, plan: PaymentPlan) -> None:
+        """Give back what an activation of this (draft) plan took: its holds and the interest
+        pause it wrote. Idempotent; holds of another plan are left alone."""
+        self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
+        self._freeze_interest(plan, None)
 
     def _freeze_interest(self, plan: PaymentPlan, span: tuple[date, date | None] | None) -> None:
         """Record on each of the plan's claims the days it freezes interest (idempotent)."""

@@ -242,8 +242,8 @@ def test_a_chargeback_the_bank_reverses_is_booked_again(world, mollie):
     got = plan_of(world, plan_id)
     assert got["installments"][0]["status"] == "paid"
     assert got["direct_debits"][0]["state"] == "collected"
-    # a second chargeback takes it back again
-    mollie.payments[first["id"]]["amountChargedBack"] = {"currency": "EUR", "value": "100.00"}
+    # a second chargeback takes it back again (a new one in Mollie's list)
+    mollie.chargeback(first["id"])
     webhook(world, first["id"])
     assert _live(world) == []
 
