@@ -50,6 +50,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "direct_debit_failure": ("Incassobestand niet gemaakt", "Direct debit file failed"),
     "direct_debit_withdrawn": ("Incasso intrekken", "Withdraw direct debit"),
     "unmatched_status_report": ("Onbekende bankterugmelding", "Unmatched bank report"),
+    "refund_failed": ("Terugbetaling mislukt", "Refund failed"),
     "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
