@@ -47,6 +47,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "direct_debit_withdrawn": ("Incasso intrekken", "Withdraw direct debit"),
     "unmatched_status_report": ("Onbekende bankterugmelding", "Unmatched bank report"),
     "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
+    "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),

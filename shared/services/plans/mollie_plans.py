@@ -120,7 +120,7 @@ class MolliePlanDesk:
                 if inst.due_date > today:
                     continue
                 assert plan.mandate is not None and plan.mandate.customer_id is not None
-                held = self.collections.provider(client).get_mandate(
+                held = self.collections.provider(client, plan).get_mandate(
                     plan.mandate.customer_id, plan.mandate.mandate_id
                 )
                 if held is None or held.status == "invalid":
@@ -367,7 +367,7 @@ class MolliePlanDesk:
         mandate = plan.mandate
         if mandate is None or mandate.customer_id is None or mandate.status == "invalid":
             return plan  # Mollie never makes an invalid mandate valid again
-        held = self.collections.provider(client).get_mandate(
+        held = self.collections.provider(client, plan).get_mandate(
             mandate.customer_id, mandate.mandate_id
         )
         status = "invalid" if held is None else held.status
@@ -473,7 +473,7 @@ class MolliePlanDesk:
         from shared.services.plans.mollie_collection import MollieNotSetUp
 
         try:
-            provider = self.collections.provider(client)
+            provider = self.collections.provider(client, plan)
             for d in under_way:
                 payment = provider.get_payment(d.end_to_end_id)
                 if payment is not None:
@@ -526,7 +526,7 @@ class MolliePlanDesk:
             return payment.status
         if payment.status != "paid":
             return payment.status  # open, pending, authorized: wait
-        charged_back, why = self.collections.charged_back(client, payment)
+        charged_back, why = self.collections.charged_back(client, payment, plan)
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
         elif (
@@ -644,7 +644,7 @@ class MolliePlanDesk:
             self._overpaid(client, plan, debit, payment, booking.unallocated)
         mandate: Mandate | None = None
         if debit.first and payment.customer_id and payment.mandate_id:
-            held = self.collections.provider(client).get_mandate(
+            held = self.collections.provider(client, plan).get_mandate(
                 payment.customer_id, payment.mandate_id
             )
             if held is not None:

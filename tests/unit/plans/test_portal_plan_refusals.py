@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import re
 
-from shared.api.portal_plans import plan_reason
 from tests.unit.plans.test_portal_plans import csrf, enter, portal  # noqa: F401
 
 
@@ -58,6 +57,8 @@ def test_a_plan_id_longer_than_a_key_is_no_such_plan(portal):  # noqa: F811
 
 
 def test_an_english_page_keeps_the_english_text():
+    from shared.api.portal_plans import plan_reason
+
     assert plan_reason("en", "choose 2 to 13 installments") == "choose 2 to 13 installments"
     assert plan_reason("nl", "installment 1 is below the minimum of EUR 1234.50") == (
         "termijn 1 is lager dan het minimum van € 1.234,50"
