@@ -7,6 +7,8 @@ token, like every other portal form; the pages share the portal's layout and hea
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +125,7 @@ class PortalPlanPages:
             try:
                 return self._preview(req, access, query)
             except Invalid as exc:
-                return self._plans(req, access, self._error(req, exc), status=400)
+                return self._plans(req, access, self._error(req, exc, access), status=400)
         return self.app._page(
             "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
         )
@@ -241,9 +243,10 @@ class PortalPlanPages:
                 plan = self.desk.accept(access, choice, signing)
             except (Invalid, NotFound) as exc:
                 try:
-                    return self._preview(req, access, form, self._error(req, exc), status=400)
+                    notice = self._error(req, exc, access)
+                    return self._preview(req, access, form, notice, status=400)
                 except Invalid:
-                    return self._plans(req, access, self._error(req, exc), status=400)
+                    return self._plans(req, access, self._error(req, exc, access), status=400)
             started = plan.status.value != "draft"
             checkout = (
                 self.desk.first_payment_url(access, plan.plan_id) if started and mollie else None
@@ -258,15 +261,16 @@ class PortalPlanPages:
                 number = int(_one(form, "installment"))
                 to = date.fromisoformat(_one(form, "to"))
             except ValueError:
-                return self._plans(
-                    req, access, self._error(req, Invalid("choose an installment and a date")), 400
-                )
+                invalid = Invalid("choose an installment and a date")
+                return self._plans(req, access, self._error(req, invalid, access), 400)
             try:
                 granted = self.desk.postpone(
                     access, _one(form, "plan"), number, to, _one(form, "reason")
                 )
             except (Invalid, NotFound) as exc:
-                return self._plans(req, access, self._error(req, exc), status=400)
+                # a plan that is not the debtor's (or no plan at all) is not found, not refused
+                status = 404 if isinstance(exc, NotFound) else 400
+                return self._plans(req, access, self._error(req, exc, access), status=status)
             done = "plan_postponed" if granted else "plan_postpone_requested"
             return self.app._redirect(f"/api/portal/plan?done={done}")
         return self.app._page(
@@ -291,9 +295,67 @@ class PortalPlanPages:
     def _csrf(self, req: ApiRequest) -> str:
         return csrf_token(self.app.keys, self.app._cookies(req).get(portal_app.COOKIE, ""))
 
-    def _error(self, req: ApiRequest, exc: Exception) -> str:
-        lang = self.app._lang(req)
-        return PLAN_TEXT[lang]["error"].format(reason=reason(lang, str(exc)))
+    def _error(self, req: ApiRequest, exc: Exception, access: PortalAccess) -> str:
+        """A refusal in the page's language: the debtor's own, as the pages choose it."""
+        _, debtor = self.desk.portal.parties(access)
+        lang = self.app._lang(req, debtor.language.value)
+        return PLAN_TEXT[lang]["error"].format(reason=plan_reason(lang, str(exc)))
+
+
+def _eur_nl(amount: str) -> str:
+    """``1234.50`` (format_cents) as a Dutch amount: ``1.234,50``."""
+    units, _, cents = amount.partition(".")
+    return f"{int(units):,}".replace(",", ".") + "," + cents
+
+
+# The plan forms' refusals (this module, plans/self_service.py, domain/plans/offer.py,
+# schedule.py and rules.py, references/iban.py) in Dutch for a Dutch page; the portal's
+# shared ones (shared/api/portal_text.py) answer the rest.
+_Dutch = str | Callable[[re.Match[str]], str]
+_PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], _Dutch], ...] = (
+    (re.compile(r"no such plan"), "deze betalingsregeling is niet gevonden"),
+    (re.compile(r"choose a way of paying"), "kies een manier van betalen"),
+    (re.compile(r"this way of paying is not offered"), "deze manier van betalen wordt niet aangeboden"),
+    (re.compile(r"give the amount per installment, e\.g\. 50,00"),
+     "vul het bedrag per termijn in, bijvoorbeeld 50,00"),
+    (re.compile(r"choose the number of installments"), "kies het aantal termijnen"),
+    (re.compile(r"choose a number of installments or an amount"),
+     "kies een aantal termijnen of een bedrag per termijn"),
+    (re.compile(r"choose (\d+) to (\d+) installments"), r"kies \1 tot \2 termijnen"),
+    (re.compile(r"choose an installment and a date"), "kies een termijn en een datum"),
+    (re.compile(r"the amount is outside what is offered"),
+     "dit bedrag per termijn valt buiten wat wordt aangeboden"),
+    (re.compile(r"that pays everything at once"), "met dit bedrag betaalt u alles in één keer"),
+    (re.compile(r"the installment amount must be positive"),
+     "het bedrag per termijn moet meer dan nul zijn"),
+    (re.compile(r"this amount needs (\d+) installments \(at most (\d+)\)"),
+     r"dit bedrag vraagt \1 termijnen (ten hoogste \2)"),
+    (re.compile(r"installment (\d+) is below the minimum of EUR (-?\d+\.\d\d)"),
+     lambda m: f"termijn {m[1]} is lager dan het minimum van € {_eur_nl(m[2])}"),
+    (re.compile(r"the plan runs past the maximum term of (\d+) months"),
+     r"de regeling loopt langer dan de maximale looptijd van \1 maanden"),
+    (re.compile(r"an installment falls before the start"), "een termijn valt vóór de begindatum"),
+    (re.compile(r"agree to the direct debit mandate to pay by direct debit"),
+     "geef toestemming voor de machtiging om per automatische incasso te betalen"),
+    (re.compile(r"the mandate text was changed; reload the page"),
+     "de tekst van de machtiging is gewijzigd; laad de pagina opnieuw"),
+    (re.compile(r"not an IBAN \(expected country code, two check digits and the account number\)"),
+     "dit is geen IBAN (verwacht: landcode, twee controlecijfers en het rekeningnummer)"),
+    (re.compile(r"IBAN country (\w+) is not a SEPA country"), r"IBAN-land \1 is geen SEPA-land"),
+    (re.compile(r"an IBAN from (\w+) has (\d+) characters, this one (\d+)"),
+     r"een IBAN uit \1 heeft \2 tekens, deze \3"),
+    (re.compile(r"IBAN check digits do not match \(a typo\?\)"),
+     "de controlecijfers van de IBAN kloppen niet (een tikfout?)"),
+)  # fmt: skip
+
+
+def plan_reason(lang: str, text: str) -> str:
+    """A plan form's refusal in the page's language (known ones; then the portal's own)."""
+    if lang == "nl":
+        for pattern, dutch in _PLAN_REASONS_NL:
+            if pattern.fullmatch(text):
+                return pattern.sub(dutch, text)
+    return reason(lang, text)
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

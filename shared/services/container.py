@@ -205,6 +205,11 @@ class Services:
             self.settings.public_base_url,
             allow_simulation=self.settings.environment == "local",
             client_account=lambda client: self.mollie_accounts.provider_for(client),
+            # a payment is read with the account it was made with (kept after a relink/unlink)
+            account_of=lambda client: self.mollie_accounts.account_of(client),
+            linked_provider=lambda client, account: self.mollie_accounts.provider_for_account(
+                client, account
+            ),
             # a Mollie payment of a payment plan (first or recurring) is the plan's to handle
             plan_payment=lambda client, plan_id, payment: self.plans.mollie_outcome(
                 client, plan_id, payment
@@ -325,6 +330,9 @@ class Services:
             self.repos.store,
             lambda client: self.online_payments.provider_for(client),
             self.settings.public_base_url,
+            # a plan's Mollie customer and mandate live in the account that made them
+            choose=lambda client: self.online_payments.choose(client),
+            provider_of=lambda client, account: self.online_payments.provider_of(client, account),
         )
         return plans
 

@@ -8,6 +8,14 @@ booking's id); failed, expired and canceled change nothing; refunds and chargeba
 what they undo, reopen the invoices, count against the debtor (per calendar year), and go on
 the contact log and the action list. A webhook for an unknown or foreign id changes nothing.
 
+Mollie knows a payment only in the account that made it: the payment row names that account
+(``Account``: ``linked:<name>`` for the client's own linked account, ``setting:<setting name>``
+for a configured key, ``simulation``; never a credential), and every later read of the payment
+(webhook, refunds, chargebacks, status) uses it, also after the client linked another account
+or unlinked it. A row from before the field was kept is read with the account of today, as it
+always was. A payment Inning started that its account no longer knows (or an account no longer
+reachable) goes on the action list (``mollie_payment_missing``), never silently ``unknown``.
+
 Without a Mollie key the client gets the embedded simulation: a local payment page, clearly
 marked, that drives the very same webhook path.
 """
@@ -147,7 +155,13 @@ class OnlinePaymentService:
         allow_simulation: bool = True,
         client_account: Callable[[Client], PaymentProvider | None] | None = None,
         plan_payment: Callable[[Client, str, MolliePayment], str] | None = None,
+        account_of: Callable[[Client], str | None] | None = None,
+        linked_provider: Callable[[Client, str], PaymentProvider | None] | None = None,
     ) -> None:
+        # the name of the account the client links now, and a provider for one it linked at
+        # any time (shared/services/linking/mollie_accounts.py): payments name their account
+        self.account_of = account_of
+        self.linked_provider = linked_provider
         # payments of payment plans collected through Mollie (shared/services/plans/service.py)
         self.plan_payment = plan_payment
         # the client's own linked Mollie account (shared/services/linking/mollie_accounts.py)
@@ -171,21 +185,48 @@ class OnlinePaymentService:
         """The client's own Mollie key (a setting ``MOLLIE_KEY_<CLIENT NUMBER>``), or the
         agency's (``MOLLIE_KEY_AGENCY_<AGENCY ID>``) for its third-party account; none: the
         simulation. A Mollie account the client linked itself comes first."""
+        return self.choose(client)[0]
+
+    def choose(self, client: Client) -> tuple[PaymentProvider, str | None]:
+        """The account a new payment goes to (see :meth:`provider_for`) and its name for the
+        payment's row (None: a linked account whose name is not known here)."""
         linked = self.client_account(client) if self.client_account else None
         if linked is not None:
-            return linked
+            name = self.account_of(client) if self.account_of else None
+            return linked, f"linked:{name}" if name else None
         for name in (
             f"MOLLIE_KEY_{_setting(client.number)}",
             f"MOLLIE_KEY_AGENCY_{_setting(client.agency_id)}",
         ):
             key = self.providers.get(name)
             if key:
-                return self._client_for_key(key)
+                return self._client_for_key(key), f"setting:{name}"
         if not self.allow_simulation:
             raise Invalid(
                 f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})"
             )
-        return self.simulation
+        return self.simulation, "simulation"
+
+    def provider_of(self, client: Client, account: str | None) -> PaymentProvider | None:
+        """The account a payment (or a plan's Mollie customer) was made with, by the name
+        its row keeps; no name (a row from before names were kept): the account of today.
+        None: that account is no longer reachable (a setting removed, a credential gone)."""
+        if not account:
+            return self.provider_for(client)
+        kind, _, name = account.partition(":")
+        if kind == "linked":
+            current = self.account_of(client) if self.account_of is not None else None
+            if current == name and self.client_account is not None:
+                return self.client_account(client)
+            return self.linked_provider(client, name) if self.linked_provider else None
+        if kind == "setting":
+            key = self.providers.get(name) if name.startswith("MOLLIE_KEY_") else None
+            return self._client_for_key(key) if key else None
+        return self.simulation if kind == "simulation" else None
+
+    def _provider_of_payment(self, client: Client, payment_id: str) -> PaymentProvider | None:
+        record = self._record(payment_id)
+        return self.provider_of(client, str(record.get("Account") or "") if record else None)
 
     def start(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
@@ -202,7 +243,7 @@ class OnlinePaymentService:
         amount = sum(claims[n].open.total for n in numbers if n in claims)
         if amount <= 0:
             raise Invalid("nothing is open on these invoices")
-        provider = self.provider_for(client)
+        provider, account = self.choose(client)
         payment = provider.create_payment(
             amount=amount,
             description=f"{client.name}: {', '.join(numbers)}"[:255],
@@ -214,7 +255,7 @@ class OnlinePaymentService:
         )
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
-            "QuotedOn": quoted_on.isoformat(),
+            "QuotedOn": quoted_on.isoformat(), **({"Account": account} if account else {}),
         }))  # fmt: skip
         return StartedPayment(
             payment.payment_id,
@@ -280,10 +321,11 @@ class OnlinePaymentService:
         # reading Mollie afresh. A view is never judged stale by its figures (a chargeback
         # goes back to 0 when reversed, a refund when it fails): by when it was read.
         booked, etag = self._undone_state(payment_id)
-        provider = self.provider_for(client)
-        payment = provider.get_payment(payment_id)
+        # the account that started the payment (the client may have linked another since)
+        provider = self.provider_of(client, str(record.get("Account") or ""))
+        payment = provider.get_payment(payment_id) if provider is not None else None
         if payment is None:
-            return "unknown"
+            return self._missing(client, record, payment_id, reachable=provider is not None)
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
         if record.get("PlanId") and self.plan_payment is not None:
@@ -380,7 +422,9 @@ class OnlinePaymentService:
         webhook is handled. None (book today) for a provider without these lists (the
         simulation), or when Mollie lists none with a date (the payment's amounts moved but
         the list is not there yet)."""
-        provider = self.provider_for(client)
+        # the account that made the payment (the lists are the payment's, in that account)
+        made_with = self._provider_of_payment(client, payment.payment_id)
+        provider = made_with or self.provider_for(client)
         try:
             if kind == "chargeback":
                 lister = getattr(provider, "chargebacks", None)
@@ -398,6 +442,38 @@ class OnlinePaymentService:
             )
             return None
         return amsterdam_date(max(found)) if found else None
+
+    def _missing(
+        self, client: Client, record: dict[str, Any], payment_id: str, *, reachable: bool
+    ) -> str:
+        """A payment Inning started that its account does not know (Mollie's 404), or whose
+        account is no longer reachable: its money (a payment, a refund, a chargeback) cannot
+        be booked, so a person is told, once per payment; the webhook answers ``missing``."""
+        account = str(record.get("Account") or "")
+        where = f"the account it was started with ({account})" if account else (
+            "the client's Mollie account of today (the payment's row names none: made before rows did)"
+        )  # fmt: skip
+        why = (
+            f"Mollie does not know payment {payment_id} in {where}"
+            if reachable
+            else f"the Mollie account payment {payment_id} was started with ({account}) is no longer reachable"
+        )
+        log.warning("mollie %s: %s", payment_id, why)
+        told = f"missing|{payment_id}"
+        if self.counters.count(USAGE, client.client_id, told):
+            return "missing"  # told before
+        now = self.clock.now()
+        debtor = str(record.get("Debtor") or "")
+        invoices = tuple(json.loads(str(record.get("Invoices") or "[]")))
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "mollie_payment_missing",
+            f"Mollie payment {payment_id} of debtor {debtor} cannot be read: {why}; check it in Mollie's dashboard",
+            now, debtor_number=debtor or None, invoice_numbers=invoices,
+            detail={"payment_id": payment_id, "account": account},
+        ))  # fmt: skip
+        # counted after the item is added: a crash in between tells twice, never not at all
+        self.counters.increment(USAGE, client.client_id, told)
+        return "missing"
 
     def _undone_state(self, payment_id: str) -> tuple[_Undone, str | None]:
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
@@ -545,7 +621,8 @@ class OnlinePaymentService:
         record = self._record(payment_id)
         if record is None or record["ClientId"] != client.client_id:
             raise NotFound("no such payment")
-        payment = self.provider_for(client).get_payment(payment_id)
+        provider = self.provider_of(client, str(record.get("Account") or ""))
+        payment = provider.get_payment(payment_id) if provider is not None else None
         return payment.status if payment else "unknown"
 
 

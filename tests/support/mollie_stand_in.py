@@ -97,6 +97,9 @@ class MollieWorld:
     # sees the connection drop (a timeout), as on a real network
     lose_response: list[str] = field(default_factory=list)
     server: StandIn | None = None
+    # where this account's ids start: Mollie's ids are unique across accounts, so a second
+    # stand-in playing another account numbers apart from the first
+    first_id: int = 1
 
     @property
     def url(self) -> str:
@@ -105,7 +108,8 @@ class MollieWorld:
 
     def _id(self, prefix: str) -> str:
         self.created += prefix == "tr_"
-        return f"{prefix}{len(self.payments) + len(self.customers) + len(self.mandates) + 1:06d}x"
+        made = len(self.payments) + len(self.customers) + len(self.mandates)
+        return f"{prefix}{made + self.first_id:06d}x"
 
     # -- HTTP ------------------------------------------------------------------------------
     def handle(self, r: Received) -> Reply:
@@ -136,6 +140,14 @@ class MollieWorld:
 
     def _route(self, r: Received) -> Reply:
         parts = [p for p in r.path.split("/") if p][1:]  # drop "v2"
+        if r.method == "GET" and parts == ["methods"]:  # what a linked API key is checked with
+            ideal = {
+                "resource": "method",
+                "id": "ideal",
+                "description": "iDEAL",
+                "status": "activated",
+            }
+            return Reply(200, {"count": 1, "_embedded": {"methods": [ideal]}, "_links": {}})
         if r.method == "POST" and parts == ["customers"]:
             return self._create_customer(r.json())
         if r.method == "POST" and parts == ["payments"]:

@@ -6,6 +6,9 @@ which account is linked, since when, and the OAuth ``state`` of a link in progre
 Table          PartitionKey   RowKey            serves
 LinkedAccounts client id      "graph"           the client's tenant id (and mailbox)
                client id      "mollie"          mode (connect / api_key), profile, testmode
+               client id      "mollie@<account>" a Mollie account the client linked (kept
+                                                after a relink or unlink: its payments are
+                                                still read with it)
                "mailbox"      mailbox address   tenant of a mailbox (bounce scanning)
                "state"        random state      a consent or authorisation in progress (a
                                                 sign-in's nonce and PKCE verifier with it)
@@ -13,6 +16,7 @@ LinkedAccounts client id      "graph"           the client's tenant id (and mail
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +45,15 @@ class MollieLink:
     organization_id: str | None
     testmode: bool
     linked_at: datetime
+    # which link this is: payments started through it name it, and are read with it later,
+    # also after the client linked another account or none (shared/services/online_payments.py)
+    account: str = ""
+
+
+def mollie_account_of(mode: str, linked_at: datetime) -> str:
+    """The account name of a link saved before links named one: derived from what the row
+    holds, so every reader of the same row finds the same name."""
+    return "l" + hashlib.sha256(f"{mode}|{linked_at.isoformat()}".encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -126,15 +139,33 @@ class LinkedAccountRepository:
             data["ProfileId"] = link.profile_id
         if link.organization_id:
             data["OrganizationId"] = link.organization_id
+        if link.account:
+            data["Account"] = link.account
+            # the account's own row first: a payment started through it must find it later
+            self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), f"mollie@{encode(link.account)}", data))  # fmt: skip
         self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), "mollie", data))
+
+    def keep_mollie_account(self, link: MollieLink) -> None:
+        """Keep the row of a link that is being replaced or unlinked, under its account's
+        name (a link saved before links named their account has no such row yet)."""
+        data: dict[str, Any] = {"Mode": link.mode, "Testmode": link.testmode,
+                                "LinkedAt": link.linked_at, "Account": link.account}  # fmt: skip
+        if link.profile_id:
+            data["ProfileId"] = link.profile_id
+        if link.organization_id:
+            data["OrganizationId"] = link.organization_id
+        self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), f"mollie@{encode(link.account)}", data))  # fmt: skip
 
     def mollie(self, client_id: str) -> MollieLink | None:
         row = self.store.get(LINKED_ACCOUNTS, encode(client_id), "mollie")
-        if row is None:
+        return _mollie(client_id, row.data) if row else None
+
+    def mollie_account(self, client_id: str, account: str) -> MollieLink | None:
+        """A Mollie account the client linked at some time (now or before), by its name."""
+        if not account or len(account) > 64:
             return None
-        d = row.data
-        return MollieLink(client_id, str(d["Mode"]), d.get("ProfileId"), d.get("OrganizationId"),
-                          bool(d.get("Testmode", False)), d["LinkedAt"])  # fmt: skip
+        row = self.store.get(LINKED_ACCOUNTS, encode(client_id), f"mollie@{encode(account)}")
+        return _mollie(client_id, row.data) if row else None
 
     def unlink(self, client_id: str, provider: str) -> None:
         graph = self.graph(client_id) if provider == "graph" else None
@@ -165,3 +196,10 @@ class LinkedAccountRepository:
             return None
         return PendingLink(decode(row.rk), str(d["ClientId"]), str(d["Provider"]), d["ExpiresAt"],
                            str(d.get("Nonce") or ""), str(d.get("Verifier") or ""))  # fmt: skip
+
+
+def _mollie(client_id: str, d: dict[str, Any]) -> MollieLink:
+    mode, linked_at = str(d["Mode"]), d["LinkedAt"]
+    return MollieLink(client_id, mode, d.get("ProfileId"), d.get("OrganizationId"),
+                      bool(d.get("Testmode", False)), linked_at,
+                      str(d.get("Account") or mollie_account_of(mode, linked_at)))  # fmt: skip

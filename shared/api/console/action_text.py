@@ -52,6 +52,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "unmatched_status_report": ("Onbekende bankterugmelding", "Unmatched bank report"),
     "refund_failed": ("Terugbetaling mislukt", "Refund failed"),
     "refund_threshold": ("Veel terugbetalingen", "Many refunds"),
+    "mollie_payment_missing": ("Mollie-betaling onbekend", "Mollie payment missing"),
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),

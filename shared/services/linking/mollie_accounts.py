@@ -5,11 +5,16 @@ table or an app setting; the ``LinkedAccounts`` table only says which kind is li
 
 :meth:`MollieAccounts.provider_for` is what online payments ask first: a linked client pays
 into its own account; the webhook of such a payment is read back with the same credentials,
-because the payment record names the client (shared/services/online_payments.py)."""
+because the payment record names the client (shared/services/online_payments.py) and the
+account it was started with (:meth:`MollieAccounts.account_of`). An account the client replaces
+or unlinks is kept under its own name (``client-<id>-mollie-key-<account>``, and its
+``mollie@<account>`` link row): Mollie knows a payment only in the account that made it, and its
+refunds and chargebacks come for months, so those are read with it, never with a later one."""
 
 from __future__ import annotations
 
 import re
+import secrets as random
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -98,6 +103,7 @@ class MollieAccounts:
         tokens = self.oauth.exchange(code, self.redirect_uri, now)
         if not tokens.refresh_token:
             raise Invalid("Mollie sent no refresh token")
+        self._keep_current(client_id)
         self.secrets.set(
             client_secret_name(client_id, "mollie-refresh-token"), tokens.refresh_token
         )
@@ -109,9 +115,8 @@ class MollieAccounts:
         if not profiles:
             raise Invalid("the Mollie account has no usable website profile")
         organization = api.organization()
-        link = MollieLink(
-            client_id, "connect", str(profiles[0]["id"]), organization.get("id"), testmode, now
-        )
+        link = MollieLink(client_id, "connect", str(profiles[0]["id"]), organization.get("id"),
+                          testmode, now, account=random.token_hex(6))  # fmt: skip
         self.links.save_mollie(link)
         return link
 
@@ -125,10 +130,10 @@ class MollieAccounts:
             MollieClient(key, base_url=self.api_url, http=self.http)._call("GET", "/methods")
         except MollieError as exc:
             raise Invalid(f"Mollie does not accept this key: {exc}", field="api_key") from None
+        self._keep_current(client_id)
         self.secrets.set(client_secret_name(client_id, "mollie-key"), key)
-        link = MollieLink(
-            client_id, "api_key", None, None, key.startswith("test_"), self.clock.now()
-        )
+        link = MollieLink(client_id, "api_key", None, None, key.startswith("test_"),
+                          self.clock.now(), account=random.token_hex(6))  # fmt: skip
         self.links.save_mollie(link)
         return link
 
@@ -136,11 +141,25 @@ class MollieAccounts:
         link = self.links.mollie(client_id)
         if link is None:
             return
-        purpose = "mollie-key" if link.mode == "api_key" else "mollie-refresh-token"
+        purpose = _purpose(link)
+        self._keep_current(client_id)  # its payments are still read with it
         self.secrets.delete(client_secret_name(client_id, purpose))
         self.links.unlink(client_id, "mollie")
         with self._lock:
             self._tokens.pop(client_id, None)
+
+    def _keep_current(self, client_id: str) -> None:
+        """Before the linked account is replaced or unlinked: keep its credential and link
+        row under the account's own name, for the payments started through it."""
+        link = self.links.mollie(client_id)
+        if link is None:
+            return
+        current = self.secrets.get(client_secret_name(client_id, _purpose(link)))
+        if current:
+            self.secrets.set(_kept_name(link), current)
+        self.links.keep_mollie_account(link)
+        with self._lock:
+            self._tokens.pop(client_id, None)  # the access token was the old account's
 
     def _client(self, client_id: str) -> Client:
         found = self.repos.clients.get(client_id)
@@ -162,17 +181,43 @@ class MollieAccounts:
         return ConnectedMollie(lambda: self.access_token(client.client_id), profile_id=link.profile_id,
                                testmode=link.testmode, base_url=self.api_url, http=self.http)  # fmt: skip
 
-    def access_token(self, client_id: str) -> str:
+    def account_of(self, client: Client) -> str | None:
+        """The name of the Mollie account the client links now (None: none linked)."""
+        link = self.links.mollie(client.client_id)
+        return link.account if link else None
+
+    def provider_for_account(self, client: Client, account: str) -> MollieClient | None:
+        """The Mollie account ``account`` the client linked, now or before (a payment's
+        refunds and chargebacks are read with the account that made it); None when the client
+        never linked it or its credential is gone."""
+        link = self.links.mollie(client.client_id)
+        if link is not None and link.account == account:
+            return self.provider_for(client)
+        kept = self.links.mollie_account(client.client_id, account)
+        if kept is None:
+            return None
+        if kept.mode == "api_key":
+            key = self.secrets.get(_kept_name(kept))
+            return MollieClient(key, base_url=self.api_url, http=self.http) if key else None
+        return ConnectedMollie(lambda: self.access_token(client.client_id, account),
+                               profile_id=kept.profile_id, testmode=kept.testmode,
+                               base_url=self.api_url, http=self.http)  # fmt: skip
+
+    def access_token(self, client_id: str, account: str | None = None) -> str:
         """A valid access token: the cached one, or a new one from the refresh token (Mollie
-        access tokens live an hour). A refresh token Mollie rotates is stored again."""
+        access tokens live an hour). A refresh token Mollie rotates is stored again.
+        ``account``: an account the client linked before (its kept refresh token)."""
         now = self.clock.now()
+        cache = client_id if account is None else f"{client_id}@{account}"
         with self._lock:
-            cached = self._tokens.get(client_id)
+            cached = self._tokens.get(cache)
         if cached and cached[1] - REFRESH_MARGIN > now:
             return cached[0]
         if self.oauth is None:
             raise MollieError("Mollie Connect is not configured")
         name = client_secret_name(client_id, "mollie-refresh-token")
+        if account is not None:
+            name = client_secret_name(client_id, f"mollie-refresh-token-{account}")
         refresh = self.secrets.get(name)
         if not refresh:
             raise MollieError("the client's Mollie authorisation is missing: link it again")
@@ -180,5 +225,14 @@ class MollieAccounts:
         if tokens.refresh_token and tokens.refresh_token != refresh:
             self.secrets.set(name, tokens.refresh_token)
         with self._lock:
-            self._tokens[client_id] = (tokens.access_token, tokens.expires_at)
+            self._tokens[cache] = (tokens.access_token, tokens.expires_at)
         return tokens.access_token
+
+
+def _purpose(link: MollieLink) -> str:
+    return "mollie-key" if link.mode == "api_key" else "mollie-refresh-token"
+
+
+def _kept_name(link: MollieLink) -> str:
+    """Where a replaced or unlinked account's credential is kept: its purpose and its name."""
+    return client_secret_name(link.client_id, f"{_purpose(link)}-{link.account}")

@@ -14,9 +14,15 @@ payment it made). The plan's own record of the collection is a mirror of this ro
 
 | table                  | PartitionKey            | RowKey               | holds                    |
 | MolliePlanCollections  | client ``|`` plan       | ``customer``         | the plan's Mollie customer|
+|                        |                         |                      | and the account holding it|
 | MolliePlanCollections  | client ``|`` plan       | nnn ``|`` attempt    | key, kind, payment id,    |
 |                        |                         |                      | checkout link (first),    |
 |                        |                         |                      | cancel asked / refused    |
+
+A plan's customer and mandate exist only in the Mollie account that made them: the customer
+row names that account (as a payment row does, ``shared/services/online_payments.py``) and
+every later call for the plan goes to it, also after the client linked another Mollie account
+or unlinked its own. A plan whose customer row names none (made before) uses today's account.
 
 The payment id also gets a ``MolliePayments`` row (``shared/services/online_payments.py``)
 naming the plan, so Mollie's webhook reaches the plan.
@@ -93,15 +99,30 @@ class MollieCollections:
         store: TableStore,
         provider_for: Callable[[Client], object],
         public_base_url: str,
+        choose: Callable[[Client], tuple[object, str | None]] | None = None,
+        provider_of: Callable[[Client, str | None], object | None] | None = None,
     ) -> None:
         self.store = store
         self._provider_for = provider_for
+        # the account a new customer is made in (and its name), and the provider of a named one
+        self._choose = choose
+        self._provider_of = provider_of
         self.base_url = public_base_url.rstrip("/")
 
-    def provider(self, client: Client) -> RecurringProvider:
+    def provider(self, client: Client, plan: PaymentPlan | None = None) -> RecurringProvider:
         """The client's Mollie account (its key, the agency's, or a linked account); the
-        local payment simulation has no mandates, so it does not collect plans."""
-        provider = self._provider_for(client)
+        local payment simulation has no mandates, so it does not collect plans. With
+        ``plan``: the account that holds the plan's customer and mandate."""
+        account = self.account(plan) if plan is not None else None
+        if account and self._provider_of is not None:
+            provider = self._provider_of(client, account)
+            if provider is None:
+                raise MollieNotSetUp(
+                    f"the Mollie account that holds plan {plan.plan_id if plan else ''}'s "
+                    f"customer and mandate ({account}) is no longer reachable"
+                )
+        else:
+            provider = self._provider_for(client)
         if not hasattr(provider, "create_customer"):
             raise MollieNotSetUp(
                 f"client {client.number} collects direct debits through Mollie but has no "
@@ -118,12 +139,25 @@ class MollieCollections:
         """The collection's Idempotency-Key: the same collection always sends the same one."""
         return f"inning-{plan.client_id}-{plan.plan_id}-{number}-{attempt}"[:200]
 
+    def account(self, plan: PaymentPlan) -> str | None:
+        """The name of the Mollie account holding the plan's customer (None: not made yet,
+        or made before names were kept)."""
+        row = self.store.get(COLLECTIONS, self._pk(plan), "customer")
+        return str(row.data["Account"]) if row is not None and row.data.get("Account") else None
+
     def customer(self, client: Client, plan: PaymentPlan, debtor: Debtor | None) -> str:
-        """The plan's Mollie customer, created once (a repeat sends the same key)."""
+        """The plan's Mollie customer, created once (a repeat sends the same key), in the
+        account new payments go to; the row names that account."""
         row = self.store.get(COLLECTIONS, self._pk(plan), "customer")
         if row is not None:
             return str(row.data["CustomerId"])
-        customer_id = self.provider(client).create_customer(
+        provider: RecurringProvider = self.provider(client)
+        account: str | None = None
+        if self._choose is not None:
+            chosen, account = self._choose(client)
+            if hasattr(chosen, "create_customer"):
+                provider = chosen  # type: ignore[assignment]
+        customer_id = provider.create_customer(
             name=debtor.name if debtor else plan.debtor_number,
             email=debtor.emails[0] if debtor and debtor.emails else None,
             metadata={
@@ -134,9 +168,10 @@ class MollieCollections:
             idempotency_key=f"inning-customer-{plan.client_id}-{plan.plan_id}"[:200],
         )
         try:
-            self.store.insert(
-                COLLECTIONS, Row(self._pk(plan), "customer", {"CustomerId": customer_id})
-            )
+            data: dict[str, Any] = {"CustomerId": customer_id}
+            if account:
+                data["Account"] = account
+            self.store.insert(COLLECTIONS, Row(self._pk(plan), "customer", data))
         except Conflict:  # a concurrent first call: Mollie gave both the same customer (same key)
             stored = self.store.get(COLLECTIONS, self._pk(plan), "customer")
             return str(stored.data["CustomerId"]) if stored else customer_id
@@ -163,7 +198,7 @@ class MollieCollections:
         if row is not None and row.data.get("PaymentId"):
             return Collection(str(row.data["PaymentId"]), row.data.get("CheckoutUrl"), "recorded")
         customer_id = self.customer(client, plan, debtor)
-        provider = self.provider(client)
+        provider = self.provider(client, plan)
         if row is None:
             try:  # the intent first: a crash after the call is recognised by it
                 self.store.insert(COLLECTIONS, Row(self._pk(plan), rk, {
@@ -209,6 +244,7 @@ class MollieCollections:
             "Invoices": json.dumps(list(plan.invoice_numbers)), "Amount": payment.amount,
             "PlanId": plan.plan_id, "Installment": number, "Attempt": attempt,
             "Kind": "first" if first else "recurring",
+            **({"Account": account} if (account := self.account(plan)) else {}),
         }))  # fmt: skip
         self.store.upsert(COLLECTIONS, Row(self._pk(plan), rk, {
             "Key": self.key(plan, number, attempt), "Kind": "first" if first else "recurring",
@@ -250,7 +286,7 @@ class MollieCollections:
         customer = next((r for r in rows if r.rk == "customer"), None)
         out: list[MolliePayment] = []
         listed: list[MolliePayment] | None = None
-        provider = self.provider(client)
+        provider = self.provider(client, plan)
         for r in rows:
             if r.rk == "customer":
                 continue
@@ -296,7 +332,7 @@ class MollieCollections:
         if row is not None and not row.data.get("CancelAsked"):
             row.data["CancelAsked"] = now.isoformat()
             self.store.upsert(COLLECTIONS, row)
-        provider = self.provider(client)
+        provider = self.provider(client, plan)
         try:
             got = provider.cancel_payment(payment_id)
         except MollieError as e:
@@ -325,14 +361,16 @@ class MollieCollections:
         row = self.store.get(COLLECTIONS, self._pk(plan), f"{number:03d}|{attempt:02d}")
         return str(row.data["CheckoutUrl"]) if row and row.data.get("CheckoutUrl") else None
 
-    def charged_back(self, client: Client, payment: MolliePayment) -> tuple[Cents, str | None]:
+    def charged_back(
+        self, client: Client, payment: MolliePayment, plan: PaymentPlan | None = None
+    ) -> tuple[Cents, str | None]:
         """What the debtor's bank took back of a paid payment, and why: Mollie's
         ``amountChargedBack``, or the chargebacks its ``_links.chargebacks`` lists (a
         chargeback that was itself reversed does not count)."""
         reasons: list[str] = []
         amount = payment.amount_charged_back
         if payment.has_chargebacks or amount:
-            found = self.provider(client).chargebacks(payment.payment_id, payment.amount)
+            found = self.provider(client, plan).chargebacks(payment.payment_id, payment.amount)
             standing = [c for c in found if not c.reversed]
             reasons = [c.reason for c in standing if c.reason]
             if found:  # the list decides: a chargeback with ``reversedAt`` no longer counts

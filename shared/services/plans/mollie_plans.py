@@ -120,7 +120,7 @@ class MolliePlanDesk:
                 if inst.due_date > today:
                     continue
                 assert plan.mandate is not None and plan.mandate.customer_id is not None
-                held = self.collections.provider(client).get_mandate(
+                held = self.collections.provider(client, plan).get_mandate(
                     plan.mandate.customer_id, plan.mandate.mandate_id
                 )
                 if held is None or held.status == "invalid":
@@ -367,7 +367,7 @@ class MolliePlanDesk:
         mandate = plan.mandate
         if mandate is None or mandate.customer_id is None or mandate.status == "invalid":
             return plan  # Mollie never makes an invalid mandate valid again
-        held = self.collections.provider(client).get_mandate(
+        held = self.collections.provider(client, plan).get_mandate(
             mandate.customer_id, mandate.mandate_id
         )
         status = "invalid" if held is None else held.status
@@ -473,7 +473,7 @@ class MolliePlanDesk:
         from shared.services.plans.mollie_collection import MollieNotSetUp
 
         try:
-            provider = self.collections.provider(client)
+            provider = self.collections.provider(client, plan)
             for d in under_way:
                 payment = provider.get_payment(d.end_to_end_id)
                 if payment is not None:
@@ -536,8 +536,8 @@ class MolliePlanDesk:
             # on Mollie's state read AFTER the plan above: the view the webhook read may be
             # older than what another delivery booked since (failure4 #2); and on the lists,
             # where a reversed chargeback and a failed or canceled refund no longer count
-            payment = self._current(client, payment)
-        charged_back, why = self.collections.charged_back(client, payment)
+            payment = self._current(client, payment, plan)
+        charged_back, why = self.collections.charged_back(client, payment, plan)
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
         elif (
@@ -561,11 +561,14 @@ class MolliePlanDesk:
             self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
         return "paid"
 
-    def _current(self, client: Client, payment: MolliePayment) -> MolliePayment:
-        """The payment as Mollie has it now, its refunds and chargebacks from its lists."""
+    def _current(
+        self, client: Client, payment: MolliePayment, plan: PaymentPlan | None = None
+    ) -> MolliePayment:
+        """The payment as Mollie has it now (in the account holding ``plan``'s mandate), its
+        refunds and chargebacks from its lists."""
         from shared.services.mollie_view import current_view
 
-        provider = self.collections.provider(client)
+        provider = self.collections.provider(client, plan)
         fresh = provider.get_payment(payment.payment_id) or payment
         return current_view(provider, fresh, look=True)
 
@@ -663,7 +666,7 @@ class MolliePlanDesk:
             self._overpaid(client, plan, debit, payment, booking.unallocated)
         mandate: Mandate | None = None
         if debit.first and payment.customer_id and payment.mandate_id:
-            held = self.collections.provider(client).get_mandate(
+            held = self.collections.provider(client, plan).get_mandate(
                 payment.customer_id, payment.mandate_id
             )
             if held is not None:

@@ -12,9 +12,11 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from shared.adapters.tables.keys import InvalidKey
 from shared.adapters.tables.plans_repo import held_by_plan
-from shared.clock import Clock, amsterdam_today
+from shared.clock import Clock, amsterdam_date, amsterdam_today
 from shared.domain.ids import time_ordered_id
+from shared.domain.law.calendar_math import add_months
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
@@ -32,6 +34,10 @@ from shared.services.plans.service import PlanRequest, PlanService
 from shared.services.portal import PORTAL, PortalService
 
 SHOWN = HOLDS_DUNNING | {PlanStatus.DRAFT}  # the plans a debtor sees in the portal
+# after a plan of the debtor's lapsed (cancelled after a breach), the debtor's next plans wait
+# for staff approval this long, whatever the client's self-service rule says
+LAPSE_MEMORY_MONTHS = 12
+BREACH = "breach"  # how the daily run words a breach's cancellation (plans/service.py)
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,12 @@ class PortalPlanDesk:
                             f"The debtor agreed in the portal to the mandate text (sha256 {digest}): "
                             f"{signing.consent_text}")  # fmt: skip
         rules = plan.rules
+        lapsed = self._lapsed_on(client, view.debtor.number, plan.plan_id)
+        if lapsed is not None:
+            # a plan that lapsed holds dunning for weeks at no cost to the debtor: the next
+            # one is a person's decision, or plans could be renewed for ever without paying
+            self._approval(client, plan, f"an earlier plan lapsed on {lapsed.isoformat()}")
+            return plan
         if rules.self_service is SelfServiceApproval.AUTOMATIC:
             try:
                 return self.plans.activate(client, plan.plan_id, PORTAL)
@@ -195,9 +207,27 @@ class PortalPlanDesk:
         self._approval(client, plan, "the client approves debtors' plans")
         return plan
 
+    def _lapsed_on(self, client: Client, debtor_number: str, new_plan: str) -> date | None:
+        """The day the debtor's latest plan cancelled after a breach ended, when that was
+        within :data:`LAPSE_MEMORY_MONTHS` months; None otherwise."""
+        today = amsterdam_today(self.clock)
+        since = add_months(today, -LAPSE_MEMORY_MONTHS)
+        days = [
+            p.ended_on or amsterdam_date(p.created_at)
+            for p in self.plans.plans.of_debtor(client.client_id, debtor_number)
+            if p.plan_id != new_plan
+            and p.status is PlanStatus.CANCELLED
+            and (p.reason or "").startswith(BREACH)
+        ]
+        recent = [d for d in days if d >= since]
+        return max(recent) if recent else None
+
     def plan(self, access: PortalAccess, plan_id: str) -> PaymentPlan:
         """One of the debtor's own plans, or NotFound (another debtor's is never shown)."""
-        found = self.plans.plans.get(access.client_id, plan_id)
+        try:
+            found = self.plans.plans.get(access.client_id, plan_id)
+        except InvalidKey:  # an id no plan can have (too long once escaped): a hand-made form
+            raise NotFound("no such plan") from None
         if found is None or found[0].debtor_number != access.debtor_number:
             raise NotFound("no such plan")
         return found[0]

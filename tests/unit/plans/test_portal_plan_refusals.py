@@ -1,0 +1,67 @@
+"""The portal's plan forms refuse in the debtor's language (Dutch for a Dutch debtor, not
+English behind "Dat lukte niet:"), and a plan id no plan can have (600 characters, longer than
+a storage key) is "no such plan" with a 404, never a 500 (attack4 finding 6)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.unit.plans.test_portal_plans import csrf, enter, portal  # noqa: F401
+
+
+def _notice(raw: bytes) -> str:
+    found = re.search(r'<p class="notice error" role="status">([^<]*)</p>', raw.decode())
+    assert found is not None, raw[:400]
+    return html.unescape(found.group(1))
+
+
+def test_a_dutch_debtor_reads_the_plan_forms_refusals_in_dutch(portal):  # noqa: F811
+    world, app = portal
+    browser = enter(world, app)
+    bad = {"method": "transfer", "by": "amount", "amount": "-5"}
+    got = browser.go("GET", "/portal/plan/preview", query=bad)
+    assert got.status == 400
+    assert _notice(got.raw) == "Dat lukte niet: vul het bedrag per termijn in, bijvoorbeeld 50,00"
+    got = browser.go("GET", "/portal/plan/preview",
+                     query={"method": "transfer", "by": "count", "installments": "99"})  # fmt: skip
+    assert _notice(got.raw) == "Dat lukte niet: kies 2 tot 13 termijnen"
+    got = browser.go("GET", "/portal/plan/preview",
+                     query={"method": "cheque", "by": "count", "installments": "3"})  # fmt: skip
+    assert _notice(got.raw) == "Dat lukte niet: kies een manier van betalen"
+    moved: dict[str, object] = {
+        "csrf": csrf(browser),
+        "plan": "x",
+        "installment": "1",
+        "to": "2027-01-05",
+    }
+    got = browser.go("POST", "/portal/plan/postpone", moved)
+    assert got.status == 404
+    assert _notice(got.raw) == "Dat lukte niet: deze betalingsregeling is niet gevonden"
+    got = browser.go("POST", "/portal/plan/postpone", {**moved, "installment": "first"})
+    assert _notice(got.raw) == "Dat lukte niet: kies een termijn en een datum"
+
+
+def test_a_plan_id_longer_than_a_key_is_no_such_plan(portal):  # noqa: F811
+    world, app = portal
+    browser = enter(world, app)
+    form: dict[str, object] = {
+        "csrf": csrf(browser),
+        "plan": "x" * 600,
+        "installment": "1",
+        "to": "2027-01-05",
+    }
+    got = browser.go("POST", "/portal/plan/postpone", form)
+    assert got.status == 404
+    assert _notice(got.raw) == "Dat lukte niet: deze betalingsregeling is niet gevonden"
+
+
+def test_an_english_page_keeps_the_english_text():
+    from shared.api.portal_plans import plan_reason
+
+    assert plan_reason("en", "choose 2 to 13 installments") == "choose 2 to 13 installments"
+    assert plan_reason("nl", "installment 1 is below the minimum of EUR 1234.50") == (
+        "termijn 1 is lager dan het minimum van € 1.234,50"
+    )
+    # the portal's shared reasons still answer what the plan forms share with other forms
+    assert plan_reason("nl", "installment 2 is not open") == "termijn 2 staat niet open"
