@@ -8,13 +8,8 @@ else is shown as it is rather than guessed at."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from shared.api.console.code_text import channel_at_start, word
-
-_Match = Callable[[re.Match[str]], str]
-
+from shared.api.console.shapes import in_language, shapes
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -138,9 +133,8 @@ DETAILS: dict[str, tuple[str, str]] = {
     "invoices": ("Facturen", "Invoices"),
 }
 
-_TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
-    (re.compile(pattern), render)
-    for pattern, render in (
+_TITLES = shapes(
+    (
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
@@ -204,9 +198,8 @@ _TITLES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
     )
 )  # fmt: skip
 
-_REASONS: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
-    (re.compile(pattern), render)
-    for pattern, render in (
+_REASONS = shapes(
+    (
         (r"^no candidate invoice found$", lambda m: "geen passende factuur gevonden"),
         (r"^not booked: automatic booking is switched off for this client$",
          lambda m: "niet geboekt: automatisch boeken staat uit voor deze opdrachtgever"),
@@ -247,14 +240,6 @@ _REASONS: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
 )  # fmt: skip
 
 
-def _translated(text: str, table: tuple[tuple[re.Pattern[str], _Match], ...], lang: str) -> str:
-    if lang == "nl":
-        for pattern, render in table:
-            if found := pattern.match(text):
-                return render(found)
-    return text
-
-
 def kind_label(kind: str, lang: str) -> str:
     """The kind as a word; an unknown kind with its underscores as spaces."""
     known = KINDS.get(kind)
@@ -271,8 +256,8 @@ def detail_label(key: str, lang: str) -> str:
 
 
 def title(text: str, lang: str) -> str:
-    return _translated(text, _TITLES, lang)
+    return in_language(text, _TITLES, lang)
 
 
 def reason(text: str, lang: str) -> str:
-    return _translated(text, _REASONS, lang)
+    return in_language(text, _REASONS, lang)

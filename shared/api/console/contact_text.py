@@ -9,11 +9,10 @@ were written, and a summary of unknown shape is shown as it is rather than guess
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from shared.api.console.code_text import channel_at_start, word
+from shared.api.console.shapes import in_language, shapes
 
-_Match = Callable[[re.Match[str]], str]
 _CHANNELS = r"(email|sms|whatsapp|letter|robocall)"
 
 
@@ -25,9 +24,8 @@ def _invoices(numbers: str) -> str:
     return "geen factuur" if numbers == "no invoice" else numbers
 
 
-_SUMMARIES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
-    (re.compile(pattern, re.S), render)
-    for pattern, render in (
+_SUMMARIES = shapes(
+    (
         # payments (shared.domain.records.payment_received, services.payments, online_payments)
         (r"^Payment of (.+) received \((\w+)\) for (.+)$",
          lambda m: f"Betaling van {m[1]} ontvangen ({_ch(m[2])}) voor {_invoices(m[3])}"),
@@ -98,7 +96,8 @@ _SUMMARIES: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
         (r"^Message through the portal: (.*)$", lambda m: f"Bericht via het portaal: {m[1]}"),
         (r"^Asked for postponement until (\S+): (.*)$",
          lambda m: f"Uitstel gevraagd tot {m[1]}: {m[2]}"),
-    )
+    ),
+    re.S,
 )  # fmt: skip
 
 # why a channel cannot be used now (services.conversations.by_hand.channels_for)
@@ -117,11 +116,7 @@ _REASONS: dict[str, str] = {
 
 def summary(text: str, lang: str) -> str:
     """A contact-log entry's summary; on Dutch pages translated when its shape is known."""
-    if lang == "nl":
-        for pattern, render in _SUMMARIES:
-            if found := pattern.match(text):
-                return render(found)
-    return text
+    return in_language(text, _SUMMARIES, lang)
 
 
 def channel_reason(text: str, lang: str) -> str:

@@ -6,17 +6,14 @@ shape, and shows any other reason as it is rather than guess at it."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
+from shared.api.console.shapes import in_language, shapes
 from shared.services.batch import RowError
 from shared.services.invoice_upload import line_of
 
-_Match = Callable[[re.Match[str]], str]
-
-_DUTCH: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
-    (re.compile(pattern), render)
-    for pattern, render in (
+_DUTCH = shapes(
+    (
         (r"^Field required$", lambda m: "verplicht, maar leeg"),
         (r"^Input should be a valid decimal$", lambda m: "geen bedrag (voorbeeld: 1250,50)"),
         (r"^Input should be a valid date\b.*$",
@@ -56,11 +53,7 @@ _DUTCH: tuple[tuple[re.Pattern[str], _Match], ...] = tuple(
 
 def reason(message: str, lang: str) -> str:
     """``message`` in the page's language: Dutch where its shape is known, else as it is."""
-    if lang == "nl":
-        for pattern, render in _DUTCH:
-            if found := pattern.match(message):
-                return render(found)
-    return message
+    return in_language(message, _DUTCH, lang)
 
 
 def rows_refused(errors: Iterable[RowError]) -> int:
