@@ -21,6 +21,7 @@ Idempotent: a report handled twice finds the term already gone and changes nothi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -85,17 +86,10 @@ def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] 
     cleared: list[str] = []
     for number in message.invoice_numbers:
         was = letter.before.get(number)
-        for _ in range(5):
-            stored = repos.invoices.get(message.client_id, number)
-            # only the term this letter set: one a person confirmed or a later letter set stays
-            if stored is None or stored.invoice.costs_owed_from != term or was == term:
-                break
-            try:
-                repos.invoices.save(replace(stored.invoice, costs_owed_from=was), stored)
-            except TransactionFailed:
-                continue
+        # only the term this letter set: one a person confirmed or a later letter set stays
+        if was != term and _set_term(repos, message.client_id, number, was,
+                                     lambda owed: owed == term):  # fmt: skip
             cleared.append(number)
-            break
     return cleared
 
 
@@ -108,20 +102,28 @@ def confirm_receipt(repos: Repositories, message: OutboundMessage) -> list[str]:
     term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
     restored: list[str] = []
     for number in message.invoice_numbers:
-        for _ in range(5):
-            stored = repos.invoices.get(message.client_id, number)
-            if stored is None:
-                break
-            owed = stored.invoice.costs_owed_from
-            if owed is not None and owed <= term:
-                break
-            try:
-                repos.invoices.save(replace(stored.invoice, costs_owed_from=term), stored)
-            except TransactionFailed:
-                continue
+        if _set_term(repos, message.client_id, number, term,
+                     lambda owed: owed is None or owed > term):  # fmt: skip
             restored.append(number)
-            break
     return restored
+
+
+def _set_term(
+    repos: Repositories, client_id: str, number: str, term: date | None,
+    applies: Callable[[date | None], bool],
+) -> bool:  # fmt: skip
+    """The invoice's costs term set to ``term`` when ``applies`` to the one it has (read again
+    after a concurrent write); True when it changed."""
+    for _ in range(5):
+        stored = repos.invoices.get(client_id, number)
+        if stored is None or not applies(stored.invoice.costs_owed_from):
+            return False
+        try:
+            repos.invoices.save(replace(stored.invoice, costs_owed_from=term), stored)
+        except TransactionFailed:
+            continue
+        return True
+    return False
 
 
 def _day(text: object) -> date | None:
