@@ -498,6 +498,11 @@ class StatementWindow:
             )
         except LedgerRuleError:
             return False
+        if result_.moved or result_.left:
+            # a back-dated line restated the debtor's claims and moved later payments' money:
+            # their payment rows and invoices follow the ledger on the one-line path
+            # (PaymentService.book -> settle_restated), not in this window's bulk writes
+            return False
         writes = ledger.changes_for(
             client, [book.claims], result_.events, on=result_.on, payments_added=(payment_id,)
         )
