@@ -252,9 +252,12 @@ class MatchIndexRepository:
         client_id: str,
         invoices: Iterable[Invoice],
         debtors: Mapping[str, Debtor] | None = None,
+        *,
+        mark: bool = True,
     ) -> int:
         """Write the index of these invoices from scratch (after a migration, or to repair);
-        with their ``debtors`` (by number) the rows carry names and kinds (version 2)."""
+        with their ``debtors`` (by number) the rows carry names and kinds (version 2).
+        ``mark``: write the BUILT marker too (``ensure_built`` writes it after its repair)."""
         known = debtors or {}
         rows = [
             row
@@ -262,11 +265,14 @@ class MatchIndexRepository:
             for row in index_rows(inv, known.get(inv.debtor_number)).values()
         ]
         self._write([Op(OpKind.UPSERT, r) for r in rows])
-        version = VERSION if debtors is not None else 1
-        self.store.upsert(
-            MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": len(rows), "Version": version})
-        )
+        if mark:
+            self._mark(client_id, len(rows), VERSION if debtors is not None else 1)
         return len(rows)
+
+    def _mark(self, client_id: str, rows: int, version: int) -> None:
+        self.store.upsert(
+            MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": rows, "Version": version})
+        )
 
     def ensure_built(
         self,
@@ -292,9 +298,12 @@ class MatchIndexRepository:
             return False
         known = {d.number: d for d in debtors()} if debtors is not None else None
         read = list(open_invoices())
-        self.rebuild(client_id, read, known)
+        rows = self.rebuild(client_id, read, known, mark=False)
         known_now = {d.number: d for d in debtors()} if debtors is not None else None
         self._settle_build(client_id, read, known or {}, list(open_invoices()), known_now or {})
+        # the marker last: a crash or outage before it (in the repair too) builds again on the
+        # redelivery, whose upserts and repair are idempotent (failure4 finding 5)
+        self._mark(client_id, rows, VERSION if known is not None else 1)
         return True
 
     def _settle_build(
