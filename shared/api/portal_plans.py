@@ -8,7 +8,6 @@ token, like every other portal form; the pages share the portal's layout and hea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,7 @@ from shared.api import portal_app
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
-from shared.api.portal_text import reason
+from shared.api.portal_text import Dutch, reason
 from shared.clock import amsterdam_today
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
 from shared.domain.plans.plan import RUNNING, PaymentPlan
@@ -311,8 +310,7 @@ def _eur_nl(amount: str) -> str:
 # The plan forms' refusals (this module, plans/self_service.py, domain/plans/offer.py,
 # schedule.py and rules.py, references/iban.py) in Dutch for a Dutch page; the portal's
 # shared ones (shared/api/portal_text.py) answer the rest.
-_Dutch = str | Callable[[re.Match[str]], str]
-_PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], _Dutch], ...] = (
+_PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
     (re.compile(r"no such plan"), "deze betalingsregeling is niet gevonden"),
     (re.compile(r"choose a way of paying"), "kies een manier van betalen"),
     (re.compile(r"this way of paying is not offered"), "deze manier van betalen wordt niet aangeboden"),
@@ -351,11 +349,7 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], _Dutch], ...] = (
 
 def plan_reason(lang: str, text: str) -> str:
     """A plan form's refusal in the page's language (known ones; then the portal's own)."""
-    if lang == "nl":
-        for pattern, dutch in _PLAN_REASONS_NL:
-            if pattern.fullmatch(text):
-                return pattern.sub(dutch, text)
-    return reason(lang, text)
+    return reason(lang, text, _PLAN_REASONS_NL)
 
 
 def _one(form: dict[str, list[str]], name: str) -> str:

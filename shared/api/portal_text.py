@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
@@ -109,11 +110,16 @@ _REASONS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
-def reason(lang: str, text: str) -> str:
-    """A refusal in the page's language (known ones; anything else as it was written)."""
+# a refusal's Dutch: a template for ``re.sub`` (groups as \\1), or a function of the match
+Dutch = str | Callable[[re.Match[str]], str]
+
+
+def reason(lang: str, text: str, first: Sequence[tuple[re.Pattern[str], Dutch]] = ()) -> str:
+    """A refusal in the page's language (known ones, those of ``first`` before the portal's
+    own; anything else as it was written)."""
     if lang != "nl":
         return text
-    for pattern, dutch in _REASONS_NL:
+    for pattern, dutch in (*first, *_REASONS_NL):
         if pattern.fullmatch(text):
             return pattern.sub(dutch, text)
     return text
