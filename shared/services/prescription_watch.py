@@ -173,7 +173,10 @@ class PrescriptionWatch:
         now = self.clock.now()
         today = amsterdam_date(now)
         if interrupted_on is not None and not invoice.due_date < interrupted_on <= today:
-            raise Invalid("interrupted_on must lie after the due date and not in the future")
+            raise Invalid(
+                "interrupted_on must lie after the due date and not in the future",
+                field="interrupted_on",
+            )
         decision = self.decisions.record(
             client.client_id, invoice.debtor_number, number,
             interrupted_on=interrupted_on, release_on=today if release else None, by=author, at=now,
