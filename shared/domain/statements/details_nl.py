@@ -25,7 +25,7 @@ from itertools import pairwise
 
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
-from shared.domain.references.iban_in_text import without_ibans
+from shared.domain.references.iban_in_text import iban_spans, without_ibans
 
 CODEWORDS = (
     "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
@@ -33,7 +33,6 @@ CODEWORDS = (
     "TRTP", "IBAN", "BIC", "CDTRREFTP", "CDTRREF", "CD", "ISSR", "SUM",
 )  # fmt: skip
 _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
-_IBAN = re.compile(r"\b([A-Z]{2}\d{2}[A-Z0-9]{11,30})\b")
 _GVC = re.compile(r"^\d{3}\?")
 WRAP = 65  # a :86: line's width (SWIFT 6*65x)
 # ISO reasons a bank writes as the first word of a free-text :86: when a payment comes back
@@ -259,8 +258,10 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         if bank in ("SNSB", "ASNB", "RBRB") and not name:
             name = _clean(second) or name
     if iban is None and details.remittance:
-        m = _IBAN.search(details.remittance)
-        iban = _iban(m.group(1)) if m else None
+        # only what is an IBAN (a SEPA country's length and check digits, or the Dutch shape):
+        # an invoice number such as FA2024000012345 has an IBAN's shape and must stay text
+        spans = iban_spans(details.remittance)
+        iban = _iban(details.remittance[spans[0][0] : spans[0][1]]) if spans else None
     reference = details.reference
     if reference is None and details.remittance:
         # not in an IBAN of the text: its digits may pass a short kenmerk's check

@@ -300,9 +300,25 @@ class _Raw61:
 def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
     m = tag.re.match(value)
     if m is None:
-        tag.parse(None, value)  # type: ignore[arg-type]  # raises the library's own error
-        raise AssertionError("unreachable")  # pragma: no cover
+        # the library would log its whole pattern and raise with an object's repr: say which
+        # line and what a :61: holds instead
+        raise StatementError(
+            f":61: not understood ({value.splitlines()[0][:40]!r}; expected the value date "
+            "YYMMDD, an optional entry date MMDD, the D/C mark, the amount, the type code)",
+            line=source_line,
+            field="61",
+        )
     year, month, day, em, ed, status, amount, code, cref, bref, extra = m.group(*_GROUPS)
+    # SWIFT writes an amount in digits with one decimal comma; the grammar stops at a point
+    # or a second comma and reads "1.169,90" as 1.00: refuse it rather than book the wrong sum
+    rest = value[m.end("amount") :]
+    if rest[:1] in (".", ",") or amount.count(",") > 1 or not amount.strip(","):
+        shown = amount + rest[: len(rest) - len(rest.lstrip(".,0123456789"))]
+        raise StatementError(
+            f"the amount {shown!r} is not a SWIFT amount (digits and one decimal comma)",
+            line=source_line,
+            field="61",
+        )
     if month == "02":
         last = calendar.monthrange(int(year, 10), 2)[1]
         if int(day, 10) > last:
@@ -324,6 +340,19 @@ def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
     return _Raw61(
         value_date, entry_date, cents, mark, code, bref or cref or None, extra, source_line
     )
+
+
+def _read_61_at(tag: StatementTag, f: _Field, bank: str | None) -> _Raw61:
+    try:
+        return _read_61(tag, _value_61(f, bank), f.line)
+    except StatementError:
+        raise
+    except Exception as exc:  # an impossible date, an amount Decimal cannot take
+        raise StatementError(
+            f"the file does not parse as MT940: :61: {str(exc).splitlines()[0][:200]}",
+            line=f.line,
+            field="61",
+        ) from exc
 
 
 # every amount of a statement's frame that carries a currency (:60F: :60M: :62F: :62M: :64:
@@ -426,11 +455,10 @@ def parse_mt940(data: bytes) -> list[Statement]:
     preamble = text[: first_tag.start() if first_tag else 0].splitlines()[:8]
     tag = _ASNB_61 if bank in ASNB_BANKS else _STATEMENT_61
     blocks, count_61 = _blocks(fields)
+    # each :61: read first, so a broken one is refused with its line before the library sees it
+    raws = [[_read_61_at(tag, f, bank) for f, _ in block.txs] for block in blocks]
     try:
         parsed = mt940.parse_statements(_frame_text(fields), options=_OPTIONS)
-        raws = [
-            [_read_61(tag, _value_61(f, bank), f.line) for f, _ in block.txs] for block in blocks
-        ]
     except Exception as exc:
         raise StatementError(
             f"the file does not parse as MT940: {str(exc).splitlines()[0][:200]}"
