@@ -12,7 +12,9 @@ from fractions import Fraction
 
 Cents = int
 
-_AMOUNT = re.compile(r"^(?P<units>\d+)(?:[.,](?P<frac>\d{1,2}))?$")
+# at most 15 digits of euros (a claim is far below that): a longer digit run is not an
+# amount, and int() of thousands of digits is refused by Python itself (a 500, not a 422)
+_AMOUNT = re.compile(r"^(?P<units>\d{1,15})(?:[.,](?P<frac>\d{1,2}))?$")
 
 
 class AmountError(ValueError):
@@ -30,6 +32,8 @@ def parse_amount(text: str) -> Cents:
     if not match:
         if re.match(r"^-", cleaned):
             raise AmountError(f"amount must not be negative: {text!r}")
+        if re.match(r"^\d{16,}(?:[.,]\d*)?$", cleaned):
+            raise AmountError(f"amount is too large: {text[:20]!r}...")
         if re.match(r"^\d+[.,]\d{3,}$", cleaned):
             raise AmountError(f"amount has more than two decimals: {text!r}")
         raise AmountError(f"not an amount: {text!r} (expected e.g. 1250.00)")

@@ -16,8 +16,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # French ...) settings opens a .csv on the list separator ";", whatever the file's own
 # delimiter and quoting, so "week;=cmd|..." becomes a cell "=cmd|...". A formula character
 # right after such a separator (or a tab or line break), spaces between, gets a quote too;
-# a sign followed by a digit or nothing is a number or a dash ("10,-") and stays.
-_INNER_FORMULA = re.compile(r"([;,\t\r\n|][ \t]*)([+\-@])(?=[ \t]*[^\d\s])|([;,\t\r\n|][ \t]*)(=)")
+# a sign stays only where the whole piece it starts, up to the next separator, is a number or
+# a dash ("10,-", "; -12,50;"): "-2+3+cmd|..." starts with a digit and is still a formula.
+_SEP = r"[;,\t\r\n|]"
+_INNER_FORMULA = re.compile(
+    rf"({_SEP}[ \t]*)([+\-])(?![ \t]*(?:\d+(?:[.,]\d+)?)?[ \t]*(?:{_SEP}|$))"
+    rf"|({_SEP}[ \t]*)([=@])"
+)
 
 
 def csv_cell(value: str) -> str:

@@ -29,6 +29,7 @@ def test_a_formula_after_a_list_separator_is_text_too() -> None:
     after it must not become a formula (attack4 finding 4). Numbers and dashes stay."""
     import csv
     import io
+    import re
 
     planted = {
         "Ik betaal volgende week;=cmd|' /C calc'!A0;": "Ik betaal volgende week;'=cmd|' /C calc'!A0;",
@@ -38,14 +39,19 @@ def test_a_formula_after_a_list_separator_is_text_too() -> None:
         "a;- cmd": "a;'- cmd",
         ";=1+1": ";'=1+1",
         "x\n=HYPERLINK(1)": "x\n'=HYPERLINK(1)",
+        # a sign and a digit that do not end the piece: still a formula (attack5 finding 3)
+        "Ik betaal volgende week;-2+3+cmd|' /C calc'!A0;": "Ik betaal volgende week;'-2+3+cmd|' /C calc'!A0;",
+        "x;+1+1": "x;'+1+1",
     }
     for value, shown in planted.items():
         assert csv_cell(value) == shown
-    for harmless in ("prijs 10,-", "x;-2", "F-0001", "1,5;2", "Jansen, J."):
+    for harmless in ("prijs 10,-", "x;-2", "F-0001", "1,5;2", "Jansen, J.", "x; -12,50;y"):
         assert csv_cell(harmless) == harmless
     # written as the exports write, then opened as nl-NL Excel does (";") and as en-US (",")
     out = io.StringIO()
-    csv.writer(out).writerow(["2026-11-30", csv_cell(next(iter(planted))), "no"])
+    for value in planted:
+        csv.writer(out).writerow(["2026-11-30", csv_cell(value), "no"])
     for delimiter in (";", ","):
         for row in csv.reader(io.StringIO(out.getvalue()), delimiter=delimiter):
-            assert not any(cell.lstrip(" \t").startswith(("=", "+", "@")) for cell in row), row
+            formulas = [c for c in row if re.match(r"[ \t]*(?:[=+@]|-[ \t]*\d+[^\d.,])", c)]
+            assert not formulas, row

@@ -65,3 +65,17 @@ def test_an_english_page_keeps_the_english_text():
     )
     # the portal's shared reasons still answer what the plan forms share with other forms
     assert plan_reason("nl", "installment 2 is not open") == "termijn 2 staat niet open"
+
+
+def test_an_amount_of_thousands_of_digits_is_a_refusal_not_a_500(portal):  # noqa: F811
+    """Python refuses int() of more than 4,300 digits with a ValueError the form did not
+    expect: the page was a 500 with the host's JSON body (attack5 finding 7)."""
+    world, app = portal
+    browser = enter(world, app)
+    for digits in (4301, 20):
+        query = {"method": "transfer", "by": "amount", "amount": "9" * digits}
+        got = browser.go("GET", "/portal/plan/preview", query=query)
+        assert got.status == 400, (digits, got.status)
+        assert (
+            _notice(got.raw) == "Dat lukte niet: vul het bedrag per termijn in, bijvoorbeeld 50,00"
+        )
