@@ -24,6 +24,7 @@ import msal
 
 from shared.adapters.channels.http_errors import call, raise_for
 from shared.domain.inbound.answers import outbound_message_id
+from shared.domain.inbound.recognise import is_mail_system
 from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
@@ -231,7 +232,7 @@ class GraphMailChannel:
         url: str | None = f"{self.graph_url}/users/{mailbox}/mailFolders/inbox/messages"
         params: dict[str, str] | None = {
             "$filter": f"receivedDateTime ge {stamp}",
-            "$select": "subject,body,receivedDateTime",
+            "$select": "subject,body,receivedDateTime,from",
             "$top": "50",
         }
         found: list[tuple[str, str]] = []
@@ -242,6 +243,10 @@ class GraphMailChannel:
             raise_for("Graph", response)
             data = response.json()
             for item in data.get("value", []):
+                # only what the mail system wrote: a debtor can paste our reference into a
+                # reply, and a "bounce" would tell that his 14-day letter never reached him
+                if not is_mail_system(_from_address(item)):
+                    continue
                 body = str(item.get("body", {}).get("content", ""))
                 match = _REFERENCE.search(_strip_tags(body))
                 if match:
@@ -252,6 +257,12 @@ class GraphMailChannel:
 
 
 _REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)
+
+
+def _from_address(item: dict[str, Any]) -> str:
+    sender = item.get("from") or {}
+    address = sender.get("emailAddress", {}).get("address") if isinstance(sender, dict) else None
+    return str(address or "")
 
 
 def _strip_tags(html: str) -> str:

@@ -94,12 +94,27 @@ REPORT = {"content-type": 'multipart/report; report-type=delivery-status; bounda
 
 def test_a_delivery_status_report_is_a_bounce_only_when_delivery_failed():
     assert (
-        kind_of("x@y.example", "Re", REPORT, "Action: failed\nStatus: 5.1.1")
+        kind_of("mailer-daemon@y.example", "Re", REPORT, "Action: failed\nStatus: 5.1.1")
         is MailKind.NON_DELIVERY
     )
+    null_path = {**REPORT, "return-path": "<>"}  # RFC 3464: a report has no return path
+    assert kind_of("x@y.example", "Re", null_path, "Action: failed") is MailKind.NON_DELIVERY
     assert (
-        kind_of("x@y.example", "Re", REPORT, "Action: delayed\nStatus: 4.4.7")
+        kind_of("mailer-daemon@y.example", "Re", REPORT, "Action: delayed\nStatus: 4.4.7")
         is MailKind.AUTO_REPLY
+    )
+
+
+def test_a_person_who_sends_a_report_with_our_reference_writes_correspondence():
+    """A debtor chose the content type and pasted our header line: taken for a bounce, his
+    14-day letter would have "never reached" him (attack5 finding 9)."""
+    body = "Ik heb uw brief ontvangen, maar betaal niet.\nAction: failed\nX-Inning-Reference: inn-dun|D1"
+    got = kind_of("d1@example.nl", "RE: Veertiendagenbrief", REPORT, body)
+    assert got is MailKind.CORRESPONDENCE
+    with_path = {**REPORT, "return-path": "<d1@example.nl>"}
+    assert (
+        kind_of("d1@example.nl", "RE: Veertiendagenbrief", with_path, body)
+        is MailKind.CORRESPONDENCE
     )
     assert (
         kind_of("postmaster@y.example", "Delivery Status Notification (Delay)", REPORT)
