@@ -101,10 +101,21 @@ class FakeGraph:
                 )
             ndr = ("<html><b>Delivery has failed to these recipients</b><br>debtor@example.nl<br>"
                    "Original message headers:<br>Subject: Herinnering<br>X-Inning-Reference: inn-k1<br></html>")  # fmt: skip
-            exchange = {"emailAddress": {"name": "Microsoft Outlook", "address": "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@client.onmicrosoft.com"}}
+            exchange = {
+                "emailAddress": {
+                    "name": "Microsoft Outlook",
+                    "address": "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@client.onmicrosoft.com",
+                }
+            }
             # a debtor's reply with our header line pasted in: a person writing, no bounce
-            reply = {"subject": "RE: Herinnering", "from": {"emailAddress": {"address": "debtor@example.nl"}},
-                     "body": {"contentType": "text", "content": "Ontvangen, betaal niet.\nX-Inning-Reference: inn-k2"}}
+            reply = {
+                "subject": "RE: Herinnering",
+                "from": {"emailAddress": {"address": "debtor@example.nl"}},
+                "body": {
+                    "contentType": "text",
+                    "content": "Ontvangen, betaal niet.\nX-Inning-Reference: inn-k2",
+                },
+            }
             return Reply(200, {"value": [reply, {"subject": "Undeliverable: Herinnering", "from": exchange, "body": {"contentType": "html", "content": ndr}}],
                                "@odata.nextLink": f"{self.base}/v1.0/users/facturen@client.example/mailFolders/inbox/messages?page=2&$filter=receivedDateTime ge 2025-01-01T00:00:00Z"})  # fmt: skip
         if r.path.endswith("/send"):
