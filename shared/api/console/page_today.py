@@ -6,10 +6,12 @@ successful dunning run. The figures come from :mod:`shared.services.console_figu
 from __future__ import annotations
 
 from shared.api.console import action_text
+from shared.api.console.page_agency_actions import URGENT, waiting
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.figures.portfolio import BUCKETS, Ageing
 from shared.domain.people.authorisation import Action
+from shared.domain.records import ActionItem
 
 CHART_WIDTH, BAR_HEIGHT, GAP, LABEL = 640, 34, 14, 110
 CHART = {"width": CHART_WIDTH, "height": len(BUCKETS) * (BAR_HEIGHT + GAP), "bar": BAR_HEIGHT,
@@ -57,6 +59,7 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
     active, inactive = (
         figures.clients_by_last_run(desk.agency_id) if desk.agency_level else ([], [])
     )
+    agency_items = _agency_items(desk) if desk.agency_level else []
     user = desk.signed.user
     day = figures.today()
     # a claim computed past the newest rate's half-year uses that rate: people must know
@@ -75,7 +78,18 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
         kind_label=lambda kind: action_text.kind_label(kind, desk.lang),
+        agency_items=agency_items,
+        item_title=lambda text: action_text.title(text, desk.lang),
+        agency_urgent=sum(1 for a in agency_items if a.kind in URGENT),
     )
+
+
+def _agency_items(desk: Desk) -> list[ActionItem]:
+    from shared.domain.people.authorisation import Target, may
+
+    if not may(desk.principal, Action.READ, Target(desk.agency_id, None)):
+        return []
+    return waiting(desk)
 
 
 RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll" role="region" tabindex="0" aria-label="{{ caption }}"><table><caption>{{ caption }}</caption>
@@ -115,7 +129,11 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 {% for kind, n in counts.items() %}<tr><th scope="row">{% if 'actions' in pages %}<a href="{{ desk.url('/actions', kind=kind) }}">{{ kind_label(kind) }}</a>{% else %}{{ kind_label(kind) }}{% endif %}</th><td class="num">{{ n }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>
 {% else %}<p class="notice">{{ t.no_client }}</p>{% endif %}
-{% if desk.agency_level %}<section aria-labelledby="runs-h"><h2 id="runs-h">{{ t.today_runs }}</h2>
+{% if desk.agency_level %}<section aria-labelledby="ag-h"><h2 id="ag-h">{{ t.today_agency }}</h2>
+{% if agency_items %}<p{% if agency_urgent %} class="red"{% endif %}><a href="{{ desk.url('/agency-actions') }}">{{ t.today_agency_urgent.format(n=agency_items|length, urgent=agency_urgent) }}</a></p>
+<ul>{% for a in agency_items[:5] %}<li><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ kind_label(a.kind) }}: {{ item_title(a.title) }}</a></li>{% endfor %}</ul>
+{% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>
+<section aria-labelledby="runs-h"><h2 id="runs-h">{{ t.today_runs }}</h2>
 <p class="muted">{{ t.today_runs_hint }}</p>
 {{ runs(desk, t, active, t.today_active) }}
 {{ runs(desk, t, inactive, t.today_inactive) }}</section>{% endif %}

@@ -5,6 +5,7 @@ One line per module; append yours."""
 from __future__ import annotations
 
 import shared.api.console.page_actions
+import shared.api.console.page_agency_actions
 import shared.api.console.page_debtors
 import shared.api.console.page_dossier
 import shared.api.console.page_invoices

@@ -1,0 +1,152 @@
+"""The agency's own action list: what belongs to the agency and to no one client: a bank file
+refused before any client was found (an account no client has, a file that does not parse), a
+pooled account's credit or foreign-currency statement, the settlement run's approval, a payout
+that is blocked or money to claim back, the holiday table running out. Only agency people see
+it; a refused morning file that nobody sees means a day of payments not booked and debtors who
+paid reminded (review newcomer5, finding 2). Changes go through the API's ActionService, as on
+the client's action list."""
+
+from __future__ import annotations
+
+from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console.shell import Desk, page, page_of, templates, words
+from shared.api.http import ApiResponse
+from shared.domain.people.authorisation import Action
+from shared.domain.records import ActionItem
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+
+# the kinds that stop money: shown in red on Today
+URGENT = frozenset({"statement_quarantined", "settlement_blocked", "settlement_approval"})
+
+
+def scope_of(desk: Desk) -> str:
+    from shared.services.statements import agency_scope
+
+    return agency_scope(desk.agency_id)
+
+
+def waiting(desk: Desk) -> list[ActionItem]:
+    """The agency's waiting items (Today counts them)."""
+    return list(desk.services.action_desk.listed(scope_of(desk)))
+
+
+@page("agency-actions", nav="ag_nav", order=11, agency_only=True,
+      post_action={"resolve": Action.WRITE, "assign-me": Action.WRITE})  # fmt: skip
+def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
+    match rest:
+        case []:
+            return _post_list(desk) if desk.req.method == "POST" else _list(desk)
+        case [action_id]:
+            item = desk.services.action_desk.get(scope_of(desk), action_id)
+            if desk.req.method == "POST":
+                return _post_one(desk, item)
+            return _one(desk, item)
+    return desk.message(404, desk.t["not_found"])
+
+
+def _words(desk: Desk) -> dict[str, object]:
+    lang = desk.lang
+    return {
+        "kind_label": lambda kind: action_text.kind_label(kind, lang),
+        "item_title": lambda text: action_text.title(text, lang),
+        "detail_label": lambda key: action_text.detail_label(key, lang),
+        "reason_of": lambda text: action_text.reason(text, lang),
+    }
+
+
+def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
+    resolved = desk.query("status") == "resolved"
+    listed = desk.services.action_desk.listed(scope_of(desk), resolved=resolved)
+    return desk.render(
+        "agency-actions", "ag_title", status, notice=notice, error=status >= 400,
+        rows=page_of(listed, desk.page_number()), resolved=resolved, **_words(desk),
+    )  # fmt: skip
+
+
+def _post_list(desk: Desk) -> ApiResponse:
+    ids = desk.fields("id")
+    if not ids:
+        return _list(desk, desk.t["act_none_ticked"], 400)
+    failed = [action_id for action_id in ids if not _do(desk, action_id)]
+    if failed:
+        return _list(desk, desk.t["act_some_failed"].format(ids=", ".join(failed)), 409)
+    return desk.redirect("/agency-actions", done="act_done")
+
+
+def _do(desk: Desk, action_id: str) -> bool:
+    service = desk.services.actions
+    try:
+        if desk.field("do") == "resolve":
+            service.resolve(scope_of(desk), action_id, desk.field("resolution") or "resolved",
+                            desk.principal.key_id)  # fmt: skip
+        elif desk.field("do") == "assign-me":
+            service.assign(scope_of(desk), action_id, desk.signed.user.email)
+        else:
+            return False
+    except (Invalid, ConflictingUpdate, NotFound):
+        return False
+    return True
+
+
+def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> ApiResponse:
+    return desk.render(
+        "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
+        error=status >= 400, item=item, detail=item.detail, **_words(desk),
+    )  # fmt: skip
+
+
+def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
+    if not _do(desk, item.action_id):
+        return _one(desk, item, desk.t["act_some_failed"].format(ids=item.action_id), 409)
+    return desk.redirect(f"/agency-actions/{item.action_id}", done="act_done")
+
+
+LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
+<p>{{ t.ag_hint }}</p>
+<form method="get" action="{{ base }}/agency-actions" class="card"><div class="inline">
+<div><label for="f-status">{{ t.act_status }}</label><select id="f-status" name="status"><option value="">{{ t.act_waiting }}</option>
+<option value="resolved"{% if resolved %} selected{% endif %}>{{ t.act_resolved }}</option></select></div>
+<button type="submit">{{ t.act_filter }}</button></div></form>
+<form method="post" action="{{ desk.url('/agency-actions') }}"><input type="hidden" name="csrf" value="{{ csrf }}">
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_caption }}"><table><caption>{{ t.ag_caption }}</caption>
+<thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
+{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
+<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
+<td><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td><td>{{ a.assigned_to or '' }}</td></tr>
+{% else %}<tr><td colspan="5">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
+{{ pager(desk, rows) }}
+{% if not resolved and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
+<div><label for="b-resolution">{{ t.act_resolution }}</label><input id="b-resolution" name="resolution" maxlength="200"></div>
+<button type="submit" name="do" value="resolve">{{ t.act_resolve_ticked }}</button>
+<button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></fieldset>{% endif %}
+</form>{% endblock %}"""
+
+ONE = """{% extends "shell" %}{% block main %}
+<p><a href="{{ desk.url('/agency-actions') }}">{{ t.ag_back }}</a></p>
+<section><h2>{{ t.act_details }}</h2><dl>
+<dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
+<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
+<dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
+<dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
+{% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
+</dl></section>
+{% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
+<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
+<button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
+<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
+<div><label for="o-resolution">{{ t.act_resolution }}</label><input id="o-resolution" name="resolution" maxlength="200"></div>
+<button type="submit" name="do" value="resolve">{{ t.act_resolve }}</button></div></form></section>{% endif %}
+{% endblock %}"""
+
+templates(**{"agency-actions": LIST, "agency-action": ONE})
+
+words(
+    nl={"ag_nav": "Bureau-acties", "ag_title": "Acties van het incassobureau",
+        "ag_hint": "Wat bij het bureau hoort en bij geen opdrachtgever: geweigerde bankafschriften, betalingen op een gezamenlijke rekening, de afdrachtrun, de feestdagentabel.",
+        "ag_caption": "Acties van het bureau, oudste eerst", "ag_back": "Terug naar de bureau-acties",
+        "today_agency": "Acties van het bureau", "today_agency_urgent": "{n} wachten, waarvan {urgent} geld tegenhouden (een geweigerd afschrift of een afdracht)."},
+    en={"ag_nav": "Agency actions", "ag_title": "The agency's actions",
+        "ag_hint": "What belongs to the agency and to no client: refused bank statements, payments on a pooled account, the settlement run, the holiday table.",
+        "ag_caption": "The agency's actions, oldest first", "ag_back": "Back to the agency actions",
+        "today_agency": "The agency's actions", "today_agency_urgent": "{n} waiting, {urgent} of them holding money up (a refused statement or a settlement)."},
+)  # fmt: skip
