@@ -9,6 +9,8 @@ says which invoice it is, for the credit manager to refund or book it knowingly.
 
 from __future__ import annotations
 
+import re
+
 from shared.domain.invoices import CLOSED, Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.search.keys import InvoiceBy
@@ -22,7 +24,15 @@ def quoted_invoice(search: ConsoleSearch, client_id: str, reference: str) -> Inv
     if not search.index.is_built(client_id):
         return None
     found = search.invoices(client_id, reference, InvoiceBy.REFERENCE, page_size=2, token=None)
-    return found.items[0] if len(found.items) == 1 else None
+    if len(found.items) != 1:
+        return None
+    # the search finds by prefix; a payer's reference names an invoice only when it is its own
+    invoice = found.items[0]
+    return invoice if _bare(invoice.payment_reference) == _bare(reference) else None
+
+
+def _bare(reference: str | None) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", reference or "").upper()
 
 
 def quoted_reason(invoice: Invoice, reference: str) -> str | None:

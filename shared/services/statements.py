@@ -75,6 +75,10 @@ def agency_scope(agency_id: str) -> str:
     return f"@{agency_id}"
 
 
+def is_agency_scope(scope: str) -> bool:
+    return scope.startswith("@")
+
+
 @dataclass
 class IngestReport:
     name: str
@@ -496,7 +500,7 @@ class StatementService:
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
         kind, title, detail = self.action_for(account, line, line_id, result)
-        self.note_quoted(detail, line, clients)
+        self.note_quoted(detail, line, clients, target)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
         report.unmatched += not result.suggested
@@ -662,17 +666,32 @@ class StatementService:
     quoted_invoice: Callable[[str, str], Invoice | None] | None = None
 
     def note_quoted(
-        self, detail: dict[str, object], line: StatementLine, clients: list[Client]
+        self, detail: dict[str, object], line: StatementLine, clients: list[Client], target: str
     ) -> None:
         """An unmatched credit quoting the reference of a paid, credited or withdrawn
-        invoice says so on its item (a second payment, to refund or book knowingly)."""
+        invoice says so on its item (a second payment, to refund or book knowingly). The item
+        is ``target``'s: on a client's list only that client's invoices are named (a pooled
+        account serves competitors: attack5 finding 6); on the agency's own list each
+        client's, with the client."""
+        suggestions = detail.get("suggestions")
+        on_agency_list = is_agency_scope(target)
+        if isinstance(suggestions, list) and not on_agency_list:
+            detail["suggestions"] = [
+                s for s in suggestions
+                if not isinstance(s, dict) or s.get("client_id") in (None, target)
+            ]  # fmt: skip
         if not line.reference or self.quoted_invoice is None:
             return
         for client in clients:
+            if not on_agency_list and client.client_id != target:
+                continue
             invoice = self.quoted_invoice(client.client_id, line.reference)
             note = quoted_reason(invoice, line.reference) if invoice is not None else None
             if invoice is not None and note is not None:
                 detail["quoted_invoice"] = invoice.number
+                if on_agency_list:
+                    detail["quoted_client"] = client.number
+                    note = f"{note} (client {client.number})"
                 reasons = detail.get("reasons")
                 detail["reasons"] = [*(reasons if isinstance(reasons, list) else []), note]
                 return

@@ -630,7 +630,7 @@ class StatementWindow:
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
         kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
-        service.note_quoted(detail, line, self.clients)
+        service.note_quoted(detail, line, self.clients, target)
         now = service.clock.now()
         item = ActionItem(
             client_id=target,
