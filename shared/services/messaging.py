@@ -764,7 +764,10 @@ class MessagingService:
             message, etag = found
             if _STATUS_RANK[status] <= _STATUS_RANK[message.status]:
                 # reports arrive in any order and more than once: a late "sent" never undoes
-                # "delivered", and a repeated failure is the same failure (no second item)
+                # "delivered", and a repeated failure is the same failure: its log entry and
+                # item, keyed by it, are made if the first report died after the save
+                if status is message.status and status in _FAILED:
+                    self._failure_followups(message, status, message.error)
                 return True
             updated = replace(
                 message, status=status, error=detail or message.error, updated_at=self.clock.now()
@@ -779,13 +782,10 @@ class MessagingService:
                     sent_at=message.sent_at or self.clock.now(),
                     extra={**extra, FOLLOWUPS: "pending"},
                 )
-            failed = status in (
-                OutboxStatus.BOUNCED,
-                OutboxStatus.UNDELIVERABLE,
-                OutboxStatus.FAILED,
-            )
+            failed = status in _FAILED
             # before the status is saved: a crash between them leaves the report to be redone
-            note = self._undelivered_letter(message) if failed else ""
+            if failed:
+                self._undelivered_letter(message)
             try:
                 etag = self.outbox.save(updated, etag)
             except PreconditionFailed:
@@ -796,24 +796,45 @@ class MessagingService:
             if message.channel is Channel.ROBOCALL and message.debtor_number:
                 self._log(message, f"robocall result: {detail or status.value}")
             if failed:
-                if message.debtor_number:
-                    self._log(
-                        message, f"{message.channel.value} {status.value}: {detail or ''}".strip()
-                    )
-                title = f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}"
-                self._action(message, "delivery_failure", title + note)
+                self._failure_followups(updated, status, detail)
             return True
         return False
 
-    def _undelivered_letter(self, message: OutboundMessage) -> str:
+    def _failure_followups(
+        self, message: OutboundMessage, status: OutboxStatus, detail: str | None
+    ) -> None:
+        """The contact-log entry and the staff item of a failed delivery, each keyed by the
+        message and the time its failure was saved: a repeated report adds none, and redoes
+        what a report that died after the save left undone (failure5 finding 8)."""
+        at = message.updated_at or self.clock.now()
+        entry_id = f"{int(at.timestamp() * 1000):012x}f{_digest(message.key)}"
+        if message.debtor_number:
+            summary = f"{message.channel.value} {status.value}: {detail or ''}".strip()
+            self._log(message, summary, entry_id=entry_id, at=at)
+        note = self._undelivered_note(message)  # what the report did before the status save
+        title = f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}"
+        self._add_action_once(
+            message.client_id, entry_id, "delivery_failure", title + note,
+            {"key": message.key, "channel": message.channel.value, "to": message.to},
+        )  # fmt: skip
+
+    def _undelivered_letter(self, message: OutboundMessage) -> None:
         """A 14-day letter that did not reach the debtor starts no costs term (art. 6:96 lid 6
-        BW): its invoices' term is taken off (``letter_undelivered``, idempotent); what the
-        item adds."""
+        BW): its invoices' term is taken off (``letter_undelivered``, idempotent). Only on
+        the report that saves the failure: a repeat must not undo a receipt staff confirmed
+        since."""
+        if self._dunning(message):
+            from shared.services.letter_undelivered import undo_costs_term
+
+            undo_costs_term(self.repos, message)
+
+    def _undelivered_note(self, message: OutboundMessage) -> str:
+        """What the failure item adds for an undelivered 14-day letter."""
         if not self._dunning(message):
             return ""
-        from shared.services.letter_undelivered import undo_costs_term
+        from shared.services.letter_undelivered import as_fourteen_day_letter
 
-        if undo_costs_term(self.repos, message) is None:
+        if as_fourteen_day_letter(self.repos, message) is None:
             return ""  # not a 14-day letter
         return (
             f". The 14-day letter did not reach the debtor: no collection costs for "
@@ -918,6 +939,9 @@ class MessagingService:
     def usage(self, client_id: str, month: str) -> dict[str, int]:
         counts = self.counters.read(messaging_repo.USAGE, client_id, month + "|")
         return {rk.split("|", 1)[1]: n for rk, n in counts.items()}
+
+
+_FAILED = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE, OutboxStatus.FAILED)
 
 
 def _digest(key: str) -> str:
