@@ -113,7 +113,13 @@ class PrescriptionWatch:
             out.next_check[invoice.number] = next_prescription_check(
                 [proven.prescribed_on, when], today
             )
-            released = decided is not None and decided.released_on is not None
+            # a release decides for the date it was given on or after: one given before (or
+            # before an interruption moved the date) decides nothing in advance (attack5 #4)
+            released = (
+                decided is not None
+                and decided.released_on is not None
+                and decided.released_on >= when
+            )
             if today >= when and not released:
                 out.held.add(invoice.number)
             weak = tuple(
@@ -177,6 +183,12 @@ class PrescriptionWatch:
                 "interrupted_on must lie after the due date and not in the future",
                 field="interrupted_on",
             )
+        if release and not self._past_plain_date(client, invoice, today):
+            raise Invalid(
+                "nothing to release: the claim is not past its prescription date; a release "
+                "is given for a held claim",
+                field="release",
+            )
         decision = self.decisions.record(
             client.client_id, invoice.debtor_number, number,
             interrupted_on=interrupted_on, release_on=today if release else None, by=author, at=now,
@@ -194,6 +206,18 @@ class PrescriptionWatch:
         key = self.repos.dunning.schedule_key(today, invoice.debtor_number, number)
         self.repos.dunning.reschedule(client.client_id, [(None, key)])
         return decision
+
+    def _past_plain_date(self, client: Client, invoice: Invoice, today: date) -> bool:
+        """Today at or past the date the claim prescribes without any interruption (those
+        only move it later): before it, no run can hold the claim."""
+        found = self.repos.debtors.get(client.client_id, invoice.debtor_number)
+        consumer = found is not None and found[0].kind is DebtorKind.B2C
+        years = term_years(invoice.claim_kind, consumer=consumer)
+        try:
+            plain = prescription(invoice.due_date, consumer_purchase=False, years=years)
+        except OverflowError:
+            return False
+        return today >= plain.prescribed_on
 
     def _item(
         self,

@@ -70,7 +70,12 @@ class PrescriptionDecisions:
             old = _decision(row) if row else PrescriptionDecision(invoice_number)
             days = set(old.interruptions) | ({interrupted_on} if interrupted_on else set())
             new = PrescriptionDecision(
-                invoice_number, tuple(sorted(days)), old.released_on or release_on, by, at
+                # the newest release: each is for the prescription date it was given after
+                invoice_number,
+                tuple(sorted(days)),
+                release_on or old.released_on,
+                by,
+                at,
             )
             data = {
                 "Invoice": invoice_number,

@@ -132,3 +132,32 @@ def test_a_release_lets_dunning_go_on(engine):
     assert reply.status == 200
     assert reply.body == {"invoice": "OLD", "interruptions": [], "released_on": "2025-03-03"}
     assert [ch for _, ch, _, _ in at(world, client, date(2025, 3, 4))] == ["email"]
+
+
+def test_a_release_given_before_the_date_is_refused_and_decides_nothing(engine):
+    """A release is the person's decision on a claim that is held; one given years before the
+    claim can prescribe was kept for good and the claim never held (attack5 finding 4)."""
+    world, client = engine
+    a = world.agency_a
+    rows = [invoice_row(n, "D1", invoice_date="2025-02-01", due_date="2025-03-10",
+                        amount="500.00", claim_kind="consumer_sale") for n in ("F1", "F2")]  # fmt: skip
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == 2
+    early = a.call("POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True})
+    assert early.status == 422 and early.body["error"]["details"][0]["field"] == "release"
+    # stored by an older version all the same: it decides nothing for a later date
+    from shared.adapters.tables.prescription_repo import PrescriptionDecisions
+
+    PrescriptionDecisions(world.services.repos.store).record(
+        client.client_id, "D1", "F1", interrupted_on=None, release_on=date(2025, 3, 3),
+        by="old", at=world.clock.now(),
+    )  # fmt: skip
+    for n in range(60):
+        at(world, client, date(2025, 3, 3) + timedelta(days=n))
+    at(world, client, date(2027, 4, 3))  # both prescribe (4-3 from the 14-day letter's receipt)
+    titles = [t for _, t in warnings(world)]
+    held = {n: any(f"{n} " in t and "Dunning holds it" in t for t in titles) for n in ("F1", "F2")}
+    assert held == {"F1": True, "F2": True}
+    # released now, on the held claim: dunning goes on
+    assert (
+        a.call("POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True}).status == 200
+    )
