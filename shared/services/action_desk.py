@@ -62,3 +62,11 @@ class ActionDesk:
             (u for u in people if u.status is UserStatus.ACTIVE and u.role is not Role.READ_ONLY),
             key=lambda u: u.email,
         )
+
+    def names(self, agency_id: str, client_id: str | None) -> dict[str, str]:
+        """Each person of the client and of the agency by the id a service writes of who did
+        something (``user:<id>``), as the console shows them: the name, else the address."""
+        people = [*self.users.of_tenant(agency_id, None)]
+        if client_id is not None:
+            people += self.users.of_tenant(agency_id, client_id)
+        return {f"user:{u.user_id}": u.name or u.email for u in people}

@@ -8,6 +8,9 @@ else is shown as it is rather than guessed at."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.shapes import in_language, shapes
 
@@ -261,3 +264,35 @@ def title(text: str, lang: str) -> str:
 
 def reason(text: str, lang: str) -> str:
     return in_language(text, _REASONS, lang)
+
+
+_RESOLUTIONS = shapes(
+    (
+        (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
+        (r"^booked by another delivery of the statement$",
+         lambda m: "geboekt door een andere aflevering van het afschrift"),
+        (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
+        (r"^resolved$", lambda m: "afgehandeld"),
+    )
+)  # fmt: skip
+# who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key
+_AUTHOR = re.compile(r"^(.*) \(((?:user|key):[^()\s]+)\)$", re.S)
+
+
+def resolution(text: str, lang: str, name_of: Callable[[str], str | None]) -> str:
+    """How an item was resolved, in the page's language, with the person's name instead of
+    the internal id the service wrote ("booked on F1 (user:u19…)": newcomer5 finding 5); an
+    API key or a person no longer known is named as such."""
+    found = _AUTHOR.match(text)
+    what, who = (found[1], found[2]) if found else (text, None)
+    shown = in_language(what, _RESOLUTIONS, lang)
+    if who is None:
+        return shown
+    name = name_of(who)
+    if name is None:
+        name = (
+            ("een API-sleutel" if lang == "nl" else "an API key")
+            if who.startswith("key:")
+            else ("een collega" if lang == "nl" else "a colleague")
+        )
+    return f"{shown} ({name})"

@@ -64,11 +64,17 @@ def _words(desk: Desk) -> dict[str, object]:
     """The item's kind, title, detail names and matcher reasons in the page's language."""
     lang = desk.lang
     return {
+        "resolution_of": lambda text: action_text.resolution(text, lang, _names(desk).get),
         "kind_label": lambda kind: action_text.kind_label(kind, lang),
         "item_title": lambda text: action_text.title(text, lang),
         "detail_label": lambda key: action_text.detail_label(key, lang),
         "reason_of": lambda text: action_text.reason(text, lang),
     }
+
+
+def _names(desk: Desk) -> dict[str, str]:
+    client_id = None if desk.current == "agency-actions" else desk.client_id
+    return desk.services.action_desk.names(desk.agency_id, client_id)
 
 
 def _post_list(desk: Desk) -> ApiResponse:
@@ -222,7 +228,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/actions') }}">{{ t.act_back }}</a></p>
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
-<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
+<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}

@@ -45,13 +45,9 @@ def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
 
 
 def _words(desk: Desk) -> dict[str, object]:
-    lang = desk.lang
-    return {
-        "kind_label": lambda kind: action_text.kind_label(kind, lang),
-        "item_title": lambda text: action_text.title(text, lang),
-        "detail_label": lambda key: action_text.detail_label(key, lang),
-        "reason_of": lambda text: action_text.reason(text, lang),
-    }
+    from shared.api.console.page_actions import _words as client_words
+
+    return client_words(desk)
 
 
 def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
@@ -125,7 +121,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/agency-actions') }}">{{ t.ag_back }}</a></p>
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
-<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ item.resolution }}{% endif %}</dd>
+<dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
 <dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}

@@ -69,3 +69,20 @@ def test_a_statement_files_problems_read_dutch_on_the_payments_page(world, tenan
         assert title(english, "nl") == dutch
     assert "a new warning" in page  # a shape the console does not know: as it is
     assert next(iter(STATEMENT)) in staff.get("/payments?lang=en").encoded().decode()
+
+
+def test_a_resolution_reads_in_dutch_with_the_persons_name():
+    """Services write "booked on F1 (user:u…)"; the Dutch page showed that as it was, with an
+    id no credit manager can read (newcomer5 finding 5)."""
+    from shared.api.console.action_text import resolution
+
+    names = {"user:u195edfec2391e311": "Anna de Vries"}.get
+    assert (
+        resolution("booked on 201303-111, 201303-112 (user:u195edfec2391e311)", "nl", names)
+        == "geboekt op 201303-111, 201303-112 (Anna de Vries)"
+    )
+    assert resolution("resolved (user:ugone)", "nl", names) == "afgehandeld (een collega)"
+    assert resolution("paid by phone (key:k1)", "en", names) == "paid by phone (an API key)"
+    assert resolution("booked on F1 (user:u195edfec2391e311)", "en", names) == (
+        "booked on F1 (Anna de Vries)"
+    )
