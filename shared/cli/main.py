@@ -32,6 +32,7 @@ COMMANDS = {
     "backup": "backup_commands",
     "restore": "backup_commands",
     "backfill": "ops_commands",
+    "mollie": "ops_commands",
 }
 MODULES = (
     "law_commands",

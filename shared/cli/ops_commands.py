@@ -1,7 +1,12 @@
-"""``inning backfill prescription``: the one-off work an ops engineer runs after a deploy,
-against the storage the settings name (as ``inning backup`` does; README "Deploying to
-Azure"). Each client is its own resumable run: run it again after a crash or a stop and it
-continues; a client already done is reported, not read again."""
+"""Ops commands against the storage (and Key Vault) the settings name, as ``inning backup``
+(README "Deploying to Azure"):
+
+- ``inning backfill prescription``: the one-off work after the deploy that made every open
+  claim watched. Each client is its own resumable run: run it again after a crash or a stop
+  and it continues; a client already done is reported, not read again.
+- ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
+  accounts clients replaced or unlinked (``--dry-run``: only say it). Only account names and
+  dates are printed, never a credential."""
 
 from __future__ import annotations
 
@@ -47,6 +52,24 @@ def cmd_backfill_prescription(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mollie_prune(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+
+    services = cli_services()
+    client_id = None
+    if args.client is not None:
+        client_id = _chosen(services, args.agency, args.client)[0].client_id
+    decided = services.mollie_retention.sweep(client_id, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps([d.as_dict() for d in decided]))
+        return 0
+    print("client_id\taccount\toutcome\tdelete_from\tplans")
+    for d in decided:
+        when = d.delete_from.date().isoformat() if d.delete_from else "-"
+        print(f"{d.client_id}\t{d.account}\t{d.outcome}\t{when}\t{','.join(d.plans) or '-'}")
+    return 0
+
+
 def register(sub: Any) -> None:
     backfill = sub.add_parser("backfill", help="one-off work after a deploy")
     kinds = backfill.add_subparsers(dest="kind", required=True, parser_class=type(backfill))
@@ -59,3 +82,13 @@ def register(sub: Any) -> None:
                        help="rows whose look is due now, per day (default 1000)")  # fmt: skip
     watch.add_argument("--json", action="store_true")
     watch.set_defaults(handler=cmd_backfill_prescription)
+    mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
+    actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
+    prune = actions.add_parser(
+        "prune", help="delete the kept credentials of replaced or unlinked accounts past retention"
+    )
+    prune.add_argument("--agency", help="with --client: only this client")
+    prune.add_argument("--client", help="the client's number at --agency")
+    prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
+    prune.add_argument("--json", action="store_true")
+    prune.set_defaults(handler=cmd_mollie_prune)

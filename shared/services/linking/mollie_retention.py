@@ -68,7 +68,9 @@ class KeptCredential:
 
     client_id: str
     account: str
-    outcome: str  # "deleted", "kept" (window open), "in_use" (a running plan), "started"
+    # "deleted"; "due" (a dry run's would-be deletion); "kept" (its window is open);
+    # "in_use" (a running plan collects in it); "started" (its window starts today)
+    outcome: str
     last_use: datetime | None = None
     delete_from: datetime | None = None
     plans: tuple[str, ...] = ()  # the running plans that hold it
@@ -98,9 +100,10 @@ class MollieCredentialRetention:
         self.clock = clock
         self.retention = retention
 
-    def sweep(self, client_id: str | None = None) -> list[KeptCredential]:
-        """Decide for every kept account (of one client, or of all) and delete what may go.
-        Running it again changes nothing more: a deleted account has no row left."""
+    def sweep(self, client_id: str | None = None, *, dry_run: bool = False) -> list[KeptCredential]:
+        """Decide for every kept account (of one client, or of all) and delete what may go
+        (``dry_run``: only say so, write nothing). Running it again changes nothing more: a
+        deleted account has no row left."""
         now = self.clock.now()
         out: list[KeptCredential] = []
         for kept in self.links.mollie_accounts_kept(client_id):
@@ -108,13 +111,14 @@ class MollieCredentialRetention:
             current = self.links.mollie(link.client_id)
             if current is not None and current.account == link.account:
                 continue  # the account linked now: not kept, in use
-            out.append(self._decide(kept, now))
+            out.append(self._decide(kept, now, dry_run))
         return out
 
-    def _decide(self, kept: KeptMollieAccount, now: datetime) -> KeptCredential:
+    def _decide(self, kept: KeptMollieAccount, now: datetime, dry_run: bool) -> KeptCredential:
         link = kept.link
         if kept.kept_at is None:
-            self.links.note_kept_since(kept, now)
+            if not dry_run:
+                self.links.note_kept_since(kept, now)
             return KeptCredential(link.client_id, link.account, "started", now, now + self.retention)  # fmt: skip
         running, ended_at = self._plans(link.client_id, link.account)
         if running:
@@ -123,6 +127,8 @@ class MollieCredentialRetention:
         delete_from = last_use + self.retention
         if now < delete_from:
             return KeptCredential(link.client_id, link.account, "kept", last_use, delete_from)
+        if dry_run:
+            return KeptCredential(link.client_id, link.account, "due", last_use, delete_from)
         self.secrets.delete(kept_secret_name(link))  # first: a crash leaves the row to retry
         self.links.forget_mollie_account(link.client_id, link.account)
         log.info(

@@ -1,7 +1,9 @@
-"""``inning backfill prescription`` on Azurite (README "Deploying to Azure"): 250 invoices in
-three pages, a crash of the first run after its first page's rows (before their progress),
-then the command as the engineer runs it again: one row per open invoice, counts per client,
-another client untouched, a third run writing nothing."""
+"""The ops commands on Azurite (README "Deploying to Azure").
+
+``inning backfill prescription``: 250 invoices in three pages, a crash of the first run after
+its first page's rows (before their progress), then the command as the engineer runs it
+again: one row per open invoice, counts per client, another client untouched, a third run
+writing nothing. ``inning mollie prune``: a kept credential past its retention."""
 
 from __future__ import annotations
 
@@ -92,3 +94,39 @@ def test_the_command_finishes_a_backfill_that_crashed_halfway(
 def test_a_client_number_needs_its_agency(store: AzureTableStore) -> None:
     assert main(["backfill", "prescription", "--client", "K1"]) == 2
     assert main(["backfill", "prescription", "--agency", "nobody", "--client", "K1"]) == 2
+
+
+def test_mollie_prune_deletes_a_kept_credential_past_retention_on_azurite(
+    store: AzureTableStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``inning mollie prune`` (the nightly timer's sweep) against Azurite and the local
+    secret table: a dry run changes nothing, the run deletes secret and row, once."""
+    from datetime import UTC, datetime
+
+    from shared.adapters.secrets.table_store import TableSecretStore
+    from shared.adapters.tables.linked_accounts_repo import LinkedAccountRepository, MollieLink
+    from shared.ports.secrets import client_secret_name
+
+    agency = f"ag{secrets.token_hex(4)}"
+    client_id = _client(store, agency, "K1")
+    links, vault = LinkedAccountRepository(store), TableSecretStore(store)
+    old = MollieLink(client_id, "api_key", None, None, True,
+                     datetime(2023, 6, 1, tzinfo=UTC), account="a1b2c3d4e5f6")  # fmt: skip
+    links.keep_mollie_account(old, kept_at=datetime(2024, 1, 2, tzinfo=UTC))
+    name = client_secret_name(client_id, "mollie-key-a1b2c3d4e5f6")
+    credential = "test_KeptCredentialOfTheClient000000"
+    vault.set(name, credential)
+    args = ["mollie", "prune", "--agency", agency, "--client", "K1", "--json"]
+
+    assert main([*args, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert [(d["account"], d["outcome"]) for d in json.loads(out)] == [("a1b2c3d4e5f6", "due")]
+    assert vault.get(name) == credential and links.mollie_account(client_id, old.account)
+
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    (decided,) = json.loads(out)
+    assert (decided["outcome"], decided["delete_from"]) == ("deleted", "2026-01-01T00:00:00+00:00")
+    assert vault.get(name) is None and links.mollie_account(client_id, old.account) is None
+    assert credential not in out
+    assert main(args) == 0 and json.loads(capsys.readouterr().out) == []
