@@ -33,6 +33,7 @@ COMMANDS = {
     "restore": "backup_commands",
     "backfill": "ops_commands",
     "mollie": "ops_commands",
+    "watch": "ops_commands",
 }
 MODULES = (
     "law_commands",

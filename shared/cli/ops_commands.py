@@ -4,6 +4,8 @@
 - ``inning backfill prescription``: the one-off work after the deploy that made every open
   claim watched. Each client is its own resumable run: run it again after a crash or a stop
   and it continues; a client already done is reported, not read again.
+- ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
+  oldest, not yet taken by a run) and the claims held past their date waiting for a person.
 - ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
   accounts clients replaced or unlinked (``--dry-run``: only say it). Only account names and
   dates are printed, never a credential."""
@@ -52,6 +54,27 @@ def cmd_backfill_prescription(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch_prescription(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.prescription_overview import PrescriptionOverview
+
+    services = cli_services()
+    overview = PrescriptionOverview(services.repos.store, services.clock)
+    report = [
+        {"agency": c.agency_id, "client": c.number, **overview.client(c.client_id).as_dict()}
+        for c in _chosen(services, args.agency, args.client)
+    ]
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print("agency\tclient\trows\toldest_row\toverdue_rows\theld\toldest_hold\tdecided")
+    for r in report:
+        print("\t".join(str(r[k] if r[k] is not None else "-") for k in (
+            "agency", "client", "rows", "oldest_row", "overdue_rows", "held", "oldest_hold",
+            "decided")))  # fmt: skip
+    return 0
+
+
 def cmd_mollie_prune(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
 
@@ -92,3 +115,13 @@ def register(sub: Any) -> None:
     prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
     prune.add_argument("--json", action="store_true")
     prune.set_defaults(handler=cmd_mollie_prune)
+    shown = sub.add_parser("watch", help="what ops watch")
+    what = shown.add_subparsers(dest="what", required=True, parser_class=type(shown))
+    held = what.add_parser(
+        "prescription",
+        help="per client: watch rows (count, oldest) and claims held past their date",
+    )
+    held.add_argument("--agency", help="with --client: only this client")
+    held.add_argument("--client", help="the client's number at --agency")
+    held.add_argument("--json", action="store_true")
+    held.set_defaults(handler=cmd_watch_prescription)
