@@ -10,7 +10,8 @@ gives each such invoice one row, per client (tenant-keyed: one client's partitio
 
 - **which**: collectable invoices (open, partly paid) that have no schedule row of any date,
   nor a place in an import's row. An invoice with a row is left alone (the run that reads
-  that row plans its look); a paid, disputed or handed-over one needs none.
+  that row plans its look); a paid, credited, withdrawn or disputed one needs none (the run
+  watches no others).
 - **when**: the earliest day its warning could be due: the uninterrupted prescription date
   with the shorter of the two terms its kind can have (the debtor's kind is not read: a
   consumer sale prescribes in 2 years, everything else in 5), less the warning's 60 days.
@@ -83,7 +84,7 @@ class ClientBackfill:
     first_day: date
     written: int = 0  # rows inserted
     kept: int = 0  # collectable invoices that had a row already (or got one in between)
-    closed: int = 0  # invoices that need no look (paid, disputed, handed over ...)
+    closed: int = 0  # invoices that need no look (paid, credited, withdrawn, disputed)
     due_now: int = 0  # of the written rows, those whose look is due already (spread)
     done: bool = False
     after: str = ""  # the row key of the last invoice done

@@ -91,7 +91,7 @@ class PrescriptionOverview:
         for number, on in holds.items():
             found = stored.get(number)
             if found is None or not found.invoice.is_collectable:
-                continue  # paid, credited, disputed or handed over meanwhile
+                continue  # paid, credited, withdrawn or disputed meanwhile
             decision = decisions.get(number)
             if decision is not None and (
                 decision.released_on is not None
