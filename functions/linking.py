@@ -53,3 +53,14 @@ def link_mollie_callback(req: func.HttpRequest) -> func.HttpResponse:
     return _page(
         200, "Mollie account linked", "Debtors of this client now pay into its own Mollie account."
     )
+
+
+@bp.function_name("prune_mollie_credentials")
+@bp.timer_trigger(arg_name="timer", schedule="%BACKUP_SCHEDULE%", run_on_startup=False)
+def prune_mollie_credentials(timer: func.TimerRequest) -> None:
+    """Nightly (with the backup's schedule): the kept credential of a Mollie account a
+    client replaced or unlinked goes once no payment made with it can change any more
+    (shared/services/linking/mollie_retention.py). Only names are logged."""
+    from shared import bootstrap
+
+    bootstrap.services().mollie_retention.sweep()

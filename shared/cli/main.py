@@ -31,6 +31,9 @@ COMMANDS = {
     "broadcast": "people_commands",
     "backup": "backup_commands",
     "restore": "backup_commands",
+    "backfill": "ops_commands",
+    "mollie": "ops_commands",
+    "watch": "ops_commands",
 }
 MODULES = (
     "law_commands",
@@ -39,6 +42,7 @@ MODULES = (
     "rates_commands",
     "people_commands",
     "backup_commands",
+    "ops_commands",
 )
 
 

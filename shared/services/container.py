@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from shared.services.invoice_status import InvoiceStatusService
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
+    from shared.services.linking.mollie_retention import MollieCredentialRetention
     from shared.services.linking.office365 import Office365Linking
     from shared.services.managed_invoices import ManagedInvoiceMeter
     from shared.services.messaging import MessagingService
@@ -611,3 +612,14 @@ class Services:
         from shared.services.calendar_watch import HolidayTableWatch
 
         return HolidayTableWatch(self.repos, self.clock)
+
+    @cached_property
+    def mollie_retention(self) -> MollieCredentialRetention:
+        from shared.services.linking.mollie_retention import MollieCredentialRetention
+
+        # the kept credentials of replaced or unlinked Mollie accounts, deleted after their
+        # retention (timer ``prune_mollie_credentials``, ``inning mollie prune``)
+        accounts = self.mollie_accounts
+        return MollieCredentialRetention(
+            accounts.links, self.repos.store, accounts.secrets, self.clock
+        )

@@ -22,7 +22,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables.keys import decode, encode
-from shared.ports.tables import Conflict, Row, TableStore
+from shared.ports.tables import (
+    Conflict,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    all_rows,
+    prefix_range,
+)
 
 LINKED_ACCOUNTS = "LinkedAccounts"
 TABLES = (LINKED_ACCOUNTS,)
@@ -54,6 +61,13 @@ def mollie_account_of(mode: str, linked_at: datetime) -> str:
     """The account name of a link saved before links named one: derived from what the row
     holds, so every reader of the same row finds the same name."""
     return "l" + hashlib.sha256(f"{mode}|{linked_at.isoformat()}".encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class KeptMollieAccount:
+    link: MollieLink
+    kept_at: datetime | None  # None: the current link's row, or kept before this was written
+    etag: str | None
 
 
 @dataclass(frozen=True)
@@ -145,11 +159,15 @@ class LinkedAccountRepository:
             self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), f"mollie@{encode(link.account)}", data))  # fmt: skip
         self.store.upsert(LINKED_ACCOUNTS, Row(encode(link.client_id), "mollie", data))
 
-    def keep_mollie_account(self, link: MollieLink) -> None:
+    def keep_mollie_account(self, link: MollieLink, kept_at: datetime | None = None) -> None:
         """Keep the row of a link that is being replaced or unlinked, under its account's
-        name (a link saved before links named their account has no such row yet)."""
+        name (a link saved before links named their account has no such row yet).
+        ``kept_at``: when it stopped taking new payments (its retention counts from then,
+        shared/services/linking/mollie_retention.py)."""
         data: dict[str, Any] = {"Mode": link.mode, "Testmode": link.testmode,
                                 "LinkedAt": link.linked_at, "Account": link.account}  # fmt: skip
+        if kept_at is not None:
+            data["KeptAt"] = kept_at
         if link.profile_id:
             data["ProfileId"] = link.profile_id
         if link.organization_id:
@@ -166,6 +184,38 @@ class LinkedAccountRepository:
             return None
         row = self.store.get(LINKED_ACCOUNTS, encode(client_id), f"mollie@{encode(account)}")
         return _mollie(client_id, row.data) if row else None
+
+    def mollie_accounts_kept(self, client_id: str | None = None) -> list[KeptMollieAccount]:
+        """Every ``mollie@<account>`` row (of one client, or of all: a scan of this small
+        table), the current link's own among them; with when each stopped being current."""
+        rows = all_rows(
+            self.store, LINKED_ACCOUNTS, pk=encode(client_id) if client_id else None,
+            rk_range=prefix_range("mollie@"),
+        )  # fmt: skip
+        return [
+            KeptMollieAccount(_mollie(decode(r.pk), r.data), r.data.get("KeptAt"), r.etag)
+            for r in rows
+        ]
+
+    def note_kept_since(self, kept: KeptMollieAccount, at: datetime) -> bool:
+        """Give a kept row without ``KeptAt`` (kept before it was written) ``at``: its
+        retention counts from then. False when the row changed or went meanwhile."""
+        pk, rk = encode(kept.link.client_id), f"mollie@{encode(kept.link.account)}"
+        row = self.store.get(LINKED_ACCOUNTS, pk, rk)
+        if row is None or row.etag != kept.etag or row.data.get("KeptAt") is not None:
+            return False
+        try:
+            self.store.replace(LINKED_ACCOUNTS, Row(pk, rk, {**row.data, "KeptAt": at}, row.etag))
+        except PreconditionFailed:
+            return False
+        return True
+
+    def forget_mollie_account(self, client_id: str, account: str) -> None:
+        """The row of a kept account whose credential is deleted; gone already: nothing."""
+        try:
+            self.store.delete(LINKED_ACCOUNTS, encode(client_id), f"mollie@{encode(account)}")
+        except PreconditionFailed:
+            return
 
     def unlink(self, client_id: str, provider: str) -> None:
         graph = self.graph(client_id) if provider == "graph" else None

@@ -157,7 +157,7 @@ class MollieAccounts:
         current = self.secrets.get(client_secret_name(client_id, _purpose(link)))
         if current:
             self.secrets.set(_kept_name(link), current)
-        self.links.keep_mollie_account(link)
+        self.links.keep_mollie_account(link, kept_at=self.clock.now())
         with self._lock:
             self._tokens.pop(client_id, None)  # the access token was the old account's
 
@@ -236,3 +236,6 @@ def _purpose(link: MollieLink) -> str:
 def _kept_name(link: MollieLink) -> str:
     """Where a replaced or unlinked account's credential is kept: its purpose and its name."""
     return client_secret_name(link.client_id, f"{_purpose(link)}-{link.account}")
+
+
+kept_secret_name = _kept_name  # the retention sweep deletes it (mollie_retention.py)

@@ -1,0 +1,127 @@
+"""Ops commands against the storage (and Key Vault) the settings name, as ``inning backup``
+(README "Deploying to Azure"):
+
+- ``inning backfill prescription``: the one-off work after the deploy that made every open
+  claim watched. Each client is its own resumable run: run it again after a crash or a stop
+  and it continues; a client already done is reported, not read again.
+- ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
+  oldest, not yet taken by a run) and the claims held past their date waiting for a person.
+- ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
+  accounts clients replaced or unlinked (``--dry-run``: only say it). Only account names and
+  dates are printed, never a credential."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def _chosen(services: Any, agency: str | None, number: str | None) -> list[Any]:
+    """Every client, or the one ``--agency``/``--client`` name."""
+    if number is None:
+        return sorted(services.repos.clients.all(), key=lambda c: (c.agency_id, c.number))
+    if not agency:
+        raise ValueError("--client needs --agency (client numbers are the agency's own)")
+    client_id = services.repos.clients.id_for_number(agency, number)
+    if client_id is None:
+        raise ValueError(f"no client {number} at agency {agency}")
+    found = services.repos.clients.get(client_id)
+    if found is None:
+        raise ValueError(f"no client {number} at agency {agency}")
+    return [found[0]]
+
+
+def cmd_backfill_prescription(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.prescription_backfill import PrescriptionBackfill
+
+    if args.per_day < 1:
+        raise ValueError("--per-day must be at least 1")
+    services = cli_services()
+    backfill = PrescriptionBackfill(services.repos.store, services.clock, per_day=args.per_day)
+    report = []
+    for client in _chosen(services, args.agency, args.client):
+        state = backfill.run(client.client_id)
+        report.append({"agency": client.agency_id, "client": client.number, **state.as_dict()})
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print("agency\tclient\twritten\tkept\tclosed\tdue_now\tdone")
+    for r in report:
+        print(f"{r['agency']}\t{r['client']}\t{r['written']}\t{r['kept']}\t{r['closed']}\t"
+              f"{r['due_now']}\t{'yes' if r['done'] else 'no'}")  # fmt: skip
+    return 0
+
+
+def cmd_watch_prescription(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.prescription_overview import PrescriptionOverview
+
+    services = cli_services()
+    overview = PrescriptionOverview(services.repos.store, services.clock)
+    report = [
+        {"agency": c.agency_id, "client": c.number, **overview.client(c.client_id).as_dict()}
+        for c in _chosen(services, args.agency, args.client)
+    ]
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print("agency\tclient\trows\toldest_row\toverdue_rows\theld\toldest_hold\tdecided")
+    for r in report:
+        print("\t".join(str(r[k] if r[k] is not None else "-") for k in (
+            "agency", "client", "rows", "oldest_row", "overdue_rows", "held", "oldest_hold",
+            "decided")))  # fmt: skip
+    return 0
+
+
+def cmd_mollie_prune(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+
+    services = cli_services()
+    client_id = None
+    if args.client is not None:
+        client_id = _chosen(services, args.agency, args.client)[0].client_id
+    decided = services.mollie_retention.sweep(client_id, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps([d.as_dict() for d in decided]))
+        return 0
+    print("client_id\taccount\toutcome\tdelete_from\tplans")
+    for d in decided:
+        when = d.delete_from.date().isoformat() if d.delete_from else "-"
+        print(f"{d.client_id}\t{d.account}\t{d.outcome}\t{when}\t{','.join(d.plans) or '-'}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    backfill = sub.add_parser("backfill", help="one-off work after a deploy")
+    kinds = backfill.add_subparsers(dest="kind", required=True, parser_class=type(backfill))
+    watch = kinds.add_parser(
+        "prescription", help="a prescription watch row for every open invoice without one"
+    )
+    watch.add_argument("--agency", help="with --client: only this client")
+    watch.add_argument("--client", help="the client's number at --agency")
+    watch.add_argument("--per-day", type=int, default=1000,
+                       help="rows whose look is due now, per day (default 1000)")  # fmt: skip
+    watch.add_argument("--json", action="store_true")
+    watch.set_defaults(handler=cmd_backfill_prescription)
+    mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
+    actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
+    prune = actions.add_parser(
+        "prune", help="delete the kept credentials of replaced or unlinked accounts past retention"
+    )
+    prune.add_argument("--agency", help="with --client: only this client")
+    prune.add_argument("--client", help="the client's number at --agency")
+    prune.add_argument("--dry-run", action="store_true", help="say what would go; change nothing")
+    prune.add_argument("--json", action="store_true")
+    prune.set_defaults(handler=cmd_mollie_prune)
+    shown = sub.add_parser("watch", help="what ops watch")
+    what = shown.add_subparsers(dest="what", required=True, parser_class=type(shown))
+    held = what.add_parser(
+        "prescription",
+        help="per client: watch rows (count, oldest) and claims held past their date",
+    )
+    held.add_argument("--agency", help="with --client: only this client")
+    held.add_argument("--client", help="the client's number at --agency")
+    held.add_argument("--json", action="store_true")
+    held.set_defaults(handler=cmd_watch_prescription)
