@@ -386,9 +386,11 @@ class DunningService:
         # only a 14-day letter that travels as a letter or an e-mail starts the costs term
         # (art. 6:96 lid 6 BW): a staff task sends nothing, an SMS or a call is no letter
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER and planned.channel in LETTER_CARRIERS:
+            # the term of the carrier the letter really travels by (`_carrier`, as `_send`
+            # sends it): an undelivered one's undo looks for exactly this date (attack5 #10)
             channel = (
                 LetterChannel.EMAIL
-                if planned.channel is StepChannel.EMAIL
+                if _carrier(planned, debtor) is Channel.EMAIL
                 else LetterChannel.LETTER
             )
             costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
@@ -455,17 +457,7 @@ class DunningService:
         today: date,
         extra: dict[str, str] | None = None,
     ) -> None:
-        channel = (
-            Channel.LETTER
-            if planned.channel is StepChannel.FOURTEEN_DAY_LETTER
-            else CHANNELS[planned.channel]
-        )
-        if (
-            planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER
-            and planned.step.letter_by is StepChannel.EMAIL
-            and debtor.emails
-        ):
-            channel = Channel.EMAIL
+        channel = _carrier(planned, debtor)
         to = {Channel.EMAIL: (debtor.emails or ("",))[0], Channel.LETTER: debtor.name}.get(
             channel, debtor.mobile or ""
         )
@@ -988,3 +980,17 @@ def _day(text: str | None) -> date | None:
 def _planned_on(message: OutboundMessage) -> date:
     text = message.extra.get(PLANNED_ON)
     return date.fromisoformat(text) if text else amsterdam_date(message.created_at)
+
+
+def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:
+    """The channel a planned message goes out by: a 14-day letter by post, or by e-mail when
+    its step says so and the debtor has an address."""
+    if (
+        planned.step.channel is StepChannel.FOURTEEN_DAY_LETTER
+        and planned.step.letter_by is StepChannel.EMAIL
+        and debtor.emails
+    ):
+        return Channel.EMAIL
+    if planned.channel is StepChannel.FOURTEEN_DAY_LETTER:
+        return Channel.LETTER
+    return CHANNELS[planned.channel]
