@@ -5,6 +5,7 @@ although the item said they were cleared."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 
 from shared.domain.messaging import Channel, OutboxStatus
@@ -12,7 +13,8 @@ from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import SEEN, TEMPLATES, day
 from tests.unit.dunning.test_undelivered_fourteen_day_letter import WORKFLOW as POSTED
 
-WORKFLOW = {**POSTED, "steps": [{**POSTED["steps"][0], "letter_by": "email"}, *POSTED["steps"][1:]]}
+WORKFLOW = copy.deepcopy(POSTED)
+WORKFLOW["steps"][0]["letter_by"] = "email"  # type: ignore[index]
 
 
 def test_an_emailed_fourteen_day_letter_that_bounces_clears_its_costs_term(world):
