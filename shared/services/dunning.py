@@ -71,6 +71,7 @@ from shared.ports.tables import Conflict, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
+from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.prescription_watch import PrescriptionWatch
@@ -783,6 +784,11 @@ class DunningService:
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc)) from exc
             now = self.clock.now()
+            if paused_until is not None and not resume and promise_until is None:
+                # a postponement until a day: granted inside the 14-day term, it moves the
+                # costs to after that day (law4 #4, docs/law.md); after the term, no effect
+                ref, span = postponement_hold(amsterdam_date(now), paused_until)
+                self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
                                                  invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             self.schedule_invoices(client.client_id, [updated])
