@@ -22,8 +22,9 @@ from datetime import date, timedelta
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
 from shared.adapters.tables.dunning_repo import RunRecord
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import held_by_plan
-from shared.clock import Clock, amsterdam_date
+from shared.clock import Clock, SystemClock, amsterdam_date
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.dunning.templates import (
     InvoiceLine,
@@ -947,7 +948,8 @@ def still_due(
 ) -> tuple[list[str], dict[str, str]]:
     """At sending time: which of a planned message's invoices the run would still dun
     ``today`` (``dunnable``, then the workflow's own ``blocked``: a paused debtor or invoice,
-    a promise to pay), and why each other one is not. One batched read of the invoices and
+    a promise to pay, then the prescription hold: past its date with no person's decision),
+    and why each other one is not. One batched read of the invoices and
     of the plans holding them, one of the debtor. With the message's ``extras``, an invoice
     still due whose open amount moved since it was rendered is due and in ``why`` too: the
     text must be rendered again (``dunning_recheck``)."""
@@ -971,6 +973,13 @@ def still_due(
             due.append(inv.number)
         else:
             why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+    if due and found is not None:
+        # past its prescription date and no person's decision yet: the run holds it, so a
+        # reminder planned before the hold began does not go out after it either
+        watch = PrescriptionWatch(repos, OutboxRepository(repos.store), SystemClock())
+        held = watch.held(client_id, found[0], [i for i in dunned if i.number in due], today)
+        why.update(dict.fromkeys(held, "verjaringstermijn verstreken"))
+        due = [n for n in due if n not in held]
     if extras is not None:
         moved = changed_since(extras, [i for i in dunned if i.number in due])
         why.update(dict.fromkeys(moved, CHANGED))
