@@ -288,7 +288,8 @@ def register(sub: Any) -> None:
     costs.add_argument("--b2b", action="store_true", help="the debtor is a business")
     costs.add_argument("--vat", action="store_true", help="add 21%% VAT (client cannot deduct)")
     costs.add_argument(
-        "--percent", help="B2B: the percentage the client's terms agree, e.g. 15 (never below 40.00)"
+        "--percent",
+        help="B2B: the percentage the client's terms agree, e.g. 15 (never below 40.00)",
     )
     costs.add_argument("--fixed", help="B2B: the fixed amount the client's terms agree, in euros")
     costs.add_argument("--json", action="store_true")
