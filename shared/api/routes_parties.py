@@ -15,7 +15,7 @@ from shared.api.http import ApiResponse, NotFoundError
 from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
-from shared.domain.money import cents_from_decimal
+from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 
@@ -24,7 +24,8 @@ def client_out(c: Client) -> dict[str, object]:
     return schemas.ClientOut(
         number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
         ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox, active=c.active,
-        auto_book=c.auto_book,
+        auto_book=c.auto_book, b2b_collection_costs_rate=c.b2b_costs_percent,
+        b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
     ).model_dump()  # fmt: skip
 
 

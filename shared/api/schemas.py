@@ -378,6 +378,9 @@ class ClientOut(BaseModel):
     sandbox: bool
     active: bool = True  # inactive: dunning stopped, its people cannot sign in
     auto_book: bool = True  # false: bank payments are suggestions only
+    # a business client's agreed collection costs (one of them, or neither: the staffel)
+    b2b_collection_costs_rate: str | None = None  # percent, "15.00"
+    b2b_collection_costs_amount: str | None = None  # euros, "250.00"
 
 
 class DebtorOut(BaseModel):

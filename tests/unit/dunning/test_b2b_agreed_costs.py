@@ -57,6 +57,11 @@ def test_an_agreed_fixed_amount_and_its_minimum(world):
     # the client's terms change to 30.00: never below EUR 40 (6:96; Besluit art. 2 lid 2)
     assert _update(a, b2b_collection_costs_amount="30.00")
     assert _costs(a, "B-1") == "40.00"
+    shown = a.call("GET", "/v1/clients").body["items"][0]
+    assert (shown["b2b_collection_costs_rate"], shown["b2b_collection_costs_amount"]) == (
+        None,
+        "30.00",
+    )
     # one basis replaces the other; sending a rate clears the amount
     assert _update(a, b2b_collection_costs_rate="10")
     assert _costs(a, "B-1") == "500.00"  # 10 % of 5,000.00
