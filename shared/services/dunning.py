@@ -705,8 +705,16 @@ class DunningService:
     def pause_debtor(
         self, client: Client, number: str, reason: str, until: date | None, author: str
     ) -> Debtor:
-        return self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
-                                   ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+        debtor = self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
+                                     ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+        if until is not None:
+            # a pause of the debtor until a day is a postponement of each open invoice: inside
+            # a 14-day term it moves the costs to after that day (law4 #4, docs/law.md)
+            ref, span = postponement_hold(amsterdam_date(self.clock.now()), until, "debtor")
+            for inv in self.repos.invoices.for_debtor(client.client_id, number):
+                if inv.is_collectable:
+                    self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
+        return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
         debtor = self._debtor_change(
@@ -785,10 +793,14 @@ class DunningService:
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc)) from exc
             now = self.clock.now()
-            if paused_until is not None and not resume and promise_until is None:
-                # a postponement until a day: granted inside the 14-day term, it moves the
-                # costs to after that day (law4 #4, docs/law.md); after the term, no effect
-                ref, span = postponement_hold(amsterdam_date(now), paused_until)
+            agreed = None if resume else (promise_until or paused_until)
+            if agreed is not None:
+                # a postponement until a day (or a promise to pay by it the creditor accepts):
+                # granted inside the 14-day term, it moves the costs to after that day (law4
+                # #4, docs/law.md); after the term, no effect
+                ref, span = postponement_hold(
+                    amsterdam_date(now), agreed, "promise" if promise_until else "postponement"
+                )
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
                                                  invoice_numbers=(number,), system=True, author=author))  # fmt: skip

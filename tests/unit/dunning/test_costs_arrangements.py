@@ -108,6 +108,29 @@ def test_a_dated_pause_by_staff_in_the_term_is_a_postponement_too(world):
     assert _open(a, "2025-03-07")["open"]["costs"] == "150.00"
 
 
+def test_a_promise_to_pay_accepted_in_the_term_moves_the_costs_too(world):
+    """Staff record on 02-20 the debtor's promise to pay by 03-06 (console dossier or
+    ``POST …/promise``): the creditor agreed to wait, so no costs on 03-06, 150.00 from 03-07
+    if unpaid."""
+    _on(world, date(2025, 2, 20))
+    a = _claim(world)
+    r = a.call("POST", "/v1/clients/C1/invoices/F1/promise", {"until": "2025-03-06"})
+    assert r.status == 200
+    assert _open(a, "2025-03-06")["open"]["costs"] == "0.00"
+    assert _open(a, "2025-03-07")["open"]["costs"] == "150.00"
+
+
+def test_a_dated_pause_of_the_debtor_in_the_term_moves_the_costs_of_its_invoices(world):
+    """The debtor paused on 02-20 until 03-10 ("uitstel toegekend"): costs from 03-11."""
+    _on(world, date(2025, 2, 20))
+    a = _claim(world)
+    body = {"reason": "uitstel toegekend", "until": "2025-03-10"}
+    assert a.call("POST", "/v1/clients/C1/debtors/D1/pause", body).status == 200
+    c = _open(a, "2025-03-10")
+    assert c["open"]["costs"] == "0.00" and c["costs_owed_from"] == "2025-03-11"
+    assert _open(a, "2025-03-11")["open"]["costs"] == "150.00"
+
+
 def test_an_undated_pause_in_the_term_does_not_move_the_costs(world):
     _on(world, date(2025, 2, 20))
     a = _claim(world)
