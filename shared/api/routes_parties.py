@@ -15,7 +15,7 @@ from shared.api.http import ApiResponse, NotFoundError
 from shared.api.responses import DebtorDetailOut, PortalLinksOut, PortalRevokedOut
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
-from shared.domain.money import cents_from_decimal
+from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 
@@ -24,7 +24,8 @@ def client_out(c: Client) -> dict[str, object]:
     return schemas.ClientOut(
         number=c.number, client_id=c.client_id, name=c.name, vat_deductible=c.vat_deductible,
         ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox, active=c.active,
-        auto_book=c.auto_book,
+        auto_book=c.auto_book, b2b_collection_costs_rate=c.b2b_costs_percent,
+        b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
     ).model_dump()  # fmt: skip
 
 
@@ -65,6 +66,12 @@ def _client_from(model: schemas.ClientIn) -> Client:
         else str(model.contractual_interest_rate),
         costs_minimum_principal=cents_from_decimal(model.costs_minimum_amount),
         b2b_costs_from_due=model.b2b_costs_from_due,
+        b2b_costs_percent=None
+        if model.b2b_collection_costs_rate is None
+        else f"{model.b2b_collection_costs_rate:.2f}",
+        b2b_costs_fixed=0
+        if model.b2b_collection_costs_amount is None
+        else cents_from_decimal(model.b2b_collection_costs_amount),
     )
 
 
@@ -72,12 +79,21 @@ def _client_from(model: schemas.ClientIn) -> Client:
 _CLIENT_ATTRIBUTE = {
     "contractual_interest_rate": "contractual_interest_percent",
     "costs_minimum_amount": "costs_minimum_principal",
+    "b2b_collection_costs_rate": "b2b_costs_percent",
+    "b2b_collection_costs_amount": "b2b_costs_fixed",
 }
+
+
+# one basis of agreed B2B costs at a time: sending either replaces both (the other cleared)
+_AGREED_COSTS = frozenset({"b2b_collection_costs_rate", "b2b_collection_costs_amount"})
 
 
 def _client_fields(model: schemas.ClientIn) -> frozenset[str]:
     """The Client attributes the request sent: an update changes those and keeps the rest."""
-    return frozenset(_CLIENT_ATTRIBUTE.get(f, f) for f in model.model_fields_set)
+    sent = set(model.model_fields_set)
+    if sent & _AGREED_COSTS:
+        sent |= _AGREED_COSTS
+    return frozenset(_CLIENT_ATTRIBUTE.get(f, f) for f in sent)
 
 
 def _debtor_from(model: schemas.DebtorIn) -> Debtor:

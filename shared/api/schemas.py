@@ -137,6 +137,32 @@ class ClientIn(Strict):
         description="The client's terms make collection costs owed by businesses from the day "
         "after the due date (otherwise: from the sommatie)",
     )
+    b2b_collection_costs_rate: (
+        Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] | None
+    ) = Field(
+        default=None,
+        description="Collection costs the client's terms agree with businesses, in percent of "
+        "the principal (e.g. 15); never below EUR 40. Consumers always get the WIK staffel. "
+        "Not with b2b_collection_costs_amount; neither: the staffel",
+    )
+    b2b_collection_costs_amount: (
+        Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None
+    ) = Field(
+        default=None,
+        description="Collection costs the client's terms agree with businesses as a fixed "
+        "amount in euros per notice; never below EUR 40. Consumers always get the WIK staffel",
+    )
+
+    @model_validator(mode="after")
+    def _one_agreed_costs_basis(self) -> ClientIn:
+        if (
+            self.b2b_collection_costs_rate is not None
+            and self.b2b_collection_costs_amount is not None
+        ):
+            raise ValueError(
+                "give b2b_collection_costs_rate or b2b_collection_costs_amount, not both"
+            )
+        return self
 
     @field_validator("ibans")
     @classmethod
@@ -352,6 +378,9 @@ class ClientOut(BaseModel):
     sandbox: bool
     active: bool = True  # inactive: dunning stopped, its people cannot sign in
     auto_book: bool = True  # false: bank payments are suggestions only
+    # a business client's agreed collection costs (one of them, or neither: the staffel)
+    b2b_collection_costs_rate: str | None = None  # percent, "15.00"
+    b2b_collection_costs_amount: str | None = None  # euros, "250.00"
 
 
 class DebtorOut(BaseModel):

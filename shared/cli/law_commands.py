@@ -52,7 +52,22 @@ def cmd_costs(args: argparse.Namespace) -> int:
     principal = parse_amount(args.amount)
     if principal == 0:
         raise ValueError("amount must be greater than zero")
-    result = collection_costs(principal, consumer=not args.b2b, vat_not_deductible=args.vat)
+    agreed = None
+    if args.percent is not None or args.fixed is not None:
+        from shared.domain.law.agreed_costs import agreed_costs, parse_percent
+
+        if not args.b2b:
+            raise ValueError("agreed costs (--percent/--fixed) apply to businesses only (--b2b)")
+        if args.percent is not None and args.fixed is not None:
+            raise ValueError("give --percent or --fixed, not both")
+        fixed = parse_amount(args.fixed) if args.fixed is not None else 0
+        if args.fixed is not None and fixed == 0:
+            raise ValueError("--fixed must be greater than zero")
+        percent = parse_percent(args.percent) if args.percent is not None else None
+        agreed = agreed_costs(percent, fixed)
+    result = collection_costs(
+        principal, consumer=not args.b2b, vat_not_deductible=args.vat, agreed=agreed
+    )
     if args.json:
         _print_json(
             {
@@ -272,6 +287,11 @@ def register(sub: Any) -> None:
     costs.add_argument("amount", help="principal in euros, e.g. 2501.00")
     costs.add_argument("--b2b", action="store_true", help="the debtor is a business")
     costs.add_argument("--vat", action="store_true", help="add 21%% VAT (client cannot deduct)")
+    costs.add_argument(
+        "--percent",
+        help="B2B: the percentage the client's terms agree, e.g. 15 (never below 40.00)",
+    )
+    costs.add_argument("--fixed", help="B2B: the fixed amount the client's terms agree, in euros")
     costs.add_argument("--json", action="store_true")
     costs.set_defaults(handler=cmd_costs)
 

@@ -71,6 +71,11 @@ class Client:
     contractual_interest_percent: str | None = None
     costs_minimum_principal: int = 0
     b2b_costs_from_due: bool = False
+    # a business client's agreed collection costs (its terms): a percentage of the principal
+    # ("15.00") or a fixed amount in cents, never both; neither: the staffel. Consumers always
+    # get the staffel (6:96 lid 5 BW; shared.domain.law.agreed_costs)
+    b2b_costs_percent: str | None = None
+    b2b_costs_fixed: int = 0
     # channels the client does not use for reaching its debtors (``email``, ``sms``,
     # ``whatsapp``, ``letter``, ``robocall``): the workflow's step takes its fallback, or a
     # person decides; staff cannot write on them by hand either

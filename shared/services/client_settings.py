@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from shared.domain.dunning.workflow import SWITCHABLE
+from shared.domain.law.agreed_costs import AgreedCostsError, parse_percent
+from shared.domain.money import AmountError, cents_from_decimal
 from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
 from shared.domain.references.iban import iban_error, normalise
@@ -111,6 +113,35 @@ class ClientSettings:
         if not days.strip().isdigit() or int(days) > MAX_POSTPONE_DAYS:
             raise Invalid(f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days")
         return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
+
+    def b2b_costs(self, client: Client, *, basis: str, value: str) -> Client:
+        """The collection costs the client's terms agree with businesses: ``staffel`` (the
+        statutory one), ``percentage`` (above 0, at most 100, two decimals) or ``fixed`` (an
+        amount in euros and cents per notice). Consumers always get the staffel."""
+        percent: str | None = None
+        fixed = 0
+        if basis == "percentage":
+            try:
+                percent = parse_percent(value)
+            except AgreedCostsError as exc:
+                raise Invalid(str(exc), "value") from None
+        elif basis == "fixed":
+            try:
+                amount = Decimal(value.strip().removeprefix("€").strip().replace(",", "."))
+            except InvalidOperation:
+                raise Invalid("the amount is in euros, like 250.00", "value") from None
+            if not amount.is_finite() or not Decimal(0) < amount < Decimal(10) ** 12:
+                raise Invalid("the amount is in euros, above 0", "value")
+            try:
+                fixed = cents_from_decimal(amount)
+            except AmountError:
+                raise Invalid("the amount has at most two decimals", "value") from None
+        elif basis != "staffel":
+            raise Invalid("choose the staffel, a percentage or a fixed amount", "basis")
+        return self.change(
+            client.client_id,
+            lambda c: replace(c, b2b_costs_percent=percent, b2b_costs_fixed=fixed),
+        )
 
     def channels(self, client: Client, *, on: list[str]) -> Client:
         """The channels the client uses to reach its debtors; the others are switched off."""

@@ -22,8 +22,9 @@ from datetime import date, timedelta
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
 from shared.adapters.tables.dunning_repo import RunRecord
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import held_by_plan
-from shared.clock import Clock, amsterdam_date
+from shared.clock import Clock, SystemClock, amsterdam_date
 from shared.domain.dunning.letter_costs import vat_in
 from shared.domain.dunning.templates import (
     InvoiceLine,
@@ -71,6 +72,7 @@ from shared.ports.tables import Conflict, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
+from shared.services.ledger.costs_holds import postponement_hold
 from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.prescription_watch import PrescriptionWatch
@@ -695,8 +697,16 @@ class DunningService:
     def pause_debtor(
         self, client: Client, number: str, reason: str, until: date | None, author: str
     ) -> Debtor:
-        return self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
-                                   ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+        debtor = self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
+                                     ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+        if until is not None:
+            # a pause of the debtor until a day is a postponement of each open invoice: inside
+            # a 14-day term it moves the costs to after that day (law4 #4, docs/law.md)
+            ref, span = postponement_hold(amsterdam_date(self.clock.now()), until, "debtor")
+            for inv in self.repos.invoices.for_debtor(client.client_id, number):
+                if inv.is_collectable:
+                    self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
+        return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
         debtor = self._debtor_change(
@@ -775,6 +785,15 @@ class DunningService:
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc)) from exc
             now = self.clock.now()
+            agreed = None if resume else (promise_until or paused_until)
+            if agreed is not None:
+                # a postponement until a day (or a promise to pay by it the creditor accepts):
+                # granted inside the 14-day term, it moves the costs to after that day (law4
+                # #4, docs/law.md); after the term, no effect
+                ref, span = postponement_hold(
+                    amsterdam_date(now), agreed, "promise" if promise_until else "postponement"
+                )
+                self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
                                                  invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             self.schedule_invoices(client.client_id, [updated])
@@ -933,7 +952,8 @@ def still_due(
 ) -> tuple[list[str], dict[str, str]]:
     """At sending time: which of a planned message's invoices the run would still dun
     ``today`` (``dunnable``, then the workflow's own ``blocked``: a paused debtor or invoice,
-    a promise to pay), and why each other one is not. One batched read of the invoices and
+    a promise to pay, then the prescription hold: past its date with no person's decision),
+    and why each other one is not. One batched read of the invoices and
     of the plans holding them, one of the debtor. With the message's ``extras``, an invoice
     still due whose open amount moved since it was rendered is due and in ``why`` too: the
     text must be rendered again (``dunning_recheck``)."""
@@ -957,6 +977,13 @@ def still_due(
             due.append(inv.number)
         else:
             why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+    if due and found is not None:
+        # past its prescription date and no person's decision yet: the run holds it, so a
+        # reminder planned before the hold began does not go out after it either
+        watch = PrescriptionWatch(repos, OutboxRepository(repos.store), SystemClock())
+        held = watch.held(client_id, found[0], [i for i in dunned if i.number in due], today)
+        why.update(dict.fromkeys(held, "verjaringstermijn verstreken"))
+        due = [n for n in due if n not in held]
     if extras is not None:
         moved = changed_since(extras, [i for i in dunned if i.number in due])
         why.update(dict.fromkeys(moved, CHANGED))

@@ -79,6 +79,20 @@ class PrescriptionWatch:
         self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
     ) -> Review:
         """Warn, hold and plan the next look for the debtor's open claims (see the module)."""
+        return self._look(client.client_id, debtor, invoices, today, warn=True)
+
+    def held(
+        self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> set[str]:
+        """The invoices the hold keeps from dunning ``today``, by the run's own rule and
+        without its warnings: asked again right before a planned reminder goes out, so one
+        planned before the hold began does not go out after it. Reads nothing for claims
+        more than 60 days before their uninterrupted date (nearly all)."""
+        return self._look(client_id, debtor, invoices, today, warn=False).held
+
+    def _look(
+        self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date, *, warn: bool
+    ) -> Review:
         consumer = debtor.kind is DebtorKind.B2C
         demands: dict[str, list[Demand]] | None = None
         decisions: dict[str, PrescriptionDecision] = {}
@@ -94,8 +108,8 @@ class PrescriptionWatch:
                     out.next_check[invoice.number] = plain.prescribed_on - WARNING
                     continue
                 if demands is None:  # one range read of each per debtor, when needed
-                    demands = self._written_demands(client.client_id, debtor.number, today)
-                    decisions = self.decisions.for_debtor(client.client_id, debtor.number)
+                    demands = self._written_demands(client_id, debtor.number, today)
+                    decisions = self.decisions.for_debtor(client_id, debtor.number)
                 decided = decisions.get(invoice.number)
                 staff = list(decided.interruptions) if decided else []
                 mine = demands.get(invoice.number, [])
@@ -127,9 +141,11 @@ class PrescriptionWatch:
                 for d in mine
                 if not d.proven and d.received_on in counted.interrupted_by
             )
+            if not warn:
+                continue
             if weak and proven.prescribed_on < when and today >= proven.prescribed_on - WARNING:
                 self._item(
-                    client, debtor, invoice,
+                    client_id, debtor, invoice,
                     f"prescription|{encode(invoice.number)}|unproven|{proven.prescribed_on:%Y%m%d}",
                     unproven_warning(invoice.number, proven.prescribed_on, weak, years, today=today),
                     {"prescribes_on": proven.prescribed_on.isoformat(), "term_years": years,
@@ -150,7 +166,7 @@ class PrescriptionWatch:
             if today >= when:
                 key, detail = f"{key}|held|{when:%Y%m%d}", {**detail, "held": True}
             self._item(
-                client, debtor, invoice, key,
+                client_id, debtor, invoice, key,
                 prescription_warning(invoice.number, invoice.claim_kind, when, years,
                                      consumer=consumer, interrupted_by=counted.interrupted_by,
                                      today=today),
@@ -221,18 +237,18 @@ class PrescriptionWatch:
 
     def _item(
         self,
-        client: Client,
+        client_id: str,
         debtor: Debtor,
         invoice: Invoice,
         key: str,
         title: str,
         detail: dict[str, object],
     ) -> None:
-        if not self.repos.dunning.mark_once(client.client_id, key[:400]):
+        if not self.repos.dunning.mark_once(client_id, key[:400]):
             return
         now = self.clock.now()
         self.repos.actions.add(ActionItem(
-            client.client_id, time_ordered_id(now), "prescription", title[:500], now,
+            client_id, time_ordered_id(now), "prescription", title[:500], now,
             debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail=detail,
         ))  # fmt: skip
 

@@ -31,6 +31,7 @@ NEWER_RATES = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
 EXPECTED: dict[str, tuple[int, str | None]] = {
     "inning costs 2501": (0, "375.10"),
     "inning costs 2501 --b2b --vat": (0, "453.87"),
+    "inning costs 5000 --b2b --percent 15": (0, "750.00"),
     "inning interest 1000 2023-03-15 2025-03-15": (0, "128.10"),
     "inning interest 1000 2023-03-15 2025-03-15 --commercial": (0, "252.09"),
     "inning interest 1000 2023-03-15 2025-03-15 --rates docs/examples/rates.csv": (0, "128.10"),

@@ -48,6 +48,9 @@ class ClaimHeader:
     etag: str | None = None  # None: not stored yet
     # payment plans that froze interest: (plan id, from, until or None while it runs)
     interest_paused: tuple[tuple[str, date, date | None], ...] = ()
+    # arrangements that keep the collection costs from arising (a postponement granted):
+    # (reference, agreed on, costs owed from at the earliest), docs/law.md
+    costs_held: tuple[tuple[str, date, date | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,9 @@ def _header_row(h: ClaimHeader) -> Row:
             "InterestPaused": put_json(
                 [[p, a.isoformat(), b.isoformat() if b else None] for p, a, b in h.interest_paused]
             ),
+            "CostsHeld": put_json(
+                [[p, a.isoformat(), b.isoformat() if b else None] for p, a, b in h.costs_held]
+            ),
         },
         etag=h.etag,
     )
@@ -136,6 +142,10 @@ def _header_from(row: Row) -> ClaimHeader:
         interest_paused=tuple(
             (str(p), date.fromisoformat(a), date.fromisoformat(b) if b else None)
             for p, a, b in get_json(d.get("InterestPaused"), [])
+        ),
+        costs_held=tuple(
+            (str(p), date.fromisoformat(a), date.fromisoformat(b) if b else None)
+            for p, a, b in get_json(d.get("CostsHeld"), [])
         ),
     )
 
@@ -232,5 +242,25 @@ class LedgerRepository:
         if wanted == current.interest_paused:
             return False
         updated = replace(current, interest_paused=wanted)
+        self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
+        return True
+
+    def set_costs_hold(
+        self,
+        client_id: str,
+        debtor: str,
+        invoice: str,
+        ref: str,
+        span: tuple[date, date | None],
+    ) -> bool:
+        """Record an arrangement that keeps the costs from arising on this claim (agreed on
+        ``span[0]``, costs owed from ``span[1]`` at the earliest); idempotent per ``ref``;
+        False when nothing changed."""
+        current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
+        others = tuple(x for x in current.costs_held if x[0] != ref)
+        wanted = (*others, (ref, span[0], span[1]))
+        if wanted == current.costs_held:
+            return False
+        updated = replace(current, costs_held=wanted)
         self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
         return True

@@ -87,6 +87,8 @@ def client_to_row(client: Client) -> Row:
             "ContractualInterestPercent": client.contractual_interest_percent,
             "CostsMinimumPrincipal": client.costs_minimum_principal,
             "B2bCostsFromDue": client.b2b_costs_from_due,
+            "B2bCostsPercent": client.b2b_costs_percent,
+            "B2bCostsFixed": client.b2b_costs_fixed,
             "ChannelsOff": put_json(sorted(client.channels_off)),
         },
     )
@@ -121,6 +123,8 @@ def client_from_row(row: Row) -> Client:
         contractual_interest_percent=d.get("ContractualInterestPercent"),
         costs_minimum_principal=int(d.get("CostsMinimumPrincipal", 0)),
         b2b_costs_from_due=bool(d.get("B2bCostsFromDue", False)),
+        b2b_costs_percent=d.get("B2bCostsPercent"),
+        b2b_costs_fixed=int(d.get("B2bCostsFixed", 0)),
         channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
     )
 

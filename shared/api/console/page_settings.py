@@ -1,18 +1,20 @@
 """Settings of the chosen client: details, house style, automatic booking, postponement, bank
 accounts and (admins) its people. Each form is guarded by its own Action (``post_action``): the
 details as the API's client import (MANAGE_CLIENTS, the agency's admins), the bank accounts and
-automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants by
-MANAGE_SETTLEMENTS (the terms of collecting), the house style by WRITE, people by MANAGE_USERS.
+automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants and a business
+client's agreed collection costs by MANAGE_SETTLEMENTS (the terms of collecting), the house style by WRITE, people by MANAGE_USERS.
 A person sees what their role may read; a form appears only where they may use it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
 from shared.domain.dunning.workflow import SWITCHABLE
+from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action, Role
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -65,6 +67,15 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_days }}: {{ client.postpone_auto_days }}</p>{% endif %}</section>
 
+<section aria-labelledby="set-costs-h"><h2 id="set-costs-h">{{ t.set_costs }}</h2><p>{{ t.set_costs_intro }}</p>
+{% set basis = 'percentage' if client.b2b_costs_percent else ('fixed' if client.b2b_costs_fixed else 'staffel') %}
+{% if can.costs %}{{ open(desk, csrf, 'b2b_costs') }}<div class="grid">
+<div><label for="set-costs-basis">{{ t.set_costs_basis }}</label><select id="set-costs-basis" name="basis">{% for b in ('staffel', 'percentage', 'fixed') %}<option value="{{ b }}"{% if b == basis %} selected{% endif %}>{{ t['set_costs_' + b] }}</option>{% endfor %}</select></div>
+<div><label for="set-costs-value">{{ t.set_costs_value }}</label><input id="set-costs-value" name="value" inputmode="decimal" value="{{ costs_value }}" aria-describedby="set-costs-hint"></div>
+</div><p id="set-costs-hint" class="muted">{{ t.set_costs_hint }}</p><p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_costs_basis }}: {{ t['set_costs_' + basis] }}{% if costs_value %} {{ costs_value }}{{ ' %' if client.b2b_costs_percent else ' euro' }}{% endif %}</p>{% endif %}
+{% if costs_note %}<p class="notice" role="note">{{ t.set_costs_note }} {{ costs_note }}</p>{% endif %}</section>
+
 <section aria-labelledby="set-channels-h"><h2 id="set-channels-h">{{ t.set_channels }}</h2><p>{{ t.set_channels_intro }}</p>
 {% if can.channels %}{{ open(desk, csrf, 'channels') }}<fieldset><legend>{{ t.set_channels_used }}</legend>
 {% for c in channels %}<p><input type="checkbox" id="set-ch-{{ c }}" name="channel" value="{{ c }}"{% if c not in client.channels_off %} checked{% endif %}><label for="set-ch-{{ c }}">{{ t["set_ch_" + c] }}</label></p>{% endfor %}</fieldset>
@@ -113,6 +124,12 @@ words(
         "set_on": "aan", "set_off": "uit", "set_postpone": "Uitstel van betaling",
         "set_postpone_intro": "Uitstel dat een debiteur in het portaal vraagt tot zoveel dagen, krijgt hij meteen. Langer, of bij 0, beslist een medewerker.",
         "set_days": "Dagen (0 tot 62)", "set_ibans": "Bankrekeningen",
+        "set_costs": "Incassokosten voor bedrijven",
+        "set_costs_intro": "Wat de voorwaarden van de klant met zakelijke debiteuren afspreken: een percentage van de hoofdsom of een vast bedrag, nooit minder dan € 40. Consumenten betalen altijd de wettelijke staffel (WIK), nooit meer.",
+        "set_costs_basis": "Grondslag", "set_costs_staffel": "Wettelijke staffel", "set_costs_percentage": "Percentage van de hoofdsom",
+        "set_costs_fixed": "Vast bedrag", "set_costs_value": "Percentage (0 tot 100) of bedrag in euro",
+        "set_costs_hint": "Bijvoorbeeld 15 of 12,50 (procent), of 250,00 (euro); bij de staffel leeg laten.",
+        "set_costs_note": "Let op:",
         "set_ibans_intro": "Een rekening is pas van de opdrachtgever als dat bewezen is: met een overboeking met de code in de omschrijving, of met de bevestiging van de opdrachtgever zelf.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
         "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
@@ -143,6 +160,12 @@ words(
         "set_on": "on", "set_off": "off", "set_postpone": "Postponement",
         "set_postpone_intro": "Postponement a debtor asks for in the portal up to this many days is granted at once. Longer, or with 0, a person decides.",
         "set_days": "Days (0 to 62)", "set_ibans": "Bank accounts",
+        "set_costs": "Collection costs for businesses",
+        "set_costs_intro": "What the client's terms agree with business debtors: a percentage of the principal or a fixed amount, never below EUR 40. Consumers always pay the statutory staffel (WIK), never more.",
+        "set_costs_basis": "Basis", "set_costs_staffel": "Statutory staffel", "set_costs_percentage": "Percentage of the principal",
+        "set_costs_fixed": "Fixed amount", "set_costs_value": "Percentage (0 to 100) or amount in euros",
+        "set_costs_hint": "For example 15 or 12.50 (percent), or 250.00 (euros); empty for the staffel.",
+        "set_costs_note": "Note:",
         "set_ibans_intro": "An account is the client's only once proven: by a transfer with the code in its description, or by the client's own confirmation.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
         "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
@@ -167,6 +190,7 @@ ACTIONS = {
     "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
+    "b2b_costs": Action.MANAGE_SETTLEMENTS,
     "channels": Action.WRITE,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
@@ -218,6 +242,8 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                            threshold_percent=desk.field("threshold"))  # fmt: skip
         case "postpone":
             s.postponement(client, days=desk.field("days"))
+        case "b2b_costs":
+            s.b2b_costs(client, basis=desk.field("basis"), value=desk.field("value"))
         case "channels":
             s.channels(client, on=desk.fields("channel"))
             return "set_channels"
@@ -278,6 +304,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "house": desk.may(Action.WRITE),
         "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
+        "costs": desk.may(Action.MANAGE_SETTLEMENTS),
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,
@@ -294,5 +321,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
               ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
         "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users, images=images,
-        roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE], **extra,
+        roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
+        costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed),
+        costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,
     )  # fmt: skip

@@ -135,7 +135,9 @@ def costs_shares(
             continue
         consumer = any(r.terms.consumer for r in members)
         vat = any(r.terms.costs_vat for r in members)
-        wik = collection_costs(total, consumer=consumer, vat_not_deductible=vat)
+        # a business notice: the client's agreed costs where its terms have them (6:96 lid 5)
+        agreed = None if consumer else members[0].terms.agreed_costs
+        wik = collection_costs(total, consumer=consumer, vat_not_deductible=vat, agreed=agreed)
         costs, vat_amount = wik.costs, wik.vat
         room = (
             _room_under_cap(records, members, out, cumulation) if cumulation and consumer else None

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 from fractions import Fraction
 
+from shared.domain.law.collection_costs import AgreedCosts
 from shared.domain.money import Cents
 
 
@@ -91,6 +92,9 @@ class ClaimTerms:
     costs_owed_from: date | None = None  # None: no costs (not owed, or the client bears them)
     costs_vat: bool = False  # the client cannot deduct VAT (Besluit BIK art. 2 lid 3)
     costs_minimum_base: Cents = 0  # below this summed principal the client charges no costs
+    # a business debtor: the costs the client's terms agree (None: the staffel); never set
+    # for a consumer (6:96 lid 5 BW)
+    agreed_costs: AgreedCosts | None = None
     interest_from: date | None = None  # first day of interest; None: no interest
     interest_rule: InterestRule = InterestRule.CONSUMER
     contractual_rate: Fraction | None = None  # per year, 0.08 for 8%

@@ -21,6 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.law.agreed_costs import agreed_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.ledger.model import ClaimTerms, InterestRule
 from shared.domain.parties import Client
@@ -47,6 +48,9 @@ def claim_terms(
         costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
+        agreed_costs=None
+        if consumer
+        else agreed_costs(client.b2b_costs_percent, client.b2b_costs_fixed),
         interest_from=(interest_from or _day_after(invoice.due_date))
         if client.charge_interest and not client.client_bears_costs
         else None,

@@ -134,6 +134,11 @@ def action_for_request(method: str, path: str) -> Action:
         return Action.MANAGE_BANK_ACCOUNTS  # where debtors' money goes (a client's Mollie)
     if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"]):
         return Action.MANAGE_SETTLEMENTS  # letting money go, or the terms of collecting it
+    if writes and parts[-1:] == ["fourteen-day-letter-received"]:
+        # makes a consumer owe the collection costs again on a letter the provider reported
+        # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the
+        # assertion is an admin's, as letting costs go is (waive) and not the daily work
+        return Action.MANAGE_SETTLEMENTS
     if writes and (parts[1:2] == ["statutory-rates"] or "replay" in parts):
         return Action.MANAGE_CLIENTS  # platform-wide data, or replaying another's failure
     if method in ("GET", "HEAD"):

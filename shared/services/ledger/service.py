@@ -40,6 +40,7 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.ledger.costs_holds import held_costs_from
 from shared.services.repositories import Repositories
 
 RETRIES = 5
@@ -103,6 +104,8 @@ class LedgerService:
                     terms,
                     interest_paused=tuple((a, b) for _, a, b in header.header.interest_paused),
                 )
+            if header:  # a plan or postponement agreed inside the 14-day term (law4 #4)
+                terms = replace(terms, costs_owed_from=held_costs_from(terms, header.header))
             records.append(ClaimRecord(terms, header.events if header else ()))
         return DebtorClaims(invoices, stored, records)
 
@@ -364,6 +367,19 @@ class LedgerService:
         for _ in range(RETRIES):
             try:
                 self.ledger.set_interest_pause(client_id, debtor, invoice, plan_id, span)
+                return
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+        raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
+
+    def set_costs_hold(
+        self, client_id: str, debtor: str, invoice: str, ref: str, span: tuple[date, date | None]
+    ) -> None:
+        """An arrangement agreed on ``span[0]`` keeps the collection costs from arising before
+        ``span[1]`` (a postponement: the day after the granted day); see costs_holds."""
+        for _ in range(RETRIES):
+            try:
+                self.ledger.set_costs_hold(client_id, debtor, invoice, ref, span)
                 return
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue

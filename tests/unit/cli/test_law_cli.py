@@ -20,6 +20,11 @@ def run(capsys, *args):
         (["costs", "2501.00", "--vat"], "453.87"),
         (["costs", "266.66"], "40.00"),
         (["costs", "1000000", "--b2b"], "6775.00"),
+        # a business client's agreed costs (law4 #10): 15 % of 5,000 = 750.00 (staffel 625.00);
+        # uncapped: 15 % of 1,000,000 = 150,000.00; 30.00 fixed -> the 40.00 minimum
+        (["costs", "5000", "--b2b", "--percent", "15"], "750.00"),
+        (["costs", "1000000", "--b2b", "--percent", "15"], "150000.00"),
+        (["costs", "5000", "--b2b", "--fixed", "30.00"], "40.00"),
         (["interest", "1000", "2023-03-15", "2025-03-15"], "128.10"),
         (["interest", "1000", "2023-03-15", "2025-03-15", "--commercial"], "252.09"),
         (["kenmerk", "000056789012345"], "5000056789012345"),
@@ -40,6 +45,9 @@ def test_plain_output(capsys, args, expected):
         ["costs", "-5"],
         ["costs", "1.234"],
         ["costs", "0"],
+        ["costs", "5000", "--percent", "15"],  # a consumer: the staffel only
+        ["costs", "5000", "--b2b", "--percent", "101"],
+        ["costs", "5000", "--b2b", "--percent", "15", "--fixed", "250"],
         ["interest", "100", "2024-01-02", "2024-01-01"],
         ["interest", "100", "2024-13-01", "2024-12-01"],
         ["kenmerk", "123"],

@@ -161,3 +161,31 @@ def test_a_release_given_before_the_date_is_refused_and_decides_nothing(engine):
     assert (
         a.call("POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True}).status == 200
     )
+
+
+def test_a_reminder_planned_before_the_hold_does_not_go_out_after_it(engine):
+    """A consumer sale due Fri 2023-03-03 prescribes, by Inning's count, two years from
+    2023-03-04 (7:28 BW): on Tue 2025-03-04. The run of Mon 03-03 plans the e-mail reminder
+    (the claim is not held yet: one day to go); the send job waits until 03-04, when the hold
+    has begun: the send-time re-check closes it unsent (on main it went out)."""
+    import json
+
+    world, client = engine
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F9", "D1", invoice_date="2023-02-01", due_date="2023-03-03", amount="300.00",
+        claim_kind="consumer_sale")]})  # fmt: skip
+    services = world.services
+    services.dunning.fan_out()
+    for job in services.messaging.queues.take("dunning-run"):
+        body = json.loads(job.body)
+        services.dunning.run_client(body["client_id"], date.fromisoformat(body["date"]))
+    jobs = [json.loads(j.body) for j in services.messaging.queues.take("send-email")]
+    assert len(jobs) == 1  # planned on 03-03
+    world.clock.at = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+    services.messaging.deliver(jobs[0]["client_id"], jobs[0]["key"])
+    record, _ = services.messaging.outbox.get(jobs[0]["client_id"], jobs[0]["key"])
+    assert record.status.value == "failed" and record.sent_at is None
+    assert record.error == "niet verstuurd: F9 verjaringstermijn verstreken sinds het plannen"
+    # and the next run holds it: nothing goes out
+    assert at(world, client, date(2025, 3, 5)) == []

@@ -105,6 +105,9 @@ def test_requests_map_to_actions_and_unknown_writes_are_writes():
     assert action_for_request("DELETE", "/v1/keys/abc") is Action.MANAGE_KEYS
     assert action_for_request("POST", "/v1/clients") is Action.MANAGE_CLIENTS
     assert action_for_request("PATCH", "/v1/some/future/route") is Action.WRITE
+    # confirming receipt of a returned 14-day letter makes the costs owed again: admins only
+    received = "/v1/clients/C1/invoices/F1/fourteen-day-letter-received"
+    assert action_for_request("POST", received) is Action.MANAGE_SETTLEMENTS
 
 
 def test_the_readme_table_is_the_module_table():

@@ -1,0 +1,42 @@
+"""The arrangements stored on a claim's header that keep its collection costs from arising
+(docs/law.md, "Arrangements inside the 14-day term"; the rule is
+``shared.domain.ledger.arrangements``).
+
+Two kinds are stored: a payment plan over the whole claim (its interest pause: agreed on the
+day it was priced, running while kept, ended on the day it lapsed) and a postponement granted
+(the portal's grant, a pause of the invoice or of the debtor until a day, a promise to pay by
+a day that staff record: agreed on the day granted, costs owed at the earliest the day after
+the granted day). Only whole-claim plans freeze interest, so the interest pauses are exactly the
+plans that count.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from shared.adapters.tables.ledger_repo import ClaimHeader
+from shared.domain.ledger.arrangements import CostsHold, costs_owed_after_arrangements
+from shared.domain.ledger.model import ClaimTerms
+
+POSTPONEMENT = "postponement"
+
+
+def holds_of(header: ClaimHeader) -> list[CostsHold]:
+    plans = [CostsHold(a, b) for _, a, b in header.interest_paused]
+    granted = [CostsHold(a, b) for _, a, b in header.costs_held]
+    return plans + granted
+
+
+def held_costs_from(terms: ClaimTerms, header: ClaimHeader) -> date | None:
+    return costs_owed_after_arrangements(terms.costs_owed_from, holds_of(header))
+
+
+def postponement_hold(
+    granted_on: date, until: date, kind: str = POSTPONEMENT
+) -> tuple[str, tuple[date, date | None]]:
+    """The stored hold of a postponement (``kind``: an invoice's ``postponement``, an
+    accepted ``promise`` to pay, a ``debtor``'s dated pause) granted on ``granted_on`` until
+    ``until`` (inclusive: the debtor may pay on that day): one per kind and day granted, so a
+    redelivery or a second click the same day stores the same row."""
+    resumes = until if until == date.max else until + timedelta(days=1)
+    return f"{kind}|{granted_on.isoformat()}", (granted_on, resumes)
