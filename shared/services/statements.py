@@ -659,17 +659,27 @@ class StatementService:
 
     # the invoice a structured reference names, whatever its state (wired in the container:
     # shared/services/statement_references.py); None: not known
-    quoted_invoice: Callable[[str, str], Invoice | None] | None = None
+    # (client id, reference[, {client id: its search index built}]) -> the invoice
+    quoted_invoice: Callable[..., Invoice | None] | None = None
 
     def note_quoted(
-        self, detail: dict[str, object], line: StatementLine, clients: list[Client]
+        self,
+        detail: dict[str, object],
+        line: StatementLine,
+        clients: list[Client],
+        built: dict[str, bool] | None = None,
     ) -> None:
         """An unmatched credit quoting the reference of a paid, credited or withdrawn
-        invoice says so on its item (a second payment, to refund or book knowingly)."""
+        invoice says so on its item (a second payment, to refund or book knowingly).
+        ``built``: the window's memo of which clients' search indexes are built."""
         if not line.reference or self.quoted_invoice is None:
             return
         for client in clients:
-            invoice = self.quoted_invoice(client.client_id, line.reference)
+            invoice = (
+                self.quoted_invoice(client.client_id, line.reference)
+                if built is None
+                else self.quoted_invoice(client.client_id, line.reference, built)
+            )
             note = quoted_reason(invoice, line.reference) if invoice is not None else None
             if invoice is not None and note is not None:
                 detail["quoted_invoice"] = invoice.number

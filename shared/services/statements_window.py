@@ -171,6 +171,8 @@ class StatementWindow:
         # from the window's books; any other provider is asked per line (see _totals)
         self.ledger_totals = bool(getattr(service.open_totals, "from_ledger", False))
         self.own_totals = self.ledger_totals or service.open_totals is _principal_totals()
+        # client -> its console search index is built (read once per window, not per line)
+        self.search_built: dict[str, bool] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -630,7 +632,7 @@ class StatementWindow:
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
         kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
-        service.note_quoted(detail, line, self.clients)
+        service.note_quoted(detail, line, self.clients, self.search_built)
         now = service.clock.now()
         item = ActionItem(
             client_id=target,
