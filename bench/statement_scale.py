@@ -35,6 +35,8 @@ from shared.adapters.tables.banking_repo import LEARNED_IBANS, AccountOwner
 from shared.adapters.tables.codec import put_json
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys import encode
+from shared.adapters.tables.ledger_digest import DIGEST_RK as LEDGER_DIGEST_RK
+from shared.adapters.tables.ledger_repo import LEDGER, ClaimHeader, ClaimWrite, LedgerRepository
 from shared.adapters.tables.match_index_repo import (
     BUILT,
     MATCH_INDEX,
@@ -109,6 +111,29 @@ def seed(
         indexed += len(index_rows_)
     repos.store.upsert(
         MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": indexed, "Version": VERSION})
+    )
+    # every second debtor has a ledger: a claim header on its first invoice, as an import
+    # with dates or an earlier payment leaves one (empty here: no figure, so no booking,
+    # changes), and the digest of ledger debtors as the ledger's writes would have kept it.
+    # The other half is what a debtor the ledger never saw costs (ledger_digest)
+    first: dict[str, str] = {}
+    for o in book.invoices:
+        first.setdefault(o.debtor, o.number)
+    with_ledger = sorted(debtors)[::2]
+    writer.insert_all(
+        LEDGER,
+        (
+            op.row
+            for d in with_ledger
+            for op in LedgerRepository.write_ops(
+                ClaimWrite(ClaimHeader(client_id, d, first[d]), ())
+            )
+        ),
+    )
+    ledger_seen = PayerDigest(frozenset(), built=True, full=False).adding(with_ledger)
+    repos.store.upsert(
+        LEDGER,
+        Row(encode(client_id), LEDGER_DIGEST_RK, payer_digest_row(client_id, ledger_seen).data),
     )
     writer.insert_all(
         LEARNED_IBANS,

@@ -225,6 +225,16 @@ class StatementService:
         for start in range(0, len(lines), self.window):
             chunk = lines[start : start + self.window]
             report.lines += len(chunk)
+            # a client's digest of ledger debtors for the window, read (or built) before its
+            # lines are claimed: a build's write is no point between the claim and the
+            # window's reads where another delivery could book the lines first (a pooled
+            # account's window reads each client's when it first reads one of its debtors)
+            seen = (
+                {c.client_id: self.payments.ledger.ledger.ledger_debtors(c.client_id)
+                 for c in clients}
+                if self.window > 1 and len(clients) == 1
+                else {}
+            )  # fmt: skip
             records = (
                 self.repos.banking.claim_lines(
                     statement.account,
@@ -253,7 +263,7 @@ class StatementService:
                 continue
             window = StatementWindow(
                 self, statement, clients, owner, lookups, settings, report,
-                lambda line, line_id: one(line, line_id),
+                lambda line, line_id: one(line, line_id), ledger_debtors=seen,
             )  # fmt: skip
             window.prefetch([line for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
