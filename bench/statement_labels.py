@@ -98,8 +98,11 @@ def _name_variant(rng: random.Random, name: str) -> str:
 
 
 def labelled_lines(
-    rng: random.Random, book: Portfolio, count: int
+    rng: random.Random, book: Portfolio, count: int, *, short_numbers: bool = True
 ) -> list[tuple[StatementLine, frozenset[str]]]:
+    """``count`` labelled lines, and (``short_numbers``) the unpadded-number pairs after them:
+    at least 120 lines more, whose invoices are added to ``book`` (not to a portfolio seeded
+    already: statement_scale asks for exactly ``count`` lines of the seeded portfolio)."""
     by_debtor: dict[str, list[OpenInvoice]] = {}
     for inv in book.invoices:
         by_debtor.setdefault(inv.debtor, []).append(inv)
@@ -259,7 +262,8 @@ def labelled_lines(
                     frozenset(),
                 )
             )
-    out += _short_number_lines(random.Random(rng.random()), book, max(60, count // 30))
+    if short_numbers:
+        out += _short_number_lines(random.Random(rng.random()), book, max(60, count // 30))
     return out
 
 

@@ -35,6 +35,8 @@ from shared.adapters.tables.banking_repo import LEARNED_IBANS, AccountOwner
 from shared.adapters.tables.codec import put_json
 from shared.adapters.tables.invoices_repo import InvoiceRepository
 from shared.adapters.tables.keys import encode
+from shared.adapters.tables.ledger_digest import DIGEST_RK as LEDGER_DIGEST_RK
+from shared.adapters.tables.ledger_repo import LEDGER, ClaimHeader, ClaimWrite, LedgerRepository
 from shared.adapters.tables.match_index_repo import (
     BUILT,
     MATCH_INDEX,
@@ -110,6 +112,29 @@ def seed(
     repos.store.upsert(
         MATCH_INDEX, Row(encode(client_id), BUILT, {"Rows": indexed, "Version": VERSION})
     )
+    # every second debtor has a ledger: a claim header on its first invoice, as an import
+    # with dates or an earlier payment leaves one (empty here: no figure, so no booking,
+    # changes), and the digest of ledger debtors as the ledger's writes would have kept it.
+    # The other half is what a debtor the ledger never saw costs (ledger_digest)
+    first: dict[str, str] = {}
+    for o in book.invoices:
+        first.setdefault(o.debtor, o.number)
+    with_ledger = sorted(debtors)[::2]
+    writer.insert_all(
+        LEDGER,
+        (
+            op.row
+            for d in with_ledger
+            for op in LedgerRepository.write_ops(
+                ClaimWrite(ClaimHeader(client_id, d, first[d]), ())
+            )
+        ),
+    )
+    ledger_seen = PayerDigest(frozenset(), built=True, full=False).adding(with_ledger)
+    repos.store.upsert(
+        LEDGER,
+        Row(encode(client_id), LEDGER_DIGEST_RK, payer_digest_row(client_id, ledger_seen).data),
+    )
     writer.insert_all(
         LEARNED_IBANS,
         (
@@ -126,7 +151,10 @@ def seed(
 def statement_file(
     book: Portfolio, rng: random.Random, account: str, lines: int, sid: str
 ) -> bytes:
-    labelled = labelled_lines(rng, book, lines)
+    # exactly ``lines`` lines of the seeded invoices: the short-number pairs labelled_lines adds
+    # for the matching benchmark (at least 120 lines, of invoices never seeded) made a
+    # "20-line" file 140 lines, 120 of them unmatched, and moved the rng of the files after it
+    labelled = labelled_lines(rng, book, lines, short_numbers=False)
     out = [
         OutLine(
             DAY,

@@ -251,8 +251,8 @@ class Services:
             self.plans.debit_came_back(client, e2e, reason) is not None
         )
         # an unmatched credit quoting a closed invoice's reference says which invoice
-        statements.quoted_invoice = lambda client_id, reference: quoted_invoice(
-            self.console_search, client_id, reference
+        statements.quoted_invoice = lambda client_id, reference, built=None: quoted_invoice(
+            self.console_search, client_id, reference, built
         )
         # a batch credit naming one of the client's own direct-debit files
         statements.collection_file = lambda client, message_id, sequence: (

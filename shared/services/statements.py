@@ -229,6 +229,16 @@ class StatementService:
         for start in range(0, len(lines), self.window):
             chunk = lines[start : start + self.window]
             report.lines += len(chunk)
+            # a client's digest of ledger debtors for the window, read (or built) before its
+            # lines are claimed: a build's write is no point between the claim and the
+            # window's reads where another delivery could book the lines first (a pooled
+            # account's window reads each client's when it first reads one of its debtors)
+            seen = (
+                {c.client_id: self.payments.ledger.ledger.ledger_debtors(c.client_id)
+                 for c in clients}
+                if self.window > 1 and len(clients) == 1
+                else {}
+            )  # fmt: skip
             records = (
                 self.repos.banking.claim_lines(
                     statement.account,
@@ -257,7 +267,7 @@ class StatementService:
                 continue
             window = StatementWindow(
                 self, statement, clients, owner, lookups, settings, report,
-                lambda line, line_id: one(line, line_id),
+                lambda line, line_id: one(line, line_id), ledger_debtors=seen,
             )  # fmt: skip
             window.prefetch([line for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
@@ -663,16 +673,23 @@ class StatementService:
 
     # the invoice a structured reference names, whatever its state (wired in the container:
     # shared/services/statement_references.py); None: not known
-    quoted_invoice: Callable[[str, str], Invoice | None] | None = None
+    # (client id, reference[, {client id: its search index built}]) -> the invoice
+    quoted_invoice: Callable[..., Invoice | None] | None = None
 
     def note_quoted(
-        self, detail: dict[str, object], line: StatementLine, clients: list[Client], target: str
+        self,
+        detail: dict[str, object],
+        line: StatementLine,
+        clients: list[Client],
+        target: str,
+        built: dict[str, bool] | None = None,
     ) -> None:
         """An unmatched credit quoting the reference of a paid, credited or withdrawn
         invoice says so on its item (a second payment, to refund or book knowingly). The item
         is ``target``'s: on a client's list only that client's invoices are named (a pooled
         account serves competitors: attack5 finding 6); on the agency's own list each
-        client's, with the client."""
+        client's, with the client. ``built``: the window's memo of which clients' search
+        indexes are built."""
         suggestions = detail.get("suggestions")
         on_agency_list = is_agency_scope(target)
         if isinstance(suggestions, list) and not on_agency_list:
@@ -685,7 +702,11 @@ class StatementService:
         for client in clients:
             if not on_agency_list and client.client_id != target:
                 continue
-            invoice = self.quoted_invoice(client.client_id, line.reference)
+            invoice = (
+                self.quoted_invoice(client.client_id, line.reference)
+                if built is None
+                else self.quoted_invoice(client.client_id, line.reference, built)
+            )
             note = quoted_reason(invoice, line.reference) if invoice is not None else None
             if invoice is not None and note is not None:
                 detail["quoted_invoice"] = invoice.number

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from shared.adapters.tables import schema
+from shared.adapters.tables import ledger_digest, schema
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
@@ -53,12 +53,13 @@ from shared.adapters.tables.payer_digest import PayerDigest
 from shared.adapters.tables.records_repo import ContactLogRepository
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.invoices import Invoice, InvoiceRuleError, InvoiceStatus
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import ClaimFigures, LedgerEvent
 from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import (
@@ -103,6 +104,8 @@ log = logging.getLogger("inning.statements")
 
 WINDOW = 100  # lines claimed, booked and settled together (a transaction holds 100 rows)
 THREADS = 8  # a window's independent reads made at once
+# a ledger transaction's rows: one place of the batch is kept for the digest of ledger debtors
+LEDGER_OPS = MAX_BATCH - 1
 # a client's invoices held by payment plans, read in one page per window; a client with more
 # is asked per debtor booked (plans/service.py principal_first) as before
 PLAN_PAGE = 1000
@@ -149,6 +152,7 @@ class StatementWindow:
         report: IngestReport,
         redo: Callable[[StatementLine, str], None],
         threads: int = THREADS,
+        ledger_debtors: Mapping[str, ledger_digest.LedgerDebtors] | None = None,
     ) -> None:
         self.service = service
         self.owner = owner
@@ -171,6 +175,9 @@ class StatementWindow:
         # from the window's books; any other provider is asked per line (see _totals)
         self.ledger_totals = bool(getattr(service.open_totals, "from_ledger", False))
         self.own_totals = self.ledger_totals or service.open_totals is _principal_totals()
+        # client -> its console search index is built (read once per window, not per line)
+        self.search_built: dict[str, bool] = {}
+        self.first_ledger_digests = dict(ledger_debtors or {})  # read before the claim
         self._reset()
 
     def _reset(self) -> None:
@@ -187,6 +194,11 @@ class StatementWindow:
         self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
         self.digests: dict[str, PayerDigest] = {}  # client -> its learned accounts' digest
+        # client -> which debtors have ledger rows (ledger_digest), read once per window
+        self.ledger_digests: dict[str, ledger_digest.LedgerDebtors] = dict(
+            self.first_ledger_digests
+        )
+        self.first_ledger_digests = {}  # a window flushed in parts reads it again after
         self.digest_lock = threading.Lock()  # read once, whichever prefetch thread asks
         # (client, debtor) -> the debtor as the index rows named it (name and kind: the rows
         # are authoritative, match_index_repo VERSION 3), its row not read
@@ -339,6 +351,10 @@ class StatementWindow:
         if debtor is None and part is None:
             found = self.repos.debtors.get(client.client_id, number)
             debtor = found[0] if found else None
+        # the digest before the invoices: a debtor's first ledger rows written after it are
+        # either seen in its invoices (a payment or credit is written to the ledger first,
+        # then to the invoice: then the ledger is read) or not yet there for this window
+        seen = self._ledger_debtors(client.client_id)
         rows = list(
             all_rows(
                 self.repos.store,
@@ -348,7 +364,10 @@ class StatementWindow:
             )
         )
         invoices = [invoice_from_row(r) for r in rows]
-        claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
+        if ledger_digest.may_have(seen, number) or not all(map(_untouched, invoices)):
+            claims = self.service.payments.ledger.debtor_claims(client, number, debtor, invoices)
+        else:  # the digest of ledger debtors says its ledger has no row: no read
+            claims = _without_ledger(client, debtor, invoices)
         read = (
             claims,
             {i.number: i for i in invoices},
@@ -356,6 +375,19 @@ class StatementWindow:
         )
         self.reads[key] = read
         return read
+
+    def _ledger_debtors(self, client_id: str) -> ledger_digest.LedgerDebtors:
+        """The client's digest of ledger debtors, read once per window, before the window's
+        first debtor's invoices (built the first time a window meets a client whose ledger
+        predates it). A debtor's first ledger rows written after it that its invoices do not
+        show (costs, imported dates) are missed, as a ledger read at that moment would have
+        missed them; a booking on such a debtor inserts its claim's header and loses that
+        race (the one-line path reads again)."""
+        with self.digest_lock:
+            if client_id not in self.ledger_digests:
+                repo = self.service.payments.ledger.ledger
+                self.ledger_digests[client_id] = repo.ledger_debtors(client_id)
+            return self.ledger_digests[client_id]
 
     def _totals(
         self, on: date, amount: Cents, *, speculative: bool = False
@@ -630,7 +662,7 @@ class StatementWindow:
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
         kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
-        service.note_quoted(detail, line, self.clients, target)
+        service.note_quoted(detail, line, self.clients, target, self.search_built)
         now = service.clock.now()
         item = ActionItem(
             client_id=target,
@@ -727,17 +759,18 @@ class StatementWindow:
         members: list[_DebtorBook] = []
         for book in books:
             ops = [op for w in book.writes.values() for op in LedgerRepository.write_ops(w)]
-            if len(ops) > MAX_BATCH:
+            if len(ops) > LEDGER_OPS:
                 # more claims of one debtor than one transaction holds: its claims in parts
                 # (each claim still guarded by its own header's ETag, as the one-line path's
                 # LedgerRepository.write does); a part that loses a race sends the debtor to
                 # the one-line path, which finds the parts written before it already booked
                 if batch:
-                    failed |= self._transact_ledger(batch, members)
+                    failed |= self._transact_ledger(cid, batch, members)
                     batch, members = [], []
                 big_book = list(book.writes.values())
                 for start in range(0, len(big_book), CLAIMS_PER_TRANSACTION):
                     lost = self._transact_ledger(
+                        cid,
                         [op for w in big_book[start : start + CLAIMS_PER_TRANSACTION]
                          for op in LedgerRepository.write_ops(w)],
                         [book],
@@ -746,13 +779,13 @@ class StatementWindow:
                         failed |= lost
                         break
                 continue
-            if batch and len(batch) + len(ops) > MAX_BATCH:
-                failed |= self._transact_ledger(batch, members)
+            if batch and len(batch) + len(ops) > LEDGER_OPS:
+                failed |= self._transact_ledger(cid, batch, members)
                 batch, members = [], []
             batch += ops
             members.append(book)
         if batch:
-            failed |= self._transact_ledger(batch, members)
+            failed |= self._transact_ledger(cid, batch, members)
         redo = [b for b in booked if id(b.debtor) in failed]
         booked = [b for b in booked if id(b.debtor) not in failed]
         if not booked:
@@ -840,11 +873,13 @@ class StatementWindow:
             self.service.payments.plan_listener(client, told)
         return redo
 
-    def _transact_ledger(self, ops: list[Op], members: list[_DebtorBook]) -> set[int]:
-        from shared.adapters.tables.ledger_repo import LEDGER
-
+    def _transact_ledger(
+        self, client_id: str, ops: list[Op], members: list[_DebtorBook]
+    ) -> set[int]:
+        """One transaction of the window's ledger rows, through the ledger's repository: a
+        debtor's first rows carry its hash into the digest of ledger debtors."""
         try:
-            self.repos.store.transact(LEDGER, ops)
+            self.service.payments.ledger.ledger.transact(client_id, ops)
         except StorageError:
             log.info(
                 "window ledger write lost a race; %d debtors to the one-line path", len(members)
@@ -972,3 +1007,34 @@ def _principal_totals() -> object:
     from shared.services.statement_lookups import principal_totals
 
     return principal_totals
+
+
+def _without_ledger(client: Client, debtor: Debtor | None, invoices: list[Invoice]) -> DebtorClaims:
+    """A debtor's claims when its ledger has no row: ``LedgerService.debtor_claims`` with the
+    ledger's range read answered empty (each claim's terms from its invoice alone, no imported
+    dates, no pause, no events); tests/unit/services/test_ledger_digest_window.py holds the
+    two equal."""
+    by_number = {i.number: i for i in invoices}
+    consumer = debtor is None or debtor.kind is DebtorKind.B2C
+    records = [
+        ClaimRecord(
+            claim_terms(
+                invoice, consumer=consumer, client=client, letter_on=None, interest_from=None
+            )
+        )
+        for _, invoice in sorted(by_number.items())
+    ]
+    return DebtorClaims(by_number, {}, records)
+
+
+def _untouched(invoice: Invoice) -> bool:
+    """Nothing the ledger writes first shows on the invoice: no payment, no credit, no costs
+    owed. A debtor whose invoices are all so and who is not in the digest of ledger debtors
+    read before them has no ledger rows the invoices depend on."""
+    return (
+        invoice.status is InvoiceStatus.OPEN
+        and invoice.paid == 0
+        and not invoice.payments
+        and not invoice.credit_notes
+        and invoice.costs_owed_from is None
+    )

@@ -13,25 +13,51 @@ debtor ``|e|`` invoice ``|`` seq           a batch of events written together (J
 A change to a claim writes its header (insert, or replace guarded by the etag it was read
 with) and its event rows in one entity-group transaction: two writers racing on one claim
 cannot both win, and a payment id in the header makes a redelivered booking a no-op.
+
+A transaction that inserts a claim header of a debtor the client's digest of ledger debtors
+(:mod:`ledger_digest`, a row of the same partition) does not hold yet carries the digest with
+the debtor's hash, guarded by its ETag (:meth:`LedgerRepository.transact`): a statement window
+skips the ledger read of a debtor that is not in it.
 """
 
 from __future__ import annotations
 
+import logging
+import random
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from shared.adapters.tables import ledger_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import decode, encode, join
 from shared.domain.ledger.model import Component, EventKind, LedgerEvent
-from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, TableStore, all_rows, prefix_range
+from shared.ports.tables import (
+    MAX_BATCH,
+    Conflict,
+    Op,
+    OpKind,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    TransactionFailed,
+    all_rows,
+    prefix_range,
+)
+
+log = logging.getLogger("inning.ledger")
 
 LEDGER = "Ledger"
 TABLES = (LEDGER,)
 HEADER = "c"
 EVENTS = "e"
-CLAIMS_PER_TRANSACTION = MAX_BATCH // 2  # a header and one event row per claim
+# a header and one event row per claim, and room for the digest of ledger debtors
+CLAIMS_PER_TRANSACTION = (MAX_BATCH - 1) // 2
+DIGEST_RETRIES = 8  # a write whose digest lost a race reads it again
+BACK_OFF_SECONDS = 0.004  # the most a retry waits, times its attempt (random: not lockstep)
 
 
 @dataclass(frozen=True)
@@ -153,6 +179,10 @@ def _header_from(row: Row) -> ClaimHeader:
 class LedgerRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
+        # client -> the digest of ledger debtors as this process last saw it: its hashes
+        # were written with rows, and hashes are never taken out (ledger_digest)
+        self._seen: dict[str, ledger_digest.LedgerDebtors] = {}
+        self._seen_lock = threading.Lock()
 
     def for_debtor(self, client_id: str, debtor: str) -> dict[str, StoredClaim]:
         """Every claim of a debtor that has a header, with its events in order."""
@@ -162,6 +192,8 @@ class LedgerRepository:
             self.store, LEDGER, pk=encode(client_id), rk_range=prefix_range(encode(debtor) + "|")
         )
         for row in rows:
+            if row.rk == ledger_digest.DIGEST_RK:  # in the range of a debtor named "~~~~~~~~"
+                continue
             if row.rk.split("|")[1] == HEADER:
                 h = _header_from(row)
                 headers[h.invoice_number] = h
@@ -208,7 +240,8 @@ class LedgerRepository:
         for start in range(0, len(changes), CLAIMS_PER_TRANSACTION):
             part = changes[start : start + CLAIMS_PER_TRANSACTION]
             ops = [op for change in part for op in self.write_ops(change)]
-            self.store.transact(LEDGER, ops)
+            if ops:
+                self.transact(part[0].header.client_id, ops)
 
     def set_imported(
         self,
@@ -223,7 +256,7 @@ class LedgerRepository:
         if (current.fourteen_day_letter_on, current.interest_from) == (letter_on, interest_from):
             return False
         updated = replace(current, fourteen_day_letter_on=letter_on, interest_from=interest_from)
-        self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
+        self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
         return True
 
     def set_interest_pause(
@@ -242,7 +275,7 @@ class LedgerRepository:
         if wanted == current.interest_paused:
             return False
         updated = replace(current, interest_paused=wanted)
-        self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
+        self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
         return True
 
     def set_costs_hold(
@@ -262,5 +295,93 @@ class LedgerRepository:
         if wanted == current.costs_held:
             return False
         updated = replace(current, costs_held=wanted)
-        self.store.transact(LEDGER, self.write_ops(ClaimWrite(updated, ())))
+        self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
         return True
+
+    # -- the digest of ledger debtors (ledger_digest) ------------------------------------------
+    def transact(self, client_id: str, ops: Sequence[Op]) -> list[str | None]:
+        """One transaction of the client's ledger rows (at most ``MAX_BATCH - 1`` ops), with
+        the digest of ledger debtors when it inserts a claim header of a debtor the digest
+        may not hold: guarded by the digest's ETag, so it lands with the rows or neither
+        does. A transaction refused because of the digest alone is tried again with the
+        digest read again; after :data:`DIGEST_RETRIES` the digest is given up in it
+        (``Contended``: built again by its next reader). A row's own refusal (a claim's
+        ETag moved, a header inserted twice) is raised as before, its index that of ``ops``."""
+        new = sorted(
+            {
+                str(op.row.data["DebtorNumber"])
+                for op in ops
+                if op.kind is OpKind.INSERT and op.row.rk.split("|")[1:2] == [HEADER]
+            }
+        )
+        with self._seen_lock:
+            seen = self._seen.get(client_id)
+        if not new or (seen is not None and ledger_digest.holds(seen, new)):
+            return self.store.transact(LEDGER, ops)
+        pk = encode(client_id)
+        digest = seen
+        for attempt in range(DIGEST_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, BACK_OFF_SECONDS * attempt))
+            if digest is None or attempt:
+                digest = ledger_digest.from_row(self.store.get(LEDGER, pk, ledger_digest.DIGEST_RK))
+            op = ledger_digest.adding_op(client_id, digest, new)
+            if op is None:  # another writer put them in meanwhile
+                self._remember(client_id, digest)
+                return self.store.transact(LEDGER, ops)
+            try:
+                etags = self.store.transact(LEDGER, [op, *ops])
+            except TransactionFailed as exc:
+                if exc.index != 0 or not isinstance(exc.cause, Conflict | PreconditionFailed):
+                    raise TransactionFailed(max(0, exc.index - 1), exc.cause) from exc
+                now = ledger_digest.from_row(self.store.get(LEDGER, pk, ledger_digest.DIGEST_RK))
+                if now.etag == digest.etag:  # not the digest's refusal after all: the rows'
+                    raise
+                digest = now
+                continue
+            self._remember(client_id, replace(ledger_digest.from_row(op.row), etag=etags[0]))
+            return etags[1:]
+        log.warning(
+            "digest of ledger debtors lost %d races; marked contended, rebuilt by its next reader",
+            DIGEST_RETRIES,
+        )
+        with self._seen_lock:
+            self._seen.pop(client_id, None)
+        return self.store.transact(LEDGER, [ledger_digest.given_up_op(client_id), *ops])[1:]
+
+    def _remember(self, client_id: str, digest: ledger_digest.LedgerDebtors) -> None:
+        with self._seen_lock:
+            self._seen[client_id] = digest
+
+    def ledger_debtors(self, client_id: str) -> ledger_digest.LedgerDebtors:
+        """The client's digest of ledger debtors (one point read), built from the ledger's
+        rows when it is not (a client whose ledger predates the digest, or one given up):
+        every row's debtor, read again on every attempt and merged under the digest's ETag
+        with what writes added meanwhile. Not built this time: every debtor is read."""
+        pk = encode(client_id)
+        digest = ledger_digest.from_row(self.store.get(LEDGER, pk, ledger_digest.DIGEST_RK))
+        for attempt in range(DIGEST_RETRIES):
+            if attempt:
+                time.sleep(random.uniform(0, BACK_OFF_SECONDS * attempt))
+                digest = ledger_digest.from_row(self.store.get(LEDGER, pk, ledger_digest.DIGEST_RK))
+            if digest.built:
+                self._remember(client_id, digest)
+                return digest
+            debtors = {
+                decode(row.rk.split("|", 1)[0])
+                for row in all_rows(self.store, LEDGER, pk=pk)
+                if row.rk != ledger_digest.DIGEST_RK
+            }
+            whole = replace(digest.adding(debtors), built=True, contended=False)
+            op = ledger_digest.write_op(client_id, whole)
+            try:  # one row, guarded by its ETag (inserted when there was none)
+                if op.kind is OpKind.INSERT:
+                    stored = self.store.insert(LEDGER, op.row)
+                else:
+                    stored = self.store.replace(LEDGER, op.row)
+            except (Conflict, PreconditionFailed):
+                continue
+            built = replace(whole, etag=stored.etag)
+            self._remember(client_id, built)
+            return built
+        return ledger_digest.EMPTY

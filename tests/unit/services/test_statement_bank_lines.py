@@ -4,6 +4,7 @@ credit of a direct-debit file (``/PREF/``), the payer's kenmerk on the action it
 
 from __future__ import annotations
 
+import traceback
 from datetime import date
 
 from tests.unit.services.test_statement_ingest import (
@@ -95,3 +96,48 @@ def test_a_quoted_reference_is_not_looked_up_before_the_search_index_exists(setu
     items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
     item = next(x for x in items if x["kind"] in ("unmatched_credit", "payment_suggestion"))
     assert item["detail"]["reference"] == ref and "quoted_invoice" not in item["detail"]
+
+
+def _three_quoting_lines(setup, monkeypatch, *, built: bool) -> tuple[list[str], str]:
+    """F-0001 paid, then a window of three unmatched credits quoting its reference; the
+    clients whose search index the lines asked about (not the search's own asks)."""
+    ref = invoice(setup, "F-0001")["payment_reference"]
+    cid = setup.agency_a.call("GET", "/v1/clients/C1").body["client_id"]
+    if built:
+        setup.services.console_search.ensure_built(cid)
+    first = paid_line(12_100, "", reference=ref, end_to_end_id="E1")
+    setup.services.statements.ingest("agency-a/d1.sta", statement([first], sid="D1"))
+    index = setup.services.console_search.index
+    asked: list[str] = []
+    real = index.is_built
+
+    def is_built(client_id: str) -> bool:
+        if not any(f.name == "ensure_built" for f in traceback.extract_stack()):
+            asked.append(client_id)
+        return bool(real(client_id))
+
+    monkeypatch.setattr(index, "is_built", is_built)
+    again = [
+        paid_line(12_100 + n, "", reference=ref, end_to_end_id=f"E9{n}", name="Onbekend")
+        for n in range(3)
+    ]
+    later = statement(again, opening=112_100, day=date(2025, 3, 4), sid="D2")
+    report = setup.services.statements.ingest("agency-a/d2.sta", later)
+    assert report.booked == 0 and report.unmatched + report.suggested == 3
+    return asked, cid
+
+
+def test_a_window_asks_whether_the_search_index_is_built_once(setup, monkeypatch):
+    """Every unmatched credit quoting a reference asked (a read a line): once a window now."""
+    asked, cid = _three_quoting_lines(setup, monkeypatch, built=False)
+    assert asked == [cid]
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert not any("quoted_invoice" in x["detail"] for x in items)
+
+
+def test_every_line_of_a_window_still_names_the_quoted_invoice(setup, monkeypatch):
+    asked, cid = _three_quoting_lines(setup, monkeypatch, built=True)
+    assert asked == [cid]
+    items = setup.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    quoted = [x for x in items if x["detail"].get("quoted_invoice") == "F-0001"]
+    assert len(quoted) == 3
