@@ -40,6 +40,10 @@ def invoice_out(inv: Invoice) -> dict[str, object]:
         dispute_reason=inv.dispute_reason,
         contract_date=inv.contract_date,
         claim_kind=inv.claim_kind.value if inv.claim_kind else None,
+        invoiced=cents_text(inv.invoiced) if inv.credit_notes else None,
+        credit_notes=[
+            schemas.CreditNoteOut(reference=r, amount=cents_text(c)) for r, c in inv.credit_notes
+        ],
     ).model_dump(mode="json")
 
 
@@ -174,7 +178,10 @@ def register(router: Router, services: Services) -> None:
                 ]
             },
             description="Each row is stored whole or rejected; rejected rows are listed with "
-            "their index and field. Idempotent by your invoice number.",
+            "their index and field. Idempotent by your invoice number. The amount is the "
+            "invoice's as invoiced: credit notes booked through …/{invoice}/credit stay off "
+            "it when you send the invoice again (to lower what is owed, send a credit note; "
+            "to correct the invoiced amount, send the corrected amount).",
         )
     )
     router.add(
@@ -217,8 +224,10 @@ def register(router: Router, services: Services) -> None:
                 400: "The body is not JSON",
                 409: "The invoice changed meanwhile (try again), or this credit note "
                 "reference was booked with another amount",
-                422: "The invoice's status does not allow this (field: status), or the "
-                "amount is not above 0 and at most the open principal (field: amount)",
+                422: "The invoice's status does not allow this (field: status), the "
+                "amount is not above 0 and at most the open principal (field: amount), or "
+                "the date is after today (Europe/Amsterdam) or before the invoice's date "
+                "(field: date)",
             },
             description="No body: the whole invoice is credited. A body credits part of "
             "the principal on the credit note's date: the interest on that part is taken "

@@ -26,6 +26,7 @@ def claim_out(f: ClaimFigures) -> dict[str, object]:
         f.costs_owed_from, f.interest_from, f.interest_rule.value, invoice=f.invoice_number,
         warnings=f.warnings, contract_date=f.contract_date,
         margin=commercial_margin(f.contract_date) if f.interest_rule is InterestRule.COMMERCIAL else None,
+        credited=f.credited,
     )  # fmt: skip
 
 
@@ -43,12 +44,14 @@ def _out(
     warnings: tuple[str, ...] = (),
     contract_date: date | None = None,
     margin: str | None = None,
+    credited: Amounts | None = None,
 ) -> dict[str, object]:
     return schemas_ledger.ClaimOut(
         invoice=invoice, on=on, **_components(charged),
         paid=schemas_ledger.ComponentsOut(**_components(paid)),
         waived=schemas_ledger.ComponentsOut(**_components(waived)),
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
+        credited=schemas_ledger.ComponentsOut(**_components(credited or Amounts())),
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
         warnings=list(warnings), contract_date=contract_date, commercial_margin=margin,
@@ -72,6 +75,7 @@ def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, o
         total("open"), min(owed) if owed else None, min(starts) if starts else None,
         rules.pop() if len(rules) == 1 else ("mixed" if rules else "none"),
         warnings=tuple(dict.fromkeys(w for f in claims for w in f.warnings)),
+        credited=total("credited"),
     )  # fmt: skip
     return {"debtor": debtor, **body, "claims": [claim_out(f) for f in claims]}
 
@@ -121,7 +125,7 @@ def register(router: Router, services: Services) -> None:
     router.add(
         Route(
             "GET", invoice + "/claim", invoice_claim,
-            "The invoice's claim on a day: charged, paid, waived and open per component",
+            "The invoice's claim on a day: charged, paid, waived, credited and open per component",
             tag, response=schemas_ledger.ClaimOut, query=ON,
         )
     )  # fmt: skip

@@ -250,9 +250,19 @@ class InvoiceIn(Strict):
     debtor: ExternalNumber = Field(description="The debtor's number (must exist)")
     invoice_date: date
     due_date: date
-    amount: Amount
+    amount: Amount = Field(
+        description="The amount as invoiced (incl. VAT), before credit notes: the partial "
+        "credit notes booked through POST …/invoices/{invoice}/credit stay off it (send the "
+        "invoice's own amount as your books have it, not less its credit notes). To lower "
+        "what the debtor owes, send a credit note; to correct the invoiced amount, send the "
+        "corrected one (Inning takes the booked credit notes off it; an amount they take all "
+        "of is a row error)"
+    )
     open_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = Field(
-        default=None, description="What is still open in your ledger; omitted: all of it"
+        default=None,
+        description="What is still open in your ledger; omitted: all of it. Above the amount "
+        "less the credit notes booked through Inning (a credit note your books keep apart): "
+        "nothing paid",
     )
     currency: Literal["EUR"] = "EUR"
     payment_reference: str | None = Field(
@@ -395,6 +405,11 @@ class DebtorOut(BaseModel):
     paused: bool
 
 
+class CreditNoteOut(BaseModel):
+    reference: str
+    amount: str = Field(description="The principal credited, euros")
+
+
 class InvoiceOut(BaseModel):
     number: str
     debtor: str
@@ -411,6 +426,13 @@ class InvoiceOut(BaseModel):
     promise_until: date | None = None
     contract_date: date | None = None  # None: not sent, the invoice date counts
     claim_kind: str | None = None  # None: not sent (consumer: a sale; business: other)
+    invoiced: str | None = Field(
+        default=None,
+        description="The amount as invoiced when credit notes lowered it (amount + credited)",
+    )
+    credit_notes: list[CreditNoteOut] = Field(
+        default_factory=list, description="The partial credit notes booked on the invoice"
+    )
 
 
 class PageOut(BaseModel):
@@ -523,7 +545,10 @@ class CreditIn(Strict):
     )  # fmt: skip
     reason: str | None = Field(default=None, max_length=1000, pattern=_PRINTABLE)
     on: date | None = Field(
-        default=None, alias="date", description="The credit note's date (default: today)"
+        default=None,
+        alias="date",
+        description="The credit note's date (default: today, Europe/Amsterdam): not after "
+        "today and not before the invoice's date",
     )
 
     @field_validator("on")

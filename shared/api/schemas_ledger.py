@@ -31,6 +31,12 @@ class ClaimOut(BaseModel):
     paid: ComponentsOut
     waived: ComponentsOut
     written_off: ComponentsOut
+    credited: ComponentsOut = Field(
+        description="Taken off the claim: partial credit notes, interest and costs charged "
+        "too much (corrections, as after a credit note), a credited or withdrawn invoice's "
+        "rest, and principal your own books say was settled outside Inning; open = charged - "
+        "paid - waived - written_off - credited"
+    )
     open: OpenOut
     costs_owed_from: date | None = Field(
         description="From this day the debtor owes collection costs (none: not (yet) owed)"

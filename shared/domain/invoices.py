@@ -60,6 +60,9 @@ class Invoice:
     # partial credit notes (reference, principal credited): ``amount`` is what is left of the
     # principal; the invoiced amount is ``amount`` plus these
     credit_notes: tuple[tuple[str, Cents], ...] = ()
+    # the credit note (reference, principal) that credited the whole rest of the invoice (a
+    # partial credit for all of what was open): its retry is answered, not refused (attack5)
+    credited_by: tuple[str, Cents] | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
@@ -83,15 +86,30 @@ class Invoice:
     def with_ledger(self, *, amount: Cents, open_amount: Cents | None) -> Invoice:
         """The client's accounting pushed this invoice again.
 
+        ``amount`` is the invoice's amount as invoiced: the partial credit notes booked through
+        Inning stay off it (an accounting package keeps a credit note as a document of its own
+        and pushes the invoice with its original amount; taking that as the new principal
+        charged the credited part again, attack5). A pushed amount the credit notes take all
+        of is refused. ``open_amount`` is what the client's books say is still open: more than
+        the amount less the credit notes (a credit note not matched to the invoice there)
+        counts as nothing paid, never as a payment of the credited part.
+
         What counts as paid is the larger of what Inning booked and what the ledger says: a
         payment either side knows about must stop dunning, and neither side's lag may
         reopen money that was paid.
         """
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
             raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
-        ledger_paid = 0 if open_amount is None else amount - open_amount
-        if ledger_paid < 0:
+        if open_amount is not None and open_amount > amount:
             raise InvoiceRuleError("open amount exceeds the invoice amount")
+        credited = sum(c for _, c in self.credit_notes)
+        if amount <= credited:
+            raise InvoiceRuleError(
+                f"amount is not above the {credited} cents of credit notes booked on invoice "
+                f"{self.number}; credit the whole invoice instead"
+            )
+        amount -= credited
+        ledger_paid = 0 if open_amount is None else max(0, amount - open_amount)
         paid = max(self.paid, ledger_paid)
         if paid > amount:
             raise InvoiceRuleError("amount is below what has already been paid")
@@ -100,10 +118,11 @@ class Invoice:
             status = _status_for(amount, paid)
         return replace(self, amount=amount, paid=paid, status=status)
 
-    def credit(self) -> Invoice:
+    def credit(self, note: tuple[str, Cents] | None = None) -> Invoice:
+        """``note``: the credit note (reference, principal) that credits the rest, if any."""
         if self.status is InvoiceStatus.PAID:
             raise InvoiceRuleError(f"invoice {self.number} is paid; refund instead of credit")
-        return replace(self, status=InvoiceStatus.CREDITED)
+        return replace(self, status=InvoiceStatus.CREDITED, credited_by=note or self.credited_by)
 
     @property
     def invoiced(self) -> Cents:

@@ -34,6 +34,23 @@ class CreditNote:
     on: date | None = None
 
 
+def _check_date(invoice: Invoice, on: date, today: date) -> None:
+    """A credit note is dated between the invoice's date and today (Europe/Amsterdam): one
+    dated later lowered the invoice at once while the ledger took the part off only on that
+    day, so the portal and its payment link asked for the full amount (attack5)."""
+    if on > today:
+        raise Invalid(
+            f"the credit note's date {on.isoformat()} is after today ({today.isoformat()})",
+            field="date",
+        )
+    if on < invoice.invoice_date:
+        raise Invalid(
+            f"the credit note's date {on.isoformat()} is before the invoice's date "
+            f"({invoice.invoice_date.isoformat()})",
+            field="date",
+        )
+
+
 class InvoiceStatusService:
     def __init__(
         self, repos: Repositories, clock: Clock, ledger: LedgerService | None = None
@@ -82,14 +99,23 @@ class InvoiceStatusService:
             return updated
         raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
 
-    def credit(self, client: Client, number: str, author: str) -> Invoice:
+    def credit(
+        self, client: Client, number: str, author: str, note: CreditNote | None = None
+    ) -> Invoice:
         """The invoice was not owed. Money the debtor paid on it is re-allocated by art. 6:43
         to his other claims, the rest an overpayment item (:mod:`shared.services.ledger.credit`);
-        crediting again only finishes what a first attempt left undone."""
+        crediting again only finishes what a first attempt left undone. ``note``: the credit
+        note that credits all of the open principal (its reference kept for its retry)."""
+        kept = (note.reference, note.cents) if note else None
+        by = f" (credit note {note.reference})" if note else ""
+        summary = f"Invoice {number} credited{by}"
         invoice = self._change(
-            client, number, lambda i: i.credit(),
-            kind=ContactKind.STATUS, summary=f"Invoice {number} credited", author=author,
+            client, number, lambda i: i.credit(kept),
+            kind=ContactKind.STATUS, summary=summary, author=author,
         )  # fmt: skip
+        return self._settle_credited(client, number, invoice)
+
+    def _settle_credited(self, client: Client, number: str, invoice: Invoice) -> Invoice:
         if self.ledger is not None:
             from shared.services.ledger.credit import settle_credited
 
@@ -112,11 +138,19 @@ class InvoiceStatusService:
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
             raise NotFound(f"invoice {number} not found")
+        _check_date(stored.invoice, on, self.ledger.today())
+        full = stored.invoice.credited_by
+        if full is not None and full[0] == note.reference:  # the full credit's retry
+            if full[1] != note.cents:
+                raise ConflictingUpdate(
+                    f"credit note {note.reference} was {format_eur_nl(full[1])}"
+                )
+            return self._settle_credited(client, number, stored.invoice)
         booked = dict(stored.invoice.credit_notes).get(note.reference)
         if booked is None:
             claim = self.ledger.claim(client, number, max(on, self.ledger.today()))
             if note.cents == claim.open.principal and claim.open.principal > 0:
-                return self.credit(client, number, author)  # all of it: the full credit
+                return self.credit(client, number, author, note)  # all of it: the full credit
             if note.cents > claim.open.principal:
                 raise Invalid(
                     f"the open principal is {format_eur_nl(claim.open.principal)}", field="amount"

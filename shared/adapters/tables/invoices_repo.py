@@ -76,6 +76,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "ContractDate": put_date(inv.contract_date),
             "ClaimKind": inv.claim_kind.value if inv.claim_kind else None,
             "CreditNotes": put_json([list(c) for c in inv.credit_notes]),
+            "CreditedBy": put_json(list(inv.credited_by)) if inv.credited_by else None,
         },
     )
 
@@ -106,7 +107,14 @@ def invoice_from_row(row: Row) -> Invoice:
         contract_date=get_date(d.get("ContractDate")),
         claim_kind=ClaimKind(d["ClaimKind"]) if d.get("ClaimKind") else None,
         credit_notes=tuple((str(r), int(c)) for r, c in get_json(d.get("CreditNotes"), [])),
+        credited_by=_credited_by(get_json(d.get("CreditedBy"), None)),
     )
+
+
+def _credited_by(raw: object) -> tuple[str, int] | None:
+    if not isinstance(raw, list) or len(raw) != 2:
+        return None
+    return str(raw[0]), int(raw[1])
 
 
 def _index_row(inv: Invoice) -> Row:

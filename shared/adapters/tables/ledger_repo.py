@@ -112,6 +112,8 @@ def _event_out(e: LedgerEvent) -> dict[str, Any]:
         out["reason"] = e.reason
     if e.final:
         out["final"] = True
+    if e.note is not None:
+        out["note"] = e.note
     return out
 
 
@@ -125,6 +127,7 @@ def _event_in(d: dict[str, Any]) -> LedgerEvent:
         payment_id=d.get("payment_id"),
         reason=d.get("reason"),
         final=bool(d.get("final", False)),
+        note=d.get("note"),
     )
 
 

@@ -38,6 +38,11 @@ _SUMMARIES = shapes(
          lambda m: f"Chargeback van {m[1]} door de bank teruggedraaid: de online betaling telt weer"),
         # invoices (services.invoice_status, services.dunning)
         (r"^Invoice (.+) credited$", lambda m: f"Factuur {m[1]} gecrediteerd"),
+        (r"^Invoice (.+) credited \(credit note (.+)\)$",
+         lambda m: f"Factuur {m[1]} gecrediteerd (creditnota {m[2]})"),
+        (r"^Credit note (.+?): (€ [\d.]+,\d\d) of invoice (.+?) credited on (\d{4}-\d\d-\d\d)(?:: (.*))?$",
+         lambda m: f"Creditnota {m[1]}: {m[2]} van factuur {m[3]} gecrediteerd op {m[4]}"
+         + (f": {m[5]}" if m[5] else "")),
         (r"^Invoice (.+) withdrawn$", lambda m: f"Factuur {m[1]} ingetrokken"),
         (r"^Invoice (.+) resumed$", lambda m: f"Factuur {m[1]} hervat"),
         (r"^Invoice (.+) paused until (\d{4}-\d\d-\d\d)$",

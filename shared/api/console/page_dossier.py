@@ -162,6 +162,7 @@ def _act(desk: Desk, number: str) -> ApiResponse:
 
 
 DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
+{% macro notes(inv) %}{% for r, c in inv.credit_notes %}<br><span class="muted">{{ t.dos_credit_note }} {{ r }}: {{ desk.money(c) }}</span>{% endfor %}{% if inv.credited_by %}<br><span class="muted">{{ t.dos_credit_note }} {{ inv.credited_by[0] }}: {{ desk.money(inv.credited_by[1]) }}</span>{% endif %}{% endmacro %}
 {% set action = desk.url('/dossier/' + debtor.number|segment) %}
 <div class="grid">
 <section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
@@ -179,12 +180,12 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 </div>
 <section aria-labelledby="c-h"><h2 id="c-h">{{ t.dos_claims }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_claims }}"><table><caption class="visually-hidden">{{ t.dos_claims_caption }}</caption>
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
-<th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
+<th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_credited }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
 {% for inv in d.invoices %}{% set f = d.claims.get(inv.number) %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
 <td>{{ inv.status|word('invoice_status') }}{% if inv.paused_until %} · {{ t.dos_paused }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
-{% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
-{% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
-{% else %}<tr><td colspan="9">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
+{% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.credited.total) }}{{ notes(inv) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
+{% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.invoiced - inv.amount) }}{{ notes(inv) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
+{% else %}<tr><td colspan="10">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
 {% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
 <thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
 {% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status|word('plan_status') }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period|word('period') }}</td></tr>{% endfor %}
@@ -231,7 +232,7 @@ words(
         "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
         "dos_portal_logged": "(u handelt daar als de debiteur; het openen komt in de tijdlijn)",
         "dos_sum": "Totaal openstaand", "dos_paid_so_far": "Betaald tot nu toe:",
-        "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald en open",
+        "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald, gecrediteerd en open",
         "dos_invoice": "Factuur", "dos_due": "Vervaldatum", "dos_principal": "Hoofdsom",
         "dos_costs": "Incassokosten", "dos_vat": "Btw op kosten", "dos_interest": "Rente",
         "dos_paid": "Betaald", "dos_open": "Open", "dos_promised": "toezegging tot",
@@ -250,14 +251,15 @@ words(
         "dos_kind_dispute": "betwisting", "dos_error": "Niet gelukt: {reason}",
         "done_dos_pause": "De incasso is gepauzeerd.", "done_dos_resume": "De incasso is hervat.",
         "done_dos_promise": "De betaaltoezegging is vastgelegd.", "done_dos_dispute": "De betwisting is vastgelegd.",
-        "done_dos_note": "De notitie is toegevoegd.", "dos_open_mail": "Open de e-mail"},
+        "done_dos_note": "De notitie is toegevoegd.", "dos_open_mail": "Open de e-mail",
+        "dos_credited": "Gecrediteerd", "dos_credit_note": "creditnota"},
     en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
         "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
         "dos_portal_logged": "(there you act as the debtor; opening it is put on the timeline)",
         "dos_sum": "Total open", "dos_paid_so_far": "Paid so far:",
-        "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid and open",
+        "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid, credited and open",
         "dos_invoice": "Invoice", "dos_due": "Due", "dos_principal": "Principal",
         "dos_costs": "Collection costs", "dos_vat": "VAT on costs", "dos_interest": "Interest",
         "dos_paid": "Paid", "dos_open": "Open", "dos_promised": "promised until",
@@ -276,5 +278,6 @@ words(
         "dos_kind_dispute": "dispute", "dos_error": "Not done: {reason}",
         "done_dos_pause": "Dunning is paused.", "done_dos_resume": "Dunning is resumed.",
         "done_dos_promise": "The promise to pay is recorded.", "done_dos_dispute": "The dispute is recorded.",
-        "done_dos_note": "The note is added.", "dos_open_mail": "Open the e-mail"},
+        "done_dos_note": "The note is added.", "dos_open_mail": "Open the e-mail",
+        "dos_credited": "Credited", "dos_credit_note": "credit note"},
 )  # fmt: skip

@@ -433,15 +433,30 @@ class CreditNoteConflict(LedgerRuleError):
 
 
 def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
-    """What the claim credited under ``reference`` (None: not booked)."""
+    """What the claim credited under ``reference`` (None: not booked), compared exactly: the
+    reference is the event's ``note`` (a prefix of the reason text took note ``X: Y`` for
+    ``X`` whose reason starts ``Y: ``, attack5)."""
     found = [
         e.amount
         for e in record.events
-        if e.kind is EventKind.CREDIT
-        and (e.reason or "").startswith(CREDIT_NOTE)
-        and (e.reason or "")[len(CREDIT_NOTE) + 10 :].startswith(f": {reference}: ")
-    ]
+        if e.kind is EventKind.CREDIT and _note_of(e) == reference
+    ]  # fmt: skip
     return sum(found) if found else None
+
+
+def _note_of(event: LedgerEvent) -> str | None:
+    """The credit note a credit event books: its ``note``; an event written before the note
+    had a field of its own (reason ``credit note of <day>: <reference>: <why>``) is read from
+    the text up to the first ``": "``, which is exact for every reference without ``": "``."""
+    if event.note is not None:
+        return event.note
+    reason = event.reason or ""
+    if not reason.startswith(CREDIT_NOTE):
+        return None
+    rest = reason[len(CREDIT_NOTE) + 10 :]
+    if not rest.startswith(": "):
+        return None
+    return rest[2:].split(": ", 1)[0]
 
 
 def credit_part(
@@ -484,7 +499,7 @@ def credit_part(
     start = record.terms.due_date
     note = LedgerEvent(
         1, EventKind.CREDIT, Component.PRINCIPAL, cents, day,
-        reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}",
+        reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}", note=reference,
     )  # fmt: skip
     done = restate(records, number, "", 0, start, day,
                    fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip

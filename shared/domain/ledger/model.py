@@ -69,6 +69,9 @@ class LedgerEvent:
     payment_id: str | None = None
     reason: str | None = None
     final: bool = False  # a waiver of all open interest: no interest accrues after it
+    # a partial credit note's own number, kept apart from the free text of ``reason`` so that
+    # it is compared exactly (a reference may itself hold ": ")
+    note: str | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -18,7 +18,7 @@ LETTER = "2025-02-10"
 OWED = fourteen_day_term(date(2025, 2, 10), LetterChannel.LETTER).costs_owed_from
 CLAIM_KEYS = {
     "invoice", "on", "principal", "costs", "costs_vat", "interest", "paid", "waived",
-    "written_off", "open", "costs_owed_from", "interest_from", "interest_rule", "warnings",
+    "written_off", "credited", "open", "costs_owed_from", "interest_from", "interest_rule", "warnings",
     "contract_date", "commercial_margin",
 }  # fmt: skip
 PARTS = {"principal", "costs", "costs_vat", "interest"}
