@@ -439,7 +439,8 @@ class DunningService:
                                          for i in shown})  # fmt: skip
                 self._send(client, debtor, planned, key, rendered, context, today,
                            extra={BEFORE: before, PLANNED_ON: today.isoformat(),
-                                  DEMANDED: demanded(shown)})  # fmt: skip
+                                  DEMANDED: demanded(shown, self.repos.store, client.client_id,
+                                                     debtor.number, costs_owed_from)})  # fmt: skip
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -966,7 +967,9 @@ def still_due(
         else:
             why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
     if extras is not None:
-        moved = changed_since(extras, [i for i in dunned if i.number in due])
+        moved = changed_since(
+            extras, [i for i in dunned if i.number in due], repos.store, client_id, debtor_number
+        )
         why.update(dict.fromkeys(moved, CHANGED))
     return due, why
 
