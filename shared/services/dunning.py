@@ -443,7 +443,8 @@ class DunningService:
                                          for i in shown})  # fmt: skip
                 self._send(client, debtor, planned, key, rendered, context, today,
                            extra={BEFORE: before, PLANNED_ON: today.isoformat(),
-                                  DEMANDED: demanded(shown)})  # fmt: skip
+                                  DEMANDED: demanded(shown, self.repos.store, client.client_id,
+                                                     debtor.number, costs_owed_from)})  # fmt: skip
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -985,7 +986,9 @@ def still_due(
         why.update(dict.fromkeys(held, "verjaringstermijn verstreken"))
         due = [n for n in due if n not in held]
     if extras is not None:
-        moved = changed_since(extras, [i for i in dunned if i.number in due])
+        moved = changed_since(
+            extras, [i for i in dunned if i.number in due], repos.store, client_id, debtor_number
+        )
         why.update(dict.fromkeys(moved, CHANGED))
     return due, why
 

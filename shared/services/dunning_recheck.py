@@ -1,14 +1,22 @@
 """What a dunning message demanded per invoice when it was rendered, so the send-time
 re-check can tell a reminder whose amounts moved since (a partial payment, a reversed one)
 from one that still says what is open (failure4 finding 3). Kept on the message's extras as
-JSON: number -> [open principal in cents, the ids of the payments booked on it]."""
+JSON: number -> [open principal in cents, the ids of the payments booked on it, the day the
+collection costs are owed from, the ledger claim's next event number] (failure5 finding 4:
+the last two, so a payment that went only to interest or costs, and a costs term taken off
+after the 14-day letter did not arrive, are seen too; a message rendered before they were
+recorded is judged by the figures it has)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 
+from shared.adapters.tables.keys import encode
+from shared.adapters.tables.ledger_repo import LEDGER, header_rk
 from shared.domain.invoices import Invoice
+from shared.ports.tables import TableStore
 
 # the extra holding the figures (absent on a message planned before this was recorded: such
 # a message is judged by which invoices are due only, as it was)
@@ -17,21 +25,67 @@ DEMANDED = "demanded"
 CHANGED = "openstaand bedrag gewijzigd"
 
 
-def _figures(invoice: Invoice) -> list[object]:
-    # the payment ids too: a payment that went to interest or costs leaves the principal as it
-    # was but changes the claim the text states
-    return [invoice.open_amount, sorted({p for p, _ in invoice.payments})]
+def _figures(invoice: Invoice, seq: int, costs_owed_from: date | None) -> list[object]:
+    # The invoice row has the principal and the payments that reached it. A payment that went
+    # only to interest or costs (art. 6:44 BW) is on the ledger claim alone: every booking on
+    # the claim (a payment on any component, a reversal, a credit note, a restatement) adds
+    # events, interest accruing adds none, so the claim's next event number tells one. The
+    # costs term: taken off when the 14-day letter did not arrive (art. 6:96 lid 6 BW).
+    return [
+        invoice.open_amount,
+        sorted({p for p, _ in invoice.payments}),
+        costs_owed_from.isoformat() if costs_owed_from else None,
+        seq,
+    ]
 
 
-def demanded(invoices: Iterable[Invoice]) -> str:
-    """The figures a message rendered for these invoices stands on (JSON for its extras)."""
-    return json.dumps({i.number: _figures(i) for i in invoices}, sort_keys=True)
+def ledger_marks(
+    store: TableStore, client_id: str, debtor_number: str, numbers: Sequence[str]
+) -> dict[str, int]:
+    """Per invoice, its ledger claim's next event number (1: no event stored, as a claim
+    without a header row has none): one batched read of the claims' header rows."""
+    keys = {n: header_rk(debtor_number, n) for n in numbers}
+    rows = store.get_many(LEDGER, encode(client_id), list(keys.values()))
+    return {n: int(rows[rk].data.get("NextSeq", 1)) if rk in rows else 1 for n, rk in keys.items()}
 
 
-def changed_since(extras: Mapping[str, str], invoices: Iterable[Invoice]) -> list[str]:
-    """The invoices whose figures differ from those the message was rendered with."""
+def demanded(
+    invoices: Sequence[Invoice],
+    store: TableStore,
+    client_id: str,
+    debtor_number: str,
+    costs_owed_from: date | None = None,
+) -> str:
+    """The figures a message rendered for these invoices stands on (JSON for its extras).
+    ``costs_owed_from``: the costs term the step starts (a 14-day letter: written on the
+    invoices after the message), else each invoice's own."""
+    seqs = ledger_marks(store, client_id, debtor_number, [i.number for i in invoices])
+    return json.dumps(
+        {i.number: _figures(i, seqs[i.number], costs_owed_from or i.costs_owed_from)
+         for i in invoices},
+        sort_keys=True,
+    )  # fmt: skip
+
+
+def changed_since(
+    extras: Mapping[str, str],
+    invoices: Iterable[Invoice],
+    store: TableStore,
+    client_id: str,
+    debtor_number: str,
+) -> list[str]:
+    """The invoices whose figures differ from those the message was rendered with (as many
+    figures as it recorded)."""
     text = extras.get(DEMANDED)
     if not text:
         return []
     then = json.loads(text)
-    return [i.number for i in invoices if i.number in then and then[i.number] != _figures(i)]
+    judged = [i for i in invoices if i.number in then]
+    if not judged:
+        return []
+    seqs = ledger_marks(store, client_id, debtor_number, [i.number for i in judged])
+    return [
+        i.number
+        for i in judged
+        if then[i.number] != _figures(i, seqs[i.number], i.costs_owed_from)[: len(then[i.number])]
+    ]

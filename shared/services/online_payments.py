@@ -354,8 +354,9 @@ class OnlinePaymentService:
         undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
         if undone < booked.cents:
             # a chargeback reversed by the bank, a refund that failed or was canceled: what
-            # they took back counts again (all of the payment, or what still stands undone)
-            self._claim_undone(payment, undone, etag)
+            # they took back counts again (all of the payment, or what still stands undone);
+            # the claim keeps what was booked before until the net is booked (``_restore``)
+            self._claim_undone(payment, undone, etag, was=booked)
             restored = self._restore(client, str(record["Debtor"]), booking_id, payment,
                                      invoices, booked=booked, undone=undone)  # fmt: skip
             self._verify_undone(payment, undone)
@@ -476,19 +477,38 @@ class OnlinePaymentService:
         return "missing"
 
     def _undone_state(self, payment_id: str) -> tuple[_Undone, str | None]:
+        """What the bookings of the payment took back so far, and the row's ETag. A restore
+        claimed but not finished (its row still names what was booked before it, ``Was*``)
+        counts as not booked: the redelivery books the net again (idempotent), so a delivery
+        that failed between its claim and its booking is made good (failure5 finding 6)."""
         row = self.repos.store.get(MOLLIE_PAYMENTS, encode(payment_id), "undone")
         if row is None:
             return _Undone(0, 0, 0), None
+        if "WasCents" in row.data:
+            was = _Undone(
+                int(row.data["WasCents"] or 0),
+                int(row.data.get("WasRefunded") or 0),
+                int(row.data.get("WasChargedBack") or 0),
+            )
+            return was, row.etag
         cents = int(row.data.get("Cents") or 0)
         if "Refunded" not in row.data:  # written before the kinds were kept: a chargeback or
             return _Undone(cents, 0, cents), row.etag  # a refund, as the old rule treated it
         refunded, charged = int(row.data["Refunded"] or 0), int(row.data["ChargedBack"] or 0)
         return _Undone(cents, refunded, charged), row.etag
 
-    def _claim_undone(self, payment: MolliePayment, undone: Cents, etag: str | None) -> None:
+    def _claim_undone(
+        self, payment: MolliePayment, undone: Cents, etag: str | None, *, was: _Undone | None = None
+    ) -> None:
         """Record what this delivery is about to book, only if nobody recorded anything since
-        it was judged (else the message is retried, reading Mollie afresh)."""
-        row = Row(encode(payment.payment_id), "undone", _undone_data(payment, undone))
+        it was judged (else the message is retried, reading Mollie afresh). ``was``: what was
+        booked before a restore, kept on the row until the restore's net is booked (its
+        ``upsert`` drops it), so a delivery failing in between is redone."""
+        data = _undone_data(payment, undone)
+        if was is not None:
+            data |= {"WasCents": was.cents, "WasRefunded": was.refunded,
+                     "WasChargedBack": was.charged_back}  # fmt: skip
+        row = Row(encode(payment.payment_id), "undone", data)
         try:
             if etag is None:
                 self.repos.store.insert(MOLLIE_PAYMENTS, row)

@@ -48,6 +48,7 @@ from shared.domain.law.prescription import (
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.tables import Conflict
 from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
 
@@ -244,13 +245,24 @@ class PrescriptionWatch:
         title: str,
         detail: dict[str, object],
     ) -> None:
-        if not self.repos.dunning.mark_once(client_id, key[:400]):
-            return
+        """The warning or hold item, once per ``key``. The once-mark keeps the item's id and
+        time, and the item is inserted after it on every look (a second insert is a no-op):
+        a run that fails between the two writes the same item on its retry or the next look
+        (failure5 finding 5). A mark without an id predates this and had its item."""
         now = self.clock.now()
-        self.repos.actions.add(ActionItem(
-            client_id, time_ordered_id(now), "prescription", title[:500], now,
-            debtor_number=debtor.number, invoice_numbers=(invoice.number,), detail=detail,
-        ))  # fmt: skip
+        first = self.repos.dunning.claim_value(
+            client_id, key[:400], {"ActionId": time_ordered_id(now), "At": now}
+        )
+        if "ActionId" not in first:
+            return
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id, str(first["ActionId"]), "prescription", title[:500],
+                first["At"], debtor_number=debtor.number, invoice_numbers=(invoice.number,),
+                detail=detail,
+            ))  # fmt: skip
+        except Conflict:
+            pass  # on the list already: this look repeats an earlier one
 
     def _written_demands(
         self, client_id: str, debtor_number: str, today: date

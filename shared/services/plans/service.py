@@ -221,13 +221,28 @@ class PlanService:
         plan, etag = self._get(client, plan_id)
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}; only drafts are deleted")
+        # a draft holds nothing, but an activation that failed half-way (an outage, a crash)
+        # may have left its holds and interest pause (failure4 #1): given back BEFORE the row
+        # goes, so a deletion failing in between leaves the draft for the retry to delete,
+        # never a hold of a plan that no longer exists (failure5 finding 7)
+        self._undo_activation(plan)
         try:
             self.plans.delete(plan, etag)
         except PreconditionFailed as e:
+            self._activated_meanwhile(client, plan_id)
             raise ConflictingUpdate(f"plan {plan_id} changed meanwhile; read it again") from e
-        # a draft holds nothing, but an activation that failed half-way (an outage, a crash)
-        # may have left its holds and interest pause: gone with the plan (failure4 #1)
-        self._undo_activation(plan)
+
+    def _activated_meanwhile(self, client: Client, plan_id: str) -> None:
+        """A deletion lost to a change of the draft: an activation that won the race may
+        have had its holds and interest pause given back by the deletion; it gets them again
+        (idempotent; a draft changed otherwise keeps nothing)."""
+        found = self.plans.get(client.client_id, plan_id)
+        if found is None or found[0].status is not PlanStatus.ACTIVE:
+            return
+        current = found[0]
+        self._hold(client, current)
+        if current.freezes_interest:
+            self._freeze_interest(current, current.interest_frozen)
 
     def get(self, client: Client, plan_id: str) -> PaymentPlan:
         return self._get(client, plan_id)[0]
