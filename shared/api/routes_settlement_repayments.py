@@ -28,8 +28,9 @@ class RepaymentIn(schemas.Strict):
                            "once per reference")  # fmt: skip
     amount: schemas.Amount
     received_on: date = Field(description="The day it reached the third-party account")
-    settlement: str | None = Field(default=None, max_length=80, description="The settlement "
-                                   "whose negative net it repays (its claim-back item)")  # fmt: skip
+    settlement: str | None = Field(default=None, pattern=r"^R\d{8}-[A-Za-z0-9-]{1,35}$",
+                                   description="The settlement whose negative net it repays "
+                                   "(its claim-back item's settlement id)")  # fmt: skip
     note: str = Field(default="", max_length=500, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")
 
 

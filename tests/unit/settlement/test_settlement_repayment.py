@@ -143,3 +143,50 @@ def test_a_settlement_named_must_be_the_clients(world: Any) -> None:
     s.pay(s.c2, "q1", date(2026, 12, 2), principal=10_000, costs=0, costs_vat=0, interest=0)
     other = s.statements(s.run(MONDAY + timedelta(days=2)).run_id)["C2"].settlement_id
     assert _repay(world, "1.00", ref="C2-REF", settlement=other).status == 404  # C2's
+
+
+def test_recording_a_repayment_is_an_agency_finance_act() -> None:
+    """MANAGE_SETTLEMENTS (not a plain WRITE): staff and read-only people cannot; a client's
+    own principals are refused by the route itself (agency only, as test_refusals shows)."""
+    from shared.domain.people.authorisation import GRANTS, Action, Role, action_for_request
+
+    for method in ("POST", "GET"):
+        got = action_for_request(method, "/v1/clients/C1/settlement-repayments")
+        assert got is Action.MANAGE_SETTLEMENTS
+    for role in (Role.AGENCY_STAFF, Role.CLIENT_STAFF, Role.READ_ONLY):
+        assert Action.MANAGE_SETTLEMENTS not in GRANTS[role]
+
+
+# -- the payout file never pays a negative net (brief item 3) -------------------------------
+def test_the_payout_file_never_pays_a_negative_or_zero_net(world: Any) -> None:
+    """Three guards, each tested: the figures (payout = max(net, 0)), the run's choice of
+    payouts (payout > 0 only) and the pain.001 writer (refuses an amount <= 0)."""
+    from dataclasses import replace as copy
+    from datetime import UTC, datetime
+
+    from shared.domain.settlement.pain001 import (
+        Transfer,
+        TransferBatch,
+        TransferFileError,
+        pain001,
+    )
+    from shared.services.settlement.runs import payouts_of
+
+    s, owing = _owing(world)  # C1 alone, its net -87.90: a run without any transfer file
+    st = s.statements(owing.run_id)["C1"]
+    assert (st.totals.net, st.totals.payout) == (-8_790, 0)
+    assert (owing.transfer_file, owing.transfer_count, owing.payout_total) == (None, 0, 0)
+    # repaid exactly: the next statement nets 0, and 0 is no transfer either
+    _repay(world, "87.90")
+    zero = s.run(MONDAY + timedelta(days=3))
+    assert s.statements(zero.run_id)["C1"].totals.net == 0 and zero.transfer_file is None
+    # a settlement whose figures were tampered with to a negative payout is still left out
+    bad = copy(st, totals=copy(st.totals, payout=-8_790))
+    assert payouts_of([bad, copy(st, totals=None)]) == []
+    batch = TransferBatch("M1", datetime(2026, 12, 1, 6, tzinfo=UTC), date(2026, 12, 1),
+                          "Acme", "NL91ABNA0417164300",
+                          (Transfer("E1", -8_790, "C BV", "NL44RABO0123456789", "x"),))  # fmt: skip
+    for amount in (-8_790, 0):
+        one = (Transfer("E1", amount, "C BV", "NL44RABO0123456789", "x"),)
+        with pytest.raises(TransferFileError):
+            pain001(copy(batch, transfers=one))
