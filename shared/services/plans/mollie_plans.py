@@ -633,8 +633,32 @@ class MolliePlanDesk:
             except ConflictingUpdate:
                 continue
             self.svc._log(current, "collected", f"Installment {debit.number}: {told}")
+            if changed.status is PlanStatus.CANCELLED and debit.number in current.failed:
+                self._lapsed_but_paid(client, changed, debit, told)
             return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
+
+    def _lapsed_but_paid(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, told: str
+    ) -> None:
+        """The plan was cancelled (a breach, or staff) while this installment counted as
+        unpaid, and it turns out paid: staff decide whether to offer the plan again (nothing
+        revives a cancelled plan by itself: the debtor was told it ended). One item per
+        collection, however often the webhook comes."""
+        now = self.svc.clock.now()
+        item = ActionItem(
+            client.client_id, f"lapsed-paid-{debit.end_to_end_id}"[:200], "plan_lapsed_but_paid",
+            f"Plan {plan.plan_id} of debtor {plan.debtor_number} was cancelled ({plan.reason}) "
+            f"while installment {debit.number} counted as unpaid; {told}: consider offering "
+            "the plan again", now, debtor_number=plan.debtor_number,
+            invoice_numbers=tuple(plan.invoice_numbers),
+            detail={"plan_id": plan.plan_id, "installment": debit.number,
+                    "payment": debit.end_to_end_id},
+        )  # fmt: skip
+        try:
+            self.svc.repos.actions.add(item)
+        except Conflict:
+            return  # told before
 
     def _paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment

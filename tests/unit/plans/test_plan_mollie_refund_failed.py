@@ -166,3 +166,23 @@ def test_a_stale_refund_delivery_after_the_failure_was_booked_changes_nothing(
     assert _live(world) == [(f"mollie-{pid}-r0", 10_000)]
     assert plan_of(world, plan_id)["installments"][0]["status"] == "paid"
     assert len(actions(world, "refund_failed")) == 1
+
+
+def test_a_plan_cancelled_while_refunded_is_not_revived_but_staff_are_told_once(
+    world: Any, mollie: MollieWorld
+) -> None:
+    from tests.unit.plans.test_plan_service import BASE
+
+    plan_id, pid, refund_id = _refunded(world, mollie)
+    reply = world.agency_a.call(
+        "POST", f"{BASE}/{plan_id}/cancel", {"reason": "installment 1 refunded"}
+    )
+    assert reply.status == 200, reply.body
+    mollie.refund_status(pid, refund_id, "failed")
+    assert webhook(world, pid, times=2) == ["refund_failed", "paid"]
+    assert _live(world) == [(f"mollie-{pid}-r0", 10_000)]  # the money counts on the invoices
+    got = plan_of(world, plan_id)
+    assert got["status"] == "cancelled"  # the debtor was told it ended: staff decide
+    assert got["direct_debits"][0]["state"] == "collected"
+    [item] = actions(world, "plan_lapsed_but_paid")
+    assert item["detail"]["plan_id"] == plan_id and item["detail"]["installment"] == 1
