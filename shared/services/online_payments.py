@@ -525,7 +525,15 @@ class OnlinePaymentService:
             self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
             outcome = "paid"
         elif outcome == "refund":
+            # what is refunded as the plan judged it: Mollie's lists (a failed or canceled
+            # refund no longer counts), the payment's totals where there are no lists
+            if provider is not None:
+                payment = current_view(provider, payment, look=True)
             undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+            if undone == 0:  # it failed since the plan judged: the plan must judge again
+                raise ConflictingUpdate(
+                    f"mollie {payment.payment_id}: the refund no longer stands at Mollie; retry"
+                )
             self._claim_undone(payment, undone, etag)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices,
                        on=self._came_back_on(client, payment, "refund"))  # fmt: skip
