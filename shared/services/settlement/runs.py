@@ -403,7 +403,7 @@ class SettlementRunner:
         return any(i.invoice.status is InvoiceStatus.CREDITED for i in found.values())
 
     def _complete(
-        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement
+        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement, attempt: int = 0
     ) -> ClientSettlement | None:
         taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
         contributions = [c.contribution for c in taken] + [
@@ -462,9 +462,18 @@ class SettlementRunner:
         )
         try:
             self.store.save_settlement(done, etag)
-        except PreconditionFailed:
+        except PreconditionFailed as exc:
+            # changed since it was read: completed by another worker (then its balance is
+            # moved here), or only touched and still claiming; left claiming, the run would
+            # be approved without it and its payments never paid out (a fault test found it)
             again = self.store.settlement(agency.agency_id, settlement.settlement_id)
-            return again[0] if again else None
+            if again is None:
+                return None
+            if attempt >= RETRIES:
+                raise ConflictingUpdate(
+                    f"settlement {settlement.settlement_id} keeps changing"
+                ) from exc
+            return self._complete(agency, run, again[0], attempt + 1)
         self._close_balance(done)
         if figures.net < 0:
             self._claim_back(agency, done, -figures.net)
