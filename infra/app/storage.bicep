@@ -193,6 +193,7 @@ var tables = [
   'ConsoleSearch' // the console's search index (shared/adapters/tables/search_repo.py)
   'MolliePlanCollections' // payment plans collected through Mollie (shared/services/plans/mollie_collection.py)
   'PaymentsByDay' // the console's payments per day (shared/adapters/tables/payment_days_repo.py)
+  'SettlementRepayments' // clients' repayments of negative settlements (settlement_repayments_repo.py)
 ]
 
 resource tableSet 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for t in tables: {

@@ -66,8 +66,8 @@ class AgreementOut(BaseModel):
 
 
 class FiguresOut(BaseModel):
-    """received + reversed + corrected + carried_in = to_agency + commission + fee_vat + payout
-    + carried_out"""
+    """received + reversed + corrected + carried_in + repaid = to_agency + commission + fee_vat
+    + payout + carried_out"""
 
     received: Euros
     reversed: Euros
@@ -85,6 +85,11 @@ class FiguresOut(BaseModel):
     corrected: Euros = Field(
         description="Money settled before that the ledger has since moved (a credit note, a "
         "correction): what it adds or takes back"
+    )
+    repaid: Euros = Field(
+        default="0.00",
+        description="What the client repaid by bank transfer of a negative balance "
+        "(POST /v1/clients/{client}/settlement-repayments): it meets carried_in",
     )
 
 
@@ -269,3 +274,8 @@ def register(router: Router, services: Services) -> None:
     router.add(Route("POST", "/v1/settlements/{settlement}/approve", approve,
                      "Approve the run (its transfer file may go to the bank); idempotent", tag,
                      response=SettlementRunOut))  # fmt: skip
+
+    # a client's repayment of a negative settlement (its own module: its own reason to change)
+    from shared.api import routes_settlement_repayments
+
+    routes_settlement_repayments.register(router, services)

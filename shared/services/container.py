@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
     from shared.services.reports.service import ReportService
+    from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
@@ -440,6 +441,20 @@ class Services:
 
         return SettlementService(
             self.repos, SettlementRepository(self.repos.store), self.files, self.clock
+        )
+
+    @cached_property
+    def settlement_repayments(self) -> SettlementRepayments:
+        from shared.adapters.tables.settlement_repayments_repo import (
+            SettlementRepaymentRepository,
+        )
+        from shared.services.settlement.repayments import SettlementRepayments
+
+        return SettlementRepayments(
+            self.repos,
+            self.settlements.store,
+            SettlementRepaymentRepository(self.repos.store),
+            self.clock,
         )
 
     @cached_property

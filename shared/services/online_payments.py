@@ -329,7 +329,8 @@ class OnlinePaymentService:
         invoices = json.loads(record["Invoices"])
         booking_id = f"mollie-{payment_id}"
         if record.get("PlanId") and self.plan_payment is not None:
-            outcome = self._plan_payment(client, record, payment, booking_id, invoices)
+            outcome = self._plan_payment(client, record, payment, booking_id, invoices,
+                                         booked=booked, etag=etag, provider=provider)  # fmt: skip
             if outcome != "not_on_plan":
                 return outcome
             # a collection of a plan cancelled before it recorded the payment: the money is
@@ -521,11 +522,17 @@ class OnlinePaymentService:
             ) from exc
 
     def _plan_payment(self, client: Client, record: dict[str, Any], payment: MolliePayment,
-                      booking_id: str, invoices: list[str]) -> str:  # fmt: skip
+                      booking_id: str, invoices: list[str], *, booked: _Undone | None = None,
+                      etag: str | None = None, provider: PaymentProvider | None = None) -> str:  # fmt: skip
         """A plan's first or recurring payment: the plan books it (the same ledger path, the
         same booking id) and fails or reopens its installment; a chargeback then also counts
-        against the debtor and goes on the contact log, as for any online payment."""
+        against the debtor and goes on the contact log, as for any online payment. A refund,
+        and a refund that failed or was canceled (the plan counts its installment again), are
+        booked as the ordinary path books them: claimed under the ETag read before Mollie,
+        then Mollie is asked once more, so a delivery that read Mollie before another booked
+        (redelivered, out of order) is retried rather than booking an older state."""
         assert self.plan_payment is not None
+        booked = booked or _Undone(0, 0, 0)
         outcome = self.plan_payment(client, str(record["PlanId"]), payment)
         if outcome == "chargeback":
             # what was refunded before counts too: the net left is what neither took back
@@ -538,10 +545,51 @@ class OnlinePaymentService:
             self._rebook(client, str(record["Debtor"]), booking_id, payment, invoices)
             outcome = "paid"
         elif outcome == "refund":
+            # what is refunded as the plan judged it: Mollie's lists (a failed or canceled
+            # refund no longer counts), the payment's totals where there are no lists
+            if provider is not None:
+                payment = current_view(provider, payment, look=True)
             undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
+            if undone == 0:  # it failed since the plan judged: the plan must judge again
+                raise ConflictingUpdate(
+                    f"mollie {payment.payment_id}: the refund no longer stands at Mollie; retry"
+                )
+            self._claim_undone(payment, undone, etag)
             self._undo(client, str(record["Debtor"]), booking_id, payment, undone, "refund", invoices,
                        on=self._came_back_on(client, payment, "refund"))  # fmt: skip
+            self._verify_undone(payment, undone)
+            self._still(provider, payment, undone)
+        elif outcome == "refund_failed":
+            # the plan decided on Mollie's lists: nothing of the payment is refunded or
+            # charged back now, so all of it stands again (booked once under its net id)
+            whole = replace(payment, amount_refunded=0, amount_charged_back=0)
+            self._claim_undone(whole, 0, etag)
+            if booked.cents:
+                self._restore(client, str(record["Debtor"]), booking_id, whole, invoices,
+                              booked=booked, undone=0)  # fmt: skip
+            else:  # the refund's own booking never got through: nothing to tell
+                self._net(client, booking_id, whole, whole.amount, invoices)
+            self._verify_undone(whole, 0)
+            self._still(provider, payment, 0)
+            outcome = "refund_failed"
         return outcome
+
+    def _still(
+        self, provider: PaymentProvider | None, payment: MolliePayment, undone: Cents
+    ) -> None:
+        """After booking what a plan's payment has undone: Mollie is asked once more, and a
+        state that moved since this delivery read it (a refund failed or was made meanwhile,
+        whose own delivery finished before this one booked) has the message retried, which
+        books Mollie's state then (idempotent)."""
+        if provider is None:
+            return
+        fresh = provider.get_payment(payment.payment_id) or payment
+        look = bool(fresh.amount_refunded or fresh.amount_charged_back or undone)
+        now = current_view(provider, fresh, look=look)
+        if min(now.amount, now.amount_refunded + now.amount_charged_back) != undone:
+            raise ConflictingUpdate(
+                f"mollie {payment.payment_id}: Mollie's state moved while it was booked; retry"
+            )
 
     def _undo(
         self,

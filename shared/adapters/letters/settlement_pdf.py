@@ -102,6 +102,9 @@ def statement_pdf(
         ("Over te maken", t.payout),
         ("Naar volgende afdracht", t.carried_out),
     )
+    if t.repaid:  # the client's repayment of a negative balance: it meets what came in
+        at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht") + 1
+        figures = (*figures[:at], ("Terugbetaald door opdrachtgever", t.repaid), *figures[at:])
     if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
         figures = (
             *figures[:6],

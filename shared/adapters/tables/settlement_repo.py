@@ -27,6 +27,7 @@ from typing import Any
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.domain.records import Payment
 from shared.domain.settlement.agreement import Frequency, Recipient, SettlementAgreement
 from shared.domain.settlement.records import (
@@ -53,7 +54,8 @@ BALANCES = "SettlementBalances"
 RUNS = "SettlementRuns"
 SETTLEMENTS = "ClientSettlements"
 SETTLED_PAYMENTS = "SettledPayments"
-TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS)
+# clients' repayments of negative settlements (settlement_repayments_repo.py)
+TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS, REPAYMENTS)
 
 
 @dataclass(frozen=True)

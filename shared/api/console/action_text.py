@@ -40,6 +40,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan_approval": ("Betalingsregeling voorgesteld", "Payment plan proposed"),
     "plan_postponement_request": ("Termijn verschuiven", "Move an installment"),
     "plan_breached": ("Regeling niet nagekomen", "Plan breached"),
+    "plan_lapsed_but_paid": ("Vervallen regeling toch betaald", "Lapsed plan paid after all"),
     "plan_paid_claim_open": ("Regeling betaald, vordering open", "Plan paid, claim open"),
     "plan_overpayment": ("Regeling: te veel geïncasseerd", "Plan overpayment"),
     "plan_mandate_invalid": ("Machtiging ongeldig", "Mandate invalid"),

@@ -124,7 +124,11 @@ def action_for_request(method: str, path: str) -> Action:
     parts = [p for p in path.split("/") if p]
     if parts[1:2] == ["keys"]:
         return Action.MANAGE_KEYS
-    settlement = parts[1:2] == ["settlements"] or "settlement-agreement" in parts
+    settlement = (
+        parts[1:2] == ["settlements"]
+        or "settlement-agreement" in parts
+        or "settlement-repayments" in parts  # money a client paid back: finance/admin
+    )
     if settlement:
         return Action.MANAGE_SETTLEMENTS  # paying collected money out: admins, reads too
     if "ibans" in parts:

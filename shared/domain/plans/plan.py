@@ -305,6 +305,27 @@ class PaymentPlan:
             return plan.fail(number)
         return replace(plan, failed=plan.failed | {number})
 
+    def debit_counts_again(self, end_to_end_id: str) -> PaymentPlan:
+        """A collection taken back whose money came back to the creditor after all (the bank
+        reversed its chargeback; the debtor's refund through Mollie ``failed`` or was
+        ``canceled``: the money stays with the merchant): collected again, and its installment
+        no longer failed unless staff retried it meanwhile (a later attempt stands for it).
+        Only a returned collection moves: applied twice, the plan is the same."""
+        debit = next(
+            (d for d in self.debits
+             if d.end_to_end_id == end_to_end_id and d.state is DebitState.RETURNED),
+            None,
+        )  # fmt: skip
+        if debit is None:
+            return self
+        debits = tuple(
+            replace(d, state=DebitState.COLLECTED, reason=None) if d == debit else d
+            for d in self.debits
+        )
+        later = any(d.number == debit.number and d.attempt > debit.attempt for d in debits)
+        failed = self.failed if later else self.failed - {debit.number}
+        return replace(self, debits=debits, failed=failed)
+
     def retry(self, number: int) -> PaymentPlan:
         if number not in self.failed:
             raise PlanStateError(f"installment {number} did not fail")

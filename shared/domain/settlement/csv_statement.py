@@ -5,7 +5,9 @@ One header, one row per invoice and component of each payment (``kind`` is ``pay
 ledger moved after it was settled: ``reason`` says why, ``credited`` for a credit note on an
 invoice it paid, ``reallocated`` for another move; the row names the payment and the invoice), then one row per figure (``kind`` names it, ``amount``
 holds it). Amounts are euros with a dot, as the API writes them; text cells never start a
-formula (the invoice number is the client's text).
+formula (the invoice number is the client's text). A repayment of a negative balance the
+client made by bank transfer is a row of its own (``repayment``: its day, the bank's
+reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, fields
 
 from shared.domain.money import format_cents
+from shared.domain.settlement.repayment import Repayment
 from shared.domain.settlement.statement import (
     REVERSED,
     SettlementLine,
@@ -30,7 +33,12 @@ HEADER = (
 FIGURES = tuple(f.name for f in fields(StatementTotals))
 
 
-def statement_csv(settlement_id: str, lines: Sequence[SettlementLine], t: StatementTotals) -> str:
+def statement_csv(
+    settlement_id: str,
+    lines: Sequence[SettlementLine],
+    t: StatementTotals,
+    repayments: Sequence[Repayment] = (),
+) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", ""))
@@ -48,6 +56,9 @@ def statement_csv(settlement_id: str, lines: Sequence[SettlementLine], t: Statem
                 _reason(x),
             )
         )
+    for r in repayments:
+        writer.writerow(("repayment", r.received_on.isoformat(), csv_cell(r.reference), "", "",
+                         "client", format_cents(r.amount), "repaid by the client"))  # fmt: skip
     for name, value in zip(FIGURES, astuple(t), strict=True):
         writer.writerow((name, "", "", "", "", "", format_cents(value), ""))
     return out.getvalue()

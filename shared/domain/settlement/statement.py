@@ -24,9 +24,11 @@ what the ledger now says the payment paid minus what earlier statements settled 
 (:mod:`shared.domain.settlement.restate`); ``corrected`` sums them, ``reversed`` the payments
 that came back.
 
-And always: received + reversed + corrected + carried in == agency share + commission + fee
-VAT + payout + carried out. A negative net is never transferred: it is carried to the next
-statement (set off against the next payout), and staff are asked to claim it back.
+And always: received + reversed + corrected + carried in + repaid == agency share +
+commission + fee VAT + payout + carried out. A negative net is never transferred: it is
+carried to the next statement (set off against the next payout), and staff are asked to claim
+it back; what the client repays by bank transfer (:mod:`shared.domain.settlement.repayment`)
+comes into its next statement as ``repaid``, which meets the negative balance carried in.
 """
 
 from __future__ import annotations
@@ -128,11 +130,14 @@ class StatementTotals:
     # money settled before that the ledger has since moved to other invoices or components
     # (a credit note, a ledger correction): what it adds or takes back (either sign)
     corrected: Cents = 0
+    # what the client repaid by bank transfer of a negative balance (>= 0): no commission,
+    # no VAT; it meets the negative balance carried in (statements before it read 0)
+    repaid: Cents = 0
 
     @property
     def balanced(self) -> bool:
         return (
-            self.received + self.reversed + self.corrected + self.carried_in
+            self.received + self.reversed + self.corrected + self.carried_in + self.repaid
             == self.to_agency + self.commission + self.fee_vat + self.payout + self.carried_out
         )
 
@@ -143,13 +148,18 @@ def totals(
     fee_vat_bp: int,
     carried_in: Cents,
     vat_on_costs_kept: bool = False,
+    repaid: Cents = 0,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
     ``vat_on_costs_kept``: the costs the agency keeps are part of its fee (VAT on them too);
-    settlements made before the agreement said so are recomputed without it."""
+    settlements made before the agreement said so are recomputed without it. ``repaid``: what
+    the client repaid of a negative balance since (added to the net as it is: the client's
+    own money coming back, no fee on it; more than it owed is paid out again)."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
+    if repaid < 0:
+        raise ValueError("a repayment is never negative")
     lines = [x for c in contributions for x in c.lines]
     received = sum(x.amount for x in lines if not x.reversal)
     reversed_ = sum(x.amount for x in lines if came_back(x))
@@ -166,7 +176,7 @@ def totals(
         from_debtor = _kept(lines, "costs_vat")
     fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
     to_agency -= from_debtor
-    net = to_client - commission - (fee_vat - from_debtor) + carried_in
+    net = to_client - commission - (fee_vat - from_debtor) + carried_in + repaid
     payout = max(net, 0)
     return StatementTotals(
         received=received,
@@ -181,6 +191,7 @@ def totals(
         carried_out=net - payout,
         fee_vat_from_debtor=from_debtor,
         corrected=corrected,
+        repaid=repaid,
     )
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 RETRIES = 5
 # Mollie's recurring guide: a recurring payment needs a customer with a pending or valid mandate
 USABLE = ("valid", "pending")
+# the reason a debit refunded through Mollie is returned with (a failed refund looks for it)
+REFUNDED = "refunded through Mollie"
 log = logging.getLogger("inning.plans")
 
 
@@ -547,15 +549,22 @@ class MolliePlanDesk:
         ):
             # the bank reversed the chargeback: the money is the client's again; the webhook
             # books it anew (a reversed booking is never booked again) and the plan takes it in
-            self._chargeback_reversed(client, plan, debit, payment)
+            self._counts_again(client, plan, debit, f"the chargeback of {payment.payment_id} "
+                               "was reversed; the payment counts again")  # fmt: skip
             return "chargeback_reversed"
+        elif charged_back == 0 and payment.amount_refunded == 0 and debit.reason == REFUNDED:
+            # every refund of it failed or was canceled at Mollie: the money stayed with us,
+            # so the installment is paid again (the webhook books the payment anew, once)
+            self._counts_again(client, plan, debit, f"the refund of {payment.payment_id} failed "
+                               "or was canceled at Mollie; the payment counts again")  # fmt: skip
+            return "refund_failed"
         if charged_back > 0:
             self.svc.debit_came_back(
                 client, payment.payment_id, "chargeback" + (f" ({why})" if why else ""), plan_id
             )
             return "chargeback"
         if payment.amount_refunded > 0:  # the client refunded it through Mollie: not paid after all
-            self.svc.debit_came_back(client, payment.payment_id, "refunded through Mollie", plan_id)
+            self.svc.debit_came_back(client, payment.payment_id, REFUNDED, plan_id)
             return "refund"
         if settle:
             self.svc.process(client.client_id, plan_id, amsterdam_today(self.svc.clock))
@@ -609,31 +618,47 @@ class MolliePlanDesk:
             return changed, debit
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
 
-    def _chargeback_reversed(
-        self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment
+    def _counts_again(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, told: str
     ) -> None:
-        """The debit counts as collected again; its installment no longer failed unless
-        staff retried it meanwhile (a later attempt then stands for it)."""
+        """The debit counts as collected again (a reversed chargeback, a failed or canceled
+        refund): see :meth:`PaymentPlan.debit_counts_again`; told once on the timeline."""
         for _ in range(RETRIES):
             current, etag = self.svc._get(client, plan.plan_id)
-            debits = tuple(
-                replace(d, state=DebitState.COLLECTED, reason=None)
-                if d.end_to_end_id == debit.end_to_end_id and d.state is DebitState.RETURNED
-                else d
-                for d in current.debits
-            )
-            if debits == current.debits:
-                return
-            later = any(d.number == debit.number and d.attempt > debit.attempt for d in debits)
-            failed = current.failed if later else current.failed - {debit.number}
+            changed = current.debit_counts_again(debit.end_to_end_id)
+            if changed == current:
+                return  # a redelivery: counted again before
             try:
-                self.svc._save(replace(current, debits=debits, failed=failed), etag)
+                self.svc._save(changed, etag)
             except ConflictingUpdate:
                 continue
-            self.svc._log(current, "collected", f"Installment {debit.number}: the chargeback of "
-                          f"{payment.payment_id} was reversed; the payment counts again")  # fmt: skip
+            self.svc._log(current, "collected", f"Installment {debit.number}: {told}")
+            if changed.status is PlanStatus.CANCELLED and debit.number in current.failed:
+                self._lapsed_but_paid(client, changed, debit, told)
             return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
+
+    def _lapsed_but_paid(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, told: str
+    ) -> None:
+        """The plan was cancelled (a breach, or staff) while this installment counted as
+        unpaid, and it turns out paid: staff decide whether to offer the plan again (nothing
+        revives a cancelled plan by itself: the debtor was told it ended). One item per
+        collection, however often the webhook comes."""
+        now = self.svc.clock.now()
+        item = ActionItem(
+            client.client_id, f"lapsed-paid-{debit.end_to_end_id}"[:200], "plan_lapsed_but_paid",
+            f"Plan {plan.plan_id} of debtor {plan.debtor_number} was cancelled ({plan.reason}) "
+            f"while installment {debit.number} counted as unpaid; {told}: consider offering "
+            "the plan again", now, debtor_number=plan.debtor_number,
+            invoice_numbers=tuple(plan.invoice_numbers),
+            detail={"plan_id": plan.plan_id, "installment": debit.number,
+                    "payment": debit.end_to_end_id},
+        )  # fmt: skip
+        try:
+            self.svc.repos.actions.add(item)
+        except Conflict:
+            return  # told before
 
     def _paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, payment: MolliePayment

@@ -19,7 +19,10 @@ Nothing is paid twice, whatever crashes or repeats:
 - a client whose net is negative (paid too much) gets no transfer: the amount is carried to
   its next payout, the run says what is owed, and staff get an item to claim it back;
 - a client's balance (negative net carried forward, last period settled) moves only from the
-  settlement it was read for to the next (ETag), so a repeated completion changes nothing.
+  settlement it was read for to the next (ETag), so a repeated completion changes nothing;
+- what a client repaid of a negative balance by bank transfer is taken by one settlement
+  (its row's SettledIn, under its ETag) and comes in as ``repaid``: the negative balance it
+  carries in is met, not set off again; a repayment alone is a settlement of its own.
 """
 
 from __future__ import annotations
@@ -152,6 +155,11 @@ class SettlementRunner:
         self.files = files
         self.queues = queues
         self.clock = clock
+        from shared.adapters.tables.settlement_repayments_repo import (
+            SettlementRepaymentRepository,
+        )
+
+        self.repayments = SettlementRepaymentRepository(store.store)
 
     # -- the run -----------------------------------------------------------------------------
     def fan_out(self) -> int:
@@ -333,8 +341,10 @@ class SettlementRunner:
             if (p := payments.get(pid)) is not None
             and _moved(p, rows, replace(agreement, commission_bp=0))
         ]
+        # repaid by the client and not yet in a settlement: it comes into this one
+        repaid = [r for r in self.repayments.of_client(client.client_id) if r.settled_in is None]
         if found is None:
-            if not (new or moved):
+            if not (new or moved or repaid):
                 return None  # nothing to settle
             draft = ClientSettlement(
                 agency.agency_id, sid, run.run_id, client.client_id, client.number, client.name,
@@ -353,6 +363,8 @@ class SettlementRunner:
         self.store.claim_many([Claim(client.client_id, sid, contribution(p, terms)) for p in new])
         for pid in moved:
             self._correct(client.client_id, sid, payments[pid], history[pid], terms)
+        for r in repaid:
+            self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
         return self._complete(agency, run, settlement)
 
     def _correct(
@@ -392,11 +404,16 @@ class SettlementRunner:
         return any(i.invoice.status is InvoiceStatus.CREDITED for i in found.values())
 
     def _complete(
-        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement
+        self, agency: Agency, run: SettlementRun, settlement: ClientSettlement, attempt: int = 0
     ) -> ClientSettlement | None:
         taken, deducted = self.store.claimed_by(settlement.client_id, settlement.settlement_id)
         contributions = [c.contribution for c in taken] + [
             c.contribution.negated() for c in deducted
+        ]
+        repayments = [
+            r
+            for r in self.repayments.of_client(settlement.client_id)
+            if r.settled_in == settlement.settlement_id
         ]
         current = self.store.settlement(agency.agency_id, settlement.settlement_id)
         if current is None:
@@ -406,12 +423,13 @@ class SettlementRunner:
             self._close_balance(settlement)
             self._claim_back_resumed(agency, settlement)
             return settlement
-        if not contributions:  # every candidate was taken by a concurrent run
+        if not contributions and not repayments:  # every candidate was taken by a concurrent run
             self.store.delete_settlement(settlement, etag)
             return None
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
-                         vat_on_costs_kept=settlement.vat_on_costs_kept)  # fmt: skip
+                         vat_on_costs_kept=settlement.vat_on_costs_kept,
+                         repaid=sum(r.amount for r in repayments))  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -430,7 +448,8 @@ class SettlementRunner:
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",
-                       statement_csv(settlement.settlement_id, lines, figures).encode("utf-8"),
+                       statement_csv(settlement.settlement_id, lines, figures,
+                                     repayments).encode("utf-8"),
                        content_type="text/csv")  # fmt: skip
         self.files.put(CONTAINER, f"{prefix}.pdf", statement_pdf(heading, lines, figures),
                        content_type="application/pdf")  # fmt: skip
@@ -445,9 +464,18 @@ class SettlementRunner:
         )
         try:
             self.store.save_settlement(done, etag)
-        except PreconditionFailed:
+        except PreconditionFailed as exc:
+            # changed since it was read: completed by another worker (then its balance is
+            # moved here), or only touched and still claiming; left claiming, the run would
+            # be approved without it and its payments never paid out (a fault test found it)
             again = self.store.settlement(agency.agency_id, settlement.settlement_id)
-            return again[0] if again else None
+            if again is None:
+                return None
+            if attempt >= RETRIES:
+                raise ConflictingUpdate(
+                    f"settlement {settlement.settlement_id} keeps changing"
+                ) from exc
+            return self._complete(agency, run, again[0], attempt + 1)
         self._close_balance(done)
         if figures.net < 0:
             self._claim_back(agency, done, -figures.net)

@@ -93,6 +93,9 @@ def seeded_talk(world: World, tenants: Tenants, now: datetime) -> None:
 # forms only a client's own people may use, whatever an agency role grants (as in the API:
 # proving an IBAN with the code the bank statement carries is the client's own act)
 CLIENT_PEOPLE_ONLY = {("settings", "iban_confirm")}
+# and forms only an agency's own people may use (recording the money a client paid back of a
+# negative settlement is the agency's finance act; the API's route is for agency keys only)
+AGENCY_PEOPLE_ONLY = {("settlement", "repayment"), ("settlement", "")}
 
 
 def paths(name: str) -> list[str]:
@@ -125,8 +128,10 @@ def test_every_page_every_role(world, tenants):
                 checked += 1
             for do in sorted({*spec.post_action, ""}):
                 needed = spec.post_action.get(do, spec.post_action.get("", Action.WRITE))
-                allowed = granted(role, at_client, spec, needed) and (
-                    at_client or (name, do) not in CLIENT_PEOPLE_ONLY
+                allowed = (
+                    granted(role, at_client, spec, needed)
+                    and (at_client or (name, do) not in CLIENT_PEOPLE_ONLY)
+                    and not (at_client and (name, do) in AGENCY_PEOPLE_ONLY)
                 )
                 for path in paths(name):
                     form = {"csrf": token, "client": tenants.c1, **({"do": do} if do else {})}

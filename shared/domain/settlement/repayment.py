@@ -1,0 +1,83 @@
+"""A client's repayment of a negative settlement: the agency paid the client more than the
+ledger now says was collected for it (a payment came back after it was paid out, a credit
+note moved its money), the settlement carried the negative net forward and staff were asked
+to claim it back; the client transfers it back to the third-party account.
+
+The repayment is money the client brings into its settlement: the next settlement takes it
+(``repaid`` in :class:`~shared.domain.settlement.statement.StatementTotals`), so what was
+carried in against the client is met by what it repaid and is no longer set off against its
+payout. The statement never forgets a negative balance by itself: the balance only moves
+through settlements, which keeps every euro on a statement the client receives.
+
+It is recorded once per bank reference (the transfer's end-to-end id or the statement's
+reference): the same reference again is the same repayment (recorded once), and the same
+reference with another amount is a mistake that must not pass silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shared.domain.money import Cents
+
+# SEPA's basic Latin character set (EPC217-08), at most 35 characters as an EndToEndId: the
+# bank statement quotes the reference in these, so staff type what the statement shows
+_REFERENCE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")
+
+
+class RepaymentError(ValueError):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Repayment:
+    agency_id: str
+    client_id: str
+    reference: str  # the bank's reference of the transfer: one repayment per reference
+    amount: Cents  # > 0
+    received_on: date  # the day it reached the third-party account (Amsterdam)
+    recorded_at: datetime
+    recorded_by: str  # the key or person that recorded it (audit)
+    # the settlement whose negative net it repays (the claim-back item's), as staff saw it
+    settlement_id: str | None = None
+    # the settlement that took it into its figures (None: the next one will)
+    settled_in: str | None = None
+    note: str = ""
+
+
+def reference_of(text: str) -> str:
+    """The reference as the bank statement shows it, spaces at the ends dropped; refused
+    when empty, longer than 35 or outside SEPA's character set."""
+    ref = (text or "").strip()
+    if not _REFERENCE.fullmatch(ref):
+        raise RepaymentError(
+            "the reference must be 1 to 35 characters of SEPA's set (letters, digits, "
+            "space and / - ? : ( ) . , ' +), as the bank statement shows it",
+            field="reference",
+        )
+    return ref
+
+
+def check_amount(amount: Cents) -> Cents:
+    if amount <= 0:
+        raise RepaymentError("a repayment is a positive amount", field="amount")
+    return amount
+
+
+def same(a: Repayment, b: Repayment) -> bool:
+    """Whether ``b`` (asked again under ``a``'s reference) is the repayment ``a`` recorded:
+    the amount decides (the day or the note typed again may differ)."""
+    return a.reference == b.reference and a.amount == b.amount
+
+
+def owed(carried: Cents, repayments: Iterable[Repayment]) -> Cents:
+    """What the client still owes back: the negative net its balance carries, less what it
+    repaid that no settlement has taken yet (negative: it repaid more than it owed, which its
+    next settlement pays out)."""
+    waiting = sum(r.amount for r in repayments if r.settled_in is None)
+    return -min(carried, 0) - waiting

@@ -1,0 +1,64 @@
+"""The console's settlement page: whoever reads the client sees what it owes back; the
+agency's finance/admin people (MANAGE_SETTLEMENTS at agency level) record its repayment, once
+per reference; everyone else gets no form and a 403 on posting (a client's own admin too: it
+may not book money it says it sent); another agency's client is out of reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.adapters.tables.settlement_repo import SettlementRepository
+from shared.domain.people.authorisation import Role
+from shared.domain.settlement.records import SettlementBalance
+from tests.unit.api.conftest import World
+from tests.unit.console.conftest import csrf_of, desk_for
+from tests.unit.people.conftest import Tenants
+
+MAY = {Role.AGENCY_ADMIN}
+
+
+def _owes(world: World, client_id: str, cents: int) -> None:
+    store: SettlementRepository = world.services.settlements.store
+    store.save_balance(SettlementBalance("agency-a", client_id, -cents, "2026-11", "S0"), None)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_the_agencys_finance_people_record_a_repayment(
+    world: World, tenants: Tenants, role: Role
+) -> None:
+    _owes(world, tenants.c1, 8_790)
+    agency = role.agency_level
+    browser = desk_for(world, role, None if agency else tenants.c1, f"{role.value}@x.example")
+    path = f"/settlement?client={tenants.c1}" if agency else "/settlement"
+    page = browser.get(path)
+    assert page.status == 200, (role, page.status)  # who reads the client sees what it owes
+    body = page.encoded().decode()
+    assert "87,90" in body and ('value="repayment"' in body) == (role in MAY)
+    form = {"csrf": csrf_of(page), "client": tenants.c1, "do": "repayment",
+            "reference": "NL-REPAY-9", "amount": "87,90", "received_on": "2026-12-02"}  # fmt: skip
+    first = browser.post(path, form)
+    if role not in MAY:
+        assert first.status == 403, (role, first.status)
+        assert world.services.settlement_repayments.repayments.of_client(tenants.c1) == []
+        return
+    assert first.status == 303 and "done=st_recorded" in first.headers["Location"]
+    again = browser.post(path, form)  # a second click: nothing more
+    assert again.status == 303 and "done=st_again" in again.headers["Location"]
+    refused = browser.post(path, {**form, "amount": "80,00"})
+    assert refused.status == 409
+    bad = browser.post(path, {**form, "reference": "x", "amount": "veel"})
+    assert bad.status == 422
+    repayments = world.services.settlement_repayments
+    client = world.services.repos.clients.get(tenants.c1)
+    assert client is not None
+    [held] = repayments.of_client(client[0])
+    assert (held.reference, held.amount) == ("NL-REPAY-9", 8_790)
+    assert repayments.owed(client[0]) == 0
+    after = browser.get(path).encoded().decode()
+    assert "NL-REPAY-9" in after and "0,00" in after
+
+
+def test_another_agencys_client_is_out_of_reach(world: World, tenants: Tenants) -> None:
+    browser = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
+    page = browser.get(f"/settlement?client={tenants.b1}")
+    assert page.status in (403, 404)
