@@ -196,17 +196,34 @@ def digit_groups(text: str, exclude: Iterable[str] = ()) -> list[str]:
     inside a structured reference already looked up. A long run (``202401483``, the hyphen
     left out) is also tried by its last five and four digits."""
     skip = [re.sub(r"\D", "", x) for x in exclude]
+    ending: set[str] = set()  # the last group of a number written whole ("201303-088")
     groups: set[str] = set()
+    derived: set[str] = set()
     for m in re.finditer(r"\d{3,}", text):
-        if re.match(r"[-/.]?\d", text[m.end() :]):
+        after = text[m.end() :]
+        # more digits continue the number, but a date after a slash is the payer's invoice
+        # date ("201303-111/11.3.2013", "2013-0456/15-03-2013"), not a part of it
+        if re.match(r"[-/.]?\d", after) and not _DATE_AFTER.match(after):
             continue
         group = m.group()
-        if any(group in s for s in skip):
-            continue
+        if any(group in s for s in skip) or (
+            len(group) == 4 and _DATE_BEFORE.search(text[: m.start()])
+        ):
+            continue  # a reference's digits, or the year of a date ("11.3.2013")
         groups.add(group)
+        if re.search(r"[0-9A-Za-z][-/.]$", text[: m.start()]):
+            ending.add(group)
         if len(group) > 6:
-            groups.update({group[-5:], group[-4:]})
-    return sorted(groups, key=lambda g: (-len(g), g))[:MAX_TAIL_LOOKUPS]
+            derived.update({group[-5:], group[-4:]})
+    # a number's own last group before the tails of a long run: "12420/20001512 201303-088"
+    # must look up 088, which the run's 01512 and 1512 pushed out (newcomer5 finding 1)
+    ranked = sorted(groups, key=lambda g: (g not in ending, -len(g), g))
+    ranked += sorted(derived - groups, key=lambda g: (-len(g), g))
+    return ranked[:MAX_TAIL_LOOKUPS]
+
+
+_DATE_BEFORE = re.compile(r"(?<!\d)\d{1,2}[-./]\d{1,2}[-./]$")
+_DATE_AFTER = re.compile(r"/\d{1,2}[-./]\d{1,2}[-./](?:\d{4}|\d{2})(?!\d)")
 
 
 # a prefix word before a bare short number ("factuur 57", "nr. 7", "factuurnr: 12")
