@@ -11,7 +11,7 @@ every claim is an overpayment, for staff.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +20,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     ORDER_6_44,
     PRINCIPAL_FIRST,
+    RESTATED,
     ClaimFigures,
     Component,
     EventKind,
@@ -148,6 +149,38 @@ def allocate(
     moved, left = _move_released(records, events, released, rates)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def restated_moves(records: Iterable[ClaimRecord], payment_id: str) -> tuple[str, ...]:
+    """The later payments whose allocations back-dated payment ``payment_id`` changed when it
+    restated a claim (their ``RESTATED`` events name it): what a repeat of the booking lets
+    follow the ledger again (invoices, payment rows), as the first booking did."""
+    why = f"{RESTATED}payment {payment_id} received "
+    return _named(records, lambda reason: reason.startswith(why), payment_id)
+
+
+def credit_note_moves(records: Iterable[ClaimRecord], number: str, reference: str) -> tuple[str, ...]:
+    """The payments whose allocations credit note ``reference`` on invoice ``number`` changed
+    (the restatement's ``RESTATED`` events name the note): what a repeat of the note lets
+    follow the ledger again."""
+    why = f"{RESTATED}{CREDIT_NOTE}"
+    named = f": {reference}: "
+    return _named(
+        (r for r in records if r.number == number),
+        lambda reason: reason.startswith(why) and reason[len(why) + 10 :].startswith(named),
+    )
+
+
+def _named(
+    records: Iterable[ClaimRecord], names: Callable[[str], bool], besides: str = ""
+) -> tuple[str, ...]:
+    found = {
+        e.payment_id
+        for r in records
+        for e in r.events
+        if e.payment_id and e.payment_id != besides and names(e.reason or "")
+    }
+    return tuple(sorted(found))
 
 
 def _undesignated(records: Iterable[ClaimRecord], besides: Collection[str]) -> list[ClaimRecord]:

@@ -472,10 +472,24 @@ def _summary(f: ClaimFigures) -> dict[str, object]:
 
 
 def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date) -> Booking | None:
-    """The booking of ``payment_id`` as the claims hold it, or None when it is not there."""
+    """The booking of ``payment_id`` as the claims hold it, or None when it is not there.
+
+    ``moved``: the later payments its restatement moved (their lines as the claims hold them
+    now), so a repeat after a crash lets them follow the ledger as the first booking did
+    (failure5 finding 1); ``left`` stays empty: what no claim took of a moved payment is on
+    its payment row (the claims do not know its amount), and the follow-ups read it there."""
     held = any(e.payment_id == payment_id for r in records for e in r.events)
     if not held:
         return None
+    lines = _lines(records, payment_id)
+    moved = {pid: _lines(records, pid) for pid in booking.restated_moves(records, payment_id)}
+    day = max([on, *(e.on for r in records for e in r.events if e.payment_id == payment_id)])
+    return Booking(payment_id, amount, day, lines, amount - sum(x.amount for x in lines),
+                   moved=moved)  # fmt: skip
+
+
+def _lines(records: list[ClaimRecord], payment_id: str) -> tuple[booking.AllocationLine, ...]:
+    """What ``payment_id`` pays per claim and component as the claims hold it."""
     net: dict[tuple[str, Component], Cents] = {}
     for r in records:
         for e in r.events:
@@ -486,5 +500,4 @@ def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date
                 net[key] = net.get(key, 0) + e.amount
             elif e.kind is EventKind.REVERSAL and (e.reason or "").startswith(RESTATED):
                 net[key] = net.get(key, 0) - e.amount  # moved by a restatement, not returned
-    lines = [booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0]
-    return Booking(payment_id, amount, on, tuple(lines), amount - sum(x.amount for x in lines))
+    return tuple(booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0)
