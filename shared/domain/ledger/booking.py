@@ -159,7 +159,9 @@ def restated_moves(records: Iterable[ClaimRecord], payment_id: str) -> tuple[str
     return _named(records, lambda reason: reason.startswith(why), payment_id)
 
 
-def credit_note_moves(records: Iterable[ClaimRecord], number: str, reference: str) -> tuple[str, ...]:
+def credit_note_moves(
+    records: Iterable[ClaimRecord], number: str, reference: str
+) -> tuple[str, ...]:
     """The payments whose allocations credit note ``reference`` on invoice ``number`` changed
     (the restatement's ``RESTATED`` events name the note): what a repeat of the note lets
     follow the ledger again."""
@@ -467,14 +469,23 @@ class CreditNoteConflict(LedgerRuleError):
 
 def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
     """What the claim credited under ``reference`` (None: not booked)."""
-    found = [
-        e.amount
+    found = [e.amount for e in _credit_notes(record, reference)]
+    return sum(found) if found else None
+
+
+def credit_note_day(record: ClaimRecord, reference: str) -> date | None:
+    """The day the claim booked credit note ``reference`` (None: not booked)."""
+    return min((e.on for e in _credit_notes(record, reference)), default=None)
+
+
+def _credit_notes(record: ClaimRecord, reference: str) -> list[LedgerEvent]:
+    return [
+        e
         for e in record.events
         if e.kind is EventKind.CREDIT
         and (e.reason or "").startswith(CREDIT_NOTE)
         and (e.reason or "")[len(CREDIT_NOTE) + 10 :].startswith(f": {reference}: ")
     ]
-    return sum(found) if found else None
 
 
 def credit_part(

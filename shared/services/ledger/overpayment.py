@@ -75,7 +75,10 @@ def keep_overpayment(
             except Conflict:
                 continue  # another cause wrote it first: bring that one to the figure
         item, etag = found
-        if item.status is ActionStatus.RESOLVED or item.detail.get("unallocated") == row.unallocated:
+        if (
+            item.status is ActionStatus.RESOLVED
+            or item.detail.get("unallocated") == row.unallocated
+        ):
             return
         updated = replace(
             item,
