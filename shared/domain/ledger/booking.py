@@ -113,6 +113,7 @@ def allocate(
     designated: Sequence[str] = (),
     rates: RateTable | None = None,
     principal_first: frozenset[str] = frozenset(),
+    continuing: bool = False,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -129,14 +130,16 @@ def allocate(
     (:mod:`restate`): the stream is append-only, and correcting events bring the claim to
     exactly what booking the payment on its day would have made it (docs/law.md, back-dated
     payments). ``moved``/``left``: later payments whose allocations the restatement changed,
-    where their released money went, and what of it no claim took."""
+    where their released money went, and what of it no claim took. ``continuing``: the
+    payment's booking was written in part only (a write over more claims than one
+    transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
     unknown = [n for n in designated if n not in by_number]
     if unknown:
         raise LedgerRuleError(f"designated claims unknown: {', '.join(unknown)}")
-    if any(payment_id == e.payment_id for r in records for e in r.events):
+    if not continuing and any(payment_id == e.payment_id for r in records for e in r.events):
         raise LedgerRuleError(f"payment {payment_id} is booked already")
     chosen = sorted(
         (by_number[n] for n in dict.fromkeys(designated)),

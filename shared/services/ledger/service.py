@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.ledger_repo import (
+    CLAIMS_PER_TRANSACTION,
     ClaimHeader,
     ClaimWrite,
     LedgerRepository,
@@ -204,20 +205,47 @@ class LedgerService:
             every = [self.debtor_claims(client, d) for d in debtors]
             records = [r for c in every for r in c.records]
             done = _booked(records, payment_id, amount, on)
-            if done is not None:
+            unfinished = done is not None and self._parts_missing(client, debtors, payment_id)
+            if done is not None and not unfinished:
                 return done
-            result = booking.allocate(records, payment_id, amount, on, designated, self._rates(),
-                                      principal_first)  # fmt: skip
+            # a booking written in parts that stopped between them (a crash, a lost race on a
+            # later part) holds only its first parts: the rest of the money goes over the
+            # claims as they stand now, as the first attempt would have put it (finding 10)
+            rest = amount - sum(x.amount for x in done.lines) if done else amount
+            result = booking.allocate(records, payment_id, rest, on, designated, self._rates(),
+                                      principal_first, continuing=unfinished)  # fmt: skip
             changes = self._changes(
                 client, every, result.events, payments_added=(payment_id, *result.moved),
                 on=result.on,
             )  # fmt: skip
             try:
-                self.ledger.write(changes)
-                return result
+                self._write_in_parts(client, debtors, payment_id, changes, unfinished)
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another booking on these claims won: read again, allocate again
+            if not unfinished:
+                return result
+            # finished now: the whole booking as the claims hold it, read again
         raise ConflictingUpdate("these claims keep changing; the payment will be retried")
+
+    def _parts_missing(self, client: Client, debtors: Sequence[str], payment_id: str) -> bool:
+        return any(self.ledger.parts_missing(client.client_id, d, payment_id) for d in debtors)
+
+    def _write_in_parts(
+        self, client: Client, debtors: Sequence[str], key: str, changes: list[ClaimWrite],
+        unfinished: bool,
+    ) -> None:  # fmt: skip
+        """Write ``changes``; more claims than one transaction holds are marked unfinished
+        before the first part and finished after the last (``LedgerRepository.begin_parts``),
+        so a repeat that finds only the first parts finishes the rest rather than taking them
+        for the whole. ``unfinished``: an earlier attempt's mark is there, taken away now."""
+        parts = len(changes) > CLAIMS_PER_TRANSACTION
+        if parts:
+            for debtor in debtors:
+                self.ledger.begin_parts(client.client_id, debtor, key)
+        self.ledger.write(changes)
+        if parts or unfinished:
+            for debtor in debtors:
+                self.ledger.end_parts(client.client_id, debtor, key)
 
     def reverse(
         self,
