@@ -20,6 +20,7 @@ from shared.services.repositories import Repositories
 from shared.services.statements_redo import keyed_id
 
 if TYPE_CHECKING:
+    from shared.domain.ledger.model import LedgerEvent
     from shared.services.ledger.service import DebtorClaims, LedgerService
 
 RETRIES = 3
@@ -144,7 +145,7 @@ class InvoiceStatusService:
         claims = self.ledger.debtor_claims(client, invoice.debtor_number)
         follow_ledger(
             self.ledger, client, claims,
-            credit_note_moves(claims.records, number, note.reference), number,
+            credit_note_moves(_events_of(claims, number), note.reference), number,
             f"credit note {note.reference} on invoice {number}", "creditnote",
         )  # fmt: skip
         self._log_credit_note(client, invoice, number, note, on, claims, author)
@@ -245,3 +246,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.resolve_dispute(),
             kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved", author=author,
         )  # fmt: skip
+
+
+def _events_of(claims: DebtorClaims, number: str) -> list[LedgerEvent]:
+    return [e for r in claims.records if r.number == number for e in r.events]

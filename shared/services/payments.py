@@ -232,8 +232,10 @@ class PaymentService:
         (none without a debtor or a restatement)."""
         if not payment.debtor_number:
             return ()
-        claims = self.ledger.debtor_claims(client, payment.debtor_number)
-        return restated_moves(claims.records, payment.payment_id)
+        # the ledger's rows alone (one range read): the events say it, no terms are needed
+        stored = self.ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
+        events = (e for claim in stored.values() for e in claim.events)
+        return restated_moves(events, payment.payment_id)
 
     def _get(self, client_id: str, payment_id: str) -> Payment | None:
         return self.repos.payments.get(client_id, payment_id)

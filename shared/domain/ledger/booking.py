@@ -154,35 +154,32 @@ def allocate(
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
 
 
-def restated_moves(records: Iterable[ClaimRecord], payment_id: str) -> tuple[str, ...]:
+def restated_moves(events: Iterable[LedgerEvent], payment_id: str) -> tuple[str, ...]:
     """The later payments whose allocations back-dated payment ``payment_id`` changed when it
-    restated a claim (their ``RESTATED`` events name it): what a repeat of the booking lets
-    follow the ledger again (invoices, payment rows), as the first booking did."""
+    restated a claim (their ``RESTATED`` events among the debtor's ``events`` name it): what
+    a repeat of the booking lets follow the ledger again (invoices, payment rows), as the
+    first booking did."""
     why = f"{RESTATED}payment {payment_id} received "
-    return _named(records, lambda reason: reason.startswith(why), payment_id)
+    return _named(events, lambda reason: reason.startswith(why), payment_id)
 
 
-def credit_note_moves(
-    records: Iterable[ClaimRecord], number: str, reference: str
-) -> tuple[str, ...]:
-    """The payments whose allocations credit note ``reference`` on invoice ``number`` changed
-    (the restatement's ``RESTATED`` events name the note): what a repeat of the note lets
-    follow the ledger again."""
+def credit_note_moves(events: Iterable[LedgerEvent], reference: str) -> tuple[str, ...]:
+    """The payments whose allocations credit note ``reference`` changed (the restatement's
+    ``RESTATED`` events among the credited claim's ``events`` name the note): what a repeat
+    of the note lets follow the ledger again."""
     why = f"{RESTATED}{CREDIT_NOTE}"
     named = f": {reference}: "
     return _named(
-        (r for r in records if r.number == number),
-        lambda reason: reason.startswith(why) and reason[len(why) + 10 :].startswith(named),
+        events, lambda reason: reason.startswith(why) and reason[len(why) + 10 :].startswith(named)
     )
 
 
 def _named(
-    records: Iterable[ClaimRecord], names: Callable[[str], bool], besides: str = ""
+    events: Iterable[LedgerEvent], names: Callable[[str], bool], besides: str = ""
 ) -> tuple[str, ...]:
     found = {
         e.payment_id
-        for r in records
-        for e in r.events
+        for e in events
         if e.payment_id and e.payment_id != besides and names(e.reason or "")
     }
     return tuple(sorted(found))

@@ -510,7 +510,8 @@ def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date
     if not held:
         return None
     lines = _lines(records, payment_id)
-    moved = {pid: _lines(records, pid) for pid in booking.restated_moves(records, payment_id)}
+    events = (e for r in records for e in r.events)
+    moved = {pid: _lines(records, pid) for pid in booking.restated_moves(events, payment_id)}
     day = max([on, *(e.on for r in records for e in r.events if e.payment_id == payment_id)])
     return Booking(payment_id, amount, day, lines, amount - sum(x.amount for x in lines),
                    moved=moved)  # fmt: skip
