@@ -148,6 +148,19 @@ class Invoice:
         notes = (*self.credit_notes, (reference, cents))
         return replace(self, amount=amount, status=status, credit_notes=notes)
 
+    def take_back_credit_note(self, reference: str) -> Invoice:
+        """A partial credit note the claim ledger refused comes off again: the amount as it was
+        before the note; the status follows it (a dispute or a closed invoice stays as it is)."""
+        cents = dict(self.credit_notes).get(reference)
+        if cents is None:
+            return self
+        amount = self.amount + cents
+        status: InvoiceStatus = self.status
+        if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
+            status = _status_for(amount, self.paid)
+        notes = tuple(n for n in self.credit_notes if n[0] != reference)
+        return replace(self, amount=amount, status=status, credit_notes=notes)
+
     def dispute(self, reason: str) -> Invoice:
         if self.status in CLOSED:
             raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.ledger.booking import credit_note_day, credit_note_moves
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
-from shared.ports.tables import TransactionFailed
+from shared.ports.tables import Conflict, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import keyed_id
 
 if TYPE_CHECKING:
-    from shared.services.ledger.service import LedgerService
+    from shared.domain.ledger.model import LedgerEvent
+    from shared.services.ledger.service import DebtorClaims, LedgerService
 
 RETRIES = 3
 
@@ -157,31 +160,74 @@ class InvoiceStatusService:
                 )
         elif booked != note.cents:
             raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")
-        invoice, changed = self._credit_invoice(client, number, note)
-        result = self.ledger.credit_part(
-            client, number, note.cents, on, note.reference, note.reason or ""
-        )
+        invoice, _ = self._credit_invoice(client, number, note)
+        try:
+            self.ledger.credit_part(
+                client, number, note.cents, on, note.reference, note.reason or ""
+            )
+        except Invalid:
+            # the ledger decides (a payment booked since the check above may have left less
+            # open principal, the claim may be closed): a refused note leaves nothing behind,
+            # so the invoice and the ledger keep agreeing (failure5 finding 9)
+            self._take_back(client, number, note)
+            raise
         from shared.services.ledger.credit import follow_ledger
 
+        # what the note moved, read from the ledger rather than from this call's result: a
+        # retry after a crash or outage halfway finds the note booked and must still finish
+        # the invoices and payment rows (failure5 finding 2)
         claims = self.ledger.debtor_claims(client, invoice.debtor_number)
         follow_ledger(
-            self.ledger, client, claims, dict.fromkeys(result.moved, on), number,
+            self.ledger, client, claims,
+            credit_note_moves(_events_of(claims, number), note.reference), number,
             f"credit note {note.reference} on invoice {number}", "creditnote",
         )  # fmt: skip
-        if changed:
-            now = self.clock.now()
-            why = f": {note.reason}" if note.reason else ""
+        self._log_credit_note(client, invoice, number, note, on, claims, author)
+        found = self.repos.invoices.get(client.client_id, number)
+        return found.invoice if found else invoice
+
+    def _log_credit_note(
+        self, client: Client, invoice: Invoice, number: str, note: CreditNote, on: date,
+        claims: DebtorClaims, author: str,
+    ) -> None:  # fmt: skip
+        """The contact log says so once: the entry's id is made from the note (its day in the
+        ledger, the invoice, the reference), so whichever attempt gets here writes it and a
+        repeat collides with it."""
+        record = next((r for r in claims.records if r.number == number), None)
+        day = credit_note_day(record, note.reference) if record else None
+        at = datetime.combine(day or on, time(), UTC)
+        why = f": {note.reason}" if note.reason else ""
+        try:
             self.repos.contacts.add(
                 ContactEntry(
                     client_id=client.client_id, debtor_number=invoice.debtor_number,
-                    entry_id=time_ordered_id(now), at=now, kind=ContactKind.STATUS,
+                    entry_id=keyed_id(at, "creditnote", number, note.reference),
+                    at=at, kind=ContactKind.STATUS,
                     summary=f"Credit note {note.reference}: {format_eur_nl(note.cents)} of "
                     f"invoice {number} credited on {on.isoformat()}{why}",
                     invoice_numbers=(number,), system=True, author=author,
                 )
             )  # fmt: skip
-        found = self.repos.invoices.get(client.client_id, number)
-        return found.invoice if found else invoice
+        except Conflict:
+            pass  # written by an earlier attempt
+
+    def _take_back(self, client: Client, number: str, note: CreditNote) -> None:
+        """Take note ``note`` off the invoice again (the ledger refused it)."""
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if (
+                stored is None
+                or dict(stored.invoice.credit_notes).get(note.reference) != note.cents
+            ):
+                return
+            try:
+                self.repos.invoices.save(
+                    stored.invoice.take_back_credit_note(note.reference), stored
+                )
+                return
+            except TransactionFailed:
+                continue
+        raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
 
     def _credit_invoice(
         self, client: Client, number: str, note: CreditNote
@@ -234,3 +280,7 @@ class InvoiceStatusService:
             client, number, lambda i: i.resolve_dispute(),
             kind=ContactKind.STATUS, summary=f"Dispute on invoice {number} resolved", author=author,
         )  # fmt: skip
+
+
+def _events_of(claims: DebtorClaims, number: str) -> list[LedgerEvent]:
+    return [e for r in claims.records if r.number == number for e in r.events]

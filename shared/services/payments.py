@@ -26,6 +26,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.booking import restated_moves
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import (
@@ -103,6 +104,13 @@ class PaymentService:
                 # refused by an invoice (a credit between the ledger and the invoice write;
                 # the first delivery may have died before undoing it): undone now
                 return self._undo(client, existing)
+            moved = () if existing.reversed else self._moved_by(client, existing)
+            if moved:
+                # a back-dated payment that restated claims (always booked here, never in a
+                # statement window's bulk writes): the first delivery may have died before
+                # its follow-ups, the later payments it moved and its overpayment item
+                # (failure5 finding 1). Other payments' items are the window's (its own ids)
+                self._follow_up(client, existing, moved)
             # a redelivery tells the listeners again: the first delivery may have failed
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
@@ -146,20 +154,9 @@ class PaymentService:
         if payer_iban and payment.debtor_number:
             self.repos.banking.learn_iban(client.client_id, payer_iban, payment.debtor_number)
         self._log(client, payment)
-        if result.moved and payment.debtor_number:  # a back-dated payment restated claims
-            from shared.services.ledger.credit import settle_restated
-
-            moved = dict.fromkeys(result.moved, result.on)
-            settle_restated(self.ledger, client, payment.debtor_number, payment_id, moved)
-        if payment.unallocated > 0:
-            self._action(
-                client,
-                "overpayment",
-                f"Overpayment of {format_eur_nl(payment.unallocated)}",
-                payment.debtor_number,
-                [a.invoice_number for a in payment.allocations],
-                {"payment_id": payment_id, "unallocated": payment.unallocated},
-            )
+        # ``result`` may be the ledger's booking of a first delivery that died before the
+        # payment row: then its ``moved`` is rebuilt from the claims, and the follow-ups run
+        self._follow_up(client, payment, tuple(result.moved))
         self._tell(client, [a.invoice_number for a in payment.allocations])
         return payment
 
@@ -213,6 +210,33 @@ class PaymentService:
         return reversed_
 
     # -- internals ---------------------------------------------------------------------------
+    def _follow_up(self, client: Client, payment: Payment, moved: tuple[str, ...]) -> None:
+        """What follows a booking, idempotent so a redelivery finishes it: a back-dated payment
+        that restated claims lets the later payments it moved follow the ledger (their rows,
+        the invoices' principal: :func:`~shared.services.ledger.credit.settle_restated`); money
+        no claim took is on the payment's overpayment item."""
+        if moved and payment.debtor_number:
+            from shared.services.ledger.credit import settle_restated
+
+            settle_restated(self.ledger, client, payment.debtor_number, payment.payment_id, moved)
+        if payment.unallocated > 0:
+            from shared.services.ledger.overpayment import keep_overpayment
+
+            keep_overpayment(
+                self.repos, self.clock, client, payment,
+                invoice_numbers=[a.invoice_number for a in payment.allocations],
+            )  # fmt: skip
+
+    def _moved_by(self, client: Client, payment: Payment) -> tuple[str, ...]:
+        """The later payments this one moved when it restated claims, as the ledger holds it
+        (none without a debtor or a restatement)."""
+        if not payment.debtor_number:
+            return ()
+        # the ledger's rows alone (one range read): the events say it, no terms are needed
+        stored = self.ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
+        events = (e for claim in stored.values() for e in claim.events)
+        return restated_moves(events, payment.payment_id)
+
     def _get(self, client_id: str, payment_id: str) -> Payment | None:
         return self.repos.payments.get(client_id, payment_id)
 

@@ -11,7 +11,7 @@ every claim is an overpayment, for staff.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +20,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     ORDER_6_44,
     PRINCIPAL_FIRST,
+    RESTATED,
     ClaimFigures,
     Component,
     EventKind,
@@ -112,6 +113,7 @@ def allocate(
     designated: Sequence[str] = (),
     rates: RateTable | None = None,
     principal_first: frozenset[str] = frozenset(),
+    continuing: bool = False,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -128,14 +130,16 @@ def allocate(
     (:mod:`restate`): the stream is append-only, and correcting events bring the claim to
     exactly what booking the payment on its day would have made it (docs/law.md, back-dated
     payments). ``moved``/``left``: later payments whose allocations the restatement changed,
-    where their released money went, and what of it no claim took."""
+    where their released money went, and what of it no claim took. ``continuing``: the
+    payment's booking was written in part only (a write over more claims than one
+    transaction holds stopped halfway): ``amount`` is its rest, over the claims as they are."""
     if amount < 0:
         raise LedgerRuleError("a payment must not be negative")
     by_number = {r.number: r for r in records}
     unknown = [n for n in designated if n not in by_number]
     if unknown:
         raise LedgerRuleError(f"designated claims unknown: {', '.join(unknown)}")
-    if any(payment_id == e.payment_id for r in records for e in r.events):
+    if not continuing and any(payment_id == e.payment_id for r in records for e in r.events):
         raise LedgerRuleError(f"payment {payment_id} is booked already")
     chosen = sorted(
         (by_number[n] for n in dict.fromkeys(designated)),
@@ -148,6 +152,37 @@ def allocate(
     moved, left = _move_released(records, events, released, rates)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
+
+
+def restated_moves(events: Iterable[LedgerEvent], payment_id: str) -> tuple[str, ...]:
+    """The later payments whose allocations back-dated payment ``payment_id`` changed when it
+    restated a claim (their ``RESTATED`` events among the debtor's ``events`` name it): what
+    a repeat of the booking lets follow the ledger again (invoices, payment rows), as the
+    first booking did."""
+    why = f"{RESTATED}payment {payment_id} received "
+    return _named(events, lambda reason: reason.startswith(why), payment_id)
+
+
+def credit_note_moves(events: Iterable[LedgerEvent], reference: str) -> tuple[str, ...]:
+    """The payments whose allocations credit note ``reference`` changed (the restatement's
+    ``RESTATED`` events among the credited claim's ``events`` name the note): what a repeat
+    of the note lets follow the ledger again."""
+    why = f"{RESTATED}{CREDIT_NOTE}"
+    named = f": {reference}: "
+    return _named(
+        events, lambda reason: reason.startswith(why) and reason[len(why) + 10 :].startswith(named)
+    )
+
+
+def _named(
+    events: Iterable[LedgerEvent], names: Callable[[str], bool], besides: str = ""
+) -> tuple[str, ...]:
+    found = {
+        e.payment_id
+        for e in events
+        if e.payment_id and e.payment_id != besides and names(e.reason or "")
+    }
+    return tuple(sorted(found))
 
 
 def _undesignated(records: Iterable[ClaimRecord], besides: Collection[str]) -> list[ClaimRecord]:
@@ -436,12 +471,17 @@ def credit_note_on(record: ClaimRecord, reference: str) -> Cents | None:
     """What the claim credited under ``reference`` (None: not booked), compared exactly: the
     reference is the event's ``note`` (a prefix of the reason text took note ``X: Y`` for
     ``X`` whose reason starts ``Y: ``, attack5)."""
-    found = [
-        e.amount
-        for e in record.events
-        if e.kind is EventKind.CREDIT and _note_of(e) == reference
-    ]  # fmt: skip
+    found = [e.amount for e in _credit_notes(record, reference)]
     return sum(found) if found else None
+
+
+def credit_note_day(record: ClaimRecord, reference: str) -> date | None:
+    """The day the claim booked credit note ``reference`` (None: not booked)."""
+    return min((e.on for e in _credit_notes(record, reference)), default=None)
+
+
+def _credit_notes(record: ClaimRecord, reference: str) -> list[LedgerEvent]:
+    return [e for e in record.events if e.kind is EventKind.CREDIT and _note_of(e) == reference]
 
 
 def _note_of(event: LedgerEvent) -> str | None:

@@ -6,24 +6,25 @@ claim and allocates the freed money by art. 6:43 over the debtor's other claims
 (:meth:`LedgerService.release_credited`, one etag-guarded write). Then the rest follows the
 ledger, each step idempotent so a credit handled twice (or retried after a crash) ends the
 same: each invoice holds the principal the ledger gives it from each moved payment, each
-payment row lists the allocations the ledger holds, and money no claim took is an
-``overpayment`` item for staff (refund it or re-book it), with an id made from the credit.
+payment row lists the allocations the ledger holds, and money no claim took is on the
+payment's one ``overpayment`` item for staff (refund it or re-book it;
+:mod:`shared.services.ledger.overpayment`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterable
 
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, AllocatedAmount, Payment
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.domain.records import AllocatedAmount, Payment
+from shared.ports.tables import TransactionFailed
+from shared.services.ledger.overpayment import keep_overpayment
 from shared.services.ledger.service import DebtorClaims, LedgerService
-from shared.services.statements_redo import keyed_id
 
 RETRIES = 3
 
@@ -39,7 +40,7 @@ def settle_credited(ledger: LedgerService, client: Client, number: str) -> None:
     if credited is None:
         return
     moved = {
-        e.payment_id: e.on
+        e.payment_id
         for e in credited.events
         if e.kind is EventKind.REVERSAL and e.reason == CREDITED and e.payment_id
     }
@@ -48,10 +49,10 @@ def settle_credited(ledger: LedgerService, client: Client, number: str) -> None:
 
 def settle_restated(
     ledger: LedgerService, client: Client, debtor_number: str, payment_id: str,
-    moved: dict[str, date],
+    moved: Iterable[str],
 ) -> None:  # fmt: skip
     """Back-dated payment ``payment_id`` restated the debtor's claims and moved the money of
-    the later payments ``moved`` (payment: day booked) to other claims or out of them:
+    the later payments ``moved`` to other claims or out of them:
     invoices, payment rows and overpayment items follow the ledger (:func:`follow_ledger`)."""
     claims = ledger.debtor_claims(client, debtor_number)
     because = f"restated by the earlier payment {payment_id}"
@@ -62,17 +63,17 @@ def follow_ledger(
     ledger: LedgerService,
     client: Client,
     claims: DebtorClaims,
-    moved: dict[str, date],
+    moved: Iterable[str],
     number: str,
     because: str,
     tag: str,
 ) -> None:
     """Payments whose money the ledger moved between claims (a credit, a back-dated payment
     restating a claim): each invoice holds the principal the ledger gives it from them, each
-    payment row lists the allocations the ledger holds, and what no claim took is an
-    ``overpayment`` item (its id made from ``tag``, ``number`` and the payment: once)."""
+    payment row lists the allocations the ledger holds, and what no claim took is on the
+    payment's ``overpayment`` item (one per payment, stating its row's figure)."""
     debtor = next(iter(claims.invoices.values())).debtor_number if claims.invoices else None
-    for payment_id, on in sorted(moved.items()):
+    for payment_id in sorted(set(moved)):
         applied = _applied_on(claims, payment_id)
         for _ in range(RETRIES):
             held = _held(claims.records, payment_id)
@@ -86,8 +87,7 @@ def follow_ledger(
             if _held(claims.records, payment_id) == held:
                 break
         if payment is not None and payment.unallocated > 0:
-            at = datetime.combine(on, time(), UTC)
-            _overpayment(ledger, client, payment, number, at, because, tag)
+            _overpayment(ledger, client, payment, number, because, tag)
 
 
 def _follow(
@@ -158,24 +158,10 @@ def _set_principal(
 
 
 def _overpayment(
-    ledger: LedgerService, client: Client, payment: Payment, number: str, at: datetime,
-    because: str, tag: str,
+    ledger: LedgerService, client: Client, payment: Payment, number: str, because: str,
+    tag: str,
 ) -> None:  # fmt: skip
-    item = ActionItem(
-        client_id=client.client_id,
-        action_id=keyed_id(at, "overpayment", tag, number, payment.payment_id),
-        kind="overpayment",
-        title=f"Overpayment of {format_eur_nl(payment.unallocated)} ({because})",
-        created_at=ledger.clock.now(),
-        debtor_number=payment.debtor_number,
-        invoice_numbers=(number,),
-        detail={
-            "payment_id": payment.payment_id,
-            "unallocated": payment.unallocated,
-            ("credited_invoice" if tag == "credit" else "restated_by"): number,
-        },
-    )
-    try:
-        ledger.repos.actions.add(item)
-    except Conflict:
-        pass  # on the list already (the credit was handled before)
+    keep_overpayment(
+        ledger.repos, ledger.clock, client, payment, because=because, invoice_numbers=(number,),
+        detail={("credited_invoice" if tag in ("credit", "creditnote") else "restated_by"): number},
+    )  # fmt: skip

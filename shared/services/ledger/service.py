@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.ledger_repo import (
+    CLAIMS_PER_TRANSACTION,
     ClaimHeader,
     ClaimWrite,
     LedgerRepository,
@@ -207,20 +208,47 @@ class LedgerService:
             every = [self.debtor_claims(client, d) for d in debtors]
             records = [r for c in every for r in c.records]
             done = _booked(records, payment_id, amount, on)
-            if done is not None:
+            unfinished = done is not None and self._parts_missing(client, debtors, payment_id)
+            if done is not None and not unfinished:
                 return done
-            result = booking.allocate(records, payment_id, amount, on, designated, self._rates(),
-                                      principal_first)  # fmt: skip
+            # a booking written in parts that stopped between them (a crash, a lost race on a
+            # later part) holds only its first parts: the rest of the money goes over the
+            # claims as they stand now, as the first attempt would have put it (finding 10)
+            rest = amount - sum(x.amount for x in done.lines) if done else amount
+            result = booking.allocate(records, payment_id, rest, on, designated, self._rates(),
+                                      principal_first, continuing=unfinished)  # fmt: skip
             changes = self._changes(
                 client, every, result.events, payments_added=(payment_id, *result.moved),
                 on=result.on,
             )  # fmt: skip
             try:
-                self.ledger.write(changes)
-                return result
+                self._write_in_parts(client, debtors, payment_id, changes, unfinished)
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another booking on these claims won: read again, allocate again
+            if not unfinished:
+                return result
+            # finished now: the whole booking as the claims hold it, read again
         raise ConflictingUpdate("these claims keep changing; the payment will be retried")
+
+    def _parts_missing(self, client: Client, debtors: Sequence[str], payment_id: str) -> bool:
+        return any(self.ledger.parts_missing(client.client_id, d, payment_id) for d in debtors)
+
+    def _write_in_parts(
+        self, client: Client, debtors: Sequence[str], key: str, changes: list[ClaimWrite],
+        unfinished: bool,
+    ) -> None:  # fmt: skip
+        """Write ``changes``; more claims than one transaction holds are marked unfinished
+        before the first part and finished after the last (``LedgerRepository.begin_parts``),
+        so a repeat that finds only the first parts finishes the rest rather than taking them
+        for the whole. ``unfinished``: an earlier attempt's mark is there, taken away now."""
+        parts = len(changes) > CLAIMS_PER_TRANSACTION
+        if parts:
+            for debtor in debtors:
+                self.ledger.begin_parts(client.client_id, debtor, key)
+        self.ledger.write(changes)
+        if parts or unfinished:
+            for debtor in debtors:
+                self.ledger.end_parts(client.client_id, debtor, key)
 
     def reverse(
         self,
@@ -488,10 +516,25 @@ def _summary(f: ClaimFigures) -> dict[str, object]:
 
 
 def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date) -> Booking | None:
-    """The booking of ``payment_id`` as the claims hold it, or None when it is not there."""
+    """The booking of ``payment_id`` as the claims hold it, or None when it is not there.
+
+    ``moved``: the later payments its restatement moved (their lines as the claims hold them
+    now), so a repeat after a crash lets them follow the ledger as the first booking did
+    (failure5 finding 1); ``left`` stays empty: what no claim took of a moved payment is on
+    its payment row (the claims do not know its amount), and the follow-ups read it there."""
     held = any(e.payment_id == payment_id for r in records for e in r.events)
     if not held:
         return None
+    lines = _lines(records, payment_id)
+    events = (e for r in records for e in r.events)
+    moved = {pid: _lines(records, pid) for pid in booking.restated_moves(events, payment_id)}
+    day = max([on, *(e.on for r in records for e in r.events if e.payment_id == payment_id)])
+    return Booking(payment_id, amount, day, lines, amount - sum(x.amount for x in lines),
+                   moved=moved)  # fmt: skip
+
+
+def _lines(records: list[ClaimRecord], payment_id: str) -> tuple[booking.AllocationLine, ...]:
+    """What ``payment_id`` pays per claim and component as the claims hold it."""
     net: dict[tuple[str, Component], Cents] = {}
     for r in records:
         for e in r.events:
@@ -502,5 +545,4 @@ def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date
                 net[key] = net.get(key, 0) + e.amount
             elif e.kind is EventKind.REVERSAL and (e.reason or "").startswith(RESTATED):
                 net[key] = net.get(key, 0) - e.amount  # moved by a restatement, not returned
-    lines = [booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0]
-    return Booking(payment_id, amount, on, tuple(lines), amount - sum(x.amount for x in lines))
+    return tuple(booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0)
