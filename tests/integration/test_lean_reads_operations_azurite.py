@@ -56,13 +56,14 @@ def test_a_reads_span_carries_the_services_request_id(storage_connection, monkey
     store = AzureTableStore.from_connection_string(storage_connection)
     table = "leanspan" + uuid.uuid4().hex[:10]
     store.ensure_tables([table])
-    store.insert(table, Row("c1", "r1", {"N": 1}))
+    # a key no random table name (hex) nor the account's URL can hold: the span keeps keys out
+    store.insert(table, Row("zqxpart", "r1", {"N": 1}))
     monkeypatch.setattr(setup, "_tracing", True)
-    assert store.get(table, "c1", "r1") is not None
+    assert store.get(table, "zqxpart", "r1") is not None
     (span,) = [s for s in exporter.get_finished_spans() if s.name == "TableClient.get_entity"]
     got = attributes(span)
     assert got["az.namespace"] == "Microsoft.Storage"
     assert got["http.response.status_code"] == 200
     assert got["az.service_request_id"]  # Azurite's x-ms-request-id
     assert uuid.UUID(got["az.client_request_id"]).version == 4
-    assert "sig=" not in got["url.full"] and "c1" not in got["url.full"]
+    assert "sig=" not in got["url.full"] and "zqxpart" not in got["url.full"]
