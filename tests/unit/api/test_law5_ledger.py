@@ -1,0 +1,107 @@
+"""The law review's fifth round (law5): the ledger's figures against hand computations.
+
+Each test holds the reviewer's hand figure (actual/365, half up once at the end); each failed
+on main before its fix. Consumer claims, 6 % statutory interest (6:119) in 2025.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from shared.domain.records import PaymentSource
+from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
+
+BASE = "/v1/clients/C1/invoices"
+
+
+def _setup(world: World, rows: list[dict[str, Any]], today: date = date(2025, 3, 20)) -> Any:
+    world.clock.at = datetime(today.year, today.month, today.day, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    assert a.call("POST", BASE, {"items": rows}).body["created"] == len(rows)
+    access = world.services.access
+    assert a.key is not None
+    principal = access.authenticate(a.key)
+    assert principal is not None
+    return access.client_for(principal, "C1")
+
+
+def _pay(
+    world: World, c1: Any, pid: str, cents: int, on: date, numbers: tuple[str, ...] = ("F1",)
+) -> Any:
+    return world.services.payments.book(
+        c1, payment_id=pid, amount=cents, received_on=on,
+        source=PaymentSource.BANK, invoice_numbers=list(numbers),
+    )  # fmt: skip
+
+
+def _claim(world: World, on: str, n: str = "F1") -> dict[str, Any]:
+    reply = world.agency_a.call("GET", f"{BASE}/{n}/claim", on=on)
+    assert reply.status == 200, reply.body
+    body: dict[str, Any] = reply.body
+    return body
+
+
+def _costs(claim: dict[str, Any]) -> Decimal:
+    """All the costs on a claim, open and paid."""
+    paid = claim.get("paid") or {}
+    return Decimal(claim["open"]["costs"]) + Decimal(paid.get("costs", "0"))
+
+
+def _letter(n: str, amount: str) -> dict[str, Any]:
+    return invoice_row(n, "D1", amount=amount, fourteen_day_letter_on="2025-02-10")
+
+
+# finding 1: one 14-day letter over several invoices carries one WIK amount (6:96 lid 7 BW)
+
+
+def test_a_payment_on_one_invoice_of_a_notice_keeps_the_notice_at_one_wik_amount(
+    world: World,
+) -> None:
+    c1 = _setup(world, [_letter("F1", "3000.00"), _letter("F2", "3000.00")])
+    paid = _pay(world, c1, "bank-1", 50_000, date(2025, 3, 3), ("F2",))
+    # hand: WIK over 6,000.00 = 375 + 250 + 5 % x 1,000 = 675.00, 337.50 each; interest
+    # 02-01 -> 03-03, 30 d x 6 % x 3,000 / 365 = 14.7945 -> 14.79
+    assert [(x.invoice_number, str(x.component), x.amount) for x in paid.allocations] == [
+        ("F2", "costs", 33_750), ("F2", "interest", 1_479), ("F2", "principal", 14_771),
+    ]  # fmt: skip
+    f1, f2 = _claim(world, "2025-03-03"), _claim(world, "2025-03-03", "F2")
+    assert f1["open"]["costs"] == "337.50"  # not 425.00 (F1 costed alone)
+    assert _costs(f1) + _costs(f2) == Decimal("675.00")
+
+
+def test_a_small_notice_stays_at_the_wik_minimum_after_a_payment_on_one_invoice(
+    world: World,
+) -> None:
+    c1 = _setup(world, [_letter("F1", "100.00"), _letter("F2", "100.00")])
+    _pay(world, c1, "bank-1", 5_000, date(2025, 3, 3), ("F2",))
+    # hand: 15 % x 200 = 30.00 -> the 40.00 minimum over the notice, 20.00 each
+    f1, f2 = _claim(world, "2025-03-03"), _claim(world, "2025-03-03", "F2")
+    assert f1["open"]["costs"] == "20.00"
+    assert _costs(f1) + _costs(f2) == Decimal("40.00")
+
+
+def test_the_reminder_after_one_invoice_is_paid_asks_the_notices_share(world: World) -> None:
+    c1 = _setup(world, [_letter("F1", "3000.00"), _letter("F2", "3000.00")], date(2025, 3, 3))
+    a = world.agency_a
+    text = "incassokosten {{ costs|money }}, totaal {{ total|money }}"
+    r = a.call("PUT", "/v1/clients/C1/templates/t-r",
+               {"language": "nl", "subject": "Herinnering", "text": text})  # fmt: skip
+    assert r.status == 200, r.body
+    _pay(world, c1, "bank-1", 300_000, date(2025, 3, 3), ("F2",))
+    out = a.call("POST", "/v1/clients/C1/templates/t-r/preview", {"debtor": "D1"}).body["text"]
+    # hand: F1 3,000.00 + 337.50 + 14.79 = 3,352.29; F2 3,352.29 - 3,000.00 = 352.29 (costs
+    # paid by it): open costs 337.50, total 3,704.58 (not 425.00 / 3,792.08)
+    assert out == "incassokosten € 337,50, totaal € 3.704,58"
+
+
+def test_a_partial_credit_on_one_invoice_of_a_notice_keeps_the_other_in_it(world: World) -> None:
+    _setup(world, [_letter("F1", "3000.00"), _letter("F2", "3000.00")])
+    r = world.agency_a.call("POST", f"{BASE}/F1/credit", {"amount": "2000.00", "reference": "CN-1"})
+    assert r.status == 200, r.body
+    f1, f2 = _claim(world, "2025-03-20"), _claim(world, "2025-03-20", "F2")
+    # hand: WIK over 1,000 + 3,000 = 375 + 150 = 525.00, split 1 : 3 = 131.25 / 393.75
+    assert (f1["open"]["costs"], f2["open"]["costs"]) == ("131.25", "393.75")
