@@ -152,7 +152,9 @@ def accrued_interest(
             principal += _principal_delta(e)
             paid = _interest_settled(e)
             settled += paid
-            capitalised_unpaid = max(Fraction(0), capitalised_unpaid - paid)
+            # a reversal (negative) reopens interest without capitalising it: unpaid interest
+            # joins the base only at the next anniversary (6:119 lid 2 BW; law5 finding 7)
+            capitalised_unpaid = max(Fraction(0), capitalised_unpaid - max(paid, 0))
             stopped = stopped or _stops(e)
     return accrued
 

@@ -105,3 +105,46 @@ def test_a_partial_credit_on_one_invoice_of_a_notice_keeps_the_other_in_it(world
     f1, f2 = _claim(world, "2025-03-20"), _claim(world, "2025-03-20", "F2")
     # hand: WIK over 1,000 + 3,000 = 375 + 150 = 525.00, split 1 : 3 = 131.25 / 393.75
     assert (f1["open"]["costs"], f2["open"]["costs"]) == ("131.25", "393.75")
+
+
+# finding 7: interest taken back from a payment joins the base only at the anniversary
+
+
+def test_interest_a_credit_note_takes_back_earns_no_interest_within_the_year(
+    world: World,
+) -> None:
+    c1 = _setup(world, [_letter("F1", "3000.00")])
+    _pay(world, c1, "bank-1", 50_000, date(2025, 3, 3))
+    # the 500 went [costs 425.00, interest 14.79, principal 60.21]; the credit note makes it
+    # [costs 150.00, interest 4.93, principal 345.07]: 9.86 of interest is taken back
+    r = world.agency_a.call("POST", f"{BASE}/F1/credit", {"amount": "2000.00", "reference": "CN"})
+    assert r.status == 200, r.body
+    # hand: 03-03 -> 03-20, 17 d x 6 % x 654.93 / 365 = 1.8302 -> 1.83
+    assert _claim(world, "2025-03-20")["open"]["interest"] == "1.83"
+    # hand: 02-01 -> 03-03 on 1,000 (30 d) 4.931507 + 03-03 -> 12-31 on 654.93 (303 d)
+    # 32.620897 = 37.55 owed, 4.93 paid: 32.62 open (not 33.08: 664.79 a day from 03-20)
+    assert _claim(world, "2025-12-31")["open"]["interest"] == "32.62"
+
+
+def test_a_restated_claim_keeps_to_the_round_once_figure(world: World) -> None:
+    world.clock.at = datetime(2025, 2, 20, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", vat_deductible=False)]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", BASE, {"items": [_letter("F1", "1000.00")]})
+    access = world.services.access
+    assert a.key is not None
+    principal = access.authenticate(a.key)
+    assert principal is not None
+    c1 = access.client_for(principal, "C1")
+    world.clock.at = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
+    _pay(world, c1, "bank-A", 20_000, date(2025, 3, 5))
+    _pay(world, c1, "bank-B", 50_000, date(2025, 2, 20))  # back-dated: restates bank-A
+    c = _claim(world, "2025-03-12")
+    # hand: base 500 -> costs 75.00 + VAT 15.75; bank-A: 75.00 + 15.75 + interest 1.08
+    # (3.12329 + 1.07515 = 4.19844 -> 4.20 less 3.12) + principal 108.17 -> 394.95 open;
+    # interest 03-05 -> 03-12 on 394.95 = 0.45446: 4.65290 -> 4.65 owed, 4.20 paid, 0.45 open
+    assert (c["paid"]["costs"], c["paid"]["costs_vat"], c["open"]["principal"]) == (
+        "75.00", "15.75", "394.95",
+    )  # fmt: skip
+    assert c["open"]["interest"] == "0.45"
