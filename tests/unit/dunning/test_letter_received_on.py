@@ -41,6 +41,7 @@ def _returned_letter(world: World) -> Any:
     day(world, client)
     [(message, _)] = world.services.messaging.outbox.with_prefix(client.client_id, "dun|D1|")
     world.clock.at = datetime(2025, 3, 7, 9, 0, tzinfo=UTC)
+    assert message.provider is not None and message.provider_id is not None
     assert world.services.messaging.record_status(
         message.provider, message.provider_id, OutboxStatus.UNDELIVERABLE, "retour afzender"
     )
