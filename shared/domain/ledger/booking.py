@@ -284,6 +284,42 @@ def reverse(
     return out
 
 
+def return_payment(
+    records: Sequence[ClaimRecord],
+    payment_id: str,
+    on: date,
+    reason: str,
+    rates: RateTable | None = None,
+) -> Release:
+    """Money that came back (a refund, chargeback, SEPA storno, bank return): what the payment
+    was allocated to is undone (:func:`reverse`), and each claim it paid is restated as if it
+    had never been paid (:mod:`restate` leaves a payment that came back in full out of the
+    ideal history): the collection costs are owed when it was only "paid" inside the term
+    (art. 6:96 lid 6 BW: the debtor did not pay), the interest runs over the days it sat with
+    the creditor (6:119: until the creditor has the money), and the claim's later payments are
+    allocated again by 6:44 over what was then open, their excess moved by 6:43 (law5 finding
+    2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
+    already."""
+    undone = reverse(records, payment_id, on, reason)
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    released: list[tuple[str, str, Cents, date]] = []
+    current = {r.number: r for r in records}
+    _add(current, events, undone)
+    for number in sorted(undone):
+        record = current[number]
+        day = max(e.on for e in record.events)
+        fig = open_claims(list(current.values()), day, rates)[number]
+        fixings = fixing_events(record, fig, _next_seq(record))
+        done = restate(list(current.values()), number, "", 0, record.terms.due_date, day,
+                       fixings, ORDER_6_44, rates)  # fmt: skip
+        if len(done.events) == len(fixings):
+            continue  # nothing depended on the payment beyond its own allocations
+        _add(current, events, {number: done.events})
+        released.extend((number, p, v, d) for p, (v, d) in done.released.items())
+    moved, left = _move_released(records, events, released, rates)
+    return Release(events, moved, left)
+
+
 CREDITED = "credit: the invoice was not owed"
 
 

@@ -237,16 +237,35 @@ class LedgerService:
         for _ in range(RETRIES):
             every = [self.debtor_claims(client, d) for d in debtors]
             records = [r for c in every for r in c.records]
-            events = booking.reverse(records, payment_id, today, reason)
+            # the claims it paid are restated as never paid (law5 finding 2): costs of a
+            # payment only "made" inside the term, interest over the days it was held
+            result = booking.return_payment(records, payment_id, today, reason, self._rates())
+            events = result.events
             if not events:
                 return {}
             try:
                 self.ledger.write(
-                    self._changes(client, every, events, reversed_=(payment_id,), on=today)
+                    self._changes(
+                        client,
+                        every,
+                        events,
+                        reversed_=(payment_id,),
+                        on=today,
+                        payments_added=tuple(result.moved),
+                    )
                 )
-                return events
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
+            if result.moved:  # the claims' other payments moved: rows and invoices follow
+                from shared.services.ledger.credit import follow_ledger
+
+                day = max(e.on for new in events.values() for e in new)
+                because = f"restated when payment {payment_id} came back"
+                moved = {p: day for p in result.moved if p != payment_id}
+                for debtor in debtors:
+                    claims = self.debtor_claims(client, debtor)
+                    follow_ledger(self, client, claims, moved, payment_id, because, "returned")
+            return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
 
     def release_credited(self, client: Client, number: str) -> booking.Release:

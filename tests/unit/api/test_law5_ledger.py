@@ -148,3 +148,45 @@ def test_a_restated_claim_keeps_to_the_round_once_figure(world: World) -> None:
         "75.00", "15.75", "394.95",
     )  # fmt: skip
     assert c["open"]["interest"] == "0.45"
+
+
+# finding 2: a payment that comes back never paid (costs of the term, interest of its days)
+
+
+def test_an_in_term_payment_returned_after_the_term_brings_the_costs_back(world: World) -> None:
+    c1 = _setup(world, [_letter("F1", "1000.00")], date(2025, 2, 20))
+    # interest 02-01 -> 02-20, 19 d x 6 % x 1,000 / 365 = 3.1233 -> 3.12: paid in the term
+    _pay(world, c1, "bank-1", 100_312, date(2025, 2, 20))
+    assert _claim(world, "2025-02-20")["open"]["total"] == "0.00"
+    world.clock.at = datetime(2025, 3, 5, 10, 0, tzinfo=UTC)
+    world.services.payments.reverse(c1, "bank-1", "MD06 terugboeking", on=date(2025, 3, 5))
+    c = _claim(world, "2025-03-10")
+    # hand: he did not pay within the term (the money went back): costs 15 % x 1,000 = 150.00;
+    # interest 02-01 -> 03-10, 37 d x 6 % x 1,000 / 365 = 6.0822 -> 6.08 (main: 0.00, 3.95)
+    assert (c["open"]["principal"], c["open"]["costs"], c["open"]["interest"]) == (
+        "1000.00", "150.00", "6.08",
+    )  # fmt: skip
+    # the day before it came back the claim read as it did then
+    assert _claim(world, "2025-03-04")["open"]["total"] == "0.00"
+
+
+def test_a_returned_back_dated_payment_gives_the_later_one_back_to_the_costs(
+    world: World,
+) -> None:
+    c1 = _setup(world, [_letter("F1", "1000.00")], date(2025, 3, 12))
+    _pay(world, c1, "bank-A", 20_000, date(2025, 3, 5))
+    _pay(world, c1, "bank-B", 50_000, date(2025, 2, 20))  # a statement brings it: restated
+    world.clock.at = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+    world.services.payments.reverse(c1, "bank-B", "AC04 rekening opgeheven", on=date(2025, 3, 14))
+    c = _claim(world, "2025-03-14")
+    # hand (bank-B never paid): costs 150.00; bank-A 200.00 on 03-05 goes [costs 150.00,
+    # interest 02-01 -> 03-05 32 d on 1,000 = 5.2603 -> 5.26, principal 44.74]: 955.26 open
+    assert (c["paid"]["costs"], c["paid"]["interest"], c["paid"]["principal"]) == (
+        "150.00", "5.26", "44.74",
+    )  # fmt: skip
+    assert (c["open"]["principal"], c["open"]["costs"]) == ("955.26", "0.00")
+    row = world.services.payments.repos.payments.get(c1.client_id, "bank-A")
+    assert row is not None  # the payment row follows the ledger
+    assert {(x.component, x.amount) for x in row.allocations} == {
+        ("costs", 15_000), ("interest", 526), ("principal", 4_474),
+    }  # fmt: skip
