@@ -147,6 +147,9 @@ class MessagingService:
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
+        # claims whose costs term changed after money reached them, restated by the ledger
+        # (client id, invoice numbers -> those changed; set by the container: law5 finding 3)
+        self.restate_terms: Callable[[str, list[str]], list[str]] | None = None
 
     # -- producing ---------------------------------------------------------------------------
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
@@ -813,12 +816,23 @@ class MessagingService:
             return ""
         from shared.services.letter_undelivered import undo_costs_term
 
-        if undo_costs_term(self.repos, message) is None:
+        cleared = undo_costs_term(self.repos, message)
+        if cleared is None:
             return ""  # not a 14-day letter
+        # costs a payment had fixed meanwhile are taken back, its money moved by 6:44
+        restated = (
+            self.restate_terms(message.client_id, cleared) if self.restate_terms and cleared else []
+        )
+        taken_back = (
+            f"; the costs charged on {', '.join(restated)} are taken back and the payments "
+            "allocated again"
+            if restated
+            else ""
+        )
         return (
             f". The 14-day letter did not reach the debtor: no collection costs for "
             f"{', '.join(message.invoice_numbers)} (the costs term is cleared) unless staff "
-            "confirm that he received it; send it again to a correct address"
+            f"confirm that he received it; send it again to a correct address{taken_back}"
         )
 
     def scan_bounces(self) -> int:

@@ -301,11 +301,27 @@ def return_payment(
     2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
     already."""
     undone = reverse(records, payment_id, on, reason)
+    return restate_claims(records, sorted(undone), rates, undone)
+
+
+def restate_claims(
+    records: Sequence[ClaimRecord],
+    numbers: Sequence[str],
+    rates: RateTable | None = None,
+    first: dict[str, tuple[LedgerEvent, ...]] | None = None,
+) -> Release:
+    """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
+    their history gives under their terms as they are now: a payment that came back in full
+    left out, the costs owed only if the (current) costs term says so, the payments allocated
+    again by 6:44 and their excess moved by 6:43 (:mod:`restate`). Nothing for a claim whose
+    figures do not change."""
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     released: list[tuple[str, str, Cents, date]] = []
     current = {r.number: r for r in records}
-    _add(current, events, undone)
-    for number in sorted(undone):
+    _add(current, events, first or {})
+    for number in numbers:
+        if number not in current or not current[number].events:
+            continue
         record = current[number]
         day = max(e.on for e in record.events)
         fig = open_claims(list(current.values()), day, rates)[number]

@@ -190,3 +190,24 @@ def test_a_returned_back_dated_payment_gives_the_later_one_back_to_the_costs(
     assert {(x.component, x.amount) for x in row.allocations} == {
         ("costs", 15_000), ("interest", 526), ("principal", 4_474),
     }  # fmt: skip
+
+
+# finding 4: a payment that came back leaves nothing to refund
+
+
+def test_a_returned_overpayment_closes_its_refund_item(world: World) -> None:
+    c1 = _setup(world, [_letter("F1", "1000.00")], date(2025, 2, 20))
+    paid = _pay(world, c1, "bank-1", 110_000, date(2025, 2, 20))
+    # hand: interest 3.12 + principal 1,000.00 taken, 96.88 over: an item to refund it
+    assert paid.unallocated == 9_688
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [i["title"] for i in items if i["kind"] == "overpayment"] == ["Overpayment of € 96,88"]
+    world.clock.at = datetime(2025, 3, 5, 10, 0, tzinfo=UTC)
+    for _ in range(2):  # the return delivered twice: one change
+        world.services.payments.reverse(c1, "bank-1", "MD06", on=date(2025, 3, 5))
+    # all 1,100.00 went back to the payer: nothing to refund (main: the item stayed open)
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    over = [i for i in items if i["kind"] == "overpayment"]
+    assert [i["status"] for i in over] == ["resolved"]
+    assert "came back (MD06)" in over[0]["resolution"]
+    assert [i["kind"] for i in items if i["status"] == "open"] == ["payment_reversed"]
