@@ -819,10 +819,15 @@ class MessagingService:
         cleared = undo_costs_term(self.repos, message)
         if cleared is None:
             return ""  # not a 14-day letter
-        # costs a payment had fixed meanwhile are taken back, its money moved by 6:44
-        restated = (
-            self.restate_terms(message.client_id, cleared) if self.restate_terms and cleared else []
-        )
+        # costs a payment had fixed meanwhile are taken back, its money moved by 6:44: every
+        # invoice of the letter now without a term (not only those cleared now: a report
+        # delivered again after a crash between the two finishes the restatement; a claim
+        # with nothing to change is left alone)
+        restated: list[str] = []
+        if self.restate_terms is not None:
+            stored = self.repos.invoices.get_many(message.client_id, list(message.invoice_numbers))
+            termless = sorted(n for n, s in stored.items() if s.invoice.costs_owed_from is None)
+            restated = self.restate_terms(message.client_id, termless) if termless else []
         taken_back = (
             f"; the costs charged on {', '.join(restated)} are taken back and the payments "
             "allocated again"
