@@ -39,6 +39,17 @@ class PrescriptionDecisionOut(BaseModel):
     released_on: date | None
 
 
+class LetterReceivedIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    received_on: date | None = Field(
+        default=None,
+        description="The day the letter actually reached the debtor, when later than the day "
+        "it was assumed to (forwarded, collected late): the 14-day term runs from the day "
+        "after it (art. 6:96 lid 6 BW). Not before the letter was posted, not in the future. "
+        "Left out: the original term (the failure was the debtor's own doing, art. 3:37 lid 3)",
+    )
+
+
 class LetterReceivedOut(BaseModel):
     invoice: str
     costs_term_restored: list[str]
@@ -63,10 +74,19 @@ def register(router: Router, services: Services) -> None:
         return ApiResponse(body=out.model_dump(mode="json"))
 
     def received(ctx: Context) -> ApiResponse:
+        from shared.clock import amsterdam_date
         from shared.services.letter_undelivered import confirm_for_invoice
 
         client = services.access.client_for(principal(ctx), ctx.params["client"])
-        restored = confirm_for_invoice(services.repos, client.client_id, ctx.params["invoice"])
+        body = (
+            validate_body(ctx.request, LetterReceivedIn)
+            if ctx.request.body.strip()
+            else LetterReceivedIn()
+        )
+        restored = confirm_for_invoice(
+            services.repos, client.client_id, ctx.params["invoice"],
+            received_on=body.received_on, today=amsterdam_date(services.clock.now()),
+        )  # fmt: skip
         out = LetterReceivedOut(invoice=ctx.params["invoice"], costs_term_restored=restored)
         return ApiResponse(body=out.model_dump(mode="json"))
 
@@ -98,9 +118,19 @@ def register(router: Router, services: Services) -> None:
             received,
             "Confirm the debtor received a 14-day letter reported undeliverable",
             tag,
+            body=LetterReceivedIn,
+            body_optional=True,
             response=LetterReceivedOut,
             status=200,
-            errors={404: "No such invoice, or no 14-day letter of it reported undelivered"},
-            description="Puts back the collection costs term the failure report cleared.",
+            errors={
+                400: "The body is not JSON",
+                404: "No such invoice, or no 14-day letter of it reported undelivered",
+                422: "received_on before the letter was posted or in the future, or an "
+                "unknown field",
+            },
+            example={"received_on": "2025-03-31"},
+            description="Puts back the collection costs term the failure report cleared: "
+            "without a body the letter's own term; with received_on the 14 days from the day "
+            "after that day.",
         )
     )

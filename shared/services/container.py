@@ -168,6 +168,9 @@ class Services:
         )
         # a reminder closed unsent for paid invoices is planned again for those still due
         service.replan = lambda message, numbers: self.dunning.replan(message, numbers)
+        service.restate_terms = lambda client_id, numbers: self.ledger.restate_terms(
+            client_id, numbers
+        )  # a 14-day letter undelivered after money fixed its costs (law5 finding 3)
         return service
 
     @cached_property

@@ -27,10 +27,14 @@ from datetime import date
 
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.domain.dunning.workflow import StepChannel
-from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.law.fourteen_day_letter import (
+    LetterChannel,
+    fourteen_day_term,
+    term_from_receipt,
+)
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
 from shared.ports.tables import TransactionFailed
-from shared.services.errors import NotFound
+from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
 
 BEFORE = "before"  # the run's record of where the invoices stood (dunning.BEFORE)
@@ -93,13 +97,27 @@ def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] 
     return cleared
 
 
-def confirm_receipt(repos: Repositories, message: OutboundMessage) -> list[str]:
+def confirm_receipt(
+    repos: Repositories, message: OutboundMessage, received_on: date | None = None
+) -> list[str]:
     """A person confirms the debtor received the letter after all: its costs term again, for
-    the invoices that have no (or a later) costs date; the numbers changed."""
+    the invoices that have no (or a later) costs date; the numbers changed. ``received_on``:
+    the day it actually reached him (a forwarded or late-collected letter): the fourteen days
+    run from the day after it (art. 6:96 lid 6 BW; law5 finding 9), not from the day the
+    letter was assumed to arrive; without it the letter's own term (his own doing, 3:37 lid 3).
+    """
     letter = as_fourteen_day_letter(repos, message)
     if letter is None:
         return []
-    term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+    if received_on is None:
+        term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+    else:
+        if received_on < letter.planned_on:
+            raise Invalid(
+                f"received_on lies before the letter was posted ({letter.planned_on:%d-%m-%Y})",
+                field="received_on",
+            )
+        term = term_from_receipt(received_on).costs_owed_from
     restored: list[str] = []
     for number in message.invoice_numbers:
         if _set_term(repos, message.client_id, number, term,
@@ -130,10 +148,19 @@ def _day(text: object) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) and text else None
 
 
-def confirm_for_invoice(repos: Repositories, client_id: str, number: str) -> list[str]:
+def confirm_for_invoice(
+    repos: Repositories,
+    client_id: str,
+    number: str,
+    received_on: date | None = None,
+    today: date | None = None,
+) -> list[str]:
     """Staff confirm that the debtor received the 14-day letter of invoice ``number`` that was
     reported undeliverable or bounced: its costs term again (one range read of the debtor's
-    dunning messages). ``NotFound`` when the invoice has no such letter."""
+    dunning messages), from ``received_on`` when given (:func:`confirm_receipt`; not after
+    ``today``). ``NotFound`` when the invoice has no such letter."""
+    if received_on is not None and today is not None and received_on > today:
+        raise Invalid("received_on lies in the future", field="received_on")
     stored = repos.invoices.get(client_id, number)
     if stored is None:
         raise NotFound(f"invoice {number} not found")
@@ -145,5 +172,5 @@ def confirm_for_invoice(repos: Repositories, client_id: str, number: str) -> lis
             and message.status in failed
             and as_fourteen_day_letter(repos, message) is not None
         ):
-            return confirm_receipt(repos, message)
+            return confirm_receipt(repos, message, received_on)
     raise NotFound(f"invoice {number} has no 14-day letter reported undelivered")

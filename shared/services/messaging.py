@@ -147,6 +147,9 @@ class MessagingService:
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
+        # claims whose costs term changed after money reached them, restated by the ledger
+        # (client id, invoice numbers -> those changed; set by the container: law5 finding 3)
+        self.restate_terms: Callable[[str, list[str]], list[str]] | None = None
 
     # -- producing ---------------------------------------------------------------------------
     def enqueue(self, message: OutboundMessage, content: MessageContent) -> bool:
@@ -784,8 +787,7 @@ class MessagingService:
                 )
             failed = status in _FAILED
             # before the status is saved: a crash between them leaves the report to be redone
-            if failed:
-                self._undelivered_letter(message)
+            restated = self._undelivered_letter(message) if failed else []
             try:
                 etag = self.outbox.save(updated, etag)
             except PreconditionFailed:
@@ -796,12 +798,16 @@ class MessagingService:
             if message.channel is Channel.ROBOCALL and message.debtor_number:
                 self._log(message, f"robocall result: {detail or status.value}")
             if failed:
-                self._failure_followups(updated, status, detail)
+                self._failure_followups(updated, status, detail, restated)
             return True
         return False
 
     def _failure_followups(
-        self, message: OutboundMessage, status: OutboxStatus, detail: str | None
+        self,
+        message: OutboundMessage,
+        status: OutboxStatus,
+        detail: str | None,
+        restated: list[str] | None = None,
     ) -> None:
         """The contact-log entry and the staff item of a failed delivery, each keyed by the
         message and the time its failure was saved: a repeated report adds none, and redoes
@@ -811,24 +817,35 @@ class MessagingService:
         if message.debtor_number:
             summary = f"{message.channel.value} {status.value}: {detail or ''}".strip()
             self._log(message, summary, entry_id=entry_id, at=at)
-        note = self._undelivered_note(message)  # what the report did before the status save
+        note = self._undelivered_note(message, restated or [])  # what the report did before
         title = f"{message.channel.value} to debtor {message.debtor_number or '-'} {status.value}: {detail or 'no reason given'}"
         self._add_action_once(
             message.client_id, entry_id, "delivery_failure", title + note,
             {"key": message.key, "channel": message.channel.value, "to": message.to},
         )  # fmt: skip
 
-    def _undelivered_letter(self, message: OutboundMessage) -> None:
+    def _undelivered_letter(self, message: OutboundMessage) -> list[str]:
         """A 14-day letter that did not reach the debtor starts no costs term (art. 6:96 lid 6
-        BW): its invoices' term is taken off (``letter_undelivered``, idempotent). Only on
-        the report that saves the failure: a repeat must not undo a receipt staff confirmed
-        since."""
-        if self._dunning(message):
-            from shared.services.letter_undelivered import undo_costs_term
+        BW): its invoices' term is taken off (``letter_undelivered``, idempotent), and costs a
+        payment had fixed meanwhile are taken back, its money moved by 6:44; the claims
+        restated. Only on the report that saves the failure: a repeat must not undo a receipt
+        staff confirmed since."""
+        if not self._dunning(message):
+            return []
+        from shared.services.letter_undelivered import undo_costs_term
 
-            undo_costs_term(self.repos, message)
+        if undo_costs_term(self.repos, message) is None:
+            return []  # not a 14-day letter
+        # every invoice of the letter now without a term (not only those cleared now: a
+        # report delivered again after a crash between the two finishes the restatement; a
+        # claim with nothing to change is left alone)
+        if self.restate_terms is None:
+            return []
+        stored = self.repos.invoices.get_many(message.client_id, list(message.invoice_numbers))
+        termless = sorted(n for n, s in stored.items() if s.invoice.costs_owed_from is None)
+        return self.restate_terms(message.client_id, termless) if termless else []
 
-    def _undelivered_note(self, message: OutboundMessage) -> str:
+    def _undelivered_note(self, message: OutboundMessage, restated: list[str]) -> str:
         """What the failure item adds for an undelivered 14-day letter."""
         if not self._dunning(message):
             return ""
@@ -836,10 +853,16 @@ class MessagingService:
 
         if as_fourteen_day_letter(self.repos, message) is None:
             return ""  # not a 14-day letter
+        taken_back = (
+            f"; the costs charged on {', '.join(restated)} are taken back and the payments "
+            "allocated again"
+            if restated
+            else ""
+        )
         return (
             f". The 14-day letter did not reach the debtor: no collection costs for "
             f"{', '.join(message.invoice_numbers)} (the costs term is cleared) unless staff "
-            "confirm that he received it; send it again to a correct address"
+            f"confirm that he received it; send it again to a correct address{taken_back}"
         )
 
     def scan_bounces(self) -> int:

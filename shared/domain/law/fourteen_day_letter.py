@@ -82,6 +82,15 @@ def fourteen_day_term(
     return FourteenDayTerm(sent_on, channel, received, starts, last, last + timedelta(days=1))
 
 
+def term_from_receipt(received_on: date) -> FourteenDayTerm:
+    """The term of a letter known to have reached the debtor on ``received_on`` (a person
+    says so): fourteen days from the day after, extended past a weekend or holiday."""
+    starts = received_on + timedelta(days=1)
+    last = extend_statutory_term(received_on + timedelta(days=TERM_DAYS))
+    return FourteenDayTerm(received_on, LetterChannel.LETTER, received_on, starts, last,
+                           last + timedelta(days=1))  # fmt: skip
+
+
 class RequiredPart(StrEnum):
     COSTS_AMOUNT = "costs_amount"
     TERM_FROM_RECEIPT = "term_from_receipt"

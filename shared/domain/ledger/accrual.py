@@ -23,7 +23,14 @@ from itertools import pairwise
 from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
-from shared.domain.ledger.model import ClaimTerms, Component, EventKind, InterestRule, LedgerEvent
+from shared.domain.ledger.model import (
+    RESTATED,
+    ClaimTerms,
+    Component,
+    EventKind,
+    InterestRule,
+    LedgerEvent,
+)
 
 
 def _principal_delta(event: LedgerEvent) -> int:
@@ -84,6 +91,25 @@ def _paused(pauses: tuple[tuple[date, date | None], ...], day: date) -> bool:
     return any(a <= day and (b is None or day < b) for a, b in pauses)
 
 
+def _returned_in_full(events: list[LedgerEvent]) -> set[str]:
+    """Payments whose money came back in full (refund, chargeback, storno, bank return: a
+    reversal that is no restatement, nothing left allocated): they never paid, so the interest
+    runs as if they had never come (6:119 BW: until the creditor has the money; law5 finding
+    2), as :mod:`restate` leaves them out of a claim's ideal history."""
+    net: dict[str, int] = {}
+    returned: set[str] = set()
+    for e in events:
+        if not e.payment_id:
+            continue
+        if e.kind is EventKind.ALLOCATED:
+            net[e.payment_id] = net.get(e.payment_id, 0) + e.amount
+        elif e.kind is EventKind.REVERSAL:
+            net[e.payment_id] = net.get(e.payment_id, 0) - e.amount
+            if not (e.reason or "").startswith(RESTATED):
+                returned.add(e.payment_id)
+    return {p for p in returned if net.get(p, 0) == 0}
+
+
 def accrued_interest(
     terms: ClaimTerms,
     events: list[LedgerEvent],
@@ -97,7 +123,11 @@ def accrued_interest(
     table = rates or default_rate_table()
     if end <= start:
         return Fraction(0)
-    ordered = sorted((e for e in events if e.on < end), key=lambda e: (e.on, e.seq))
+    gone = _returned_in_full(events)
+    ordered = sorted(
+        (e for e in events if e.on < end and (e.payment_id is None or e.payment_id not in gone)),
+        key=lambda e: (e.on, e.seq),
+    )
     principal = terms.principal - terms.principal_settled_elsewhere
     settled = 0
     stopped = False
@@ -152,7 +182,9 @@ def accrued_interest(
             principal += _principal_delta(e)
             paid = _interest_settled(e)
             settled += paid
-            capitalised_unpaid = max(Fraction(0), capitalised_unpaid - paid)
+            # a reversal (negative) reopens interest without capitalising it: unpaid interest
+            # joins the base only at the next anniversary (6:119 lid 2 BW; law5 finding 7)
+            capitalised_unpaid = max(Fraction(0), capitalised_unpaid - max(paid, 0))
             stopped = stopped or _stops(e)
     return accrued
 

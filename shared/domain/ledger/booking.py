@@ -319,6 +319,58 @@ def reverse(
     return out
 
 
+def return_payment(
+    records: Sequence[ClaimRecord],
+    payment_id: str,
+    on: date,
+    reason: str,
+    rates: RateTable | None = None,
+) -> Release:
+    """Money that came back (a refund, chargeback, SEPA storno, bank return): what the payment
+    was allocated to is undone (:func:`reverse`), and each claim it paid is restated as if it
+    had never been paid (:mod:`restate` leaves a payment that came back in full out of the
+    ideal history): the collection costs are owed when it was only "paid" inside the term
+    (art. 6:96 lid 6 BW: the debtor did not pay), the interest runs over the days it sat with
+    the creditor (6:119: until the creditor has the money), and the claim's later payments are
+    allocated again by 6:44 over what was then open, their excess moved by 6:43 (law5 finding
+    2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
+    already."""
+    undone = reverse(records, payment_id, on, reason)
+    return restate_claims(records, sorted(undone), rates, undone)
+
+
+def restate_claims(
+    records: Sequence[ClaimRecord],
+    numbers: Sequence[str],
+    rates: RateTable | None = None,
+    first: dict[str, tuple[LedgerEvent, ...]] | None = None,
+) -> Release:
+    """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
+    their history gives under their terms as they are now: a payment that came back in full
+    left out, the costs owed only if the (current) costs term says so, the payments allocated
+    again by 6:44 and their excess moved by 6:43 (:mod:`restate`). Nothing for a claim whose
+    figures do not change."""
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    released: list[tuple[str, str, Cents, date]] = []
+    current = {r.number: r for r in records}
+    _add(current, events, first or {})
+    for number in numbers:
+        if number not in current or not current[number].events:
+            continue
+        record = current[number]
+        day = max(e.on for e in record.events)
+        fig = open_claims(list(current.values()), day, rates)[number]
+        fixings = fixing_events(record, fig, _next_seq(record))
+        done = restate(list(current.values()), number, "", 0, record.terms.due_date, day,
+                       fixings, ORDER_6_44, rates)  # fmt: skip
+        if len(done.events) == len(fixings):
+            continue  # nothing depended on the payment beyond its own allocations
+        _add(current, events, {number: done.events})
+        released.extend((number, p, v, d) for p, (v, d) in done.released.items())
+    moved, left = _move_released(records, events, released, rates)
+    return Release(events, moved, left)
+
+
 CREDITED = "credit: the invoice was not owed"
 
 

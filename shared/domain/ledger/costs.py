@@ -69,6 +69,32 @@ def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
     return CostsShare(sum(e.amount for e in costs), vat)
 
 
+def _carried(events: Sequence[LedgerEvent], on: date) -> CostsShare:
+    """What a claim's costs fixed by ``on`` come to after restatements took part back: its
+    part of its notice's one WIK amount. A restatement's ``correction`` says what the costs
+    always were (it is booked later than the fact it restates), so it counts whatever its day:
+    money a credit note released is moved over the debtor's other claims on its received day,
+    before the correction's booking day."""
+
+    def net(component: Component) -> Cents:
+        return sum(
+            e.amount if e.kind is EventKind.CHARGED else -e.amount
+            for e in events
+            if e.component is component
+            and ((e.kind is EventKind.CHARGED and e.on <= on) or e.kind is EventKind.CORRECTION)
+        )
+
+    return CostsShare(max(0, net(Component.COSTS)), max(0, net(Component.COSTS_VAT)))
+
+
+def _counts_from(event: LedgerEvent) -> date:
+    """The day an event counts from for the term: a back-dated payment's received day, a
+    partial credit note's first day of the claim (:func:`restate.received_day`), else its own."""
+    from shared.domain.ledger.restate import received_day  # restate builds on this module
+
+    return received_day(event)
+
+
 def costs_base(record: ClaimRecord) -> Cents:
     """The principal left unpaid by the end of the term (art. 6:96 lid 6 BW: a consumer owes
     costs only when he did not pay within the term what the letter demanded; a business's
@@ -88,7 +114,7 @@ def costs_base(record: ClaimRecord) -> Cents:
     open_ = terms.principal - terms.principal_settled_elsewhere
     paid_otherwise = 0  # paid within the term on interest (costs are not owed yet then)
     for e in record.events:
-        if e.on < terms.costs_owed_from:
+        if _counts_from(e) < terms.costs_owed_from:
             open_ += _principal_delta(e)
             if terms.consumer and e.component is not Component.PRINCIPAL and e.payment_id:
                 if e.kind is EventKind.ALLOCATED:
@@ -114,23 +140,51 @@ def split(total: Cents, weights: Sequence[Cents]) -> list[Cents]:
 def costs_shares(
     records: Sequence[ClaimRecord], on: date, cumulation: CumulationCap | None = WKI_CUMULATION
 ) -> dict[str, CostsShare]:
-    """Each claim's part of the collection costs owed on ``on`` (fixed ones as fixed)."""
+    """Each claim's part of the collection costs owed on ``on`` (fixed ones as fixed).
+
+    A notice stays one claim for the staffel when money reaches one of its claims first (that
+    claim's costs are then fixed, :mod:`booking`): the WIK amount is still computed over all
+    the notice's principals (the fixed claims at their base too), and the claims not fixed
+    yet share what is left of it after the fixed ones' costs. Computing the rest again on
+    their own principal would put the notice above the maximum its letter announced (law5
+    finding 1: 762.50 on a 6,000.00 notice whose maximum is 675.00)."""
     out: dict[str, CostsShare] = {}
+    fixed_of: set[str] = set()
+    everything = {r.number: r.events for r in records}
     groups: dict[tuple[str, date], list[ClaimRecord]] = {}
     for record in records:
         terms = record.terms
-        fixed = fixed_costs([e for e in record.events if e.on <= on])
+        upto = tuple(e for e in record.events if e.on <= on)
+        fixed = fixed_costs(upto)
         if fixed is not None:
             out[record.number] = fixed
-        elif terms.costs_owed_from is not None and terms.costs_owed_from <= on:
-            groups.setdefault((terms.debtor_number, terms.costs_owed_from), []).append(record)
+            fixed_of.add(record.number)
+        if terms.costs_owed_from is not None and terms.costs_owed_from <= on:
+            groups.setdefault((terms.debtor_number, terms.costs_owed_from), []).append(
+                ClaimRecord(terms, upto)  # as known on ``on``: a figure once sent stays
+            )
     for (_, _), members in sorted(groups.items(), key=lambda g: g[0][1]):  # oldest notice first
         members = sorted(members, key=lambda r: r.number)
-        bases = [costs_base(r) for r in members]
-        total = sum(bases)
+        unfixed = [r for r in members if r.number not in fixed_of]
+        if not unfixed:
+            continue
+        # a credited or withdrawn claim was never owed: it neither counts nor carries costs
+        carried = [
+            _carried(everything[r.number], on)
+            for r in members
+            if r.number in fixed_of and not r.terms.closed
+        ]
+        bases = [costs_base(r) for r in unfixed]
+        # a fixed claim as restated since (a credit note, a back-dated payment): its base and
+        # its costs together, both as the restatement says they always were
+        total = sum(bases) + sum(
+            costs_base(ClaimRecord(r.terms, everything[r.number]))
+            for r in members
+            if r.number in fixed_of
+        )
         minimum = max(r.terms.costs_minimum_base for r in members)
         if total <= 0 or total < minimum:
-            for r in members:
+            for r in unfixed:
                 out[r.number] = CostsShare(0, 0)
             continue
         consumer = any(r.terms.consumer for r in members)
@@ -145,7 +199,9 @@ def costs_shares(
         if room is not None and room < costs:
             costs = room
             vat_amount = round_half_up(costs * VAT_RATE) if vat else 0
-        for r, c, v in zip(members, split(costs, bases), split(vat_amount, bases), strict=True):
+        costs = max(0, costs - sum(c.costs for c in carried))
+        vat_amount = max(0, vat_amount - sum(c.vat for c in carried))
+        for r, c, v in zip(unfixed, split(costs, bases), split(vat_amount, bases), strict=True):
             out[r.number] = CostsShare(c, v)
     return out
 
@@ -168,7 +224,7 @@ def _room_under_cap(
     for r in records:
         t = r.terms
         if (
-            r in members
+            r.number in {m.number for m in members}
             or t.debtor_number != debtor
             or t.costs_owed_from is None
             or t.principal >= cap.threshold

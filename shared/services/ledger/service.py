@@ -268,16 +268,41 @@ class LedgerService:
         for _ in range(RETRIES):
             every = [self.debtor_claims(client, d) for d in debtors]
             records = [r for c in every for r in c.records]
-            events = booking.reverse(records, payment_id, today, reason)
+            from shared.services.ledger.returned import close_overpayments
+
+            # the claims it paid are restated as never paid (law5 finding 2): costs of a
+            # payment only "made" inside the term, interest over the days it was held
+            result = booking.return_payment(records, payment_id, today, reason, self._rates())
+            events = result.events
             if not events:
+                # handled before (a redelivery): its overpayment items may still be open
+                close_overpayments(self.repos, client.client_id, payment_id, reason,
+                                   self.clock.now())  # fmt: skip
                 return {}
             try:
                 self.ledger.write(
-                    self._changes(client, every, events, reversed_=(payment_id,), on=today)
+                    self._changes(
+                        client,
+                        every,
+                        events,
+                        reversed_=(payment_id,),
+                        on=today,
+                        payments_added=tuple(result.moved),
+                    )
                 )
-                return events
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
+            if result.moved:  # the claims' other payments moved: rows and invoices follow
+                from shared.services.ledger.credit import follow_ledger
+
+                day = max(e.on for new in events.values() for e in new)
+                because = f"restated when payment {payment_id} came back"
+                moved = {p: day for p in result.moved if p != payment_id}
+                for debtor in debtors:
+                    claims = self.debtor_claims(client, debtor)
+                    follow_ledger(self, client, claims, moved, payment_id, because, "returned")
+            close_overpayments(self.repos, client.client_id, payment_id, reason, self.clock.now())
+            return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
 
     def release_credited(self, client: Client, number: str) -> booking.Release:
@@ -414,6 +439,43 @@ class LedgerService:
         raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
 
     # -- for callers that book many payments and write them together (bank statement windows)
+    def restate_terms(self, client_id: str, numbers: Sequence[str]) -> list[str]:
+        """Invoices ``numbers`` had their terms changed after money reached them (a 14-day
+        letter reported undeliverable: no costs term): each claim restated to what its
+        history gives now (:func:`booking.restate_claims`: costs charged without a term taken
+        back, the payments allocated again), the moved payments' rows and invoices following;
+        the numbers whose claim changed. Idempotent: a second call finds nothing to change."""
+        found = self.repos.clients.get(client_id)
+        stored = self.repos.invoices.get_many(client_id, list(numbers))
+        if found is None or not stored:
+            return []
+        client = found[0]
+        debtors = sorted({s.invoice.debtor_number for s in stored.values()})
+        for _ in range(RETRIES):
+            every = [self.debtor_claims(client, d) for d in debtors]
+            records = [r for c in every for r in c.records]
+            result = booking.restate_claims(records, sorted(stored), self._rates())
+            if not result.events:
+                return []
+            day = max(e.on for new in result.events.values() for e in new)
+            try:
+                self.ledger.write(
+                    self._changes(
+                        client, every, result.events, on=day, payments_added=tuple(result.moved)
+                    )
+                )
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+            from shared.services.ledger.credit import follow_ledger
+
+            moved = dict.fromkeys(result.moved, day)
+            for debtor in debtors:
+                claims = self.debtor_claims(client, debtor)
+                follow_ledger(self, client, claims, moved, ",".join(sorted(result.events)),
+                              "restated: its costs term was cleared", "terms")  # fmt: skip
+            return sorted(result.events)
+        raise ConflictingUpdate("these claims keep changing; the restatement will be retried")
+
     def rates(self) -> RateTable | None:
         """The statutory rates in force (None: the shipped table)."""
         return self._rates()

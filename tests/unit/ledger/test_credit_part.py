@@ -65,15 +65,16 @@ def test_money_paid_beyond_the_lower_claim_goes_to_the_next_claim():
     # p1 paid 26.67 + 0.49 + 100.00 = 127.16 of it
     assert figs["F1"].open.total == 0
     assert figs["F1"].paid == Amounts(principal=10_000, costs=2_667, interest=49)
-    # the other EUR 72.84 of p1 goes to F2 on 3-3 (6:43): its costs (F1's share is fixed,
-    # so F2 is costed alone: the EUR 40 minimum), interest 16-2..2-3 (15 days on 50: 0.12),
-    # principal 72.84 - 40.00 - 0.12 = 32.72
+    # the other EUR 72.84 of p1 goes to F2 on 3-3 (6:43): F2 is still in F1's notice, whose
+    # one WIK amount is the EUR 40 minimum over 150.00 (6:96 lid 7; law5 finding 1), so F2's
+    # costs are what F1's fixed 26.67 leaves: 13.33; interest 16-2..2-3 (15 days on 50: 0.12),
+    # principal 50.00; 72.84 - 13.33 - 0.12 - 50.00 = 9.39 left over
     moved = {(x.invoice_number, x.component, x.amount) for x in done.moved["p1"]}
     assert sum(x[2] for x in moved) == 20_000 - 12_716 - done.left["p1"]
     assert moved == {
-        ("F2", Component.COSTS, 4_000), ("F2", Component.INTEREST, 12),
-        ("F2", Component.PRINCIPAL, 3_272),
+        ("F2", Component.COSTS, 1_333), ("F2", Component.INTEREST, 12),
+        ("F2", Component.PRINCIPAL, 5_000),
     }  # fmt: skip
-    assert done.left["p1"] == 0 and figs["F2"].open.principal == 5_000 - 3_272
+    assert done.left["p1"] == 939 and figs["F2"].open.total == 0
     kinds = {e.kind for e in done.events["F1"]}
     assert EventKind.CORRECTION in kinds and EventKind.CREDIT in kinds
