@@ -13,26 +13,46 @@ import re
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # a spreadsheet may split a cell where the file's writer saw none: Excel with Dutch (German,
-# French ...) settings opens a .csv on the list separator ";", whatever the file's own
-# delimiter and quoting, so "week;=cmd|..." becomes a cell "=cmd|...". A formula character
-# right after such a separator (or a tab or line break), spaces between, gets a quote too;
-# a sign stays only where the whole piece it starts, up to the next separator, is a number or
-# a dash ("10,-", "; -12,50;"): "-2+3+cmd|..." starts with a digit and is still a formula.
-_SEP = r"[;,\t\r\n|]"
-_INNER_FORMULA = re.compile(
-    rf"({_SEP}[ \t]*)([+\-])(?![ \t]*(?:\d+(?:[.,]\d+)?)?[ \t]*(?:{_SEP}|$))"
-    rf"|({_SEP}[ \t]*)([=@])"
+# French ...) settings opens a .csv on the list separator ";", with English settings on ",",
+# whatever the file's own delimiter and quoting, so "week;=cmd|..." becomes a cell
+# "=cmd|...". Each piece such a split makes (also at a tab, a line break or "|") is checked as
+# that locale reads it: a formula character at its start, spaces before, gets a quote; a sign
+# stays only before a number of that locale ("10,-", "; -12,50", ", -5%"): "-2,3+cmd|..." is a
+# formula in Dutch Excel, where "," is the decimal comma.
+_LOCALES = (
+    (";", re.compile(r"[+-][ \t]*\d+(?:[.]\d{3})*(?:,\d*)?%?[ \t]*")),  # nl-NL: 1.234,50
+    (",", re.compile(r"[+-][ \t]*\d+(?:[.]\d*)?%?[ \t]*")),  # en-US: 1234.50
 )
+_BREAKS = "\t\r\n|"
 
 
 def csv_cell(value: str) -> str:
     """``value`` as a spreadsheet shows it as text, never a formula (amounts are not passed
     here: ``-12.50`` is a number), also where a spreadsheet splits it on ``;`` or ``,``."""
-    value = _INNER_FORMULA.sub(_quoted, value)
+    quote_at: set[int] = set()
+    for separator, number in _LOCALES:
+        for start, piece in _pieces(value, separator):
+            stripped = piece.lstrip(" \t")
+            if not stripped or start == 0:
+                continue  # the cell's own start: below
+            at = start + len(piece) - len(stripped)
+            if stripped[0] in "=@" or (
+                stripped[0] in "+-" and not (number.fullmatch(stripped) or stripped in "+-")
+            ):
+                quote_at.add(at)
+    for at in sorted(quote_at, reverse=True):
+        value = value[:at] + "'" + value[at:]
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _quoted(found: re.Match[str]) -> str:
-    separator = found[1] if found[1] is not None else found[3]
-    formula = found[2] if found[2] is not None else found[4]
-    return f"{separator}'{formula}"
+def _pieces(value: str, separator: str) -> list[tuple[int, str]]:
+    """The pieces a spreadsheet splitting on ``separator`` (and on tabs, line breaks and
+    ``|``) would make, each with where it starts in ``value``."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for i, ch in enumerate(value):
+        if ch == separator or ch in _BREAKS:
+            out.append((start, value[start:i]))
+            start = i + 1
+    out.append((start, value[start:]))
+    return out

@@ -865,6 +865,23 @@ class MessagingService:
             f"confirm that he received it; send it again to a correct address{taken_back}"
         )
 
+    def bounce_from_recipient(self, provider: str, reference: str, reporter: str) -> bool:
+        """A "bounce" from the domain of the address it bounced from is the recipient's word,
+        not his mail system's (a debtor writes as postmaster@ his own domain): not believed,
+        logged for staff to look at the mailbox."""
+        from shared.domain.inbound.recognise import same_domain
+        from shared.telemetry.context import log_extra
+
+        ref = self.outbox.by_provider_id(provider, reference)
+        found = self.outbox.get(*ref) if ref is not None else None
+        if found is None or not same_domain(reporter, found[0].to):
+            return False
+        log.warning(
+            "a bounce report from the recipient's own domain is not believed",
+            extra=log_extra({"client_id": found[0].client_id}),
+        )
+        return True
+
     def scan_bounces(self) -> int:
         """Look in every client's sending mailbox for non-delivery reports since the last look
         (only when e-mail goes through a provider that can say so)."""
@@ -879,7 +896,10 @@ class MessagingService:
             since = self.counters.read_value(messaging_repo.MAILBOX_PACE, mailbox, "scan") or (
                 now - timedelta(days=1)
             )
-            for reference, reason in finder(mailbox, since):
+            for found in finder(mailbox, since):
+                reference, reason = found[0], found[1]
+                if len(found) > 2 and self.bounce_from_recipient(sender.name, reference, found[2]):
+                    continue
                 marked += self.record_status(sender.name, reference, OutboxStatus.BOUNCED, reason)
             self.counters.write_value(messaging_repo.MAILBOX_PACE, mailbox, "scan", now)
         return marked

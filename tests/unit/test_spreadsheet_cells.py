@@ -42,10 +42,21 @@ def test_a_formula_after_a_list_separator_is_text_too() -> None:
         # a sign and a digit that do not end the piece: still a formula (attack5 finding 3)
         "Ik betaal volgende week;-2+3+cmd|' /C calc'!A0;": "Ik betaal volgende week;'-2+3+cmd|' /C calc'!A0;",
         "x;+1+1": "x;'+1+1",
+        # "," is the decimal comma in Dutch Excel: "-2,3+cmd" is a formula there (session5)
+        "Ik betaal volgende week;-2,3+cmd|' /C calc'!A0;": "Ik betaal volgende week;'-2,3+cmd|' /C calc'!A0;",
     }
     for value, shown in planted.items():
         assert csv_cell(value) == shown
-    for harmless in ("prijs 10,-", "x;-2", "F-0001", "1,5;2", "Jansen, J.", "x; -12,50;y"):
+    for harmless in (
+        "prijs 10,-",
+        "x;-2",
+        "F-0001",
+        "1,5;2",
+        "Jansen, J.",
+        "x; -12,50;y",
+        "korting; -5%",
+        "totaal; 1.234,50",
+    ):
         assert csv_cell(harmless) == harmless
     # written as the exports write, then opened as nl-NL Excel does (";") and as en-US (",")
     out = io.StringIO()

@@ -24,7 +24,7 @@ import msal
 
 from shared.adapters.channels.http_errors import call, raise_for
 from shared.domain.inbound.answers import outbound_message_id
-from shared.domain.inbound.recognise import is_mail_system
+from shared.domain.inbound.recognise import reads_as_bounce
 from shared.domain.messaging import (
     MessageContent,
     OutboundMessage,
@@ -223,8 +223,8 @@ class GraphMailChannel:
         found = response.json().get("value", [])
         return SendResult(self.name, message.reference) if found else None
 
-    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str]]:
-        """(our reference, reason) for every non-delivery report that reached ``mailbox``
+    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str]]:
+        """(our reference, reason, the report's sender) for every non-delivery report that reached ``mailbox``
         since ``since``. Exchange Online returns an NDR to the sending mailbox with the
         original message's headers in its body, so our ``X-Inning-Reference`` identifies the
         message that bounced; mail without it is left alone."""
@@ -235,7 +235,7 @@ class GraphMailChannel:
             "$select": "subject,body,receivedDateTime,from",
             "$top": "50",
         }
-        found: list[tuple[str, str]] = []
+        found: list[tuple[str, str, str]] = []
         while url:
             response = call(
                 "Graph", lambda u=url, p=params: self.http.get(u, params=p, headers=self._headers())
@@ -245,12 +245,13 @@ class GraphMailChannel:
             for item in data.get("value", []):
                 # only what the mail system wrote: a debtor can paste our reference into a
                 # reply, and a "bounce" would tell that his 14-day letter never reached him
-                if not is_mail_system(_from_address(item)):
+                sender, subject = _from_address(item), str(item.get("subject") or "")
+                if not reads_as_bounce(sender, subject):
                     continue
                 body = str(item.get("body", {}).get("content", ""))
                 match = _REFERENCE.search(_strip_tags(body))
                 if match:
-                    found.append((match.group(1), str(item.get("subject", "undeliverable"))))
+                    found.append((match.group(1), subject or "undeliverable", sender))
             url = data.get("@odata.nextLink")
             params = None
         return found

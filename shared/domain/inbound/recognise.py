@@ -81,6 +81,20 @@ def is_mail_system(sender: str, headers: Mapping[str, str] | None = None) -> boo
     return (headers or {}).get("return-path", "").strip() == "<>"
 
 
+def reads_as_bounce(sender: str, subject: str) -> bool:
+    """The mail system's own address and a bounce's subject ("Undeliverable: ...")."""
+    return bool(_NDR_SENDER.match(sender.strip()) and _NDR_SUBJECT.match(subject))
+
+
+def same_domain(sender: str, recipient: str) -> bool:
+    """Whether a report comes from the domain of the address it says bounced: a debtor with a
+    domain of his own can write as postmaster@ it, so such a "bounce" is his word, not the
+    mail system's (session5)."""
+    a = sender.strip().lower().rpartition("@")[2]
+    b = recipient.strip().lower().rpartition("@")[2]
+    return bool(a) and a == b
+
+
 def is_automatic(subject: str, headers: Mapping[str, str]) -> bool:
     auto = headers.get("auto-submitted", "").strip().lower()
     if auto and auto.split(";")[0].strip() != _AUTO_SUBMITTED_HUMAN:

@@ -312,8 +312,10 @@ def _read_61(tag: StatementTag, value: str, source_line: int) -> _Raw61:
     # SWIFT writes an amount in digits with one decimal comma; the grammar stops at a point
     # or a second comma and reads "1.169,90" as 1.00: refuse it rather than book the wrong sum
     rest = value[m.end("amount") :]
-    if rest[:1] in (".", ",") or amount.count(",") > 1 or not amount.strip(","):
-        shown = amount + rest[: len(rest) - len(rest.lstrip(".,0123456789"))]
+    # a thousands point, space or apostrophe ("1.169,90", "1 169,90", "1'169,90") stops the
+    # grammar after "1": what follows the amount must not be such a separator and a digit
+    if re.match(r"[.,' \u2019]\d|[.,]", rest) or amount.count(",") > 1 or not amount.strip(","):
+        shown = amount + rest[: len(rest) - len(rest.lstrip(".,' \u20190123456789"))]
         raise StatementError(
             f"the amount {shown!r} is not a SWIFT amount (digits and one decimal comma)",
             line=source_line,

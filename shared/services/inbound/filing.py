@@ -87,6 +87,8 @@ class MailFiling:
             found = self.messaging.outbox.by_provider_id(provider, reference)
             if found is None or found[0] not in mine:
                 continue
+            if self.messaging.bounce_from_recipient(provider, reference, received.sender):
+                continue
             marked += self.messaging.record_status(
                 provider, reference, OutboxStatus.BOUNCED, received.subject or "undeliverable"
             )

@@ -1,5 +1,5 @@
 """How long the credential of a Mollie account a client replaced or unlinked is kept, and
-its deletion (``inning mollie prune-kept``; docs/operations.md runbook, README "Deploying
+its deletion (``inning mollie prune``; docs/operations.md runbook, README "Deploying
 to Azure").
 
 Such an account's credential (``client-<id>-mollie-key-<account>`` or

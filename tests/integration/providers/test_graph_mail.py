@@ -116,7 +116,13 @@ class FakeGraph:
                     "content": "Ontvangen, betaal niet.\nX-Inning-Reference: inn-k2",
                 },
             }
-            return Reply(200, {"value": [reply, {"subject": "Undeliverable: Herinnering", "from": exchange, "body": {"contentType": "html", "content": ndr}}],
+            # the same from "postmaster@" his own domain, without a bounce's subject: no bounce
+            posing = {
+                "subject": "RE: Herinnering",
+                "from": {"emailAddress": {"address": "postmaster@example.nl"}},
+                "body": {"contentType": "text", "content": "X-Inning-Reference: inn-k3"},
+            }
+            return Reply(200, {"value": [reply, posing, {"subject": "Undeliverable: Herinnering", "from": exchange, "body": {"contentType": "html", "content": ndr}}],
                                "@odata.nextLink": f"{self.base}/v1.0/users/facturen@client.example/mailFolders/inbox/messages?page=2&$filter=receivedDateTime ge 2025-01-01T00:00:00Z"})  # fmt: skip
         if r.path.endswith("/send"):
             return Reply(202)
@@ -239,5 +245,8 @@ def test_no_mailbox_is_permanent(graph):
 def test_bounces_are_found_by_our_reference_in_the_ndr(graph):
     _, server, channel = graph
     found = channel.bounces("facturen@client.example", datetime(2025, 1, 1, tzinfo=UTC))
-    assert found == [("inn-k1", "Undeliverable: Herinnering")]
+    assert found == [(
+        "inn-k1", "Undeliverable: Herinnering",
+        "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@client.onmicrosoft.com",
+    )]  # fmt: skip
     assert len(server.requests("GET", "/mailFolders/inbox/messages")) == 2  # followed the next link

@@ -322,3 +322,20 @@ def test_bounces_found_in_the_mailbox_mark_the_message(env):
     assert record.provider_id == "pid-1"
     kinds = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
     assert kinds == ["delivery_failure"]
+
+
+def test_a_bounce_from_the_recipients_own_domain_is_not_believed(env):
+    """A debtor with a domain of his own can write as postmaster@ it with a bounce's subject
+    and our reference pasted in: his word, not his mail system's (session5 finding 3); the
+    14-day letter stays delivered as far as Inning knows, and its costs stay."""
+    world, client, channel, queues, service = env
+    world.agency_a.call(
+        "POST", "/v1/clients", {"items": [client_row("C1", contact_email="facturen@c1.example")]}
+    )
+    service.enqueue(message(client), MessageContent(subject="x"))
+    run_jobs(service, queues)
+    record, _ = service.outbox.get(client.client_id, "k1")
+    domain = record.to.rpartition("@")[2]
+    channel.bounces = lambda mailbox, since: [("pid-1", "Undeliverable: x", f"postmaster@{domain}")]  # type: ignore[attr-defined]
+    assert service.scan_bounces() == 0
+    assert service.outbox.get(client.client_id, "k1")[0].status.value != "bounced"

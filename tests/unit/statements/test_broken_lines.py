@@ -21,7 +21,9 @@ def _file(
     ).encode()
 
 
-@pytest.mark.parametrize("amount", ["1.169,90", "169.90", "1,169.90", "1,169,90"])
+@pytest.mark.parametrize(
+    "amount", ["1.169,90", "169.90", "1,169.90", "1,169,90", "1 169,90", "1'169,90"]
+)
 def test_an_amount_that_is_not_swift_is_refused_with_its_line(amount):
     with pytest.raises(StatementError) as refused:
         parse_statement_file(_file(f"2612011201C{amount}NTRFNONREF"))
