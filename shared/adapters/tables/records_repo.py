@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 
 from shared.adapters.tables import schema
@@ -21,7 +21,16 @@ from shared.domain.records import (
     Payment,
     PaymentSource,
 )
-from shared.ports.tables import MAX_BATCH, Op, OpKind, Row, TableStore, all_rows, prefix_range
+from shared.ports.tables import (
+    MAX_BATCH,
+    Op,
+    OpKind,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    all_rows,
+    prefix_range,
+)
 
 
 class PaymentRepository:
@@ -257,6 +266,20 @@ class ActionRepository:
         # it is the one change that leaves the waiting count
         if item.status is ActionStatus.RESOLVED:
             self.figures.move_waiting(item.client_id, item.kind, -1)
+
+    def resolve_if_open(self, scope: str, action_id: str, resolution: str, at: datetime) -> bool:
+        """Resolve the item when it is still waiting, under the ETag it was read with; False
+        when it is gone, resolved already, or changed meanwhile (a person's change stands)."""
+        found = self.get(scope, action_id)
+        if found is None or found[1] is None or found[0].status is ActionStatus.RESOLVED:
+            return False
+        item, etag = found[0], found[1]
+        done = replace(item, status=ActionStatus.RESOLVED, resolved_at=at, resolution=resolution)
+        try:
+            self.save(done, etag)
+        except PreconditionFailed:
+            return False
+        return True
 
     def list(
         self,

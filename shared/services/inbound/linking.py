@@ -26,7 +26,7 @@ from shared.domain.inbound.mail import MailKind
 from shared.domain.inbound.text import addresses
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Client, Debtor
-from shared.domain.records import ActionItem, ActionStatus
+from shared.domain.records import ActionItem
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
@@ -241,18 +241,10 @@ class InboundMail:
         return key, note
 
     def _resolve(self, mail: FiledMail, numbers: Sequence[str], author: str) -> None:
-        """The "whom does this concern?" item is answered by the link."""
-        if not mail.action_id:
-            return
-        found = self.repos.actions.get(mail.client_id, mail.action_id)
-        if found is None or found[0].status is ActionStatus.RESOLVED:
-            return
-        item, etag = found
-        if etag is None:
-            return
-        done = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
-                       resolution=f"linked to {', '.join(numbers)} by {author}")  # fmt: skip
-        try:
-            self.repos.actions.save(done, etag)
-        except PreconditionFailed:
-            pass  # someone resolved or changed it meanwhile: theirs stands
+        """The "whom does this concern?" item is answered by the link (someone who resolved
+        or changed it meanwhile: theirs stands)."""
+        if mail.action_id:
+            self.repos.actions.resolve_if_open(
+                mail.client_id, mail.action_id, f"linked to {', '.join(numbers)} by {author}",
+                self.clock.now(),
+            )  # fmt: skip

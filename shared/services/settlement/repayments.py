@@ -13,7 +13,7 @@ principals only.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from shared.adapters.tables.settlement_repayments_repo import SettlementRepaymentRepository
@@ -30,7 +30,6 @@ from shared.domain.settlement.repayment import (
     reference_of,
     same,
 )
-from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 from shared.telemetry.context import log_extra
@@ -128,15 +127,6 @@ class SettlementRepayments:
                     break
 
     def _resolve(self, partition: str, action_id: str, ref: str) -> None:
-        found = self.repos.actions.get(partition, action_id)
-        if found is None or found[0].status is ActionStatus.RESOLVED:
-            return
-        item, etag = found
-        if etag is None:
-            return
-        done = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
-                       resolution=f"repaid by bank transfer (reference {ref})")  # fmt: skip
-        try:
-            self.repos.actions.save(done, etag)
-        except PreconditionFailed:
-            log.info("claim-back %s changed while closing it; left as it is", action_id)
+        self.repos.actions.resolve_if_open(
+            partition, action_id, f"repaid by bank transfer (reference {ref})", self.clock.now()
+        )

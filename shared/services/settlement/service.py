@@ -9,7 +9,6 @@ from dataclasses import replace
 from shared.adapters.tables.settlement_repo import SettlementRepository
 from shared.clock import Clock
 from shared.domain.parties import Client
-from shared.domain.records import ActionStatus
 from shared.domain.settlement.agreement import SettlementAgreement
 from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
 from shared.ports.files import FileStore
@@ -111,18 +110,10 @@ class SettlementService:
         self.files.put(CONTAINER, run.transfer_file, data, content_type="application/xml")
 
     def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
-        found = self.repos.actions.get(f"@{agency_id}", action_id)
-        if found is None or found[0].status is ActionStatus.RESOLVED:
-            return
-        item, etag = found
-        if etag is None:
-            return
-        resolved = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
-                           resolution=f"approved by key {by}")  # fmt: skip
-        try:
-            self.repos.actions.save(resolved, etag)
-        except PreconditionFailed:
-            log.info("action %s changed while approving; left as it is", action_id)
+        if not self.repos.actions.resolve_if_open(
+            f"@{agency_id}", action_id, f"approved by key {by}", self.clock.now()
+        ):
+            log.info("action %s not waiting any more; left as it is", action_id)
 
 
 def _valid_run_id(run_id: str) -> bool:
