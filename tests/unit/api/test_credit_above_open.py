@@ -85,3 +85,28 @@ def test_a_credit_note_above_the_invoice_principal_is_refused(world: World) -> N
     assert r.status == 422, r.body
     assert "1.000,00" in r.body["error"]["message"]
     assert Decimal(a.call("GET", f"{BASE}/F1").body["amount"]) == Decimal("1000.00")
+
+
+def test_a_credit_note_above_the_open_principal_of_a_claim_with_costs(world: World) -> None:
+    """The reviewer's second case: 500.00 on a 3,000.00 claim after the term goes to costs
+    and interest first (6:44), leaving 2,939.79 open principal; a 2,950.00 note is booked."""
+    c1 = _setup(world, "3000.00")
+    paid = _pay(world, c1, 50_000, date(2025, 3, 3))
+    # costs 15 % of 2,500 + 10 % of 500 = 425.00; interest 1-2..2-3 (30 d x 6 % x 3,000 /
+    # 365 = 14.79); principal 60.21
+    assert {(x.component, x.amount) for x in paid.allocations} == {
+        ("costs", 42_500), ("interest", 1_479), ("principal", 6_021),
+    }  # fmt: skip
+    a = world.agency_a
+    r = a.call("POST", f"{BASE}/F1/credit", {"amount": "2950.00", "reference": "CN-2"})
+    assert r.status == 200, r.body
+    assert Decimal(r.body["amount"]) == Decimal("50.00")
+    # hand: F1 as 50.00 from the start: costs 15 % = 7.50 -> the 40.00 minimum, interest 30 d
+    # on 50 = 0.2466 -> 0.25, principal 50.00: 90.25 of the 500.00; 409.75 over
+    claim = a.call("GET", f"{BASE}/F1/claim", on="2025-03-20").body
+    assert claim["open"]["total"] == "0.00"
+    assert (claim["paid"]["costs"], claim["paid"]["interest"], claim["paid"]["principal"]) == (
+        "40.00", "0.25", "50.00",
+    )  # fmt: skip
+    row = world.services.payments.repos.payments.get(c1.client_id, "bank-1")
+    assert row is not None and row.unallocated == 40_975
