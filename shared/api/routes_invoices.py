@@ -225,7 +225,7 @@ def register(router: Router, services: Services) -> None:
                 409: "The invoice changed meanwhile (try again), or this credit note "
                 "reference was booked with another amount",
                 422: "The invoice's status does not allow this (field: status), the "
-                "amount is not above 0 and at most the open principal (field: amount), or "
+                "amount is not above 0 and at most the invoice's principal (field: amount), or "
                 "the date is after today (Europe/Amsterdam) or before the invoice's date "
                 "(field: date)",
             },

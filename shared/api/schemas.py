@@ -536,8 +536,10 @@ class CreditIn(Strict):
     """A credit note for part of an invoice's principal (no body: the whole invoice)."""
 
     amount: Amount = Field(
-        description="The principal credited, euros: above 0 and below the open principal "
-        "(all of it: the full credit)"
+        description="The principal credited, euros: above 0 and below the invoice's "
+        "principal less earlier credit notes, paid or not (what the debtor paid beyond the "
+        "lower amount goes to his other invoices, else an overpayment); all of the open "
+        "principal or of the principal: the full credit"
     )
     reference: str = Field(
         min_length=1, max_length=35, pattern=_PRINTABLE,

@@ -139,14 +139,18 @@ class Invoice:
             return self
         if self.status in CLOSED:
             raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
-        if not 0 < cents < self.amount - self.paid:
-            raise InvoiceRuleError("a partial credit must be below the open principal")
+        if not 0 < cents < self.amount:
+            raise InvoiceRuleError("a partial credit must be below the invoice's principal")
         amount = self.amount - cents
+        # a note above the open principal (law5 #6): the debtor paid more than the lower
+        # amount; the invoice counts it paid in full here, and the ledger's follow-up sets
+        # each payment's share and moves the rest by 6:43 (services/ledger/credit.py)
+        paid = min(self.paid, amount)
         status: InvoiceStatus = self.status
         if status is not InvoiceStatus.DISPUTED:
-            status = _status_for(amount, self.paid)
+            status = _status_for(amount, paid)
         notes = (*self.credit_notes, (reference, cents))
-        return replace(self, amount=amount, status=status, credit_notes=notes)
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
 
     def take_back_credit_note(self, reference: str) -> Invoice:
         """A partial credit note the claim ledger refused comes off again: the amount as it was
@@ -155,11 +159,14 @@ class Invoice:
         if cents is None:
             return self
         amount = self.amount + cents
+        # a note above the open principal capped ``paid`` at the lower amount: the payments
+        # booked on the invoice say what it was
+        paid = max(self.paid, min(amount, sum(c for _, c in self.payments)))
         status: InvoiceStatus = self.status
         if status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID):
-            status = _status_for(amount, self.paid)
+            status = _status_for(amount, paid)
         notes = tuple(n for n in self.credit_notes if n[0] != reference)
-        return replace(self, amount=amount, status=status, credit_notes=notes)
+        return replace(self, amount=amount, paid=paid, status=status, credit_notes=notes)
 
     def dispute(self, reason: str) -> Invoice:
         if self.status in CLOSED:

@@ -154,9 +154,14 @@ class InvoiceStatusService:
             claim = self.ledger.claim(client, number, max(on, self.ledger.today()))
             if note.cents == claim.open.principal and claim.open.principal > 0:
                 return self.credit(client, number, author, note)  # all of it: the full credit
-            if note.cents > claim.open.principal:
+            # above the open principal but below the invoice's (law5 #6): booked, what the
+            # debtor paid beyond the lower claim moved by 6:43; all of it: the full credit
+            principal = stored.invoice.amount  # less the notes booked before
+            if note.cents == principal:
+                return self.credit(client, number, author, note)
+            if note.cents > principal:
                 raise Invalid(
-                    f"the open principal is {format_eur_nl(claim.open.principal)}", field="amount"
+                    f"the invoice's principal is {format_eur_nl(principal)}", field="amount"
                 )
         elif booked != note.cents:
             raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")

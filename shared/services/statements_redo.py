@@ -11,9 +11,10 @@ where :meth:`PaymentService.book` finishes the payment (its invoices, the day ro
 listeners). When the window's payment row was there already, the window's side effects may be
 missing, and :func:`redo_window_booking` writes them again:
 
-- the contact log entry and the overpayment item have ids made from the window's time and the
-  payment (:func:`payment_entry`, :func:`overpayment_item`): written again, they collide with
-  the ones that landed and are kept once;
+- the contact log entry has an id made from the window's time and the payment
+  (:func:`payment_entry`), the overpayment item the payment's own id
+  (:func:`shared.services.ledger.overpayment.overpayment_id`, :func:`overpayment_item`):
+  written again, they collide with the ones that landed and are kept once;
 - the return reference and the payer's account are upserts of the same values;
 - the matching index rows of the payment's invoices are compared with the invoices (one range
   read of the debtor's rows) and repaired where they differ (a crash between the invoices and
@@ -72,10 +73,15 @@ def payment_entry(client: Client, payment: Payment, at: datetime) -> ContactEntr
 
 
 def overpayment_item(client: Client, payment: Payment, at: datetime) -> ActionItem:
-    """The action item of the money a window's payment left unallocated."""
+    """The action item of the money a window's payment left unallocated: the payment's one
+    item (its id from the payment alone, as every later cause keys it), so a credit that
+    later moves this payment's money updates it instead of adding a second (failure5 #12)."""
+    # imported here: the overpayment module takes ``keyed_id`` from this one
+    from shared.services.ledger.overpayment import overpayment_id
+
     return ActionItem(
         client_id=client.client_id,
-        action_id=keyed_id(at, "overpayment", payment.payment_id),
+        action_id=overpayment_id(payment),
         kind="overpayment",
         title=f"Overpayment of {format_eur_nl(payment.unallocated)}",
         created_at=at,

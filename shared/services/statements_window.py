@@ -80,6 +80,7 @@ from shared.domain.statements.matching import (
 from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import (
     MAX_BATCH,
+    Conflict,
     Op,
     OpKind,
     Row,
@@ -901,8 +902,12 @@ class StatementWindow:
             )
 
     def _overpayment(self, client: Client, payment: Payment, at: datetime) -> None:
-        """Keyed by the window's time and the payment, as :meth:`_log`."""
-        self.repos.actions.add(overpayment_item(client, payment, at))
+        """The payment's one overpayment item (keyed by the payment alone): found written,
+        a credit's follow-up got there first and it states the payment row's figure."""
+        try:
+            self.repos.actions.add(overpayment_item(client, payment, at))
+        except Conflict:
+            pass  # written by a later cause that moved this payment's money: it is the item
 
     def _write_actions(self) -> None:
         """The window's suggestions and unmatched credits, per action-list partition in

@@ -583,9 +583,16 @@ def credit_part(
         return Release({}, {}, {})
     day = claim_day(record, on)
     fig = open_claims(records, day, rates)[number]
-    if not 0 < cents < fig.open.principal:
+    # the note may take more than is open (law5 #6): money the debtor paid beyond the lower
+    # claim is released below and moved by 6:43, so the bound is the principal the claim
+    # still asks (charged less earlier notes, waivers and write-offs), paid or not
+    principal = (
+        fig.charged.principal - fig.credited.principal - fig.waived.principal
+        - fig.written_off.principal
+    )  # fmt: skip
+    if not 0 < cents < principal:
         raise LedgerRuleError(
-            f"a partial credit must be above 0 and below the open principal ({fig.open.principal}"
+            f"a partial credit must be above 0 and below the claim's principal ({principal}"
             " cents); credit the whole invoice instead"
         )
     start = record.terms.due_date

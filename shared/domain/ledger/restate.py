@@ -279,7 +279,12 @@ def restate(
     if credit is not None:
         out.append(replace(credit, seq=seq + len(out), on=booked))
     seq += len(out)
-    actual = ClaimRecord(record.terms, record.events + tuple(out))
+    # the claim as it stands, its costs and interest pinned by the fixings: the credit note
+    # stays out of this replay, as on ``booked`` it only lowers the principal (what is owed
+    # of the other components is fixed), and a note above the open principal (law5 #6)
+    # overpays the principal until the reversals below take the paid part off it
+    fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
+    actual = ClaimRecord(record.terms, record.events + fixed)
     others = [r for r in records if r.number != number]
     now = open_claims([*others, actual], booked, rates)[number]
     should = ideal.figures(booked)

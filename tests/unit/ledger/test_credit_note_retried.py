@@ -78,9 +78,41 @@ def test_a_partial_credit_retried_after_it_stopped_halfway_ends_as_one_call(
 
 
 def test_a_credit_note_the_ledger_refuses_leaves_nothing_on_the_invoice(world):
-    """The debtor's bank payment of 600.00 reaches the ledger between the note's invoice write
-    and its ledger write: the ledger refuses the note (407.73 open principal), the invoice
-    takes it off again, and the payment's own invoice write is not refused because of it."""
+    """Another note lowers the claim's principal in the ledger between this note's invoice
+    write and its ledger write: the ledger refuses the note (500.00 is not below the 400.00
+    the claim still asks), and the invoice takes it off again. (A payment landing there no
+    longer makes the ledger refuse: a note above the open principal is booked, law5 #6.)"""
+    world.clock.at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    rows = [invoice_row("F1", "D1", amount="1000.00")]
+    assert a.call("POST", BASE, {"items": rows}).body["created"] == 1
+    access = world.services.access
+    c1 = access.client_for(access.authenticate(a.key), "C1")
+    pay = world.services.payments
+    ledger = world.services.invoice_status.ledger
+    real = ledger.credit_part
+
+    def other_note_lands_first(*args, **kw):  # type: ignore[no-untyped-def]
+        real(c1, "F1", 60_000, date(2025, 3, 20), "CN-4", "")
+        return real(*args, **kw)
+
+    ledger.credit_part = other_note_lands_first  # type: ignore[method-assign]
+    r = a.call("POST", f"{BASE}/F1/credit", {"amount": "500.00", "reference": "CN-5"})
+    ledger.credit_part = real  # type: ignore[method-assign]
+    assert r.status == 422, r.body
+    f1 = a.call("GET", f"{BASE}/F1").body
+    assert (f1["amount"], f1["status"]) == ("1000.00", "open")
+    assert pay.repos.invoices.get(c1.client_id, "F1").invoice.credit_notes == ()
+    logs = a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
+    assert not [x for x in logs if "CN-5" in x["summary"]]
+
+
+def test_a_payment_landing_before_the_note_no_longer_makes_it_refused(world):
+    """The debtor's 600.00 reaches the ledger between the note's invoice write and its
+    ledger write (407.73 open principal then): the 500.00 note is booked all the same, and
+    once the payment's worker goes on, the invoice and the claim agree."""
     world.clock.at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
     a = world.agency_a
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
@@ -100,16 +132,16 @@ def test_a_credit_note_the_ledger_refuses_leaves_nothing_on_the_invoice(world):
     ledger.credit_part = payment_lands_first  # type: ignore[method-assign]
     r = a.call("POST", f"{BASE}/F1/credit", {"amount": "500.00", "reference": "CN-5"})
     ledger.credit_part = real  # type: ignore[method-assign]
-    assert r.status == 422, r.body
-    f1 = a.call("GET", f"{BASE}/F1").body
-    assert (f1["amount"], f1["status"]) == ("1000.00", "open")
-    assert pay.repos.invoices.get(c1.client_id, "F1").invoice.credit_notes == ()
-    # the payment's worker goes on: its row and the invoice, not undone
+    assert r.status == 200, r.body
     booked = pay.book(c1, payment_id="bank-P", amount=60_000, received_on=date(2025, 3, 20),
                       source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
     assert not booked.reversed
     f1 = a.call("GET", f"{BASE}/F1").body
     claim = a.call("GET", f"{BASE}/F1/claim").body
-    assert f1["open_amount"] == claim["open"]["principal"] == "407.73"
-    logs = a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body["items"]
-    assert not [x for x in logs if "CN-5" in x["summary"]]
+    assert (f1["amount"], f1["status"]) == ("500.00", "paid")
+    assert f1["open_amount"] == claim["open"]["principal"] == "0.00"
+    # hand: F1 as 500.00 from the start; interest 1-2..19-3 (47 d x 6 % x 500 / 365 =
+    # 3.863 -> 3.86), principal 500.00; 96.14 of the 600.00 over (no other claim)
+    assert (claim["paid"]["interest"], claim["paid"]["principal"]) == ("3.86", "500.00")
+    row = pay.repos.payments.get(c1.client_id, "bank-P")
+    assert row is not None and row.unallocated == 9_614

@@ -44,9 +44,9 @@ def test_a_part_credited_after_the_term_takes_back_its_interest_and_lowers_the_c
         booking.credit_part(after, "F1", 10_000, NOTE, "CN-2026-0042", "other")
 
 
-def test_a_part_credit_of_the_whole_open_principal_or_more_is_refused():
+def test_a_part_credit_of_the_whole_principal_or_more_is_refused():
     records = [ClaimRecord(terms())]
-    with pytest.raises(booking.LedgerRuleError, match="below the open principal"):
+    with pytest.raises(booking.LedgerRuleError, match="below the claim's principal"):
         booking.credit_part(records, "F1", 100_000, NOTE, "CN-1", "all")
 
 
