@@ -132,7 +132,7 @@ class InvoiceStatusService:
         invoice stays in collection with its lower amount, the ledger takes the part off on
         the note's day with the interest and costs that followed it, money paid beyond the
         new total goes to the debtor's other claims (else an overpayment item), and the
-        contact log says so once. All of the open principal: the full credit. The same
+        contact log says so once. All of the invoice's principal: the full credit. The same
         reference again only finishes what a first attempt left undone; with another amount
         it is a conflict."""
         if self.ledger is None:
@@ -151,11 +151,10 @@ class InvoiceStatusService:
             return self._settle_credited(client, number, stored.invoice)
         booked = dict(stored.invoice.credit_notes).get(note.reference)
         if booked is None:
-            claim = self.ledger.claim(client, number, max(on, self.ledger.today()))
-            if note.cents == claim.open.principal and claim.open.principal > 0:
-                return self.credit(client, number, author, note)  # all of it: the full credit
-            # above the open principal but below the invoice's (law5 #6): booked, what the
-            # debtor paid beyond the lower claim moved by 6:43; all of it: the full credit
+            # up to the open principal, or above it but below the invoice's (law5 #5, #6):
+            # booked, what the debtor paid beyond the lower claim moved by 6:43 (a note for
+            # "the rest" of a partly paid invoice keeps what he paid for what he kept); all of
+            # the invoice's principal: the full credit
             principal = stored.invoice.amount  # less the notes booked before
             if note.cents == principal:
                 return self.credit(client, number, author, note)
