@@ -133,6 +133,9 @@ class PaymentService:
                 AllocatedAmount(x.invoice_number, x.component.value, x.amount) for x in result.lines
             ),
             unallocated=result.unallocated,
+            # the debtor's designation as he gave it (only invoices that exist): what the
+            # ledger's later re-allocations of this money read (law5 finding 4)
+            designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
         )
         try:
             self.repos.payments.add(payment)
