@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
-
 from shared.adapters.tables.records_repo import PaymentRepository
 from shared.domain.records import Payment, PaymentSource
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
@@ -62,12 +60,6 @@ def test_a_booked_payment_keeps_the_invoices_the_debtor_named(world: World) -> N
     assert two is not None and two.designated == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="law5 #4 restated form: the designation is kept on the payment row, but the "
-    "restatement after a return (booking.return_payment/restate_claims) does not yet move a "
-    "designated payment that an earlier restatement had put elsewhere back onto its invoice",
-)
 def test_a_returned_payment_gives_the_designated_payment_back_its_invoice(world: World) -> None:
     """law5 probe 12: F1 1,000.00 (14-day letter 02-10, costs from 02-27), F2 500.00 due
     02-20. bank-A 1,160.00 received 03-05 on F1; bank-B 1,003.12 received 02-20 designating
@@ -98,5 +90,42 @@ def test_a_returned_payment_gives_the_designated_payment_back_its_invoice(world:
     assert sorted((x.invoice_number, x.component, x.amount) for x in b.allocations) == [
         ("F1", "interest", 312), ("F1", "principal", 100_000),
     ]  # fmt: skip
+    # the invoices hold the principal the ledger gives them (what other code reads)
+    invoices = pay.repos.invoices.get_many(c1.client_id, ["F1", "F2"])
+    assert (invoices["F1"].invoice.open_amount, invoices["F2"].invoice.open_amount) == (0, 500_00)
     acts = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert not [x for x in acts if x["kind"] == "overpayment" and x.get("status") == "open"]
+    # a redelivery of the return moves nothing more
+    pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
+    again = pay.repos.payments.get(c1.client_id, "bank-B")
+    assert again == b
+    assert a.call("GET", f"{BASE}/F2/claim", on="2025-03-14").body["open"]["interest"] == "1.73"
+
+
+def test_an_old_payment_row_without_the_designation_stays_as_before(world: World) -> None:
+    """Probe 12 again, bank-B's row as written before the designation was kept: the return
+    restates F1 without bank-A and leaves bank-B where it was (on F2 and over)."""
+    c1 = _setup(world)
+    pay = world.services.payments
+    pay.book(c1, payment_id="bank-A", amount=116_000, received_on=date(2025, 3, 5),
+             source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+    world.clock.at = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
+    pay.book(c1, payment_id="bank-B", amount=100_312, received_on=date(2025, 2, 20),
+             source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+    b = pay.repos.payments.get(c1.client_id, "bank-B")
+    assert b is not None and b.designated == ("F1",)
+    row = PaymentRepository.to_row(b)
+    del row.data["Designated"]
+    pay.repos.payments.save(PaymentRepository.from_row(row))
+    world.clock.at = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+    pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
+    after = pay.repos.payments.get(c1.client_id, "bank-B")
+    assert after is not None and after.designated == ()
+    assert [(x.invoice_number, x.component, x.amount) for x in after.allocations] == [
+        ("F2", "principal", 495_26)
+    ]
+    assert after.unallocated == 507_86
+    f1 = world.agency_a.call("GET", f"{BASE}/F1/claim", on="2025-03-14").body
+    # F1 without bank-A and bank-B: 1,000.00 + costs 150.00 (the term passed unpaid) +
+    # interest 02-01 -> 03-14, 41 d x 6 % x 1,000 / 365 = 6.7397 -> 6.74
+    assert f1["open"]["total"] == "1156.74"
