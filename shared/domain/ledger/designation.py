@@ -18,6 +18,7 @@ from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.booking import (
+    Named,
     Release,
     _add,
     _move_released,
@@ -56,6 +57,7 @@ def rebook_designated(
     received: date,
     on: date,
     rates: RateTable | None = None,
+    named_by: Named | None = None,
 ) -> Release | None:
     """Payment ``payment_id`` (``amount``, received on ``received``, naming ``designated``)
     back on the claims it named (see the module's text), booked on ``on`` or each claim's
@@ -79,7 +81,7 @@ def rebook_designated(
     undone = reverse(elsewhere, payment_id, on, REBOOKED)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
-    first = restate_claims(records, sorted(undone), rates, undone)
+    first = restate_claims(records, sorted(undone), rates, undone, named_by)
     current = {r.number: r for r in records}
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     _add(current, events, first.events)
@@ -88,7 +90,7 @@ def rebook_designated(
     new, _, _, released = _spread(
         list(current.values()), [*chosen, *rest], payment_id, free, received, rates
     )
-    moved, left = _move_released(list(current.values()), new, released, rates)
+    moved, left = _move_released(list(current.values()), new, released, rates, named_by)
     _add(current, events, new)
     for pid, lines in first.moved.items():
         moved[pid] = lines + moved.get(pid, ())

@@ -42,7 +42,7 @@ def rebook_after_return(
                 claims = ledger.debtor_claims(client, debtor)
                 result = rebook_designated(
                     claims.records, payment_id, row.amount, row.designated, row.received_on,
-                    on, ledger.rates(),
+                    on, ledger.rates(), ledger.named(client),
                 )  # fmt: skip
                 if result is None or not result.events:
                     break

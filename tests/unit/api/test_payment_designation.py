@@ -129,3 +129,41 @@ def test_an_old_payment_row_without_the_designation_stays_as_before(world: World
     # F1 without bank-A and bank-B: 1,000.00 + costs 150.00 (the term passed unpaid) +
     # interest 02-01 -> 03-14, 41 d x 6 % x 1,000 / 365 = 6.7397 -> 6.74
     assert f1["open"]["total"] == "1156.74"
+
+
+def test_a_credited_invoice_sends_the_money_to_the_other_invoice_the_debtor_named(
+    world: World,
+) -> None:
+    """F1 500.00 due 03-31, F2 500.00 due 04-10, F3 500.00 due 04-20 (nothing due yet: no
+    interest, no costs). 400.00 received 03-05 naming F3 and F1: all on F1, the earliest due
+    of the named. F1 is credited: the 400.00 goes to F3, the other invoice the debtor named
+    (6:43 lid 1), not to F2, the oldest of the rest (where it went without the designation)."""
+    world.clock.at = datetime(2025, 3, 5, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", BASE, {"items": [
+        invoice_row("F1", "D1", amount="500.00", due_date="2025-03-31"),
+        invoice_row("F2", "D1", amount="500.00", due_date="2025-04-10"),
+        invoice_row("F3", "D1", amount="500.00", due_date="2025-04-20")]})  # fmt: skip
+    access = world.services.access
+    assert a.key is not None
+    principal = access.authenticate(a.key)
+    assert principal is not None
+    c1 = access.client_for(principal, "C1")
+    pay = world.services.payments
+    p = pay.book(c1, payment_id="bank-1", amount=400_00, received_on=date(2025, 3, 5),
+                 source=PaymentSource.BANK, invoice_numbers=["F3", "F1"])  # fmt: skip
+    assert [(x.invoice_number, x.component, x.amount) for x in p.allocations] == [
+        ("F1", "principal", 400_00)
+    ]
+    world.clock.at = datetime(2025, 3, 6, 10, 0, tzinfo=UTC)
+    done = a.call("POST", f"{BASE}/F1/credit")
+    assert done.status == 200, done.body
+    row = pay.repos.payments.get(c1.client_id, "bank-1")
+    assert row is not None and row.unallocated == 0
+    assert [(x.invoice_number, x.component, x.amount) for x in row.allocations] == [
+        ("F3", "principal", 400_00)
+    ]
+    f2, f3 = (a.call("GET", f"{BASE}/{n}/claim", on="2025-03-06").body for n in ("F2", "F3"))
+    assert (f2["open"]["principal"], f3["open"]["principal"]) == ("500.00", "100.00")
