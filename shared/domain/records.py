@@ -36,6 +36,10 @@ class Payment:
     unallocated: Cents = 0
     reversed: bool = False
     reversed_on: date | None = None  # the Amsterdam day the money came back
+    # the invoices the debtor named (6:43 lid 1 BW: a designated payment goes to the debt
+    # named), kept so money allocated again later (a return, a credit, a back-dated payment)
+    # can go back to them; () for a payment without one and for rows written before it was kept
+    designated: tuple[str, ...] = ()
 
 
 class ContactKind(StrEnum):

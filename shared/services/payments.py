@@ -133,6 +133,9 @@ class PaymentService:
                 AllocatedAmount(x.invoice_number, x.component.value, x.amount) for x in result.lines
             ),
             unallocated=result.unallocated,
+            # the debtor's designation as he gave it (only invoices that exist): what the
+            # ledger's later re-allocations of this money read (law5 finding 4)
+            designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
         )
         try:
             self.repos.payments.add(payment)
@@ -176,6 +179,15 @@ class PaymentService:
             self._update_invoice(
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
             )
+        # the claims it opened again take back the payments the debtor designated to them
+        # (6:43 lid 1; law5 finding 4), once the invoices no longer hold this one's principal;
+        # a redelivery finishes a re-booking a crash left undone (it moves nothing twice)
+        from shared.services.ledger.designation import rebook_after_return
+
+        debtors = {s.invoice.debtor_number for s in
+                   self.repos.invoices.get_many(client.client_id, numbers).values()}  # fmt: skip
+        rebook_after_return(self.ledger, client, sorted(debtors), payment_id,
+                            on or amsterdam_date(self.clock.now()))  # fmt: skip
         if payment.reversed:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again

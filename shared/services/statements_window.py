@@ -553,6 +553,7 @@ class StatementWindow:
                 for x in result_.lines
             ),
             unallocated=result_.unallocated,
+            designated=tuple(dict.fromkeys(numbers)),  # the line's designation (6:43 lid 1)
         )
         self.booked.append(
             _Booked(

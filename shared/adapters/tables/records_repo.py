@@ -54,6 +54,7 @@ class PaymentRepository:
                 "Unallocated": p.unallocated,
                 "Reversed": p.reversed,
                 "ReversedOn": put_date(p.reversed_on),
+                "Designated": put_json(list(p.designated)),
             },
         )
 
@@ -72,6 +73,8 @@ class PaymentRepository:
             unallocated=int(d.get("Unallocated", 0)),
             reversed=bool(d.get("Reversed", False)),
             reversed_on=get_date(d.get("ReversedOn")),
+            # a row written before the designation was kept has none: as before, 6:43 alone
+            designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
         )
 
     def add(self, payment: Payment) -> None:

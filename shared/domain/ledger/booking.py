@@ -114,6 +114,7 @@ def allocate(
     rates: RateTable | None = None,
     principal_first: frozenset[str] = frozenset(),
     continuing: bool = False,
+    named: Named | None = None,
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
@@ -149,7 +150,7 @@ def allocate(
     events, lines, remaining, released = _spread(
         records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
     )
-    moved, left = _move_released(records, events, released, rates)
+    moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
 
@@ -195,22 +196,41 @@ def _undesignated(records: Iterable[ClaimRecord], besides: Collection[str]) -> l
     )
 
 
+# the invoices a payment's debtor named (its row's ``designated``; () when none is known):
+# where its money goes first when it is allocated again (6:43 lid 1 BW; law5 finding 4)
+Named = Callable[[str], Sequence[str]]
+
+
+def _again(
+    current: dict[str, ClaimRecord], besides: Collection[str], named: Sequence[str]
+) -> list[ClaimRecord]:
+    """Where a payment's money goes when it is allocated again: the claims it named (but
+    ``besides``), earliest due first, then the debtor's other claims oldest first (6:43)."""
+    chosen = sorted(
+        (current[n] for n in dict.fromkeys(named) if n in current and n not in besides),
+        key=lambda r: (r.terms.due_date, r.number),
+    )
+    return [*chosen, *_undesignated(current.values(), {*besides, *(r.number for r in chosen)})]
+
+
 def _move_released(
     records: Sequence[ClaimRecord],
     events: dict[str, tuple[LedgerEvent, ...]],
     released: list[tuple[str, str, Cents, date]],
     rates: RateTable | None,
+    named: Named | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released (claim, payment, amount, received day):
-    allocated by 6:43 over the debtor's other claims, oldest first, on the day it was
-    received (``events`` grows with the new allocations); the rest is left unallocated."""
+    allocated over the debtor's other claims on the day it was received, those the payment
+    named first (``named``), then oldest first by 6:43 (``events`` grows with the new
+    allocations); the rest is left unallocated."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
     moved: dict[str, tuple[AllocationLine, ...]] = {}
     left: dict[str, Cents] = {}
     for number, payment_id, amount, received in released:
-        others = _undesignated(current.values(), {number})
+        others = _again(current, {number}, named(payment_id) if named else ())
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, amount, received, rates
         )
@@ -325,6 +345,7 @@ def return_payment(
     on: date,
     reason: str,
     rates: RateTable | None = None,
+    named: Named | None = None,
 ) -> Release:
     """Money that came back (a refund, chargeback, SEPA storno, bank return): what the payment
     was allocated to is undone (:func:`reverse`), and each claim it paid is restated as if it
@@ -336,7 +357,7 @@ def return_payment(
     2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
     already."""
     undone = reverse(records, payment_id, on, reason)
-    return restate_claims(records, sorted(undone), rates, undone)
+    return restate_claims(records, sorted(undone), rates, undone, named)
 
 
 def restate_claims(
@@ -344,6 +365,7 @@ def restate_claims(
     numbers: Sequence[str],
     rates: RateTable | None = None,
     first: dict[str, tuple[LedgerEvent, ...]] | None = None,
+    named: Named | None = None,
 ) -> Release:
     """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
     their history gives under their terms as they are now: a payment that came back in full
@@ -367,7 +389,7 @@ def restate_claims(
             continue  # nothing depended on the payment beyond its own allocations
         _add(current, events, {number: done.events})
         released.extend((number, p, v, d) for p, (v, d) in done.released.items())
-    moved, left = _move_released(records, events, released, rates)
+    moved, left = _move_released(records, events, released, rates, named)
     return Release(events, moved, left)
 
 
@@ -385,13 +407,17 @@ class Release:
 
 
 def release_credited(
-    records: Sequence[ClaimRecord], number: str, on: date, rates: RateTable | None = None
+    records: Sequence[ClaimRecord],
+    number: str,
+    on: date,
+    rates: RateTable | None = None,
+    named: Named | None = None,
 ) -> Release:
     """The client credited invoice ``number``: it was not owed, and neither were the costs and
     interest charged for not paying it. Every payment's allocations on it are reversed (as a
-    bank return is) and the freed money is allocated by art. 6:43 over the debtor's other
-    claims, oldest first, on the day it was received (the designation named a debt that does
-    not exist: a payment without a designation). Nothing when nothing is allocated on it any
+    bank return is) and the freed money is allocated over the debtor's other claims on the day
+    it was received: the others the payment named first (``named``; 6:43 lid 1), then oldest
+    first (the part of the designation that named a debt that does not exist is none). Nothing when nothing is allocated on it any
     more (a credit handled twice moves the money once)."""
     found = [r for r in records if r.number == number]
     if not found:
@@ -416,7 +442,7 @@ def release_credited(
             continue
         undone = reverse([current[number]], payment_id, on, CREDITED)
         _add(current, events, undone)
-        others = _undesignated(current.values(), {number})
+        others = _again(current, {number}, named(payment_id) if named else ())
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates,
@@ -559,6 +585,7 @@ def credit_part(
     reference: str,
     reason: str,
     rates: RateTable | None = None,
+    named: Named | None = None,
 ) -> Release:
     """A credit note for part of invoice ``number``'s principal, dated ``on`` (docs/law.md, a
     partial credit note): the principal goes down on that day (the claim's latest day when
@@ -604,5 +631,5 @@ def credit_part(
                    fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip
     events = {number: done.events}
     released = [(number, p, v, d) for p, (v, d) in done.released.items()]
-    moved, left = _move_released(records, events, released, rates)
+    moved, left = _move_released(records, events, released, rates, named)
     return Release(events, moved, left)

@@ -1,0 +1,99 @@
+"""A designated payment goes back to the invoices the debtor named (art. 6:43 lid 1 BW: a
+payment the debtor designates goes to the debt he named) once they are open again.
+
+A back-dated payment restated onto a claim a later payment had already paid keeps that later
+payment on the claim and sends its own money elsewhere (:mod:`restate`); when the later
+payment then comes back (a bank return, a storno), the named claim is open again while the
+designated payment sits on another claim or unallocated (law5 finding 4). Its money is
+then taken off the other claims (reversed there, the claims restated without it) and
+allocated again on the day it was received over the claims it named first, the rest by
+6:43 as before. A payment that holds part of its money on a claim it named is left as it is
+(see :func:`rebook_designated`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.booking import (
+    Named,
+    Release,
+    _add,
+    _move_released,
+    _spread,
+    _undesignated,
+    booking_day,
+    restate_claims,
+    reverse,
+)
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import EventKind, LedgerEvent
+from shared.domain.ledger.replay import open_claims
+from shared.domain.money import Cents
+
+REBOOKED = "re-booked on the invoices the debtor named"
+
+
+def _net_per_claim(records: Sequence[ClaimRecord], payment_id: str) -> dict[str, Cents]:
+    out: dict[str, Cents] = {}
+    for r in records:
+        for e in r.events:
+            if e.payment_id != payment_id:
+                continue
+            if e.kind is EventKind.ALLOCATED:
+                out[r.number] = out.get(r.number, 0) + e.amount
+            elif e.kind is EventKind.REVERSAL:
+                out[r.number] = out.get(r.number, 0) - e.amount
+    return out
+
+
+def rebook_designated(
+    records: Sequence[ClaimRecord],
+    payment_id: str,
+    amount: Cents,
+    designated: Sequence[str],
+    received: date,
+    on: date,
+    rates: RateTable | None = None,
+    named_by: Named | None = None,
+) -> Release | None:
+    """Payment ``payment_id`` (``amount``, received on ``received``, naming ``designated``)
+    back on the claims it named (see the module's text), booked on ``on`` or each claim's
+    latest day. None when nothing moves: no named claim is open, or the payment has money on
+    a named claim already (a payment without a designation: always None)."""
+    by_number = {r.number: r for r in records}
+    named = [n for n in dict.fromkeys(designated) if n in by_number]
+    if not named:
+        return None
+    if any(e.payment_id == payment_id for n in named for e in by_number[n].events):
+        # part of it is on a claim it named already: re-booking the rest there would restate
+        # a claim around its own allocations, which the restatement does not do; left as it
+        # is (as before the designation was kept)
+        return None
+    net = _net_per_claim(records, payment_id)
+    free = amount
+    figures = open_claims(records, booking_day(records, on), rates)
+    if not any(figures[n].open.total > 0 for n in named if not by_number[n].terms.closed):
+        return None
+    elsewhere = [by_number[n] for n, v in sorted(net.items()) if n not in named and v > 0]
+    undone = reverse(elsewhere, payment_id, on, REBOOKED)
+    # the claims it leaves are restated without it (it never paid them: interest runs, costs
+    # as their term says); their later payments move as a return moves them
+    first = restate_claims(records, sorted(undone), rates, undone, named_by)
+    current = {r.number: r for r in records}
+    events: dict[str, tuple[LedgerEvent, ...]] = {}
+    _add(current, events, first.events)
+    chosen = sorted((current[n] for n in named), key=lambda r: (r.terms.due_date, r.number))
+    rest = _undesignated(current.values(), set(named))
+    new, _, _, released = _spread(
+        list(current.values()), [*chosen, *rest], payment_id, free, received, rates
+    )
+    moved, left = _move_released(list(current.values()), new, released, rates, named_by)
+    _add(current, events, new)
+    for pid, lines in first.moved.items():
+        moved[pid] = lines + moved.get(pid, ())
+    for pid, cents in first.left.items():
+        left[pid] = left.get(pid, 0) + cents
+    return Release(events, moved, left)
