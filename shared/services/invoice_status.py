@@ -209,7 +209,9 @@ class InvoiceStatusService:
                     at=at, kind=ContactKind.STATUS,
                     summary=f"Credit note {note.reference}: {format_eur_nl(note.cents)} of "
                     f"invoice {number} credited on {on.isoformat()}{why}",
-                    invoice_numbers=(number,), system=True, author=author,
+                    # what happened to the claim, by the client's hand: on the timeline, not
+                    # behind the system toggle (newcomer5 finding 7)
+                    invoice_numbers=(number,), system=False, author=author,
                 )
             )  # fmt: skip
         except Conflict:
