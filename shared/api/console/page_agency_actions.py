@@ -8,6 +8,9 @@ the client's action list."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import islice
+
 from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
@@ -25,9 +28,25 @@ def scope_of(desk: Desk) -> str:
     return agency_scope(desk.agency_id)
 
 
-def waiting(desk: Desk) -> list[ActionItem]:
-    """The agency's waiting items (Today counts them)."""
-    return list(desk.services.action_desk.listed(scope_of(desk)))
+@dataclass(frozen=True)
+class AgencyWaiting:
+    """What Today says of the agency's list: how many wait, how many hold money up, the
+    oldest few."""
+
+    count: int
+    urgent: int
+    first: list[ActionItem]
+
+
+def waiting(desk: Desk, shown: int = 5) -> AgencyWaiting:
+    """Counted from the scope's waiting sums (one small read, as the client's Today), not by
+    reading every item: a pooled account's credits can pile up; only the first few are read."""
+    scope = scope_of(desk)
+    counts = desk.services.console_figures.action_counts(scope)
+    first = list(islice(desk.services.action_desk.listed(scope), shown))
+    return AgencyWaiting(
+        sum(counts.values()), sum(n for kind, n in counts.items() if kind in URGENT), first
+    )
 
 
 @page("agency-actions", nav="ag_nav", order=11, agency_only=True,

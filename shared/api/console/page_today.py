@@ -6,12 +6,11 @@ successful dunning run. The figures come from :mod:`shared.services.console_figu
 from __future__ import annotations
 
 from shared.api.console import action_text
-from shared.api.console.page_agency_actions import URGENT, waiting
+from shared.api.console.page_agency_actions import AgencyWaiting, waiting
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.figures.portfolio import BUCKETS, Ageing
 from shared.domain.people.authorisation import Action
-from shared.domain.records import ActionItem
 
 CHART_WIDTH, BAR_HEIGHT, GAP, LABEL = 640, 34, 14, 110
 CHART = {"width": CHART_WIDTH, "height": len(BUCKETS) * (BAR_HEIGHT + GAP), "bar": BAR_HEIGHT,
@@ -59,7 +58,7 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
     active, inactive = (
         figures.clients_by_last_run(desk.agency_id) if desk.agency_level else ([], [])
     )
-    agency_items = _agency_items(desk) if desk.agency_level else []
+    agency = _agency_waiting(desk) if desk.agency_level else None
     user = desk.signed.user
     day = figures.today()
     # a claim computed past the newest rate's half-year uses that rate: people must know
@@ -78,17 +77,16 @@ def today(desk: Desk, rest: list[str]) -> ApiResponse:
         inactive=inactive,
         may_write=desk.may(Action.WRITE),
         kind_label=lambda kind: action_text.kind_label(kind, desk.lang),
-        agency_items=agency_items,
+        agency=agency,
         item_title=lambda text: action_text.title(text, desk.lang),
-        agency_urgent=sum(1 for a in agency_items if a.kind in URGENT),
     )
 
 
-def _agency_items(desk: Desk) -> list[ActionItem]:
+def _agency_waiting(desk: Desk) -> AgencyWaiting | None:
     from shared.domain.people.authorisation import Target, may
 
     if not may(desk.principal, Action.READ, Target(desk.agency_id, None)):
-        return []
+        return None
     return waiting(desk)
 
 
@@ -130,8 +128,8 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 </tbody></table></div>{% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>
 {% else %}<p class="notice">{{ t.no_client }}</p>{% endif %}
 {% if desk.agency_level %}<section aria-labelledby="ag-h"><h2 id="ag-h">{{ t.today_agency }}</h2>
-{% if agency_items %}<p{% if agency_urgent %} class="red"{% endif %}><a href="{{ desk.url('/agency-actions') }}">{{ t.today_agency_urgent.format(n=agency_items|length, urgent=agency_urgent) }}</a></p>
-<ul>{% for a in agency_items[:5] %}<li><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ kind_label(a.kind) }}: {{ item_title(a.title) }}</a></li>{% endfor %}</ul>
+{% if agency and agency.count %}<p{% if agency.urgent %} class="red"{% endif %}><a href="{{ desk.url('/agency-actions') }}">{{ t.today_agency_urgent.format(n=agency.count, urgent=agency.urgent) }}</a></p>
+<ul>{% for a in agency.first %}<li><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ kind_label(a.kind) }}: {{ item_title(a.title) }}</a></li>{% endfor %}</ul>
 {% else %}<p>{{ t.today_no_actions }}</p>{% endif %}</section>
 <section aria-labelledby="runs-h"><h2 id="runs-h">{{ t.today_runs }}</h2>
 <p class="muted">{{ t.today_runs_hint }}</p>
