@@ -271,6 +271,9 @@ def name_similarity(a: str | None, b: str | None) -> float:
     return len(ta & tb) / min(len(ta), len(tb))
 
 
+_GLUED = re.compile(r"(?<=\d)[-./_](?=[A-Z])")
+
+
 def _text_tokens(text: str) -> set[str]:
     """Every way an invoice number could be written in this text, normalised."""
     upper = text.upper()
@@ -282,6 +285,12 @@ def _text_tokens(text: str) -> set[str]:
             if len(norm) >= 3:
                 out.add(norm)
                 out.add(_strip_prefix(norm))
+    # a number glued to the payer's own reference ("1000122-P5549161": ours, then his order
+    # number) is also read piece by piece; the whole token stays, so no number is widened
+    for piece in (p for token in raw if _GLUED.search(token) for p in _GLUED.split(token)):
+        norm = normalise_number(piece)
+        if len(norm) >= 3:
+            out.update((norm, _strip_prefix(norm)))
     return out
 
 

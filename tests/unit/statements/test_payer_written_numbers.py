@@ -43,3 +43,23 @@ def test_a_dates_year_is_no_invoice_number_and_a_long_runs_tails_come_last():
     assert digit_groups("12420/20001512 201303-088")[:2] == ["20001512", "088"]
     assert digit_groups("202401483") == ["202401483", "01483", "1483"]  # the hyphen left out
     assert digit_groups("2024-01483") == ["01483"]
+
+
+def test_a_number_glued_to_another_reference_by_a_letter_led_piece_is_in_the_description():
+    # newcomer5: "1000122-P5549161" (our invoice, the payer's own purchase-order number) was one
+    # token, so the invoice number counted only as a tail of a longer number
+    invoices = [OpenInvoice("1000122", "D9", "Smit Techniek", 48_400, None, date(2013, 3, 1))]
+    line = StatementLine(date(2013, 3, 12), None, 48_400, "EUR", remittance="1000122-P5549161",
+                         counterparty_name="Smit Techniek")  # fmt: skip
+    [result] = match_lines([line], InvoiceIndex(invoices))
+    assert [(a.invoice_number, a.amount) for a in result.booked] == [("1000122", 48_400)]
+    assert "rule number: invoice number 1000122 in the description" in result.reasons
+
+
+def test_a_letter_led_piece_is_no_reason_to_book_a_different_number():
+    # the split adds pieces, it never widens a number: "2024-A001" names neither 2024 nor A0012
+    invoices = [OpenInvoice("A0012", "D9", "Smit Techniek", 48_400, None, date(2013, 3, 1))]
+    line = StatementLine(date(2013, 3, 12), None, 48_400, "EUR", remittance="2024-A001",
+                         counterparty_name="Smit Techniek")  # fmt: skip
+    [result] = match_lines([line], InvoiceIndex(invoices))
+    assert result.booked == ()
