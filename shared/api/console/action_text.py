@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),
     "verify_delivery": ("Bezorging nagaan", "Verify delivery"),
+    "bounce_unconfirmed": ("Onbestelbaar-melding nagaan", "Check bounce report"),
     "mailbox_capacity": ("Mailbox vol", "Mailbox limit"),
     "debtor_reply": ("Antwoord van debiteur", "Debtor's reply"),
     "debtor_message": ("Bericht van debiteur", "Message from debtor"),
@@ -89,6 +90,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "plan_id": ("Regeling", "Plan"),
     "installment": ("Termijn", "Installment"),
     "to": ("Naar", "To"),
+    "reporter": ("Gemeld door", "Reported by"),
     "mail": ("E-mail", "E-mail"),
     "subject": ("Onderwerp", "Subject"),
     "candidates": ("Mogelijke debiteuren", "Possible debtors"),
@@ -137,6 +139,9 @@ DETAILS: dict[str, tuple[str, str]] = {
     "invoices": ("Facturen", "Invoices"),
 }
 
+_MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
+               "letter": "brief", "message": "boodschap"}  # fmt: skip
+
 _TITLES = shapes(
     (
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
@@ -171,6 +176,10 @@ _TITLES = shapes(
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) (bounced|undeliverable|failed): (.*)$",
          lambda m: f"{channel_at_start(m[1])} aan debiteur {m[2]} {word('delivery', m[3], 'nl')}: "
                    f"{'geen reden opgegeven' if m[4] == 'no reason given' else m[4]}"),
+        (r"^A report that the (reminder|payment-plan message|letter|message) to debtor (\S+) did not arrive came from (\S+), the recipient's own domain: check whether it reached him before you send it again$",
+         lambda m: f"Een melding dat de {_MESSAGE_NL[m[1]]} aan debiteur {m[2]} niet aankwam, kwam van "
+                   f"{m[3]}, het eigen domein van de ontvanger: ga na of die hem bereikte voor u "
+                   "hem opnieuw stuurt"),
         (r"^Payment of (.+) came back \((.*)\)$", lambda m: f"Betaling van {m[1]} teruggekomen ({m[2]})"),
         (r"^New case from (.+): debtor (\S+), (.+)$",
          lambda m: f"Nieuwe zaak van {m[1]}: debiteur {m[2]}, {m[3]}"),

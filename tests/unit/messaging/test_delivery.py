@@ -339,3 +339,9 @@ def test_a_bounce_from_the_recipients_own_domain_is_not_believed(env):
     channel.bounces = lambda mailbox, since: [("pid-1", "Undeliverable: x", f"postmaster@{domain}")]  # type: ignore[attr-defined]
     assert service.scan_bounces() == 0
     assert service.outbox.get(client.client_id, "k1")[0].status.value != "bounced"
+    # a genuine late bounce from his own mail server looks the same: staff check it, once
+    assert service.scan_bounces() == 0
+    [item] = service.repos.actions.list(client.client_id, kind="bounce_unconfirmed")[0]
+    assert item.detail["reporter"] == f"postmaster@{domain}"
+    assert item.detail["key"] == "k1"
+    assert f"came from postmaster@{domain}, the recipient's own domain" in item.title
