@@ -690,9 +690,30 @@ class DunningService:
         if found is None:
             raise NotFound(f"debtor {debtor_number} not found")
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
+        today = amsterdam_date(self.clock.now())
         return self.render(
-            template, self.context(client, found[0], invoices, amsterdam_date(self.clock.now()))
+            template, self.preview_context(client, found[0], invoices, today, template)
         )
+
+    def preview_context(
+        self,
+        client: Client,
+        debtor: Debtor,
+        invoices: list[Invoice],
+        today: date,
+        template: MessageTemplate,
+        *,
+        with_links: bool = True,
+    ) -> TemplateContext:
+        """What a template would read sent today: a 14-day letter announces the costs owed
+        after its term as the run's letter does (debtor6 #7: the preview said "€ 0,00"), the
+        term counted by post, the longer one, so the preview never promises an earlier day."""
+        announce = (
+            fourteen_day_term(today, LetterChannel.LETTER).costs_owed_from
+            if template.fourteen_day_letter
+            else None
+        )
+        return self.context(client, debtor, invoices, today, announce, with_links=with_links)
 
     # -- pauses and promises -----------------------------------------------------------------
     def pause_debtor(

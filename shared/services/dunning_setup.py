@@ -108,7 +108,9 @@ class DunningSetup:
             raise NotFound(f"debtor {debtor_number} not found")
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor_number)
         today: date = amsterdam_date(self.clock.now())
-        context = self.dunning.context(client, found[0], invoices, today, with_links=False)
+        context = self.dunning.preview_context(
+            client, found[0], invoices, today, template, with_links=False
+        )
         return self.dunning.render(template, context)
 
     def copy_template(

@@ -86,3 +86,21 @@ def test_the_letter_its_pdf_and_its_qr_ask_for_what_avoids_the_costs(world, monk
     text = texts[-1]
     assert "betaal € 121,36 binnen veertien dagen" in text, text
     assert "incassokosten van € 40,00" in text and "totaal is dan € 161,04 plus rente" in text
+
+
+def test_the_preview_for_a_debtor_announces_the_costs_the_letter_will(world):
+    """debtor6 #7: the preview for a real debtor said "incassokosten van € 0,00" (no term
+    announced), while the letter the run sends announces 40.00 (the case above, today 02-03)."""
+    a = world.agency_a
+    world.clock.at = datetime(2025, 2, 3, 8, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", contact_email="f@c1.example")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Jan")]})
+    template = {"language": "nl", "subject": "Veertiendagenbrief", "text": LETTER, "fourteen_day_letter": True}  # fmt: skip
+    assert a.call("PUT", "/v1/clients/C1/templates/t-14", template).status == 200
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", amount="121.00", invoice_date="2025-01-01", due_date="2025-01-31")]})  # fmt: skip
+    response = a.call("POST", "/v1/clients/C1/templates/t-14/preview", {"debtor": "D1"})
+    assert response.status == 200, response.body
+    text = response.body["text"]
+    assert "betaal € 121,36 binnen veertien dagen" in text, text
+    assert "incassokosten van € 40,00" in text and "totaal is dan € 161,04 plus rente" in text
