@@ -39,10 +39,6 @@ def _cents(cell: str, lang: str) -> int:
     return int(Decimal(number) * 100)
 
 
-def _text(html: str) -> str:
-    return re.sub(r"<[^>]+>", " ", html).split("  ")[0].strip()
-
-
 def claims_on(page: str) -> tuple[list[str], dict[str, list[str]], list[str]]:
     """The claims table of a dossier page: the column headers, each invoice's cells (by
     invoice number, the cells after the row's header) and the totals row's cells."""
