@@ -4,8 +4,9 @@ A row reads principal + costs + VAT on costs + interest - paid - credited - waiv
 off = open, the identity the claim ledger keeps per component (and the API's claim states,
 ``schemas_ledger.ClaimOut``). The waived and written-off columns are shown only when some
 claim of the dossier has one, so an ordinary dossier stays narrow; a column left out is zero
-in every row, so the rows still add up. Nothing is computed here that the ledger did not
-compute: the figures are summed over components and over invoices, never derived."""
+in every row, so the rows still add up. A claim's figures are the ledger's, summed over
+components and over invoices, never derived here; only an invoice without claim figures is
+read from the invoice itself (:func:`of_invoice`)."""
 
 from __future__ import annotations
 
