@@ -15,5 +15,7 @@ def agency_scope(agency_id: str) -> str:
 
 
 def is_agency_scope(scope: str) -> bool:
-    """Whether ``scope`` is an agency's (made by :func:`agency_scope`), not a client's."""
+    """Whether ``scope`` is an agency's (made by :func:`agency_scope`), not a client's. The
+    operator's own list (``PLATFORM_SCOPE``, ``@_platform``) is spelt the same way and counts
+    as one: it is no client's either."""
     return scope.startswith(AGENCY_MARK)
