@@ -16,10 +16,10 @@ from shared.api.http import ApiResponse
 from shared.api.people_auth import REPLAY_REFUSED, ForbiddenError
 from shared.api.router import Context, Route, Router
 from shared.domain.access import Scope
+from shared.domain.scopes import agency_scope
 from shared.services.container import Services
 from shared.services.errors import NotFound
 from shared.services.poison import PLATFORM_SCOPE
-from shared.services.statements import agency_scope
 
 
 def _plain(obj: Any) -> dict[str, Any]:

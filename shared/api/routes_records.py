@@ -13,10 +13,10 @@ from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
 from shared.api.router import Context, Query, Route, Router
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.statements import agency_scope
 
 
 def _plain(obj: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import logging
 from shared.clock import Clock, amsterdam_date
 from shared.domain.equated_days import EquatedDaysTable, ending_warning, equated_days_table
 from shared.domain.records import ActionItem
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict
 from shared.services.repositories import Repositories
 
@@ -36,7 +37,7 @@ class HolidayTableWatch:
         log.warning("equated holidays known up to %s only", end)
         for agency_id in self.repos.agencies.ids():
             item = ActionItem(
-                f"@{agency_id}",
+                agency_scope(agency_id),
                 f"equated-days-{end}",  # one item per table end, however often checked
                 "holiday_table_ending",
                 f"Dutch holiday calendar: {warning}",

@@ -18,6 +18,7 @@ from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
@@ -59,7 +60,7 @@ class CaseService:
         )
         principal = sum(i.open_amount for i in invoices)
         try:
-            self.repos.actions.add(ActionItem(f"@{client.agency_id}", mark, "new_case",
+            self.repos.actions.add(ActionItem(agency_scope(client.agency_id), mark, "new_case",
                                               f"New case from {client.name}: debtor {debtor.number}, {format_eur_nl(principal)}", at,
                                               debtor_number=debtor.number, invoice_numbers=case.invoice_numbers,
                                               detail={"case_id": case_id, "client_id": client.client_id}))  # fmt: skip
@@ -117,14 +118,14 @@ class CaseService:
             author,
         )
         if by_client:  # the agency must stop working the case: on its own list
-            self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn",
+            self.repos.actions.add(ActionItem(agency_scope(agency_id), time_ordered_id(now), "case_withdrawn",
                                               f"{client.name} withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
                                               debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
         else:
             self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "case_withdrawn",
                                               f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
                                               debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
-            self.repos.actions.add(ActionItem(f"@{agency_id}", time_ordered_id(now), "case_withdrawn_confirmation",
+            self.repos.actions.add(ActionItem(agency_scope(agency_id), time_ordered_id(now), "case_withdrawn_confirmation",
                                               f"Case {case_id} withdrawn; {client.name} was told", now, detail={"case_id": case_id}))  # fmt: skip
         subject = f"Zaak {case_id} teruggetrokken"
         text = (f"De zaak van debiteur {case.debtor_number} (facturen {', '.join(case.invoice_numbers)}) is "

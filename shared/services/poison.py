@@ -40,6 +40,7 @@ from shared.adapters.tables.keys import InvalidKey, encode
 from shared.clock import Clock
 from shared.domain.messaging import OutboxStatus
 from shared.domain.records import ActionItem, ActionStatus
+from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, StorageError
@@ -231,7 +232,7 @@ class PoisonService:
             return PLATFORM_SCOPE, detail
         if self.repos.agencies.get(agency_id) is None:
             return PLATFORM_SCOPE, detail
-        return f"@{agency_id}", {**detail, "agency": agency_id}
+        return agency_scope(agency_id), {**detail, "agency": agency_id}
 
     def _client_scope(self, job: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         client_id = job.get("client_id")
@@ -315,7 +316,7 @@ class PoisonService:
         detail: dict[str, Any] = {"container": container[:100], "blob": name[:400]}
         agency_id = name.split("/", 1)[0] if "/" in name else ""
         if 0 < len(agency_id) <= 100 and self.repos.agencies.get(agency_id) is not None:
-            return f"@{agency_id}", detail
+            return agency_scope(agency_id), detail
         return PLATFORM_SCOPE, detail
 
     def sweep(self, reader: PoisonQueues, limit: int = 32) -> int:
@@ -383,7 +384,7 @@ class PoisonService:
         from shared.adapters.tables.messaging_repo import OutboxRepository
 
         key = detail.get("key")
-        if not isinstance(key, str) or scope.startswith("@"):
+        if not isinstance(key, str) or is_agency_scope(scope):
             return
         outbox = OutboxRepository(self.repos.store)
         found = outbox.get(scope, key)

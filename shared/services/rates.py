@@ -24,6 +24,7 @@ from shared.domain.law.interest_rates import (
     update_errors,
 )
 from shared.domain.records import ActionItem
+from shared.domain.scopes import agency_scope
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict
 from shared.services.errors import Invalid
@@ -143,7 +144,7 @@ class StatutoryRates:
         now = self.clock.now()
         for agency_id in self.repos.agencies.ids():
             item = ActionItem(
-                f"@{agency_id}",
+                agency_scope(agency_id),
                 f"statutory-rates-{newest}",  # one item per stale table, however often checked
                 "statutory_rates_stale",
                 f"Statutory interest rates older than {STALE_AFTER_MONTHS} months (newest "

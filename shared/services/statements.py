@@ -34,6 +34,7 @@ from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.batches import is_batch_credit, own_collection_file
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
@@ -68,15 +69,6 @@ log = logging.getLogger("inning.statements")
 INBOX = "statements"
 QUARANTINE = "statements-quarantine"
 _SEP = SEP
-
-
-def agency_scope(agency_id: str) -> str:
-    """The action-list partition for items that belong to an agency, not one client."""
-    return f"@{agency_id}"
-
-
-def is_agency_scope(scope: str) -> bool:
-    return scope.startswith("@")
 
 
 @dataclass

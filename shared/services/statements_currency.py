@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables.banking_repo import AccountOwner
+from shared.domain.scopes import agency_scope
 from shared.domain.statements.model import Statement
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ def refuse_foreign_currency(
     currency = foreign_currency(statement)
     if currency is None:
         return False
-    from shared.services.statements import agency_scope
-
     credits = sum(x.amount for x in statement.lines if x.amount > 0)
     title = (
         f"Statement {name} for {statement.account} is in {currency}, not euros: "

@@ -20,6 +20,10 @@ def _ch(code: str) -> str:
     return word("channel", code, "nl")
 
 
+# the parts of a claim a waiver lets go (booking.waive: costs, with their VAT, or interest)
+_WAIVED = {"costs": "incassokosten", "interest": "rente"}
+
+
 def _invoices(numbers: str) -> str:
     return "geen factuur" if numbers == "no invoice" else numbers
 
@@ -44,6 +48,11 @@ _SUMMARIES = shapes(
          lambda m: f"Creditnota {m[1]}: {m[2]} van factuur {m[3]} gecrediteerd op {m[4]}"
          + (f": {m[5]}" if m[5] else "")),
         (r"^Invoice (.+) withdrawn$", lambda m: f"Factuur {m[1]} ingetrokken"),
+        # the claim ledger's staff changes (services.ledger.service: waive, write_off)
+        (r"^Waived (€ [\d.]+,\d\d) of the (costs|interest) on (.+?): (.*)$",
+         lambda m: f"{m[1]} van de {_WAIVED[m[2]]} op {m[3]} kwijtgescholden: {m[4]}"),
+        (r"^Claim (.+?) written off as uncollectable: (.*)$",
+         lambda m: f"Vordering {m[1]} afgeboekt als oninbaar: {m[2]}"),
         (r"^Invoice (.+) resumed$", lambda m: f"Factuur {m[1]} hervat"),
         (r"^Invoice (.+) paused until (\d{4}-\d\d-\d\d)$",
          lambda m: f"Factuur {m[1]} gepauzeerd tot {m[2]}"),

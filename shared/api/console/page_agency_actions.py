@@ -23,7 +23,7 @@ URGENT = frozenset({"statement_quarantined", "settlement_blocked", "settlement_a
 
 
 def scope_of(desk: Desk) -> str:
-    from shared.services.statements import agency_scope
+    from shared.domain.scopes import agency_scope
 
     return agency_scope(desk.agency_id)
 

@@ -1,5 +1,6 @@
 """The debtor's dossier: details and segment, every claim from the claim ledger (principal,
-costs, VAT on costs, interest; charged, paid, open), payment plans, the portal link, and the
+costs, VAT on costs, interest charged; paid, credited, waived, written off; open: each row and
+the totals row add up, see :mod:`dossier_claims`), payment plans, the portal link, and the
 timeline of the contact log (system entries behind a toggle). Pause, resume, promise, dispute
 and a note by hand go through the same services as the API's routes.
 
@@ -11,10 +12,9 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
-from shared.api.console import code_text, contact_text, dossier_hand  # noqa: F401 - code_text: the |word filter
+from shared.api.console import code_text, contact_text, dossier_claims, dossier_hand  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
-from shared.domain.ledger.model import Amounts
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 
@@ -52,10 +52,6 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
     entries = page_of(
         service.timeline(desk.client, number, include_system=system), desk.page_number()
     )
-    total = Amounts()
-    paid = Amounts()
-    for figures in found.claims.values():
-        total, paid = total.plus(figures.open), paid.plus(figures.paid)
     today = desk.services.ledger.today()
     may_write = _may_write(desk)
     hand = dossier_hand.hand_context(desk, number) if may_write else {}
@@ -69,8 +65,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         debtor=found.debtor,
         entries=entries,
         system=system,
-        open_total=total,
-        paid_total=paid,
+        claims=dossier_claims.claims_table(found.invoices, found.claims),
         paused=found.debtor.pause is not None and found.debtor.pause.active_on(today),
         today=today.isoformat(),
         open_invoices=[i for i in found.invoices if i.open_amount],
@@ -163,6 +158,7 @@ def _act(desk: Desk, number: str) -> ApiResponse:
 
 DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 {% macro notes(inv) %}{% for r, c in inv.credit_notes %}<br><span class="muted">{{ t.dos_credit_note }} {{ r }}: {{ desk.money(c) }}</span>{% endfor %}{% if inv.credited_by %}<br><span class="muted">{{ t.dos_credit_note }} {{ inv.credited_by[0] }}: {{ desk.money(inv.credited_by[1]) }}</span>{% endif %}{% endmacro %}
+{% macro settled(f) %}{% if claims.show_waived %}<td class="num">{{ desk.money(f.waived) }}</td>{% endif %}{% if claims.show_written_off %}<td class="num">{{ desk.money(f.written_off) }}</td>{% endif %}{% endmacro %}
 {% set action = desk.url('/dossier/' + debtor.number|segment) %}
 <div class="grid">
 <section aria-labelledby="d-h"><h2 id="d-h">{{ t.dos_details }}</h2><dl>
@@ -176,16 +172,16 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if may_write %}<dt>{{ t.dos_portal }}</dt><dd><a href="{{ desk.url('/dossier/' + debtor.number|segment + '/portal') }}" rel="noopener">{{ t.dos_portal_open }}</a> <span class="muted">{{ t.dos_portal_logged }}</span></dd>{% endif %}
 </dl></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.dos_sum }}</h2>
-<p class="figure">{{ desk.money(open_total.total) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(paid_total.total) }}</p></section>
+<p class="figure">{{ desk.money(claims.total.open) }}</p><p class="muted">{{ t.dos_paid_so_far }} {{ desk.money(claims.total.paid) }}</p></section>
 </div>
 <section aria-labelledby="c-h"><h2 id="c-h">{{ t.dos_claims }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_claims }}"><table><caption class="visually-hidden">{{ t.dos_claims_caption }}</caption>
 <thead><tr><th scope="col">{{ t.dos_invoice }}</th><th scope="col">{{ t.dos_due }}</th><th scope="col">{{ t.act_status }}</th>
-<th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_credited }}</th><th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
-{% for inv in d.invoices %}{% set f = d.claims.get(inv.number) %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
+<th scope="col" class="num">{{ t.dos_principal }}</th><th scope="col" class="num">{{ t.dos_costs }}</th><th scope="col" class="num">{{ t.dos_vat }}</th><th scope="col" class="num">{{ t.dos_interest }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col" class="num">{{ t.dos_credited }}</th>{% if claims.show_waived %}<th scope="col" class="num">{{ t.dos_waived }}</th>{% endif %}{% if claims.show_written_off %}<th scope="col" class="num">{{ t.dos_written_off }}</th>{% endif %}<th scope="col" class="num">{{ t.dos_open }}</th></tr></thead><tbody>
+{% for row in claims.rows %}{% set inv, f = row.invoice, row.figures %}<tr><th scope="row">{{ inv.number }}</th><td>{{ inv.due_date }}</td>
 <td>{{ inv.status|word('invoice_status') }}{% if inv.paused_until %} · {{ t.dos_paused }}{% endif %}{% if inv.promise_until %} · {{ t.dos_promised }} {{ inv.promise_until }}{% endif %}{% if inv.dispute_reason %} · {{ inv.dispute_reason }}{% endif %}</td>
-{% if f %}<td class="num">{{ desk.money(f.charged.principal) }}</td><td class="num">{{ desk.money(f.charged.costs) }}</td><td class="num">{{ desk.money(f.charged.costs_vat) }}</td><td class="num">{{ desk.money(f.charged.interest) }}</td><td class="num">{{ desk.money(f.paid.total) }}</td><td class="num">{{ desk.money(f.credited.total) }}{{ notes(inv) }}</td><td class="num">{{ desk.money(f.open.total) }}</td>
-{% else %}<td class="num">{{ desk.money(inv.amount) }}</td><td class="num"></td><td class="num"></td><td class="num"></td><td class="num">{{ desk.money(inv.paid) }}</td><td class="num">{{ desk.money(inv.invoiced - inv.amount) }}{{ notes(inv) }}</td><td class="num">{{ desk.money(inv.open_amount) }}</td>{% endif %}</tr>
-{% else %}<tr><td colspan="10">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody></table></div></section>
+<td class="num">{{ desk.money(f.principal) }}</td>{% if row.from_ledger %}<td class="num">{{ desk.money(f.costs) }}</td><td class="num">{{ desk.money(f.costs_vat) }}</td><td class="num">{{ desk.money(f.interest) }}</td>{% else %}<td class="num"></td><td class="num"></td><td class="num"></td>{% endif %}<td class="num">{{ desk.money(f.paid) }}</td><td class="num">{{ desk.money(f.credited) }}{{ notes(inv) }}</td>{{ settled(f) }}<td class="num">{{ desk.money(f.open) }}</td></tr>
+{% else %}<tr><td colspan="{{ claims.columns }}">{{ t.dos_no_invoices }}</td></tr>{% endfor %}</tbody>
+{% if claims.rows %}{% set f = claims.total %}<tfoot><tr><th scope="row" colspan="3">{{ t.dos_total }}</th><td class="num">{{ desk.money(f.principal) }}</td><td class="num">{{ desk.money(f.costs) }}</td><td class="num">{{ desk.money(f.costs_vat) }}</td><td class="num">{{ desk.money(f.interest) }}</td><td class="num">{{ desk.money(f.paid) }}</td><td class="num">{{ desk.money(f.credited) }}</td>{{ settled(f) }}<td class="num">{{ desk.money(f.open) }}</td></tr></tfoot>{% endif %}</table></div></section>
 {% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
 <thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
 {% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status|word('plan_status') }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period|word('period') }}</td></tr>{% endfor %}
@@ -232,7 +228,7 @@ words(
         "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
         "dos_portal_logged": "(u handelt daar als de debiteur; het openen komt in de tijdlijn)",
         "dos_sum": "Totaal openstaand", "dos_paid_so_far": "Betaald tot nu toe:",
-        "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald, gecrediteerd en open",
+        "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald, gecrediteerd, kwijtgescholden en afgeboekt (als een vordering dat heeft) en open, met de totalen",
         "dos_invoice": "Factuur", "dos_due": "Vervaldatum", "dos_principal": "Hoofdsom",
         "dos_costs": "Incassokosten", "dos_vat": "Btw op kosten", "dos_interest": "Rente",
         "dos_paid": "Betaald", "dos_open": "Open", "dos_promised": "toezegging tot",
@@ -252,14 +248,15 @@ words(
         "done_dos_pause": "De incasso is gepauzeerd.", "done_dos_resume": "De incasso is hervat.",
         "done_dos_promise": "De betaaltoezegging is vastgelegd.", "done_dos_dispute": "De betwisting is vastgelegd.",
         "done_dos_note": "De notitie is toegevoegd.", "dos_open_mail": "Open de e-mail",
-        "dos_credited": "Gecrediteerd", "dos_credit_note": "creditnota"},
+        "dos_credited": "Gecrediteerd", "dos_credit_note": "creditnota",
+        "dos_waived": "Kwijtgescholden", "dos_written_off": "Afgeboekt"},
     en={"dos_details": "Details", "dos_number": "Debtor number", "dos_segment": "Segment",
         "dos_mobile": "Mobile", "dos_address": "Address", "dos_dunning": "Dunning",
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
         "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
         "dos_portal_logged": "(there you act as the debtor; opening it is put on the timeline)",
         "dos_sum": "Total open", "dos_paid_so_far": "Paid so far:",
-        "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid, credited and open",
+        "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid, credited, waived and written off (where a claim has them) and open, with the totals",
         "dos_invoice": "Invoice", "dos_due": "Due", "dos_principal": "Principal",
         "dos_costs": "Collection costs", "dos_vat": "VAT on costs", "dos_interest": "Interest",
         "dos_paid": "Paid", "dos_open": "Open", "dos_promised": "promised until",
@@ -279,5 +276,6 @@ words(
         "done_dos_pause": "Dunning is paused.", "done_dos_resume": "Dunning is resumed.",
         "done_dos_promise": "The promise to pay is recorded.", "done_dos_dispute": "The dispute is recorded.",
         "done_dos_note": "The note is added.", "dos_open_mail": "Open the e-mail",
-        "dos_credited": "Credited", "dos_credit_note": "credit note"},
+        "dos_credited": "Credited", "dos_credit_note": "credit note",
+        "dos_waived": "Waived", "dos_written_off": "Written off"},
 )  # fmt: skip

@@ -114,6 +114,8 @@ button.danger{background:#b00020}
 .red,.negative{color:#b00020;font-weight:600}.ok{color:#1b6e20;font-weight:600}.muted{color:#595959}
 table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;padding:.4rem .35rem;border-bottom:1px solid #ddd;font-size:.92rem;vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tfoot th,tfoot td{font-weight:600;border-top:2px solid #1a1a1a}
+td.num .muted{white-space:normal;font-size:.85rem}
 .scroll{overflow-x:auto}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .pager{display:flex;gap:1rem;justify-content:space-between;margin:.5rem 0}
 .badge{display:inline-block;border-radius:1rem;padding:0 .6rem;font-size:.85rem;background:#e8eef5;color:#1a1a1a}

@@ -22,6 +22,7 @@ from shared.clock import Clock
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionStatus
+from shared.domain.scopes import agency_scope
 from shared.domain.settlement.repayment import (
     Repayment,
     RepaymentError,
@@ -113,7 +114,7 @@ class SettlementRepayments:
 
     def _close_claim_backs(self, client: Client, ref: str) -> None:
         """The client owes nothing more: its claim-back items are done."""
-        partition = f"@{client.agency_id}"
+        partition = agency_scope(client.agency_id)
         for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
             continuation: str | None = None
             while True:

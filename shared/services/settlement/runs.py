@@ -45,6 +45,7 @@ from shared.domain.invoices import InvoiceStatus
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
 from shared.domain.records import ActionItem, Payment
+from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import Recipient, SettlementAgreement, period_of
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
@@ -523,7 +524,7 @@ class SettlementRunner:
     def _agency_action(
         self, agency: Agency, action_id: str, kind: str, title: str, detail: dict[str, object]
     ) -> None:
-        item = ActionItem(f"@{agency.agency_id}", action_id, kind, title, self.clock.now(),
+        item = ActionItem(agency_scope(agency.agency_id), action_id, kind, title, self.clock.now(),
                           detail=detail)  # fmt: skip
         try:
             self.repos.actions.add(item)

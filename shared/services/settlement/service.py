@@ -9,6 +9,7 @@ from dataclasses import replace
 from shared.adapters.tables.settlement_repo import SettlementRepository
 from shared.clock import Clock
 from shared.domain.parties import Client
+from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import SettlementAgreement
 from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
 from shared.ports.files import FileStore
@@ -111,7 +112,7 @@ class SettlementService:
 
     def _resolve_action(self, agency_id: str, action_id: str, by: str) -> None:
         if not self.repos.actions.resolve_if_open(
-            f"@{agency_id}", action_id, f"approved by key {by}", self.clock.now()
+            agency_scope(agency_id), action_id, f"approved by key {by}", self.clock.now()
         ):
             log.info("action %s not waiting any more; left as it is", action_id)
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem, ActionStatus
-from shared.services.statements import agency_scope
+from shared.domain.scopes import agency_scope
 from tests.unit.console.conftest import csrf_of, desk_for
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
