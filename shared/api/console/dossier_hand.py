@@ -16,6 +16,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
+from shared.api.console.clock_text import local_time
 from shared.api.console.shell import Desk, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.messaging import Channel
@@ -50,7 +51,7 @@ def hand_context(desk: Desk, number: str) -> dict[str, Any]:
 def _waiting(desk: Desk, number: str) -> str:
     """After a deferred message (``?sent=<outbox key>``): when it goes, from the outbox."""
     at = desk.services.by_hand.waiting_until(desk.client.client_id, number, desk.query("sent"))
-    return at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
+    return local_time(at)
 
 
 def send(desk: Desk, number: str) -> ApiResponse:
@@ -113,7 +114,7 @@ HAND = (
 <h3>{{ t['hand_ch_' + c.channel.value] }}</h3>
 {% if c.channel.value == 'whatsapp' %}<p>{% if c.free_text %}"""
     + WA_ICON
-    + """ {{ t.hand_wa_free }}{% if c.window_closes_at %} ({{ t.hand_wa_until }} {{ c.window_closes_at.strftime('%Y-%m-%d %H:%M') }} UTC){% endif %}{% else %}<strong>{{ t.hand_wa_template_only }}</strong>: {{ reason_of(c.reason) }}{% endif %}</p>{% endif %}
+    + """ {{ t.hand_wa_free }}{% if c.window_closes_at %} ({{ t.hand_wa_until }} {{ c.window_closes_at|local }}){% endif %}{% else %}<strong>{{ t.hand_wa_template_only }}</strong>: {{ reason_of(c.reason) }}{% endif %}</p>{% endif %}
 <fieldset><legend>{{ t.hand_source }}</legend>
 {% if hand_quick %}<label><input type="radio" name="source" value="quick" checked> {{ t.hand_quick }}</label>
 <label for="hand-quick">{{ t.hand_quick_pick }}</label><select id="hand-quick" name="quick_text">{% for q in hand_quick %}<option value="{{ q.quick_text_id }}">{{ q.name }}</option>{% endfor %}</select>{% else %}<p class="muted">{{ t.hand_no_quick }}</p>{% endif %}

@@ -209,7 +209,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_caption }}"><table><caption>{{ t.act_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
 {% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
-<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
+<td>{{ a.created_at|local('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
 <td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td>
 <td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number|segment) }}">{{ a.debtor_number }}</a>{% endif %}</td>
 <td>{{ a.assigned_to or '' }}</td></tr>
@@ -229,7 +229,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
 <dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
-<dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
+<dt>{{ t.act_created }}</dt><dd>{{ item.created_at|local }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% if item.debtor_number %}<dt>{{ t.act_debtor }}</dt><dd><a href="{{ desk.url('/dossier/' + item.debtor_number|segment) }}">{{ t.act_open_dossier }} {{ item.debtor_number }}</a></dd>{% endif %}
 {% if item.invoice_numbers %}<dt>{{ t.act_invoices }}</dt><dd>{{ item.invoice_numbers|join(', ') }}</dd>{% endif %}

@@ -126,7 +126,7 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_caption }}"><table><caption>{{ t.ag_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
 {% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
-<td>{{ a.created_at.strftime('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
+<td>{{ a.created_at|local('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
 <td><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td><td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="5">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, rows) }}
@@ -141,7 +141,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.act_details }}</h2><dl>
 <dt>{{ t.act_kind }}</dt><dd><span class="badge">{{ kind_label(item.kind) }}</span></dd>
 <dt>{{ t.act_status }}</dt><dd>{{ item.status|word('action_status') }}{% if item.resolution %}: {{ resolution_of(item.resolution) }}{% endif %}</dd>
-<dt>{{ t.act_created }}</dt><dd>{{ item.created_at.strftime('%Y-%m-%d %H:%M') }}</dd>
+<dt>{{ t.act_created }}</dt><dd>{{ item.created_at|local }}</dd>
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>

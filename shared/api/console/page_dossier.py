@@ -213,7 +213,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number|segment) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number|segment, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
-{% for e in entries.items %}<tr><td>{{ e.at.strftime('%Y-%m-%d %H:%M') }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
+{% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
 <td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ author_of(e.author) if e.author else '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>

@@ -27,7 +27,7 @@ SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the fi
 JOBS = """{% extends "shell" %}{% block main %}
 <section><h2>{{ t.jobs_latest }}</h2>{% if jobs %}<div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.jobs_latest }}</caption>
 <thead><tr><th scope="col">{{ t.jobs_what }}</th><th scope="col">{{ t.jobs_status }}</th><th scope="col" class="num">{{ t.jobs_progress }}</th><th scope="col">{{ t.jobs_started }}</th></tr></thead><tbody>
-{% for j in jobs %}<tr><td><a href="{{ desk.url('/jobs/' + j.job_id) }}">{{ t['jobs_kind_' + j.kind] }}: {{ j.title }}</a></td><td>{{ t['jobs_s_' + j.status] }}</td><td class="num">{{ j.done }} / {{ j.total }}</td><td>{{ j.created_at.strftime('%Y-%m-%d %H:%M') }}</td></tr>{% endfor %}
+{% for j in jobs %}<tr><td><a href="{{ desk.url('/jobs/' + j.job_id) }}">{{ t['jobs_kind_' + j.kind] }}: {{ j.title }}</a></td><td>{{ t['jobs_s_' + j.status] }}</td><td class="num">{{ j.done }} / {{ j.total }}</td><td>{{ j.created_at|local }}</td></tr>{% endfor %}
 </tbody></table></div>{% else %}<p>{{ t.jobs_none }}</p>{% endif %}</section>{% endblock %}"""
 
 JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progress{width:100%;height:1.25rem}</style>

@@ -16,7 +16,7 @@ LINKS = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="ln-o365-h"><h2 id="ln-o365-h">{{ t.ln_o365 }}</h2>
 {% if graph %}<dl><dt>{{ t.ln_mailbox }}</dt><dd><code>{{ graph.mailbox or '-' }}</code></dd>
 <dt>{{ t.ln_tenant }}</dt><dd><code>{{ graph.tenant_id }}</code></dd>
-<dt>{{ t.ln_since }}</dt><dd>{{ graph.linked_at.strftime('%Y-%m-%d %H:%M') }} UTC</dd></dl>
+<dt>{{ t.ln_since }}</dt><dd>{{ graph.linked_at|local }}</dd></dl>
 {% if can_unlink %}<form method="post" action="{{ desk.url('/links') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="office365_unlink"><p class="muted">{{ t.ln_unlink_hint }}</p>
@@ -24,7 +24,7 @@ LINKS = """{% extends "shell" %}{% block main %}
 {% else %}<p>{{ t.ln_o365_none }}</p>{% endif %}</section>
 <section aria-labelledby="ln-mollie-h"><h2 id="ln-mollie-h">{{ t.ln_mollie }}</h2>
 {% if mollie %}<dl><dt>{{ t.ln_mode }}</dt><dd>{{ t['ln_mode_' + mollie.mode] }}{% if mollie.testmode %} ({{ t.ln_test }}){% endif %}</dd>
-<dt>{{ t.ln_since }}</dt><dd>{{ mollie.linked_at.strftime('%Y-%m-%d %H:%M') }} UTC</dd></dl>{% else %}<p>{{ t.ln_mollie_none }}</p>{% endif %}</section>
+<dt>{{ t.ln_since }}</dt><dd>{{ mollie.linked_at|local }}</dd></dl>{% else %}<p>{{ t.ln_mollie_none }}</p>{% endif %}</section>
 {% endblock %}"""
 
 templates(links=LINKS)

@@ -99,7 +99,7 @@ LIST = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="ml-h"><h2 id="ml-h" class="visually-hidden">{{ t.mail_title }}</h2>
 {% if items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.mail_title }}"><table><caption class="visually-hidden">{{ t.mail_caption }}</caption>
 <thead><tr><th scope="col">{{ t.mail_received }}</th><th scope="col">{{ t.mail_from }}</th><th scope="col">{{ t.mail_subject }}</th><th scope="col">{{ t.mail_state }}</th><th scope="col">{{ t.mail_candidates }}</th></tr></thead><tbody>
-{% for m in items %}<tr><td>{{ m.received_at.strftime('%Y-%m-%d %H:%M') }}</td><td>{{ m.sender_name }} &lt;{{ m.sender }}&gt;</td>
+{% for m in items %}<tr><td>{{ m.received_at|local }}</td><td>{{ m.sender_name }} &lt;{{ m.sender }}&gt;</td>
 <th scope="row"><a href="{{ desk.url('/mail/' + m.key|segment) }}">{{ m.subject or t.mail_no_subject }}</a>{% if m.attachments %} <span class="muted">({{ m.attachments|length }} {{ t.mail_att_short }})</span>{% endif %}</th>
 <td>{% if m.linked %}<span class="ok">{{ t.mail_linked }}</span> {{ m.filed_debtors|join(', ') }}{% else %}<span class="red">{{ t.mail_unlinked }}</span>{% endif %}{% if m.kind.value != 'correspondence' %} · <span class="badge">{{ t['mail_kind_' + m.kind.value] }}</span>{% endif %}</td>
 <td>{% for c in m.candidates %}{{ c.debtor_number }}{% if c.certain %} ✓{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}</td></tr>{% endfor %}
@@ -111,7 +111,7 @@ LIST = """{% extends "shell" %}{% block main %}
 ONE = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="mo-h"><h2 id="mo-h">{{ t.mail_message }}</h2><dl>
 <dt>{{ t.mail_from }}</dt><dd>{{ m.sender_name }} &lt;{{ m.sender }}&gt;</dd>
-<dt>{{ t.mail_received }}</dt><dd>{{ m.received_at.strftime('%Y-%m-%d %H:%M') }} UTC · {{ m.mailbox }}</dd>
+<dt>{{ t.mail_received }}</dt><dd>{{ m.received_at|local }} · {{ m.mailbox }}</dd>
 <dt>{{ t.mail_state }}</dt><dd>{% if m.linked %}<span class="ok">{{ t.mail_linked }}</span>{% if m.filed_debtors %}: {% for n in m.filed_debtors %}<a href="{{ desk.url('/dossier/' + n|segment) }}">{{ n }}</a>{% if not loop.last %}, {% endif %}{% endfor %}{% endif %}{% if m.linked_by %} ({{ m.linked_by }}){% endif %}{% else %}<span class="red">{{ t.mail_unlinked }}</span>{% endif %}
 {% if m.kind.value != 'correspondence' %} · <span class="badge">{{ t['mail_kind_' + m.kind.value] }}</span>{% endif %}{% if m.answer_key %} · {{ t.mail_answered }}{% endif %}</dd></dl>
 <h3>{{ t.mail_text }}</h3><pre>{{ m.fresh_text }}</pre>

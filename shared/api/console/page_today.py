@@ -93,8 +93,8 @@ def _agency_waiting(desk: Desk) -> AgencyWaiting | None:
 RUNS = """{% macro runs(desk, t, rows, caption) %}<div class="scroll" role="region" tabindex="0" aria-label="{{ caption }}"><table><caption>{{ caption }}</caption>
 <thead><tr><th scope="col">{{ t.client }}</th><th scope="col">{{ t.today_last_success }}</th><th scope="col">{{ t.today_last_run }}</th><th scope="col">{{ t.today_last_error }}</th></tr></thead><tbody>
 {% for r in rows %}<tr><th scope="row"><a href="{{ desk.url('/today', client=r.client.client_id) }}">{{ r.client.name }}</a> <span class="muted">{{ r.client.number }}</span></th>
-<td>{% if r.last_success %}{{ r.last_success.strftime('%Y-%m-%d %H:%M') }}{% else %}<span class="red">{{ t.today_never }}</span>{% endif %}</td>
-<td>{{ r.last_run.strftime('%Y-%m-%d %H:%M') if r.last_run else '' }}</td><td>{{ r.last_error or '' }}</td></tr>
+<td>{% if r.last_success %}{{ r.last_success|local }}{% else %}<span class="red">{{ t.today_never }}</span>{% endif %}</td>
+<td>{{ r.last_run|local }}</td><td>{{ r.last_error or '' }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.today_none }}</td></tr>{% endfor %}</tbody></table></div>{% endmacro %}"""
 
 TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main %}

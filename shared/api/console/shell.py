@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
+from shared.api.console.clock_text import local_time
 from shared.api.console.text import TEXT
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import html, new_nonce, redirect, security_headers
@@ -151,6 +152,8 @@ ENV = Environment(
 )
 # a number or id as one path segment (a debtor "K/12" or "D1?client=x" stays one segment)
 ENV.filters["segment"] = lambda value: quote(str(value), safe="")
+
+ENV.filters["local"] = local_time
 
 
 def templates(**named: str) -> None:

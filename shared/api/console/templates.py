@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from jinja2 import DictLoader, Environment, select_autoescape
 
+from shared.api.console.clock_text import local_time
+
 BASE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -113,7 +115,7 @@ ACCOUNT = """{% extends "base" %}{% block main %}
 <button class="secondary" type="submit">{{ t.renew_recovery }}</button></form></section>
 <section aria-labelledby="s-h"><h2 id="s-h">{{ t.sessions }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.sessions }}</caption>
 <thead><tr><th scope="col">{{ t.started }}</th><th scope="col">{{ t.last_seen }}</th><th scope="col">{{ t.device }}</th><th scope="col"><span class="visually-hidden">{{ t.end }}</span></th></tr></thead><tbody>
-{% for s in sessions %}<tr><td>{{ s.created_at.strftime('%Y-%m-%d %H:%M') }}</td><td>{{ s.last_seen.strftime('%H:%M') }}</td><td>{{ s.agent[:40] }}</td><td>{% if s.key == current %}{{ t.this_session }}{% else %}<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="end"><input type="hidden" name="session" value="{{ s.key }}"><button class="secondary" type="submit">{{ t.end }}</button></form>{% endif %}</td></tr>{% endfor %}
+{% for s in sessions %}<tr><td>{{ s.created_at|local }}</td><td>{{ s.last_seen|local('%H:%M') }}</td><td>{{ s.agent[:40] }}</td><td>{% if s.key == current %}{{ t.this_session }}{% else %}<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="end"><input type="hidden" name="session" value="{{ s.key }}"><button class="secondary" type="submit">{{ t.end }}</button></form>{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="end-others"><button class="secondary" type="submit">{{ t.end_others }}</button></form></section>
 {% endblock %}"""
@@ -136,3 +138,4 @@ ENV = Environment(
     ),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
+ENV.filters["local"] = local_time

@@ -116,3 +116,17 @@ def test_roles_and_other_clients(world, tenants):
     assert refused.status == 403
     agency = desk_for(world, Role.AGENCY_STAFF, None, "s@agency-a.example")
     assert agency.get(f"/actions/c2-action?client={tenants.c2}").status == 200
+
+
+def test_times_are_amsterdam_time_as_the_exports_are(world, tenants):
+    """debtor6 #10: an item made at 23:30 UTC on 31 March is made on 1 April at 01:30 in
+    Amsterdam (summer time): the list's date and the item's time say so, as the CSV does."""
+    late = datetime(2025, 3, 31, 23, 30, tzinfo=UTC)
+    world.services.repos.actions.add(
+        ActionItem(tenants.c1, "late", "staff_task", "Late task", late)
+    )
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    listed = staff.get("/actions?lang=en").encoded().decode()
+    assert "<td>2025-04-01</td>" in listed and "<td>2025-03-31</td>" not in listed
+    shown = staff.get("/actions/late?lang=en").encoded().decode()
+    assert "<dd>2025-04-01 01:30</dd>" in shown
