@@ -113,9 +113,7 @@ class PortalPlanPages:
         if req.method == "POST":
             form = read_form(req, max_fields=portal_app.PORTAL_FORM_FIELDS)  # bounded
             if not csrf_ok(self.app.keys, token, _one(form, "csrf")):
-                return self.app._page(
-                    "message", 403, self.app._lang(req), heading="403", text="CSRF", back=True
-                )
+                return self.app._form_expired(req, access)
             return self._post(req, access, rest, form)
         if rest == []:
             return self._plans(req, access)
@@ -125,9 +123,7 @@ class PortalPlanPages:
                 return self._preview(req, access, query)
             except Invalid as exc:
                 return self._plans(req, access, self._error(req, exc, access), status=400)
-        return self.app._page(
-            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
-        )
+        return self.app._not_found(req, access)
 
     # -- pages -------------------------------------------------------------------------------
     def _money(self, lang: str) -> Any:
@@ -272,9 +268,7 @@ class PortalPlanPages:
                 return self._plans(req, access, self._error(req, exc, access), status=status)
             done = "plan_postponed" if granted else "plan_postpone_requested"
             return self.app._redirect(f"/api/portal/plan?done={done}")
-        return self.app._page(
-            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
-        )
+        return self.app._not_found(req, access)
 
     def _check_mandate_text(
         self, req: ApiRequest, access: PortalAccess, signing: MandateSigning
