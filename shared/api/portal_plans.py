@@ -23,6 +23,7 @@ from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment
 from shared.domain.portal.tokens import PortalAccess, csrf_ok, csrf_token
+from shared.domain.references import betalingskenmerk
 from shared.domain.references.iban import mask
 from shared.services.errors import Invalid, NotFound
 from shared.services.plans.self_service import MandateSigning, PlanChoice, PortalPlans
@@ -172,7 +173,7 @@ class PortalPlanPages:
             p["collected"].format(iban=mask(plan.mandate.iban))
             if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate
             else p["reference"].format(iban=iban, client=view.client.name,
-                                       reference=plan.payment_reference)
+                                       reference=betalingskenmerk.display(plan.payment_reference))
         )  # fmt: skip
         lines = [
             {"number": s.number, "due": self._day(s.due_date, lang), "amount": money(s.amount),
