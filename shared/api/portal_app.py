@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from urllib.parse import unquote
 
@@ -20,16 +21,35 @@ from shared.api.http import ApiRequest, ApiResponse
 from shared.api.outage import UNAVAILABLE_TEXT, is_outage, storage_down
 from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
+from shared.api.portal_figures import components, invoice_figures, shown
 from shared.api.portal_reminders import reminder_page
 from shared.api.portal_text import TEXT, reason
 from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
-from shared.domain.portal.tokens import PortalAccess, TokenError, csrf_ok, csrf_token
+from shared.domain.plans.plan import PaymentPlan
+from shared.domain.plans.progress import InstallmentStatus
+from shared.domain.plans.schedule import PlanMethod
+from shared.domain.portal.tokens import (
+    PortalAccess,
+    TokenError,
+    TokenExpired,
+    csrf_ok,
+    csrf_token,
+)
+from shared.domain.references import betalingskenmerk
+from shared.domain.references.epc_qr import CreditTransfer, EpcQrError, qr_svg
+from shared.domain.references.iban import mask
 from shared.services.container import Services
 from shared.services.errors import Invalid, NotFound
-from shared.services.portal import MAX_POSTPONEMENT_DAYS, Throttled
+from shared.services.portal import (
+    MAX_POSTPONEMENT_DAYS,
+    Overview,
+    TermNotice,
+    Throttled,
+    transfer_text,
+)
 
 COOKIE = "inning_portal"
 LANG_COOKIE = "inning_lang"
@@ -57,6 +77,10 @@ thead th{font-size:.85rem}.scroll{overflow-x:auto}
 .error{border-left-color:#b00020}
 a{color:#0b4f8a}footer{font-size:.9rem;color:#444;padding:1rem;text-align:center}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.inv{border-bottom:1px solid #ddd;padding:.25rem 0 .5rem}.inv-head{margin:.25rem 0}.muted{color:#444;font-size:.9rem}
+dl.fig{margin:0}.inv-head label{display:inline}dl.fig div{display:flex;justify-content:space-between;gap:1rem;padding:.1rem 0}dl.fig dt{font-weight:400}
+dl.fig dd{margin:0;text-align:right;white-space:nowrap}dl.fig div.open{border-top:1px solid #ddd;font-weight:700}
+p.total{display:flex;justify-content:space-between;gap:1rem;font-size:1.1rem;flex-wrap:wrap}
 </style>
 {% if refresh %}<meta http-equiv="refresh" content="{{ refresh }}">{% endif %}
 </head><body>
@@ -69,41 +93,44 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 <h1>{{ t.title }}</h1>
 {% if notice %}<p class="notice{% if error %} error{% endif %}" role="status">{{ notice }}</p>{% endif %}
 <p>{{ t.greeting.format(name=debtor.name) }}</p>
-{% if not lines %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% else %}{{ t.nothing }}{% endif %}</p>{% else %}
-<p>{{ t.intro.format(client=client.name) }}</p>
+{% if term %}<p class="notice" id="term">{{ term }}</p>{% endif %}
+{% for plan in plans %}<section aria-labelledby="pl-{{ loop.index }}-h" class="plan"><h2 id="pl-{{ loop.index }}-h">{{ t.plan_title }}</h2>
+{% if plan.next %}<p class="total"><strong>{{ plan.next }}</strong></p><p>{{ plan.how }}</p>
+{% if plan.qr %}<figure>{{ plan.qr|safe }}<figcaption>{{ t.plan_qr }}</figcaption></figure>{% endif %}{% else %}<p>{{ t.plan_done }}</p>{% endif %}
+<p>{{ plan.covers }}</p><p><a href="/api/portal/plan">{{ t.plan_open }}</a></p></section>{% endfor %}
+{% if lines %}<p>{{ t.intro.format(client=client.name) }}</p>
 <section aria-labelledby="pay-h"><h2 id="pay-h" class="visually-hidden">{{ t.pay_selected }}</h2>
 <form method="post" action="/api/portal/pay">
 <input type="hidden" name="csrf" value="{{ csrf }}">
-<div class="scroll"><table><caption class="visually-hidden">{{ t.title }}</caption>
-<thead><tr><th scope="col">{{ t.choose }}</th><th scope="col">{{ t.invoice }}</th><th scope="col">{{ t.due }}</th><th scope="col" class="amount">{{ t.principal }}</th>{% if costs %}<th scope="col" class="amount">{{ t.costs }}</th>{% endif %}{% if interest %}<th scope="col" class="amount">{{ t.interest }}</th>{% endif %}<th scope="col" class="amount">{{ t.open }}</th></tr></thead>
-<tbody>{% for line in lines %}<tr>
-<td><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked></td>
-<td><label for="inv-{{ loop.index }}">{{ line.number }}</label>{% if line.number in pdfs %} &middot; <a href="/api/portal/invoice/{{ line.number|urlencode }}">{{ t.pdf }}<span class="visually-hidden"> {{ line.number }}</span></a>{% endif %}</td>
-<td>{{ line.due }}</td><td class="amount">{{ line.principal }}</td>{% if costs %}<td class="amount">{{ line.costs }}</td>{% endif %}{% if interest %}<td class="amount">{{ line.interest }}</td>{% endif %}<td class="amount">{{ line.amount }}</td></tr>{% endfor %}</tbody>
-<tfoot>
-<tr><td></td><th scope="row" colspan="{{ 2 + (1 if costs else 0) + (1 if interest else 0) + 1 }}">{{ t.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr>
-</tfoot></table></div>
-<p><button type="submit">{{ t.pay_selected }}</button></p>
-{% if costs or interest %}<p>{{ t.pay_note.format(client=client.name) }}</p>{% endif %}
+{% for line in lines %}<div class="inv">
+<p class="inv-head"><input type="checkbox" name="invoice" value="{{ line.number }}" id="inv-{{ loop.index }}" checked> <label for="inv-{{ loop.index }}"><strong>{{ line.number }}</strong></label>{% if line.number in pdfs %} &middot; <a href="/api/portal/invoice/{{ line.number|urlencode }}">{{ t.pdf }}<span class="visually-hidden"> {{ line.number }}</span></a>{% endif %}<br><span class="muted">{{ t.due_on.format(due=line.due) }}</span></p>
+<dl class="fig">{% for row in line.rows %}<div><dt>{{ row.label }}</dt><dd>{{ row.amount }}</dd></div>{% endfor %}
+<div class="open"><dt>{{ t.open }}</dt><dd>{{ line.amount }}</dd></div></dl></div>{% endfor %}
+<p class="total" id="total">{{ t.total_due }} <strong>{{ total }}</strong></p>
+<p><button type="submit" name="all" value="yes">{{ t.pay_amount.format(amount=total) }}</button></p>
+{% if lines|length > 1 %}<p><button type="submit" class="secondary">{{ t.pay_chosen }}</button></p>{% endif %}
+<p>{{ pay_note }}</p>
 </form></section>
 {% if iban %}<section aria-labelledby="tr-h"><h2 id="tr-h">{{ t.transfer }}</h2>
-<p>{{ t.transfer_text.format(iban=iban, client=client.name) }}{% if reference %} {{ t.reference }} <strong>{{ reference }}</strong>{% endif %}.</p>
+<p>{{ t.transfer_amount.format(amount=total, iban=iban, client=client.name) }}</p>
+<p>{% if reference %}{{ t.transfer_quote_reference }}: <strong>{{ reference }}</strong>{% else %}{{ t.transfer_quote_text }}: <strong>{{ description }}</strong>{% endif %}</p>
 {% if qr %}<figure>{{ qr|safe }}<figcaption>{{ t.qr }}</figcaption></figure>{% endif %}
-</section>{% endif %}
-<section aria-labelledby="plan-h"><h2 id="plan-h">{{ t.plan }}</h2><p><a href="/api/portal/plan">{{ t.plan_link }}</a></p></section>
+</section>{% endif %}{% endif %}
+{% if on_hold %}<section aria-labelledby="oh-h"><h2 id="oh-h">{{ t.on_hold }}</h2><ul>{% for text in on_hold %}<li>{{ text }}</li>{% endfor %}</ul></section>{% endif %}
+{% if not lines and not plans %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% else %}{{ t.nothing }}{% endif %}</p>{% endif %}
+{% if lines %}<section aria-labelledby="plan-h"><h2 id="plan-h">{{ t.plan }}</h2><p><a href="/api/portal/plan">{{ t.plan_link }}</a></p></section>
 <section aria-labelledby="pp-h"><h2 id="pp-h">{{ t.postpone }}</h2>
 <form method="post" action="/api/portal/postpone"><input type="hidden" name="csrf" value="{{ csrf }}">
 <fieldset><legend>{{ t.invoice }}</legend>{% for line in lines %}
 <div><input type="checkbox" name="invoice" value="{{ line.number }}" id="pp-{{ loop.index }}"> <label for="pp-{{ loop.index }}">{{ line.number }}</label></div>{% endfor %}</fieldset>
 <label for="pp-until">{{ t.postpone_until }}</label><input type="date" id="pp-until" name="until" min="{{ tomorrow }}" max="{{ latest }}" required>
 <label for="pp-reason">{{ t.reason }}</label><textarea id="pp-reason" name="reason" rows="3" maxlength="1000"></textarea>
-<p><button type="submit" class="secondary">{{ t.postpone_send }}</button></p></form></section>
-<section aria-labelledby="dp-h"><h2 id="dp-h">{{ t.dispute }}</h2>
+<p><button type="submit" class="secondary">{{ t.postpone_send }}</button></p></form></section>{% endif %}
+{% if disputable %}<section aria-labelledby="dp-h"><h2 id="dp-h">{{ t.dispute }}</h2>
 <form method="post" action="/api/portal/dispute"><input type="hidden" name="csrf" value="{{ csrf }}">
-<label for="dp-inv">{{ t.invoice }}</label><select id="dp-inv" name="invoice">{% for line in lines %}<option>{{ line.number }}</option>{% endfor %}</select>
+<label for="dp-inv">{{ t.invoice }}</label><select id="dp-inv" name="invoice">{% for number in disputable %}<option>{{ number }}</option>{% endfor %}</select>
 <label for="dp-reason">{{ t.dispute_reason }}</label><textarea id="dp-reason" name="reason" rows="3" maxlength="1000" required></textarea>
-<p><button type="submit" class="secondary">{{ t.dispute_send }}</button></p></form></section>
-{% endif %}
+<p><button type="submit" class="secondary">{{ t.dispute_send }}</button></p></form></section>{% endif %}
 <section aria-labelledby="ms-h"><h2 id="ms-h">{{ t.message.format(client=client.name) }}</h2>
 <form method="post" action="/api/portal/message"><input type="hidden" name="csrf" value="{{ csrf }}">
 <label for="ms-text">{{ t.message_text }}</label><textarea id="ms-text" name="text" rows="4" maxlength="4000" required></textarea>
@@ -112,11 +139,78 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 </section>
 {% endblock %}"""
 
+EXPIRED = """{% extends "base" %}{% block main %}{% for x in texts %}
+<section lang="{{ x.lang }}" aria-labelledby="ex-{{ loop.index }}-h"><h{{ 1 if loop.first else 2 }} id="ex-{{ loop.index }}-h">{{ x.heading }}</h{{ 1 if loop.first else 2 }}>
+<p class="notice" role="status">{{ x.text }}</p><p>{{ x.how }}</p>
+{% if client.contact_email or client.contact_phone %}<p>{% if client.contact_email %}<a href="mailto:{{ client.contact_email }}">{{ client.contact_email }}</a><br>{% endif %}{% if client.contact_phone %}<a href="tel:{{ client.contact_phone }}">{{ client.contact_phone }}</a>{% endif %}</p>{% endif %}
+</section>{% endfor %}{% endblock %}"""
+
 MESSAGE = """{% extends "base" %}{% block main %}<h1>{{ heading }}</h1><p class="notice" role="status">{{ text }}</p>
 {% if back %}<p><a href="/api/portal">{{ t.back }}</a></p>{% endif %}{% endblock %}"""
 
+
+def _pay_note(t: dict[str, str], open_: Amounts) -> str:
+    """The pay note names only what is open (no collection costs for a debtor who owes none)."""
+    parts = [t[f"part_{c}"] for c in ("principal", "costs", "costs_vat", "interest")
+             if getattr(open_, c) > 0]  # fmt: skip
+    if not parts:
+        return ""
+    said = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {t['and']} {parts[-1]}"
+    return t["pay_note_parts"].format(parts=said)
+
+
+def _term_text(
+    t: dict[str, str],
+    term: TermNotice | None,
+    money: Callable[[int], str],
+    day: Callable[[date], str],
+) -> str:
+    if term is None:
+        return ""
+    vat = t["term_vat"].format(vat=money(term.costs_vat)) if term.costs_vat else ""
+    return t["term"].format(day=day(term.last_day), amount=money(term.pay_within),
+                            costs=money(term.costs), vat=vat)  # fmt: skip
+
+
+def _plan(
+    t: dict[str, str],
+    view: Overview,
+    plan: PaymentPlan,
+    today: date,
+    money: Callable[[int], str],
+    day: Callable[[date], str],
+) -> dict[str, str]:
+    """A running plan on the overview: its next installment first, and how to pay it (the
+    plan's own betalingskenmerk, a QR code for that installment only)."""
+    states = plan.installments(today)
+    covers = t["plan_covers"].format(invoices=", ".join(plan.invoice_numbers))
+    nxt = next(
+        (s for s in states if s.open > 0 and s.status is not InstallmentStatus.SKIPPED), None
+    )
+    if nxt is None:
+        return {"next": "", "how": "", "qr": "", "covers": covers}
+    amount = money(nxt.open)
+    reference = betalingskenmerk.display(plan.payment_reference)
+    iban = view.client.ibans[0] if view.client.ibans else ""
+    qr = ""
+    if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate is not None:
+        how = t["plan_debit"].format(amount=amount, iban=mask(plan.mandate.iban))
+    else:
+        how = t["plan_transfer"].format(amount=amount, iban=iban, client=view.client.name,
+                                        reference=reference)  # fmt: skip
+        if iban:
+            try:
+                qr = qr_svg(CreditTransfer(name=view.client.name[:70], iban=iban, amount=nxt.open,
+                                           text=f"Betalingskenmerk {reference}"), scale=3)  # fmt: skip
+            except EpcQrError:
+                qr = ""
+    return {"next": t["plan_next"].format(amount=amount, due=day(nxt.due_date), number=nxt.number,
+                                          count=len(states)),
+            "how": how, "qr": qr, "covers": covers}  # fmt: skip
+
+
 _env = Environment(
-    loader=DictLoader({"base": BASE, "overview": OVERVIEW, "message": MESSAGE}),
+    loader=DictLoader({"base": BASE, "overview": OVERVIEW, "message": MESSAGE, "expired": EXPIRED}),
     autoescape=select_autoescape(default=True, default_for_string=True),
 )
 
@@ -176,7 +270,7 @@ class PortalApp:
         body = _env.get_template(name).render(
             nonce=nonce, lang=lang, t=TEXT[lang], client=client, brand=brand, on_brand=_on(brand), accent=accent,
             logo=logo, client_name=getattr(client, "name", "Inning"), footer=getattr(style, "footer_text", None),
-            lang_switch=f"/api/portal?lang={other}" if client is not None else None, **context,
+            lang_switch=f"/api/portal?lang={other}" if client is not None and not context.pop("lang_switch_off", False) else None, **context,
         )  # fmt: skip
         return ApiResponse(
             status=status, headers=self._headers(nonce), raw=body.encode(), content_type="text/html"
@@ -186,6 +280,36 @@ class PortalApp:
         t = TEXT[lang]
         return self._page("message", 429 if throttled else 403, lang, heading=t["denied_title"],
                           text=t["throttled"] if throttled else t["denied"], back=False)  # fmt: skip
+
+    def _expired(self, req: ApiRequest, access: PortalAccess) -> ApiResponse:
+        """A link we signed, run out: the client's name and how to reach it for a new link, in
+        the debtor's language and the other one below it (the page may be read by someone
+        whose language the old link does not tell). A revoked link, or one whose client or
+        debtor is gone, gets the generic page."""
+        found = self.services.portal.repos.clients.get(access.client_id)
+        debtor = self.services.portal.repos.debtors.get(access.client_id, access.debtor_number)
+        current = self.services.portal.links.generation(access.client_id, access.debtor_number)
+        if found is None or debtor is None or current != access.generation:
+            return self._denied(self._lang(req))
+        client = found[0]
+        lang = self._lang(req, debtor[0].language.value)
+        texts = []
+        for one in (lang, "en" if lang == "nl" else "nl"):
+            t = TEXT[one]
+            if client.contact_email and client.contact_phone:
+                how = t["expired_new"].format(
+                    email=client.contact_email, phone=client.contact_phone
+                )
+            elif client.contact_email:
+                how = t["expired_new_email"].format(email=client.contact_email)
+            elif client.contact_phone:
+                how = t["expired_new_phone"].format(phone=client.contact_phone)
+            else:
+                how = t["expired_new_none"].format(client=client.name)
+            texts.append({"lang": one, "heading": t["expired_title"],
+                          "text": t["expired"].format(client=client.name), "how": how})  # fmt: skip
+        return self._page("expired", 403, lang, client, heading=texts[0]["heading"], texts=texts,
+                          lang_switch_off=True)  # fmt: skip
 
     @staticmethod
     def _cookies(req: ApiRequest) -> dict[str, str]:
@@ -199,6 +323,30 @@ class PortalApp:
         chosen = req.query.get("lang") or self._cookies(req).get(LANG_COOKIE) or debtor_lang
         return chosen if chosen in TEXT else "nl"
 
+    def _debtor_lang(self, req: ApiRequest, access: PortalAccess) -> str:
+        """The page's language for a debtor known by the session: the one chosen on the page,
+        else the debtor's own (one read, on the pages that do not read the debtor anyway)."""
+        chosen = req.query.get("lang") or self._cookies(req).get(LANG_COOKIE)
+        if chosen in TEXT:
+            return str(chosen)
+        try:
+            return self._lang(req, self.portal.parties(access)[1].language.value)
+        except NotFound:
+            return self._lang(req)
+
+    def _not_found(self, req: ApiRequest, access: PortalAccess | None = None) -> ApiResponse:
+        lang = self._lang(req) if access is None else self._debtor_lang(req, access)
+        t = TEXT[lang]
+        return self._page("message", 404, lang, heading=t["not_found_title"], text=t["not_found"],
+                          back=access is not None)  # fmt: skip
+
+    def _form_expired(self, req: ApiRequest, access: PortalAccess) -> ApiResponse:
+        """A failed CSRF check: in practice a form left open past a new link (another session)."""
+        lang = self._debtor_lang(req, access)
+        t = TEXT[lang]
+        return self._page("message", 403, lang, heading=t["expired_form_title"],
+                          text=t["expired_form"], back=True)  # fmt: skip
+
     # -- routes --------------------------------------------------------------------------------
     def handle(self, req: ApiRequest) -> ApiResponse:
         parts = [unquote(p) for p in req.path.split("/") if p]
@@ -211,6 +359,8 @@ class PortalApp:
                 return self._session(req, parts[1:])
         except Throttled:
             return self._denied(self._lang(req), throttled=True)
+        except TokenExpired as expired:
+            return self._expired(req, expired.access)
         except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it
             return self._denied(self._lang(req))
         except Exception as exc:
@@ -221,9 +371,7 @@ class PortalApp:
                 "message", 503, lang, heading="503", text=UNAVAILABLE_TEXT[lang], back=True
             )
             return storage_down(req, page)
-        return self._page(
-            "message", 404, self._lang(req), heading="404", text="Not found", back=False
-        )
+        return self._not_found(req)
 
     def _enter(self, req: ApiRequest, token: str, pay: bool) -> ApiResponse:
         access = self.portal.enter(token, self._source(req))
@@ -246,17 +394,13 @@ class PortalApp:
             # bounded: the portal is open to anyone with a link (a field per invoice: 1,000)
             form = read_form(req, max_fields=PORTAL_FORM_FIELDS)
             if not csrf_ok(self.keys, token, (form.get("csrf") or [""])[0]):
-                return self._page(
-                    "message", 403, self._lang(req), heading="403", text="CSRF", back=True
-                )
+                return self._form_expired(req, access)
             return self._post(req, access, rest, form)
         if rest[:1] == ["invoice"] and len(rest) == 2:
             try:
                 pdf = self.portal.invoice_pdf(access, rest[1])
             except NotFound:
-                return self._page(
-                    "message", 404, self._lang(req), heading="404", text="Not found", back=True
-                )
+                return self._not_found(req, access)
             headers = {
                 **self._headers("-"),
                 "Content-Disposition": f'inline; filename="{re.sub(r"[^A-Za-z0-9._-]", "_", rest[1])}.pdf"',
@@ -265,9 +409,7 @@ class PortalApp:
         if rest[:1] == ["return"] and len(rest) == 2:
             return self._status(req, access, rest[1])
         if rest:
-            return self._page(
-                "message", 404, self._lang(req), heading="404", text="Not found", back=True
-            )
+            return self._not_found(req, access)
         return self._overview(req, access)
 
     def _overview(
@@ -277,30 +419,40 @@ class PortalApp:
         notice: str = "",
         error: bool = False,
         status: int = 200,
+        refusal: str = "",
     ) -> ApiResponse:
         view = self.portal.overview(access)
         lang = self._lang(req, view.debtor.language.value)
+        t = TEXT[lang]
+        if refusal:  # a form's refusal, in the language of the page it is shown on
+            notice = t["error"].format(reason=reason(lang, refusal))
         money = format_eur_nl if lang == "nl" else format_eur_en
         today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
 
-        def line(i: Invoice) -> dict[str, str]:
-            claim = view.claims.get(i.number)
-            open_ = claim.open if claim else Amounts(principal=i.open_amount)
-            return {"number": i.number, "due": i.due_date.strftime("%d-%m-%Y") if lang == "nl" else i.due_date.isoformat(),
-                    "principal": money(open_.principal), "costs": money(open_.costs + open_.costs_vat),
-                    "interest": money(open_.interest), "amount": money(open_.total)}  # fmt: skip
+        def day(on: date) -> str:
+            return on.strftime("%d-%m-%Y") if lang == "nl" else on.isoformat()
 
-        lines = [line(i) for i in view.invoices]
-        costs = sum(c.open.costs + c.open.costs_vat for c in view.claims.values())
-        interest = sum(c.open.interest for c in view.claims.values())
+        def line(i: Invoice) -> dict[str, object]:
+            figures = invoice_figures(i, view.claims.get(i.number))
+            return {"number": i.number, "due": day(i.due_date), "rows": shown(figures, t, money),
+                    "amount": money(figures.open)}  # fmt: skip
+
+        payable = view.payable
+        lines = [line(i) for i in payable]
         done = req.query.get("done", "")
-        if not notice and f"done_{done}" in TEXT[lang]:
-            notice = TEXT[lang][f"done_{done}"]
+        if not notice and f"done_{done}" in t:
+            notice = t[f"done_{done}"]
+        total = money(view.total)
         response = self._page(
-            "overview", status, lang, view.client, title=TEXT[lang]["title"], debtor=view.debtor,
-            lines=lines, pdfs=view.pdfs, disputed=", ".join(view.disputed), costs=money(costs) if costs else "",
-            interest=money(interest) if interest else "", total=money(view.total),
+            "overview", status, lang, view.client, title=t["title"], debtor=view.debtor,
+            lines=lines, pdfs=view.pdfs, disputed=", ".join(view.disputed), total=total,
+            pay_note=_pay_note(t, components(view.claims, {i.number for i in payable})),
             iban=view.owed.client_iban, reference=view.owed.betalingskenmerk, qr=view.owed.qr_svg,
+            description=transfer_text(view.debtor.number, [i.number for i in payable]),
+            term=_term_text(t, view.term, money, day), plans=[_plan(t, view, p, today, money, day) for p in view.plans],
+            on_hold=[t["on_hold_disputed"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
+                     for i in view.disputed_invoices],
+            disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),
         )  # fmt: skip
@@ -319,10 +471,13 @@ class PortalApp:
         action = rest[0] if rest else ""
         try:
             if action == "pay":
+                # the main button pays everything the page asked (its amount is on it); the
+                # other only the ticked invoices
+                numbers = (
+                    self.portal.payable(access) if one("all") == "yes" else form.get("invoice", [])
+                )
                 return self._redirect(
-                    self.portal.pay(
-                        access, form.get("invoice", []), self.services.settings.public_base_url
-                    )
+                    self.portal.pay(access, numbers, self.services.settings.public_base_url)
                 )
             if action == "postpone":
                 try:
@@ -340,17 +495,9 @@ class PortalApp:
                 self.portal.message(access, one("text"))
                 return self._redirect("/api/portal?done=message")
         except (Invalid, NotFound) as exc:
-            lang = self._lang(req)
-            return self._overview(
-                req,
-                access,
-                TEXT[lang]["error"].format(reason=reason(lang, str(exc))),
-                error=True,
-                status=400,
-            )
-        return self._page(
-            "message", 404, self._lang(req), heading="404", text="Not found", back=True
-        )
+            # translated once the page knows the debtor's own language (final4 #10)
+            return self._overview(req, access, error=True, status=400, refusal=str(exc))
+        return self._not_found(req, access)
 
     def _status(self, req: ApiRequest, access: PortalAccess, back: str) -> ApiResponse:
         client, debtor = self.portal.parties(access)
@@ -359,9 +506,8 @@ class PortalApp:
         try:
             status = self.portal.payment_status(access, client, back)
         except NotFound:
-            return self._page(
-                "message", 404, lang, client, heading="404", text="Not found", back=True
-            )
+            return self._page("message", 404, lang, client, heading=t["not_found_title"],
+                              text=t["not_found"], back=True)  # fmt: skip
         text = {"paid": t["status_paid"], "open": t["status_open"], "pending": t["status_open"],
                 "authorized": t["status_open"]}.get(status, t["status_failed"])  # fmt: skip
         return self._page("message", 200, lang, client, title=t["status_title"], heading=t["status_title"],

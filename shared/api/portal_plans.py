@@ -23,6 +23,7 @@ from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment
 from shared.domain.portal.tokens import PortalAccess, csrf_ok, csrf_token
+from shared.domain.references import betalingskenmerk
 from shared.domain.references.iban import mask
 from shared.services.errors import Invalid, NotFound
 from shared.services.plans.self_service import MandateSigning, PlanChoice, PortalPlans
@@ -113,9 +114,7 @@ class PortalPlanPages:
         if req.method == "POST":
             form = read_form(req, max_fields=portal_app.PORTAL_FORM_FIELDS)  # bounded
             if not csrf_ok(self.app.keys, token, _one(form, "csrf")):
-                return self.app._page(
-                    "message", 403, self.app._lang(req), heading="403", text="CSRF", back=True
-                )
+                return self.app._form_expired(req, access)
             return self._post(req, access, rest, form)
         if rest == []:
             return self._plans(req, access)
@@ -125,9 +124,7 @@ class PortalPlanPages:
                 return self._preview(req, access, query)
             except Invalid as exc:
                 return self._plans(req, access, self._error(req, exc, access), status=400)
-        return self.app._page(
-            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
-        )
+        return self.app._not_found(req, access)
 
     # -- pages -------------------------------------------------------------------------------
     def _money(self, lang: str) -> Any:
@@ -176,7 +173,7 @@ class PortalPlanPages:
             p["collected"].format(iban=mask(plan.mandate.iban))
             if plan.method is PlanMethod.DIRECT_DEBIT and plan.mandate
             else p["reference"].format(iban=iban, client=view.client.name,
-                                       reference=plan.payment_reference)
+                                       reference=betalingskenmerk.display(plan.payment_reference))
         )  # fmt: skip
         lines = [
             {"number": s.number, "due": self._day(s.due_date, lang), "amount": money(s.amount),
@@ -272,9 +269,7 @@ class PortalPlanPages:
                 return self._plans(req, access, self._error(req, exc, access), status=status)
             done = "plan_postponed" if granted else "plan_postpone_requested"
             return self.app._redirect(f"/api/portal/plan?done={done}")
-        return self.app._page(
-            "message", 404, self.app._lang(req), heading="404", text="Not found", back=True
-        )
+        return self.app._not_found(req, access)
 
     def _check_mandate_text(
         self, req: ApiRequest, access: PortalAccess, signing: MandateSigning

@@ -51,9 +51,7 @@ def reminder_page(app: PortalApp, req: ApiRequest, parts: list[str]) -> ApiRespo
         try:
             return _document(app, access, parts[2])
         except NotFound:
-            return app._page(
-                "message", 404, app._lang(req), heading="404", text="Not found", back=True
-            )
+            return app._not_found(req, access)
     return None
 
 

@@ -19,12 +19,17 @@ from datetime import date, timedelta
 
 from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.messaging_repo import CounterRepository
+from shared.adapters.tables.plans_repo import PLAN_INVOICES, PlanRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceStatus
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import ClaimFigures
+from shared.domain.ledger.replay import open_claims
 from shared.domain.parties import Client, Debtor
+from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.files import FileStore
@@ -94,6 +99,19 @@ class PortalLinks:
 
 
 @dataclass(frozen=True)
+class TermNotice:
+    """Inside a 14-day term (the letter's "betaal binnen 14 dagen"): what paying by the last
+    day of the term costs, and the collection costs owed from the day after, computed from the
+    same claim records as the page's figures (the letter's numbers: no second computation)."""
+
+    last_day: date
+    invoice_numbers: tuple[str, ...]
+    pay_within: int  # cents: principal and interest up to the last day
+    costs: int  # cents, VAT included
+    costs_vat: int  # cents: the part of ``costs`` that is VAT (Besluit BIK art. 2 lid 3)
+
+
+@dataclass(frozen=True)
 class Overview:
     client: Client
     debtor: Debtor
@@ -102,13 +120,30 @@ class Overview:
     pdfs: frozenset[str]
     claims: dict[str, ClaimFigures] = field(default_factory=dict)  # per invoice, from the ledger
     disputed: tuple[str, ...] = ()  # still owed, no payment asked while the dispute is looked at
+    disputed_invoices: tuple[Invoice, ...] = ()  # the same, to list them as "in behandeling"
+    term: TermNotice | None = None  # inside a 14-day term: pay by then, or costs follow
+    # running payment plans over these invoices (the invoice numbers they hold): the overview
+    # asks their next installment, not the whole claim
+    plans: tuple[PaymentPlan, ...] = ()
+
+    @property
+    def planned(self) -> frozenset[str]:
+        return frozenset(n for p in self.plans for n in p.invoice_numbers)
+
+    @property
+    def payable(self) -> list[Invoice]:
+        """What the overview asks to pay at once: every open invoice no running plan holds."""
+        planned = self.planned
+        return [i for i in self.invoices if i.number not in planned]
 
     @property
     def total(self) -> int:
         """What paying everything online costs: the open claims (principal, costs with their
         VAT, interest), the same amount the payment asks."""
         if self.claims:
-            return sum(f.open.total for f in self.claims.values())
+            return sum(
+                self.claims[i.number].open.total for i in self.payable if i.number in self.claims
+            )
         return (
             sum(line.open_amount for line in self.owed.invoices)
             + self.owed.costs
@@ -221,8 +256,9 @@ class PortalService:
     # -- what is owed --------------------------------------------------------------------------
     def overview(self, access: PortalAccess) -> Overview:
         """Two waves of storage reads, each in parallel: the client, the debtor and the debtor's
-        invoices; then the debtor's ledger (inside the claim figures) and which invoices have
-        a PDF."""
+        invoices; then the debtor's ledger (inside the claim figures), which invoices have a
+        PDF and which a payment plan holds (a held invoice's plan is read right after, beside
+        the ledger read)."""
         client_f = self._reads.submit(self.repos.clients.get, access.client_id)
         debtor_f = self._reads.submit(
             self.repos.debtors.get, access.client_id, access.debtor_number
@@ -244,27 +280,71 @@ class PortalService:
             for i in invoices
             if i.pdf is None
         }
-        claims = (
-            self.online.payments.ledger.open_claims(
-                client,
-                [i.number for i in invoices],
-                today,
-                debtor=debtor,
-                every_invoice=every_invoice,
-            )
+        plans_f = (
+            self._reads.submit(self._plans_holding, client.client_id, [i.number for i in invoices])
             if invoices
-            else {}
+            else None
         )
+        ledger = self.online.payments.ledger
+        claims: dict[str, ClaimFigures] = {}
+        term: TermNotice | None = None
+        if invoices:
+            # the claim figures the API's claim gives (the ledger's own replay), read once: the
+            # 14-day term's figures below are the same records on other days
+            records = ledger.debtor_claims(client, debtor.number, debtor, every_invoice).records
+            rates = ledger.rates()
+            wanted = {i.number for i in invoices}
+            figures = open_claims(records, today, rates)
+            claims = {n: f for n, f in figures.items() if n in wanted}
+            if not client.client_bears_costs:
+                term = _term(records, claims, today, rates)
+            # a disputed invoice's claim too: the page lists it as on hold, with what it says
+            claims |= {
+                i.number: figures[i.number]
+                for i in every_invoice
+                if i.status is InvoiceStatus.DISPUTED and i.number in figures
+            }
         pdfs = frozenset(i.number for i in invoices if i.pdf) | frozenset(
             number for number, exists in has_pdf.items() if exists.result()
         )
-        owed = self.dunning.context(
-            client, debtor, invoices, today, with_links=False, claims=claims
-        )
+        plans = plans_f.result() if plans_f is not None else ()
+        planned = {n for p in plans for n in p.invoice_numbers}
+        payable = [i for i in invoices if i.number not in planned]
+        owed = self.dunning.context(client, debtor, payable, today, with_links=False, claims=claims)
+        if term is not None and set(term.invoice_numbers) & planned:
+            term = None  # the plan's schedule, not the letter's term, says what to pay by when
         disputed = tuple(
-            sorted(i.number for i in every_invoice if i.status is InvoiceStatus.DISPUTED)
+            sorted(
+                (i for i in every_invoice if i.status is InvoiceStatus.DISPUTED),
+                key=lambda i: (i.due_date, i.number),
+            )
         )
-        return Overview(client, debtor, invoices, owed, pdfs, claims, disputed)
+        return Overview(client, debtor, invoices, owed, pdfs, claims,
+                        tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
+                        disputed, term, plans)  # fmt: skip
+
+    def _plans_holding(self, client_id: str, numbers: list[str]) -> tuple[PaymentPlan, ...]:
+        """The running plans that hold any of these invoices: one range read of the holds
+        (a row per invoice a plan holds, so the range between the debtor's first and last
+        number holds few rows: point reads would be a request per invoice), then each
+        holding plan (none for a debtor without a plan)."""
+        wanted = {encode(n) for n in numbers}
+        ids: set[str] = set()
+        continuation: str | None = None
+        while True:
+            page = self.repos.store.query(
+                PLAN_INVOICES, pk=encode(client_id), continuation=continuation,
+                rk_range=(min(wanted), max(wanted) + " "),  # [low, high): the last one included
+            )  # fmt: skip
+            ids |= {str(r.data["PlanId"]) for r in page.rows if r.rk in wanted}
+            continuation = page.continuation
+            if continuation is None:
+                break
+        if not ids:
+            return ()
+        repo = PlanRepository(self.repos.store)
+        found = [repo.get(client_id, plan_id) for plan_id in sorted(ids)]
+        return tuple(f[0] for f in found if f is not None and f[0].status in RUNNING)
 
     def invoice_pdf(self, access: PortalAccess, number: str) -> bytes:
         invoice = self._own(access, [number])[0]
@@ -324,10 +404,22 @@ class PortalService:
             return None
         return str(row.data["CheckoutUrl"])
 
-    def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
-        """The payment link: one payment for all that is open; None when nothing is."""
+    def payable(self, access: PortalAccess) -> list[str]:
+        """What "pay everything" pays: every open invoice no running payment plan holds (a
+        plan's invoices are paid by its installments, not at once)."""
         invoices = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
         numbers = [i.number for i in invoices if i.is_collectable]
+        if not numbers:
+            return []
+        planned = {
+            n for p in self._plans_holding(access.client_id, numbers) for n in p.invoice_numbers
+        }
+        return [n for n in numbers if n not in planned]
+
+    def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
+        """The payment link: one payment for all that is open and in no running plan; None
+        when nothing is (the overview then shows the plan's next installment)."""
+        numbers = self.payable(access)
         return self.pay(access, numbers, base_url) if numbers else None
 
     def payment_status(self, access: PortalAccess, client: Client, back: str) -> str:
@@ -482,3 +574,53 @@ class PortalService:
 
 
 _RETURN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def transfer_text(debtor_number: str, numbers: list[str]) -> str:
+    """What a transfer without a betalingskenmerk quotes: the text the EPC QR code of these
+    invoices carries (DunningService.context), so a typed transfer says what a scanned one
+    would and is matched the same way."""
+    return f"{debtor_number} {' '.join(numbers)}"[:140]
+
+
+def _term(
+    records: list[ClaimRecord],
+    claims: dict[str, ClaimFigures],
+    today: date,
+    rates: RateTable | None,
+) -> TermNotice | None:
+    """The 14-day term still running on open invoices whose costs are not charged yet: the
+    earliest term's last day, what paying by then costs (principal and interest up to that
+    day, as the letter's QR code asks) and the costs owed from the day after (as the letter
+    announced them: the same replay on the day they become owed)."""
+    owed_from = min(
+        (
+            f.costs_owed_from
+            for f in claims.values()
+            if f.costs_owed_from is not None
+            and f.costs_owed_from > today
+            and f.charged.costs == 0
+            and f.open.total > 0
+        ),
+        default=None,
+    )
+    if owed_from is None:
+        return None
+    numbers = tuple(
+        sorted(
+            n for n, f in claims.items() if f.costs_owed_from == owed_from and f.charged.costs == 0
+        )
+    )
+    last_day = owed_from - timedelta(days=1)
+    within = open_claims(records, last_day, rates)
+    after = open_claims(records, owed_from, rates)
+    costs = sum(after[n].open.costs + after[n].open.costs_vat for n in numbers if n in after)
+    if costs <= 0:
+        return None  # nothing follows the term (below the client's minimum, costs waived)
+    return TermNotice(
+        last_day=last_day,
+        invoice_numbers=numbers,
+        pay_within=sum(within[n].open.total for n in numbers if n in within),
+        costs=costs,
+        costs_vat=sum(after[n].open.costs_vat for n in numbers if n in after),
+    )

@@ -118,6 +118,43 @@ def _shot(driver: webdriver.Chrome, name: str) -> None:
     assert driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
+_OFF_SCREEN = """
+const width = document.documentElement.clientWidth;
+const shown = [...document.querySelectorAll('.inv dd, #total strong, button[name=all]')];
+return {width: width, scroll: document.documentElement.scrollWidth, count: shown.length,
+        off: shown.filter(e => e.getBoundingClientRect().right > width + 0.5)
+                  .map(e => e.textContent + ' @ ' + e.getBoundingClientRect().right),
+        total: (document.querySelector('#total strong') || {}).textContent,
+        button: (document.querySelector('button[name=all]') || {}).textContent};
+"""
+
+
+def test_on_a_phone_every_amount_and_the_total_are_on_screen(served, browser):
+    """Review debtor6 #1: at 390 px (Chrome's mobile emulation) every invoice's figures, the
+    total and the pay button fit the screen without sideways scrolling, and the button says
+    what it pays."""
+    url, keys = served
+    headers = {"X-Api-Key": keys["BAKKERIJ"]}
+    client_id = httpx.get(f"{url}/api/v1/clients/BAKKERIJ", headers=headers).json()["client_id"]
+    links = bootstrap.services().portal.links
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True},
+    )
+    try:
+        browser.get(links.portal_link(client_id, "D-1001"))
+        _wait(lambda: "F-0001" in browser.page_source and 'name="all"' in browser.page_source)
+        seen = browser.execute_script(_OFF_SCREEN)
+        assert seen["width"] <= 390 and seen["count"] >= 4, seen
+        assert seen["off"] == [] and seen["scroll"] <= seen["width"], seen
+        assert seen["total"] and seen["button"] == f"Betaal {seen['total']}", seen
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert browser.save_screenshot(str(SHOTS / "portal-overview-phone.png"))
+        assert _accessibility_violations(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_a_debtor_pays_two_invoices_from_the_reminder(served, browser):
     url, keys = served
     headers = {"X-Api-Key": keys["BAKKERIJ"]}

@@ -22,6 +22,15 @@ class TokenError(ValueError):
     """Why a token was refused; never shown in detail to the debtor."""
 
 
+class TokenExpired(TokenError):
+    """A token we signed whose time is up: it still tells whose link it was, so the page can
+    name the client and how to get a new link (an old letter is what a debtor has in hand)."""
+
+    def __init__(self, access: PortalAccess) -> None:
+        super().__init__("expired")
+        self.access = access
+
+
 @dataclass(frozen=True)
 class PortalAccess:
     client_id: str
@@ -101,9 +110,10 @@ def verify(keys: SigningKeys, token: str, now: datetime) -> PortalAccess:
     except ValueError:
         raise TokenError("malformed") from None
     expiry = datetime.fromtimestamp(expires, tz=now.tzinfo)
+    access = PortalAccess(fields[2], fields[3], generation, expiry)
     if now >= expiry:
-        raise TokenError("expired")
-    return PortalAccess(fields[2], fields[3], generation, expiry)
+        raise TokenExpired(access)
+    return access
 
 
 def csrf_token(keys: SigningKeys, session: str) -> str:

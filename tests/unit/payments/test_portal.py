@@ -327,7 +327,7 @@ def test_the_overview_shows_each_claim_and_pays_all_of_it(portal):
     )  # fmt: skip
     browser = enter(world, app)
     page = browser.page()
-    assert "Incassokosten" in page and "Wettelijke rente" in page and "Hoofdsom" in page
+    assert "Incassokosten" in page and "Wettelijke rente" in page and "Factuurbedrag" in page
     assert "€ 40,00" in page and "apart in rekening" not in page
     f1 = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1/claim").body["open"]
     assert f"€ {f1['total'].replace('.', ',')}" in page
