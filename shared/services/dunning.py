@@ -68,7 +68,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, TableStore, TransactionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
@@ -770,7 +770,10 @@ class DunningService:
                 return debtor  # a retry of a change made already: told once on the log
             try:
                 self.repos.debtors.save(updated, etag)
-            except Exception:  # noqa: S112 - lost a race: read again
+            except (PreconditionFailed, Conflict):
+                # lost a race (the ETag moved): read again. Storage trouble is not a race: it
+                # goes to the router's 503 with Retry-After (failure6 #6), not a 422 after five
+                # tries at once
                 continue
             now = self.clock.now()
             self.repos.contacts.add(
