@@ -737,9 +737,15 @@ class DunningService:
             # a 14-day term it moves the costs to after that day (law4 #4, docs/law.md); dated
             # by the day it was granted, also when a retry (or the run) writes a missing hold
             ref, span = postponement_hold(debtor.pause.since, until, "debtor")
-            for inv in self.repos.invoices.for_debtor(client.client_id, number):
-                if inv.is_collectable:
-                    self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
+            collectable = [
+                i
+                for i in self.repos.invoices.for_debtor(client.client_id, number)
+                if i.is_collectable
+            ]
+            # looked at in the next run first: it writes a hold lost to a fault below
+            self.schedule_invoices(client.client_id, collectable)
+            for inv in collectable:
+                self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
         return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
@@ -837,10 +843,11 @@ class DunningService:
             # granted inside the 14-day term, it moves the costs to after that day (law4 #4,
             # docs/law.md); after the term, no effect. Written after the invoice, dated by the
             # day on it: a hold lost to a fault is written by the retry or by the dunning run
-            # with the day the arrangement was made, not theirs (failure6 #5)
+            # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
+            # next run first, so that run is never later than the hold it may have to write
+            self.schedule_invoices(client.client_id, [updated])
             for ref, span in arranged_holds(updated):
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
-            self.schedule_invoices(client.client_id, [updated])
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
 
