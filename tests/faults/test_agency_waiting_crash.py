@@ -108,3 +108,22 @@ def test_a_clients_person_cannot_recount_the_agency_list(world: Any, tenants: An
     admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
     token = csrf_of(admin.get("/today"))
     assert admin.post("/agency-actions", {"csrf": token, "do": "recount"}).status == 403
+
+
+def test_today_is_shown_when_counting_again_fails(
+    world: Any, tenants: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Storage refusing the recount's writes: Today still shows what it read."""
+    from azure.core.exceptions import ServiceRequestError
+
+    staff = desk_for(world, Role.AGENCY_STAFF, None, "staff@agency-a.example")
+    _today(staff)
+    _add_across_a_crash(world, _item("q1"), monkeypatch)
+
+    def down(*a: Any, **kw: Any) -> None:
+        raise ServiceRequestError("injected: connection refused")
+
+    monkeypatch.setattr(world.services.console_figures, "recount", down)
+    page = staff.get("/today?lang=en")
+    assert page.status == 200
+    assert "1 waiting, 1 of them holding money up" in page.encoded().decode()

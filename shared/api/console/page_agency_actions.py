@@ -8,6 +8,7 @@ the client's action list."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
@@ -18,6 +19,8 @@ from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.domain.records import ActionItem
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+
+log = logging.getLogger(__name__)
 
 # the kinds that stop money: shown in red on Today
 URGENT = frozenset({"statement_quarantined", "settlement_blocked", "settlement_approval"})
@@ -56,14 +59,24 @@ def waiting(desk: Desk, shown: int = 5) -> AgencyWaiting:
     if len(read) <= shown:
         seen = Counter(item.kind for item in read)
         if seen != Counter(counts):
-            figures.recount(scope)  # heals the stored sums for every later view
+            _recount(desk, scope)  # heals the stored sums for every later view
         counts = dict(seen)
-    elif sum(counts.values()) < len(read):
-        figures.recount(scope)
+    elif sum(counts.values()) < len(read) and _recount(desk, scope):
         counts = figures.action_counts(scope)
     return AgencyWaiting(
         sum(counts.values()), sum(n for kind, n in counts.items() if kind in URGENT), read[:shown]
     )
+
+
+def _recount(desk: Desk, scope: str) -> bool:
+    """Count the scope's sums again; a view is still shown when that fails (storage trouble:
+    the next view tries again)."""
+    try:
+        desk.services.console_figures.recount(scope)
+    except Exception:  # the page shows what it read; the sums stay as they were
+        log.warning("waiting sums of %s not counted again", scope, exc_info=True)
+        return False
+    return True
 
 
 @page("agency-actions", nav="ag_nav", order=11, agency_only=True,
