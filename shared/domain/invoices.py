@@ -63,6 +63,11 @@ class Invoice:
     # the credit note (reference, principal) that credited the whole rest of the invoice (a
     # partial credit for all of what was open): its retry is answered, not refused (attack5)
     credited_by: tuple[str, Cents] | None = None
+    # the Amsterdam day the current promise to pay / pause until a day was agreed: the day
+    # of its costs hold in the ledger (written after the invoice), so a retry or the dunning
+    # run writes a hold that is missing with that day, not its own (failure6 #5)
+    promised_on: date | None = None
+    paused_on: date | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -68,7 +68,7 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
-from shared.ports.tables import Conflict, TableStore, TransactionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, TableStore, TransactionFailed
 from shared.services.cases import CaseService
 from shared.services.dunning_recheck import CHANGED, DEMANDED, changed_since, demanded
 from shared.services.errors import Invalid, NotFound
@@ -313,6 +313,8 @@ class DunningService:
         # prescription: warnings, the hold past the date, the next look (law4 findings 3, 5, 9);
         # a debtor without a workflow is warned on its weekly re-check too
         watch = self.prescriptions.review(client, debtor, invoices, today)
+        # before the workflow: the law's costs arise without one (a client's own 14-day letter)
+        self._write_missing_holds(client, debtor, invoices)
         if workflow is None:
             later = today + RECHECK_WITHOUT_WORKFLOW
             recheck: list[tuple[str | None, str | None]] = [
@@ -376,6 +378,29 @@ class DunningService:
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return len(planned)
+
+    def _write_missing_holds(
+        self, client: Client, debtor: Debtor, invoices: Sequence[Invoice]
+    ) -> None:
+        """The costs holds of the arrangements on the open invoices and on the debtor (a
+        promise, a pause until a day) that their claims lack: the hold is written after the
+        invoice or debtor row, so a fault in between leaves it out until a retry or this run
+        writes it, dated by the day the arrangement was agreed (failure6 #5). An invoice with
+        no such arrangement costs no read; one with it, one point read of its claim header."""
+        for inv in invoices:
+            if not inv.is_collectable:
+                continue
+            wanted = arranged_holds(inv)
+            if debtor.pause is not None and debtor.pause.until is not None:
+                wanted.append(postponement_hold(debtor.pause.since, debtor.pause.until, "debtor"))
+            if not wanted:
+                continue
+            header = self.ledger.ledger.header(client.client_id, inv.debtor_number, inv.number)
+            have = set(header.costs_held) if header is not None else set()
+            for ref, span in wanted:
+                if (ref, span[0], span[1]) not in have:
+                    self.ledger.set_costs_hold(client.client_id, inv.debtor_number, inv.number,
+                                               ref, span)  # fmt: skip
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
@@ -719,15 +744,29 @@ class DunningService:
     def pause_debtor(
         self, client: Client, number: str, reason: str, until: date | None, author: str
     ) -> Debtor:
-        debtor = self._debtor_change(client, number, lambda d: replace(d, pause=Pause(reason, amsterdam_date(self.clock.now()), until)),
-                                     ContactKind.PAUSE, f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
-        if until is not None:
+        today = amsterdam_date(self.clock.now())
+
+        def paused(d: Debtor) -> Debtor:
+            if d.pause is not None and (d.pause.reason, d.pause.until) == (reason, until):
+                return d  # a retry: the pause stands from the day it was granted
+            return replace(d, pause=Pause(reason, today, until))
+
+        debtor = self._debtor_change(client, number, paused, ContactKind.PAUSE,
+                                     f"Paused: {reason}" + (f" until {until}" if until else ""), author)  # fmt: skip
+        if until is not None and debtor.pause is not None:
             # a pause of the debtor until a day is a postponement of each open invoice: inside
-            # a 14-day term it moves the costs to after that day (law4 #4, docs/law.md)
-            ref, span = postponement_hold(amsterdam_date(self.clock.now()), until, "debtor")
-            for inv in self.repos.invoices.for_debtor(client.client_id, number):
-                if inv.is_collectable:
-                    self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
+            # a 14-day term it moves the costs to after that day (law4 #4, docs/law.md); dated
+            # by the day it was granted, also when a retry (or the run) writes a missing hold
+            ref, span = postponement_hold(debtor.pause.since, until, "debtor")
+            collectable = [
+                i
+                for i in self.repos.invoices.for_debtor(client.client_id, number)
+                if i.is_collectable
+            ]
+            # looked at in the next run first: it writes a hold lost to a fault below
+            self.schedule_invoices(client.client_id, collectable)
+            for inv in collectable:
+                self.ledger.set_costs_hold(client.client_id, number, inv.number, ref, span)
         return debtor
 
     def resume_debtor(self, client: Client, number: str, author: str) -> Debtor:
@@ -754,9 +793,14 @@ class DunningService:
                 raise NotFound(f"debtor {number} not found")
             debtor, etag = found
             updated: Debtor = change(debtor)  # type: ignore[operator]
+            if updated == debtor:
+                return debtor  # a retry of a change made already: told once on the log
             try:
                 self.repos.debtors.save(updated, etag)
-            except Exception:  # noqa: S112 - lost a race: read again
+            except (PreconditionFailed, Conflict):
+                # lost a race (the ETag moved): read again. Storage trouble is not a race: it
+                # goes to the router's 503 with Retry-After (failure6 #6), not a 422 after five
+                # tries at once
                 continue
             now = self.clock.now()
             self.repos.contacts.add(
@@ -781,44 +825,50 @@ class DunningService:
             if stored is None:
                 raise NotFound(f"invoice {number} not found")
             inv = stored.invoice
+            now = self.clock.now()
+            today = amsterdam_date(now)
             if resume:
                 updated, summary, kind = (
-                    replace(inv, paused_until=None, promise_until=None),
+                    replace(inv, paused_until=None, promise_until=None, promised_on=None,
+                            paused_on=None),
                     f"Invoice {number} resumed",
                     ContactKind.RESUME,
-                )
+                )  # fmt: skip
             elif promise_until is not None:
+                # the same promise again (a retry, a second click) keeps the day it was agreed
+                same = inv.promise_until == promise_until and inv.promised_on is not None
                 updated, summary, kind = (
-                    replace(inv, promise_until=promise_until),
+                    replace(inv, promise_until=promise_until,
+                            promised_on=inv.promised_on if same else today),
                     f"Promise to pay invoice {number} by {promise_until}",
                     ContactKind.NOTE,
-                )
+                )  # fmt: skip
             else:
                 until = paused_until or date.max
+                same = inv.paused_until == until and inv.paused_on is not None
                 updated, summary, kind = (
-                    replace(inv, paused_until=until),
+                    replace(inv, paused_until=until, paused_on=inv.paused_on if same else today),
                     f"Invoice {number} paused" + (f" until {paused_until}" if paused_until else ""),
                     ContactKind.PAUSE,
                 )
-            try:
-                self.repos.invoices.save(updated, stored)
-            except TransactionFailed:
-                continue
-            except InvoiceRuleError as exc:
-                raise Invalid(str(exc)) from exc
-            now = self.clock.now()
-            agreed = None if resume else (promise_until or paused_until)
-            if agreed is not None:
-                # a postponement until a day (or a promise to pay by it the creditor accepts):
-                # granted inside the 14-day term, it moves the costs to after that day (law4
-                # #4, docs/law.md); after the term, no effect
-                ref, span = postponement_hold(
-                    amsterdam_date(now), agreed, "promise" if promise_until else "postponement"
-                )
-                self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
-            self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
-                                                 invoice_numbers=(number,), system=True, author=author))  # fmt: skip
+            if updated != inv:  # else a retry: recorded and told already
+                try:
+                    self.repos.invoices.save(updated, stored)
+                except TransactionFailed:
+                    continue
+                except InvoiceRuleError as exc:
+                    raise Invalid(str(exc)) from exc
+                self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
+                                                     invoice_numbers=(number,), system=True, author=author))  # fmt: skip
+            # a postponement until a day (or a promise to pay by it the creditor accepts):
+            # granted inside the 14-day term, it moves the costs to after that day (law4 #4,
+            # docs/law.md); after the term, no effect. Written after the invoice, dated by the
+            # day on it: a hold lost to a fault is written by the retry or by the dunning run
+            # with the day the arrangement was made, not theirs (failure6 #5); looked at in the
+            # next run first, so that run is never later than the hold it may have to write
             self.schedule_invoices(client.client_id, [updated])
+            for ref, span in arranged_holds(updated):
+                self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             return updated
         raise Invalid(f"invoice {number} keeps changing; retry")
 
@@ -920,6 +970,19 @@ class DunningRunIncomplete(RuntimeError):
             "the job is retried"
         )
         self.failed = failed
+
+
+def arranged_holds(inv: Invoice) -> list[tuple[str, tuple[date, date | None]]]:
+    """The costs holds the invoice's own arrangements ask for: a promise to pay by a day, a
+    pause until a day (or until resumed), each dated by the day it was agreed (kept on the
+    invoice; an arrangement recorded before that day was kept has no day, and no hold here)."""
+    holds = []
+    if inv.promise_until is not None and inv.promised_on is not None:
+        holds.append(postponement_hold(inv.promised_on, inv.promise_until, "promise"))
+    if inv.paused_until not in (None, date.max) and inv.paused_on is not None:
+        assert inv.paused_until is not None  # (a pause until resumed holds no costs)
+        holds.append(postponement_hold(inv.paused_on, inv.paused_until, "postponement"))
+    return holds
 
 
 def step_key_prefix(debtor_number: str, workflow_id: str, step_index: int) -> str:

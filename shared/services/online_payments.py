@@ -563,7 +563,9 @@ class OnlinePaymentService:
             # the plan decided on Mollie's lists: nothing of the payment is refunded or
             # charged back now, so all of it stands again (booked once under its net id)
             whole = replace(payment, amount_refunded=0, amount_charged_back=0)
-            self._claim_undone(whole, 0, etag)
+            # what was booked before is kept on the claim until the net is booked, so a
+            # delivery stopping in between is finished by the redelivery (failure6 #1)
+            self._claim_undone(whole, 0, etag, was=booked if booked.cents else None)
             if booked.cents:
                 self._restore(client, str(record["Debtor"]), booking_id, whole, invoices,
                               booked=booked, undone=0)  # fmt: skip
@@ -572,7 +574,28 @@ class OnlinePaymentService:
             self._verify_undone(whole, 0)
             self._still(provider, payment, 0)
             outcome = "refund_failed"
+        elif outcome == "counts_again":
+            outcome = self._counted_again(client, record, payment, booking_id, invoices,
+                                          booked=booked, etag=etag, provider=provider)  # fmt: skip
         return outcome
+
+    def _counted_again(self, client: Client, record: dict[str, Any], payment: MolliePayment,
+                       booking_id: str, invoices: list[str], *, booked: _Undone, etag: str | None,
+                       provider: PaymentProvider | None) -> str:  # fmt: skip
+        """The plan counted its debit again (a reversed chargeback, a failed or canceled
+        refund) on a delivery that stopped before the payment was booked anew: what our
+        'undone' row says was taken back stands again, booked as the first delivery would
+        have (``_restore``: the net once, told once). Nothing taken back by us on the row:
+        the payment's reversal is not ours to undo, so it stays as it is."""
+        if not booked.cents:
+            return "paid"
+        whole = replace(payment, amount_refunded=0, amount_charged_back=0)
+        self._claim_undone(whole, 0, etag, was=booked)
+        restored = self._restore(client, str(record["Debtor"]), booking_id, whole, invoices,
+                                 booked=booked, undone=0)  # fmt: skip
+        self._verify_undone(whole, 0)
+        self._still(provider, payment, 0)
+        return "refund_failed" if restored == "refund_failed" else "paid"
 
     def _still(
         self, provider: PaymentProvider | None, payment: MolliePayment, undone: Cents

@@ -20,6 +20,7 @@ suggestion for staff.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -896,6 +897,19 @@ class StatementService:
             "bytes": len(data),
             **error.as_dict(),
         }
+        scope = (
+            agency_scope(agency_id)
+            if agency_id and self.repos.agencies.get(agency_id)
+            else agency_scope("_unknown")
+        )
+        # the item first, keyed by the file, then the copy, then the inbox delete: a worker
+        # dying (or a write timing out) anywhere leaves the file in the inbox, and the
+        # blob trigger's redelivery finishes the steps, adding the item once; deleted first,
+        # the redelivery found no blob and nobody was ever told (failure6 #9)
+        self._add_action(
+            scope, "statement_quarantined", f"Statement file {name} refused: {error}", report,
+            action_id=self._refusal_id(scope, name, data),
+        )  # fmt: skip
         self.files.put(QUARANTINE, name, data)
         self.files.put(
             QUARANTINE,
@@ -904,16 +918,19 @@ class StatementService:
             content_type="application/json",
         )
         self.files.delete(INBOX, name)
-        scope = (
-            agency_scope(agency_id)
-            if agency_id and self.repos.agencies.get(agency_id)
-            else agency_scope("_unknown")
-        )
-        self._add_action(
-            scope, "statement_quarantined", f"Statement file {name} refused: {error}", report
-        )
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
+
+    def _refusal_id(self, scope: str, name: str, data: bytes) -> str:
+        """The refused file's item: the same name and bytes give the same id, so a redelivery
+        adds it once. When that item was resolved already, the file came again (uploaded
+        anew after the account was added, and refused again): a new item, never none."""
+        digest = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:40]
+        action_id = f"refused-{digest}"
+        found = self.repos.actions.get(scope, action_id)
+        if found is not None and found[0].status is ActionStatus.RESOLVED:
+            return f"{action_id}-{time_ordered_id(self.clock.now())}"
+        return action_id
 
 
 def _no_agency(agency_id: str) -> StatementError:

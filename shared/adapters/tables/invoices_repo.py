@@ -77,6 +77,8 @@ def invoice_to_row(inv: Invoice) -> Row:
             "ClaimKind": inv.claim_kind.value if inv.claim_kind else None,
             "CreditNotes": put_json([list(c) for c in inv.credit_notes]),
             "CreditedBy": put_json(list(inv.credited_by)) if inv.credited_by else None,
+            "PromisedOn": put_date(inv.promised_on),
+            "PausedOn": put_date(inv.paused_on),
         },
     )
 
@@ -108,6 +110,8 @@ def invoice_from_row(row: Row) -> Invoice:
         claim_kind=ClaimKind(d["ClaimKind"]) if d.get("ClaimKind") else None,
         credit_notes=tuple((str(r), int(c)) for r, c in get_json(d.get("CreditNotes"), [])),
         credited_by=_credited_by(get_json(d.get("CreditedBy"), None)),
+        promised_on=get_date(d.get("PromisedOn")),
+        paused_on=get_date(d.get("PausedOn")),
     )
 
 

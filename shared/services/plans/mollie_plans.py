@@ -540,6 +540,16 @@ class MolliePlanDesk:
             # where a reversed chargeback and a failed or canceled refund no longer count
             payment = self._current(client, payment, plan)
         charged_back, why = self.collections.charged_back(client, payment, plan)
+        if (
+            debit.state is DebitState.COLLECTED
+            and charged_back == 0
+            and payment.amount_refunded == 0
+            and self._taken_back(client, debit)
+        ):
+            # counted again on the plan (a reversed chargeback, a failed refund) by a delivery
+            # that stopped before the webhook booked the payment anew (failure6 #1): the
+            # webhook finishes that booking (idempotent) instead of "paid" over a reversal
+            return "counts_again"
         if debit.state is not DebitState.RETURNED:
             self._paid(client, plan, debit, payment)
         elif (
@@ -637,6 +647,12 @@ class MolliePlanDesk:
                 self._lapsed_but_paid(client, changed, debit, told)
             return
         raise ConflictingUpdate(f"plan {plan.plan_id} keeps changing; the webhook will be retried")
+
+    def _taken_back(self, client: Client, debit: DirectDebit) -> bool:
+        """The debit's payment is reversed in the ledger and stands under no net id of its
+        own: what a refund or chargeback took back is not booked anew (yet)."""
+        booked = self.svc.repos.payments.get(client.client_id, debit.payment_id)
+        return booked is not None and booked.reversed and not self.svc._booked_anew(client, debit)
 
     def _lapsed_but_paid(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, told: str

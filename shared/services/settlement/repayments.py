@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.tables.settlement_repayments_repo import SettlementRepaymentRepository
 from shared.adapters.tables.settlement_repo import SettlementRepository
@@ -114,20 +114,28 @@ class SettlementRepayments:
 
     def _close_claim_backs(self, client: Client, ref: str) -> None:
         """The client owes nothing more: its claim-back items are done."""
-        partition = agency_scope(client.agency_id)
-        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
-            continuation: str | None = None
-            while True:
-                items, continuation = self.repos.actions.list(
-                    partition, status=status, kind=CLAIM_BACK, continuation=continuation
-                )
-                for item in items:
-                    if item.detail.get("client") == client.number:
-                        self._resolve(partition, item.action_id, ref)
-                if not continuation:
-                    break
+        close_claim_backs(
+            self.repos, client.agency_id, client.number,
+            f"repaid by bank transfer (reference {ref})", self.clock.now(),
+        )  # fmt: skip
 
-    def _resolve(self, partition: str, action_id: str, ref: str) -> None:
-        self.repos.actions.resolve_if_open(
-            partition, action_id, f"repaid by bank transfer (reference {ref})", self.clock.now()
-        )
+
+def close_claim_backs(
+    repos: Repositories, agency_id: str, client_number: str, resolution: str, at: datetime
+) -> None:
+    """Resolve the client's waiting claim-back items on the agency's list (each under the
+    ETag it was read with: a person's change stands). Called when the client owes nothing
+    back any more: by a repayment, and by a settlement that set the debt off or found it
+    repaid meanwhile (failure6 #3)."""
+    partition = agency_scope(agency_id)
+    for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+        continuation: str | None = None
+        while True:
+            items, continuation = repos.actions.list(
+                partition, status=status, kind=CLAIM_BACK, continuation=continuation
+            )
+            for item in items:
+                if item.detail.get("client") == client_number:
+                    repos.actions.resolve_if_open(partition, item.action_id, resolution, at)
+            if not continuation:
+                break

@@ -478,16 +478,44 @@ class SettlementRunner:
                 ) from exc
             return self._complete(agency, run, again[0], attempt + 1)
         self._close_balance(done)
-        if figures.net < 0:
-            self._claim_back(agency, done, -figures.net)
+        self._claim_back_resumed(agency, done)
         return done
 
     def _claim_back_resumed(self, agency: Agency, s: ClientSettlement) -> None:
-        """A settlement found complete (a run that died after saving it, resumed): its
-        claim-back item is made if it is owed (keyed per settlement, so made once; failure5
-        finding 3)."""
-        if s.totals is not None and s.totals.net < 0:
+        """A completed settlement (also one found complete: a run that died after saving it,
+        resumed): its claim-back item is made if the client owes money back (keyed per
+        settlement, so made once; failure5 finding 3). What the client owes is read after the
+        settlement moved the balance, with the repayments no settlement took yet: one recorded
+        while this settlement was completing, or a debt this settlement set off, leaves
+        nothing owed, and then the client's claim-back items are resolved, not asked for again
+        (failure6 #3). Read again after the item is made: a repayment recorded meanwhile
+        closes it, or this read sees the repayment."""
+        if s.totals is None or (s.totals.net >= 0 and s.carried_in >= 0 and not s.totals.repaid):
+            return  # nothing was owed back before, nor is now: no item to make or close
+        before = self._owed_back(s)
+        if before is None:
+            return  # the balance is not this settlement's (moved on): a later one decides
+        if s.totals.net < 0 and before > 0:
             self._claim_back(agency, s, -s.totals.net)
+        if (self._owed_back(s) or 0) <= 0:
+            from shared.services.settlement.repayments import close_claim_backs
+
+            close_claim_backs(
+                self.repos, s.agency_id, s.client_number,
+                f"nothing owed back after settlement {s.settlement_id} (repaid or set off)",
+                self.clock.now(),
+            )  # fmt: skip
+
+    def _owed_back(self, s: ClientSettlement) -> Cents | None:
+        """What the client owes back now (:func:`~shared.domain.settlement.repayment.owed`);
+        None when the balance is not the one this settlement left (moved on to a later one,
+        or stale): nothing is asked for or closed on it."""
+        from shared.domain.settlement.repayment import owed
+
+        balance, _ = self.store.balance(s.agency_id, s.client_id)
+        if balance.last_settlement_id != s.settlement_id:
+            return None
+        return owed(balance.carried, self.repayments.of_client(s.client_id))
 
     def _claim_back(self, agency: Agency, s: ClientSettlement, owed: Cents) -> None:
         """The client was paid more than the ledger now says was collected for it: nothing
