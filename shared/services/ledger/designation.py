@@ -38,8 +38,16 @@ def rebook_after_return(
             row = ledger.repos.payments.get(client.client_id, payment_id)
             if row is None or row.reversed or not row.designated:
                 continue
+            key = f"rebook {payment_id}"
+            because = f"re-booked on {', '.join(row.designated)} when {returned} came back"
             for _ in range(RETRIES):
-                claims = ledger.debtor_claims(client, debtor)
+                try:  # a re-booking a crash left half written is finished first
+                    [claims], finished = ledger.read_finished(client, [debtor])
+                except (TransactionFailed, Conflict, PreconditionFailed):
+                    continue
+                if key in finished:  # its own: what it moved follows as on the first attempt
+                    follow_ledger(ledger, client, claims, {payment_id, *finished[key].moved},
+                                  returned, because, "returned")  # fmt: skip
                 result = rebook_designated(
                     claims.records, payment_id, row.amount, row.designated, row.received_on,
                     on, ledger.rates(), ledger.named(client),
@@ -48,16 +56,13 @@ def rebook_after_return(
                     break
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
-                    ledger.ledger.write(
-                        ledger.changes_for(
-                            client, [claims], result.events, on=day,
-                            payments_added=(payment_id, *result.moved),
-                        )
+                    ledger.write_change(
+                        client, [claims], key, result.events, on=day,
+                        payments_added=(payment_id, *result.moved), moved=tuple(result.moved),
                     )  # fmt: skip
                 except (TransactionFailed, Conflict, PreconditionFailed):
                     continue  # another change on these claims won: read again
                 claims = ledger.debtor_claims(client, debtor)
-                because = f"re-booked on {', '.join(row.designated)} when {returned} came back"
                 follow_ledger(ledger, client, claims, {payment_id, *result.moved}, returned,
                               because, "returned")  # fmt: skip
                 done.append(payment_id)
