@@ -18,6 +18,7 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionStatus
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.ledger.overpayment import overpayment_id
+from shared.services.ledger.returned import KIND as OVERPAYMENT
 from shared.services.ledger.service import RETRIES, LedgerService
 
 
@@ -29,11 +30,13 @@ def rebook_after_return(
     from shared.services.ledger.credit import follow_ledger
 
     done: list[str] = []
+    over = _over(ledger, client, debtors)
     for debtor in debtors:
         claims = ledger.debtor_claims(client, debtor)
         candidates = sorted(
-            {e.payment_id for r in claims.records for e in r.events if e.payment_id} - {returned}
-        )
+            ({e.payment_id for r in claims.records for e in r.events if e.payment_id}
+             | over.get(debtor, set())) - {returned}
+        )  # fmt: skip
         for payment_id in candidates:
             row = ledger.repos.payments.get(client.client_id, payment_id)
             if row is None or row.reversed or not row.designated:
@@ -69,6 +72,27 @@ def rebook_after_return(
                 break
             _settle_item(ledger, client, payment_id)
     return done
+
+
+def _over(ledger: LedgerService, client: Client, debtors: Sequence[str]) -> dict[str, set[str]]:
+    """The payments of ``debtors`` with money on an open overpayment item: a payment wholly
+    unallocated is on no claim, so the claims alone do not name it (one filtered read of the
+    client's overpayment items, as the return's own :func:`close_overpayments` makes)."""
+    wanted = set(debtors)
+    out: dict[str, set[str]] = {}
+    continuation: str | None = None
+    while True:
+        items, continuation = ledger.repos.actions.list(
+            client.client_id, kind=OVERPAYMENT, page_size=1000, continuation=continuation
+        )
+        for item in items:
+            payment_id = item.detail.get("payment_id")
+            if item.status is ActionStatus.RESOLVED or item.debtor_number not in wanted:
+                continue
+            if payment_id and item.debtor_number:
+                out.setdefault(item.debtor_number, set()).add(str(payment_id))
+        if not continuation:
+            return out
 
 
 def _settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None:
