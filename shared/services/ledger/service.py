@@ -544,7 +544,8 @@ class LedgerService:
         letter reported undeliverable: no costs term): each claim restated to what its
         history gives now (:func:`booking.restate_claims`: costs charged without a term taken
         back, the payments allocated again), the moved payments' rows and invoices following;
-        the numbers whose claim changed. Idempotent: a second call finds nothing to change."""
+        the numbers whose claim changed. Idempotent: a second call finds nothing to change and
+        lets the rows and invoices a crash kept from following follow now."""
         found = self.repos.clients.get(client_id)
         stored = self.repos.invoices.get_many(client_id, list(numbers))
         if found is None or not stored:
@@ -573,6 +574,13 @@ class LedgerService:
                                          dict.fromkeys(journal.moved, ()), {})  # fmt: skip
                 day = journal.on
             else:
+                # made already (a report delivered again): a crash or timeout between the
+                # ledger's write and the follow-ups below left the rows as they were, and
+                # nothing here knows which payments it moved (failure6 #8)
+                from shared.services.ledger.follow import follow_debtors
+
+                follow_debtors(self, client, debtors, ",".join(sorted(stored)),
+                               "restated: its costs term was cleared", "terms")  # fmt: skip
                 return []
             from shared.services.ledger.credit import follow_ledger
 
