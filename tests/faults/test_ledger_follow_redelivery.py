@@ -22,7 +22,7 @@ from shared.adapters.blobs.store import InMemoryFileStore
 from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables.ledger_repo import LEDGER
 from shared.adapters.tables.memory import InMemoryTableStore
-from shared.adapters.tables.schema import INVOICES, PAYMENTS
+from shared.adapters.tables.schema import ACTIONS, INVOICES, PAYMENTS
 from shared.api.app import IntegrationApi
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
@@ -82,7 +82,7 @@ def _arm(plan: FaultPlan, fault: str, nth: int) -> None:
         plan.rule(follow_up, "timeout")
 
 
-def _deliver_twice(plan: FaultPlan, fault: str, deliver: Any) -> None:
+def _deliver_twice(plan: FaultPlan, store: InMemoryTableStore, fault: str, deliver: Any) -> None:
     """The first delivery fails where the fault says; the message comes again and succeeds."""
     if fault == "control":
         deliver()
@@ -94,6 +94,23 @@ def _deliver_twice(plan: FaultPlan, fault: str, deliver: Any) -> None:
             kind == "timeout" and table in (INVOICES, PAYMENTS)
         ), plan.log
     deliver()  # the redelivery (the control's: a plain repeat)
+    # once all is in line, another repeat changes no row, invoice, item or claim (the rows
+    # follow by their differences only)
+    before = _etags(store)
+    deliver()
+    assert _etags(store) == before
+
+
+def _etags(store: InMemoryTableStore) -> dict[tuple[str, str, str], str | None]:
+    out = {}
+    for table in (LEDGER, INVOICES, PAYMENTS, ACTIONS):
+        continuation = None
+        while True:
+            page = store.query(table, continuation=continuation)
+            out.update({(table, r.pk, r.rk): r.etag for r in page.rows})
+            if not (continuation := page.continuation):
+                break
+    return out
 
 
 # finding 4: a returned payment that restated the claim moves the later payment
@@ -109,7 +126,10 @@ def test_a_return_delivered_again_moves_the_later_payment_row_and_invoice(fault:
     pay = world.services.payments
     _arm(plan, fault, 1)  # the return's own write
     _deliver_twice(
-        plan, fault, lambda: pay.reverse(c1, "bank-B", "AC04 rekening opgeheven", date(2025, 3, 14))
+        plan,
+        world.store,
+        fault,
+        lambda: pay.reverse(c1, "bank-B", "AC04 rekening opgeheven", date(2025, 3, 14)),
     )
     c = _claim(world, "2025-03-14")
     row = pay.repos.payments.get(c1.client_id, "bank-A")
@@ -146,7 +166,9 @@ def test_a_return_delivered_again_finishes_the_designated_payments_rebooking(fau
     assert before is not None and before.unallocated == 50_786  # restated: F2 and 507.86 over
     world.clock.at = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
     _arm(plan, fault, 2)  # the re-booking's write (the return's is the first)
-    _deliver_twice(plan, fault, lambda: pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14)))
+    _deliver_twice(
+        plan, world.store, fault, lambda: pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
+    )
     f1 = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-03-14").body
     row = pay.repos.payments.get(c1.client_id, "bank-B")
     invoices = pay.repos.invoices.get_many(c1.client_id, ["F1", "F2"])
@@ -166,9 +188,10 @@ def test_a_return_delivered_again_finishes_the_designated_payments_rebooking(fau
 # finding 8: an undelivered 14-day letter's restatement
 
 
-def _letter_posted_then_paid(world: World) -> Any:
+def _letter_posted_then_paid(world: World, cents: int = 30_000) -> Any:
     """F1 1,000.00, its 14-day letter posted 03-03 (costs owed from 03-20); bank-1 300.00 on
-    03-25 goes to costs 150.00, interest 3.95 and principal 146.05."""
+    03-25 goes to costs 150.00, interest 3.95 and principal 146.05 (``cents``: another
+    amount)."""
     SEEN.clear()
     a = world.agency_a
     world.clock.at = datetime(2025, 3, 3, 6, 0, tzinfo=UTC)
@@ -194,7 +217,7 @@ def _letter_posted_then_paid(world: World) -> Any:
     day(world, client)
     world.clock.at = datetime(2025, 3, 25, 9, 0, tzinfo=UTC)
     world.services.payments.book(
-        client, payment_id="bank-1", amount=30_000, received_on=date(2025, 3, 25),
+        client, payment_id="bank-1", amount=cents, received_on=date(2025, 3, 25),
         source=PaymentSource.BANK, invoice_numbers=["F1"],
     )  # fmt: skip
     return client
@@ -219,7 +242,7 @@ def test_an_undelivered_letter_report_delivered_again_moves_the_payment_row(faul
             provider, provider_id, OutboxStatus.UNDELIVERABLE, "retour afzender"
         )
 
-    _deliver_twice(plan, fault, report)
+    _deliver_twice(plan, world.store, fault, report)
     a = world.agency_a
     c = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-04-01").body
     row = world.services.payments.repos.payments.get(client.client_id, "bank-1")
@@ -232,3 +255,58 @@ def test_an_undelivered_letter_report_delivered_again_moves_the_payment_row(faul
         ("interest", 395), ("principal", 29_605),
     ]  # fmt: skip
     assert (row.unallocated, invoice["open_amount"]) == (0, "703.95")
+
+
+def _arm_write(plan: FaultPlan, kind: str, table: str, op: str) -> None:
+    """After the first ledger transaction from now: the first ``op`` on ``table`` fails with
+    ``kind`` (``crash_after``: it landed, then the worker died)."""
+    seen = {"ledger": 0}
+
+    def hit(at: str, where: str) -> bool:
+        if at == "transact" and where == LEDGER:
+            seen["ledger"] += 1
+        return bool(seen["ledger"]) and (at, where) == (op, table)
+
+    plan.rule(hit, kind)
+
+
+@pytest.mark.parametrize("fault", ["crash_after_row", "timeout_on_item", "control"])
+def test_money_the_restatement_leaves_over_is_on_an_item_after_the_redelivery(fault: str) -> None:
+    """The letter's restatement leaves 150.00 of bank-1 on no claim: its row says so, and the
+    first delivery dies after the row, before the overpayment item (or the item's insert times
+    out). The redelivery finds the row in line with the ledger and writes the missing item."""
+    world, plan = _world()
+    client = _letter_posted_then_paid(world, 115_395)
+    [(message, _)] = world.services.messaging.outbox.with_prefix(client.client_id, "dun|D1|")
+    provider, provider_id = message.provider, message.provider_id
+    assert provider is not None and provider_id is not None
+    world.clock.at = datetime(2025, 3, 28, 9, 0, tzinfo=UTC)
+    if fault == "crash_after_row":
+        _arm_write(plan, "crash_after", PAYMENTS, "upsert")
+    elif fault == "timeout_on_item":
+        _arm_write(plan, "timeout", ACTIONS, "insert")
+
+    def report() -> None:
+        world.services.messaging.record_status(
+            provider, provider_id, OutboxStatus.UNDELIVERABLE, "retour afzender"
+        )
+
+    if fault == "control":
+        report()
+    else:
+        with pytest.raises((SimulatedCrash, ServiceResponseError)):
+            report()
+        assert len(plan.log) == 1, plan.log
+    report()
+    row = world.services.payments.repos.payments.get(client.client_id, "bank-1")
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    over = [
+        (i["status"], i["detail"].get("unallocated")) for i in items if i["kind"] == "overpayment"
+    ]
+    assert row is not None
+    # no costs: 1,153.95 on 03-25 pays interest 3.95 and principal 1,000.00, 150.00 over
+    assert sorted((x.component, x.amount) for x in row.allocations) == [
+        ("interest", 395), ("principal", 100_000),
+    ]  # fmt: skip
+    assert row.unallocated == 15_000
+    assert over == [("open", 15_000)]
