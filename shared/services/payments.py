@@ -174,7 +174,7 @@ class PaymentService:
         if payment is None:
             return None
         numbers = sorted({a.invoice_number for a in payment.allocations})
-        self.ledger.reverse(client, payment_id, numbers, reason, on=on)
+        undone = self.ledger.reverse(client, payment_id, numbers, reason, on=on)
         for number in numbers:
             self._update_invoice(
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
@@ -186,6 +186,16 @@ class PaymentService:
 
         debtors = {s.invoice.debtor_number for s in
                    self.repos.invoices.get_many(client.client_id, numbers).values()}  # fmt: skip
+        if not undone:
+            # the ledger had the return already (a redelivery): a crash or timeout after its
+            # write, or after a re-booking's, may have kept the payments it moved from
+            # following, and the ledger step alone no longer knows them (failure6 #4, #7);
+            # before the re-booking, whose overpayment item is settled from the rows
+            from shared.services.ledger.follow import follow_debtors
+
+            follow_debtors(self.ledger, client, sorted(debtors), payment_id,
+                           f"restated when payment {payment_id} came back", "returned",
+                           besides=(payment_id,))  # fmt: skip
         rebook_after_return(self.ledger, client, sorted(debtors), payment_id,
                             on or amsterdam_date(self.clock.now()))  # fmt: skip
         if payment.reversed:

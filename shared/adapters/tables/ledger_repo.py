@@ -196,14 +196,22 @@ class LedgerRepository:
 
     def for_debtor(self, client_id: str, debtor: str) -> dict[str, StoredClaim]:
         """Every claim of a debtor that has a header, with its events in order."""
+        return self.read_debtor(client_id, debtor)[0]
+
+    def read_debtor(self, client_id: str, debtor: str) -> tuple[dict[str, StoredClaim], list[Row]]:
+        """:meth:`for_debtor`, and the marks of changes written in parts and not finished
+        (``ledger_journal``) that the same range read brought along."""
         headers: dict[str, ClaimHeader] = {}
         events: dict[str, list[LedgerEvent]] = {}
+        marks: list[Row] = []
         rows = all_rows(
             self.store, LEDGER, pk=encode(client_id), rk_range=prefix_range(encode(debtor) + "|")
         )
         for row in rows:
             if row.rk == ledger_digest.DIGEST_RK:  # in the range of a debtor named "~~~~~~~~"
                 continue
+            if row.rk.split("|")[1] == PARTS:
+                marks.append(row)
             if row.rk.split("|")[1] == HEADER:
                 h = _header_from(row)
                 headers[h.invoice_number] = h
@@ -212,10 +220,11 @@ class LedgerRepository:
                 events.setdefault(number, []).extend(
                     _event_in(e) for e in get_json(row.data.get("Events"), [])
                 )
-        return {
+        claims = {
             n: StoredClaim(h, tuple(sorted(events.get(n, []), key=lambda e: e.seq)))
             for n, h in headers.items()
         }
+        return claims, marks
 
     def header(self, client_id: str, debtor: str, invoice: str) -> ClaimHeader | None:
         row = self.store.get(LEDGER, encode(client_id), header_rk(debtor, invoice))

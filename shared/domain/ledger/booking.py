@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.costs import ClaimRecord
@@ -622,7 +622,11 @@ def credit_part(
             f"a partial credit must be above 0 and below the claim's principal ({principal}"
             " cents); credit the whole invoice instead"
         )
-    start = record.terms.due_date
+    # the part was never owed: off the principal before anything happened on the claim, a
+    # payment made before the due date included (else the ideal would put the note after
+    # that payment and leave the claim overpaid instead of releasing the money)
+    start = min([record.terms.due_date,
+                 *(received_day(e) - timedelta(days=1) for e in record.events)])  # fmt: skip
     note = LedgerEvent(
         1, EventKind.CREDIT, Component.PRINCIPAL, cents, day,
         reason=f"{CREDIT_NOTE}{start.isoformat()}: {reference}: {reason}", note=reference,

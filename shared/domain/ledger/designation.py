@@ -5,10 +5,13 @@ A back-dated payment restated onto a claim a later payment had already paid keep
 payment on the claim and sends its own money elsewhere (:mod:`restate`); when the later
 payment then comes back (a bank return, a storno), the named claim is open again while the
 designated payment sits on another claim or unallocated (law5 finding 4). Its money is
-then taken off the other claims (reversed there, the claims restated without it) and
-allocated again on the day it was received over the claims it named first, the rest by
-6:43 as before. A payment that holds part of its money on a claim it named is left as it is
-(see :func:`rebook_designated`).
+then taken off the claims it holds money on (reversed there, the claims restated without
+it) and allocated again, whole, on the day it was received over the claims it named first
+(earliest due first), the rest oldest first by 6:43, each claim by 6:44 (costs, interest,
+principal). That holds as well for a payment already *partly* on a claim it named (it is
+taken off that claim too and put back with the rest: the restatement books a payment on a
+claim only where it holds nothing, so the part is not topped up in place) and for one that
+is wholly *unallocated* (an overpayment: nothing to take off; ledger-rest6 item 2).
 """
 
 from __future__ import annotations
@@ -61,24 +64,24 @@ def rebook_designated(
 ) -> Release | None:
     """Payment ``payment_id`` (``amount``, received on ``received``, naming ``designated``)
     back on the claims it named (see the module's text), booked on ``on`` or each claim's
-    latest day. None when nothing moves: no named claim is open, or the payment has money on
-    a named claim already (a payment without a designation: always None)."""
+    latest day. None when nothing moves: no named claim is open, or all its money is on the
+    claims it named already (a payment without a designation: always None)."""
     by_number = {r.number: r for r in records}
     named = [n for n in dict.fromkeys(designated) if n in by_number]
     if not named:
         return None
-    if any(e.payment_id == payment_id for n in named for e in by_number[n].events):
-        # part of it is on a claim it named already: re-booking the rest there would restate
-        # a claim around its own allocations, which the restatement does not do; left as it
-        # is (as before the designation was kept)
-        return None
     net = _net_per_claim(records, payment_id)
+    if sum(v for n, v in net.items() if n in named and v > 0) >= amount:
+        return None  # all of it is where the debtor put it (a repeat finds this too)
     free = amount
     figures = open_claims(records, booking_day(records, on), rates)
     if not any(figures[n].open.total > 0 for n in named if not by_number[n].terms.closed):
         return None
-    elsewhere = [by_number[n] for n, v in sorted(net.items()) if n not in named and v > 0]
-    undone = reverse(elsewhere, payment_id, on, REBOOKED)
+    # off every claim it holds money on, the named ones too: the restatement below books a
+    # payment on a claim where it holds nothing, so a part already there goes back with the
+    # rest rather than being topped up around its own allocations
+    holding = [by_number[n] for n, v in sorted(net.items()) if v > 0]
+    undone = reverse(holding, payment_id, on, REBOOKED)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
     first = restate_claims(records, sorted(undone), rates, undone, named_by)

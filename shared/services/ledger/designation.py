@@ -18,6 +18,7 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionStatus
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.ledger.overpayment import overpayment_id
+from shared.services.ledger.returned import KIND as OVERPAYMENT
 from shared.services.ledger.service import RETRIES, LedgerService
 
 
@@ -29,17 +30,27 @@ def rebook_after_return(
     from shared.services.ledger.credit import follow_ledger
 
     done: list[str] = []
+    over = _over(ledger, client, debtors)
     for debtor in debtors:
         claims = ledger.debtor_claims(client, debtor)
         candidates = sorted(
-            {e.payment_id for r in claims.records for e in r.events if e.payment_id} - {returned}
-        )
+            ({e.payment_id for r in claims.records for e in r.events if e.payment_id}
+             | over.get(debtor, set())) - {returned}
+        )  # fmt: skip
         for payment_id in candidates:
             row = ledger.repos.payments.get(client.client_id, payment_id)
             if row is None or row.reversed or not row.designated:
                 continue
+            key = f"rebook {payment_id}"
+            because = f"re-booked on {', '.join(row.designated)} when {returned} came back"
             for _ in range(RETRIES):
-                claims = ledger.debtor_claims(client, debtor)
+                try:  # a re-booking a crash left half written is finished first
+                    [claims], finished = ledger.read_finished(client, [debtor])
+                except (TransactionFailed, Conflict, PreconditionFailed):
+                    continue
+                if key in finished:  # its own: what it moved follows as on the first attempt
+                    follow_ledger(ledger, client, claims, {payment_id, *finished[key].moved},
+                                  returned, because, "returned")  # fmt: skip
                 result = rebook_designated(
                     claims.records, payment_id, row.amount, row.designated, row.received_on,
                     on, ledger.rates(), ledger.named(client),
@@ -48,22 +59,40 @@ def rebook_after_return(
                     break
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
-                    ledger.ledger.write(
-                        ledger.changes_for(
-                            client, [claims], result.events, on=day,
-                            payments_added=(payment_id, *result.moved),
-                        )
+                    ledger.write_change(
+                        client, [claims], key, result.events, on=day,
+                        payments_added=(payment_id, *result.moved), moved=tuple(result.moved),
                     )  # fmt: skip
                 except (TransactionFailed, Conflict, PreconditionFailed):
                     continue  # another change on these claims won: read again
                 claims = ledger.debtor_claims(client, debtor)
-                because = f"re-booked on {', '.join(row.designated)} when {returned} came back"
                 follow_ledger(ledger, client, claims, {payment_id, *result.moved}, returned,
                               because, "returned")  # fmt: skip
                 done.append(payment_id)
                 break
             _settle_item(ledger, client, payment_id)
     return done
+
+
+def _over(ledger: LedgerService, client: Client, debtors: Sequence[str]) -> dict[str, set[str]]:
+    """The payments of ``debtors`` with money on an open overpayment item: a payment wholly
+    unallocated is on no claim, so the claims alone do not name it (one filtered read of the
+    client's overpayment items, as the return's own :func:`close_overpayments` makes)."""
+    wanted = set(debtors)
+    out: dict[str, set[str]] = {}
+    continuation: str | None = None
+    while True:
+        items, continuation = ledger.repos.actions.list(
+            client.client_id, kind=OVERPAYMENT, page_size=1000, continuation=continuation
+        )
+        for item in items:
+            payment_id = item.detail.get("payment_id")
+            if item.status is ActionStatus.RESOLVED or item.debtor_number not in wanted:
+                continue
+            if payment_id and item.debtor_number:
+                out.setdefault(item.debtor_number, set()).add(str(payment_id))
+        if not continuation:
+            return out
 
 
 def _settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None:

@@ -9,10 +9,12 @@ the claims are read again and the change recomputed.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.adapters.tables.ledger_journal import Journal, journal_from, journal_op
 from shared.adapters.tables.ledger_repo import (
     CLAIMS_PER_TRANSACTION,
     ClaimHeader,
@@ -49,11 +51,13 @@ RETRIES = 5
 
 @dataclass(frozen=True)
 class DebtorClaims:
-    """A debtor's claims as stored, with the records the domain replays."""
+    """A debtor's claims as stored, with the records the domain replays; ``pending``: the
+    changes of the debtor written in parts and not finished (:mod:`ledger_journal`)."""
 
     invoices: dict[str, Invoice]
     stored: dict[str, StoredClaim]
     records: list[ClaimRecord]
+    pending: tuple[Journal, ...] = ()
 
 
 class LedgerService:
@@ -89,7 +93,8 @@ class LedgerService:
             found = self.repos.debtors.get(client.client_id, debtor_number)
             debtor = found[0] if found else None
         consumer = debtor is None or debtor.kind is DebtorKind.B2C
-        stored = self.ledger.for_debtor(client.client_id, debtor_number)
+        stored, marks = self.ledger.read_debtor(client.client_id, debtor_number)
+        pending = tuple(j for j in map(journal_from, marks) if j is not None)
         records = []
         for number, invoice in sorted(invoices.items()):
             header = stored.get(number)
@@ -108,7 +113,7 @@ class LedgerService:
             if header:  # a plan or postponement agreed inside the 14-day term (law4 #4)
                 terms = replace(terms, costs_owed_from=held_costs_from(terms, header.header))
             records.append(ClaimRecord(terms, header.events if header else ()))
-        return DebtorClaims(invoices, stored, records)
+        return DebtorClaims(invoices, stored, records, pending)
 
     def _rates(self) -> RateTable | None:
         return self.rates_in_force() if self.rates_in_force else None
@@ -205,7 +210,10 @@ class LedgerService:
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         designated = [n for n in dict.fromkeys(invoice_numbers) if n in stored]
         for _ in range(RETRIES):
-            every = [self.debtor_claims(client, d) for d in debtors]
+            try:  # a credit or return a crash left half written is finished first
+                every, _ = self.read_finished(client, debtors)
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
             records = [r for c in every for r in c.records]
             done = _booked(records, payment_id, amount, on)
             unfinished = done is not None and self._parts_missing(client, debtors, payment_id)
@@ -251,6 +259,79 @@ class LedgerService:
             for debtor in debtors:
                 self.ledger.end_parts(client.client_id, debtor, key)
 
+    # -- changes written in parts (ledger_journal; ledger-rest6 item 1) ------------------------
+    def read_finished(
+        self, client: Client, debtors: Sequence[str]
+    ) -> tuple[list[DebtorClaims], dict[str, Journal]]:
+        """The debtors' claims once every change of theirs that a crash or a lost race left
+        written in part only is finished as journaled, and those changes by key: a change is
+        computed over whole changes only. A lost race raises (the caller reads again)."""
+        every = [self.debtor_claims(client, d) for d in debtors]
+        finished: dict[str, Journal] = {}
+        for journal in (j for c in every for j in c.pending):
+            self._finish(client, journal)
+            finished[journal.key] = journal
+        if finished:
+            every = [self.debtor_claims(client, d) for d in debtors]
+        return every, finished
+
+    def write_change(
+        self,
+        client: Client,
+        every: list[DebtorClaims],
+        key: str,
+        events: dict[str, tuple[LedgerEvent, ...]],
+        *,
+        on: date,
+        payments_added: tuple[str, ...] = (),
+        reversed_: tuple[str, ...] = (),
+        moved: tuple[str, ...] = (),
+    ) -> None:
+        """Write change ``key`` (events per claim, the claims as read in ``every``): in one
+        transaction, or, over more claims than one holds, in parts with its journal, so a
+        crash between them leaves a change the next reader finishes (:meth:`read_finished`)
+        rather than half a credit or a return. ``moved``: the payments whose money it moved
+        (kept in the journal for the follow-ups of a redelivery)."""
+        writes = self._changes(client, every, events, on=on, payments_added=payments_added,
+                               reversed_=reversed_)  # fmt: skip
+        if len(writes) <= CLAIMS_PER_TRANSACTION:
+            self.ledger.write(writes)
+            return
+        claims = tuple((w.header.debtor_number, w.header.invoice_number, w.events) for w in writes)
+        journal = Journal(key, writes[0].header.debtor_number, on, claims, payments_added,
+                          reversed_, moved)  # fmt: skip
+        self._write_parts(client, journal, {w.header.invoice_number: w for w in writes})
+
+    def _finish(self, client: Client, journal: Journal) -> None:
+        """Write the claims ``journal`` still misses, as journaled, onto the claims as they
+        stand: a claim another change wrote meanwhile takes the events after its own."""
+        rest = journal.rest
+        every = [self.debtor_claims(client, d) for d in sorted({d for d, _, _ in rest})]
+        stored = {n: c for claims in every for n, c in claims.stored.items()}
+        events: dict[str, tuple[LedgerEvent, ...]] = {}
+        for _, number, new in rest:
+            now = stored.get(number)
+            after = max([now.header.next_seq, *(e.seq + 1 for e in now.events)]) if now else 1
+            shift = max(0, after - min(e.seq for e in new))
+            events[number] = tuple(replace(e, seq=e.seq + shift) for e in new)
+        writes = self._changes(client, every, events, on=journal.on,
+                               payments_added=journal.payments, reversed_=journal.reversed)  # fmt: skip
+        self._write_parts(client, journal, {w.header.invoice_number: w for w in writes})
+
+    def _write_parts(self, client: Client, journal: Journal, writes: dict[str, ClaimWrite]) -> None:
+        """The claims of ``journal.rest`` (``writes`` by invoice; an invoice gone meanwhile
+        has none) in transactions of at most ``CLAIMS_PER_TRANSACTION``, each carrying the
+        journal: inserted with the first part, moved on with each, deleted with the last."""
+        rest, base = journal.rest, journal.done
+        step = CLAIMS_PER_TRANSACTION
+        for start in range(0, len(rest), step):
+            numbers = [n for _, n, _ in rest[start : start + step]]
+            ops = [op for n in numbers if n in writes for op in self.ledger.write_ops(writes[n])]
+            done = base + start + len(numbers)
+            ops.append(journal_op(client.client_id, journal, done))
+            etags = self.ledger.transact(client.client_id, ops)
+            journal = replace(journal, done=done, etag=etags[-1])
+
     def reverse(
         self,
         client: Client,
@@ -266,8 +347,14 @@ class LedgerService:
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         today = on or self.today()
+        key = f"return {payment_id}"
         for _ in range(RETRIES):
-            every = [self.debtor_claims(client, d) for d in debtors]
+            try:  # a return (or credit) a crash left half written is finished first
+                every, finished = self.read_finished(client, debtors)
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
+            if key in finished:  # its own: what it moved follows as on the first attempt
+                self._follow_moved(client, debtors, finished[key].moved, payment_id)
             records = [r for c in every for r in c.records]
             from shared.services.ledger.returned import close_overpayments
 
@@ -282,30 +369,29 @@ class LedgerService:
                                    self.clock.now())  # fmt: skip
                 return {}
             try:
-                self.ledger.write(
-                    self._changes(
-                        client,
-                        every,
-                        events,
-                        reversed_=(payment_id,),
-                        on=today,
-                        payments_added=tuple(result.moved),
-                    )
-                )
+                self.write_change(client, every, key, events, reversed_=(payment_id,), on=today,
+                                  payments_added=tuple(result.moved),
+                                  moved=tuple(result.moved))  # fmt: skip
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
-            if result.moved:  # the claims' other payments moved: rows and invoices follow
-                from shared.services.ledger.credit import follow_ledger
-
-                day = max(e.on for new in events.values() for e in new)
-                because = f"restated when payment {payment_id} came back"
-                moved = {p: day for p in result.moved if p != payment_id}
-                for debtor in debtors:
-                    claims = self.debtor_claims(client, debtor)
-                    follow_ledger(self, client, claims, moved, payment_id, because, "returned")
+            self._follow_moved(client, debtors, tuple(result.moved), payment_id)
             close_overpayments(self.repos, client.client_id, payment_id, reason, self.clock.now())
             return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
+
+    def _follow_moved(
+        self, client: Client, debtors: Sequence[str], moved: Sequence[str], payment_id: str
+    ) -> None:
+        """A return moved the claims' other payments: their rows and invoices follow."""
+        from shared.services.ledger.credit import follow_ledger
+
+        because = f"restated when payment {payment_id} came back"
+        others = {p for p in moved if p != payment_id}
+        if not others:
+            return
+        for debtor in debtors:
+            claims = self.debtor_claims(client, debtor)
+            follow_ledger(self, client, claims, others, payment_id, because, "returned")
 
     def release_credited(self, client: Client, number: str) -> booking.Release:
         """Invoice ``number`` was credited: its payments' allocations are reversed and their
@@ -317,17 +403,19 @@ class LedgerService:
             raise NotFound(f"invoice {number} not found")
         today = self.today()
         for _ in range(RETRIES):
-            claims = self.debtor_claims(client, stored.invoice.debtor_number)
+            try:  # a credit a crash left half written is finished first (then nothing moves)
+                [claims], _ = self.read_finished(client, [stored.invoice.debtor_number])
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
             result = booking.release_credited(claims.records, number, today, self._rates(),
                                               self.named(client))  # fmt: skip
             if not result.events:
                 return result
             on = max(e.on for new in result.events.values() for e in new)
             try:
-                self.ledger.write(
-                    self._changes(client, [claims], result.events, on=on,
-                                  payments_added=tuple(result.moved))
-                )  # fmt: skip
+                self.write_change(client, [claims], f"credit {number}", result.events, on=on,
+                                  payments_added=tuple(result.moved),
+                                  moved=tuple(result.moved))  # fmt: skip
                 return result
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another change on these claims won: read again, release again
@@ -343,7 +431,10 @@ class LedgerService:
         if stored is None:
             raise NotFound(f"invoice {number} not found")
         for _ in range(RETRIES):
-            claims = self.debtor_claims(client, stored.invoice.debtor_number)
+            try:  # a note a crash left half written is finished first (then it is booked)
+                [claims], _ = self.read_finished(client, [stored.invoice.debtor_number])
+            except (TransactionFailed, Conflict, PreconditionFailed):
+                continue
             try:
                 result = booking.credit_part(
                     claims.records,
@@ -363,10 +454,9 @@ class LedgerService:
                 return result
             day = max(e.on for new in result.events.values() for e in new)
             try:
-                self.ledger.write(
-                    self._changes(client, [claims], result.events, on=day,
-                                  payments_added=tuple(result.moved))
-                )  # fmt: skip
+                self.write_change(client, [claims], f"note {number} {reference}", result.events,
+                                  on=day, payments_added=tuple(result.moved),
+                                  moved=tuple(result.moved))  # fmt: skip
                 return result
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue  # another change on these claims won: read again, credit again
@@ -454,28 +544,44 @@ class LedgerService:
         letter reported undeliverable: no costs term): each claim restated to what its
         history gives now (:func:`booking.restate_claims`: costs charged without a term taken
         back, the payments allocated again), the moved payments' rows and invoices following;
-        the numbers whose claim changed. Idempotent: a second call finds nothing to change."""
+        the numbers whose claim changed. Idempotent: a second call finds nothing to change and
+        lets the rows and invoices a crash kept from following follow now."""
         found = self.repos.clients.get(client_id)
         stored = self.repos.invoices.get_many(client_id, list(numbers))
         if found is None or not stored:
             return []
         client = found[0]
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
+        key = "terms " + hashlib.sha256(",".join(sorted(stored)).encode()).hexdigest()[:32]
         for _ in range(RETRIES):
-            every = [self.debtor_claims(client, d) for d in debtors]
-            records = [r for c in every for r in c.records]
-            result = booking.restate_claims(records, sorted(stored), self._rates())
-            if not result.events:
-                return []
-            day = max(e.on for new in result.events.values() for e in new)
-            try:
-                self.ledger.write(
-                    self._changes(
-                        client, every, result.events, on=day, payments_added=tuple(result.moved)
-                    )
-                )
+            try:  # a restatement a crash left half written is finished first
+                every, finished = self.read_finished(client, debtors)
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
+            records = [r for c in every for r in c.records]
+            result = booking.restate_claims(records, sorted(stored), self._rates())
+            if result.events:
+                day = max(e.on for new in result.events.values() for e in new)
+                try:
+                    self.write_change(client, every, key, result.events, on=day,
+                                      payments_added=tuple(result.moved),
+                                      moved=tuple(result.moved))  # fmt: skip
+                except (TransactionFailed, Conflict, PreconditionFailed):
+                    continue
+            elif key in finished:  # its own, finished now: its follow-ups run as on the first
+                journal = finished[key]
+                result = booking.Release({n: e for _, n, e in journal.claims},
+                                         dict.fromkeys(journal.moved, ()), {})  # fmt: skip
+                day = journal.on
+            else:
+                # made already (a report delivered again): a crash or timeout between the
+                # ledger's write and the follow-ups below left the rows as they were, and
+                # nothing here knows which payments it moved (failure6 #8)
+                from shared.services.ledger.follow import follow_debtors
+
+                follow_debtors(self, client, debtors, ",".join(sorted(stored)),
+                               "restated: its costs term was cleared", "terms")  # fmt: skip
+                return []
             from shared.services.ledger.credit import follow_ledger
 
             moved = dict.fromkeys(result.moved, day)

@@ -1,0 +1,147 @@
+"""A credit, a partial credit note or a return whose ledger change spans more claims than one
+transaction holds is journaled, so a crash (or a lost race) between its parts is finished by
+the redelivery, never left half booked (ledger-rest6 item 1; as failure5 #10 for payments).
+
+D1 has F00 and 55 invoices F01..F55 of 10.00 (due later than today: no costs, no interest).
+F00 (700.00) holds 600.00 of bank-big; crediting it releases that money,, which goes over F01..F55 (550.00) and leaves
+50.00 unallocated: 56 claims change, two transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from shared.adapters.tables.ledger_repo import LEDGER, PARTS
+from shared.domain.records import PaymentSource
+from shared.ports.tables import PreconditionFailed, TransactionFailed
+from shared.services.invoice_status import CreditNote
+from tests.support.faults import SimulatedCrash
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+
+N = 55
+OTHERS = [f"F{i:02d}" for i in range(1, N + 1)]
+
+
+def _setup(world, f00: str, paid: int = 0):  # type: ignore[no-untyped-def]
+    world.clock.at = datetime(2025, 1, 10, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    rows = [invoice_row("F00", "D1", amount=f00, due_date="2025-03-31")] + [
+        invoice_row(n, "D1", amount="10.00", due_date="2025-02-28") for n in OTHERS
+    ]
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == N + 1
+    access = world.services.access
+    c1 = access.client_for(access.authenticate(a.key), "C1")
+    world.services.payments.book(
+        c1, payment_id="bank-big", amount=paid or int(f00.replace(".", "")), received_on=date(2025, 1, 10),
+        source=PaymentSource.BANK, invoice_numbers=["F00"],
+    )  # fmt: skip
+    return a, c1
+
+
+def _marks(store):  # type: ignore[no-untyped-def]
+    return [r.rk for r in store.query(LEDGER, page_size=1000).rows if r.rk.split("|")[1] == PARTS]
+
+
+def _fail_second_part(world, monkeypatch, fault):  # type: ignore[no-untyped-def]
+    store = world.services.ledger.ledger.store
+    real = store.transact
+    calls = {"n": 0}
+
+    def second_part_fails(table, ops):  # type: ignore[no-untyped-def]
+        if table == LEDGER:
+            calls["n"] += 1
+            if calls["n"] == 2 and fault == "race_on_the_second_part":
+                raise TransactionFailed(0, PreconditionFailed("injected: another change won"))
+            if calls["n"] == 2 and fault == "crash_between_the_parts":
+                raise SimulatedCrash("between the ledger's two transactions")
+        return real(table, ops)
+
+    monkeypatch.setattr(store, "transact", second_part_fails)
+    return store
+
+
+def _run(world, monkeypatch, fault, change):  # type: ignore[no-untyped-def]
+    """``change`` once under ``fault``, then as the redelivery would, then once more."""
+    store = _fail_second_part(world, monkeypatch, fault)
+    if fault == "crash_between_the_parts":
+        with pytest.raises(SimulatedCrash):
+            change()
+        assert _marks(store)  # half written: the journal says so
+    else:
+        change()
+    monkeypatch.undo()
+    change()  # the redelivery (a no-op after a whole change)
+    change()
+    assert _marks(store) == []
+
+
+def _check_moved(world, c1, on_f00: int) -> None:  # type: ignore[no-untyped-def]
+    ledger = world.services.ledger
+    claims = ledger.debtor_claims(c1, "D1")
+    net: dict[str, int] = {}
+    for r in claims.records:
+        for e in r.events:
+            if e.payment_id == "bank-big":
+                sign = 1 if e.kind.value == "payment_allocated" else -1
+                net[r.number] = net.get(r.number, 0) + sign * e.amount
+    # every other claim took its 10.00 exactly once, F00 keeps what it still asks
+    assert {n: v for n, v in net.items() if v} == {
+        **({"F00": on_f00} if on_f00 else {}),
+        **dict.fromkeys(OTHERS, 1_000),
+    }
+    figures = ledger.open_claims(c1, OTHERS)
+    assert all(f.open.total == 0 for f in figures.values())
+    row = world.services.payments.repos.payments.get(c1.client_id, "bank-big")
+    assert row.unallocated == 5_000
+    assert sum(x.amount for x in row.allocations) == N * 1_000 + on_f00
+    invoices = world.services.payments.repos.invoices.get_many(c1.client_id, OTHERS)
+    assert all(s.invoice.status.value == "paid" for s in invoices.values())
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    over = [x for x in items if x["kind"] == "overpayment"]
+    assert len(over) == 1 and "50,00" in over[0]["title"]
+
+
+FAULTS = ["crash_between_the_parts", "race_on_the_second_part", None]
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_credit_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch, fault):
+    _, c1 = _setup(world, "700.00", 60_000)  # a paid invoice is refunded, not credited
+    status = world.services.invoice_status
+    _run(world, monkeypatch, fault, lambda: status.credit(c1, "F00", "staff"))
+    _check_moved(world, c1, 0)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_partial_credit_note_over_many_claims_is_finished_by_its_redelivery(
+    world, monkeypatch, fault
+):
+    # F00 1,200.00 holds 1,100.00; a note of 700.00 leaves a 500.00 claim: 600.00 released
+    _, c1 = _setup(world, "1200.00", 110_000)
+    status = world.services.invoice_status
+    note = CreditNote(70_000, "CN-700", "price agreed lower", date(2025, 1, 10))
+    _run(world, monkeypatch, fault, lambda: status.credit_part(c1, "F00", note, "staff"))
+    _check_moved(world, c1, 50_000)
+    f00 = world.services.ledger.open_claims(c1, ["F00"])["F00"]
+    assert (f00.charged.principal - f00.credited.principal, f00.open.total) == (50_000, 0)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_return_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch, fault):
+    _, c1 = _setup(world, "600.00")
+    pay = world.services.payments
+    pay.book(c1, payment_id="bank-all", amount=N * 1_000, received_on=date(2025, 1, 10),
+             source=PaymentSource.BANK, invoice_numbers=OTHERS)  # fmt: skip
+    _run(world, monkeypatch, fault, lambda: pay.reverse(c1, "bank-all", "storno"))
+    figures = world.services.ledger.open_claims(c1, OTHERS)
+    assert all(f.open.total == 1_000 for f in figures.values())
+    claims = world.services.ledger.debtor_claims(c1, "D1")
+    back = [e for r in claims.records for e in r.events
+            if e.payment_id == "bank-all" and e.kind.value == "reversal"]  # fmt: skip
+    assert sum(e.amount for e in back) == N * 1_000  # reversed once on every claim
+    row = pay.repos.payments.get(c1.client_id, "bank-all")
+    assert row.reversed
