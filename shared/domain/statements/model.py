@@ -54,6 +54,10 @@ class StatementLine:
     # one booking for a whole batch (MT940 /PREF/, CAMT Btch/PmtInfId): the payment
     # information id, e.g. of a direct-debit file's collections credited as one sum
     batch_id: str | None = None
+    # one of several transactions of a batch entry, each with its own details (CAMT: one
+    # ``TxDtls`` per collection under ``Btch``): ``batch_id`` still names the batch, so a
+    # split of one of our own direct-debit files is known as the collection it is
+    batch_part: bool = False
 
     @property
     def is_credit(self) -> bool:
