@@ -239,7 +239,7 @@ class Services:
 
     @cached_property
     def statements(self) -> StatementService:
-        from shared.services.statement_credits_back import collection_counts_again
+        from shared.services.statement_credits_back import note_collection_restored
         from shared.services.statement_lookups import ledger_totals
         from shared.services.statement_references import quoted_invoice
         from shared.services.statements import StatementService
@@ -270,8 +270,8 @@ class Services:
             self.plans.desk is not None
             and self.plans.desk.plan_of(client.client_id, e2e) is not None
         )
-        # a plan's returned collection whose return the bank reversed: collected after all
-        statements.plan_counts_again = lambda client, e2e, why: collection_counts_again(
+        # a plan's collection whose return the bank reversed: told on the plan's timeline
+        statements.plan_restored = lambda client, e2e, why: note_collection_restored(
             self.plans, client, e2e, why
         )
         return statements

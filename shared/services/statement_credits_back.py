@@ -6,8 +6,8 @@ Money *in*, never a debtor's payment to match, and never dropped (review newcome
   undoing a debit it booked: most often the return of one of our direct debits (an
   R-transaction undone: the money is back after all). When its end-to-end id names exactly one
   payment that a return took back, that money is booked again on the same invoices (a new
-  payment: a reversed booking is never booked again), a plan's collection counts as collected
-  again and its "debit failed" item is resolved. Otherwise it goes on the action list as a
+  payment: a reversed booking is never booked again), so a plan's installment is paid again;
+  the return's items ("payment reversed", a plan's "debit failed") are resolved. Otherwise it goes on the action list as a
   reversal credit for a person to tie.
 - a credit with a return reason (CAMT ``RtrInf``, ING ``/RTRN/``, SWIFT ``NRTI``) is money the
   account sent that came back (a refund to a debtor, a payout, a transfer to a closed
@@ -26,18 +26,14 @@ from shared.domain.plans.sepa_reasons import describe
 from shared.domain.records import ActionStatus, Payment, PaymentSource
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.model import StatementLine
-from shared.ports.tables import PreconditionFailed
-from shared.services.errors import ConflictingUpdate
 
 if TYPE_CHECKING:  # the service imports this module; only its type is needed here
     from shared.services.plans.service import PlanService
     from shared.services.statements import IngestReport, StatementService
 
-RETRIES = 5
-
-# a plan's collection that came back and is collected again after all, wired in the container
-# (client, end-to-end id, why) -> True when it was a returned collection of one of its plans
-CountsAgain = Callable[[Client, str, str], bool]
+# a plan's collection whose return the bank reversed, told on the plan's timeline, wired in the
+# container: (client, end-to-end id, why) -> True when it was one of its plans' collections
+RestoredNote = Callable[[Client, str, str], bool]
 
 
 def credit_back(
@@ -140,8 +136,8 @@ def _restore(
             if payment.reversed:
                 return None  # an invoice refused it: the item says what came in
             why = f"the bank reversed the return of {original.payment_id} on {line.booking_date}"
-            if service.plan_counts_again is not None:
-                service.plan_counts_again(client, e2e, why)
+            if service.plan_restored is not None:
+                service.plan_restored(client, e2e, why)
             _resolve_return_items(service, client, original.payment_id, e2e, payment)
             return client, payment
     return None
@@ -164,29 +160,52 @@ def _resolve_return_items(
             actions.resolve_if_open(client.client_id, item.action_id, said, at)
 
 
-def collection_counts_again(plans: PlanService, client: Client, e2e: str, why: str) -> bool:
-    """A returned collection of one of the client's plans counts as collected again (see
-    :meth:`PaymentPlan.debit_counts_again`), told on the plan's timeline once. Through the
-    plan service's desk, repository and timeline: the plan's money itself is the payment
-    booked again (the plan takes it in when told of it)."""
+def note_collection_restored(plans: PlanService, client: Client, e2e: str, why: str) -> bool:
+    """Tell a plan's timeline that the bank reversed the return of one of its collections and
+    the money is booked again: its installment is paid by that booking (a plan counts the
+    money that stands). The collection itself stays recorded as returned: the plan service
+    marks a file collection whose own payment is reversed returned again on its next run, so
+    only the plan service could count it as collected again (see the report of newcomer6 #2).
+    False: not one of the client's plans' collections."""
     if plans.desk is None:
         return False
     plan_id = plans.desk.plan_of(client.client_id, e2e)
-    if plan_id is None:
+    found = plans.plans.get(client.client_id, plan_id) if plan_id is not None else None
+    if found is None:
         return False
-    for _ in range(RETRIES):
-        found = plans.plans.get(client.client_id, plan_id)
-        if found is None:
-            return False
-        current, etag = found
-        changed = current.debit_counts_again(e2e)
-        if changed == current:
-            return True  # counted again before (a redelivery), or not a returned collection
-        try:
-            plans.plans.save(changed, etag)
-        except PreconditionFailed:
-            continue
-        number = next(d.number for d in changed.debits if d.end_to_end_id == e2e)
-        plans.note(changed, "collected", f"Installment {number}: {why}; collected after all")
-        return True
-    raise ConflictingUpdate(f"plan {plan_id} keeps changing; the statement will be retried")
+    plan = found[0]
+    number = next((d.number for d in plan.debits if d.end_to_end_id == e2e), None)
+    plans.note(plan, "debit_restored", f"Installment {number}: {why}; the money is booked again")
+    return True
+
+
+def undo_restored(
+    service: StatementService, line: StatementLine, clients: list[Client], ids: list[str]
+) -> None:
+    """A return of money that a reversal booked again (the bank returns the collection a
+    second time): that booking is the one the return takes back, before the plan hears of the
+    return (else the plan would count it as paid otherwise and not fail the installment). A
+    booking made again sits under the end-to-end id beside the one the first return took."""
+    repos = service.repos
+    reason = line.return_reason or "reversal"
+    iban = (line.counterparty_iban or "").replace(" ", "").upper()
+    for e2e in ids:
+        for client in clients:
+            refs = repos.banking.payments_for(client.client_id, e2e)
+            if len(refs) < 2:
+                continue  # nothing was booked again under this id
+            payments = [
+                p
+                for ref in refs
+                if not (iban and ref.payer_iban and ref.payer_iban != iban)
+                and (p := repos.payments.get(client.client_id, ref.payment_id)) is not None
+                and p.amount == abs(line.amount)
+            ]
+            if not any(p.reversed for p in payments):
+                continue  # no return took any of them back: no booking made again
+            again = [p for p in payments if not p.reversed and p.payment_id.startswith("bank-")]
+            if len(again) == 1:
+                service.payments.reverse(
+                    client, again[0].payment_id, f"returned by the bank ({reason})",
+                    line.booking_date,
+                )  # fmt: skip

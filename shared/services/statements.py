@@ -55,7 +55,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
-from shared.services.statement_credits_back import CountsAgain, credit_back
+from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
     SEP,
     ClientLookups,
@@ -736,9 +736,9 @@ class StatementService:
                 detail["reasons"] = [*(reasons if isinstance(reasons, list) else []), note]
                 return
 
-    # a plan's returned collection counted as collected again (a reversal of its return),
-    # wired in the container (statement_credits_back.collection_counts_again)
-    plan_counts_again: CountsAgain | None = None
+    # a plan's collection whose return the bank reversed, told on the plan's timeline; wired
+    # in the container (statement_credits_back.note_collection_restored)
+    plan_restored: RestoredNote | None = None
 
     # whether an end-to-end id is one of the client's plans' collections, wired in the
     # container (DirectDebitDesk.plan_of): a credit of it is the collection, booked by law
@@ -806,6 +806,7 @@ class StatementService:
         # the words: each candidate is looked up, only an id we sent can match
         ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
         if self.plan_returns is not None:
+            undo_restored(self, line, clients, ids)  # a collection a reversal put back
             for e2e in ids:
                 for client in clients:
                     if self.plan_returns(client, e2e, line.return_reason or "NARR"):

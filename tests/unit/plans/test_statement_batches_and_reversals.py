@@ -5,7 +5,7 @@
   to book (or suggest) on the invoice the collection already paid; a collection credited on
   its own (its end-to-end id, no batch) likewise;
 - a credit the bank flags as reversal (``RvslInd`` true) of a return of our collection puts
-  the money back: the installment is collected again and its invoices paid again; a reversal
+  the money back: booked again, the installment and its invoices are paid again; a reversal
   credit Inning cannot tie, and a credit carrying a return reason, go on the action list."""
 
 from __future__ import annotations
@@ -177,6 +177,7 @@ def test_the_reversal_of_a_return_puts_the_collection_back(plans):
     world, a, plan_id, dd, iban = _collected(plans)
     collected = _figures(a, plan_id)
     _returned(world, a, plan_id, dd, iban)
+    returned_figures = _figures(a, plan_id)
     assert len(_actions(world, "plan_debit_failed")) == 1
     assert len(_actions(world, "payment_reversed")) == 1
     # the next day the bank undoes its return: the money is back on the client's account
@@ -187,15 +188,28 @@ def test_the_reversal_of_a_return_puts_the_collection_back(plans):
     report = world.services.statements.ingest("agency-a/reversal.xml", data)
     assert (report.booked, report.returned, report.unmatched) == (1, 0, 0)
     got = a.call("GET", f"{BASE}/{plan_id}").body
-    assert [d["state"] for d in got["direct_debits"]] == ["collected"]
     assert _figures(a, plan_id) == collected  # installment 1 paid, the invoices as collected
     assert got["installments"][0]["status"] == "paid"
+    run_day(world, date(2026, 1, 31))  # the plan's next run keeps it so
+    assert _figures(a, plan_id)[1] == collected[1]
+    assert a.call("GET", f"{BASE}/{plan_id}").body["installments"][0]["status"] == "paid"
+    assert len(_actions(world, "plan_debit_failed")) == 1  # no new "failed" item
     # what the return made staff do is answered: no failed collection to retry
     for kind in ("plan_debit_failed", "payment_reversed"):
         assert [x["status"] for x in _actions(world, kind)] == ["resolved"], kind
     # the same file again books nothing twice
     again_report = world.services.statements.ingest("agency-a/reversal-2.xml", data)
     assert again_report.booked == 0 and _figures(a, plan_id) == collected
+    # and when the bank returns the collection once more, it fails again, the money gone
+    world.clock.at = datetime(2026, 2, 2, 18, 0, tzinfo=UTC)
+    back = _entry(dd["euros"], "DBIT", "2026-02-02", "RET-2",
+                  _single(dd["end_to_end_id"], reason="AM04"))  # fmt: skip
+    world.services.statements.ingest(
+        "agency-a/return-2.xml", _statement(iban, 5, "2026-02-02", Decimal("1000.00"), [back])
+    )
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["installments"][0]["status"] == "failed"
+    assert _figures(a, plan_id)[1] == returned_figures[1]  # the invoices open as after a return
 
 
 def test_a_reversal_credit_or_a_returned_transfer_nobody_can_tie_is_listed(plans):
