@@ -34,6 +34,7 @@ from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.statements.account_names import not_an_iban
 from shared.domain.statements.batches import (
     is_batch_credit,
     may_be_own_collection,
@@ -169,9 +170,11 @@ class StatementService:
                 or not owner.client_id
                 or (owner.client_id != source.client_id)
             ):
+                why = not_an_iban(statement) if owner is None else None
                 raise StatementError(
                     f"account {statement.account} is not a verified account of the client this "
                     "file was uploaded for; a client's upload books only its own accounts"
+                    + (f": {why}" if why else "")
                 )
             return owner
         if (owner is None or owner.agency_id != agency_id) and not source.uploaded:
@@ -183,8 +186,10 @@ class StatementService:
             owner = proven or owner
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
+            why = not_an_iban(statement)  # a bank's own id no client can register
             raise StatementError(
                 f"account {statement.account} belongs to no client of agency {agency_id}"
+                + (f": {why}" if why else "")
             )
         return owner
 

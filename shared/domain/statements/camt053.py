@@ -473,7 +473,18 @@ def _statement(
         warnings=warnings,
         sequence=_text(stmt, "ElctrncSeqNb") or _text(stmt, "LglSeqNb"),
         on=_date_of(stmt),
+        account_scheme=None if _text(acct, "Id", "IBAN") else _scheme(acct),
     )
+
+
+def _scheme(acct: Element | None) -> str | None:
+    """The scheme and issuer of an account named by ``Othr/Id`` (Wise: "Wise Account ID",
+    "Wise Payments Ltd."): what the account number means, said when it is refused."""
+    parts = [
+        _text(acct, "Id", "Othr", "SchmeNm", "Prtry") or _text(acct, "Id", "Othr", "SchmeNm", "Cd"),
+        _text(acct, "Id", "Othr", "Issr"),
+    ]
+    return ", ".join(p for p in parts if p) or None
 
 
 def _date_of(stmt: Element) -> date | None:

@@ -90,6 +90,9 @@ class Statement:
     # the bank's own account number when :25: carries one (ABN AMRO, old Triodos): ``account``
     # is then the IBAN derived from it
     bank_account: str | None = None
+    # what the bank calls an account it names by its own id, not an IBAN (CAMT ``Othr``:
+    # ``SchmeNm`` and ``Issr``, e.g. "Wise Account ID, Wise Payments Ltd."): said in a refusal
+    account_scheme: str | None = None
 
     def identity(self) -> str:
         """Which statement this is, the same in every file that carries it: account,
