@@ -239,6 +239,7 @@ class Services:
 
     @cached_property
     def statements(self) -> StatementService:
+        from shared.services.statement_credits_back import note_collection_restored
         from shared.services.statement_lookups import ledger_totals
         from shared.services.statement_references import quoted_invoice
         from shared.services.statements import StatementService
@@ -263,6 +264,15 @@ class Services:
             self.plans.desk.collections_of_file(client.client_id, message_id, sequence)
             if self.plans.desk is not None
             else []
+        )
+        # a credit of one of the client's plans' collections on its own (no batch booking)
+        statements.own_collection = lambda client, e2e: (
+            self.plans.desk is not None
+            and self.plans.desk.plan_of(client.client_id, e2e) is not None
+        )
+        # a plan's collection whose return the bank reversed: told on the plan's timeline
+        statements.plan_restored = lambda client, e2e, why: note_collection_restored(
+            self.plans, client, e2e, why
         )
         return statements
 

@@ -36,7 +36,13 @@ from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
 from shared.domain.scopes import agency_scope, is_agency_scope
-from shared.domain.statements.batches import is_batch_credit, own_collection_file
+from shared.domain.statements.account_names import not_an_iban
+from shared.domain.statements.batches import (
+    is_batch_credit,
+    may_be_own_collection,
+    names_batch,
+    own_collection_file,
+)
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
     LineMatch,
@@ -52,6 +58,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
     SEP,
     ClientLookups,
@@ -156,9 +163,11 @@ class StatementService:
                 or not owner.client_id
                 or (owner.client_id != source.client_id)
             ):
+                why = not_an_iban(statement) if owner is None else None
                 raise StatementError(
                     f"account {statement.account} is not a verified account of the client this "
                     "file was uploaded for; a client's upload books only its own accounts"
+                    + (f": {why}" if why else "")
                 )
             return owner
         if (owner is None or owner.agency_id != agency_id) and not source.uploaded:
@@ -170,8 +179,10 @@ class StatementService:
             owner = proven or owner
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
+            why = not_an_iban(statement)  # a bank's own id no client can register
             raise StatementError(
                 f"account {statement.account} belongs to no client of agency {agency_id}"
+                + (f": {why}" if why else "")
             )
         return owner
 
@@ -421,10 +432,23 @@ class StatementService:
                     booked_on=line.booking_date,
                 )
                 return
-        if is_batch_credit(line):  # a direct-debit file's sum: no debtor's payment
-            status = self._batch_credit(account, line, record, clients, owner)
-            banking.settle_line(account, record, status, client_id=None, payment_id=None,
-                                amount=line.amount, booked_on=line.booking_date)  # fmt: skip
+        if names_batch(line) or may_be_own_collection(line):
+            # a direct-debit file's sum, one of its collections, or another batch's sum: no
+            # debtor's payment (a part of another batch is matched per payer below)
+            batch_status = self._collection_credit(account, line, record, clients, owner)
+            if batch_status is not None:
+                banking.settle_line(account, record, batch_status, client_id=None,
+                                    payment_id=None, amount=line.amount,
+                                    booked_on=line.booking_date)  # fmt: skip
+                return
+        if line.amount > 0 and line.is_return:
+            # money in that undoes a debit or comes back: booked again or listed, never dropped
+            status, client_id, payment_id = credit_back(
+                self, account, line, line_id, record, clients, owner, report
+            )
+            banking.settle_line(account, record, status, client_id=client_id,
+                                payment_id=payment_id, amount=line.amount,
+                                booked_on=line.booking_date)  # fmt: skip
             return
         if line.amount <= 0 or line.is_return:
             status = self._returned(line, clients) if line.is_return else "debit"
@@ -710,6 +734,39 @@ class StatementService:
                 detail["reasons"] = [*(reasons if isinstance(reasons, list) else []), note]
                 return
 
+    # a plan's collection whose return the bank reversed, told on the plan's timeline; wired
+    # in the container (statement_credits_back.note_collection_restored)
+    plan_restored: RestoredNote | None = None
+
+    # whether an end-to-end id is one of the client's plans' collections, wired in the
+    # container (DirectDebitDesk.plan_of): a credit of it is the collection, booked by law
+    # on its collection date, never a payment to match
+    own_collection: Callable[[Client, str], bool] | None = None
+
+    def _collection_credit(
+        self,
+        account: str,
+        line: StatementLine,
+        record: LineRecord,
+        clients: list[Client],
+        owner: AccountOwner,
+    ) -> str | None:
+        """``collected`` for a credit of our own direct debits (a batch of our file, booked
+        as one sum or split per collection, or one collection on its own); a batch of someone
+        else's booked as one sum is listed (``batch``); None: match it as a payment."""
+        own = own_collection_file(line.batch_id) if names_batch(line) else None
+        if own is not None and self.collection_file is not None:
+            for client in clients:
+                if self.collection_file(client, own.message_id, own.sequence):
+                    return "collected"
+        if line.end_to_end_id and may_be_own_collection(line) and self.own_collection is not None:
+            for client in clients:
+                if self.own_collection(client, line.end_to_end_id):
+                    return "collected"
+        if is_batch_credit(line):
+            return self._batch_credit(account, line, record, clients, owner)
+        return None
+
     def _batch_credit(
         self,
         account: str,
@@ -718,14 +775,9 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
     ) -> str:
-        """A batch credit (/PREF/, Btch/PmtInfId): one of our own direct-debit files is
-        ``collected`` (each installment is booked on its collection date, by law); another
-        batch goes on the list as what it is, never as a payment to book on an invoice."""
-        own = own_collection_file(line.batch_id)
-        if own is not None and self.collection_file is not None:
-            for client in clients:
-                if self.collection_file(client, own.message_id, own.sequence):
-                    return "collected"
+        """A batch credit (/PREF/, Btch/PmtInfId) that is none of our own direct-debit files
+        (those are ``collected``: :meth:`_collection_credit`) goes on the list as what it is,
+        never as a payment to book on an invoice."""
         scope = owner.client_id or (
             clients[0].client_id if len(clients) == 1 else agency_scope(owner.agency_id)
         )
@@ -752,6 +804,7 @@ class StatementService:
         # the words: each candidate is looked up, only an id we sent can match
         ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
         if self.plan_returns is not None:
+            undo_restored(self, line, clients, ids)  # a collection a reversal put back
             for e2e in ids:
                 for client in clients:
                     if self.plan_returns(client, e2e, line.return_reason or "NARR"):
@@ -780,8 +833,6 @@ class StatementService:
                          "payments": [r.payment_id for r in remembered]},
                     )  # fmt: skip
                 return "returned"
-        if clients and line.amount > 0:
-            return "returned"  # money returned to us: nothing of ours to reopen
         if clients:
             self._add_action(
                 clients[0].client_id,

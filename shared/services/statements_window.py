@@ -68,7 +68,7 @@ from shared.domain.records import (
     Payment,
     PaymentSource,
 )
-from shared.domain.statements.batches import is_batch_credit
+from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.matching import (
     Allocation,
     LineMatch,
@@ -475,7 +475,12 @@ class StatementWindow:
 
     # -- one line ------------------------------------------------------------------------------
     def line(self, line: StatementLine, line_id: str, record: LineRecord) -> None:
-        if line.is_return or (line.amount > 0 and not self.clients) or is_batch_credit(line):
+        if (
+            line.is_return
+            or (line.amount > 0 and not self.clients)
+            or names_batch(line)  # a batch's sum or part: ours (collected) or listed
+            or may_be_own_collection(line)  # one of our collections: looked up there
+        ):
             self.flush()  # a return may reopen a claim this window holds
             self.redo(line, line_id)
             return

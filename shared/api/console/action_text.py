@@ -69,6 +69,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "account_dispute": ("Rekening betwist", "Account disputed"),
     "poison": ("Vastgelopen bericht", "Stuck message"),
     "inbound_mail": ("Binnengekomen e-mail", "Inbound e-mail"),
+    # credits that come back (shared/services/statement_credits_back.py)
+    "reversal_credit": ("Storno bijgeschreven", "Reversal credit"),
+    "returned_transfer": ("Overboeking teruggekomen", "Returned transfer"),
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
@@ -137,6 +140,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "from": ("Van", "From"),
     "clients": ("Opdrachtgevers", "Clients"),
     "invoices": ("Facturen", "Invoices"),
+    "return_reason": ("Reden terugboeking", "Return reason"),
 }
 
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
@@ -208,6 +212,15 @@ _TITLES = shapes(
                    "boek ze met de hand tegen de koers van de bank"),
         (r"^entry (\d+) has status (\S+); only booked entries are read$",
          lambda m: f"post {m[1]} heeft status {m[2]}; alleen geboekte posten worden gelezen"),
+        # credits that come back (shared/services/statement_credits_back.py)
+        (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
+         lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "
+                   "deze rekening terug; geen terugboeking van ons die hij noemt kon opnieuw "
+                   "geboekt worden: controleer en boek hem (of betaal hem terug)"),
+        (r"^Returned transfer of (.+) \((\S+): (.+)\): money sent from this account came back; pay it again to the right account, or book it$",
+         lambda m: f"Overboeking van {m[1]} teruggekomen ({m[2]}: {m[3]}): geld dat van deze "
+                   "rekening is verstuurd kwam terug; betaal het opnieuw naar de juiste rekening, "
+                   "of boek het"),
     )
 )  # fmt: skip
 

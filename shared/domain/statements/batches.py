@@ -27,7 +27,29 @@ class CollectionFile:
 
 def is_batch_credit(line: StatementLine) -> bool:
     """A credit the bank booked for a whole batch, not for one payer."""
+    return names_batch(line) and not line.batch_part
+
+
+def names_batch(line: StatementLine) -> bool:
+    """A credit of a batch: its one sum, or one of its transactions listed with their own
+    details (a batch of other people's payments, such a part is matched per payer; of our own
+    direct-debit file, it is the collection)."""
     return line.amount > 0 and line.batch_id is not None and not line.is_return
+
+
+# the end-to-end id Inning gives a plan's collection: "<plan id's last 20>-<installment>-
+# <attempt>" (shared/services/plans/service.py); only an id of this shape is looked up
+_OWN_E2E = re.compile(r"^[0-9A-Za-z]{6,20}-\d{1,3}-\d{1,3}$")
+
+
+def may_be_own_collection(line: StatementLine) -> bool:
+    """A credit whose end-to-end id has the shape of one of our collections: the bank
+    credited one of our direct debits on its own (no batch booking), to be looked up."""
+    return (
+        line.amount > 0
+        and not line.is_return
+        and bool(_OWN_E2E.match((line.end_to_end_id or "").strip()))
+    )
 
 
 def own_collection_file(batch_id: str | None) -> CollectionFile | None:

@@ -405,17 +405,20 @@ def _entry(
         warnings.append(f"entry {n} has no booking date (BookgDt): the {source} is used")
     total = _amount(entry.find(q + "Amt"), f"entry {n}")
     txs = [tx for d in entry.iterfind(q + "NtryDtls") for tx in d.iterfind(q + "TxDtls")]
+    # the entry books a batch as one sum (a direct-debit file's collections): its id
+    batch = _text(entry, "NtryDtls", "Btch", "PmtInfId")
     if len(txs) <= 1:
         line = _line(entry, txs[0] if txs else None, total, str(n), fallback)
-        # the entry books a batch as one sum (a direct-debit file's collections): its id
-        batch = _text(entry, "NtryDtls", "Btch", "PmtInfId")
         lines.append(replace(line, batch_id=batch) if batch else line)
         return
     for k, tx in enumerate(txs, start=1):
         amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
         if amt is None:
             amt = _child(tx, "Amt")
-        lines.append(_line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}", fallback))
+        line = _line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}", fallback)
+        # each collection of the batch keeps the batch's id: split per TxDtls, the lines of
+        # one of our own direct-debit files are still that file's collection (newcomer6 #1)
+        lines.append(replace(line, batch_id=batch, batch_part=True) if batch else line)
 
 
 def _date_without_booking(entry: Element, header: list[Element]) -> tuple[date | None, str]:
@@ -470,7 +473,18 @@ def _statement(
         warnings=warnings,
         sequence=_text(stmt, "ElctrncSeqNb") or _text(stmt, "LglSeqNb"),
         on=_date_of(stmt),
+        account_scheme=None if _text(acct, "Id", "IBAN") else _scheme(acct),
     )
+
+
+def _scheme(acct: Element | None) -> str | None:
+    """The scheme and issuer of an account named by ``Othr/Id`` (Wise: "Wise Account ID",
+    "Wise Payments Ltd."): what the account number means, said when it is refused."""
+    parts = [
+        _text(acct, "Id", "Othr", "SchmeNm", "Prtry") or _text(acct, "Id", "Othr", "SchmeNm", "Cd"),
+        _text(acct, "Id", "Othr", "Issr"),
+    ]
+    return ", ".join(p for p in parts if p) or None
 
 
 def _date_of(stmt: Element) -> date | None:

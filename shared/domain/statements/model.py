@@ -54,6 +54,10 @@ class StatementLine:
     # one booking for a whole batch (MT940 /PREF/, CAMT Btch/PmtInfId): the payment
     # information id, e.g. of a direct-debit file's collections credited as one sum
     batch_id: str | None = None
+    # one of several transactions of a batch entry, each with its own details (CAMT: one
+    # ``TxDtls`` per collection under ``Btch``): ``batch_id`` still names the batch, so a
+    # split of one of our own direct-debit files is known as the collection it is
+    batch_part: bool = False
 
     @property
     def is_credit(self) -> bool:
@@ -86,6 +90,9 @@ class Statement:
     # the bank's own account number when :25: carries one (ABN AMRO, old Triodos): ``account``
     # is then the IBAN derived from it
     bank_account: str | None = None
+    # what the bank calls an account it names by its own id, not an IBAN (CAMT ``Othr``:
+    # ``SchmeNm`` and ``Issr``, e.g. "Wise Account ID, Wise Payments Ltd."): said in a refusal
+    account_scheme: str | None = None
 
     def identity(self) -> str:
         """Which statement this is, the same in every file that carries it: account,

@@ -1,0 +1,29 @@
+"""Why a statement whose account is not an IBAN cannot be routed, and what to do instead.
+
+Inning routes a statement by its account: a client registers its accounts as IBANs (checked
+by ISO 13616's mod-97 digits, and proven by a statement line or staff), and the agency's
+third-party account is one too. Some banks name an account by their own id instead: Wise's
+camt.053.001.10 writes ``Acct/Id/Othr/Id`` "11111111" with the scheme "Wise Account ID" (review
+newcomer6 #5); an MT940 ``:25:`` in a file that names no bank is a bare number. Such an id is
+not unique outside its bank (the same digits are another account elsewhere), so Inning does
+not let a client register one: the file is refused with a reason that says so and what to
+do (export the statement with the account's IBAN, or book its lines by hand).
+"""
+
+from __future__ import annotations
+
+from shared.domain.references import iban as iban_check
+from shared.domain.statements.model import Statement
+
+
+def not_an_iban(statement: Statement) -> str | None:
+    """The refusal's explanation when the statement's account is no IBAN; None when it is."""
+    if iban_check.is_valid(statement.account):
+        return None
+    named = f" ({statement.account_scheme})" if statement.account_scheme else ""
+    return (
+        f"the account{named} is the bank's own account id, not an IBAN; Inning routes "
+        "statements by IBAN and a client registers IBANs only (an id like this one is not "
+        "unique outside its bank): export the statement with the account's IBAN (at Wise: "
+        "the statement of the balance with IBAN account details) or book its lines by hand"
+    )
