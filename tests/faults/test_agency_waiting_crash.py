@@ -14,8 +14,8 @@ import pytest
 
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import Conflict
-from shared.services.statements import agency_scope
 from tests.support.faults import SimulatedCrash
 from tests.unit.api.conftest import world  # noqa: F401 (fixture)
 from tests.unit.console.conftest import csrf_of, desk_for

@@ -13,8 +13,9 @@ import pytest
 from azure.core.exceptions import ServiceResponseError
 
 from shared.domain.records import ActionStatus
+from shared.domain.scopes import agency_scope
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
-from shared.services.statements import INBOX, QUARANTINE, agency_scope
+from shared.services.statements import INBOX, QUARANTINE
 from tests.support.faults import SimulatedCrash
 from tests.unit.api.conftest import world  # noqa: F401 (fixture)
 from tests.unit.services.test_statement_window import PAID_ON, PAYER
