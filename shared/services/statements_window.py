@@ -518,6 +518,8 @@ class StatementWindow:
         records = book.claims.records
         if any(e.payment_id == payment_id for r in records for e in r.events):
             return False
+        if book.claims.pending:  # a change a crash left half written: the one-line path
+            return False  # finishes it before it books (LedgerService.read_finished)
         ledger = self.service.payments.ledger
         try:
             result_ = booking.allocate(
@@ -528,6 +530,7 @@ class StatementWindow:
                 numbers,
                 ledger.rates(),
                 self._principal_first(book),
+                named=ledger.named(client),  # as the one-line path: released money (6:43 lid 1)
             )
         except LedgerRuleError:
             return False
