@@ -182,3 +182,37 @@ def test_a_statement_line_for_a_debtor_with_a_half_written_credit_finishes_it_fi
     }
     assert all(on[n] == ["bank-big"] for n in OTHERS)  # the credit's money, once each
     assert len(on["F56"]) == 1 and on["F56"] != ["bank-big"]  # the line's payment
+
+
+def test_a_terms_restatement_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch):
+    """F01..F55 have a costs term (02-15) and are paid whole on 03-10, costs included (the
+    costs over the claims together); the 14-day letter turns out undelivered: no term, the
+    costs are taken back on all 55 claims and that money goes to F00, the one claim open
+    (a crash between the parts; one case only: 55 restated claims replay slowly)."""
+    fault = "crash_between_the_parts"
+    from dataclasses import replace
+
+    _, c1 = _setup(world, "700.00", 1)
+    repos = world.services.payments.repos
+    for number in OTHERS:
+        stored = repos.invoices.get(c1.client_id, number)
+        repos.invoices.save(replace(stored.invoice, costs_owed_from=date(2025, 2, 15)), stored)
+    world.clock.at = datetime(2025, 3, 10, 10, 0, tzinfo=UTC)
+    ledger = world.services.ledger
+    owed = ledger.open_claims(c1, OTHERS)
+    costs = sum(f.open.costs + f.open.costs_vat for f in owed.values())
+    assert costs > 0
+    world.services.payments.book(
+        c1, payment_id="bank-all", amount=sum(f.open.total for f in owed.values()),
+        received_on=date(2025, 3, 10), source=PaymentSource.BANK, invoice_numbers=OTHERS,
+    )  # fmt: skip
+    for number in OTHERS:  # the term cleared (letter_undelivered.undo_costs_term)
+        stored = repos.invoices.get(c1.client_id, number)
+        repos.invoices.save(replace(stored.invoice, costs_owed_from=None), stored)
+    _run(world, monkeypatch, fault, lambda: ledger.restate_terms(c1.client_id, OTHERS))
+    figures = ledger.open_claims(c1, OTHERS)
+    assert all(f.open.total == 0 and f.paid.costs + f.paid.costs_vat == 0
+               for f in figures.values())  # fmt: skip
+    row = repos.payments.get(c1.client_id, "bank-all")
+    on_f00 = sum(x.amount for x in row.allocations if x.invoice_number == "F00")
+    assert (on_f00, row.unallocated) == (costs, 0)  # what the costs took moved, once
