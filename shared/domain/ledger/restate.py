@@ -226,13 +226,15 @@ def _ideal(
     before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))]
     later = [e for e in events if not history(received_day(e))]
     ideal = _Ideal(records, record, before, rates)
-    # a later payment's money on this claim: all its allocations, restatements included
+    # a later payment's money on this claim: all its allocations and reversals (restated,
+    # or re-booked by its designation: taken off and put back), net; one returned in full
+    # is left out above
     firsts: dict[str, date] = {}
     amounts: dict[str, Cents] = {}
     for e in events:
         if e.payment_id is None or e.payment_id == payment_id:
             continue
-        if e.kind is EventKind.ALLOCATED or (e.kind is EventKind.REVERSAL and _restating(e)):
+        if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
             sign = 1 if e.kind is EventKind.ALLOCATED else -1
             amounts[e.payment_id] = amounts.get(e.payment_id, 0) + sign * e.amount
             if e.kind is EventKind.ALLOCATED:
@@ -245,18 +247,16 @@ def _ideal(
         day = received_day(e)
         if e.kind in (EventKind.CHARGED, EventKind.CORRECTION):
             return  # derived: recomputed by the ideal's own fixings
-        if e.payment_id is not None and (e.kind is EventKind.ALLOCATED or _restating(e)):
+        if e.payment_id is not None and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
             if e.payment_id in seen or history(firsts.get(e.payment_id, day)):
                 return  # counted whole at its first day (or history before the payment)
+            if e.payment_id not in firsts:
+                return  # reversed before any allocation here: nothing of it on the claim
             seen.add(e.payment_id)
-            left = ideal.allocate(e.payment_id, amounts[e.payment_id], day, order)
+            first = firsts[e.payment_id]
+            left = ideal.allocate(e.payment_id, max(0, amounts[e.payment_id]), first, order)
             if left > 0:
-                released[e.payment_id] = (left, day)
-        elif e.kind is EventKind.REVERSAL and e.payment_id is not None:
-            if e.payment_id in seen or history(firsts.get(e.payment_id, day)):
-                ideal.fix(day)
-                for component, cents in ideal.net(e.payment_id).items():
-                    ideal.add(EventKind.REVERSAL, component, cents, day, e.payment_id)
+                released[e.payment_id] = (left, first)
         elif e.kind is EventKind.WAIVER:
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, min(e.amount, fig.open.of(e.component)), day,
