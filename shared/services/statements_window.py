@@ -125,6 +125,9 @@ class _DebtorBook:
     changed: set[str] = field(default_factory=set)  # invoices booked on in the window
     # the claims a running principal-only plan holds (read once per debtor and window)
     principal_first: frozenset[str] | None = None
+    # a booking moved other payments' money (a back-dated line restated a claim): their
+    # invoices follow only after the window's writes, so its later lines take the one-line path
+    stale: bool = False
 
 
 @dataclass(eq=False)
@@ -136,6 +139,7 @@ class _Booked:
     debtor: _DebtorBook
     payment: Payment
     numbers: list[str]
+    moved: tuple[str, ...] = ()  # other payments whose money its booking moved
 
 
 class StatementWindow:
@@ -523,6 +527,8 @@ class StatementWindow:
         records = book.claims.records
         if any(e.payment_id == payment_id for r in records for e in r.events):
             return False
+        if book.claims.pending or book.stale:  # a change a crash left half written (the
+            return False  # one-line path finishes it first), or invoices not yet followed
         ledger = self.service.payments.ledger
         try:
             result_ = booking.allocate(
@@ -533,18 +539,21 @@ class StatementWindow:
                 numbers,
                 ledger.rates(),
                 self._principal_first(book),
+                named=ledger.named(client),  # as the one-line path: released money (6:43 lid 1)
             )
         except LedgerRuleError:
             return False
-        if result_.moved or result_.left:
-            # a back-dated line restated the debtor's claims and moved later payments' money:
-            # their payment rows and invoices follow the ledger on the one-line path
-            # (PaymentService.book -> settle_restated), not in this window's bulk writes
-            return False
+        # a back-dated line that restated the debtor's claims moved later payments' money, to
+        # the invoices each named first (6:43 lid 1): booked here too, their payment rows and
+        # invoices following the ledger after the window's writes (settle_restated, as the
+        # one-line path does), the debtor's later lines in this window on the one-line path
+        moved = tuple(result_.moved)
         writes = ledger.changes_for(
-            client, [book.claims], result_.events, on=result_.on, payments_added=(payment_id,)
-        )
+            client, [book.claims], result_.events, on=result_.on,
+            payments_added=(payment_id, *moved),
+        )  # fmt: skip
         self._take(book, payment_id, result_.events, writes, result_.lines)
+        book.stale = book.stale or bool(moved)
         payment = Payment(
             client_id=client.client_id,
             payment_id=payment_id,
@@ -563,7 +572,7 @@ class StatementWindow:
         self.booked.append(
             _Booked(
                 line, line_id, replace(record, invoices=tuple(numbers)), client, book, payment,
-                numbers,
+                numbers, moved,
             )
         )  # fmt: skip
         if line.counterparty_iban:  # the payer's account is known for this debtor from now on
@@ -872,6 +881,12 @@ class StatementWindow:
                 self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
+        for b in booked:  # the payments a back-dated line moved: rows and invoices follow
+            if b.moved:
+                from shared.services.ledger.credit import settle_restated
+
+                settle_restated(self.service.payments.ledger, client, b.debtor.number,
+                                b.payment.payment_id, b.moved)  # fmt: skip
         allocated = sorted({a.invoice_number for b in booked for a in b.payment.allocations})
         for listener in self.service.payments.listeners:
             listener(client, allocated)

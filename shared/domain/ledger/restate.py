@@ -74,7 +74,7 @@ def _restating(event: LedgerEvent) -> bool:
 @dataclass(frozen=True)
 class Restatement:
     """The events to append on the claim (all on ``booked``), what the new payment took on
-    it per component, and the later payments whose allocations it changed (payment id: the
+    it per component (more than it held there before: a component it left is negative), and the later payments whose allocations it changed (payment id: the
     amount released from the claim, often 0, and the day that payment was received)."""
 
     events: tuple[LedgerEvent, ...]
@@ -142,6 +142,29 @@ class _Ideal:
     def net(self, payment_id: str) -> dict[Component, Cents]:
         return _net([e for e in self.events if e.payment_id == payment_id])
 
+    def credit(self, amount: Cents, day: date, final: bool = False) -> dict[str, Cents]:
+        """A credit note's part off the principal on ``day``. Money paid on the principal
+        beyond the lower claim is taken off the payments, the latest first (law5 #6: it is
+        the debtor's, to go on by 6:43); what each gave up."""
+        fig = self.fix(day)
+        excess = amount - fig.open.principal
+        out: dict[str, Cents] = {}
+        for e in reversed(list(self.events)):
+            if excess <= 0:
+                break
+            if (
+                e.payment_id is None
+                or e.payment_id in out
+                or e.component is not Component.PRINCIPAL
+            ):
+                continue
+            take = min(excess, self.net(e.payment_id)[Component.PRINCIPAL])
+            self.add(EventKind.REVERSAL, Component.PRINCIPAL, take, day, e.payment_id)
+            out[e.payment_id] = take
+            excess -= take
+        self.add(EventKind.CREDIT, Component.PRINCIPAL, amount, day, final=final)
+        return {p: v for p, v in out.items() if v > 0}
+
 
 def _net(events: Sequence[LedgerEvent]) -> dict[Component, Cents]:
     out = dict.fromkeys(COMPONENTS, 0)
@@ -168,8 +191,9 @@ def _ideal(
     rates: RateTable | None,
     credit: Cents = 0,
 ) -> tuple[_Ideal, dict[str, tuple[Cents, date]]]:
-    """The claim had ``payment_id`` (at most ``cap``) been booked on ``received``; and how
-    much of each later payment it could not take (and the day it came)."""
+    """The claim had ``payment_id`` (at most ``cap``, with what it holds on the claim
+    already) been booked on ``received``; and how much of each later payment it could not
+    take (and the day it came)."""
     # a payment that came back in full (refund, chargeback, bank return) never paid the
     # claim: the ideal history has neither it nor its reversal
     returned = {
@@ -179,24 +203,38 @@ def _ideal(
     }
     returned = {p for p in returned if not any(_net([e for e in record.events
                                                      if e.payment_id == p]).values())}  # fmt: skip
+    # the payment itself may be on the claim already (its money released from another claim
+    # comes to one it also paid): its allocations here are left out and ``cap`` holds them,
+    # so the ideal books it once, whole, on its day (ledger-rest6 item 3: its restated
+    # allocations were counted as a later payment's and raised a KeyError)
+    returned.add(payment_id)
     events = sorted(
         (e for e in record.events if e.payment_id is None or e.payment_id not in returned),
         key=lambda e: (received_day(e), e.seq),
     )
-    before = [replace(e, on=received_day(e)) for e in events if received_day(e) <= received]
-    later = [e for e in events if received_day(e) > received]
+    # the history before the payment's day is kept as it was booked, unless a fact booked
+    # after its own day (a back-dated payment, a credit note counting from the claim's first
+    # day) reaches back into it: the claim's events after that fact's day were corrected only
+    # at that fact's booking, so from its day on everything is derived again (ledger-rest6
+    # item 3: kept verbatim, a note's corrections were lost and a payment counted twice)
+    back = [received_day(e) for e in events if received_day(e) < e.on]
+    cut = min((d for d in back if d <= received), default=None)
+
+    def history(day: date) -> bool:
+        return day < cut if cut is not None else day <= received
+
+    before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))]
+    later = [e for e in events if not history(received_day(e))]
     ideal = _Ideal(records, record, before, rates)
-    if credit:  # a credit note: that part of the principal was never owed
-        ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit, received)
-    else:
-        ideal.allocate(payment_id, cap, received, order)
-    # a later payment's money on this claim: all its allocations, restatements included
+    # a later payment's money on this claim: all its allocations and reversals (restated,
+    # or re-booked by its designation: taken off and put back), net; one returned in full
+    # is left out above
     firsts: dict[str, date] = {}
     amounts: dict[str, Cents] = {}
     for e in events:
         if e.payment_id is None or e.payment_id == payment_id:
             continue
-        if e.kind is EventKind.ALLOCATED or (e.kind is EventKind.REVERSAL and _restating(e)):
+        if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
             sign = 1 if e.kind is EventKind.ALLOCATED else -1
             amounts[e.payment_id] = amounts.get(e.payment_id, 0) + sign * e.amount
             if e.kind is EventKind.ALLOCATED:
@@ -204,22 +242,21 @@ def _ideal(
                 firsts[e.payment_id] = min(firsts.get(e.payment_id, day), day)
     released: dict[str, tuple[Cents, date]] = {}
     seen: set[str] = set()
-    for e in later:
+
+    def again(e: LedgerEvent) -> None:
         day = received_day(e)
         if e.kind in (EventKind.CHARGED, EventKind.CORRECTION):
-            continue  # derived: recomputed by the ideal's own fixings
-        if e.payment_id is not None and (e.kind is EventKind.ALLOCATED or _restating(e)):
-            if e.payment_id in seen or firsts.get(e.payment_id, day) <= received:
-                continue  # counted whole at its first day (or history before the payment)
+            return  # derived: recomputed by the ideal's own fixings
+        if e.payment_id is not None and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            if e.payment_id in seen or history(firsts.get(e.payment_id, day)):
+                return  # counted whole at its first day (or history before the payment)
+            if e.payment_id not in firsts:
+                return  # reversed before any allocation here: nothing of it on the claim
             seen.add(e.payment_id)
-            left = ideal.allocate(e.payment_id, amounts[e.payment_id], day, order)
+            first = firsts[e.payment_id]
+            left = ideal.allocate(e.payment_id, max(0, amounts[e.payment_id]), first, order)
             if left > 0:
-                released[e.payment_id] = (left, day)
-        elif e.kind is EventKind.REVERSAL and e.payment_id is not None:
-            if e.payment_id in seen or firsts.get(e.payment_id, day) <= received:
-                ideal.fix(day)
-                for component, cents in ideal.net(e.payment_id).items():
-                    ideal.add(EventKind.REVERSAL, component, cents, day, e.payment_id)
+                released[e.payment_id] = (left, first)
         elif e.kind is EventKind.WAIVER:
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, min(e.amount, fig.open.of(e.component)), day,
@@ -227,8 +264,22 @@ def _ideal(
         elif e.kind is EventKind.WRITE_OFF:
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, fig.open.of(e.component), day, final=e.final)
-        elif e.kind is EventKind.CREDIT:
-            ideal.add(e.kind, e.component, e.amount, day, final=e.final)
+        elif e.kind is EventKind.CREDIT:  # a note on a claim paid beyond it releases money
+            for pid, cents in ideal.credit(e.amount, day, e.final).items():
+                if pid != payment_id:  # (the payment's own money goes on by its booking)
+                    first = firsts.get(pid, day)
+                    released[pid] = (released.get(pid, (0, first))[0] + cents, first)
+
+    for e in later:  # derived again up to the payment's day (none: no fact reached back)
+        if received_day(e) <= received:
+            again(e)
+    if credit:  # a credit note: that part of the principal was never owed
+        ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit, received)
+    else:
+        ideal.allocate(payment_id, cap, received, order)
+    for e in later:
+        if received_day(e) > received:
+            again(e)
     ideal.fix(booked)
     return ideal, released
 
@@ -256,8 +307,11 @@ def restate(
     off the principal from ``received`` (the claim's first day: it was never owed); later
     payments' money the lower claim does not take is released."""
     record = next(r for r in records if r.number == number)
-    ideal, overflow = _ideal(records, record, payment_id, amount, received, booked, order, rates,
-                             credit.amount if credit else 0)  # fmt: skip
+    # what the payment holds on the claim already (its money coming back to a claim it paid)
+    own = _net([e for e in record.events if payment_id and e.payment_id == payment_id])
+    have = sum(own.values())
+    ideal, overflow = _ideal(records, record, payment_id, amount + have, received, booked, order,
+                             rates, credit.amount if credit else 0)  # fmt: skip
     taken = ideal.net(payment_id)
     # a later payment keeps its amount: what the ideal released of it is taken out of this
     # payment's part, component by component (the figures stay the ideal ones)
@@ -313,9 +367,12 @@ def restate(
             released.setdefault(pid, (0, booked))  # moved between components: rows follow
     for pid, component, delta in moves:  # take away first, so no component is overpaid
         emit(EventKind.REVERSAL, component, -delta, pid, why)
+    for component in order:  # the payment's own part the ideal puts elsewhere (6:44)
+        emit(EventKind.REVERSAL, component, own[component] - taken[component], payment_id, why)
     for pid, component, delta in moves:
         emit(EventKind.ALLOCATED, component, delta, pid, why)
     for component in order:
-        emit(EventKind.ALLOCATED, component, taken[component], payment_id,
+        emit(EventKind.ALLOCATED, component, taken[component] - own[component], payment_id,
              f"{RECEIVED}{received.isoformat()}")  # fmt: skip
-    return Restatement(tuple(out), {c: taken[c] for c in order if taken[c] > 0}, released)
+    change = {c: taken[c] - own[c] for c in order}
+    return Restatement(tuple(out), {c: v for c, v in change.items() if v}, released)

@@ -145,3 +145,74 @@ def test_a_return_over_many_claims_is_finished_by_its_redelivery(world, monkeypa
     assert sum(e.amount for e in back) == N * 1_000  # reversed once on every claim
     row = pay.repos.payments.get(c1.client_id, "bank-all")
     assert row.reversed
+
+
+def test_a_statement_line_for_a_debtor_with_a_half_written_credit_finishes_it_first(
+    world, monkeypatch
+):
+    """The credit of F00 crashes between its parts; a bank line paying F56 (10.00, its
+    reference) comes in a statement window: the window leaves it to the one-line path, which
+    finishes the credit before it books the line."""
+    from shared.domain.statements.mt940_writer import OutLine, write_mt940
+    from tests.unit.api.conftest import client_iban, verify_ibans
+    from tests.unit.services.test_statement_window import service
+
+    a, c1 = _setup(world, "700.00", 55_000)  # 550.00 released: F01..F55 exactly
+    verify_ibans(a, "C1")
+    row = invoice_row("F56", "D1", amount="10.00", due_date="2025-04-30")
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": [row]}).body["created"] == 1
+    store = _fail_second_part(world, monkeypatch, "crash_between_the_parts")
+    with pytest.raises(SimulatedCrash):
+        world.services.invoice_status.credit(c1, "F00", "staff")
+    monkeypatch.undo()
+    assert _marks(store)
+    ref = a.call("GET", "/v1/clients/C1/invoices/F56").body["payment_reference"]
+    line = OutLine(date(2025, 1, 10), 1_000, "", counterparty_iban="NL02RABO0123456789",
+                   counterparty_name="J de Vries", reference=ref, end_to_end_id="E1")  # fmt: skip
+    data = write_mt940(client_iban("C1"), [line], opening=0, opening_date=date(2025, 1, 10),
+                       statement_id="S1")  # fmt: skip
+    report = service(world, 50).ingest("agency-a/day.sta", data.encode())
+    assert report.booked == 1
+    assert _marks(store) == []  # the credit is whole
+    figures = world.services.ledger.open_claims(c1, [*OTHERS, "F56"])
+    assert all(f.open.total == 0 for f in figures.values())
+    claims = world.services.ledger.debtor_claims(c1, "D1")
+    on = {
+        r.number: sorted({e.payment_id for e in r.events if e.payment_id}) for r in claims.records
+    }
+    assert all(on[n] == ["bank-big"] for n in OTHERS)  # the credit's money, once each
+    assert len(on["F56"]) == 1 and on["F56"] != ["bank-big"]  # the line's payment
+
+
+def test_a_terms_restatement_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch):
+    """F01..F55 have a costs term (02-15) and are paid whole on 03-10, costs included (the
+    costs over the claims together); the 14-day letter turns out undelivered: no term, the
+    costs are taken back on all 55 claims and that money goes to F00, the one claim open
+    (a crash between the parts; one case only: 55 restated claims replay slowly)."""
+    fault = "crash_between_the_parts"
+    from dataclasses import replace
+
+    _, c1 = _setup(world, "700.00", 1)
+    repos = world.services.payments.repos
+    for number in OTHERS:
+        stored = repos.invoices.get(c1.client_id, number)
+        repos.invoices.save(replace(stored.invoice, costs_owed_from=date(2025, 2, 15)), stored)
+    world.clock.at = datetime(2025, 3, 10, 10, 0, tzinfo=UTC)
+    ledger = world.services.ledger
+    owed = ledger.open_claims(c1, OTHERS)
+    costs = sum(f.open.costs + f.open.costs_vat for f in owed.values())
+    assert costs > 0
+    world.services.payments.book(
+        c1, payment_id="bank-all", amount=sum(f.open.total for f in owed.values()),
+        received_on=date(2025, 3, 10), source=PaymentSource.BANK, invoice_numbers=OTHERS,
+    )  # fmt: skip
+    for number in OTHERS:  # the term cleared (letter_undelivered.undo_costs_term)
+        stored = repos.invoices.get(c1.client_id, number)
+        repos.invoices.save(replace(stored.invoice, costs_owed_from=None), stored)
+    _run(world, monkeypatch, fault, lambda: ledger.restate_terms(c1.client_id, OTHERS))
+    figures = ledger.open_claims(c1, OTHERS)
+    assert all(f.open.total == 0 and f.paid.costs + f.paid.costs_vat == 0
+               for f in figures.values())  # fmt: skip
+    row = repos.payments.get(c1.client_id, "bank-all")
+    on_f00 = sum(x.amount for x in row.allocations if x.invoice_number == "F00")
+    assert (on_f00, row.unallocated) == (costs, 0)  # what the costs took moved, once
