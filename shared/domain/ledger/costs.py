@@ -24,7 +24,7 @@ from datetime import date
 from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import VAT_RATE, collection_costs
 from shared.domain.ledger.accrual import _principal_delta
-from shared.domain.ledger.model import ClaimTerms, Component, EventKind, LedgerEvent
+from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
 
 
@@ -66,13 +66,40 @@ class ClaimRecord:
         return self.terms.invoice_number
 
 
-def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
+def charged_costs(events: Sequence[LedgerEvent]) -> CostsShare:
+    """The costs and their VAT the events charged, as charged (what restatements took back
+    is credited beside it, :func:`replay`)."""
     charged = [e for e in events if e.kind is EventKind.CHARGED]
-    costs = [e for e in charged if e.component is Component.COSTS]
-    if not costs:
+    return CostsShare(
+        sum(e.amount for e in charged if e.component is Component.COSTS),
+        sum(e.amount for e in charged if e.component is Component.COSTS_VAT),
+    )
+
+
+# the reason of a restatement's correction of costs taken back because the claim had no
+# costs term any more (its 14-day letter reported undelivered; restate.py)
+NO_COSTS_TERM = f"{RESTATED}no costs term"
+
+
+def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
+    """The claim's costs as charged once money reached it after they became owed, or None
+    while they are still a computation: never charged, or charged and then taken back in
+    full because the claim lost its costs term (:data:`NO_COSTS_TERM`). Such a claim is as
+    if its costs were never fixed: when a term comes back (receipt confirmed, a new letter)
+    they are computed again under it, or the restatement that took them back would have
+    taken them for good (law6 finding 2). Costs a restatement took back for another reason
+    (a payment that turned out to be inside the term) stay fixed at what is left: the
+    claim's own stream no longer says on which day its restated money counts."""
+    costs = [e for e in events if e.component is Component.COSTS]
+    if not any(e.kind is EventKind.CHARGED for e in costs):
         return None
-    vat = sum(e.amount for e in charged if e.component is Component.COSTS_VAT)
-    return CostsShare(sum(e.amount for e in costs), vat)
+    kept = sum(
+        e.amount if e.kind is EventKind.CHARGED else -e.amount
+        for e in costs
+        if e.kind in (EventKind.CHARGED, EventKind.CORRECTION)
+    )
+    termless = any(e.kind is EventKind.CORRECTION and e.reason == NO_COSTS_TERM for e in costs)
+    return None if kept <= 0 and termless else charged_costs(events)
 
 
 def _carried(events: Sequence[LedgerEvent], on: date) -> CostsShare:
@@ -173,6 +200,7 @@ def costs_shares(
     gets its share only from its own day (law6 finding 1)."""
     out: dict[str, CostsShare] = {}
     fixed_of: set[str] = set()
+    taken_back: dict[str, CostsShare] = {}  # charged once, taken back in full since
     everything = {r.number: r.events for r in records}
     groups: dict[tuple[str, date], list[ClaimRecord]] = {}
     for record in records:
@@ -182,6 +210,8 @@ def costs_shares(
         if fixed is not None:
             out[record.number] = fixed
             fixed_of.add(record.number)
+        elif (was := charged_costs(upto)).costs:
+            taken_back[record.number] = was
         notice = notice_day(terms)
         if notice is not None and notice <= on:
             groups.setdefault((terms.debtor_number, notice), []).append(
@@ -230,6 +260,10 @@ def costs_shares(
         for r, c, v in zip(unfixed, split(costs, bases), split(vat_amount, bases), strict=True):
             if r.number in owing:  # the others' shares wait for their own day
                 out[r.number] = CostsShare(c, v)
+    # the replay credits what restatements took back: the share owed now comes on top of it
+    for number, was in taken_back.items():
+        now = out.get(number, CostsShare(0, 0))
+        out[number] = CostsShare(was.costs + now.costs, was.vat + now.vat)
     return out
 
 
