@@ -23,7 +23,7 @@ from datetime import date
 
 from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import VAT_RATE, collection_costs
-from shared.domain.ledger.accrual import _principal_delta
+from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
 from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
 
@@ -152,14 +152,22 @@ def costs_base(record: ClaimRecord) -> Cents:
     interest paid before the letter.
 
     A claim whose own costs are not owed yet (an arrangement on it runs) counts with every
-    payment so far: all of them came before its term ended."""
+    payment so far: all of them came before its term ended.
+
+    A payment that came back in full (a storno, a chargeback, a bank return) never paid,
+    whatever the day it came back: it is left out, as :mod:`restate` and :mod:`accrual`
+    leave it out (law6 finding 3). Only its return makes that known, so a view of a day
+    before the return still counts it."""
     terms = record.terms
     owed_from = terms.costs_owed_from or date.max
     if terms.closed:
         return 0
     open_ = terms.principal - terms.principal_settled_elsewhere
     paid_otherwise = 0  # paid within the term on interest (costs are not owed yet then)
+    returned = _returned_in_full(list(record.events))
     for e in record.events:
+        if e.payment_id in returned:
+            continue
         if _counts_from(e) < owed_from:
             open_ += _principal_delta(e)
             if terms.consumer and e.component is not Component.PRINCIPAL and e.payment_id:
