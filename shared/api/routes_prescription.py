@@ -86,6 +86,7 @@ def register(router: Router, services: Services) -> None:
         restored = confirm_for_invoice(
             services.repos, client.client_id, ctx.params["invoice"],
             received_on=body.received_on, today=amsterdam_date(services.clock.now()),
+            restate=services.ledger.restate_terms,
         )  # fmt: skip
         out = LetterReceivedOut(invoice=ctx.params["invoice"], costs_term_restored=restored)
         return ApiResponse(body=out.model_dump(mode="json"))

@@ -124,9 +124,11 @@ class Invoice:
         return replace(self, amount=amount, paid=paid, status=status)
 
     def credit(self, note: tuple[str, Cents] | None = None) -> Invoice:
-        """``note``: the credit note (reference, principal) that credits the rest, if any."""
-        if self.status is InvoiceStatus.PAID:
-            raise InvoiceRuleError(f"invoice {self.number} is paid; refund instead of credit")
+        """``note``: the credit note (reference, principal) that credits the rest, if any.
+
+        A paid invoice may be credited too (goods returned after paying): it was not owed,
+        and the money paid on it goes by 6:43 to the debtor's other claims or is an
+        overpayment to refund (services/ledger/credit.py; law6 finding 4)."""
         return replace(self, status=InvoiceStatus.CREDITED, credited_by=note or self.credited_by)
 
     @property
@@ -142,7 +144,9 @@ class Invoice:
             if booked != cents:
                 raise InvoiceRuleError(f"credit note {reference} was {booked} cents")
             return self
-        if self.status in CLOSED:
+        # a paid invoice too (law6 finding 4): the ledger restates it and moves what the
+        # debtor paid beyond the lower claim by 6:43, or keeps it as an overpayment
+        if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
             raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
         if not 0 < cents < self.amount:
             raise InvoiceRuleError("a partial credit must be below the invoice's principal")

@@ -13,7 +13,10 @@ letter the client sent itself already made costs owed). The step itself stays ta
 it would make the next run plan the same letter under the same outbox key, which is never sent
 twice, and set the term again. A person who knows the debtor did receive the letter (he
 reacted to it, a move he did not report) records that with :func:`confirm_receipt`, which puts
-the term back; that is a decision for a person, not a default.
+the term back; that is a decision for a person, not a default. Costs a payment had fixed
+before the report were taken back by it (the claims restated); when the term comes back the
+claims are restated under it again (``restate``: ``LedgerService.restate_terms``): the costs
+are owed again and the payments made after the term allocated again by 6:44 (law6 finding 2).
 
 Idempotent: a report handled twice finds the term already gone and changes nothing.
 """
@@ -21,7 +24,7 @@ Idempotent: a report handled twice finds the term already gone and changes nothi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -154,11 +157,16 @@ def confirm_for_invoice(
     number: str,
     received_on: date | None = None,
     today: date | None = None,
+    restate: Callable[[str, Sequence[str]], list[str]] | None = None,
 ) -> list[str]:
     """Staff confirm that the debtor received the 14-day letter of invoice ``number`` that was
     reported undeliverable or bounced: its costs term again (one range read of the debtor's
     dunning messages), from ``received_on`` when given (:func:`confirm_receipt`; not after
-    ``today``). ``NotFound`` when the invoice has no such letter."""
+    ``today``). ``NotFound`` when the invoice has no such letter.
+
+    ``restate(client_id, numbers)``: the letter's claims restated under their terms as they
+    are now (every invoice of the letter, not only those changed now: a confirmation repeated
+    after a crash between the two finishes the restatement; idempotent)."""
     if received_on is not None and today is not None and received_on > today:
         raise Invalid("received_on lies in the future", field="received_on")
     stored = repos.invoices.get(client_id, number)
@@ -172,5 +180,8 @@ def confirm_for_invoice(
             and message.status in failed
             and as_fourteen_day_letter(repos, message) is not None
         ):
-            return confirm_receipt(repos, message, received_on)
+            restored = confirm_receipt(repos, message, received_on)
+            if restate is not None:
+                restate(client_id, list(message.invoice_numbers))
+            return restored
     raise NotFound(f"invoice {number} has no 14-day letter reported undelivered")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
     ORDER_6_44,
     PRINCIPAL_FIRST,
@@ -71,15 +71,16 @@ def fixing_events(record: ClaimRecord, figures: ClaimFigures, seq: int) -> list[
     """Costs and interest as owed on the figures' day, turned into ``charged`` events."""
     out: list[LedgerEvent] = []
     on = figures.on
-    if not figures.costs_fixed and figures.charged.costs > 0:
-        out.append(LedgerEvent(seq, EventKind.CHARGED, Component.COSTS, figures.charged.costs, on))
+    # costs charged before and taken back in full count as never fixed (costs.fixed_costs):
+    # what is charged now is the share on top of them
+    was = charged_costs([e for e in record.events if e.on <= on])
+    if not figures.costs_fixed and figures.charged.costs > was.costs:
+        costs = figures.charged.costs - was.costs
+        out.append(LedgerEvent(seq, EventKind.CHARGED, Component.COSTS, costs, on))
         seq += 1
-        if figures.charged.costs_vat > 0:
-            out.append(
-                LedgerEvent(
-                    seq, EventKind.CHARGED, Component.COSTS_VAT, figures.charged.costs_vat, on
-                )
-            )
+        if figures.charged.costs_vat > was.vat:
+            vat = figures.charged.costs_vat - was.vat
+            out.append(LedgerEvent(seq, EventKind.CHARGED, Component.COSTS_VAT, vat, on))
             seq += 1
     fixed_interest = sum(
         e.amount

@@ -7,6 +7,12 @@ add up to the cent). The base is the principal still open on the last day of the
 consumer who paid part within the term owes costs on the unpaid part only (HR 25-11-2016,
 ECLI:NL:HR:2016:2704), and interest paid within the term counts as paid against the
 principal (:func:`costs_base`). A client's minimum applies to the summed base.
+
+A notice is the letter, not the day: an arrangement on one of its invoices (a promise, a
+pause, a plan that lapsed) moves only the day that invoice's share becomes owed
+(``ClaimTerms.notice_from`` keeps the letter's day), so the one WIK amount stays one (law6
+finding 1). Until its own day a member counts in the base with what it has open then, in the
+debtor's favour: the others' shares are the smaller for it.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from datetime import date
 
 from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import VAT_RATE, collection_costs
-from shared.domain.ledger.accrual import _principal_delta
-from shared.domain.ledger.model import ClaimTerms, Component, EventKind, LedgerEvent
+from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
+from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
 
 
@@ -60,13 +66,40 @@ class ClaimRecord:
         return self.terms.invoice_number
 
 
-def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
+def charged_costs(events: Sequence[LedgerEvent]) -> CostsShare:
+    """The costs and their VAT the events charged, as charged (what restatements took back
+    is credited beside it, :func:`replay`)."""
     charged = [e for e in events if e.kind is EventKind.CHARGED]
-    costs = [e for e in charged if e.component is Component.COSTS]
-    if not costs:
+    return CostsShare(
+        sum(e.amount for e in charged if e.component is Component.COSTS),
+        sum(e.amount for e in charged if e.component is Component.COSTS_VAT),
+    )
+
+
+# the reason of a restatement's correction of costs taken back because the claim had no
+# costs term any more (its 14-day letter reported undelivered; restate.py)
+NO_COSTS_TERM = f"{RESTATED}no costs term"
+
+
+def fixed_costs(events: Sequence[LedgerEvent]) -> CostsShare | None:
+    """The claim's costs as charged once money reached it after they became owed, or None
+    while they are still a computation: never charged, or charged and then taken back in
+    full because the claim lost its costs term (:data:`NO_COSTS_TERM`). Such a claim is as
+    if its costs were never fixed: when a term comes back (receipt confirmed, a new letter)
+    they are computed again under it, or the restatement that took them back would have
+    taken them for good (law6 finding 2). Costs a restatement took back for another reason
+    (a payment that turned out to be inside the term) stay fixed at what is left: the
+    claim's own stream no longer says on which day its restated money counts."""
+    costs = [e for e in events if e.component is Component.COSTS]
+    if not any(e.kind is EventKind.CHARGED for e in costs):
         return None
-    vat = sum(e.amount for e in charged if e.component is Component.COSTS_VAT)
-    return CostsShare(sum(e.amount for e in costs), vat)
+    kept = sum(
+        e.amount if e.kind is EventKind.CHARGED else -e.amount
+        for e in costs
+        if e.kind in (EventKind.CHARGED, EventKind.CORRECTION)
+    )
+    termless = any(e.kind is EventKind.CORRECTION and e.reason == NO_COSTS_TERM for e in costs)
+    return None if kept <= 0 and termless else charged_costs(events)
 
 
 def _carried(events: Sequence[LedgerEvent], on: date) -> CostsShare:
@@ -95,6 +128,16 @@ def _counts_from(event: LedgerEvent) -> date:
     return received_day(event)
 
 
+def notice_day(terms: ClaimTerms) -> date | None:
+    """The day the costs of the notice the claim was demanded in became owed: the notice it
+    belongs to (one WIK amount per notice), whatever an arrangement did to its own day."""
+    return terms.notice_from or terms.costs_owed_from
+
+
+def _owes_on(terms: ClaimTerms, on: date) -> bool:
+    return terms.costs_owed_from is not None and terms.costs_owed_from <= on
+
+
 def costs_base(record: ClaimRecord) -> Cents:
     """The principal left unpaid by the end of the term (art. 6:96 lid 6 BW: a consumer owes
     costs only when he did not pay within the term what the letter demanded; a business's
@@ -106,15 +149,26 @@ def costs_base(record: ClaimRecord) -> Cents:
     minimum over the few cents of interest left on the principal (law3 finding 3). The
     letter's date is not on every claim (Inning's own letters date only the term's end), so
     every payment before the costs became owed counts: in the debtor's favour by at most the
-    interest paid before the letter."""
+    interest paid before the letter.
+
+    A claim whose own costs are not owed yet (an arrangement on it runs) counts with every
+    payment so far: all of them came before its term ended.
+
+    A payment that came back in full (a storno, a chargeback, a bank return) never paid,
+    whatever the day it came back: it is left out, as :mod:`restate` and :mod:`accrual`
+    leave it out (law6 finding 3). Only its return makes that known, so a view of a day
+    before the return still counts it."""
     terms = record.terms
-    assert terms.costs_owed_from is not None
+    owed_from = terms.costs_owed_from or date.max
     if terms.closed:
         return 0
     open_ = terms.principal - terms.principal_settled_elsewhere
     paid_otherwise = 0  # paid within the term on interest (costs are not owed yet then)
+    returned = _returned_in_full(list(record.events))
     for e in record.events:
-        if _counts_from(e) < terms.costs_owed_from:
+        if e.payment_id in returned:
+            continue
+        if _counts_from(e) < owed_from:
             open_ += _principal_delta(e)
             if terms.consumer and e.component is not Component.PRINCIPAL and e.payment_id:
                 if e.kind is EventKind.ALLOCATED:
@@ -147,9 +201,14 @@ def costs_shares(
     the notice's principals (the fixed claims at their base too), and the claims not fixed
     yet share what is left of it after the fixed ones' costs. Computing the rest again on
     their own principal would put the notice above the maximum its letter announced (law5
-    finding 1: 762.50 on a 6,000.00 notice whose maximum is 675.00)."""
+    finding 1: 762.50 on a 6,000.00 notice whose maximum is 675.00).
+
+    The notice is grouped by its letter (:func:`notice_day`): a member whose own costs are
+    not owed yet on ``on`` (an arrangement on it) counts in the base and in the split, but
+    gets its share only from its own day (law6 finding 1)."""
     out: dict[str, CostsShare] = {}
     fixed_of: set[str] = set()
+    taken_back: dict[str, CostsShare] = {}  # charged once, taken back in full since
     everything = {r.number: r.events for r in records}
     groups: dict[tuple[str, date], list[ClaimRecord]] = {}
     for record in records:
@@ -159,14 +218,18 @@ def costs_shares(
         if fixed is not None:
             out[record.number] = fixed
             fixed_of.add(record.number)
-        if terms.costs_owed_from is not None and terms.costs_owed_from <= on:
-            groups.setdefault((terms.debtor_number, terms.costs_owed_from), []).append(
+        elif (was := charged_costs(upto)).costs:
+            taken_back[record.number] = was
+        notice = notice_day(terms)
+        if notice is not None and notice <= on:
+            groups.setdefault((terms.debtor_number, notice), []).append(
                 ClaimRecord(terms, upto)  # as known on ``on``: a figure once sent stays
             )
     for (_, _), members in sorted(groups.items(), key=lambda g: g[0][1]):  # oldest notice first
         members = sorted(members, key=lambda r: r.number)
         unfixed = [r for r in members if r.number not in fixed_of]
-        if not unfixed:
+        owing = {r.number for r in unfixed if _owes_on(r.terms, on)}
+        if not owing:
             continue
         # a credited or withdrawn claim was never owed: it neither counts nor carries costs
         carried = [
@@ -185,7 +248,8 @@ def costs_shares(
         minimum = max(r.terms.costs_minimum_base for r in members)
         if total <= 0 or total < minimum:
             for r in unfixed:
-                out[r.number] = CostsShare(0, 0)
+                if r.number in owing:
+                    out[r.number] = CostsShare(0, 0)
             continue
         consumer = any(r.terms.consumer for r in members)
         vat = any(r.terms.costs_vat for r in members)
@@ -202,7 +266,12 @@ def costs_shares(
         costs = max(0, costs - sum(c.costs for c in carried))
         vat_amount = max(0, vat_amount - sum(c.vat for c in carried))
         for r, c, v in zip(unfixed, split(costs, bases), split(vat_amount, bases), strict=True):
-            out[r.number] = CostsShare(c, v)
+            if r.number in owing:  # the others' shares wait for their own day
+                out[r.number] = CostsShare(c, v)
+    # the replay credits what restatements took back: the share owed now comes on top of it
+    for number, was in taken_back.items():
+        now = out.get(number, CostsShare(0, 0))
+        out[number] = CostsShare(was.costs + now.costs, was.vat + now.vat)
     return out
 
 
@@ -214,7 +283,7 @@ def _room_under_cap(
 ) -> Cents | None:
     """How much costs a notice of small consumer claims may still carry: the cap less the
     costs of the debtor's earlier small-claim notices owed within the look-back window."""
-    owed_from = members[0].terms.costs_owed_from
+    owed_from = notice_day(members[0].terms)
     assert owed_from is not None
     if owed_from < cap.effective_from or any(r.terms.principal >= cap.threshold for r in members):
         return None  # not small claims, or before the rule: the staffel alone decides
@@ -226,9 +295,9 @@ def _room_under_cap(
         if (
             r.number in {m.number for m in members}
             or t.debtor_number != debtor
-            or t.costs_owed_from is None
+            or (notice := notice_day(t)) is None
             or t.principal >= cap.threshold
-            or not window_start < t.costs_owed_from <= owed_from
+            or not window_start < notice <= owed_from
         ):
             continue
         share = decided.get(r.number)

@@ -107,6 +107,11 @@ class ClaimTerms:
     # days no interest accrues, [from, until) (until None: still running): a payment plan over
     # the whole claim freezes interest while it is kept ("rente bevroren tijdens de regeling")
     interest_paused: tuple[tuple[date, date | None], ...] = ()
+    # the day the costs of the notice this claim was demanded in became owed, when an
+    # arrangement on this claim alone (a promise, a pause, a plan that lapsed) moved its own
+    # ``costs_owed_from``: the claim stays in that one notice (one WIK amount over all its
+    # claims, law6 finding 1); None: ``costs_owed_from`` is the notice's day
+    notice_from: date | None = None
 
 
 @dataclass(frozen=True)

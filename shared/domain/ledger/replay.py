@@ -8,7 +8,7 @@ from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import accrued_interest, concluded, unknown_rate_warnings
-from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares
+from shared.domain.ledger.costs import ClaimRecord, CostsShare, costs_shares, fixed_costs
 from shared.domain.ledger.model import (
     COMPONENTS,
     RESTATED,
@@ -97,9 +97,7 @@ def replay(
         costs_owed_from=terms.costs_owed_from,
         interest_from=terms.interest_from,
         interest_rule=terms.interest_rule,
-        costs_fixed=any(
-            e.kind is EventKind.CHARGED and e.component is Component.COSTS for e in events
-        ),
+        costs_fixed=fixed_costs(events) is not None,
         payments=tuple(sorted(p for p, v in allocated.items() if v > 0)),
         warnings=unknown_rate_warnings(terms, on, rates),
         contract_date=concluded(terms),

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
     ORDER_6_44,
@@ -357,8 +357,11 @@ def restate(
         # what the debtor owes on it, paid or not (charged less what was let go): a waiver
         # of costs the ideal never charged needs no correction on top
         gap = _owed(should, component) - _owed(now, component)
+        # costs taken back because the claim has no costs term now (a 14-day letter reported
+        # undelivered): computed again when a term comes back (costs.fixed_costs, law6 #2)
+        termless = component is not Component.INTEREST and record.terms.costs_owed_from is None
         emit(EventKind.CHARGED if gap > 0 else EventKind.CORRECTION, component, abs(gap), None,
-             why)  # fmt: skip
+             NO_COSTS_TERM if termless and gap < 0 else why)  # fmt: skip
     moves: list[tuple[str, Component, Cents]] = []
     for pid, ideal_net in becomes.items():
         was = _net([e for e in record.events if e.payment_id == pid])

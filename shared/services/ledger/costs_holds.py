@@ -12,6 +12,7 @@ plans that count.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.adapters.tables.ledger_repo import ClaimHeader
@@ -29,6 +30,19 @@ def holds_of(header: ClaimHeader) -> list[CostsHold]:
 
 def held_costs_from(terms: ClaimTerms, header: ClaimHeader) -> date | None:
     return costs_owed_after_arrangements(terms.costs_owed_from, holds_of(header))
+
+
+def held_terms(terms: ClaimTerms, header: ClaimHeader) -> ClaimTerms:
+    """The claim's terms with its arrangements: its own ``costs_owed_from`` moved (or gone
+    while a plan runs), and the day of the notice it was demanded in kept as
+    ``notice_from``. An arrangement on one invoice of a combined 14-day letter decides only
+    when that invoice's share of the letter's one WIK amount becomes owed; it does not make
+    a notice of its own with its own staffel (law6 finding 1: 425.00 + 425.00 on a letter
+    over 6,000.00 whose maximum is 675.00)."""
+    held = held_costs_from(terms, header)
+    if held == terms.costs_owed_from:
+        return terms
+    return replace(terms, costs_owed_from=held, notice_from=terms.costs_owed_from)
 
 
 def postponement_hold(

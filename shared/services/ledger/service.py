@@ -43,7 +43,7 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.ledger.costs_holds import held_costs_from
+from shared.services.ledger.costs_holds import held_terms
 from shared.services.repositories import Repositories
 
 RETRIES = 5
@@ -111,7 +111,7 @@ class LedgerService:
                     interest_paused=tuple((a, b) for _, a, b in header.header.interest_paused),
                 )
             if header:  # a plan or postponement agreed inside the 14-day term (law4 #4)
-                terms = replace(terms, costs_owed_from=held_costs_from(terms, header.header))
+                terms = held_terms(terms, header.header)
             records.append(ClaimRecord(terms, header.events if header else ()))
         return DebtorClaims(invoices, stored, records, pending)
 
@@ -164,7 +164,7 @@ class LedgerService:
         claims = self.debtor_claims(client, debtor.number, debtor)
         wanted = set(invoice_numbers)
         records = [
-            ClaimRecord(replace(r.terms, costs_owed_from=owed_from), r.events)
+            ClaimRecord(replace(r.terms, costs_owed_from=owed_from, notice_from=None), r.events)
             if r.number in wanted and not r.terms.closed and r.terms.costs_owed_from is None
             else r
             for r in claims.records
