@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
+    from shared.services.agreed_costs_change import AgreedCostsChange
     from shared.services.calendar_watch import HolidayTableWatch
     from shared.services.callbacks import CallbackService
     from shared.services.client_settings import ClientSettings
@@ -618,6 +619,17 @@ class Services:
         from shared.services.client_settings import ClientSettings
 
         return ClientSettings(self.repos)
+
+    @cached_property
+    def agreed_costs_change(self) -> AgreedCostsChange:
+        from shared.services.agreed_costs_change import AgreedCostsChange
+
+        return AgreedCostsChange(
+            self.repos,
+            self.client_settings,
+            self.ledger,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
 
     @cached_property
     def house_style_images(self) -> HouseStyleImages:

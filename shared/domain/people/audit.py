@@ -38,6 +38,7 @@ class Event(StrEnum):
     SIGNUP_APPROVED = "signup_approved"
     BROADCAST_PUBLISHED = "broadcast_published"
     MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
+    AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
 
 
 @dataclass(frozen=True)
