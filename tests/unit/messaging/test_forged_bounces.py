@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 from shared.domain.inbound.mail import MailKind, ReceivedMail
 from shared.domain.inbound.recognise import from_sending_system, kind_of, reads_as_bounce
-from shared.domain.messaging import Channel, MessageContent
+from shared.domain.messaging import Channel, MessageContent, SendResult
 from shared.services.inbound.filing import MailFiling
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
-from tests.unit.messaging.test_delivery import SendResult, env, message, run_jobs  # noqa: F401
+from tests.unit.messaging.test_delivery import env, message, run_jobs  # noqa: F401
 
 
 def test_only_the_sending_mailboxs_own_mail_system_is_believed() -> None:
