@@ -149,8 +149,12 @@ def register(router: Router, services: Services) -> None:
     def upsert_debtors(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.DebtorIn)
-        result = services.imports.upsert_debtors(client, [(i, _debtor_from(m)) for i, m in valid])
-        result.errors += errors
+        # a change of consumer/business on a debtor with open claims (attack6 finding 3)
+        kinds = services.debtor_kind_changes
+        screened = kinds.screen(principal(ctx), client, [(i, _debtor_from(m)) for i, m in valid])
+        result = services.imports.upsert_debtors(client, screened.rows, screened.stored)
+        kinds.record(principal(ctx), client, screened.changes)
+        result.errors += errors + screened.refused
         return ApiResponse(body=result.as_dict())
 
     def list_debtors(ctx: Context) -> ApiResponse:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from shared.services.console_jobs import ConsoleJobs
     from shared.services.console_search import ConsoleSearch
     from shared.services.conversations.by_hand import ByHandService
+    from shared.services.debtor_kind import DebtorKindChanges
     from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
@@ -629,6 +630,14 @@ class Services:
             self.client_settings,
             self.ledger,
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
+
+    @cached_property
+    def debtor_kind_changes(self) -> DebtorKindChanges:
+        from shared.services.debtor_kind import DebtorKindChanges
+
+        return DebtorKindChanges(
+            self.repos, self.ledger, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
         )
 
     @cached_property
