@@ -45,7 +45,8 @@ class LetterReceivedIn(BaseModel):
         default=None,
         description="The day the letter actually reached the debtor, when later than the day "
         "it was assumed to (forwarded, collected late): the 14-day term runs from the day "
-        "after it (art. 6:96 lid 6 BW). Not before the letter was posted, not in the future. "
+        "after it (art. 6:96 lid 6 BW). Not before the first postal delivery day after the "
+        "letter was posted (an e-mailed letter: its day), not in the future. "
         "Left out: the original term (the failure was the debtor's own doing, art. 3:37 lid 3)",
     )
 
@@ -75,6 +76,7 @@ def register(router: Router, services: Services) -> None:
 
     def received(ctx: Context) -> ApiResponse:
         from shared.clock import amsterdam_date
+        from shared.services.letter_receipt_check import check_receipt_claim
         from shared.services.letter_undelivered import confirm_for_invoice
 
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -83,6 +85,9 @@ def register(router: Router, services: Services) -> None:
             if ctx.request.body.strip()
             else LetterReceivedIn()
         )
+        # a letter never sent, or received before the post can deliver (attack6 finding 4)
+        check_receipt_claim(services.repos, client.client_id, ctx.params["invoice"],
+                            body.received_on)  # fmt: skip
         restored = confirm_for_invoice(
             services.repos, client.client_id, ctx.params["invoice"],
             received_on=body.received_on, today=amsterdam_date(services.clock.now()),
@@ -125,7 +130,8 @@ def register(router: Router, services: Services) -> None:
             errors={
                 400: "The body is not JSON",
                 404: "No such invoice, or no 14-day letter of it reported undelivered",
-                422: "received_on before the letter was posted or in the future, or an "
+                422: "The letter's sending failed (never sent: send it again), received_on "
+                "before the first postal delivery day after posting or in the future, or an "
                 "unknown field",
             },
             example={"received_on": "2025-03-31"},
