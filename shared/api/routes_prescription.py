@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
@@ -31,6 +31,20 @@ class PrescriptionDecisionIn(BaseModel):
     release: bool = Field(
         default=False, description="Let dunning go on past the claim's prescription date"
     )
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$",
+        description="Why: what proves the interruption (the demand, the acknowledgement) or "
+        "why dunning may go on; kept on the debtor's contact log with who decided",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if len(value.strip()) < 3:
+            raise ValueError("say why, in at least 3 characters")
+        return value.strip()
 
 
 class PrescriptionDecisionOut(BaseModel):
@@ -66,6 +80,7 @@ def register(router: Router, services: Services) -> None:
             interrupted_on=body.interrupted_on,
             release=body.release,
             author=principal(ctx).key_id,
+            reason=body.reason,
         )
         out = PrescriptionDecisionOut(
             invoice=decision.invoice_number,
@@ -109,9 +124,14 @@ def register(router: Router, services: Services) -> None:
             status=200,
             errors={
                 404: "No such invoice",
-                422: "Neither interrupted_on nor release given, or the date is out of range",
+                422: "Neither interrupted_on nor release given, no reason, or the date is out "
+                "of range",
             },
-            example={"interrupted_on": "2024-05-20", "release": False},
+            example={
+                "interrupted_on": "2024-05-20",
+                "release": False,
+                "reason": "acknowledgement by the debtor's letter of 20 May 2024",
+            },
             description="A claim past Inning's prescription date is not dunned until this is "
             "recorded. Recording the same again changes nothing.",
         )
