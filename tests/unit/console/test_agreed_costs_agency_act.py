@@ -82,3 +82,20 @@ def test_claims_whose_costs_were_announced_are_not_re_priced(
     assert _post(agency, tenants, "fixed", "500,00") == 422
     assert costs() == "150.00"
     assert _stored(world, tenants) == (None, 0)
+
+
+def test_the_api_keeps_the_same_rule_and_audits(world: World, tenants: Tenants) -> None:
+    world.clock.at = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)
+    a = world.agency_a
+    row = {"number": "C1", "name": "Client C1"}
+    assert a.call("POST", "/v1/clients", {"items": [
+        {**row, "b2b_collection_costs_rate": "10"}]}).body["updated"] == 1  # fmt: skip
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("B1", kind="b2b")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("B-1", "B1", amount="1000.00", fourteen_day_letter_on="2025-02-10")]})  # fmt: skip
+    reply = a.call("POST", "/v1/clients", {"items": [{**row, "b2b_collection_costs_rate": "15"}]})
+    assert reply.body["updated"] == 0 and "B-1" in reply.body["errors"][0]["message"]
+    assert _stored(world, tenants) == ("10.00", 0)
+    events = [e for e in world.services.people.kit.people.audit.between(
+        f"client:{tenants.c1}", "0", "z") if e.event is Event.AGREED_COSTS_CHANGED]  # fmt: skip
+    assert [(e.detail["before"], e.detail["after"]) for e in events] == [("staffel", "10.00 %")]
