@@ -18,6 +18,7 @@ from shared.domain.access import Scope
 from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
+from shared.services.people.admin import actor_of
 
 
 def client_out(c: Client) -> dict[str, object]:
@@ -134,12 +135,19 @@ def register(router: Router, services: Services) -> None:
     def upsert_clients(ctx: Context) -> ApiResponse:
         p = require_agency(ctx)
         valid, errors = validate_rows(batch_items(ctx.request), schemas.ClientIn)
+        # agreed B2B costs: never re-pricing announced claims, audited (attack6 finding 1)
+        agreed = services.agreed_costs_change
+        refused, refusals, changes = agreed.screen_import(
+            p.agency_id, [(i, _client_from(m), _client_fields(m)) for i, m in valid]
+        )
+        valid = [(i, m) for i, m in valid if i not in refused]
         result = services.imports.upsert_clients(
             p.agency_id,
             [(i, _client_from(m)) for i, m in valid],
             given={i: _client_fields(m) for i, m in valid},
         )
-        result.errors += errors
+        agreed.audit_import(actor_of(p), changes)
+        result.errors += errors + refusals
         return ApiResponse(body=result.as_dict())
 
     def get_client(ctx: Context) -> ApiResponse:
@@ -149,8 +157,12 @@ def register(router: Router, services: Services) -> None:
     def upsert_debtors(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.DebtorIn)
-        result = services.imports.upsert_debtors(client, [(i, _debtor_from(m)) for i, m in valid])
-        result.errors += errors
+        # a change of consumer/business on a debtor with open claims (attack6 finding 3)
+        kinds = services.debtor_kind_changes
+        screened = kinds.screen(principal(ctx), client, [(i, _debtor_from(m)) for i, m in valid])
+        result = services.imports.upsert_debtors(client, screened.rows, screened.stored)
+        kinds.record(principal(ctx), client, screened.changes)
+        result.errors += errors + screened.refused
         return ApiResponse(body=result.as_dict())
 
     def list_debtors(ctx: Context) -> ApiResponse:

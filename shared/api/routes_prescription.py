@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
@@ -31,6 +31,20 @@ class PrescriptionDecisionIn(BaseModel):
     release: bool = Field(
         default=False, description="Let dunning go on past the claim's prescription date"
     )
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$",
+        description="Why: what proves the interruption (the demand, the acknowledgement) or "
+        "why dunning may go on; kept on the debtor's contact log with who decided",
+    )
+
+    @field_validator("reason")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if len(value.strip()) < 3:
+            raise ValueError("say why, in at least 3 characters")
+        return value.strip()
 
 
 class PrescriptionDecisionOut(BaseModel):
@@ -45,7 +59,8 @@ class LetterReceivedIn(BaseModel):
         default=None,
         description="The day the letter actually reached the debtor, when later than the day "
         "it was assumed to (forwarded, collected late): the 14-day term runs from the day "
-        "after it (art. 6:96 lid 6 BW). Not before the letter was posted, not in the future. "
+        "after it (art. 6:96 lid 6 BW). Not before the first postal delivery day after the "
+        "letter was posted (an e-mailed letter: its day), not in the future. "
         "Left out: the original term (the failure was the debtor's own doing, art. 3:37 lid 3)",
     )
 
@@ -65,6 +80,7 @@ def register(router: Router, services: Services) -> None:
             interrupted_on=body.interrupted_on,
             release=body.release,
             author=principal(ctx).key_id,
+            reason=body.reason,
         )
         out = PrescriptionDecisionOut(
             invoice=decision.invoice_number,
@@ -75,6 +91,7 @@ def register(router: Router, services: Services) -> None:
 
     def received(ctx: Context) -> ApiResponse:
         from shared.clock import amsterdam_date
+        from shared.services.letter_receipt_check import check_receipt_claim
         from shared.services.letter_undelivered import confirm_for_invoice
 
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -83,6 +100,9 @@ def register(router: Router, services: Services) -> None:
             if ctx.request.body.strip()
             else LetterReceivedIn()
         )
+        # a letter never sent, or received before the post can deliver (attack6 finding 4)
+        check_receipt_claim(services.repos, client.client_id, ctx.params["invoice"],
+                            body.received_on)  # fmt: skip
         restored = confirm_for_invoice(
             services.repos, client.client_id, ctx.params["invoice"],
             received_on=body.received_on, today=amsterdam_date(services.clock.now()),
@@ -105,9 +125,14 @@ def register(router: Router, services: Services) -> None:
             status=200,
             errors={
                 404: "No such invoice",
-                422: "Neither interrupted_on nor release given, or the date is out of range",
+                422: "Neither interrupted_on nor release given, no reason, or the date is out "
+                "of range",
             },
-            example={"interrupted_on": "2024-05-20", "release": False},
+            example={
+                "interrupted_on": "2024-05-20",
+                "release": False,
+                "reason": "acknowledgement by the debtor's letter of 20 May 2024",
+            },
             description="A claim past Inning's prescription date is not dunned until this is "
             "recorded. Recording the same again changes nothing.",
         )
@@ -126,7 +151,8 @@ def register(router: Router, services: Services) -> None:
             errors={
                 400: "The body is not JSON",
                 404: "No such invoice, or no 14-day letter of it reported undelivered",
-                422: "received_on before the letter was posted or in the future, or an "
+                422: "The letter's sending failed (never sent: send it again), received_on "
+                "before the first postal delivery day after posting or in the future, or an "
                 "unknown field",
             },
             example={"received_on": "2025-03-31"},

@@ -27,7 +27,9 @@ class RepaymentIn(schemas.Strict):
                            "client's transfer (end-to-end id or statement reference): recorded "
                            "once per reference")  # fmt: skip
     amount: schemas.Amount
-    received_on: date = Field(description="The day it reached the third-party account")
+    received_on: date = Field(description="The day it reached the third-party account: not in "
+                              "the future, not before the settlement it repays (without one: "
+                              "within the last year)")  # fmt: skip
     settlement: str | None = Field(default=None, pattern=r"^R\d{8}-[A-Za-z0-9-]{1,35}$",
                                    description="The settlement whose negative net it repays "
                                    "(its claim-back item's settlement id)")  # fmt: skip
@@ -108,7 +110,9 @@ def register(router: Router, services: Services) -> None:
                      status=201,
                      errors={404: "No such client, or no such settlement of the client",
                              409: "This reference was recorded before with another amount",
-                             422: "The reference or amount is not acceptable"},
+                             422: "The reference or amount is not acceptable, the amount "
+                                  "is more than the client owes back, or received_on is in the "
+                                  "future or before the settlement it repays"},
                      example={"reference": "NOTPROVIDED-2026-12", "amount": "120.50",
                               "received_on": "2026-12-01"}))  # fmt: skip
     router.add(Route("GET", path, listing,

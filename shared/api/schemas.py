@@ -138,19 +138,21 @@ class ClientIn(Strict):
         "after the due date (otherwise: from the sommatie)",
     )
     b2b_collection_costs_rate: (
-        Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)] | None
+        Annotated[Decimal, Field(gt=0, le=15, max_digits=5, decimal_places=2)] | None
     ) = Field(
         default=None,
         description="Collection costs the client's terms agree with businesses, in percent of "
-        "the principal (e.g. 15); never below EUR 40. Consumers always get the WIK staffel. "
+        "the principal (e.g. 15; at most 15, the rate courts accept); never below EUR 40. "
+        "Consumers always get the WIK staffel. "
         "Not with b2b_collection_costs_amount; neither: the staffel",
     )
     b2b_collection_costs_amount: (
-        Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)] | None
+        Annotated[Decimal, Field(gt=0, le=6775, max_digits=14, decimal_places=2)] | None
     ) = Field(
         default=None,
         description="Collection costs the client's terms agree with businesses as a fixed "
-        "amount in euros per notice; never below EUR 40. Consumers always get the WIK staffel",
+        "amount in euros per notice (at most 6775.00, the staffel's cap); never below EUR 40. "
+        "Consumers always get the WIK staffel",
     )
 
     @model_validator(mode="after")

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from shared.domain.dunning.workflow import SWITCHABLE
-from shared.domain.law.agreed_costs import AgreedCostsError, parse_percent
+from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
 from shared.domain.money import AmountError, cents_from_decimal
 from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
@@ -116,28 +116,11 @@ class ClientSettings:
 
     def b2b_costs(self, client: Client, *, basis: str, value: str) -> Client:
         """The collection costs the client's terms agree with businesses: ``staffel`` (the
-        statutory one), ``percentage`` (above 0, at most 100, two decimals) or ``fixed`` (an
-        amount in euros and cents per notice). Consumers always get the staffel."""
-        percent: str | None = None
-        fixed = 0
-        if basis == "percentage":
-            try:
-                percent = parse_percent(value)
-            except AgreedCostsError as exc:
-                raise Invalid(str(exc), "value") from None
-        elif basis == "fixed":
-            try:
-                amount = Decimal(value.strip().removeprefix("€").strip().replace(",", "."))
-            except InvalidOperation:
-                raise Invalid("the amount is in euros, like 250.00", "value") from None
-            if not amount.is_finite() or not Decimal(0) < amount < Decimal(10) ** 12:
-                raise Invalid("the amount is in euros, above 0", "value")
-            try:
-                fixed = cents_from_decimal(amount)
-            except AmountError:
-                raise Invalid("the amount has at most two decimals", "value") from None
-        elif basis != "staffel":
-            raise Invalid("choose the staffel, a percentage or a fixed amount", "basis")
+        statutory one), ``percentage`` (above 0, at most 15, two decimals) or ``fixed`` (an
+        amount in euros and cents per notice, at most the staffel's cap). Consumers always get
+        the staffel. The console changes it through :mod:`shared.services.agreed_costs_change`
+        (the agency's act, audited, never re-pricing announced claims)."""
+        percent, fixed = agreed_costs_setting(basis, value)
         return self.change(
             client.client_id,
             lambda c: replace(c, b2b_costs_percent=percent, b2b_costs_fixed=fixed),
@@ -176,3 +159,30 @@ class ClientSettings:
         return AccountOwnership(self.repos).confirm(
             account, client.agency_id, client.client_id, code, now
         )
+
+
+def agreed_costs_setting(basis: str, value: str) -> tuple[str | None, int]:
+    """The form's basis and value as the client stores them: (percent, fixed cents)."""
+    percent: str | None = None
+    fixed = 0
+    if basis == "percentage":
+        try:
+            percent = parse_percent(value)
+        except AgreedCostsError as exc:
+            raise Invalid(str(exc), "value") from None
+    elif basis == "fixed":
+        try:
+            amount = Decimal(value.strip().removeprefix("€").strip().replace(",", "."))
+        except InvalidOperation:
+            raise Invalid("the amount is in euros, like 250.00", "value") from None
+        if not amount.is_finite() or not Decimal(0) < amount < Decimal(10) ** 12:
+            raise Invalid("the amount is in euros, above 0", "value")
+        try:
+            fixed = cents_from_decimal(amount)
+        except AmountError:
+            raise Invalid("the amount has at most two decimals", "value") from None
+        if (error := fixed_error(fixed)) is not None:
+            raise Invalid(error, "value")
+    elif basis != "staffel":
+        raise Invalid("choose the staffel, a percentage or a fixed amount", "basis")
+    return percent, fixed

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from shared.services.access import AccessService
     from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
+    from shared.services.agreed_costs_change import AgreedCostsChange
     from shared.services.calendar_watch import HolidayTableWatch
     from shared.services.callbacks import CallbackService
     from shared.services.client_settings import ClientSettings
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from shared.services.console_jobs import ConsoleJobs
     from shared.services.console_search import ConsoleSearch
     from shared.services.conversations.by_hand import ByHandService
+    from shared.services.debtor_kind import DebtorKindChanges
     from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
@@ -628,6 +630,25 @@ class Services:
         from shared.services.client_settings import ClientSettings
 
         return ClientSettings(self.repos)
+
+    @cached_property
+    def agreed_costs_change(self) -> AgreedCostsChange:
+        from shared.services.agreed_costs_change import AgreedCostsChange
+
+        return AgreedCostsChange(
+            self.repos,
+            self.client_settings,
+            self.ledger,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
+
+    @cached_property
+    def debtor_kind_changes(self) -> DebtorKindChanges:
+        from shared.services.debtor_kind import DebtorKindChanges
+
+        return DebtorKindChanges(
+            self.repos, self.ledger, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+        )
 
     @cached_property
     def house_style_images(self) -> HouseStyleImages:

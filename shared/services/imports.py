@@ -147,7 +147,13 @@ class ImportService:
         return result
 
     # -- debtors ---------------------------------------------------------------------------
-    def upsert_debtors(self, client: Client, rows: Sequence[tuple[int, Debtor]]) -> BatchResult:
+    def upsert_debtors(
+        self,
+        client: Client,
+        rows: Sequence[tuple[int, Debtor]],
+        stored: dict[str, tuple[Debtor, str | None]] | None = None,
+    ) -> BatchResult:
+        """``stored``: the rows' debtors as the caller read them already (one read a request)."""
         result = BatchResult()
         dupes = duplicates([(i, d.number) for i, d in rows])
         for index, first in dupes.items():
@@ -156,7 +162,8 @@ class ImportService:
             )
         pending = [(i, replace(d, client_id=client.client_id)) for i, d in rows if i not in dupes]
         # read once for the request, in key order (as for invoices, below)
-        stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in pending])
+        if stored is None:
+            stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in pending])
         chunks = [pending[i : i + MAX_BATCH] for i in range(0, len(pending), MAX_BATCH)]
         changed: list[tuple[Debtor | None, Debtor]] = []
         result = self._in_parallel(

@@ -897,25 +897,82 @@ class MessagingService:
 
     def scan_bounces(self) -> int:
         """Look in every client's sending mailbox for non-delivery reports since the last look
-        (only when e-mail goes through a provider that can say so)."""
+        (only when e-mail goes through a provider that can say so). A report is believed only
+        about a message of that mailbox's own clients sent from it, and only from the sending
+        system (:meth:`bounce_not_believed`)."""
         sender = self.senders.get(Channel.EMAIL)
         finder = getattr(sender, "bounces", None)
         if sender is None or finder is None:
             return 0
         now = self.clock.now()
         marked = 0
-        mailboxes = {c.contact_email.lower() for c in self.repos.clients.all() if c.contact_email}
-        for mailbox in sorted(mailboxes):
+        owners: dict[str, set[str]] = {}
+        for c in self.repos.clients.all():
+            if c.contact_email:
+                owners.setdefault(c.contact_email.lower(), set()).add(c.client_id)
+        for mailbox in sorted(owners):
             since = self.counters.read_value(messaging_repo.MAILBOX_PACE, mailbox, "scan") or (
                 now - timedelta(days=1)
             )
             for found in finder(mailbox, since):
                 reference, reason = found[0], found[1]
-                if len(found) > 2 and self.bounce_from_recipient(sender.name, reference, found[2]):
+                reporter = found[2] if len(found) > 2 else ""
+                if self.bounce_not_believed(
+                    sender.name, reference, reporter, mailbox, owners[mailbox]
+                ):
                     continue
                 marked += self.record_status(sender.name, reference, OutboxStatus.BOUNCED, reason)
             self.counters.write_value(messaging_repo.MAILBOX_PACE, mailbox, "scan", now)
         return marked
+
+    def bounce_not_believed(
+        self, provider: str, reference: str, reporter: str, mailbox: str, clients: set[str]
+    ) -> bool:
+        """True when a non-delivery report that reached ``mailbox`` must not mark the message
+        it names (attack6 finding 2): the message is another client's than the mailbox's
+        ``clients`` or was not sent from that mailbox (a reference is no secret: ignored, the
+        other client's outbox untouched); or the report does not come from the mail system
+        that sent it (:func:`from_sending_system`): then staff get one ``bounce_unconfirmed``
+        item to check, and nothing is cleared. False: believe it (or it names nothing)."""
+        from shared.domain.inbound.recognise import from_sending_system, same_domain
+        from shared.telemetry.context import log_extra
+
+        ref = self.outbox.by_provider_id(provider, reference)
+        found = self.outbox.get(*ref) if ref is not None else None
+        if found is None:
+            return False  # not a message of ours: marking finds nothing either
+        message = found[0]
+        sent_from = (message.sender or mailbox).strip().lower()
+        if message.client_id not in clients or sent_from != mailbox.strip().lower():
+            log.warning(
+                "a bounce report names a message not sent from the mailbox it reached",
+                extra=log_extra({"client_id": message.client_id}),
+            )
+            return True
+        if from_sending_system(reporter, sent_from):
+            return False
+        whose = (
+            "the recipient's own domain"
+            if same_domain(reporter, message.to)
+            else "not the mail system that sent it"
+        )
+        log.warning(
+            "a bounce report not from the sending mail system is not believed",
+            extra=log_extra({"client_id": message.client_id}),
+        )
+        what = _WHAT.get(message.key.split("|", 1)[0], "message")
+        shown = reporter[:200] or "an unknown sender"
+        self._add_action_once(
+            message.client_id,
+            f"bounce-{_digest(message.key)}",
+            "bounce_unconfirmed",
+            f"A report that the {what} to debtor {message.debtor_number or '-'} did not arrive "
+            f"came from {shown}, {whose}: check whether it reached him before you send it "
+            "again",
+            {"key": message.key, "channel": message.channel.value, "to": message.to,
+             "debtor": message.debtor_number, "reporter": reporter[:200]},
+        )  # fmt: skip
+        return True
 
     def drain_poison(self, channel: Channel, body: bytes, message_id: str | None = None) -> None:
         """A job that kept failing: on the client's action list as a ``poison`` item, with its

@@ -183,6 +183,7 @@ class PrescriptionWatch:
         interrupted_on: date | None,
         release: bool,
         author: str,
+        reason: str = "",
     ) -> PrescriptionDecision:
         """Staff record an interruption Inning did not send (its date) and/or release a held
         claim; the invoice is looked at again in the next run. Recording the same again
@@ -217,7 +218,9 @@ class PrescriptionWatch:
             said.append("released for dunning past its prescription date")
         self.repos.contacts.add(ContactEntry(
             client.client_id, invoice.debtor_number, time_ordered_id(now), now, ContactKind.NOTE,
-            f"Prescription of invoice {number}: {'; '.join(said)}", invoice_numbers=(number,),
+            f"Prescription of invoice {number}: {'; '.join(said)}"
+            + (f"; reason: {reason.strip()[:500]}" if reason.strip() else ""),
+            invoice_numbers=(number,),
             system=True, author=author,
         ))  # fmt: skip
         key = self.repos.dunning.schedule_key(today, invoice.debtor_number, number)

@@ -53,6 +53,7 @@ def test_a_repayment_is_recorded_once_and_settled_once_on_azurite(storage_connec
     assert owing is not None and owing.owed_total == 8790  # 100.00 - 10.00 - 2.10 came back
 
     desk = services.settlement_repayments
+    clock.at = datetime(2026, 12, 2, 9, tzinfo=UTC)  # recorded once it arrived (attack6 #5)
     ref = "EREF-" + uuid.uuid4().hex[:8]
     first = desk.record(client, reference=ref, amount=8790, received_on=date(2026, 12, 2), by="k")
     again = desk.record(client, reference=ref, amount=8790, received_on=date(2026, 12, 2), by="k")

@@ -1,8 +1,8 @@
 """Settings of the chosen client: details, house style, automatic booking, postponement, bank
 accounts and (admins) its people. Each form is guarded by its own Action (``post_action``): the
 details as the API's client import (MANAGE_CLIENTS, the agency's admins), the bank accounts and
-automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants and a business
-client's agreed collection costs by MANAGE_SETTLEMENTS (the terms of collecting), the house style by WRITE, people by MANAGE_USERS.
+automatic booking by MANAGE_BANK_ACCOUNTS, the postponement the portal grants by MANAGE_SETTLEMENTS (the terms of collecting),
+a business client's agreed collection costs by MANAGE_CLIENTS (the agency's, as in the API), the house style by WRITE, people by MANAGE_USERS.
 A person sees what their role may read; a form appears only where they may use it."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action, Role
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.people.admin import NotAllowed
+from shared.services.people.admin import NotAllowed, actor_of
 
 CLIENT_ROLES = (Role.CLIENT_ADMIN, Role.CLIENT_STAFF, Role.READ_ONLY)
 
@@ -128,7 +128,7 @@ words(
         "set_costs_intro": "Wat de voorwaarden van de klant met zakelijke debiteuren afspreken: een percentage van de hoofdsom of een vast bedrag, nooit minder dan € 40. Consumenten betalen altijd de wettelijke staffel (WIK), nooit meer.",
         "set_costs_basis": "Grondslag", "set_costs_staffel": "Wettelijke staffel", "set_costs_percentage": "Percentage van de hoofdsom",
         "set_costs_fixed": "Vast bedrag", "set_costs_value": "Percentage (0 tot 100) of bedrag in euro",
-        "set_costs_hint": "Bijvoorbeeld 15 of 12,50 (procent), of 250,00 (euro); bij de staffel leeg laten.",
+        "set_costs_hint": "Bijvoorbeeld 15 of 12,50 (procent, ten hoogste 15), of 250,00 (euro, ten hoogste 6.775,00); bij de staffel leeg laten.",
         "set_costs_note": "Let op:",
         "set_ibans_intro": "Een rekening is pas van de opdrachtgever als dat bewezen is: met een overboeking met de code in de omschrijving, of met de bevestiging van de opdrachtgever zelf.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
@@ -164,7 +164,7 @@ words(
         "set_costs_intro": "What the client's terms agree with business debtors: a percentage of the principal or a fixed amount, never below EUR 40. Consumers always pay the statutory staffel (WIK), never more.",
         "set_costs_basis": "Basis", "set_costs_staffel": "Statutory staffel", "set_costs_percentage": "Percentage of the principal",
         "set_costs_fixed": "Fixed amount", "set_costs_value": "Percentage (0 to 100) or amount in euros",
-        "set_costs_hint": "For example 15 or 12.50 (percent), or 250.00 (euros); empty for the staffel.",
+        "set_costs_hint": "For example 15 or 12.50 (percent, at most 15), or 250.00 (euros, at most 6,775.00); empty for the staffel.",
         "set_costs_note": "Note:",
         "set_ibans_intro": "An account is the client's only once proven: by a transfer with the code in its description, or by the client's own confirmation.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
@@ -190,7 +190,8 @@ ACTIONS = {
     "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
-    "b2b_costs": Action.MANAGE_SETTLEMENTS,
+    # the agency answers for the costs its sommaties claim: its act, as POST /v1/clients is
+    "b2b_costs": Action.MANAGE_CLIENTS,
     "channels": Action.WRITE,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
@@ -243,7 +244,10 @@ def _act(desk: Desk, client: Client, do: str) -> str:
         case "postpone":
             s.postponement(client, days=desk.field("days"))
         case "b2b_costs":
-            s.b2b_costs(client, basis=desk.field("basis"), value=desk.field("value"))
+            desk.services.agreed_costs_change.apply(
+                client, basis=desk.field("basis"), value=desk.field("value"),
+                actor=actor_of(desk.principal),
+            )  # fmt: skip
         case "channels":
             s.channels(client, on=desk.fields("channel"))
             return "set_channels"
@@ -304,7 +308,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "house": desk.may(Action.WRITE),
         "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
-        "costs": desk.may(Action.MANAGE_SETTLEMENTS),
+        "costs": desk.may(Action.MANAGE_CLIENTS),
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,

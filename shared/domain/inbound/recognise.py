@@ -73,12 +73,24 @@ def kind_of(sender: str, subject: str, headers: Mapping[str, str], body: str = "
 
 def is_mail_system(sender: str, headers: Mapping[str, str] | None = None) -> bool:
     """Mail the mail system wrote: from its own addresses (mailer-daemon, postmaster, Exchange
-    Online's MicrosoftExchange...) or sent with the null return path RFC 3464 requires of a
-    report. A content type is the sender's to choose: a debtor who sends a "report" with our
-    reference pasted in (attack5 finding 9) is a person writing, and his mail no bounce."""
-    if _NDR_SENDER.match(sender.strip()):
-        return True
-    return (headers or {}).get("return-path", "").strip() == "<>"
+    Online's MicrosoftExchange...). A content type is the sender's to choose: a debtor who
+    sends a "report" with our reference pasted in (attack5 finding 9) is a person writing, and
+    his mail no bounce. Nor does a null return path (``Return-Path: <>``) prove anything: any
+    mail server may send ``MAIL FROM:<>`` (attack6 finding 2); ``headers`` is kept for the
+    callers that pass it."""
+    del headers
+    return bool(_NDR_SENDER.match(sender.strip()))
+
+
+def from_sending_system(reporter: str, sending_mailbox: str) -> bool:
+    """Whether a non-delivery report comes from the mail system that sent our message: a mail
+    system's address (postmaster, mailer-daemon, MicrosoftExchange...) of the sending
+    mailbox's own domain (Exchange Online writes the NDRs of its tenant's mail as postmaster@
+    or MicrosoftExchange...@ the sender's accepted domain; an SMTP relay as its own
+    mailer-daemon). The same address of any other domain is anyone's to write: a debtor with
+    a domain of his own writes as its mailer-daemon (attack6 finding 2), so such a report is
+    doubtful and goes to staff, never clearing anything by itself."""
+    return bool(_NDR_SENDER.match(reporter.strip())) and same_domain(reporter, sending_mailbox)
 
 
 def reads_as_bounce(sender: str, subject: str) -> bool:

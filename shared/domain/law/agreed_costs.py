@@ -17,7 +17,13 @@ from fractions import Fraction
 from shared.domain.law.collection_costs import STAFFEL, AgreedCosts, CostBasis
 from shared.domain.money import Cents
 
-MAX_PERCENT = Decimal(100)
+# The bounds of what may be set (attack6 finding 1; docs/law.md "Agreed costs for businesses"):
+# 15 % is the staffel's own highest rate and the percentage courts usually accept as agreed
+# B2B costs (higher ones are cut to the staffel, HR 10-7-2015, ECLI:NL:HR:2015:1868); a fixed
+# amount per notice at most the staffel's cap (EUR 6,775: what the law allows on the largest
+# claim), so no setting can ask more than any court would award on any claim.
+MAX_PERCENT = Decimal(15)
+MAX_FIXED: Cents = 677_500
 TOP_STAFFEL_PERCENT = Decimal(STAFFEL[0][1].numerator * 100) / STAFFEL[0][1].denominator
 
 
@@ -25,16 +31,26 @@ class AgreedCostsError(ValueError):
     """A setting that cannot be agreed costs."""
 
 
+_PERCENT_RANGE = f"the percentage is a number above 0 and at most {MAX_PERCENT:.0f}"
+
+
+def fixed_error(amount: Cents) -> str | None:
+    """Why a fixed amount per notice cannot be agreed costs; None: it can."""
+    if not 0 < amount <= MAX_FIXED:
+        return f"the amount is in euros, above 0 and at most {MAX_FIXED // 100:,}.00"
+    return None
+
+
 def parse_percent(text: str) -> str:
-    """``"15"``, ``"12,5"``, ``"12.50 %"`` -> ``"12.50"``: above 0, at most 100, at most two
+    """``"15"``, ``"12,5"``, ``"12.50 %"`` -> ``"12.50"``: above 0, at most 15, at most two
     decimals (what the setting stores)."""
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise AgreedCostsError("the percentage is a number above 0 and at most 100") from None
+        raise AgreedCostsError(_PERCENT_RANGE) from None
     if not value.is_finite() or not Decimal(0) < value <= MAX_PERCENT:
-        raise AgreedCostsError("the percentage is a number above 0 and at most 100")
+        raise AgreedCostsError(_PERCENT_RANGE)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
         raise AgreedCostsError("the percentage has at most two decimals")

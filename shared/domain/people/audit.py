@@ -38,6 +38,8 @@ class Event(StrEnum):
     SIGNUP_APPROVED = "signup_approved"
     BROADCAST_PUBLISHED = "broadcast_published"
     MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
+    AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
+    DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,47 @@ def check_amount(amount: Cents) -> Cents:
     return amount
 
 
+# a transfer recorded more than a year after it arrived names the settlement it repays (then
+# that settlement's day is the bound): without one, older is a typing error (attack6 #5)
+OLDEST_UNNAMED_DAYS = 366
+
+
+def check_received_on(received_on: date, today: date, settled_on: date | None) -> date:
+    """The day a repayment reached the third-party account: not after today, not before the
+    settlement it repays (``settled_on``), and without a settlement not over a year ago."""
+    if received_on > today:
+        raise RepaymentError(
+            "received_on lies in the future / de ontvangstdatum ligt in de toekomst",
+            field="received_on",
+        )
+    if settled_on is not None and received_on < settled_on:
+        raise RepaymentError(
+            f"received_on lies before the settlement it repays ({settled_on:%d-%m-%Y}) / "
+            "de ontvangstdatum ligt vóór de afrekening die terugbetaald wordt",
+            field="received_on",
+        )
+    if settled_on is None and (today - received_on).days > OLDEST_UNNAMED_DAYS:
+        raise RepaymentError(
+            "received_on lies more than a year ago: name the settlement it repays / de "
+            "ontvangstdatum ligt meer dan een jaar terug: noem de afrekening",
+            field="received_on",
+        )
+    return received_on
+
+
+def check_within_owed(amount: Cents, owed_now: Cents) -> Cents:
+    """A new repayment is at most what the client owes back: more would be paid out of the
+    third-party account (other clients' money) by its next settlement, on a typed line."""
+    if amount > max(owed_now, 0):
+        shown = f"{max(owed_now, 0) // 100}.{max(owed_now, 0) % 100:02d}"
+        raise RepaymentError(
+            f"the amount is more than the client owes back ({shown}) / het bedrag is hoger dan "
+            f"wat de opdrachtgever terug moet betalen ({shown.replace('.', ',')})",
+            field="amount",
+        )
+    return amount
+
+
 def same(a: Repayment, b: Repayment) -> bool:
     """Whether ``b`` (asked again under ``a``'s reference) is the repayment ``a`` recorded:
     the amount decides (the day or the note typed again may differ)."""

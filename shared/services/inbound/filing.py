@@ -87,7 +87,10 @@ class MailFiling:
             found = self.messaging.outbox.by_provider_id(provider, reference)
             if found is None or found[0] not in mine:
                 continue
-            if self.messaging.bounce_from_recipient(provider, reference, received.sender):
+            # believed only from the mail system that sent it (attack6 finding 2)
+            if self.messaging.bounce_not_believed(
+                provider, reference, received.sender, received.mailbox, mine
+            ):
                 continue
             marked += self.messaging.record_status(
                 provider, reference, OutboxStatus.BOUNCED, received.subject or "undeliverable"

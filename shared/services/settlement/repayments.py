@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from shared.adapters.tables.settlement_repayments_repo import SettlementRepaymentRepository
 from shared.adapters.tables.settlement_repo import SettlementRepository
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.records import ActionStatus
@@ -27,6 +27,8 @@ from shared.domain.settlement.repayment import (
     Repayment,
     RepaymentError,
     check_amount,
+    check_received_on,
+    check_within_owed,
     owed,
     reference_of,
     same,
@@ -84,10 +86,20 @@ class SettlementRepayments:
             check_amount(amount)
         except RepaymentError as exc:
             raise Invalid(str(exc), field=exc.field) from None
+        settled_on: date | None = None
         if settlement_id is not None:
             found = self.store.settlement(client.agency_id, settlement_id)
             if found is None or found[0].client_id != client.client_id:
                 raise NotFound(f"settlement {settlement_id} of client {client.number} not found")
+            settled_on = amsterdam_date(found[0].created_at)
+        # what cannot be true is refused (attack6 finding 5): a day in the future or before
+        # the settlement it repays, and (a new reference) more than the client owes back
+        try:
+            check_received_on(received_on, amsterdam_date(self.clock.now()), settled_on)
+            if self.repayments.get(client.client_id, ref) is None:
+                check_within_owed(amount, self.owed(client))
+        except RepaymentError as exc:
+            raise Invalid(str(exc), field=exc.field) from None
         asked = Repayment(
             client.agency_id, client.client_id, ref, amount, received_on, self.clock.now(),
             by, settlement_id, None, note.strip()[:500],

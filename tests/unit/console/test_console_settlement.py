@@ -5,6 +5,8 @@ may not book money it says it sent); another agency's client is out of reach."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from shared.adapters.tables.settlement_repo import SettlementRepository
@@ -27,6 +29,8 @@ def test_only_the_agencys_finance_people_record_a_repayment(
     world: World, tenants: Tenants, role: Role
 ) -> None:
     _owes(world, tenants.c1, 8_790)
+    # recorded once it arrived: a received_on in the future is refused (attack6 finding 5)
+    world.clock.at = max(world.clock.at, datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
     agency = role.agency_level
     browser = desk_for(world, role, None if agency else tenants.c1, f"{role.value}@x.example")
     path = f"/settlement?client={tenants.c1}" if agency else "/settlement"

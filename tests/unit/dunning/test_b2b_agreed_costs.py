@@ -54,17 +54,26 @@ def test_an_agreed_fixed_amount_and_its_minimum(world):
     a = _setup(world, b2b_collection_costs_amount="250.00")
     assert _costs(a, "B-1") == "250.00"
     assert _costs(a, "F-1") == "625.00"
+    # B-1's sommatie announced 250.00: a change of the terms would re-price it (attack6 #1)
+    assert not _update(a, b2b_collection_costs_amount="30.00")
+    assert _costs(a, "B-1") == "250.00"
+    assert a.call("POST", "/v1/clients/C1/invoices/B-1/withdraw").status == 200
     # the client's terms change to 30.00: never below EUR 40 (6:96; Besluit art. 2 lid 2)
     assert _update(a, b2b_collection_costs_amount="30.00")
-    assert _costs(a, "B-1") == "40.00"
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("B-2", "B1", amount="5000.00", fourteen_day_letter_on="2025-02-10")]})  # fmt: skip
+    assert _costs(a, "B-2") == "40.00"
     shown = a.call("GET", "/v1/clients").body["items"][0]
     assert (shown["b2b_collection_costs_rate"], shown["b2b_collection_costs_amount"]) == (
         None,
         "30.00",
     )
     # one basis replaces the other; sending a rate clears the amount
+    assert a.call("POST", "/v1/clients/C1/invoices/B-2/withdraw").status == 200
     assert _update(a, b2b_collection_costs_rate="10")
-    assert _costs(a, "B-1") == "500.00"  # 10 % of 5,000.00
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("B-3", "B1", amount="5000.00", fourteen_day_letter_on="2025-02-10")]})  # fmt: skip
+    assert _costs(a, "B-3") == "500.00"  # 10 % of 5,000.00
     [stored] = world.services.repos.clients.all()
     assert (stored.b2b_costs_percent, stored.b2b_costs_fixed) == ("10.00", 0)
     assert _update(a, charge_interest=True)  # a change of something else keeps the basis

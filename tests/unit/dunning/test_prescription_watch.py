@@ -12,6 +12,9 @@ import pytest
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import SEEN, TEMPLATES, WORKFLOW, day
 
+# a decision on prescription says why (attack6 finding 6)
+REASON = "checked with the client: no payment since"
+
 
 @pytest.fixture
 def engine(world):
@@ -122,13 +125,18 @@ def test_a_release_lets_dunning_go_on(engine):
     assert at(world, client, date(2025, 3, 3)) == []
     url = "/v1/clients/C1/invoices/OLD/prescription"
     assert a.call("POST", url, {}).status == 422  # neither a date nor a release
-    refused = a.call("POST", url, {"interrupted_on": "2022-06-30"})  # the due date
+    refused = a.call(
+        "POST", url, {"interrupted_on": "2022-06-30", "reason": REASON}
+    )  # the due date
     assert refused.status == 422
     assert refused.body["error"]["details"][0]["field"] == "interrupted_on"
     assert (
-        a.call("POST", "/v1/clients/C1/invoices/NONE/prescription", {"release": True}).status == 404
+        a.call(
+            "POST", "/v1/clients/C1/invoices/NONE/prescription", {"release": True, "reason": REASON}
+        ).status
+        == 404
     )
-    reply = a.call("POST", url, {"release": True})
+    reply = a.call("POST", url, {"release": True, "reason": REASON})
     assert reply.status == 200
     assert reply.body == {"invoice": "OLD", "interruptions": [], "released_on": "2025-03-03"}
     assert [ch for _, ch, _, _ in at(world, client, date(2025, 3, 4))] == ["email"]
@@ -142,7 +150,9 @@ def test_a_release_given_before_the_date_is_refused_and_decides_nothing(engine):
     rows = [invoice_row(n, "D1", invoice_date="2025-02-01", due_date="2025-03-10",
                         amount="500.00", claim_kind="consumer_sale") for n in ("F1", "F2")]  # fmt: skip
     assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body["created"] == 2
-    early = a.call("POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True})
+    early = a.call(
+        "POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True, "reason": REASON}
+    )
     assert early.status == 422 and early.body["error"]["details"][0]["field"] == "release"
     # stored by an older version all the same: it decides nothing for a later date
     from shared.adapters.tables.prescription_repo import PrescriptionDecisions
@@ -159,7 +169,10 @@ def test_a_release_given_before_the_date_is_refused_and_decides_nothing(engine):
     assert held == {"F1": True, "F2": True}
     # released now, on the held claim: dunning goes on
     assert (
-        a.call("POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True}).status == 200
+        a.call(
+            "POST", "/v1/clients/C1/invoices/F1/prescription", {"release": True, "reason": REASON}
+        ).status
+        == 200
     )
 
 

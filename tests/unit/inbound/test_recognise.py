@@ -97,8 +97,12 @@ def test_a_delivery_status_report_is_a_bounce_only_when_delivery_failed():
         kind_of("mailer-daemon@y.example", "Re", REPORT, "Action: failed\nStatus: 5.1.1")
         is MailKind.NON_DELIVERY
     )
-    null_path = {**REPORT, "return-path": "<>"}  # RFC 3464: a report has no return path
-    assert kind_of("x@y.example", "Re", null_path, "Action: failed") is MailKind.NON_DELIVERY
+    # a null return path alone proves nothing: any server may send MAIL FROM:<> (attack6 #2)
+    null_path = {**REPORT, "return-path": "<>"}
+    assert kind_of("x@y.example", "Re", null_path, "Action: failed") is MailKind.CORRESPONDENCE
+    assert kind_of("postmaster@y.example", "Re", null_path, "Action: failed") is (
+        MailKind.NON_DELIVERY
+    )
     assert (
         kind_of("mailer-daemon@y.example", "Re", REPORT, "Action: delayed\nStatus: 4.4.7")
         is MailKind.AUTO_REPLY

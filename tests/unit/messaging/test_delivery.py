@@ -315,7 +315,10 @@ def test_bounces_found_in_the_mailbox_mark_the_message(env):
     run_jobs(service, queues)
     record, _ = service.outbox.get(client.client_id, "k1")
     channel.bounces = lambda mailbox, since: (
-        [("pid-1", "Undeliverable: x")] if mailbox == "facturen@c1.example" else []
+        # Exchange Online's own report: the sending mailbox's domain (attack6 finding 2)
+        [("pid-1", "Undeliverable: x", "postmaster@c1.example")]
+        if mailbox == "facturen@c1.example"
+        else []
     )  # type: ignore[attr-defined]
     assert service.scan_bounces() == 1
     assert service.outbox.get(client.client_id, "k1")[0].status.value == "bounced"

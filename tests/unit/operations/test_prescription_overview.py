@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from shared.cli.main import main
 from shared.services.operations.prescription_overview import PrescriptionOverview
 from tests.unit.api.conftest import invoice_row
-from tests.unit.dunning.test_prescription_watch import at, engine  # noqa: F401
+from tests.unit.dunning.test_prescription_watch import REASON, at, engine  # noqa: F401
 
 
 def test_rows_and_holds_of_a_client(engine):
@@ -45,7 +45,10 @@ def test_rows_and_holds_of_a_client(engine):
     # G1 is paid by a credit note: no longer held; OLD released by a person: decided
     assert a.call("POST", "/v1/clients/C1/invoices/G1/credit").status == 200
     assert (
-        a.call("POST", "/v1/clients/C1/invoices/OLD/prescription", {"release": True}).status == 200
+        a.call(
+            "POST", "/v1/clients/C1/invoices/OLD/prescription", {"release": True, "reason": REASON}
+        ).status
+        == 200
     )
     figures = overview.client(client.client_id)
     assert (figures.held, figures.oldest_hold, figures.decided) == (0, None, 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pypdf
@@ -35,6 +35,8 @@ def _owing(world: Any) -> tuple[Setup, Any]:
 
 
 def _repay(world: Any, amount: str, ref: str = "NL-REPAY-1", **more: Any) -> Any:
+    # recorded once it arrived: a received_on in the future is refused (attack6 finding 5)
+    world.clock.at = max(world.clock.at, datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
     body = {"reference": ref, "amount": amount, "received_on": "2026-12-02", **more}
     return world.agency_a.call("POST", PATH, body)
 

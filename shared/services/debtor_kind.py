@@ -1,0 +1,137 @@
+"""A debtor's kind (consumer or business) changed by a push of the debtor (attack6 finding 3).
+
+Every consumer protection the platform applies (the WIK staffel and its cap, the 14-day letter
+before costs, 6:119 interest, consumers never paying agreed B2B costs) hangs on the kind, and
+the ledger reads it live: a change re-prices the debtor's open claims at once. So, on a debtor
+with open claims:
+
+- the change is an admin's act (MANAGE_SETTLEMENTS, as letting costs go): a client's plain
+  integration key cannot flip it (its sync may map a field wrongly);
+- consumer to business is refused while a claim's costs were announced (a 14-day letter or
+  sommatie on the consumer's terms): the claim would ask business costs and interest its
+  letter never stated. Business to consumer stays possible: a consumer never owed the
+  business terms, the correction only lowers the claim;
+- a change leaves a contact-log line on the debtor and an audit entry (who, from, to).
+
+A debtor without open claims changes kind freely: nothing is re-priced."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from shared.clock import Clock
+from shared.domain.access import Principal
+from shared.domain.ids import time_ordered_id
+from shared.domain.parties import Client, Debtor, DebtorKind
+from shared.domain.people.audit import Event
+from shared.domain.people.authorisation import Action, permits
+from shared.domain.records import ContactEntry, ContactKind
+from shared.services.batch import RowError
+from shared.services.ledger.service import LedgerService
+from shared.services.people.admin import actor_of
+from shared.services.repositories import Repositories
+
+_WORD = {DebtorKind.B2C: "consumer", DebtorKind.B2B: "business"}
+
+
+@dataclass(frozen=True)
+class Screened:
+    rows: list[tuple[int, Debtor]]
+    refused: list[RowError]
+    changes: list[tuple[Debtor, Debtor]]
+    stored: dict[str, tuple[Debtor, str | None]]
+
+
+class DebtorKindChanges:
+    def __init__(
+        self,
+        repos: Repositories,
+        ledger: LedgerService,
+        clock: Clock,
+        audit: Callable[..., None],
+    ) -> None:
+        self.repos = repos
+        self.ledger = ledger
+        self.clock = clock
+        self.audit = audit
+
+    def screen(
+        self, principal: Principal, client: Client, rows: Sequence[tuple[int, Debtor]]
+    ) -> Screened:
+        """The rows that may be stored, the rows refused, the kind changes let through (to be
+        recorded once stored: :meth:`record`) and the debtors as stored (read once: the import
+        takes them)."""
+        stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in rows])
+        kept: list[tuple[int, Debtor]] = []
+        refused: list[RowError] = []
+        changes: list[tuple[Debtor, Debtor]] = []
+        for index, debtor in rows:
+            previous = stored.get(debtor.number)
+            if previous is None or previous[0].kind is debtor.kind:
+                kept.append((index, debtor))
+                continue
+            open_claims = self.ledger.debtor_open_claims(client, debtor.number)
+            if not open_claims:
+                kept.append((index, debtor))  # nothing to re-price
+                continue
+            if not permits(principal, Action.MANAGE_SETTLEMENTS):
+                refused.append(RowError(index, "kind",
+                    f"debtor {debtor.number} has open claims: a change from "
+                    f"{_WORD[previous[0].kind]} to {_WORD[debtor.kind]} is an administrator's "
+                    "act / debiteur heeft openstaande vorderingen: alleen een beheerder wijzigt "
+                    "consument of bedrijf"))  # fmt: skip
+                continue
+            announced = [
+                f.invoice_number
+                for f in open_claims
+                if f.costs_owed_from is not None and not f.costs_fixed
+            ]
+            if debtor.kind is DebtorKind.B2B and announced:
+                refused.append(RowError(index, "kind",
+                    f"debtor {debtor.number} was sent a 14-day letter as a consumer for "
+                    f"{', '.join(announced[:5])}: those claims keep the consumer's terms; "
+                    "settle them before the debtor becomes a business / de "
+                    "veertiendagenbrief ging naar een consument: eerst afwikkelen"))  # fmt: skip
+                continue
+            kept.append((index, debtor))
+            changes.append((previous[0], debtor))
+        return Screened(kept, refused, changes, stored)
+
+    def record(
+        self, principal: Principal, client: Client, changes: Sequence[tuple[Debtor, Debtor]]
+    ) -> None:
+        """A contact-log line and an audit entry for each change that was stored."""
+        if not changes:
+            return
+        now = self.clock.now()
+        actor = actor_of(principal)
+        stored = self.repos.debtors.get_many(client.client_id, [new.number for _, new in changes])
+        for old, new in changes:
+            found = stored.get(new.number)
+            if found is None or found[0].kind is not new.kind:
+                continue  # the row was not stored after all
+            summary = (
+                f"Debtor changed from {_WORD[old.kind]} to {_WORD[new.kind]} by {actor}; "
+                "the open claims follow the new kind"
+            )
+            self.repos.contacts.add(
+                ContactEntry(
+                    client.client_id,
+                    new.number,
+                    time_ordered_id(now),
+                    now,
+                    ContactKind.STATUS,
+                    summary,
+                    author=actor,
+                )
+            )
+            self.audit(
+                Event.DEBTOR_KIND_CHANGED,
+                agency_id=client.agency_id,
+                client_id=client.client_id,
+                actor=actor,
+                subject=new.number,
+                before=old.kind.value,
+                after=new.kind.value,
+            )
