@@ -73,11 +73,12 @@ def follow_ledger(
     payment row lists the allocations the ledger holds, and what no claim took is on the
     payment's ``overpayment`` item (one per payment, stating its row's figure)."""
     debtor = next(iter(claims.invoices.values())).debtor_number if claims.invoices else None
+    mine = {r.number for r in claims.records}
     for payment_id in sorted(set(moved)):
         applied = _applied_on(claims, payment_id)
         for _ in range(RETRIES):
             held = _held(claims.records, payment_id)
-            payment = _follow(ledger, client, payment_id, held, applied)
+            payment = _follow(ledger, client, payment_id, held, applied, mine)
             if debtor is None:
                 break
             # another credit or restatement of the debtor may have moved this payment's money
@@ -92,18 +93,20 @@ def follow_ledger(
 
 def _follow(
     ledger: LedgerService, client: Client, payment_id: str,
-    held: dict[tuple[str, str], Cents], applied: set[str],
+    held: dict[tuple[str, str], Cents], applied: set[str], mine: set[str],
 ) -> Payment | None:  # fmt: skip
-    """Invoices and the payment row as ``held`` says (None: the payment is gone or reversed)."""
+    """Invoices and the payment row as ``held`` says (None: the payment is gone or reversed).
+    ``mine``: the invoices of the claims read; what the payment holds on another debtor's
+    invoices (one transfer for two debtors) is not this change's and stays on the row."""
     for invoice_number in sorted({n for n, _ in held} | applied):
         principal = held.get((invoice_number, "principal"), 0)
         _set_principal(ledger, client, invoice_number, payment_id, principal)
     payment = ledger.repos.payments.get(client.client_id, payment_id)
     if payment is None or payment.reversed:
         return None
-    allocations = tuple(
-        AllocatedAmount(n, c, cents) for (n, c), cents in sorted(held.items()) if cents > 0
-    )
+    ours = [AllocatedAmount(n, c, cents) for (n, c), cents in held.items() if cents > 0]
+    theirs = [a for a in payment.allocations if a.invoice_number not in mine]
+    allocations = tuple(sorted([*ours, *theirs], key=lambda a: (a.invoice_number, a.component)))
     unallocated = payment.amount - sum(a.amount for a in allocations)
     if (allocations, unallocated) != (payment.allocations, payment.unallocated):
         payment = Payment(
