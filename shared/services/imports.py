@@ -347,9 +347,10 @@ class ImportService:
                 pending.append((index, draft))
         return result, pending, known_debtors
 
-    def _claim_dates(self, client: Client, draft: InvoiceDraft) -> None:
+    def _claim_dates(self, client: Client, draft: InvoiceDraft) -> bool:
         """The letter date and default date an import gave, on the claim (idempotent: sending
-        them again changes nothing; omitting them keeps what was sent before)."""
+        them again changes nothing; omitting them keeps what was sent before). True when the
+        claim's dates changed: the row is then "updated", though its invoice row is not."""
         ledger = LedgerRepository(self.repos.store)
         for _ in range(RACE_RETRIES):
             current = ledger.header(client.client_id, draft.debtor_number, draft.number)
@@ -361,7 +362,10 @@ class ImportService:
                 ledger.set_imported(
                     client.client_id, draft.debtor_number, draft.number, letter, start
                 )
-                return
+                before = (
+                    (current.fourteen_day_letter_on, current.interest_from) if current else None
+                )
+                return before != (letter, start)
             except StorageError:
                 continue
         raise ConflictingUpdate(f"claim {draft.number} keeps changing; retry")
@@ -477,16 +481,19 @@ class ImportService:
             if ops:
                 writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
             rejected_rows = {index for index, _, _ in rejected}
+            dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
-                if index not in rejected_rows and (
-                    draft.fourteen_day_letter_on or draft.interest_from
-                ):
-                    self._claim_dates(client, draft)
+                dates = draft.fourteen_day_letter_on or draft.interest_from
+                if dates and index not in rejected_rows and self._claim_dates(client, draft):
+                    dated.add(index)
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)
-            result.updated += sum(1 for _, new in written if new is False)
-            result.unchanged += sum(1 for _, new in written if new is None)
+            # a new 14-day letter date alone changes the claim, not the invoice row
+            result.updated += sum(
+                1 for i, new in written if new is False or (new is None and i in dated)
+            )
+            result.unchanged += sum(1 for i, new in written if new is None and i not in dated)
             return result
 
 

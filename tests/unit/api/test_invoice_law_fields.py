@@ -129,3 +129,20 @@ def test_a_14_day_letter_on_the_due_date_is_refused_before_default(world):
     assert "on or before due_date" in errors[0]
     assert reason(errors[0], "nl") == "de veertiendagenbrief ligt op of vóór de vervaldatum"
     assert world.services.repos.invoices.get("C1", "L1") is None
+
+
+def test_a_new_14_day_letter_date_alone_is_an_update_not_unchanged(world):
+    """law-fixes6's note: a re-send that only gives the 14-day letter's date changes the claim's
+    costs term (the invoice row holds no such date) and answered ``unchanged: 1``."""
+    a = setup(world)
+    assert (
+        a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row("F1", "D1")]}).body[
+            "created"
+        ]
+        == 1
+    )
+    dated = invoice_row("F1", "D1", fourteen_day_letter_on="2025-02-10")
+    reply = a.call("POST", "/v1/clients/C1/invoices", {"items": [dated]}).body
+    assert (reply["updated"], reply["unchanged"]) == (1, 0), reply
+    again = a.call("POST", "/v1/clients/C1/invoices", {"items": [dated]}).body
+    assert (again["updated"], again["unchanged"]) == (0, 1), again
