@@ -148,7 +148,7 @@ class CaseService:
     def _dossier(
         self, client: Client, debtor: Debtor, invoices: list[Invoice], costs: Cents, interest: Cents
     ) -> dict[str, object]:
-        messages, _ = self.messaging.outbox.list(client.client_id, page_size=1000)
+        messages = self._debtor_messages(client.client_id, debtor.number)
         contacts, _ = self.repos.contacts.for_debtor(client.client_id, debtor.number, page_size=500)
         return {
             "client": {"number": client.number, "name": client.name},
@@ -162,9 +162,28 @@ class CaseService:
             "amounts": {"principal": format_cents(sum(i.open_amount for i in invoices)), "costs": format_cents(costs), "interest": format_cents(interest)},
             "messages": [{"channel": m.channel.value, "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
                           "status": m.status.value, "invoices": list(m.invoice_numbers), "key": m.key}
-                         for m in messages if m.debtor_number == debtor.number],
+                         for m in messages],
             "contact_log": [{"at": e.at.isoformat(), "kind": e.kind.value, "summary": e.summary} for e in contacts],
         }  # fmt: skip
+
+    def _debtor_messages(self, client_id: str, debtor_number: str) -> list[OutboundMessage]:
+        """The debtor's messages, oldest first: the workflow's and those sent by hand (keyed
+        under the debtor) and his payment plans' (keyed under the plan). Not the first
+        1,000 of the client's whole outbox, which a busy client's hand-over outgrew."""
+        from shared.adapters.tables.plans_repo import PlanRepository
+        from shared.services.conversations.by_hand import KEY_PREFIX
+
+        plans = PlanRepository(self.repos.store).of_debtor(client_id, debtor_number)
+        prefixes = [f"dun|{debtor_number}|", f"{KEY_PREFIX}{debtor_number}|"]
+        prefixes += [f"plan|{plan.plan_id}|" for plan in plans]
+        found = [
+            message
+            for prefix in prefixes
+            for message, _ in self.messaging.outbox.with_prefix(client_id, prefix)
+            # a longer debtor number sharing the prefix ("12" and "12|A")
+            if message.debtor_number == debtor_number
+        ]
+        return sorted(found, key=lambda m: (m.created_at, m.key))
 
     def _log(
         self,

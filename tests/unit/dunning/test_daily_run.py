@@ -277,6 +277,28 @@ def test_an_approaching_prescription_goes_on_the_action_list_once(engine):
     assert len(items) == 1 and items[0]["invoice_numbers"] == ["OLD"]
 
 
+def test_a_busy_clients_hand_over_carries_the_debtors_own_messages(engine):
+    """The case's dossier read the first 1,000 records of the client's whole outbox and kept
+    the debtor's: with 1,000 messages to other debtors sorting first, D1's were missing."""
+    from shared.domain.messaging import Channel, OutboundMessage
+
+    world, client = engine
+    outbox = world.services.messaging.outbox
+    for n in range(1_000):
+        outbox.add(OutboundMessage(client.client_id, f"dun|A{n:04d}|w|0|x", Channel.EMAIL,
+                                   f"A{n:04d}", "a@example.com", world.clock.now()))  # fmt: skip
+    a = world.agency_a
+    steps = [*WORKFLOW["steps"], {"name": "Overdracht", "channel": "handover", "offset_days": 5,
+                                  "offset_from": "previous_step"}]  # fmt: skip
+    a.call("PUT", "/v1/clients/C1/workflows/particulier", {"name": "Particulier", "steps": steps})
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+    simulate(world, client, 55)
+    [case] = [c for c in a.call("GET", "/v1/cases").body["items"] if c["debtor_number"] == "D1"]
+    dossier = a.call("GET", f"/v1/cases/{case['case_id']}").body["dossier"]
+    assert {m["channel"] for m in dossier["messages"]} >= {"email", "sms", "letter"}
+    assert all(m["key"].startswith("dun|D1|") for m in dossier["messages"])
+
+
 def test_hand_over_creates_a_case_with_the_dossier_and_the_agency_can_withdraw_it(engine):
     world, client = engine
     a = world.agency_a
