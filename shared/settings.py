@@ -79,6 +79,8 @@ class Settings:
     key_vault_url: str = ""
     # the agency whose agency keys see the platform action list (poison nobody else owns)
     operator_agency: str = ""
+    # nightly table backups older than this are deleted (shared/services/operations/backups.py)
+    backup_retention_days: int = 35
 
     @classmethod
     def from_env(
@@ -150,6 +152,7 @@ class Settings:
             operator_agency=e.get(  # locally the demo agency, as for sign-up; never in Azure
                 "INNING_OPERATOR_AGENCY", "demo-agency" if environment == "local" else ""
             ),
+            backup_retention_days=int(e.get("INNING_BACKUP_RETENTION_DAYS") or "35"),
         )
 
 
