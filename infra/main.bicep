@@ -57,6 +57,9 @@ param alertEmail string = ''
 @description('CanNotDelete lock on the storage account (keep true in production)')
 param lockStorage bool = true
 
+@description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
+param operatorAgency string = ''
+
 var tags = { 'azd-env-name': environmentName, app: 'inning' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -136,6 +139,7 @@ module api 'app/api.bicep' = {
     httpConcurrency: httpConcurrency
     providerSecretNames: providerSecretNames
     providerSettings: providerSettings
+    operatorAgency: operatorAgency
   }
 }
 
@@ -163,6 +167,7 @@ module alerts 'app/alerts.bicep' = {
     appHostName: api.outputs.defaultHostName
     actionGroupId: alertActionGroupId
     alertEmail: alertEmail
+    eventGridTopicName: events.outputs.topicName
   }
 }
 

@@ -29,6 +29,8 @@ param httpConcurrency int
 param providerSecretNames string
 @description('Provider settings that are not secret, NAME=value;NAME=value (e.g. GRAPH_CLIENT_ID=...;CM_SENDER=Inning)')
 param providerSettings string
+@description('The operator agency (INNING_OPERATOR_AGENCY in the azd environment; docs/operations.md section 3)')
+param operatorAgency string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   // checkov:skip=CKV_AZURE_225: Flex Consumption (FC1) has no zone-redundant plan setting here; instances are placed by the platform
@@ -113,8 +115,12 @@ var baseSettings = [
   { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
   { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
   { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
-  { name: 'INNING_OPERATOR_AGENCY', value: '' }
+  { name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
+  // nightly backups older than this are deleted after a complete backup (shared/services/operations/backups.py)
+  { name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }
+  // goes on with a backup cut short by its time budget (functions/operations.py resume_backup)
+  { name: 'BACKUP_RESUME_SCHEDULE', value: '0 */15 2-5 * * *' }
 ]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {

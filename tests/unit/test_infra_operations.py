@@ -1,0 +1,71 @@
+"""ops6: what the on-call engineer needs from the deployment. The operator agency is a
+parameter of the deployment (azd env), not an empty setting nobody can change; the alerts
+cover platform poison, a stale rate table, the nightly backup failing or missing, statement
+events Event Grid gave up on (and deliveries failing before that)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.support.code_scan import ROOT
+
+INFRA = ROOT / "infra"
+
+
+def bicep(name: str) -> str:
+    return (INFRA / name).read_text()
+
+
+def test_the_operator_agency_is_a_deployment_parameter() -> None:
+    main = bicep("main.bicep")
+    assert re.search(r"^param operatorAgency string = ''$", main, re.MULTILINE)
+    assert "operatorAgency: operatorAgency" in main
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["operatorAgency"] == {"value": "${INNING_OPERATOR_AGENCY=}"}
+    api = bicep("app/api.bicep")
+    assert re.search(r"^param operatorAgency string$", api, re.MULTILINE)
+    assert "{ name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }" in api
+    # the deploy section tells the operator to set it
+    readme = (ROOT / "README.md").read_text()
+    deploy = readme[readme.index("## Deploying to Azure") :]
+    assert "azd env set INNING_OPERATOR_AGENCY" in deploy
+    assert "azd env set INNING_OPERATOR_AGENCY" in (ROOT / "docs/operations.md").read_text()
+
+
+def _log_alerts() -> dict[str, str]:
+    alerts = bicep("app/alerts.bicep")
+    return dict(re.findall(r"name: '([a-z0-9-]+)'\n(?:.*\n){0,6}?\s*query: '([^\n]*)'", alerts))
+
+
+def test_the_operations_alerts_exist_and_read_metrics_the_code_emits() -> None:
+    alerts = _log_alerts()
+    expected = {
+        "poison-platform": "inning.actions.poison",
+        "statutory-rates-stale": "inning.rates.stale",
+        "backup-missing": "inning.backup.newest_age_hours",
+        "statements-deadletter": "inning.statements.deadlettered",
+    }
+    code = "\n".join(p.read_text() for p in (ROOT / "shared").rglob("*.py"))
+    for name, metric in expected.items():
+        assert name in alerts, name
+        assert f'"{metric}"' in alerts[name], (name, alerts[name])
+        assert f'"{metric}"' in code, metric
+    assert '"backup_tables", "resume_backup") and success == false' in alerts["backup-failed"]
+    assert "age > 26" in alerts["backup-missing"]
+
+
+def test_event_grid_delivery_failures_page_someone() -> None:
+    alerts = bicep("app/alerts.bicep")
+    assert "metricName: 'DeliveryAttemptFailCount'" in alerts
+    assert "metricNamespace: 'Microsoft.EventGrid/systemTopics'" in alerts
+    assert "eventGridTopicName: events.outputs.topicName" in bicep("main.bicep")
+    assert "output topicName string = topic.name" in bicep("app/eventgrid.bicep")
+
+
+def test_backup_retention_and_resume_are_set() -> None:
+    api = bicep("app/api.bicep")
+    assert "{ name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }" in api
+    assert "{ name: 'BACKUP_RESUME_SCHEDULE', value:" in api
+    operations = (ROOT / "functions" / "operations.py").read_text()
+    assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
