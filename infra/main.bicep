@@ -60,6 +60,9 @@ param lockStorage bool = true
 @description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
 param operatorAgency string = ''
 
+@description('Spread the app over availability zones (the platform keeps at least two always-ready instances then); false for a test environment or a region without zones')
+param zoneRedundant bool = true
+
 var tags = { 'azd-env-name': environmentName, app: 'inning' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -140,6 +143,7 @@ module api 'app/api.bicep' = {
     providerSecretNames: providerSecretNames
     providerSettings: providerSettings
     operatorAgency: operatorAgency
+    zoneRedundant: zoneRedundant
   }
 }
 

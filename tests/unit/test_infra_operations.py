@@ -69,3 +69,13 @@ def test_backup_retention_and_resume_are_set() -> None:
     assert "{ name: 'BACKUP_RESUME_SCHEDULE', value:" in api
     operations = (ROOT / "functions" / "operations.py").read_text()
     assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
+
+
+def test_the_plan_is_zone_redundant_and_claims_no_health_check() -> None:
+    api = bicep("app/api.bicep")
+    assert "zoneRedundant: zoneRedundant" in api
+    assert re.search(r"^param zoneRedundant bool = true$", bicep("main.bicep"), re.MULTILINE)
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["zoneRedundant"] == {"value": "${INNING_ZONE_REDUNDANT=true}"}
+    # not supported on Flex Consumption: nothing would act on it
+    assert not re.search(r"^\s*healthCheckPath:", api, re.MULTILINE)
