@@ -79,3 +79,44 @@ def test_the_plan_is_zone_redundant_and_claims_no_health_check() -> None:
     assert params["zoneRedundant"] == {"value": "${INNING_ZONE_REDUNDANT=true}"}
     # not supported on Flex Consumption: nothing would act on it
     assert not re.search(r"^\s*healthCheckPath:", api, re.MULTILINE)
+
+
+def test_the_preprovision_hook_checks_every_provider_secret_exists() -> None:
+    guard = (INFRA / "hooks" / "secrets-guard.sh").read_text()
+    check = guard.index("INNING_PROVIDER_SECRETS")
+    # before the early exit taken on every provision after the first
+    assert check < guard.index('= "true" ]; then\n  exit 0')
+    assert "tr 'A-Z_' 'a-z-'" in guard  # the name the template's Key Vault reference uses
+    assert "az keyvault secret show" in guard[check:] and "exit 1" in guard[check:]
+
+
+def test_the_hook_stops_a_provision_naming_a_secret_the_vault_lacks(tmp_path) -> None:
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "azd").write_text(
+        "#!/bin/sh\n"
+        'case "$3" in\n'
+        "  INNING_PROVIDER_SECRETS) echo CM_PRODUCT_TOKEN,WHATSAPP_TOKEN ;;\n"
+        "  INNING_SECRETS_CREATED) echo true ;;\n"
+        "esac\n"
+    )
+    (bin_dir / "az").write_text(
+        "#!/bin/sh\n"
+        'case "$1 $2 $3" in\n'
+        '  "group exists "*) echo true ;;\n'
+        '  "keyvault list "*) echo kv-test ;;\n'
+        '  "keyvault secret show") for held in $HELD; do [ "$7" = "$held" ] && exit 0; done; exit 3 ;;\n'
+        "esac\n"
+    )
+    for tool in ("azd", "az"):
+        (bin_dir / tool).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "AZURE_ENV_NAME": "test"}
+    hook = str(INFRA / "hooks" / "secrets-guard.sh")
+    typo = subprocess.run(["sh", hook], env=env | {"HELD": "cm-product-token whatsapp-tokn"},
+                          capture_output=True, text=True)  # fmt: skip
+    assert typo.returncode == 1 and "whatsapp-token" in typo.stderr
+    fine = subprocess.run(["sh", hook], env=env | {"HELD": "cm-product-token whatsapp-token"},
+                          capture_output=True, text=True)  # fmt: skip
+    assert fine.returncode == 0, fine.stderr
