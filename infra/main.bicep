@@ -57,6 +57,9 @@ param alertEmail string = ''
 @description('CanNotDelete lock on the storage account (keep true in production)')
 param lockStorage bool = true
 
+@description('Recover the soft-deleted vault of this environment (set by infra/hooks/secrets-guard.sh after an azd down)')
+param vaultRecover bool = false
+
 @description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
 param operatorAgency string = ''
 
@@ -98,6 +101,7 @@ module vault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     secretsCreated: secretsCreated
+    recover: vaultRecover
     apiKeyPepper: '${replace(pepperSeed1, '-', '')}${replace(pepperSeed2, '-', '')}'
     callbackToken: replace(callbackSeed, '-', '')
     portalKeys: 'k1:${replace(portalSeed1, '-', '')}${replace(portalSeed2, '-', '')}'

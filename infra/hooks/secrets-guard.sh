@@ -11,9 +11,24 @@
 # It also checks that every provider secret named in INNING_PROVIDER_SECRETS exists in the
 # vault under its name (lower case, dashes): a typo would leave that channel unconfigured in
 # production (the channel-unconfigured alert), so it stops the provision instead.
+#
+# After `azd down` the vault stays soft-deleted for 90 days (purge protection) under its
+# deterministic name, and a new provision of the same environment could not create it. The
+# hook finds it (by its azd-env-name tag) and has the template recover it, old secrets and all
+# (so INNING_SECRETS_CREATED is true: nothing is generated again).
 set -eu
 
 rg="rg-inning-${AZURE_ENV_NAME}"
+if command -v az >/dev/null 2>&1; then
+  deleted="$(az keyvault list-deleted --resource-type vault --query "[?properties.tags.\"azd-env-name\"=='${AZURE_ENV_NAME}'].name | [0]" --output tsv 2>/dev/null || true)"
+  if [ -n "$deleted" ] && ! az keyvault show --name "$deleted" --query id --output tsv >/dev/null 2>&1; then
+    echo "secrets-guard: $deleted is soft-deleted; the provision recovers it with its secrets"
+    azd env set INNING_VAULT_RECOVER true
+    azd env set INNING_SECRETS_CREATED true
+  else
+    azd env set INNING_VAULT_RECOVER false
+  fi
+fi
 names="$(azd env get-value INNING_PROVIDER_SECRETS 2>/dev/null || true)"
 if [ -n "$names" ] && command -v az >/dev/null 2>&1 && [ "$(az group exists --name "$rg")" = "true" ]; then
   vault="$(az keyvault list --resource-group "$rg" --query '[0].name' --output tsv)"

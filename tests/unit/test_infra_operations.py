@@ -120,3 +120,39 @@ def test_the_hook_stops_a_provision_naming_a_secret_the_vault_lacks(tmp_path) ->
     fine = subprocess.run(["sh", hook], env=env | {"HELD": "cm-product-token whatsapp-token"},
                           capture_output=True, text=True)  # fmt: skip
     assert fine.returncode == 0, fine.stderr
+
+
+def test_after_azd_down_the_soft_deleted_vault_is_recovered_not_recreated(tmp_path) -> None:
+    """ops6 review 13: the vault's name is deterministic and purge protection keeps a deleted
+    vault 90 days; the hook has the template recover it (with its secrets)."""
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "azd-calls"
+    (bin_dir / "azd").write_text(f'#!/bin/sh\n[ "$2" = set ] && echo "$3=$4" >> {calls}\nexit 0\n')
+    (bin_dir / "az").write_text(
+        "#!/bin/sh\n"
+        'case "$1 $2" in\n'
+        '  "keyvault list-deleted") echo "$DELETED" ;;\n'
+        '  "keyvault show") [ -n "$ACTIVE" ] && exit 0; exit 3 ;;\n'
+        '  "group exists") echo false ;;\n'
+        "esac\n"
+    )
+    for tool in ("azd", "az"):
+        (bin_dir / tool).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "AZURE_ENV_NAME": "test"}
+    hook = str(INFRA / "hooks" / "secrets-guard.sh")
+    done = subprocess.run(["sh", hook], env=env | {"DELETED": "kv-inning-abc", "ACTIVE": ""},
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().split() == ["INNING_VAULT_RECOVER=true", "INNING_SECRETS_CREATED=true"]
+    calls.unlink()
+    again = subprocess.run(["sh", hook], env=env | {"DELETED": "", "ACTIVE": ""},
+                           capture_output=True, text=True)  # fmt: skip
+    assert again.returncode == 0 and calls.read_text().split() == ["INNING_VAULT_RECOVER=false"]
+    vault = bicep("app/keyvault.bicep")
+    assert "createMode: recover ? 'recover' : 'default'" in vault
+    assert "recover: vaultRecover" in bicep("main.bicep")
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["vaultRecover"] == {"value": "${INNING_VAULT_RECOVER=false}"}
