@@ -393,6 +393,9 @@ class PoisonService:
                                inserted_at=raw.inserted_at, readable=readable)  # fmt: skip
                 except PlatformListUnread as exc:  # kept: its depth keeps the alert firing
                     log.error("%s", exc)
+                    hold = getattr(reader, "hold", None)
+                    if hold is not None:  # out of sight a while: it must not starve the rest
+                        hold(queue, raw.message_id, receipt, KEEP_SECONDS)
                     continue
                 except Exception:
                     log.exception(
