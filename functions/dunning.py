@@ -44,6 +44,6 @@ def run_dunning_client(msg: func.QueueMessage) -> None:
 def drain_dunning_poison(msg: func.QueueMessage) -> None:
     from shared import bootstrap
 
-    bootstrap.services().poison.drain(
+    bootstrap.services().poison.drain_delivered(
         "dunning-run-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
     )

@@ -32,7 +32,7 @@ def _drain(channel: str, msg: func.QueueMessage) -> None:
     from shared.domain.messaging import Channel
 
     queue = f"{Channel(channel).queue}-poison"
-    bootstrap.services().poison.drain(
+    bootstrap.services().poison.drain_delivered(
         queue, msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
     )
 

@@ -1,6 +1,6 @@
 """Timers that keep production observable and recoverable: the nightly table backup and the
 five-minute watch (poison queues, clients behind on dunning) whose figures the alerts read.
-Both schedules are app settings in UTC; neither runs on start-up."""
+The schedules are app settings in UTC; none runs on start-up."""
 
 from __future__ import annotations
 
@@ -13,10 +13,25 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 @bp.timer_trigger(arg_name="timer", schedule="%BACKUP_SCHEDULE%", run_on_startup=False)
 def backup_tables(timer: func.TimerRequest) -> None:
     from shared import bootstrap
-    from shared.services.operations.backups import back_up
+    from shared.services.operations.backups import TIMER_BUDGET_SECONDS, back_up
 
     services = bootstrap.services()
-    back_up(bootstrap.table_backup(services.settings), services.clock)
+    back_up(bootstrap.table_backup(services.settings), services.clock,
+            budget_seconds=TIMER_BUDGET_SECONDS,
+            retention_days=services.settings.backup_retention_days)  # fmt: skip
+
+
+@bp.function_name("resume_backup")
+@bp.timer_trigger(arg_name="timer", schedule="%BACKUP_RESUME_SCHEDULE%", run_on_startup=False)
+def resume_backup(timer: func.TimerRequest) -> None:
+    """Goes on with tonight's backup when a run stopped at its budget (or was cut off)."""
+    from shared import bootstrap
+    from shared.services.operations.backups import TIMER_BUDGET_SECONDS, resume
+
+    services = bootstrap.services()
+    resume(bootstrap.table_backup(services.settings), services.clock,
+           budget_seconds=TIMER_BUDGET_SECONDS,
+           retention_days=services.settings.backup_retention_days)  # fmt: skip
 
 
 @bp.function_name("watch_operations")
@@ -26,4 +41,7 @@ def watch_operations(timer: func.TimerRequest) -> None:
     from shared.services.operations.watch import watch
 
     services = bootstrap.services()
-    watch(services.repos.store, services.queues, services.clock)  # type: ignore[arg-type]
+    backups = bootstrap.table_backup(services.settings)
+    watch(services.repos.store, services.queues, services.clock,  # type: ignore[arg-type]
+          rates_warning=services.statutory_rates.warning, newest_backup=backups.newest_complete,
+          files=services.files)  # fmt: skip

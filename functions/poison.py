@@ -16,7 +16,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
     from shared import bootstrap
 
-    bootstrap.services().poison.drain(
+    bootstrap.services().poison.drain_delivered(
         "mollie-webhook-poison", msg.get_body(), message_id=msg.id, inserted_at=msg.insertion_time
     )
 
@@ -28,7 +28,7 @@ def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
 def drain_blob_trigger_poison(msg: func.QueueMessage) -> None:
     from shared import bootstrap
 
-    bootstrap.services().poison.drain(
+    bootstrap.services().poison.drain_delivered(
         "webjobs-blobtrigger-poison",
         msg.get_body(),
         message_id=msg.id,

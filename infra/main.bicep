@@ -57,6 +57,15 @@ param alertEmail string = ''
 @description('CanNotDelete lock on the storage account (keep true in production)')
 param lockStorage bool = true
 
+@description('Recover the soft-deleted vault of this environment (set by infra/hooks/secrets-guard.sh after an azd down)')
+param vaultRecover bool = false
+
+@description('The operator agency: its API keys read the platform action list (poison no client or agency owns) and upload statutory rates. Create it with `inning agency create` (docs/operations.md section 3), then set INNING_OPERATOR_AGENCY and provision again; while empty, such poison stays on its queue and the poison-queue alert fires')
+param operatorAgency string = ''
+
+@description('Spread the app over availability zones (the platform keeps at least two always-ready instances then); false for a test environment or a region without zones')
+param zoneRedundant bool = true
+
 var tags = { 'azd-env-name': environmentName, app: 'inning' }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -92,6 +101,7 @@ module vault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     secretsCreated: secretsCreated
+    recover: vaultRecover
     apiKeyPepper: '${replace(pepperSeed1, '-', '')}${replace(pepperSeed2, '-', '')}'
     callbackToken: replace(callbackSeed, '-', '')
     portalKeys: 'k1:${replace(portalSeed1, '-', '')}${replace(portalSeed2, '-', '')}'
@@ -136,6 +146,8 @@ module api 'app/api.bicep' = {
     httpConcurrency: httpConcurrency
     providerSecretNames: providerSecretNames
     providerSettings: providerSettings
+    operatorAgency: operatorAgency
+    zoneRedundant: zoneRedundant
   }
 }
 
@@ -163,6 +175,7 @@ module alerts 'app/alerts.bicep' = {
     appHostName: api.outputs.defaultHostName
     actionGroupId: alertActionGroupId
     alertEmail: alertEmail
+    eventGridTopicName: events.outputs.topicName
   }
 }
 

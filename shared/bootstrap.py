@@ -155,6 +155,14 @@ def production_senders(
     from shared.adapters.channels.unconfigured import refuse_missing
     from shared.domain.messaging import Channel
 
+    if settings.unresolved_channel_settings:  # the channels stay unconfigured, the app runs
+        import logging
+
+        logging.getLogger("inning.settings").error(
+            "Key Vault references did not resolve (check the secret exists and the app's "
+            "identity may read it); their channels are unconfigured: %s",
+            ", ".join(settings.unresolved_channel_settings),
+        )
     mail = per_tenant_mail(settings, store, chosen.get(Channel.EMAIL))
     if mail is not None:
         chosen = {**chosen, Channel.EMAIL: mail}

@@ -24,6 +24,11 @@ AZURITE_DEFAULT = (
 LOCAL_PEPPER = "local-development-pepper-not-secret"
 LOCAL_PORTAL_KEYS = "local:local-development-portal-key-not-secret"
 PROVIDER_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_", "MOLLIE_")
+# a message channel's credentials: one that did not resolve leaves that channel unconfigured
+# (its messages fail onto the action list, the channel-unconfigured alert), not the whole app
+# down (ops6 review 8). Mollie's are not among them: without its key a payment would not fail
+# but fall back to something else.
+CHANNEL_PREFIXES = ("GRAPH_", "CM_", "WHATSAPP_", "TWILIO_", "PINGEN_")
 DEFAULT_PRICES = {
     "email": "0.00",
     "sms": "0.20",
@@ -79,6 +84,10 @@ class Settings:
     key_vault_url: str = ""
     # the agency whose agency keys see the platform action list (poison nobody else owns)
     operator_agency: str = ""
+    # nightly table backups older than this are deleted (shared/services/operations/backups.py)
+    backup_retention_days: int = 35
+    # channel credentials whose Key Vault reference did not resolve (left out of providers)
+    unresolved_channel_settings: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -92,7 +101,9 @@ class Settings:
         admin commands): they need no portal keys, and get none. ``hashes_api_keys=False``
         for tools that never issue or check an API key (backup and restore)."""
         e = os.environ if env is None else env
-        if unresolved := unresolved_references(e):
+        unresolved = unresolved_references(e)
+        channels = tuple(n for n in unresolved if n.startswith(CHANNEL_PREFIXES))
+        if unresolved := [n for n in unresolved if n not in channels]:
             raise SettingsError(
                 "Key Vault references did not resolve (check the secret exists and the app's "
                 f"identity may read it): {', '.join(unresolved)}"
@@ -138,7 +149,11 @@ class Settings:
             environment=environment,
             contact_opens=opens,
             contact_closes=closes,
-            providers={k: v for k, v in e.items() if k.startswith(PROVIDER_PREFIXES) and v},
+            providers={
+                k: v
+                for k, v in e.items()
+                if k.startswith(PROVIDER_PREFIXES) and v and k not in channels
+            },
             callback_token=e.get("INNING_CALLBACK_TOKEN", ""),
             prices=_prices(e.get("INNING_PRICES", "")),
             portal_keys=portal_keys,
@@ -150,6 +165,8 @@ class Settings:
             operator_agency=e.get(  # locally the demo agency, as for sign-up; never in Azure
                 "INNING_OPERATOR_AGENCY", "demo-agency" if environment == "local" else ""
             ),
+            backup_retention_days=int(e.get("INNING_BACKUP_RETENTION_DAYS") or "35"),
+            unresolved_channel_settings=channels,
         )
 
 

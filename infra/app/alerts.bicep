@@ -10,6 +10,8 @@ param appHostName string
 param actionGroupId string
 @description('E-mail address of the on-call operator for the created action group')
 param alertEmail string
+@description('The Event Grid system topic that brings statement files to the app (eventgrid.bicep)')
+param eventGridTopicName string
 
 resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
@@ -124,6 +126,41 @@ var logAlerts = [
     query: 'customMetrics | where name == "inning.messages.unconfigured_channel" | summarize count_ = sum(valueSum) by channel = tostring(customDimensions.channel) | where count_ > 0'
   }
   {
+    name: 'poison-platform'
+    severity: 2
+    window: 'PT15M'
+    description: 'A poison message no client or agency owns was set aside on the platform action list (inning.actions.poison scope platform): read it with the operator agency key, GET /api/v1/platform/actions (docs/operations.md section 6).'
+    query: 'customMetrics | where name == "inning.actions.poison" and tostring(customDimensions.scope) == "platform" | summarize items = sum(valueSum) by queue = tostring(customDimensions.queue) | where items > 0'
+  }
+  {
+    name: 'statutory-rates-stale'
+    severity: 2
+    window: 'PT1H'
+    description: 'The newest statutory interest rate is older than seven months (inning.rates.stale): upload the current table with inning rates update (docs/operations.md).'
+    query: 'customMetrics | where name == "inning.rates.stale" | summarize stale = max(valueMax) | where stale > 0'
+  }
+  {
+    name: 'backup-failed'
+    severity: 1
+    window: 'PT1H'
+    description: 'The nightly table backup (backup_tables, or resume_backup going on with it) failed (docs/operations.md section 7); one that stops short without failing is the backup-missing alert.'
+    query: 'requests | where operation_Name in ("backup_tables", "resume_backup") and success == false | summarize failures = count() by operation_Name'
+  }
+  {
+    name: 'backup-missing'
+    severity: 1
+    window: 'PT1H'
+    description: 'The newest complete table backup is older than 26 hours (inning.backup.newest_age_hours), or there is none: the nightly backup fails or no longer runs.'
+    query: 'customMetrics | where name == "inning.backup.newest_age_hours" | summarize age = max(valueMax) | where age > 26'
+  }
+  {
+    name: 'statements-deadletter'
+    severity: 1
+    window: 'PT1H'
+    description: 'Event Grid gave up delivering a statement file to the app and kept the event in statements-deadletter (inning.statements.deadlettered): the file was never booked (docs/operations.md section 6).'
+    query: 'customMetrics | where name == "inning.statements.deadlettered" | summarize events = max(valueMax) | where events > 0'
+  }
+  {
     name: 'http-5xx-rate'
     severity: 2
     window: 'PT15M'
@@ -161,3 +198,39 @@ resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = [f
   }
 }]
 
+
+// Event Grid failing to deliver statement files right now (a renewed blobs_extension key
+// answers 401 to every delivery; the event dead-letters only after 24 hours of retries):
+// provision again to put the current key in the subscription (docs/operations.md section 2).
+resource topic 'Microsoft.EventGrid/systemTopics@2022-06-15' existing = {
+  name: eventGridTopicName
+}
+
+resource deliveryAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'alert-inning-statement-delivery-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Event Grid failed to deliver statement file events to the app (DeliveryAttemptFailCount > 0): a renewed host key or the app down; after 24 hours the event is dead-lettered (the statements-deadletter alert). See docs/operations.md section 6.'
+    severity: 1
+    enabled: true
+    scopes: [ topic.id ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [ // one criterion: allOf means every criterion at once
+        {
+          name: 'delivery-failed'
+          criterionType: 'StaticThresholdCriterion'
+          metricName: 'DeliveryAttemptFailCount'
+          metricNamespace: 'Microsoft.EventGrid/systemTopics'
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Total'
+        }
+      ]
+    }
+    actions: [ { actionGroupId: actions } ]
+  }
+}

@@ -29,15 +29,22 @@ param httpConcurrency int
 param providerSecretNames string
 @description('Provider settings that are not secret, NAME=value;NAME=value (e.g. GRAPH_CLIENT_ID=...;CM_SENDER=Inning)')
 param providerSettings string
+@description('The operator agency (INNING_OPERATOR_AGENCY in the azd environment; docs/operations.md section 3)')
+param operatorAgency string
+@description('Instances spread over the region\'s availability zones (the platform then keeps at least two always-ready instances); see README "Flex Consumption choices"')
+param zoneRedundant bool
 
+// Zone redundancy is GA on Flex Consumption (learn.microsoft.com/azure/azure-functions/
+// functions-zone-redundancy): storage is ZRS, and without it a zone outage stopped the portal,
+// Mollie webhooks and the daily run while the data survived.
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
-  // checkov:skip=CKV_AZURE_225: Flex Consumption (FC1) has no zone-redundant plan setting here; instances are placed by the platform
+  // checkov:skip=CKV_AZURE_225: zoneRedundant comes from a parameter (default true in main.bicep), which checkov does not evaluate
   name: planName
   location: location
   tags: tags
   kind: 'functionapp'
   sku: { name: 'FC1', tier: 'FlexConsumption' }
-  properties: { reserved: true }
+  properties: { reserved: true, zoneRedundant: zoneRedundant }
 }
 
 // Provider settings the code reads (shared/adapters/channels/factory.py, shared/services/*):
@@ -113,13 +120,18 @@ var baseSettings = [
   { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
   { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
   { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
-  { name: 'INNING_OPERATOR_AGENCY', value: '' }
+  { name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
+  // nightly backups older than this are deleted after a complete backup (shared/services/operations/backups.py)
+  { name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }
+  // goes on with a backup cut short by its time budget (functions/operations.py resume_backup)
+  { name: 'BACKUP_RESUME_SCHEDULE', value: '0 */15 2-5 * * *' }
 ]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   // checkov:skip=CKV_AZURE_17: client certificates do not apply: debtors open portal links in a browser and providers call webhooks; each route authenticates itself (API keys, signed links, provider signatures)
   // checkov:skip=CKV_AZURE_212: no zone-redundant instance minimum: Flex Consumption scales per request; the always-ready instance keeps the portal warm
+  // checkov:skip=CKV_AZURE_213: the platform health check is not supported on Flex Consumption; the availability test on /api/v1/health (alerts.bicep) watches instead
   // checkov:skip=CKV_AZURE_222: public network access is required for the same reason as CKV_AZURE_221
   name: name
   location: location
@@ -155,7 +167,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      healthCheckPath: '/api/v1/health'
+      // no healthCheckPath: the platform health check is not supported on Flex Consumption;
+      // the availability test (alerts.bicep) is what watches /api/v1/health
       http20Enabled: true
       remoteDebuggingEnabled: false
       appSettings: concat(baseSettings, secretSettings, plainSettings)

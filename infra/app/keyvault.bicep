@@ -21,6 +21,8 @@ param apiKeyPepper string
 param callbackToken string
 @secure()
 param portalKeys string
+@description('True when a vault of this name lies soft-deleted (after azd down; purge protection keeps it 90 days): it is recovered, with its secrets, instead of failing to create. Set by the preprovision hook.')
+param recover bool = false
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   // checkov:skip=CKV_AZURE_109: no network ACL: the Flex app has no VNet and resolves Key Vault references over the public endpoint; RBAC (Secrets User/Officer for the app's identity only) guards access
@@ -31,6 +33,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   properties: {
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
+    createMode: recover ? 'recover' : 'default'
     enableRbacAuthorization: true
     enableSoftDelete: true
     enablePurgeProtection: true

@@ -4,7 +4,13 @@ In a shell on a developer's machine that is ``local.settings.json`` (or the comm
 underneath the environment, so ``inning agency create`` works in a fresh shell against the
 Azurite that ``make run`` started. Where the environment says it is somewhere else (Azure, or
 ``INNING_ENVIRONMENT`` other than ``local``) the environment alone counts, so a production
-command is never quietly pointed at Azurite."""
+command is never quietly pointed at Azurite.
+
+The other way round matters more (ops6 #7): a shell that names a real storage account or Key
+Vault but not ``INNING_ENVIRONMENT`` used to count as local, laying the sample (development
+pepper, a table for secrets, the demo operator) over production. Such a shell is refused with
+what to set; ``INNING_ENVIRONMENT=production`` (docs/operations.md, "The operator's shell")
+or, for an emulator on another host, ``INNING_ENVIRONMENT=local`` says which it is."""
 
 from __future__ import annotations
 
@@ -37,11 +43,47 @@ def local_settings(root: Path) -> dict[str, str]:
     return {}
 
 
+_LOCAL_HOSTS = ("127.0.0.1", "localhost", "azurite")
+
+
+def names_azure(environ: Mapping[str, str]) -> str | None:
+    """The setting by which a shell names real Azure storage or a Key Vault, or None."""
+    if environ.get("AzureWebJobsStorage__accountName"):
+        return "AzureWebJobsStorage__accountName"
+    for kind in ("table", "blob", "queue"):
+        name = f"AzureWebJobsStorage__{kind}ServiceUri"
+        host = urlsplit(environ.get(name, "")).hostname
+        if host and host not in _LOCAL_HOSTS:
+            return name
+    conn = environ.get("AzureWebJobsStorage", "")
+    if "core.windows.net" in conn or "EndpointSuffix=" in conn:
+        return "AzureWebJobsStorage"
+    if environ.get("INNING_KEY_VAULT_URL"):
+        return "INNING_KEY_VAULT_URL"
+    return None
+
+
 def is_local(environ: Mapping[str, str]) -> bool:
-    """Not in Azure (the platform sets WEBSITE_INSTANCE_ID) and not told otherwise."""
+    """Not in Azure (the platform sets WEBSITE_INSTANCE_ID) and not told otherwise; a shell
+    naming Azure storage or a vault without ``INNING_ENVIRONMENT`` is not local either."""
     if environ.get("WEBSITE_INSTANCE_ID"):
         return False
-    return environ.get("INNING_ENVIRONMENT", "local") == "local"
+    if "INNING_ENVIRONMENT" in environ:
+        return environ["INNING_ENVIRONMENT"] == "local"
+    return names_azure(environ) is None
+
+
+def explicit_environment(environ: Mapping[str, str]) -> None:
+    """Refuse a shell that names Azure but not which environment it is."""
+    if environ.get("WEBSITE_INSTANCE_ID") or "INNING_ENVIRONMENT" in environ:
+        return
+    named = names_azure(environ)
+    if named:
+        raise ValueError(
+            f"{named} names Azure storage or a Key Vault but INNING_ENVIRONMENT is not set: "
+            "set INNING_ENVIRONMENT=production (with the vault and pepper, docs/operations.md "
+            "'The operator's shell'), or INNING_ENVIRONMENT=local for an emulator"
+        )
 
 
 def app_environment(
@@ -64,6 +106,7 @@ def cli_settings(
     *,
     hashes_api_keys: bool = True,
 ) -> Settings:
+    explicit_environment(dict(os.environ if environ is None else environ))
     env = app_environment(environ, root)
     settings = Settings.from_env(env, signs_portal_links=False, hashes_api_keys=hashes_api_keys)
     _storage_reachable(settings)

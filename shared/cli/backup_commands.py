@@ -21,11 +21,13 @@ def _backup() -> Any:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_settings
     from shared.clock import SystemClock
     from shared.services.operations.backups import back_up
 
-    counts = back_up(_backup(), SystemClock())
-    _print(counts, args.json)
+    retention = cli_settings(hashes_api_keys=False).backup_retention_days
+    run = back_up(_backup(), SystemClock(), retention_days=retention)
+    _print(run.counts, args.json)
     return 0
 
 
@@ -42,7 +44,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             f"--from: expected a date like 2026-11-29, not {args.from_date!r}"
         ) from None
     backup = _backup()
-    counts = restore(backup, day, args.table or ())
+    counts = restore(backup, day, args.table or (), args.set or ())
     _print(counts, args.json)
     return 0
 
@@ -62,7 +64,11 @@ def register(sub: Any) -> None:
     restore = sub.add_parser("restore", help="restore the tables from a daily backup")
     restore.add_argument("--from", dest="from_date", default="", metavar="DATE",
                          help="the backup's date (UTC), e.g. 2026-11-29")  # fmt: skip
-    restore.add_argument("--table", action="append", help="only this table (repeatable)")
+    restore.add_argument("--table", action="append",
+                         help="only this table (repeatable); a table of a set needs its set")  # fmt: skip
+    restore.add_argument("--set", action="append", metavar="SET",
+                         help="a whole consistency set: ledger, parties, people, inbound, "
+                              "dunning-setup (repeatable)")  # fmt: skip
     restore.add_argument("--list", action="store_true", help="list the complete backups and exit")
     restore.add_argument("--json", action="store_true")
     restore.set_defaults(handler=cmd_restore)

@@ -34,6 +34,7 @@ COMMANDS = {
     "backfill": "ops_commands",
     "mollie": "ops_commands",
     "watch": "ops_commands",
+    "poison": "poison_commands",
 }
 MODULES = (
     "law_commands",
@@ -43,6 +44,7 @@ MODULES = (
     "people_commands",
     "backup_commands",
     "ops_commands",
+    "poison_commands",
 )
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.domain.invoices import Invoice
     from shared.domain.parties import Client
     from shared.ports.secrets import SecretStore
+    from shared.ports.tables import TableStore
     from shared.services.access import AccessService
     from shared.services.action_desk import ActionDesk
     from shared.services.actions import ActionService
@@ -490,10 +491,20 @@ class Services:
         )
 
     @cached_property
+    def health_stores(self) -> tuple[TableStore, FileStore, QueueSender]:
+        """(store, files, queues) for /api/v1/health: one attempt each, seconds not minutes."""
+        from shared.adapters.health_probes import bounded
+
+        return bounded(self.repos.store, self.files, self.queues)
+
+    @cached_property
     def poison(self) -> PoisonService:
         from shared.services.poison import PoisonService
 
-        return PoisonService(self.repos, self.files, self.queues, self.clock)
+        return PoisonService(
+            self.repos, self.files, self.queues, self.clock,
+            platform_list=lambda: bool(self.settings.operator_agency),
+        )  # fmt: skip
 
     @cached_property
     def by_hand(self) -> ByHandService:

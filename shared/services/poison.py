@@ -17,6 +17,13 @@ provider: its record becomes UNCERTAIN, never FAILED, and replaying the item doe
 again (a person checks with the provider first). Only a record that never got past PENDING is
 marked failed and reopened by a replay.
 
+Without an operator agency (``INNING_OPERATOR_AGENCY``) nobody can read the platform list, so
+a message that would land there is not drained: it stays on its poison queue, where the watch
+timer's ``inning.queue.poison_depth`` keeps the ``poison-queue`` alert firing until an operator
+sets the agency (docs/operations.md). A trigger-fed drain puts it back on its poison queue,
+out of sight for an hour (:data:`KEEP_SECONDS`), since the host deletes what it delivered. Every
+item written is counted (``inning.actions.poison`` by scope, the ``poison-platform`` alert).
+
 Draining is idempotent: the item's id derives from the message id, so a drain that crashes
 after writing the item and before deleting the message writes nothing twice. A drain never
 fails on what it reads: undecodable bytes, broken JSON and names too long for a key all end up
@@ -30,7 +37,7 @@ import binascii
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -46,6 +53,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, StorageError
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.telemetry import metrics
 
 log = logging.getLogger("inning.poison")
 POISON_CONTAINER = "poison"
@@ -58,9 +66,24 @@ _POISON_MARK = "ended in the poison queue"
 _MAYBE_SENT = "was being sent when its job ended in the poison queue: it may have gone out"
 PREVIEW = 2000
 _RECENT_LIMIT = 1000
+KEEP_SECONDS = 3600  # a message kept off an unread list waits this long before the next try
 # causes this instance could not write (storage was down when the handler failed): the drain,
 # often on the same instance once storage is back, still finds them
 _recent_causes: dict[tuple[str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a bulk replay did with one item."""
+
+    scope: str
+    action_id: str
+    queue: str
+    outcome: str  # replayed, would replay, left open: <why>
+
+    def as_dict(self) -> dict[str, str]:
+        return {"scope": self.scope, "action_id": self.action_id, "queue": self.queue,
+                "outcome": self.outcome}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,6 +93,10 @@ class RawPoison:
     message_id: str
     inserted_at: datetime | None
     content: str
+
+
+class PlatformListUnread(RuntimeError):
+    """The message belongs on the platform list, and no operator agency can read it."""
 
 
 class PoisonQueues(Protocol):
@@ -106,12 +133,21 @@ def decode_raw(content: str) -> tuple[bytes, bool]:
 
 class PoisonService:
     def __init__(
-        self, repos: Repositories, files: FileStore, queues: QueueSender, clock: Clock
+        self,
+        repos: Repositories,
+        files: FileStore,
+        queues: QueueSender,
+        clock: Clock,
+        *,
+        platform_list: Callable[[], bool] = lambda: True,
     ) -> None:
         self.repos = repos
         self.files = files
         self.queues = queues
         self.clock = clock
+        # False when no operator agency is set: the platform list has no reader (asked each
+        # time: the setting is read once per process in Azure, but tests and the CLI change it)
+        self.platform_list = platform_list
 
     # -- causes ------------------------------------------------------------------------------
     @contextmanager
@@ -167,6 +203,11 @@ class PoisonService:
                 readable = False
         job = _json(text)
         scope, detail = self._place(source, job)
+        if scope == PLATFORM_SCOPE and not self.platform_list():
+            raise PlatformListUnread(
+                f"a {source} message belongs on the operator's list and INNING_OPERATOR_AGENCY "
+                f"is not set: it stays on {poison_queue}"
+            )
         failed = body
         if source == "blob-trigger" and "blob" in detail:  # the trigger knows the blob's name
             failed = f"{detail['container']}/{detail['blob']}".encode()
@@ -205,7 +246,27 @@ class PoisonService:
             if found is not None:
                 return found[0]
         log.warning("poison message from %s set aside on %s's action list", source, scope)
+        metrics.count("inning.actions.poison", 1, scope=_scope_kind(scope), queue=source)
         return item
+
+    def drain_delivered(
+        self,
+        poison_queue: str,
+        body: bytes,
+        *,
+        message_id: str | None = None,
+        inserted_at: datetime | None = None,
+    ) -> ActionItem | None:
+        """:meth:`drain` for a queue trigger on a poison queue. The host deletes a message its
+        function took and moves one that fails to ``<queue>-poison-poison``, which nothing
+        watches; a message with no list to go to is put back on its poison queue instead."""
+        try:
+            return self.drain(poison_queue, body, message_id=message_id, inserted_at=inserted_at)
+        except PlatformListUnread as exc:
+            log.error("%s (put back for %d s)", exc, KEEP_SECONDS)
+            self.queues.send(poison_queue, body.decode("utf-8", "replace"),
+                             delay_seconds=KEEP_SECONDS)  # fmt: skip
+            return None
 
     def _place(self, source: str, job: Any) -> tuple[str, dict[str, Any]]:
         """Whose list: (scope, what the message says about itself)."""
@@ -330,6 +391,12 @@ class PoisonService:
                 try:
                     self.drain(queue, body, message_id=raw.message_id,
                                inserted_at=raw.inserted_at, readable=readable)  # fmt: skip
+                except PlatformListUnread as exc:  # kept: its depth keeps the alert firing
+                    log.error("%s", exc)
+                    hold = getattr(reader, "hold", None)
+                    if hold is not None:  # out of sight a while: it must not starve the rest
+                        hold(queue, raw.message_id, receipt, KEEP_SECONDS)
+                    continue
                 except Exception:
                     log.exception(
                         "%s on %s; the message stays for the next sweep", POISON_DRAIN_FAILED, queue
@@ -367,6 +434,57 @@ class PoisonService:
         except PreconditionFailed as exc:
             raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
         return resolved
+
+    def replay_all(
+        self,
+        queues: frozenset[str] | None,
+        author: str,
+        *,
+        since: datetime | None = None,
+        dry_run: bool = False,
+    ) -> list[Replayed]:
+        """The operator's way back after an outage (ops6 #6): every open poison item, on every
+        list (each client's, each agency's, the platform's), from ``queues`` (None: all) and
+        set aside at or after ``since``, replayed as :meth:`replay` does one. The handlers are
+        idempotent, so replaying twice books and sends nothing twice; an item that must not be
+        replayed blindly (a message that may have gone out, one that could not be decoded)
+        is left open with the reason."""
+        done: list[Replayed] = []
+        for scope in self._scopes():
+            for item in self._open_items(scope):
+                source = str(item.detail.get("queue", ""))
+                if queues is not None and source not in queues:
+                    continue
+                if since is not None and item.created_at < since:
+                    continue
+                if dry_run:
+                    done.append(Replayed(scope, item.action_id, source, "would replay"))
+                    continue
+                try:
+                    self.replay(scope, item.action_id, author)
+                except (Invalid, NotFound, ConflictingUpdate) as exc:
+                    done.append(Replayed(scope, item.action_id, source, f"left open: {exc}"))
+                    continue
+                done.append(Replayed(scope, item.action_id, source, "replayed"))
+        return done
+
+    def _scopes(self) -> Iterator[str]:
+        yield PLATFORM_SCOPE
+        for agency_id in self.repos.agencies.ids():
+            yield agency_scope(agency_id)
+        for client in self.repos.clients.all():
+            yield client.client_id
+
+    def _open_items(self, scope: str) -> Iterator[ActionItem]:
+        continuation: str | None = None
+        while True:
+            items, continuation = self.repos.actions.list(
+                scope, status=ActionStatus.OPEN, kind=KIND, page_size=500,
+                continuation=continuation,
+            )  # fmt: skip
+            yield from items
+            if not continuation:
+                return
 
     def _replay_blob(self, original: bytes) -> None:
         """A statement blob: writing it again (same bytes) announces it to the trigger again."""
@@ -415,6 +533,12 @@ def _json(text: str | None) -> Any:
         return json.loads(text)
     except (ValueError, RecursionError):
         return None
+
+
+def _scope_kind(scope: str) -> str:
+    if scope == PLATFORM_SCOPE:
+        return "platform"
+    return "agency" if is_agency_scope(scope) else "client"
 
 
 def _short(value: Any) -> str | None:

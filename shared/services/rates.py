@@ -131,12 +131,15 @@ class StatutoryRates:
         return found
 
     # -- the alert ----------------------------------------------------------------------------
+    def warning(self) -> str | None:
+        """Why the table in force is stale, or None (the watch timer's ``inning.rates.stale``)."""
+        return self.in_force().table.staleness_warning(amsterdam_date(self.clock.now()))
+
     def check(self) -> str | None:
         """When the newest rate is older than seven months: a log warning and, once per stale
         table, an action item on every agency's own list. Returns the warning."""
-        today = amsterdam_date(self.clock.now())
         rates = self.in_force()
-        warning = rates.table.staleness_warning(today)
+        warning = self.warning()
         if warning is None:
             return None
         newest = rates.table.newest.effective_from.isoformat()

@@ -56,3 +56,31 @@ def test_the_sweep_drains_raw_poison_from_storage_queues(storage_connection):
     assert any(a.detail.get("readable") is False for a in mine)
     own, _ = services.repos.actions.list(client_id)
     assert [a.kind for a in own] == ["poison"]
+
+
+def test_without_an_operator_platform_poison_stays_on_its_queue_out_of_sight(
+    storage_connection,
+):
+    """ops6 #1: nobody could read the platform list, so the sweep keeps such a message on its
+    poison queue (its depth keeps the poison-queue alert firing), out of sight (held for an
+    hour) so it does not hold back the messages behind it."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from shared.adapters.queues.storage import StorageQueueSender
+
+    store = AzureTableStore.from_connection_string(storage_connection)
+    services = build_services(replace(SETTINGS, operator_agency=""),
+                              clock=FixedClock(datetime(2025, 3, 3, 9, tzinfo=UTC)), store=store,
+                              files=InMemoryFileStore(), queues=InMemoryQueueSender(), senders={})  # fmt: skip
+    service = QueueServiceClient.from_connection_string(storage_connection)
+    queue = f"send-u{uuid.uuid4().hex[:8]}-poison"
+    raw = service.get_queue_client(queue)
+    raw.create_queue()
+    raw.send_message(base64.b64encode(json.dumps({"client_id": "nobody"}).encode()).decode())
+    assert services.poison.sweep(StoragePoisonQueues(service)) == 0
+    assert list(raw.peek_messages()) == []  # out of sight ...
+    depth = StorageQueueSender(service).depth(queue)
+    assert depth == 1  # ... but still counted: the watch timer's depth, the alert
+    platform, _ = services.repos.actions.list(PLATFORM_SCOPE, page_size=1000)
+    assert not [a for a in platform if a.detail.get("poison_queue") == queue]

@@ -1,5 +1,9 @@
 """Timer triggers: NCRONTAB in UTC, the schedule monitor's status blob, one past-due
-catch-up at start, ``runOnStartup``, no overlap, no retry after a failure."""
+catch-up at start, ``runOnStartup``, no overlap, no retry after a failure.
+
+Like the real host's listener, a timer outlives storage errors: a status blob that cannot be
+read or written (Azurite stopped for a while) is logged and the timer keeps its schedule; it
+never ends the timer's thread."""
 
 from __future__ import annotations
 
@@ -82,10 +86,19 @@ class TimerRunner:
         self._stop.set()
         self._thread.join(timeout=10)
 
+    def _read_status(self) -> dict[str, datetime] | None:
+        if self.monitor is None:
+            return None
+        try:
+            return self.monitor.read(self.name)
+        except Exception:  # storage away: the function still runs, without a schedule status
+            log.warning("timer '%s': could not read its schedule status", self.name, exc_info=True)
+            return None
+
     def fire(self, *, past_due: bool) -> bool:
         with self.lock:
             started = self.now()
-            status = self.monitor.read(self.name) if self.monitor else None
+            status = self._read_status()
             request = TimerRequest(
                 past_due=past_due,
                 schedule_status={k: _iso(v) for k, v in (status or {}).items()},
@@ -99,15 +112,17 @@ class TimerRunner:
                 ok = False
                 log.exception("timer '%s' failed; it runs again at its next occurrence", self.name)
             if self.monitor:
-                self.monitor.write(
-                    self.name, started, self.schedule.next_after(self.now()), self.now()
-                )
+                try:
+                    self.monitor.write(
+                        self.name, started, self.schedule.next_after(self.now()), self.now()
+                    )
+                except Exception:  # the next fire writes it again; the schedule lives on here
+                    log.warning("timer '%s': could not write its schedule status", self.name,
+                                exc_info=True)  # fmt: skip
             return ok
 
     def past_due_at_start(self) -> bool:
-        if self.monitor is None:
-            return False
-        status = self.monitor.read(self.name)
+        status = self._read_status()
         if not status or "Next" not in status or "Last" not in status:
             return False
         if self.schedule.next_after(status["Last"]) != status["Next"]:
@@ -115,6 +130,12 @@ class TimerRunner:
         return self.now() > status["Next"]
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception:  # never expected; logged so a dead timer is never silent
+            log.exception("timer '%s' stopped", self.name)
+
+    def _loop(self) -> None:
         if self.past_due_at_start():
             self.fire(past_due=True)
         elif self.run_on_startup:
@@ -128,4 +149,7 @@ class TimerRunner:
                 self._stop.wait(min(remaining, 1.0))
             if self._stop.is_set():
                 return
-            self.fire(past_due=False)
+            try:
+                self.fire(past_due=False)
+            except Exception:  # whatever went wrong, the schedule goes on (as in Azure)
+                log.exception("timer '%s': invocation failed outside the function", self.name)

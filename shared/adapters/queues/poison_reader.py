@@ -45,6 +45,13 @@ class StoragePoisonQueues:
             return []
         return out
 
+    def hold(self, queue: str, message_id: str, pop_receipt: str, seconds: int) -> None:
+        """Keep a message on its queue, invisible for ``seconds`` (still counted in its depth)."""
+        try:
+            self._client(queue).update_message(message_id, pop_receipt, visibility_timeout=seconds)
+        except ResourceNotFoundError:
+            pass  # the lease ran out and another sweep has it
+
     def delete(self, queue: str, message_id: str, pop_receipt: str) -> None:
         try:
             self._client(queue).delete_message(message_id, pop_receipt)

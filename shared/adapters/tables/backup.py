@@ -6,6 +6,16 @@ written last: a backup without its manifest is incomplete and is never restored.
 streamed in both directions (no table is held in memory) and restored with entity-group
 transactions of up to 100 upserts per partition.
 
+The export resumes: each table's blob is written whole (a block blob appears only when its
+upload commits) and carries its entity count in its metadata; a later run of the same day
+skips the tables already there and writes the manifest when the last one is done (a new
+export of a day already complete deletes that day's copy first and starts afresh). A run that
+passes its time budget stops between tables (:meth:`TableBackup.export` returns None), so a
+timer cut short by the Functions timeout loses at most the table it was writing.
+
+A restore is exact: rows of a restored table that the backup does not hold (written after it)
+are deleted, or a restored invoice would sit beside a newer payment allocated to it.
+
 A table backup is not a point-in-time snapshot: rows written while the export runs may or may
 not be in it (the export runs at night, when nothing else writes). Host tables
 (``AzureFunctions*``) are the Functions host's own and are skipped."""
@@ -14,10 +24,11 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
@@ -124,14 +135,34 @@ class TableBackup:
             t.name for t in self.tables.list_tables() if not t.name.startswith(SKIP_PREFIXES)
         )
 
-    def export(self, day: str, now: datetime) -> list[TableCount]:
-        """Every table to ``<day>/<Table>.jsonl``, then the manifest."""
+    def export(
+        self,
+        day: str,
+        now: datetime,
+        *,
+        budget_seconds: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> list[TableCount] | None:
+        """Every table to ``<day>/<Table>.jsonl``, then the manifest. Tables a cut-short run
+        of the same day finished are kept, not exported again. Past ``budget_seconds`` no
+        further table is started and None is returned (the manifest is not written yet)."""
         container = self._container()
+        started = monotonic()
+        if self.complete(day):  # a second backup the same day starts afresh, not from the first
+            for blob in container.list_blobs(name_starts_with=f"{day}/"):
+                container.delete_blob(blob.name)
+        done = self._exported(container, day)
         counts: list[TableCount] = []
         for name in self.table_names():
+            if name in done:
+                counts.append(TableCount(name, done[name]))
+                continue
+            if budget_seconds is not None and monotonic() - started > budget_seconds:
+                return None
             counter = [0]
             lines = self._lines(name, counter)
-            container.upload_blob(f"{day}/{name}.jsonl", lines, overwrite=True)
+            blob = container.upload_blob(f"{day}/{name}.jsonl", lines, overwrite=True)
+            blob.set_blob_metadata({"entities": str(counter[0])})
             counts.append(TableCount(name, counter[0]))
         manifest = {
             "date": day,
@@ -140,6 +171,61 @@ class TableBackup:
         }
         container.upload_blob(f"{day}/{MANIFEST}", json.dumps(manifest, indent=1), overwrite=True)
         return counts
+
+    def _exported(self, container: Any, day: str) -> dict[str, int]:
+        """Tables of ``day`` already exported whole (their count in the blob's metadata)."""
+        done: dict[str, int] = {}
+        for blob in container.list_blobs(name_starts_with=f"{day}/", include=["metadata"]):
+            entities = (blob.metadata or {}).get("entities")
+            if blob.name.endswith(".jsonl") and entities is not None:
+                done[blob.name[len(day) + 1 : -len(".jsonl")]] = int(entities)
+        return done
+
+    def complete(self, day: str) -> bool:
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            container.get_blob_client(f"{day}/{MANIFEST}").get_blob_properties()
+        except ResourceNotFoundError:
+            return False
+        return True
+
+    def started_days(self) -> list[str]:
+        """Every day with anything under it, complete or not (one listing per day)."""
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        try:
+            return sorted(
+                p.name.rstrip("/") for p in container.walk_blobs(delimiter="/")
+                if p.name.endswith("/")
+            )  # fmt: skip
+        except ResourceNotFoundError:
+            return []
+
+    def newest_complete(self) -> datetime | None:
+        """When the newest complete backup finished (its manifest), or None."""
+        for day in reversed(self.started_days()):
+            try:
+                manifest = self.manifest(day)
+            except BackupError:
+                continue
+            return datetime.fromisoformat(manifest["finished_at"])
+        return None
+
+    def prune(self, today: date, keep_days: int) -> list[str]:
+        """Delete the backups of days more than ``keep_days`` before ``today`` (complete or
+        not). Called only after a complete backup, so the newest always stays."""
+        container = self.blobs.get_container_client(BACKUP_CONTAINER)
+        cutoff = (today - timedelta(days=keep_days)).isoformat()
+        gone: list[str] = []
+        for day in self.started_days():
+            if day >= cutoff:
+                continue
+            for blob in container.list_blobs(name_starts_with=f"{day}/"):
+                try:
+                    container.delete_blob(blob.name)
+                except ResourceNotFoundError:
+                    pass
+            gone.append(day)
+        return gone
 
     def _lines(self, table: str, counter: list[int]) -> Iterator[bytes]:
         client = self.tables.get_table_client(table)
@@ -164,14 +250,20 @@ class TableBackup:
             return []
         return sorted(n.split("/", 1)[0] for n in names)
 
-    def restore(self, day: str, only: Iterable[str] = ()) -> list[TableCount]:
-        """Upsert (replace) every entity of the backup of ``day`` into its table, creating
-        tables that are missing. Rows written since the backup and absent from it stay."""
+    def restore(
+        self, day: str, only: Iterable[str] = (), *, may_be_absent: Iterable[str] = ()
+    ) -> list[TableCount]:
+        """Make every table (or those in ``only``) exactly as in the backup of ``day``: each
+        entity upserted (replaced), tables that are missing created, and rows written since
+        the backup, which it does not hold, deleted. A table of ``may_be_absent`` that the
+        backup lacks did not exist that night: it is emptied."""
         manifest = self.manifest(day)
         wanted = set(only)
-        unknown = wanted - set(manifest["tables"])
+        absent = wanted - set(manifest["tables"])
+        unknown = absent - set(may_be_absent)
         if unknown:
             raise BackupError(f"not in the backup of {day}: {', '.join(sorted(unknown))}")
+        existing = set(self.table_names()) if absent else set()
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
         counts: list[TableCount] = []
         for table in sorted(manifest["tables"]):
@@ -183,20 +275,43 @@ class TableBackup:
                 pass
             client = self.tables.get_table_client(table)
             stream = container.download_blob(f"{day}/{table}.jsonl")
-            restored = self._restore_lines(client, _lines_of(stream.chunks()))
+            keys: set[tuple[str, str]] = set()
+            restored = self._restore_lines(client, _lines_of(stream.chunks()), keys)
             if restored != manifest["tables"][table]:
                 raise BackupError(
                     f"{table}: the backup holds {restored} entities, its manifest says "
                     f"{manifest['tables'][table]}"
                 )
+            self._delete_newer(client, keys)
             counts.append(TableCount(table, restored))
+        for table in sorted(absent & existing):
+            self._delete_newer(self.tables.get_table_client(table), set())
+            counts.append(TableCount(table, 0))
         return counts
 
-    def _restore_lines(self, client: Any, lines: Iterable[bytes]) -> int:
+    def _delete_newer(self, client: Any, keys: set[tuple[str, str]]) -> None:
+        """Rows the backup does not hold: written after it, so not part of that night."""
+        batch: list[tuple[str, dict[str, Any]]] = []
+        for entity in client.list_entities(select=["PartitionKey", "RowKey"]):
+            key = (entity["PartitionKey"], entity["RowKey"])
+            if key in keys:
+                continue
+            if batch and (len(batch) == BATCH or batch[0][1]["PartitionKey"] != key[0]):
+                client.submit_transaction(batch)
+                batch = []
+            batch.append(("delete", {"PartitionKey": key[0], "RowKey": key[1]}))
+        if batch:
+            client.submit_transaction(batch)
+
+    def _restore_lines(
+        self, client: Any, lines: Iterable[bytes], keys: set[tuple[str, str]] | None = None
+    ) -> int:
         batch: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
         restored = 0
         for raw in lines:
             entity = decode_entity(json.loads(raw))
+            if keys is not None:
+                keys.add((entity["PartitionKey"], entity["RowKey"]))
             if batch and (
                 len(batch) == BATCH or batch[0][1]["PartitionKey"] != entity["PartitionKey"]
             ):

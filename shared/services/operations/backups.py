@@ -1,39 +1,155 @@
-"""The daily backup (timer ``backup_tables``, ``BACKUP_SCHEDULE``) and ``inning restore``.
+"""The daily backup (timer ``backup_tables``, ``BACKUP_SCHEDULE``, resumed by
+``resume_backup``) and ``inning restore``.
 
 Table Storage holds the ledger and has no backup of its own (no point-in-time restore for
 tables), so every night every table is exported to the ``backups`` container under the UTC
 date (shared/adapters/tables/backup.py). The container has soft delete (30 days) and the
 account a CanNotDelete lock in production. Restoring is deliberate work for an operator:
-docs/operations.md, "Restore a backup"."""
+docs/operations.md, "Restore a backup".
+
+- A run has a time budget below the Functions timeout; what it did not reach is exported by
+  the next ``resume_backup`` of the same night, which skips the tables already written.
+- After a complete backup, days older than ``INNING_BACKUP_RETENTION_DAYS`` (35) are deleted:
+  every night copies names, addresses and IBANs, and nothing keeps personal data for ever.
+- A restore takes whole consistency sets (:data:`RESTORE_SETS`) only: restoring Invoices
+  without Payments and Ledger left a paid invoice open while its payment still allocated
+  money to it (ops6 #3)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from shared.adapters.tables.backup import BACKUP_CONTAINER, TableBackup, TableCount
+from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.clock import Clock
 from shared.telemetry import metrics
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.operations")
 
-__all__ = ["BACKUP_CONTAINER", "back_up", "restore"]
+__all__ = ["BACKUP_CONTAINER", "RESTORE_SETS", "back_up", "restore", "resume"]
+
+# the Functions timeout is 10 minutes (host.json); a table started just before the budget
+# ends has the rest of it
+TIMER_BUDGET_SECONDS = 6 * 60
+DEFAULT_RETENTION_DAYS = 35
+
+# Tables that refer to each other's rows: restored together or not at all. A table in no set
+# stands alone (a cache, a throttle, a log of its own). tests/unit/operations/test_backups.py
+# makes every table of infra/app/storage.bicep choose.
+RESTORE_SETS: dict[str, frozenset[str]] = {
+    # what a debtor owes and paid: claims, payments, their ledger, every index and figure kept
+    # with them, the dunning and plan state built on them, and what was settled from them
+    "ledger": frozenset({
+        "Debtors", "DebtorEmails", "Invoices", "Payments", "Ledger", "MatchIndex",
+        "PaymentRefs", "LearnedIbans", "AccountBalances", "StatementFiles", "StatementLines",
+        "StatementReports", "PortfolioFigures", "PaymentsByDay", "ConsoleSearch",
+        "MolliePayments", "MolliePlanCollections", "SimulatedPayments", "Cases", "ContactLog",
+        "DunningSchedule", "DunningRuns", "ClientRuns", "Outbox", "OutboxRefs",
+        "PaymentPlans", "PlanCalendar", "PlanInvoices", "PlanReferences", "PlanRules",
+        "PlanTimeline", "SddCollections", "SddPending", "ClientSettlements", "SettledPayments",
+        "SettlementBalances", "SettlementRuns", "SettlementRepayments", "ManagedInvoices",
+        "Usage", "PortalAccess", "PortalReturns",
+    }),
+    # who is who: agencies, clients and the keys and links that name them
+    "parties": frozenset({
+        "Agencies", "Clients", "ClientNumbers", "ApiKeys", "AccountOwners", "LinkedAccounts",
+        "SettlementAgreements",
+    }),
+    # people, their sign-in and sessions
+    "people": frozenset({
+        "AgencyDefaults", "Broadcasts", "Dismissals", "LinkTokens", "PeopleAudit",
+        "PeopleCounters", "SignInFailures", "Signups", "SmsChallenges", "TenantUsers",
+        "UserEmails", "UserSessions", "Users", "Sessions",
+    }),
+    # debtors' mail and messages, with the marks that they were handled
+    "inbound": frozenset({
+        "InboundMail", "InboundMailboxes", "InboundMailSeen", "Conversations",
+        "WhatsappContacts",
+    }),
+    # how each client duns
+    "dunning-setup": frozenset({"DunningTemplates", "Workflows", "SegmentRules"}),
+}  # fmt: skip
+STANDALONE = frozenset({
+    "Actions", "QueueFailures", "MailboxPace", "PortalThrottle", "ConsoleJobs",
+})  # fmt: skip
 
 
-def back_up(backup: TableBackup, clock: Clock) -> list[TableCount]:
+@dataclass(frozen=True)
+class BackupRun:
+    day: str
+    counts: list[TableCount]
+    complete: bool
+    pruned: list[str]
+
+
+def back_up(
+    backup: TableBackup,
+    clock: Clock,
+    *,
+    budget_seconds: float | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+) -> BackupRun:
+    """Export (or go on exporting) today's backup; once complete, delete expired days."""
     now = clock.now()
     day = now.date().isoformat()
-    counts = backup.export(day, now)
+    counts = backup.export(day, now, budget_seconds=budget_seconds)
+    if counts is None:
+        log.warning("backup %s: stopped at its time budget; resume_backup goes on", day,
+                    extra=log_extra({"backup_date": day}))  # fmt: skip
+        return BackupRun(day, [], False, [])
     total = sum(c.entities for c in counts)
     metrics.count("inning.backup.entities", total)
     log.info("backup %s: %d tables, %d entities", day, len(counts), total,
              extra=log_extra({"backup_date": day, "tables": len(counts), "entities": total}))  # fmt: skip
-    return counts
+    pruned = backup.prune(now.date(), retention_days) if retention_days > 0 else []
+    if pruned:
+        log.info("backups older than %d days deleted: %s", retention_days, ", ".join(pruned),
+                 extra=log_extra({"backup_date": day, "pruned": len(pruned)}))  # fmt: skip
+    return BackupRun(day, counts, True, pruned)
 
 
-def restore(backup: TableBackup, day: str, tables: Iterable[str] = ()) -> list[TableCount]:
-    counts = backup.restore(day, tables)
+def resume(
+    backup: TableBackup,
+    clock: Clock,
+    *,
+    budget_seconds: float | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+) -> BackupRun | None:
+    """Go on with today's backup when a run started it and did not finish; None otherwise
+    (nothing started today: that is the nightly timer's, not this one's, to begin)."""
+    day = clock.now().date().isoformat()
+    if day not in backup.started_days() or backup.complete(day):
+        return None
+    return back_up(backup, clock, budget_seconds=budget_seconds, retention_days=retention_days)
+
+
+def restore_set(tables: Iterable[str], sets: Iterable[str] = ()) -> list[str]:
+    """The tables to restore for ``--table``/``--set``: named sets expanded; a table that
+    belongs to a set is refused unless its whole set is named. Empty: every table."""
+    wanted = set(tables)
+    for name in sets:
+        if name not in RESTORE_SETS:
+            raise BackupError(f"no restore set {name!r} (sets: {', '.join(sorted(RESTORE_SETS))})")
+        wanted |= RESTORE_SETS[name]
+    for name, members in sorted(RESTORE_SETS.items()):
+        if wanted & members and not members <= wanted:
+            missing = ", ".join(sorted(members - wanted))
+            raise BackupError(
+                f"{', '.join(sorted(wanted & members))} belong to the {name!r} set, restored "
+                f"whole or not at all (a part would contradict the rest): add --set {name} "
+                f"(missing: {missing})"
+            )
+    return sorted(wanted)
+
+
+def restore(
+    backup: TableBackup, day: str, tables: Iterable[str] = (), sets: Iterable[str] = ()
+) -> list[TableCount]:
+    only = restore_set(tables, sets)
+    named = set(tables)  # a table named by hand must be in the backup; one of a set may not
+    counts = backup.restore(day, only, may_be_absent=[t for t in only if t not in named])
     log.warning("restored the backup of %s: %d tables, %d entities", day, len(counts),
                 sum(c.entities for c in counts), extra=log_extra({"backup_date": day}))  # fmt: skip
     return counts

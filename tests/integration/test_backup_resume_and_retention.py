@@ -1,0 +1,115 @@
+"""ops6 #3/#4 against Azurite: an export cut short at its time budget is resumed (tables
+already written are kept, the manifest comes when the last one is done); after a complete
+backup, days past retention are deleted; a restore is exact (rows written after the backup
+go); the runbook's old partial restore is refused before anything is touched."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from azure.core.exceptions import ResourceExistsError
+from azure.data.tables import TableServiceClient
+from azure.storage.blob import BlobServiceClient
+
+from shared.adapters.tables.backup import BACKUP_CONTAINER, TableBackup
+from shared.cli.main import main
+from shared.clock import FixedClock
+from shared.services.operations.backups import back_up, resume
+
+pytestmark = pytest.mark.azurite
+NOW = datetime.now(UTC).replace(microsecond=0)
+DAY = NOW.date().isoformat()
+
+
+@pytest.fixture
+def probe(storage_connection: str) -> Iterator[tuple[TableBackup, list[str], BlobServiceClient]]:
+    tables = TableServiceClient.from_connection_string(storage_connection)
+    blobs = BlobServiceClient.from_connection_string(storage_connection)
+    names = [f"ResumeProbe{uuid.uuid4().hex[:8]}{n}" for n in range(3)]
+    for i, name in enumerate(names):
+        client = tables.create_table_if_not_exists(name)
+        for r in range(i + 2):
+            client.upsert_entity({"PartitionKey": "p", "RowKey": f"r{r}", "N": r})
+    try:
+        blobs.create_container(BACKUP_CONTAINER)
+    except ResourceExistsError:
+        pass
+    backup = TableBackup(tables, blobs)
+    backup.table_names = lambda: names  # type: ignore[method-assign]  # only this test's tables
+    yield backup, names, blobs
+    for name in names:
+        tables.delete_table(name)
+
+
+def _ticks(*values: float) -> object:
+    it = iter(values)
+    last = [values[-1]]
+
+    def monotonic() -> float:
+        last[0] = next(it, last[0])
+        return last[0]
+
+    return monotonic
+
+
+def test_an_export_cut_at_its_budget_is_resumed_without_redoing_tables(probe) -> None:
+    backup, names, blobs = probe
+    container = blobs.get_container_client(BACKUP_CONTAINER)
+    for blob in container.list_blobs(name_starts_with=f"{DAY}/"):
+        container.delete_blob(blob.name)  # a clean night for this test
+    # started at 0, first table begun at 0, the second would begin at 400 s: past 360
+    assert backup.export(DAY, NOW, budget_seconds=360, monotonic=_ticks(0, 0, 400)) is None  # type: ignore[arg-type]
+    assert not backup.complete(DAY) and DAY in backup.started_days()
+    written = [b.name for b in container.list_blobs(name_starts_with=f"{DAY}/")]
+    assert written == [f"{DAY}/{names[0]}.jsonl"]
+    # rows added meanwhile to the table already done do not make it export again
+    backup.tables.get_table_client(names[0]).upsert_entity({"PartitionKey": "p", "RowKey": "late"})
+    done = resume(backup, FixedClock(NOW))
+    assert done is not None and done.complete
+    assert {c.table: c.entities for c in done.counts} == {names[0]: 2, names[1]: 3, names[2]: 4}
+    manifest = json.loads(container.download_blob(f"{DAY}/manifest.json").readall())
+    assert manifest["tables"] == {names[0]: 2, names[1]: 3, names[2]: 4}
+    assert resume(backup, FixedClock(NOW)) is None  # complete: nothing more to do
+    assert backup.newest_complete() == NOW
+
+
+def test_days_past_retention_are_deleted_after_a_complete_backup(probe) -> None:
+    backup, _, blobs = probe
+    container = blobs.get_container_client(BACKUP_CONTAINER)
+    old = (NOW - timedelta(days=40)).date().isoformat()
+    kept = (NOW - timedelta(days=3)).date().isoformat()
+    for day in (old, kept):
+        container.upload_blob(f"{day}/Invoices.jsonl", b"", overwrite=True)
+        container.upload_blob(f"{day}/manifest.json", b'{"tables": {}}', overwrite=True)
+    run = back_up(backup, FixedClock(NOW), retention_days=35)
+    assert run.complete and old in run.pruned and kept not in run.pruned
+    left = {b.name.split("/")[0] for b in container.list_blobs()}
+    assert old not in left and kept in left and DAY in left
+
+
+def test_a_restore_is_exact_rows_written_after_the_backup_go(probe) -> None:
+    backup, names, _ = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    table = backup.tables.get_table_client(names[1])
+    table.upsert_entity({"PartitionKey": "p", "RowKey": "after-the-backup", "N": 99})
+    table.upsert_entity({"PartitionKey": "q", "RowKey": "another-partition"})
+    table.update_entity({"PartitionKey": "p", "RowKey": "r0", "N": 42})
+    [count] = backup.restore(DAY, [names[1]])
+    assert count.entities == 3
+    rows = {(e["PartitionKey"], e["RowKey"]): e["N"] for e in table.list_entities()}
+    assert rows == {("p", "r0"): 0, ("p", "r1"): 1, ("p", "r2"): 2}
+
+
+def test_the_runbooks_old_partial_restore_is_refused(
+    storage_connection: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("AzureWebJobsStorage", storage_connection)
+    monkeypatch.setenv("INNING_ENVIRONMENT", "local")
+    code = main(["restore", "--from", DAY, "--table", "Invoices", "--table", "Payments"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'ledger' set" in err and "--set ledger" in err

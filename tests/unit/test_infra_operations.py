@@ -1,0 +1,158 @@
+"""ops6: what the on-call engineer needs from the deployment. The operator agency is a
+parameter of the deployment (azd env), not an empty setting nobody can change; the alerts
+cover platform poison, a stale rate table, the nightly backup failing or missing, statement
+events Event Grid gave up on (and deliveries failing before that)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.support.code_scan import ROOT
+
+INFRA = ROOT / "infra"
+
+
+def bicep(name: str) -> str:
+    return (INFRA / name).read_text()
+
+
+def test_the_operator_agency_is_a_deployment_parameter() -> None:
+    main = bicep("main.bicep")
+    assert re.search(r"^param operatorAgency string = ''$", main, re.MULTILINE)
+    assert "operatorAgency: operatorAgency" in main
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["operatorAgency"] == {"value": "${INNING_OPERATOR_AGENCY=}"}
+    api = bicep("app/api.bicep")
+    assert re.search(r"^param operatorAgency string$", api, re.MULTILINE)
+    assert "{ name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }" in api
+    # the deploy section tells the operator to set it
+    readme = (ROOT / "README.md").read_text()
+    deploy = readme[readme.index("## Deploying to Azure") :]
+    assert "azd env set INNING_OPERATOR_AGENCY" in deploy
+    assert "azd env set INNING_OPERATOR_AGENCY" in (ROOT / "docs/operations.md").read_text()
+
+
+def _log_alerts() -> dict[str, str]:
+    alerts = bicep("app/alerts.bicep")
+    return dict(re.findall(r"name: '([a-z0-9-]+)'\n(?:.*\n){0,6}?\s*query: '([^\n]*)'", alerts))
+
+
+def test_the_operations_alerts_exist_and_read_metrics_the_code_emits() -> None:
+    alerts = _log_alerts()
+    expected = {
+        "poison-platform": "inning.actions.poison",
+        "statutory-rates-stale": "inning.rates.stale",
+        "backup-missing": "inning.backup.newest_age_hours",
+        "statements-deadletter": "inning.statements.deadlettered",
+    }
+    code = "\n".join(p.read_text() for p in (ROOT / "shared").rglob("*.py"))
+    for name, metric in expected.items():
+        assert name in alerts, name
+        assert f'"{metric}"' in alerts[name], (name, alerts[name])
+        assert f'"{metric}"' in code, metric
+    assert '"backup_tables", "resume_backup") and success == false' in alerts["backup-failed"]
+    assert "age > 26" in alerts["backup-missing"]
+
+
+def test_event_grid_delivery_failures_page_someone() -> None:
+    alerts = bicep("app/alerts.bicep")
+    assert "metricName: 'DeliveryAttemptFailCount'" in alerts
+    assert "metricNamespace: 'Microsoft.EventGrid/systemTopics'" in alerts
+    assert "eventGridTopicName: events.outputs.topicName" in bicep("main.bicep")
+    assert "output topicName string = topic.name" in bicep("app/eventgrid.bicep")
+
+
+def test_backup_retention_and_resume_are_set() -> None:
+    api = bicep("app/api.bicep")
+    assert "{ name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }" in api
+    assert "{ name: 'BACKUP_RESUME_SCHEDULE', value:" in api
+    operations = (ROOT / "functions" / "operations.py").read_text()
+    assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
+
+
+def test_the_plan_is_zone_redundant_and_claims_no_health_check() -> None:
+    api = bicep("app/api.bicep")
+    assert "zoneRedundant: zoneRedundant" in api
+    assert re.search(r"^param zoneRedundant bool = true$", bicep("main.bicep"), re.MULTILINE)
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["zoneRedundant"] == {"value": "${INNING_ZONE_REDUNDANT=true}"}
+    # not supported on Flex Consumption: nothing would act on it
+    assert not re.search(r"^\s*healthCheckPath:", api, re.MULTILINE)
+
+
+def test_the_preprovision_hook_checks_every_provider_secret_exists() -> None:
+    guard = (INFRA / "hooks" / "secrets-guard.sh").read_text()
+    check = guard.index("INNING_PROVIDER_SECRETS")
+    # before the early exit taken on every provision after the first
+    assert check < guard.index('= "true" ]; then\n  exit 0')
+    assert "tr 'A-Z_' 'a-z-'" in guard  # the name the template's Key Vault reference uses
+    assert "az keyvault secret show" in guard[check:] and "exit 1" in guard[check:]
+
+
+def test_the_hook_stops_a_provision_naming_a_secret_the_vault_lacks(tmp_path) -> None:
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "azd").write_text(
+        "#!/bin/sh\n"
+        'case "$3" in\n'
+        "  INNING_PROVIDER_SECRETS) echo CM_PRODUCT_TOKEN,WHATSAPP_TOKEN ;;\n"
+        "  INNING_SECRETS_CREATED) echo true ;;\n"
+        "esac\n"
+    )
+    (bin_dir / "az").write_text(
+        "#!/bin/sh\n"
+        'case "$1 $2 $3" in\n'
+        '  "group exists "*) echo true ;;\n'
+        '  "keyvault list "*) echo kv-test ;;\n'
+        '  "keyvault secret show") for held in $HELD; do [ "$7" = "$held" ] && exit 0; done; exit 3 ;;\n'
+        "esac\n"
+    )
+    for tool in ("azd", "az"):
+        (bin_dir / tool).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "AZURE_ENV_NAME": "test"}
+    hook = str(INFRA / "hooks" / "secrets-guard.sh")
+    typo = subprocess.run(["sh", hook], env=env | {"HELD": "cm-product-token whatsapp-tokn"},
+                          capture_output=True, text=True)  # fmt: skip
+    assert typo.returncode == 1 and "whatsapp-token" in typo.stderr
+    fine = subprocess.run(["sh", hook], env=env | {"HELD": "cm-product-token whatsapp-token"},
+                          capture_output=True, text=True)  # fmt: skip
+    assert fine.returncode == 0, fine.stderr
+
+
+def test_after_azd_down_the_soft_deleted_vault_is_recovered_not_recreated(tmp_path) -> None:
+    """ops6 review 13: the vault's name is deterministic and purge protection keeps a deleted
+    vault 90 days; the hook has the template recover it (with its secrets)."""
+    import subprocess
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "azd-calls"
+    (bin_dir / "azd").write_text(f'#!/bin/sh\n[ "$2" = set ] && echo "$3=$4" >> {calls}\nexit 0\n')
+    (bin_dir / "az").write_text(
+        "#!/bin/sh\n"
+        'case "$1 $2" in\n'
+        '  "keyvault list-deleted") echo "$DELETED" ;;\n'
+        '  "keyvault show") [ -n "$ACTIVE" ] && exit 0; exit 3 ;;\n'
+        '  "group exists") echo false ;;\n'
+        "esac\n"
+    )
+    for tool in ("azd", "az"):
+        (bin_dir / tool).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "AZURE_ENV_NAME": "test"}
+    hook = str(INFRA / "hooks" / "secrets-guard.sh")
+    done = subprocess.run(["sh", hook], env=env | {"DELETED": "kv-inning-abc", "ACTIVE": ""},
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().split() == ["INNING_VAULT_RECOVER=true", "INNING_SECRETS_CREATED=true"]
+    calls.unlink()
+    again = subprocess.run(["sh", hook], env=env | {"DELETED": "", "ACTIVE": ""},
+                           capture_output=True, text=True)  # fmt: skip
+    assert again.returncode == 0 and calls.read_text().split() == ["INNING_VAULT_RECOVER=false"]
+    vault = bicep("app/keyvault.bicep")
+    assert "createMode: recover ? 'recover' : 'default'" in vault
+    assert "recover: vaultRecover" in bicep("main.bicep")
+    params = json.loads(bicep("main.parameters.json"))["parameters"]
+    assert params["vaultRecover"] == {"value": "${INNING_VAULT_RECOVER=false}"}
