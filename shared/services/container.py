@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
     from shared.services.reports.service import ReportService
+    from shared.services.request_decisions import RequestDecisionService
     from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
@@ -640,4 +641,13 @@ class Services:
         accounts = self.mollie_accounts
         return MollieCredentialRetention(
             accounts.links, self.repos.store, accounts.secrets, self.clock
+        )
+
+    @cached_property
+    def request_decisions(self) -> RequestDecisionService:
+        """Grant or refuse a debtor's postponement request, end a dispute (the console)."""
+        from shared.services.request_decisions import RequestDecisionService
+
+        return RequestDecisionService(
+            self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand
         )
