@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
+    from shared.services.timeline_authors import TimelineAuthors
     from shared.services.usage import UsageService
 
 
@@ -651,3 +652,10 @@ class Services:
         return RequestDecisionService(
             self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand
         )
+
+    @cached_property
+    def timeline_authors(self) -> TimelineAuthors:
+        """Who did what on the dossier's timeline: plan agreements, API keys by label."""
+        from shared.services.timeline_authors import TimelineAuthors
+
+        return TimelineAuthors(self.repos, self.plans)
