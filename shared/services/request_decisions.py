@@ -71,7 +71,7 @@ class RequestDecisionService:
             return None
         assert item.debtor_number is not None
         # the item's own key: a retry after a failure further on sends nothing twice
-        keyed = replace(tell, invoices=item.invoice_numbers,
+        keyed = replace(tell, invoices=tuple(self._own_invoices(client, item)),
                         idempotency_key=f"decision-{item.action_id}")  # fmt: skip
         return self.by_hand.send_by_hand(client.client_id, item.debtor_number, keyed, author).key
 
