@@ -208,7 +208,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <label for="promise-until">{{ t.dos_promise_until }}</label><input id="promise-until" name="until" type="date" required min="{{ today }}">
 <p><button type="submit" name="do" value="promise">{{ t.dos_promise }}</button></p></form>
 <form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_dispute }}</h3>
-<label for="dispute-invoice">{{ t.dos_invoice }}</label><select id="dispute-invoice" name="invoice">{% for i in open_invoices %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
+<label for="dispute-invoice">{{ t.dos_invoice }}</label><select id="dispute-invoice" name="invoice">{% for i in open_invoices if i.status.value != 'disputed' %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
 <label for="dispute-reason">{{ t.dos_reason }}</label><input id="dispute-reason" name="reason" required maxlength="500">
 <p><button type="submit" name="do" value="dispute">{{ t.dos_dispute }}</button></p></form>{% endif %}
 <form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_note }}</h3>

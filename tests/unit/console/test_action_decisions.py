@@ -114,6 +114,10 @@ def test_end_dispute_is_the_apis_resolve_dispute_and_resolves_the_item(world, te
     )
     (item,) = list(listed)
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    # the dossier offers to record a dispute only on an invoice not disputed already
+    dossier = staff.get("/dossier/D1")
+    record = form_with(dossier, "dispute")
+    assert '<option value="F1">' in record and '<option value="F2">' not in record
     page = staff.get(f"/actions/{item.action_id}?lang=en")
     form = form_with(page, "end-dispute")
     assert "End the dispute" in form and not any('value="grant"' in f for f in forms_of(page))
