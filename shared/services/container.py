@@ -66,10 +66,12 @@ if TYPE_CHECKING:
     from shared.services.portal import PortalLinks, PortalService
     from shared.services.rates import StatutoryRates
     from shared.services.reports.service import ReportService
+    from shared.services.request_decisions import RequestDecisionService
     from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
     from shared.services.statements import StatementService
+    from shared.services.timeline_authors import TimelineAuthors
     from shared.services.usage import UsageService
 
 
@@ -683,3 +685,19 @@ class Services:
         return MollieCredentialRetention(
             accounts.links, self.repos.store, accounts.secrets, self.clock
         )
+
+    @cached_property
+    def request_decisions(self) -> RequestDecisionService:
+        """Grant or refuse a debtor's postponement request, end a dispute (the console)."""
+        from shared.services.request_decisions import RequestDecisionService
+
+        return RequestDecisionService(
+            self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand
+        )
+
+    @cached_property
+    def timeline_authors(self) -> TimelineAuthors:
+        """Who did what on the dossier's timeline: plan agreements, API keys by label."""
+        from shared.services.timeline_authors import TimelineAuthors
+
+        return TimelineAuthors(self.repos, self.plans)

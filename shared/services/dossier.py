@@ -20,6 +20,7 @@ from shared.services.ledger.service import LedgerService
 from shared.services.plans.service import PlanService
 from shared.services.portal import PortalLinks
 from shared.services.repositories import Repositories
+from shared.services.timeline_authors import plan_agreed
 
 NOTE_LIMIT = 2000
 # what happened to the debtor: shown even when a service logged it as a system entry
@@ -94,7 +95,15 @@ class DossierService:
                 client.client_id, number, page_size=500, continuation=continuation
             )
             entries.extend(
-                e for e in page if include_system or not e.system or e.kind in ALWAYS_SHOWN
+                e
+                for e in page
+                if include_system
+                or not e.system
+                or e.kind in ALWAYS_SHOWN
+                # a person, a key or the debtor acted (a plan the debtor agreed is written
+                # without an author): what happened to the debtor, never "system" (debtor6 #11)
+                or bool(e.author)
+                or plan_agreed(e) is not None
             )
             if not continuation:
                 break

@@ -136,3 +136,24 @@ def summary(text: str, lang: str) -> str:
 def channel_reason(text: str, lang: str) -> str:
     """Why a channel cannot be used now, as the message form shows it."""
     return _REASONS.get(text, text) if lang == "nl" else text
+
+
+# who wrote an entry, as the services record it (review debtor6 #11): the portal's name for
+# the debtor (shared.services.portal.PORTAL), an API key by its id
+_PORTAL = "debtor (portal)"
+_BY_PORTAL = {"nl": "debiteur (portaal)", "en": "debtor (portal)"}
+_API_KEY = {"nl": "API-sleutel {name}", "en": "API key {name}"}
+
+
+def author(recorded: str, lang: str, people: dict[str, str], keys: dict[str, str]) -> str:
+    """An entry's author for the page: a console person by name (``people``: ``user:<id>``
+    to name or e-mail), the debtor in the page's language, an API key by its label (``keys``:
+    key id to label, the client's own keys only) or, without one, as "API-sleutel <id>"."""
+    if recorded in people:
+        return people[recorded]
+    if recorded == _PORTAL:
+        return _BY_PORTAL.get(lang, _BY_PORTAL["en"])
+    if recorded in keys:
+        label = _API_KEY.get(lang, _API_KEY["en"])
+        return label.format(name=keys[recorded] or f"{recorded[:8]}…")
+    return recorded

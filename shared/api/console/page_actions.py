@@ -5,7 +5,7 @@ dossier. Paged on the server; every change goes through the API's own ActionServ
 
 from __future__ import annotations
 
-from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
@@ -143,6 +143,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         me=desk.signed.user.email,
         detail={k: v for k, v in item.detail.items() if k not in ("suggestions",)},
         **_words(desk),
+        **action_decisions.decide_context(desk, item),
     )
 
 
@@ -186,6 +187,9 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             if not _may_assign(desk, assignee):
                 return _one(desk, item, desk.t["act_pick_person"], 400)
             service.assign(item.client_id, item.action_id, assignee)
+        elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end
+            action_decisions.decide(desk, item, do)
+            return desk.redirect(f"/actions/{item.action_id}", done="dec_done")
         else:
             return _one(desk, item, desk.t["not_found"], 400)
     except Invalid as exc:
@@ -243,6 +247,7 @@ ONE = """{% extends "shell" %}{% block main %}
 </fieldset>
 <label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">
 <p><button type="submit" name="do" value="confirm">{{ t.act_confirm }}</button></p></form></section>{% endif %}
+{% include "action-decide" %}
 {% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
 <div><label for="o-assignee">{{ t.act_assign_to }}</label><select id="o-assignee" name="assignee">{% for p in people %}<option value="{{ p.email }}"{% if p.email == item.assigned_to %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from shared.api.console import code_text, contact_text, dossier_claims, dossier_hand  # noqa: F401 - code_text: the |word filter
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
+from shared.domain.records import ContactEntry
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 
@@ -72,7 +73,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         may_write=may_write,
         **hand,
         **_words(desk),
-        author_of=_authors(desk),
+        author_of=_authors(desk, entries.items),
     )
 
 
@@ -86,15 +87,25 @@ def _words(desk: Desk) -> dict[str, object]:
     }
 
 
-def _authors(desk: Desk) -> Callable[[str], str]:
-    """Who wrote an entry, by name or e-mail address: the services record a console person
-    as ``user:<id>`` (the API's principal), which says nothing to a colleague. Anyone else
-    (an API key, a name the services wrote) is shown as recorded."""
+def _authors(desk: Desk, entries: list[ContactEntry]) -> Callable[[ContactEntry], str]:
+    """Who did what, by entry: the services record a console person as ``user:<id>`` (the
+    API's principal), which says nothing to a colleague, so by name or e-mail address; the
+    debtor in the page's language; an API key by its label; a plan's agreement (written
+    without an author) by who agreed it (review debtor6 #11). Read at display time: the
+    stored entries stay as they were written. "" when no person, key or debtor acted."""
     people = {
         f"user:{u.user_id}": u.name or u.email
         for u in desk.services.action_desk.assignees(desk.agency_id, desk.client.client_id)
     }
-    return lambda author: people.get(author, author)
+    service = desk.services.timeline_authors
+    recorded = service.authors(desk.client, entries)
+    keys = service.key_labels(desk.client, recorded.values())
+    lang = desk.lang
+    return lambda e: (
+        contact_text.author(recorded[e.entry_id], lang, people, keys)
+        if e.entry_id in recorded
+        else ""
+    )
 
 
 def _may_write(desk: Desk) -> bool:
@@ -197,7 +208,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <label for="promise-until">{{ t.dos_promise_until }}</label><input id="promise-until" name="until" type="date" required min="{{ today }}">
 <p><button type="submit" name="do" value="promise">{{ t.dos_promise }}</button></p></form>
 <form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_dispute }}</h3>
-<label for="dispute-invoice">{{ t.dos_invoice }}</label><select id="dispute-invoice" name="invoice">{% for i in open_invoices %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
+<label for="dispute-invoice">{{ t.dos_invoice }}</label><select id="dispute-invoice" name="invoice">{% for i in open_invoices if i.status.value != 'disputed' %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
 <label for="dispute-reason">{{ t.dos_reason }}</label><input id="dispute-reason" name="reason" required maxlength="500">
 <p><button type="submit" name="do" value="dispute">{{ t.dos_dispute }}</button></p></form>{% endif %}
 <form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_note }}</h3>
@@ -213,8 +224,8 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number|segment) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number|segment, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
-{% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% if e.system %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ author_of(e.author) if e.author else '' }}</td></tr>
+{% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% set by = author_of(e) %}{% if e.system and not by %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
+<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ by }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""
@@ -227,7 +238,7 @@ words(
         "dos_paused": "gepauzeerd", "dos_until": "tot", "dos_running": "loopt",
         "dos_portal": "Portaal", "dos_portal_open": "Open het portaal van de debiteur",
         "dos_portal_logged": "(u handelt daar als de debiteur; het openen komt in de tijdlijn)",
-        "dos_sum": "Totaal openstaand", "dos_paid_so_far": "Betaald tot nu toe:",
+        "dos_sum": "Totaal openstaand (hoofdsom, kosten en rente)", "dos_paid_so_far": "Betaald tot nu toe:",
         "dos_claims": "Vorderingen", "dos_claims_caption": "Vorderingen per factuur: hoofdsom, incassokosten, btw, rente, betaald, gecrediteerd, kwijtgescholden en afgeboekt (als een vordering dat heeft) en open, met de totalen",
         "dos_invoice": "Factuur", "dos_due": "Vervaldatum", "dos_principal": "Hoofdsom",
         "dos_costs": "Incassokosten", "dos_vat": "Btw op kosten", "dos_interest": "Rente",
@@ -255,7 +266,7 @@ words(
         "dos_paused": "paused", "dos_until": "until", "dos_running": "running",
         "dos_portal": "Portal", "dos_portal_open": "Open the debtor's portal",
         "dos_portal_logged": "(there you act as the debtor; opening it is put on the timeline)",
-        "dos_sum": "Total open", "dos_paid_so_far": "Paid so far:",
+        "dos_sum": "Total open (principal, costs and interest)", "dos_paid_so_far": "Paid so far:",
         "dos_claims": "Claims", "dos_claims_caption": "Claims per invoice: principal, collection costs, VAT, interest, paid, credited, waived and written off (where a claim has them) and open, with the totals",
         "dos_invoice": "Invoice", "dos_due": "Due", "dos_principal": "Principal",
         "dos_costs": "Collection costs", "dos_vat": "VAT on costs", "dos_interest": "Interest",

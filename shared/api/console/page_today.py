@@ -103,10 +103,11 @@ TODAY = """{% extends "shell" %}{% from "today-runs" import runs %}{% block main
 {% for b in broadcasts %}<div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p></div>{% endfor %}</section>{% endif %}
 {% if portfolio %}<p class="muted">{{ t.client }}: {{ desk.client.name }} · {{ t.today_on.format(day=portfolio.ageing.on.isoformat()) }}</p>
 <div class="grid">
-<section class="card"><h2>{{ t.today_open }}</h2><p class="figure">{{ desk.money(portfolio.open) }}</p></section>
-<section class="card"><h2>{{ t.today_overdue }}</h2><p class="figure{% if portfolio.overdue %} red{% endif %}">{{ desk.money(portfolio.overdue) }}</p></section>
+<section class="card"><h2>{{ t.today_open_principal }}</h2><p class="figure">{{ desk.money(portfolio.open) }}</p></section>
+<section class="card"><h2>{{ t.today_overdue_principal }}</h2><p class="figure{% if portfolio.overdue %} red{% endif %}">{{ desk.money(portfolio.overdue) }}</p></section>
 <section class="card"><h2>{{ t.today_collected }}</h2><p class="figure ok">{{ desk.money(portfolio.collected_this_month) }}</p></section>
 </div>
+<p class="muted">{{ t.today_principal_note }}</p>
 <section aria-labelledby="age-h"><h2 id="age-h">{{ t.today_ageing }}</h2>
 <svg role="img" aria-labelledby="age-title age-desc" viewBox="0 0 {{ chart.width }} {{ chart.height }}" width="{{ chart.width }}" height="{{ chart.height }}">
 <title id="age-title">{{ t.today_ageing }}</title><desc id="age-desc">{{ t.today_chart_desc }}</desc>
@@ -155,6 +156,8 @@ words(
         "today_active": "Actieve opdrachtgevers", "today_inactive": "Inactieve opdrachtgevers",
         "today_last_success": "Laatste geslaagde run", "today_last_run": "Laatste run",
         "today_last_error": "Laatste fout", "today_never": "nooit", "today_none": "Geen.",
+        "today_open_principal": "Openstaande hoofdsom", "today_overdue_principal": "Vervallen hoofdsom",
+        "today_principal_note": "Bedragen op deze pagina zijn de hoofdsom van de facturen, zonder incassokosten en rente; het dossier van een debiteur toont het totaal openstaand met kosten en rente.",
         "today_rates_stale": "De tabel met de wettelijke rente is verouderd: het nieuwste tarief geldt vanaf {day}. Rente over latere halfjaren wordt tegen dat tarief berekend tot een beheerder de nieuwe tabel laadt; controleer vorderingen voordat u ze verstuurt."},
     en={"today_nav": "Today", "today_title": "Today", "today_broadcasts": "Announcements",
         "today_on": "as of {day}", "today_open": "Open", "today_overdue": "Overdue",
@@ -171,5 +174,7 @@ words(
         "today_active": "Active clients", "today_inactive": "Inactive clients",
         "today_last_success": "Last successful run", "today_last_run": "Last run",
         "today_last_error": "Last error", "today_never": "never", "today_none": "None.",
+        "today_open_principal": "Open principal", "today_overdue_principal": "Overdue principal",
+        "today_principal_note": "Amounts on this page are the invoices' principal, without collection costs and interest; a debtor's dossier shows the total open with costs and interest.",
         "today_rates_stale": "The statutory interest table is out of date: its newest rate applies from {day}. Interest for later half-years is computed at that rate until an administrator loads the new table; check claims before you send them."},
 )  # fmt: skip
