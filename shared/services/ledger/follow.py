@@ -15,8 +15,8 @@ no claim took has its overpayment item at its row's figure (an item the crash ke
 written is written now).
 
 Left alone: a payment the ledger took back (a return, an undone booking: the reversal's own
-path finishes its row and invoices), and a payment booked on another debtor's claims as well
-(its row is not this debtor's to rewrite from this debtor's claims alone).
+path finishes its row and invoices). A payment booked on another debtor's claims as well is
+compared on this debtor's part of its row only; ``follow_ledger`` keeps the other part.
 """
 
 from __future__ import annotations
@@ -77,8 +77,6 @@ def _out_of_line(
         row = ledger.repos.payments.get(client.client_id, payment_id)
         if row is None or row.reversed:
             continue  # not written yet (its booking finishes it) or taken back
-        if any(a.invoice_number not in claims.invoices for a in row.allocations):
-            continue  # also on another debtor's claims
         held = {k: v for k, v in _held(claims.records, payment_id).items() if v > 0}
         if _differs(claims, row, held):
             behind.append(payment_id)
@@ -89,11 +87,14 @@ def _out_of_line(
 
 def _differs(claims: DebtorClaims, row: Payment, held: dict[tuple[str, str], Cents]) -> bool:
     """Does the row or an invoice say otherwise than the ledger's ``held`` of this payment?"""
+    mine = {r.number for r in claims.records}
+    # one transfer for two debtors: what it holds on the other's invoices is not compared here
+    theirs = sum(a.amount for a in row.allocations if a.invoice_number not in mine)
     on_row: dict[tuple[str, str], Cents] = {}
-    for a in row.allocations:
+    for a in (a for a in row.allocations if a.invoice_number in mine):
         on_row[(a.invoice_number, a.component)] = on_row.get((a.invoice_number, a.component), 0)
         on_row[(a.invoice_number, a.component)] += a.amount
-    if on_row != held or row.unallocated != row.amount - sum(held.values()):
+    if on_row != held or row.unallocated != row.amount - theirs - sum(held.values()):
         return True
     for number, invoice in claims.invoices.items():
         principal = held.get((number, "principal"), 0)
