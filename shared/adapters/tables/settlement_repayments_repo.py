@@ -16,10 +16,23 @@ from dataclasses import replace
 from shared.adapters.tables.codec import need_date, put_date
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.settlement.repayment import Repayment
-from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
+from shared.ports.tables import (
+    Conflict,
+    Op,
+    OpKind,
+    PreconditionFailed,
+    Row,
+    TableStore,
+    TransactionFailed,
+    all_rows,
+)
 
 REPAYMENTS = "SettlementRepayments"
 TABLES = (REPAYMENTS,)
+# one row beside the client's repayments (no reference has "~": SEPA's set): every recording
+# moves its ETag in the repayment's own transaction, so two recordings checked against the
+# same "owed back" cannot both land (session6 finding 2)
+TURN = "~recorded"
 
 
 def _row(r: Repayment, etag: str | None = None) -> Row:
@@ -44,13 +57,29 @@ class SettlementRepaymentRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
 
-    def add(self, r: Repayment) -> Repayment | None:
-        """Record it; None when its reference is recorded already (the caller compares)."""
+    def turn(self, client_id: str) -> str | None:
+        """The ETag of the client's recording turn (None: nothing recorded in turn yet)."""
+        row = self.store.get(REPAYMENTS, encode(client_id), encode(TURN))
+        return row.etag if row else None
+
+    def add_in_turn(self, r: Repayment, turn: str | None) -> Repayment | None:
+        """Record it if no other recording landed since ``turn`` was read; None when its
+        reference is recorded already; PreconditionFailed when another recording came first
+        (the caller checks again)."""
+        mark = Row(encode(r.client_id), encode(TURN), {"Last": r.reference}, turn)
+        ops = [
+            Op(OpKind.INSERT, _row(replace(r, settled_in=None))),
+            Op(OpKind.REPLACE if turn else OpKind.INSERT, mark),
+        ]
         try:
-            self.store.insert(REPAYMENTS, _row(replace(r, settled_in=None)))
+            self.store.transact(REPAYMENTS, ops)
             return r
-        except Conflict:
-            return None
+        except TransactionFailed as exc:
+            if exc.index == 0 and isinstance(exc.cause, Conflict):
+                return None
+            if exc.index == 1 and isinstance(exc.cause, (Conflict, PreconditionFailed)):
+                raise PreconditionFailed("another repayment was recorded meanwhile") from exc
+            raise
 
     def get(self, client_id: str, reference: str) -> tuple[Repayment, str | None] | None:
         row = self.store.get(REPAYMENTS, encode(client_id), encode(reference))
@@ -59,7 +88,8 @@ class SettlementRepaymentRepository:
     def of_client(self, client_id: str) -> list[Repayment]:
         """Every repayment of the client, by the day received and reference."""
         rows = all_rows(self.store, REPAYMENTS, pk=encode(client_id))
-        return sorted((_repayment(r) for r in rows), key=lambda r: (r.received_on, r.reference))
+        found = (_repayment(r) for r in rows if r.rk != encode(TURN))
+        return sorted(found, key=lambda r: (r.received_on, r.reference))
 
     def take(self, r: Repayment, settlement_id: str) -> bool:
         """The settlement takes the repayment into its figures, once: False when another

@@ -33,12 +33,14 @@ from shared.domain.settlement.repayment import (
     reference_of,
     same,
 )
+from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.settlement")
 CLAIM_BACK = "settlement_claim_back"
+TURNS = 8  # recordings of one client at once that may come first before we give up
 
 
 @dataclass(frozen=True)
@@ -94,17 +96,27 @@ class SettlementRepayments:
             settled_on = amsterdam_date(found[0].created_at)
         # what cannot be true is refused (attack6 finding 5): a day in the future or before
         # the settlement it repays, and (a new reference) more than the client owes back
-        try:
-            check_received_on(received_on, amsterdam_date(self.clock.now()), settled_on)
-            if self.repayments.get(client.client_id, ref) is None:
-                check_within_owed(amount, self.owed(client))
-        except RepaymentError as exc:
-            raise Invalid(str(exc), field=exc.field) from None
         asked = Repayment(
             client.agency_id, client.client_id, ref, amount, received_on, self.clock.now(),
             by, settlement_id, None, note.strip()[:500],
         )  # fmt: skip
-        created = self.repayments.add(asked) is not None
+        for _ in range(TURNS):
+            # read the turn before the figures: a recording landing after this read moves it
+            # and makes ours check again (two at once cannot both take what is owed)
+            turn = self.repayments.turn(client.client_id)
+            try:
+                check_received_on(received_on, amsterdam_date(self.clock.now()), settled_on)
+                if self.repayments.get(client.client_id, ref) is None:
+                    check_within_owed(amount, self.owed(client))
+            except RepaymentError as exc:
+                raise Invalid(str(exc), field=exc.field) from None
+            try:
+                created = self.repayments.add_in_turn(asked, turn) is not None
+                break
+            except PreconditionFailed:
+                continue
+        else:
+            raise ConflictingUpdate("repayments of this client keep being recorded; try again")
         if not created:
             held = self.repayments.get(client.client_id, ref)
             if held is None:  # (rows are never deleted)
