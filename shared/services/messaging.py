@@ -865,36 +865,6 @@ class MessagingService:
             f"confirm that he received it; send it again to a correct address{taken_back}"
         )
 
-    def bounce_from_recipient(self, provider: str, reference: str, reporter: str) -> bool:
-        """A "bounce" from the domain of the address it bounced from is the recipient's word,
-        not his mail system's (a debtor writes as postmaster@ his own domain): not believed.
-        A genuine late bounce from his own mail server looks the same, so staff get one
-        ``bounce_unconfirmed`` item per message to check whether he received it."""
-        from shared.domain.inbound.recognise import same_domain
-        from shared.telemetry.context import log_extra
-
-        ref = self.outbox.by_provider_id(provider, reference)
-        found = self.outbox.get(*ref) if ref is not None else None
-        if found is None or not same_domain(reporter, found[0].to):
-            return False
-        message = found[0]
-        log.warning(
-            "a bounce report from the recipient's own domain is not believed",
-            extra=log_extra({"client_id": message.client_id}),
-        )
-        what = _WHAT.get(message.key.split("|", 1)[0], "message")
-        self._add_action_once(
-            message.client_id,
-            f"bounce-{_digest(message.key)}",
-            "bounce_unconfirmed",
-            f"A report that the {what} to debtor {message.debtor_number or '-'} did not arrive "
-            f"came from {reporter[:200]}, the recipient's own domain: check whether it reached "
-            "him before you send it again",
-            {"key": message.key, "channel": message.channel.value, "to": message.to,
-             "debtor": message.debtor_number, "reporter": reporter[:200]},
-        )  # fmt: skip
-        return True
-
     def scan_bounces(self) -> int:
         """Look in every client's sending mailbox for non-delivery reports since the last look
         (only when e-mail goes through a provider that can say so). A report is believed only
