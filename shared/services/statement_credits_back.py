@@ -161,22 +161,10 @@ def _resolve_return_items(
 
 
 def note_collection_restored(plans: PlanService, client: Client, e2e: str, why: str) -> bool:
-    """Tell a plan's timeline that the bank reversed the return of one of its collections and
-    the money is booked again: its installment is paid by that booking (a plan counts the
-    money that stands). The collection itself stays recorded as returned: the plan service
-    marks a file collection whose own payment is reversed returned again on its next run, so
-    only the plan service could count it as collected again (see the report of newcomer6 #2).
-    False: not one of the client's plans' collections."""
-    if plans.desk is None:
-        return False
-    plan_id = plans.desk.plan_of(client.client_id, e2e)
-    found = plans.plans.get(client.client_id, plan_id) if plan_id is not None else None
-    if found is None:
-        return False
-    plan = found[0]
-    number = next((d.number for d in plan.debits if d.end_to_end_id == e2e), None)
-    plans.note(plan, "debit_restored", f"Installment {number}: {why}; the money is booked again")
-    return True
+    """A plan's collection whose return the bank reversed: collected again on its plan (see
+    :meth:`PlanService.collection_restored`). False: not one of the client's plans'
+    collections."""
+    return plans.collection_restored(client, e2e, why)
 
 
 def undo_restored(

@@ -748,12 +748,47 @@ class PlanService:
         return found
 
     def _booked_anew(self, client: Client, d: DirectDebit) -> bool:
-        """A Mollie payment whose chargeback the bank reversed stands again under a net id of
-        its own (``mollie-tr_…-r0``, see online_payments): its debit stays collected."""
-        if d.via != "mollie":
+        """A collection whose taking back was itself undone stands again under a payment of
+        its own, and its debit stays collected: a Mollie payment whose chargeback the bank
+        reversed under a net id (``mollie-tr_…-r0``, see online_payments); a file collection
+        whose return the bank reversed under the statement line's booking, remembered under
+        the collection's end-to-end id (statement_credits_back)."""
+        if d.via == "mollie":
+            derived = self.repos.payments.derived(client.client_id, d.payment_id)
+            return any(not p.reversed for p in derived)
+        for ref in self.repos.banking.payments_for(client.client_id, d.end_to_end_id):
+            if ref.payment_id == d.payment_id:
+                continue
+            again = self.repos.payments.get(client.client_id, ref.payment_id)
+            if again is not None and not again.reversed and again.amount == d.amount:
+                return True
+        return False
+
+    def collection_restored(self, client: Client, end_to_end_id: str, why: str) -> bool:
+        """The bank reversed the return of one of this client's file collections and the money
+        is booked again: the collection counts as collected again and its installment no longer
+        failed (unless staff retried it meanwhile), told once on the plan's timeline; the plan's
+        standing follows the money on its next run. False: not one of the client's plans'
+        collections."""
+        if self.desk is None:
             return False
-        derived = self.repos.payments.derived(client.client_id, d.payment_id)
-        return any(not p.reversed for p in derived)
+        plan_id = self.desk.plan_of(client.client_id, end_to_end_id)
+        if plan_id is None or self.plans.get(client.client_id, plan_id) is None:
+            return False
+        for _ in range(RETRIES):
+            current, etag = self._get(client, plan_id)
+            changed = current.debit_counts_again(end_to_end_id)
+            if changed == current:
+                return True  # a redelivery: counted again before
+            try:
+                self._save(changed, etag)
+            except ConflictingUpdate:
+                continue
+            number = next(d.number for d in current.debits if d.end_to_end_id == end_to_end_id)
+            self._log(current, "debit_restored",
+                      f"Installment {number}: {why}; the money is booked again")  # fmt: skip
+            return True
+        raise ConflictingUpdate(f"plan {plan_id} keeps changing; the file will be read again")
 
     def _submit_debits(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Installments whose date is near join the file for their collection date."""

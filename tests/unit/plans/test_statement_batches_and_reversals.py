@@ -190,9 +190,13 @@ def test_the_reversal_of_a_return_puts_the_collection_back(plans):
     got = a.call("GET", f"{BASE}/{plan_id}").body
     assert _figures(a, plan_id) == collected  # installment 1 paid, the invoices as collected
     assert got["installments"][0]["status"] == "paid"
+    assert [d["state"] for d in got["direct_debits"]] == ["collected"]  # not "returned"
     run_day(world, date(2026, 1, 31))  # the plan's next run keeps it so
     assert _figures(a, plan_id)[1] == collected[1]
-    assert a.call("GET", f"{BASE}/{plan_id}").body["installments"][0]["status"] == "paid"
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    assert got["installments"][0]["status"] == "paid"
+    assert [d["state"] for d in got["direct_debits"]] == ["collected"]
+    assert got["status"] != "overdue"
     assert len(_actions(world, "plan_debit_failed")) == 1  # no new "failed" item
     # what the return made staff do is answered: no failed collection to retry
     for kind in ("plan_debit_failed", "payment_reversed"):
@@ -209,6 +213,7 @@ def test_the_reversal_of_a_return_puts_the_collection_back(plans):
     )
     got = a.call("GET", f"{BASE}/{plan_id}").body
     assert got["installments"][0]["status"] == "failed"
+    assert [d["state"] for d in got["direct_debits"]] == ["returned"]
     assert _figures(a, plan_id)[1] == returned_figures[1]  # the invoices open as after a return
 
 
