@@ -23,7 +23,7 @@ from shared.adapters.tables.banking_repo import AccountOwner, LineRecord
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.plans.sepa_reasons import describe
-from shared.domain.records import ActionStatus, Payment, PaymentSource
+from shared.domain.records import ActionStatus, Payment
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.model import StatementLine
 
@@ -122,16 +122,8 @@ def _restore(
             numbers = list(original.designated) or sorted(
                 {a.invoice_number for a in original.allocations}
             )
-            payment = service.payments.book(
-                client,
-                payment_id="bank-" + line_id,
-                amount=line.amount,
-                received_on=line.booking_date,
-                source=PaymentSource.BANK,
-                invoice_numbers=numbers,
-                external_id=line_id,
-                payer_iban=line.counterparty_iban,
-                return_reference=e2e,
+            payment = service._book(
+                client, line, line_id, "bank-" + line_id, numbers, reference=e2e
             )
             if payment.reversed:
                 return None  # an invoice refused it: the item says what came in

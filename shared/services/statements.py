@@ -600,8 +600,17 @@ class StatementService:
         return kind, title, detail
 
     def _book(
-        self, client: Client, line: StatementLine, line_id: str, payment_id: str, numbers: list[str]
+        self,
+        client: Client,
+        line: StatementLine,
+        line_id: str,
+        payment_id: str,
+        numbers: list[str],
+        *,
+        reference: str | None = None,
     ) -> Payment:
+        """Book the line's money on these invoices, remembered under ``reference`` (a return
+        names it; the line's own end-to-end id unless the line restores an earlier payment)."""
         return self.payments.book(
             client,
             payment_id=payment_id,
@@ -611,7 +620,7 @@ class StatementService:
             invoice_numbers=numbers,
             external_id=line_id,
             payer_iban=line.counterparty_iban,
-            return_reference=line.end_to_end_id,
+            return_reference=reference or line.end_to_end_id,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
