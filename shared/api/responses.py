@@ -122,6 +122,11 @@ class WorkflowStepOut(BaseModel):
     offset_from: str
     templates: dict[str, str]
     fallback: str | None
+    min_open_amount: str | None = Field(
+        None, description="euros; the step only from this open amount"
+    )
+    debtor_kinds: list[str] = Field(default_factory=lambda: ["b2b", "b2c"])
+    letter_by: str = "letter"
 
 
 class WorkflowOut(BaseModel):

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 
 from shared.api import schemas
-from shared.api.common import principal, require_admin, require_agency, validate_body
+from shared.api.common import cents_text, principal, require_admin, require_agency, validate_body
 from shared.api.documents import list_of
 from shared.api.http import ApiResponse, BadRequest, Unprocessable
 from shared.api.responses import (
@@ -33,12 +33,13 @@ from shared.domain.dunning.workflow import (
     Step,
     StepChannel,
     Workflow,
-    activation_errors,
 )
 from shared.domain.money import cents_from_decimal
 from shared.domain.parties import DebtorKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.container import Services
+from shared.services.dunning_setup import NotActivatable
+from shared.services.errors import NotFound
 
 
 def _step(s: schemas.StepIn) -> Step:
@@ -51,9 +52,13 @@ def _step(s: schemas.StepIn) -> Step:
 
 
 def _workflow_out(w: Workflow) -> dict[str, object]:
+    """Every field a step is saved with, so that what is read can be put back unchanged."""
     return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active,
             "steps": [{"name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
-                       "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None} for s in w.steps]}  # fmt: skip
+                       "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None,
+                       "min_open_amount": cents_text(s.min_open_amount) if s.min_open_amount else None,
+                       "debtor_kinds": sorted(k.value for k in s.debtor_kinds), "letter_by": s.letter_by.value}
+                      for s in w.steps]}  # fmt: skip
 
 
 def register(router: Router, services: Services) -> None:
@@ -98,10 +103,10 @@ def register(router: Router, services: Services) -> None:
     def put_workflow(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
         body = validate_body(ctx.request, schemas.WorkflowIn)
-        workflow = Workflow(
-            ctx.params["workflow"], body.name, tuple(_step(s) for s in body.steps), active=False
+        # a changed workflow must be activated again
+        workflow = services.dunning_setup.save_workflow(
+            client, ctx.params["workflow"], body.name, [_step(s) for s in body.steps]
         )
-        repo.save_workflow(client.client_id, workflow)  # a changed workflow must be activated again
         return ApiResponse(body=_workflow_out(workflow))
 
     def list_workflows(ctx: Context) -> ApiResponse:
@@ -116,19 +121,15 @@ def register(router: Router, services: Services) -> None:
 
     def activate(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
-        workflow = repo.workflows(client.client_id).get(ctx.params["workflow"])
-        if workflow is None:
-            raise BadRequest(f"workflow {ctx.params['workflow']} not found")
-        errors = activation_errors(
-            workflow, repo.templates(client.client_id), vat_deductible=client.vat_deductible
-        )
-        if errors:
+        try:
+            active = services.dunning_setup.activate_workflow(client, ctx.params["workflow"])
+        except NotFound as exc:
+            raise BadRequest(str(exc)) from None
+        except NotActivatable as exc:
             raise Unprocessable(
                 "the workflow cannot be activated",
-                details=[{"field": "steps", "message": e} for e in errors],
-            )
-        active = Workflow(workflow.workflow_id, workflow.name, workflow.steps, active=True)
-        repo.save_workflow(client.client_id, active)
+                details=[{"field": "steps", "message": e} for e in exc.errors],
+            ) from None
         return ApiResponse(body=_workflow_out(active))
 
     def copy(ctx: Context) -> ApiResponse:
@@ -160,7 +161,7 @@ def register(router: Router, services: Services) -> None:
                         cents_from_decimal(r.min_open) if r.min_open else None, cents_from_decimal(r.max_open) if r.max_open else None)
             for r in body.rules
         ]  # fmt: skip
-        repo.save_rules(client.client_id, rules)
+        services.dunning_setup.save_rules(client, rules)
         return ApiResponse(body={"rules": len(rules)})
 
     def pause_debtor(ctx: Context) -> ApiResponse:

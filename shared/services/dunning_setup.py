@@ -17,7 +17,13 @@ from shared.domain.dunning.templates import (
     TemplateError,
     sample_context,
 )
-from shared.domain.dunning.workflow import Workflow
+from shared.domain.dunning.workflow import (
+    SegmentRule,
+    Step,
+    StepChannel,
+    Workflow,
+    activation_errors,
+)
 from shared.domain.parties import Client
 from shared.services.dunning import DunningService
 from shared.services.errors import Invalid, NotFound
@@ -32,6 +38,23 @@ class Problem:
     part: str
     line: int | None
     reason: str
+
+
+class NotActivatable(Invalid):
+    """A workflow the activation checks refuse (:func:`activation_errors`): each reason."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("the workflow cannot be activated: " + "; ".join(errors), "steps")
+        self.errors = errors
+
+
+# the bounds of the API's workflow schema (shared/api/schemas.py, StepIn and WorkflowIn), for
+# the console's editor alike
+MAX_STEPS = 30
+OFFSET_DAYS = (-60, 365)
+FALLBACKS = (StepChannel.EMAIL, StepChannel.SMS, StepChannel.LETTER, StepChannel.STAFF_TASK)
+LETTER_BY = (StepChannel.LETTER, StepChannel.EMAIL)
+LANGUAGES = ("nl", "en")
 
 
 def template_variables(language: str = "nl") -> list[str]:
@@ -154,7 +177,88 @@ class DunningSetup:
         self.repos.dunning.save_workflow(target.client_id, copy)
         return copy
 
+    def save_workflow(
+        self,
+        client: Client,
+        workflow_id: str,
+        name: str,
+        steps: list[Step],
+        *,
+        activate: bool = False,
+    ) -> Workflow:
+        """Create or replace a workflow. Kept inactive (a changed workflow is checked again
+        before it runs), or with ``activate`` checked first and kept active, so that a running
+        workflow is never left stopped by an edit that does not pass: NotActivatable, and
+        nothing is saved."""
+        workflow_id, name = workflow_id.strip(), name.strip()
+        if not workflow_id or len(workflow_id) > 100 or not workflow_id.isprintable():
+            raise Invalid(
+                "a workflow needs a name in Inning of at most 100 characters", "workflow_id"
+            )
+        if not name or len(name) > 100:
+            raise Invalid("a workflow needs a name of at most 100 characters", "name")
+        if not 1 <= len(steps) <= MAX_STEPS:
+            raise Invalid(f"a workflow has 1 to {MAX_STEPS} steps", "steps")
+        for n, step in enumerate(steps, 1):
+            _check_step(n, step)
+        workflow = Workflow(workflow_id, name, tuple(steps), active=False)
+        if activate:
+            workflow = self._checked_active(client, workflow)
+        self.repos.dunning.save_workflow(client.client_id, workflow)
+        return workflow
+
+    def activate_workflow(self, client: Client, workflow_id: str) -> Workflow:
+        """Activate a saved workflow once its checks pass (NotActivatable: why not)."""
+        workflow = self.repos.dunning.workflows(client.client_id).get(workflow_id)
+        if workflow is None:
+            raise NotFound(f"workflow {workflow_id} not found")
+        active = self._checked_active(client, workflow)
+        self.repos.dunning.save_workflow(client.client_id, active)
+        return active
+
+    def _checked_active(self, client: Client, workflow: Workflow) -> Workflow:
+        templates = self.repos.dunning.templates(client.client_id)
+        errors = activation_errors(workflow, templates, vat_deductible=client.vat_deductible)
+        if errors:
+            raise NotActivatable(errors)
+        return replace(workflow, active=True)
+
+    def save_rules(self, client: Client, rules: list[SegmentRule]) -> list[SegmentRule]:
+        """Replace the segment rules (first match wins); each names one of the client's
+        workflows, and a range of open amounts that can hold a debtor."""
+        known = self.repos.dunning.workflows(client.client_id)
+        for n, rule in enumerate(rules, 1):
+            if rule.workflow_id not in known:
+                raise Invalid(f"rule {n}: there is no workflow {rule.workflow_id}", "workflow")
+            low, high = rule.min_open, rule.max_open
+            if low is not None and high is not None and low > high:
+                raise Invalid(f"rule {n}: 'from open' is above 'up to open'", "min_open")
+        self.repos.dunning.save_rules(client.client_id, rules)
+        return rules
+
     @staticmethod
     def _same_agency(source: Client, target: Client) -> None:
         if source.agency_id != target.agency_id:  # never across tenants, whoever asks
             raise NotFound("client not found")
+
+
+def _check_step(n: int, step: Step) -> None:
+    where = f"step {n}"
+    if not step.name.strip() or len(step.name) > 100:
+        raise Invalid(f"{where} needs a name of at most 100 characters", "steps")
+    low, high = OFFSET_DAYS
+    if not low <= step.offset_days <= high:
+        raise Invalid(f"{where} ({step.name}): days from {low} to {high}", "steps")
+    if step.fallback is not None and step.fallback not in FALLBACKS:
+        raise Invalid(f"{where} ({step.name}): no fallback by {step.fallback.value}", "steps")
+    if step.letter_by not in LETTER_BY:
+        raise Invalid(f"{where} ({step.name}): a 14-day letter goes by letter or e-mail", "steps")
+    if not step.debtor_kinds:
+        raise Invalid(f"{where} ({step.name}): for business or consumer debtors, or both", "steps")
+    if step.min_open_amount < 0:
+        raise Invalid(
+            f"{where} ({step.name}): the amount from which it applies is negative", "steps"
+        )
+    unknown = sorted(set(step.templates) - set(LANGUAGES))
+    if unknown:
+        raise Invalid(f"{where} ({step.name}): no language {', '.join(unknown)}", "steps")

@@ -1,5 +1,6 @@
 """The console's data pages in a real headless Chromium, on the demo client BAKKERIJ: the
-invoice and debtor lists with a search, the workflows, a template edited with its save-time
+invoice and debtor lists with a search, the workflows (one edited and saved active, the
+segment rules' editor), a template edited with its save-time
 check shown beside the line, a preview for a debtor, and settings saved. axe-core checks every
 page (WCAG 2.1 A and AA); screenshots go to build/screenshots (copies in docs/screenshots)."""
 
@@ -39,6 +40,19 @@ def test_lists_workflows_and_templates(served_console, browser):  # type: ignore
     browser.get(f"{url}/api/console/workflows?lang=en")
     _wait(lambda: "Debtor segments and their workflow" in browser.page_source)
     checked(browser, "workflows")
+    # the editor: a step's days changed and the workflow saved through its activation checks
+    browser.find_element(By.CSS_SELECTOR, "a[href*='/workflows/edit'][href*='id=']").click()
+    _wait(lambda: "Save and activate" in browser.page_source)
+    checked(browser, "workflow-edit")
+    days = browser.find_element(By.NAME, "r0_days")
+    days.clear()
+    days.send_keys("9")
+    browser.find_element(By.CSS_SELECTOR, "button[value=activate]").click()
+    _wait(lambda: "has been saved and is active" in browser.page_source)
+    assert browser.find_element(By.NAME, "r0_days").get_attribute("value") == "9"
+    browser.get(f"{url}/api/console/workflows/rules?lang=en")
+    _wait(lambda: "Save rules" in browser.page_source)
+    checked(browser, "workflow-rules")
 
     browser.get(f"{url}/api/console/templates/edit?id=herinnering&lang=en")
     _wait(lambda: "Variables" in browser.page_source)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.api.console.page_workflow_edit import activate_workflow, edit_rules, edit_workflow
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.parties import Client
@@ -13,6 +14,9 @@ from shared.domain.people.authorisation import Action
 from shared.services.errors import Invalid, NotFound
 
 WORKFLOWS = """{% extends "shell" %}{% block main %}
+{% if problems %}<section class="notice error" aria-labelledby="wf-problems-h"><h2 id="wf-problems-h">{{ t.wf_not_activated }}</h2>
+<ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul></section>{% endif %}
+{% if may_write %}<p><a class="button" href="{{ desk.url('/workflows/edit') }}">{{ t.wf_new }}</a></p>{% endif %}
 <section aria-labelledby="wf-rules-h"><h2 id="wf-rules-h">{{ t.wf_rules }}</h2><p>{{ t.wf_rules_intro }}</p>
 {% if rules %}<div class="scroll"><table><caption class="visually-hidden">{{ t.wf_rules }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.wf_segment }}</th><th scope="col">{{ t.wf_kind }}</th>
@@ -20,7 +24,8 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 {% for r in rules %}<tr><td>{{ loop.index }}</td><td>{{ r.segment or t.wf_any }}</td><td>{{ t['wf_kind_' + r.kind.value] if r.kind else t.wf_any }}</td>
 <td class="num">{{ desk.money(r.min_open) if r.min_open is not none else '' }}</td><td class="num">{{ desk.money(r.max_open) if r.max_open is not none else '' }}</td>
 <td><a href="#wf-{{ r.workflow_id }}">{{ names.get(r.workflow_id, r.workflow_id) }}</a></td></tr>{% endfor %}
-</tbody></table></div>{% else %}<p>{{ t.wf_no_rules }}</p>{% endif %}</section>
+</tbody></table></div>{% else %}<p>{{ t.wf_no_rules }}</p>{% endif %}
+{% if may_write %}<p><a href="{{ desk.url('/workflows/rules') }}">{{ t.wf_rules_edit }}</a></p>{% endif %}</section>
 {% for w in workflows %}<section aria-labelledby="wf-{{ w.workflow_id }}"><h2 id="wf-{{ w.workflow_id }}">{{ w.name }} <span class="badge">{{ t.wf_active if w.active else t.wf_inactive }}</span></h2>
 <p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code></p>
 <div class="scroll"><table><caption class="visually-hidden">{{ t.wf_steps_of.format(name=w.name) }}</caption>
@@ -31,7 +36,12 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 <td>{% for lang, tid in s.templates|dictsort %}<a href="{{ desk.url('/templates/edit', id=tid) }}">{{ tid }}</a> ({{ lang }}){% if not loop.last %}, {% endif %}{% endfor %}</td>
 <td>{{ kinds(s) }}{% if s.min_open_amount %}, {{ t.wf_from_amount.format(amount=desk.money(s.min_open_amount)) }}{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>
-{% if may_write %}<form method="post" action="{{ desk.url('/workflows') }}" class="inline">
+{% if may_write %}<p><a href="{{ desk.url('/workflows/edit', id=w.workflow_id) }}">{{ t.wf_edit }}<span class="visually-hidden"> {{ w.name }}</span></a></p>
+{% if not w.active %}<form method="post" action="{{ desk.url('/workflows') }}" class="inline">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<input type="hidden" name="do" value="activate"><input type="hidden" name="workflow" value="{{ w.workflow_id }}">
+<button type="submit">{{ t.wf_activate }}<span class="visually-hidden"> {{ w.name }}</span></button></form>{% endif %}
+<form method="post" action="{{ desk.url('/workflows') }}" class="inline">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="copy"><input type="hidden" name="workflow" value="{{ w.workflow_id }}">
 <div><label for="wf-new-{{ loop.index }}">{{ t.wf_copy_name }}</label><input id="wf-new-{{ loop.index }}" name="new_id" value="{{ w.workflow_id }}-kopie"></div>
@@ -58,7 +68,8 @@ words(
         "wf_from_due_date": "{days} dagen na de vervaldatum", "wf_from_previous_step": "{days} dagen na de vorige stap",
         "wf_from_amount": "vanaf {amount} open", "wf_copy_name": "Naam van de kopie", "wf_copy_to": "Naar opdrachtgever",
         "wf_copy": "Kopiëren", "wf_none": "Deze opdrachtgever heeft nog geen workflows.",
-        "done_wf_copied": "De workflow is gekopieerd (niet actief tot hij wordt geactiveerd)."},
+        "done_wf_copied": "De workflow is gekopieerd (niet actief tot hij wordt geactiveerd).",
+        "wf_not_activated": "De workflow kan niet actief worden"},
     en={"wf_nav": "Workflows", "wf_title": "Workflows", "wf_rules": "Debtor segments and their workflow",
         "wf_rules_intro": "The first rule that fits a debtor chooses the workflow.",
         "wf_segment": "Segment", "wf_kind": "Kind", "wf_min": "From open", "wf_max": "Up to open",
@@ -73,7 +84,8 @@ words(
         "wf_from_due_date": "{days} days after the due date", "wf_from_previous_step": "{days} days after the previous step",
         "wf_from_amount": "from {amount} open", "wf_copy_name": "Name of the copy", "wf_copy_to": "To client",
         "wf_copy": "Copy", "wf_none": "This client has no workflows yet.",
-        "done_wf_copied": "The workflow has been copied (not active until it is activated)."},
+        "done_wf_copied": "The workflow has been copied (not active until it is activated).",
+        "wf_not_activated": "The workflow cannot be activated"},
 )  # fmt: skip
 
 
@@ -99,9 +111,18 @@ def copy_targets(desk: Desk) -> list[Client]:
 
 @page("workflows", nav="wf_nav", order=50)
 def workflows(desk: Desk, rest: list[str]) -> ApiResponse:
+    client = desk.client
+    if rest == ["edit"]:
+        return edit_workflow(desk, client)
+    if rest == ["rules"]:
+        return edit_rules(desk, client)
     if rest:
         raise NotFound("no such workflows page")
-    client = desk.client
+    if desk.req.method == "POST" and desk.field("do") == "activate":
+        answer = activate_workflow(desk, client)
+        if isinstance(answer, list):
+            return _show(desk, client, 422, problems=answer)
+        return answer
     if desk.req.method == "POST":
         if desk.field("do") != "copy":
             raise NotFound("no such action")
@@ -126,5 +147,6 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     return desk.render(
         "workflows", "wf_title", status, workflows=flows, rules=repo.rules(client.client_id),
         names={w.workflow_id: w.name for w in flows}, kinds=kinds,
-        may_write=desk.may(Action.WRITE), targets=copy_targets(desk), **extra,
+        may_write=desk.may(Action.WRITE), targets=copy_targets(desk),
+        problems=extra.pop("problems", []), **extra,
     )  # fmt: skip
