@@ -92,7 +92,9 @@ def test_the_api_returns_every_field_of_a_step_so_a_read_can_be_put_back(
     assert again.status == 200 and again.body["steps"] == flow["steps"]
 
 
-def test_edit_add_reorder_and_remove_steps_then_save_inactive(world: World, tenants: Tenants) -> None:
+def test_edit_add_reorder_and_remove_steps_then_save_inactive(
+    world: World, tenants: Tenants
+) -> None:
     _seed(world)
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     form = _form(staff, "/workflows/edit?id=zacht")
@@ -202,12 +204,20 @@ def test_edit_the_segment_rules(world: World, tenants: Tenants) -> None:
     assert staff.post("/workflows/rules", {**form, "do": "save"}).status == 303
     rules = repo.rules(tenants.c1)
     assert [(r.segment, r.kind, r.min_open, r.max_open) for r in rules] == [
-        (None, None, None, 9999), ("vip", DebtorKind.B2C, 10000, None)
+        (None, None, None, 9999),
+        ("vip", DebtorKind.B2C, 10000, None),
     ]
     forged = {**_form(staff, "/workflows/rules"), "r0_workflow": "bestaat-niet", "do": "save"}
     refused = staff.post("/workflows/rules", forged)
-    assert refused.status == 422 and "there is no workflow bestaat-niet" in refused.encoded().decode()
-    upside_down = {**_form(staff, "/workflows/rules"), "r1_min": "500", "r1_max": "10", "do": "save"}
+    assert (
+        refused.status == 422 and "there is no workflow bestaat-niet" in refused.encoded().decode()
+    )
+    upside_down = {
+        **_form(staff, "/workflows/rules"),
+        "r1_min": "500",
+        "r1_max": "10",
+        "do": "save",
+    }
     assert staff.post("/workflows/rules", upside_down).status == 422
     assert repo.rules(tenants.c1) == rules
     # the API refuses a rule naming no workflow too
