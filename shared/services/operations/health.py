@@ -9,11 +9,14 @@ With storage down the answer must still come quickly (ops6 #2): the three checks
 same time on clients that do not retry (shared/adapters/health_probes.py), and the report is
 written at :data:`DEADLINE_SECONDS` whatever is still waiting (that check says ``timeout``).
 The probes run on a small pool of their own, so a hung storage call never holds more than
-:data:`PROBE_THREADS` threads, however often the route is called."""
+:data:`PROBE_THREADS` threads, however often the route is called; the runs' summary (a row per
+client) is read at most every :data:`AGES_TTL` seconds, a call between makes one point read."""
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -68,6 +71,36 @@ def run_ages(store: TableStore, now: datetime) -> RunAges:
             return RunAges(newest, clients, stale)
 
 
+class _AgesMemo:
+    """The ``ClientRuns`` summary for :data:`AGES_TTL` seconds per store (attack7 #8): the
+    endpoint is anonymous, and a scan of one row per client on every call would let anyone
+    drive the partition every client's run writes its status to. A call within the window
+    still makes one point read, so the tables check stays a real storage request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo: weakref.WeakKeyDictionary[object, tuple[float, datetime, RunAges]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def ages(self, store: TableStore, now: datetime) -> RunAges:
+        with self._lock:
+            held = self._memo.get(store)
+        if held is not None:
+            at, then, ages = held
+            if time.monotonic() - at < AGES_TTL and abs(now - then) < timedelta(seconds=AGES_TTL):
+                store.get(CLIENT_RUNS, "runs", "~health")  # storage answers, or the check fails
+                return ages
+        fresh = run_ages(store, now)
+        with self._lock:
+            self._memo[store] = (time.monotonic(), now, fresh)
+        return fresh
+
+
+AGES_TTL = 30.0
+_ages = _AgesMemo()
+
+
 class HealthService:
     def __init__(
         self,
@@ -91,7 +124,7 @@ class HealthService:
         now = self.clock.now()
 
         def tables() -> None:
-            ages.append(run_ages(self.store, now))
+            ages.append(_ages.ages(self.store, now))
 
         def queues() -> None:
             depth = getattr(self.queues, "depth", None)

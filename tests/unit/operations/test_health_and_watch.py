@@ -119,3 +119,37 @@ def test_the_watch_covers_every_poison_queue_of_the_bicep() -> None:
     storage = (ROOT / "infra" / "app" / "storage.bicep").read_text()
     declared = set(re.findall(r"'([a-z-]+-poison)'", storage))
     assert declared == set(watch_module.POISON_QUEUES)
+
+
+def test_anonymous_health_calls_do_not_scan_every_client_each_time(world) -> None:
+    """attack7 #8: the public endpoint read one row per client on every call; now the summary
+    is kept for AGES_TTL seconds and a call within it makes one point read."""
+    now = world.clock.now()
+    for n in range(300):
+        run(world, f"client-{n:04d}", now - timedelta(hours=2))
+    store = world.store
+    read = {"rows": 0, "gets": 0}
+    query, get = store.query, store.get
+
+    def counting_query(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+        page = query(table, *args, **kwargs)
+        if table == "ClientRuns":
+            read["rows"] += len(page.rows)
+        return page
+
+    def counting_get(table, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if table == "ClientRuns":
+            read["gets"] += 1
+        return get(table, *args, **kwargs)
+
+    store.query, store.get = counting_query, counting_get
+    anonymous = world.agency_a.as_key("")
+    replies = [anonymous.call("GET", "/v1/health") for _ in range(5)]
+    assert {r.status for r in replies} == {200}
+    assert all(r.body["dunning"]["last_success_age_seconds"] == 7200 for r in replies)
+    assert read["rows"] == 300  # one scan, not five
+    assert read["gets"] == 4  # the other four calls still ask storage something
+    # a day later (a clock that moved on) the summary is read again
+    world.clock.at = now + timedelta(days=1)
+    reply = anonymous.call("GET", "/v1/health")
+    assert reply.body["dunning"]["stale_clients"] == 300 and read["rows"] == 600
