@@ -887,8 +887,9 @@ class MessagingService:
             for found in finder(mailbox, since):
                 reference, reason = found[0], found[1]
                 reporter = found[2] if len(found) > 2 else ""
+                headers = found[3] if len(found) > 3 else None
                 if self.bounce_not_believed(
-                    sender.name, reference, reporter, mailbox, owners[mailbox]
+                    sender.name, reference, reporter, mailbox, owners[mailbox], headers
                 ):
                     continue
                 marked += self.record_status(sender.name, reference, OutboxStatus.BOUNCED, reason)
@@ -896,7 +897,13 @@ class MessagingService:
         return marked
 
     def bounce_not_believed(
-        self, provider: str, reference: str, reporter: str, mailbox: str, clients: set[str]
+        self,
+        provider: str,
+        reference: str,
+        reporter: str,
+        mailbox: str,
+        clients: set[str],
+        headers: Mapping[str, str] | None = None,
     ) -> bool:
         """True when a non-delivery report that reached ``mailbox`` must not mark the message
         it names (attack6 finding 2): the message is another client's than the mailbox's
@@ -904,7 +911,11 @@ class MessagingService:
         other client's outbox untouched); or the report does not come from the mail system
         that sent it (:func:`from_sending_system`): then staff get one ``bounce_unconfirmed``
         item to check, and nothing is cleared. False: believe it (or it names nothing)."""
-        from shared.domain.inbound.recognise import from_sending_system, same_domain
+        from shared.domain.inbound.recognise import (
+            failed_authentication,
+            from_sending_system,
+            same_domain,
+        )
         from shared.telemetry.context import log_extra
 
         ref = self.outbox.by_provider_id(provider, reference)
@@ -919,13 +930,14 @@ class MessagingService:
                 extra=log_extra({"client_id": message.client_id}),
             )
             return True
-        if from_sending_system(reporter, sent_from):
+        if from_sending_system(reporter, sent_from, headers):
             return False
-        whose = (
-            "the recipient's own domain"
-            if same_domain(reporter, message.to)
-            else "not the mail system that sent it"
-        )
+        if failed_authentication(headers):
+            whose = "a sender the receiving mail system found forged (SPF/DKIM/DMARC failed)"
+        elif same_domain(reporter, message.to):
+            whose = "the recipient's own domain"
+        else:
+            whose = "not the mail system that sent it"
         log.warning(
             "a bounce report not from the sending mail system is not believed",
             extra=log_extra({"client_id": message.client_id}),

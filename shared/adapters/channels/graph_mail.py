@@ -223,11 +223,13 @@ class GraphMailChannel:
         found = response.json().get("value", [])
         return SendResult(self.name, message.reference) if found else None
 
-    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str]]:
-        """(our reference, reason, the report's sender) for every non-delivery report that reached ``mailbox``
-        since ``since``. Exchange Online returns an NDR to the sending mailbox with the
-        original message's headers in its body, so our ``X-Inning-Reference`` identifies the
-        message that bounced; mail without it is left alone."""
+    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str, dict[str, str]]]:
+        """(our reference, reason, the report's sender, its headers) for every non-delivery
+        report that reached ``mailbox`` since ``since``. Exchange Online returns an NDR to the
+        sending mailbox with the original message's headers in its body, so our
+        ``X-Inning-Reference`` identifies the message that bounced; mail without it is left
+        alone. A report's own headers (the receiving system's ``Authentication-Results``) come
+        with a GET of that message only: one more request per report, never per message."""
         stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         url: str | None = f"{self.graph_url}/users/{mailbox}/mailFolders/inbox/messages"
         params: dict[str, str] | None = {
@@ -235,7 +237,7 @@ class GraphMailChannel:
             "$select": "subject,body,receivedDateTime,from",
             "$top": "50",
         }
-        found: list[tuple[str, str, str]] = []
+        found: list[tuple[str, str, str, dict[str, str]]] = []
         while url:
             response = call(
                 "Graph", lambda u=url, p=params: self.http.get(u, params=p, headers=self._headers())
@@ -251,10 +253,26 @@ class GraphMailChannel:
                 body = str(item.get("body", {}).get("content", ""))
                 match = _REFERENCE.search(_strip_tags(body))
                 if match:
-                    found.append((match.group(1), subject or "undeliverable", sender))
+                    headers = self._headers_of(mailbox, str(item.get("id") or ""))
+                    found.append((match.group(1), subject or "undeliverable", sender, headers))
             url = data.get("@odata.nextLink")
             params = None
         return found
+
+    def _headers_of(self, mailbox: str, message_id: str) -> dict[str, str]:
+        """A message's internet headers by lower-case name (repeated ones joined)."""
+        if not message_id:
+            return {}
+        url = f"{self.graph_url}/users/{mailbox}/messages/{message_id}"
+        params = {"$select": "internetMessageHeaders"}
+        response = call("Graph", lambda: self.http.get(url, params=params, headers=self._headers()))
+        raise_for("Graph", response)
+        headers: dict[str, str] = {}
+        for h in response.json().get("internetMessageHeaders") or []:
+            name = str(h.get("name", "")).lower()
+            value = str(h.get("value", ""))
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return headers
 
 
 _REFERENCE = re.compile(r"X-Inning-Reference:\s*(inn-[^\s<>\"]+)", re.IGNORECASE)

@@ -133,7 +133,7 @@ class PerTenantGraphMail:
         tenant = self.tenant_for(message.client_id)
         return self.channel(tenant).confirm(message) if tenant is not None else None
 
-    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str]]:
+    def bounces(self, mailbox: str, since: datetime) -> list[tuple[str, str, str, dict[str, str]]]:
         tenant = self.links.tenant_of_mailbox(mailbox) or self.default_tenant
         if tenant is None:
             return []

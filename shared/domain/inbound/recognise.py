@@ -82,15 +82,40 @@ def is_mail_system(sender: str, headers: Mapping[str, str] | None = None) -> boo
     return bool(_NDR_SENDER.match(sender.strip()))
 
 
-def from_sending_system(reporter: str, sending_mailbox: str) -> bool:
+# what the receiving mail system concluded about the report's sender (RFC 8601), as Exchange
+# Online stamps it: "spf=fail ... dmarc=fail ... compauth=fail"; "none" and "softfail" prove
+# nothing either way (a tenant's own NDRs carry no verdict at all)
+_FAILED_CHECK = re.compile(r"\b(?:spf|dkim|dmarc|compauth)\s*=\s*fail\b", re.IGNORECASE)
+
+
+def failed_authentication(headers: Mapping[str, str] | None) -> bool:
+    """Whether the receiving system found the message's sender forged: an SPF, DKIM, DMARC or
+    composite-authentication failure in ``Authentication-Results`` (attack7 finding 9)."""
+    if not headers:
+        return False
+    verdicts = " ".join(
+        value for name, value in headers.items() if name.lower() == "authentication-results"
+    )
+    return bool(_FAILED_CHECK.search(verdicts))
+
+
+def from_sending_system(
+    reporter: str, sending_mailbox: str, headers: Mapping[str, str] | None = None
+) -> bool:
     """Whether a non-delivery report comes from the mail system that sent our message: a mail
     system's address (postmaster, mailer-daemon, MicrosoftExchange...) of the sending
     mailbox's own domain (Exchange Online writes the NDRs of its tenant's mail as postmaster@
     or MicrosoftExchange...@ the sender's accepted domain; an SMTP relay as its own
     mailer-daemon). The same address of any other domain is anyone's to write: a debtor with
     a domain of his own writes as its mailer-daemon (attack6 finding 2), so such a report is
-    doubtful and goes to staff, never clearing anything by itself."""
-    return bool(_NDR_SENDER.match(reporter.strip())) and same_domain(reporter, sending_mailbox)
+    doubtful and goes to staff, never clearing anything by itself. So is a report whose
+    sender the receiving system found forged (``headers``: :func:`failed_authentication`):
+    anyone can write postmaster@ the client's own domain where it has no anti-spoofing."""
+    return (
+        bool(_NDR_SENDER.match(reporter.strip()))
+        and same_domain(reporter, sending_mailbox)
+        and not failed_authentication(headers)
+    )
 
 
 def reads_as_bounce(sender: str, subject: str) -> bool:

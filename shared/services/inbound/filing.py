@@ -89,7 +89,7 @@ class MailFiling:
                 continue
             # believed only from the mail system that sent it (attack6 finding 2)
             if self.messaging.bounce_not_believed(
-                provider, reference, received.sender, received.mailbox, mine
+                provider, reference, received.sender, received.mailbox, mine, received.headers
             ):
                 continue
             marked += self.messaging.record_status(

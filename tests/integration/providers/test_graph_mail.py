@@ -122,8 +122,16 @@ class FakeGraph:
                 "from": {"emailAddress": {"address": "postmaster@example.nl"}},
                 "body": {"contentType": "text", "content": "X-Inning-Reference: inn-k3"},
             }
-            return Reply(200, {"value": [reply, posing, {"subject": "Undeliverable: Herinnering", "from": exchange, "body": {"contentType": "html", "content": ndr}}],
+            return Reply(200, {"value": [reply, posing, {"id": "AAMkNdr1", "subject": "Undeliverable: Herinnering", "from": exchange, "body": {"contentType": "html", "content": ndr}}],
                                "@odata.nextLink": f"{self.base}/v1.0/users/facturen@client.example/mailFolders/inbox/messages?page=2&$filter=receivedDateTime ge 2025-01-01T00:00:00Z"})  # fmt: skip
+        if r.path.endswith("/messages/AAMkNdr1") and r.method == "GET":
+            # internetMessageHeaders come only when selected, on a GET of the one message
+            if r.query.get("$select") != ["internetMessageHeaders"]:
+                return Reply(400, {"error": {"code": "RequestBroker--ParseUri"}})
+            return Reply(200, {"id": "AAMkNdr1", "internetMessageHeaders": [
+                {"name": "Authentication-Results", "value": "dkim=none; compauth=none reason=405"},
+                {"name": "Content-Type", "value": "multipart/report; report-type=delivery-status"},
+            ]})  # fmt: skip
         if r.path.endswith("/send"):
             return Reply(202)
         return Reply(404, {"error": {"code": "ResourceNotFound"}})
@@ -248,5 +256,7 @@ def test_bounces_are_found_by_our_reference_in_the_ndr(graph):
     assert found == [(
         "inn-k1", "Undeliverable: Herinnering",
         "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@client.onmicrosoft.com",
+        {"authentication-results": "dkim=none; compauth=none reason=405",
+         "content-type": "multipart/report; report-type=delivery-status"},
     )]  # fmt: skip
     assert len(server.requests("GET", "/mailFolders/inbox/messages")) == 2  # followed the next link

@@ -127,3 +127,43 @@ def test_the_forged_bounce_of_an_emailed_fourteen_day_letter_keeps_its_costs(wor
         day(world, client)
     after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2025-04-01").body
     assert after["open"]["costs"] == "150.00"
+
+
+SPOOFED = {
+    "content-type": 'multipart/report; report-type=delivery-status; boundary="b"',
+    "authentication-results": "spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=c1.example; "
+    "dkim=none (message not signed) header.d=none; dmarc=fail action=none "
+    "header.from=c1.example; compauth=fail reason=000",
+}
+
+
+def test_a_postmaster_of_the_clients_domain_the_receiving_system_found_forged_only_asks_staff(
+    env,  # noqa: F811
+) -> None:
+    """attack7 finding 9: a report "from" postmaster@ the client's own domain was believed on
+    its From alone, though Exchange stamped SPF, DMARC and composite authentication failed."""
+    world, client, channel, queues, service = env
+    world.agency_a.call(
+        "POST", "/v1/clients", {"items": [client_row("C1", contact_email="facturen@c1.example")]}
+    )
+    channel.send = lambda m, c: SendResult(channel.name, m.reference)  # type: ignore[method-assign]
+    service.enqueue(message(client), MessageContent(subject="x"))
+    run_jobs(service, queues)
+    record, _ = service.outbox.get(client.client_id, "k1")
+    assert not from_sending_system("postmaster@c1.example", "facturen@c1.example", SPOOFED)
+    genuine = {k: v for k, v in SPOOFED.items() if k != "authentication-results"}
+    assert from_sending_system("postmaster@c1.example", "facturen@c1.example", genuine)
+    body = f"Action: failed\nStatus: 5.1.1\nX-Inning-Reference: {record.provider_id}\n"
+    mail = ReceivedMail("facturen@c1.example", "g2", "<ndr@c1.example>",
+                        datetime(2025, 3, 4, 9, tzinfo=UTC), "postmaster@c1.example", "Postmaster",
+                        "Undeliverable: x", body, None, SPOOFED)  # fmt: skip
+    filing = MailFiling.__new__(MailFiling)
+    filing.messaging = service
+    assert filing.pass_bounce(mail, [client]) == 0
+    assert service.outbox.get(client.client_id, "k1")[0].status.value != "bounced"
+    [item] = service.repos.actions.list(client.client_id, kind="bounce_unconfirmed")[0]
+    assert "found forged" in item.title
+    # the same report without a failed verdict (a tenant's own NDR carries none) is believed
+    trusted = replace(mail, graph_id="g3", headers=genuine)
+    assert filing.pass_bounce(trusted, [client]) == 1
+    assert service.outbox.get(client.client_id, "k1")[0].status.value == "bounced"
