@@ -195,8 +195,20 @@ class SessionRepository:
         row = self.store.get(SESSIONS, key, "s")
         return self._session(row) if row else None
 
-    def save(self, s: Session) -> None:
-        self.store.upsert(SESSIONS, self._row(s))
+    def save(self, s: Session) -> bool:
+        """Write a live session's change (last seen, an SMS challenge) over the row as stored;
+        False when the session ended meanwhile: a request in flight while its session is
+        signed out or ended never brings it back (failure7 finding 6, ASVS 7.4.1)."""
+        for _ in range(3):
+            current = self.store.get(SESSIONS, s.key, "s")
+            if current is None:
+                return False
+            try:
+                self.store.replace(SESSIONS, replace(self._row(s), etag=current.etag))
+                return True
+            except PreconditionFailed:
+                continue  # another request touched it meanwhile: read it again
+        return self.store.get(SESSIONS, s.key, "s") is not None
 
     def end(self, key: str) -> None:
         """Gone from storage: the cookie is worthless from now on."""

@@ -131,7 +131,8 @@ class SignInService:
             return None
         if session.stage is Stage.FULL and session.needs_touch(now):
             session = replace(session, last_seen=now)
-            self.people.sessions.save(session)
+            if not self.people.sessions.save(session):
+                return None  # signed out or ended while this request was on its way
         return Signed(cookie, session, user)
 
     def sign_out(self, cookie: str) -> None:
@@ -188,13 +189,16 @@ class SignInService:
         now = self.kit.now()
         counters = self.kit.counters
         hour, day = f"h{now:%Y%m%d%H}", f"d{now:%Y%m%d}"
-        if counters.count(COUNTERS, f"sms-user|{user.user_id}", hour) >= SMS_PER_USER_PER_HOUR or (
-            counters.count(COUNTERS, f"sms-number|{self.kit.hashed('num', to)}", day)
-            >= SMS_PER_NUMBER_PER_DAY
-        ):
+        # each limit checked and counted in one conditional write: parallel requests cannot
+        # all pass a count read before any of them counted (failure7 finding 10)
+        number = f"sms-number|{self.kit.hashed('num', to)}"
+        if counters.count(COUNTERS, number, day) >= SMS_PER_NUMBER_PER_DAY:
             raise SmsLimited()
-        counters.increment(COUNTERS, f"sms-user|{user.user_id}", hour)
-        counters.increment(COUNTERS, f"sms-number|{self.kit.hashed('num', to)}", day)
+        if counters.increment(COUNTERS, f"sms-user|{user.user_id}", hour,
+                              limit=SMS_PER_USER_PER_HOUR) is None:  # fmt: skip
+            raise SmsLimited()
+        if counters.increment(COUNTERS, number, day, limit=SMS_PER_NUMBER_PER_DAY) is None:
+            raise SmsLimited()
         code = new_sms_code()
         challenge_id = time_ordered_id(now)
         self.people.sms.add(
