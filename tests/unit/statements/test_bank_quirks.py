@@ -229,3 +229,13 @@ def test_triodos_iban_export_reads_the_payer():
     assert "NL12RABO" not in first.remittance
     assert second.counterparty_iban == "NL08TRIO0373737373"
     assert card.counterparty_iban is None and "BETAALAUTOMAAT" in (card.remittance or "")
+
+
+@pytest.mark.parametrize("name", ["test-camt053.xml", "test-camt053-txdtls.xml"])
+def test_a_camt_file_opened_by_a_byte_order_mark_reads_as_without(name: str) -> None:
+    """newcomer7 finding 1: Rabobank's CAMT.053 exports start with a UTF-8 BOM (XML 1.0
+    section 4.3.3 allows it); such a file was refused as neither MT940 nor CAMT.053."""
+    data = (STATEMENTS / "camt053" / name).read_bytes()
+    plain = parse_statement_file(data)
+    marked = parse_statement_file(b"\xef\xbb\xbf" + data)
+    assert marked == plain and sum(len(s.lines) for s in marked) > 0
