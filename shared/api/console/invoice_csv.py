@@ -67,11 +67,32 @@ class Preview:
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
-    """The data rows as the API's JSON items (empty cells left out)."""
+    """The data rows as the API's JSON items (empty cells left out). What is no CSV file at
+    all (a workbook) or cannot be read as one is refused with what to do, never a crash
+    (newcomer7 finding 4)."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+        raise CsvRefused(
+            "this is an Excel workbook, not a CSV file: in Excel choose Save as, "
+            "'CSV UTF-8 (comma delimited)' or 'CSV (semicolon delimited)', and upload that file"
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", "replace")  # Excel's "Unicode text": tab-separated
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", "replace")
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line endings: the csv module refuses them
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", "replace")
+        return _rows(text)
+    except csv.Error as exc:
+        raise CsvRefused(
+            f"not a CSV file Inning can read ({exc}); save it as 'CSV UTF-8' and upload that"
+        ) from None
+
+
+def _rows(text: str) -> list[dict[str, Any]]:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise CsvRefused("the file is empty or has no header row")

@@ -177,3 +177,22 @@ def test_the_preview_counts_rows_and_gives_dutch_reasons_on_the_dutch_page(world
     assert "Input should be" not in body
     done = staff.post("/upload", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)})
     assert done.status == 200 and "Geweigerd: 2" in text(done) and "Nieuw: 1" in text(done)
+
+
+def test_a_workbook_or_a_file_excel_saved_otherwise_is_read_or_refused_with_what_to_do(
+    world, tenants
+):
+    """newcomer7 finding 4: an Excel workbook, Excel's "Unicode text" (UTF-16, tabs) and a CSV
+    with old-Mac line endings answered 500 (an uncaught csv.Error)."""
+    with_debtors(world, "C1", "D1")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    workbook = b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 200 + b"xl/workbook.xml\x00\x0d\x0a"
+    refused = _preview(staff, workbook, "facturen.xlsx")
+    assert refused.status == 400 and "Excel workbook" in text(refused)
+    rows = "number\tdebtor\tinvoice_date\tdue_date\tamount\r\nF1\tD1\t2025-01-01\t2025-01-31\t10,00\r\n"
+    unicode_text = _preview(staff, b"\xff\xfe" + rows.encode("utf-16-le"), "facturen.txt")
+    assert unicode_text.status == 200 and "To be imported: 1" in text(unicode_text)
+    old_mac = _preview(staff, _csv("F2;D1;2025-01-01;2025-01-31;5,00").replace(b"\n", b"\r"))
+    assert old_mac.status == 200 and "To be imported: 1" in text(old_mac)
+    broken = _preview(staff, HEADER.encode() + b'F3;D1;2025-01-01;2025-01-31;"5\x00,00\n')
+    assert broken.status in (200, 400), text(broken)[:300]  # never a 500
