@@ -30,7 +30,8 @@ class BatchResult:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "rejected": len(self.errors),
+            # rows, not errors: a row with three faults is one row rejected (newcomer7 #5)
+            "rejected": len({e.index for e in self.errors}),
             "errors": [e.as_dict() for e in sorted(self.errors, key=lambda e: e.index)],
         }
 
