@@ -39,7 +39,7 @@ PLANS = """{% extends "base" %}{% block main %}
 <p>{{ p.plan_status.format(status=plan.status) }}</p>
 {% if plan.freezes_interest %}<p>{{ p.interest_frozen }}</p>{% endif %}
 <p>{{ plan.how }}</p>
-<div class="scroll"><table><caption class="visually-hidden">{{ p.your_plan }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ p.your_plan }}"><table><caption class="visually-hidden">{{ p.your_plan }}</caption>
 <thead><tr><th scope="col">{{ p.number }}</th><th scope="col">{{ p.due }}</th><th scope="col" class="amount">{{ p.amount_col }}</th><th scope="col" class="amount">{{ p.paid }}</th><th scope="col">{{ p.status }}</th></tr></thead>
 <tbody>{% for i in plan.installments %}<tr><td>{{ i.number }}</td><td>{{ i.due }}</td><td class="amount">{{ i.amount }}</td><td class="amount">{{ i.paid }}</td><td>{{ i.status }}</td></tr>{% endfor %}</tbody>
 <tfoot><tr><th scope="row" colspan="2">{{ p.total }}</th><td class="amount"><strong>{{ plan.total }}</strong></td><td class="amount"><strong>{{ plan.paid }}</strong></td><td></td></tr></tfoot>
@@ -80,7 +80,7 @@ PREVIEW = """{% extends "base" %}{% block main %}
 <tr><th scope="row">{{ p.total }}</th><td class="amount"><strong>{{ total }}</strong></td></tr></tbody></table>
 <p>{{ p.method }}: {{ p[method] }}</p></section>
 <section aria-labelledby="sch-h"><h2 id="sch-h">{{ p.schedule }}</h2>
-<div class="scroll"><table><caption class="visually-hidden">{{ p.schedule }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ p.schedule }}"><table><caption class="visually-hidden">{{ p.schedule }}</caption>
 <thead><tr><th scope="col">{{ p.number }}</th><th scope="col">{{ p.due }}</th><th scope="col" class="amount">{{ p.amount_col }}</th></tr></thead>
 <tbody>{% for i in schedule %}<tr><td>{{ i.number }}</td><td>{{ i.due }}</td><td class="amount">{{ i.amount }}</td></tr>{% endfor %}</tbody></table></div>
 <p>{{ p.terms }}</p></section>

@@ -83,6 +83,8 @@ RUN_QUEUE = "dunning-run"
 RECHECK_WITHOUT_WORKFLOW = timedelta(days=7)
 PRESCRIPTION_WARNING = timedelta(days=60)
 INVOICE_PDFS = "invoice-pdfs"
+# a promise to pay by a day at most this far ahead; longer is a payment plan
+PROMISE_AT_MOST = timedelta(days=365)
 
 
 def invoice_pdf_name(client_id: str, number: str) -> str:
@@ -837,6 +839,13 @@ class DunningService:
             elif promise_until is not None:
                 # the same promise again (a retry, a second click) keeps the day it was agreed
                 same = inv.promise_until == promise_until and inv.promised_on is not None
+                if not same and not today <= promise_until <= today + PROMISE_AT_MOST:
+                    # a day gone holds nothing; a promise years ahead is a plan (console7 #11)
+                    raise Invalid(
+                        f"a promise to pay is for a day from today to {today + PROMISE_AT_MOST}; "
+                        "for longer, agree a payment plan",
+                        "until",
+                    )
                 updated, summary, kind = (
                     replace(inv, promise_until=promise_until,
                             promised_on=inv.promised_on if same else today),

@@ -20,7 +20,9 @@ from shared.domain.search.keys import DebtorBy, InvoiceBy, fold, name_matches, q
         (InvoiceBy.REFERENCE, "5000 0567", "50000567"),
         (InvoiceBy.REFERENCE, "abc", None),
         (InvoiceBy.AMOUNT, "€ 121,00", "000000000012100"),
-        (InvoiceBy.AMOUNT, "1.234,56", None),  # thousands separators are refused, not guessed
+        # grouped as the console writes it: the decimal part settles it (console7 finding 10)
+        (InvoiceBy.AMOUNT, "1.234,56", "000000000123456"),
+        (InvoiceBy.AMOUNT, "1.234", None),  # a lone group is refused, not guessed
     ],
 )
 def test_query_term(by: DebtorBy | InvoiceBy, typed: str, term: str | None) -> None:
@@ -31,3 +33,15 @@ def test_names_match_on_word_starts() -> None:
     assert name_matches("Bakkerij Jansen", "bak jans")
     assert not name_matches("Bakkerij Jansen", "akker")
     assert fold("Müller & Zonen") == "mullerzonen"
+
+
+def test_an_amount_is_found_as_the_pages_write_it() -> None:
+    """console7 finding 10: "18.150,00" (as the Dutch page shows it) found nothing."""
+    from shared.domain.search.keys import InvoiceBy, query_term
+
+    wanted = query_term(InvoiceBy.AMOUNT, "18150")
+    assert wanted is not None
+    for typed in ("18.150,00", "€ 18.150,00", "18,150.00", "18 150,00", "18150,00"):
+        assert query_term(InvoiceBy.AMOUNT, typed) == wanted, typed
+    # a lone group stays a guess the search does not make
+    assert query_term(InvoiceBy.AMOUNT, "1.234") is None

@@ -13,7 +13,7 @@ from shared.services.errors import NotFound
 DEBTORS = """{% extends "shell" %}{% from "list-macros" import search, pager %}{% block main %}
 {{ search(desk, t, choices, by, q, "deb", base) }}
 <section aria-labelledby="deb-h"><h2 id="deb-h">{{ t.deb_list }}</h2>
-{% if found.items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.deb_list }}</caption>
+{% if found.items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.deb_list }}"><table><caption class="visually-hidden">{{ t.deb_list }}</caption>
 <thead><tr><th scope="col">{{ t.deb_number }}</th><th scope="col">{{ t.deb_name }}</th><th scope="col">{{ t.deb_kind }}</th>
 <th scope="col">{{ t.deb_segment }}</th><th scope="col">{{ t.deb_contact }}</th></tr></thead><tbody>
 {% for d in found.items %}<tr><td><a href="{{ desk.url('/dossier/' + d.number|segment) }}">{{ d.number }}</a></td>

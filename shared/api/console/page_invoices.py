@@ -15,7 +15,7 @@ from shared.services.errors import Invalid, NotFound
 INVOICES = """{% extends "shell" %}{% from "list-macros" import search, pager %}{% block main %}
 {{ search(desk, t, choices, by, q, "inv", base) }}
 <section aria-labelledby="inv-h"><h2 id="inv-h">{{ t.inv_list }}</h2>
-{% if found.items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.inv_list }}</caption>
+{% if found.items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.inv_list }}"><table><caption class="visually-hidden">{{ t.inv_list }}</caption>
 <thead><tr><th scope="col">{{ t.inv_number }}</th><th scope="col">{{ t.inv_debtor }}</th><th scope="col">{{ t.inv_reference }}</th>
 <th scope="col">{{ t.inv_due }}</th><th scope="col" class="num">{{ t.inv_amount }}</th><th scope="col" class="num">{{ t.inv_open }}</th>
 <th scope="col">{{ t.inv_status }}</th><th scope="col">{{ t.inv_pdf }}</th></tr></thead><tbody>

@@ -83,7 +83,7 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 {% else %}<ul>{% for c in channels %}<li>{{ t["set_ch_" + c] }}: <strong>{{ t.set_off if c in client.channels_off else t.set_on }}</strong></li>{% endfor %}</ul>{% endif %}</section>
 
 {% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
-{% if ibans %}<div class="scroll"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm %}<th scope="col">{{ t.set_confirm }}</th>{% endif %}</tr></thead><tbody>
+{% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm %}<th scope="col">{{ t.set_confirm }}</th>{% endif %}</tr></thead><tbody>
 {% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}</td>
 <td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm %}<td>{% if i.status != 'verified' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
 <div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% endif %}</td>{% endif %}</tr>{% endfor %}
@@ -92,7 +92,7 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 <button type="submit">{{ t.set_iban_add }}</button></div></form>{% if not can.confirm %}<p class="muted">{{ t.set_confirm_client }}</p>{% endif %}</section>{% endif %}
 
 {% if can.users %}<section aria-labelledby="set-users-h"><h2 id="set-users-h">{{ t.set_users }}</h2>
-<div class="scroll"><table><caption class="visually-hidden">{{ t.set_users }}</caption><thead><tr><th scope="col">{{ t.set_email }}</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_role }}</th><th scope="col">{{ t.set_actions }}</th></tr></thead><tbody>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_users }}"><table><caption class="visually-hidden">{{ t.set_users }}</caption><thead><tr><th scope="col">{{ t.set_email }}</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_role }}</th><th scope="col">{{ t.set_actions }}</th></tr></thead><tbody>
 {% for u in users %}<tr><td>{{ u.email }}{% if u.name %}<br><span class="muted">{{ u.name }}</span>{% endif %}</td><td>{{ t['set_user_' + u.status.value] }}</td>
 <td>{{ open(desk, csrf, 'role') }}<input type="hidden" name="user" value="{{ u.user_id }}"><div class="inline"><div><label for="set-role-{{ loop.index }}" class="visually-hidden">{{ t.set_role }} {{ u.email }}</label>
 <select id="set-role-{{ loop.index }}" name="role">{% for r in roles %}<option value="{{ r.value }}"{% if r == u.role %} selected{% endif %}>{{ t['set_role_' + r.value] }}</option>{% endfor %}</select></div>

@@ -20,7 +20,7 @@ from shared.services.errors import Invalid, NotFound
 LIST = """{% extends "shell" %}{% block main %}
 <p><a class="button" href="{{ desk.url('/templates/edit') }}">{{ t.tpl_new }}</a></p>
 <section aria-labelledby="tpl-h"><h2 id="tpl-h">{{ t.tpl_list }}</h2>
-{% if items %}<div class="scroll"><table><caption class="visually-hidden">{{ t.tpl_list }}</caption>
+{% if items %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.tpl_list }}"><table><caption class="visually-hidden">{{ t.tpl_list }}</caption>
 <thead><tr><th scope="col">{{ t.tpl_id }}</th><th scope="col">{{ t.tpl_language }}</th><th scope="col">{{ t.tpl_subject }}</th>
 <th scope="col">{{ t.tpl_14 }}</th>{% if may_write %}<th scope="col">{{ t.tpl_copy }}</th>{% endif %}</tr></thead><tbody>
 {% for tid, tpl in items %}<tr><td><a href="{{ desk.url('/templates/edit', id=tid) }}">{{ tid }}</a></td><td>{{ tpl.language|word('language') }}</td>

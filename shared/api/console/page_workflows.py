@@ -18,7 +18,7 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 <ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul></section>{% endif %}
 {% if may_write %}<p><a class="button" href="{{ desk.url('/workflows/edit') }}">{{ t.wf_new }}</a></p>{% endif %}
 <section aria-labelledby="wf-rules-h"><h2 id="wf-rules-h">{{ t.wf_rules }}</h2><p>{{ t.wf_rules_intro }}</p>
-{% if rules %}<div class="scroll"><table><caption class="visually-hidden">{{ t.wf_rules }}</caption>
+{% if rules %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.wf_rules }}"><table><caption class="visually-hidden">{{ t.wf_rules }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.wf_segment }}</th><th scope="col">{{ t.wf_kind }}</th>
 <th scope="col" class="num">{{ t.wf_min }}</th><th scope="col" class="num">{{ t.wf_max }}</th><th scope="col">{{ t.wf_workflow }}</th></tr></thead><tbody>
 {% for r in rules %}<tr><td>{{ loop.index }}</td><td>{{ r.segment or t.wf_any }}</td><td>{{ t['wf_kind_' + r.kind.value] if r.kind else t.wf_any }}</td>
@@ -28,7 +28,7 @@ WORKFLOWS = """{% extends "shell" %}{% block main %}
 {% if may_write %}<p><a href="{{ desk.url('/workflows/rules') }}">{{ t.wf_rules_edit }}</a></p>{% endif %}</section>
 {% for w in workflows %}<section aria-labelledby="wf-{{ w.workflow_id }}"><h2 id="wf-{{ w.workflow_id }}">{{ w.name }} <span class="badge">{{ t.wf_active if w.active else t.wf_inactive }}</span></h2>
 <p class="muted">{{ t.wf_id }}: <code>{{ w.workflow_id }}</code></p>
-<div class="scroll"><table><caption class="visually-hidden">{{ t.wf_steps_of.format(name=w.name) }}</caption>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.wf_steps_of.format(name=w.name) }}"><table><caption class="visually-hidden">{{ t.wf_steps_of.format(name=w.name) }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.wf_step }}</th><th scope="col">{{ t.wf_channel }}</th><th scope="col">{{ t.wf_when }}</th>
 <th scope="col">{{ t.wf_templates }}</th><th scope="col">{{ t.wf_for }}</th></tr></thead><tbody>
 {% for s in w.steps %}<tr><td>{{ loop.index }}</td><td>{{ s.name }}</td><td>{{ t['wf_ch_' + s.channel.value] }}{% if s.fallback %} ({{ t.wf_else }} {{ t['wf_ch_' + s.fallback.value] }}){% endif %}</td>

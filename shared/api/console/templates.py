@@ -113,7 +113,7 @@ ACCOUNT = """{% extends "base" %}{% block main %}
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recovery">
 <label for="rc-current">{{ t.current_password }}</label><input id="rc-current" name="current" type="password" autocomplete="current-password" required>
 <button class="secondary" type="submit">{{ t.renew_recovery }}</button></form></section>
-<section aria-labelledby="s-h"><h2 id="s-h">{{ t.sessions }}</h2><div class="scroll"><table><caption class="visually-hidden">{{ t.sessions }}</caption>
+<section aria-labelledby="s-h"><h2 id="s-h">{{ t.sessions }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.sessions }}"><table><caption class="visually-hidden">{{ t.sessions }}</caption>
 <thead><tr><th scope="col">{{ t.started }}</th><th scope="col">{{ t.last_seen }}</th><th scope="col">{{ t.device }}</th><th scope="col"><span class="visually-hidden">{{ t.end }}</span></th></tr></thead><tbody>
 {% for s in sessions %}<tr><td>{{ s.created_at|local }}</td><td>{{ s.last_seen|local('%H:%M') }}</td><td>{{ s.agent[:40] }}</td><td>{% if s.key == current %}{{ t.this_session }}{% else %}<form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="end"><input type="hidden" name="session" value="{{ s.key }}"><button class="secondary" type="submit">{{ t.end }}</button></form>{% endif %}</td></tr>{% endfor %}
 </tbody></table></div>

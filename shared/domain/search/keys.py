@@ -89,7 +89,7 @@ def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
     raw, typed = typed, typed.strip()
     if by is InvoiceBy.AMOUNT:
         try:
-            return amount_key(parse_amount(typed.replace("€", "").strip()))
+            return amount_key(parse_amount(_plain_amount(typed)))
         except AmountError:
             return None
     if by is InvoiceBy.REFERENCE:
@@ -97,6 +97,28 @@ def query_term(by: DebtorBy | InvoiceBy, typed: str) -> str | None:
     if by in (DebtorBy.NAME, InvoiceBy.DEBTOR):
         return _name_range(raw.lstrip())
     return fold(typed) or None
+
+
+# an amount as the pages show it: "18.150,00" (nl) or "18,150.00" (en), thousands grouped
+_GROUPED = re.compile(
+    r"^\d{1,3}(?:(?P<sep>[.,\s\u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*(?P<dec>[.,]\d{1,2})?$"
+)
+
+
+def _plain_amount(typed: str) -> str:
+    """What was typed, without the euro sign and, where the grouping is certain (a decimal
+    part with the other separator, or a space), without the thousands separators: a search
+    finds an amount written as the console writes it (console7 finding 10). Money entered
+    elsewhere refuses grouping on purpose (:func:`parse_amount`)."""
+    text = typed.replace("€", "").replace("EUR", "").strip()
+    found = _GROUPED.match(text)
+    if found is None:
+        return text
+    sep, dec = found.group("sep"), found.group("dec")
+    if sep in ".," and (dec is None or dec[0] == sep):
+        return text  # "1.234" or "1,234": a thousand or a decimal, not for a search to guess
+    digits = text[: len(text) - len(dec)] if dec else text
+    return re.sub(r"\D", "", digits) + (dec or "")
 
 
 def _name_range(typed: str) -> str | None:
