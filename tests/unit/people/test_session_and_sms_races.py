@@ -18,7 +18,7 @@ def _interleave_end(world, during):
     """Run ``during`` between the session read and the touch write of resolve()."""
     sessions = world.services.people.signin.people.sessions
     real_save = sessions.save
-    fired = []
+    fired: list[int] = []
 
     def save(s):
         if not fired:
