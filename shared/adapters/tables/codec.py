@@ -1,9 +1,12 @@
 """Property encodings shared by the repositories: dates as ISO strings (they sort), small
-structures as JSON strings (Table Storage has no nested types)."""
+structures as JSON strings (Table Storage has no nested types), and JSON that may grow past
+one string property's limit (64 KiB: about 32,000 characters) split over numbered properties
+(an entity holds 1 MiB)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -31,3 +34,29 @@ def put_json(value: Any) -> str | None:
 
 def get_json(value: Any, default: Any) -> Any:
     return json.loads(value) if value else default
+
+
+# characters per property: 64 KiB of UTF-16 is 32,768; a margin for characters outside the BMP
+PART_CHARS = 30_000
+
+
+def put_json_parts(name: str, value: Any) -> dict[str, str | None]:
+    """``{name: part 0, name_1: part 1, …}``: a list of a debtor's hundreds of invoices, or a
+    message's bookkeeping for each of them, never fails the write on one property's size
+    (newcomer7 finding 2). Small values keep the single property they always had."""
+    text = put_json(value)
+    if text is None or len(text) <= PART_CHARS:
+        return {name: text}
+    parts = [text[i : i + PART_CHARS] for i in range(0, len(text), PART_CHARS)]
+    return {name: parts[0], **{f"{name}_{n}": part for n, part in enumerate(parts[1:], 1)}}
+
+
+def get_json_parts(data: Mapping[str, Any], name: str, default: Any) -> Any:
+    text = data.get(name)
+    if not text:
+        return default
+    n = 1
+    while (more := data.get(f"{name}_{n}")) is not None:
+        text += more
+        n += 1
+    return json.loads(text)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.codec import get_json, get_json_parts, put_json, put_json_parts
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.dunning.templates import MessageTemplate
 from shared.domain.dunning.workflow import OffsetFrom, SegmentRule, Step, StepChannel, Workflow
@@ -112,13 +112,15 @@ class DunningRepository:
     def save_template(self, client_id: str, template_id: str, t: MessageTemplate) -> None:
         self.store.upsert(
             TEMPLATES,
-            Row(encode(client_id), encode(template_id), {"Template": put_json(asdict(t))}),
+            # a template may hold 120,000 characters (text and HTML): over one property's limit
+            Row(encode(client_id), encode(template_id), put_json_parts("Template", asdict(t))),
         )
 
     def templates(self, client_id: str) -> dict[str, MessageTemplate]:
         page = self.store.query(TEMPLATES, pk=encode(client_id))
         return {
-            decode(r.rk): MessageTemplate(**get_json(r.data["Template"], {})) for r in page.rows
+            decode(r.rk): MessageTemplate(**get_json_parts(r.data, "Template", {}))
+            for r in page.rows
         }
 
     # -- workflows ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from shared.ports.tables import (
     Value,
 )
 
+PROPERTY_BYTES = 64 * 1024
+
 
 def _token(pk: str, rk: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([pk, rk]).encode()).decode()
@@ -122,6 +124,13 @@ class InMemoryTableStore:
             return None
         if any(isinstance(v, float) for v in row.data.values()):
             raise TypeError("floats are not stored (money is integer cents)")
+        for name, value in row.data.items():
+            # Table Storage refuses a string or binary property over 64 KiB (UTF-16: 32,768
+            # units) with 400 PropertyValueTooLarge: the fake must not be kinder
+            if isinstance(value, str) and len(value.encode("utf-16-le")) > PROPERTY_BYTES:
+                raise ValueError(f"PropertyValueTooLarge: {table}.{name} exceeds 64 KiB")
+            if isinstance(value, bytes) and len(value) > PROPERTY_BYTES:
+                raise ValueError(f"PropertyValueTooLarge: {table}.{name} exceeds 64 KiB")
         etag = f'W/"{next(self._etags)}"'
         data = {k: v for k, v in row.data.items() if v is not None}
         t[key] = Row(row.pk, row.rk, data, etag)

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.tables.codec import get_json, put_json
+from shared.adapters.tables.codec import get_json, get_json_parts, put_json, put_json_parts
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus, PostalAddress
 from shared.ports.tables import (
@@ -46,7 +46,7 @@ def _row(m: OutboundMessage) -> Row:
             "Address": put_json(asdict(m.address)) if m.address else None,
             "ReplyTo": m.reply_to,
             "Sender": m.sender,
-            "InvoiceNumbers": put_json(list(m.invoice_numbers)),
+            **put_json_parts("InvoiceNumbers", list(m.invoice_numbers)),
             "Status": m.status.value,
             "Attempts": m.attempts,
             "ClaimedAt": m.claimed_at,
@@ -57,7 +57,7 @@ def _row(m: OutboundMessage) -> Row:
             "UpdatedAt": m.updated_at,
             "CreatedAt": m.created_at,
             "SandboxOf": m.sandbox_of,
-            "Extra": put_json(m.extra),
+            **put_json_parts("Extra", m.extra),
         },
     )
 
@@ -75,7 +75,7 @@ def _message(row: Row) -> OutboundMessage:
         address=PostalAddress(**address) if address else None,
         reply_to=d.get("ReplyTo"),
         sender=d.get("Sender"),
-        invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+        invoice_numbers=tuple(get_json_parts(d, "InvoiceNumbers", [])),
         status=OutboxStatus(d["Status"]),
         attempts=int(d.get("Attempts", 0)),
         claimed_at=d.get("ClaimedAt"),
@@ -85,7 +85,7 @@ def _message(row: Row) -> OutboundMessage:
         sent_at=d.get("SentAt"),
         updated_at=d.get("UpdatedAt"),
         sandbox_of=d.get("SandboxOf"),
-        extra=get_json(d.get("Extra"), {}),
+        extra=get_json_parts(d, "Extra", {}),
     )
 
 

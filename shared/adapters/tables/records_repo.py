@@ -7,7 +7,15 @@ from dataclasses import asdict, replace
 from datetime import datetime
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import (
+    get_date,
+    get_json,
+    get_json_parts,
+    need_date,
+    put_date,
+    put_json,
+    put_json_parts,
+)
 from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.payment_days_repo import PaymentDayIndex
@@ -159,7 +167,7 @@ class ContactLogRepository:
                 "Kind": entry.kind.value,
                 "Summary": entry.summary,
                 "Channel": entry.channel,
-                "InvoiceNumbers": put_json(list(entry.invoice_numbers)),
+                **put_json_parts("InvoiceNumbers", list(entry.invoice_numbers)),
                 "System": entry.system,
                 "Author": entry.author,
             },
@@ -204,7 +212,7 @@ class ContactLogRepository:
             kind=ContactKind(d["Kind"]),
             summary=d["Summary"],
             channel=d.get("Channel"),
-            invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+            invoice_numbers=tuple(get_json_parts(d, "InvoiceNumbers", [])),
             system=bool(d.get("System", False)),
             author=d.get("Author"),
         )
@@ -226,7 +234,7 @@ class ActionRepository:
                 "CreatedAt": item.created_at,
                 "Status": item.status.value,
                 "DebtorNumber": item.debtor_number,
-                "InvoiceNumbers": put_json(list(item.invoice_numbers)),
+                **put_json_parts("InvoiceNumbers", list(item.invoice_numbers)),
                 "Detail": put_json(item.detail),
                 "AssignedTo": item.assigned_to,
                 "ResolvedAt": item.resolved_at,
@@ -245,7 +253,7 @@ class ActionRepository:
             created_at=d["CreatedAt"],
             status=ActionStatus(d["Status"]),
             debtor_number=d.get("DebtorNumber"),
-            invoice_numbers=tuple(get_json(d.get("InvoiceNumbers"), [])),
+            invoice_numbers=tuple(get_json_parts(d, "InvoiceNumbers", [])),
             detail=get_json(d.get("Detail"), {}),
             assigned_to=d.get("AssignedTo"),
             resolved_at=d.get("ResolvedAt"),

@@ -418,3 +418,22 @@ def test_a_large_client_is_run_in_shards_that_together_cover_every_debtor(engine
         for j in jobs
     )
     assert steps == 2  # D1 and D2, each once, whichever shard they fell in
+
+
+def test_a_debtor_with_hundreds_of_invoices_at_one_step_is_dunned(engine):
+    """newcomer7 finding 2: 400 to 600 invoices at one step made the message's bookkeeping
+    larger than one Table Storage property; the client's run failed every day into poison."""
+    world, client = engine
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D9", name="Groothandel")]})
+    rows = [invoice_row(f"2025-INV-{n:06d}", "D9", due_date="2025-03-10", amount="12.10")
+            for n in range(600)]  # fmt: skip
+    for start in (0, 300):
+        reply = a.call("POST", "/v1/clients/C1/invoices", {"items": rows[start : start + 300]})
+        assert reply.body["created"] == 300, reply.body
+    log = simulate(world, client, 15)
+    d9 = [(d, ch, numbers) for d, ch, debtor, numbers in log if debtor == "D9"]
+    assert [(d, ch) for d, ch, _ in d9] == [(date(2025, 3, 17), "email")]
+    assert len(d9[0][2]) == 600  # one message for all of them
+    runs = a.call("GET", "/v1/clients/C1/runs").body["items"]
+    assert runs and all(r["succeeded"] for r in runs), runs
