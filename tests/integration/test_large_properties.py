@@ -34,7 +34,9 @@ def test_a_message_for_700_invoices_is_stored_and_read_whole(repos: Repositories
     outbox = OutboxRepository(repos.store)
     outbox.store.ensure_tables(messaging_repo.TABLES)
     assert outbox.add(message)
-    stored, _ = outbox.get("c1", "dun|D1|2")
+    found = outbox.get("c1", "dun|D1|2")
+    assert found is not None
+    stored = found[0]
     assert stored.invoice_numbers == numbers and stored.extra == extra
     entry = ContactEntry("c1", "D1", "e1", NOW, ContactKind.MESSAGE, "Reminder", invoice_numbers=numbers * 3)  # fmt: skip
     repos.contacts.add(entry)
