@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from shared.api.common import principal, require_agency
-from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge
+from shared.api.http import ApiResponse, BadRequest, PayloadTooLarge, UnsupportedMediaType
 from shared.api.responses import StatementQueuedOut
 from shared.api.router import Context, Query, Route, Router
 from shared.services.container import Services
@@ -34,6 +34,14 @@ def register(router: Router, services: Services) -> None:
     def upload(ctx: Context) -> ApiResponse:
         agency = require_agency(ctx)
         body = ctx.request.body
+        kind = (ctx.request.header("content-type") or "").split(";")[0].strip().lower()
+        if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            # `curl -F file=@…` wraps the file in a form: stored as sent it would be quarantined
+            # as "neither MT940 nor CAMT.053" (newcomer7 finding 6)
+            raise UnsupportedMediaType(
+                "send the statement file itself as the body (Content-Type: "
+                "application/octet-stream; curl --data-binary @day.sta), not as a form"
+            )
         if not body:
             raise BadRequest("the body must be the statement file (MT940 or CAMT.053)")
         if len(body) > MAX_STATEMENT_BYTES:
@@ -86,7 +94,11 @@ def register(router: Router, services: Services) -> None:
             status=202,
             response=StatementQueuedOut,
             query=[Query("name", "The file's name, for the report", example="day.sta")],
-            errors={400: "The body is empty", 413: "The file is over 20 MiB"},
+            errors={
+                400: "The body is empty",
+                413: "The file is over 20 MiB",
+                415: "The file was sent as a form, not as the body",
+            },
             description="MT940 or CAMT.053, as the bank delivered it (agency key).",
         )
     )

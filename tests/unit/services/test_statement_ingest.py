@@ -245,6 +245,20 @@ def test_upload_stores_the_file_for_the_blob_trigger(setup):
     assert setup.agency_b.as_key("").call("POST", "/v1/statements", raw=b"x").status == 401
 
 
+def test_a_statement_sent_as_a_form_is_refused_with_how_to_send_it(setup):
+    """newcomer7 finding 6: `curl -F file=@day.sta` was accepted (202) and its form wrapper
+    quarantined as "neither MT940 nor CAMT.053"."""
+    from shared.api.http import ApiRequest
+
+    form = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="day.sta"\r\n\r\n'
+            b":20:X\r\n--b--\r\n")  # fmt: skip
+    headers = {"x-api-key": setup.agency_a.key,
+               "content-type": "multipart/form-data; boundary=b"}  # fmt: skip
+    answer = setup.agency_a.api.handle(ApiRequest("POST", "/v1/statements", headers, {}, form))
+    assert answer.status == 415 and b"--data-binary" in answer.encoded()
+    assert setup.services.files.names("statements") == []
+
+
 def test_third_party_account_matches_across_clients_that_allow_it(setup):
     from shared.domain.parties import Agency
     from shared.services.onboarding import register_agency
