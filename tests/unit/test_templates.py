@@ -67,5 +67,5 @@ def test_fourteen_day_letter_without_its_parts_cannot_be_saved():
         "Betaal binnen 14 dagen na dagtekening {{ payment_link }}",
         fourteen_day_letter=True,
     )
-    with pytest.raises(TemplateError, match="costs_amount"):
+    with pytest.raises(TemplateError, match=r"the collection costs. amount"):
         validate(bad)

@@ -24,7 +24,12 @@ from shared.domain.dunning.template_budget import (
     BudgetExceeded,
     render_bounded,
 )
-from shared.domain.law.fourteen_day_letter import missing_parts, missing_vat_parts
+from shared.domain.law.fourteen_day_letter import (
+    EXAMPLE,
+    RequiredPart,
+    missing_parts,
+    missing_vat_parts,
+)
 from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
 
@@ -243,6 +248,14 @@ def _line_of(source: str, exc: UndefinedError) -> int | None:
     return None
 
 
+# the missing parts in words a person writing the letter understands
+_PART_WORDS = {
+    RequiredPart.COSTS_AMOUNT: "the collection costs' amount",
+    RequiredPart.TERM_FROM_RECEIPT: "the term of fourteen days counted from the day after receipt",
+    RequiredPart.CONSEQUENCE: "what happens if the debtor does not pay in time",
+}
+
+
 def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> RenderedMessage:
     """Render against the sample context; a 14-day letter must also contain its legal parts,
     and with ``vat_not_deductible`` (the client's letter) also the VAT and why it is charged."""
@@ -254,10 +267,11 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
         money = format_eur_nl if template.language == "nl" else format_eur_en
         missing = missing_parts(rendered.text, template.language, money(context.costs))
         if missing:
-            names = ", ".join(m.value for m in missing)
+            names = ", ".join(_PART_WORDS[m] for m in missing)
             raise TemplateError(
                 "text",
-                f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount)",
+                f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the "
+                f"amount). For example: {EXAMPLE.get(template.language, EXAMPLE['nl'])}",
             )
         if vat_not_deductible:
             vat_context = sample_context(

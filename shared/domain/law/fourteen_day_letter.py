@@ -97,27 +97,50 @@ class RequiredPart(StrEnum):
     CONSEQUENCE = "consequence"
 
 
+# the term counted from receipt, in the ways Dutch letters say it: "binnen veertien dagen na
+# ontvangst" and "… nadat u deze brief heeft ontvangen" count from the day after receipt as
+# the law does (art. 6:96 lid 6 BW; HR 25-11-2016, ECLI:NL:HR:2016:2704: not from the date of
+# the letter, which no pattern here accepts); newcomer7 finding 3
 _TERM_PATTERNS = {
     "nl": re.compile(
-        r"(veertien|14)\s+dagen.{0,80}?(na|vanaf)\s+(de\s+dag\s+(na|nadat)|ontvangst|bezorging)"
+        r"(veertien|14)\s+dagen.{0,80}?(na|vanaf)\s+(de\s+dag\s+(na|nadat|van\s+(ontvangst|"
+        r"bezorging))|ontvangst|bezorging)"
+        r"|(veertien|14)\s+dagen.{0,40}?nadat.{0,80}?(ontvangen|bezorgd|ontvangt)"
         r"|(vijftien|15)\s+dagen.{0,40}?(na|nadat).{0,40}?(bezorgd|ontvangen|ontvangst)",
         re.IGNORECASE | re.DOTALL,
     ),
     "en": re.compile(
         r"(fourteen|14)\s+days.{0,80}?(from|after)\s+the\s+day\s+after.{0,60}?"
-        r"(receiv|deliver)",
+        r"(receiv|deliver)"
+        r"|(fourteen|14)\s+days\s+(of|after|from)\s+(your\s+)?(receipt|receiving|delivery)",
         re.IGNORECASE | re.DOTALL,
     ),
 }
+# what happens if the debtor does not pay, in any of the usual words (the law asks for the
+# consequence, not for a formula): "indien u niet … betaalt", "betaalt u niet …, dan",
+# "als betaling uitblijft", "blijft betaling uit", "wanneer wij … niet hebben ontvangen"
 _CONSEQUENCE_PATTERNS = {
     "nl": re.compile(
-        r"(indien|als|wanneer)\s+(u\s+)?(niet|geen).{0,120}?(betaal|voldoe|voldaan|betaling)",
+        r"(indien|als|wanneer)\s+(u\s+)?(niet|geen).{0,120}?(betaal|voldoe|voldaan|betaling)"
+        r"|(betaalt|voldoet)\s+u\s+(niet|dit\s+bedrag\s+niet|het\s+bedrag\s+niet)"
+        r"|(indien|als|wanneer)\s+(de\s+|uw\s+)?betaling\s+(uitblijft|niet|achterwege)"
+        r"|blijft\s+(de\s+|uw\s+)?betaling.{0,80}?\buit\b"
+        r"|(indien|als|wanneer)\s+wij.{0,100}?(niet|geen).{0,100}?(ontvangen|bijgeschreven)",
         re.IGNORECASE | re.DOTALL,
     ),
     "en": re.compile(
-        r"(if|should)\s+(you\s+)?(do\s+not|don't|fail|not).{0,120}?(pay|payment)",
+        r"(if|should)\s+(you\s+)?(do\s+not|don't|fail|not).{0,120}?(pay|payment)"
+        r"|(if|should)\s+(the\s+|your\s+)?payment.{0,60}?\bnot\b"
+        r"|(if|unless)\s+we.{0,100}?(receive|received)",
         re.IGNORECASE | re.DOTALL,
     ),
+}
+# a sentence that passes, for the refusal to show (what to write, not only what is missing)
+EXAMPLE = {
+    "nl": "Betaal € … binnen veertien dagen na de dag waarop u deze brief ontvangt. Betaalt u "
+    "niet binnen deze termijn, dan bent u incassokosten van {{ costs|money }} verschuldigd.",
+    "en": "Please pay € … within fourteen days from the day after you receive this letter. If "
+    "you do not pay within this term, you owe collection costs of {{ costs|money }}.",
 }
 
 
