@@ -125,7 +125,7 @@ var baseSettings = [
   // nightly backups older than this are deleted after a complete backup (shared/services/operations/backups.py)
   { name: 'INNING_BACKUP_RETENTION_DAYS', value: '35' }
   // goes on with a backup cut short by its time budget (functions/operations.py resume_backup)
-  { name: 'BACKUP_RESUME_SCHEDULE', value: '0 */15 2-5 * * *' }
+  { name: 'BACKUP_RESUME_SCHEDULE', value: '0 */15 2-4 * * *' }
 ]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {

@@ -71,6 +71,26 @@ def test_backup_retention_and_resume_are_set() -> None:
     assert 'schedule="%BACKUP_RESUME_SCHEDULE%"' in operations
 
 
+def test_the_backup_is_done_before_the_settlement_run_starts() -> None:
+    """failure7 finding 5: the resume window (02:00-05:45) overlapped the 05:00 settlement
+    run; a backup taken across it restored a run without its settlements."""
+    import re
+
+    api = bicep("app/api.bicep")
+
+    def schedule(name: str) -> str:
+        found = re.search(rf"name: '{name}', value: '([^']+)'", api)
+        assert found is not None, name
+        return found.group(1)
+
+    _, minutes, hours, *_ = schedule("BACKUP_RESUME_SCHEDULE").split()
+    last_hour = max(int(h) for h in re.split(r"[-,]", hours))
+    last_start = last_hour * 60 + max(range(0, 60, int(minutes.split("/")[1])))
+    settles_at = int(schedule("SETTLEMENT_SCHEDULE").split()[2]) * 60
+    budget_and_timeout = 10  # a resume stops starting tables at six minutes; the host kills at ten
+    assert last_start + budget_and_timeout <= settles_at
+
+
 def test_the_plan_is_zone_redundant_and_claims_no_health_check() -> None:
     api = bicep("app/api.bicep")
     assert "zoneRedundant: zoneRedundant" in api
