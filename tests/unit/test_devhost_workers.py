@@ -40,3 +40,35 @@ def test_no_more_invocations_at_once_than_the_pool_holds() -> None:
         t.join()
     pool.shutdown()
     assert peak == 2
+
+
+def test_an_invocation_past_the_function_timeout_fails_as_in_azure(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """failure7 finding 11: host.json's functionTimeout was read and never applied; a slow
+    invocation succeeded locally where Azure fails it (and retries or poisons its message)."""
+    import time
+
+    import pytest
+    from azure.functions.timer import TimerRequest
+
+    from tools.devhost.config import HostConfig
+    from tools.devhost.host import LocalHost
+    from tools.devhost.workers import FunctionTimeout
+
+    app = tmp_path / "function_app.py"
+    app.write_text(
+        "import time\n"
+        "import azure.functions as func\n"
+        "app = func.FunctionApp()\n"
+        "@app.function_name('slow')\n"
+        "@app.timer_trigger(arg_name='timer', schedule='0 0 5 * * *', run_on_startup=False)\n"
+        "def slow(timer: func.TimerRequest) -> None:\n"
+        "    time.sleep(2)\n"
+    )
+    config = HostConfig.from_dict({"version": "2.0", "functionTimeout": "00:00:01"})
+    host = LocalHost(app, config)
+    started = time.monotonic()
+    with pytest.raises(FunctionTimeout, match="functionTimeout"):
+        host.run(host.specs["slow"], TimerRequest(past_due=False))
+    assert time.monotonic() - started < 1.9  # failed at the timeout, not at the end
+    quick = WorkerPool(2)
+    assert quick.call(lambda: 7, timeout=1.0) == 7

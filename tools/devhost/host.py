@@ -95,7 +95,7 @@ class LocalHost:
         return self._blobs
 
     def run(self, spec: FunctionSpec, value: Any) -> Any:
-        outcome = self.workers.call(invoke, spec, value)
+        outcome = self.workers.call(invoke, spec, value, timeout=self.config.function_timeout)
         for out in spec.outputs:
             produced = outcome.outputs.get(out.name)
             if produced is not None:
