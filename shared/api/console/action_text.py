@@ -48,6 +48,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan_debit_failed": ("Incasso mislukt", "Direct debit failed"),
     "direct_debit_file": ("Incassobestand", "Direct debit file"),
     "direct_debit_failure": ("Incassobestand niet gemaakt", "Direct debit file failed"),
+    "direct_debit_missed": ("Incassobestand te laat", "Direct debit file too late"),
     "direct_debit_withdrawn": ("Incasso intrekken", "Withdraw direct debit"),
     "unmatched_status_report": ("Onbekende bankterugmelding", "Unmatched bank report"),
     "refund_failed": ("Terugbetaling mislukt", "Refund failed"),
@@ -164,6 +165,9 @@ _TITLES = shapes(
         (r"^(.+): debtor (\S+)$", lambda m: f"{m[1]}: debiteur {m[2]}"),
         (r"^Dunning step for debtor (\S+) refused: (.*)$",
          lambda m: f"Aanmaningsstap voor debiteur {m[1]} geweigerd: {m[2]}"),
+        (r"^The direct debit file for (\S+) was not made in time \((\d+) collections\): nothing was sent to the bank; each installment is collected again on a later day$",
+         lambda m: f"Het incassobestand voor {m[1]} is niet op tijd gemaakt ({m[2]} incasso's): "
+                   "er is niets naar de bank gegaan; elke termijn wordt op een latere dag opnieuw geïncasseerd"),
         (r"^Statement file (.+) refused: (.*)$",
          lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",

@@ -164,6 +164,12 @@ class DirectDebitDesk:
             day, encoded_client = row.rk.split("|", 1)
             client_id = decode(encoded_client)
             on = date(int(day[:4]), int(day[4:6]), int(day[6:]))
+            if on <= today:
+                # the timer was down past the day the file was due: the bank cannot collect on
+                # a day gone, and the debtors were told that day (failure7 finding 9)
+                self._missed(client_id, on)
+                self._done(row)
+                continue
             try:
                 name = self._build(client_id, on)
             except (DirectDebitError, SepaFileError) as exc:
@@ -171,11 +177,47 @@ class DirectDebitDesk:
                 continue  # the row stays: the file is built once the client's setup is fixed
             if name:
                 built.append(name)
-            try:
-                self.store.delete(PENDING, row.pk, row.rk, row.etag)
-            except PreconditionFailed:
-                continue  # an item arrived meanwhile: the row stays for the next build
+            self._done(row)
         return built
+
+    def _done(self, row: Row) -> None:
+        try:
+            self.store.delete(PENDING, row.pk, row.rk, row.etag)
+        except PreconditionFailed:
+            pass  # an item arrived meanwhile: the row stays for the next build
+
+    def _missed(self, client_id: str, on: date) -> None:
+        """Withdraw the collections of a file made too late (none of them reached a bank: a
+        written file is never touched); each plan's next run sees its collection withdrawn and
+        files its installment again for a day ahead. One item says so."""
+        pk = join(encode(client_id), on.strftime("%Y%m%d"))
+        missed = 0
+        for r in all_rows(self.store, COLLECTIONS, pk=pk):
+            if r.data.get("Withdrawn"):
+                continue
+            name = r.data.get("File")
+            if name and self.files.exists(CONTAINER, str(name)):
+                continue  # in a file made in time: the bank has it
+            r.data["Withdrawn"] = True
+            r.data["Missed"] = True
+            try:
+                self.store.replace(COLLECTIONS, r)
+            except PreconditionFailed:
+                continue  # a builder or a withdrawal got there first: theirs stands
+            missed += 1
+        if not missed:
+            return
+        now = self.clock.now()
+        try:
+            self.repos.actions.add(ActionItem(
+                client_id=client_id, action_id=f"sdd-missed-{on:%Y%m%d}", kind="direct_debit_missed",
+                title=f"The direct debit file for {on:%d-%m-%Y} was not made in time ({missed} "
+                      "collections): nothing was sent to the bank; each installment is collected "
+                      "again on a later day",
+                created_at=now, detail={"collection_date": on.isoformat(), "collections": missed},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # told already
 
     def _build(self, client_id: str, on: date) -> str | None:
         """Claim the collections not yet in a file (ETag-guarded, so a collection goes into

@@ -65,6 +65,7 @@ def test_a_partial_transfer_files_the_rest_anew(plans):
     pay(world, client, "bank-1", 5_000, date(2026, 1, 22))
     assert _debits(world, plan_id) == [(1, "150.00", "withdrawn"), (1, "100.00", "submitted")]
     run_day(world, date(2026, 1, 24))
+    run_day(world, date(2026, 1, 25))  # the rest's file: two days before its date
     run_day(world, date(2026, 1, 27))  # the rest's date: five days after the transfer
     assert status(world, plan_id)[1][0] == ("paid", "150.00")
     assert _live(world, client) == 15_000

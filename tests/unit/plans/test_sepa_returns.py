@@ -246,3 +246,27 @@ def test_a_return_in_the_bank_statement_before_booking_is_recognised(plans):
     assert _actions(world, "unmatched_return") == []
     run_day(world, date(2026, 1, 26))  # its date: nothing is booked for it
     assert a.call("GET", f"{BASE}/{plan_id}").body["installments"][0]["paid"] == "0.00"
+
+
+def test_a_file_the_timer_was_too_late_for_is_never_made_and_the_installment_filed_again(plans):
+    """failure7 finding 9: after a timer outage the catch-up wrote a pain.008 asking the bank
+    to collect on a day gone (the day the debtors were told), with the usual "upload it" item;
+    and the plan's run booked that collection as paid although no bank ever had it."""
+    world, _ = plans
+    a = world.agency_a
+    plan_id = _running_direct_debit(world)
+    run_day(world, date(2026, 1, 21))  # filed for 26 January; its file is due on the 24th
+    # the installment timer is down from the 22nd and comes back on the 28th
+    run_day(world, date(2026, 1, 28))
+    assert world.services.files.names(CONTAINER) == []  # no file for a day gone
+    [missed] = _actions(world, "direct_debit_missed")
+    assert "26-01-2026" in missed["title"] and "nothing was sent" in missed["title"]
+    assert _actions(world, "direct_debit_file") == []
+    got = a.call("GET", f"{BASE}/{plan_id}").body
+    first = got["direct_debits"][0]
+    assert (first["state"], first["attempt"]) == ("withdrawn", 1)
+    assert got["installments"][0]["paid"] == "0.00"  # never booked as collected
+    again = [d for d in got["direct_debits"] if d["attempt"] == 2]
+    assert again and again[0]["collection_date"] > "2026-01-28", got["direct_debits"]
+    run_day(world, date(2026, 1, 29))  # the next day: nothing told twice
+    assert len(_actions(world, "direct_debit_missed")) == 1
