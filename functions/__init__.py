@@ -14,10 +14,16 @@ others. The pattern::
 
     @bp.function_name("run_something")
     @bp.queue_trigger(arg_name="msg", queue_name="something", connection="AzureWebJobsStorage")
-    def run_something(msg: func.QueueMessage) -> None:
+    def run_something(msg: func.QueueMessage, context: func.Context) -> None:
         from shared import bootstrap  # here, not at the top: see above
 
         bootstrap.services().something.run(msg.get_body())
+
+Every function takes ``context: func.Context`` (exactly that annotation: the worker passes the
+invocation context by that parameter name and refuses any other type). It is not used in the
+body: ``shared.telemetry.instrument`` reads the host's trace and invocation id from it, so the
+function's spans and logs join the invocation the host records (``tests/unit/telemetry/
+test_host_trace_context.py`` holds every registered function to it).
 
 Types needed only in signatures go under ``if TYPE_CHECKING:``. The guard is
 ``tests/unit/test_cold_start.py``: ``import function_app`` must not load the heavy modules it

@@ -54,7 +54,7 @@ def to_api_request(req: func.HttpRequest) -> ApiRequest:
     methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
     auth_level=func.AuthLevel.ANONYMOUS,
 )
-def integration_api(req: func.HttpRequest) -> func.HttpResponse:
+def integration_api(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared.api.router import internal_error
 
     try:

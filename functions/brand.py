@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("brand_images")
 @bp.route(route="brand/{client}/{name}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def brand_images(req: func.HttpRequest) -> func.HttpResponse:
+def brand_images(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
 
     found = bootstrap.services().house_style_images.image(

@@ -18,7 +18,7 @@ log = logging.getLogger("inning.callbacks")
     methods=["GET", "POST"],
     auth_level=func.AuthLevel.ANONYMOUS,
 )
-def provider_callback(req: func.HttpRequest) -> func.HttpResponse:
+def provider_callback(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
     from shared.services.callbacks import CallbackRejected
 

@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("console_pages")
 @bp.route(route="console/{*rest}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS)
-def console_pages(req: func.HttpRequest) -> func.HttpResponse:
+def console_pages(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
     from shared.api.console.app import ConsoleApp
     from shared.api.http import ApiRequest

@@ -12,7 +12,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("console_job")
 @bp.queue_trigger(arg_name="msg", queue_name="console-jobs", connection="AzureWebJobsStorage")
-def console_job(msg: func.QueueMessage) -> None:
+def console_job(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     services = bootstrap.services()

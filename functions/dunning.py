@@ -16,7 +16,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("daily_dunning")
 @bp.timer_trigger(arg_name="timer", schedule="%DUNNING_SCHEDULE%", run_on_startup=False)
-def daily_dunning(timer: func.TimerRequest) -> None:
+def daily_dunning(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().dunning.fan_out()
@@ -24,7 +24,7 @@ def daily_dunning(timer: func.TimerRequest) -> None:
 
 @bp.function_name("run_dunning_client")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run", connection="AzureWebJobsStorage")
-def run_dunning_client(msg: func.QueueMessage) -> None:
+def run_dunning_client(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     services = bootstrap.services()
@@ -41,7 +41,7 @@ def run_dunning_client(msg: func.QueueMessage) -> None:
 
 @bp.function_name("drain_dunning_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="dunning-run-poison", connection="AzureWebJobsStorage")
-def drain_dunning_poison(msg: func.QueueMessage) -> None:
+def drain_dunning_poison(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().poison.drain_delivered(

@@ -14,7 +14,7 @@ log = logging.getLogger("inning.inbound")
 
 @bp.function_name("read_inbound_mail")
 @bp.timer_trigger(arg_name="timer", schedule="%INBOUND_MAIL_SCHEDULE%", run_on_startup=False)
-def read_inbound_mail(timer: func.TimerRequest) -> None:
+def read_inbound_mail(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     report = bootstrap.services().inbox_reader.run()

@@ -10,7 +10,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("installment_run")
 @bp.timer_trigger(arg_name="timer", schedule="%INSTALLMENT_SCHEDULE%", run_on_startup=False)
-def installment_run(timer: func.TimerRequest) -> None:
+def installment_run(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().plans.fan_out()
@@ -18,7 +18,7 @@ def installment_run(timer: func.TimerRequest) -> None:
 
 @bp.function_name("process_installments")
 @bp.queue_trigger(arg_name="msg", queue_name="installments", connection="AzureWebJobsStorage")
-def process_installments(msg: func.QueueMessage) -> None:
+def process_installments(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
     from shared.services.queue_jobs import process_installments as work
 

@@ -21,7 +21,7 @@ def _page(status: int, title: str, text: str) -> func.HttpResponse:
 
 @bp.function_name("link_office365_callback")
 @bp.route(route="link/office365/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def link_office365_callback(req: func.HttpRequest) -> func.HttpResponse:
+def link_office365_callback(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
     from shared.domain.messaging import PermanentSendError, TransientSendError
     from shared.services.errors import ServiceError
@@ -41,7 +41,7 @@ def link_office365_callback(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.function_name("link_mollie_callback")
 @bp.route(route="link/mollie/callback", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def link_mollie_callback(req: func.HttpRequest) -> func.HttpResponse:
+def link_mollie_callback(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
     from shared.adapters.mollie import MollieError
     from shared.services.errors import ServiceError
@@ -57,7 +57,7 @@ def link_mollie_callback(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.function_name("prune_mollie_credentials")
 @bp.timer_trigger(arg_name="timer", schedule="%BACKUP_SCHEDULE%", run_on_startup=False)
-def prune_mollie_credentials(timer: func.TimerRequest) -> None:
+def prune_mollie_credentials(timer: func.TimerRequest, context: func.Context) -> None:
     """Nightly (with the backup's schedule): the kept credential of a Mollie account a
     client replaced or unlinked goes once no payment made with it can change any more
     (shared/services/linking/mollie_retention.py). Only names are logged."""

@@ -39,7 +39,7 @@ def _drain(channel: str, msg: func.QueueMessage) -> None:
 
 @bp.function_name("send_email")
 @bp.queue_trigger(arg_name="msg", queue_name="send-email", connection="AzureWebJobsStorage")
-def send_email(msg: func.QueueMessage) -> None:
+def send_email(msg: func.QueueMessage, context: func.Context) -> None:
     from shared.domain.messaging import Channel
 
     _deliver(msg, Channel.EMAIL)
@@ -47,7 +47,7 @@ def send_email(msg: func.QueueMessage) -> None:
 
 @bp.function_name("send_sms")
 @bp.queue_trigger(arg_name="msg", queue_name="send-sms", connection="AzureWebJobsStorage")
-def send_sms(msg: func.QueueMessage) -> None:
+def send_sms(msg: func.QueueMessage, context: func.Context) -> None:
     from shared.domain.messaging import Channel
 
     _deliver(msg, Channel.SMS)
@@ -55,7 +55,7 @@ def send_sms(msg: func.QueueMessage) -> None:
 
 @bp.function_name("send_whatsapp")
 @bp.queue_trigger(arg_name="msg", queue_name="send-whatsapp", connection="AzureWebJobsStorage")
-def send_whatsapp(msg: func.QueueMessage) -> None:
+def send_whatsapp(msg: func.QueueMessage, context: func.Context) -> None:
     from shared.domain.messaging import Channel
 
     _deliver(msg, Channel.WHATSAPP)
@@ -63,7 +63,7 @@ def send_whatsapp(msg: func.QueueMessage) -> None:
 
 @bp.function_name("send_letter")
 @bp.queue_trigger(arg_name="msg", queue_name="send-letter", connection="AzureWebJobsStorage")
-def send_letter(msg: func.QueueMessage) -> None:
+def send_letter(msg: func.QueueMessage, context: func.Context) -> None:
     from shared.domain.messaging import Channel
 
     _deliver(msg, Channel.LETTER)
@@ -71,7 +71,7 @@ def send_letter(msg: func.QueueMessage) -> None:
 
 @bp.function_name("send_robocall")
 @bp.queue_trigger(arg_name="msg", queue_name="send-robocall", connection="AzureWebJobsStorage")
-def send_robocall(msg: func.QueueMessage) -> None:
+def send_robocall(msg: func.QueueMessage, context: func.Context) -> None:
     from shared.domain.messaging import Channel
 
     _deliver(msg, Channel.ROBOCALL)
@@ -79,13 +79,13 @@ def send_robocall(msg: func.QueueMessage) -> None:
 
 @bp.function_name("drain_email_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-email-poison", connection="AzureWebJobsStorage")
-def drain_email_poison(msg: func.QueueMessage) -> None:
+def drain_email_poison(msg: func.QueueMessage, context: func.Context) -> None:
     _drain("email", msg)
 
 
 @bp.function_name("drain_sms_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-sms-poison", connection="AzureWebJobsStorage")
-def drain_sms_poison(msg: func.QueueMessage) -> None:
+def drain_sms_poison(msg: func.QueueMessage, context: func.Context) -> None:
     _drain("sms", msg)
 
 
@@ -93,13 +93,13 @@ def drain_sms_poison(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(
     arg_name="msg", queue_name="send-whatsapp-poison", connection="AzureWebJobsStorage"
 )
-def drain_whatsapp_poison(msg: func.QueueMessage) -> None:
+def drain_whatsapp_poison(msg: func.QueueMessage, context: func.Context) -> None:
     _drain("whatsapp", msg)
 
 
 @bp.function_name("drain_letter_poison")
 @bp.queue_trigger(arg_name="msg", queue_name="send-letter-poison", connection="AzureWebJobsStorage")
-def drain_letter_poison(msg: func.QueueMessage) -> None:
+def drain_letter_poison(msg: func.QueueMessage, context: func.Context) -> None:
     _drain("letter", msg)
 
 
@@ -107,13 +107,13 @@ def drain_letter_poison(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(
     arg_name="msg", queue_name="send-robocall-poison", connection="AzureWebJobsStorage"
 )
-def drain_robocall_poison(msg: func.QueueMessage) -> None:
+def drain_robocall_poison(msg: func.QueueMessage, context: func.Context) -> None:
     _drain("robocall", msg)
 
 
 @bp.function_name("scan_mail_bounces")
 @bp.timer_trigger(arg_name="timer", schedule="%BOUNCE_SCAN_SCHEDULE%", run_on_startup=False)
-def scan_mail_bounces(timer: func.TimerRequest) -> None:
+def scan_mail_bounces(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().messaging.scan_bounces()

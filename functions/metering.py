@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("usage_month_open")
 @bp.timer_trigger(arg_name="timer", schedule="%USAGE_MONTH_SCHEDULE%", run_on_startup=False)
-def usage_month_open(timer: func.TimerRequest) -> None:
+def usage_month_open(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().managed_invoices.fan_out()
@@ -19,7 +19,7 @@ def usage_month_open(timer: func.TimerRequest) -> None:
 
 @bp.function_name("open_usage_month")
 @bp.queue_trigger(arg_name="msg", queue_name="usage-month", connection="AzureWebJobsStorage")
-def open_usage_month(msg: func.QueueMessage) -> None:
+def open_usage_month(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
     from shared.services.queue_jobs import open_usage_month as work
 

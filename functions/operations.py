@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("backup_tables")
 @bp.timer_trigger(arg_name="timer", schedule="%BACKUP_SCHEDULE%", run_on_startup=False)
-def backup_tables(timer: func.TimerRequest) -> None:
+def backup_tables(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
     from shared.services.operations.backups import TIMER_BUDGET_SECONDS, back_up
 
@@ -23,7 +23,7 @@ def backup_tables(timer: func.TimerRequest) -> None:
 
 @bp.function_name("resume_backup")
 @bp.timer_trigger(arg_name="timer", schedule="%BACKUP_RESUME_SCHEDULE%", run_on_startup=False)
-def resume_backup(timer: func.TimerRequest) -> None:
+def resume_backup(timer: func.TimerRequest, context: func.Context) -> None:
     """Goes on with tonight's backup when a run stopped at its budget (or was cut off)."""
     from shared import bootstrap
     from shared.services.operations.backups import TIMER_BUDGET_SECONDS, resume
@@ -36,7 +36,7 @@ def resume_backup(timer: func.TimerRequest) -> None:
 
 @bp.function_name("watch_operations")
 @bp.timer_trigger(arg_name="timer", schedule="%WATCH_SCHEDULE%", run_on_startup=False)
-def watch_operations(timer: func.TimerRequest) -> None:
+def watch_operations(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
     from shared.services.operations.watch import watch
 

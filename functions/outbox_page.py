@@ -23,7 +23,7 @@ def _page(title: str, body: str) -> func.HttpResponse:
 
 @bp.function_name("outbox_page")
 @bp.route(route="outbox/{client?}/{key?}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def outbox_page(req: func.HttpRequest) -> func.HttpResponse:
+def outbox_page(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
 
     services = bootstrap.services()

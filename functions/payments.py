@@ -15,7 +15,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("mollie_webhook")
 @bp.route(route="mollie/webhook", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
+def mollie_webhook(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
 
     payment_id = (req.form.get("id") if req.form else None) or ""
@@ -33,7 +33,7 @@ def mollie_webhook(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.function_name("process_mollie_webhook")
 @bp.queue_trigger(arg_name="msg", queue_name="mollie-webhook", connection="AzureWebJobsStorage")
-def process_mollie_webhook(msg: func.QueueMessage) -> None:
+def process_mollie_webhook(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     services = bootstrap.services()
@@ -46,7 +46,7 @@ def process_mollie_webhook(msg: func.QueueMessage) -> None:
 @bp.route(
     route="pay/simulate/{payment_id}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS
 )
-def payment_simulation(req: func.HttpRequest) -> func.HttpResponse:
+def payment_simulation(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     from shared import bootstrap
     from shared.domain.money import format_eur_nl
     from shared.services.errors import ServiceError

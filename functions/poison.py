@@ -13,7 +13,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 @bp.queue_trigger(
     arg_name="msg", queue_name="mollie-webhook-poison", connection="AzureWebJobsStorage"
 )
-def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
+def drain_mollie_webhook_poison(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().poison.drain_delivered(
@@ -25,7 +25,7 @@ def drain_mollie_webhook_poison(msg: func.QueueMessage) -> None:
 @bp.queue_trigger(
     arg_name="msg", queue_name="webjobs-blobtrigger-poison", connection="AzureWebJobsStorage"
 )
-def drain_blob_trigger_poison(msg: func.QueueMessage) -> None:
+def drain_blob_trigger_poison(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().poison.drain_delivered(
@@ -38,7 +38,7 @@ def drain_blob_trigger_poison(msg: func.QueueMessage) -> None:
 
 @bp.function_name("sweep_poison_queues")
 @bp.timer_trigger(arg_name="timer", schedule="%POISON_SWEEP_SCHEDULE%", run_on_startup=False)
-def sweep_poison_queues(timer: func.TimerRequest) -> None:
+def sweep_poison_queues(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     services = bootstrap.services()

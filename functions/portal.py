@@ -34,12 +34,12 @@ def _serve(req: func.HttpRequest, path: str) -> func.HttpResponse:
 
 @bp.function_name("portal_link")
 @bp.route(route="p/{token}/{action?}", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
-def portal_link(req: func.HttpRequest) -> func.HttpResponse:
+def portal_link(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     action = req.route_params.get("action")
     return _serve(req, f"/p/{req.route_params['token']}" + (f"/{action}" if action else ""))
 
 
 @bp.function_name("portal_pages")
 @bp.route(route="portal/{*rest}", methods=["GET", "POST"], auth_level=func.AuthLevel.ANONYMOUS)
-def portal_pages(req: func.HttpRequest) -> func.HttpResponse:
+def portal_pages(req: func.HttpRequest, context: func.Context) -> func.HttpResponse:
     return _serve(req, "/portal/" + req.route_params.get("rest", ""))

@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("check_statutory_rates")
 @bp.timer_trigger(arg_name="timer", schedule="%DUNNING_SCHEDULE%", run_on_startup=False)
-def check_statutory_rates(timer: func.TimerRequest) -> None:
+def check_statutory_rates(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().statutory_rates.check()

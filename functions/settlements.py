@@ -11,7 +11,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 @bp.function_name("settlement_run")
 @bp.timer_trigger(arg_name="timer", schedule="%SETTLEMENT_SCHEDULE%", run_on_startup=False)
-def settlement_run(timer: func.TimerRequest) -> None:
+def settlement_run(timer: func.TimerRequest, context: func.Context) -> None:
     from shared import bootstrap
 
     bootstrap.services().settlement_runs.fan_out()
@@ -19,7 +19,7 @@ def settlement_run(timer: func.TimerRequest) -> None:
 
 @bp.function_name("run_settlement_agency")
 @bp.queue_trigger(arg_name="msg", queue_name="settlement-run", connection="AzureWebJobsStorage")
-def run_settlement_agency(msg: func.QueueMessage) -> None:
+def run_settlement_agency(msg: func.QueueMessage, context: func.Context) -> None:
     from shared import bootstrap
     from shared.services.queue_jobs import run_settlement_agency as work
 

@@ -18,7 +18,7 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]
     connection="AzureWebJobsStorage",
     source=func.BlobSource.EVENT_GRID,
 )
-def ingest_statement(blob: func.InputStream) -> None:
+def ingest_statement(blob: func.InputStream, context: func.Context) -> None:
     from shared import bootstrap
 
     name = (blob.name or "").split("/", 1)[-1]  # "statements/<agency>/<file>" -> "<agency>/<file>"

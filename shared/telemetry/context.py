@@ -1,14 +1,16 @@
 """The operation an invocation belongs to, carried from an HTTP request or a timer through
 every queue message it causes.
 
-An operation id is a W3C trace id (32 hex digits). An HTTP request brings one in its
-``traceparent`` header (or gets a new one); a timer starts a new one; a queue message carries
-the operation that queued it in its JSON body under ``"traceparent"``, put there by the queue
-adapter (:func:`stamp`). So a daily dunning run, the per-client run it fans out and every
-message those runs send share one operation id, which is Application Insights'
-``operation_Id`` when telemetry is on (:mod:`shared.telemetry.spans`).
+An operation id is a W3C trace id (32 hex digits). An invocation joins the trace the Functions
+host started for it (``context.trace_context``), which for an HTTP request continues the
+request's own ``traceparent`` header; a queue message carries the operation that queued it in
+its JSON body under ``"traceparent"``, put there by the queue adapter (:func:`stamp`), and that
+one wins (:func:`shared.telemetry.instrument.parent_for`). So a daily dunning run, the
+per-client run it fans out and every message those runs send share one operation id, which is
+Application Insights' ``operation_Id`` when telemetry is on (:mod:`shared.telemetry.instrument`).
 
-Alongside it the context holds the ids a log line should carry: client, run and message."""
+Alongside it the context holds the ids a log line should carry: client, run, message and the
+host's invocation id (which the host's own records for the invocation carry too)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from typing import Any
 
 TRACEPARENT_KEY = "traceparent"
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
-FIELDS = ("client_id", "run_id", "message_id")
+FIELDS = ("client_id", "run_id", "message_id", "invocation_id")
 
 
 @dataclass(frozen=True)
@@ -95,8 +97,8 @@ def bind(**fields: str | None) -> Iterator[None]:
 
 
 def log_fields() -> dict[str, str]:
-    """What every log line carries: operation id and whichever of client, run and message
-    ids are known."""
+    """What every log line carries: operation id and whichever of client, run, message and
+    invocation ids are known."""
     op = _current.get()
     if op is None:
         return {}

@@ -100,6 +100,7 @@ def test_a_failure_before_the_router_still_answers_with_the_envelope(monkeypatch
     import azure.functions as func
 
     from functions import api as api_function
+    from tools.devhost.invoke import LocalContext
 
     def broken() -> None:
         raise RuntimeError("no storage configured")
@@ -108,7 +109,9 @@ def test_a_failure_before_the_router_still_answers_with_the_envelope(monkeypatch
     request = func.HttpRequest("GET", "http://localhost/api/v1/clients", body=b"",
                                route_params={"path": "clients"})  # fmt: skip
     with caplog.at_level(logging.ERROR, logger="inning.api"):
-        response = api_function.integration_api.build().get_user_function()(request)
+        response = api_function.integration_api.build().get_user_function()(
+            request, context=LocalContext("integration_api")
+        )
     assert response.status_code == 500
     body = json.loads(response.get_body())
     assert body["error"]["code"] == "internal"

@@ -44,6 +44,7 @@ def test_images_are_checked_by_type_and_size(world: World, tenants: Tenants) -> 
 def test_the_brand_function_serves_an_image(world: World, tenants: Tenants, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from functions.brand import brand_images
     from shared import bootstrap
+    from tools.devhost.invoke import LocalContext
 
     monkeypatch.setattr(bootstrap, "services", lambda: world.services)
     url = world.services.house_style_images.store(_client(world, tenants.c1), "logo", PNG)
@@ -52,7 +53,7 @@ def test_the_brand_function_serves_an_image(world: World, tenants: Tenants, monk
     def get(client: str, image: str) -> func.HttpResponse:
         req = func.HttpRequest("GET", f"/api/brand/{client}/{image}", body=b"",
                                route_params={"client": client, "name": image})  # fmt: skip
-        return brand_images.build().get_user_function()(req)  # type: ignore[no-any-return]
+        return brand_images.build().get_user_function()(req, context=LocalContext("brand_images"))  # type: ignore[no-any-return]
 
     served = get(tenants.c1, name)
     assert served.status_code == 200 and served.get_body() == PNG

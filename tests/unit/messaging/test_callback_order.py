@@ -78,6 +78,7 @@ def test_signed_but_malformed_bodies_are_refused_by_the_service(sent, body):  # 
 @pytest.mark.parametrize("body", MALFORMED)
 def test_signed_but_malformed_bodies_are_a_400_at_the_http_function(sent, body, monkeypatch):  # noqa: F811
     from functions.callbacks import provider_callback
+    from tools.devhost.invoke import LocalContext
 
     world, _, service = sent
     object.__setattr__(world.services, "callbacks", service)
@@ -88,5 +89,7 @@ def test_signed_but_malformed_bodies_are_a_400_at_the_http_function(sent, body, 
     ):  # fmt: skip
         request = func.HttpRequest("POST", f"http://localhost/api/callbacks/{provider}", headers={header: signature},
                                    params={}, route_params={"provider": provider}, body=body)  # fmt: skip
-        reply = provider_callback.build().get_user_function()(request)
+        reply = provider_callback.build().get_user_function()(
+            request, context=LocalContext("provider_callback")
+        )
         assert reply.status_code in (200, 400), (provider, body[:40], reply.status_code)

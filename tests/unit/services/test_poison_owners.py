@@ -15,6 +15,7 @@ from shared.services.errors import Invalid
 from tests.faults.checks import all_actions
 from tests.faults.world import build, portfolio
 from tests.unit.api.conftest import client_row
+from tools.devhost.invoke import LocalContext
 
 CAUSE = "ValueError: installment 3 of plan P1 has no due date"
 
@@ -23,7 +24,7 @@ def _five_times(function, body: bytes) -> int:
     failures = 0
     for _ in range(5):  # host.json maxDequeueCount
         try:
-            function(func.QueueMessage(id="m1", body=body))
+            function(func.QueueMessage(id="m1", body=body), context=LocalContext("job"))
         except ValueError:
             failures += 1
     return failures
