@@ -118,10 +118,12 @@ class ConsoleJobs:
         total: int,
         title: str,
         clients: Sequence[str] = (),
+        lang: str = "",
     ) -> Job:
         """Store the input, record the job, then queue it (the message only names it: a lost
         message leaves a queued job that :meth:`requeue` can send again). ``clients``: every
-        client the job reads when more than its own (an agency's report of all its clients)."""
+        client the job reads when more than its own (an agency's report of all its clients);
+        ``lang``: the language of the person asking, which the file the job makes speaks."""
         if kind not in self.works:
             raise ValueError(f"no work of kind {kind!r}")
         now = self.clock.now()
@@ -129,7 +131,7 @@ class ConsoleJobs:
         JobFiles(self.files, client_id, job_id).put("input", data)
         covered = tuple(dict.fromkeys(clients)) if clients else (client_id,)
         job = self.jobs.add(Job(client_id, job_id, kind, started_by, now, now, total=total,
-                                title=title, clients=covered))  # fmt: skip
+                                title=title, clients=covered, lang=lang))  # fmt: skip
         self._send(job)
         return job
 
@@ -199,6 +201,11 @@ class ConsoleJobs:
         if data is None:
             raise NotFound("the job has no file (yet)")
         return data, job.result_name or "result", job.result_type or "application/octet-stream"
+
+    def kept(self, job: Job, part: str) -> bytes | None:
+        """A blob the job's work kept beside its file (a job already looked up with
+        :meth:`get`, so under its own client)."""
+        return JobFiles(self.files, job.client_id, job.job_id).get(part)
 
     # -- an upload waiting for the person's confirmation -----------------------------------
     def stash(self, client_id: str, data: bytes) -> str:

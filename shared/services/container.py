@@ -567,10 +567,15 @@ class Services:
         from shared.services.reports.service import ReportWork
 
         def invoice_import() -> JobWork:
-            return InvoiceImportWork(self.imports, self.repos)
+            from shared.api.console.report_words import report_words
+
+            return InvoiceImportWork(self.imports, self.repos, report_words)
 
         def report() -> JobWork:
-            return ReportWork(self.reports, self.repos)
+            # the file speaks the language the job recorded, in the console's own words
+            from shared.api.console.report_words import report_words
+
+            return ReportWork(self.reports, self.repos, report_words)
 
         works = {"invoice-import": invoice_import, "report": report}
         return ConsoleJobs(

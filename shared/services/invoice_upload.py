@@ -6,6 +6,11 @@ The payload is what the preview produced: the valid rows as invoice drafts with 
 index, and the rows already rejected then. A chunk is an idempotent upsert by the client's
 invoice numbers; its rejected rows are kept as a blob named after the chunk, so a redelivered
 job message that repeats a chunk overwrites the same blob and counts nothing twice.
+
+The file of rejected rows is written in the language the job recorded (its headers and the
+reasons the console knows, spelled for the person's Excel: Dutch ``;``); beside it the rows
+are kept as they were refused (``rejected.json``), so the job page shows them in the language
+of whoever looks.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -24,10 +29,12 @@ from shared.domain.spreadsheet import csv_cell
 from shared.services.batch import BatchResult, RowError
 from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.imports import ImportService, InvoiceDraft
+from shared.services.reports.words import CODES, ReportWords
 from shared.services.repositories import Repositories
 
 CHUNK = 250  # rows per job step: a few entity-group transactions, progress every few seconds
 AT_ONCE = 500  # a file of up to this many rows is imported while the page waits
+REJECTED_ROWS = "rejected.json"  # the job's refused rows as refused (index, field, message)
 
 
 @dataclass(frozen=True)
@@ -90,13 +97,24 @@ def line_of(index: int) -> int:
     return index + 2
 
 
-def rejected_csv(errors: Sequence[RowError]) -> bytes:
+def rejected_csv(errors: Sequence[RowError], words: ReportWords = CODES) -> bytes:
+    spelling = words.spelling
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["line", "field", "reason"])
+    writer = csv.writer(out, delimiter=spelling.delimiter, lineterminator="\r\n")
+    writer.writerow(words.rejected_columns)
     for e in sorted(errors, key=lambda e: (e.index, e.field or "")):
-        writer.writerow([line_of(e.index), csv_cell(e.field or ""), csv_cell(e.message)])
-    return out.getvalue().encode("utf-8")
+        writer.writerow(
+            [line_of(e.index), csv_cell(e.field or ""), csv_cell(words.reason(e.message))]
+        )
+    return ("\ufeff" if spelling.bom else "").encode() + out.getvalue().encode("utf-8")
+
+
+def dump_errors(errors: Sequence[RowError]) -> bytes:
+    return json.dumps([[e.index, e.field, e.message] for e in errors]).encode()
+
+
+def load_errors(data: bytes) -> list[RowError]:
+    return [RowError(int(i), f, str(m)) for i, f, m in json.loads(data)]
 
 
 def import_now(
@@ -112,9 +130,15 @@ def import_now(
 
 
 class InvoiceImportWork:
-    def __init__(self, imports: ImportService, repos: Repositories) -> None:
+    def __init__(
+        self,
+        imports: ImportService,
+        repos: Repositories,
+        words_for: Callable[[str], ReportWords] = lambda lang: CODES,
+    ) -> None:
         self.imports = imports
         self.repos = repos
+        self.words_for = words_for  # the console's words (a job without a language: English)
         self._read: tuple[str, Upload] | None = None
 
     def step(self, job: Job, data: bytes, files: JobFiles) -> Step:
@@ -134,8 +158,7 @@ class InvoiceImportWork:
                 raise JobInputError("the client is gone")
             chunk = upload.rows[job.done : job.done + CHUNK]
             result = self.imports.upsert_invoices(found[0], chunk)
-            files.put(f"rejected-{job.done:07d}.json",
-                      json.dumps([[e.index, e.field, e.message] for e in result.errors]).encode())  # fmt: skip
+            files.put(f"rejected-{job.done:07d}.json", dump_errors(result.errors))
             tally["created"] += result.created
             tally["updated"] += result.updated
             tally["unchanged"] += result.unchanged
@@ -146,7 +169,10 @@ class InvoiceImportWork:
         errors = list(upload.rejected)
         for start in range(0, total, CHUNK):
             part = files.get(f"rejected-{start:07d}.json")
-            errors += [RowError(int(i), f, str(m)) for i, f, m in json.loads(part or b"[]")]
+            errors += load_errors(part or b"[]")
         tally["rejected"] = len({e.index for e in errors})
-        return Step(total, total, tally, finished=True, result=rejected_csv(errors),
+        errors.sort(key=lambda e: (e.index, e.field or ""))
+        files.put(REJECTED_ROWS, dump_errors(errors), "application/json")
+        words = self.words_for(job.lang or "en")
+        return Step(total, total, tally, finished=True, result=rejected_csv(errors, words),
                     result_name=f"rejected-rows-{upload.file.removesuffix('.csv')}.csv", result_type="text/csv; charset=utf-8")  # fmt: skip

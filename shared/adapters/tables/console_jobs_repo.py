@@ -52,6 +52,9 @@ class Job:
     # several clients (an agency's report of all its clients) is shown only to a person who
     # may read each of them, whichever client's partition it is kept in
     clients: tuple[str, ...] = ()
+    # the language of the person who queued it: the file it makes speaks it (a row from
+    # before jobs recorded it has none; the worker then writes English)
+    lang: str = ""
 
     @property
     def covers(self) -> tuple[str, ...]:
@@ -91,6 +94,7 @@ class JobRepository:
                 "ResultType": job.result_type,
                 "Error": job.error,
                 "Clients": json.dumps(list(job.covers), separators=(",", ":")),
+                "Lang": job.lang,
             },
             job.etag,
         )
@@ -119,6 +123,7 @@ class JobRepository:
             error=d.get("Error"),
             etag=row.etag,
             clients=tuple(str(c) for c in json.loads(d.get("Clients") or "[]")),
+            lang=str(d.get("Lang") or ""),
         )
 
     def add(self, job: Job) -> Job:

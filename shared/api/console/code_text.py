@@ -63,6 +63,23 @@ CHANNEL: _Words = {
     "portal": ("portaal", "portal"),
 }
 
+# what a contact-log entry is (the dossier's timeline, the contact-log report)
+CONTACT_KIND: _Words = {
+    "message": ("bericht", "message"),
+    "pause": ("pauze", "pause"),
+    "resume": ("hervat", "resumed"),
+    "payment": ("betaling", "payment"),
+    "note": ("notitie", "note"),
+    "status": ("status", "status"),
+    "dispute": ("betwisting", "dispute"),
+}
+
+# what the usage meter counts: the messages per channel and the invoices under management
+USAGE_ITEM: _Words = {
+    **{code: CHANNEL[code] for code in ("email", "sms", "whatsapp", "letter", "robocall")},
+    "invoice": ("facturen in beheer", "invoices under management"),
+}
+
 # what a provider reported of a message that did not arrive
 DELIVERY: _Words = {
     "bounced": ("onbestelbaar", "bounced"),
@@ -83,6 +100,8 @@ GROUPS: dict[str, _Words] = {
     "debtor_kind": DEBTOR_KIND,
     "action_status": ACTION_STATUS,
     "channel": CHANNEL,
+    "contact_kind": CONTACT_KIND,
+    "usage_item": USAGE_ITEM,
     "delivery": DELIVERY,
     "segment": SEGMENT,
     "language": LANGUAGE,
@@ -96,6 +115,11 @@ def word(group: str, code: object, lang: str) -> str:
     if known is None:
         return value.replace("_", " ")
     return known[0] if lang == "nl" else known[1]
+
+
+def words_of(group: str, lang: str) -> dict[str, str]:
+    """Every code of ``group`` with its word in ``lang`` (for a download's table)."""
+    return {code: word(group, code, lang) for code in GROUPS[group]}
 
 
 def channel_at_start(code: str) -> str:

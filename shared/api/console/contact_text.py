@@ -1,10 +1,11 @@
 """The dossier's timeline and message form in the page's language.
 
 Services write a contact-log entry's summary in English, and the API returns it so
-(integrations and the contact-log report read it; an entry outlives any wording of it). The
-console translates, on Dutch pages, the summaries whose shape it knows, shape by shape (the
-design of :mod:`action_text`); words people typed (a note, a reason, a subject) stay as they
-were written, and a summary of unknown shape is shown as it is rather than guessed at."""
+(integrations read it; an entry outlives any wording of it). The console translates, on Dutch
+pages and in the Dutch contact-log report (:mod:`report_words`), the summaries whose shape it
+knows, shape by shape (the design of :mod:`action_text`); words people typed (a note, a
+reason, a subject) stay as they were written, and a summary of unknown shape is shown as it
+is rather than guessed at."""
 
 from __future__ import annotations
 

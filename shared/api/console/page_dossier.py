@@ -224,7 +224,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <p>{% if system %}<a href="{{ desk.url('/dossier/' + debtor.number|segment) }}">{{ t.dos_hide_system }}</a>{% else %}<a href="{{ desk.url('/dossier/' + debtor.number|segment, system=1) }}">{{ t.dos_show_system }}</a>{% endif %}</p>
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
-{% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ t['dos_kind_' + e.kind.value] }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% set by = author_of(e) %}{% if e.system and not by %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
+{% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ e.kind|word('contact_kind') }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% set by = author_of(e) %}{% if e.system and not by %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
 <td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ by }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
@@ -253,9 +253,7 @@ words(
         "dos_timeline": "Tijdlijn", "dos_show_system": "Toon ook systeemregels",
         "dos_hide_system": "Verberg systeemregels", "dos_when": "Wanneer", "dos_what": "Wat",
         "dos_by": "Door", "dos_system": "systeem", "dos_no_entries": "Nog niets gebeurd.",
-        "dos_kind_message": "bericht", "dos_kind_pause": "pauze", "dos_kind_resume": "hervat",
-        "dos_kind_payment": "betaling", "dos_kind_note": "notitie", "dos_kind_status": "status",
-        "dos_kind_dispute": "betwisting", "dos_error": "Niet gelukt: {reason}",
+        "dos_error": "Niet gelukt: {reason}",
         "done_dos_pause": "De incasso is gepauzeerd.", "done_dos_resume": "De incasso is hervat.",
         "done_dos_promise": "De betaaltoezegging is vastgelegd.", "done_dos_dispute": "De betwisting is vastgelegd.",
         "done_dos_note": "De notitie is toegevoegd.", "dos_open_mail": "Open de e-mail",
@@ -281,9 +279,7 @@ words(
         "dos_timeline": "Timeline", "dos_show_system": "Show system entries too",
         "dos_hide_system": "Hide system entries", "dos_when": "When", "dos_what": "What",
         "dos_by": "By", "dos_system": "system", "dos_no_entries": "Nothing happened yet.",
-        "dos_kind_message": "message", "dos_kind_pause": "pause", "dos_kind_resume": "resumed",
-        "dos_kind_payment": "payment", "dos_kind_note": "note", "dos_kind_status": "status",
-        "dos_kind_dispute": "dispute", "dos_error": "Not done: {reason}",
+        "dos_error": "Not done: {reason}",
         "done_dos_pause": "Dunning is paused.", "done_dos_resume": "Dunning is resumed.",
         "done_dos_promise": "The promise to pay is recorded.", "done_dos_dispute": "The dispute is recorded.",
         "done_dos_note": "The note is added.", "dos_open_mail": "Open the e-mail",

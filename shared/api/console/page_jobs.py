@@ -17,9 +17,11 @@ import io
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
+from shared.api.console.upload_reasons import reason
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.services.errors import ConflictingUpdate, NotFound
+from shared.services.invoice_upload import REJECTED_ROWS, line_of, load_errors
 
 REFRESH_SECONDS = 2
 SHOWN_REJECTED = 200  # rows of the rejected-rows file shown on the page; the file has all
@@ -47,7 +49,7 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 </section>
 {% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
-{% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ r[2] }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
+{% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ reason(r[2], lang) }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
 
 templates(**{"jobs": JOBS, "job": JOB})
@@ -103,12 +105,21 @@ def jobs_page(desk: Desk, rest: list[str]) -> ApiResponse:
     raise NotFound("no such page")
 
 
+def _rejected(desk: Desk, job: Job) -> list[list[str]]:
+    """The refused rows as refused (line, field, the API's reason), for the page to say in
+    the viewer's language; the file speaks the language of whoever started the job. A job
+    finished before the rows were kept beside the file has only the file (English, ",")."""
+    kept = desk.services.console_jobs.kept(job, REJECTED_ROWS)
+    if kept is not None:
+        return [[str(line_of(e.index)), e.field or "", e.message] for e in load_errors(kept)]
+    data, _, _ = desk.services.console_jobs.result(job.client_id, job.job_id)
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+
+
 def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiResponse:
     rejected: list[list[str]] = []
     if job.kind == "invoice-import" and job.status == "done" and job.result_name:
-        data, _, _ = desk.services.console_jobs.result(job.client_id, job.job_id)
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
-        rejected = rows[:SHOWN_REJECTED]
+        rejected = _rejected(desk, job)[:SHOWN_REJECTED]
     stalled = desk.services.console_jobs.stalled(job)
     still = desk.query("still") == "1" or stalled
     percent = round(100 * job.done / job.total) if job.total else (100 if not job.running else 0)
@@ -123,6 +134,7 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
         still=still,
         percent=percent,
         stalled=stalled,
+        reason=reason,
     )
     if job.running and not still:
         answer.headers["Refresh"] = str(REFRESH_SECONDS)

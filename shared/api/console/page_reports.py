@@ -1,14 +1,18 @@
 """Reports: for a date range, open and collected per client and month, dunning results per
-step, the contact log and the usage with its price; each as CSV for Power BI or as Excel
-(into the client's own workbook when it uploaded one and the report is of that client alone). A range over a quarter runs as a
-console job and is downloaded from the job's page. The figures come from
-:mod:`shared.services.reports`; this page only asks and hands over the file."""
+step, the contact log and the usage with its price; each as CSV for Power BI, CSV for Excel
+or as Excel (into the client's own workbook when it uploaded one and the report is of that
+client alone), in the language of the person asking (:mod:`report_words`). A range over a
+quarter runs as a console job, which records that language, and is downloaded from the job's
+page. The figures come from :mod:`shared.services.reports`; this page only asks and hands
+over the file."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
+from shared.api.console import code_text  # noqa: F401 - the |word filter (usage items)
+from shared.api.console.report_words import report_words
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
@@ -37,7 +41,7 @@ REPORTS = """{% extends "shell" %}{% block main %}
 <button type="submit" class="secondary">{{ t.rep_show }}</button></form>
 {% if usage is not none %}<div class="scroll" tabindex="0"><table><caption>{{ t.rep_usage.format(month=month) }}</caption>
 <thead><tr><th scope="col">{{ t.rep_item }}</th><th scope="col" class="num">{{ t.rep_count }}</th><th scope="col" class="num">{{ t.rep_price }}</th><th scope="col" class="num">{{ t.rep_amount }}</th></tr></thead><tbody>
-{% for u in usage %}<tr><th scope="row">{{ u.item }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
+{% for u in usage %}<tr><th scope="row">{{ u.item|word('usage_item') }}</th><td class="num">{{ u.count }}</td><td class="num">{{ u.unit_price }}</td><td class="num">{{ desk.money(u.amount) }}</td></tr>{% endfor %}
 <tr><th scope="row">{{ t.rep_total }}</th><td></td><td></td><td class="num">{{ desk.money(usage_total) }}</td></tr></tbody></table></div>{% endif %}</section>
 <section aria-labelledby="tp-h"><h2 id="tp-h">{{ t.rep_template }}</h2>
 <p>{% if own_template %}{{ t.rep_has_template.format(sheet=own_template) }}{% else %}{{ t.rep_no_template }}{% endif %}</p>
@@ -56,6 +60,7 @@ words(
         "rep_k_open_collected": "Openstaand en geïnd per maand", "rep_k_dunning_results": "Resultaat per aanmaningsstap",
         "rep_k_contact_log": "Contactregistratie", "rep_k_usage": "Verbruik en prijs per maand",
         "rep_start": "Van", "rep_end": "Tot en met", "rep_format": "Formaat", "rep_f_csv": "CSV (Power BI)",
+        "rep_f_csv_excel": "CSV voor Excel (puntkomma, 1.234,56)",
         "rep_f_xlsx": "Excel", "rep_scope": "Opdrachtgevers", "rep_all": "Al mijn opdrachtgevers",
         "rep_download": "Downloaden", "rep_long": "Een periode langer dan een kwartaal wordt op de achtergrond gemaakt; u downloadt het bestand dan van de taakpagina.",
         "rep_usage": "Verbruik in {month}", "rep_usage_title": "Verbruik en prijs per maand", "rep_month": "Maand", "rep_show": "Tonen", "rep_item": "Onderdeel", "rep_count": "Aantal", "rep_price": "Prijs per stuk",
@@ -70,6 +75,7 @@ words(
         "rep_k_open_collected": "Open and collected per month", "rep_k_dunning_results": "Results per dunning step",
         "rep_k_contact_log": "Contact log", "rep_k_usage": "Usage and price per month",
         "rep_start": "From", "rep_end": "Up to and including", "rep_format": "Format", "rep_f_csv": "CSV (Power BI)",
+        "rep_f_csv_excel": "CSV for Excel (comma, 1,234.56)",
         "rep_f_xlsx": "Excel", "rep_scope": "Clients", "rep_all": "All my clients",
         "rep_download": "Download", "rep_long": "A range longer than a quarter is made in the background; you then download the file from the job's page.",
         "rep_usage": "Usage in {month}", "rep_usage_title": "Usage and price per month", "rep_month": "Month", "rep_show": "Show", "rep_item": "Item", "rep_count": "Count", "rep_price": "Unit price",
@@ -140,11 +146,11 @@ def _report(desk: Desk) -> ApiResponse:
             client.client_id, "report", desk.principal.user_id,
             job_input(kind, fmt, [c.client_id for c in clients], start, end),
             total=len(clients) + 1, title=f"{desk.t['rep_k_' + kind]} {start.isoformat()} – {end.isoformat()}",
-            clients=[c.client_id for c in clients],
+            clients=[c.client_id for c in clients], lang=desk.lang,
         )  # fmt: skip
         return desk.redirect(f"/jobs/{job.job_id}")
     made = reports.file(reports.table(kind, clients, start, end), fmt, client, start, end,
-                        covers=[c.client_id for c in clients])  # fmt: skip
+                        covers=[c.client_id for c in clients], words=report_words(desk.lang))  # fmt: skip
     return desk.download(made.data, made.name, made.content_type)
 
 

@@ -128,7 +128,7 @@ def _confirm(desk: Desk) -> ApiResponse:
     upload = Upload.load(data)
     if len(upload.rows) > AT_ONCE:
         job = jobs.start(client.client_id, "invoice-import", desk.principal.user_id, data,
-                         total=len(upload.rows), title=upload.file)  # fmt: skip
+                         total=len(upload.rows), title=upload.file, lang=desk.lang)  # fmt: skip
         jobs.forget(client.client_id, token)
         return desk.redirect(f"/jobs/{job.job_id}")
     result = import_now(desk.services.imports, desk.services.repos, client.client_id, upload)

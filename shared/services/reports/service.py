@@ -1,13 +1,15 @@
 """The report use cases: a tidy table for a date range over the clients a person chose, as
-CSV or Excel, and the client's own Excel template. A report over a long range runs as a
-console job (:class:`ReportWork`): one step per client, each client's part kept as a blob so a
-redelivered message resumes where the last step ended."""
+CSV for Power BI, CSV for Excel or an Excel workbook, in the language of the person who asked
+(:mod:`shared.services.reports.words`), and the client's own Excel template. A report over a
+long range runs as a console job (:class:`ReportWork`): one step per client, each client's
+part kept as a blob (codes, not words) so a redelivered message resumes where the last step
+ended; the last step writes the file in the language the job recorded when it was queued."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +24,7 @@ from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.errors import Invalid
 from shared.services.reports import tables
 from shared.services.reports.tables import COLUMNS, KINDS, Cell, Table
+from shared.services.reports.words import CODES, ReportWords
 from shared.services.reports.writers import (
     DEFAULT_SHEET,
     XLSX,
@@ -36,7 +39,9 @@ from shared.services.usage import UsageService
 log = logging.getLogger(__name__)
 
 TEMPLATES_CONTAINER = "report-templates"
-FORMATS = ("csv", "xlsx")
+# csv: for Power BI (ISO dates, decimal point, in every language); csv_excel: as the person's
+# Excel reads a .csv (Dutch: ";" and 1.234,56); xlsx: a workbook
+FORMATS = ("csv", "csv_excel", "xlsx")
 LONG_RANGE_DAYS = 92  # a quarter or less is made while the page waits; more runs as a job
 MAX_RANGE_DAYS = 3 * 366
 
@@ -109,23 +114,32 @@ class ReportService:
         end: date,
         *,
         covers: Sequence[str],
+        words: ReportWords = CODES,
     ) -> ReportFile:
-        """The table as CSV or Excel; Excel into ``client``'s template when it has one and the
-        report ``covers`` that client alone. A client's workbook is the client's own (its
-        formulas, links and macros sheets live on): it never wraps another client's figures,
-        where a formula reading the data sheet could send them to the client."""
-        name = f"{table.kind}-{client.number}-{start.isoformat()}-{end.isoformat()}"
+        """The table as CSV or Excel in ``words``' language; Excel into ``client``'s template
+        when it has one and the report ``covers`` that client alone. A client's workbook is
+        the client's own (its formulas, links and macros sheets live on): it never wraps
+        another client's figures, where a formula reading the data sheet could send them to
+        the client."""
+        name = (
+            f"{words.file_name(table.kind)}-{client.number}-{start.isoformat()}-{end.isoformat()}"
+        )
+        said = words.localise(table)
         if fmt == "csv":
-            return ReportFile(to_csv(table), name + ".csv", "text/csv; charset=utf-8")
+            return ReportFile(to_csv(said), name + ".csv", "text/csv; charset=utf-8")
+        if fmt == "csv_excel":
+            return ReportFile(
+                to_csv(said, words.spelling), name + ".csv", "text/csv; charset=utf-8"
+            )
         alone = set(covers) == {client.client_id}
-        template = self.template(client) if alone else None
+        book, sheet = (self.template(client) if alone else None) or (None, DEFAULT_SHEET)
         try:
-            data = to_excel(table, *(template if template else (None, DEFAULT_SHEET)))
+            data = to_excel(said, book, sheet, words.spelling)
         except TemplateError as exc:
             # a workbook kept from before the limits that fails them now: the report still
             # comes, as a plain workbook, and the workbook is not unpacked
             log.warning("report template of client %s refused: %s", client.client_id, exc)
-            data = to_excel(table, None, DEFAULT_SHEET)
+            data = to_excel(said, None, DEFAULT_SHEET, words.spelling)
         return ReportFile(data, name + ".xlsx", XLSX)
 
     def _invoices(self, client: Client) -> list[Invoice]:
@@ -180,11 +194,19 @@ def job_input(kind: str, fmt: str, client_ids: Sequence[str], start: date, end: 
 
 
 class ReportWork:
-    """A report job: step n makes the n-th client's part; the last step writes the file."""
+    """A report job: step n makes the n-th client's part; the last step writes the file in
+    the job's language (``words_for``: the console's words; a job queued before jobs recorded
+    their language has none and gets English)."""
 
-    def __init__(self, reports: ReportService, repos: Repositories) -> None:
+    def __init__(
+        self,
+        reports: ReportService,
+        repos: Repositories,
+        words_for: Callable[[str], ReportWords] = lambda lang: CODES,
+    ) -> None:
         self.reports = reports
         self.repos = repos
+        self.words_for = words_for
 
     def step(self, job: Job, data: bytes, files: JobFiles) -> Step:
         try:
@@ -217,7 +239,8 @@ class ReportWork:
             rows += _load_rows(part)
         home = next((c for c in clients if c.client_id == job.client_id), clients[0])
         made = self.reports.file(Table(kind, COLUMNS[kind], rows), fmt, home, start, end,
-                                 covers=[c.client_id for c in clients])  # fmt: skip
+                                 covers=[c.client_id for c in clients],
+                                 words=self.words_for(job.lang or "en"))  # fmt: skip
         return Step(len(clients) + 1, len(clients) + 1, dict(job.state), finished=True,
                     result=made.data, result_name=made.name, result_type=made.content_type)  # fmt: skip
 

@@ -1,14 +1,17 @@
 """A tidy table as CSV shaped for Power BI, or as an Excel workbook (openpyxl, loaded only
 here: a trigger that writes no workbook pays nothing for it).
 
-CSV: UTF-8, a header row, comma-separated, ISO dates (``2025-03-01``), a decimal point and
-no thousands separator (``1234.50``), ``true``/``false``; cells that a spreadsheet would run
-as a formula are prefixed with a quote (CWE-1236).
+CSV: UTF-8, a header row, spelled by a :class:`~shared.services.reports.words.Spelling`: for
+Power BI (the default) comma-separated, ISO dates (``2025-03-01``), a decimal point and no
+thousands separator (``1234.50``), ``true``/``false``; for a person's Excel the language's own
+(Dutch: ``;``, ``31-12-2025``, ``1.234,56``, ``ja``/``nee``, behind a byte-order mark). Cells
+that a spreadsheet would run as a formula are prefixed with a quote (CWE-1236).
 
 Excel: the table goes into the sheet ``Data`` of a new workbook, or, when the client uploaded
 a workbook of its own, into its sheet named ``sheet`` (created when missing; its old cells
 cleared); the client's other sheets, pivot tables and formatting are kept as openpyxl keeps
-them. Dates are date cells (``yyyy-mm-dd``), money is a number with two decimals.
+them. Dates are date cells, money is a number with two decimals, each in the number format
+of the spelling (Dutch: ``dd-mm-yyyy`` and ``#,##0.00``, which Excel shows as ``1.234,56``).
 
 A client's workbook is a zip that openpyxl would unpack and parse cell by cell: a 40 KB file
 can hold a million cells (seconds of CPU, hundreds of MB). So before openpyxl sees it, at the
@@ -27,6 +30,7 @@ from decimal import Decimal
 
 from shared.domain.spreadsheet import csv_cell
 from shared.services.reports.tables import Cell, Table
+from shared.services.reports.words import POWER_BI, Spelling
 
 DEFAULT_SHEET = "Data"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,25 +47,27 @@ class TemplateError(ValueError):
     """The uploaded workbook cannot be used as a template (why, for the person)."""
 
 
-def _csv_cell(value: Cell) -> str:
+def _csv_cell(value: Cell, spelling: Spelling) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return spelling.flag(value)
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return spelling.money(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return spelling.day(value)
+    if isinstance(value, int):
+        return str(value)
     return csv_cell(str(value))
 
 
-def to_csv(table: Table) -> bytes:
+def to_csv(table: Table, spelling: Spelling = POWER_BI) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer = csv.writer(out, delimiter=spelling.delimiter, lineterminator="\r\n")
+    writer.writerow([csv_cell(c) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
+        writer.writerow([_csv_cell(v, spelling) for v in row])
+    return ("\ufeff" if spelling.bom else "").encode() + out.getvalue().encode("utf-8")
 
 
 def check_zip(data: bytes) -> None:
@@ -108,7 +114,12 @@ def check_template(data: bytes) -> list[str]:
     return names
 
 
-def to_excel(table: Table, template: bytes | None = None, sheet: str = DEFAULT_SHEET) -> bytes:
+def to_excel(
+    table: Table,
+    template: bytes | None = None,
+    sheet: str = DEFAULT_SHEET,
+    spelling: Spelling = POWER_BI,
+) -> bytes:
     from openpyxl import Workbook, load_workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -132,9 +143,9 @@ def to_excel(table: Table, template: bytes | None = None, sheet: str = DEFAULT_S
     for cells in target.iter_rows(min_row=2):
         for cell in cells:
             if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
+                cell.number_format = spelling.excel_date
             elif isinstance(cell.value, float | Decimal):
-                cell.number_format = "0.00"
+                cell.number_format = spelling.excel_money
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -47,7 +47,7 @@ def test_a_client_reader_neither_sees_nor_downloads_the_agencys_all_clients_job(
     file = agency.get(f"{job}/file?client={tenants.c1}")
     assert file.status == 200
     rows = list(csv.DictReader(io.StringIO(file.encoded().decode())))
-    assert {r["client"] for r in rows} == {"C1", "C2"}
+    assert {r["opdrachtgever"] for r in rows} == {"C1", "C2"}  # queued from a Dutch desk
     # C1's own people (read-only and staff) get nothing of it: not listed, not found
     for role, email in ((Role.READ_ONLY, "r@c1.example"), (Role.CLIENT_STAFF, "s@c1.example")):
         person = desk_for(world, role, tenants.c1, email)
