@@ -3,7 +3,7 @@ the same file on the next build; a collection is never in two files."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from shared.services.plans.direct_debit import CONTAINER
 from tests.unit.api.conftest import client_row
 
 ON = date(2026, 3, 2)
+BUILT_ON = ON - timedelta(days=2)  # the file is made two days before its collection date
 
 
 def test_a_crash_before_the_file_is_written_finishes_that_file(world, monkeypatch):
@@ -33,13 +34,13 @@ def test_a_crash_before_the_file_is_written_finishes_that_file(world, monkeypatc
 
     monkeypatch.setattr(files, "put", crash)
     with pytest.raises(ConnectionResetError):
-        desk.build_files(ON)
+        desk.build_files(BUILT_ON)
     assert files.names(CONTAINER) == []
     monkeypatch.setattr(files, "put", real_put)
-    built = desk.build_files(ON)
+    built = desk.build_files(BUILT_ON)
     assert len(built) == 1 and files.names(CONTAINER) == built
     xml = files.get(CONTAINER, built[0])
     assert xml is not None and xml.count(b"<DrctDbtTxInf>") == 2
-    assert desk.build_files(ON) == [] and len(files.names(CONTAINER)) == 1
+    assert desk.build_files(BUILT_ON) == [] and len(files.names(CONTAINER)) == 1
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert [x["kind"] for x in items].count("direct_debit_file") == 1
