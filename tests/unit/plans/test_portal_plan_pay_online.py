@@ -270,3 +270,22 @@ def test_the_webhook_job_names_the_payment_only(on_plan):
     world.services.online_payments.webhook(started)
     [job] = world.services.messaging.queues.take("mollie-webhook")
     assert json.loads(job.body) == {"id": started}
+
+
+def test_hand_made_forms_are_refused_in_the_debtors_language(on_plan):
+    world, _, plan_id, app = on_plan
+    browser = enter(world, app)
+    for installment in ("first", "9" * 4301, ""):
+        got = browser.post("/portal/plan/pay", plan=plan_id, installment=installment)
+        assert got.status == 400 and "Dat lukte niet: kies een termijn<" in refusal(got)
+    for plan in ("x" * 600, "nope"):
+        got = browser.post("/portal/plan/pay", plan=plan, installment="1")
+        assert got.status == 404 and "deze betalingsregeling is niet gevonden" in refusal(got)
+    forged = browser.go(
+        "POST", "/portal/plan/pay", {"csrf": "x", "plan": plan_id, "installment": "1"}
+    )
+    assert forged.status == 403
+    browser.page("/portal/", lang="en")
+    ahead = pay_installment(browser, plan_id, 2)
+    assert ahead.status == 400 and "That did not work: pay installment 1 first" in refusal(ahead)
+    assert simulated(world) == []
