@@ -353,6 +353,8 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
     (re.compile(r"your payment is being prepared; try again in a moment"),
      "uw betaling wordt klaargezet; probeer het zo opnieuw"),
     (re.compile(r"nothing is open on this installment"), "op deze termijn staat niets meer open"),
+    (re.compile(r"the payment could not be started; try again later"),
+     "de betaling kon niet worden gestart; probeer het later opnieuw"),
     (re.compile(r"the amount is outside what is offered"),
      "dit bedrag per termijn valt buiten wat wordt aangeboden"),
     (re.compile(r"that pays everything at once"), "met dit bedrag betaalt u alles in één keer"),

@@ -21,6 +21,8 @@ from being paid again; failed, expired or canceled leaves it open for a new paym
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import secrets
 from typing import TYPE_CHECKING
 
@@ -37,12 +39,14 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.errors import ConflictingUpdate, Invalid
 from shared.services.online_payments import InstallmentOrder
 from shared.services.portal import RETURNS
+from shared.telemetry.context import log_extra
 
 if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
     from shared.services.portal import PortalService
 
 RETRIES = 5
+log = logging.getLogger("inning.plans")
 # Mollie is still making the payment, or made it and the debtor is paying: not a second one
 UNDER_WAY = ("paid", "pending", "authorized")
 
@@ -116,7 +120,15 @@ class InstallmentCheckout:
             except MollieError as exc:
                 if exc.status == 409:  # Mollie is still making the payment for this key
                     raise Invalid("your payment is being prepared; try again in a moment") from exc
-                raise
+                if not exc.transient:
+                    # refused: nothing was made, so the next click asks afresh with a new key
+                    # (a lost answer keeps the claim: its key finds the payment Mollie made)
+                    with contextlib.suppress(Conflict, PreconditionFailed):
+                        store.delete(RETURNS, client.client_id, rk, etag=etag)
+                log.warning("plan installment payment not started: %s", exc, extra=log_extra({
+                    "client_id": client.client_id, "plan_id": plan.plan_id, "installment": number,
+                }))  # fmt: skip
+                raise Invalid("the payment could not be started; try again later") from exc
             # the return page asks Mollie about it (shared/services/portal.py payment_status)
             store.upsert(RETURNS, Row(client.client_id, back, {
                 "Debtor": access.debtor_number, "PaymentId": started.payment_id,

@@ -14,6 +14,8 @@ import pytest
 
 from shared.adapters.tables.keys import encode
 from shared.api.portal_app import PortalApp
+from shared.services.plans.pay_online import pending_key
+from shared.services.portal import RETURNS
 from tests.support.mollie_stand_in import mollie_world
 from tests.unit.payments.test_portal import Browser
 from tests.unit.plans.test_plan_mollie import (  # noqa: F401
@@ -118,3 +120,34 @@ def test_the_clients_own_linked_account_takes_the_payment(world, mollie, own, tr
     own.settle(paid, "paid")
     assert webhook(world, paid) == ["paid"]
     assert installments(world, transfer_plan)[0] == ("paid", "100.00")
+
+
+def test_a_lost_answer_and_an_outage_make_no_second_payment(world, mollie, transfer_plan):
+    """Mollie makes the payment but its answer is lost: the debtor is told to try again, and
+    the next click's key (the same) finds that payment instead of making another. While Mollie
+    is down the click is refused in the debtor's language, nothing made."""
+    browser = enter(world)
+    mollie.lose_response.append("POST")
+    lost = click(browser, transfer_plan, 1)
+    assert lost.status == 400 and "de betaling kon niet worden gestart" in lost.raw.decode()
+    assert mollie.created == 1
+    mollie.down = True
+    assert click(browser, transfer_plan, 1).status == 400
+    mollie.down = False
+    found = checkout_id(click(browser, transfer_plan, 1))
+    assert mollie.created == 1 and found == next(iter(mollie.payments))
+    assert world.store.get("MolliePayments", encode(found), "p") is not None
+
+
+def test_a_refusal_by_mollie_lets_the_next_click_start_afresh(world, mollie, transfer_plan):
+    browser = enter(world)
+    right = mollie.api_key
+    mollie.api_key = "test_SomeoneElsesKey0000000000000"  # Mollie answers 401
+    refused = click(browser, transfer_plan, 1)
+    assert refused.status == 400 and mollie.created == 0
+    # nothing was made: the claim (and its key) goes, the next click asks with a new key
+    claim = pending_key(transfer_plan, 1)
+    assert world.store.get(RETURNS, the_client(world).client_id, claim) is None
+    mollie.api_key = right
+    checkout_id(click(browser, transfer_plan, 1))
+    assert mollie.created == 1
