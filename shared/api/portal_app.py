@@ -28,6 +28,7 @@ from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
 from shared.domain.money import format_eur_en, format_eur_nl
+from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.progress import InstallmentStatus
 from shared.domain.plans.schedule import PlanMethod
@@ -96,6 +97,8 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 {% if term %}<p class="notice" id="term">{{ term }}</p>{% endif %}
 {% for plan in plans %}<section aria-labelledby="pl-{{ loop.index }}-h" class="plan"><h2 id="pl-{{ loop.index }}-h">{{ t.plan_title }}</h2>
 {% if plan.next %}<p class="total"><strong>{{ plan.next }}</strong></p><p>{{ plan.how }}</p>
+{% if plan.pay %}<form method="post" action="/api/portal/plan/pay"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="plan" value="{{ plan.pay.plan_id }}"><input type="hidden" name="installment" value="{{ plan.pay.number }}">
+<p><button type="submit">{{ plan.pay.label }}</button></p><p class="muted">{{ t.plan_pay_note }}</p></form>{% endif %}
 {% if plan.qr %}<figure>{{ plan.qr|safe }}<figcaption>{{ t.plan_qr }}</figcaption></figure>{% endif %}{% else %}<p>{{ t.plan_done }}</p>{% endif %}
 <p>{{ plan.covers }}</p><p><a href="/api/portal/plan">{{ t.plan_open }}</a></p></section>{% endfor %}
 {% if lines %}<p>{{ t.intro.format(client=client.name) }}</p>
@@ -179,7 +182,7 @@ def _plan(
     today: date,
     money: Callable[[int], str],
     day: Callable[[date], str],
-) -> dict[str, str]:
+) -> dict[str, object]:
     """A running plan on the overview: its next installment first, and how to pay it (the
     plan's own betalingskenmerk, a QR code for that installment only)."""
     states = plan.installments(today)
@@ -188,7 +191,16 @@ def _plan(
         (s for s in states if s.open > 0 and s.status is not InstallmentStatus.SKIPPED), None
     )
     if nxt is None:
-        return {"next": "", "how": "", "qr": "", "covers": covers}
+        return {"next": "", "how": "", "qr": "", "covers": covers, "pay": None}
+    # paid online through Mollie (shared/services/plans/pay_online.py): the server decides
+    # the installment and its amount again when the button is pressed
+    payable = payable_online(plan, today)
+    pay = (
+        {"plan_id": plan.plan_id, "number": payable.number,
+         "label": t["plan_pay"].format(number=payable.number, amount=money(payable.open))}
+        if payable is not None
+        else None
+    )  # fmt: skip
     amount = money(nxt.open)
     reference = betalingskenmerk.display(plan.payment_reference)
     iban = view.client.ibans[0] if view.client.ibans else ""
@@ -206,7 +218,7 @@ def _plan(
                 qr = ""
     return {"next": t["plan_next"].format(amount=amount, due=day(nxt.due_date), number=nxt.number,
                                           count=len(states)),
-            "how": how, "qr": qr, "covers": covers}  # fmt: skip
+            "how": how, "qr": qr, "covers": covers, "pay": pay}  # fmt: skip
 
 
 _env = Environment(

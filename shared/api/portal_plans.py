@@ -20,6 +20,7 @@ from shared.api.portal_plans_text import PLAN_TEXT
 from shared.api.portal_text import Dutch, reason
 from shared.clock import amsterdam_today
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
+from shared.domain.plans.pay_online import payable_online
 from shared.domain.plans.plan import RUNNING, PaymentPlan
 from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment
 from shared.domain.portal.tokens import PortalAccess, csrf_ok, csrf_token
@@ -44,6 +45,9 @@ PLANS = """{% extends "base" %}{% block main %}
 <tbody>{% for i in plan.installments %}<tr><td>{{ i.number }}</td><td>{{ i.due }}</td><td class="amount">{{ i.amount }}</td><td class="amount">{{ i.paid }}</td><td>{{ i.status }}</td></tr>{% endfor %}</tbody>
 <tfoot><tr><th scope="row" colspan="2">{{ p.total }}</th><td class="amount"><strong>{{ plan.total }}</strong></td><td class="amount"><strong>{{ plan.paid }}</strong></td><td></td></tr></tfoot>
 </table></div>
+{% if plan.pay %}<h3 id="pay-{{ loop.index }}-h">{{ p.pay_h }}</h3>
+<form method="post" action="/api/portal/plan/pay" aria-labelledby="pay-{{ loop.index }}-h"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="plan" value="{{ plan.plan_id }}"><input type="hidden" name="installment" value="{{ plan.pay.number }}">
+<p><button type="submit">{{ plan.pay.label }}</button></p><p>{{ p.pay_note }}</p></form>{% endif %}
 {% if plan.postponable %}<h3 id="pp-{{ loop.index }}-h">{{ p.postpone }}</h3>
 <form method="post" action="/api/portal/plan/postpone" aria-labelledby="pp-{{ loop.index }}-h"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="plan" value="{{ plan.plan_id }}">
 <label for="pp-{{ loop.index }}-n">{{ p.postpone_which }}</label><select id="pp-{{ loop.index }}-n" name="installment">{% for i in plan.postponable %}<option value="{{ i.number }}">{{ i.number }} ({{ i.due }})</option>{% endfor %}</select>
@@ -185,8 +189,15 @@ class PortalPlanPages:
             if plan.status in RUNNING
             else []
         )
+        payable = payable_online(plan, today)  # the server decides again on the click
+        pay = (
+            {"number": payable.number,
+             "label": p["pay"].format(number=payable.number, amount=money(payable.open))}
+            if payable is not None
+            else None
+        )  # fmt: skip
         return {
-            "plan_id": plan.plan_id, "status": p[f"st_{plan.status.value}"], "how": how,
+            "plan_id": plan.plan_id, "status": p[f"st_{plan.status.value}"], "how": how, "pay": pay,
             "installments": lines, "total": money(plan.total), "paid": money(plan.paid),
             "postponable": postponable, "freezes_interest": plan.freezes_interest,
         }  # fmt: skip
@@ -252,6 +263,22 @@ class PortalPlanPages:
             return self.app._redirect(
                 f"/api/portal/plan?done={'plan_started' if started else 'plan_requested'}"
             )
+        if rest == ["pay"]:
+            # the installment's amount is the server's: the form names only the installment
+            try:
+                number = int(_one(form, "installment"))
+            except ValueError:
+                invalid = Invalid("choose an installment")
+                return self._plans(req, access, self._error(req, invalid, access), 400)
+            try:
+                checkout = self.desk.pay_installment(
+                    access, _one(form, "plan"), number,
+                    self.app.services.settings.public_base_url,
+                )  # fmt: skip
+            except (Invalid, NotFound) as exc:
+                status = 404 if isinstance(exc, NotFound) else 400
+                return self._plans(req, access, self._error(req, exc, access), status=status)
+            return self.app._redirect(checkout)
         if rest == ["postpone"]:
             try:
                 number = int(_one(form, "installment"))
@@ -316,6 +343,18 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
      "kies een aantal termijnen of een bedrag per termijn"),
     (re.compile(r"choose (\d+) to (\d+) installments"), r"kies \1 tot \2 termijnen"),
     (re.compile(r"choose an installment and a date"), "kies een termijn en een datum"),
+    (re.compile(r"choose an installment"), "kies een termijn"),
+    (re.compile(r"installment (\d+) is paid already"), r"termijn \1 is al betaald"),
+    (re.compile(r"installment (\d+) is paid already; the payment is being processed"),
+     r"termijn \1 is al betaald; de betaling wordt verwerkt"),
+    (re.compile(r"pay installment (\d+) first"), r"betaal eerst termijn \1"),
+    (re.compile(r"this installment cannot be paid online now"),
+     "deze termijn kan nu niet online worden betaald"),
+    (re.compile(r"your payment is being prepared; try again in a moment"),
+     "uw betaling wordt klaargezet; probeer het zo opnieuw"),
+    (re.compile(r"nothing is open on this installment"), "op deze termijn staat niets meer open"),
+    (re.compile(r"the payment could not be started; try again later"),
+     "de betaling kon niet worden gestart; probeer het later opnieuw"),
     (re.compile(r"the amount is outside what is offered"),
      "dit bedrag per termijn valt buiten wat wordt aangeboden"),
     (re.compile(r"that pays everything at once"), "met dit bedrag betaalt u alles in één keer"),

@@ -68,6 +68,7 @@ class PaymentProvider(Protocol):
         webhook_url: str | None,
         metadata: dict[str, Any],
         locale: str = "nl_NL",
+        idempotency_key: str | None = None,
     ) -> MolliePayment: ...
 
     def get_payment(self, payment_id: str) -> MolliePayment | None: ...
@@ -89,7 +90,15 @@ class SimulatedMollie:
         webhook_url: str | None,
         metadata: dict[str, Any],
         locale: str = "nl_NL",
+        idempotency_key: str | None = None,
     ) -> MolliePayment:
+        if idempotency_key:
+            # as Mollie: the same key answers the payment it made, and makes no second one
+            made = self.store.get(SIMULATED, "key", encode(idempotency_key))
+            if made is not None:
+                again = self.get_payment(str(made.data["PaymentId"]))
+                if again is not None:
+                    return replace(again, checkout_url=self._checkout(again.payment_id))
         payment_id = "tr_sim" + secrets.token_hex(6)
         data = {
             "Status": "open",
@@ -99,14 +108,26 @@ class SimulatedMollie:
             "Metadata": json.dumps(metadata),
         }
         self.store.insert(SIMULATED, Row("sim", payment_id, data))
+        if idempotency_key:
+            try:
+                self.store.insert(
+                    SIMULATED, Row("key", encode(idempotency_key), {"PaymentId": payment_id})
+                )
+            except Conflict:  # a call with the same key got there first: its payment stands
+                return self.create_payment(amount=amount, description=description, redirect_url=redirect_url,
+                                           webhook_url=webhook_url, metadata=metadata, locale=locale,
+                                           idempotency_key=idempotency_key)  # fmt: skip
         return MolliePayment(
             payment_id,
             "open",
             amount,
             description,
-            f"{self.base_url}/api/pay/simulate/{payment_id}",
+            self._checkout(payment_id),
             metadata=metadata,
         )
+
+    def _checkout(self, payment_id: str) -> str:
+        return f"{self.base_url}/api/pay/simulate/{payment_id}"
 
     def get_payment(self, payment_id: str) -> MolliePayment | None:
         row = self.store.get(SIMULATED, "sim", payment_id)
@@ -140,6 +161,20 @@ class StartedPayment:
     checkout_url: str
     simulated: bool
     amount: Cents = 0  # what the payment asks: the open claim as quoted
+
+
+@dataclass(frozen=True)
+class InstallmentOrder:
+    """What a payment of one plan installment asks (see ``start_installment``)."""
+
+    debtor_number: str
+    plan_id: str
+    number: int
+    invoice_numbers: tuple[str, ...]
+    amount: Cents
+    description: str
+    redirect_url: str
+    key: str  # the Idempotency-Key: a repeat of the same order is the same payment
 
 
 class OnlinePaymentService:
@@ -262,6 +297,51 @@ class OnlinePaymentService:
             payment.checkout_url or "",
             isinstance(provider, SimulatedMollie),
             amount,
+        )
+
+    def start_installment(self, client: Client, order: InstallmentOrder) -> StartedPayment:
+        """A payment of one plan installment, for the amount the caller computed (never a
+        form's). Its row names the plan's invoices, so the webhook books it as any online
+        payment is booked (by law on the plan's invoices, once), and the plan takes the money
+        in as it takes a transfer; it also names the plan and installment (``InstallmentPlan``,
+        ``Installment``; not ``PlanId``, which marks a plan's direct debit collection). The
+        same ``order.key`` answers the same payment (Mollie's ``Idempotency-Key``)."""
+        if order.amount <= 0:
+            raise Invalid("nothing is open on this installment")
+        provider, account = self.choose(client)
+        payment = provider.create_payment(
+            amount=order.amount,
+            description=order.description[:255],
+            redirect_url=order.redirect_url,
+            webhook_url=f"{self.base_url}/api/mollie/webhook"
+            if not isinstance(provider, SimulatedMollie)
+            else None,
+            metadata={
+                "client": client.client_id,
+                "debtor": order.debtor_number,
+                "plan": order.plan_id,
+                "installment": order.number,
+                "invoices": list(order.invoice_numbers),
+            },
+            idempotency_key=order.key,
+        )
+        if payment.amount != order.amount:
+            # a key Mollie answered with another payment than this order asks: never reused
+            raise ConflictingUpdate(
+                f"mollie {payment.payment_id} asks {payment.amount}, not {order.amount}"
+            )
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "p", {
+            "ClientId": client.client_id, "Debtor": order.debtor_number,
+            "Invoices": json.dumps(list(order.invoice_numbers)), "Amount": order.amount,
+            "QuotedOn": amsterdam_date(self.clock.now()).isoformat(),
+            "InstallmentPlan": order.plan_id, "Installment": order.number,
+            **({"Account": account} if account else {}),
+        }))  # fmt: skip
+        return StartedPayment(
+            payment.payment_id,
+            payment.checkout_url or "",
+            isinstance(provider, SimulatedMollie),
+            order.amount,
         )
 
     def settle_simulated(self, payment_id: str, outcome: str) -> str:

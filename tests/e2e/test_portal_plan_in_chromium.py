@@ -105,3 +105,64 @@ def test_a_debtor_signs_a_direct_debit_plan_and_moves_an_installment(served, bro
     _wait(lambda: "De termijn is verzet" in browser.page_source)
     moved = httpx.get(f"{api}/plans/{mine['plan_id']}", headers=headers).json()
     assert moved["installments"][0]["due_date"] >= new
+
+
+def test_a_debtor_pays_an_installment_online(served, browser):  # noqa: F811
+    """A transfer plan from the portal, then "Betaal termijn 1 online": the (simulated)
+    checkout asks exactly the installment, the webhook books it through the queue, the plan
+    has installment 1 paid and the page offers the next one."""
+    url, keys = served
+    headers = {"X-Api-Key": keys["BAKKERIJ"]}
+    api = f"{url}/api/v1/clients/BAKKERIJ"
+    debtor = f"D-TERM-{time.time_ns() % 10**8}"
+    due = (amsterdam_today() - timedelta(days=40)).isoformat()
+    made = httpx.post(f"{api}/debtors", headers=headers, json={"items": [{
+        "number": debtor, "kind": "b2b", "name": "T. Online", "emails": ["t.online@example.nl"],
+        "address": {"street": "Markt 2", "postal_code": "3511 AA", "city": "Utrecht"},
+    }]})  # fmt: skip
+    assert made.status_code == 200, made.text
+    made = httpx.post(f"{api}/invoices", headers=headers, json={"items": [
+        {"number": f"{debtor}-1", "debtor": debtor, "invoice_date": due, "due_date": due, "amount": "300.00"},
+    ]})  # fmt: skip
+    assert made.status_code == 200, made.text
+    rules = httpx.put(f"{api}/plan-rules", headers={"X-Api-Key": keys["agency"]},
+                      json={"self_service": "automatic"})  # fmt: skip
+    assert rules.status_code == 200, rules.text
+    client_id = httpx.get(api, headers=headers).json()["client_id"]
+    link = bootstrap.services().portal.links.portal_link(client_id, debtor)
+    browser.get(url + "/api/p/" + link.split("/api/p/", 1)[1])
+    _wait(lambda: "T. Online" in browser.page_source)
+    browser.get(f"{url}/api/portal/plan")
+    _wait(lambda: "maandelijkse termijnen" in browser.page_source)
+    browser.find_element(By.ID, "count").send_keys("3")
+    browser.find_element(By.ID, "m-transfer").click()
+    browser.find_element(By.CSS_SELECTOR, "form[action='/api/portal/plan/preview'] button").click()
+    _wait(
+        lambda: "form" in browser.page_source and "/api/portal/plan/accept" in browser.page_source
+    )
+    browser.find_element(By.CSS_SELECTOR, "form[action='/api/portal/plan/accept'] button").click()
+    _wait(lambda: "Uw betalingsregeling is afgesloten" in browser.page_source)
+
+    plans = httpx.get(f"{api}/plans", headers=headers).json()["items"]
+    plan_id = next(p for p in plans if p["debtor"] == debtor)["plan_id"]
+    plan = httpx.get(f"{api}/plans/{plan_id}", headers=headers).json()
+    amount = Decimal(plan["installments"][0]["amount"])
+    shown = f"{amount:.2f}".replace(".", ",")
+    browser.get(f"{url}/api/portal")
+    _wait(lambda: "Betaal termijn 1 online" in browser.page_source)
+    assert f"€ {shown}" in browser.page_source
+    assert _accessibility_violations(browser) == []
+    _shot(browser, "portal-plan-pay")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/api/portal/plan/pay'] button").click()
+    _wait(lambda: "SIMULATION" in browser.page_source)
+    assert shown in browser.page_source or f"{amount:.2f}" in browser.page_source
+    browser.find_element(By.CSS_SELECTOR, "button[value=paid]").click()
+    _wait(lambda: "Uw betaling is gelukt" in browser.page_source)
+
+    def first_paid() -> bool:
+        got = httpx.get(f"{api}/plans/{plan_id}", headers=headers).json()
+        return bool(got["installments"][0]["status"] == "paid")
+
+    _wait(first_paid)  # the webhook went through the queue, booked by law, the plan took it in
+    browser.get(f"{url}/api/portal")
+    _wait(lambda: "Betaal termijn 2 online" in browser.page_source)

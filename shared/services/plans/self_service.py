@@ -30,6 +30,7 @@ from shared.domain.references.iban import iban_error, normalise
 from shared.domain.sepa_xml import sepa_name_error
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.plans.direct_debit import DirectDebitError, creditor_of
+from shared.services.plans.pay_online import InstallmentCheckout
 from shared.services.plans.service import PlanRequest, PlanService
 from shared.services.portal import PORTAL, PortalService
 
@@ -135,6 +136,17 @@ class PortalPlanDesk:
         plan = self.plan(access, plan_id)
         client, _ = self.portal.parties(access)
         return self.plans.first_payment_url(client, plan.plan_id)
+
+    def pay_installment(
+        self, access: PortalAccess, plan_id: str, number: int, base_url: str
+    ) -> str:
+        """Pay installment ``number`` of the debtor's own plan online: the checkout URL
+        (see :mod:`shared.services.plans.pay_online`)."""
+        plan = self.plan(access, plan_id)
+        client, _ = self.portal.parties(access)
+        return InstallmentCheckout(self.portal, self.plans).pay(
+            access, client, plan, number, base_url
+        )
 
     def preview(
         self, access: PortalAccess, choice: PlanChoice
