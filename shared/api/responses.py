@@ -4,7 +4,7 @@ own; they exist so that the OpenAPI document says what these routes really retur
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -80,6 +80,12 @@ class PaymentOut(BaseModel):
     allocations: list[AllocationOut]
     unallocated: int = Field(description="Cents")
     reversed: bool
+    received_by: Literal["third_party", "client"] = Field(
+        default="third_party",
+        description="Where the money arrived: the agency's third-party account (settlement pays "
+        "it out) or the client itself (its own account, its own Mollie, a plan's direct debit: "
+        "settlement charges the agency's share of it, pays none of it out)",
+    )
 
 
 class StatementQueuedOut(BaseModel):

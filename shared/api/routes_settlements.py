@@ -66,10 +66,10 @@ class AgreementOut(BaseModel):
 
 
 class FiguresOut(BaseModel):
-    """received + reversed + corrected + carried_in + repaid = to_agency + commission + fee_vat
-    + payout + carried_out"""
+    """received + received_direct + reversed + corrected + carried_in + repaid = to_agency +
+    commission + fee_vat + kept_by_client + payout + carried_out"""
 
-    received: Euros
+    received: Euros = Field(description="Collected on the agency's third-party account")
     reversed: Euros
     to_agency: Euros
     to_client: Euros
@@ -90,6 +90,17 @@ class FiguresOut(BaseModel):
         default="0.00",
         description="What the client repaid by bank transfer of a negative balance "
         "(POST /v1/clients/{client}/settlement-repayments): it meets carried_in",
+    )
+    received_direct: Euros = Field(
+        default="0.00",
+        description="What debtors paid the client itself (its own account, its own Mollie, a "
+        "plan's direct debit): settled for commission and the agency's components, never paid "
+        "out",
+    )
+    kept_by_client: Euros = Field(
+        default="0.00",
+        description="What the lines of money the client received itself add up to (received_"
+        "direct with its corrections and reversals): the client holds it, so it comes off the net",
     )
 
 
@@ -120,7 +131,8 @@ class SettlementRunOut(BaseModel):
     pain001: str | None = Field(description="Link to the pain.001.001.09 transfer file")
     message_id: str | None
     owed_total: Euros = Field(
-        description="What clients paid too much before owe back (their net is negative: no "
+        description="What clients owe back (paid too much before, or owing the agency its share "
+        "of money they received themselves; their net is negative: no "
         "transfer, set off against their next payout, on the action list to claim back)"
     )
     owing_clients: int

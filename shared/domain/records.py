@@ -16,6 +16,21 @@ class PaymentSource(StrEnum):
     DIRECT_DEBIT = "direct_debit"
 
 
+class Receiver(StrEnum):
+    """Where a payment's money arrived, which decides what settlement may pay out of it: only
+    money on the agency's third-party account (derdengeldenrekening) is the agency's to pass
+    on; money the client received itself is the client's already, and settlement only charges
+    it what of that money is the agency's (shared/domain/settlement/statement.py)."""
+
+    # the agency's third-party account: a line of its statement, a payment into the agency's
+    # Mollie account (MOLLIE_KEY_AGENCY_…)
+    THIRD_PARTY = "third_party"
+    # the client's own account: a line of a statement of the client's own IBAN, a payment into
+    # the client's own Mollie (linked, or MOLLIE_KEY_<CLIENT NUMBER>), a SEPA direct debit of
+    # a plan (its creditor account is the client's, plans/direct_debit.creditor_of)
+    CLIENT = "client"
+
+
 @dataclass(frozen=True)
 class AllocatedAmount:
     invoice_number: str
@@ -40,6 +55,9 @@ class Payment:
     # named), kept so money allocated again later (a return, a credit, a back-dated payment)
     # can go back to them; () for a payment without one and for rows written before it was kept
     designated: tuple[str, ...] = ()
+    # where the money arrived (set by every booking path; a row stored before it was kept
+    # reads as records_repo.PaymentRepository.from_row says)
+    received_by: Receiver = Receiver.THIRD_PARTY
 
 
 class ContactKind(StrEnum):

@@ -72,6 +72,14 @@ class ActionService:
             )
         detail = item.detail
         line_id = str(detail["line_id"])
+        # where the money is follows the statement's account, not what staff tick: a line of
+        # the client's own account stays the client's money (settlement pays out none of it)
+        owner = self.repos.banking.owner(str(detail["account"]))
+        if owner is None or owner.agency_id != client.agency_id:
+            raise Invalid(
+                f"the account of action {action_id}'s statement line is not known: whose money "
+                "it is cannot be told", field="account",
+            )  # fmt: skip
         payment = self.payments.book(
             client,
             payment_id="bank-" + line_id,
@@ -81,6 +89,7 @@ class ActionService:
             invoice_numbers=invoices,
             external_id=line_id,
             payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
+            received_by=owner.received_by,
         )
         record = self.repos.banking.line(str(detail["account"]), line_id)
         if record is not None:

@@ -38,10 +38,11 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource, Receiver
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.mollie_receiver import receiver_of_account
 from shared.services.mollie_view import current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -259,9 +260,27 @@ class OnlinePaymentService:
             return self._client_for_key(key) if key else None
         return self.simulation if kind == "simulation" else None
 
+    def received_by(self, client: Client, account: str | None) -> Receiver:
+        """Where a payment made with the account its row names puts the money
+        (:func:`~shared.services.mollie_receiver.receiver_of_account`); no name (a row from
+        before names were kept): the account of today, as :meth:`provider_of` reads it."""
+        if not account:
+            if self.client_account is not None and self.client_account(client) is not None:
+                return Receiver.CLIENT  # linked, its name not known here
+            try:
+                _, account = self.choose(client)
+            except Invalid:
+                return Receiver.THIRD_PARTY  # no account at all: nothing was paid into one
+        return receiver_of_account(account or "linked:")
+
     def _provider_of_payment(self, client: Client, payment_id: str) -> PaymentProvider | None:
         record = self._record(payment_id)
         return self.provider_of(client, str(record.get("Account") or "") if record else None)
+
+    def _received_by_payment(self, client: Client, payment_id: str) -> Receiver:
+        """Where the Mollie payment ``payment_id`` put its money (its row's account)."""
+        record = self._record(payment_id)
+        return self.received_by(client, str(record.get("Account") or "") if record else None)
 
     def start(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
@@ -431,7 +450,8 @@ class OnlinePaymentService:
         if payment.status == "paid":
             # booked as of the day the amount was quoted: the debtor paid what we asked
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
-                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id)  # fmt: skip
+                               source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id,
+                               received_by=self.received_by(client, str(record.get("Account") or "")))  # fmt: skip
         undone = min(payment.amount, payment.amount_refunded + payment.amount_charged_back)
         if undone < booked.cents:
             # a chargeback reversed by the bank, a refund that failed or was canceled: what
@@ -776,7 +796,8 @@ class OnlinePaymentService:
         if any(p.payment_id == net_id for p in derived):  # that net stood before and was reversed
             net_id = f"{net_id}-v{len(derived)}"
         self.payments.book(client, payment_id=net_id, amount=net, received_on=on or amsterdam_date(self.clock.now()),
-                           source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id)  # fmt: skip
+                           source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id,
+                           received_by=self._received_by_payment(client, payment.payment_id))  # fmt: skip
 
     def refunds_this_year(self, client_id: str, debtor: str, year: int | None = None) -> int:
         year = year or amsterdam_date(self.clock.now()).year

@@ -36,6 +36,7 @@ from shared.domain.records import (
     ContactKind,
     Payment,
     PaymentSource,
+    Receiver,
     payment_received,
 )
 from shared.ports.tables import Conflict, TransactionFailed
@@ -86,9 +87,14 @@ class PaymentService:
         external_id: str | None = None,
         payer_iban: str | None = None,
         return_reference: str | None = None,
+        received_by: Receiver = Receiver.THIRD_PARTY,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
+
+        ``received_by``: where the money arrived (the agency's third-party account or the
+        client's own); every caller in ``shared`` names it (settlement pays out only the
+        first; tests/unit/settlement/test_received_by.py checks each booking path).
 
         The one booking path of every source (bank statements, Mollie, the portal, staff). A
         payment already booked is returned as it is: a redelivered message finishes what a
@@ -136,6 +142,7 @@ class PaymentService:
             # the debtor's designation as he gave it (only invoices that exist): what the
             # ledger's later re-allocations of this money read (law5 finding 4)
             designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
+            received_by=received_by,
         )
         try:
             self.repos.payments.add(payment)

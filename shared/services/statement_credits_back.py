@@ -48,7 +48,7 @@ def credit_back(
 ) -> tuple[str, str | None, str | None]:
     """The line's status (and the client and payment a restored booking went to)."""
     if line.reversal:
-        restored = _restore(service, line, line_id, clients)
+        restored = _restore(service, line, line_id, clients, owner)
         if restored is not None:
             client, payment = restored
             report.booked += 1
@@ -99,11 +99,18 @@ def _scope(clients: list[Client], owner: AccountOwner) -> str:
 
 
 def _restore(
-    service: StatementService, line: StatementLine, line_id: str, clients: list[Client]
+    service: StatementService,
+    line: StatementLine,
+    line_id: str,
+    clients: list[Client],
+    owner: AccountOwner,
 ) -> tuple[Client, Payment] | None:
     """Book again the one payment a return took back that this reversal names: the same
     amount, the same payer's account when both are known. None: none (or more than one) fits,
-    or the invoices refused it (credited meanwhile): a person ties it."""
+    or the invoices refused it (credited meanwhile): a person ties it. The money is where this
+    statement's account is (a plan's collection into the client's own account comes back
+    there), whatever the payment it restores said."""
+
     repos = service.repos
     iban = (line.counterparty_iban or "").replace(" ", "").upper()
     ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
@@ -122,9 +129,8 @@ def _restore(
             numbers = list(original.designated) or sorted(
                 {a.invoice_number for a in original.allocations}
             )
-            payment = service._book(
-                client, line, line_id, "bank-" + line_id, numbers, reference=e2e
-            )
+            payment = service._book(client, line, line_id, "bank-" + line_id, numbers,
+                                    received_by=owner.received_by, reference=e2e)  # fmt: skip
             if payment.reversed:
                 return None  # an invoice refused it: the item says what came in
             why = f"the bank reversed the return of {original.payment_id} on {line.booking_date}"

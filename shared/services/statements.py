@@ -34,7 +34,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.account_names import not_an_iban
 from shared.domain.statements.batches import (
@@ -407,7 +407,8 @@ class StatementService:
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
                     self._list(account, line, line_id, record, result, clients, owner, report)
                     return
-                booked = self._book(client, line, line_id, record.payment_id, list(record.invoices))
+                booked = self._book(client, line, line_id, record.payment_id,
+                                    list(record.invoices), received_by=owner.received_by)  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
                     self._list(account, line, line_id, record, result, clients, owner, report)
@@ -486,7 +487,10 @@ class StatementService:
                         self._line(statement, line, line_id, written, lookups, clients, owner,
                                    report, settings)  # fmt: skip
                     return
-                if self._book(client, line, line_id, payment_id, numbers).reversed:
+                into = owner.received_by
+                if self._book(
+                    client, line, line_id, payment_id, numbers, received_by=into
+                ).reversed:
                     # an invoice refused the booking (credited or paid otherwise between the
                     # match and the write): the booking path undid it; the line is a person's
                     undone = LineMatch(0, line.amount, (), (), (UNDONE,), None)
@@ -607,10 +611,12 @@ class StatementService:
         payment_id: str,
         numbers: list[str],
         *,
+        received_by: Receiver,
         reference: str | None = None,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
-        names it; the line's own end-to-end id unless the line restores an earlier payment)."""
+        names it; the line's own end-to-end id unless the line restores an earlier payment);
+        ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`)."""
         return self.payments.book(
             client,
             payment_id=payment_id,
@@ -621,6 +627,7 @@ class StatementService:
             external_id=line_id,
             payer_iban=line.counterparty_iban,
             return_reference=reference or line.end_to_end_id,
+            received_by=received_by,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:

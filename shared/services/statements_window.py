@@ -568,6 +568,7 @@ class StatementWindow:
             ),
             unallocated=result_.unallocated,
             designated=tuple(dict.fromkeys(numbers)),  # the line's designation (6:43 lid 1)
+            received_by=self.owner.received_by,  # whose account the statement is
         )
         self.booked.append(
             _Booked(
@@ -880,7 +881,8 @@ class StatementWindow:
             if b.payment.unallocated > 0:
                 self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
-            self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers)
+            self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers,
+                               received_by=b.payment.received_by)  # fmt: skip
         for b in booked:  # the payments a back-dated line moved: rows and invoices follow
             if b.moved:
                 from shared.services.ledger.credit import settle_restated

@@ -1,6 +1,10 @@
 """The settlement statement (afdrachtspecificatie) as PDF, in pure Python (fpdf2, as the
 letters are): every amount received per invoice and component, who received it, the agency's
-fee with VAT, what was taken back, and the payout. Dutch, as agencies send it."""
+fee with VAT, what was taken back, and the payout. Dutch, as agencies send it.
+
+Money on the agency's third-party account and money the client received itself (its own
+account, its own Mollie, a plan's direct debit) are listed in two tables, and the figures show
+both and take the second off what is paid out, so the client can check each (Wki)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ COMPONENT_NL = {
     "interest": "rente",
 }
 RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
+WIDTHS = (22, 30, 38, 34, 28, 28)  # the line tables' columns; the figures align with them
+DIRECT_HEADING = "Door de opdrachtgever zelf ontvangen (eigen rekening, eigen Mollie, incasso)"
+KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,81 @@ def statement_pdf(
     ):
         pdf.cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    widths = (22, 30, 38, 34, 28, 28)
+    direct = [x for x in lines if x.direct]
+    own = bool(direct) or bool(t.received_direct) or bool(t.kept_by_client)  # both kinds shown
+    if own:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 7, "Ontvangen op de derdengeldenrekening", new_x="LMARGIN", new_y="NEXT")
+    _table(pdf, [x for x in lines if not x.direct])
+    if direct:
+        pdf.ln(3)
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 7, _latin1(DIRECT_HEADING), new_x="LMARGIN", new_y="NEXT")
+        _table(pdf, direct)
+    pdf.ln(3)
+    figures: tuple[tuple[str, int], ...] = (
+        ("Ontvangen op derdengeldenrekening" if own else "Ontvangen", t.received),
+        ("Teruggeboekt na eerdere afdracht", t.reversed),
+        ("Verschoven na eerdere afdracht (creditnota, correctie)", t.corrected),
+        ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
+        (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
+        (
+            f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
+            + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else ""),
+            -t.fee_vat,
+        ),
+        ("Saldo vorige afdracht", t.carried_in),
+        ("Netto", t.net),
+        ("Over te maken", t.payout),
+        ("Naar volgende afdracht", t.carried_out),
+    )
+    if own:
+        # the client's own money: settled for the agency's share, then taken off the payout
+        at = next(i for i, f in enumerate(figures) if f[0].startswith("Ontvangen")) + 1
+        figures = (*figures[:at], ("Door opdrachtgever zelf ontvangen", t.received_direct),
+                   *figures[at:])  # fmt: skip
+        at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht")
+        figures = (*figures[:at], (KEPT_LABEL, -t.kept_by_client), *figures[at:])
+    if t.repaid:  # the client's repayment of a negative balance: it meets what came in
+        at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht") + 1
+        figures = (*figures[:at], ("Terugbetaald door opdrachtgever", t.repaid), *figures[at:])
+    if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
+        at = next(i for i, f in enumerate(figures) if f[0].startswith("Btw ")) + 1
+        figures = (
+            *figures[:at],
+            ("  waarvan door debiteur betaald als btw over incassokosten", t.fee_vat_from_debtor),
+            *figures[at:],
+        )
+    for label, cents in figures:
+        bold = label in ("Netto", "Over te maken")
+        pdf.set_font("Helvetica", "B" if bold else "", 10)
+        pdf.cell(sum(WIDTHS[:-1]), 7, _latin1(label), border="T" if bold else 0)
+        pdf.cell(WIDTHS[-1], 7, _money(cents), border="T" if bold else 0, align="R")
+        pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    pdf.ln(2)
+    pdf.multi_cell(
+        0,
+        4,
+        _latin1(
+            "Betalingen zijn volgens art. 6:44 BW eerst op kosten, dan op rente en dan op de "
+            "hoofdsom geboekt; de verdeling tussen opdrachtgever en incassobureau volgt de "
+            "overeenkomst. Een negatief saldo wordt niet overgemaakt maar verrekend met de "
+            "volgende afdracht."
+            + (
+                " Wat debiteuren aan de opdrachtgever zelf betaalden, is al in het bezit van "
+                "de opdrachtgever: het telt mee voor provisie en verdeling, maar wordt niet "
+                "uit de derdengeldenrekening overgemaakt."
+                if own
+                else ""
+            )
+        ),
+    )
+    return bytes(pdf.output())
+
+
+def _table(pdf: FPDF, lines: Sequence[SettlementLine]) -> None:
+    widths = WIDTHS
     titles = ("Ontvangen", "Factuur", "Soort", "Voor", "Betaling", "Bedrag")
     pdf.set_font("Helvetica", "B", 9)
     for w, title in zip(widths, titles, strict=True):
@@ -85,51 +166,6 @@ def statement_pdf(
             pdf.cell(w, 6, _latin1(text)[:26])
         pdf.cell(widths[-1], 6, _money(x.amount), align="R")
         pdf.ln()
-    pdf.ln(3)
-    figures: tuple[tuple[str, int], ...] = (
-        ("Ontvangen", t.received),
-        ("Teruggeboekt na eerdere afdracht", t.reversed),
-        ("Verschoven na eerdere afdracht (creditnota, correctie)", t.corrected),
-        ("Voor het incassobureau (kosten volgens overeenkomst)", -t.to_agency),
-        (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
-        (
-            f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
-            + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else ""),
-            -t.fee_vat,
-        ),
-        ("Saldo vorige afdracht", t.carried_in),
-        ("Netto", t.net),
-        ("Over te maken", t.payout),
-        ("Naar volgende afdracht", t.carried_out),
-    )
-    if t.repaid:  # the client's repayment of a negative balance: it meets what came in
-        at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht") + 1
-        figures = (*figures[:at], ("Terugbetaald door opdrachtgever", t.repaid), *figures[at:])
-    if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
-        figures = (
-            *figures[:6],
-            ("  waarvan door debiteur betaald als btw over incassokosten", t.fee_vat_from_debtor),
-            *figures[6:],
-        )
-    for label, cents in figures:
-        bold = label in ("Netto", "Over te maken")
-        pdf.set_font("Helvetica", "B" if bold else "", 10)
-        pdf.cell(sum(widths[:-1]), 7, _latin1(label), border="T" if bold else 0)
-        pdf.cell(widths[-1], 7, _money(cents), border="T" if bold else 0, align="R")
-        pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
-    pdf.ln(2)
-    pdf.multi_cell(
-        0,
-        4,
-        _latin1(
-            "Betalingen zijn volgens art. 6:44 BW eerst op kosten, dan op rente en dan op de "
-            "hoofdsom geboekt; de verdeling tussen opdrachtgever en incassobureau volgt de "
-            "overeenkomst. Een negatief saldo wordt niet overgemaakt maar verrekend met de "
-            "volgende afdracht."
-        ),
-    )
-    return bytes(pdf.output())
 
 
 def _why(x: SettlementLine) -> str:

@@ -40,6 +40,7 @@ from shared.adapters.tables import payer_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
+from shared.domain.records import Receiver
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -79,6 +80,13 @@ class AccountOwner:
     account: str
     agency_id: str
     client_id: str | None  # None: the agency's third-party funds account
+
+    @property
+    def received_by(self) -> Receiver:
+        """Where the money of this account's credits is: on the agency's third-party account
+        (claimed for no client), or with the client itself (one of its own accounts, whoever
+        uploaded its statement): settlement pays out only the first (attack7 #1)."""
+        return Receiver.CLIENT if self.client_id else Receiver.THIRD_PARTY
 
 
 @dataclass(frozen=True)

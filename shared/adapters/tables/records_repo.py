@@ -28,6 +28,7 @@ from shared.domain.records import (
     ContactKind,
     Payment,
     PaymentSource,
+    Receiver,
 )
 from shared.ports.tables import (
     MAX_BATCH,
@@ -39,6 +40,21 @@ from shared.ports.tables import (
     all_rows,
     prefix_range,
 )
+
+
+def received_by_of(d: dict[str, object]) -> Receiver:
+    """Where the row's money arrived. A row written before it was kept: a plan's direct
+    debit went into the client's own account (every file's creditor account was the
+    client's), anything else is read as the third-party account, as settlement treated it
+    then (a bank line or Mollie payment of the client's own account booked before this was
+    kept cannot be told apart here: docs/operations.md says what to check before the first
+    run after the upgrade)."""
+    stored = d.get("ReceivedBy")
+    if stored:
+        return Receiver(str(stored))
+    if d.get("Source") == PaymentSource.DIRECT_DEBIT.value:
+        return Receiver.CLIENT
+    return Receiver.THIRD_PARTY
 
 
 class PaymentRepository:
@@ -63,6 +79,7 @@ class PaymentRepository:
                 "Reversed": p.reversed,
                 "ReversedOn": put_date(p.reversed_on),
                 "Designated": put_json(list(p.designated)),
+                "ReceivedBy": p.received_by.value,
             },
         )
 
@@ -83,6 +100,7 @@ class PaymentRepository:
             reversed_on=get_date(d.get("ReversedOn")),
             # a row written before the designation was kept has none: as before, 6:43 alone
             designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
+            received_by=received_by_of(d),
         )
 
     def add(self, payment: Payment) -> None:

@@ -7,7 +7,8 @@
 | SettlementRuns       | agency id    | run id        | the agency's runs; unfinished ones        |
 | ClientSettlements    | agency id    | settlement id | a run's statements (filter RunId)         |
 | SettledPayments      | client id    | payment id    | a payment belongs to at most one          |
-|                      |              |               | settlement (insert-once claim); older     |
+|                      |              |               | settlement (insert-once claim), with      |
+|                      |              |               | where its money was (ReceivedBy); older   |
 |                      |              |               | rows name the settlement that deducted    |
 |                      |              |               | its reversal (DeductedIn)                 |
 | SettledPayments      | client id    | payment id    | a correction of what the payment settled  |
@@ -28,7 +29,7 @@ from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
-from shared.domain.records import Payment
+from shared.domain.records import Payment, Receiver
 from shared.domain.settlement.agreement import Frequency, Recipient, SettlementAgreement
 from shared.domain.settlement.records import (
     ClientSettlement,
@@ -266,7 +267,7 @@ class SettlementRepository:
             "PaymentId": k.payment_id, "Seq": c.seq,
             "ReceivedOn": put_date(k.received_on),
             "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
-            "DeductedIn": c.deducted_in,
+            "DeductedIn": c.deducted_in, "ReceivedBy": k.received_by.value,
         }, c.etag)  # fmt: skip
 
     @staticmethod
@@ -274,13 +275,16 @@ class SettlementRepository:
         d = row.data
         received = need_date(d["ReceivedOn"])
         payment_id = str(d.get("PaymentId") or row.rk)
+        # rows stored before it was kept settled everything as the third-party account's
+        into = Receiver(str(d.get("ReceivedBy") or Receiver.THIRD_PARTY.value))
         lines = tuple(
             SettlementLine(payment_id, received, str(x[0]), str(x[1]), int(x[2]), Recipient(x[3]),
-                           reversal=len(x) > 4, reason=str(x[4]) if len(x) > 4 else "")
+                           reversal=len(x) > 4, reason=str(x[4]) if len(x) > 4 else "",
+                           received_by=into)
             for x in get_json(d.get("Lines"), [])
         )  # fmt: skip
         contribution = Contribution(
-            payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"])
+            payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into
         )
         return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
                      row.etag, int(d.get("Seq", 0)))  # fmt: skip

@@ -142,10 +142,24 @@ DETAILS: dict[str, tuple[str, str]] = {
     "clients": ("Opdrachtgevers", "Clients"),
     "invoices": ("Facturen", "Invoices"),
     "return_reason": ("Reden terugboeking", "Return reason"),
+    # a settlement's claim back (shared/services/settlement/runs.py)
+    "owed": ("Verschuldigd (centen)", "Owed (cents)"),
+    "kept_by_client": (
+        "Zelf ontvangen door opdrachtgever (centen)",
+        "Received by the client itself (cents)",
+    ),
+    "settlement_id": ("Afdracht", "Settlement"),
+    "run_id": ("Afdrachtrun", "Settlement run"),
 }
 
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
                "letter": "brief", "message": "boodschap"}  # fmt: skip
+
+_OWES_NL = {
+    "it received debtors' money itself and owes the agency's share of it":
+        "zij ontving zelf geld van debiteuren en is het deel van het incassobureau verschuldigd",
+    "it was paid too much": "er is te veel afgedragen",
+}  # fmt: skip
 
 _TITLES = shapes(
     (
@@ -216,6 +230,11 @@ _TITLES = shapes(
                    "boek ze met de hand tegen de koers van de bank"),
         (r"^entry (\d+) has status (\S+); only booked entries are read$",
          lambda m: f"post {m[1]} heeft status {m[2]}; alleen geboekte posten worden gelezen"),
+        # what a client owes after a settlement (shared/services/settlement/runs.py)
+        (r"^Client (\S+) owes (.+) back \((.+); settlement (\S+)\): claim it back; until then it is set off against its next payout$",
+         lambda m: f"Opdrachtgever {m[1]} moet {m[2]} terugbetalen ({_OWES_NL.get(m[3], m[3])}; "
+                   f"afdracht {m[4]}): vorder het terug; tot dan wordt het verrekend met de "
+                   "volgende afdracht"),
         # credits that come back (shared/services/statement_credits_back.py)
         (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
          lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "

@@ -8,6 +8,11 @@ holds it). Amounts are euros with a dot, as the API writes them; text cells neve
 formula (the invoice number is the client's text). A repayment of a negative balance the
 client made by bank transfer is a row of its own (``repayment``: its day, the bank's
 reference in ``payment_id``, the amount), before the figures, where ``repaid`` sums them.
+
+The last column, ``received_by``, says where each line's money arrived: ``third_party`` (the
+agency's third-party account: paid out) or ``client`` (the client received it itself: its own
+account, its own Mollie, a plan's direct debit; settled for the agency's share, not paid out:
+the figures ``received_direct`` and ``kept_by_client``). So the client can check both kinds.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, fields
 
 from shared.domain.money import format_cents
+from shared.domain.records import Receiver
 from shared.domain.settlement.repayment import Repayment
 from shared.domain.settlement.statement import (
     REVERSED,
@@ -29,6 +35,7 @@ from shared.domain.spreadsheet import csv_cell
 
 HEADER = (
     "kind", "received_on", "payment_id", "invoice", "component", "recipient", "amount", "reason",
+    "received_by",
 )  # fmt: skip
 FIGURES = tuple(f.name for f in fields(StatementTotals))
 
@@ -41,7 +48,7 @@ def statement_csv(
 ) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", ""))
+    writer.writerow(("settlement", csv_cell(settlement_id), "", "", "", "", "", "", ""))
     writer.writerow(HEADER)
     for x in lines:
         writer.writerow(
@@ -54,13 +61,15 @@ def statement_csv(
                 x.recipient.value,
                 format_cents(x.amount),
                 _reason(x),
+                x.received_by.value,
             )
         )
     for r in repayments:
         writer.writerow(("repayment", r.received_on.isoformat(), csv_cell(r.reference), "", "",
-                         "client", format_cents(r.amount), "repaid by the client"))  # fmt: skip
+                         "client", format_cents(r.amount), "repaid by the client",
+                         Receiver.THIRD_PARTY.value))  # fmt: skip
     for name, value in zip(FIGURES, astuple(t), strict=True):
-        writer.writerow((name, "", "", "", "", "", format_cents(value), ""))
+        writer.writerow((name, "", "", "", "", "", format_cents(value), "", ""))
     return out.getvalue()
 
 

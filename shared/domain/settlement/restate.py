@@ -30,6 +30,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.money import Cents
+from shared.domain.records import Receiver
 from shared.domain.settlement.agreement import Recipient
 from shared.domain.settlement.statement import REVERSED, Contribution, SettlementLine
 
@@ -71,11 +72,14 @@ def correction(
     now: Contribution | None,
     settled: Sequence[Contribution],
     reason: Reason,
+    received_by: Receiver = Receiver.THIRD_PARTY,
 ) -> Contribution | None:
     """What a settlement must add to ``settled`` (every contribution earlier statements made
     for this payment, corrections included) so that the payment has settled ``now`` (the
     contribution its allocations in the ledger give it today, with the running settlement's
-    terms; None when it came back or pays nothing any more). None: nothing to correct."""
+    terms; None when it came back or pays nothing any more). None: nothing to correct.
+    ``received_by``: where the money was when it was first settled (a correction moves money
+    that was settled as the third-party account's, or as the client's own, the same way)."""
     current = [now] if now is not None else []
     if by_part(current) == by_part(settled):
         return None  # the same money on the same invoices: nothing moved
@@ -95,6 +99,7 @@ def correction(
                     recipient,
                     reversal=True,
                     reason=reason.value,
+                    received_by=received_by,
                 )
             )
     charged = sum(c.commission for c in settled)
@@ -104,6 +109,7 @@ def correction(
         debtor_number,
         tuple(lines),
         (now.commission if now is not None else 0) - charged,
+        received_by,
     )
 
 
@@ -115,4 +121,4 @@ def taken_from(fix: Contribution) -> set[str]:
 def because(fix: Contribution, reason: Reason) -> Contribution:
     """The correction with ``reason`` on each line."""
     lines = tuple(replace(x, reason=reason.value) for x in fix.lines)
-    return Contribution(fix.payment_id, fix.received_on, fix.debtor_number, lines, fix.commission)
+    return replace(fix, lines=lines)

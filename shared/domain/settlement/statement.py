@@ -24,11 +24,23 @@ what the ledger now says the payment paid minus what earlier statements settled 
 (:mod:`shared.domain.settlement.restate`); ``corrected`` sums them, ``reversed`` the payments
 that came back.
 
-And always: received + reversed + corrected + carried in + repaid == agency share +
-commission + fee VAT + payout + carried out. A negative net is never transferred: it is
-carried to the next statement (set off against the next payout), and staff are asked to claim
-it back; what the client repays by bank transfer (:mod:`shared.domain.settlement.repayment`)
-comes into its next statement as ``repaid``, which meets the negative balance carried in.
+Money the client received itself (:class:`~shared.domain.records.Receiver`: a statement of its
+own account, its own Mollie, a plan's direct debit into its own account) is settled like money
+on the third-party account (the same lines, recipients and commission), but it is not paid
+out again: the client has it. ``received_direct`` is what debtors paid the client itself,
+apart from ``received`` (what reached the third-party account); ``kept_by_client`` is all that
+such payments settle in the statement (their corrections and reversals too), deducted from
+the net. So the client owes the agency, from money it holds, its commission, the VAT on the fee
+and the components the agreement gives the agency; that is set off against the payout of the
+third-party money, and what is left over is a negative net, carried forward and claimed back.
+The client ends with the same money whichever account the debtor paid into.
+
+And always: received + received direct + reversed + corrected + carried in + repaid == agency
+share + commission + fee VAT + kept by the client + payout + carried out. A negative net is
+never transferred: it is carried to the next statement (set off against the next payout), and
+staff are asked to claim it back; what the client repays by bank transfer
+(:mod:`shared.domain.settlement.repayment`) comes into its next statement as ``repaid``, which
+meets the negative balance carried in.
 """
 
 from __future__ import annotations
@@ -39,7 +51,7 @@ from datetime import date
 from fractions import Fraction
 
 from shared.domain.money import Cents, round_half_up
-from shared.domain.records import Payment
+from shared.domain.records import Payment, Receiver
 from shared.domain.settlement.agreement import BASIS_POINTS, Recipient, SettlementAgreement
 
 REVERSED = "reversed"  # the reason of a correction for a payment that came back
@@ -62,6 +74,13 @@ class SettlementLine:
     # why a correction line is there (:class:`~shared.domain.settlement.restate.Reason`);
     # empty on a payment settled for the first time, and on reversals stored before reasons
     reason: str = ""
+    # where the payment's money arrived: the client's own money is settled, not paid out
+    received_by: Receiver = Receiver.THIRD_PARTY
+
+    @property
+    def direct(self) -> bool:
+        """Money the client received itself."""
+        return self.received_by is Receiver.CLIENT
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,7 @@ class Contribution:
     debtor_number: str | None
     lines: tuple[SettlementLine, ...]
     commission: Cents
+    received_by: Receiver = Receiver.THIRD_PARTY  # the payment's, on each of its lines too
 
     def negated(self) -> Contribution:
         return Contribution(
@@ -84,6 +104,7 @@ class Contribution:
                 for x in self.lines
             ),
             -self.commission,
+            self.received_by,
         )
 
 
@@ -91,7 +112,9 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
     """The lines of a booked payment and the commission on the client's part of it.
 
     Only what was allocated to a claim is settled: an unallocated remainder (overpayment)
-    stays on the third-party account until staff refund or book it.
+    stays on the third-party account until staff refund or book it (or with the client, whose
+    own account it reached). Money the client received itself is settled the same way and
+    marked so (``received_by``): :func:`totals` does not pay it out.
     """
     lines = tuple(
         SettlementLine(
@@ -101,6 +124,7 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
             a.component,
             a.amount,
             agreement.recipient(a.component),
+            received_by=payment.received_by,
         )
         for a in payment.allocations
         if a.amount != 0
@@ -108,13 +132,14 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
     client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
     commission = round_half_up(Fraction(client_part * agreement.commission_bp, BASIS_POINTS))
     return Contribution(
-        payment.payment_id, payment.received_on, payment.debtor_number, lines, commission
-    )
+        payment.payment_id, payment.received_on, payment.debtor_number, lines, commission,
+        payment.received_by,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class StatementTotals:
-    received: Cents  # collected since the last statement
+    received: Cents  # collected on the third-party account since the last statement
     reversed: Cents  # taken back: payments reversed after they were paid out (<= 0)
     to_agency: Cents  # components the agreement gives the agency
     to_client: Cents  # components the agreement gives the client, before the fee
@@ -133,12 +158,29 @@ class StatementTotals:
     # what the client repaid by bank transfer of a negative balance (>= 0): no commission,
     # no VAT; it meets the negative balance carried in (statements before it read 0)
     repaid: Cents = 0
+    # what debtors paid the client itself since the last statement (its own account, its own
+    # Mollie, a plan's direct debit): settled, in to_client and to_agency, never paid out
+    received_direct: Cents = 0
+    # what the statement's lines of money the client received itself add up to (received_direct
+    # with their corrections and reversals, either sign): the client holds it, so it comes off
+    # the net; statements before it read 0
+    kept_by_client: Cents = 0
 
     @property
     def balanced(self) -> bool:
         return (
-            self.received + self.reversed + self.corrected + self.carried_in + self.repaid
-            == self.to_agency + self.commission + self.fee_vat + self.payout + self.carried_out
+            self.received
+            + self.received_direct
+            + self.reversed
+            + self.corrected
+            + self.carried_in
+            + self.repaid
+            == self.to_agency
+            + self.commission
+            + self.fee_vat
+            + self.kept_by_client
+            + self.payout
+            + self.carried_out
         )
 
 
@@ -155,13 +197,17 @@ def totals(
     ``vat_on_costs_kept``: the costs the agency keeps are part of its fee (VAT on them too);
     settlements made before the agreement said so are recomputed without it. ``repaid``: what
     the client repaid of a negative balance since (added to the net as it is: the client's
-    own money coming back, no fee on it; more than it owed is paid out again)."""
+    own money coming back, no fee on it; more than it owed is paid out again). Lines of money
+    the client received itself count as any other for the fee and the split, and what they
+    add up to (``kept_by_client``) comes off the net: the client has it already."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
         raise ValueError("a repayment is never negative")
     lines = [x for c in contributions for x in c.lines]
-    received = sum(x.amount for x in lines if not x.reversal)
+    received = sum(x.amount for x in lines if not x.reversal and not x.direct)
+    received_direct = sum(x.amount for x in lines if not x.reversal and x.direct)
+    kept_by_client = sum(x.amount for x in lines if x.direct)
     reversed_ = sum(x.amount for x in lines if came_back(x))
     corrected = sum(x.amount for x in lines if x.reversal and not came_back(x))
     to_agency = _sum_for(lines, Recipient.AGENCY)
@@ -176,7 +222,7 @@ def totals(
         from_debtor = _kept(lines, "costs_vat")
     fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
     to_agency -= from_debtor
-    net = to_client - commission - (fee_vat - from_debtor) + carried_in + repaid
+    net = to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
     payout = max(net, 0)
     return StatementTotals(
         received=received,
@@ -192,6 +238,8 @@ def totals(
         fee_vat_from_debtor=from_debtor,
         corrected=corrected,
         repaid=repaid,
+        received_direct=received_direct,
+        kept_by_client=kept_by_client,
     )
 
 

@@ -38,7 +38,7 @@ from shared.domain.plans.pain008 import (
 )
 from shared.domain.plans.plan import DirectDebit, Mandate
 from shared.domain.plans.rules import PlanRules
-from shared.domain.records import ActionItem
+from shared.domain.records import ActionItem, Receiver
 from shared.domain.sepa_xml import SepaFileError
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
@@ -53,6 +53,11 @@ FILE_LEAD_DAYS = 2  # the file is built this many days before the collection dat
 
 class DirectDebitError(ValueError):
     """Direct debit is not set up for this client (no creditor identifier or IBAN)."""
+
+
+# every file's creditor account is one of the client's own (creditor_of): the money a file
+# collects is the client's already, never on the agency's third-party account (attack7 #1)
+COLLECTED_INTO = Receiver.CLIENT
 
 
 def creditor_of(rules: PlanRules, client: Client) -> tuple[str, str]:

@@ -41,7 +41,9 @@ from shared.adapters.tables.keys import encode, join
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import PaymentPlan
+from shared.domain.records import Receiver
 from shared.ports.tables import Conflict, Row, TableStore
+from shared.services.mollie_receiver import receiver_of_account
 
 COLLECTIONS = "MolliePlanCollections"
 TABLES = (COLLECTIONS,)
@@ -144,6 +146,17 @@ class MollieCollections:
         or made before names were kept)."""
         row = self.store.get(COLLECTIONS, self._pk(plan), "customer")
         return str(row.data["Account"]) if row is not None and row.data.get("Account") else None
+
+    def received_by(self, client: Client, plan: PaymentPlan) -> Receiver:
+        """Where the plan's Mollie collections put the money: the account holding its
+        customer (:func:`~shared.services.mollie_receiver.receiver_of_account`); a customer
+        made before names were kept is in the account new payments go to."""
+        account = self.account(plan)
+        if account is None and self._choose is not None:
+            _, account = self._choose(client)
+            if account is None:
+                return Receiver.CLIENT  # a linked account whose name is not known here
+        return receiver_of_account(account or "")
 
     def customer(self, client: Client, plan: PaymentPlan, debtor: Debtor | None) -> str:
         """The plan's Mollie customer, created once (a repeat sends the same key), in the

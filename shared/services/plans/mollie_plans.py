@@ -699,6 +699,7 @@ class MolliePlanDesk:
                 source=PaymentSource.MOLLIE,
                 invoice_numbers=list(plan.invoice_numbers),
                 external_id=payment.payment_id,
+                received_by=self.collections.received_by(client, plan),
             )
         finally:
             self.svc._working.plans = busy

@@ -52,7 +52,12 @@ from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.plans import notices
-from shared.services.plans.direct_debit import DirectDebitDesk, DirectDebitError, creditor_of
+from shared.services.plans.direct_debit import (
+    COLLECTED_INTO,
+    DirectDebitDesk,
+    DirectDebitError,
+    creditor_of,
+)
 from shared.services.plans.mollie_collection import MollieCollections
 
 if TYPE_CHECKING:
@@ -720,7 +725,8 @@ class PlanService:
             elif d.state is DebitState.SUBMITTED and d.collection_date <= today and d.via == "file":
                 self.payments.book(client, payment_id=d.payment_id, amount=d.amount,
                                    received_on=d.collection_date, source=PaymentSource.DIRECT_DEBIT,
-                                   invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id)  # fmt: skip
+                                   invoice_numbers=list(plan.invoice_numbers), return_reference=d.end_to_end_id,
+                                   received_by=COLLECTED_INTO)  # fmt: skip
                 d = replace(d, state=DebitState.COLLECTED)
                 changed = True
                 self._log(

@@ -16,8 +16,12 @@ Nothing is paid twice, whatever crashes or repeats:
   correction is made once, and a later move is corrected by the next run); rows stored
   before corrections that name the settlement that deducted a reversal (``DeductedIn``) count
   as that correction;
-- a client whose net is negative (paid too much) gets no transfer: the amount is carried to
-  its next payout, the run says what is owed, and staff get an item to claim it back;
+- a client whose net is negative (paid too much, or owing the agency its share of money the
+  client received itself) gets no transfer: the amount is carried to its next payout, the run
+  says what is owed, and staff get an item to claim it back;
+- money the client received itself (its own account, its own Mollie, a plan's direct debit)
+  is settled but never paid out: the statement shows it apart (``received_direct``) and takes
+  it off the net (``kept_by_client``), so the third-party account pays out only what it holds;
 - a client's balance (negative net carried forward, last period settled) moves only from the
   settlement it was read for to the next (ETag), so a repeated completion changes nothing;
 - what a client repaid of a negative balance by bank transfer is taken by one settlement
@@ -387,6 +391,9 @@ class SettlementRunner:
                 payment.payment_id, payment.received_on, payment.debtor_number,
                 _now(payment, terms), [c for r in rows for c in r.settled],
                 Reason.REVERSED if payment.reversed else Reason.REALLOCATED,
+                # as first settled: money paid out from the third-party account is taken back
+                # from the client, the client's own money only moves what it owes the agency
+                rows[0].contribution.received_by,
             )  # fmt: skip
             if fix is None:
                 return
@@ -518,15 +525,24 @@ class SettlementRunner:
         return owed(balance.carried, self.repayments.of_client(s.client_id))
 
     def _claim_back(self, agency: Agency, s: ClientSettlement, owed: Cents) -> None:
-        """The client was paid more than the ledger now says was collected for it: nothing
-        is transferred, the amount is set off against its next payouts, and staff are asked
-        to claim it back (one item per settlement, however often the run is handled)."""
+        """The client owes the agency money: it was paid more than the ledger now says was
+        collected for it, or it received debtors' money itself and owes the agency its share
+        of it (commission, VAT on the fee, the components that are the agency's) beyond what
+        the payout could meet. Nothing is transferred, the amount is set off against its next
+        payouts, and staff are asked to claim it (one item per settlement, however often the
+        run is handled)."""
+        assert s.totals is not None
+        why = (
+            "it received debtors' money itself and owes the agency's share of it"
+            if s.totals.kept_by_client > 0
+            else "it was paid too much"
+        )
         self._agency_action(
             agency, f"{s.settlement_id}-claim-back", "settlement_claim_back",
-            f"Client {s.client_number} was paid {format_eur_nl(owed)} too much (settlement "
+            f"Client {s.client_number} owes {format_eur_nl(owed)} back ({why}; settlement "
             f"{s.settlement_id}): claim it back; until then it is set off against its next payout",
             {"run_id": s.run_id, "settlement_id": s.settlement_id, "client": s.client_number,
-             "owed": owed},
+             "owed": owed, "kept_by_client": s.totals.kept_by_client},
         )  # fmt: skip
 
     def _close_balance(self, s: ClientSettlement) -> None:

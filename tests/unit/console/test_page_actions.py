@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from shared.adapters.tables.banking_repo import AccountOwner
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionItem, ActionStatus
@@ -82,6 +83,10 @@ def test_assign_and_bulk_resolve(world, tenants):
 def test_confirm_a_suggested_payment_by_ticking_invoices(world, tenants):
     seed(world)
     world.services.repos.actions.add(suggestion(tenants.c1))
+    # the line's statement account, as ingest knew it (the booking records whose money it is)
+    world.services.repos.banking.claim_account(
+        AccountOwner("NL00TEST0000000000", "agency-a", tenants.c1)
+    )
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = staff.get("/actions/a-sug?lang=en")
     body = page.encoded().decode()
