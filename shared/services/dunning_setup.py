@@ -259,6 +259,7 @@ def _check_step(n: int, step: Step) -> None:
         raise Invalid(
             f"{where} ({step.name}): the amount from which it applies is negative", "steps"
         )
-    unknown = sorted(set(step.templates) - set(LANGUAGES))
+    # "whatsapp" names the template Meta approved for a WhatsApp step (whatsapp-templates)
+    unknown = sorted(set(step.templates) - {*LANGUAGES, "whatsapp"})
     if unknown:
         raise Invalid(f"{where} ({step.name}): no language {', '.join(unknown)}", "steps")

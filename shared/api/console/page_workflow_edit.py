@@ -44,7 +44,7 @@ EDIT = """{% extends "shell" %}{% block main %}
 <th scope="col">{{ t.wf_days }}</th><th scope="col">{{ t.wf_counted }}</th><th scope="col">{{ t.wf_templates }} (nl / en)</th><th scope="col">{{ t.wf_for }}</th>
 <th scope="col">{{ t.wf_min_amount }}</th><th scope="col">{{ t.wf_letter_by }}</th><th scope="col">{{ t.wf_remove }}</th></tr></thead><tbody>
 {% for r in rows %}{% set i = loop.index0 %}{% set n = loop.index %}<tr>
-<td><input name="r{{ i }}_pos" value="{{ r.pos }}" size="3" inputmode="numeric" aria-label="{{ t.wf_pos }} ({{ t.wf_row.format(row=n) }})"></td>
+<td><input name="r{{ i }}_pos" value="{{ r.pos }}" size="3" inputmode="numeric" aria-label="{{ t.wf_pos }} ({{ t.wf_row.format(row=n) }})">{% if r.tpl_whatsapp %}<input type="hidden" name="r{{ i }}_tpl_whatsapp" value="{{ r.tpl_whatsapp }}">{% endif %}</td>
 <td><input name="r{{ i }}_name" value="{{ r.name }}" maxlength="100" aria-label="{{ t.wf_step }} ({{ t.wf_row.format(row=n) }})"></td>
 <td><select name="r{{ i }}_channel" aria-label="{{ t.wf_channel }} ({{ t.wf_row.format(row=n) }})">{% for c in channels %}<option value="{{ c }}"{% if c == r.channel %} selected{% endif %}>{{ t['wf_ch_' + c] }}</option>{% endfor %}</select></td>
 <td><select name="r{{ i }}_fallback" aria-label="{{ t.wf_fallback }} ({{ t.wf_row.format(row=n) }})"><option value="">{{ t.wf_no_fallback }}</option>{% for c in fallbacks %}<option value="{{ c }}"{% if c == r.fallback %} selected{% endif %}>{{ t['wf_ch_' + c] }}</option>{% endfor %}</select></td>

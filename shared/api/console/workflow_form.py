@@ -13,7 +13,7 @@ from shared.domain.parties import DebtorKind
 
 BLANK_ROWS = 2
 STEP_FIELDS = ("name", "channel", "fallback", "letter_by", "days", "from", "tpl_nl", "tpl_en",
-               "min", "b2b", "b2c", "pos", "remove")  # fmt: skip
+               "tpl_whatsapp", "min", "b2b", "b2c", "pos", "remove")  # fmt: skip
 RULE_FIELDS = ("workflow", "kind", "segment", "min", "max", "pos", "remove")
 
 Row = dict[str, str]
@@ -39,6 +39,7 @@ def step_rows(workflow: Workflow | None, lang: str) -> list[Row]:
             "name": s.name, "channel": s.channel.value, "fallback": s.fallback.value if s.fallback else "",
             "letter_by": s.letter_by.value, "days": str(s.offset_days), "from": s.offset_from.value,
             "tpl_nl": s.templates.get("nl", ""), "tpl_en": s.templates.get("en", ""),
+            "tpl_whatsapp": s.templates.get("whatsapp", ""),
             "min": amount_field(s.min_open_amount, lang),
             "b2b": "1" if DebtorKind.B2B in s.debtor_kinds else "",
             "b2c": "1" if DebtorKind.B2C in s.debtor_kinds else "", "pos": str(n), "remove": "",
@@ -111,7 +112,8 @@ def steps_from(rows: list[Row], words: dict[str, str]) -> list[Step]:
         except AmountError:
             raise FormError(f"{where}: {words['wf_err_amount']}") from None
         kinds = frozenset(k for k in DebtorKind if r.get(k.value))
-        templates = {lang: r[f"tpl_{lang}"] for lang in ("nl", "en") if r[f"tpl_{lang}"]}
+        # the Meta-approved template of a WhatsApp step rides along unchanged (whatsapp-templates)
+        templates = {k: r[f"tpl_{k}"] for k in ("nl", "en", "whatsapp") if r.get(f"tpl_{k}")}
         steps.append(Step(r["name"], channel, days, offset_from, templates, minimum, kinds,
                           fallback, letter_by))  # fmt: skip
     if not steps:

@@ -236,3 +236,16 @@ def test_read_only_people_see_the_steps_but_cannot_edit(world: World, tenants: T
     assert reader.post("/workflows/edit", {**form, "do": "save"}).status == 403
     assert reader.post("/workflows/rules", {"csrf": form["csrf"], "do": "save"}).status == 403
     assert world.services.repos.dunning.workflows(tenants.c1)["zacht"].active
+
+
+def test_a_whatsapp_steps_meta_template_survives_an_edit(world: World, tenants: Tenants) -> None:
+    _seed(world)
+    steps = [{"name": "WhatsApp", "channel": "whatsapp", "offset_days": 3,
+              "templates": {"nl": "herinnering", "whatsapp": "betaalherinnering_v2"}}]  # fmt: skip
+    assert world.agency_a.call("PUT", "/v1/clients/C1/workflows/wa", {"name": "WA", "steps": steps}).status == 200  # fmt: skip
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    form = _form(staff, "/workflows/edit?id=wa")
+    assert staff.post("/workflows/edit", {**form, "r0_days": "4", "do": "save"}).status == 303
+    (step,) = world.services.repos.dunning.workflows(tenants.c1)["wa"].steps
+    assert step.offset_days == 4
+    assert dict(step.templates) == {"nl": "herinnering", "whatsapp": "betaalherinnering_v2"}
