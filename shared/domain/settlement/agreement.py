@@ -91,6 +91,17 @@ class SettlementAgreement:
         return self.recipients.get(component, Recipient.CLIENT)
 
 
+def period_start(period: str) -> date:
+    """The first day of a period as :func:`period_of` names it (a day, ``YYYY-Www``,
+    ``YYYY-MM``), so periods of different frequencies compare by time, not by spelling."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    if len(period) == 7:
+        return date(int(period[:4]), int(period[5:7]), 1)
+    return date.fromisoformat(period)
+
+
 def period_of(frequency: Frequency, day: date) -> str:
     """The settlement period a day falls in: a client is due once per period (the day, the
     ISO week, the calendar month), so a missed run is caught up by the next one."""

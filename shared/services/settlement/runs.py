@@ -50,7 +50,12 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
 from shared.domain.records import ActionItem, Payment
 from shared.domain.scopes import agency_scope
-from shared.domain.settlement.agreement import Recipient, SettlementAgreement, period_of
+from shared.domain.settlement.agreement import (
+    Recipient,
+    SettlementAgreement,
+    period_of,
+    period_start,
+)
 from shared.domain.settlement.csv_statement import statement_csv
 from shared.domain.settlement.pain001 import Transfer, TransferBatch, pain001
 from shared.domain.settlement.records import (
@@ -330,8 +335,15 @@ class SettlementRunner:
             return found[0]
         balance, _ = self.store.balance(agency.agency_id, client.client_id)
         period = period_of(agreement.frequency, run.run_on)
-        if found is None and balance.last_period == period:
-            return None  # settled this period already: its payments are not even read
+        if (
+            found is None
+            and balance.last_period is not None
+            and (period_start(balance.last_period) >= period_start(period))
+        ):
+            # settled this period already (its payments are not even read), or a later one: a
+            # run for an earlier day replayed after the next period's run (a poisoned job put
+            # back late) settles nothing again and never moves the balance back (failure7 #7)
+            return None
         payments = {p.payment_id: p for p in self.store.payments_of(client.client_id)}
         history = self.store.history(client.client_id)
         new = sorted(
