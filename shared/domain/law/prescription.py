@@ -65,7 +65,7 @@ def prescription(
     if term <= 0:
         raise ValueError("prescription term must be positive")
     start = due_date + timedelta(days=1)
-    original = prescribed_on = add_years(start, term)
+    original = prescribed_on = _years_after(start, term)
     too_late: list[date] = []
     applied: list[date] = []
     for demand in sorted(set(interruptions or [])):
@@ -76,11 +76,23 @@ def prescription(
             continue
         start = demand + timedelta(days=1)
         # 3:319 lid 2: never earlier than the original period without interruption
-        prescribed_on = max(add_years(start, min(term, MAX_NEW_PERIOD_YEARS)), original)
+        prescribed_on = max(_years_after(start, min(term, MAX_NEW_PERIOD_YEARS)), original)
         applied.append(demand)
     return Prescription(
         start, prescribed_on - timedelta(days=1), prescribed_on, tuple(too_late), tuple(applied)
     )
+
+
+def _years_after(start: date, years: int) -> date:
+    """The first day after a period of ``years`` that starts on ``start``: the same date that
+    many years on. A period from 29 February runs to the end of 28 February in a year without
+    one (it has no 29th to end the day before), so it is over on 1 March, not on 28 February
+    (law7 minor: five years from 29-2-2024 end with 28-2-2029; the claim prescribes on
+    1-3-2029). The interest anniversary keeps 28 February (calendar_math.add_years)."""
+    later = add_years(start, years)
+    if (start.month, start.day) == (2, 29) and later.day == 28:
+        return later + timedelta(days=1)
+    return later
 
 
 WARNING_DAYS = 60  # the action list's warning comes this many days before the date
