@@ -119,13 +119,16 @@ def prescription_warning(
     consumer: bool,
     interrupted_by: tuple[date, ...],
     today: date | None = None,
+    acknowledged: frozenset[date] = frozenset(),
 ) -> str:
     """The action list's sentence for a claim about to prescribe: the date, what it was
     counted from, and what a person must check before relying on it. On or after the date
     (``today``) it says the claim may have prescribed: a demand then revives nothing, and
     dunning holds the claim until a person decides (art. 3:322 BW: prescription is not
     applied by itself, so a hold and a decision, never a write-off)."""
-    counted = _counted(kind, years, consumer=consumer, interrupted_by=interrupted_by)
+    counted = _counted(
+        kind, years, consumer=consumer, interrupted_by=interrupted_by, acknowledged=acknowledged
+    )
     if today is not None and today >= prescribes_on:
         return (
             f"Invoice {number} may have prescribed on {prescribes_on:%d-%m-%Y}: {counted}; a "
@@ -165,7 +168,12 @@ def unproven_warning(
 
 
 def _counted(
-    kind: ClaimKind | None, years: int, *, consumer: bool, interrupted_by: tuple[date, ...]
+    kind: ClaimKind | None,
+    years: int,
+    *,
+    consumer: bool,
+    interrupted_by: tuple[date, ...],
+    acknowledged: frozenset[date] = frozenset(),
 ) -> str:
     if years == CONSUMER_PURCHASE_YEARS and consumer:
         term = (
@@ -175,6 +183,12 @@ def _counted(
         )
     else:
         term = f"{years} years (art. 3:307 BW)"
+    if interrupted_by and (last := max(interrupted_by)) in acknowledged:
+        return (
+            f"counted {term} from the day after the debtor acknowledged the claim by a "
+            f"payment or a payment plan booked in Inning ({last:%d-%m-%Y}, art. 3:318 and "
+            "3:319 BW)"
+        )
     if interrupted_by:
         last = max(interrupted_by)
         return (
