@@ -24,7 +24,9 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   debtor in its life (the warning days and the date): measured in the unit world, 11-12
   storage requests each (debtor, invoices 2, outbox range, decisions range, ledger, plans,
   one or two once-marks, the item, portfolio figures, the schedule write) on top of the 9
-  of a client's run with nothing due; no scan of the client's invoices.
+  of a client's run with nothing due; no scan of the client's invoices. The watch reads the
+  debtor's ledger and plans once more for the acknowledgements (two range reads, only on a
+  look within 60 days of a date).
 """
 
 from __future__ import annotations
