@@ -11,7 +11,8 @@ run as a simulation over the claim's own events.
   the figures on day d are what paying on d settles, so a business claim's view on d holds
   the interest of d itself.
 - A write-off, or a credit or waiver marked final, stops the interest from its day on.
-- No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept).
+- No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept), counted
+  like a payment: for 6:119a from the day after the plan was priced.
 - The anniversaries count from the claim's real first interest day, whatever the rate table's
   first date. Where the table knows no rate (before its first row) no statutory interest is
   charged, only an agreed rate that certainly applies (6:119 lid 3: the higher of the two is
@@ -197,7 +198,12 @@ def accrued_interest(
     for e in pending:
         by_day.setdefault(e.on, []).append(e)
     anniversary_set = set(anniversaries)
-    pauses = terms.interest_paused
+    # a plan priced on day d took the interest of a settlement on d (6:119a: d included), so
+    # its pause runs from the first day without interest after d; a lapse on day l likewise
+    pauses = tuple(
+        (interest_end(terms, a), interest_end(terms, b) if b is not None else None)
+        for a, b in terms.interest_paused
+    )
     cuts = sorted({*cuts, *(d for p in pauses for d in p if d is not None and start < d < end)})
     accrued = Fraction(0)
     capitalised_unpaid = Fraction(0)
