@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -128,7 +128,9 @@ def cmd_interest(args: argparse.Namespace) -> int:
     from shared.domain.ledger.accrual import rates_known_until
 
     principal = parse_amount(args.amount)
-    start, end = _date(args.start), _date(args.end)
+    start, paid_on = _date(args.start), _date(args.end)
+    # the ledger's rule (accrual.interest_end): 6:119a counts the payment day, 6:119 does not
+    end = paid_on + timedelta(days=1) if args.commercial else paid_on
     contract_date = _date(args.contract_date) if args.contract_date else None
     if contract_date is not None and contract_date > start:
         raise ValueError(
@@ -154,6 +156,7 @@ def cmd_interest(args: argparse.Namespace) -> int:
             {
                 "principal": format_cents(principal),
                 "start": start.isoformat(),
+                "paid_on": paid_on.isoformat(),
                 "end_exclusive": end.isoformat(),
                 "kind": "commercial" if args.commercial else "consumer",
                 # the agreement's date the 6:119a margin went by (given, or the start date)
@@ -298,7 +301,11 @@ def register(sub: Any) -> None:
     interest = sub.add_parser("interest", help="statutory interest from START up to END")
     interest.add_argument("amount")
     interest.add_argument("start", help="first day interest runs (YYYY-MM-DD)")
-    interest.add_argument("end", help="end date, exclusive (YYYY-MM-DD)")
+    interest.add_argument(
+        "end",
+        help="the day the money is paid (YYYY-MM-DD): with --commercial it bears interest "
+        "(art. 6:119a lid 1 BW: 'tot en met'), without it the interest ends the day before",
+    )
     interest.add_argument("--commercial", action="store_true", help="art. 6:119a BW rate")
     interest.add_argument(
         "--rates", metavar="FILE", help="a rate table (CSV) instead of the shipped one"

@@ -4,7 +4,10 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
 - **the dates.** Counted from the due date with the claim's term (``term_years``), interrupted
   by the written demands of Inning's dunning that reached the debtor
   (``shared.domain.law.demands``) and by what staff recorded (a demand the client sent itself,
-  the debtor's acknowledgement, each with its date). Two dates: *counted* with every such
+  the debtor's acknowledgement, each with its date), and by the acknowledgements Inning booked
+  itself (art. 3:318 BW, law7 finding 3): a payment on the claim (its received day; one that
+  came back in full never paid and counts not) and a payment plan over it (the day it was
+  activated, the debtor's agreement). Two dates: *counted* with every such
   demand, *proven* with only those whose receipt rests on more than a send log. A debtor who
   denies receipt makes the creditor prove it (3:37 lid 3 BW), so until the proven date is
   the counted one, the warning comes before both.
@@ -21,7 +24,9 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   debtor in its life (the warning days and the date): measured in the unit world, 11-12
   storage requests each (debtor, invoices 2, outbox range, decisions range, ledger, plans,
   one or two once-marks, the item, portfolio figures, the schedule write) on top of the 9
-  of a client's run with nothing due; no scan of the client's invoices.
+  of a client's run with nothing due; no scan of the client's invoices. The watch reads the
+  debtor's ledger and plans once more for the acknowledgements (two range reads, only on a
+  look within 60 days of a date).
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import encode
+from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.adapters.tables.plans_repo import PlanRepository
 from shared.adapters.tables.prescription_repo import PrescriptionDecision, PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
@@ -45,6 +52,9 @@ from shared.domain.law.prescription import (
     term_years,
     unproven_warning,
 )
+from shared.domain.ledger.accrual import _returned_in_full
+from shared.domain.ledger.model import EventKind
+from shared.domain.ledger.restate import received_day
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
@@ -96,6 +106,7 @@ class PrescriptionWatch:
     ) -> Review:
         consumer = debtor.kind is DebtorKind.B2C
         demands: dict[str, list[Demand]] | None = None
+        acknowledged: dict[str, set[date]] = {}
         decisions: dict[str, PrescriptionDecision] = {}
         out = Review()
         for invoice in invoices:
@@ -111,8 +122,11 @@ class PrescriptionWatch:
                 if demands is None:  # one range read of each per debtor, when needed
                     demands = self._written_demands(client_id, debtor.number, today)
                     decisions = self.decisions.for_debtor(client_id, debtor.number)
+                    acknowledged = self._acknowledgements(client_id, debtor.number, today)
                 decided = decisions.get(invoice.number)
-                staff = list(decided.interruptions) if decided else []
+                own = acknowledged.get(invoice.number, set())
+                # the ledger and the plan prove these as well as staff's record would
+                staff = (list(decided.interruptions) if decided else []) + sorted(own)
                 mine = demands.get(invoice.number, [])
                 counted = prescription(
                     invoice.due_date, consumer_purchase=False, years=years,
@@ -170,7 +184,7 @@ class PrescriptionWatch:
                 client_id, debtor, invoice, key,
                 prescription_warning(invoice.number, invoice.claim_kind, when, years,
                                      consumer=consumer, interrupted_by=counted.interrupted_by,
-                                     today=today),
+                                     today=today, acknowledged=frozenset(own)),
                 detail,
             )  # fmt: skip
         return out
@@ -266,6 +280,31 @@ class PrescriptionWatch:
             ))  # fmt: skip
         except Conflict:
             pass  # on the list already: this look repeats an earlier one
+
+    def _acknowledgements(
+        self, client_id: str, debtor_number: str, today: date
+    ) -> dict[str, set[date]]:
+        """Per invoice, the days the debtor acknowledged it by what Inning booked (art. 3:318
+        BW: an acknowledgement interrupts, the new period runs from the next day, 3:319): a
+        payment allocated to it, on the day the money was received (a back-dated one on its
+        received day), unless it came back in full (a storno, a chargeback: it never paid);
+        and a payment plan over it, on the day it was activated, whatever became of it
+        after. Two range reads per debtor, only for claims within 60 days of their date."""
+        out: dict[str, set[date]] = defaultdict(set)
+        claims = LedgerRepository(self.repos.store).for_debtor(client_id, debtor_number)
+        for number, claim in claims.items():
+            events = list(claim.events)
+            gone = _returned_in_full(events)
+            for e in events:
+                paid = e.kind is EventKind.ALLOCATED and e.payment_id and e.payment_id not in gone
+                if paid and (day := received_day(e)) <= today:
+                    out[number].add(day)
+        for plan in PlanRepository(self.repos.store).of_debtor(client_id, debtor_number):
+            if plan.activated_at is not None:
+                day = amsterdam_date(plan.activated_at)
+                for number in plan.invoice_numbers:
+                    out[number].add(day)
+        return out
 
     def _written_demands(
         self, client_id: str, debtor_number: str, today: date

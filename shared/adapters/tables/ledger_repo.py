@@ -330,14 +330,17 @@ class LedgerRepository:
         debtor: str,
         invoice: str,
         ref: str,
-        span: tuple[date, date | None],
+        span: tuple[date, date | None] | None,
     ) -> bool:
-        """Record an arrangement that keeps the costs from arising on this claim (agreed on
-        ``span[0]``, costs owed from ``span[1]`` at the earliest); idempotent per ``ref``;
-        False when nothing changed."""
-        current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
+        """Record (or, ``span`` None, drop) an arrangement that keeps the costs from arising
+        on this claim (agreed on ``span[0]``, costs owed from ``span[1]`` at the earliest,
+        None while it runs); idempotent per ``ref``; False when nothing changed."""
+        current = self.header(client_id, debtor, invoice)
+        if current is None and span is None:
+            return False
+        current = current or ClaimHeader(client_id, debtor, invoice)
         others = tuple(x for x in current.costs_held if x[0] != ref)
-        wanted = (*others, (ref, span[0], span[1]))
+        wanted = (*others, (ref, span[0], span[1])) if span is not None else others
         if wanted == current.costs_held:
             return False
         updated = replace(current, costs_held=wanted)

@@ -65,7 +65,7 @@ def prescription(
     if term <= 0:
         raise ValueError("prescription term must be positive")
     start = due_date + timedelta(days=1)
-    original = prescribed_on = add_years(start, term)
+    original = prescribed_on = _years_after(start, term)
     too_late: list[date] = []
     applied: list[date] = []
     for demand in sorted(set(interruptions or [])):
@@ -76,11 +76,23 @@ def prescription(
             continue
         start = demand + timedelta(days=1)
         # 3:319 lid 2: never earlier than the original period without interruption
-        prescribed_on = max(add_years(start, min(term, MAX_NEW_PERIOD_YEARS)), original)
+        prescribed_on = max(_years_after(start, min(term, MAX_NEW_PERIOD_YEARS)), original)
         applied.append(demand)
     return Prescription(
         start, prescribed_on - timedelta(days=1), prescribed_on, tuple(too_late), tuple(applied)
     )
+
+
+def _years_after(start: date, years: int) -> date:
+    """The first day after a period of ``years`` that starts on ``start``: the same date that
+    many years on. A period from 29 February runs to the end of 28 February in a year without
+    one (it has no 29th to end the day before), so it is over on 1 March, not on 28 February
+    (law7 minor: five years from 29-2-2024 end with 28-2-2029; the claim prescribes on
+    1-3-2029). The interest anniversary keeps 28 February (calendar_math.add_years)."""
+    later = add_years(start, years)
+    if (start.month, start.day) == (2, 29) and later.day == 28:
+        return later + timedelta(days=1)
+    return later
 
 
 WARNING_DAYS = 60  # the action list's warning comes this many days before the date
@@ -107,13 +119,16 @@ def prescription_warning(
     consumer: bool,
     interrupted_by: tuple[date, ...],
     today: date | None = None,
+    acknowledged: frozenset[date] = frozenset(),
 ) -> str:
     """The action list's sentence for a claim about to prescribe: the date, what it was
     counted from, and what a person must check before relying on it. On or after the date
     (``today``) it says the claim may have prescribed: a demand then revives nothing, and
     dunning holds the claim until a person decides (art. 3:322 BW: prescription is not
     applied by itself, so a hold and a decision, never a write-off)."""
-    counted = _counted(kind, years, consumer=consumer, interrupted_by=interrupted_by)
+    counted = _counted(
+        kind, years, consumer=consumer, interrupted_by=interrupted_by, acknowledged=acknowledged
+    )
     if today is not None and today >= prescribes_on:
         return (
             f"Invoice {number} may have prescribed on {prescribes_on:%d-%m-%Y}: {counted}; a "
@@ -153,7 +168,12 @@ def unproven_warning(
 
 
 def _counted(
-    kind: ClaimKind | None, years: int, *, consumer: bool, interrupted_by: tuple[date, ...]
+    kind: ClaimKind | None,
+    years: int,
+    *,
+    consumer: bool,
+    interrupted_by: tuple[date, ...],
+    acknowledged: frozenset[date] = frozenset(),
 ) -> str:
     if years == CONSUMER_PURCHASE_YEARS and consumer:
         term = (
@@ -163,6 +183,12 @@ def _counted(
         )
     else:
         term = f"{years} years (art. 3:307 BW)"
+    if interrupted_by and (last := max(interrupted_by)) in acknowledged:
+        return (
+            f"counted {term} from the day after the debtor acknowledged the claim by a "
+            f"payment or a payment plan booked in Inning ({last:%d-%m-%Y}, art. 3:318 and "
+            "3:319 BW)"
+        )
     if interrupted_by:
         last = max(interrupted_by)
         return (

@@ -5,9 +5,14 @@ run as a simulation over the claim's own events.
 - The base is the open principal plus the capitalised interest still unpaid. On every
   anniversary of the first interest day all interest unpaid at that moment is added to the
   base (6:119 lid 2, 6:119a lid 3); interest paid later pays the capitalised part first.
-- Money allocated on day d counts from d: the old base earns interest up to d (exclusive).
+- Money allocated on day d counts from d for 6:119 (the old base earns interest up to d,
+  exclusive) and from d + 1 for 6:119a, whose lid 1 runs the interest "tot en met de dag
+  waarop de schuldenaar de geldsom heeft voldaan" (:func:`counts_payment_day`, law7 finding 2):
+  the figures on day d are what paying on d settles, so a business claim's view on d holds
+  the interest of d itself.
 - A write-off, or a credit or waiver marked final, stops the interest from its day on.
-- No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept).
+- No interest accrues on the days of ``terms.interest_paused`` (a payment plan kept), counted
+  like a payment: for 6:119a from the day after the plan was priced.
 - The anniversaries count from the claim's real first interest day, whatever the rate table's
   first date. Where the table knows no rate (before its first row) no statutory interest is
   charged, only an agreed rate that certainly applies (6:119 lid 3: the higher of the two is
@@ -16,6 +21,7 @@ run as a simulation over the claim's own events.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from itertools import pairwise
@@ -110,22 +116,49 @@ def _returned_in_full(events: list[LedgerEvent]) -> set[str]:
     return {p for p in returned if net.get(p, 0) == 0}
 
 
+def counts_payment_day(terms: ClaimTerms) -> bool:
+    """Whether the day the money is paid bears interest: under 6:119a BW (commercial interest,
+    and an agreed rate in a business agreement, lid 8) it does, "tot en met de dag waarop de
+    schuldenaar de geldsom heeft voldaan" (lid 1). Under 6:119 the interest runs "over de tijd
+    dat de schuldenaar ... in verzuim is geweest", which says nothing of the payment day: it
+    ends the day before, the reading in the consumer's favour (docs/law.md)."""
+    return terms.interest_rule is InterestRule.COMMERCIAL or (
+        terms.interest_rule is InterestRule.CONTRACTUAL and not terms.consumer
+    )
+
+
+def interest_end(terms: ClaimTerms, on: date) -> date:
+    """The first day without interest when the claim is settled on ``on``."""
+    return on + timedelta(days=1) if counts_payment_day(terms) else on
+
+
 def accrued_interest(
     terms: ClaimTerms,
     events: list[LedgerEvent],
-    end: date,
+    on: date,
     rates: RateTable | None = None,
 ) -> Fraction:
-    """Exact interest in cents from ``terms.interest_from`` up to ``end`` (exclusive)."""
+    """Exact interest in cents from ``terms.interest_from`` for a settlement on ``on``: up to
+    ``on`` exclusive (6:119), or inclusive (6:119a, :func:`counts_payment_day`). Money paid
+    on a day counts from the first day without interest after it."""
     start = terms.interest_from
     if start is None or terms.interest_rule is InterestRule.NONE or terms.closed:
         return Fraction(0)
     table = rates or default_rate_table()
+    end = interest_end(terms, on)
     if end <= start:
         return Fraction(0)
     gone = _returned_in_full(events)
+
+    def counted(e: LedgerEvent) -> date:
+        return interest_end(terms, e.on) if e.payment_id else e.on
+
     ordered = sorted(
-        (e for e in events if e.on < end and (e.payment_id is None or e.payment_id not in gone)),
+        (
+            replace(e, on=counted(e))
+            for e in events
+            if counted(e) < end and (e.payment_id is None or e.payment_id not in gone)
+        ),
         key=lambda e: (e.on, e.seq),
     )
     principal = terms.principal - terms.principal_settled_elsewhere
@@ -165,7 +198,12 @@ def accrued_interest(
     for e in pending:
         by_day.setdefault(e.on, []).append(e)
     anniversary_set = set(anniversaries)
-    pauses = terms.interest_paused
+    # a plan priced on day d took the interest of a settlement on d (6:119a: d included), so
+    # its pause runs from the first day without interest after d; a lapse on day l likewise
+    pauses = tuple(
+        (interest_end(terms, a), interest_end(terms, b) if b is not None else None)
+        for a, b in terms.interest_paused
+    )
     cuts = sorted({*cuts, *(d for p in pauses for d in p if d is not None and start < d < end)})
     accrued = Fraction(0)
     capitalised_unpaid = Fraction(0)
@@ -190,16 +228,18 @@ def accrued_interest(
 
 
 def unknown_rate_warnings(
-    terms: ClaimTerms, end: date, rates: RateTable | None = None
+    terms: ClaimTerms, on: date, rates: RateTable | None = None
 ) -> tuple[str, ...]:
-    """Why the interest up to ``end`` (exclusive) may differ from what the law gives: the days
-    before the rate table's first row, for which no statutory rate is known; and, when the
-    table is stale on ``end``, the days past its newest rate's half-year (:func:`past_table`)."""
+    """Why the interest for a settlement on ``on`` (:func:`accrued_interest`) may differ from
+    what the law gives: the days before the rate table's first row, for which no statutory
+    rate is known; and, when the table is stale, the days past its newest rate's half-year
+    (:func:`past_table`)."""
     start = terms.interest_from
     if start is None or terms.interest_rule is InterestRule.NONE or terms.closed:
         return ()
     table = rates or default_rate_table()
-    beyond = past_table(start, end, table)
+    end = interest_end(terms, on)
+    beyond = past_table(start, end, table, as_of=on)
     if table.knows(start) or end <= start:
         return beyond
     last = min(end, table.first_date) - timedelta(days=1)
@@ -223,13 +263,15 @@ def rates_known_until(table: RateTable) -> date:
     return add_months(table.newest.effective_from, RATE_PERIOD_MONTHS)
 
 
-def past_table(start: date, end: date, table: RateTable) -> tuple[str, ...]:
+def past_table(
+    start: date, end: date, table: RateTable, as_of: date | None = None
+) -> tuple[str, ...]:
     """The days from ``start`` up to ``end`` (exclusive) past the newest rate's half-year,
     when the table is stale on ``end``: they are charged at that rate, though a half-yearly
     change has probably been published since, so the figures are not complete. A period the
     table covers gets no warning however old the table is."""
     first = max(start, rates_known_until(table))
-    if not table.is_stale(end) or end <= first:
+    if not table.is_stale(as_of or end) or end <= first:
         return ()
     newest = table.newest.effective_from.isoformat()
     return (

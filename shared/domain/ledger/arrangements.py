@@ -4,8 +4,8 @@
 A consumer owes the costs only when he did not pay within the term the 14-day letter gave
 him. When the creditor itself, before that term ended, agreed to be paid later, the debtor
 who pays as agreed has paid in time: a postponement (uitstel van betaling) until a day moves
-the first day the costs can be owed to the day after it; a payment plan over the whole claim
-keeps them from arising while it runs and is kept (a kept plan pays the claim off, so they
+the first day the costs can be owed to the day after it; a payment plan (over the whole claim
+or over the principal only, law7 finding 8) keeps them from arising while it runs and is kept (a kept plan pays the claim off, so they
 never arise), and when it lapses they are owed from the day it lapsed, over the principal
 then unpaid (the base rule of 6:96 lid 6, HR 25-11-2016, ECLI:NL:HR:2016:2704: costs on the
 unpaid part only). An arrangement made after the costs became owed changes nothing: the costs

@@ -6,7 +6,8 @@ their principals added up, and split over the claims pro rata (largest remainder
 add up to the cent). The base is the principal still open on the last day of the term: a
 consumer who paid part within the term owes costs on the unpaid part only (HR 25-11-2016,
 ECLI:NL:HR:2016:2704), and interest paid within the term counts as paid against the
-principal (:func:`costs_base`). A client's minimum applies to the summed base.
+principal (:func:`costs_base`). A client's minimum applies to the summed base. A business
+invoice's share is at least EUR 40 (:func:`_business_pool`, law7 finding 1).
 
 A notice is the letter, not the day: an arrangement on one of its invoices (a promise, a
 pause, a plan that lapsed) moves only the day that invoice's share becomes owed
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared.domain.law.calendar_math import add_months
-from shared.domain.law.collection_costs import VAT_RATE, collection_costs
+from shared.domain.law.collection_costs import MINIMUM, VAT_RATE, collection_costs
 from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
 from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
@@ -263,16 +264,58 @@ def costs_shares(
         if room is not None and room < costs:
             costs = room
             vat_amount = round_half_up(costs * VAT_RATE) if vat else 0
-        costs = max(0, costs - sum(c.costs for c in carried))
-        vat_amount = max(0, vat_amount - sum(c.vat for c in carried))
-        for r, c, v in zip(unfixed, split(costs, bases), split(vat_amount, bases), strict=True):
-            if r.number in owing:  # the others' shares wait for their own day
-                out[r.number] = CostsShare(c, v)
+        if not consumer:
+            fixed_members = [r for r in members if r.number in fixed_of and not r.terms.closed]
+            costs, vat_amount = _business_pool(
+                costs, vat_amount, members, fixed_members, everything, carried
+            )
+        else:
+            costs = max(0, costs - sum(c.costs for c in carried))
+            vat_amount = max(0, vat_amount - sum(c.vat for c in carried))
+        for r, c, v, b in zip(
+            unfixed, split(costs, bases), split(vat_amount, bases), bases, strict=True
+        ):
+            if r.number not in owing:  # the others' shares wait for their own day
+                continue
+            if not consumer and b > 0 and c < MINIMUM:
+                c, v = MINIMUM, round_half_up(MINIMUM * VAT_RATE) if vat else 0
+            out[r.number] = CostsShare(c, v)
     # the replay credits what restatements took back: the share owed now comes on top of it
     for number, was in taken_back.items():
         now = out.get(number, CostsShare(0, 0))
         out[number] = CostsShare(was.costs + now.costs, was.vat + now.vat)
     return out
+
+
+def _business_pool(
+    costs: Cents,
+    vat: Cents,
+    members: list[ClaimRecord],
+    fixed_members: list[ClaimRecord],
+    everything: dict[str, tuple[LedgerEvent, ...]],
+    carried: list[CostsShare],
+) -> tuple[Cents, Cents]:
+    """What of a business notice's one amount the claims not fixed yet share pro rata.
+
+    Each invoice of a business notice costs at least EUR 40 (art. 6:96 lid 4 BW, Directive
+    2011/7 art. 6: the fixed minimum is owed per late invoice, also when several are claimed
+    together, CJEU 20-10-2022, C-585/20, BFF Finance Iberia): a share below it is raised to
+    it on top of the notice's amount. A fixed claim carries its raised share, so only its
+    pro-rata part of the notice's amount is taken from the pool, or a small invoice paid
+    first would take EUR 40 from the others' shares instead of its pro-rata cents."""
+    fixed = {r.number for r in fixed_members}
+    weights = [
+        costs_base(ClaimRecord(r.terms, everything[r.number]))
+        if r.number in fixed
+        else costs_base(r)
+        for r in members
+    ]
+    parts = dict(zip((r.number for r in members), split(costs, weights), strict=True))
+    vat_parts = dict(zip((r.number for r in members), split(vat, weights), strict=True))
+    for r, c in zip(fixed_members, carried, strict=True):
+        costs -= min(c.costs, parts[r.number])
+        vat -= min(c.vat, vat_parts[r.number])
+    return max(0, costs), max(0, vat)
 
 
 def _room_under_cap(

@@ -2,12 +2,13 @@
 (docs/law.md, "Arrangements inside the 14-day term"; the rule is
 ``shared.domain.ledger.arrangements``).
 
-Two kinds are stored: a payment plan over the whole claim (its interest pause: agreed on the
-day it was priced, running while kept, ended on the day it lapsed) and a postponement granted
-(the portal's grant, a pause of the invoice or of the debtor until a day, a promise to pay by
-a day that staff record: agreed on the day granted, costs owed at the earliest the day after
-the granted day). Only whole-claim plans freeze interest, so the interest pauses are exactly the
-plans that count.
+Three kinds are stored: a payment plan over the whole claim (its interest pause: agreed on the
+day it was priced, running while kept, ended on the day it lapsed), a payment plan over the
+principal only (the same days, as a costs hold of its own, :func:`plan_costs_ref`: it freezes
+no interest, but kept it pays what the letter demanded on the days the creditor agreed, law7
+finding 8) and a postponement granted (the portal's grant, a pause of the invoice or of the
+debtor until a day, a promise to pay by a day that staff record: agreed on the day granted,
+costs owed at the earliest the day after the granted day).
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def held_terms(terms: ClaimTerms, header: ClaimHeader) -> ClaimTerms:
     if held == terms.costs_owed_from:
         return terms
     return replace(terms, costs_owed_from=held, notice_from=terms.costs_owed_from)
+
+
+def plan_costs_ref(plan_id: str) -> str:
+    """The costs hold of a plan over the principal only (a whole-claim plan's is its interest
+    pause)."""
+    return f"plan|{plan_id}"
 
 
 def postponement_hold(

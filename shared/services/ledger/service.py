@@ -526,10 +526,13 @@ class LedgerService:
         raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
 
     def set_costs_hold(
-        self, client_id: str, debtor: str, invoice: str, ref: str, span: tuple[date, date | None]
-    ) -> None:
+        self, client_id: str, debtor: str, invoice: str, ref: str,
+        span: tuple[date, date | None] | None,
+    ) -> None:  # fmt: skip
         """An arrangement agreed on ``span[0]`` keeps the collection costs from arising before
-        ``span[1]`` (a postponement: the day after the granted day); see costs_holds."""
+        ``span[1]`` (a postponement: the day after the granted day; None: while a plan over
+        the principal runs, or once it was kept); ``span`` None: it never did (an activation
+        that failed); see costs_holds."""
         for _ in range(RETRIES):
             try:
                 self.ledger.set_costs_hold(client_id, debtor, invoice, ref, span)

@@ -52,8 +52,10 @@ def _interest_nl(plan: PaymentPlan) -> tuple[str, ...]:
         )
     if not plan.include_costs:
         return (
-            "De regeling betreft de hoofdsom; de incassokosten en de rente blijven verschuldigd "
-            "(de rente loopt over wat van de hoofdsom openstaat).",
+            "De regeling betreft de hoofdsom; de rente blijft verschuldigd (zij loopt over wat "
+            "van de hoofdsom openstaat), en incassokosten die al verschuldigd waren ook. "
+            "Aangekondigde incassokosten die nog niet verschuldigd waren, worden alleen "
+            "verschuldigd als de regeling vervalt, vanaf die dag.",
         )
     return ()
 
@@ -67,8 +69,9 @@ def _interest_en(plan: PaymentPlan) -> tuple[str, ...]:
         )
     if not plan.include_costs:
         return (
-            "The plan covers the principal; the collection costs and interest remain due "
-            "(interest runs on the principal still open).",
+            "The plan covers the principal; interest remains due (it runs on the principal "
+            "still open), and so do collection costs already owed. Announced collection costs "
+            "not yet owed become owed only if the plan lapses, from that day.",
         )
     return ()
 

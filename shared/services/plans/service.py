@@ -50,6 +50,7 @@ from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.ledger.costs_holds import plan_costs_ref
 from shared.services.payments import PaymentService
 from shared.services.plans import notices
 from shared.services.plans.direct_debit import (
@@ -246,8 +247,7 @@ class PlanService:
             return
         current = found[0]
         self._hold(client, current)
-        if current.freezes_interest:
-            self._freeze_interest(current, current.interest_frozen)
+        self._freeze_interest(current, current.interest_frozen)
 
     def get(self, client: Client, plan_id: str) -> PaymentPlan:
         return self._get(client, plan_id)[0]
@@ -294,7 +294,7 @@ class PlanService:
         # whose pause is dropped below (or by deleting the draft, or by activating it again),
         # never a running plan whose claims still accrue
         try:
-            self._freeze_interest(plan, plan.interest_frozen if plan.freezes_interest else None)
+            self._freeze_interest(plan, plan.interest_frozen)
             active = self._store(
                 plan.activate(self.clock.now()).settle(0, today), etag, plan, today
             )
@@ -1233,6 +1233,9 @@ class PlanService:
                 self.payments.ledger.set_interest_pause(
                     client.client_id, plan.debtor_number, number, holder, None
                 )
+                self.payments.ledger.set_costs_hold(
+                    client.client_id, plan.debtor_number, number, plan_costs_ref(holder), None
+                )
         raise ConflictingUpdate("the plan's invoices keep changing hands; retry")
 
     def _undo_activation(self, plan: PaymentPlan) -> None:
@@ -1242,19 +1245,30 @@ class PlanService:
         self._freeze_interest(plan, None)
 
     def _freeze_interest(self, plan: PaymentPlan, span: tuple[date, date | None] | None) -> None:
-        """Record on each of the plan's claims the days it freezes interest (idempotent)."""
-        if self.payments is None or (span is not None and not plan.freezes_interest):
+        """Record on each of the plan's claims what it agreed (idempotent; ``span`` None
+        drops it): a plan over the whole claim freezes interest on those days, which keeps
+        the costs from arising too; a plan over the principal only keeps just the costs from
+        arising (law7 finding 8: agreed inside the 14-day term and kept, the debtor paid what
+        the letter demanded on the days the creditor agreed; docs/law.md, "Arrangements
+        inside the 14-day term"). Either way the hold counts only when it was agreed before
+        the costs became owed (``arrangements``)."""
+        if self.payments is None:
             return
+        ledger = self.payments.ledger
+        freezes = span is not None and plan.freezes_interest
+        holds = span is not None and not plan.include_costs
         for number in plan.invoice_numbers:
-            self.payments.ledger.set_interest_pause(
-                plan.client_id, plan.debtor_number, number, plan.plan_id, span
-            )
+            args = (plan.client_id, plan.debtor_number, number)
+            if freezes or span is None:
+                ledger.set_interest_pause(*args, plan.plan_id, span if freezes else None)
+            if holds or span is None:
+                ledger.set_costs_hold(*args, plan_costs_ref(plan.plan_id), span if holds else None)
 
     def _release(self, plan: PaymentPlan) -> None:
         """The plan no longer holds its invoices: what is still open goes back to the
         dunning workflow at the step where it stood (a cancelled plan's frozen interest runs
         again from the day it ended; repeated by the run while ``releasing``)."""
-        if plan.status is PlanStatus.CANCELLED and plan.freezes_interest:
+        if plan.status is PlanStatus.CANCELLED:
             self._freeze_interest(plan, plan.interest_frozen)
         self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
         if self.resume_dunning is not None:

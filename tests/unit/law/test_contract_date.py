@@ -104,7 +104,8 @@ def test_worked_example_over_an_anniversary_in_2023_to_the_cent():
 def test_the_cli_takes_the_contract_date_and_says_which_margin_it_used(capsys):
     import json
 
-    args = ["interest", "1000", "2013-05-01", "2013-08-01", "--commercial"]
+    # paid on 31-7: 6:119a counts that day, so the interest runs up to 1-8 (exclusive)
+    args = ["interest", "1000", "2013-05-01", "2013-07-31", "--commercial"]
     assert main([*args, "--contract-date", "2013-03-01"]) == 0
     assert capsys.readouterr().out.strip() == "19.32"
     assert main([*args, "--json"]) == 0

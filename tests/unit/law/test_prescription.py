@@ -146,3 +146,21 @@ def test_the_cli_takes_the_kind_and_a_configured_term(capsys):
     assert main(["prescription", "2020-01-10", "--years", "10", "--interrupted", "2021-01-01"]) == 0
     assert capsys.readouterr().out.strip() == "2030-01-11"
     assert main(["prescription", "2024-03-15", "--consumer-purchase", "--kind", "other"]) != 0
+
+
+def test_a_period_from_29_february_ends_with_28_february_in_a_common_year():
+    # law7 minor: five years from 29-2-2024 run to the end of 28-2-2029 (no 29-2 in 2029)
+    result = prescription(date(2024, 2, 28), consumer_purchase=False)
+    assert result.period_starts == date(2024, 2, 29)
+    assert result.last_day == date(2029, 2, 28)
+    assert result.prescribed_on == date(2029, 3, 1)
+    # a new period after a demand on 28-2-2028 starts on 29-2-2028: two years, to 28-2-2030
+    sale = prescription(
+        date(2027, 1, 31), consumer_purchase=True, interruptions=[date(2028, 2, 28)]
+    )
+    assert sale.prescribed_on == date(2030, 3, 1)
+    # into a leap year and from 1 March nothing moves
+    assert prescription(date(2023, 2, 28), consumer_purchase=True).prescribed_on == date(2025, 3, 1)
+    assert prescription(date(2019, 2, 27), consumer_purchase=False).prescribed_on == date(
+        2024, 2, 28
+    )

@@ -55,8 +55,11 @@ def test_commercial_claim_runs_on_6_119a_interest():
     assert (
         consumer.open.interest == statutory_interest(12_100, start, day, commercial=False).interest
     )
+    # 6:119a lid 1: "tot en met de dag waarop de schuldenaar de geldsom heeft voldaan"
+    through = day + timedelta(days=1)
     assert (
-        business.open.interest == statutory_interest(12_100, start, day, commercial=True).interest
+        business.open.interest
+        == statutory_interest(12_100, start, through, commercial=True).interest
     )
     assert business.open.interest > consumer.open.interest > 0
 

@@ -24,25 +24,27 @@ def test_old_claims_through_the_api(world):
     new = a.call("GET", "/v1/clients/C1/invoices/PR7-2014/claim", on="2026-11-30")
     assert new.status == 200, new.body
     # 967.96: the reviewer's figure with the 2014 rows (8.25 % / 8.15 %), see
-    # tests/unit/law/test_early_rates.py; it answered 900.74 before
+    # tests/unit/law/test_early_rates.py (it answered 900.74 before), up to 2026-11-30; 968.35
+    # with that day, which 6:119a lid 1 counts when the claim is paid on it (law7 F2)
     assert new.body["interest_from"] == "2014-06-01" and new.body["interest_rule"] == "6:119a"
     # no day before the table; on 2026-11-30 the shipped table (newest rate 2026-01-01) is
     # stale, and the days past its half-year say so (review newcomer3 finding 2)
     stale = (
         "the newest statutory interest rate in force is from 2026-01-01: for 2026-07-01 to "
-        "2026-11-29 that rate is charged, though a half-yearly change has probably been "
+        "2026-11-30 that rate is charged, though a half-yearly change has probably been "
         "published since (put the newer table in force: inning rates update FILE)"
     )
-    assert new.body["interest"] == "967.96" and new.body["warnings"] == [stale]
+    assert new.body["interest"] == "968.35" and new.body["warnings"] == [stale]
 
-    # EUR 1,000.00 B2B from 2011-06-01, on 2013-06-01 (the anniversaries stay on 1 June); the
+    # EUR 1,000.00 B2B from 2011-06-01, paid on 2013-05-31 (6:119a counts that day, so up to
+    # 2013-06-01; the anniversaries stay on 1 June); the
     # invoice of 2011-05-01 is its contract date, before 16-3-2013: ECB + 7 throughout (it
     # answered 74.50 with + 8 from 16-3-2013 before the contract date counted):
     #   2011-06-01 -> 2012-07-01  no rate known: 0.00; anniversary 2012-06-01 adds nothing
     #   2012-07-01 -> 2013-01-01  184 d @ 8.00 % = 40.33 (40.3288)
     #   2013-01-01 -> 2013-06-01  151 d @ 7.75 % = 32.06 (32.0616; no split on 16-3-2013)
     #   total 72.39 (72.3904)
-    old = a.call("GET", "/v1/clients/C1/invoices/PR7-2011/claim", on="2013-06-01")
+    old = a.call("GET", "/v1/clients/C1/invoices/PR7-2011/claim", on="2013-05-31")
     assert old.status == 200, old.body
     assert old.body["interest_from"] == "2011-06-01" and old.body["interest"] == "72.39"
     assert old.body["contract_date"] == "2011-05-01"

@@ -40,12 +40,13 @@ def test_anniversaries_stay_on_the_real_first_day_when_the_table_starts_later():
     first = 50_000 * rate * 151 / 365
     second = (50_000 + first) * rate * 366 / 365
     terms = b2b(date(2014, 6, 1))
-    exact = accrued_interest(terms, [], date(2016, 6, 1), FROM_2015)
+    # settled on 2016-05-31: 6:119a counts the payment day, so the interest runs to 2016-06-01
+    exact = accrued_interest(terms, [], date(2016, 5, 31), FROM_2015)
     assert exact == first + second
     # what it was: the start clipped to 2015-01-01 and capitalised on 2016-01-01
     clipped_year = 50_000 * rate * 365 / 365
     assert exact != clipped_year + (50_000 + clipped_year) * rate * 152 / 365
-    figures = open_claims([ClaimRecord(terms)], date(2016, 6, 1), FROM_2015)["PR7-2014"]
+    figures = open_claims([ClaimRecord(terms)], date(2016, 5, 31), FROM_2015)["PR7-2014"]
     assert figures.open.interest == 5_836
     assert figures.interest_from == date(2014, 6, 1)
     assert figures.warnings == (
@@ -59,7 +60,8 @@ def test_the_shipped_table_gives_the_2014_interest_without_a_warning():
     # the review's claim with the rates from 2012-07-01: 967.96 (the reviewer's figure with
     # the 2014 rows 8.25 % / 8.15 %; it was 900.74 with nothing charged before 2015)
     figures = open_claims([ClaimRecord(b2b(date(2014, 6, 1)))], date(2026, 11, 30))["PR7-2014"]
-    assert figures.open.interest == 96_796
+    # 968.35 settled on 2026-11-30: 6:119a counts that day too (law7 F2; 967.96 without it)
+    assert figures.open.interest == 96_835
     # no day before the table; only the shipped table's staleness on 2026-11-30 (its newest
     # rate is from 2026-01-01) is said, for the days past its half-year
     assert [w[:60] for w in figures.warnings] == [
@@ -107,5 +109,5 @@ def test_no_warning_when_the_claim_starts_within_the_table_or_runs_no_interest()
     none = b2b(date(2014, 6, 1), InterestRule.NONE)
     assert unknown_rate_warnings(none, date(2016, 1, 1), FROM_2015) == ()
     # the claim asked for on a day still before the table: the whole period so far is unknown
-    early = unknown_rate_warnings(b2b(date(2014, 6, 1)), date(2014, 9, 1), FROM_2015)
+    early = unknown_rate_warnings(b2b(date(2014, 6, 1)), date(2014, 8, 31), FROM_2015)
     assert "for 2014-06-01 to 2014-08-31 no interest is charged" in early[0]

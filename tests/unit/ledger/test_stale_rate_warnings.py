@@ -37,7 +37,8 @@ def test_the_review_claim_on_a_stale_table_names_the_days_charged_at_the_last_ra
     # the review's B2B invoice of EUR 100,000.00 due 2026-05-31, asked for on 2026-11-30
     (warning,) = unknown_rate_warnings(claim(date(2026, 6, 1)), date(2026, 11, 30), TABLE)
     assert "from 2026-01-01" in warning
-    assert "for 2026-07-01 to 2026-11-29 that rate is charged" in warning
+    # 6:119a counts the day of settlement itself (law7 F2)
+    assert "for 2026-07-01 to 2026-11-30 that rate is charged" in warning
     assert "inning rates update FILE" in warning
 
 
@@ -55,7 +56,7 @@ def test_no_warning_while_the_table_covers_the_period_or_is_not_stale(interest_f
 
 def test_a_claim_whose_interest_starts_after_the_table_is_warned_from_its_first_day():
     (warning,) = unknown_rate_warnings(claim(date(2026, 9, 1)), date(2026, 11, 30), TABLE)
-    assert "for 2026-09-01 to 2026-11-29" in warning
+    assert "for 2026-09-01 to 2026-11-30" in warning
 
 
 @pytest.mark.parametrize("rule", [InterestRule.CONSUMER, InterestRule.CONTRACTUAL])
@@ -76,12 +77,12 @@ def test_days_before_the_table_and_past_it_are_both_named():
     warnings = unknown_rate_warnings(claim(date(2014, 6, 1)), date(2016, 1, 1), old)
     assert len(warnings) == 2
     assert "before 2015-01-01" in warnings[0]
-    assert "for 2015-07-01 to 2015-12-31 that rate is charged" in warnings[1]
+    assert "for 2015-07-01 to 2016-01-01 that rate is charged" in warnings[1]
 
 
 def test_the_claims_warnings_are_no_longer_empty_on_a_stale_table():
     figures = open_claims([ClaimRecord(claim(date(2026, 6, 1)))], date(2026, 11, 30), TABLE)
     (warning,) = figures["N3-P2-1"].warnings
-    assert "2026-07-01 to 2026-11-29" in warning
+    assert "2026-07-01 to 2026-11-30" in warning
     fresh = open_claims([ClaimRecord(claim(date(2026, 6, 1)))], date(2026, 7, 1), TABLE)
     assert fresh["N3-P2-1"].warnings == ()

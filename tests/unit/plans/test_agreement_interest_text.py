@@ -38,12 +38,14 @@ def test_a_whole_claim_plan_says_interest_is_frozen() -> None:
     assert "no further interest" in en and "from that day" in en
 
 
-def test_a_principal_only_plan_says_costs_and_interest_stay_due() -> None:
+def test_a_principal_only_plan_says_interest_and_owed_costs_stay_due() -> None:
+    # costs not yet owed when it was agreed arise only if it lapses (law7 finding 8)
     plan = replace(WHOLE, include_costs=False)
     nl = agreement(plan, "Bakkerij", "NL91ABNA0417164300", "nl").text
     en = agreement(plan, "Bakkerij", "NL91ABNA0417164300", "en").text
-    assert "de incassokosten en de rente blijven verschuldigd" in nl and "geen rente" not in nl
-    assert "collection costs and interest remain due" in en
+    assert "de rente blijft verschuldigd" in nl and "geen rente" not in nl
+    assert "alleen verschuldigd als de regeling vervalt" in nl
+    assert "interest remains due" in en and "only if the plan lapses" in en
 
 
 def test_a_plan_stored_before_the_freeze_promises_nothing_about_interest() -> None:

@@ -33,14 +33,15 @@ def pay_on(world, client, number, amount, day):
 
 
 def test_a_whole_claim_plan_paid_exactly_on_time_pays_the_claim_off(world):
-    # B2B F1 1,000.00 due 2025-10-01; plan on 2026-01-05: interest 1,000 x 10.15% x 95/365 =
-    # 26.418 -> 26.42, total 1,026.42 = 3 x 342.14. Interest frozen from 2026-01-05: the first
-    # installment pays 26.42 interest + 315.72 principal, the next two 342.14 principal each:
-    # 315.72 + 342.14 + 342.14 = 1,000.00, nothing open. (main: interest ran on during the
+    # B2B F1 1,000.00 due 2025-10-01; plan on 2026-01-05: interest 1,000 x 10.15% x 96/365 =
+    # 26.696 -> 26.70 (2-10-2025 to 5-1-2026 inclusive: 6:119a counts the day of settlement,
+    # law7 F2; 95 days, 26.42, before), total 1,026.70 = 342.23 + 342.23 + 342.24. Interest
+    # frozen after 2026-01-05: the first installment pays 26.70 interest + 315.53 principal,
+    # the next two 342.23 and 342.24 principal: 315.53 + 342.23 + 342.24 = 1,000.00. (main: interest ran on during the
     # plan, 33.65 + 5.38 + 3.06, and the "completed" plan left principal 15.67 open)
     a, client = setup(world)
     made = make(a, invoices=["F1"], installments=3, include_costs=True).body
-    assert made["total"] == "1026.42"
+    assert made["total"] == "1026.70"
     assert a.call("POST", f"{BASE}/{made['plan_id']}/activate").status == 200
     allocations = []
     for i in made["installments"]:
@@ -49,9 +50,9 @@ def test_a_whole_claim_plan_paid_exactly_on_time_pays_the_claim_off(world):
         allocations.append([(x.component, x.amount) for x in p.allocations])
         run_day(world, day)
     assert allocations == [
-        [("interest", 2642), ("principal", 31572)],
-        [("principal", 34214)],
-        [("principal", 34214)],
+        [("interest", 2670), ("principal", 31553)],
+        [("principal", 34223)],
+        [("principal", 34224)],
     ]
     got = a.call("GET", f"{BASE}/{made['plan_id']}").body
     assert got["status"] == "completed"
@@ -59,9 +60,10 @@ def test_a_whole_claim_plan_paid_exactly_on_time_pays_the_claim_off(world):
 
 
 def test_interest_runs_again_from_the_day_the_plan_lapsed(world):
-    # installment 1 paid (26.42 interest, 315.72 principal: 684.28 open), then nothing: the
-    # plan lapses on a run day L. From 2026-01-05 to L no interest; from L on, 684.28 x 10.15%
-    # per year: on L + 30 days 684.28 x 0.1015 x 30/365 = 5.7086 -> 5.71.
+    # installment 1 paid (26.70 interest, 315.53 principal: 684.47 open), then nothing: the
+    # plan lapses on a run day L. After 2026-01-05 to L no interest; after L (6:119a: a lapse
+    # on L is counted like a settlement on L), 684.47 x 10.15% per year: on L + 30 days
+    # 684.47 x 0.1015 x 30/365 = 5.7102 -> 5.71.
     a, client = setup(world)
     made = make(a, invoices=["F1"], installments=3, include_costs=True).body
     a.call("POST", f"{BASE}/{made['plan_id']}/activate")
@@ -77,8 +79,8 @@ def test_interest_runs_again_from_the_day_the_plan_lapsed(world):
     assert lapsed is not None
     on = date.fromordinal(lapsed.toordinal() + 30)
     figures = world.services.ledger.claim(client, "F1", on)
-    expected = Fraction(68428) * Fraction(1015, 10000) * 30 / 365
-    assert figures.open.principal == 68428
+    expected = Fraction(68447) * Fraction(1015, 10000) * 30 / 365
+    assert figures.open.principal == 68447
     assert figures.open.interest == round(expected) == 571
     # and on the lapse day itself none has run yet: the kept part of the plan stays frozen
     assert world.services.ledger.claim(client, "F1", lapsed).open.interest == 0
@@ -100,7 +102,7 @@ def test_installments_paid_with_the_claim_still_open_is_not_completed_but_an_act
         run_day(world, day)
     got = a.call("GET", f"{BASE}/{made['plan_id']}").body
     assert got["status"] != "completed"
-    assert [x["paid"] for x in got["installments"]] == ["342.14"] * 3
+    assert [x["paid"] for x in got["installments"]] == ["342.23", "342.23", "342.24"]
     assert a.call("GET", "/v1/clients/C1/invoices/F1/claim").body["open"]["principal"] == "15.67"
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     open_items = [x for x in items if x["kind"] == "plan_paid_claim_open"]

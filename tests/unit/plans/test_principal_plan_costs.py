@@ -1,0 +1,73 @@
+"""A payment plan over the principal only, agreed inside the 14-day term, keeps the collection
+costs from arising as a whole-claim plan does (docs/law.md, "Arrangements inside the 14-day
+term"; 6:96 lid 6 BW; law7 finding 8); it freezes no interest.
+
+Hand: consumer F1 1,000.00 due 1-12-2025, 14-day letter posted Mon 5-1-2026 (received Wed
+7-1, day 14 Wed 21-1): costs 150.00 owed from 22-1-2026. Plan agreed 8-1: 500.00 on 31-1 and
+500.00 on 28-2. Interest stays owed: 30 d x 6 % + 30 d x 4 % on 1,000.00 + 28 d x 4 % on
+500.00 = 4.9315 + 3.2877 + 1.5342 = 9.75."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from shared.domain.records import PaymentSource
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.plans.test_plan_service import BASE, make, run_day
+
+
+def _pay(world, client, pid: str, cents: int, on: date) -> None:
+    world.clock.at = datetime(on.year, on.month, on.day, 12, 0, tzinfo=UTC)
+    world.services.payments.book(
+        client, payment_id=pid, amount=cents, received_on=on,
+        source=PaymentSource.BANK, invoice_numbers=["F1"],
+    )  # fmt: skip
+
+
+def _plan_on(world, agreed: date):
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "F1", "D1", amount="1000.00", invoice_date="2025-11-01", due_date="2025-12-01",
+        fourteen_day_letter_on="2026-01-05")]})  # fmt: skip
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-01-22").body
+    assert claim["costs_owed_from"] == "2026-01-22" and claim["open"]["costs"] == "150.00"
+    world.clock.at = datetime(agreed.year, agreed.month, agreed.day, 9, 0, tzinfo=UTC)
+    made = make(a, invoices=["F1"], installments=2, include_costs=False, start="2026-02-28"
+                if agreed > date(2026, 1, 31) else "2026-01-31")  # fmt: skip
+    assert made.status in (200, 201), made.body
+    plan_id = made.body["plan_id"]
+    assert a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    return a, client, plan_id
+
+
+def test_a_principal_plan_agreed_in_the_term_and_kept_costs_nothing(world):
+    a, client, _ = _plan_on(world, date(2026, 1, 8))
+    for n, on in enumerate((date(2026, 1, 31), date(2026, 2, 28))):
+        _pay(world, client, f"p{n}", 50_000, on)
+        run_day(world, on)
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-03-05").body
+    assert claim["open"]["costs"] == "0.00" and claim["paid"]["costs"] == "0.00"
+    assert claim["open"]["principal"] == "0.00" and claim["open"]["interest"] == "9.75"
+
+
+def test_when_it_lapses_the_costs_are_owed_from_that_day_on_the_principal_unpaid(world):
+    a, client, plan_id = _plan_on(world, date(2026, 1, 8))
+    _pay(world, client, "p0", 50_000, date(2026, 1, 31))
+    world.clock.at = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
+    cancelled = a.call("POST", f"{BASE}/{plan_id}/cancel", {"reason": "debtor stopped"})
+    assert cancelled.body["status"] == "cancelled"
+    before = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-09").body
+    assert before["open"]["costs"] == "0.00"
+    # from the lapse: 15 % of the 500.00 principal then unpaid = 75.00
+    after = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-10").body
+    assert after["costs_owed_from"] == "2026-02-10" and after["open"]["costs"] == "75.00"
+
+
+def test_a_principal_plan_agreed_after_the_term_leaves_the_costs_owed(world):
+    a, _, _ = _plan_on(world, date(2026, 1, 23))
+    claim = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-01-24").body
+    assert claim["open"]["costs"] == "150.00"
