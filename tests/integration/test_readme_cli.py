@@ -33,13 +33,13 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     "inning costs 2501 --b2b --vat": (0, "453.87"),
     "inning costs 5000 --b2b --percent 15": (0, "750.00"),
     "inning interest 1000 2023-03-15 2025-03-15": (0, "128.10"),
-    "inning interest 1000 2023-03-15 2025-03-15 --commercial": (0, "252.09"),
+    "inning interest 1000 2023-03-15 2025-03-15 --commercial": (0, "252.48"),
     "inning interest 1000 2023-03-15 2025-03-15 --rates docs/examples/rates.csv": (0, "128.10"),
     "inning kenmerk 000056789012345": (0, "5000056789012345"),
     "inning kenmerk --check 5000056789012345": (0, None),
     "inning term 2024-11-04 --channel letter": (0, "2024-11-21"),
     "inning prescription 2024-03-15 --consumer-purchase": (0, "2026-03-16"),
-    "inning interest 1000 2013-05-01 2013-08-01 --commercial --contract-date 2013-03-01": (
+    "inning interest 1000 2013-05-01 2013-07-31 --commercial --contract-date 2013-03-01": (
         0,
         "19.32",
     ),
