@@ -127,6 +127,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "unallocated": ("Niet toegewezen", "Unallocated"),
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
+    "run_id": ("Afdrachtrun", "Settlement run"),
     "decision": ("Besluit", "Decision"),
     "interrupted_by": ("Gestuit door", "Interrupted by"),
     "covered_until": ("Gedekt tot", "Covered until"),
@@ -296,6 +297,14 @@ _RESOLUTIONS = shapes(
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
         (r"^resolved$", lambda m: "afgehandeld"),
+        (r"^postponement granted until (.+)$", lambda m: f"uitstel toegekend tot {m[1]}"),
+        (r"^postponement refused: (.+)$", lambda m: f"uitstel geweigerd: {m[1]}"),
+        (r"^dispute ended$", lambda m: "betwisting beëindigd"),
+        (r"^dispute ended: (.+)$", lambda m: f"betwisting beëindigd: {m[1]}"),
+        (r"^plan (\S+) approved$", lambda m: f"betalingsregeling {m[1]} goedgekeurd"),
+        (r"^plan (\S+) refused: (.+)$", lambda m: f"betalingsregeling {m[1]} geweigerd: {m[2]}"),
+        (r"^closed without a decision: (.+)$", lambda m: f"gesloten zonder besluit: {m[1]}"),
+        (r"^closed without a decision$", lambda m: "gesloten zonder besluit"),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key
