@@ -305,6 +305,8 @@ _RESOLUTIONS = shapes(
         (r"^plan (\S+) refused: (.+)$", lambda m: f"betalingsregeling {m[1]} geweigerd: {m[2]}"),
         (r"^closed without a decision: (.+)$", lambda m: f"gesloten zonder besluit: {m[1]}"),
         (r"^closed without a decision$", lambda m: "gesloten zonder besluit"),
+        (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
+        (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key
