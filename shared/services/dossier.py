@@ -1,7 +1,8 @@
 """A debtor's dossier as the console shows it: the debtor, every invoice with its claim from
 the claim ledger (principal, costs, VAT on costs, interest: charged, paid, open), the timeline
 of the contact log, the payment plans that hold its invoices and the debtor's proposals still
-awaiting approval, and a fresh portal link. Also a note by hand, the same use case as ``POST /v1/clients/{client}/debtors/{debtor}/notes``."""
+awaiting approval, and a fresh portal link. Also a note by hand, the same use case as
+``POST /v1/clients/{client}/debtors/{debtor}/notes``."""
 
 from __future__ import annotations
 

@@ -290,6 +290,10 @@ def reason(text: str, lang: str) -> str:
     return in_language(text, _REASONS, lang)
 
 
+# the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them
+_DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
+               "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
+               "refuse-plan": "regeling weigeren"}  # fmt: skip
 _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
@@ -305,6 +309,9 @@ _RESOLUTIONS = shapes(
         (r"^plan (\S+) refused: (.+)$", lambda m: f"betalingsregeling {m[1]} geweigerd: {m[2]}"),
         (r"^closed without a decision: (.+)$", lambda m: f"gesloten zonder besluit: {m[1]}"),
         (r"^closed without a decision$", lambda m: "gesloten zonder besluit"),
+        (r"^closed with (\S+) not finished(?:: (.+))?$",
+         lambda m: f"gesloten, besluit '{_DECIDED_NL.get(m[1], m[1])}' niet afgerond"
+         + (f": {m[2]}" if m[2] else "")),
         (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
         (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
     )

@@ -11,7 +11,7 @@ from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
-from shared.services.request_decisions import CLAIM, DECIDABLE
+from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
 
 
 def _filters(desk: Desk) -> dict[str, str]:
@@ -192,7 +192,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             service.confirm_payment(desk.client, item.action_id, ticked, author)
         elif do == "resolve":
             note = desk.field("resolution")
-            if item.kind in DECIDABLE:  # says what it is: nothing was decided
+            taken = claim_of(item)
+            if taken is not None:  # what was carried out stands; the rest is not done
+                note = f"closed with {taken['do']} not finished" + (f": {note}" if note else "")
+            elif item.kind in DECIDABLE:  # says what it is: nothing was decided
                 note = f"closed without a decision: {note}" if note else "closed without a decision"
             service.resolve(item.client_id, item.action_id, note or "resolved", author)
         elif do in ("assign", "assign-me"):

@@ -137,3 +137,24 @@ def test_of_two_deciding_at_once_the_claim_decides_and_the_loser_does_nothing(wo
     assert done.item.status is ActionStatus.RESOLVED
     assert services.repos.invoices.get(tenants.c1, "F1").invoice.paused_until == date(2025, 3, 20)
     assert told(world, tenants.c1, "D1") == ["Toegekend."]
+
+
+def test_closing_an_unfinished_decision_says_what_stands(world, tenants, monkeypatch):
+    seed(world)
+    item = request(world, tenants.c1, "D1", ("F1",))
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get(f"/actions/{item.action_id}")
+
+    def provider_down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise Invalid("the mail provider refused the message", field="channel")
+
+    monkeypatch.setattr(world.services.by_hand, "send_by_hand", provider_down)
+    assert staff.post(f"/actions/{item.action_id}", grant_fields(page)).status == 409
+    closed = staff.post(f"/actions/{item.action_id}", {"csrf": csrf_of(page), "do": "resolve"})
+    assert closed.status == 303
+    stored = world.services.repos.actions.get(tenants.c1, item.action_id)[0]
+    assert stored.resolution.startswith("closed with grant not finished")
+    shown = staff.get(f"/actions/{item.action_id}").encoded().decode()
+    assert "besluit &#39;uitstel toekennen&#39; niet afgerond" in shown or (
+        "besluit 'uitstel toekennen' niet afgerond" in shown
+    )
