@@ -693,12 +693,14 @@ class Services:
 
     @cached_property
     def request_decisions(self) -> RequestDecisionService:
-        """Grant or refuse a debtor's postponement request, end a dispute (the console)."""
+        """Grant or refuse a debtor's postponement request, end a dispute, approve or refuse a
+        debtor's plan proposal (the console)."""
         from shared.services.request_decisions import RequestDecisionService
 
         return RequestDecisionService(
-            self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand
-        )
+            self.repos, self.actions, self.dunning, self.invoice_status, self.by_hand,
+            self.plans, self.clock,
+        )  # fmt: skip
 
     @cached_property
     def timeline_authors(self) -> TimelineAuthors:

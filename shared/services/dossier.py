@@ -1,7 +1,8 @@
 """A debtor's dossier as the console shows it: the debtor, every invoice with its claim from
 the claim ledger (principal, costs, VAT on costs, interest: charged, paid, open), the timeline
-of the contact log, the payment plans that hold its invoices, and a fresh portal link. Also a
-note by hand, the same use case as ``POST /v1/clients/{client}/debtors/{debtor}/notes``."""
+of the contact log, the payment plans that hold its invoices and the debtor's proposals still
+awaiting approval, and a fresh portal link. Also a note by hand, the same use case as
+``POST /v1/clients/{client}/debtors/{debtor}/notes``."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.parties import Client, Debtor
-from shared.domain.plans.plan import PaymentPlan
+from shared.domain.plans.plan import PaymentPlan, PlanStatus
 from shared.domain.records import ContactEntry, ContactKind
 from shared.services.errors import Invalid, NotFound
 from shared.services.ledger.service import LedgerService
@@ -77,6 +78,12 @@ class DossierService:
             if (plan_id := self.plans.holding(client, inv.number)) is not None
         }
         plans = [self.plans.get(client, plan_id) for plan_id in sorted(plan_ids)]
+        # a plan not yet approved holds nothing, but staff must see the debtor's proposal
+        plans += [
+            p
+            for p in self.plans.plans.of_debtor(client.client_id, number)
+            if p.status is PlanStatus.DRAFT and p.plan_id not in plan_ids
+        ]
         return Dossier(debtor, invoices, claims, plans,
                        self.links.portal_link(client.client_id, number))  # fmt: skip
 

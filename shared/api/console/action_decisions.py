@@ -1,6 +1,9 @@
 """Deciding a debtor's request on its action item's page: grant or refuse a postponement
-request, end a dispute, each with a message to the debtor (a message by hand: its channel and
-words, offered in the debtor's language and editable). The work is the service's
+request, end a dispute, approve or refuse a payment plan the debtor proposed, each with a
+message to the debtor (a message by hand: its channel and words, offered in the debtor's
+language and editable; an approved plan's message is the agreement with its schedule, which
+the activation sends). A decision taken and not finished (its message failed) is shown with
+who took it, and only that decision is offered again, to finish it. The work is the service's
 (:mod:`shared.services.request_decisions`); each decision is authorised as the API routes
 that do the same are (:func:`action_for_request`): the page only reads the form."""
 
@@ -9,13 +12,28 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from shared.api.console import action_text
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.messaging import Channel
 from shared.domain.records import ActionItem, ActionStatus
 from shared.services.errors import Invalid
-from shared.services.request_decisions import DECIDABLE, DISPUTE, POSTPONEMENT
+from shared.services.request_decisions import (
+    DECIDABLE,
+    DISPUTE,
+    PLAN,
+    POSTPONEMENT,
+    AlreadyDecided,
+    DecisionUnfinished,
+    claim_of,
+)
 
-DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE}
+DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE,
+             "approve-plan": PLAN, "refuse-plan": PLAN}  # fmt: skip
+CHOICES = {POSTPONEMENT: ("grant", "refuse"), DISPUTE: ("end-dispute",),
+           PLAN: ("approve-plan", "refuse-plan")}  # fmt: skip
+UNTOLD = ("approve-plan",)  # the activation itself sends the debtor the agreement
+WITH_REASON = ("refuse", "end-dispute", "refuse-plan")
+NEEDS_REASON = ("refuse", "refuse-plan")
 TELLING = (Channel.EMAIL, Channel.SMS, Channel.LETTER, Channel.WHATSAPP)
 
 # the message offered to the debtor, in the debtor's language (staff may change it)
@@ -30,6 +48,10 @@ OFFERED = {
         "end-dispute": ("Uw bezwaar tegen {invoices}",
                         "Wij hebben uw bezwaar tegen {invoices} behandeld. De betwisting is "
                         "afgesloten; de factuur staat weer open en wij vragen u die te betalen."),
+        "refuse-plan": ("Uw voorstel voor een betalingsregeling",
+                        "Uw voorstel om {invoices} in termijnen te betalen kunnen wij helaas "
+                        "niet aannemen. Wij vragen u het openstaande bedrag te betalen, of "
+                        "neem contact met ons op voor een andere regeling."),
     },
     "en": {
         "grant": ("Your request for postponement is granted",
@@ -41,6 +63,10 @@ OFFERED = {
         "end-dispute": ("Your objection to {invoices}",
                         "We have looked into your objection to {invoices}. The dispute is "
                         "closed; the invoice is open again and we ask you to pay it."),
+        "refuse-plan": ("Your proposal for a payment plan",
+                        "We are sorry, we cannot accept your proposal to pay {invoices} in "
+                        "instalments. Please pay the amount that is open, or contact us for "
+                        "another arrangement."),
     },
 }  # fmt: skip
 
@@ -55,7 +81,8 @@ def _day(text: object, lang: str) -> str:
 
 def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     """The decision forms for an open request item of a kind staff decide, with the channels
-    the debtor can be written to now and the message offered per decision."""
+    the debtor can be written to now and the message offered per decision; a decision taken
+    and not finished offers only itself again."""
     if item.kind not in DECIDABLE or item.status is ActionStatus.RESOLVED or not item.debtor_number:
         return {"decide": None}
     found = desk.services.repos.debtors.get(item.client_id, item.debtor_number)
@@ -68,31 +95,58 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
         for c in desk.services.by_hand.channels_for(item.client_id, item.debtor_number)
         if c.available and c.free_text and c.channel in TELLING
     ]
-    choices = ("grant", "refuse") if item.kind == POSTPONEMENT else ("end-dispute",)
+    taken = claim_of(item)
+    choices = CHOICES[item.kind]
+    if taken is not None and taken["do"] in choices:
+        choices = (taken["do"],)
+    plan = None
+    if item.kind == PLAN:
+        stored = desk.services.plans.plans.get(
+            item.client_id, str(item.detail.get("plan_id") or "")
+        )
+        plan = stored[0] if stored and stored[0].debtor_number == item.debtor_number else None
     return {
         "decide": {
             "choices": choices,
             "channels": channels,
+            "taken": taken,
+            "taken_by": (
+                desk.services.action_desk.names(desk.agency_id, item.client_id).get(taken["by"])
+                or desk.t["dec_colleague"]
+            )
+            if taken
+            else "",
+            "plan": plan,
+            "untold": UNTOLD,
+            "with_reason": WITH_REASON,
+            "needs_reason": NEEDS_REASON,
             "offered": {
-                do: (offered[do][0].format(**fill), offered[do][1].format(**fill)) for do in choices
+                do: (offered[do][0].format(**fill), offered[do][1].format(**fill))
+                for do in choices
+                if do in offered
             },
         }
     }
 
 
 def decide(desk: Desk, item: ActionItem, do: str) -> None:
-    """``do`` in :data:`DECISIONS`: authorised per invoice as the API route, then decided."""
+    """``do`` in :data:`DECISIONS`: authorised per invoice (or plan) as the API route, then
+    decided."""
     from shared.domain.people.authorisation import action_for_request
     from shared.services.conversations.by_hand import HandMessage
 
     if DECISIONS.get(do) != item.kind:
         raise Invalid(f"a {item.kind} cannot be decided with {do}", field="do")
     base = f"/v1/clients/{item.client_id}"
-    for number in item.invoice_numbers:
+    if item.kind == PLAN:
+        plan = f"{base}/plans/{item.detail.get('plan_id')}"
+        desk.require(action_for_request(*(("POST", f"{plan}/activate") if do == "approve-plan"
+                                          else ("DELETE", plan))))  # fmt: skip
+    for number in item.invoice_numbers if item.kind != PLAN else ():
         route = "resolve-dispute" if do == "end-dispute" else "pause"
         desk.require(action_for_request("POST", f"{base}/invoices/{number}/{route}"))
     tell = None
-    if desk.field("channel"):
+    if desk.field("channel") and do not in UNTOLD:
         desk.require(action_for_request("POST", f"{base}/debtors/{item.debtor_number}/messages"))
         try:
             channel = Channel(desk.field("channel"))
@@ -108,18 +162,43 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         service.grant_postponement(desk.client, item.action_id, author, tell)
     elif do == "refuse":
         service.refuse_postponement(desk.client, item.action_id, desk.field("reason"), author, tell)
-    else:
+    elif do == "end-dispute":
         service.end_dispute(desk.client, item.action_id, desk.field("reason"), author, tell)
+    elif do == "approve-plan":
+        service.approve_plan(desk.client, item.action_id, author)
+    else:
+        service.refuse_plan(desk.client, item.action_id, desk.field("reason"), author, tell)
+
+
+def refusal_text(desk: Desk, exc: Exception) -> str | None:
+    """What the page says of a decision that was not (or not wholly) taken, in its
+    language; None for any other refusal."""
+    t = desk.t
+    names = desk.services.action_desk.names(desk.agency_id, desk.client_id)
+    if isinstance(exc, AlreadyDecided):
+        key = "dec_" + exc.decision
+        what = t[key] if key in t else action_text.resolution(exc.decision, desk.lang, names.get)
+        by = names.get(exc.by) or ("" if not exc.by else t["dec_colleague"])
+        return t["dec_already"].format(what=what, by=f" ({by})" if by else "")
+    if isinstance(exc, DecisionUnfinished):
+        return t["dec_unfinished_" + exc.step].format(what=t["dec_" + exc.decision],
+                                                      reason=exc.reason)  # fmt: skip
+    return None
 
 
 FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.dec_title }}</h2>
+{% if decide.taken %}<p class="notice warning">{{ t.dec_taken.format(what=t['dec_' + decide.taken.do], by=decide.taken_by) }}</p>{% endif %}
+{% if decide.plan %}{% set p = decide.plan %}<p>{{ t.dec_plan_summary.format(plan=p.plan_id, n=p.schedule|length, total=desk.money(p.total), status=p.status|word('plan_status')) }}</p>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.dec_plan_schedule }}"><table><caption>{{ t.dec_plan_schedule }}</caption>
+<thead><tr><th scope="col">#</th><th scope="col">{{ t.dec_plan_due }}</th><th scope="col" class="num">{{ t.dec_plan_amount }}</th></tr></thead><tbody>
+{% for i in p.schedule %}<tr><td>{{ i.number }}</td><td>{{ i.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else i.due_date.isoformat() }}</td><td class="num">{{ desk.money(i.amount) }}</td></tr>{% endfor %}</tbody></table></div>{% endif %}
 {% if not decide.channels %}<p class="notice warning">{{ t.dec_no_channel }}</p>{% endif %}
-<div class="grid">{% for do in decide.choices %}{% set subject, body = decide.offered[do] %}
+<div class="grid">{% for do in decide.choices %}{% set subject, body = decide.offered.get(do, ('', '')) %}
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <h3>{{ t['dec_' + do] }}</h3><p>{{ t['dec_' + do + '_hint'] }}</p>
-{% if do != 'grant' %}<label for="dec-{{ do }}-reason">{{ t['dec_reason_' + do] }}</label><input id="dec-{{ do }}-reason" name="reason" maxlength="500"{% if do == 'refuse' %} required{% endif %}>{% endif %}
-{% if decide.channels %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
-<label for="dec-{{ do }}-subject">{{ t.dec_subject }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
+{% if do in decide.with_reason %}<label for="dec-{{ do }}-reason">{{ t['dec_reason_' + do] }}</label><input id="dec-{{ do }}-reason" name="reason" maxlength="500"{% if do in decide.needs_reason %} required{% endif %}>{% endif %}
+{% if decide.channels and do not in decide.untold %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
+<label for="dec-{{ do }}-subject">{{ t.dec_subject }} {{ t.dec_subject_when }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
 <label for="dec-{{ do }}-body">{{ t.dec_body }}</label><textarea id="dec-{{ do }}-body" name="body" maxlength="4096" required>{{ body }}</textarea>{% endif %}
 <p><button type="submit" name="do" value="{{ do }}">{{ t['dec_' + do] }}</button></p></form>{% endfor %}</div></section>{% endif %}"""
 
@@ -136,7 +215,22 @@ words(
         "dec_reason_end-dispute": "Uitkomst (voor de actielijst)",
         "dec_channel": "Bericht aan de debiteur via", "dec_subject": "Onderwerp", "dec_body": "Bericht aan de debiteur",
         "dec_no_channel": "De debiteur is nu via geen enkel kanaal te bereiken: de beslissing wordt vastgelegd zonder bericht.",
-        "done_dec_done": "De beslissing is vastgelegd."},
+        "done_dec_done": "De beslissing is vastgelegd.",
+        "dec_subject_when": "(verplicht bij e-mail en brief)",
+        "dec_approve-plan": "Regeling goedkeuren",
+        "dec_approve-plan_hint": "De regeling gaat in: de termijnen liggen vast, de facturen gaan uit de aanmaningen en de debiteur krijgt de overeenkomst met het schema in zijn eigen taal.",
+        "dec_refuse-plan": "Regeling weigeren",
+        "dec_refuse-plan_hint": "Het voorstel vervalt; de aanmaningen gaan verder waar ze stonden en de debiteur krijgt het bericht hieronder.",
+        "dec_reason_refuse-plan": "Reden van de weigering (voor de actielijst en het dossier)",
+        "dec_plan_summary": "Voorstel {plan}: {n} termijnen, samen {total} ({status}).",
+        "dec_plan_schedule": "Termijnen van het voorstel", "dec_plan_due": "Vervaldatum", "dec_plan_amount": "Bedrag",
+        "dec_colleague": "een collega",
+        "dec_taken": "Besluit genomen: {what} door {by}, maar nog niet afgerond. Kies het opnieuw om het af te ronden.",
+        "dec_already": "Er is al beslist: {what}{by}. Er is niets gewijzigd; laad de pagina opnieuw.",
+        "dec_unfinished_effect": "{what} is vastgelegd maar niet helemaal uitgevoerd ({reason}). Kies het opnieuw om het af te ronden.",
+        "dec_unfinished_message": "{what} is vastgelegd en uitgevoerd, maar het bericht aan de debiteur is niet verstuurd ({reason}). Kies het opnieuw om het bericht te versturen, eventueel via een ander kanaal.",
+        "dec_close": "Sluiten zonder besluit",
+        "dec_close_hint": "Sluit de actie zonder iets te beslissen: er wordt niets toegekend, geweigerd of goedgekeurd en de debiteur krijgt geen bericht. Gebruik dit alleen als het verzoek vervallen is."},
     en={"dec_title": "Decide", "dec_grant": "Grant the postponement",
         "dec_grant_hint": "The invoices are paused until the day asked; the debtor gets the message below.",
         "dec_refuse": "Refuse the postponement",
@@ -147,5 +241,20 @@ words(
         "dec_reason_end-dispute": "Outcome (for the action list)",
         "dec_channel": "Message to the debtor by", "dec_subject": "Subject", "dec_body": "Message to the debtor",
         "dec_no_channel": "The debtor cannot be reached by any channel now: the decision is recorded without a message.",
-        "done_dec_done": "The decision is recorded."},
+        "done_dec_done": "The decision is recorded.",
+        "dec_subject_when": "(required for e-mail and letters)",
+        "dec_approve-plan": "Approve the plan",
+        "dec_approve-plan_hint": "The plan starts: the installments are fixed, the invoices leave the reminders and the debtor is sent the agreement with the schedule in their own language.",
+        "dec_refuse-plan": "Refuse the plan",
+        "dec_refuse-plan_hint": "The proposal lapses; the reminders carry on where they stood and the debtor gets the message below.",
+        "dec_reason_refuse-plan": "Why it is refused (for the action list and the dossier)",
+        "dec_plan_summary": "Proposal {plan}: {n} installments, {total} in all ({status}).",
+        "dec_plan_schedule": "The proposal's installments", "dec_plan_due": "Due date", "dec_plan_amount": "Amount",
+        "dec_colleague": "a colleague",
+        "dec_taken": "Decision taken: {what} by {by}, but not finished yet. Choose it again to finish it.",
+        "dec_already": "This was decided already: {what}{by}. Nothing was changed; reload the page.",
+        "dec_unfinished_effect": "{what} is recorded but not wholly carried out ({reason}). Choose it again to finish it.",
+        "dec_unfinished_message": "{what} is recorded and carried out, but the message to the debtor was not sent ({reason}). Choose it again to send the message, by another channel if need be.",
+        "dec_close": "Close without a decision",
+        "dec_close_hint": "Closes the item without deciding anything: nothing is granted, refused or approved and the debtor gets no message. Use this only when the request has lapsed."},
 )  # fmt: skip

@@ -128,6 +128,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "unallocated": ("Niet toegewezen", "Unallocated"),
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
+    "run_id": ("Afdrachtrun", "Settlement run"),
     "decision": ("Besluit", "Decision"),
     "interrupted_by": ("Gestuit door", "Interrupted by"),
     "covered_until": ("Gedekt tot", "Covered until"),
@@ -312,6 +313,10 @@ def reason(text: str, lang: str) -> str:
     return in_language(text, _REASONS, lang)
 
 
+# the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them
+_DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
+               "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
+               "refuse-plan": "regeling weigeren"}  # fmt: skip
 _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
@@ -319,6 +324,19 @@ _RESOLUTIONS = shapes(
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
         (r"^resolved$", lambda m: "afgehandeld"),
+        (r"^postponement granted until (.+)$", lambda m: f"uitstel toegekend tot {m[1]}"),
+        (r"^postponement refused: (.+)$", lambda m: f"uitstel geweigerd: {m[1]}"),
+        (r"^dispute ended$", lambda m: "betwisting beëindigd"),
+        (r"^dispute ended: (.+)$", lambda m: f"betwisting beëindigd: {m[1]}"),
+        (r"^plan (\S+) approved$", lambda m: f"betalingsregeling {m[1]} goedgekeurd"),
+        (r"^plan (\S+) refused: (.+)$", lambda m: f"betalingsregeling {m[1]} geweigerd: {m[2]}"),
+        (r"^closed without a decision: (.+)$", lambda m: f"gesloten zonder besluit: {m[1]}"),
+        (r"^closed without a decision$", lambda m: "gesloten zonder besluit"),
+        (r"^closed with (\S+) not finished(?:: (.+))?$",
+         lambda m: f"gesloten, besluit '{_DECIDED_NL.get(m[1], m[1])}' niet afgerond"
+         + (f": {m[2]}" if m[2] else "")),
+        (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
+        (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key

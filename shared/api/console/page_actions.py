@@ -10,7 +10,8 @@ from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
-from shared.services.errors import ConflictingUpdate, Invalid
+from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
+from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
 
 
 def _filters(desk: Desk) -> dict[str, str]:
@@ -89,9 +90,12 @@ def _post_list(desk: Desk) -> ApiResponse:
     if do in ("assign", "assign-me") and not _may_assign(desk, assignee):
         return _list(desk, desk.t["act_pick_person"], 400)
     failed: list[str] = []
+    undecided: list[str] = []
     for action_id in ids:
         try:
-            if do == "resolve":
+            if do == "resolve" and _is_decision(desk, scope, action_id):
+                undecided.append(action_id)  # a debtor waits for a decision, not a tick
+            elif do == "resolve":
                 service.resolve(scope, action_id, desk.field("resolution") or "resolved",
                                 desk.principal.key_id)  # fmt: skip
             elif do in ("assign", "assign-me"):
@@ -102,9 +106,17 @@ def _post_list(desk: Desk) -> ApiResponse:
             if type(exc).__name__ != "NotFound":
                 raise
             failed.append(action_id)
-    if failed:
-        return _list(desk, desk.t["act_some_failed"].format(ids=", ".join(failed)), 409)
+    if failed or undecided:
+        notes = [desk.t["act_some_failed"].format(ids=", ".join(failed))] if failed else []
+        if undecided:
+            notes.append(desk.t["act_decide_each"].format(ids=", ".join(undecided)))
+        return _list(desk, " ".join(notes), 409)
     return desk.redirect("/actions", done="act_done", **_filters(desk))
+
+
+def _is_decision(desk: Desk, scope: str, action_id: str) -> bool:
+    found = desk.services.repos.actions.get(scope, action_id)
+    return found is not None and found[0].kind in DECIDABLE
 
 
 def _may_assign(desk: Desk, email: str) -> bool:
@@ -141,7 +153,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         open_invoices=open_invoices,
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
         me=desk.signed.user.email,
-        detail={k: v for k, v in item.detail.items() if k not in ("suggestions",)},
+        detail={k: v for k, v in item.detail.items() if k not in ("suggestions", CLAIM)},
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )
@@ -179,16 +191,27 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             ]
             service.confirm_payment(desk.client, item.action_id, ticked, author)
         elif do == "resolve":
-            service.resolve(
-                item.client_id, item.action_id, desk.field("resolution") or "resolved", author
-            )
+            note = desk.field("resolution")
+            taken = claim_of(item)
+            if taken is not None:  # what was carried out stands; the rest is not done
+                note = f"closed with {taken['do']} not finished" + (f": {note}" if note else "")
+            elif item.kind in DECIDABLE:  # says what it is: nothing was decided
+                note = f"closed without a decision: {note}" if note else "closed without a decision"
+            service.resolve(item.client_id, item.action_id, note or "resolved", author)
         elif do in ("assign", "assign-me"):
             assignee = desk.signed.user.email if do == "assign-me" else desk.field("assignee")
             if not _may_assign(desk, assignee):
                 return _one(desk, item, desk.t["act_pick_person"], 400)
             service.assign(item.client_id, item.action_id, assignee)
-        elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end
-            action_decisions.decide(desk, item, do)
+        elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end, plan
+            try:
+                action_decisions.decide(desk, item, do)
+            except ServiceError as exc:
+                said = action_decisions.refusal_text(desk, exc)
+                if said is None:
+                    raise
+                fresh = desk.services.action_desk.get(item.client_id, item.action_id)
+                return _one(desk, fresh, said, 409)
             return desk.redirect(f"/actions/{item.action_id}", done="dec_done")
         else:
             return _one(desk, item, desk.t["not_found"], 400)
@@ -254,8 +277,9 @@ ONE = """{% extends "shell" %}{% block main %}
 <button class="secondary" type="submit" name="do" value="assign">{{ t.act_assign }}</button>
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+{% if decide %}<p class="muted">{{ t.dec_close_hint }}</p>{% endif %}
 <div><label for="o-resolution">{{ t.act_resolution }}</label><input id="o-resolution" name="resolution" maxlength="200"></div>
-<button type="submit" name="do" value="resolve">{{ t.act_resolve }}</button></div></form></section>{% endif %}
+<button {% if decide %}class="secondary" {% endif %}type="submit" name="do" value="resolve">{{ t.dec_close if decide else t.act_resolve }}</button></div></form></section>{% endif %}
 {% endblock %}"""
 
 templates(actions=LIST, action=ONE)
@@ -275,7 +299,8 @@ words(
         "act_open_dossier": "Dossier", "act_invoices": "Facturen",
         "act_confirm_title": "Betaling bevestigen", "act_confirm_hint": "Vink de facturen aan die met deze betaling betaald zijn; de betaling wordt erop geboekt en het rekeningnummer van de betaler wordt onthouden.",
         "act_score": "score", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
-        "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}"},
+        "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}",
+        "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren)."},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
         "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
         "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
@@ -290,5 +315,6 @@ words(
         "act_open_dossier": "Dossier", "act_invoices": "Invoices",
         "act_confirm_title": "Confirm the payment", "act_confirm_hint": "Tick the invoices this payment paid; it is booked on them and the payer's account number is remembered.",
         "act_score": "score", "act_other": "Other invoice numbers (separated by commas)", "act_confirm": "Book the payment",
-        "act_work": "Work on it", "act_error": "Not done: {reason}"},
+        "act_work": "Work on it", "act_error": "Not done: {reason}",
+        "act_decide_each": "Not resolved: {ids}. A debtor's request or proposal is decided on its own page (grant, refuse, approve)."},
 )  # fmt: skip

@@ -4,7 +4,13 @@ pooled account's credit or foreign-currency statement, the settlement run's appr
 that is blocked or money to claim back, the holiday table running out. Only agency people see
 it; a refused morning file that nobody sees means a day of payments not booked and debtors who
 paid reminded (review newcomer5, finding 2). Changes go through the API's ActionService, as on
-the client's action list."""
+the client's action list.
+
+A settlement run awaiting approval is approved on its item (review console7 F2), through the
+service the API's ``POST /v1/settlements/{id}/approve`` uses, by agency people with the
+settlement permission only, with what to check first: per client the figures and the
+statements (PDF, CSV), and the transfer file (pain.001). Closing such an item without
+approving says that it approves nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
-from shared.api.console.shell import Desk, page, page_of, templates, words
+from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.domain.records import ActionItem
@@ -22,6 +28,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
+RUN = "settlement_approval"  # the run's item: approved here, not ticked off
 # the kinds that stop money: shown in red on Today
 URGENT = frozenset({"statement_quarantined", "settlement_blocked", "settlement_approval"})
 
@@ -81,7 +88,7 @@ def _recount(desk: Desk, scope: str) -> bool:
 
 @page("agency-actions", nav="ag_nav", order=11, agency_only=True,
       post_action={"resolve": Action.WRITE, "assign-me": Action.WRITE,
-                   "recount": Action.WRITE})  # fmt: skip
+                   "recount": Action.WRITE, "approve-run": Action.MANAGE_SETTLEMENTS})  # fmt: skip
 def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
     match rest:
         case []:
@@ -91,6 +98,13 @@ def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
             if desk.req.method == "POST":
                 return _post_one(desk, item)
             return _one(desk, item)
+        case [action_id, "files", name] if desk.req.method == "GET":
+            item = desk.services.action_desk.get(scope_of(desk), action_id)
+            run_id = str(item.detail.get("run_id") or "")
+            if item.kind != RUN or not run_id:
+                return desk.message(404, desk.t["not_found"])
+            data, content_type = desk.services.settlements.file(desk.agency_id, run_id, name)
+            return desk.download(data, f"{run_id}-{name}", content_type)
     return desk.message(404, desk.t["not_found"])
 
 
@@ -118,18 +132,26 @@ def _post_list(desk: Desk) -> ApiResponse:
     ids = desk.fields("id")
     if not ids:
         return _list(desk, desk.t["act_none_ticked"], 400)
-    failed = [action_id for action_id in ids if not _do(desk, action_id)]
-    if failed:
-        return _list(desk, desk.t["act_some_failed"].format(ids=", ".join(failed)), 409)
+    runs = [a for a in ids if desk.field("do") == "resolve" and _is_run(desk, a)]
+    failed = [a for a in ids if a not in runs and not _do(desk, a)]
+    if failed or runs:
+        notes = [desk.t["act_some_failed"].format(ids=", ".join(failed))] if failed else []
+        if runs:
+            notes.append(desk.t["ag_run_each"].format(ids=", ".join(runs)))
+        return _list(desk, " ".join(notes), 409)
     return desk.redirect("/agency-actions", done="act_done")
 
 
-def _do(desk: Desk, action_id: str) -> bool:
+def _do(desk: Desk, action_id: str, *, bulk: bool = True) -> bool:
     service = desk.services.actions
+    note = desk.field("resolution")
     try:
         if desk.field("do") == "resolve":
-            service.resolve(scope_of(desk), action_id, desk.field("resolution") or "resolved",
-                            desk.principal.key_id)  # fmt: skip
+            if _is_run(desk, action_id):
+                if bulk:
+                    return False  # a run is approved on its own page, its figures in sight
+                note = f"closed without approving: {note}" if note else "closed without approving"
+            service.resolve(scope_of(desk), action_id, note or "resolved", desk.principal.key_id)
         elif desk.field("do") == "assign-me":
             service.assign(scope_of(desk), action_id, desk.signed.user.email)
         else:
@@ -139,17 +161,58 @@ def _do(desk: Desk, action_id: str) -> bool:
     return True
 
 
+def _is_run(desk: Desk, action_id: str) -> bool:
+    found = desk.services.repos.actions.get(scope_of(desk), action_id)
+    return found is not None and found[0].kind == RUN
+
+
 def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> ApiResponse:
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
-        error=status >= 400, item=item, detail=item.detail, **_words(desk),
+        error=status >= 400, item=item, detail=item.detail, run=_run(desk, item), **_words(desk),
     )  # fmt: skip
 
 
+def _run(desk: Desk, item: ActionItem) -> dict[str, object] | None:
+    """The run of a settlement item, with its statements and files, for checking before it
+    is approved (None for another kind, or a run no longer there)."""
+    if item.kind != RUN or not item.detail.get("run_id"):
+        return None
+    try:
+        run, settlements = desk.services.settlements.run(desk.agency_id, str(item.detail["run_id"]))
+    except NotFound:
+        return None
+    return {"run": run, "settlements": settlements,
+            "may_approve": _may_settle(desk)}  # fmt: skip
+
+
+def _may_settle(desk: Desk) -> bool:
+    try:
+        desk.require_agency(Action.MANAGE_SETTLEMENTS)
+    except Forbidden:
+        return False
+    return True
+
+
 def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
-    if not _do(desk, item.action_id):
+    if desk.field("do") == "approve-run":
+        return _approve(desk, item)
+    if not _do(desk, item.action_id, bulk=False):
         return _one(desk, item, desk.t["act_some_failed"].format(ids=item.action_id), 409)
     return desk.redirect(f"/agency-actions/{item.action_id}", done="act_done")
+
+
+def _approve(desk: Desk, item: ActionItem) -> ApiResponse:
+    """The API's approval of the run as a whole (idempotent; it resolves this item)."""
+    desk.require_agency(Action.MANAGE_SETTLEMENTS)
+    run_id = str(item.detail.get("run_id") or "")
+    if item.kind != RUN or not run_id:
+        return _one(desk, item, desk.t["not_found"], 400)
+    try:
+        desk.services.settlements.approve(desk.agency_id, run_id, desk.principal.key_id)
+    except (Invalid, ConflictingUpdate) as exc:
+        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 409)
+    return desk.redirect(f"/agency-actions/{item.action_id}", done="run_approved")
 
 
 LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
@@ -183,12 +246,25 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_assignee }}</dt><dd>{{ item.assigned_to or '-' }}</dd>
 {% for k, v in detail.items() %}{% if v not in (none, '', []) %}<dt>{{ detail_label(k) }}</dt><dd>{% if k == 'amount' and v is number %}{{ desk.money(v) }}{% elif k == 'reasons' and v is sequence and v is not string %}{% for r in v %}{{ reason_of(r) }}{% if not loop.last %}; {% endif %}{% endfor %}{% elif v is sequence and v is not string %}{{ v|join('; ') }}{% else %}{{ v }}{% endif %}</dd>{% endif %}{% endfor %}
 </dl></section>
+{% if run %}{% set r = run.run %}<section aria-labelledby="run-h"><h2 id="run-h">{{ t.ag_run_title.format(run=r.run_id) }}</h2>
+<p>{{ t.ag_run_status }}: {{ t['ag_run_' + r.status.value] }}{% if r.approved_at %} ({{ r.approved_at|local }}){% endif %} · {{ t.ag_run_payout }}: {{ desk.money(r.payout_total) }} · {{ t.ag_run_transfers }}: {{ r.transfer_count }}</p>
+<div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_run_statements }}"><table><caption>{{ t.ag_run_statements }}</caption>
+<thead><tr><th scope="col">{{ t.ag_run_client }}</th><th scope="col" class="num">{{ t.ag_run_received }}</th><th scope="col" class="num">{{ t.ag_run_to_agency }}</th><th scope="col" class="num">{{ t.ag_run_commission }}</th><th scope="col" class="num">{{ t.ag_run_fee_vat }}</th><th scope="col" class="num">{{ t.ag_run_payout }}</th><th scope="col">{{ t.ag_run_account }}</th><th scope="col">{{ t.ag_run_files }}</th></tr></thead><tbody>
+{% for s in run.settlements %}{% set f = s.totals %}<tr><th scope="row">{{ s.client_number }} {{ s.client_name }}</th>
+<td class="num">{% if f %}{{ desk.money(f.received) }}{% endif %}</td><td class="num">{% if f %}{{ desk.money(f.to_agency) }}{% endif %}</td><td class="num">{% if f %}{{ desk.money(f.commission) }}{% endif %}</td><td class="num">{% if f %}{{ desk.money(f.fee_vat) }}{% endif %}</td><td class="num">{% if f %}{{ desk.money(f.payout) }}{% endif %}</td>
+<td>{{ s.payout_iban }}</td><td>{% if s.pdf and s.csv %}<a href="{{ desk.url('/agency-actions/' + item.action_id + '/files/' + s.settlement_id + '.pdf') }}">PDF<span class="visually-hidden"> {{ s.client_number }}</span></a> · <a href="{{ desk.url('/agency-actions/' + item.action_id + '/files/' + s.settlement_id + '.csv') }}">CSV<span class="visually-hidden"> {{ s.client_number }}</span></a>{% endif %}</td></tr>
+{% else %}<tr><td colspan="8">{{ t.ag_run_none }}</td></tr>{% endfor %}</tbody></table></div>
+{% if r.transfer_file %}<p><a href="{{ desk.url('/agency-actions/' + item.action_id + '/files/pain.001.xml') }}">{{ t.ag_run_pain }}</a></p>{% endif %}
+{% if r.status.value == 'awaiting_approval' %}{% if run.may_approve %}<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
+<p>{{ t.ag_run_approve_hint }}</p><button type="submit" name="do" value="approve-run">{{ t.ag_run_approve }}</button></form>
+{% else %}<p class="notice warning">{{ t.ag_run_not_yours }}</p>{% endif %}{% endif %}</section>{% endif %}
 {% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
+{% if run %}<p class="muted">{{ t.ag_run_close_hint }}</p>{% endif %}
 <div><label for="o-resolution">{{ t.act_resolution }}</label><input id="o-resolution" name="resolution" maxlength="200"></div>
-<button type="submit" name="do" value="resolve">{{ t.act_resolve }}</button></div></form></section>{% endif %}
+<button {% if run %}class="secondary" {% endif %}type="submit" name="do" value="resolve">{{ t.ag_run_close if run else t.act_resolve }}</button></div></form></section>{% endif %}
 {% endblock %}"""
 
 templates(**{"agency-actions": LIST, "agency-action": ONE})
@@ -198,10 +274,38 @@ words(
         "ag_hint": "Wat bij het bureau hoort en bij geen opdrachtgever: geweigerde bankafschriften, betalingen op een gezamenlijke rekening, de afdrachtrun, de feestdagentabel.",
         "ag_caption": "Acties van het bureau, oudste eerst", "ag_back": "Terug naar de bureau-acties",
         "today_agency": "Acties van het bureau", "today_agency_urgent": "{n} wachten, waarvan {urgent} geld tegenhouden (een geweigerd afschrift of een afdracht).",
-        "ag_recount_hint": "Het aantal op Vandaag wordt bijgehouden bij elke wijziging; tel opnieuw als het niet lijkt te kloppen."},
+        "ag_recount_hint": "Het aantal op Vandaag wordt bijgehouden bij elke wijziging; tel opnieuw als het niet lijkt te kloppen.",
+        "ag_run_title": "Afdrachtrun {run}", "ag_run_status": "Status",
+        "ag_run_awaiting_approval": "wacht op goedkeuring", "ag_run_approved": "goedgekeurd", "ag_run_building": "wordt opgebouwd",
+        "ag_run_payout": "Uit te betalen", "ag_run_transfers": "Overboekingen", "ag_run_statements": "Afrekeningen per opdrachtgever",
+        "ag_run_client": "Opdrachtgever", "ag_run_received": "Ontvangen", "ag_run_to_agency": "Voor het bureau",
+        "ag_run_commission": "Provisie", "ag_run_fee_vat": "Btw op provisie", "ag_run_account": "Rekening",
+        "ag_run_files": "Afrekening", "ag_run_none": "Geen afrekeningen in deze run.",
+        "ag_run_pain": "Betaalbestand (pain.001) downloaden",
+        "ag_run_approve": "Afdracht goedkeuren",
+        "ag_run_approve_hint": "Controleer de bedragen, de afrekeningen en het betaalbestand. Na goedkeuring mag het betaalbestand naar de bank; de run wordt als geheel goedgekeurd.",
+        "ag_run_not_yours": "Alleen wie bij het bureau afdrachten mag beheren kan deze run goedkeuren.",
+        "ag_run_close": "Sluiten zonder goedkeuren",
+        "ag_run_close_hint": "Sluit de actie zonder de run goed te keuren: er gaat dan geen afdracht naar de bank.",
+        "ag_run_each": "Niet afgehandeld: {ids}. Een afdrachtrun wordt op de eigen pagina goedgekeurd.",
+        "done_run_approved": "De afdrachtrun is goedgekeurd."},
     en={"ag_nav": "Agency actions", "ag_title": "The agency's actions",
         "ag_hint": "What belongs to the agency and to no client: refused bank statements, payments on a pooled account, the settlement run, the holiday table.",
         "ag_caption": "The agency's actions, oldest first", "ag_back": "Back to the agency actions",
         "today_agency": "The agency's actions", "today_agency_urgent": "{n} waiting, {urgent} of them holding money up (a refused statement or a settlement).",
-        "ag_recount_hint": "The count on Today is kept up to date on every change; count again if it looks wrong."},
+        "ag_recount_hint": "The count on Today is kept up to date on every change; count again if it looks wrong.",
+        "ag_run_title": "Settlement run {run}", "ag_run_status": "Status",
+        "ag_run_awaiting_approval": "awaiting approval", "ag_run_approved": "approved", "ag_run_building": "being built",
+        "ag_run_payout": "To pay out", "ag_run_transfers": "Transfers", "ag_run_statements": "Statements per client",
+        "ag_run_client": "Client", "ag_run_received": "Received", "ag_run_to_agency": "For the agency",
+        "ag_run_commission": "Commission", "ag_run_fee_vat": "VAT on the fee", "ag_run_account": "Account",
+        "ag_run_files": "Statement", "ag_run_none": "No statements in this run.",
+        "ag_run_pain": "Download the transfer file (pain.001)",
+        "ag_run_approve": "Approve the settlement",
+        "ag_run_approve_hint": "Check the amounts, the statements and the transfer file. Once approved, the transfer file may go to the bank; the run is approved as a whole.",
+        "ag_run_not_yours": "Only agency people who manage settlements can approve this run.",
+        "ag_run_close": "Close without approving",
+        "ag_run_close_hint": "Closes the item without approving the run: no payout goes to the bank.",
+        "ag_run_each": "Not resolved: {ids}. A settlement run is approved on its own page.",
+        "done_run_approved": "The settlement run is approved."},
 )  # fmt: skip

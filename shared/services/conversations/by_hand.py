@@ -273,7 +273,6 @@ class ByHandService:
         self, client_id: str, debtor_id: str, request: HandMessage, actor: str
     ) -> HandResult:
         client, debtor = self._parties(client_id, debtor_id)
-        channel = request.channel
         key = (
             KEY_PREFIX
             + f"{debtor.number}|"
@@ -286,6 +285,53 @@ class ByHandService:
                     "this Idempotency-Key was used for another message", field="Idempotency-Key"
                 )
             return self._result(existing[0], created=False)
+        message, content, rendered, sms_parts, warnings = self._compose(
+            client, debtor, request, actor, key
+        )
+        channel = message.channel
+        now = message.created_at
+        if not self.messaging.enqueue(message, content):
+            # the same request at the same moment from another worker: it logged the message
+            return self._result(self.messaging.outbox.get(client_id, key)[0], created=False)  # type: ignore[index]
+        not_before = (
+            self.messaging.window.next_allowed(now) if channel.bound_by_contact_hours else now
+        )
+        deferred = not_before > now
+        what = rendered.subject or rendered.text[:80] or f"template {content.template}"
+        when = f"; waits for the contact hours until {not_before.isoformat()}" if deferred else ""
+        self.repos.contacts.add(ContactEntry(client_id, debtor.number, time_ordered_id(now), now, ContactKind.MESSAGE,
+                                             f"{channel.value} by hand queued: {what}{when}"[:1000], channel=channel.value,
+                                             invoice_numbers=message.invoice_numbers, author=actor))  # fmt: skip
+        log.info(
+            "message by hand %s queued for client %s (deferred: %s)",
+            channel.value,
+            client_id,
+            deferred,
+        )
+        return HandResult(key, channel, True, OutboxStatus.PENDING.value, not_before, deferred,
+                          free_text=channel is Channel.WHATSAPP and bool(content.text), whatsapp_template=content.template,
+                          sms_parts=sms_parts, warnings=warnings)  # fmt: skip
+
+    def check(self, client_id: str, debtor_id: str, request: HandMessage) -> None:
+        """Refuse now (Invalid) what :meth:`send_by_hand` would refuse, sending nothing: a
+        decision checks its message before it changes anything."""
+        client, debtor = self._parties(client_id, debtor_id)
+        self._compose(client, debtor, request, "check", KEY_PREFIX + "check")
+
+    def sent_under(self, client_id: str, debtor_id: str, idempotency_key: str) -> str | None:
+        """The outbox key of the message queued under the caller's ``idempotency_key``, if one
+        was (whatever it said): a retry asks before it sends again."""
+        _, debtor = self._parties(client_id, debtor_id)
+        probe = HandMessage(Channel.EMAIL, idempotency_key=idempotency_key)
+        key = KEY_PREFIX + f"{debtor.number}|" + _digest(probe, "")
+        return key if self.messaging.outbox.get(client_id, key) is not None else None
+
+    def _compose(
+        self, client: Client, debtor: Debtor, request: HandMessage, actor: str, key: str
+    ) -> tuple[OutboundMessage, MessageContent, RenderedMessage, int | None, tuple[str, ...]]:
+        """The message and its content as they would be queued, or Invalid."""
+        client_id, debtor_id = client.client_id, debtor.number
+        channel = request.channel
         availability = {a.channel: a for a in self.channels_for(client_id, debtor_id)}.get(channel)
         if availability is None:
             raise Invalid(f"staff cannot write by {channel.value}", field="channel")
@@ -354,27 +400,7 @@ class ByHandService:
             sender=client.contact_email, invoice_numbers=tuple(i.number for i in invoices),
             extra={"by_hand": actor[:200], "source": _source_name(request), "request": _fingerprint(request)},
         )  # fmt: skip
-        if not self.messaging.enqueue(message, content):
-            # the same request at the same moment from another worker: it logged the message
-            return self._result(self.messaging.outbox.get(client_id, key)[0], created=False)  # type: ignore[index]
-        not_before = (
-            self.messaging.window.next_allowed(now) if channel.bound_by_contact_hours else now
-        )
-        deferred = not_before > now
-        what = rendered.subject or rendered.text[:80] or f"template {content.template}"
-        when = f"; waits for the contact hours until {not_before.isoformat()}" if deferred else ""
-        self.repos.contacts.add(ContactEntry(client_id, debtor.number, time_ordered_id(now), now, ContactKind.MESSAGE,
-                                             f"{channel.value} by hand queued: {what}{when}"[:1000], channel=channel.value,
-                                             invoice_numbers=message.invoice_numbers, author=actor))  # fmt: skip
-        log.info(
-            "message by hand %s queued for client %s (deferred: %s)",
-            channel.value,
-            client_id,
-            deferred,
-        )
-        return HandResult(key, channel, True, OutboxStatus.PENDING.value, not_before, deferred,
-                          free_text=channel is Channel.WHATSAPP and bool(content.text), whatsapp_template=content.template,
-                          sms_parts=sms_parts, warnings=warnings)  # fmt: skip
+        return message, content, rendered, sms_parts, warnings
 
     # -- helpers -------------------------------------------------------------------------------
     def _parties(self, client_id: str, debtor_id: str) -> tuple[Client, Debtor]:
