@@ -150,7 +150,6 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Received by the client itself (cents)",
     ),
     "settlement_id": ("Afdracht", "Settlement"),
-    "run_id": ("Afdrachtrun", "Settlement run"),
 }
 
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
