@@ -113,16 +113,29 @@ class RequestDecisionService:
 
     # -- the decisions -------------------------------------------------------------------------
     def grant_postponement(
-        self, client: Client, action_id: str, author: str, tell: HandMessage | None
+        self,
+        client: Client,
+        action_id: str,
+        author: str,
+        tell: HandMessage | None,
+        seen_until: str | None = None,
     ) -> Decision:
         """Pause the asked invoices that are still open until the asked day (the portal's own
         grant: :meth:`DunningService.change_invoice`, which also holds the costs inside the
-        14-day term), tell the debtor, resolve the item."""
+        14-day term), tell the debtor, resolve the item. ``seen_until``: the day the person
+        deciding saw; a request the debtor renewed for another day meanwhile is not granted
+        unseen (attack7 finding 6)."""
         item = self._item(client, action_id, POSTPONEMENT)
         try:
             until = date.fromisoformat(str(item.detail.get("until")))
         except ValueError:
             raise Invalid("the request names no day to postpone until", field="until") from None
+        if seen_until and seen_until != until.isoformat():
+            raise Invalid(
+                f"the debtor changed the request meanwhile: it now asks until {until:%d-%m-%Y}; "
+                "read it again before you decide",
+                field="until",
+            )
 
         def pause(item: ActionItem) -> str:
             stored = self.repos.invoices.get_many(

@@ -159,7 +159,9 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
     service = desk.services.request_decisions
     author = desk.principal.key_id
     if do == "grant":
-        service.grant_postponement(desk.client, item.action_id, author, tell)
+        service.grant_postponement(
+            desk.client, item.action_id, author, tell, seen_until=desk.field("until_seen") or None
+        )
     elif do == "refuse":
         service.refuse_postponement(desk.client, item.action_id, desk.field("reason"), author, tell)
     elif do == "end-dispute":
@@ -195,7 +197,7 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 {% if not decide.channels %}<p class="notice warning">{{ t.dec_no_channel }}</p>{% endif %}
 <div class="grid">{% for do in decide.choices %}{% set subject, body = decide.offered.get(do, ('', '')) %}
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<h3>{{ t['dec_' + do] }}</h3><p>{{ t['dec_' + do + '_hint'] }}</p>
+<h3>{{ t['dec_' + do] }}</h3><p>{{ t['dec_' + do + '_hint'] }}</p>{% if do == 'grant' %}<input type="hidden" name="until_seen" value="{{ item.detail.get('until', '') }}">{% endif %}
 {% if do in decide.with_reason %}<label for="dec-{{ do }}-reason">{{ t['dec_reason_' + do] }}</label><input id="dec-{{ do }}-reason" name="reason" maxlength="500"{% if do in decide.needs_reason %} required{% endif %}>{% endif %}
 {% if decide.channels and do not in decide.untold %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
 <label for="dec-{{ do }}-subject">{{ t.dec_subject }} {{ t.dec_subject_when }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
