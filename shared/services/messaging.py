@@ -31,7 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables import messaging_repo
@@ -147,6 +147,9 @@ class MessagingService:
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
+        # a 14-day letter about to go out on a day, dated again for it (its text and its
+        # costs term: ``DunningService.redate``; wired by the container: law7 F6)
+        self.redate: Callable[[OutboundMessage, date], OutboundMessage] | None = None
         # claims whose costs term changed after money reached them, restated by the ledger
         # (client id, invoice numbers -> those changed; set by the container: law5 finding 3)
         self.restate_terms: Callable[[str, list[str]], list[str]] | None = None
@@ -156,6 +159,23 @@ class MessagingService:
         """Write content and record, then the job. ``False`` when the key was used before
         (the job is queued again all the same: the record decides what happens)."""
         message = self._sandboxed(message)
+        self.replace_content(message, content)
+        created = self.outbox.add(message)
+        if message.channel is Channel.EMAIL:
+            # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
+            # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
+            from shared.domain.inbound.answers import outbound_message_id
+
+            self.outbox.remember_provider_id(
+                MESSAGE_ID, outbound_message_id(message.client_id, message.key, message.sender),
+                message.client_id, message.key,
+            )  # fmt: skip
+        self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
+        return created
+
+    def replace_content(self, message: OutboundMessage, content: MessageContent) -> None:
+        """The content a message goes out with (written before its record; a 14-day letter
+        dated again at sending writes it anew: ``redate``)."""
         self.files.put(
             CONTENT_CONTAINER,
             _content_name(message.client_id, message.key),
@@ -169,18 +189,6 @@ class MessagingService:
                 self.files.put(
                     DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
                 )
-        created = self.outbox.add(message)
-        if message.channel is Channel.EMAIL:
-            # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
-            # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
-            from shared.domain.inbound.answers import outbound_message_id
-
-            self.outbox.remember_provider_id(
-                MESSAGE_ID, outbound_message_id(message.client_id, message.key, message.sender),
-                message.client_id, message.key,
-            )  # fmt: skip
-        self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
-        return created
 
     def _sandboxed(self, message: OutboundMessage) -> OutboundMessage:
         if message.extra.get("account") == "reset":
@@ -233,6 +241,8 @@ class MessagingService:
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
+            if self.redate is not None:  # saved with the claim below
+                message = self.redate(message, amsterdam_date(now))
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
@@ -448,6 +458,9 @@ class MessagingService:
 
     def _failed(self, message: OutboundMessage, etag: str, reason: str) -> str:
         now = self.clock.now()
+        # a 14-day letter that never went out starts no costs term (art. 6:96 lid 6 BW;
+        # failure7 #1): taken off before the status is saved, as a provider's report does
+        restated = self._undelivered_letter(message)
         self.outbox.save(
             replace(message, status=OutboxStatus.FAILED, error=reason, updated_at=now), etag
         )
@@ -463,7 +476,8 @@ class MessagingService:
         self._action(
             message,
             "delivery_failure",
-            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; {hint}",
+            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; "
+            f"{hint}{self._undelivered_note(message, restated)}",
         )
         return "failed"
 
