@@ -970,10 +970,7 @@ class DunningService:
         client_id = message.client_id
         try:
             term = fourteen_day_term(day, letter.channel).costs_owed_from
-            earlier = {
-                letter.term,
-                fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from,
-            }
+            planned = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
         except OverflowError:
             return message
         extra = dict(message.extra)
@@ -984,8 +981,10 @@ class DunningService:
         for number in message.invoice_numbers:
             stored = self.repos.invoices.get(client_id, number)
             was = stored.invoice.costs_owed_from if stored else None
+            # the planned term, or a later one this letter was dated with on an earlier try
+            # that stopped half-way (no other letter sets one after it: ``passed_over``)
             changed = set_term(self.repos, client_id, number, term,
-                               lambda owed: owed != term and (owed is None or owed in earlier))  # fmt: skip
+                               lambda owed: owed != term and (owed is None or owed >= planned))  # fmt: skip
             if changed and was is not None and was <= day:
                 moved.append(number)  # money may have gone to costs that were not owed yet
         if moved:

@@ -238,11 +238,14 @@ class MessagingService:
                 )
             return self._recover_stale(message, etag)
         if self._dunning(message):
+            if self.redate is not None:
+                redated = self._redated(message, etag, now)
+                if redated is None:
+                    return "claimed elsewhere"
+                message, etag = redated
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
-            if self.redate is not None:  # saved with the claim below
-                message = self.redate(message, amsterdam_date(now))
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
@@ -267,6 +270,23 @@ class MessagingService:
         except PreconditionFailed:
             return "claimed elsewhere"
         return self._send(claimed, etag, sender)
+
+    def _redated(
+        self, message: OutboundMessage, etag: str, now: datetime
+    ) -> tuple[OutboundMessage, str] | None:
+        """A 14-day letter going out on a later day than it was dated: rendered again and its
+        term moved for today (``redate``), the record saved with the day at once, so that
+        the re-check below and a later try compare with what it now says; None when another
+        worker saved the record first."""
+        assert self.redate is not None
+        redated = self.redate(message, amsterdam_date(now))
+        if redated.extra == message.extra:
+            return message, etag
+        redated = replace(redated, updated_at=now)
+        try:
+            return redated, self.outbox.save(redated, etag)
+        except PreconditionFailed:
+            return None
 
     @staticmethod
     def _dunning(message: OutboundMessage) -> bool:

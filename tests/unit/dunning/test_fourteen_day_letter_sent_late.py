@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
-from shared.domain.messaging import Channel, OutboxStatus, TransientSendError
+from shared.domain.messaging import Channel, OutboxStatus, SendResult, TransientSendError
+from shared.services.messaging import MailboxLimits
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.dunning.test_daily_run import FOURTEEN, SEEN, TEMPLATES, day
 
@@ -150,3 +151,33 @@ def test_a_bounce_of_a_letter_sent_late_clears_the_term_it_was_sent_with(world):
     )
     claim = a.call("GET", f"{BASE}/F1/claim", on="2026-02-01").body
     assert claim.get("costs_owed_from") is None and claim["open"]["costs"] == "0.00"
+
+
+class _Mailbox:
+    """The client's own mailbox (bound by its day limit, unlike the outbox fallback)."""
+
+    name = "graph"
+    can_look_up = False
+
+    def send(self, message, content):
+        return SendResult(self.name, f"mail-{message.key}")
+
+    def look_up(self, message):
+        return None
+
+
+def test_an_emailed_letter_waiting_days_for_the_mailbox_is_dated_once_it_goes(world):
+    a, client = _world(world, datetime(2025, 12, 1, 6, 0, tzinfo=UTC), "2025-12-01")
+    messaging = world.services.messaging
+    messaging.senders = {**messaging.senders, Channel.EMAIL: _Mailbox()}
+    messaging.limits = MailboxLimits(per_day=0)  # the client's mailbox used its days
+    # planned Thu 4-12, still waiting on Fri 5-12 (dated again, held again), sent Sat 6-12
+    _mornings(world, client, date(2025, 12, 4), date(2025, 12, 5))
+    messaging.limits = MailboxLimits()
+    _mornings(world, client, date(2025, 12, 6), date(2025, 12, 6))
+    [(message, _)] = messaging.outbox.with_prefix(client.client_id, "dun|D1|")  # no re-plan
+    assert message.status is OutboxStatus.SENT and message.extra["dated_on"] == "2025-12-06"
+    # received Sat 6-12, day 14 Sat 20-12 -> Mon 22-12, costs from Tue 23-12 (from 4-12: 19-12)
+    assert a.call("GET", f"{BASE}/F1/claim").body["costs_owed_from"] == "2025-12-23"
+    text = messaging.content(client.client_id, message.key).text
+    assert "Datum: 06-12-2025" in text and "Kosten vanaf 23-12-2025" in text
