@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.domain.messaging import OutboxStatus
+from shared.domain.messaging import Channel, OutboxStatus
 from shared.services.messaging import MessagingService
 
 CM_STATUS = {
@@ -202,5 +202,14 @@ class CallbackService:
             "webhook_issues": OutboxStatus.FAILED,
         }.get(kind)
         if mapped is None:
+            return 0
+        if self.messaging.record_status("pingen", str(letter), mapped, reason):
+            return 1
+        # a letter whose create answer was lost is known by our reference only (the record
+        # is UNCERTAIN): Pingen says whose letter it is, and its id is remembered from now on
+        sender = self.messaging.senders.get(Channel.LETTER)
+        reference_of = getattr(sender, "reference_of", None)
+        reference = reference_of(str(letter)) if reference_of is not None else None
+        if not reference or not self.messaging.adopt_provider_id("pingen", reference, str(letter)):
             return 0
         return int(self.messaging.record_status("pingen", str(letter), mapped, reason))

@@ -836,6 +836,20 @@ class MessagingService:
             return True
         return False
 
+    def adopt_provider_id(self, provider: str, reference: str, provider_id: str) -> bool:
+        """The provider's id of a message remembered only under our ``reference`` (its answer
+        was lost: ``_uncertain``), remembered for it too, so that the provider's reports,
+        which name only its own id, reach the record; True when there is such a message."""
+        ref = self.outbox.by_provider_id(provider, reference)
+        found = self.outbox.get(*ref) if ref is not None else None
+        if found is None or found[0].reference != reference:
+            return False
+        message = found[0]
+        if message.provider_id not in (None, provider_id):
+            return False  # it went out under another id: this report is not about it
+        self.outbox.remember_provider_id(provider, provider_id, message.client_id, message.key)
+        return True
+
     def _failure_followups(
         self,
         message: OutboundMessage,
