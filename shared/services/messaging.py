@@ -497,7 +497,7 @@ class MessagingService:
             message,
             "delivery_failure",
             f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; "
-            f"{hint}{self._undelivered_note(message, restated)}",
+            f"{hint}{self._undelivered_note(message, restated, sent=False)}",
         )
         return "failed"
 
@@ -893,8 +893,11 @@ class MessagingService:
         termless = sorted(n for n, s in stored.items() if s.invoice.costs_owed_from is None)
         return self.restate_terms(message.client_id, termless) if termless else []
 
-    def _undelivered_note(self, message: OutboundMessage, restated: list[str]) -> str:
-        """What the failure item adds for an undelivered 14-day letter."""
+    def _undelivered_note(
+        self, message: OutboundMessage, restated: list[str], *, sent: bool = True
+    ) -> str:
+        """What the failure item adds for an undelivered 14-day letter (``sent``: it went
+        out and came back; else it never left, and no receipt can be confirmed)."""
         if not self._dunning(message):
             return ""
         from shared.services.letter_undelivered import as_fourteen_day_letter
@@ -907,6 +910,12 @@ class MessagingService:
             if restated
             else ""
         )
+        if not sent:
+            return (
+                f". The 14-day letter was never sent: no collection costs for "
+                f"{', '.join(message.invoice_numbers)} (the costs term is cleared); a new "
+                f"letter that goes out starts its own term{taken_back}"
+            )
         return (
             f". The 14-day letter did not reach the debtor: no collection costs for "
             f"{', '.join(message.invoice_numbers)} (the costs term is cleared) unless staff "
