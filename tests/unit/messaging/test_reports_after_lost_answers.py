@@ -67,3 +67,30 @@ def test_a_twilio_result_finds_the_call_by_the_reference_on_its_url(uncertain):
     assert service.twilio(url, form, good) == 1
     message = world.services.messaging.outbox.get(client.client_id, "m-twilio")[0]
     assert message.status is not OutboxStatus.UNCERTAIN and message.provider_id == "CA-LOST"
+
+
+def test_the_http_function_checks_twilios_signature_over_the_url_with_its_reference(
+    uncertain, monkeypatch
+):
+    import azure.functions as func
+
+    from functions.callbacks import provider_callback
+    from shared import bootstrap
+
+    world, client, service = uncertain
+    object.__setattr__(world.services, "callbacks", service)
+    monkeypatch.setattr(bootstrap, "_services", world.services)
+    public = f"{world.services.settings.public_base_url}/api/callbacks/twilio/x?ref=inn-m-twilio"
+    form = {"CallSid": "CA-LOST", "CallStatus": "completed"}
+    data = public + "".join(f"{k}{form[k]}" for k in sorted(form))
+    signed = base64.b64encode(hmac.new(b"tw", data.encode(), hashlib.sha1).digest()).decode()
+    request = func.HttpRequest(
+        "POST", "http://10.0.0.4/api/callbacks/twilio/x?ref=inn-m-twilio",
+        headers={"X-Twilio-Signature": signed,
+                 "Content-Type": "application/x-www-form-urlencoded"},
+        params={"ref": "inn-m-twilio"}, route_params={"provider": "twilio", "token": "x"},
+        body=b"CallSid=CA-LOST&CallStatus=completed",
+    )  # fmt: skip
+    assert provider_callback.build().get_user_function()(request).status_code == 200
+    message = world.services.messaging.outbox.get(client.client_id, "m-twilio")[0]
+    assert message.provider_id == "CA-LOST"
