@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import urlsplit
 
 import azure.functions as func
 
@@ -44,7 +45,10 @@ def provider_callback(req: func.HttpRequest, context: func.Context) -> func.Http
         elif provider == "whatsapp":
             callbacks.whatsapp(body, req.headers.get("X-Hub-Signature-256", ""))
         elif provider == "twilio":
+            # Twilio signs the URL as it called it, query included (our reference rides on it)
+            query = urlsplit(req.url).query
             url = f"{services.settings.public_base_url}/api/callbacks/twilio/{token}"
+            url += f"?{query}" if query else ""
             callbacks.twilio(url, dict(req.form), req.headers.get("X-Twilio-Signature", ""))
         elif provider == "pingen":
             callbacks.pingen(body, req.headers.get("Signature", ""))

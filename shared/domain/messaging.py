@@ -107,6 +107,10 @@ class OutboundMessage:
         return f"inn-{self.key}"[:64]
 
 
+# the query parameter that carries our reference on a per-message status-callback URL
+CALLBACK_REFERENCE = "ref"
+
+
 class SendError(Exception):
     pass
 

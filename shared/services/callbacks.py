@@ -10,8 +10,9 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from shared.domain.messaging import OutboxStatus
+from shared.domain.messaging import CALLBACK_REFERENCE, Channel, OutboxStatus
 from shared.services.messaging import MessagingService
 
 CM_STATUS = {
@@ -156,10 +157,26 @@ class CallbackService:
                         detail = (
                             _whatsapp_failure(errors[0]) if mapped is OutboxStatus.FAILED else None
                         )
-                        updated += self.messaging.record_status(
-                            "whatsapp", str(status["id"]), mapped, detail
-                        )
+                        updated += self._report(
+                            "whatsapp", str(status["id"]), mapped, detail,
+                            str(status.get("biz_opaque_callback_data") or ""),
+                        )  # fmt: skip
         return updated
+
+    def _report(
+        self, provider: str, provider_id: str, status: OutboxStatus, detail: str | None,
+        reference: str,
+    ) -> bool:  # fmt: skip
+        """A provider's report by its id; when that id is unknown (the answer to our send was
+        lost: the record is known by our reference only), by the ``reference`` the provider
+        returns with it, whose record then remembers the provider's id (failure7 #3)."""
+        if self.messaging.record_status(provider, provider_id, status, detail):
+            return True
+        if not reference.startswith("inn-") or not provider_id:
+            return False
+        if not self.messaging.adopt_provider_id(provider, reference, provider_id):
+            return False
+        return self.messaging.record_status(provider, provider_id, status, detail)
 
     def twilio(self, url: str, form: Mapping[str, str], signature: str) -> int:
         """``X-Twilio-Signature``: base64 HMAC-SHA1 of the URL plus the sorted form fields."""
@@ -172,9 +189,10 @@ class CallbackService:
         mapped = TWILIO_STATUS.get(form.get("CallStatus", ""))
         if mapped is None:
             return 0
+        reference = parse_qs(urlsplit(url).query).get(CALLBACK_REFERENCE, [""])[0]
         return int(
-            self.messaging.record_status(
-                "twilio", form.get("CallSid", ""), mapped, form.get("CallStatus")
+            self._report(
+                "twilio", form.get("CallSid", ""), mapped, form.get("CallStatus"), reference
             )
         )
 
@@ -202,5 +220,14 @@ class CallbackService:
             "webhook_issues": OutboxStatus.FAILED,
         }.get(kind)
         if mapped is None:
+            return 0
+        if self.messaging.record_status("pingen", str(letter), mapped, reason):
+            return 1
+        # a letter whose create answer was lost is known by our reference only (the record
+        # is UNCERTAIN): Pingen says whose letter it is, and its id is remembered from now on
+        sender = self.messaging.senders.get(Channel.LETTER)
+        reference_of = getattr(sender, "reference_of", None)
+        reference = reference_of(str(letter)) if reference_of is not None else None
+        if not reference or not self.messaging.adopt_provider_id("pingen", reference, str(letter)):
             return 0
         return int(self.messaging.record_status("pingen", str(letter), mapped, reason))

@@ -173,6 +173,8 @@ class Services:
         )
         # a reminder closed unsent for paid invoices is planned again for those still due
         service.replan = lambda message, numbers: self.dunning.replan(message, numbers)
+        # a 14-day letter sent later than planned: its date and term from the day it goes out
+        service.redate = lambda message, day: self.dunning.redate(message, day)
         service.restate_terms = lambda client_id, numbers: self.ledger.restate_terms(
             client_id, numbers
         )  # a 14-day letter undelivered after money fixed its costs (law5 finding 3)

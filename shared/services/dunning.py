@@ -406,12 +406,15 @@ class DunningService:
 
     def _perform(self, client: Client, debtor: Debtor, workflow: Workflow, planned: PlannedMessage,
                  invoices: list[Invoice], today: date, templates: dict[str, MessageTemplate],
-                 claims: dict[str, ClaimFigures] | None = None, before: str | None = None) -> None:  # fmt: skip
+                 claims: dict[str, ClaimFigures] | None = None, before: str | None = None,
+                 dated_on: date | None = None) -> None:  # fmt: skip
         """``claims``: the debtor's claim figures today, when the run has them (else read);
         ``before``: where the invoices stood before this step (a re-plan passes the first
-        plan's, as its invoices were advanced then)."""
+        plan's, as its invoices were advanced then); ``dated_on``: the day a re-planned 14-day
+        letter was dated again for when it was first sent (its term counts from it)."""
         step = planned.step
         costs_owed_from = None
+        letter_day = dated_on or today
         # only a 14-day letter that travels as a letter or an e-mail starts the costs term
         # (art. 6:96 lid 6 BW): a staff task sends nothing, an SMS or a call is no letter
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER and planned.channel in LETTER_CARRIERS:
@@ -422,7 +425,7 @@ class DunningService:
                 if _carrier(planned, debtor) is Channel.EMAIL
                 else LetterChannel.LETTER
             )
-            costs_owed_from = fourteen_day_term(today, channel).costs_owed_from
+            costs_owed_from = fourteen_day_term(letter_day, channel).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today, claims=claims)
             self.cases.hand_over(
@@ -458,7 +461,8 @@ class DunningService:
                     retake += 1
                     key = prefix + _digest((*fresh, f"#{retake}"))
                 shown = [i for i in invoices if i.number in fresh]
-                context = self.context(client, debtor, shown, today, costs_owed_from, claims=claims)
+                context = self.context(client, debtor, shown, letter_day, costs_owed_from,
+                                       claims=claims if dated_on is None else None)  # fmt: skip
                 rendered = self.render(template, context)
                 if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
                     # a letter without the VAT statement would lose the VAT, or all the costs
@@ -468,10 +472,12 @@ class DunningService:
                 if before is None:
                     before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from)]
                                          for i in shown})  # fmt: skip
-                self._send(client, debtor, planned, key, rendered, context, today,
-                           extra={BEFORE: before, PLANNED_ON: today.isoformat(),
-                                  DEMANDED: demanded(shown, self.repos.store, client.client_id,
-                                                     debtor.number, costs_owed_from)})  # fmt: skip
+                extra = {BEFORE: before, PLANNED_ON: today.isoformat(),
+                         DEMANDED: demanded(shown, self.repos.store, client.client_id,
+                                            debtor.number, costs_owed_from)}  # fmt: skip
+                if dated_on is not None:
+                    extra[DATED_ON] = dated_on.isoformat()
+                self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
         for invoice in invoices:
             self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
@@ -487,7 +493,24 @@ class DunningService:
         today: date,
         extra: dict[str, str] | None = None,
     ) -> None:
-        channel = _carrier(planned, debtor)
+        message, content = self._compose(client, debtor, planned, _carrier(planned, debtor), key,
+                                         rendered, context, today, extra)  # fmt: skip
+        self.messaging.enqueue(message, content)
+
+    def _compose(
+        self,
+        client: Client,
+        debtor: Debtor,
+        planned: PlannedMessage,
+        channel: Channel,
+        key: str,
+        rendered: RenderedMessage,
+        context: TemplateContext,
+        today: date,
+        extra: dict[str, str] | None = None,
+    ) -> tuple[OutboundMessage, MessageContent]:
+        """The outbox record and the content of a rendered step, sent by ``channel`` (a
+        letter dated ``today``)."""
         to = {Channel.EMAIL: (debtor.emails or ("",))[0], Channel.LETTER: debtor.name}.get(
             channel, debtor.mobile or ""
         )
@@ -527,7 +550,7 @@ class DunningService:
                                  template=planned.step.templates.get("whatsapp"), language=debtor.language.value)  # fmt: skip
         if channel is Channel.WHATSAPP and content.template:
             content = self._whatsapp_template(client, debtor, content, context)
-        self.messaging.enqueue(message, content)
+        return message, content
 
     def _whatsapp_template(
         self, client: Client, debtor: Debtor, content: MessageContent, context: TemplateContext
@@ -887,6 +910,8 @@ class DunningService:
         (those still due), rendered as of the day it was planned, the day its invoices were
         advanced to this step with (and a 14-day letter's term counted from). Its key is the
         step's prefix and the digest of ``numbers``: a redo finds it and only queues it again.
+        A 14-day letter dated again when it was first sent keeps that day (``DATED_ON``):
+        its invoices carry that day's term.
         The new key, or ``None`` when the step can no longer go out as a message (the
         workflow or the debtor changed meanwhile): then those invoices go back a step too, and
         the next run plans them afresh. The other invoices go back a step (``_rewind``)."""
@@ -928,12 +953,93 @@ class DunningService:
             debtor_number, step_index, step, channel, tuple(i.number for i in invoices)
         )
         today = _planned_on(message)
+        dated = _day(message.extra.get(DATED_ON))
         templates = self.repos.dunning.templates(client_id)
         self._perform(client, debtor, workflow, planned, invoices, today, templates,
-                      before=message.extra.get(BEFORE))  # fmt: skip
+                      before=message.extra.get(BEFORE), dated_on=dated)  # fmt: skip
         found = self.messaging.outbox.with_prefix(client_id, message.key.rsplit("|", 1)[0] + "|")
         return next((m.key for m, _ in found if m.invoice_numbers == planned.invoice_numbers
                      and CANCELLED not in m.extra), None)  # fmt: skip
+
+    def redate(self, message: OutboundMessage, day: date) -> OutboundMessage:
+        """A 14-day letter about to go out on ``day`` (law7 F6, failure7 #2): its term counts
+        from the day after the debtor received the letter that actually went out (art. 6:96
+        lid 6 BW, HR 25-11-2016), not from the day the run planned it. One held back (contact
+        hours on a Sunday or holiday, the mailbox's day limit, a provider's back-off, a job
+        replayed after an outage, a person's resend) is rendered again as of ``day``: its
+        date, the last day to pay it states and the amounts up to then; and its invoices get
+        the term of ``day`` in place of the one the run (or an earlier date of it) wrote, or
+        of none (its failure had taken it off). The message with its extras for ``day``; any
+        other message as it is. A redo on the same day renders nothing and moves nothing."""
+        from shared.services.letter_undelivered import as_fourteen_day_letter, set_term
+
+        letter = as_fourteen_day_letter(self.repos, message)
+        if letter is None:
+            return message
+        client_id = message.client_id
+        try:
+            term = fourteen_day_term(day, letter.channel).costs_owed_from
+            planned = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+        except OverflowError:
+            return message
+        extra = dict(message.extra)
+        redated = day != letter.sent_on
+        if redated:
+            extra[DATED_ON] = day.isoformat()
+        moved: list[str] = []
+        for number in message.invoice_numbers:
+            stored = self.repos.invoices.get(client_id, number)
+            was = stored.invoice.costs_owed_from if stored else None
+            # the planned term, or a later one this letter was dated with on an earlier try
+            # that stopped half-way (no other letter sets one after it: ``passed_over``)
+            changed = set_term(self.repos, client_id, number, term,
+                               lambda owed: owed != term and (owed is None or owed >= planned))  # fmt: skip
+            if changed and was is not None and was <= day:
+                moved.append(number)  # money may have gone to costs that were not owed yet
+        if moved:
+            self.ledger.restate_terms(client_id, moved)
+        if redated:
+            content, shown = self._rendered_again(message, day, term)
+            self.messaging.replace_content(message, content)
+            extra[DEMANDED] = demanded(shown, self.repos.store, client_id,
+                                       message.debtor_number or "", term)  # fmt: skip
+            log.info("14-day letter %s dated again: planned %s, sent %s", message.key,
+                     letter.planned_on, day)  # fmt: skip
+        return replace(message, extra=extra)
+
+    def _rendered_again(
+        self, message: OutboundMessage, day: date, term: date
+    ) -> tuple[MessageContent, list[Invoice]]:
+        """The content of a waiting 14-day letter rendered as of ``day`` with the costs term
+        ``term``, by the same step and template; and the invoices it shows. ``Invalid`` when
+        it can no longer be (the client, debtor, workflow or template is gone): the job fails
+        and its failure takes the term off, on the list for a person."""
+        client_id, debtor_number = message.client_id, message.debtor_number or ""
+        workflow_id, index, _ = message.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
+        found_client = self.repos.clients.get(client_id)
+        found_debtor = self.repos.debtors.get(client_id, debtor_number)
+        workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
+        if found_client is None or found_debtor is None or workflow is None:
+            raise Invalid(f"14-day letter {message.key}: its client, debtor or workflow is gone")
+        client, debtor = found_client[0], found_debtor[0]
+        step = workflow.steps[int(index)]
+        stored = self.repos.invoices.get_many(client_id, list(message.invoice_numbers))
+        invoices = [stored[n].invoice for n in message.invoice_numbers if n in stored]
+        ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
+        template_id = ours.get(debtor.language.value) or next(iter(ours.values()), None)
+        template = self.repos.dunning.templates(client_id).get(template_id or "")
+        if template is None:
+            raise Invalid(f"step {step.name} has no template for {debtor.language.value}")
+        context = self.context(client, debtor, invoices, day, term)
+        rendered = self.render(template, context)
+        refused = vat_parts_missing(template, rendered, context)
+        if refused:
+            raise Invalid(f"step {step.name}: {refused}")
+        planned = PlannedMessage(debtor_number, int(index), step, step.channel,
+                                 tuple(i.number for i in invoices))  # fmt: skip
+        _, content = self._compose(client, debtor, planned, message.channel, message.key,
+                                   rendered, context, day)  # fmt: skip
+        return content, invoices
 
     def _rewind(self, message: OutboundMessage, index: int, numbers: Sequence[str]) -> None:
         """Invoices of a reminder closed unsent that stay open (held by a plan, paused,
@@ -1090,6 +1196,7 @@ def still_due(
 # [step, step date, costs owed from]) and the day it was planned, for a rewind or a re-plan
 BEFORE = "before"
 PLANNED_ON = "planned_on"
+DATED_ON = "dated_on"  # a 14-day letter sent later than planned: the day it went out
 
 
 def _iso(day: date | None) -> str | None:

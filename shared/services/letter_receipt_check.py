@@ -51,11 +51,11 @@ def check_receipt_claim(
                 "mislukt) en kan dus niet zijn ontvangen: verstuur hem opnieuw"
             )
         if received_on is not None and letter.channel in _POSTED:
-            earliest = assumed_receipt(letter.planned_on, letter.channel, {letter.channel: 1})
+            earliest = assumed_receipt(letter.sent_on, letter.channel, {letter.channel: 1})
             if received_on < earliest:
                 raise Invalid(
                     f"received_on lies before the first day the post can deliver a letter "
-                    f"posted on {letter.planned_on:%d-%m-%Y} ({earliest:%d-%m-%Y}) / "
+                    f"posted on {letter.sent_on:%d-%m-%Y} ({earliest:%d-%m-%Y}) / "
                     f"ontvangen vóór de eerste bezorgdag ({earliest:%d-%m-%Y})",
                     field="received_on",
                 )

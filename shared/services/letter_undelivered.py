@@ -42,6 +42,9 @@ from shared.services.repositories import Repositories
 
 BEFORE = "before"  # the run's record of where the invoices stood (dunning.BEFORE)
 PLANNED_ON = "planned_on"  # the day the run advanced them (dunning.PLANNED_ON)
+# the day the letter is dated and went out, when later than planned (contact hours, a
+# mailbox's day limit, a replayed job): its term counts from this day (law7 F6)
+DATED_ON = "dated_on"
 _CARRIERS = {Channel.LETTER: LetterChannel.LETTER, Channel.EMAIL: LetterChannel.EMAIL}
 
 
@@ -52,6 +55,12 @@ class FourteenDayLetter:
     planned_on: date
     channel: LetterChannel
     before: dict[str, date | None]  # invoice -> costs_owed_from before the letter
+    sent_on: date  # the day it is dated and (last) went out: its term counts from it
+
+    @property
+    def term(self) -> date:
+        """The costs date this letter sets: fourteen days after its receipt, as sent."""
+        return fourteen_day_term(self.sent_on, self.channel).costs_owed_from
 
 
 def as_fourteen_day_letter(
@@ -76,7 +85,10 @@ def as_fourteen_day_letter(
     raw = json.loads(message.extra.get(BEFORE) or "{}")
     before = {str(n): _day(was[2]) if isinstance(was, list) and len(was) > 2 else None
               for n, was in raw.items()}  # fmt: skip
-    return FourteenDayLetter(date.fromisoformat(planned), how, before)
+    planned_on = date.fromisoformat(planned)
+    return FourteenDayLetter(
+        planned_on, how, before, _day(message.extra.get(DATED_ON)) or planned_on
+    )
 
 
 def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] | None:
@@ -87,17 +99,30 @@ def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] 
     if letter is None:
         return None
     try:
-        term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+        term = letter.term
     except OverflowError:
         return []
     cleared: list[str] = []
     for number in message.invoice_numbers:
         was = letter.before.get(number)
         # only the term this letter set: one a person confirmed or a later letter set stays
-        if was != term and _set_term(repos, message.client_id, number, was,
-                                     lambda owed: owed == term):  # fmt: skip
+        if was != term and set_term(repos, message.client_id, number, was,
+                                    lambda owed: owed == term):  # fmt: skip
             cleared.append(number)
     return cleared
+
+
+def restore_costs_term(repos: Repositories, message: OutboundMessage) -> list[str]:
+    """A 14-day letter whose failed sending is tried again (a poison item replayed): the
+    term its failure took off, back on the invoices that have none, so that it goes out as
+    planned (the send then dates it again for the day it actually leaves); the numbers
+    changed."""
+    letter = as_fourteen_day_letter(repos, message)
+    if letter is None:
+        return []
+    term = letter.term
+    return [n for n in message.invoice_numbers
+            if set_term(repos, message.client_id, n, term, lambda owed: owed is None)]  # fmt: skip
 
 
 def confirm_receipt(
@@ -113,23 +138,23 @@ def confirm_receipt(
     if letter is None:
         return []
     if received_on is None:
-        term = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+        term = letter.term
     else:
-        if received_on < letter.planned_on:
+        if received_on < letter.sent_on:
             raise Invalid(
-                f"received_on lies before the letter was posted ({letter.planned_on:%d-%m-%Y})",
+                f"received_on lies before the letter was posted ({letter.sent_on:%d-%m-%Y})",
                 field="received_on",
             )
         term = term_from_receipt(received_on).costs_owed_from
     restored: list[str] = []
     for number in message.invoice_numbers:
-        if _set_term(repos, message.client_id, number, term,
+        if set_term(repos, message.client_id, number, term,
                      lambda owed: owed is None or owed > term):  # fmt: skip
             restored.append(number)
     return restored
 
 
-def _set_term(
+def set_term(
     repos: Repositories, client_id: str, number: str, term: date | None,
     applies: Callable[[date | None], bool],
 ) -> bool:  # fmt: skip

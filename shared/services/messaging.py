@@ -31,7 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables import messaging_repo
@@ -147,6 +147,9 @@ class MessagingService:
         # the dunning service's re-plan of a reminder for the invoices still due (wired by
         # the container; without it a person is asked to plan them)
         self.replan: Callable[[OutboundMessage, list[str]], str | None] | None = None
+        # a 14-day letter about to go out on a day, dated again for it (its text and its
+        # costs term: ``DunningService.redate``; wired by the container: law7 F6)
+        self.redate: Callable[[OutboundMessage, date], OutboundMessage] | None = None
         # claims whose costs term changed after money reached them, restated by the ledger
         # (client id, invoice numbers -> those changed; set by the container: law5 finding 3)
         self.restate_terms: Callable[[str, list[str]], list[str]] | None = None
@@ -156,6 +159,23 @@ class MessagingService:
         """Write content and record, then the job. ``False`` when the key was used before
         (the job is queued again all the same: the record decides what happens)."""
         message = self._sandboxed(message)
+        self.replace_content(message, content)
+        created = self.outbox.add(message)
+        if message.channel is Channel.EMAIL:
+            # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
+            # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
+            from shared.domain.inbound.answers import outbound_message_id
+
+            self.outbox.remember_provider_id(
+                MESSAGE_ID, outbound_message_id(message.client_id, message.key, message.sender),
+                message.client_id, message.key,
+            )  # fmt: skip
+        self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
+        return created
+
+    def replace_content(self, message: OutboundMessage, content: MessageContent) -> None:
+        """The content a message goes out with (written before its record; a 14-day letter
+        dated again at sending writes it anew: ``redate``)."""
         self.files.put(
             CONTENT_CONTAINER,
             _content_name(message.client_id, message.key),
@@ -169,18 +189,6 @@ class MessagingService:
                 self.files.put(
                     DOSSIER_CONTAINER, name, attachment.data, content_type=attachment.content_type
                 )
-        created = self.outbox.add(message)
-        if message.channel is Channel.EMAIL:
-            # the Message-ID the mail goes out with: a debtor's answer names it in In-Reply-To
-            # (shared/services/inbound/ finds the reminder, and so the debtor, by it)
-            from shared.domain.inbound.answers import outbound_message_id
-
-            self.outbox.remember_provider_id(
-                MESSAGE_ID, outbound_message_id(message.client_id, message.key, message.sender),
-                message.client_id, message.key,
-            )  # fmt: skip
-        self.queues.send(message.channel.queue, job_body(message.client_id, message.key))
-        return created
 
     def _sandboxed(self, message: OutboundMessage) -> OutboundMessage:
         if message.extra.get("account") == "reset":
@@ -230,6 +238,11 @@ class MessagingService:
                 )
             return self._recover_stale(message, etag)
         if self._dunning(message):
+            if self.redate is not None:
+                redated = self._redated(message, etag, now)
+                if redated is None:
+                    return "claimed elsewhere"
+                message, etag = redated
             stale = self._recheck(message, etag)
             if stale is not None:
                 return stale
@@ -257,6 +270,23 @@ class MessagingService:
         except PreconditionFailed:
             return "claimed elsewhere"
         return self._send(claimed, etag, sender)
+
+    def _redated(
+        self, message: OutboundMessage, etag: str, now: datetime
+    ) -> tuple[OutboundMessage, str] | None:
+        """A 14-day letter going out on a later day than it was dated: rendered again and its
+        term moved for today (``redate``), the record saved with the day at once, so that
+        the re-check below and a later try compare with what it now says; None when another
+        worker saved the record first."""
+        assert self.redate is not None
+        redated = self.redate(message, amsterdam_date(now))
+        if redated.extra == message.extra:
+            return message, etag
+        redated = replace(redated, updated_at=now)
+        try:
+            return redated, self.outbox.save(redated, etag)
+        except PreconditionFailed:
+            return None
 
     @staticmethod
     def _dunning(message: OutboundMessage) -> bool:
@@ -448,6 +478,9 @@ class MessagingService:
 
     def _failed(self, message: OutboundMessage, etag: str, reason: str) -> str:
         now = self.clock.now()
+        # a 14-day letter that never went out starts no costs term (art. 6:96 lid 6 BW;
+        # failure7 #1): taken off before the status is saved, as a provider's report does
+        restated = self._undelivered_letter(message)
         self.outbox.save(
             replace(message, status=OutboxStatus.FAILED, error=reason, updated_at=now), etag
         )
@@ -463,7 +496,8 @@ class MessagingService:
         self._action(
             message,
             "delivery_failure",
-            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; {hint}",
+            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; "
+            f"{hint}{self._undelivered_note(message, restated, sent=False)}",
         )
         return "failed"
 
@@ -802,6 +836,20 @@ class MessagingService:
             return True
         return False
 
+    def adopt_provider_id(self, provider: str, reference: str, provider_id: str) -> bool:
+        """The provider's id of a message remembered only under our ``reference`` (its answer
+        was lost: ``_uncertain``), remembered for it too, so that the provider's reports,
+        which name only its own id, reach the record; True when there is such a message."""
+        ref = self.outbox.by_provider_id(provider, reference)
+        found = self.outbox.get(*ref) if ref is not None else None
+        if found is None or found[0].reference != reference:
+            return False
+        message = found[0]
+        if message.provider_id not in (None, provider_id):
+            return False  # it went out under another id: this report is not about it
+        self.outbox.remember_provider_id(provider, provider_id, message.client_id, message.key)
+        return True
+
     def _failure_followups(
         self,
         message: OutboundMessage,
@@ -845,8 +893,11 @@ class MessagingService:
         termless = sorted(n for n, s in stored.items() if s.invoice.costs_owed_from is None)
         return self.restate_terms(message.client_id, termless) if termless else []
 
-    def _undelivered_note(self, message: OutboundMessage, restated: list[str]) -> str:
-        """What the failure item adds for an undelivered 14-day letter."""
+    def _undelivered_note(
+        self, message: OutboundMessage, restated: list[str], *, sent: bool = True
+    ) -> str:
+        """What the failure item adds for an undelivered 14-day letter (``sent``: it went
+        out and came back; else it never left, and no receipt can be confirmed)."""
         if not self._dunning(message):
             return ""
         from shared.services.letter_undelivered import as_fourteen_day_letter
@@ -859,6 +910,12 @@ class MessagingService:
             if restated
             else ""
         )
+        if not sent:
+            return (
+                f". The 14-day letter was never sent: no collection costs for "
+                f"{', '.join(message.invoice_numbers)} (the costs term is cleared); a new "
+                f"letter that goes out starts its own term{taken_back}"
+            )
         return (
             f". The 14-day letter did not reach the debtor: no collection costs for "
             f"{', '.join(message.invoice_numbers)} (the costs term is cleared) unless staff "

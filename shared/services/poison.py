@@ -342,12 +342,25 @@ class PoisonService:
             except PreconditionFailed:
                 pass  # it moved on meanwhile; the item still shows the job
         elif not message.status.final:
+            from shared.services.letter_undelivered import undo_costs_term
+
+            # a 14-day letter that did not go out starts no costs term (art. 6:96 lid 6 BW;
+            # failure7 #1): off before the record says failed (a crash between: redone)
+            cleared = (
+                undo_costs_term(self.repos, message) if message.key.startswith("dun|") else None
+            )
             try:
                 outbox.save(replace(message, status=OutboxStatus.FAILED, error=_POISON_MARK,
                                     updated_at=self.clock.now()), etag)  # fmt: skip
                 detail["status"] = OutboxStatus.FAILED.value
             except PreconditionFailed:
                 pass  # it moved on meanwhile; the item still shows the job
+            if cleared is not None:
+                detail["note"] = (
+                    "the 14-day letter did not go out: no collection costs for "
+                    f"{', '.join(message.invoice_numbers)} (the costs term is cleared) until "
+                    "it is replayed and sent; its term then counts from the day it goes out"
+                )
         try:
             from shared.services.messaging import CONTENT_CONTAINER, _content_name
 
@@ -518,6 +531,11 @@ class PoisonService:
                 field="status",
             )
         if message.status is OutboxStatus.FAILED and message.error == _POISON_MARK:
+            from shared.services.letter_undelivered import restore_costs_term
+
+            # a 14-day letter goes out after all: the term its failure took off comes back
+            # (the send dates it again for the day it leaves), then the record is pending
+            restore_costs_term(self.repos, message)
             outbox.save(replace(message, status=OutboxStatus.PENDING, error=None,
                                 updated_at=self.clock.now()), etag)  # fmt: skip
 

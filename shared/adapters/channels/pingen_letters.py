@@ -1,7 +1,13 @@
 """Letters by post through Pingen (API v2): OAuth client credentials, a signed upload URL
 for the PDF, then a letter in the organisation (JSON:API), sent automatically with the
 address read from the window position. Delivery and undeliverable events come back on the
-signed webhook (see shared.services.callbacks)."""
+signed webhook (see shared.services.callbacks).
+
+The letter's file is named by our reference (``file_original_name``, which Pingen keeps and
+returns with the letter): when the answer to the create call is lost, the record is
+remembered under that reference, and a later webhook naming only Pingen's letter id is
+matched through :meth:`PingenLetterChannel.reference_of` (failure7 #3). Pingen's own
+``meta_data`` is the recipient and sender block of registered products, not a place for it."""
 
 from __future__ import annotations
 
@@ -82,7 +88,7 @@ class PingenLetterChannel:
             "data": {
                 "type": "letters",
                 "attributes": {
-                    "file_original_name": pdf.name,
+                    "file_original_name": file_name(message.reference),
                     "file_url": attributes["url"],
                     "file_url_signature": attributes["url_signature"],
                     "address_position": "left",
@@ -90,7 +96,6 @@ class PingenLetterChannel:
                     "delivery_product": self.delivery_product,
                     "print_mode": "simplex",
                     "print_spectrum": "color",
-                    "meta_data": {"reference": message.reference},
                 },
             }
         }
@@ -114,3 +119,37 @@ class PingenLetterChannel:
 
     def look_up(self, message: OutboundMessage) -> SendResult | None:
         return None
+
+    def reference_of(self, letter_id: str) -> str | None:
+        """Our reference of Pingen's letter ``letter_id`` (GET the letter: its file name), or
+        None when Pingen does not know it or it was not named by us. A failure to ask is
+        transient: the webhook that asks is answered with an error and Pingen sends it again."""
+        if not letter_id or "/" in letter_id or len(letter_id) > 100:
+            return None
+        answer = call(
+            "Pingen",
+            lambda: self.http.get(
+                f"{self.api_url}/organisations/{self.organisation_id}/letters/{letter_id}",
+                headers={**self._bearer(), "Accept": JSONAPI},
+            ),
+        )
+        if answer.status_code == 404:
+            return None
+        raise_for("Pingen", answer)
+        name = str(answer.json()["data"]["attributes"].get("file_original_name") or "")
+        return reference_in(name)
+
+
+_SUFFIX = ".pdf"
+
+
+def file_name(reference: str) -> str:
+    """The name a letter's file is given at Pingen: our reference (5 to 255 characters)."""
+    return reference + _SUFFIX
+
+
+def reference_in(name: str) -> str | None:
+    """The reference a file name of :func:`file_name` carries, else None."""
+    if name.startswith("inn-") and name.endswith(_SUFFIX):
+        return name[: -len(_SUFFIX)]
+    return None

@@ -4,6 +4,7 @@ on the status callback."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import httpx
@@ -15,6 +16,7 @@ from shared.adapters.channels.http_errors import (
     retry_after,
 )
 from shared.domain.messaging import (
+    CALLBACK_REFERENCE,
     MessageContent,
     OutboundMessage,
     PermanentSendError,
@@ -51,7 +53,11 @@ class TwilioVoiceChannel:
         twiml = f'<Response><Say language="{language}">{escape(content.text)}</Say><Pause length="1"/><Say language="{language}">{escape(content.text)}</Say></Response>'
         form = {"To": message.to, "From": self.caller_id, "Twiml": twiml}
         if self.status_callback:
-            form.update(StatusCallback=self.status_callback, StatusCallbackEvent="completed")
+            # our reference on the callback URL (Twilio signs the URL with it): a call whose
+            # create answer was lost, known by that reference only, still gets its result
+            joiner = "&" if "?" in self.status_callback else "?"
+            callback = f"{self.status_callback}{joiner}{urlencode({CALLBACK_REFERENCE: message.reference})}"
+            form.update(StatusCallback=callback, StatusCallbackEvent="completed")
         response = call(
             "Twilio", lambda: self.http.post(self.url, data=form, auth=self.auth), final=True
         )

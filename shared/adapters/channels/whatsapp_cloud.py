@@ -92,6 +92,7 @@ class WhatsAppCloudChannel:
                 "to": to,
                 "type": "text",
                 "text": {"preview_url": True, "body": content.text[:4096]},
+                "biz_opaque_callback_data": message.reference,
             }
         if not content.template:
             # checked before a send by hand too; here because the window may have closed
@@ -126,6 +127,9 @@ class WhatsAppCloudChannel:
             "to": to,
             "type": "template",
             "template": template,
+            # returned in every status webhook: a message whose send answer was lost (known
+            # by our reference only) still gets its reports (failure7 #3)
+            "biz_opaque_callback_data": message.reference,
         }
 
     def send(self, message: OutboundMessage, content: MessageContent) -> SendResult:

@@ -245,4 +245,4 @@ def test_pingen_answer_lost_is_uncertain_and_one_letter_exists():
         with pytest.raises(UncertainSendError):
             channel.send(letter, content)
     assert len(pingen.letters) == 1
-    assert pingen.letters[0]["meta_data"] == {"reference": letter.reference}
+    assert pingen.letters[0]["file_original_name"] == f"{letter.reference}.pdf"

@@ -17,15 +17,22 @@ from shared.domain.messaging import (
     PermanentSendError,
     PostalAddress,
     TransientSendError,
+    UncertainSendError,
 )
 from tests.support.stand_in import Received, Reply, serve
 
 
 class FakePingen:
+    """Pingen API v2 as documented: a letter's ``file_original_name`` is 5 to 255 characters
+    and is returned with the letter (GET /organisations/{org}/letters/{id}); its ``meta_data``
+    is the recipient and sender block of registered products (both required when given)."""
+
     def __init__(self) -> None:
         self.base = ""
         self.uploaded: bytes = b""
         self.script: list[Reply] = []
+        self.letters: dict[str, dict[str, object]] = {}
+        self.lose_answers = 0  # the next creates are made, their answers lost
 
     def __call__(self, r: Received) -> Reply:
         if r.path == "/auth/access-tokens":
@@ -58,15 +65,31 @@ class FakePingen:
         if r.path == "/organisations/org-1/letters" and r.method == "POST":
             if self.script:
                 return self.script.pop(0)
+            attributes = r.json()["data"]["attributes"]
+            name = attributes.get("file_original_name", "")
+            meta = attributes.get("meta_data")
+            if not 5 <= len(name) <= 255 or (
+                meta is not None and not {"recipient", "sender"} <= set(meta)
+            ):
+                return Reply(422, {"errors": [{"status": "422", "detail": "invalid attributes"}]})
+            letter_id = f"letter-uuid-{len(self.letters) + 1}"
+            self.letters[letter_id] = {**attributes, "status": "validating"}
+            if self.lose_answers:
+                self.lose_answers -= 1
+                return Reply(lost=True)
             return Reply(
                 201,
-                {
-                    "data": {
-                        "id": "letter-uuid-1",
-                        "type": "letters",
-                        "attributes": {"status": "validating"},
-                    }
-                },
+                {"data": {"id": letter_id, "type": "letters",
+                          "attributes": {"status": "validating"}}},
+            )  # fmt: skip
+        prefix = "/organisations/org-1/letters/"
+        if r.path.startswith(prefix) and r.method == "GET":
+            letter = self.letters.get(r.path[len(prefix) :])
+            if letter is None:
+                return Reply(404, {"errors": [{"status": "404", "title": "Not Found"}]})
+            return Reply(
+                200,
+                {"data": {"id": r.path[len(prefix) :], "type": "letters", "attributes": letter}},
             )
         return Reply(404, {"errors": [{"status": "404"}]})
 
@@ -106,9 +129,20 @@ def test_letter_is_uploaded_and_created(pingen):
     attributes = created.json()["data"]["attributes"]
     assert created.headers["content-type"] == "application/vnd.api+json"
     assert attributes["file_url_signature"] == "sig123" and attributes["address_position"] == "left"
-    assert attributes["auto_send"] is True and attributes["meta_data"]["reference"] == "inn-k1"
+    # named by our reference (Pingen keeps it); no reference in Pingen's meta_data (failure7 #3)
+    assert attributes["auto_send"] is True and attributes["file_original_name"] == "inn-k1.pdf"
+    assert "meta_data" not in attributes
     channel.send(letter_message(), content)
     assert len(server.requests("POST", "/auth/access-tokens")) == 1  # token reused
+
+
+def test_a_letter_whose_answer_was_lost_is_known_by_our_reference(pingen):
+    fake, _, channel = pingen
+    fake.lose_answers = 1
+    with pytest.raises(UncertainSendError):
+        channel.send(letter_message(), pdf_content())
+    assert channel.reference_of("letter-uuid-1") == "inn-k1"  # Pingen made it: whose it is
+    assert channel.reference_of("letter-uuid-9") is None  # not Pingen's
 
 
 def test_validation_error_is_permanent_and_throttling_transient(pingen):

@@ -181,6 +181,8 @@ def test_whatsapp_template_outside_the_window():
     body = server.received[0].json()
     assert server.received[0].path == "/v21.0/1234567890/messages"
     assert body["type"] == "template" and body["to"] == "31612345678"
+    # our reference, which Meta returns in every status webhook (failure7 #3)
+    assert body["biz_opaque_callback_data"] == "inn-k1"
     assert [p["text"] for p in body["template"]["components"][0]["parameters"]] == [
         "€ 121,00",
         "https://pay.example/x",
@@ -263,8 +265,8 @@ def test_twilio_call_with_spoken_text():
             '<Say language="nl-NL">U heeft een openstaande factuur &amp; meer</Say>'
             in form["Twiml"]
         )
-        assert form["StatusCallback"].endswith("/twilio/x") and (
-            result.provider_id or ""
-        ).startswith("CA")
+        # our reference on the callback URL, for a call whose answer was lost (failure7 #3)
+        assert form["StatusCallback"] == "https://inning.example/api/callbacks/twilio/x?ref=inn-k1"
+        assert (result.provider_id or "").startswith("CA")
         with pytest.raises(PermanentSendError, match="21211"):
             channel.send(msg(Channel.ROBOCALL, to="+31600000000"), MessageContent(text="x"))
