@@ -15,9 +15,10 @@ received``, a debtor's kind: :mod:`shared.services.debtor_kind`). So, on an exis
 - a higher amount after the letter announced the costs is refused to everyone: the notice
   never carries more than its letter announced (6:96 lid 6 BW); the difference is a new
   invoice (with its own letter), a lower amount a credit note or a lower amount here;
-- a 14-day letter date set or moved on an invoice Inning sent its own 14-day letter for is
+- a 14-day letter date on or before the day of Inning's own 14-day letter for the invoice is
   refused to everyone: that letter's record decides (sent: its own term; failed: send it
-  again; returned: ``POST …/fourteen-day-letter-received``, an administrator's, with checks).
+  again; returned: ``POST …/fourteen-day-letter-received``, an administrator's, with checks);
+  a later date is a new letter the client sent itself, taken as before.
 
 Before those milestones every value changes as before. Each check reads only for a row that
 changes one of these values (a re-send of the same data reads nothing more)."""
@@ -118,7 +119,7 @@ class ClaimTermChanges:
         if letter_on is not None:
             found = stored_header()
             if letter_on != (found.fourteen_day_letter_on if found else None):
-                self._letter_date(client, previous)
+                self._letter_date(client, previous, letter_on)
         consumer = debtor is None or debtor.is_consumer
         moved: list[tuple[str, str, str]] = []  # (field, its name, what changed)
         if term_years(previous.claim_kind, consumer=consumer) != term_years(
@@ -167,14 +168,17 @@ class ClaimTermChanges:
         today = amsterdam_date(self.clock.now())
         return invoice.number in self.watch.held(client.client_id, debtor, [invoice], today)
 
-    def _letter_date(self, client: Client, invoice: Invoice) -> None:
-        """Refuse a letter date on an invoice Inning's own 14-day letter record speaks for."""
+    def _letter_date(self, client: Client, invoice: Invoice, letter_on: date) -> None:
+        """Refuse a letter date Inning's own 14-day letter record contradicts: one on or
+        before the day of Inning's letter for the invoice (that letter is what the debtor was
+        sent then). A later one is a new letter the client sent itself (after a failed or
+        returned one: the way to send it again) and counts as any letter of the client's."""
         prefix = f"dun|{invoice.debtor_number}|"
         for message, _ in self.outbox.with_prefix(client.client_id, prefix):
             if invoice.number not in message.invoice_numbers:
                 continue
             letter = as_fourteen_day_letter(self.repos, message)
-            if letter is None:
+            if letter is None or letter_on > letter.planned_on:
                 continue
             if message.status is OutboxStatus.FAILED:
                 do = "it was never sent (its sending failed): send it again"
@@ -185,7 +189,8 @@ class ClaimTermChanges:
                 do = f"its term runs from that letter ({letter.planned_on})"
             raise TermsRefused("fourteen_day_letter_on",
                 f"invoice {invoice.number}: Inning sent its own 14-day letter on "
-                f"{letter.planned_on}; the import cannot assert another: {do}")  # fmt: skip
+                f"{letter.planned_on}; the import cannot assert a letter of that day or "
+                f"before: {do}")  # fmt: skip
 
     def record(self, importer: Importer, client: Client, changes: Sequence[TermsChange]) -> None:
         """A contact-log line and an audit entry for each change that was stored."""

@@ -54,9 +54,9 @@ _DUTCH = shapes(
          lambda m: f"factuur {m[1]}: {'de soort vordering' if m[2] == 'claim kind' else 'de vervaldatum'} "
          f"wijzigt na {'de veertiendagenbrief' if m[3] == '14-day letter' else 'de verjaringsstop'} "
          "alleen door een beheerder"),
-        (r"^invoice (.+): Inning sent its own 14-day letter on (\S+); the import cannot assert another.*$",
+        (r"^invoice (.+): Inning sent its own 14-day letter on (\S+); the import cannot assert a letter of that day or before.*$",
          lambda m: f"factuur {m[1]}: Inning verstuurde zelf een veertiendagenbrief op {m[2]}; een "
-         "andere briefdatum kan niet via het inlezen"),
+         "brief van die dag of eerder kan niet via het inlezen"),
         (r"^unknown debtor (.+): create the debtor first$",
          lambda m: f"onbekende debiteur {m[1]}: maak de debiteur eerst aan"),
         (r"^duplicate invoice number in this batch \(first at index (\d+)\)$",
