@@ -18,6 +18,7 @@ from shared.api.router import Context, Query, Route, Router
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.money import cents_from_decimal
+from shared.services.claim_terms_changes import Importer
 from shared.services.container import Services
 from shared.services.errors import Invalid
 from shared.services.imports import InvoiceDraft
@@ -68,7 +69,8 @@ def register(router: Router, services: Services) -> None:
     def upsert(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         valid, errors = validate_rows(batch_items(ctx.request), schemas.InvoiceIn)
-        result = services.imports.upsert_invoices(client, [(i, _draft(m)) for i, m in valid])
+        rows = [(i, _draft(m)) for i, m in valid]
+        result = services.imports.upsert_invoices(client, rows, Importer.of(principal(ctx)))
         result.errors += errors
         return ApiResponse(body=result.as_dict())
 

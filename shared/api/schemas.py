@@ -279,8 +279,9 @@ class InvoiceIn(Strict):
     )
     interest_from: date | None = Field(
         default=None,
-        description="The first day of interest (the default date). Omitted: the day after "
-        "the due date, or what was sent before",
+        description="The first day of interest (the default date): after the due date "
+        "(interest runs only in default, art. 6:119/6:119a BW). Omitted: the day after the "
+        "due date, or what was sent before",
     )
     contract_date: date | None = Field(
         default=None,
@@ -312,8 +313,10 @@ class InvoiceIn(Strict):
         # day after, and a 14-day letter sent before default is no letter under 6:96 lid 6
         if self.fourteen_day_letter_on is not None and self.fourteen_day_letter_on <= self.due_date:
             raise ValueError("fourteen_day_letter_on is on or before due_date (no default yet)")
-        if self.interest_from is not None and self.interest_from <= self.invoice_date:
-            raise ValueError("interest_from must be after invoice_date")
+        # interest is damages for the time in default (6:119 lid 1, 6:119a lid 1 BW): not
+        # before the day after the due date (law7 F7, attack7 #7)
+        if self.interest_from is not None and self.interest_from <= self.due_date:
+            raise ValueError("interest_from is on or before due_date (no default yet)")
         if self.contract_date is not None and self.contract_date > self.due_date:
             raise ValueError("contract_date is after due_date (payment falls due under it)")
         if self.open_amount is not None and self.open_amount > self.amount:
@@ -349,6 +352,11 @@ class BatchResultOut(BaseModel):
     unchanged: int
     rejected: int
     errors: list[RowErrorOut]
+    notes: list[RowErrorOut] = Field(
+        default_factory=list,
+        description="Rows stored (or unchanged) with something you should know, e.g. a "
+        "debtor's own WhatsApp STOP kept over the consent you sent",
+    )
 
 
 class DisputeIn(Strict):

@@ -116,6 +116,9 @@ class Debtor:
     ibans: tuple[str, ...] = ()
     pause: Pause | None = None
     workflow_override: str | None = None
+    # the day the debtor withdrew WhatsApp consent himself (STOP): only his own opt-in (START)
+    # gives it back; a client's push of its CRM's old consent does not (attack7 #3)
+    whatsapp_stopped_on: date | None = None
 
     @property
     def is_consumer(self) -> bool:

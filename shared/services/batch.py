@@ -21,6 +21,8 @@ class BatchResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # rows stored (or unchanged) with something the sender should know: not errors
+    notes: list[RowError] = field(default_factory=list)
 
     def reject(self, index: int, field_name: str | None, message: str) -> None:
         self.errors.append(RowError(index, field_name, message))
@@ -33,6 +35,7 @@ class BatchResult:
             # rows, not errors: a row with three faults is one row rejected (newcomer7 #5)
             "rejected": len({e.index for e in self.errors}),
             "errors": [e.as_dict() for e in sorted(self.errors, key=lambda e: e.index)],
+            "notes": [e.as_dict() for e in sorted(self.notes, key=lambda e: e.index)],
         }
 
 

@@ -237,11 +237,16 @@ class Services:
             self.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
             self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
 
+        from shared.services.claim_terms_changes import ClaimTermChanges
+
         return ImportService(
             self.repos,
             on_invoices_written=written,
             on_debtors_stored=lambda c, debtors: self.console_search.index_debtors(c, debtors),
             on_invoices_stored=lambda c, invoices: self.console_search.index_invoices(c, invoices),
+            terms=ClaimTermChanges(
+                self.repos, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+            ),
         )
 
     @cached_property

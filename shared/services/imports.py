@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.adapters.tables.match_index_repo import index_rows
+from shared.clock import SystemClock
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
@@ -35,7 +36,14 @@ from shared.ports.tables import (
     TransactionFailed,
 )
 from shared.services.account_ownership import AccountOwnership
-from shared.services.batch import BatchResult, duplicates
+from shared.services.batch import BatchResult, RowError, duplicates
+from shared.services.claim_terms_changes import (
+    PLAIN,
+    ClaimTermChanges,
+    Importer,
+    TermsChange,
+    TermsRefused,
+)
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
 
@@ -80,8 +88,11 @@ class ImportService:
         on_debtors_stored: Callable[[str, list[tuple[Debtor | None, Debtor]]], None] | None = None,
         on_invoices_stored: Callable[[str, list[tuple[Invoice | None, Invoice]]], None]
         | None = None,
+        terms: ClaimTermChanges | None = None,
     ):
         self.repos = repos
+        # what an import may change of a claim's legal terms (attack7 #2, #4, #5)
+        self.terms = terms or ClaimTermChanges(repos, SystemClock())
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
         self.on_invoices_written = on_invoices_written
         # every debtor and invoice written (new or changed), with the version it replaced
@@ -191,11 +202,14 @@ class ImportService:
             ops = []
             owners: list[int] = []  # the row of each op, to tell which row storage refused
             stored_debtors: list[tuple[Debtor | None, Debtor]] = []
+            notes: list[RowError] = []
             unchanged = 0
             for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
                 # the pause state is Inning's, not the CRM's: an update must not lift a pause
                 merged = replace(debtor, pause=previous[0].pause) if previous else debtor
+                if previous is not None:
+                    merged = self._keep_stop(previous[0], merged, row_index, notes)
                 if previous is not None and previous[0] == merged:
                     unchanged += 1
                     continue
@@ -218,11 +232,27 @@ class ImportService:
                     return result
                 continue
             changed.extend(stored_debtors)
+            result.notes += notes
             created = sum(1 for _, d in chunk if d.number not in existing)
             result.created += created
             result.updated += len(chunk) - created - unchanged
             result.unchanged += unchanged
             return result
+
+    @staticmethod
+    def _keep_stop(stored: Debtor, pushed: Debtor, index: int, notes: list[RowError]) -> Debtor:
+        """A debtor's own WhatsApp STOP outlives the client's push (attack7 #3): consent comes
+        back only by his own opt-in (START). A push that repeats the old consent is answered
+        with a note; one with another mobile number is about another number (no STOP on it)."""
+        if stored.whatsapp_stopped_on is None or pushed.mobile != stored.mobile:
+            return pushed
+        if pushed.whatsapp_consent:
+            notes.append(RowError(index, "whatsapp_consent",
+                f"debtor {pushed.number} withdrew WhatsApp consent himself (STOP, "
+                f"{stored.whatsapp_stopped_on}): it stays withdrawn until he sends START"))  # fmt: skip
+        return replace(
+            pushed, whatsapp_consent=False, whatsapp_stopped_on=stored.whatsapp_stopped_on
+        )
 
     def _renamed_in_index(self, changes: Sequence[tuple[Debtor | None, Debtor]]) -> None:
         """The statement matching index carries each open invoice's debtor name and kind (and
@@ -238,8 +268,13 @@ class ImportService:
 
     # -- invoices --------------------------------------------------------------------------
     def upsert_invoices(
-        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+        self,
+        client: Client,
+        rows: Sequence[tuple[int, InvoiceDraft]],
+        importer: Importer = PLAIN,
     ) -> BatchResult:
+        """``importer``: who sends the rows (the claim terms only an administrator changes
+        after a letter or a hold: :mod:`shared.services.claim_terms_changes`)."""
         result, pending, debtors = self._screen_invoices(client, rows)
         # What is stored is read once for the whole request, in key order: a range read whose
         # cost does not depend on the order the numbers were sent in (chunks read one by one
@@ -250,7 +285,9 @@ class ImportService:
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
         writes = _Written()
         result = self._in_parallel(
-            chunks, lambda c: self._write_invoice_chunk(client, c, stored, writes), result
+            chunks,
+            lambda c: self._write_invoice_chunk(client, c, stored, writes, importer, debtors),
+            result,
         )
         self._follow_up(client, stored, writes, debtors)
         return result
@@ -301,19 +338,26 @@ class ImportService:
         return [found[n].invoice for n in sorted(named) if n in found]
 
     def check_invoices(
-        self, client: Client, rows: Sequence[tuple[int, InvoiceDraft]]
+        self,
+        client: Client,
+        rows: Sequence[tuple[int, InvoiceDraft]],
+        importer: Importer = PLAIN,
     ) -> BatchResult:
         """What :meth:`upsert_invoices` would refuse, without writing anything (the console's
         preview of an upload): the same screening, then the same merge rules against what is
         stored. Only storage's own refusals and lost races can still differ."""
-        result, pending, _ = self._screen_invoices(client, rows)
+        result, pending, debtors = self._screen_invoices(client, rows)
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
         for index, draft in pending:
             previous = stored.get(draft.number)
             try:
-                self._merge(client, draft, previous.invoice if previous else None)
+                invoice = self._merge(client, draft, previous.invoice if previous else None)
+                if previous is not None:
+                    debtor = debtors.get(draft.debtor_number)
+                    self.terms.check(importer, client, debtor, previous.invoice, invoice,
+                                     draft.fourteen_day_letter_on)  # fmt: skip
             except InvoiceRuleError as exc:
-                result.reject(index, "number", str(exc))
+                result.reject(index, _field_of(exc), str(exc))
         return result
 
     def _screen_invoices(
@@ -382,6 +426,7 @@ class ImportService:
                 result.updated += part.updated
                 result.unchanged += part.unchanged
                 result.errors += part.errors
+                result.notes += part.notes
         return result
 
     def _merge(self, client: Client, draft: InvoiceDraft, previous: Invoice | None) -> Invoice:
@@ -423,6 +468,8 @@ class ImportService:
         chunk: list[tuple[int, InvoiceDraft]],
         read: dict[str, StoredInvoice],
         writes: _Written,
+        importer: Importer = PLAIN,
+        debtors: Mapping[str, Debtor] | None = None,
     ) -> BatchResult:
         """Write one chunk from what the request read; a chunk that lost a race re-reads its own
         invoices and tries again. What was written (and what to follow up) goes to ``writes``;
@@ -441,15 +488,19 @@ class ImportService:
             to_schedule: list[Invoice] = []
             stored_invoices: list[tuple[Invoice | None, Invoice]] = []
             rejected: list[tuple[int, str, str]] = []
+            decided: list[TermsChange] = []  # an administrator's changes, recorded once stored
             for index, draft in chunk:
                 previous = stored.get(draft.number)
                 try:
                     invoice = self._merge(client, draft, previous.invoice if previous else None)
+                    if previous is not None:
+                        debtor = (debtors or {}).get(draft.debtor_number)
+                        change = self.terms.check(importer, client, debtor, previous.invoice,
+                                                  invoice, draft.fourteen_day_letter_on)  # fmt: skip
+                        if change is not None:
+                            decided.append(change)
                 except InvoiceRuleError as exc:
-                    field = "amount" if "amount" in str(exc) or "paid" in str(exc) else "number"
-                    if "due date" in str(exc):
-                        field = "due_date"
-                    rejected.append((index, field, str(exc)))
+                    rejected.append((index, _field_of(exc), str(exc)))
                     continue
                 if previous is not None and previous.invoice == invoice:
                     written.append((index, None))  # idempotent re-send: nothing to write
@@ -480,6 +531,7 @@ class ImportService:
                 continue
             if ops:
                 writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
+            self.terms.record(importer, client, decided)
             rejected_rows = {index for index, _, _ in rejected}
             dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
@@ -519,6 +571,16 @@ class _Written:
             for etag in marked_etag:
                 self.marked.append((changed[0][1], etag))
             self.rewritten.update(inv.number for _, inv in changed)
+
+
+def _field_of(exc: InvoiceRuleError) -> str:
+    """The field a merge refusal is about (a terms refusal names its own)."""
+    if isinstance(exc, TermsRefused):
+        return exc.field
+    text = str(exc)
+    if "due date" in text:
+        return "due_date"
+    return "amount" if "amount" in text or "paid" in text else "number"
 
 
 def _follows_up(old: Invoice | None, new: Invoice) -> bool:

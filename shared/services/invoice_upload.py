@@ -27,6 +27,7 @@ from shared.adapters.tables.console_jobs_repo import Job
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.batch import BatchResult, RowError
+from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.console_jobs import JobFiles, JobInputError, Step
 from shared.services.imports import ImportService, InvoiceDraft
 from shared.services.reports.words import CODES, ReportWords
@@ -42,21 +43,27 @@ class Upload:
     file: str
     rows: list[tuple[int, InvoiceDraft]]
     rejected: list[RowError]  # refused by the preview already
+    # who uploaded it, as the preview saw them: the import screens the claim terms they may
+    # change (an upload stashed before this was noted: a plain importer)
+    importer: Importer = PLAIN
 
     def dump(self) -> bytes:
         return json.dumps({
             "file": self.file,
             "rows": [[i, _draft_out(d)] for i, d in self.rows],
             "rejected": [[e.index, e.field, e.message] for e in self.rejected],
+            "importer": [self.importer.actor, self.importer.may_decide],
         }).encode()  # fmt: skip
 
     @classmethod
     def load(cls, data: bytes) -> Upload:
         raw = json.loads(data)
+        actor, may_decide = raw.get("importer") or (PLAIN.actor, PLAIN.may_decide)
         return cls(
             str(raw["file"]),
             [(int(i), _draft_in(d)) for i, d in raw["rows"]],
             [RowError(int(i), f, str(m)) for i, f, m in raw["rejected"]],
+            Importer(str(actor), may_decide is True),
         )
 
 
@@ -124,7 +131,7 @@ def import_now(
     found = repos.clients.get(client_id)
     if found is None:
         raise JobInputError("the client is gone")
-    result = imports.upsert_invoices(found[0], upload.rows)
+    result = imports.upsert_invoices(found[0], upload.rows, upload.importer)
     result.errors += upload.rejected
     return result
 
@@ -157,7 +164,7 @@ class InvoiceImportWork:
             if found is None:
                 raise JobInputError("the client is gone")
             chunk = upload.rows[job.done : job.done + CHUNK]
-            result = self.imports.upsert_invoices(found[0], chunk)
+            result = self.imports.upsert_invoices(found[0], chunk, upload.importer)
             files.put(f"rejected-{job.done:07d}.json", dump_errors(result.errors))
             tally["created"] += result.created
             tally["updated"] += result.updated

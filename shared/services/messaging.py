@@ -29,7 +29,7 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -71,6 +71,8 @@ CONTENT_CONTAINER = "messages"
 DOSSIER_CONTAINER = "dossiers"
 CLAIM_LEASE = timedelta(minutes=10)
 STOP_WORDS = frozenset({"stop", "stoppen", "afmelden", "uitschrijven", "unsubscribe"})
+# the debtor's own opt-in after a STOP: the only way his consent comes back (attack7 #3)
+START_WORDS = frozenset({"start", "aanmelden"})
 MAX_ATTEMPTS = 6
 MESSAGE_ID = "message-id"  # OutboxRefs partition: our outbound Message-IDs -> outbox record
 FOLLOWUPS = "followups"  # extra on a SENT record: "pending" until its side records are written
@@ -757,19 +759,27 @@ class MessagingService:
             log.warning(
                 "WhatsApp from %s not assigned: %d candidate clients", masked, len(candidates)
             )
+        if text.strip().lower() in START_WORDS:
+            self._whatsapp_opt_in(debtors, at)
+            return 0
         if text.strip().lower() not in STOP_WORDS:
             return 0
         opted_out = 0
         for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
-                if found is None or not found[0].whatsapp_consent:
+                if found is None or found[0].whatsapp_stopped_on is not None:
                     break
                 debtor, etag = found
+                # remembered even without consent: a push of the CRM's consent cannot undo it
+                stopped = replace(debtor, whatsapp_consent=False,
+                                  whatsapp_stopped_on=amsterdam_date(at))  # fmt: skip
                 try:
-                    self.repos.debtors.save(replace(debtor, whatsapp_consent=False), etag)
+                    self.repos.debtors.save(stopped, etag)
                 except PreconditionFailed:
                     continue
+                if not debtor.whatsapp_consent:
+                    break  # nothing was withdrawn: no line, not counted
                 now = self.clock.now()
                 self.repos.contacts.add(
                     ContactEntry(
@@ -785,6 +795,27 @@ class MessagingService:
                 opted_out += 1
                 break
         return opted_out
+
+    def _whatsapp_opt_in(self, debtors: Iterable[tuple[str, str]], at: datetime) -> None:
+        """START from the number: consent back for each debtor on it whose STOP it undoes."""
+        for client_id, debtor_number in debtors:
+            for _ in range(5):
+                found = self.repos.debtors.get(client_id, debtor_number)
+                if found is None or found[0].whatsapp_stopped_on is None:
+                    break
+                debtor, etag = found
+                opted_in = replace(debtor, whatsapp_consent=True, whatsapp_stopped_on=None)
+                try:
+                    self.repos.debtors.save(opted_in, etag)
+                except PreconditionFailed:
+                    continue
+                self.repos.contacts.add(
+                    ContactEntry(client_id, debtor_number, time_ordered_id(at), at,
+                                 ContactKind.NOTE,
+                                 "WhatsApp opt-in received (START): WhatsApp messages again",
+                                 channel="whatsapp")
+                )  # fmt: skip
+                break
 
     # -- what came back ----------------------------------------------------------------------
     def record_status(

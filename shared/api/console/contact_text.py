@@ -29,6 +29,17 @@ def _invoices(numbers: str) -> str:
     return "geen factuur" if numbers == "no invoice" else numbers
 
 
+def _terms_nl(changed: str) -> str:
+    """ "claim kind other -> consumer_sale, due date 2025-01-10 -> 2025-01-05" in Dutch."""
+    return (
+        changed.replace("claim kind", "soort vordering")
+        .replace("due date", "vervaldatum")
+        .replace("not given", "niet opgegeven")
+        .replace("consumer_sale", "koop")
+        .replace("other", "overig")
+    )
+
+
 _SUMMARIES = shapes(
     (
         # payments (shared.domain.records.payment_received, services.payments, online_payments)
@@ -102,6 +113,11 @@ _SUMMARIES = shapes(
         (r"^WhatsApp received: (.*)$", lambda m: f"WhatsApp ontvangen: {m[1]}"),
         (r"^WhatsApp opt-out received \(STOP\): no more WhatsApp messages$",
          lambda m: "WhatsApp-afmelding ontvangen (STOP): geen WhatsApp-berichten meer"),
+        (r"^WhatsApp opt-in received \(START\): WhatsApp messages again$",
+         lambda m: "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten"),
+        (r"^Invoice (.+): (.+) by (\S+) after the (14-day letter|prescription hold) \(import\)$",
+         lambda m: f"Factuur {m[1]}: {_terms_nl(m[2])} door {m[3]} na "
+                   f"{'de veertiendagenbrief' if m[4] == '14-day letter' else 'de verjaringsstop'} (import)"),
         (r"^(E-mail received|Automatic reply) from (\S+): (.*) \((\d+) attachment\(s\)\)$",
          lambda m: f"{'E-mail ontvangen' if m[1] == 'E-mail received' else 'Automatisch antwoord'}"
                    f" van {m[2]}: {m[3]} ({m[4]} bijlage(n))"),

@@ -27,6 +27,7 @@ from shared.api.common import validate_rows
 from shared.api.routes_invoices import _draft
 from shared.domain.parties import Client
 from shared.services.batch import RowError
+from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.imports import ImportService
 from shared.services.invoice_upload import Upload
 
@@ -137,15 +138,22 @@ def _value(name: str, value: str) -> str:
     return value
 
 
-def preview(imports: ImportService, client: Client, filename: str, data: bytes) -> Preview:
+def preview(
+    imports: ImportService,
+    client: Client,
+    filename: str,
+    data: bytes,
+    importer: Importer = PLAIN,
+) -> Preview:
     """What an import of the file would do: the rows to write and the rows refused, by the
-    API's schema and the import service's checks."""
+    API's schema and the import service's checks (the claim terms ``importer`` may change)."""
     items = read_rows(data)
     valid, schema_errors = validate_rows(items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
-    checked = imports.check_invoices(client, drafts)
+    checked = imports.check_invoices(client, drafts, importer)
     refused = {e.index for e in checked.errors}
     rejected: list[RowError] = sorted([*schema_errors, *checked.errors], key=lambda e: e.index)
     return Preview(
-        Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected), len(items)
+        Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected, importer),
+        len(items),
     )

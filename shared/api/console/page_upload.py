@@ -10,6 +10,7 @@ from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.upload_reasons import reason, rows_refused
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
+from shared.services.claim_terms_changes import Importer
 from shared.services.errors import NotFound
 from shared.services.invoice_upload import AT_ONCE, Upload, import_now, line_of
 
@@ -107,7 +108,8 @@ def _preview(desk: Desk) -> ApiResponse:
         return _form(desk, 400, desk.t["upload_no_file"])
     client = desk.client
     try:
-        seen = preview(desk.services.imports, client, upload.filename, upload.data)
+        seen = preview(desk.services.imports, client, upload.filename, upload.data,
+                       Importer.of(desk.principal))  # fmt: skip
     except CsvRefused as exc:
         return _form(desk, 400, desk.t["upload_refused"].format(reason=exc))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())

@@ -37,12 +37,26 @@ _DUTCH = shapes(
         (r"^due_date is before invoice_date$", lambda m: "de vervaldatum ligt vóór de factuurdatum"),
         (r"^fourteen_day_letter_on is on or before due_date.*$",
          lambda m: "de veertiendagenbrief ligt op of vóór de vervaldatum"),
-        (r"^interest_from must be after invoice_date$",
-         lambda m: "rente vanaf moet na de factuurdatum liggen"),
+        (r"^interest_from is on or before due_date.*$",
+         lambda m: "rente vanaf ligt op of vóór de vervaldatum (nog geen verzuim)"),
         (r"^contract_date is after due_date.*$",
          lambda m: "de contractdatum ligt na de vervaldatum"),
         (r"^open_amount exceeds amount$",
          lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
+        (r"^invoice (.+): its 14-day letter announced the costs over the amount then.*$",
+         lambda m: f"factuur {m[1]}: de veertiendagenbrief noemde de kosten over het bedrag van "
+         "toen; stuur het verschil als nieuwe factuur (met een eigen brief), of verlaag met een "
+         "creditnota"),
+        (r"^invoice (.+) is held as past its prescription date; this change would lift the hold.*$",
+         lambda m: f"factuur {m[1]} staat stil omdat hij verjaard kan zijn; deze wijziging zou "
+         "dat opheffen: een beheerder beslist dat (verjaring vrijgeven of stuiting vastleggen)"),
+        (r"^invoice (.+): its (claim kind|due date) changes after the (14-day letter|prescription hold) only by an administrator.*$",
+         lambda m: f"factuur {m[1]}: {'de soort vordering' if m[2] == 'claim kind' else 'de vervaldatum'} "
+         f"wijzigt na {'de veertiendagenbrief' if m[3] == '14-day letter' else 'de verjaringsstop'} "
+         "alleen door een beheerder"),
+        (r"^invoice (.+): Inning sent its own 14-day letter on (\S+); the import cannot assert a letter of that day or before.*$",
+         lambda m: f"factuur {m[1]}: Inning verstuurde zelf een veertiendagenbrief op {m[2]}; een "
+         "brief van die dag of eerder kan niet via het inlezen"),
         (r"^unknown debtor (.+): create the debtor first$",
          lambda m: f"onbekende debiteur {m[1]}: maak de debiteur eerst aan"),
         (r"^duplicate invoice number in this batch \(first at index (\d+)\)$",

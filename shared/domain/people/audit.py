@@ -40,6 +40,7 @@ class Event(StrEnum):
     MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
     AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
     DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
+    CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,14 @@ def test_same_batch_twice_changes_nothing(world):
     before = world.store.requests
     second = a.call("POST", "/v1/clients/C1/invoices", {"items": items}).body
     assert first["created"] == 120
-    assert second == {"created": 0, "updated": 0, "unchanged": 120, "rejected": 0, "errors": []}
+    assert second == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 120,
+        "rejected": 0,
+        "errors": [],
+        "notes": [],
+    }
     assert world.store.requests - before < 30  # reads only, no writes
 
 

@@ -118,6 +118,11 @@ def test_every_shape_the_services_write_reads_dutch():
             "Overgedragen aan het incassobureau (zaak K1)",
         "Message through the portal: ik betaal vrijdag": "Bericht via het portaal: ik betaal vrijdag",
         "Asked for postponement until 2025-04-01: ziek": "Uitstel gevraagd tot 2025-04-01: ziek",
+        "WhatsApp opt-in received (START): WhatsApp messages again":
+            "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten",
+        "Invoice F1: claim kind not given -> other by key:k1 after the 14-day letter (import)":
+            "Factuur F1: soort vordering niet opgegeven -> overig door key:k1 na de "
+            "veertiendagenbrief (import)",
     }  # fmt: skip
     for english, dutch in shapes.items():
         assert summary(english, "nl") == dutch, english

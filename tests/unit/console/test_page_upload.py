@@ -196,3 +196,41 @@ def test_a_workbook_or_a_file_excel_saved_otherwise_is_read_or_refused_with_what
     assert old_mac.status == 200 and "To be imported: 1" in text(old_mac)
     broken = _preview(staff, HEADER.encode() + b'F3;D1;2025-01-01;2025-01-31;"5\x00,00\n')
     assert broken.status in (200, 400), text(broken)[:300]  # never a 500
+
+
+def test_the_upload_screens_claim_terms_as_the_api_does(world, tenants):
+    """attack7 #2: client staff's CSV cannot lift a prescription hold (soort_vordering overig
+    on a consumer sale past its two years) nor raise an amount after the 14-day letter; the
+    preview says why and the confirmation writes nothing of it."""
+    from datetime import UTC, date, datetime
+
+    from tests.unit.api.conftest import invoice_row
+
+    world.clock.at = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    with_debtors(world, "C1", "D1")
+    reply = world.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": [
+        invoice_row("F1", "D1", invoice_date="2022-05-01", due_date="2022-06-01", amount="500.00"),
+        invoice_row("F2", "D1", invoice_date="2025-01-01", due_date="2025-01-10", amount="500.00",
+                    fourteen_day_letter_on="2025-02-01")]})  # fmt: skip
+    assert reply.body["created"] == 2, reply.body
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    data = (
+        b"number;debtor;invoice_date;due_date;amount;soort_vordering\n"
+        b"F1;D1;01-05-2022;01-06-2022;500,00;overig\n"
+        b"F2;D1;01-01-2025;10-01-2025;900,00;\n"
+    )
+    page = _preview(staff, data)
+    body = text(page)
+    assert "Rejected: 2" in body and "To be imported: 0" in body, body[:600]
+    assert re.search(r"<td>claim_kind</td><td>[^<]*prescription", body)
+    assert re.search(r"<td>amount</td><td>[^<]*14-day letter", body)
+    f1 = world.services.repos.invoices.get(tenants.c1, "F1")
+    assert f1 is not None and f1.invoice.claim_kind is None
+    # a file of the same rows as stored goes through (the nightly re-send)
+    same = _preview(staff, _csv("F1;D1;01-05-2022;01-06-2022;500,00"))
+    assert "Rejected: 0" in text(same) and "To be imported: 1" in text(same)
+    done = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(same), "do": "confirm", "upload": _token(same)}
+    )
+    assert "Unchanged: 1" in text(done), text(done)[:600]
+    assert world.services.repos.invoices.get(tenants.c1, "F2").invoice.due_date == date(2025, 1, 10)

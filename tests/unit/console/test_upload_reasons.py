@@ -21,6 +21,18 @@ from shared.services.batch import RowError
         ("open_amount exceeds amount", "het openstaande bedrag is hoger dan het factuurbedrag"),
         ("duplicate invoice number in this batch (first at index 0)",
          "factuurnummer staat al eerder in het bestand (regel 2)"),
+        ("interest_from is on or before due_date (no default yet)",
+         "rente vanaf ligt op of vóór de vervaldatum (nog geen verzuim)"),
+        # the claim-terms screen (attack7), as shared.services.claim_terms_changes words it
+        ("invoice F1: its claim kind changes after the 14-day letter only by an administrator "
+         "(it moves the claim's interest, costs or prescription)",
+         "factuur F1: de soort vordering wijzigt na de veertiendagenbrief alleen door een "
+         "beheerder"),
+        ("invoice F1 is held as past its prescription date; this change would lift the hold: "
+         "release it or record the interruption with POST …/prescription and a reason (an "
+         "administrator)", "factuur F1 staat stil omdat hij verjaard kan zijn; deze wijziging "
+         "zou dat opheffen: een beheerder beslist dat (verjaring vrijgeven of stuiting "
+         "vastleggen)"),
     ],
 )  # fmt: skip
 def test_known_reasons_read_in_dutch(message, dutch):

@@ -42,16 +42,19 @@ def test_the_clients_next_push_at_the_invoiced_amount_keeps_the_credit_note(worl
         assert invoice["invoiced"] == "1000.00"
         assert invoice["credit_notes"] == [{"reference": "CN-2026-0042", "amount": "125.00"}]
         assert a.call("GET", f"{BASE}/F1/claim").body == before  # nothing charged again
-    # a corrected invoiced amount: the credit note stays off it
-    assert a.call("POST", BASE, {"items": [row | {"amount": "1100.00"}]}).status == 200
-    assert a.call("GET", f"{BASE}/F1").body["amount"] == "975.00"
+    # a corrected invoiced amount: the credit note stays off it (a lower one: after the 14-day
+    # letter announced the costs a higher one is refused, attack7 #4)
+    raised = a.call("POST", BASE, {"items": [row | {"amount": "1100.00"}]}).body
+    assert [e["field"] for e in raised["errors"]] == ["amount"], raised
+    assert a.call("POST", BASE, {"items": [row | {"amount": "900.00"}]}).status == 200
+    assert a.call("GET", f"{BASE}/F1").body["amount"] == "775.00"
     claim = a.call("GET", f"{BASE}/F1/claim").body
-    assert (claim["principal"], claim["credited"]["principal"]) == ("1100.00", "125.00")
-    assert claim["open"]["principal"] == "975.00"
+    assert (claim["principal"], claim["credited"]["principal"]) == ("900.00", "125.00")
+    assert claim["open"]["principal"] == "775.00"
     # an amount the credit note takes all of is a row error, the invoice unchanged
     r = a.call("POST", BASE, {"items": [row | {"amount": "125.00"}]})
     assert [e["field"] for e in r.body["errors"]] == ["amount"], r.body
-    assert a.call("GET", f"{BASE}/F1").body["amount"] == "975.00"
+    assert a.call("GET", f"{BASE}/F1").body["amount"] == "775.00"
 
 
 def test_a_credit_note_dated_after_today_or_before_the_invoice_is_refused(world):

@@ -1,0 +1,224 @@
+"""What an invoice import may change of an existing claim's legal terms (attack7 #2, #4, #5).
+
+The import (``POST …/invoices``, the console's CSV upload) is the client's sync: it may send
+every invoice again each night, and a value sent again changes nothing. But some values are
+the facts the law's milestones were measured on, and the dedicated routes for the decisions
+they stand for are an administrator's acts (``POST …/prescription``, ``…/fourteen-day-letter-
+received``, a debtor's kind: :mod:`shared.services.debtor_kind`). So, on an existing invoice:
+
+- a claim kind (2 or 5 years, art. 7:28 / 3:307 BW) or due date that would lift the
+  prescription hold dunning keeps on the claim is refused to everyone: releasing a held claim
+  is a person's decision with a reason (``POST …/prescription``), not a side effect of a sync;
+- a claim kind whose term differs, or a new due date, after the claim's 14-day letter (or
+  sommatie) or while it is held, is an administrator's act (MANAGE_SETTLEMENTS); what an
+  administrator changes is kept on the debtor's contact log and in the audit log;
+- a higher amount after the letter announced the costs is refused to everyone: the notice
+  never carries more than its letter announced (6:96 lid 6 BW); the difference is a new
+  invoice (with its own letter), a lower amount a credit note or a lower amount here;
+- a 14-day letter date on or before the day of Inning's own 14-day letter for the invoice is
+  refused to everyone: that letter's record decides (sent: its own term; failed: send it
+  again; returned: ``POST …/fourteen-day-letter-received``, an administrator's, with checks);
+  a later date is a new letter the client sent itself, taken as before.
+
+Before those milestones every value changes as before. Each check reads only for a row that
+changes one of these values (a re-send of the same data reads nothing more)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from shared.adapters.tables.ledger_repo import ClaimHeader, LedgerRepository
+from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.clock import Clock, amsterdam_date
+from shared.domain.access import Principal
+from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice, InvoiceRuleError
+from shared.domain.law.prescription import term_years
+from shared.domain.messaging import OutboxStatus
+from shared.domain.parties import Client, Debtor
+from shared.domain.people.audit import Event
+from shared.domain.people.authorisation import Action, permits
+from shared.domain.records import ContactEntry, ContactKind
+from shared.services.letter_undelivered import as_fourteen_day_letter
+from shared.services.people.admin import actor_of
+from shared.services.prescription_watch import PrescriptionWatch
+from shared.services.repositories import Repositories
+
+_REPORTED = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE)
+
+
+@dataclass(frozen=True)
+class Importer:
+    """Who sends the rows: for the record, and whether they may decide a claim's terms."""
+
+    actor: str  # a user id or "key:<id>"
+    may_decide: bool  # MANAGE_SETTLEMENTS, as the dedicated routes
+
+    @classmethod
+    def of(cls, principal: Principal) -> Importer:
+        return cls(actor_of(principal), permits(principal, Action.MANAGE_SETTLEMENTS))
+
+
+PLAIN = Importer("import", False)  # a caller that names nobody decides nothing
+
+
+class TermsRefused(InvoiceRuleError):
+    """A row that would change a claim's legal terms behind the law's back."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class TermsChange:
+    """A change an administrator made through the import: recorded once it is stored."""
+
+    invoice: Invoice  # as written
+    what: str  # "claim kind other -> consumer_sale, due date 2024-06-01 -> 2024-07-01"
+    why: str  # the milestone it came after
+
+
+class ClaimTermChanges:
+    def __init__(
+        self,
+        repos: Repositories,
+        clock: Clock,
+        audit: Callable[..., None] | None = None,
+    ) -> None:
+        self.repos = repos
+        self.clock = clock
+        self.audit = audit
+        self.ledger = LedgerRepository(repos.store)
+        self.outbox = OutboxRepository(repos.store)
+        self.watch = PrescriptionWatch(repos, self.outbox, clock)
+
+    def check(
+        self,
+        importer: Importer,
+        client: Client,
+        debtor: Debtor | None,
+        previous: Invoice,
+        new: Invoice,
+        letter_on: date | None = None,
+    ) -> TermsChange | None:
+        """Raise :class:`TermsRefused` when ``new`` may not replace ``previous`` (stored) for
+        ``importer``; the change to record when it may and is an administrator's; else None.
+        ``letter_on``: the 14-day letter date the row sent (None: not sent)."""
+        header: list[ClaimHeader | None] = []
+
+        def stored_header() -> ClaimHeader | None:  # read once, and only when needed
+            if not header:
+                header.append(
+                    self.ledger.header(client.client_id, previous.debtor_number, previous.number)
+                )
+            return header[0]
+
+        if letter_on is not None:
+            found = stored_header()
+            if letter_on != (found.fourteen_day_letter_on if found else None):
+                self._letter_date(client, previous, letter_on)
+        consumer = debtor is None or debtor.is_consumer
+        moved: list[tuple[str, str, str]] = []  # (field, its name, what changed)
+        if term_years(previous.claim_kind, consumer=consumer) != term_years(
+            new.claim_kind, consumer=consumer
+        ):  # a kind that keeps the term (not given -> the default) is no change of terms
+            was = previous.claim_kind.value if previous.claim_kind else "not given"
+            now = new.claim_kind.value if new.claim_kind else "not given"
+            moved.append(("claim_kind", "claim kind", f"claim kind {was} -> {now}"))
+        if previous.due_date != new.due_date:
+            moved.append(
+                ("due_date", "due date", f"due date {previous.due_date} -> {new.due_date}")
+            )
+        raised = new.invoiced > previous.invoiced
+        if not moved and not raised:
+            return None
+        announced = previous.costs_owed_from is not None or (
+            (found := stored_header()) is not None and found.fourteen_day_letter_on is not None
+        )
+        if raised and announced:
+            raise TermsRefused("amount",
+                f"invoice {previous.number}: its 14-day letter announced the costs over the "
+                "amount then; a higher amount would charge costs no letter announced: send the "
+                "difference as a new invoice (its own 14-day letter), or lower an amount by a "
+                "credit note")  # fmt: skip
+        if not moved:
+            return None
+        field, name = moved[0][0], moved[0][1]
+        held = self._held(client, debtor, previous)
+        if held and not self._held(client, debtor, new):
+            raise TermsRefused(field,
+                f"invoice {previous.number} is held as past its prescription date; this "
+                "change would lift the hold: release it or record the interruption with "
+                "POST …/prescription and a reason (an administrator)")  # fmt: skip
+        if not (held or announced):
+            return None
+        why = "the 14-day letter" if announced else "the prescription hold"
+        if not importer.may_decide:
+            raise TermsRefused(field,
+                f"invoice {previous.number}: its {name} changes after {why} only by an "
+                "administrator (it moves the claim's interest, costs or prescription)")  # fmt: skip
+        return TermsChange(new, ", ".join(w for _, _, w in moved), why)
+
+    def _held(self, client: Client, debtor: Debtor | None, invoice: Invoice) -> bool:
+        if debtor is None:
+            return False
+        today = amsterdam_date(self.clock.now())
+        return invoice.number in self.watch.held(client.client_id, debtor, [invoice], today)
+
+    def _letter_date(self, client: Client, invoice: Invoice, letter_on: date) -> None:
+        """Refuse a letter date Inning's own 14-day letter record contradicts: one on or
+        before the day of Inning's letter for the invoice (that letter is what the debtor was
+        sent then). A later one is a new letter the client sent itself (after a failed or
+        returned one: the way to send it again) and counts as any letter of the client's."""
+        prefix = f"dun|{invoice.debtor_number}|"
+        for message, _ in self.outbox.with_prefix(client.client_id, prefix):
+            if invoice.number not in message.invoice_numbers:
+                continue
+            letter = as_fourteen_day_letter(self.repos, message)
+            if letter is None or letter_on > letter.planned_on:
+                continue
+            if message.status is OutboxStatus.FAILED:
+                do = "it was never sent (its sending failed): send it again"
+            elif message.status in _REPORTED:
+                do = ("it was reported undelivered: an administrator confirms its receipt "
+                      "with POST …/fourteen-day-letter-received")  # fmt: skip
+            else:
+                do = f"its term runs from that letter ({letter.planned_on})"
+            raise TermsRefused("fourteen_day_letter_on",
+                f"invoice {invoice.number}: Inning sent its own 14-day letter on "
+                f"{letter.planned_on}; the import cannot assert a letter of that day or "
+                f"before: {do}")  # fmt: skip
+
+    def record(self, importer: Importer, client: Client, changes: Sequence[TermsChange]) -> None:
+        """A contact-log line and an audit entry for each change that was stored."""
+        if not changes:
+            return
+        now = self.clock.now()
+        for change in changes:
+            inv = change.invoice
+            self.repos.contacts.add(
+                ContactEntry(
+                    client.client_id,
+                    inv.debtor_number,
+                    time_ordered_id(now),
+                    now,
+                    ContactKind.STATUS,
+                    f"Invoice {inv.number}: {change.what} by {importer.actor} "
+                    f"after {change.why} (import)",
+                    invoice_numbers=(inv.number,),
+                    author=importer.actor,
+                )
+            )
+            if self.audit is not None:
+                self.audit(
+                    Event.CLAIM_TERMS_CHANGED,
+                    agency_id=client.agency_id,
+                    client_id=client.client_id,
+                    actor=importer.actor,
+                    subject=inv.number,
+                    change=change.what,
+                    after=change.why,
+                )
