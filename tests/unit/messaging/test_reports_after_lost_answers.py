@@ -91,6 +91,9 @@ def test_the_http_function_checks_twilios_signature_over_the_url_with_its_refere
         params={"ref": "inn-m-twilio"}, route_params={"provider": "twilio", "token": "x"},
         body=b"CallSid=CA-LOST&CallStatus=completed",
     )  # fmt: skip
-    assert provider_callback.build().get_user_function()(request).status_code == 200
+    from tools.devhost.invoke import LocalContext
+
+    call = provider_callback.build().get_user_function()
+    assert call(request, context=LocalContext("provider_callback")).status_code == 200
     message = world.services.messaging.outbox.get(client.client_id, "m-twilio")[0]
     assert message.provider_id == "CA-LOST"
