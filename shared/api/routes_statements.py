@@ -35,9 +35,10 @@ def register(router: Router, services: Services) -> None:
         agency = require_agency(ctx)
         body = ctx.request.body
         kind = (ctx.request.header("content-type") or "").split(";")[0].strip().lower()
-        if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        if kind == "multipart/form-data":
             # `curl -F file=@…` wraps the file in a form: stored as sent it would be quarantined
-            # as "neither MT940 nor CAMT.053" (newcomer7 finding 6)
+            # as "neither MT940 nor CAMT.053" (newcomer7 finding 6). `curl --data-binary @file`
+            # labels the raw file application/x-www-form-urlencoded: that body is the file.
             raise UnsupportedMediaType(
                 "send the statement file itself as the body (Content-Type: "
                 "application/octet-stream; curl --data-binary @day.sta), not as a form"

@@ -257,6 +257,10 @@ def test_a_statement_sent_as_a_form_is_refused_with_how_to_send_it(setup):
     answer = setup.agency_a.api.handle(ApiRequest("POST", "/v1/statements", headers, {}, form))
     assert answer.status == 415 and b"--data-binary" in answer.encoded()
     assert setup.services.files.names("statements") == []
+    # `curl --data-binary @day.sta` labels the raw file as a urlencoded form: it is the file
+    raw = {**headers, "content-type": "application/x-www-form-urlencoded"}
+    taken = setup.agency_a.api.handle(ApiRequest("POST", "/v1/statements", raw, {}, b":20:X\n"))
+    assert taken.status == 202
 
 
 def test_third_party_account_matches_across_clients_that_allow_it(setup):
