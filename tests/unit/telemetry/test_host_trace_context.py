@@ -122,7 +122,9 @@ def _repo_app() -> Any:
     import sys
     from pathlib import Path
 
-    script = Path(__file__).resolve().parents[3] / "function_app.py"
+    from tests.support.code_scan import ROOT
+
+    script = (ROOT / "function_app.py").resolve()
     loaded = sys.modules.get("function_app")
     if loaded is not None and Path(getattr(loaded, "__file__", "") or "").resolve() == script:
         return loaded
