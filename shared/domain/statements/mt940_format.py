@@ -206,8 +206,7 @@ def _check(scan: _Scan) -> list[_Field]:
         if f.tag == "20":
             seen_61 = False
         if skip_86 and f.tag == "86":
-            skip_86 = False
-            continue
+            continue  # every :86: of the transaction that was not read (Rabobank repeats it)
         skip_86 = False
         if f.tag in STRUCTURAL or f.tag == "61":
             first = f.lines[0]
@@ -406,6 +405,18 @@ def _blocks(fields: list[_Field]) -> tuple[list[_Block], int]:
                 current.txs.append((f, None))
         elif tag == "86" and current is not None and previous is not None and previous.tag == "61":
             current.txs[-1] = (previous, f)
+        elif (
+            tag == "86"
+            and current is not None
+            and current.txs
+            and previous is not None
+            and previous is current.txs[-1][1]
+        ):
+            # Rabobank's older layout repeats the tag for each line of the description
+            # (":86:BETALING" then ":86:FACTUURNUMMER J0010"): one text, as if wrapped
+            joined = _Field("86", previous.line, previous.lines + f.lines)
+            current.txs[-1] = (current.txs[-1][0], joined)
+            f = joined
         previous = f
     return blocks, count_61
 

@@ -239,3 +239,36 @@ def test_a_camt_file_opened_by_a_byte_order_mark_reads_as_without(name: str) -> 
     plain = parse_statement_file(data)
     marked = parse_statement_file(b"\xef\xbb\xbf" + data)
     assert marked == plain and sum(len(s.lines) for s in marked) > 0
+
+
+# -- review newcomer7, finding 7: Rabobank's older layout repeats :86: per line -----------------
+
+RABO_OLD = b"""\
+:940:
+:20:940A251120
+:25:1291.99.348EUR
+:28:00000/00
+:60F:C251119EUR000000000100,00
+:61:251120C000000000110,10N0220123456789      A. JANSEN
+:86:BETALING
+:86:FACTUURNUMMER J0010
+:61:251120C000000000020,00N0220123456790      B. BAKKER
+:86:TERMIJN 2
+:86:FACTUUR J0011
+:86:KLANT 77
+:62F:C251120EUR000000000230,10
+"""
+
+
+def test_rabobanks_older_layout_keeps_every_86_line_of_a_transaction():
+    [s] = parse_statement_file(RABO_OLD)
+    assert [line.remittance for line in s.lines] == [
+        "BETALING FACTUURNUMMER J0010",
+        "TERMIJN 2 FACTUUR J0011 KLANT 77",
+    ]
+
+
+def test_every_86_of_a_transaction_that_was_not_read_is_dropped_with_it():
+    damaged = RABO_OLD.replace(b"C000000000110,10", "C000000000110,1\u00e9".encode())
+    [s] = parse_statement_file(damaged)
+    assert [line.remittance for line in s.lines] == ["TERMIJN 2 FACTUUR J0011 KLANT 77"]
