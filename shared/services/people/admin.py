@@ -32,7 +32,7 @@ from shared.domain.people.authorisation import (
 )
 from shared.domain.people.broadcasts import PLATFORM, Broadcast, Severity
 from shared.domain.people.tokens import Purpose
-from shared.ports.tables import Conflict
+from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import Forbidden, Invalid, NotFound
 from shared.services.people import texts
 from shared.services.people.accounts import AccountService
@@ -165,13 +165,37 @@ class AdminService:
         try:
             self.people.users.add(user)
         except Conflict:
-            raise AlreadyAnAccount("this address already has an account", field="email") from None
+            user = self._invited_before(target, user.email, role)
         token = self.accounts.issue_link(Purpose.INVITE, user.user_id)
         link = self.kit.link(f"invite/{token}")
         subject, text = texts.mail("invite", user.language, org=self._org_name(target), link=link)
         self.kit.mail(user, subject, text)
         self.kit.audit_user(Event.USER_INVITED, user, actor=actor, role=role.value)
         return user, link
+
+    def _invited_before(self, target: Target, email: str, role: Role) -> User:
+        """The same organisation inviting an address it invited before, whose owner never
+        came in (the mail lost, the link expired, or a storage fault after the user was
+        written): a fresh link for that invitation, in the role asked now. Any other account
+        of the address stays as it is."""
+        found = self.people.users.by_email(email)
+        if found is None:
+            raise AlreadyAnAccount(
+                "this address is being invited; if that was cut short, try again in a few minutes",
+                field="email",
+            )
+        earlier, etag = found
+        if earlier.status is not UserStatus.INVITED or earlier.tenant != target:
+            raise AlreadyAnAccount("this address already has an account", field="email")
+        if earlier.role is not role:
+            earlier = replace(earlier, role=role, changed_at=self.kit.now())
+            try:
+                self.people.users.save(earlier, etag)
+            except PreconditionFailed:
+                raise AlreadyAnAccount(
+                    "this address already has an account", field="email"
+                ) from None
+        return earlier
 
     def list_users(self, principal: Principal, client_number: str | None = None) -> list[User]:
         target = self.target_client(principal, client_number)

@@ -1,0 +1,100 @@
+"""An invitation cut short by a storage fault can be sent again (review failure7, finding 8).
+
+The invitation writes the address's index row, the tenant's list, the user, then the link. A
+fault after the index row left an address nobody could ever invite again ("already has an
+account", with no account); a fault after the user left an invited user whose link was never
+mailed, and inviting again was refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyotp
+import pytest
+from azure.core.exceptions import HttpResponseError
+
+from shared.adapters.blobs.store import InMemoryFileStore
+from shared.adapters.queues.storage import InMemoryQueueSender
+from shared.adapters.tables.memory import InMemoryTableStore
+from shared.bootstrap import build_services
+from shared.clock import FixedClock
+from shared.domain.parties import Agency
+from shared.domain.people.accounts import UserStatus
+from shared.domain.people.authorisation import Role, Target
+from shared.services.people.admin import AlreadyAnAccount
+from tests.support.faults import FaultPlan, FaultyTableStore
+from tests.unit.api.conftest import SETTINGS
+from tests.unit.people.conftest import link_token
+
+AGENCY = Target("agency-a", None)
+OTHER = Target("agency-b", None)
+EMAIL = "new@agency.example"
+
+
+@pytest.fixture
+def world():
+    plan = FaultPlan(enabled=True)
+    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    services = build_services(
+        SETTINGS, clock=clock, store=FaultyTableStore(InMemoryTableStore(), plan),
+        files=InMemoryFileStore(), queues=InMemoryQueueSender(), senders={},
+    )  # fmt: skip
+    services.repos.agencies.save(Agency("agency-a", "A"))
+    services.repos.agencies.save(Agency("agency-b", "B"))
+    return services, plan, clock
+
+
+def _invitation_works(services, link: str, clock) -> None:
+    accounts = services.people.accounts
+    enrolling = accounts.accept_invitation(link_token(link), "paard batterij nietje", "10.0.0.1")
+    secret, _, _ = accounts.start_totp(enrolling)
+    accounts.confirm_totp(enrolling, pyotp.TOTP(secret).at(clock.now()), "10.0.0.1")
+    found = services.people.kit.people.users.by_email(EMAIL)
+    assert found is not None and found[0].status is UserStatus.ACTIVE
+
+
+def test_an_invitation_cut_before_its_user_was_written_can_be_sent_again(world):
+    services, plan, clock = world
+    admin = services.people.admin
+    plan.rule(lambda op, t: op == "insert" and t == "Users", "http500")
+    with pytest.raises(HttpResponseError):
+        admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    plan.rules.clear()
+    # at once: it may still be an invitation being written, so it is refused, saying why
+    with pytest.raises(AlreadyAnAccount, match="being invited"):
+        admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    clock.advance(minutes=6)
+    _, link = admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    assert [u.email for u in services.people.kit.people.users.of_tenant("agency-a", None)] == [
+        EMAIL
+    ]
+    _invitation_works(services, link, clock)
+
+
+def test_an_invitation_cut_before_its_link_can_be_sent_again_at_once(world):
+    services, plan, clock = world
+    admin = services.people.admin
+    plan.rule(lambda op, t: op == "insert" and t == "LinkTokens", "http500")
+    with pytest.raises(HttpResponseError):
+        admin.invite_into(AGENCY, EMAIL, Role.AGENCY_STAFF, "admin")
+    plan.rules.clear()
+    sent = len(services.people.kit.sent)
+    user, link = admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    assert len(services.people.kit.sent) == sent + 1  # the invitation mail, once
+    assert user.role is Role.AGENCY_ADMIN  # the role asked the second time
+    assert len(services.people.kit.people.users.of_tenant("agency-a", None)) == 1
+    _invitation_works(services, link, clock)
+
+
+def test_an_address_with_an_account_or_invited_elsewhere_is_still_refused(world):
+    services, _, clock = world
+    admin = services.people.admin
+    _, link = admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
+    with pytest.raises(AlreadyAnAccount, match="already has an account"):
+        admin.invite_into(OTHER, EMAIL, Role.AGENCY_ADMIN, "admin")
+    clock.advance(days=1)
+    with pytest.raises(AlreadyAnAccount, match="already has an account"):
+        admin.invite_into(OTHER, EMAIL, Role.AGENCY_ADMIN, "admin")
+    _invitation_works(services, link, clock)
+    with pytest.raises(AlreadyAnAccount, match="already has an account"):
+        admin.invite_into(AGENCY, EMAIL, Role.AGENCY_ADMIN, "admin")
