@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from shared.domain.access import Scope
@@ -26,10 +27,21 @@ def cmd_agency_create(args: argparse.Namespace) -> int:
     if args.email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", args.email):
         raise ValueError(f"--email: not an e-mail address: {args.email}")
     services = cli_services()
-    if services.repos.agencies.get(args.agency_id) is not None and not args.new_key:
+    existing = services.repos.agencies.get(args.agency_id)
+    if existing is not None and not args.new_key:
         raise ValueError(f"agency {args.agency_id} exists; add --new-key to issue another key")
+    agency = Agency(args.agency_id, args.name, args.iban, args.email)
+    if existing is not None:
+        # another key for an agency that works: what is not given stays as it is (its
+        # third-party account and contact address are set nowhere else)
+        agency = replace(
+            existing,
+            name=args.name,
+            third_party_iban=args.iban or existing.third_party_iban,
+            contact_email=args.email or existing.contact_email,
+        )
     try:
-        register_agency(services.repos, Agency(args.agency_id, args.name, args.iban, args.email))
+        register_agency(services.repos, agency)
     except Invalid as exc:  # e.g. an account already registered to someone else
         raise ValueError(
             f"--iban: {exc}" if exc.field == "third_party_iban" else str(exc)

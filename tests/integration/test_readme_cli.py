@@ -131,6 +131,28 @@ def test_agency_create_then_a_second_time(fresh_shell, capsys):
     assert "add --new-key" in capsys.readouterr().err
 
 
+def test_a_new_key_keeps_the_agencys_account_and_address(fresh_shell, capsys):
+    """docs/operations.md rotates the pepper with `--new-key`: the agency's third-party account
+    and contact address (set nowhere else) stay (review newcomer8 #5: both were wiped)."""
+    iban, email = "NL91ABNA0417164300", "desk@third.example"
+    assert (
+        main(["agency", "create", "third", "--name", "Third", "--iban", iban, "--email", email])
+        == 0
+    )
+    assert main(["agency", "create", "third", "--name", "Third B.V.", "--new-key", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    from shared.cli.app_settings import cli_services
+
+    agency = cli_services().repos.agencies.get("third")
+    assert agency is not None
+    assert (agency.name, agency.third_party_iban, agency.contact_email) == (
+        "Third B.V.",
+        iban,
+        email,
+    )
+    assert second["agency_id"] == "third" and second["key"]
+
+
 def test_without_azurite_the_storage_commands_say_what_to_do(fresh_shell, monkeypatch, capsys):
     closed = azurite.free_port()
     settings = json.loads((app_settings.ROOT / "local.settings.json").read_text())
