@@ -30,7 +30,7 @@ def cmd_poison_replay(args: argparse.Namespace) -> int:
             raise ValueError(f"--since: expected a date or time, not {args.since!r}") from None
         if since.tzinfo is None:  # a date or a naive time: UTC, as the poison queues' times
             since = since.replace(tzinfo=UTC)
-    queues = None if args.all else frozenset(q.removesuffix("-poison") for q in args.queue)
+    queues = None if args.all else frozenset(_source(q) for q in args.queue)
     services = cli_services()
     done = services.poison.replay_all(
         queues, f"cli:{getpass.getuser()}", since=since, dry_run=args.dry_run
@@ -42,6 +42,21 @@ def cmd_poison_replay(args: argparse.Namespace) -> int:
         for d in done:
             print(f"{d.scope}\t{d.action_id}\t{d.queue}\t{d.outcome}")
     return 0
+
+
+def _source(name: str) -> str:
+    """The queue a poison item came from, as named on the command line; a name no trigger
+    has is refused (a typo would replay nothing and look like an empty poison queue)."""
+    from shared.services.operations.watch import POISON_QUEUES
+    from shared.services.poison import source_queue
+
+    known = sorted(source_queue(q) for q in POISON_QUEUES)
+    source = (
+        "blob-trigger" if name == "webjobs-blobtrigger-poison" else name.removesuffix("-poison")
+    )
+    if source not in known:
+        raise ValueError(f"--queue: no queue {name!r}; the queues are: {', '.join(known)}")
+    return source
 
 
 def register(sub: Any) -> None:
