@@ -8,10 +8,14 @@ here but the reading of the file.
 The columns are the API's field names (``number``, ``debtor``, ``invoice_date``,
 ``due_date``, ``amount``, ``open_amount``, ``payment_reference``, ``description``,
 ``fourteen_day_letter_on``, ``interest_from``, ``contract_date``, ``claim_kind``) or their
-Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vordering``...). Separators ``;``, ``,`` or tab; UTF-8 (with or without BOM) or, failing that,
-Windows-1252 (what Excel saves in the Netherlands). A Dutch decimal comma (``1250,50``) and
-Dutch dates (``31-12-2025``) are read on purpose; thousands separators are not (a guess
-could misstate a claim a thousandfold).
+Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vordering``...) and
+the names bookkeeping packages' open-items exports use (``factuurnr.``, ``deb.nr.``, ``vervalt``,
+``saldo``...). Columns Inning has no use for (the debtor's name, a booking number) are left out
+and named on the preview, so a package's export needs no editing, and a misspelt optional
+column is seen before anything is imported. Separators ``;``, ``,`` or tab; UTF-8 (with or
+without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
+decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
+read on purpose; thousands separators are not (a guess could misstate a claim a thousandfold).
 """
 
 from __future__ import annotations
@@ -42,11 +46,17 @@ DUTCH = {
     "omschrijving": "description", "veertiendagenbrief": "fourteen_day_letter_on",
     "rente_vanaf": "interest_from", "contractdatum": "contract_date",
     "soort_vordering": "claim_kind",
+    # open-items exports of bookkeeping packages (Exact, AFAS, Twinfield and the like)
+    "factuurnr": "number", "factuur_nummer": "number", "debiteurnr": "debtor",
+    "deb.nr": "debtor", "debnr": "debtor", "relatienummer": "debtor", "klantnummer": "debtor",
+    "vervalt": "due_date", "vervaldag": "due_date", "factuurbedrag": "amount",
+    "saldo": "open_amount", "openstaand_bedrag": "open_amount", "restant": "open_amount",
+    "omschrijving_factuur": "description", "kenmerk": "payment_reference",
 }  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
-_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+_DUTCH_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 # soort_vordering in the credit manager's words: only the price of goods sold to a consumer
 # has the two years of art. 7:28 BW; services, rent, subscriptions and the rest have five
 # (3:307). A word not here reaches the schema as it is and is refused with the choices.
@@ -58,19 +68,30 @@ CLAIM_KINDS = {
 
 
 class CsvRefused(ValueError):
-    """The file as a whole cannot be read (no header, unknown columns, too many rows)."""
+    """The file as a whole cannot be read (no header, a column missing or given twice, too
+    many rows)."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    rows: list[dict[str, Any]]  # the data rows as the API's JSON items (empty cells left out)
+    ignored: tuple[str, ...]  # the header's columns Inning does not read, as written
 
 
 @dataclass(frozen=True)
 class Preview:
     upload: Upload  # the rows that would be imported, and those refused with why
     total: int  # data rows in the file
+    ignored: tuple[str, ...] = ()  # columns left out of the import, as written in the file
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
-    """The data rows as the API's JSON items (empty cells left out). What is no CSV file at
-    all (a workbook) or cannot be read as one is refused with what to do, never a crash
-    (newcomer7 finding 4)."""
+    return read_sheet(data).rows
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """The data rows and the columns left out. What is no CSV file at all (a workbook) or
+    cannot be read as one is refused with what to do, never a crash (newcomer7 finding 4)."""
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise CsvRefused(
             "this is an Excel workbook, not a CSV file: in Excel choose Save as, "
@@ -93,19 +114,31 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
         ) from None
 
 
-def _rows(text: str) -> list[dict[str, Any]]:
+def _rows(text: str) -> Sheet:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise CsvRefused("the file is empty or has no header row")
     delimiter = max(";,\t", key=lines[0].count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_column(h) for h in next(reader)]
-    unknown = [h for h in header if h and h not in FIELDS]
-    if unknown:
-        raise CsvRefused(f"unknown column(s): {', '.join(unknown)}; expected {', '.join(FIELDS)}")
+    written = next(reader)
+    header = [_column(h) for h in written]
+    ignored = tuple(
+        w.strip() for w, h in zip(written, header, strict=True) if h and h not in FIELDS
+    )
+    header = [h if h in FIELDS else "" for h in header]
+    for field in FIELDS:
+        twice = [w.strip() for w, h in zip(written, header, strict=True) if h == field]
+        if len(twice) > 1:
+            raise CsvRefused(
+                f"the columns {' and '.join(twice)} both give {field}: remove one of them"
+            )
     for needed in ("number", "debtor", "invoice_date", "due_date", "amount"):
         if needed not in header:
-            raise CsvRefused(f"the column {needed} is missing")
+            dutch = next(k for k, v in DUTCH.items() if v == needed)
+            raise CsvRefused(
+                f"the column {needed} ({dutch}) is missing"
+                + (f"; not read: {', '.join(ignored)}" if ignored else "")
+            )
     items: list[dict[str, Any]] = []
     for cells in reader:
         if not any(c.strip() for c in cells):
@@ -120,11 +153,11 @@ def _rows(text: str) -> list[dict[str, Any]]:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             item["_extra_cells"] = len(cells) - len(header)  # refused by the schema (extra field)
         items.append(item)
-    return items
+    return Sheet(items, ignored)
 
 
 def _column(name: str) -> str:
-    key = name.strip().lower().replace(" ", "_")
+    key = "_".join(name.strip().lower().rstrip(".").split())
     return DUTCH.get(key, key)
 
 
@@ -132,7 +165,7 @@ def _value(name: str, value: str) -> str:
     if name in AMOUNTS and (m := _DUTCH_DECIMAL.match(value)):
         return f"{m.group(1)}.{m.group(2)}"
     if name in DATES and (m := _DUTCH_DATE.match(value)):
-        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        return f"{m.group(4)}-{int(m.group(3)):02d}-{int(m.group(1)):02d}"
     if name == "claim_kind":
         return CLAIM_KINDS.get(value.lower(), value)
     return value
@@ -147,7 +180,8 @@ def preview(
 ) -> Preview:
     """What an import of the file would do: the rows to write and the rows refused, by the
     API's schema and the import service's checks (the claim terms ``importer`` may change)."""
-    items = read_rows(data)
+    sheet = read_sheet(data)
+    items = sheet.rows
     valid, schema_errors = validate_rows(items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
     checked = imports.check_invoices(client, drafts, importer)
@@ -156,4 +190,5 @@ def preview(
     return Preview(
         Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected, importer),
         len(items),
+        sheet.ignored,
     )

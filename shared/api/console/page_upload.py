@@ -29,7 +29,8 @@ FORM = """{% extends "shell" %}{% block main %}
 PREVIEW = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="pv-h"><h2 id="pv-h">{{ t.upload_preview_of }} {{ upload.file }}</h2>
 <ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
-<li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li></ul>
+<li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
+{% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}</ul>
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -66,7 +67,8 @@ words(
         "upload_result": "Resultaat", "upload_created": "Nieuw", "upload_updated": "Bijgewerkt",
         "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
         "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
-        "upload_gone": "Deze controle is verlopen; lees het bestand opnieuw in."},
+        "upload_gone": "Deze controle is verlopen; lees het bestand opnieuw in.",
+        "upload_ignored": "Kolommen die niet worden ingelezen (controleer de spelling als er een bedrag of datum bij is)"},
     en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
         "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50 or 1250,50):",
         "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
@@ -78,7 +80,8 @@ words(
         "upload_result": "Result", "upload_created": "New", "upload_updated": "Updated",
         "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
         "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
-        "upload_gone": "This check has expired; upload the file again."},
+        "upload_gone": "This check has expired; upload the file again.",
+        "upload_ignored": "Columns not imported (check their spelling if one holds an amount or date)"},
 )  # fmt: skip
 
 
@@ -115,7 +118,7 @@ def _preview(desk: Desk) -> ApiResponse:
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
     rejected = seen.upload.rejected
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
-                       at_once=AT_ONCE, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
+                       at_once=AT_ONCE, ignored=seen.ignored, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
 
 

@@ -65,7 +65,9 @@ def test_preview_lists_the_rows_the_api_would_refuse_and_confirm_imports(world, 
 def test_a_file_the_reader_refuses_says_why(world, tenants):
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     page = _preview(staff, b"nummer;bedrag\n1;2\n")
-    assert page.status == 400 and "unknown column(s): nummer" in text(page)
+    assert page.status == 400 and "number (factuurnummer) is missing; not read: nummer" in text(
+        page
+    )
     empty = post_files(
         staff,
         "/upload?lang=en",
@@ -234,3 +236,31 @@ def test_the_upload_screens_claim_terms_as_the_api_does(world, tenants):
     )
     assert "Unchanged: 1" in text(done), text(done)[:600]
     assert world.services.repos.invoices.get(tenants.c1, "F2").invoice.due_date == date(2025, 1, 10)
+
+
+def test_a_bookkeeping_export_is_read_and_the_columns_left_out_are_named(world, tenants):
+    """review newcomer8 #6: a package's open-items export (its own column names, the debtor's
+    name, a booking number) was refused whole for any column Inning does not read."""
+    with_debtors(world, "C1", "3332")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    export = (
+        "Factuurnr.,Naam,Deb.nr.,Omschrijving factuur,Boekstuk,Factuurdatum,Vervalt,Factuurbedrag,Saldo\n"
+        "21004743,3333 Demo,3332,Zorg,B-1,24/01/2024,07/02/2024,730.18,500.00\n"
+    )
+    page = _preview(staff, export.encode())
+    assert page.status == 200, text(page)
+    shown = text(page)
+    assert (
+        "Columns not imported (check their spelling if one holds an amount or date): Naam, Boekstuk"
+        in shown
+    )
+    assert "To be imported: 1" in shown
+
+
+def test_two_columns_for_one_field_are_refused(world, tenants):
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = _preview(
+        staff, b"factuurnummer;debiteur;debiteurnummer;factuurdatum;vervaldatum;bedrag\n"
+    )
+    assert page.status == 400
+    assert "the columns debiteur and debiteurnummer both give debtor" in text(page)
