@@ -53,6 +53,17 @@ def test_a_template_of_the_largest_size_allowed_is_kept(repos: Repositories) -> 
     assert repos.dunning.templates("c1")["groot"] == small
 
 
+def test_a_template_full_of_emoji_is_kept(repos: Repositories) -> None:
+    """failure8 finding 9: parts were cut every 30,000 characters, and 30,000 emoji are
+    120 KB of UTF-16: the template passed validation, then the store refused it (500)."""
+    text = "Beste {{ debtor.name }} \U0001f600\n" + "\U0001f64f" * 19_000
+    big = MessageTemplate(
+        "nl", "Herinnering \U0001f600", text, "<p>" + "\U0001f600" * 40_000 + "</p>"
+    )
+    repos.dunning.save_template("c1", "emoji", big)
+    assert repos.dunning.templates("c1")["emoji"] == big
+
+
 def test_the_fake_refuses_a_property_table_storage_refuses(repos: Repositories) -> None:
     repos.store.ensure_tables(["Probe"])
     with pytest.raises(Exception, match=r"(?i)PropertyValueTooLarge|too large|64"):

@@ -36,8 +36,9 @@ def get_json(value: Any, default: Any) -> Any:
     return json.loads(value) if value else default
 
 
-# characters per property: 64 KiB of UTF-16 is 32,768; a margin for characters outside the BMP
-PART_CHARS = 30_000
+# a property holds 64 KiB of UTF-16 (32,768 units): parts are cut by units, not characters,
+# since a character outside the BMP (an emoji) takes two (failure8 finding 9)
+PART_UNITS = 32_000
 
 
 def put_json_parts(name: str, value: Any) -> dict[str, str | None]:
@@ -45,10 +46,26 @@ def put_json_parts(name: str, value: Any) -> dict[str, str | None]:
     message's bookkeeping for each of them, never fails the write on one property's size
     (newcomer7 finding 2). Small values keep the single property they always had."""
     text = put_json(value)
-    if text is None or len(text) <= PART_CHARS:
+    if text is None or _units(text) <= PART_UNITS:
         return {name: text}
-    parts = [text[i : i + PART_CHARS] for i in range(0, len(text), PART_CHARS)]
+    parts = _cut(text)
     return {name: parts[0], **{f"{name}_{n}": part for n, part in enumerate(parts[1:], 1)}}
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + PART_UNITS)
+        while (units := _units(text[start:end])) > PART_UNITS:
+            end = start + (end - start) * PART_UNITS // units  # strictly shorter each time
+        parts.append(text[start:end])
+        start = end
+    return parts
 
 
 def get_json_parts(data: Mapping[str, Any], name: str, default: Any) -> Any:
