@@ -39,6 +39,7 @@ from shared.services.errors import Invalid, NotFound
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.online_payments import OnlinePaymentService
 from shared.services.repositories import Repositories
+from shared.services.request_decisions import CLAIM
 
 ACCESS = "PortalAccess"
 THROTTLE = "PortalThrottle"
@@ -492,6 +493,10 @@ class PortalService:
         if found is None or found[0].status is ActionStatus.RESOLVED:
             return False
         open_item, etag = found
+        if CLAIM in open_item.detail:
+            # staff took a decision the item does not show finished yet (an outage after the
+            # effect): it stands, and only the same decision may finish it (failure8 finding 4)
+            return False
         try:
             self.repos.actions.save(
                 replace(open_item, title=item.title, detail=item.detail), etag or ""
