@@ -72,3 +72,38 @@ def test_an_invocation_past_the_function_timeout_fails_as_in_azure(tmp_path) -> 
     assert time.monotonic() - started < 1.9  # failed at the timeout, not at the end
     quick = WorkerPool(2)
     assert quick.call(lambda: 7, timeout=1.0) == 7
+
+
+def test_a_timer_that_timed_out_never_runs_beside_its_next_run(tmp_path):
+    """failure8 finding 10: the real host recycles the worker after a timeout; here the failed
+    invocation's thread ran on beside the timer's next run."""
+    import time
+
+    import pytest
+    from azure.functions.timer import TimerRequest
+
+    from tools.devhost.config import HostConfig
+    from tools.devhost.host import LocalHost
+    from tools.devhost.workers import FunctionTimeout
+
+    log = tmp_path / "log.txt"
+    app = tmp_path / "function_app.py"
+    app.write_text(
+        "import time\n"
+        "import azure.functions as func\n"
+        "app = func.FunctionApp()\n"
+        f"LOG = {str(log)!r}\n"
+        "@app.function_name('slow')\n"
+        "@app.timer_trigger(arg_name='timer', schedule='0 0 5 * * *', run_on_startup=False)\n"
+        "def slow(timer: func.TimerRequest) -> None:\n"
+        "    open(LOG, 'a').write(f'start {time.monotonic():.3f}\\n')\n"
+        "    time.sleep(1.5)\n"
+        "    open(LOG, 'a').write(f'end {time.monotonic():.3f}\\n')\n"
+    )
+    host = LocalHost(app, HostConfig.from_dict({"version": "2.0", "functionTimeout": "00:00:01"}))
+    for _ in range(2):
+        with pytest.raises(FunctionTimeout):
+            host.run(host.specs["slow"], TimerRequest(past_due=False))
+    time.sleep(2)
+    events = [line.split() for line in log.read_text().splitlines()]
+    assert [kind for kind, _ in events] == ["start", "end", "start", "end"]

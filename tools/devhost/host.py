@@ -95,7 +95,9 @@ class LocalHost:
         return self._blobs
 
     def run(self, spec: FunctionSpec, value: Any) -> Any:
-        outcome = self.workers.call(invoke, spec, value, timeout=self.config.function_timeout)
+        outcome = self.workers.call(
+            invoke, spec, value, timeout=self.config.function_timeout, name=spec.name
+        )
         for out in spec.outputs:
             produced = outcome.outputs.get(out.name)
             if produced is not None:
