@@ -269,9 +269,11 @@ class PortalService:
         if found_client is None or found_debtor is None:
             raise NotFound("no such debtor")
         client, debtor = found_client[0], found_debtor[0]
-        invoices = [i for i in every_invoice if i.is_collectable]
-        invoices.sort(key=lambda i: (i.due_date, i.number))
         today = amsterdam_date(self.clock.now())
+        invoices = self.not_prescribed(
+            client.client_id, debtor, [i for i in every_invoice if i.is_collectable], today
+        )
+        invoices.sort(key=lambda i: (i.due_date, i.number))
         # the invoice row says whether its PDF was sent; only rows written before it said so
         # make us ask the blob store (all at once)
         has_pdf = {
@@ -324,6 +326,17 @@ class PortalService:
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
                         disputed, term, plans)  # fmt: skip
 
+    def not_prescribed(
+        self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> list[Invoice]:
+        """The invoices the portal may ask to be paid: not those the daily run holds as
+        possibly prescribed until a person decides (docs/law.md, Prescription). A debtor is
+        never asked to pay, nor offered a plan over, a claim that may be time-barred
+        (newcomer8 finding 1; ledger_law §9). Reads nothing unless a claim is within 60 days
+        of its date."""
+        held = self.dunning.prescriptions.held(client_id, debtor, invoices, today)
+        return [i for i in invoices if i.number not in held]
+
     def _plans_holding(self, client_id: str, numbers: list[str]) -> tuple[PaymentPlan, ...]:
         """The running plans that hold any of these invoices: one range read of the holds
         (a row per invoice a plan holds, so the range between the debtor's first and last
@@ -357,8 +370,11 @@ class PortalService:
     # -- paying --------------------------------------------------------------------------------
     def pay(self, access: PortalAccess, numbers: list[str], base_url: str) -> str:
         """Starts one payment for the chosen invoices; the URL to send the debtor to."""
-        client, _ = self.parties(access)
+        client, debtor = self.parties(access)
         invoices = self._own(access, numbers)
+        today = amsterdam_date(self.clock.now())
+        if len(self.not_prescribed(client.client_id, debtor, invoices, today)) != len(invoices):
+            raise NotFound("no such invoices")  # not offered on the page: not payable here
         chosen = sorted(i.number for i in invoices)
         open_key = (
             "open|"
@@ -409,7 +425,16 @@ class PortalService:
         """What "pay everything" pays: every open invoice no running payment plan holds (a
         plan's invoices are paid by its installments, not at once)."""
         invoices = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
-        numbers = [i.number for i in invoices if i.is_collectable]
+        collectable = [i for i in invoices if i.is_collectable]
+        if not collectable:
+            return []
+        found = self.repos.debtors.get(access.client_id, access.debtor_number)
+        if found is None:
+            raise NotFound("no such debtor")
+        today = amsterdam_date(self.clock.now())
+        numbers = [
+            i.number for i in self.not_prescribed(access.client_id, found[0], collectable, today)
+        ]
         if not numbers:
             return []
         planned = {

@@ -87,14 +87,20 @@ class PortalPlanDesk:
         ]
         covered = {n for p in mine for n in p.invoice_numbers}
         every_invoice = repos.invoices.for_debtor(client.client_id, debtor.number)
+        today = amsterdam_today(self.clock)
         candidates = [
-            i.number for i in every_invoice if i.is_collectable and i.number not in covered
+            i.number
+            for i in self.portal.not_prescribed(
+                client.client_id,
+                debtor,
+                [i for i in every_invoice if i.is_collectable and i.number not in covered],
+                today,
+            )
         ]
         # a plan the debtor cannot see (a staff draft of another debtor's cannot hold these,
         # but a running plan made before a re-import might): the hold table decides
         held = held_by_plan(repos.store, client.client_id, candidates) if candidates else set()
         numbers = tuple(sorted(n for n in candidates if n not in held))
-        today = amsterdam_today(self.clock)
         owed = Amounts()
         if numbers:
             claims = self.portal.online.payments.ledger.open_claims(
