@@ -447,6 +447,8 @@ class DunningService:
                 if CANCELLED in earlier.extra:
                     cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
                     continue
+                if SENT_AGAIN in earlier.extra:
+                    continue  # a 14-day letter that never arrived: the one sent again counts
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
                 fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
@@ -1231,6 +1233,10 @@ def still_due(
 BEFORE = "before"
 PLANNED_ON = "planned_on"
 DATED_ON = "dated_on"  # a 14-day letter sent later than planned: the day it went out
+# a 14-day letter that never arrived, sent again by a person (``letter_again``): on the new
+# letter the key of the failed one, on the failed one the new letter's
+AGAIN_OF = "again_of"
+SENT_AGAIN = "sent_again"
 
 
 def _iso(day: date | None) -> str | None:

@@ -39,7 +39,7 @@ def _world(world, after: dict[str, object]):
     return a, world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
 
 
-def _step_taken(world, client, first: date, last: date) -> list[tuple[date, int]]:
+def _step_taken(world, client, first: date, last: date) -> list[tuple[date | None, int]]:
     """Each morning from ``first`` to ``last``: the day and the step F1 got that morning."""
     taken: list[tuple[date | None, int]] = []
     for n in range((last - first).days + 1):
