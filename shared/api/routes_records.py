@@ -121,6 +121,21 @@ def register(router: Router, services: Services) -> None:
         after = services.repos.actions.get(client.client_id, item.action_id)
         return ApiResponse(body=_plain(after[0] if after else item))
 
+    def send_letter_again(ctx: Context) -> ApiResponse:
+        """A 14-day letter its ``delivery_failure`` item reports as never sent (or come back):
+        a fresh letter, dated when it goes out, with its own costs term; once per item, the
+        item resolved (letters8)."""
+        from shared.services.request_decisions import DecisionUnfinished
+
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        try:
+            decision = services.request_decisions.send_letter_again(
+                client, ctx.params["action"], principal(ctx).key_id
+            )
+        except DecisionUnfinished as exc:
+            raise ConflictingUpdate(str(exc)) from exc
+        return ApiResponse(body=_plain(decision.item))
+
     def assign(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.AssignIn)
         return ApiResponse(
@@ -215,6 +230,22 @@ def register(router: Router, services: Services) -> None:
             tag,
             response=ActionOut,
             errors=action_change,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/send-again",
+            send_letter_again,
+            "Send again a 14-day letter that never reached the debtor (its delivery_failure "
+            "item): a fresh letter dated when it goes out, with its own costs term; once",
+            tag,
+            response=ActionOut,
+            errors={
+                409: "The item was decided already, or its decision is not finished: do it again",
+                422: "Not a failed 14-day letter's item, none of its invoices is still due, or "
+                "the debtor has no address or e-mail",
+            },
         )
     )
     router.add(

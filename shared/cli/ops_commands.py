@@ -4,6 +4,10 @@
 - ``inning backfill prescription``: the one-off work after the deploy that made every open
   claim watched. Each client is its own resumable run: run it again after a crash or a stop
   and it continues; a client already done is reported, not read again.
+- ``inning backfill whatsapp-stop``: the one-off work after the deploy that keeps a debtor's
+  WhatsApp STOP over a CRM's consent: a STOP sent before it (on the contact log) gets its day,
+  so a push can no longer give the consent back (docs/operations.md "Upgrading"). Run it again
+  at will: a STOP recorded is not read again.
 - ``inning watch prescription``: per client, the prescription watch's schedule rows (count,
   oldest, not yet taken by a run) and the claims held past their date waiting for a person.
 - ``inning mollie prune``: what the nightly timer does with the kept credentials of Mollie
@@ -51,6 +55,23 @@ def cmd_backfill_prescription(args: argparse.Namespace) -> int:
     for r in report:
         print(f"{r['agency']}\t{r['client']}\t{r['written']}\t{r['kept']}\t{r['closed']}\t"
               f"{r['due_now']}\t{'yes' if r['done'] else 'no'}")  # fmt: skip
+    return 0
+
+
+def cmd_backfill_whatsapp_stop(args: argparse.Namespace) -> int:
+    from shared.cli.app_settings import cli_services
+    from shared.services.operations.whatsapp_stop_backfill import WhatsappStopBackfill
+
+    services = cli_services()
+    backfill = WhatsappStopBackfill(services.repos, services.clock)
+    done = [(c, backfill.run(c.client_id)) for c in _chosen(services, args.agency, args.client)]
+    if args.json:
+        print(json.dumps([{"agency": c.agency_id, "client": c.number, **d.as_dict()}
+                          for c, d in done]))  # fmt: skip
+        return 0
+    print("agency\tclient\tread\trecorded\twithdrawn")
+    for c, d in done:
+        print(f"{c.agency_id}\t{c.number}\t{d.read}\t{len(d.recorded)}\t{len(d.withdrawn)}")
     return 0
 
 
@@ -105,6 +126,14 @@ def register(sub: Any) -> None:
                        help="rows whose look is due now, per day (default 1000)")  # fmt: skip
     watch.add_argument("--json", action="store_true")
     watch.set_defaults(handler=cmd_backfill_prescription)
+    stop = kinds.add_parser(
+        "whatsapp-stop",
+        help="record the day of a WhatsApp STOP sent before STOP dates were kept (contact log)",
+    )
+    stop.add_argument("--agency", help="with --client: only this client")
+    stop.add_argument("--client", help="the client's number at --agency")
+    stop.add_argument("--json", action="store_true")
+    stop.set_defaults(handler=cmd_backfill_whatsapp_stop)
     mollie = sub.add_parser("mollie", help="Mollie accounts of clients")
     actions = mollie.add_subparsers(dest="action", required=True, parser_class=type(mollie))
     prune = actions.add_parser(

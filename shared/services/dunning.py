@@ -447,6 +447,8 @@ class DunningService:
                 if CANCELLED in earlier.extra:
                     cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
                     continue
+                if SENT_AGAIN in earlier.extra:
+                    continue  # a 14-day letter that never arrived: the one sent again counts
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
                 fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
@@ -478,8 +480,10 @@ class DunningService:
                 if dated_on is not None:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
+        # a re-planned 14-day letter keeps the day it went out: the steps after it count from it
+        step_on = letter_day if step.channel is StepChannel.FOURTEEN_DAY_LETTER else today
         for invoice in invoices:
-            self._advance(client.client_id, invoice.number, planned.step_index, today, costs_owed_from,
+            self._advance(client.client_id, invoice.number, planned.step_index, step_on, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
 
     def _send(
@@ -998,6 +1002,9 @@ class DunningService:
                 moved.append(number)  # money may have gone to costs that were not owed yet
         if moved:
             self.ledger.restate_terms(client_id, moved)
+        index = _step_index(message)
+        if index is not None:
+            self.step_taken_on(client_id, message.invoice_numbers, index, letter.planned_on, day)
         if redated:
             content, shown = self._rendered_again(message, day, term)
             self.messaging.replace_content(message, content)
@@ -1006,6 +1013,32 @@ class DunningService:
             log.info("14-day letter %s dated again: planned %s, sent %s", message.key,
                      letter.planned_on, day)  # fmt: skip
         return replace(message, extra=extra)
+
+    def step_taken_on(self, client_id: str, numbers: Sequence[str], index: int, since: date,
+                      day: date) -> None:  # fmt: skip
+        """The invoices at step ``index`` taken on ``day`` (the day a 14-day letter goes out)
+        in place of a day from ``since`` before it (the planned day, an earlier date of the
+        letter): the steps after a 14-day letter count from the letter as sent, never from a
+        day it did not go out (letters8). An invoice moved on since (a later step, a person)
+        keeps its day. Its schedule row stays: the run looks then, finds the next step not
+        yet due (it moved later) and writes the new day."""
+        for number in numbers:
+            for _ in range(5):
+                stored = self.repos.invoices.get(client_id, number)
+                inv = stored.invoice if stored else None
+                if (
+                    stored is None
+                    or inv is None
+                    or inv.dunning_step != index
+                    or inv.dunning_step_on is None
+                    or not since <= inv.dunning_step_on < day
+                ):
+                    break
+                try:
+                    self.repos.invoices.save(replace(inv, dunning_step_on=day), stored)
+                except TransactionFailed:
+                    continue
+                break
 
     def _rendered_again(
         self, message: OutboundMessage, day: date, term: date
@@ -1050,6 +1083,8 @@ class DunningService:
         an invoice still at this step, from that day, is moved (a redo moves nothing)."""
         before = json.loads(message.extra.get(BEFORE) or "{}")
         planned_on = _planned_on(message)
+        # a 14-day letter dated again took its step on the later day (``_step_taken_on``)
+        dated_on = _day(message.extra.get(DATED_ON)) or planned_on
         moved: list[Invoice] = []
         for number in numbers:
             was = before.get(number)
@@ -1061,7 +1096,8 @@ class DunningService:
                 if (
                     inv.status in CLOSED
                     or inv.dunning_step != index
-                    or inv.dunning_step_on != planned_on
+                    or inv.dunning_step_on is None
+                    or not planned_on <= inv.dunning_step_on <= dated_on
                 ):
                     break  # settled, or moved on since (another step, a person)
                 back = replace(inv, dunning_step=int(was[0]), dunning_step_on=_day(was[1]),
@@ -1197,6 +1233,10 @@ def still_due(
 BEFORE = "before"
 PLANNED_ON = "planned_on"
 DATED_ON = "dated_on"  # a 14-day letter sent later than planned: the day it went out
+# a 14-day letter that never arrived, sent again by a person (``letter_again``): on the new
+# letter the key of the failed one, on the failed one the new letter's
+AGAIN_OF = "again_of"
+SENT_AGAIN = "sent_again"
 
 
 def _iso(day: date | None) -> str | None:
@@ -1205,6 +1245,13 @@ def _iso(day: date | None) -> str | None:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _step_index(message: OutboundMessage) -> int | None:
+    """The workflow step a dunning message is (its key ``dun|<debtor>|<workflow>|<step>|…``)."""
+    head = f"dun|{message.debtor_number or ''}|"
+    parts = message.key[len(head) :].rsplit("|", 2) if message.key.startswith(head) else []
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
 
 
 def _planned_on(message: OutboundMessage) -> date:

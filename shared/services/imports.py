@@ -209,7 +209,8 @@ class ImportService:
                 # the pause state is Inning's, not the CRM's: an update must not lift a pause
                 merged = replace(debtor, pause=previous[0].pause) if previous else debtor
                 if previous is not None:
-                    merged = self._keep_stop(previous[0], merged, row_index, notes)
+                    stored = self._stop_from_log(client.client_id, previous[0], merged)
+                    merged = self._keep_stop(stored, merged, row_index, notes)
                 if previous is not None and previous[0] == merged:
                     unchanged += 1
                     continue
@@ -238,6 +239,22 @@ class ImportService:
             result.updated += len(chunk) - created - unchanged
             result.unchanged += unchanged
             return result
+
+    def _stop_from_log(self, client_id: str, stored: Debtor, pushed: Debtor) -> Debtor:
+        """A push that would give WhatsApp consent back to a debtor who has none and no STOP
+        day: one who sent STOP before STOP days were kept (letters8) has it on his contact
+        log; that STOP's day, so that it is kept as any other. Only then is the log read."""
+        if (
+            stored.whatsapp_stopped_on is not None
+            or stored.whatsapp_consent
+            or not pushed.whatsapp_consent
+            or pushed.mobile != stored.mobile
+        ):
+            return stored
+        from shared.services.operations.whatsapp_stop_backfill import stop_day
+
+        day = stop_day(self.repos, client_id, stored.number)
+        return stored if day is None else replace(stored, whatsapp_stopped_on=day)
 
     @staticmethod
     def _keep_stop(stored: Debtor, pushed: Debtor, index: int, notes: list[RowError]) -> Debtor:

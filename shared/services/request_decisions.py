@@ -48,6 +48,9 @@ POSTPONEMENT = "postponement_request"
 DISPUTE = "dispute"
 PLAN = "plan_approval"
 DECIDABLE = (POSTPONEMENT, DISPUTE, PLAN)
+# a 14-day letter that never reached the debtor, on its delivery_failure item: send it again
+LETTER_FAILED = "delivery_failure"
+SEND_AGAIN = "send-letter-again"
 CLAIM = "decided"  # the item's detail key that says which decision was taken, by whom
 RETRIES = 5
 
@@ -227,6 +230,41 @@ class RequestDecisionService:
             return f"plan {plan_id} refused: {reason.strip()}"
 
         return self._decide(client, item, "refuse-plan", author, tell, delete)
+
+    def send_letter_again(self, client: Client, action_id: str, author: str) -> Decision:
+        """The 14-day letter a ``delivery_failure`` item reports as never sent (or come
+        back), sent again: a fresh letter dated when it goes out, with its own term, for its
+        invoices still due (:mod:`shared.services.letter_again`); the item resolved. Once:
+        the letter's key is the item's, so a retry or a second click writes no second one."""
+        from shared.services.letter_again import failed_letter, send_again
+
+        found = self.repos.actions.get(client.client_id, action_id)
+        if found is None:
+            raise NotFound(f"action {action_id} not found")
+        item = found[0]
+        if item.kind != LETTER_FAILED:
+            raise Invalid(f"action {action_id} is a {item.kind}, not a {LETTER_FAILED}",
+                          field="kind")  # fmt: skip
+        if item.status is ActionStatus.RESOLVED:
+            taken = claim_of(item)
+            raise AlreadyDecided(action_id, taken["do"] if taken else item.resolution or "resolved",
+                                 taken.get("by", "") if taken else "")  # fmt: skip
+        key = str(item.detail.get("key") or "")
+        failed_letter(self.dunning, client.client_id, key)  # refused before the claim
+
+        def send(item: ActionItem) -> str:
+            letter = send_again(self.dunning, client, key, item.action_id)
+            return f"14-day letter sent again for {', '.join(letter.invoice_numbers)}"
+
+        item, fresh = self._claim(client, action_id, SEND_AGAIN, author)
+        try:
+            resolution = send(item)
+        except ServiceError as exc:
+            if fresh:
+                self._unclaim(client, item.action_id, SEND_AGAIN)
+                raise
+            raise DecisionUnfinished(item.action_id, SEND_AGAIN, "effect", str(exc)) from exc
+        return Decision(self._resolve(client, action_id, SEND_AGAIN, resolution, author), None)
 
     # -- one decision, once ------------------------------------------------------------------
     def _decide(

@@ -20,18 +20,21 @@ from shared.services.errors import Invalid
 from shared.services.request_decisions import (
     DECIDABLE,
     DISPUTE,
+    LETTER_FAILED,
     PLAN,
     POSTPONEMENT,
+    SEND_AGAIN,
     AlreadyDecided,
     DecisionUnfinished,
     claim_of,
 )
 
 DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE,
-             "approve-plan": PLAN, "refuse-plan": PLAN}  # fmt: skip
+             "approve-plan": PLAN, "refuse-plan": PLAN, SEND_AGAIN: LETTER_FAILED}  # fmt: skip
 CHOICES = {POSTPONEMENT: ("grant", "refuse"), DISPUTE: ("end-dispute",),
-           PLAN: ("approve-plan", "refuse-plan")}  # fmt: skip
-UNTOLD = ("approve-plan",)  # the activation itself sends the debtor the agreement
+           PLAN: ("approve-plan", "refuse-plan"), LETTER_FAILED: (SEND_AGAIN,)}  # fmt: skip
+# the activation itself sends the debtor the agreement; the letter sent again is the message
+UNTOLD = ("approve-plan", SEND_AGAIN)
 WITH_REASON = ("refuse", "end-dispute", "refuse-plan")
 NEEDS_REASON = ("refuse", "refuse-plan")
 TELLING = (Channel.EMAIL, Channel.SMS, Channel.LETTER, Channel.WHATSAPP)
@@ -83,6 +86,8 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     """The decision forms for an open request item of a kind staff decide, with the channels
     the debtor can be written to now and the message offered per decision; a decision taken
     and not finished offers only itself again."""
+    if item.kind == LETTER_FAILED:
+        return _letter_again_context(desk, item)
     if item.kind not in DECIDABLE or item.status is ActionStatus.RESOLVED or not item.debtor_number:
         return {"decide": None}
     found = desk.services.repos.debtors.get(item.client_id, item.debtor_number)
@@ -129,6 +134,30 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     }
 
 
+def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
+    """A delivery_failure item of a 14-day letter that never reached the debtor offers to
+    send it again (letters8); any other delivery failure offers nothing."""
+    from shared.services.errors import ServiceError
+    from shared.services.letter_again import failed_letter
+
+    if item.status is ActionStatus.RESOLVED:
+        return {"decide": None}
+    try:
+        failed_letter(desk.services.dunning, item.client_id, str(item.detail.get("key") or ""))
+    except ServiceError:
+        return {"decide": None}
+    taken = claim_of(item)
+    names = desk.services.action_desk.names(desk.agency_id, item.client_id)
+    return {
+        "decide": {
+            "choices": CHOICES[LETTER_FAILED], "channels": [], "silent": True, "taken": taken,
+            "taken_by": (names.get(taken["by"]) or desk.t["dec_colleague"]) if taken else "",
+            "plan": None, "untold": UNTOLD, "with_reason": WITH_REASON,
+            "needs_reason": NEEDS_REASON, "offered": {},
+        }
+    }  # fmt: skip
+
+
 def decide(desk: Desk, item: ActionItem, do: str) -> None:
     """``do`` in :data:`DECISIONS`: authorised per invoice (or plan) as the API route, then
     decided."""
@@ -138,6 +167,12 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
     if DECISIONS.get(do) != item.kind:
         raise Invalid(f"a {item.kind} cannot be decided with {do}", field="do")
     base = f"/v1/clients/{item.client_id}"
+    if do == SEND_AGAIN:  # the API's send-again: a daily-work write, as the run's own letter
+        desk.require(action_for_request("POST", f"{base}/actions/{item.action_id}/send-again"))
+        desk.services.request_decisions.send_letter_again(
+            desk.client, item.action_id, desk.principal.key_id
+        )
+        return
     if item.kind == PLAN:
         plan = f"{base}/plans/{item.detail.get('plan_id')}"
         desk.require(action_for_request(*(("POST", f"{plan}/activate") if do == "approve-plan"
@@ -194,7 +229,7 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dec_plan_schedule }}"><table><caption>{{ t.dec_plan_schedule }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.dec_plan_due }}</th><th scope="col" class="num">{{ t.dec_plan_amount }}</th></tr></thead><tbody>
 {% for i in p.schedule %}<tr><td>{{ i.number }}</td><td>{{ i.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else i.due_date.isoformat() }}</td><td class="num">{{ desk.money(i.amount) }}</td></tr>{% endfor %}</tbody></table></div>{% endif %}
-{% if not decide.channels %}<p class="notice warning">{{ t.dec_no_channel }}</p>{% endif %}
+{% if not decide.channels and not decide.silent %}<p class="notice warning">{{ t.dec_no_channel }}</p>{% endif %}
 <div class="grid">{% for do in decide.choices %}{% set subject, body = decide.offered.get(do, ('', '')) %}
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <h3>{{ t['dec_' + do] }}</h3><p>{{ t['dec_' + do + '_hint'] }}</p>{% if do == 'grant' %}<input type="hidden" name="until_seen" value="{{ item.detail.get('until', '') }}">{% endif %}
@@ -231,6 +266,8 @@ words(
         "dec_already": "Er is al beslist: {what}{by}. Er is niets gewijzigd; laad de pagina opnieuw.",
         "dec_unfinished_effect": "{what} is vastgelegd maar niet helemaal uitgevoerd ({reason}). Kies het opnieuw om het af te ronden.",
         "dec_unfinished_message": "{what} is vastgelegd en uitgevoerd, maar het bericht aan de debiteur is niet verstuurd ({reason}). Kies het opnieuw om het bericht te versturen, eventueel via een ander kanaal.",
+        "dec_send-letter-again": "Veertiendagenbrief opnieuw versturen",
+        "dec_send-letter-again_hint": "Er gaat een nieuwe veertiendagenbrief uit naar het adres of e-mailadres dat nu bij de debiteur staat, gedateerd op de dag van verzending, met een eigen termijn van veertien dagen na ontvangst; pas daarna zijn incassokosten verschuldigd. Eén keer, hoe vaak er ook geklikt wordt.",
         "dec_close": "Sluiten zonder besluit",
         "dec_close_hint": "Sluit de actie zonder iets te beslissen: er wordt niets toegekend, geweigerd of goedgekeurd en de debiteur krijgt geen bericht. Gebruik dit alleen als het verzoek vervallen is."},
     en={"dec_title": "Decide", "dec_grant": "Grant the postponement",
@@ -257,6 +294,8 @@ words(
         "dec_already": "This was decided already: {what}{by}. Nothing was changed; reload the page.",
         "dec_unfinished_effect": "{what} is recorded but not wholly carried out ({reason}). Choose it again to finish it.",
         "dec_unfinished_message": "{what} is recorded and carried out, but the message to the debtor was not sent ({reason}). Choose it again to send the message, by another channel if need be.",
+        "dec_send-letter-again": "Send the 14-day letter again",
+        "dec_send-letter-again_hint": "A new 14-day letter goes to the address or e-mail the debtor has now, dated the day it goes out, with its own term of fourteen days after receipt; only then are collection costs owed. Once, however often clicked.",
         "dec_close": "Close without a decision",
         "dec_close_hint": "Closes the item without deciding anything: nothing is granted, refused or approved and the debtor gets no message. Use this only when the request has lapsed."},
 )  # fmt: skip

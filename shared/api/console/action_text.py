@@ -315,7 +315,8 @@ def reason(text: str, lang: str) -> str:
 # the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them
 _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
                "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
-               "refuse-plan": "regeling weigeren"}  # fmt: skip
+               "refuse-plan": "regeling weigeren",
+               "send-letter-again": "veertiendagenbrief opnieuw versturen"}  # fmt: skip
 _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
@@ -328,6 +329,8 @@ _RESOLUTIONS = shapes(
         (r"^dispute ended$", lambda m: "betwisting beëindigd"),
         (r"^dispute ended: (.+)$", lambda m: f"betwisting beëindigd: {m[1]}"),
         (r"^plan (\S+) approved$", lambda m: f"betalingsregeling {m[1]} goedgekeurd"),
+        (r"^14-day letter sent again for (.+)$",
+         lambda m: f"veertiendagenbrief opnieuw verstuurd voor {m[1]}"),
         (r"^plan (\S+) refused: (.+)$", lambda m: f"betalingsregeling {m[1]} geweigerd: {m[2]}"),
         (r"^closed without a decision: (.+)$", lambda m: f"gesloten zonder besluit: {m[1]}"),
         (r"^closed without a decision$", lambda m: "gesloten zonder besluit"),

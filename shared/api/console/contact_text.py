@@ -115,6 +115,9 @@ _SUMMARIES = shapes(
          lambda m: "WhatsApp-afmelding ontvangen (STOP): geen WhatsApp-berichten meer"),
         (r"^WhatsApp opt-in received \(START\): WhatsApp messages again$",
          lambda m: "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten"),
+        (r"^WhatsApp consent withdrawn again: the debtor sent STOP on (\S+); it stays withdrawn until he sends START$",
+         lambda m: f"WhatsApp-toestemming opnieuw ingetrokken: de debiteur stuurde op {m[1]} STOP; "
+                   "die blijft ingetrokken tot hij START stuurt"),
         (r"^Invoice (.+): (.+) by (\S+) after the (14-day letter|prescription hold) \(import\)$",
          lambda m: f"Factuur {m[1]}: {_terms_nl(m[2])} door {m[3]} na "
                    f"{'de veertiendagenbrief' if m[4] == '14-day letter' else 'de verjaringsstop'} (import)"),

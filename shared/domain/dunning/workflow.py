@@ -183,7 +183,50 @@ def next_due_step(
             # art. 6:96 lid 6 BW: only a reminder sent once the debtor is in default counts;
             # a workflow activated before activation_errors refused this waits till then
             due_on = max(due_on, in_default_from(invoice.due_date))
+        due_on = max(due_on, term_hold(workflow, index, state) or due_on)
         return DueStep(index, step, due_on) if due_on <= today else None
+    return None
+
+
+# the shortest 14-day term in days from the letter to the day costs are owed (an e-mail,
+# received the day it is sent: fourteen days from the day after, art. 6:96 lid 6 BW); a step
+# the workflow puts this far after the letter or later is meant for after the term
+TERM_DAYS = 15
+
+
+def days_after_letter(workflow: Workflow, letter: int, index: int) -> int:
+    """How many days after the 14-day letter at step ``letter`` the workflow puts step
+    ``index`` (as designed: each step on its own day)."""
+    base = earliest_offsets(workflow)[letter]
+    days = 0
+    for step in workflow.steps[letter + 1 : index + 1]:
+        days = (
+            step.offset_days - base
+            if step.offset_from is OffsetFrom.DUE_DATE
+            else days + step.offset_days
+        )
+    return days
+
+
+def term_hold(workflow: Workflow, index: int, state: DunningState) -> date | None:
+    """The day before which step ``index`` may not run because it presumes the 14-day term
+    of a letter the invoice got has ended (the hand-over, or a step the workflow puts at
+    least ``TERM_DAYS`` after the letter: it announces costs or hands the claim over), or
+    None. The term is the one the claim has (``costs_owed_from``: of the letter as sent; a
+    letter held over Christmas ends later than planned), so a step counted from a planned
+    day never comes inside it. A reminder meant for inside the term is not held."""
+    if state.costs_owed_from is None:
+        return None
+    letters = [n for n, s in enumerate(workflow.steps[:index])
+               if s.channel is StepChannel.FOURTEEN_DAY_LETTER and n <= state.last_step]  # fmt: skip
+    if not letters:
+        return None
+    step = workflow.steps[index]
+    if (
+        step.channel is StepChannel.HANDOVER
+        or days_after_letter(workflow, letters[-1], index) >= TERM_DAYS
+    ):
+        return state.costs_owed_from
     return None
 
 
@@ -388,5 +431,5 @@ def next_check(
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:
             due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
-        return max(due_on, tomorrow)
+        return max(due_on, term_hold(workflow, index, state) or due_on, tomorrow)
     return None

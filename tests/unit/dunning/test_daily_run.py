@@ -108,7 +108,7 @@ def simulate(world, client, days, hook=None):
 
 def test_debtors_walk_the_workflow_with_one_message_per_step(engine):
     world, client = engine
-    log = simulate(world, client, 45)
+    log = simulate(world, client, 46)
     d1 = [(d, ch) for d, ch, debtor, _ in log if debtor == "D1"]
     assert d1 == [
         (date(2025, 3, 17), "email"),
@@ -118,7 +118,9 @@ def test_debtors_walk_the_workflow_with_one_message_per_step(engine):
     first = next(entry for entry in log if entry[2] == "D1")
     assert first[3] == ("F1", "F2")  # both invoices in one message
     tasks = [a["kind"] for a in world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]]
-    assert tasks.count("staff_task") == 2  # one per debtor, 16 days after the letter
+    # one per debtor, 16 days after the letter and never inside its term (letters8): posted
+    # Sat 29-3, received Wed 2-4 (no delivery on Sunday or Monday), term to Wed 16-4: on 17-4
+    assert tasks.count("staff_task") == 2
     invoice = world.agency_a.call("GET", "/v1/clients/C1/invoices/F1").body
     assert invoice["status"] == "open"
 
