@@ -17,7 +17,9 @@ always was. A payment Inning started that its account no longer knows (or an acc
 reachable) goes on the action list (``mollie_payment_missing``), never silently ``unknown``.
 
 A paid payment is booked on the day it was paid (the Amsterdam day of Mollie's ``paidAt``,
-``mollie_paid_day.py``), not the day its amount was quoted.
+``mollie_paid_day.py``), not the day its amount was quoted. Every checkout payment started here
+is also watched (``mollie_reconcile.py``): if no webhook ever gets through, a timer asks
+Mollie and books it through :meth:`OnlinePaymentService.process`, the webhook's own path.
 
 Without a Mollie key the client gets the embedded simulation: a local payment page, clearly
 marked, that drives the very same webhook path.
@@ -47,6 +49,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.mollie_paid_day import paid_day
 from shared.services.mollie_receiver import receiver_of_account
+from shared.services.mollie_reconcile import FIRST_WAIT, watch
 from shared.services.mollie_view import current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -201,7 +204,11 @@ class OnlinePaymentService:
         plan_payment: Callable[[Client, str, MolliePayment], str] | None = None,
         account_of: Callable[[Client], str | None] | None = None,
         linked_provider: Callable[[Client, str], PaymentProvider | None] | None = None,
+        reconcile_after: timedelta = FIRST_WAIT,
     ) -> None:
+        # a payment whose webhook has not come by then is asked of Mollie by the timer
+        # (shared/services/mollie_reconcile.py)
+        self.reconcile_after = reconcile_after
         # the name of the account the client links now, and a provider for one it linked at
         # any time (shared/services/linking/mollie_accounts.py): payments name their account
         self.account_of = account_of
@@ -320,6 +327,7 @@ class OnlinePaymentService:
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
             "QuotedOn": quoted_on.isoformat(), **({"Account": account} if account else {}),
         }))  # fmt: skip
+        watch(self.repos.store, payment.payment_id, self.clock.now(), self.reconcile_after)
         return StartedPayment(
             payment.payment_id,
             payment.checkout_url or "",
@@ -365,6 +373,7 @@ class OnlinePaymentService:
             "InstallmentPlan": order.plan_id, "Installment": order.number,
             **({"Account": account} if account else {}),
         }))  # fmt: skip
+        watch(self.repos.store, payment.payment_id, self.clock.now(), self.reconcile_after)
         return StartedPayment(
             payment.payment_id,
             payment.checkout_url or "",
