@@ -186,3 +186,29 @@ def test_queued_webhook_jobs_are_untouched_by_the_timer(world, mollie):
     assert [
         json.loads(m.body) for m in world.services.messaging.queues.take("mollie-webhook")
     ] == []
+
+
+def test_a_run_stopping_between_its_writes_leaves_the_payment_watched_and_booked_once(
+    world, mollie
+):
+    """The next ask is written before the current one is taken away: a run that dies in
+    between (storage gone) leaves the payment watched twice, never not at all; the next runs
+    book it once and take both rows away."""
+    online = world.services.online_payments
+    started = online.start(the_client(world), "D1", ["F1"], "https://x/return")
+    at(world, 61)
+    real_delete = world.store.delete
+
+    def gone(*a, **k):
+        raise ConnectionError("storage unreachable")
+
+    world.store.delete = gone
+    with pytest.raises(ConnectionError):
+        reconcile(world)  # still open at Mollie: asked again later, then the run dies
+    world.store.delete = real_delete
+    assert watched(world) == [started.payment_id, started.payment_id]
+    mollie.settle(started.payment_id, "paid", paid_at="2026-01-05T10:30:00+00:00")
+    at(world, 200)
+    assert reconcile(world).ended == 2
+    assert watched(world) == [] and mollie_payments(world) == [f"mollie-{started.payment_id}"]
+    assert invoice_status(world, "F1") == "paid"
