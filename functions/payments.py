@@ -1,5 +1,6 @@
-"""Mollie's webhook (HTTP, answered at once), its queued processing, and the local payment
-simulation that drives the same path when a client has no Mollie key."""
+"""Mollie's webhook (HTTP, answered at once), its queued processing, the timer that asks Mollie
+about payments whose webhook never got through, and the local payment simulation that drives
+the same path when a client has no Mollie key."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def process_mollie_webhook(msg: func.QueueMessage, context: func.Context) -> Non
     with services.poison.watch("mollie-webhook", msg.get_body()):  # the cause, if it poisons
         outcome = services.online_payments.process(str(json.loads(msg.get_body())["id"]))
     metrics.webhook("mollie", outcome)
+
+
+@bp.function_name("reconcile_mollie_payments")
+@bp.timer_trigger(arg_name="timer", schedule="%PAYMENT_RECONCILE_SCHEDULE%", run_on_startup=False)
+def reconcile_mollie_payments(timer: func.TimerRequest, context: func.Context) -> None:
+    """Online payments whose webhook never got through, asked of Mollie (failure7 #4)."""
+    from shared import bootstrap
+
+    metrics.payments_reconciled(bootstrap.services().mollie_reconciliation.run())
 
 
 @bp.function_name("payment_simulation")

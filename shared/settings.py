@@ -86,6 +86,10 @@ class Settings:
     operator_agency: str = ""
     # nightly table backups older than this are deleted (shared/services/operations/backups.py)
     backup_retention_days: int = 35
+    # an online payment whose webhook has not come after this many minutes is asked of Mollie
+    # by the reconcile timer, at most this many a run (shared/services/mollie_reconcile.py)
+    payment_reconcile_minutes: int = 60
+    payment_reconcile_batch: int = 100
     # channel credentials whose Key Vault reference did not resolve (left out of providers)
     unresolved_channel_settings: tuple[str, ...] = ()
 
@@ -166,8 +170,21 @@ class Settings:
                 "INNING_OPERATOR_AGENCY", "demo-agency" if environment == "local" else ""
             ),
             backup_retention_days=int(e.get("INNING_BACKUP_RETENTION_DAYS") or "35"),
+            payment_reconcile_minutes=_positive(
+                "INNING_PAYMENT_RECONCILE_MINUTES", e.get("INNING_PAYMENT_RECONCILE_MINUTES"), 60
+            ),
+            payment_reconcile_batch=_positive(
+                "INNING_PAYMENT_RECONCILE_BATCH", e.get("INNING_PAYMENT_RECONCILE_BATCH"), 100
+            ),
             unresolved_channel_settings=channels,
         )
+
+
+def _positive(name: str, value: str | None, default: int) -> int:
+    text = (value or "").strip() or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _hours(text: str) -> tuple[time, time]:

@@ -120,6 +120,10 @@ var baseSettings = [
   { name: 'SETTLEMENT_SCHEDULE', value: '0 0 5 * * *' }
   { name: 'USAGE_MONTH_SCHEDULE', value: '0 5 0 1 * *' }
   { name: 'POISON_SWEEP_SCHEDULE', value: '0 */5 * * * *' }
+  // online payments whose webhook never got through are asked of Mollie (shared/services/mollie_reconcile.py)
+  { name: 'PAYMENT_RECONCILE_SCHEDULE', value: '0 */15 * * * *' }
+  { name: 'INNING_PAYMENT_RECONCILE_MINUTES', value: '60' }
+  { name: 'INNING_PAYMENT_RECONCILE_BATCH', value: '100' }
   { name: 'INNING_OPERATOR_AGENCY', value: operatorAgency }
   { name: 'INNING_SIGNUP_AGENCY', value: '' }
   // nightly backups older than this are deleted after a complete backup (shared/services/operations/backups.py)

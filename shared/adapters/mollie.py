@@ -62,6 +62,13 @@ class MolliePayment:
     # a SEPA direct debit only until it goes to the bank, usually the next business day
     is_cancelable: bool = False
 
+    @property
+    def paid_moment(self) -> datetime | None:
+        """Mollie's ``paidAt`` as an instant (None: not paid, or unreadable). The law dates a
+        payment by the day the money came (6:114 lid 2 BW), which is this instant's day in
+        Europe/Amsterdam, not its UTC day."""
+        return _when(self.paid_at)
+
 
 @dataclass(frozen=True)
 class MollieMandate:

@@ -8,6 +8,7 @@ Consumption instance pays every import before its first request). To add a servi
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from shared.services.linking.office365 import Office365Linking
     from shared.services.managed_invoices import ManagedInvoiceMeter
     from shared.services.messaging import MessagingService
+    from shared.services.mollie_reconcile import MollieReconciliation
     from shared.services.online_payments import OnlinePaymentService
     from shared.services.payment_overview import PaymentOverview
     from shared.services.payments import PaymentService
@@ -226,7 +228,18 @@ class Services:
             plan_payment=lambda client, plan_id, payment: self.plans.mollie_outcome(
                 client, plan_id, payment
             ),
+            reconcile_after=timedelta(minutes=self.settings.payment_reconcile_minutes),
         )
+
+    @cached_property
+    def mollie_reconciliation(self) -> MollieReconciliation:
+        from shared.services.mollie_reconcile import MollieReconciliation, ReconcileRules
+
+        rules = ReconcileRules(
+            after=timedelta(minutes=self.settings.payment_reconcile_minutes),
+            batch=self.settings.payment_reconcile_batch,
+        )
+        return MollieReconciliation(self.repos.store, self.online_payments, self.clock, rules)
 
     @cached_property
     def imports(self) -> ImportService:

@@ -16,6 +16,11 @@ or unlinked it. A row from before the field was kept is read with the account of
 always was. A payment Inning started that its account no longer knows (or an account no longer
 reachable) goes on the action list (``mollie_payment_missing``), never silently ``unknown``.
 
+A paid payment is booked on the day it was paid (the Amsterdam day of Mollie's ``paidAt``,
+``mollie_paid_day.py``), not the day its amount was quoted. Every checkout payment started here
+is also watched (``mollie_reconcile.py``): if no webhook ever gets through, a timer asks
+Mollie and books it through :meth:`OnlinePaymentService.process`, the webhook's own path.
+
 Without a Mollie key the client gets the embedded simulation: a local payment page, clearly
 marked, that drives the very same webhook path.
 """
@@ -42,7 +47,9 @@ from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.mollie_paid_day import paid_day
 from shared.services.mollie_receiver import receiver_of_account
+from shared.services.mollie_reconcile import FIRST_WAIT, watch
 from shared.services.mollie_view import current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -78,9 +85,10 @@ class PaymentProvider(Protocol):
 class SimulatedMollie:
     """The embedded default: payments live in a table; a local page decides their fate."""
 
-    def __init__(self, store: TableStore, base_url: str) -> None:
+    def __init__(self, store: TableStore, base_url: str, clock: Clock | None = None) -> None:
         self.store = store
         self.base_url = base_url
+        self.clock = clock  # stamps ``paidAt`` as Mollie does (the day the payment is booked)
 
     def create_payment(
         self,
@@ -136,7 +144,8 @@ class SimulatedMollie:
             return None
         d = row.data
         return MolliePayment(payment_id, d["Status"], int(d["Amount"]), d.get("Description", ""), metadata=json.loads(d.get("Metadata") or "{}"),
-                             amount_refunded=int(d.get("Refunded", 0)), amount_charged_back=int(d.get("ChargedBack", 0)))  # fmt: skip
+                             amount_refunded=int(d.get("Refunded", 0)), amount_charged_back=int(d.get("ChargedBack", 0)),
+                             paid_at=d.get("PaidAt") or None)  # fmt: skip
 
     def settle(self, payment_id: str, status: str, refunded: Cents = 0) -> str:
         """The simulation page's buttons: set the outcome; returns where to send the payer."""
@@ -152,6 +161,8 @@ class SimulatedMollie:
             data["ChargedBack"] = int(data["Amount"])
         else:
             data["Status"] = status
+            if status == "paid" and self.clock is not None:
+                data["PaidAt"] = self.clock.now().isoformat()
         self.store.upsert(SIMULATED, Row("sim", payment_id, data))
         return str(data.get("Redirect", "/"))
 
@@ -193,7 +204,11 @@ class OnlinePaymentService:
         plan_payment: Callable[[Client, str, MolliePayment], str] | None = None,
         account_of: Callable[[Client], str | None] | None = None,
         linked_provider: Callable[[Client, str], PaymentProvider | None] | None = None,
+        reconcile_after: timedelta = FIRST_WAIT,
     ) -> None:
+        # a payment whose webhook has not come by then is asked of Mollie by the timer
+        # (shared/services/mollie_reconcile.py)
+        self.reconcile_after = reconcile_after
         # the name of the account the client links now, and a provider for one it linked at
         # any time (shared/services/linking/mollie_accounts.py): payments name their account
         self.account_of = account_of
@@ -210,7 +225,7 @@ class OnlinePaymentService:
         self.providers = providers
         self.base_url = public_base_url
         self.counters = CounterRepository(repos.store)
-        self.simulation = SimulatedMollie(repos.store, public_base_url)
+        self.simulation = SimulatedMollie(repos.store, public_base_url, clock)
         self._client_for_key = client_for_key or (
             lambda key: MollieClient(
                 key, base_url=providers.get("MOLLIE_API_URL", "https://api.mollie.com/v2")
@@ -290,8 +305,9 @@ class OnlinePaymentService:
         if not invoices or any(i.debtor_number != debtor_number for i in invoices):
             raise NotFound("no such invoices for this debtor")
         numbers = [i.number for i in invoices if i.is_collectable]
-        # the whole open claim (principal, costs, VAT on costs, interest) as of today: the
-        # amount quoted is booked as of today, so paying it settles the claims exactly
+        # the whole open claim (principal, costs, VAT on costs, interest) as of today: paid
+        # today it settles the claims exactly; paid on a later day (a bank transfer left open)
+        # it is booked on that day, and what accrued since stays open (law7 F4)
         quoted_on = amsterdam_date(self.clock.now())
         claims = self.payments.ledger.open_claims(client, numbers, quoted_on)
         amount = sum(claims[n].open.total for n in numbers if n in claims)
@@ -311,6 +327,7 @@ class OnlinePaymentService:
             "ClientId": client.client_id, "Debtor": debtor_number, "Invoices": json.dumps(numbers), "Amount": amount,
             "QuotedOn": quoted_on.isoformat(), **({"Account": account} if account else {}),
         }))  # fmt: skip
+        watch(self.repos.store, payment.payment_id, self.clock.now(), self.reconcile_after)
         return StartedPayment(
             payment.payment_id,
             payment.checkout_url or "",
@@ -356,6 +373,7 @@ class OnlinePaymentService:
             "InstallmentPlan": order.plan_id, "Installment": order.number,
             **({"Account": account} if account else {}),
         }))  # fmt: skip
+        watch(self.repos.store, payment.payment_id, self.clock.now(), self.reconcile_after)
         return StartedPayment(
             payment.payment_id,
             payment.checkout_url or "",
@@ -443,12 +461,11 @@ class OnlinePaymentService:
             return payment.status  # open, pending, failed, expired, canceled: nothing to book
         look = bool(payment.amount_refunded or payment.amount_charged_back or booked.cents)
         payment = current_view(provider, payment, look=look)
-        quoted = record.get("QuotedOn")
-        received_on = (
-            date.fromisoformat(str(quoted)) if quoted else amsterdam_date(self.clock.now())
-        )
+        # booked on the day the money came (Mollie's paidAt, an Amsterdam day), not the day
+        # the amount was quoted: interest runs to the payment day and the 14-day term is judged
+        # on it (law7 F4); what accrued between quote and payment stays open, as by law
+        received_on = paid_day(payment, amsterdam_date(self.clock.now()))
         if payment.status == "paid":
-            # booked as of the day the amount was quoted: the debtor paid what we asked
             self.payments.book(client, payment_id=booking_id, amount=payment.amount, received_on=received_on,
                                source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment_id,
                                received_by=self.received_by(client, str(record.get("Account") or "")))  # fmt: skip

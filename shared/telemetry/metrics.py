@@ -120,3 +120,12 @@ def statement_file(report: Any) -> None:
 def webhook(provider: str, outcome: str) -> None:
     """A provider webhook processed (Mollie: paid, refund, chargeback, unknown, ...)."""
     count("inning.webhooks", 1, provider=provider, outcome=outcome)
+
+
+def payments_reconciled(run: Any) -> None:
+    """A reconcile run over online payments (shared/services/mollie_reconcile.py): how many
+    ended (booked or closed) and how many could not be read; payments left over for the next
+    run show as ``more``, the alert's sign that runs fall behind."""
+    count("inning.payments_reconciled", run.ended, outcome="ended")
+    count("inning.payments_reconciled", run.failed, outcome="failed")
+    count("inning.payments_reconciled", int(run.more), outcome="more")

@@ -290,15 +290,22 @@ class MollieWorld:
         return body
 
     # -- what the debtor and the banks do ------------------------------------------------------
-    def settle(self, payment_id: str, status: str, reason_code: str | None = None) -> None:
-        """The payment ends ``paid``, ``failed`` (with the bank's reason), ``expired`` or
-        ``canceled``. A first payment that is paid creates the mandate."""
+    def settle(
+        self,
+        payment_id: str,
+        status: str,
+        reason_code: str | None = None,
+        paid_at: str = "2026-01-06T10:00:00+00:00",
+    ) -> None:
+        """The payment ends ``paid`` (at ``paid_at``, Mollie's ``paidAt``, UTC), ``failed``
+        (with the bank's reason), ``expired`` or ``canceled``. A first payment that is paid
+        creates the mandate."""
         p = self.payments[payment_id]
         if p["status"] in ("paid", "failed", "expired", "canceled") and p["status"] != status:
             raise ValueError(f"payment {payment_id} is {p['status']}: it ends only once")
         p["status"] = status
         if status == "paid":
-            p["paidAt"] = "2026-01-06T10:00:00+00:00"
+            p["paidAt"] = paid_at
             if p["sequenceType"] == "first":
                 mandate_id = self._id("mdt_")
                 self.mandates[mandate_id] = {

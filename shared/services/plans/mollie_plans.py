@@ -681,12 +681,11 @@ class MolliePlanDesk:
     ) -> None:
         assert self.svc.payments is not None and self.collections is not None
         from shared.clock import amsterdam_date
+        from shared.services.mollie_paid_day import paid_day
 
-        received = (
-            date.fromisoformat(payment.paid_at[:10])
-            if payment.paid_at
-            else amsterdam_date(self.svc.clock.now())
-        )
+        # the Amsterdam day of paidAt (law7 F5): 00:30 in Amsterdam is that day, not the UTC
+        # day before; whether that is late for the plan is its tolerance's say (docs/law.md)
+        received = paid_day(payment, amsterdam_date(self.svc.clock.now()))
         open_before = self._open_for(client, plan, debit)
         busy: set[str] = getattr(self.svc._working, "plans", set())
         self.svc._working.plans = busy | {plan.plan_id}  # the plan takes the money in below
