@@ -87,7 +87,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         may_write=may_write,
         **hand,
         **dossier_claim_work.work_context(desk, found.invoices, found.claims),
-        **page_plans.new_plan_context(desk),
+        **page_plans.new_plan_context(desk, found.invoices),
         **_words(desk),
         author_of=_authors(desk, entries.items),
     )

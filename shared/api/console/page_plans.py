@@ -21,6 +21,7 @@ from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
+from shared.domain.invoices import Invoice
 from shared.domain.plans.plan import PaymentPlan, PlanStatus
 from shared.domain.plans.schedule import Period, PlanMethod
 from shared.services.errors import ConflictingUpdate, Invalid
@@ -70,7 +71,7 @@ def _one(desk: Desk, plan: PaymentPlan, notice: str = "", status: int = 200) -> 
         if plan.status in when and allows(desk, method, tail.format(p=path))
     ]  # fmt: skip
     return desk.render(
-        "plan", desk.t["plan_one"].format(plan=plan.plan_id), status, notice=notice,
+        "plan", desk.t["plan_one"].format(debtor=plan.debtor_number), status, notice=notice,
         error=status >= 400, plan=plan, installments=plan.installments(today), steps=steps,
         confirmed=CONFIRMED,
     )  # fmt: skip
@@ -155,15 +156,19 @@ def _create(desk: Desk) -> ApiResponse:
     return desk.redirect(f"/plans/{quote(plan.plan_id, safe='')}", done="plan_created")
 
 
-def new_plan_context(desk: Desk) -> dict[str, Any]:
-    """For the dossier: may this person make a plan (the API's ``POST plans``)?"""
-    return {"may_plan": allows(desk, "POST", client_path(desk, "plans"))}
+def new_plan_context(desk: Desk, invoices: list[Invoice]) -> dict[str, Any]:
+    """For the dossier: the invoices a plan can take (open and in collection: a disputed
+    or paused one is refused by the service), when this person may make a plan (the API's
+    ``POST plans``)."""
+    if not allows(desk, "POST", client_path(desk, "plans")):
+        return {"plannable": []}
+    return {"plannable": [i for i in invoices if i.is_collectable and i.open_amount > 0]}
 
 
-NEW = """{% if may_plan and open_invoices %}<section aria-labelledby="np-h"><h2 id="np-h">{{ t.plan_new }}</h2>
+NEW = """{% if plannable %}<section aria-labelledby="np-h"><h2 id="np-h">{{ t.plan_new }}</h2>
 <form method="post" action="{{ desk.url('/plans') }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><input type="hidden" name="debtor" value="{{ debtor.number }}">
 <p>{{ t.plan_new_hint }}</p>
-<fieldset><legend>{{ t.plan_invoices }}</legend>{% for i in open_invoices %}<label><input type="checkbox" name="invoices" value="{{ i.number }}" checked> {{ i.number }} · {{ desk.money(i.open_amount) }}</label>{% endfor %}</fieldset>
+<fieldset><legend>{{ t.plan_invoices }}</legend>{% for i in plannable %}<label><input type="checkbox" name="invoices" value="{{ i.number }}" checked> {{ i.number }} · {{ desk.money(i.open_amount) }}</label>{% endfor %}</fieldset>
 <label><input type="checkbox" name="include_costs" value="yes" checked> {{ t.plan_include_costs }}</label>
 <div class="inline"><div><label for="np-start">{{ t.plan_start }}</label><input id="np-start" name="start" type="date" required min="{{ today }}"></div>
 <div><label for="np-count">{{ t.plan_count }}</label><input id="np-count" name="installments" type="number" min="1" max="120" value="3" required></div>
@@ -186,6 +191,7 @@ LIST = """{% extends "shell" %}{% block main %}
 ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/dossier/' + plan.debtor_number|segment) }}">{{ t.plan_back }} {{ plan.debtor_number }}</a> · <a href="{{ desk.url('/plans') }}">{{ t.plan_title }}</a></p>
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.act_details }}</h2><dl>
+<dt>{{ t.dos_plan }}</dt><dd>{{ plan.plan_id }}</dd>
 <dt>{{ t.act_status }}</dt><dd>{{ plan.status|word('plan_status') }}{% if plan.reason %}: {{ plan.reason }}{% endif %}</dd>
 <dt>{{ t.plan_invoices }}</dt><dd>{{ plan.invoice_numbers|join(', ') }}{% if plan.include_costs %} ({{ t.plan_with_costs }}){% endif %}</dd>
 <dt>{{ t.dos_total }}</dt><dd>{{ desk.money(plan.total) }} · {{ t.dos_paid }} {{ desk.money(plan.paid) }} · {{ t.dos_open }} {{ desk.money(plan.open) }}</dd>
@@ -206,7 +212,7 @@ ONE = """{% extends "shell" %}{% block main %}
 templates(**{"plans": LIST, "plan": ONE, "plan-new": NEW})
 
 words(
-    nl={"plan_nav": "Regelingen", "plan_title": "Betalingsregelingen", "plan_one": "Betalingsregeling {plan}",
+    nl={"plan_nav": "Regelingen", "plan_title": "Betalingsregelingen", "plan_one": "Betalingsregeling van {debtor}",
         "plan_none": "Geen betalingsregelingen.", "plan_from_dossier": "Een nieuwe regeling maakt u in het dossier van de debiteur.",
         "plan_back": "Dossier", "plan_invoices": "Facturen", "plan_with_costs": "met kosten en rente",
         "plan_reference": "Betalingskenmerk",
@@ -227,7 +233,7 @@ words(
         "done_plan_activate": "De regeling loopt; de debiteur krijgt de overeenkomst.", "done_plan_deleted": "Het concept is verwijderd.",
         "done_plan_pause": "De regeling is gepauzeerd.", "done_plan_resume": "De regeling loopt weer.",
         "done_plan_cancel": "De regeling is beëindigd."},
-    en={"plan_nav": "Plans", "plan_title": "Payment plans", "plan_one": "Payment plan {plan}",
+    en={"plan_nav": "Plans", "plan_title": "Payment plans", "plan_one": "Payment plan of {debtor}",
         "plan_none": "No payment plans.", "plan_from_dossier": "A new plan is made in the debtor's dossier.",
         "plan_back": "Dossier", "plan_invoices": "Invoices", "plan_with_costs": "with costs and interest",
         "plan_reference": "Payment reference",
