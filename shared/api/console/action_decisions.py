@@ -190,8 +190,7 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
     for method, path in _routes(item, do):
         desk.require(action_for_request(method, path), item.client_id)
     if do in MONEY and desk.field("confirm") != "yes":
-        raise Invalid("tick the box to confirm: this changes what the debtor owes",
-                      field="confirm")  # fmt: skip
+        raise Invalid(desk.t["dec_say_confirm"], field="confirm")
     tell = None
     if desk.field("channel") and do not in UNTOLD:
         desk.require(
@@ -264,7 +263,8 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 templates(**{"action-decide": FORMS})
 
 words(
-    nl={"dec_title": "Beslissen", "dec_grant": "Uitstel toekennen",
+    nl={"dec_say_confirm": "vink het vakje aan om te bevestigen: dit verandert wat de debiteur verschuldigd is",
+        "dec_title": "Beslissen", "dec_grant": "Uitstel toekennen",
         "dec_grant_hint": "De facturen worden gepauzeerd tot de gevraagde dag; de debiteur krijgt het bericht hieronder.",
         "dec_refuse": "Uitstel weigeren",
         "dec_refuse_hint": "De facturen blijven in de workflow; de debiteur krijgt het bericht hieronder.",
@@ -299,7 +299,8 @@ words(
         "dec_confirm_withdraw-invoice": "Ja, trek de factuur in: Inning int dit bedrag niet meer.",
         "dec_close": "Sluiten zonder besluit",
         "dec_close_hint": "Sluit de actie zonder iets te beslissen: er wordt niets toegekend, geweigerd of goedgekeurd en de debiteur krijgt geen bericht. Gebruik dit alleen als het verzoek vervallen is."},
-    en={"dec_title": "Decide", "dec_grant": "Grant the postponement",
+    en={"dec_say_confirm": "tick the box to confirm: this changes what the debtor owes",
+        "dec_title": "Decide", "dec_grant": "Grant the postponement",
         "dec_grant_hint": "The invoices are paused until the day asked; the debtor gets the message below.",
         "dec_refuse": "Refuse the postponement",
         "dec_refuse_hint": "The invoices stay in the workflow; the debtor gets the message below.",

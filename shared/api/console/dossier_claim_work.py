@@ -84,7 +84,7 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
     invoice_number = desk.field("invoice")
     stored = desk.services.repos.invoices.get(client.client_id, invoice_number)
     if stored is None or stored.invoice.debtor_number != number:
-        raise Invalid(f"invoice {invoice_number} is not this debtor's", field="invoice")
+        raise Invalid(desk.t["work_not_theirs"].format(invoice=invoice_number), field="invoice")
     require(desk, "POST", client_path(desk, f"invoices/{invoice_number}/{ROUTES[do]}"))
     step = _step(desk, do, stored.invoice)
     if do in CONFIRMED and desk.field("confirm") != "yes":
@@ -116,37 +116,35 @@ def _step(desk: Desk, do: str, invoice: Invoice) -> dict[str, Any]:
         if not amount:  # no amount: the whole invoice, as the API without a body
             return {"note": None}
         if not reference:
-            raise Invalid(
-                "a credit note for part of the invoice needs its number", field="reference"
-            )
+            raise Invalid(desk.t["work_say_number"], field="reference")
         if len(reference) > 35:
-            raise Invalid("a credit note's number is at most 35 characters", field="reference")
-        return {"note": CreditNote(_cents(amount), reference, desk.field("reason") or None)}
+            raise Invalid(desk.t["work_say_reference"], field="reference")
+        return {"note": CreditNote(_cents(desk, amount), reference, desk.field("reason") or None)}
     if do == "waive":
         try:
             component = Component(desk.field("component"))
         except ValueError:
-            raise Invalid("choose costs or interest", field="component") from None
+            raise Invalid(desk.t["work_say_component"], field="component") from None
         if component not in WAIVABLE:
-            raise Invalid("choose costs or interest", field="component")
+            raise Invalid(desk.t["work_say_component"], field="component")
         reason = desk.field("reason")
         if len(reason) < 3:
-            raise Invalid("say why it is waived (at least 3 characters)", field="reason")
+            raise Invalid(desk.t["work_say_reason"], field="reason")
         return {
             "component": component,
-            "cents": _cents(desk.field("amount")),
+            "cents": _cents(desk, desk.field("amount")),
             "reason": reason[:1000],
         }
     return {}
 
 
-def _cents(text: str) -> Cents:
+def _cents(desk: Desk, text: str) -> Cents:
     try:
         cents = parse_amount(text)
-    except AmountError as exc:
-        raise Invalid(str(exc), field="amount") from None
+    except AmountError:
+        raise Invalid(desk.t["work_say_amount"].format(text=text[:20]), field="amount") from None
     if cents <= 0:
-        raise Invalid("the amount must be above 0", field="amount")
+        raise Invalid(desk.t["work_say_above_zero"], field="amount")
     return cents
 
 
@@ -203,7 +201,11 @@ CONFIRM = """{% extends "shell" %}{% block main %}
 templates(**{"dossier-work": WORK, "dossier-confirm": CONFIRM})
 
 words(
-    nl={"work_title": "Vordering behandelen",
+    nl={"work_not_theirs": "factuur {invoice} is niet van deze debiteur", "work_say_reference": "een creditnotanummer is hoogstens 35 tekens",
+        "work_say_component": "kies incassokosten of rente", "work_say_reason": "geef de reden (minstens 3 tekens)",
+        "work_say_amount": "{text} is geen bedrag: schrijf het als 125,00", "work_say_above_zero": "het bedrag moet boven 0 liggen",
+        "work_say_number": "een creditnota voor een deel van de factuur heeft een nummer nodig",
+        "work_title": "Vordering behandelen",
         "work_disputes": "Betwistingen die op een besluit wachten (de debiteur krijgt daar bericht):",
         "work_decide": "Betwisting van {invoice} beslissen: crediteren, intrekken of doorgaan met innen",
         "work_keep": "Doorgaan met innen", "work_keep_hint": "De betwisting is ongegrond: de factuur staat weer open en de aanmaningen gaan verder.",
@@ -225,7 +227,11 @@ words(
         "done_work_credit": "De factuur is gecrediteerd.", "done_work_withdraw": "De factuur is ingetrokken.",
         "done_work_keep-chasing": "De betwisting is beëindigd: de factuur staat weer open.",
         "done_work_waive": "Het bedrag is kwijtgescholden."},
-    en={"work_title": "Work on a claim",
+    en={"work_not_theirs": "invoice {invoice} is not this debtor's", "work_say_reference": "a credit note's number is at most 35 characters",
+        "work_say_component": "choose collection costs or interest", "work_say_reason": "say why (at least 3 characters)",
+        "work_say_amount": "{text} is not an amount: write it as 125.00", "work_say_above_zero": "the amount must be above 0",
+        "work_say_number": "a credit note for part of the invoice needs its number",
+        "work_title": "Work on a claim",
         "work_disputes": "Disputes waiting for a decision (the debtor is told there):",
         "work_decide": "Decide the dispute on {invoice}: credit, withdraw or keep chasing",
         "work_keep": "Keep chasing", "work_keep_hint": "The dispute is unfounded: the invoice is open again and the reminders carry on.",

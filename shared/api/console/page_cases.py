@@ -101,9 +101,9 @@ def _withdraw(desk: Desk, case: Case) -> ApiResponse:
         if desk.field("do") != "withdraw":
             raise Invalid("unknown action", field="do")
         if desk.field("confirm") != "yes":
-            raise Invalid("tick the box to confirm", field="confirm")
+            raise Invalid(desk.t["case_say_confirm"], field="confirm")
         if not 3 <= len(reason) <= 1000:
-            raise Invalid("say why the case is withdrawn (3 to 1000 characters)", field="reason")
+            raise Invalid(desk.t["case_say_reason"], field="reason")
         desk.services.dunning.cases.withdraw(desk.agency_id, case.case_id, reason,
                                              desk.principal.key_id, client_id=_own_client(desk))  # fmt: skip
     except Invalid as exc:
@@ -148,7 +148,8 @@ ONE = """{% extends "shell" %}{% block main %}
 templates(cases=LIST, case=ONE)
 
 words(
-    nl={"case_nav": "Zaken", "case_title": "Overgedragen zaken", "case_one": "Zaak van debiteur {debtor}",
+    nl={"case_say_confirm": "vink het vakje aan om te bevestigen", "case_say_reason": "geef de reden van het intrekken (3 tot 1000 tekens)",
+        "case_nav": "Zaken", "case_title": "Overgedragen zaken", "case_one": "Zaak van debiteur {debtor}",
         "case_which": "Welke zaken", "case_open": "lopend", "case_withdrawn": "ingetrokken",
         "case_handed": "Overgedragen op", "case_none": "Geen zaken.", "case_back": "Terug naar de zaken",
         "case_amounts": "Bij overdracht", "case_invoices_then": "De facturen zoals ze bij de overdracht waren.",
@@ -156,7 +157,8 @@ words(
         "case_withdraw_hint": "De zaak gaat terug naar de opdrachtgever: de facturen vallen weer onder de eigen aanmaningen van de opdrachtgever. Beide kanten krijgen een e-mail.",
         "case_confirm": "Ja, trek de zaak in.", "case_error": "Niet gelukt: {reason}",
         "done_case_withdrawn": "De zaak is ingetrokken."},
-    en={"case_nav": "Cases", "case_title": "Cases handed over", "case_one": "Case of debtor {debtor}",
+    en={"case_say_confirm": "tick the box to confirm", "case_say_reason": "say why the case is withdrawn (3 to 1000 characters)",
+        "case_nav": "Cases", "case_title": "Cases handed over", "case_one": "Case of debtor {debtor}",
         "case_which": "Which cases", "case_open": "open", "case_withdrawn": "withdrawn",
         "case_handed": "Handed over on", "case_none": "No cases.", "case_back": "Back to the cases",
         "case_amounts": "When handed over", "case_invoices_then": "The invoices as they were when handed over.",

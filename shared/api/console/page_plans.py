@@ -89,9 +89,9 @@ def _step(desk: Desk, plan_id: str) -> ApiResponse:
     author = desk.principal.key_id
     try:
         if do in CONFIRMED and desk.field("confirm") != "yes":
-            raise Invalid("tick the box to confirm", field="confirm")
+            raise Invalid(desk.t["plan_say_confirm"], field="confirm")
         if do in ("pause", "cancel") and len(desk.field("reason")) < 3:
-            raise Invalid("say why (at least 3 characters)", field="reason")
+            raise Invalid(desk.t["plan_say_reason"], field="reason")
         if do == "activate":
             service.activate(client, plan_id, author)
         elif do == "delete":
@@ -126,24 +126,23 @@ def _create(desk: Desk) -> ApiResponse:
     try:
         invoices = tuple(dict.fromkeys(desk.fields("invoices")))
         if not invoices:
-            raise Invalid("tick the invoices the plan is for", field="invoices")
+            raise Invalid(desk.t["plan_say_invoices"], field="invoices")
         mine = desk.services.repos.invoices.get_many(desk.client.client_id, list(invoices))
         if set(mine) != set(invoices) or any(
             s.invoice.debtor_number != number for s in mine.values()
         ):
-            raise Invalid("the plan's invoices must be this debtor's", field="invoices")
+            raise Invalid(desk.t["plan_say_theirs"], field="invoices")
         try:
             start = date.fromisoformat(desk.field("start"))
         except ValueError:
-            raise Invalid("the first installment's day is YYYY-MM-DD", field="start") from None
+            raise Invalid(desk.t["plan_say_start"], field="start") from None
         try:
             count = int(desk.field("installments"))
             period = Period(desk.field("period"))
         except ValueError:
-            raise Invalid("give the number of installments (1 to 120) and a period",
-                          field="installments") from None  # fmt: skip
+            raise Invalid(desk.t["plan_say_count"], field="installments") from None
         if not 1 <= count <= 120:
-            raise Invalid("give the number of installments (1 to 120)", field="installments")
+            raise Invalid(desk.t["plan_say_count"], field="installments")
         plan = desk.services.plans.create(desk.client, PlanRequest(
             debtor_number=number, invoice_numbers=invoices,
             include_costs=desk.field("include_costs") == "yes", method=PlanMethod.TRANSFER,
@@ -212,7 +211,10 @@ ONE = """{% extends "shell" %}{% block main %}
 templates(**{"plans": LIST, "plan": ONE, "plan-new": NEW})
 
 words(
-    nl={"plan_nav": "Regelingen", "plan_title": "Betalingsregelingen", "plan_one": "Betalingsregeling van {debtor}",
+    nl={"plan_say_confirm": "vink het vakje aan om te bevestigen", "plan_say_reason": "geef de reden (minstens 3 tekens)",
+        "plan_say_invoices": "vink de facturen aan waarvoor de regeling is", "plan_say_theirs": "de facturen van de regeling moeten van deze debiteur zijn",
+        "plan_say_start": "kies de dag van de eerste termijn", "plan_say_count": "geef het aantal termijnen (1 tot 120) en hoe vaak",
+        "plan_nav": "Regelingen", "plan_title": "Betalingsregelingen", "plan_one": "Betalingsregeling van {debtor}",
         "plan_none": "Geen betalingsregelingen.", "plan_from_dossier": "Een nieuwe regeling maakt u in het dossier van de debiteur.",
         "plan_back": "Dossier", "plan_invoices": "Facturen", "plan_with_costs": "met kosten en rente",
         "plan_reference": "Betalingskenmerk",
@@ -233,7 +235,10 @@ words(
         "done_plan_activate": "De regeling loopt; de debiteur krijgt de overeenkomst.", "done_plan_deleted": "Het concept is verwijderd.",
         "done_plan_pause": "De regeling is gepauzeerd.", "done_plan_resume": "De regeling loopt weer.",
         "done_plan_cancel": "De regeling is beëindigd."},
-    en={"plan_nav": "Plans", "plan_title": "Payment plans", "plan_one": "Payment plan of {debtor}",
+    en={"plan_say_confirm": "tick the box to confirm", "plan_say_reason": "say why (at least 3 characters)",
+        "plan_say_invoices": "tick the invoices the plan is for", "plan_say_theirs": "the plan's invoices must be this debtor's",
+        "plan_say_start": "choose the day of the first installment", "plan_say_count": "give the number of installments (1 to 120) and how often",
+        "plan_nav": "Plans", "plan_title": "Payment plans", "plan_one": "Payment plan of {debtor}",
         "plan_none": "No payment plans.", "plan_from_dossier": "A new plan is made in the debtor's dossier.",
         "plan_back": "Dossier", "plan_invoices": "Invoices", "plan_with_costs": "with costs and interest",
         "plan_reference": "Payment reference",

@@ -140,13 +140,18 @@ def test_the_dossier_credits_by_a_credit_note_after_showing_the_figures(world, t
     )
 
 
-def test_the_dossier_refuses_a_part_credit_without_its_number(world, tenants):
+def test_the_dossier_refuses_a_part_credit_without_its_number_or_amount(world, tenants):
     seed(world)
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     dossier = staff.get("/dossier/D1")
     refused = staff.post("/dossier/D1?lang=en", {"csrf": csrf_of(dossier), "do": "credit",
                                                  "invoice": "F1", "amount": "10", "confirm": "yes"})  # fmt: skip
     assert refused.status == 422 and "needs its number" in refused.encoded().decode()
+    dutch = staff.post("/dossier/D1?lang=nl", {"csrf": csrf_of(dossier), "do": "credit",
+                                               "invoice": "F1", "amount": "10,001", "reference": "CN-8"})  # fmt: skip
+    assert (
+        dutch.status == 422 and "is geen bedrag: schrijf het als 125,00" in dutch.encoded().decode()
+    )
     assert world.services.repos.invoices.get(tenants.c1, "F1").invoice.credit_notes == ()
 
 
