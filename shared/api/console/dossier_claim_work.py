@@ -39,18 +39,19 @@ def work_context(desk: Desk, invoices: list[Invoice], claims: dict[str, Any]) ->
     may = {
         do: allows(desk, "POST", client_path(desk, sample + route)) for do, route in ROUTES.items()
     }
-    live = [i for i in invoices if i.status not in CLOSED]
+    # a dispute waiting on the action list is decided there (the debtor told, the item
+    # resolved): its invoice is not credited, withdrawn or chased past it from here
     disputes = _open_disputes(desk, invoices) if may["keep-chasing"] else {}
+    free = [i for i in invoices if i.number not in disputes]
+    live = [i for i in free if i.status not in CLOSED]
     return {
         "work": {
             "may": may,
-            "creditable": [i for i in invoices if i.status not in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)]
+            "creditable": [i for i in free if i.status not in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)]
             if may["credit"]
             else [],
             "withdrawable": live if may["withdraw"] else [],
-            "disputed": [
-                i for i in invoices if i.status is InvoiceStatus.DISPUTED and i.number not in disputes
-            ]
+            "disputed": [i for i in free if i.status is InvoiceStatus.DISPUTED]
             if may["keep-chasing"]
             else [],
             "disputes": disputes,

@@ -167,6 +167,8 @@ def test_the_dossier_withdraws_and_chases_on_a_disputed_invoice(world, tenants):
         world.services.action_desk.listed(tenants.c1, kind="dispute", assignee="", resolved=False)
     )
     assert f"/actions/{item.action_id}" in dossier.encoded().decode()
+    for do in ("credit", "withdraw"):
+        assert '<option value="F1">' not in form_with(dossier, do)
     world.services.actions.resolve(tenants.c1, item.action_id, "resolved", "key:x")
     dossier = staff.get("/dossier/D1")
     keep = form_with(dossier, "keep-chasing")
