@@ -1,5 +1,6 @@
 """Deciding what a debtor asked in the portal: grant or refuse a postponement request, end a
-dispute, approve or refuse a payment plan the debtor proposed. Each decision does what the API
+dispute (keep chasing, credit the invoice, or withdraw it), approve or refuse a payment plan
+the debtor proposed. Each decision does what the API
 would do for it (the invoice paused until the asked day, as the portal's own grant does; the
 dispute ended through :meth:`InvoiceStatusService.resolve_dispute`, the API's
 ``resolve-dispute`` route; the plan activated through :meth:`PlanService.activate`, the API's
@@ -180,6 +181,61 @@ class RequestDecisionService:
             return f"dispute ended{why}"
 
         return self._decide(client, item, "end-dispute", author, tell, end)
+
+    def credit_disputed(
+        self, client: Client, action_id: str, note: str, author: str, tell: HandMessage | None
+    ) -> Decision:
+        """The debtor is right: the API's credit (no body: the whole invoice) for each of
+        the item's invoices still disputed (what was paid on it goes by 6:43 to the debtor's
+        other claims, else an overpayment item), the debtor told, the item resolved. A retry
+        credits again only what an attempt left credited and unsettled (crediting is
+        idempotent)."""
+        item = self._item(client, action_id, DISPUTE)
+
+        def credit(item: ActionItem) -> str:
+            stored = self.repos.invoices.get_many(
+                client.client_id, self._own_invoices(client, item)
+            )
+            done = [
+                number
+                for number, s in sorted(stored.items())
+                if s.invoice.status in (InvoiceStatus.DISPUTED, InvoiceStatus.CREDITED)
+            ]
+            if not done:
+                raise Invalid("none of the item's invoices is disputed any more", field="status")
+            for number in done:
+                self.invoice_status.credit(client, number, author)
+            why = f": {note.strip()}" if note.strip() else ""
+            return f"dispute settled by crediting {', '.join(done)}{why}"
+
+        return self._decide(client, item, "credit-invoice", author, tell, credit)
+
+    def withdraw_disputed(
+        self, client: Client, action_id: str, note: str, author: str, tell: HandMessage | None
+    ) -> Decision:
+        """The claim is not pursued (the client takes it up with the debtor itself): the
+        API's withdraw for each of the item's invoices still disputed, the debtor told, the
+        item resolved."""
+        item = self._item(client, action_id, DISPUTE)
+
+        def withdraw(item: ActionItem) -> str:
+            stored = self.repos.invoices.get_many(
+                client.client_id, self._own_invoices(client, item)
+            )
+            done = [
+                number
+                for number, s in sorted(stored.items())
+                if s.invoice.status in (InvoiceStatus.DISPUTED, InvoiceStatus.WITHDRAWN)
+            ]
+            if not done:
+                raise Invalid("none of the item's invoices is disputed any more", field="status")
+            for number, s in sorted(stored.items()):
+                if s.invoice.status is InvoiceStatus.DISPUTED:
+                    self.invoice_status.withdraw(client, number, author)
+            why = f": {note.strip()}" if note.strip() else ""
+            return f"dispute settled by withdrawing {', '.join(done)}{why}"
+
+        return self._decide(client, item, "withdraw-invoice", author, tell, withdraw)
 
     def approve_plan(self, client: Client, action_id: str, author: str) -> Decision:
         """Start the plan the debtor proposed: the API's activate (the installments freeze,

@@ -1,5 +1,5 @@
 """Deciding a debtor's request on its action item's page: grant or refuse a postponement
-request, end a dispute, approve or refuse a payment plan the debtor proposed, each with a
+request, end a dispute (keep chasing, credit the invoice or withdraw it), approve or refuse a payment plan the debtor proposed, each with a
 message to the debtor (a message by hand: its channel and words, offered in the debtor's
 language and editable; an approved plan's message is the agreement with its schedule, which
 the activation sends). A decision taken and not finished (its message failed) is shown with
@@ -30,12 +30,20 @@ from shared.services.request_decisions import (
 )
 
 DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE,
+             "credit-invoice": DISPUTE, "withdraw-invoice": DISPUTE,
              "approve-plan": PLAN, "refuse-plan": PLAN, SEND_AGAIN: LETTER_FAILED}  # fmt: skip
-CHOICES = {POSTPONEMENT: ("grant", "refuse"), DISPUTE: ("end-dispute",),
+# a dispute: keep chasing (the dispute ends), credit the invoice, or withdraw it (review
+# console7 F4: the last two were API-only)
+CHOICES = {POSTPONEMENT: ("grant", "refuse"),
+           DISPUTE: ("end-dispute", "credit-invoice", "withdraw-invoice"),
            PLAN: ("approve-plan", "refuse-plan"), LETTER_FAILED: (SEND_AGAIN,)}  # fmt: skip
+# the API route each decision does per invoice (its authorisation is that route's)
+INVOICE_ROUTE = {"grant": "pause", "refuse": "pause", "end-dispute": "resolve-dispute",
+                 "credit-invoice": "credit", "withdraw-invoice": "withdraw"}  # fmt: skip
+MONEY = ("credit-invoice", "withdraw-invoice")  # changes what is owed: confirmed on the form
 # the activation itself sends the debtor the agreement; the letter sent again is the message
 UNTOLD = ("approve-plan", SEND_AGAIN)
-WITH_REASON = ("refuse", "end-dispute", "refuse-plan")
+WITH_REASON = ("refuse", "end-dispute", "credit-invoice", "withdraw-invoice", "refuse-plan")
 NEEDS_REASON = ("refuse", "refuse-plan")
 TELLING = (Channel.EMAIL, Channel.SMS, Channel.LETTER, Channel.WHATSAPP)
 
@@ -51,6 +59,13 @@ OFFERED = {
         "end-dispute": ("Uw bezwaar tegen {invoices}",
                         "Wij hebben uw bezwaar tegen {invoices} behandeld. De betwisting is "
                         "afgesloten; de factuur staat weer open en wij vragen u die te betalen."),
+        "credit-invoice": ("Uw bezwaar tegen {invoices}",
+                           "Wij hebben uw bezwaar tegen {invoices} behandeld en geven u gelijk. "
+                           "De factuur is gecrediteerd: u hoeft die niet te betalen."),
+        "withdraw-invoice": ("Uw bezwaar tegen {invoices}",
+                             "Wij hebben uw bezwaar tegen {invoices} behandeld. Wij zetten de "
+                             "invordering van deze factuur niet voort; u ontvangt daarover geen "
+                             "herinneringen meer van ons."),
         "refuse-plan": ("Uw voorstel voor een betalingsregeling",
                         "Uw voorstel om {invoices} in termijnen te betalen kunnen wij helaas "
                         "niet aannemen. Wij vragen u het openstaande bedrag te betalen, of "
@@ -66,6 +81,12 @@ OFFERED = {
         "end-dispute": ("Your objection to {invoices}",
                         "We have looked into your objection to {invoices}. The dispute is "
                         "closed; the invoice is open again and we ask you to pay it."),
+        "credit-invoice": ("Your objection to {invoices}",
+                           "We have looked into your objection to {invoices} and agree with "
+                           "you. The invoice is credited: you need not pay it."),
+        "withdraw-invoice": ("Your objection to {invoices}",
+                             "We have looked into your objection to {invoices}. We no longer "
+                             "pursue this invoice; you will get no more reminders of it from us."),
         "refuse-plan": ("Your proposal for a payment plan",
                         "We are sorry, we cannot accept your proposal to pay {invoices} in "
                         "instalments. Please pay the amount that is open, or contact us for "
@@ -101,9 +122,11 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
         if c.available and c.free_text and c.channel in TELLING
     ]
     taken = claim_of(item)
-    choices = CHOICES[item.kind]
+    choices = tuple(do for do in CHOICES[item.kind] if _allowed(desk, item, do))
     if taken is not None and taken["do"] in choices:
         choices = (taken["do"],)
+    if not choices:  # this person may decide nothing here (a reader): no forms (F9)
+        return {"decide": None}
     plan = None
     if item.kind == PLAN:
         stored = desk.services.plans.plans.get(
@@ -125,6 +148,8 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
             "untold": UNTOLD,
             "with_reason": WITH_REASON,
             "needs_reason": NEEDS_REASON,
+            "money": MONEY,
+            "open_of": _open_of(desk, item) if item.kind == DISPUTE else {},
             "offered": {
                 do: (offered[do][0].format(**fill), offered[do][1].format(**fill))
                 for do in choices
@@ -146,6 +171,8 @@ def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
         failed_letter(desk.services.dunning, item.client_id, str(item.detail.get("key") or ""))
     except ServiceError:
         return {"decide": None}
+    if not _allowed(desk, item, SEND_AGAIN):  # a reader: no form (F9)
+        return {"decide": None}
     taken = claim_of(item)
     names = desk.services.action_desk.names(desk.agency_id, item.client_id)
     return {
@@ -153,36 +180,62 @@ def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
             "choices": CHOICES[LETTER_FAILED], "channels": [], "silent": True, "taken": taken,
             "taken_by": (names.get(taken["by"]) or desk.t["dec_colleague"]) if taken else "",
             "plan": None, "untold": UNTOLD, "with_reason": WITH_REASON,
-            "needs_reason": NEEDS_REASON, "offered": {},
+            "needs_reason": NEEDS_REASON, "money": MONEY, "open_of": {}, "offered": {},
         }
     }  # fmt: skip
 
 
+def _routes(item: ActionItem, do: str) -> list[tuple[str, str]]:
+    """The API requests that do what decision ``do`` does to the item (its authorisation)."""
+    base = f"/v1/clients/{item.client_id}"
+    if do == SEND_AGAIN:  # the API's send-again: a daily-work write, as the run's own letter
+        return [("POST", f"{base}/actions/{item.action_id}/send-again")]
+    if item.kind == PLAN:
+        plan = f"{base}/plans/{item.detail.get('plan_id')}"
+        return [("POST", f"{plan}/activate") if do == "approve-plan" else ("DELETE", plan)]
+    return [("POST", f"{base}/invoices/{n}/{INVOICE_ROUTE[do]}") for n in item.invoice_numbers]
+
+
+def _allowed(desk: Desk, item: ActionItem, do: str) -> bool:
+    from shared.domain.people.authorisation import action_for_request
+
+    return all(desk.may(action_for_request(m, p), item.client_id) for m, p in _routes(item, do))
+
+
+def _open_of(desk: Desk, item: ActionItem) -> dict[str, int]:
+    """What is open on each of the item's invoices (what crediting it lets go)."""
+    stored = desk.services.repos.invoices.get_many(item.client_id, list(item.invoice_numbers))
+    return {
+        n: s.invoice.open_amount
+        for n, s in sorted(stored.items())
+        if s.invoice.debtor_number == item.debtor_number
+    }
+
+
 def decide(desk: Desk, item: ActionItem, do: str) -> None:
     """``do`` in :data:`DECISIONS`: authorised per invoice (or plan) as the API route, then
-    decided."""
+    decided. A decision that changes what is owed needs its confirmation box ticked."""
     from shared.domain.people.authorisation import action_for_request
     from shared.services.conversations.by_hand import HandMessage
 
     if DECISIONS.get(do) != item.kind:
         raise Invalid(f"a {item.kind} cannot be decided with {do}", field="do")
-    base = f"/v1/clients/{item.client_id}"
-    if do == SEND_AGAIN:  # the API's send-again: a daily-work write, as the run's own letter
-        desk.require(action_for_request("POST", f"{base}/actions/{item.action_id}/send-again"))
+    for method, path in _routes(item, do):
+        desk.require(action_for_request(method, path), item.client_id)
+    if do == SEND_AGAIN:
         desk.services.request_decisions.send_letter_again(
             desk.client, item.action_id, desk.principal.key_id
         )
         return
-    if item.kind == PLAN:
-        plan = f"{base}/plans/{item.detail.get('plan_id')}"
-        desk.require(action_for_request(*(("POST", f"{plan}/activate") if do == "approve-plan"
-                                          else ("DELETE", plan))))  # fmt: skip
-    for number in item.invoice_numbers if item.kind != PLAN else ():
-        route = "resolve-dispute" if do == "end-dispute" else "pause"
-        desk.require(action_for_request("POST", f"{base}/invoices/{number}/{route}"))
+    if do in MONEY and desk.field("confirm") != "yes":
+        raise Invalid(desk.t["dec_say_confirm"], field="confirm")
     tell = None
     if desk.field("channel") and do not in UNTOLD:
-        desk.require(action_for_request("POST", f"{base}/debtors/{item.debtor_number}/messages"))
+        desk.require(
+            action_for_request(
+                "POST", f"/v1/clients/{item.client_id}/debtors/{item.debtor_number}/messages"
+            )
+        )
         try:
             channel = Channel(desk.field("channel"))
         except ValueError:
@@ -201,6 +254,10 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         service.refuse_postponement(desk.client, item.action_id, desk.field("reason"), author, tell)
     elif do == "end-dispute":
         service.end_dispute(desk.client, item.action_id, desk.field("reason"), author, tell)
+    elif do == "credit-invoice":
+        service.credit_disputed(desk.client, item.action_id, desk.field("reason"), author, tell)
+    elif do == "withdraw-invoice":
+        service.withdraw_disputed(desk.client, item.action_id, desk.field("reason"), author, tell)
     elif do == "approve-plan":
         service.approve_plan(desk.client, item.action_id, author)
     else:
@@ -237,16 +294,19 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 {% if decide.channels and do not in decide.untold %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
 <label for="dec-{{ do }}-subject">{{ t.dec_subject }} {{ t.dec_subject_when }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
 <label for="dec-{{ do }}-body">{{ t.dec_body }}</label><textarea id="dec-{{ do }}-body" name="body" maxlength="4096" required>{{ body }}</textarea>{% endif %}
-<p><button type="submit" name="do" value="{{ do }}">{{ t['dec_' + do] }}</button></p></form>{% endfor %}</div></section>{% endif %}"""
+{% if do in decide.money %}<p>{% for n, open in decide.open_of.items() %}{{ n }}: {{ desk.money(open) }} {{ t.dec_open }}{% if not loop.last %}; {% endif %}{% endfor %}</p>
+<label><input type="checkbox" name="confirm" value="yes" required> {{ t['dec_confirm_' + do] }}</label>{% endif %}
+<p><button type="submit" name="do" value="{{ do }}"{% if do in decide.money %} class="danger"{% endif %}>{{ t['dec_' + do] }}</button></p></form>{% endfor %}</div></section>{% endif %}"""
 
 templates(**{"action-decide": FORMS})
 
 words(
-    nl={"dec_title": "Beslissen", "dec_grant": "Uitstel toekennen",
+    nl={"dec_say_confirm": "vink het vakje aan om te bevestigen: dit verandert wat de debiteur verschuldigd is",
+        "dec_title": "Beslissen", "dec_grant": "Uitstel toekennen",
         "dec_grant_hint": "De facturen worden gepauzeerd tot de gevraagde dag; de debiteur krijgt het bericht hieronder.",
         "dec_refuse": "Uitstel weigeren",
         "dec_refuse_hint": "De facturen blijven in de workflow; de debiteur krijgt het bericht hieronder.",
-        "dec_end-dispute": "Betwisting beëindigen",
+        "dec_end-dispute": "Doorgaan met innen (betwisting beëindigen)",
         "dec_end-dispute_hint": "De factuur is niet langer betwist en de workflow gaat verder; de debiteur krijgt het bericht hieronder.",
         "dec_reason_refuse": "Reden van de weigering (voor de actielijst)",
         "dec_reason_end-dispute": "Uitkomst (voor de actielijst)",
@@ -268,13 +328,23 @@ words(
         "dec_unfinished_message": "{what} is vastgelegd en uitgevoerd, maar het bericht aan de debiteur is niet verstuurd ({reason}). Kies het opnieuw om het bericht te versturen, eventueel via een ander kanaal.",
         "dec_send-letter-again": "Veertiendagenbrief opnieuw versturen",
         "dec_send-letter-again_hint": "Er gaat een nieuwe veertiendagenbrief uit naar het adres of e-mailadres dat nu bij de debiteur staat, gedateerd op de dag van verzending, met een eigen termijn van veertien dagen na ontvangst; pas daarna zijn incassokosten verschuldigd. Eén keer, hoe vaak er ook geklikt wordt.",
+        "dec_credit-invoice": "Factuur crediteren",
+        "dec_credit-invoice_hint": "De debiteur krijgt gelijk: de hele factuur wordt gecrediteerd (ook kosten en rente vervallen); wat er al op betaald is gaat naar andere openstaande facturen of wordt een terug te betalen bedrag. De debiteur krijgt het bericht hieronder.",
+        "dec_withdraw-invoice": "Factuur intrekken",
+        "dec_withdraw-invoice_hint": "De factuur gaat uit de invordering (de opdrachtgever handelt het zelf af); er gaan geen herinneringen meer uit. De debiteur krijgt het bericht hieronder.",
+        "dec_reason_credit-invoice": "Uitkomst (voor de actielijst)",
+        "dec_reason_withdraw-invoice": "Uitkomst (voor de actielijst)",
+        "dec_open": "open",
+        "dec_confirm_credit-invoice": "Ja, crediteer de factuur: de debiteur hoeft dit bedrag niet meer te betalen.",
+        "dec_confirm_withdraw-invoice": "Ja, trek de factuur in: Inning int dit bedrag niet meer.",
         "dec_close": "Sluiten zonder besluit",
         "dec_close_hint": "Sluit de actie zonder iets te beslissen: er wordt niets toegekend, geweigerd of goedgekeurd en de debiteur krijgt geen bericht. Gebruik dit alleen als het verzoek vervallen is."},
-    en={"dec_title": "Decide", "dec_grant": "Grant the postponement",
+    en={"dec_say_confirm": "tick the box to confirm: this changes what the debtor owes",
+        "dec_title": "Decide", "dec_grant": "Grant the postponement",
         "dec_grant_hint": "The invoices are paused until the day asked; the debtor gets the message below.",
         "dec_refuse": "Refuse the postponement",
         "dec_refuse_hint": "The invoices stay in the workflow; the debtor gets the message below.",
-        "dec_end-dispute": "End the dispute",
+        "dec_end-dispute": "Keep chasing (end the dispute)",
         "dec_end-dispute_hint": "The invoice is no longer disputed and the workflow carries on; the debtor gets the message below.",
         "dec_reason_refuse": "Why it is refused (for the action list)",
         "dec_reason_end-dispute": "Outcome (for the action list)",
@@ -296,6 +366,15 @@ words(
         "dec_unfinished_message": "{what} is recorded and carried out, but the message to the debtor was not sent ({reason}). Choose it again to send the message, by another channel if need be.",
         "dec_send-letter-again": "Send the 14-day letter again",
         "dec_send-letter-again_hint": "A new 14-day letter goes to the address or e-mail the debtor has now, dated the day it goes out, with its own term of fourteen days after receipt; only then are collection costs owed. Once, however often clicked.",
+        "dec_credit-invoice": "Credit the invoice",
+        "dec_credit-invoice_hint": "The debtor is right: the whole invoice is credited (its costs and interest go too); what was paid on it goes to other open invoices or becomes an amount to refund. The debtor gets the message below.",
+        "dec_withdraw-invoice": "Withdraw the invoice",
+        "dec_withdraw-invoice_hint": "The invoice leaves collection (the client deals with it itself); no more reminders go out. The debtor gets the message below.",
+        "dec_reason_credit-invoice": "Outcome (for the action list)",
+        "dec_reason_withdraw-invoice": "Outcome (for the action list)",
+        "dec_open": "open",
+        "dec_confirm_credit-invoice": "Yes, credit the invoice: the debtor no longer owes this amount.",
+        "dec_confirm_withdraw-invoice": "Yes, withdraw the invoice: Inning no longer collects this amount.",
         "dec_close": "Close without a decision",
         "dec_close_hint": "Closes the item without deciding anything: nothing is granted, refused or approved and the debtor gets no message. Use this only when the request has lapsed."},
 )  # fmt: skip

@@ -316,7 +316,8 @@ def reason(text: str, lang: str) -> str:
 _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
                "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
                "refuse-plan": "regeling weigeren",
-               "send-letter-again": "veertiendagenbrief opnieuw versturen"}  # fmt: skip
+               "send-letter-again": "veertiendagenbrief opnieuw versturen",
+               "credit-invoice": "factuur crediteren", "withdraw-invoice": "factuur intrekken"}  # fmt: skip
 _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
@@ -339,6 +340,10 @@ _RESOLUTIONS = shapes(
          + (f": {m[2]}" if m[2] else "")),
         (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
         (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
+        (r"^dispute settled by crediting (.+?)(?:: (.+))?$",
+         lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
+        (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",
+         lambda m: f"betwisting afgehandeld door {m[1]} in te trekken" + (f": {m[2]}" if m[2] else "")),
     )
 )  # fmt: skip
 # who resolved it, as the services write it: "(user:u…)" for a person, "(key:…)" for a key

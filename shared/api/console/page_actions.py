@@ -6,6 +6,7 @@ dossier. Paged on the server; every change goes through the API's own ActionServ
 from __future__ import annotations
 
 from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console.permits import allows, client_path
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
@@ -57,7 +58,16 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
         ),
         people=desk.services.action_desk.assignees(desk.agency_id, client_id),
         me=desk.signed.user.email,
+        may_work=_may_work(desk, "x"),
         **_words(desk),
+    )
+
+
+def _may_work(desk: Desk, action_id: str) -> bool:
+    """Resolve and assign are shown to whom the API's routes allow them (a reader: no
+    buttons, review console7 F9); the posts are authorised again by the shell."""
+    return allows(desk, "POST", client_path(desk, f"actions/{action_id}/resolve")) and allows(
+        desk, "POST", client_path(desk, f"actions/{action_id}/assign")
     )
 
 
@@ -148,7 +158,10 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         notice=notice,
         error=status >= 400,
         item=item,
-        confirmable=item.kind in CONFIRMABLE and item.status.value != "resolved",
+        confirmable=item.kind in CONFIRMABLE
+        and item.status.value != "resolved"
+        and allows(desk, "POST", client_path(desk, f"actions/{item.action_id}/confirm")),
+        may_work=_may_work(desk, item.action_id),
         suggestions=suggestions,
         open_invoices=open_invoices,
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
@@ -235,14 +248,14 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <form method="post" action="{{ desk.url('/actions', **chosen) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.act_caption }}"><table><caption>{{ t.act_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_debtor }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
-{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
+{% for a in rows.items %}<tr><td>{% if may_work %}<input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label>{% endif %}</td>
 <td>{{ a.created_at|local('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
 <td><a href="{{ desk.url('/actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td>
 <td>{% if a.debtor_number %}<a href="{{ desk.url('/dossier/' + a.debtor_number|segment) }}">{{ a.debtor_number }}</a>{% endif %}</td>
 <td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="6">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, rows) }}
-{% if chosen.status != 'resolved' and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
+{% if may_work and chosen.status != 'resolved' and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
 <div><label for="b-resolution">{{ t.act_resolution }}</label><input id="b-resolution" name="resolution" maxlength="200"></div>
 <button type="submit" name="do" value="resolve">{{ t.act_resolve_ticked }}</button>
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button>
@@ -271,7 +284,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">
 <p><button type="submit" name="do" value="confirm">{{ t.act_confirm }}</button></p></form></section>{% endif %}
 {% include "action-decide" %}
-{% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
+{% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
 <div><label for="o-assignee">{{ t.act_assign_to }}</label><select id="o-assignee" name="assignee">{% for p in people %}<option value="{{ p.email }}"{% if p.email == item.assigned_to %} selected{% endif %}>{{ p.name or p.email }}</option>{% endfor %}</select></div>
 <button class="secondary" type="submit" name="do" value="assign">{{ t.act_assign }}</button>

@@ -120,6 +120,7 @@ def _list(desk: Desk, notice: str = "", status: int = 200) -> ApiResponse:
     return desk.render(
         "agency-actions", "ag_title", status, notice=notice, error=status >= 400,
         rows=page_of(listed, desk.page_number()), resolved=resolved, **_words(desk),
+        may_work=_may_work(desk),
     )  # fmt: skip
 
 
@@ -170,6 +171,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
         error=status >= 400, item=item, detail=item.detail, run=_run(desk, item), **_words(desk),
+        may_work=_may_work(desk),
     )  # fmt: skip
 
 
@@ -187,8 +189,18 @@ def _run(desk: Desk, item: ActionItem) -> dict[str, object] | None:
 
 
 def _may_settle(desk: Desk) -> bool:
+    return _may(desk, Action.MANAGE_SETTLEMENTS)
+
+
+def _may_work(desk: Desk) -> bool:
+    """Resolve, assign and recount are writes: a reader of the agency sees no buttons for
+    them (review console7 F9); the shell authorises the posts again."""
+    return _may(desk, Action.WRITE)
+
+
+def _may(desk: Desk, action: Action) -> bool:
     try:
-        desk.require_agency(Action.MANAGE_SETTLEMENTS)
+        desk.require_agency(action)
     except Forbidden:
         return False
     return True
@@ -224,17 +236,17 @@ LIST = """{% extends "shell" %}{% from "pager" import pager %}{% block main %}
 <form method="post" action="{{ desk.url('/agency-actions') }}"><input type="hidden" name="csrf" value="{{ csrf }}">
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.ag_caption }}"><table><caption>{{ t.ag_caption }}</caption>
 <thead><tr><th scope="col"><span class="visually-hidden">{{ t.act_tick }}</span></th><th scope="col">{{ t.act_created }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.act_what }}</th><th scope="col">{{ t.act_assignee }}</th></tr></thead><tbody>
-{% for a in rows.items %}<tr><td><input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label></td>
+{% for a in rows.items %}<tr><td>{% if may_work %}<input type="checkbox" name="id" value="{{ a.action_id }}" id="tick-{{ loop.index }}"><label class="visually-hidden" for="tick-{{ loop.index }}">{{ t.act_tick }}: {{ item_title(a.title) }}</label>{% endif %}</td>
 <td>{{ a.created_at|local('%Y-%m-%d') }}</td><td><span class="badge">{{ kind_label(a.kind) }}</span></td>
 <td><a href="{{ desk.url('/agency-actions/' + a.action_id) }}">{{ item_title(a.title) }}</a></td><td>{{ a.assigned_to or '' }}</td></tr>
 {% else %}<tr><td colspan="5">{{ t.act_empty }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, rows) }}
-{% if not resolved and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
+{% if may_work and not resolved and rows.items %}<fieldset class="card"><legend>{{ t.act_ticked }}</legend><div class="inline">
 <div><label for="b-resolution">{{ t.act_resolution }}</label><input id="b-resolution" name="resolution" maxlength="200"></div>
 <button type="submit" name="do" value="resolve">{{ t.act_resolve_ticked }}</button>
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></fieldset>{% endif %}
 </form>
-{% if not resolved %}<form method="post" action="{{ desk.url('/agency-actions') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recount">
+{% if may_work and not resolved %}<form method="post" action="{{ desk.url('/agency-actions') }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recount">
 <p class="muted">{{ t.ag_recount_hint }}</p><button class="secondary" type="submit">{{ t.today_recount }}</button></form>{% endif %}{% endblock %}"""
 
 ONE = """{% extends "shell" %}{% block main %}
@@ -258,7 +270,7 @@ ONE = """{% extends "shell" %}{% block main %}
 {% if r.status.value == 'awaiting_approval' %}{% if run.may_approve %}<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
 <p>{{ t.ag_run_approve_hint }}</p><button type="submit" name="do" value="approve-run">{{ t.ag_run_approve }}</button></form>
 {% else %}<p class="notice warning">{{ t.ag_run_not_yours }}</p>{% endif %}{% endif %}</section>{% endif %}
-{% if item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
+{% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">

@@ -2,7 +2,9 @@
 costs, VAT on costs, interest charged; paid, credited, waived, written off; open: each row and
 the totals row add up, see :mod:`dossier_claims`), payment plans, the portal link, and the
 timeline of the contact log (system entries behind a toggle). Pause, resume, promise, dispute
-and a note by hand go through the same services as the API's routes.
+and a note by hand go through the same services as the API's routes; so do the work on a
+claim (credit, withdraw, keep chasing, waive: :mod:`dossier_claim_work`) and a new payment
+plan (:mod:`page_plans`), each offered only to whom its API route allows.
 
 ``/api/console/dossier/<debtor number>``; the debtors list (another page) links here."""
 
@@ -12,7 +14,14 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
 
-from shared.api.console import code_text, contact_text, dossier_claims, dossier_hand  # noqa: F401 - code_text: the |word filter
+from shared.api.console import (  # noqa: F401 - code_text: the |word filter
+    code_text,
+    contact_text,
+    dossier_claim_work,
+    dossier_claims,
+    dossier_hand,
+    page_plans,
+)
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ContactEntry
@@ -46,6 +55,11 @@ def _portal(desk: Desk, number: str) -> ApiResponse:
     return redirect(link, security_headers(new_nonce(), secure=desk.secure))
 
 
+def show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiResponse:
+    """The dossier (with ``notice``: an error's way back from a form)."""
+    return _show(desk, number, notice, status)
+
+
 def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiResponse:
     service = desk.services.dossier
     found = service.open(desk.client, number)
@@ -72,6 +86,8 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         open_invoices=[i for i in found.invoices if i.open_amount],
         may_write=may_write,
         **hand,
+        **dossier_claim_work.work_context(desk, found.invoices, found.claims),
+        **page_plans.new_plan_context(desk, found.invoices),
         **_words(desk),
         author_of=_authors(desk, entries.items),
     )
@@ -156,6 +172,8 @@ def _act(desk: Desk, number: str) -> ApiResponse:
             service.add_note(client, number, desk.field("text"), author)
         elif do == "hand":  # a message by hand: its own redirect (when it will go)
             return dossier_hand.send(desk, number)
+        elif do in dossier_claim_work.ROUTES:  # credit, withdraw, keep chasing, waive
+            return dossier_claim_work.act(desk, number, do)
         else:
             raise Invalid("unknown action", field="do")
     except (Invalid, ValueError) as exc:
@@ -195,8 +213,10 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% if claims.rows %}{% set f = claims.total %}<tfoot><tr><th scope="row" colspan="3">{{ t.dos_total }}</th><td class="num">{{ desk.money(f.principal) }}</td><td class="num">{{ desk.money(f.costs) }}</td><td class="num">{{ desk.money(f.costs_vat) }}</td><td class="num">{{ desk.money(f.interest) }}</td><td class="num">{{ desk.money(f.paid) }}</td><td class="num">{{ desk.money(f.credited) }}</td>{{ settled(f) }}<td class="num">{{ desk.money(f.open) }}</td></tr></tfoot>{% endif %}</table></div></section>
 {% if d.plans %}<section aria-labelledby="p-h"><h2 id="p-h">{{ t.dos_plans }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_plans }}"><table><caption class="visually-hidden">{{ t.dos_plans }}</caption>
 <thead><tr><th scope="col">{{ t.dos_plan }}</th><th scope="col">{{ t.act_status }}</th><th scope="col" class="num">{{ t.dos_total }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.dos_installments }}</th></tr></thead><tbody>
-{% for p in d.plans %}<tr><th scope="row">{{ p.plan_id }}</th><td>{{ p.status|word('plan_status') }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period|word('period') }}</td></tr>{% endfor %}
+{% for p in d.plans %}<tr><th scope="row"><a href="{{ desk.url('/plans/' + p.plan_id|segment) }}">{{ p.plan_id }}</a></th><td>{{ p.status|word('plan_status') }}</td><td class="num">{{ desk.money(p.total) }}</td><td class="num">{{ desk.money(p.paid) }}</td><td>{{ p.schedule|length }} × {{ p.period|word('period') }}</td></tr>{% endfor %}
 </tbody></table></div></section>{% endif %}
+{% include "dossier-work" %}
+{% include "plan-new" %}
 {% if may_write %}<section aria-labelledby="w-h"><h2 id="w-h">{{ t.dos_work }}</h2><div class="grid">
 {% if paused %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_resume }}</h3><p>{{ t.dos_resume_hint }}</p><button type="submit" name="do" value="resume">{{ t.dos_resume }}</button></form>
 {% else %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_pause }}</h3>

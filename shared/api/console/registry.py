@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shared.api.console.page_actions
 import shared.api.console.page_agency_actions
+import shared.api.console.page_cases
 import shared.api.console.page_debtors
 import shared.api.console.page_dossier
 import shared.api.console.page_invoices
@@ -13,6 +14,7 @@ import shared.api.console.page_jobs
 import shared.api.console.page_links
 import shared.api.console.page_mail
 import shared.api.console.page_payments
+import shared.api.console.page_plans
 import shared.api.console.page_quick_texts
 import shared.api.console.page_reports
 import shared.api.console.page_settings

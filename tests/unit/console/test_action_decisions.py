@@ -120,7 +120,9 @@ def test_end_dispute_is_the_apis_resolve_dispute_and_resolves_the_item(world, te
     assert '<option value="F1">' in record and '<option value="F2">' not in record
     page = staff.get(f"/actions/{item.action_id}?lang=en")
     form = form_with(page, "end-dispute")
-    assert "End the dispute" in form and not any('value="grant"' in f for f in forms_of(page))
+    assert "Keep chasing (end the dispute)" in form and not any(
+        'value="grant"' in f for f in forms_of(page)
+    )
     done = staff.post(f"/actions/{item.action_id}", {
         "csrf": csrf_of(page), "do": "end-dispute", "reason": "delivered, signed for",
         "channel": "email", "subject": "Uw bezwaar", "body": "De betwisting is afgesloten."})  # fmt: skip

@@ -1,0 +1,257 @@
+"""Work on one claim from the dossier (review console7 F4: this was API-only): credit the
+invoice (all of it, or part of its principal by a credit note), withdraw it from collection,
+keep chasing a disputed one (the dispute ends), and let costs or interest go (waive).
+
+Each is the API route's own service call (``invoices/{n}/credit``, ``/withdraw``,
+``/resolve-dispute``, ``invoices/{n}/waive``) with that route's authorisation
+(:func:`action_for_request`: waiving is an admin's, the rest the daily work), and each is on
+the contact log with who did it, as through the API. A step that changes what the debtor owes
+is shown first with its figures and done only when confirmed (a second POST carrying
+``confirm=yes``); a form that comes back without it never changes anything.
+
+A disputed invoice whose dispute waits on the action list is decided there (the debtor is
+told, the item resolved): the dossier links to it."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from shared.api.console.permits import allows, client_path, require
+from shared.api.console.shell import Desk, templates, words
+from shared.api.http import ApiResponse
+from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
+from shared.domain.ledger.model import Component
+from shared.domain.money import AmountError, Cents, parse_amount
+from shared.services.errors import Invalid
+
+# the form's ``do`` and the API route (under invoices/{n}/) that does the same
+ROUTES = {"credit": "credit", "withdraw": "withdraw", "keep-chasing": "resolve-dispute",
+          "waive": "waive"}  # fmt: skip
+CONFIRMED = ("credit", "withdraw", "waive")  # change what is owed: shown, then confirmed
+WAIVABLE = (Component.COSTS, Component.INTEREST)  # as the API's WaiveIn
+
+
+def work_context(desk: Desk, invoices: list[Invoice], claims: dict[str, Any]) -> dict[str, Any]:
+    """What the dossier offers on its claims, to this person: each step only when the API
+    route allows it (review console7 F9), on the invoices it can apply to."""
+    sample = "invoices/x/"
+    may = {
+        do: allows(desk, "POST", client_path(desk, sample + route)) for do, route in ROUTES.items()
+    }
+    # a dispute waiting on the action list is decided there (the debtor told, the item
+    # resolved): its invoice is not credited, withdrawn or chased past it from here
+    disputes = _open_disputes(desk, invoices) if may["keep-chasing"] else {}
+    free = [i for i in invoices if i.number not in disputes]
+    live = [i for i in free if i.status not in CLOSED]
+    return {
+        "work": {
+            "may": may,
+            "creditable": [i for i in free if i.status not in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)]
+            if may["credit"]
+            else [],
+            "withdrawable": live if may["withdraw"] else [],
+            "disputed": [i for i in free if i.status is InvoiceStatus.DISPUTED]
+            if may["keep-chasing"]
+            else [],
+            "disputes": disputes,
+            "waivable": [
+                i for i in invoices if i.number in claims
+                and any(claims[i.number].open.of(c) for c in WAIVABLE)
+            ]
+            if may["waive"]
+            else [],
+            "components": [c.value for c in WAIVABLE],
+        }
+    }  # fmt: skip
+
+
+def _open_disputes(desk: Desk, invoices: list[Invoice]) -> dict[str, str]:
+    """Disputed invoice -> its dispute item waiting for a decision."""
+    disputed = {i.number for i in invoices if i.status is InvoiceStatus.DISPUTED}
+    if not disputed:
+        return {}
+    waiting = desk.services.action_desk.listed(
+        desk.client.client_id, kind="dispute", assignee="", resolved=False
+    )
+    return {n: a.action_id for a in waiting for n in a.invoice_numbers if n in disputed}
+
+
+def act(desk: Desk, number: str, do: str) -> ApiResponse:
+    """``do`` in :data:`ROUTES` on the form's invoice of debtor ``number``: authorised as the
+    API route, shown for confirmation unless confirmed, then done (Invalid goes back to the
+    dossier with the reason, the page's error path)."""
+    client = desk.client
+    invoice_number = desk.field("invoice")
+    stored = desk.services.repos.invoices.get(client.client_id, invoice_number)
+    if stored is None or stored.invoice.debtor_number != number:
+        raise Invalid(desk.t["work_not_theirs"].format(invoice=invoice_number), field="invoice")
+    require(desk, "POST", client_path(desk, f"invoices/{invoice_number}/{ROUTES[do]}"))
+    step = _step(desk, do, stored.invoice)
+    if do in CONFIRMED and desk.field("confirm") != "yes":
+        return _confirm(desk, number, do, stored.invoice, step)
+    author = desk.principal.key_id
+    if do == "credit":
+        note = step["note"]
+        if note is None:
+            desk.services.invoice_status.credit(client, invoice_number, author=author)
+        else:
+            desk.services.invoice_status.credit_part(client, invoice_number, note, author=author)
+    elif do == "withdraw":
+        desk.services.invoice_status.withdraw(client, invoice_number, author=author)
+    elif do == "keep-chasing":
+        desk.services.invoice_status.resolve_dispute(client, invoice_number, author=author)
+    else:
+        desk.services.ledger.waive(client, invoice_number, step["component"], step["cents"],
+                                   step["reason"], author=author)  # fmt: skip
+    return desk.redirect(f"/dossier/{quote(number, safe='')}", done=f"work_{do}")
+
+
+def _step(desk: Desk, do: str, invoice: Invoice) -> dict[str, Any]:
+    """The form read as the API's body would be: refused as the API refuses it."""
+    from shared.services.invoice_status import CreditNote
+
+    if do == "credit":
+        amount = desk.field("amount")
+        reference = desk.field("reference")
+        if not amount:  # no amount: the whole invoice, as the API without a body
+            return {"note": None}
+        if not reference:
+            raise Invalid(desk.t["work_say_number"], field="reference")
+        if len(reference) > 35:
+            raise Invalid(desk.t["work_say_reference"], field="reference")
+        return {"note": CreditNote(_cents(desk, amount), reference, desk.field("reason") or None)}
+    if do == "waive":
+        try:
+            component = Component(desk.field("component"))
+        except ValueError:
+            raise Invalid(desk.t["work_say_component"], field="component") from None
+        if component not in WAIVABLE:
+            raise Invalid(desk.t["work_say_component"], field="component")
+        reason = desk.field("reason")
+        if len(reason) < 3:
+            raise Invalid(desk.t["work_say_reason"], field="reason")
+        return {
+            "component": component,
+            "cents": _cents(desk, desk.field("amount")),
+            "reason": reason[:1000],
+        }
+    return {}
+
+
+def _cents(desk: Desk, text: str) -> Cents:
+    try:
+        cents = parse_amount(text)
+    except AmountError:
+        raise Invalid(desk.t["work_say_amount"].format(text=text[:20]), field="amount") from None
+    if cents <= 0:
+        raise Invalid(desk.t["work_say_above_zero"], field="amount")
+    return cents
+
+
+def _confirm(
+    desk: Desk, number: str, do: str, invoice: Invoice, step: dict[str, Any]
+) -> ApiResponse:
+    """The step with its figures, to be confirmed (or not) by the person."""
+    claims = desk.services.ledger.open_claims(desk.client, [invoice.number])
+    figures = claims.get(invoice.number)
+    return desk.render(
+        "dossier-confirm", desk.t["work_confirm_title"], 200,
+        number=number, do=do, invoice=invoice, figures=figures, step=step,
+        fields={k: desk.field(k) for k in ("invoice", "amount", "reference", "reason", "component")
+                if desk.field(k)},
+    )  # fmt: skip
+
+
+WORK = """{% set w = work %}{% set action = desk.url('/dossier/' + debtor.number|segment) %}
+{% if w.creditable or w.withdrawable or w.disputed or w.disputes or w.waivable %}<section aria-labelledby="work-h"><h2 id="work-h">{{ t.work_title }}</h2>
+{% if w.disputes %}<p>{{ t.work_disputes }}</p><ul>{% for n, a in w.disputes.items() %}<li><a href="{{ desk.url('/actions/' + a) }}">{{ t.work_decide.format(invoice=n) }}</a></li>{% endfor %}</ul>{% endif %}
+<div class="grid">
+{% if w.disputed %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.work_keep }}</h3><p>{{ t.work_keep_hint }}</p>
+<label for="keep-invoice">{{ t.dos_invoice }}</label><select id="keep-invoice" name="invoice">{% for i in w.disputed %}<option value="{{ i.number }}">{{ i.number }} · {{ i.dispute_reason or '' }}</option>{% endfor %}</select>
+<p><button type="submit" name="do" value="keep-chasing">{{ t.work_keep }}</button></p></form>{% endif %}
+{% if w.creditable %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.work_credit }}</h3><p>{{ t.work_credit_hint }}</p>
+<label for="credit-invoice">{{ t.dos_invoice }}</label><select id="credit-invoice" name="invoice">{% for i in w.creditable %}<option value="{{ i.number }}">{{ i.number }} · {{ desk.money(i.amount) }}</option>{% endfor %}</select>
+<label for="credit-amount">{{ t.work_credit_amount }}</label><input id="credit-amount" name="amount" inputmode="decimal" maxlength="20">
+<label for="credit-reference">{{ t.work_credit_reference }}</label><input id="credit-reference" name="reference" maxlength="35">
+<label for="credit-reason">{{ t.dos_reason }}</label><input id="credit-reason" name="reason" maxlength="1000">
+<p><button type="submit" name="do" value="credit">{{ t.work_credit_next }}</button></p></form>{% endif %}
+{% if w.withdrawable %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.work_withdraw }}</h3><p>{{ t.work_withdraw_hint }}</p>
+<label for="withdraw-invoice">{{ t.dos_invoice }}</label><select id="withdraw-invoice" name="invoice">{% for i in w.withdrawable %}<option value="{{ i.number }}">{{ i.number }} · {{ desk.money(i.open_amount) }}</option>{% endfor %}</select>
+<p><button type="submit" name="do" value="withdraw">{{ t.work_withdraw_next }}</button></p></form>{% endif %}
+{% if w.waivable %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.work_waive }}</h3><p>{{ t.work_waive_hint }}</p>
+<label for="waive-invoice">{{ t.dos_invoice }}</label><select id="waive-invoice" name="invoice">{% for i in w.waivable %}<option value="{{ i.number }}">{{ i.number }}</option>{% endfor %}</select>
+<label for="waive-component">{{ t.work_component }}</label><select id="waive-component" name="component">{% for c in w.components %}<option value="{{ c }}">{{ t['work_c_' + c] }}</option>{% endfor %}</select>
+<label for="waive-amount">{{ t.work_amount }}</label><input id="waive-amount" name="amount" inputmode="decimal" required maxlength="20">
+<label for="waive-reason">{{ t.dos_reason }}</label><input id="waive-reason" name="reason" required minlength="3" maxlength="1000">
+<p><button type="submit" name="do" value="waive">{{ t.work_waive_next }}</button></p></form>{% endif %}
+</div></section>{% endif %}"""
+
+CONFIRM = """{% extends "shell" %}{% block main %}
+<section aria-labelledby="cf-h"><h2 id="cf-h">{{ t['work_' + do] }}: {{ invoice.number }}</h2>
+{% if figures %}{% set o = figures.open %}<dl>
+<dt>{{ t.dos_principal }}</dt><dd>{{ desk.money(o.principal) }}</dd><dt>{{ t.dos_costs }}</dt><dd>{{ desk.money(o.costs) }}</dd>
+<dt>{{ t.dos_vat }}</dt><dd>{{ desk.money(o.costs_vat) }}</dd><dt>{{ t.dos_interest }}</dt><dd>{{ desk.money(o.interest) }}</dd>
+<dt>{{ t.work_open_now }}</dt><dd><strong>{{ desk.money(o.total) }}</strong></dd></dl>{% endif %}
+<p class="notice warning">{% if do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% endif %}</p>
+<form method="post" action="{{ desk.url('/dossier/' + number|segment) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+{% for k, v in fields.items() %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}<input type="hidden" name="confirm" value="yes">
+<p><button type="submit" class="danger" name="do" value="{{ do }}">{{ t['work_' + do + '_yes'] }}</button> <a class="button secondary" href="{{ desk.url('/dossier/' + number|segment) }}">{{ t.work_cancel }}</a></p></form></section>
+{% endblock %}"""
+
+templates(**{"dossier-work": WORK, "dossier-confirm": CONFIRM})
+
+words(
+    nl={"work_not_theirs": "factuur {invoice} is niet van deze debiteur", "work_say_reference": "een creditnotanummer is hoogstens 35 tekens",
+        "work_say_component": "kies incassokosten of rente", "work_say_reason": "geef de reden (minstens 3 tekens)",
+        "work_say_amount": "{text} is geen bedrag: schrijf het als 125,00", "work_say_above_zero": "het bedrag moet boven 0 liggen",
+        "work_say_number": "een creditnota voor een deel van de factuur heeft een nummer nodig",
+        "work_title": "Vordering behandelen",
+        "work_disputes": "Betwistingen die op een besluit wachten (de debiteur krijgt daar bericht):",
+        "work_decide": "Betwisting van {invoice} beslissen: crediteren, intrekken of doorgaan met innen",
+        "work_keep": "Doorgaan met innen", "work_keep_hint": "De betwisting is ongegrond: de factuur staat weer open en de aanmaningen gaan verder.",
+        "work_credit": "Factuur crediteren", "work_credit_hint": "Zonder bedrag wordt de hele factuur gecrediteerd (kosten en rente vervallen mee). Met een bedrag en creditnotanummer alleen dat deel van de hoofdsom.",
+        "work_credit_amount": "Bedrag (leeg: de hele factuur)", "work_credit_reference": "Creditnotanummer (nodig bij een bedrag)",
+        "work_credit_next": "Crediteren…",
+        "work_withdraw": "Factuur intrekken", "work_withdraw_hint": "De factuur gaat uit de invordering; er gaan geen herinneringen meer uit.",
+        "work_withdraw_next": "Intrekken…",
+        "work_waive": "Kosten of rente kwijtschelden", "work_waive_hint": "Laat een deel van de incassokosten of de rente vallen (bijvoorbeeld bij een schikking); de reden komt in het contactlog.",
+        "work_component": "Wat", "work_c_costs": "incassokosten", "work_c_interest": "rente", "work_amount": "Bedrag",
+        "work_waive_next": "Kwijtschelden…",
+        "work_confirm_title": "Bevestigen", "work_open_now": "Nu open",
+        "work_confirm_credit": "Factuur {invoice} wordt helemaal gecrediteerd: de debiteur hoeft de factuur met kosten en rente niet meer te betalen. Wat er al op betaald is gaat naar andere openstaande facturen of wordt een terug te betalen bedrag.",
+        "work_confirm_credit_part": "Creditnota {reference}: {amount} van de hoofdsom van {invoice} wordt gecrediteerd; de rente over dat deel vervalt en de kosten volgen de lagere hoofdsom.",
+        "work_confirm_withdraw": "Factuur {invoice} wordt ingetrokken: Inning int het openstaande bedrag niet meer.",
+        "work_confirm_waive": "{amount} aan {what} op {invoice} wordt kwijtgescholden.",
+        "work_credit_yes": "Ja, crediteren", "work_withdraw_yes": "Ja, intrekken", "work_waive_yes": "Ja, kwijtschelden",
+        "work_cancel": "Annuleren",
+        "done_work_credit": "De factuur is gecrediteerd.", "done_work_withdraw": "De factuur is ingetrokken.",
+        "done_work_keep-chasing": "De betwisting is beëindigd: de factuur staat weer open.",
+        "done_work_waive": "Het bedrag is kwijtgescholden."},
+    en={"work_not_theirs": "invoice {invoice} is not this debtor's", "work_say_reference": "a credit note's number is at most 35 characters",
+        "work_say_component": "choose collection costs or interest", "work_say_reason": "say why (at least 3 characters)",
+        "work_say_amount": "{text} is not an amount: write it as 125.00", "work_say_above_zero": "the amount must be above 0",
+        "work_say_number": "a credit note for part of the invoice needs its number",
+        "work_title": "Work on a claim",
+        "work_disputes": "Disputes waiting for a decision (the debtor is told there):",
+        "work_decide": "Decide the dispute on {invoice}: credit, withdraw or keep chasing",
+        "work_keep": "Keep chasing", "work_keep_hint": "The dispute is unfounded: the invoice is open again and the reminders carry on.",
+        "work_credit": "Credit the invoice", "work_credit_hint": "Without an amount the whole invoice is credited (its costs and interest go too). With an amount and a credit note number only that part of the principal.",
+        "work_credit_amount": "Amount (empty: the whole invoice)", "work_credit_reference": "Credit note number (needed with an amount)",
+        "work_credit_next": "Credit…",
+        "work_withdraw": "Withdraw the invoice", "work_withdraw_hint": "The invoice leaves collection; no more reminders go out.",
+        "work_withdraw_next": "Withdraw…",
+        "work_waive": "Waive costs or interest", "work_waive_hint": "Let part of the collection costs or the interest go (a settlement, say); the reason goes on the contact log.",
+        "work_component": "What", "work_c_costs": "collection costs", "work_c_interest": "interest", "work_amount": "Amount",
+        "work_waive_next": "Waive…",
+        "work_confirm_title": "Confirm", "work_open_now": "Open now",
+        "work_confirm_credit": "Invoice {invoice} is credited in full: the debtor no longer owes the invoice, its costs or its interest. What was paid on it goes to other open invoices or becomes an amount to refund.",
+        "work_confirm_credit_part": "Credit note {reference}: {amount} of the principal of {invoice} is credited; the interest on that part goes and the costs follow the lower principal.",
+        "work_confirm_withdraw": "Invoice {invoice} is withdrawn: Inning no longer collects what is open.",
+        "work_confirm_waive": "{amount} of the {what} on {invoice} is waived.",
+        "work_credit_yes": "Yes, credit", "work_withdraw_yes": "Yes, withdraw", "work_waive_yes": "Yes, waive",
+        "work_cancel": "Cancel",
+        "done_work_credit": "The invoice is credited.", "done_work_withdraw": "The invoice is withdrawn.",
+        "done_work_keep-chasing": "The dispute is ended: the invoice is open again.",
+        "done_work_waive": "The amount is waived."},
+)  # fmt: skip
