@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import MINIMUM, VAT_RATE, collection_costs
+from shared.domain.law.fourteen_day_letter import LATEST_LETTER_BEFORE_OWED
 from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
 from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
@@ -135,11 +136,6 @@ def notice_day(terms: ClaimTerms) -> date | None:
     return terms.notice_from or terms.costs_owed_from
 
 
-# a 14-day letter goes out at least this long before the costs it announces become owed: the
-# debtor receives it on its day at the earliest, and the term is the fourteen days after that
-LETTER_BEFORE_OWED = timedelta(days=15)
-
-
 def notices(records: Sequence[ClaimRecord]) -> dict[str, date]:
     """Each claim with a notice: the day of the notice it is one WIK amount with.
 
@@ -155,7 +151,7 @@ def notices(records: Sequence[ClaimRecord]) -> dict[str, date]:
     A claim that fell due after a letter went out may have a letter and costs of its own.
 
     Inning's letters date only the term's end, so a letter's day is taken as the latest it
-    can be (:data:`LETTER_BEFORE_OWED` before the costs were owed): a claim that fell due in
+    can be (:data:`LATEST_LETTER_BEFORE_OWED` before the costs were owed): a claim that fell due in
     the few days of post between the real letter and that day joins too, in the debtor's
     favour. A business's notices stay as they are: each invoice there carries its own EUR 40
     (:func:`_business_pool`) and its costs may be owed from its own due date."""
@@ -173,7 +169,7 @@ def notices(records: Sequence[ClaimRecord]) -> dict[str, date]:
                 (
                     joined
                     for own, joined in earlier
-                    if any(r.terms.due_date < own - LETTER_BEFORE_OWED for r in members)
+                    if any(r.terms.due_date < own - LATEST_LETTER_BEFORE_OWED for r in members)
                 ),
                 day,
             )
@@ -311,6 +307,9 @@ def costs_shares(
             continue
         consumer = any(r.terms.consumer for r in members)
         vat = any(r.terms.costs_vat for r in members)
+        # a later letter that joined the notice may have been sent after the client's VAT
+        # status changed: the claims keep the VAT their own letters announced
+        mixed_vat = vat and not all(r.terms.costs_vat for r in members)
         # a business notice: the client's agreed costs where its terms have them (6:96 lid 5)
         agreed = None if consumer else members[0].terms.agreed_costs
         wik = collection_costs(total, consumer=consumer, vat_not_deductible=vat, agreed=agreed)
@@ -340,6 +339,8 @@ def costs_shares(
                 continue
             if not consumer and b > 0 and c < MINIMUM:
                 c, v = MINIMUM, round_half_up(MINIMUM * VAT_RATE) if vat else 0
+            if mixed_vat:  # each claim's VAT as its own letter stated it (law8 finding 1)
+                v = round_half_up(c * VAT_RATE) if r.terms.costs_vat else 0
             out[r.number] = CostsShare(c, v)
     # the replay credits what restatements took back: the share owed now comes on top of it
     for number, was in taken_back.items():
