@@ -13,7 +13,9 @@ A notice is the letter, not the day: an arrangement on one of its invoices (a pr
 pause, a plan that lapsed) moves only the day that invoice's share becomes owed
 (``ClaimTerms.notice_from`` keeps the letter's day), so the one WIK amount stays one (law6
 finding 1). Until its own day a member counts in the base with what it has open then, in the
-debtor's favour: the others' shares are the smaller for it.
+debtor's favour: the others' shares are the smaller for it. A later letter for a claim an
+earlier letter could have claimed is a member of that letter's notice the same way
+(:func:`notices`, law8 finding 2).
 """
 
 from __future__ import annotations
