@@ -36,6 +36,21 @@ class HouseStyle:
 
 
 @dataclass(frozen=True)
+class CostTerms:
+    """The client's settings a 14-day letter or sommatie announces a claim's costs and
+    interest on, as they were until ``until`` (the day they were changed, itself included: the
+    morning's run sent its letters on them). A claim keeps the terms its letter announced
+    (:mod:`shared.domain.ledger.announced_terms`)."""
+
+    until: date
+    vat_deductible: bool
+    client_bears_costs: bool
+    charge_interest: bool
+    contractual_interest_percent: str | None
+    costs_minimum_principal: int
+
+
+@dataclass(frozen=True)
 class Client:
     client_id: str  # internal, stable, used in storage keys
     agency_id: str
@@ -80,6 +95,9 @@ class Client:
     # ``whatsapp``, ``letter``, ``robocall``): the workflow's step takes its fallback, or a
     # person decides; staff cannot write on them by hand either
     channels_off: frozenset[str] = frozenset()
+    # the cost terms in force before each change of them, oldest first: a claim announced
+    # before a change keeps the terms its letter stated (law8 finding 1)
+    earlier_terms: tuple[CostTerms, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.adapters.tables.match_index_repo import index_rows
-from shared.clock import SystemClock
+from shared.clock import SystemClock, amsterdam_date
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.ledger.announced_terms import keep_earlier_terms
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -144,6 +145,10 @@ class ImportService:
                         client = replace(found[0], **{a: getattr(draft, a) for a in sent})
                     if found is not None:  # activation is not part of the client's data
                         client = replace(client, active=found[0].active)
+                        # claims announced until today keep the cost terms their letters
+                        # stated (law8 finding 1)
+                        today = amsterdam_date(self.terms.clock.now())
+                        client = keep_earlier_terms(found[0], client, today)
                     self.repos.clients.save(client, found[1] if found else None)
                     result.updated += 1
                 # an account becomes the client's only by proof (a statement line with the

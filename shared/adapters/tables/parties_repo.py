@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from datetime import date
+from typing import Any
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
@@ -13,6 +15,7 @@ from shared.domain.parties import (
     Address,
     Agency,
     Client,
+    CostTerms,
     Debtor,
     DebtorKind,
     HouseStyle,
@@ -90,6 +93,7 @@ def client_to_row(client: Client) -> Row:
             "B2bCostsPercent": client.b2b_costs_percent,
             "B2bCostsFixed": client.b2b_costs_fixed,
             "ChannelsOff": put_json(sorted(client.channels_off)),
+            "EarlierTerms": put_json([_terms_out(t) for t in client.earlier_terms]),
         },
     )
 
@@ -126,6 +130,22 @@ def client_from_row(row: Row) -> Client:
         b2b_costs_percent=d.get("B2bCostsPercent"),
         b2b_costs_fixed=int(d.get("B2bCostsFixed", 0)),
         channels_off=frozenset(get_json(d.get("ChannelsOff"), [])),
+        earlier_terms=tuple(_terms_in(t) for t in get_json(d.get("EarlierTerms"), [])),
+    )
+
+
+def _terms_out(terms: CostTerms) -> dict[str, object]:
+    return {**asdict(terms), "until": terms.until.isoformat()}
+
+
+def _terms_in(data: dict[str, Any]) -> CostTerms:
+    return CostTerms(
+        until=date.fromisoformat(data["until"]),
+        vat_deductible=bool(data["vat_deductible"]),
+        client_bears_costs=bool(data["client_bears_costs"]),
+        charge_interest=bool(data["charge_interest"]),
+        contractual_interest_percent=data.get("contractual_interest_percent"),
+        costs_minimum_principal=int(data.get("costs_minimum_principal", 0)),
     )
 
 

@@ -38,7 +38,8 @@ class AgreedCosts:
     """Collection costs agreed in a B2B client's terms (art. 6:96 lid 5: default law for B2B).
 
     ``percentage`` is a fraction of the principal (``Fraction(15, 100)`` for 15%);
-    ``fixed`` is an amount in cents. Either way the result is at least EUR 40 (lid 4).
+    ``fixed`` is an amount in cents. Either way the result is at least EUR 40 (lid 4) and at
+    most the staffel's cap, EUR 6,775 (the most the law gives on any claim).
     """
 
     basis: CostBasis = CostBasis.STAFFEL
@@ -128,9 +129,13 @@ def collection_costs(
             assert terms.fixed is not None
             uncapped = Fraction(terms.fixed)
         rounded = round_half_up(uncapped)
-        costs = max(rounded, MINIMUM)
+        # agreed costs never exceed the staffel's cap: a percentage grows with the principal,
+        # and 15 % of 1,000,000.00 (150,000.00) is 22 times what the law gives on the largest
+        # claim; no court finds that reasonable (6:96 lid 2 BW; HR 10-7-2015,
+        # ECLI:NL:HR:2015:1868), and a fixed amount is bounded by the same figure (law8 F4)
+        costs = min(max(rounded, MINIMUM), MAXIMUM)
         minimum_applied = rounded < MINIMUM
-        maximum_applied = False
+        maximum_applied = rounded > MAXIMUM
     vat = round_half_up(costs * VAT_RATE) if vat_not_deductible else 0
     return CollectionCosts(
         principal=principal,

@@ -19,6 +19,10 @@ from enum import StrEnum
 from shared.domain.dutch_calendar import extend_statutory_term, public_holidays
 
 TERM_DAYS = 14
+# a letter goes out at least this long before the costs it announces become owed (received on
+# its day at the earliest, then the fourteen days): the latest day a letter can have, when
+# only the day its costs became owed is known
+LATEST_LETTER_BEFORE_OWED = timedelta(days=TERM_DAYS + 1)
 
 
 class LetterChannel(StrEnum):

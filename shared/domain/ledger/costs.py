@@ -13,17 +13,20 @@ A notice is the letter, not the day: an arrangement on one of its invoices (a pr
 pause, a plan that lapsed) moves only the day that invoice's share becomes owed
 (``ClaimTerms.notice_from`` keeps the letter's day), so the one WIK amount stays one (law6
 finding 1). Until its own day a member counts in the base with what it has open then, in the
-debtor's favour: the others' shares are the smaller for it.
+debtor's favour: the others' shares are the smaller for it. A later letter for a claim an
+earlier letter could have claimed is a member of that letter's notice the same way
+(:func:`notices`, law8 finding 2).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.domain.law.calendar_math import add_months
 from shared.domain.law.collection_costs import MINIMUM, VAT_RATE, collection_costs
+from shared.domain.law.fourteen_day_letter import LATEST_LETTER_BEFORE_OWED
 from shared.domain.ledger.accrual import _principal_delta, _returned_in_full
 from shared.domain.ledger.model import RESTATED, ClaimTerms, Component, EventKind, LedgerEvent
 from shared.domain.money import Cents, round_half_up
@@ -135,6 +138,49 @@ def notice_day(terms: ClaimTerms) -> date | None:
     return terms.notice_from or terms.costs_owed_from
 
 
+def notices(records: Sequence[ClaimRecord]) -> dict[str, date]:
+    """Each claim with a notice: the day of the notice it is one WIK amount with.
+
+    A creditor who can send a 14-day letter for more than one claim sends one, and the costs
+    are one staffel over the added principals (art. 6:96 lid 7 BW): a consumer's letter with a
+    claim that was already due when an earlier letter of the same debtor went out could have
+    been that letter, so it joins the earlier letter's notice instead of opening a staffel of
+    its own (law8 finding 2: a second letter the client sent and imported for one invoice of a
+    combined letter, or separate letters for invoices open and due together, gave 425.00 +
+    425.00 = 850.00 for 2 x 3,000.00 where one notice is 675.00). Its claims count in that
+    notice's base from the notice's day and owe their shares from their own day, as a member
+    an arrangement moved does; neither claim owes more than its own letter could announce.
+    A claim that fell due after a letter went out may have a letter and costs of its own.
+
+    Inning's letters date only the term's end, so a letter's day is taken as the latest it
+    can be (:data:`LATEST_LETTER_BEFORE_OWED` before the costs were owed): a claim that fell due in
+    the few days of post between the real letter and that day joins too, in the debtor's
+    favour. A business's notices stay as they are: each invoice there carries its own EUR 40
+    (:func:`_business_pool`) and its costs may be owed from its own due date."""
+    letters: dict[tuple[str, date], list[ClaimRecord]] = {}
+    for record in records:
+        if (day := notice_day(record.terms)) is not None:
+            letters.setdefault((record.terms.debtor_number, day), []).append(record)
+    out: dict[str, date] = {}
+    sent: dict[str, list[tuple[date, date]]] = {}  # debtor -> (a letter's day, its notice's)
+    for (debtor, day), members in sorted(letters.items(), key=lambda g: g[0][1]):
+        notice = day
+        if all(r.terms.consumer for r in members):
+            earlier = sent.setdefault(debtor, [])
+            notice = next(
+                (
+                    joined
+                    for own, joined in earlier
+                    if any(r.terms.due_date < own - LATEST_LETTER_BEFORE_OWED for r in members)
+                ),
+                day,
+            )
+            earlier.append((day, notice))
+        for r in members:
+            out[r.number] = notice
+    return out
+
+
 def _owes_on(terms: ClaimTerms, on: date) -> bool:
     return terms.costs_owed_from is not None and terms.costs_owed_from <= on
 
@@ -193,7 +239,11 @@ def split(total: Cents, weights: Sequence[Cents]) -> list[Cents]:
 
 
 def costs_shares(
-    records: Sequence[ClaimRecord], on: date, cumulation: CumulationCap | None = WKI_CUMULATION
+    records: Sequence[ClaimRecord],
+    on: date,
+    cumulation: CumulationCap | None = WKI_CUMULATION,
+    *,
+    as_announced: bool = True,
 ) -> dict[str, CostsShare]:
     """Each claim's part of the collection costs owed on ``on`` (fixed ones as fixed).
 
@@ -206,12 +256,17 @@ def costs_shares(
 
     The notice is grouped by its letter (:func:`notice_day`): a member whose own costs are
     not owed yet on ``on`` (an arrangement on it) counts in the base and in the split, but
-    gets its share only from its own day (law6 finding 1)."""
+    gets its share only from its own day (law6 finding 1); a later letter for a claim an
+    earlier letter could have claimed joins that notice (:func:`notices`, law8 finding 2).
+
+    ``as_announced``: a capped notice never carries more than the cap left it on its own day
+    (:func:`_announced_room`); False for that computation itself."""
     out: dict[str, CostsShare] = {}
     fixed_of: set[str] = set()
     taken_back: dict[str, CostsShare] = {}  # charged once, taken back in full since
     everything = {r.number: r.events for r in records}
     groups: dict[tuple[str, date], list[ClaimRecord]] = {}
+    notice_of = notices(records)
     for record in records:
         terms = record.terms
         upto = tuple(e for e in record.events if e.on <= on)
@@ -221,12 +276,12 @@ def costs_shares(
             fixed_of.add(record.number)
         elif (was := charged_costs(upto)).costs:
             taken_back[record.number] = was
-        notice = notice_day(terms)
+        notice = notice_of.get(record.number)
         if notice is not None and notice <= on:
             groups.setdefault((terms.debtor_number, notice), []).append(
                 ClaimRecord(terms, upto)  # as known on ``on``: a figure once sent stays
             )
-    for (_, _), members in sorted(groups.items(), key=lambda g: g[0][1]):  # oldest notice first
+    for (_, day), members in sorted(groups.items(), key=lambda g: g[0][1]):  # oldest first
         members = sorted(members, key=lambda r: r.number)
         unfixed = [r for r in members if r.number not in fixed_of]
         owing = {r.number for r in unfixed if _owes_on(r.terms, on)}
@@ -254,13 +309,20 @@ def costs_shares(
             continue
         consumer = any(r.terms.consumer for r in members)
         vat = any(r.terms.costs_vat for r in members)
+        # a later letter that joined the notice may have been sent after the client's VAT
+        # status changed: the claims keep the VAT their own letters announced
+        mixed_vat = vat and not all(r.terms.costs_vat for r in members)
         # a business notice: the client's agreed costs where its terms have them (6:96 lid 5)
         agreed = None if consumer else members[0].terms.agreed_costs
         wik = collection_costs(total, consumer=consumer, vat_not_deductible=vat, agreed=agreed)
         costs, vat_amount = wik.costs, wik.vat
         room = (
-            _room_under_cap(records, members, out, cumulation) if cumulation and consumer else None
+            _room_under_cap(records, notice_of, day, members, out, cumulation)
+            if cumulation and consumer
+            else None
         )
+        if room is not None and cumulation is not None and as_announced:
+            room = min(room, _announced_room(records, day, members, cumulation))
         if room is not None and room < costs:
             costs = room
             vat_amount = round_half_up(costs * VAT_RATE) if vat else 0
@@ -279,6 +341,8 @@ def costs_shares(
                 continue
             if not consumer and b > 0 and c < MINIMUM:
                 c, v = MINIMUM, round_half_up(MINIMUM * VAT_RATE) if vat else 0
+            if mixed_vat:  # each claim's VAT as its own letter stated it (law8 finding 1)
+                v = round_half_up(c * VAT_RATE) if r.terms.costs_vat else 0
             out[r.number] = CostsShare(c, v)
     # the replay credits what restatements took back: the share owed now comes on top of it
     for number, was in taken_back.items():
@@ -318,16 +382,35 @@ def _business_pool(
     return max(0, costs), max(0, vat)
 
 
+def _announced_room(
+    records: Sequence[ClaimRecord], day: date, members: list[ClaimRecord], cap: CumulationCap
+) -> Cents:
+    """What the cap left a notice of small claims on its own day ``day``: what its letter
+    could announce. Costs may go down after it, never above it (6:96 lid 6 BW: the letter
+    states the costs; law8 finding 6: crediting an older claim in full gave its room to a
+    later notice, 20.00 -> 40.00). The records as they stood that day; a claim credited or
+    withdrawn since counts as still running, as the day of a credit is not kept: a credit
+    before the letter then lowers nothing the letter said, in the debtor's favour."""
+    then = [
+        ClaimRecord(replace(r.terms, closed=False), tuple(e for e in r.events if e.on <= day))
+        for r in records
+    ]
+    decided = costs_shares(then, day, cap, as_announced=False)
+    room = _room_under_cap(then, notices(then), day, members, decided, cap)
+    return cap.cap if room is None else room
+
+
 def _room_under_cap(
     records: Sequence[ClaimRecord],
+    notice_of: dict[str, date],
+    owed_from: date,
     members: list[ClaimRecord],
     decided: dict[str, CostsShare],
     cap: CumulationCap,
 ) -> Cents | None:
-    """How much costs a notice of small consumer claims may still carry: the cap less the
-    costs of the debtor's earlier small-claim notices owed within the look-back window."""
-    owed_from = notice_day(members[0].terms)
-    assert owed_from is not None
+    """How much costs a notice of small consumer claims (owed from ``owed_from``) may still
+    carry: the cap less the costs of the debtor's earlier small-claim notices owed within the
+    look-back window."""
     if owed_from < cap.effective_from or any(r.terms.principal >= cap.threshold for r in members):
         return None  # not small claims, or before the rule: the staffel alone decides
     window_start = add_months(owed_from, -cap.months)
@@ -338,7 +421,7 @@ def _room_under_cap(
         if (
             r.number in {m.number for m in members}
             or t.debtor_number != debtor
-            or (notice := notice_day(t)) is None
+            or (notice := notice_of.get(r.number)) is None
             or t.principal >= cap.threshold
             or not window_start < notice <= owed_from
         ):

@@ -12,6 +12,8 @@ what an import said about letters the client sent itself.
   or the client's contractual rate where higher; none when the client charges none. The
   6:119a margin goes by the agreement's date: the invoice's contract date, else its invoice
   date (ECB + 7 for agreements before 16-3-2013, + 8 from then).
+- The client's settings as they were on the day of the claim's letter
+  (:mod:`shared.domain.ledger.announced_terms`): a change after it does not re-price it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from fractions import Fraction
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.agreed_costs import agreed_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
+from shared.domain.ledger.announced_terms import announced_on, terms_on
 from shared.domain.ledger.model import ClaimTerms, InterestRule
 from shared.domain.parties import Client
 
@@ -35,6 +38,9 @@ def claim_terms(
     letter_on: date | None = None,
     interest_from: date | None = None,
 ) -> ClaimTerms:
+    # the client's cost terms as the claim's letter announced them (law8 finding 1)
+    if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
+        client = terms_on(client, announced)
     booked_principal = sum(c for _, c in invoice.payments)
     return ClaimTerms(
         invoice_number=invoice.number,

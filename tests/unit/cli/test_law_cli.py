@@ -21,9 +21,15 @@ def run(capsys, *args):
         (["costs", "266.66"], "40.00"),
         (["costs", "1000000", "--b2b"], "6775.00"),
         # a business client's agreed costs (law4 #10): 15 % of 5,000 = 750.00 (staffel 625.00);
-        # uncapped: 15 % of 1,000,000 = 150,000.00; 30.00 fixed -> the 40.00 minimum
+        # 15 % of 1,000,000 = 150,000.00 is capped at the staffel's maximum 6,775.00 as a
+        # fixed agreed amount is (law8 F4); 10 % of 1,000,000 too; 30.00 fixed -> the 40.00
+        # minimum
         (["costs", "5000", "--b2b", "--percent", "15"], "750.00"),
-        (["costs", "1000000", "--b2b", "--percent", "15"], "150000.00"),
+        (["costs", "1000000", "--b2b", "--percent", "15"], "6775.00"),
+        (["costs", "1000000", "--b2b", "--percent", "10"], "6775.00"),
+        # 15 % of 45,166.66 = 6,774.999 -> 6,775.00 just under the cap; 45,200.00 -> 6,780 capped
+        (["costs", "45166.66", "--b2b", "--percent", "15"], "6775.00"),
+        (["costs", "45200", "--b2b", "--percent", "15", "--vat"], "8197.75"),
         (["costs", "5000", "--b2b", "--fixed", "30.00"], "40.00"),
         (["interest", "1000", "2023-03-15", "2025-03-15"], "128.10"),
         # 6:119a lid 1 counts the payment day ("tot en met"): 252.09 up to 15-3, + 0.39 for it

@@ -139,7 +139,10 @@ def test_an_imported_letter_is_not_sent_again_and_the_next_step_shows_the_whole_
     assert claim["open"]["costs"] != "0.00"
     shown = f"Openstaand: € {claim['open']['total'].replace('.', ',')} (hoofdsom € 121,00, "
     aanmaning = [m["text"] for m in _messages(world) if shown in m["text"]]
-    assert len(aanmaning) == 1 and "incassokosten € 40,00" in aanmaning[0]
+    # F2 (50.00) was due and open when F1's letter went out, so Inning's own later 14-day
+    # letter for it joins F1's notice (6:96 lid 7 BW, law8 finding 2): one staffel over
+    # 171.00, the 40.00 minimum, F1's share 40.00 x 121 / 171 = 28.30 (was 40.00 + 40.00)
+    assert len(aanmaning) == 1 and "incassokosten € 28,30" in aanmaning[0]
     assert "kosten verschuldigd sinds 27-02-2025" in aanmaning[0]  # the letter's, from the ledger
     # the staff task follows 16 days after the Aanmaning, for F1
     items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]

@@ -50,6 +50,20 @@ def test_b2b_agreed_percentage_and_fixed_with_floor():
     assert collection_costs(100_000, consumer=False, agreed=fixed).costs == MINIMUM
 
 
+def test_agreed_costs_are_capped_at_the_staffel_maximum():
+    # law8 F4: 15 % of 1,000,000.00 = 150,000.00, 22 times the most the law gives on any
+    # claim; capped at 6,775.00 as a fixed agreed amount is. 15 % of 45,000.00 = 6,750.00
+    # stays; 15 % of 45,200.00 = 6,780.00 -> 6,775.00; VAT on the capped amount: 1,422.75
+    pct = AgreedCosts(CostBasis.PERCENTAGE, percentage=Fraction(15, 100))
+    huge = collection_costs(100_000_000, consumer=False, agreed=pct)
+    assert (huge.costs, huge.maximum_applied) == (MAXIMUM, True)
+    assert collection_costs(4_500_000, consumer=False, agreed=pct).costs == 675_000
+    capped = collection_costs(4_520_000, consumer=False, agreed=pct, vat_not_deductible=True)
+    assert (capped.costs, capped.vat) == (677_500, 142_275)
+    fixed = AgreedCosts(CostBasis.FIXED, fixed=700_000)  # the domain bounds it too
+    assert collection_costs(100_000, consumer=False, agreed=fixed).costs == MAXIMUM
+
+
 def test_consumer_ignores_agreed_terms():
     pct = AgreedCosts(CostBasis.PERCENTAGE, percentage=Fraction(50, 100))
     assert collection_costs(100_000, consumer=True, agreed=pct).costs == 15_000
