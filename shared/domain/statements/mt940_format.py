@@ -524,7 +524,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 ) from exc
             if f86 is not None and raw86.strip() and not any(
                 (details.remittance, details.reference, details.counterparty_name,
-                 details.counterparty_iban, details.end_to_end_id, details.return_reason)
+                 details.counterparty_iban, details.end_to_end_id, details.return_reason,
+                 details.batch_id)
             ):  # fmt: skip
                 # the bank sent text and nothing of it was read (a dialect Inning does not
                 # know, or a quirk): say so, for a person to look at. A payer without a
