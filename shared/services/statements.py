@@ -64,6 +64,7 @@ from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
+from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
@@ -72,7 +73,6 @@ from shared.services.statement_lookups import (
     ClientLookups,
     OpenTotalsProvider,
     PooledLookups,
-    every_debtor,
     principal_totals,
 )
 from shared.services.statement_references import quoted_reason
@@ -378,7 +378,8 @@ class StatementService:
         invoices = self.repos.invoices
         for c in clients:
             load = partial(invoices.open_invoices, c.client_id)
-            debtors = partial(every_debtor, self.repos, c.client_id)
+            # every debtor read for a build also has its own IBANs learned as known payers
+            debtors = partial(every_debtor_learning, self.repos, c.client_id)
             if invoices.match_index.ensure_built(c.client_id, load, debtors):
                 log.info("matching index built for client %s", c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]

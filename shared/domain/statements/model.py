@@ -121,7 +121,10 @@ class Statement:
 def line_identities(statement: Statement) -> list[str]:
     """A stable identity per line, the same whichever file the line arrives in, so that
     overlapping statements book each line once. Identical lines on one day (two payments of
-    the same amount by the same payer) are told apart by their order of occurrence."""
+    the same amount by the same payer) are told apart by their order of occurrence in the
+    statement; an identical line of another statement (the day's next one, the next page) is
+    told apart by where it sits (:func:`balances_before`, :func:`twin_of`), and the service
+    gives it the next free occurrence, so the first keeps the identity it always had."""
     seen: dict[str, int] = {}
     out = []
     for line in statement.lines:
