@@ -124,3 +124,26 @@ def test_balances_before_each_line_from_the_opening_or_else_the_closing():
     (page1, page2) = parse_statement_file((FILES / "abn_paged_same_day.sta").read_bytes())
     assert balances_before(page1) == [100_000]
     assert balances_before(page2) == [105_000]  # its :60M: is not an opening: from the closing
+
+
+def test_one_statement_of_the_whole_day_after_its_two_books_nothing_again(bunq):
+    """The day's two transfers again in one statement of its own (another number, the day's
+    opening balance, both lines): each is one of those booked, by the balance before it."""
+    ingest(bunq, "bunq_same_day_A.sta")
+    ingest(bunq, "bunq_same_day_B.sta")
+    day = (
+        (FILES / "bunq_same_day_A.sta")
+        .read_bytes()
+        .replace(b":28:00002", b":28:00009")
+        .replace(
+            b":62F:C261130EUR55,66",
+            b":61:2611301130C50,NTRFNONREF\n"
+            b":86:/IBAN/NL97ABNA0479445079/NAME/SRMF WILLEMS/REMI/Factuur 2026-020 deel\n"
+            b":62F:C261130EUR105,66",
+        )
+    )
+    report = bunq.services.statements.ingest("agency-a/whole-day.sta", day)
+    assert (report.statements_skipped, report.lines) == (0, 2)
+    assert report.booked + report.suggested + report.unmatched == 0
+    payments = bunq.agency_a.call("GET", "/v1/clients/C1/payments").body["items"]
+    assert len(payments) == 2
