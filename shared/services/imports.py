@@ -46,6 +46,7 @@ from shared.services.claim_terms_changes import (
     TermsRefused,
 )
 from shared.services.errors import ConflictingUpdate
+from shared.services.known_payers import learn_imported
 from shared.services.repositories import Repositories
 
 MAX_ROWS = 1000
@@ -223,6 +224,8 @@ class ImportService:
                 owners.append(row_index)
                 stored_debtors.append((previous[0] if previous else None, merged))
             self._renamed_in_index(stored_debtors)
+            # the debtor's own IBANs are known payers (known_payers), learned before its row
+            learn_imported(self.repos, client.client_id, stored_debtors)
             try:
                 self.repos.debtors.save_ops(ops)
             except TransactionFailed as exc:

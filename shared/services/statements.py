@@ -51,11 +51,20 @@ from shared.domain.statements.matching import (
     OpenInvoice,
     match_line,
 )
-from shared.domain.statements.model import Statement, StatementError, StatementLine, line_identities
+from shared.domain.statements.model import (
+    Statement,
+    StatementError,
+    StatementLine,
+    Twin,
+    balances_before,
+    line_identities,
+    twin_of,
+)
 from shared.domain.statements.parse import parse_statement_file
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
+from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
@@ -64,7 +73,6 @@ from shared.services.statement_lookups import (
     ClientLookups,
     OpenTotalsProvider,
     PooledLookups,
-    every_debtor,
     principal_totals,
 )
 from shared.services.statement_references import quoted_reason
@@ -77,6 +85,11 @@ log = logging.getLogger("inning.statements")
 INBOX = "statements"
 QUARANTINE = "statements-quarantine"
 _SEP = SEP
+MAX_TWINS = 200  # identical lines (payer, amount, text) an account may have on one day
+TWIN_UNKNOWN = (
+    "looks the same as a line read before; it may be a second transfer or that line sent "
+    "again: check the account and book it if it is new"
+)
 
 
 @dataclass
@@ -213,21 +226,32 @@ class StatementService:
         lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
+        # where each line sits (statement and index, the balance before it): an identical
+        # line of another statement is another transfer, not this one seen again
+        identity = statement.identity()
+        places = {
+            line_id: (f"{identity}:{n}", before)
+            for n, ((_, line_id), before) in enumerate(
+                zip(lines, balances_before(statement), strict=True)
+            )
+        }
 
         def one(line: StatementLine, line_id: str) -> None:
             """The one-line path: claim (or find the earlier claim of) the line, finish it."""
-            record = self.repos.banking.claim_line(
-                statement.account,
-                line_id,
-                line.amount,
-                line.booking_date,
-                time_ordered_id(self.clock.now()),
-            )
-            if record is None:
+            claimed = self._claim(statement.account, line, line_id, *places[line_id], report)
+            if claimed is None:
                 return  # seen in an earlier (overlapping) statement
+            record, doubt = claimed
+            if doubt:  # its twin was read before and nothing tells them apart: a person's
+                result = LineMatch(0, line.amount, (), (), (TWIN_UNKNOWN,), None)
+                self._list(
+                    statement.account, _clipped(line), record.line_id, record, result,
+                    clients, owner, report,
+                )  # fmt: skip
+                return
             self._line(
-                statement, _clipped(line), line_id, record, lookups, clients, owner, report,
-                settings,
+                statement, _clipped(line), record.line_id, record, lookups, clients, owner,
+                report, settings,
             )  # fmt: skip
 
         for start in range(0, len(lines), self.window):
@@ -250,6 +274,7 @@ class StatementService:
                         (line_id, line.amount, line.booking_date, time_ordered_id(self.clock.now()))
                         for line, line_id in chunk
                     ],
+                    [places[line_id] for _, line_id in chunk],
                 )
                 if self.window > 1
                 else None
@@ -282,6 +307,48 @@ class StatementService:
         self.repos.banking.write_marks(marks)
         return "booked"
 
+    def _claim(
+        self,
+        account: str,
+        line: StatementLine,
+        line_id: str,
+        place: str,
+        before: int | None,
+        report: IngestReport,
+    ) -> tuple[LineRecord, bool] | None:
+        """Claim the line under its identity, or under the next free occurrence of it when
+        the one stored there is another transfer (an identical line of the day's previous
+        statement or page: its balance before differs). ``None``: the line itself was
+        settled before (a redelivery, an overlapping statement). True with the record: the
+        line was claimed, but one stored under its identity could be the same transfer or
+        another (no balance to tell by, or stored before places were kept): not booked by
+        itself, but listed for a person, never dropped."""
+        base, _, first = line_id.rpartition("-")
+        doubt = False
+        for n in range(int(first), int(first) + MAX_TWINS):
+            record, fresh = self.repos.banking.claim_line_or_find(
+                account, f"{base}-{n}", line.amount, line.booking_date,
+                time_ordered_id(self.clock.now()), place, before,
+            )  # fmt: skip
+            if record is None:  # gone between the claim and the read: claim it again
+                return self._claim(account, line, line_id, place, before, report)
+            if fresh:
+                return record, doubt
+            twin = twin_of(record.place, record.before, place, before)
+            unfinished = record.status in ("pending", "booking")
+            if twin is Twin.UNKNOWN and (unfinished or not line.is_credit or line.is_return):
+                twin = Twin.SAME  # as before places were kept: nothing booked twice
+            if twin is Twin.SAME:
+                return (record, False) if unfinished else None
+            doubt = doubt or twin is Twin.UNKNOWN
+        message = (
+            f"a line of {format_eur_nl(line.amount)} on {line.booking_date.isoformat()} "
+            f"has more than {MAX_TWINS} identical lines on the account that day; not read"
+        )
+        log.warning("statement line not read: %d identical lines", MAX_TWINS)
+        report.warnings.append(message)
+        return None
+
     @staticmethod
     def _settings(clients: list[Client]) -> MatchSettings:
         """The client's own thresholds; on a pooled account the strictest of its clients.
@@ -311,7 +378,8 @@ class StatementService:
         invoices = self.repos.invoices
         for c in clients:
             load = partial(invoices.open_invoices, c.client_id)
-            debtors = partial(every_debtor, self.repos, c.client_id)
+            # every debtor read for a build also has its own IBANs learned as known payers
+            debtors = partial(every_debtor_learning, self.repos, c.client_id)
             if invoices.match_index.ensure_built(c.client_id, load, debtors):
                 log.info("matching index built for client %s", c.client_id)
         parts = [ClientLookups(self.repos, c, prefixed=pooled) for c in clients]

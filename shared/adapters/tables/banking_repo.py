@@ -102,6 +102,20 @@ class LineRecord:
     # overpayment item) are keyed by this time and the payment, so a redelivery that finds
     # the window's payment redoes them without doubling (statements_redo)
     booked_at: datetime | None = None
+    # where the line sits: ``<statement identity>:<index>``, and the account's balance just
+    # before it as that statement tells it (model.balances_before): an identical transfer in
+    # another statement is told apart from this one by them (None on rows written before)
+    place: str | None = None
+    before: int | None = None
+
+    def kept(self) -> dict[str, object]:
+        """The fields every write of the line keeps (a whole-row replace would drop them)."""
+        out: dict[str, object] = {}
+        if self.place is not None:
+            out["Place"] = self.place
+        if self.before is not None:
+            out["Before"] = self.before
+        return out
 
 
 class BankingRepository:
@@ -184,14 +198,43 @@ class BankingRepository:
             d.get("ActionId"),
             tuple(get_json(d.get("Invoices"), [])),
             _get_time(d.get("BookedAt")),
+            d.get("Place"),
+            d.get("Before"),
         )
 
     def claim_line(
-        self, account: str, line_id: str, amount: int, booked_on: date, action_id: str
+        self,
+        account: str,
+        line_id: str,
+        amount: int,
+        booked_on: date,
+        action_id: str,
+        place: str | None = None,
+        before: int | None = None,
     ) -> LineRecord | None:
         """The line's record, created as ``pending`` when new. ``None`` if it was settled;
         the record as it stands when an earlier attempt stopped half-way (``pending`` or
         ``booking``): the caller finishes what that attempt started."""
+        record, fresh = self.claim_line_or_find(
+            account, line_id, amount, booked_on, action_id, place, before
+        )
+        if fresh or (record is not None and record.status in ("pending", "booking")):
+            return record
+        return None
+
+    def claim_line_or_find(
+        self,
+        account: str,
+        line_id: str,
+        amount: int,
+        booked_on: date,
+        action_id: str,
+        place: str | None = None,
+        before: int | None = None,
+    ) -> tuple[LineRecord | None, bool]:
+        """The line claimed as ``pending`` (True), or the record already under its id as it
+        stands (False): the caller tells by its place whether that is this line."""
+        mine = LineRecord(line_id, "pending", action_id=action_id, place=place, before=before)
         row = Row(
             encode(account),
             line_id,
@@ -200,16 +243,14 @@ class BankingRepository:
                 "Amount": amount,
                 "Date": put_date(booked_on),
                 "ActionId": action_id,
+                **mine.kept(),
             },
         )
         try:
             stored = self.store.insert(STATEMENT_LINES, row)
-            return LineRecord(line_id, "pending", etag=stored.etag, action_id=action_id)
+            return replace(mine, etag=stored.etag), True
         except Conflict:
-            existing = self.line(account, line_id)
-            if existing is not None and existing.status in ("pending", "booking"):
-                return existing
-            return None
+            return self.line(account, line_id), False
 
     def intend_booking(
         self,
@@ -256,6 +297,7 @@ class BankingRepository:
             "ClientId": client_id,
             "PaymentId": payment_id,
             "Invoices": put_json(invoices),
+            **record.kept(),
         }
         row = Row(encode(account), record.line_id, data, etag=record.etag)
         mine = replace(
@@ -291,6 +333,7 @@ class BankingRepository:
                 "Date": put_date(booked_on),
                 "ActionId": record.action_id,
                 "Invoices": put_json(list(record.invoices)),
+                **record.kept(),
             }
             if record.booked_at is not None:
                 data["BookedAt"] = _put_time(record.booked_at)
@@ -312,15 +355,24 @@ class BankingRepository:
 
     # -- a window of lines at once (one entity-group transaction each) -----------------------
     def claim_lines(
-        self, account: str, lines: list[tuple[str, int, date, str]]
+        self,
+        account: str,
+        lines: list[tuple[str, int, date, str]],
+        places: Sequence[tuple[str | None, int | None]] = (),
     ) -> list[LineRecord] | None:
         """Claim every line of a window as ``pending`` in one transaction: (line id, amount,
-        booking date, action id) each. ``None`` when any of them was claimed before (a
-        redelivery, an overlapping statement, a concurrent delivery): nothing is claimed,
-        and the caller takes those lines one at a time (:meth:`claim_line`)."""
+        booking date, action id) each, with its (place, balance before) in ``places``.
+        ``None`` when any of them was claimed before (a redelivery, an overlapping
+        statement, a concurrent delivery, an identical line of another statement): nothing
+        is claimed, and the caller takes those lines one at a time (:meth:`claim_line`)."""
         if not lines or len(lines) > MAX_BATCH:
             raise ValueError(f"a window claims 1 to {MAX_BATCH} lines")
         pk = encode(account)
+        wheres = list(places) or [(None, None)] * len(lines)
+        mine = [
+            LineRecord(line_id, "pending", action_id=action_id, place=place, before=before)
+            for (line_id, _, _, action_id), (place, before) in zip(lines, wheres, strict=True)
+        ]
         ops = [
             Op(
                 OpKind.INSERT,
@@ -332,19 +384,17 @@ class BankingRepository:
                         "Amount": amount,
                         "Date": put_date(on),
                         "ActionId": action_id,
+                        **record.kept(),
                     },
                 ),
             )
-            for line_id, amount, on, action_id in lines
+            for (line_id, amount, on, action_id), record in zip(lines, mine, strict=True)
         ]
         try:
             etags = self.store.transact(STATEMENT_LINES, ops)
         except StorageError:
             return None
-        return [
-            LineRecord(line_id, "pending", etag=etag, action_id=action_id)
-            for (line_id, _, _, action_id), etag in zip(lines, etags, strict=True)
-        ]
+        return [replace(r, etag=etag) for r, etag in zip(mine, etags, strict=True)]
 
     def intend_bookings(
         self, account: str, bookings: list[tuple[LineRecord, dict[str, object]]]
@@ -363,6 +413,7 @@ class BankingRepository:
             data = {
                 "Status": "booking",
                 "ActionId": record.action_id,
+                **record.kept(),
                 **fields,
             }
             if "Invoices" in data:
@@ -402,6 +453,7 @@ class BankingRepository:
                 "Status": status,
                 "ActionId": record.action_id,
                 "Invoices": put_json(list(record.invoices)),
+                **record.kept(),
                 **fields,
             }
             if record.booked_at is not None:

@@ -68,8 +68,9 @@ MATCHABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.DIS
 BUILT = "~built"  # marker row: this client's open invoices have been indexed
 # the shape of the rows: 2 carries the debtor's name and kind, 3 on every row and kept up to
 # date with the debtor (authoritative); an index built before is built again (once) the first
-# time a statement meets its client
-VERSION = 3
+# time a statement meets its client; 4: the build's read of every debtor also learns the
+# debtors' own IBANs as known payers (shared/services/known_payers.py), once per client
+VERSION = 4
 RANGE_LIMIT = RANGE_CAP  # a lookup reads at most this many rows (a full page: no auto-booking)
 
 

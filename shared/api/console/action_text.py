@@ -283,6 +283,11 @@ _REASONS = shapes(
         (r"^payer name resembles the debtor$", lambda m: "naam van de betaler lijkt op de debiteur"),
         (r"^known payer: the exact open amount of one set of their invoices$",
          lambda m: "bekende betaler: precies het openstaande bedrag van één set van zijn facturen"),
+        (r"^looks the same as a line read before; it may be a second transfer or that line sent "
+         r"again: check the account and book it if it is new$",
+         lambda m: "lijkt gelijk aan een eerder gelezen regel; het kan een tweede overboeking zijn "
+                   "of die regel opnieuw gestuurd: controleer de rekening en boek het als het nieuw "
+                   "is"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
     )

@@ -31,6 +31,10 @@ CODEWORDS = (
     "RTRN", "CREF", "EREF", "PREF", "IREF", "MARF", "CSID", "CNTP", "REMI", "PURP", "ULTC",
     "ULTD", "ULTB", "EXCH", "CHGS", "BENM", "ORDP", "BUSP", "ID", "NAME", "ADDR", "ISDT",
     "TRTP", "IBAN", "BIC", "CDTRREFTP", "CDTRREF", "CD", "ISSR", "SUM",
+    # ABN AMRO's SEPA batch bookings: /NRTX/ the number of transactions in the batch, /PIND/
+    # its payment indicator (BRUTO, NETTO), after /PREF/ (the batch's PmtInfId), which
+    # would otherwise swallow them ("109180-911/NRTX/162/PIND/BRUTO")
+    "NRTX", "PIND",
 )  # fmt: skip
 _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
 _GVC = re.compile(r"^\d{3}\?")

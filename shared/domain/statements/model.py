@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 
 from shared.domain.money import Cents
 
@@ -120,7 +121,10 @@ class Statement:
 def line_identities(statement: Statement) -> list[str]:
     """A stable identity per line, the same whichever file the line arrives in, so that
     overlapping statements book each line once. Identical lines on one day (two payments of
-    the same amount by the same payer) are told apart by their order of occurrence."""
+    the same amount by the same payer) are told apart by their order of occurrence in the
+    statement; an identical line of another statement (the day's next one, the next page) is
+    told apart by where it sits (:func:`balances_before`, :func:`twin_of`), and the service
+    gives it the next free occurrence, so the first keeps the identity it always had."""
     seen: dict[str, int] = {}
     out = []
     for line in statement.lines:
@@ -139,6 +143,54 @@ def line_identities(statement: Statement) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         out.append(f"{base}-{seen[base]}")
     return out
+
+
+def balances_before(statement: Statement) -> list[Cents | None]:
+    """The account's balance just before each line, as the statement tells it: its opening
+    plus the lines above (or its closing less this line and those below). A transaction has
+    the same balance before it in every statement that carries it (an interim and the final
+    statement of a day, a week's statement and the day's), while a second identical transfer
+    in the day's next statement, or on the next page, has another: that is how two equal
+    lines of different statements are told apart. ``None`` for a statement with no balance."""
+    if statement.opening is not None:
+        running = statement.opening.amount
+        out: list[Cents | None] = []
+        for line in statement.lines:
+            out.append(running)
+            running += line.amount
+        return out
+    if statement.closing is not None:
+        running = statement.closing.amount
+        back: list[Cents | None] = []
+        for line in reversed(statement.lines):
+            running -= line.amount
+            back.append(running)
+        return back[::-1]
+    return [None] * len(statement.lines)
+
+
+class Twin(Enum):
+    """What a stored line with the same identity is to a line being read."""
+
+    SAME = "same"  # this very line (a redelivery) or the same transaction in another statement
+    OTHER = "other"  # an identical transfer of another statement: a transaction of its own
+    UNKNOWN = "unknown"  # no balance on one side (or a line stored before places were kept)
+
+
+def twin_of(
+    stored_place: str | None,
+    stored_before: int | None,
+    place: str,
+    before: int | None,
+) -> Twin:
+    """Compare a stored line with a line of the same identity by where each sits: the same
+    place (statement and occurrence) is the same line; else the balance before each says
+    whether it is the same transaction (an overlapping statement) or another one."""
+    if stored_place == place:
+        return Twin.SAME
+    if stored_before is None or before is None:
+        return Twin.UNKNOWN
+    return Twin.SAME if stored_before == before else Twin.OTHER
 
 
 def statements_as_dict(statements: list[Statement]) -> dict[str, object]:

@@ -233,8 +233,86 @@ def _check(scan: _Scan) -> list[_Field]:
             )
         if f.tag == "61":
             seen_61 = True
+        if f.tag in BALANCES:
+            _one_line_balance(scan, f)
         kept.append(f)
     return kept
+
+
+BALANCES = {"60F", "60M", "62F", "62M", "64", "65"}
+
+
+def _one_line_balance(scan: _Scan, f: _Field) -> None:
+    """A balance is one line (SWIFT ``1!a6!n3!a15d``): lines after it up to the next tag are
+    no part of its amount (joined, "100,00" and "2. volgende voorbeeld" read as 100,002).
+    A next message's header (``ABNANL2A``, ``940``) and blank lines are dropped; other text
+    (ABN AMRO's documentation numbers its examples there) is reported, not read."""
+    extra = [
+        (n, x.strip())
+        for n, x in enumerate(f.lines[1:], start=f.line + 1)
+        if x.strip() and _PREAMBLE.match(x.strip()) is None
+    ]
+    f.lines = f.lines[:1]
+    if extra:
+        n, text = extra[0]
+        scan.warnings.append((n, f"text after the balance :{f.tag}: not read ({text[:60]!r})"))
+
+
+# what each frame field holds, for a refusal a person can act on: (name, what is expected)
+_FRAME_WORDS = {
+    "20": ("transaction reference", "up to 16 characters"),
+    "21": ("related reference", "up to 16 characters"),
+    "25": ("account identification", "the account number or IBAN, optionally its currency"),
+    "28": ("statement number", "a number, optionally /sequence number, e.g. 00012/001"),
+    "28C": ("statement number", "a number, optionally /sequence number, e.g. 00012/001"),
+    "13": ("date and time", "YYMMDDhhmm"),
+    "13D": ("date and time", "YYMMDDhhmm and the UTC offset"),
+    "34F": ("floor limit", "the currency, an optional D or C and the amount"),
+    "90C": ("sum of credits", "the number of entries, the currency and the amount"),
+    "90D": ("sum of debits", "the number of entries, the currency and the amount"),
+}
+_BALANCE_WORDS = (
+    "balance",
+    "C or D, the date YYMMDD, the currency and the amount with one decimal comma, "
+    "e.g. C250320EUR100,00",
+)
+_BALANCE_AMOUNT = re.compile(r"^[CD]\d{6}[A-Z]{3}(\d[\d,]*)$")
+
+
+def _check_frame(fields: list[_Field]) -> None:
+    """Every field of the statement frame read with mt-940's own pattern for its tag before
+    the library sees the file: a field it cannot read is refused with its line, the field's
+    name and what it should hold (the library would log its pattern and raise with an
+    object's repr); a balance amount with more than two decimals too."""
+    for f in fields:
+        if f.tag in ("61", "86", "NS"):
+            continue
+        value = _frame_value(f)
+        digits = f.tag.rstrip("CDFM")
+        tag = mt940.tags.TAG_BY_ID.get(f.tag) or (
+            mt940.tags.TAG_BY_ID.get(int(digits)) if digits.isdigit() else None
+        )
+        name, expected = (
+            _BALANCE_WORDS
+            if f.tag in BALANCES
+            else _FRAME_WORDS.get(f.tag, (f"field :{f.tag}:", "what SWIFT MT940 defines for it"))
+        )
+        if tag is not None and tag.re.match(value) is None:
+            raise StatementError(
+                f":{f.tag}: {name} {value[:40]!r} not understood (expected {expected})",
+                line=f.line,
+                field=f.tag,
+            )
+        amount = _BALANCE_AMOUNT.match(value) if f.tag in BALANCES else None
+        if amount is not None and (
+            amount.group(1).count(",") != 1 or len(amount.group(1).split(",")[1]) > 2
+        ):
+            raise StatementError(
+                f":{f.tag}: {name} amount {amount.group(1)!r} is not an amount Inning can "
+                "book (digits, one decimal comma, at most two decimals)",
+                line=f.line,
+                field=f.tag,
+            )
 
 
 def _frame_text(fields: list[_Field]) -> str:
@@ -246,11 +324,15 @@ def _frame_text(fields: list[_Field]) -> str:
     for f in fields:
         if f.tag in ("61", "86", "NS"):
             continue
-        lines = f.lines
-        if f.tag in STRUCTURAL:
-            lines = ["".join(x.strip() for x in lines)]
-        out.append(f":{f.tag}:" + "\n".join(lines))
+        out.append(f":{f.tag}:" + _frame_value(f))
     return "\n".join(out) + "\n"
+
+
+def _frame_value(f: _Field) -> str:
+    """A frame field's value as mt-940 reads it: a structural field's lines joined."""
+    if f.tag in STRUCTURAL:
+        return "".join(x.strip() for x in f.lines)
+    return "\n".join(f.lines)
 
 
 def _value_61(f: _Field, bank: str | None) -> str:
@@ -470,11 +552,16 @@ def parse_mt940(data: bytes) -> list[Statement]:
     blocks, count_61 = _blocks(fields)
     # each :61: read first, so a broken one is refused with its line before the library sees it
     raws = [[_read_61_at(tag, f, bank) for f, _ in block.txs] for block in blocks]
+    _check_frame(fields)
     try:
         parsed = mt940.parse_statements(_frame_text(fields), options=_OPTIONS)
     except Exception as exc:
+        # no library object's repr in a refusal a person reads
+        said = re.sub(
+            r"<[\w.]+ object at 0x[0-9a-fA-F]+>", "a field", str(exc.args[0] if exc.args else exc)
+        )
         raise StatementError(
-            f"the file does not parse as MT940: {str(exc).splitlines()[0][:200]}"
+            f"the file does not parse as MT940: {said.splitlines()[0][:200] if said else type(exc).__name__}"
         ) from exc
     if len(parsed) != len(blocks):
         raise StatementError(
@@ -524,7 +611,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 ) from exc
             if f86 is not None and raw86.strip() and not any(
                 (details.remittance, details.reference, details.counterparty_name,
-                 details.counterparty_iban, details.end_to_end_id, details.return_reason)
+                 details.counterparty_iban, details.end_to_end_id, details.return_reason,
+                 details.batch_id)
             ):  # fmt: skip
                 # the bank sent text and nothing of it was read (a dialect Inning does not
                 # know, or a quirk): say so, for a person to look at. A payer without a
