@@ -99,6 +99,9 @@ def agency_actions(desk: Desk, rest: list[str]) -> ApiResponse:
                 return _post_one(desk, item)
             return _one(desk, item)
         case [action_id, "files", name] if desk.req.method == "GET":
+            # the payout file and every client's statement: what the API gives only with the
+            # settlement permission, reads too (attack8 finding 5)
+            desk.require_agency(Action.MANAGE_SETTLEMENTS)
             item = desk.services.action_desk.get(scope_of(desk), action_id)
             run_id = str(item.detail.get("run_id") or "")
             if item.kind != RUN or not run_id:
@@ -149,8 +152,11 @@ def _do(desk: Desk, action_id: str, *, bulk: bool = True) -> bool:
     try:
         if desk.field("do") == "resolve":
             if _is_run(desk, action_id):
-                if bulk:
-                    return False  # a run is approved on its own page, its figures in sight
+                if bulk or not _may_settle(desk):
+                    # a run is approved on its own page, its figures in sight, and closed
+                    # only by whom may approve it: closed by anyone else, the item would leave
+                    # the admins' list and the clients' money wait unpaid (attack8 finding 5)
+                    return False
                 note = f"closed without approving: {note}" if note else "closed without approving"
             service.resolve(scope_of(desk), action_id, note or "resolved", desk.principal.key_id)
         elif desk.field("do") == "assign-me":
@@ -171,14 +177,14 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
         error=status >= 400, item=item, detail=item.detail, run=_run(desk, item), **_words(desk),
-        may_work=_may_work(desk),
+        may_work=_may_work(desk) and (item.kind != RUN or _may_settle(desk)),
     )  # fmt: skip
 
 
 def _run(desk: Desk, item: ActionItem) -> dict[str, object] | None:
     """The run of a settlement item, with its statements and files, for checking before it
     is approved (None for another kind, or a run no longer there)."""
-    if item.kind != RUN or not item.detail.get("run_id"):
+    if item.kind != RUN or not item.detail.get("run_id") or not _may_settle(desk):
         return None
     try:
         run, settlements = desk.services.settlements.run(desk.agency_id, str(item.detail["run_id"]))

@@ -75,6 +75,24 @@ def test_without_the_settlement_permission_the_run_is_not_approved(world, tenant
         world.services.settlements.run("agency-a", run.run_id)[0].status
         is RunStatus.AWAITING_APPROVAL
     )
+    # nor are its files read or its item closed by whom may not approve it (attack8 #5: the
+    # payout file and every client's statement were downloaded, the item closed unpaid)
+    (st,) = world.services.settlements.run("agency-a", run.run_id)[1]
+    for name in ("pain.001.xml", f"{st.settlement_id}.pdf", f"{st.settlement_id}.csv"):
+        assert person.get(f"/agency-actions/{run.action_id}/files/{name}").status == 403
+    assert "pain.001.xml" not in page.encoded().decode()
+    assert not any('value="resolve"' in f for f in forms_of(page))
+    closed = person.post(
+        f"/agency-actions/{run.action_id}", {"csrf": csrf_of(page), "do": "resolve"}
+    )
+    assert closed.status == 409
+    listed = person.get("/agency-actions")
+    bulk = person.post(
+        "/agency-actions", {"csrf": csrf_of(listed), "do": "resolve", "id": run.action_id}
+    )
+    assert bulk.status == 409
+    scope = agency_scope("agency-a")
+    assert world.services.repos.actions.get(scope, run.action_id)[0].status is ActionStatus.OPEN
 
 
 def test_ticking_the_run_off_is_no_approval(world, tenants):
