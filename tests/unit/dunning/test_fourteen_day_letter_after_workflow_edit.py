@@ -76,3 +76,29 @@ def test_a_letter_never_sent_after_an_edit_starts_no_costs_term(world, edit):
     items = [i["title"] for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
              if i["kind"] == "delivery_failure"]  # fmt: skip
     assert len(items) == 1 and "costs term is cleared" in items[0]
+
+
+def test_a_letter_queued_before_the_mark_existed_is_found_by_its_step(world):
+    """A letter queued before this release has no mark: its key names its step by the number
+    it had, which is the id its step was given; an edit through the editor keeps that id."""
+    from dataclasses import replace
+
+    a, client = _world(
+        world, datetime(2025, 12, 1, 6, 0, tzinfo=UTC), "2025-12-01", letter_by="letter"
+    )
+    messaging = world.services.messaging
+    messaging.senders = {**messaging.senders, Channel.LETTER: _Refusing()}
+    _mornings(world, client, date(2025, 12, 4), date(2025, 12, 4))
+    [(message, etag)] = messaging.outbox.with_prefix(client.client_id, "dun|D1|")
+    assert message.key.startswith("dun|D1|w|0|")  # the letter is the workflow's first step
+    old = {
+        k: v
+        for k, v in message.extra.items()
+        if k not in ("fourteen_day_letter", "step_name", "template")
+    }
+    messaging.outbox.save(replace(message, extra=old), etag)
+    _edit(a, EDITS["step in front"]("letter"))
+    for _ in range(10):
+        messaging.deliver(client.client_id, message.key)
+    claim = a.call("GET", f"{BASE}/F1/claim", on="2026-02-01").body
+    assert claim.get("costs_owed_from") is None and claim["open"]["costs"] == "0.00"
