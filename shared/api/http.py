@@ -56,6 +56,12 @@ class ConflictError(ApiError):
     status, code = 409, "conflict"
 
 
+class PreconditionFailedError(ApiError):
+    """An ``If-Match`` that no longer matches: someone changed the resource since it was read."""
+
+    status, code = 412, "precondition_failed"
+
+
 class PayloadTooLarge(ApiError):
     status, code = 413, "payload_too_large"
 

@@ -122,6 +122,7 @@ class RenderedOut(BaseModel):
 
 
 class WorkflowStepOut(BaseModel):
+    id: str = Field(description="The step's id: stays the same when steps are moved")
     name: str
     channel: str
     offset_days: int
@@ -140,6 +141,9 @@ class WorkflowOut(BaseModel):
     name: str
     active: bool
     steps: list[WorkflowStepOut]
+    etag: str = Field(
+        "", description="The version read; send it as If-Match with a PUT or an activation"
+    )
 
 
 class WorkflowCopiedOut(BaseModel):

@@ -11,7 +11,13 @@ from datetime import UTC, date, datetime
 from shared.api import schemas
 from shared.api.common import cents_text, principal, require_admin, require_agency, validate_body
 from shared.api.documents import list_of
-from shared.api.http import ApiResponse, BadRequest, Unprocessable
+from shared.api.http import (
+    ApiResponse,
+    BadRequest,
+    NotFoundError,
+    PreconditionFailedError,
+    Unprocessable,
+)
 from shared.api.responses import (
     ClientRunOut,
     DebtorPausedOut,
@@ -38,7 +44,7 @@ from shared.domain.money import cents_from_decimal
 from shared.domain.parties import DebtorKind
 from shared.domain.spreadsheet import csv_cell
 from shared.services.container import Services
-from shared.services.dunning_setup import NotActivatable
+from shared.services.dunning_setup import NotActivatable, SavedWorkflow, WorkflowChanged
 from shared.services.errors import NotFound
 
 
@@ -48,17 +54,28 @@ def _step(s: schemas.StepIn) -> Step:
         templates=dict(s.templates), min_open_amount=cents_from_decimal(s.min_open_amount) if s.min_open_amount else 0,
         debtor_kinds=frozenset(DebtorKind(k) for k in s.debtor_kinds),
         fallback=StepChannel(s.fallback) if s.fallback else None, letter_by=StepChannel(s.letter_by),
+        step_id=s.id or "",
     )  # fmt: skip
 
 
-def _workflow_out(w: Workflow) -> dict[str, object]:
+def _workflow_out(w: Workflow, etag: str = "") -> dict[str, object]:
     """Every field a step is saved with, so that what is read can be put back unchanged."""
-    return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active,
-            "steps": [{"name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
+    return {"workflow_id": w.workflow_id, "name": w.name, "active": w.active, "etag": etag,
+            "steps": [{"id": s.step_id, "name": s.name, "channel": s.channel.value, "offset_days": s.offset_days, "offset_from": s.offset_from.value,
                        "templates": dict(s.templates), "fallback": s.fallback.value if s.fallback else None,
                        "min_open_amount": cents_text(s.min_open_amount) if s.min_open_amount else None,
                        "debtor_kinds": sorted(k.value for k in s.debtor_kinds), "letter_by": s.letter_by.value}
                       for s in w.steps]}  # fmt: skip
+
+
+def _if_match(ctx: Context) -> str | None:
+    """The version the caller read (``If-Match``); none or ``*``: whatever is stored."""
+    value = (ctx.request.header("If-Match") or "").strip()
+    return None if value in ("", "*") else value
+
+
+def _saved(saved: SavedWorkflow) -> ApiResponse:
+    return ApiResponse(body=_workflow_out(saved.workflow, saved.etag), headers={"ETag": saved.etag})
 
 
 def register(router: Router, services: Services) -> None:
@@ -104,33 +121,43 @@ def register(router: Router, services: Services) -> None:
         client = client_of(ctx)
         body = validate_body(ctx.request, schemas.WorkflowIn)
         # a changed workflow must be activated again
-        workflow = services.dunning_setup.save_workflow(
-            client, ctx.params["workflow"], body.name, [_step(s) for s in body.steps]
-        )
-        return ApiResponse(body=_workflow_out(workflow))
+        try:
+            saved = services.dunning_setup.save_workflow(
+                client, ctx.params["workflow"], body.name, [_step(s) for s in body.steps],
+                etag=_if_match(ctx),
+            )  # fmt: skip
+        except WorkflowChanged as exc:
+            raise PreconditionFailedError(str(exc)) from None
+        return _saved(saved)
 
     def list_workflows(ctx: Context) -> ApiResponse:
+        rows = repo.workflow_rows(client_of(ctx).client_id)
         return ApiResponse(
-            body={
-                "items": [
-                    _workflow_out(w)
-                    for _, w in sorted(repo.workflows(client_of(ctx).client_id).items())
-                ]
-            }
+            body={"items": [_workflow_out(w, e) for _, (w, e) in sorted(rows.items())]}
         )
+
+    def get_workflow(ctx: Context) -> ApiResponse:
+        found = repo.workflow(client_of(ctx).client_id, ctx.params["workflow"])
+        if found is None:
+            raise NotFoundError(f"workflow {ctx.params['workflow']} not found")
+        return ApiResponse(body=_workflow_out(*found), headers={"ETag": found[1]})
 
     def activate(ctx: Context) -> ApiResponse:
         client = client_of(ctx)
         try:
-            active = services.dunning_setup.activate_workflow(client, ctx.params["workflow"])
+            active = services.dunning_setup.activate_workflow(
+                client, ctx.params["workflow"], etag=_if_match(ctx)
+            )
         except NotFound as exc:
             raise BadRequest(str(exc)) from None
+        except WorkflowChanged as exc:
+            raise PreconditionFailedError(str(exc)) from None
         except NotActivatable as exc:
             raise Unprocessable(
                 "the workflow cannot be activated",
                 details=[{"field": "steps", "message": e} for e in exc.errors],
             ) from None
-        return ApiResponse(body=_workflow_out(active))
+        return _saved(active)
 
     def copy(ctx: Context) -> ApiResponse:
         agency = require_agency(ctx)
@@ -307,6 +334,11 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.WorkflowIn,
             response=WorkflowOut,
+            errors={412: "If-Match: the workflow was changed since that version was read"},
+            description="Send the `etag` read as `If-Match`: a save over a version someone else "
+            "saved meanwhile is refused (412), not silently undone. Steps keep their `id` (see "
+            "StepIn.id): debtors in flight stay at the step they took when steps are inserted, "
+            "removed or moved.",
             example={
                 "name": "Standaard",
                 "steps": [
@@ -328,6 +360,15 @@ def register(router: Router, services: Services) -> None:
             response=list_of(WorkflowOut),
         ),
         Route(
+            "GET",
+            base + "/workflows/{workflow}",
+            get_workflow,
+            "One workflow, with its ETag (send it as If-Match to save over this version)",
+            tag,
+            response=WorkflowOut,
+            errors={404: "No such workflow"},
+        ),
+        Route(
             "POST",
             base + "/workflows/{workflow}/activate",
             activate,
@@ -336,6 +377,7 @@ def register(router: Router, services: Services) -> None:
             response=WorkflowOut,
             errors={
                 400: "No such workflow",
+                412: "If-Match: the workflow was changed since that version was read",
                 422: "A step lacks a template or a 14-day letter its legal parts",
             },
         ),

@@ -477,6 +477,14 @@ class TemplateIn(Strict):
 
 
 class StepIn(Strict):
+    id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="The step's id as read (GET): kept, so that the invoices in flight stay at "
+        "the step they took wherever it moves; left out, a step the same as one of the old "
+        "workflow (same settings, else same name and channel) keeps that one's id, another "
+        "is a new step",
+    )
     name: str = Field(min_length=1, max_length=100)
     channel: Literal[
         "email",

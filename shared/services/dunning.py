@@ -42,13 +42,17 @@ from shared.domain.dunning.workflow import (
     DunningState,
     PlannedMessage,
     SegmentRule,
+    Step,
     StepChannel,
     Workflow,
     assign_workflow,
     blocked,
     next_check,
+    placed,
     plan_debtor,
     resolve_channel,
+    step_by_id,
+    trail_of,
 )
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceRuleError
@@ -335,7 +339,9 @@ class DunningService:
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
-        states = [(i, _state(i, letters.get(i.number), owed.get(i.number))) for i in dunned]
+        states = [
+            (i, _state(i, letters.get(i.number), owed.get(i.number), workflow)) for i in dunned
+        ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         figures: dict[str, ClaimFigures] | None = None
         if planned and not client.client_bears_costs:
@@ -365,7 +371,7 @@ class DunningService:
         moves: list[tuple[str | None, str | None]] = []
         for number in touched:
             inv = fresh.get(number)
-            state = _state(inv, letters.get(number), owed.get(number)) if inv else None
+            state = _state(inv, letters.get(number), owed.get(number), workflow) if inv else None
             check = (
                 next_check(workflow, inv, state, debtor, open_total, today)
                 if inv and state and number not in held
@@ -440,7 +446,7 @@ class DunningService:
             template = templates.get(template_id or "")
             if template is None:
                 raise Invalid(f"step {step.name} has no template for {language}")
-            prefix = step_key_prefix(debtor.number, workflow.workflow_id, planned.step_index)
+            prefix = step_key_prefix(debtor.number, workflow.workflow_id, step.step_id)
             fresh = planned.invoice_numbers
             cancelled: set[str] = set()
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
@@ -472,18 +478,21 @@ class DunningService:
                     if refused:
                         raise Invalid(f"step {step.name}: {refused}")
                 if before is None:
-                    before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from)]
-                                         for i in shown})  # fmt: skip
+                    before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from),
+                                                    list(trail_of(i))] for i in shown})  # fmt: skip
                 extra = {BEFORE: before, PLANNED_ON: today.isoformat(),
                          DEMANDED: demanded(shown, self.repos.store, client.client_id,
-                                            debtor.number, costs_owed_from)}  # fmt: skip
+                                            debtor.number, costs_owed_from),
+                         # what the message is, whatever later edits do to the workflow
+                         FOURTEEN_DAY: "1" if step.channel is StepChannel.FOURTEEN_DAY_LETTER else "0",
+                         STEP_NAME: step.name, TEMPLATE: template_id or ""}  # fmt: skip
                 if dated_on is not None:
                     extra[DATED_ON] = dated_on.isoformat()
                 self._send(client, debtor, planned, key, rendered, context, letter_day, extra=extra)
         # a re-planned 14-day letter keeps the day it went out: the steps after it count from it
         step_on = letter_day if step.channel is StepChannel.FOURTEEN_DAY_LETTER else today
         for invoice in invoices:
-            self._advance(client.client_id, invoice.number, planned.step_index, step_on, costs_owed_from,
+            self._advance(client.client_id, invoice.number, workflow, planned, step_on, costs_owed_from,
                           handed_over=client.agency_id if step.channel is StepChannel.HANDOVER else None)  # fmt: skip
 
     def _send(
@@ -598,7 +607,7 @@ class DunningService:
         """A staff task, once: a retried run (even days later) finds the first attempt's id
         and time, and writes the same item and log entry (a second insert is a no-op)."""
         now = self.clock.now()
-        what = f"task|{step_key_prefix(encode(debtor.number), workflow.workflow_id, planned.step_index)}"
+        what = f"task|{step_key_prefix(encode(debtor.number), workflow.workflow_id, planned.step.step_id)}"
         first = self.repos.dunning.claim_value(
             client.client_id, (what + _digest(planned.invoice_numbers))[:400],
             {"ActionId": time_ordered_id(now), "At": now},
@@ -625,16 +634,23 @@ class DunningService:
         self,
         client_id: str,
         number: str,
-        step_index: int,
+        workflow: Workflow,
+        planned: PlannedMessage,
         today: date,
         costs_owed_from: date | None,
         handed_over: str | None,
     ) -> None:
+        """The invoice has taken the planned step: its place and its trail of step ids."""
+        step_id = planned.step.step_id
         for _ in range(5):
             stored = self.repos.invoices.get(client_id, number)
-            if stored is None or stored.invoice.dunning_step >= step_index:
-                return  # gone, or another run got there first
-            updated = replace(stored.invoice, dunning_step=step_index, dunning_step_on=today,
+            if stored is None:
+                return
+            trail = trail_of(stored.invoice)
+            if step_id in trail or placed(workflow, trail) >= planned.step_index:
+                return  # another run got there first
+            updated = replace(stored.invoice, dunning_step=planned.step_index, dunning_step_on=today,
+                              dunning_trail=(*trail, step_id)[-MAX_TRAIL:],
                               costs_owed_from=costs_owed_from or stored.invoice.costs_owed_from,
                               handed_over_to=handed_over or stored.invoice.handed_over_to)  # fmt: skip
             try:
@@ -923,17 +939,18 @@ class DunningService:
         head = f"dun|{debtor_number}|"
         if not message.key.startswith(head):
             return None
-        workflow_id, index, _ = message.key[len(head) :].rsplit("|", 2)
-        if not index.isdigit():
+        workflow_id, step_id, _ = message.key[len(head) :].rsplit("|", 2)
+        if not step_id:
             return None
-        step_index = int(index)
-        self._rewind(message, step_index, [n for n in message.invoice_numbers if n not in numbers])
+        self._rewind(message, step_id, [n for n in message.invoice_numbers if n not in numbers])
         if not numbers:
             return None
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
-        step = workflow.steps[step_index] if workflow and step_index < len(workflow.steps) else None
+        # the step by its id: where an edit put it since, it is still this message's step
+        at = step_by_id(workflow, step_id) if workflow else None
+        step_index, step = at if at else (-1, None)
         channel = None
         if found_client is not None and found_debtor is not None and step is not None:
             channel = resolve_channel(step, found_debtor[0], found_client[0].channels_off)
@@ -946,7 +963,7 @@ class DunningService:
             or channel is None
             or step.channel in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
         ):
-            self._rewind(message, step_index, numbers)
+            self._rewind(message, step_id, numbers)
             return None
         client, debtor = found_client[0], found_debtor[0]
         stored = self.repos.invoices.get_many(client_id, list(numbers))
@@ -1002,9 +1019,9 @@ class DunningService:
                 moved.append(number)  # money may have gone to costs that were not owed yet
         if moved:
             self.ledger.restate_terms(client_id, moved)
-        index = _step_index(message)
-        if index is not None:
-            self.step_taken_on(client_id, message.invoice_numbers, index, letter.planned_on, day)
+        step_id = _step_id(message)
+        if step_id is not None:
+            self.step_taken_on(client_id, message.invoice_numbers, step_id, letter.planned_on, day)
         if redated:
             content, shown = self._rendered_again(message, day, term)
             self.messaging.replace_content(message, content)
@@ -1014,9 +1031,9 @@ class DunningService:
                      letter.planned_on, day)  # fmt: skip
         return replace(message, extra=extra)
 
-    def step_taken_on(self, client_id: str, numbers: Sequence[str], index: int, since: date,
+    def step_taken_on(self, client_id: str, numbers: Sequence[str], step_id: str, since: date,
                       day: date) -> None:  # fmt: skip
-        """The invoices at step ``index`` taken on ``day`` (the day a 14-day letter goes out)
+        """The invoices whose last step is ``step_id``, taken on ``day`` (the day a 14-day letter goes out)
         in place of a day from ``since`` before it (the planned day, an earlier date of the
         letter): the steps after a 14-day letter count from the letter as sent, never from a
         day it did not go out (letters8). An invoice moved on since (a later step, a person)
@@ -1029,7 +1046,7 @@ class DunningService:
                 if (
                     stored is None
                     or inv is None
-                    or inv.dunning_step != index
+                    or trail_of(inv)[-1:] != (step_id,)
                     or inv.dunning_step_on is None
                     or not since <= inv.dunning_step_on < day
                 ):
@@ -1048,14 +1065,16 @@ class DunningService:
         it can no longer be (the client, debtor, workflow or template is gone): the job fails
         and its failure takes the term off, on the list for a person."""
         client_id, debtor_number = message.client_id, message.debtor_number or ""
-        workflow_id, index, _ = message.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
+        workflow_id, step_id, _ = message.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
-        if found_client is None or found_debtor is None or workflow is None:
-            raise Invalid(f"14-day letter {message.key}: its client, debtor or workflow is gone")
+        if found_client is None or found_debtor is None:
+            raise Invalid(f"14-day letter {message.key}: its client or debtor is gone")
         client, debtor = found_client[0], found_debtor[0]
-        step = workflow.steps[int(index)]
+        # its step by id (an edit may have moved it); one removed since, as the run made it
+        at = step_by_id(workflow, step_id) if workflow else None
+        index, step = at if at else (-1, _made_as(message, debtor.language.value))
         stored = self.repos.invoices.get_many(client_id, list(message.invoice_numbers))
         invoices = [stored[n].invoice for n in message.invoice_numbers if n in stored]
         ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
@@ -1068,13 +1087,13 @@ class DunningService:
         refused = vat_parts_missing(template, rendered, context)
         if refused:
             raise Invalid(f"step {step.name}: {refused}")
-        planned = PlannedMessage(debtor_number, int(index), step, step.channel,
+        planned = PlannedMessage(debtor_number, index, step, step.channel,
                                  tuple(i.number for i in invoices))  # fmt: skip
         _, content = self._compose(client, debtor, planned, message.channel, message.key,
                                    rendered, context, day)  # fmt: skip
         return content, invoices
 
-    def _rewind(self, message: OutboundMessage, index: int, numbers: Sequence[str]) -> None:
+    def _rewind(self, message: OutboundMessage, step_id: str, numbers: Sequence[str]) -> None:
         """Invoices of a reminder closed unsent that stay open (held by a plan, paused,
         disputed, promised): back where they stood before it was planned. The run advanced
         them to its step (a 14-day letter also set when costs are owed) when it queued the
@@ -1093,15 +1112,17 @@ class DunningService:
                 if stored is None:
                     break
                 inv = stored.invoice
+                trail = trail_of(inv)
                 if (
                     inv.status in CLOSED
-                    or inv.dunning_step != index
+                    or trail[-1:] != (step_id,)
                     or inv.dunning_step_on is None
                     or not planned_on <= inv.dunning_step_on <= dated_on
                 ):
                     break  # settled, or moved on since (another step, a person)
                 back = replace(inv, dunning_step=int(was[0]), dunning_step_on=_day(was[1]),
-                               costs_owed_from=_day(was[2]))  # fmt: skip
+                               costs_owed_from=_day(was[2]),
+                               dunning_trail=tuple(was[3]) if len(was) > 3 else trail[:-1])  # fmt: skip
                 try:
                     self.repos.invoices.save(back, stored)
                 except TransactionFailed:
@@ -1136,10 +1157,12 @@ def arranged_holds(inv: Invoice) -> list[tuple[str, tuple[date, date | None]]]:
     return holds
 
 
-def step_key_prefix(debtor_number: str, workflow_id: str, step_index: int) -> str:
+def step_key_prefix(debtor_number: str, workflow_id: str, step_id: str) -> str:
     """Outbox keys of one debtor's messages at one step. No date in it: a message written
-    before a failure is found again on the next day's run (one reminder per step, never two)."""
-    return f"dun|{debtor_number}|{workflow_id}|{step_index}|"
+    before a failure is found again on the next day's run (one reminder per step, never two).
+    The step by its id, not its place: an edit that moves it keeps its messages (a step
+    stored before ids had its place as id, so the keys written then still name it)."""
+    return f"dun|{debtor_number}|{workflow_id}|{step_id}|"
 
 
 def _digest(invoice_numbers: tuple[str, ...]) -> str:
@@ -1148,13 +1171,19 @@ def _digest(invoice_numbers: tuple[str, ...]) -> str:
 
 
 def _state(
-    invoice: Invoice, letter_sent_on: date | None = None, costs_owed_from: date | None = None
+    invoice: Invoice,
+    letter_sent_on: date | None = None,
+    costs_owed_from: date | None = None,
+    workflow: Workflow | None = None,
 ) -> DunningState:
     """``letter_sent_on``: the 14-day letter the client sent itself; ``costs_owed_from``: the
-    claim's (its terms, from the ledger), else the invoice's own (set by our 14-day letter)."""
+    claim's (its terms, from the ledger), else the invoice's own (set by our 14-day letter);
+    ``workflow``: the one it is in, where its trail of steps places it (``placed``)."""
+    trail = trail_of(invoice)
     return DunningState(
-        invoice.dunning_step, invoice.dunning_step_on, invoice.paused_until, invoice.promise_until,
-        costs_owed_from or invoice.costs_owed_from, letter_sent_on,
+        placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
+        invoice.paused_until, invoice.promise_until, costs_owed_from or invoice.costs_owed_from,
+        letter_sent_on, frozenset(trail),
     )  # fmt: skip
 
 
@@ -1237,6 +1266,21 @@ DATED_ON = "dated_on"  # a 14-day letter sent later than planned: the day it wen
 # letter the key of the failed one, on the failed one the new letter's
 AGAIN_OF = "again_of"
 SENT_AGAIN = "sent_again"
+# what the message is, kept from when it was made (an edit of the workflow may move or remove
+# its step meanwhile: failure8 #1): "1" for a 14-day letter; its step's name and template
+FOURTEEN_DAY = "fourteen_day_letter"
+STEP_NAME = "step_name"
+TEMPLATE = "template"
+MAX_TRAIL = 60  # steps an invoice remembers (a workflow has at most 30)
+
+
+def _made_as(message: OutboundMessage, language: str) -> Step:
+    """The 14-day letter step a waiting message was made from, once its step is removed."""
+    template = message.extra.get(TEMPLATE)
+    if message.extra.get(FOURTEEN_DAY) != "1" or not template:
+        raise Invalid(f"14-day letter {message.key}: its workflow step is gone")
+    name = message.extra.get(STEP_NAME) or "Veertiendagenbrief"
+    return Step(name, StepChannel.FOURTEEN_DAY_LETTER, 0, templates={language: template})
 
 
 def _iso(day: date | None) -> str | None:
@@ -1247,11 +1291,12 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _step_index(message: OutboundMessage) -> int | None:
-    """The workflow step a dunning message is (its key ``dun|<debtor>|<workflow>|<step>|…``)."""
+def _step_id(message: OutboundMessage) -> str | None:
+    """The id of the workflow step a dunning message is (its key
+    ``dun|<debtor>|<workflow>|<step id>|…``; a step stored before ids has its place as id)."""
     head = f"dun|{message.debtor_number or ''}|"
     parts = message.key[len(head) :].rsplit("|", 2) if message.key.startswith(head) else []
-    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+    return parts[1] if len(parts) == 3 and parts[1] else None
 
 
 def _planned_on(message: OutboundMessage) -> date:

@@ -23,10 +23,12 @@ from shared.domain.dunning.workflow import (
     StepChannel,
     Workflow,
     activation_errors,
+    with_step_ids,
 )
 from shared.domain.parties import Client
+from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
-from shared.services.errors import Invalid, NotFound
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 
 
@@ -38,6 +40,26 @@ class Problem:
     part: str
     line: int | None
     reason: str
+
+
+@dataclass(frozen=True)
+class SavedWorkflow:
+    """A workflow as saved, and the ETag a next edit saves under."""
+
+    workflow: Workflow
+    etag: str
+
+
+class WorkflowChanged(ConflictingUpdate):
+    """Someone saved the workflow since the editor read it: the edit is not saved over theirs
+    (the API answers 412, the console shows the newer version beside the person's rows)."""
+
+    def __init__(self, workflow_id: str) -> None:
+        super().__init__(
+            f"workflow {workflow_id} was changed by someone else since it was read; read it "
+            "again and make the change on that version"
+        )
+        self.workflow_id = workflow_id
 
 
 class NotActivatable(Invalid):
@@ -185,11 +207,20 @@ class DunningSetup:
         steps: list[Step],
         *,
         activate: bool = False,
-    ) -> Workflow:
+        etag: str | None = None,
+    ) -> SavedWorkflow:
         """Create or replace a workflow. Kept inactive (a changed workflow is checked again
         before it runs), or with ``activate`` checked first and kept active, so that a running
         workflow is never left stopped by an edit that does not pass: NotActivatable, and
-        nothing is saved."""
+        nothing is saved.
+
+        Each step keeps its id (``with_step_ids``: given, or the old step it is the same as):
+        the invoices in flight stay at the step they took, wherever the edit put it (README,
+        "Editing a running workflow"). ``etag``: the version the editor read ("": none, a new
+        workflow); saved only over that one (WorkflowChanged when someone saved since: nothing
+        is lost silently). Without
+        it, saved over what this call read (a write between the read and the save is read
+        again, never overwritten unseen)."""
         workflow_id, name = workflow_id.strip(), name.strip()
         if not workflow_id or len(workflow_id) > 100 or not workflow_id.isprintable():
             raise Invalid(
@@ -201,20 +232,49 @@ class DunningSetup:
             raise Invalid(f"a workflow has 1 to {MAX_STEPS} steps", "steps")
         for n, step in enumerate(steps, 1):
             _check_step(n, step)
-        workflow = Workflow(workflow_id, name, tuple(steps), active=False)
-        if activate:
-            workflow = self._checked_active(client, workflow)
-        self.repos.dunning.save_workflow(client.client_id, workflow)
-        return workflow
+        ids = [s.step_id for s in steps if s.step_id]
+        if len(ids) != len(set(ids)):
+            raise Invalid("two steps have the same id", "steps")
+        for _ in range(5):
+            found = self.repos.dunning.workflow(client.client_id, workflow_id)
+            if etag is not None and (found[1] if found else "") != etag:
+                raise WorkflowChanged(workflow_id)  # ("": the editor made a new one)
+            old = found[0].steps if found else ()
+            workflow = Workflow(workflow_id, name, with_step_ids(steps, old), active=False)
+            if activate:
+                workflow = self._checked_active(client, workflow)
+            try:
+                written = self.repos.dunning.save_workflow(
+                    client.client_id, workflow, found[1] if found else None, new=found is None
+                )
+            except (PreconditionFailed, Conflict):
+                if etag is not None:
+                    raise WorkflowChanged(workflow_id) from None
+                continue  # someone saved meanwhile: match the steps to theirs
+            return SavedWorkflow(workflow, written)
+        raise WorkflowChanged(workflow_id)
 
-    def activate_workflow(self, client: Client, workflow_id: str) -> Workflow:
-        """Activate a saved workflow once its checks pass (NotActivatable: why not)."""
-        workflow = self.repos.dunning.workflows(client.client_id).get(workflow_id)
-        if workflow is None:
-            raise NotFound(f"workflow {workflow_id} not found")
-        active = self._checked_active(client, workflow)
-        self.repos.dunning.save_workflow(client.client_id, active)
-        return active
+    def activate_workflow(
+        self, client: Client, workflow_id: str, etag: str | None = None
+    ) -> SavedWorkflow:
+        """Activate a saved workflow once its checks pass (NotActivatable: why not); the
+        version read (or ``etag``'s, WorkflowChanged when it is no longer that one), never one
+        saved meanwhile unseen."""
+        for _ in range(5):
+            found = self.repos.dunning.workflow(client.client_id, workflow_id)
+            if found is None:
+                raise NotFound(f"workflow {workflow_id} not found")
+            if etag is not None and found[1] != etag:
+                raise WorkflowChanged(workflow_id)
+            active = self._checked_active(client, found[0])
+            try:
+                written = self.repos.dunning.save_workflow(client.client_id, active, found[1])
+            except PreconditionFailed:
+                if etag is not None:
+                    raise WorkflowChanged(workflow_id) from None
+                continue
+            return SavedWorkflow(active, written)
+        raise WorkflowChanged(workflow_id)
 
     def _checked_active(self, client: Client, workflow: Workflow) -> Workflow:
         templates = self.repos.dunning.templates(client.client_id)

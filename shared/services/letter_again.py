@@ -26,6 +26,7 @@ from shared.domain.dunning.workflow import (
     PlannedMessage,
     StepChannel,
     resolve_channel,
+    step_by_id,
 )
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
@@ -74,14 +75,13 @@ def send_again(dunning: DunningService, client: Client, key: str, tag: str) -> O
     outbox = dunning.messaging.outbox
     failed = failed_letter(dunning, client.client_id, key)
     debtor_number = failed.debtor_number or ""
-    workflow_id, index_text, _ = failed.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
-    index = int(index_text)
-    new_key = step_key_prefix(debtor_number, workflow_id, index) + _digest(
+    workflow_id, step_id, _ = failed.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
+    new_key = step_key_prefix(debtor_number, workflow_id, step_id) + _digest(
         (*failed.invoice_numbers, f"again|{tag}")
     )
     existing = outbox.get(client.client_id, new_key)
     if existing is None:
-        message = _write(dunning, client, failed, workflow_id, index, new_key)
+        message = _write(dunning, client, failed, workflow_id, step_id, new_key)
     else:
         message = existing[0]
         if not message.status.final:  # written before a failure: its job may be lost
@@ -89,7 +89,7 @@ def send_again(dunning: DunningService, client: Client, key: str, tag: str) -> O
                 message.channel.queue, job_body(client.client_id, new_key)
             )
     if not message.status.final:
-        _take_step(dunning, message, index)
+        _take_step(dunning, message, step_id)
     _mark(dunning, failed, new_key)
     return message
 
@@ -99,13 +99,14 @@ def _write(
     client: Client,
     failed: OutboundMessage,
     workflow_id: str,
-    index: int,
+    step_id: str,
     key: str,
 ) -> OutboundMessage:
     repos = dunning.repos
     client_id, debtor_number = client.client_id, failed.debtor_number or ""
     workflow = repos.dunning.workflows(client_id).get(workflow_id)
-    step = workflow.steps[index] if workflow and index < len(workflow.steps) else None
+    # the step by its id: an edit of the workflow since may have moved it (failure8 #5)
+    index, step = (step_by_id(workflow, step_id) if workflow else None) or (-1, None)
     if step is None or step.channel is not StepChannel.FOURTEEN_DAY_LETTER:
         raise Invalid("the workflow no longer has this 14-day letter's step", field="workflow")
     found = repos.debtors.get(client_id, debtor_number)
@@ -155,7 +156,7 @@ def _write(
     return found_message[0]
 
 
-def _take_step(dunning: DunningService, message: OutboundMessage, index: int) -> None:
+def _take_step(dunning: DunningService, message: OutboundMessage, step_id: str) -> None:
     """The new letter's invoices: its term (those without one: the failure took it off) and
     its step taken today, so the steps after it count from it."""
     letter = as_fourteen_day_letter(dunning.repos, message)
@@ -164,7 +165,7 @@ def _take_step(dunning: DunningService, message: OutboundMessage, index: int) ->
     term = letter.term
     for number in message.invoice_numbers:
         set_term(dunning.repos, message.client_id, number, term, lambda owed: owed is None)
-    dunning.step_taken_on(message.client_id, message.invoice_numbers, index, date.min,
+    dunning.step_taken_on(message.client_id, message.invoice_numbers, step_id, date.min,
                           letter.planned_on)  # fmt: skip
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.messaging_repo import OutboxRepository
-from shared.domain.dunning.workflow import StepChannel
+from shared.domain.dunning.workflow import StepChannel, step_by_id
 from shared.domain.law.fourteen_day_letter import (
     LetterChannel,
     fourteen_day_term,
@@ -45,6 +45,9 @@ PLANNED_ON = "planned_on"  # the day the run advanced them (dunning.PLANNED_ON)
 # the day the letter is dated and went out, when later than planned (contact hours, a
 # mailbox's day limit, a replayed job): its term counts from this day (law7 F6)
 DATED_ON = "dated_on"
+FOURTEEN_DAY = (
+    "fourteen_day_letter"  # "1" on a 14-day letter, "0" on another (dunning.FOURTEEN_DAY)
+)
 _CARRIERS = {Channel.LETTER: LetterChannel.LETTER, Channel.EMAIL: LetterChannel.EMAIL}
 
 
@@ -66,22 +69,28 @@ class FourteenDayLetter:
 def as_fourteen_day_letter(
     repos: Repositories, message: OutboundMessage
 ) -> FourteenDayLetter | None:
-    """The 14-day letter a dunning message was (its key names the workflow and the step:
-    ``dun|<debtor>|<workflow>|<step>|<digest>``), or None for any other message."""
+    """The 14-day letter a dunning message was, or None for any other message. What it is
+    the run wrote on it when it made it (``FOURTEEN_DAY``): a later edit of the workflow
+    (a step put in front of it, moved or removed) changes nothing about the letter that was
+    made (failure8 #1). A message made before that mark names its step in its key
+    (``dun|<debtor>|<workflow>|<step>|<digest>``), looked up by its id in the workflow."""
     head = f"dun|{message.debtor_number or ''}|"
     how = _CARRIERS.get(message.channel)
     planned = message.extra.get(PLANNED_ON)
     if how is None or not planned or not message.key.startswith(head):
         return None
-    parts = message.key[len(head) :].rsplit("|", 2)
-    if len(parts) != 3 or not parts[1].isdigit():
-        return None
-    workflow_id, index = parts[0], parts[1]
-    workflow = repos.dunning.workflows(message.client_id).get(workflow_id)
-    if workflow is None or int(index) >= len(workflow.steps):
-        return None
-    if workflow.steps[int(index)].channel is not StepChannel.FOURTEEN_DAY_LETTER:
-        return None
+    mark = message.extra.get(FOURTEEN_DAY)
+    if mark is not None:
+        if mark != "1":
+            return None
+    else:
+        parts = message.key[len(head) :].rsplit("|", 2)
+        if len(parts) != 3:
+            return None
+        workflow = repos.dunning.workflows(message.client_id).get(parts[0])
+        at = step_by_id(workflow, parts[1]) if workflow else None
+        if at is None or at[1].channel is not StepChannel.FOURTEEN_DAY_LETTER:
+            return None
     raw = json.loads(message.extra.get(BEFORE) or "{}")
     before = {str(n): _day(was[2]) if isinstance(was, list) and len(was) > 2 else None
               for n, was in raw.items()}  # fmt: skip

@@ -58,10 +58,12 @@ def _step_json(step: Step) -> dict[str, Any]:
         "debtor_kinds": sorted(k.value for k in step.debtor_kinds),
         "fallback": step.fallback.value if step.fallback else None,
         "letter_by": step.letter_by.value,
+        "id": step.step_id,
     }
 
 
-def step_from_json(d: dict[str, Any]) -> Step:
+def step_from_json(d: dict[str, Any], place: int = 0) -> Step:
+    """A stored step; one stored before steps had ids gets its place (see ``Step.step_id``)."""
     return Step(
         name=d["name"],
         channel=StepChannel(d["channel"]),
@@ -72,6 +74,17 @@ def step_from_json(d: dict[str, Any]) -> Step:
         debtor_kinds=frozenset(DebtorKind(k) for k in d.get("debtor_kinds", ["b2b", "b2c"])),
         fallback=StepChannel(d["fallback"]) if d.get("fallback") else None,
         letter_by=StepChannel(d.get("letter_by", "letter")),
+        step_id=str(d.get("id") or place),
+    )
+
+
+def _workflow(row: Row) -> Workflow:
+    steps = get_json(row.data.get("Steps"), [])
+    return Workflow(
+        decode(row.rk),
+        row.data["Name"],
+        tuple(step_from_json(s, n) for n, s in enumerate(steps)),
+        bool(row.data.get("Active", False)),
     )
 
 
@@ -124,25 +137,36 @@ class DunningRepository:
         }
 
     # -- workflows ---------------------------------------------------------------------------
-    def save_workflow(self, client_id: str, workflow: Workflow) -> None:
+    def save_workflow(
+        self, client_id: str, workflow: Workflow, etag: str | None = None, *, new: bool = False
+    ) -> str:
+        """Write a workflow; its new ETag. Under ``etag`` only when nobody wrote it since that
+        read (PreconditionFailed), ``new`` only when there is none yet (Conflict); else as is."""
         data = {
             "Name": workflow.name,
             "Active": workflow.active,
             "Steps": put_json([_step_json(s) for s in workflow.steps]),
         }
-        self.store.upsert(WORKFLOWS, Row(encode(client_id), encode(workflow.workflow_id), data))
+        row = Row(encode(client_id), encode(workflow.workflow_id), data, etag=etag)
+        if etag is not None:
+            written = self.store.replace(WORKFLOWS, row)
+        elif new:
+            written = self.store.insert(WORKFLOWS, row)
+        else:
+            written = self.store.upsert(WORKFLOWS, row)
+        return written.etag or ""
 
     def workflows(self, client_id: str) -> dict[str, Workflow]:
+        return {k: w for k, (w, _) in self.workflow_rows(client_id).items()}
+
+    def workflow(self, client_id: str, workflow_id: str) -> tuple[Workflow, str] | None:
+        """One workflow and its ETag (what an editor saves under)."""
+        row = self.store.get(WORKFLOWS, encode(client_id), encode(workflow_id))
+        return (_workflow(row), row.etag or "") if row is not None else None
+
+    def workflow_rows(self, client_id: str) -> dict[str, tuple[Workflow, str]]:
         page = self.store.query(WORKFLOWS, pk=encode(client_id))
-        return {
-            decode(r.rk): Workflow(
-                decode(r.rk),
-                r.data["Name"],
-                tuple(step_from_json(s) for s in get_json(r.data.get("Steps"), [])),
-                bool(r.data.get("Active", False)),
-            )
-            for r in page.rows
-        }
+        return {decode(r.rk): (_workflow(r), r.etag or "") for r in page.rows}
 
     def save_rules(self, client_id: str, rules: list[SegmentRule]) -> None:
         data = [{**asdict(r), "kind": r.kind.value if r.kind else None} for r in rules]

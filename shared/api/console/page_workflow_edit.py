@@ -25,15 +25,18 @@ from shared.api.http import ApiResponse
 from shared.domain.dunning.workflow import StepChannel, Workflow
 from shared.domain.parties import Client
 from shared.domain.people.authorisation import Action
-from shared.services.dunning_setup import FALLBACKS, LETTER_BY, NotActivatable
+from shared.services.dunning_setup import FALLBACKS, LETTER_BY, NotActivatable, WorkflowChanged
 from shared.services.errors import Invalid, NotFound
 
 EDIT = """{% extends "shell" %}{% block main %}
+{% if newer %}<section class="notice error" aria-labelledby="wf-newer-h"><h2 id="wf-newer-h">{{ t.wf_changed }}</h2>
+<p>{{ t.wf_changed_hint }}</p><ol>{% for s in newer.steps %}<li>{{ s.name }} ({{ t['wf_ch_' + s.channel.value] }}, {{ s.offset_days }} {{ t.wf_days|lower }})</li>{% endfor %}</ol>
+<p>{{ t.wf_state }}: <span class="badge">{{ t.wf_active if newer.active else t.wf_inactive }}</span></p></section>{% endif %}
 {% if problems %}<section class="notice error" aria-labelledby="wf-problems-h"><h2 id="wf-problems-h">{{ t.wf_not_activatable }}</h2>
 <ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul></section>{% endif %}
 <form method="post" action="{{ desk.url('/workflows/edit') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<input type="hidden" name="rows" value="{{ rows|length }}"><input type="hidden" name="was" value="{{ was }}">
+<input type="hidden" name="rows" value="{{ rows|length }}"><input type="hidden" name="was" value="{{ was }}"><input type="hidden" name="etag" value="{{ etag }}">
 <div class="card"><div class="inline">
 <div><label for="wf-id">{{ t.wf_id }}</label><input id="wf-id" name="workflow_id" value="{{ workflow_id }}" required maxlength="100"{% if was %} readonly aria-describedby="wf-id-hint"{% endif %}></div>
 <div><label for="wf-name">{{ t.wf_name }}</label><input id="wf-name" name="name" value="{{ name }}" required maxlength="100"></div></div>
@@ -44,7 +47,7 @@ EDIT = """{% extends "shell" %}{% block main %}
 <th scope="col">{{ t.wf_days }}</th><th scope="col">{{ t.wf_counted }}</th><th scope="col">{{ t.wf_templates }} (nl / en)</th><th scope="col">{{ t.wf_for }}</th>
 <th scope="col">{{ t.wf_min_amount }}</th><th scope="col">{{ t.wf_letter_by }}</th><th scope="col">{{ t.wf_remove }}</th></tr></thead><tbody>
 {% for r in rows %}{% set i = loop.index0 %}{% set n = loop.index %}<tr>
-<td><input name="r{{ i }}_pos" value="{{ r.pos }}" size="3" inputmode="numeric" aria-label="{{ t.wf_pos }} ({{ t.wf_row.format(row=n) }})">{% if r.tpl_whatsapp %}<input type="hidden" name="r{{ i }}_tpl_whatsapp" value="{{ r.tpl_whatsapp }}">{% endif %}</td>
+<td><input name="r{{ i }}_pos" value="{{ r.pos }}" size="3" inputmode="numeric" aria-label="{{ t.wf_pos }} ({{ t.wf_row.format(row=n) }})">{% if r.id %}<input type="hidden" name="r{{ i }}_id" value="{{ r.id }}">{% endif %}{% if r.tpl_whatsapp %}<input type="hidden" name="r{{ i }}_tpl_whatsapp" value="{{ r.tpl_whatsapp }}">{% endif %}</td>
 <td><input name="r{{ i }}_name" value="{{ r.name }}" maxlength="100" aria-label="{{ t.wf_step }} ({{ t.wf_row.format(row=n) }})"></td>
 <td><select name="r{{ i }}_channel" aria-label="{{ t.wf_channel }} ({{ t.wf_row.format(row=n) }})">{% for c in channels %}<option value="{{ c }}"{% if c == r.channel %} selected{% endif %}>{{ t['wf_ch_' + c] }}</option>{% endfor %}</select></td>
 <td><select name="r{{ i }}_fallback" aria-label="{{ t.wf_fallback }} ({{ t.wf_row.format(row=n) }})"><option value="">{{ t.wf_no_fallback }}</option>{% for c in fallbacks %}<option value="{{ c }}"{% if c == r.fallback %} selected{% endif %}>{{ t['wf_ch_' + c] }}</option>{% endfor %}</select></td>
@@ -107,7 +110,9 @@ words(
         "wf_rules_save": "Regels opslaan", "wf_back": "Terug naar de workflows",
         "done_wf_saved": "De workflow is opgeslagen en actief.", "done_wf_saved_inactive": "De workflow is opgeslagen (niet actief).",
         "done_wf_activated": "De workflow is actief.", "done_wf_rules": "De regels zijn opgeslagen.",
-        "wf_exists": "Er is al een workflow met deze naam in Inning; bewerk die, of kies een andere naam."},
+        "wf_exists": "Er is al een workflow met deze naam in Inning; bewerk die, of kies een andere naam.",
+        "wf_changed": "Iemand anders heeft deze workflow intussen opgeslagen; uw wijziging is niet opgeslagen",
+        "wf_changed_hint": "Zo ziet de workflow er nu uit. Uw regels staan hieronder zoals u ze invulde: neem over wat u van de nieuwe versie wilt houden en sla opnieuw op."},
     en={"wf_edit_title": "Edit workflow", "wf_new": "New workflow", "wf_edit": "Edit",
         "wf_name": "Name", "wf_id_hint": "The name in Inning stays; copy the workflow for another name.",
         "wf_state": "Now", "wf_steps": "Steps", "wf_pos": "Order", "wf_fallback": "Else (no contact details)",
@@ -127,7 +132,9 @@ words(
         "wf_rules_save": "Save rules", "wf_back": "Back to the workflows",
         "done_wf_saved": "The workflow has been saved and is active.", "done_wf_saved_inactive": "The workflow has been saved (not active).",
         "done_wf_activated": "The workflow is active.", "done_wf_rules": "The rules have been saved.",
-        "wf_exists": "A workflow with this name in Inning exists already; edit it, or choose another name."},
+        "wf_exists": "A workflow with this name in Inning exists already; edit it, or choose another name.",
+        "wf_changed": "Someone else saved this workflow meanwhile; your change was not saved",
+        "wf_changed_hint": "This is the workflow as it is now. Your rows are below as you entered them: take over what you want to keep of the new version and save again."},
 )  # fmt: skip
 
 CHANNELS = [c.value for c in StepChannel]
@@ -136,10 +143,15 @@ CHANNELS = [c.value for c in StepChannel]
 def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
     if desk.req.method != "POST":
         workflow_id = desk.query("id")
-        found = _workflow(desk, client, workflow_id) if workflow_id else None
-        if workflow_id and found is None:
+        read = (
+            desk.services.repos.dunning.workflow(client.client_id, workflow_id)
+            if workflow_id
+            else None
+        )
+        if workflow_id and read is None:
             raise NotFound(f"workflow {workflow_id} not found")
-        return _editor(desk, client, found, step_rows(found, desk.lang),
+        found, etag = read if read else (None, "")
+        return _editor(desk, client, found, step_rows(found, desk.lang), etag=etag,
                        workflow_id=workflow_id, name=found.name if found else "")  # fmt: skip
     rows = posted_rows(desk.field, desk.field("rows"), STEP_FIELDS)
     was = desk.field("was")
@@ -148,25 +160,35 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
     found = _workflow(desk, client, was) if was else None
     if was and found is None:
         raise NotFound(f"workflow {was} not found")
+    # the version the page showed ("" for a new one): saved only over that one
+    etag = desk.field("etag") if was else ""
     if not was and _workflow(desk, client, workflow_id) is not None:
         return _editor(desk, client, None, rows, 409, workflow_id=workflow_id, name=name,
-                       notice=desk.t["wf_exists"], error=True)  # fmt: skip
+                       notice=desk.t["wf_exists"], error=True, etag="")  # fmt: skip
     activate = desk.field("do") == "activate"
     if desk.field("do") not in ("activate", "save"):
         raise NotFound("no such action")
     try:
         steps = steps_from(rows, desk.t)
         saved = desk.services.dunning_setup.save_workflow(
-            client, workflow_id, name, steps, activate=activate
+            client, workflow_id, name, steps, activate=activate, etag=etag
         )
+    except WorkflowChanged:
+        # someone saved since this page was read: shown the newer version beside the person's
+        # rows as typed; saving again saves them over the version now shown
+        now = desk.services.repos.dunning.workflow(client.client_id, workflow_id)
+        newer, newer_etag = now if now else (None, "")
+        return _editor(desk, client, newer, rows, 409, workflow_id=workflow_id, name=name,
+                       newer=newer, etag=newer_etag)  # fmt: skip
     except NotActivatable as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       problems=exc.errors)  # fmt: skip
+                       problems=exc.errors, etag=etag)  # fmt: skip
     except (FormError, Invalid) as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       notice=str(exc), error=True)  # fmt: skip
-    done = "wf_saved" if saved.active else "wf_saved_inactive"
-    return desk.redirect("/workflows/edit", id=saved.workflow_id, done=done)
+                       notice=str(exc), error=True, etag=etag)  # fmt: skip
+    workflow = saved.workflow
+    done = "wf_saved" if workflow.active else "wf_saved_inactive"
+    return desk.redirect("/workflows/edit", id=workflow.workflow_id, done=done)
 
 
 def activate_workflow(desk: Desk, client: Client) -> ApiResponse | list[str]:
@@ -202,6 +224,7 @@ def _editor(desk: Desk, client: Client, found: Workflow | None, rows: list[Row],
     if not any(not r["name"] and not r["days"] for r in rows):
         rows = [*rows, blank_step(len(rows) + 1)]  # always room for one more step
     extra.setdefault("problems", [])
+    extra.setdefault("newer", None)
     return desk.render(
         "workflow-edit", "wf_edit_title", status, rows=rows, was=found.workflow_id if found else "",
         active=bool(found and found.active), channels=CHANNELS,

@@ -12,8 +12,10 @@ from shared.domain.money import AmountError, format_cents, parse_amount
 from shared.domain.parties import DebtorKind
 
 BLANK_ROWS = 2
+# "id": the step's id, kept through the form so that a moved step stays the step the
+# invoices in flight took (a blank row has none: a new step)
 STEP_FIELDS = ("name", "channel", "fallback", "letter_by", "days", "from", "tpl_nl", "tpl_en",
-               "tpl_whatsapp", "min", "b2b", "b2c", "pos", "remove")  # fmt: skip
+               "tpl_whatsapp", "min", "b2b", "b2c", "pos", "remove", "id")  # fmt: skip
 RULE_FIELDS = ("workflow", "kind", "segment", "min", "max", "pos", "remove")
 
 Row = dict[str, str]
@@ -43,6 +45,7 @@ def step_rows(workflow: Workflow | None, lang: str) -> list[Row]:
             "min": amount_field(s.min_open_amount, lang),
             "b2b": "1" if DebtorKind.B2B in s.debtor_kinds else "",
             "b2c": "1" if DebtorKind.B2C in s.debtor_kinds else "", "pos": str(n), "remove": "",
+            "id": s.step_id,
         })  # fmt: skip
     return rows + [blank_step(len(rows) + k) for k in range(1, BLANK_ROWS + 1)]
 
@@ -115,10 +118,17 @@ def steps_from(rows: list[Row], words: dict[str, str]) -> list[Step]:
         # the Meta-approved template of a WhatsApp step rides along unchanged (whatsapp-templates)
         templates = {k: r[f"tpl_{k}"] for k in ("nl", "en", "whatsapp") if r.get(f"tpl_{k}")}
         steps.append(Step(r["name"], channel, days, offset_from, templates, minimum, kinds,
-                          fallback, letter_by))  # fmt: skip
+                          fallback, letter_by, step_id=_step_id(r.get("id", ""))))  # fmt: skip
     if not steps:
         raise FormError(words["wf_err_no_steps"])
     return steps
+
+
+def _step_id(text: str) -> str:
+    """A posted id as the API's schema allows one; anything else is no id (a new step)."""
+    text = text.strip()
+    ok = 0 < len(text) <= 40 and all(c.isascii() and (c.isalnum() or c in "-_") for c in text)
+    return text if ok else ""
 
 
 def rules_from(rows: list[Row], words: dict[str, str]) -> list[SegmentRule]:

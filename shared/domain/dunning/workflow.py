@@ -49,6 +49,11 @@ class Step:
     debtor_kinds: frozenset[DebtorKind] = frozenset({DebtorKind.B2B, DebtorKind.B2C})
     fallback: StepChannel | None = None  # when the debtor lacks the contact data
     letter_by: StepChannel = StepChannel.LETTER  # how a 14-day letter travels
+    # what the step is, whatever its place: an edit that inserts, removes or moves steps keeps
+    # it, so an invoice in flight stays at the step it took (``placed``) and each message's
+    # outbox key names the step, not its number. A workflow stored before steps had one gets
+    # its steps' places at that time ("0", "1", ...): the numbers its invoices and keys used
+    step_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,72 @@ class DunningState:
     costs_owed_from: date | None = None
     # the client sent the 14-day letter itself (the claim ledger's header, from the import)
     letter_sent_on: date | None = None
+    # the ids of the steps the invoice took (``Invoice.dunning_trail``): none is taken again,
+    # wherever an edit moved it
+    taken: frozenset[str] = frozenset()
+
+
+def trail_of(invoice: Invoice) -> tuple[str, ...]:
+    """The ids of the steps the invoice took, oldest first. One that took steps before they
+    had ids names its last step by its number then, the id that step was given."""
+    if invoice.dunning_trail:
+        return invoice.dunning_trail
+    return (str(invoice.dunning_step),) if invoice.dunning_step >= 0 else ()
+
+
+def placed(workflow: Workflow, trail: Sequence[str]) -> int:
+    """Where an invoice that took the steps ``trail`` stands in the workflow as it is now: at
+    the place of the last of them the workflow still has (-1: none, it starts at the top).
+    A step put in front of it is not for this invoice (it is past it); a step it took that
+    was removed leaves it after the one it took before."""
+    where = {s.step_id: n for n, s in enumerate(workflow.steps)}
+    return next((where[s] for s in reversed(trail) if s in where), -1)
+
+
+def step_by_id(workflow: Workflow, step_id: str) -> tuple[int, Step] | None:
+    return next(((n, s) for n, s in enumerate(workflow.steps) if s.step_id == step_id), None)
+
+
+def fresh_step_id(taken: set[str]) -> str:
+    """An id for a step new to a workflow: a number never used in it before would do only if
+    removed steps were remembered, so a random one (no invoice's trail can name it)."""
+    import secrets
+
+    while True:
+        candidate = "s" + secrets.token_hex(4)
+        if candidate not in taken:
+            return candidate
+
+
+def with_step_ids(
+    steps: Sequence[Step], old: Sequence[Step] = (), taken: set[str] | None = None
+) -> tuple[Step, ...]:
+    """The steps with an id each: one given is kept; one without is the old step it is the
+    same as (all its settings equal, else the same name and channel, each old step matched
+    once), else a new one. A workflow with no old steps numbers its steps from 0, as the
+    steps of a workflow stored before ids were."""
+    given = {s.step_id for s in steps if s.step_id}
+    unmatched = [o for o in old if o.step_id and o.step_id not in given]
+    used = set(given) | {o.step_id for o in old} | set(taken or ())
+    result: list[Step] = []
+    for n, step in enumerate(steps):
+        if step.step_id:
+            result.append(step)
+            continue
+        match = next((o for o in unmatched if replace(o, step_id="") == step), None) or next(
+            (o for o in unmatched if (o.name, o.channel) == (step.name, step.channel)), None
+        )
+        if match is not None:
+            unmatched.remove(match)
+            result.append(replace(step, step_id=match.step_id))
+        elif not old and str(n) not in used:
+            used.add(str(n))
+            result.append(replace(step, step_id=str(n)))
+        else:
+            new_id = fresh_step_id(used)
+            used.add(new_id)
+            result.append(replace(step, step_id=new_id))
+    return tuple(result)
 
 
 def entered(workflow: Workflow, state: DunningState) -> DunningState:
@@ -171,6 +242,8 @@ def next_due_step(
     previous_on = state.last_step_on
     for index in range(state.last_step + 1, len(workflow.steps)):
         step = workflow.steps[index]
+        if step.step_id and step.step_id in state.taken:
+            continue  # taken before an edit moved it after the invoice's place: never twice
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:
@@ -425,7 +498,9 @@ def next_check(
     previous_on = state.last_step_on
     for index in range(state.last_step + 1, len(workflow.steps)):
         step = workflow.steps[index]
-        if passed_over(step, state, debtor, debtor_open):
+        if passed_over(step, state, debtor, debtor_open) or (
+            step.step_id and step.step_id in state.taken
+        ):
             continue
         if step.offset_from is OffsetFrom.DUE_DATE:
             due_on = invoice.due_date + timedelta(days=step.offset_days)
