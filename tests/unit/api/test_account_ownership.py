@@ -215,3 +215,23 @@ def test_a_proof_for_an_owned_account_changes_nothing_and_goes_to_the_operator(w
     assert world.services.repos.banking.owner(ACCOUNT).agency_id == "agency-a"
     items, _ = world.services.repos.actions.list(PLATFORM_SCOPE)
     assert [i.kind for i in items] == ["account_dispute"]
+
+
+def test_the_agency_decides_only_for_its_own_accounts(world):
+    """Another agency's account: the decision changes nothing and the operator gets it (the
+    agency learns no more than "pending"); the agency's own third-party account is no
+    client's to be given."""
+    a, b = world.agency_a, world.agency_b
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
+    reply = b.call("POST", "/v1/clients/B1/ibans/decide", {"iban": ACCOUNT})
+    assert reply.body == {"iban": ACCOUNT, "status": "pending"}
+    assert world.services.repos.banking.owner(ACCOUNT).agency_id == "agency-a"
+    items, _ = world.services.repos.actions.list(PLATFORM_SCOPE)
+    assert [i.kind for i in items] == ["account_dispute"]
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[pooled])]})
+    refused = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": pooled})
+    assert refused.status == 422 and world.services.repos.banking.owner(pooled).client_id is None
