@@ -221,6 +221,7 @@ def register(router: Router, services: Services) -> None:
             "A fresh portal link and payment link for this debtor (to send by hand)",
             tag,
             response=PortalLinksOut,
+            errors={422: "the client is in sandbox mode: no link until the agency approves it"},
         )
     )
     router.add(
