@@ -51,6 +51,7 @@ from shared.services.portal import (
     Throttled,
     transfer_text,
 )
+from shared.services.sandbox_gate import NotApproved
 
 COOKIE = "inning_portal"
 LANG_COOKIE = "inning_lang"
@@ -371,6 +372,11 @@ class PortalApp:
                 return self._session(req, parts[1:])
         except Throttled:
             return self._denied(self._lang(req), throttled=True)
+        except NotApproved:  # a sandbox client's portal is closed (sandbox_gate)
+            lang = self._lang(req)
+            t = TEXT[lang]
+            return self._page("message", 403, lang, heading=t["sandbox_title"], text=t["sandbox"],
+                              back=False)  # fmt: skip
         except TokenExpired as expired:
             return self._expired(req, expired.access)
         except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it

@@ -2,26 +2,35 @@
 
 ``GET /v1/clients/{c}/ibans``: each IBAN verified or pending, with the code to prove it.
 ``POST /v1/clients/{c}/ibans/confirm`` ``{"iban": ..., "code": ...}``: the client's own confirmation;
-only a client key may give it (the agency cannot confirm its own registration).
+only a client key may give it (the agency cannot confirm its own registration), and it proves
+only an account the agency registered (one the client added itself is not proven by its word).
+``POST /v1/clients/{c}/ibans/decide`` ``{"iban": ...}``: the agency's decision that the account is
+this client's (an agency key; audited), also when another of its clients held or claimed it.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from shared.api.common import principal, validate_body
+from shared.api.common import principal, require_agency, validate_body
 from shared.api.http import ApiError, ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.api.schemas import Strict
 from shared.domain.access import Scope
+from shared.domain.people.audit import Event
 from shared.domain.references.iban import normalise
 from shared.services.account_ownership import AccountOwnership
 from shared.services.container import Services
+from shared.services.people.admin import actor_of
 
 
 class ConfirmIbanIn(Strict):
     iban: str = Field(min_length=5, max_length=50)
     code: str = Field(min_length=4, max_length=40)
+
+
+class DecideIbanIn(Strict):
+    iban: str = Field(min_length=5, max_length=50)
 
 
 class ClientKeyRequired(ApiError):
@@ -50,9 +59,26 @@ def register(router: Router, services: Services) -> None:
         )
         return ApiResponse(body={"iban": account, "status": status})
 
+    def decide(ctx: Context) -> ApiResponse:
+        p = require_agency(ctx)
+        client = services.access.client_for(p, ctx.params["client"])
+        body = validate_body(ctx.request, DecideIbanIn)
+        account = normalise(body.iban)
+        status = services.client_settings.decide_iban(client, account, services.clock.now())
+        services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
+                                  client_id=client.client_id, actor=actor_of(p),
+                                  subject=client.client_id, account=account, status=status)  # fmt: skip
+        return ApiResponse(body={"iban": account, "status": status})
+
     tag = "parties"
     router.add(Route("GET", "/v1/clients/{client}/ibans", ibans,
                      "The client's IBANs: verified, or pending with the code that proves them", tag))  # fmt: skip
     router.add(Route("POST", "/v1/clients/{client}/ibans/confirm", confirm,
                      "The client confirms its account with the code (client key)", tag, body=ConfirmIbanIn,
-                     errors={403: "not the client's own key, or the IBAN is not registered for it"}))  # fmt: skip
+                     errors={403: "not the client's own key, or the IBAN is not registered for it",
+                             422: "a wrong code, or an account the client registered itself"}))  # fmt: skip
+    router.add(Route("POST", "/v1/clients/{client}/ibans/decide", decide,
+                     "The agency decides the account is this client's (agency key, audited)", tag,
+                     body=DecideIbanIn,
+                     errors={404: "not an agency key, or the IBAN is not registered for the client",
+                             422: "the agency's own third-party funds account"}))  # fmt: skip

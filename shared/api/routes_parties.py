@@ -19,6 +19,7 @@ from shared.domain.money import cents_from_decimal, format_cents
 from shared.domain.parties import Address, Client, Debtor, DebtorKind, HouseStyle, Language
 from shared.services.container import Services
 from shared.services.people.admin import actor_of
+from shared.services.sandbox_gate import require_approved
 
 
 def client_out(c: Client) -> dict[str, object]:
@@ -199,7 +200,11 @@ def register(router: Router, services: Services) -> None:
         return client.client_id, ctx.params["debtor"]
 
     def portal_link(ctx: Context) -> ApiResponse:
-        portal, pay = services.portal.links.links(*own_debtor(ctx))
+        client_id, debtor = own_debtor(ctx)
+        found = services.repos.clients.get(client_id)
+        if found is not None:  # a sandbox client reaches no debtor (attack8 #2)
+            require_approved(found[0], "no portal link")
+        portal, pay = services.portal.links.links(client_id, debtor)
         return ApiResponse(body={"portal_link": portal, "payment_link": pay})
 
     def revoke_portal_links(ctx: Context) -> ApiResponse:
@@ -216,6 +221,7 @@ def register(router: Router, services: Services) -> None:
             "A fresh portal link and payment link for this debtor (to send by hand)",
             tag,
             response=PortalLinksOut,
+            errors={422: "the client is in sandbox mode: no link until the agency approves it"},
         )
     )
     router.add(

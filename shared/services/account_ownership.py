@@ -3,17 +3,26 @@
 Registering an IBAN for a client (the client's ``ibans`` in a bulk upsert) no longer claims the
 account: it records a *pending claim* with a verification code, and answers the same whether
 the account is free or somebody else's (no oracle), and without touching the real owner's
-claim (no blocking). The claim becomes ownership by proof:
+claim (no blocking). The claim remembers who registered it: the agency (its bulk upsert, its
+people in the console) or the client itself (a client's admin in the console, a sign-up). It
+becomes ownership only by proof its holder alone can give, or by the agency's decision
+(attack8 #1: a client's admin added another client's IBAN and "confirmed" the code shown on
+its own page; and a credit anybody pays INTO an account proves nothing):
 
-- a statement line of that very account whose description carries the code (a small transfer
-  from the account with the code in its remittance), seen when the agency's statement file
-  arrives; or
-- the client's confirmation: the client's own key (a client-scoped key, not the agency's)
-  confirms the code with ``POST /v1/clients/{c}/ibans/confirm``.
+- a transfer FROM the account carrying the code, in a statement the agency's bank delivered
+  (never an upload): a credit on an account of the agency's whose counterparty is the
+  account, or a debit on the account's own statement;
+- the client's confirmation of the code (``POST /v1/clients/{c}/ibans/confirm``, the client's
+  own key), but only for an account *the agency* registered for it: two parties agree then;
+  an account the client added itself is not proven by the client saying so;
+- the agency's decision (``POST /v1/clients/{c}/ibans/decide``, an agency key, or the
+  settings page of an agency admin), audited.
 
-A proof for an account somebody else already owns changes nothing for either party: the
-operator gets an ``account_dispute`` item on the platform list, and the claimant keeps seeing
-"pending" (it learns nothing it could not learn from its own bank).
+While another client of the same agency owns the account or has a pending claim on it, no
+proof makes it a second client's: the agency gets an ``account_claim`` item on its list and
+decides. A proof for an account another agency owns changes nothing for either party: the
+operator gets an ``account_dispute`` item on the platform list. In both cases the claimant
+keeps seeing "pending" (it learns nothing it could not learn from its own bank).
 """
 
 from __future__ import annotations
@@ -27,14 +36,18 @@ from shared.adapters.tables.banking_repo import ACCOUNT_OWNERS, AccountOwner
 from shared.adapters.tables.keys import encode
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionItem
-from shared.domain.statements.model import Statement
-from shared.ports.tables import Conflict, Row, all_rows, prefix_range
-from shared.services.errors import Invalid, NotFound
+from shared.domain.references.iban import normalise
+from shared.domain.scopes import agency_scope
+from shared.domain.statements.model import Statement, StatementLine
+from shared.ports.tables import Conflict, Row, StorageError, all_rows, prefix_range
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 
 PLATFORM_SCOPE = "@_platform"
 _CLAIM = "claim|"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a bank statement
+_MARK = "INNV"  # every code starts so: lines without it are not read further
+BY_AGENCY, BY_CLIENT = "agency", "client"
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,18 @@ class Claim:
     agency_id: str
     client_id: str
     code: str
+    by: str = BY_CLIENT  # who registered it; unknown (older rows) counts as the client
+
+    @property
+    def confirmable(self) -> bool:
+        """The client's confirmation proves it: the agency registered it for the client."""
+        return self.by == BY_AGENCY
+
+
+def _claim_of(account: str, row: Row) -> Claim:
+    d = row.data
+    by = BY_AGENCY if d.get("By") == BY_AGENCY else BY_CLIENT
+    return Claim(account, str(d["AgencyId"]), str(d["ClientId"]), str(d["Code"]), by)
 
 
 def new_code() -> str:
@@ -59,32 +84,48 @@ class AccountOwnership:
         self.repos = repos
 
     # -- claims ------------------------------------------------------------------------------
-    def request(self, account: str, agency_id: str, client_id: str) -> Claim | None:
+    def request(
+        self, account: str, agency_id: str, client_id: str, *, by: str = BY_CLIENT
+    ) -> Claim | None:
         """A pending claim for ``account`` (kept with its first code); ``None`` when the
-        client owns the account already."""
+        client owns the account already. ``by``: who registers it (``BY_AGENCY`` when the
+        agency does; a claim the client made itself becomes the agency's once it registers
+        the same account for the client)."""
         owner = self.repos.banking.owner(account)
         if owner is not None and owner.client_id == client_id and owner.agency_id == agency_id:
             return None
         rk = f"{_CLAIM}{encode(agency_id)}|{encode(client_id)}"
-        row = Row(
-            encode(account), rk, {"AgencyId": agency_id, "ClientId": client_id, "Code": new_code()}
-        )
+        data = {"AgencyId": agency_id, "ClientId": client_id, "Code": new_code(), "By": by}
+        row = Row(encode(account), rk, data)
         try:
             self.repos.store.insert(ACCOUNT_OWNERS, row)
         except Conflict:
             existing = self.repos.store.get(ACCOUNT_OWNERS, encode(account), rk)
             if existing is not None:
                 row = existing
-        return Claim(account, agency_id, client_id, str(row.data["Code"]))
+                if by == BY_AGENCY and row.data.get("By") != BY_AGENCY:
+                    row.data = {**row.data, "By": BY_AGENCY}
+                    try:
+                        row = self.repos.store.replace(ACCOUNT_OWNERS, row)
+                    except StorageError:
+                        pass  # changed since we read it: the next registration tries again
+        return _claim_of(account, row)
 
     def claims(self, account: str) -> list[Claim]:
         rows = all_rows(
             self.repos.store, ACCOUNT_OWNERS, pk=encode(account), rk_range=prefix_range(_CLAIM)
         )
-        return [
-            Claim(account, str(r.data["AgencyId"]), str(r.data["ClientId"]), str(r.data["Code"]))
-            for r in rows
-        ]
+        return [_claim_of(account, r) for r in rows]
+
+    def _claim(self, account: str, agency_id: str, client_id: str) -> Claim | None:
+        return next(
+            (
+                c
+                for c in self.claims(account)
+                if c.agency_id == agency_id and c.client_id == client_id
+            ),
+            None,
+        )
 
     def status(
         self, agency_id: str, client_id: str, accounts: tuple[str, ...]
@@ -95,59 +136,117 @@ class AccountOwnership:
             if owner is not None and owner.client_id == client_id and owner.agency_id == agency_id:
                 out.append({"iban": account, "status": "verified"})
                 continue
-            claim = next(
-                (
-                    c
-                    for c in self.claims(account)
-                    if c.agency_id == agency_id and c.client_id == client_id
-                ),
-                None,
-            )
+            claim = self._claim(account, agency_id, client_id)
             if claim is None:
                 claim = self.request(account, agency_id, client_id)
+            confirmable = claim is not None and claim.confirmable
+            how = ("transfer a small amount FROM this account to the agency's account with the code "
+                   "in the description" + (", or confirm the code with the client's own key (the agency "
+                   "registered this account)" if confirmable else ", or ask the agency to decide"))  # fmt: skip
             out.append({"iban": account, "status": "pending", "code": claim.code if claim else None,
-                        "how": "transfer a small amount from this account with the code in the description, "
-                               "or confirm the code with the client's own key"})  # fmt: skip
+                        "registered_by": claim.by if claim else BY_CLIENT, "how": how})  # fmt: skip
         return out
 
     # -- proof -------------------------------------------------------------------------------
     def confirm(
         self, account: str, agency_id: str, client_id: str, code: str, now: datetime
     ) -> str:
-        """The client's confirmation: ``verified``, or ``pending`` (a dispute for the operator)."""
-        claim = next(
-            (
-                c
-                for c in self.claims(account)
-                if c.agency_id == agency_id and c.client_id == client_id
-            ),
-            None,
-        )
+        """The client's confirmation of an account the agency registered for it: ``verified``,
+        or ``pending`` (an item for the agency or the operator)."""
+        claim = self._claim(account, agency_id, client_id)
         if claim is None:
             raise NotFound(f"no IBAN {account} waits for confirmation")
         if _compact(code) != _compact(claim.code):
             raise Invalid("the code does not match", field="code")
+        if not claim.confirmable:
+            raise Invalid(
+                "the client registered this account itself, so its own confirmation proves "
+                "nothing: transfer a small amount from this account to the agency's account "
+                "with the code in the description, or ask the agency to decide",
+                field="code",
+            )
         return self._grant(claim, now, "the client's confirmation")
 
     def verify_by_statement(
         self, agency_id: str, statement: Statement, now: datetime
     ) -> AccountOwner | None:
-        """A statement of a claimed account that carries a claim's code proves that claim."""
+        """A statement of a claimed account with a DEBIT carrying a claim's code (a transfer
+        out of the account, which only its holder makes) proves that claim. A credit proves
+        nothing: anybody can pay into an account, with any description."""
         claims = [c for c in self.claims(statement.account) if c.agency_id == agency_id]
         if not claims:
             return None
-        texts = [_compact(" ".join(filter(None, (line.remittance, line.reference, line.end_to_end_id))))
-                 for line in statement.lines]  # fmt: skip
+        texts = [_text(line) for line in statement.lines if line.amount < 0]
         for claim in claims:
             proven = any(_compact(claim.code) in text for text in texts)
-            if proven and self._grant(claim, now, "a statement line with its code") == "verified":
+            if proven and self._grant(claim, now, "a transfer from the account") == "verified":
                 return self.repos.banking.owner(statement.account)
         return None
 
+    def verify_by_transfers(self, agency_id: str, statement: Statement, now: datetime) -> int:
+        """Credits on a statement of one of the agency's accounts that came FROM a claimed
+        account with a claim's code in the description prove that claim (the holder made
+        the transfer). The number of claims proven."""
+        proven = 0
+        for line in statement.lines:
+            if line.amount <= 0 or not line.counterparty_iban:
+                continue
+            text = _text(line)
+            if _MARK not in text:
+                continue
+            account = normalise(line.counterparty_iban)
+            for claim in self.claims(account):
+                if claim.agency_id != agency_id or _compact(claim.code) not in text:
+                    continue
+                if self._grant(claim, now, "a transfer from the account") == "verified":
+                    proven += 1
+        return proven
+
+    def decide(self, account: str, agency_id: str, client_id: str, now: datetime) -> str:
+        """The agency's decision: the account is this client's (also when another client of
+        the agency held or claimed it): ``verified``. Another agency's account stays its
+        own: ``pending``, and the operator decides (``account_dispute``; the agency learns
+        no more than a claimant does)."""
+        for _ in range(3):
+            owner = self.repos.banking.owner(account)
+            if owner is not None and owner.agency_id != agency_id:
+                claim = self._claim(account, agency_id, client_id) or Claim(
+                    account, agency_id, client_id, "", BY_AGENCY
+                )
+                self._dispute(claim, owner, now, "the agency's decision")
+                return "pending"
+            if owner is not None and owner.client_id is None:
+                raise Invalid(
+                    "this is the agency's own account (its third-party funds): it is no "
+                    "client's to be given",
+                    field="iban",
+                )
+            try:
+                self.repos.banking.assign_account(
+                    AccountOwner(account, agency_id, client_id), owner
+                )
+            except StorageError:
+                continue  # changed since we read it: read again
+            self.repos.store.delete(
+                ACCOUNT_OWNERS, encode(account), f"{_CLAIM}{encode(agency_id)}|{encode(client_id)}"
+            )
+            return "verified"
+        raise ConflictingUpdate("the account's owner keeps changing; retry")
+
     def _grant(self, claim: Claim, now: datetime, proof: str) -> str:
-        owner = self.repos.banking.claim_account(
-            AccountOwner(claim.account, claim.agency_id, claim.client_id)
-        )
+        owner = self.repos.banking.owner(claim.account)
+        if owner is None:
+            rivals = [
+                c
+                for c in self.claims(claim.account)
+                if c.agency_id == claim.agency_id and c.client_id != claim.client_id
+            ]
+            if rivals:  # another client of the agency claims it too: the agency decides
+                self._agency_item(claim, None, rivals, now, proof)
+                return "pending"
+            owner = self.repos.banking.claim_account(
+                AccountOwner(claim.account, claim.agency_id, claim.client_id)
+            )
         if owner.client_id == claim.client_id and owner.agency_id == claim.agency_id:
             self.repos.store.delete(
                 ACCOUNT_OWNERS,
@@ -155,11 +254,43 @@ class AccountOwnership:
                 f"{_CLAIM}{encode(claim.agency_id)}|{encode(claim.client_id)}",
             )
             return "verified"
-        # somebody else owns the account: neither side is told, the operator decides
+        if owner.agency_id == claim.agency_id:  # another client's, or the agency's own
+            self._agency_item(claim, owner, [], now, proof)
+            return "pending"
+        # another agency owns the account: neither side is told, the operator decides
+        self._dispute(claim, owner, now, proof)
+        return "pending"
+
+    def _agency_item(
+        self,
+        claim: Claim,
+        owner: AccountOwner | None,
+        rivals: list[Claim],
+        now: datetime,
+        proof: str,
+    ) -> None:
+        detail: dict[str, object] = {
+            "account": claim.account,
+            "claimant_client": claim.client_id,
+            "proof": proof,
+        }
+        if owner is not None:
+            detail["owner_client"] = owner.client_id or "the agency's own account"
+        if rivals:
+            detail["also_claimed_by"] = ", ".join(sorted(c.client_id for c in rivals))
+        self.repos.actions.add(ActionItem(
+            agency_scope(claim.agency_id), time_ordered_id(now), "account_claim",
+            "A second client proves an account another client holds or claims", now, detail=detail,
+        ))  # fmt: skip
+
+    def _dispute(self, claim: Claim, owner: AccountOwner, now: datetime, proof: str) -> None:
         self.repos.actions.add(ActionItem(
             PLATFORM_SCOPE, time_ordered_id(now), "account_dispute",
             "An account is claimed by a second party with proof", now,
             detail={"account": claim.account, "claimant_agency": claim.agency_id, "claimant_client": claim.client_id,
                     "owner_agency": owner.agency_id, "owner_client": owner.client_id, "proof": proof},
         ))  # fmt: skip
-        return "pending"
+
+
+def _text(line: StatementLine) -> str:
+    return _compact(" ".join(filter(None, (line.remittance, line.reference, line.end_to_end_id))))

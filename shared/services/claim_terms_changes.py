@@ -18,7 +18,12 @@ received``, a debtor's kind: :mod:`shared.services.debtor_kind`). So, on an exis
 - a 14-day letter date on or before the day of Inning's own 14-day letter for the invoice is
   refused to everyone: that letter's record decides (sent: its own term; failed: send it
   again; returned: ``POST …/fourteen-day-letter-received``, an administrator's, with checks);
-  a later date is a new letter the client sent itself, taken as before.
+  a later date is a new letter the client sent itself, taken as before;
+- after Inning's own 14-day letter failed or was reported undelivered, a letter date before
+  that report, or before the import's own day, is an administrator's act (attack8 #4): a new
+  letter of the client's is sent after the return was known, and one dated back weeks would
+  give back at once the costs the return took away (no letter received, art. 3:37 lid 3 BW);
+  so a staff key's row is refused, an administrator's kept on the contact log and audited.
 
 Before those milestones every value changes as before. Each check reads only for a row that
 changes one of these values (a re-send of the same data reads nothing more)."""
@@ -116,10 +121,35 @@ class ClaimTermChanges:
                 )
             return header[0]
 
+        letter: tuple[str, str] | None = None  # (what changed, why an administrator's)
         if letter_on is not None:
             found = stored_header()
-            if letter_on != (found.fourteen_day_letter_on if found else None):
-                self._letter_date(client, previous, letter_on)
+            stored_on = found.fourteen_day_letter_on if found else None
+            if letter_on != stored_on and (why := self._letter_date(client, previous, letter_on)):
+                if not importer.may_decide:
+                    raise TermsRefused("fourteen_day_letter_on",
+                        f"invoice {previous.number}: a 14-day letter of {letter_on} is asserted "
+                        f"after {why}; a letter dated before that, or before today, is an "
+                        "administrator's to record (it makes the collection costs owed)")  # fmt: skip
+                was = stored_on.isoformat() if stored_on else "none"
+                letter = (f"14-day letter date {was} -> {letter_on}", why)
+        other = self._other_terms(importer, client, debtor, previous, new, stored_header)
+        if letter is None:
+            return other
+        if other is None:
+            return TermsChange(new, letter[0], letter[1])
+        return TermsChange(new, f"{other.what}, {letter[0]}", f"{other.why} and {letter[1]}")
+
+    def _other_terms(
+        self,
+        importer: Importer,
+        client: Client,
+        debtor: Debtor | None,
+        previous: Invoice,
+        new: Invoice,
+        stored_header: Callable[[], ClaimHeader | None],
+    ) -> TermsChange | None:
+        """The claim kind, due date and amount rules of :meth:`check`."""
         consumer = debtor is None or debtor.is_consumer
         moved: list[tuple[str, str, str]] = []  # (field, its name, what changed)
         if term_years(previous.claim_kind, consumer=consumer) != term_years(
@@ -168,17 +198,30 @@ class ClaimTermChanges:
         today = amsterdam_date(self.clock.now())
         return invoice.number in self.watch.held(client.client_id, debtor, [invoice], today)
 
-    def _letter_date(self, client: Client, invoice: Invoice, letter_on: date) -> None:
+    def _letter_date(self, client: Client, invoice: Invoice, letter_on: date) -> str | None:
         """Refuse a letter date Inning's own 14-day letter record contradicts: one on or
         before the day of Inning's letter for the invoice (that letter is what the debtor was
         sent then). A later one is a new letter the client sent itself (after a failed or
-        returned one: the way to send it again) and counts as any letter of the client's."""
+        returned one: the way to send it again) and counts as any letter of the client's; but
+        when it lies before the failure or return was reported, or before the import's own
+        day, nothing shows it is new: the returned letter's costs would come back at once. The
+        reason an administrator must decide is returned then (else None)."""
+        today = amsterdam_date(self.clock.now())
+        needs: str | None = None
         prefix = f"dun|{invoice.debtor_number}|"
         for message, _ in self.outbox.with_prefix(client.client_id, prefix):
             if invoice.number not in message.invoice_numbers:
                 continue
             letter = as_fourteen_day_letter(self.repos, message)
-            if letter is None or letter_on > letter.planned_on:
+            if letter is None:
+                continue
+            if letter_on > letter.planned_on:
+                if message.status is OutboxStatus.FAILED or message.status in _REPORTED:
+                    reported = amsterdam_date(message.updated_at) if message.updated_at else today
+                    if letter_on < max(reported, today):
+                        how = "failed" if message.status is OutboxStatus.FAILED else "undelivered"
+                        needs = (f"Inning's 14-day letter of {letter.planned_on} was reported "
+                                 f"{how} on {reported}")  # fmt: skip
                 continue
             if message.status is OutboxStatus.FAILED:
                 do = "it was never sent (its sending failed): send it again"
@@ -191,6 +234,7 @@ class ClaimTermChanges:
                 f"invoice {invoice.number}: Inning sent its own 14-day letter on "
                 f"{letter.planned_on}; the import cannot assert a letter of that day or "
                 f"before: {do}")  # fmt: skip
+        return needs
 
     def record(self, importer: Importer, client: Client, changes: Sequence[TermsChange]) -> None:
         """A contact-log line and an audit entry for each change that was stored."""

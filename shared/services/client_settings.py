@@ -19,7 +19,7 @@ from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
 from shared.domain.references.iban import iban_error, normalise
 from shared.ports.tables import PreconditionFailed
-from shared.services.account_ownership import AccountOwnership
+from shared.services.account_ownership import BY_AGENCY, BY_CLIENT, AccountOwnership
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
 
@@ -139,8 +139,10 @@ class ClientSettings:
     def ibans(self, client: Client) -> list[dict[str, object]]:
         return AccountOwnership(self.repos).status(client.agency_id, client.client_id, client.ibans)
 
-    def add_iban(self, client: Client, text: str) -> Client:
-        """Register an account; it is the client's for statements only once proven."""
+    def add_iban(self, client: Client, text: str, *, by_agency: bool) -> Client:
+        """Register an account; it is the client's for statements only once proven.
+        ``by_agency``: the agency's people register it (the client's confirmation may then
+        prove it); a client's own admin adding it proves nothing by confirming."""
         if (error := iban_error(text)) is not None:
             raise Invalid(error, "iban")
         account = normalise(text)
@@ -148,7 +150,9 @@ class ClientSettings:
             client.client_id,
             lambda c: c if account in c.ibans else replace(c, ibans=(*c.ibans, account)),
         )
-        AccountOwnership(self.repos).request(account, client.agency_id, client.client_id)
+        AccountOwnership(self.repos).request(
+            account, client.agency_id, client.client_id, by=BY_AGENCY if by_agency else BY_CLIENT
+        )
         return updated
 
     def confirm_iban(self, client: Client, text: str, code: str, now: datetime) -> str:
@@ -159,6 +163,15 @@ class ClientSettings:
         return AccountOwnership(self.repos).confirm(
             account, client.agency_id, client.client_id, code, now
         )
+
+    def decide_iban(self, client: Client, text: str, now: datetime) -> str:
+        """The agency's decision that a registered account is this client's (the caller is
+        an agency admin and audits it): ``verified``, or ``pending`` (another agency's: the
+        operator decides)."""
+        account = normalise(text)
+        if account not in client.ibans:
+            raise NotFound("this IBAN is not registered for the client")
+        return AccountOwnership(self.repos).decide(account, client.agency_id, client.client_id, now)
 
 
 def agreed_costs_setting(basis: str, value: str) -> tuple[str | None, int]:

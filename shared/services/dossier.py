@@ -21,6 +21,7 @@ from shared.services.ledger.service import LedgerService
 from shared.services.plans.service import PlanService
 from shared.services.portal import PortalLinks
 from shared.services.repositories import Repositories
+from shared.services.sandbox_gate import require_approved
 from shared.services.timeline_authors import plan_agreed
 
 NOTE_LIMIT = 2000
@@ -121,6 +122,7 @@ class DossierService:
         debtor's contact log first: whoever holds the link acts as the debtor (disputes,
         postpones, proposes a plan), so who took it from the console is on the record."""
         self.debtor(client, number)
+        require_approved(client, "no portal link")  # reaches no debtor (sandbox_gate)
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(
             client.client_id, number, time_ordered_id(now), now, ContactKind.STATUS,

@@ -36,7 +36,7 @@ from shared.ports.tables import (
     StorageError,
     TransactionFailed,
 )
-from shared.services.account_ownership import AccountOwnership
+from shared.services.account_ownership import BY_AGENCY, AccountOwnership
 from shared.services.batch import BatchResult, RowError, duplicates
 from shared.services.claim_terms_changes import (
     PLAIN,
@@ -110,12 +110,15 @@ class ImportService:
         agency_id: str,
         rows: Sequence[tuple[int, Client]],
         given: Mapping[int, frozenset[str]] | None = None,
+        *,
+        by: str = BY_AGENCY,
     ) -> BatchResult:
         """Clients of one agency. Each IBAN gets a pending claim with a verification code; once
         proven, a statement of that account is booked for the client. ``given``: per row, the
         attributes the request sent; an existing client keeps every other one as stored (a
         request that changes one setting must not reset the rest: its verified IBANs, its
-        contact e-mail); None: each row is the whole client."""
+        contact e-mail); None: each row is the whole client. ``by``: who registers the IBANs
+        (the agency; a self sign-up is the client itself, whose word proves nothing)."""
         result = BatchResult()
         dupes = duplicates([(i, c.number) for i, c in rows])
         known = self.repos.clients.ids_for_numbers(agency_id, [c.number for _, c in rows])
@@ -152,13 +155,14 @@ class ImportService:
                         client = keep_earlier_terms(found[0], client, today)
                     self.repos.clients.save(client, found[1] if found else None)
                     result.updated += 1
-                # an account becomes the client's only by proof (a statement line with the
-                # code, or the client's confirmation): registering tells nothing about who
-                # else holds it and takes it from nobody (shared.services.account_ownership)
+                # an account becomes the client's only by proof (a transfer from it with the
+                # code, the client's confirmation of the agency's registration, the agency's
+                # decision): registering tells nothing about who else holds it and takes it
+                # from nobody (shared.services.account_ownership)
                 ownership = AccountOwnership(self.repos)
                 sent_ibans = given is None or index not in given or "ibans" in given[index]
                 for iban in client.ibans if sent_ibans else ():
-                    ownership.request(iban, agency_id, client.client_id)
+                    ownership.request(iban, agency_id, client.client_id, by=by)
             except StorageError as exc:
                 result.reject(index, None, f"not stored, retry: {exc.__class__.__name__}")
         return result

@@ -53,6 +53,7 @@ from shared.services.mollie_reconcile import FIRST_WAIT, watch
 from shared.services.mollie_view import current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.sandbox_gate import require_approved
 
 log = logging.getLogger("inning.payments")
 
@@ -240,7 +241,9 @@ class OnlinePaymentService:
 
     def choose(self, client: Client) -> tuple[PaymentProvider, str | None]:
         """The account a new payment goes to (see :meth:`provider_for`) and its name for the
-        payment's row (None: a linked account whose name is not known here)."""
+        payment's row (None: a linked account whose name is not known here). A client in
+        sandbox mode has none: it takes no debtor's money (sandbox_gate)."""
+        require_approved(client, "no online payment")
         linked = self.client_account(client) if self.client_account else None
         if linked is not None:
             name = self.account_of(client) if self.account_of else None
@@ -300,6 +303,7 @@ class OnlinePaymentService:
     def start(
         self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
     ) -> StartedPayment:
+        require_approved(client, "no online payment")  # before anything is read
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
         if not invoices or any(i.debtor_number != debtor_number for i in invoices):

@@ -40,6 +40,7 @@ from shared.services.invoice_status import InvoiceStatusService
 from shared.services.online_payments import OnlinePaymentService
 from shared.services.repositories import Repositories
 from shared.services.request_decisions import CLAIM
+from shared.services.sandbox_gate import require_approved
 
 ACCESS = "PortalAccess"
 THROTTLE = "PortalThrottle"
@@ -218,12 +219,16 @@ class PortalService:
         # page view used to add and give back a place under the limit (two reads and two
         # writes, all browsers behind one address queueing on one row's ETag)
         failures = self._reads.submit(self.counters.count, THROTTLE, pk, rk)
+        client = self._reads.submit(self.repos.clients.get, access.client_id)
         generation = self.links.generation(access.client_id, access.debtor_number)
         if failures.result() >= FAILURES_PER_WINDOW:
             raise Throttled()
         if access.generation != generation:
             self._failed(pk, rk)
             raise TokenError("revoked")
+        found = client.result()
+        if found is not None:  # a sandbox client's portal is closed (sandbox_gate)
+            require_approved(found[0], "no portal for its debtors")
         return access
 
     def _failed(self, pk: str, rk: str) -> None:

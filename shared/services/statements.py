@@ -184,12 +184,17 @@ class StatementService:
                 )
             return owner
         if (owner is None or owner.agency_id != agency_id) and not source.uploaded:
-            # a claimed account proven by this very file (a line with the claim's code); only
-            # a file the bank delivered is evidence, an uploaded one is written by its uploader
+            # a claimed account proven by this very file (a debit, a transfer out of it, with
+            # the claim's code); only a file the bank delivered is evidence, an uploaded one
+            # is written by its uploader
             proven = AccountOwnership(self.repos).verify_by_statement(
                 agency_id, statement, self.clock.now()
             )
             owner = proven or owner
+        elif owner is not None and not source.uploaded:
+            # a credit on one of the agency's accounts FROM a claimed account with its code:
+            # the holder made that transfer (nobody else can), so it proves the claim
+            AccountOwnership(self.repos).verify_by_transfers(agency_id, statement, self.clock.now())
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
             why = not_an_iban(statement)  # a bank's own id no client can register

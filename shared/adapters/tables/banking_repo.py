@@ -144,6 +144,21 @@ class BankingRepository:
             return existing
         return owner
 
+    def assign_account(self, owner: AccountOwner, was: AccountOwner | None) -> AccountOwner:
+        """The agency's decision: ``owner`` holds the account from now on, in place of
+        ``was`` as read (None: nobody). Raises ``StorageError`` when the owner changed since
+        it was read (the caller reads again)."""
+        data = {"AgencyId": owner.agency_id, "ClientId": owner.client_id}
+        if was is None:
+            self.store.insert(ACCOUNT_OWNERS, Row(encode(owner.account), "owner", data))
+            return owner
+        row = self.store.get(ACCOUNT_OWNERS, encode(owner.account), "owner")
+        current = None if row is None else (row.data["AgencyId"], row.data.get("ClientId"))
+        if row is None or current != (was.agency_id, was.client_id):
+            raise PreconditionFailed(f"the owner of {owner.account} changed")
+        self.store.replace(ACCOUNT_OWNERS, Row(row.pk, row.rk, data, row.etag))
+        return owner
+
     # -- files and lines ---------------------------------------------------------------------
     def file_done(self, account: str, sha: str) -> bool:
         row = self.store.get(STATEMENT_FILES, encode(account), sha)

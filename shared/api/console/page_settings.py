@@ -16,7 +16,9 @@ from shared.api.multipart import parse
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import reasonableness_note
 from shared.domain.parties import Client
+from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role
+from shared.domain.references.iban import normalise
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import NotAllowed, actor_of
 
@@ -83,10 +85,10 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 {% else %}<ul>{% for c in channels %}<li>{{ t["set_ch_" + c] }}: <strong>{{ t.set_off if c in client.channels_off else t.set_on }}</strong></li>{% endfor %}</ul>{% endif %}</section>
 
 {% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
-{% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm %}<th scope="col">{{ t.set_confirm }}</th>{% endif %}</tr></thead><tbody>
+{% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm or can.decide %}<th scope="col">{{ t.set_proof }}</th>{% endif %}</tr></thead><tbody>
 {% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}</td>
-<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm %}<td>{% if i.status != 'verified' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
-<div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% endif %}</td>{% endif %}</tr>{% endfor %}
+<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status != 'verified' %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}"><button type="submit" class="secondary">{{ t.set_decide }}</button></form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
+<div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% else %}<span class="muted">{{ t.set_transfer_only }}</span>{% endif %}{% endif %}</td>{% endif %}</tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
 <button type="submit">{{ t.set_iban_add }}</button></div></form>{% if not can.confirm %}<p class="muted">{{ t.set_confirm_client }}</p>{% endif %}</section>{% endif %}
@@ -130,7 +132,13 @@ words(
         "set_costs_fixed": "Vast bedrag", "set_costs_value": "Percentage (0 tot 100) of bedrag in euro",
         "set_costs_hint": "Bijvoorbeeld 15 of 12,50 (procent, ten hoogste 15), of 250,00 (euro, ten hoogste 6.775,00); bij de staffel leeg laten.",
         "set_costs_note": "Let op:",
-        "set_ibans_intro": "Een rekening is pas van de opdrachtgever als dat bewezen is: met een overboeking met de code in de omschrijving, of met de bevestiging van de opdrachtgever zelf.",
+        "set_ibans_intro": "Een rekening is pas van de opdrachtgever als dat bewezen is: met een kleine overboeking vanaf die rekening naar de rekening van het incassobureau met de code in de omschrijving, met de bevestiging van de opdrachtgever van een rekening die het incassobureau opgaf, of met het besluit van het incassobureau.",
+        "set_proof": "Bewijs", "set_decide": "Toekennen aan deze opdrachtgever",
+        "set_decide_agency": "Alleen het incassobureau kan een rekening toekennen.",
+        "set_transfer_only": "Zelf toegevoegd: bewijs met een overboeking vanaf deze rekening met de code, of vraag het incassobureau.",
+        "done_set_confirm_pending": "De bevestiging is ontvangen; het incassobureau beslist over deze rekening.",
+        "done_set_decided": "De rekening is aan de opdrachtgever toegekend.",
+        "done_set_decide_pending": "Het besluit is vastgelegd; de rekening wacht nog op bewijs.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
         "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
         "set_confirm_client": "Alleen de opdrachtgever zelf kan een code bevestigen.",
@@ -166,7 +174,13 @@ words(
         "set_costs_fixed": "Fixed amount", "set_costs_value": "Percentage (0 to 100) or amount in euros",
         "set_costs_hint": "For example 15 or 12.50 (percent, at most 15), or 250.00 (euros, at most 6,775.00); empty for the staffel.",
         "set_costs_note": "Note:",
-        "set_ibans_intro": "An account is the client's only once proven: by a transfer with the code in its description, or by the client's own confirmation.",
+        "set_ibans_intro": "An account is the client's only once proven: by a small transfer from that account to the agency's account with the code in its description, by the client's confirmation of an account the agency registered, or by the agency's decision.",
+        "set_proof": "Proof", "set_decide": "Assign to this client",
+        "set_decide_agency": "Only the agency can assign an account.",
+        "set_transfer_only": "Added by the client: prove it by a transfer from this account with the code, or ask the agency.",
+        "done_set_confirm_pending": "The confirmation was received; the agency decides on this account.",
+        "done_set_decided": "The account has been assigned to the client.",
+        "done_set_decide_pending": "The decision was recorded; the account still awaits proof.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
         "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
         "set_confirm_client": "Only the client itself can confirm a code.",
@@ -195,6 +209,7 @@ ACTIONS = {
     "channels": Action.WRITE,
     "iban_add": Action.MANAGE_BANK_ACCOUNTS,
     "iban_confirm": Action.MANAGE_BANK_ACCOUNTS,
+    "iban_decide": Action.MANAGE_BANK_ACCOUNTS,  # the agency's decision (agency people only)
     "invite": Action.MANAGE_USERS,
     "role": Action.MANAGE_USERS,
     "deactivate": Action.MANAGE_USERS,
@@ -252,15 +267,26 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             s.channels(client, on=desk.fields("channel"))
             return "set_channels"
         case "iban_add":
-            s.add_iban(client, desk.field("iban"))
+            # the agency's people register it (the client's confirmation may then prove it);
+            # a client's admin adding an account proves nothing by confirming its own code
+            s.add_iban(client, desk.field("iban"), by_agency=desk.agency_level)
             return "set_iban"
         case "iban_confirm":
             if desk.agency_level:  # as the API: only the client's own people confirm
                 raise Forbidden(desk.t["set_confirm_client"])
-            s.confirm_iban(
+            status = s.confirm_iban(
                 client, desk.field("iban"), desk.field("code"), desk.services.clock.now()
             )
-            return "set_confirmed"
+            return "set_confirmed" if status == "verified" else "set_confirm_pending"
+        case "iban_decide":
+            if not desk.agency_level:  # as the API: the agency decides, not the client
+                raise Forbidden(desk.t["set_decide_agency"])
+            account = normalise(desk.field("iban"))
+            status = s.decide_iban(client, account, desk.services.clock.now())
+            desk.services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
+                                           client_id=client.client_id, actor=actor_of(desk.principal),
+                                           subject=client.client_id, account=account, status=status)  # fmt: skip
+            return "set_decided" if status == "verified" else "set_decide_pending"
         case "invite":
             # the same answer whether or not the address has an account anywhere
             admin.invite_or_tell(desk.principal, desk.field("email"), _role(desk.field("role")),
@@ -312,6 +338,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,
+        "decide": desk.may(Action.MANAGE_BANK_ACCOUNTS) and desk.agency_level,
         "users": desk.may(Action.MANAGE_USERS),
     }
     fresh = desk.services.repos.clients.get(client.client_id)

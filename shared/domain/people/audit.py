@@ -41,6 +41,7 @@ class Event(StrEnum):
     AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
     DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
+    ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, Role, Target
 from shared.domain.people.tokens import Purpose
 from shared.domain.references.iban import iban_error, normalise
+from shared.services.account_ownership import BY_AGENCY, BY_CLIENT
 from shared.services.errors import Invalid, NotFound
 from shared.services.imports import ImportService
 from shared.services.people import texts
@@ -99,7 +100,10 @@ class OnboardingService:
             contact_email=normalise_email(c.first_email), kvk_number=c.kvk_number.strip(),
             house_style=HouseStyle(**style) if style else HouseStyle(),  # type: ignore[arg-type]
         )  # fmt: skip
-        result = self.imports.upsert_clients(agency_id, [(0, draft)])
+        # a sign-up's own IBAN is its own word, not the agency's registration
+        result = self.imports.upsert_clients(
+            agency_id, [(0, draft)], by=BY_CLIENT if sandbox else BY_AGENCY
+        )
         if result.errors:
             err = result.errors[0]
             raise Invalid(err.message, field=err.field)

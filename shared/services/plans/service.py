@@ -60,6 +60,7 @@ from shared.services.plans.direct_debit import (
     creditor_of,
 )
 from shared.services.plans.mollie_collection import MollieCollections
+from shared.services.sandbox_gate import require_approved
 
 if TYPE_CHECKING:
     from shared.services.plans.mollie_plans import MolliePlanDesk
@@ -287,6 +288,8 @@ class PlanService:
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
         if plan.method is PlanMethod.DIRECT_DEBIT:
+            # a sandbox client collects from no debtor's account (sandbox_gate)
+            require_approved(client, "no direct debit")
             self._check_direct_debit(client, plan)
         self._hold(client, plan)
         today = amsterdam_today(self.clock)

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.domain.parties import Agency
+from shared.domain.people.audit import Event
+from shared.domain.scopes import agency_scope
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
+from shared.services.onboarding import register_agency
 from shared.services.poison import PLATFORM_SCOPE
 from tests.unit.api.conftest import client_iban, client_row, debtor_row, invoice_row, verify_ibans
 
 ACCOUNT = client_iban("C1")
+
+
+def _client_id(world, number):
+    found = world.services.repos.clients.id_for_number("agency-a", number)
+    assert found
+    return found
 
 
 def _statement(text: str, amount: int = 1) -> bytes:
@@ -41,7 +51,7 @@ def test_registering_a_taken_account_looks_like_a_free_one_and_takes_nothing(wor
     assert report.status == "quarantined"
 
 
-def test_an_unproven_account_is_not_booked_and_a_line_with_the_code_proves_it(world):
+def test_an_unproven_account_is_not_booked_and_a_transfer_from_it_with_the_code_proves_it(world):
     a = world.agency_a
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
     a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
@@ -53,14 +63,121 @@ def test_an_unproven_account_is_not_booked_and_a_line_with_the_code_proves_it(wo
     )
     [item] = a.call("GET", "/v1/clients/C1/ibans").body["items"]
     code = item["code"]
+    # a credit INTO the account proves nothing: anybody can pay into it with any text
+    paid_in = world.services.statements.ingest(
+        "agency-a/b.sta", _statement(f"verificatie {code.lower()}", amount=1)
+    )
+    assert paid_in.status == "quarantined"
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    # a transfer out of it (a debit on its own statement) only its holder makes
     report = world.services.statements.ingest(
-        "agency-a/b.sta", _statement(f"verificatie {code.lower()}")
+        "agency-a/c.sta", _statement(f"verificatie {code.lower()}", amount=-1)
     )
     assert report.status == "booked"
     assert world.services.repos.banking.owner(ACCOUNT).client_id is not None
     assert [i["status"] for i in a.call("GET", "/v1/clients/C1/ibans").body["items"]] == [
         "verified"
     ]
+
+
+def test_a_transfer_from_the_account_to_the_agencys_account_proves_it(world):
+    """attack8 #1: the proof the holder alone gives: a credit on the agency's own account
+    whose counterparty is the claimed account, with the code; another payer's credit with the
+    same code (or the right payer without it) proves nothing."""
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    [item] = a.call("GET", "/v1/clients/C1/ibans").body["items"]
+
+    def to_pool(day: int, counterparty: str, text: str) -> str:
+        on = date(2025, 3, day)  # a statement a day: each one its own
+        line = OutLine(on, 1, text, counterparty_iban=counterparty, counterparty_name="X")
+        sta = write_mt940(pooled, [line], opening=0, opening_date=on, statement_id=f"P{day}")
+        return str(world.services.statements.ingest(f"agency-a/p{day}.sta", sta.encode()).status)
+
+    assert to_pool(3, "NL02RABO0123456789", f"code {item['code']}") == "booked"
+    assert to_pool(4, ACCOUNT, "zonder code") == "booked"
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    assert to_pool(5, ACCOUNT, f"verificatie {item['code']}") == "booked"
+    owner = world.services.repos.banking.owner(ACCOUNT)
+    assert owner is not None and owner.client_id == _client_id(world, "C1")
+
+
+def test_a_client_added_account_is_not_proven_by_its_own_confirmation(world):
+    """attack8 #1: C2's admin adds C1's pending account and confirms the code on its own page;
+    that proves nothing (was: the account and its statements became C2's). The agency's
+    registration for C1 and C1's confirmation is still proof."""
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1"), client_row("C2", ibans=[])]})
+    c2 = world.services.repos.clients.get(_client_id(world, "C2"))[0]
+    world.services.client_settings.add_iban(c2, ACCOUNT, by_agency=False)
+    c2_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C2", "admin": True}).body
+    c2_client = a.as_key(c2_key["key"])
+    [item] = c2_client.call("GET", "/v1/clients/C2/ibans").body["items"]
+    assert item["registered_by"] == "client"
+    reply = c2_client.call(
+        "POST", "/v1/clients/C2/ibans/confirm", {"iban": ACCOUNT, "code": item["code"]}
+    )
+    assert reply.status == 422 and "proves nothing" in reply.body["error"]["message"], reply.body
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    # the agency registered it for C1, but C2 claims it too: C1's confirmation waits for the
+    # agency, which decides
+    c1_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}).body
+    c1_client = a.as_key(c1_key["key"])
+    [c1_item] = c1_client.call("GET", "/v1/clients/C1/ibans").body["items"]
+    assert c1_item["registered_by"] == "agency"
+    reply = c1_client.call(
+        "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": c1_item["code"]}
+    )
+    assert reply.body["status"] == "pending"
+    items, _ = world.services.repos.actions.list(agency_scope("agency-a"))
+    assert [i.kind for i in items] == ["account_claim"]
+    assert a.call("POST", "/v1/clients/C1/ibans/decide", {"iban": ACCOUNT}).status == 200
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C1")
+
+
+def test_a_second_client_of_the_agency_waits_for_the_agencys_decision(world):
+    """While C1 claims the account (registered, not yet proven), C2's proof, even a transfer
+    from the account, makes it nobody's: an account_claim item on the agency's list; the
+    agency decides with POST …/ibans/decide (audited), which an agency key alone may."""
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1"), client_row("C2", ibans=[ACCOUNT])]})
+    c2_key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C2", "admin": True}).body
+    c2_client = a.as_key(c2_key["key"])
+    [item] = c2_client.call("GET", "/v1/clients/C2/ibans").body["items"]
+    reply = c2_client.call(
+        "POST", "/v1/clients/C2/ibans/confirm", {"iban": ACCOUNT, "code": item["code"]}
+    )
+    assert reply.body == {"iban": ACCOUNT, "status": "pending"}
+    line = OutLine(
+        date(2025, 3, 3), 1, item["code"], counterparty_iban=ACCOUNT, counterparty_name="X"
+    )
+    sta = write_mt940(pooled, [line], opening=0, opening_date=date(2025, 3, 3), statement_id="P")
+    world.services.statements.ingest("agency-a/p.sta", sta.encode())
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    items, _ = world.services.repos.actions.list(agency_scope("agency-a"))
+    claims = [i for i in items if i.kind == "account_claim"]
+    assert len(claims) == 2 and claims[0].detail["claimant_client"] == _client_id(world, "C2")
+    assert claims[0].detail["also_claimed_by"] == _client_id(world, "C1")
+    assert c2_client.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT}).status == 404
+    done = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT})
+    assert done.body == {"iban": ACCOUNT, "status": "verified"}, done.body
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")
+    kit = world.services.people.kit
+    events = kit.people.audit.between(f"client:{_client_id(world, 'C2')}", "0", "z")
+    assert [e.event for e in events] == [Event.ACCOUNT_ASSIGNED]
+    # C1's confirmation now changes nothing: the agency's list again, C2 keeps it
+    verify_c1 = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True}).body
+    c1_client = a.as_key(verify_c1["key"])
+    [c1_item] = c1_client.call("GET", "/v1/clients/C1/ibans").body["items"]
+    again = c1_client.call(
+        "POST", "/v1/clients/C1/ibans/confirm", {"iban": ACCOUNT, "code": c1_item["code"]}
+    )
+    assert again.body["status"] == "pending"
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")
 
 
 def test_only_the_clients_own_key_confirms_and_only_with_the_code(world):
@@ -98,3 +215,23 @@ def test_a_proof_for_an_owned_account_changes_nothing_and_goes_to_the_operator(w
     assert world.services.repos.banking.owner(ACCOUNT).agency_id == "agency-a"
     items, _ = world.services.repos.actions.list(PLATFORM_SCOPE)
     assert [i.kind for i in items] == ["account_dispute"]
+
+
+def test_the_agency_decides_only_for_its_own_accounts(world):
+    """Another agency's account: the decision changes nothing and the operator gets it (the
+    agency learns no more than "pending"); the agency's own third-party account is no
+    client's to be given."""
+    a, b = world.agency_a, world.agency_b
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    b.call("POST", "/v1/clients", {"items": [client_row("B1", ibans=[ACCOUNT])]})
+    reply = b.call("POST", "/v1/clients/B1/ibans/decide", {"iban": ACCOUNT})
+    assert reply.body == {"iban": ACCOUNT, "status": "pending"}
+    assert world.services.repos.banking.owner(ACCOUNT).agency_id == "agency-a"
+    items, _ = world.services.repos.actions.list(PLATFORM_SCOPE)
+    assert [i.kind for i in items] == ["account_dispute"]
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[pooled])]})
+    refused = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": pooled})
+    assert refused.status == 422 and world.services.repos.banking.owner(pooled).client_id is None

@@ -228,6 +228,38 @@ def test_a_failed_letter_is_not_made_sent_by_import(world: World) -> None:
     assert claim["open"]["costs"] == "0.00"
 
 
+def test_a_letter_backdated_before_the_return_needs_an_administrator(world: World) -> None:
+    """attack8 #4: Inning's letter of 03-03 is reported undeliverable on 03-07 (costs 0.00);
+    on 04-02 a staff key imports "its own letter" of 03-04: refused (was 150.00 owed at once);
+    a letter of the import's own day is the client's new letter; an administrator may record
+    the earlier date, and that is logged and audited."""
+    a = returned._returned_letter(world)
+    world.clock.at = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
+    staff = _plain(a)
+    for backdated in ("2025-03-04", "2025-03-07", "2025-04-01"):
+        reply = staff.call("POST", INVOICES, {"items": [{**ROW, "fourteen_day_letter_on": backdated}]})  # fmt: skip
+        [error] = reply.body["errors"]
+        assert error["field"] == "fourteen_day_letter_on", reply.body
+        assert "administrator" in error["message"] and "2025-03-07" in error["message"]
+    claim = a.call("GET", f"{INVOICES}/F1/claim", on="2025-04-02").body
+    assert (claim["costs_owed_from"], claim["open"]["costs"]) == (None, "0.00")
+    assert _audited(world) == []
+    done = a.call("POST", INVOICES, {"items": [{**ROW, "fourteen_day_letter_on": "2025-03-04"}]})
+    assert done.body["updated"] == 1 and done.body["rejected"] == 0, done.body
+    [(subject, actor, change)] = _audited(world)
+    assert subject == "F1" and actor.startswith("key:") and "none -> 2025-03-04" in change
+    assert any("reported undelivered on 2025-03-07" in s for s in _log(world))
+
+
+def test_a_new_letter_of_the_import_day_after_the_return_is_the_clients(world: World) -> None:
+    a = returned._returned_letter(world)
+    world.clock.at = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
+    reply = _plain(a).call("POST", INVOICES, {"items": [{**ROW, "fourteen_day_letter_on": "2025-04-02"}]})  # fmt: skip
+    assert reply.body["updated"] == 1 and reply.body["rejected"] == 0, reply.body
+    claim = a.call("GET", f"{INVOICES}/F1/claim", on="2025-04-30").body
+    assert claim["costs_owed_from"] == "2025-04-23" and _audited(world) == []
+
+
 def test_the_clients_own_letter_date_is_taken_as_before(world: World) -> None:
     a = _lettered(world)  # F2 has no letter of Inning's: the client sent its own
     reply = _plain(a).call("POST", INVOICES, {"items": [{**UNLETTERED, "fourteen_day_letter_on": "2025-03-01"}]})  # fmt: skip

@@ -71,12 +71,14 @@ def test_bad_values_are_refused_with_a_reason(world: World, tenants: Tenants) ->
 
 
 def test_an_iban_is_proven_by_the_clients_own_confirmation(world: World, tenants: Tenants) -> None:
+    """The agency registers the account; the client's admin confirms the code (two parties)."""
+    agency, agency_path = _browser(world, tenants, Role.AGENCY_ADMIN)
+    agency_page = agency.get(agency_path)
+    added = agency.post(agency_path, {"csrf": csrf_of(agency_page), "client": tenants.c1,
+                                      "do": "iban_add", "iban": "NL91ABNA0417164300"})  # fmt: skip
+    assert added.status == 303
     admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
     csrf = csrf_of(admin.get(path))
-    assert (
-        admin.post(path, {"csrf": csrf, "do": "iban_add", "iban": "NL91ABNA0417164300"}).status
-        == 303
-    )
     items = {i["iban"]: i for i in world.services.client_settings.ibans(
         world.services.repos.clients.get(tenants.c1)[0])}  # type: ignore[index]  # fmt: skip
     pending = items["NL91ABNA0417164300"]
@@ -88,7 +90,6 @@ def test_an_iban_is_proven_by_the_clients_own_confirmation(world: World, tenants
         {"csrf": csrf, "do": "iban_confirm", "iban": "NL91ABNA0417164300", "code": "XXXX-0000"},
     )
     assert wrong.status == 422
-    agency, agency_path = _browser(world, tenants, Role.AGENCY_ADMIN)
     agency_page = agency.get(agency_path)
     assert 'value="iban_confirm"' not in agency_page.encoded().decode()
     refused = agency.post(agency_path, {"csrf": csrf_of(agency_page), "client": tenants.c1, "do": "iban_confirm",
@@ -98,6 +99,41 @@ def test_an_iban_is_proven_by_the_clients_own_confirmation(world: World, tenants
                            "code": str(pending["code"])})  # fmt: skip
     assert ok.status == 303
     assert "bewezen" in admin.get(path).encoded().decode()
+
+
+def test_an_iban_the_client_added_itself_needs_a_transfer_or_the_agency(
+    world: World, tenants: Tenants
+) -> None:
+    """attack8 #1: a client's admin adding an account and confirming the code on its own page
+    proves nothing (it may be another client's account); the agency's admin decides."""
+    admin, path = _browser(world, tenants, Role.CLIENT_ADMIN)
+    csrf = csrf_of(admin.get(path))
+    assert (
+        admin.post(path, {"csrf": csrf, "do": "iban_add", "iban": "NL91ABNA0417164300"}).status
+        == 303
+    )
+    items = {i["iban"]: i for i in world.services.client_settings.ibans(
+        world.services.repos.clients.get(tenants.c1)[0])}  # type: ignore[index]  # fmt: skip
+    pending = items["NL91ABNA0417164300"]
+    page = admin.get(path).encoded().decode()
+    assert 'name="iban" value="NL91ABNA0417164300"' not in page  # no confirm form for it
+    assert "vraag het incassobureau" in page
+    refused = admin.post(path, {"csrf": csrf, "do": "iban_confirm", "iban": "NL91ABNA0417164300",
+                                "code": str(pending["code"])})  # fmt: skip
+    assert refused.status == 422
+    assert world.services.repos.banking.owner("NL91ABNA0417164300") is None
+    assert (
+        admin.post(path, {"csrf": csrf, "do": "iban_decide", "iban": "NL91ABNA0417164300"}).status
+        == 403
+    )
+    agency, agency_path = _browser(world, tenants, Role.AGENCY_ADMIN)
+    agency_page = agency.get(agency_path)
+    assert 'value="iban_decide"' in agency_page.encoded().decode()
+    decided = agency.post(agency_path, {"csrf": csrf_of(agency_page), "client": tenants.c1,
+                                        "do": "iban_decide", "iban": "NL91ABNA0417164300"})  # fmt: skip
+    assert decided.status == 303
+    owner = world.services.repos.banking.owner("NL91ABNA0417164300")
+    assert owner is not None and owner.client_id == tenants.c1
 
 
 def test_admins_manage_their_clients_people(world: World, tenants: Tenants) -> None:

@@ -96,7 +96,8 @@ def test_an_upload_never_proves_a_claim_but_the_banks_own_file_does(world, tenan
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})  # C1's IBAN: a pending claim
     [item] = a.call("GET", "/v1/clients/C1/ibans").body["items"]
     assert item["status"] == "pending"
-    proof = _forged(client_iban("C1"), 1, text=f"verificatie {item['code']}")
+    # a transfer out of the account (a debit) with the code: only its holder makes one
+    proof = _forged(client_iban("C1"), -1, text=f"verificatie {item['code']}")
 
     console = _upload_as_c1_staff(world, tenants, proof)
     assert _trigger(world, console).status == "quarantined"
