@@ -38,7 +38,7 @@ from shared.services.invoice_upload import Upload
 MAX_ROWS = 50_000
 FIELDS = ("number", "debtor", "invoice_date", "due_date", "amount", "open_amount",
           "payment_reference", "description", "fourteen_day_letter_on", "interest_from",
-          "contract_date", "claim_kind")  # fmt: skip
+          "contract_date", "claim_kind", "currency")  # fmt: skip
 DUTCH = {
     "factuurnummer": "number", "debiteur": "debtor", "debiteurnummer": "debtor",
     "factuurdatum": "invoice_date", "vervaldatum": "due_date", "bedrag": "amount",
@@ -52,6 +52,9 @@ DUTCH = {
     "vervalt": "due_date", "vervaldag": "due_date", "factuurbedrag": "amount",
     "saldo": "open_amount", "openstaand_bedrag": "open_amount", "restant": "open_amount",
     "omschrijving_factuur": "description", "kenmerk": "payment_reference",
+    # read so that the API's schema refuses a row in another currency: left out, a USD amount
+    # would be imported as euros (review console8 finding 1)
+    "valuta": "currency", "munt": "currency", "valutacode": "currency",
 }  # fmt: skip
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
@@ -166,6 +169,9 @@ def _value(name: str, value: str) -> str:
         return f"{m.group(1)}.{m.group(2)}"
     if name in DATES and (m := _DUTCH_DATE.match(value)):
         return f"{m.group(4)}-{int(m.group(3)):02d}-{int(m.group(1)):02d}"
+    if name == "currency":
+        code = value.upper()
+        return "EUR" if code in ("€", "EURO") else code
     if name == "claim_kind":
         return CLAIM_KINDS.get(value.lower(), value)
     return value

@@ -18,7 +18,7 @@ SHOWN = 500  # rejected rows listed on the preview; the count says how many ther
 
 FORM = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="up-h"><h2 id="up-h">{{ t.upload_choose }}</h2>
-<p>{{ t.upload_columns }} <code>{{ fields|join(';') }}</code></p>
+<p>{{ t.upload_columns }} <code>{{ fields|join('; ') }}</code></p>
 <form method="post" action="{{ desk.url('/upload') }}" enctype="multipart/form-data">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="preview">

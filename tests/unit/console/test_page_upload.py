@@ -264,3 +264,20 @@ def test_two_columns_for_one_field_are_refused(world, tenants):
     )
     assert page.status == 400
     assert "the columns debiteur and debiteurnummer both give debtor" in text(page)
+
+
+def test_a_row_in_another_currency_is_refused_not_imported_as_euros(world, tenants):
+    """review console8 #1: a package's `Valuta` column was left out, and a USD row imported as
+    euros; the API's schema refuses it, and so does the upload now."""
+    with_debtors(world, "C1", "3332")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    export = (
+        "Factuurnr.;Deb.nr.;Factuurdatum;Vervalt;Factuurbedrag;Valuta\n"
+        "F-USD;3332;01-01-2025;31-01-2025;1250,50;USD\n"
+        "F-EUR;3332;01-01-2025;31-01-2025;100,00;eur\n"
+        "F-SYM;3332;01-01-2025;31-01-2025;100,00;\u20ac\n"
+    )
+    page = _preview(staff, export.encode())
+    shown = text(page)
+    assert page.status == 200 and "To be imported: 2" in shown and "Rejected: 1" in shown, shown
+    assert "currency" in shown and "Columns not imported" not in shown
