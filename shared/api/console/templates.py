@@ -24,7 +24,7 @@ button.secondary{background:#fff;color:#1f4e79;border:2px solid #1f4e79}
 a{color:#0b4f8a}:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 code,.codes{font-family:ui-monospace,monospace}.codes{columns:2;list-style:none;padding:0}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #ddd;font-size:.9rem}
-svg{max-width:12rem;height:auto;display:block}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto}
+svg{max-width:12rem;height:auto;display:block}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto;position:relative;max-width:100%}
 </style></head><body>
 <header><strong>Inning</strong>{% if signed_in %}<form method="post" action="/api/console/logout"><input type="hidden" name="csrf" value="{{ csrf }}"><button class="secondary" type="submit">{{ t.logout }}</button></form>{% else %}<a href="?lang={{ other }}" lang="{{ other }}">{{ t.language }}</a>{% endif %}</header>
 <main id="main"><h1>{{ title }}</h1>
