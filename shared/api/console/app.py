@@ -55,16 +55,20 @@ class ConsoleApp:
         self.pepper = services.settings.api_key_pepper.encode()
 
     # -- plumbing --------------------------------------------------------------------------------
-    def _lang(self, req: ApiRequest) -> str:
+    def _lang(self, req: ApiRequest, signed: Signed | None = None) -> str:
+        """?lang= first (the switch on the page), then the language the signed-in person
+        chose (the same one the console's other pages speak), then the browser's."""
         chosen = req.query.get("lang") or ""
         if chosen in TEXT:
             return chosen
+        if signed is not None and signed.user.language in TEXT:
+            return signed.user.language
         accept = (req.header("accept-language") or "").lower()
         return "en" if accept.startswith("en") else "nl"
 
     def _page(self, req: ApiRequest, name: str, title_key: str, status: int = 200,
-              cookie: str | None = None, **context: Any) -> ApiResponse:  # fmt: skip
-        lang = self._lang(req)
+              cookie: str | None = None, signed: Signed | None = None, **context: Any) -> ApiResponse:  # fmt: skip
+        lang = self._lang(req, signed)
         nonce = new_nonce()
         t = TEXT[lang]
         body = ENV.get_template(name).render(
@@ -289,7 +293,7 @@ class ConsoleApp:
                           notice=notice, error=error)  # fmt: skip
 
     def _enrol(self, req: ApiRequest, signed: Signed, post: bool, action: str) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        t = TEXT[self._lang(req, signed)]
         accounts = self.people.accounts
         notice, error, status = "", False, 200
         qr = secret = ""
@@ -335,14 +339,14 @@ class ConsoleApp:
             qr = segno.make(provisioning_uri(pending, user.email), error="m").svg_inline(
                 scale=4, title="QR code"
             )
-        return self._page(req, "enrol", "enrol", status, csrf=signed.session.csrf, action=action, qr=qr,
+        return self._page(req, "enrol", "enrol", status, signed=signed, csrf=signed.session.csrf, action=action, qr=qr,
                           secret=secret, mobile=user.extra.get("pending_mobile") or user.mobile or "",
                           sms_pending=bool(signed.session.sms_challenge), notice=notice, error=error,
                           reauth=signed.session.stage is Stage.FULL,
                           signed_in=signed.session.stage is Stage.FULL)  # fmt: skip
 
     def _codes(self, req: ApiRequest, done: Signed, codes: list[str]) -> ApiResponse:
-        return self._page(req, "codes", "recovery_title", 200, session_cookie(done.cookie), codes=codes,
+        return self._page(req, "codes", "recovery_title", 200, session_cookie(done.cookie), done, codes=codes,
                           csrf=done.session.csrf, signed_in=True)  # fmt: skip
 
     def _logout(self, req: ApiRequest, post: bool) -> ApiResponse:
@@ -469,7 +473,7 @@ class ConsoleApp:
         signed = self._signed(req, full=True)
         if signed is None:
             return self._go("/login")
-        t = TEXT[self._lang(req)]
+        t = TEXT[self._lang(req, signed)]
         accounts = self.people.accounts
         notice, error, status, cookie = "", False, 200, None
         if post:
@@ -505,7 +509,7 @@ class ConsoleApp:
         user = found[0] if found else signed.user
         today = self.services.clock.now().date()
         return self._page(
-            req, "account", "account", status, cookie, csrf=signed.session.csrf, user=user, signed_in=True,
+            req, "account", "account", status, cookie, signed, csrf=signed.session.csrf, user=user, signed_in=True,
             broadcasts=self.people.admin.broadcasts_for(user, today), sessions=accounts.sessions(signed),
             current=signed.session.key, notice=notice, error=error,
         )  # fmt: skip

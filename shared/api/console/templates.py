@@ -101,14 +101,14 @@ SIGNUP = """{% extends "base" %}{% block main %}<section><p>{{ t.signup_intro }}
 ACCOUNT = """{% extends "base" %}{% block main %}
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.messages }}</h2>{% for b in broadcasts %}
 <div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p><form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="dismiss"><input type="hidden" name="broadcast" value="{{ b.broadcast_id }}"><button class="secondary" type="submit">{{ t.dismiss }}</button></form></div>{% endfor %}</section>{% endif %}
-<p id="who">{{ user.email }} &middot; {{ user.role.value }}</p>
+<p id="who">{{ user.email }} &middot; {{ t['role_' + user.role.value] }}</p>
 <section aria-labelledby="pw-h"><h2 id="pw-h">{{ t.change_password }}</h2>
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="password">
 <input type="hidden" name="username" value="{{ user.email }}" autocomplete="username">
 <label for="current">{{ t.current_password }}</label><input id="current" name="current" type="password" autocomplete="current-password" required>
 <label for="password">{{ t.new_password }}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
 <button type="submit">{{ t.save }}</button></form></section>
-<section aria-labelledby="f-h"><h2 id="f-h">{{ t.factor }}</h2><p>{{ t.factor_now.format(factor=user.factor.value if user.factor else '-') }} {{ t.recovery_left.format(count=user.recovery_hashes|length) }}</p>
+<section aria-labelledby="f-h"><h2 id="f-h">{{ t.factor }}</h2><p>{{ t.factor_now.format(factor=t['factor_' + user.factor.value] if user.factor else '-') }} {{ t.recovery_left.format(count=user.recovery_hashes|length) }}</p>
 <p><a href="/api/console/account?factor=change">{{ t.switch_totp }} / {{ t.switch_sms }}</a></p>
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recovery">
 <label for="rc-current">{{ t.current_password }}</label><input id="rc-current" name="current" type="password" autocomplete="current-password" required>
