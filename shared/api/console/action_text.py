@@ -161,6 +161,7 @@ _OWES_NL = {
     "it was paid too much": "er is te veel afgedragen",
 }  # fmt: skip
 
+
 def _plan_why_nl(why: str) -> str:
     """Why a debtor's proposal waits for a person (plans/self_service.py), in Dutch."""
     if why == "the client approves debtors' plans":
