@@ -27,7 +27,8 @@ def seed_console(services: Services) -> None:
             detail={"account": "NL02ABNA0123456789", "line_id": "demo-line-1", "amount": amount,
                     "date": amsterdam_date(now).isoformat(), "payer_iban": "NL20INGB0001234567",
                     "payer_name": "J DE VRIES", "remittance": "factuur 0001",
-                    "reasons": ["amount equals the open amount of F-0001", "name resembles the debtor"],
+                    "reasons": ["amount equals the open amount of invoice F-0001",
+                                "payer name resembles the debtor"],  # as matching.py writes them
                     "suggestions": [{"invoice": "F-0001", "client_id": None, "amount": amount,
                                      "score": 0.78}]},
         ),

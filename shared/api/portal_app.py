@@ -73,7 +73,7 @@ button.secondary{background:#fff;color:#1a1a1a;border:2px solid var(--brand)}
 input,select,textarea{font:inherit;width:100%;padding:.5rem;border:1px solid #767676;border-radius:.3rem;min-height:44px}
 label{display:block;margin:.5rem 0 .25rem;font-weight:600}
 td label,fieldset label{display:inline;font-weight:400}input[type=checkbox]{width:auto;min-height:auto;transform:scale(1.4);margin:.6rem}
-thead th{font-size:.85rem}.scroll{overflow-x:auto}
+thead th{font-size:.85rem}.scroll{overflow-x:auto;position:relative;max-width:100%}
 :focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 .notice{border-left:.4rem solid var(--accent);padding:.75rem;background:#fff}
 .error{border-left-color:#b00020}

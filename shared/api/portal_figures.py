@@ -51,14 +51,19 @@ def invoice_figures(invoice: Invoice, claim: ClaimFigures | None) -> InvoiceFigu
     rows = [Row("inv_amount", c.principal)]
     # the credit notes by their own reference; what the ledger credited of the principal
     # beyond them (a credit note booked before references were kept) as one line
+    # beyond them (a credit note booked before references were kept) as one line; what the
+    # debtor paid the client before the hand-over is a payment, never a credit
+    credited = claim.credited.principal - claim.paid_before_handover
     notes = [*invoice.credit_notes, *([invoice.credited_by] if invoice.credited_by else [])]
     noted = 0
     for ref, cents in notes:
-        if noted + cents <= claim.credited.principal:
+        if noted + cents <= credited:
             rows.append(Row("inv_credited", -cents, ref))
             noted += cents
-    if claim.credited.principal > noted:
-        rows.append(Row("inv_credited", -(claim.credited.principal - noted)))
+    if credited > noted:
+        rows.append(Row("inv_credited", -(credited - noted)))
+    if claim.paid_before_handover:
+        rows.append(Row("inv_paid_before", -claim.paid_before_handover))
     # costs, their VAT and interest as they stand (a correction or waiver already taken off:
     # what the debtor owes for them, not a history of how they were computed)
     for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):

@@ -10,7 +10,7 @@ from shared.api.http import ApiResponse, BadRequest
 from shared.api.router import Context, Route, Router
 from shared.domain.law.interest_rates import commercial_margin
 from shared.domain.ledger.model import COMPONENTS, Amounts, ClaimFigures, Component, InterestRule
-from shared.domain.money import cents_from_decimal
+from shared.domain.money import Cents, cents_from_decimal
 from shared.services.container import Services
 
 ON = {"on": "The day the figures are for, YYYY-MM-DD (default: today in Amsterdam)"}
@@ -26,7 +26,7 @@ def claim_out(f: ClaimFigures) -> dict[str, object]:
         f.costs_owed_from, f.interest_from, f.interest_rule.value, invoice=f.invoice_number,
         warnings=f.warnings, contract_date=f.contract_date,
         margin=commercial_margin(f.contract_date) if f.interest_rule is InterestRule.COMMERCIAL else None,
-        credited=f.credited,
+        credited=f.credited, paid_before_handover=f.paid_before_handover,
     )  # fmt: skip
 
 
@@ -45,6 +45,7 @@ def _out(
     contract_date: date | None = None,
     margin: str | None = None,
     credited: Amounts | None = None,
+    paid_before_handover: Cents = 0,
 ) -> dict[str, object]:
     return schemas_ledger.ClaimOut(
         invoice=invoice, on=on, **_components(charged),
@@ -52,6 +53,7 @@ def _out(
         waived=schemas_ledger.ComponentsOut(**_components(waived)),
         written_off=schemas_ledger.ComponentsOut(**_components(written_off)),
         credited=schemas_ledger.ComponentsOut(**_components(credited or Amounts())),
+        paid_before_handover=cents_text(paid_before_handover),
         open=schemas_ledger.OpenOut(**_components(open_), total=cents_text(open_.total)),
         costs_owed_from=costs_owed_from, interest_from=interest_from, interest_rule=rule,
         warnings=list(warnings), contract_date=contract_date, commercial_margin=margin,
@@ -75,7 +77,7 @@ def debtor_out(debtor: str, on: date, claims: list[ClaimFigures]) -> dict[str, o
         total("open"), min(owed) if owed else None, min(starts) if starts else None,
         rules.pop() if len(rules) == 1 else ("mixed" if rules else "none"),
         warnings=tuple(dict.fromkeys(w for f in claims for w in f.warnings)),
-        credited=total("credited"),
+        credited=total("credited"), paid_before_handover=sum(f.paid_before_handover for f in claims),
     )  # fmt: skip
     return {"debtor": debtor, **body, "claims": [claim_out(f) for f in claims]}
 

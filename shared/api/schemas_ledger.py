@@ -37,6 +37,12 @@ class ClaimOut(BaseModel):
         "rest, and principal your own books say was settled outside Inning; open = charged - "
         "paid - waived - written_off - credited"
     )
+    paid_before_handover: str = Field(
+        default="0.00",
+        description="The part of credited.principal the debtor paid you before the claim was "
+        "handed over (your own books' receipts, imported as paid or a lower amount): money "
+        "paid, not a credit note",
+    )
     open: OpenOut
     costs_owed_from: date | None = Field(
         description="From this day the debtor owes collection costs (none: not (yet) owed)"

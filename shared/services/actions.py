@@ -28,7 +28,9 @@ class ActionService:
             raise NotFound(f"action {action_id} not found")
         item, etag = found
         if item.status is ActionStatus.RESOLVED:
-            raise Invalid(f"action {action_id} is resolved already", field="status")
+            raise Invalid(
+                f"action {action_id} is resolved already", field="status", code="action_resolved"
+            )
         assert etag is not None
         return item, etag
 
@@ -62,13 +64,19 @@ class ActionService:
         item, etag = self._open(client.client_id, action_id)
         if item.kind not in CONFIRMABLE:
             raise Invalid(
-                f"action {action_id} is a {item.kind}, not a payment to confirm", field="kind"
+                f"action {action_id} is a {item.kind}, not a payment to confirm",
+                field="kind",
+                code="action_other_kind",
+                params={"kind": item.kind},
             )
         stored = self.repos.invoices.get_many(client.client_id, invoices)
         missing = [n for n in invoices if n not in stored]
         if missing or not invoices:
             raise Invalid(
-                f"unknown invoices: {', '.join(missing) or '(none given)'}", field="invoices"
+                f"unknown invoices: {', '.join(missing) or '(none given)'}",
+                field="invoices",
+                code="unknown_invoices" if missing else "no_invoices",
+                params={"invoices": ", ".join(missing)},
             )
         detail = item.detail
         line_id = str(detail["line_id"])
@@ -78,7 +86,7 @@ class ActionService:
         if owner is None or owner.agency_id != client.agency_id:
             raise Invalid(
                 f"the account of action {action_id}'s statement line is not known: whose money "
-                "it is cannot be told", field="account",
+                "it is cannot be told", field="account", code="statement_account_unknown",
             )  # fmt: skip
         payment = self.payments.book(
             client,

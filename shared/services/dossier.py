@@ -133,7 +133,12 @@ class DossierService:
     def add_note(self, client: Client, number: str, text: str, author: str) -> ContactEntry:
         text = text.strip()
         if not text or len(text) > NOTE_LIMIT:
-            raise Invalid(f"a note has 1 to {NOTE_LIMIT} characters", field="text")
+            raise Invalid(
+                f"a note has 1 to {NOTE_LIMIT} characters",
+                field="text",
+                code="note_length",
+                params={"limit": NOTE_LIMIT},
+            )
         self.debtor(client, number)
         now = self.clock.now()
         entry = ContactEntry(client.client_id, number, time_ordered_id(now), now,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ServiceError(Exception):
     pass
@@ -16,9 +18,22 @@ class Forbidden(ServiceError):
 
 
 class Invalid(ServiceError):
-    def __init__(self, message: str, field: str | None = None) -> None:
+    """Refused input. ``message`` is English for the API and the logs; ``code`` (with the
+    values its sentence needs in ``params``) lets a page say it in the reader's language
+    (shared/api/console/code_text.py REFUSALS, checked complete against the codes raised)."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = dict(params or {})
 
 
 class ConflictingUpdate(ServiceError):

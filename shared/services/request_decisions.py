@@ -133,12 +133,16 @@ class RequestDecisionService:
         try:
             until = date.fromisoformat(str(item.detail.get("until")))
         except ValueError:
-            raise Invalid("the request names no day to postpone until", field="until") from None
+            raise Invalid(
+                "the request names no day to postpone until", field="until", code="postpone_no_day"
+            ) from None
         if seen_until and seen_until != until.isoformat():
             raise Invalid(
                 f"the debtor changed the request meanwhile: it now asks until {until:%d-%m-%Y}; "
                 "read it again before you decide",
                 field="until",
+                code="postpone_changed",
+                params={"until": until},
             )
 
         def pause(item: ActionItem) -> str:
@@ -158,7 +162,9 @@ class RequestDecisionService:
     ) -> Decision:
         """Nothing changes for the invoices; the debtor is told why, the item resolved."""
         if not reason.strip():
-            raise Invalid("say why the postponement is refused", field="reason")
+            raise Invalid(
+                "say why the postponement is refused", field="reason", code="refuse_no_reason"
+            )
         item = self._item(client, action_id, POSTPONEMENT)
         return self._decide(client, item, "refuse", author, tell,
                             lambda _: f"postponement refused: {reason.strip()}")  # fmt: skip
@@ -248,7 +254,12 @@ class RequestDecisionService:
             if plan.status is PlanStatus.DRAFT:
                 self.plans.activate(client, plan.plan_id, author)
             elif plan.status is PlanStatus.CANCELLED or plan.status is PlanStatus.COMPLETED:
-                raise Invalid(f"plan {plan.plan_id} is {plan.status.value}", field="plan")
+                raise Invalid(
+                    f"plan {plan.plan_id} is {plan.status.value}",
+                    field="plan",
+                    code="plan_ended",
+                    params={"plan": plan.plan_id, "status": plan.status},
+                )
             return f"plan {plan.plan_id} approved"
 
         return self._decide(client, item, "approve-plan", author, None, activate)
@@ -260,7 +271,9 @@ class RequestDecisionService:
         carries on where it stood, as a draft held nothing), the debtor is told why, and the
         refusal is on the debtor's timeline."""
         if not reason.strip():
-            raise Invalid("say why the plan is refused", field="reason")
+            raise Invalid(
+                "say why the plan is refused", field="reason", code="refuse_plan_no_reason"
+            )
         item = self._item(client, action_id, PLAN)
         plan_id = str(item.detail.get("plan_id") or "")
 
@@ -268,10 +281,13 @@ class RequestDecisionService:
             found = self.plans.plans.get(client.client_id, plan_id) if plan_id else None
             if found is not None:  # gone: an earlier attempt deleted it
                 if found[0].debtor_number != item.debtor_number:
-                    raise Invalid("the plan is not this debtor's", field="plan")
+                    raise Invalid(
+                        "the plan is not this debtor's", field="plan", code="plan_other_debtor"
+                    )
                 if found[0].status is not PlanStatus.DRAFT:
                     raise Invalid(f"plan {plan_id} is {found[0].status.value}, not a proposal",
-                                  field="plan")  # fmt: skip
+                                  field="plan", code="plan_not_proposal",
+                                  params={"plan": plan_id, "status": found[0].status})  # fmt: skip
                 self.plans.delete(client, plan_id)
             assert item.debtor_number is not None
             try:
@@ -356,11 +372,20 @@ class RequestDecisionService:
             raise NotFound(f"action {action_id} not found")
         item = found[0]
         if item.kind != kind:
-            raise Invalid(f"action {action_id} is a {item.kind}, not a {kind}", field="kind")
+            raise Invalid(
+                f"action {action_id} is a {item.kind}, not a {kind}",
+                field="kind",
+                code="action_other_kind",
+                params={"kind": item.kind},
+            )
         if item.status is ActionStatus.RESOLVED:
             raise AlreadyDecided(action_id, item.resolution or "resolved", "")
         if not item.debtor_number or not item.invoice_numbers:
-            raise Invalid(f"action {action_id} names no debtor or invoice", field="invoices")
+            raise Invalid(
+                f"action {action_id} names no debtor or invoice",
+                field="invoices",
+                code="action_no_invoice",
+            )
         return item
 
     def _claim(self, client: Client, action_id: str, do: str, author: str) -> tuple[ActionItem, bool]:  # fmt: skip
@@ -431,12 +456,18 @@ class RequestDecisionService:
         stored = self.repos.invoices.get_many(client.client_id, list(item.invoice_numbers))
         mine = [n for n, s in stored.items() if s.invoice.debtor_number == item.debtor_number]
         if not mine:
-            raise Invalid("none of the item's invoices is the debtor's any more", field="invoices")
+            raise Invalid(
+                "none of the item's invoices is the debtor's any more",
+                field="invoices",
+                code="invoices_gone",
+            )
         return sorted(mine)
 
     def _plan(self, client: Client, item: ActionItem) -> PaymentPlan:
         plan_id = str(item.detail.get("plan_id") or "")
         found = self.plans.plans.get(client.client_id, plan_id) if plan_id else None
         if found is None or found[0].debtor_number != item.debtor_number:
-            raise Invalid("the proposed plan is gone (deleted meanwhile)", field="plan")
+            raise Invalid(
+                "the proposed plan is gone (deleted meanwhile)", field="plan", code="plan_gone"
+            )
         return found[0]

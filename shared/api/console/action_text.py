@@ -168,6 +168,19 @@ _OWES_NL = {
     "it was paid too much": "er is te veel afgedragen",
 }  # fmt: skip
 
+
+def _plan_why_nl(why: str) -> str:
+    """Why a debtor's proposal waits for a person (plans/self_service.py), in Dutch."""
+    if why == "the client approves debtors' plans":
+        return "de opdrachtgever keurt regelingen van debiteuren zelf goed"
+    lapsed = re.fullmatch(r"an earlier plan lapsed on (\d{4})-(\d\d)-(\d\d)", why)
+    if lapsed:
+        return f"een eerdere regeling verviel op {lapsed[3]}-{lapsed[2]}-{lapsed[1]}"
+    if why.startswith("could not start at once: "):
+        return "kon niet meteen starten: " + why[len("could not start at once: ") :]
+    return why
+
+
 _TITLES = shapes(
     (
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
@@ -177,6 +190,9 @@ _TITLES = shapes(
          lambda m: f"Te veel betaald: {m[1]} (factuur {m[2]} gecrediteerd)"),
         (r"^Overpayment of (.+)$", lambda m: f"Te veel betaald: {m[1]}"),
         (r"^Message from debtor (.+)$", lambda m: f"Bericht van debiteur {m[1]}"),
+        (r"^Debtor (\S+) proposes payment plan (\S+): (\d+) installments, EUR (\d+)\.(\d\d) \((.*)\)$",
+         lambda m: f"Debiteur {m[1]} stelt betalingsregeling {m[2]} voor: {m[3]} termijnen, "
+                   f"€ {m[4]},{m[5]} ({_plan_why_nl(m[6])})"),
         (r"^Debtor (\S+) asks to postpone (.+) until (\S+)$",
          lambda m: f"Debiteur {m[1]} vraagt uitstel voor {m[2]} tot {m[3]}"),
         (r"^E-mail from (\S+) matches no debtor: link it by hand$",

@@ -55,16 +55,20 @@ class ConsoleApp:
         self.pepper = services.settings.api_key_pepper.encode()
 
     # -- plumbing --------------------------------------------------------------------------------
-    def _lang(self, req: ApiRequest) -> str:
+    def _lang(self, req: ApiRequest, signed: Signed | None = None) -> str:
+        """?lang= first (the switch on the page), then the language the signed-in person
+        chose (the same one the console's other pages speak), then the browser's."""
         chosen = req.query.get("lang") or ""
         if chosen in TEXT:
             return chosen
+        if signed is not None and signed.user.language in TEXT:
+            return signed.user.language
         accept = (req.header("accept-language") or "").lower()
         return "en" if accept.startswith("en") else "nl"
 
     def _page(self, req: ApiRequest, name: str, title_key: str, status: int = 200,
-              cookie: str | None = None, **context: Any) -> ApiResponse:  # fmt: skip
-        lang = self._lang(req)
+              cookie: str | None = None, signed: Signed | None = None, **context: Any) -> ApiResponse:  # fmt: skip
+        lang = self._lang(req, signed)
         nonce = new_nonce()
         t = TEXT[lang]
         body = ENV.get_template(name).render(
@@ -289,7 +293,10 @@ class ConsoleApp:
                           notice=notice, error=error)  # fmt: skip
 
     def _enrol(self, req: ApiRequest, signed: Signed, post: bool, action: str) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        # from the account page: the person's language; while signing in or accepting an
+        # invitation nobody has chosen one yet: the browser's, as the page before it
+        person = signed if action == f"{BASE}/account" else None
+        t = TEXT[self._lang(req, person)]
         accounts = self.people.accounts
         notice, error, status = "", False, 200
         qr = secret = ""
@@ -307,7 +314,7 @@ class ConsoleApp:
                     done, codes = accounts.confirm_totp(
                         signed, field(data, "code"), source_address(req), self._agent(req)
                     )
-                    return self._codes(req, done, codes)
+                    return self._codes(req, done, codes, person)
                 elif do == "sms-start":
                     signed = accounts.start_sms(signed, field(data, "mobile"))
                     notice = t["sms_sent"]
@@ -315,7 +322,7 @@ class ConsoleApp:
                     done, codes = accounts.confirm_sms(
                         signed, field(data, "code"), source_address(req), self._agent(req)
                     )
-                    return self._codes(req, done, codes)
+                    return self._codes(req, done, codes, person)
             except Invalid as exc:
                 notice, error, status = t["error"].format(reason=str(exc)), True, 400
             except SmsLimited:
@@ -335,14 +342,16 @@ class ConsoleApp:
             qr = segno.make(provisioning_uri(pending, user.email), error="m").svg_inline(
                 scale=4, title="QR code"
             )
-        return self._page(req, "enrol", "enrol", status, csrf=signed.session.csrf, action=action, qr=qr,
+        return self._page(req, "enrol", "enrol", status, signed=person, csrf=signed.session.csrf, action=action, qr=qr,
                           secret=secret, mobile=user.extra.get("pending_mobile") or user.mobile or "",
                           sms_pending=bool(signed.session.sms_challenge), notice=notice, error=error,
                           reauth=signed.session.stage is Stage.FULL,
                           signed_in=signed.session.stage is Stage.FULL)  # fmt: skip
 
-    def _codes(self, req: ApiRequest, done: Signed, codes: list[str]) -> ApiResponse:
-        return self._page(req, "codes", "recovery_title", 200, session_cookie(done.cookie), codes=codes,
+    def _codes(
+        self, req: ApiRequest, done: Signed, codes: list[str], person: Signed | None
+    ) -> ApiResponse:
+        return self._page(req, "codes", "recovery_title", 200, session_cookie(done.cookie), person, codes=codes,
                           csrf=done.session.csrf, signed_in=True)  # fmt: skip
 
     def _logout(self, req: ApiRequest, post: bool) -> ApiResponse:
@@ -469,7 +478,7 @@ class ConsoleApp:
         signed = self._signed(req, full=True)
         if signed is None:
             return self._go("/login")
-        t = TEXT[self._lang(req)]
+        t = TEXT[self._lang(req, signed)]
         accounts = self.people.accounts
         notice, error, status, cookie = "", False, 200, None
         if post:
@@ -488,7 +497,7 @@ class ConsoleApp:
                     return self._enrol(req, signed, True, f"{BASE}/account")
                 elif do == "recovery":
                     accounts.reauthenticate(signed, field(data, "current"))
-                    return self._codes(req, signed, accounts.renew_recovery_codes(signed))
+                    return self._codes(req, signed, accounts.renew_recovery_codes(signed), signed)
                 elif do == "end":
                     accounts.end_session(signed, field(data, "session"))
                     notice = t["done"]
@@ -505,7 +514,7 @@ class ConsoleApp:
         user = found[0] if found else signed.user
         today = self.services.clock.now().date()
         return self._page(
-            req, "account", "account", status, cookie, csrf=signed.session.csrf, user=user, signed_in=True,
+            req, "account", "account", status, cookie, signed, csrf=signed.session.csrf, user=user, signed_in=True,
             broadcasts=self.people.admin.broadcasts_for(user, today), sessions=accounts.sessions(signed),
             current=signed.session.key, notice=notice, error=error,
         )  # fmt: skip

@@ -69,7 +69,9 @@ def of_claim(f: ClaimFigures) -> RowFigures:
     """A claim's row: what was charged per component, then what took it off, as totals."""
     return RowFigures(
         f.charged.principal, f.charged.costs, f.charged.costs_vat, f.charged.interest,
-        f.paid.total, f.credited.total, f.waived.total, f.written_off.total, f.open.total,
+        # paid to the client before the hand-over: a payment, not a credit
+        f.paid.total + f.paid_before_handover, f.credited.total - f.paid_before_handover,
+        f.waived.total, f.written_off.total, f.open.total,
     )  # fmt: skip
 
 

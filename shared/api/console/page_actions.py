@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
 from shared.api.console.permits import allows, client_path
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
@@ -229,9 +230,9 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
         else:
             return _one(desk, item, desk.t["not_found"], 400)
     except Invalid as exc:
-        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 422)
+        return _one(desk, item, desk.t["act_error"].format(reason=refusal(exc, desk.lang)), 422)
     except ConflictingUpdate as exc:
-        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 409)
+        return _one(desk, item, desk.t["act_error"].format(reason=refusal(exc, desk.lang)), 409)
     return desk.redirect(f"/actions/{item.action_id}", done="act_done")
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
@@ -229,7 +230,7 @@ def _approve(desk: Desk, item: ActionItem) -> ApiResponse:
     try:
         desk.services.settlements.approve(desk.agency_id, run_id, desk.principal.key_id)
     except (Invalid, ConflictingUpdate) as exc:
-        return _one(desk, item, desk.t["act_error"].format(reason=str(exc)), 409)
+        return _one(desk, item, desk.t["act_error"].format(reason=refusal(exc, desk.lang)), 409)
     return desk.redirect(f"/agency-actions/{item.action_id}", done="run_approved")
 
 

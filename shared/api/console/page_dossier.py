@@ -22,6 +22,7 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     dossier_hand,
     page_plans,
 )
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import PAGES, Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ContactEntry
@@ -177,9 +178,9 @@ def _act(desk: Desk, number: str) -> ApiResponse:
         else:
             raise Invalid("unknown action", field="do")
     except (Invalid, ValueError) as exc:
-        return _show(desk, number, desk.t["dos_error"].format(reason=str(exc)), 422)
+        return _show(desk, number, desk.t["dos_error"].format(reason=refusal(exc, desk.lang)), 422)
     except ConflictingUpdate as exc:
-        return _show(desk, number, desk.t["dos_error"].format(reason=str(exc)), 409)
+        return _show(desk, number, desk.t["dos_error"].format(reason=refusal(exc, desk.lang)), 409)
     except NotFound:
         return desk.message(404, desk.t["not_found"])
     return desk.redirect(f"/dossier/{quote(number, safe='')}", done=f"dos_{do}")

@@ -24,7 +24,7 @@ button.secondary{background:#fff;color:#1f4e79;border:2px solid #1f4e79}
 a{color:#0b4f8a}:focus-visible{outline:3px solid #1a1a1a;outline-offset:2px}
 code,.codes{font-family:ui-monospace,monospace}.codes{columns:2;list-style:none;padding:0}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid #ddd;font-size:.9rem}
-svg{max-width:12rem;height:auto;display:block}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto}
+svg{max-width:12rem;height:auto;display:block}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.scroll{overflow-x:auto;position:relative;max-width:100%}
 </style></head><body>
 <header><strong>Inning</strong>{% if signed_in %}<form method="post" action="/api/console/logout"><input type="hidden" name="csrf" value="{{ csrf }}"><button class="secondary" type="submit">{{ t.logout }}</button></form>{% else %}<a href="?lang={{ other }}" lang="{{ other }}">{{ t.language }}</a>{% endif %}</header>
 <main id="main"><h1>{{ title }}</h1>
@@ -101,14 +101,14 @@ SIGNUP = """{% extends "base" %}{% block main %}<section><p>{{ t.signup_intro }}
 ACCOUNT = """{% extends "base" %}{% block main %}
 {% if broadcasts %}<section aria-labelledby="bc-h"><h2 id="bc-h">{{ t.messages }}</h2>{% for b in broadcasts %}
 <div class="notice {{ b.severity.value }}"><p>{{ b.text(lang) }}</p><form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="dismiss"><input type="hidden" name="broadcast" value="{{ b.broadcast_id }}"><button class="secondary" type="submit">{{ t.dismiss }}</button></form></div>{% endfor %}</section>{% endif %}
-<p id="who">{{ user.email }} &middot; {{ user.role.value }}</p>
+<p id="who">{{ user.email }} &middot; {{ t['role_' + user.role.value] }}</p>
 <section aria-labelledby="pw-h"><h2 id="pw-h">{{ t.change_password }}</h2>
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="password">
 <input type="hidden" name="username" value="{{ user.email }}" autocomplete="username">
 <label for="current">{{ t.current_password }}</label><input id="current" name="current" type="password" autocomplete="current-password" required>
 <label for="password">{{ t.new_password }}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
 <button type="submit">{{ t.save }}</button></form></section>
-<section aria-labelledby="f-h"><h2 id="f-h">{{ t.factor }}</h2><p>{{ t.factor_now.format(factor=user.factor.value if user.factor else '-') }} {{ t.recovery_left.format(count=user.recovery_hashes|length) }}</p>
+<section aria-labelledby="f-h"><h2 id="f-h">{{ t.factor }}</h2><p>{{ t.factor_now.format(factor=t['factor_' + user.factor.value] if user.factor else '-') }} {{ t.recovery_left.format(count=user.recovery_hashes|length) }}</p>
 <p><a href="/api/console/account?factor=change">{{ t.switch_totp }} / {{ t.switch_sms }}</a></p>
 <form method="post" action="/api/console/account"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="do" value="recovery">
 <label for="rc-current">{{ t.current_password }}</label><input id="rc-current" name="current" type="password" autocomplete="current-password" required>

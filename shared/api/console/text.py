@@ -1,4 +1,5 @@
-"""The console's words, Dutch and English (chosen from the browser's Accept-Language)."""
+"""The console's words, Dutch and English: the signed-in person's chosen language, else the
+browser's Accept-Language (a ?lang= on the page switches it)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "error": "Dat lukte niet: {reason}", "csrf": "Het formulier was verlopen. Probeer het opnieuw.",
         "language": "English", "back_login": "Naar aanmelden",
         "form_too_large": "Het formulier is te groot: een bestand mag hoogstens 10 MiB zijn.", "form_back": "Terug",
+        "role_agency_admin": "beheerder incassopartij", "role_agency_staff": "medewerker incassopartij",
+        "role_client_admin": "beheerder", "role_client_staff": "medewerker", "role_read_only": "alleen lezen",
+        "factor_totp": "authenticator-app", "factor_sms": "SMS",
     },
     "en": {
         "login": "Sign in", "email": "E-mail address", "password": "Password", "sign_in": "Sign in",
@@ -92,5 +96,8 @@ TEXT: dict[str, dict[str, str]] = {
         "error": "That did not work: {reason}", "csrf": "The form had expired. Please try again.",
         "language": "Nederlands", "back_login": "To sign in",
         "form_too_large": "The form is too large: a file may be at most 10 MiB.", "form_back": "Back",
+        "role_agency_admin": "agency administrator", "role_agency_staff": "agency staff",
+        "role_client_admin": "administrator", "role_client_staff": "staff", "role_read_only": "read only",
+        "factor_totp": "authenticator app", "factor_sms": "SMS",
     },
 }  # fmt: skip

@@ -159,3 +159,7 @@ class ClaimFigures:
     # why a figure may be less than the law gives (days without a known statutory rate)
     warnings: tuple[str, ...] = field(default=())
     contract_date: date | None = None  # what the commercial margin went by
+    # the part of ``credited.principal`` the debtor paid the client before the claim was
+    # handed over (the client's own receipts, imported as paid): off the claim like a credit,
+    # but to be named as a payment, never as a credit note
+    paid_before_handover: Cents = 0

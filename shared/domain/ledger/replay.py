@@ -65,9 +65,10 @@ def replay(
         - waived[Component.PRINCIPAL]
         - written_off[Component.PRINCIPAL]
     )
-    credited[Component.PRINCIPAL] += min(
-        terms.principal_settled_elsewhere, max(0, unpaid_principal)
-    )
+    # counted with what was credited (it is off the claim either way) but named apart: it is
+    # money the debtor paid the client before the hand-over, not a credit note
+    paid_before_handover = min(terms.principal_settled_elsewhere, max(0, unpaid_principal))
+    credited[Component.PRINCIPAL] += paid_before_handover
     open_ = {c: charged[c] - paid[c] - credited[c] - waived[c] - written_off[c] for c in COMPONENTS}
     if terms.closed:  # credited or withdrawn: what was still open is credited as well
         for c in COMPONENTS:
@@ -94,6 +95,7 @@ def replay(
         written_off=Amounts.from_map(written_off),
         credited=Amounts.from_map(credited),
         open=Amounts.from_map(open_),
+        paid_before_handover=paid_before_handover,
         costs_owed_from=terms.costs_owed_from,
         interest_from=terms.interest_from,
         interest_rule=terms.interest_rule,

@@ -353,6 +353,8 @@ class PlanService:
                 f"the first collection needs {plan.rules.prenotification_days} days' notice: "
                 f"start on {earliest} or later",
                 field="start",
+                code="first_collection_notice",
+                params={"days": plan.rules.prenotification_days, "day": earliest},
             )
 
     def _check_mollie(self, client: Client, plan: PaymentPlan) -> None:
@@ -373,6 +375,8 @@ class PlanService:
                 f"the first recurring collection needs {plan.rules.prenotification_days} days' "
                 f"notice: its installment must fall on {earliest} or later",
                 field="start",
+                code="recurring_collection_notice",
+                params={"days": plan.rules.prenotification_days, "day": earliest},
             )
 
     def pause(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
@@ -419,6 +423,8 @@ class PlanService:
                     f"a direct debit needs {plan.rules.prenotification_days} days' notice: "
                     f"move it to {earliest} or later",
                     field="to",
+                    code="moved_collection_notice",
+                    params={"days": plan.rules.prenotification_days, "day": earliest},
                 )
             changed = frozenset(
                 a.number for a, b in zip(plan.schedule, moved, strict=True) if a != b

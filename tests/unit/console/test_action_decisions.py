@@ -90,7 +90,7 @@ def test_refuse_needs_a_reason_tells_the_debtor_and_pauses_nothing(world, tenant
     fields = {"csrf": csrf_of(page), "do": "refuse", "channel": "email",
               "subject": "Your request", "body": "We cannot grant it."}  # fmt: skip
     missing = staff.post(f"/actions/{item.action_id}?lang=en", fields)
-    assert missing.status == 422 and "say why" in missing.encoded().decode()
+    assert missing.status == 422 and "Say why" in missing.encoded().decode()
     assert (
         world.services.repos.actions.get(tenants.c1, item.action_id)[0].status
         is not ActionStatus.RESOLVED

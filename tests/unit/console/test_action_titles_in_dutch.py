@@ -24,6 +24,13 @@ TITLES = {
         "Mailbox a@b.nl zit vandaag aan 500 berichten; de rest wacht tot morgen",
     "Reminder to debtor D1 closed unsent (no address); plan it for F1, F2 by hand":
         "Herinnering aan debiteur D1 onverzonden gesloten (no address); plan F1, F2 met de hand in",
+    # console7 F5: a debtor's plan proposal waiting for a person
+    "Debtor D-1002 proposes payment plan PL01a2: 3 installments, EUR 164.32 (the client approves debtors' plans)":
+        "Debiteur D-1002 stelt betalingsregeling PL01a2 voor: 3 termijnen, € 164,32 "
+        "(de opdrachtgever keurt regelingen van debiteuren zelf goed)",
+    "Debtor D1 proposes payment plan PL9: 6 installments, EUR 1200.00 (an earlier plan lapsed on 2025-02-03)":
+        "Debiteur D1 stelt betalingsregeling PL9 voor: 6 termijnen, € 1200,00 "
+        "(een eerdere regeling verviel op 03-02-2025)",
 }  # fmt: skip
 
 

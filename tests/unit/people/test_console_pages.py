@@ -149,3 +149,17 @@ def test_changing_the_factor_asks_the_password_again(world, tenants):
         "/account", {"do": "recovery", "csrf": csrf_of(done), "current": "wrong password!"}
     )
     assert renew.status == 400
+
+
+def test_the_account_page_speaks_the_persons_language_not_the_browsers(world, tenants):
+    """The console's other pages follow the language the person chose; the account page
+    followed the browser (English here) and showed the role's and the factor's codes."""
+    person = make_person(world, Role.CLIENT_ADMIN, Target("agency-a", tenants.c1), "nl@c1.example")
+    browser = _signed_in_browser(world, person)  # its browser asks for English
+    page = browser.get("/account").encoded().decode()
+    assert '<html lang="nl">' in page
+    assert "Wachtwoord wijzigen" in page and "Change password" not in page
+    assert "beheerder" in page and "client_admin" not in page
+    assert "Nu ingesteld: authenticator-app." in page
+    switched = browser.get("/account?lang=en").encoded().decode()
+    assert "Change password" in switched and "Now set: authenticator app." in switched

@@ -1,0 +1,109 @@
+"""A service's refusal as a sentence in the page's language.
+
+The services refuse in English (the API's and the logs' language) and give the refusal a
+``code`` with the values its sentence needs; a page translates the code at display time, so a
+Dutch credit manager never reads "say why the plan is refused". A refusal without a code (or
+with one this table lacks: the test checks none does) is shown as the service wrote it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from shared.api.console.action_text import kind_label
+from shared.api.console.code_text import word
+
+# code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
+REFUSALS: dict[str, tuple[str, str]] = {
+    "postpone_no_day": (
+        "Het verzoek noemt geen dag om tot uit te stellen.",
+        "The request names no day to postpone until.",
+    ),
+    "postpone_changed": (
+        "De debiteur heeft het verzoek intussen gewijzigd: het vraagt nu uitstel tot {until}. "
+        "Lees het opnieuw voordat u beslist.",
+        "The debtor changed the request meanwhile: it now asks until {until}. Read it again "
+        "before you decide.",
+    ),
+    "refuse_no_reason": (
+        "Geef aan waarom het uitstel wordt geweigerd.",
+        "Say why the postponement is refused.",
+    ),
+    "refuse_plan_no_reason": (
+        "Geef aan waarom de regeling wordt geweigerd.",
+        "Say why the plan is refused.",
+    ),
+    "plan_ended": ("Regeling {plan} is {status}.", "Plan {plan} is {status}."),
+    "plan_not_proposal": (
+        "Regeling {plan} is {status}, geen voorstel meer.",
+        "Plan {plan} is {status}, not a proposal.",
+    ),
+    "plan_other_debtor": (
+        "De regeling hoort niet bij deze debiteur.",
+        "The plan is not this debtor's.",
+    ),
+    "plan_gone": (
+        "De voorgestelde regeling bestaat niet meer (intussen verwijderd).",
+        "The proposed plan is gone (deleted meanwhile).",
+    ),
+    "action_other_kind": (
+        "Deze actie is van een andere soort ({kind}).",
+        "This action is of another kind ({kind}).",
+    ),
+    "action_no_invoice": (
+        "Deze actie noemt geen debiteur of factuur.",
+        "This action names no debtor or invoice.",
+    ),
+    "action_resolved": ("Deze actie is al afgehandeld.", "This action is resolved already."),
+    "invoices_gone": (
+        "Geen van de facturen van deze actie hoort nog bij de debiteur.",
+        "None of the item's invoices is the debtor's any more.",
+    ),
+    "unknown_invoices": ("Onbekende facturen: {invoices}.", "Unknown invoices: {invoices}."),
+    "no_invoices": ("Kies minstens één factuur.", "Choose at least one invoice."),
+    "statement_account_unknown": (
+        "De rekening van de afschriftregel van deze actie is onbekend: van wie het geld is, "
+        "is niet te zeggen.",
+        "The account of this action's statement line is not known: whose money it is cannot "
+        "be told.",
+    ),
+    "first_collection_notice": (
+        "De eerste incasso moet {days} dagen vooraf worden aangekondigd: begin op {day} of later.",
+        "The first collection needs {days} days' notice: start on {day} or later.",
+    ),
+    "recurring_collection_notice": (
+        "De eerste terugkerende incasso moet {days} dagen vooraf worden aangekondigd: die "
+        "termijn moet op {day} of later vallen.",
+        "The first recurring collection needs {days} days' notice: its installment must fall "
+        "on {day} or later.",
+    ),
+    "moved_collection_notice": (
+        "Een incasso moet {days} dagen vooraf worden aangekondigd: verplaats hem naar {day} of "
+        "later.",
+        "A direct debit needs {days} days' notice: move it to {day} or later.",
+    ),
+    "note_length": (
+        "Een notitie heeft 1 tot {limit} tekens.",
+        "A note has 1 to {limit} characters.",
+    ),
+}
+
+
+def _said(name: str, value: object, lang: str) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
+    if name == "status":
+        return word("plan_status", value, lang)
+    if name == "kind":
+        return kind_label(str(value), lang)
+    return str(value)
+
+
+def refusal(exc: Exception, lang: str) -> str:
+    """What the page says of ``exc``: its code's sentence in ``lang``, else its own text."""
+    code = getattr(exc, "code", None)
+    known = REFUSALS.get(code) if isinstance(code, str) else None
+    if known is None:
+        return str(exc)
+    params = getattr(exc, "params", {})
+    sentence = known[0] if lang == "nl" else known[1]
+    return sentence.format(**{k: _said(k, v, lang) for k, v in params.items()})
