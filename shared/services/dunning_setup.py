@@ -48,6 +48,15 @@ class NotActivatable(Invalid):
         self.errors = errors
 
 
+class BreaksActiveWorkflow(NotActivatable):
+    """A template change an active workflow that uses it would fail its checks with."""
+
+    def __init__(self, errors: list[str]) -> None:
+        message = "an active workflow uses the template and would fail its checks: "
+        Invalid.__init__(self, message + "; ".join(errors), "template")
+        self.errors = errors
+
+
 # the bounds of the API's workflow schema (shared/api/schemas.py, StepIn and WorkflowIn), for
 # the console's editor alike
 MAX_STEPS = 30
@@ -117,7 +126,7 @@ class DunningSetup:
         self.repos.dunning.save_template(client.client_id, template_id, template)
 
     def keeps_active_workflows(self, client: Client, changed: dict[str, MessageTemplate]) -> None:
-        """:class:`NotActivatable` when keeping ``changed`` (templates by name) would make one
+        """:class:`BreaksActiveWorkflow` when keeping ``changed`` (templates by name) would make one
         of the client's active workflows fail the checks it was activated with: a 14-day step
         whose template is swapped for one that is no 14-day letter, or lacks the legal parts
         or the VAT statement, would otherwise run as if checked (attack8 #3a). What such a
@@ -137,7 +146,7 @@ class DunningSetup:
                 if e not in had
             ]
         if errors:
-            raise NotActivatable(errors)
+            raise BreaksActiveWorkflow(errors)
 
     def preview(
         self, client: Client, template: MessageTemplate, debtor_number: str | None
