@@ -92,13 +92,18 @@ def register(router: Router, services: Services) -> None:
             body.language, body.subject, body.text, body.html, body.fourteen_day_letter
         )
         try:
-            # in a worker process, within its budget; the client's VAT decides the 14-day letter
-            dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
+            # checked in a worker process, within its budget (the client's VAT decides the
+            # 14-day letter), and against the active workflows that use it
+            services.dunning_setup.save_template(client, ctx.params["template"], template)
         except TemplateError as exc:
             raise Unprocessable(
                 str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]
             ) from None
-        repo.save_template(client.client_id, ctx.params["template"], template)
+        except NotActivatable as exc:
+            raise Unprocessable(
+                "an active workflow uses this template and would fail its checks",
+                details=[{"field": "template", "message": e} for e in exc.errors],
+            ) from None
         return ApiResponse(body={"template_id": ctx.params["template"], **asdict(template)})
 
     def list_templates(ctx: Context) -> ApiResponse:
@@ -164,20 +169,20 @@ def register(router: Router, services: Services) -> None:
         source = client_of(ctx)
         body = validate_body(ctx.request, schemas.CopyIn)
         target = services.access.client_for(agency, body.to)
-        workflow = repo.workflows(source.client_id).get(ctx.params["workflow"])
-        if workflow is None:
-            raise BadRequest(f"workflow {ctx.params['workflow']} not found")
-        templates = repo.templates(source.client_id)
-        for step in workflow.steps:
-            for template_id in step.templates.values():
-                if template_id in templates:
-                    repo.save_template(target.client_id, template_id, templates[template_id])
-        repo.save_workflow(
-            target.client_id,
-            Workflow(workflow.workflow_id, workflow.name, workflow.steps, active=False),
-        )
+        try:
+            # the target's templates of the same names are replaced: not when that would make
+            # one of its active workflows fail its checks
+            copy = services.dunning_setup.copy_workflow(source, ctx.params["workflow"], target)
+        except NotFound as exc:
+            raise BadRequest(str(exc)) from None
+        except NotActivatable as exc:
+            raise Unprocessable(
+                "an active workflow of the target uses a template the copy would replace, and "
+                "would fail its checks",
+                details=[{"field": "to", "message": e} for e in exc.errors],
+            ) from None
         return ApiResponse(
-            body={"copied_to": body.to, "workflow_id": workflow.workflow_id, "active": False}
+            body={"copied_to": body.to, "workflow_id": copy.workflow_id, "active": False}
         )
 
     def put_rules(ctx: Context) -> ApiResponse:

@@ -137,6 +137,10 @@ class Debtor:
     # the day the debtor withdrew WhatsApp consent himself (STOP): only his own opt-in (START)
     # gives it back; a client's push of its CRM's old consent does not (attack7 #3)
     whatsapp_stopped_on: date | None = None
+    # whether that STOP took away consent this client had (his START gives back only that:
+    # consent is given per client, AVG art. 7; attack8 #6); None: not known, a STOP kept
+    # before this was recorded (his contact log tells)
+    whatsapp_stop_withdrew: bool | None = None
 
     @property
     def is_consumer(self) -> bool:

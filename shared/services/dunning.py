@@ -33,9 +33,9 @@ from shared.domain.dunning.templates import (
     TemplateContext,
     TemplateError,
     TemplateValidator,
+    fourteen_day_letter_refused,
     render,
     validate,
-    vat_parts_missing,
 )
 from shared.domain.dunning.workflow import (
     LETTER_CARRIERS,
@@ -473,10 +473,12 @@ class DunningService:
                                        claims=claims if dated_on is None else None)  # fmt: skip
                 rendered = self.render(template, context)
                 if step.channel is StepChannel.FOURTEEN_DAY_LETTER:
-                    # a letter without the VAT statement would lose the VAT, or all the costs
-                    refused = vat_parts_missing(template, rendered, context)
+                    # what this debtor reads, not the sample the template was saved with: a
+                    # letter that fails is not sent and starts no costs term; the refusal
+                    # goes on the action list (``run_client``) and the step waits for a fix
+                    refused = fourteen_day_letter_refused(template, rendered, context)
                     if refused:
-                        raise Invalid(f"step {step.name}: {refused}")
+                        raise Invalid(f"step {step.name}, 14-day letter not sent: {refused}")
                 if before is None:
                     before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from),
                                                     list(trail_of(i))] for i in shown})  # fmt: skip
@@ -1084,9 +1086,9 @@ class DunningService:
             raise Invalid(f"step {step.name} has no template for {debtor.language.value}")
         context = self.context(client, debtor, invoices, day, term)
         rendered = self.render(template, context)
-        refused = vat_parts_missing(template, rendered, context)
+        refused = fourteen_day_letter_refused(template, rendered, context)
         if refused:
-            raise Invalid(f"step {step.name}: {refused}")
+            raise Invalid(f"step {step.name}, 14-day letter not sent: {refused}")
         planned = PlannedMessage(debtor_number, index, step, step.channel,
                                  tuple(i.number for i in invoices))  # fmt: skip
         _, content = self._compose(client, debtor, planned, message.channel, message.key,

@@ -70,6 +70,15 @@ class NotActivatable(Invalid):
         self.errors = errors
 
 
+class BreaksActiveWorkflow(NotActivatable):
+    """A template change an active workflow that uses it would fail its checks with."""
+
+    def __init__(self, errors: list[str]) -> None:
+        message = "an active workflow uses the template and would fail its checks: "
+        Invalid.__init__(self, message + "; ".join(errors), "template")
+        self.errors = errors
+
+
 # the bounds of the API's workflow schema (shared/api/schemas.py, StepIn and WorkflowIn), for
 # the console's editor alike
 MAX_STEPS = 30
@@ -135,7 +144,31 @@ class DunningSetup:
             if len(value) > most:
                 raise Invalid(f"the {part} may be at most {most:,} characters", part)
         self.dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
+        self.keeps_active_workflows(client, {template_id: template})
         self.repos.dunning.save_template(client.client_id, template_id, template)
+
+    def keeps_active_workflows(self, client: Client, changed: dict[str, MessageTemplate]) -> None:
+        """:class:`BreaksActiveWorkflow` when keeping ``changed`` (templates by name) would make one
+        of the client's active workflows fail the checks it was activated with: a 14-day step
+        whose template is swapped for one that is no 14-day letter, or lacks the legal parts
+        or the VAT statement, would otherwise run as if checked (attack8 #3a). What such a
+        workflow failed before the change does not stop an unrelated save."""
+        workflows = self.repos.dunning.workflows(client.client_id)
+        using = [w for _, w in sorted(workflows.items()) if w.active and _uses(w, changed)]
+        if not using:
+            return
+        before = self.repos.dunning.templates(client.client_id)
+        after = {**before, **changed}
+        errors: list[str] = []
+        for workflow in using:
+            had = set(activation_errors(workflow, before, vat_deductible=client.vat_deductible))
+            errors += [
+                f"active workflow {workflow.workflow_id}: {e}"
+                for e in activation_errors(workflow, after, vat_deductible=client.vat_deductible)
+                if e not in had
+            ]
+        if errors:
+            raise BreaksActiveWorkflow(errors)
 
     def preview(
         self, client: Client, template: MessageTemplate, debtor_number: str | None
@@ -170,6 +203,8 @@ class DunningSetup:
         name = (new_id or "").strip() or template_id
         if source.client_id == target.client_id and name == template_id:
             raise Invalid("a copy within the client needs a new name", "new_id")
+        # it may replace the target's template of that name, which an active workflow uses
+        self.keeps_active_workflows(target, {name: template})
         self.repos.dunning.save_template(target.client_id, name, template)
         return name
 
@@ -189,12 +224,17 @@ class DunningSetup:
             raise Invalid("a copy within the client needs a new name", "new_id")
         if source.client_id != target.client_id:
             templates = self.repos.dunning.templates(source.client_id)
-            for step in workflow.steps:
-                for template_id in step.templates.values():
-                    if template_id in templates:
-                        self.repos.dunning.save_template(
-                            target.client_id, template_id, templates[template_id]
-                        )
+            copied = {
+                template_id: templates[template_id]
+                for step in workflow.steps
+                for template_id in step.templates.values()
+                if template_id in templates
+            }
+            # the target's templates of the same names are replaced: its active workflows
+            # that use them must pass their checks with the copies, else nothing is copied
+            self.keeps_active_workflows(target, copied)
+            for template_id, template in copied.items():
+                self.repos.dunning.save_template(target.client_id, template_id, template)
         copy = replace(workflow, workflow_id=name, active=False)
         self.repos.dunning.save_workflow(target.client_id, copy)
         return copy
@@ -300,6 +340,15 @@ class DunningSetup:
     def _same_agency(source: Client, target: Client) -> None:
         if source.agency_id != target.agency_id:  # never across tenants, whoever asks
             raise NotFound("client not found")
+
+
+def _uses(workflow: Workflow, templates: dict[str, MessageTemplate]) -> bool:
+    return any(
+        template_id in templates
+        for step in workflow.steps
+        for language, template_id in step.templates.items()
+        if language != "whatsapp"  # Meta's approved template, not one of ours
+    )
 
 
 def _check_step(n: int, step: Step) -> None:

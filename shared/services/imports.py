@@ -279,9 +279,8 @@ class ImportService:
             notes.append(RowError(index, "whatsapp_consent",
                 f"debtor {pushed.number} withdrew WhatsApp consent himself (STOP, "
                 f"{stored.whatsapp_stopped_on}): it stays withdrawn until he sends START"))  # fmt: skip
-        return replace(
-            pushed, whatsapp_consent=False, whatsapp_stopped_on=stored.whatsapp_stopped_on
-        )
+        return replace(pushed, whatsapp_consent=False, whatsapp_stopped_on=stored.whatsapp_stopped_on,
+                       whatsapp_stop_withdrew=stored.whatsapp_stop_withdrew)  # fmt: skip
 
     def _renamed_in_index(self, changes: Sequence[tuple[Debtor | None, Debtor]]) -> None:
         """The statement matching index carries each open invoice's debtor name and kind (and

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date
 
 from shared.clock import amsterdam_date
-from shared.domain.dunning.templates import vat_parts_missing
+from shared.domain.dunning.templates import fourteen_day_letter_refused
 from shared.domain.dunning.workflow import (
     LETTER_CARRIERS,
     PlannedMessage,
@@ -139,7 +139,7 @@ def _write(
     invoices = [stored[n].invoice for n in due if n in stored]
     context = dunning.context(client, debtor, invoices, today, term)
     rendered = dunning.render(template, context)
-    refused = vat_parts_missing(template, rendered, context)
+    refused = fourteen_day_letter_refused(template, rendered, context)
     if refused:
         raise Invalid(f"step {step.name}: {refused}")
     extra = {

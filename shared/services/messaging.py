@@ -771,9 +771,10 @@ class MessagingService:
                 if found is None or found[0].whatsapp_stopped_on is not None:
                     break
                 debtor, etag = found
-                # remembered even without consent: a push of the CRM's consent cannot undo it
-                stopped = replace(debtor, whatsapp_consent=False,
-                                  whatsapp_stopped_on=amsterdam_date(at))  # fmt: skip
+                # remembered even without consent: a push of the CRM's consent cannot undo it;
+                # with whether it took consent away, which is all his START gives back
+                stopped = replace(debtor, whatsapp_consent=False, whatsapp_stopped_on=amsterdam_date(at),
+                                  whatsapp_stop_withdrew=debtor.whatsapp_consent)  # fmt: skip
                 try:
                     self.repos.debtors.save(stopped, etag)
                 except PreconditionFailed:
@@ -797,22 +798,36 @@ class MessagingService:
         return opted_out
 
     def _whatsapp_opt_in(self, debtors: Iterable[tuple[str, str]], at: datetime) -> None:
-        """START from the number: consent back for each debtor on it whose STOP it undoes."""
+        """START from the number lifts the STOP it undoes on each debtor on it, and gives
+        back only the consent that STOP took away: consent is given to each client apart (AVG
+        art. 4(11) and 7), so a client that had none when he sent STOP (withdrawn in its CRM,
+        never given) gets none from a START meant for another (attack8 #6)."""
+        from shared.services.operations.whatsapp_stop_backfill import stop_withdrew
+
         for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
-                if found is None or found[0].whatsapp_stopped_on is None:
+                if found is None or (stopped_on := found[0].whatsapp_stopped_on) is None:
                     break
                 debtor, etag = found
-                opted_in = replace(debtor, whatsapp_consent=True, whatsapp_stopped_on=None)
+                withdrew = debtor.whatsapp_stop_withdrew
+                if withdrew is None:  # a STOP kept before this was recorded: his log says
+                    withdrew = stop_withdrew(self.repos, client_id, debtor_number, stopped_on)
+                opted_in = replace(debtor, whatsapp_consent=withdrew, whatsapp_stopped_on=None,
+                                   whatsapp_stop_withdrew=None)  # fmt: skip
                 try:
                     self.repos.debtors.save(opted_in, etag)
                 except PreconditionFailed:
                     continue
+                said = (
+                    "WhatsApp messages again"
+                    if opted_in.whatsapp_consent
+                    else "the STOP is lifted; no WhatsApp consent at this client (there was "
+                    "none when the STOP came)"
+                )
                 self.repos.contacts.add(
                     ContactEntry(client_id, debtor_number, time_ordered_id(at), at,
-                                 ContactKind.NOTE,
-                                 "WhatsApp opt-in received (START): WhatsApp messages again",
+                                 ContactKind.NOTE, f"WhatsApp opt-in received (START): {said}",
                                  channel="whatsapp")
                 )  # fmt: skip
                 break

@@ -225,6 +225,7 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "Mobile": debtor.mobile,
             "WhatsappConsent": debtor.whatsapp_consent,
             "WhatsappStoppedOn": put_date(debtor.whatsapp_stopped_on),
+            "WhatsappStopWithdrew": debtor.whatsapp_stop_withdrew,
             "Address": put_json(asdict(debtor.address)) if debtor.address else None,
             "Language": debtor.language.value,
             "Segment": debtor.segment,
@@ -255,6 +256,9 @@ def debtor_from_row(row: Row) -> Debtor:
         mobile=d.get("Mobile"),
         whatsapp_consent=bool(d.get("WhatsappConsent", False)),
         whatsapp_stopped_on=get_date(d.get("WhatsappStoppedOn")),
+        whatsapp_stop_withdrew=(
+            None if d.get("WhatsappStopWithdrew") is None else bool(d["WhatsappStopWithdrew"])
+        ),
         address=Address(**address) if address else None,
         language=Language(d.get("Language", "nl")),
         segment=d.get("Segment", "default"),

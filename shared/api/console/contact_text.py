@@ -115,6 +115,9 @@ _SUMMARIES = shapes(
          lambda m: "WhatsApp-afmelding ontvangen (STOP): geen WhatsApp-berichten meer"),
         (r"^WhatsApp opt-in received \(START\): WhatsApp messages again$",
          lambda m: "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten"),
+        (r"^WhatsApp opt-in received \(START\): the STOP is lifted; no WhatsApp consent at this client \(there was none when the STOP came\)$",
+         lambda m: "WhatsApp-aanmelding ontvangen (START): de STOP is opgeheven; geen toestemming voor "
+                   "WhatsApp bij deze opdrachtgever (die was er niet toen de STOP kwam)"),
         (r"^WhatsApp consent withdrawn again: the debtor sent STOP on (\S+); it stays withdrawn until he sends START$",
          lambda m: f"WhatsApp-toestemming opnieuw ingetrokken: de debiteur stuurde op {m[1]} STOP; "
                    "die blijft ingetrokken tot hij START stuurt"),

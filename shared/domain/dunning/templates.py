@@ -3,8 +3,11 @@
 A template is rejected at save time with the line and the reason: a syntax error, a variable
 that does not exist (strict undefined, rendered against a complete sample context), or, for a
 14-day letter, a missing required part (the costs amount, the term counted from the day
-after receipt, the consequence of not paying; see the law module), and for a client that
-cannot deduct VAT the VAT in the costs and the statement saying why it is charged.
+after receipt, the consequence of not paying; see the law module) in its text or its HTML,
+and for a client that cannot deduct VAT the VAT in the costs and the statement saying why it
+is charged. The sample proves little about what a real debtor reads (a template can branch on
+the debtor), so the 14-day letter that is sent is checked again as rendered for its debtor
+(:func:`fourteen_day_letter_refused`); the save check tells the author early.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from shared.domain.dunning.template_budget import (
     BudgetExceeded,
     render_bounded,
 )
+from shared.domain.inbound.text import html_to_text
 from shared.domain.law.fourteen_day_letter import (
     EXAMPLE,
     RequiredPart,
@@ -256,35 +260,49 @@ _PART_WORDS = {
 }
 
 
+def _letter_parts(rendered: RenderedMessage) -> list[tuple[str, str]]:
+    """What a debtor may read of a letter: its text and, in an e-mail with one, its HTML
+    part as text (the part mail clients show; attack8 #3c)."""
+    parts = [("text", rendered.text)]
+    if rendered.html is not None:
+        parts.append(("html", html_to_text(rendered.html)))
+    return parts
+
+
 def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> RenderedMessage:
-    """Render against the sample context; a 14-day letter must also contain its legal parts,
-    and with ``vat_not_deductible`` (the client's letter) also the VAT and why it is charged."""
+    """Render against the sample context; a 14-day letter must also contain its legal parts
+    in its text and its HTML, and with ``vat_not_deductible`` (the client's letter) also the
+    VAT and why it is charged."""
     if template.language not in ("nl", "en"):
         raise TemplateError("language", "templates are written in nl or en")
     context = sample_context(template.language, fourteen_day_letter=template.fourteen_day_letter)
     rendered = render(template, context)
     if template.fourteen_day_letter:
         money = format_eur_nl if template.language == "nl" else format_eur_en
-        missing = missing_parts(rendered.text, template.language, money(context.costs))
-        if missing:
-            names = ", ".join(_PART_WORDS[m] for m in missing)
-            raise TemplateError(
-                "text",
-                f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the "
-                f"amount). For example: {EXAMPLE.get(template.language, EXAMPLE['nl'])}",
-            )
+        for part, shown in _letter_parts(rendered):
+            missing = missing_parts(shown, template.language, money(context.costs))
+            if missing:
+                raise TemplateError(part, _parts_error(missing, template.language))
         if vat_not_deductible:
             vat_context = sample_context(
                 template.language, vat_not_deductible=True, fourteen_day_letter=True
             )
-            vat_text = render(template, vat_context).text
-            missing_vat = [
-                *missing_parts(vat_text, template.language, money(vat_context.costs)),
-                *missing_vat_parts(vat_text, template.language, money(vat_context.costs_vat)),
-            ]
-            if missing_vat:
-                raise TemplateError("text", vat_statement_error(missing_vat))
+            for part, vat_text in _letter_parts(render(template, vat_context)):
+                missing_vat = [
+                    *missing_parts(vat_text, template.language, money(vat_context.costs)),
+                    *missing_vat_parts(vat_text, template.language, money(vat_context.costs_vat)),
+                ]
+                if missing_vat:
+                    raise TemplateError(part, vat_statement_error(missing_vat))
     return rendered
+
+
+def _parts_error(missing: Sequence[RequiredPart], language: str) -> str:
+    names = ", ".join(_PART_WORDS[m] for m in missing)
+    return (
+        f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount). "
+        f"For example: {EXAMPLE.get(language, EXAMPLE['nl'])}"
+    )
 
 
 class TemplateValidator(Protocol):
@@ -304,12 +322,30 @@ def vat_statement_error(missing: Sequence[StrEnum]) -> str:
     )
 
 
-def vat_parts_missing(
+def fourteen_day_letter_refused(
     template: MessageTemplate, rendered: RenderedMessage, context: TemplateContext
 ) -> str | None:
-    """Why a rendered 14-day letter with VAT in its costs may not go out, or ``None``."""
-    if not template.fourteen_day_letter or context.costs_vat <= 0:
-        return None
+    """Why the 14-day letter ``rendered`` for a real debtor (``context``) may not go out, or
+    ``None``: the checks of :func:`validate` on what this debtor would read, text and HTML.
+    Costs are owed only after a letter that states the amount, the fourteen days counted from
+    receipt and what not paying means (art. 6:96 lid 6 BW); a template swapped after its
+    workflow was activated, or one that says so to the sample debtor only, must not start the
+    costs term (attack8 #3)."""
+    if not template.fourteen_day_letter:
+        return "the template is not marked as a 14-day letter"
     money = format_eur_nl if template.language == "nl" else format_eur_en
-    missing = missing_vat_parts(rendered.text, template.language, money(context.costs_vat))
-    return vat_statement_error(missing) if missing else None
+    for part, shown in _letter_parts(rendered):
+        # a client that bears the costs itself announces none to the debtor: no amount to find
+        missing = [
+            m
+            for m in missing_parts(shown, template.language, money(context.costs))
+            if context.costs > 0 or m is not RequiredPart.COSTS_AMOUNT
+        ]
+        if missing:
+            return f"{part}: {_parts_error(missing, template.language)}"
+        if context.costs_vat > 0:
+            # a letter without the VAT statement would lose the VAT, or all the costs
+            missing_vat = missing_vat_parts(shown, template.language, money(context.costs_vat))
+            if missing_vat:
+                return f"{part}: {vat_statement_error(missing_vat)}"
+    return None

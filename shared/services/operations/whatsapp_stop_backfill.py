@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.records import ContactEntry, ContactKind
@@ -33,6 +33,7 @@ from shared.services.repositories import Repositories
 STOP_NOTE = "WhatsApp opt-out received (STOP)"
 START_NOTE = "WhatsApp opt-in received (START)"
 RECEIVED = "WhatsApp received: "
+WITHDRAWN_AGAIN = "WhatsApp consent withdrawn again"
 
 
 @dataclass
@@ -78,6 +79,20 @@ def stop_day(repos: Repositories, client_id: str, number: str) -> date | None:
     return amsterdam_date(said[1]) if said is not None and said[0] == "stop" else None
 
 
+def stop_withdrew(repos: Repositories, client_id: str, number: str, stopped_on: date) -> bool:
+    """Whether the STOP kept since ``stopped_on`` took consent away, for a STOP kept before
+    that was recorded on the debtor: the code of the time wrote "WhatsApp opt-out received
+    (STOP)" only when it withdrew consent, and this backfill its own line when a push had given
+    it back. No such line: there was none to give back (attack8 #6)."""
+    since = stopped_on - timedelta(days=1)  # the line is written a moment after the STOP
+    return any(
+        entry.channel == "whatsapp"
+        and entry.summary.startswith((STOP_NOTE, WITHDRAWN_AGAIN))
+        and amsterdam_date(entry.at) >= since
+        for entry in _log(repos, client_id, number)
+    )
+
+
 def _log(repos: Repositories, client_id: str, number: str) -> list[ContactEntry]:
     entries: list[ContactEntry] = []
     continuation: str | None = None
@@ -118,7 +133,8 @@ class WhatsappStopBackfill:
             if found is None or found[0].whatsapp_stopped_on is not None:
                 return  # gone, or his STOP recorded meanwhile (a new STOP, another run)
             debtor, etag = found
-            kept = replace(debtor, whatsapp_consent=False, whatsapp_stopped_on=stopped_on)
+            kept = replace(debtor, whatsapp_consent=False, whatsapp_stopped_on=stopped_on,
+                           whatsapp_stop_withdrew=debtor.whatsapp_consent)  # fmt: skip
             try:
                 self.repos.debtors.save(kept, etag)
             except PreconditionFailed:
@@ -136,7 +152,7 @@ class WhatsappStopBackfill:
             self.repos.contacts.add(ContactEntry(
                 client_id, number, f"{int(now.timestamp() * 1000):012x}stop{digest}", now,
                 ContactKind.NOTE,
-                f"WhatsApp consent withdrawn again: the debtor sent STOP on {stopped_on:%d-%m-%Y}; "
+                f"{WITHDRAWN_AGAIN}: the debtor sent STOP on {stopped_on:%d-%m-%Y}; "
                 "it stays withdrawn until he sends START",
                 channel="whatsapp", system=True,
             ))  # fmt: skip

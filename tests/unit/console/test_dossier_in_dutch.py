@@ -120,6 +120,10 @@ def test_every_shape_the_services_write_reads_dutch():
         "Asked for postponement until 2025-04-01: ziek": "Uitstel gevraagd tot 2025-04-01: ziek",
         "WhatsApp opt-in received (START): WhatsApp messages again":
             "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten",
+        "WhatsApp opt-in received (START): the STOP is lifted; no WhatsApp consent at this client "
+        "(there was none when the STOP came)":
+            "WhatsApp-aanmelding ontvangen (START): de STOP is opgeheven; geen toestemming voor "
+            "WhatsApp bij deze opdrachtgever (die was er niet toen de STOP kwam)",
         "Invoice F1: claim kind not given -> other by key:k1 after the 14-day letter (import)":
             "Factuur F1: soort vordering niet opgegeven -> overig door key:k1 na de "
             "veertiendagenbrief (import)",
