@@ -13,7 +13,7 @@ from shared.adapters.tables.cases_repo import Case
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import Invoice
+from shared.domain.invoices import CLOSED, Invoice
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
@@ -23,6 +23,10 @@ from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
+
+# the invoice's step, for the agency's Dutch e-mail
+_WHY_NL = {"credited": "gecrediteerd", "withdrawn": "ingetrokken"}
+_WHY_EN = {"credited": "credited", "withdrawn": "withdrew"}
 
 
 class CaseService:
@@ -133,6 +137,109 @@ class CaseService:
         self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
         self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
         return case
+
+    def invoice_left(self, client: Client, invoice: Invoice, why: str, author: str) -> Case | None:
+        """The client credited or withdrew an invoice of an open case (review console8 #4:
+        the agency kept collecting it): the agency must stop. The invoice leaves the case
+        (back with the client, where it is closed); a case with nothing left to collect is
+        withdrawn as when the client withdraws it. Either way the agency is told on its
+        action list and by e-mail, and the contact log says so. None: no open case holds it.
+        Idempotent: a repeat finds the invoice out of the case (or the case withdrawn)."""
+        agency_id = invoice.handed_over_to
+        if agency_id is None:
+            return None
+        if invoice.status not in CLOSED:  # a credit note for part of it: the case collects the rest
+            self._tell_lowered(client, agency_id, invoice, why, author)
+            return None
+        for _ in range(5):
+            found = self._open_case_of(agency_id, client.client_id, invoice)
+            if found is None:
+                self._release(client.client_id, invoice.number)
+                return None
+            case, etag = found
+            rest = [n for n in case.invoice_numbers if n != invoice.number]
+            stored = self.repos.invoices.get_many(client.client_id, rest)
+            if not any(n in stored and stored[n].invoice.status not in CLOSED for n in rest):
+                reason = f"invoice {invoice.number} {why} by the client; nothing left to collect"
+                return self.withdraw(
+                    agency_id, case.case_id, reason, author, client_id=client.client_id
+                )
+            shot = {i.get("number"): i for i in case.dossier.get("invoices", [])}
+            gone = str(shot.get(invoice.number, {}).get("open", format_cents(invoice.open_amount)))
+            now = self.clock.now()
+            left = [*case.dossier.get("left", []),
+                    {"number": invoice.number, "why": why, "at": now.isoformat(), "open": gone}]  # fmt: skip
+            try:
+                case = self.repos.cases.save(
+                    replace(case, invoice_numbers=tuple(rest), dossier={**case.dossier, "left": left}),
+                    etag,
+                )  # fmt: skip
+            except PreconditionFailed:
+                continue
+            break
+        else:
+            raise ConflictingUpdate(f"the case of invoice {invoice.number} keeps changing; retry")
+        self._release(client.client_id, invoice.number)
+        text = (f"{client.name} {_WHY_EN.get(why, why)} invoice {invoice.number} (EUR {gone} when handed over) of case "
+                f"{case.case_id} (debtor {case.debtor_number}): stop collecting it. Still in the "
+                f"case: {', '.join(case.invoice_numbers)}.")  # fmt: skip
+        mark = f"{case.case_id}-left-{hashlib.sha256(invoice.number.encode()).hexdigest()[:10]}"
+        try:
+            self.repos.actions.add(ActionItem(agency_scope(agency_id), mark, "case_invoice_left", text, now,
+                                              debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
+        except Conflict:
+            pass
+        self._log(client, case.debtor_number,
+                  f"Invoice {invoice.number} left case {case.case_id} ({why}); the agency was told",
+                  (invoice.number,), author)  # fmt: skip
+        self._tell_agency(agency_id, client, f"case-{case.case_id}-left-{invoice.number}",
+                          f"Factuur {invoice.number} uit zaak {case.case_id}",
+                          f"Factuur {invoice.number} van debiteur {case.debtor_number} is door {client.name} "
+                          f"{_WHY_NL.get(why, why)} en valt niet meer onder de zaak: niet meer innen. "
+                          f"Nog in de zaak: {', '.join(case.invoice_numbers)}.")  # fmt: skip
+        return case
+
+    def _tell_lowered(
+        self, client: Client, agency_id: str, invoice: Invoice, why: str, author: str
+    ) -> None:
+        """A credit note lowered an invoice of an open case: it stays in the case, the agency
+        collects only what is open now (told once per note: the item's id and mail's key)."""
+        found = self._open_case_of(agency_id, client.client_id, invoice)
+        if found is None:
+            return
+        case = found[0]
+        now = self.clock.now()
+        key = hashlib.sha256(f"{invoice.number}|{why}".encode()).hexdigest()[:10]
+        text = (f"{client.name} booked {why} on invoice {invoice.number} of case {case.case_id} "
+                f"(debtor {case.debtor_number}): its principal open is now "
+                f"EUR {format_cents(invoice.open_amount)}; collect no more than that.")  # fmt: skip
+        try:
+            self.repos.actions.add(ActionItem(agency_scope(agency_id), f"{case.case_id}-lowered-{key}", "case_invoice_lowered",
+                                              text, now, debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
+                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
+        except Conflict:
+            return  # told already (a retry)
+        self._log(client, case.debtor_number,
+                  f"Invoice {invoice.number} of case {case.case_id} lowered ({why}); the agency was told",
+                  (invoice.number,), author)  # fmt: skip
+        self._tell_agency(agency_id, client, f"case-{case.case_id}-lowered-{key}",
+                          f"Factuur {invoice.number} in zaak {case.case_id} verlaagd",
+                          f"{client.name} heeft op factuur {invoice.number} van debiteur {case.debtor_number} "
+                          f"een creditnota geboekt ({why}): open hoofdsom nu {format_eur_nl(invoice.open_amount)}. "
+                          "Int niet meer dan dat.")  # fmt: skip
+
+    def _open_case_of(
+        self, agency_id: str, client_id: str, invoice: Invoice
+    ) -> tuple[Case, str] | None:
+        for case in self.repos.cases.list(agency_id):
+            if (case.client_id == client_id and case.status == "open"
+                    and case.debtor_number == invoice.debtor_number
+                    and invoice.number in case.invoice_numbers):  # fmt: skip
+                found = self.repos.cases.get(agency_id, case.case_id)
+                if found is not None and found[1] is not None:
+                    return found[0], found[1]
+        return None
 
     def _release(self, client_id: str, number: str) -> None:
         for _ in range(5):

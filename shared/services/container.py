@@ -204,7 +204,13 @@ class Services:
     def invoice_status(self) -> InvoiceStatusService:
         from shared.services.invoice_status import InvoiceStatusService
 
-        return InvoiceStatusService(self.repos, self.clock, self.ledger)
+        service = InvoiceStatusService(self.repos, self.clock, self.ledger)
+        # a credited or withdrawn invoice's plan and agency case follow at once
+        service.plan_listener = lambda client, numbers: self.plans.basis_changed(client, numbers)
+        service.case_listener = lambda client, invoice, why, author: (
+            self.dunning.cases.invoice_left(client, invoice, why, author)
+        )
+        return service
 
     @cached_property
     def online_payments(self) -> OnlinePaymentService:

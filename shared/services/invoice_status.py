@@ -62,6 +62,20 @@ class InvoiceStatusService:
         self.clock = clock
         # the claim ledger: a credited invoice's payments go to the debtor's other claims
         self.ledger = ledger
+        # what holds an invoice follows when it is credited or withdrawn (review console8 #2,
+        # #4): the plans over it (lowered or ended), the case at the agency (lowered or
+        # withdrawn, the agency told); wired in the container
+        self.plan_listener: Callable[[Client, list[str]], object] | None = None
+        self.case_listener: Callable[[Client, Invoice, str, str], object] | None = None
+
+    def _followed(self, client: Client, invoice: Invoice, why: str, author: str) -> Invoice:
+        """The invoice's plan and case follow the change (each idempotent: a retried credit
+        or withdrawal repeats them harmlessly)."""
+        if self.plan_listener is not None:
+            self.plan_listener(client, [invoice.number])
+        if self.case_listener is not None and invoice.handed_over_to is not None:
+            self.case_listener(client, invoice, why, author)
+        return invoice
 
     def _change(
         self,
@@ -116,7 +130,9 @@ class InvoiceStatusService:
             client, number, lambda i: i.credit(kept),
             kind=ContactKind.STATUS, summary=summary, author=author,
         )  # fmt: skip
-        return self._settle_credited(client, number, invoice)
+        return self._followed(
+            client, self._settle_credited(client, number, invoice), "credited", author
+        )
 
     def _settle_credited(self, client: Client, number: str, invoice: Invoice) -> Invoice:
         if self.ledger is not None:
@@ -148,7 +164,8 @@ class InvoiceStatusService:
                 raise ConflictingUpdate(
                     f"credit note {note.reference} was {format_eur_nl(full[1])}"
                 )
-            return self._settle_credited(client, number, stored.invoice)
+            settled = self._settle_credited(client, number, stored.invoice)
+            return self._followed(client, settled, "credited", author)
         booked = dict(stored.invoice.credit_notes).get(note.reference)
         if booked is None:
             # up to the open principal, or above it but below the invoice's (law5 #5, #6):
@@ -188,7 +205,9 @@ class InvoiceStatusService:
         )  # fmt: skip
         self._log_credit_note(client, invoice, number, note, on, claims, author)
         found = self.repos.invoices.get(client.client_id, number)
-        return found.invoice if found else invoice
+        return self._followed(
+            client, found.invoice if found else invoice, f"credit note {note.reference}", author
+        )
 
     def _log_credit_note(
         self, client: Client, invoice: Invoice, number: str, note: CreditNote, on: date,
@@ -256,10 +275,11 @@ class InvoiceStatusService:
         raise ConflictingUpdate(f"invoice {number} keeps changing; retry")
 
     def withdraw(self, client: Client, number: str, author: str) -> Invoice:
-        return self._change(
+        invoice = self._change(
             client, number, lambda i: i.withdraw(),
             kind=ContactKind.STATUS, summary=f"Invoice {number} withdrawn", author=author,
         )  # fmt: skip
+        return self._followed(client, invoice, "withdrawn", author)
 
     def dispute(self, client: Client, number: str, reason: str, author: str) -> Invoice:
         invoice = self._change(

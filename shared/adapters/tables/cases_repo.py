@@ -69,5 +69,12 @@ class CaseRepository:
         self.store.replace(CASES, row)
         return updated
 
+    def save(self, case: Case, etag: str) -> Case:
+        """The case changed (an invoice left it); PreconditionFailed when it changed meanwhile."""
+        row = self._row(case)
+        row.etag = etag
+        self.store.replace(CASES, row)
+        return case
+
     def list(self, agency_id: str) -> list[Case]:
         return [self._case(r) for r in all_rows(self.store, CASES, pk=encode(agency_id))]

@@ -202,14 +202,15 @@ def _allowed(desk: Desk, item: ActionItem, do: str) -> bool:
     return all(desk.may(action_for_request(m, p), item.client_id) for m, p in _routes(item, do))
 
 
-def _open_of(desk: Desk, item: ActionItem) -> dict[str, int]:
-    """What is open on each of the item's invoices (what crediting it lets go)."""
+def _open_of(desk: Desk, item: ActionItem) -> dict[str, Any]:
+    """What is open on each of the item's invoices by the claim ledger (principal, costs
+    with their VAT, interest: what crediting it lets go), as the dossier and the API's
+    ``invoices/{n}/claim`` state it; not the principal alone (review console8 #3: 2,501.00
+    confirmed where 2,514.91 was owed)."""
     stored = desk.services.repos.invoices.get_many(item.client_id, list(item.invoice_numbers))
-    return {
-        n: s.invoice.open_amount
-        for n, s in sorted(stored.items())
-        if s.invoice.debtor_number == item.debtor_number
-    }
+    mine = [n for n, s in sorted(stored.items()) if s.invoice.debtor_number == item.debtor_number]
+    claims = desk.services.ledger.open_claims(desk.client, mine)
+    return {n: claims[n].open for n in mine if n in claims}
 
 
 def decide(desk: Desk, item: ActionItem, do: str) -> None:
@@ -294,7 +295,7 @@ FORMS = """{% if decide %}<section aria-labelledby="dec-h"><h2 id="dec-h">{{ t.d
 {% if decide.channels and do not in decide.untold %}<label for="dec-{{ do }}-channel">{{ t.dec_channel }}</label><select id="dec-{{ do }}-channel" name="channel">{% for c in decide.channels %}<option value="{{ c.value }}">{{ t['hand_ch_' + c.value] }}</option>{% endfor %}</select>
 <label for="dec-{{ do }}-subject">{{ t.dec_subject }} {{ t.dec_subject_when }}</label><input id="dec-{{ do }}-subject" name="subject" maxlength="300" value="{{ subject }}">
 <label for="dec-{{ do }}-body">{{ t.dec_body }}</label><textarea id="dec-{{ do }}-body" name="body" maxlength="4096" required>{{ body }}</textarea>{% endif %}
-{% if do in decide.money %}<p>{% for n, open in decide.open_of.items() %}{{ n }}: {{ desk.money(open) }} {{ t.dec_open }}{% if not loop.last %}; {% endif %}{% endfor %}</p>
+{% if do in decide.money %}<p>{% for n, o in decide.open_of.items() %}{{ n }}: {{ desk.money(o.total) }} {{ t.dec_open }} ({{ t.dec_open_parts.format(principal=desk.money(o.principal), costs=desk.money(o.costs + o.costs_vat), interest=desk.money(o.interest)) }}){% if not loop.last %}; {% endif %}{% endfor %}</p>
 <label><input type="checkbox" name="confirm" value="yes" required> {{ t['dec_confirm_' + do] }}</label>{% endif %}
 <p><button type="submit" name="do" value="{{ do }}"{% if do in decide.money %} class="danger"{% endif %}>{{ t['dec_' + do] }}</button></p></form>{% endfor %}</div></section>{% endif %}"""
 
@@ -335,6 +336,7 @@ words(
         "dec_reason_credit-invoice": "Uitkomst (voor de actielijst)",
         "dec_reason_withdraw-invoice": "Uitkomst (voor de actielijst)",
         "dec_open": "open",
+        "dec_open_parts": "hoofdsom {principal}, incassokosten met btw {costs}, rente {interest}",
         "dec_confirm_credit-invoice": "Ja, crediteer de factuur: de debiteur hoeft dit bedrag niet meer te betalen.",
         "dec_confirm_withdraw-invoice": "Ja, trek de factuur in: Inning int dit bedrag niet meer.",
         "dec_close": "Sluiten zonder besluit",
@@ -373,6 +375,7 @@ words(
         "dec_reason_credit-invoice": "Outcome (for the action list)",
         "dec_reason_withdraw-invoice": "Outcome (for the action list)",
         "dec_open": "open",
+        "dec_open_parts": "principal {principal}, collection costs with VAT {costs}, interest {interest}",
         "dec_confirm_credit-invoice": "Yes, credit the invoice: the debtor no longer owes this amount.",
         "dec_confirm_withdraw-invoice": "Yes, withdraw the invoice: Inning no longer collects this amount.",
         "dec_close": "Close without a decision",

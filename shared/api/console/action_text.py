@@ -57,6 +57,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "new_case": ("Nieuwe zaak", "New case"),
     "case_withdrawn": ("Zaak ingetrokken", "Case withdrawn"),
     "case_withdrawn_confirmation": ("Zaak ingetrokken (bevestiging)", "Case withdrawn (confirmed)"),
+    "case_invoice_left": ("Factuur uit zaak", "Invoice left the case"),
+    "case_invoice_lowered": ("Factuur in zaak verlaagd", "Invoice in case lowered"),
     "settlement_approval": ("Afrekening goedkeuren", "Approve settlement"),
     "settlement_blocked": ("Afrekening geblokkeerd", "Settlement blocked"),
     "settlement_claim_back": ("Terugvorderen van opdrachtgever", "Claim back from client"),

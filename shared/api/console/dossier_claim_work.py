@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from shared.api.console.code_text import word
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
 from shared.api.http import ApiResponse
@@ -87,6 +88,7 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
     if stored is None or stored.invoice.debtor_number != number:
         raise Invalid(desk.t["work_not_theirs"].format(invoice=invoice_number), field="invoice")
     require(desk, "POST", client_path(desk, f"invoices/{invoice_number}/{ROUTES[do]}"))
+    _still_open_to(desk, do, stored.invoice)
     step = _step(desk, do, stored.invoice)
     if do in CONFIRMED and desk.field("confirm") != "yes":
         return _confirm(desk, number, do, stored.invoice, step)
@@ -105,6 +107,48 @@ def act(desk: Desk, number: str, do: str) -> ApiResponse:
         desk.services.ledger.waive(client, invoice_number, step["component"], step["cents"],
                                    step["reason"], author=author)  # fmt: skip
     return desk.redirect(f"/dossier/{quote(number, safe='')}", done=f"work_{do}")
+
+
+def _still_open_to(desk: Desk, do: str, invoice: Invoice) -> None:
+    """The server refuses what the dossier no longer offers (review console8 #6): a form
+    opened before the debtor disputed, or in a second tab, must not decide a dispute past
+    its action item (the debtor would never be told) nor withdraw a credited invoice."""
+    if do == "waive":
+        return
+    waiting = _open_disputes(desk, [invoice])
+    if invoice.number in waiting:
+        raise Invalid(
+            desk.t["work_decide_there"].format(
+                invoice=invoice.number, link=desk.url("/actions/" + waiting[invoice.number])
+            ),
+            field="invoice",
+        )
+    if do == "credit":
+        gone = invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
+    elif do == "withdraw":
+        gone = invoice.status in CLOSED
+    else:
+        gone = invoice.status is not InvoiceStatus.DISPUTED
+    if gone:
+        raise Invalid(
+            desk.t["work_gone"].format(
+                invoice=invoice.number,
+                status=word("invoice_status", invoice.status.value, desk.lang),
+            ),
+            field="invoice",
+        )
+
+
+def _holders(desk: Desk, invoice: Invoice) -> dict[str, Any]:
+    """What holds the invoice and follows the step (review console8 #2, #4): its running or
+    paused plan, and whether a case at the agency holds it."""
+    from shared.domain.plans.plan import HOLDS_DUNNING
+
+    plans = desk.services.plans
+    plan_id = plans.plans.holding_plan(desk.client.client_id, invoice.number)
+    found = plans.plans.get(desk.client.client_id, plan_id) if plan_id else None
+    plan = found[0] if found and found[0].status in HOLDS_DUNNING else None
+    return {"plan": plan, "case": invoice.handed_over_to is not None}
 
 
 def _step(desk: Desk, do: str, invoice: Invoice) -> dict[str, Any]:
@@ -158,6 +202,7 @@ def _confirm(
     return desk.render(
         "dossier-confirm", desk.t["work_confirm_title"], 200,
         number=number, do=do, invoice=invoice, figures=figures, step=step,
+        **(_holders(desk, invoice) if do != "waive" else {"plan": None, "case": False}),
         fields={k: desk.field(k) for k in ("invoice", "amount", "reference", "reason", "component")
                 if desk.field(k)},
     )  # fmt: skip
@@ -194,6 +239,8 @@ CONFIRM = """{% extends "shell" %}{% block main %}
 <dt>{{ t.dos_vat }}</dt><dd>{{ desk.money(o.costs_vat) }}</dd><dt>{{ t.dos_interest }}</dt><dd>{{ desk.money(o.interest) }}</dd>
 <dt>{{ t.work_open_now }}</dt><dd><strong>{{ desk.money(o.total) }}</strong></dd></dl>{% endif %}
 <p class="notice warning">{% if do == 'credit' and step.note %}{{ t.work_confirm_credit_part.format(amount=desk.money(step.note.cents), invoice=invoice.number, reference=step.note.reference) }}{% elif do == 'credit' %}{{ t.work_confirm_credit.format(invoice=invoice.number) }}{% elif do == 'withdraw' %}{{ t.work_confirm_withdraw.format(invoice=invoice.number) }}{% else %}{{ t.work_confirm_waive.format(amount=desk.money(step.cents), what=t['work_c_' + step.component.value], invoice=invoice.number) }}{% endif %}</p>
+{% if plan %}<p class="notice">{{ (t.work_plan_follows_paused if plan.status.value == 'paused' else t.work_plan_follows).format(invoice=invoice.number, open=desk.money(plan.open)) }} <a href="{{ desk.url('/plans/' + plan.plan_id) }}">{{ t.work_plan_link }}</a></p>{% endif %}
+{% if case %}<p class="notice">{{ (t.work_case_lowered if do == 'credit' and step.note else t.work_case_follows).format(invoice=invoice.number) }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/dossier/' + number|segment) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 {% for k, v in fields.items() %}<input type="hidden" name="{{ k }}" value="{{ v }}">{% endfor %}<input type="hidden" name="confirm" value="yes">
 <p><button type="submit" class="danger" name="do" value="{{ do }}">{{ t['work_' + do + '_yes'] }}</button> <a class="button secondary" href="{{ desk.url('/dossier/' + number|segment) }}">{{ t.work_cancel }}</a></p></form></section>
@@ -225,6 +272,13 @@ words(
         "work_confirm_waive": "{amount} aan {what} op {invoice} wordt kwijtgescholden.",
         "work_credit_yes": "Ja, crediteren", "work_withdraw_yes": "Ja, intrekken", "work_waive_yes": "Ja, kwijtschelden",
         "work_cancel": "Annuleren",
+        "work_decide_there": "de betwisting van {invoice} wacht op een besluit op de actielijst: beslis daar ({link}, of de link onder Vordering behandelen), dan krijgt de debiteur bericht",
+        "work_gone": "factuur {invoice} is intussen {status}: dit kan er niet meer mee; herlaad het dossier",
+        "work_plan_follows": "Factuur {invoice} zit in een lopende betalingsregeling (nu open {open}). De regeling volgt meteen: ze wordt verlaagd tot wat nog verschuldigd is, of beëindigd als er niets meer open staat; de debiteur krijgt het nieuwe schema.",
+        "work_plan_follows_paused": "Factuur {invoice} zit in een gepauzeerde betalingsregeling (nu open {open}). Na het hervatten volgt de regeling bij haar eerstvolgende verwerking: verlaagd tot wat nog verschuldigd is, of beëindigd als er niets meer open staat.",
+        "work_plan_link": "Naar de regeling",
+        "work_case_follows": "Factuur {invoice} is overgedragen aan het incassobureau. De factuur gaat uit de zaak en het bureau krijgt bericht (op de actielijst en per e-mail); blijft er in de zaak niets te innen, dan wordt de zaak ingetrokken.",
+        "work_case_lowered": "Factuur {invoice} is overgedragen aan het incassobureau. Het bureau krijgt bericht (op de actielijst en per e-mail) dat er minder open staat en int niet meer dan dat.",
         "done_work_credit": "De factuur is gecrediteerd.", "done_work_withdraw": "De factuur is ingetrokken.",
         "done_work_keep-chasing": "De betwisting is beëindigd: de factuur staat weer open.",
         "done_work_waive": "Het bedrag is kwijtgescholden."},
@@ -251,6 +305,13 @@ words(
         "work_confirm_waive": "{amount} of the {what} on {invoice} is waived.",
         "work_credit_yes": "Yes, credit", "work_withdraw_yes": "Yes, withdraw", "work_waive_yes": "Yes, waive",
         "work_cancel": "Cancel",
+        "work_decide_there": "the dispute on {invoice} waits for a decision on the action list: decide it there ({link}, or the link under Work on a claim), so the debtor is told",
+        "work_gone": "invoice {invoice} is {status} meanwhile: this cannot be done to it any more; reload the dossier",
+        "work_plan_follows": "Invoice {invoice} is in a running payment plan (open now {open}). The plan follows at once: lowered to what is still owed, or ended when nothing is open; the debtor gets the new schedule.",
+        "work_plan_follows_paused": "Invoice {invoice} is in a paused payment plan (open now {open}). Once resumed, the plan follows on its next run: lowered to what is still owed, or ended when nothing is open.",
+        "work_plan_link": "To the plan",
+        "work_case_follows": "Invoice {invoice} was handed over to the collection agency. It leaves the case and the agency is told (on its action list and by e-mail); a case with nothing left to collect is withdrawn.",
+        "work_case_lowered": "Invoice {invoice} was handed over to the collection agency. The agency is told (on its action list and by e-mail) that less is open and collects no more than that.",
         "done_work_credit": "The invoice is credited.", "done_work_withdraw": "The invoice is withdrawn.",
         "done_work_keep-chasing": "The dispute is ended: the invoice is open again.",
         "done_work_waive": "The amount is waived."},

@@ -93,6 +93,7 @@ def _step(desk: Desk, plan_id: str) -> ApiResponse:
         if do in ("pause", "cancel") and len(desk.field("reason")) < 3:
             raise Invalid(desk.t["plan_say_reason"], field="reason")
         if do == "activate":
+            _refuse_held(desk, list(plan.invoice_numbers), but=plan_id)
             service.activate(client, plan_id, author)
         elif do == "delete":
             service.delete(client, plan_id)
@@ -132,6 +133,7 @@ def _create(desk: Desk) -> ApiResponse:
             s.invoice.debtor_number != number for s in mine.values()
         ):
             raise Invalid(desk.t["plan_say_theirs"], field="invoices")
+        _refuse_held(desk, list(invoices))
         try:
             start = date.fromisoformat(desk.field("start"))
         except ValueError:
@@ -161,7 +163,28 @@ def new_plan_context(desk: Desk, invoices: list[Invoice]) -> dict[str, Any]:
     ``POST plans``)."""
     if not allows(desk, "POST", client_path(desk, "plans")):
         return {"plannable": []}
-    return {"plannable": [i for i in invoices if i.is_collectable and i.open_amount > 0]}
+    candidates = [i for i in invoices if i.is_collectable and i.open_amount > 0]
+    held = _held(desk, [i.number for i in candidates])
+    # an invoice a running or paused plan holds cannot be in a second one (review console8 #8)
+    return {"plannable": [i for i in candidates if i.number not in held]}
+
+
+def _held(desk: Desk, numbers: list[str], but: str = "") -> dict[str, str]:
+    """Invoice -> the plan (running or paused; not ``but``) that holds it."""
+    plans = desk.services.plans.plans
+    client_id = desk.client.client_id
+    out = {n: plans.holding_plan(client_id, n) for n in numbers}
+    return {n: p for n, p in out.items() if p and p != but}
+
+
+def _refuse_held(desk: Desk, numbers: list[str], but: str = "") -> None:
+    held = _held(desk, numbers, but)
+    if held:
+        first = sorted(held)[0]
+        raise Invalid(
+            desk.t["plan_say_held"].format(invoices=", ".join(sorted(held)), plan=held[first]),
+            field="invoices",
+        )
 
 
 NEW = """{% if plannable %}<section aria-labelledby="np-h"><h2 id="np-h">{{ t.plan_new }}</h2>
@@ -213,6 +236,7 @@ templates(**{"plans": LIST, "plan": ONE, "plan-new": NEW})
 words(
     nl={"plan_say_confirm": "vink het vakje aan om te bevestigen", "plan_say_reason": "geef de reden (minstens 3 tekens)",
         "plan_say_invoices": "vink de facturen aan waarvoor de regeling is", "plan_say_theirs": "de facturen van de regeling moeten van deze debiteur zijn",
+        "plan_say_held": "{invoices} zit al in betalingsregeling {plan} (lopend of gepauzeerd): beëindig die regeling eerst, of kies andere facturen",
         "plan_say_start": "kies de dag van de eerste termijn", "plan_say_count": "geef het aantal termijnen (1 tot 120) en hoe vaak",
         "plan_nav": "Regelingen", "plan_title": "Betalingsregelingen", "plan_one": "Betalingsregeling van {debtor}",
         "plan_none": "Geen betalingsregelingen.", "plan_from_dossier": "Een nieuwe regeling maakt u in het dossier van de debiteur.",
@@ -237,6 +261,7 @@ words(
         "done_plan_cancel": "De regeling is beëindigd."},
     en={"plan_say_confirm": "tick the box to confirm", "plan_say_reason": "say why (at least 3 characters)",
         "plan_say_invoices": "tick the invoices the plan is for", "plan_say_theirs": "the plan's invoices must be this debtor's",
+        "plan_say_held": "{invoices} is in payment plan {plan} already (running or paused): end that plan first, or choose other invoices",
         "plan_say_start": "choose the day of the first installment", "plan_say_count": "give the number of installments (1 to 120) and how often",
         "plan_nav": "Plans", "plan_title": "Payment plans", "plan_one": "Payment plan of {debtor}",
         "plan_none": "No payment plans.", "plan_from_dossier": "A new plan is made in the debtor's dossier.",

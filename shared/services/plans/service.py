@@ -8,6 +8,7 @@ nothing twice, and a postponed installment is reminded again for its new date.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 import threading
@@ -460,6 +461,27 @@ class PlanService:
         busy: set[str] = getattr(self._working, "plans", set())
         for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
+
+    def basis_changed(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
+        """A credit, credit note or withdrawal changed what these invoices owe: the running
+        plans that hold them follow now, not at their next date (review console8 #2: a
+        credited invoice's plan asked 114.39 for two months): lowered to what is owed, or
+        completed when nothing is. A debtor whose plan now asks less gets its new schedule
+        (as after a postponement); one whose plan ended is told by its completion."""
+        today = amsterdam_today(self.clock)
+        held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        out = []
+        for plan_id in sorted(p for p in held if p):
+            before = self.plans.get(client.client_id, plan_id)
+            after = self.process(client.client_id, plan_id, today, row_on=None)
+            if before is None or after is None:
+                continue
+            out.append(after)
+            if after.status in RUNNING and after.total < before[0].total:
+                # keyed by the new total: a repeat sends nothing, a second lowering its own
+                self._send_notice(client, after, f"lowered|{after.total}",
+                                  functools.partial(notices.new_schedule, after))  # fmt: skip
+        return out
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
         """The invoices among these held by a running plan over the principal only
