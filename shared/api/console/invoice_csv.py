@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,15 @@ CLAIM_KINDS = {
 
 class CsvRefused(ValueError):
     """The file as a whole cannot be read (no header, a column missing or given twice, too
-    many rows)."""
+    many rows). ``code`` and ``params`` let the page say it in the reader's language
+    (refusal_text.REFUSALS)."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -98,7 +107,8 @@ def read_sheet(data: bytes) -> Sheet:
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise CsvRefused(
             "this is an Excel workbook, not a CSV file: in Excel choose Save as, "
-            "'CSV UTF-8 (comma delimited)' or 'CSV (semicolon delimited)', and upload that file"
+            "'CSV UTF-8 (comma delimited)' or 'CSV (semicolon delimited)', and upload that file",
+            code="csv_workbook",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", "replace")  # Excel's "Unicode text": tab-separated
@@ -113,14 +123,15 @@ def read_sheet(data: bytes) -> Sheet:
         return _rows(text)
     except csv.Error as exc:
         raise CsvRefused(
-            f"not a CSV file Inning can read ({exc}); save it as 'CSV UTF-8' and upload that"
+            f"not a CSV file Inning can read ({exc}); save it as 'CSV UTF-8' and upload that",
+            code="csv_unreadable",
         ) from None
 
 
 def _rows(text: str) -> Sheet:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise CsvRefused("the file is empty or has no header row")
+        raise CsvRefused("the file is empty or has no header row", code="csv_empty")
     delimiter = max(";,\t", key=lines[0].count)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     written = next(reader)
@@ -133,21 +144,30 @@ def _rows(text: str) -> Sheet:
         twice = [w.strip() for w, h in zip(written, header, strict=True) if h == field]
         if len(twice) > 1:
             raise CsvRefused(
-                f"the columns {' and '.join(twice)} both give {field}: remove one of them"
+                f"the columns {' and '.join(twice)} both give {field}: remove one of them",
+                code="csv_columns_twice",
+                params={"columns": ", ".join(twice), "field": field},
             )
     for needed in ("number", "debtor", "invoice_date", "due_date", "amount"):
         if needed not in header:
             dutch = next(k for k, v in DUTCH.items() if v == needed)
             raise CsvRefused(
                 f"the column {needed} ({dutch}) is missing"
-                + (f"; not read: {', '.join(ignored)}" if ignored else "")
+                + (f"; not read: {', '.join(ignored)}" if ignored else ""),
+                code="csv_column_missing_unread" if ignored else "csv_column_missing",
+                params={"field": needed, "dutch": dutch}
+                | ({"columns": ", ".join(ignored)} if ignored else {}),
             )
     items: list[dict[str, Any]] = []
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
         if len(items) == MAX_ROWS:
-            raise CsvRefused(f"more than {MAX_ROWS} rows: split the file")
+            raise CsvRefused(
+                f"more than {MAX_ROWS} rows: split the file",
+                code="csv_too_many_rows",
+                params={"rows": MAX_ROWS},
+            )
         item: dict[str, Any] = {}
         for name, cell in zip(header, cells, strict=False):
             value = cell.strip()

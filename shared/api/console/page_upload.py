@@ -6,6 +6,7 @@ shows the progress and, at the end, the rejected rows."""
 from __future__ import annotations
 
 from shared.api.console.invoice_csv import FIELDS, CsvRefused, preview
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.upload_reasons import reason, rows_refused
 from shared.api.console.uploads import UploadTooLarge, files_of
@@ -114,7 +115,7 @@ def _preview(desk: Desk) -> ApiResponse:
         seen = preview(desk.services.imports, client, upload.filename, upload.data,
                        Importer.of(desk.principal))  # fmt: skip
     except CsvRefused as exc:
-        return _form(desk, 400, desk.t["upload_refused"].format(reason=exc))
+        return _form(desk, 400, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
     rejected = seen.upload.rejected
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,

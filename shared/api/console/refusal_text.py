@@ -85,6 +85,40 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Een notitie heeft 1 tot {limit} tekens.",
         "A note has 1 to {limit} characters.",
     ),
+    # the console's invoice upload (invoice_csv.CsvRefused)
+    "csv_workbook": (
+        "Dit is een Excel-werkmap, geen CSV-bestand: kies in Excel 'Opslaan als', 'CSV UTF-8 "
+        "(door komma's gescheiden)' of 'CSV (gescheiden door lijstscheidingsteken)', en lees "
+        "dat bestand in.",
+        "This is an Excel workbook, not a CSV file: in Excel choose Save as, 'CSV UTF-8 (comma "
+        "delimited)' or 'CSV (semicolon delimited)', and upload that file.",
+    ),
+    "csv_unreadable": (
+        "Dit is geen CSV-bestand dat Inning kan lezen; sla het op als 'CSV UTF-8' en lees dat in.",
+        "Not a CSV file Inning can read; save it as 'CSV UTF-8' and upload that.",
+    ),
+    "csv_empty": (
+        "Het bestand is leeg of heeft geen kopregel met kolomnamen.",
+        "The file is empty or has no header row.",
+    ),
+    "csv_columns_twice": (
+        "De kolommen {columns} geven allebei {field}: verwijder er één.",
+        "The columns {columns} both give {field}: remove one of them.",
+    ),
+    "csv_column_missing": (
+        "De kolom {dutch} ({field}) ontbreekt.",
+        "The column {field} ({dutch}) is missing.",
+    ),
+    "csv_column_missing_unread": (
+        "De kolom {dutch} ({field}) ontbreekt; niet gelezen: {columns}. Geef een van die "
+        "kolommen de naam {dutch}.",
+        "The column {field} ({dutch}) is missing; not read: {columns}. Name one of those "
+        "columns {field}.",
+    ),
+    "csv_too_many_rows": (
+        "Meer dan {rows} regels: splits het bestand.",
+        "More than {rows} rows: split the file.",
+    ),
 }
 
 

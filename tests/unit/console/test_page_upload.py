@@ -263,7 +263,7 @@ def test_two_columns_for_one_field_are_refused(world, tenants):
         staff, b"factuurnummer;debiteur;debiteurnummer;factuurdatum;vervaldatum;bedrag\n"
     )
     assert page.status == 400
-    assert "the columns debiteur and debiteurnummer both give debtor" in text(page)
+    assert "The columns debiteur, debiteurnummer both give debtor" in text(page)
 
 
 def test_a_row_in_another_currency_is_refused_not_imported_as_euros(world, tenants):
@@ -281,3 +281,17 @@ def test_a_row_in_another_currency_is_refused_not_imported_as_euros(world, tenan
     shown = text(page)
     assert page.status == 200 and "To be imported: 2" in shown and "Rejected: 1" in shown, shown
     assert "currency" in shown and "Columns not imported" not in shown
+
+
+def test_the_uploads_refusals_speak_the_pages_language(world, tenants):
+    """review console8 #5: the upload's refusals were English on the Dutch page."""
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    token = csrf_of(staff.get("/upload"))
+    page = post_files(
+        staff, "/upload", {"csrf": token, "do": "preview"},
+        {"file": ("f.csv", b"nummer;bedrag;vervaldatum\n1;2;31-01-2025\n")},
+    )  # fmt: skip
+    shown = text(page)
+    assert page.status == 400
+    assert "De kolom factuurnummer (number) ontbreekt; niet gelezen: nummer" in shown
+    assert "is missing" not in shown
