@@ -122,6 +122,10 @@ class PaymentPlan:
     # known told: the id the action item and the timeline entries take, so a redelivery that
     # tells them again writes the same rows (the notices are keyed by the plan already)
     lapse_to_tell: str = ""
+    # activated and the debtor not yet known sent the agreement (nor the timeline and contact
+    # log told): the id those rows take, so the repeat that finishes it (the API's activate or
+    # the decision again, or the daily run) writes the same rows and the outbox key sends once
+    activation_to_tell: str = ""
     # the day its total was computed (the open claim on that day): a plan over the whole claim
     # freezes interest from then while it is kept; None on plans stored before (created day)
     priced_on: date | None = None

@@ -283,7 +283,18 @@ class PlanService:
 
     # -- transitions -------------------------------------------------------------------------
     def activate(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+        """Start a draft: interest frozen, the plan saved active (with the mark of what is
+        still to tell), then the timeline, the contact log and the debtor's agreement. An
+        activation that stopped after the save is finished by the repeat (this call again,
+        the decision again, or the daily run): the same rows, the agreement once by its
+        outbox key (failure8 #2: a crash there left a plan no agreement was ever sent for)."""
         plan, etag = self._get(client, plan_id)
+        if plan.status in RUNNING and plan.activation_to_tell:
+            today = amsterdam_today(self.clock)
+            active = self._finish_activation(client, plan, author)
+            if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
+                active = self._collect_now(client, active, today)
+            return active
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
         if plan.method is PlanMethod.DIRECT_DEBIT:
@@ -295,9 +306,11 @@ class PlanService:
         # never a running plan whose claims still accrue
         try:
             self._freeze_interest(plan, plan.interest_frozen)
+            now = self.clock.now()
             active = self._store(
-                plan.activate(self.clock.now()).settle(0, today), etag, plan, today
-            )
+                replace(plan.activate(now).settle(0, today), activation_to_tell=time_ordered_id(now)),
+                etag, plan, today,
+            )  # fmt: skip
         except Exception:
             # any failure (a lost race, an outage): a second activation at the same time may
             # have won, so only a plan that is still a draft gives back what it took; an
@@ -309,13 +322,44 @@ class PlanService:
             except Exception as undo:  # the first failure is the one to answer
                 log.warning("plan %s: activation not undone now: %s", plan_id, undo)
             raise
-        self._log(active, "activated", f"Activated by {author}")
-        self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
-        self._send_agreement(client, active)
+        active = self._finish_activation(client, active, author)
         if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
             # the first payment (installment 1, through Mollie's checkout) signs the mandate
             active = self._collect_now(client, active, today)
         return active
+
+    def _finish_activation(self, client: Client, plan: PaymentPlan, author: str) -> PaymentPlan:
+        """Tell an activation: the timeline, the contact log (rows under the plan's mark) and
+        the agreement to the debtor (its outbox key), then the mark goes. A repeat writes the
+        same rows and sends nothing twice."""
+        mark = plan.activation_to_tell
+        now = self.clock.now()
+        self.plans.log(
+            plan.client_id, plan.plan_id, mark, now, "activated", f"Activated by {author}"
+        )
+        with contextlib.suppress(Conflict):  # logged by the attempt that stopped after it
+            self.repos.contacts.add(ContactEntry(
+                plan.client_id, plan.debtor_number, mark, now, ContactKind.STATUS,
+                f"Payment plan {plan.plan_id} agreed: {len(plan.schedule)} installments",
+                invoice_numbers=plan.invoice_numbers, system=True,
+            ))  # fmt: skip
+        self._send_agreement(client, plan)
+        return self._activation_told(plan)
+
+    def _activation_told(self, plan: PaymentPlan) -> PaymentPlan:
+        """The activation told: its mark goes (a plan changed meanwhile is read again; one
+        whose mark changed keeps it, and the next visit tells again, the same rows)."""
+        for _ in range(RETRIES):
+            found = self.plans.get(plan.client_id, plan.plan_id)
+            if found is None or found[0].activation_to_tell != plan.activation_to_tell:
+                return plan
+            told = replace(found[0], activation_to_tell="")
+            try:
+                self._save(told, found[1])
+            except ConflictingUpdate:
+                continue
+            return told
+        return plan  # left marked: the daily run finishes it (the same rows)
 
     def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
@@ -533,6 +577,10 @@ class PlanService:
                 except ConflictingUpdate:
                     pass
                 continue  # read again: a completed plan is still watched for returns
+            if plan.status in RUNNING and plan.activation_to_tell:
+                # an activation that stopped before the debtor had the agreement
+                self._finish_activation(client, plan, "the daily run (finishing the activation)")
+                continue  # read again: the mark is gone
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
@@ -1049,6 +1097,8 @@ class PlanService:
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status not in RUNNING:
             return None
+        if plan.activation_to_tell:
+            return after + timedelta(days=1)  # the agreement is sent (again: once) tomorrow
         candidates: list[date] = []
         states = {s.number: s for s in plan.installments(after)}
         for inst in plan.schedule:
@@ -1115,10 +1165,14 @@ class PlanService:
         self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
 
     def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
+        """Once by its outbox key; its timeline entry follows the activation's (same id)."""
         iban = client.ibans[0] if client.ibans else ""
         result = self._send_notice(client, plan, "agreement",
                                    lambda lang: notices.agreement(plan, client.name, iban, lang))  # fmt: skip
-        self._log(plan, "agreement_sent", f"Agreement with schedule: {result}")
+        entry = f"{plan.activation_to_tell}-agreement" if plan.activation_to_tell else None
+        now = self.clock.now()
+        self.plans.log(plan.client_id, plan.plan_id, entry or time_ordered_id(now), now,
+                       "agreement_sent", f"Agreement with schedule: {result}")  # fmt: skip
 
     def _tell_lapse(self, client: Client, plan: PaymentPlan) -> None:
         """Tell a breach: the timeline, the debtor's notice, the client's action item and mail,
@@ -1291,10 +1345,14 @@ class PlanService:
         *,
         worked_today: bool = False,
     ) -> PaymentPlan:
-        """Save with the plan's next date of attention, then move its calendar row. A plan
-        the run has not worked today (just activated, resumed, postponed) may need it today."""
+        """Save with the plan's next date of attention, its calendar row written first and
+        the old one dropped after: a crash after the save leaves the plan on the calendar (an
+        extra row is a harmless look), so what the plan still has to do (an activation to
+        finish, a breach to tell) is found by the run. A plan the run has not worked today
+        (just activated, resumed, postponed) may need it today."""
         after = today if worked_today else today - timedelta(days=1)
         filed = replace(plan, attention_on=self._next_attention(plan, after))
+        self.plans.move_attention(plan.client_id, plan.plan_id, None, filed.attention_on)
         self._save(filed, etag)
         self.plans.move_attention(
             plan.client_id, plan.plan_id, before.attention_on, filed.attention_on
