@@ -32,6 +32,7 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
+    BREACH,
     HOLDS_DUNNING,
     RUNNING,
     DebitState,
@@ -70,6 +71,9 @@ INSTALLMENT_QUEUE = "installments"
 COLLECTION_LEAD_DAYS = 5  # a collection joins its file this long before its date
 log = logging.getLogger("inning.plans")
 RETRIES = 5
+# how long a breach waits for an installment's online payment the debtor made (its webhook
+# job late): the reconcile run asks Mollie about unbooked payments well within it
+ONLINE_WAIT_DAYS = 2
 
 
 class PlanConflict(ConflictingUpdate):
@@ -489,12 +493,73 @@ class PlanService:
 
     def payments_changed(self, client: Client, invoice_numbers: list[str]) -> None:
         """Money was booked on or taken back from these invoices: the plans that hold them
-        take it in now (completion, recalculation, reopening), not at their next date."""
+        take it in now (completion, recalculation, reopening), not at their next date; a plan
+        that lapsed over the others may have been kept after all (``_kept_after_all``)."""
         today = amsterdam_today(self.clock)
-        held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        holders = {n: self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        held = set(holders.values())
         busy: set[str] = getattr(self._working, "plans", set())
         for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
+        free = [n for n, holder in holders.items() if not holder]
+        if free:
+            self._kept_after_all(client, free)
+
+    def _kept_after_all(self, client: Client, invoice_numbers: list[str]) -> None:
+        """Money booked on invoices no plan holds: a plan the run lapsed over them runs on when
+        the money received by its last day of grace means it was kept after all (a transfer
+        on a statement booked after the lapse, an online payment whose webhook came late;
+        law8 F5, failure8 #3). Its holds, its interest freeze and its costs hold come back,
+        and the debtor and the client are told it runs on."""
+        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        wanted = set(invoice_numbers)
+        for debtor in sorted({s.invoice.debtor_number for s in stored.values()}):
+            for plan in self.plans.of_debtor(client.client_id, debtor):
+                if plan.lapsed and wanted & set(plan.invoice_numbers):
+                    self._run_on(client, plan)
+
+    def _run_on(self, client: Client, plan: PaymentPlan) -> None:
+        if plan.activated_at is None or plan.ended_on is None:
+            return
+        today = amsterdam_today(self.clock)
+        since, numbers = plan.activated_at.date(), list(plan.invoice_numbers)
+        in_grace = self.money.received_by(client, plan.debtor_number, numbers, since,
+                                          plan.include_costs, plan.ended_on - timedelta(days=1))  # fmt: skip
+        now = self.money.paid_towards(
+            client, plan.debtor_number, numbers, since, plan.include_costs
+        )
+        kept = plan.kept_after_all(in_grace, now, today)
+        if kept is None:
+            return
+        try:
+            self._hold(client, kept)
+        except PlanConflict as e:  # another plan holds them now: the lapse stands
+            log.warning("plan %s: kept after all, but not run on: %s", plan.plan_id, e)
+            return
+        self._freeze_interest(kept, kept.interest_frozen)
+        found = self.plans.get(client.client_id, plan.plan_id)
+        if found is None or found[0] != plan:
+            return  # changed meanwhile: the next booking or look judges it again
+        try:
+            kept = self._store(kept, found[1], plan, today)
+        except ConflictingUpdate:
+            self._freeze_interest(plan, plan.interest_frozen)
+            self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
+            return
+        lapsed_on = plan.ended_on.isoformat()
+        self._log(kept, "kept", f"A payment received within the grace was booked after the plan "
+                  f"lapsed on {lapsed_on}: the plan was kept and runs on")  # fmt: skip
+        self._contact(kept, f"Payment plan {plan.plan_id} runs on: paid within the grace, booked "
+                      f"after it lapsed on {lapsed_on}")  # fmt: skip
+        self._send_notice(client, kept, f"kept-{lapsed_on}",
+                          lambda lang: notices.kept_to_debtor(kept, lang))  # fmt: skip
+        if client.contact_email:
+            note = notices.kept_to_client(kept, client.language.value)
+            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|kept-{lapsed_on}-client",
+                                      Channel.EMAIL, None, client.contact_email, self.clock.now(),
+                                      invoice_numbers=plan.invoice_numbers)  # fmt: skip
+            self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
+                                                           language=client.language.value))  # fmt: skip
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
         """The invoices among these held by a running plan over the principal only
@@ -654,11 +719,11 @@ class PlanService:
             updated = self._withdraw(client, updated, asks_too_much)
             if updated.status is PlanStatus.ACTIVE:
                 updated = updated.settle(updated.paid, today)
-        if updated.breached(today):
+        if updated.breached(today) and not self._paid_online_meanwhile(client, updated, today):
             lapsed = replace(
                 self._withdraw(
                     client,
-                    updated.cancel("breach: installments not paid within the tolerance", today),
+                    updated.cancel(BREACH, today),
                     # a Mollie payment under way pays off arrears the dunning workflow now
                     # chases: it runs on and is booked on the invoices (the debtor owes it)
                     stop_mollie=False,
@@ -696,6 +761,34 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    def _paid_online_meanwhile(self, client: Client, plan: PaymentPlan, today: date) -> bool:
+        """An installment in arrears has an online payment the debtor made in the portal that
+        is not booked yet (its webhook job waits, or failed and the reconcile run books it):
+        the breach waits up to ``ONLINE_WAIT_DAYS`` for it (failure8 #3). A payment booked
+        after the lapse still counts by its day (``_run_on``); this keeps the debtor who paid
+        from being told his plan lapsed. A click never paid delays the lapse that long only."""
+        from shared.services.plans.pay_online import pending_key
+        from shared.services.portal import RETURNS
+
+        if plan.breached(today - timedelta(days=ONLINE_WAIT_DAYS)):
+            return False  # waited long enough: judged on what is booked
+        for state in plan.installments(today):
+            if state.paid >= state.amount:
+                continue
+            row = self.repos.store.get(
+                RETURNS, client.client_id, pending_key(plan.plan_id, state.number)
+            )
+            payment_id = str(row.data.get("PaymentId") or "") if row is not None else ""
+            if (
+                payment_id
+                and self.repos.payments.get(client.client_id, f"mollie-{payment_id}") is None
+            ):
+                self._log(plan, "breach_waits", f"Installment {state.number} is in arrears, but an "
+                          f"online payment of it (Mollie {payment_id}) is not booked yet: the "
+                          "breach waits for it")  # fmt: skip
+                return True
+        return False
 
     def _completed_only_when_paid(
         self, client: Client, plan: PaymentPlan, today: date
@@ -1105,6 +1198,10 @@ class PlanService:
             if states[inst.number].paid >= inst.amount:
                 continue
             grace_end = inst.due_date + timedelta(days=plan.rules.tolerance_days + 1)
+            if grace_end <= after < grace_end + timedelta(days=ONLINE_WAIT_DAYS):
+                # in arrears past its grace and still running: a breach waiting for an online
+                # payment (``_paid_online_meanwhile``) is judged again tomorrow
+                candidates.append(after + timedelta(days=1))
             remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
             submit = inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS)
             for day in (remind, inst.due_date, grace_end, submit):
