@@ -774,8 +774,8 @@ class PlanService:
         if plan.breached(today - timedelta(days=ONLINE_WAIT_DAYS)):
             return False  # waited long enough: judged on what is booked
         for state in plan.installments(today):
-            if state.paid >= state.amount:
-                continue
+            if state.paid >= state.amount or state.due_date > today:
+                continue  # only the installments in arrears (one read each)
             row = self.repos.store.get(
                 RETURNS, client.client_id, pending_key(plan.plan_id, state.number)
             )
