@@ -74,6 +74,8 @@ RETRIES = 5
 # how long a breach waits for an installment's online payment the debtor made (its webhook
 # job late): the reconcile run asks Mollie about unbooked payments well within it
 ONLINE_WAIT_DAYS = 2
+# how long after a lapse money dated within its grace still makes the plan run on
+KEPT_WITHIN_WEEKS = 4
 
 
 class PlanConflict(ConflictingUpdate):
@@ -513,9 +515,17 @@ class PlanService:
         and the debtor and the client are told it runs on."""
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         wanted = set(invoice_numbers)
+        # a statement comes days late, not months: an old lapse is not reopened by money
+        # that happens to be dated in its grace (nor are lapses from before this rule)
+        recent = amsterdam_today(self.clock) - timedelta(weeks=KEPT_WITHIN_WEEKS)
         for debtor in sorted({s.invoice.debtor_number for s in stored.values()}):
             for plan in self.plans.of_debtor(client.client_id, debtor):
-                if plan.lapsed and wanted & set(plan.invoice_numbers):
+                if (
+                    plan.lapsed
+                    and plan.ended_on is not None
+                    and plan.ended_on >= recent
+                    and wanted & set(plan.invoice_numbers)
+                ):
                     self._run_on(client, plan)
 
     def _run_on(self, client: Client, plan: PaymentPlan) -> None:

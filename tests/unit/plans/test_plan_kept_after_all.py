@@ -25,9 +25,11 @@ from tests.unit.plans.test_portal_plan_pay_online import (  # noqa: F401
 LAPSED_ON = date(2026, 2, 8)
 
 
-def _statement(world, client, payment_id: str, cents: int, received_on: date) -> None:
-    """A bank line received ``received_on``, on a statement booked on 12-2."""
-    world.clock.at = datetime(2026, 2, 12, 10, 0, tzinfo=UTC)
+def _statement(
+    world, client, payment_id: str, cents: int, received_on: date, booked: date = date(2026, 2, 12)
+) -> None:
+    """A bank line received ``received_on``, on a statement booked on ``booked``."""
+    world.clock.at = datetime(booked.year, booked.month, booked.day, 10, 0, tzinfo=UTC)
     world.services.payments.book(
         client, payment_id=payment_id, amount=cents, received_on=received_on,
         source=PaymentSource.BANK, invoice_numbers=["F1", "F2"],
@@ -85,6 +87,18 @@ def test_money_received_after_the_lapse_leaves_the_plan_lapsed(plans):
     _statement(world, client, "after-the-lapse", 10_000, LAPSED_ON)
     assert status(world, plan_id)[0] == "cancelled"
     assert world.services.plans.holding(client, "F1") is None
+    assert _told(world, client, plan_id) == ([], [], [])
+
+
+def test_a_lapse_long_past_is_not_reopened(plans):
+    """Four weeks after the lapse the dunning has moved on: money dated in the grace and
+    booked later than that leaves the plan lapsed (it is booked on the claims as ever)."""
+    world, client = plans
+    plan_id = make(world.agency_a).body["plan_id"]
+    assert world.agency_a.call("POST", f"{BASE}/{plan_id}/activate").status == 200
+    _lapsed(world, plan_id)
+    _statement(world, client, "very-late", 30_000, date(2026, 2, 6), booked=date(2026, 3, 9))
+    assert status(world, plan_id)[0] == "cancelled"
     assert _told(world, client, plan_id) == ([], [], [])
 
 
