@@ -189,12 +189,15 @@ class RequestDecisionService:
 
         def activate(item: ActionItem) -> str:
             plan = self._plan(client, item)
-            if plan.status is PlanStatus.CANCELLED or plan.status is PlanStatus.COMPLETED:
-                raise Invalid(f"plan {plan.plan_id} is {plan.status.value}", field="plan")
-            if plan.status is PlanStatus.DRAFT or plan.activation_to_tell:
-                # a draft is activated; an activation that stopped before the agreement went
-                # is finished (the same rows, the agreement once) before the item is resolved
+            # a draft is activated; an activation that stopped before the agreement went is
+            # finished (the same rows, the agreement once) before the item is resolved
+            ended = (PlanStatus.CANCELLED, PlanStatus.COMPLETED)
+            if plan.status is PlanStatus.DRAFT or (
+                plan.activation_to_tell and plan.status not in ended
+            ):
                 self.plans.activate(client, plan.plan_id, author)
+            elif plan.status is PlanStatus.CANCELLED or plan.status is PlanStatus.COMPLETED:
+                raise Invalid(f"plan {plan.plan_id} is {plan.status.value}", field="plan")
             return f"plan {plan.plan_id} approved"
 
         return self._decide(client, item, "approve-plan", author, None, activate)
