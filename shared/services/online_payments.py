@@ -747,10 +747,15 @@ class OnlinePaymentService:
         on: date | None = None,
     ) -> None:
         """``on``: the Amsterdam day the money went back by Mollie's own account; the
-        reversal and what stands of the payment after it are booked on that day (its period
-        in the ledger and exports), however late or often the webhook is handled."""
+        reversal is booked on that day (its period in the ledger and exports), however late
+        or often the webhook is handled. What stands of the payment after it reached the
+        creditor when the payment did (6:114 lid 2 BW): it is booked as received on the
+        payment's own day, so interest stops and the 14-day term is judged there, the part
+        taken back being open again from the day it went back (law8 F3: 996.47 of 1,006.47
+        paid inside the term stood, booked on the refund day it bore 150.00 costs)."""
         reversal = self.payments.reverse(client, booking_id, f"{kind} through Mollie", on=on)
-        self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on)
+        self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on,
+                  received_on=self._paid_on(client, booking_id, payment))  # fmt: skip
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         year = (on or amsterdam_date(self.clock.now())).year  # the year Mollie dates it
         first_time = (
@@ -793,13 +798,23 @@ class OnlinePaymentService:
                                                  f"Chargeback of {format_eur_nl(was)} reversed by the bank: the online payment counts again",
                                                  channel="mollie", invoice_numbers=tuple(invoices), system=True))  # fmt: skip
 
+    def _paid_on(self, client: Client, booking_id: str, payment: MolliePayment) -> date:
+        """The day the payment was booked as received (Mollie's paidAt when it was booked);
+        Mollie's paidAt when no booking is found."""
+        booked = self.repos.payments.get(client.client_id, booking_id)
+        if booked is not None:
+            return booked.received_on
+        return paid_day(payment, amsterdam_date(self.clock.now()))
+
     def _net(self, client: Client, booking_id: str, payment: MolliePayment, net: Cents,
-             invoices: list[str], on: date | None = None) -> None:  # fmt: skip
+             invoices: list[str], on: date | None = None, *,
+             received_on: date | None = None) -> None:  # fmt: skip
         """What stands of a payment after refunds or chargebacks is booked once, under an id of
         its own (``<booking id>-r<cents undone>``): exactly one such booking stands, for the
         current net, and every earlier one (a refund in two steps, a chargeback after a
-        partial refund, a reversed chargeback) is reversed. Derived from the payments booked,
-        so a redelivered webhook changes nothing."""
+        partial refund, a reversed chargeback) is reversed (on ``on``, the day the money went
+        back). Derived from the payments booked, so a redelivered webhook changes nothing.
+        ``received_on``: the day the net counts as received (default ``on``, else today)."""
         derived = self.repos.payments.derived(client.client_id, booking_id)
         live = [p for p in derived if not p.reversed]
         keep = next((p for p in live if p.amount == net), None) if net > 0 else None
@@ -816,7 +831,8 @@ class OnlinePaymentService:
         net_id = f"{booking_id}-r{payment.amount - net}"
         if any(p.payment_id == net_id for p in derived):  # that net stood before and was reversed
             net_id = f"{net_id}-v{len(derived)}"
-        self.payments.book(client, payment_id=net_id, amount=net, received_on=on or amsterdam_date(self.clock.now()),
+        received_on = received_on or on or amsterdam_date(self.clock.now())
+        self.payments.book(client, payment_id=net_id, amount=net, received_on=received_on,
                            source=PaymentSource.MOLLIE, invoice_numbers=invoices, external_id=payment.payment_id,
                            received_by=self._received_by_payment(client, payment.payment_id))  # fmt: skip
 

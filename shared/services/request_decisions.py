@@ -251,7 +251,12 @@ class RequestDecisionService:
 
         def activate(item: ActionItem) -> str:
             plan = self._plan(client, item)
-            if plan.status is PlanStatus.DRAFT:
+            # a draft is activated; an activation that stopped before the agreement went is
+            # finished (the same rows, the agreement once) before the item is resolved
+            ended = (PlanStatus.CANCELLED, PlanStatus.COMPLETED)
+            if plan.status is PlanStatus.DRAFT or (
+                plan.activation_to_tell and plan.status not in ended
+            ):
                 self.plans.activate(client, plan.plan_id, author)
             elif plan.status is PlanStatus.CANCELLED or plan.status is PlanStatus.COMPLETED:
                 raise Invalid(

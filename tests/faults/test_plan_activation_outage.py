@@ -139,3 +139,61 @@ def test_a_hold_of_a_live_draft_still_refuses_a_second_plan() -> None:
     act = world.api.call("POST", f"{BASE}/{second}/activate")
     assert act.status == 409 and first in act.body["error"]["message"]
     assert world.services.plans.holding(client, "F1") == first
+
+
+def _crash_after_the_save(world: FaultWorld, client: Client, plan_id: str) -> None:
+    """The worker dies right after the plan is saved active: nothing after it ran (the
+    timeline, the contact log, the debtor's agreement)."""
+    world.plan.enabled = True
+    world.plan.rule(_plan_write, "crash_after")
+    with pytest.raises(SimulatedCrash):
+        world.services.plans.activate(client, plan_id, "staff")
+    world.plan.enabled = False
+    assert world.api.call("GET", f"{BASE}/{plan_id}").body["status"] == "active"
+    assert _agreements(world, client, plan_id) == []
+
+
+def _agreements(world: FaultWorld, client: Client, plan_id: str) -> list[str]:
+    outbox = world.services.messaging.outbox
+    return [m.key for m, _ in outbox.with_prefix(client.client_id, f"plan|{plan_id}|")
+            if m.key.endswith("|agreement")]  # fmt: skip
+
+
+def _told(world: FaultWorld, client: Client, plan_id: str) -> tuple[list[str], list[str]]:
+    kinds = [e["kind"] for e in world.services.plans.timeline(client, plan_id)]
+    agreed = [c.summary for c in world.services.repos.contacts.between(client.client_id)
+              if c.summary.startswith(f"Payment plan {plan_id} agreed")]  # fmt: skip
+    return [k for k in kinds if k in ("activated", "agreement_sent")], agreed
+
+
+def test_an_activation_that_died_after_the_save_is_finished_by_the_retry() -> None:
+    """failure8 #2: the retry answered 409 "not a draft" and the debtor never had the
+    agreement. Now the retry finishes what is missing, once; a further one is refused."""
+    world, client = _world()
+    plan_id = _draft(world)
+    _crash_after_the_save(world, client, plan_id)
+    again = world.api.call("POST", f"{BASE}/{plan_id}/activate")
+    assert again.status == 200, again.body
+    assert _agreements(world, client, plan_id) == [f"plan|{plan_id}|agreement"]
+    assert _told(world, client, plan_id) == (
+        ["activated", "agreement_sent"],
+        [f"Payment plan {plan_id} agreed: 3 installments"],
+    )
+    assert world.api.call("POST", f"{BASE}/{plan_id}/activate").status == 409  # finished
+    assert len(_agreements(world, client, plan_id)) == 1
+
+
+def test_an_activation_nobody_retries_is_finished_by_the_daily_run() -> None:
+    world, client = _world()
+    plan_id = _draft(world)
+    _crash_after_the_save(world, client, plan_id)
+    for day in (6, 7):  # the run: every plan on the calendar up to the day (fan_out's rows)
+        world.clock.at = datetime(2026, 1, day, 6, 30, tzinfo=UTC)
+        for on, client_id, plan in world.services.plans.plans.needing_attention(date(2026, 1, day)):
+            world.services.plans.process(client_id, plan, date(2026, 1, day), on)
+    assert _agreements(world, client, plan_id) == [f"plan|{plan_id}|agreement"]
+    assert _told(world, client, plan_id) == (
+        ["activated", "agreement_sent"],
+        [f"Payment plan {plan_id} agreed: 3 installments"],
+    )
+    assert world.services.plans.get(client, plan_id).activation_to_tell == ""

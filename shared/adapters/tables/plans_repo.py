@@ -128,7 +128,7 @@ class PlanRepository:
             "Reason": plan.reason, "Mandate": put_json(_mandate_json(plan.mandate)),
             "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
             "AttentionOn": put_date(plan.attention_on), "Releasing": plan.releasing,
-            "LapseToTell": plan.lapse_to_tell,
+            "LapseToTell": plan.lapse_to_tell, "ActivationToTell": plan.activation_to_tell,
             "PricedOn": put_date(plan.priced_on), "EndedOn": put_date(plan.ended_on),
         })  # fmt: skip
 
@@ -149,6 +149,7 @@ class PlanRepository:
             debits=tuple(_debit_from(x) for x in get_json(d.get("Debits"), [])), reminded=frozenset(get_json(d.get("Reminded"), [])),
             attention_on=get_date(d.get("AttentionOn")), releasing=bool(d.get("Releasing", False)),
             lapse_to_tell=str(d.get("LapseToTell") or ""),
+            activation_to_tell=str(d.get("ActivationToTell") or ""),
             priced_on=get_date(d.get("PricedOn")), ended_on=get_date(d.get("EndedOn")),
         )  # fmt: skip
 

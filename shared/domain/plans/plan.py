@@ -36,6 +36,10 @@ RUNNING = frozenset(
 HOLDS_DUNNING = RUNNING | {PlanStatus.PAUSED}
 
 
+# the reason the run cancels a plan with after a breach (staff give reasons of their own)
+BREACH = "breach: installments not paid within the tolerance"
+
+
 class PlanStateError(ValueError):
     """A change the plan's status does not allow (the API answers 409)."""
 
@@ -122,6 +126,10 @@ class PaymentPlan:
     # known told: the id the action item and the timeline entries take, so a redelivery that
     # tells them again writes the same rows (the notices are keyed by the plan already)
     lapse_to_tell: str = ""
+    # activated and the debtor not yet known sent the agreement (nor the timeline and contact
+    # log told): the id those rows take, so the repeat that finishes it (the API's activate or
+    # the decision again, or the daily run) writes the same rows and the outbox key sends once
+    activation_to_tell: str = ""
     # the day its total was computed (the open claim on that day): a plan over the whole claim
     # freezes interest from then while it is kept; None on plans stored before (created day)
     priced_on: date | None = None
@@ -199,6 +207,29 @@ class PaymentPlan:
             self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True,
             ended_on=today,
         )  # fmt: skip
+
+    @property
+    def lapsed(self) -> bool:
+        """Cancelled by the run for a breach (not by staff)."""
+        return self.status is PlanStatus.CANCELLED and self.reason == BREACH
+
+    def kept_after_all(
+        self, paid_in_grace: Cents, paid_now: Cents, today: date
+    ) -> PaymentPlan | None:
+        """A lapsed plan as it runs on, when the money received by the last day of the grace
+        (``paid_in_grace``: a transfer booked from a later statement, an online payment whose
+        webhook came late) means it did not breach when it lapsed, and what stands today
+        (``paid_now``) is no breach either; None: the lapse stands. Its installments are
+        open again as they were; a plan the run cancelled is never judged on a day before
+        it was activated."""
+        if not self.lapsed or self.ended_on is None:
+            return None
+        running = replace(self, status=PlanStatus.ACTIVE, reason=None, skipped=frozenset(),
+                          releasing=False, lapse_to_tell="", ended_on=None)  # fmt: skip
+        if running.settle(paid_in_grace, self.ended_on).breached(self.ended_on):
+            return None
+        again = running.settle(paid_now, today)
+        return None if again.breached(today) else again
 
     def settle(self, paid: Cents, today: date) -> PaymentPlan:
         """The plan after the money that stands today: completed when all is paid, reopened

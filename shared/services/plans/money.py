@@ -15,6 +15,7 @@ from shared.domain.ledger.booking import CREDITED
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import RESTATED, Component, EventKind
 from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.services.ledger.service import LedgerService
@@ -43,6 +44,19 @@ class PlanMoney(Protocol):
     ) -> Cents:
         """What payments received on or after ``since`` that still stand brought to these
         invoices, every component counted (the principal only, for a plan over it)."""
+        ...
+
+    def received_by(
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool,
+        until: date,
+    ) -> Cents:
+        """``paid_towards``, of the money received on or before ``until`` only (a back-dated
+        payment by the day it was received, however late it was booked)."""
         ...
 
     def standing(
@@ -104,6 +118,19 @@ class LedgerMoney:
         records = self.ledger.debtor_claims(client, debtor_number).records
         return _paid(records, set(invoice_numbers), since, principal_only=not include_costs)
 
+    def received_by(
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        since: date,
+        include_costs: bool,
+        until: date,
+    ) -> Cents:
+        records = self.ledger.debtor_claims(client, debtor_number).records
+        return _paid(records, set(invoice_numbers), since, principal_only=not include_costs,
+                     until=until)  # fmt: skip
+
     def standing(
         self,
         client: Client,
@@ -136,10 +163,15 @@ class LedgerMoney:
 
 
 def _paid(
-    records: Sequence[ClaimRecord], wanted: set[str], since: date, principal_only: bool = False
+    records: Sequence[ClaimRecord],
+    wanted: set[str],
+    since: date,
+    principal_only: bool = False,
+    until: date | None = None,
 ) -> Cents:
     """Allocations to these invoices on or after ``since`` of the payments that still stand
-    (to their principal only, for a plan over the principal: what it asks is principal)."""
+    (to their principal only, for a plan over the principal: what it asks is principal);
+    with ``until``, only of money received on or before that day (``received_day``)."""
     allocated: dict[str, Cents] = {}
     reversed_ids: set[str] = set()
     counted: dict[tuple[str, str, Component], Cents] = {}
@@ -162,6 +194,8 @@ def _paid(
                 reversed_ids.add(event.payment_id)
             elif event.kind is EventKind.ALLOCATED and event.on >= since:
                 if principal_only and event.component is not Component.PRINCIPAL:
+                    continue
+                if until is not None and received_day(event) > until:
                     continue
                 allocated[event.payment_id] = allocated.get(event.payment_id, 0) + event.amount
                 key = (record.number, event.payment_id, event.component)

@@ -164,6 +164,47 @@ def lapsed_to_debtor(plan: PaymentPlan, open_amount: Cents, language: str) -> No
     )
 
 
+def kept_to_debtor(plan: PaymentPlan, language: str) -> Notice:
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling loopt door",
+            (
+                "Uw betaling is binnen de afgesproken termijn ontvangen; wij hebben u ten "
+                "onrechte bericht dat de betalingsregeling was vervallen.",
+                "De betalingsregeling loopt door volgens het afgesproken schema; u hoeft niets "
+                "te doen.",
+            ),
+        )
+    return Notice(
+        "Your payment plan continues",
+        (
+            "Your payment was received within the agreed term; we told you wrongly that the "
+            "payment plan had lapsed.",
+            "The payment plan continues on the agreed schedule; there is nothing you need to do.",
+        ),
+    )
+
+
+def kept_to_client(plan: PaymentPlan, language: str) -> Notice:
+    if language == "nl":
+        return Notice(
+            f"Betalingsregeling {plan.plan_id} loopt door (debiteur {plan.debtor_number})",
+            (
+                f"Een betaling van debiteur {plan.debtor_number} die binnen de termijn is "
+                "ontvangen, is later geboekt: de regeling was niet vervallen en loopt door. De "
+                f"aanmaningen van facturen {', '.join(plan.invoice_numbers)} staan weer stil.",
+            ),
+        )
+    return Notice(
+        f"Payment plan {plan.plan_id} continues (debtor {plan.debtor_number})",
+        (
+            f"A payment of debtor {plan.debtor_number} received within the term was booked "
+            "later: the plan had not lapsed and continues. Dunning of invoices "
+            f"{', '.join(plan.invoice_numbers)} is on hold again.",
+        ),
+    )
+
+
 def lapsed_to_client(plan: PaymentPlan, open_amount: Cents, language: str) -> Notice:
     if language == "nl":
         return Notice(

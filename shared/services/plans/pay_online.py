@@ -155,7 +155,15 @@ class InstallmentCheckout:
         payment may be made (it failed, expired or was canceled; it asks another amount; or
         its booking was taken back since, by a refund or chargeback)."""
         payment_id = str(data["PaymentId"])
-        status = self.portal.online.status(client, payment_id)
+        try:
+            status = self.portal.online.status(client, payment_id)
+        except MollieError as exc:
+            # not knowing whether the debtor paid, neither its checkout nor a second payment:
+            # a refusal in the debtor's language, the next click asks again
+            log.warning("plan installment payment not checked: %s", exc, extra=log_extra({
+                "client_id": client.client_id, "installment": number,
+            }))  # fmt: skip
+            raise Invalid("the payment could not be started; try again later") from exc
         if status == "open" and data.get("Amount") == open_ and data.get("CheckoutUrl"):
             return str(data["CheckoutUrl"])
         if status in UNDER_WAY:

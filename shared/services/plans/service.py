@@ -33,6 +33,7 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
+    BREACH,
     HOLDS_DUNNING,
     RUNNING,
     DebitState,
@@ -72,6 +73,11 @@ INSTALLMENT_QUEUE = "installments"
 COLLECTION_LEAD_DAYS = 5  # a collection joins its file this long before its date
 log = logging.getLogger("inning.plans")
 RETRIES = 5
+# how long a breach waits for an installment's online payment the debtor made (its webhook
+# job late): the reconcile run asks Mollie about unbooked payments well within it
+ONLINE_WAIT_DAYS = 2
+# how long after a lapse money dated within its grace still makes the plan run on
+KEPT_WITHIN_WEEKS = 4
 
 
 class PlanConflict(ConflictingUpdate):
@@ -285,7 +291,18 @@ class PlanService:
 
     # -- transitions -------------------------------------------------------------------------
     def activate(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
+        """Start a draft: interest frozen, the plan saved active (with the mark of what is
+        still to tell), then the timeline, the contact log and the debtor's agreement. An
+        activation that stopped after the save is finished by the repeat (this call again,
+        the decision again, or the daily run): the same rows, the agreement once by its
+        outbox key (failure8 #2: a crash there left a plan no agreement was ever sent for)."""
         plan, etag = self._get(client, plan_id)
+        if plan.status in RUNNING and plan.activation_to_tell:
+            today = amsterdam_today(self.clock)
+            active = self._finish_activation(client, plan, author)
+            if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
+                active = self._collect_now(client, active, today)
+            return active
         if plan.status is not PlanStatus.DRAFT:
             raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
         if plan.method is PlanMethod.DIRECT_DEBIT:
@@ -299,9 +316,11 @@ class PlanService:
         # never a running plan whose claims still accrue
         try:
             self._freeze_interest(plan, plan.interest_frozen)
+            now = self.clock.now()
             active = self._store(
-                plan.activate(self.clock.now()).settle(0, today), etag, plan, today
-            )
+                replace(plan.activate(now).settle(0, today), activation_to_tell=time_ordered_id(now)),
+                etag, plan, today,
+            )  # fmt: skip
         except Exception:
             # any failure (a lost race, an outage): a second activation at the same time may
             # have won, so only a plan that is still a draft gives back what it took; an
@@ -313,13 +332,44 @@ class PlanService:
             except Exception as undo:  # the first failure is the one to answer
                 log.warning("plan %s: activation not undone now: %s", plan_id, undo)
             raise
-        self._log(active, "activated", f"Activated by {author}")
-        self._contact(active, f"Payment plan {plan_id} agreed: {len(active.schedule)} installments")
-        self._send_agreement(client, active)
+        active = self._finish_activation(client, active, author)
         if active.method is PlanMethod.DIRECT_DEBIT and active.rules.collects_through_mollie:
             # the first payment (installment 1, through Mollie's checkout) signs the mandate
             active = self._collect_now(client, active, today)
         return active
+
+    def _finish_activation(self, client: Client, plan: PaymentPlan, author: str) -> PaymentPlan:
+        """Tell an activation: the timeline, the contact log (rows under the plan's mark) and
+        the agreement to the debtor (its outbox key), then the mark goes. A repeat writes the
+        same rows and sends nothing twice."""
+        mark = plan.activation_to_tell
+        now = self.clock.now()
+        self.plans.log(
+            plan.client_id, plan.plan_id, mark, now, "activated", f"Activated by {author}"
+        )
+        with contextlib.suppress(Conflict):  # logged by the attempt that stopped after it
+            self.repos.contacts.add(ContactEntry(
+                plan.client_id, plan.debtor_number, mark, now, ContactKind.STATUS,
+                f"Payment plan {plan.plan_id} agreed: {len(plan.schedule)} installments",
+                invoice_numbers=plan.invoice_numbers, system=True,
+            ))  # fmt: skip
+        self._send_agreement(client, plan)
+        return self._activation_told(plan)
+
+    def _activation_told(self, plan: PaymentPlan) -> PaymentPlan:
+        """The activation told: its mark goes (a plan changed meanwhile is read again; one
+        whose mark changed keeps it, and the next visit tells again, the same rows)."""
+        for _ in range(RETRIES):
+            found = self.plans.get(plan.client_id, plan.plan_id)
+            if found is None or found[0].activation_to_tell != plan.activation_to_tell:
+                return plan
+            told = replace(found[0], activation_to_tell="")
+            try:
+                self._save(told, found[1])
+            except ConflictingUpdate:
+                continue
+            return told
+        return plan  # left marked: the daily run finishes it (the same rows)
 
     def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
@@ -455,12 +505,81 @@ class PlanService:
 
     def payments_changed(self, client: Client, invoice_numbers: list[str]) -> None:
         """Money was booked on or taken back from these invoices: the plans that hold them
-        take it in now (completion, recalculation, reopening), not at their next date."""
+        take it in now (completion, recalculation, reopening), not at their next date; a plan
+        that lapsed over the others may have been kept after all (``_kept_after_all``)."""
         today = amsterdam_today(self.clock)
-        held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        holders = {n: self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
+        held = set(holders.values())
         busy: set[str] = getattr(self._working, "plans", set())
         for plan_id in sorted(p for p in held if p and p not in busy):
             self.process(client.client_id, plan_id, today, row_on=None)
+        free = [n for n, holder in holders.items() if not holder]
+        if free:
+            self._kept_after_all(client, free)
+
+    def _kept_after_all(self, client: Client, invoice_numbers: list[str]) -> None:
+        """Money booked on invoices no plan holds: a plan the run lapsed over them runs on when
+        the money received by its last day of grace means it was kept after all (a transfer
+        on a statement booked after the lapse, an online payment whose webhook came late;
+        law8 F5, failure8 #3). Its holds, its interest freeze and its costs hold come back,
+        and the debtor and the client are told it runs on."""
+        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        wanted = set(invoice_numbers)
+        # a statement comes days late, not months: an old lapse is not reopened by money
+        # that happens to be dated in its grace (nor are lapses from before this rule)
+        recent = amsterdam_today(self.clock) - timedelta(weeks=KEPT_WITHIN_WEEKS)
+        for debtor in sorted({s.invoice.debtor_number for s in stored.values()}):
+            for plan in self.plans.of_debtor(client.client_id, debtor):
+                if (
+                    plan.lapsed
+                    and plan.ended_on is not None
+                    and plan.ended_on >= recent
+                    and wanted & set(plan.invoice_numbers)
+                ):
+                    self._run_on(client, plan)
+
+    def _run_on(self, client: Client, plan: PaymentPlan) -> None:
+        if plan.activated_at is None or plan.ended_on is None:
+            return
+        today = amsterdam_today(self.clock)
+        since, numbers = plan.activated_at.date(), list(plan.invoice_numbers)
+        in_grace = self.money.received_by(client, plan.debtor_number, numbers, since,
+                                          plan.include_costs, plan.ended_on - timedelta(days=1))  # fmt: skip
+        now = self.money.paid_towards(
+            client, plan.debtor_number, numbers, since, plan.include_costs
+        )
+        kept = plan.kept_after_all(in_grace, now, today)
+        if kept is None:
+            return
+        try:
+            self._hold(client, kept)
+        except PlanConflict as e:  # another plan holds them now: the lapse stands
+            log.warning("plan %s: kept after all, but not run on: %s", plan.plan_id, e)
+            return
+        self._freeze_interest(kept, kept.interest_frozen)
+        found = self.plans.get(client.client_id, plan.plan_id)
+        if found is None or found[0] != plan:
+            return  # changed meanwhile: the next booking or look judges it again
+        try:
+            kept = self._store(kept, found[1], plan, today)
+        except ConflictingUpdate:
+            self._freeze_interest(plan, plan.interest_frozen)
+            self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
+            return
+        lapsed_on = plan.ended_on.isoformat()
+        self._log(kept, "kept", f"A payment received within the grace was booked after the plan "
+                  f"lapsed on {lapsed_on}: the plan was kept and runs on")  # fmt: skip
+        self._contact(kept, f"Payment plan {plan.plan_id} runs on: paid within the grace, booked "
+                      f"after it lapsed on {lapsed_on}")  # fmt: skip
+        self._send_notice(client, kept, f"kept-{lapsed_on}",
+                          lambda lang: notices.kept_to_debtor(kept, lang))  # fmt: skip
+        if client.contact_email:
+            note = notices.kept_to_client(kept, client.language.value)
+            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|kept-{lapsed_on}-client",
+                                      Channel.EMAIL, None, client.contact_email, self.clock.now(),
+                                      invoice_numbers=plan.invoice_numbers)  # fmt: skip
+            self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
+                                                           language=client.language.value))  # fmt: skip
 
     def basis_changed(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
         """A credit, credit note or withdrawal changed what these invoices owe: the running
@@ -564,6 +683,10 @@ class PlanService:
                 except ConflictingUpdate:
                     pass
                 continue  # read again: a completed plan is still watched for returns
+            if plan.status in RUNNING and plan.activation_to_tell:
+                # an activation that stopped before the debtor had the agreement
+                self._finish_activation(client, plan, "the daily run (finishing the activation)")
+                continue  # read again: the mark is gone
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
@@ -637,11 +760,11 @@ class PlanService:
             updated = self._withdraw(client, updated, asks_too_much)
             if updated.status is PlanStatus.ACTIVE:
                 updated = updated.settle(updated.paid, today)
-        if updated.breached(today):
+        if updated.breached(today) and not self._paid_online_meanwhile(client, updated, today):
             lapsed = replace(
                 self._withdraw(
                     client,
-                    updated.cancel("breach: installments not paid within the tolerance", today),
+                    updated.cancel(BREACH, today),
                     # a Mollie payment under way pays off arrears the dunning workflow now
                     # chases: it runs on and is booked on the invoices (the debtor owes it)
                     stop_mollie=False,
@@ -679,6 +802,34 @@ class PlanService:
             self._log(updated, "completed", "All installments paid")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
+
+    def _paid_online_meanwhile(self, client: Client, plan: PaymentPlan, today: date) -> bool:
+        """An installment in arrears has an online payment the debtor made in the portal that
+        is not booked yet (its webhook job waits, or failed and the reconcile run books it):
+        the breach waits up to ``ONLINE_WAIT_DAYS`` for it (failure8 #3). A payment booked
+        after the lapse still counts by its day (``_run_on``); this keeps the debtor who paid
+        from being told his plan lapsed. A click never paid delays the lapse that long only."""
+        from shared.services.plans.pay_online import pending_key
+        from shared.services.portal import RETURNS
+
+        if plan.breached(today - timedelta(days=ONLINE_WAIT_DAYS)):
+            return False  # waited long enough: judged on what is booked
+        for state in plan.installments(today):
+            if state.paid >= state.amount or state.due_date > today:
+                continue  # only the installments in arrears (one read each)
+            row = self.repos.store.get(
+                RETURNS, client.client_id, pending_key(plan.plan_id, state.number)
+            )
+            payment_id = str(row.data.get("PaymentId") or "") if row is not None else ""
+            if (
+                payment_id
+                and self.repos.payments.get(client.client_id, f"mollie-{payment_id}") is None
+            ):
+                self._log(plan, "breach_waits", f"Installment {state.number} is in arrears, but an "
+                          f"online payment of it (Mollie {payment_id}) is not booked yet: the "
+                          "breach waits for it")  # fmt: skip
+                return True
+        return False
 
     def _completed_only_when_paid(
         self, client: Client, plan: PaymentPlan, today: date
@@ -1080,12 +1231,18 @@ class PlanService:
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status not in RUNNING:
             return None
+        if plan.activation_to_tell:
+            return after + timedelta(days=1)  # the agreement is sent (again: once) tomorrow
         candidates: list[date] = []
         states = {s.number: s for s in plan.installments(after)}
         for inst in plan.schedule:
             if states[inst.number].paid >= inst.amount:
                 continue
             grace_end = inst.due_date + timedelta(days=plan.rules.tolerance_days + 1)
+            if grace_end <= after < grace_end + timedelta(days=ONLINE_WAIT_DAYS):
+                # in arrears past its grace and still running: a breach waiting for an online
+                # payment (``_paid_online_meanwhile``) is judged again tomorrow
+                candidates.append(after + timedelta(days=1))
             remind = inst.due_date + timedelta(days=plan.rules.reminder_offset_days)
             submit = inst.due_date - timedelta(days=COLLECTION_LEAD_DAYS)
             for day in (remind, inst.due_date, grace_end, submit):
@@ -1146,10 +1303,14 @@ class PlanService:
         self._log(plan, "reminder", f"Reminder for installment {inst.number}: {sent}")
 
     def _send_agreement(self, client: Client, plan: PaymentPlan) -> None:
+        """Once by its outbox key; its timeline entry follows the activation's (same id)."""
         iban = client.ibans[0] if client.ibans else ""
         result = self._send_notice(client, plan, "agreement",
                                    lambda lang: notices.agreement(plan, client.name, iban, lang))  # fmt: skip
-        self._log(plan, "agreement_sent", f"Agreement with schedule: {result}")
+        entry = f"{plan.activation_to_tell}-agreement" if plan.activation_to_tell else None
+        now = self.clock.now()
+        self.plans.log(plan.client_id, plan.plan_id, entry or time_ordered_id(now), now,
+                       "agreement_sent", f"Agreement with schedule: {result}")  # fmt: skip
 
     def _tell_lapse(self, client: Client, plan: PaymentPlan) -> None:
         """Tell a breach: the timeline, the debtor's notice, the client's action item and mail,
@@ -1322,10 +1483,14 @@ class PlanService:
         *,
         worked_today: bool = False,
     ) -> PaymentPlan:
-        """Save with the plan's next date of attention, then move its calendar row. A plan
-        the run has not worked today (just activated, resumed, postponed) may need it today."""
+        """Save with the plan's next date of attention, its calendar row written first and
+        the old one dropped after: a crash after the save leaves the plan on the calendar (an
+        extra row is a harmless look), so what the plan still has to do (an activation to
+        finish, a breach to tell) is found by the run. A plan the run has not worked today
+        (just activated, resumed, postponed) may need it today."""
         after = today if worked_today else today - timedelta(days=1)
         filed = replace(plan, attention_on=self._next_attention(plan, after))
+        self.plans.move_attention(plan.client_id, plan.plan_id, None, filed.attention_on)
         self._save(filed, etag)
         self.plans.move_attention(
             plan.client_id, plan.plan_id, before.attention_on, filed.attention_on

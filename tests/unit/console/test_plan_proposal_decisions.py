@@ -5,10 +5,13 @@ language. The dossier shows the proposal; closing the item without a decision sa
 
 from __future__ import annotations
 
+import pytest
+
 from shared.api.portal_app import PortalApp
 from shared.domain.people.authorisation import Role
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionStatus
+from shared.ports.tables import StorageError
 from tests.unit.console.conftest import csrf_of, desk_for, forms_of
 from tests.unit.console.test_action_decisions import seed, told
 from tests.unit.plans.test_portal_plans import accept, enter
@@ -95,3 +98,30 @@ def test_a_reader_cannot_decide_and_a_bulk_close_leaves_the_proposal_waiting(wor
     staff.post(f"/actions/{item.action_id}", {"csrf": csrf_of(page), "do": "resolve"})
     stored = world.services.repos.actions.get(tenants.c1, item.action_id)[0]
     assert stored.resolution.startswith("closed without a decision")
+
+
+def test_the_approval_again_finishes_an_activation_that_stopped_before_the_agreement(
+    world, tenants, monkeypatch
+):
+    """failure8 #2: the plan was saved active and the outbox write of the agreement failed;
+    doing the decision again resolved the item "approved" with no agreement ever sent. Now
+    the decision again sends it (once) before the item is resolved."""
+    client, plan, item = propose(world, tenants)
+    decisions = world.services.request_decisions
+    outbox = world.services.plans.messaging
+    real = outbox.enqueue
+
+    def down(*args, **kwargs):  # the outbox's storage answers 503 once
+        monkeypatch.setattr(outbox, "enqueue", real)
+        raise StorageError("503 ServerBusy")
+
+    monkeypatch.setattr(outbox, "enqueue", down)
+    with pytest.raises(StorageError):
+        decisions.approve_plan(client, item.action_id, "user:u1")
+    assert world.services.plans.get(client, plan.plan_id).status is PlanStatus.ACTIVE
+    key = f"plan|{plan.plan_id}|agreement"
+    assert world.services.messaging.outbox.get(tenants.c1, key) is None
+    done = decisions.approve_plan(client, item.action_id, "user:u1")  # staff do it again
+    assert done.item.status is ActionStatus.RESOLVED
+    assert world.services.messaging.outbox.get(tenants.c1, key) is not None
+    assert world.services.plans.get(client, plan.plan_id).activation_to_tell == ""

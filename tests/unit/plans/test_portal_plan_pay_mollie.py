@@ -139,6 +139,21 @@ def test_a_lost_answer_and_an_outage_make_no_second_payment(world, mollie, trans
     assert world.store.get("MolliePayments", encode(found), "p") is not None
 
 
+def test_an_outage_after_the_payment_was_made_is_a_refusal_not_an_error(
+    world, mollie, transfer_plan
+):
+    """The payment exists (the debtor comes back from the checkout, reloads) and Mollie is down
+    when the click asks its status: a refusal in the debtor's language, no second payment; once
+    Mollie answers, the click goes to the same checkout (failure8 #8: it was a 500)."""
+    browser = enter(world)
+    first = checkout_id(click(browser, transfer_plan, 1))
+    mollie.down = True
+    again = click(browser, transfer_plan, 1)
+    assert again.status == 400 and "de betaling kon niet worden gestart" in again.raw.decode()
+    mollie.down = False
+    assert checkout_id(click(browser, transfer_plan, 1)) == first and mollie.created == 1
+
+
 def test_a_refusal_by_mollie_lets_the_next_click_start_afresh(world, mollie, transfer_plan):
     browser = enter(world)
     right = mollie.api_key
