@@ -576,14 +576,14 @@ class ImportService:
                 continue
             if ops:
                 writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
-            if pending is not None:
-                self.terms.record(client, pending, etags[-1])
             rejected_rows = {index for index, _, _ in rejected}
             dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
                 dates = draft.fourteen_day_letter_on or draft.interest_from
                 if dates and index not in rejected_rows and self._claim_dates(client, draft):
                     dated.add(index)
+            if pending is not None:  # after the letter dates: a retry finds them changed
+                self.terms.record(client, pending, etags[-1])
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)

@@ -32,12 +32,14 @@ from tests.unit.api.conftest import SETTINGS, ApiClient, World, client_row, debt
 from tests.unit.api.test_import_claim_terms import (
     INVOICES,
     LETTERED,
+    ROW,
     _audited,
     _client_id,
     _invoice,
     _lettered,
     _log,
 )
+from tests.unit.dunning import test_letter_received_on as returned
 
 SERVICE = {**LETTERED, "claim_kind": "other"}
 
@@ -174,3 +176,21 @@ def test_a_full_chunk_of_changes_is_written_in_halves_with_their_record(faulty) 
     assert all(_invoice(world, r["number"]).claim_kind is ClaimKind.OTHER for r in rows)
     assert sorted(s for s, _, _ in _audited(world)) == [r["number"] for r in rows]
     assert len(_claim_kind_lines(world)) == 50 and _pending(world) == []
+
+
+@pytest.mark.parametrize("kind", ["http500", "timeout_after"])
+def test_a_backdated_letter_recorded_once_after_a_failure(faulty, kind: str) -> None:
+    """attack8 #4's administrator's letter date (on the claim, not the invoice row): the retry
+    finds it stored and records the pending change, not a second one."""
+    world, plan = faulty
+    a = returned._returned_letter(world)
+    world.clock.at = datetime(2025, 4, 2, 9, 0, tzinfo=UTC)
+    row = {**ROW, "fourteen_day_letter_on": "2025-03-04"}
+    _fail_once(plan, "ContactLog", kind)
+    assert a.call("POST", INVOICES, {"items": [row]}).status in (500, 503)
+    again = a.call("POST", INVOICES, {"items": [row]}).body
+    assert again["rejected"] == 0, again
+    [(subject, _, change)] = _audited(world)
+    assert subject == "F1" and "none -> 2025-03-04" in change
+    assert len([s for s in _log(world) if "none -> 2025-03-04" in s]) == 1
+    assert _pending(world) == []
