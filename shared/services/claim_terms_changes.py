@@ -30,9 +30,10 @@ changes one of these values (a re-send of the same data reads nothing more)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.tables.ledger_repo import ClaimHeader, LedgerRepository
 from shared.adapters.tables.messaging_repo import OutboxRepository
@@ -46,11 +47,14 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
 from shared.domain.records import ContactEntry, ContactKind
+from shared.ports.tables import Conflict, StorageError
 from shared.services.letter_undelivered import as_fourteen_day_letter
 from shared.services.people.admin import actor_of
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
+from shared.telemetry.context import log_extra
 
+log = logging.getLogger(__name__)
 _REPORTED = (OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE)
 
 
@@ -84,6 +88,15 @@ class TermsChange:
     invoice: Invoice  # as written
     what: str  # "claim kind other -> consumer_sale, due date 2024-06-01 -> 2024-07-01"
     why: str  # the milestone it came after
+
+
+@dataclass(frozen=True)
+class PendingTerms:
+    """Changes stored with their invoices and still to put on the record (the import's row
+    ``t|<key>`` in the invoices' partition: ``InvoiceRepository.pending_terms_op``)."""
+
+    key: str
+    changes: tuple[Mapping[str, str], ...]  # id, at, debtor, number, what, why, actor
 
 
 class ClaimTermChanges:
@@ -236,33 +249,72 @@ class ClaimTermChanges:
                 f"before: {do}")  # fmt: skip
         return needs
 
-    def record(self, importer: Importer, client: Client, changes: Sequence[TermsChange]) -> None:
-        """A contact-log line and an audit entry for each change that was stored."""
-        if not changes:
-            return
+    def pending(
+        self, importer: Importer, client: Client, changes: Sequence[TermsChange]
+    ) -> PendingTerms:
+        """The changes to record, named once: written with the invoices they change (see
+        :meth:`record`), so a failure between the two leaves them to be recorded again."""
         now = self.clock.now()
-        for change in changes:
-            inv = change.invoice
+        key = time_ordered_id(now)  # time-ordered: the audit ids below are too
+        return PendingTerms(key, tuple(
+            {"id": f"{key}{n:04x}", "at": now.isoformat(), "debtor": change.invoice.debtor_number,
+             "number": change.invoice.number, "what": change.what, "why": change.why,
+             "actor": importer.actor}
+            for n, change in enumerate(changes)
+        ))  # fmt: skip
+
+    def record(self, client: Client, pending: PendingTerms, etag: str | None) -> None:
+        """A contact-log line and an audit entry for each change that was stored, then the
+        pending row off (``etag``: as written). Each line and entry is keyed by its change: a
+        retry writes what the failed attempt did not and nothing twice."""
+        for change in pending.changes:
+            self._record_one(client, change)
+        self.repos.invoices.drop_pending_terms(client.client_id, pending.key, etag)
+
+    def record_left_over(self, client: Client) -> None:
+        """What an earlier import stored but did not get on the record (it failed between the
+        invoices and the log: failure8 #6), recorded now. One that fails again stays pending
+        for the next import; the import itself goes on."""
+        for key, etag, changes in self.repos.invoices.pending_terms(client.client_id):
+            try:
+                self.record(client, PendingTerms(key, tuple(changes)), etag)
+            except StorageError as exc:
+                log.warning(
+                    "changes of claim terms left to record once more",
+                    extra=log_extra({"client_id": client.client_id, "pending": key,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+
+    def _record_one(self, client: Client, change: Mapping[str, str]) -> None:
+        at = datetime.fromisoformat(change["at"])
+        actor, number = change["actor"], change["number"]
+        try:
             self.repos.contacts.add(
                 ContactEntry(
                     client.client_id,
-                    inv.debtor_number,
-                    time_ordered_id(now),
-                    now,
+                    change["debtor"],
+                    change["id"],
+                    at,
                     ContactKind.STATUS,
-                    f"Invoice {inv.number}: {change.what} by {importer.actor} "
-                    f"after {change.why} (import)",
-                    invoice_numbers=(inv.number,),
-                    author=importer.actor,
+                    f"Invoice {number}: {change['what']} by {actor} after {change['why']} (import)",
+                    invoice_numbers=(number,),
+                    author=actor,
                 )
             )
-            if self.audit is not None:
-                self.audit(
-                    Event.CLAIM_TERMS_CHANGED,
-                    agency_id=client.agency_id,
-                    client_id=client.client_id,
-                    actor=importer.actor,
-                    subject=inv.number,
-                    change=change.what,
-                    after=change.why,
-                )
+        except Conflict:  # written by an attempt that failed after it
+            pass
+        if self.audit is None:
+            return
+        try:
+            self.audit(
+                Event.CLAIM_TERMS_CHANGED,
+                agency_id=client.agency_id,
+                client_id=client.client_id,
+                actor=actor,
+                subject=number,
+                event_id=change["id"],
+                change=change["what"],
+                after=change["why"],
+            )
+        except Conflict:
+            pass

@@ -303,6 +303,8 @@ class ImportService:
     ) -> BatchResult:
         """``importer``: who sends the rows (the claim terms only an administrator changes
         after a letter or a hold: :mod:`shared.services.claim_terms_changes`)."""
+        # an earlier request's changes of terms it stored but did not get on the record
+        self.terms.record_left_over(client)
         result, pending, debtors = self._screen_invoices(client, rows)
         # What is stored is read once for the whole request, in key order: a range read whose
         # cost does not depend on the order the numbers were sent in (chunks read one by one
@@ -517,6 +519,7 @@ class ImportService:
             stored_invoices: list[tuple[Invoice | None, Invoice]] = []
             rejected: list[tuple[int, str, str]] = []
             decided: list[TermsChange] = []  # an administrator's changes, recorded once stored
+            decided_rows: list[int] = []
             for index, draft in chunk:
                 previous = stored.get(draft.number)
                 try:
@@ -527,6 +530,7 @@ class ImportService:
                                                   invoice, draft.fourteen_day_letter_on)  # fmt: skip
                         if change is not None:
                             decided.append(change)
+                            decided_rows.append(index)
                 except InvoiceRuleError as exc:
                     rejected.append((index, _field_of(exc), str(exc)))
                     continue
@@ -543,6 +547,18 @@ class ImportService:
             marked = [new.number for old, new in stored_invoices if _follows_up(old, new)]
             if marked:  # on the chunk's first row, written in the same transaction
                 self.repos.invoices.mark_follow_ups(ops[0], marked)
+            pending = self.terms.pending(importer, client, decided) if decided else None
+            if pending is not None:  # the record to make, in the same transaction (failure8 #6)
+                if len(ops) + 1 > MAX_BATCH:  # a full chunk: its halves, each with its own
+                    half = len(chunk) // 2
+                    parts = [
+                        self._write_invoice_chunk(client, part, stored, writes, importer, debtors)
+                        for part in (chunk[:half], chunk[half:])
+                    ]
+                    return _sum([result, *parts])
+                ops.append(self.repos.invoices.pending_terms_op(
+                    client.client_id, pending.key, pending.changes))  # fmt: skip
+                owners.append(decided_rows[0])
             try:
                 etags = self.repos.invoices.write_many(client.client_id, ops)
             except TransactionFailed as exc:
@@ -559,13 +575,14 @@ class ImportService:
                 continue
             if ops:
                 writes.add(stored_invoices, to_schedule, (etags[0],) if marked else ())
-            self.terms.record(importer, client, decided)
             rejected_rows = {index for index, _, _ in rejected}
             dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
                 dates = draft.fourteen_day_letter_on or draft.interest_from
                 if dates and index not in rejected_rows and self._claim_dates(client, draft):
                     dated.add(index)
+            if pending is not None:  # after the letter dates: a retry finds them changed
+                self.terms.record(client, pending, etags[-1])
             for index, field, message in rejected:
                 result.reject(index, field, message)
             result.created += sum(1 for _, new in written if new)
@@ -575,6 +592,17 @@ class ImportService:
             )
             result.unchanged += sum(1 for i, new in written if new is None and i not in dated)
             return result
+
+
+def _sum(parts: Sequence[BatchResult]) -> BatchResult:
+    total = BatchResult()
+    for part in parts:
+        total.created += part.created
+        total.updated += part.updated
+        total.unchanged += part.unchanged
+        total.errors += part.errors
+        total.notes += part.notes
+    return total
 
 
 class _Written:

@@ -13,7 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from shared.adapters.tables import schema
-from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
+from shared.adapters.tables.codec import (
+    get_date,
+    get_json,
+    get_json_parts,
+    need_date,
+    put_date,
+    put_json,
+    put_json_parts,
+)
 from shared.adapters.tables.figures_repo import FiguresRepository
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_change
@@ -27,6 +35,7 @@ from shared.ports.tables import (
     OpKind,
     PreconditionFailed,
     Row,
+    StorageError,
     TableStore,
     TransactionFailed,
     all_rows,
@@ -38,6 +47,13 @@ from shared.ports.tables import (
 # are still to be done. Written in the chunk's own transaction and cleared once they are
 # done; a re-send that reads a row still carrying it does them (shared.services.imports).
 FOLLOW_UPS = "FollowUps"
+# A row ``t|<id>`` beside an import chunk's invoices: the changes of claim terms an
+# administrator made in that chunk, written in the chunk's own transaction and deleted once
+# they are on the contact log and in the audit log (shared.services.claim_terms_changes). Its
+# own row, not a property of an invoice row: every other writer of an invoice rewrites that
+# row whole, and the record must outlive them until it is written.
+TERMS_PENDING_ROW = "t"
+TERMS_PENDING = "Changes"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
 
@@ -291,6 +307,34 @@ class InvoiceRepository:
                         self.store.replace(schema.INVOICES, op.row)
                     except PreconditionFailed:
                         continue
+
+    @staticmethod
+    def pending_terms_op(client_id: str, key: str, changes: Sequence[Mapping[str, str]]) -> Op:
+        """The row of changes of terms still to record (see :data:`TERMS_PENDING_ROW`), to be
+        written in the transaction of the invoices they changed."""
+        data = put_json_parts(TERMS_PENDING, [dict(c) for c in changes])
+        row = Row(encode(client_id), f"{TERMS_PENDING_ROW}|{key}", dict(data))
+        return Op(OpKind.INSERT, row)
+
+    def pending_terms(self, client_id: str) -> list[tuple[str, str | None, list[dict[str, str]]]]:
+        """Every row of changes of terms not yet recorded: (its key, its etag, the changes)."""
+        rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
+                        rk_range=prefix_range(TERMS_PENDING_ROW + "|"))  # fmt: skip
+        prefix = TERMS_PENDING_ROW + "|"
+        return [
+            (r.rk.removeprefix(prefix), r.etag, list(get_json_parts(r.data, TERMS_PENDING, [])))
+            for r in rows
+        ]
+
+    def drop_pending_terms(self, client_id: str, key: str, etag: str | None) -> None:
+        """The changes of the row are recorded: the row goes (gone already: someone else
+        recorded them)."""
+        try:
+            self.store.delete(
+                schema.INVOICES, encode(client_id), f"{TERMS_PENDING_ROW}|{key}", etag
+            )
+        except StorageError:  # left for the next import, whose record of it changes nothing
+            return
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:
         rk_range = prefix_range(schema.debtor_invoices_prefix(debtor_number))

@@ -60,11 +60,14 @@ class Kit:
         actor: str,
         subject: str = "",
         source: str = "",
+        event_id: str = "",
         **detail: str,
     ) -> None:
+        """``event_id``: a caller that may write the same event again (a retry finishing what
+        failed) names it, time-ordered as ours; the second insert is then refused (Conflict)."""
         now = self.now()
         # time, then this process's sequence: events of one instant keep their order
-        event_id = (
+        event_id = event_id or (
             f"{int(now.timestamp() * 1000):012x}{next(_SEQUENCE) % 16**8:08x}{secrets.token_hex(3)}"
         )
         self.people.audit.add(
