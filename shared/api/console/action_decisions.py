@@ -162,16 +162,27 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
 def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     """A delivery_failure item of a 14-day letter that never reached the debtor offers to
     send it again (letters8); any other delivery failure offers nothing."""
+    from shared.clock import amsterdam_date
+    from shared.services.dunning import still_due
     from shared.services.errors import ServiceError
     from shared.services.letter_again import failed_letter
 
     if item.status is ActionStatus.RESOLVED:
         return {"decide": None}
     try:
-        failed_letter(desk.services.dunning, item.client_id, str(item.detail.get("key") or ""))
+        failed = failed_letter(
+            desk.services.dunning, item.client_id, str(item.detail.get("key") or "")
+        )
     except ServiceError:
         return {"decide": None}
     if not _allowed(desk, item, SEND_AGAIN):  # a reader: no form (F9)
+        return {"decide": None}
+    today = amsterdam_date(desk.services.clock.now())
+    due, _ = still_due(desk.services.repos, item.client_id, failed.debtor_number or "",
+                       failed.invoice_numbers, today)  # fmt: skip
+    if not due:
+        # its invoices paid, credited or withdrawn since: nothing to send again, the item is
+        # closed as any other (review console8 #7: the button ended in a refusal)
         return {"decide": None}
     taken = claim_of(item)
     names = desk.services.action_desk.names(desk.agency_id, item.client_id)

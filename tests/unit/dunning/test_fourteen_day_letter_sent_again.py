@@ -135,3 +135,17 @@ def test_the_console_offers_it_on_the_item_to_staff_and_not_to_a_reader(world):
     after = staff.get(f"/actions/{action_id}")
     assert not any('value="send-letter-again"' in f for f in forms_of(after))
     assert len(list(_letters(world, client))) == 2
+
+
+def test_no_send_again_is_offered_when_the_letters_invoices_are_settled(world):
+    """review console8 #7: after every invoice of the letter was credited the button was still
+    offered, and ended in a refusal."""
+    a, client, message, action_id = _failed_letter(world)
+    world.clock.at = THURSDAY_11
+    for number in message.invoice_numbers:
+        reply = a.call("POST", f"/v1/clients/C1/invoices/{number}/credit")
+        assert reply.status in (200, 201), reply.body
+    staff = desk_for(world, Role.CLIENT_STAFF, client.client_id, "s@c1.example")
+    page = staff.get(f"/actions/{action_id}")
+    assert page.status == 200
+    assert not any('value="send-letter-again"' in f for f in forms_of(page))
