@@ -107,11 +107,17 @@ def _step(desk: Desk, plan_id: str) -> ApiResponse:
             service.cancel(client, plan_id, desk.field("reason")[:1000], author)
     except (Invalid, ValueError) as exc:
         return _one(
-            desk, service.get(client, plan_id), desk.t["plan_error"].format(reason=exc), 422
+            desk,
+            service.get(client, plan_id),
+            desk.t["plan_error"].format(reason=_said(desk, exc)),
+            422,
         )
     except ConflictingUpdate as exc:
         return _one(
-            desk, service.get(client, plan_id), desk.t["plan_error"].format(reason=exc), 409
+            desk,
+            service.get(client, plan_id),
+            desk.t["plan_error"].format(reason=_said(desk, exc)),
+            409,
         )
     return desk.redirect(f"/plans/{quote(plan_id, safe='')}", done=f"plan_{do}")
 
@@ -153,8 +159,17 @@ def _create(desk: Desk) -> ApiResponse:
     except (Invalid, ConflictingUpdate, ValueError) as exc:
         from shared.api.console.page_dossier import show
 
-        return show(desk, number, desk.t["plan_error"].format(reason=exc), 422)
+        return show(desk, number, desk.t["plan_error"].format(reason=_said(desk, exc)), 422)
     return desk.redirect(f"/plans/{quote(plan.plan_id, safe='')}", done="plan_created")
+
+
+def _said(desk: Desk, exc: Exception) -> str:
+    """A plan's refusal in the page's language: a coded one by its sentence, the plan rules'
+    own (the same words the portal's plan forms translate) by theirs (review console8 #5)."""
+    from shared.api.console.refusal_text import refusal
+    from shared.api.portal_plans import plan_reason
+
+    return plan_reason(desk.lang, refusal(exc, desk.lang))
 
 
 def new_plan_context(desk: Desk, invoices: list[Invoice]) -> dict[str, Any]:

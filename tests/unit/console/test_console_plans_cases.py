@@ -125,3 +125,17 @@ def test_cases_by_role_a_reader_withdraws_nothing_another_client_sees_nothing(wo
     assert offers(own.get(f"/cases/{case.case_id}"), "withdraw")  # the client may withdraw it
     assert world.services.repos.cases.get("agency-a", case.case_id)[0].status == "open"
     assert world.services.repos.invoices.get(tenants.c1, "F1").invoice.status is InvoiceStatus.OPEN
+
+
+def test_a_plans_refusal_reads_dutch_on_a_dutch_page(world, tenants):
+    """review console8 #5: "a plan cannot start in the past" stood English on the Dutch page."""
+    seed(world)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    dossier = staff.get("/dossier/D1")
+    made = staff.post("/plans", {"csrf": csrf_of(dossier), "do": "create", "debtor": "D1",
+                                 "invoices": "F1", "include_costs": "yes", "start": "2020-01-01",
+                                 "installments": "2", "period": "month"})  # fmt: skip
+    text = made.encoded().decode()
+    assert made.status == 422
+    assert "een regeling kan niet in het verleden beginnen" in text
+    assert "cannot start in the past" not in text
