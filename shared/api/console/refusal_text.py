@@ -11,6 +11,7 @@ from datetime import date
 
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
+from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
 REFUSALS: dict[str, tuple[str, str]] = {
@@ -85,6 +86,16 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Een notitie heeft 1 tot {limit} tekens.",
         "A note has 1 to {limit} characters.",
     ),
+    # the ledger's rules (shared/domain/ledger/booking.py LedgerRuleError)
+    "waive_more_interest": (
+        "Op {day} staat maar {amount} aan rente open: kwijtschelden kan tot dat bedrag.",
+        "Only {amount} of interest is open on {day}: waive at most that.",
+    ),
+    "waive_more_costs": (
+        "Op {day} staat maar {amount} aan incassokosten (met btw) open: kwijtschelden kan tot "
+        "dat bedrag.",
+        "Only {amount} of collection costs (with VAT) is open on {day}: waive at most that.",
+    ),
     # the console's invoice upload (invoice_csv.CsvRefused)
     "csv_workbook": (
         "Dit is een Excel-werkmap, geen CSV-bestand: kies in Excel 'Opslaan als', 'CSV UTF-8 "
@@ -129,6 +140,8 @@ def _said(name: str, value: object, lang: str) -> str:
         return word("plan_status", value, lang)
     if name == "kind":
         return kind_label(str(value), lang)
+    if name == "amount" and isinstance(value, int):  # cents
+        return format_eur_nl(value) if lang == "nl" else format_eur_en(value)
     return str(value)
 
 

@@ -32,7 +32,15 @@ from shared.domain.money import Cents
 
 
 class LedgerRuleError(ValueError):
-    """A change the claim does not allow (waiving more than is open, a closed claim...)."""
+    """A change the claim does not allow (waiving more than is open, a closed claim...).
+    ``code`` and ``params`` (amounts in cents, days) let a page say it in its reader's language."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -487,7 +495,9 @@ def waive(
     if component is Component.INTEREST:
         if amount > fig.open.interest:
             raise LedgerRuleError(
-                f"only {fig.open.interest} cents of interest are open on {day.isoformat()}"
+                f"only {fig.open.interest} cents of interest are open on {day.isoformat()}",
+                code="waive_more_interest",
+                params={"amount": fig.open.interest, "day": day},
             )
         final = amount == fig.open.interest
         new.append(
@@ -496,7 +506,11 @@ def waive(
         return tuple(new)
     open_costs = fig.open.costs + fig.open.costs_vat
     if amount > open_costs:
-        raise LedgerRuleError(f"only {open_costs} cents of costs are open on {day.isoformat()}")
+        raise LedgerRuleError(
+            f"only {open_costs} cents of costs are open on {day.isoformat()}",
+            code="waive_more_costs",
+            params={"amount": open_costs, "day": day},
+        )
     vat = amount * fig.open.costs_vat // open_costs if open_costs else 0
     for comp, part in ((Component.COSTS, amount - vat), (Component.COSTS_VAT, vat)):
         if part > 0:

@@ -646,7 +646,7 @@ class LedgerService:
             try:
                 events = change(claims.records, today)
             except LedgerRuleError as exc:
-                raise Invalid(str(exc)) from exc
+                raise Invalid(str(exc), code=exc.code, params=exc.params) from exc
             try:
                 self.ledger.write(self._changes(client, [claims], {number: events}, on=today))
             except (TransactionFailed, Conflict, PreconditionFailed):

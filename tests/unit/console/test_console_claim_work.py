@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from shared.domain.invoices import InvoiceStatus
+from shared.domain.money import format_eur_nl
 from shared.domain.people.authorisation import Role
 from shared.domain.records import ActionStatus
 from tests.unit.api.conftest import debtor_row, invoice_row
@@ -208,6 +209,14 @@ def test_waiving_is_an_admins_step(world, tenants):
     assert done.status == 303, done.encoded()[:600]
     after = claim(world, tenants, "F1")
     assert after.waived.interest == 100 and after.open.interest == interest - 100
+    # more than is open: said in the page's language, in euros (console8 #5: "only 422 cents
+    # of interest are open on 2025-09-01")
+    dossier = admin.get("/dossier/D1")
+    too_much = {**fields, "csrf": csrf_of(dossier), "amount": "999,00", "confirm": "yes"}
+    page = admin.post("/dossier/D1", too_much).encoded().decode()
+    left = format_eur_nl(interest - 100).replace("\u20ac", "&#8364;")
+    assert "Op 01-09-2025 staat maar" in page and "cents" not in page
+    assert format_eur_nl(interest - 100) in page or left in page
 
 
 def test_a_reader_sees_no_work_on_the_dossier_and_another_client_cannot_reach_it(world, tenants):

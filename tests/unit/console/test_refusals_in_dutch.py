@@ -24,7 +24,7 @@ def _raised_codes() -> dict[str, str]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
-            if node.func.id not in ("Invalid", "CsvRefused"):
+            if node.func.id not in ("Invalid", "CsvRefused", "LedgerRuleError"):
                 continue
             for kw in node.keywords:
                 if kw.arg == "code":
