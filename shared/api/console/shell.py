@@ -117,7 +117,7 @@ table{width:100%;border-collapse:collapse;background:#fff}th,td{text-align:left;
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tfoot th,tfoot td{font-weight:600;border-top:2px solid #1a1a1a}
 td.num .muted{white-space:normal;font-size:.85rem}
-h1,h2{overflow-wrap:anywhere}.scroll{overflow-x:auto;position:relative;max-width:100%}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+h1,h2,dd{overflow-wrap:anywhere}.scroll{overflow-x:auto;position:relative;max-width:100%}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .pager{display:flex;gap:1rem;justify-content:space-between;margin:.5rem 0}
 .badge{display:inline-block;border-radius:1rem;padding:0 .6rem;font-size:.85rem;background:#e8eef5;color:#1a1a1a}
 code,pre{font-family:ui-monospace,monospace;overflow-wrap:anywhere}pre{white-space:pre-wrap;background:#f4f5f7;padding:.5rem;border-radius:.3rem}
