@@ -197,6 +197,8 @@ _TITLES = shapes(
                    f"€ {m[4]},{m[5]} ({_plan_why_nl(m[6])})"),
         (r"^Debtor (\S+) asks to postpone (.+) until (\S+)$",
          lambda m: f"Debiteur {m[1]} vraagt uitstel voor {m[2]} tot {m[3]}"),
+        (r"^E-mail from (\S+) may concern: (.*)$",
+         lambda m: f"E-mail van {m[1]} gaat mogelijk over: {evidence(m[2], 'nl')}"),
         (r"^E-mail from (\S+) matches no debtor: link it by hand$",
          lambda m: f"E-mail van {m[1]} past bij geen debiteur: koppel hem met de hand"),
         (r"^Handle the e-mail from (\S+): (.*)$",
@@ -342,6 +344,26 @@ def title(text: str, lang: str) -> str:
 
 def reason(text: str, lang: str) -> str:
     return in_language(text, _REASONS, lang)
+
+
+# why an e-mail may concern a debtor (shared/domain/inbound/matching.py Evidence), in Dutch
+_EVIDENCE_NL = {"thread": "antwoord op ons bericht", "invoice": "factuur",
+                "reference": "betalingskenmerk", "plan": "regeling", "sender": "afzender",
+                "forwarded": "doorgestuurd", "quoted": "geciteerd"}  # fmt: skip
+_EVIDENCE = re.compile(r"\b(" + "|".join(_EVIDENCE_NL) + r")(?=: )")
+
+
+def evidence(text: str, lang: str) -> str:
+    """``invoice: F-0001; sender: …`` with the evidence named in the page's language."""
+    return _EVIDENCE.sub(lambda m: _EVIDENCE_NL[m[1]], text) if lang == "nl" else text
+
+
+def candidate(found: object, lang: str) -> str:
+    """A debtor an e-mail may concern (the item's ``candidates``): its number and why."""
+    if not isinstance(found, dict):
+        return str(found)
+    why = ", ".join(evidence(str(r), lang) for r in found.get("reasons") or ())
+    return f"{found.get('debtor', '')} ({why})" if why else str(found.get("debtor", ""))
 
 
 # the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them

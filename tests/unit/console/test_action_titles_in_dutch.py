@@ -93,3 +93,22 @@ def test_a_resolution_reads_in_dutch_with_the_persons_name():
     assert resolution("booked on F1 (user:u195edfec2391e311)", "en", names) == (
         "booked on F1 (Anna de Vries)"
     )
+
+
+def test_an_email_that_may_concern_debtors_reads_dutch_with_its_evidence():
+    """The phone crawl of every action found this title and its candidates English (and the
+    candidates as a Python dict) on a Dutch page."""
+    from shared.api.console import action_text
+
+    title = "E-mail from jan@devries.example may concern: D-1001 (invoice: F-0001); D-7 (sender: x)"
+    assert action_text.title(title, "nl") == (
+        "E-mail van jan@devries.example gaat mogelijk over: D-1001 (factuur: F-0001); "
+        "D-7 (afzender: x)"
+    )
+    assert action_text.title(title, "en") == title
+    found = {"debtor": "D-1001", "reasons": ["invoice: F-0001", "thread: m-1"]}
+    assert (
+        action_text.candidate(found, "nl")
+        == "D-1001 (factuur: F-0001, antwoord op ons bericht: m-1)"
+    )
+    assert action_text.candidate(found, "en") == "D-1001 (invoice: F-0001, thread: m-1)"
