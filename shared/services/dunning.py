@@ -52,6 +52,7 @@ from shared.domain.dunning.workflow import (
     plan_debtor,
     resolve_channel,
     step_by_id,
+    step_of_key,
     trail_of,
 )
 from shared.domain.ids import time_ordered_id
@@ -938,12 +939,10 @@ class DunningService:
         workflow or the debtor changed meanwhile): then those invoices go back a step too, and
         the next run plans them afresh. The other invoices go back a step (``_rewind``)."""
         client_id, debtor_number = message.client_id, message.debtor_number or ""
-        head = f"dun|{debtor_number}|"
-        if not message.key.startswith(head):
+        named = step_of_key(debtor_number, message.key)
+        if named is None:
             return None
-        workflow_id, step_id, _ = message.key[len(head) :].rsplit("|", 2)
-        if not step_id:
-            return None
+        workflow_id, step_id = named
         self._rewind(message, step_id, [n for n in message.invoice_numbers if n not in numbers])
         if not numbers:
             return None
@@ -1021,9 +1020,9 @@ class DunningService:
                 moved.append(number)  # money may have gone to costs that were not owed yet
         if moved:
             self.ledger.restate_terms(client_id, moved)
-        step_id = _step_id(message)
-        if step_id is not None:
-            self.step_taken_on(client_id, message.invoice_numbers, step_id, letter.planned_on, day)
+        named = step_of_key(message.debtor_number or "", message.key)
+        if named is not None:
+            self.step_taken_on(client_id, message.invoice_numbers, named[1], letter.planned_on, day)
         if redated:
             content, shown = self._rendered_again(message, day, term)
             self.messaging.replace_content(message, content)
@@ -1067,7 +1066,10 @@ class DunningService:
         it can no longer be (the client, debtor, workflow or template is gone): the job fails
         and its failure takes the term off, on the list for a person."""
         client_id, debtor_number = message.client_id, message.debtor_number or ""
-        workflow_id, step_id, _ = message.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
+        named = step_of_key(debtor_number, message.key)
+        if named is None:
+            raise Invalid(f"{message.key} is no dunning step's message")
+        workflow_id, step_id = named
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
@@ -1291,14 +1293,6 @@ def _iso(day: date | None) -> str | None:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-def _step_id(message: OutboundMessage) -> str | None:
-    """The id of the workflow step a dunning message is (its key
-    ``dun|<debtor>|<workflow>|<step id>|…``; a step stored before ids has its place as id)."""
-    head = f"dun|{message.debtor_number or ''}|"
-    parts = message.key[len(head) :].rsplit("|", 2) if message.key.startswith(head) else []
-    return parts[1] if len(parts) == 3 and parts[1] else None
 
 
 def _planned_on(message: OutboundMessage) -> date:

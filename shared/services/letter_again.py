@@ -27,6 +27,7 @@ from shared.domain.dunning.workflow import (
     StepChannel,
     resolve_channel,
     step_by_id,
+    step_of_key,
 )
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus
@@ -75,7 +76,10 @@ def send_again(dunning: DunningService, client: Client, key: str, tag: str) -> O
     outbox = dunning.messaging.outbox
     failed = failed_letter(dunning, client.client_id, key)
     debtor_number = failed.debtor_number or ""
-    workflow_id, step_id, _ = failed.key[len(f"dun|{debtor_number}|") :].rsplit("|", 2)
+    named = step_of_key(failed.debtor_number or "", failed.key)
+    if named is None:
+        raise Invalid("only a 14-day letter can be sent again this way", field="key")
+    workflow_id, step_id = named
     new_key = step_key_prefix(debtor_number, workflow_id, step_id) + _digest(
         (*failed.invoice_numbers, f"again|{tag}")
     )

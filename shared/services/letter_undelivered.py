@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from shared.adapters.tables.messaging_repo import OutboxRepository
-from shared.domain.dunning.workflow import StepChannel, step_by_id
+from shared.domain.dunning.workflow import StepChannel, step_by_id, step_of_key
 from shared.domain.law.fourteen_day_letter import (
     LetterChannel,
     fourteen_day_term,
@@ -84,11 +84,11 @@ def as_fourteen_day_letter(
         if mark != "1":
             return None
     else:
-        parts = message.key[len(head) :].rsplit("|", 2)
-        if len(parts) != 3:
+        named = step_of_key(message.debtor_number or "", message.key)
+        if named is None:
             return None
-        workflow = repos.dunning.workflows(message.client_id).get(parts[0])
-        at = step_by_id(workflow, parts[1]) if workflow else None
+        workflow = repos.dunning.workflows(message.client_id).get(named[0])
+        at = step_by_id(workflow, named[1]) if workflow else None
         if at is None or at[1].channel is not StepChannel.FOURTEEN_DAY_LETTER:
             return None
     raw = json.loads(message.extra.get(BEFORE) or "{}")

@@ -126,6 +126,15 @@ def placed(workflow: Workflow, trail: Sequence[str]) -> int:
     return next((where[s] for s in reversed(trail) if s in where), -1)
 
 
+def step_of_key(debtor_number: str, key: str) -> tuple[str, str] | None:
+    """The workflow and step id a dunning message's outbox key names
+    (``dun|<debtor>|<workflow>|<step id>|<digest>``, written by
+    ``shared.services.dunning.step_key_prefix``); None for any other key."""
+    head = f"dun|{debtor_number}|"
+    parts = key[len(head) :].rsplit("|", 2) if key.startswith(head) else []
+    return (parts[0], parts[1]) if len(parts) == 3 and parts[1] else None
+
+
 def step_by_id(workflow: Workflow, step_id: str) -> tuple[int, Step] | None:
     return next(((n, s) for n, s in enumerate(workflow.steps) if s.step_id == step_id), None)
 
