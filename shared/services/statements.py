@@ -56,8 +56,10 @@ from shared.domain.statements.model import (
     StatementError,
     StatementLine,
     Twin,
+    Where,
     balances_before,
     line_identities,
+    span_of,
     twin_of,
 )
 from shared.domain.statements.parse import parse_statement_file
@@ -233,17 +235,19 @@ class StatementService:
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         # where each line sits (statement and index, the balance before it): an identical
         # line of another statement is another transfer, not this one seen again
-        identity = statement.identity()
+        identity, span = statement.identity(), span_of(statement)
         places = {
-            line_id: (f"{identity}:{n}", before)
+            line_id: Where(f"{identity}:{n}", before, span if before is not None else None)
             for n, ((_, line_id), before) in enumerate(
                 zip(lines, balances_before(statement), strict=True)
             )
         }
 
+        paired: set[str] = set()  # stored lines found to be lines of this statement
+
         def one(line: StatementLine, line_id: str) -> None:
             """The one-line path: claim (or find the earlier claim of) the line, finish it."""
-            claimed = self._claim(statement.account, line, line_id, *places[line_id], report)
+            claimed = self._claim(statement.account, line, line_id, places[line_id], paired, report)
             if claimed is None:
                 return  # seen in an earlier (overlapping) statement
             record, doubt = claimed
@@ -317,34 +321,40 @@ class StatementService:
         account: str,
         line: StatementLine,
         line_id: str,
-        place: str,
-        before: int | None,
+        where: Where,
+        paired: set[str],
         report: IngestReport,
     ) -> tuple[LineRecord, bool] | None:
         """Claim the line under its identity, or under the next free occurrence of it when
         the one stored there is another transfer (an identical line of the day's previous
-        statement or page: its balance before differs). ``None``: the line itself was
+        statement or page: :func:`twin_of`). ``None``: the line itself was
         settled before (a redelivery, an overlapping statement). True with the record: the
         line was claimed, but one stored under its identity could be the same transfer or
         another (no balance to tell by, or stored before places were kept): not booked by
-        itself, but listed for a person, never dropped."""
+        itself, but listed for a person, never dropped. ``paired``: the stored lines an
+        earlier line of this statement was found to be; each is one line's twin only."""
         base, _, first = line_id.rpartition("-")
         doubt = False
         for n in range(int(first), int(first) + MAX_TWINS):
             record, fresh = self.repos.banking.claim_line_or_find(
                 account, f"{base}-{n}", line.amount, line.booking_date,
-                time_ordered_id(self.clock.now()), place, before,
+                time_ordered_id(self.clock.now()), where,
             )  # fmt: skip
             if record is None:  # gone between the claim and the read: claim it again
-                return self._claim(account, line, line_id, place, before, report)
+                return self._claim(account, line, line_id, where, paired, report)
             if fresh:
                 return record, doubt
-            twin = twin_of(record.place, record.before, place, before)
+            if record.line_id in paired:
+                continue
+            twin = twin_of(record.where, where, line.bank_reference)
             unfinished = record.status in ("pending", "booking")
             if twin is Twin.UNKNOWN and (unfinished or not line.is_credit or line.is_return):
                 twin = Twin.SAME  # as before places were kept: nothing booked twice
             if twin is Twin.SAME:
-                return (record, False) if unfinished else None
+                paired.add(record.line_id)
+                # an earlier delivery of this very line that stopped half-way: finish it as
+                # that one would have, for a person where an earlier twin left a doubt
+                return (record, doubt) if unfinished else None
             doubt = doubt or twin is Twin.UNKNOWN
         message = (
             f"a line of {format_eur_nl(line.amount)} on {line.booking_date.isoformat()} "

@@ -41,6 +41,7 @@ from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.domain.records import Receiver
+from shared.domain.statements.model import Where
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -107,6 +108,11 @@ class LineRecord:
     # another statement is told apart from this one by them (None on rows written before)
     place: str | None = None
     before: int | None = None
+    span: tuple[int, int] | None = None  # the statement's stretch (model.span_of)
+
+    @property
+    def where(self) -> Where:
+        return Where(self.place, self.before, self.span)
 
     def kept(self) -> dict[str, object]:
         """The fields every write of the line keeps (a whole-row replace would drop them)."""
@@ -115,6 +121,8 @@ class LineRecord:
             out["Place"] = self.place
         if self.before is not None:
             out["Before"] = self.before
+        if self.span is not None:
+            out["SpanStart"], out["SpanEnd"] = self.span
         return out
 
 
@@ -215,6 +223,7 @@ class BankingRepository:
             _get_time(d.get("BookedAt")),
             d.get("Place"),
             d.get("Before"),
+            _span(d),
         )
 
     def claim_line(
@@ -224,14 +233,13 @@ class BankingRepository:
         amount: int,
         booked_on: date,
         action_id: str,
-        place: str | None = None,
-        before: int | None = None,
+        where: Where | None = None,
     ) -> LineRecord | None:
         """The line's record, created as ``pending`` when new. ``None`` if it was settled;
         the record as it stands when an earlier attempt stopped half-way (``pending`` or
         ``booking``): the caller finishes what that attempt started."""
         record, fresh = self.claim_line_or_find(
-            account, line_id, amount, booked_on, action_id, place, before
+            account, line_id, amount, booked_on, action_id, where
         )
         if fresh or (record is not None and record.status in ("pending", "booking")):
             return record
@@ -244,12 +252,11 @@ class BankingRepository:
         amount: int,
         booked_on: date,
         action_id: str,
-        place: str | None = None,
-        before: int | None = None,
+        where: Where | None = None,
     ) -> tuple[LineRecord | None, bool]:
         """The line claimed as ``pending`` (True), or the record already under its id as it
         stands (False): the caller tells by its place whether that is this line."""
-        mine = LineRecord(line_id, "pending", action_id=action_id, place=place, before=before)
+        mine = _pending(line_id, action_id, where)
         row = Row(
             encode(account),
             line_id,
@@ -373,20 +380,20 @@ class BankingRepository:
         self,
         account: str,
         lines: list[tuple[str, int, date, str]],
-        places: Sequence[tuple[str | None, int | None]] = (),
+        places: Sequence[Where | None] = (),
     ) -> list[LineRecord] | None:
         """Claim every line of a window as ``pending`` in one transaction: (line id, amount,
-        booking date, action id) each, with its (place, balance before) in ``places``.
+        booking date, action id) each, with where it sits in ``places``.
         ``None`` when any of them was claimed before (a redelivery, an overlapping
         statement, a concurrent delivery, an identical line of another statement): nothing
         is claimed, and the caller takes those lines one at a time (:meth:`claim_line`)."""
         if not lines or len(lines) > MAX_BATCH:
             raise ValueError(f"a window claims 1 to {MAX_BATCH} lines")
         pk = encode(account)
-        wheres = list(places) or [(None, None)] * len(lines)
+        wheres = list(places) or [None] * len(lines)
         mine = [
-            LineRecord(line_id, "pending", action_id=action_id, place=place, before=before)
-            for (line_id, _, _, action_id), (place, before) in zip(lines, wheres, strict=True)
+            _pending(line_id, action_id, where)
+            for (line_id, _, _, action_id), where in zip(lines, wheres, strict=True)
         ]
         ops = [
             Op(
@@ -712,3 +719,15 @@ def _learned_debtors(row: Row) -> set[str]:
     if SEPARATOR in row.rk:
         return {str(row.data.get("Debtor") or decode(row.rk.split(SEPARATOR, 1)[1]))}
     return set(get_json(row.data.get("Debtors"), []))  # the earlier form: JSON of debtors
+
+
+def _pending(line_id: str, action_id: str, where: Where | None) -> LineRecord:
+    w = where or Where(None)
+    return LineRecord(
+        line_id, "pending", action_id=action_id, place=w.place, before=w.before, span=w.span
+    )
+
+
+def _span(d: dict[str, object]) -> tuple[int, int] | None:
+    start, end = d.get("SpanStart"), d.get("SpanEnd")
+    return (start, end) if isinstance(start, int) and isinstance(end, int) else None

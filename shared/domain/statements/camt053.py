@@ -197,8 +197,7 @@ def _line(
         iban, name, bic = _party(tx, role, q)
         remit = tx.find(q + "RmtInf")
         if remit is not None:
-            parts = [t.text.strip() for t in remit.iterfind(q + "Ustrd") if t.text]
-            unstructured = " ".join(parts) or None
+            unstructured = _ustrd_text([t.text for t in remit.iterfind(q + "Ustrd") if t.text])
             for strd in remit.iterfind(q + "Strd"):
                 reference = reference or _text(strd, "CdtrRefInf", "Ref")
         # ABN AMRO writes some descriptions only in the transaction's AddtlTxInf
@@ -245,6 +244,26 @@ def _line(
         transaction_code=code,
         reversal=(_stripped(entry.findtext(q + "RvslInd")) or "").lower() == "true",
     )
+
+
+# banks that cut a long description into <Ustrd> parts fill each to one of these widths
+# (PostFinance and the German DK format 35, the schema's own maximum 140)
+_USTRD_CUT_WIDTHS = (35, 140)
+
+
+def _ustrd_text(parts: list[str]) -> str | None:
+    """The <Ustrd> parts as one text: a part the bank filled to its width and cut inside a
+    word or number goes on without a separator (a betalingskenmerk "5" / "000056789012345"
+    is one number again), as in MT940's :86: (details_nl); other parts join with a space."""
+    out, prev = "", ""
+    for raw in parts:
+        text = raw.strip()
+        if not text:
+            continue
+        cut = len(prev) in _USTRD_CUT_WIDTHS and not prev[-1].isspace() and not raw[0].isspace()
+        out += text if cut or not out else " " + text
+        prev = raw
+    return out or None
 
 
 def _currency_of(amt: Element | None) -> str | None:

@@ -169,28 +169,76 @@ def balances_before(statement: Statement) -> list[Cents | None]:
     return [None] * len(statement.lines)
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a line sits: its statement and index (``<statement identity>:<index>``), the
+    account's balance just before it as that statement tells it (:func:`balances_before`),
+    and the stretch of the account's history the statement covers (its balance before the
+    first line and after the last, :func:`span_of`). ``None`` where the statement has no
+    balance, or on a line stored before these were kept."""
+
+    place: str | None
+    before: Cents | None = None
+    span: tuple[Cents, Cents] | None = None
+
+
+def span_of(statement: Statement) -> tuple[Cents, Cents] | None:
+    """The balance before the statement's first line and after its last, from its opening
+    or else its closing (a page's ``:60M:`` is no opening); ``None`` without a balance."""
+    if statement.opening is not None:
+        start = statement.opening.amount
+    elif statement.closing is not None:
+        start = statement.closing.amount - sum(x.amount for x in statement.lines)
+    else:
+        return None
+    return start, start + sum(x.amount for x in statement.lines)
+
+
 class Twin(Enum):
     """What a stored line with the same identity is to a line being read."""
 
     SAME = "same"  # this very line (a redelivery) or the same transaction in another statement
     OTHER = "other"  # an identical transfer of another statement: a transaction of its own
-    UNKNOWN = "unknown"  # no balance on one side (or a line stored before places were kept)
+    UNKNOWN = "unknown"  # nothing tells: a person decides (credits), never booked twice
 
 
-def twin_of(
-    stored_place: str | None,
-    stored_before: int | None,
-    place: str,
-    before: int | None,
-) -> Twin:
-    """Compare a stored line with a line of the same identity by where each sits: the same
-    place (statement and occurrence) is the same line; else the balance before each says
-    whether it is the same transaction (an overlapping statement) or another one."""
-    if stored_place == place:
+# what banks write where they have no reference of their own for a line
+_NO_REFERENCE = frozenset({"", "NONREF", "NOTPROVIDED", "NONE"})
+
+
+def twin_of(stored: Where, new: Where, bank_reference: str | None = None) -> Twin:
+    """Compare a stored line with a line of the same identity (same day, amount, payer,
+    text and bank reference) by where each sits.
+
+    - The same place is the same line (a redelivery).
+    - Statements of the same stretch of the account (the same balance before their first
+      line: an interim and the day's final statement, a re-export) carry the same
+      transactions, in whatever order: the same transaction.
+    - A statement that starts where the other ended (or ends where it started) covers the
+      next stretch (the day's next statement, the next page): a transfer of its own.
+    - Both at once (the stretch between sums to zero) or neither (a week's statement and the
+      day's): the balance just before each line decides only when equal (the same
+      transaction); otherwise nothing tells, and a person decides.
+    - Where a side has no balance (an intraday MT942 has none), the bank's own reference for
+      the booking says it is the same transaction: banks give each booking its own (``:61:``
+      after ``//``, camt ``AcctSvcrRef``); without one nothing tells."""
+    if stored.place == new.place:
         return Twin.SAME
-    if stored_before is None or before is None:
-        return Twin.UNKNOWN
-    return Twin.SAME if stored_before == before else Twin.OTHER
+    if stored.before is None or new.before is None:
+        distinctive = (bank_reference or "").strip().upper() not in _NO_REFERENCE
+        return Twin.SAME if distinctive else Twin.UNKNOWN
+    if stored.span is not None and new.span is not None:
+        same_stretch = stored.span[0] == new.span[0]
+        next_stretch = new.span[0] == stored.span[1] or new.span[1] == stored.span[0]
+        if same_stretch and not next_stretch:
+            return Twin.SAME
+        if next_stretch and not same_stretch:
+            return Twin.OTHER
+        if same_stretch and next_stretch:
+            return Twin.UNKNOWN
+        return Twin.SAME if stored.before == new.before else Twin.UNKNOWN
+    # a line stored before stretches were kept: the balance before it, as then
+    return Twin.SAME if stored.before == new.before else Twin.OTHER
 
 
 def statements_as_dict(statements: list[Statement]) -> dict[str, object]:

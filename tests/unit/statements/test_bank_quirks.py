@@ -190,6 +190,24 @@ def test_camt_additional_transaction_information_is_the_description_without_ustr
     assert credit.remittance == "#RD PARTY MEDIA CUSNO 90782 4210773"
 
 
+def test_camt_ustrd_parts_cut_at_the_banks_width_are_one_text_again():
+    """PostFinance and German banks cut a description into <Ustrd> parts of 35 characters,
+    inside a number too: the betalingskenmerk and the invoice number are whole again, while
+    parts that end on a word keep their space (review newcomer9 A)."""
+    [s] = parsed("camt053/split-ustrd.xml")
+    first, second = s.lines
+    assert first.remittance == "Zahlung Rechnung Bakkerij kenmerk 5000056789012345 Danke"
+    assert first.reference == "5000056789012345"
+    assert second.remittance == "Zahlung fuer Rechnung Nr. F-2025-0077 vom 01.01.2025"
+    short = (
+        (STATEMENTS / "camt053/split-ustrd.xml")
+        .read_bytes()
+        .replace(b"kenmerk 5</Ustrd>", b"kenmerk</Ustrd>")
+    )
+    [s] = parse_statement_file(short)
+    assert s.lines[0].remittance == "Zahlung Rechnung Bakkerij kenmerk 000056789012345 Danke"
+
+
 def test_camt_booking_time_in_utc_is_read_as_the_amsterdam_date():
     [s] = parsed("camt053/test-camt053-bookgdt-dttm.xml")
     assert [x.booking_date for x in s.lines] == [date(2014, 1, 5)]  # 23:00Z = 00:00 CET
