@@ -101,25 +101,52 @@ class RequiredPart(StrEnum):
     CONSEQUENCE = "consequence"
 
 
-# the term counted from receipt, in the ways Dutch letters say it: "binnen veertien dagen na
-# ontvangst" and "… nadat u deze brief heeft ontvangen" count from the day after receipt as
-# the law does (art. 6:96 lid 6 BW; HR 25-11-2016, ECLI:NL:HR:2016:2704: not from the date of
-# the letter, which no pattern here accepts); newcomer7 finding 3
-_TERM_PATTERNS = {
+# The term counted from receipt, in the ways letters say it: "binnen veertien dagen na
+# ontvangst van deze brief", "… na de dag waarop u deze brief ontvangt", "… nadat u deze brief
+# heeft ontvangen" count from the day after receipt as the law does (art. 6:96 lid 6 BW; HR
+# 25-11-2016, ECLI:NL:HR:2016:2704); counted from the letter's date, its sending or today it is
+# no valid letter, whatever the rest of the text says (newcomer7 #3, law9 F3, F6). Read per
+# sentence: after "veertien dagen" the first word that says from when decides, and a receipt
+# of the *payment* ("na ontvangst van uw betaling") is no receipt of the letter.
+_TERM_DAYS = {
+    "nl": re.compile(r"\b(veertien|vijftien|14|15)\s+(kalender)?dagen\b", re.IGNORECASE),
+    "en": re.compile(r"\b(fourteen|fifteen|14|15)\s+(calendar\s+)?days\b", re.IGNORECASE),
+}
+_TERM_FROM = {
     "nl": re.compile(
-        r"(veertien|14)\s+dagen.{0,80}?(na|vanaf)\s+(de\s+dag\s+(na|nadat|van\s+(ontvangst|"
-        r"bezorging))|ontvangst|bezorging)"
-        r"|(veertien|14)\s+dagen.{0,40}?nadat.{0,80}?(ontvangen|bezorgd|ontvangt)"
-        r"|(vijftien|15)\s+dagen.{0,40}?(na|nadat).{0,40}?(bezorgd|ontvangen|ontvangst)",
-        re.IGNORECASE | re.DOTALL,
+        r"(?P<receipt>\bontv(ang|angst|angt|angen)\b|\bbezorg(d|ing)\b)"
+        r"|(?P<date>\bdagtekening\b|\bdatum\b(?!\s+van\s+(ontvangst|bezorging))|\bheden\b|\bvandaag\b|\bverzend\w*|"
+        r"\bverzonden\b|\bverstuurd\b|\bbriefdatum\b|\bpostmerk\b)",
+        re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(fourteen|14)\s+days.{0,80}?(from|after)\s+the\s+day\s+after.{0,60}?"
-        r"(receiv|deliver)"
-        r"|(fourteen|14)\s+days\s+(of|after|from)\s+(your\s+)?(receipt|receiving|delivery)",
-        re.IGNORECASE | re.DOTALL,
+        r"(?P<receipt>\breceiv(e|ed|ing)\b|\breceipt\b|\bdeliver(y|ed)\b)"
+        r"|(?P<date>\bdate[ds]?\b(?!\s+of\s+(receipt|delivery))|\btoday\b|\bsen[dt]\w*|\bposted\b|\bpostmark\b)",
+        re.IGNORECASE,
     ),
 }
+# what was received must be the letter, not the payment ("na ontvangst van uw betaling")
+_RECEIPT_OF_PAYMENT = {
+    "nl": re.compile(r"^\w*\s+(van\s+)?(uw\s+|de\s+|het\s+)?(betaling|bedrag)", re.IGNORECASE),
+    "en": re.compile(r"^\w*\s+(of\s+)?(your\s+|the\s+)?(payment|amount)", re.IGNORECASE),
+}
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+
+
+def _counts_from_receipt(text: str, language: str) -> bool:
+    """Whether a sentence gives fourteen (or fifteen) days counted from the debtor's receipt
+    of the letter: the first word after the days that says from when is a receipt."""
+    for sentence in _SENTENCE_END.split(text):
+        for days in _TERM_DAYS[language].finditer(sentence):
+            rest = sentence[days.end() :]
+            anchor = _TERM_FROM[language].search(rest)
+            if anchor is None or anchor.group("receipt") is None:
+                continue
+            if not _RECEIPT_OF_PAYMENT[language].match(rest[anchor.start() :]):
+                return True
+    return False
+
+
 # what happens if the debtor does not pay, in any of the usual words (the law asks for the
 # consequence, not for a formula): "indien u niet … betaalt", "betaalt u niet …, dan",
 # "als betaling uitblijft", "blijft betaling uit", "wanneer wij … niet hebben ontvangen"
@@ -152,12 +179,12 @@ def missing_parts(rendered_text: str, language: str, costs_shown: str) -> list[R
     """What a rendered 14-day letter lacks. ``costs_shown`` is the costs amount as the
     template renders it for the sample debtor (e.g. ``"€ 40,00"``): it must appear in the text,
     together with the consequence of not paying and the term counted from receipt."""
-    lang = language if language in _TERM_PATTERNS else "nl"
+    lang = language if language in _TERM_DAYS else "nl"
     text = " ".join(rendered_text.split())
     missing = []
     if costs_shown not in text:
         missing.append(RequiredPart.COSTS_AMOUNT)
-    if not _TERM_PATTERNS[lang].search(text):
+    if not _counts_from_receipt(text, lang):
         missing.append(RequiredPart.TERM_FROM_RECEIPT)
     if not _CONSEQUENCE_PATTERNS[lang].search(text):
         missing.append(RequiredPart.CONSEQUENCE)
