@@ -280,3 +280,9 @@ def past_table(
         "though a half-yearly change has probably been published since (put the newer table "
         "in force: inning rates update FILE)",
     )
+
+
+def rate_on_day(terms: ClaimTerms, table: RateTable, day: date) -> Fraction:
+    """The claim's yearly interest rate on ``day``: what makes one claim more burdensome than
+    another (art. 6:43 lid 2 BW)."""
+    return _rate(terms, table, day)

@@ -2,7 +2,8 @@
 each function returns the new events per invoice; nothing is changed in place.
 
 Allocation (art. 6:43 and 6:44 BW): the claims the debtor designated first (oldest due date
-first among them), then (what is left, or without a designation all of it) the oldest claim
+first among them), then (what is left, or without a designation all of it) the due claims,
+the most burdensome (highest interest rate) first, then the oldest claim
 first; within a claim costs, VAT on the costs, interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
 money is allocated, and the costs are fixed when money first reaches a claim whose costs are
 owed. A payment of exactly the open total leaves nothing unallocated; what is left after
@@ -14,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 
 from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
     ORDER_6_44,
@@ -127,9 +130,9 @@ def allocate(
 ) -> Booking:
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
-    first (oldest due date first among them), then what is left over the other claims oldest
-    first (art. 6:43: the part the debtor did not designate is a payment without a
-    designation); only what is left after every claim is an overpayment. The claims in
+    first (oldest due date first among them), then what is left over the other claims, the
+    most burdensome first, then the oldest (art. 6:43 lid 2: the part the debtor did not
+    designate is a payment without a designation); only what is left after every claim is an overpayment. The claims in
     ``principal_first`` take the money on their principal first, by agreement with the
     creditor (a principal-only payment plan), the rest in the order of art. 6:44.
 
@@ -155,7 +158,7 @@ def allocate(
         (by_number[n] for n in dict.fromkeys(designated)),
         key=lambda r: (r.terms.due_date, r.number),
     )
-    rest = _undesignated(records, {r.number for r in chosen})
+    rest = _undesignated(records, {r.number for r in chosen}, on, rates)
     events, lines, remaining, released = _spread(
         records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
     )
@@ -195,13 +198,26 @@ def _named(
     return tuple(sorted(found))
 
 
-def _undesignated(records: Iterable[ClaimRecord], besides: Collection[str]) -> list[ClaimRecord]:
-    """Where money the debtor did not designate goes (art. 6:43): his claims oldest due date
-    first, never one he disputes (what none takes is an overpayment, for staff to refund or
-    re-book with his consent)."""
+def _undesignated(
+    records: Iterable[ClaimRecord],
+    besides: Collection[str],
+    on: date | None = None,
+    rates: RateTable | None = None,
+) -> list[ClaimRecord]:
+    """Where money the debtor did not designate goes (art. 6:43 lid 2): his claims that are
+    due before those that are not, among them the most burdensome first (the highest interest
+    rate on ``on``: a contractual rate, or 6:119a's ECB + 8 against an older agreement's ECB +
+    7), then the oldest due date; never one he disputes (what none takes is an overpayment,
+    for staff to refund or re-book with his consent). Without ``on`` and ``rates`` the
+    burden is not known: oldest first."""
+
+    def order(r: ClaimRecord) -> tuple[bool, Fraction, date, str]:
+        due = on is None or r.terms.due_date <= on
+        burden = rate_on_day(r.terms, rates, on) if due and on and rates else Fraction(0)
+        return (not due, -burden, r.terms.due_date, r.number)
+
     return sorted(
-        (r for r in records if r.number not in besides and not r.terms.disputed),
-        key=lambda r: (r.terms.due_date, r.number),
+        (r for r in records if r.number not in besides and not r.terms.disputed), key=order
     )
 
 
@@ -211,15 +227,21 @@ Named = Callable[[str], Sequence[str]]
 
 
 def _again(
-    current: dict[str, ClaimRecord], besides: Collection[str], named: Sequence[str]
+    current: dict[str, ClaimRecord],
+    besides: Collection[str],
+    named: Sequence[str],
+    on: date | None = None,
+    rates: RateTable | None = None,
 ) -> list[ClaimRecord]:
     """Where a payment's money goes when it is allocated again: the claims it named (but
-    ``besides``), earliest due first, then the debtor's other claims oldest first (6:43)."""
+    ``besides``), earliest due first, then the debtor's other claims by 6:43 lid 2 as of the
+    day it was received (:func:`_undesignated`)."""
     chosen = sorted(
         (current[n] for n in dict.fromkeys(named) if n in current and n not in besides),
         key=lambda r: (r.terms.due_date, r.number),
     )
-    return [*chosen, *_undesignated(current.values(), {*besides, *(r.number for r in chosen)})]
+    rest = _undesignated(current.values(), {*besides, *(r.number for r in chosen)}, on, rates)
+    return [*chosen, *rest]
 
 
 def _move_released(
@@ -239,7 +261,7 @@ def _move_released(
     moved: dict[str, tuple[AllocationLine, ...]] = {}
     left: dict[str, Cents] = {}
     for number, payment_id, amount, received in released:
-        others = _again(current, {number}, named(payment_id) if named else ())
+        others = _again(current, {number}, named(payment_id) if named else (), received, rates)
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, amount, received, rates
         )
@@ -451,7 +473,8 @@ def release_credited(
             continue
         undone = reverse([current[number]], payment_id, on, CREDITED)
         _add(current, events, undone)
-        others = _again(current, {number}, named(payment_id) if named else ())
+        named_ = named(payment_id) if named else ()
+        others = _again(current, {number}, named_, received[payment_id], rates)
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
             rates,

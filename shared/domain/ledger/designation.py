@@ -89,7 +89,7 @@ def rebook_designated(
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     _add(current, events, first.events)
     chosen = sorted((current[n] for n in named), key=lambda r: (r.terms.due_date, r.number))
-    rest = _undesignated(current.values(), set(named))
+    rest = _undesignated(current.values(), set(named), received, rates)
     new, _, _, released = _spread(
         list(current.values()), [*chosen, *rest], payment_id, free, received, rates
     )
