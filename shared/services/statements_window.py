@@ -88,6 +88,7 @@ from shared.ports.tables import (
     all_rows,
     prefix_range,
 )
+from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
 from shared.services.statements_redo import (
@@ -125,6 +126,9 @@ class _DebtorBook:
     changed: set[str] = field(default_factory=set)  # invoices booked on in the window
     # the claims a running principal-only plan holds (read once per debtor and window)
     principal_first: frozenset[str] | None = None
+    # claims booked on whose plan held them on the day received and has ended since (lapsed):
+    # their plan hears of the booking, though the window's plan members leave them out
+    plan_ended: set[str] = field(default_factory=set)
     # a booking moved other payments' money (a back-dated line restated a claim): their
     # invoices follow only after the window's writes, so its later lines take the one-line path
     stale: bool = False
@@ -530,6 +534,10 @@ class StatementWindow:
         if book.claims.pending or book.stale:  # a change a crash left half written (the
             return False  # one-line path finishes it first), or invoices not yet followed
         ledger = self.service.payments.ledger
+        headers = [c.header for c in book.claims.stored.values()]
+        # as the one-line path (LedgerService.book): a plan over the principal that held a
+        # claim on the day received and ended since still sets the order of that money
+        agreed = self._principal_first(book) | principal_plan_ran_on(headers, line.booking_date)
         try:
             result_ = booking.allocate(
                 records,
@@ -538,7 +546,7 @@ class StatementWindow:
                 line.booking_date,
                 numbers,
                 ledger.rates(),
-                self._principal_first(book),
+                agreed,
                 named=ledger.named(client),  # as the one-line path: released money (6:43 lid 1)
             )
         except LedgerRuleError:
@@ -553,6 +561,7 @@ class StatementWindow:
             payments_added=(payment_id, *moved),
         )  # fmt: skip
         self._take(book, payment_id, result_.events, writes, result_.lines)
+        book.plan_ended |= ended_plan_held_on(headers, line.booking_date)
         book.stale = book.stale or bool(moved)
         payment = Payment(
             client_id=client.client_id,
@@ -893,6 +902,8 @@ class StatementWindow:
         for listener in self.service.payments.listeners:
             listener(client, allocated)
         told = self._told(cid, allocated)
+        ended = {n for b in booked for n in b.debtor.plan_ended}
+        told = sorted({*told, *(n for n in allocated if n in ended)})
         if told and self.service.payments.plan_listener is not None:
             self.service.payments.plan_listener(client, told)
         return redo

@@ -13,6 +13,7 @@ costs owed at the earliest the day after the granted day).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -50,6 +51,33 @@ def plan_costs_ref(plan_id: str) -> str:
     """The costs hold of a plan over the principal only (a whole-claim plan's is its interest
     pause)."""
     return f"plan|{plan_id}"
+
+
+def ended_plan_held_on(headers: Iterable[ClaimHeader], on: date) -> frozenset[str]:
+    """The claims among these that a payment plan (over the whole claim: its interest pause;
+    over the principal: its costs hold) held on ``on`` and no longer holds: money received
+    that day, booked later, may mean it was kept after all (the plan service judges that,
+    ``PlanService.payments_changed``), so its plan must hear of the booking."""
+    every = tuple(headers)
+    ended = {h.invoice_number for h in every for _, made_on, until in h.interest_paused
+             if until is not None and made_on <= on < until}  # fmt: skip
+    return frozenset(ended) | principal_plan_ran_on(every, on)
+
+
+def principal_plan_ran_on(headers: Iterable[ClaimHeader], on: date) -> frozenset[str]:
+    """The claims among these that an ended plan over the principal only held on ``on``:
+    its costs hold reads from the day it was agreed to the day it ended. Money received on
+    such a day goes on the principal first, however late it is booked (a transfer on a
+    statement uploaded after the plan lapsed, a late webhook): the order the creditor agreed
+    when the debtor paid (6:44 BW is default law, law8 F5; a running plan's order is the plan
+    service's ``principal_first``). Pure: the headers are read with the claims already."""
+    prefix = plan_costs_ref("")
+    return frozenset(
+        h.invoice_number
+        for h in headers
+        for ref, made_on, resumes_on in h.costs_held
+        if ref.startswith(prefix) and resumes_on is not None and made_on <= on < resumes_on
+    )
 
 
 def postponement_hold(

@@ -43,7 +43,7 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.ledger.costs_holds import held_terms
+from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
 from shared.services.repositories import Repositories
 
 RETRIES = 5
@@ -205,7 +205,9 @@ class LedgerService:
     ) -> Booking:
         """Allocate a payment over the designated invoices (6:43, 6:44) exactly once: a
         payment id already in the claims returns the booking made then. ``principal_first``:
-        the invoices whose principal is paid first by agreement (a principal-only plan)."""
+        the invoices whose principal is paid first by agreement (a running principal-only plan;
+        one that held a claim on the day ``on`` and ended since is read from the claim's costs
+        hold, :func:`principal_plan_ran_on`)."""
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         designated = [n for n in dict.fromkeys(invoice_numbers) if n in stored]
@@ -223,8 +225,12 @@ class LedgerService:
             # later part) holds only its first parts: the rest of the money goes over the
             # claims as they stand now, as the first attempt would have put it (finding 10)
             rest = amount - sum(x.amount for x in done.lines) if done else amount
+            # a plan over the principal that held a claim on the day received, ended since
+            agreed = principal_first | principal_plan_ran_on(
+                (s.header for c in every for s in c.stored.values()), on
+            )
             result = booking.allocate(records, payment_id, rest, on, designated, self._rates(),
-                                      principal_first, continuing=unfinished,
+                                      agreed, continuing=unfinished,
                                       named=self.named(client))  # fmt: skip
             changes = self._changes(
                 client, every, result.events, payments_added=(payment_id, *result.moved),

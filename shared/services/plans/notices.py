@@ -239,6 +239,26 @@ def new_schedule(plan: PaymentPlan, language: str) -> Notice:
     )  # fmt: skip
 
 
+def lowered_while_paused(plan: PaymentPlan, language: str) -> Notice:
+    """A paused plan lowered (an invoice credited or withdrawn): the debtor hears at once what
+    it will ask, and that nothing is asked while it is paused."""
+    if language == "nl":
+        return Notice(
+            "Uw betalingsregeling is verlaagd",
+            ("U bent minder verschuldigd dan de betalingsregeling vroeg. De termijnen zijn nu:",
+             "\n".join(schedule_lines(plan.schedule, "nl")),
+             "Uw betalingsregeling is gepauzeerd: zolang dat zo is, vragen en incasseren wij "
+             "geen termijnen. Loopt de regeling weer, dan gelden deze lagere termijnen."),
+        )  # fmt: skip
+    return Notice(
+        "Your payment plan is lowered",
+        ("You owe less than the payment plan asked. The installments are now:",
+         "\n".join(schedule_lines(plan.schedule, "en")),
+         "Your payment plan is paused: while it is, no installments are asked or collected. "
+         "Once it runs again, these lower installments apply."),
+    )  # fmt: skip
+
+
 def first_payment(plan: PaymentPlan, amount: Cents, url: str, language: str) -> Notice:
     """The link to the first payment through Mollie: paying it settles the installment and
     signs the SEPA mandate the later installments are collected on."""

@@ -583,10 +583,11 @@ class PlanService:
 
     def basis_changed(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
         """A credit, credit note or withdrawal changed what these invoices owe: the running
-        plans that hold them follow now, not at their next date (review console8 #2: a
-        credited invoice's plan asked 114.39 for two months): lowered to what is owed, or
-        completed when nothing is. A debtor whose plan now asks less gets its new schedule
-        (as after a postponement); one whose plan ended is told by its completion."""
+        or paused plans that hold them follow now, not at their next date (review console8
+        #2: a credited invoice's plan asked 114.39 for two months): lowered to what is owed,
+        or completed when nothing is. A debtor whose plan now asks less gets its new schedule
+        (as after a postponement; a paused plan's with the word that nothing is asked until
+        it resumes); one whose plan ended is told by its completion."""
         today = amsterdam_today(self.clock)
         held = {self.plans.holding_plan(client.client_id, n) for n in invoice_numbers}
         out = []
@@ -596,10 +597,16 @@ class PlanService:
             if before is None or after is None:
                 continue
             out.append(after)
-            if after.status in RUNNING and after.total < before[0].total:
-                # keyed by the new total: a repeat sends nothing, a second lowering its own
+            if after.total >= before[0].total:
+                continue
+            # keyed by the new total: a repeat sends nothing, a second lowering its own (nor
+            # does the paused plan's resuming send it again)
+            if after.status in RUNNING:
                 self._send_notice(client, after, f"lowered|{after.total}",
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
+            elif after.status is PlanStatus.PAUSED:
+                self._send_notice(client, after, f"lowered|{after.total}",
+                                  functools.partial(notices.lowered_while_paused, after))  # fmt: skip
         return out
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
@@ -696,6 +703,11 @@ class PlanService:
                     continue
                 finally:
                     self._working.plans = busy
+            elif plan.status is PlanStatus.PAUSED:
+                try:
+                    plan = self._follow_paused(client, plan, etag, today)
+                except ConflictingUpdate:
+                    continue
             if row_on is not None and plan.attention_on != row_on:
                 self.plans.drop_attention(client_id, plan_id, row_on)
             return plan
@@ -800,6 +812,45 @@ class PlanService:
         if updated.status is PlanStatus.COMPLETED and plan.status is not PlanStatus.COMPLETED:
             self._release(updated)
             self._log(updated, "completed", "All installments paid")
+            self._contact(updated, f"Payment plan {plan.plan_id} completed")
+        return updated
+
+    def _follow_paused(
+        self, client: Client, plan: PaymentPlan, etag: str | None, today: date
+    ) -> PaymentPlan:
+        """A paused plan asks and collects nothing, but follows what its invoices owe at once
+        (a credit, credit note, withdrawal, waiver or write-off), as a running plan does: its
+        total lowered to what is owed (the open installments lower, same dates) and still
+        paused, or completed when nothing is left to pay. The money paid meanwhile is taken
+        in when it resumes (the early-payment recalculation runs then), unless it completes
+        the plan."""
+        assert plan.activated_at is not None
+        paid, owed = self.money.standing(
+            client, plan.debtor_number, list(plan.invoice_numbers), plan.activated_at.date(),
+            plan.include_costs, today,
+        )  # fmt: skip
+        if owed is None or owed >= plan.total - paid:
+            return plan
+        updated = plan.lower_to(paid + owed, today)
+        if paid >= updated.total:  # nothing left to pay: completed (if its claims are)
+            done = replace(updated, paid=paid, status=PlanStatus.COMPLETED, reason=None,
+                           releasing=True)  # fmt: skip
+            done = self._completed_only_when_paid(client, done, today)
+            updated = (
+                done
+                if done.status is PlanStatus.COMPLETED
+                else replace(done, status=PlanStatus.PAUSED, reason=plan.reason, paid=plan.paid)
+            )
+        if updated == plan:
+            return plan
+        if updated.total < plan.total:
+            self._log(updated, "lowered", f"Less is owed than the paused plan asked: its total "
+                      f"is now {updated.total} cents (was {plan.total}); the open installments "
+                      "are lower")  # fmt: skip
+        updated = self._store(updated, etag, plan, today, worked_today=True)
+        if updated.status is PlanStatus.COMPLETED:
+            self._release(updated)
+            self._log(updated, "completed", "Nothing is owed any more on its invoices")
             self._contact(updated, f"Payment plan {plan.plan_id} completed")
         return updated
 
