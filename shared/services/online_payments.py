@@ -50,7 +50,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.mollie_paid_day import paid_day
 from shared.services.mollie_receiver import receiver_of_account
 from shared.services.mollie_reconcile import FIRST_WAIT, watch
-from shared.services.mollie_view import current_view
+from shared.services.mollie_view import chargeback_reversed_on, current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.sandbox_gate import require_approved
@@ -509,10 +509,13 @@ class OnlinePaymentService:
         the net of the payment is booked anew (``_net``, idempotent), told once on the contact
         log; a refund that did not go through also goes on the client's action list (the
         client thought the money was back with the debtor)."""
-        self._net(client, booking_id, payment, payment.amount - undone, invoices)
-        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         refund_back = max(0, booked.refunded - payment.amount_refunded)
         charge_back = max(0, booked.charged_back - payment.amount_charged_back)
+        on, received_on = self._counts_again_on(client, booking_id, payment,
+                                                chargeback=bool(charge_back or not refund_back))  # fmt: skip
+        self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on,
+                  received_on=received_on)  # fmt: skip
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         told = self.counters.increment(
             USAGE,
             client.client_id,
@@ -537,6 +540,32 @@ class OnlinePaymentService:
                                               detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
             return "refund_failed" if not charge_back else payment.status
         return payment.status
+
+    def _counts_again_on(self, client: Client, booking_id: str, payment: MolliePayment, *,
+                         chargeback: bool) -> tuple[date | None, date]:  # fmt: skip
+        """The day money taken back counts again (``on``: what it replaces is reversed then,
+        None for today) and the day it counts as received. A chargeback the bank reversed:
+        Mollie's ``reversedAt``, the day the money came back to the client, however late the
+        webhook is handled. A refund that failed or was canceled never reached the debtor:
+        the payment stands from its own day (6:114 lid 2 BW, as what stands of it after a
+        refund, ``_undo``), so no interest or costs run over the days it seemed refunded;
+        Mollie dates no refund's failure (a refund has only ``createdAt``, and the webhook
+        is sent when it fails), so what it replaces is reversed on the day it is handled."""
+        if not chargeback:
+            return None, self._paid_on(client, booking_id, payment)
+        provider = self._provider_of_payment(client, payment.payment_id) or self.provider_for(
+            client
+        )
+        try:
+            reversed_on = chargeback_reversed_on(provider, payment)
+        except MollieError as exc:
+            if exc.transient:
+                raise  # retried with the message: never booked on the wrong day for a hiccup
+            log.warning(
+                "mollie %s: chargeback list refused (%s); dated today", payment.payment_id, exc
+            )
+            reversed_on = None
+        return reversed_on, reversed_on or amsterdam_date(self.clock.now())
 
     def _came_back_on(self, client: Client, payment: MolliePayment, kind: str) -> date | None:
         """The Amsterdam day Mollie dates the latest refund (``createdAt`` of a refund that is
@@ -788,7 +817,9 @@ class OnlinePaymentService:
         """A chargeback the bank reversed: the whole payment stands again, booked anew under
         its net id (the reversed booking is never booked again); told once. ``was``: what the
         chargeback had taken (when the caller already recorded it as undone)."""
-        self._net(client, booking_id, payment, payment.amount, invoices)
+        on, received_on = self._counts_again_on(client, booking_id, payment, chargeback=True)
+        self._net(client, booking_id, payment, payment.amount, invoices, on=on,
+                  received_on=received_on)  # fmt: skip
         if was is None:
             was = self._undone(payment.payment_id)
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip
