@@ -42,7 +42,7 @@ from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents, format_eur_nl
-from shared.domain.parties import Client
+from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource, Receiver
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
@@ -301,8 +301,15 @@ class OnlinePaymentService:
         return self.received_by(client, str(record.get("Account") or "") if record else None)
 
     def start(
-        self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        redirect_url: str,
+        debtor: Debtor | None = None,
     ) -> StartedPayment:
+        """``debtor``: the debtor ``debtor_number`` when the caller read it already (the
+        portal), so the claims are read without reading it again."""
         require_approved(client, "no online payment")  # before anything is read
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
@@ -313,7 +320,8 @@ class OnlinePaymentService:
         # today it settles the claims exactly; paid on a later day (a bank transfer left open)
         # it is booked on that day, and what accrued since stays open (law7 F4)
         quoted_on = amsterdam_date(self.clock.now())
-        claims = self.payments.ledger.open_claims(client, numbers, quoted_on)
+        mine = debtor if debtor is not None and debtor.number == debtor_number else None
+        claims = self.payments.ledger.open_claims(client, numbers, quoted_on, debtor=mine)
         amount = sum(claims[n].open.total for n in numbers if n in claims)
         if amount <= 0:
             raise Invalid("nothing is open on these invoices")
