@@ -89,6 +89,7 @@ class MollieChargeback:
     reason: str | None
     reversed: bool
     created_at: datetime | None = None  # Mollie's ``createdAt``: when the bank took it back
+    reversed_at: datetime | None = None  # Mollie's ``reversedAt``: when the bank gave it back
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _chargeback(data: dict[str, Any], fallback: Cents) -> MollieChargeback:
     if isinstance(reason, dict) and reason.get("description"):
         text = f"{reason.get('code')} ({reason['description']})"
     return MollieChargeback(data["id"], cents, text or None, bool(data.get("reversedAt")),
-                            _when(data.get("createdAt")))  # fmt: skip
+                            _when(data.get("createdAt")), _when(data.get("reversedAt")))  # fmt: skip
 
 
 class MollieClient:

@@ -491,11 +491,16 @@ class PortalApp:
             if action == "pay":
                 # the main button pays everything the page asked (its amount is on it); the
                 # other only the ticked invoices
+                parties = self.portal.parties(access) if one("all") == "yes" else None
                 numbers = (
-                    self.portal.payable(access) if one("all") == "yes" else form.get("invoice", [])
+                    self.portal.payable(access, parties[1])  # the debtor read once, for both
+                    if parties is not None
+                    else form.get("invoice", [])
                 )
                 return self._redirect(
-                    self.portal.pay(access, numbers, self.services.settings.public_base_url)
+                    self.portal.pay(
+                        access, numbers, self.services.settings.public_base_url, parties
+                    )
                 )
             if action == "postpone":
                 try:

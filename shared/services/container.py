@@ -188,7 +188,7 @@ class Services:
         from shared.services.dunning import DunningService
 
         renderer = shared_renderer()
-        return DunningService(
+        service = DunningService(
             self.repos,
             self.messaging,
             self.queues,
@@ -199,6 +199,8 @@ class Services:
             renderer=renderer.render,
             validator=renderer.validate,
         )
+        service.left_over = lambda client: self.imports.terms.record_left_over(client)
+        return service
 
     @cached_property
     def invoice_status(self) -> InvoiceStatusService:

@@ -235,9 +235,25 @@ class DunningSetup:
             self.keeps_active_workflows(target, copied)
             for template_id, template in copied.items():
                 self.repos.dunning.save_template(target.client_id, template_id, template)
-        copy = replace(workflow, workflow_id=name, active=False)
-        self.repos.dunning.save_workflow(target.client_id, copy)
-        return copy
+        # over a workflow of the target's, its steps keep the target's ids where they are the
+        # same step (equal, else the same name and channel): the target's invoices in flight
+        # stay at the step they took, a removed step's go on at the step after the one they
+        # took before; the source's ids would name other steps of the target's (money9 #3)
+        # (saved over the version matched: one saved meanwhile is matched again)
+        for _ in range(5):
+            existing = self.repos.dunning.workflow(target.client_id, name)
+            steps = workflow.steps
+            if existing is not None:
+                steps = with_step_ids([replace(s, step_id="") for s in steps], existing[0].steps)
+            copy = replace(workflow, workflow_id=name, steps=steps, active=False)
+            try:
+                self.repos.dunning.save_workflow(target.client_id, copy,
+                                                 existing[1] if existing else None,
+                                                 new=existing is None)  # fmt: skip
+            except (PreconditionFailed, Conflict):
+                continue
+            return copy
+        raise WorkflowChanged(name)
 
     def save_workflow(
         self,

@@ -7,9 +7,11 @@ simulation) is taken at its totals."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from shared.adapters.mollie import MolliePayment
+from shared.clock import amsterdam_date
 
 # refund statuses of Mollie's (https://docs.mollie.com/reference/refunds-api): queued,
 # pending, processing and refunded take the money back; these two gave it back
@@ -42,3 +44,15 @@ def current_view(provider: Any, payment: MolliePayment, *, look: bool) -> Mollie
         amount_refunded=min(refunded, payment.amount),
         amount_charged_back=min(charged, payment.amount),
     )
+
+
+def chargeback_reversed_on(provider: Any, payment: MolliePayment) -> date | None:
+    """The Amsterdam day the bank last reversed a chargeback of ``payment`` (Mollie's
+    ``reversedAt`` on the payment's chargebacks list): the day the money came back to the
+    client. None for a provider without the list, or a list with no reversal dated."""
+    lister = getattr(provider, "chargebacks", None)
+    if lister is None:
+        return None
+    found = [c.reversed_at for c in lister(payment.payment_id, payment.amount)
+             if c.reversed and c.reversed_at is not None]  # fmt: skip
+    return amsterdam_date(max(found)) if found else None

@@ -42,7 +42,7 @@ from shared.adapters.tables.messaging_repo import USAGE, CounterRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.money import Cents, format_eur_nl
-from shared.domain.parties import Client
+from shared.domain.parties import Client, Debtor
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, PaymentSource, Receiver
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore
@@ -50,7 +50,7 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.mollie_paid_day import paid_day
 from shared.services.mollie_receiver import receiver_of_account
 from shared.services.mollie_reconcile import FIRST_WAIT, watch
-from shared.services.mollie_view import current_view
+from shared.services.mollie_view import chargeback_reversed_on, current_view
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.sandbox_gate import require_approved
@@ -301,8 +301,15 @@ class OnlinePaymentService:
         return self.received_by(client, str(record.get("Account") or "") if record else None)
 
     def start(
-        self, client: Client, debtor_number: str, invoice_numbers: list[str], redirect_url: str
+        self,
+        client: Client,
+        debtor_number: str,
+        invoice_numbers: list[str],
+        redirect_url: str,
+        debtor: Debtor | None = None,
     ) -> StartedPayment:
+        """``debtor``: the debtor ``debtor_number`` when the caller read it already (the
+        portal), so the claims are read without reading it again."""
         require_approved(client, "no online payment")  # before anything is read
         stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
         invoices = [stored[n].invoice for n in invoice_numbers if n in stored]
@@ -313,7 +320,8 @@ class OnlinePaymentService:
         # today it settles the claims exactly; paid on a later day (a bank transfer left open)
         # it is booked on that day, and what accrued since stays open (law7 F4)
         quoted_on = amsterdam_date(self.clock.now())
-        claims = self.payments.ledger.open_claims(client, numbers, quoted_on)
+        mine = debtor if debtor is not None and debtor.number == debtor_number else None
+        claims = self.payments.ledger.open_claims(client, numbers, quoted_on, debtor=mine)
         amount = sum(claims[n].open.total for n in numbers if n in claims)
         if amount <= 0:
             raise Invalid("nothing is open on these invoices")
@@ -509,10 +517,13 @@ class OnlinePaymentService:
         the net of the payment is booked anew (``_net``, idempotent), told once on the contact
         log; a refund that did not go through also goes on the client's action list (the
         client thought the money was back with the debtor)."""
-        self._net(client, booking_id, payment, payment.amount - undone, invoices)
-        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         refund_back = max(0, booked.refunded - payment.amount_refunded)
         charge_back = max(0, booked.charged_back - payment.amount_charged_back)
+        on, received_on = self._counts_again_on(client, booking_id, payment,
+                                                chargeback=bool(charge_back or not refund_back))  # fmt: skip
+        self._net(client, booking_id, payment, payment.amount - undone, invoices, on=on,
+                  received_on=received_on)  # fmt: skip
+        self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, undone)))  # fmt: skip
         told = self.counters.increment(
             USAGE,
             client.client_id,
@@ -537,6 +548,32 @@ class OnlinePaymentService:
                                               detail={"payment": payment.payment_id, "cents": refund_back}))  # fmt: skip
             return "refund_failed" if not charge_back else payment.status
         return payment.status
+
+    def _counts_again_on(self, client: Client, booking_id: str, payment: MolliePayment, *,
+                         chargeback: bool) -> tuple[date | None, date]:  # fmt: skip
+        """The day money taken back counts again (``on``: what it replaces is reversed then,
+        None for today) and the day it counts as received. A chargeback the bank reversed:
+        Mollie's ``reversedAt``, the day the money came back to the client, however late the
+        webhook is handled. A refund that failed or was canceled never reached the debtor:
+        the payment stands from its own day (6:114 lid 2 BW, as what stands of it after a
+        refund, ``_undo``), so no interest or costs run over the days it seemed refunded;
+        Mollie dates no refund's failure (a refund has only ``createdAt``, and the webhook
+        is sent when it fails), so what it replaces is reversed on the day it is handled."""
+        if not chargeback:
+            return None, self._paid_on(client, booking_id, payment)
+        provider = self._provider_of_payment(client, payment.payment_id) or self.provider_for(
+            client
+        )
+        try:
+            reversed_on = chargeback_reversed_on(provider, payment)
+        except MollieError as exc:
+            if exc.transient:
+                raise  # retried with the message: never booked on the wrong day for a hiccup
+            log.warning(
+                "mollie %s: chargeback list refused (%s); dated today", payment.payment_id, exc
+            )
+            reversed_on = None
+        return reversed_on, reversed_on or amsterdam_date(self.clock.now())
 
     def _came_back_on(self, client: Client, payment: MolliePayment, kind: str) -> date | None:
         """The Amsterdam day Mollie dates the latest refund (``createdAt`` of a refund that is
@@ -788,7 +825,9 @@ class OnlinePaymentService:
         """A chargeback the bank reversed: the whole payment stands again, booked anew under
         its net id (the reversed booking is never booked again); told once. ``was``: what the
         chargeback had taken (when the caller already recorded it as undone)."""
-        self._net(client, booking_id, payment, payment.amount, invoices)
+        on, received_on = self._counts_again_on(client, booking_id, payment, chargeback=True)
+        self._net(client, booking_id, payment, payment.amount, invoices, on=on,
+                  received_on=received_on)  # fmt: skip
         if was is None:
             was = self._undone(payment.payment_id)
         self.repos.store.upsert(MOLLIE_PAYMENTS, Row(encode(payment.payment_id), "undone", _undone_data(payment, 0)))  # fmt: skip

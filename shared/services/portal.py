@@ -227,9 +227,10 @@ class PortalService:
             self._failed(pk, rk)
             raise TokenError("revoked")
         found = client.result()
-        if found is not None:  # a sandbox client's portal is closed (sandbox_gate)
-            require_approved(found[0], "no portal for its debtors")
-        return access
+        if found is None:
+            return access
+        require_approved(found[0], "no portal for its debtors")  # a sandbox client's: closed
+        return replace(access, client=found[0])  # read once: the page takes it from here
 
     def _failed(self, pk: str, rk: str) -> None:
         """A failure takes a place under the limit (an ETag-guarded add that refuses to pass
@@ -238,11 +239,18 @@ class PortalService:
             raise Throttled()
 
     def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
-        client = self.repos.clients.get(access.client_id)
+        """The client (as ``enter`` read it, else read now) and the debtor."""
+        client = self._client(access)
         debtor = self.repos.debtors.get(access.client_id, access.debtor_number)
         if client is None or debtor is None:
             raise NotFound("no such debtor")
-        return client[0], debtor[0]
+        return client, debtor[0]
+
+    def _client(self, access: PortalAccess) -> Client | None:
+        if access.client is not None:
+            return access.client
+        found = self.repos.clients.get(access.client_id)
+        return found[0] if found is not None else None
 
     def _own(self, access: PortalAccess, numbers: list[str]) -> list[Invoice]:
         """The debtor's own collectable invoices among ``numbers``; anything else is refused."""
@@ -265,7 +273,7 @@ class PortalService:
         invoices; then the debtor's ledger (inside the claim figures), which invoices have a
         PDF and which a payment plan holds (a held invoice's plan is read right after, beside
         the ledger read)."""
-        client_f = self._reads.submit(self.repos.clients.get, access.client_id)
+        client_f = self._reads.submit(self._client, access)  # read by ``enter``: not again
         debtor_f = self._reads.submit(
             self.repos.debtors.get, access.client_id, access.debtor_number
         )
@@ -273,7 +281,7 @@ class PortalService:
         found_client, found_debtor = client_f.result(), debtor_f.result()
         if found_client is None or found_debtor is None:
             raise NotFound("no such debtor")
-        client, debtor = found_client[0], found_debtor[0]
+        client, debtor = found_client, found_debtor[0]
         today = amsterdam_date(self.clock.now())
         invoices = self.not_prescribed(
             client.client_id, debtor, [i for i in every_invoice if i.is_collectable], today
@@ -373,9 +381,16 @@ class PortalService:
         return data
 
     # -- paying --------------------------------------------------------------------------------
-    def pay(self, access: PortalAccess, numbers: list[str], base_url: str) -> str:
-        """Starts one payment for the chosen invoices; the URL to send the debtor to."""
-        client, debtor = self.parties(access)
+    def pay(
+        self,
+        access: PortalAccess,
+        numbers: list[str],
+        base_url: str,
+        parties: tuple[Client, Debtor] | None = None,
+    ) -> str:
+        """Starts one payment for the chosen invoices; the URL to send the debtor to.
+        ``parties``: the client and debtor when the caller read them already."""
+        client, debtor = parties or self.parties(access)
         invoices = self._own(access, numbers)
         today = amsterdam_date(self.clock.now())
         if len(self.not_prescribed(client.client_id, debtor, invoices, today)) != len(invoices):
@@ -390,7 +405,7 @@ class PortalService:
             return reused
         back = secrets.token_urlsafe(16)
         started = self.online.start(
-            client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}"
+            client, access.debtor_number, chosen, f"{base_url}/api/portal/return/{back}", debtor
         )
         self.repos.store.upsert(RETURNS, Row(access.client_id, back, {
             "Debtor": access.debtor_number, "PaymentId": started.payment_id,
@@ -426,19 +441,22 @@ class PortalService:
             return None
         return str(row.data["CheckoutUrl"])
 
-    def payable(self, access: PortalAccess) -> list[str]:
+    def payable(self, access: PortalAccess, debtor: Debtor | None = None) -> list[str]:
         """What "pay everything" pays: every open invoice no running payment plan holds (a
-        plan's invoices are paid by its installments, not at once)."""
+        plan's invoices are paid by its installments, not at once). ``debtor``: when the
+        caller read it already."""
         invoices = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
         collectable = [i for i in invoices if i.is_collectable]
         if not collectable:
             return []
-        found = self.repos.debtors.get(access.client_id, access.debtor_number)
-        if found is None:
-            raise NotFound("no such debtor")
+        if debtor is None:
+            found = self.repos.debtors.get(access.client_id, access.debtor_number)
+            if found is None:
+                raise NotFound("no such debtor")
+            debtor = found[0]
         today = amsterdam_date(self.clock.now())
         numbers = [
-            i.number for i in self.not_prescribed(access.client_id, found[0], collectable, today)
+            i.number for i in self.not_prescribed(access.client_id, debtor, collectable, today)
         ]
         if not numbers:
             return []
@@ -450,8 +468,9 @@ class PortalService:
     def pay_everything(self, access: PortalAccess, base_url: str) -> str | None:
         """The payment link: one payment for all that is open and in no running plan; None
         when nothing is (the overview then shows the plan's next installment)."""
-        numbers = self.payable(access)
-        return self.pay(access, numbers, base_url) if numbers else None
+        parties = self.parties(access)  # the debtor read once, for both
+        numbers = self.payable(access, parties[1])
+        return self.pay(access, numbers, base_url, parties) if numbers else None
 
     def payment_status(self, access: PortalAccess, client: Client, back: str) -> str:
         """Asked of Mollie, never read from the redirect."""

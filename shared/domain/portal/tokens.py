@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from shared.domain.parties import Client
 
 VERSION = "1"
 
@@ -37,6 +39,9 @@ class PortalAccess:
     debtor_number: str
     generation: int
     expires: datetime
+    # the client as read when the token was let in (its sandbox gate): the page it opens does
+    # not read it again (one storage request a page); None: not read yet. Not in the token.
+    client: Client | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,43 @@ def test_a_pdf_stored_before_invoices_noted_it_is_still_offered(portal):  # noqa
     world.services.files.put(INVOICE_PDFS, invoice_pdf_name(client.client_id, "F2"), b"%PDF-1.4")
     page = enter(world, app).page()
     assert "/api/portal/invoice/F2" in page and "/api/portal/invoice/F1" not in page
+
+
+class Reads:
+    """Counts the point reads of the client and the debtor (money9 #4) while installed."""
+
+    def __init__(self, repos) -> None:
+        self.counts = {"client": 0, "debtor": 0}
+        self._wrap(repos.clients, "client")
+        self._wrap(repos.debtors, "debtor")
+
+    def _wrap(self, repo, name: str) -> None:
+        inner = repo.get
+
+        def counted(*args, **kwargs):
+            self.counts[name] += 1
+            return inner(*args, **kwargs)
+
+        repo.get = counted
+
+
+def test_a_page_reads_the_client_and_the_debtor_once(portal):  # noqa: F811
+    """The token check reads the client (its sandbox gate); the overview takes it from there
+    instead of reading it again (main: 2 client reads a page)."""
+    world, _, app = portal
+    browser = enter(world, app)
+    reads = Reads(world.services.portal.repos)
+    browser.page()
+    assert reads.counts == {"client": 1, "debtor": 1}
+
+
+def test_paying_everything_reads_the_debtor_once(portal):  # noqa: F811
+    """The payment link ``/p/<token>/pay``: what is payable and the payment itself read the
+    client and the debtor once (main: the client twice, the debtor twice)."""
+    world, _, app = portal
+    client_id = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    token = world.services.portal.links.token(client_id, "D1")
+    reads = Reads(world.services.portal.repos)
+    response = Browser(app).go("GET", f"/p/{token}/pay")
+    assert response.status == 303 and "/api/pay/simulate/" in response.headers["Location"]
+    assert reads.counts == {"client": 1, "debtor": 1}

@@ -194,3 +194,36 @@ def test_a_backdated_letter_recorded_once_after_a_failure(faulty, kind: str) -> 
     assert subject == "F1" and "none -> 2025-03-04" in change
     assert len([s for s in _log(world) if "none -> 2025-03-04" in s]) == 1
     assert _pending(world) == []
+
+
+def test_the_daily_run_records_it_for_a_client_that_never_imports_again(faulty) -> None:
+    """money9 #2: the record left pending is finished by the client's daily dunning run (its
+    first shard), not only by its next import; once, however often the run comes."""
+    world, plan = faulty
+    a = _lettered(world)
+    _fail_once(plan, "ContactLog")
+    assert a.call("POST", INVOICES, {"items": [SERVICE]}).status in (500, 503)
+    assert _claim_kind_lines(world) == [] and _pending(world) != []
+    dunning = world.services.dunning
+    today = date(2025, 4, 10)
+    dunning.run_client(_client_id(world), today, shard=1, shards=2)  # another shard's job
+    assert _pending(world) != []
+    dunning.run_client(_client_id(world), today, shard=0, shards=2)
+    _recorded_once(world)
+    dunning.run_client(_client_id(world), today)  # the run again: nothing more
+    _recorded_once(world)
+
+
+def test_the_daily_run_records_it_for_an_inactive_client(faulty) -> None:
+    from dataclasses import replace
+
+    world, plan = faulty
+    a = _lettered(world)
+    _fail_once(plan, "ContactLog")
+    assert a.call("POST", INVOICES, {"items": [SERVICE]}).status in (500, 503)
+    repos = world.services.repos
+    client, etag = repos.clients.get(_client_id(world)) or (None, None)
+    assert client is not None
+    repos.clients.save(replace(client, active=False), etag)
+    assert world.services.dunning.fan_out() == 0  # no run for it: its dunning stopped
+    _recorded_once(world)
