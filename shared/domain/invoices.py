@@ -35,7 +35,7 @@ class Invoice:
     invoice_date: date
     due_date: date
     amount: Cents  # principal, incl. VAT as invoiced
-    paid: Cents = 0  # principal paid (in our books or the client's ledger)
+    paid: Cents = 0  # principal paid (booked by Inning, or to the client before the hand-over)
     status: InvoiceStatus = InvoiceStatus.OPEN
     payment_reference: str | None = None
     description: str | None = None
