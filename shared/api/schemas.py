@@ -264,7 +264,11 @@ class InvoiceIn(Strict):
         default=None,
         description="What is still open in your ledger; omitted: all of it. Above the amount "
         "less the credit notes booked through Inning (a credit note your books keep apart): "
-        "nothing paid",
+        "nothing paid. What it says was paid is weighed against all the money Inning booked "
+        "on the invoice (costs and interest included): only more than that is new, and is "
+        "principal paid before the hand-over on the first push (or before costs were owed), "
+        "else a payment you received on the push's day, allocated to costs, interest and "
+        "principal (art. 6:44 BW) and put on the action list to check",
     )
     currency: Literal["EUR"] = "EUR"
     payment_reference: str | None = Field(

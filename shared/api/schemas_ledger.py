@@ -34,8 +34,8 @@ class ClaimOut(BaseModel):
     credited: ComponentsOut = Field(
         description="Taken off the claim: partial credit notes, interest and costs charged "
         "too much (corrections, as after a credit note), a credited or withdrawn invoice's "
-        "rest, and principal your own books say was settled outside Inning; open = charged - "
-        "paid - waived - written_off - credited"
+        "rest, and principal your own books say was paid to you before the hand-over; "
+        "open = charged - paid - waived - written_off - credited"
     )
     paid_before_handover: str = Field(
         default="0.00",

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.ledger.client_sync import reported_paid
 from shared.domain.money import Cents
 
 
@@ -34,7 +35,7 @@ class Invoice:
     invoice_date: date
     due_date: date
     amount: Cents  # principal, incl. VAT as invoiced
-    paid: Cents = 0  # principal paid (in our books or the client's ledger)
+    paid: Cents = 0  # principal paid (booked by Inning, or to the client before the hand-over)
     status: InvoiceStatus = InvoiceStatus.OPEN
     payment_reference: str | None = None
     description: str | None = None
@@ -91,7 +92,9 @@ class Invoice:
         """Dunning may act on it: money is open and nothing stops collection."""
         return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
 
-    def with_ledger(self, *, amount: Cents, open_amount: Cents | None) -> Invoice:
+    def with_ledger(
+        self, *, amount: Cents, open_amount: Cents | None, settled: Cents | None = None
+    ) -> Invoice:
         """The client's accounting pushed this invoice again.
 
         ``amount`` is the invoice's amount as invoiced: the partial credit notes booked through
@@ -102,9 +105,13 @@ class Invoice:
         the amount less the credit notes (a credit note not matched to the invoice there)
         counts as nothing paid, never as a payment of the credited part.
 
-        What counts as paid is the larger of what Inning booked and what the ledger says: a
-        payment either side knows about must stop dunning, and neither side's lag may
-        reopen money that was paid.
+        ``settled``: the principal the client's books report paid before the hand-over that
+        Inning did not know yet (:func:`shared.domain.ledger.client_sync.reconcile`, which
+        weighs what the books report against all the money Inning holds on the claim); None:
+        all that ``open_amount`` reports beyond what is paid here (the invoice's first import,
+        which is the hand-over). Money the debtor paid the client after the hand-over is no
+        principal that was never owed: it is booked as a payment (law9 F1, F2), not here.
+        Nothing is reopened: the books' lag never takes back a payment either side knows of.
         """
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
             raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
@@ -117,8 +124,9 @@ class Invoice:
                 f"{self.number}; credit the whole invoice instead"
             )
         amount -= credited
-        ledger_paid = 0 if open_amount is None else max(0, amount - open_amount)
-        paid = max(self.paid, ledger_paid)
+        if settled is None:
+            settled = max(0, reported_paid(amount, open_amount) - self.paid)
+        paid = self.paid + settled
         if paid > amount:
             raise InvoiceRuleError("amount is below what has already been paid")
         status: InvoiceStatus = self.status

@@ -259,6 +259,7 @@ class Services:
             self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
 
         from shared.services.claim_terms_changes import ClaimTermChanges
+        from shared.services.client_receipts import ClientReceipts
 
         return ImportService(
             self.repos,
@@ -268,6 +269,8 @@ class Services:
             terms=ClaimTermChanges(
                 self.repos, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
             ),
+            # the client's receipts a sync reports, booked through the one payment service
+            receipts=ClientReceipts(self.repos, self.clock, lambda: self.payments),
         )
 
     @cached_property

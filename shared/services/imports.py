@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from threading import Lock
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_repo import LedgerRepository
@@ -24,6 +24,7 @@ from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.announced_terms import keep_earlier_terms
+from shared.domain.ledger.client_sync import SyncedReceipt, reported_paid
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -48,6 +49,9 @@ from shared.services.claim_terms_changes import (
 from shared.services.errors import ConflictingUpdate
 from shared.services.known_payers import learn_imported
 from shared.services.repositories import Repositories
+
+if TYPE_CHECKING:
+    from shared.services.client_receipts import ClientReceipts
 
 MAX_ROWS = 1000
 RACE_RETRIES = 3
@@ -91,8 +95,18 @@ class ImportService:
         on_invoices_stored: Callable[[str, list[tuple[Invoice | None, Invoice]]], None]
         | None = None,
         terms: ClaimTermChanges | None = None,
+        receipts: ClientReceipts | None = None,
     ):
         self.repos = repos
+        # what a lower open amount in a sync is: known money, paid before the hand-over, or
+        # a payment the client received since (law9 F1, F2)
+        if receipts is None:
+            from shared.services.client_receipts import ClientReceipts
+            from shared.services.payments import PaymentService
+
+            plain = PaymentService(repos, SystemClock())
+            receipts = ClientReceipts(repos, SystemClock(), lambda: plain)
+        self.receipts = receipts
         # what an import may change of a claim's legal terms (attack7 #2, #4, #5)
         self.terms = terms or ClaimTermChanges(repos, SystemClock())
         self.new_client_id = new_client_id or (lambda: random_id("cl", 6))
@@ -310,17 +324,58 @@ class ImportService:
         # cost does not depend on the order the numbers were sent in (chunks read one by one
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
+        weighed = self._weigh(client, pending, stored)
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
         writes = _Written()
         result = self._in_parallel(
             chunks,
-            lambda c: self._write_invoice_chunk(client, c, stored, writes, importer, debtors),
+            lambda c: self._write_invoice_chunk(
+                client, c, stored, writes, importer, debtors, weighed
+            ),
             result,
         )
         self._follow_up(client, stored, writes, debtors)
+        self._book_receipts(client, pending, weighed, result)
         return result
+
+    def _weigh(
+        self,
+        client: Client,
+        pending: Sequence[tuple[int, InvoiceDraft]],
+        stored: Mapping[str, StoredInvoice],
+    ) -> dict[str, _Weighed]:
+        """What each stored invoice's pushed ``open_amount`` reports that Inning did not know
+        (:class:`~shared.services.client_receipts.ClientReceipts`), by invoice number."""
+        weighed: dict[str, _Weighed] = {}
+        for _, draft in pending:
+            previous = stored.get(draft.number)
+            if previous is None or draft.open_amount is None:
+                continue
+            invoice = previous.invoice
+            amount = draft.amount - sum(c for _, c in invoice.credit_notes)
+            receipt = self.receipts.weigh(client, invoice, amount, draft.open_amount)
+            weighed[draft.number] = (receipt, reported_paid(amount, draft.open_amount))
+        return weighed
+
+    def _book_receipts(
+        self,
+        client: Client,
+        pending: Sequence[tuple[int, InvoiceDraft]],
+        weighed: Mapping[str, _Weighed],
+        result: BatchResult,
+    ) -> None:
+        """The money the client received after the hand-over, once its invoice is stored: a
+        payment on the sync's day, by 6:44 (a row refused books nothing)."""
+        refused = {e.index for e in result.errors}
+        for index, draft in pending:
+            receipt, reported = weighed.get(draft.number, (SyncedReceipt(), 0))
+            if receipt.received_by_client and index not in refused:
+                stored = self.repos.invoices.get(client.client_id, draft.number)
+                if stored is not None:
+                    self.receipts.book(client, stored.invoice, receipt.received_by_client,
+                                       reported)  # fmt: skip
 
     def _follow_up(
         self,
@@ -378,10 +433,12 @@ class ImportService:
         stored. Only storage's own refusals and lost races can still differ."""
         result, pending, debtors = self._screen_invoices(client, rows)
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
+        weighed = self._weigh(client, pending, stored)
         for index, draft in pending:
             previous = stored.get(draft.number)
             try:
-                invoice = self._merge(client, draft, previous.invoice if previous else None)
+                invoice = self._merge(client, draft, previous.invoice if previous else None,
+                                      weighed)  # fmt: skip
                 if previous is not None:
                     debtor = debtors.get(draft.debtor_number)
                     self.terms.check(importer, client, debtor, previous.invoice, invoice,
@@ -459,7 +516,16 @@ class ImportService:
                 result.notes += part.notes
         return result
 
-    def _merge(self, client: Client, draft: InvoiceDraft, previous: Invoice | None) -> Invoice:
+    def _merge(
+        self,
+        client: Client,
+        draft: InvoiceDraft,
+        previous: Invoice | None,
+        weighed: Mapping[str, _Weighed] | None = None,
+    ) -> Invoice:
+        """The invoice as the row makes it. A new invoice's lower ``open_amount`` is what the
+        debtor paid the client before the hand-over; a stored one's is what ``weighed`` made
+        of it (only money paid before the hand-over changes the invoice here)."""
         if previous is None:
             invoice = Invoice(
                 client_id=client.client_id,
@@ -490,7 +556,10 @@ class ImportService:
             contract_date=draft.contract_date or previous.contract_date,
             claim_kind=draft.claim_kind or previous.claim_kind,
         )
-        return moved.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
+        settled = (weighed or {}).get(draft.number, (SyncedReceipt(), 0))[0].settled_before
+        return moved.with_ledger(
+            amount=draft.amount, open_amount=draft.open_amount, settled=settled
+        )
 
     def _write_invoice_chunk(
         self,
@@ -500,6 +569,7 @@ class ImportService:
         writes: _Written,
         importer: Importer = PLAIN,
         debtors: Mapping[str, Debtor] | None = None,
+        weighed: Mapping[str, _Weighed] | None = None,
     ) -> BatchResult:
         """Write one chunk from what the request read; a chunk that lost a race re-reads its own
         invoices and tries again. What was written (and what to follow up) goes to ``writes``;
@@ -523,7 +593,8 @@ class ImportService:
             for index, draft in chunk:
                 previous = stored.get(draft.number)
                 try:
-                    invoice = self._merge(client, draft, previous.invoice if previous else None)
+                    invoice = self._merge(client, draft, previous.invoice if previous else None,
+                                          weighed or {})  # fmt: skip
                     if previous is not None:
                         debtor = (debtors or {}).get(draft.debtor_number)
                         change = self.terms.check(importer, client, debtor, previous.invoice,
@@ -552,7 +623,9 @@ class ImportService:
                 if len(ops) + 1 > MAX_BATCH:  # a full chunk: its halves, each with its own
                     half = len(chunk) // 2
                     parts = [
-                        self._write_invoice_chunk(client, part, stored, writes, importer, debtors)
+                        self._write_invoice_chunk(
+                            client, part, stored, writes, importer, debtors, weighed
+                        )
                         for part in (chunk[:half], chunk[half:])
                     ]
                     return _sum([result, *parts])
@@ -592,6 +665,10 @@ class ImportService:
             )
             result.unchanged += sum(1 for i, new in written if new is None and i not in dated)
             return result
+
+
+# what a stored invoice's pushed open amount reports new, and what the books report paid
+_Weighed = tuple[SyncedReceipt, Cents]
 
 
 def _sum(parts: Sequence[BatchResult]) -> BatchResult:

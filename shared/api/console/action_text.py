@@ -79,6 +79,8 @@ KINDS: dict[str, tuple[str, str]] = {
     # credits that come back (shared/services/statement_credits_back.py)
     "reversal_credit": ("Storno bijgeschreven", "Reversal credit"),
     "returned_transfer": ("Overboeking teruggekomen", "Returned transfer"),
+    # money the client's books report received (shared/services/client_receipts.py)
+    "client_receipt": ("Betaald aan opdrachtgever", "Paid to the client"),
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
@@ -264,6 +266,11 @@ _TITLES = shapes(
          lambda m: f"Opdrachtgever {m[1]} moet {m[2]} terugbetalen ({_OWES_NL.get(m[3], m[3])}; "
                    f"afdracht {m[4]}): vorder het terug; tot dan wordt het verrekend met de "
                    "volgende afdracht"),
+        # money the client's books report received (shared/services/client_receipts.py)
+        (r"^The client's books report (.+) more paid on invoice (.+) than was booked: booked as received by the client on (\d{4})-(\d\d)-(\d\d); check the day and the amount with the client$",
+         lambda m: f"De boekhouding van de opdrachtgever meldt {m[1]} meer betaald op factuur "
+                   f"{m[2]} dan geboekt was: geboekt als ontvangen door de opdrachtgever op "
+                   f"{m[5]}-{m[4]}-{m[3]}; ga de dag en het bedrag na bij de opdrachtgever"),
         # credits that come back (shared/services/statement_credits_back.py)
         (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
          lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "

@@ -86,7 +86,9 @@ class ClaimTerms:
     debtor_number: str
     due_date: date
     principal: Cents  # the invoice amount
-    principal_settled_elsewhere: Cents = 0  # paid in the client's own books, not through Inning
+    # paid to the client before the hand-over (its books; money it received since is a
+    # payment booked like any other: shared/domain/ledger/client_sync.py)
+    principal_settled_elsewhere: Cents = 0
     closed: bool = False  # credited or withdrawn: nothing is owed any more
     consumer: bool = True
     # the debtor contests the claim: money he did not designate to it is not put on it (6:43

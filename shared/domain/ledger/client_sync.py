@@ -1,0 +1,70 @@
+"""What a lower ``open_amount`` in the client's accounting sync means for the claim.
+
+The client's books know one figure per invoice: the invoice less what they booked as received
+on it. That is money, not principal: the statement and the ledger export tell the client every
+payment Inning booked on the invoice in whole (costs, interest and principal lines all name the
+invoice), so its books count all of it (law9 F1). What the books report paid is reconciled
+against all the money Inning already holds on the claim (its own payments in whole, the
+client's receipts synced earlier, principal paid before the hand-over); only the rest is new.
+
+New money the debtor paid the client is a payment on a day (6:114 lid 2 BW) and is allocated by
+6:44 from that day (costs, interest, principal) like any other, marked as received by the
+client (settlement charges the agency's share of it, never pays it out) - unless it was truly
+paid before the hand-over: on the invoice's first import, or before costs were owed and before
+the invoice went to an agency. Only then is it principal that was never owed ("paid before
+hand-over"). A later payment cannot take back costs owed over the principal unpaid when the
+14-day term ended, nor the interest up to its day (HR 25-11-2016, ECLI:NL:HR:2016:2704; 6:119;
+law9 F2). The sync gives no day: the sync's day is taken, and a person is told to check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shared.domain.money import Cents
+
+
+@dataclass(frozen=True)
+class SyncedReceipt:
+    """The part of a sync's reported payments that Inning did not know yet."""
+
+    settled_before: Cents = 0  # paid before the hand-over: off the principal from the start
+    received_by_client: Cents = 0  # paid to the client since: a payment on the sync's day
+
+    @property
+    def new(self) -> Cents:
+        return self.settled_before + self.received_by_client
+
+
+def reported_paid(amount: Cents, open_amount: Cents | None) -> Cents:
+    """What the client's books say was paid on an invoice of ``amount`` (credit notes off)."""
+    return 0 if open_amount is None else max(0, amount - open_amount)
+
+
+def before_handover(
+    *, first_import: bool, handed_over: bool, costs_owed_from: date | None, on: date
+) -> bool:
+    """Whether money the client reports on ``on`` was paid before the claim was handed over:
+    on the invoice's first import, or while no costs were owed and no agency had the case."""
+    if first_import:
+        return True
+    if handed_over:
+        return False
+    return costs_owed_from is None or on < costs_owed_from
+
+
+def reconcile(
+    *, reported: Cents, known: Cents, before: bool, open_principal: Cents
+) -> SyncedReceipt:
+    """``reported``: what the client's books say was paid; ``known``: all the money Inning
+    already holds on the claim (its payments in whole, receipts synced before, principal paid
+    before the hand-over). Less reported than known is the books' lag: nothing changes (no
+    payment either side knows of is reopened). More is new money; paid before the hand-over it
+    comes off the principal (at most what is open of it)."""
+    new = max(0, reported - known)
+    if not new:
+        return SyncedReceipt()
+    if before:
+        return SyncedReceipt(settled_before=min(new, max(0, open_principal)))
+    return SyncedReceipt(received_by_client=new)
