@@ -20,7 +20,7 @@ class Forbidden(ServiceError):
 class Invalid(ServiceError):
     """Refused input. ``message`` is English for the API and the logs; ``code`` (with the
     values its sentence needs in ``params``) lets a page say it in the reader's language
-    (shared/api/console/code_text.py REFUSALS, checked complete against the codes raised)."""
+    (shared/api/console/refusal_text.py REFUSALS, checked complete against the codes raised)."""
 
     def __init__(
         self,
@@ -32,8 +32,9 @@ class Invalid(ServiceError):
     ) -> None:
         super().__init__(message)
         self.field = field
-        self.code = code
-        self.params = dict(params or {})
+        # a domain check's Reason brings its own code (shared/domain/reasons.py)
+        self.code = code if code is not None else getattr(message, "code", None)
+        self.params = dict(params if params is not None else getattr(message, "params", {}))
 
 
 class ConflictingUpdate(ServiceError):
