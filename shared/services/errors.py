@@ -32,9 +32,11 @@ class Invalid(ServiceError):
     ) -> None:
         super().__init__(message)
         self.field = field
-        # a domain check's Reason brings its own code (shared/domain/reasons.py)
-        self.code = code if code is not None else getattr(message, "code", None)
-        self.params = dict(params if params is not None else getattr(message, "params", {}))
+        self.code = code
+        self.params = dict(params or {})
+        if code is None:  # a domain check's Reason brings its own (shared/domain/reasons.py)
+            self.code = getattr(message, "code", None)
+            self.params = dict(getattr(message, "params", {}))
 
 
 class ConflictingUpdate(ServiceError):
