@@ -91,14 +91,7 @@ class IntegrationApi:
         )
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
-        self.router.translate(
-            Invalid,
-            lambda e: Unprocessable(
-                str(e),
-                field=getattr(e, "field", None),
-                details=[{"field": getattr(e, "field", None), "message": str(e)}],
-            ),
-        )
+        self.router.translate(Invalid, _unprocessable)
         self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
         # an id in a path too long (or too odd) to be a key: nothing is stored under it
         self.router.translate(InvalidKey, lambda e: NotFoundError(f"not found ({e})"))
@@ -134,3 +127,13 @@ class IntegrationApi:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)
+
+
+def _unprocessable(e: Exception) -> Unprocessable:
+    """A refusal as the API says it: the English message, its field, and (when the service
+    gave one) the refusal's ``code`` a caller can act on without matching the sentence."""
+    field, code = getattr(e, "field", None), getattr(e, "code", None)
+    detail: dict[str, object] = {"field": field, "message": str(e)}
+    if code is not None:
+        detail["code"] = code
+    return Unprocessable(str(e), field=field, details=[detail])

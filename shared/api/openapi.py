@@ -84,7 +84,9 @@ def build_openapi(router: Router, *, version: str, server: str = "/api") -> dict
                 "Money is a decimal string in euros with at most two decimals. Every error "
                 "answers with one envelope: "
                 '`{"error": {"code", "message", "field"?, "details"?, "request_id"}}`; the '
-                "`request_id` is also sent as the `X-Request-Id` header and is in our log."
+                "`request_id` is also sent as the `X-Request-Id` header and is in our log. A "
+                "refused input (422) names, where it has one, the rule's stable `code` in its "
+                "`details` (match on it, not on the English message)."
             ),
         },
         "servers": [{"url": server}],

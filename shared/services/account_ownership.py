@@ -157,13 +157,14 @@ class AccountOwnership:
         if claim is None:
             raise NotFound(f"no IBAN {account} waits for confirmation")
         if _compact(code) != _compact(claim.code):
-            raise Invalid("the code does not match", field="code")
+            raise Invalid("the code does not match", field="code", code="iban_code_mismatch")
         if not claim.confirmable:
             raise Invalid(
                 "the client registered this account itself, so its own confirmation proves "
                 "nothing: transfer a small amount from this account to the agency's account "
                 "with the code in the description, or ask the agency to decide",
                 field="code",
+                code="iban_self_registered",
             )
         return self._grant(claim, now, "the client's confirmation")
 
@@ -220,6 +221,7 @@ class AccountOwnership:
                     "this is the agency's own account (its third-party funds): it is no "
                     "client's to be given",
                     field="iban",
+                    code="iban_agency_own",
                 )
             try:
                 self.repos.banking.assign_account(

@@ -126,6 +126,8 @@ class AgreedCostsChange:
                 f"settled / de incassokosten van {len(announced)} openstaande vordering(en) "
                 "zijn al aangekondigd; wijzig de afspraak pas als die zijn afgewikkeld",
                 "value",
+                code="costs_announced",
+                params={"count": len(announced), "claims": named},
             )
 
     def announced_business_claims(self, client: Client) -> list[str]:

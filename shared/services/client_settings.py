@@ -26,6 +26,7 @@ from shared.services.repositories import Repositories
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _KVK = re.compile(r"^\d{8}$")
 MAX_POSTPONE_DAYS = 62  # two months: longer is always a person's decision
+_THRESHOLD = "the threshold is a percentage from 50 to 100"
 RETRIES = 3
 
 
@@ -54,19 +55,23 @@ class ClientSettings:
     ) -> Client:  # fmt: skip
         name = name.strip()
         if not name or len(name) > 200:
-            raise Invalid("the name must have 1 to 200 characters", "name")
+            raise Invalid(
+                "the name must have 1 to 200 characters", "name", code="client_name_length"
+            )
         contact_email = contact_email.strip()
         if contact_email and (error := email_error(contact_email)):
             raise Invalid(error, "contact_email")
         kvk_number = kvk_number.replace(" ", "")
         if kvk_number and not _KVK.match(kvk_number):
-            raise Invalid("a KvK number has 8 digits", "kvk_number")
+            raise Invalid("a KvK number has 8 digits", "kvk_number", code="kvk_invalid")
         if len(contact_phone) > 30:
-            raise Invalid("a phone number has at most 30 characters", "contact_phone")
+            raise Invalid(
+                "a phone number has at most 30 characters", "contact_phone", code="phone_length"
+            )
         try:
             chosen = Language(language)
         except ValueError:
-            raise Invalid("the language is nl or en", "language") from None
+            raise Invalid("the language is nl or en", "language", code="language_choice") from None
         return self.change(
             client.client_id,
             lambda c: replace(c, name=name, contact_email=contact_email or None,
@@ -80,9 +85,11 @@ class ClientSettings:
     ) -> Client:
         for field, value in (("primary_color", primary_color), ("accent_color", accent_color)):
             if not _COLOUR.match(value.strip()):
-                raise Invalid("a colour is written #rrggbb", field)
+                raise Invalid("a colour is written #rrggbb", field, code="colour_invalid")
         if len(footer_text) > 500:
-            raise Invalid("the footer text has at most 500 characters", "footer_text")
+            raise Invalid(
+                "the footer text has at most 500 characters", "footer_text", code="footer_length"
+            )
 
         def styled(c: Client) -> Client:
             style: HouseStyle = replace(
@@ -100,9 +107,9 @@ class ClientSettings:
         try:
             percent = Decimal(threshold_percent.strip().replace(",", ".").rstrip("%").strip())
         except InvalidOperation:
-            raise Invalid("the threshold is a percentage from 50 to 100", "threshold") from None
+            raise Invalid(_THRESHOLD, "threshold", code="threshold_range") from None
         if not Decimal(50) <= percent <= Decimal(100):
-            raise Invalid("the threshold is a percentage from 50 to 100", "threshold")
+            raise Invalid(_THRESHOLD, "threshold", code="threshold_range")
         threshold = float(percent / 100)  # the matcher's score is a fraction (not money)
         return self.change(
             client.client_id, lambda c: replace(c, auto_book=on, auto_book_threshold=threshold)
@@ -111,7 +118,10 @@ class ClientSettings:
     def postponement(self, client: Client, *, days: str) -> Client:
         """Postponement asked in the portal up to ``days`` is granted at once (0: never)."""
         if not days.strip().isdigit() or int(days) > MAX_POSTPONE_DAYS:
-            raise Invalid(f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days")
+            raise Invalid(
+                f"the days are a whole number from 0 to {MAX_POSTPONE_DAYS}", "days",
+                code="postpone_days", params={"limit": MAX_POSTPONE_DAYS},
+            )  # fmt: skip
         return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
 
     def b2b_costs(self, client: Client, *, basis: str, value: str) -> Client:
@@ -131,7 +141,10 @@ class ClientSettings:
         known = {c.value for c in SWITCHABLE}
         unknown = sorted(set(on) - known)
         if unknown:
-            raise Invalid(f"unknown channel {unknown[0]}", "channels")
+            raise Invalid(
+                f"unknown channel {unknown[0]}", "channels", code="channel_unknown",
+                params={"channel": unknown[0]},
+            )  # fmt: skip
         off = frozenset(known - set(on))
         return self.change(client.client_id, lambda c: replace(c, channels_off=off))
 
@@ -182,20 +195,26 @@ def agreed_costs_setting(basis: str, value: str) -> tuple[str | None, int]:
         try:
             percent = parse_percent(value)
         except AgreedCostsError as exc:
-            raise Invalid(str(exc), "value") from None
+            raise Invalid(exc.args[0], "value") from None  # its Reason: code and all
     elif basis == "fixed":
         try:
             amount = Decimal(value.strip().removeprefix("€").strip().replace(",", "."))
         except InvalidOperation:
-            raise Invalid("the amount is in euros, like 250.00", "value") from None
+            raise Invalid(
+                "the amount is in euros, like 250.00", "value", code="amount_euros"
+            ) from None
         if not amount.is_finite() or not Decimal(0) < amount < Decimal(10) ** 12:
-            raise Invalid("the amount is in euros, above 0", "value")
+            raise Invalid("the amount is in euros, above 0", "value", code="amount_positive")
         try:
             fixed = cents_from_decimal(amount)
         except AmountError:
-            raise Invalid("the amount has at most two decimals", "value") from None
+            raise Invalid(
+                "the amount has at most two decimals", "value", code="amount_decimals"
+            ) from None
         if (error := fixed_error(fixed)) is not None:
             raise Invalid(error, "value")
     elif basis != "staffel":
-        raise Invalid("choose the staffel, a percentage or a fixed amount", "basis")
+        raise Invalid(
+            "choose the staffel, a percentage or a fixed amount", "basis", code="costs_basis"
+        )
     return percent, fixed

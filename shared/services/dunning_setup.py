@@ -26,6 +26,7 @@ from shared.domain.dunning.workflow import (
     with_step_ids,
 )
 from shared.domain.parties import Client
+from shared.domain.reasons import Reason
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.dunning import DunningService
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -66,7 +67,10 @@ class NotActivatable(Invalid):
     """A workflow the activation checks refuse (:func:`activation_errors`): each reason."""
 
     def __init__(self, errors: list[str]) -> None:
-        super().__init__("the workflow cannot be activated: " + "; ".join(errors), "steps")
+        super().__init__(
+            "the workflow cannot be activated: " + "; ".join(errors), "steps",
+            code="workflow_not_activatable", params={"problems": errors},
+        )  # fmt: skip
         self.errors = errors
 
 
@@ -75,7 +79,8 @@ class BreaksActiveWorkflow(NotActivatable):
 
     def __init__(self, errors: list[str]) -> None:
         message = "an active workflow uses the template and would fail its checks: "
-        Invalid.__init__(self, message + "; ".join(errors), "template")
+        Invalid.__init__(self, message + "; ".join(errors), "template",
+                         code="template_breaks_workflow", params={"problems": errors})  # fmt: skip
         self.errors = errors
 
 
@@ -139,10 +144,13 @@ class DunningSetup:
     def save_template(self, client: Client, template_id: str, template: MessageTemplate) -> None:
         """Keep a template that passes the check; :class:`TemplateError` when it does not."""
         if not template_id.strip() or len(template_id) > 100:
-            raise Invalid("a template needs a name of at most 100 characters", "template_id")
+            raise Invalid(
+                "a template needs a name of at most 100 characters", "template_id",
+                code="template_name", params={"limit": 100},
+            )  # fmt: skip
         for part, value, most in size_limits(template):
             if len(value) > most:
-                raise Invalid(f"the {part} may be at most {most:,} characters", part)
+                raise _too_long(part, most)
         self.dunning.validate_template(template, vat_not_deductible=not client.vat_deductible)
         self.keeps_active_workflows(client, {template_id: template})
         self.repos.dunning.save_template(client.client_id, template_id, template)
@@ -163,7 +171,11 @@ class DunningSetup:
         for workflow in using:
             had = set(activation_errors(workflow, before, vat_deductible=client.vat_deductible))
             errors += [
-                f"active workflow {workflow.workflow_id}: {e}"
+                Reason(
+                    f"active workflow {workflow.workflow_id}: {e}",
+                    code="active_workflow_fails",
+                    params={"workflow": workflow.workflow_id, "problem": e},
+                )
                 for e in activation_errors(workflow, after, vat_deductible=client.vat_deductible)
                 if e not in had
             ]
@@ -202,7 +214,9 @@ class DunningSetup:
             raise NotFound(f"template {template_id} not found")
         name = (new_id or "").strip() or template_id
         if source.client_id == target.client_id and name == template_id:
-            raise Invalid("a copy within the client needs a new name", "new_id")
+            raise Invalid(
+                "a copy within the client needs a new name", "new_id", code="copy_needs_name"
+            )
         # it may replace the target's template of that name, which an active workflow uses
         self.keeps_active_workflows(target, {name: template})
         self.repos.dunning.save_template(target.client_id, name, template)
@@ -221,7 +235,9 @@ class DunningSetup:
             raise NotFound(f"workflow {workflow_id} not found")
         name = (new_id or "").strip() or workflow_id
         if source.client_id == target.client_id and name == workflow_id:
-            raise Invalid("a copy within the client needs a new name", "new_id")
+            raise Invalid(
+                "a copy within the client needs a new name", "new_id", code="copy_needs_name"
+            )
         if source.client_id != target.client_id:
             templates = self.repos.dunning.templates(source.client_id)
             copied = {
@@ -280,17 +296,24 @@ class DunningSetup:
         workflow_id, name = workflow_id.strip(), name.strip()
         if not workflow_id or len(workflow_id) > 100 or not workflow_id.isprintable():
             raise Invalid(
-                "a workflow needs a name in Inning of at most 100 characters", "workflow_id"
-            )
+                "a workflow needs a name in Inning of at most 100 characters", "workflow_id",
+                code="workflow_id_length", params={"limit": 100},
+            )  # fmt: skip
         if not name or len(name) > 100:
-            raise Invalid("a workflow needs a name of at most 100 characters", "name")
+            raise Invalid(
+                "a workflow needs a name of at most 100 characters", "name",
+                code="workflow_name_length", params={"limit": 100},
+            )  # fmt: skip
         if not 1 <= len(steps) <= MAX_STEPS:
-            raise Invalid(f"a workflow has 1 to {MAX_STEPS} steps", "steps")
+            raise Invalid(
+                f"a workflow has 1 to {MAX_STEPS} steps", "steps", code="workflow_steps",
+                params={"limit": MAX_STEPS},
+            )  # fmt: skip
         for n, step in enumerate(steps, 1):
             _check_step(n, step)
         ids = [s.step_id for s in steps if s.step_id]
         if len(ids) != len(set(ids)):
-            raise Invalid("two steps have the same id", "steps")
+            raise Invalid("two steps have the same id", "steps", code="steps_same_id")
         for _ in range(5):
             found = self.repos.dunning.workflow(client.client_id, workflow_id)
             if etag is not None and (found[1] if found else "") != etag:
@@ -345,10 +368,16 @@ class DunningSetup:
         known = self.repos.dunning.workflows(client.client_id)
         for n, rule in enumerate(rules, 1):
             if rule.workflow_id not in known:
-                raise Invalid(f"rule {n}: there is no workflow {rule.workflow_id}", "workflow")
+                raise Invalid(
+                    f"rule {n}: there is no workflow {rule.workflow_id}", "workflow",
+                    code="rule_unknown_workflow", params={"n": n, "workflow": rule.workflow_id},
+                )  # fmt: skip
             low, high = rule.min_open, rule.max_open
             if low is not None and high is not None and low > high:
-                raise Invalid(f"rule {n}: 'from open' is above 'up to open'", "min_open")
+                raise Invalid(
+                    f"rule {n}: 'from open' is above 'up to open'", "min_open",
+                    code="rule_range", params={"n": n},
+                )  # fmt: skip
         self.repos.dunning.save_rules(client.client_id, rules)
         return rules
 
@@ -367,24 +396,41 @@ def _uses(workflow: Workflow, templates: dict[str, MessageTemplate]) -> bool:
     )
 
 
+def _too_long(part: str, most: int) -> Invalid:
+    """A template part over the API schema's size, with the code of that part's sentence."""
+    message, limit = f"the {part} may be at most {most:,} characters", {"limit": most}
+    if part == "subject":
+        return Invalid(message, part, code="template_subject_length", params=limit)
+    if part == "text":
+        return Invalid(message, part, code="template_text_length", params=limit)
+    return Invalid(message, part, code="template_html_length", params=limit)
+
+
 def _check_step(n: int, step: Step) -> None:
-    where = f"step {n}"
+    where, said = f"step {n}", {"n": n, "step": step.name}
     if not step.name.strip() or len(step.name) > 100:
-        raise Invalid(f"{where} needs a name of at most 100 characters", "steps")
+        raise Invalid(f"{where} needs a name of at most 100 characters", "steps",
+                      code="step_name", params={"n": n, "limit": 100})  # fmt: skip
     low, high = OFFSET_DAYS
     if not low <= step.offset_days <= high:
-        raise Invalid(f"{where} ({step.name}): days from {low} to {high}", "steps")
+        raise Invalid(f"{where} ({step.name}): days from {low} to {high}", "steps",
+                      code="step_days", params={**said, "low": low, "high": high})  # fmt: skip
     if step.fallback is not None and step.fallback not in FALLBACKS:
-        raise Invalid(f"{where} ({step.name}): no fallback by {step.fallback.value}", "steps")
+        raise Invalid(f"{where} ({step.name}): no fallback by {step.fallback.value}", "steps",
+                      code="step_fallback", params={**said, "channel": step.fallback.value})  # fmt: skip
     if step.letter_by not in LETTER_BY:
-        raise Invalid(f"{where} ({step.name}): a 14-day letter goes by letter or e-mail", "steps")
+        raise Invalid(f"{where} ({step.name}): a 14-day letter goes by letter or e-mail", "steps",
+                      code="step_letter_by", params=said)  # fmt: skip
     if not step.debtor_kinds:
-        raise Invalid(f"{where} ({step.name}): for business or consumer debtors, or both", "steps")
+        raise Invalid(f"{where} ({step.name}): for business or consumer debtors, or both", "steps",
+                      code="step_debtor_kinds", params=said)  # fmt: skip
     if step.min_open_amount < 0:
         raise Invalid(
-            f"{where} ({step.name}): the amount from which it applies is negative", "steps"
-        )
+            f"{where} ({step.name}): the amount from which it applies is negative", "steps",
+            code="step_amount_negative", params=said,
+        )  # fmt: skip
     # "whatsapp" names the template Meta approved for a WhatsApp step (whatsapp-templates)
     unknown = sorted(set(step.templates) - {*LANGUAGES, "whatsapp"})
     if unknown:
-        raise Invalid(f"{where} ({step.name}): no language {', '.join(unknown)}", "steps")
+        raise Invalid(f"{where} ({step.name}): no language {', '.join(unknown)}", "steps",
+                      code="step_language", params={**said, "languages": ", ".join(unknown)})  # fmt: skip

@@ -20,7 +20,7 @@ class Forbidden(ServiceError):
 class Invalid(ServiceError):
     """Refused input. ``message`` is English for the API and the logs; ``code`` (with the
     values its sentence needs in ``params``) lets a page say it in the reader's language
-    (shared/api/console/code_text.py REFUSALS, checked complete against the codes raised)."""
+    (shared/api/console/refusal_text.py REFUSALS, checked complete against the codes raised)."""
 
     def __init__(
         self,
@@ -34,6 +34,9 @@ class Invalid(ServiceError):
         self.field = field
         self.code = code
         self.params = dict(params or {})
+        if code is None:  # a domain check's Reason brings its own (shared/domain/reasons.py)
+            self.code = getattr(message, "code", None)
+            self.params = dict(getattr(message, "params", {}))
 
 
 class ConflictingUpdate(ServiceError):

@@ -47,14 +47,17 @@ class HouseStyleImages:
     def store(self, client: Client, kind: str, data: bytes) -> Client:
         """Keep an image and point the client's house style at it."""
         if kind not in MAX_BYTES:
-            raise Invalid("the image is a logo, a header or a footer", "kind")
+            raise Invalid("the image is a logo, a header or a footer", "kind", code="image_kind")
         if not data:
-            raise Invalid("choose an image file", kind)
+            raise Invalid("choose an image file", kind, code="image_missing")
         found = image_type(data)
         if found is None:
-            raise Invalid("the image must be a PNG, JPEG or GIF file", kind)
+            raise Invalid("the image must be a PNG, JPEG or GIF file", kind, code="image_type")
         if len(data) > MAX_BYTES[kind]:
-            raise Invalid(f"the {kind} image may be at most {MAX_BYTES[kind] // 1024} KiB", kind)
+            raise Invalid(
+                f"the {kind} image may be at most {MAX_BYTES[kind] // 1024} KiB", kind,
+                code="image_size", params={"limit": MAX_BYTES[kind] // 1024},
+            )  # fmt: skip
         ext, content_type = found
         name = f"{kind}-{hashlib.sha256(data).hexdigest()[:16]}.{ext}"
         self.files.put(HOUSE_STYLE_CONTAINER, f"{client.client_id}/{name}", data,

@@ -24,8 +24,9 @@ def register_agency(repos: Repositories, agency: Agency) -> Agency:
             owner.agency_id != agency.agency_id or owner.client_id is not None
         ):
             raise Invalid(
-                f"IBAN {iban} is registered to another client or agency", field="third_party_iban"
-            )
+                f"IBAN {iban} is registered to another client or agency", field="third_party_iban",
+                code="iban_taken", params={"iban": iban},
+            )  # fmt: skip
     saved = replace(agency, third_party_iban=iban)
     repos.agencies.save(saved)
     if iban is not None:

@@ -102,7 +102,10 @@ class StatutoryRates:
 
     def _checked(self, data: bytes) -> RateTable:
         if len(data) > MAX_UPLOAD_BYTES:
-            raise Invalid(f"a rate table is at most {MAX_UPLOAD_BYTES // 1024} KiB")
+            raise Invalid(
+                f"a rate table is at most {MAX_UPLOAD_BYTES // 1024} KiB",
+                code="rate_table_size", params={"limit": MAX_UPLOAD_BYTES // 1024},
+            )  # fmt: skip
         try:
             table = parse_rate_table(data.decode("utf-8-sig").splitlines())
         except (RateTableError, UnicodeDecodeError) as exc:

@@ -13,6 +13,7 @@ import hmac
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.templates import ENV
 from shared.api.console.text import TEXT
 from shared.api.http import ApiRequest, ApiResponse
@@ -296,7 +297,8 @@ class ConsoleApp:
         # from the account page: the person's language; while signing in or accepting an
         # invitation nobody has chosen one yet: the browser's, as the page before it
         person = signed if action == f"{BASE}/account" else None
-        t = TEXT[self._lang(req, person)]
+        lang = self._lang(req, person)
+        t = TEXT[lang]
         accounts = self.people.accounts
         notice, error, status = "", False, 200
         qr = secret = ""
@@ -324,7 +326,7 @@ class ConsoleApp:
                     )
                     return self._codes(req, done, codes, person)
             except Invalid as exc:
-                notice, error, status = t["error"].format(reason=str(exc)), True, 400
+                notice, error, status = t["error"].format(reason=refusal(exc, lang)), True, 400
             except SmsLimited:
                 notice, error, status = t["sms_limited"], True, 429
         fresh = self.people.kit.people.users.get(signed.user.user_id)
@@ -375,7 +377,8 @@ class ConsoleApp:
 
     # -- links from mails ------------------------------------------------------------------------
     def _invite(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        lang = self._lang(req)
+        t = TEXT[lang]
         accounts = self.people.accounts
         from shared.domain.people.tokens import Purpose
 
@@ -405,7 +408,7 @@ class ConsoleApp:
                 "password",
                 "invite",
                 400,
-                notice=t["error"].format(reason=str(exc)),
+                notice=t["error"].format(reason=refusal(exc, lang)),
                 error=True,
                 **ctx,
             )
@@ -432,7 +435,8 @@ class ConsoleApp:
         )
 
     def _reset_token(self, req: ApiRequest, token: str, post: bool) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        lang = self._lang(req)
+        t = TEXT[lang]
         from shared.domain.people.tokens import Purpose
 
         try:
@@ -458,7 +462,7 @@ class ConsoleApp:
                 "password",
                 "reset",
                 400,
-                notice=t["error"].format(reason=str(exc)),
+                notice=t["error"].format(reason=refusal(exc, lang)),
                 error=True,
                 **ctx,
             )
@@ -478,7 +482,8 @@ class ConsoleApp:
         signed = self._signed(req, full=True)
         if signed is None:
             return self._go("/login")
-        t = TEXT[self._lang(req, signed)]
+        lang = self._lang(req, signed)
+        t = TEXT[lang]
         accounts = self.people.accounts
         notice, error, status, cookie = "", False, 200, None
         if post:
@@ -507,7 +512,7 @@ class ConsoleApp:
                 elif do == "dismiss":
                     self.people.admin.dismiss(signed.user, field(data, "broadcast"))
             except (Invalid, NotFound) as exc:
-                notice, error, status = t["error"].format(reason=str(exc)), True, 400
+                notice, error, status = t["error"].format(reason=refusal(exc, lang)), True, 400
         elif req.query.get("factor") == "change":
             return self._enrol(req, signed, False, f"{BASE}/account")
         found = self.people.kit.people.users.get(signed.user.user_id)
@@ -521,7 +526,8 @@ class ConsoleApp:
 
     # -- self-onboarding -------------------------------------------------------------------------
     def _signup(self, req: ApiRequest, post: bool) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        lang = self._lang(req)
+        t = TEXT[lang]
         if not post:
             return self._anon(req, "signup", "signup")
         data = form(req)
@@ -532,18 +538,29 @@ class ConsoleApp:
                                            field(data, "mobile"), self._lang(req), source_address(req))  # fmt: skip
         except Invalid as exc:
             return self._anon(
-                req, "signup", "signup", 400, notice=t["error"].format(reason=str(exc)), error=True
+                req,
+                "signup",
+                "signup",
+                400,
+                notice=t["error"].format(reason=refusal(exc, lang)),
+                error=True,
             )
         return self._anon(req, "message", "signup", notice=t["signup_sent"])
 
     def _signup_verify(self, req: ApiRequest, token: str) -> ApiResponse:
-        t = TEXT[self._lang(req)]
+        lang = self._lang(req)
+        t = TEXT[lang]
         try:
             self.people.onboarding.verify(token)
         except (LinkInvalid, NotFound):
             return self._anon(req, "message", "signup", 410, notice=t["link_invalid"], error=True)
         except Invalid as exc:
             return self._anon(
-                req, "message", "signup", 400, notice=t["error"].format(reason=str(exc)), error=True
+                req,
+                "message",
+                "signup",
+                400,
+                notice=t["error"].format(reason=refusal(exc, lang)),
+                error=True,
             )
         return self._anon(req, "message", "signup", notice=t["signup_done"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
@@ -228,7 +229,7 @@ def settings(desk: Desk, rest: list[str]) -> ApiResponse:
     try:
         done = _act(desk, client, desk.field("do"))
     except Invalid as exc:
-        return _show(desk, client, 422, notice=str(exc), error=True)
+        return _show(desk, client, 422, notice=refusal(exc, desk.lang), error=True)
     except ConflictingUpdate:
         return _show(desk, client, 409, notice=desk.t["set_conflict"], error=True)
     except NotAllowed as exc:
@@ -313,9 +314,9 @@ def _role(value: str) -> Role:
     try:
         role = Role(value)
     except ValueError:
-        raise Invalid("choose a role", "role") from None
+        raise Invalid("choose a role", "role", code="role_choice") from None
     if role not in CLIENT_ROLES:
-        raise Invalid("a client's people have a client's role", "role")
+        raise Invalid("a client's people have a client's role", "role", code="role_of_client")
     return role
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from shared.api.console import code_text  # noqa: F401 - the |word filter
 from shared.api.console.page_workflows import copy_target, copy_targets
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.dunning.templates import MessageTemplate, TemplateError
@@ -113,7 +114,7 @@ def message_templates(desk: Desk, rest: list[str]) -> ApiResponse:
                 client, desk.field("template"), copy_target(desk), desk.field("new_id")
             )
         except Invalid as exc:
-            return _list(desk, client, 422, notice=str(exc), error=True)
+            return _list(desk, client, 422, notice=refusal(exc, desk.lang), error=True)
         return desk.redirect("/templates", done="tpl_copied")
     return _list(desk, client)
 
@@ -165,7 +166,9 @@ def _edit_post(desk: Desk, client: Client) -> ApiResponse:
         try:
             setup.save_template(client, template_id, template)
         except Invalid as exc:
-            return _editor(desk, template_id, template, 422, notice=str(exc), error=True)
+            return _editor(
+                desk, template_id, template, 422, notice=refusal(exc, desk.lang), error=True
+            )
         except TemplateError as exc:  # the check and the save disagree only under a race
             problem = Problem(exc.part, exc.line, exc.reason)
     if problem is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.conversations.whatsapp import WhatsappTemplate
@@ -128,5 +129,5 @@ def _save(desk: Desk, saved: str | None) -> ApiResponse:
     except Invalid as exc:
         # the body parameters are checked as one rendered text: its problems are theirs
         field = "body_params" if exc.field == "text" else exc.field or "template"
-        return _form(desk, saved, form, 422, {field: str(exc)})
+        return _form(desk, saved, form, 422, {field: refusal(exc, desk.lang)})
     return desk.redirect(f"/whatsapp-templates/{definition.name}", done="wat_saved")

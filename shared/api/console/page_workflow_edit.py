@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, templates, words
 from shared.api.console.workflow_form import (
     RULE_FIELDS,
@@ -182,10 +183,10 @@ def edit_workflow(desk: Desk, client: Client) -> ApiResponse:
                        newer=newer, etag=newer_etag)  # fmt: skip
     except NotActivatable as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       problems=exc.errors, etag=etag)  # fmt: skip
+                       problems=[refusal(p, desk.lang) for p in exc.errors], etag=etag)  # fmt: skip
     except (FormError, Invalid) as exc:
         return _editor(desk, client, found, rows, 422, workflow_id=workflow_id, name=name,
-                       notice=str(exc), error=True, etag=etag)  # fmt: skip
+                       notice=refusal(exc, desk.lang), error=True, etag=etag)  # fmt: skip
     workflow = saved.workflow
     done = "wf_saved" if workflow.active else "wf_saved_inactive"
     return desk.redirect("/workflows/edit", id=workflow.workflow_id, done=done)
@@ -196,7 +197,7 @@ def activate_workflow(desk: Desk, client: Client) -> ApiResponse | list[str]:
     try:
         desk.services.dunning_setup.activate_workflow(client, desk.field("workflow"))
     except NotActivatable as exc:
-        return exc.errors
+        return [refusal(p, desk.lang) for p in exc.errors]
     return desk.redirect("/workflows", done="wf_activated")
 
 
@@ -211,7 +212,7 @@ def edit_rules(desk: Desk, client: Client) -> ApiResponse:
     try:
         setup.save_rules(client, rules_from(rows, desk.t))
     except (FormError, Invalid) as exc:
-        return _rules(desk, client, rows, 422, notice=str(exc), error=True)
+        return _rules(desk, client, rows, 422, notice=refusal(exc, desk.lang), error=True)
     return desk.redirect("/workflows", done="wf_rules")
 
 

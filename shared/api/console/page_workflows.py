@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api.console.page_workflow_edit import activate_workflow, edit_rules, edit_workflow
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.parties import Client
@@ -131,7 +132,7 @@ def workflows(desk: Desk, rest: list[str]) -> ApiResponse:
                 client, desk.field("workflow"), copy_target(desk), desk.field("new_id")
             )
         except Invalid as exc:
-            return _show(desk, client, 422, notice=str(exc), error=True)
+            return _show(desk, client, 422, notice=refusal(exc, desk.lang), error=True)
         return desk.redirect("/workflows", done="wf_copied")
     return _show(desk, client)
 

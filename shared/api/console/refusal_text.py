@@ -11,6 +11,7 @@ from datetime import date
 
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
+from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -130,10 +131,15 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
     ),
+    **SETTINGS_REFUSALS,
 }
 
 
 def _said(name: str, value: object, lang: str) -> str:
+    if isinstance(value, list | tuple):  # each problem of a refusal that has several
+        return "; ".join(_said(name, one, lang) for one in value)
+    if getattr(value, "code", None) is not None:  # a domain Reason the refusal names
+        return refusal(value, lang)
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
     if name == "status":
@@ -145,8 +151,9 @@ def _said(name: str, value: object, lang: str) -> str:
     return str(value)
 
 
-def refusal(exc: Exception, lang: str) -> str:
-    """What the page says of ``exc``: its code's sentence in ``lang``, else its own text."""
+def refusal(exc: object, lang: str) -> str:
+    """What the page says of ``exc`` (a refusal, or a domain Reason): its code's sentence in
+    ``lang``, else its own text."""
     code = getattr(exc, "code", None)
     known = REFUSALS.get(code) if isinstance(code, str) else None
     if known is None:

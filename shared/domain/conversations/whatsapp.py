@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.domain.dunning.templates import MessageTemplate, RenderedMessage, TemplateError
+from shared.domain.reasons import Reason
 
 SERVICE_WINDOW = timedelta(hours=24)
 MAX_BODY_PARAMS = 20
@@ -69,21 +70,30 @@ class WhatsappTemplate:
 def definition_errors(t: WhatsappTemplate) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     if not NAME.match(t.name):
-        errors.append(("name", "the approved name: lower-case letters, digits and underscores"))
+        errors.append(("name", Reason("the approved name: lower-case letters, digits and "
+                                      "underscores", code="wat_name")))  # fmt: skip
     if not t.languages:
-        errors.append(("languages", "name at least one approved language"))
+        errors.append(("languages", Reason("name at least one approved language",
+                                           code="wat_no_language")))  # fmt: skip
     for code in t.languages:
         if not LANGUAGE.match(code):
-            errors.append(("languages", f"{code!r} is not a WhatsApp language code (nl, en_US)"))
+            errors.append(("languages", Reason(
+                f"{code!r} is not a WhatsApp language code (nl, en_US)",
+                code="wat_language_code", params={"language": repr(code)},
+            )))  # fmt: skip
     if len(t.body_params) > MAX_BODY_PARAMS:
-        errors.append(("body_params", f"at most {MAX_BODY_PARAMS} parameters"))
+        errors.append(("body_params", Reason(f"at most {MAX_BODY_PARAMS} parameters",
+                       code="wat_params_max", params={"limit": MAX_BODY_PARAMS})))  # fmt: skip
     for i, expr in enumerate(t.body_params, start=1):
         if not expr.strip() or "{{" in expr or "}}" in expr or "{%" in expr:
-            errors.append(("body_params", f"parameter {i}: an expression such as debtor.name"))
+            errors.append(("body_params", Reason(f"parameter {i}: an expression such as debtor.name",
+                           code="wat_param_expression", params={"n": i})))  # fmt: skip
     if t.url_button_base is not None and not t.url_button_base.startswith(_BUTTON_SCHEMES):
-        errors.append(("url_button_base", "the approved button URL starts with https://"))
+        errors.append(("url_button_base", Reason("the approved button URL starts with https://",
+                                                 code="wat_button_https")))  # fmt: skip
     if not 0 <= t.url_button_index <= 9:
-        errors.append(("url_button_index", "a button index from 0 to 9"))
+        errors.append(("url_button_index", Reason("a button index from 0 to 9",
+                                                  code="wat_button_index")))  # fmt: skip
     return errors
 
 

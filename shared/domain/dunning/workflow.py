@@ -20,6 +20,7 @@ from shared.domain.invoices import Invoice
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.money import Cents
 from shared.domain.parties import Debtor, DebtorKind
+from shared.domain.reasons import Reason
 
 
 class StepChannel(StrEnum):
@@ -426,54 +427,74 @@ def activation_errors(
 ) -> list[str]:
     """Why this workflow may not be activated (empty: it may). ``vat_deductible``: the
     client's; one that cannot deduct VAT needs its 14-day letters to say so."""
-    errors = []
+    errors: list[str] = []
     if not workflow.steps:
-        errors.append("a workflow needs at least one step")
+        errors.append(Reason("a workflow needs at least one step", code="workflow_no_steps"))
     earliest_days = earliest_offsets(workflow)
     for n, (step, earliest) in enumerate(zip(workflow.steps, earliest_days, strict=True), 1):
         if step.channel is StepChannel.FOURTEEN_DAY_LETTER and earliest <= 0:
             # art. 6:96 lid 6 BW: a letter before verzuim is no 14-day letter, and the ledger
             # would charge costs on it
-            when = "on the due date" if earliest == 0 else f"{-earliest} day(s) before the due date"
-            errors.append(
-                f"step {n} ({step.name}): the 14-day letter can go out {when}, before the "
-                "debtor is in default; it may go out from the day after the due date "
-                "(de veertiendagenbrief ligt op of vóór de vervaldatum)"
-            )
+            errors.append(_letter_too_early(n, step, earliest))
     for n, step in enumerate(workflow.steps, start=1):
+        said = {"n": n, "step": step.name}
         if (
             step.channel is StepChannel.FOURTEEN_DAY_LETTER
             and step.fallback is not None
             and step.fallback not in FOURTEEN_DAY_FALLBACKS
         ):
-            errors.append(
+            errors.append(Reason(
                 f"step {n} ({step.name}): a 14-day letter cannot fall back to "
                 f"{step.fallback.value}: only a letter or an e-mail is a written demand (a staff "
-                "task may stand in, without starting the costs term)"
-            )
+                "task may stand in, without starting the costs term)",
+                code="step_letter_fallback", params={**said, "channel": step.fallback.value},
+            ))  # fmt: skip
         needs_template = step.channel not in (StepChannel.STAFF_TASK, StepChannel.HANDOVER)
         ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
         if needs_template and not ours:
             # a WhatsApp step names Meta's approved template and ours for its free-text form
-            errors.append(f"step {n} ({step.name}) has no template")
+            errors.append(Reason(f"step {n} ({step.name}) has no template",
+                                 code="step_no_template", params=said))  # fmt: skip
         for language, template_id in step.templates.items():
             if language == "whatsapp":
                 continue  # names a template approved by Meta (whatsapp-templates), not one of ours
             template = templates.get(template_id)
             if template is None:
-                errors.append(f"step {n} ({step.name}): template {template_id} does not exist")
+                errors.append(Reason(
+                    f"step {n} ({step.name}): template {template_id} does not exist",
+                    code="step_template_missing", params={**said, "template": template_id},
+                ))  # fmt: skip
                 continue
             if step.channel is StepChannel.FOURTEEN_DAY_LETTER and not template.fourteen_day_letter:
-                errors.append(
-                    f"step {n} ({step.name}): the {language} template is not marked as a 14-day letter"
-                )
+                errors.append(Reason(
+                    f"step {n} ({step.name}): the {language} template is not marked as a 14-day letter",
+                    code="step_template_not_letter", params={**said, "language": language},
+                ))  # fmt: skip
                 continue
             try:
                 vat_letter = step.channel is StepChannel.FOURTEEN_DAY_LETTER and not vat_deductible
                 validate(template, vat_not_deductible=vat_letter)
             except TemplateError as exc:
-                errors.append(f"step {n} ({step.name}), {language}: {exc}")
+                errors.append(Reason(
+                    f"step {n} ({step.name}), {language}: {exc}", code="step_template_invalid",
+                    params={**said, "language": language, "problem": str(exc)},
+                ))  # fmt: skip
     return errors
+
+
+def _letter_too_early(n: int, step: Step, earliest: int) -> Reason:
+    said = {"n": n, "step": step.name}
+    tail = (
+        "before the debtor is in default; it may go out from the day after the due date "
+        "(de veertiendagenbrief ligt op of vóór de vervaldatum)"
+    )
+    if earliest == 0:
+        return Reason(f"step {n} ({step.name}): the 14-day letter can go out on the due date, "
+                      f"{tail}", code="step_letter_on_due_date", params=said)  # fmt: skip
+    return Reason(
+        f"step {n} ({step.name}): the 14-day letter can go out {-earliest} day(s) before the "
+        f"due date, {tail}", code="step_letter_before_due_date", params={**said, "days": -earliest},
+    )  # fmt: skip
 
 
 def next_check(

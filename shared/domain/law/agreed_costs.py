@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from shared.domain.law.collection_costs import STAFFEL, AgreedCosts, CostBasis
 from shared.domain.money import Cents
+from shared.domain.reasons import Reason
 
 # The bounds of what may be set (attack6 finding 1; docs/law.md "Agreed costs for businesses"):
 # 15 % is the staffel's own highest rate and the percentage courts usually accept as agreed
@@ -31,13 +32,17 @@ class AgreedCostsError(ValueError):
     """A setting that cannot be agreed costs."""
 
 
-_PERCENT_RANGE = f"the percentage is a number above 0 and at most {MAX_PERCENT:.0f}"
+_PERCENT_RANGE = Reason(
+    f"the percentage is a number above 0 and at most {MAX_PERCENT:.0f}",
+    code="percent_range", params={"limit": int(MAX_PERCENT)},
+)  # fmt: skip
 
 
 def fixed_error(amount: Cents) -> str | None:
     """Why a fixed amount per notice cannot be agreed costs; None: it can."""
     if not 0 < amount <= MAX_FIXED:
-        return f"the amount is in euros, above 0 and at most {MAX_FIXED // 100:,}.00"
+        return Reason(f"the amount is in euros, above 0 and at most {MAX_FIXED // 100:,}.00",
+                      code="fixed_range", params={"amount": MAX_FIXED})  # fmt: skip
     return None
 
 
@@ -53,7 +58,9 @@ def parse_percent(text: str) -> str:
         raise AgreedCostsError(_PERCENT_RANGE)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise AgreedCostsError("the percentage has at most two decimals")
+        raise AgreedCostsError(
+            Reason("the percentage has at most two decimals", code="percent_decimals")
+        )
     return f"{value:.2f}"
 
 

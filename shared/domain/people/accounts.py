@@ -11,6 +11,7 @@ import phonenumbers
 
 from shared.domain.access import Scope
 from shared.domain.people.authorisation import Role, Target, UserPrincipal
+from shared.domain.reasons import Reason
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 KVK = re.compile(r"^\d{8}$")
@@ -80,16 +81,18 @@ def normalise_email(text: str) -> str:
 
 def email_error(text: str) -> str | None:
     if not EMAIL.match(text.strip()) or len(text) > 254:
-        return "expected an e-mail address such as name@example.nl"
+        return Reason("expected an e-mail address such as name@example.nl", code="email_invalid")
     return None
 
 
 def role_error(role: Role, client_id: str | None) -> str | None:
     """Agency roles belong to the agency's people, client roles to a client's."""
     if role.agency_level and client_id is not None:
-        return f"{role.value} is a role of the agency's own people, not of a client's"
+        return Reason(f"{role.value} is a role of the agency's own people, not of a client's",
+                      code="role_of_agency", params={"role": role.value})  # fmt: skip
     if role in (Role.CLIENT_ADMIN, Role.CLIENT_STAFF) and client_id is None:
-        return f"{role.value} needs a client"
+        return Reason(f"{role.value} needs a client", code="role_needs_client",
+                      params={"role": role.value})  # fmt: skip
     return None
 
 
@@ -109,4 +112,6 @@ def normalise_mobile(text: str) -> str:
 
 def kvk_error(text: str) -> str | None:
     """A KvK number is eight digits (Handelsregisterwet; the register's own format)."""
-    return None if KVK.match(text.strip()) else "a KvK number is eight digits"
+    if KVK.match(text.strip()):
+        return None
+    return Reason("a KvK number is eight digits", code="kvk_invalid")

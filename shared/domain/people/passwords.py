@@ -19,6 +19,8 @@ from pathlib import Path
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from shared.domain.reasons import Reason
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 LIST_FILE = Path(__file__).with_name("common_passwords.txt.gz")
@@ -51,19 +53,25 @@ CONTEXT_WORDS = frozenset({"inning", "incasso", "debiteur", "debiteuren", "betal
 def password_error(password: str, *, email: str = "") -> str | None:
     """Why a new password is refused, or None. Length counts characters, not bytes."""
     if len(password) < MIN_LENGTH:
-        return f"use at least {MIN_LENGTH} characters"
+        return Reason(f"use at least {MIN_LENGTH} characters", code="password_short",
+                      params={"limit": MIN_LENGTH})  # fmt: skip
     if len(password) > MAX_LENGTH:
-        return f"use at most {MAX_LENGTH} characters"
+        return Reason(f"use at most {MAX_LENGTH} characters", code="password_long",
+                      params={"limit": MAX_LENGTH})  # fmt: skip
     normal = _normal(password).lower()
     if normal in common_passwords():
-        return "this password is on a list of common or breached passwords; choose another"
+        return Reason(
+            "this password is on a list of common or breached passwords; choose another",
+            code="password_common",
+        )
     core = "".join(ch for ch in normal if ch.isalpha())
     local = email.lower().split("@")[0]
     if core in CONTEXT_WORDS or (
         email and (normal == email.lower() or core == "".join(c for c in local if c.isalpha()))
     ):
-        return (
-            "this password is too easy to guess here (your address or a word of this application)"
+        return Reason(
+            "this password is too easy to guess here (your address or a word of this application)",
+            code="password_guessable",
         )
     return None
 

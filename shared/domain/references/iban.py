@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from shared.domain.reasons import Reason
+
 LENGTHS = {
     "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
     "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28,
@@ -27,15 +29,22 @@ def iban_error(text: str) -> str | None:
     iban = normalise(text)
     if not _SHAPE.match(iban):
         # no sample number: a real-looking one is the first a newcomer tries, and may be taken
-        return "not an IBAN (expected country code, two check digits and the account number)"
+        return Reason(
+            "not an IBAN (expected country code, two check digits and the account number)",
+            code="iban_shape",
+        )
     expected = LENGTHS.get(iban[:2])
     if expected is None:
-        return f"IBAN country {iban[:2]} is not a SEPA country"
+        return Reason(f"IBAN country {iban[:2]} is not a SEPA country", code="iban_country",
+                      params={"country": iban[:2]})  # fmt: skip
     if len(iban) != expected:
-        return f"an IBAN from {iban[:2]} has {expected} characters, this one {len(iban)}"
+        return Reason(
+            f"an IBAN from {iban[:2]} has {expected} characters, this one {len(iban)}",
+            code="iban_length", params={"country": iban[:2], "expected": expected, "found": len(iban)},
+        )  # fmt: skip
     rearranged = iban[4:] + iban[:4]
     if int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 != 1:
-        return "IBAN check digits do not match (a typo?)"
+        return Reason("IBAN check digits do not match (a typo?)", code="iban_check")
     return None
 
 

@@ -72,6 +72,8 @@ def fill_named(
             f"WhatsApp template {name} is not described: add it (its approved languages, body "
             "parameters and button URL) under whatsapp-templates before it can be sent",
             field="whatsapp_template",
+            code="whatsapp_template_unknown",
+            params={"name": name},
         )
     try:
         return fill(definition, debtor_language, context, render)

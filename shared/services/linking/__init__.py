@@ -29,5 +29,7 @@ def finish_link(
     """The link a callback's ``state`` was issued for; refused when unknown, used or old."""
     pending = links.finish(state, providers, now)
     if pending is None:
-        raise Invalid("this link is unknown, already used or expired: start it again")
+        raise Invalid(
+            "this link is unknown, already used or expired: start it again", code="link_expired"
+        )
     return pending

@@ -102,7 +102,9 @@ class AccountService:
         recovery codes (ASVS 5.0 7.5.1): a borrowed session cannot take the account over."""
         found = self.people.users.get(signed.user.user_id)
         if found is None or not verify_password(found[0].password_hash, password):
-            raise Invalid("the current password is not right", field="current")
+            raise Invalid(
+                "the current password is not right", field="current", code="password_current_wrong"
+            )
 
     def start_totp(self, signed: Signed) -> tuple[str, str, str]:
         """A new secret, kept aside until a code from it is confirmed: (secret, otpauth URI,
@@ -129,8 +131,9 @@ class AccountService:
         step = totp_step(secret, code, self.kit.now(), -1) if secret else None
         if secret is None or step is None:
             raise Invalid(
-                "that code does not match; check the time on your phone and try again", field="code"
-            )
+                "that code does not match; check the time on your phone and try again", field="code",
+                code="totp_mismatch",
+            )  # fmt: skip
         extra = {k: v for k, v in user.extra.items() if k != "pending_totp"}
         user = replace(
             user, factor=Factor.TOTP, totp_secret=secret, totp_last_step=step, extra=extra
@@ -141,7 +144,7 @@ class AccountService:
         try:
             mobile = normalise_mobile(number)
         except ValueError as exc:
-            raise Invalid(str(exc), field="mobile") from None
+            raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
         found = self.people.users.get(signed.user.user_id)
         assert found is not None
         user, etag = found
@@ -157,8 +160,9 @@ class AccountService:
         mobile = user.extra.get("pending_mobile")
         if mobile is None or not self.signin.check_sms(signed, code):
             raise Invalid(
-                "that code does not match or has expired; ask for a new one", field="code"
-            )
+                "that code does not match or has expired; ask for a new one", field="code",
+                code="sms_code_mismatch",
+            )  # fmt: skip
         found = self.people.users.get(user.user_id)
         assert found is not None
         user, etag = found
@@ -184,7 +188,9 @@ class AccountService:
         try:
             self.people.users.save(user, etag)
         except PreconditionFailed:
-            raise Invalid("your account changed meanwhile; try again") from None
+            raise Invalid(
+                "your account changed meanwhile; try again", code="account_changed"
+            ) from None
         self.kit.audit_user(Event.FACTOR_ENROLLED, user, source=source, factor=what)
         self._notify(user, what)
         return self.signin.renew(signed, user, source, agent), codes
@@ -208,7 +214,9 @@ class AccountService:
         assert found is not None
         user, etag = found
         if not verify_password(user.password_hash, current):
-            raise Invalid("the current password is not right", field="current")
+            raise Invalid(
+                "the current password is not right", field="current", code="password_current_wrong"
+            )
         if (error := password_error(new, email=user.email)) is not None:
             raise Invalid(error, field="password")
         user = replace(

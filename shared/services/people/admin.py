@@ -155,7 +155,7 @@ class AdminService:
             try:
                 mobile = normalise_mobile(mobile)
             except ValueError as exc:
-                raise Invalid(str(exc), field="mobile") from None
+                raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
         now = self.kit.now()
         user = User(
             random_id("u"), normalise_email(email), target.agency_id, target.client_id, role,
@@ -182,18 +182,20 @@ class AdminService:
         if found is None:
             raise AlreadyAnAccount(
                 "this address is being invited; if that was cut short, try again in a few minutes",
-                field="email",
-            )
+                field="email", code="address_being_invited",
+            )  # fmt: skip
         earlier, etag = found
         if earlier.status is not UserStatus.INVITED or earlier.tenant != target:
-            raise AlreadyAnAccount("this address already has an account", field="email")
+            raise AlreadyAnAccount(
+                "this address already has an account", field="email", code="address_has_account"
+            )
         if earlier.role is not role:
             earlier = replace(earlier, role=role, changed_at=self.kit.now())
             try:
                 self.people.users.save(earlier, etag)
             except PreconditionFailed:
                 raise AlreadyAnAccount(
-                    "this address already has an account", field="email"
+                    "this address already has an account", field="email", code="address_has_account"
                 ) from None
         return earlier
 
@@ -281,7 +283,10 @@ class AdminService:
     ) -> Iterator[AuditEvent]:
         """Events from ``start`` up to and including ``end`` (UTC days)."""
         if end < start or (end - start).days > MAX_AUDIT_DAYS:
-            raise Invalid(f"'to' must be on or after 'from', at most {MAX_AUDIT_DAYS} days later")
+            raise Invalid(
+                f"'to' must be on or after 'from', at most {MAX_AUDIT_DAYS} days later",
+                code="audit_range", params={"limit": MAX_AUDIT_DAYS},
+            )  # fmt: skip
         target = self.target_client(principal, client_number)
         self.require(principal, Action.READ_AUDIT, target)
         low = datetime(start.year, start.month, start.day, tzinfo=self.kit.now().tzinfo)
@@ -307,9 +312,9 @@ class AdminService:
         if principal is not None:
             self.require(principal, Action.PUBLISH_BROADCAST, Target(principal.agency_id, None))
         if not text_nl.strip() or not text_en.strip():
-            raise Invalid("a broadcast needs a Dutch and an English text")
+            raise Invalid("a broadcast needs a Dutch and an English text", code="broadcast_texts")
         if ends < starts:
-            raise Invalid("'until' must be on or after 'from'")
+            raise Invalid("'until' must be on or after 'from'", code="broadcast_until")
         scope = principal.agency_id if principal is not None else PLATFORM
         actor = actor_of(principal) if principal is not None else "platform"
         b = Broadcast(scope, time_ordered_id(self.kit.now()), text_nl.strip()[:2000],

@@ -85,13 +85,21 @@ class OnboardingService:
         try:
             mobile = normalise_mobile(c.first_mobile)
         except ValueError as exc:
-            raise Invalid(str(exc), field="first_mobile") from None
+            raise Invalid(str(exc), field="first_mobile", code="mobile_invalid") from None
         if not c.name.strip() or not c.number.strip():
-            raise Invalid("a client needs a name and a number", field="name")
+            raise Invalid(
+                "a client needs a name and a number", field="name", code="client_name_number"
+            )
         if self.kit.repos.clients.id_for_number(agency_id, c.number) is not None:
-            raise Invalid(f"client number {c.number} is taken", field="number")
+            raise Invalid(
+                f"client number {c.number} is taken", field="number",
+                code="client_number_taken", params={"number": c.number},
+            )  # fmt: skip
         if self.kit.people.users.by_email(normalise_email(c.first_email)) is not None:
-            raise Invalid("this address already has an account", field="first_email")
+            raise Invalid(
+                "this address already has an account", field="first_email",
+                code="address_has_account",
+            )  # fmt: skip
         style = self.defaults.house_style(agency_id)
         draft = Client(
             "", agency_id, c.number.strip(), c.name.strip(), vat_deductible=c.vat_deductible,
@@ -131,7 +139,10 @@ class OnboardingService:
     ) -> None:
         """Step 1: check the form, mail a link to verify the address. Nothing else exists yet."""
         if not self.signup_agency:
-            raise Invalid("sign-up is closed here; ask your collection agency for an invitation")
+            raise Invalid(
+                "sign-up is closed here; ask your collection agency for an invitation",
+                code="signup_closed",
+            )
         now = self.kit.now()
         if self.kit.counters.increment(
             "PeopleCounters", f"signup|{self.kit.hashed('addr', source)}", f"h{now:%Y%m%d%H}",
@@ -139,7 +150,7 @@ class OnboardingService:
         ) is None:  # fmt: skip
             raise Throttled(3600 - now.minute * 60)
         if not company.strip():
-            raise Invalid("enter the company name", field="company")
+            raise Invalid("enter the company name", field="company", code="signup_company")
         if (error := kvk_error(kvk)) is not None:
             raise Invalid(error, field="kvk_number")
         if (error := email_error(email)) is not None:
@@ -147,7 +158,7 @@ class OnboardingService:
         try:
             mobile = normalise_mobile(mobile)
         except ValueError as exc:
-            raise Invalid(str(exc), field="mobile") from None
+            raise Invalid(str(exc), field="mobile", code="mobile_invalid") from None
         lang = "en" if language == "en" else "nl"
         signup = Signup(
             random_id("s"),

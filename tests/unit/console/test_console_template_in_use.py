@@ -31,7 +31,10 @@ def test_a_template_an_active_fourteen_day_step_uses_keeps_its_checks(
     answer = staff.post("/templates/edit", form)
     assert answer.status == 422
     page = answer.encoded().decode()
-    assert "active workflow w" in page and "not marked as a 14-day letter" in page
+    assert (
+        "Actieve workflow w: Stap 1 (Veertiendagenbrief): het sjabloon voor taal nl is niet "
+        "gemarkeerd als 14-dagenbrief." in page
+    )
     kept = world.services.repos.dunning.templates(tenants.c1)["veertien"]
     assert kept.fourteen_day_letter and kept.text == FOURTEEN
     # marked and with its legal parts, the change is kept

@@ -130,7 +130,8 @@ def test_save_and_activate_runs_the_checks_and_keeps_a_running_workflow_when_the
     refused = staff.post("/workflows/edit", form)
     assert refused.status == 422
     page = refused.encoded().decode()
-    assert "niets opgeslagen" in page and "is not marked as a 14-day letter" in page
+    assert "niets opgeslagen" in page
+    assert "het sjabloon voor taal nl is niet gemarkeerd als 14-dagenbrief" in page
     assert 'value="Veertiendagenbrief"' in page  # what was typed is shown again
     assert repo.workflows(tenants.c1)["zacht"] == before  # still active, unchanged
     form.update({"r2_days": "3", "r2_from": "previous_step", "r2_channel": "letter"})
@@ -151,7 +152,7 @@ def test_a_row_that_cannot_be_read_names_its_row_and_saves_nothing(
     for change, words in (({"r1_days": "veertien"}, "Regel 2: vul het aantal dagen in"),
                           ({"r0_min": "1.250,00"}, "Regel 1: een bedrag als 250,00"),
                           ({"r1_channel": "fax"}, "Regel 2: kies een waarde uit de lijst"),
-                          ({"r0_days": "400"}, "days from -60 to 365"),
+                          ({"r0_days": "400"}, "het aantal dagen ligt tussen -60 en 365"),
                           ({"r0_remove": "1", "r1_remove": "1"}, "minstens één stap")):  # fmt: skip
         refused = staff.post("/workflows/edit", {**form, **change, "do": "save"})
         assert refused.status == 422, change
@@ -182,7 +183,7 @@ def test_activate_from_the_list(world: World, tenants: Tenants) -> None:
     page = staff.get("/workflows")
     csrf = _form_csrf(page.encoded().decode())
     refused = staff.post("/workflows", {"csrf": csrf, "do": "activate", "workflow": "kapot"})
-    assert refused.status == 422 and "template weg does not exist" in refused.encoded().decode()
+    assert refused.status == 422 and "sjabloon weg bestaat niet" in refused.encoded().decode()
     steps[0]["templates"] = {"nl": "herinnering"}
     api.call("PUT", "/v1/clients/C1/workflows/kapot", {"name": "Kapot", "steps": steps})
     assert staff.post("/workflows", {"csrf": csrf, "do": "activate", "workflow": "kapot"}).status == 303  # fmt: skip
@@ -210,7 +211,7 @@ def test_edit_the_segment_rules(world: World, tenants: Tenants) -> None:
     forged = {**_form(staff, "/workflows/rules"), "r0_workflow": "bestaat-niet", "do": "save"}
     refused = staff.post("/workflows/rules", forged)
     assert (
-        refused.status == 422 and "there is no workflow bestaat-niet" in refused.encoded().decode()
+        refused.status == 422 and "er is geen workflow bestaat-niet" in refused.encoded().decode()
     )
     upside_down = {
         **_form(staff, "/workflows/rules"),

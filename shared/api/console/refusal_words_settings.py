@@ -1,0 +1,394 @@
+"""The refusals of a client's settings, workflows, templates, onboarding and people, in the
+page's language (merged into refusal_text.REFUSALS; the same blanks in both sentences)."""
+
+from __future__ import annotations
+
+# code -> (Dutch, English); {names} are the refusal's params
+SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
+    # passwords (shared/domain/people/passwords.py)
+    "password_short": (
+        "Kies een wachtwoord van minstens {limit} tekens.",
+        "Use at least {limit} characters.",
+    ),
+    "password_long": (
+        "Kies een wachtwoord van hoogstens {limit} tekens.",
+        "Use at most {limit} characters.",
+    ),
+    "password_common": (
+        "Dit wachtwoord staat op een lijst van veelgebruikte of uitgelekte wachtwoorden; kies "
+        "een ander.",
+        "This password is on a list of common or breached passwords; choose another.",
+    ),
+    "password_guessable": (
+        "Dit wachtwoord is hier te makkelijk te raden (uw e-mailadres of een woord uit deze "
+        "toepassing); kies een ander.",
+        "This password is too easy to guess here (your address or a word of this application).",
+    ),
+    "password_current_wrong": (
+        "Het huidige wachtwoord klopt niet.",
+        "The current password is not right.",
+    ),
+    # second factors and the account (shared/services/people/accounts.py)
+    "totp_mismatch": (
+        "Die code klopt niet; controleer de tijd op uw telefoon en probeer het opnieuw.",
+        "That code does not match; check the time on your phone and try again.",
+    ),
+    "sms_code_mismatch": (
+        "Die code klopt niet of is verlopen; vraag een nieuwe aan.",
+        "That code does not match or has expired; ask for a new one.",
+    ),
+    "mobile_invalid": (
+        "Vul een mobiel nummer in, zoals +31612345678.",
+        "Expected a mobile number such as +31612345678.",
+    ),
+    "account_changed": (
+        "Uw account is intussen gewijzigd; probeer het opnieuw.",
+        "Your account changed meanwhile; try again.",
+    ),
+    # people and invitations (shared/domain/people/accounts.py, services/people/admin.py)
+    "email_invalid": (
+        "Vul een e-mailadres in, zoals naam@voorbeeld.nl.",
+        "Expected an e-mail address such as name@example.nl.",
+    ),
+    "role_of_agency": (
+        "Deze rol is voor de eigen mensen van de incassopartij, niet voor die van een klant.",
+        "This role is for the agency's own people, not for a client's.",
+    ),
+    "role_needs_client": (
+        "Deze rol hoort bij een klant: kies de klant.",
+        "This role belongs to a client: choose the client.",
+    ),
+    "role_choice": ("Kies een rol.", "Choose a role."),
+    "role_of_client": (
+        "De mensen van een klant krijgen een rol van de klant.",
+        "A client's people have a client's role.",
+    ),
+    "address_being_invited": (
+        "Dit adres wordt al uitgenodigd; als dat is afgebroken, probeer het over een paar "
+        "minuten opnieuw.",
+        "This address is being invited; if that was cut short, try again in a few minutes.",
+    ),
+    "address_has_account": (
+        "Dit adres heeft al een account.",
+        "This address already has an account.",
+    ),
+    "audit_range": (
+        "De einddatum valt op of na de begindatum, hoogstens {limit} dagen later.",
+        "'To' must be on or after 'from', at most {limit} days later.",
+    ),
+    "broadcast_texts": (
+        "Een mededeling heeft een Nederlandse en een Engelse tekst.",
+        "A broadcast needs a Dutch and an English text.",
+    ),
+    "broadcast_until": (
+        "De einddatum valt op of na de begindatum.",
+        "'Until' must be on or after 'from'.",
+    ),
+    # onboarding (shared/services/people/onboarding.py, services/onboarding.py)
+    "client_name_number": (
+        "Een klant heeft een naam en een nummer.",
+        "A client needs a name and a number.",
+    ),
+    "client_number_taken": (
+        "Klantnummer {number} is al in gebruik.",
+        "Client number {number} is taken.",
+    ),
+    "signup_closed": (
+        "Aanmelden kan hier niet; vraag uw incassopartij om een uitnodiging.",
+        "Sign-up is closed here; ask your collection agency for an invitation.",
+    ),
+    "signup_company": ("Vul de bedrijfsnaam in.", "Enter the company name."),
+    "kvk_invalid": (
+        "Een KvK-nummer heeft 8 cijfers.",
+        "A KvK number has 8 digits.",
+    ),
+    "iban_taken": (
+        "IBAN {iban} is al geregistreerd voor een andere klant of incassopartij.",
+        "IBAN {iban} is registered to another client or agency.",
+    ),
+    # IBANs (shared/domain/references/iban.py) and their ownership (account_ownership.py)
+    "iban_shape": (
+        "Dit is geen IBAN (verwacht: landcode, twee controlecijfers en het rekeningnummer).",
+        "Not an IBAN (expected country code, two check digits and the account number).",
+    ),
+    "iban_country": (
+        "IBAN-land {country} is geen SEPA-land.",
+        "IBAN country {country} is not a SEPA country.",
+    ),
+    "iban_length": (
+        "Een IBAN uit {country} heeft {expected} tekens, deze {found}.",
+        "An IBAN from {country} has {expected} characters, this one {found}.",
+    ),
+    "iban_check": (
+        "De controlecijfers van de IBAN kloppen niet (een tikfout?).",
+        "The IBAN's check digits do not match (a typo?).",
+    ),
+    "iban_code_mismatch": ("De code klopt niet.", "The code does not match."),
+    "iban_self_registered": (
+        "De klant heeft deze rekening zelf geregistreerd, dus de eigen bevestiging bewijst "
+        "niets: maak een klein bedrag over van deze rekening naar de rekening van de "
+        "incassopartij met de code in de omschrijving, of vraag de incassopartij te beslissen.",
+        "The client registered this account itself, so its own confirmation proves nothing: "
+        "transfer a small amount from this account to the agency's account with the code in "
+        "the description, or ask the agency to decide.",
+    ),
+    "iban_agency_own": (
+        "Dit is de eigen rekening van de incassopartij (haar derdengeldenrekening): die kan "
+        "aan geen klant worden gegeven.",
+        "This is the agency's own account (its third-party funds): it is no client's to be given.",
+    ),
+    # the client's details, house style and collecting (shared/services/client_settings.py)
+    "client_name_length": (
+        "De naam heeft 1 tot 200 tekens.",
+        "The name must have 1 to 200 characters.",
+    ),
+    "phone_length": (
+        "Een telefoonnummer heeft hoogstens 30 tekens.",
+        "A phone number has at most 30 characters.",
+    ),
+    "language_choice": (
+        "Kies Nederlands of Engels als taal.",
+        "The language is Dutch or English.",
+    ),
+    "colour_invalid": (
+        "Schrijf een kleur als #rrggbb (bijvoorbeeld #1a4f8b).",
+        "A colour is written #rrggbb (for example #1a4f8b).",
+    ),
+    "footer_length": (
+        "De voettekst heeft hoogstens 500 tekens.",
+        "The footer text has at most 500 characters.",
+    ),
+    "threshold_range": (
+        "De drempel is een percentage van 50 tot en met 100.",
+        "The threshold is a percentage from 50 to 100.",
+    ),
+    "postpone_days": (
+        "Het aantal dagen is een heel getal van 0 tot en met {limit}.",
+        "The days are a whole number from 0 to {limit}.",
+    ),
+    "channel_unknown": ("Onbekend kanaal: {channel}.", "Unknown channel: {channel}."),
+    "image_kind": (
+        "De afbeelding is een logo, een kop of een voet.",
+        "The image is a logo, a header or a footer.",
+    ),
+    "image_missing": ("Kies een afbeeldingsbestand.", "Choose an image file."),
+    "image_type": (
+        "De afbeelding moet een PNG-, JPEG- of GIF-bestand zijn.",
+        "The image must be a PNG, JPEG or GIF file.",
+    ),
+    "image_size": (
+        "De afbeelding mag hoogstens {limit} KiB groot zijn.",
+        "The image may be at most {limit} KiB.",
+    ),
+    # agreed collection costs for businesses (client_settings.py, agreed_costs_change.py)
+    "costs_basis": (
+        "Kies de staffel, een percentage of een vast bedrag.",
+        "Choose the staffel, a percentage or a fixed amount.",
+    ),
+    "percent_range": (
+        "Het percentage is een getal boven 0 en hoogstens {limit}.",
+        "The percentage is a number above 0 and at most {limit}.",
+    ),
+    "percent_decimals": (
+        "Het percentage heeft hoogstens twee decimalen.",
+        "The percentage has at most two decimals.",
+    ),
+    "amount_euros": (
+        "Het bedrag is in euro's, zoals 250,00.",
+        "The amount is in euros, like 250.00.",
+    ),
+    "amount_positive": (
+        "Het bedrag is in euro's, boven 0.",
+        "The amount is in euros, above 0.",
+    ),
+    "amount_decimals": (
+        "Het bedrag heeft hoogstens twee decimalen.",
+        "The amount has at most two decimals.",
+    ),
+    "fixed_range": (
+        "Het bedrag is in euro's, boven 0 en hoogstens {amount}.",
+        "The amount is in euros, above 0 and at most {amount}.",
+    ),
+    "costs_announced": (
+        "De incassokosten van {count} openstaande zakelijke vordering(en) ({claims}) zijn al "
+        "aangekondigd in een sommatie of 14-dagenbrief op de huidige afspraak; een "
+        "wijziging zou een ander bedrag vragen dan de brief noemde. Wijzig de afspraak pas als "
+        "die zijn afgewikkeld.",
+        "{count} open business claim(s) ({claims}) had their costs announced in a sommatie or "
+        "14-day letter on the current terms; a change would ask another amount than the letter "
+        "said. Change the agreed costs once they are settled.",
+    ),
+    # templates and workflows (shared/services/dunning_setup.py)
+    "template_name": (
+        "Een sjabloon heeft een naam van hoogstens {limit} tekens.",
+        "A template needs a name of at most {limit} characters.",
+    ),
+    "template_subject_length": (
+        "Het onderwerp mag hoogstens {limit} tekens hebben.",
+        "The subject may be at most {limit} characters.",
+    ),
+    "template_text_length": (
+        "De tekst mag hoogstens {limit} tekens hebben.",
+        "The text may be at most {limit} characters.",
+    ),
+    "template_html_length": (
+        "De HTML mag hoogstens {limit} tekens hebben.",
+        "The HTML may be at most {limit} characters.",
+    ),
+    "copy_needs_name": (
+        "Een kopie binnen dezelfde klant heeft een nieuwe naam nodig.",
+        "A copy within the client needs a new name.",
+    ),
+    "workflow_id_length": (
+        "Een workflow heeft een naam in Inning van hoogstens {limit} tekens.",
+        "A workflow needs a name in Inning of at most {limit} characters.",
+    ),
+    "workflow_name_length": (
+        "Een workflow heeft een naam van hoogstens {limit} tekens.",
+        "A workflow needs a name of at most {limit} characters.",
+    ),
+    "workflow_steps": (
+        "Een workflow heeft 1 tot en met {limit} stappen.",
+        "A workflow has 1 to {limit} steps.",
+    ),
+    "steps_same_id": (
+        "Twee stappen hebben hetzelfde kenmerk.",
+        "Two steps have the same id.",
+    ),
+    "step_name": (
+        "Stap {n} heeft een naam van hoogstens {limit} tekens nodig.",
+        "Step {n} needs a name of at most {limit} characters.",
+    ),
+    "step_days": (
+        "Stap {n} ({step}): het aantal dagen ligt tussen {low} en {high}.",
+        "Step {n} ({step}): days from {low} to {high}.",
+    ),
+    "step_fallback": (
+        "Stap {n} ({step}): geen terugval via {channel}.",
+        "Step {n} ({step}): no fallback by {channel}.",
+    ),
+    "step_letter_by": (
+        "Stap {n} ({step}): een 14-dagenbrief gaat per brief of per e-mail.",
+        "Step {n} ({step}): a 14-day letter goes by letter or e-mail.",
+    ),
+    "step_debtor_kinds": (
+        "Stap {n} ({step}): kies zakelijke debiteuren, consumenten of beide.",
+        "Step {n} ({step}): for business or consumer debtors, or both.",
+    ),
+    "step_amount_negative": (
+        "Stap {n} ({step}): het bedrag vanaf waar de stap geldt is negatief.",
+        "Step {n} ({step}): the amount from which it applies is negative.",
+    ),
+    "step_language": (
+        "Stap {n} ({step}): geen taal {languages}.",
+        "Step {n} ({step}): no language {languages}.",
+    ),
+    # activating a workflow (shared/domain/dunning/workflow.py activation_errors)
+    "workflow_not_activatable": (
+        "De workflow kan niet actief worden: {problems}",
+        "The workflow cannot be activated: {problems}",
+    ),
+    "template_breaks_workflow": (
+        "Een actieve workflow gebruikt dit sjabloon en zou zijn controles dan niet meer "
+        "doorstaan: {problems}",
+        "An active workflow uses the template and would fail its checks: {problems}",
+    ),
+    "active_workflow_fails": (
+        "Actieve workflow {workflow}: {problem}",
+        "Active workflow {workflow}: {problem}",
+    ),
+    "workflow_no_steps": (
+        "Een workflow heeft minstens één stap.",
+        "A workflow needs at least one step.",
+    ),
+    "step_letter_on_due_date": (
+        "Stap {n} ({step}): de 14-dagenbrief kan op de vervaldatum zelf uitgaan, voordat de "
+        "debiteur in verzuim is; hij mag uitgaan vanaf de dag na de vervaldatum.",
+        "Step {n} ({step}): the 14-day letter can go out on the due date, before the debtor "
+        "is in default; it may go out from the day after the due date.",
+    ),
+    "step_letter_before_due_date": (
+        "Stap {n} ({step}): de 14-dagenbrief kan {days} dag(en) vóór de vervaldatum uitgaan, "
+        "voordat de debiteur in verzuim is; hij mag uitgaan vanaf de dag na de vervaldatum.",
+        "Step {n} ({step}): the 14-day letter can go out {days} day(s) before the due date, "
+        "before the debtor is in default; it may go out from the day after the due date.",
+    ),
+    "step_letter_fallback": (
+        "Stap {n} ({step}): een 14-dagenbrief kan niet terugvallen op {channel}: alleen een "
+        "brief of een e-mail is een schriftelijke aanmaning (een taak voor een medewerker mag "
+        "in de plaats komen, zonder dat de termijn voor de kosten begint).",
+        "Step {n} ({step}): a 14-day letter cannot fall back to {channel}: only a letter or an "
+        "e-mail is a written demand (a staff task may stand in, without starting the costs "
+        "term).",
+    ),
+    "step_no_template": (
+        "Stap {n} ({step}) heeft geen sjabloon.",
+        "Step {n} ({step}) has no template.",
+    ),
+    "step_template_missing": (
+        "Stap {n} ({step}): sjabloon {template} bestaat niet.",
+        "Step {n} ({step}): template {template} does not exist.",
+    ),
+    "step_template_not_letter": (
+        "Stap {n} ({step}): het sjabloon voor taal {language} is niet gemarkeerd als "
+        "14-dagenbrief.",
+        "Step {n} ({step}): the {language} template is not marked as a 14-day letter.",
+    ),
+    "step_template_invalid": (
+        "Stap {n} ({step}), taal {language}: het sjabloon klopt niet ({problem}).",
+        "Step {n} ({step}), {language}: {problem}",
+    ),
+    "rule_unknown_workflow": (
+        "Regel {n}: er is geen workflow {workflow}.",
+        "Rule {n}: there is no workflow {workflow}.",
+    ),
+    "rule_range": (
+        "Regel {n}: 'Vanaf open' is hoger dan 'Tot open'.",
+        "Rule {n}: 'from open' is above 'up to open'.",
+    ),
+    "whatsapp_template_unknown": (
+        "WhatsApp-sjabloon {name} is niet beschreven: voeg het (met de goedgekeurde talen, "
+        "de parameters van de tekst en de URL van de knop) toe onder WhatsApp-sjablonen "
+        "voordat het kan worden verstuurd.",
+        "WhatsApp template {name} is not described: add it (its approved languages, body "
+        "parameters and button URL) under WhatsApp templates before it can be sent.",
+    ),
+    # describing a WhatsApp template Meta approved (shared/domain/conversations/whatsapp.py)
+    "wat_name": (
+        "De goedgekeurde naam: kleine letters, cijfers en liggende streepjes.",
+        "The approved name: lower-case letters, digits and underscores.",
+    ),
+    "wat_no_language": (
+        "Noem minstens één goedgekeurde taal.",
+        "Name at least one approved language.",
+    ),
+    "wat_language_code": (
+        "{language} is geen WhatsApp-taalcode (nl, en_US).",
+        "{language} is not a WhatsApp language code (nl, en_US).",
+    ),
+    "wat_params_max": (
+        "Hoogstens {limit} parameters.",
+        "At most {limit} parameters.",
+    ),
+    "wat_param_expression": (
+        "Parameter {n}: een uitdrukking zoals debtor.name.",
+        "Parameter {n}: an expression such as debtor.name.",
+    ),
+    "wat_button_https": (
+        "De goedgekeurde URL van de knop begint met https://.",
+        "The approved button URL starts with https://.",
+    ),
+    "wat_button_index": (
+        "Een knopnummer van 0 tot en met 9.",
+        "A button index from 0 to 9.",
+    ),
+    # linking and the statutory rates
+    "link_expired": (
+        "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw.",
+        "This link is unknown, already used or expired: start it again.",
+    ),
+    "rate_table_size": (
+        "Een rentetabel is hoogstens {limit} KiB groot.",
+        "A rate table is at most {limit} KiB.",
+    ),
+}
