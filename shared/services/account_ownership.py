@@ -10,8 +10,9 @@ becomes ownership only by proof its holder alone can give, or by the agency's de
 its own page; and a credit anybody pays INTO an account proves nothing):
 
 - a transfer FROM the account carrying the code, in a statement the agency's bank delivered
-  (never an upload): a credit on an account of the agency's whose counterparty is the
-  account, or a debit on the account's own statement;
+  (never an upload): a credit on the agency's own account (its third-party funds, never a
+  client's: there the claimant is the payee and writes the description) whose counterparty
+  is the account, or a debit on the account's own statement;
 - the client's confirmation of the code (``POST /v1/clients/{c}/ibans/confirm``, the client's
   own key), but only for an account *the agency* registered for it: two parties agree then;
   an account the client added itself is not proven by the client saying so;
@@ -183,10 +184,18 @@ class AccountOwnership:
                 return self.repos.banking.owner(statement.account)
         return None
 
-    def verify_by_transfers(self, agency_id: str, statement: Statement, now: datetime) -> int:
-        """Credits on a statement of one of the agency's accounts that came FROM a claimed
-        account with a claim's code in the description prove that claim (the holder made
-        the transfer). The number of claims proven."""
+    def verify_by_transfers(self, owner: AccountOwner, statement: Statement, now: datetime) -> int:
+        """Credits on a statement of one of the agency's own accounts (its third-party funds,
+        ``owner``: the statement's account's) that came FROM a claimed account with a claim's
+        code in the description prove that claim (the holder made the transfer). The number of
+        claims proven.
+
+        A client's own account proves nothing so (attack9 F2): there the claimant is the
+        payee, and the payee writes the description (its invoice's kenmerk, a payment
+        request), so a credit from the account shows only that its holder paid the client."""
+        if owner.client_id is not None or owner.account != statement.account:
+            return 0
+        agency_id = owner.agency_id
         proven = 0
         for line in statement.lines:
             if line.amount <= 0 or not line.counterparty_iban:
