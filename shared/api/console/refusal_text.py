@@ -130,6 +130,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
     ),
+    "iban_held_by_other": (
+        "Deze rekening is de bewezen rekening van opdrachtgever {client}. Bevestig dat u haar "
+        "van die opdrachtgever overneemt.",
+        "This account is the proven account of client {client}. Confirm that you take it over "
+        "from that client.",
+    ),
 }
 
 

@@ -265,3 +265,22 @@ def test_a_payment_into_the_clients_own_account_proves_nothing(world):
     assert pay(pooled, 4) == "booked"
     owner = world.services.repos.banking.owner(stranger)
     assert owner is not None and owner.client_id == _client_id(world, "C2")
+
+
+def test_the_agency_takes_another_clients_proven_account_only_by_naming_that_client(world):
+    """attack9 F3: the decision over an account C1 holds names C1 (``take_from``), else 422
+    naming the holder and nothing moves; a wrong name moves nothing either."""
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[ACCOUNT])]})
+    held = _client_id(world, "C1")
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == held
+    blind = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT})
+    assert blind.status == 422 and "client C1" in str(blind.body), blind.body
+    wrong = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C2"})
+    assert wrong.status == 422
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == held
+    done = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C1"})
+    assert done.body == {"iban": ACCOUNT, "status": "verified"}, done.body
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")
