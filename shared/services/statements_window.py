@@ -1043,9 +1043,11 @@ class _Speculation:
         }
 
     def payer_of_several(self, iban: str) -> bool:
+        if not self.w.pooled:
+            return False
         parts = self.w.parts
         knowing = [c for c in parts if self.w._learned_read(c, iban) or self.w._said(c, iban)]
-        return self.w.pooled and len(knowing) > 1
+        return len(knowing) > 1
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None
