@@ -54,6 +54,9 @@ class _View:
     def debtors_for_iban(self, iban: str) -> set[str]:
         return self.index.debtors_for_iban(iban) if self._asked("debtors_for_iban") else set()
 
+    def payer_of_several(self, iban: str) -> bool:
+        return self.index.payer_of_several(iban)
+
     def of_debtor(self, debtor: str) -> list[OpenInvoice]:
         return self.index.of_debtor(debtor) if self._asked("of_debtor") else []
 

@@ -180,7 +180,7 @@ class _LookupCounter:
         banking = services.repos.banking
         for obj, names in (
             (index, ("by_reference", "by_tail", "of_debtor", "by_amount")),
-            (banking, ("debtors_for_iban",)),
+            (banking, ("known_payers",)),
         ):
             for name in names:
                 setattr(obj, name, self._wrap(getattr(obj, name)))

@@ -5,7 +5,9 @@
 only a client key may give it (the agency cannot confirm its own registration), and it proves
 only an account the agency registered (one the client added itself is not proven by its word).
 ``POST /v1/clients/{c}/ibans/decide`` ``{"iban": ...}``: the agency's decision that the account is
-this client's (an agency key; audited), also when another of its clients held or claimed it.
+this client's (an agency key; audited), also when another of its clients claimed it. An account
+another of its clients holds (proven) moves only with ``"take_from": "<that client's number>"``:
+the decision names whose account it takes (else 422 ``iban_held_by_other``, naming the client).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class ConfirmIbanIn(Strict):
 
 class DecideIbanIn(Strict):
     iban: str = Field(min_length=5, max_length=50)
+    # the number of the client of the agency that holds the account now, when taking it over
+    take_from: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 class ClientKeyRequired(ApiError):
@@ -64,7 +68,9 @@ def register(router: Router, services: Services) -> None:
         client = services.access.client_for(p, ctx.params["client"])
         body = validate_body(ctx.request, DecideIbanIn)
         account = normalise(body.iban)
-        status = services.client_settings.decide_iban(client, account, services.clock.now())
+        status = services.client_settings.decide_iban(
+            client, account, services.clock.now(), take_from=body.take_from
+        )
         services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
                                   client_id=client.client_id, actor=actor_of(p),
                                   subject=client.client_id, account=account, status=status)  # fmt: skip
@@ -81,4 +87,5 @@ def register(router: Router, services: Services) -> None:
                      "The agency decides the account is this client's (agency key, audited)", tag,
                      body=DecideIbanIn,
                      errors={404: "not an agency key, or the IBAN is not registered for the client",
-                             422: "the agency's own third-party funds account"}))  # fmt: skip
+                             422: "the agency's own third-party funds account, or another client's "
+                                  "proven account without take_from naming that client"}))  # fmt: skip

@@ -10,13 +10,15 @@ becomes ownership only by proof its holder alone can give, or by the agency's de
 its own page; and a credit anybody pays INTO an account proves nothing):
 
 - a transfer FROM the account carrying the code, in a statement the agency's bank delivered
-  (never an upload): a credit on an account of the agency's whose counterparty is the
-  account, or a debit on the account's own statement;
+  (never an upload): a credit on the agency's own account (its third-party funds, never a
+  client's: there the claimant is the payee and writes the description) whose counterparty
+  is the account, or a debit on the account's own statement;
 - the client's confirmation of the code (``POST /v1/clients/{c}/ibans/confirm``, the client's
   own key), but only for an account *the agency* registered for it: two parties agree then;
   an account the client added itself is not proven by the client saying so;
 - the agency's decision (``POST /v1/clients/{c}/ibans/decide``, an agency key, or the
-  settings page of an agency admin), audited.
+  settings page of an agency admin), audited; taking an account another client of the agency
+  holds needs that client named (``take_from``): the agency sees whose account it moves.
 
 While another client of the same agency owns the account or has a pending claim on it, no
 proof makes it a second client's: the agency gets an ``account_claim`` item on its list and
@@ -184,10 +186,18 @@ class AccountOwnership:
                 return self.repos.banking.owner(statement.account)
         return None
 
-    def verify_by_transfers(self, agency_id: str, statement: Statement, now: datetime) -> int:
-        """Credits on a statement of one of the agency's accounts that came FROM a claimed
-        account with a claim's code in the description prove that claim (the holder made
-        the transfer). The number of claims proven."""
+    def verify_by_transfers(self, owner: AccountOwner, statement: Statement, now: datetime) -> int:
+        """Credits on a statement of one of the agency's own accounts (its third-party funds,
+        ``owner``: the statement's account's) that came FROM a claimed account with a claim's
+        code in the description prove that claim (the holder made the transfer). The number of
+        claims proven.
+
+        A client's own account proves nothing so (attack9 F2): there the claimant is the
+        payee, and the payee writes the description (its invoice's kenmerk, a payment
+        request), so a credit from the account shows only that its holder paid the client."""
+        if owner.client_id is not None or owner.account != statement.account:
+            return 0
+        agency_id = owner.agency_id
         proven = 0
         for line in statement.lines:
             if line.amount <= 0 or not line.counterparty_iban:
@@ -203,13 +213,56 @@ class AccountOwnership:
                     proven += 1
         return proven
 
-    def decide(self, account: str, agency_id: str, client_id: str, now: datetime) -> str:
+    def others(self, account: str, agency_id: str, client_id: str) -> tuple[str | None, list[str]]:
+        """For the agency deciding: the other client of the agency holding the account (its
+        id, or None) and those claiming it, so that the decision names whom it concerns
+        (attack9 F3). Never shown to a client: a claimant sees only "pending"."""
+        owner = self.repos.banking.owner(account)
+        held = (
+            owner.client_id
+            if owner is not None and owner.agency_id == agency_id and owner.client_id != client_id
+            else None
+        )
+        claiming = sorted(
+            c.client_id
+            for c in self.claims(account)
+            if c.agency_id == agency_id and c.client_id != client_id
+        )
+        return held, claiming
+
+    def decide(
+        self,
+        account: str,
+        agency_id: str,
+        client_id: str,
+        now: datetime,
+        *,
+        take_from: str | None = None,
+    ) -> str:
         """The agency's decision: the account is this client's (also when another client of
-        the agency held or claimed it): ``verified``. Another agency's account stays its
-        own: ``pending``, and the operator decides (``account_dispute``; the agency learns
-        no more than a claimant does)."""
+        the agency claimed it): ``verified``. Another client of the agency holding it loses
+        it only when the decision names that client (``take_from``, its id: the agency saw
+        whose account it takes, attack9 F3). Another agency's account stays its own:
+        ``pending``, and the operator decides (``account_dispute``; the agency learns no
+        more than a claimant does)."""
         for _ in range(3):
             owner = self.repos.banking.owner(account)
+            if (
+                owner is not None
+                and owner.agency_id == agency_id
+                and owner.client_id is not None
+                and owner.client_id != client_id
+                and owner.client_id != take_from
+            ):
+                found = self.repos.clients.get(owner.client_id)
+                number = found[0].number if found else owner.client_id
+                raise Invalid(
+                    f"the account is the verified account of client {number}: name that client "
+                    "to take it over (take_from)",
+                    field="iban",
+                    code="iban_held_by_other",
+                    params={"client": number},
+                )
             if owner is not None and owner.agency_id != agency_id:
                 claim = self._claim(account, agency_id, client_id) or Claim(
                     account, agency_id, client_id, "", BY_AGENCY

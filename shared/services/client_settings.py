@@ -177,14 +177,37 @@ class ClientSettings:
             account, client.agency_id, client.client_id, code, now
         )
 
-    def decide_iban(self, client: Client, text: str, now: datetime) -> str:
+    def account_holders(self, client: Client) -> dict[str, dict[str, object]]:
+        """For the agency deciding on the client's accounts: per registered account another
+        client of the agency holds or claims, that client (number and name) and the numbers
+        of those claiming it (attack9 F3). Never for a client's own people."""
+        ownership = AccountOwnership(self.repos)
+        out: dict[str, dict[str, object]] = {}
+        for account in client.ibans:
+            held, claiming = ownership.others(account, client.agency_id, client.client_id)
+            if held is None and not claiming:
+                continue
+            holder = self.repos.clients.get(held) if held else None
+            out[account] = {
+                "held_by": {"number": holder[0].number, "name": holder[0].name} if holder else None,
+                "claimed_by": [c[0].number for c in map(self.repos.clients.get, claiming) if c],
+            }
+        return out
+
+    def decide_iban(
+        self, client: Client, text: str, now: datetime, *, take_from: str | None = None
+    ) -> str:
         """The agency's decision that a registered account is this client's (the caller is
         an agency admin and audits it): ``verified``, or ``pending`` (another agency's: the
-        operator decides)."""
+        operator decides). ``take_from``: the number of the client of the agency holding
+        the account, when the agency takes it over from that client (else refused)."""
         account = normalise(text)
         if account not in client.ibans:
             raise NotFound("this IBAN is not registered for the client")
-        return AccountOwnership(self.repos).decide(account, client.agency_id, client.client_id, now)
+        held = self.repos.clients.id_for_number(client.agency_id, take_from) if take_from else None
+        return AccountOwnership(self.repos).decide(
+            account, client.agency_id, client.client_id, now, take_from=held
+        )
 
 
 def agreed_costs_setting(basis: str, value: str) -> tuple[str | None, int]:

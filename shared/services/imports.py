@@ -49,6 +49,7 @@ from shared.services.claim_terms_changes import (
 from shared.services.errors import ConflictingUpdate
 from shared.services.known_payers import learn_imported
 from shared.services.repositories import Repositories
+from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
 
 if TYPE_CHECKING:
     from shared.services.client_receipts import ClientReceipts
@@ -235,6 +236,9 @@ class ImportService:
                 if previous is not None:
                     stored = self._stop_from_log(client.client_id, previous[0], merged)
                     merged = self._keep_stop(stored, merged, row_index, notes)
+                merged = self._stop_of_the_number(
+                    client.client_id, previous[0] if previous else None, merged, row_index, notes
+                )
                 if previous is not None and previous[0] == merged:
                     unchanged += 1
                     continue
@@ -295,6 +299,40 @@ class ImportService:
                 f"{stored.whatsapp_stopped_on}): it stays withdrawn until he sends START"))  # fmt: skip
         return replace(pushed, whatsapp_consent=False, whatsapp_stopped_on=stored.whatsapp_stopped_on,
                        whatsapp_stop_withdrew=stored.whatsapp_stop_withdrew)  # fmt: skip
+
+    def _stop_of_the_number(
+        self,
+        client_id: str,
+        stored: Debtor | None,
+        pushed: Debtor,
+        index: int,
+        notes: list[RowError],
+    ) -> Debtor:
+        """A debtor given WhatsApp consent on a number that said STOP to this client (on
+        another of its debtor records, no START since) gets that STOP as its own, with the
+        note a push of the same debtor gets (attack9 F4). Read only when consent to a number
+        is new for the record: a debtor stored with it before is checked before each send."""
+        if (
+            not pushed.whatsapp_consent
+            or not pushed.mobile
+            or pushed.whatsapp_stopped_on is not None
+            or (
+                stored is not None
+                and stored.mobile == pushed.mobile
+                and stored.whatsapp_consent
+                and stored.whatsapp_stopped_on is None
+            )
+        ):
+            return pushed
+        stopped = standing_stop(self.repos, client_id, pushed)
+        if stopped is None:
+            return pushed
+        notes.append(RowError(index, "whatsapp_consent",
+            f"the mobile number of debtor {pushed.number} withdrew WhatsApp consent itself "
+            f"(STOP, {stopped.whatsapp_stopped_on}, as debtor {stopped.number}): it stays "
+            "withdrawn until he sends START"))  # fmt: skip
+        on_the_number(self.repos, client_id, pushed)  # his START lifts it here as well
+        return stopped_like(pushed, stopped)
 
     def _renamed_in_index(self, changes: Sequence[tuple[Debtor | None, Debtor]]) -> None:
         """The statement matching index carries each open invoice's debtor name and kind (and

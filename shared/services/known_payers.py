@@ -7,7 +7,14 @@ An IBAN is learned when a debtor is stored with it (:func:`learn_imported`, befo
 row, so a crash in between learns it again on the retry); debtors stored before this was done
 are learned once per client, when the statement matching index is built again for them
 (:func:`every_debtor_learning`, ``match_index_repo.VERSION`` 4). An IBAN later removed from a
-debtor stays known, as a learned one does: the debtor did pay from it or said so."""
+debtor stays known, as a learned one does: the debtor did pay from it or said so.
+
+Only the client's word stands behind such an IBAN (anyone's IBAN is printed on their
+invoices), so it is kept apart from a paid one (``said``) and counts only on the client's own
+account. On the agency's pooled account, where every client's money arrives, a client that
+stores another client's debtor's IBAN on a debtor of its own must not draw that debtor's
+transfers to itself (attack9 F1): there only payers learned from booked payments count, and a
+payer known to two clients of the pool (in any way) books nothing by itself."""
 
 from __future__ import annotations
 
@@ -34,7 +41,7 @@ def learn_imported(
 ) -> None:
     learned = new_ibans(changes)
     if learned:
-        repos.banking.learn_ibans(client_id, learned)
+        repos.banking.learn_ibans(client_id, learned, said=True)
 
 
 def every_debtor_learning(repos: Repositories, client_id: str) -> Iterator[Debtor]:

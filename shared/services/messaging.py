@@ -65,6 +65,7 @@ from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.poison import PLATFORM_SCOPE
 from shared.services.repositories import Repositories
+from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped_like
 
 log = logging.getLogger("inning.messaging")
 CONTENT_CONTAINER = "messages"
@@ -690,11 +691,36 @@ class MessagingService:
             return self._slots[mailbox]
 
     def _whatsapp_consent(self, message: OutboundMessage) -> bool:
-        """The debtor's consent as recorded now (it may have been withdrawn since enqueueing)."""
+        """The debtor's consent as recorded now (it may have been withdrawn since enqueueing),
+        and no STOP from the number to this client on another of its debtor records: that
+        STOP is the number holder's, so it becomes this record's too (whatsapp_stops)."""
         if not message.debtor_number:
             return False
-        found = self.repos.debtors.get(message.client_id, message.debtor_number)
-        return found is not None and found[0].whatsapp_consent
+        for _ in range(5):
+            found = self.repos.debtors.get(message.client_id, message.debtor_number)
+            if found is None or not found[0].whatsapp_consent:
+                return False
+            debtor, etag = found
+            stopped = standing_stop(
+                self.repos, message.client_id, replace(debtor, mobile=message.to)
+            )
+            if stopped is None:
+                return True
+            if debtor.mobile != message.to:
+                return False  # queued for a number the record no longer has: not its STOP
+            on_the_number(self.repos, message.client_id, debtor)
+            try:
+                self.repos.debtors.save(stopped_like(debtor, stopped), etag)
+            except PreconditionFailed:
+                continue
+            now = self.clock.now()
+            self.repos.contacts.add(ContactEntry(
+                message.client_id, debtor.number, time_ordered_id(now), now, ContactKind.NOTE,
+                f"WhatsApp opt-out of this number (STOP, {stopped.whatsapp_stopped_on}) applies: "
+                "no more WhatsApp messages", channel="whatsapp",
+            ))  # fmt: skip
+            return False
+        return False
 
     def _whatsapp_window(self, message: OutboundMessage, now: datetime) -> OutboundMessage:
         """Put the debtor's last WhatsApp message and the moment of sending on the job: the

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
+from shared.adapters.tables.banking_repo import KnownPayers
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
@@ -115,9 +116,19 @@ class ClientLookups:
         index = self.repos.invoices.match_index
         return self._named(index.by_tail(self.client.client_id, tail))
 
+    def known_payers(self, iban: str) -> KnownPayers:
+        return self.repos.banking.known_payers(self.client.client_id, iban)
+
     def debtors_for_iban(self, iban: str) -> set[str]:
-        debtors = self.repos.banking.debtors_for_iban(self.client.client_id, iban)
+        """On the client's own account every debtor known for the account; on a pooled one
+        (keys prefixed) only those paid from it: there the client's word is no evidence
+        (known_payers)."""
+        known = self.known_payers(iban)
+        debtors = known.paid if self.prefix else known.paid | known.said
         return {self.prefix + d for d in debtors}
+
+    def payer_of_several(self, iban: str) -> bool:
+        return False  # the client's own account: only its money arrives
 
     def of_debtor(self, debtor: str) -> list[OpenInvoice]:
         local = self._local(debtor)
@@ -152,6 +163,7 @@ class PooledLookups:
 
     def __init__(self, parts: list[ClientLookups]) -> None:
         self.parts = parts
+        self._last: tuple[str, dict[str, KnownPayers]] | None = None
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
         hits = [i for p in self.parts for i in p.by_reference(reference)]
@@ -169,7 +181,21 @@ class PooledLookups:
         return [i for p in self.parts for i in p.by_tail(tail)]
 
     def debtors_for_iban(self, iban: str) -> set[str]:
-        return {d for p in self.parts for d in p.debtors_for_iban(iban)}
+        """Every client's debtors paid from the account (the client's word counts not
+        here, :meth:`ClientLookups.debtors_for_iban`)."""
+        known = self._known(iban)
+        return {p.prefix + d for p in self.parts for d in known[p.client.client_id].paid}
+
+    def payer_of_several(self, iban: str) -> bool:
+        return sum(k.any() for k in self._known(iban).values()) > 1
+
+    def _known(self, iban: str) -> dict[str, KnownPayers]:
+        """Each client's debtors known for the account, read once for the line that asks
+        (the last account asked is kept: a line asks for its payer and then whether several
+        clients know it)."""
+        if self._last is None or self._last[0] != iban:
+            self._last = (iban, {p.client.client_id: p.known_payers(iban) for p in self.parts})
+        return self._last[1]
 
     def of_debtor(self, debtor: str) -> list[OpenInvoice]:
         return [i for p in self.parts for i in p.of_debtor(debtor)]
@@ -182,7 +208,7 @@ class PooledLookups:
         return [named[i.number] for i in invoices if i.number in named]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
-        return None
+        self._last = None  # the line is decided: its booking may have taught a payer
 
 
 def every_debtor(repos: Repositories, client_id: str) -> Iterator[Debtor]:

@@ -193,10 +193,16 @@ class StatementService:
                 agency_id, statement, self.clock.now()
             )
             owner = proven or owner
-        elif owner is not None and not source.uploaded:
-            # a credit on one of the agency's accounts FROM a claimed account with its code:
-            # the holder made that transfer (nobody else can), so it proves the claim
-            AccountOwnership(self.repos).verify_by_transfers(agency_id, statement, self.clock.now())
+        elif (
+            owner is not None
+            and owner.client_id is None
+            and owner.agency_id == agency_id
+            and not source.uploaded
+        ):
+            # a credit on one of the agency's own accounts FROM a claimed account with its
+            # code: the holder made that transfer (nobody else can), so it proves the claim;
+            # never on a client's account, whose client wrote the description (attack9 F2)
+            AccountOwnership(self.repos).verify_by_transfers(owner, statement, self.clock.now())
         if owner is None or owner.agency_id != agency_id:
             # another agency's account looks exactly like an unknown one from here
             why = not_an_iban(statement)  # a bank's own id no client can register

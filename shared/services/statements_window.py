@@ -39,7 +39,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.tables import ledger_digest, schema
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
+from shared.adapters.tables.banking_repo import AccountOwner, KnownPayers, LineRecord, PaymentRef
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.ledger_repo import (
@@ -200,7 +200,9 @@ class StatementWindow:
         self.reads: dict[
             tuple[str, str], tuple[DebtorClaims, dict[str, Invoice], dict[str, str | None]]
         ] = {}
-        self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}
+        self.learned_as_read: dict[tuple[str, str], frozenset[str]] = {}  # paid from
+        # (client, payer IBAN) -> debtors the client only said it is of (known_payers)
+        self.said_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
         self.digests: dict[str, PayerDigest] = {}  # client -> its learned accounts' digest
         # client -> which debtors have ledger rows (ledger_digest), read once per window
@@ -290,10 +292,24 @@ class StatementWindow:
         return self.lookups.with_names(invoices)
 
     def debtors_for_iban(self, iban: str) -> set[str]:
+        """As :class:`ClientLookups` answers, with this window's bookings: on a pooled
+        account only debtors paid from the account, on a client's own also those said."""
         out: set[str] = set()
         for client_id in self.parts:
             out |= {self._key(client_id, d) for d in self._learned(client_id, iban)}
+            if not self.pooled:
+                out |= {self._key(client_id, d) for d in self._said(client_id, iban)}
         return out
+
+    def payer_of_several(self, iban: str) -> bool:
+        if not self.pooled:
+            return False
+        knowing = [c for c in self.parts if self._learned(c, iban) or self._said(c, iban)]
+        return len(knowing) > 1
+
+    def _said(self, client_id: str, iban: str) -> frozenset[str]:
+        self._learned_read(client_id, iban)
+        return self.said_as_read[(client_id, _iban_key(iban))]
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None  # the window's books hold what was booked
@@ -305,15 +321,17 @@ class StatementWindow:
         return self.learned[key]
 
     def _learned_read(self, client_id: str, iban: str) -> frozenset[str]:
-        """The debtors learned for the payer's account, as stored: read only when the
-        client's digest of learned accounts may hold it (most payers were never learned)."""
+        """The debtors learned for the payer's account from payments, as stored (those the
+        client only said it is of in ``said_as_read``): read only when the client's digest of
+        learned accounts may hold it (most payers were never learned)."""
         key = (client_id, _iban_key(iban))
         if key not in self.learned_as_read:
             if self._digest(client_id).may_know(key[1]):
-                found = frozenset(self.repos.banking.debtors_for_iban(client_id, key[1]))
+                found = self.repos.banking.known_payers(client_id, key[1])
             else:
-                found = frozenset()
-            self.learned_as_read[key] = found
+                found = KnownPayers()
+            self.said_as_read[key] = found.said
+            self.learned_as_read[key] = found.paid
         return self.learned_as_read[key]
 
     def _digest(self, client_id: str) -> PayerDigest:
@@ -1032,7 +1050,15 @@ class _Speculation:
             self.w._key(client_id, d)
             for client_id in self.w.parts
             for d in self.w._learned_read(client_id, iban)
+            | (frozenset() if self.w.pooled else self.w._said(client_id, iban))
         }
+
+    def payer_of_several(self, iban: str) -> bool:
+        if not self.w.pooled:
+            return False
+        parts = self.w.parts
+        knowing = [c for c in parts if self.w._learned_read(c, iban) or self.w._said(c, iban)]
+        return len(knowing) > 1
 
     def consume(self, allocations: Iterable[Allocation]) -> None:
         return None

@@ -8,7 +8,8 @@
 |                 |                  | ``stmt-<id>``     | the statement booked whole (its mark)   |
 |                 |                  | ``~closing``      | a missing statement (opening != last)   |
 | AccountBalances | account          | ``last``          | a closing written before it moved       |
-| LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from confirmed matches |
+| LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from booked payments   |
+|                 |                  | ... ``|said``     | a debtor's own IBAN, as the client said  |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
 
 A statement's mark and the account's closing balance are rows of its lines' partition, so that
@@ -25,6 +26,11 @@ row per account, ``<iban>``, its debtors as JSON) are read as well. Every learni
 keeps the partition's digest of learned accounts (``~payers``, :mod:`payer_digest`) in the
 same transaction, under its ETag: a statement window reads it once and reads the debtors
 only of accounts that may be known.
+
+An account a client only *said* is its debtor's (``Debtor.ibans``, imported or pushed) is a row
+of its own beside the paid one (``<iban>|<debtor>|said``): the client's word counts on its own
+account, never on the agency's pooled one (attack9 F1), so the two are never one row that a
+later write could turn from one into the other.
 """
 
 from __future__ import annotations
@@ -507,15 +513,18 @@ class BankingRepository:
         client_id: str,
         learned: dict[str, set[str]],
         digest: payer_digest.PayerDigest | None = None,
+        *,
+        said: bool = False,
     ) -> None:
         """:meth:`learn_iban` for many payer accounts and debtors, in transactions (a
         window's new ones at once), each with the digest's write when an account is new to
-        it (``digest``: as the caller read it; read again when a learning came between)."""
+        it (``digest``: as the caller read it; read again when a learning came between).
+        ``said``: the debtors' own IBANs as the client stored them, not paid from."""
         pairs = [(iban, debtor) for iban, ds in sorted(learned.items()) for debtor in sorted(ds)]
         pk = encode(client_id)
         for start in range(0, len(pairs), MAX_BATCH - 1):
             part = pairs[start : start + MAX_BATCH - 1]
-            rows = [Op(OpKind.UPSERT, _learned_row(client_id, i, d)) for i, d in part]
+            rows = [Op(OpKind.UPSERT, _learned_row(client_id, i, d, said)) for i, d in part]
             for attempt in range(LEARN_RETRIES):
                 if attempt:  # writers in lockstep starve each other: wait a random moment
                     _back_off(attempt)
@@ -578,28 +587,35 @@ class BankingRepository:
         return Row(encode(account), CLOSING_RK, {"Closing": closing, "On": put_date(on)})
 
     # -- learned payer accounts --------------------------------------------------------------
-    def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
+    def learned_ibans(self, client_id: str, *, paid_only: bool = False) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id)):
-            if row.rk == payer_digest.DIGEST_RK:
+            if row.rk == payer_digest.DIGEST_RK or (paid_only and _said(row)):
                 continue
             account = row.rk.split(SEPARATOR, 1)[0]
             out.setdefault(account, set()).update(_learned_debtors(row))
         return out
 
     def debtors_for_iban(self, client_id: str, iban: str) -> set[str]:
-        """The debtors who paid from this account before: one small range read."""
+        """The debtors who paid from this account before or whose own it is: one small
+        range read."""
+        known = self.known_payers(client_id, iban)
+        return set(known.paid | known.said)
+
+    def known_payers(self, client_id: str, iban: str) -> KnownPayers:
+        """The debtors known for this account, paid from or said: one small range read."""
         account = encode(iban.replace(" ", "").upper())
         page = self.store.query(
             LEARNED_IBANS,
             pk=encode(client_id),
             rk_range=(account, account + SEPARATOR + "\U0010ffff"),
         )
-        out: set[str] = set()
+        paid: set[str] = set()
+        said: set[str] = set()
         for row in page.rows:  # the range also holds longer account numbers: only this one
             if row.rk == account or row.rk.startswith(account + SEPARATOR):
-                out |= _learned_debtors(row)
-        return out
+                (said if _said(row) else paid).update(_learned_debtors(row))
+        return KnownPayers(frozenset(paid), frozenset(said - paid))
 
     def learn_iban(self, client_id: str, iban: str, debtor: str) -> None:
         """The payer's account is known for this debtor from now on: one upsert, with the
@@ -668,6 +684,19 @@ class BankingRepository:
 
 
 @dataclass(frozen=True)
+class KnownPayers:
+    """The debtors a payer's account is known for at one client: ``paid``, learned from a
+    payment booked for the debtor (or confirmed by a person); ``said``, only the client's word
+    (the debtor's own IBANs as stored), not paid from yet."""
+
+    paid: frozenset[str] = frozenset()
+    said: frozenset[str] = frozenset()
+
+    def any(self) -> bool:
+        return bool(self.paid or self.said)
+
+
+@dataclass(frozen=True)
 class PaymentRef:
     """A payment under the end-to-end id its bank line carried (what a return quotes)."""
 
@@ -710,9 +739,19 @@ def _back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, BACK_OFF_SECONDS * attempt))
 
 
-def _learned_row(client_id: str, iban: str, debtor: str) -> Row:
+SAID = "said"  # the last part of the key of a row the client's word alone put there
+
+
+def _learned_row(client_id: str, iban: str, debtor: str, said: bool = False) -> Row:
     account = encode(iban.replace(" ", "").upper())
-    return Row(encode(client_id), f"{account}{SEPARATOR}{encode(debtor)}", {"Debtor": debtor})
+    key = f"{account}{SEPARATOR}{encode(debtor)}"
+    if said:
+        return Row(encode(client_id), f"{key}{SEPARATOR}{SAID}", {"Debtor": debtor, "Said": True})
+    return Row(encode(client_id), key, {"Debtor": debtor})
+
+
+def _said(row: Row) -> bool:
+    return row.rk.count(SEPARATOR) == 2 and row.rk.endswith(SEPARATOR + SAID)
 
 
 def _learned_debtors(row: Row) -> set[str]:

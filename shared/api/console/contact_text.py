@@ -113,6 +113,8 @@ _SUMMARIES = shapes(
         (r"^WhatsApp received: (.*)$", lambda m: f"WhatsApp ontvangen: {m[1]}"),
         (r"^WhatsApp opt-out received \(STOP\): no more WhatsApp messages$",
          lambda m: "WhatsApp-afmelding ontvangen (STOP): geen WhatsApp-berichten meer"),
+        (r"^WhatsApp opt-out of this number \(STOP, (\S+)\) applies: no more WhatsApp messages$",
+         lambda m: f"WhatsApp-afmelding van dit nummer (STOP, {m[1]}) geldt: geen WhatsApp-berichten meer"),
         (r"^WhatsApp opt-in received \(START\): WhatsApp messages again$",
          lambda m: "WhatsApp-aanmelding ontvangen (START): weer WhatsApp-berichten"),
         (r"^WhatsApp opt-in received \(START\): the STOP is lifted; no WhatsApp consent at this client \(there was none when the STOP came\)$",

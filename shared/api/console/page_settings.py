@@ -87,8 +87,8 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 
 {% if can.ibans %}<section aria-labelledby="set-ibans-h"><h2 id="set-ibans-h">{{ t.set_ibans }}</h2><p>{{ t.set_ibans_intro }}</p>
 {% if ibans %}<div class="scroll" role="region" tabindex="0" aria-label="{{ t.set_ibans }}"><table><caption class="visually-hidden">{{ t.set_ibans }}</caption><thead><tr><th scope="col">IBAN</th><th scope="col">{{ t.set_status }}</th><th scope="col">{{ t.set_code }}</th>{% if can.confirm or can.decide %}<th scope="col">{{ t.set_proof }}</th>{% endif %}</tr></thead><tbody>
-{% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}</td>
-<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status != 'verified' %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}"><button type="submit" class="secondary">{{ t.set_decide }}</button></form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
+{% for i in ibans %}<tr><td><code>{{ i.iban }}</code></td><td>{% if i.status == 'verified' %}<span class="ok">{{ t.set_verified }}</span>{% else %}{{ t.set_pending }}{% endif %}{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<br><strong>{{ t.set_held_by.format(client=h.held_by.number ~ ' ' ~ h.held_by.name) }}</strong>{% endif %}{% if h and h.claimed_by %}<br>{{ t.set_claimed_by.format(clients=h.claimed_by|join(', ')) }}{% endif %}</td>
+<td>{% if i.code %}<code>{{ i.code }}</code>{% endif %}</td>{% if can.confirm or can.decide %}<td>{% if i.status != 'verified' %}{% if can.decide %}{{ open(desk, csrf, 'iban_decide') }}<input type="hidden" name="iban" value="{{ i.iban }}">{% set h = holders.get(i.iban) %}{% if h and h.held_by %}<label><input type="checkbox" name="take_from" value="{{ h.held_by.number }}" required> {{ t.set_take_over.format(client=h.held_by.number) }}</label> <button type="submit" class="secondary">{{ t.set_take_over_do }}</button>{% else %}<button type="submit" class="secondary">{{ t.set_decide }}</button>{% endif %}</form>{% elif i.registered_by == 'agency' %}{{ open(desk, csrf, 'iban_confirm') }}<input type="hidden" name="iban" value="{{ i.iban }}">
 <div class="inline"><div><label for="set-code-{{ loop.index }}">{{ t.set_code }}</label><input id="set-code-{{ loop.index }}" name="code" autocomplete="off"></div><button type="submit" class="secondary">{{ t.set_confirm }}</button></div></form>{% else %}<span class="muted">{{ t.set_transfer_only }}</span>{% endif %}{% endif %}</td>{% endif %}</tr>{% endfor %}
 </tbody></table></div>{% endif %}
 {{ open(desk, csrf, 'iban_add') }}<div class="inline"><div><label for="set-iban">{{ t.set_iban_new }}</label><input id="set-iban" name="iban" autocomplete="off"></div>
@@ -142,6 +142,10 @@ words(
         "done_set_decide_pending": "Het besluit is vastgelegd; de rekening wacht nog op bewijs.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Bevestigen", "set_verified": "bewezen",
         "set_pending": "wacht op bewijs", "set_iban_new": "Nieuwe IBAN", "set_iban_add": "Toevoegen",
+        "set_held_by": "Nu de bewezen rekening van opdrachtgever {client}",
+        "set_claimed_by": "Ook opgegeven door opdrachtgever {clients}",
+        "set_take_over": "Ik neem deze rekening over van opdrachtgever {client}: haar afschriften worden dan voor deze opdrachtgever geboekt",
+        "set_take_over_do": "Overnemen",
         "set_confirm_client": "Alleen de opdrachtgever zelf kan een code bevestigen.",
         "set_users": "Gebruikers", "set_role": "Rol", "set_actions": "Acties", "set_change": "Wijzigen",
         "set_deactivate": "Blokkeren", "set_reset": "Tweede factor opnieuw", "set_invite": "Iemand uitnodigen",
@@ -184,6 +188,10 @@ words(
         "done_set_decide_pending": "The decision was recorded; the account still awaits proof.",
         "set_status": "Status", "set_code": "Code", "set_confirm": "Confirm", "set_verified": "proven",
         "set_pending": "awaiting proof", "set_iban_new": "New IBAN", "set_iban_add": "Add",
+        "set_held_by": "Now the proven account of client {client}",
+        "set_claimed_by": "Also registered by client {clients}",
+        "set_take_over": "I take this account over from client {client}: its statements will then be booked for this client",
+        "set_take_over_do": "Take over",
         "set_confirm_client": "Only the client itself can confirm a code.",
         "set_users": "Users", "set_role": "Role", "set_actions": "Actions", "set_change": "Change",
         "set_deactivate": "Deactivate", "set_reset": "Reset second factor", "set_invite": "Invite someone",
@@ -283,7 +291,10 @@ def _act(desk: Desk, client: Client, do: str) -> str:
             if not desk.agency_level:  # as the API: the agency decides, not the client
                 raise Forbidden(desk.t["set_decide_agency"])
             account = normalise(desk.field("iban"))
-            status = s.decide_iban(client, account, desk.services.clock.now())
+            # another client's proven account moves only when the form named that client
+            # (the page shows whose it is and asks to confirm, attack9 F3)
+            status = s.decide_iban(client, account, desk.services.clock.now(),
+                                   take_from=desk.field("take_from") or None)  # fmt: skip
             desk.services.people.kit.audit(Event.ACCOUNT_ASSIGNED, agency_id=client.agency_id,
                                            client_id=client.client_id, actor=actor_of(desk.principal),
                                            subject=client.client_id, account=account, status=status)  # fmt: skip
@@ -345,6 +356,8 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     fresh = desk.services.repos.clients.get(client.client_id)
     shown = fresh[0] if fresh else client
     ibans = desk.services.client_settings.ibans(shown) if can["ibans"] else []
+    # whose the account is now, for the agency's decision only (a client sees "pending")
+    holders = desk.services.client_settings.account_holders(shown) if can["decide"] else {}
     users = (
         desk.services.people.admin.list_users(desk.principal, shown.number) if can["users"] else []
     )
@@ -352,7 +365,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
     images = [("logo", style.logo_url), ("header", style.header_image_url),
               ("footer", style.footer_image_url)]  # fmt: skip
     return desk.render(
-        "settings", "set_title", status, client=shown, can=can, ibans=ibans, users=users, images=images,
+        "settings", "set_title", status, client=shown, can=can, ibans=ibans, holders=holders, users=users, images=images,
         roles=CLIENT_ROLES, me=desk.signed.user.user_id, channels=[c.value for c in SWITCHABLE],
         costs_note=reasonableness_note(shown.b2b_costs_percent, shown.b2b_costs_fixed),
         costs_value=shown.b2b_costs_percent or (f"{Decimal(shown.b2b_costs_fixed).scaleb(-2):.2f}" if shown.b2b_costs_fixed else ""), **extra,

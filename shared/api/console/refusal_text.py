@@ -132,6 +132,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "More than {rows} rows: split the file.",
     ),
     **SETTINGS_REFUSALS,
+    "iban_held_by_other": (
+        "Deze rekening is de bewezen rekening van opdrachtgever {client}. Bevestig dat u haar "
+        "van die opdrachtgever overneemt.",
+        "This account is the proven account of client {client}. Confirm that you take it over "
+        "from that client.",
+    ),
 }
 
 

@@ -25,6 +25,9 @@ The rules a careful credit manager books by, each named in the reasons:
 - number without prefix/year, or with one typo: when the payer and the amount agree.
 The precision guard: a booking is automatic only when the best candidate reaches the
 threshold and leads every other candidate by the margin (no other open claim fits as well).
+A booking that leans on the payer's account is a suggestion when that account is known to
+more than one party whose money arrives there (:meth:`Lookups.payer_of_several`: two clients
+of a pooled account), as the payer alone would pick one of them.
 
 Candidates come from point or small range lookups (:class:`Lookups`: reference, numeric tail,
 payer IBAN, debtor, amount), never from a scan of all invoices: a line costs a bounded number
@@ -132,6 +135,8 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
     base_score: float = 0.0  # the evidence of the text alone, before amount and payer
     base_reasons: int = -1
+    via_payer: bool = False  # found among a known payer's invoices (not by the text)
+    payer_weight: float = 0.0  # what the payer's known account added to the score
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -303,6 +308,12 @@ class Lookups(Protocol):
 
     def debtors_for_iban(self, iban: str) -> set[str]: ...
 
+    def payer_of_several(self, iban: str) -> bool:
+        """The account is known (in any way) to more than one of the parties whose money
+        arrives here (a pooled account's clients): a booking that leans on it would pick one
+        of them by the payer alone, so it is a suggestion."""
+        ...
+
     def of_debtor(self, debtor: str) -> list[OpenInvoice]: ...
 
     def by_amount(self, amount: Cents, limit: int) -> list[OpenInvoice]:
@@ -366,6 +377,9 @@ class InvoiceIndex:
 
     def debtors_for_iban(self, iban: str) -> set[str]:
         return set(self._debtors_by_iban.get(iban.upper(), set()))
+
+    def payer_of_several(self, iban: str) -> bool:
+        return False  # one party's invoices
 
     def of_debtor(self, debtor: str) -> list[OpenInvoice]:
         return self._live(self._by_debtor.get(debtor, []))
@@ -522,6 +536,7 @@ def candidates(
     totals.update(pool_totals)
     for cand in found.values():  # re-score the text candidates with the payer known
         cand.score, cand.reasons = _base(cand)
+        cand.payer_weight = 0.0
         _score_support(cand, line, totals, debtors)
     # a structured reference that matches no open invoice points elsewhere too
     conflicting = set(mentioned) | ({"?"} if refs and not mentioned else set())
@@ -666,6 +681,7 @@ def _payer_candidates(
             return None  # already found by its reference or number; the payer supported it
         cand = add(invs, weight, reason)
         cand.base_score, cand.base_reasons = cand.score, len(cand.reasons)
+        cand.via_payer = True
         _score_support(cand, line, totals, debtors)
         return cand
 
@@ -720,6 +736,7 @@ def _score_support(
         payer = True
         if not any("payer account" in r for r in cand.reasons):
             cand.score += WEIGHT_IBAN / 2
+            cand.payer_weight += WEIGHT_IBAN / 2
             cand.reasons.append("payer account is known for this debtor")
     similarity = max(name_similarity(line.counterparty_name, i.debtor_name) for i in cand.invoices)
     if similarity >= 0.8:
@@ -811,17 +828,39 @@ def match_line(
     totals = open_totals([i for c in found.values() for i in c.invoices])
     result = decide(n, line, found, settings, totals)
     if budget.exhausted and result.booked:
-        assert result.best is not None
-        result = LineMatch(
-            n,
-            result.amount,
-            (),
-            tuple((a, result.best.score) for a in result.booked),
-            (*result.reasons, "not booked: more lookups needed than a line may make"),
-            result.best,
+        result = _suggested(result, "not booked: more lookups needed than a line may make")
+    elif (
+        result.booked
+        and result.best is not None
+        and line.counterparty_iban
+        and _leans_on_payer(result.best, settings)
+        and lookups.payer_of_several(line.counterparty_iban)
+    ):
+        result = _suggested(
+            result, "not booked: the payer's account is known to more than one client here"
         )
     lookups.consume(result.booked)
     return result
+
+
+def _suggested(result: LineMatch, reason: str) -> LineMatch:
+    """A booking the matcher decided, made a suggestion for a person, with the reason."""
+    assert result.best is not None
+    score = result.best.score
+    return LineMatch(
+        result.index,
+        result.amount,
+        (),
+        tuple((a, score) for a in result.booked),
+        (*result.reasons, reason),
+        result.best,
+    )
+
+
+def _leans_on_payer(best: Candidate, settings: MatchSettings) -> bool:
+    """The candidate would not book without its payer's known account: it was found among
+    the payer's invoices, or the text, amount and name alone stay below the threshold."""
+    return best.via_payer or best.score - best.payer_weight < settings.auto_threshold
 
 
 def match_lines(

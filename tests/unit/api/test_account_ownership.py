@@ -235,3 +235,52 @@ def test_the_agency_decides_only_for_its_own_accounts(world):
     a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[pooled])]})
     refused = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": pooled})
     assert refused.status == 422 and world.services.repos.banking.owner(pooled).client_id is None
+
+
+def test_a_payment_into_the_clients_own_account_proves_nothing(world):
+    """attack9 F2: on a client's own account the client is the payee and writes the
+    description (its kenmerk, a payment request): a credit there from an account it claims,
+    with the claim's code, shows only that the holder paid the client. The same transfer to
+    the agency's own account still proves the claim."""
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C2")]})
+    verify_ibans(a, "C2")
+    stranger = "NL20INGB0001234567"
+    c2 = world.services.repos.clients.get(_client_id(world, "C2"))[0]
+    world.services.client_settings.add_iban(c2, stranger, by_agency=False)
+    [code] = [i["code"] for i in a.call("GET", "/v1/clients/C2/ibans").body["items"]
+              if i["iban"] == stranger]  # fmt: skip
+
+    def pay(into: str, day: int) -> str:
+        on = date(2025, 3, day)
+        line = OutLine(on, 12_50, f"betaalverzoek {code}", counterparty_iban=stranger,
+                       counterparty_name="Victim BV")  # fmt: skip
+        sta = write_mt940(into, [line], opening=0, opening_date=on, statement_id=f"S{day}")
+        return str(world.services.statements.ingest(f"agency-a/s{day}.sta", sta.encode()).status)
+
+    assert pay(client_iban("C2"), 3) == "booked"
+    assert world.services.repos.banking.owner(stranger) is None
+    assert pay(pooled, 4) == "booked"
+    owner = world.services.repos.banking.owner(stranger)
+    assert owner is not None and owner.client_id == _client_id(world, "C2")
+
+
+def test_the_agency_takes_another_clients_proven_account_only_by_naming_that_client(world):
+    """attack9 F3: the decision over an account C1 holds names C1 (``take_from``), else 422
+    naming the holder and nothing moves; a wrong name moves nothing either."""
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[ACCOUNT])]})
+    held = _client_id(world, "C1")
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == held
+    blind = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT})
+    assert blind.status == 422 and "client C1" in str(blind.body), blind.body
+    wrong = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C2"})
+    assert wrong.status == 422
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == held
+    done = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C1"})
+    assert done.body == {"iban": ACCOUNT, "status": "verified"}, done.body
+    assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")

@@ -233,3 +233,38 @@ def test_a_channel_switched_off_is_used_by_nobody(world: World, tenants: Tenants
         "POST", "/v1/clients/C1/debtors/D7/messages", {"channel": "sms", "body": "Hallo"}
     )
     assert refused.status == 422
+
+
+def test_taking_another_clients_proven_account_names_it_and_needs_a_confirmation(
+    world: World, tenants: Tenants
+) -> None:
+    """attack9 F3: C2's admin adds C1's proven account on C2's page; the agency admin opening
+    C2's settings sees whose account it is, and one plain click moves nothing: only the
+    confirmation naming C1 does (its statements are then booked for C2)."""
+    from tests.unit.api.conftest import client_iban, verify_ibans
+
+    verify_ibans(world.agency_a, "C1")
+    account = client_iban("C1")
+    c2_admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c2, "boss@c2.example")
+    page = c2_admin.get("/settings")
+    added = c2_admin.post("/settings", {"csrf": csrf_of(page), "do": "iban_add", "iban": account})
+    assert added.status == 303
+    told = c2_admin.get("/settings").encoded().decode()
+    assert "de bewezen rekening van opdrachtgever" not in told  # a claimant learns nothing
+    found = world.services.repos.clients.get(tenants.c1)
+    assert found is not None
+    c1 = found[0]
+    agency = desk_for(world, Role.AGENCY_ADMIN, None, "admin@agency.example")
+    page = agency.get(f"/settings?client={tenants.c2}")
+    html = page.encoded().decode()
+    assert f"Nu de bewezen rekening van opdrachtgever {c1.number} {c1.name}" in html
+    plain = {"csrf": csrf_of(page), "client": tenants.c2, "do": "iban_decide", "iban": account}
+    refused = agency.post(f"/settings?client={tenants.c2}", plain)
+    assert refused.status == 422
+    assert f"de bewezen rekening van opdrachtgever {c1.number}" in refused.encoded().decode()
+    owner = world.services.repos.banking.owner(account)
+    assert owner is not None and owner.client_id == tenants.c1
+    confirmed = agency.post(f"/settings?client={tenants.c2}", {**plain, "take_from": c1.number})
+    assert confirmed.status == 303
+    owner = world.services.repos.banking.owner(account)
+    assert owner is not None and owner.client_id == tenants.c2
