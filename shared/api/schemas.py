@@ -12,6 +12,7 @@ import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -43,9 +44,36 @@ ExternalNumber = Annotated[
 # (C0, DEL, C1) and no bidirectional overrides that make a name read differently
 _PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_PRINTABLE)]
+
+
+def money_text(value: object) -> object:
+    """A money string is euros with a decimal point and at most two decimals: ``"1250.00"``.
+    More decimals are refused even when they are zeros: ``"1.250"`` is one thousand two
+    hundred and fifty in Dutch, and reading it as EUR 1.25 would misstate the claim, its costs
+    and its interest a thousandfold (newcomer9 finding E). A comma is refused for the same
+    reason (``"1,250"``)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if re.fullmatch(r"[+-]?\d+\.\d{3,}", text) or re.fullmatch(r"[+-]?[\d.]*,[\d.,]*", text):
+        raise ValueError(
+            f"{text!r} is not an amount in euros with at most two decimals: a thousands "
+            "separator? write one thousand two hundred and fifty euros as 1250.00 (a point "
+            "before the cents, no thousands separator)"
+        )
+    return value
+
+
 Amount = Annotated[
     Decimal,
+    BeforeValidator(money_text),
     Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
+]
+# what may be zero (an open amount, a minimum)
+Money = Annotated[
+    Decimal,
+    BeforeValidator(money_text),
+    Field(ge=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
 ]
 EARLIEST_DATE = date(1990, 1, 1)  # older claims prescribed long ago (20 years at most)
 LATEST_DATE = date(2099, 12, 31)
@@ -260,7 +288,7 @@ class InvoiceIn(Strict):
         "corrected one (Inning takes the booked credit notes off it; an amount they take all "
         "of is a row error)"
     )
-    open_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = Field(
+    open_amount: Money | None = Field(
         default=None,
         description="What is still open in your ledger; omitted: all of it. Above the amount "
         "less the credit notes booked through Inning (a credit note your books keep apart): "
