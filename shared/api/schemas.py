@@ -160,6 +160,14 @@ class ClientIn(Strict):
         description="No collection costs are charged on claims (summed per notice) below "
         "this principal",
     )
+    dunning_minimum_amount: Annotated[
+        Decimal, Field(ge=0, le=100_000, max_digits=14, decimal_places=2)
+    ] = Field(
+        default=Decimal("5.00"),
+        description="The smallest open amount worth chasing: a debtor whose open total "
+        "(principal, costs and interest) is below it gets no dunning step and is not handed "
+        "over; staff get an action item to write the rest off or keep it. 0: every cent",
+    )
     b2b_costs_from_due: bool = Field(
         default=False,
         description="The client's terms make collection costs owed by businesses from the day "
@@ -429,6 +437,8 @@ class ClientOut(BaseModel):
     # a business client's agreed collection costs (one of them, or neither: the staffel)
     b2b_collection_costs_rate: str | None = None  # percent, "15.00"
     b2b_collection_costs_amount: str | None = None  # euros, "250.00"
+    # below this open total no dunning step is taken (euros, "5.00")
+    dunning_minimum_amount: str = "5.00"
 
 
 class DebtorOut(BaseModel):

@@ -68,6 +68,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     PostalAddress,
 )
+from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, Pause
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
@@ -340,12 +341,22 @@ class DunningService:
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
+        figures: dict[str, ClaimFigures] | None = None
+        remainder = sum(i.open_amount for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
+            # what the debtor owes is the principal with its costs and interest
+            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+            remainder = sum(figures[i.number].open.total for i in dunned if i.number in figures)
+        if 0 < remainder < client.dunning_minimum:
+            # not worth chasing: no step, no hand-over; staff write it off or keep it
+            self._below_minimum(client, debtor_number, dunned, remainder, today)
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
+            return 0
         states = [
             (i, _state(i, letters.get(i.number), owed.get(i.number), workflow)) for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        figures: dict[str, ClaimFigures] | None = None
-        if planned and not client.client_bears_costs:
+        if planned and figures is None and not client.client_bears_costs:
             figures = open_claims(claims.records, today, self.rates() if self.rates else None)
         for message in planned:
             self._perform(
@@ -387,6 +398,36 @@ class DunningService:
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return len(planned)
+
+    def _recheck_later(self, client_id: str, debtor_number: str, row_keys: list[str],
+                       imported: list[str], today: date) -> None:  # fmt: skip
+        """The debtor's invoices are looked at again in a week (no workflow, or too little
+        open): a workflow activated, a rule saved or a new invoice brings them back sooner."""
+        later = today + RECHECK_WITHOUT_WORKFLOW
+        recheck: list[tuple[str | None, str | None]] = [
+            (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
+        ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
+        self.repos.dunning.reschedule(client_id, recheck)
+
+    def _below_minimum(self, client: Client, debtor_number: str, invoices: Sequence[Invoice],
+                       remainder: int, today: date) -> None:  # fmt: skip
+        """An action item, once per debtor and set of open invoices: the debtor owes less than
+        the client's dunning minimum, so no step goes out; the rest stays in the ledger until
+        a person writes it off (the dossier's claim work) or keeps it."""
+        numbers = tuple(sorted(i.number for i in invoices if i.is_collectable))
+        if not self.repos.dunning.mark_once(
+            client.client_id, f"below|{encode(debtor_number)}|{_digest(numbers)}"[:400]
+        ):
+            return
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "below_dunning_minimum",
+            f"Debtor {debtor_number} owes {format_eur_en(remainder)}, below the dunning minimum of "
+            f"{format_eur_en(client.dunning_minimum)}: no reminder is sent; write it off or keep it"[:500],
+            now, debtor_number=debtor_number, invoice_numbers=numbers,
+            detail={"open": format_cents(remainder), "minimum": format_cents(client.dunning_minimum),
+                    "invoices": ", ".join(numbers)[:2000], "date": today.isoformat()},
+        ))  # fmt: skip
 
     def _write_missing_holds(
         self, client: Client, debtor: Debtor, invoices: Sequence[Invoice]
@@ -675,7 +716,7 @@ class DunningService:
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
-        costs = interest = costs_vat = 0
+        costs = interest = costs_vat = paid_first = 0
         pay_within_term: int | None = None  # cents
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
@@ -687,6 +728,7 @@ class DunningService:
             costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
             costs_vat = sum(f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
+            paid_first = sum(f.paid.total - f.paid.principal for f in claims.values())
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
@@ -752,7 +794,7 @@ class DunningService:
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
-            pay_within_term=pay_within_term,
+            pay_within_term=pay_within_term, paid_to_interest=paid_first,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:
