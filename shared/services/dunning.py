@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
-from shared.adapters.tables.dunning_repo import RunRecord
+from shared.adapters.tables.dunning_repo import WAITING, RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import held_by_plan
@@ -104,6 +104,15 @@ CHANNELS = {
     StepChannel.LETTER: Channel.LETTER,
     StepChannel.ROBOCALL: Channel.ROBOCALL,
 }
+
+
+class _WithoutWorkflow(Exception):
+    """A debtor no active workflow takes (``_run_debtor`` to ``run_client``); ``first``:
+    no run found it waiting before."""
+
+    def __init__(self, first: bool) -> None:
+        super().__init__("no workflow")
+        self.first = first
 
 
 class DunningService:
@@ -223,6 +232,8 @@ class DunningService:
         errors: list[str] = []
         transient = 0
         unfinished: set[str] = set()
+        without_workflow: list[str] = []
+        newly_waiting: list[str] = []  # of those, the ones staff have not been told of
         for debtor_number in dict.fromkeys([*by_debtor, *imported]):
             row_keys = by_debtor.get(debtor_number, [])
             try:
@@ -232,6 +243,10 @@ class DunningService:
                 )  # fmt: skip
                 steps += done
                 messages += done
+            except _WithoutWorkflow as waiting:
+                without_workflow.append(debtor_number)
+                if waiting.first:
+                    newly_waiting.append(debtor_number)
             except (Invalid, TemplateError, InvoiceRuleError, OverflowError) as exc:
                 # the client's configuration or data: retrying the same day cannot help; staff
                 # see it on the action list (once per debtor and day) and the run record
@@ -262,14 +277,49 @@ class DunningService:
             steps,
             messages,
             tuple(errors),
+            len(without_workflow),
         )
         self.repos.dunning.save_run(record)
+        if newly_waiting:
+            self._without_workflow(client, business_date, newly_waiting, bool(workflows))
         if transient:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
             # already sent is recognised by its outbox key (no date in it), so nothing doubles
             raise DunningRunIncomplete(client_id, business_date, transient)
         return record
+
+    def _without_workflow(self, client: Client, today: date, debtors: list[str],
+                          any_active: bool) -> None:  # fmt: skip
+        """An action item for the debtors this run found waiting for a workflow (none active,
+        or no segment rule takes them) that no earlier run told of: their invoices get nothing
+        until one does. Activating a workflow or saving the rules picks them up
+        (``wake_waiting``); a debtor that has to wait again later is told again."""
+        now = self.clock.now()
+        why = "no segment rule matches them" if any_active else "no workflow is active"
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "no_workflow",
+            f"{len(debtors)} debtor(s) with open invoices have no dunning workflow ({why}): "
+            "nothing is sent to them; activate a workflow or set the segment rules",
+            now, detail={"count": len(debtors), "debtors": ", ".join(sorted(debtors)[:50])[:2000],
+                         "date": today.isoformat()},
+        ))  # fmt: skip
+
+    def wake_waiting(self, client_id: str) -> int:
+        """A workflow was activated or the segment rules saved: the invoices of the debtors
+        a run found without one are looked at in the next run, not a week later."""
+        debtors = self.repos.dunning.waiting_for_workflow(client_id)
+        today = amsterdam_date(self.clock.now())
+        moves: list[tuple[str | None, str | None]] = []
+        for debtor in debtors:
+            for invoice in self.repos.invoices.for_debtor(client_id, debtor):
+                if invoice.is_collectable:
+                    moves.append(
+                        (None, self.repos.dunning.schedule_key(today, debtor, invoice.number))
+                    )
+        self.repos.dunning.reschedule(client_id, moves)
+        self.repos.dunning.release_waiting(client_id, debtors)
+        return len(debtors)
 
     def _keep_for_today(self, client_id: str, today: date, invoices: dict[str, list[str]]) -> None:
         """Rows of their own, for today, for invoices an import's row named: a retry of this
@@ -324,12 +374,13 @@ class DunningService:
         # before the workflow: the law's costs arise without one (a client's own 14-day letter)
         self._write_missing_holds(client, debtor, invoices)
         if workflow is None:
-            later = today + RECHECK_WITHOUT_WORKFLOW
-            recheck: list[tuple[str | None, str | None]] = [
-                (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
-            ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
-            self.repos.dunning.reschedule(client.client_id, recheck)
-            return 0
+            # looked at again in a week, or as soon as a workflow is activated or the segment
+            # rules are saved (``wake_waiting``); the run counts it and staff are told once
+            first = self.repos.dunning.mark_once(
+                client.client_id, f"{WAITING}{encode(debtor_number)}"
+            )
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
+            raise _WithoutWorkflow(first)
         # a running payment plan holds its invoices: no dunning until it is cancelled
         dunned, held = dunnable(self.repos.store, client.client_id, invoices)
         # so does a claim past its prescription date, until a person decides

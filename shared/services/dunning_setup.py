@@ -291,6 +291,8 @@ class DunningSetup:
                 if etag is not None:
                     raise WorkflowChanged(workflow_id) from None
                 continue  # someone saved meanwhile: match the steps to theirs
+            if workflow.active:
+                self.dunning.wake_waiting(client.client_id)
             return SavedWorkflow(workflow, written)
         raise WorkflowChanged(workflow_id)
 
@@ -313,6 +315,8 @@ class DunningSetup:
                 if etag is not None:
                     raise WorkflowChanged(workflow_id) from None
                 continue
+            # the invoices a run found without a workflow go in the next run, not a week later
+            self.dunning.wake_waiting(client.client_id)
             return SavedWorkflow(active, written)
         raise WorkflowChanged(workflow_id)
 
@@ -334,6 +338,7 @@ class DunningSetup:
             if low is not None and high is not None and low > high:
                 raise Invalid(f"rule {n}: 'from open' is above 'up to open'", "min_open")
         self.repos.dunning.save_rules(client.client_id, rules)
+        self.dunning.wake_waiting(client.client_id)
         return rules
 
     @staticmethod
