@@ -397,7 +397,11 @@ class DunningService:
         if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
             # what the debtor owes is the principal with its costs and interest
             figures = open_claims(claims.records, today, self.rates() if self.rates else None)
-            remainder = sum(figures[i.number].open.total for i in dunned if i.number in figures)
+            remainder = sum(
+                figures[i.number].open.total if i.number in figures else i.open_amount
+                for i in dunned
+                if i.is_collectable
+            )
         if 0 < remainder < client.dunning_minimum:
             # not worth chasing: no step, no hand-over; staff write it off or keep it
             self._below_minimum(client, debtor_number, dunned, remainder, today)
