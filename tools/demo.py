@@ -175,7 +175,10 @@ DEMO_TEMPLATES = {
         "nl",
         "Herinnering: {% for i in invoices %}{{ i.number }} {% endfor %}",
         "Beste {{ debtor.name }},\n\nVolgens onze administratie staat nog {{ total|money }} open"
-        "{% if costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
+        "{% if invoice_amount_paid %}. U heeft het factuurbedrag na de vervaldatum betaald; de wet (art. 6:44 BW) "
+        "boekt een betaling eerst af op {% if costs %}de incassokosten en {% endif %}de rente ({{ paid_to_interest|money }}). "
+        "Wat nog openstaat is dus de rente{% if costs %} en de kosten{% endif %} van de te late betaling"
+        "{% elif costs or interest %} (hoofdsom {{ principal|money }}{% if costs %}, incassokosten {{ costs|money }}{% endif %}"
         "{% if interest %}, rente {{ interest|money }}{% endif %}){% endif %}:\n"
         "{% for i in invoices %}- {{ i.number }} van {{ i.invoice_date|date }}, vervallen {{ i.due_date|date }}: {{ i.open_amount|money }}\n{% endfor %}"
         "\nWilt u dit overmaken naar {{ client.iban }}{% if betalingskenmerk %} onder vermelding van betalingskenmerk {{ betalingskenmerk }}{% endif %}?"

@@ -181,6 +181,11 @@ class RunOut(BaseModel):
     messages: int
     errors: list[str]
     succeeded: bool
+    without_workflow: int = Field(
+        default=0,
+        description="Debtors with open invoices that no active workflow took (none active, or "
+        "no segment rule matches them): nothing was sent to them",
+    )
 
 
 class ClientRunOut(BaseModel):

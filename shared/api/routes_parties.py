@@ -28,6 +28,7 @@ def client_out(c: Client) -> dict[str, object]:
         ibans=list(c.ibans), language=c.language.value, sandbox=c.sandbox, active=c.active,
         auto_book=c.auto_book, b2b_collection_costs_rate=c.b2b_costs_percent,
         b2b_collection_costs_amount=format_cents(c.b2b_costs_fixed) if c.b2b_costs_fixed else None,
+        dunning_minimum_amount=format_cents(c.dunning_minimum),
     ).model_dump()  # fmt: skip
 
 
@@ -67,6 +68,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
         if model.contractual_interest_rate is None
         else str(model.contractual_interest_rate),
         costs_minimum_principal=cents_from_decimal(model.costs_minimum_amount),
+        dunning_minimum=cents_from_decimal(model.dunning_minimum_amount),
         b2b_costs_from_due=model.b2b_costs_from_due,
         b2b_costs_percent=None
         if model.b2b_collection_costs_rate is None
@@ -81,6 +83,7 @@ def _client_from(model: schemas.ClientIn) -> Client:
 _CLIENT_ATTRIBUTE = {
     "contractual_interest_rate": "contractual_interest_percent",
     "costs_minimum_amount": "costs_minimum_principal",
+    "dunning_minimum_amount": "dunning_minimum",
     "b2b_collection_costs_rate": "b2b_costs_percent",
     "b2b_collection_costs_amount": "b2b_costs_fixed",
 }

@@ -12,6 +12,7 @@ import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -43,9 +44,36 @@ ExternalNumber = Annotated[
 # (C0, DEL, C1) and no bidirectional overrides that make a name read differently
 _PRINTABLE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$"
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=_PRINTABLE)]
+
+
+def money_text(value: object) -> object:
+    """A money string is euros with a decimal point and at most two decimals: ``"1250.00"``.
+    More decimals are refused even when they are zeros: ``"1.250"`` is one thousand two
+    hundred and fifty in Dutch, and reading it as EUR 1.25 would misstate the claim, its costs
+    and its interest a thousandfold (newcomer9 finding E). A comma is refused for the same
+    reason (``"1,250"``)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if re.fullmatch(r"[+-]?\d+\.\d{3,}", text) or re.fullmatch(r"[+-]?[\d.]*,[\d.,]*", text):
+        raise ValueError(
+            f"{text!r} is not an amount in euros with at most two decimals: a thousands "
+            "separator? write one thousand two hundred and fifty euros as 1250.00 (a point "
+            "before the cents, no thousands separator)"
+        )
+    return value
+
+
 Amount = Annotated[
     Decimal,
+    BeforeValidator(money_text),
     Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
+]
+# what may be zero (an open amount, a minimum)
+Money = Annotated[
+    Decimal,
+    BeforeValidator(money_text),
+    Field(ge=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
 ]
 EARLIEST_DATE = date(1990, 1, 1)  # older claims prescribed long ago (20 years at most)
 LATEST_DATE = date(2099, 12, 31)
@@ -131,6 +159,14 @@ class ClientIn(Strict):
         default=Decimal(0),
         description="No collection costs are charged on claims (summed per notice) below "
         "this principal",
+    )
+    dunning_minimum_amount: Annotated[
+        Decimal, Field(ge=0, le=100_000, max_digits=14, decimal_places=2)
+    ] = Field(
+        default=Decimal("5.00"),
+        description="The smallest open amount worth chasing: a debtor whose open total "
+        "(principal, costs and interest) is below it gets no dunning step and is not handed "
+        "over; staff get an action item to write the rest off or keep it. 0: every cent",
     )
     b2b_costs_from_due: bool = Field(
         default=False,
@@ -260,7 +296,7 @@ class InvoiceIn(Strict):
         "corrected one (Inning takes the booked credit notes off it; an amount they take all "
         "of is a row error)"
     )
-    open_amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)] | None = Field(
+    open_amount: Money | None = Field(
         default=None,
         description="What is still open in your ledger; omitted: all of it. Above the amount "
         "less the credit notes booked through Inning (a credit note your books keep apart): "
@@ -405,6 +441,8 @@ class ClientOut(BaseModel):
     # a business client's agreed collection costs (one of them, or neither: the staffel)
     b2b_collection_costs_rate: str | None = None  # percent, "15.00"
     b2b_collection_costs_amount: str | None = None  # euros, "250.00"
+    # below this open total no dunning step is taken (euros, "5.00")
+    dunning_minimum_amount: str = "5.00"
 
 
 class DebtorOut(BaseModel):

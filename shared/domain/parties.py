@@ -50,6 +50,11 @@ class CostTerms:
     costs_minimum_principal: int
 
 
+# EUR 5.00: below it a reminder costs more than it brings, and a 14-day letter or a hand-over
+# would be out of proportion (art. 6:248 BW)
+DUNNING_MINIMUM_DEFAULT = 500
+
+
 @dataclass(frozen=True)
 class Client:
     client_id: str  # internal, stable, used in storage keys
@@ -86,6 +91,11 @@ class Client:
     contractual_interest_percent: str | None = None
     costs_minimum_principal: int = 0
     b2b_costs_from_due: bool = False
+    # the smallest open amount worth chasing (cents): a debtor whose open total (principal,
+    # costs and interest) is below it gets no dunning step and is not handed over; what is
+    # left goes on the action list once, for staff to write off or keep (``DunningService``).
+    # A late payment of the invoice amount leaves cents of interest (6:44 BW) behind
+    dunning_minimum: int = DUNNING_MINIMUM_DEFAULT
     # a business client's agreed collection costs (its terms): a percentage of the principal
     # ("15.00") or a fixed amount in cents, never both; neither: the staffel. Consumers always
     # get the staffel (6:96 lid 5 BW; shared.domain.law.agreed_costs)

@@ -20,7 +20,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
-from shared.adapters.tables.dunning_repo import RunRecord
+from shared.adapters.tables.dunning_repo import WAITING, RunRecord
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.adapters.tables.plans_repo import held_by_plan
@@ -68,6 +68,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     PostalAddress,
 )
+from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, Pause
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
@@ -110,6 +111,15 @@ CHANNELS = {
     StepChannel.LETTER: Channel.LETTER,
     StepChannel.ROBOCALL: Channel.ROBOCALL,
 }
+
+
+class _WithoutWorkflow(Exception):
+    """A debtor no active workflow takes (``_run_debtor`` to ``run_client``); ``first``:
+    no run found it waiting before."""
+
+    def __init__(self, first: bool) -> None:
+        super().__init__("no workflow")
+        self.first = first
 
 
 class DunningService:
@@ -236,6 +246,8 @@ class DunningService:
         errors: list[str] = []
         transient = 0
         unfinished: set[str] = set()
+        without_workflow: list[str] = []
+        newly_waiting: list[str] = []  # of those, the ones staff have not been told of
         for debtor_number in dict.fromkeys([*by_debtor, *imported]):
             row_keys = by_debtor.get(debtor_number, [])
             try:
@@ -245,6 +257,10 @@ class DunningService:
                 )  # fmt: skip
                 steps += done
                 messages += done
+            except _WithoutWorkflow as waiting:
+                without_workflow.append(debtor_number)
+                if waiting.first:
+                    newly_waiting.append(debtor_number)
             except (Invalid, TemplateError, InvoiceRuleError, OverflowError) as exc:
                 # the client's configuration or data: retrying the same day cannot help; staff
                 # see it on the action list (once per debtor and day) and the run record
@@ -275,8 +291,11 @@ class DunningService:
             steps,
             messages,
             tuple(errors),
+            len(without_workflow),
         )
         self.repos.dunning.save_run(record)
+        if newly_waiting:
+            self._without_workflow(client, business_date, newly_waiting, bool(workflows))
         if transient:
             # never complete a job that left debtors behind (a storage outage, a crash): the
             # host delivers it again and the retry works only what is still due; what was
@@ -296,6 +315,38 @@ class DunningService:
                 "dunning run: changes of claim terms left to record",
                 extra=log_extra({"client_id": client.client_id, "error": exc.__class__.__name__}),
             )
+
+    def _without_workflow(self, client: Client, today: date, debtors: list[str],
+                          any_active: bool) -> None:  # fmt: skip
+        """An action item for the debtors this run found waiting for a workflow (none active,
+        or no segment rule takes them) that no earlier run told of: their invoices get nothing
+        until one does. Activating a workflow or saving the rules picks them up
+        (``wake_waiting``); a debtor that has to wait again later is told again."""
+        now = self.clock.now()
+        why = "no segment rule matches them" if any_active else "no workflow is active"
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "no_workflow",
+            f"{len(debtors)} debtor(s) with open invoices have no dunning workflow ({why}): "
+            "nothing is sent to them; activate a workflow or set the segment rules",
+            now, detail={"count": len(debtors), "debtors": ", ".join(sorted(debtors)[:50])[:2000],
+                         "date": today.isoformat()},
+        ))  # fmt: skip
+
+    def wake_waiting(self, client_id: str) -> int:
+        """A workflow was activated or the segment rules saved: the invoices of the debtors
+        a run found without one are looked at in the next run, not a week later."""
+        debtors = self.repos.dunning.waiting_for_workflow(client_id)
+        today = amsterdam_date(self.clock.now())
+        moves: list[tuple[str | None, str | None]] = []
+        for debtor in debtors:
+            for invoice in self.repos.invoices.for_debtor(client_id, debtor):
+                if invoice.is_collectable:
+                    moves.append(
+                        (None, self.repos.dunning.schedule_key(today, debtor, invoice.number))
+                    )
+        self.repos.dunning.reschedule(client_id, moves)
+        self.repos.dunning.release_waiting(client_id, debtors)
+        return len(debtors)
 
     def _keep_for_today(self, client_id: str, today: date, invoices: dict[str, list[str]]) -> None:
         """Rows of their own, for today, for invoices an import's row named: a retry of this
@@ -350,12 +401,13 @@ class DunningService:
         # before the workflow: the law's costs arise without one (a client's own 14-day letter)
         self._write_missing_holds(client, debtor, invoices)
         if workflow is None:
-            later = today + RECHECK_WITHOUT_WORKFLOW
-            recheck: list[tuple[str | None, str | None]] = [
-                (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
-            ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
-            self.repos.dunning.reschedule(client.client_id, recheck)
-            return 0
+            # looked at again in a week, or as soon as a workflow is activated or the segment
+            # rules are saved (``wake_waiting``); the run counts it and staff are told once
+            first = self.repos.dunning.mark_once(
+                client.client_id, f"{WAITING}{encode(debtor_number)}"
+            )
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
+            raise _WithoutWorkflow(first)
         # a running payment plan holds its invoices: no dunning until it is cancelled
         dunned, held = dunnable(self.repos.store, client.client_id, invoices)
         # so does a claim past its prescription date, until a person decides
@@ -367,12 +419,26 @@ class DunningService:
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
+        figures: dict[str, ClaimFigures] | None = None
+        remainder = sum(i.open_amount for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
+            # what the debtor owes is the principal with its costs and interest
+            figures = open_claims(claims.records, today, self.rates() if self.rates else None)
+            remainder = sum(
+                figures[i.number].open.total if i.number in figures else i.open_amount
+                for i in dunned
+                if i.is_collectable
+            )
+        if 0 < remainder < client.dunning_minimum:
+            # not worth chasing: no step, no hand-over; staff write it off or keep it
+            self._below_minimum(client, debtor_number, dunned, remainder, today)
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
+            return 0
         states = [
             (i, _state(i, letters.get(i.number), owed.get(i.number), workflow)) for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
-        figures: dict[str, ClaimFigures] | None = None
-        if planned and not client.client_bears_costs:
+        if planned and figures is None and not client.client_bears_costs:
             figures = open_claims(claims.records, today, self.rates() if self.rates else None)
         for message in planned:
             self._perform(
@@ -414,6 +480,36 @@ class DunningService:
             moves.append((encoded_old.get(encode(number)), new))
         self.repos.dunning.reschedule(client.client_id, moves)
         return len(planned)
+
+    def _recheck_later(self, client_id: str, debtor_number: str, row_keys: list[str],
+                       imported: list[str], today: date) -> None:  # fmt: skip
+        """The debtor's invoices are looked at again in a week (no workflow, or too little
+        open): a workflow activated, a rule saved or a new invoice brings them back sooner."""
+        later = today + RECHECK_WITHOUT_WORKFLOW
+        recheck: list[tuple[str | None, str | None]] = [
+            (k, f"{later:%Y%m%d}|{k.split('|', 1)[1]}") for k in row_keys
+        ] + [(None, self.repos.dunning.schedule_key(later, debtor_number, n)) for n in imported]
+        self.repos.dunning.reschedule(client_id, recheck)
+
+    def _below_minimum(self, client: Client, debtor_number: str, invoices: Sequence[Invoice],
+                       remainder: int, today: date) -> None:  # fmt: skip
+        """An action item, once per debtor and set of open invoices: the debtor owes less than
+        the client's dunning minimum, so no step goes out; the rest stays in the ledger until
+        a person writes it off (the dossier's claim work) or keeps it."""
+        numbers = tuple(sorted(i.number for i in invoices if i.is_collectable))
+        if not self.repos.dunning.mark_once(
+            client.client_id, f"below|{encode(debtor_number)}|{_digest(numbers)}"[:400]
+        ):
+            return
+        now = self.clock.now()
+        self.repos.actions.add(ActionItem(
+            client.client_id, time_ordered_id(now), "below_dunning_minimum",
+            f"Debtor {debtor_number} owes {format_eur_en(remainder)}, below the dunning minimum of "
+            f"{format_eur_en(client.dunning_minimum)}: no reminder is sent; write it off or keep it"[:500],
+            now, debtor_number=debtor_number, invoice_numbers=numbers,
+            detail={"open": format_cents(remainder), "minimum": format_cents(client.dunning_minimum),
+                    "invoices": ", ".join(numbers)[:2000], "date": today.isoformat()},
+        ))  # fmt: skip
 
     def _write_missing_holds(
         self, client: Client, debtor: Debtor, invoices: Sequence[Invoice]
@@ -702,7 +798,7 @@ class DunningService:
     ) -> TemplateContext:
         collectable = [i for i in invoices if i.is_collectable]
         principal = sum(i.open_amount for i in collectable)
-        costs = interest = costs_vat = 0
+        costs = interest = costs_vat = paid_first = 0
         pay_within_term: int | None = None  # cents
         if not client.client_bears_costs and principal > 0:
             # the claim ledger is the one source of the amounts: costs (with VAT) once owed,
@@ -714,6 +810,7 @@ class DunningService:
             costs = sum(f.open.costs + f.open.costs_vat for f in claims.values())
             costs_vat = sum(f.open.costs_vat for f in claims.values())
             interest = sum(f.open.interest for f in claims.values())
+            paid_first = sum(f.paid.total - f.paid.principal for f in claims.values())
             if announce_costs_from is not None and costs == 0:
                 # the 14-day letter states the costs the ledger will charge after its term
                 costs = self.ledger.announced_costs(client, debtor, numbers, announce_costs_from)
@@ -779,7 +876,7 @@ class DunningService:
             letter_date=today, primary_color=client.house_style.primary_color, logo_url=client.house_style.logo_url,
             accent_color=client.house_style.accent_color, header_image_url=client.house_style.header_image_url,
             footer_image_url=client.house_style.footer_image_url, footer_text=client.house_style.footer_text,
-            pay_within_term=pay_within_term,
+            pay_within_term=pay_within_term, paid_to_interest=paid_first,
         )  # fmt: skip
 
     def preview(self, client: Client, template_id: str, debtor_number: str) -> RenderedMessage:

@@ -330,6 +330,8 @@ class DunningSetup:
                 if etag is not None:
                     raise WorkflowChanged(workflow_id) from None
                 continue  # someone saved meanwhile: match the steps to theirs
+            if workflow.active:
+                self.dunning.wake_waiting(client.client_id)
             return SavedWorkflow(workflow, written)
         raise WorkflowChanged(workflow_id)
 
@@ -352,6 +354,8 @@ class DunningSetup:
                 if etag is not None:
                     raise WorkflowChanged(workflow_id) from None
                 continue
+            # the invoices a run found without a workflow go in the next run, not a week later
+            self.dunning.wake_waiting(client.client_id)
             return SavedWorkflow(active, written)
         raise WorkflowChanged(workflow_id)
 
@@ -379,6 +383,7 @@ class DunningSetup:
                     code="rule_range", params={"n": n},
                 )  # fmt: skip
         self.repos.dunning.save_rules(client.client_id, rules)
+        self.dunning.wake_waiting(client.client_id)
         return rules
 
     @staticmethod

@@ -89,6 +89,8 @@ def _workflow(row: Row) -> Workflow:
 
 
 IMPORTED = "!i"  # never an encoded debtor number: the encoder writes "!" only before two hex digits
+# a debtor a run found without a workflow: ``~waiting|<debtor>`` beside the schedule
+WAITING = "waiting|"
 _ROW_CHARS = 30_000  # a string property holds 64 KiB (32K UTF-16 characters)
 
 
@@ -111,6 +113,8 @@ class RunRecord:
     steps: int
     messages: int
     errors: tuple[str, ...]
+    # debtors with open invoices that no active workflow took: nothing went to them
+    without_workflow: int = 0
 
     @property
     def succeeded(self) -> bool:
@@ -275,6 +279,32 @@ class DunningRepository:
         except Conflict:
             return False
 
+    def waiting_for_workflow(self, client_id: str) -> list[str]:
+        """The debtors a run found without a workflow (``mark_once`` of ``WAITING``), till a
+        workflow is activated or the segment rules change (``release_waiting``)."""
+        page = self.store.query(
+            SCHEDULE, pk=encode(client_id), rk_range=(f"~{WAITING}", f"~{WAITING}\U0010ffff")
+        )
+        out = [decode(r.rk[len(WAITING) + 1 :]) for r in page.rows]
+        while page.continuation:
+            page = self.store.query(
+                SCHEDULE, pk=encode(client_id),
+                rk_range=(f"~{WAITING}", f"~{WAITING}\U0010ffff"), continuation=page.continuation,
+            )  # fmt: skip
+            out += [decode(r.rk[len(WAITING) + 1 :]) for r in page.rows]
+        return out
+
+    def release_waiting(self, client_id: str, debtors: Sequence[str]) -> None:
+        for debtor in debtors:
+            try:
+                self.store.transact(
+                    SCHEDULE,
+                    [Op(OpKind.DELETE, Row(encode(client_id), f"~{WAITING}{encode(debtor)}"))],
+                )
+            except TransactionFailed as exc:
+                if not isinstance(exc.cause, PreconditionFailed):
+                    raise  # gone already is fine; an outage is not
+
     def claim_value(self, client_id: str, what: str, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` stored under ``what`` the first time; every later call gets that first
         call's data (an action item's id and time, so a retried run writes the same item)."""
@@ -293,6 +323,7 @@ class DunningRepository:
             Row(encode(run.client_id), f"{inverted:013d}|{run.run_id}", {
                 "RunId": run.run_id, "BusinessDate": run.business_date.isoformat(), "StartedAt": run.started_at,
                 "FinishedAt": run.finished_at, "Steps": run.steps, "Messages": run.messages, "Errors": put_json(list(run.errors)),
+                "WithoutWorkflow": run.without_workflow,
             }),
         )  # fmt: skip
         index = self.store.get(CLIENT_RUNS, "runs", encode(run.client_id))
@@ -308,7 +339,8 @@ class DunningRepository:
         page = self.store.query(RUNS, pk=encode(client_id), page_size=limit)
         return [
             RunRecord(client_id, r.data["RunId"], date.fromisoformat(r.data["BusinessDate"]), r.data["StartedAt"], r.data.get("FinishedAt"),
-                      int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])))
+                      int(r.data.get("Steps", 0)), int(r.data.get("Messages", 0)), tuple(get_json(r.data.get("Errors"), [])),
+                      int(r.data.get("WithoutWorkflow", 0)))
             for r in page.rows
         ]  # fmt: skip
 

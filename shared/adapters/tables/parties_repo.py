@@ -12,6 +12,7 @@ from shared.adapters.tables import schema
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.parties import (
+    DUNNING_MINIMUM_DEFAULT,
     Address,
     Agency,
     Client,
@@ -89,6 +90,7 @@ def client_to_row(client: Client) -> Row:
             "ChargeInterest": client.charge_interest,
             "ContractualInterestPercent": client.contractual_interest_percent,
             "CostsMinimumPrincipal": client.costs_minimum_principal,
+            "DunningMinimum": client.dunning_minimum,
             "B2bCostsFromDue": client.b2b_costs_from_due,
             "B2bCostsPercent": client.b2b_costs_percent,
             "B2bCostsFixed": client.b2b_costs_fixed,
@@ -126,6 +128,7 @@ def client_from_row(row: Row) -> Client:
         charge_interest=bool(d.get("ChargeInterest", True)),
         contractual_interest_percent=d.get("ContractualInterestPercent"),
         costs_minimum_principal=int(d.get("CostsMinimumPrincipal", 0)),
+        dunning_minimum=int(d.get("DunningMinimum", DUNNING_MINIMUM_DEFAULT)),
         b2b_costs_from_due=bool(d.get("B2bCostsFromDue", False)),
         b2b_costs_percent=d.get("B2bCostsPercent"),
         b2b_costs_fixed=int(d.get("B2bCostsFixed", 0)),

@@ -29,6 +29,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "dispute": ("Betwisting", "Dispute"),
     "staff_task": ("Taak", "Task"),
     "dunning_failure": ("Aanmaning geweigerd", "Dunning step refused"),
+    "no_workflow": ("Geen workflow", "No dunning workflow"),
+    "below_dunning_minimum": ("Te weinig open om aan te manen", "Below the dunning minimum"),
     "prescription": ("Verjaring", "Prescription"),
     "delivery_failure": ("Niet bezorgd", "Not delivered"),
     "verify_delivery": ("Bezorging nagaan", "Verify delivery"),
@@ -161,7 +163,18 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Received by the client itself (cents)",
     ),
     "settlement_id": ("Afdracht", "Settlement"),
+    "minimum": ("Minimum", "Minimum"),
+    "debtors": ("Debiteuren", "Debtors"),
 }
+
+
+def _eur_nl(text: str) -> str:
+    """``EUR 1,234.56`` (``format_eur_en``) as a Dutch page writes it: ``€ 1.234,56``."""
+    found = re.fullmatch(r"(-?)EUR ([\d,]+)\.(\d\d)", text)
+    if found is None:
+        return text
+    return f"{found[1]}€ {found[2].replace(',', '.')},{found[3]}"
+
 
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
                "letter": "brief", "message": "boodschap"}  # fmt: skip
@@ -206,6 +219,13 @@ _TITLES = shapes(
         (r"^Handle the e-mail from (\S+): (.*)$",
          lambda m: f"Behandel de e-mail van {m[1]}: {m[2]}"),
         (r"^(.+): debtor (\S+)$", lambda m: f"{m[1]}: debiteur {m[2]}"),
+        (r"^Debtor (\S+) owes (.+), below the dunning minimum of (.+): no reminder is sent; write it off or keep it$",
+         lambda m: f"Debiteur {m[1]} is nog {_eur_nl(m[2])} schuldig, minder dan het minimum om aan te manen "
+                   f"({_eur_nl(m[3])}): er gaat geen herinnering uit; boek het af of laat het staan"),
+        (r"^(\d+) debtor\(s\) with open invoices have no dunning workflow \((no segment rule matches them|no workflow is active)\): nothing is sent to them; activate a workflow or set the segment rules$",
+         lambda m: f"{m[1]} debiteur(en) met open facturen hebben geen workflow ("
+                   f"{'geen debiteurgroep past bij hen' if m[2].startswith('no segment') else 'er is geen workflow actief'}"
+                   "): zij krijgen niets; activeer een workflow of stel de debiteurgroepen in"),
         (r"^Dunning step for debtor (\S+) refused: (.*)$",
          lambda m: f"Aanmaningsstap voor debiteur {m[1]} geweigerd: {m[2]}"),
         (r"^The direct debit file for (\S+) was not made in time \((\d+) collections\): nothing was sent to the bank; each installment is collected again on a later day$",

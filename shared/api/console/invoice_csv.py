@@ -15,7 +15,9 @@ and named on the preview, so a package's export needs no editing, and a misspelt
 column is seen before anything is imported. Separators ``;``, ``,`` or tab; UTF-8 (with or
 without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
 decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
-read on purpose; thousands separators are not (a guess could misstate a claim a thousandfold).
+read on purpose, and thousands separators where they cannot be read two ways (``1.250,00``,
+``1,250.00``, ``1.250.000``); ``1.250`` or ``1,250`` alone is refused with what to write
+instead (Dutch 1250 or English 1.25: a guess could misstate a claim a thousandfold).
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ DUTCH = {
 AMOUNTS = ("amount", "open_amount")
 DATES = ("invoice_date", "due_date", "fourteen_day_letter_on", "interest_from", "contract_date")
 _DUTCH_DECIMAL = re.compile(r"^(\d+),(\d{1,2})$")
+# thousands separators that cannot be read two ways: a decimal comma or point after groups of
+# three (1.250,00 and 1,250.00), or two groups or more (1.250.000); "1.250" alone is left to
+# the API's schema, which refuses it (Dutch 1250 or English 1.25: a guess could be a
+# thousandfold wrong)
+_GROUPED = (
+    re.compile(r"^(\d{1,3}(?:\.\d{3})+),(\d{1,2})$"),  # 1.250,00
+    re.compile(r"^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$"),  # 1,250.00
+    re.compile(r"^(\d{1,3}(?:\.\d{3}){2,})()$"),  # 1.250.000
+    re.compile(r"^(\d{1,3}(?:,\d{3}){2,})()$"),  # 1,250,000
+)
 _DUTCH_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 # soort_vordering in the credit manager's words: only the price of goods sold to a consumer
 # has the two years of art. 7:28 BW; services, rent, subscriptions and the rest have five
@@ -187,6 +199,11 @@ def _column(name: str) -> str:
 def _value(name: str, value: str) -> str:
     if name in AMOUNTS and (m := _DUTCH_DECIMAL.match(value)):
         return f"{m.group(1)}.{m.group(2)}"
+    if name in AMOUNTS:
+        for grouped in _GROUPED:
+            if m := grouped.match(value):
+                units = m.group(1).replace(".", "").replace(",", "")
+                return f"{units}.{m.group(2)}" if m.group(2) else units
     if name in DATES and (m := _DUTCH_DATE.match(value)):
         return f"{m.group(4)}-{int(m.group(3)):02d}-{int(m.group(1)):02d}"
     if name == "currency":

@@ -16,6 +16,7 @@ from shared.services.errors import NotFound
 from shared.services.invoice_upload import AT_ONCE, Upload, import_now, line_of
 
 SHOWN = 500  # rejected rows listed on the preview; the count says how many there are in all
+FIRST = 5  # rows shown as they will be imported, so a person sees the amounts before importing
 
 FORM = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="up-h"><h2 id="up-h">{{ t.upload_choose }}</h2>
@@ -31,7 +32,12 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="pv-h"><h2 id="pv-h">{{ t.upload_preview_of }} {{ upload.file }}</h2>
 <ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
-{% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}</ul>
+{% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
+{% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}</ul>
+{% if first %}<div class="scroll" tabindex="0"><table><caption>{{ t.upload_first.format(n=first|length) }}</caption>
+<thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_due }}</th><th scope="col" class="num">{{ t.upload_amount }}</th><th scope="col" class="num">{{ t.upload_open }}</th></tr></thead><tbody>
+{% for index, d in first %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.debtor_number }}</td><td>{{ d.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else d.due_date.isoformat() }}</td><td class="num">{{ desk.money(d.amount) }}</td><td class="num">{{ desk.money(d.amount if d.open_amount is none else d.open_amount) }}</td></tr>{% endfor %}
+</tbody></table></div>{% endif %}
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -58,7 +64,7 @@ templates(
 
 words(
     nl={"upload_nav": "Facturen inlezen", "upload_title": "Facturen inlezen (CSV)", "upload_choose": "Kies een CSV-bestand",
-        "upload_columns": "Kolommen (puntkomma of komma als scheidingsteken; bedragen als 1250,50 of 1250.50):",
+        "upload_columns": "Kolommen (puntkomma of komma als scheidingsteken; bedragen als 1250,50, 1.250,50 of 1250.50; niet 1.250):",
         "upload_file": "CSV-bestand met facturen", "upload_preview": "Controleren", "upload_preview_of": "Controle van",
         "upload_rows": "Regels in het bestand", "upload_to_import": "Worden ingelezen", "upload_rejected": "Geweigerd",
         "upload_as_job": "Een groot bestand: het inlezen loopt op de achtergrond en u ziet de voortgang.",
@@ -69,9 +75,13 @@ words(
         "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
         "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
         "upload_gone": "Deze controle is verlopen; lees het bestand opnieuw in.",
-        "upload_ignored": "Kolommen die niet worden ingelezen (controleer de spelling als er een bedrag of datum bij is)"},
+        "upload_ignored": "Kolommen die niet worden ingelezen (controleer de spelling als er een bedrag of datum bij is)",
+        "upload_sum": "Totaal factuurbedrag van wat wordt ingelezen", "upload_open_sum": "openstaand",
+        "upload_first": "De eerste {n} facturen zoals ze worden ingelezen: kloppen de bedragen?",
+        "upload_number": "Factuur", "upload_debtor": "Debiteur", "upload_due": "Vervaldatum",
+        "upload_amount": "Bedrag", "upload_open": "Openstaand"},
     en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
-        "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50 or 1250,50):",
+        "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50, 1,250.50 or 1250,50; not 1,250):",
         "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
         "upload_rows": "Rows in the file", "upload_to_import": "To be imported", "upload_rejected": "Rejected",
         "upload_as_job": "A large file: the import runs in the background and you see its progress.",
@@ -82,7 +92,11 @@ words(
         "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
         "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
         "upload_gone": "This check has expired; upload the file again.",
-        "upload_ignored": "Columns not imported (check their spelling if one holds an amount or date)"},
+        "upload_ignored": "Columns not imported (check their spelling if one holds an amount or date)",
+        "upload_sum": "Total invoiced amount of what is imported", "upload_open_sum": "open",
+        "upload_first": "The first {n} invoices as they will be imported: are the amounts right?",
+        "upload_number": "Invoice", "upload_debtor": "Debtor", "upload_due": "Due date",
+        "upload_amount": "Amount", "upload_open": "Open"},
 )  # fmt: skip
 
 
@@ -118,7 +132,12 @@ def _preview(desk: Desk) -> ApiResponse:
         return _form(desk, 400, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
     rejected = seen.upload.rejected
+    # the amounts as they will be stored, before anything is: a misread separator shows here
+    drafts = [d for _, d in seen.upload.rows]
+    amount_sum = sum(d.amount for d in drafts)
+    open_sum = sum(d.amount if d.open_amount is None else d.open_amount for d in drafts)
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
+                       first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
                        at_once=AT_ONCE, ignored=seen.ignored, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
 

@@ -32,6 +32,10 @@ _DUTCH = shapes(
         (r"^Input should be 'consumer_sale' or 'other'$",
          lambda m: "soort vordering: koop (consumentenkoop, 2 jaar) of overig (dienst, huur, "
          "abonnement: 5 jaar)"),
+        (r"^(?:Value error, )?'(.+)' is not an amount in euros with at most two decimals: .*$",
+         lambda m: f"'{m[1]}' is geen bedrag met hoogstens twee cijfers achter de komma: een "
+         "scheidingsteken voor duizendtallen? schrijf twaalfhonderdvijftig euro als 1250 of "
+         "1250,00 (of 1.250,00)"),
         (r"^Extra inputs are not permitted$", lambda m: "meer cellen dan kolommen"),
         (r"^must lie between (\S+) and (\S+)$", lambda m: f"moet tussen {m[1]} en {m[2]} liggen"),
         (r"^due_date is before invoice_date$", lambda m: "de vervaldatum ligt vóór de factuurdatum"),

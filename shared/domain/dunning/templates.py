@@ -99,6 +99,9 @@ class TemplateContext:
     # a 14-day letter: what paid within its term owes no costs (principal and the interest up
     # to the term's last day; art. 6:96 lid 6 BW); None: the total
     pay_within_term: Cents | None = None
+    # what the debtor's payments went to before the principal (costs, their VAT and interest:
+    # art. 6:44 BW): a late payment of the invoice amount leaves that much principal open
+    paid_to_interest: Cents = 0
 
     @property
     def principal(self) -> Cents:
@@ -139,6 +142,10 @@ class TemplateContext:
             "qr_svg": self.qr_svg,
             "letter_date": self.letter_date,
             "pay_within_term": self.payable,
+            "paid_to_interest": self.paid_to_interest,
+            # the debtor paid at least the invoice amount: what is open is the interest (and
+            # costs) of paying late, not an unpaid invoice, and a message should say so
+            "invoice_amount_paid": 0 < self.principal <= self.paid_to_interest,
             **self.extra,
         }  # fmt: skip
 
