@@ -429,8 +429,11 @@ class DunningService:
                 for i in dunned
                 if i.is_collectable
             )
-        if 0 < remainder < client.dunning_minimum:
-            # not worth chasing: no step, no hand-over; staff write it off or keep it
+        rest_of_more = any(i.paid > 0 or i.credit_notes for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and rest_of_more:
+            # what is left of a payment or a credit, not worth chasing: no step, no
+            # hand-over; staff write it off or keep it (a small invoice nobody paid any of
+            # is dunned as any other)
             self._below_minimum(client, debtor_number, dunned, remainder, today)
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return 0

@@ -114,3 +114,23 @@ def test_a_remainder_of_late_interest_is_not_called_unpaid_principal(world):
     text = world.services.messaging.content(client.client_id, record.key).text
     assert "hoofdsom" not in text  # main: "(hoofdsom € 9,..., rente € 0,..)"
     assert "factuurbedrag na de vervaldatum betaald" in text and "rente" in text
+
+
+def test_a_small_invoice_nobody_paid_any_of_is_dunned_as_any_other(world):
+    """The minimum is for what is left of a payment or a credit: an invoice of EUR 3.00 that
+    was never paid is dunned (a client with many small invoices would else never see one)."""
+    world, client = _paid_late(world)
+    world.agency_a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {"items": [invoice_row("F9", "D2", due_date="2025-03-10", amount="3.00")]},
+    )
+    world.agency_a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D3")]})
+    world.agency_a.call(
+        "POST",
+        "/v1/clients/C1/invoices",
+        {"items": [invoice_row("F7", "D3", due_date="2025-03-10", amount="3.00")]},
+    )
+    sent = simulate(world, client, 30)
+    assert {s[1] for s in sent if s[2] == "D3"} >= {"email"}
+    assert [s for s in sent if s[2] == "D1"] == []
