@@ -11,6 +11,7 @@ from datetime import date
 
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
+from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -130,10 +131,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
     ),
+    **CLAIM_REFUSALS,
 }
 
 
 def _said(name: str, value: object, lang: str) -> str:
+    if (claimed := claim_word(name, value, lang)) is not None:
+        return claimed
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
     if name == "status":
