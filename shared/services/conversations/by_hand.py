@@ -358,9 +358,24 @@ class ByHandService:
             and debtor.mobile
             and debtor.whatsapp_consent
         ):
-            raise Invalid(f"{channel.value} to debtor {debtor.number} is not possible now: {availability.reason}", field="channel", code="channel_not_now", params={"channel": channel, "debtor": debtor.number, "channel_reason": availability.reason})  # fmt: skip
+            raise Invalid(
+                f"{channel.value} to debtor {debtor.number} is not possible now: "
+                f"{availability.reason}",
+                field="channel",
+                code="channel_not_now",
+                params={
+                    "channel": channel,
+                    "debtor": debtor.number,
+                    "channel_reason": availability.reason,
+                },
+            )
         if channel is Channel.WHATSAPP and not free_text and not wa_template:
-            raise Invalid("the debtor has not written on WhatsApp in the last 24 hours: only an approved template may be sent (name whatsapp_template)", field="whatsapp_template", code="wa_window_closed")  # fmt: skip
+            raise Invalid(
+                "the debtor has not written on WhatsApp in the last 24 hours: only an approved "
+                "template may be sent (name whatsapp_template)",
+                field="whatsapp_template",
+                code="wa_window_closed",
+            )
         invoices = self._invoices(client_id, debtor.number, request.invoices)
         today = amsterdam_date(self.clock.now())
         context = self.dunning.context(client, debtor, invoices, today)
