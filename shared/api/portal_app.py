@@ -23,7 +23,7 @@ from shared.api.pages import cookies, security_headers, source_address
 from shared.api.pages import form as read_form
 from shared.api.portal_figures import components, invoice_figures, shown
 from shared.api.portal_reminders import reminder_page
-from shared.api.portal_text import TEXT, reason
+from shared.api.portal_text import TEXT, refused
 from shared.clock import amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.model import Amounts
@@ -437,13 +437,13 @@ class PortalApp:
         notice: str = "",
         error: bool = False,
         status: int = 200,
-        refusal: str = "",
+        refusal: Exception | None = None,
     ) -> ApiResponse:
         view = self.portal.overview(access)
         lang = self._lang(req, view.debtor.language.value)
         t = TEXT[lang]
-        if refusal:  # a form's refusal, in the language of the page it is shown on
-            notice = t["error"].format(reason=reason(lang, refusal))
+        if refusal is not None:  # a form's refusal, in the language of the page it is shown on
+            notice = t["error"].format(reason=refused(lang, refusal))
         money = format_eur_nl if lang == "nl" else format_eur_en
         today = amsterdam_date(self.services.clock.now())  # the debtor's date, not UTC's
 
@@ -506,7 +506,7 @@ class PortalApp:
                 try:
                     until = date.fromisoformat(one("until"))
                 except ValueError:
-                    raise Invalid("choose a date") from None
+                    raise Invalid("choose a date", code="choose_date") from None
                 granted = self.portal.postpone(
                     access, form.get("invoice", []), until, one("reason")
                 )
@@ -519,7 +519,7 @@ class PortalApp:
                 return self._redirect("/api/portal?done=message")
         except (Invalid, NotFound) as exc:
             # translated once the page knows the debtor's own language (final4 #10)
-            return self._overview(req, access, error=True, status=400, refusal=str(exc))
+            return self._overview(req, access, error=True, status=400, refusal=exc)
         return self._not_found(req, access)
 
     def _status(self, req: ApiRequest, access: PortalAccess, back: str) -> ApiResponse:

@@ -17,7 +17,7 @@ from shared.api import portal_app
 from shared.api.http import ApiRequest, ApiResponse
 from shared.api.pages import form as read_form
 from shared.api.portal_plans_text import PLAN_TEXT
-from shared.api.portal_text import Dutch, reason
+from shared.api.portal_text import Dutch, reason, refused
 from shared.clock import amsterdam_today
 from shared.domain.money import AmountError, Cents, format_eur_en, format_eur_nl, parse_amount
 from shared.domain.plans.pay_online import payable_online
@@ -320,7 +320,7 @@ class PortalPlanPages:
         """A refusal in the page's language: the debtor's own, as the pages choose it."""
         _, debtor = self.desk.portal.parties(access)
         lang = self.app._lang(req, debtor.language.value)
-        return PLAN_TEXT[lang]["error"].format(reason=plan_reason(lang, str(exc)))
+        return PLAN_TEXT[lang]["error"].format(reason=refused(lang, exc, _PLAN_REASONS_NL))
 
 
 def _eur_nl(amount: str) -> str:
@@ -344,17 +344,6 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
     (re.compile(r"choose (\d+) to (\d+) installments"), r"kies \1 tot \2 termijnen"),
     (re.compile(r"choose an installment and a date"), "kies een termijn en een datum"),
     (re.compile(r"choose an installment"), "kies een termijn"),
-    (re.compile(r"installment (\d+) is paid already"), r"termijn \1 is al betaald"),
-    (re.compile(r"installment (\d+) is paid already; the payment is being processed"),
-     r"termijn \1 is al betaald; de betaling wordt verwerkt"),
-    (re.compile(r"pay installment (\d+) first"), r"betaal eerst termijn \1"),
-    (re.compile(r"this installment cannot be paid online now"),
-     "deze termijn kan nu niet online worden betaald"),
-    (re.compile(r"your payment is being prepared; try again in a moment"),
-     "uw betaling wordt klaargezet; probeer het zo opnieuw"),
-    (re.compile(r"nothing is open on this installment"), "op deze termijn staat niets meer open"),
-    (re.compile(r"the payment could not be started; try again later"),
-     "de betaling kon niet worden gestart; probeer het later opnieuw"),
     (re.compile(r"the amount is outside what is offered"),
      "dit bedrag per termijn valt buiten wat wordt aangeboden"),
     (re.compile(r"that pays everything at once"), "met dit bedrag betaalt u alles in één keer"),
@@ -370,8 +359,6 @@ _PLAN_REASONS_NL: tuple[tuple[re.Pattern[str], Dutch], ...] = (
     (re.compile(r"a plan cannot start in the past"),
      "een regeling kan niet in het verleden beginnen"),
     (re.compile(r"invoice (.+) is already in plan (.+)"), r"factuur \1 zit al in regeling \2"),
-    (re.compile(r"agree to the direct debit mandate to pay by direct debit"),
-     "geef toestemming voor de machtiging om per automatische incasso te betalen"),
     (re.compile(r"the mandate text was changed; reload the page"),
      "de tekst van de machtiging is gewijzigd; laad de pagina opnieuw"),
     (re.compile(r"not an IBAN \(expected country code, two check digits and the account number\)"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from shared.api.console.refusal_text import REFUSALS, refusal
+
 TEXT: dict[str, dict[str, str]] = {
     "nl": {
         "title": "Uw openstaande facturen",
@@ -156,35 +158,25 @@ TEXT: dict[str, dict[str, str]] = {
 # What the portal's use cases refuse with (shared/services/portal.py, plans/self_service.py),
 # in Dutch for a Dutch page: the debtor reads one language, not a Dutch prefix on English.
 _REASONS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"choose at least one invoice"), "kies ten minste één factuur"),
-    (re.compile(r"a postponement runs from tomorrow up to (\d+) days"),
-     r"uitstel loopt van morgen tot ten hoogste \1 dagen"),
-    (re.compile(r"say why the invoice is disputed"), "zeg waarom u de factuur betwist"),
-    (re.compile(r"the reason is longer than (\d+) characters"),
-     r"de reden is langer dan \1 tekens"),
     (re.compile(r"no such invoices(?: for this debtor)?"), "deze facturen zijn niet gevonden"),
-    (re.compile(r"nothing is open on these invoices"), "op deze facturen staat niets meer open"),
-    (re.compile(r"at most (\d+) requests a day; please try again tomorrow"),
-     r"ten hoogste \1 verzoeken per dag; probeer het morgen opnieuw"),
-    (re.compile(r"the message is empty"), "het bericht is leeg"),
-    (re.compile(r"at most (\d+) messages a day; please try again tomorrow"),
-     r"ten hoogste \1 berichten per dag; probeer het morgen opnieuw"),
-    (re.compile(r"choose a date"), "kies een datum"),
-    (re.compile(r"no payment plan can be offered for what is open"),
-     "voor wat openstaat kan geen betalingsregeling worden aangeboden"),
     (re.compile(r"give the account holder's name"), "vul de naam van de rekeninghouder in"),
     (re.compile(r"type the account holder's name as the bank has it, in Latin letters"),
      "vul de naam van de rekeninghouder in zoals de bank die heeft, in Latijnse letters"),
-    (re.compile(r"only a running plan's installments can be moved"),
-     "alleen termijnen van een lopende regeling kunnen worden verschoven"),
-    (re.compile(r"installment (\d+) is not open"), r"termijn \1 staat niet open"),
-    (re.compile(r"choose a later date than the installment's"),
-     "kies een latere datum dan die van de termijn"),
 )  # fmt: skip
 
 
 # a refusal's Dutch: a template for ``re.sub`` (groups as \\1), or a function of the match
 Dutch = str | Callable[[re.Match[str]], str]
+
+
+def refused(lang: str, exc: Exception, first: Sequence[tuple[re.Pattern[str], Dutch]] = ()) -> str:
+    """A form's refusal in the page's language, as the clause after "Dat lukte niet:": a
+    coded one by its sentence (the console's, console/refusal_text.py), else by its shape."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, str) and code in REFUSALS:
+        said = refusal(exc, lang)
+        return said[:1].lower() + said[1:].rstrip(".")
+    return reason(lang, str(exc), first)
 
 
 def reason(lang: str, text: str, first: Sequence[tuple[re.Pattern[str], Dutch]] = ()) -> str:

@@ -24,7 +24,15 @@ CLOSED = frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.WI
 
 
 class InvoiceRuleError(ValueError):
-    """A change the invoice's state does not allow."""
+    """A change the invoice's state does not allow. ``code`` and ``params`` let a page say
+    it in its reader's language (shared/api/console/refusal_words_claims.py)."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,11 @@ class Invoice:
         Nothing is reopened: the books' lag never takes back a payment either side knows of.
         """
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
-            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is {self.status.value}",
+                code="invoice_in_status",
+                params={"invoice": self.number, "invoice_status": self.status},
+            )
         if open_amount is not None and open_amount > amount:
             raise InvoiceRuleError("open amount exceeds the invoice amount")
         credited = sum(c for _, c in self.credit_notes)
@@ -153,14 +165,25 @@ class Invoice:
         booked = dict(self.credit_notes).get(reference)
         if booked is not None:
             if booked != cents:
-                raise InvoiceRuleError(f"credit note {reference} was {booked} cents")
+                raise InvoiceRuleError(
+                    f"credit note {reference} was {booked} cents",
+                    code="credit_note_other_amount",
+                    params={"reference": reference, "amount": booked},
+                )
             return self
         # a paid invoice too (law6 finding 4): the ledger restates it and moves what the
         # debtor paid beyond the lower claim by 6:43, or keeps it as an overpayment
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
-            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is {self.status.value}",
+                code="invoice_in_status",
+                params={"invoice": self.number, "invoice_status": self.status},
+            )
         if not 0 < cents < self.amount:
-            raise InvoiceRuleError("a partial credit must be below the invoice's principal")
+            raise InvoiceRuleError(
+                "a partial credit must be below the invoice's principal",
+                code="partial_credit_below_principal",
+            )
         amount = self.amount - cents
         # a note above the open principal (law5 #6): the debtor paid more than the lower
         # amount; the invoice counts it paid in full here, and the ledger's follow-up sets
@@ -190,19 +213,31 @@ class Invoice:
 
     def dispute(self, reason: str) -> Invoice:
         if self.status in CLOSED:
-            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is {self.status.value}",
+                code="invoice_in_status",
+                params={"invoice": self.number, "invoice_status": self.status},
+            )
         if not reason.strip():
-            raise InvoiceRuleError("a dispute needs a reason")
+            raise InvoiceRuleError("a dispute needs a reason", code="dispute_needs_reason")
         return replace(self, status=InvoiceStatus.DISPUTED, dispute_reason=reason.strip())
 
     def resolve_dispute(self) -> Invoice:
         if self.status is not InvoiceStatus.DISPUTED:
-            raise InvoiceRuleError(f"invoice {self.number} is not disputed")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is not disputed",
+                code="invoice_not_disputed",
+                params={"invoice": self.number},
+            )
         return replace(self, status=_status_for(self.amount, self.paid), dispute_reason=None)
 
     def withdraw(self) -> Invoice:
         if self.status is InvoiceStatus.PAID:
-            raise InvoiceRuleError(f"invoice {self.number} is paid")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is paid",
+                code="invoice_paid",
+                params={"invoice": self.number},
+            )
         return replace(self, status=InvoiceStatus.WITHDRAWN)
 
     def apply_payment(self, payment_id: str, cents: Cents) -> Invoice:
@@ -211,13 +246,19 @@ class Invoice:
         if any(pid == payment_id for pid, _ in self.payments):
             return self
         if cents <= 0 or cents > self.amount - self.paid:
-            raise InvoiceRuleError("payment exceeds the open principal")
+            raise InvoiceRuleError(
+                "payment exceeds the open principal", code="payment_exceeds_open"
+            )
         paid = self.paid + cents
         status: InvoiceStatus = self.status
         if status is not InvoiceStatus.DISPUTED or paid == self.amount:
             status = _status_for(self.amount, paid)
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
-            raise InvoiceRuleError(f"invoice {self.number} is {self.status.value}")
+            raise InvoiceRuleError(
+                f"invoice {self.number} is {self.status.value}",
+                code="invoice_in_status",
+                params={"invoice": self.number, "invoice_status": self.status},
+            )
         return replace(
             self, paid=paid, status=status, payments=(*self.payments, (payment_id, cents))
         )

@@ -99,7 +99,11 @@ class CaseService:
             raise NotFound(f"case {case_id} not found")
         case, etag = found
         if case.status == "withdrawn":
-            raise Invalid(f"case {case_id} was withdrawn already", field="status")
+            raise Invalid(
+                f"case {case_id} was withdrawn already",
+                field="status",
+                code="case_withdrawn_already",
+            )
         assert etag is not None
         try:
             case = self.repos.cases.withdraw(case, etag, self.clock.now(), reason)

@@ -572,7 +572,11 @@ class DunningService:
             template_id = ours.get(language) or next(iter(ours.values()), None)
             template = templates.get(template_id or "")
             if template is None:
-                raise Invalid(f"step {step.name} has no template for {language}")
+                raise Invalid(
+                    f"step {step.name} has no template for {language}",
+                    code="step_no_template_for_language",
+                    params={"step": step.name, "language": language},
+                )
             prefix = step_key_prefix(debtor.number, workflow.workflow_id, step.step_id)
             fresh = planned.invoice_numbers
             cancelled: set[str] = set()
@@ -605,7 +609,11 @@ class DunningService:
                     # goes on the action list (``run_client``) and the step waits for a fix
                     refused = fourteen_day_letter_refused(template, rendered, context)
                     if refused:
-                        raise Invalid(f"step {step.name}, 14-day letter not sent: {refused}")
+                        raise Invalid(
+                            f"step {step.name}, 14-day letter not sent: {refused}",
+                            code="letter_refused",
+                            params={"step": step.name, "refused": refused},
+                        )
                 if before is None:
                     before = json.dumps({i.number: [i.dunning_step, _iso(i.dunning_step_on), _iso(i.costs_owed_from),
                                                     list(trail_of(i))] for i in shown})  # fmt: skip
@@ -991,7 +999,11 @@ class DunningService:
                 )
             )
             return updated
-        raise Invalid(f"debtor {number} keeps changing; retry")
+        raise Invalid(
+            f"debtor {number} keeps changing; retry",
+            code="debtor_keeps_changing",
+            params={"debtor": number},
+        )
 
     def change_invoice(self, client: Client, number: str, *, paused_until: date | None = None, resume: bool = False,
                        promise_until: date | None = None, author: str) -> Invoice:  # fmt: skip
@@ -1018,6 +1030,8 @@ class DunningService:
                         f"a promise to pay is for a day from today to {today + PROMISE_AT_MOST}; "
                         "for longer, agree a payment plan",
                         "until",
+                        code="promise_too_far",
+                        params={"day": today + PROMISE_AT_MOST},
                     )
                 updated, summary, kind = (
                     replace(inv, promise_until=promise_until,
@@ -1039,7 +1053,7 @@ class DunningService:
                 except TransactionFailed:
                     continue
                 except InvoiceRuleError as exc:
-                    raise Invalid(str(exc)) from exc
+                    raise Invalid(str(exc), code=exc.code, params=exc.params) from exc
                 self.repos.contacts.add(ContactEntry(client.client_id, inv.debtor_number, time_ordered_id(now), now, kind, summary,
                                                      invoice_numbers=(number,), system=True, author=author))  # fmt: skip
             # a postponement until a day (or a promise to pay by it the creditor accepts):
@@ -1052,7 +1066,11 @@ class DunningService:
             for ref, span in arranged_holds(updated):
                 self.ledger.set_costs_hold(client.client_id, inv.debtor_number, number, ref, span)
             return updated
-        raise Invalid(f"invoice {number} keeps changing; retry")
+        raise Invalid(
+            f"invoice {number} keeps changing; retry",
+            code="invoice_keeps_changing",
+            params={"invoice": number},
+        )
 
     def replan(self, message: OutboundMessage, numbers: Sequence[str]) -> str | None:
         """A waiting reminder some of whose invoices were paid, credited or put in a plan
@@ -1195,13 +1213,21 @@ class DunningService:
         client_id, debtor_number = message.client_id, message.debtor_number or ""
         named = step_of_key(debtor_number, message.key)
         if named is None:
-            raise Invalid(f"{message.key} is no dunning step's message")
+            raise Invalid(
+                f"{message.key} is no dunning step's message",
+                code="not_dunning_message",
+                params={"key": message.key},
+            )
         workflow_id, step_id = named
         found_client = self.repos.clients.get(client_id)
         found_debtor = self.repos.debtors.get(client_id, debtor_number)
         workflow = self.repos.dunning.workflows(client_id).get(workflow_id)
         if found_client is None or found_debtor is None:
-            raise Invalid(f"14-day letter {message.key}: its client or debtor is gone")
+            raise Invalid(
+                f"14-day letter {message.key}: its client or debtor is gone",
+                code="letter_parties_gone",
+                params={"key": message.key},
+            )
         client, debtor = found_client[0], found_debtor[0]
         # its step by id (an edit may have moved it); one removed since, as the run made it
         at = step_by_id(workflow, step_id) if workflow else None
@@ -1212,12 +1238,20 @@ class DunningService:
         template_id = ours.get(debtor.language.value) or next(iter(ours.values()), None)
         template = self.repos.dunning.templates(client_id).get(template_id or "")
         if template is None:
-            raise Invalid(f"step {step.name} has no template for {debtor.language.value}")
+            raise Invalid(
+                f"step {step.name} has no template for {debtor.language.value}",
+                code="step_no_template_for_language",
+                params={"step": step.name, "language": debtor.language},
+            )
         context = self.context(client, debtor, invoices, day, term)
         rendered = self.render(template, context)
         refused = fourteen_day_letter_refused(template, rendered, context)
         if refused:
-            raise Invalid(f"step {step.name}, 14-day letter not sent: {refused}")
+            raise Invalid(
+                f"step {step.name}, 14-day letter not sent: {refused}",
+                code="letter_refused",
+                params={"step": step.name, "refused": refused},
+            )
         planned = PlannedMessage(debtor_number, index, step, step.channel,
                                  tuple(i.number for i in invoices))  # fmt: skip
         _, content = self._compose(client, debtor, planned, message.channel, message.key,
@@ -1409,7 +1443,11 @@ def _made_as(message: OutboundMessage, language: str) -> Step:
     """The 14-day letter step a waiting message was made from, once its step is removed."""
     template = message.extra.get(TEMPLATE)
     if message.extra.get(FOURTEEN_DAY) != "1" or not template:
-        raise Invalid(f"14-day letter {message.key}: its workflow step is gone")
+        raise Invalid(
+            f"14-day letter {message.key}: its workflow step is gone",
+            code="letter_step_removed",
+            params={"key": message.key},
+        )
     name = message.extra.get(STEP_NAME) or "Veertiendagenbrief"
     return Step(name, StepChannel.FOURTEEN_DAY_LETTER, 0, templates={language: template})
 

@@ -40,4 +40,16 @@ class Invalid(ServiceError):
 
 
 class ConflictingUpdate(ServiceError):
-    """Someone else changed the record meanwhile; the request may be retried."""
+    """Someone else changed the record meanwhile; the request may be retried. ``code`` and
+    ``params`` as for :class:`Invalid`."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})

@@ -22,9 +22,14 @@ class InvoicePdfs:
         if self.repos.invoices.get(client.client_id, number) is None:
             raise NotFound(f"invoice {number} not found")
         if not data.startswith(b"%PDF"):
-            raise Invalid("the invoice PDF must be a PDF file", "pdf")
+            raise Invalid("the invoice PDF must be a PDF file", "pdf", code="pdf_not_pdf")
         if len(data) > MAX_PDF_BYTES:
-            raise Invalid("an invoice PDF may be at most 10 MiB", "pdf")
+            raise Invalid(
+                "an invoice PDF may be at most 10 MiB",
+                "pdf",
+                code="pdf_too_large",
+                params={"mib": MAX_PDF_BYTES // 1024 // 1024},
+            )
         self.files.put(
             INVOICE_PDFS,
             invoice_pdf_name(client.client_id, number),

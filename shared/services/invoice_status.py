@@ -45,12 +45,16 @@ def _check_date(invoice: Invoice, on: date, today: date) -> None:
         raise Invalid(
             f"the credit note's date {on.isoformat()} is after today ({today.isoformat()})",
             field="date",
+            code="credit_after_today",
+            params={"day": on, "today": today},
         )
     if on < invoice.invoice_date:
         raise Invalid(
             f"the credit note's date {on.isoformat()} is before the invoice's date "
             f"({invoice.invoice_date.isoformat()})",
             field="date",
+            code="credit_before_invoice",
+            params={"day": on, "invoice_day": invoice.invoice_date},
         )
 
 
@@ -94,7 +98,7 @@ class InvoiceStatusService:
             try:
                 updated = change(stored.invoice)
             except InvoiceRuleError as exc:
-                raise Invalid(str(exc), field="status") from exc
+                raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
             try:
                 self.repos.invoices.save(updated, stored)
             except TransactionFailed:
@@ -152,7 +156,11 @@ class InvoiceStatusService:
         reference again only finishes what a first attempt left undone; with another amount
         it is a conflict."""
         if self.ledger is None:
-            raise Invalid("partial credits need the claim ledger", field="amount")
+            raise Invalid(
+                "partial credits need the claim ledger",
+                field="amount",
+                code="partial_credit_no_ledger",
+            )
         on = note.on or self.ledger.today()
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
@@ -177,7 +185,10 @@ class InvoiceStatusService:
                 return self.credit(client, number, author, note)
             if note.cents > principal:
                 raise Invalid(
-                    f"the invoice's principal is {format_eur_nl(principal)}", field="amount"
+                    f"the invoice's principal is {format_eur_nl(principal)}",
+                    field="amount",
+                    code="credit_above_principal",
+                    params={"amount": principal},
                 )
         elif booked != note.cents:
             raise ConflictingUpdate(f"credit note {note.reference} was {format_eur_nl(booked)}")
@@ -264,7 +275,7 @@ class InvoiceStatusService:
             try:
                 updated = stored.invoice.credit_part(note.reference, note.cents)
             except InvoiceRuleError as exc:
-                raise Invalid(str(exc), field="amount") from exc
+                raise Invalid(str(exc), field="amount", code=exc.code, params=exc.params) from exc
             if updated == stored.invoice:
                 return updated, False  # booked already (a retry)
             try:

@@ -59,12 +59,18 @@ def failed_letter(dunning: DunningService, client_id: str, key: str) -> Outbound
         raise NotFound(f"message {key} not found")
     message = found[0]
     if as_fourteen_day_letter(dunning.repos, message) is None:
-        raise Invalid("only a 14-day letter can be sent again this way", field="key")
+        raise Invalid(
+            "only a 14-day letter can be sent again this way",
+            field="key",
+            code="letter_again_not_fourteen_day",
+        )
     if message.status not in NEVER_ARRIVED:
         raise Invalid(
             f"the 14-day letter is {message.status.value}: only one that failed or came back "
             "can be sent again",
             field="key",
+            code="letter_again_not_failed",
+            params={"letter_status": message.status},
         )
     return message
 
@@ -78,7 +84,11 @@ def send_again(dunning: DunningService, client: Client, key: str, tag: str) -> O
     debtor_number = failed.debtor_number or ""
     named = step_of_key(failed.debtor_number or "", failed.key)
     if named is None:
-        raise Invalid("only a 14-day letter can be sent again this way", field="key")
+        raise Invalid(
+            "only a 14-day letter can be sent again this way",
+            field="key",
+            code="letter_again_not_fourteen_day",
+        )
     workflow_id, step_id = named
     new_key = step_key_prefix(debtor_number, workflow_id, step_id) + _digest(
         (*failed.invoice_numbers, f"again|{tag}")
@@ -112,7 +122,11 @@ def _write(
     # the step by its id: an edit of the workflow since may have moved it (failure8 #5)
     index, step = (step_by_id(workflow, step_id) if workflow else None) or (-1, None)
     if step is None or step.channel is not StepChannel.FOURTEEN_DAY_LETTER:
-        raise Invalid("the workflow no longer has this 14-day letter's step", field="workflow")
+        raise Invalid(
+            "the workflow no longer has this 14-day letter's step",
+            field="workflow",
+            code="letter_step_gone",
+        )
     found = repos.debtors.get(client_id, debtor_number)
     if found is None:
         raise NotFound(f"debtor {debtor_number} not found")
@@ -121,12 +135,18 @@ def _write(
     due, why = still_due(repos, client_id, debtor_number, failed.invoice_numbers, today)
     if not due:
         gone = ", ".join(f"{n}: {w}" for n, w in sorted(why.items()))
-        raise Invalid(f"none of the letter's invoices is still due ({gone})", field="invoices")
+        raise Invalid(
+            f"none of the letter's invoices is still due ({gone})",
+            field="invoices",
+            code="letter_nothing_due",
+            params={"why": gone},
+        )
     channel = resolve_channel(step, debtor, client.channels_off)
     if channel is None or channel not in LETTER_CARRIERS:
         raise Invalid(
             "the debtor has no postal address or e-mail the letter can go to; add one first",
             field="debtor",
+            code="letter_no_address",
         )
     planned = PlannedMessage(debtor_number, index, step, channel, tuple(due))
     carrier = (
@@ -138,14 +158,22 @@ def _write(
         ours.get(debtor.language.value) or next(iter(ours.values()), "")
     )
     if template is None:
-        raise Invalid(f"step {step.name} has no template for {debtor.language.value}")
+        raise Invalid(
+            f"step {step.name} has no template for {debtor.language.value}",
+            code="step_no_template_for_language",
+            params={"step": step.name, "language": debtor.language},
+        )
     stored = repos.invoices.get_many(client_id, list(due))
     invoices = [stored[n].invoice for n in due if n in stored]
     context = dunning.context(client, debtor, invoices, today, term)
     rendered = dunning.render(template, context)
     refused = fourteen_day_letter_refused(template, rendered, context)
     if refused:
-        raise Invalid(f"step {step.name}: {refused}")
+        raise Invalid(
+            f"step {step.name}: {refused}",
+            code="letter_refused",
+            params={"step": step.name, "refused": refused},
+        )
     extra = {
         # where the invoices stood before the first letter: an undelivered report of this
         # one takes its term back to that (``letter_undelivered.undo_costs_term``)

@@ -48,7 +48,8 @@ def check_receipt_claim(
             raise Invalid(
                 "the 14-day letter was never sent (its sending failed), so it cannot have been "
                 "received: send it again / de veertiendagenbrief is nooit verstuurd (verzenden "
-                "mislukt) en kan dus niet zijn ontvangen: verstuur hem opnieuw"
+                "mislukt) en kan dus niet zijn ontvangen: verstuur hem opnieuw",
+                code="letter_never_sent",
             )
         if received_on is not None and letter.channel in _POSTED:
             earliest = assumed_receipt(letter.sent_on, letter.channel, {letter.channel: 1})
@@ -58,5 +59,7 @@ def check_receipt_claim(
                     f"posted on {letter.sent_on:%d-%m-%Y} ({earliest:%d-%m-%Y}) / "
                     f"ontvangen vóór de eerste bezorgdag ({earliest:%d-%m-%Y})",
                     field="received_on",
+                    code="received_before_delivery",
+                    params={"posted": letter.sent_on, "day": earliest},
                 )
         return

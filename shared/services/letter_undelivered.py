@@ -153,6 +153,8 @@ def confirm_receipt(
             raise Invalid(
                 f"received_on lies before the letter was posted ({letter.sent_on:%d-%m-%Y})",
                 field="received_on",
+                code="received_before_posted",
+                params={"day": letter.sent_on},
             )
         term = term_from_receipt(received_on).costs_owed_from
     restored: list[str] = []
@@ -202,7 +204,9 @@ def confirm_for_invoice(
     are now (every invoice of the letter, not only those changed now: a confirmation repeated
     after a crash between the two finishes the restatement; idempotent)."""
     if received_on is not None and today is not None and received_on > today:
-        raise Invalid("received_on lies in the future", field="received_on")
+        raise Invalid(
+            "received_on lies in the future", field="received_on", code="received_in_future"
+        )
     stored = repos.invoices.get(client_id, number)
     if stored is None:
         raise NotFound(f"invoice {number} not found")

@@ -252,7 +252,10 @@ class MessagingService:
         if message.channel is Channel.WHATSAPP and message.sandbox_of is None:
             if not self._whatsapp_consent(message):
                 return self._failed(
-                    message, etag, "the debtor has no (or withdrew) WhatsApp consent"
+                    message,
+                    etag,
+                    "the debtor has no (or withdrew) WhatsApp consent",
+                    what="no_consent",
                 )
             message = replace(message, extra={**message.extra, "whatsapp_consent": "yes"})
             message = self._whatsapp_window(message, now)
@@ -385,7 +388,7 @@ class MessagingService:
         except UncertainSendError as exc:
             return self._unconfirmed(message, etag, sender, str(exc))
         except PermanentSendError as exc:
-            return self._failed(message, etag, str(exc))
+            return self._failed(message, etag, str(exc), what="refused")
         finally:
             if slot:
                 slot.release()
@@ -467,7 +470,9 @@ class MessagingService:
 
     def _transient(self, message: OutboundMessage, etag: str, exc: TransientSendError) -> str:
         if message.attempts >= MAX_ATTEMPTS:
-            return self._failed(message, etag, f"gave up after {message.attempts} attempts: {exc}")
+            return self._failed(
+                message, etag, f"gave up after {message.attempts} attempts: {exc}", what="gave_up"
+            )
         backoff = timedelta(seconds=max(exc.retry_after or 0, min(3600, 30 * 2**message.attempts)))
         pending = replace(
             message,
@@ -479,7 +484,10 @@ class MessagingService:
         self.outbox.save(pending, etag)
         return self._defer(pending, backoff, f"transient failure: {exc}")
 
-    def _failed(self, message: OutboundMessage, etag: str, reason: str) -> str:
+    def _failed(self, message: OutboundMessage, etag: str, reason: str, *, what: str) -> str:
+        """``what`` happened, in words a credit manager reads (the action list says it in the
+        page's language); the provider's own answer, ``reason``, is the item's technical
+        cause, kept in its details and on the message."""
         now = self.clock.now()
         # a 14-day letter that never went out starts no costs term (art. 6:96 lid 6 BW;
         # failure7 #1): taken off before the status is saved, as a provider's report does
@@ -496,11 +504,17 @@ class MessagingService:
         }[message.channel]
         if message.debtor_number:
             self._log(message, f"{message.channel.value} failed: {reason}")
+        happened = {
+            "refused": "the provider refused it",
+            "gave_up": f"the provider was not reachable or busy at {message.attempts} attempts",
+            "no_consent": "the debtor has no (or withdrew) WhatsApp consent",
+        }[what]
         self._action(
             message,
             "delivery_failure",
-            f"{message.channel.value} to debtor {message.debtor_number or '-'} failed: {reason}; "
-            f"{hint}{self._undelivered_note(message, restated, sent=False)}",
+            f"{message.channel.value} to debtor {message.debtor_number or '-'} not sent: "
+            f"{happened}; {hint}{self._undelivered_note(message, restated, sent=False)}",
+            cause=reason,
         )
         return "failed"
 
@@ -1122,12 +1136,10 @@ class MessagingService:
             if entry_id is None:
                 raise
 
-    def _action(self, message: OutboundMessage, kind: str, title: str) -> None:
+    def _action(self, message: OutboundMessage, kind: str, title: str, *, cause: str = "") -> None:
+        detail = {"key": message.key, "channel": message.channel.value, "to": message.to}
         self._add_action(
-            message.client_id,
-            kind,
-            title,
-            {"key": message.key, "channel": message.channel.value, "to": message.to},
+            message.client_id, kind, title, {**detail, **({"cause": cause} if cause else {})}
         )
 
     def _whatsapp_addressees(

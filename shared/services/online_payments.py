@@ -151,7 +151,9 @@ class SimulatedMollie:
     def settle(self, payment_id: str, status: str, refunded: Cents = 0) -> str:
         """The simulation page's buttons: set the outcome; returns where to send the payer."""
         if status not in (*SIMULATED_STATUSES, "refunded", "charged_back"):
-            raise Invalid(f"unknown outcome {status}")
+            raise Invalid(
+                f"unknown outcome {status}", code="unknown_outcome", params={"outcome": status}
+            )
         row = self.store.get(SIMULATED, "sim", payment_id)
         if row is None:
             raise NotFound("no such simulated payment")
@@ -257,7 +259,12 @@ class OnlinePaymentService:
                 return self._client_for_key(key), f"setting:{name}"
         if not self.allow_simulation:
             raise Invalid(
-                f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})"
+                f"no Mollie key configured for client {client.number} (MOLLIE_KEY_{_setting(client.number)})",
+                code="mollie_key_missing",
+                params={
+                    "client": client.number,
+                    "setting": f"MOLLIE_KEY_{_setting(client.number)}",
+                },
             )
         return self.simulation, "simulation"
 
@@ -324,7 +331,7 @@ class OnlinePaymentService:
         claims = self.payments.ledger.open_claims(client, numbers, quoted_on, debtor=mine)
         amount = sum(claims[n].open.total for n in numbers if n in claims)
         if amount <= 0:
-            raise Invalid("nothing is open on these invoices")
+            raise Invalid("nothing is open on these invoices", code="nothing_open_invoices")
         provider, account = self.choose(client)
         payment = provider.create_payment(
             amount=amount,
@@ -355,7 +362,7 @@ class OnlinePaymentService:
         ``Installment``; not ``PlanId``, which marks a plan's direct debit collection). The
         same ``order.key`` answers the same payment (Mollie's ``Idempotency-Key``)."""
         if order.amount <= 0:
-            raise Invalid("nothing is open on this installment")
+            raise Invalid("nothing is open on this installment", code="nothing_open_installment")
         provider, account = self.choose(client)
         payment = provider.create_payment(
             amount=order.amount,

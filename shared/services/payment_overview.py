@@ -89,9 +89,13 @@ class PaymentOverview:
     def upload_statement(self, client: Client, filename: str, data: bytes) -> str:
         """Drop the file where the statement trigger picks it up; returns its blob name."""
         if not data:
-            raise Invalid("the file is empty")
+            raise Invalid("the file is empty", code="statement_empty")
         if len(data) > MAX_STATEMENT_BYTES:
-            raise Invalid(f"a statement file is at most {MAX_STATEMENT_BYTES // 1024 // 1024} MB")
+            raise Invalid(
+                f"a statement file is at most {MAX_STATEMENT_BYTES // 1024 // 1024} MB",
+                code="statement_too_large",
+                params={"mb": MAX_STATEMENT_BYTES // 1024 // 1024},
+            )
         stamp = self.clock.now().strftime("%Y%m%dT%H%M%S%f")
         safe = _SAFE.sub("_", filename.rsplit("/", 1)[-1])[-80:] or "statement"
         name = self._prefix(client) + f"{stamp}-{safe}"

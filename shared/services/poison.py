@@ -427,16 +427,24 @@ class PoisonService:
             raise NotFound(f"action {action_id} not found")
         item, etag = found
         if item.status is ActionStatus.RESOLVED:
-            raise Invalid(f"action {action_id} is resolved already", field="status")
+            raise Invalid(
+                f"action {action_id} is resolved already", field="status", code="action_resolved"
+            )
         detail = item.detail
         original = self.files.get(POISON_CONTAINER, str(detail.get("original", "")))
         if original is None:
-            raise Invalid("the original message is no longer kept; it cannot be replayed")
+            raise Invalid(
+                "the original message is no longer kept; it cannot be replayed",
+                code="poison_original_gone",
+            )
         source = str(detail.get("queue", ""))
         if source == "blob-trigger":
             self._replay_blob(original)
         elif not detail.get("readable"):
-            raise Invalid("the message could not be decoded; replaying it would fail again")
+            raise Invalid(
+                "the message could not be decoded; replaying it would fail again",
+                code="poison_undecodable",
+            )
         else:
             self._reopen_outbox(scope, detail)
             self.queues.send(source, original.decode("utf-8"))
@@ -503,11 +511,18 @@ class PoisonService:
         """A statement blob: writing it again (same bytes) announces it to the trigger again."""
         job = _json(original.decode("utf-8", "replace"))
         if not isinstance(job, dict):
-            raise Invalid("the blob trigger message is unreadable; it cannot be replayed")
+            raise Invalid(
+                "the blob trigger message is unreadable; it cannot be replayed",
+                code="blob_message_unreadable",
+            )
         container, name = str(job.get("ContainerName", "")), str(job.get("BlobName", ""))
         data = self.files.get(container, name) if container and name else None
         if data is None:
-            raise Invalid(f"blob {container}/{name} is gone; upload the file again")
+            raise Invalid(
+                f"blob {container}/{name} is gone; upload the file again",
+                code="blob_gone",
+                params={"blob": f"{container}/{name}"},
+            )
         self.files.put(container, name, data)
 
     def _reopen_outbox(self, scope: str, detail: dict[str, Any]) -> None:
@@ -529,6 +544,8 @@ class PoisonService:
                 "gone out already; check with the provider, then resolve this item, or send "
                 "it again with POST …/actions/{id}/resend if it did not go out",
                 field="status",
+                code="send_uncertain",
+                params={"channel": message.channel, "debtor": message.debtor_number or "-"},
             )
         if message.status is OutboxStatus.FAILED and message.error == _POISON_MARK:
             from shared.services.letter_undelivered import restore_costs_term

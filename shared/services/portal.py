@@ -255,7 +255,7 @@ class PortalService:
     def _own(self, access: PortalAccess, numbers: list[str]) -> list[Invoice]:
         """The debtor's own collectable invoices among ``numbers``; anything else is refused."""
         if not numbers:
-            raise Invalid("choose at least one invoice")
+            raise Invalid("choose at least one invoice", code="no_invoices")
         try:
             stored = self.repos.invoices.get_many(access.client_id, numbers)
         except InvalidKey:  # a number no invoice can have (too long once escaped)
@@ -488,13 +488,21 @@ class PortalService:
         # failed the contact log's write after the request was counted and the item added
         reason = reason.replace("\r\n", "\n").strip()
         if len(reason) > MAX_REASON:
-            raise Invalid(f"the reason is longer than {MAX_REASON} characters")
+            raise Invalid(
+                f"the reason is longer than {MAX_REASON} characters",
+                code="reason_too_long",
+                params={"limit": MAX_REASON},
+            )
         client, _ = self.parties(access)
         invoices = self._own(access, numbers)
         today = amsterdam_date(self.clock.now())
         days = (until - today).days
         if days < 1 or days > MAX_POSTPONEMENT_DAYS:
-            raise Invalid(f"a postponement runs from tomorrow up to {MAX_POSTPONEMENT_DAYS} days")
+            raise Invalid(
+                f"a postponement runs from tomorrow up to {MAX_POSTPONEMENT_DAYS} days",
+                code="postpone_range",
+                params={"days": MAX_POSTPONEMENT_DAYS},
+            )
         chosen = tuple(i.number for i in invoices)
         # granted at once is one grace period per invoice, counted from the first day the
         # portal granted one: a debtor cannot renew it for as long as links keep coming
@@ -556,7 +564,7 @@ class PortalService:
 
     def dispute(self, access: PortalAccess, number: str, reason: str) -> None:
         if not reason.strip():
-            raise Invalid("say why the invoice is disputed")
+            raise Invalid("say why the invoice is disputed", code="dispute_no_reason")
         client, _ = self.parties(access)
         invoice = self._own(access, [number])[0]
         self.count_request(access)
@@ -573,7 +581,11 @@ class PortalService:
             )
             is None
         ):
-            raise Invalid(f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow")
+            raise Invalid(
+                f"at most {REQUESTS_PER_DAY} requests a day; please try again tomorrow",
+                code="requests_per_day",
+                params={"limit": REQUESTS_PER_DAY},
+            )
 
     def _debtor_key(self, access: PortalAccess) -> str:
         return hashlib.sha256(f"{access.client_id}|{access.debtor_number}".encode()).hexdigest()[
@@ -600,7 +612,7 @@ class PortalService:
     def message(self, access: PortalAccess, text: str) -> None:
         text = text.strip()
         if not text:
-            raise Invalid("the message is empty")
+            raise Invalid("the message is empty", code="message_empty")
         now = self.clock.now()
         # each message is an action item staff must read: a debtor (or whoever holds the link)
         # cannot flood the client's list
@@ -611,7 +623,11 @@ class PortalService:
             )
             is None
         ):
-            raise Invalid(f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow")
+            raise Invalid(
+                f"at most {MESSAGES_PER_DAY} messages a day; please try again tomorrow",
+                code="messages_per_day",
+                params={"limit": MESSAGES_PER_DAY},
+            )
         self.repos.actions.add(ActionItem(
             access.client_id, time_ordered_id(now), "debtor_message",
             f"Message from debtor {access.debtor_number}", now,

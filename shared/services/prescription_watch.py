@@ -203,7 +203,10 @@ class PrescriptionWatch:
         claim; the invoice is looked at again in the next run. Recording the same again
         changes nothing."""
         if interrupted_on is None and not release:
-            raise Invalid("give interrupted_on (the day it reached the debtor), release, or both")
+            raise Invalid(
+                "give interrupted_on (the day it reached the debtor), release, or both",
+                code="interruption_nothing",
+            )
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None:
             raise NotFound(f"invoice {number} not found")
@@ -214,12 +217,14 @@ class PrescriptionWatch:
             raise Invalid(
                 "interrupted_on must lie after the due date and not in the future",
                 field="interrupted_on",
+                code="interruption_day_range",
             )
         if release and not self._past_plain_date(client, invoice, today):
             raise Invalid(
                 "nothing to release: the claim is not past its prescription date; a release "
                 "is given for a held claim",
                 field="release",
+                code="release_not_prescribed",
             )
         decision = self.decisions.record(
             client.client_id, invoice.debtor_number, number,

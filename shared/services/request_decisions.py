@@ -208,7 +208,11 @@ class RequestDecisionService:
                 if s.invoice.status in (InvoiceStatus.DISPUTED, InvoiceStatus.CREDITED)
             ]
             if not done:
-                raise Invalid("none of the item's invoices is disputed any more", field="status")
+                raise Invalid(
+                    "none of the item's invoices is disputed any more",
+                    field="status",
+                    code="dispute_gone",
+                )
             for number in done:
                 self.invoice_status.credit(client, number, author)
             why = f": {note.strip()}" if note.strip() else ""
@@ -234,7 +238,11 @@ class RequestDecisionService:
                 if s.invoice.status in (InvoiceStatus.DISPUTED, InvoiceStatus.WITHDRAWN)
             ]
             if not done:
-                raise Invalid("none of the item's invoices is disputed any more", field="status")
+                raise Invalid(
+                    "none of the item's invoices is disputed any more",
+                    field="status",
+                    code="dispute_gone",
+                )
             for number, s in sorted(stored.items()):
                 if s.invoice.status is InvoiceStatus.DISPUTED:
                     self.invoice_status.withdraw(client, number, author)
@@ -321,7 +329,7 @@ class RequestDecisionService:
         item = found[0]
         if item.kind != LETTER_FAILED:
             raise Invalid(f"action {action_id} is a {item.kind}, not a {LETTER_FAILED}",
-                          field="kind")  # fmt: skip
+                          field="kind", code="action_other_kind", params={"kind": item.kind})  # fmt: skip
         if item.status is ActionStatus.RESOLVED:
             taken = claim_of(item)
             raise AlreadyDecided(action_id, taken["do"] if taken else item.resolution or "resolved",

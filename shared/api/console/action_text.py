@@ -198,8 +198,45 @@ def _plan_why_nl(why: str) -> str:
     return why
 
 
+# a message that was not sent (shared/services/messaging.py _failed): what happened, the
+# next step it suggests and, for a 14-day letter, what that means for the costs
+_NOT_SENT_NL = {"the provider refused it": "de aanbieder weigerde het",
+                "the debtor has no (or withdrew) WhatsApp consent":
+                    "de debiteur gaf geen toestemming voor WhatsApp (of trok die in)"}  # fmt: skip
+_HINT_NL = {"send a letter?": "een brief sturen?", "check the mobile number":
+            "controleer het mobiele nummer", "use SMS or e-mail?": "sms of e-mail gebruiken?",
+            "check the postal address": "controleer het postadres",
+            "call by hand?": "zelf bellen?"}  # fmt: skip
+_NEVER_SENT = re.compile(
+    r"^\. The 14-day letter was never sent: no collection costs for (.+?) \(the costs term is "
+    r"cleared\); a new letter that goes out starts its own term(?:; the costs charged on (.+) "
+    r"are taken back and the payments allocated again)?$"
+)
+
+
+def _not_sent_nl(m: re.Match[str]) -> str:
+    busy = re.fullmatch(r"the provider was not reachable or busy at (\d+) attempts", m[3])
+    happened = (f"de aanbieder was bij {busy[1]} pogingen niet bereikbaar of bezet" if busy
+                else _NOT_SENT_NL.get(m[3], m[3]))  # fmt: skip
+    note = ""
+    if m[5] and (never := _NEVER_SENT.match(m[5])):
+        note = (f". De veertiendagenbrief is nooit verstuurd: geen incassokosten voor {never[1]} "
+                "(de termijn voor de kosten vervalt); een nieuwe brief die uitgaat, start een "
+                "eigen termijn")  # fmt: skip
+        if never[2]:
+            note += (f"; de kosten die op {never[2]} zijn berekend, worden teruggenomen en de "
+                     "betalingen opnieuw toegerekend")  # fmt: skip
+    elif m[5]:
+        note = m[5]
+    return (f"{channel_at_start(m[1])} aan debiteur {m[2]} niet verstuurd: {happened}; "
+            f"{_HINT_NL.get(m[4], m[4])}{note}")  # fmt: skip
+
+
 _TITLES = shapes(
     (
+        (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
+         r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
+         _not_sent_nl),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),

@@ -63,9 +63,13 @@ def send(desk: Desk, number: str) -> ApiResponse:
     try:
         channel = Channel(desk.field("channel"))
     except ValueError:
-        raise Invalid("choose e-mail, SMS, WhatsApp or letter", field="channel") from None
+        raise Invalid(
+            "choose e-mail, SMS, WhatsApp or letter", field="channel", code="choose_channel"
+        ) from None
     if channel not in CHANNELS:
-        raise Invalid("choose e-mail, SMS, WhatsApp or letter", field="channel")
+        raise Invalid(
+            "choose e-mail, SMS, WhatsApp or letter", field="channel", code="choose_channel"
+        )
     source = desk.field("source")
     request = HandMessage(
         channel,

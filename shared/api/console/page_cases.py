@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from shared.adapters.tables.cases_repo import Case
 from shared.api.console.permits import allows, require
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.access import Scope
@@ -99,7 +100,7 @@ def _withdraw(desk: Desk, case: Case) -> ApiResponse:
     reason = desk.field("reason")
     try:
         if desk.field("do") != "withdraw":
-            raise Invalid("unknown action", field="do")
+            raise Invalid("unknown action", field="do", code="unknown_action")
         if desk.field("confirm") != "yes":
             raise Invalid(desk.t["case_say_confirm"], field="confirm")
         if not 3 <= len(reason) <= 1000:
@@ -107,9 +108,9 @@ def _withdraw(desk: Desk, case: Case) -> ApiResponse:
         desk.services.dunning.cases.withdraw(desk.agency_id, case.case_id, reason,
                                              desk.principal.key_id, client_id=_own_client(desk))  # fmt: skip
     except Invalid as exc:
-        return _one(desk, case, desk.t["case_error"].format(reason=exc), 422)
+        return _one(desk, case, desk.t["case_error"].format(reason=refusal(exc, desk.lang)), 422)
     except ConflictingUpdate as exc:
-        return _one(desk, case, desk.t["case_error"].format(reason=exc), 409)
+        return _one(desk, case, desk.t["case_error"].format(reason=refusal(exc, desk.lang)), 409)
     return desk.redirect(f"/cases/{quote(case.case_id, safe='')}", done="case_withdrawn",
                          client=case.client_id if case.client_id in _client_names(desk) else None)  # fmt: skip
 

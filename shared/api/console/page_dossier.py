@@ -134,12 +134,12 @@ def _may_write(desk: Desk) -> bool:
 def _day(text: str, required: bool) -> date | None:
     if not text:
         if required:
-            raise Invalid("a date is needed (YYYY-MM-DD)", field="until")
+            raise Invalid("a date is needed (YYYY-MM-DD)", field="until", code="date_needed")
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise Invalid("a date is YYYY-MM-DD", field="until") from None
+        raise Invalid("a date is YYYY-MM-DD", field="until", code="date_shape") from None
 
 
 def _act(desk: Desk, number: str) -> ApiResponse:
@@ -153,11 +153,12 @@ def _act(desk: Desk, number: str) -> ApiResponse:
             invoice = desk.field("invoice")
             mine = desk.services.repos.invoices.get(client.client_id, invoice)
             if mine is None or mine.invoice.debtor_number != debtor.number:
-                raise Invalid(f"invoice {invoice} is not this debtor's", field="invoice")
+                raise Invalid(f"invoice {invoice} is not this debtor's", field="invoice",
+                              code="invoice_not_debtors", params={"invoice": invoice})  # fmt: skip
         if do == "pause":
             reason = desk.field("reason")
             if not reason:
-                raise Invalid("a pause needs a reason", field="reason")
+                raise Invalid("a pause needs a reason", field="reason", code="pause_no_reason")
             desk.services.dunning.pause_debtor(client, number, reason,
                                                _day(desk.field("until"), False), author)  # fmt: skip
         elif do == "resume":
@@ -176,7 +177,7 @@ def _act(desk: Desk, number: str) -> ApiResponse:
         elif do in dossier_claim_work.ROUTES:  # credit, withdraw, keep chasing, waive
             return dossier_claim_work.act(desk, number, do)
         else:
-            raise Invalid("unknown action", field="do")
+            raise Invalid("unknown action", field="do", code="unknown_action")
     except (Invalid, ValueError) as exc:
         return _show(desk, number, desk.t["dos_error"].format(reason=refusal(exc, desk.lang)), 422)
     except ConflictingUpdate as exc:

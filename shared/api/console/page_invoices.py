@@ -5,6 +5,7 @@ debtor's dossier; and the upload of an invoice's own PDF (the API's invoice PDF 
 from __future__ import annotations
 
 from shared.api.console.lists import searched  # and the list macros
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import PAGE_SIZE, Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.api.multipart import parse
@@ -113,7 +114,7 @@ def _pdf(desk: Desk) -> ApiResponse:
             pdfs.attach(client, number, upload.data)
         except Invalid as exc:
             return desk.render(
-                "invoice-pdf", "inv_pdf_title", 422, notice=str(exc), error=True,
+                "invoice-pdf", "inv_pdf_title", 422, notice=refusal(exc, desk.lang), error=True,
                 invoice=stored.invoice, has_pdf=pdfs.has_pdf(client, number),
             )  # fmt: skip
         return desk.redirect("/invoices/pdf", number=number, done="inv_pdf")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -38,7 +39,7 @@ def mail(desk: Desk, rest: list[str]) -> ApiResponse:
     except NotFound:
         return desk.message(404, desk.t["not_found"])
     except Invalid as exc:
-        return desk.message(422, str(exc))
+        return desk.message(422, refusal(exc, desk.lang))
     return desk.message(404, desk.t["not_found"])
 
 
@@ -81,7 +82,7 @@ def _link(desk: Desk, key: str) -> ApiResponse:
     service = desk.services.inbound_mail
     found = service.get_by_entry(desk.client, key)  # another client's message: 404 first
     if desk.field("do") != "link":
-        raise Invalid("unknown action")
+        raise Invalid("unknown action", code="unknown_action")
     typed = [n.strip() for n in desk.field("more").replace(";", ",").split(",") if n.strip()]
     debtors = tuple(dict.fromkeys([*desk.fields("debtors"), *typed]))
     answer = desk.field("template") or None
@@ -90,7 +91,7 @@ def _link(desk: Desk, key: str) -> ApiResponse:
     try:
         service.link(desk.client, found.key, request, desk.principal.key_id)
     except (Invalid, ConflictingUpdate) as exc:
-        return _one(desk, found.key, desk.t["mail_error"].format(reason=str(exc)),
+        return _one(desk, found.key, desk.t["mail_error"].format(reason=refusal(exc, desk.lang)),
                     409 if isinstance(exc, ConflictingUpdate) else 422)  # fmt: skip
     return desk.redirect(f"/mail/{quote(found.key, safe='')}", done="mail_linked")
 

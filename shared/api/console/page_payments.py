@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shared.adapters.tables.payment_days_repo import valid_start
 from shared.api.console import action_text, code_text  # noqa: F401 - code_text: the |word filter
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
@@ -87,7 +88,7 @@ def payments_page(desk: Desk, rest: list[str]) -> ApiResponse:
                 return _show(desk, 400, desk.t["pay_no_file"])
             overview.upload_statement(client, upload.filename, upload.data)
         except (UploadTooLarge, Invalid) as exc:
-            return _show(desk, 400, desk.t["pay_refused"].format(reason=exc))
+            return _show(desk, 400, desk.t["pay_refused"].format(reason=refusal(exc, desk.lang)))
         return desk.redirect("/payments", done="pay_uploaded")
     return _show(desk)
 

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from shared.api.console import code_text  # noqa: F401 - the |word filter (usage items)
+from shared.api.console.refusal_text import refusal
 from shared.api.console.report_words import report_words
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.console.uploads import UploadTooLarge, files_of
@@ -133,7 +134,7 @@ def _report(desk: Desk) -> ApiResponse:
     try:
         check_request(kind, fmt, start, end)
     except Invalid as exc:
-        return _show(desk, 400, desk.t["rep_refused"].format(reason=exc))
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=refusal(exc, desk.lang)))
     # every client in reach (the shell decided the choices), or the chosen one
     clients = (
         [c for c in desk.choices if desk.may(Action.READ, c.client_id)]
@@ -158,8 +159,8 @@ def _template(desk: Desk) -> ApiResponse:
     try:
         upload = files_of(desk.req).get("file")
         if upload is None:
-            raise Invalid("choose a workbook (.xlsx) first")
+            raise Invalid("choose a workbook (.xlsx) first", code="report_no_workbook")
         desk.services.reports.save_template(desk.client, upload.data, desk.field("sheet"))
     except (UploadTooLarge, Invalid) as exc:
-        return _show(desk, 400, desk.t["rep_refused"].format(reason=exc))
+        return _show(desk, 400, desk.t["rep_refused"].format(reason=refusal(exc, desk.lang)))
     return desk.redirect("/reports", done="rep_template")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.money import AmountError, parse_amount
@@ -95,7 +96,7 @@ def settlement(desk: Desk, rest: list[str]) -> ApiResponse:
             by=actor_of(desk.principal), note=form["note"],
         )  # fmt: skip
     except Invalid as exc:
-        return _show(desk, form, 422, notice=str(exc), error=True)
+        return _show(desk, form, 422, notice=refusal(exc, desk.lang), error=True)
     except ConflictingUpdate:
         return _show(desk, form, 409, notice=desk.t["st_conflict"], error=True)
     return desk.redirect("/settlement", done="st_recorded" if done.created else "st_again")

@@ -11,6 +11,7 @@ from datetime import date
 
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
+from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
@@ -138,6 +139,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "This account is the proven account of client {client}. Confirm that you take it over "
         "from that client.",
     ),
+    **CLAIM_REFUSALS,
 }
 
 
@@ -146,6 +148,8 @@ def _said(name: str, value: object, lang: str) -> str:
         return "; ".join(_said(name, one, lang) for one in value)
     if getattr(value, "code", None) is not None:  # a domain Reason the refusal names
         return refusal(value, lang)
+    if (claimed := claim_word(name, value, lang)) is not None:
+        return claimed
     if isinstance(value, date):
         return value.strftime("%d-%m-%Y") if lang == "nl" else value.isoformat()
     if name == "status":

@@ -452,7 +452,9 @@ def release_credited(
     more (a credit handled twice moves the money once)."""
     found = [r for r in records if r.number == number]
     if not found:
-        raise LedgerRuleError(f"no claim for invoice {number}")
+        raise LedgerRuleError(
+            f"no claim for invoice {number}", code="no_claim", params={"invoice": number}
+        )
     current = {r.number: r for r in records}
     net: dict[str, Cents] = {}
     received: dict[str, date] = {}
@@ -508,9 +510,9 @@ def waive(
     """Let ``amount`` of the costs (with their VAT, pro rata) or of the interest go. Waiving
     all open interest stops further interest (a final settlement)."""
     if component not in (Component.COSTS, Component.INTEREST):
-        raise LedgerRuleError("only costs or interest can be waived")
+        raise LedgerRuleError("only costs or interest can be waived", code="waive_what")
     if amount <= 0:
-        raise LedgerRuleError("the amount to waive must be positive")
+        raise LedgerRuleError("the amount to waive must be positive", code="waive_positive")
     record, fig = _figures(records, number, on, rates)
     day = fig.on
     new = fixing_events(record, fig, _next_seq(record))
@@ -552,7 +554,11 @@ def write_off(
     """The claim is uncollectable: everything open is written off; interest stops."""
     record, fig = _figures(records, number, on, rates)
     if fig.open.total <= 0:
-        raise LedgerRuleError(f"nothing is open on invoice {number}")
+        raise LedgerRuleError(
+            f"nothing is open on invoice {number}",
+            code="nothing_open_invoice",
+            params={"invoice": number},
+        )
     new = fixing_events(record, fig, _next_seq(record))
     seq = _next_seq(record) + len(new)
     for component in ORDER_6_44:
@@ -572,9 +578,13 @@ def _figures(
 ) -> tuple[ClaimRecord, ClaimFigures]:
     found = [r for r in records if r.number == number]
     if not found:
-        raise LedgerRuleError(f"no claim for invoice {number}")
+        raise LedgerRuleError(
+            f"no claim for invoice {number}", code="no_claim", params={"invoice": number}
+        )
     if found[0].terms.closed:
-        raise LedgerRuleError(f"invoice {number} is closed")
+        raise LedgerRuleError(
+            f"invoice {number} is closed", code="claim_closed", params={"invoice": number}
+        )
     day = booking_day(records, on)
     return found[0], open_claims(records, day, rates)[number]
 
@@ -635,10 +645,14 @@ def credit_part(
     when ``reference`` is booked already with this amount; another amount: refused."""
     found = [r for r in records if r.number == number]
     if not found:
-        raise LedgerRuleError(f"no claim for invoice {number}")
+        raise LedgerRuleError(
+            f"no claim for invoice {number}", code="no_claim", params={"invoice": number}
+        )
     record = found[0]
     if record.terms.closed:
-        raise LedgerRuleError(f"invoice {number} is closed")
+        raise LedgerRuleError(
+            f"invoice {number} is closed", code="claim_closed", params={"invoice": number}
+        )
     booked = credit_note_on(record, reference)
     if booked is not None:
         if booked != cents:
@@ -658,7 +672,9 @@ def credit_part(
     if not 0 < cents < principal:
         raise LedgerRuleError(
             f"a partial credit must be above 0 and below the claim's principal ({principal}"
-            " cents); credit the whole invoice instead"
+            " cents); credit the whole invoice instead",
+            code="partial_credit_range",
+            params={"amount": principal},
         )
     # the part was never owed: off the principal before anything happened on the claim, a
     # payment made before the due date included (else the ideal would put the note after

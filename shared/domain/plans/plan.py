@@ -41,7 +41,15 @@ BREACH = "breach: installments not paid within the tolerance"
 
 
 class PlanStateError(ValueError):
-    """A change the plan's status does not allow (the API answers 409)."""
+    """A change the plan's status does not allow (the API answers 409). ``code`` and
+    ``params`` let a page say it in its reader's language."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -169,39 +177,62 @@ class PaymentPlan:
     # -- drafts ------------------------------------------------------------------------------
     def redraft(self, **changes: object) -> PaymentPlan:
         if self.status is not PlanStatus.DRAFT:
-            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; only drafts change")
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}; only drafts change",
+                code="plan_only_drafts_change",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def activate(self, at: datetime) -> PaymentPlan:
         if self.status is not PlanStatus.DRAFT:
-            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not a draft")
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}, not a draft",
+                code="plan_not_draft",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         if (
             self.method is PlanMethod.DIRECT_DEBIT
             and self.mandate is None
             and not self.rules.collects_through_mollie
         ):
-            raise PlanStateError("a direct-debit plan needs a signed mandate before activation")
+            raise PlanStateError(
+                "a direct-debit plan needs a signed mandate before activation",
+                code="plan_needs_mandate",
+            )
         return replace(self, status=PlanStatus.ACTIVE, activated_at=at)
 
     # -- running -----------------------------------------------------------------------------
     def pause(self, reason: str) -> PaymentPlan:
         if not reason.strip():
-            raise PlanStateError("a pause needs a reason")
+            raise PlanStateError("a pause needs a reason", code="plan_pause_no_reason")
         if self.status not in RUNNING:
-            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot pause")
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}; it cannot pause",
+                code="plan_cannot_pause",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         return replace(self, status=PlanStatus.PAUSED, reason=reason.strip())
 
     def resume(self, today: date) -> PaymentPlan:
         if self.status is not PlanStatus.PAUSED:
-            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}, not paused")
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}, not paused",
+                code="plan_not_paused",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         return replace(self, status=PlanStatus.ACTIVE, reason=None).settle(self.paid, today)
 
     def cancel(self, reason: str, today: date) -> PaymentPlan:
         """Cancelled by staff or by a breach: what is unpaid is skipped, the rest stays paid."""
         if not reason.strip():
-            raise PlanStateError("a cancellation needs a reason")
+            raise PlanStateError("a cancellation needs a reason", code="plan_cancel_no_reason")
         if self.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED, PlanStatus.DRAFT):
-            raise PlanStateError(f"plan {self.plan_id} is {self.status.value}; it cannot cancel")
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}; it cannot cancel",
+                code="plan_cannot_cancel",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         unpaid = frozenset(s.number for s in self.installments(today) if s.paid < s.amount)
         return replace(
             self, status=PlanStatus.CANCELLED, reason=reason.strip(), skipped=unpaid, releasing=True,
@@ -263,7 +294,9 @@ class PaymentPlan:
         """A recalculation or postponement the rules allow on a running plan: the total
         never changes."""
         if sum(i.amount for i in schedule) != self.total:
-            raise PlanStateError("a new schedule must add up to the plan's total")
+            raise PlanStateError(
+                "a new schedule must add up to the plan's total", code="plan_schedule_total"
+            )
         return replace(self, schedule=tuple(schedule))
 
     def lower_to(self, new_total: Cents, today: date) -> PaymentPlan:
@@ -359,5 +392,9 @@ class PaymentPlan:
 
     def retry(self, number: int) -> PaymentPlan:
         if number not in self.failed:
-            raise PlanStateError(f"installment {number} did not fail")
+            raise PlanStateError(
+                f"installment {number} did not fail",
+                code="installment_not_failed",
+                params={"number": number},
+            )
         return replace(self, failed=self.failed - {number})

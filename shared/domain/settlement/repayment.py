@@ -29,9 +29,21 @@ _REFERENCE = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")
 
 
 class RepaymentError(ValueError):
-    def __init__(self, message: str, field: str) -> None:
+    """A repayment refused as typed; ``code`` and ``params`` let a page say it in its
+    reader's language (shared/api/console/refusal_words_claims.py)."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str,
+        *,
+        code: str | None = None,
+        params: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)
@@ -59,13 +71,16 @@ def reference_of(text: str) -> str:
             "the reference must be 1 to 35 characters of SEPA's set (letters, digits, "
             "space and / - ? : ( ) . , ' +), as the bank statement shows it",
             field="reference",
+            code="repayment_reference",
         )
     return ref
 
 
 def check_amount(amount: Cents) -> Cents:
     if amount <= 0:
-        raise RepaymentError("a repayment is a positive amount", field="amount")
+        raise RepaymentError(
+            "a repayment is a positive amount", field="amount", code="repayment_positive"
+        )
     return amount
 
 
@@ -81,18 +96,22 @@ def check_received_on(received_on: date, today: date, settled_on: date | None) -
         raise RepaymentError(
             "received_on lies in the future / de ontvangstdatum ligt in de toekomst",
             field="received_on",
+            code="received_in_future",
         )
     if settled_on is not None and received_on < settled_on:
         raise RepaymentError(
             f"received_on lies before the settlement it repays ({settled_on:%d-%m-%Y}) / "
             "de ontvangstdatum ligt vóór de afrekening die terugbetaald wordt",
             field="received_on",
+            code="repayment_before_settlement",
+            params={"day": settled_on},
         )
     if settled_on is None and (today - received_on).days > OLDEST_UNNAMED_DAYS:
         raise RepaymentError(
             "received_on lies more than a year ago: name the settlement it repays / de "
             "ontvangstdatum ligt meer dan een jaar terug: noem de afrekening",
             field="received_on",
+            code="repayment_too_old",
         )
     return received_on
 
@@ -106,6 +125,8 @@ def check_within_owed(amount: Cents, owed_now: Cents) -> Cents:
             f"the amount is more than the client owes back ({shown}) / het bedrag is hoger dan "
             f"wat de opdrachtgever terug moet betalen ({shown.replace('.', ',')})",
             field="amount",
+            code="repayment_above_owed",
+            params={"amount": max(owed_now, 0)},
         )
     return amount
 

@@ -167,13 +167,20 @@ class ByHandService:
             raise Invalid(
                 f"WhatsApp template {qt.whatsapp_template} is not described for this client",
                 field="whatsapp_template",
+                code="wa_template_not_described",
+                params={"template": qt.whatsapp_template},
             )
         return checked
 
     def create_quick_text(self, client_id: str, qt: QuickText) -> QuickTextCheck:
         checked = self.check_quick_text(client_id, qt)
         if not self.conversations.add_quick_text(client_id, qt):
-            raise Invalid(f"quick text {qt.quick_text_id} exists already", field="quick_text_id")
+            raise Invalid(
+                f"quick text {qt.quick_text_id} exists already",
+                field="quick_text_id",
+                code="quick_text_exists",
+                params={"quick_text": qt.quick_text_id},
+            )
         return checked
 
     def update_quick_text(self, client_id: str, qt: QuickText) -> QuickTextCheck:
@@ -282,7 +289,9 @@ class ByHandService:
         if existing is not None:
             if existing[0].extra.get("request", _fingerprint(request)) != _fingerprint(request):
                 raise Invalid(
-                    "this Idempotency-Key was used for another message", field="Idempotency-Key"
+                    "this Idempotency-Key was used for another message",
+                    field="Idempotency-Key",
+                    code="idempotency_reused",
                 )
             return self._result(existing[0], created=False)
         message, content, rendered, sms_parts, warnings = self._compose(
@@ -334,7 +343,12 @@ class ByHandService:
         channel = request.channel
         availability = {a.channel: a for a in self.channels_for(client_id, debtor_id)}.get(channel)
         if availability is None:
-            raise Invalid(f"staff cannot write by {channel.value}", field="channel")
+            raise Invalid(
+                f"staff cannot write by {channel.value}",
+                field="channel",
+                code="staff_cannot_write",
+                params={"channel": channel},
+            )
         source, quick = self._source(client_id, request)
         wa_template = request.whatsapp_template or (quick.whatsapp_template if quick else None)
         free_text = availability.free_text
@@ -344,9 +358,24 @@ class ByHandService:
             and debtor.mobile
             and debtor.whatsapp_consent
         ):
-            raise Invalid(f"{channel.value} to debtor {debtor.number} is not possible now: {availability.reason}", field="channel")  # fmt: skip
+            raise Invalid(
+                f"{channel.value} to debtor {debtor.number} is not possible now: "
+                f"{availability.reason}",
+                field="channel",
+                code="channel_not_now",
+                params={
+                    "channel": channel,
+                    "debtor": debtor.number,
+                    "channel_reason": availability.reason,
+                },
+            )
         if channel is Channel.WHATSAPP and not free_text and not wa_template:
-            raise Invalid("the debtor has not written on WhatsApp in the last 24 hours: only an approved template may be sent (name whatsapp_template)", field="whatsapp_template")  # fmt: skip
+            raise Invalid(
+                "the debtor has not written on WhatsApp in the last 24 hours: only an approved "
+                "template may be sent (name whatsapp_template)",
+                field="whatsapp_template",
+                code="wa_window_closed",
+            )
         invoices = self._invoices(client_id, debtor.number, request.invoices)
         today = amsterdam_date(self.clock.now())
         context = self.dunning.context(client, debtor, invoices, today)
@@ -362,7 +391,7 @@ class ByHandService:
             except TemplateError as exc:
                 raise Invalid(str(exc), field=exc.part) from None
         if channel is Channel.EMAIL and not rendered.subject.strip():
-            raise Invalid("an e-mail needs a subject", field="subject")
+            raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)
         content = MessageContent(subject=rendered.subject if channel in qt_rules.WITH_SUBJECT else "",
                                  text=rendered.text, html=rendered.html if channel is Channel.EMAIL else None,
@@ -428,15 +457,27 @@ class ByHandService:
             raise Invalid(
                 f"give one of quick_text, template or body, not {' and '.join(given)}",
                 field=given[1],
+                code="hand_sources_twice",
             )
         if request.subject and request.channel not in qt_rules.WITH_SUBJECT:
-            raise Invalid(f"a {request.channel.value} message has no subject", field="subject")
+            raise Invalid(
+                f"a {request.channel.value} message has no subject",
+                field="subject",
+                code="no_subject_on_channel",
+                params={"channel": request.channel},
+            )
         if request.quick_text:
             qt = self.quick_text(client_id, request.quick_text)
             if qt.channel is not request.channel:
                 raise Invalid(
                     f"quick text {qt.quick_text_id} is for {qt.channel.value}, not {request.channel.value}",
                     field="quick_text",
+                    code="quick_text_other_channel",
+                    params={
+                        "quick_text": qt.quick_text_id,
+                        "quick_channel": qt.channel,
+                        "channel": request.channel,
+                    },
                 )
             return qt_rules.as_template(qt), qt
         if request.template:
@@ -447,7 +488,9 @@ class ByHandService:
                 # the 14-day letter announces the costs from the day it sets; written by hand
                 # it would state no costs and start no legal term: only the workflow sends it
                 raise Invalid(
-                    "the 14-day letter is sent by the workflow only, not by hand", field="template"
+                    "the 14-day letter is sent by the workflow only, not by hand",
+                    field="template",
+                    code="fourteen_day_by_hand",
                 )
             if request.channel not in qt_rules.WITH_SUBJECT:
                 template = replace(template, subject="", html=None)
@@ -455,12 +498,15 @@ class ByHandService:
         if request.body:
             if len(request.body) > qt_rules.MAX_TEXT[request.channel]:
                 raise Invalid(
-                    f"at most {qt_rules.MAX_TEXT[request.channel]} characters", field="body"
+                    f"at most {qt_rules.MAX_TEXT[request.channel]} characters",
+                    field="body",
+                    code="hand_text_too_long",
+                    params={"limit": qt_rules.MAX_TEXT[request.channel]},
                 )
             return MessageTemplate("nl", request.subject, request.body, None), None
         if request.channel is Channel.WHATSAPP and request.whatsapp_template:
             return None, None  # the approved template alone
-        raise Invalid("give a quick_text, a template or a body", field="body")  # fmt: skip
+        raise Invalid("give a quick_text, a template or a body", field="body", code="hand_no_source")  # fmt: skip
 
     def _invoices(
         self, client_id: str, debtor_number: str, numbers: tuple[str, ...]
@@ -469,12 +515,20 @@ class ByHandService:
         if not numbers:
             return [i for i in mine if i.is_collectable]
         if len(numbers) > MAX_INVOICES:
-            raise Invalid(f"at most {MAX_INVOICES} invoices", field="invoices")
+            raise Invalid(
+                f"at most {MAX_INVOICES} invoices",
+                field="invoices",
+                code="hand_too_many_invoices",
+                params={"limit": MAX_INVOICES},
+            )
         by_number = {i.number: i for i in mine}
         unknown = [n for n in numbers if n not in by_number]
         if unknown:
             raise Invalid(
-                f"not invoices of this debtor: {', '.join(unknown[:5])}", field="invoices"
+                f"not invoices of this debtor: {', '.join(unknown[:5])}",
+                field="invoices",
+                code="hand_invoices_not_debtors",
+                params={"invoices": ", ".join(unknown[:5])},
             )
         return [by_number[n] for n in dict.fromkeys(numbers)]
 
@@ -484,7 +538,10 @@ class ByHandService:
             chosen = next((r for r in reminders if r.key == wanted or r.link_id == wanted), None)
             if chosen is None:
                 raise Invalid(
-                    f"no letter or e-mail {wanted} was sent to this debtor", field="reminder"
+                    f"no letter or e-mail {wanted} was sent to this debtor",
+                    field="reminder",
+                    code="reminder_not_sent",
+                    params={"reminder": wanted},
                 )
         elif reminders:
             chosen = reminders[0]
@@ -492,6 +549,7 @@ class ByHandService:
             raise Invalid(
                 "the text links to the reminder, but no letter or e-mail was sent to this debtor yet",
                 field="reminder",
+                code="reminder_none_yet",
             )
         return f"{self.portal_link(client_id, debtor.number)}/reminder/{chosen.link_id}"
 

@@ -76,10 +76,12 @@ class InboundMail:
             return self.mail.list(client.client_id, linked=state == "linked",
                                   page_size=page_size, continuation=continuation)  # fmt: skip
         if state is not None:
-            raise Invalid("state is unlinked, linked or absent", "state")
+            raise Invalid("state is unlinked, linked or absent", "state", code="mail_state_unknown")
         part, _, token = (continuation or "u:").partition(":")
         if part not in ("u", "l"):
-            raise Invalid("not a continuation of this list", "continuation")
+            raise Invalid(
+                "not a continuation of this list", "continuation", code="continuation_foreign"
+            )
         items: list[FiledMail] = []
         if part == "u":
             items, more = self.mail.list(client.client_id, linked=False, page_size=page_size,
@@ -132,7 +134,7 @@ class InboundMail:
     # -- linking ---------------------------------------------------------------------------
     def link(self, client: Client, key: str, request: LinkRequest, author: str) -> FiledMail:
         if not request.debtors:
-            raise Invalid("name at least one debtor", "debtors")
+            raise Invalid("name at least one debtor", "debtors", code="link_no_debtor")
         numbers = tuple(dict.fromkeys(request.debtors))
         for _ in range(5):
             found = self.mail.get(client.client_id, key)
@@ -141,7 +143,9 @@ class InboundMail:
             mail, etag = found
             if request.template is not None and mail.kind is not MailKind.CORRESPONDENCE:
                 raise Invalid(
-                    "an automatic reply is filed, never answered and never pauses", "template"
+                    "an automatic reply is filed, never answered and never pauses",
+                    "template",
+                    code="auto_reply_no_answer",
                 )
             template = None
             if request.template is not None:
@@ -150,11 +154,18 @@ class InboundMail:
                     raise Invalid(
                         f"unknown template {request.template}; use one of {template_ids()}",
                         "template",
+                        code="unknown_answer_template",
+                        params={"template": request.template, "templates": template_ids()},
                     )
             debtors = self.repos.debtors.get_many(client.client_id, list(numbers))
             missing = [n for n in numbers if n not in debtors]
             if missing:
-                raise Invalid(f"debtor(s) not found: {', '.join(missing)}", "debtors")
+                raise Invalid(
+                    f"debtor(s) not found: {', '.join(missing)}",
+                    "debtors",
+                    code="debtors_not_found",
+                    params={"debtors": ", ".join(missing)},
+                )
             invoices = {c.debtor_number: c.invoice_numbers for c in mail.candidates}
             for number in numbers:
                 self.filing.log_on(mail, number, invoices.get(number, ()), author=author)

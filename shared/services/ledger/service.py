@@ -455,7 +455,7 @@ class LedgerService:
             except booking.CreditNoteConflict as exc:
                 raise ConflictingUpdate(str(exc)) from exc
             except LedgerRuleError as exc:
-                raise Invalid(str(exc), field="amount") from exc
+                raise Invalid(str(exc), field="amount", code=exc.code, params=exc.params) from exc
             if not result.events:
                 return result
             day = max(e.on for new in result.events.values() for e in new)

@@ -80,10 +80,20 @@ class InstallmentCheckout:
         if state is None or state.number != number:
             first = next_open(current, amsterdam_today(self.plans.clock))
             if first is None or number < first.number:
-                raise Invalid(f"installment {number} is paid already")
+                raise Invalid(
+                    f"installment {number} is paid already",
+                    code="installment_paid",
+                    params={"number": number},
+                )
             if state is None:
-                raise Invalid("this installment cannot be paid online now")
-            raise Invalid(f"pay installment {state.number} first")
+                raise Invalid(
+                    "this installment cannot be paid online now", code="installment_not_payable_now"
+                )
+            raise Invalid(
+                f"pay installment {state.number} first",
+                code="pay_installment_first",
+                params={"number": state.number},
+            )
         store = self.portal.repos.store
         rk = pending_key(plan.plan_id, number)
         for _ in range(RETRIES):
@@ -119,7 +129,10 @@ class InstallmentCheckout:
                 ))  # fmt: skip
             except MollieError as exc:
                 if exc.status == 409:  # Mollie is still making the payment for this key
-                    raise Invalid("your payment is being prepared; try again in a moment") from exc
+                    raise Invalid(
+                        "your payment is being prepared; try again in a moment",
+                        code="payment_being_prepared",
+                    ) from exc
                 if not exc.transient:
                     # refused: nothing was made, so the next click asks afresh with a new key
                     # (a lost answer keeps the claim: its key finds the payment Mollie made)
@@ -128,7 +141,9 @@ class InstallmentCheckout:
                 log.warning("plan installment payment not started: %s", exc, extra=log_extra({
                     "client_id": client.client_id, "plan_id": plan.plan_id, "installment": number,
                 }))  # fmt: skip
-                raise Invalid("the payment could not be started; try again later") from exc
+                raise Invalid(
+                    "the payment could not be started; try again later", code="payment_not_started"
+                ) from exc
             # the return page asks Mollie about it (shared/services/portal.py payment_status)
             store.upsert(RETURNS, Row(client.client_id, back, {
                 "Debtor": access.debtor_number, "PaymentId": started.payment_id,
@@ -163,14 +178,18 @@ class InstallmentCheckout:
             log.warning("plan installment payment not checked: %s", exc, extra=log_extra({
                 "client_id": client.client_id, "installment": number,
             }))  # fmt: skip
-            raise Invalid("the payment could not be started; try again later") from exc
+            raise Invalid(
+                "the payment could not be started; try again later", code="payment_not_started"
+            ) from exc
         if status == "open" and data.get("Amount") == open_ and data.get("CheckoutUrl"):
             return str(data["CheckoutUrl"])
         if status in UNDER_WAY:
             booked = self.portal.repos.payments.get(client.client_id, f"mollie-{payment_id}")
             if booked is None:
                 raise Invalid(
-                    f"installment {number} is paid already; the payment is being processed"
+                    f"installment {number} is paid already; the payment is being processed",
+                    code="installment_paid_processing",
+                    params={"number": number},
                 )
         return None
 

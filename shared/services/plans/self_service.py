@@ -159,7 +159,7 @@ class PortalPlanDesk:
     ) -> tuple[PortalPlans, list[ScheduledInstallment]]:
         view = self.view(access)
         if view.offer is None:
-            raise Invalid("no payment plan can be offered for what is open")
+            raise Invalid("no payment plan can be offered for what is open", code="no_plan_offered")
         try:
             schedule = view.offer.schedule(
                 self.plans.rules(view.client), choice.method, count=choice.count,
@@ -180,7 +180,9 @@ class PortalPlanDesk:
         if choice.method is PlanMethod.DIRECT_DEBIT and not view.via_mollie:
             if signing is None or not signing.agreed:
                 raise Invalid(
-                    "agree to the direct debit mandate to pay by direct debit", field="consent"
+                    "agree to the direct debit mandate to pay by direct debit",
+                    field="consent",
+                    code="mandate_not_agreed",
                 )
             problem = iban_error(signing.iban)
             if problem:
@@ -271,13 +273,24 @@ class PortalPlanDesk:
         plan = self.plan(access, plan_id)
         client, _ = self.portal.parties(access)
         if plan.status not in RUNNING:
-            raise Invalid("only a running plan's installments can be moved")
+            raise Invalid(
+                "only a running plan's installments can be moved", code="plan_not_running_move"
+            )
         today = amsterdam_today(self.clock)
         state = next((s for s in plan.installments(today) if s.number == number), None)
         if state is None or state.paid >= state.amount:
-            raise Invalid(f"installment {number} is not open", field="installment")
+            raise Invalid(
+                f"installment {number} is not open",
+                field="installment",
+                code="installment_not_open",
+                params={"number": number},
+            )
         if (to - state.due_date).days < 1 or to <= today:
-            raise Invalid("choose a later date than the installment's", field="to")
+            raise Invalid(
+                "choose a later date than the installment's",
+                field="to",
+                code="installment_later_date",
+            )
         # the limit counts from the installment's date before the debtor first moved it:
         # moving it again from the moved date would renew the grace for ever
         first = self.portal.moved_from(access, f"{plan.plan_id}|{number}") or state.due_date

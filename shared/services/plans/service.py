@@ -218,7 +218,11 @@ class PlanService:
     def update(self, client: Client, plan_id: str, req: PlanRequest, author: str) -> PaymentPlan:
         plan, etag = self._get(client, plan_id)
         if plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; only drafts change")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}; only drafts change",
+                code="plan_only_drafts_change",
+                params={"plan": plan_id, "status": plan.status},
+            )
         total, schedule = self._build(client, req, plan.rules)
         updated = plan.redraft(
             debtor_number=req.debtor_number, invoice_numbers=req.invoice_numbers,
@@ -234,7 +238,11 @@ class PlanService:
     def delete(self, client: Client, plan_id: str) -> None:
         plan, etag = self._get(client, plan_id)
         if plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; only drafts are deleted")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}; only drafts are deleted",
+                code="plan_only_drafts_deleted",
+                params={"plan": plan_id, "status": plan.status},
+            )
         # a draft holds nothing, but an activation that failed half-way (an outage, a crash)
         # may have left its holds and interest pause (failure4 #1): given back BEFORE the row
         # goes, so a deletion failing in between leaves the draft for the retry to delete,
@@ -244,7 +252,11 @@ class PlanService:
             self.plans.delete(plan, etag)
         except PreconditionFailed as e:
             self._activated_meanwhile(client, plan_id)
-            raise ConflictingUpdate(f"plan {plan_id} changed meanwhile; read it again") from e
+            raise ConflictingUpdate(
+                f"plan {plan_id} changed meanwhile; read it again",
+                code="plan_changed",
+                params={"plan": plan_id},
+            ) from e
 
     def _activated_meanwhile(self, client: Client, plan_id: str) -> None:
         """A deletion lost to a change of the draft: an activation that won the race may
@@ -277,9 +289,17 @@ class PlanService:
         """Record the SEPA mandate the debtor signed for a draft direct-debit plan."""
         plan, etag = self._get(client, plan_id)
         if plan.method is not PlanMethod.DIRECT_DEBIT:
-            raise PlanConflict(f"plan {plan_id} is paid by transfer; it takes no mandate")
+            raise PlanConflict(
+                f"plan {plan_id} is paid by transfer; it takes no mandate",
+                code="plan_transfer_no_mandate",
+                params={"plan": plan_id},
+            )
         if plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}; a mandate goes on a draft")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}; a mandate goes on a draft",
+                code="plan_mandate_on_draft",
+                params={"plan": plan_id, "status": plan.status},
+            )
         updated = plan.redraft(mandate=mandate)
         self._save(updated, etag)
         self._log(
@@ -304,7 +324,11 @@ class PlanService:
                 active = self._collect_now(client, active, today)
             return active
         if plan.status is not PlanStatus.DRAFT:
-            raise PlanConflict(f"plan {plan_id} is {plan.status.value}, not a draft")
+            raise PlanConflict(
+                f"plan {plan_id} is {plan.status.value}, not a draft",
+                code="plan_not_draft",
+                params={"plan": plan_id, "status": plan.status},
+            )
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # a sandbox client collects from no debtor's account (sandbox_gate)
             require_approved(client, "no direct debit")
@@ -392,7 +416,10 @@ class PlanService:
             self._check_mollie(client, plan)
             return
         if plan.mandate is None:
-            raise PlanConflict("a direct-debit plan needs a signed mandate before activation")
+            raise PlanConflict(
+                "a direct-debit plan needs a signed mandate before activation",
+                code="plan_needs_mandate",
+            )
         try:
             creditor_of(self.plans.rules(client.client_id), client)
         except DirectDebitError as e:
@@ -415,7 +442,9 @@ class PlanService:
         from shared.services.plans.mollie_collection import MollieNotSetUp
 
         if self.mollie is None:
-            raise PlanConflict("collection through Mollie is not available here")
+            raise PlanConflict(
+                "collection through Mollie is not available here", code="mollie_not_available"
+            )
         try:
             self.mollie.provider(client)
         except MollieNotSetUp as e:
@@ -1164,7 +1193,11 @@ class PlanService:
                     )
                 break
             else:
-                raise ConflictingUpdate(f"plan {plan_id} keeps changing; try again")
+                raise ConflictingUpdate(
+                    f"plan {plan_id} keeps changing; try again",
+                    code="plan_keeps_changing",
+                    params={"plan": plan_id},
+                )
         finally:
             self._working.plans = busy
         from shared.domain.plans.sepa_reasons import describe
@@ -1552,7 +1585,11 @@ class PlanService:
         try:
             self.plans.save(plan, etag)
         except PreconditionFailed as e:
-            raise ConflictingUpdate(f"plan {plan.plan_id} changed meanwhile; read it again") from e
+            raise ConflictingUpdate(
+                f"plan {plan.plan_id} changed meanwhile; read it again",
+                code="plan_changed",
+                params={"plan": plan.plan_id},
+            ) from e
 
     def _transition(
         self,
@@ -1568,7 +1605,7 @@ class PlanService:
         try:
             changed = change(plan)
         except PlanStateError as e:
-            raise PlanConflict(str(e)) from e
+            raise PlanConflict(str(e), code=e.code, params=e.params) from e
         updated = self._store(changed, etag, plan, amsterdam_today(self.clock))
         detail = f" ({updated.reason})" if updated.reason else ""
         self._log(updated, kind, f"Plan {kind} by {author}{detail}")

@@ -55,13 +55,25 @@ class ReportFile:
 
 def check_request(kind: str, fmt: str, start: date, end: date) -> None:
     if kind not in KINDS:
-        raise Invalid(f"report must be one of {', '.join(KINDS)}")
+        raise Invalid(
+            f"report must be one of {', '.join(KINDS)}",
+            code="report_kind_unknown",
+            params={"kinds": ", ".join(KINDS)},
+        )
     if fmt not in FORMATS:
-        raise Invalid(f"format must be one of {', '.join(FORMATS)}")
+        raise Invalid(
+            f"format must be one of {', '.join(FORMATS)}",
+            code="report_format_unknown",
+            params={"formats": ", ".join(FORMATS)},
+        )
     if end < start:
-        raise Invalid("the end date lies before the start date")
+        raise Invalid("the end date lies before the start date", code="report_end_before_start")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise Invalid(f"a report covers at most {MAX_RANGE_DAYS} days")
+        raise Invalid(
+            f"a report covers at most {MAX_RANGE_DAYS} days",
+            code="report_too_long",
+            params={"days": MAX_RANGE_DAYS},
+        )
 
 
 def is_long(start: date, end: date) -> bool:
@@ -97,7 +109,7 @@ class ReportService:
                     client, first, ((u.item, u.count, u.unit_price, u.amount) for u in lines)
                 )
             return out
-        raise Invalid(f"report must be one of {', '.join(KINDS)}")  # fmt: skip
+        raise Invalid(f"report must be one of {', '.join(KINDS)}", code="report_kind_unknown", params={"kinds": ", ".join(KINDS)})  # fmt: skip
 
     def table(self, kind: str, clients: Sequence[Client], start: date, end: date) -> Table:
         rows: list[tuple[Cell, ...]] = []
@@ -154,9 +166,14 @@ class ReportService:
         empty). Refused when it is no workbook."""
         sheet = sheet.strip() or DEFAULT_SHEET
         if len(sheet) > 31 or any(c in sheet for c in "[]:*?/\\"):
-            raise Invalid("a sheet name has at most 31 characters and none of [ ] : * ? / \\")
+            raise Invalid(
+                "a sheet name has at most 31 characters and none of [ ] : * ? / \\",
+                code="sheet_name_invalid",
+            )
         try:
             check_template(data)
+        except TemplateError as exc:
+            raise Invalid(str(exc), code=exc.code, params=exc.params) from None
         except ValueError as exc:
             raise Invalid(str(exc)) from None
         self.files.put(

@@ -44,7 +44,15 @@ _XML = (".xml", ".rels", ".vml")
 
 
 class TemplateError(ValueError):
-    """The uploaded workbook cannot be used as a template (why, for the person)."""
+    """The uploaded workbook cannot be used as a template (why, for the person; ``code`` and
+    ``params`` say it in the page's language, shared/api/console/refusal_words_claims.py)."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 def _csv_cell(value: Cell, spelling: Spelling) -> str:
@@ -76,24 +84,42 @@ def check_zip(data: bytes) -> None:
     import zipfile
 
     if len(data) > MAX_TEMPLATE_BYTES:
-        raise TemplateError(f"the workbook is larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MB")
+        raise TemplateError(
+            f"the workbook is larger than {MAX_TEMPLATE_BYTES // 1024 // 1024} MB",
+            code="workbook_too_large",
+            params={"mb": MAX_TEMPLATE_BYTES // 1024 // 1024},
+        )
     try:
         members = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise TemplateError(f"not an Excel workbook (.xlsx): {exc.__class__.__name__}") from None
+        raise TemplateError(
+            f"not an Excel workbook (.xlsx): {exc.__class__.__name__}", code="workbook_unreadable"
+        ) from None
     if len(members) > MAX_MEMBERS:
-        raise TemplateError(f"the workbook has more than {MAX_MEMBERS} parts")
+        raise TemplateError(
+            f"the workbook has more than {MAX_MEMBERS} parts",
+            code="workbook_parts",
+            params={"parts": MAX_MEMBERS},
+        )
     if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise TemplateError(f"the workbook unpacks to more than {MAX_UNPACKED // 1024 // 1024} MB")
+        raise TemplateError(
+            f"the workbook unpacks to more than {MAX_UNPACKED // 1024 // 1024} MB",
+            code="workbook_unpacked",
+            params={"mb": MAX_UNPACKED // 1024 // 1024},
+        )
     if sum(m.file_size for m in members if m.filename.lower().endswith(_XML)) > MAX_XML:
         raise TemplateError(
             f"the workbook's sheets hold more than {MAX_XML // 1024 // 1024} MB; "
-            "a template needs its layout, not its data"
+            "a template needs its layout, not its data",
+            code="workbook_sheets_large",
+            params={"mb": MAX_XML // 1024 // 1024},
         )
     for m in members:
         if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise TemplateError(
-                f"a part of the workbook ({m.filename}) is packed suspiciously tight"
+                f"a part of the workbook ({m.filename}) is packed suspiciously tight",
+                code="workbook_packed_tight",
+                params={"part": m.filename},
             )
 
 
@@ -110,7 +136,9 @@ def check_template(data: bytes) -> list[str]:
         names = list(book.sheetnames)
         book.close()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise TemplateError(f"not an Excel workbook (.xlsx): {exc.__class__.__name__}") from None
+        raise TemplateError(
+            f"not an Excel workbook (.xlsx): {exc.__class__.__name__}", code="workbook_unreadable"
+        ) from None
     return names
 
 

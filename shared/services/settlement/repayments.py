@@ -87,7 +87,7 @@ class SettlementRepayments:
             ref = reference_of(reference)
             check_amount(amount)
         except RepaymentError as exc:
-            raise Invalid(str(exc), field=exc.field) from None
+            raise Invalid(str(exc), field=exc.field, code=exc.code, params=exc.params) from None
         settled_on: date | None = None
         if settlement_id is not None:
             found = self.store.settlement(client.agency_id, settlement_id)
@@ -109,7 +109,7 @@ class SettlementRepayments:
                 if self.repayments.get(client.client_id, ref) is None:
                     check_within_owed(amount, self.owed(client))
             except RepaymentError as exc:
-                raise Invalid(str(exc), field=exc.field) from None
+                raise Invalid(str(exc), field=exc.field, code=exc.code, params=exc.params) from None
             try:
                 created = self.repayments.add_in_turn(asked, turn) is not None
                 break

@@ -40,7 +40,9 @@ class SettlementService:
     # -- agreements --------------------------------------------------------------------------
     def set_agreement(self, client: Client, agreement: SettlementAgreement) -> SettlementAgreement:
         if (agreement.client_id, agreement.agency_id) != (client.client_id, client.agency_id):
-            raise Invalid("the agreement names another client", field="client")
+            raise Invalid(
+                "the agreement names another client", field="client", code="agreement_other_client"
+            )
         self.store.save_agreement(agreement)
         return agreement
 
@@ -86,7 +88,12 @@ class SettlementService:
             if run.status is RunStatus.APPROVED:
                 return run
             if run.status is RunStatus.BUILDING:
-                raise Invalid(f"settlement {run_id} is still being built", field="status")
+                raise Invalid(
+                    f"settlement {run_id} is still being built",
+                    field="status",
+                    code="settlement_building",
+                    params={"run": run_id},
+                )
             now = self.clock.now()
             self._date_transfer_file(run)
             approved = replace(run, status=RunStatus.APPROVED, approved_at=now, approved_by=by)

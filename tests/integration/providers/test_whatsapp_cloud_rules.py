@@ -191,7 +191,9 @@ def test_a_refused_template_is_failed_with_its_reason_on_the_log_and_action_list
     log = [e.summary for e in services.repos.contacts.for_debtor(client_id, "D1")[0]]
     assert any("whatsapp failed" in s and "number of template parameters" in s for s in log)
     actions, _ = services.repos.actions.list(client_id)
-    assert any(a.kind == "delivery_failure" and "132000" in a.title for a in actions)
+    failure = [a for a in actions if a.kind == "delivery_failure"]
+    assert failure and "132000" in failure[0].detail["cause"]  # the provider's answer: its cause
+    assert "not sent: the provider refused it" in failure[0].title
     assert services.messaging.queues.sent[-1].delay_seconds == 0  # no retry was scheduled
 
 

@@ -94,7 +94,7 @@ def test_the_clients_own_workbook_is_filled(world, tenants):
     bad = post_files(
         admin, "/reports?lang=en", {"csrf": token, "do": "template"}, {"file": ("x.xlsx", b"nope")}
     )
-    assert bad.status == 400 and "not an Excel workbook" in text(bad)
+    assert bad.status == 400 and "Not an Excel workbook (.xlsx)" in text(bad)
     reader = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
     assert (
         reader.post(

@@ -17,7 +17,11 @@ from tests.unit.console.test_action_decisions import form_with, request, seed
 
 # the refusals, and the domain's Reason a service raises as one (shared/domain/reasons.py);
 # a refusal's own class names its code in its __init__'s call of Invalid's
-REFUSERS = ("Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__")
+REFUSERS = (
+    "Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__",
+    "InvoiceRuleError", "RepaymentError", "TemplateError", "PlanStateError", "PlanConflict",
+    "ConflictingUpdate",
+)  # fmt: skip
 
 
 def _raised_codes() -> dict[str, str]:
@@ -46,7 +50,7 @@ def _blanks(sentence: str) -> set[str]:
 
 def test_every_refusal_code_has_dutch_and_english_with_the_same_blanks():
     raised = _raised_codes()
-    assert len(raised) >= 119  # the scan finds the services' codes
+    assert len(raised) >= 160  # the scan finds the services' codes
     assert sorted(set(raised) - set(REFUSALS)) == []  # raised but not translated
     assert sorted(set(REFUSALS) - set(raised)) == []  # translated but never raised
     for code, (nl, en) in REFUSALS.items():
@@ -95,3 +99,14 @@ def test_a_refused_note_reads_dutch_in_the_dossier(world, tenants):
     refused = staff.post("/dossier/D1", {"csrf": csrf_of(page), "do": "note", "text": "  "})
     assert refused.status == 422
     assert _main_text(refused).startswith("Niet gelukt: Een notitie heeft 1 tot ")
+
+
+def test_no_code_is_said_twice_by_two_word_tables():
+    """A code two tables give (with other blanks) would lose one sentence silently."""
+    from shared.api.console import refusal_text
+    from shared.api.console.refusal_words_claims import CLAIM_REFUSALS
+    from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+
+    own = set(REFUSALS) - set(CLAIM_REFUSALS) - set(SETTINGS_REFUSALS)
+    assert set(CLAIM_REFUSALS) & set(SETTINGS_REFUSALS) == set()
+    assert len(own) + len(CLAIM_REFUSALS) + len(SETTINGS_REFUSALS) == len(refusal_text.REFUSALS)

@@ -64,7 +64,7 @@ def test_an_english_page_keeps_the_english_text():
         "termijn 1 is lager dan het minimum van € 1.234,50"
     )
     # the portal's shared reasons still answer what the plan forms share with other forms
-    assert plan_reason("nl", "installment 2 is not open") == "termijn 2 staat niet open"
+    assert plan_reason("nl", "no such invoices") == "deze facturen zijn niet gevonden"
 
 
 def test_an_amount_of_thousands_of_digits_is_a_refusal_not_a_500(portal):  # noqa: F811

@@ -229,7 +229,11 @@ def test_a_debtor_cannot_move_a_direct_debit_inside_the_notice_term(portal):
     world.clock.at = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     moved = browser.go("POST", "/portal/plan/postpone", {"csrf": csrf(browser), "plan": plan.plan_id,
                                                          "installment": "1", "to": "2026-03-23"})  # fmt: skip
-    assert moved.status == 400 and "14 days" in moved.raw.decode()
+    said = moved.raw.decode()  # the Dutch debtor reads Dutch (it read "14 days' notice")
+    assert (
+        moved.status == 400
+        and "14 dagen vooraf worden aangekondigd: verplaats hem naar 24-03-2026" in said
+    )
     assert world.services.plans.get(client, plan.plan_id).schedule[0].due_date == date(2026, 3, 16)
     ok = browser.go("POST", "/portal/plan/postpone", {"csrf": csrf(browser), "plan": plan.plan_id,
                                                       "installment": "1", "to": "2026-03-25"})  # fmt: skip
