@@ -389,9 +389,23 @@ class Services:
 
     @cached_property
     def statutory_rates(self) -> StatutoryRates:
+        from shared.services.rate_restatement import restate_for_rates
         from shared.services.rates import StatutoryRates
 
-        return StatutoryRates(self.files, self.repos, self.clock)
+        return StatutoryRates(
+            self.files,
+            self.repos,
+            self.clock,
+            restate=lambda before, after, version, author: restate_for_rates(
+                self.repos,
+                self.ledger,
+                lambda *a, **kw: self.people.kit.audit(*a, **kw),
+                before,
+                after,
+                version,
+                author,
+            ),
+        )
 
     @cached_property
     def people(self) -> People:

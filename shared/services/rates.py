@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -62,6 +63,7 @@ class StatutoryRates:
         *,
         shipped: RateTable | None = None,
         cache_seconds: float = CACHE_SECONDS,
+        restate: Callable[[RateTable, RateTable, str, str], object] | None = None,
     ) -> None:
         self.files = files
         self.repos = repos
@@ -70,6 +72,9 @@ class StatutoryRates:
         self.cache_for = timedelta(seconds=cache_seconds)
         self._lock = threading.Lock()
         self._cached: tuple[datetime, RatesInForce] | None = None
+        # (before, after, version, author): the claims booked at the rates before restated to
+        # the new table, and the upload audited (shared.services.rate_restatement)
+        self.restate = restate
 
     # -- reading ------------------------------------------------------------------------------
     def table(self) -> RateTable:
@@ -100,6 +105,18 @@ class StatutoryRates:
             return RatesInForce(table, name)
         return RatesInForce(self.shipped, SHIPPED)
 
+    def _before(self, version: str) -> RateTable:
+        """The table that was in force before version ``version`` (the shipped one first)."""
+        for name in sorted((n for n in self.files.names(CONTAINER) if n < version), reverse=True):
+            data = self.files.get(CONTAINER, name)
+            if data is None:
+                continue
+            try:
+                return self._checked(data)
+            except Invalid:
+                continue
+        return self.shipped
+
     def _checked(self, data: bytes) -> RateTable:
         if len(data) > MAX_UPLOAD_BYTES:
             raise Invalid(
@@ -117,10 +134,15 @@ class StatutoryRates:
     # -- changing -----------------------------------------------------------------------------
     def upload(self, data: bytes, *, author: str) -> RatesInForce:
         """Validate ``data`` (a CSV like the shipped one) and make it the version in force.
-        Uploading the table already in force changes nothing."""
+        Uploading the table already in force stores nothing; it finishes that table's
+        restatement of the claims (cut short by a failure), which changes nothing otherwise."""
         table = self._checked(data)
         current = self.in_force()
         if current.version != SHIPPED and current.table == table:
+            # stored already: its restatement (which a failure may have cut short) runs
+            # again from the version before it; claims restated already do not change
+            if self.restate is not None:
+                self.restate(self._before(current.version), table, current.version, author)
             return current
         if table == self.shipped and current.version == SHIPPED:
             return current
@@ -131,6 +153,11 @@ class StatutoryRates:
         found = RatesInForce(table, name)
         with self._lock:
             self._cached = (self.clock.now(), found)
+        if self.restate is not None:
+            # at once, not on the claims' next read: a read never writes, and what a payment
+            # paid on interest the new table does not give is re-allocated (6:44) only by a
+            # restatement; a failure here is retried by uploading the same file again
+            self.restate(current.table, table, name, author)
         return found
 
     # -- the alert ----------------------------------------------------------------------------

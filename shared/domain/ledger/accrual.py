@@ -36,6 +36,7 @@ from shared.domain.ledger.model import (
     EventKind,
     InterestRule,
     LedgerEvent,
+    rate_lowering,
 )
 
 
@@ -50,8 +51,8 @@ def _principal_delta(event: LedgerEvent) -> int:
 
 
 def _interest_settled(event: LedgerEvent) -> int:
-    if event.component is not Component.INTEREST:
-        return 0
+    if event.component is not Component.INTEREST or rate_lowering(event):
+        return 0  # a rate correction lowered what accrued, it paid none of it
     if event.kind is EventKind.REVERSAL:
         return -event.amount
     settling = (

@@ -29,7 +29,7 @@ from shared.domain.ledger.model import (
     EventKind,
     LedgerEvent,
 )
-from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.replay import fixed_interest, open_claims
 from shared.domain.ledger.restate import CREDIT_NOTE, received_day, restate
 from shared.domain.money import Cents
 
@@ -93,18 +93,14 @@ def fixing_events(record: ClaimRecord, figures: ClaimFigures, seq: int) -> list[
             vat = figures.charged.costs_vat - was.vat
             out.append(LedgerEvent(seq, EventKind.CHARGED, Component.COSTS_VAT, vat, on))
             seq += 1
-    fixed_interest = sum(
-        e.amount
-        for e in record.events
-        if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
-    )
-    if figures.charged.interest > fixed_interest:
+    fixed = fixed_interest(record.events)
+    if figures.charged.interest > fixed:
         out.append(
             LedgerEvent(
                 seq,
                 EventKind.CHARGED,
                 Component.INTEREST,
-                figures.charged.interest - fixed_interest,
+                figures.charged.interest - fixed,
                 on,
             )
         )
@@ -397,12 +393,16 @@ def restate_claims(
     rates: RateTable | None = None,
     first: dict[str, tuple[LedgerEvent, ...]] | None = None,
     named: Named | None = None,
+    reason: str | None = None,
+    since: date | None = None,
 ) -> Release:
     """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
     their history gives under their terms as they are now: a payment that came back in full
-    left out, the costs owed only if the (current) costs term says so, the payments allocated
-    again by 6:44 and their excess moved by 6:43 (:mod:`restate`). Nothing for a claim whose
-    figures do not change."""
+    left out, the costs owed only if the (current) costs term says so, the interest at the
+    ``rates`` now in force, the payments allocated again by 6:44 and their excess moved by
+    6:43 (:mod:`restate`). Nothing for a claim whose figures do not change. ``reason``: see
+    :func:`restate` (a rate table put in force); ``since``: only claims with a booking on or
+    after that day (the first day a new rate table differs: nothing before depends on it)."""
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     released: list[tuple[str, str, Cents, date]] = []
     current = {r.number: r for r in records}
@@ -412,10 +412,12 @@ def restate_claims(
             continue
         record = current[number]
         day = max(e.on for e in record.events)
+        if since is not None and day < since:
+            continue
         fig = open_claims(list(current.values()), day, rates)[number]
         fixings = fixing_events(record, fig, _next_seq(record))
         done = restate(list(current.values()), number, "", 0, record.terms.due_date, day,
-                       fixings, ORDER_6_44, rates)  # fmt: skip
+                       fixings, ORDER_6_44, rates, reason=reason)  # fmt: skip
         if len(done.events) == len(fixings):
             continue  # nothing depended on the payment beyond its own allocations
         _add(current, events, {number: done.events})

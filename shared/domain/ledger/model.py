@@ -47,9 +47,23 @@ class EventKind(StrEnum):
     CORRECTION = "correction"
 
 
+def rate_lowering(event: LedgerEvent) -> bool:
+    """An interest correction of a rate-table restatement (:data:`RATES_RESTATED`)."""
+    return (
+        event.kind is EventKind.CORRECTION
+        and event.component is Component.INTEREST
+        and (event.reason or "").startswith(RATES_RESTATED)
+    )
+
+
 # the reason of the events a restatement appends (see restate.py): not a fixing, not a
 # payment that came back
 RESTATED = "restated: "
+# the reason of an interest ``correction`` a rate-table restatement appends: interest fixed
+# under the rates then in force that the table now in force does not give (a late half-year
+# row lowering the rate; law9 F4). It lowers the fixed interest itself rather than crediting
+# it (the accrual under the new table is what is owed), so it is no credit note for the debtor
+RATES_RESTATED = RESTATED + "statutory rates "
 
 
 class InterestRule(StrEnum):

@@ -17,13 +17,28 @@ from shared.domain.ledger.model import (
     Component,
     EventKind,
     LedgerEvent,
+    rate_lowering,
 )
 from shared.domain.money import Cents, round_half_up
 
 
+def fixed_interest(events: Sequence[LedgerEvent]) -> Cents:
+    """The interest fixed by ``charged`` events, less what a rate-table restatement took off
+    it (:func:`~shared.domain.ledger.model.rate_lowering`)."""
+    charged = sum(
+        e.amount
+        for e in events
+        if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
+    )
+    return charged - sum(e.amount for e in events if rate_lowering(e))
+
+
 def interest_charged(record: ClaimRecord, on: date, rates: RateTable | None = None) -> Cents:
-    """Interest fixed so far, or what has accrued up to ``on`` when that is more: fixed
-    amounts never move, even when the rate table is corrected afterwards."""
+    """Interest fixed so far, or what has accrued up to ``on`` when that is more: a fixed
+    amount does not move by itself when the rate table is corrected afterwards; the table's
+    upload restates the claims (``LedgerService.restate_rates``), whose rate ``correction``
+    lowers it where the new table gives less (law9 F4), and whose 6:44 re-allocation takes
+    the interest a payment paid beyond that to the principal."""
     events = [e for e in record.events if e.on <= on]
     charged = [
         e for e in events if e.kind is EventKind.CHARGED and e.component is Component.INTEREST
@@ -31,7 +46,7 @@ def interest_charged(record: ClaimRecord, on: date, rates: RateTable | None = No
     # interest a restatement charged on top (restate.py: the history as it should have been
     # had more interest than the stream accrues) stays on top of what accrues later
     extra = sum(e.amount for e in charged if e.reason and e.reason.startswith(RESTATED))
-    fixed = sum(e.amount for e in charged) - extra
+    fixed = fixed_interest(events) - extra
     return extra + max(fixed, round_half_up(accrued_interest(record.terms, events, on, rates)))
 
 
@@ -55,6 +70,8 @@ def replay(
     paid = {c: sums[EventKind.ALLOCATED][c] - sums[EventKind.REVERSAL][c] for c in COMPONENTS}
     # a correction takes back what was charged too much: for the debtor it is credited
     credited = {c: sums[EventKind.CREDIT][c] + sums[EventKind.CORRECTION][c] for c in COMPONENTS}
+    # a rate restatement's correction lowered the interest charged itself (interest_charged)
+    credited[Component.INTEREST] -= sum(e.amount for e in events if rate_lowering(e))
     waived, written_off = sums[EventKind.WAIVER], sums[EventKind.WRITE_OFF]
     # what the client's own books say was paid covers only what Inning did not book itself
     # (the two may overlap for a moment while a booking is being finished)

@@ -295,6 +295,7 @@ def restate(
     order: Sequence[Component] = ORDER_6_44,
     rates: RateTable | None = None,
     credit: LedgerEvent | None = None,
+    reason: str | None = None,
 ) -> Restatement:
     """Payment ``payment_id`` (``amount`` left of it) received on ``received`` reaches claim
     ``number``, whose own events run to ``booked``: the events that book it on ``booked``
@@ -305,7 +306,11 @@ def restate(
     ``credit``: a partial credit note instead of a payment (``payment_id`` empty, ``amount``
     0): its ``credit`` event is appended on ``booked`` and the ideal has the credited part
     off the principal from ``received`` (the claim's first day: it was never owed); later
-    payments' money the lower claim does not take is released."""
+    payments' money the lower claim does not take is released.
+
+    ``reason``: why the claim is restated, instead of the payment or the note (a rate table
+    put in force: :data:`~shared.domain.ledger.model.RATES_RESTATED`, whose interest
+    correction lowers the interest fixed instead of crediting it)."""
     record = next(r for r in records if r.number == number)
     # what the payment holds on the claim already (its money coming back to a claim it paid)
     own = _net([e for e in record.events if payment_id and e.payment_id == payment_id])
@@ -345,6 +350,8 @@ def restate(
     why = f"{RESTATED}payment {payment_id} received {received.isoformat()}"
     if credit is not None:
         why = f"{RESTATED}{credit.reason}"
+    if reason is not None:
+        why = reason
 
     def emit(kind: EventKind, component: Component, cents: Cents, pid: str | None,
              reason: str) -> None:  # fmt: skip

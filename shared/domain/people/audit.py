@@ -39,6 +39,9 @@ class Event(StrEnum):
     BROADCAST_PUBLISHED = "broadcast_published"
     MAILBOX_UNLINKED = "mailbox_unlinked"  # a client's own Office 365 mailbox let go
     AGREED_COSTS_CHANGED = "agreed_costs_changed"  # a client's agreed B2B collection costs
+    # a statutory rate table put in force and the claims it restated (the platform's table:
+    # one entry on every agency's log)
+    STATUTORY_RATES_CHANGED = "statutory_rates_changed"
     DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is

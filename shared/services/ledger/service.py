@@ -30,6 +30,7 @@ from shared.domain.ledger import booking
 from shared.domain.ledger.booking import Booking, LedgerRuleError
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
+    RATES_RESTATED,
     RESTATED,
     ClaimFigures,
     Component,
@@ -555,20 +556,43 @@ class LedgerService:
         back, the payments allocated again), the moved payments' rows and invoices following;
         the numbers whose claim changed. Idempotent: a second call finds nothing to change and
         lets the rows and invoices a crash kept from following follow now."""
+        return self._restate(client_id, numbers, "terms", "restated: its costs term was cleared")
+
+    def restate_rates(
+        self, client_id: str, numbers: Sequence[str], version: str, since: date
+    ) -> list[str]:
+        """A statutory rate table (blob ``version``) was put in force: invoices ``numbers``
+        restated to the interest it gives (both ways: a lower half-year rate lowers the
+        interest fixed, a higher one raises it) and their payments allocated again by 6:44
+        (law9 F4), as :meth:`restate_terms`, those booked on or after ``since`` (the first
+        day the new table differs); the numbers whose claim changed."""
+        return self._restate(client_id, numbers, "rates",
+                             f"restated: statutory rates {version} put in force",
+                             reason=f"{RATES_RESTATED}{version}", since=since)  # fmt: skip
+
+    def _restate(
+        self, client_id: str, numbers: Sequence[str], tag: str, because: str,
+        reason: str | None = None, since: date | None = None,
+    ) -> list[str]:  # fmt: skip
         found = self.repos.clients.get(client_id)
         stored = self.repos.invoices.get_many(client_id, list(numbers))
         if found is None or not stored:
             return []
         client = found[0]
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
-        key = "terms " + hashlib.sha256(",".join(sorted(stored)).encode()).hexdigest()[:32]
+        # (a costs-term restatement keeps the key it had: a journal a crash left is found)
+        said = (
+            ",".join(sorted(stored)) if reason is None else f"{reason}|{','.join(sorted(stored))}"
+        )
+        key = f"{tag} " + hashlib.sha256(said.encode()).hexdigest()[:32]
         for _ in range(RETRIES):
             try:  # a restatement a crash left half written is finished first
                 every, finished = self.read_finished(client, debtors)
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
             records = [r for c in every for r in c.records]
-            result = booking.restate_claims(records, sorted(stored), self._rates())
+            result = booking.restate_claims(records, sorted(stored), self._rates(),
+                                            reason=reason, since=since)  # fmt: skip
             if result.events:
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
@@ -588,8 +612,8 @@ class LedgerService:
                 # nothing here knows which payments it moved (failure6 #8)
                 from shared.services.ledger.follow import follow_debtors
 
-                follow_debtors(self, client, debtors, ",".join(sorted(stored)),
-                               "restated: its costs term was cleared", "terms")  # fmt: skip
+                follow_debtors(self, client, debtors, ",".join(sorted(stored)), because,
+                               tag)  # fmt: skip
                 return []
             from shared.services.ledger.credit import follow_ledger
 
@@ -597,7 +621,7 @@ class LedgerService:
             for debtor in debtors:
                 claims = self.debtor_claims(client, debtor)
                 follow_ledger(self, client, claims, moved, ",".join(sorted(result.events)),
-                              "restated: its costs term was cleared", "terms")  # fmt: skip
+                              because, tag)  # fmt: skip
             return sorted(result.events)
         raise ConflictingUpdate("these claims keep changing; the restatement will be retried")
 
