@@ -95,6 +95,8 @@ class InvoiceStatusService:
                 updated = change(stored.invoice)
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc), field="status") from exc
+            if updated == stored.invoice:
+                return updated  # done already (a retry): only what follows is repeated
             try:
                 self.repos.invoices.save(updated, stored)
             except TransactionFailed:
