@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.cases_repo import Case
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
-from shared.domain.invoices import CLOSED, Invoice
+from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
@@ -24,6 +24,10 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.messaging import MessagingService
 from shared.services.repositories import Repositories
 
+# how long the daily run looks back at withdrawn cases for a telling a crash cut off
+FOLLOW_DAYS = 30
+# an invoice's status that takes it out of its case, as the follow-up names it
+_FOLLOWED = {InvoiceStatus.CREDITED: "credited", InvoiceStatus.WITHDRAWN: "withdrawn"}
 # the invoice's step, for the agency's Dutch e-mail
 _WHY_NL = {"credited": "gecrediteerd", "withdrawn": "ingetrokken"}
 _WHY_EN = {"credited": "credited", "withdrawn": "withdrew"}
@@ -105,50 +109,77 @@ class CaseService:
                 code="case_withdrawn_already",
             )
         assert etag is not None
+        by = "client" if client_id is not None else "agency"
         try:
-            case = self.repos.cases.withdraw(case, etag, self.clock.now(), reason)
+            case = self.repos.cases.withdraw(
+                replace(case, dossier={**case.dossier, "withdrawn_by": by}),
+                etag, self.clock.now(), reason,
+            )  # fmt: skip
         except PreconditionFailed as exc:
             raise ConflictingUpdate(f"case {case_id} changed meanwhile") from exc
+        self._withdrawn_told(case, author)
+        return case
+
+    def _withdrawn_told(self, case: Case, author: str | None) -> None:
+        """Both sides told of a withdrawn case, then its invoices back with the client. Keyed
+        by the case and its withdrawal's time (items, log line, e-mails), so a repeat after a
+        crash tells nobody twice; the invoices' release comes last: an invoice of a withdrawn
+        case still marked handed over means the telling may be unfinished (failure9 #3)."""
         client_found = self.repos.clients.get(case.client_id)
         if client_found is None:
-            return case
+            return
         client = client_found[0]
-        for number in case.invoice_numbers:
-            self._release(client.client_id, number)
-        now = self.clock.now()
-        by_client = client_id is not None
+        agency_id, case_id, reason = case.agency_id, case.case_id, case.withdrawn_reason or ""
+        at = case.withdrawn_at or case.created_at
+        by_client = case.dossier.get("withdrawn_by", "client") == "client"
         who = client.name if by_client else "the agency"
+        mark = _mark(at, case_id, "withdrawn")
         self._log(
             client,
             case.debtor_number,
             f"Case {case_id} withdrawn by {'the client' if by_client else 'the agency'}: {reason}",
             case.invoice_numbers,
             author,
+            entry_id=mark,
+            at=at,
         )
         if by_client:  # the agency must stop working the case: on its own list
-            self.repos.actions.add(ActionItem(agency_scope(agency_id), time_ordered_id(now), "case_withdrawn",
-                                              f"{client.name} withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
-                                              debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
+            self._item(ActionItem(agency_scope(agency_id), mark, "case_withdrawn",
+                                  f"{client.name} withdrew case {case_id} (debtor {case.debtor_number}): {reason}", at,
+                                  debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
         else:
-            self.repos.actions.add(ActionItem(client.client_id, time_ordered_id(now), "case_withdrawn",
-                                              f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", now,
-                                              debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
-            self.repos.actions.add(ActionItem(agency_scope(agency_id), time_ordered_id(now), "case_withdrawn_confirmation",
-                                              f"Case {case_id} withdrawn; {client.name} was told", now, detail={"case_id": case_id}))  # fmt: skip
+            self._item(ActionItem(client.client_id, mark, "case_withdrawn",
+                                  f"The agency withdrew case {case_id} (debtor {case.debtor_number}): {reason}", at,
+                                  debtor_number=case.debtor_number, invoice_numbers=case.invoice_numbers, detail={"case_id": case_id}))  # fmt: skip
+            self._item(ActionItem(agency_scope(agency_id), _mark(at, case_id, "confirmation"), "case_withdrawn_confirmation",
+                                  f"Case {case_id} withdrawn; {client.name} was told", at, detail={"case_id": case_id}))  # fmt: skip
         subject = f"Zaak {case_id} teruggetrokken"
         text = (f"De zaak van debiteur {case.debtor_number} (facturen {', '.join(case.invoice_numbers)}) is "
                 f"teruggetrokken door {who}: {reason}")  # fmt: skip
         self._tell_client(client, f"case-{case_id}-withdrawn", subject, text)
         self._tell_agency(agency_id, client, f"case-{case_id}-withdrawn-agency", subject, text)
-        return case
+        for number in case.invoice_numbers:
+            if (
+                self._open_case_holding(agency_id, client.client_id, case.debtor_number, number)
+                is None
+            ):
+                self._release(client.client_id, number)
+
+    def _item(self, item: ActionItem) -> None:
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            pass  # added by an earlier attempt
 
     def invoice_left(self, client: Client, invoice: Invoice, why: str, author: str) -> Case | None:
         """The client credited or withdrew an invoice of an open case (review console8 #4:
         the agency kept collecting it): the agency must stop. The invoice leaves the case
         (back with the client, where it is closed); a case with nothing left to collect is
         withdrawn as when the client withdraws it. Either way the agency is told on its
-        action list and by e-mail, and the contact log says so. None: no open case holds it.
-        Idempotent: a repeat finds the invoice out of the case (or the case withdrawn)."""
+        action list and by e-mail, and the contact log says so. None: no case held it.
+        Idempotent, and a repeat finishes what a crash cut off (failure9 #3): the invoice
+        stays marked handed over until the agency is told, so a retry of the same credit or
+        withdrawal, or the daily run (:meth:`follow_closed`), finds the case it left."""
         agency_id = invoice.handed_over_to
         if agency_id is None:
             return None
@@ -158,8 +189,7 @@ class CaseService:
         for _ in range(5):
             found = self._open_case_of(agency_id, client.client_id, invoice)
             if found is None:
-                self._release(client.client_id, invoice.number)
-                return None
+                return self._finish_left(client, agency_id, invoice, author)
             case, etag = found
             rest = [n for n in case.invoice_numbers if n != invoice.number]
             stored = self.repos.invoices.get_many(client.client_id, rest)
@@ -183,26 +213,98 @@ class CaseService:
             break
         else:
             raise ConflictingUpdate(f"the case of invoice {invoice.number} keeps changing; retry")
+        self._left_told(client, case, invoice.number, author)
+        return case
+
+    def _finish_left(
+        self, client: Client, agency_id: str, invoice: Invoice, author: str
+    ) -> Case | None:
+        """No open case holds the invoice any more: the case it left (or that was withdrawn
+        because of it) tells the agency what a crash may have left untold, then the invoice
+        is released."""
+        cases = [
+            c
+            for c in self.repos.cases.of_client(agency_id, client.client_id)
+            if c.debtor_number == invoice.debtor_number
+        ]
+        for case in cases:
+            if any(e.get("number") == invoice.number for e in case.dossier.get("left", [])):
+                self._left_told(client, case, invoice.number, author)
+                return case
+        withdrawn = [
+            c for c in cases if c.status == "withdrawn" and invoice.number in c.invoice_numbers
+        ]
+        if withdrawn:  # the last one: an earlier case of the same invoice was told long ago
+            case = max(withdrawn, key=lambda c: c.withdrawn_at or c.created_at)
+            self._withdrawn_told(case, author)
+            return case
         self._release(client.client_id, invoice.number)
-        text = (f"{client.name} {_WHY_EN.get(why, why)} invoice {invoice.number} (EUR {gone} when handed over) of case "
+        return None
+
+    def _left_told(self, client: Client, case: Case, number: str, author: str) -> None:
+        """The agency told that ``number`` left ``case`` (the case's "left" entry says why,
+        when and for how much), keyed by that entry; then the invoice is released."""
+        entry = next(e for e in reversed(case.dossier.get("left", [])) if e.get("number") == number)
+        why, gone = str(entry.get("why", "")), str(entry.get("open", ""))
+        at = datetime.fromisoformat(str(entry["at"]))
+        agency_id = case.agency_id
+        text = (f"{client.name} {_WHY_EN.get(why, why)} invoice {number} (EUR {gone} when handed over) of case "
                 f"{case.case_id} (debtor {case.debtor_number}): stop collecting it. Still in the "
                 f"case: {', '.join(case.invoice_numbers)}.")  # fmt: skip
-        mark = f"{case.case_id}-left-{hashlib.sha256(invoice.number.encode()).hexdigest()[:10]}"
-        try:
-            self.repos.actions.add(ActionItem(agency_scope(agency_id), mark, "case_invoice_left", text, now,
-                                              debtor_number=case.debtor_number, invoice_numbers=(invoice.number,),
-                                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
-        except Conflict:
-            pass
+        mark = f"{case.case_id}-left-{hashlib.sha256(number.encode()).hexdigest()[:10]}"
+        self._item(ActionItem(agency_scope(agency_id), mark, "case_invoice_left", text, at,
+                              debtor_number=case.debtor_number, invoice_numbers=(number,),
+                              detail={"case_id": case.case_id, "client_id": client.client_id}))  # fmt: skip
         self._log(client, case.debtor_number,
-                  f"Invoice {invoice.number} left case {case.case_id} ({why}); the agency was told",
-                  (invoice.number,), author)  # fmt: skip
-        self._tell_agency(agency_id, client, f"case-{case.case_id}-left-{invoice.number}",
-                          f"Factuur {invoice.number} uit zaak {case.case_id}",
-                          f"Factuur {invoice.number} van debiteur {case.debtor_number} is door {client.name} "
+                  f"Invoice {number} left case {case.case_id} ({why}); the agency was told",
+                  (number,), author, entry_id=_mark(at, case.case_id, "left", number), at=at)  # fmt: skip
+        self._tell_agency(agency_id, client, f"case-{case.case_id}-left-{number}",
+                          f"Factuur {number} uit zaak {case.case_id}",
+                          f"Factuur {number} van debiteur {case.debtor_number} is door {client.name} "
                           f"{_WHY_NL.get(why, why)} en valt niet meer onder de zaak: niet meer innen. "
                           f"Nog in de zaak: {', '.join(case.invoice_numbers)}.")  # fmt: skip
-        return case
+        self._release(client.client_id, number)
+
+    def follow_closed(self, client: Client, today: date) -> int:
+        """The daily run's repair (failure9 #3): an invoice credited or withdrawn that still
+        sits in an open case, or is still marked handed over to a case it left or that was
+        withdrawn (a crash between the case's save and the agency's e-mail), is taken out and
+        the agency told, once (all it writes is keyed). Cases withdrawn more than
+        ``FOLLOW_DAYS`` ago are not read again. Returns how many invoices it followed."""
+        agency_id = client.agency_id
+        cases = self.repos.cases.of_client(agency_id, client.client_id)
+        held = {
+            (c.debtor_number, n) for c in cases if c.status == "open" for n in c.invoice_numbers
+        }
+        since = today - timedelta(days=FOLLOW_DAYS)
+        followed = 0
+        for case in cases:
+            if case.status != "open" and (
+                case.withdrawn_at is None or case.withdrawn_at.date() < since
+            ):
+                continue
+            left = [str(e.get("number")) for e in case.dossier.get("left", [])]
+            stored = self.repos.invoices.get_many(
+                client.client_id, list(dict.fromkeys([*case.invoice_numbers, *left]))
+            )
+            ours = {
+                n: f.invoice for n, f in stored.items() if f.invoice.handed_over_to == agency_id
+            }
+            for number in case.invoice_numbers if case.status == "open" else ():
+                why = _FOLLOWED.get(ours[number].status) if number in ours else None
+                if why is not None:
+                    self.invoice_left(client, ours[number], why, "")
+                    followed += 1
+            untold = [n for n in ours if n in left and (case.debtor_number, n) not in held]
+            for number in untold:
+                self._left_told(client, case, number, "")
+                followed += 1
+            if case.status == "withdrawn" and any(
+                n in ours and (case.debtor_number, n) not in held for n in case.invoice_numbers
+            ):
+                self._withdrawn_told(case, "")
+                followed += 1
+        return followed
 
     def _tell_lowered(
         self, client: Client, agency_id: str, invoice: Invoice, why: str, author: str
@@ -236,10 +338,15 @@ class CaseService:
     def _open_case_of(
         self, agency_id: str, client_id: str, invoice: Invoice
     ) -> tuple[Case, str] | None:
+        return self._open_case_holding(agency_id, client_id, invoice.debtor_number, invoice.number)
+
+    def _open_case_holding(
+        self, agency_id: str, client_id: str, debtor_number: str, number: str
+    ) -> tuple[Case, str] | None:
         for case in self.repos.cases.list(agency_id):
             if (case.client_id == client_id and case.status == "open"
-                    and case.debtor_number == invoice.debtor_number
-                    and invoice.number in case.invoice_numbers):  # fmt: skip
+                    and case.debtor_number == debtor_number
+                    and number in case.invoice_numbers):  # fmt: skip
                 found = self.repos.cases.get(agency_id, case.case_id)
                 if found is not None and found[1] is not None:
                     return found[0], found[1]
@@ -303,10 +410,19 @@ class CaseService:
         summary: str,
         invoices: tuple[str, ...],
         author: str | None = None,
+        *,
+        entry_id: str | None = None,
+        at: datetime | None = None,
     ) -> None:
-        now = self.clock.now()
-        self.repos.contacts.add(ContactEntry(client.client_id, debtor_number, time_ordered_id(now), now, ContactKind.STATUS, summary,
-                                             invoice_numbers=invoices, author=author))  # fmt: skip
+        """A line on the debtor's contact log; with ``entry_id`` (made from what it is about,
+        and its time ``at``) written once whichever attempt gets there."""
+        now = at or self.clock.now()
+        try:
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor_number, entry_id or time_ordered_id(now), now,
+                                                 ContactKind.STATUS, summary, invoice_numbers=invoices, author=author))  # fmt: skip
+        except Conflict:
+            if entry_id is None:
+                raise
 
     def _tell_agency(
         self, agency_id: str, client: Client, key: str, subject: str, text: str
@@ -341,3 +457,9 @@ class CaseService:
             sender=client.contact_email,
         )
         self.messaging.enqueue(message, MessageContent(subject=subject, text=text))
+
+
+def _mark(at: datetime, *parts: str) -> str:
+    """An id in time order (``at`` first) whose tail is made from ``parts``: the same event
+    gets the same id on every attempt."""
+    return f"{int(at.timestamp() * 1000):012x}{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:10]}"

@@ -282,6 +282,13 @@ class DunningService:
                 log.exception("dunning run for client %s: an import's row stays", client_id)
                 errors.append(f"schedule: {exc}")
                 transient += 1
+        if shard == 0:
+            try:  # a credit or withdrawal whose case a crash left behind (failure9 #3)
+                self.cases.follow_closed(client, business_date)
+            except Exception as exc:
+                log.exception("dunning run for client %s: a case's follow-up stays", client_id)
+                errors.append(f"cases: {exc}")
+                transient += 1
         record = RunRecord(
             client_id,
             run_id,

@@ -99,6 +99,8 @@ class InvoiceStatusService:
                 updated = change(stored.invoice)
             except InvoiceRuleError as exc:
                 raise Invalid(str(exc), field="status", code=exc.code, params=exc.params) from exc
+            if updated == stored.invoice:
+                return updated  # done already (a retry): only what follows is repeated
             try:
                 self.repos.invoices.save(updated, stored)
             except TransactionFailed:

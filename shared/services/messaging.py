@@ -59,6 +59,7 @@ from shared.domain.messaging import (
     UncertainSendError,
 )
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.whatsapp_words import ConsentWord
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
@@ -763,7 +764,9 @@ class MessagingService:
         clients messaged, or none, becomes one unassigned item for the operator (a debtor's
         words never land on another client's log). STOP (or afmelden, uitschrijven) withdraws
         consent for every debtor on the number; returns how many were opted out. A webhook
-        delivered twice files once (ids come from Meta's message id)."""
+        delivered twice files once (ids come from Meta's message id); a STOP or START sent
+        before the number's last such word (delivered late or again) changes nothing: his
+        last word counts (failure9 #2)."""
         at = at or self.clock.now()
         debtors = self.whatsapp_contacts.debtors(wa_id)
         for client_id, debtor_number in debtors:
@@ -799,10 +802,15 @@ class MessagingService:
             log.warning(
                 "WhatsApp from %s not assigned: %d candidate clients", masked, len(candidates)
             )
-        if text.strip().lower() in START_WORDS:
-            self._whatsapp_opt_in(debtors, at)
+        said = text.strip().lower()
+        if said not in START_WORDS and said not in STOP_WORDS:
             return 0
-        if text.strip().lower() not in STOP_WORDS:
+        word = ConsentWord("start" if said in START_WORDS else "stop", at, message_id)
+        if not self.whatsapp_contacts.claim_word(wa_id, word):
+            log.info("WhatsApp %s sent before the number's last word: changes nothing", word.word)
+            return 0
+        if word.word == "start":
+            self._whatsapp_opt_in(wa_id, word, debtors)
             return 0
         opted_out = 0
         for client_id, debtor_number in debtors:
@@ -810,6 +818,8 @@ class MessagingService:
                 found = self.repos.debtors.get(client_id, debtor_number)
                 if found is None or found[0].whatsapp_stopped_on is not None:
                     break
+                if self.whatsapp_contacts.last_word(wa_id) != word:
+                    break  # a later word came meanwhile, and is applied by its own delivery
                 debtor, etag = found
                 # remembered even without consent: a push of the CRM's consent cannot undo it;
                 # with whether it took consent away, which is all his START gives back
@@ -837,7 +847,9 @@ class MessagingService:
                 break
         return opted_out
 
-    def _whatsapp_opt_in(self, debtors: Iterable[tuple[str, str]], at: datetime) -> None:
+    def _whatsapp_opt_in(
+        self, wa_id: str, word: ConsentWord, debtors: Iterable[tuple[str, str]]
+    ) -> None:
         """START from the number lifts the STOP it undoes on each debtor on it, and gives
         back only the consent that STOP took away: consent is given to each client apart (AVG
         art. 4(11) and 7), so a client that had none when he sent STOP (withdrawn in its CRM,
@@ -849,6 +861,9 @@ class MessagingService:
                 found = self.repos.debtors.get(client_id, debtor_number)
                 if found is None or (stopped_on := found[0].whatsapp_stopped_on) is None:
                     break
+                if self.whatsapp_contacts.last_word(wa_id) != word:
+                    break  # a later STOP came meanwhile (checked before the etag'd save)
+                at = word.at
                 debtor, etag = found
                 withdrew = debtor.whatsapp_stop_withdrew
                 if withdrew is None:  # a STOP kept before this was recorded: his log says

@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
-from shared.ports.tables import Conflict, Row, TableStore, all_rows
+from shared.ports.tables import Conflict, Row, TableStore, all_rows, prefix_range
 
 CASES = "Cases"
 TABLES = (CASES,)
@@ -75,6 +75,13 @@ class CaseRepository:
         row.etag = etag
         self.store.replace(CASES, row)
         return case
+
+    def of_client(self, agency_id: str, client_id: str) -> list[Case]:
+        """One client's cases at the agency: one key range, as a case's id starts with its
+        client's id (``CaseService.hand_over``)."""
+        rows = all_rows(self.store, CASES, pk=encode(agency_id),
+                        rk_range=prefix_range(encode(f"{client_id}-")))  # fmt: skip
+        return [c for c in map(self._case, rows) if c.client_id == client_id]
 
     def list(self, agency_id: str) -> list[Case]:
         return [self._case(r) for r in all_rows(self.store, CASES, pk=encode(agency_id))]

@@ -6,6 +6,7 @@
 | MailboxPace | mailbox        | ``m`` minute / ``d`` day    | Exchange limits across instances   |
 | Usage       | client id      | ``YYYY-MM|channel``         | metering for billing                |
 | WhatsappContacts | WhatsApp id | client id ``|`` debtor   | an inbound STOP finds its debtors   |
+| WhatsappContacts | WhatsApp id | ``~word``                   | the number's last STOP/START        |
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from shared.adapters.tables.codec import get_json, get_json_parts, put_json, put_json_parts
 from shared.adapters.tables.keys import decode, encode
 from shared.domain.messaging import Channel, OutboundMessage, OutboxStatus, PostalAddress
+from shared.domain.whatsapp_words import ConsentWord, counts
 from shared.ports.tables import (
     Conflict,
     PreconditionFailed,
@@ -32,6 +34,8 @@ OUTBOX_REFS = "OutboxRefs"
 MAILBOX_PACE = "MailboxPace"
 USAGE = "Usage"
 WHATSAPP_CONTACTS = "WhatsappContacts"
+# the number's last consent word, beside its debtors' rows (theirs hold ``|``, this one none)
+LAST_WORD = "~word"
 TABLES = (OUTBOX, OUTBOX_REFS, MAILBOX_PACE, USAGE, WHATSAPP_CONTACTS)
 
 
@@ -163,7 +167,40 @@ class WhatsappContactRepository:
 
     def debtors(self, wa_id: str) -> list[tuple[str, str]]:
         page = self.store.query(WHATSAPP_CONTACTS, pk=encode(wa_id))
-        return [(str(r.data["ClientId"]), str(r.data["Debtor"])) for r in page.rows]
+        return [
+            (str(r.data["ClientId"]), str(r.data["Debtor"])) for r in page.rows if r.rk != LAST_WORD
+        ]
+
+    def last_word(self, wa_id: str) -> ConsentWord | None:
+        """The last STOP or START applied to the number's debtors."""
+        row = self.store.get(WHATSAPP_CONTACTS, encode(wa_id), LAST_WORD)
+        return None if row is None else _word(row)
+
+    def claim_word(self, wa_id: str, word: ConsentWord) -> bool:
+        """Record ``word`` as the number's last, unless one sent after it is recorded (then
+        False: it changes nothing). Conditional on the row's etag, so of two deliveries at
+        once the later word stays."""
+        for _ in range(20):
+            row = self.store.get(WHATSAPP_CONTACTS, encode(wa_id), LAST_WORD)
+            last = None if row is None else _word(row)
+            if not counts(word, last):
+                return False
+            data = {"Word": word.word, "At": word.at, "MessageId": word.message_id}
+            try:
+                if row is None:
+                    self.store.insert(WHATSAPP_CONTACTS, Row(encode(wa_id), LAST_WORD, data))
+                else:
+                    self.store.replace(
+                        WHATSAPP_CONTACTS, Row(encode(wa_id), LAST_WORD, data, row.etag)
+                    )
+                return True
+            except (Conflict, PreconditionFailed):
+                continue
+        raise PreconditionFailed(f"the last WhatsApp word of {wa_id[-4:]} is too contended")
+
+
+def _word(row: Row) -> ConsentWord:
+    return ConsentWord(str(row.data["Word"]), row.data["At"], str(row.data.get("MessageId") or ""))
 
 
 class CounterRepository:

@@ -129,6 +129,7 @@ class PlanRepository:
             "Debits": put_json([_debit_json(d) for d in plan.debits]), "Reminded": put_json(sorted(plan.reminded)),
             "AttentionOn": put_date(plan.attention_on), "Releasing": plan.releasing,
             "LapseToTell": plan.lapse_to_tell, "ActivationToTell": plan.activation_to_tell,
+            "NoticeToTell": plan.notice_to_tell,
             "PricedOn": put_date(plan.priced_on), "EndedOn": put_date(plan.ended_on),
         })  # fmt: skip
 
@@ -150,6 +151,7 @@ class PlanRepository:
             attention_on=get_date(d.get("AttentionOn")), releasing=bool(d.get("Releasing", False)),
             lapse_to_tell=str(d.get("LapseToTell") or ""),
             activation_to_tell=str(d.get("ActivationToTell") or ""),
+            notice_to_tell=str(d.get("NoticeToTell") or ""),
             priced_on=get_date(d.get("PricedOn")), ended_on=get_date(d.get("EndedOn")),
         )  # fmt: skip
 

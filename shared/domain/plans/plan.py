@@ -138,6 +138,10 @@ class PaymentPlan:
     # log told): the id those rows take, so the repeat that finishes it (the API's activate or
     # the decision again, or the daily run) writes the same rows and the outbox key sends once
     activation_to_tell: str = ""
+    # a notice the debtor is owed by a change saved with it, and not yet known sent: its
+    # lowered schedule, or that a lapsed plan runs on after all (failure9 #4, #5): "<id> <what>",
+    # the id its rows take, <what> its outbox key (``shared/services/plans/owed_notices.py``)
+    notice_to_tell: str = ""
     # the day its total was computed (the open claim on that day): a plan over the whole claim
     # freezes interest from then while it is kept; None on plans stored before (created day)
     priced_on: date | None = None

@@ -54,7 +54,7 @@ from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import plan_costs_ref
 from shared.services.payments import PaymentService
-from shared.services.plans import notices
+from shared.services.plans import notices, owed_notices
 from shared.services.plans.direct_debit import (
     COLLECTED_INTO,
     DirectDebitDesk,
@@ -589,26 +589,17 @@ class PlanService:
         found = self.plans.get(client.client_id, plan.plan_id)
         if found is None or found[0] != plan:
             return  # changed meanwhile: the next booking or look judges it again
+        # saved with the news it owes the debtor and the client (failure9 #5)
+        kept = replace(
+            kept, notice_to_tell=owed_notices.kept(self.clock.now(), plan.ended_on.isoformat())
+        )
         try:
             kept = self._store(kept, found[1], plan, today)
         except ConflictingUpdate:
             self._freeze_interest(plan, plan.interest_frozen)
             self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
             return
-        lapsed_on = plan.ended_on.isoformat()
-        self._log(kept, "kept", f"A payment received within the grace was booked after the plan "
-                  f"lapsed on {lapsed_on}: the plan was kept and runs on")  # fmt: skip
-        self._contact(kept, f"Payment plan {plan.plan_id} runs on: paid within the grace, booked "
-                      f"after it lapsed on {lapsed_on}")  # fmt: skip
-        self._send_notice(client, kept, f"kept-{lapsed_on}",
-                          lambda lang: notices.kept_to_debtor(kept, lang))  # fmt: skip
-        if client.contact_email:
-            note = notices.kept_to_client(kept, client.language.value)
-            message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|kept-{lapsed_on}-client",
-                                      Channel.EMAIL, None, client.contact_email, self.clock.now(),
-                                      invoice_numbers=plan.invoice_numbers)  # fmt: skip
-            self.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
-                                                           language=client.language.value))  # fmt: skip
+        owed_notices.tell(self, client, kept)
 
     def basis_changed(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
         """A credit, credit note or withdrawal changed what these invoices owe: the running
@@ -723,11 +714,16 @@ class PlanService:
                 # an activation that stopped before the debtor had the agreement
                 self._finish_activation(client, plan, "the daily run (finishing the activation)")
                 continue  # read again: the mark is gone
+            if plan.notice_to_tell:  # a change saved before its notice was sent
+                owed_notices.tell(self, client, plan)
+                continue
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
                 try:
                     plan = self._work(client, plan, etag, today)
+                    if plan.notice_to_tell:
+                        plan = owed_notices.tell(self, client, plan)
                 except ConflictingUpdate:
                     continue
                 finally:
@@ -756,6 +752,9 @@ class PlanService:
         if plan.status in RUNNING and owed is not None and owed < plan.total - paid:
             # a waiver, write-off or credit note on its invoices: ask no more than is owed
             updated = updated.lower_to(paid + owed, today)
+            updated = replace(
+                updated, notice_to_tell=owed_notices.lowered(self.clock.now(), updated)
+            )
             self._log(updated, "lowered", f"Less is owed than the plan asked: its total is now "
                       f"{updated.total} cents (was {plan.total}); the open installments are lower")  # fmt: skip
         if paid > plan.paid:
@@ -1315,8 +1314,8 @@ class PlanService:
             return after + timedelta(days=7) if after < watch_until else None
         if plan.status not in RUNNING:
             return None
-        if plan.activation_to_tell:
-            return after + timedelta(days=1)  # the agreement is sent (again: once) tomorrow
+        if plan.activation_to_tell or plan.notice_to_tell:
+            return after + timedelta(days=1)  # the agreement or notice is sent (once) tomorrow
         candidates: list[date] = []
         states = {s.number: s for s in plan.installments(after)}
         for inst in plan.schedule:

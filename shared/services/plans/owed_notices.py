@@ -1,0 +1,101 @@
+"""Notices a plan's change owes the debtor, recorded on the plan with the change itself.
+
+A credit note that lowers a running plan owes the debtor the new schedule; money received
+within the grace of a lapsed plan, booked later, owes the debtor and the client the news that
+the plan runs on. Both used to be sent right after the plan's save, and judged again only by
+comparing the plan before and after: a host that stopped in between left a retry that found
+nothing to compare (the plan already lower, or already running), and the debtor was never
+told (failure9 #4, #5). The change now carries its notice (``PaymentPlan.notice_to_tell``,
+"<id> <what>"), and whoever looks at the plan next (the retry, the redelivered booking, the
+daily run) tells it: rows under the id, messages under their outbox keys, so it is told once;
+then the mark goes."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from shared.domain.ids import time_ordered_id
+from shared.domain.messaging import Channel, MessageContent, OutboundMessage
+from shared.domain.parties import Client
+from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.records import ContactEntry, ContactKind
+from shared.ports.tables import Conflict
+from shared.services.errors import ConflictingUpdate
+from shared.services.plans import notices
+
+if TYPE_CHECKING:
+    from shared.services.plans.service import PlanService
+
+LOWERED = "lowered|"
+KEPT = "kept-"
+RETRIES = 3
+
+
+def owed(now: datetime, what: str) -> str:
+    """The mark of a notice owed: the id its rows take, and ``what`` (its outbox key)."""
+    return f"{time_ordered_id(now)} {what}"
+
+
+def lowered(now: datetime, plan: PaymentPlan) -> str:
+    """The new schedule owed after ``plan`` was lowered (keyed by its new total, as before:
+    a repeat sends nothing, a second lowering its own)."""
+    return owed(now, f"{LOWERED}{plan.total}")
+
+
+def kept(now: datetime, lapsed_on: str) -> str:
+    return owed(now, f"{KEPT}{lapsed_on}")
+
+
+def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan:
+    """Send what ``plan``'s mark says it owes, then drop the mark. A plan that stopped
+    running meanwhile owes nothing more (its completion or lapse is told on its own)."""
+    mark, _, what = plan.notice_to_tell.partition(" ")
+    if plan.status in RUNNING and what.startswith(LOWERED):
+        service._send_notice(client, plan, what, functools.partial(notices.new_schedule, plan))
+    elif plan.status in RUNNING and what.startswith(KEPT):
+        _tell_kept(service, client, plan, mark, what)
+    return _told(service, plan)
+
+
+def _tell_kept(
+    service: PlanService, client: Client, plan: PaymentPlan, mark: str, what: str
+) -> None:
+    lapsed_on = what.removeprefix(KEPT)
+    now = service.clock.now()
+    service.plans.log(plan.client_id, plan.plan_id, mark, now, "kept",
+                      "A payment received within the grace was booked after the plan "
+                      f"lapsed on {lapsed_on}: the plan was kept and runs on")  # fmt: skip
+    with contextlib.suppress(Conflict):  # logged by the attempt that stopped after it
+        service.repos.contacts.add(ContactEntry(
+            plan.client_id, plan.debtor_number, mark, now, ContactKind.STATUS,
+            f"Payment plan {plan.plan_id} runs on: paid within the grace, booked after it "
+            f"lapsed on {lapsed_on}", invoice_numbers=plan.invoice_numbers, system=True,
+        ))  # fmt: skip
+    service._send_notice(client, plan, what, lambda lang: notices.kept_to_debtor(plan, lang))
+    if client.contact_email:
+        note = notices.kept_to_client(plan, client.language.value)
+        message = OutboundMessage(client.client_id, f"plan|{plan.plan_id}|{what}-client",
+                                  Channel.EMAIL, None, client.contact_email, now,
+                                  invoice_numbers=plan.invoice_numbers)  # fmt: skip
+        service.messaging.enqueue(message, MessageContent(subject=note.subject, text=note.text,
+                                                          language=client.language.value))  # fmt: skip
+
+
+def _told(service: PlanService, plan: PaymentPlan) -> PaymentPlan:
+    """The notice told: its mark goes (a plan whose mark changed meanwhile keeps the new
+    one, told by the next look)."""
+    for _ in range(RETRIES):
+        found = service.plans.get(plan.client_id, plan.plan_id)
+        if found is None or found[0].notice_to_tell != plan.notice_to_tell:
+            return plan
+        told = replace(found[0], notice_to_tell="")
+        try:
+            service._save(told, found[1])
+        except ConflictingUpdate:
+            continue
+        return told
+    return plan  # left marked: the daily run tells it (the same rows and keys)
