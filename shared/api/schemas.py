@@ -164,9 +164,10 @@ class ClientIn(Strict):
         Decimal, Field(ge=0, le=100_000, max_digits=14, decimal_places=2)
     ] = Field(
         default=Decimal("5.00"),
-        description="The smallest open amount worth chasing: a debtor whose open total "
-        "(principal, costs and interest) is below it gets no dunning step and is not handed "
-        "over; staff get an action item to write the rest off or keep it. 0: every cent",
+        description="The smallest rest worth chasing: a debtor whose open total (principal, "
+        "costs and interest) is below it after a payment or credit note gets no dunning step "
+        "and is not handed over; staff get an action item to write the rest off or keep it (an "
+        "invoice nobody paid any of is dunned however small). 0: every cent",
     )
     b2b_costs_from_due: bool = Field(
         default=False,

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from shared.domain.dunning.workflow import SWITCHABLE
 from shared.domain.law.agreed_costs import AgreedCostsError, fixed_error, parse_percent
-from shared.domain.money import AmountError, cents_from_decimal
+from shared.domain.money import AmountError, cents_from_decimal, parse_amount
 from shared.domain.parties import Client, HouseStyle, Language
 from shared.domain.people.accounts import email_error
 from shared.domain.references.iban import iban_error, normalise
@@ -26,6 +26,7 @@ from shared.services.repositories import Repositories
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _KVK = re.compile(r"^\d{8}$")
 MAX_POSTPONE_DAYS = 62  # two months: longer is always a person's decision
+MAX_DUNNING_MINIMUM = 100_000_00  # cents, as the API's dunning_minimum_amount
 _THRESHOLD = "the threshold is a percentage from 50 to 100"
 RETRIES = 3
 
@@ -123,6 +124,23 @@ class ClientSettings:
                 code="postpone_days", params={"limit": MAX_POSTPONE_DAYS},
             )  # fmt: skip
         return self.change(client.client_id, lambda c: replace(c, postpone_auto_days=int(days)))
+
+    def dunning_minimum(self, client: Client, *, amount: str) -> Client:
+        """The smallest rest after a payment or credit that is worth chasing, in euros
+        (``"5,00"``; 0: every cent): below it no step goes out (docs/law.md)."""
+        try:
+            cents = parse_amount(amount)
+        except AmountError:
+            raise Invalid(
+                "the dunning minimum is an amount in euros, e.g. 5.00", "minimum",
+                code="dunning_minimum_amount",
+            ) from None  # fmt: skip
+        if cents > MAX_DUNNING_MINIMUM:
+            raise Invalid(
+                f"the dunning minimum is at most {MAX_DUNNING_MINIMUM // 100} euros", "minimum",
+                code="dunning_minimum_limit", params={"amount": MAX_DUNNING_MINIMUM},
+            )  # fmt: skip
+        return self.change(client.client_id, lambda c: replace(c, dunning_minimum=cents))
 
     def b2b_costs(self, client: Client, *, basis: str, value: str) -> Client:
         """The collection costs the client's terms agree with businesses: ``staffel`` (the

@@ -70,6 +70,12 @@ SETTINGS = """{% extends "shell" %}{% from "settings-form" import open %}{% bloc
 <p><button type="submit">{{ t.set_save }}</button></p></form>
 {% else %}<p>{{ t.set_days }}: {{ client.postpone_auto_days }}</p>{% endif %}</section>
 
+<section aria-labelledby="set-minimum-h"><h2 id="set-minimum-h">{{ t.set_minimum }}</h2><p>{{ t.set_minimum_intro }}</p>
+{% if can.minimum %}{{ open(desk, csrf, 'minimum') }}
+<label for="set-minimum">{{ t.set_minimum_amount }}</label><input id="set-minimum" name="minimum" inputmode="decimal" value="{{ '%.2f'|format(client.dunning_minimum / 100) if desk.lang != 'nl' else ('%.2f'|format(client.dunning_minimum / 100)).replace('.', ',') }}">
+<p><button type="submit">{{ t.set_save }}</button></p></form>
+{% else %}<p>{{ t.set_minimum_amount }}: {{ desk.money(client.dunning_minimum) }}</p>{% endif %}</section>
+
 <section aria-labelledby="set-costs-h"><h2 id="set-costs-h">{{ t.set_costs }}</h2><p>{{ t.set_costs_intro }}</p>
 {% set basis = 'percentage' if client.b2b_costs_percent else ('fixed' if client.b2b_costs_fixed else 'staffel') %}
 {% if can.costs %}{{ open(desk, csrf, 'b2b_costs') }}<div class="grid">
@@ -127,6 +133,9 @@ words(
         "set_on": "aan", "set_off": "uit", "set_postpone": "Uitstel van betaling",
         "set_postpone_intro": "Uitstel dat een debiteur in het portaal vraagt tot zoveel dagen, krijgt hij meteen. Langer, of bij 0, beslist een medewerker.",
         "set_days": "Dagen (0 tot 62)", "set_ibans": "Bankrekeningen",
+        "set_minimum": "Ondergrens aanmanen",
+        "set_minimum_intro": "Wat na een betaling of creditnota open blijft onder dit bedrag, wordt niet aangemaand en niet overgedragen; u krijgt een actie om het af te boeken of te laten staan. Een factuur waarop niets is betaald, wordt altijd aangemaand. 0: elke cent.",
+        "set_minimum_amount": "Bedrag in euro's",
         "set_costs": "Incassokosten voor bedrijven",
         "set_costs_intro": "Wat de voorwaarden van de klant met zakelijke debiteuren afspreken: een percentage van de hoofdsom of een vast bedrag, nooit minder dan € 40. Consumenten betalen altijd de wettelijke staffel (WIK), nooit meer.",
         "set_costs_basis": "Grondslag", "set_costs_staffel": "Wettelijke staffel", "set_costs_percentage": "Percentage van de hoofdsom",
@@ -173,6 +182,9 @@ words(
         "set_on": "on", "set_off": "off", "set_postpone": "Postponement",
         "set_postpone_intro": "Postponement a debtor asks for in the portal up to this many days is granted at once. Longer, or with 0, a person decides.",
         "set_days": "Days (0 to 62)", "set_ibans": "Bank accounts",
+        "set_minimum": "Dunning minimum",
+        "set_minimum_intro": "What a payment or credit note leaves open below this amount is not dunned nor handed over; you get an action to write it off or keep it. An invoice nobody paid any of is always dunned. 0: every cent.",
+        "set_minimum_amount": "Amount in euros",
         "set_costs": "Collection costs for businesses",
         "set_costs_intro": "What the client's terms agree with business debtors: a percentage of the principal or a fixed amount, never below EUR 40. Consumers always pay the statutory staffel (WIK), never more.",
         "set_costs_basis": "Basis", "set_costs_staffel": "Statutory staffel", "set_costs_percentage": "Percentage of the principal",
@@ -213,6 +225,7 @@ ACTIONS = {
     "image": Action.WRITE,
     "booking": Action.MANAGE_BANK_ACCOUNTS,
     "postpone": Action.MANAGE_SETTLEMENTS,
+    "minimum": Action.MANAGE_CLIENTS,  # as POST /v1/clients, which sets it too
     # the agency answers for the costs its sommaties claim: its act, as POST /v1/clients is
     "b2b_costs": Action.MANAGE_CLIENTS,
     "channels": Action.WRITE,
@@ -267,6 +280,8 @@ def _act(desk: Desk, client: Client, do: str) -> str:
                            threshold_percent=desk.field("threshold"))  # fmt: skip
         case "postpone":
             s.postponement(client, days=desk.field("days"))
+        case "minimum":
+            s.dunning_minimum(client, amount=desk.field("minimum"))
         case "b2b_costs":
             desk.services.agreed_costs_change.apply(
                 client, basis=desk.field("basis"), value=desk.field("value"),
@@ -347,6 +362,7 @@ def _show(desk: Desk, client: Client, status: int = 200, **extra: Any) -> ApiRes
         "booking": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "postpone": desk.may(Action.MANAGE_SETTLEMENTS),
         "costs": desk.may(Action.MANAGE_CLIENTS),
+        "minimum": desk.may(Action.MANAGE_CLIENTS),
         "channels": desk.may(Action.WRITE),
         "ibans": desk.may(Action.MANAGE_BANK_ACCOUNTS),
         "confirm": desk.may(Action.MANAGE_BANK_ACCOUNTS) and not desk.agency_level,

@@ -162,6 +162,14 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "De drempel is een percentage van 50 tot en met 100.",
         "The threshold is a percentage from 50 to 100.",
     ),
+    "dunning_minimum_amount": (
+        "De ondergrens om aan te manen is een bedrag in euro's, bijvoorbeeld 5,00.",
+        "The dunning minimum is an amount in euros, e.g. 5.00.",
+    ),
+    "dunning_minimum_limit": (
+        "De ondergrens om aan te manen is ten hoogste {amount}.",
+        "The dunning minimum is at most {amount}.",
+    ),
     "postpone_days": (
         "Het aantal dagen is een heel getal van 0 tot en met {limit}.",
         "The days are a whole number from 0 to {limit}.",

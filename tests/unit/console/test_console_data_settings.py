@@ -17,13 +17,22 @@ FORMS = {
     "house": {"primary_color": "#112233", "accent_color": "#445566", "footer_text": "Groet"},
     "booking": {"auto_book": "1", "threshold": "90"},
     "postpone": {"days": "14"},
+    "minimum": {"minimum": "2,50"},
     "iban_add": {"iban": "NL91 ABNA 0417 1643 00"},
     "channels": {"channel": "email"},
 }  # fmt: skip
 
 # which role may use which form on its own client (agency roles: on any of the agency's)
 ALLOWED = {
-    Role.AGENCY_ADMIN: {"details", "house", "booking", "postpone", "iban_add", "channels"},
+    Role.AGENCY_ADMIN: {
+        "details",
+        "house",
+        "booking",
+        "postpone",
+        "minimum",
+        "iban_add",
+        "channels",
+    },
     Role.AGENCY_STAFF: {"house", "channels"},
     Role.CLIENT_ADMIN: {"house", "booking", "postpone", "iban_add", "channels"},
     Role.CLIENT_STAFF: {"house", "channels"},
@@ -56,6 +65,7 @@ def test_each_form_is_guarded_by_its_action(world: World, tenants: Tenants, role
     assert (c.house_style.primary_color == "#112233") == ("house" in ALLOWED[role])
     assert (c.auto_book_threshold == 0.9) == ("booking" in ALLOWED[role])
     assert (c.postpone_auto_days == 14) == ("postpone" in ALLOWED[role])
+    assert (c.dunning_minimum == 250) == ("minimum" in ALLOWED[role])
     assert ("NL91ABNA0417164300" in c.ibans) == ("iban_add" in ALLOWED[role])
 
 
@@ -268,3 +278,23 @@ def test_taking_another_clients_proven_account_names_it_and_needs_a_confirmation
     assert confirmed.status == 303
     owner = world.services.repos.banking.owner(account)
     assert owner is not None and owner.client_id == tenants.c2
+
+
+def test_the_dunning_minimum_is_set_on_the_page_and_refused_in_dutch(
+    world: World, tenants: Tenants
+) -> None:
+    agency, path = _browser(world, tenants, Role.AGENCY_ADMIN)
+    page = agency.get(path)
+    assert 'value="5,00"' in page.encoded().decode()  # the default, as a Dutch amount
+    csrf = csrf_of(page)
+    for wrong, said in (
+        ("1.250", "is een bedrag in euro"),
+        ("200000", "ten hoogste € 100.000,00"),
+    ):
+        answer = agency.post(path, {"csrf": csrf, "client": tenants.c1, "do": "minimum",
+                                    "minimum": wrong})  # fmt: skip
+        assert answer.status == 422 and said in answer.encoded().decode(), wrong
+    assert agency.post(path, {"csrf": csrf, "client": tenants.c1, "do": "minimum",
+                              "minimum": "0"}).status == 303  # fmt: skip
+    stored = world.services.repos.clients.get(tenants.c1)
+    assert stored and stored[0].dunning_minimum == 0
