@@ -102,7 +102,7 @@ def statement_file(report: Any) -> None:
     outcome = str(getattr(report, "status", "") or getattr(report, "outcome", "") or "done")
     count("inning.statements.files", 1, outcome=outcome)
     figures = {}
-    for name in ("lines", "booked", "suggested"):
+    for name in ("lines", "booked", "suggested", "held_back"):
         value = getattr(report, name, None)
         number = len(value) if isinstance(value, list | tuple) else value
         if isinstance(number, int):
