@@ -24,6 +24,8 @@ FORM = """{% extends "shell" %}{% block main %}
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="preview">
 <label for="up-file">{{ t.upload_file }}</label><input id="up-file" type="file" name="file" accept=".csv,text/csv" required>
+<label for="up-term">{{ t.upload_term }}</label><input id="up-term" name="term_days" type="number" min="0" max="365" inputmode="numeric" aria-describedby="up-term-hint">
+<p id="up-term-hint" class="muted">{{ t.upload_term_hint }}</p>
 <p><button type="submit">{{ t.upload_preview }}</button></p></form></section>
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
 
@@ -31,7 +33,8 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="pv-h"><h2 id="pv-h">{{ t.upload_preview_of }} {{ upload.file }}</h2>
 <ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
-{% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}</ul>
+{% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
+{% if "invoice_date" in assumed %}<li id="pv-assumed">{{ t.upload_invoice_date_assumed.format(n=term_days) }}</li>{% endif %}</ul>
 {% if upload.rows|length > at_once %}<p>{{ t.upload_as_job }}</p>{% endif %}
 <form method="post" action="{{ desk.url('/upload') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -69,7 +72,11 @@ words(
         "upload_unchanged": "Ongewijzigd", "upload_another": "Nog een bestand inlezen",
         "upload_no_file": "Kies eerst een bestand.", "upload_refused": "Het bestand is niet te lezen: {reason}",
         "upload_gone": "Deze controle is verlopen; lees het bestand opnieuw in.",
-        "upload_ignored": "Kolommen die niet worden ingelezen (controleer de spelling als er een bedrag of datum bij is)"},
+        "upload_ignored": "Kolommen die niet worden ingelezen (controleer de spelling als er een bedrag of datum bij is)",
+        "upload_invoice_date_assumed": "Het bestand heeft geen factuurdatum: de factuurdatum is de vervaldatum min de betaaltermijn van {n} dagen (zo staat hij op brieven).",
+        "upload_term": "Betaaltermijn in dagen (alleen voor een bestand zonder factuurdatum)",
+        "upload_term_hint": "Een openstaande-postenlijst heeft vaak alleen de vervaldatum: de factuurdatum wordt dan de vervaldatum min deze termijn.",
+        "upload_bad_term": "Geef de betaaltermijn als een aantal dagen van 0 tot 365."},
     en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
         "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50 or 1250,50):",
         "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
@@ -82,7 +89,11 @@ words(
         "upload_unchanged": "Unchanged", "upload_another": "Upload another file",
         "upload_no_file": "Choose a file first.", "upload_refused": "The file cannot be read: {reason}",
         "upload_gone": "This check has expired; upload the file again.",
-        "upload_ignored": "Columns not imported (check their spelling if one holds an amount or date)"},
+        "upload_ignored": "Columns not imported (check their spelling if one holds an amount or date)",
+        "upload_invoice_date_assumed": "The file has no invoice date: the invoice date is the due date less the payment term of {n} days (letters show it so).",
+        "upload_term": "Payment term in days (only for a file without an invoice date)",
+        "upload_term_hint": "An open-items list often has the due date only: the invoice date is then the due date less this term.",
+        "upload_bad_term": "Give the payment term as a number of days from 0 to 365."},
 )  # fmt: skip
 
 
@@ -111,15 +122,21 @@ def _preview(desk: Desk) -> ApiResponse:
     if upload is None:
         return _form(desk, 400, desk.t["upload_no_file"])
     client = desk.client
+    written = desk.field("term_days").strip()
+    term_days = (
+        int(written) if written.isascii() and written.isdigit() and int(written) <= 365 else None
+    )
+    if written and term_days is None:
+        return _form(desk, 400, desk.t["upload_bad_term"])
     try:
         seen = preview(desk.services.imports, client, upload.filename, upload.data,
-                       Importer.of(desk.principal))  # fmt: skip
+                       Importer.of(desk.principal), term_days)  # fmt: skip
     except CsvRefused as exc:
         return _form(desk, 400, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
     rejected = seen.upload.rejected
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
-                       at_once=AT_ONCE, ignored=seen.ignored, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
+                       at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
 
 
