@@ -115,8 +115,8 @@ var logAlerts = [
     name: 'statement-quarantined'
     severity: 2
     window: 'PT15M'
-    description: 'A bank statement file was quarantined (statements-quarantine): see its error.json and the action list.'
-    query: 'customMetrics | where name == "inning.statements.files" and tostring(customDimensions.outcome) == "quarantined" | summarize files = sum(valueSum) | where files > 0'
+    description: 'A bank statement file, or one statement of it (an unknown account next to known ones), was quarantined (statements-quarantine): see its error.json and the action list.'
+    query: 'customMetrics | where (name == "inning.statements.files" and tostring(customDimensions.outcome) == "quarantined") or name == "inning.statements.held_back" | summarize files = sum(valueSum) | where files > 0'
   }
   {
     name: 'channel-unconfigured'

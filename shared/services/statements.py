@@ -5,7 +5,9 @@ The account inside decides whose statement it is: a client's own account, or the
 third-party funds account, whose lines are matched across the agency's clients that allow it.
 An account of another agency, an unknown account or a file that does not parse is never
 half-booked: the file moves to ``statements-quarantine`` with a JSON report, and an action
-item says what to do.
+item says what to do. A file is decided per statement: next to a known account's statement,
+an unknown account's one alone is held back (a copy of its own in the quarantine, an item
+per statement), the known one is booked, whole.
 
 Every statement of a file is booked, each once: a statement has an identity (account,
 statement number/sequence, date, balances), so a file re-sent with one more day books only
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -84,10 +87,19 @@ from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
 log = logging.getLogger("inning.statements")
+_SAFE_ACCOUNT = re.compile(r"[^A-Za-z0-9]")
 INBOX = "statements"
 QUARANTINE = "statements-quarantine"
 _SEP = SEP
 MAX_TWINS = 200  # identical lines (payer, amount, text) an account may have on one day
+# the item of a statement held back while the file's others were booked: what to do, as the
+# console shows it (action_text translates it)
+HELD_BACK = (
+    "Statement of account {account} in file {file} not booked: {error}; the file's other "
+    "{booked} statement(s) were booked. Register {account} as an account of its client and "
+    "upload the file again (what was booked is not booked twice), or resolve this item if the "
+    "account is none of the agency's business (a savings account exported with the others)"
+)
 TWIN_UNKNOWN = (
     "looks the same as a line read before; it may be a second transfer or that line sent "
     "again: check the account and book it if it is new"
@@ -105,6 +117,7 @@ class IngestReport:
     suggested: int = 0
     unmatched: int = 0
     returned: int = 0
+    held_back: int = 0  # statements of unknown accounts quarantined, the others booked
     warnings: list[str] = field(default_factory=list)
     error: dict[str, object] | None = None
 
@@ -140,17 +153,25 @@ class StatementService:
             try:
                 statements = _parse(data)
                 source = source_of(name)
-                owners = [self._owner(agency_id, s, source) for s in statements]
+                owned, refused = self._owners(agency_id, statements, source)
+                if refused and not owned:
+                    raise refused[0][1]  # no statement of the file is anybody's here
             except StatementError:
                 if self.repos.agencies.get(agency_id) is None:
                     raise _no_agency(agency_id) from None
                 raise
-            if not owners and self.repos.agencies.get(agency_id) is None:
+            if not owned and self.repos.agencies.get(agency_id) is None:
                 raise _no_agency(agency_id)  # no account owned by it proved it
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
-        report = IngestReport(name, "booked", statements=len(statements))
-        for statement, owner in zip(statements, owners, strict=True):
+        report = IngestReport(name, "booked", statements=len(owned))
+        for statement, error in refused:
+            # an account nobody registered next to the client's ("download all accounts"):
+            # its statement alone is held back, the others are booked (newcomer9 F)
+            self._quarantine_statement(name, data, agency_id, statement, error, len(owned))
+            report.warnings.append(f"account {statement.account} not booked: {error}")
+            report.held_back += 1
+        for statement, owner in owned:
             identity = statement.identity()
             if self.repos.banking.statement_done(statement.account, identity):
                 report.statements_skipped += 1
@@ -160,12 +181,27 @@ class StatementService:
             )
             if self._ingest_statement(statement, owner, name, report, mark) == "skipped":
                 report.statements_skipped += 1
-        if statements and report.statements_skipped == len(statements):
+        if owned and report.statements_skipped == len(owned):
             report.status = "skipped"
         log.info(
             "statement %s: %s", name, {k: v for k, v in report.__dict__.items() if k != "warnings"}
         )
         return report
+
+    def _owners(
+        self, agency_id: str, statements: list[Statement], source: StatementSource
+    ) -> tuple[list[tuple[Statement, AccountOwner]], list[tuple[Statement, StatementError]]]:
+        """Each statement with its account's owner, or with why it has none here: a file
+        splits along its statements as if each had come alone, so one unknown account
+        neither books nor blocks another account's statement."""
+        owned: list[tuple[Statement, AccountOwner]] = []
+        refused: list[tuple[Statement, StatementError]] = []
+        for statement in statements:
+            try:
+                owned.append((statement, self._owner(agency_id, statement, source)))
+            except StatementError as exc:
+                refused.append((statement, exc))
+        return owned, refused
 
     def _owner(self, agency_id: str, statement: Statement, source: StatementSource) -> AccountOwner:
         owner = self.repos.banking.owner(statement.account)
@@ -1076,6 +1112,47 @@ class StatementService:
         self.files.delete(INBOX, name)
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
+
+    def _quarantine_statement(
+        self,
+        name: str,
+        data: bytes,
+        agency_id: str,
+        statement: Statement,
+        error: StatementError,
+        booked: int,
+    ) -> None:
+        """One statement of a file held back, the file's others booked: a copy of the file
+        under a name of its own per statement (sent again once the account is registered,
+        only that statement is new: the others are marked booked) with its report, and an
+        item naming the account and the file and saying what to do. Keyed by the file and
+        the statement, so a redelivered file adds one item and rewrites the same copy."""
+        identity = statement.identity()
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
+        held = f"{name}.{_SAFE_ACCOUNT.sub('_', statement.account)[:40]}-{digest}"
+        report = {
+            "file": name,
+            "account": statement.account,
+            "statement": identity,
+            "received_at": self.clock.now().isoformat(),
+            "bytes": len(data),
+            **error.as_dict(),
+        }
+        scope = agency_scope(agency_id)
+        self._add_action(
+            scope, "statement_quarantined",
+            HELD_BACK.format(account=statement.account, file=name, error=error, booked=booked),
+            report,
+            action_id=self._refusal_id(scope, held, data),
+        )  # fmt: skip
+        self.files.put(QUARANTINE, held, data)
+        self.files.put(
+            QUARANTINE,
+            held + ".error.json",
+            json.dumps(report, indent=2).encode(),
+            content_type="application/json",
+        )
+        log.warning("statement %s of %s quarantined, the others booked", digest, name)
 
     def _refusal_id(self, scope: str, name: str, data: bytes) -> str:
         """The refused file's item: the same name and bytes give the same id, so a redelivery

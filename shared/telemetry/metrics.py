@@ -108,6 +108,11 @@ def statement_file(report: Any) -> None:
         if isinstance(number, int):
             figures[name] = number
             count(f"inning.statements.{name}", number)
+    held = getattr(report, "held_back", 0)
+    if isinstance(held, int) and held:
+        # statements of unknown accounts quarantined while the file's others were booked: the
+        # quarantine alert counts them with the files refused whole
+        count("inning.statements.held_back", held)
     log.info(
         "statement file %s: %s %s",
         getattr(report, "name", "?"),

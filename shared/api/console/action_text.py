@@ -87,6 +87,7 @@ KINDS: dict[str, tuple[str, str]] = {
 
 DETAILS: dict[str, tuple[str, str]] = {
     "account": ("Rekening", "Account"),
+    "statement": ("Afschrift", "Statement"),
     "line_id": ("Regel", "Line"),
     "amount": ("Bedrag", "Amount"),
     "payer_iban": ("IBAN betaler", "Payer's IBAN"),
@@ -268,6 +269,12 @@ _TITLES = shapes(
         (r"^The direct debit file for (\S+) was not made in time \((\d+) collections\): nothing was sent to the bank; each installment is collected again on a later day$",
          lambda m: f"Het incassobestand voor {m[1]} is niet op tijd gemaakt ({m[2]} incasso's): "
                    "er is niets naar de bank gegaan; elke termijn wordt op een latere dag opnieuw geïncasseerd"),
+        (r"^Statement of account (\S+) in file (.+) not booked: (.*); the file's other (\d+) statement\(s\) were booked\. Register \S+ as an account of its client and upload the file again \(what was booked is not booked twice\), or resolve this item if the account is none of the agency's business \(a savings account exported with the others\)$",
+         lambda m: f"Afschrift van rekening {m[1]} in bestand {m[2]} niet geboekt: {m[3]}; de "
+                   f"{m[4]} andere afschrift(en) van het bestand zijn geboekt. Registreer {m[1]} "
+                   "als rekening van de opdrachtgever en upload het bestand opnieuw (wat geboekt "
+                   "is, wordt niet nog eens geboekt), of handel dit punt af als de rekening het "
+                   "bureau niet aangaat (een spaarrekening die met de andere is gedownload)"),
         (r"^Statement file (.+) refused: (.*)$",
          lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",

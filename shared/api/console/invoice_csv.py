@@ -12,7 +12,9 @@ Dutch names (``factuurnummer``, ``debiteur``, ``contractdatum``, ``soort_vorderi
 the names bookkeeping packages' open-items exports use (``factuurnr.``, ``deb.nr.``, ``vervalt``,
 ``saldo``...). Columns Inning has no use for (the debtor's name, a booking number) are left out
 and named on the preview, so a package's export needs no editing, and a misspelt optional
-column is seen before anything is imported. Separators ``;``, ``,`` or tab; UTF-8 (with or
+column is seen before anything is imported. Such an export has no invoice date: the due date
+less the payment term the uploader gives on the form is taken for it (asked for when not
+given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
 without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
 decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
 read on purpose, and thousands separators where they cannot be read two ways (``1.250,00``,
@@ -27,6 +29,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from shared.api import schemas
@@ -55,6 +58,10 @@ DUTCH = {
     "vervalt": "due_date", "vervaldag": "due_date", "factuurbedrag": "amount",
     "saldo": "open_amount", "openstaand_bedrag": "open_amount", "restant": "open_amount",
     "omschrijving_factuur": "description", "kenmerk": "payment_reference",
+    # an open-items export seen in public (BDOAutoMapper/demo output_data/inputReport.md, the
+    # header README cites): "Factuur" is the invoice's total amount there, "Factuurreferentie"
+    # its reference (newcomer9 B)
+    "factuur": "amount", "factuurreferentie": "payment_reference",
     # read so that the API's schema refuses a row in another currency: left out, a USD amount
     # would be imported as euros (review console8 finding 1)
     "valuta": "currency", "munt": "currency", "valutacode": "currency",
@@ -100,6 +107,8 @@ class CsvRefused(ValueError):
 class Sheet:
     rows: list[dict[str, Any]]  # the data rows as the API's JSON items (empty cells left out)
     ignored: tuple[str, ...]  # the header's columns Inning does not read, as written
+    # fields the file has no column for, computed (invoice_date: due date less the term)
+    assumed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,15 +116,18 @@ class Preview:
     upload: Upload  # the rows that would be imported, and those refused with why
     total: int  # data rows in the file
     ignored: tuple[str, ...] = ()  # columns left out of the import, as written in the file
+    assumed: tuple[str, ...] = ()  # fields taken from another column (Sheet.assumed)
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
     return read_sheet(data).rows
 
 
-def read_sheet(data: bytes) -> Sheet:
+def read_sheet(data: bytes, term_days: int | None = None) -> Sheet:
     """The data rows and the columns left out. What is no CSV file at all (a workbook) or
-    cannot be read as one is refused with what to do, never a crash (newcomer7 finding 4)."""
+    cannot be read as one is refused with what to do, never a crash (newcomer7 finding 4).
+    ``term_days``: the payment term, for a file without an invoice date (invoice date = due
+    date less it)."""
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
         raise CsvRefused(
             "this is an Excel workbook, not a CSV file: in Excel choose Save as, "
@@ -132,7 +144,7 @@ def read_sheet(data: bytes) -> Sheet:
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # old Mac line endings: the csv module refuses them
     try:
-        return _rows(text)
+        return _rows(text, term_days)
     except csv.Error as exc:
         raise CsvRefused(
             f"not a CSV file Inning can read ({exc}); save it as 'CSV UTF-8' and upload that",
@@ -140,7 +152,14 @@ def read_sheet(data: bytes) -> Sheet:
         ) from None
 
 
-def _rows(text: str) -> Sheet:
+def _iso_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None  # the schema says what is wrong with it
+
+
+def _rows(text: str, term_days: int | None = None) -> Sheet:
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise CsvRefused("the file is empty or has no header row", code="csv_empty")
@@ -160,7 +179,7 @@ def _rows(text: str) -> Sheet:
                 code="csv_columns_twice",
                 params={"columns": ", ".join(twice), "field": field},
             )
-    for needed in ("number", "debtor", "invoice_date", "due_date", "amount"):
+    for needed in ("number", "debtor", "due_date", "amount"):
         if needed not in header:
             dutch = next(k for k, v in DUTCH.items() if v == needed)
             raise CsvRefused(
@@ -170,6 +189,19 @@ def _rows(text: str) -> Sheet:
                 params={"field": needed, "dutch": dutch}
                 | ({"columns": ", ".join(ignored)} if ignored else {}),
             )
+    # an open-items export lists what is due, not when it was invoiced (newcomer9 B): the
+    # invoice date is the due date less the payment term the uploader gives on the form. Not
+    # the due date itself: letters print the invoice date, and a credit note dated before it
+    # is refused, so a guess that late would misstate both. Without a term: asked for
+    assumed: tuple[str, ...] = ()
+    if "invoice_date" not in header:
+        if term_days is None:
+            raise CsvRefused(
+                "the file has no invoice date (factuurdatum): give the payment term in days "
+                "(the invoice date is the due date less it) or add an invoice_date column",
+                code="csv_invoice_date_term",
+            )
+        assumed = ("invoice_date",)
     items: list[dict[str, Any]] = []
     for cells in reader:
         if not any(c.strip() for c in cells):
@@ -185,10 +217,12 @@ def _rows(text: str) -> Sheet:
             value = cell.strip()
             if name and value:
                 item[name] = _value(name, value)
+        if assumed and term_days is not None and (due := _iso_date(item.get("due_date"))):
+            item["invoice_date"] = (due - timedelta(days=term_days)).isoformat()
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             item["_extra_cells"] = len(cells) - len(header)  # refused by the schema (extra field)
         items.append(item)
-    return Sheet(items, ignored)
+    return Sheet(items, ignored, assumed)
 
 
 def _column(name: str) -> str:
@@ -220,10 +254,11 @@ def preview(
     filename: str,
     data: bytes,
     importer: Importer = PLAIN,
+    term_days: int | None = None,
 ) -> Preview:
     """What an import of the file would do: the rows to write and the rows refused, by the
     API's schema and the import service's checks (the claim terms ``importer`` may change)."""
-    sheet = read_sheet(data)
+    sheet = read_sheet(data, term_days)
     items = sheet.rows
     valid, schema_errors = validate_rows(items, schemas.InvoiceIn)
     drafts = [(index, _draft(model)) for index, model in valid]
@@ -234,4 +269,5 @@ def preview(
         Upload(filename, [(i, d) for i, d in drafts if i not in refused], rejected, importer),
         len(items),
         sheet.ignored,
+        sheet.assumed,
     )

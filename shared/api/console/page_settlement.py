@@ -2,10 +2,12 @@
 agency paid it more than the ledger now says was collected for it), the repayments recorded,
 and the form that records one when the client's transfer reaches the third-party account.
 The same service as ``POST /v1/clients/{c}/settlement-repayments``: once per bank reference
-(the same again records nothing more; another amount is refused). Everyone who reads the
-client sees what it owes back (its statements say so too); recording is an agency's finance
-act: agency people with MANAGE_SETTLEMENTS only (a client's own admin may not book money it
-says it sent), as the API's route is for agency keys only."""
+(the same again records nothing more; another amount is refused). Who may read the page is
+who may read that route (agency keys only, and ``action_for_request``: the settlement
+permission, reads too, money a client paid back is finance's): agency people with
+MANAGE_SETTLEMENTS, never staff, read-only people or a client's own people (attack9); recording is an agency's finance act: agency people with
+MANAGE_SETTLEMENTS only (a client's own admin may not book money it says it sent), as the
+API's route is for agency keys only."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, Forbidden, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.money import AmountError, parse_amount
-from shared.domain.people.authorisation import Action
+from shared.domain.people.authorisation import Action, action_for_request
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import actor_of
 
@@ -69,7 +71,12 @@ words(
 FORM = ("reference", "amount", "received_on", "note")
 
 
-@page("settlement", nav="st_nav", order=93,
+# the API route's own action (and, as the route, agency level only), so the page and
+# ``GET .../settlement-repayments`` never disagree
+READ_ACTION = action_for_request("GET", "/v1/clients/{client}/settlement-repayments")
+
+
+@page("settlement", nav="st_nav", order=93, get_action=READ_ACTION, agency_only=True,
       post_action={"repayment": Action.MANAGE_SETTLEMENTS, "": Action.MANAGE_SETTLEMENTS})  # fmt: skip
 def settlement(desk: Desk, rest: list[str]) -> ApiResponse:
     if rest:

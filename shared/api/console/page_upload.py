@@ -25,6 +25,8 @@ FORM = """{% extends "shell" %}{% block main %}
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <input type="hidden" name="do" value="preview">
 <label for="up-file">{{ t.upload_file }}</label><input id="up-file" type="file" name="file" accept=".csv,text/csv" required>
+<label for="up-term">{{ t.upload_term }}</label><input id="up-term" name="term_days" type="number" min="0" max="365" inputmode="numeric" aria-describedby="up-term-hint">
+<p id="up-term-hint" class="muted">{{ t.upload_term_hint }}</p>
 <p><button type="submit">{{ t.upload_preview }}</button></p></form></section>
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
 
@@ -33,7 +35,8 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 <ul><li>{{ t.upload_rows }}: {{ total }}</li><li>{{ t.upload_to_import }}: {{ upload.rows|length }}</li>
 <li{% if upload.rejected %} class="red"{% endif %}>{{ t.upload_rejected }}: {{ refused }}</li>
 {% if ignored %}<li class="red">{{ t.upload_ignored }}: {{ ignored|join(', ') }}</li>{% endif %}
-{% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}</ul>
+{% if upload.rows %}<li>{{ t.upload_sum }}: {{ desk.money(amount_sum) }}{% if open_sum != amount_sum %} ({{ t.upload_open_sum }}: {{ desk.money(open_sum) }}){% endif %}</li>{% endif %}
+{% if "invoice_date" in assumed %}<li id="pv-assumed">{{ t.upload_invoice_date_assumed.format(n=term_days) }}</li>{% endif %}</ul>
 {% if first %}<div class="scroll" tabindex="0"><table><caption>{{ t.upload_first.format(n=first|length) }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_number }}</th><th scope="col">{{ t.upload_debtor }}</th><th scope="col">{{ t.upload_due }}</th><th scope="col" class="num">{{ t.upload_amount }}</th><th scope="col" class="num">{{ t.upload_open }}</th></tr></thead><tbody>
 {% for index, d in first %}<tr><td class="num">{{ line_of(index) }}</td><th scope="row">{{ d.number }}</th><td>{{ d.debtor_number }}</td><td>{{ d.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else d.due_date.isoformat() }}</td><td class="num">{{ desk.money(d.amount) }}</td><td class="num">{{ desk.money(d.amount if d.open_amount is none else d.open_amount) }}</td></tr>{% endfor %}
@@ -79,7 +82,11 @@ words(
         "upload_sum": "Totaal factuurbedrag van wat wordt ingelezen", "upload_open_sum": "openstaand",
         "upload_first": "De eerste {n} facturen zoals ze worden ingelezen: kloppen de bedragen?",
         "upload_number": "Factuur", "upload_debtor": "Debiteur", "upload_due": "Vervaldatum",
-        "upload_amount": "Bedrag", "upload_open": "Openstaand"},
+        "upload_amount": "Bedrag", "upload_open": "Openstaand",
+        "upload_invoice_date_assumed": "Het bestand heeft geen factuurdatum: de factuurdatum is de vervaldatum min de betaaltermijn van {n} dagen (zo staat hij op brieven).",
+        "upload_term": "Betaaltermijn in dagen (alleen voor een bestand zonder factuurdatum)",
+        "upload_term_hint": "Een openstaande-postenlijst heeft vaak alleen de vervaldatum: de factuurdatum wordt dan de vervaldatum min deze termijn.",
+        "upload_bad_term": "Geef de betaaltermijn als een aantal dagen van 0 tot 365."},
     en={"upload_nav": "Upload invoices", "upload_title": "Upload invoices (CSV)", "upload_choose": "Choose a CSV file",
         "upload_columns": "Columns (semicolon or comma as separator; amounts as 1250.50, 1,250.50 or 1250,50; not 1,250):",
         "upload_file": "CSV file of invoices", "upload_preview": "Check", "upload_preview_of": "Check of",
@@ -96,7 +103,11 @@ words(
         "upload_sum": "Total invoiced amount of what is imported", "upload_open_sum": "open",
         "upload_first": "The first {n} invoices as they will be imported: are the amounts right?",
         "upload_number": "Invoice", "upload_debtor": "Debtor", "upload_due": "Due date",
-        "upload_amount": "Amount", "upload_open": "Open"},
+        "upload_amount": "Amount", "upload_open": "Open",
+        "upload_invoice_date_assumed": "The file has no invoice date: the invoice date is the due date less the payment term of {n} days (letters show it so).",
+        "upload_term": "Payment term in days (only for a file without an invoice date)",
+        "upload_term_hint": "An open-items list often has the due date only: the invoice date is then the due date less this term.",
+        "upload_bad_term": "Give the payment term as a number of days from 0 to 365."},
 )  # fmt: skip
 
 
@@ -125,9 +136,15 @@ def _preview(desk: Desk) -> ApiResponse:
     if upload is None:
         return _form(desk, 400, desk.t["upload_no_file"])
     client = desk.client
+    written = desk.field("term_days").strip()
+    term_days = (
+        int(written) if written.isascii() and written.isdigit() and int(written) <= 365 else None
+    )
+    if written and term_days is None:
+        return _form(desk, 400, desk.t["upload_bad_term"])
     try:
         seen = preview(desk.services.imports, client, upload.filename, upload.data,
-                       Importer.of(desk.principal))  # fmt: skip
+                       Importer.of(desk.principal), term_days)  # fmt: skip
     except CsvRefused as exc:
         return _form(desk, 400, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     token = desk.services.console_jobs.stash(client.client_id, seen.upload.dump())
@@ -138,7 +155,7 @@ def _preview(desk: Desk) -> ApiResponse:
     open_sum = sum(d.amount if d.open_amount is None else d.open_amount for d in drafts)
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
-                       at_once=AT_ONCE, ignored=seen.ignored, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
+                       at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
                        line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
 
 

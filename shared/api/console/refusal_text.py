@@ -118,6 +118,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "De kolommen {columns} geven allebei {field}: verwijder er één.",
         "The columns {columns} both give {field}: remove one of them.",
     ),
+    "csv_invoice_date_term": (
+        "Het bestand heeft geen factuurdatum: vul de betaaltermijn in dagen in (de factuurdatum "
+        "wordt de vervaldatum min die termijn) of voeg een kolom factuurdatum toe.",
+        "The file has no invoice date: give the payment term in days (the invoice date is the "
+        "due date less it) or add an invoice_date (factuurdatum) column.",
+    ),
     "csv_column_missing": (
         "De kolom {dutch} ({field}) ontbreekt.",
         "The column {field} ({dutch}) is missing.",

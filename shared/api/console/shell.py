@@ -126,7 +126,7 @@ svg{max-width:100%;height:auto}
 </style></head><body>
 <a class="skip" href="#main">{{ t.skip }}</a>
 <header><strong><a href="{{ desk.url('/today') if 'today' in pages else desk.url('/account') }}">Inning</a></strong>
-<nav aria-label="{{ t.navigation }}"><ul>{% for p in navigation if not p.agency_only or desk.agency_level %}<li><a href="{{ desk.url('/' + p.name) }}"{% if p.name == current %} aria-current="page"{% endif %}>{{ t[p.nav] }}</a></li>{% endfor %}
+<nav aria-label="{{ t.navigation }}"><ul>{% for p in navigation if (not p.agency_only or desk.agency_level) and (p.get_action.value == 'read' or desk.may(p.get_action)) %}<li><a href="{{ desk.url('/' + p.name) }}"{% if p.name == current %} aria-current="page"{% endif %}>{{ t[p.nav] }}</a></li>{% endfor %}
 <li><a href="{{ base }}/account">{{ t.account }}</a></li></ul></nav>
 <div>{% if desk.choices|length > 1 %}<form method="get" action="{{ base }}/{{ current }}"><label class="visually-hidden" for="client-pick">{{ t.client }}</label>
 <select id="client-pick" name="client">{% for c in desk.choices %}<option value="{{ c.client_id }}"{% if c.client_id == desk.client_id %} selected{% endif %}>{{ c.name }}</option>{% endfor %}</select>

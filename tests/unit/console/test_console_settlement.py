@@ -1,4 +1,6 @@
-"""The console's settlement page: whoever reads the client sees what it owes back; the
+"""The console's settlement page: who may read the API's settlement-repayments route (agency
+level, the settlement permission) sees what a client owes back; staff, read-only people and a
+client's own people get 403 as from the API, and no menu entry (attack9); the
 agency's finance/admin people (MANAGE_SETTLEMENTS at agency level) record its repayment, once
 per reference; everyone else gets no form and a 403 on posting (a client's own admin too: it
 may not book money it says it sent); another agency's client is out of reach."""
@@ -10,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from shared.adapters.tables.settlement_repo import SettlementRepository
+from shared.api.console.shell import BASE
 from shared.domain.people.authorisation import Role
 from shared.domain.settlement.records import SettlementBalance
 from tests.unit.api.conftest import World
@@ -17,6 +20,7 @@ from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.people.conftest import Tenants
 
 MAY = {Role.AGENCY_ADMIN}
+READS = {Role.AGENCY_ADMIN}  # agency keys only, with MANAGE_SETTLEMENTS (action_for_request)
 
 
 def _owes(world: World, client_id: str, cents: int) -> None:
@@ -35,7 +39,13 @@ def test_only_the_agencys_finance_people_record_a_repayment(
     browser = desk_for(world, role, None if agency else tenants.c1, f"{role.value}@x.example")
     path = f"/settlement?client={tenants.c1}" if agency else "/settlement"
     page = browser.get(path)
-    assert page.status == 200, (role, page.status)  # who reads the client sees what it owes
+    if role not in READS:  # as GET /v1/clients/{c}/settlement-repayments: 403
+        assert page.status == 403, (role, page.status)
+        assert "87,90" not in page.encoded().decode()
+        home = browser.get(f"/today?client={tenants.c1}" if agency else "/today")
+        assert home.status == 200 and f'href="{BASE}/settlement' not in home.encoded().decode()
+        return
+    assert page.status == 200, (role, page.status)
     body = page.encoded().decode()
     assert "87,90" in body and ('value="repayment"' in body) == (role in MAY)
     form = {"csrf": csrf_of(page), "client": tenants.c1, "do": "repayment",
@@ -66,3 +76,19 @@ def test_another_agencys_client_is_out_of_reach(world: World, tenants: Tenants) 
     browser = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
     page = browser.get(f"/settlement?client={tenants.b1}")
     assert page.status in (403, 404)
+
+
+@pytest.mark.parametrize(("role", "admin"), [(Role.CLIENT_STAFF, False), (Role.CLIENT_ADMIN, True)])
+def test_the_page_is_read_by_whom_the_api_route_lets_read(
+    world: World, tenants: Tenants, role: Role, admin: bool
+) -> None:
+    """A client's staff and admin, people and keys, are refused alike (the route is for agency
+    keys: 404 to a client key, as for any agency route; attack9: the page showed them what
+    the API refused)."""
+    _owes(world, tenants.c1, 8_790)
+    a = world.agency_a
+    key = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": admin}).body
+    api = a.as_key(key["key"]).call("GET", "/v1/clients/C1/settlement-repayments").status
+    page = desk_for(world, role, tenants.c1, f"{role.value}@x.example").get("/settlement")
+    assert api in (403, 404) and page.status == 403, (api, page.status)
+    assert "87,90" not in page.encoded().decode()

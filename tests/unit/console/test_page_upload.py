@@ -295,3 +295,57 @@ def test_the_uploads_refusals_speak_the_pages_language(world, tenants):
     assert page.status == 400
     assert "De kolom factuurnummer (number) ontbreekt; niet gelezen: nummer" in shown
     assert "is missing" not in shown
+
+
+# the open-items export README cites, as published (BDOAutoMapper/demo inputReport.md): amount
+# "Factuur", reference "Factuurreferentie", no invoice date
+SOURCED = (
+    "Factuurnr.,Naam,Deb.nr.,Omschrijving factuur,Boekstuk,Vervalt,Factuur,Saldo,"
+    "Factuurreferentie,Aanmaningen,Vervaldagen,Factuur Gbl.,Aut. bet./inc.,IBAN-nr.,"
+    "Incassomachtiging vereist,Dossier,Betaaltermijnen,Betaalwijze,Factuurstatus\n"
+    "21004762,3334 Demo,3332,Zorgverzekeringswet - 2023-11-01 / 2023-11-30,2024-01-24,"
+    "2024-02-07,36.54,30.00,RF18539007547034,0,6,0,0,,0,0,0,,Wacht op betaling debiteur\n"
+)
+
+
+def test_the_cited_open_items_export_asks_for_the_payment_term_then_imports(world, tenants):
+    """newcomer9 B: the export was refused for its missing invoice date and its amount
+    (Factuur) and reference (Factuurreferentie) were not read; now its columns are read and
+    the invoice date is the due date less the payment term the uploader gives."""
+    with_debtors(world, "C1", "3332")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    asked = _preview(staff, SOURCED.encode())
+    assert asked.status == 400 and "give the payment term in days" in text(asked)
+    token = csrf_of(staff.get("/upload?lang=en"))
+    page = post_files(
+        staff, "/upload?lang=en", {"csrf": token, "do": "preview", "term_days": "14"},
+        {"file": ("open-posten.csv", SOURCED.encode())},
+    )  # fmt: skip
+    shown = text(page)
+    assert page.status == 200 and "To be imported: 1" in shown, shown[:600]
+    assert "the due date less the payment term of 14 days" in shown
+    ignored = shown.split("Columns not imported")[1].split("</li>")[0]
+    assert "Factuurreferentie" not in ignored and "Factuur," not in ignored + ","
+    done = staff.post(
+        "/upload?lang=en", {"csrf": csrf_of(page), "do": "confirm", "upload": _token(page)}
+    )
+    assert done.status == 200 and "New: 1" in text(done)
+    stored = world.services.repos.invoices.get(tenants.c1, "21004762")
+    assert stored is not None
+    invoice = stored.invoice
+    assert (invoice.amount, invoice.invoice_date.isoformat(), invoice.due_date.isoformat()) == (
+        3654,
+        "2024-01-24",
+        "2024-02-07",
+    )
+    assert invoice.payment_reference == "RF18539007547034"
+
+
+def test_a_payment_term_that_is_no_number_of_days_is_refused(world, tenants):
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    token = csrf_of(staff.get("/upload?lang=en"))
+    page = post_files(
+        staff, "/upload?lang=en", {"csrf": token, "do": "preview", "term_days": "-3"},
+        {"file": ("open-posten.csv", SOURCED.encode())},
+    )  # fmt: skip
+    assert page.status == 400 and "from 0 to 365" in text(page)

@@ -11,7 +11,7 @@ from datetime import date
 from shared.api.console.action_text import KINDS
 from shared.api.console.code_text import GROUPS
 from shared.api.console.registry import PAGES
-from shared.domain.people.authorisation import Role, Target
+from shared.domain.people.authorisation import Action, Role, Target
 from tests.unit.console.conftest import Browser, desk_for
 from tests.unit.people.conftest import make_person
 from tests.unit.people.test_console_pages import _signed_in_browser
@@ -44,7 +44,11 @@ def _sweep(browser: Browser, *, agency: bool = False) -> dict[str, set[str]]:
     todo = [
         f"/{name}"
         for name, spec in PAGES.items()
-        if name != "dossier" and (agency or not spec.agency_only)
+        if name != "dossier"
+        and (agency or not spec.agency_only)
+        # a page read with more than READ (Afdracht: the settlement permission) is refused
+        # staff, as its API route is (attack9)
+        and spec.get_action is Action.READ
     ]
     seen: set[str] = set()
     while todo:

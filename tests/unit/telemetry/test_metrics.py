@@ -53,19 +53,22 @@ class Report:
     booked: int
     suggested: int
     warnings: list[str] = field(default_factory=list)
+    held_back: int = 0
 
 
 def test_statement_files_deliveries_and_webhooks(recorded: Recorded) -> None:
     metrics.statement_file(Report("a/x.sta", "booked", 10, 7, 2))
     metrics.statement_file(Report("a/y.sta", "quarantined", 0, 0, 0))
+    metrics.statement_file(Report("a/z.sta", "booked", 1, 1, 0, held_back=1))  # newcomer9 F
     with context.operation("send_sms"):
         metrics.delivery("deferred")
         metrics.delivery("sent")
     metrics.webhook("mollie", "paid")
     p = recorded.points()
     assert p[("inning.statements.files", (("outcome", "quarantined"),))] == 1
-    assert p[("inning.statements.lines", ())] == 10
-    assert p[("inning.statements.booked", ())] == 7
+    assert p[("inning.statements.lines", ())] == 11
+    assert p[("inning.statements.booked", ())] == 8
+    assert p[("inning.statements.held_back", ())] == 1
     assert p[("inning.statements.suggested", ())] == 2
     assert p[("inning.messages.delivered", (("channel", "sms"), ("outcome", "deferred")))] == 1
     assert p[("inning.webhooks", (("outcome", "paid"), ("provider", "mollie")))] == 1
