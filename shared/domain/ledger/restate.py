@@ -218,6 +218,28 @@ def _ideal(
     # at that fact's booking, so from its day on everything is derived again (ledger-rest6
     # item 3: kept verbatim, a note's corrections were lost and a payment counted twice)
     back = [received_day(e) for e in events if received_day(e) < e.on]
+    # a later payment's money on this claim: all its allocations and reversals (restated,
+    # or re-booked by its designation: taken off and put back), net; one returned in full
+    # is left out above
+    firsts: dict[str, date] = {}
+    amounts: dict[str, Cents] = {}
+    lasts: dict[str, date] = {}
+    for e in events:
+        if e.payment_id is None or e.payment_id == payment_id:
+            continue
+        if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            amounts[e.payment_id] = amounts.get(e.payment_id, 0) + sign * e.amount
+            day = received_day(e)
+            lasts[e.payment_id] = max(lasts.get(e.payment_id, day), day)
+            if e.kind is EventKind.ALLOCATED:
+                firsts[e.payment_id] = min(firsts.get(e.payment_id, day), day)
+    # a payment whose money here was moved after its first day (restated by an earlier
+    # back-dated payment or note, re-booked by its designation) is derived whole from that
+    # first day: kept in the history as first booked, its later moves were dropped and the
+    # ideal gave it back what a restatement had released elsewhere (restate9: a payment of
+    # 604 held 605, 7 cents released from F3 to F0, then all 604 put back on F3)
+    back.extend(d for p, d in firsts.items() if lasts[p] > d)
     cut = min((d for d in back if d <= received), default=None)
 
     def history(day: date) -> bool:
@@ -226,20 +248,6 @@ def _ideal(
     before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))]
     later = [e for e in events if not history(received_day(e))]
     ideal = _Ideal(records, record, before, rates)
-    # a later payment's money on this claim: all its allocations and reversals (restated,
-    # or re-booked by its designation: taken off and put back), net; one returned in full
-    # is left out above
-    firsts: dict[str, date] = {}
-    amounts: dict[str, Cents] = {}
-    for e in events:
-        if e.payment_id is None or e.payment_id == payment_id:
-            continue
-        if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
-            sign = 1 if e.kind is EventKind.ALLOCATED else -1
-            amounts[e.payment_id] = amounts.get(e.payment_id, 0) + sign * e.amount
-            if e.kind is EventKind.ALLOCATED:
-                day = received_day(e)
-                firsts[e.payment_id] = min(firsts.get(e.payment_id, day), day)
     released: dict[str, tuple[Cents, date]] = {}
     seen: set[str] = set()
 

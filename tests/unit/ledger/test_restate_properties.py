@@ -102,6 +102,15 @@ def held(records: list[ClaimRecord], payment_id: str) -> dict[tuple[str, str], i
          ("return", 0, 1, 0, 1), ("pay", 0, 542, 1, 1), ("back", 0, 2, 0, 1),
          ("back", 0, 543, 1, 5), ("return", 0, 1, 1, 1)],
 )  # fmt: skip
+# a payment moved by an earlier restatement (p5: 604 on F3's costs, then 597 kept on F3 in
+# place of the back-dated p7 and 7 released, 1 of them to F0), restated again by a back-dated
+# cent: its first booking was kept and its moves dropped, so it held 605 of its 604
+@example(
+    claims=[(688, 58, False), (844, 18, False), (2310, 13, False), (26771, 27, True)],
+    ops=[("pay", 0, 1, 0, 1), ("pay", 0, 1, 0, 1), ("pay", 0, 1, 0, 1), ("pay", 0, 800, 0, 11),
+         ("back", 10, 28527, 0, 26), ("pay", 7, 604, 0, 1), ("pay", 22, 187504, 0, 1),
+         ("back", 6, 249999, 0, 31), ("pay", 9, 1, 0, 1), ("back", 5, 1, 0, 39)],
+)  # fmt: skip
 @given(claims=st.lists(claim_st, min_size=1, max_size=4), ops=st.lists(op_st, max_size=10))
 def test_restatements_compute_and_never_overpay(claims, ops):  # type: ignore[no-untyped-def]
     note(f"claims={claims!r} ops={ops!r}")  # the falsifying example, printed whole
