@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
@@ -89,6 +89,7 @@ from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import keyed_id
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.dunning")
@@ -328,16 +329,28 @@ class DunningService:
         """An action item for the debtors this run found waiting for a workflow (none active,
         or no segment rule takes them) that no earlier run told of: their invoices get nothing
         until one does. Activating a workflow or saving the rules picks them up
-        (``wake_waiting``); a debtor that has to wait again later is told again."""
+        (``wake_waiting``); a debtor that has to wait again later is told again. The item
+        first, under an id made of the day and the debtors, then the marks: a retry after a
+        failed write writes it (or finds it written) before it marks them."""
         now = self.clock.now()
         why = "no segment rule matches them" if any_active else "no workflow is active"
-        self.repos.actions.add(ActionItem(
-            client.client_id, time_ordered_id(now), "no_workflow",
+        self._add_once(ActionItem(
+            client.client_id, _told_id(today, "no_workflow", *sorted(debtors)), "no_workflow",
             f"{len(debtors)} debtor(s) with open invoices have no dunning workflow ({why}): "
             "nothing is sent to them; activate a workflow or set the segment rules",
             now, detail={"count": len(debtors), "debtors": ", ".join(sorted(debtors)[:50])[:2000],
                          "date": today.isoformat()},
         ))  # fmt: skip
+        for debtor_number in debtors:
+            self.repos.dunning.mark_once(client.client_id, f"{WAITING}{encode(debtor_number)}")
+
+    def _add_once(self, item: ActionItem) -> None:
+        """An item under a fixed id: written by an earlier attempt that stopped after it is
+        written already."""
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            log.info("action item %s stood already", item.action_id)
 
     def wake_waiting(self, client_id: str) -> int:
         """A workflow was activated or the segment rules saved: the invoices of the debtors
@@ -410,7 +423,8 @@ class DunningService:
         if workflow is None:
             # looked at again in a week, or as soon as a workflow is activated or the segment
             # rules are saved (``wake_waiting``); the run counts it and staff are told once
-            first = self.repos.dunning.mark_once(
+            # (marked waiting once the item stands: :meth:`_without_workflow`)
+            first = not self.repos.dunning.marked(
                 client.client_id, f"{WAITING}{encode(debtor_number)}"
             )
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
@@ -436,11 +450,12 @@ class DunningService:
                 for i in dunned
                 if i.is_collectable
             )
-        rest_of_more = any(i.paid > 0 or i.credit_notes for i in dunned if i.is_collectable)
-        if 0 < remainder < client.dunning_minimum and rest_of_more:
+        # only rests: every open invoice was paid or credited in part (a small invoice nobody
+        # paid any of is dunned as any other, and with it what the others left open)
+        only_rests = all(i.paid > 0 or i.credit_notes for i in dunned if i.is_collectable)
+        if 0 < remainder < client.dunning_minimum and only_rests:
             # what is left of a payment or a credit, not worth chasing: no step, no
-            # hand-over; staff write it off or keep it (a small invoice nobody paid any of
-            # is dunned as any other)
+            # hand-over; staff write it off or keep it
             self._below_minimum(client, debtor_number, dunned, remainder, today)
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return 0
@@ -507,19 +522,20 @@ class DunningService:
         the client's dunning minimum, so no step goes out; the rest stays in the ledger until
         a person writes it off (the dossier's claim work) or keeps it."""
         numbers = tuple(sorted(i.number for i in invoices if i.is_collectable))
-        if not self.repos.dunning.mark_once(
-            client.client_id, f"below|{encode(debtor_number)}|{_digest(numbers)}"[:400]
-        ):
+        told = f"below|{encode(debtor_number)}|{_digest(numbers)}"[:400]
+        if self.repos.dunning.marked(client.client_id, told):
             return
         now = self.clock.now()
-        self.repos.actions.add(ActionItem(
-            client.client_id, time_ordered_id(now), "below_dunning_minimum",
+        # the item first, then the mark: a retry after a failed write still tells staff
+        self._add_once(ActionItem(
+            client.client_id, _told_id(today, told), "below_dunning_minimum",
             f"Debtor {debtor_number} owes {format_eur_en(remainder)}, below the dunning minimum of "
             f"{format_eur_en(client.dunning_minimum)}: no reminder is sent; write it off or keep it"[:500],
             now, debtor_number=debtor_number, invoice_numbers=numbers,
             detail={"open": format_cents(remainder), "minimum": format_cents(client.dunning_minimum),
                     "invoices": ", ".join(numbers)[:2000], "date": today.isoformat()},
         ))  # fmt: skip
+        self.repos.dunning.mark_once(client.client_id, told)
 
     def _write_missing_holds(
         self, client: Client, debtor: Debtor, invoices: Sequence[Invoice]
@@ -1484,3 +1500,9 @@ def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:
     if planned.channel is StepChannel.FOURTEEN_DAY_LETTER:
         return Channel.LETTER
     return CHANNELS[planned.channel]
+
+
+def _told_id(day: date, *parts: str) -> str:
+    """An action item's id made of its business day and what it tells: the same on every
+    attempt of that day's run (``keyed_id``)."""
+    return keyed_id(datetime.combine(day, time(), UTC), *parts)

@@ -279,6 +279,10 @@ class DunningRepository:
         except Conflict:
             return False
 
+    def marked(self, client_id: str, what: str) -> bool:
+        """Whether :meth:`mark_once` marked ``what`` for this client."""
+        return self.store.get(SCHEDULE, encode(client_id), f"~{what}") is not None
+
     def waiting_for_workflow(self, client_id: str) -> list[str]:
         """The debtors a run found without a workflow (``mark_once`` of ``WAITING``), till a
         workflow is activated or the segment rules change (``release_waiting``)."""
