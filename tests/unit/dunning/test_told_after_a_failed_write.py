@@ -18,7 +18,7 @@ from tests.unit.dunning.test_waiting_for_workflow import _imported_first, _items
 
 def _failing_once(world, kind: str) -> list[object]:
     actions = world.services.dunning.repos.actions
-    real, failed = actions.add, []
+    real, failed = actions.add, list[object]()
 
     def add(item):  # type: ignore[no-untyped-def]
         if item.kind == kind and not failed:
