@@ -338,12 +338,11 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Step {n} ({step}): template {template} does not exist.",
     ),
     "step_template_not_letter": (
-        "Stap {n} ({step}): het sjabloon voor taal {language} is niet gemarkeerd als "
-        "14-dagenbrief.",
+        "Stap {n} ({step}): het sjabloon in het {language} is niet gemarkeerd als 14-dagenbrief.",
         "Step {n} ({step}): the {language} template is not marked as a 14-day letter.",
     ),
     "step_template_invalid": (
-        "Stap {n} ({step}), taal {language}: het sjabloon klopt niet ({problem}).",
+        "Stap {n} ({step}), {language}: het sjabloon klopt niet ({problem}).",
         "Step {n} ({step}), {language}: {problem}",
     ),
     "rule_unknown_workflow": (

@@ -32,7 +32,7 @@ def test_a_template_an_active_fourteen_day_step_uses_keeps_its_checks(
     assert answer.status == 422
     page = answer.encoded().decode()
     assert (
-        "Actieve workflow w: Stap 1 (Veertiendagenbrief): het sjabloon voor taal nl is niet "
+        "Actieve workflow w: Stap 1 (Veertiendagenbrief): het sjabloon in het Nederlands is niet "
         "gemarkeerd als 14-dagenbrief." in page
     )
     kept = world.services.repos.dunning.templates(tenants.c1)["veertien"]

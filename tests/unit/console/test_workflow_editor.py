@@ -131,7 +131,7 @@ def test_save_and_activate_runs_the_checks_and_keeps_a_running_workflow_when_the
     assert refused.status == 422
     page = refused.encoded().decode()
     assert "niets opgeslagen" in page
-    assert "het sjabloon voor taal nl is niet gemarkeerd als 14-dagenbrief" in page
+    assert "het sjabloon in het Nederlands is niet gemarkeerd als 14-dagenbrief" in page
     assert 'value="Veertiendagenbrief"' in page  # what was typed is shown again
     assert repo.workflows(tenants.c1)["zacht"] == before  # still active, unchanged
     form.update({"r2_days": "3", "r2_from": "previous_step", "r2_channel": "letter"})
