@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Client
-from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.plans.plan import RUNNING, PaymentPlan, PlanStatus
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
@@ -51,11 +51,17 @@ def kept(now: datetime, lapsed_on: str) -> str:
 
 
 def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan:
-    """Send what ``plan``'s mark says it owes, then drop the mark. A plan that stopped
-    running meanwhile owes nothing more (its completion or lapse is told on its own)."""
+    """Send what ``plan``'s mark says it owes, then drop the mark. A paused plan's lowering
+    is told with the word that nothing is asked while it is paused. A plan that stopped
+    meanwhile owes nothing more (its completion or lapse is told on its own)."""
     mark, _, what = plan.notice_to_tell.partition(" ")
     if plan.status in RUNNING and what.startswith(LOWERED):
         service._send_notice(client, plan, what, functools.partial(notices.new_schedule, plan))
+    elif plan.status is PlanStatus.PAUSED and what.startswith(LOWERED):
+        # with the word that nothing is asked until it resumes
+        service._send_notice(
+            client, plan, what, functools.partial(notices.lowered_while_paused, plan)
+        )
     elif plan.status in RUNNING and what.startswith(KEPT):
         _tell_kept(service, client, plan, mark, what)
     return _told(service, plan)

@@ -621,12 +621,10 @@ class PlanService:
                 continue
             # keyed by the new total: a repeat sends nothing, a second lowering its own (nor
             # does the paused plan's resuming send it again)
+            # (a paused plan's lowering carries its notice: ``process`` told it)
             if after.status in RUNNING:
                 self._send_notice(client, after, f"lowered|{after.total}",
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
-            elif after.status is PlanStatus.PAUSED:
-                self._send_notice(client, after, f"lowered|{after.total}",
-                                  functools.partial(notices.lowered_while_paused, after))  # fmt: skip
         return out
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
@@ -731,6 +729,8 @@ class PlanService:
             elif plan.status is PlanStatus.PAUSED:
                 try:
                     plan = self._follow_paused(client, plan, etag, today)
+                    if plan.notice_to_tell:
+                        plan = owed_notices.tell(self, client, plan)
                 except ConflictingUpdate:
                     continue
             if row_on is not None and plan.attention_on != row_on:
@@ -872,6 +872,12 @@ class PlanService:
         if updated == plan:
             return plan
         if updated.total < plan.total:
+            if updated.status is PlanStatus.PAUSED:
+                # saved with its notice owed: a host that stops before it is sent leaves the
+                # mark for the retry or the daily run (codereview9 F3)
+                updated = replace(
+                    updated, notice_to_tell=owed_notices.lowered(self.clock.now(), updated)
+                )
             self._log(updated, "lowered", f"Less is owed than the paused plan asked: its total "
                       f"is now {updated.total} cents (was {plan.total}); the open installments "
                       "are lower")  # fmt: skip
@@ -1312,6 +1318,8 @@ class PlanService:
                 last, (plan.activated_at.date() if plan.activated_at else last)
             ) + timedelta(weeks=8)
             return after + timedelta(days=7) if after < watch_until else None
+        if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
+            return after + timedelta(days=1)  # its lowering is told (once) tomorrow
         if plan.status not in RUNNING:
             return None
         if plan.activation_to_tell or plan.notice_to_tell:
