@@ -383,17 +383,7 @@ class PlanService:
     def _activation_told(self, plan: PaymentPlan) -> PaymentPlan:
         """The activation told: its mark goes (a plan changed meanwhile is read again; one
         whose mark changed keeps it, and the next visit tells again, the same rows)."""
-        for _ in range(RETRIES):
-            found = self.plans.get(plan.client_id, plan.plan_id)
-            if found is None or found[0].activation_to_tell != plan.activation_to_tell:
-                return plan
-            told = replace(found[0], activation_to_tell="")
-            try:
-                self._save(told, found[1])
-            except ConflictingUpdate:
-                continue
-            return told
-        return plan  # left marked: the daily run finishes it (the same rows)
+        return owed_notices.clear_mark(self, plan, "activation_to_tell")
 
     def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
@@ -1438,15 +1428,7 @@ class PlanService:
     def _told(self, plan: PaymentPlan) -> PaymentPlan:
         """The breach told: its mark goes. A plan changed meanwhile keeps the mark, and the
         next visit tells again, which writes the same rows."""
-        found = self.plans.get(plan.client_id, plan.plan_id)
-        if found is None or found[0].lapse_to_tell != plan.lapse_to_tell:
-            return plan
-        told = replace(found[0], lapse_to_tell="")
-        try:
-            self._save(told, found[1])
-        except ConflictingUpdate:
-            return plan
-        return told
+        return owed_notices.clear_mark(self, plan, "lapse_to_tell", retries=1)
 
     def _send_notice(self, client: Client, plan: PaymentPlan, what: str, build: Callable[[str], notices.Notice],
                      channel: Channel = Channel.EMAIL) -> str:  # fmt: skip
