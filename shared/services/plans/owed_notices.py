@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from shared.domain.ids import time_ordered_id
 from shared.domain.messaging import Channel, MessageContent, OutboundMessage
 from shared.domain.parties import Client
-from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.plans.plan import RUNNING, PaymentPlan, PlanStatus
 from shared.domain.records import ContactEntry, ContactKind
 from shared.ports.tables import Conflict
 from shared.services.errors import ConflictingUpdate
@@ -51,11 +52,17 @@ def kept(now: datetime, lapsed_on: str) -> str:
 
 
 def tell(service: PlanService, client: Client, plan: PaymentPlan) -> PaymentPlan:
-    """Send what ``plan``'s mark says it owes, then drop the mark. A plan that stopped
-    running meanwhile owes nothing more (its completion or lapse is told on its own)."""
+    """Send what ``plan``'s mark says it owes, then drop the mark. A paused plan's lowering
+    is told with the word that nothing is asked while it is paused. A plan that stopped
+    meanwhile owes nothing more (its completion or lapse is told on its own)."""
     mark, _, what = plan.notice_to_tell.partition(" ")
     if plan.status in RUNNING and what.startswith(LOWERED):
         service._send_notice(client, plan, what, functools.partial(notices.new_schedule, plan))
+    elif plan.status is PlanStatus.PAUSED and what.startswith(LOWERED):
+        # with the word that nothing is asked until it resumes
+        service._send_notice(
+            client, plan, what, functools.partial(notices.lowered_while_paused, plan)
+        )
     elif plan.status in RUNNING and what.startswith(KEPT):
         _tell_kept(service, client, plan, mark, what)
     return _told(service, plan)
@@ -88,14 +95,32 @@ def _tell_kept(
 def _told(service: PlanService, plan: PaymentPlan) -> PaymentPlan:
     """The notice told: its mark goes (a plan whose mark changed meanwhile keeps the new
     one, told by the next look)."""
-    for _ in range(RETRIES):
+    return clear_mark(service, plan, "notice_to_tell")
+
+
+Mark = Literal["notice_to_tell", "activation_to_tell", "lapse_to_tell"]
+_CLEARED: dict[str, Callable[[PaymentPlan], PaymentPlan]] = {
+    "notice_to_tell": lambda p: replace(p, notice_to_tell=""),
+    "activation_to_tell": lambda p: replace(p, activation_to_tell=""),
+    "lapse_to_tell": lambda p: replace(p, lapse_to_tell=""),
+}
+
+
+def clear_mark(
+    service: PlanService, plan: PaymentPlan, field: Mark, retries: int = RETRIES
+) -> PaymentPlan:
+    """Drop the mark ``field`` (``notice_to_tell``, ``activation_to_tell``,
+    ``lapse_to_tell``) once what it owed is told, under the plan's ETag. A plan whose mark
+    changed meanwhile keeps the new one; one still changing after ``retries`` reads is left
+    marked: the next look tells it again, under the same rows and keys."""
+    for _ in range(retries):
         found = service.plans.get(plan.client_id, plan.plan_id)
-        if found is None or found[0].notice_to_tell != plan.notice_to_tell:
+        if found is None or getattr(found[0], field) != getattr(plan, field):
             return plan
-        told = replace(found[0], notice_to_tell="")
+        told = _CLEARED[field](found[0])
         try:
             service._save(told, found[1])
         except ConflictingUpdate:
             continue
         return told
-    return plan  # left marked: the daily run tells it (the same rows and keys)
+    return plan

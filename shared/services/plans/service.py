@@ -383,17 +383,7 @@ class PlanService:
     def _activation_told(self, plan: PaymentPlan) -> PaymentPlan:
         """The activation told: its mark goes (a plan changed meanwhile is read again; one
         whose mark changed keeps it, and the next visit tells again, the same rows)."""
-        for _ in range(RETRIES):
-            found = self.plans.get(plan.client_id, plan.plan_id)
-            if found is None or found[0].activation_to_tell != plan.activation_to_tell:
-                return plan
-            told = replace(found[0], activation_to_tell="")
-            try:
-                self._save(told, found[1])
-            except ConflictingUpdate:
-                continue
-            return told
-        return plan  # left marked: the daily run finishes it (the same rows)
+        return owed_notices.clear_mark(self, plan, "activation_to_tell")
 
     def _collect_now(self, client: Client, plan: PaymentPlan, today: date) -> PaymentPlan:
         """Make a Mollie plan's payment now (activation, retry); Mollie out of reach leaves it
@@ -621,12 +611,10 @@ class PlanService:
                 continue
             # keyed by the new total: a repeat sends nothing, a second lowering its own (nor
             # does the paused plan's resuming send it again)
+            # (a paused plan's lowering carries its notice: ``process`` told it)
             if after.status in RUNNING:
                 self._send_notice(client, after, f"lowered|{after.total}",
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
-            elif after.status is PlanStatus.PAUSED:
-                self._send_notice(client, after, f"lowered|{after.total}",
-                                  functools.partial(notices.lowered_while_paused, after))  # fmt: skip
         return out
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
@@ -731,6 +719,8 @@ class PlanService:
             elif plan.status is PlanStatus.PAUSED:
                 try:
                     plan = self._follow_paused(client, plan, etag, today)
+                    if plan.notice_to_tell:
+                        plan = owed_notices.tell(self, client, plan)
                 except ConflictingUpdate:
                     continue
             if row_on is not None and plan.attention_on != row_on:
@@ -872,6 +862,12 @@ class PlanService:
         if updated == plan:
             return plan
         if updated.total < plan.total:
+            if updated.status is PlanStatus.PAUSED:
+                # saved with its notice owed: a host that stops before it is sent leaves the
+                # mark for the retry or the daily run (codereview9 F3)
+                updated = replace(
+                    updated, notice_to_tell=owed_notices.lowered(self.clock.now(), updated)
+                )
             self._log(updated, "lowered", f"Less is owed than the paused plan asked: its total "
                       f"is now {updated.total} cents (was {plan.total}); the open installments "
                       "are lower")  # fmt: skip
@@ -1312,6 +1308,8 @@ class PlanService:
                 last, (plan.activated_at.date() if plan.activated_at else last)
             ) + timedelta(weeks=8)
             return after + timedelta(days=7) if after < watch_until else None
+        if plan.status is PlanStatus.PAUSED and plan.notice_to_tell:
+            return after + timedelta(days=1)  # its lowering is told (once) tomorrow
         if plan.status not in RUNNING:
             return None
         if plan.activation_to_tell or plan.notice_to_tell:
@@ -1430,15 +1428,7 @@ class PlanService:
     def _told(self, plan: PaymentPlan) -> PaymentPlan:
         """The breach told: its mark goes. A plan changed meanwhile keeps the mark, and the
         next visit tells again, which writes the same rows."""
-        found = self.plans.get(plan.client_id, plan.plan_id)
-        if found is None or found[0].lapse_to_tell != plan.lapse_to_tell:
-            return plan
-        told = replace(found[0], lapse_to_tell="")
-        try:
-            self._save(told, found[1])
-        except ConflictingUpdate:
-            return plan
-        return told
+        return owed_notices.clear_mark(self, plan, "lapse_to_tell", retries=1)
 
     def _send_notice(self, client: Client, plan: PaymentPlan, what: str, build: Callable[[str], notices.Notice],
                      channel: Channel = Channel.EMAIL) -> str:  # fmt: skip
