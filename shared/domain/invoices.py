@@ -9,6 +9,7 @@ from enum import StrEnum
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.client_sync import reported_paid
 from shared.domain.money import Cents
+from shared.domain.reasons import CodedError
 
 
 class InvoiceStatus(StrEnum):
@@ -23,16 +24,9 @@ class InvoiceStatus(StrEnum):
 CLOSED = frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN})
 
 
-class InvoiceRuleError(ValueError):
+class InvoiceRuleError(CodedError):
     """A change the invoice's state does not allow. ``code`` and ``params`` let a page say
     it in its reader's language (shared/api/console/refusal_words_claims.py)."""
-
-    def __init__(
-        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)

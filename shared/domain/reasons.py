@@ -28,3 +28,15 @@ class Reason(str):
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, object]]:
         # copy, deepcopy (dataclasses.asdict) and pickle make it again with its code
         return (str(self),), {"code": self.code, "params": self.params}
+
+
+class CodedError(ValueError):
+    """A rule's refusal with the ``code`` and ``params`` (amounts in cents, days) a page says
+    it by in its reader's language (shared/api/console/refusal_text.py)."""
+
+    def __init__(
+        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})

@@ -587,10 +587,10 @@ class BankingRepository:
         return Row(encode(account), CLOSING_RK, {"Closing": closing, "On": put_date(on)})
 
     # -- learned payer accounts --------------------------------------------------------------
-    def learned_ibans(self, client_id: str, *, paid_only: bool = False) -> dict[str, set[str]]:
+    def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for row in all_rows(self.store, LEARNED_IBANS, pk=encode(client_id)):
-            if row.rk == payer_digest.DIGEST_RK or (paid_only and _said(row)):
+            if row.rk == payer_digest.DIGEST_RK:
                 continue
             account = row.rk.split(SEPARATOR, 1)[0]
             out.setdefault(account, set()).update(_learned_debtors(row))

@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -36,6 +35,7 @@ from shared.api import schemas
 from shared.api.common import validate_rows
 from shared.api.routes_invoices import _draft
 from shared.domain.parties import Client
+from shared.domain.reasons import CodedError
 from shared.services.batch import RowError
 from shared.services.claim_terms_changes import PLAIN, Importer
 from shared.services.imports import ImportService
@@ -90,17 +90,10 @@ CLAIM_KINDS = {
 }  # fmt: skip
 
 
-class CsvRefused(ValueError):
+class CsvRefused(CodedError):
     """The file as a whole cannot be read (no header, a column missing or given twice, too
     many rows). ``code`` and ``params`` let the page say it in the reader's language
     (refusal_text.REFUSALS)."""
-
-    def __init__(
-        self, message: str, *, code: str | None = None, params: Mapping[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,12 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, open_claims
 from shared.domain.ledger.restate import CREDIT_NOTE, received_day, restate
 from shared.domain.money import Cents
+from shared.domain.reasons import CodedError
 
 
-class LedgerRuleError(ValueError):
+class LedgerRuleError(CodedError):
     """A change the claim does not allow (waiving more than is open, a closed claim...).
     ``code`` and ``params`` (amounts in cents, days) let a page say it in its reader's language."""
-
-    def __init__(
-        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)

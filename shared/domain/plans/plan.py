@@ -16,6 +16,7 @@ from shared.domain.money import Cents
 from shared.domain.plans.progress import InstallmentState, Standing, installment_states, standing
 from shared.domain.plans.rules import PlanRules
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment, respread
+from shared.domain.reasons import CodedError
 
 
 class PlanStatus(StrEnum):
@@ -40,16 +41,9 @@ HOLDS_DUNNING = RUNNING | {PlanStatus.PAUSED}
 BREACH = "breach: installments not paid within the tolerance"
 
 
-class PlanStateError(ValueError):
+class PlanStateError(CodedError):
     """A change the plan's status does not allow (the API answers 409). ``code`` and
     ``params`` let a page say it in its reader's language."""
-
-    def __init__(
-        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from shared.domain.reasons import CodedError
 from shared.domain.spreadsheet import csv_cell
 from shared.services.reports.tables import Cell, Table
 from shared.services.reports.words import POWER_BI, Spelling
@@ -43,16 +44,9 @@ RATIO_FROM = 256 * 1024
 _XML = (".xml", ".rels", ".vml")
 
 
-class TemplateError(ValueError):
+class TemplateError(CodedError):
     """The uploaded workbook cannot be used as a template (why, for the person; ``code`` and
     ``params`` say it in the page's language, shared/api/console/refusal_words_claims.py)."""
-
-    def __init__(
-        self, message: str, *, code: str | None = None, params: dict[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = dict(params or {})
 
 
 def _csv_cell(value: Cell, spelling: Spelling) -> str:
