@@ -117,7 +117,9 @@ def run(_connection: str, scale: float) -> dict[str, Any]:
         services.dunning.schedule_invoices(client.client_id, invoices, shards=1)
         services.managed_invoices.record(client.client_id, invoices)
 
-    plain = ImportService(services.repos, on_invoices_written=written)
+    plain = ImportService(
+        services.repos, on_invoices_written=written, receipts=services.imports.receipts
+    )
     baseline = _client(services, "B")
     b_debtors, b_drafts = _portfolio(baseline, size // 5, rng)
     plain_seconds, plain_requests = _import(plain, baseline, b_debtors, b_drafts)

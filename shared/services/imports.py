@@ -96,17 +96,13 @@ class ImportService:
         on_invoices_stored: Callable[[str, list[tuple[Invoice | None, Invoice]]], None]
         | None = None,
         terms: ClaimTermChanges | None = None,
-        receipts: ClientReceipts | None = None,
+        *,
+        receipts: ClientReceipts,
     ):
         self.repos = repos
         # what a lower open amount in a sync is: known money, paid before the hand-over, or
-        # a payment the client received since (law9 F1, F2)
-        if receipts is None:
-            from shared.services.client_receipts import ClientReceipts
-            from shared.services.payments import PaymentService
-
-            plain = PaymentService(repos, SystemClock())
-            receipts = ClientReceipts(repos, SystemClock(), lambda: plain)
+        # a payment the client received since (law9 F1, F2); booked through the container's
+        # one payment service, with its listeners (plans follow the money)
         self.receipts = receipts
         # what an import may change of a claim's legal terms (attack7 #2, #4, #5)
         self.terms = terms or ClaimTermChanges(repos, SystemClock())
