@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice
@@ -33,7 +33,7 @@ from shared.services.errors import NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
-from shared.services.statements_redo import keyed_id
+from shared.services.statements_redo import day_keyed_id
 
 KIND = "client_receipt"
 
@@ -99,7 +99,7 @@ class ClientReceipts:
         day = payment.received_on
         item = ActionItem(
             client_id=client.client_id,
-            action_id=keyed_id(datetime.combine(day, time(), UTC), KIND, payment_id),
+            action_id=day_keyed_id(day, KIND, payment_id),
             kind=KIND,
             title=(
                 f"The client's books report {format_eur_nl(payment.amount)} more paid on "

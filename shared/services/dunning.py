@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from shared.adapters.letters.pdf_letter import Letterhead, LetterInvoice, LetterSpec, render_letter
 from shared.adapters.tables.dunning_repo import WAITING, RunRecord
@@ -89,7 +89,7 @@ from shared.services.ledger.service import LedgerService
 from shared.services.messaging import CANCELLED, MessagingService, job_body
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
-from shared.services.statements_redo import keyed_id
+from shared.services.statements_redo import day_keyed_id
 from shared.telemetry.context import log_extra
 
 log = logging.getLogger("inning.dunning")
@@ -335,7 +335,7 @@ class DunningService:
         now = self.clock.now()
         why = "no segment rule matches them" if any_active else "no workflow is active"
         self._add_once(ActionItem(
-            client.client_id, _told_id(today, "no_workflow", *sorted(debtors)), "no_workflow",
+            client.client_id, day_keyed_id(today, "no_workflow", *sorted(debtors)), "no_workflow",
             f"{len(debtors)} debtor(s) with open invoices have no dunning workflow ({why}): "
             "nothing is sent to them; activate a workflow or set the segment rules",
             now, detail={"count": len(debtors), "debtors": ", ".join(sorted(debtors)[:50])[:2000],
@@ -528,7 +528,7 @@ class DunningService:
         now = self.clock.now()
         # the item first, then the mark: a retry after a failed write still tells staff
         self._add_once(ActionItem(
-            client.client_id, _told_id(today, told), "below_dunning_minimum",
+            client.client_id, day_keyed_id(today, told), "below_dunning_minimum",
             f"Debtor {debtor_number} owes {format_eur_en(remainder)}, below the dunning minimum of "
             f"{format_eur_en(client.dunning_minimum)}: no reminder is sent; write it off or keep it"[:500],
             now, debtor_number=debtor_number, invoice_numbers=numbers,
@@ -1500,9 +1500,3 @@ def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:
     if planned.channel is StepChannel.FOURTEEN_DAY_LETTER:
         return Channel.LETTER
     return CHANNELS[planned.channel]
-
-
-def _told_id(day: date, *parts: str) -> str:
-    """An action item's id made of its business day and what it tells: the same on every
-    attempt of that day's run (``keyed_id``)."""
-    return keyed_id(datetime.combine(day, time(), UTC), *parts)

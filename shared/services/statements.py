@@ -1102,13 +1102,7 @@ class StatementService:
             scope, "statement_quarantined", f"Statement file {name} refused: {error}", report,
             action_id=self._refusal_id(scope, name, data),
         )  # fmt: skip
-        self.files.put(QUARANTINE, name, data)
-        self.files.put(
-            QUARANTINE,
-            name + ".error.json",
-            json.dumps(report, indent=2).encode(),
-            content_type="application/json",
-        )
+        self._keep(name, data, report)
         self.files.delete(INBOX, name)
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
@@ -1145,14 +1139,18 @@ class StatementService:
             report,
             action_id=self._refusal_id(scope, held, data),
         )  # fmt: skip
-        self.files.put(QUARANTINE, held, data)
+        self._keep(held, data, report)
+        log.warning("statement %s of %s quarantined, the others booked", digest, name)
+
+    def _keep(self, name: str, data: bytes, report: dict[str, object]) -> None:
+        """The refused bytes in the quarantine under ``name``, its report beside them."""
+        self.files.put(QUARANTINE, name, data)
         self.files.put(
             QUARANTINE,
-            held + ".error.json",
+            name + ".error.json",
             json.dumps(report, indent=2).encode(),
             content_type="application/json",
         )
-        log.warning("statement %s of %s quarantined, the others booked", digest, name)
 
     def _refusal_id(self, scope: str, name: str, data: bytes) -> str:
         """The refused file's item: the same name and bytes give the same id, so a redelivery

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from shared.adapters.tables.banking_repo import PaymentRef
 from shared.adapters.tables.match_index_repo import is_matchable
@@ -60,6 +60,11 @@ def keyed_id(at: datetime, *parts: str) -> str:
     millis = int(at.timestamp() * 1000)
     tail = hashlib.sha256("|".join(parts).encode()).hexdigest()[:10]
     return f"{millis:012x}{tail}"
+
+
+def day_keyed_id(day: date, *parts: str) -> str:
+    """:func:`keyed_id` at the start of ``day``: the same on every attempt of that day."""
+    return keyed_id(datetime.combine(day, time(), UTC), *parts)
 
 
 def booking_time(now: datetime) -> datetime:
