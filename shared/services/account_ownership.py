@@ -18,7 +18,9 @@ its own page; and a credit anybody pays INTO an account proves nothing):
   an account the client added itself is not proven by the client saying so;
 - the agency's decision (``POST /v1/clients/{c}/ibans/decide``, an agency key, or the
   settings page of an agency admin), audited; taking an account another client of the agency
-  holds needs that client named (``take_from``): the agency sees whose account it moves.
+  holds needs that client named (``take_from``): the agency sees whose account it moves, and
+  that client gets an ``account_taken_over`` item (its statements are no longer booked for it;
+  whose the account is now is not said).
 
 While another client of the same agency owns the account or has a pending claim on it, no
 proof makes it a second client's: the agency gets an ``account_claim`` item on its list and
@@ -41,15 +43,24 @@ from shared.domain.records import ActionItem
 from shared.domain.references.iban import normalise
 from shared.domain.scopes import agency_scope
 from shared.domain.statements.model import Statement, StatementLine
-from shared.ports.tables import Conflict, Row, StorageError, all_rows, prefix_range
+from shared.ports.tables import (
+    Conflict,
+    PreconditionFailed,
+    Row,
+    StorageError,
+    all_rows,
+    prefix_range,
+)
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import day_keyed_id
 
 PLATFORM_SCOPE = "@_platform"
 _CLAIM = "claim|"
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a bank statement
 _MARK = "INNV"  # every code starts so: lines without it are not read further
 BY_AGENCY, BY_CLIENT = "agency", "client"
+TAKEN_KIND = "account_taken_over"
 
 
 @dataclass(frozen=True)
@@ -276,17 +287,42 @@ class AccountOwnership:
                     field="iban",
                     code="iban_agency_own",
                 )
+            if owner is not None and owner.client_id not in (None, client_id):
+                # told before the account moves: a crash between leaves the notice, and the
+                # retry (the holder unchanged) finds the day's notice there already
+                self._tell_taken(account, owner.client_id or "", now)
             try:
                 self.repos.banking.assign_account(
                     AccountOwner(account, agency_id, client_id), owner
                 )
             except StorageError:
                 continue  # changed since we read it: read again
+            self._forget_claim(account, agency_id, client_id)
+            return "verified"
+        raise ConflictingUpdate("the account's owner keeps changing; retry")
+
+    def _forget_claim(self, account: str, agency_id: str, client_id: str) -> None:
+        """The granted claim's row goes; gone already when the same decision or proof is
+        handled again (a retried request, a redelivered statement)."""
+        try:
             self.repos.store.delete(
                 ACCOUNT_OWNERS, encode(account), f"{_CLAIM}{encode(agency_id)}|{encode(client_id)}"
             )
-            return "verified"
-        raise ConflictingUpdate("the account's owner keeps changing; retry")
+        except PreconditionFailed:
+            pass
+
+    def _tell_taken(self, account: str, previous: str, now: datetime) -> None:
+        """The client that held the account learns it is no longer its own: its statements
+        are no longer booked for it, and money its debtors pay there is not matched on its
+        invoices. Whose it is now is not said (another client's business)."""
+        try:
+            self.repos.actions.add(ActionItem(
+                previous, day_keyed_id(now.date(), TAKEN_KIND, account), TAKEN_KIND,
+                "The agency gave this bank account to another of its clients", now,
+                detail={"account": account},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # told already today
 
     def _grant(self, claim: Claim, now: datetime, proof: str) -> str:
         owner = self.repos.banking.owner(claim.account)
@@ -303,11 +339,7 @@ class AccountOwnership:
                 AccountOwner(claim.account, claim.agency_id, claim.client_id)
             )
         if owner.client_id == claim.client_id and owner.agency_id == claim.agency_id:
-            self.repos.store.delete(
-                ACCOUNT_OWNERS,
-                encode(claim.account),
-                f"{_CLAIM}{encode(claim.agency_id)}|{encode(claim.client_id)}",
-            )
+            self._forget_claim(claim.account, claim.agency_id, claim.client_id)
             return "verified"
         if owner.agency_id == claim.agency_id:  # another client's, or the agency's own
             self._agency_item(claim, owner, [], now, proof)

@@ -76,6 +76,10 @@ KINDS: dict[str, tuple[str, str]] = {
         "Rekening door twee opdrachtgevers geclaimd",
         "Account claimed by two clients",
     ),
+    "account_taken_over": (
+        "Rekening door het bureau aan een andere opdrachtgever gegeven",
+        "Account given to another client by the agency",
+    ),
     "poison": ("Vastgelopen bericht", "Stuck message"),
     "inbound_mail": ("Binnengekomen e-mail", "Inbound e-mail"),
     # credits that come back (shared/services/statement_credits_back.py)

@@ -284,3 +284,25 @@ def test_the_agency_takes_another_clients_proven_account_only_by_naming_that_cli
     done = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C1"})
     assert done.body == {"iban": ACCOUNT, "status": "verified"}, done.body
     assert world.services.repos.banking.owner(ACCOUNT).client_id == _client_id(world, "C2")
+
+
+def test_the_client_that_held_an_account_is_told_when_the_agency_gives_it_to_another(world):
+    """The agency's decision moves C1's proven account to C2: C1 gets an item saying its
+    account is no longer its own (its statements are no longer booked for it), without
+    naming C2; the same decision again adds no second notice; C2 gets none."""
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[ACCOUNT])]})
+    held, taker = _client_id(world, "C1"), _client_id(world, "C2")
+    done = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C1"})
+    assert done.body == {"iban": ACCOUNT, "status": "verified"}, done.body
+    again = a.call("POST", "/v1/clients/C2/ibans/decide", {"iban": ACCOUNT, "take_from": "C1"})
+    assert again.body == {"iban": ACCOUNT, "status": "verified"}, again.body
+
+    def told(client_id: str) -> list[dict[str, object]]:
+        items, _ = world.services.repos.actions.list(client_id, kind="account_taken_over")
+        return [dict(i.detail or {}) for i in items if i.kind == "account_taken_over"]
+
+    assert told(held) == [{"account": ACCOUNT}]
+    assert told(taker) == []
