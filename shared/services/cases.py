@@ -195,9 +195,16 @@ class CaseService:
             stored = self.repos.invoices.get_many(client.client_id, rest)
             if not any(n in stored and stored[n].invoice.status not in CLOSED for n in rest):
                 reason = f"invoice {invoice.number} {why} by the client; nothing left to collect"
-                return self.withdraw(
-                    agency_id, case.case_id, reason, author, client_id=client.client_id
-                )
+                try:
+                    return self.withdraw(
+                        agency_id, case.case_id, reason, author, client_id=client.client_id
+                    )
+                except (Invalid, ConflictingUpdate) as exc:
+                    if isinstance(exc, Invalid) and exc.code != "case_withdrawn_already":
+                        raise
+                    # withdrawn meanwhile (the daily run's follow_closed, another request):
+                    # the goal is reached; read again and finish what that one told
+                    continue
             shot = {i.get("number"): i for i in case.dossier.get("invoices", [])}
             gone = str(shot.get(invoice.number, {}).get("open", format_cents(invoice.open_amount)))
             now = self.clock.now()
