@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -151,6 +151,9 @@ class Debtor:
     # consent is given per client, AVG art. 7; attack8 #6); None: not known, a STOP kept
     # before this was recorded (his contact log tells)
     whatsapp_stop_withdrew: bool | None = None
+    # when he sent the last STOP or START applied to this record (Meta's timestamp): a word
+    # he sent before it, from any of his numbers and delivered late, changes nothing
+    whatsapp_word_at: datetime | None = None
 
     @property
     def is_consumer(self) -> bool:

@@ -287,14 +287,17 @@ class ImportService:
         """A debtor's own WhatsApp STOP outlives the client's push (attack7 #3): consent comes
         back only by his own opt-in (START). A push that repeats the old consent is answered
         with a note; one with another mobile number is about another number (no STOP on it)."""
-        if stored.whatsapp_stopped_on is None or pushed.mobile != stored.mobile:
+        if pushed.mobile != stored.mobile:
             return pushed
+        if stored.whatsapp_stopped_on is None:  # his last START's time stays his
+            return replace(pushed, whatsapp_word_at=stored.whatsapp_word_at)
         if pushed.whatsapp_consent:
             notes.append(RowError(index, "whatsapp_consent",
                 f"debtor {pushed.number} withdrew WhatsApp consent himself (STOP, "
                 f"{stored.whatsapp_stopped_on}): it stays withdrawn until he sends START"))  # fmt: skip
         return replace(pushed, whatsapp_consent=False, whatsapp_stopped_on=stored.whatsapp_stopped_on,
-                       whatsapp_stop_withdrew=stored.whatsapp_stop_withdrew)  # fmt: skip
+                       whatsapp_stop_withdrew=stored.whatsapp_stop_withdrew,
+                       whatsapp_word_at=stored.whatsapp_word_at)  # fmt: skip
 
     def _stop_of_the_number(
         self,

@@ -58,6 +58,7 @@ from shared.domain.messaging import (
     TransientSendError,
     UncertainSendError,
 )
+from shared.domain.parties import Debtor
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.whatsapp_words import ConsentWord
 from shared.ports.channels import ChannelSender
@@ -818,13 +819,16 @@ class MessagingService:
                 found = self.repos.debtors.get(client_id, debtor_number)
                 if found is None or found[0].whatsapp_stopped_on is not None:
                     break
+                if _said_before(found[0], word):
+                    break  # his later START (from another of his numbers) stands
                 if self.whatsapp_contacts.last_word(wa_id) != word:
                     break  # a later word came meanwhile, and is applied by its own delivery
                 debtor, etag = found
                 # remembered even without consent: a push of the CRM's consent cannot undo it;
                 # with whether it took consent away, which is all his START gives back
                 stopped = replace(debtor, whatsapp_consent=False, whatsapp_stopped_on=amsterdam_date(at),
-                                  whatsapp_stop_withdrew=debtor.whatsapp_consent)  # fmt: skip
+                                  whatsapp_stop_withdrew=debtor.whatsapp_consent,
+                                  whatsapp_word_at=word.at)  # fmt: skip
                 try:
                     self.repos.debtors.save(stopped, etag)
                 except PreconditionFailed:
@@ -859,17 +863,25 @@ class MessagingService:
         for client_id, debtor_number in debtors:
             for _ in range(5):
                 found = self.repos.debtors.get(client_id, debtor_number)
-                if found is None or (stopped_on := found[0].whatsapp_stopped_on) is None:
-                    break
+                if found is None or _said_before(found[0], word):
+                    break  # his later STOP (from another of his numbers) stands
                 if self.whatsapp_contacts.last_word(wa_id) != word:
                     break  # a later STOP came meanwhile (checked before the etag'd save)
                 at = word.at
                 debtor, etag = found
+                if (stopped_on := debtor.whatsapp_stopped_on) is None:
+                    # nothing to lift, but his START is his last word: a STOP he sent before
+                    # it from another number, delivered late, must not take consent away
+                    try:
+                        self.repos.debtors.save(replace(debtor, whatsapp_word_at=at), etag)
+                    except PreconditionFailed:
+                        continue
+                    break
                 withdrew = debtor.whatsapp_stop_withdrew
                 if withdrew is None:  # a STOP kept before this was recorded: his log says
                     withdrew = stop_withdrew(self.repos, client_id, debtor_number, stopped_on)
                 opted_in = replace(debtor, whatsapp_consent=withdrew, whatsapp_stopped_on=None,
-                                   whatsapp_stop_withdrew=None)  # fmt: skip
+                                   whatsapp_stop_withdrew=None, whatsapp_word_at=at)  # fmt: skip
                 try:
                     self.repos.debtors.save(opted_in, etag)
                 except PreconditionFailed:
@@ -1229,3 +1241,13 @@ def _decode_content(raw: bytes) -> MessageContent:
         template_button=data.get("template_button"),
         template_button_index=int(data.get("template_button_index", 0)),
     )
+
+
+def _said_before(debtor: Debtor, word: ConsentWord) -> bool:
+    """Whether ``word`` was sent before the last STOP or START applied to ``debtor`` (from
+    any of his numbers: a word delivered late changes nothing). A STOP kept before the time
+    was (only its day) is later than a word of an earlier day."""
+    if debtor.whatsapp_word_at is not None:
+        return word.at < debtor.whatsapp_word_at
+    stopped_on = debtor.whatsapp_stopped_on
+    return stopped_on is not None and amsterdam_date(word.at) < stopped_on

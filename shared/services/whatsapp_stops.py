@@ -41,6 +41,7 @@ def stopped_like(debtor: Debtor, stopped: Debtor) -> Debtor:
         debtor,
         whatsapp_consent=False,
         whatsapp_stopped_on=stopped.whatsapp_stopped_on,
+        whatsapp_word_at=stopped.whatsapp_word_at,
         whatsapp_stop_withdrew=debtor.whatsapp_consent,
     )
 

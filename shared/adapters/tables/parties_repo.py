@@ -229,6 +229,7 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "WhatsappConsent": debtor.whatsapp_consent,
             "WhatsappStoppedOn": put_date(debtor.whatsapp_stopped_on),
             "WhatsappStopWithdrew": debtor.whatsapp_stop_withdrew,
+            "WhatsappWordAt": debtor.whatsapp_word_at,
             "Address": put_json(asdict(debtor.address)) if debtor.address else None,
             "Language": debtor.language.value,
             "Segment": debtor.segment,
@@ -262,6 +263,7 @@ def debtor_from_row(row: Row) -> Debtor:
         whatsapp_stop_withdrew=(
             None if d.get("WhatsappStopWithdrew") is None else bool(d["WhatsappStopWithdrew"])
         ),
+        whatsapp_word_at=d.get("WhatsappWordAt"),
         address=Address(**address) if address else None,
         language=Language(d.get("Language", "nl")),
         segment=d.get("Segment", "default"),
