@@ -80,6 +80,7 @@ KINDS: dict[str, tuple[str, str]] = {
         "Rekening door het bureau aan een andere opdrachtgever gegeven",
         "Account given to another client by the agency",
     ),
+    "plan_rest": ("Rest na betalingsregeling", "Rest after a payment plan"),
     "poison": ("Vastgelopen bericht", "Stuck message"),
     "inbound_mail": ("Binnengekomen e-mail", "Inbound e-mail"),
     # credits that come back (shared/services/statement_credits_back.py)

@@ -34,6 +34,13 @@ class PlanMoney(Protocol):
         when asked); invoices that are closed or unknown are absent."""
         ...
 
+    def left_owed(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> Cents:
+        """Everything the invoices' claims still owe on ``on`` (costs, their VAT, interest
+        and principal), also of an invoice whose principal is paid."""
+        ...
+
     def paid_towards(
         self,
         client: Client,
@@ -106,6 +113,15 @@ class LedgerMoney:
             if amount > 0:
                 out[number] = amount
         return out
+
+    def left_owed(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> Cents:
+        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
+        figures = self.ledger.open_claims(
+            client, invoice_numbers, on, debtor=found[0] if found else None
+        )
+        return Cents(sum(f.open.total for f in figures.values()))
 
     def paid_towards(
         self,

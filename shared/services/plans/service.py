@@ -29,7 +29,7 @@ from shared.domain.messaging import (
     OutboundMessage,
     PostalAddress,
 )
-from shared.domain.money import Cents, format_eur_nl
+from shared.domain.money import Cents, format_cents, format_eur_nl
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans import schedule as sched
 from shared.domain.plans.plan import (
@@ -1535,10 +1535,35 @@ class PlanService:
         again from the day it ended; repeated by the run while ``releasing``)."""
         if plan.status is PlanStatus.CANCELLED:
             self._freeze_interest(plan, plan.interest_frozen)
+        if plan.status is PlanStatus.COMPLETED and not plan.include_costs:
+            self._tell_rest(plan)
         self.plans.release_invoices(plan.client_id, plan.plan_id, plan.invoice_numbers)
         if self.resume_dunning is not None:
             stored = self.repos.invoices.get_many(plan.client_id, list(plan.invoice_numbers))
             self.resume_dunning(plan.client_id, [s.invoice for s in stored.values()])
+
+    def _tell_rest(self, plan: PaymentPlan) -> None:
+        """A plan over the principal is paid: the costs and interest its agreement told the
+        debtor remain due are still owed, but the invoice is paid (its principal is), so no
+        run asks for them. Staff get one item to ask for them, waive or write them off
+        (law10 F6: nothing is dropped silently). Its id is the plan's: a repeat while the plan
+        is ``releasing`` adds none."""
+        found = self.repos.clients.get(plan.client_id)
+        if found is None:
+            return
+        today = amsterdam_today(self.clock)
+        left = self.money.left_owed(found[0], plan.debtor_number, list(plan.invoice_numbers), today)
+        if left <= 0:
+            return
+        with contextlib.suppress(Conflict):  # told already
+            self.repos.actions.add(ActionItem(
+                plan.client_id, f"{plan.plan_id}-rest", "plan_rest",
+                f"Payment plan {plan.plan_id} over the principal is paid; EUR "
+                f"{format_cents(left)} costs and interest remain due: ask for them, waive or "
+                "write them off", self.clock.now(), debtor_number=plan.debtor_number,
+                invoice_numbers=tuple(plan.invoice_numbers),
+                detail={"plan_id": plan.plan_id, "amount": format_cents(left)},
+            ))  # fmt: skip
 
     # -- internals ---------------------------------------------------------------------------
     def _get(self, client: Client, plan_id: str) -> tuple[PaymentPlan, str | None]:
