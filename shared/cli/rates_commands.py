@@ -53,7 +53,7 @@ def cmd_update(args: argparse.Namespace) -> int:
               f"{rates.clients_queued} client(s) queued, each again after {again} minutes "
               "(payments booked meanwhile on the table before)")  # fmt: skip
     else:
-        print("it changes no rate of the table before: no claim is restated")
+        print("no client queued for restatement (there is none, or no rate changed)")
     return 0
 
 

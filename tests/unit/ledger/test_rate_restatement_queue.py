@@ -154,3 +154,19 @@ def test_the_second_pass_comes_after_the_cache_window_and_a_function_timeout():
     assert hours * 3600 + minutes * 60 + seconds <= FUNCTION_TIMEOUT_SECONDS
     assert SECOND_PASS_SECONDS >= CACHE_SECONDS + FUNCTION_TIMEOUT_SECONDS
     assert SECOND_PASS_SECONDS <= 7 * 24 * 3600  # a queue message is invisible at most 7 days
+
+
+def test_the_cli_says_how_many_clients_are_queued(world, monkeypatch, tmp_path, capsys):
+    from shared.cli import app_settings
+    from shared.cli.main import main
+
+    _booked(world)
+    monkeypatch.setattr(app_settings, "cli_services", lambda *a, **k: world.services)
+    (tmp_path / "rates.csv").write_text(NEWER)
+    world.clock.at = UPLOAD
+    assert main(["rates", "update", str(tmp_path / "rates.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "the claims it changes are restated on the rate-restatement queue: 1 client(s) " in out
+    assert "each again after 20 minutes" in out
+    assert main(["rates", "update", str(tmp_path / "rates.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["clients_queued"] == 1  # queued again
