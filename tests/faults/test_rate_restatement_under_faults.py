@@ -58,6 +58,7 @@ def _paid_interest(world: FaultWorld) -> list[str]:
 
 def _allocated(world: FaultWorld) -> int:
     client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    assert client_id is not None
     rows = [world.services.repos.payments.get(client_id, f"p{i}") for i in range(DEBTORS)]
     return sum(x.amount for r in rows if r is not None for x in r.allocations)
 
