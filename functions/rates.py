@@ -1,6 +1,7 @@
 """Every morning, on the dunning schedule: are the statutory interest rates in force current?
 When the newest is older than seven months every agency gets an action item (once per stale
-table) and the log a warning."""
+table) and the log a warning. And a rate table's upload restates the claims per client, one
+message per client on ``rate-restatement`` (shared.services.rate_restatement)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,12 @@ def check_statutory_rates(timer: func.TimerRequest, context: func.Context) -> No
     from shared import bootstrap
 
     bootstrap.services().statutory_rates.check()
+
+
+@bp.function_name("restate_client_rates")
+@bp.queue_trigger(arg_name="msg", queue_name="rate-restatement", connection="AzureWebJobsStorage")
+def restate_client_rates(msg: func.QueueMessage, context: func.Context) -> None:
+    from shared import bootstrap
+    from shared.services.queue_jobs import restate_client_rates as work
+
+    work(bootstrap.services(), msg.get_body())  # records the cause, for its poison item

@@ -103,6 +103,8 @@ var queues = [
   'installments-poison'
   'console-jobs' // the console's long work: one message per job (functions/console_jobs.py)
   'console-jobs-poison'
+  'rate-restatement' // a rate table's restatement: one message per client (functions/rates.py)
+  'rate-restatement-poison'
 ]
 
 resource queueSet 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in queues: {

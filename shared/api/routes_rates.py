@@ -29,6 +29,14 @@ class StatutoryRatesOut(BaseModel):
     rates: list[RateRowOut]
 
 
+class StatutoryRatesUploadedOut(StatutoryRatesOut):
+    clients_queued: int = Field(
+        description="Clients whose claims are restated to the table on the rate-restatement "
+        "queue, one message each (again after 20 minutes, for payments booked meanwhile on "
+        "the table before); 0 when the table changes no rate"
+    )
+
+
 EXAMPLE_CSV = "effective_from,consumer,commercial\n2026-07-01,4.00,10.15\n"
 
 
@@ -58,7 +66,8 @@ def register(router: Router, services: Services) -> None:
         rates = services.statutory_rates.upload(
             ctx.request.body, author=f"{agency.agency_id}/{agency.key_id}"
         )
-        return ApiResponse(body=rates_out(rates, services))
+        return ApiResponse(body={**rates_out(rates, services),
+                                 "clients_queued": rates.clients_queued})  # fmt: skip
 
     tag = "statutory rates"
     router.add(
@@ -76,10 +85,10 @@ def register(router: Router, services: Services) -> None:
             "PUT",
             "/v1/statutory-rates",
             upload,
-            "Upload a newer rate table (the operator agency's key, INNING_OPERATOR_AGENCY); in force within ten minutes everywhere",
+            "Upload a newer rate table (the operator agency's key, INNING_OPERATOR_AGENCY); in force within ten minutes everywhere, the claims it changes restated per client on a queue",
             tag,
             consumes="text/csv",
-            response=StatutoryRatesOut,
+            response=StatutoryRatesUploadedOut,
             errors={
                 400: "The body is empty",
                 404: "Not the operator agency (INNING_OPERATOR_AGENCY)",

@@ -24,6 +24,7 @@ from shared.domain.law.interest_rates import (
 
 def cmd_update(args: argparse.Namespace) -> int:
     from shared.cli.app_settings import cli_services
+    from shared.services.rate_restatement import RESTATE_QUEUE, SECOND_PASS_SECONDS
     from shared.services.rates import CACHE_SECONDS, SHIPPED
 
     try:
@@ -37,14 +38,22 @@ def cmd_update(args: argparse.Namespace) -> int:
     if errors := update_errors(default_rate_table(), table):
         raise ValueError(f"{args.file}: " + "; ".join(errors))
     rates = cli_services().statutory_rates.upload(data, author=f"cli:{getpass.getuser()}")
-    _show(rates.status(amsterdam_today()), rates.table, args.json)
+    status = rates.status(amsterdam_today())
     if args.json:
-        return 0
+        return _show(status | {"clients_queued": rates.clients_queued}, rates.table, True)
+    _show(status, rates.table, False)
     if rates.version == SHIPPED:
         print(f"{args.file} adds no rate to the shipped table: nothing new is put in force")
+        return 0
+    minutes = CACHE_SECONDS // 60
+    print(f"the app's workers use it within {minutes} minutes (each re-reads the table then)")
+    if rates.clients_queued:
+        again = SECOND_PASS_SECONDS // 60
+        print(f"the claims it changes are restated on the {RESTATE_QUEUE} queue: "
+              f"{rates.clients_queued} client(s) queued, each again after {again} minutes "
+              "(payments booked meanwhile on the table before)")  # fmt: skip
     else:
-        minutes = CACHE_SECONDS // 60
-        print(f"the app's workers use it within {minutes} minutes (each re-reads the table then)")
+        print("no client queued for restatement (there is none, or no rate changed)")
     return 0
 
 

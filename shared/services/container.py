@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from shared.services.plans.status_reports import StatusReports
     from shared.services.poison import PoisonService
     from shared.services.portal import PortalLinks, PortalService
+    from shared.services.rate_restatement import RateRestatement
     from shared.services.rates import StatutoryRates
     from shared.services.reports.service import ReportService
     from shared.services.request_decisions import RequestDecisionService
@@ -389,22 +390,27 @@ class Services:
 
     @cached_property
     def statutory_rates(self) -> StatutoryRates:
-        from shared.services.rate_restatement import restate_for_rates
         from shared.services.rates import StatutoryRates
 
         return StatutoryRates(
             self.files,
             self.repos,
             self.clock,
-            restate=lambda before, after, version, author: restate_for_rates(
-                self.repos,
-                self.ledger,
-                lambda *a, **kw: self.people.kit.audit(*a, **kw),
-                before,
-                after,
-                version,
-                author,
+            restate=lambda before, after, version, author, at: self.rate_restatement.queue(
+                before, after, version, author, at
             ),
+        )
+
+    @cached_property
+    def rate_restatement(self) -> RateRestatement:
+        from shared.services.rate_restatement import RateRestatement
+
+        return RateRestatement(
+            self.repos,
+            self.ledger,
+            self.queues,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            fresh=lambda version: self.statutory_rates.at_least(version),
         )
 
     @cached_property

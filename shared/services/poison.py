@@ -557,7 +557,9 @@ class PoisonService:
                                 updated_at=self.clock.now()), etag)  # fmt: skip
 
 
-_CLIENT_JOBS = frozenset({"dunning-run", "installments", "usage-month"})  # carry client_id
+_CLIENT_JOBS = frozenset(
+    {"dunning-run", "installments", "usage-month", "rate-restatement"}
+)  # carry client_id
 _AGENCY_JOBS = frozenset({"settlement-run"})  # carries agency_id
 
 

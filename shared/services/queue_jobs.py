@@ -1,5 +1,6 @@
 """The bodies of the queue-triggered jobs that have no module of their own in ``functions/``
-beyond the trigger: installments, the settlement run and the usage month.
+beyond the trigger: installments, the settlement run, the usage month and a client's
+restatement for a statutory rate table.
 
 Each runs inside ``poison.watch`` so that a job that keeps failing leaves its cause for the
 poison item (and the item lands on its owner's list, see ``shared.services.poison``). The
@@ -44,3 +45,10 @@ def open_usage_month(services: Services, body: bytes) -> None:
     with services.poison.watch(USAGE_MONTH, body):
         job = json.loads(body)
         services.managed_invoices.open_month(str(job["client_id"]), str(job["month"]))
+
+
+def restate_client_rates(services: Services, body: bytes) -> None:
+    from shared.services.rate_restatement import RESTATE_QUEUE, RestateJob
+
+    with services.poison.watch(RESTATE_QUEUE, body):
+        services.rate_restatement.run(RestateJob.from_body(body))

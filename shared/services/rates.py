@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from shared.clock import Clock, amsterdam_date
@@ -43,6 +43,8 @@ SHIPPED = "shipped"
 class RatesInForce:
     table: RateTable
     version: str  # the blob name, or "shipped"
+    # an upload's answer: the clients whose restatement it queued (shared.services.rate_restatement)
+    clients_queued: int = field(default=0, compare=False)
 
     def status(self, today: date) -> dict[str, object]:
         newest = self.table.newest.effective_from
@@ -63,7 +65,7 @@ class StatutoryRates:
         *,
         shipped: RateTable | None = None,
         cache_seconds: float = CACHE_SECONDS,
-        restate: Callable[[RateTable, RateTable, str, str], object] | None = None,
+        restate: Callable[[RateTable, RateTable, str, str, datetime], int] | None = None,
     ) -> None:
         self.files = files
         self.repos = repos
@@ -72,8 +74,9 @@ class StatutoryRates:
         self.cache_for = timedelta(seconds=cache_seconds)
         self._lock = threading.Lock()
         self._cached: tuple[datetime, RatesInForce] | None = None
-        # (before, after, version, author): the claims booked at the rates before restated to
-        # the new table, and the upload audited (shared.services.rate_restatement)
+        # (before, after, version, author, at): the restatement of the claims booked at the
+        # rates before queued, one message per client; returns how many
+        # (shared.services.rate_restatement)
         self.restate = restate
 
     # -- reading ------------------------------------------------------------------------------
@@ -89,6 +92,17 @@ class StatutoryRates:
         found = self._load()
         with self._lock:
             self._cached = (now, found)
+        return found
+
+    def at_least(self, version: str) -> RatesInForce:
+        """The table in force, read again when this worker's cache holds one older than
+        ``version`` (a restatement queued for ``version`` computes with it, or a newer one)."""
+        current = self.in_force()
+        if _order(current.version) >= _order(version):
+            return current
+        found = self._load()
+        with self._lock:
+            self._cached = (self.clock.now(), found)
         return found
 
     def _load(self) -> RatesInForce:
@@ -133,17 +147,19 @@ class StatutoryRates:
 
     # -- changing -----------------------------------------------------------------------------
     def upload(self, data: bytes, *, author: str) -> RatesInForce:
-        """Validate ``data`` (a CSV like the shipped one) and make it the version in force.
-        Uploading the table already in force stores nothing; it finishes that table's
-        restatement of the claims (cut short by a failure), which changes nothing otherwise."""
+        """Validate ``data`` (a CSV like the shipped one) and make it the version in force;
+        the restatement of the claims it changes is queued, one message per client
+        (``clients_queued`` in the answer). Uploading the table already in force stores
+        nothing and queues its restatement again (an upload cut short between storing the
+        table and queueing every client); claims restated already do not change."""
         table = self._checked(data)
-        current = self.in_force()
+        current = self._load()  # not this worker's cache: the version before is the stored one
         if current.version != SHIPPED and current.table == table:
-            # stored already: its restatement (which a failure may have cut short) runs
-            # again from the version before it; claims restated already do not change
+            queued = 0
             if self.restate is not None:
-                self.restate(self._before(current.version), table, current.version, author)
-            return current
+                before = self._before(current.version)
+                queued = self.restate(before, table, current.version, author, self.clock.now())
+            return replace(current, clients_queued=queued)
         if table == self.shipped and current.version == SHIPPED:
             return current
         name = f"v{self.clock.now():%Y%m%dT%H%M%S%fZ}.csv"
@@ -153,12 +169,13 @@ class StatutoryRates:
         found = RatesInForce(table, name)
         with self._lock:
             self._cached = (self.clock.now(), found)
-        if self.restate is not None:
-            # at once, not on the claims' next read: a read never writes, and what a payment
-            # paid on interest the new table does not give is re-allocated (6:44) only by a
-            # restatement; a failure here is retried by uploading the same file again
-            self.restate(current.table, table, name, author)
-        return found
+        if self.restate is None:
+            return found
+        # restated by the queue, not on the claims' next read: a read never writes, and what
+        # a payment paid on interest the new table does not give is re-allocated (6:44) only
+        # by a restatement; an upload cut short here is finished by uploading the file again
+        queued = self.restate(current.table, table, name, author, self.clock.now())
+        return replace(found, clients_queued=queued)
 
     # -- the alert ----------------------------------------------------------------------------
     def warning(self) -> str | None:
@@ -191,3 +208,8 @@ class StatutoryRates:
             except Conflict:
                 pass
         return warning
+
+
+def _order(version: str) -> str:
+    """Versions in the order they were put in force (the shipped table before every upload)."""
+    return "" if version == SHIPPED else version

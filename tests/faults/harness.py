@@ -84,6 +84,7 @@ class QueueHost:
             "mollie-webhook": self._mollie,
             "installments": self._installments,
             "settlement-run": self._settlement,
+            "rate-restatement": self._restate_rates,
         }
         for queue in SEND_QUEUES:
             self.handlers[queue] = self._deliver
@@ -116,6 +117,11 @@ class QueueHost:
         from shared.services.queue_jobs import run_settlement_agency  # what production runs
 
         run_settlement_agency(self.services, job.body.encode())
+
+    def _restate_rates(self, job: Job) -> None:
+        from shared.services.queue_jobs import restate_client_rates  # what production runs
+
+        restate_client_rates(self.services, job.body.encode())
 
     def _drain(self, job: Job) -> None:
         self.services.poison.drain(

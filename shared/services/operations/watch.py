@@ -45,6 +45,7 @@ POISON_QUEUES = (
     "settlement-run-poison",
     "usage-month-poison",
     "console-jobs-poison",
+    "rate-restatement-poison",
 )
 
 

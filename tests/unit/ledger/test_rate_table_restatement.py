@@ -33,10 +33,29 @@ def _booked(world: World) -> None:
                                  invoice_numbers=["F1"])  # fmt: skip
 
 
+def deliver(world: World, *, later: bool = False) -> int:
+    """What the host does with the rate-restatement queue: each message visible now (with
+    ``later``, also the delayed second passes) handed to the queue function's body; the number
+    handed over."""
+    from shared.services.queue_jobs import restate_client_rates
+    from shared.services.rate_restatement import RESTATE_QUEUE
+
+    queues = world.services.queues
+    handed = 0
+    for message in queues.take(RESTATE_QUEUE):  # type: ignore[attr-defined]
+        if message.delay_seconds and not later:
+            queues.sent.append(message)  # type: ignore[attr-defined]
+            continue
+        restate_client_rates(world.services, message.body.encode())
+        handed += 1
+    return handed
+
+
 def _put_in_force(world: World, consumer: str, commercial: str) -> None:
     world.clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     csv = rate_table_csv(default_rate_table()) + f"2026-07-01,{consumer},{commercial}\n"
     world.services.statutory_rates.upload(csv.encode(), author="test")
+    assert deliver(world) == 1  # C1's first pass
 
 
 def _claim(world: World, on: str) -> dict[str, dict[str, str]]:
@@ -66,10 +85,17 @@ def test_a_lower_rate_put_in_force_late_lowers_the_interest_the_payment_paid(wor
         ("interest", 923),
         ("principal", 29_077),
     ]
-    events = [e for e in world.services.people.kit.people.audit.between(
-        "agency:agency-a", "0", "z") if e.event is Event.STATUTORY_RATES_CHANGED]  # fmt: skip
-    assert [(e.detail["differs_from"], e.detail["claims_restated"]) for e in events] == [
+    audit = world.services.people.kit.people.audit
+    events = [e for e in audit.between("agency:agency-a", "0", "z")
+              if e.event is Event.STATUTORY_RATES_CHANGED]  # fmt: skip
+    assert [(e.detail["differs_from"], e.detail["clients_queued"]) for e in events] == [
         ("2026-07-01", "1")
+    ]
+    client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    events = [e for e in audit.between(f"client:{client_id}", "0", "z")
+              if e.event is Event.STATUTORY_RATES_CHANGED]  # fmt: skip
+    assert [(e.detail["claims_restated"], e.detail["restatement"]) for e in events] == [
+        ("1", "first pass")
     ]
 
 
@@ -86,14 +112,15 @@ def test_the_same_table_again_changes_nothing(world):
     _put_in_force(world, "3.50", "9.65")
     world.clock.at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     csv = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
-    world.services.statutory_rates.upload(csv.encode(), author="test")
+    assert world.services.statutory_rates.upload(csv.encode(), author="test").clients_queued == 1
+    deliver(world)
     claim = _claim(world, "2026-12-01")
     assert (claim["open"]["principal"], claim["open"]["interest"]) == ("709.23", "6.19")
 
 
 def test_uploading_it_again_finishes_a_restatement_cut_short(world):
-    """The table stored but its restatement never ran (the process died after the blob was
-    written): the same file uploaded again restates the claims from the version before."""
+    """The table stored but its restatement never queued (the process died after the blob
+    was written): the same file uploaded again queues the claims from the version before."""
     from shared.services.rates import StatutoryRates
 
     _booked(world)
@@ -104,5 +131,6 @@ def test_uploading_it_again_finishes_a_restatement_cut_short(world):
     world.clock.at = datetime(2026, 12, 1, 9, 15, tzinfo=UTC)  # every cache read it again
     assert _claim(world, "2026-09-01")["paid"]["interest"] == "10.08"
     world.services.statutory_rates.upload(csv.encode(), author="test")
+    assert deliver(world) == 1
     claim = _claim(world, "2026-09-01")
     assert (claim["paid"]["interest"], claim["open"]["principal"]) == ("9.23", "709.23")

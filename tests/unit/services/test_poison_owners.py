@@ -43,12 +43,14 @@ def test_every_job_records_its_cause_and_poisons_onto_its_owners_list(world, mon
 
     for service, name in ((services.plans, "process"), (services.dunning, "run_client"),
                           (services.settlement_runs, "run_agency"),
-                          (services.managed_invoices, "open_month")):  # fmt: skip
+                          (services.managed_invoices, "open_month"),
+                          (services.rate_restatement, "run")):  # fmt: skip
         monkeypatch.setattr(service, name, broken)
 
     from functions.dunning import run_dunning_client
     from functions.installments import process_installments
     from functions.metering import open_usage_month
+    from functions.rates import restate_client_rates
     from functions.settlements import run_settlement_agency
 
     on = {"client_id": client_id, "plan_id": "P1", "on": "2025-03-03", "row_on": "2025-03-03"}
@@ -57,6 +59,19 @@ def test_every_job_records_its_cause_and_poisons_onto_its_owners_list(world, mon
         "installments": (process_installments, on),
         "usage-month": (open_usage_month, {"client_id": client_id, "month": "2025-03"}),
         "settlement-run": (run_settlement_agency, {"agency_id": "agency-a", "date": "2025-03-03"}),
+        "rate-restatement": (
+            restate_client_rates,
+            {
+                "client_id": client_id,
+                "version": "v20250303T090000000000Z.csv",
+                "since": "2025-01-01",
+                "before": "2024-07-01",
+                "after": "2025-01-01",
+                "author": "test",
+                "at": "2025-03-03T09:00:00+00:00",
+                "second": False,
+            },
+        ),
     }
     for queue, (function, job) in cases.items():
         body = json.dumps(job).encode()
