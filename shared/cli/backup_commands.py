@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from shared.services.mollie_reconcile import PAYMENT_RECORD
     from shared.services.operations.backups import restore
 
     if args.list:
@@ -46,6 +48,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup = _backup()
     counts = restore(backup, day, args.table or (), args.set or ())
     _print(counts, args.json)
+    watched = sum(1 for c in counts for _, rk in c.kept if rk == PAYMENT_RECORD)
+    print(
+        f"Restored to the night of {day}. What came in since is not in the restored tables: "
+        f"{watched} online payment(s) started since are watched again (the reconcile timer "
+        "asks Mollie once the app runs); deliver again the statement files received since and "
+        "ask clients to send again what they imported since (docs/operations.md, section 7).",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -34,6 +34,7 @@ log = logging.getLogger("inning.payments")
 
 MOLLIE_PAYMENTS = "MolliePayments"  # shared.services.online_payments
 WATCHED = "reconcile"  # the partition of the watch rows (payment rows are keyed by "tr_...")
+PAYMENT_RECORD = "p"  # the row key of a started payment's record (partition: its id)
 FIRST_WAIT = timedelta(minutes=60)  # INNING_PAYMENT_RECONCILE_MINUTES' default
 LONGEST_WAIT = timedelta(hours=12)
 # what Mollie still holds open: asked again later; anything else ended (or cannot be read)
@@ -62,14 +63,14 @@ class ReconcileRun:
     more: bool  # more payments were due than one run asks
 
 
-def _key(due: datetime, payment_id: str) -> str:
+def watch_key(due: datetime, payment_id: str) -> str:
     return f"{due.astimezone(UTC):%Y%m%dT%H%M%S}|{payment_id}"
 
 
 def watch(store: TableStore, payment_id: str, now: datetime, after: timedelta) -> None:
     """Watch a payment just started: asked of Mollie once ``after`` has passed, unless it
     ended by then (the run finds that out with the same one call)."""
-    store.upsert(MOLLIE_PAYMENTS, Row(WATCHED, _key(now + after, payment_id),
+    store.upsert(MOLLIE_PAYMENTS, Row(WATCHED, watch_key(now + after, payment_id),
                                       {"PaymentId": payment_id, "Since": now}))  # fmt: skip
 
 
@@ -130,7 +131,7 @@ class MollieReconciliation:
         wait = min(max(self.rules.after, age / 2), LONGEST_WAIT)
         # the next ask is written before this one is taken away: a run stopping in between
         # leaves the payment watched twice (asked twice, booked once), never not at all
-        self.store.upsert(MOLLIE_PAYMENTS, Row(WATCHED, _key(now + wait, payment_id),
+        self.store.upsert(MOLLIE_PAYMENTS, Row(WATCHED, watch_key(now + wait, payment_id),
                                                {"PaymentId": payment_id, "Since": since or now}))  # fmt: skip
         self._done(row)
 

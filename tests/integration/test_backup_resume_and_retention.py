@@ -113,3 +113,17 @@ def test_the_runbooks_old_partial_restore_is_refused(
     assert code == 2
     err = capsys.readouterr().err
     assert "'ledger' set" in err and "--set ledger" in err
+
+
+def test_a_restore_keeps_the_newer_rows_it_is_told_to_keep_and_lists_them(probe) -> None:
+    """newcomer10 #3: the records of online payments started after the backup survive a
+    restore (the caller then watches them again); every other newer row goes."""
+    backup, names, _ = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    table = backup.tables.get_table_client(names[1])
+    table.upsert_entity({"PartitionKey": "tr_new", "RowKey": "p", "N": 7})
+    table.upsert_entity({"PartitionKey": "tr_new", "RowKey": "hook-begun"})
+    [count] = backup.restore(DAY, [names[1]], keep_newer={names[1]: lambda pk, rk: rk == "p"})
+    assert count.entities == 3 and count.kept == (("tr_new", "p"),)
+    rows = {(e["PartitionKey"], e["RowKey"]) for e in table.list_entities()}
+    assert rows == {("p", "r0"), ("p", "r1"), ("p", "r2"), ("tr_new", "p")}

@@ -26,7 +26,7 @@ import base64
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -49,6 +49,8 @@ class BackupError(ValueError):
 class TableCount:
     table: str
     entities: int
+    # rows written after the backup that the restore kept (``keep_newer``), by their keys
+    kept: tuple[tuple[str, str], ...] = ()
 
 
 def encode_entity(entity: Any) -> dict[str, Any]:
@@ -251,12 +253,19 @@ class TableBackup:
         return sorted(n.split("/", 1)[0] for n in names)
 
     def restore(
-        self, day: str, only: Iterable[str] = (), *, may_be_absent: Iterable[str] = ()
+        self,
+        day: str,
+        only: Iterable[str] = (),
+        *,
+        may_be_absent: Iterable[str] = (),
+        keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
     ) -> list[TableCount]:
         """Make every table (or those in ``only``) exactly as in the backup of ``day``: each
         entity upserted (replaced), tables that are missing created, and rows written since
-        the backup, which it does not hold, deleted. A table of ``may_be_absent`` that the
-        backup lacks did not exist that night: it is emptied."""
+        the backup, which it does not hold, deleted, except those ``keep_newer`` keeps for
+        their table (by partition and row key; listed in the table's count). A table of
+        ``may_be_absent`` that the backup lacks did not exist that night: it is emptied."""
+        keep_newer = keep_newer or {}
         manifest = self.manifest(day)
         wanted = set(only)
         absent = wanted - set(manifest["tables"])
@@ -282,19 +291,32 @@ class TableBackup:
                     f"{table}: the backup holds {restored} entities, its manifest says "
                     f"{manifest['tables'][table]}"
                 )
-            self._delete_newer(client, keys)
-            counts.append(TableCount(table, restored))
+            kept = self._delete_newer(client, keys, keep_newer.get(table))
+            counts.append(TableCount(table, restored, kept))
         for table in sorted(absent & existing):
-            self._delete_newer(self.tables.get_table_client(table), set())
-            counts.append(TableCount(table, 0))
+            client = self.tables.get_table_client(table)
+            counts.append(
+                TableCount(table, 0, self._delete_newer(client, set(), keep_newer.get(table)))
+            )
         return counts
 
-    def _delete_newer(self, client: Any, keys: set[tuple[str, str]]) -> None:
-        """Rows the backup does not hold: written after it, so not part of that night."""
+    def put(self, table: str, entity: Mapping[str, Any]) -> None:
+        """One entity written (replaced) after a restore."""
+        self.tables.get_table_client(table).upsert_entity(dict(entity), mode=UpdateMode.REPLACE)
+
+    def _delete_newer(
+        self, client: Any, keys: set[tuple[str, str]], keep: Callable[[str, str], bool] | None
+    ) -> tuple[tuple[str, str], ...]:
+        """Rows the backup does not hold: written after it, so not part of that night;
+        those ``keep`` keeps stay (returned)."""
+        kept: list[tuple[str, str]] = []
         batch: list[tuple[str, dict[str, Any]]] = []
         for entity in client.list_entities(select=["PartitionKey", "RowKey"]):
             key = (entity["PartitionKey"], entity["RowKey"])
             if key in keys:
+                continue
+            if keep is not None and keep(*key):
+                kept.append(key)
                 continue
             if batch and (len(batch) == BATCH or batch[0][1]["PartitionKey"] != key[0]):
                 client.submit_transaction(batch)
@@ -302,6 +324,7 @@ class TableBackup:
             batch.append(("delete", {"PartitionKey": key[0], "RowKey": key[1]}))
         if batch:
             client.submit_transaction(batch)
+        return tuple(kept)
 
     def _restore_lines(
         self, client: Any, lines: Iterable[bytes], keys: set[tuple[str, str]] | None = None
