@@ -11,14 +11,18 @@ with open claims:
   sommatie on the consumer's terms): the claim would ask business costs and interest its
   letter never stated. Business to consumer stays possible: a consumer never owed the
   business terms, the correction only lowers the claim;
-- a change leaves a contact-log line on the debtor and an audit entry (who, from, to).
+- a change leaves a contact-log line on the debtor and an audit entry (who, from, to);
+- what he paid is restated to the new kind (law10 F2), and a costs term resting on a letter
+  sent to him as a business is put before staff once he is a consumer.
 
-A debtor without open claims changes kind freely: nothing is re-priced."""
+A debtor without open claims or money Inning booked changes kind freely: nothing is re-priced."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from shared.clock import Clock
 from shared.domain.access import Principal
@@ -26,11 +30,13 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
-from shared.domain.records import ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.ports.tables import Conflict
 from shared.services.batch import RowError
 from shared.services.ledger.service import LedgerService
 from shared.services.people.admin import actor_of
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import keyed_id
 
 _WORD = {DebtorKind.B2C: "consumer", DebtorKind.B2B: "business"}
 
@@ -72,7 +78,7 @@ class DebtorKindChanges:
                 kept.append((index, debtor))
                 continue
             open_claims = self.ledger.debtor_open_claims(client, debtor.number)
-            if not open_claims:
+            if not open_claims and not self._paid(client.client_id, debtor.number):
                 kept.append((index, debtor))  # nothing to re-price
                 continue
             if not permits(principal, Action.MANAGE_SETTLEMENTS):
@@ -135,3 +141,39 @@ class DebtorKindChanges:
                 before=old.kind.value,
                 after=new.kind.value,
             )
+            self._restate(client, old, new, now)
+
+    def _paid(self, client_id: str, debtor_number: str) -> list[str]:
+        """The debtor's invoices Inning booked money on (whose allocation the kind fixed)."""
+        return [i.number for i in self.repos.invoices.for_debtor(client_id, debtor_number)
+                if i.payments]  # fmt: skip
+
+    def _restate(self, client: Client, old: Debtor, new: Debtor, now: datetime) -> None:
+        """What the debtor paid was allocated under the old kind's terms (costs, 6:119a
+        interest): each claim with money on it is restated to what the new kind gives, as
+        if he had always been of it, and what he paid that was never owed goes by 6:43 to
+        his other claims or to the overpayment list with its item (law10 F2: a consumer who
+        paid a business claim in full kept 776.03 paid that he never owed). To a consumer:
+        a costs term that rests on a letter sent while he counted as a business is put before
+        staff, who confirm it met 6:96 lid 6 or clear it (a business sommatie is no consumer's
+        14-day letter)."""
+        paid = self._paid(client.client_id, new.number)
+        if paid:
+            self.ledger.restate_terms(client.client_id, paid)
+        if new.kind is not DebtorKind.B2C or old.kind is DebtorKind.B2C:
+            return
+        termed = sorted(
+            f.invoice_number
+            for f in self.ledger.debtor_open_claims(client, new.number)
+            if f.costs_owed_from is not None
+        )
+        if not termed:
+            return
+        with contextlib.suppress(Conflict):  # the same change handled again
+            self.repos.actions.add(ActionItem(
+                client.client_id, keyed_id(now, "kind_letter", new.number), "kind_letter_check",
+                f"Debtor {new.number} is a consumer now: the costs of {', '.join(termed[:20])} "
+                "rest on a letter sent while he counted as a business; confirm it was a 14-day "
+                "letter as 6:96 lid 6 asks (the staffel amount, 14 days from receipt) or clear "
+                "its costs term", now, debtor_number=new.number, invoice_numbers=tuple(termed),
+            ))  # fmt: skip

@@ -81,6 +81,10 @@ KINDS: dict[str, tuple[str, str]] = {
         "Account given to another client by the agency",
     ),
     "plan_rest": ("Rest na betalingsregeling", "Rest after a payment plan"),
+    "kind_letter_check": (
+        "Consument: brief als bedrijf controleren",
+        "Consumer: check the letter sent as a business",
+    ),
     "poison": ("Vastgelopen bericht", "Stuck message"),
     "inbound_mail": ("Binnengekomen e-mail", "Inbound e-mail"),
     # credits that come back (shared/services/statement_credits_back.py)
