@@ -70,7 +70,7 @@ from shared.domain.messaging import (
 )
 from shared.domain.money import format_cents, format_eur_en
 from shared.domain.parties import Client, Debtor, Pause
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
 from shared.ports.queues import QueueSender
@@ -334,6 +334,12 @@ class DunningService:
         failed write writes it (or finds it written) before it marks them."""
         now = self.clock.now()
         why = "no segment rule matches them" if any_active else "no workflow is active"
+        if self._told_waiting(client.client_id, debtors):
+            # an earlier run's item about them stands, its marks cut off after it (failure10
+            # F6): the marks only, not a second item a week later
+            for debtor_number in debtors:
+                self.repos.dunning.mark_once(client.client_id, f"{WAITING}{encode(debtor_number)}")
+            return
         self._add_once(ActionItem(
             client.client_id, day_keyed_id(today, "no_workflow", *sorted(debtors)), "no_workflow",
             f"{len(debtors)} debtor(s) with open invoices have no dunning workflow ({why}): "
@@ -343,6 +349,19 @@ class DunningService:
         ))  # fmt: skip
         for debtor_number in debtors:
             self.repos.dunning.mark_once(client.client_id, f"{WAITING}{encode(debtor_number)}")
+
+    def _told_waiting(self, client_id: str, debtors: list[str]) -> bool:
+        """Whether a waiting no-workflow item already names every one of ``debtors`` (one
+        read of the client's open items of that kind, only when debtors wait unmarked)."""
+        wanted = set(debtors)
+        told: set[str] = set()
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            items, _ = self.repos.actions.list(client_id, status=status, kind="no_workflow")
+            for item in items:
+                told.update(
+                    n.strip() for n in str((item.detail or {}).get("debtors", "")).split(",")
+                )
+        return wanted <= told
 
     def _add_once(self, item: ActionItem) -> None:
         """An item under a fixed id: written by an earlier attempt that stopped after it is
