@@ -12,7 +12,8 @@ from tests.unit.dunning.test_waiting_for_workflow import _imported_first, _items
 def test_a_crash_between_the_item_and_the_marks_tells_once(world):
     world, client = _imported_first(world)
     dunning = world.services.dunning.repos.dunning
-    real, failed = dunning.mark_once, []
+    real = dunning.mark_once
+    failed: list[str] = []
 
     def mark_once(client_id, key):  # type: ignore[no-untyped-def]
         if key.startswith(WAITING) and not failed:
