@@ -2,8 +2,8 @@
 read without the e-mail package.
 
 ``http.client`` hands a response's header lines to ``email.parser`` (a feed parser, a policy,
-a message object), which took a fifth of the portal overview's CPU: seven reads a page, about
-0.1 ms each (docs/performance.md, "perf19"). The lines are read with the limits and the end
+a message object), which took a fifth of the portal overview's CPU (seven reads a page,
+docs/performance.md, "perf19"). The lines are read with the limits and the end
 rules ``http.client`` keeps (at most 100 fields of at most 65,536 bytes; an empty line or the
 connection's end closes the block), and the status line, bodies (sized or chunked) and
 keep-alive decisions stay the standard library's.
