@@ -403,6 +403,9 @@ class PortalApp:
 
     def _session(self, req: ApiRequest, rest: list[str]) -> ApiResponse:
         token = self._cookies(req).get(COOKIE, "")
+        if not rest and req.method == "GET":  # the overview: its reads beside the token's
+            access, view = self.portal.enter_overview(token, self._source(req))
+            return self._overview(req, access, view=view)
         access = self.portal.enter(token, self._source(req))
         if rest[:1] == ["plan"]:  # the debtor's own payment plan: shared/api/portal_plans.py
             from shared.api.portal_plans import PortalPlanPages
@@ -438,8 +441,9 @@ class PortalApp:
         error: bool = False,
         status: int = 200,
         refusal: Exception | None = None,
+        view: Overview | None = None,
     ) -> ApiResponse:
-        view = self.portal.overview(access)
+        view = view or self.portal.overview(access)
         lang = self._lang(req, view.debtor.language.value)
         t = TEXT[lang]
         if refusal is not None:  # a form's refusal, in the language of the page it is shown on

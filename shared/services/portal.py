@@ -13,11 +13,12 @@ import hashlib
 import ipaddress
 import re
 import secrets
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from shared.adapters.tables.keys import InvalidKey, encode
+from shared.adapters.tables.ledger_repo import StoredClaim
 from shared.adapters.tables.messaging_repo import CounterRepository
 from shared.adapters.tables.plans_repo import PLAN_INVOICES, PlanRepository
 from shared.clock import Clock, amsterdam_date
@@ -114,6 +115,15 @@ class TermNotice:
 
 
 @dataclass(frozen=True)
+class _DebtorReads:
+    """The overview's reads under way: the debtor, all its invoices, its ledger."""
+
+    debtor: Future[tuple[Debtor, str | None] | None]
+    invoices: Future[list[Invoice]]
+    ledger: Future[tuple[dict[str, StoredClaim], list[Row]]]
+
+
+@dataclass(frozen=True)
 class Overview:
     client: Client
     debtor: Debtor
@@ -207,14 +217,32 @@ class PortalService:
     def enter(self, token: str, source: str) -> PortalAccess:
         """The access a token grants, or :class:`TokenError`; :class:`Throttled` once an
         address has failed too often, even with a good token (so guessing cannot win)."""
+        signed, pk, rk = self._signed(token, source)
+        return self._admitted(signed, pk, rk)
+
+    def enter_overview(self, token: str, source: str) -> tuple[PortalAccess, Overview]:
+        """:meth:`enter`, then :meth:`overview`, with the overview's own reads (the debtor,
+        the invoices, the ledger) beside the check's: they need only the client and debtor
+        the signature vouches for, so the page takes two round trips, not three (a third
+        only for a debtor whose invoices a payment plan holds). Nothing they read is shown
+        before the check has passed; a throttled or revoked link costs those reads."""
+        signed, pk, rk = self._signed(token, source)
+        early = self._debtor_reads(signed)
+        return (access := self._admitted(signed, pk, rk)), self.overview(access, early)
+
+    def _signed(self, token: str, source: str) -> tuple[PortalAccess, str, str]:
+        """The access a token's signature vouches for (no storage), and the address's
+        throttle keys; a token that fails takes a place under the address's limit."""
         pk, rk = self._window(source)
         try:
             # the signature first (no storage): a token that verifies carries our HMAC, so it
             # was issued, not guessed; only what fails is counted against the address
-            access = verify(self.links.keys, token, self.clock.now())
+            return verify(self.links.keys, token, self.clock.now()), pk, rk
         except TokenError:
             self._failed(pk, rk)
             raise
+
+    def _admitted(self, access: PortalAccess, pk: str, rk: str) -> PortalAccess:
         # a signed token reads the throttle and its generation at once and writes nothing: a
         # page view used to add and give back a place under the limit (two reads and two
         # writes, all browsers behind one address queueing on one row's ETag)
@@ -268,17 +296,26 @@ class PortalService:
         return invoices
 
     # -- what is owed --------------------------------------------------------------------------
-    def overview(self, access: PortalAccess) -> Overview:
-        """Two waves of storage reads, each in parallel: the client, the debtor and the debtor's
-        invoices; then the debtor's ledger (inside the claim figures), which invoices have a
-        PDF and which a payment plan holds (a held invoice's plan is read right after, beside
-        the ledger read)."""
-        client_f = self._reads.submit(self._client, access)  # read by ``enter``: not again
-        debtor_f = self._reads.submit(
-            self.repos.debtors.get, access.client_id, access.debtor_number
+    def _debtor_reads(self, access: PortalAccess) -> _DebtorReads:
+        """The overview's reads that need only the client and the debtor, started side by
+        side."""
+        client_id, number = access.client_id, access.debtor_number
+        return _DebtorReads(
+            self._reads.submit(self.repos.debtors.get, client_id, number),
+            self._reads.submit(self.repos.invoices.for_debtor, client_id, number),
+            self._reads.submit(self.online.payments.ledger.ledger.read_debtor, client_id, number),
         )
-        every_invoice = self.repos.invoices.for_debtor(access.client_id, access.debtor_number)
-        found_client, found_debtor = client_f.result(), debtor_f.result()
+
+    def overview(self, access: PortalAccess, early: _DebtorReads | None = None) -> Overview:
+        """The client (as ``enter`` read it), the debtor, the debtor's invoices and ledger in
+        one wave of parallel reads (``early``: started beside ``enter``'s, see
+        :meth:`enter_overview`); then, side by side, which invoices a payment plan holds (a
+        held invoice's plan is read right after) and, for rows from before the invoice row
+        said so, which have a PDF."""
+        reads = early or self._debtor_reads(access)
+        # the client ``enter`` read rides on the access: read again only when it is not there
+        found_client = access.client or self._client(access)
+        every_invoice, found_debtor = reads.invoices.result(), reads.debtor.result()
         if found_client is None or found_debtor is None:
             raise NotFound("no such debtor")
         client, debtor = found_client, found_debtor[0]
@@ -307,7 +344,9 @@ class PortalService:
         if invoices:
             # the claim figures the API's claim gives (the ledger's own replay), read once: the
             # 14-day term's figures below are the same records on other days
-            records = ledger.debtor_claims(client, debtor.number, debtor, every_invoice).records
+            records = ledger.debtor_claims(
+                client, debtor.number, debtor, every_invoice, ledger_rows=reads.ledger.result()
+            ).records
             rates = ledger.rates()
             wanted = {i.number for i in invoices}
             figures = open_claims(records, today, rates)

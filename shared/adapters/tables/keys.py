@@ -18,6 +18,7 @@ MAX_KEY_CHARS = 512  # Azurite's limit; Azure's is 1 KiB
 # make the longest composite key (``i|debtor|invoice``, the dunning schedule's date prefix)
 MAX_NUMBER_KEY_CHARS = 250
 _SAFE = re.compile(r"[A-Za-z0-9 ._:@+=,;()$'*~-]")
+_ALL_SAFE = re.compile(r"[A-Za-z0-9 ._:@+=,;()$'*~-]+")  # nearly every number: kept as it is
 _FORBIDDEN = re.compile(r"[/\\#?\x00-\x1f\x7f-\x9f]")
 
 
@@ -28,6 +29,8 @@ class InvalidKey(ValueError):
 def encode(value: str) -> str:
     if value == "":
         raise InvalidKey("an identifier must not be empty")
+    if _ALL_SAFE.fullmatch(value):
+        return checked(value)
     out = []
     for ch in value:
         if _SAFE.match(ch):
@@ -45,6 +48,8 @@ def key_length(value: str) -> int:
 
 
 def decode(key: str) -> str:
+    if "!" not in key:  # nothing was escaped
+        return key
     raw = bytearray()
     i = 0
     while i < len(key):

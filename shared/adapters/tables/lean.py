@@ -94,6 +94,7 @@ from azure.core.exceptions import (
 
 from shared.adapters.tables import lean_trace
 from shared.adapters.tables.lean_proxy import Proxy, proxy_for
+from shared.adapters.tables.lean_response import LeanResponse
 from shared.telemetry import setup as telemetry
 from shared.telemetry.context import log_extra
 
@@ -683,9 +684,13 @@ class LeanTableReader:
         for https, so TLS still runs end to end with the storage account's name)."""
         proxy = self._proxy
         host, port = (self._host, self._port) if proxy is None else (proxy.host, proxy.port)
+        conn: http.client.HTTPConnection
         if self._context is None:
-            return http.client.HTTPConnection(host, port, timeout=self._timeout)
+            conn = http.client.HTTPConnection(host, port, timeout=self._timeout)
+            conn.response_class = LeanResponse
+            return conn
         conn = http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._context)
+        conn.response_class = LeanResponse
         if proxy is not None:
             conn.set_tunnel(self._host, self._port, headers=proxy.headers())
         return conn

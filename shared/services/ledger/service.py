@@ -42,7 +42,7 @@ from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ContactEntry, ContactKind
-from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
 from shared.services.repositories import Repositories
@@ -84,9 +84,13 @@ class LedgerService:
         debtor_number: str,
         debtor: Debtor | None = None,
         every_invoice: Sequence[Invoice] | None = None,
+        *,
+        ledger_rows: tuple[dict[str, StoredClaim], list[Row]] | None = None,
     ) -> DebtorClaims:
         """``every_invoice``: all the debtor's invoices when the caller has read them already
-        (the costs of a notice are shared over all its claims, paid ones included)."""
+        (the costs of a notice are shared over all its claims, paid ones included).
+        ``ledger_rows``: the debtor's ledger as :meth:`LedgerRepository.read_debtor` returns
+        it, when the caller read it beside its other reads (the portal's overview)."""
         if every_invoice is None:
             every_invoice = self.repos.invoices.for_debtor(client.client_id, debtor_number)
         invoices = {i.number: i for i in every_invoice}
@@ -94,7 +98,11 @@ class LedgerService:
             found = self.repos.debtors.get(client.client_id, debtor_number)
             debtor = found[0] if found else None
         consumer = debtor is None or debtor.kind is DebtorKind.B2C
-        stored, marks = self.ledger.read_debtor(client.client_id, debtor_number)
+        stored, marks = (
+            ledger_rows
+            if ledger_rows is not None
+            else self.ledger.read_debtor(client.client_id, debtor_number)
+        )
         pending = tuple(j for j in map(journal_from, marks) if j is not None)
         records = []
         for number, invoice in sorted(invoices.items()):

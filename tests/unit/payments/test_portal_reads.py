@@ -139,3 +139,46 @@ def test_paying_everything_reads_the_debtor_once(portal):  # noqa: F811
     response = Browser(app).go("GET", f"/p/{token}/pay")
     assert response.status == 303 and "/api/pay/simulate/" in response.headers["Location"]
     assert reads.counts == {"client": 1, "debtor": 1}
+
+
+def test_the_overview_reads_beside_the_token_check(portal):  # noqa: F811
+    """The debtor, its invoices and its ledger need only the keys the signature vouches for:
+    they are read while the check's own reads are under way (perf19: two round trips a page,
+    not three). The generation's read waits here until the ledger's has begun; read after the
+    check, it never begins in time."""
+    world, _, app = portal
+    browser = enter(world, app)
+    store = world.services.portal.repos.store
+    ledger_begun = threading.Event()
+    seen: list[bool] = []
+    get, query = store.get, store.query
+
+    def gated_get(table, pk, rk, *args, **kwargs):
+        if table == "PortalAccess" and rk.startswith("gen|"):
+            seen.append(ledger_begun.wait(timeout=2))
+        return get(table, pk, rk, *args, **kwargs)
+
+    def noted_query(table, *args, **kwargs):
+        if table == "Ledger":
+            ledger_begun.set()
+        return query(table, *args, **kwargs)
+
+    store.get, store.query = gated_get, noted_query
+    try:
+        page = browser.page()
+    finally:
+        del store.get, store.query
+    assert seen == [True]
+    assert 'id="total"' in page
+
+
+def test_a_revoked_session_is_refused_whatever_the_early_reads_found(portal):  # noqa: F811
+    """The overview's reads start before the generation is compared; a revoked link still
+    gets the refusal and nothing of the debtor's."""
+    world, _, app = portal
+    browser = enter(world, app)
+    client_id = next(c.client_id for c in world.services.repos.clients.all() if c.number == "C1")
+    world.services.portal.links.revoke(client_id, "D1")
+    response = browser.go("GET", "/portal/")
+    assert response.status == 403
+    assert "F1" not in response.encoded().decode()
