@@ -374,7 +374,7 @@ class ImportService:
             result,
         )
         self._follow_up(client, stored, writes, debtors)
-        self._book_receipts(client, pending, weighed, result)
+        self._book_receipts(client, pending, stored, weighed, result)
         return result
 
     def _weigh(
@@ -400,19 +400,23 @@ class ImportService:
         self,
         client: Client,
         pending: Sequence[tuple[int, InvoiceDraft]],
+        stored: Mapping[str, StoredInvoice],
         weighed: Mapping[str, _Weighed],
         result: BatchResult,
     ) -> None:
         """The money the client received after the hand-over, once its invoice is stored: a
-        payment on the sync's day, by 6:44 (a row refused books nothing)."""
+        payment by 6:44, weighed again under the invoice's ETag (two syncs racing book what
+        the books report once); a receipt an earlier attempt decided and a crash left half
+        made is finished (a row refused decides nothing new)."""
         refused = {e.index for e in result.errors}
         for index, draft in pending:
-            receipt, reported = weighed.get(draft.number, (SyncedReceipt(), 0))
-            if receipt.received_by_client and index not in refused:
-                stored = self.repos.invoices.get(client.client_id, draft.number)
-                if stored is not None:
-                    self.receipts.book(client, stored.invoice, receipt.received_by_client,
-                                       reported)  # fmt: skip
+            receipt, _ = weighed.get(draft.number, (SyncedReceipt(), 0))
+            before = stored.get(draft.number)
+            left = before is not None and before.invoice.receipt_pending is not None
+            new = bool(receipt.received_by_client) and index not in refused
+            if new or left:
+                self.receipts.settle(client, draft.number, draft.amount, draft.open_amount,
+                                     decide=new)  # fmt: skip
 
     def _follow_up(
         self,
