@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import (
@@ -29,7 +29,7 @@ from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_c
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
-from shared.domain.ledger.client_sync import PendingReceipt
+from shared.domain.ledger.client_sync import PendingReceipt, SyncRuns
 from shared.domain.parties import Debtor
 from shared.ports.tables import (
     MAX_BATCH,
@@ -56,6 +56,9 @@ FOLLOW_UPS = "FollowUps"
 # row whole, and the record must outlive them until it is written.
 TERMS_PENDING_ROW = "t"
 TERMS_PENDING = "Changes"
+# A row ``s|books``: the client's accounting syncs as a receipt's day needs them
+# (shared.domain.ledger.client_sync.SyncRuns): one row a client, written once a sync request.
+SYNC_RUNS_RK = "s|books"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
 
@@ -323,6 +326,25 @@ class InvoiceRepository:
                         self.store.replace(schema.INVOICES, op.row)
                     except PreconditionFailed:
                         continue
+
+    def sync_runs(self, client_id: str) -> SyncRuns:
+        row = self.store.get(schema.INVOICES, encode(client_id), SYNC_RUNS_RK)
+        if row is None:
+            return SyncRuns()
+        at = row.data.get("LastAt")
+        return SyncRuns(
+            datetime.fromisoformat(str(at)) if at else None,
+            get_date(row.data.get("LastDay")),
+            get_date(row.data.get("OpenOn")),
+        )
+
+    def save_sync_runs(self, client_id: str, runs: SyncRuns) -> None:
+        data = {
+            "LastAt": runs.last_at.isoformat() if runs.last_at else None,
+            "LastDay": put_date(runs.last_day),
+            "OpenOn": put_date(runs.open_on),
+        }
+        self.store.upsert(schema.INVOICES, Row(encode(client_id), SYNC_RUNS_RK, data))
 
     @staticmethod
     def pending_terms_op(client_id: str, key: str, changes: Sequence[Mapping[str, str]]) -> Op:

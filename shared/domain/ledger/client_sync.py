@@ -28,7 +28,7 @@ one decided (failure10 F1, F2).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from shared.domain.money import Cents
 
@@ -54,6 +54,30 @@ class PendingReceipt:
     amount: Cents
     received_on: date
     reported: Cents
+
+
+# requests of one client closer together than this are one sync (a connector sends a night's
+# open invoices in requests of at most 1,000 rows)
+SYNC_RUN_GAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SyncRuns:
+    """The client's syncs that reported open amounts, as far as a receipt's day needs them:
+    when the last request came (and its Amsterdam day), and the last day of the sync before
+    the one it belongs to (its books then still showed what they showed; None: none known)."""
+
+    last_at: datetime | None = None
+    last_day: date | None = None
+    open_on: date | None = None
+
+
+def next_run(runs: SyncRuns, at: datetime, day: date) -> SyncRuns:
+    """The record once a sync request came at ``at`` (Amsterdam day ``day``): a request within
+    :data:`SYNC_RUN_GAP` of the last one belongs to its sync, a later one starts the next."""
+    if runs.last_at is not None and at - runs.last_at <= SYNC_RUN_GAP:
+        return SyncRuns(at, day, runs.open_on)
+    return SyncRuns(at, day, runs.last_day)
 
 
 def receipt_day(today: date, books_open_on: date | None) -> date:
