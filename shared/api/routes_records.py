@@ -17,6 +17,7 @@ from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.people.admin import actor_of
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -79,6 +80,16 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["action"], body.invoices, principal(ctx).key_id
         )
         return ApiResponse(body=_plain(item))
+
+    def received_on(ctx: Context) -> ApiResponse:
+        """A payment the client received, booked again on the day its books give."""
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, schemas.ReceivedOnIn)
+        again = services.imports.receipts.book_on_its_day(
+            client, ctx.params["payment"], body.received_on, body.reason,
+            actor_of(principal(ctx)),
+        )  # fmt: skip
+        return ApiResponse(body=_plain(again))
 
     def resolve(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.ResolveIn)
@@ -194,6 +205,24 @@ def register(router: Router, services: Services) -> None:
             paged=True,
         )
     )
+    router.add(
+        Route(
+            "POST",
+            "/v1/clients/{client}/payments/{payment}/received-on",
+            received_on,
+            "Book a payment the client received (a client_receipt item's, id sync-...) again on "
+            "the day the client's books give: reversed and booked anew as received by the "
+            "client on that day (id <payment>-on-<yyyymmdd>), by art. 6:44 from that day; on "
+            "the contact log and the audit log. The same request again answers the same",
+            tag,
+            body=schemas.ReceivedOnIn,
+            response=PaymentOut,
+            errors={404: "No such payment",
+                    422: "Not a payment received by the client, reversed, already on that "
+                         "day, or the day is in the future"},
+            example={"received_on": "2026-01-21", "reason": "the client's books: paid 21-1"},
+        )
+    )  # fmt: skip
     base = "/v1/clients/{client}/actions/{action}"
     router.add(
         Route(

@@ -503,6 +503,12 @@ class ConfirmPaymentIn(Strict):
     invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
 
 
+class ReceivedOnIn(Strict):
+    received_on: date = Field(description="The day the client received the money, as its books "
+                              "give it (not in the future)")  # fmt: skip
+    reason: str = Field(min_length=3, max_length=1000)
+
+
 class ResolveIn(Strict):
     resolution: str = Field(min_length=1, max_length=1000)
 

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.law.prescription import ClaimKind
-from shared.domain.ledger.client_sync import reported_paid
+from shared.domain.ledger.client_sync import PendingReceipt, reported_paid
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
 
@@ -74,6 +74,9 @@ class Invoice:
     # the ids of the workflow steps the invoice took, oldest first (``dunning_step`` is the
     # last one's place when it was taken): an edit of the workflow moves places, not ids
     dunning_trail: tuple[str, ...] = ()
+    # the client's receipt a sync decided and has not booked whole yet (payment, this row's
+    # share, the action item): two syncs racing decide one; a retry finishes it (failure10)
+    receipt_pending: PendingReceipt | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

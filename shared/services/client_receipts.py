@@ -4,38 +4,47 @@ money is, and its booking (:mod:`shared.domain.ledger.client_sync` decides; law9
 What the books report is weighed against all the money Inning holds on the claim (its own
 payments in whole, the client's receipts synced before, principal paid before the hand-over):
 a payment Inning booked and told the client of is never counted again. New money paid to the
-client after the hand-over is booked as a payment received by the client on the sync's day
-(the books give no day), by 6:44 like any other, and put on the action list: a person checks
-the day and the amount with the client (a payment booked on the wrong day is reversed and
-booked again by hand). The payment's id is made from the invoice and the figure the books
-report, so a retried sync finds it booked and books nothing twice.
+client after the hand-over is booked as a payment received by the client, by 6:44 like any
+other, on the day the books last showed less paid (the client's sync on an earlier day; the
+books give no day: law10 F5), and put on the action list: a person checks the day and the
+amount with the client, and books it again on the day the client's books give
+(:meth:`ClientReceipts.book_on_its_day`). The payment's id is made from the invoice and the
+figure the books report, so a retried sync finds it booked and books nothing twice; the
+receipt is decided on the invoice row under its ETag and kept there until it is booked whole,
+so syncs racing book it once and a retry finishes it (failure10 F1, F2).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice
 from shared.domain.ledger.client_sync import (
+    PendingReceipt,
     SyncedReceipt,
     before_handover,
+    receipt_day,
     reconcile,
     reported_paid,
 )
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, PaymentSource, Receiver
-from shared.ports.tables import Conflict
-from shared.services.errors import NotFound
+from shared.domain.people.audit import Event
+from shared.domain.records import ActionItem, Payment, PaymentSource, Receiver
+from shared.ports.tables import Conflict, TransactionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
 
 KIND = "client_receipt"
+RETRIES = 5
+AGAIN_ON = "booked again as received by the client on"  # the reversal's reason
 
 
 def receipt_id(client: Client, number: str, reported: Cents) -> str:
@@ -46,11 +55,16 @@ def receipt_id(client: Client, number: str, reported: Cents) -> str:
 
 class ClientReceipts:
     def __init__(
-        self, repos: Repositories, clock: Clock, payments: Callable[[], PaymentService]
+        self,
+        repos: Repositories,
+        clock: Clock,
+        payments: Callable[[], PaymentService],
+        audit: Callable[..., None] | None = None,
     ) -> None:
         self.repos = repos
         self.clock = clock
         self.payments = payments  # late: the container's, with its listeners
+        self.audit = audit  # the people's audit log (a receipt booked again on its day)
 
     def today(self) -> date:
         return amsterdam_date(self.clock.now())
@@ -81,15 +95,64 @@ class ClientReceipts:
             open_principal=amount - previous.paid,
         )  # fmt: skip
 
-    def book(self, client: Client, invoice: Invoice, cents: Cents, reported: Cents) -> None:
-        """Book ``cents`` the client received on ``invoice`` as its books report ``reported``
-        paid; the action item tells a person. Both once, however often the sync comes."""
-        payment_id = receipt_id(client, invoice.number, reported)
+    def settle(
+        self,
+        client: Client,
+        number: str,
+        amount: Cents,
+        open_amount: Cents | None,
+        books_open_on: date | None = None,
+        *,
+        decide: bool = True,
+    ) -> None:
+        """Book what the client's books report paid on invoice ``number`` (``amount`` as
+        invoiced, ``open_amount`` open) and Inning does not hold yet, once however syncs
+        interleave: weighed on the invoice and the ledger as they stand now, and the receipt
+        decided is written on the invoice under its ETag before it is booked (a sync that lost
+        the race weighs again on what the winner booked). A receipt a crash left half made (on
+        the ledger without its payment row, booked without its item) is finished first.
+        ``books_open_on``: the day the client's books last showed less paid (the receipt's day
+        at the earliest); ``decide``: False to only finish a receipt decided before (a row the
+        sync's invoice write refused decides nothing)."""
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None:
+                return
+            invoice = stored.invoice
+            pending, mine = invoice.receipt_pending, False
+            if pending is None:
+                if not decide:
+                    return
+                net = amount - sum(c for _, c in invoice.credit_notes)
+                receipt = self.weigh(client, invoice, net, open_amount)
+                if not receipt.received_by_client:
+                    return
+                reported = reported_paid(net, open_amount)
+                pending = PendingReceipt(
+                    receipt_id(client, number, reported), receipt.received_by_client,
+                    max(invoice.invoice_date, receipt_day(self.today(), books_open_on)),
+                    reported,
+                )  # fmt: skip
+                try:
+                    self.repos.invoices.save(replace(invoice, receipt_pending=pending), stored)
+                except TransactionFailed:
+                    continue  # another writer (a sync racing this one): weigh again
+                mine = True
+            self._book(client, invoice, pending)
+            self._done(client, number, pending)
+            if mine:
+                return
+            # another sync's receipt, finished: what this one reports is weighed against it
+        raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+    def _book(self, client: Client, invoice: Invoice, pending: PendingReceipt) -> None:
+        """The payment the client received, on the receipt's day, and the action item that
+        tells a person; each once, however often this runs."""
         payment = self.payments().book(
             client,
-            payment_id=payment_id,
-            amount=cents,
-            received_on=self.today(),
+            payment_id=pending.payment_id,
+            amount=pending.amount,
+            received_on=pending.received_on,
             source=PaymentSource.MANUAL,
             invoice_numbers=[invoice.number],
             received_by=Receiver.CLIENT,
@@ -99,7 +162,7 @@ class ClientReceipts:
         day = payment.received_on
         item = ActionItem(
             client_id=client.client_id,
-            action_id=day_keyed_id(day, KIND, payment_id),
+            action_id=day_keyed_id(day, KIND, pending.payment_id),
             kind=KIND,
             title=(
                 f"The client's books report {format_eur_nl(payment.amount)} more paid on "
@@ -109,9 +172,89 @@ class ClientReceipts:
             created_at=self.clock.now(),
             debtor_number=invoice.debtor_number,
             invoice_numbers=(invoice.number,),
-            detail={"amount": payment.amount, "date": day.isoformat(), "payment_id": payment_id},
-        )
+            detail={"amount": payment.amount, "date": day.isoformat(),
+                    "payment_id": pending.payment_id},
+        )  # fmt: skip
         try:
             self.repos.actions.add(item)
         except Conflict:
             pass  # a retried sync: the item is there
+
+    def _done(self, client: Client, number: str, pending: PendingReceipt) -> None:
+        """The receipt is booked whole: off the invoice (only this one; under the ETag)."""
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None or stored.invoice.receipt_pending != pending:
+                return
+            try:
+                self.repos.invoices.save(replace(stored.invoice, receipt_pending=None), stored)
+                return
+            except TransactionFailed:
+                continue
+        raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+    # -- the day corrected -----------------------------------------------------------------------
+    def book_on_its_day(
+        self, client: Client, payment_id: str, day: date, reason: str, actor: str
+    ) -> Payment:
+        """A payment the client received, booked on the day its books give: reversed, and booked
+        again as received by the client on ``day`` (6:44 from that day: costs that were not
+        owed yet then are not paid by it), on the contact log and the audit log. Once: the
+        same request again answers the payment booked again."""
+        found = self.repos.payments.get(client.client_id, payment_id)
+        if found is None:
+            raise NotFound(f"payment {payment_id} not found")
+        if found.received_by is not Receiver.CLIENT:
+            raise Invalid(
+                f"payment {payment_id} was not received by the client: its day is the day the "
+                "money came (bank statement, Mollie), not corrected here",
+                "payment", code="not_a_client_receipt", params={"payment": payment_id},
+            )  # fmt: skip
+        if day > self.today():
+            raise Invalid(f"{day.isoformat()} is in the future", "received_on",
+                          code="received_on_future", params={"day": day})  # fmt: skip
+        numbers = list(found.designated) or sorted({a.invoice_number for a in found.allocations})
+        invoices = self.repos.invoices.get_many(client.client_id, numbers)
+        issued = min((s.invoice.invoice_date for s in invoices.values()), default=day)
+        if day < issued:
+            raise Invalid(f"{day.isoformat()} is before the invoice date {issued.isoformat()}",
+                          "received_on", code="received_on_before_invoice",
+                          params={"day": day, "invoice_date": issued})  # fmt: skip
+        again_id = f"{payment_id}-on-{day:%Y%m%d}"
+        again = self.repos.payments.get(client.client_id, again_id)
+        if again is not None:
+            return again  # booked again before (a retry of this request)
+        if not found.reversed and day == found.received_on:
+            raise Invalid(f"payment {payment_id} is booked on {day.isoformat()} already",
+                          "received_on", code="received_on_same",
+                          params={"day": day})  # fmt: skip
+        if found.reversed and not self._reversed_to_book_again(client, found):
+            raise Invalid(f"payment {payment_id} was reversed", "payment",
+                          code="payment_reversed_already",
+                          params={"payment": payment_id})  # fmt: skip
+        payments = self.payments()
+        why = f"{AGAIN_ON} {day.isoformat()} ({again_id}): {reason}"
+        payments.reverse(client, payment_id, why, tell=False)
+        again = payments.book(
+            client, payment_id=again_id, amount=found.amount, received_on=day,
+            source=found.source, invoice_numbers=numbers, received_by=Receiver.CLIENT,
+        )  # fmt: skip
+        if self.audit is not None:
+            self.audit(
+                Event.RECEIPT_REDATED, agency_id=client.agency_id, client_id=client.client_id,
+                actor=actor, subject=payment_id, before=found.received_on.isoformat(),
+                after=day.isoformat(), payment=again_id, reason=reason,
+            )  # fmt: skip
+        return again
+
+    def _reversed_to_book_again(self, client: Client, payment: Payment) -> bool:
+        """Whether ``payment`` was reversed by :meth:`book_on_its_day` (a request that died
+        before it booked the payment again), not because the money came back."""
+        if not payment.debtor_number:
+            return False
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
+        return any(
+            e.payment_id == payment.payment_id and (e.reason or "").startswith(AGAIN_ON)
+            for claim in claims.values()
+            for e in claim.events
+        )

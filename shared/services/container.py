@@ -271,7 +271,12 @@ class Services:
                 self.repos, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
             ),
             # the client's receipts a sync reports, booked through the one payment service
-            receipts=ClientReceipts(self.repos, self.clock, lambda: self.payments),
+            receipts=ClientReceipts(
+                self.repos,
+                self.clock,
+                lambda: self.payments,
+                lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            ),
         )
 
     @cached_property

@@ -24,7 +24,7 @@ from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.announced_terms import keep_earlier_terms
-from shared.domain.ledger.client_sync import SyncedReceipt, reported_paid
+from shared.domain.ledger.client_sync import SyncedReceipt, next_run, reported_paid
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -362,6 +362,7 @@ class ImportService:
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
         weighed = self._weigh(client, pending, stored)
+        books_open_on = self._synced(client, pending)
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
@@ -374,7 +375,7 @@ class ImportService:
             result,
         )
         self._follow_up(client, stored, writes, debtors)
-        self._book_receipts(client, pending, weighed, result)
+        self._book_receipts(client, pending, stored, weighed, result, books_open_on)
         return result
 
     def _weigh(
@@ -400,19 +401,37 @@ class ImportService:
         self,
         client: Client,
         pending: Sequence[tuple[int, InvoiceDraft]],
+        stored: Mapping[str, StoredInvoice],
         weighed: Mapping[str, _Weighed],
         result: BatchResult,
+        books_open_on: date | None = None,
     ) -> None:
         """The money the client received after the hand-over, once its invoice is stored: a
-        payment on the sync's day, by 6:44 (a row refused books nothing)."""
+        payment by 6:44 on the day the books last showed less paid (``books_open_on``, at the
+        latest today), weighed again under the invoice's ETag (two syncs racing book what
+        the books report once); a receipt an earlier attempt decided and a crash left half
+        made is finished (a row refused decides nothing new)."""
         refused = {e.index for e in result.errors}
         for index, draft in pending:
-            receipt, reported = weighed.get(draft.number, (SyncedReceipt(), 0))
-            if receipt.received_by_client and index not in refused:
-                stored = self.repos.invoices.get(client.client_id, draft.number)
-                if stored is not None:
-                    self.receipts.book(client, stored.invoice, receipt.received_by_client,
-                                       reported)  # fmt: skip
+            receipt, _ = weighed.get(draft.number, (SyncedReceipt(), 0))
+            before = stored.get(draft.number)
+            left = before is not None and before.invoice.receipt_pending is not None
+            new = bool(receipt.received_by_client) and index not in refused
+            if new or left:
+                self.receipts.settle(client, draft.number, draft.amount, draft.open_amount,
+                                     books_open_on, decide=new)  # fmt: skip
+
+    def _synced(self, client: Client, pending: Sequence[tuple[int, InvoiceDraft]]) -> date | None:
+        """A request whose rows carry open amounts is (part of) a sync of the client's books:
+        noted, and the last day of the sync before it returned (the books then still showed
+        less paid on an invoice this one reports paid: the earliest day of that money)."""
+        if all(draft.open_amount is None for _, draft in pending):
+            return None
+        invoices = self.repos.invoices
+        now = self.receipts.clock.now()
+        runs = next_run(invoices.sync_runs(client.client_id), now, amsterdam_date(now))
+        invoices.save_sync_runs(client.client_id, runs)
+        return runs.open_on
 
     def _follow_up(
         self,

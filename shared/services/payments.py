@@ -171,12 +171,19 @@ class PaymentService:
         return payment
 
     def reverse(
-        self, client: Client, payment_id: str, reason: str, on: date | None = None
+        self,
+        client: Client,
+        payment_id: str,
+        reason: str,
+        on: date | None = None,
+        *,
+        tell: bool = True,
     ) -> Payment | None:
         """The money came back (refund, chargeback, bank return): undo exactly what it was
         allocated to, reopen the invoices, log it, tell staff. Idempotent. ``on``: the day the
         money came back when the source says (a bank return's booking date), else today; the
-        client's export shows the reversal in that day's period."""
+        client's export shows the reversal in that day's period. ``tell``: False when staff
+        reverse it themselves (to book it again on another day): no item tells them of it."""
         payment = self._get(client.client_id, payment_id)
         if payment is None:
             return None
@@ -227,14 +234,15 @@ class PaymentService:
                     system=True,
                 )
             )
-        self._action(
-            client,
-            "payment_reversed",
-            f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
-            payment.debtor_number,
-            numbers,
-            {"payment_id": payment_id, "reason": reason},
-        )
+        if tell:
+            self._action(
+                client,
+                "payment_reversed",
+                f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
+                payment.debtor_number,
+                numbers,
+                {"payment_id": payment_id, "reason": reason},
+            )
         self._tell(client, [a.invoice_number for a in payment.allocations])
         return reversed_
 

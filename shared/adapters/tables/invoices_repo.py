@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import (
@@ -28,6 +29,7 @@ from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_c
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
+from shared.domain.ledger.client_sync import PendingReceipt, SyncRuns
 from shared.domain.parties import Debtor
 from shared.ports.tables import (
     MAX_BATCH,
@@ -54,6 +56,9 @@ FOLLOW_UPS = "FollowUps"
 # row whole, and the record must outlive them until it is written.
 TERMS_PENDING_ROW = "t"
 TERMS_PENDING = "Changes"
+# A row ``s|books``: the client's accounting syncs as a receipt's day needs them
+# (shared.domain.ledger.client_sync.SyncRuns): one row a client, written once a sync request.
+SYNC_RUNS_RK = "s|books"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
 
@@ -96,6 +101,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "CreditedBy": put_json(list(inv.credited_by)) if inv.credited_by else None,
             "PromisedOn": put_date(inv.promised_on),
             "PausedOn": put_date(inv.paused_on),
+            "ReceiptPending": _pending_out(inv.receipt_pending),
         },
     )
 
@@ -130,7 +136,20 @@ def invoice_from_row(row: Row) -> Invoice:
         credited_by=_credited_by(get_json(d.get("CreditedBy"), None)),
         promised_on=get_date(d.get("PromisedOn")),
         paused_on=get_date(d.get("PausedOn")),
+        receipt_pending=_pending_in(get_json(d.get("ReceiptPending"), None)),
     )
+
+
+def _pending_out(p: PendingReceipt | None) -> str | None:
+    if p is None:
+        return None
+    return put_json([p.payment_id, p.amount, p.received_on.isoformat(), p.reported])
+
+
+def _pending_in(raw: object) -> PendingReceipt | None:
+    if not isinstance(raw, list) or len(raw) != 4:
+        return None
+    return PendingReceipt(str(raw[0]), int(raw[1]), date.fromisoformat(raw[2]), int(raw[3]))
 
 
 def _credited_by(raw: object) -> tuple[str, int] | None:
@@ -307,6 +326,25 @@ class InvoiceRepository:
                         self.store.replace(schema.INVOICES, op.row)
                     except PreconditionFailed:
                         continue
+
+    def sync_runs(self, client_id: str) -> SyncRuns:
+        row = self.store.get(schema.INVOICES, encode(client_id), SYNC_RUNS_RK)
+        if row is None:
+            return SyncRuns()
+        at = row.data.get("LastAt")
+        return SyncRuns(
+            datetime.fromisoformat(str(at)) if at else None,
+            get_date(row.data.get("LastDay")),
+            get_date(row.data.get("OpenOn")),
+        )
+
+    def save_sync_runs(self, client_id: str, runs: SyncRuns) -> None:
+        data = {
+            "LastAt": runs.last_at.isoformat() if runs.last_at else None,
+            "LastDay": put_date(runs.last_day),
+            "OpenOn": put_date(runs.open_on),
+        }
+        self.store.upsert(schema.INVOICES, Row(encode(client_id), SYNC_RUNS_RK, data))
 
     @staticmethod
     def pending_terms_op(client_id: str, key: str, changes: Sequence[Mapping[str, str]]) -> Op:

@@ -474,6 +474,9 @@ _RESOLUTIONS = shapes(
          + (f": {m[2]}" if m[2] else "")),
         (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
         (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
+        (r"^booked again as received by the client on (\d{4})-(\d\d)-(\d\d): (.+)$",
+         lambda m: f"opnieuw geboekt als ontvangen door de opdrachtgever op "
+                   f"{m[3]}-{m[2]}-{m[1]}: {m[4]}"),
         (r"^dispute settled by crediting (.+?)(?:: (.+))?$",
          lambda m: f"betwisting afgehandeld door {m[1]} te crediteren" + (f": {m[2]}" if m[2] else "")),
         (r"^dispute settled by withdrawing (.+?)(?:: (.+))?$",

@@ -5,13 +5,16 @@ dossier. Paged on the server; every change goes through the API's own ActionServ
 
 from __future__ import annotations
 
+from datetime import date
+
 from shared.api.console import action_decisions, action_text, code_text  # noqa: F401 - code_text: the |word filter
-from shared.api.console.permits import allows, client_path
+from shared.api.console.permits import allows, client_path, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
+from shared.services.client_receipts import KIND as RECEIPT
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
 from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
 
@@ -163,6 +166,9 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         confirmable=item.kind in CONFIRMABLE
         and item.status.value != "resolved"
         and allows(desk, "POST", client_path(desk, f"actions/{item.action_id}/confirm")),
+        redatable=_redated_path(desk, item) is not None
+        and item.status.value != "resolved"
+        and allows(desk, "POST", _redated_path(desk, item) or ""),
         may_work=_may_work(desk, item.action_id),
         suggestions=suggestions,
         open_invoices=open_invoices,
@@ -172,6 +178,39 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )
+
+
+def _redated_path(desk: Desk, item: ActionItem) -> str | None:
+    """The API route that books a client's receipt again on its day, for its item."""
+    payment_id = item.detail.get("payment_id")
+    if item.kind != RECEIPT or not isinstance(payment_id, str):
+        return None
+    return client_path(desk, f"payments/{payment_id}/received-on")
+
+
+def _redate(desk: Desk, item: ActionItem) -> ApiResponse | None:
+    """The receipt booked again on the day the client's books give, and its item resolved
+    (a bad day: the page again with the refusal)."""
+    path = _redated_path(desk, item)
+    if path is None:
+        return _one(desk, item, desk.t["not_found"], 400)
+    require(desk, "POST", path)
+    try:
+        day = date.fromisoformat(desk.field("received_on"))
+    except ValueError:
+        return _one(desk, item, desk.t["act_redate_no_day"], 400)
+    reason = desk.field("reason")
+    if len(reason) < 3:
+        return _one(desk, item, desk.t["act_redate_no_reason"], 400)
+    again = desk.services.imports.receipts.book_on_its_day(
+        desk.client, str(item.detail["payment_id"]), day, reason, desk.signed.user.user_id
+    )
+    desk.services.actions.resolve(
+        item.client_id, item.action_id,
+        f"booked again as received by the client on {again.received_on.isoformat()}: {reason}",
+        desk.principal.key_id,
+    )  # fmt: skip
+    return None
 
 
 def _with_debtors(
@@ -218,6 +257,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             if not _may_assign(desk, assignee):
                 return _one(desk, item, desk.t["act_pick_person"], 400)
             service.assign(item.client_id, item.action_id, assignee)
+        elif do == "redate":
+            refused = _redate(desk, item)
+            if refused is not None:
+                return refused
         elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end, plan
             try:
                 action_decisions.decide(desk, item, do)
@@ -285,6 +328,11 @@ ONE = """{% extends "shell" %}{% block main %}
 </fieldset>
 <label for="c-other">{{ t.act_other }}</label><input id="c-other" name="other" maxlength="400">
 <p><button type="submit" name="do" value="confirm">{{ t.act_confirm }}</button></p></form></section>{% endif %}
+{% if redatable %}<section><h2>{{ t.act_redate_title }}</h2><p>{{ t.act_redate_hint }}</p>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+<div><label for="r-day">{{ t.act_redate_day }}</label><input type="date" id="r-day" name="received_on" required value="{{ detail.date }}"></div>
+<div><label for="r-reason">{{ t.act_redate_reason }}</label><input id="r-reason" name="reason" minlength="3" maxlength="1000" required></div>
+<button type="submit" name="do" value="redate">{{ t.act_redate }}</button></div></form></section>{% endif %}
 {% include "action-decide" %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
@@ -315,7 +363,10 @@ words(
         "act_confirm_title": "Betaling bevestigen", "act_confirm_hint": "Vink de facturen aan die met deze betaling betaald zijn; de betaling wordt erop geboekt en het rekeningnummer van de betaler wordt onthouden.",
         "act_score": "score", "act_other": "Andere factuurnummers (komma's ertussen)", "act_confirm": "Betaling boeken",
         "act_work": "Behandelen", "act_error": "Niet gelukt: {reason}",
-        "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren)."},
+        "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren).",
+        "act_redate_title": "Op de juiste dag boeken", "act_redate_hint": "Geeft de boekhouding van de opdrachtgever een andere dag van ontvangst, dan wordt de betaling teruggeboekt en opnieuw geboekt als ontvangen door de opdrachtgever op die dag (art. 6:44 BW vanaf die dag); de actie wordt afgehandeld.",
+        "act_redate_day": "Ontvangen op", "act_redate_reason": "Waarom (bron)", "act_redate": "Op deze dag boeken",
+        "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens)."},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
         "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
         "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
@@ -331,5 +382,8 @@ words(
         "act_confirm_title": "Confirm the payment", "act_confirm_hint": "Tick the invoices this payment paid; it is booked on them and the payer's account number is remembered.",
         "act_score": "score", "act_other": "Other invoice numbers (separated by commas)", "act_confirm": "Book the payment",
         "act_work": "Work on it", "act_error": "Not done: {reason}",
-        "act_decide_each": "Not resolved: {ids}. A debtor's request or proposal is decided on its own page (grant, refuse, approve)."},
+        "act_decide_each": "Not resolved: {ids}. A debtor's request or proposal is decided on its own page (grant, refuse, approve).",
+        "act_redate_title": "Book it on its day", "act_redate_hint": "When the client's books give another day of receipt, the payment is reversed and booked again as received by the client on that day (art. 6:44 BW from that day); the item is resolved.",
+        "act_redate_day": "Received on", "act_redate_reason": "Why (source)", "act_redate": "Book on this day",
+        "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters)."},
 )  # fmt: skip

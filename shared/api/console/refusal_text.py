@@ -88,6 +88,29 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Een notitie heeft 1 tot {limit} tekens.",
         "A note has 1 to {limit} characters.",
     ),
+    # a client's receipt booked again on its day (shared/services/client_receipts.py)
+    "not_a_client_receipt": (
+        "Betaling {payment} is niet door de opdrachtgever ontvangen: haar dag is de dag dat het "
+        "geld binnenkwam (bankafschrift, Mollie) en wordt hier niet gecorrigeerd.",
+        "Payment {payment} was not received by the client: its day is the day the money came "
+        "(bank statement, Mollie), not corrected here.",
+    ),
+    "received_on_future": (
+        "{day} ligt in de toekomst.",
+        "{day} is in the future.",
+    ),
+    "received_on_before_invoice": (
+        "{day} ligt voor de factuurdatum {invoice_date}.",
+        "{day} is before the invoice date {invoice_date}.",
+    ),
+    "received_on_same": (
+        "De betaling staat al op {day} geboekt.",
+        "The payment is booked on {day} already.",
+    ),
+    "payment_reversed_already": (
+        "Betaling {payment} is teruggeboekt.",
+        "Payment {payment} was reversed.",
+    ),
     # the ledger's rules (shared/domain/ledger/booking.py LedgerRuleError)
     "waive_more_interest": (
         "Op {day} staat maar {amount} aan rente open: kwijtschelden kan tot dat bedrag.",

@@ -14,13 +14,21 @@ paid before the hand-over: on the invoice's first import, or before costs were o
 the invoice went to an agency. Only then is it principal that was never owed ("paid before
 hand-over"). A later payment cannot take back costs owed over the principal unpaid when the
 14-day term ended, nor the interest up to its day (HR 25-11-2016, ECLI:NL:HR:2016:2704; 6:119;
-law9 F2). The sync gives no day: the sync's day is taken, and a person is told to check it.
+law9 F2). The sync gives no day: the earliest day Inning's own record allows is taken (the
+day of the client's last sync on an earlier day, when its books still showed less paid; else
+the sync's day), so the debtor is not presumed to have paid late (6:96 lid 6: the creditor
+shows the costs are owed), and a person is told to check it with the client.
+
+A receipt decided is kept on the invoice row (:class:`PendingReceipt`, written under the row's
+ETag) until its payment, the invoice's share and the action item are all written: two syncs
+racing decide one receipt of what the books report, and a retry after a crash finishes the
+one decided (failure10 F1, F2).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from shared.domain.money import Cents
 
@@ -35,6 +43,47 @@ class SyncedReceipt:
     @property
     def new(self) -> Cents:
         return self.settled_before + self.received_by_client
+
+
+@dataclass(frozen=True)
+class PendingReceipt:
+    """A receipt decided and not yet booked whole: its payment id, the money, its day and the
+    figure the client's books reported paid when it was decided."""
+
+    payment_id: str
+    amount: Cents
+    received_on: date
+    reported: Cents
+
+
+# requests of one client closer together than this are one sync (a connector sends a night's
+# open invoices in requests of at most 1,000 rows)
+SYNC_RUN_GAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class SyncRuns:
+    """The client's syncs that reported open amounts, as far as a receipt's day needs them:
+    when the last request came (and its Amsterdam day), and the last day of the sync before
+    the one it belongs to (its books then still showed what they showed; None: none known)."""
+
+    last_at: datetime | None = None
+    last_day: date | None = None
+    open_on: date | None = None
+
+
+def next_run(runs: SyncRuns, at: datetime, day: date) -> SyncRuns:
+    """The record once a sync request came at ``at`` (Amsterdam day ``day``): a request within
+    :data:`SYNC_RUN_GAP` of the last one belongs to its sync, a later one starts the next."""
+    if runs.last_at is not None and at - runs.last_at <= SYNC_RUN_GAP:
+        return SyncRuns(at, day, runs.open_on)
+    return SyncRuns(at, day, runs.last_day)
+
+
+def receipt_day(today: date, books_open_on: date | None) -> date:
+    """The day a receipt the client's books report today is booked on: the day they last
+    showed less paid (the money came that day at the earliest), never after today."""
+    return today if books_open_on is None else min(today, books_open_on)
 
 
 def reported_paid(amount: Cents, open_amount: Cents | None) -> Cents:

@@ -45,6 +45,7 @@ class Event(StrEnum):
     DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
+    RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day
 
 
 @dataclass(frozen=True)

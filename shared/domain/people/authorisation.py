@@ -136,8 +136,10 @@ def action_for_request(method: str, path: str) -> Action:
     writes = method not in ("GET", "HEAD")
     if writes and "links" in parts:
         return Action.MANAGE_BANK_ACCOUNTS  # where debtors' money goes (a client's Mollie)
-    if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"]):
-        return Action.MANAGE_SETTLEMENTS  # letting money go, or the terms of collecting it
+    if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"], ["received-on"]):
+        # letting money go, or the terms of collecting it; a payment's day decides the
+        # costs and interest it pays (a client's receipt booked again on its day)
+        return Action.MANAGE_SETTLEMENTS
     if writes and parts[-1:] == ["fourteen-day-letter-received"]:
         # makes a consumer owe the collection costs again on a letter the provider reported
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the

@@ -21,6 +21,7 @@ BODIES = {
     "cancel": {"reason": "test"},
     "postpone": {"to": "2030-01-01"},
     "plan-rules": {"tolerance_days": 3},
+    "received-on": {"received_on": "2025-01-01", "reason": "test"},
     "mandate": {
         "mandate_id": "M1",
         "signed_on": "2025-01-01",
@@ -80,6 +81,7 @@ def fill(template, client):
         "quick_text": "q1",
         "mail": "m1",
         "index": "0",
+        "payment": "p1",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
