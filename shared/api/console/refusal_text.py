@@ -12,6 +12,7 @@ from datetime import date
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
+from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
@@ -146,6 +147,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "from that client.",
     ),
     **CLAIM_REFUSALS,
+    **LINKING_REFUSALS,
 }
 
 
