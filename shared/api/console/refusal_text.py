@@ -14,6 +14,7 @@ from shared.api.console.code_text import word
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -148,6 +149,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     **CLAIM_REFUSALS,
     **LINKING_REFUSALS,
+    **TEMPLATE_REFUSALS,
 }
 
 

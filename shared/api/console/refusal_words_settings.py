@@ -342,7 +342,7 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Step {n} ({step}): the {language} template is not marked as a 14-day letter.",
     ),
     "step_template_invalid": (
-        "Stap {n} ({step}), {language}: het sjabloon klopt niet ({problem}).",
+        "Stap {n} ({step}), {language}: {problem}",
         "Step {n} ({step}), {language}: {problem}",
     ),
     "rule_unknown_workflow": (

@@ -107,8 +107,9 @@ def test_no_code_is_said_twice_by_two_word_tables():
     from shared.api.console.refusal_words_claims import CLAIM_REFUSALS
     from shared.api.console.refusal_words_linking import LINKING_REFUSALS
     from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+    from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 
-    tables = (CLAIM_REFUSALS, SETTINGS_REFUSALS, LINKING_REFUSALS)
+    tables = (CLAIM_REFUSALS, SETTINGS_REFUSALS, LINKING_REFUSALS, TEMPLATE_REFUSALS)
     own = set(REFUSALS).difference(*tables)
     for i, one in enumerate(tables):
         for other in tables[i + 1 :]:
