@@ -13,6 +13,7 @@ from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
+from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
 from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
@@ -150,6 +151,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     **CLAIM_REFUSALS,
     **LINKING_REFUSALS,
     **TEMPLATE_REFUSALS,
+    **RATE_REFUSALS,
 }
 
 

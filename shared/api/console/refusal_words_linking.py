@@ -7,6 +7,10 @@ from __future__ import annotations
 
 # code -> (Dutch, English); the services raise them (shared/services/linking/)
 LINKING_REFUSALS: dict[str, tuple[str, str]] = {
+    "link_expired": (
+        "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw.",
+        "This link is unknown, already used or expired: start it again.",
+    ),
     "link_client_gone": (
         "Deze opdrachtgever bestaat niet meer (intussen verwijderd): er is niets gekoppeld.",
         "This client is gone (deleted meanwhile): nothing was linked.",

@@ -389,13 +389,4 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Een knopnummer van 0 tot en met 9.",
         "A button index from 0 to 9.",
     ),
-    # linking and the statutory rates
-    "link_expired": (
-        "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw.",
-        "This link is unknown, already used or expired: start it again.",
-    ),
-    "rate_table_size": (
-        "Een rentetabel is hoogstens {limit} KiB groot.",
-        "A rate table is at most {limit} KiB.",
-    ),
 }

@@ -20,7 +20,7 @@ from tests.unit.console.test_action_decisions import form_with, request, seed
 REFUSERS = (
     "Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__",
     "InvoiceRuleError", "RepaymentError", "TemplateError", "PlanStateError", "PlanConflict",
-    "ConflictingUpdate",
+    "ConflictingUpdate", "RateTableError",
 )  # fmt: skip
 
 
@@ -106,10 +106,11 @@ def test_no_code_is_said_twice_by_two_word_tables():
     from shared.api.console import refusal_text
     from shared.api.console.refusal_words_claims import CLAIM_REFUSALS
     from shared.api.console.refusal_words_linking import LINKING_REFUSALS
+    from shared.api.console.refusal_words_rates import RATE_REFUSALS
     from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
     from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 
-    tables = (CLAIM_REFUSALS, SETTINGS_REFUSALS, LINKING_REFUSALS, TEMPLATE_REFUSALS)
+    tables = (CLAIM_REFUSALS, SETTINGS_REFUSALS, LINKING_REFUSALS, TEMPLATE_REFUSALS, RATE_REFUSALS)
     own = set(REFUSALS).difference(*tables)
     for i, one in enumerate(tables):
         for other in tables[i + 1 :]:
