@@ -137,6 +137,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The column {field} ({dutch}) is missing; not read: {columns}. Name one of those "
         "columns {field}.",
     ),
+    "upload_too_large": (
+        "Het bestand is groter dan {limit} MB.",
+        "The upload is larger than {limit} MB.",
+    ),
     "csv_too_many_rows": (
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
