@@ -156,4 +156,59 @@ TEMPLATE_REFUSALS: dict[str, tuple[str, str]] = {
         "de mededeling dat de opdrachtgever de btw niet kan verrekenen",
         "the statement that the client cannot deduct the VAT",
     ),
+    # a quick text's layout for its channel (shared/domain/conversations/quick_texts.py)
+    "qt_channel": (
+        "Snelteksten zijn er voor {channels}.",
+        "Quick texts are for {channels}.",
+    ),
+    "qt_choose_channel": (
+        "Kies e-mail, sms, WhatsApp of brief.",
+        "Choose e-mail, SMS, WhatsApp or letter.",
+    ),
+    "qt_id": (
+        "1 tot 64 letters, cijfers, '-' of '_'.",
+        "1 to 64 letters, digits, '-' or '_'.",
+    ),
+    "qt_name": (
+        "Geef de sneltekst een naam die medewerkers herkennen.",
+        "Give the quick text a name staff recognise.",
+    ),
+    "qt_text_empty": ("De tekst is leeg.", "The text is empty."),
+    "qt_whatsapp_only": (
+        "Alleen een WhatsApp-sneltekst noemt een WhatsApp-sjabloon.",
+        "Only a WhatsApp quick text names a WhatsApp template.",
+    ),
+    "qt_text_too_long": (
+        "Hoogstens {limit} tekens voor {channel}.",
+        "At most {limit} characters for {channel}.",
+    ),
+    "qt_language": (
+        "Een sneltekst is in het Nederlands (nl) of het Engels (en) geschreven.",
+        "Quick texts are written in nl or en.",
+    ),
+    "qt_sms_parts": (
+        "Deze sms gaat in {parts} delen (elk deel wordt gerekend).",
+        "This SMS is sent in {parts} parts (each billed).",
+    ),
+    "qt_not_gsm7": (
+        "Tekens buiten het GSM-alfabet: 70 tekens per deel in plaats van 160.",
+        "Characters outside the GSM alphabet: 70 characters per part instead of 160.",
+    ),
+    # filling an approved WhatsApp template for a debtor (shared/domain/conversations/whatsapp.py)
+    "wa_template_unfilled": (
+        "WhatsApp-sjabloon {name}: {problem}",
+        "WhatsApp template {name}: {problem}",
+    ),
+    "wa_param_separator": (
+        "een parameter bevat het scheidingsteken zelf",
+        "a parameter rendered the separator itself",
+    ),
+    "wa_button_no_link": (
+        "de debiteur heeft geen betaallink voor de knop",
+        "the debtor has no payment link to put in the button",
+    ),
+    "wa_button_other_url": (
+        "de betaallink begint niet met de goedgekeurde URL van de knop {url}",
+        "the payment link does not start with the approved button URL {url}",
+    ),
 }
