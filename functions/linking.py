@@ -1,20 +1,21 @@
 """Where a client's administrator lands after linking an account: Microsoft's admin consent
 (Office 365) and Mollie Connect's authorisation redirect back here with the ``state`` Inning
-issued; the services check it and record the link. The answer is a short page for a person."""
+issued; the services check it and record the link. The answer is a short page for a person,
+in the browser's language (shared/api/console/link_text.py)."""
 
 from __future__ import annotations
-
-import html
 
 import azure.functions as func
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]
 
 
-def _page(status: int, title: str, text: str) -> func.HttpResponse:
-    doc = (f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
-           f"<body style='font-family:system-ui;max-width:32rem;margin:2rem auto'><h1>{html.escape(title)}</h1>"
-           f"<p>{html.escape(text)}</p></body></html>")  # fmt: skip
+def _page(
+    req: func.HttpRequest, provider: str, refused: Exception | None = None
+) -> func.HttpResponse:
+    from shared.api.console.link_text import callback_page
+
+    status, doc = callback_page(provider, req.headers.get("accept-language"), refused)
     return func.HttpResponse(doc, status_code=status, mimetype="text/html",
                              headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
 
@@ -30,13 +31,11 @@ def link_office365_callback(req: func.HttpRequest, context: func.Context) -> fun
     try:
         done = bootstrap.services().office365.callback(dict(req.params))
     except (ServiceError, PermanentSendError, TransientSendError) as exc:
-        return _page(400, "Mailbox not linked", str(exc))
+        return _page(req, "office365", exc)
     if isinstance(done, SignInRedirect):  # consent given: the administrator signs in next
         return func.HttpResponse(status_code=302, headers={
             "Location": done.url, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})  # fmt: skip
-    return _page(
-        200, "Mailbox linked", "Inning now sends this client's e-mail from its own mailbox."
-    )
+    return _page(req, "office365")
 
 
 @bp.function_name("link_mollie_callback")
@@ -49,10 +48,8 @@ def link_mollie_callback(req: func.HttpRequest, context: func.Context) -> func.H
     try:
         bootstrap.services().mollie_accounts.callback(dict(req.params))
     except (ServiceError, MollieError) as exc:
-        return _page(400, "Mollie account not linked", str(exc))
-    return _page(
-        200, "Mollie account linked", "Debtors of this client now pay into its own Mollie account."
-    )
+        return _page(req, "mollie", exc)
+    return _page(req, "mollie")
 
 
 @bp.function_name("prune_mollie_credentials")

@@ -24,6 +24,7 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+from shared.domain.dunning import template_reasons
 from shared.domain.dunning.templates import (
     MessageTemplate,
     RenderedMessage,
@@ -69,10 +70,11 @@ def _serve(conn: Connection, memory_bytes: int) -> None:  # pragma: no cover - i
         except TemplateError as exc:
             conn.send(("error", exc.part, exc.reason, exc.line))
         except MemoryError:
-            conn.send(("fatal", "needs more memory than a message may"))
+            conn.send(("fatal", template_reasons.too_much_memory()))
             return  # a worker that ran out of memory is not trusted with the next render
         except Exception as exc:
-            conn.send(("error", "template", f"cannot be rendered ({type(exc).__name__})", None))
+            said = template_reasons.cannot_render_kind(type(exc).__name__)
+            conn.send(("error", "template", said, None))
 
 
 class _Worker:
@@ -161,13 +163,11 @@ class IsolatedRenderer:
                 log.warning(
                     "a template render took longer than %.1f s and was stopped", self.timeout
                 )
-                raise TemplateError(
-                    "template", f"takes longer than {self.timeout:g} s to render (stopped)"
-                )
+                raise TemplateError("template", template_reasons.too_slow(self.timeout))
             reply = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
-            raise TemplateError("template", "stopped the renderer (memory or time)") from exc
+            raise TemplateError("template", template_reasons.stopped()) from exc
         if reply[0] == "ok":
             self._idle.put(worker)
             return reply[1]

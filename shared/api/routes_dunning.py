@@ -96,8 +96,11 @@ def register(router: Router, services: Services) -> None:
             # 14-day letter), and against the active workflows that use it
             services.dunning_setup.save_template(client, ctx.params["template"], template)
         except TemplateError as exc:
+            # the reason's code names the kind of fault (tpl_syntax, tpl_unknown_variable, ...)
+            said = {"field": exc.part, "line": exc.line, "message": str(exc.reason)}
+            code = getattr(exc.reason, "code", None)
             raise Unprocessable(
-                str(exc), details=[{"field": exc.part, "line": exc.line, "message": exc.reason}]
+                str(exc), details=[{**said, "code": code} if code else said]
             ) from None
         except NotActivatable as exc:
             raise Unprocessable(

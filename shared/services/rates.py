@@ -139,10 +139,12 @@ class StatutoryRates:
             )  # fmt: skip
         try:
             table = parse_rate_table(data.decode("utf-8-sig").splitlines())
-        except (RateTableError, UnicodeDecodeError) as exc:
-            raise Invalid(str(exc)) from None
+        except UnicodeDecodeError:
+            raise Invalid("a rate table is UTF-8 text", code="rate_table_encoding") from None
+        except RateTableError as exc:
+            raise Invalid(str(exc), code=exc.code, params=exc.params) from None
         if errors := update_errors(self.shipped, table):
-            raise Invalid("; ".join(errors))
+            raise Invalid("; ".join(errors), code="rate_table_refused", params={"problems": errors})
         return completed(self.shipped, table)  # a table that starts later keeps older rows
 
     # -- changing -----------------------------------------------------------------------------

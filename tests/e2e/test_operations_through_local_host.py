@@ -50,8 +50,19 @@ def test_the_nightly_backup_and_the_watch_run_as_timers(served, storage_connecti
 
 def test_link_callbacks_refuse_a_state_they_did_not_issue(served) -> None:
     url, _ = served
-    r = httpx.get(f"{url}/api/link/office365/callback",
-                  params={"admin_consent": "True", "tenant": "6f1c2d3e-0000-4000-8000-000000000001", "state": "forged"})  # fmt: skip
+    forged = {
+        "admin_consent": "True",
+        "tenant": "6f1c2d3e-0000-4000-8000-000000000001",
+        "state": "forged",
+    }
+    r = httpx.get(
+        f"{url}/api/link/office365/callback", params=forged, headers={"Accept-Language": "en"}
+    )
     assert r.status_code == 400 and "unknown, already used or expired" in r.text
-    r = httpx.get(f"{url}/api/link/mollie/callback", params={"code": "auth_x", "state": "forged"})
+    r = httpx.get(f"{url}/api/link/office365/callback", params=forged)  # the browser's Dutch
+    assert r.status_code == 400 and "onbekend, al gebruikt of verlopen" in r.text
+    r = httpx.get(f"{url}/api/link/mollie/callback", params={"code": "auth_x", "state": "forged"},
+                  headers={"Accept-Language": "en-GB"})  # fmt: skip
     assert r.status_code == 400 and "not linked" in r.text
+    r = httpx.get(f"{url}/api/link/mollie/callback", params={"code": "auth_x", "state": "forged"})
+    assert r.status_code == 400 and "niet gekoppeld" in r.text

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from shared.api.console import action_text
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.messaging import Channel
 from shared.domain.records import ActionItem, ActionStatus
@@ -231,7 +232,7 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
     from shared.services.conversations.by_hand import HandMessage
 
     if DECISIONS.get(do) != item.kind:
-        raise Invalid(f"a {item.kind} cannot be decided with {do}", field="do")
+        raise Invalid(desk.t["dec_say_kind"], field="do")
     for method, path in _routes(item, do):
         desk.require(action_for_request(method, path), item.client_id)
     if do == SEND_AGAIN:
@@ -251,10 +252,10 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         try:
             channel = Channel(desk.field("channel"))
         except ValueError:
-            raise Invalid("choose a channel to tell the debtor", field="channel") from None
+            raise Invalid(desk.t["dec_say_channel"], field="channel") from None
         body = (desk.form.get("body") or [""])[0].strip()
         if not body:
-            raise Invalid("write the message to the debtor", field="body")
+            raise Invalid(desk.t["dec_say_body"], field="body")
         tell = HandMessage(channel, subject=desk.field("subject"), body=body)
     service = desk.services.request_decisions
     author = desk.principal.key_id
@@ -287,8 +288,11 @@ def refusal_text(desk: Desk, exc: Exception) -> str | None:
         by = names.get(exc.by) or ("" if not exc.by else t["dec_colleague"])
         return t["dec_already"].format(what=what, by=f" ({by})" if by else "")
     if isinstance(exc, DecisionUnfinished):
+        # the step's own refusal, in the page's language when it has a code
+        cause = exc.__cause__
+        reason = refusal(cause, desk.lang) if cause is not None else exc.reason
         return t["dec_unfinished_" + exc.step].format(what=t["dec_" + exc.decision],
-                                                      reason=exc.reason)  # fmt: skip
+                                                      reason=reason)  # fmt: skip
     return None
 
 
@@ -314,6 +318,9 @@ templates(**{"action-decide": FORMS})
 
 words(
     nl={"dec_say_confirm": "vink het vakje aan om te bevestigen: dit verandert wat de debiteur verschuldigd is",
+        "dec_say_kind": "deze beslissing hoort niet bij deze soort actie",
+        "dec_say_channel": "kies hoe de debiteur het bericht krijgt",
+        "dec_say_body": "schrijf het bericht aan de debiteur",
         "dec_title": "Beslissen", "dec_grant": "Uitstel toekennen",
         "dec_grant_hint": "De facturen worden gepauzeerd tot de gevraagde dag; de debiteur krijgt het bericht hieronder.",
         "dec_refuse": "Uitstel weigeren",
@@ -353,6 +360,9 @@ words(
         "dec_close": "Sluiten zonder besluit",
         "dec_close_hint": "Sluit de actie zonder iets te beslissen: er wordt niets toegekend, geweigerd of goedgekeurd en de debiteur krijgt geen bericht. Gebruik dit alleen als het verzoek vervallen is."},
     en={"dec_say_confirm": "tick the box to confirm: this changes what the debtor owes",
+        "dec_say_kind": "this decision is not one for this kind of action",
+        "dec_say_channel": "choose a channel to tell the debtor",
+        "dec_say_body": "write the message to the debtor",
         "dec_title": "Decide", "dec_grant": "Grant the postponement",
         "dec_grant_hint": "The invoices are paused until the day asked; the debtor gets the message below.",
         "dec_refuse": "Refuse the postponement",

@@ -17,7 +17,7 @@ import io
 
 from shared.adapters.tables.console_jobs_repo import Job
 from shared.api.console.shell import Desk, page, templates, words
-from shared.api.console.upload_reasons import reason
+from shared.api.console.upload_reasons import field_word, reason
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.services.errors import ConflictingUpdate, NotFound
@@ -49,7 +49,7 @@ JOB = """{% extends "shell" %}{% block main %}<style nonce="{{ nonce }}">progres
 </section>
 {% if rejected %}<section><h2>{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table><caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
-{% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ r[1] }}</td><td>{{ reason(r[2], lang) }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
+{% for r in rejected %}<tr><td class="num">{{ r[0] }}</td><td>{{ field_word(r[1], lang) }}</td><td>{{ reason(r[2], lang) }}</td></tr>{% endfor %}</tbody></table></div></section>{% endif %}
 <p><a href="{{ desk.url('/jobs') }}">{{ t.jobs_all }}</a></p>{% endblock %}"""
 
 templates(**{"jobs": JOBS, "job": JOB})
@@ -135,6 +135,7 @@ def _job(desk: Desk, job: Job, status: int = 200, notice: str = "") -> ApiRespon
         percent=percent,
         stalled=stalled,
         reason=reason,
+        field_word=field_word,
     )
     if job.running and not still:
         answer.headers["Refresh"] = str(REFRESH_SECONDS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.api.console import code_text  # noqa: F401 - the |word filter
+from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.conversations.quick_texts import HAND_CHANNELS, QuickText
@@ -66,12 +67,13 @@ def _form(desk: Desk, qt_id: str | None, qt: QuickText, status: int = 200,
         try:  # the saved text's sample and warnings, as saving found them
             check = desk.services.by_hand.check_quick_text(desk.client.client_id, qt)
         except Invalid as exc:
-            errors = {exc.field or "text": str(exc)}
+            errors = {exc.field or "text": refusal(exc, desk.lang)}
     return desk.render("quick-text", "qt_edit" if qt_id else "qt_new", status,
                        notice=desk.t["qt_not_saved"] if status >= 400 else "", error=status >= 400,
                        qt=qt, qt_id=qt_id, errors=errors or {}, check=check,
                        channels=HAND_CHANNELS, may_write=_may_write(desk),
-                       wa_templates=[t.name for t in desk.services.by_hand.whatsapp_templates(desk.client.client_id)])  # fmt: skip
+                       wa_templates=[t.name for t in desk.services.by_hand.whatsapp_templates(desk.client.client_id)],
+                       said=lambda w: refusal(w, desk.lang))  # fmt: skip
 
 
 def _post(desk: Desk, qt_id: str | None) -> ApiResponse:
@@ -87,7 +89,7 @@ def _post(desk: Desk, qt_id: str | None) -> ApiResponse:
             service.delete_quick_text(client_id, qt_id)
             return desk.redirect("/quick-texts", done="qt_deleted")
         if do != "save":
-            raise Invalid("unknown action", field="do")
+            raise NotFound("no such action")
         channel = _channel(desk.field("channel"))
         qt = QuickText(
             qt_id or desk.field("quick_text_id"), channel or Channel.SMS, desk.field("name"),
@@ -97,16 +99,17 @@ def _post(desk: Desk, qt_id: str | None) -> ApiResponse:
     except NotFound:
         return desk.message(404, desk.t["not_found"])
     except Invalid as exc:
-        return desk.message(422, str(exc))
+        return desk.message(422, refusal(exc, desk.lang))
     try:
         if channel is None:
-            raise Invalid("choose e-mail, SMS, WhatsApp or letter", field="channel")
+            raise Invalid("choose e-mail, SMS, WhatsApp or letter", field="channel",
+                          code="qt_choose_channel")  # fmt: skip
         if qt_id:
             service.update_quick_text(client_id, qt)
         else:
             service.create_quick_text(client_id, qt)
     except Invalid as exc:
-        return _form(desk, qt_id, qt, 422, {exc.field or "text": str(exc)})
+        return _form(desk, qt_id, qt, 422, {exc.field or "text": refusal(exc, desk.lang)})
     except NotFound:
         return desk.message(404, desk.t["not_found"])
     return desk.redirect(f"/quick-texts/{qt.quick_text_id}", done="qt_saved")
@@ -141,7 +144,7 @@ FORM = """{% extends "shell" %}{% block main %}
 {% if check %}<section aria-labelledby="qt-sample"><h2 id="qt-sample">{{ t.qt_sample }}</h2>
 {% if check.sample.subject %}<p><strong>{{ check.sample.subject }}</strong></p>{% endif %}<pre>{{ check.sample.text }}</pre>
 {% if check.sms_parts %}<p>{{ t.qt_parts.format(parts=check.sms_parts) }}</p>{% endif %}
-{% for w in check.warnings %}<p class="notice warning">{{ w }}</p>{% endfor %}</section>{% endif %}
+{% for w in check.warnings %}<p class="notice warning">{{ said(w) }}</p>{% endfor %}</section>{% endif %}
 {% if qt_id and may_write %}<form method="post" action="{{ desk.url('/quick-texts/' + qt_id) }}" class="card">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <button class="danger" type="submit" name="do" value="delete">{{ t.qt_delete }}</button></form>{% endif %}

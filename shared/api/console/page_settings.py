@@ -253,8 +253,8 @@ def settings(desk: Desk, rest: list[str]) -> ApiResponse:
         return _show(desk, client, 422, notice=refusal(exc, desk.lang), error=True)
     except ConflictingUpdate:
         return _show(desk, client, 409, notice=desk.t["set_conflict"], error=True)
-    except NotAllowed as exc:
-        raise Forbidden(str(exc)) from None
+    except NotAllowed:  # its reason is the service's English: the page says its own
+        raise Forbidden(desk.t["forbidden"]) from None
     return desk.redirect("/settings", done=done)
 
 

@@ -5,6 +5,7 @@ agency's people, to another of its clients (:mod:`shared.services.dunning_setup`
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from shared.api.console import code_text  # noqa: F401 - the |word filter
@@ -183,8 +184,11 @@ def _editor(desk: Desk, template_id: str, template: MessageTemplate, status: int
     if problem and problem.line and problem.line > len(lines):
         lines = []  # a line the source does not have: the problem is shown for the whole part
     extra.setdefault("debtor", "")
+    if problem is not None:  # the check's English said in the page's language, line kept
+        problem = replace(problem, reason=refusal(problem.reason, desk.lang))
     if problem and "notice" not in extra:
-        where = desk.t["tpl_line"].format(line=problem.line) if problem.line else problem.part
+        part = desk.t.get(f"tpl_part_{problem.part}", problem.part)
+        where = desk.t["tpl_line"].format(line=problem.line) if problem.line else part
         extra.update(notice=f"{desk.t['tpl_check']}: {where}: {problem.reason}", error=True)
     return desk.render(
         "template-edit", "tpl_edit_title", status, template_id=template_id, tpl=template,

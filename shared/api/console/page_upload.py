@@ -8,7 +8,7 @@ from __future__ import annotations
 from shared.api.console.invoice_csv import FIELDS, CsvRefused, preview
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, templates, words
-from shared.api.console.upload_reasons import reason, rows_refused
+from shared.api.console.upload_reasons import field_word, reason, rows_refused
 from shared.api.console.uploads import UploadTooLarge, files_of
 from shared.api.http import ApiResponse
 from shared.services.claim_terms_changes import Importer
@@ -52,7 +52,7 @@ PREVIEW = """{% extends "shell" %}{% block main %}
 REJECTED = """{% if rejected %}<section aria-labelledby="rj-h"><h2 id="rj-h">{{ t.upload_rejected_rows }}</h2><div class="scroll" tabindex="0"><table>
 <caption class="visually-hidden">{{ t.upload_rejected_rows }}</caption>
 <thead><tr><th scope="col" class="num">{{ t.upload_line }}</th><th scope="col">{{ t.upload_field }}</th><th scope="col">{{ t.upload_reason }}</th></tr></thead><tbody>
-{% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ e.field or '' }}</td><td>{{ reason(e.message, lang) }}</td></tr>{% endfor %}
+{% for e in rejected %}<tr><td class="num">{{ line_of(e.index) }}</td><td>{{ field_word(e.field, lang) }}</td><td>{{ reason(e.message, lang) }}</td></tr>{% endfor %}
 </tbody></table></div>{% if more %}<p>{{ t.upload_more.format(n=more) }}</p>{% endif %}</section>{% endif %}"""
 
 DONE = """{% extends "shell" %}{% block main %}
@@ -132,7 +132,7 @@ def _preview(desk: Desk) -> ApiResponse:
     try:
         upload = files_of(desk.req).get("file")
     except UploadTooLarge as exc:
-        return _form(desk, 413, desk.t["upload_refused"].format(reason=exc))
+        return _form(desk, 413, desk.t["upload_refused"].format(reason=refusal(exc, desk.lang)))
     if upload is None:
         return _form(desk, 400, desk.t["upload_no_file"])
     client = desk.client
@@ -156,7 +156,7 @@ def _preview(desk: Desk) -> ApiResponse:
     return desk.render("upload-preview", "upload_title", upload=seen.upload, total=seen.total, token=token,
                        first=seen.upload.rows[:FIRST], amount_sum=amount_sum, open_sum=open_sum,
                        at_once=AT_ONCE, ignored=seen.ignored, assumed=seen.assumed, term_days=term_days, rejected=rejected[:SHOWN], more=max(0, len(rejected) - SHOWN),
-                       line_of=line_of, refused=rows_refused(rejected), reason=reason)  # fmt: skip
+                       line_of=line_of, refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip
 
 
 def _confirm(desk: Desk) -> ApiResponse:
@@ -178,4 +178,4 @@ def _confirm(desk: Desk) -> ApiResponse:
     rejected = sorted(result.errors, key=lambda e: e.index)
     return desk.render("upload-done", "upload_title", result=result, rejected=rejected[:SHOWN],
                        more=max(0, len(rejected) - SHOWN), line_of=line_of,
-                       refused=rows_refused(rejected), reason=reason)  # fmt: skip
+                       refused=rows_refused(rejected), reason=reason, field_word=field_word)  # fmt: skip

@@ -12,7 +12,10 @@ from datetime import date
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
+from shared.api.console.refusal_words_linking import LINKING_REFUSALS
+from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
@@ -157,6 +160,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The column {field} ({dutch}) is missing; not read: {columns}. Name one of those "
         "columns {field}.",
     ),
+    "upload_too_large": (
+        "Het bestand is groter dan {limit} MB.",
+        "The upload is larger than {limit} MB.",
+    ),
     "csv_too_many_rows": (
         "Meer dan {rows} regels: splits het bestand.",
         "More than {rows} rows: split the file.",
@@ -169,6 +176,9 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "from that client.",
     ),
     **CLAIM_REFUSALS,
+    **LINKING_REFUSALS,
+    **TEMPLATE_REFUSALS,
+    **RATE_REFUSALS,
 }
 
 

@@ -342,7 +342,7 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
         "Step {n} ({step}): the {language} template is not marked as a 14-day letter.",
     ),
     "step_template_invalid": (
-        "Stap {n} ({step}), {language}: het sjabloon klopt niet ({problem}).",
+        "Stap {n} ({step}), {language}: {problem}",
         "Step {n} ({step}), {language}: {problem}",
     ),
     "rule_unknown_workflow": (
@@ -388,14 +388,5 @@ SETTINGS_REFUSALS: dict[str, tuple[str, str]] = {
     "wat_button_index": (
         "Een knopnummer van 0 tot en met 9.",
         "A button index from 0 to 9.",
-    ),
-    # linking and the statutory rates
-    "link_expired": (
-        "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw.",
-        "This link is unknown, already used or expired: start it again.",
-    ),
-    "rate_table_size": (
-        "Een rentetabel is hoogstens {limit} KiB groot.",
-        "A rate table is at most {limit} KiB.",
     ),
 }

@@ -7,8 +7,12 @@ shape, and shows any other reason as it is rather than guess at it."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+from shared.api.console.code_text import word
+from shared.api.console.invoice_csv import DUTCH
 from shared.api.console.shapes import in_language, shapes
+from shared.domain.money import format_eur_nl
 from shared.services.batch import RowError
 from shared.services.invoice_upload import line_of
 
@@ -65,8 +69,63 @@ _DUTCH = shapes(
          lambda m: f"onbekende debiteur {m[1]}: maak de debiteur eerst aan"),
         (r"^duplicate invoice number in this batch \(first at index (\d+)\)$",
          lambda m: f"factuurnummer staat al eerder in het bestand (regel {line_of(int(m[1]))})"),
+        # the import's own rules on a stored invoice (shared/services/imports.py, the invoice's
+        # rules in shared/domain/invoices.py) and its storage's answers
+        (r"^invoice (.+) belongs to debtor (.+); credit it and send a new invoice instead of moving it$",
+         lambda m: f"factuur {m[1]} hoort bij debiteur {m[2]}: een factuur verhuist niet; "
+         "crediteer haar en stuur een nieuwe factuur"),
+        (r"^not a valid betalingskenmerk, RF creditor reference or Belgian structured reference$",
+         lambda m: "geen geldig betalingskenmerk, RF-referentie of Belgische gestructureerde "
+         "mededeling"),
+        (r"^Input should be 'EUR'$", lambda m: "alleen bedragen in euro (EUR)"),
+        (r"^open amount exceeds the invoice amount$",
+         lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
+        (r"^amount must be positive$", lambda m: "het bedrag moet groter zijn dan 0"),
+        (r"^amount is below what has already been paid$",
+         lambda m: "het bedrag is lager dan wat al is betaald"),
+        (r"^paid must be between 0 and the amount$",
+         lambda m: "het betaalde bedrag ligt tussen 0 en het factuurbedrag"),
+        (r"^due date is before the invoice date$",
+         lambda m: "de vervaldatum ligt vóór de factuurdatum"),
+        (r"^amount is not above the (\d+) cents of credit notes booked on invoice (.+); credit the whole invoice instead$",
+         lambda m: f"het bedrag is niet hoger dan de creditnota's op factuur {m[2]} "
+         f"({format_eur_nl(int(m[1]))}): crediteer de hele factuur"),
+        (r"^invoice (.+) is (open|partially_paid|paid|credited|disputed|withdrawn)$",
+         lambda m: f"factuur {m[1]} is {word('invoice_status', m[2], 'nl')}"),
+        (r"^invoice (.+): a 14-day letter of (\S+) is asserted after Inning's 14-day letter of (\S+) was reported (failed|undelivered) on (\S+); .*$",
+         lambda m: f"factuur {m[1]}: een veertiendagenbrief van {_day(m[2])} wordt gemeld nadat "
+         f"de veertiendagenbrief van Inning van {_day(m[3])} op {_day(m[5])} als "
+         f"{'mislukt' if m[4] == 'failed' else 'onbestelbaar'} werd gemeld; een brief van vóór "
+         "die dag, of van vóór vandaag, legt een beheerder vast (hij maakt de incassokosten "
+         "verschuldigd)"),
+        (r"^changed concurrently by another request; retry$",
+         lambda m: "tegelijk door een ander verzoek gewijzigd: lees het bestand opnieuw in"),
+        (r"^not stored, retry: (\w+)$",
+         lambda m: f"niet opgeslagen ({m[1]}): lees het bestand opnieuw in"),
+        (r"^not stored: (.+)$", lambda m: f"niet opgeslagen ({m[1]}): lees het bestand opnieuw in"),
     )
 )  # fmt: skip
+
+
+def _day(iso: str) -> str:
+    """An ISO day of an English reason as a Dutch page writes it."""
+    try:
+        return date.fromisoformat(iso).strftime("%d-%m-%Y")
+    except ValueError:
+        return iso
+
+
+def field_word(field: str | None, lang: str) -> str:
+    """The field a row was refused for, on a Dutch page by the CSV's Dutch column name."""
+    if not field:
+        return ""
+    if lang == "nl" and (dutch := _COLUMNS.get(field)) is not None:
+        return dutch
+    return field
+
+
+# each field by the first Dutch column name the upload reads for it (invoice_csv.DUTCH)
+_COLUMNS = {field: name for name, field in reversed(DUTCH.items())}
 
 
 def reason(message: str, lang: str) -> str:

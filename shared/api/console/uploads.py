@@ -18,14 +18,15 @@ from shared.api import multipart
 from shared.api.http import ApiRequest
 from shared.api.multipart import MAX_PARTS as MAX_PARTS
 from shared.api.pages import form
+from shared.domain.reasons import CodedError
 
 MAX_UPLOAD_BYTES = 4 * 1024 * 1024  # about 40,000 invoice rows; the API's own body limit
 MAX_SIGNED_FORM_BYTES = 1024 * 1024
 MAX_SIGNED_FORM_FIELDS = 1000
 
 
-class UploadTooLarge(ValueError):
-    pass
+class UploadTooLarge(CodedError):
+    """The upload is over the size the page takes; ``code`` says it in the page's language."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,12 @@ def files_of(req: ApiRequest, max_bytes: int = MAX_UPLOAD_BYTES) -> dict[str, Up
     if not is_multipart(req):
         return {}
     if len(req.body) > max_bytes:
-        raise UploadTooLarge(f"the upload is larger than {max_bytes // 1024 // 1024} MB")
+        limit = max_bytes // 1024 // 1024
+        raise UploadTooLarge(
+            f"the upload is larger than {limit} MB",
+            code="upload_too_large",
+            params={"limit": limit},
+        )
     found: dict[str, UploadedFile] = {}
     for part in multipart.parts(req.header("content-type") or "", req.body) or []:
         filename = part.filename

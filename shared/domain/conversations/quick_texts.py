@@ -20,6 +20,7 @@ from shared.domain.dunning.templates import (
     sample_context,
 )
 from shared.domain.messaging import Channel
+from shared.domain.reasons import Reason
 from shared.domain.sms import is_gsm7, sms_parts
 
 # the channels a person can write in by hand (a robocall is not written)
@@ -60,29 +61,41 @@ class QuickTextCheck:
 
 
 def layout_errors(qt: QuickText) -> list[tuple[str, str]]:
-    """(field, reason) for every part that does not fit the channel."""
+    """(field, reason) for every part that does not fit the channel; each reason a
+    :class:`Reason` a page says in its reader's language."""
     errors: list[tuple[str, str]] = []
     if qt.channel not in HAND_CHANNELS:
-        errors.append(
-            ("channel", f"quick texts are for {', '.join(c.value for c in HAND_CHANNELS)}")
-        )
+        channels = ", ".join(c.value for c in HAND_CHANNELS)
+        errors.append(("channel", Reason(f"quick texts are for {channels}",
+                                         code="qt_channel", params={"channels": channels})))  # fmt: skip
         return errors
     if not ID.match(qt.quick_text_id):
-        errors.append(("quick_text_id", "1 to 64 letters, digits, '-' or '_'"))
+        errors.append(
+            ("quick_text_id", Reason("1 to 64 letters, digits, '-' or '_'", code="qt_id"))
+        )
     if not qt.name.strip():
-        errors.append(("name", "give the quick text a name staff recognise"))
+        errors.append(
+            ("name", Reason("give the quick text a name staff recognise", code="qt_name"))
+        )
     if not qt.text.strip():
-        errors.append(("text", "the text is empty"))
+        errors.append(("text", Reason("the text is empty", code="qt_text_empty")))
     if qt.subject and qt.channel not in WITH_SUBJECT:
-        errors.append(("subject", f"a {qt.channel.value} message has no subject"))
+        errors.append(("subject", Reason(f"a {qt.channel.value} message has no subject",
+                                         code="no_subject_on_channel", params={"channel": qt.channel})))  # fmt: skip
     if qt.channel is Channel.EMAIL and not qt.subject.strip():
-        errors.append(("subject", "an e-mail needs a subject"))
+        errors.append(("subject", Reason("an e-mail needs a subject", code="email_needs_subject")))
     if qt.whatsapp_template and qt.channel is not Channel.WHATSAPP:
-        errors.append(("whatsapp_template", "only a WhatsApp quick text names a WhatsApp template"))
+        errors.append(("whatsapp_template", Reason(
+            "only a WhatsApp quick text names a WhatsApp template", code="qt_whatsapp_only")))  # fmt: skip
     if len(qt.text) > MAX_TEXT[qt.channel]:
-        errors.append(("text", f"at most {MAX_TEXT[qt.channel]} characters for {qt.channel.value}"))
+        most = MAX_TEXT[qt.channel]
+        errors.append(("text", Reason(f"at most {most} characters for {qt.channel.value}",
+                                      code="qt_text_too_long",
+                                      params={"limit": most, "channel": qt.channel})))  # fmt: skip
     if qt.language not in ("nl", "en"):
-        errors.append(("language", "quick texts are written in nl or en"))
+        errors.append(
+            ("language", Reason("quick texts are written in nl or en", code="qt_language"))
+        )
     return errors
 
 
@@ -107,11 +120,13 @@ def sms_warnings(channel: Channel, text: str) -> tuple[int | None, tuple[str, ..
     parts = sms_parts(text)
     warnings: list[str] = []
     if parts > SMS_PARTS_WARNING:
-        warnings.append(f"this SMS is sent in {parts} parts (each billed)")
+        warnings.append(Reason(f"this SMS is sent in {parts} parts (each billed)",
+                               code="qt_sms_parts", params={"parts": parts}))  # fmt: skip
     if not is_gsm7(text):
-        warnings.append(
-            "characters outside the GSM alphabet: 70 characters per part instead of 160"
-        )
+        warnings.append(Reason(
+            "characters outside the GSM alphabet: 70 characters per part instead of 160",
+            code="qt_not_gsm7",
+        ))  # fmt: skip
     return parts, tuple(warnings)
 
 

@@ -108,7 +108,8 @@ def split_params(t: WhatsappTemplate, rendered: RenderedMessage) -> tuple[str, .
         return ()
     values = rendered.text.split(_SEPARATOR)
     if len(values) != len(t.body_params):
-        raise TemplateError("body_params", "a parameter rendered the separator itself")
+        raise TemplateError("body_params", Reason(
+            "a parameter rendered the separator itself", code="wa_param_separator"))  # fmt: skip
     return tuple(clean_param(v) for v in values)
 
 
@@ -126,12 +127,10 @@ def button_param(t: WhatsappTemplate, payment_link: str) -> str | None:
     if t.url_button_base is None:
         return None
     if not payment_link:
-        raise TemplateError(
-            "url_button_base", "the debtor has no payment link to put in the button"
-        )
+        raise TemplateError("url_button_base", Reason(
+            "the debtor has no payment link to put in the button", code="wa_button_no_link"))  # fmt: skip
     if not payment_link.startswith(t.url_button_base) or payment_link == t.url_button_base:
-        raise TemplateError(
-            "url_button_base",
+        raise TemplateError("url_button_base", Reason(
             f"the payment link does not start with the approved button URL {t.url_button_base}",
-        )
+            code="wa_button_other_url", params={"url": t.url_button_base}))  # fmt: skip
     return payment_link[len(t.url_button_base) :]

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 
+from shared.domain.dunning import template_reasons
 from shared.domain.dunning.template_budget import (
     BudgetedEnvironment,
     BudgetExceeded,
@@ -38,12 +39,19 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 
 
 class TemplateError(ValueError):
+    """A template's fault: the ``part`` (subject, text, html), the ``line`` where there is one,
+    and the ``reason``, an English sentence that is usually a :class:`Reason` (with a code a
+    page says in its reader's language, template_reasons.py); ``code`` and ``params`` say the
+    whole, the part and line with it."""
+
     def __init__(self, part: str, message: str, line: int | None = None) -> None:
         where = f"{part}, line {line}" if line else part
         super().__init__(f"{where}: {message}")
         self.part = part
         self.line = line
         self.reason = message
+        said = template_reasons.problem(part, line, message, str(self))
+        self.code, self.params = said.code, said.params
 
 
 @dataclass(frozen=True)
@@ -214,26 +222,30 @@ def render(template: MessageTemplate, context: TemplateContext) -> RenderedMessa
             parts[name] = render_bounded(env, source, variables).strip()
         except BudgetExceeded as exc:
             raise TemplateError(
-                name, f"too much work for a message: {exc}", _traceback_line(exc)
+                name, template_reasons.too_much_work(str(exc)), _traceback_line(exc)
             ) from exc
         except (RecursionError, MemoryError, OverflowError) as exc:
             raise TemplateError(
-                name, f"too much work for a message ({type(exc).__name__})", _traceback_line(exc)
+                name, template_reasons.too_much_work_of(type(exc).__name__), _traceback_line(exc)
             ) from exc
         except TemplateSyntaxError as exc:
-            raise TemplateError(name, exc.message or "syntax error", exc.lineno) from exc
+            raise TemplateError(
+                name, template_reasons.syntax(exc.message or "syntax error"), exc.lineno
+            ) from exc
         except UndefinedError as exc:
             raise TemplateError(
                 name,
-                f"unknown variable: {exc.message}",
+                template_reasons.undefined(exc.message or ""),
                 _traceback_line(exc) or _line_of(source, exc),
             ) from exc
         except SecurityError as exc:
             raise TemplateError(
-                name, f"not allowed in a template: {exc}", _traceback_line(exc)
+                name, template_reasons.not_allowed(str(exc)), _traceback_line(exc)
             ) from exc
         except (TypeError, ValueError, AttributeError) as exc:
-            raise TemplateError(name, str(exc), _traceback_line(exc)) from exc
+            raise TemplateError(
+                name, template_reasons.cannot_render(str(exc)), _traceback_line(exc)
+            ) from exc
     return RenderedMessage(parts["subject"] or "", parts["text"] or "", parts["html"])
 
 
@@ -281,7 +293,7 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
     in its text and its HTML, and with ``vat_not_deductible`` (the client's letter) also the
     VAT and why it is charged."""
     if template.language not in ("nl", "en"):
-        raise TemplateError("language", "templates are written in nl or en")
+        raise TemplateError("language", template_reasons.language())
     context = sample_context(template.language, fourteen_day_letter=template.fourteen_day_letter)
     rendered = render(template, context)
     if template.fourteen_day_letter:
@@ -306,10 +318,13 @@ def validate(template: MessageTemplate, *, vat_not_deductible: bool = False) -> 
 
 def _parts_error(missing: Sequence[RequiredPart], language: str) -> str:
     names = ", ".join(_PART_WORDS[m] for m in missing)
-    return (
+    example = EXAMPLE.get(language, EXAMPLE["nl"])
+    english = (
         f"a 14-day letter must state: {names} (use {{{{ costs|money }}}} for the amount). "
-        f"For example: {EXAMPLE.get(language, EXAMPLE['nl'])}"
+        f"For example: {example}"
     )
+    parts = [template_reasons.letter_part(m, _PART_WORDS[m]) for m in missing]
+    return template_reasons.letter_lacks(english, parts, example)
 
 
 class TemplateValidator(Protocol):
@@ -322,11 +337,13 @@ class TemplateValidator(Protocol):
 
 def vat_statement_error(missing: Sequence[StrEnum]) -> str:
     names = ", ".join(m.value for m in missing)
-    return (
+    english = (
         f"the 14-day letter of a client that cannot deduct VAT must state: {names} (use "
         "{{ costs_vat|money }} for the VAT and say that it is charged because the client cannot "
         "deduct it, Besluit BIK art. 2 lid 3; {% if costs_vat %} keeps it out of other letters)"
     )
+    parts = [template_reasons.letter_part(m, m.value) for m in missing]
+    return template_reasons.letter_lacks_vat(english, parts)
 
 
 def fourteen_day_letter_refused(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
+from shared.domain.dunning import template_reasons
 from shared.domain.dunning.templates import MessageTemplate, TemplateError, validate
 from shared.domain.invoices import Invoice
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
@@ -477,7 +478,8 @@ def activation_errors(
             except TemplateError as exc:
                 errors.append(Reason(
                     f"step {n} ({step.name}), {language}: {exc}", code="step_template_invalid",
-                    params={**said, "language": language, "problem": str(exc)},
+                    params={**said, "language": language,
+                            "problem": template_reasons.problem(exc.part, exc.line, exc.reason, str(exc))},
                 ))  # fmt: skip
     return errors
 

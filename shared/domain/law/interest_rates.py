@@ -16,6 +16,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from shared.domain.law.calendar_math import add_months
+from shared.domain.reasons import CodedError, Reason
 
 RATES_FILE = Path(__file__).with_name("statutory_rates.csv")
 STALE_AFTER_MONTHS = 7
@@ -44,8 +45,9 @@ class RateChange:
     commercial: Fraction
 
 
-class RateTableError(ValueError):
-    pass
+class RateTableError(CodedError):
+    """A rate table that cannot be read or used; ``code`` and ``params`` (the line and the
+    field at fault) let a page say it in its reader's language."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,12 @@ class RateTable:
 
     def __post_init__(self) -> None:
         if not self.changes:
-            raise RateTableError("rate table is empty")
+            raise RateTableError("rate table is empty", code="rate_table_empty")
         days = [c.effective_from for c in self.changes]
         if days != sorted(days) or len(set(days)) != len(days):
-            raise RateTableError("rate table dates must be strictly increasing")
+            raise RateTableError(
+                "rate table dates must be strictly increasing", code="rate_table_order"
+            )
 
     @property
     def first_date(self) -> date:
@@ -162,21 +166,47 @@ def _percent(text: str) -> Fraction:
 
 
 def parse_rate_table(lines: list[str]) -> RateTable:
-    rows = csv.DictReader(line for line in lines if line.strip() and not line.startswith("#"))
+    """The table in ``lines`` (the CSV layout of the shipped one); a fault names the file's
+    line and the field."""
+    numbered = [(n, line) for n, line in enumerate(lines, start=1)
+                if line.strip() and not line.startswith("#")]  # fmt: skip
+    rows = csv.DictReader(line for _, line in numbered)
     if rows.fieldnames is None or not set(HEADER) <= {f.strip() for f in rows.fieldnames}:
-        raise RateTableError(f"the header must be {','.join(HEADER)}")
+        header = ",".join(HEADER)
+        raise RateTableError(
+            f"the header must be {header}", code="rate_table_header", params={"header": header}
+        )
     changes = []
     for row in rows:
+        line = numbered[rows.line_num - 1][0]
+        if row.get(None):  # type: ignore[call-overload]  # DictReader's restkey
+            # "3,50" with a decimal comma splits a rate in two and shifts the next one
+            raise RateTableError(
+                f"line {line} has more cells than columns (a decimal comma? write 9.65)",
+                code="rate_table_extra_cells", params={"line": line},
+            )  # fmt: skip
+        cells = {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
         try:
-            changes.append(
-                RateChange(
-                    effective_from=date.fromisoformat(row["effective_from"].strip()),
-                    consumer=_percent(row["consumer"]),
-                    commercial=_percent(row["commercial"]),
-                )
-            )
-        except (KeyError, ValueError, ArithmeticError, AttributeError, TypeError) as exc:
-            raise RateTableError(f"bad rate row {row!r}: {exc}") from exc
+            day = date.fromisoformat(cells.get("effective_from", ""))
+        except ValueError:
+            raise RateTableError(
+                f"line {line}: effective_from {cells.get('effective_from', '')!r} is not a date "
+                "(YYYY-MM-DD)",
+                code="rate_table_bad_date",
+                params={"line": line, "value": cells.get("effective_from", "")},
+            ) from None
+        rates = []
+        for field in ("consumer", "commercial"):
+            try:
+                rates.append(_percent(cells.get(field, "")))
+            except (ValueError, ArithmeticError):
+                first = not rates
+                raise RateTableError(
+                    f"line {line}: {field} {cells.get(field, '')!r} is not a percentage (4.00)",
+                    code="rate_table_bad_consumer" if first else "rate_table_bad_commercial",
+                    params={"line": line, "value": cells.get(field, "")},
+                ) from None  # fmt: skip
+        changes.append(RateChange(day, rates[0], rates[1]))
     return RateTable(tuple(changes))
 
 
@@ -192,7 +222,7 @@ def _text(rate: Fraction) -> str:
     return f"{Decimal(rate.numerator) / Decimal(rate.denominator) * 100:.2f}"
 
 
-def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
+def update_errors(shipped: RateTable, candidate: RateTable) -> list[Reason]:
     """Why ``candidate`` may not replace the table in force; empty when it may.
 
     The shipped table is checked against the law in this repository's tests and past interest
@@ -207,26 +237,36 @@ def update_errors(shipped: RateTable, candidate: RateTable) -> list[str]:
         if old.effective_from < min(candidate.first_date, TABLES_STARTED):
             continue  # an older table starts in 2015: the shipped rows before it complete it
         new = rows.get(old.effective_from)
+        day = old.effective_from
         if new is None:
-            errors.append(f"the row of {old.effective_from.isoformat()} is missing")
+            errors.append(Reason(f"the row of {day.isoformat()} is missing",
+                                 code="rate_table_row_missing", params={"day": day}))  # fmt: skip
         elif (new.consumer, new.commercial) != (old.consumer, old.commercial):
-            errors.append(
-                f"the row of {old.effective_from.isoformat()} changes a published rate "
-                f"({_text(old.consumer)}, {_text(old.commercial)})"
-            )
+            errors.append(Reason(
+                f"the row of {day.isoformat()} changes a published rate "
+                f"({_text(old.consumer)}, {_text(old.commercial)})",
+                code="rate_table_row_changed",
+                params={"day": day, "consumer": _text(old.consumer),
+                        "commercial": _text(old.commercial)},
+            ))  # fmt: skip
     for c in candidate.changes:
-        for kind, rate in (("consumer", c.consumer), ("commercial", c.commercial)):
+        for statutory, kind, rate in ((True, "consumer", c.consumer),
+                                      (False, "commercial", c.commercial)):  # fmt: skip
             if not 0 <= rate <= MAX_PLAUSIBLE_RATE:
-                errors.append(
-                    f"{c.effective_from.isoformat()}: {kind} rate {_text(rate)}% is not plausible"
-                )
+                errors.append(Reason(
+                    f"{c.effective_from.isoformat()}: {kind} rate {_text(rate)}% is not plausible",
+                    code="rate_table_implausible_consumer" if statutory
+                    else "rate_table_implausible_commercial",
+                    params={"day": c.effective_from, "rate": _text(rate)},
+                ))  # fmt: skip
     for c in candidate.changes:
         if c.effective_from in OFF_CYCLE_CHANGES:
             continue
         if c.effective_from.day != 1 or c.effective_from.month not in (1, 7):
-            errors.append(
-                f"{c.effective_from.isoformat()}: rates change on 1 January or 1 July only"
-            )
+            errors.append(Reason(
+                f"{c.effective_from.isoformat()}: rates change on 1 January or 1 July only",
+                code="rate_table_day", params={"day": c.effective_from},
+            ))  # fmt: skip
     return errors
 
 

@@ -61,6 +61,15 @@ KEY_PREFIX = "hand|"
 MAX_INVOICES = 50
 
 
+def template_refusal(exc: TemplateError) -> Invalid:
+    """A quick text's or template's fault as a refusal of its field: the page says it beside
+    the field, with the line where there is one (the reason's code; the API keeps the English
+    with the part)."""
+    said = exc if exc.line else exc.reason
+    code, params = getattr(said, "code", None), getattr(said, "params", None)
+    return Invalid(str(exc), field=exc.part, code=code, params=params)
+
+
 @dataclass(frozen=True)
 class HandMessage:
     """What staff asked to send. Exactly one of ``quick_text``, ``template`` or ``body``
@@ -160,7 +169,7 @@ class ByHandService:
         try:
             checked = qt_rules.check(qt, self.render)
         except TemplateError as exc:
-            raise Invalid(str(exc), field=exc.part) from None
+            raise template_refusal(exc) from None
         if qt.whatsapp_template and not self.conversations.whatsapp_template(
             client_id, qt.whatsapp_template
         ):
@@ -210,7 +219,7 @@ class ByHandService:
         try:
             filled = whatsapp_templates.check(definition, self.render, example)
         except TemplateError as exc:
-            raise Invalid(str(exc), field=exc.part) from None
+            raise template_refusal(exc) from None
         self.conversations.save_whatsapp_template(client_id, definition)
         return filled.params + ((filled.button,) if filled.button else ())
 
@@ -389,7 +398,7 @@ class ByHandService:
             try:
                 rendered = self.render(source, context)
             except TemplateError as exc:
-                raise Invalid(str(exc), field=exc.part) from None
+                raise template_refusal(exc) from None
         if channel is Channel.EMAIL and not rendered.subject.strip():
             raise Invalid("an e-mail needs a subject", field="subject", code="email_needs_subject")
         sms_parts, warnings = qt_rules.sms_warnings(channel, rendered.text)

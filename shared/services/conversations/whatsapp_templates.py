@@ -78,4 +78,7 @@ def fill_named(
     try:
         return fill(definition, debtor_language, context, render)
     except TemplateError as exc:
-        raise Invalid(f"WhatsApp template {name}: {exc}", field="whatsapp_template") from exc
+        raise Invalid(
+            f"WhatsApp template {name}: {exc}", field="whatsapp_template",
+            code="wa_template_unfilled", params={"name": name, "problem": exc.reason},
+        ) from exc  # fmt: skip

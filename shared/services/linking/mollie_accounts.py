@@ -80,7 +80,10 @@ class MollieAccounts:
     # -- linking ------------------------------------------------------------------------
     def authorize_url(self, client_id: str, *, testmode: bool = False) -> str:
         if self.oauth is None:
-            raise Invalid("Mollie Connect is not configured (MOLLIE_CONNECT_CLIENT_ID/SECRET)")
+            raise Invalid(
+                "Mollie Connect is not configured (MOLLIE_CONNECT_CLIENT_ID/SECRET)",
+                code="link_mollie_not_configured",
+            )  # fmt: skip
         self._client(client_id)
         state = start_link(
             self.links, client_id, "mollie-test" if testmode else "mollie", self.clock.now()
@@ -89,20 +92,27 @@ class MollieAccounts:
 
     def callback(self, params: Mapping[str, str]) -> MollieLink:
         if self.oauth is None:
-            raise Invalid("Mollie Connect is not configured")
+            raise Invalid("Mollie Connect is not configured", code="link_mollie_not_configured")
         now = self.clock.now()
         pending = finish_link(self.links, params.get("state", ""), ("mollie", "mollie-test"), now)
         client_id, testmode = pending.client_id, pending.provider == "mollie-test"
         if params.get("error"):
             raise Invalid(
-                f"Mollie authorisation refused: {params.get('error_description') or params['error']}"
-            )
+                f"Mollie authorisation refused: {params.get('error_description') or params['error']}",
+                code="link_mollie_refused", params={"error": params["error"][:100]},
+            )  # fmt: skip
         code = params.get("code", "")
         if not code:
-            raise Invalid("Mollie sent no authorisation code")
-        tokens = self.oauth.exchange(code, self.redirect_uri, now)
+            raise Invalid("Mollie sent no authorisation code", code="link_mollie_no_code")
+        try:
+            tokens = self.oauth.exchange(code, self.redirect_uri, now)
+        except MollieError as exc:
+            raise Invalid(
+                f"Mollie did not exchange the authorisation code: {exc}",
+                code="link_mollie_unreachable" if exc.transient else "link_mollie_exchange",
+            ) from None
         if not tokens.refresh_token:
-            raise Invalid("Mollie sent no refresh token")
+            raise Invalid("Mollie sent no refresh token", code="link_mollie_no_refresh_token")
         self._keep_current(client_id)
         self.secrets.set(
             client_secret_name(client_id, "mollie-refresh-token"), tokens.refresh_token
@@ -111,10 +121,18 @@ class MollieAccounts:
             self._tokens[client_id] = (tokens.access_token, tokens.expires_at)
         api = ConnectedMollie(lambda: tokens.access_token, profile_id=None, testmode=testmode,
                               base_url=self.api_url, http=self.http)  # fmt: skip
-        profiles = [p for p in api.profiles() if p.get("status") != "blocked"]
+        try:
+            profiles = [p for p in api.profiles() if p.get("status") != "blocked"]
+            organization = api.organization() if profiles else {}
+        except MollieError as exc:
+            raise Invalid(
+                f"the Mollie account could not be read: {exc}",
+                code="link_mollie_unreachable" if exc.transient else "link_mollie_unreadable",
+            ) from None
         if not profiles:
-            raise Invalid("the Mollie account has no usable website profile")
-        organization = api.organization()
+            raise Invalid(
+                "the Mollie account has no usable website profile", code="link_mollie_no_profile"
+            )
         link = MollieLink(client_id, "connect", str(profiles[0]["id"]), organization.get("id"),
                           testmode, now, account=random.token_hex(6))  # fmt: skip
         self.links.save_mollie(link)
@@ -125,11 +143,17 @@ class MollieAccounts:
         self._client(client_id)
         key = api_key.strip()
         if not API_KEY.match(key):
-            raise Invalid("a Mollie API key starts with live_ or test_", field="api_key")
+            raise Invalid(
+                "a Mollie API key starts with live_ or test_", field="api_key",
+                code="mollie_key_shape",
+            )  # fmt: skip
         try:  # any authenticated read proves the key: the enabled payment methods
             MollieClient(key, base_url=self.api_url, http=self.http)._call("GET", "/methods")
         except MollieError as exc:
-            raise Invalid(f"Mollie does not accept this key: {exc}", field="api_key") from None
+            raise Invalid(
+                f"Mollie does not accept this key: {exc}", field="api_key",
+                code="mollie_key_refused",
+            ) from None  # fmt: skip
         self._keep_current(client_id)
         self.secrets.set(client_secret_name(client_id, "mollie-key"), key)
         link = MollieLink(client_id, "api_key", None, None, key.startswith("test_"),

@@ -43,7 +43,7 @@ from shared.adapters.tables.linked_accounts_repo import (
 )
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
-from shared.domain.messaging import PermanentSendError
+from shared.domain.messaging import PermanentSendError, TransientSendError
 from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem
 from shared.services.errors import Invalid, NotFound
@@ -100,7 +100,10 @@ class Office365Linking:
 
     def consent_url(self, client_id: str) -> str:
         if not self.app_client_id:
-            raise Invalid("no Office 365 app registration is configured (GRAPH_CLIENT_ID)")
+            raise Invalid(
+                "no Office 365 app registration is configured (GRAPH_CLIENT_ID)",
+                code="link_o365_not_configured", params={"setting": "GRAPH_CLIENT_ID"},
+            )  # fmt: skip
         if self.repos.clients.get(client_id) is None:
             raise NotFound("no such client")
         state = start_link(self.links, client_id, "graph", self.clock.now())
@@ -121,12 +124,16 @@ class Office365Linking:
             return self._signed_in(pending, params)
         if params.get("error"):
             raise Invalid(
-                f"the administrator did not consent: {params.get('error_description') or params['error']}"
-            )
+                f"the administrator did not consent: {params.get('error_description') or params['error']}",
+                code="link_o365_no_consent_said", params={"error": params["error"][:100]},
+            )  # fmt: skip
         if params.get("admin_consent", "").lower() != "true":
-            raise Invalid("the administrator did not consent")
+            raise Invalid("the administrator did not consent", code="link_o365_no_consent")
         if self.signin is None:
-            raise Invalid("no Office 365 app registration is configured (GRAPH_CLIENT_SECRET)")
+            raise Invalid(
+                "no Office 365 app registration is configured (GRAPH_CLIENT_SECRET)",
+                code="link_o365_not_configured", params={"setting": "GRAPH_CLIENT_SECRET"},
+            )  # fmt: skip
         # the redirect's ``tenant`` is ignored: the sign-in's ID token says which tenant
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         verifier, challenge = pkce_pair()
@@ -137,41 +144,65 @@ class Office365Linking:
     def _signed_in(self, pending: PendingLink, params: Mapping[str, str]) -> GraphLink:
         if params.get("error"):
             raise Invalid(
-                f"the administrator did not sign in: {params.get('error_description') or params['error']}"
-            )
+                f"the administrator did not sign in: {params.get('error_description') or params['error']}",
+                code="link_o365_no_sign_in", params={"error": params["error"][:100]},
+            )  # fmt: skip
         if self.signin is None or not params.get("code"):
-            raise Invalid("the sign-in response carries no code")
+            raise Invalid("the sign-in response carries no code", code="link_o365_no_code")
         try:
             signer = self.signin.redeem(
                 params["code"], self.redirect_uri, pending.verifier, pending.nonce
             )
             tenant = signer.tenant_id
         except SignInError as exc:
-            raise Invalid(f"the sign-in could not be verified: {exc}") from None
+            raise Invalid(
+                f"the sign-in could not be verified: {exc}", code="link_o365_unverified"
+            ) from None
         if self.prove_consent is not None:
-            self._prove(tenant)
+            try:
+                self._prove(tenant)
+            except PermanentSendError as exc:
+                # no app-only token from the tenant: the consent is not (or not yet) there
+                raise Invalid(
+                    f"the organisation's consent could not be proven: {exc}",
+                    code="link_o365_consent_unproven",
+                ) from None
+            except TransientSendError as exc:
+                raise Invalid(
+                    f"Microsoft could not be reached to prove the consent: {exc}",
+                    code="link_o365_unreachable",
+                ) from None
         found = self.repos.clients.get(pending.client_id)
         if found is None:
-            raise NotFound("no such client")
+            # deleted while its administrator was at Microsoft: nothing to link it to
+            raise Invalid("the client is gone (deleted meanwhile)", code="link_client_gone")
         mailbox = found[0].contact_email
         if not mailbox:
-            raise Invalid("the client has no contact e-mail address to link as its mailbox")
+            raise Invalid(
+                "the client has no contact e-mail address to link as its mailbox",
+                code="link_o365_no_contact",
+            )  # fmt: skip
         try:
             mailbox_user = self.signin.mailbox_user(tenant, mailbox)
         except SignInError as exc:
-            raise Invalid(f"the mailbox could not be checked: {exc}") from None
+            raise Invalid(
+                f"the mailbox could not be checked: {exc}", code="link_o365_mailbox_unchecked"
+            ) from None
         if mailbox_user is None:
             raise Invalid(
                 f"{mailbox} is not a mailbox of the Microsoft 365 organisation the administrator "
-                "signed in to: set the client's contact e-mail to one of its mailboxes"
-            )
+                "signed in to: set the client's contact e-mail to one of its mailboxes",
+                code="link_o365_not_a_mailbox", params={"mailbox": mailbox},
+            )  # fmt: skip
         if not signer.may_link(mailbox_user):
             # any user of a consenting organisation can sign in: only the mailbox's own user
             # or an administrator of the organisation's mail may hand the mailbox to a client
             raise Invalid(
                 f"{signer.user or 'the person who signed in'} may not link {mailbox}: sign in as "
-                "that mailbox's user, or as a Global or Exchange administrator of the organisation"
-            )
+                "that mailbox's user, or as a Global or Exchange administrator of the organisation",
+                code="link_o365_user_may_not" if signer.user else "link_o365_signer_may_not",
+                params={"user": signer.user or "", "mailbox": mailbox},
+            )  # fmt: skip
         link = GraphLink(pending.client_id, tenant, mailbox, self.clock.now())
         try:
             self.links.save_graph(link)
@@ -179,7 +210,9 @@ class Office365Linking:
             self._dispute(link, taken)
             raise Invalid(
                 f"{mailbox} is linked by another client already; the operator has been asked "
-                "to resolve it"
+                "to resolve it",
+                code="link_o365_mailbox_taken",
+                params={"mailbox": mailbox},
             ) from None
         if self.forget is not None:
             self.forget(pending.client_id)

@@ -212,10 +212,9 @@ def test_refused_authorisation_and_a_bad_code_link_nothing(mollie) -> None:
                 "state": authorize(accounts, c1),
             }
         )
-    from shared.adapters.mollie import MollieError
-
-    with pytest.raises(MollieError, match="invalid_grant"):
+    with pytest.raises(Invalid, match="invalid_grant") as refused:
         accounts.callback({"code": "auth_stolen", "state": authorize(accounts, c1)})
+    assert refused.value.code == "link_mollie_exchange"
     assert accounts.links.mollie(c1) is None
     assert accounts.provider_for(clients["C1"]) is None
 
@@ -243,3 +242,52 @@ def test_an_api_key_is_checked_with_mollie_and_kept_under_the_clients_name(molli
     accounts.unlink(c1.client_id)
     assert accounts.provider_for(c1) is None
     assert accounts.secrets.get(client_secret_name(c1.client_id, "mollie-key")) is None
+
+
+def _callback_page(accounts, world, monkeypatch, params, accept_language):  # noqa: F811
+    """The page the client's browser shows after Mollie: the HTTP function, as the host runs it."""
+    import azure.functions as func
+
+    from functions.linking import link_mollie_callback
+    from shared import bootstrap
+    from tools.devhost.invoke import LocalContext
+
+    world.services.__dict__["mollie_accounts"] = accounts
+    monkeypatch.setattr(bootstrap, "_services", world.services)
+    request = func.HttpRequest("GET", "http://localhost/api/link/mollie/callback", body=b"",
+                               headers={"Accept-Language": accept_language}, params=params)  # fmt: skip
+    reply = link_mollie_callback.build().get_user_function()(
+        request, context=LocalContext("link_mollie_callback")
+    )
+    return reply.status_code, reply.get_body().decode()
+
+
+def test_callback_page_in_browsers_language(mollie, world, monkeypatch) -> None:  # noqa: F811
+    """words10: denied access, a code Mollie will not exchange and a replayed state, in Dutch
+    (the default) and English; a link made says so in Dutch."""
+    _, _, accounts, clients = mollie
+    c1 = clients["C1"].client_id
+    denied = {"error": "access_denied", "error_description": "The user denied access"}
+    status, page = _callback_page(
+        accounts, world, monkeypatch, {**denied, "state": authorize(accounts, c1)}, ""
+    )
+    assert status == 400 and "<h1>Mollie-account niet gekoppeld</h1>" in page
+    assert "De toegang is bij Mollie geweigerd (Mollie meldt: access_denied)." in page
+    assert "denied access" not in page
+    status, page = _callback_page(
+        accounts, world, monkeypatch, {**denied, "state": authorize(accounts, c1)}, "en-US"
+    )
+    assert status == 400 and "Access was refused at Mollie (Mollie says: access_denied)." in page
+    stolen = {"code": "auth_stolen", "state": authorize(accounts, c1)}
+    status, page = _callback_page(accounts, world, monkeypatch, stolen, "nl-BE")
+    assert (
+        status == 400
+        and "Mollie wisselde de autorisatiecode niet in (verlopen of al gebruikt)" in page
+    )
+    assert "invalid_grant" not in page and "refused the token request" not in page
+    _, page = _callback_page(accounts, world, monkeypatch, stolen, "nl")  # the state is spent
+    assert "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw." in page
+    assert accounts.links.mollie(c1) is None
+    good = {"code": "auth_good", "state": authorize(accounts, c1)}
+    status, page = _callback_page(accounts, world, monkeypatch, good, "nl")
+    assert status == 200 and "<h1>Mollie-account gekoppeld</h1>" in page

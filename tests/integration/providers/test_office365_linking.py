@@ -258,8 +258,9 @@ def test_refusals_and_a_tenant_that_did_not_consent_link_nothing(linked) -> None
     with pytest.raises(Invalid, match="did not sign in: The user canceled"):
         linking.callback(back)
     fake.mailbox_tenant["facturen@bakkerij.example"] = STRANGER
-    with pytest.raises(PermanentSendError, match="AADSTS700016"):
+    with pytest.raises(Invalid, match=r"consent could not be proven: .*AADSTS700016") as refused:
         link(linking, fake, http, ids["C1"], user="admin@stranger.example", tenant=STRANGER)
+    assert refused.value.code == "link_o365_consent_unproven"
     assert linking.links.graph(ids["C1"]) is None
     with pytest.raises(PermanentSendError, match="has not linked its Office 365 mailbox"):
         mail.send(
@@ -334,3 +335,59 @@ def test_unlinking_sends_as_before_the_link_and_frees_the_mailbox_for_another_te
 def mail_signin(fake: IdentityPlatform, http: httpx.Client) -> MicrosoftSignIn:
     return MicrosoftSignIn(client_id=APP_ID, client_secret=APP_SECRET, authority_host=fake.base,
                            graph_url=f"{fake.base}/v1.0", http=http)  # fmt: skip
+
+
+def _callback_page(linking, world, monkeypatch, params, accept_language):  # noqa: F811
+    """The page the administrator's browser shows: the HTTP function, as the host runs it."""
+    import azure.functions as func
+
+    from functions.linking import link_office365_callback
+    from shared import bootstrap
+    from tools.devhost.invoke import LocalContext
+
+    world.services.__dict__["office365"] = linking
+    monkeypatch.setattr(bootstrap, "_services", world.services)
+    request = func.HttpRequest("GET", "http://localhost/api/link/office365/callback", body=b"",
+                               headers={"Accept-Language": accept_language}, params=params)  # fmt: skip
+    reply = link_office365_callback.build().get_user_function()(
+        request, context=LocalContext("link_office365_callback")
+    )
+    return reply.status_code, reply.get_body().decode()
+
+
+def test_callback_page_in_browsers_language(linked, world, monkeypatch) -> None:  # noqa: F811
+    """words10: the administrator who comes back from Microsoft reads Dutch (the default) or
+    English (a browser asking English first), never the service's English on a Dutch page."""
+    fake, _, linking, ids, http = linked
+    denied = {"error": "access_denied", "error_description": "The admin canceled the request"}
+    status, page = _callback_page(linking, world, monkeypatch,
+                                  {**denied, "state": consent(linking, ids["C1"])["state"]}, "nl-NL,nl;q=0.9")  # fmt: skip
+    assert status == 400 and "<html lang=nl>" in page
+    assert "<h1>Mailbox niet gekoppeld</h1>" in page
+    assert ("De beheerder van de Microsoft 365-organisatie heeft geen toestemming gegeven "
+            "(Microsoft meldt: access_denied)") in page  # fmt: skip
+    assert "canceled" not in page and "did not consent" not in page
+    status, page = _callback_page(linking, world, monkeypatch,
+                                  {**denied, "state": consent(linking, ids["C1"])["state"]}, "en-GB,en;q=0.8")  # fmt: skip
+    assert status == 400 and "<h1>Mailbox not linked</h1>" in page
+    assert "administrator did not consent (Microsoft says: access_denied)" in page
+    # the state is spent: Microsoft's redirect replayed
+    _, page = _callback_page(
+        linking, world, monkeypatch, {"admin_consent": "True", "state": "forged"}, ""
+    )
+    assert "Deze koppeling is onbekend, al gebruikt of verlopen: begin opnieuw." in page
+    # a tenant that never consented: Microsoft gives no token for it
+    fake.mailbox_tenant["facturen@bakkerij.example"] = STRANGER
+    back = sign_in(linking, fake, http, ids["C1"], user="admin@stranger.example", tenant=STRANGER)
+    status, page = _callback_page(linking, world, monkeypatch, back, "nl")
+    assert (
+        status == 400
+        and "Microsoft bevestigt de toestemming van deze organisatie (nog) niet" in page
+    )
+    assert "AADSTS" not in page
+    # linked: said in Dutch too
+    fake.mailbox_tenant["facturen@bakkerij.example"] = BAKKERIJ
+    back = sign_in(linking, fake, http, ids["C1"], user="admin@bakkerij.example", tenant=BAKKERIJ)
+    status, page = _callback_page(linking, world, monkeypatch, back, "nl")
+    assert status == 200 and "<h1>Mailbox gekoppeld</h1>" in page
+    assert linking.links.graph(ids["C1"]) is not None

@@ -128,7 +128,7 @@ def test_a_failed_check_is_shown_beside_its_line(world: World, tenants: Tenants)
     syntax = staff.post("/templates/edit", {**form, "text": "a\nb\n{% if %}"})
     assert syntax.status == 422 and "regel 3" in syntax.encoded().decode()
     letter = staff.post("/templates/edit", {**form, "text": "Betaal.", "fourteen_day_letter": "1"})
-    assert letter.status == 422 and "14-day letter must state" in letter.encoded().decode()
+    assert letter.status == 422 and "veertiendagenbrief moet noemen" in letter.encoded().decode()
 
 
 def test_a_preview_for_a_debtor_saves_nothing(world: World, tenants: Tenants) -> None:

@@ -20,7 +20,7 @@ from tests.unit.console.test_action_decisions import form_with, request, seed
 REFUSERS = (
     "Invalid", "CsvRefused", "LedgerRuleError", "AlreadyAnAccount", "Reason", "__init__",
     "InvoiceRuleError", "RepaymentError", "TemplateError", "PlanStateError", "PlanConflict",
-    "ConflictingUpdate",
+    "ConflictingUpdate", "RateTableError", "UploadTooLarge",
 )  # fmt: skip
 
 
@@ -105,8 +105,14 @@ def test_no_code_is_said_twice_by_two_word_tables():
     """A code two tables give (with other blanks) would lose one sentence silently."""
     from shared.api.console import refusal_text
     from shared.api.console.refusal_words_claims import CLAIM_REFUSALS
+    from shared.api.console.refusal_words_linking import LINKING_REFUSALS
+    from shared.api.console.refusal_words_rates import RATE_REFUSALS
     from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
+    from shared.api.console.refusal_words_templates import TEMPLATE_REFUSALS
 
-    own = set(REFUSALS) - set(CLAIM_REFUSALS) - set(SETTINGS_REFUSALS)
-    assert set(CLAIM_REFUSALS) & set(SETTINGS_REFUSALS) == set()
-    assert len(own) + len(CLAIM_REFUSALS) + len(SETTINGS_REFUSALS) == len(refusal_text.REFUSALS)
+    tables = (CLAIM_REFUSALS, SETTINGS_REFUSALS, LINKING_REFUSALS, TEMPLATE_REFUSALS, RATE_REFUSALS)
+    own = set(REFUSALS).difference(*tables)
+    for i, one in enumerate(tables):
+        for other in tables[i + 1 :]:
+            assert set(one) & set(other) == set()
+    assert len(own) + sum(len(t) for t in tables) == len(refusal_text.REFUSALS)

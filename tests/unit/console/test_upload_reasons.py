@@ -33,6 +33,25 @@ from shared.services.batch import RowError
          "administrator)", "factuur F1 staat stil omdat hij verjaard kan zijn; deze wijziging "
          "zou dat opheffen: een beheerder beslist dat (verjaring vrijgeven of stuiting "
          "vastleggen)"),
+        # the invoice's own rules on a stored invoice, and storage's answers (words10)
+        ("open amount exceeds the invoice amount",
+         "het openstaande bedrag is hoger dan het factuurbedrag"),
+        ("amount is below what has already been paid", "het bedrag is lager dan wat al is betaald"),
+        ("amount is not above the 2100 cents of credit notes booked on invoice F3; credit the "
+         "whole invoice instead", "het bedrag is niet hoger dan de creditnota's op factuur F3 "
+         "(€ 21,00): crediteer de hele factuur"),
+        ("invoice F1 is withdrawn", "factuur F1 is ingetrokken"),
+        ("invoice F1: a 14-day letter of 2025-03-01 is asserted after Inning's 14-day letter of "
+         "2025-02-10 was reported failed on 2025-02-20; a letter dated before that, or before "
+         "today, is an administrator's to record (it makes the collection costs owed)",
+         "factuur F1: een veertiendagenbrief van 01-03-2025 wordt gemeld nadat de "
+         "veertiendagenbrief van Inning van 10-02-2025 op 20-02-2025 als mislukt werd gemeld; een "
+         "brief van vóór die dag, of van vóór vandaag, legt een beheerder vast (hij maakt de "
+         "incassokosten verschuldigd)"),
+        ("changed concurrently by another request; retry",
+         "tegelijk door een ander verzoek gewijzigd: lees het bestand opnieuw in"),
+        ("not stored, retry: TransactionFailed",
+         "niet opgeslagen (TransactionFailed): lees het bestand opnieuw in"),
     ],
 )  # fmt: skip
 def test_known_reasons_read_in_dutch(message, dutch):

@@ -61,7 +61,7 @@ def test_a_newer_table_is_validated_versioned_and_put_in_force(setup):
         ("effective_from,consumer,commercial\n2026-07-01,3.50,9.65\n", "is missing"),
         (SHIPPED_CSV + "2026-07-01,35,9.65\n", "not plausible"),
         (SHIPPED_CSV + "2026-07-15,3.50,9.65\n", "1 January or 1 July"),
-        (SHIPPED_CSV + "2026-07-01,3.50\n", "bad rate row"),
+        (SHIPPED_CSV + "2026-07-01,3.50\n", r"line \d+: commercial '' is not a percentage"),
         ("no,csv,here\n", "the header must be"),
     ],
 )
