@@ -55,6 +55,13 @@ def money_text(value: object) -> object:
     if not isinstance(value, str):
         return value
     text = value.strip()
+    if text.startswith("-"):
+        # a credit note in an open-items list (newcomer10 F6): said as what it is, not as a
+        # thousands separator; refused here before any other reading of the digits
+        raise ValueError(
+            f"{text!r} is below zero: a credit note is not an invoice; import the invoice it "
+            "credits and book the credit note on that invoice (POST …/invoices/{invoice}/credit)"
+        )
     if re.fullmatch(r"[+-]?\d+\.\d{3,}", text) or re.fullmatch(r"[+-]?[\d.]*,[\d.,]*", text):
         raise ValueError(
             f"{text!r} is not an amount in euros with at most two decimals: a thousands "

@@ -189,6 +189,8 @@ def _eur_nl(text: str) -> str:
 _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsbericht",
                "letter": "brief", "message": "boodschap"}  # fmt: skip
 
+# where a statement's warning points: a CAMT entry, an MT940 line
+_WHERE_NL = {"entry": "post", "line": "regel"}
 _OWES_NL = {
     "it received debtors' money itself and owes the agency's share of it":
         "zij ontving zelf geld van debiteuren en is het deel van het incassobureau verschuldigd",
@@ -334,6 +336,20 @@ _TITLES = shapes(
                    "boek ze met de hand tegen de koers van de bank"),
         (r"^entry (\d+) has status (\S+); only booked entries are read$",
          lambda m: f"post {m[1]} heeft status {m[2]}; alleen geboekte posten worden gelezen"),
+        (r"^(entry|line) ([\d.]+): the bank kept (.+) charges of a credit of (.+) \((.+) arrived\): the payer is credited the (.+) sent; the charges are the account holder's cost$",
+         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: de bank hield {m[3]} kosten in op een bijschrijving "
+                   f"van {m[4]} ({m[5]} ontvangen): de betaler krijgt de {m[6]} die hij stuurde; "
+                   "de kosten zijn voor de rekeninghouder (boek ze als bankkosten)"),
+        (r"^entry (\d+): transaction (\d+) of (\d+) gives no amount in (\S+): booked as one line of (.+), not split per payer; split it by hand$",
+         lambda m: f"post {m[1]}: transactie {m[2]} van {m[3]} noemt geen bedrag in {m[4]}: "
+                   f"geboekt als één regel van {m[5]}, niet per betaler gesplitst; splits hem met de hand"),
+        (r"^entry (\d+): its (\d+) transactions add up to (.+), not the entry's (.+): booked as one line of (.+), not split per payer; split it by hand$",
+         lambda m: f"post {m[1]}: de {m[2]} transacties tellen op tot {m[3]}, niet tot de {m[4]} "
+                   f"van de post: geboekt als één regel van {m[5]}, niet per betaler gesplitst; "
+                   "splits hem met de hand"),
+        (r"^entry (\d+): amount missing \(Ntry/Amt\); (.*)$",
+         lambda m: f"post {m[1]}: het bedrag ontbreekt (Ntry/Amt); vraag de bank het afschrift "
+                   "opnieuw aan te maken: een post zonder bedrag kan niet geboekt worden"),
         # what a client owes after a settlement (shared/services/settlement/runs.py)
         (r"^Client (\S+) owes (.+) back \((.+); settlement (\S+)\): claim it back; until then it is set off against its next payout$",
          lambda m: f"Opdrachtgever {m[1]} moet {m[2]} terugbetalen ({_OWES_NL.get(m[3], m[3])}; "

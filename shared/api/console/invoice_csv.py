@@ -18,8 +18,10 @@ given), and the preview says so. Separators ``;``, ``,`` or tab; UTF-8 (with or
 without BOM) or, failing that, Windows-1252 (what Excel saves in the Netherlands). A Dutch
 decimal comma (``1250,50``) and Dutch dates (``31-12-2025``, ``31/12/2025``, ``31.12.2025``) are
 read on purpose, and thousands separators where they cannot be read two ways (``1.250,00``,
-``1,250.00``, ``1.250.000``); ``1.250`` or ``1,250`` alone is refused with what to write
-instead (Dutch 1250 or English 1.25: a guess could misstate a claim a thousandfold).
+``1,250.00``, ``1.250.000``, ``1 250,00``), with a euro sign or ``EUR`` before or after
+(``€ 1.250,00``); ``1.250`` or ``1,250`` alone is refused with what to write instead (Dutch
+1250 or English 1.25: a guess could misstate a claim a thousandfold), and a negative amount
+(a credit note in an open-items list) with how to book a credit note.
 """
 
 from __future__ import annotations
@@ -78,7 +80,11 @@ _GROUPED = (
     re.compile(r"^(\d{1,3}(?:,\d{3})+)\.(\d{1,2})$"),  # 1,250.00
     re.compile(r"^(\d{1,3}(?:\.\d{3}){2,})()$"),  # 1.250.000
     re.compile(r"^(\d{1,3}(?:,\d{3}){2,})()$"),  # 1,250,000
+    re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]\d{3})+),(\d{1,2})$"),  # 1 250,00
 )
+# a currency mark before or after the amount (open-items exports write "€ 1.250,00"): taken
+# off, the currency column says which currency a row is in
+_EURO_MARK = re.compile(r"^(?:€|EUR)\s*(.+?)$|^(.+?)\s*(?:€|EUR)$", re.IGNORECASE)
 _DUTCH_DATE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$")
 # soort_vordering in the credit manager's words: only the price of goods sold to a consumer
 # has the two years of art. 7:28 BW; services, rent, subscriptions and the rest have five
@@ -224,12 +230,16 @@ def _column(name: str) -> str:
 
 
 def _value(name: str, value: str) -> str:
+    if name in AMOUNTS and (euro := _EURO_MARK.match(value.strip())):
+        value = (euro.group(1) or euro.group(2)).strip()
+    if name in AMOUNTS and value.startswith("-"):
+        return value  # a credit note: the schema says what to do with it, as written
     if name in AMOUNTS and (m := _DUTCH_DECIMAL.match(value)):
         return f"{m.group(1)}.{m.group(2)}"
     if name in AMOUNTS:
         for grouped in _GROUPED:
             if m := grouped.match(value):
-                units = m.group(1).replace(".", "").replace(",", "")
+                units = re.sub(r"[.,\s]", "", m.group(1))
                 return f"{units}.{m.group(2)}" if m.group(2) else units
     if name in DATES and (m := _DUTCH_DATE.match(value)):
         return f"{m.group(4)}-{int(m.group(3)):02d}-{int(m.group(1)):02d}"

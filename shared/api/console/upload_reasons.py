@@ -36,6 +36,10 @@ _DUTCH = shapes(
         (r"^Input should be 'consumer_sale' or 'other'$",
          lambda m: "soort vordering: koop (consumentenkoop, 2 jaar) of overig (dienst, huur, "
          "abonnement: 5 jaar)"),
+        (r"^(?:Value error, )?'(.+)' is below zero: a credit note is not an invoice; .*$",
+         lambda m: f"'{m[1]}' is negatief: een creditnota is geen factuur; lees de factuur in die "
+         "hij crediteert en boek de creditnota daarop (dossier van de debiteur: Factuur "
+         "crediteren)"),
         (r"^(?:Value error, )?'(.+)' is not an amount in euros with at most two decimals: .*$",
          lambda m: f"'{m[1]}' is geen bedrag met hoogstens twee cijfers achter de komma: een "
          "scheidingsteken voor duizendtallen? schrijf twaalfhonderdvijftig euro als 1250 of "

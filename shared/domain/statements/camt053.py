@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError, iterparse
 
 from shared.clock import amsterdam_date
-from shared.domain.money import cents_from_decimal
+from shared.domain.money import cents_from_decimal, format_eur_nl
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
 from shared.domain.statements.model import (
@@ -34,6 +34,7 @@ from shared.domain.statements.model import (
     Statement,
     StatementError,
     StatementLine,
+    charges_note,
     check_amount,
 )
 
@@ -181,7 +182,12 @@ def _party(tx: Element, role: str, q: str) -> tuple[str | None, str | None, str 
 
 
 def _line(
-    entry: Element, tx: Element | None, amount: int, index: str, fallback: date | None = None
+    entry: Element,
+    tx: Element | None,
+    amount: int,
+    index: str,
+    fallback: date | None = None,
+    charges: int = 0,
 ) -> StatementLine:
     """One line from an entry (and its transaction details, when there are any). Direct
     lookups by qualified name: this runs once per line of a 50 MB file."""
@@ -243,6 +249,7 @@ def _line(
         return_reason=reason,
         transaction_code=code,
         reversal=(_stripped(entry.findtext(q + "RvslInd")) or "").lower() == "true",
+        charges=charges if credit else 0,
     )
 
 
@@ -424,22 +431,139 @@ def _entry(
         if fallback is None:
             raise StatementError(f"entry {n}: booking date missing (nor a value or statement date)")
         warnings.append(f"entry {n} has no booking date (BookgDt): the {source} is used")
-    total = _amount(entry.find(q + "Amt"), f"entry {n}")
+    amt = entry.find(q + "Amt")
+    if amt is None or not (amt.text or "").strip():
+        raise StatementError(
+            f"entry {n}: amount missing (Ntry/Amt); ask the bank to make the statement again: "
+            "an entry without its amount cannot be booked"
+        )
+    total = _amount(amt, f"entry {n}")
     txs = [tx for d in entry.iterfind(q + "NtryDtls") for tx in d.iterfind(q + "TxDtls")]
     # the entry books a batch as one sum (a direct-debit file's collections): its id
     batch = _text(entry, "NtryDtls", "Btch", "PmtInfId")
-    if len(txs) <= 1:
-        line = _line(entry, txs[0] if txs else None, total, str(n), fallback)
-        lines.append(replace(line, batch_id=batch) if batch else line)
-        return
+    ccy = _currency_of(amt) or "EUR"
+    credit = entry.findtext(q + "CdtDbtInd") == "CRDT"
+    if len(txs) > 1:
+        parts, why = _split(entry, txs, total, ccy, credit)
+        if parts is not None:
+            for k, (part, amount, charges) in enumerate(parts, start=1):
+                line = _line(entry, part, amount, f"{n}.{k}", fallback, charges)
+                if line.charges:
+                    warnings.append(charges_note(f"entry {n}.{k}", amount, charges))
+                # each collection of the batch keeps the batch's id: split per TxDtls, the
+                # lines of one of our own direct-debit files are still that file's
+                # collection (newcomer6 #1)
+                lines.append(replace(line, batch_id=batch, batch_part=True) if batch else line)
+            return
+        # not split: the entry as the one line the account moved, for a person to split
+        warnings.append(
+            f"entry {n}: {why}: booked as one line of {format_eur_nl(total)}, not split per "
+            "payer; split it by hand"
+        )
+        txs = []
+    tx = txs[0] if txs else None
+    amount, charges = total, 0
+    if credit and tx is not None:
+        paid = _paid(tx, ccy)
+        kept = _charges(tx, ccy)
+        kept = _charges(entry, ccy) if kept is None else kept
+        # the payer's amount only where the file says the difference is the bank's charges
+        if paid is not None and kept and paid - kept == total:
+            amount, charges = paid, kept
+            warnings.append(charges_note(f"entry {n}", paid, kept))
+    line = _line(entry, tx, amount, str(n), fallback, charges)
+    lines.append(replace(line, batch_id=batch) if batch else line)
+
+
+def _split(
+    entry: Element, txs: list[Element], total: int, ccy: str, credit: bool
+) -> tuple[list[tuple[Element, int, int]] | None, str]:
+    """A batch entry's transactions with each one's amount in the account's currency and
+    the charges kept of it, when they add up to the entry; else ``None`` and why not (the
+    entry is then booked as one line: booking parts that are not what arrived would mark
+    invoices paid with money that never came)."""
+    q = _Q.get()
+    parts: list[tuple[Element, int, int]] = []
+    moved = 0
     for k, tx in enumerate(txs, start=1):
-        amt = _child(tx, "AmtDtls", "TxAmt", "Amt")
-        if amt is None:
-            amt = _child(tx, "Amt")
-        line = _line(entry, tx, _amount(amt, f"entry {n}.{k}"), f"{n}.{k}", fallback)
-        # each collection of the batch keeps the batch's id: split per TxDtls, the lines of
-        # one of our own direct-debit files are still that file's collection (newcomer6 #1)
-        lines.append(replace(line, batch_id=batch, batch_part=True) if batch else line)
+        part_credit = (tx.findtext(q + "CdtDbtInd") or entry.findtext(q + "CdtDbtInd")) == "CRDT"
+        got = _part(tx, ccy, part_credit)
+        if got is None:
+            return None, f"transaction {k} of {len(txs)} gives no amount in {ccy}"
+        amount, charges = got
+        parts.append((tx, amount, charges))
+        moved += (amount - charges) if part_credit else -amount
+    entry_moved = total if credit else -total
+    if moved != entry_moved:
+        return None, (
+            f"its {len(txs)} transactions add up to {format_eur_nl(abs(moved))}, not the "
+            f"entry's {format_eur_nl(total)}"
+        )
+    return parts, ""
+
+
+def _part(tx: Element, ccy: str, credit: bool) -> tuple[int, int] | None:
+    """One transaction of a batch: its amount in the account's currency and the charges the
+    bank kept of it. ``TxDtls/Amt`` is its share of the entry (camt.053.001.04 and later);
+    ``AmtDtls`` what the payer sent (in another currency only its counter value counts)."""
+    share = _in(_child(tx, "Amt"), ccy)
+    paid = _paid(tx, ccy)
+    kept = _charges(tx, ccy) if credit else None
+    if paid is not None and kept and share in (None, paid - kept):
+        return paid, kept
+    if share is not None:
+        return share, 0
+    return (paid, 0) if paid is not None else None
+
+
+def _in(amt: Element | None, ccy: str) -> int | None:
+    """An amount element's cents when it is in ``ccy``; ``None`` when it is absent, in another
+    currency or unreadable (an amount read beside the entry's own never refuses the file)."""
+    if amt is None or (_currency_of(amt) or ccy) != ccy:
+        return None
+    try:
+        return _amount(amt, "amount")
+    except StatementError:
+        return None
+
+
+def _paid(tx: Element, ccy: str) -> int | None:
+    """What the payer sent, in the account's currency: the transaction amount (``TxAmt``),
+    else the instructed amount, else the counter value of one in another currency."""
+    for kind in ("TxAmt", "InstdAmt", "CntrValAmt"):
+        if (got := _in(_child(tx, "AmtDtls", kind, "Amt"), ccy)) is not None:
+            return got
+    return None
+
+
+def _charges(node: Element, ccy: str) -> int | None:
+    """The charges the bank kept of ``node``'s amount (an entry's or a transaction's
+    ``Chrgs``): records debited and included in the amount (camt.053.001.04 and later:
+    ``Rcrd`` with ``ChrgInclInd``; .02: ``Chrgs`` repeated), else their total; ``None`` when
+    the file names none, or names one in another currency."""
+    q = _Q.get()
+    total, found = 0, False
+    for chrgs in node.iterfind(q + "Chrgs"):
+        records = [
+            r for r in (chrgs.findall(q + "Rcrd") or [chrgs]) if r.find(q + "Amt") is not None
+        ]
+        if not records:
+            ttl = chrgs.find(q + "TtlChrgsAndTaxAmt")
+            if ttl is None:
+                continue
+            if (cents := _in(ttl, ccy)) is None:
+                return None
+            total, found = total + cents, True
+            continue
+        for record in records:
+            if (_stripped(record.findtext(q + "ChrgInclInd")) or "true").lower() == "false":
+                continue  # charged apart, not kept of this amount
+            if _stripped(record.findtext(q + "CdtDbtInd")) == "CRDT":
+                continue  # a charge refunded
+            if (cents := _in(record.find(q + "Amt"), ccy)) is None:
+                return None
+            total, found = total + cents, True
+    return total if found else None
 
 
 def _date_without_booking(entry: Element, header: list[Element]) -> tuple[date | None, str]:

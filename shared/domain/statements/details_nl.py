@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import pairwise
 
 from shared.domain.references import iban as iban_check
@@ -35,6 +36,8 @@ CODEWORDS = (
     # its payment indicator (BRUTO, NETTO), after /PREF/ (the batch's PmtInfId), which
     # would otherwise swallow them ("109180-911/NRTX/162/PIND/BRUTO")
     "NRTX", "PIND",
+    # ING: /OCMT/ the original amount (what the payer sent), /CHGS/ the charges the bank kept
+    "OCMT",
 )  # fmt: skip
 _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
 _GVC = re.compile(r"^\d{3}\?")
@@ -70,6 +73,10 @@ class Details:
     end_to_end_id: str | None = None
     return_reason: str | None = None
     batch_id: str | None = None  # /PREF/: the payment information id of a batch booking
+    # ING's /OCMT/ and /CHGS/: the amount the payer sent and the bank's charges kept of it,
+    # each with its currency ("EUR250,00")
+    original_amount: tuple[str, Decimal] | None = None
+    charges: tuple[str, Decimal] | None = None
 
 
 def _clean(text: str | None) -> str | None:
@@ -115,6 +122,15 @@ def _slash_tags(joined: str) -> dict[str, str]:
     return tags
 
 
+_MONEY = re.compile(r"^\s*([A-Z]{3})\s*(\d{1,15}(?:,\d{0,2})?)\s*$")
+
+
+def _money(value: str | None) -> tuple[str, Decimal] | None:
+    """``EUR250,00`` (SWIFT's currency and amount with a decimal comma); ``None`` otherwise."""
+    m = _MONEY.match((value or "").strip("/ "))
+    return (m.group(1), Decimal(m.group(2).replace(",", "."))) if m else None
+
+
 def _split_slash(joined: str) -> Details:
     tags = _slash_tags(joined)
     iban = bic = name = None
@@ -149,6 +165,8 @@ def _split_slash(joined: str) -> Details:
         else None,
         return_reason=_clean(tags.get("RTRN")),
         batch_id=_clean(tags.get("PREF")),
+        original_amount=_money(tags.get("OCMT")),
+        charges=_money(tags.get("CHGS")),
     )
 
 
@@ -280,4 +298,6 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         end_to_end_id=details.end_to_end_id,
         return_reason=details.return_reason,
         batch_id=details.batch_id,
+        original_amount=details.original_amount,
+        charges=details.charges,
     )

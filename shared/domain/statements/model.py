@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from shared.domain.money import Cents
+from shared.domain.money import Cents, format_eur_nl
 
 
 class StatementError(ValueError):
@@ -59,10 +59,20 @@ class StatementLine:
     # ``TxDtls`` per collection under ``Btch``): ``batch_id`` still names the batch, so a
     # split of one of our own direct-debit files is known as the collection it is
     batch_part: bool = False
+    # what the account holder's bank kept of a credit as its own charges (positive cents;
+    # CAMT ``Chrgs``, ING MT940 ``/CHGS/`` with ``/OCMT/``): ``amount`` is then what the payer
+    # sent, the debt paid (art. 6:114 BW; PSD2 art. 81(2), 7:520 BW: the bank must state
+    # the full amount and its charges apart), and the account moved ``amount - charges``
+    charges: Cents = 0
 
     @property
     def is_credit(self) -> bool:
         return self.amount > 0
+
+    @property
+    def moved(self) -> Cents:
+        """What the account moved on this line (the statement's balances add these up)."""
+        return self.amount - self.charges
 
     @property
     def is_return(self) -> bool:
@@ -115,7 +125,7 @@ class Statement:
         """Closing minus (opening + lines); ``None`` when a balance is missing."""
         if self.opening is None or self.closing is None:
             return None
-        return self.closing.amount - (self.opening.amount + sum(x.amount for x in self.lines))
+        return self.closing.amount - (self.opening.amount + sum(x.moved for x in self.lines))
 
 
 def line_identities(statement: Statement) -> list[str]:
@@ -131,7 +141,9 @@ def line_identities(statement: Statement) -> list[str]:
         parts = [
             statement.account,
             line.booking_date.isoformat(),
-            str(line.amount),
+            # what the account moved: a charged credit keeps the identity it had when it was
+            # booked net, so a file read before charges were read books nothing twice
+            str(line.moved),
             line.currency,
             line.bank_reference or "",
             line.end_to_end_id or "",
@@ -157,13 +169,13 @@ def balances_before(statement: Statement) -> list[Cents | None]:
         out: list[Cents | None] = []
         for line in statement.lines:
             out.append(running)
-            running += line.amount
+            running += line.moved
         return out
     if statement.closing is not None:
         running = statement.closing.amount
         back: list[Cents | None] = []
         for line in reversed(statement.lines):
-            running -= line.amount
+            running -= line.moved
             back.append(running)
         return back[::-1]
     return [None] * len(statement.lines)
@@ -188,10 +200,21 @@ def span_of(statement: Statement) -> tuple[Cents, Cents] | None:
     if statement.opening is not None:
         start = statement.opening.amount
     elif statement.closing is not None:
-        start = statement.closing.amount - sum(x.amount for x in statement.lines)
+        start = statement.closing.amount - sum(x.moved for x in statement.lines)
     else:
         return None
-    return start, start + sum(x.amount for x in statement.lines)
+    return start, start + sum(x.moved for x in statement.lines)
+
+
+def charges_note(where: str, paid: Cents, charges: Cents) -> str:
+    """The warning of a credit the bank booked less its own charges: the payer is credited
+    what he sent; the charges are for the account holder to book as a cost, or to take up
+    with the bank (``where``: "entry 3", "line 12")."""
+    return (
+        f"{where}: the bank kept {format_eur_nl(charges)} charges of a credit of "
+        f"{format_eur_nl(paid)} ({format_eur_nl(paid - charges)} arrived): the payer is "
+        f"credited the {format_eur_nl(paid)} sent; the charges are the account holder's cost"
+    )
 
 
 class Twin(Enum):
@@ -257,6 +280,7 @@ def statements_as_dict(statements: list[Statement]) -> dict[str, object]:
                     {
                         "date": x.booking_date.isoformat(),
                         "amount": x.amount,
+                        "charges": x.charges,
                         "counterparty_iban": x.counterparty_iban,
                         "counterparty_name": x.counterparty_name,
                         "remittance": x.remittance,

@@ -29,12 +29,13 @@ from mt940.tags import StatementASNB
 from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.statements.bank_accounts import bank_named_in, iban_for
-from shared.domain.statements.details_nl import MalformedDetails, split_details
+from shared.domain.statements.details_nl import Details, MalformedDetails, split_details
 from shared.domain.statements.model import (
     Balance,
     Statement,
     StatementError,
     StatementLine,
+    charges_note,
     check_amount,
 )
 
@@ -600,7 +601,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
         closing = _balance(data_.get("final_closing_balance"))
         line_currency = currency
         lines: list[StatementLine] = []
-        unread: list[str] = []
+        notes: list[str] = []
         for raw, (_, f86) in zip(rs, block_tx.txs, strict=True):
             raw86 = "\n".join(f86.lines) if f86 is not None else ""
             try:
@@ -618,16 +619,21 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 # know, or a quirk): say so, for a person to look at. A payer without a
                 # description is what the bank sent, not a loss, and is not reported
                 text = " ".join(raw86.split())
-                unread.append(
+                notes.append(
                     f"line {f86.line}: nothing of :86: was read (no description, reference or "
                     f"payer), although it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
                     "the bank sent one"
                 )
+            moved = check_amount(cents_from_decimal(raw.amount), "amount")
+            paid, charges = _paid(moved, details, line_currency)
+            if charges:
+                notes.append(charges_note(f"line {raw.source_line}", paid, charges))
             lines.append(
                 StatementLine(
                     booking_date=raw.entry_date or raw.value_date,
                     value_date=raw.value_date,
-                    amount=check_amount(cents_from_decimal(raw.amount), "amount"),
+                    amount=paid,
+                    charges=charges,
                     currency=line_currency,
                     counterparty_iban=details.counterparty_iban,
                     counterparty_name=details.counterparty_name,
@@ -651,8 +657,7 @@ def parse_mt940(data: bytes) -> list[Statement]:
                 closing=closing,
                 lines=tuple(lines),
                 statement_id=str(data_.get("transaction_reference") or "") or None,
-                warnings=_warnings_of(scan.warnings, starts_20, number, len(parsed))
-                + tuple(unread),
+                warnings=_warnings_of(scan.warnings, starts_20, number, len(parsed)) + tuple(notes),
                 sequence="/".join(
                     str(data_[k])
                     for k in ("statement_number", "sequence_number")
@@ -664,6 +669,22 @@ def parse_mt940(data: bytes) -> list[Statement]:
             )
         )
     return statements
+
+
+def _paid(moved: int, details: Details, currency: str) -> tuple[int, int]:
+    """A credit's amount as the payer sent it and the charges the bank kept of it, where the
+    ``:86:`` says so (ING: ``/OCMT/`` the original amount, ``/CHGS/`` the charges, in the
+    statement's currency, the one less the other being the credit); else the credit as
+    booked, no charges."""
+    original, charges = details.original_amount, details.charges
+    if moved <= 0 or original is None or charges is None:
+        return moved, 0
+    if original[0] != currency or charges[0] != currency:
+        return moved, 0
+    paid, kept = cents_from_decimal(original[1]), cents_from_decimal(charges[1])
+    if kept <= 0 or paid - kept != moved:
+        return moved, 0
+    return check_amount(paid, "amount"), kept
 
 
 def _warnings_of(
