@@ -14,7 +14,7 @@ from shared.api.http import ApiResponse, BadRequest, Unprocessable
 from shared.api.router import Context, Query, Route, Router
 from shared.clock import amsterdam_today
 from shared.domain.money import cents_from_decimal
-from shared.domain.plans.plan import PaymentPlan, PlanStatus
+from shared.domain.plans.plan import Consent, PaymentPlan, PlanStatus
 from shared.domain.plans.schedule import Period, PlanMethod
 from shared.services.container import Services
 
@@ -34,6 +34,16 @@ class PlanIn(schemas.Strict):
     installments: int | None = Field(default=None, ge=1, le=120)
     installment_amount: schemas.Amount | None = None
     schedule: list[InstallmentIn] | None = Field(default=None, min_length=1, max_length=120)
+    # the debtor's own consent (art. 3:318 BW): only a plan he agreed to acknowledges its
+    # claims and interrupts their prescription; a plan without it is the creditor's offer
+    agreed_by_debtor_on: date | None = Field(
+        default=None,
+        description="The day the debtor agreed to this plan himself (with agreed_how); "
+        "without it the plan does not interrupt prescription (art. 3:318 BW)",
+    )
+    agreed_how: Literal["phone", "email", "letter", "in_person"] | None = Field(
+        default=None, description="How the debtor gave his consent (with agreed_by_debtor_on)"
+    )
 
     @model_validator(mode="after")
     def _one_way(self) -> PlanIn:
@@ -92,6 +102,9 @@ def plan_out(plan: PaymentPlan, today: date) -> dict[str, Any]:
         "open": cents_text(plan.open),
         "payment_reference": plan.payment_reference,
         "reason": plan.reason,
+        # the debtor's own consent (None: none recorded, no acknowledgement, 3:318 BW)
+        "agreed_by_debtor_on": plan.agreed_on.isoformat() if plan.agreed_on else None,
+        "agreed_how": plan.agreed_how.value if plan.agreed_how else None,
         "mandate": {"mandate_id": plan.mandate.mandate_id, "signed_on": plan.mandate.signed_on.isoformat(),
                     "status": plan.mandate.status}
         if plan.mandate
@@ -120,6 +133,8 @@ def _request(body: PlanIn) -> Any:
         period=Period(body.period), installments=body.installments,
         installment_amount=cents_from_decimal(body.installment_amount) if body.installment_amount else None,
         schedule=tuple((i.due_date, cents_from_decimal(i.amount)) for i in body.schedule or ()),
+        agreed_on=body.agreed_by_debtor_on,
+        agreed_how=Consent(body.agreed_how) if body.agreed_how else None,
     )  # fmt: skip
 
 

@@ -55,6 +55,11 @@ class Payment:
     # named), kept so money allocated again later (a return, a credit, a back-dated payment)
     # can go back to them; () for a payment without one and for rows written before it was kept
     designated: tuple[str, ...] = ()
+    # the invoices its money went to when it was booked (6:43 lid 2 for money not designated),
+    # before any later move by the creditor (a credit note, a restatement): with
+    # ``designated``, the claims the debtor acknowledged by paying (3:318 BW; law10 F1).
+    # None on a row written before it was kept
+    booked_to: tuple[str, ...] | None = None
     # where the money arrived (set by every booking path; a row stored before it was kept
     # reads as records_repo.PaymentRepository.from_row says)
     received_by: Receiver = Receiver.THIRD_PARTY

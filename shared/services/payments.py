@@ -142,6 +142,7 @@ class PaymentService:
             # the debtor's designation as he gave it (only invoices that exist): what the
             # ledger's later re-allocations of this money read (law5 finding 4)
             designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
+            booked_to=tuple(dict.fromkeys(x.invoice_number for x in result.lines)),
             received_by=received_by,
         )
         try:

@@ -21,6 +21,7 @@ from shared.adapters.tables.keys import InvalidKey, encode
 from shared.adapters.tables.ledger_repo import StoredClaim
 from shared.adapters.tables.messaging_repo import CounterRepository
 from shared.adapters.tables.plans_repo import PLAN_INVOICES, PlanRepository
+from shared.adapters.tables.prescription_repo import PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
@@ -30,7 +31,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.ledger.replay import open_claims
 from shared.domain.parties import Client, Debtor
-from shared.domain.plans.plan import RUNNING, PaymentPlan
+from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.ports.files import FileStore
@@ -53,7 +54,7 @@ MESSAGES_PER_DAY = 5  # per debtor, through the portal
 REQUESTS_PER_DAY = 5  # postponement requests and disputes per debtor: action items staff read
 MAX_POSTPONEMENT_DAYS = 62  # "at most two months"
 MAX_REASON = 1000  # characters of a postponement reason: the form's maxlength, a dispute's cut
-PORTAL = "debtor (portal)"
+PORTAL = DEBTOR_PORTAL  # who the debtor is as an author: his own acts in the portal
 
 
 class Throttled(Exception):
@@ -543,6 +544,11 @@ class PortalService:
                 params={"days": MAX_POSTPONEMENT_DAYS},
             )
         chosen = tuple(i.number for i in invoices)
+        # asking for time to pay acknowledges the debt (art. 3:318 BW), granted or not: his
+        # written word, kept with the claim's prescription decisions (law10 F4)
+        PrescriptionDecisions(self.repos.store).acknowledge(
+            client.client_id, access.debtor_number, chosen, today
+        )
         # granted at once is one grace period per invoice, counted from the first day the
         # portal granted one: a debtor cannot renew it for as long as links keep coming
         limit = min(client.postpone_auto_days, MAX_POSTPONEMENT_DAYS)

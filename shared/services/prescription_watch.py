@@ -5,9 +5,11 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   by the written demands of Inning's dunning that reached the debtor
   (``shared.domain.law.demands``) and by what staff recorded (a demand the client sent itself,
   the debtor's acknowledgement, each with its date), and by the acknowledgements Inning booked
-  itself (art. 3:318 BW, law7 finding 3): a payment on the claim (its received day; one that
-  came back in full never paid and counts not) and a payment plan over it (the day it was
-  activated, the debtor's agreement). Two dates: *counted* with every such
+  itself of the debtor's own acts (art. 3:318 BW, law7 finding 3, law10 F1/F3/F4): a payment
+  on the claim he named or it was booked on (its received day; one that came back in full
+  never paid and counts not), a payment plan over it he agreed to himself (not its activation
+  by staff), his written proposal or request in the portal (see :meth:`_acknowledgements`).
+  Two dates: *counted* with every such
   demand, *proven* with only those whose receipt rests on more than a send log. A debtor who
   denies receipt makes the creditor prove it (3:37 lid 3 BW), so until the proven date is
   the counted one, the warning comes before both.
@@ -25,8 +27,8 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   storage requests each (debtor, invoices 2, outbox range, decisions range, ledger, plans,
   one or two once-marks, the item, portfolio figures, the schedule write) on top of the 9
   of a client's run with nothing due; no scan of the client's invoices. The watch reads the
-  debtor's ledger and plans once more for the acknowledgements (two range reads, only on a
-  look within 60 days of a date).
+  debtor's ledger and plans once more for the acknowledgements (two range reads, and a read
+  of each payment on his claims, only on a look within 60 days of a date).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from shared.domain.ledger.model import EventKind
 from shared.domain.ledger.restate import received_day
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
+from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
 from shared.ports.tables import Conflict
 from shared.services.errors import Invalid, NotFound
@@ -77,6 +80,19 @@ class Demand:
 class Review:
     held: set[str] = field(default_factory=set)  # past the date, no person's decision yet
     next_check: dict[str, date | None] = field(default_factory=dict)
+
+
+def debtor_agreed(plan: PaymentPlan) -> set[date]:
+    """The days the debtor agreed to ``plan`` himself (3:318 BW): the consent recorded on it
+    (his portal proposal, or the call, e-mail or letter staff recorded), a plan he made in the
+    portal before that was recorded (its creation day), a mandate he signed for it. Not its
+    activation: that is the creditor's act (law10 F3)."""
+    days = {plan.agreed_on} if plan.agreed_on else set()
+    if plan.created_by == DEBTOR_PORTAL:
+        days.add(amsterdam_date(plan.created_at))
+    if plan.mandate is not None:
+        days.add(plan.mandate.signed_on)
+    return days
 
 
 class PrescriptionWatch:
@@ -122,7 +138,9 @@ class PrescriptionWatch:
                 if demands is None:  # one range read of each per debtor, when needed
                     demands = self._written_demands(client_id, debtor.number, today)
                     decisions = self.decisions.for_debtor(client_id, debtor.number)
-                    acknowledged = self._acknowledgements(client_id, debtor.number, today)
+                    acknowledged = self._acknowledgements(
+                        client_id, debtor.number, today, decisions
+                    )
                 decided = decisions.get(invoice.number)
                 own = acknowledged.get(invoice.number, set())
                 # the ledger and the plan prove these as well as staff's record would
@@ -287,28 +305,60 @@ class PrescriptionWatch:
             pass  # on the list already: this look repeats an earlier one
 
     def _acknowledgements(
-        self, client_id: str, debtor_number: str, today: date
+        self,
+        client_id: str,
+        debtor_number: str,
+        today: date,
+        decisions: dict[str, PrescriptionDecision] | None = None,
     ) -> dict[str, set[date]]:
-        """Per invoice, the days the debtor acknowledged it by what Inning booked (art. 3:318
-        BW: an acknowledgement interrupts, the new period runs from the next day, 3:319): a
-        payment allocated to it, on the day the money was received (a back-dated one on its
-        received day), unless it came back in full (a storno, a chargeback: it never paid);
-        and a payment plan over it, on the day it was activated, whatever became of it
-        after. Two range reads per debtor, only for claims within 60 days of their date."""
+        """Per invoice, the days the debtor acknowledged it by his own act that Inning holds
+        in writing (art. 3:318 BW: the debtor's erkenning; the new period runs from the next
+        day, 3:319; law10 F1, F3, F4):
+        - a payment, on the day it was received, for the claims he paid: those he named, or
+          without a designation those it went to when it was booked; money the creditor moved
+          to another claim later (a credit note, a restatement, an overflow of a designated
+          payment) acknowledges nothing there. A payment that came back in full never paid.
+          A payment row written before its first booking was kept counts as before: the
+          claims its money is on now;
+        - a payment plan he agreed to himself: proposed or accepted in the portal (the day he
+          did), a mandate he signed for it, or the agreement staff recorded with the day and
+          the way he gave it; a plan staff made and activated without that is the creditor's
+          act and counts not (its installments he pays do, as payments);
+        - what the portal recorded on the claim the day he wrote it (a plan proposal, also one
+          refused and deleted; a request to move an installment), kept with the decisions
+          (``decisions``: as read already, else read here).
+        Two range reads per debtor and one read per payment on its claims, only for claims
+        within 60 days of their date."""
         out: dict[str, set[date]] = defaultdict(set)
         claims = LedgerRepository(self.repos.store).for_debtor(client_id, debtor_number)
+        on_claims: dict[str, set[tuple[str, date]]] = defaultdict(set)
         for number, claim in claims.items():
             events = list(claim.events)
             gone = _returned_in_full(events)
             for e in events:
-                paid = e.kind is EventKind.ALLOCATED and e.payment_id and e.payment_id not in gone
-                if paid and (day := received_day(e)) <= today:
+                if e.kind is EventKind.ALLOCATED and e.payment_id and e.payment_id not in gone:
+                    on_claims[e.payment_id].add((number, received_day(e)))
+        for payment_id, where in on_claims.items():
+            payment = self.repos.payments.get(client_id, payment_id)
+            named = () if payment is None else payment.designated or payment.booked_to
+            if payment is None or named is None:
+                found = where  # no row yet, or one from before: where the money is now
+            elif payment.reversed:
+                continue
+            else:
+                found = {(number, payment.received_on) for number in named}
+            for number, day in found:
+                if day <= today:
                     out[number].add(day)
         for plan in PlanRepository(self.repos.store).of_debtor(client_id, debtor_number):
-            if plan.activated_at is not None:
-                day = amsterdam_date(plan.activated_at)
-                for number in plan.invoice_numbers:
-                    out[number].add(day)
+            for day in debtor_agreed(plan):
+                if day <= today:
+                    for number in plan.invoice_numbers:
+                        out[number].add(day)
+        if decisions is None:
+            decisions = self.decisions.for_debtor(client_id, debtor_number)
+        for number, decided in decisions.items():
+            out[number].update(d for d in decided.acknowledged if d <= today)
         return out
 
     def _written_demands(

@@ -595,6 +595,7 @@ class StatementWindow:
             ),
             unallocated=result_.unallocated,
             designated=tuple(dict.fromkeys(numbers)),  # the line's designation (6:43 lid 1)
+            booked_to=tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
             received_by=self.owner.received_by,  # whose account the statement is
         )
         self.booked.append(

@@ -22,7 +22,14 @@ from typing import Any
 
 from shared.adapters.tables.codec import get_date, get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode, join
-from shared.domain.plans.plan import DebitState, DirectDebit, Mandate, PaymentPlan, PlanStatus
+from shared.domain.plans.plan import (
+    Consent,
+    DebitState,
+    DirectDebit,
+    Mandate,
+    PaymentPlan,
+    PlanStatus,
+)
 from shared.domain.plans.rules import PlanRules, ReminderChannel, SelfServiceApproval
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TableStore, all_rows
@@ -131,6 +138,8 @@ class PlanRepository:
             "LapseToTell": plan.lapse_to_tell, "ActivationToTell": plan.activation_to_tell,
             "NoticeToTell": plan.notice_to_tell,
             "PricedOn": put_date(plan.priced_on), "EndedOn": put_date(plan.ended_on),
+            "AgreedOn": put_date(plan.agreed_on),
+            "AgreedHow": plan.agreed_how.value if plan.agreed_how else None,
         })  # fmt: skip
 
     @staticmethod
@@ -153,6 +162,8 @@ class PlanRepository:
             activation_to_tell=str(d.get("ActivationToTell") or ""),
             notice_to_tell=str(d.get("NoticeToTell") or ""),
             priced_on=get_date(d.get("PricedOn")), ended_on=get_date(d.get("EndedOn")),
+            agreed_on=get_date(d.get("AgreedOn")),
+            agreed_how=Consent(d["AgreedHow"]) if d.get("AgreedHow") else None,
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

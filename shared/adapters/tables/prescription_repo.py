@@ -9,7 +9,7 @@ due rows never meets them and a debtor's decisions are one range read."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from shared.adapters.tables.dunning_repo import SCHEDULE
@@ -24,6 +24,10 @@ class PrescriptionDecision:
     released_on: date | None = None  # a person let dunning go on past the date
     by: str = ""
     at: datetime | None = None
+    # the days the debtor acknowledged the claim in writing in the portal (a plan proposal,
+    # kept when the draft is refused and deleted; a request to move an installment): his
+    # own act, 3:318 BW (law10 F4); not staff's decision, so ``by`` and ``at`` stay theirs
+    acknowledged: tuple[date, ...] = ()
 
 
 class PrescriptionDecisions:
@@ -76,23 +80,51 @@ class PrescriptionDecisions:
                 release_on or old.released_on,
                 by,
                 at,
+                old.acknowledged,
             )
-            data = {
-                "Invoice": invoice_number,
-                "Interruptions": json.dumps([d.isoformat() for d in new.interruptions]),
-                "ReleasedOn": new.released_on.isoformat() if new.released_on else "",
-                "By": by,
-                "At": at.isoformat(),
-            }
-            try:
-                if row is None:
-                    self.store.insert(SCHEDULE, Row(encode(client_id), rk, data))
-                else:
-                    self.store.replace(SCHEDULE, Row(encode(client_id), rk, data, row.etag))
+            if self._write(client_id, rk, row, new):
                 return new
-            except (Conflict, PreconditionFailed):
-                continue
         raise PreconditionFailed(f"prescription decision on {invoice_number} keeps changing")
+
+    def acknowledge(
+        self, client_id: str, debtor_number: str, invoice_numbers: tuple[str, ...], on: date
+    ) -> None:
+        """The debtor acknowledged these claims in writing on ``on`` (the portal): kept per
+        claim with the decisions, which the watch reads anyway. The same again changes
+        nothing."""
+        for invoice_number in invoice_numbers:
+            rk = self._prefix(debtor_number) + encode(invoice_number)
+            for _ in range(5):
+                row = self.store.get(SCHEDULE, encode(client_id), rk)
+                old = _decision(row) if row else PrescriptionDecision(invoice_number)
+                if on in old.acknowledged:
+                    break
+                new = replace(old, acknowledged=tuple(sorted({*old.acknowledged, on})))
+                if self._write(client_id, rk, row, new):
+                    break
+            else:
+                raise PreconditionFailed(
+                    f"prescription decision on {invoice_number} keeps changing"
+                )
+
+    def _write(self, client_id: str, rk: str, row: Row | None, new: PrescriptionDecision) -> bool:
+        """False when another writer changed the row since it was read (read it again)."""
+        data = {
+            "Invoice": new.invoice_number,
+            "Interruptions": json.dumps([d.isoformat() for d in new.interruptions]),
+            "ReleasedOn": new.released_on.isoformat() if new.released_on else "",
+            "By": new.by,
+            "At": new.at.isoformat() if new.at else "",
+            "Acknowledged": json.dumps([d.isoformat() for d in new.acknowledged]),
+        }
+        try:
+            if row is None:
+                self.store.insert(SCHEDULE, Row(encode(client_id), rk, data))
+            else:
+                self.store.replace(SCHEDULE, Row(encode(client_id), rk, data, row.etag))
+            return True
+        except (Conflict, PreconditionFailed):
+            return False
 
 
 def _decision(row: Row) -> PrescriptionDecision:
@@ -105,4 +137,5 @@ def _decision(row: Row) -> PrescriptionDecision:
         date.fromisoformat(released) if released else None,
         str(d.get("By") or ""),
         datetime.fromisoformat(at) if at else None,
+        tuple(date.fromisoformat(x) for x in json.loads(str(d.get("Acknowledged") or "[]"))),
     )

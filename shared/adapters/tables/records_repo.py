@@ -57,6 +57,13 @@ def received_by_of(d: dict[str, object]) -> Receiver:
     return Receiver.THIRD_PARTY
 
 
+def _booked_to(value: object) -> tuple[str, ...] | None:
+    """A row written before ``BookedTo`` was kept has none: unknown, not "no claim"."""
+    if value is None or value == "":
+        return None
+    return tuple(str(n) for n in get_json(value, []))
+
+
 class PaymentRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
@@ -79,6 +86,7 @@ class PaymentRepository:
                 "Reversed": p.reversed,
                 "ReversedOn": put_date(p.reversed_on),
                 "Designated": put_json(list(p.designated)),
+                "BookedTo": None if p.booked_to is None else put_json(list(p.booked_to)),
                 "ReceivedBy": p.received_by.value,
             },
         )
@@ -100,6 +108,7 @@ class PaymentRepository:
             reversed_on=get_date(d.get("ReversedOn")),
             # a row written before the designation was kept has none: as before, 6:43 alone
             designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
+            booked_to=_booked_to(d.get("BookedTo")),
             received_by=received_by_of(d),
         )
 

@@ -22,7 +22,7 @@ from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.invoices import Invoice
-from shared.domain.plans.plan import PaymentPlan, PlanStatus
+from shared.domain.plans.plan import Consent, PaymentPlan, PlanStatus
 from shared.domain.plans.schedule import Period, PlanMethod
 from shared.services.errors import ConflictingUpdate, Invalid
 
@@ -144,6 +144,7 @@ def _create(desk: Desk) -> ApiResponse:
             start = date.fromisoformat(desk.field("start"))
         except ValueError:
             raise Invalid(desk.t["plan_say_start"], field="start") from None
+        agreed_on, agreed_how = _consent(desk)
         try:
             count = int(desk.field("installments"))
             period = Period(desk.field("period"))
@@ -155,12 +156,26 @@ def _create(desk: Desk) -> ApiResponse:
             debtor_number=number, invoice_numbers=invoices,
             include_costs=desk.field("include_costs") == "yes", method=PlanMethod.TRANSFER,
             start=start, period=period, installments=count,
+            agreed_on=agreed_on, agreed_how=agreed_how,
         ), desk.principal.key_id)  # fmt: skip
     except (Invalid, ConflictingUpdate, ValueError) as exc:
         from shared.api.console.page_dossier import show
 
         return show(desk, number, desk.t["plan_error"].format(reason=_said(desk, exc)), 422)
     return desk.redirect(f"/plans/{quote(plan.plan_id, safe='')}", done="plan_created")
+
+
+def _consent(desk: Desk) -> tuple[date | None, Consent | None]:
+    """The day and the way the debtor agreed to the plan, as staff recorded them (the
+    service refuses one without the other)."""
+    day, how = desk.field("agreed_on").strip(), desk.field("agreed_how").strip()
+    try:
+        agreed_on = date.fromisoformat(day) if day else None
+    except ValueError:
+        raise Invalid(desk.t["plan_say_agreed_on"], field="agreed_by_debtor_on") from None
+    if how and how not in {c.value for c in Consent if c is not Consent.PORTAL}:
+        raise Invalid(desk.t["plan_say_agreed_on"], field="agreed_how")
+    return agreed_on, Consent(how) if how else None
 
 
 def _said(desk: Desk, exc: Exception) -> str:
@@ -210,6 +225,9 @@ NEW = """{% if plannable %}<section aria-labelledby="np-h"><h2 id="np-h">{{ t.pl
 <div class="inline"><div><label for="np-start">{{ t.plan_start }}</label><input id="np-start" name="start" type="date" required min="{{ today }}"></div>
 <div><label for="np-count">{{ t.plan_count }}</label><input id="np-count" name="installments" type="number" min="1" max="120" value="3" required></div>
 <div><label for="np-period">{{ t.plan_period }}</label><select id="np-period" name="period">{% for p in ('month', 'week', 'quarter') %}<option value="{{ p }}">{{ p|word('period') }}</option>{% endfor %}</select></div></div>
+<fieldset><legend>{{ t.plan_consent }}</legend><p class="muted">{{ t.plan_consent_hint }}</p><div class="inline">
+<div><label for="np-agreed">{{ t.plan_agreed_on }}</label><input id="np-agreed" name="agreed_on" type="date" max="{{ today }}"></div>
+<div><label for="np-how">{{ t.plan_agreed_how }}</label><select id="np-how" name="agreed_how"><option value="">{{ t.plan_how_none }}</option>{% for h in ('phone', 'email', 'letter', 'in_person') %}<option value="{{ h }}">{{ t['plan_how_' + h] }}</option>{% endfor %}</select></div></div></fieldset>
 <p><button type="submit" name="do" value="create">{{ t.plan_make }}</button></p></form></section>{% endif %}"""
 
 LIST = """{% extends "shell" %}{% block main %}
@@ -232,7 +250,8 @@ ONE = """{% extends "shell" %}{% block main %}
 <dt>{{ t.act_status }}</dt><dd>{{ plan.status|word('plan_status') }}{% if plan.reason %}: {{ plan.reason }}{% endif %}</dd>
 <dt>{{ t.plan_invoices }}</dt><dd>{{ plan.invoice_numbers|join(', ') }}{% if plan.include_costs %} ({{ t.plan_with_costs }}){% endif %}</dd>
 <dt>{{ t.dos_total }}</dt><dd>{{ desk.money(plan.total) }} · {{ t.dos_paid }} {{ desk.money(plan.paid) }} · {{ t.dos_open }} {{ desk.money(plan.open) }}</dd>
-<dt>{{ t.plan_reference }}</dt><dd>{{ plan.payment_reference }}</dd></dl></section>
+<dt>{{ t.plan_reference }}</dt><dd>{{ plan.payment_reference }}</dd>
+<dt>{{ t.plan_consent }}</dt><dd>{% if plan.agreed_on %}{{ plan.agreed_on.strftime('%d-%m-%Y') if desk.lang == 'nl' else plan.agreed_on.isoformat() }} ({{ t['plan_how_' + plan.agreed_how.value] }}){% elif plan.mandate %}{{ t.plan_consent_mandate }}{% else %}{{ t.plan_consent_none }}{% endif %}</dd></dl></section>
 <section aria-labelledby="pi-h"><h2 id="pi-h">{{ t.dos_installments }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_installments }}"><table><caption class="visually-hidden">{{ t.dos_installments }}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">{{ t.dec_plan_due }}</th><th scope="col" class="num">{{ t.dec_plan_amount }}</th><th scope="col" class="num">{{ t.dos_paid }}</th><th scope="col">{{ t.act_status }}</th></tr></thead><tbody>
 {% for i in installments %}<tr><td>{{ i.number }}</td><td>{{ i.due_date.strftime('%d-%m-%Y') if desk.lang == 'nl' else i.due_date.isoformat() }}</td><td class="num">{{ desk.money(i.amount) }}</td><td class="num">{{ desk.money(i.paid) }}</td><td>{{ t['plan_i_' + i.status.value] }}</td></tr>{% endfor %}
@@ -262,6 +281,14 @@ words(
         "plan_new": "Betalingsregeling maken", "plan_new_hint": "Eerst een concept: u ziet de termijnen en zet de regeling daarna in gang (de debiteur krijgt dan de overeenkomst).",
         "plan_include_costs": "Kosten en rente in de regeling", "plan_start": "Eerste termijn op",
         "plan_count": "Aantal termijnen", "plan_period": "Elke", "plan_make": "Concept maken",
+        "plan_consent": "Instemming van de debiteur",
+        "plan_consent_hint": "Alleen een regeling waarmee de debiteur zelf instemde stuit de verjaring (erkenning, art. 3:318 BW). Vul de dag en de manier in als hij al instemde; anders telt pas een termijn die hij betaalt.",
+        "plan_agreed_on": "Ingestemd op", "plan_agreed_how": "Hoe",
+        "plan_how_none": "(nog niet)", "plan_how_phone": "telefonisch", "plan_how_email": "per e-mail",
+        "plan_how_letter": "per brief", "plan_how_in_person": "persoonlijk", "plan_how_portal": "in het portaal",
+        "plan_consent_mandate": "machtiging ondertekend",
+        "plan_consent_none": "niet vastgelegd: de regeling stuit de verjaring niet (art. 3:318 BW); een betaalde termijn wel",
+        "plan_say_agreed_on": "geef een geldige dag en manier waarop de debiteur instemde",
         "plan_do_activate": "Regeling in gang zetten", "plan_do_activate_hint": "De termijnen liggen vast, de facturen gaan uit de aanmaningen en de debiteur krijgt de overeenkomst met het schema.",
         "plan_do_delete": "Concept verwijderen", "plan_do_delete_hint": "Het concept vervalt; de aanmaningen gaan verder waar ze stonden.",
         "plan_do_pause": "Regeling pauzeren", "plan_do_pause_hint": "Er worden geen termijnen meer gevraagd of geïncasseerd tot u de regeling hervat.",
@@ -287,6 +314,14 @@ words(
         "plan_new": "Make a payment plan", "plan_new_hint": "A draft first: you see the installments and then start the plan (the debtor is sent the agreement then).",
         "plan_include_costs": "Costs and interest in the plan", "plan_start": "First installment on",
         "plan_count": "Number of installments", "plan_period": "Every", "plan_make": "Make the draft",
+        "plan_consent": "The debtor's consent",
+        "plan_consent_hint": "Only a plan the debtor agreed to himself interrupts prescription (an acknowledgement, art. 3:318 BW). Give the day and the way if he agreed already; otherwise only an installment he pays counts.",
+        "plan_agreed_on": "Agreed on", "plan_agreed_how": "How",
+        "plan_how_none": "(not yet)", "plan_how_phone": "by phone", "plan_how_email": "by e-mail",
+        "plan_how_letter": "by letter", "plan_how_in_person": "in person", "plan_how_portal": "in the portal",
+        "plan_consent_mandate": "mandate signed",
+        "plan_consent_none": "not recorded: the plan does not interrupt prescription (art. 3:318 BW); an installment paid does",
+        "plan_say_agreed_on": "give a valid day and way the debtor agreed",
         "plan_do_activate": "Start the plan", "plan_do_activate_hint": "The installments are fixed, the invoices leave the reminders and the debtor is sent the agreement with the schedule.",
         "plan_do_delete": "Delete the draft", "plan_do_delete_hint": "The draft goes; the reminders carry on where they stood.",
         "plan_do_pause": "Pause the plan", "plan_do_pause_hint": "No installment is asked or collected until you resume the plan.",

@@ -22,6 +22,15 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Regeling {plan} is {status}; alleen een concept kan worden verwijderd.",
         "Plan {plan} is {status}; only drafts are deleted.",
     ),
+    # the debtor's consent to a plan staff make (plans/service.py, law10 F3)
+    "plan_consent_both": (
+        "Geef zowel de dag waarop de debiteur met de regeling instemde als hoe (of geen van beide).",
+        "Give both the day the debtor agreed to the plan and how (or neither).",
+    ),
+    "plan_consent_future": (
+        "De dag waarop de debiteur instemde ligt in de toekomst.",
+        "The day the debtor agreed lies in the future.",
+    ),
     "plan_not_draft": (
         "Regeling {plan} is {status}, geen concept meer.",
         "Plan {plan} is {status}, not a draft.",

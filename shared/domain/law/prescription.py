@@ -134,7 +134,7 @@ def prescription_warning(
             f"Invoice {number} may have prescribed on {prescribes_on:%d-%m-%Y}: {counted}; a "
             "demand now cannot revive it (art. 3:317 BW). Dunning holds it (no 14-day letter, "
             "no costs, no hand-over): if a demand the client sent itself or an acknowledgement "
-            "by the debtor (a payment plan, a part payment, art. 3:318 BW) interrupted it, record "
+            "by the debtor (a payment plan he agreed to, a part payment, art. 3:318 BW) interrupted it, record "
             "that with its date; otherwise a person decides whether to release it (art. 3:322 BW: "
             "the debtor must invoke prescription himself)"
         )
@@ -185,8 +185,9 @@ def _counted(
         term = f"{years} years (art. 3:307 BW)"
     if interrupted_by and (last := max(interrupted_by)) in acknowledged:
         return (
-            f"counted {term} from the day after the debtor acknowledged the claim by a "
-            f"payment or a payment plan booked in Inning ({last:%d-%m-%Y}, art. 3:318 and "
+            f"counted {term} from the day after the debtor acknowledged the claim by his "
+            "own act Inning holds (a payment he made on it, a payment plan he agreed to, his "
+            f"written proposal or request in the portal; {last:%d-%m-%Y}, art. 3:318 and "
             "3:319 BW)"
         )
     if interrupted_by:

@@ -37,6 +37,22 @@ RUNNING = frozenset(
 HOLDS_DUNNING = RUNNING | {PlanStatus.PAUSED}
 
 
+# the author of what the debtor does himself in the portal (a plan he proposes or accepts)
+DEBTOR_PORTAL = "debtor (portal)"
+
+
+class Consent(StrEnum):
+    """How the debtor agreed to a plan: his own act, which alone makes the plan an
+    acknowledgement of its claims (art. 3:318 BW; law10 F3). In the portal he does it
+    himself; for a plan staff make, staff say how he gave it."""
+
+    PORTAL = "portal"
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+
+
 # the reason the run cancels a plan with after a breach (staff give reasons of their own)
 BREACH = "breach: installments not paid within the tolerance"
 
@@ -141,6 +157,12 @@ class PaymentPlan:
     priced_on: date | None = None
     # the day it was cancelled (by staff or a breach): interest runs again from that day
     ended_on: date | None = None
+    # the day and the way the debtor agreed to it (his portal proposal, or what staff
+    # recorded: a call, an e-mail, a letter); None: no consent recorded, so the plan is the
+    # creditor's offer and interrupts no prescription (a mandate he signed or an installment
+    # he pays still does)
+    agreed_on: date | None = None
+    agreed_how: Consent | None = None
 
     @property
     def freezes_interest(self) -> bool:

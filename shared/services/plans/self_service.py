@@ -14,6 +14,7 @@ from datetime import date
 
 from shared.adapters.tables.keys import InvalidKey
 from shared.adapters.tables.plans_repo import held_by_plan
+from shared.adapters.tables.prescription_repo import PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date, amsterdam_today
 from shared.domain.ids import time_ordered_id
 from shared.domain.law.calendar_math import add_months
@@ -21,7 +22,14 @@ from shared.domain.ledger.model import Amounts
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans.offer import PlanOffer, plan_offer
-from shared.domain.plans.plan import HOLDS_DUNNING, RUNNING, Mandate, PaymentPlan, PlanStatus
+from shared.domain.plans.plan import (
+    HOLDS_DUNNING,
+    RUNNING,
+    Consent,
+    Mandate,
+    PaymentPlan,
+    PlanStatus,
+)
 from shared.domain.plans.rules import SelfServiceApproval
 from shared.domain.plans.schedule import PlanMethod, ScheduledInstallment, ScheduleError
 from shared.domain.portal.tokens import PortalAccess
@@ -198,8 +206,12 @@ class PortalPlanDesk:
             include_costs=True, method=choice.method, start=view.offer.start,
             period=view.offer.period, installments=choice.count,
             installment_amount=choice.amount,
+            agreed_on=amsterdam_today(self.clock), agreed_how=Consent.PORTAL,
         )  # fmt: skip
         plan = self.plans.create(client, request, PORTAL)
+        # his written proposal acknowledges the claims (3:318 BW) whatever staff decide: kept
+        # apart from the draft, which a refusal deletes (law10 F4)
+        self._acknowledged(client, plan)
         if sum(i.amount for i in plan.schedule) != sum(i.amount for i in schedule):
             # money came in between the page and the click: the plan covers what is open now
             self.plans.note(plan, "changed", "The open amount changed since the debtor saw it")
@@ -252,6 +264,13 @@ class PortalPlanDesk:
             raise NotFound("no such plan")
         return found[0]
 
+    def _acknowledged(self, client: Client, plan: PaymentPlan) -> None:
+        """The debtor's written word in the portal today acknowledges the plan's claims."""
+        PrescriptionDecisions(self.portal.repos.store).acknowledge(
+            client.client_id, plan.debtor_number, plan.invoice_numbers,
+            amsterdam_today(self.clock),
+        )  # fmt: skip
+
     def _approval(self, client: Client, plan: PaymentPlan, why: str) -> None:
         now = self.clock.now()
         self.portal.repos.actions.add(ActionItem(
@@ -294,6 +313,8 @@ class PortalPlanDesk:
         # the limit counts from the installment's date before the debtor first moved it:
         # moving it again from the moved date would renew the grace for ever
         first = self.portal.moved_from(access, f"{plan.plan_id}|{number}") or state.due_date
+        # asking for more time to pay acknowledges the debt (3:318 BW), granted or not
+        self._acknowledged(client, plan)
         if (to - first).days <= plan.rules.debtor_postpone_days:
             self.portal.remember_moved_from(access, f"{plan.plan_id}|{number}", state.due_date)
             self.plans.postpone(client, plan.plan_id, number, to, False, PORTAL)

@@ -36,6 +36,7 @@ from shared.domain.plans.plan import (
     BREACH,
     HOLDS_DUNNING,
     RUNNING,
+    Consent,
     DebitState,
     DirectDebit,
     Mandate,
@@ -95,6 +96,10 @@ class PlanRequest:
     installments: int | None = None
     installment_amount: Cents | None = None
     schedule: tuple[tuple[date, Cents], ...] = ()
+    # the debtor's consent to the plan, its day and how he gave it (both or neither): only
+    # a plan he agreed to acknowledges its claims (3:318 BW; law10 F3)
+    agreed_on: date | None = None
+    agreed_how: Consent | None = None
 
 
 class Outbox(Protocol):
@@ -190,7 +195,24 @@ class PlanService:
         problems = rules.violations(req.start, plan, req.method)
         if problems:
             raise _invalid(problems[0])
+        self._consent(req, today)
         return total, plan
+
+    @staticmethod
+    def _consent(req: PlanRequest, today: date) -> None:
+        """The debtor's consent is a day and a way, both or neither, and not in the future."""
+        if (req.agreed_on is None) != (req.agreed_how is None):
+            raise Invalid(
+                "give both the day the debtor agreed to the plan and how (or neither)",
+                field="agreed_by_debtor_on" if req.agreed_on is None else "agreed_how",
+                code="plan_consent_both",
+            )
+        if req.agreed_on is not None and req.agreed_on > today:
+            raise Invalid(
+                "the day the debtor agreed lies in the future",
+                field="agreed_by_debtor_on",
+                code="plan_consent_future",
+            )
 
     def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
         rules = self.plans.rules(client.client_id)
@@ -204,6 +226,7 @@ class PlanService:
                 payment_reference=betalingskenmerk.generate(f"{secrets.randbelow(10**15):015d}"),
                 schedule=tuple(schedule), rules=rules, created_at=now, created_by=author,
                 priced_on=amsterdam_today(self.clock),  # the day _build took the claim
+                agreed_on=req.agreed_on, agreed_how=req.agreed_how,
             )  # fmt: skip
             try:
                 self.plans.add(plan)
@@ -213,7 +236,13 @@ class PlanService:
         else:  # pragma: no cover - 5 collisions in 10^15
             raise ConflictingUpdate("could not allocate a payment reference; retry")
         self._log(plan, "created", f"Draft plan for {len(schedule)} installments by {author}")
+        self._log_consent(plan, author)
         return plan
+
+    def _log_consent(self, plan: PaymentPlan, author: str) -> None:
+        if plan.agreed_on is not None and plan.agreed_how is not None:
+            self._log(plan, "consent", f"The debtor agreed on {plan.agreed_on} "
+                      f"({plan.agreed_how.value}), recorded by {author}")  # fmt: skip
 
     def update(self, client: Client, plan_id: str, req: PlanRequest, author: str) -> PaymentPlan:
         plan, etag = self._get(client, plan_id)
@@ -229,10 +258,16 @@ class PlanService:
             include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
             total=total, schedule=tuple(schedule),
         )  # fmt: skip
-        updated = replace(updated, priced_on=amsterdam_today(self.clock))  # the claim taken anew
+        # the claim taken anew; a consent recorded before stays unless the change gives one
+        updated = replace(
+            updated, priced_on=amsterdam_today(self.clock),
+            agreed_on=req.agreed_on or plan.agreed_on, agreed_how=req.agreed_how or plan.agreed_how,
+        )  # fmt: skip
         self._save(updated, etag)
         self._undo_activation(plan)  # what a failed activation of the old draft left
         self._log(updated, "changed", f"Draft changed by {author}")
+        if req.agreed_on is not None:
+            self._log_consent(updated, author)
         return updated
 
     def delete(self, client: Client, plan_id: str) -> None:
