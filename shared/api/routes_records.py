@@ -11,6 +11,7 @@ from shared.api.documents import page_of
 from shared.api.http import ApiResponse, BadRequest, NotFoundError
 from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
 from shared.api.router import Context, Query, Route, Router
+from shared.domain.access import Scope
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
@@ -75,9 +76,11 @@ def register(router: Router, services: Services) -> None:
     def confirm(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         body = validate_body(ctx.request, schemas.ConfirmPaymentIn)
+        caller = principal(ctx)
         item = services.actions.confirm_payment(
-            client, ctx.params["action"], body.invoices, principal(ctx).key_id
-        )
+            client, ctx.params["action"], body.invoices, caller.key_id,
+            by_agency=caller.scope is Scope.AGENCY,
+        )  # fmt: skip
         return ApiResponse(body=_plain(item))
 
     def resolve(ctx: Context) -> ApiResponse:

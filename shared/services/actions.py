@@ -58,9 +58,20 @@ class ActionService:
         return self._save(resolved, etag)
 
     def confirm_payment(
-        self, client: Client, action_id: str, invoices: list[str], author: str
+        self,
+        client: Client,
+        action_id: str,
+        invoices: list[str],
+        author: str,
+        *,
+        by_agency: bool = False,
     ) -> ActionItem:
-        """Staff say which invoices a bank payment was for: book it, learn the payer's IBAN."""
+        """Staff say which invoices a bank payment was for: book it, learn the payer's IBAN.
+
+        Money on an account the client does not hold (the agency's pooled third-party
+        account) is the agency's to assign among its clients: only the agency's people
+        (``by_agency``) book it, never a client's own staff on an invoice of their own
+        choosing (attack10 F5)."""
         item, etag = self._open(client.client_id, action_id)
         if item.kind not in CONFIRMABLE:
             raise Invalid(
@@ -87,6 +98,11 @@ class ActionService:
             raise Invalid(
                 f"the account of action {action_id}'s statement line is not known: whose money "
                 "it is cannot be told", field="account", code="statement_account_unknown",
+            )  # fmt: skip
+        if owner.client_id != client.client_id and not by_agency:
+            raise Invalid(
+                f"action {action_id}'s statement line is money on the agency's account: the "
+                "agency books it", field="account", code="pooled_line_agency_only",
             )  # fmt: skip
         payment = self.payments.book(
             client,

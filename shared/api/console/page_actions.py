@@ -10,6 +10,7 @@ from shared.api.console.permits import allows, client_path
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
+from shared.domain.access import Scope
 from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
@@ -204,7 +205,8 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             ticked = desk.fields("invoice") + [
                 n.strip() for n in desk.field("other").replace(";", ",").split(",") if n.strip()
             ]
-            service.confirm_payment(desk.client, item.action_id, ticked, author)
+            service.confirm_payment(desk.client, item.action_id, ticked, author,
+                                    by_agency=desk.principal.scope is Scope.AGENCY)  # fmt: skip
         elif do == "resolve":
             note = desk.field("resolution")
             taken = claim_of(item)
