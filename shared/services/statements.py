@@ -196,6 +196,10 @@ class StatementService:
             )
             if self._ingest_statement(statement, owner, name, report, mark, source) == "skipped":
                 report.statements_skipped += 1
+            elif source.client_written:
+                day = self._upload_day(source)
+                assert day is not None
+                self._tell_dated(statement, owner, name, day)
         if owned and report.statements_skipped == len(owned):
             report.status = "skipped"
         log.info(
@@ -217,6 +221,11 @@ class StatementService:
         return source.client_written and banking.statement_done(
             account, mark_identity(identity, source)
         )
+
+    def _upload_day(self, source: StatementSource) -> date | None:
+        """The day a client-written file's earlier lines are booked on: the upload's (the
+        file's arrival, Europe/Amsterdam); None for the bank's files (each line its own)."""
+        return amsterdam_date(self.clock.now()) if source.client_written else None
 
     def _owners(
         self, agency_id: str, statements: list[Statement], source: StatementSource
@@ -307,11 +316,7 @@ class StatementService:
         settings = self._settings(clients)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         written = source.client_written
-        as_read = partial(
-            _as_read, upload_day=amsterdam_date(self.clock.now()) if written else None
-        )
-        if written:
-            self._tell_dated(statement, owner, name, [x for x, _ in lines], as_read)
+        as_read = partial(_as_read, upload_day=self._upload_day(source))
         # where each line sits (statement and index, the balance before it): an identical
         # line of another statement is another transfer, not this one seen again
         identity, span = statement.identity(), span_of(statement)
@@ -1078,40 +1083,30 @@ class StatementService:
              "payments": [r.payment_id for r in remembered]},
         )  # fmt: skip
 
-    def _tell_dated(
-        self,
-        statement: Statement,
-        owner: AccountOwner,
-        name: str,
-        lines: Sequence[StatementLine],
-        as_read: Callable[[StatementLine], StatementLine],
-    ) -> None:
+    def _tell_dated(self, statement: Statement, owner: AccountOwner, name: str, day: date) -> None:
         """The agency's item for the credits of a client's upload dated before the upload's
-        day (each booked on that day): keyed by the file and the statement, once a delivery."""
-        dated = [
-            (line, read)
-            for line in lines
-            if line.amount > 0
-            and not line.is_return
-            and (read := as_read(line)).booking_date != line.booking_date
-        ]
+        ``day`` that this upload booked (on that day: a payment of the line received then;
+        one the bank's file booked before keeps its day and is not named). Keyed by the file
+        and the statement: a redelivery adds it once."""
+        if owner.client_id is None:
+            return
+        dated: list[str] = []
+        for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
+            if line.amount <= 0 or line.is_return or line.booking_date >= day:
+                continue
+            payment = self.repos.payments.get(owner.client_id, "bank-" + line_id)
+            if payment is None or payment.reversed or payment.received_on != day:
+                continue
+            on = ", ".join(payment.designated) or payment.payment_id
+            dated.append(f"{line.booking_date.isoformat()}: {format_eur_nl(line.amount)} ({on})")
         if not dated:
             return
-        day = dated[0][1].booking_date
         digest = hashlib.sha256(f"{name}\0{statement.identity()}".encode()).hexdigest()[:40]
         self._add_action(
             agency_scope(owner.agency_id),
             "client_dated_payments",
             DATED.format(count=len(dated), file=name, account=statement.account, day=day),
-            {
-                "account": statement.account,
-                "file": name,
-                "date": day.isoformat(),
-                "lines": [
-                    f"{line.booking_date.isoformat()}: {format_eur_nl(line.amount)}"
-                    for line, _ in dated
-                ],
-            },
+            {"account": statement.account, "file": name, "date": day.isoformat(), "lines": dated},
             action_id=f"dated-{digest}",
         )
 

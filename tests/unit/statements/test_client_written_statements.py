@@ -192,7 +192,7 @@ def test_a_client_written_line_dated_in_the_term_keeps_the_costs_owed(costs_owed
     [payment] = world.services.repos.payments.list(cid)[0]
     assert payment.received_on == DAY
     [item] = _agency_items(world, "client_dated_payments")
-    assert item.detail["lines"] == ["2025-02-10: € 121,00"]
+    assert item.detail["lines"] == ["2025-02-10: € 121,00 (F-1)"]
     assert item.detail["date"] == DAY.isoformat()
 
 
