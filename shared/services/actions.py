@@ -12,6 +12,7 @@ from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_sources import CLIENT_WRITTEN
 
 CONFIRMABLE = {"payment_suggestion", "unmatched_credit"}
 
@@ -114,6 +115,9 @@ class ActionService:
             external_id=line_id,
             payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
             received_by=owner.received_by,
+            # a line of the client's own upload stays the client's word when a person books
+            # it: its payer is not learned as paid (statement_sources, attack10 F1)
+            client_written=detail.get(CLIENT_WRITTEN) is True,
         )
         record = self.repos.banking.line(str(detail["account"]), line_id)
         if record is not None:

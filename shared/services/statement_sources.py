@@ -33,6 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CONSOLE = "console"
+# an action item's detail: its statement line is of a client's upload; a person's
+# confirmation books it as such (ActionService.confirm_payment)
+CLIENT_WRITTEN = "client_written"
 API = "api"
 
 

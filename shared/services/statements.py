@@ -81,7 +81,12 @@ from shared.services.statement_lookups import (
     principal_totals,
 )
 from shared.services.statement_references import quoted_reason
-from shared.services.statement_sources import StatementSource, mark_identity, source_of
+from shared.services.statement_sources import (
+    CLIENT_WRITTEN,
+    StatementSource,
+    mark_identity,
+    source_of,
+)
 from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
@@ -106,6 +111,7 @@ DATED = (
     "{day}: booked on {day}, the day of the upload; a file the client wrote is not the bank's "
     "word on the day a debtor paid. Check the days with the bank's statement"
 )
+UPLOADED_REASON = "a line of a file the client uploaded, not of the bank's delivery"
 # a line's status: a return in a file the client wrote, left for the bank's word (its own
 # delivery of that very line is read again, not taken for a line read before)
 HELD = "held"
@@ -341,7 +347,7 @@ class StatementService:
                 result = LineMatch(0, line.amount, (), (), (TWIN_UNKNOWN,), None)
                 self._list(
                     statement.account, as_read(line), record.line_id, record, result,
-                    clients, owner, report,
+                    clients, owner, report, written,
                 )  # fmt: skip
                 return
             self._line(
@@ -583,14 +589,18 @@ class StatementService:
                     # line a person's, as if that had come first
                     self.payments.reverse(client, record.payment_id, UNDONE)
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 booked = self._book(client, line, line_id, record.payment_id,
                                     list(record.invoices), received_by=owner.received_by,
                                     written=written)  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 if landed is not None and record.booked_at is not None:
                     redo_window_booking(self.repos, client, line, landed, record.booked_at,
@@ -600,7 +610,9 @@ class StatementService:
                     # read and its ledger write: booked now on the ledger it wrote, undone
                     self.payments.reverse(client, record.payment_id, UNDONE)
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 report.booked += 1
                 banking.settle_line(
@@ -674,7 +686,9 @@ class StatementService:
                     # an invoice refused the booking (credited or paid otherwise between the
                     # match and the write): the booking path undid it; the line is a person's
                     undone = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, intent, undone, clients, owner, report)
+                    self._list(
+                        account, line, line_id, intent, undone, clients, owner, report, written
+                    )
                     return
                 report.booked += 1
                 banking.settle_line(  # under the ETag of the booking written down
@@ -693,7 +707,7 @@ class StatementService:
                 suggested=tuple((a, result.best.score) for a in result.booked),
                 reasons=(*result.reasons, "not booked: the invoice changed since it was indexed"),
             )
-        self._list(account, line, line_id, record, result, clients, owner, report)
+        self._list(account, line, line_id, record, result, clients, owner, report, written)
 
     def _list(
         self,
@@ -705,12 +719,14 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
         report: IngestReport,
+        written: bool = False,
     ) -> None:
-        """The line on the action list (a suggestion, or an unmatched credit), then settled."""
+        """The line on the action list (a suggestion, or an unmatched credit), then settled.
+        ``written``: a line of the client's own upload (its item says so: statement_sources)."""
         banking = self.repos.banking
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
-        kind, title, detail = self.action_for(account, line, line_id, result)
+        kind, title, detail = self.action_for(account, line, line_id, result, written)
         self.note_quoted(detail, line, clients, target)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
@@ -751,9 +767,11 @@ class StatementService:
 
     @staticmethod
     def action_for(
-        account: str, line: StatementLine, line_id: str, result: LineMatch
+        account: str, line: StatementLine, line_id: str, result: LineMatch, written: bool = False
     ) -> tuple[str, str, dict[str, object]]:
-        """The action item of a line not booked: its kind, title and what staff need."""
+        """The action item of a line not booked: its kind, title and what staff need.
+        ``written``: the line is of a file the client uploaded: a person's confirmation books
+        it as such (its payer the client's word, :data:`CLIENT_WRITTEN`), and says so."""
         detail: dict[str, object] = {
             "account": account,
             "line_id": line_id,
@@ -779,6 +797,9 @@ class StatementService:
                 for a, score in result.suggested
             ],
         }
+        if written:
+            detail[CLIENT_WRITTEN] = True
+            detail["reasons"] = [*result.reasons, UPLOADED_REASON]
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
         return kind, title, detail

@@ -716,7 +716,9 @@ class StatementWindow:
         service = self.service
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
-        kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
+        kind, title, detail = service.action_for(
+            self.statement.account, line, line_id, result, self.written
+        )
         service.note_quoted(detail, line, self.clients, target, self.search_built)
         now = service.clock.now()
         item = ActionItem(

@@ -409,6 +409,9 @@ _REASONS = shapes(
          lambda m: "lijkt gelijk aan een eerder gelezen regel; het kan een tweede overboeking zijn "
                    "of die regel opnieuw gestuurd: controleer de rekening en boek het als het nieuw "
                    "is"),
+        (r"^a line of a file the client uploaded, not of the bank's delivery$",
+         lambda m: "een regel uit een bestand dat de opdrachtgever uploadde, niet uit de "
+                   "levering van de bank"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
     )

@@ -15,6 +15,7 @@ from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
 from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
+from shared.services.statement_sources import CLIENT_WRITTEN
 
 
 def _filters(desk: Desk) -> dict[str, str]:
@@ -169,7 +170,10 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         open_invoices=open_invoices,
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
         me=desk.signed.user.email,
-        detail={k: v for k, v in item.detail.items() if k not in ("suggestions", CLAIM)},
+        # the flag of a client's upload is shown as its reason, not as "True"
+        detail={
+            k: v for k, v in item.detail.items() if k not in ("suggestions", CLAIM, CLIENT_WRITTEN)
+        },
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )

@@ -72,6 +72,29 @@ def test_a_client_written_booking_teaches_no_payer_the_pooled_account_trusts(poo
     assert status(world, "C3", "Z-1") == "open"
 
 
+def test_confirming_a_line_of_the_clients_own_upload_teaches_no_paid_payer(pool):
+    world = pool
+    a = world.agency_a
+    a.call("POST", "/v1/clients/C3/debtors", {"items": [debtor_row("Z9", name="X")]})
+    a.call("POST", "/v1/clients/C3/invoices", {"items": [
+        invoice_row("Z-0", "Z9", amount="1.00"), invoice_row("Z-1", "Z9", amount="420.00"),
+    ]})  # fmt: skip
+    forged = statement(
+        [OutLine(DAY, 100, "gift", counterparty_iban=KEES, counterparty_name="KEES KLANT BV")],
+        account=client_iban("C3"), sid="F1",
+    )  # fmt: skip
+    assert _upload(world, "C3", "x-forged.sta", forged).unmatched == 1
+    c3 = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C3"}).body["key"])
+    [item] = c3.call("GET", "/v1/clients/C3/actions").body["items"]
+    assert "a line of a file the client uploaded" in " ".join(item["detail"]["reasons"])
+    path = f"/v1/clients/C3/actions/{item['action_id']}/confirm"
+    assert c3.call("POST", path, {"invoices": ["Z-0"]}).status == 200  # its own account
+    cid = world.services.repos.clients.id_for_number("agency-a", "C3")
+    assert world.services.repos.banking.known_payers(cid, KEES).paid == frozenset()
+    assert pay(world, "Bedankt", "S9", 42_000).booked == 0
+    assert status(world, "C3", "Z-1") == "open"
+
+
 def test_a_bank_delivered_booking_still_teaches_a_paid_payer(setup):
     ref = invoice(setup, "F-0001")["payment_reference"]
     line = OutLine(DAY, 12_100, ref, counterparty_iban=PAYER, counterparty_name="J de Vries")
