@@ -83,6 +83,16 @@ def register(router: Router, services: Services) -> None:
         )  # fmt: skip
         return ApiResponse(body=_plain(item))
 
+    def agency_confirm(ctx: Context) -> ApiResponse:
+        """Money on the agency's pooled account, on its own list: the agency decides whose."""
+        agency = require_agency(ctx)
+        body = validate_body(ctx.request, schemas.AgencyConfirmIn)
+        client = services.access.client_for(agency, body.client)
+        item = services.actions.confirm_for_agency(
+            agency.agency_id, client, ctx.params["action"], body.invoices, agency.key_id
+        )
+        return ApiResponse(body=_plain(item))
+
     def resolve(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.ResolveIn)
         item = services.actions.resolve(
@@ -272,6 +282,20 @@ def register(router: Router, services: Services) -> None:
             tag,
             response=page_of(ActionOut),
             paged=True,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/actions/{action}/confirm",
+            agency_confirm,
+            "Book a payment of the agency's own list (its pooled account) on one client's "
+            "invoices (agency key)",
+            tag,
+            body=schemas.AgencyConfirmIn,
+            response=ActionOut,
+            errors=action_change,
+            example={"client": "C2", "invoices": ["F-0001"]},
         )
     )
     router.add(

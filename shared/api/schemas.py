@@ -503,6 +503,13 @@ class ConfirmPaymentIn(Strict):
     invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
 
 
+class AgencyConfirmIn(Strict):
+    """A line of the agency's own list booked on one client's invoices."""
+
+    client: ExternalNumber
+    invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
+
+
 class ResolveIn(Strict):
     resolution: str = Field(min_length=1, max_length=1000)
 

@@ -8,6 +8,7 @@ from datetime import date
 from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
@@ -74,6 +75,30 @@ class ActionService:
         (``by_agency``) book it, never a client's own staff on an invoice of their own
         choosing (attack10 F5)."""
         item, etag = self._open(client.client_id, action_id)
+        return self._confirm(item, etag, client, invoices, author, by_agency=by_agency)
+
+    def confirm_for_agency(
+        self, agency_id: str, client: Client, action_id: str, invoices: list[str], author: str
+    ) -> ActionItem:
+        """The agency's people book a line of the agency's own list (money on its pooled
+        account that several of its clients could claim, or none by itself) on invoices of
+        the one client they decide it is for."""
+        if client.agency_id != agency_id:
+            raise NotFound(f"action {action_id} not found")
+        item, etag = self._open(agency_scope(agency_id), action_id)
+        return self._confirm(item, etag, client, invoices, author, by_agency=True)
+
+    def _confirm(
+        self,
+        item: ActionItem,
+        etag: str,
+        client: Client,
+        invoices: list[str],
+        author: str,
+        *,
+        by_agency: bool,
+    ) -> ActionItem:
+        action_id = item.action_id
         if item.kind not in CONFIRMABLE:
             raise Invalid(
                 f"action {action_id} is a {item.kind}, not a payment to confirm",
@@ -99,6 +124,12 @@ class ActionService:
             raise Invalid(
                 f"the account of action {action_id}'s statement line is not known: whose money "
                 "it is cannot be told", field="account", code="statement_account_unknown",
+            )  # fmt: skip
+        if owner.client_id not in (None, client.client_id):
+            # another client's own account: its money is never this client's
+            raise Invalid(
+                f"action {action_id}'s statement line is another client's money",
+                field="account", code="statement_account_other_client",
             )  # fmt: skip
         if owner.client_id != client.client_id and not by_agency:
             raise Invalid(

@@ -158,6 +158,24 @@ def test_a_pooled_suggestion_of_two_clients_goes_to_the_agency_not_one_client(po
     assert len(clients) == 2
 
 
+def test_the_agency_books_a_pooled_suggestion_of_its_list_on_the_client_it_decides(pool):
+    a = pool.agency_a
+    a.call("POST", "/v1/clients/C3/debtors", {"items": [debtor_row("Z9", name="Kees Klant BV")]})
+    a.call(
+        "POST", "/v1/clients/C3/invoices", {"items": [invoice_row("Z-1", "Z9", amount="420.00")]}
+    )
+    pay(pool, "Bedankt", "S1", 42_000)
+    [item] = _agency_items(pool, "payment_suggestion")
+    path = f"/v1/actions/{item.action_id}/confirm"
+    c3 = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C3"}).body["key"])
+    assert c3.call("POST", path, {"client": "C3", "invoices": ["Z-1"]}).status == 404
+    done = a.call("POST", path, {"client": "C2", "invoices": ["H-1"]})
+    assert done.status == 200 and done.body["status"] == "resolved", done.body
+    assert (status(pool, "C2", "H-1"), status(pool, "C3", "Z-1")) == ("paid", "open")
+    [paid] = a.call("GET", "/v1/clients/C2/payments").body["items"]
+    assert paid["received_by"] == "third_party"
+
+
 def test_a_clients_staff_cannot_confirm_money_of_the_agencys_pooled_account(pool):
     a = pool.agency_a
     # only C2's H-1 fits: the suggestion is C2's (its people and the agency's see it) ...
