@@ -105,6 +105,10 @@ HELD_BACK = (
     "upload the file again (what was booked is not booked twice), or resolve this item if the "
     "account is none of the agency's business (a savings account exported with the others)"
 )
+TWIN_UNKNOWN = (
+    "looks the same as a line read before; it may be a second transfer or that line sent "
+    "again: check the account and book it if it is new"
+)
 # the agency's item for the lines of a client's upload dated before its day (attack10 F6)
 DATED = (
     "{count} line(s) of file {file}, which the client uploaded, for {account} are dated before "
@@ -120,10 +124,6 @@ CLIENT_RETURN = (
     "Returned payment of {amount} ({reason}) in a file the client uploaded: the payment it "
     "names was booked from the bank's statement and is not undone on the client's word; check "
     "the return with the bank's statement"
-)
-TWIN_UNKNOWN = (
-    "looks the same as a line read before; it may be a second transfer or that line sent "
-    "again: check the account and book it if it is new"
 )
 
 
