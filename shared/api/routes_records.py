@@ -11,6 +11,7 @@ from shared.api.documents import page_of
 from shared.api.http import ApiResponse, BadRequest, NotFoundError
 from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
 from shared.api.router import Context, Query, Route, Router
+from shared.domain.access import Scope
 from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.domain.scopes import agency_scope
@@ -76,8 +77,20 @@ def register(router: Router, services: Services) -> None:
     def confirm(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         body = validate_body(ctx.request, schemas.ConfirmPaymentIn)
+        caller = principal(ctx)
         item = services.actions.confirm_payment(
-            client, ctx.params["action"], body.invoices, principal(ctx).key_id
+            client, ctx.params["action"], body.invoices, caller.key_id,
+            by_agency=caller.scope is Scope.AGENCY,
+        )  # fmt: skip
+        return ApiResponse(body=_plain(item))
+
+    def agency_confirm(ctx: Context) -> ApiResponse:
+        """Money on the agency's pooled account, on its own list: the agency decides whose."""
+        agency = require_agency(ctx)
+        body = validate_body(ctx.request, schemas.AgencyConfirmIn)
+        client = services.access.client_for(agency, body.client)
+        item = services.actions.confirm_for_agency(
+            agency.agency_id, client, ctx.params["action"], body.invoices, agency.key_id
         )
         return ApiResponse(body=_plain(item))
 
@@ -298,6 +311,20 @@ def register(router: Router, services: Services) -> None:
             tag,
             response=page_of(ActionOut),
             paged=True,
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            "/v1/actions/{action}/confirm",
+            agency_confirm,
+            "Book a payment of the agency's own list (its pooled account) on one client's "
+            "invoices (agency key)",
+            tag,
+            body=schemas.AgencyConfirmIn,
+            response=ActionOut,
+            errors=action_change,
+            example={"client": "C2", "invoices": ["F-0001"]},
         )
     )
     router.add(

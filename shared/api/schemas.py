@@ -516,6 +516,13 @@ class ReceivedOnIn(Strict):
     reason: str = Field(min_length=3, max_length=1000)
 
 
+class AgencyConfirmIn(Strict):
+    """A line of the agency's own list booked on one client's invoices."""
+
+    client: ExternalNumber
+    invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
+
+
 class ResolveIn(Strict):
     resolution: str = Field(min_length=1, max_length=1000)
 

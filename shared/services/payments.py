@@ -88,6 +88,7 @@ class PaymentService:
         payer_iban: str | None = None,
         return_reference: str | None = None,
         received_by: Receiver = Receiver.THIRD_PARTY,
+        client_written: bool = False,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -95,6 +96,9 @@ class PaymentService:
         ``received_by``: where the money arrived (the agency's third-party account or the
         client's own); every caller in ``shared`` names it (settlement pays out only the
         first; tests/unit/settlement/test_received_by.py checks each booking path).
+        ``client_written``: booked from a statement the client uploaded (statement_sources):
+        its payer's account is learned as the client's word (``said``), and only a return the
+        client uploads may undo it.
 
         The one booking path of every source (bank statements, Mollie, the portal, staff). A
         payment already booked is returned as it is: a redelivered message finishes what a
@@ -160,10 +164,13 @@ class PaymentService:
             return self._undo(client, payment)
         if return_reference:
             self.repos.banking.remember_payment(
-                client.client_id, PaymentRef(return_reference, payment_id, amount, payer_iban)
+                client.client_id,
+                PaymentRef(return_reference, payment_id, amount, payer_iban, client_written),
             )
         if payer_iban and payment.debtor_number:
-            self.repos.banking.learn_iban(client.client_id, payer_iban, payment.debtor_number)
+            self.repos.banking.learn_ibans(
+                client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
+            )
         self._log(client, payment)
         # ``result`` may be the ledger's booking of a first delivery that died before the
         # payment row: then its ``moved`` is rebuilt from the claims, and the follow-ups run

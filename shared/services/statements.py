@@ -32,7 +32,7 @@ from datetime import date
 from functools import partial
 
 from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
 from shared.domain.money import format_eur_nl
@@ -81,7 +81,12 @@ from shared.services.statement_lookups import (
     principal_totals,
 )
 from shared.services.statement_references import quoted_reason
-from shared.services.statement_sources import StatementSource, source_of
+from shared.services.statement_sources import (
+    CLIENT_WRITTEN,
+    StatementSource,
+    mark_identity,
+    source_of,
+)
 from shared.services.statements_currency import refuse_foreign_currency
 from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
@@ -103,6 +108,22 @@ HELD_BACK = (
 TWIN_UNKNOWN = (
     "looks the same as a line read before; it may be a second transfer or that line sent "
     "again: check the account and book it if it is new"
+)
+# the agency's item for the lines of a client's upload dated before its day (attack10 F6)
+DATED = (
+    "{count} line(s) of file {file}, which the client uploaded, for {account} are dated before "
+    "{day}: booked on {day}, the day of the upload; a file the client wrote is not the bank's "
+    "word on the day a debtor paid. Check the days with the bank's statement"
+)
+UPLOADED_REASON = "a line of a file the client uploaded, not of the bank's delivery"
+# a line's status: a return in a file the client wrote, left for the bank's word (its own
+# delivery of that very line is read again, not taken for a line read before)
+HELD = "held"
+# a return in a file the client wrote that names a payment the bank's file (or Mollie) booked
+CLIENT_RETURN = (
+    "Returned payment of {amount} ({reason}) in a file the client uploaded: the payment it "
+    "names was booked from the bank's statement and is not undone on the client's word; check "
+    "the return with the bank's statement"
 )
 
 
@@ -143,6 +164,7 @@ class StatementService:
     # -- entry point -------------------------------------------------------------------------
     def ingest(self, name: str, data: bytes) -> IngestReport:
         agency_id = name.split("/", 1)[0] if "/" in name else ""
+        source = source_of(name)
         try:
             if not agency_id:
                 raise _no_agency(agency_id)
@@ -152,7 +174,6 @@ class StatementService:
             # of it; a refused one says "no agency" first, as when it was read up front
             try:
                 statements = _parse(data)
-                source = source_of(name)
                 owned, refused = self._owners(agency_id, statements, source)
                 if refused and not owned:
                     raise refused[0][1]  # no statement of the file is anybody's here
@@ -173,20 +194,44 @@ class StatementService:
             report.held_back += 1
         for statement, owner in owned:
             identity = statement.identity()
-            if self.repos.banking.statement_done(statement.account, identity):
+            if self._statement_done(statement.account, identity, source):
                 report.statements_skipped += 1
                 continue
             mark = self.repos.banking.statement_mark(
-                statement.account, identity, name, len(statement.lines)
+                statement.account, mark_identity(identity, source), name, len(statement.lines)
             )
-            if self._ingest_statement(statement, owner, name, report, mark) == "skipped":
+            if self._ingest_statement(statement, owner, name, report, mark, source) == "skipped":
                 report.statements_skipped += 1
+            elif source.client_written:
+                day = self._upload_day(source)
+                assert day is not None
+                self._tell_dated(statement, owner, name, day)
         if owned and report.statements_skipped == len(owned):
             report.status = "skipped"
         log.info(
             "statement %s: %s", name, {k: v for k, v in report.__dict__.items() if k != "warnings"}
         )
         return report
+
+    def _statement_done(self, account: str, identity: str, source: StatementSource) -> bool:
+        """Whether the statement was booked whole before. The bank's statement is done only
+        when a file not written by a client marked it: a client's upload with the same identity
+        (sequence, day, balances, line count: all in the client's online banking) is no proof
+        the bank's lines were read (attack10 F2); its lines are read one by one, each booked
+        unless the very same transaction was. A client's upload is done when the bank's
+        statement or the client's own upload of it was booked."""
+        banking = self.repos.banking
+        marked_by = banking.statement_done_by(account, identity)
+        if marked_by is not None and not source_of(marked_by).client_written:
+            return True
+        return source.client_written and banking.statement_done(
+            account, mark_identity(identity, source)
+        )
+
+    def _upload_day(self, source: StatementSource) -> date | None:
+        """The day a client-written file's earlier lines are booked on: the upload's (the
+        file's arrival, Europe/Amsterdam); None for the bank's files (each line its own)."""
+        return amsterdam_date(self.clock.now()) if source.client_written else None
 
     def _owners(
         self, agency_id: str, statements: list[Statement], source: StatementSource
@@ -256,6 +301,7 @@ class StatementService:
         name: str,
         report: IngestReport,
         mark: Row,
+        source: StatementSource,
     ) -> str:
         """Book the statement's lines, then ``mark`` it booked whole with its closing balance:
         both in the transaction that settles its last window's lines when that window is the
@@ -275,6 +321,8 @@ class StatementService:
         lookups = self._lookups(clients, pooled=owner.client_id is None)
         settings = self._settings(clients)
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
+        written = source.client_written
+        as_read = partial(_as_read, upload_day=self._upload_day(source))
         # where each line sits (statement and index, the balance before it): an identical
         # line of another statement is another transfer, not this one seen again
         identity, span = statement.identity(), span_of(statement)
@@ -289,20 +337,22 @@ class StatementService:
 
         def one(line: StatementLine, line_id: str) -> None:
             """The one-line path: claim (or find the earlier claim of) the line, finish it."""
-            claimed = self._claim(statement.account, line, line_id, places[line_id], paired, report)
+            claimed = self._claim(
+                statement.account, line, line_id, places[line_id], paired, report, written
+            )
             if claimed is None:
                 return  # seen in an earlier (overlapping) statement
             record, doubt = claimed
             if doubt:  # its twin was read before and nothing tells them apart: a person's
                 result = LineMatch(0, line.amount, (), (), (TWIN_UNKNOWN,), None)
                 self._list(
-                    statement.account, _clipped(line), record.line_id, record, result,
-                    clients, owner, report,
+                    statement.account, as_read(line), record.line_id, record, result,
+                    clients, owner, report, written,
                 )  # fmt: skip
                 return
             self._line(
-                statement, _clipped(line), record.line_id, record, lookups, clients, owner,
-                report, settings,
+                statement, as_read(line), record.line_id, record, lookups, clients, owner,
+                report, settings, written=written,
             )  # fmt: skip
 
         for start in range(0, len(lines), self.window):
@@ -347,11 +397,11 @@ class StatementService:
                 continue
             window = StatementWindow(
                 self, statement, clients, owner, lookups, settings, report,
-                lambda line, line_id: one(line, line_id), ledger_debtors=seen,
+                lambda line, line_id: one(line, line_id), ledger_debtors=seen, written=written,
             )  # fmt: skip
-            window.prefetch([line for line, _ in chunk])
+            window.prefetch([as_read(line) for line, _ in chunk])
             for (line, line_id), record in zip(chunk, records, strict=True):
-                window.line(_clipped(line), line_id, record)
+                window.line(as_read(line), line_id, record)
             last = start + self.window >= len(lines)
             if window.flush(marks if last else []):
                 return "marked"
@@ -366,6 +416,7 @@ class StatementService:
         where: Where,
         paired: set[str],
         report: IngestReport,
+        written: bool = False,
     ) -> tuple[LineRecord, bool] | None:
         """Claim the line under its identity, or under the next free occurrence of it when
         the one stored there is another transfer (an identical line of the day's previous
@@ -374,7 +425,9 @@ class StatementService:
         line was claimed, but one stored under its identity could be the same transfer or
         another (no balance to tell by, or stored before places were kept): not booked by
         itself, but listed for a person, never dropped. ``paired``: the stored lines an
-        earlier line of this statement was found to be; each is one line's twin only."""
+        earlier line of this statement was found to be; each is one line's twin only. A line
+        a client's upload left ``held`` (a return, for the bank's word) is finished by a file
+        the client did not write (``written`` False)."""
         base, _, first = line_id.rpartition("-")
         doubt = False
         for n in range(int(first), int(first) + MAX_TWINS):
@@ -383,13 +436,15 @@ class StatementService:
                 time_ordered_id(self.clock.now()), where,
             )  # fmt: skip
             if record is None:  # gone between the claim and the read: claim it again
-                return self._claim(account, line, line_id, where, paired, report)
+                return self._claim(account, line, line_id, where, paired, report, written)
             if fresh:
                 return record, doubt
             if record.line_id in paired:
                 continue
             twin = twin_of(record.where, where, line.bank_reference)
-            unfinished = record.status in ("pending", "booking")
+            unfinished = record.status in ("pending", "booking") or (
+                record.status == HELD and not written
+            )
             if twin is Twin.UNKNOWN and (unfinished or not line.is_credit or line.is_return):
                 twin = Twin.SAME  # as before places were kept: nothing booked twice
             if twin is Twin.SAME:
@@ -503,7 +558,11 @@ class StatementService:
         owner: AccountOwner,
         report: IngestReport,
         settings: MatchSettings,
+        *,
+        written: bool = False,
     ) -> None:
+        """One line, booked or listed. ``written``: the statement is the client's own upload
+        (statement_sources: its payers are its word, its returns undo only its own)."""
         banking = self.repos.banking
         account = statement.account
         if record.status == "booking" and record.client_id and record.payment_id:
@@ -530,22 +589,30 @@ class StatementService:
                     # line a person's, as if that had come first
                     self.payments.reverse(client, record.payment_id, UNDONE)
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 booked = self._book(client, line, line_id, record.payment_id,
-                                    list(record.invoices), received_by=owner.received_by)  # fmt: skip
+                                    list(record.invoices), received_by=owner.received_by,
+                                    written=written)  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 if landed is not None and record.booked_at is not None:
-                    redo_window_booking(self.repos, client, line, landed, record.booked_at)
+                    redo_window_booking(self.repos, client, line, landed, record.booked_at,
+                                        written=written)  # fmt: skip
                 elif record.booked_at is not None and refused(self.repos, client.client_id, booked):
                     # the window died before its payment row, and a credit came between its
                     # read and its ledger write: booked now on the ledger it wrote, undone
                     self.payments.reverse(client, record.payment_id, UNDONE)
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, record, result, clients, owner, report)
+                    self._list(
+                        account, line, line_id, record, result, clients, owner, report, written
+                    )
                     return
                 report.booked += 1
                 banking.settle_line(
@@ -577,7 +644,7 @@ class StatementService:
                                 booked_on=line.booking_date)  # fmt: skip
             return
         if line.amount <= 0 or line.is_return:
-            status = self._returned(line, clients) if line.is_return else "debit"
+            status = self._returned(line, clients, owner, written) if line.is_return else "debit"
             report.returned += status == "returned"
             banking.settle_line(
                 account,
@@ -598,7 +665,7 @@ class StatementService:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
                 payment_id = "bank-" + line_id
-                written, mine = banking.write_intent(
+                intent, mine = banking.write_intent(
                     account,
                     record,
                     client_id=client.client_id,
@@ -608,23 +675,25 @@ class StatementService:
                     booked_on=line.booking_date,
                 )
                 if not mine:  # another delivery is at this line: follow what it wrote
-                    if written.status in ("pending", "booking"):
-                        self._line(statement, line, line_id, written, lookups, clients, owner,
-                                   report, settings)  # fmt: skip
+                    if intent.status in ("pending", "booking"):
+                        self._line(statement, line, line_id, intent, lookups, clients, owner,
+                                   report, settings, written=written)  # fmt: skip
                     return
                 into = owner.received_by
                 if self._book(
-                    client, line, line_id, payment_id, numbers, received_by=into
+                    client, line, line_id, payment_id, numbers, received_by=into, written=written
                 ).reversed:
                     # an invoice refused the booking (credited or paid otherwise between the
                     # match and the write): the booking path undid it; the line is a person's
                     undone = LineMatch(0, line.amount, (), (), (UNDONE,), None)
-                    self._list(account, line, line_id, written, undone, clients, owner, report)
+                    self._list(
+                        account, line, line_id, intent, undone, clients, owner, report, written
+                    )
                     return
                 report.booked += 1
                 banking.settle_line(  # under the ETag of the booking written down
                     account,
-                    written,
+                    intent,
                     "booked",
                     client_id=client.client_id,
                     payment_id=payment_id,
@@ -638,7 +707,7 @@ class StatementService:
                 suggested=tuple((a, result.best.score) for a in result.booked),
                 reasons=(*result.reasons, "not booked: the invoice changed since it was indexed"),
             )
-        self._list(account, line, line_id, record, result, clients, owner, report)
+        self._list(account, line, line_id, record, result, clients, owner, report, written)
 
     def _list(
         self,
@@ -650,12 +719,14 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
         report: IngestReport,
+        written: bool = False,
     ) -> None:
-        """The line on the action list (a suggestion, or an unmatched credit), then settled."""
+        """The line on the action list (a suggestion, or an unmatched credit), then settled.
+        ``written``: a line of the client's own upload (its item says so: statement_sources)."""
         banking = self.repos.banking
         client_of = {c.client_id: c for c in clients}
         target = self._action_scope(result, client_of, clients, owner)
-        kind, title, detail = self.action_for(account, line, line_id, result)
+        kind, title, detail = self.action_for(account, line, line_id, result, written)
         self.note_quoted(detail, line, clients, target)
         self._add_action(target, kind, title, detail, action_id=record.action_id)
         report.suggested += bool(result.suggested)
@@ -696,9 +767,11 @@ class StatementService:
 
     @staticmethod
     def action_for(
-        account: str, line: StatementLine, line_id: str, result: LineMatch
+        account: str, line: StatementLine, line_id: str, result: LineMatch, written: bool = False
     ) -> tuple[str, str, dict[str, object]]:
-        """The action item of a line not booked: its kind, title and what staff need."""
+        """The action item of a line not booked: its kind, title and what staff need.
+        ``written``: the line is of a file the client uploaded: a person's confirmation books
+        it as such (its payer the client's word, :data:`CLIENT_WRITTEN`), and says so."""
         detail: dict[str, object] = {
             "account": account,
             "line_id": line_id,
@@ -724,6 +797,9 @@ class StatementService:
                 for a, score in result.suggested
             ],
         }
+        if written:
+            detail[CLIENT_WRITTEN] = True
+            detail["reasons"] = [*result.reasons, UPLOADED_REASON]
         kind = "payment_suggestion" if result.suggested else "unmatched_credit"
         title = f"{'Check' if result.suggested else 'Unmatched'} payment of {format_eur_nl(line.amount)}"
         return kind, title, detail
@@ -738,6 +814,7 @@ class StatementService:
         *,
         received_by: Receiver,
         reference: str | None = None,
+        written: bool = False,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
@@ -753,6 +830,7 @@ class StatementService:
             payer_iban=line.counterparty_iban,
             return_reference=reference or line.end_to_end_id,
             received_by=received_by,
+            client_written=written,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
@@ -792,12 +870,18 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
     ) -> str:
+        """The list a line needing a person goes on: the account's client's; on the agency's
+        pooled account the one client whose invoices alone are suggested, else the agency's.
+        Money on the agency's account that two clients could claim is the agency's to assign,
+        never one client's by the order of their random ids (attack10 F5)."""
         if owner.client_id is not None:
             return owner.client_id
+        keys = [a.invoice_number for a, _ in result.suggested]
         if result.best is not None:
-            first = result.best.invoices[0].number
-            if _SEP in first and first.split(_SEP)[0] in client_of:
-                return first.split(_SEP)[0]
+            keys += [i.number for i in result.best.invoices]
+        named = {k.split(_SEP)[0] for k in keys if _SEP in k}
+        if len(named) == 1 and all(_SEP in k for k in keys) and next(iter(named)) in client_of:
+            return named.pop()
         return agency_scope(owner.agency_id)
 
     # a payment plan's direct debit coming back (wired in the container): True when it was
@@ -939,12 +1023,22 @@ class StatementService:
         )
         return "batch"
 
-    def _returned(self, line: StatementLine, clients: list[Client]) -> str:
+    def _returned(
+        self,
+        line: StatementLine,
+        clients: list[Client],
+        owner: AccountOwner,
+        written: bool = False,
+    ) -> str:
+        """A return (storno, R-transaction): the payment it names undone. ``written``: a file
+        the client uploaded, which undoes only payments its own uploads booked; a payment
+        the bank's file booked (or a plan's collection) is never reopened on the client's
+        word: the agency is told (attack10 F7)."""
         reason = line.return_reason or "reversal"
         # the end-to-end id; in a free-text return (ING unstructured) it stands untagged among
         # the words: each candidate is looked up, only an id we sent can match
         ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
-        if self.plan_returns is not None:
+        if self.plan_returns is not None and not written:
             undo_restored(self, line, clients, ids)  # a collection a reversal put back
             for e2e in ids:
                 for client in clients:
@@ -953,6 +1047,9 @@ class StatementService:
         for e2e in ids:
             for client in clients:
                 remembered = self.repos.banking.payments_for(client.client_id, e2e)
+                if written and any(not r.client_written for r in remembered):
+                    self._client_return(line, reason, e2e, remembered, owner)
+                    return HELD
                 if not remembered:
                     continue
                 fitting, done = self._returned_payment(client, line, remembered)
@@ -986,6 +1083,53 @@ class StatementService:
                 },
             )
         return "returned"
+
+    def _client_return(
+        self,
+        line: StatementLine,
+        reason: str,
+        e2e: str,
+        remembered: list[PaymentRef],
+        owner: AccountOwner,
+    ) -> None:
+        """A client-written return naming a payment the bank's file booked: on the agency's
+        list, nothing undone (the agency's costs and share ride on that payment)."""
+        self._add_action(
+            agency_scope(owner.agency_id),
+            "unmatched_return",
+            CLIENT_RETURN.format(amount=format_eur_nl(abs(line.amount)), reason=reason),
+            {"amount": line.amount,
+             "date": line.booking_date.isoformat(), "end_to_end_id": e2e,
+             "payer_iban": line.counterparty_iban, "remittance": line.remittance,
+             "payments": [r.payment_id for r in remembered]},
+        )  # fmt: skip
+
+    def _tell_dated(self, statement: Statement, owner: AccountOwner, name: str, day: date) -> None:
+        """The agency's item for the credits of a client's upload dated before the upload's
+        ``day`` that this upload booked (on that day: a payment of the line received then;
+        one the bank's file booked before keeps its day and is not named). Keyed by the file
+        and the statement: a redelivery adds it once."""
+        if owner.client_id is None:
+            return
+        dated: list[str] = []
+        for line, line_id in zip(statement.lines, line_identities(statement), strict=True):
+            if line.amount <= 0 or line.is_return or line.booking_date >= day:
+                continue
+            payment = self.repos.payments.get(owner.client_id, "bank-" + line_id)
+            if payment is None or payment.reversed or payment.received_on != day:
+                continue
+            on = ", ".join(payment.designated) or payment.payment_id
+            dated.append(f"{line.booking_date.isoformat()}: {format_eur_nl(line.amount)} ({on})")
+        if not dated:
+            return
+        digest = hashlib.sha256(f"{name}\0{statement.identity()}".encode()).hexdigest()[:40]
+        self._add_action(
+            agency_scope(owner.agency_id),
+            "client_dated_payments",
+            DATED.format(count=len(dated), file=name, account=statement.account, day=day),
+            {"account": statement.account, "file": name, "date": day.isoformat(), "lines": dated},
+            action_id=f"dated-{digest}",
+        )
 
     def _check_balances(
         self,
@@ -1177,6 +1321,15 @@ def _parse(data: bytes) -> list[Statement]:
 
 
 MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _as_read(line: StatementLine, upload_day: date | None) -> StatementLine:
+    """The line as it is booked: clipped; in a file the client uploaded (``upload_day``) a
+    line dated before the upload is booked on the upload's day (statement_sources)."""
+    line = _clipped(line)
+    if upload_day is not None and line.booking_date < upload_day:
+        return replace(line, booking_date=upload_day)
+    return line
 
 
 def _clipped(line: StatementLine) -> StatementLine:

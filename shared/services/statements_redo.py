@@ -97,16 +97,26 @@ def overpayment_item(client: Client, payment: Payment, at: datetime) -> ActionIt
 
 
 def redo_window_booking(
-    repos: Repositories, client: Client, line: StatementLine, payment: Payment, at: datetime
+    repos: Repositories,
+    client: Client,
+    line: StatementLine,
+    payment: Payment,
+    at: datetime,
+    *,
+    written: bool = False,
 ) -> None:
     """Write again what the window writes after a payment row (see the module's text); the
-    payment itself, its invoices and the listeners were finished by the booking path."""
+    payment itself, its invoices and the listeners were finished by the booking path.
+    ``written``: the statement is the client's own upload (statement_sources)."""
     cid = client.client_id
     if line.end_to_end_id:
         repos.banking.remember_payment(cid, PaymentRef(line.end_to_end_id, payment.payment_id,
-                                                       payment.amount, line.counterparty_iban))  # fmt: skip
+                                                       payment.amount, line.counterparty_iban,
+                                                       written))  # fmt: skip
     if line.counterparty_iban and payment.debtor_number:
-        repos.banking.learn_iban(cid, line.counterparty_iban, payment.debtor_number)
+        repos.banking.learn_ibans(
+            cid, {line.counterparty_iban: {payment.debtor_number}}, said=written
+        )
     entry = payment_entry(client, payment, at)
     if entry is not None:
         try:

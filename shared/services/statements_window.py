@@ -162,8 +162,12 @@ class StatementWindow:
         redo: Callable[[StatementLine, str], None],
         threads: int = THREADS,
         ledger_debtors: Mapping[str, ledger_digest.LedgerDebtors] | None = None,
+        written: bool = False,
     ) -> None:
         self.service = service
+        # the statement is the client's own upload (statement_sources): the payers its
+        # bookings teach are the client's word (``said``), its references the client's
+        self.written = written
         self.owner = owner
         self.repos = service.repos
         self.statement = statement
@@ -204,6 +208,8 @@ class StatementWindow:
         # (client, payer IBAN) -> debtors the client only said it is of (known_payers)
         self.said_as_read: dict[tuple[str, str], frozenset[str]] = {}
         self.learned_new: set[tuple[str, str]] = set()  # learned by this window's bookings
+        # (client, payer IBAN) -> debtors a client-written booking taught (said, not paid)
+        self.said_new: dict[tuple[str, str], set[str]] = {}
         self.digests: dict[str, PayerDigest] = {}  # client -> its learned accounts' digest
         # client -> which debtors have ledger rows (ledger_digest), read once per window
         self.ledger_digests: dict[str, ledger_digest.LedgerDebtors] = dict(
@@ -604,7 +610,12 @@ class StatementWindow:
                 numbers, moved,
             )
         )  # fmt: skip
-        if line.counterparty_iban:  # the payer's account is known for this debtor from now on
+        if line.counterparty_iban and self.written:  # the client's word: said, not paid
+            key = (client.client_id, _iban_key(line.counterparty_iban))
+            if book.number not in self._said(client.client_id, line.counterparty_iban):
+                self.said_as_read[key] = self.said_as_read[key] | {book.number}
+                self.said_new.setdefault(key, set()).add(book.number)
+        elif line.counterparty_iban:  # the payer's account is known for this debtor from now on
             known = self._learned(client.client_id, line.counterparty_iban)
             if book.number not in known:
                 known.add(book.number)
@@ -706,7 +717,9 @@ class StatementWindow:
         service = self.service
         client_of = {c.client_id: c for c in self.clients}
         target = service._action_scope(result, client_of, self.clients, self.owner)
-        kind, title, detail = service.action_for(self.statement.account, line, line_id, result)
+        kind, title, detail = service.action_for(
+            self.statement.account, line, line_id, result, self.written
+        )
         service.note_quoted(detail, line, self.clients, target, self.search_built)
         now = service.clock.now()
         item = ActionItem(
@@ -887,13 +900,15 @@ class StatementWindow:
                 key = (cid, _iban_key(b.line.counterparty_iban))
                 if b.debtor.number not in self.learned_as_read.get(key, frozenset()):
                     self.learned.get(key, set()).discard(b.debtor.number)
+                self.said_new.get(key, set()).discard(b.debtor.number)
         retell = [b for b in retell if b not in undone]
         booked = [b for b in booked if b not in undone]
         redo += undone
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
         refs = [PaymentRef(b.line.end_to_end_id, b.payment.payment_id, b.payment.amount,
-                           b.line.counterparty_iban) for b in booked if b.line.end_to_end_id]  # fmt: skip
+                           b.line.counterparty_iban, self.written)
+                for b in booked if b.line.end_to_end_id]  # fmt: skip
         if refs:
             self.repos.banking.remember_payments(cid, refs)
         learned = {  # the debtors new to each payer's account (a row each)
@@ -904,13 +919,17 @@ class StatementWindow:
         learned = {iban: debtors for iban, debtors in learned.items() if debtors}
         if learned:  # with the digest as this window read it (its ETag guards the write)
             self.repos.banking.learn_ibans(cid, learned, self.digests.get(cid))
+        said = {iban: set(ds) for (c, iban), ds in self.said_new.items() if c == cid and ds}
+        if said:  # the digest read again when the paid ones just moved it
+            digest = None if learned else self.digests.get(cid)
+            self.repos.banking.learn_ibans(cid, said, digest, said=True)
         self._log(client, booked, at)
         for b in booked:
             if b.payment.unallocated > 0:
                 self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers,
-                               received_by=b.payment.received_by)  # fmt: skip
+                               received_by=b.payment.received_by, written=self.written)  # fmt: skip
         for b in booked:  # the payments a back-dated line moved: rows and invoices follow
             if b.moved:
                 from shared.services.ledger.credit import settle_restated

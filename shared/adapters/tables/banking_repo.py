@@ -186,8 +186,15 @@ class BankingRepository:
 
     def statement_done(self, account: str, identity: str) -> bool:
         """Whether the statement was booked whole (its mark, in its lines' partition)."""
+        return self.statement_done_by(account, identity) is not None
+
+    def statement_done_by(self, account: str, identity: str) -> str | None:
+        """The name of the file whose statement was marked booked whole under ``identity``
+        (``""`` when the mark names none); None: not marked."""
         row = self.store.get(STATEMENT_LINES, encode(account), _statement_rk(identity))
-        return row is not None and row.data.get("Status") == "done"
+        if row is None or row.data.get("Status") != "done":
+            return None
+        return str(row.data.get("Name") or "")
 
     def statement_done_before(self, account: str, identity: str) -> bool:
         """Whether the statement was marked done where marks were kept before they moved to
@@ -674,7 +681,8 @@ class BankingRepository:
                 amount = row.data.get("Amount")
                 out.append(PaymentRef(reference, str(row.data["PaymentId"]),
                                       int(str(amount)) if amount is not None else None,
-                                      str(row.data.get("PayerIban") or "") or None))  # fmt: skip
+                                      str(row.data.get("PayerIban") or "") or None,
+                                      row.data.get("ClientWritten") is True))  # fmt: skip
         return out
 
     def payment_for(self, client_id: str, reference: str) -> str | None:
@@ -704,6 +712,9 @@ class PaymentRef:
     payment_id: str
     amount: int | None = None  # cents; None: remembered before amounts were kept
     payer_iban: str | None = None
+    # booked from a statement the client uploaded (statement_sources): only a return the
+    # client uploads may undo it, and only such a one
+    client_written: bool = False
 
 
 def _ref_row(client_id: str, ref: PaymentRef) -> Row:
@@ -712,6 +723,8 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
         data["Amount"] = ref.amount
     if ref.payer_iban:
         data["PayerIban"] = ref.payer_iban.replace(" ", "").upper()
+    if ref.client_written:
+        data["ClientWritten"] = True
     key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
     return Row(encode(client_id), key, data)
 

@@ -92,6 +92,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "returned_transfer": ("Overboeking teruggekomen", "Returned transfer"),
     # money the client's books report received (shared/services/client_receipts.py)
     "client_receipt": ("Betaald aan opdrachtgever", "Paid to the client"),
+    # lines of a client's own upload dated before it (shared/services/statements.py DATED)
+    "client_dated_payments": (
+        "Betaaldatum van opdrachtgever nagaan",
+        "Check the client's payment dates",
+    ),
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
@@ -360,6 +365,18 @@ _TITLES = shapes(
          lambda m: f"De boekhouding van de opdrachtgever meldt {m[1]} meer betaald op factuur "
                    f"{m[2]} dan geboekt was: geboekt als ontvangen door de opdrachtgever op "
                    f"{m[5]}-{m[4]}-{m[3]}; ga de dag en het bedrag na bij de opdrachtgever"),
+        # a client's own statement upload (shared/services/statements.py DATED, CLIENT_RETURN)
+        (r"^(\d+) line\(s\) of file (.+), which the client uploaded, for (\S+) are dated before (\d{4})-(\d\d)-(\d\d): booked on \S+, the day of the upload; a file the client wrote is not the bank's word on the day a debtor paid\. Check the days with the bank's statement$",
+         lambda m: f"{m[1]} regel(s) van bestand {m[2]}, door de opdrachtgever geüpload, voor "
+                   f"{m[3]} zijn gedateerd vóór {m[6]}-{m[5]}-{m[4]}: geboekt op die dag, de dag "
+                   "van de upload; een bestand dat de opdrachtgever zelf schreef is niet het "
+                   "woord van de bank over de dag waarop een debiteur betaalde. Ga de data na "
+                   "met het afschrift van de bank"),
+        (r"^Returned payment of (.+) \((.*)\) in a file the client uploaded: the payment it names was booked from the bank's statement and is not undone on the client's word; check the return with the bank's statement$",
+         lambda m: f"Terugboeking van {m[1]} ({m[2]}) in een bestand dat de opdrachtgever "
+                   "uploadde: de betaling die zij noemt is geboekt van het afschrift van de bank "
+                   "en wordt niet teruggedraaid op het woord van de opdrachtgever; ga de "
+                   "terugboeking na met het afschrift van de bank"),
         # credits that come back (shared/services/statement_credits_back.py)
         (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
          lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "
@@ -413,6 +430,9 @@ _REASONS = shapes(
          lambda m: "lijkt gelijk aan een eerder gelezen regel; het kan een tweede overboeking zijn "
                    "of die regel opnieuw gestuurd: controleer de rekening en boek het als het nieuw "
                    "is"),
+        (r"^a line of a file the client uploaded, not of the bank's delivery$",
+         lambda m: "een regel uit een bestand dat de opdrachtgever uploadde, niet uit de "
+                   "levering van de bank"),
         (r"^not the known-payer rule: the description points elsewhere$",
          lambda m: "niet de regel bekende betaler: de omschrijving wijst elders heen"),
     )

@@ -12,11 +12,13 @@ from shared.api.console.permits import allows, client_path, require
 from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
+from shared.domain.access import Scope
 from shared.domain.records import ActionItem
 from shared.services.actions import CONFIRMABLE
 from shared.services.client_receipts import KIND as RECEIPT
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
 from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
+from shared.services.statement_sources import CLIENT_WRITTEN
 
 
 def _filters(desk: Desk) -> dict[str, str]:
@@ -174,7 +176,10 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         open_invoices=open_invoices,
         people=desk.services.action_desk.assignees(desk.agency_id, item.client_id),
         me=desk.signed.user.email,
-        detail={k: v for k, v in item.detail.items() if k not in ("suggestions", CLAIM)},
+        # the flag of a client's upload is shown as its reason, not as "True"
+        detail={
+            k: v for k, v in item.detail.items() if k not in ("suggestions", CLAIM, CLIENT_WRITTEN)
+        },
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )
@@ -243,7 +248,8 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             ticked = desk.fields("invoice") + [
                 n.strip() for n in desk.field("other").replace(";", ",").split(",") if n.strip()
             ]
-            service.confirm_payment(desk.client, item.action_id, ticked, author)
+            service.confirm_payment(desk.client, item.action_id, ticked, author,
+                                    by_agency=desk.principal.scope is Scope.AGENCY)  # fmt: skip
         elif do == "resolve":
             note = desk.field("resolution")
             taken = claim_of(item)

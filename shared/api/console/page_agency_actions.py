@@ -25,6 +25,7 @@ from shared.api.console.shell import Desk, Forbidden, page, page_of, templates, 
 from shared.api.http import ApiResponse
 from shared.domain.people.authorisation import Action
 from shared.domain.records import ActionItem
+from shared.services.actions import CONFIRMABLE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 log = logging.getLogger(__name__)
@@ -175,11 +176,27 @@ def _is_run(desk: Desk, action_id: str) -> bool:
 
 
 def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> ApiResponse:
+    may_work = _may_work(desk) and (item.kind != RUN or _may_settle(desk))
     return desk.render(
         "agency-action", action_text.title(item.title, desk.lang), status, notice=notice,
         error=status >= 400, item=item, detail=item.detail, run=_run(desk, item), **_words(desk),
-        may_work=_may_work(desk) and (item.kind != RUN or _may_settle(desk)),
+        may_work=may_work,
+        confirmable=may_work and item.kind in CONFIRMABLE and item.status.value != "resolved",
     )  # fmt: skip
+
+
+def _confirm(desk: Desk, item: ActionItem) -> ApiResponse:
+    """A payment on the agency's pooled account booked on the invoices of the client the
+    agency's person names (the line could be several clients' or none's: attack10 F5)."""
+    invoices = [n.strip() for n in desk.field("other").replace(";", ",").split(",") if n.strip()]
+    try:
+        client = desk.services.access.client_for(desk.principal, desk.field("for_client").strip())
+        desk.services.actions.confirm_for_agency(
+            desk.agency_id, client, item.action_id, invoices, desk.principal.key_id
+        )
+    except (Invalid, ConflictingUpdate, NotFound) as exc:
+        return _one(desk, item, desk.t["act_error"].format(reason=refusal(exc, desk.lang)), 409)
+    return desk.redirect(f"/agency-actions/{item.action_id}", done="act_done")
 
 
 def _run(desk: Desk, item: ActionItem) -> dict[str, object] | None:
@@ -216,6 +233,8 @@ def _may(desk: Desk, action: Action) -> bool:
 def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
     if desk.field("do") == "approve-run":
         return _approve(desk, item)
+    if desk.field("do") == "confirm":
+        return _confirm(desk, item)
     if not _do(desk, item.action_id, bulk=False):
         return _one(desk, item, desk.t["act_some_failed"].format(ids=item.action_id), 409)
     return desk.redirect(f"/agency-actions/{item.action_id}", done="act_done")
@@ -277,6 +296,11 @@ ONE = """{% extends "shell" %}{% block main %}
 {% if r.status.value == 'awaiting_approval' %}{% if run.may_approve %}<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}">
 <p>{{ t.ag_run_approve_hint }}</p><button type="submit" name="do" value="approve-run">{{ t.ag_run_approve }}</button></form>
 {% else %}<p class="notice warning">{{ t.ag_run_not_yours }}</p>{% endif %}{% endif %}</section>{% endif %}
+{% if confirmable %}<section><h2>{{ t.act_confirm_title }}</h2><p>{{ t.ag_confirm_hint }}</p>
+<form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
+<div><label for="c-client">{{ t.ag_confirm_client }}</label><input id="c-client" name="for_client" maxlength="100" required></div>
+<div><label for="c-other">{{ t.act_invoices }}</label><input id="c-other" name="other" maxlength="400" required></div>
+<button type="submit" name="do" value="confirm">{{ t.act_confirm }}</button></div></form></section>{% endif %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/agency-actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><div class="inline">
 <button class="secondary" type="submit" name="do" value="assign-me">{{ t.act_assign_me }}</button></div></form>
@@ -307,7 +331,9 @@ words(
         "ag_run_close": "Sluiten zonder goedkeuren",
         "ag_run_close_hint": "Sluit de actie zonder de run goed te keuren: er gaat dan geen afdracht naar de bank.",
         "ag_run_each": "Niet afgehandeld: {ids}. Een afdrachtrun wordt op de eigen pagina goedgekeurd.",
-        "done_run_approved": "De afdrachtrun is goedgekeurd."},
+        "done_run_approved": "De afdrachtrun is goedgekeurd.",
+        "ag_confirm_client": "Opdrachtgever (nummer)",
+        "ag_confirm_hint": "Geld op de derdengeldenrekening van het bureau: kies de opdrachtgever voor wie het is en de facturen (gescheiden door komma's)."},
     en={"ag_nav": "Agency actions", "ag_title": "The agency's actions",
         "ag_hint": "What belongs to the agency and to no client: refused bank statements, payments on a pooled account, the settlement run, the holiday table.",
         "ag_caption": "The agency's actions, oldest first", "ag_back": "Back to the agency actions",
@@ -326,5 +352,7 @@ words(
         "ag_run_close": "Close without approving",
         "ag_run_close_hint": "Closes the item without approving the run: no payout goes to the bank.",
         "ag_run_each": "Not resolved: {ids}. A settlement run is approved on its own page.",
-        "done_run_approved": "The settlement run is approved."},
+        "done_run_approved": "The settlement run is approved.",
+        "ag_confirm_client": "Client (number)",
+        "ag_confirm_hint": "Money on the agency's third-party account: choose the client it is for and the invoices (separated by commas)."},
 )  # fmt: skip

@@ -72,6 +72,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The account of this action's statement line is not known: whose money it is cannot "
         "be told.",
     ),
+    "statement_account_other_client": (
+        "Deze afschriftregel is geld van een andere opdrachtgever.",
+        "This statement line is another client's money.",
+    ),
+    "pooled_line_agency_only": (
+        "Deze afschriftregel is geld op de rekening van het incassobureau: het bureau boekt het.",
+        "This statement line is money on the agency's account: the agency books it.",
+    ),
     "first_collection_notice": (
         "De eerste incasso moet {days} dagen vooraf worden aangekondigd: begin op {day} of later.",
         "The first collection needs {days} days' notice: start on {day} or later.",

@@ -50,8 +50,9 @@ def test_a_clients_item_never_names_another_clients_quoted_invoice(setup):
 
 
 def test_a_clients_item_lists_only_its_own_candidates(setup):
-    """C2 and C3 each have a debtor Kees Klant with 42.00 open: the item is one client's, and
-    its suggestions (read with that client's own key through the API) hold only its invoices."""
+    """C2 and C3 each have a debtor Kees Klant with 42.00 open: the line could be either's, so
+    the item is the agency's (attack10 F5: never one client's by the order of the ids), and no
+    client's list (read with its own key through the API) shows it or the other's invoice."""
     from shared.domain.parties import Agency
     from shared.services.onboarding import register_agency
 
@@ -80,9 +81,8 @@ def test_a_clients_item_lists_only_its_own_candidates(setup):
             for x in a.as_key(key).call("GET", f"/v1/clients/{n}/actions").body["items"]
             if x["kind"] == "payment_suggestion"
         ]
-    c2_id = a.call("GET", "/v1/clients/C2").body["client_id"]
-    [(owner, item)] = [(n, x) for n, xs in seen.items() for x in xs]
-    owner_id = a.call("GET", f"/v1/clients/{owner}").body["client_id"]
-    assert item["detail"]["suggestions"]
-    assert {s["client_id"] for s in item["detail"]["suggestions"]} == {owner_id}
-    assert owner_id != c2_id or all(s["invoice"] == "G-7" for s in item["detail"]["suggestions"])
+    assert seen == {"C2": [], "C3": []}
+    ids = {a.call("GET", f"/v1/clients/{n}").body["client_id"] for n in ("C2", "C3")}
+    [item] = [x for x in a.call("GET", "/v1/actions").body["items"]
+              if x["kind"] == "payment_suggestion"]  # fmt: skip
+    assert {s["client_id"] for s in item["detail"]["suggestions"]} == ids
