@@ -63,6 +63,7 @@ from shared.domain.statements.model import (
     balances_before,
     line_identities,
     span_of,
+    statement_number,
     twin_of,
 )
 from shared.domain.statements.parse import parse_statement_file
@@ -277,9 +278,13 @@ class StatementService:
         lines = list(zip(statement.lines, line_identities(statement), strict=True))
         # where each line sits (statement and index, the balance before it): an identical
         # line of another statement is another transfer, not this one seen again
-        identity, span = statement.identity(), span_of(statement)
+        identity, span, number = (
+            statement.identity(),
+            span_of(statement),
+            statement_number(statement),
+        )
         places = {
-            line_id: Where(f"{identity}:{n}", before, span if before is not None else None)
+            line_id: Where(f"{identity}:{n}", before, span if before is not None else None, number)
             for n, ((_, line_id), before) in enumerate(
                 zip(lines, balances_before(statement), strict=True)
             )
