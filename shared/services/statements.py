@@ -1227,8 +1227,9 @@ class StatementService:
 
 
 def _written_by_client(agency_id: str, data: bytes) -> str:
-    """Where the quarantine remembers the bytes of a refused file a client uploaded."""
-    return f"{agency_id}/client-written/{hashlib.sha256(data).hexdigest()}"
+    """Where the quarantine remembers the bytes of a refused file a client uploaded: beside
+    the agencies' folders, so no listing of refused files shows it as one."""
+    return f"client-written/{agency_id}/{hashlib.sha256(data).hexdigest()}"
 
 
 def _file_id(name: str, data: bytes) -> str:
