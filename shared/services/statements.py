@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -63,6 +62,7 @@ from shared.domain.statements.model import (
     balances_before,
     line_identities,
     span_of,
+    statement_number,
     twin_of,
 )
 from shared.domain.statements.parse import parse_statement_file
@@ -92,19 +92,33 @@ from shared.services.statements_redo import UNDONE, redo_window_booking, refused
 from shared.services.statements_window import WINDOW, StatementWindow
 
 log = logging.getLogger("inning.statements")
-_SAFE_ACCOUNT = re.compile(r"[^A-Za-z0-9]")
 INBOX = "statements"
 QUARANTINE = "statements-quarantine"
 _SEP = SEP
 MAX_TWINS = 200  # identical lines (payer, amount, text) an account may have on one day
-# the item of a statement held back while the file's others were booked: what to do, as the
-# console shows it (action_text translates it)
+# the item of the statements a file held back while its others were booked: what to do, as
+# the console shows it (action_text translates it); one item and one copy per file, however
+# many statements it holds back (attack10 F4), naming at most MAX_HELD_NAMED accounts
 HELD_BACK = (
-    "Statement of account {account} in file {file} not booked: {error}; the file's other "
-    "{booked} statement(s) were booked. Register {account} as an account of its client and "
-    "upload the file again (what was booked is not booked twice), or resolve this item if the "
-    "account is none of the agency's business (a savings account exported with the others)"
+    "{count} statement(s) in file {file} not booked: account(s) {accounts} belong to no client "
+    "of the agency; the file's other {booked} statement(s) were booked. Register the account "
+    "as an account of its client and upload the file again (what was booked is not booked "
+    "twice), or resolve this item if the account is none of the agency's business (a savings "
+    "account exported with the others)"
 )
+# a file uploaded in the console for a client is that client's writing, not the bank's: an
+# account it may not book (the agency's pooled account, another client's) is never booked by
+# sending its file again through the agency (attack10 F3)
+HELD_BACK_CLIENT = (
+    "{count} statement(s) in file {file}, uploaded for client {client}, not booked: account(s) "
+    "{accounts} are no verified account of that client; the file's other {booked} "
+    "statement(s) were booked. The file is the client's writing, not the bank's: never upload "
+    "it through the agency. Book the agency's account or another client's from the bank's own "
+    "statement; an account of the client's own is first registered and proven for the client, "
+    "who then uploads the file again"
+)
+MAX_HELD_NAMED = 10  # accounts an item's title names; its detail lists up to MAX_HELD_LISTED
+MAX_HELD_LISTED = 100
 TWIN_UNKNOWN = (
     "looks the same as a line read before; it may be a second transfer or that line sent "
     "again: check the account and book it if it is new"
@@ -183,15 +197,21 @@ class StatementService:
                 raise
             if not owned and self.repos.agencies.get(agency_id) is None:
                 raise _no_agency(agency_id)  # no account owned by it proved it
+            self._refuse_client_written(name, data, agency_id)
         except StatementError as exc:
             return self._quarantine(name, data, agency_id, exc)
         report = IngestReport(name, "booked", statements=len(owned))
-        for statement, error in refused:
+        if refused:
             # an account nobody registered next to the client's ("download all accounts"):
             # its statement alone is held back, the others are booked (newcomer9 F)
-            self._quarantine_statement(name, data, agency_id, statement, error, len(owned))
-            report.warnings.append(f"account {statement.account} not booked: {error}")
-            report.held_back += 1
+            self._quarantine_statement(name, data, agency_id, refused, len(owned))
+            report.warnings += [
+                f"account {statement.account} not booked: {error}"
+                for statement, error in refused[:MAX_HELD_NAMED]
+            ] + [f"{len(refused) - MAX_HELD_NAMED} more statement(s) not booked"] * (
+                len(refused) > MAX_HELD_NAMED
+            )
+            report.held_back = len(refused)
         for statement, owner in owned:
             identity = statement.identity()
             if self._statement_done(statement.account, identity, source):
@@ -325,9 +345,13 @@ class StatementService:
         as_read = partial(_as_read, upload_day=self._upload_day(source))
         # where each line sits (statement and index, the balance before it): an identical
         # line of another statement is another transfer, not this one seen again
-        identity, span = statement.identity(), span_of(statement)
+        identity, span, number = (
+            statement.identity(),
+            span_of(statement),
+            statement_number(statement),
+        )
         places = {
-            line_id: Where(f"{identity}:{n}", before, span if before is not None else None)
+            line_id: Where(f"{identity}:{n}", before, span if before is not None else None, number)
             for n, ((_, line_id), before) in enumerate(
                 zip(lines, balances_before(statement), strict=True)
             )
@@ -1247,6 +1271,7 @@ class StatementService:
             action_id=self._refusal_id(scope, name, data),
         )  # fmt: skip
         self._keep(name, data, report)
+        self._mark_client_written(name, data, agency_id)
         self.files.delete(INBOX, name)
         log.warning("statement %s quarantined: %s", name, error)
         return IngestReport(name, "quarantined", error=error.as_dict())
@@ -1256,35 +1281,73 @@ class StatementService:
         name: str,
         data: bytes,
         agency_id: str,
-        statement: Statement,
-        error: StatementError,
+        refused: list[tuple[Statement, StatementError]],
         booked: int,
     ) -> None:
-        """One statement of a file held back, the file's others booked: a copy of the file
-        under a name of its own per statement (sent again once the account is registered,
-        only that statement is new: the others are marked booked) with its report, and an
-        item naming the account and the file and saying what to do. Keyed by the file and
-        the statement, so a redelivered file adds one item and rewrites the same copy."""
-        identity = statement.identity()
-        digest = hashlib.sha256(identity.encode()).hexdigest()[:12]
-        held = f"{name}.{_SAFE_ACCOUNT.sub('_', statement.account)[:40]}-{digest}"
-        report = {
+        """The statements of a file held back, its others booked: one copy of the file (sent
+        again once the account is registered, only those statements are new: the others are
+        marked booked) with a report listing them, and one item naming the accounts and the
+        file and saying what to do: however many statements a file holds back, one copy and
+        one item (attack10 F4). Keyed by the file, so a redelivered file adds no item, even
+        once staff resolved it (failure10 #6); the file uploaded anew is a new name."""
+        source = source_of(name)
+        accounts = list(dict.fromkeys(statement.account for statement, _ in refused))
+        named = ", ".join(accounts[:MAX_HELD_NAMED]) + (
+            f" and {len(accounts) - MAX_HELD_NAMED} more" if len(accounts) > MAX_HELD_NAMED else ""
+        )
+        held = f"{name}.held-back"
+        report: dict[str, object] = {
             "file": name,
-            "account": statement.account,
-            "statement": identity,
+            "accounts": accounts[:MAX_HELD_LISTED],
+            "held_back": len(refused),
             "received_at": self.clock.now().isoformat(),
             "bytes": len(data),
-            **error.as_dict(),
         }
+        if source.client_id is not None:
+            found = self.repos.clients.get(source.client_id)
+            mine = found is not None and found[0].agency_id == agency_id
+            report["client"] = found[0].number if found is not None and mine else source.client_id
+            text = HELD_BACK_CLIENT.format(
+                count=len(refused), file=name, client=report["client"], accounts=named,
+                booked=booked,
+            )  # fmt: skip
+        else:
+            text = HELD_BACK.format(count=len(refused), file=name, accounts=named, booked=booked)
         scope = agency_scope(agency_id)
         self._add_action(
-            scope, "statement_quarantined",
-            HELD_BACK.format(account=statement.account, file=name, error=error, booked=booked),
-            report,
-            action_id=self._refusal_id(scope, held, data),
+            scope, "statement_quarantined", text, report,
+            action_id=_file_id(held, data),
         )  # fmt: skip
-        self._keep(held, data, report)
-        log.warning("statement %s of %s quarantined, the others booked", digest, name)
+        # why each was refused (a bank's own account id says how to export it instead): for
+        # the operator reading the quarantine, in the report beside the copy
+        why = list(dict.fromkeys(e.reason for _, e in refused))[:MAX_HELD_NAMED]
+        self._keep(held, data, {**report, "error": "; ".join(why), "errors": why})
+        self._mark_client_written(name, data, agency_id)
+        log.warning("%d statement(s) of %s quarantined, the others booked", len(refused), name)
+
+    def _mark_client_written(self, name: str, data: bytes, agency_id: str) -> None:
+        """Remember a refused file a client uploaded by its bytes: the same file sent again
+        through the agency's API is refused, never booked (attack10
+        F3: a client's forged statement of the pooled account, re-uploaded by the agency as a
+        held-back item once advised, was booked)."""
+        source = source_of(name)
+        if source.client_id is None or not agency_id:
+            return
+        self.files.put(QUARANTINE, _written_by_client(agency_id, data), name.encode())
+
+    def _refuse_client_written(self, name: str, data: bytes, agency_id: str) -> None:
+        source = source_of(name)
+        if source.client_id is not None or not source.uploaded:
+            # the client's own upload books its own accounts only, again; the same bytes
+            # from the bank's delivery are the bank's word (a client may have downloaded
+            # the very file the bank sends)
+            return
+        if self.files.exists(QUARANTINE, _written_by_client(agency_id, data)):
+            raise StatementError(
+                "the file is one uploaded for a client and refused there: the client's writing, "
+                "not the bank's, it is not booked through the agency; book the accounts it "
+                "names from the bank's own statement"
+            )
 
     def _keep(self, name: str, data: bytes, report: dict[str, object]) -> None:
         """The refused bytes in the quarantine under ``name``, its report beside them."""
@@ -1300,12 +1363,22 @@ class StatementService:
         """The refused file's item: the same name and bytes give the same id, so a redelivery
         adds it once. When that item was resolved already, the file came again (uploaded
         anew after the account was added, and refused again): a new item, never none."""
-        digest = hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:40]
-        action_id = f"refused-{digest}"
+        action_id = _file_id(name, data)
         found = self.repos.actions.get(scope, action_id)
         if found is not None and found[0].status is ActionStatus.RESOLVED:
             return f"{action_id}-{time_ordered_id(self.clock.now())}"
         return action_id
+
+
+def _written_by_client(agency_id: str, data: bytes) -> str:
+    """Where the quarantine remembers the bytes of a refused file a client uploaded: beside
+    the agencies' folders, so no listing of refused files shows it as one."""
+    return f"client-written/{agency_id}/{hashlib.sha256(data).hexdigest()}"
+
+
+def _file_id(name: str, data: bytes) -> str:
+    """A refused file's item: the same name and bytes, the same id."""
+    return "refused-" + hashlib.sha256(name.encode() + b"\0" + data).hexdigest()[:40]
 
 
 def _no_agency(agency_id: str) -> StatementError:

@@ -115,10 +115,11 @@ class LineRecord:
     place: str | None = None
     before: int | None = None
     span: tuple[int, int] | None = None  # the statement's stretch (model.span_of)
+    number: str | None = None  # the statement's number (model.statement_number)
 
     @property
     def where(self) -> Where:
-        return Where(self.place, self.before, self.span)
+        return Where(self.place, self.before, self.span, self.number)
 
     def kept(self) -> dict[str, object]:
         """The fields every write of the line keeps (a whole-row replace would drop them)."""
@@ -129,6 +130,8 @@ class LineRecord:
             out["Before"] = self.before
         if self.span is not None:
             out["SpanStart"], out["SpanEnd"] = self.span
+        if self.number is not None:
+            out["Number"] = self.number
         return out
 
 
@@ -237,6 +240,7 @@ class BankingRepository:
             d.get("Place"),
             d.get("Before"),
             _span(d),
+            _number(d),
         )
 
     def claim_line(
@@ -776,8 +780,19 @@ def _learned_debtors(row: Row) -> set[str]:
 def _pending(line_id: str, action_id: str, where: Where | None) -> LineRecord:
     w = where or Where(None)
     return LineRecord(
-        line_id, "pending", action_id=action_id, place=w.place, before=w.before, span=w.span
+        line_id,
+        "pending",
+        action_id=action_id,
+        place=w.place,
+        before=w.before,
+        span=w.span,
+        number=w.number,
     )
+
+
+def _number(d: dict[str, object]) -> str | None:
+    number = d.get("Number")
+    return number if isinstance(number, str) else None
 
 
 def _span(d: dict[str, object]) -> tuple[int, int] | None:

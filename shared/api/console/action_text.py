@@ -143,6 +143,11 @@ DETAILS: dict[str, tuple[str, str]] = {
     "debits": ("Afschrijvingen", "Debits"),
     "difference": ("Verschil", "Difference"),
     "file": ("Bestand", "File"),
+    "accounts": ("Rekeningen", "Accounts"),
+    "held_back": ("Afschriften tegengehouden", "Statements held back"),
+    "client": ("Opdrachtgever", "Client"),
+    "received_at": ("Ontvangen", "Received"),
+    "bytes": ("Bytes", "Bytes"),
     "lines": ("Regels", "Lines"),
     "line_count": ("Aantal regels", "Number of lines"),
     "end_to_end_id": ("End-to-end-kenmerk", "End-to-end id"),
@@ -181,6 +186,11 @@ DETAILS: dict[str, tuple[str, str]] = {
     "minimum": ("Minimum", "Minimum"),
     "debtors": ("Debiteuren", "Debtors"),
 }
+
+
+def _more_nl(accounts: str) -> str:
+    """``A, B and 3 more`` (a held-back item's accounts) in Dutch."""
+    return re.sub(r" and (\d+) more$", r" en \1 andere", accounts)
 
 
 def _eur_nl(text: str) -> str:
@@ -291,6 +301,23 @@ _TITLES = shapes(
                    "als rekening van de opdrachtgever en upload het bestand opnieuw (wat geboekt "
                    "is, wordt niet nog eens geboekt), of handel dit punt af als de rekening het "
                    "bureau niet aangaat (een spaarrekening die met de andere is gedownload)"),
+        (r"^(\d+) statement\(s\) in file (.+) not booked: account\(s\) (.+) belong to no client of the agency; the file's other (\d+) statement\(s\) were booked\. Register the account as an account of its client and upload the file again \(what was booked is not booked twice\), or resolve this item if the account is none of the agency's business \(a savings account exported with the others\)$",
+         lambda m: f"{m[1]} afschrift(en) in bestand {m[2]} niet geboekt: rekening(en) "
+                   f"{_more_nl(m[3])} horen bij geen opdrachtgever van het bureau; de {m[4]} "
+                   "andere afschrift(en) van het bestand zijn geboekt. Registreer de rekening "
+                   "als rekening van haar opdrachtgever en upload het bestand opnieuw (wat "
+                   "geboekt is, wordt niet nog eens geboekt), of handel dit punt af als de "
+                   "rekening het bureau niet aangaat (een spaarrekening die met de andere is "
+                   "gedownload)"),
+        (r"^(\d+) statement\(s\) in file (.+), uploaded for client (.+), not booked: account\(s\) (.+) are no verified account of that client; the file's other (\d+) statement\(s\) were booked\. The file is the client's writing, not the bank's: never upload it through the agency\. Book the agency's account or another client's from the bank's own statement; an account of the client's own is first registered and proven for the client, who then uploads the file again$",
+         lambda m: f"{m[1]} afschrift(en) in bestand {m[2]}, geüpload voor opdrachtgever {m[3]}, "
+                   f"niet geboekt: rekening(en) {_more_nl(m[4])} zijn geen geverifieerde "
+                   f"rekening van die opdrachtgever; de {m[5]} andere afschrift(en) van het "
+                   "bestand zijn geboekt. Het bestand is door de opdrachtgever geschreven, niet "
+                   "door de bank: upload het nooit via het bureau. Boek de rekening van het "
+                   "bureau of van een andere opdrachtgever van het eigen afschrift van de bank; "
+                   "een eigen rekening van de opdrachtgever wordt eerst voor haar geregistreerd "
+                   "en bewezen, daarna uploadt zij het bestand opnieuw"),
         (r"^Statement file (.+) refused: (.*)$",
          lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",

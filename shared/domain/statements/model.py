@@ -192,6 +192,17 @@ class Where:
     place: str | None
     before: Cents | None = None
     span: tuple[Cents, Cents] | None = None
+    # the statement's number (:func:`statement_number`): two statements of the day that start
+    # at the same balance are the same stretch only under the same number (None: not known)
+    number: str | None = None
+
+
+def statement_number(statement: Statement) -> str | None:
+    """The bank's number of the statement without its page (MT940 ``:28C:`` 00012/001 and
+    camt ``ElctrncSeqNb`` 12 are both ``12``); ``None`` where the file gives none."""
+    if not statement.sequence:
+        return None
+    return statement.sequence.split("/", 1)[0].strip().lstrip("0") or "0"
 
 
 def span_of(statement: Statement) -> tuple[Cents, Cents] | None:
@@ -235,8 +246,11 @@ def twin_of(stored: Where, new: Where, bank_reference: str | None = None) -> Twi
 
     - The same place is the same line (a redelivery).
     - Statements of the same stretch of the account (the same balance before their first
-      line: an interim and the day's final statement, a re-export) carry the same
-      transactions, in whatever order: the same transaction.
+      line and the same number: an interim and the day's final statement, a re-export) carry
+      the same transactions, in whatever order: the same transaction.
+    - Another statement that starts at the same balance (another number) may be a re-export
+      numbered anew or the stretch after the balance came back there (a payout of the same
+      sum, a zero-balancing sweep: failure10 #3): nothing tells, and a person decides.
     - A statement that starts where the other ended (or ends where it started) covers the
       next stretch (the day's next statement, the next page): a transfer of its own.
     - Both at once (the stretch between sums to zero) or neither (a week's statement and the
@@ -251,16 +265,15 @@ def twin_of(stored: Where, new: Where, bank_reference: str | None = None) -> Twi
         distinctive = (bank_reference or "").strip().upper() not in _NO_REFERENCE
         return Twin.SAME if distinctive else Twin.UNKNOWN
     if stored.span is not None and new.span is not None:
-        same_stretch = stored.span[0] == new.span[0]
+        same_start = stored.span[0] == new.span[0]
         next_stretch = new.span[0] == stored.span[1] or new.span[1] == stored.span[0]
-        if same_stretch and not next_stretch:
-            return Twin.SAME
-        if next_stretch and not same_stretch:
+        if same_start:
+            renumbered = None not in (stored.number, new.number) and stored.number != new.number
+            return Twin.UNKNOWN if renumbered or next_stretch else Twin.SAME
+        if next_stretch:
             return Twin.OTHER
-        if same_stretch and next_stretch:
-            return Twin.UNKNOWN
         return Twin.SAME if stored.before == new.before else Twin.UNKNOWN
-    # a line stored before stretches were kept: the balance before it, as then
+    # a line stored before stretches were kept: the balance before, as then
     return Twin.SAME if stored.before == new.before else Twin.OTHER
 
 
