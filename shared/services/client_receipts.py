@@ -47,10 +47,13 @@ RETRIES = 5
 AGAIN_ON = "booked again as received by the client on"  # the reversal's reason
 
 
+SYNC_PREFIX = "sync-"  # the id of every payment a client's sync reported
+
+
 def receipt_id(client: Client, number: str, reported: Cents) -> str:
     """The payment's id: the invoice and the figure the books report paid."""
     digest = hashlib.sha256(f"{client.client_id}|{number}|{reported}".encode()).hexdigest()
-    return "sync-" + digest[:24]
+    return SYNC_PREFIX + digest[:24]
 
 
 class ClientReceipts:
@@ -204,7 +207,9 @@ class ClientReceipts:
         found = self.repos.payments.get(client.client_id, payment_id)
         if found is None:
             raise NotFound(f"payment {payment_id} not found")
-        if found.received_by is not Receiver.CLIENT:
+        if found.received_by is not Receiver.CLIENT or not payment_id.startswith(SYNC_PREFIX):
+            # only a sync's receipt has a day Inning guessed: a bank line's day is the bank's
+            # (a client's own upload books on the upload's day on purpose, attack10 F6)
             raise Invalid(
                 f"payment {payment_id} was not received by the client: its day is the day the "
                 "money came (bank statement, Mollie), not corrected here",
@@ -228,7 +233,7 @@ class ClientReceipts:
             raise Invalid(f"payment {payment_id} is booked on {day.isoformat()} already",
                           "received_on", code="received_on_same",
                           params={"day": day})  # fmt: skip
-        if found.reversed and not self._reversed_to_book_again(client, found):
+        if found.reversed and not self._reversed_to_book_again(client, found, again_id):
             raise Invalid(f"payment {payment_id} was reversed", "payment",
                           code="payment_reversed_already",
                           params={"payment": payment_id})  # fmt: skip
@@ -247,14 +252,18 @@ class ClientReceipts:
             )  # fmt: skip
         return again
 
-    def _reversed_to_book_again(self, client: Client, payment: Payment) -> bool:
-        """Whether ``payment`` was reversed by :meth:`book_on_its_day` (a request that died
-        before it booked the payment again), not because the money came back."""
+    def _reversed_to_book_again(self, client: Client, payment: Payment, again_id: str) -> bool:
+        """Whether ``payment`` was reversed by :meth:`book_on_its_day` to be booked again as
+        ``again_id`` (a request for that same day that died before it booked it), not because
+        the money came back nor to be booked on another day (codereview10 #1: a second day
+        asked after a first re-dating booked the money twice)."""
         if not payment.debtor_number:
             return False
         claims = self.payments().ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
         return any(
-            e.payment_id == payment.payment_id and (e.reason or "").startswith(AGAIN_ON)
+            e.payment_id == payment.payment_id
+            and (e.reason or "").startswith(AGAIN_ON)
+            and f"({again_id})" in (e.reason or "")
             for claim in claims.values()
             for e in claim.events
         )

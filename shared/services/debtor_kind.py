@@ -93,6 +93,13 @@ class DebtorKindChanges:
                 for f in open_claims
                 if f.costs_owed_from is not None and not f.costs_fixed
             ]
+            if debtor.kind is DebtorKind.B2B:
+                # a claim he paid under a consumer's letter keeps the consumer's terms too: as
+                # a business it would open again (costs, 6:119a interest; codereview10 #3)
+                paid = self._paid(client.client_id, debtor.number)
+                settled = self.ledger.open_claims(client, paid) if paid else {}
+                announced += [n for n, f in sorted(settled.items())
+                              if f.open.total <= 0 and f.costs_owed_from is not None]  # fmt: skip
             if debtor.kind is DebtorKind.B2B and announced:
                 refused.append(RowError(index, "kind",
                     f"debtor {debtor.number} was sent a 14-day letter as a consumer for "
@@ -157,11 +164,11 @@ class DebtorKindChanges:
         a costs term that rests on a letter sent while he counted as a business is put before
         staff, who confirm it met 6:96 lid 6 or clear it (a business sommatie is no consumer's
         14-day letter)."""
+        if new.kind is not DebtorKind.B2C or old.kind is DebtorKind.B2C:
+            return  # to a business: what is open follows the kind live; nothing paid is redone
         paid = self._paid(client.client_id, new.number)
         if paid:
             self.ledger.restate_terms(client.client_id, paid)
-        if new.kind is not DebtorKind.B2C or old.kind is DebtorKind.B2C:
-            return
         termed = sorted(
             f.invoice_number
             for f in self.ledger.debtor_open_claims(client, new.number)

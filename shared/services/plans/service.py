@@ -258,17 +258,39 @@ class PlanService:
             include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
             total=total, schedule=tuple(schedule),
         )  # fmt: skip
-        # the claim taken anew; a consent recorded before stays unless the change gives one
-        updated = replace(
-            updated, priced_on=amsterdam_today(self.clock),
-            agreed_on=req.agreed_on or plan.agreed_on, agreed_how=req.agreed_how or plan.agreed_how,
-        )  # fmt: skip
+        # the claim taken anew; a consent recorded before stays unless the change gives one,
+        # or adds invoices he never agreed to (codereview10 #4): then what he agreed to is kept
+        # on those claims alone (3:318: his act acknowledges what it named), and the plan
+        # carries no consent until one is recorded (a portal proposal staff widen still counts
+        # from its day for all its invoices: left)
+        widened = not set(updated.invoice_numbers) <= set(plan.invoice_numbers)
+        if widened and req.agreed_on is None:
+            self._keep_consent(plan)
+            updated = replace(updated, priced_on=amsterdam_today(self.clock), agreed_on=None,
+                              agreed_how=None)  # fmt: skip
+        else:
+            updated = replace(
+                updated, priced_on=amsterdam_today(self.clock),
+                agreed_on=req.agreed_on or plan.agreed_on,
+                agreed_how=req.agreed_how or plan.agreed_how,
+            )  # fmt: skip
         self._save(updated, etag)
         self._undo_activation(plan)  # what a failed activation of the old draft left
         self._log(updated, "changed", f"Draft changed by {author}")
         if req.agreed_on is not None:
             self._log_consent(updated, author)
         return updated
+
+    def _keep_consent(self, plan: PaymentPlan) -> None:
+        """The days the debtor agreed to ``plan`` kept on its own invoices' claims, before a
+        redraft that widens it drops them from the plan."""
+        from shared.adapters.tables.prescription_repo import PrescriptionDecisions
+        from shared.services.prescription_watch import debtor_agreed
+
+        for day in sorted(debtor_agreed(plan)):
+            PrescriptionDecisions(self.repos.store).acknowledge(
+                plan.client_id, plan.debtor_number, tuple(plan.invoice_numbers), day
+            )
 
     def delete(self, client: Client, plan_id: str) -> None:
         plan, etag = self._get(client, plan_id)
