@@ -216,13 +216,15 @@ class StatementService:
             identity = statement.identity()
             if self._statement_done(statement.account, identity, source):
                 report.statements_skipped += 1
-                continue
-            mark = self.repos.banking.statement_mark(
-                statement.account, mark_identity(identity, source), name, len(statement.lines)
-            )
-            if self._ingest_statement(statement, owner, name, report, mark, source) == "skipped":
-                report.statements_skipped += 1
-            elif source.client_written:
+            else:
+                mark = self.repos.banking.statement_mark(
+                    statement.account, mark_identity(identity, source), name, len(statement.lines)
+                )
+                if self._ingest_statement(statement, owner, name, report, mark, source) == "skipped":
+                    report.statements_skipped += 1
+            if source.client_written:
+                # also for a statement done already: the item a failed write left out is
+                # written by the redelivery (keyed: once; codereview10 #6)
                 day = self._upload_day(source)
                 assert day is not None
                 self._tell_dated(statement, owner, name, day)
