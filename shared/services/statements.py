@@ -220,7 +220,10 @@ class StatementService:
                 mark = self.repos.banking.statement_mark(
                     statement.account, mark_identity(identity, source), name, len(statement.lines)
                 )
-                if self._ingest_statement(statement, owner, name, report, mark, source) == "skipped":
+                if (
+                    self._ingest_statement(statement, owner, name, report, mark, source)
+                    == "skipped"
+                ):
                     report.statements_skipped += 1
             if source.client_written:
                 # also for a statement done already: the item a failed write left out is
