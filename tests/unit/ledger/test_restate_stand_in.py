@@ -143,3 +143,14 @@ def test_a_further_restatement_keeps_the_claim_as_booked_in_received_order(
     # a fourth one changes nothing either
     records = _rates_restated(records)
     same_as_in_order(records, paid)
+
+
+def test_the_mark_is_stored_with_the_event_and_old_events_read_without_it() -> None:
+    from shared.adapters.tables.ledger_repo import _event_in, _event_out
+
+    records = book(book([ClaimRecord(TERMS)], B), A)
+    marked = [e for e in records[0].events if e.stands_in]
+    assert marked and all(_event_in(_event_out(e)) == e for e in records[0].events)
+    assert _event_out(marked[0])["stands_in"] == ["A", "2025-02-24"]
+    stored_before = {k: v for k, v in _event_out(marked[0]).items() if k != "stands_in"}
+    assert _event_in(stored_before).stands_in is None  # read as before restate10
