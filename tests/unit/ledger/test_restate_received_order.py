@@ -101,20 +101,21 @@ def run(
     booked_order = [f"p{i}" for i in dict.fromkeys([*order, *range(len(payments))])
                     if i < len(payments)]  # fmt: skip
     records = build(claims)
-    # a return reopens claims; money a restatement released before it (to an overpayment, the
-    # payment's row, or to another claim) is not brought back to them, so booked in received
-    # order the figures differ (reported, restate10): only the weaker promises are checked
+    # a return reopens claims; money a restatement moved before it (to an overpayment, the
+    # payment's row, to another claim or component) is not brought back, so booked in
+    # received order the figures differ (reported, restate10): only the weaker promises are
+    # checked
     strict, released = True, False
     for pid in booked_order:
         done = booking.allocate(records, pid, amount[pid], received[pid])
         records = apply(records, done.events)
-        released = released or any(done.moved.values()) or any(done.left.values())
+        released = released or bool(done.moved) or any(done.left.values())
         if pid in returns:
             strict = strict and not released
             day = max(e.on for r in records for e in r.events)
             undone = booking.return_payment(records, pid, day, "storno")
             records = apply(records, undone.events)
-            released = released or any(undone.moved.values()) or any(undone.left.values())
+            released = released or bool(undone.moved) or any(undone.left.values())
     expected = build(claims)
     standing = [p for p in booked_order if p not in returns]
     for pid in sorted(standing, key=lambda p: (received[p], booked_order.index(p))):
