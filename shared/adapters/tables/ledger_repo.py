@@ -34,7 +34,7 @@ from typing import Any
 from shared.adapters.tables import ledger_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import decode, encode, join
-from shared.domain.ledger.model import Component, EventKind, LedgerEvent
+from shared.domain.ledger.model import Component, EventKind, LedgerEvent, StandIn
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -121,6 +121,8 @@ def _event_out(e: LedgerEvent) -> dict[str, Any]:
         out["final"] = True
     if e.note is not None:
         out["note"] = e.note
+    if e.stands_in is not None:
+        out["stands_in"] = [e.stands_in.payment_id, e.stands_in.received.isoformat()]
     return out
 
 
@@ -135,7 +137,15 @@ def _event_in(d: dict[str, Any]) -> LedgerEvent:
         reason=d.get("reason"),
         final=bool(d.get("final", False)),
         note=d.get("note"),
+        stands_in=_stands_in(d.get("stands_in")),
     )
+
+
+def _stands_in(value: list[str] | None) -> StandIn | None:
+    if value is None:
+        return None
+    payment_id, received = value
+    return StandIn(payment_id, date.fromisoformat(received))
 
 
 def _header_row(h: ClaimHeader) -> Row:

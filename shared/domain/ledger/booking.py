@@ -28,9 +28,10 @@ from shared.domain.ledger.model import (
     Component,
     EventKind,
     LedgerEvent,
+    StandIn,
 )
 from shared.domain.ledger.replay import fixed_interest, open_claims
-from shared.domain.ledger.restate import CREDIT_NOTE, received_day, restate
+from shared.domain.ledger.restate import CREDIT_NOTE, Restatement, received_day, restate
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
 
@@ -150,7 +151,7 @@ def allocate(
     )
     rest = _undesignated(records, {r.number for r in chosen}, on, rates)
     events, lines, remaining, released = _spread(
-        records, [*chosen, *rest], payment_id, amount, on, rates, principal_first
+        records, [*chosen, *rest], payment_id, amount, on, rates, principal_first, named
     )
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
@@ -234,30 +235,54 @@ def _again(
     return [*chosen, *rest]
 
 
+# each move may restate a claim that releases money in turn; bounded so that a chain that
+# never settled would leave the rest unallocated (an overpayment for staff), not loop
+MOVES_AT_MOST = 1_000
+# money a restatement released from a claim: (claim, payment, amount, the day it counts
+# from, whose money it stood in for: see restate.StandIn)
+Released = tuple[str, str, Cents, date, StandIn | None]
+
+
+def _released(number: str, done: Restatement) -> list[Released]:
+    """What restating claim ``number`` released, per slot; a payment only moved between
+    components with 0 (its rows follow the ledger)."""
+    out: list[Released] = [(number, p, v, d, s) for p, v, d, s in done.freed]
+    out.extend((number, p, 0, d, None) for p, (v, d) in done.released.items() if not v)
+    return out
+
+
 def _move_released(
     records: Sequence[ClaimRecord],
     events: dict[str, tuple[LedgerEvent, ...]],
-    released: list[tuple[str, str, Cents, date]],
+    released: list[Released],
     rates: RateTable | None,
     named: Named | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
-    """Later payments' money a restatement released (claim, payment, amount, received day):
-    allocated over the debtor's other claims on the day it was received, those the payment
-    named first (``named``), then oldest first by 6:43 (``events`` grows with the new
-    allocations); the rest is left unallocated."""
+    """Later payments' money a restatement released: allocated over the debtor's other
+    claims on the day it counts from, those the payment named first (``named``; money that
+    stood in for another payment's: the claims that one named, restate10), then oldest
+    first by 6:43 (``events`` grows with the new allocations); the rest is left unallocated.
+    Money the moves release in turn moves the same way."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
     moved: dict[str, tuple[AllocationLine, ...]] = {}
     left: dict[str, Cents] = {}
-    for number, payment_id, amount, received in released:
-        others = _again(current, {number}, named(payment_id) if named else (), received, rates)
-        new, lines, rest, _ = _spread(
-            list(current.values()), others, payment_id, amount, received, rates
-        )
+    queue = list(released)
+    for _ in range(MOVES_AT_MOST):
+        if not queue:
+            break
+        number, payment_id, amount, received, slot = queue.pop(0)
+        whose = slot.payment_id if slot else payment_id
+        others = _again(current, {number}, named(whose) if named else (), received, rates)
+        new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
+                                          received, rates, named=named, stands_in=slot)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
+        queue.extend(freed)
+    for _, payment_id, amount, _, _ in queue:  # never reached in practice: an overpayment
+        left[payment_id] = left.get(payment_id, 0) + amount
     return moved, left
 
 
@@ -269,21 +294,30 @@ def _spread(
     on: date,
     rates: RateTable | None,
     principal_first: frozenset[str] = frozenset(),
+    named: Named | None = None,
+    stands_in: StandIn | None = None,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
     Cents,
-    list[tuple[str, str, Cents, date]],
+    list[Released],
 ]:
     """``amount`` received on ``on`` over the claims of ``pool`` in that order, each claim on
     its own :func:`claim_day` (figures of the whole debtor on that day: shared costs); a
     claim with later events of its own is restated (:mod:`restate`), and the later
-    payments' money it releases is returned (claim, payment, amount, received day)."""
+    payments' money it releases is returned (claim, payment, amount, received day).
+
+    What later payments keep on a restated claim in this payment's place goes on as their
+    excess would have, had the payments been booked in the order received: from their day,
+    over the claims they named first, then by 6:43, marked as standing in for theirs
+    (restate10: from this payment's earlier day it reached the other claims before their
+    costs and interest were owed). ``stands_in``: that mark, for this spread."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
     events: dict[str, tuple[LedgerEvent, ...]] = {}
-    released: list[tuple[str, str, Cents, date]] = []
+    released: list[Released] = []
+    displaced: list[tuple[str, str, Cents, date]] = []
     for record in pool:
         if remaining <= 0:
             break
@@ -296,12 +330,14 @@ def _spread(
         order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
         if day > on:  # the claim has events of its own after the payment was received
             done = restate(records, record.number, payment_id, remaining, on, day,
-                           fixing_events(record, fig, _next_seq(record)), order, rates)  # fmt: skip
+                           fixing_events(record, fig, _next_seq(record)), order, rates,
+                           stands_in=stands_in)  # fmt: skip
             if done.events:
                 events[record.number] = done.events
             lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
-            released.extend((record.number, p, v, d) for p, (v, d) in done.released.items())
-            remaining -= done.amount
+            released.extend(_released(record.number, done))
+            displaced.extend((record.number, w, v, d) for w, v, d in done.displaced)
+            remaining -= done.amount + sum(v for _, v, _ in done.displaced)
             continue
         if fig.open.total <= 0:
             continue
@@ -312,12 +348,38 @@ def _spread(
             if take <= 0:
                 continue
             new.append(
-                LedgerEvent(seq, EventKind.ALLOCATED, component, take, day, payment_id=payment_id)
+                LedgerEvent(
+                    seq,
+                    EventKind.ALLOCATED,
+                    component,
+                    take,
+                    day,
+                    payment_id=payment_id,
+                    stands_in=stands_in,
+                )
             )
             seq += 1
             lines.append(AllocationLine(record.number, component, take))
             remaining -= take
         events[record.number] = tuple(new)
+    current = {r.number: r for r in records}
+    for n, more in events.items():
+        current[n] = ClaimRecord(current[n].terms, current[n].events + more)
+    for number, whose, cents, day in displaced:
+        others = _again(current, {number}, named(whose) if named else (), day, rates)
+        new_, extra, rest, freed = _spread(list(current.values()), others, payment_id, cents,
+                                          day, rates, principal_first, named,
+                                          StandIn(whose, day))  # fmt: skip
+        _add(current, events, new_)
+        lines.extend(extra)
+        released.extend(freed)
+        remaining += rest
+    if displaced:  # one line per invoice and component, as a booking without them has
+        sums: dict[tuple[str, Component], Cents] = {}
+        for line in lines:
+            key = (line.invoice_number, line.component)
+            sums[key] = sums.get(key, 0) + line.amount
+        lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
 
 
@@ -325,36 +387,33 @@ def reverse(
     records: Sequence[ClaimRecord], payment_id: str, on: date, reason: str
 ) -> dict[str, tuple[LedgerEvent, ...]]:
     """Undo exactly what ``payment_id`` was allocated to (refund, chargeback, bank return);
-    nothing when it was reversed already."""
+    nothing when it was reversed already. Money of it that stood in for another payment's is
+    undone with that mark (restate.py counts a payment's money per slot)."""
     out: dict[str, tuple[LedgerEvent, ...]] = {}
     for record in records:
-        net: dict[Component, Cents] = {}
+        net: dict[tuple[StandIn | None, Component], Cents] = {}
         last = None
         for e in record.events:
             if e.payment_id != payment_id:
                 continue
+            key = (e.stands_in, e.component)
             if e.kind is EventKind.ALLOCATED:
-                net[e.component] = net.get(e.component, 0) + e.amount
+                net[key] = net.get(key, 0) + e.amount
                 last = e.on if last is None else max(last, e.on)
             elif e.kind is EventKind.REVERSAL:
-                net[e.component] = net.get(e.component, 0) - e.amount
+                net[key] = net.get(key, 0) - e.amount
         seq = _next_seq(record)
         day = booking_day([record], max(on, last or on))
         new = []
-        for component in ORDER_6_44:
-            if net.get(component, 0) > 0:
-                new.append(
-                    LedgerEvent(
-                        seq,
-                        EventKind.REVERSAL,
-                        component,
-                        net[component],
-                        day,
-                        payment_id=payment_id,
-                        reason=reason,
-                    )
-                )
-                seq += 1
+        slots = sorted({slot for slot, _ in net}, key=lambda s: (s is not None, s and s.received))
+        for slot in slots:
+            for component in ORDER_6_44:
+                cents = net.get((slot, component), 0)
+                if cents > 0:
+                    new.append(LedgerEvent(seq, EventKind.REVERSAL, component, cents, day,
+                                           payment_id=payment_id, reason=reason,
+                                           stands_in=slot))  # fmt: skip
+                    seq += 1
         if new:
             out[record.number] = tuple(new)
     return out
@@ -378,7 +437,11 @@ def return_payment(
     2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
     already."""
     undone = reverse(records, payment_id, on, reason)
-    return restate_claims(records, sorted(undone), rates, undone, named)
+    # and each claim where other payments' money stood in for it (restate.py): it never paid
+    standing = {r.number for r in records for e in r.events
+                if e.stands_in and e.stands_in.payment_id == payment_id}  # fmt: skip
+    return restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
+                          gone=(payment_id,))  # fmt: skip
 
 
 def restate_claims(
@@ -389,6 +452,7 @@ def restate_claims(
     named: Named | None = None,
     reason: str | None = None,
     since: date | None = None,
+    gone: Collection[str] = (),
 ) -> Release:
     """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
     their history gives under their terms as they are now: a payment that came back in full
@@ -398,7 +462,7 @@ def restate_claims(
     :func:`restate` (a rate table put in force); ``since``: only claims with a booking on or
     after that day (the first day a new rate table differs: nothing before depends on it)."""
     events: dict[str, tuple[LedgerEvent, ...]] = {}
-    released: list[tuple[str, str, Cents, date]] = []
+    released: list[Released] = []
     current = {r.number: r for r in records}
     _add(current, events, first or {})
     for number in numbers:
@@ -411,11 +475,11 @@ def restate_claims(
         fig = open_claims(list(current.values()), day, rates)[number]
         fixings = fixing_events(record, fig, _next_seq(record))
         done = restate(list(current.values()), number, "", 0, record.terms.due_date, day,
-                       fixings, ORDER_6_44, rates, reason=reason)  # fmt: skip
+                       fixings, ORDER_6_44, rates, reason=reason, gone=gone)  # fmt: skip
         if len(done.events) == len(fixings):
             continue  # nothing depended on the payment beyond its own allocations
         _add(current, events, {number: done.events})
-        released.extend((number, p, v, d) for p, (v, d) in done.released.items())
+        released.extend(_released(number, done))
     moved, left = _move_released(records, events, released, rates, named)
     return Release(events, moved, left)
 
@@ -475,7 +539,7 @@ def release_credited(
         others = _again(current, {number}, named_, received[payment_id], rates)
         new, lines, rest, _ = _spread(
             list(current.values()), others, payment_id, net[payment_id], received[payment_id],
-            rates,
+            rates, named=named,
         )  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = tuple(lines)
@@ -684,6 +748,6 @@ def credit_part(
     done = restate(records, number, "", 0, start, day,
                    fixing_events(record, fig, _next_seq(record)), ORDER_6_44, rates, note)  # fmt: skip
     events = {number: done.events}
-    released = [(number, p, v, d) for p, (v, d) in done.released.items()]
+    released = _released(number, done)
     moved, left = _move_released(records, events, released, rates, named)
     return Release(events, moved, left)

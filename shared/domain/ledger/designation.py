@@ -91,8 +91,9 @@ def rebook_designated(
     chosen = sorted((current[n] for n in named), key=lambda r: (r.terms.due_date, r.number))
     rest = _undesignated(current.values(), set(named), received, rates)
     new, _, _, released = _spread(
-        list(current.values()), [*chosen, *rest], payment_id, free, received, rates
-    )
+        list(current.values()), [*chosen, *rest], payment_id, free, received, rates,
+        named=named_by,
+    )  # fmt: skip
     moved, left = _move_released(list(current.values()), new, released, rates, named_by)
     _add(current, events, new)
     for pid, lines in first.moved.items():

@@ -74,6 +74,16 @@ class InterestRule(StrEnum):
 
 
 @dataclass(frozen=True)
+class StandIn:
+    """Money a later payment keeps on a claim in the place of an earlier one (restate.py):
+    which payment it stands in for, and the day that payment was received, from which the
+    money counts in every replay (interest, the costs term, a further restatement)."""
+
+    payment_id: str
+    received: date
+
+
+@dataclass(frozen=True)
 class LedgerEvent:
     seq: int  # order within the claim's stream
     kind: EventKind
@@ -86,6 +96,9 @@ class LedgerEvent:
     # a partial credit note's own number, kept apart from the free text of ``reason`` so that
     # it is compared exactly (a reference may itself hold ": ")
     note: str | None = None
+    # an allocation or reversal of money that stands in for an earlier payment's (events
+    # stored before restate10 have none: their money counts from its own day, as then)
+    stands_in: StandIn | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:

@@ -23,8 +23,12 @@ When a later payment would overpay the ideal claim (it paid what the claim then 
 without this payment, which came first), the claim's figures are still the ideal ones (the
 money is the same: what was paid per component on the claim is what the ideal says), but
 the later payment keeps its amount on the claim (plans, statements and the payment's own
-row read it already) and this payment takes that much less, the rest going on by 6:43 to the
-debtor's other claims or its overpayment. Only where the later payments alone pay more
+row read it already) and this payment takes that much less. The money kept in this
+payment's place is marked as standing in for it (:class:`~shared.domain.ledger.model.StandIn`)
+and counts from this payment's received day in every later replay; the part of this payment
+it displaced goes on as the later payment's excess would have (``Restatement.displaced``:
+from that payment's day, marked as standing in for it), so the debtor's claims end as if the
+payments had been booked in the order received (restate10). Only where the later payments alone pay more
 than the ideal claim took is their excess released (a ``reversal`` with the reason
 :data:`RESTATED`) and allocated by :func:`~shared.domain.ledger.booking.allocate` over the
 debtor's other claims on the day it was received.
@@ -32,7 +36,7 @@ debtor's other claims on the day it was received.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -46,6 +50,7 @@ from shared.domain.ledger.model import (
     Component,
     EventKind,
     LedgerEvent,
+    StandIn,
 )
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
@@ -57,8 +62,11 @@ CREDIT_NOTE = "credit note of "  # + ISO day the credited part counts from + ": 
 
 
 def received_day(event: LedgerEvent) -> date:
-    """The day the event counts from in the ideal history: a back-dated allocation's
-    received day, a partial credit note's first day of the claim, else its own."""
+    """The day the event counts from in the ideal history: money standing in for an earlier
+    payment's, that payment's received day; a back-dated allocation's received day; a
+    partial credit note's first day of the claim; else its own."""
+    if event.stands_in is not None:
+        return event.stands_in.received
     reason = event.reason or ""
     if event.kind is EventKind.ALLOCATED and reason.startswith(RECEIVED):
         return date.fromisoformat(reason[len(RECEIVED) : len(RECEIVED) + 10])
@@ -71,15 +79,34 @@ def _restating(event: LedgerEvent) -> bool:
     return bool(event.reason and event.reason.startswith(RESTATED))
 
 
+# a payment's money on a claim counts per slot: its own (None), and each earlier payment's
+# it stands in for (restate10: a further restatement put all of it on its own later day)
+Slot = tuple[str, StandIn | None]
+
+
+def _slot(event: LedgerEvent) -> Slot:
+    return (event.payment_id or "", event.stands_in)
+
+
 @dataclass(frozen=True)
 class Restatement:
     """The events to append on the claim (all on ``booked``), what the new payment took on
     it per component (more than it held there before: a component it left is negative), and the later payments whose allocations it changed (payment id: the
-    amount released from the claim, often 0, and the day that payment was received)."""
+    amount released from the claim, often 0, and the day that payment was received).
+
+    ``displaced``: what of the new payment later payments keep on the claim in its place
+    (whose money that was, booked in received order: the later payment's excess or the
+    earlier one's it stood in for; the amount; the day it counts from): it goes on to the
+    debtor's other claims as that excess would have, from that day
+    (:func:`~shared.domain.ledger.booking.allocate`)."""
 
     events: tuple[LedgerEvent, ...]
     taken: dict[Component, Cents]
     released: dict[str, tuple[Cents, date]]
+    displaced: tuple[tuple[str, Cents, date], ...] = ()
+    # what of ``released`` each slot gave up (payment, amount, the day it counts from, whose
+    # money it stood in for): it goes on as money of that slot
+    freed: tuple[tuple[str, Cents, date, StandIn | None], ...] = ()
 
     @property
     def amount(self) -> Cents:
@@ -120,47 +147,55 @@ class _Ideal:
         return self.figures(day)
 
     def add(self, kind: EventKind, component: Component, amount: Cents, day: date,
-            payment_id: str | None = None, final: bool = False) -> None:  # fmt: skip
+            payment_id: str | None = None, final: bool = False,
+            stands_in: StandIn | None = None) -> None:  # fmt: skip
         if amount > 0:
             self.events.append(
-                LedgerEvent(self._seq(), kind, component, amount, day, payment_id, final=final)
+                LedgerEvent(
+                    self._seq(),
+                    kind,
+                    component,
+                    amount,
+                    day,
+                    payment_id,
+                    final=final,
+                    stands_in=stands_in,
+                )
             )
 
     def allocate(
-        self, payment_id: str, amount: Cents, day: date, order: Sequence[Component]
-    ) -> Cents:
+        self, payment_id: str, amount: Cents, day: date, order: Sequence[Component],
+        stands_in: StandIn | None = None,
+    ) -> Cents:  # fmt: skip
         """Allocate up to ``amount`` on ``day``; returns what the claim could not take."""
         fig = self.fix(day)
         if self.terms.closed:
             return amount
         for component in order:
             take = min(amount, fig.open.of(component))
-            self.add(EventKind.ALLOCATED, component, take, day, payment_id)
+            self.add(EventKind.ALLOCATED, component, take, day, payment_id, stands_in=stands_in)
             amount -= max(0, take)
         return amount
 
-    def net(self, payment_id: str) -> dict[Component, Cents]:
-        return _net([e for e in self.events if e.payment_id == payment_id])
+    def slots(self, payment_id: str) -> dict[StandIn | None, dict[Component, Cents]]:
+        return _slots([e for e in self.events if e.payment_id == payment_id])
 
-    def credit(self, amount: Cents, day: date, final: bool = False) -> dict[str, Cents]:
+    def credit(self, amount: Cents, day: date, final: bool = False) -> dict[Slot, Cents]:
         """A credit note's part off the principal on ``day``. Money paid on the principal
         beyond the lower claim is taken off the payments, the latest first (law5 #6: it is
         the debtor's, to go on by 6:43); what each gave up."""
         fig = self.fix(day)
         excess = amount - fig.open.principal
-        out: dict[str, Cents] = {}
+        out: dict[Slot, Cents] = {}
         for e in reversed(list(self.events)):
             if excess <= 0:
                 break
-            if (
-                e.payment_id is None
-                or e.payment_id in out
-                or e.component is not Component.PRINCIPAL
-            ):
+            if e.payment_id is None or _slot(e) in out or e.component is not Component.PRINCIPAL:
                 continue
-            take = min(excess, self.net(e.payment_id)[Component.PRINCIPAL])
-            self.add(EventKind.REVERSAL, Component.PRINCIPAL, take, day, e.payment_id)
-            out[e.payment_id] = take
+            take = min(excess, self.slots(e.payment_id)[e.stands_in][Component.PRINCIPAL])
+            self.add(EventKind.REVERSAL, Component.PRINCIPAL, take, day, e.payment_id,
+                     stands_in=e.stands_in)  # fmt: skip
+            out[_slot(e)] = take
             excess -= take
         self.add(EventKind.CREDIT, Component.PRINCIPAL, amount, day, final=final)
         return {p: v for p, v in out.items() if v > 0}
@@ -174,6 +209,23 @@ def _net(events: Sequence[LedgerEvent]) -> dict[Component, Cents]:
         elif e.kind is EventKind.REVERSAL:
             out[e.component] -= e.amount
     return out
+
+
+def _slots(events: Sequence[LedgerEvent]) -> dict[StandIn | None, dict[Component, Cents]]:
+    """A payment's net money per slot (its own, and each payment it stands in for)."""
+    out: dict[StandIn | None, list[LedgerEvent]] = {}
+    for e in events:
+        out.setdefault(e.stands_in, []).append(e)
+    return {slot: _net(evs) for slot, evs in out.items()}
+
+
+def _slot_order(slot: StandIn | None) -> tuple[date, str]:
+    return (slot.received, slot.payment_id) if slot else (date.min, "")
+
+
+def _overflow_order(item: tuple[Slot, tuple[Cents, date]]) -> tuple[date, str, date, str]:
+    (pid, slot), (_, day) = item
+    return (day, pid, *_slot_order(slot))
 
 
 def _owed(fig: ClaimFigures, component: Component) -> Cents:
@@ -190,10 +242,12 @@ def _ideal(
     order: Sequence[Component],
     rates: RateTable | None,
     credit: Cents = 0,
-) -> tuple[_Ideal, dict[str, tuple[Cents, date]]]:
+    gone: Collection[str] = (),
+    stands_in: StandIn | None = None,
+) -> tuple[_Ideal, dict[Slot, tuple[Cents, date]]]:
     """The claim had ``payment_id`` (at most ``cap``, with what it holds on the claim
-    already) been booked on ``received``; and how much of each later payment it could not
-    take (and the day it came)."""
+    already) been booked on ``received``; and how much of each later payment's money (per
+    slot) it could not take, and the day that money counts from."""
     # a payment that came back in full (refund, chargeback, bank return) never paid the
     # claim: the ideal history has neither it nor its reversal
     returned = {
@@ -203,15 +257,24 @@ def _ideal(
     }
     returned = {p for p in returned if not any(_net([e for e in record.events
                                                      if e.payment_id == p]).values())}  # fmt: skip
+    # money that stood in for a payment that came back in full is its holder's own again:
+    # that payment never paid, so the money counts from the holder's own day
+    gone = {*returned, *gone}
     # the payment itself may be on the claim already (its money released from another claim
-    # comes to one it also paid): its allocations here are left out and ``cap`` holds them,
-    # so the ideal books it once, whole, on its day (ledger-rest6 item 3: its restated
-    # allocations were counted as a later payment's and raised a KeyError)
-    returned.add(payment_id)
+    # comes to one it also paid): its allocations here in the slot it is booked in are left
+    # out and ``cap`` holds them, so the ideal books it once, whole, on its day (ledger-rest6
+    # item 3: its restated allocations were counted as a later payment's and raised a
+    # KeyError); its money in other slots counts from their own days (restate10)
     events = sorted(
-        (e for e in record.events if e.payment_id is None or e.payment_id not in returned),
+        (
+            replace(e, stands_in=None) if e.stands_in and e.stands_in.payment_id in gone else e
+            for e in record.events
+            if e.payment_id is None
+            or (e.payment_id not in returned
+                and (e.payment_id != payment_id or e.stands_in != stands_in))
+        ),
         key=lambda e: (received_day(e), e.seq),
-    )
+    )  # fmt: skip
     # the history before the payment's day is kept as it was booked, unless a fact booked
     # after its own day (a back-dated payment, a credit note counting from the claim's first
     # day) reaches back into it: the claim's events after that fact's day were corrected only
@@ -221,19 +284,21 @@ def _ideal(
     # a later payment's money on this claim: all its allocations and reversals (restated,
     # or re-booked by its designation: taken off and put back), net; one returned in full
     # is left out above
-    firsts: dict[str, date] = {}
-    amounts: dict[str, Cents] = {}
-    lasts: dict[str, date] = {}
+    # (per slot: money standing in for an earlier payment counts from that payment's day)
+    firsts: dict[Slot, date] = {}
+    amounts: dict[Slot, Cents] = {}
+    lasts: dict[Slot, date] = {}
     for e in events:
-        if e.payment_id is None or e.payment_id == payment_id:
+        if e.payment_id is None:
             continue
         if e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            slot = _slot(e)
             sign = 1 if e.kind is EventKind.ALLOCATED else -1
-            amounts[e.payment_id] = amounts.get(e.payment_id, 0) + sign * e.amount
+            amounts[slot] = amounts.get(slot, 0) + sign * e.amount
             day = received_day(e)
-            lasts[e.payment_id] = max(lasts.get(e.payment_id, day), day)
+            lasts[slot] = max(lasts.get(slot, day), day)
             if e.kind is EventKind.ALLOCATED:
-                firsts[e.payment_id] = min(firsts.get(e.payment_id, day), day)
+                firsts[slot] = min(firsts.get(slot, day), day)
     # a payment whose money here was moved after its first day (restated by an earlier
     # back-dated payment or note, re-booked by its designation) is derived whole from that
     # first day: kept in the history as first booked, its later moves were dropped and the
@@ -248,23 +313,29 @@ def _ideal(
     before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))]
     later = [e for e in events if not history(received_day(e))]
     ideal = _Ideal(records, record, before, rates)
-    released: dict[str, tuple[Cents, date]] = {}
-    seen: set[str] = set()
+    released: dict[Slot, tuple[Cents, date]] = {}
+    seen: set[Slot] = set()
+
+    def release(slot: Slot, cents: Cents, first: date) -> None:
+        was, day = released.get(slot, (0, first))
+        released[slot] = (was + cents, min(day, first))
 
     def again(e: LedgerEvent) -> None:
         day = received_day(e)
         if e.kind in (EventKind.CHARGED, EventKind.CORRECTION):
             return  # derived: recomputed by the ideal's own fixings
         if e.payment_id is not None and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
-            if e.payment_id in seen or history(firsts.get(e.payment_id, day)):
+            slot = _slot(e)
+            if slot in seen or history(firsts.get(slot, day)):
                 return  # counted whole at its first day (or history before the payment)
-            if e.payment_id not in firsts:
+            if slot not in firsts:
                 return  # reversed before any allocation here: nothing of it on the claim
-            seen.add(e.payment_id)
-            first = firsts[e.payment_id]
-            left = ideal.allocate(e.payment_id, max(0, amounts[e.payment_id]), first, order)
+            seen.add(slot)
+            first = firsts[slot]
+            left = ideal.allocate(e.payment_id, max(0, amounts[slot]), first, order,
+                                  e.stands_in)  # fmt: skip
             if left > 0:
-                released[e.payment_id] = (left, first)
+                release(slot, left, first)
         elif e.kind is EventKind.WAIVER:
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, min(e.amount, fig.open.of(e.component)), day,
@@ -273,10 +344,9 @@ def _ideal(
             fig = ideal.fix(day)
             ideal.add(e.kind, e.component, fig.open.of(e.component), day, final=e.final)
         elif e.kind is EventKind.CREDIT:  # a note on a claim paid beyond it releases money
-            for pid, cents in ideal.credit(e.amount, day, e.final).items():
-                if pid != payment_id:  # (the payment's own money goes on by its booking)
-                    first = firsts.get(pid, day)
-                    released[pid] = (released.get(pid, (0, first))[0] + cents, first)
+            for slot, cents in ideal.credit(e.amount, day, e.final).items():
+                if cents > 0 and slot[0] != payment_id:  # (its own goes on by its booking)
+                    release(slot, cents, firsts.get(slot, day))
 
     for e in later:  # derived again up to the payment's day (none: no fact reached back)
         if received_day(e) <= received:
@@ -284,7 +354,7 @@ def _ideal(
     if credit:  # a credit note: that part of the principal was never owed
         ideal.add(EventKind.CREDIT, Component.PRINCIPAL, credit, received)
     else:
-        ideal.allocate(payment_id, cap, received, order)
+        ideal.allocate(payment_id, cap, received, order, stands_in)
     for e in later:
         if received_day(e) > received:
             again(e)
@@ -304,6 +374,8 @@ def restate(
     rates: RateTable | None = None,
     credit: LedgerEvent | None = None,
     reason: str | None = None,
+    gone: Collection[str] = (),
+    stands_in: StandIn | None = None,
 ) -> Restatement:
     """Payment ``payment_id`` (``amount`` left of it) received on ``received`` reaches claim
     ``number``, whose own events run to ``booked``: the events that book it on ``booked``
@@ -318,29 +390,50 @@ def restate(
 
     ``reason``: why the claim is restated, instead of the payment or the note (a rate table
     put in force: :data:`~shared.domain.ledger.model.RATES_RESTATED`, whose interest
-    correction lowers the interest fixed instead of crediting it)."""
+    correction lowers the interest fixed instead of crediting it).
+
+    ``gone``: payments that came back in full; money that stood in for theirs counts from
+    its holder's own day again (they may have nothing left on this claim to say so).
+
+    ``stands_in``: the payment's money stands in for another's (its part a later payment
+    kept in its place elsewhere, going on as that payment's excess would have): booked with
+    that mark, counting from that payment's day (``received``)."""
     record = next(r for r in records if r.number == number)
-    # what the payment holds on the claim already (its money coming back to a claim it paid)
-    own = _net([e for e in record.events if payment_id and e.payment_id == payment_id])
-    have = sum(own.values())
-    ideal, overflow = _ideal(records, record, payment_id, amount + have, received, booked, order,
-                             rates, credit.amount if credit else 0)  # fmt: skip
-    taken = ideal.net(payment_id)
+    # what the payment holds on the claim already (its money coming back to a claim it paid):
+    # the ideal books all of it again, whole, as its own money on its day
+    mine = [e for e in record.events if payment_id and e.payment_id == payment_id]
+    own = _slots(mine).get(stands_in, dict.fromkeys(COMPONENTS, 0))
+    ideal, overflow = _ideal(records, record, payment_id, amount + sum(own.values()),
+                             received, booked, order, rates, credit.amount if credit else 0,
+                             gone, stands_in)  # fmt: skip
+    taken = {**ideal.slots(payment_id).get(stands_in, dict.fromkeys(COMPONENTS, 0))}
     # a later payment keeps its amount: what the ideal released of it is taken out of this
-    # payment's part, component by component (the figures stay the ideal ones)
+    # payment's part, component by component (the figures stay the ideal ones); that money
+    # stands in for this payment's, so it counts from this payment's received day
     becomes = {
-        pid: ideal.net(pid)
-        for pid in sorted({e.payment_id for e in record.events if e.payment_id} - {payment_id})
+        pid: {k: v for k, v in ideal.slots(pid).items() if (pid, k) != (payment_id, stands_in)}
+        for pid in sorted({e.payment_id for e in record.events if e.payment_id})
     }
+    instead = StandIn(payment_id, received)
     released: dict[str, tuple[Cents, date]] = {}
-    for pid, (excess, day) in sorted(overflow.items(), key=lambda x: (x[1][1], x[0])):
+    displaced: list[tuple[str, Cents, date]] = []
+    freed: list[tuple[str, Cents, date, StandIn | None]] = []
+    for (pid, was_in), (excess, day) in sorted(overflow.items(), key=_overflow_order):
+        kept = 0
         for component in order:
             part = min(excess, taken[component])
-            taken[component] -= part
-            becomes[pid][component] += part
-            excess -= part
+            if part > 0:
+                taken[component] -= part
+                standing = becomes[pid].setdefault(instead, dict.fromkeys(COMPONENTS, 0))
+                standing[component] += part
+                excess -= part
+                kept += part
+        if kept:  # booked in received order, this money was the excess of whose it was
+            displaced.append((was_in.payment_id if was_in else pid, kept, day))
         if excess > 0:
-            released[pid] = (excess, day)
+            total, first = released.get(pid, (0, day))
+            released[pid] = (total + excess, min(first, day))
+            freed.append((pid, excess, day, was_in))
     seq = max((e.seq for e in record.events), default=0) + 1
     out = [replace(e, seq=seq + i) for i, e in enumerate(actual_fixings)]
     if credit is not None:
@@ -362,10 +455,11 @@ def restate(
         why = reason
 
     def emit(kind: EventKind, component: Component, cents: Cents, pid: str | None,
-             reason: str) -> None:  # fmt: skip
+             reason: str, stands_in: StandIn | None = None) -> None:  # fmt: skip
         nonlocal seq
         if cents > 0:
-            out.append(LedgerEvent(seq, kind, component, cents, booked, pid, reason))
+            out.append(LedgerEvent(seq, kind, component, cents, booked, pid, reason,
+                                   stands_in=stands_in))  # fmt: skip
             seq += 1
 
     for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
@@ -377,20 +471,29 @@ def restate(
         termless = component is not Component.INTEREST and record.terms.costs_owed_from is None
         emit(EventKind.CHARGED if gap > 0 else EventKind.CORRECTION, component, abs(gap), None,
              NO_COSTS_TERM if termless and gap < 0 else why)  # fmt: skip
-    moves: list[tuple[str, Component, Cents]] = []
-    for pid, ideal_net in becomes.items():
-        was = _net([e for e in record.events if e.payment_id == pid])
-        moves.extend((pid, c, ideal_net[c] - was[c]) for c in ORDER_6_44)
-        if any(ideal_net[c] != was[c] for c in ORDER_6_44):
-            released.setdefault(pid, (0, booked))  # moved between components: rows follow
-    for pid, component, delta in moves:  # take away first, so no component is overpaid
-        emit(EventKind.REVERSAL, component, -delta, pid, why)
+    moves: list[tuple[str, StandIn | None, Component, Cents]] = []
+    zero = dict.fromkeys(COMPONENTS, 0)
+    for pid, ideal_slots in becomes.items():
+        was_slots = _slots([e for e in record.events if e.payment_id == pid])
+        if pid == payment_id:  # the slot it is booked in: below
+            was_slots.pop(stands_in, None)
+        for slot in sorted({*ideal_slots, *was_slots}, key=_slot_order):
+            now_, was = ideal_slots.get(slot, zero), was_slots.get(slot, zero)
+            moves.extend((pid, slot, c, now_[c] - was[c]) for c in ORDER_6_44)
+            if pid != payment_id and any(now_[c] != was[c] for c in ORDER_6_44):
+                released.setdefault(pid, (0, booked))  # moved (component or slot): rows follow
+    for pid, slot, component, delta in moves:  # take away first, so nothing is overpaid
+        emit(EventKind.REVERSAL, component, -delta, pid, why, slot)
     for component in order:  # the payment's own part the ideal puts elsewhere (6:44)
-        emit(EventKind.REVERSAL, component, own[component] - taken[component], payment_id, why)
-    for pid, component, delta in moves:
-        emit(EventKind.ALLOCATED, component, delta, pid, why)
+        emit(EventKind.REVERSAL, component, own[component] - taken[component], payment_id, why,
+             stands_in)  # fmt: skip
+    for pid, slot, component, delta in moves:
+        emit(EventKind.ALLOCATED, component, delta, pid, why, slot)
     for component in order:
         emit(EventKind.ALLOCATED, component, taken[component] - own[component], payment_id,
-             f"{RECEIVED}{received.isoformat()}")  # fmt: skip
+             f"{RECEIVED}{received.isoformat()}", stands_in)  # fmt: skip
     change = {c: taken[c] - own[c] for c in order}
-    return Restatement(tuple(out), {c: v for c, v in change.items() if v}, released)
+    return Restatement(
+        tuple(out), {c: v for c, v in change.items() if v}, released, tuple(displaced),
+        tuple(freed),
+    )  # fmt: skip

@@ -9,7 +9,9 @@ F1's costs, interest and part of its principal. The statement of 03-12 has a lin
 1,003.12 booked on 02-20 with F1's reference: paid inside the term it pays F1 whole (interest
 3.12, principal 1,000.00, no costs), so bank-Q keeps its place on F1 but pays more than the
 claim asked: its 96.88 beyond what this line would have taken goes to F3, which bank-Q
-named, not to F2 (older); the line's own money goes to F2 (6:43, oldest first)."""
+named, not to F2 (older); the line's own money bank-Q kept on F1 goes on as bank-Q's excess
+would have, had the two been booked in the order received: to F3 too, from 03-05 (restate10:
+it went to F2 by 6:43 from 02-20, an invoice neither payment named)."""
 
 from __future__ import annotations
 
@@ -64,10 +66,10 @@ def _check(world, c1) -> None:  # type: ignore[no-untyped-def]
     rows = pay.repos.payments.list(c1.client_id)[0]
     assert len(rows) == 2
     line_payment = next(p for p in rows if p.payment_id != "bank-Q")
-    assert [(x.invoice_number, x.amount) for x in line_payment.allocations] == [("F2", 100_312)]
+    assert [(x.invoice_number, x.amount) for x in line_payment.allocations] == [("F3", 100_312)]
     invoices = pay.repos.invoices.get_many(c1.client_id, ["F1", "F2", "F3"])
     assert [invoices[n].invoice.open_amount for n in ("F1", "F2", "F3")] == [
-        0, 500_000 - 100_312, 200_000 - 9_688,
+        0, 500_000, 200_000 - 9_688 - 100_312,
     ]  # fmt: skip
 
 

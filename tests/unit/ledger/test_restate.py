@@ -10,7 +10,14 @@ from datetime import date, timedelta
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.ledger import booking
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import RESTATED, Amounts, ClaimTerms, Component, EventKind
+from shared.domain.ledger.model import (
+    RESTATED,
+    Amounts,
+    ClaimTerms,
+    Component,
+    EventKind,
+    StandIn,
+)
 from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.restate import RECEIVED
 
@@ -111,24 +118,30 @@ def test_a_part_payment_restated_equals_booking_it_on_its_day():
         )
 
 
-def test_what_the_back_dated_payment_no_longer_takes_goes_to_the_next_claim_on_its_day():
+def test_what_the_back_dated_payment_no_longer_takes_goes_on_as_the_later_ones_excess():
     f2 = ClaimRecord(terms("F2", 20_000, due=date(2025, 2, 15)))
     records = [ClaimRecord(terms()), f2]
     online = booking.allocate(records, "tr_late", 10_000, LATER, designated=["F1"])
     records = apply(records, online)
     bank = booking.allocate(records, "st_early", 100_378, D, designated=["F1"])
-    # F1 owed EUR 1,003.78 on 24-2 and took the online EUR 100 later: the bank payment's
-    # last EUR 100 is a payment without a (valid) designation: F2 on 24-2 (its own day, it
-    # has no events of its own): no costs yet (owed from 27-2), interest 16-2..23-2
-    # (20000 x 6% x 8/365 = 26.3 cents -> 0.26), then principal 100 - 0.26 = 99.74
+    # F1 owed EUR 1,003.78 on 24-2 and took the online EUR 100 later: booked in the order
+    # received, the bank payment pays F1 whole on 24-2 and the online EUR 100 of 3-3 is the
+    # excess, a payment without a (valid) designation: F2 on 3-3, after its term (costs
+    # owed from 27-2): costs 15% of 200.00 = 30.00, the minimum 40.00; interest 16-2..2-3
+    # (20000 x 6% x 15/365 = 49.3 cents -> 0.49), principal 100 - 40 - 0.49 = 59.51. The
+    # online payment keeps its EUR 100 on F1 in the bank payment's place, so the bank
+    # payment's last EUR 100 goes to F2 in the online payment's place, from 3-3 (restate10:
+    # from 24-2, F2 was spared its costs because the statement came in late)
     assert bank.unallocated == 0
     assert {(x.invoice_number, x.component, x.amount) for x in bank.lines} == {
         ("F1", Component.PRINCIPAL, 90_378),
-        ("F2", Component.INTEREST, 26), ("F2", Component.PRINCIPAL, 9_974),
+        ("F2", Component.COSTS, 4_000), ("F2", Component.INTEREST, 49),
+        ("F2", Component.PRINCIPAL, 5_951),
     }  # fmt: skip
+    assert {e.stands_in for e in bank.events["F2"] if e.payment_id} == {StandIn("tr_late", LATER)}
     figs = open_claims(apply(records, bank), LATER)
     assert figs["F1"].open.total == 0 and figs["F1"].credited.costs == 15_000
-    assert figs["F2"].paid == Amounts(principal=9_974, interest=26)
+    assert figs["F2"].paid == Amounts(principal=5_951, costs=4_000, interest=49)
 
 
 def test_the_same_back_dated_payment_twice_is_refused_by_its_id():

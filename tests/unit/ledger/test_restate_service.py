@@ -43,13 +43,14 @@ def test_back_dated_statement_payment_restates_the_claim_and_moves_the_later_one
         f1 = a.call("GET", "/v1/clients/C1/invoices/F1/claim").body
         assert f1["open"]["total"] == "0.00" and f1["paid"]["costs"] == "0.00"
         assert f1["paid"]["interest"] == "3.78" and f1["paid"]["principal"] == "1000.00"
-        # F1 took EUR 1,003.78 in all, EUR 100 of it online: the bank payment's last EUR 100
-        # go to F2 on 24-2 (interest 16-2..23-2: 5000 x 6% x 8/365 = 6.6 cents -> 0.07, then the
-        # EUR 50), EUR 49.93 is an overpayment
+        # F1 took EUR 1,003.78 in all, EUR 100 of it online: booked in the order received,
+        # the online EUR 100 of 3-3 is the excess, so the bank payment's last EUR 100 goes on
+        # as it would have, to F2 on 3-3 (interest 16-2..2-3: 5000 x 6% x 15/365 = 12.3
+        # cents -> 0.12, then the EUR 50), EUR 49.88 is an overpayment (restate10: on 24-2)
         assert {(x.invoice_number, x.component, x.amount) for x in bank.allocations} == {
-            ("F1", "principal", 90_378), ("F2", "interest", 7), ("F2", "principal", 5_000),
+            ("F1", "principal", 90_378), ("F2", "interest", 12), ("F2", "principal", 5_000),
         }  # fmt: skip
-        assert bank.unallocated == 4_993
+        assert bank.unallocated == 4_988
     # the online EUR 100 keeps its amount on F1, now on interest and principal (6:44)
     moved = pay.repos.payments.get(c1.client_id, "tr_1")
     assert {(x.invoice_number, x.component, x.amount) for x in moved.allocations} == {
@@ -60,4 +61,4 @@ def test_back_dated_statement_payment_restates_the_claim_and_moves_the_later_one
     assert a.call("GET", "/v1/clients/C1/invoices/F1").body["status"] == "paid"
     items = a.call("GET", "/v1/clients/C1/actions").body["items"]
     over = [x for x in items if x["kind"] == "overpayment"]
-    assert len(over) == 1 and "49,93" in over[0]["title"], over
+    assert len(over) == 1 and "49,88" in over[0]["title"], over

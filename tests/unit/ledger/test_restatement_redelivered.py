@@ -5,7 +5,8 @@ unallocated money, one per payment (failure5 finding 12).
 The figures are those of ``test_restate_service.py``: F1 1,000.00 (14-day letter 10-02), F2
 50.00; tr_1 100.00 online on 03-03 went to F1's costs; the bank line st_1 1,003.78 dated 24-02
 restates F1 (no costs, interest to 24-02), so tr_1's 100.00 moves to F1's interest 3.78 and
-principal 96.22, and st_1's last 100.00 goes to F2 and an overpayment of 49.93.
+principal 96.22, and st_1's last 100.00 goes on as tr_1's excess would have, on 03-03: F2
+(interest 0.12, principal 50.00) and an overpayment of 49.88 (restate10).
 """
 
 from __future__ import annotations
@@ -86,9 +87,9 @@ def test_a_restating_payment_delivered_again_after_a_crash_ends_as_one_delivery(
     assert tr1.unallocated == 0
     over = _overpayments(a)
     assert [(x["detail"]["payment_id"], x["detail"]["unallocated"]) for x in over] == [
-        ("st_1", 4_993)
+        ("st_1", 4_988)
     ]
-    assert "49,93" in over[0]["title"]
+    assert "49,88" in over[0]["title"]
 
 
 @pytest.mark.parametrize("crash", [True, False], ids=["delivered_again_after_a_crash", "once"])

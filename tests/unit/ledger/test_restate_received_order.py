@@ -1,0 +1,192 @@
+"""Property test of the restatement's promise (docs/law.md, back-dated payments): however the
+payments are booked (late bank statements after online payments, in any order) and whichever
+of them come back (a storno), the claims' figures are those of booking the payments that
+stand in the order they were received, from scratch; and no payment holds more than it paid
+(restate10: money kept in a back-dated payment's place was dated on its own later day by the
+next restatement, and a claim paid within the term was asked its costs again)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, example, given, note, settings
+from hypothesis import strategies as st
+
+from shared.domain.ledger import booking
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import (
+    COMPONENTS,
+    RESTATED,
+    ClaimFigures,
+    ClaimTerms,
+    EventKind,
+    InterestRule,
+    LedgerEvent,
+)
+from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.restate import RECEIVED
+
+START = date(2025, 1, 1)
+
+claim_st = st.tuples(
+    st.integers(min_value=100, max_value=100_000),  # principal in cents
+    st.integers(min_value=0, max_value=30),  # due date offset
+    st.booleans(),  # a business claim (6:119a, the EUR 40 minimum) or a consumer's
+    st.booleans(),  # costs owed (a letter)
+)
+payment_st = st.tuples(
+    st.integers(min_value=1, max_value=120_000),  # amount
+    st.integers(min_value=0, max_value=80),  # received, days after START + 20
+    st.booleans(),  # comes back (a storno) after it was booked
+)
+
+
+def build(claims: Sequence[tuple[int, int, bool, bool]]) -> list[ClaimRecord]:
+    out = []
+    for i, (principal, offset, business, owed) in enumerate(claims):
+        due = START + timedelta(days=offset)
+        terms = ClaimTerms(
+            invoice_number=f"F{i}", debtor_number="D1", due_date=due, principal=principal,
+            consumer=not business,
+            interest_rule=InterestRule.COMMERCIAL if business else InterestRule.CONSUMER,
+            # one claim with costs: a notice's one WIK amount split over claims fixed on other
+            # days differs by cents from booking in order (reported, restate10)
+            costs_owed_from=due + timedelta(days=20) if owed and i == 0 else None,
+            interest_from=due + timedelta(days=1),
+        )  # fmt: skip
+        out.append(ClaimRecord(terms))
+    return out
+
+
+def apply(
+    records: list[ClaimRecord], events: dict[str, tuple[LedgerEvent, ...]]
+) -> list[ClaimRecord]:
+    return [ClaimRecord(r.terms, r.events + events.get(r.number, ())) for r in records]
+
+
+def figures(fig: ClaimFigures) -> dict[str, tuple[int, int, int]]:
+    """Per component what is owed (charged less credited: a restatement takes back by a
+    correction what booking in order never charged), paid, and open."""
+    return {
+        c.value: (fig.charged.of(c) - fig.credited.of(c), fig.paid.of(c), fig.open.of(c))
+        for c in COMPONENTS
+    }
+
+
+def restating(reason: str | None) -> bool:
+    return (reason or "").startswith((RESTATED, RECEIVED))
+
+
+def held(records: list[ClaimRecord], payment_id: str) -> int:
+    total = 0
+    for r in records:
+        for e in r.events:
+            if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED:
+                total += e.amount
+            elif e.payment_id == payment_id and e.kind is EventKind.REVERSAL:
+                total -= e.amount
+    return total
+
+
+def run(
+    claims: Sequence[tuple[int, int, bool, bool]],
+    payments: Sequence[tuple[int, int, bool]],
+    order: Sequence[int],
+) -> None:
+    note(f"claims={claims!r} payments={payments!r} order={order!r}")
+    received = {f"p{i}": START + timedelta(days=20 + p[1]) for i, p in enumerate(payments)}
+    amount = {f"p{i}": p[0] for i, p in enumerate(payments)}
+    returns = {f"p{i}" for i, p in enumerate(payments) if p[2]}
+    booked_order = [f"p{i}" for i in dict.fromkeys([*order, *range(len(payments))])
+                    if i < len(payments)]  # fmt: skip
+    records = build(claims)
+    # a return reopens claims; money a restatement moved before it (to an overpayment, the
+    # payment's row, to another claim or component) is not brought back, so booked in
+    # received order the figures differ (reported, restate10): only the weaker promises are
+    # checked
+    strict, released = True, False
+    for pid in booked_order:
+        done = booking.allocate(records, pid, amount[pid], received[pid])
+        records = apply(records, done.events)
+        released = released or bool(done.moved) or any(done.left.values())
+        if pid in returns:
+            strict = strict and not released
+            day = max(e.on for r in records for e in r.events)
+            undone = booking.return_payment(records, pid, day, "storno")
+            records = apply(records, undone.events)
+            released = released or bool(undone.moved) or any(undone.left.values())
+    expected = build(claims)
+    standing = [p for p in booked_order if p not in returns]
+    for pid in sorted(standing, key=lambda p: (received[p], booked_order.index(p))):
+        expected = apply(
+            expected, booking.allocate(expected, pid, amount[pid], received[pid]).events
+        )
+    last = max([START + timedelta(days=21), *(e.on for r in records for e in r.events)])
+    got, want = open_claims(records, last), open_claims(expected, last)
+    # interest accrued after a restatement runs over the days the money was booked, on top of
+    # the interest the restatement fixed: four amounts rounded apart (accrued then and now, as
+    # booked and in order), under 2 cents per restatement; a cent more interest on one claim
+    # is a cent less for the debtor's next claim (reported, restate10)
+    slack = 2 * sum(len({e.reason for e in r.events if restating(e.reason)}) for r in records)
+    for record in records if strict else ():
+        mine, theirs = figures(got[record.number]), figures(want[record.number])
+        # the collection costs owed: exactly (restate10: EUR 40.00 asked again)
+        for c in ("costs", "costs_vat"):
+            assert mine[c][0] == theirs[c][0], (record.number, c, mine, theirs)
+        for c in COMPONENTS:
+            for x, y in zip(mine[c.value], theirs[c.value], strict=True):
+                assert abs(x - y) <= slack, (record.number, c, mine, theirs, slack)
+    for pid in booked_order:
+        total = held(records, pid)
+        assert total == 0 if pid in returns else 0 <= total <= amount[pid], (pid, total)
+
+
+ORDER = [0, 1, 2, 3, 4]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# what it found (kept so they run every time): the back-dated p1's part p0 kept on F0 went on
+# from p1's day to F1 before its costs were owed (now: from p0's day, as p0's excess)
+@example(claims=[(100, 0, False, False), (100, 0, False, True)],
+         payments=[(1, 12, False), (4100, 0, False)], order=ORDER)  # fmt: skip
+# p1's money on F1 from two days (its own rest, and what it displaced from F0) counted from
+# the first: F1's interest of p0's day was paid from principal
+@example(claims=[(100, 0, False, False), (139, 0, False, False)],
+         payments=[(1, 3, False), (101, 0, False), (1, 0, False)], order=ORDER)  # fmt: skip
+# (found while building the slots) p2's own money on F1 re-dated to the day of the money it
+# brought there in p0's place
+@example(claims=[(100, 0, False, False), (100, 0, False, False)],
+         payments=[(1, 3, False), (101, 12, False), (105, 0, False)], order=ORDER)  # fmt: skip
+# money a restatement released from a stand-in moved as its holder's own, from the day of
+# the money it stood in for: it re-dated the holder's money on the next claim
+@example(claims=[(100, 0, False, False), (6559, 0, False, False)],
+         payments=[(174, 13, False), (101, 12, False), (5, 0, False)], order=ORDER)  # fmt: skip
+@given(
+    claims=st.lists(claim_st, min_size=1, max_size=3),
+    payments=st.lists(payment_st, min_size=1, max_size=5),
+    order=st.permutations(range(5)),
+)
+def test_restated_claims_equal_booking_in_received_order(claims, payments, order):  # type: ignore[no-untyped-def]
+    run(claims, [(a, d, False) for a, d, _ in payments], order)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# (found while building the slots) p1 kept money on F0 in p2's place, from p2's day; p2
+# came back: it never paid, so p1's money counts from p1's own day again (F0 has nothing of
+# p2 left to say so)
+@example(claims=[(100, 0, False, False)],
+         payments=[(1, 0, False), (1, 12, False), (99, 0, True)], order=ORDER)  # fmt: skip
+# (found while building the slots) the storno of money standing in for another payment's
+# undid it without the mark: the next restatement allocated it again
+@example(claims=[(4041, 0, False, False), (4606, 0, False, False)],
+         payments=[(1, 0, False), (2984, 0, True), (4055, 5, False)], order=[0, 2, 1, 4, 3])  # fmt: skip
+@given(
+    claims=st.lists(claim_st, min_size=1, max_size=3),
+    payments=st.lists(payment_st, min_size=1, max_size=5),
+    order=st.permutations(range(5)),
+)
+def test_with_returns_too(claims, payments, order):  # type: ignore[no-untyped-def]
+    """Payments that come back in full too: figures as if they had never come, unless money
+    a restatement released went elsewhere before the return (see ``run``)."""
+    run(claims, payments, order)
