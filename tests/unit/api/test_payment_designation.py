@@ -121,10 +121,14 @@ def test_an_old_payment_row_without_the_designation_stays_as_before(world: World
     pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
     after = pay.repos.payments.get(c1.client_id, "bank-B")
     assert after is not None and after.designated == ()
+    # where the restatement at its booking put it: in bank-A's place on F2, counted from
+    # bank-A's day 03-05 (restate10: as bank-A's own excess would have gone, F2's interest
+    # 02-21 -> 03-05 first, 6:44), so 0.99 interest beside the 495.26 principal
     assert [(x.invoice_number, x.component, x.amount) for x in after.allocations] == [
-        ("F2", "principal", 495_26)
+        ("F2", "interest", 99),
+        ("F2", "principal", 495_26),
     ]
-    assert after.unallocated == 507_86
+    assert after.unallocated == 506_87
     f1 = world.agency_a.call("GET", f"{BASE}/F1/claim", on="2025-03-14").body
     # F1 without bank-A and bank-B: 1,000.00 + costs 150.00 (the term passed unpaid) +
     # interest 02-01 -> 03-14, 41 d x 6 % x 1,000 / 365 = 6.7397 -> 6.74
