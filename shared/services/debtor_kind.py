@@ -12,8 +12,10 @@ with open claims:
   letter never stated. Business to consumer stays possible: a consumer never owed the
   business terms, the correction only lowers the claim;
 - a change leaves a contact-log line on the debtor and an audit entry (who, from, to);
-- what he paid is restated to the new kind (law10 F2), and a costs term resting on a letter
-  sent to him as a business is put before staff once he is a consumer.
+- corrected to a consumer, what he paid is restated to the consumer's terms (law10 F2), and a
+  costs term resting on a letter sent to him as a business is put before staff; a change to
+  a business is refused also while a claim he paid was under a consumer's letter
+  (codereview10 #3).
 
 A debtor without open claims or money Inning booked changes kind freely: nothing is re-priced."""
 
