@@ -33,6 +33,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from shared.clock import SystemClock
     from shared.services.mollie_reconcile import PAYMENT_RECORD
     from shared.services.operations.backups import restore
 
@@ -46,7 +47,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             f"--from: expected a date like 2026-11-29, not {args.from_date!r}"
         ) from None
     backup = _backup()
-    counts = restore(backup, day, args.table or (), args.set or ())
+    counts = restore(backup, day, args.table or (), args.set or (), now=SystemClock().now())
     _print(counts, args.json)
     watched = sum(1 for c in counts for _, rk in c.kept if rk == PAYMENT_RECORD)
     print(

@@ -80,7 +80,8 @@ class DebtorKindChanges:
                 kept.append((index, debtor))
                 continue
             open_claims = self.ledger.debtor_open_claims(client, debtor.number)
-            if not open_claims and not self._paid(client.client_id, debtor.number):
+            paid = self._paid(client.client_id, debtor.number)
+            if not open_claims and not paid:
                 kept.append((index, debtor))  # nothing to re-price
                 continue
             if not permits(principal, Action.MANAGE_SETTLEMENTS):
@@ -98,7 +99,6 @@ class DebtorKindChanges:
             if debtor.kind is DebtorKind.B2B:
                 # a claim he paid under a consumer's letter keeps the consumer's terms too: as
                 # a business it would open again (costs, 6:119a interest; codereview10 #3)
-                paid = self._paid(client.client_id, debtor.number)
                 settled = self.ledger.open_claims(client, paid) if paid else {}
                 announced += [n for n, f in sorted(settled.items())
                               if f.open.total <= 0 and f.costs_owed_from is not None]  # fmt: skip

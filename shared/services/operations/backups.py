@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from shared.adapters.tables.backup import BACKUP_CONTAINER, BackupError, TableBackup, TableCount
 from shared.adapters.tables.keys import decode
@@ -158,7 +158,8 @@ def restore(
     day: str,
     tables: Iterable[str] = (),
     sets: Iterable[str] = (),
-    now: datetime | None = None,
+    *,
+    now: datetime,
 ) -> list[TableCount]:
     """Restore the backup of ``day`` (whole sets). Payments debtors made online since that
     night would be lost with the rows that record them (newcomer10 #3: the invoice open
@@ -173,7 +174,7 @@ def restore(
         may_be_absent=[t for t in only if t not in named],
         keep_newer={MOLLIE_PAYMENTS: _started_since},
     )
-    at = now or datetime.now(UTC)
+    at = now
     watched = 0
     for count in counts:
         if count.table != MOLLIE_PAYMENTS:
