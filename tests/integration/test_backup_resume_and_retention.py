@@ -127,3 +127,21 @@ def test_a_restore_keeps_the_newer_rows_it_is_told_to_keep_and_lists_them(probe)
     assert count.entities == 3 and count.kept == (("tr_new", "p"),)
     rows = {(e["PartitionKey"], e["RowKey"]) for e in table.list_entities()}
     assert rows == {("p", "r0"), ("p", "r1"), ("p", "r2"), ("tr_new", "p")}
+
+
+def test_a_restore_of_every_table_leaves_the_skipped_ones_as_they_are(probe) -> None:
+    """newcomer11 #3: the payment simulation's records are the provider's, not Inning's: a
+    restore of every table leaves them (the simulated Mollie must still know what a debtor
+    paid after the backup, or the restore's watch reports the payment missing)."""
+    backup, names, _ = probe
+    back_up(backup, FixedClock(NOW), retention_days=0)
+    provider = backup.tables.get_table_client(names[2])
+    provider.upsert_entity({"PartitionKey": "sim", "RowKey": "tr_paid_since", "N": 5})
+    ours = backup.tables.get_table_client(names[0])
+    ours.upsert_entity({"PartitionKey": "p", "RowKey": "after-the-backup"})
+    counts = backup.restore(DAY, skip=[names[2]])
+    assert [c.table for c in counts] == sorted(names[:2])
+    assert ("sim", "tr_paid_since") in {
+        (e["PartitionKey"], e["RowKey"]) for e in provider.list_entities()
+    }
+    assert "after-the-backup" not in {e["RowKey"] for e in ours.list_entities()}

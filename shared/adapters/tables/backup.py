@@ -259,13 +259,16 @@ class TableBackup:
         *,
         may_be_absent: Iterable[str] = (),
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
+        skip: Iterable[str] = (),
     ) -> list[TableCount]:
         """Make every table (or those in ``only``) exactly as in the backup of ``day``: each
         entity upserted (replaced), tables that are missing created, and rows written since
         the backup, which it does not hold, deleted, except those ``keep_newer`` keeps for
         their table (by partition and row key; listed in the table's count). A table of
-        ``may_be_absent`` that the backup lacks did not exist that night: it is emptied."""
+        ``may_be_absent`` that the backup lacks did not exist that night: it is emptied. The
+        tables of ``skip`` are left as they are."""
         keep_newer = keep_newer or {}
+        skipped = set(skip)
         manifest = self.manifest(day)
         wanted = set(only)
         absent = wanted - set(manifest["tables"])
@@ -276,7 +279,7 @@ class TableBackup:
         container = self.blobs.get_container_client(BACKUP_CONTAINER)
         counts: list[TableCount] = []
         for table in sorted(manifest["tables"]):
-            if wanted and table not in wanted:
+            if (wanted and table not in wanted) or table in skipped:
                 continue
             try:
                 self.tables.create_table(table)

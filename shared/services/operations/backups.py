@@ -48,7 +48,7 @@ RESTORE_SETS: dict[str, frozenset[str]] = {
         "Debtors", "DebtorEmails", "Invoices", "Payments", "Ledger", "MatchIndex",
         "PaymentRefs", "LearnedIbans", "AccountBalances", "StatementFiles", "StatementLines",
         "StatementReports", "PortfolioFigures", "PaymentsByDay", "ConsoleSearch",
-        "MolliePayments", "MolliePlanCollections", "SimulatedPayments", "Cases", "ContactLog",
+        "MolliePayments", "MolliePlanCollections", "Cases", "ContactLog",
         "DunningSchedule", "DunningRuns", "ClientRuns", "Outbox", "OutboxRefs",
         "PaymentPlans", "PlanCalendar", "PlanInvoices", "PlanReferences", "PlanRules",
         "PlanTimeline", "SddCollections", "SddPending", "ClientSettlements", "SettledPayments",
@@ -77,6 +77,11 @@ RESTORE_SETS: dict[str, frozenset[str]] = {
 STANDALONE = frozenset({
     "Actions", "QueueFailures", "MailboxPace", "PortalThrottle", "ConsoleJobs",
 })  # fmt: skip
+# A provider's memory, not Inning's: the payment simulation stands in for Mollie's own
+# records. Restoring it with the ledger made the simulated Mollie forget what debtors paid
+# since the backup, so the payments the restore watches again were reported missing
+# (newcomer11 #3); Mollie's records are never rolled back by a restore of ours either.
+NEVER_RESTORED = frozenset({"SimulatedPayments"})
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,11 @@ def restore_set(tables: Iterable[str], sets: Iterable[str] = ()) -> list[str]:
     """The tables to restore for ``--table``/``--set``: named sets expanded; a table that
     belongs to a set is refused unless its whole set is named. Empty: every table."""
     wanted = set(tables)
+    if wanted & NEVER_RESTORED:
+        raise BackupError(
+            f"{', '.join(sorted(wanted & NEVER_RESTORED))} holds a payment provider's records "
+            "(the simulation's), which a restore of Inning's tables never rolls back"
+        )
     for name in sets:
         if name not in RESTORE_SETS:
             raise BackupError(f"no restore set {name!r} (sets: {', '.join(sorted(RESTORE_SETS))})")
@@ -171,6 +181,7 @@ def restore(
     counts = backup.restore(
         day,
         only,
+        skip=NEVER_RESTORED,
         may_be_absent=[t for t in only if t not in named],
         keep_newer={MOLLIE_PAYMENTS: _started_since},
     )

@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.adapters.tables.backup import TableCount
+import pytest
+
+from shared.adapters.tables.backup import BackupError, TableCount
 from shared.adapters.tables.keys import encode
 from shared.services.mollie_reconcile import MOLLIE_PAYMENTS, WATCHED, watch_key
-from shared.services.operations.backups import restore
+from shared.services.operations.backups import NEVER_RESTORED, restore, restore_set
 
 AT = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -33,11 +35,14 @@ class RecordingBackup:
         *,
         may_be_absent: Iterable[str] = (),
         keep_newer: Mapping[str, Callable[[str, str], bool]] | None = None,
+        skip: Iterable[str] = (),
     ) -> list[TableCount]:
         keep = keep_newer or {}
+        self.skipped = set(skip)
         return [
             TableCount(t, 1, tuple(k for k in self.newer.get(t, []) if t in keep and keep[t](*k)))
             for t in sorted(only)
+            if t not in self.skipped
         ]
 
     def put(self, table: str, entity: Mapping[str, Any]) -> None:
@@ -62,3 +67,16 @@ def test_online_payments_started_since_the_backup_are_kept_and_watched_again() -
         "PartitionKey": WATCHED, "RowKey": watch_key(AT, "tr_paid_since"),
         "PaymentId": "tr_paid_since", "Since": AT,
     })]  # fmt: skip
+
+
+def test_the_payment_simulations_records_are_never_restored() -> None:
+    """newcomer11 #3: the simulation's table stood in the ledger set, so rehearsing the
+    runbook's restore locally made the simulated Mollie forget a payment made since the
+    backup and the watch reported it missing (the invoice open again at 18,150.00)."""
+    assert "SimulatedPayments" in NEVER_RESTORED
+    assert "SimulatedPayments" not in restore_set([], ["ledger"])
+    backup = RecordingBackup({})
+    restore(backup, "2026-11-30", now=AT)  # type: ignore[arg-type]  # every table
+    assert backup.skipped == NEVER_RESTORED
+    with pytest.raises(BackupError, match="provider"):
+        restore_set(["SimulatedPayments"])
