@@ -152,7 +152,10 @@ class RateRestatement:
         self.fresh(job.version)
         changed: list[str] = []
         for debtor, invoices in sorted(_numbers_by_debtor(self.repos, job.client_id).items()):
-            done = self.ledger.restate_rates(job.client_id, invoices, job.version, since=job.since)
+            # the first pass's audit counts what a delivery cut off before it restated too;
+            # the second counts only what a worker's old table booked since
+            done = self.ledger.restate_rates(job.client_id, invoices, job.version,
+                                             since=job.since, made_before=not job.second)  # fmt: skip
             if done:
                 changed.extend(done)
                 log.info("claims restated for statutory rates %s", job.version,

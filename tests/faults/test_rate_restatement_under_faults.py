@@ -115,3 +115,28 @@ def test_under_storage_faults_every_claim_ends_restated_once(seed):
         world.host.run_until(UPLOAD + timedelta(hours=4))
     assert _paid_interest(world) == ["9.23"] * DEBTORS
     assert _allocated(world) == DEBTORS * 30_000
+
+
+def test_the_audit_of_a_pass_cut_off_midway_counts_every_claim_it_restated():
+    """failure11 F8: a worker dying after the second debtor's ledger write left the retry to
+    finish; the client's one audit entry said 2 claims restated for the 4 the table changed
+    (the retry counted only its own), the record of what the rate table did."""
+    world = build(seed=0, rate=0.0)
+    _booked(world)
+    writes = iter(range(100))
+    world.plan.rule(
+        lambda op, t: op == "transact" and t == "Ledger" and next(writes) == 1, "crash_after"
+    )
+    world.plan.enabled = True
+    world.clock.at = UPLOAD
+    world.services.statutory_rates.upload(NEWER.encode(), author="t")
+    world.host.run_until(UPLOAD + timedelta(minutes=30))
+    assert _paid_interest(world) == ["9.23"] * DEBTORS
+    client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    audit = world.services.people.kit.people.audit.between(f"client:{client_id}", "0", "z")
+    passes = [
+        (e.detail["restatement"], e.detail["claims_restated"])
+        for e in audit
+        if e.event is Event.STATUTORY_RATES_CHANGED
+    ]
+    assert passes == [("first pass", str(DEBTORS))]

@@ -567,20 +567,24 @@ class LedgerService:
         return self._restate(client_id, numbers, "terms", "restated: its costs term was cleared")
 
     def restate_rates(
-        self, client_id: str, numbers: Sequence[str], version: str, since: date
-    ) -> list[str]:
+        self, client_id: str, numbers: Sequence[str], version: str, since: date,
+        *, made_before: bool = False,
+    ) -> list[str]:  # fmt: skip
         """A statutory rate table (blob ``version``) was put in force: invoices ``numbers``
         restated to the interest it gives (both ways: a lower half-year rate lowers the
         interest fixed, a higher one raises it) and their payments allocated again by 6:44
         (law9 F4), as :meth:`restate_terms`, those booked on or after ``since`` (the first
-        day the new table differs); the numbers whose claim changed."""
+        day the new table differs); the numbers whose claim changed, with ``made_before``
+        also those an earlier delivery of this restatement changed (a crash cut it off after
+        its ledger write: the retry's audit counts them; failure11 F8)."""
         return self._restate(client_id, numbers, "rates",
                              f"restated: statutory rates {version} put in force",
-                             reason=f"{RATES_RESTATED}{version}", since=since)  # fmt: skip
+                             reason=f"{RATES_RESTATED}{version}", since=since,
+                             made_before=made_before)  # fmt: skip
 
     def _restate(
         self, client_id: str, numbers: Sequence[str], tag: str, because: str,
-        reason: str | None = None, since: date | None = None,
+        reason: str | None = None, since: date | None = None, made_before: bool = False,
     ) -> list[str]:  # fmt: skip
         found = self.repos.clients.get(client_id)
         stored = self.repos.invoices.get_many(client_id, list(numbers))
@@ -622,7 +626,10 @@ class LedgerService:
 
                 follow_debtors(self, client, debtors, ",".join(sorted(stored)), because,
                                tag)  # fmt: skip
-                return []
+                if not made_before:
+                    return []
+                return sorted({r.number for r in records if r.number in stored
+                               and any(e.reason == reason for e in r.events)})  # fmt: skip
             from shared.services.ledger.credit import follow_ledger
 
             moved = dict.fromkeys(result.moved, day)
