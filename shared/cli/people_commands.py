@@ -1,5 +1,5 @@
 """``inning user invite``: the first admin of a fresh installation (no one can invite them
-through the API yet); ``inning broadcast publish``: a message from the platform to everyone."""
+through the API yet); ``inning user reset-factor``: anyone's second factor, the admins' too; ``inning broadcast publish``: a message from the platform to everyone."""
 
 from __future__ import annotations
 
@@ -63,6 +63,17 @@ def cmd_user_invite(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_reset_factor(args: argparse.Namespace) -> int:
+    from shared.services.errors import NotFound
+
+    try:
+        user = _services().people.admin.reset_factor_by_operator(args.email)
+    except NotFound as exc:
+        raise ValueError(str(exc)) from None
+    print(f"{user.email} enrols a new second factor at the next sign-in; sessions ended")
+    return 0
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     from shared.services.errors import Invalid
 
@@ -89,6 +100,12 @@ def register(sub: Any) -> None:
     invite.add_argument("--mobile")
     invite.add_argument("--json", action="store_true")
     invite.set_defaults(handler=cmd_user_invite)
+    reset = actions.add_parser(
+        "reset-factor",
+        help="the person enrols a new second factor at the next sign-in (after a pepper rotation)",
+    )
+    reset.add_argument("email")
+    reset.set_defaults(handler=cmd_user_reset_factor)
     broadcast = sub.add_parser("broadcast", help="a message from the platform to every user")
     b_actions = broadcast.add_subparsers(dest="action", required=True, parser_class=type(broadcast))
     publish = b_actions.add_parser("publish")

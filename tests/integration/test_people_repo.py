@@ -31,7 +31,7 @@ def people(request: pytest.FixtureRequest) -> Iterator[PeopleRepositories]:
             request.getfixturevalue("storage_connection")
         )
     store.ensure_tables(TABLES)
-    yield PeopleRepositories.over(store)
+    yield PeopleRepositories.over(store, b"test-pepper")
 
 
 def _user(user_id: str, email: str) -> User:

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 
 from shared.adapters.tables.codec import get_json, put_json
 from shared.adapters.tables.keys import decode, encode
+from shared.adapters.tables.sealing import Seal
 from shared.domain.people.accounts import Factor, User, UserStatus
 from shared.domain.people.audit import AuditEvent, Event
 from shared.domain.people.authorisation import Role
@@ -65,7 +66,15 @@ def tenant_of(agency_id: str, client_id: str | None) -> str:
     return f"client:{client_id}" if client_id else f"agency:{agency_id}"
 
 
-def _user_row(u: User) -> Row:
+# a TOTP seed confirmed, or one shown for enrolment and not yet confirmed (in ``extra``)
+PENDING_TOTP = "pending_totp"
+
+
+def _user_row(u: User, seal: Seal) -> Row:
+    bound = f"user|{u.user_id}"
+    extra = dict(u.extra)
+    if isinstance(pending := extra.get(PENDING_TOTP), str):
+        extra[PENDING_TOTP] = seal.close(pending, bound)
     return Row(
         "user",
         encode(u.user_id),
@@ -81,20 +90,26 @@ def _user_row(u: User) -> Row:
             "Language": u.language,
             "PasswordHash": u.password_hash,
             "Factor": u.factor.value if u.factor else None,
-            "TotpSecret": u.totp_secret,
+            "TotpSecret": seal.close(u.totp_secret, bound) if u.totp_secret else None,
             "TotpLastStep": u.totp_last_step,
             "RecoveryHashes": put_json(list(u.recovery_hashes)),
             "Epoch": u.epoch,
             "ChangedAt": u.changed_at,
-            "Extra": put_json(u.extra),
+            "Extra": put_json(extra),
         },
     )
 
 
-def _user(row: Row) -> User:
+def _user(row: Row, seal: Seal) -> User:
     d = row.data
+    user_id = decode(row.rk)
+    bound = f"user|{user_id}"
+    extra = dict(get_json(d.get("Extra"), {}))
+    if isinstance(pending := extra.get(PENDING_TOTP), str):
+        extra[PENDING_TOTP] = seal.open(pending, bound)
+    stored = d.get("TotpSecret")
     return User(
-        user_id=decode(row.rk),
+        user_id=user_id,
         email=d["Email"],
         agency_id=d["AgencyId"],
         client_id=d.get("ClientId"),
@@ -106,22 +121,25 @@ def _user(row: Row) -> User:
         language=d.get("Language") or "nl",
         password_hash=d.get("PasswordHash"),
         factor=Factor(d["Factor"]) if d.get("Factor") else None,
-        totp_secret=d.get("TotpSecret"),
+        totp_secret=seal.open(stored, bound) if stored else None,
         totp_last_step=int(d.get("TotpLastStep", -1)),
         recovery_hashes=tuple(get_json(d.get("RecoveryHashes"), [])),
         epoch=int(d.get("Epoch", 0)),
         changed_at=d.get("ChangedAt"),
-        extra=dict(get_json(d.get("Extra"), {})),
+        extra=extra,
     )
 
 
 class UserRepository:
-    def __init__(self, store: TableStore) -> None:
+    """People's rows; their TOTP seeds sealed (:mod:`~shared.adapters.tables.sealing`)."""
+
+    def __init__(self, store: TableStore, seal: Seal) -> None:
         self.store = store
+        self.seal = seal
 
     def get(self, user_id: str) -> tuple[User, str] | None:
         row = self.store.get(USERS, "user", encode(user_id))
-        return (_user(row), row.etag or "") if row else None
+        return (_user(row, self.seal), row.etag or "") if row else None
 
     def by_email(self, email: str) -> tuple[User, str] | None:
         row = self.store.get(USER_EMAILS, "email", encode(email))
@@ -141,7 +159,7 @@ class UserRepository:
             TENANT_USERS,
             Row(encode(tenant_of(user.agency_id, user.client_id)), encode(user.user_id)),
         )
-        self.store.insert(USERS, _user_row(user))
+        self.store.insert(USERS, _user_row(user, self.seal))
 
     def _take_over_orphan(self, index: Row, now: datetime) -> None:
         current = self.store.get(USER_EMAILS, index.pk, index.rk)
@@ -160,7 +178,7 @@ class UserRepository:
 
     def save(self, user: User, etag: str) -> str:
         """Replace under the etag (:class:`PreconditionFailed` when someone changed it)."""
-        row = _user_row(user)
+        row = _user_row(user, self.seal)
         row.etag = etag
         return self.store.replace(USERS, row).etag or ""
 
@@ -168,7 +186,7 @@ class UserRepository:
         rows = all_rows(self.store, TENANT_USERS, pk=encode(tenant_of(agency_id, client_id)))
         ids = [r.rk for r in rows]
         found = self.store.get_many(USERS, "user", ids)
-        return [_user(found[i]) for i in ids if i in found]
+        return [_user(found[i], self.seal) for i in ids if i in found]
 
 
 class SessionRepository:
@@ -467,9 +485,9 @@ class PeopleRepositories:
     signups: SignupRepository
 
     @classmethod
-    def over(cls, store: TableStore) -> PeopleRepositories:
+    def over(cls, store: TableStore, pepper: bytes) -> PeopleRepositories:
         return cls(
-            UserRepository(store), SessionRepository(store), TokenRepository(store),
+            UserRepository(store, Seal(pepper, "totp")), SessionRepository(store), TokenRepository(store),
             SmsChallengeRepository(store), FailureRepository(store), AuditRepository(store),
             BroadcastRepository(store), SignupRepository(store),
         )  # fmt: skip

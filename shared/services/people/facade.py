@@ -31,7 +31,7 @@ class People:
     ) -> None:
         self.kit = Kit(
             repos,
-            PeopleRepositories.over(repos.store),
+            PeopleRepositories.over(repos.store, pepper),
             counters,
             messaging,
             clock,
