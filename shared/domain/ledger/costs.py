@@ -411,7 +411,7 @@ def _room_under_cap(
     """How much costs a notice of small consumer claims (owed from ``owed_from``) may still
     carry: the cap less the costs of the debtor's earlier small-claim notices owed within the
     look-back window."""
-    if owed_from < cap.effective_from or any(r.terms.principal >= cap.threshold for r in members):
+    if owed_from < cap.effective_from or any(_principal(r) >= cap.threshold for r in members):
         return None  # not small claims, or before the rule: the staffel alone decides
     window_start = add_months(owed_from, -cap.months)
     debtor = members[0].terms.debtor_number
@@ -422,10 +422,22 @@ def _room_under_cap(
             r.number in {m.number for m in members}
             or t.debtor_number != debtor
             or (notice := notice_of.get(r.number)) is None
-            or t.principal >= cap.threshold
+            or _principal(r) >= cap.threshold
             or not window_start < notice <= owed_from
         ):
             continue
         share = decided.get(r.number)
         earlier += share.costs if share else 0
     return max(0, cap.cap - earlier)
+
+
+def _principal(record: ClaimRecord) -> Cents:
+    """The claim's principal for the small-claims test: the invoice less its partial credit
+    notes, which count as never owed (the staffel's base does the same; law11 #9: a 300.00
+    claim credited to 200.00 kept 40.00 costs where the same claim of 200.00 owed 20.00)."""
+    credited = sum(
+        e.amount
+        for e in record.events
+        if e.kind is EventKind.CREDIT and e.component is Component.PRINCIPAL
+    )
+    return record.terms.principal - credited
