@@ -763,7 +763,17 @@ def _booked(records: list[ClaimRecord], payment_id: str, amount: Cents, on: date
     now), so a repeat after a crash lets them follow the ledger as the first booking did
     (failure5 finding 1); ``left`` stays empty: what no claim took of a moved payment is on
     its payment row (the claims do not know its amount), and the follow-ups read it there."""
-    held = any(e.payment_id == payment_id for r in records for e in r.events)
+    # a back-dated payment whose money all stands in on the claims (earlier payments keep it
+    # in its place, it is an overpayment) holds no event of its own: its restatement's marks
+    # say it was booked (failure11 F6: each redelivery after a crash restated it again)
+    why = f"{RESTATED}payment {payment_id} received "
+    held = any(
+        e.payment_id == payment_id
+        or (e.stands_in is not None and e.stands_in.payment_id == payment_id)
+        or (e.reason or "").startswith(why)
+        for r in records
+        for e in r.events
+    )
     if not held:
         return None
     lines = _lines(records, payment_id)

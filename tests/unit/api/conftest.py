@@ -59,6 +59,11 @@ class World:
 
 @pytest.fixture
 def world() -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """A fresh world (a test comparing two runs of one story builds its second with it)."""
     store = InMemoryTableStore()
     clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
     services = build_services(

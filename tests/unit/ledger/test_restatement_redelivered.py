@@ -18,7 +18,7 @@ import pytest
 import shared.services.ledger.credit as credit
 from shared.domain.records import PaymentSource
 from tests.support.faults import SimulatedCrash
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_world
 
 MOVED = {("F1", "interest", 378), ("F1", "principal", 9_622)}
 
@@ -155,3 +155,52 @@ def test_a_credit_between_the_restatement_and_its_follow_ups_counts_each_cent_on
         (pid, rows[pid].unallocated) for pid in ("st_1", "tr_1")
     ]
     assert "953,71" in next(x["title"] for x in over if x["detail"]["payment_id"] == "st_1")
+
+
+def _bk_2(pay, c1):
+    return pay.book(c1, payment_id="bk_2", amount=2_500, received_on=date(2025, 2, 20),
+                    source=PaymentSource.BANK, invoice_numbers=["F1"])  # fmt: skip
+
+
+def _figures(world, a, c1):
+    claims = [
+        a.call("GET", f"/v1/clients/C1/invoices/{n}/claim", on="2025-03-20").body
+        for n in ("F1", "F2")
+    ]
+    pays = world.services.repos.payments.list(c1.client_id)[0]
+    booked = sorted((p.payment_id, p.unallocated, tuple(sorted(
+        (x.invoice_number, x.component, x.amount) for x in p.allocations))) for p in pays)  # fmt: skip
+    events = sum(len(r.events) for r in world.services.ledger.debtor_claims(c1, "D1").records)
+    return [(c["paid"], c["open"]["total"]) for c in claims], booked, events
+
+
+def test_a_payment_whose_money_all_stands_in_is_not_restated_again_by_its_redelivery(
+    world, monkeypatch
+):
+    """failure11 F6: bk_2 (25.00, back-dated 20-02, after st_1) holds no event of its own, as
+    st_1 keeps money on F1 in its place; a crash after the ledger write and before its payment
+    row made every redelivery restate the claims again (F1's interest paid 3.77 -> 3.75 ->
+    3.73, 11 more ledger events each time)."""
+    uncut = make_world()
+    ua, uc1, upay = _setup(uncut)
+    _bank(upay, uc1)
+    _bk_2(upay, uc1)
+    want = _figures(uncut, ua, uc1)
+
+    a, c1, pay = _setup(world)
+    _bank(pay, c1)
+    real = world.store.transact
+
+    def ledger_then_crash(table, *args, **kwargs):
+        result = real(table, *args, **kwargs)
+        if table == "Ledger":
+            raise SimulatedCrash("after the ledger write")
+        return result
+
+    monkeypatch.setattr(world.store, "transact", ledger_then_crash)
+    with pytest.raises(SimulatedCrash):
+        _bk_2(pay, c1)
+    monkeypatch.undo()
+    _bk_2(pay, c1)
+    _bk_2(pay, c1)
+    assert _figures(world, a, c1) == want
