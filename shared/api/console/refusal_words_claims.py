@@ -31,6 +31,14 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "De dag waarop de debiteur instemde ligt in de toekomst.",
         "The day the debtor agreed lies in the future.",
     ),
+    "plan_consent_prescribed": (
+        "Factuur {invoice} staat stil omdat de vordering mogelijk is verjaard; een instemming "
+        "van de debiteur van vóór vandaag legt een beheerder vast met de reden (verjaring "
+        "bij de factuur), of geef de dag van vandaag.",
+        "Invoice {invoice} is held as it may have prescribed; a consent of the debtor dated "
+        "before today is recorded by an admin with its reason (prescription on the invoice), "
+        "or give today's day.",
+    ),
     "plan_not_draft": (
         "Regeling {plan} is {status}, geen concept meer.",
         "Plan {plan} is {status}, not a draft.",

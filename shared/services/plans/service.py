@@ -157,7 +157,8 @@ class PlanService:
     def _build(
         self, client: Client, req: PlanRequest, rules: PlanRules
     ) -> tuple[Cents, list[sched.ScheduledInstallment]]:
-        if self.repos.debtors.get(client.client_id, req.debtor_number) is None:
+        debtor = self.repos.debtors.get(client.client_id, req.debtor_number)
+        if debtor is None:
             raise _invalid(ScheduleError("debtor", f"debtor {req.debtor_number} not found"))
         if not req.invoice_numbers:
             raise _invalid(ScheduleError("invoices", "a plan covers at least one invoice"))
@@ -196,7 +197,35 @@ class PlanService:
         if problems:
             raise _invalid(problems[0])
         self._consent(req, today)
+        if req.agreed_on is not None and req.agreed_on < today:
+            invoices = [stored[n].invoice for n in req.invoice_numbers]
+            self._consent_over_prescription(client, debtor[0], invoices, today)
         return total, plan
+
+    def _consent_over_prescription(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> None:
+        """A consent staff record with a day before today is refused for a claim the
+        prescription watch holds: dated before the claim's prescription date it would revive
+        it, a decision the law leaves to a person with a reason (3:318, 3:322 BW): an admin
+        records the debtor's act through ``POST …/prescription`` (attack11 A3: a staff key's
+        plan with a consent dated the day before moved a held claim's date five years on)."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+        from shared.services.prescription_watch import PrescriptionWatch
+
+        watch = PrescriptionWatch(self.repos, OutboxRepository(self.repos.store), self.clock)
+        held = watch.held(client.client_id, debtor, invoices, today)
+        if held:
+            number = sorted(held)[0]
+            raise Invalid(
+                f"invoice {number} is held as it may have prescribed; a consent of the debtor "
+                f"dated before today is recorded by an admin with its reason "
+                f"(POST /v1/clients/{client.number}/invoices/{number}/prescription), or give "
+                "today's day",
+                field="agreed_by_debtor_on",
+                code="plan_consent_prescribed",
+                params={"invoice": number},
+            )
 
     @staticmethod
     def _consent(req: PlanRequest, today: date) -> None:

@@ -176,3 +176,37 @@ def test_without_an_acknowledgement_the_claim_is_warned_and_held(b2b):
     _at(world, client, date(2025, 5, 5))
     _at(world, client, date(2025, 7, 2))
     assert [on for on, _ in _items(world)] == ["2025-07-01", "2025-07-01"]
+
+
+def test_a_staff_consent_dated_back_over_the_prescription_date_does_not_revive_the_claim(b2b):
+    """attack11 A3: B-1 is held from 2-7-2025 (prescribed 1-7); a client staff key, refused
+    the admin's prescription decision, drew a plan with the debtor's consent dated 30-6: the
+    hold was lifted and the claim's date moved to 1-7-2030. Refused now; an admin records
+    such an act with its reason, and a consent of today is taken as the creditor's record."""
+    world, client = b2b
+    a = world.agency_a
+    _at(world, client, date(2025, 5, 5))
+    _at(world, client, date(2025, 7, 2))
+    staff = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"])
+    world.clock.at = datetime(2025, 7, 3, 9, 0, tzinfo=UTC)
+    draft = {"debtor": "B1", "invoices": ["B-1"], "start": "2025-08-01", "installments": 2,
+             "agreed_how": "phone"}  # fmt: skip
+    back = staff.call(
+        "POST", "/v1/clients/C1/plans", {**draft, "agreed_by_debtor_on": "2025-06-30"}
+    )
+    assert back.status == 422
+    assert [d["code"] for d in back.body["error"]["details"]] == ["plan_consent_prescribed"]
+    assert "B-1" in back.body["error"]["message"]
+    today = staff.call(
+        "POST", "/v1/clients/C1/plans", {**draft, "agreed_by_debtor_on": "2025-07-03"}
+    )
+    assert today.status == 201, today.body
+    assert (
+        staff.call("POST", f"/v1/clients/C1/plans/{today.body['plan_id']}/activate").status == 200
+    )
+    _at(world, client, date(2025, 7, 4))
+    debtor = world.services.repos.debtors.get(client.client_id, "B1")[0]
+    invoice = world.services.repos.invoices.get(client.client_id, "B-1").invoice
+    assert world.services.dunning.prescriptions.held(
+        client.client_id, debtor, [invoice], date(2025, 7, 4)
+    ) == {"B-1"}
