@@ -181,7 +181,8 @@ def register(router: Router, services: Services) -> None:
     statuses = tuple(s.value for s in ActionStatus)
     action_change = {
         409: "The action item changed meanwhile; try again",
-        422: "The action item is resolved already, or the invoices do not fit",
+        422: "The action item is resolved already, the invoices do not fit, or its statement "
+        "line is booked for another client or other invoices already",
     }
     router.add(
         Route(

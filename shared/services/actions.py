@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from shared.adapters.tables.banking_repo import LineRecord
 from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
@@ -16,6 +17,9 @@ from shared.services.repositories import Repositories
 from shared.services.statement_sources import CLIENT_WRITTEN
 
 CONFIRMABLE = {"payment_suggestion", "unmatched_credit"}
+# a statement line in these states is (being) booked for the client it names
+TAKEN = ("booking", "booked")
+CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
 
 
 class ActionService:
@@ -136,13 +140,18 @@ class ActionService:
                 f"action {action_id}'s statement line is money on the agency's account: the "
                 "agency books it", field="account", code="pooled_line_agency_only",
             )  # fmt: skip
+        account, amount = str(detail["account"]), int(str(detail["amount"]))
+        received_on = date.fromisoformat(str(detail["date"]))
+        claim = self._claim_line(action_id, account, line_id, client, invoices, amount, received_on)
         payment = self.payments.book(
             client,
-            payment_id="bank-" + line_id,
-            amount=int(str(detail["amount"])),
-            received_on=date.fromisoformat(str(detail["date"])),
+            payment_id=claim.payment_id or "bank-" + line_id,
+            amount=amount,
+            received_on=received_on,
             source=PaymentSource.BANK,
-            invoice_numbers=invoices,
+            # the designation the line was claimed with (a repeated confirm may tick the
+            # same invoices in another order)
+            invoice_numbers=list(claim.invoices) or invoices,
             external_id=line_id,
             payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
             received_by=owner.received_by,
@@ -150,19 +159,72 @@ class ActionService:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=detail.get(CLIENT_WRITTEN) is True,
         )
-        record = self.repos.banking.line(str(detail["account"]), line_id)
-        if record is not None:
+        if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
             self.repos.banking.settle_line(
-                str(detail["account"]),
-                record,
-                "booked",
-                client_id=client.client_id,
-                payment_id=payment.payment_id,
-            )
+                account, claim, "booked", client_id=client.client_id,
+                payment_id=payment.payment_id, amount=amount, booked_on=received_on,
+            )  # fmt: skip
         resolved = replace(
             item,
             status=ActionStatus.RESOLVED,
             resolved_at=self.clock.now(),
             resolution=f"booked on {', '.join(invoices)} ({author})",
         )
-        return self._save(resolved, etag)
+        try:
+            return self._save(resolved, etag)
+        except ConflictingUpdate:
+            # the same confirm, made twice at once, resolved the item first: one booking,
+            # and both callers are told it is done
+            found = self.repos.actions.get(item.client_id, action_id)
+            if found is not None and found[0].status is ActionStatus.RESOLVED:
+                return found[0]
+            raise
+
+    def _claim_line(
+        self,
+        action_id: str,
+        account: str,
+        line_id: str,
+        client: Client,
+        invoices: list[str],
+        amount: int,
+        received_on: date,
+    ) -> LineRecord:
+        """The statement line claimed for this client and these invoices before anything is
+        booked (failure11 F3): the line's money arrived once, so it is booked for one client
+        however confirms race or fail. A line another confirm (or a delivery of its
+        statement) claimed for another client or other invoices is refused; one claimed for
+        exactly this booking is returned, so that a confirm repeated after one that failed
+        half-way finishes that booking instead of refusing it."""
+        banking = self.repos.banking
+        record = banking.line(account, line_id)
+        for _ in range(CLAIM_ATTEMPTS):
+            if record is not None and record.status in TAKEN and record.client_id:
+                if record.client_id != client.client_id or (
+                    record.invoices and set(record.invoices) != set(invoices)
+                ):
+                    taken = self._number_of(record.client_id)
+                    numbers = ", ".join(record.invoices) or "-"
+                    raise Invalid(
+                        f"action {action_id}'s statement line is booked for client {taken} on "
+                        f"{numbers} already: it is booked for one client only",
+                        field="invoices", code="statement_line_taken",
+                        params={"client": taken, "invoices": numbers},
+                    )  # fmt: skip
+                return record
+            record, mine = banking.claim_for_booking(
+                account, line_id, record, client_id=client.client_id,
+                payment_id="bank-" + line_id, invoices=invoices, amount=amount,
+                booked_on=received_on,
+            )  # fmt: skip
+            if mine:
+                assert record is not None
+                return record
+        raise ConflictingUpdate(
+            f"the statement line of action {action_id} keeps changing; try again"
+        )
+
+    def _number_of(self, client_id: str) -> str:
+        """The client as the agency knows it (its own number), for a refusal's sentence."""
+        found = self.repos.clients.get(client_id)
+        return found[0].number if found is not None else client_id

@@ -351,6 +351,47 @@ class BankingRepository:
             return self.line(account, record.line_id) or replace(record, status="gone"), False
         return replace(mine, etag=stored.etag), True
 
+    def claim_for_booking(
+        self,
+        account: str,
+        line_id: str,
+        record: LineRecord | None,
+        *,
+        client_id: str,
+        payment_id: str,
+        invoices: list[str],
+        amount: int,
+        booked_on: date,
+    ) -> tuple[LineRecord | None, bool]:
+        """A person's booking of the line (staff confirming its action item) written down
+        before it is made, as :meth:`write_intent`, conditionally: under the ETag ``record``
+        was read with, or as a new row when there was none (``record`` None). True: the line
+        is this booking's; False: another writer got there first, and its record is returned
+        as it stands now (None when the row is gone), for the caller to judge. Two confirms of
+        one pooled-account line naming different clients thus never both book it (failure11
+        F3): the payment ids are per client, so only the line can tell them apart."""
+        if record is not None and record.etag is not None:
+            written, mine = self.write_intent(
+                account, record, client_id=client_id, payment_id=payment_id,
+                invoices=invoices, amount=amount, booked_on=booked_on,
+            )  # fmt: skip
+            return (None if written.status == "gone" else written), mine
+        data: dict[str, object] = {
+            "Status": "booking",
+            "Amount": amount,
+            "Date": put_date(booked_on),
+            "ClientId": client_id,
+            "PaymentId": payment_id,
+            "Invoices": put_json(invoices),
+        }
+        try:
+            stored = self.store.insert(STATEMENT_LINES, Row(encode(account), line_id, data))
+        except Conflict:
+            return self.line(account, line_id), False
+        claimed = LineRecord(line_id, "booking", client_id, payment_id, stored.etag,
+                             invoices=tuple(invoices))  # fmt: skip
+        return claimed, True
+
     def settle_line(
         self,
         account: str,

@@ -80,6 +80,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Deze afschriftregel is geld op de rekening van het incassobureau: het bureau boekt het.",
         "This statement line is money on the agency's account: the agency books it.",
     ),
+    "statement_line_taken": (
+        "Deze afschriftregel is al voor opdrachtgever {client} geboekt op {invoices}: het geld "
+        "kwam één keer binnen en wordt voor één opdrachtgever geboekt. Herhaal die bevestiging "
+        "om de actie af te sluiten.",
+        "This statement line is booked for client {client} on {invoices} already: the money "
+        "came in once and is booked for one client. Repeat that confirmation to close the "
+        "action.",
+    ),
     "first_collection_notice": (
         "De eerste incasso moet {days} dagen vooraf worden aangekondigd: begin op {day} of later.",
         "The first collection needs {days} days' notice: start on {day} or later.",
