@@ -11,12 +11,14 @@ amount with the client, and books it again on the day the client's books give
 (:meth:`ClientReceipts.book_on_its_day`). The payment's id is made from the invoice and the
 figure the books report, so a retried sync finds it booked and books nothing twice; the
 receipt is decided on the invoice row under its ETag and kept there until it is booked whole,
-so syncs racing book it once and a retry finishes it (failure10 F1, F2).
+so syncs racing book it once and a retry finishes it (failure10 F1, F2), or the daily run when
+the client never pushes that invoice again (:meth:`ClientReceipts.finish_left`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -27,6 +29,7 @@ from shared.domain.ledger.client_sync import (
     PendingReceipt,
     SyncedReceipt,
     before_handover,
+    left_over,
     receipt_day,
     reconcile,
     reported_paid,
@@ -35,12 +38,15 @@ from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem, Payment, PaymentSource, Receiver
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import Conflict, StorageError, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
+from shared.telemetry.context import log_extra
+
+log = logging.getLogger(__name__)
 
 KIND = "client_receipt"
 RETRIES = 5
@@ -136,8 +142,9 @@ class ClientReceipts:
                     max(invoice.invoice_date, receipt_day(self.today(), books_open_on)),
                     reported,
                 )  # fmt: skip
+                decided = replace(invoice, receipt_pending=pending)
                 try:
-                    self.repos.invoices.save(replace(invoice, receipt_pending=pending), stored)
+                    self.repos.invoices.decide_receipt(decided, stored, self.clock.now())
                 except TransactionFailed:
                     continue  # another writer (a sync racing this one): weigh again
                 mine = True
@@ -190,11 +197,41 @@ class ClientReceipts:
             if stored is None or stored.invoice.receipt_pending != pending:
                 return
             try:
-                self.repos.invoices.save(replace(stored.invoice, receipt_pending=None), stored)
+                self.repos.invoices.receipt_booked(replace(stored.invoice, receipt_pending=None),
+                                                   stored)  # fmt: skip
                 return
             except TransactionFailed:
                 continue
         raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+    # -- what a crash left ------------------------------------------------------------------
+    def finish_left(self, client: Client) -> int:
+        """Receipts a sync decided and a crash cut off before they were booked whole, finished
+        now (the daily run, for invoices the client may never push again): each once, its
+        payment and item under their own ids, taken off the invoice under its ETag. One range
+        read of the client's partition (:data:`~shared.adapters.tables.invoices_repo.RECEIPT_ROW`
+        rows, nearly always none); a receipt decided less than
+        :data:`~shared.domain.ledger.client_sync.LEFT_AFTER` ago is the
+        sync's own still. A receipt that fails stays for the next run. How many were finished."""
+        finished = 0
+        invoices = self.repos.invoices
+        for number, at, etag in invoices.receipts_decided(client.client_id):
+            if not left_over(at, self.clock.now()):
+                continue
+            try:
+                stored = invoices.get(client.client_id, number)
+                if stored is None or stored.invoice.receipt_pending is None:
+                    invoices.drop_receipt_row(client.client_id, number, etag)
+                    continue
+                self.settle(client, number, stored.invoice.amount, None, decide=False)
+                finished += 1
+            except (StorageError, ConflictingUpdate) as exc:
+                log.warning(
+                    "a client's receipt left by a sync stays for the next run",
+                    extra=log_extra({"client_id": client.client_id,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+        return finished
 
     # -- the day corrected -----------------------------------------------------------------------
     def book_on_its_day(

@@ -22,7 +22,8 @@ shows the costs are owed), and a person is told to check it with the client.
 A receipt decided is kept on the invoice row (:class:`PendingReceipt`, written under the row's
 ETag) until its payment, the invoice's share and the action item are all written: two syncs
 racing decide one receipt of what the books report, and a retry after a crash finishes the
-one decided (failure10 F1, F2).
+one decided (failure10 F1, F2); the daily run finishes one left longer than
+:data:`LEFT_AFTER` for an invoice the client never pushes again.
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ class PendingReceipt:
     amount: Cents
     received_on: date
     reported: Cents
+
+
+# a receipt decided longer ago than this and still on its invoice was cut off: its sync (one
+# request, answered within the host's 230 s) is over, and the daily run finishes it
+LEFT_AFTER = timedelta(minutes=15)
+
+
+def left_over(decided_at: datetime, now: datetime) -> bool:
+    """Whether a receipt decided at ``decided_at`` and still on its invoice at ``now`` was
+    left by its sync (rather than being booked by it right now)."""
+    return now - decided_at >= LEFT_AFTER
 
 
 # requests of one client closer together than this are one sync (a connector sends a night's
