@@ -3,7 +3,8 @@ money is, and its booking (:mod:`shared.domain.ledger.client_sync` decides; law9
 
 What the books report is weighed against all the money Inning holds on the claim (its own
 payments in whole, the client's receipts synced before, principal paid before the hand-over):
-a payment Inning booked and told the client of is never counted again. New money paid to the
+a payment Inning booked and told the client of is never counted again, nor one that came back
+since the client's last sync (the books may not have booked its storno yet). New money paid to the
 client after the hand-over is booked as a payment received by the client, by 6:44 like any
 other, on the day the books last showed less paid (the client's sync on an earlier day; the
 books give no day: law10 F5), and put on the action list: a person checks the day and the
@@ -33,7 +34,9 @@ from shared.domain.ledger.client_sync import (
     receipt_day,
     reconcile,
     reported_paid,
+    unseen_returns,
 )
+from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
@@ -79,9 +82,17 @@ class ClientReceipts:
         return amsterdam_date(self.clock.now())
 
     def weigh(
-        self, client: Client, previous: Invoice, amount: Cents, open_amount: Cents | None
+        self,
+        client: Client,
+        previous: Invoice,
+        amount: Cents,
+        open_amount: Cents | None,
+        *,
+        books_open_on: date | None,
     ) -> SyncedReceipt:
-        """What of the books' ``open_amount`` (on ``amount``, the credit notes off) is new."""
+        """What of the books' ``open_amount`` (on ``amount``, the credit notes off) is new.
+        ``books_open_on``: the day of the client's sync before this one (None: none known),
+        when its books were last in step with Inning (a storno since may not be in them)."""
         reported = reported_paid(amount, open_amount)
         if reported <= previous.paid:  # the books' lag, or what is known already
             return SyncedReceipt()
@@ -93,6 +104,9 @@ class ClientReceipts:
             known, owed_from = previous.paid, None
         else:
             known, owed_from = figures.paid.total + elsewhere, figures.costs_owed_from
+            if reported > known:  # Inning's own money that came back may be in the books still
+                returned = self._returned(client, previous)
+                known += unseen_returns(returned, books_open_on)
         before = before_handover(
             first_import=False,
             handed_over=previous.handed_over_to is not None,
@@ -103,6 +117,30 @@ class ClientReceipts:
             reported=reported, known=known, before=before,
             open_principal=amount - previous.paid,
         )  # fmt: skip
+
+    def _returned(self, client: Client, invoice: Invoice) -> list[tuple[date, Cents]]:
+        """Money Inning booked on ``invoice`` and saw come back: for each payment reversed as a
+        whole (a storno, a refund, a chargeback) that was not the client's own receipt (a sync
+        books that one under an id of the figure reported: it is never booked twice), the day
+        it came back and what the invoice had of it. A payment a restatement or a credit note
+        moved off the invoice stands: its row is not reversed."""
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, invoice.debtor_number)
+        claim = claims.get(invoice.number)
+        if claim is None:
+            return []
+        backs: dict[str, date] = {}
+        for e in claim.events:
+            if e.kind is EventKind.REVERSAL and e.payment_id:
+                backs[e.payment_id] = max(e.on, backs.get(e.payment_id, e.on))
+        out = []
+        for payment_id, last in sorted(backs.items()):
+            payment = self.repos.payments.get(client.client_id, payment_id)
+            if payment is None or not payment.reversed or payment.received_by is Receiver.CLIENT:
+                continue
+            share = sum(a.amount for a in payment.allocations if a.invoice_number == invoice.number)
+            if share:
+                out.append((payment.reversed_on or last, share))
+        return out
 
     def settle(
         self,
@@ -133,7 +171,8 @@ class ClientReceipts:
                 if not decide:
                     return
                 net = amount - sum(c for _, c in invoice.credit_notes)
-                receipt = self.weigh(client, invoice, net, open_amount)
+                receipt = self.weigh(client, invoice, net, open_amount,
+                                     books_open_on=books_open_on)  # fmt: skip
                 if not receipt.received_by_client:
                     return
                 reported = reported_paid(net, open_amount)
