@@ -3,7 +3,8 @@ money is, and its booking (:mod:`shared.domain.ledger.client_sync` decides; law9
 
 What the books report is weighed against all the money Inning holds on the claim (its own
 payments in whole, the client's receipts synced before, principal paid before the hand-over):
-a payment Inning booked and told the client of is never counted again. New money paid to the
+a payment Inning booked and told the client of is never counted again, nor one that came back
+since the client's last sync (the books may not have booked its storno yet). New money paid to the
 client after the hand-over is booked as a payment received by the client, by 6:44 like any
 other, on the day the books last showed less paid (the client's sync on an earlier day; the
 books give no day: law10 F5), and put on the action list: a person checks the day and the
@@ -11,12 +12,14 @@ amount with the client, and books it again on the day the client's books give
 (:meth:`ClientReceipts.book_on_its_day`). The payment's id is made from the invoice and the
 figure the books report, so a retried sync finds it booked and books nothing twice; the
 receipt is decided on the invoice row under its ETag and kept there until it is booked whole,
-so syncs racing book it once and a retry finishes it (failure10 F1, F2).
+so syncs racing book it once and a retry finishes it (failure10 F1, F2), or the daily run when
+the client never pushes that invoice again (:meth:`ClientReceipts.finish_left`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -27,20 +30,26 @@ from shared.domain.ledger.client_sync import (
     PendingReceipt,
     SyncedReceipt,
     before_handover,
+    left_over,
     receipt_day,
     reconcile,
     reported_paid,
+    unseen_returns,
 )
+from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem, Payment, PaymentSource, Receiver
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import Conflict, StorageError, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import day_keyed_id
+from shared.telemetry.context import log_extra
+
+log = logging.getLogger(__name__)
 
 KIND = "client_receipt"
 RETRIES = 5
@@ -73,9 +82,17 @@ class ClientReceipts:
         return amsterdam_date(self.clock.now())
 
     def weigh(
-        self, client: Client, previous: Invoice, amount: Cents, open_amount: Cents | None
+        self,
+        client: Client,
+        previous: Invoice,
+        amount: Cents,
+        open_amount: Cents | None,
+        *,
+        books_open_on: date | None,
     ) -> SyncedReceipt:
-        """What of the books' ``open_amount`` (on ``amount``, the credit notes off) is new."""
+        """What of the books' ``open_amount`` (on ``amount``, the credit notes off) is new.
+        ``books_open_on``: the day of the client's sync before this one (None: none known),
+        when its books were last in step with Inning (a storno since may not be in them)."""
         reported = reported_paid(amount, open_amount)
         if reported <= previous.paid:  # the books' lag, or what is known already
             return SyncedReceipt()
@@ -87,6 +104,9 @@ class ClientReceipts:
             known, owed_from = previous.paid, None
         else:
             known, owed_from = figures.paid.total + elsewhere, figures.costs_owed_from
+            if reported > known:  # Inning's own money that came back may be in the books still
+                returned = self._returned(client, previous)
+                known += unseen_returns(returned, books_open_on)
         before = before_handover(
             first_import=False,
             handed_over=previous.handed_over_to is not None,
@@ -97,6 +117,30 @@ class ClientReceipts:
             reported=reported, known=known, before=before,
             open_principal=amount - previous.paid,
         )  # fmt: skip
+
+    def _returned(self, client: Client, invoice: Invoice) -> list[tuple[date, Cents]]:
+        """Money Inning booked on ``invoice`` and saw come back: for each payment reversed as a
+        whole (a storno, a refund, a chargeback) that was not the client's own receipt (a sync
+        books that one under an id of the figure reported: it is never booked twice), the day
+        it came back and what the invoice had of it. A payment a restatement or a credit note
+        moved off the invoice stands: its row is not reversed."""
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, invoice.debtor_number)
+        claim = claims.get(invoice.number)
+        if claim is None:
+            return []
+        backs: dict[str, date] = {}
+        for e in claim.events:
+            if e.kind is EventKind.REVERSAL and e.payment_id:
+                backs[e.payment_id] = max(e.on, backs.get(e.payment_id, e.on))
+        out = []
+        for payment_id, last in sorted(backs.items()):
+            payment = self.repos.payments.get(client.client_id, payment_id)
+            if payment is None or not payment.reversed or payment.received_by is Receiver.CLIENT:
+                continue
+            share = sum(a.amount for a in payment.allocations if a.invoice_number == invoice.number)
+            if share:
+                out.append((payment.reversed_on or last, share))
+        return out
 
     def settle(
         self,
@@ -127,7 +171,8 @@ class ClientReceipts:
                 if not decide:
                     return
                 net = amount - sum(c for _, c in invoice.credit_notes)
-                receipt = self.weigh(client, invoice, net, open_amount)
+                receipt = self.weigh(client, invoice, net, open_amount,
+                                     books_open_on=books_open_on)  # fmt: skip
                 if not receipt.received_by_client:
                     return
                 reported = reported_paid(net, open_amount)
@@ -136,8 +181,9 @@ class ClientReceipts:
                     max(invoice.invoice_date, receipt_day(self.today(), books_open_on)),
                     reported,
                 )  # fmt: skip
+                decided = replace(invoice, receipt_pending=pending)
                 try:
-                    self.repos.invoices.save(replace(invoice, receipt_pending=pending), stored)
+                    self.repos.invoices.decide_receipt(decided, stored, self.clock.now())
                 except TransactionFailed:
                     continue  # another writer (a sync racing this one): weigh again
                 mine = True
@@ -190,11 +236,41 @@ class ClientReceipts:
             if stored is None or stored.invoice.receipt_pending != pending:
                 return
             try:
-                self.repos.invoices.save(replace(stored.invoice, receipt_pending=None), stored)
+                self.repos.invoices.receipt_booked(replace(stored.invoice, receipt_pending=None),
+                                                   stored)  # fmt: skip
                 return
             except TransactionFailed:
                 continue
         raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+    # -- what a crash left ------------------------------------------------------------------
+    def finish_left(self, client: Client) -> int:
+        """Receipts a sync decided and a crash cut off before they were booked whole, finished
+        now (the daily run, for invoices the client may never push again): each once, its
+        payment and item under their own ids, taken off the invoice under its ETag. One range
+        read of the client's partition (:data:`~shared.adapters.tables.invoices_repo.RECEIPT_ROW`
+        rows, nearly always none); a receipt decided less than
+        :data:`~shared.domain.ledger.client_sync.LEFT_AFTER` ago is the
+        sync's own still. A receipt that fails stays for the next run. How many were finished."""
+        finished = 0
+        invoices = self.repos.invoices
+        for number, at, etag in invoices.receipts_decided(client.client_id):
+            if not left_over(at, self.clock.now()):
+                continue
+            try:
+                stored = invoices.get(client.client_id, number)
+                if stored is None or stored.invoice.receipt_pending is None:
+                    invoices.drop_receipt_row(client.client_id, number, etag)
+                    continue
+                self.settle(client, number, stored.invoice.amount, None, decide=False)
+                finished += 1
+            except (StorageError, ConflictingUpdate) as exc:
+                log.warning(
+                    "a client's receipt left by a sync stays for the next run",
+                    extra=log_extra({"client_id": client.client_id,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+        return finished
 
     # -- the day corrected -----------------------------------------------------------------------
     def book_on_its_day(

@@ -200,7 +200,14 @@ class Services:
             renderer=renderer.render,
             validator=renderer.validate,
         )
-        service.left_over = lambda client: self.imports.terms.record_left_over(client)
+
+        def left_over(client: Client) -> None:
+            # what an import or a sync started and a crash cut off: changes of claim terms to
+            # record, receipts the client's books reported to book whole
+            self.imports.terms.record_left_over(client)
+            self.imports.receipts.finish_left(client)
+
+        service.left_over = left_over
         return service
 
     @cached_property

@@ -154,8 +154,9 @@ class DunningService:
         self.base_url = public_base_url
         self.prescriptions = PrescriptionWatch(repos, messaging.outbox, clock)
         # what an import stored but did not get on the record (an administrator's change of
-        # claim terms: ``ClaimTermChanges.record_left_over``); the daily run finishes it for a
-        # client that never imports again (money9 #2); none: nothing to finish
+        # claim terms: ``ClaimTermChanges.record_left_over``; a receipt the client's sync
+        # decided and did not book whole: ``ClientReceipts.finish_left``); the daily run
+        # finishes it for a client that never imports again (money9 #2); none: nothing to do
         self.left_over: Callable[[Client], None] | None = None
 
     # -- scheduling --------------------------------------------------------------------------
@@ -312,8 +313,9 @@ class DunningService:
         return record
 
     def _record_left_over(self, client: Client) -> None:
-        """Changes of claim terms an import stored but did not record, recorded now; storage
-        failing here leaves them for tomorrow's run (or the next import), the run goes on."""
+        """Changes of claim terms an import stored but did not record, recorded now, and the
+        client's receipts a sync left unbooked, booked; storage failing here leaves them for
+        tomorrow's run (or the next import), the run goes on."""
         if self.left_over is None:
             return
         try:

@@ -361,8 +361,8 @@ class ImportService:
         # cost does not depend on the order the numbers were sent in (chunks read one by one
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
-        weighed = self._weigh(client, pending, stored)
         books_open_on = self._synced(client, pending)
+        weighed = self._weigh(client, pending, stored, books_open_on)
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
         chunks = [pending[i : i + per_chunk] for i in range(0, len(pending), per_chunk)]
@@ -383,9 +383,11 @@ class ImportService:
         client: Client,
         pending: Sequence[tuple[int, InvoiceDraft]],
         stored: Mapping[str, StoredInvoice],
+        books_open_on: date | None = None,
     ) -> dict[str, _Weighed]:
         """What each stored invoice's pushed ``open_amount`` reports that Inning did not know
-        (:class:`~shared.services.client_receipts.ClientReceipts`), by invoice number."""
+        (:class:`~shared.services.client_receipts.ClientReceipts`), by invoice number;
+        ``books_open_on``: the day of the client's sync before this one."""
         weighed: dict[str, _Weighed] = {}
         for _, draft in pending:
             previous = stored.get(draft.number)
@@ -393,7 +395,8 @@ class ImportService:
                 continue
             invoice = previous.invoice
             amount = draft.amount - sum(c for _, c in invoice.credit_notes)
-            receipt = self.receipts.weigh(client, invoice, amount, draft.open_amount)
+            receipt = self.receipts.weigh(client, invoice, amount, draft.open_amount,
+                                          books_open_on=books_open_on)  # fmt: skip
             weighed[draft.number] = (receipt, reported_paid(amount, draft.open_amount))
         return weighed
 

@@ -43,3 +43,35 @@ def test_the_client_s_sync_runs_round_trip_beside_its_invoices(repos):
     repos.invoices.save_sync_runs(client, runs)
     assert repos.invoices.sync_runs(client) == runs
     assert [i.number for i in repos.invoices.for_debtor(client, "D1")] == ["F1"]
+
+
+def test_a_decided_receipt_has_its_row_until_it_is_booked_whole(repos):
+    """The ``r|`` row the daily run reads rides in the invoice's transactions: written with the
+    receipt, deleted with it; a receipt decided before the row was kept (none to delete: the
+    service refuses the batch at that operation) is taken off the invoice all the same."""
+    client = f"rcpt-{uuid.uuid4().hex[:8]}"
+    pending = PendingReceipt("sync-0123456789abcdef01234567", 50_000, date(2026, 1, 21), 100_000)
+    plain = Invoice(client, "F1", "D1", date(2025, 11, 1), date(2025, 12, 1), 100_000)
+    repos.invoices.save(plain, None)
+    read = repos.invoices.get(client, "F1")
+    assert read is not None and repos.invoices.receipts_decided(client) == []
+    at = datetime(2026, 1, 21, 23, 30, tzinfo=UTC)
+    repos.invoices.decide_receipt(replace(plain, receipt_pending=pending), read, at)
+    [(number, decided_at, etag)] = repos.invoices.receipts_decided(client)
+    assert (number, decided_at) == ("F1", at) and etag
+    decided = repos.invoices.get(client, "F1")
+    assert decided is not None and decided.invoice.receipt_pending == pending
+    with pytest.raises(TransactionFailed) as lost:  # a writer that read it before: refused
+        repos.invoices.receipt_booked(plain, read)
+    assert lost.value.index == 0
+    repos.invoices.receipt_booked(plain, decided)
+    assert repos.invoices.receipts_decided(client) == []
+    booked = repos.invoices.get(client, "F1")
+    assert booked is not None and booked.invoice == plain
+    # as before this version: the receipt on the invoice, no row beside it
+    repos.invoices.save(replace(plain, receipt_pending=pending), booked)
+    old = repos.invoices.get(client, "F1")
+    assert old is not None
+    repos.invoices.receipt_booked(plain, old)
+    gone = repos.invoices.get(client, "F1")
+    assert gone is not None and gone.invoice.receipt_pending is None

@@ -152,3 +152,24 @@ def test_cli_onboards_an_agency(storage_connection, monkeypatch, capsys):
         assert main(["agency", "create", "x", "--name", "X", "--iban", "NL00"]) == 2
     finally:
         bootstrap.reset()
+
+
+def test_deleting_a_row_that_is_not_there_is_no_error(store):
+    """azure-data-tables' ``delete_entity`` answers a 404 with nothing (with an ETag too): a
+    delete is done once the row is gone, whoever took it. Inside a transaction the service
+    refuses the whole batch (ResourceNotFound), and a changed ETag is refused on its own."""
+    s, t = store
+    s.delete(t, "p", "never")
+    first = s.insert(t, Row("p", "a", {"v": 1}))
+    s.delete(t, "p", "a", first.etag)
+    s.delete(t, "p", "a", first.etag)  # gone already: a retry of the delete
+    assert s.get(t, "p", "a") is None
+    second = s.insert(t, Row("p", "b", {"v": 1}))
+    s.replace(t, Row("p", "b", {"v": 2}, second.etag))
+    with pytest.raises(PreconditionFailed):
+        s.delete(t, "p", "b", second.etag)
+    s.insert(t, Row("p", "c", {}))
+    with pytest.raises(TransactionFailed) as info:
+        s.transact(t, [Op(OpKind.DELETE, Row("p", "c")), Op(OpKind.DELETE, Row("p", "never"))])
+    assert isinstance(info.value.cause, PreconditionFailed)
+    assert s.get(t, "p", "c") is not None

@@ -59,6 +59,12 @@ TERMS_PENDING = "Changes"
 # A row ``s|books``: the client's accounting syncs as a receipt's day needs them
 # (shared.domain.ledger.client_sync.SyncRuns): one row a client, written once a sync request.
 SYNC_RUNS_RK = "s|books"
+# A row ``r|<number>`` beside an invoice whose row carries a receipt the client's sync decided
+# and did not book whole yet (``ReceiptPending``): written in the transaction that puts the
+# receipt on the invoice, deleted in the one that takes it off. The daily run reads this range
+# of the client's partition (one query, nearly always empty) and finishes what a crash left,
+# also for an invoice the client never pushes again (shared.services.client_receipts).
+RECEIPT_ROW = "r"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
 
@@ -140,6 +146,10 @@ def invoice_from_row(row: Row) -> Invoice:
     )
 
 
+def _receipt_rk(number: str) -> str:
+    return f"{RECEIPT_ROW}|{encode(number)}"
+
+
 def _pending_out(p: PendingReceipt | None) -> str | None:
     if p is None:
         return None
@@ -194,8 +204,9 @@ class InvoiceRepository:
         index.etag = previous.etag
         return [Op(OpKind.REPLACE, index), Op(OpKind.UPSERT, row)]
 
-    def save(self, inv: Invoice, previous: StoredInvoice | None) -> None:
-        self.store.transact(schema.INVOICES, self.write_ops(inv, previous))
+    def save(self, inv: Invoice, previous: StoredInvoice | None, also: Sequence[Op] = ()) -> None:
+        """``also``: rows of the invoice's partition written in the same transaction."""
+        self.store.transact(schema.INVOICES, [*self.write_ops(inv, previous), *also])
         self.match_index.update(inv.client_id, [(previous.invoice if previous else None, inv)])
         self.figures.move_open(
             inv.client_id, open_changes([(previous.invoice if previous else None, inv)])
@@ -345,6 +356,39 @@ class InvoiceRepository:
             "OpenOn": put_date(runs.open_on),
         }
         self.store.upsert(schema.INVOICES, Row(encode(client_id), SYNC_RUNS_RK, data))
+
+    def decide_receipt(self, inv: Invoice, previous: StoredInvoice, at: datetime) -> None:
+        """``inv`` carries a receipt decided at ``at``: written under ``previous``'s ETag with
+        its :data:`RECEIPT_ROW` (raises TransactionFailed when the invoice moved on)."""
+        row = Row(encode(inv.client_id), _receipt_rk(inv.number),
+                  {"Number": inv.number, "At": at.isoformat()})  # fmt: skip
+        self.save(inv, previous, [Op(OpKind.UPSERT, row)])
+
+    def receipt_booked(self, inv: Invoice, previous: StoredInvoice) -> None:
+        """``inv`` without its receipt, booked whole: written under ``previous``'s ETag with its
+        :data:`RECEIPT_ROW` deleted. A receipt decided before that row was kept has none (the
+        service refuses the batch's delete of a missing row): the invoice alone then."""
+        gone = Op(OpKind.DELETE, Row(encode(inv.client_id), _receipt_rk(inv.number)))
+        try:
+            self.save(inv, previous, [gone])
+        except TransactionFailed as exc:
+            if exc.index != 2:  # the invoice's own copies (0, 1) moved on: the caller's race
+                raise
+            self.save(inv, previous)
+
+    def receipts_decided(self, client_id: str) -> list[tuple[str, datetime, str | None]]:
+        """The invoices whose row carries a receipt not booked whole: (number, decided at,
+        the :data:`RECEIPT_ROW`'s ETag)."""
+        rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
+                        rk_range=prefix_range(RECEIPT_ROW + "|"))  # fmt: skip
+        return [
+            (str(r.data["Number"]), datetime.fromisoformat(str(r.data["At"])), r.etag) for r in rows
+        ]
+
+    def drop_receipt_row(self, client_id: str, number: str, etag: str | None) -> None:
+        """The row of a receipt whose invoice no longer carries one (or is gone), as read
+        (raises PreconditionFailed when a sync decided a receipt on it since)."""
+        self.store.delete(schema.INVOICES, encode(client_id), _receipt_rk(number), etag)
 
     @staticmethod
     def pending_terms_op(client_id: str, key: str, changes: Sequence[Mapping[str, str]]) -> Op:

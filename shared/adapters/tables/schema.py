@@ -11,6 +11,7 @@ ClientNumbers agency_id     client number                       agency's number 
 Debtors       client_id     debtor number                       debtor by number; paging
 Invoices      client_id     "i|" debtor "|" invoice number      a debtor's invoices (range)
                             "n|" invoice number (index row)     invoice by number
+                            "r|" invoice number                 a client's receipt to book
 Payments      client_id     payment id (time-ordered)           payments in order received
 ContactLog    client_id     debtor "|" inverted time "|" id     a debtor's log, newest first
 Actions       client_id     action id (time-ordered)            the action list

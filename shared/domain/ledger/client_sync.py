@@ -14,19 +14,23 @@ paid before the hand-over: on the invoice's first import, or before costs were o
 the invoice went to an agency. Only then is it principal that was never owed ("paid before
 hand-over"). A later payment cannot take back costs owed over the principal unpaid when the
 14-day term ended, nor the interest up to its day (HR 25-11-2016, ECLI:NL:HR:2016:2704; 6:119;
-law9 F2). The sync gives no day: the earliest day Inning's own record allows is taken (the
-day of the client's last sync on an earlier day, when its books still showed less paid; else
-the sync's day), so the debtor is not presumed to have paid late (6:96 lid 6: the creditor
-shows the costs are owed), and a person is told to check it with the client.
+law9 F2). Money Inning booked and then saw returned (a storno) stays in the books until they
+book the storno: since their last sync it counts as known, not as the client's receipt
+(:func:`unseen_returns`). The sync gives no day: the earliest day Inning's own record allows
+is taken (the day of the client's last sync on an earlier day, when its books still showed
+less paid; else the sync's day), so the debtor is not presumed to have paid late (6:96 lid
+6: the creditor shows the costs are owed), and a person is told to check it with the client.
 
 A receipt decided is kept on the invoice row (:class:`PendingReceipt`, written under the row's
 ETag) until its payment, the invoice's share and the action item are all written: two syncs
 racing decide one receipt of what the books report, and a retry after a crash finishes the
-one decided (failure10 F1, F2).
+one decided (failure10 F1, F2); the daily run finishes one left longer than
+:data:`LEFT_AFTER` for an invoice the client never pushes again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -54,6 +58,17 @@ class PendingReceipt:
     amount: Cents
     received_on: date
     reported: Cents
+
+
+# a receipt decided longer ago than this and still on its invoice was cut off: its sync (one
+# request, answered within the host's 230 s) is over, and the daily run finishes it
+LEFT_AFTER = timedelta(minutes=15)
+
+
+def left_over(decided_at: datetime, now: datetime) -> bool:
+    """Whether a receipt decided at ``decided_at`` and still on its invoice at ``now`` was
+    left by its sync (rather than being booked by it right now)."""
+    return now - decided_at >= LEFT_AFTER
 
 
 # requests of one client closer together than this are one sync (a connector sends a night's
@@ -89,6 +104,17 @@ def receipt_day(today: date, books_open_on: date | None) -> date:
 def reported_paid(amount: Cents, open_amount: Cents | None) -> Cents:
     """What the client's books say was paid on an invoice of ``amount`` (credit notes off)."""
     return 0 if open_amount is None else max(0, amount - open_amount)
+
+
+def unseen_returns(returns: Iterable[tuple[date, Cents]], books_open_on: date | None) -> Cents:
+    """Of the money Inning booked on an invoice and saw come back (``returns``: the day it came
+    back, the cents the invoice had of it), what the client's books may still count as paid:
+    the books counted it once the export told them of the payment, and drop it only once they
+    book the storno the export shows in its day's period. They were last in step with Inning
+    at their sync before this one (``books_open_on``, its day): money back on that day or
+    later counts as known still; with no earlier sync known, all of it does. A sync that
+    reports it paid again after that is taken at its word (the debtor paid the client)."""
+    return sum(cents for day, cents in returns if books_open_on is None or day >= books_open_on)
 
 
 def before_handover(

@@ -10,6 +10,7 @@ from shared.domain.ledger.client_sync import (
     before_handover,
     reconcile,
     reported_paid,
+    unseen_returns,
 )
 
 COSTS_FROM = date(2026, 1, 22)
@@ -51,3 +52,13 @@ def test_the_invoice_takes_only_what_was_settled_before():
     assert invoice.with_ledger(amount=100_000, open_amount=30_000, settled=20_000).paid == 20_000
     # the first import: all of it was paid before the hand-over
     assert invoice.with_ledger(amount=100_000, open_amount=30_000).paid == 70_000
+
+
+def test_money_back_since_the_books_last_sync_is_in_them_still():
+    """A storno the export shows in its day's period: the books synced on 2-3 held the 300.00
+    and cannot have booked a storno of 5-3 (nor one of 2-3, after or before that sync)."""
+    returns = [(date(2026, 2, 25), 10_000), (date(2026, 3, 2), 20_000), (date(2026, 3, 5), 30_000)]
+    assert unseen_returns(returns, date(2026, 3, 2)) == 50_000
+    assert unseen_returns(returns, date(2026, 3, 6)) == 0
+    assert unseen_returns(returns, None) == 60_000  # no earlier sync known: any of them
+    assert unseen_returns([], None) == 0
