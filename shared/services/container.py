@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.debtor_kind import DebtorKindChanges
     from shared.services.dossier import DossierService
+    from shared.services.due_date_restatement import DueDateRestatements
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
     from shared.services.exports import ExportService
@@ -200,8 +201,21 @@ class Services:
             renderer=renderer.render,
             validator=renderer.validate,
         )
-        service.left_over = lambda client: self.imports.terms.record_left_over(client)
+        service.left_over = self._left_over
         return service
+
+    def _left_over(self, client: Client) -> None:
+        """What an import or a debtor push stored but a failure kept from being finished: its
+        changes of claim terms recorded, its moved due dates and corrected kinds restated."""
+        self.imports.terms.record_left_over(client)
+        self.due_date_restatements.finish_left_over(client)
+        self.debtor_kind_changes.finish_left_over(client)
+
+    @cached_property
+    def due_date_restatements(self) -> DueDateRestatements:
+        from shared.services.due_date_restatement import DueDateRestatements
+
+        return DueDateRestatements(self.repos, self.ledger, self.clock)
 
     @cached_property
     def invoice_status(self) -> InvoiceStatusService:
@@ -277,6 +291,7 @@ class Services:
                 lambda: self.payments,
                 lambda *a, **kw: self.people.kit.audit(*a, **kw),
             ),
+            due_dates=self.due_date_restatements,
         )
 
     @cached_property
