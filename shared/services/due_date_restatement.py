@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters.tables.invoices_repo import DUE_MOVED_ROW
+from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.clock import Clock
 from shared.domain.ids import time_ordered_id
 from shared.domain.parties import Client
@@ -59,6 +60,29 @@ class DueDateRestatements:
                                      {"at": now.isoformat(), "was": was, "due": due})  # fmt: skip
         return key
 
+    def mark_dates(
+        self,
+        client: Client,
+        debtor: str,
+        number: str,
+        start: tuple[date | None, date | None],
+        letter_on: date | None,
+    ) -> str:
+        """Mark invoice ``number`` to be restated before the import stores its claim's new
+        dates: the default date interest runs from (``start``: stored, new) and the 14-day
+        letter's (its costs' term); the mark's key."""
+        now = self.clock.now()
+        key = time_ordered_id(now)
+        # interest ran from the earlier of the two: what was booked from then rested on it
+        first = min((d for d in start if d is not None), default=None)
+        was = {number: (first - timedelta(days=1)).isoformat()} if first else {}
+        new = [debtor, letter_on.isoformat() if letter_on else None,
+               start[1].isoformat() if start[1] else None]  # fmt: skip
+        self.repos.invoices.put_mark(client.client_id, DUE_MOVED_ROW, key,
+                                     {"at": now.isoformat(), "was": was,
+                                      "dates": {number: new}})  # fmt: skip
+        return key
+
     def finish(self, client: Client, keys: set[str]) -> None:
         """The marks ``keys`` this request wrote, its writes done: their claims restated and
         the marks dropped (a row it did not store was not moved: restating it changes
@@ -84,15 +108,28 @@ class DueDateRestatements:
         self, client: Client, key: str, etag: str | None, mark: Mapping[str, Any], own: bool
     ) -> None:
         due: dict[str, str] = dict(mark.get("due") or {})
+        dates: dict[str, list[str | None]] = dict(mark.get("dates") or {})
         # the payments booked since the earlier of the two dates rested on the old one
         was = {n: date.fromisoformat(d) for n, d in dict(mark.get("was") or {}).items()}
-        stored = self.repos.invoices.get_many(client.client_id, sorted(due))
+        stored = self.repos.invoices.get_many(client.client_id, sorted({*due, *dates}))
         if stored:
             self.ledger.restate_terms(client.client_id, sorted(stored), BECAUSE,
                                      replay_from=was, changed="due date")  # fmt: skip
         moved = all(
             n in stored and stored[n].invoice.due_date.isoformat() == d for n, d in due.items()
-        )
+        ) and all(self._dated(client, n, *new) for n, new in dates.items())
         at = datetime.fromisoformat(str(mark.get("at")))
         if own or moved or self.clock.now() - at > GRACE:
             self.repos.invoices.drop_mark(client.client_id, DUE_MOVED_ROW, key, etag)
+
+    def _dated(
+        self, client: Client, number: str, debtor: str | None, letter: str | None,
+        start: str | None,
+    ) -> bool:  # fmt: skip
+        """The claim carries the dates its mark names (the import stored them)."""
+        header = LedgerRepository(self.repos.store).header(client.client_id, debtor or "", number)
+        if header is None:
+            return False
+        iso = [d.isoformat() if d else None for d in (header.fourteen_day_letter_on,
+                                                      header.interest_from)]  # fmt: skip
+        return iso == [letter, start]

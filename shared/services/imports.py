@@ -544,17 +544,33 @@ class ImportService:
                 pending.append((index, draft))
         return result, pending, known_debtors
 
-    def _claim_dates(self, client: Client, draft: InvoiceDraft) -> bool:
+    def _claim_dates(
+        self,
+        client: Client,
+        draft: InvoiceDraft,
+        paid: bool = False,
+        writes: _Written | None = None,
+    ) -> bool:
         """The letter date and default date an import gave, on the claim (idempotent: sending
         them again changes nothing; omitting them keeps what was sent before). True when the
-        claim's dates changed: the row is then "updated", though its invoice row is not."""
+        claim's dates changed: the row is then "updated", though its invoice row is not. On a
+        claim with payments (``paid``) a moved default date is marked first and restated with
+        the moved due dates (``writes``): the interest's first day moved under them."""
         ledger = LedgerRepository(self.repos.store)
+        marked = False
         for _ in range(RACE_RETRIES):
             current = ledger.header(client.client_id, draft.debtor_number, draft.number)
             letter = draft.fourteen_day_letter_on or (
                 current.fourteen_day_letter_on if current else None
             )
             start = draft.interest_from or (current.interest_from if current else None)
+            # the default date moved (not the letter: a late letter date has its own rules,
+            # claim_terms_changes)
+            moves = current is not None and current.interest_from != start
+            if paid and moves and current and not marked and self.due_dates and writes:
+                writes.mark(self.due_dates.mark_dates(client, draft.debtor_number,
+                    draft.number, (current.interest_from, start), letter))  # fmt: skip
+                marked = True
             try:
                 ledger.set_imported(
                     client.client_id, draft.debtor_number, draft.number, letter, start
@@ -723,7 +739,13 @@ class ImportService:
             dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
                 dates = draft.fourteen_day_letter_on or draft.interest_from
-                if dates and index not in rejected_rows and self._claim_dates(client, draft):
+                was = stored.get(draft.number)
+                paid = was is not None and bool(was.invoice.payments)
+                if (
+                    dates
+                    and index not in rejected_rows
+                    and self._claim_dates(client, draft, paid, writes)
+                ):
                     dated.add(index)
             if pending is not None:  # after the letter dates: a retry finds them changed
                 self.terms.record(client, pending, etags[-1])

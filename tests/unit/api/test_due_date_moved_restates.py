@@ -20,8 +20,9 @@ INVOICES = "/v1/clients/C1/invoices"
 ROW = invoice_row("F1", "D1", amount="1000.00", invoice_date="2025-11-01", due_date="2025-12-01")
 
 
-def paid_then_moved(world: World, due: str, moved: str) -> None:
-    """F1 due ``due``, 500.00 paid on 10-1-2026, then the sync sends the due date ``moved``."""
+def paid_then_moved(world: World, due: str, moved: str, **more: str) -> None:
+    """F1 due ``due``, 500.00 paid on 10-1-2026, then the sync sends the due date ``moved``
+    (and ``more``)."""
     a = world.agency_a
     world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
     a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
@@ -33,7 +34,7 @@ def paid_then_moved(world: World, due: str, moved: str) -> None:
                                  received_on=date(2026, 1, 10), source=PaymentSource.BANK,
                                  invoice_numbers=["F1"])  # fmt: skip
     world.clock.at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
-    pushed = a.call("POST", INVOICES, {"items": [dict(ROW, due_date=moved)]})
+    pushed = a.call("POST", INVOICES, {"items": [dict(ROW, due_date=moved, **more)]})
     assert pushed.body["updated"] == 1, pushed.body
 
 
@@ -85,3 +86,12 @@ def test_sent_again_it_restates_nothing_more(world: World) -> None:
     assert again.body["unchanged"] == 1
     assert world.services.ledger.debtor_claims(client, "D1").records[0].events == before
     assert claim(world, "2026-02-15")["open"]["total"] == "501.64"
+
+
+def test_a_default_date_imported_later_restates_it_as_well(world: World) -> None:
+    """The same correction through the imported default date (``interest_from`` 16-1): the
+    interest's first day moved under the payment as the due date's did: 501.64 on 15-2."""
+    paid_then_moved(world, "2025-12-01", "2025-12-01", interest_from="2026-01-16")
+    on_15_2 = claim(world, "2026-02-15")
+    assert on_15_2["paid"]["interest"] == "0.00" and on_15_2["open"]["total"] == "501.64"
+    assert marks(world) == []
