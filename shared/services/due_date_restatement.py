@@ -1,5 +1,6 @@
 """A due date moved on an invoice money had already reached is restated, whatever fails in
-between (law10 F2, its last case).
+between (law10 F2, its last case); so is an imported default date (``interest_from``) moved
+on one (:meth:`DueDateRestatements.mark_dates`).
 
 The claim's terms are read live from the invoice: a moved due date moves the day interest
 runs from (6:83 sub a, 6:119 lid 1) and, for a business whose client charges costs from the
