@@ -164,6 +164,7 @@ def register(router: Router, services: Services) -> None:
         # a change of consumer/business on a debtor with open claims (attack6 finding 3)
         kinds = services.debtor_kind_changes
         screened = kinds.screen(principal(ctx), client, [(i, _debtor_from(m)) for i, m in valid])
+        kinds.mark(principal(ctx), client, screened.changes)  # before they are stored
         result = services.imports.upsert_debtors(client, screened.rows, screened.stored)
         kinds.record(principal(ctx), client, screened.changes)
         result.errors += errors + screened.refused

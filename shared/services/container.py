@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.debtor_kind import DebtorKindChanges
     from shared.services.dossier import DossierService
+    from shared.services.due_date_restatement import DueDateRestatements
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
     from shared.services.exports import ExportService
@@ -200,15 +201,23 @@ class Services:
             renderer=renderer.render,
             validator=renderer.validate,
         )
-
-        def left_over(client: Client) -> None:
-            # what an import or a sync started and a crash cut off: changes of claim terms to
-            # record, receipts the client's books reported to book whole
-            self.imports.terms.record_left_over(client)
-            self.imports.receipts.finish_left(client)
-
-        service.left_over = left_over
+        service.left_over = self._left_over
         return service
+
+    def _left_over(self, client: Client) -> None:
+        """What an import, a sync or a debtor push stored but a failure kept from being
+        finished: its changes of claim terms recorded, the receipts the client's books reported
+        booked whole, its moved due dates and corrected kinds restated."""
+        self.imports.terms.record_left_over(client)
+        self.imports.receipts.finish_left(client)  # receipts the client's books reported
+        self.due_date_restatements.finish_left_over(client)
+        self.debtor_kind_changes.finish_left_over(client)
+
+    @cached_property
+    def due_date_restatements(self) -> DueDateRestatements:
+        from shared.services.due_date_restatement import DueDateRestatements
+
+        return DueDateRestatements(self.repos, self.ledger, self.clock)
 
     @cached_property
     def invoice_status(self) -> InvoiceStatusService:
@@ -284,6 +293,7 @@ class Services:
                 lambda: self.payments,
                 lambda *a, **kw: self.people.kit.audit(*a, **kw),
             ),
+            due_dates=self.due_date_restatements,
         )
 
     @cached_property

@@ -17,15 +17,28 @@ with open claims:
   a business is refused also while a claim he paid was under a consumer's letter
   (codereview10 #3).
 
-A debtor without open claims or money Inning booked changes kind freely: nothing is re-priced."""
+A debtor without open claims or money Inning booked changes kind freely: nothing is re-priced.
+
+The restatement and the record follow the stored change; a request failing in between (a
+storage error, a timeout, a crashed worker) would leave the kind stored and its retry would
+find nothing changed: the consumer would go on paying the business terms. So each change is
+marked first (a row ``k|<debtor>`` beside the client's invoices: :meth:`DebtorKindChanges.
+mark`), the debtor stored, then recorded and restated and the mark dropped (:meth:`record`).
+A mark left standing is finished by the next push of the client's debtors and by the daily
+run, each line, entry and restatement once (all keyed by the mark); a mark whose change was
+never stored goes after :data:`~shared.services.due_date_restatement.GRACE`."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW
+from shared.adapters.tables.keys import encode
 from shared.clock import Clock
 from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
@@ -33,13 +46,18 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
 from shared.domain.records import ActionItem, ContactEntry, ContactKind
-from shared.ports.tables import Conflict
+from shared.ports.tables import Conflict, StorageError
 from shared.services.batch import RowError
+from shared.services.due_date_restatement import GRACE
+from shared.services.errors import ConflictingUpdate
 from shared.services.ledger.service import LedgerService
 from shared.services.people.admin import actor_of
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import keyed_id
+from shared.telemetry.context import log_extra
 
+log = logging.getLogger(__name__)
+BECAUSE = "restated: the debtor was corrected to a consumer"
 _WORD = {DebtorKind.B2C: "consumer", DebtorKind.B2B: "business"}
 
 
@@ -69,7 +87,8 @@ class DebtorKindChanges:
     ) -> Screened:
         """The rows that may be stored, the rows refused, the kind changes let through (to be
         recorded once stored: :meth:`record`) and the debtors as stored (read once: the import
-        takes them)."""
+        takes them). A change an earlier push stored but did not finish is finished first."""
+        self.finish_left_over(client)
         stored = self.repos.debtors.get_many(client.client_id, [d.number for _, d in rows])
         kept: list[tuple[int, Debtor]] = []
         refused: list[RowError] = []
@@ -113,51 +132,91 @@ class DebtorKindChanges:
             changes.append((previous[0], debtor))
         return Screened(kept, refused, changes, stored)
 
+    def mark(
+        self, principal: Principal, client: Client, changes: Sequence[tuple[Debtor, Debtor]]
+    ) -> None:
+        """Each change to be stored marked first (its record and restatement then outlive a
+        failure between the debtor's write and them)."""
+        now = self.clock.now()
+        actor = actor_of(principal)
+        for n, (old, new) in enumerate(changes):
+            mark = {"id": f"{time_ordered_id(now)}{n:04x}", "at": now.isoformat(),
+                    "debtor": new.number, "from": old.kind.value, "to": new.kind.value,
+                    "actor": actor}  # fmt: skip
+            self.repos.invoices.put_mark(client.client_id, KIND_CHANGED_ROW, encode(new.number),
+                                         mark)  # fmt: skip
+
     def record(
         self, principal: Principal, client: Client, changes: Sequence[tuple[Debtor, Debtor]]
     ) -> None:
-        """A contact-log line and an audit entry for each change that was stored."""
+        """A contact-log line, an audit entry and the restatement of what he paid for each
+        marked change that was stored; the marks dropped (a row refused: not stored)."""
         if not changes:
             return
+        keys = {encode(new.number) for _, new in changes}
+        self._finish([m for m in self._marks(client) if m[0] in keys], client, own=True)
+
+    def finish_left_over(self, client: Client) -> None:
+        """Changes an earlier push stored but did not record or restate (it failed after the
+        debtor's write), finished now; one failing again stays for the next push or run."""
+        try:
+            self._finish(self._marks(client), client, own=False)
+        except (StorageError, ConflictingUpdate) as exc:
+            log.warning(
+                "a corrected debtor kind left to restate once more",
+                extra=log_extra({"client_id": client.client_id,
+                                 "error": exc.__class__.__name__}),
+            )  # fmt: skip
+
+    def _marks(self, client: Client) -> list[tuple[str, str | None, dict[str, Any]]]:
+        return self.repos.invoices.marks(client.client_id, KIND_CHANGED_ROW)
+
+    def _finish(
+        self, marks: Sequence[tuple[str, str | None, dict[str, Any]]], client: Client, own: bool
+    ) -> None:
+        if not marks:
+            return
+        stored = self.repos.debtors.get_many(client.client_id,
+                                             sorted({str(m["debtor"]) for _, _, m in marks}))  # fmt: skip
         now = self.clock.now()
-        actor = actor_of(principal)
-        stored = self.repos.debtors.get_many(client.client_id, [new.number for _, new in changes])
-        for old, new in changes:
-            found = stored.get(new.number)
-            if found is None or found[0].kind is not new.kind:
-                continue  # the row was not stored after all
-            summary = (
-                f"Debtor changed from {_WORD[old.kind]} to {_WORD[new.kind]} by {actor}; "
-                "the open claims follow the new kind"
-            )
-            self.repos.contacts.add(
-                ContactEntry(
-                    client.client_id,
-                    new.number,
-                    time_ordered_id(now),
-                    now,
-                    ContactKind.STATUS,
-                    summary,
-                    author=actor,
-                )
-            )
+        for key, etag, mark in marks:
+            found = stored.get(str(mark["debtor"]))
+            if found is not None and found[0].kind.value == mark["to"]:
+                self._record_one(client, found[0], mark)
+            elif not own and now - datetime.fromisoformat(str(mark["at"])) <= GRACE:
+                continue  # its push may still be storing it
+            self.repos.invoices.drop_mark(client.client_id, KIND_CHANGED_ROW, key, etag)
+
+    def _record_one(self, client: Client, debtor: Debtor, mark: Mapping[str, Any]) -> None:
+        at = datetime.fromisoformat(str(mark["at"]))
+        actor, old = str(mark["actor"]), DebtorKind(str(mark["from"]))
+        summary = (
+            f"Debtor changed from {_WORD[old]} to {_WORD[debtor.kind]} by {actor}; "
+            "the open claims follow the new kind"
+        )
+        with contextlib.suppress(Conflict):  # written by an attempt that failed after it
+            self.repos.contacts.add(ContactEntry(client.client_id, debtor.number,
+                                                 str(mark["id"]), at, ContactKind.STATUS,
+                                                 summary, author=actor))  # fmt: skip
+        with contextlib.suppress(Conflict):
             self.audit(
                 Event.DEBTOR_KIND_CHANGED,
                 agency_id=client.agency_id,
                 client_id=client.client_id,
                 actor=actor,
-                subject=new.number,
-                before=old.kind.value,
-                after=new.kind.value,
+                subject=debtor.number,
+                event_id=str(mark["id"]),
+                before=old.value,
+                after=debtor.kind.value,
             )
-            self._restate(client, old, new, now)
+        self._restate(client, old, debtor, at)
 
     def _paid(self, client_id: str, debtor_number: str) -> list[str]:
         """The debtor's invoices Inning booked money on (whose allocation the kind fixed)."""
         return [i.number for i in self.repos.invoices.for_debtor(client_id, debtor_number)
                 if i.payments]  # fmt: skip
 
-    def _restate(self, client: Client, old: Debtor, new: Debtor, now: datetime) -> None:
+    def _restate(self, client: Client, old: DebtorKind, new: Debtor, now: datetime) -> None:
         """What the debtor paid was allocated under the old kind's terms (costs, 6:119a
         interest): each claim with money on it is restated to what the new kind gives, as
         if he had always been of it, and what he paid that was never owed goes by 6:43 to
@@ -166,11 +225,11 @@ class DebtorKindChanges:
         a costs term that rests on a letter sent while he counted as a business is put before
         staff, who confirm it met 6:96 lid 6 or clear it (a business sommatie is no consumer's
         14-day letter)."""
-        if new.kind is not DebtorKind.B2C or old.kind is DebtorKind.B2C:
+        if new.kind is not DebtorKind.B2C or old is DebtorKind.B2C:
             return  # to a business: what is open follows the kind live; nothing paid is redone
         paid = self._paid(client.client_id, new.number)
         if paid:
-            self.ledger.restate_terms(client.client_id, paid)
+            self.ledger.restate_terms(client.client_id, paid, BECAUSE, changed="kind")
         termed = sorted(
             f.invoice_number
             for f in self.ledger.debtor_open_claims(client, new.number)

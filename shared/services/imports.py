@@ -53,6 +53,7 @@ from shared.services.whatsapp_stops import on_the_number, standing_stop, stopped
 
 if TYPE_CHECKING:
     from shared.services.client_receipts import ClientReceipts
+    from shared.services.due_date_restatement import DueDateRestatements
 
 MAX_ROWS = 1000
 RACE_RETRIES = 3
@@ -98,8 +99,12 @@ class ImportService:
         terms: ClaimTermChanges | None = None,
         *,
         receipts: ClientReceipts,
+        due_dates: DueDateRestatements | None = None,
     ):
         self.repos = repos
+        # a due date moved on an invoice with payments: its claim restated, marked first so a
+        # failure in between leaves it to the retry (law10 F2); None: nothing restated
+        self.due_dates = due_dates
         # what a lower open amount in a sync is: known money, paid before the hand-over, or
         # a payment the client received since (law9 F1, F2); booked through the container's
         # one payment service, with its listeners (plans follow the money)
@@ -354,8 +359,11 @@ class ImportService:
     ) -> BatchResult:
         """``importer``: who sends the rows (the claim terms only an administrator changes
         after a letter or a hold: :mod:`shared.services.claim_terms_changes`)."""
-        # an earlier request's changes of terms it stored but did not get on the record
+        # an earlier request's changes of terms it stored but did not get on the record, and
+        # its moved due dates it did not restate
         self.terms.record_left_over(client)
+        if self.due_dates is not None:
+            self.due_dates.finish_left_over(client)
         result, pending, debtors = self._screen_invoices(client, rows)
         # What is stored is read once for the whole request, in key order: a range read whose
         # cost does not depend on the order the numbers were sent in (chunks read one by one
@@ -375,6 +383,8 @@ class ImportService:
             result,
         )
         self._follow_up(client, stored, writes, debtors)
+        if writes.due_marks and self.due_dates is not None:
+            self.due_dates.finish(client, writes.due_marks)
         self._book_receipts(client, pending, stored, weighed, result, books_open_on)
         return result
 
@@ -537,17 +547,33 @@ class ImportService:
                 pending.append((index, draft))
         return result, pending, known_debtors
 
-    def _claim_dates(self, client: Client, draft: InvoiceDraft) -> bool:
+    def _claim_dates(
+        self,
+        client: Client,
+        draft: InvoiceDraft,
+        paid: bool = False,
+        writes: _Written | None = None,
+    ) -> bool:
         """The letter date and default date an import gave, on the claim (idempotent: sending
         them again changes nothing; omitting them keeps what was sent before). True when the
-        claim's dates changed: the row is then "updated", though its invoice row is not."""
+        claim's dates changed: the row is then "updated", though its invoice row is not. On a
+        claim with payments (``paid``) a moved default date is marked first and restated with
+        the moved due dates (``writes``): the interest's first day moved under them."""
         ledger = LedgerRepository(self.repos.store)
+        marked = False
         for _ in range(RACE_RETRIES):
             current = ledger.header(client.client_id, draft.debtor_number, draft.number)
             letter = draft.fourteen_day_letter_on or (
                 current.fourteen_day_letter_on if current else None
             )
             start = draft.interest_from or (current.interest_from if current else None)
+            # the default date moved (not the letter: a late letter date has its own rules,
+            # claim_terms_changes)
+            moves = current is not None and current.interest_from != start
+            if paid and moves and current and not marked and self.due_dates and writes:
+                writes.mark(self.due_dates.mark_dates(client, draft.debtor_number,
+                    draft.number, (current.interest_from, start), letter))  # fmt: skip
+                marked = True
             try:
                 ledger.set_imported(
                     client.client_id, draft.debtor_number, draft.number, letter, start
@@ -649,6 +675,7 @@ class ImportService:
             rejected: list[tuple[int, str, str]] = []
             decided: list[TermsChange] = []  # an administrator's changes, recorded once stored
             decided_rows: list[int] = []
+            moved: dict[str, tuple[date, date]] = {}  # due dates moved under booked money
             for index, draft in chunk:
                 previous = stored.get(draft.number)
                 try:
@@ -674,6 +701,8 @@ class ImportService:
                 stored_invoices.append((previous.invoice if previous else None, invoice))
                 if previous is None or previous.invoice.due_date != invoice.due_date:
                     to_schedule.append(invoice)
+                    if previous is not None and previous.invoice.payments:
+                        moved[invoice.number] = (previous.invoice.due_date, invoice.due_date)
             marked = [new.number for old, new in stored_invoices if _follows_up(old, new)]
             if marked:  # on the chunk's first row, written in the same transaction
                 self.repos.invoices.mark_follow_ups(ops[0], marked)
@@ -691,6 +720,8 @@ class ImportService:
                 ops.append(self.repos.invoices.pending_terms_op(
                     client.client_id, pending.key, pending.changes))  # fmt: skip
                 owners.append(decided_rows[0])
+            if moved and self.due_dates is not None:  # marked before the change is stored
+                writes.mark(self.due_dates.mark(client, moved))
             try:
                 etags = self.repos.invoices.write_many(client.client_id, ops)
             except TransactionFailed as exc:
@@ -711,7 +742,13 @@ class ImportService:
             dated: set[int] = set()  # rows whose claim dates changed
             for index, draft in chunk:
                 dates = draft.fourteen_day_letter_on or draft.interest_from
-                if dates and index not in rejected_rows and self._claim_dates(client, draft):
+                was = stored.get(draft.number)
+                paid = was is not None and bool(was.invoice.payments)
+                if (
+                    dates
+                    and index not in rejected_rows
+                    and self._claim_dates(client, draft, paid, writes)
+                ):
                     dated.add(index)
             if pending is not None:  # after the letter dates: a retry finds them changed
                 self.terms.record(client, pending, etags[-1])
@@ -749,6 +786,11 @@ class _Written:
         self.scheduled: list[Invoice] = []  # new, or with a new due date
         self.marked: list[tuple[Invoice, str | None]] = []  # each chunk's marked row, its etag
         self.rewritten: set[str] = set()
+        self.due_marks: set[str] = set()  # the moved due dates' marks (DueDateRestatements)
+
+    def mark(self, key: str) -> None:
+        with _LOCK:
+            self.due_marks.add(key)
 
     def add(
         self,

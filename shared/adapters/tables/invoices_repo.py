@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import (
@@ -65,6 +66,14 @@ SYNC_RUNS_RK = "s|books"
 # of the client's partition (one query, nearly always empty) and finishes what a crash left,
 # also for an invoice the client never pushes again (shared.services.client_receipts).
 RECEIPT_ROW = "r"
+# Rows ``d|<id>`` and ``k|<debtor>``: a restatement still to make of claims money had reached,
+# after a due date moved (``d``: the invoice numbers and their new due dates) or a debtor's
+# kind was corrected (``k``: the change). Written before the change is stored and deleted once
+# the claims are restated, so a request failing in between leaves it to its retry or the daily
+# run (shared.services.due_date_restatement, shared.services.debtor_kind).
+DUE_MOVED_ROW = "d"
+KIND_CHANGED_ROW = "k"
+MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
 
@@ -416,6 +425,27 @@ class InvoiceRepository:
                 schema.INVOICES, encode(client_id), f"{TERMS_PENDING_ROW}|{key}", etag
             )
         except StorageError:  # left for the next import, whose record of it changes nothing
+            return
+
+    def put_mark(self, client_id: str, row: str, key: str, mark: Mapping[str, object]) -> None:
+        """Mark ``row|key`` (see :data:`DUE_MOVED_ROW`), replacing one of the same key."""
+        data = put_json_parts(MARK, dict(mark))
+        self.store.upsert(schema.INVOICES, Row(encode(client_id), f"{row}|{key}", dict(data)))
+
+    def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
+        """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""
+        prefix = row + "|"
+        rows = all_rows(self.store, schema.INVOICES, pk=encode(client_id),
+                        rk_range=prefix_range(prefix))  # fmt: skip
+        return [(r.rk.removeprefix(prefix), r.etag, dict(get_json_parts(r.data, MARK, {})))
+                for r in rows]  # fmt: skip
+
+    def drop_mark(self, client_id: str, row: str, key: str, etag: str | None) -> None:
+        """The mark's restatement is made: the mark goes (gone or replaced already: another
+        request finished it, or marked a newer change under its key)."""
+        try:
+            self.store.delete(schema.INVOICES, encode(client_id), f"{row}|{key}", etag)
+        except StorageError:  # left for the next sweep, which restates nothing more
             return
 
     def for_debtor(self, client_id: str, debtor_number: str) -> list[Invoice]:

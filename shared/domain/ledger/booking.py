@@ -12,7 +12,7 @@ every claim is an overpayment, for staff.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -453,6 +453,7 @@ def restate_claims(
     reason: str | None = None,
     since: date | None = None,
     gone: Collection[str] = (),
+    replay_from: Mapping[str, date] | None = None,
 ) -> Release:
     """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
     their history gives under their terms as they are now: a payment that came back in full
@@ -460,7 +461,10 @@ def restate_claims(
     ``rates`` now in force, the payments allocated again by 6:44 and their excess moved by
     6:43 (:mod:`restate`). Nothing for a claim whose figures do not change. ``reason``: see
     :func:`restate` (a rate table put in force); ``since``: only claims with a booking on or
-    after that day (the first day a new rate table differs: nothing before depends on it)."""
+    after that day (the first day a new rate table differs: nothing before depends on it).
+    ``replay_from``: per claim, a day before its due date from which its history is derived
+    again (a due date moved later: what was booked between the old and the new date rested
+    on the old one); by default its due date (nothing before it depends on the terms)."""
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     released: list[Released] = []
     current = {r.number: r for r in records}
@@ -474,7 +478,8 @@ def restate_claims(
             continue
         fig = open_claims(list(current.values()), day, rates)[number]
         fixings = fixing_events(record, fig, _next_seq(record))
-        done = restate(list(current.values()), number, "", 0, record.terms.due_date, day,
+        start = min(record.terms.due_date, (replay_from or {}).get(number, date.max))
+        done = restate(list(current.values()), number, "", 0, start, day,
                        fixings, ORDER_6_44, rates, reason=reason, gone=gone)  # fmt: skip
         if len(done.events) == len(fixings):
             continue  # nothing depended on the payment beyond its own allocations

@@ -48,11 +48,12 @@ class EventKind(StrEnum):
 
 
 def rate_lowering(event: LedgerEvent) -> bool:
-    """An interest correction of a rate-table restatement (:data:`RATES_RESTATED`)."""
+    """An interest correction of a rate-table restatement (:data:`RATES_RESTATED`) or of a
+    restatement to a claim's changed terms (:data:`TERMS_RESTATED`)."""
     return (
         event.kind is EventKind.CORRECTION
         and event.component is Component.INTEREST
-        and (event.reason or "").startswith(RATES_RESTATED)
+        and (event.reason or "").startswith((RATES_RESTATED, TERMS_RESTATED))
     )
 
 
@@ -64,6 +65,12 @@ RESTATED = "restated: "
 # row lowering the rate; law9 F4). It lowers the fixed interest itself rather than crediting
 # it (the accrual under the new table is what is owed), so it is no credit note for the debtor
 RATES_RESTATED = RESTATED + "statutory rates "
+# the same for a restatement to a claim's terms changed after money reached it (the due date
+# moved, the debtor corrected to a consumer; law10 F2): interest is read from the terms as
+# they are now, so what was fixed under the old ones and is no longer owed lowers the fixed
+# interest; credited instead, it stayed the floor of the interest for good (max of fixed and
+# accrued) and swallowed the interest accruing under the new terms
+TERMS_RESTATED = RESTATED + "terms: "
 
 
 class InterestRule(StrEnum):

@@ -10,7 +10,7 @@ the claims are read again and the change recomputed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -32,6 +32,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     RATES_RESTATED,
     RESTATED,
+    TERMS_RESTATED,
     ClaimFigures,
     Component,
     EventKind,
@@ -557,14 +558,28 @@ class LedgerService:
         raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
 
     # -- for callers that book many payments and write them together (bank statement windows)
-    def restate_terms(self, client_id: str, numbers: Sequence[str]) -> list[str]:
+    def restate_terms(
+        self,
+        client_id: str,
+        numbers: Sequence[str],
+        because: str = "restated: its costs term was cleared",
+        replay_from: Mapping[str, date] | None = None,
+        changed: str | None = None,
+    ) -> list[str]:
         """Invoices ``numbers`` had their terms changed after money reached them (a 14-day
-        letter reported undeliverable: no costs term): each claim restated to what its
+        letter reported undeliverable: no costs term; a due date moved; the debtor's kind
+        corrected; ``because`` says which): each claim restated to what its
         history gives now (:func:`booking.restate_claims`: costs charged without a term taken
         back, the payments allocated again), the moved payments' rows and invoices following;
         the numbers whose claim changed. Idempotent: a second call finds nothing to change and
-        lets the rows and invoices a crash kept from following follow now."""
-        return self._restate(client_id, numbers, "terms", "restated: its costs term was cleared")
+        lets the rows and invoices a crash kept from following follow now. ``replay_from``:
+        see :func:`booking.restate_claims` (an invoice's due date before it moved later).
+        ``changed``: the terms that changed (the due date, the debtor's kind): the interest
+        fixed under the old ones that the new ones do not give is taken off the interest
+        fixed (:data:`TERMS_RESTATED`), not credited."""
+        reason = None if changed is None else f"{TERMS_RESTATED}{changed}"
+        return self._restate(client_id, numbers, "terms", because, reason=reason,
+                             replay_from=replay_from)  # fmt: skip
 
     def restate_rates(
         self, client_id: str, numbers: Sequence[str], version: str, since: date,
@@ -585,6 +600,7 @@ class LedgerService:
     def _restate(
         self, client_id: str, numbers: Sequence[str], tag: str, because: str,
         reason: str | None = None, since: date | None = None, made_before: bool = False,
+        replay_from: Mapping[str, date] | None = None,
     ) -> list[str]:  # fmt: skip
         found = self.repos.clients.get(client_id)
         stored = self.repos.invoices.get_many(client_id, list(numbers))
@@ -604,7 +620,8 @@ class LedgerService:
                 continue
             records = [r for c in every for r in c.records]
             result = booking.restate_claims(records, sorted(stored), self._rates(),
-                                            reason=reason, since=since)  # fmt: skip
+                                            reason=reason, since=since,
+                                            replay_from=replay_from)  # fmt: skip
             if result.events:
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
