@@ -419,6 +419,11 @@ _TITLES = shapes(
                    "en wordt niet teruggedraaid op het woord van de opdrachtgever; ga de "
                    "terugboeking na met het afschrift van de bank"),
         # credits that come back (shared/services/statement_credits_back.py)
+        (r"^Reversal credit of (.+) in a file the client uploaded: the return it undoes was booked from the bank's statement and is not undone on the client's word; check the reversal with the bank's statement$",
+         lambda m: f"Storno van {m[1]} in een bestand dat de opdrachtgever uploadde: de "
+                   "terugboeking die hij ongedaan maakt is geboekt van het afschrift van de bank "
+                   "en wordt niet ongedaan gemaakt op het woord van de opdrachtgever; ga de "
+                   "storno na met het afschrift van de bank"),
         (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
          lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "
                    "deze rekening terug; geen terugboeking van ons die hij noemt kon opnieuw "
