@@ -9,6 +9,11 @@ Money *in*, never a debtor's payment to match, and never dropped (review newcome
   payment: a reversed booking is never booked again), so a plan's installment is paid again;
   the return's items ("payment reversed", a plan's "debit failed") are resolved. Otherwise it goes on the action list as a
   reversal credit for a person to tie.
+- a reversal in a file the client uploaded (statement_sources: the client's own writing) is the
+  mirror of its returns (attack11 A6): it books again only a payment its own uploads booked,
+  as the client's word, and never a plan's collection; one the bank's file booked (a return the
+  bank's file made, a plan's storno) stays returned, its items open, and the line goes on the
+  agency's list, held for the bank's own delivery of it.
 - a credit with a return reason (CAMT ``RtrInf``, ING ``/RTRN/``, SWIFT ``NRTI``) is money the
   account sent that came back (a refund to a debtor, a payout, a transfer to a closed
   account): on the action list, with the reason in words.
@@ -45,10 +50,14 @@ def credit_back(
     clients: list[Client],
     owner: AccountOwner,
     report: IngestReport,
+    written: bool = False,
 ) -> tuple[str, str | None, str | None]:
-    """The line's status (and the client and payment a restored booking went to)."""
+    """The line's status (and the client and payment a restored booking went to).
+    ``written``: the line is of a file the client uploaded."""
+    if line.reversal and written and (named := _bank_booked(service, line, clients)):
+        return _client_reversal(service, account, line, line_id, record, owner, report, named)
     if line.reversal:
-        restored = _restore(service, line, line_id, clients, owner)
+        restored = _restore(service, line, line_id, clients, owner, written)
         if restored is not None:
             client, payment = restored
             report.booked += 1
@@ -104,12 +113,14 @@ def _restore(
     line_id: str,
     clients: list[Client],
     owner: AccountOwner,
+    written: bool = False,
 ) -> tuple[Client, Payment] | None:
     """Book again the one payment a return took back that this reversal names: the same
     amount, the same payer's account when both are known. None: none (or more than one) fits,
     or the invoices refused it (credited meanwhile): a person ties it. The money is where this
     statement's account is (a plan's collection into the client's own account comes back
-    there), whatever the payment it restores said."""
+    there), whatever the payment it restores said. ``written``: a file the client uploaded
+    (only payments its own uploads booked reach here): booked again as the client's word."""
 
     repos = service.repos
     iban = (line.counterparty_iban or "").replace(" ", "").upper()
@@ -130,15 +141,69 @@ def _restore(
                 {a.invoice_number for a in original.allocations}
             )
             payment = service._book(client, line, line_id, "bank-" + line_id, numbers,
-                                    received_by=owner.received_by, reference=e2e)  # fmt: skip
+                                    received_by=owner.received_by, reference=e2e,
+                                    written=written)  # fmt: skip
             if payment.reversed:
                 return None  # an invoice refused it: the item says what came in
             why = f"the bank reversed the return of {original.payment_id} on {line.booking_date}"
-            if service.plan_restored is not None:
+            if service.plan_restored is not None and not written:
                 service.plan_restored(client, e2e, why)
             _resolve_return_items(service, client, original.payment_id, e2e, payment)
             return client, payment
     return None
+
+
+def _bank_booked(
+    service: StatementService, line: StatementLine, clients: list[Client]
+) -> list[str]:
+    """The payments a client-written reversal names that the bank's file (or a plan's
+    collection, or Mollie) booked: not booked again on the client's word. Empty: none."""
+    ids = [line.end_to_end_id] if line.end_to_end_id else id_candidates(line.remittance)
+    for e2e in ids:
+        for client in clients:
+            refs = service.repos.banking.payments_for(client.client_id, e2e)
+            if any(not ref.client_written for ref in refs):
+                return [ref.payment_id for ref in refs]
+    return []
+
+
+def _client_reversal(
+    service: StatementService,
+    account: str,
+    line: StatementLine,
+    line_id: str,
+    record: LineRecord,
+    owner: AccountOwner,
+    report: IngestReport,
+    named: list[str],
+) -> tuple[str, str | None, str | None]:
+    """A reversal in a client's upload naming a payment the bank's file booked: nothing booked
+    again and no item of the return resolved; on the agency's list, the line held so that the
+    bank's own delivery of it still books it (statements ``_claim``)."""
+    from shared.domain.scopes import agency_scope
+    from shared.services.statement_sources import CLIENT_WRITTEN
+    from shared.services.statements import HELD
+
+    service._add_action(
+        agency_scope(owner.agency_id),
+        "reversal_credit",
+        CLIENT_REVERSAL.format(amount=format_eur_nl(line.amount)),
+        {"account": account, "line_id": line_id, "amount": line.amount,
+         "date": line.booking_date.isoformat(), "end_to_end_id": line.end_to_end_id,
+         "counterparty_iban": line.counterparty_iban,
+         "counterparty_name": line.counterparty_name, "remittance": line.remittance,
+         "payments": named, CLIENT_WRITTEN: True},
+        action_id=record.action_id,
+    )  # fmt: skip
+    report.unmatched += 1
+    return HELD, None, None
+
+
+CLIENT_REVERSAL = (
+    "Reversal credit of {amount} in a file the client uploaded: the return it undoes was "
+    "booked from the bank's statement and is not undone on the client's word; check the "
+    "reversal with the bank's statement"
+)
 
 
 def _resolve_return_items(

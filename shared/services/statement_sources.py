@@ -25,7 +25,10 @@ lines on the client's own account it counts for nothing the bank's word decides:
   the day a debtor paid decides costs and interest owed to the agency (6:96 lid 6, 6:119 BW),
   and only the bank's statement proves it (as the client's accounting sync, law9 F2);
 - its returns undo only payments its own uploads booked; a payment the bank's file (or
-  Mollie) booked is never reopened on the client's word: a person checks it.
+  Mollie) booked is never reopened on the client's word: a person checks it;
+- mirrored, its reversal credits book again only a payment its own uploads booked (as its
+  word, never a plan's collection): a return the bank's file made is never undone, nor its
+  items resolved, on the client's word (statement_credits_back, attack11 A6).
 """
 
 from __future__ import annotations

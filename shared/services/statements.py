@@ -666,7 +666,7 @@ class StatementService:
         if line.amount > 0 and line.is_return:
             # money in that undoes a debit or comes back: booked again or listed, never dropped
             status, client_id, payment_id = credit_back(
-                self, account, line, line_id, record, clients, owner, report
+                self, account, line, line_id, record, clients, owner, report, written
             )
             banking.settle_line(account, record, status, client_id=client_id,
                                 payment_id=payment_id, amount=line.amount,

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.shapes import in_language, shapes
+from shared.domain.money import format_eur_nl
+from shared.domain.statements import charges_said
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -206,6 +208,13 @@ _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsberi
 
 # where a statement's warning points: a CAMT entry, an MT940 line
 _WHERE_NL = {"entry": "post", "line": "regel"}
+# why a statement's original amount and charges were not believed (charges_said)
+_CHARGES_DOUBT_NL = {
+    charges_said.NOT_THE_CURRENCY: "niet in de valuta van het afschrift, en er is geen koers gelezen",
+    charges_said.NOT_ADDING_UP: "het een min het ander is niet wat er binnenkwam",
+    charges_said.IMPLAUSIBLE: f"kosten van meer dan {charges_said.MAX_CHARGE_PERCENT}% of "
+    f"{format_eur_nl(charges_said.MAX_CHARGE_CENTS)} gelden niet als die van de bank",
+}
 _OWES_NL = {
     "it received debtors' money itself and owes the agency's share of it":
         "zij ontving zelf geld van debiteuren en is het deel van het incassobureau verschuldigd",
@@ -372,6 +381,11 @@ _TITLES = shapes(
          lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: de bank hield {m[3]} kosten in op een bijschrijving "
                    f"van {m[4]} ({m[5]} ontvangen): de betaler krijgt de {m[6]} die hij stuurde; "
                    "de kosten zijn voor de rekeninghouder (boek ze als bankkosten)"),
+        (r"^(entry|line) ([\d.]+): the statement names (.+) sent and (.+) charges for a credit of (.+) \((.+)\): the payer is credited the (.+) that arrived; check the credit with the bank and book a difference by hand$",
+         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: het afschrift noemt {m[3]} verstuurd en {m[4]} "
+                   f"kosten voor een bijschrijving van {m[5]} ({_CHARGES_DOUBT_NL.get(m[6], m[6])}): "
+                   f"de betaler krijgt de {m[7]} die binnenkwam; ga de bijschrijving na met de "
+                   "bank en boek een verschil met de hand"),
         (r"^entry (\d+): transaction (\d+) of (\d+) gives no amount in (\S+): booked as one line of (.+), not split per payer; split it by hand$",
          lambda m: f"post {m[1]}: transactie {m[2]} van {m[3]} noemt geen bedrag in {m[4]}: "
                    f"geboekt als één regel van {m[5]}, niet per betaler gesplitst; splits hem met de hand"),
@@ -405,6 +419,11 @@ _TITLES = shapes(
                    "en wordt niet teruggedraaid op het woord van de opdrachtgever; ga de "
                    "terugboeking na met het afschrift van de bank"),
         # credits that come back (shared/services/statement_credits_back.py)
+        (r"^Reversal credit of (.+) in a file the client uploaded: the return it undoes was booked from the bank's statement and is not undone on the client's word; check the reversal with the bank's statement$",
+         lambda m: f"Storno van {m[1]} in een bestand dat de opdrachtgever uploadde: de "
+                   "terugboeking die hij ongedaan maakt is geboekt van het afschrift van de bank "
+                   "en wordt niet ongedaan gemaakt op het woord van de opdrachtgever; ga de "
+                   "storno na met het afschrift van de bank"),
         (r"^Reversal credit of (.+): the bank undid an earlier debit of this account; no return of ours it names could be booked again: check and book it \(or refund it\)$",
          lambda m: f"Storno van {m[1]} bijgeschreven: de bank draaide een eerdere afschrijving van "
                    "deze rekening terug; geen terugboeking van ons die hij noemt kon opnieuw "

@@ -110,15 +110,39 @@ def _iban(text: str | None) -> str | None:
     return candidate if re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", candidate) else None
 
 
-def _slash_tags(joined: str) -> dict[str, str]:
-    matches = list(_CODE.finditer(joined))
+# the codes the banks write after /REMI/ (Rabobank an empty /REMI/ first and /ISDT/, ABN AMRO
+# /EREF/, ING /PURP/ /ULTC/ /ULTD/). Any other code there is the payer's own text: SEPA's
+# remittance (140 characters) allows '/', so "/OCMT/EUR1000,00//CHGS/EUR900,00/" in it is
+# what the payer typed, not the bank's figures (attack11 A2)
+AFTER_REMI = frozenset({"REMI", "ISDT", "EREF", "PURP", "ULTC", "ULTD"})
+# the banks whose :86: carries the original amount and charges of a credit (ING's structured
+# MT940: /OCMT/ and /CHGS/); another bank's are not read
+CHARGES_BANKS = frozenset({"INGB"})
+MONEY_CODES = ("OCMT", "CHGS")
+
+
+def _slash_codes(joined: str) -> list[tuple[str, str]]:
+    """The codes in the order written, each with its value up to the next one. Once /REMI/
+    starts, only :data:`AFTER_REMI` codes end it; any other is part of the text."""
+    matches: list[re.Match[str]] = []
+    in_remittance = False
+    for m in _CODE.finditer(joined):
+        if in_remittance and m.group(1) not in AFTER_REMI:
+            continue
+        matches.append(m)
+        in_remittance = in_remittance or m.group(1) == "REMI"
+    return [
+        (m.group(1), joined[m.end() : matches[i + 1].start() if i + 1 < len(matches) else None])
+        for i, m in enumerate(matches)
+    ]
+
+
+def _slash_tags(codes: list[tuple[str, str]]) -> dict[str, str]:
     tags: dict[str, str] = {}
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(joined)
-        value = joined[m.end() : end]
-        if not tags.get(m.group(1), "").strip("/ "):
+    for code, value in codes:
+        if not tags.get(code, "").strip("/ "):
             # the first non-empty value: Rabobank writes "/REMI//REMI/text", an empty one first
-            tags[m.group(1)] = value
+            tags[code] = value
     return tags
 
 
@@ -131,8 +155,14 @@ def _money(value: str | None) -> tuple[str, Decimal] | None:
     return (m.group(1), Decimal(m.group(2).replace(",", "."))) if m else None
 
 
-def _split_slash(joined: str) -> Details:
-    tags = _slash_tags(joined)
+def _split_slash(joined: str, bank: str | None) -> Details:
+    codes = _slash_codes(joined)
+    tags = _slash_tags(codes)
+    # the original amount and charges: only where the bank writes them, each once (a second
+    # one is a payer's text in a field before /REMI/, such as his end-to-end id)
+    money = bank in CHARGES_BANKS and all(
+        sum(1 for c, _ in codes if c == code) == 1 for code in MONEY_CODES
+    )
     iban = bic = name = None
     if "CNTP" in tags:
         parts = tags["CNTP"].split("/")
@@ -165,8 +195,8 @@ def _split_slash(joined: str) -> Details:
         else None,
         return_reason=_clean(tags.get("RTRN")),
         batch_id=_clean(tags.get("PREF")),
-        original_amount=_money(tags.get("OCMT")),
-        charges=_money(tags.get("CHGS")),
+        original_amount=_money(tags.get("OCMT")) if money else None,
+        charges=_money(tags.get("CHGS")) if money else None,
     )
 
 
@@ -195,7 +225,7 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     if _GVC.match(joined):
         details = _split_gvc(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
-        details = _split_slash(joined)
+        details = _split_slash(joined, bank)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
         parts = dict(re.findall(r">(\d{2})([^>]*)", joined))
         payer = _iban(parts.get("21"))

@@ -29,6 +29,7 @@ from mt940.tags import StatementASNB
 from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.statements.bank_accounts import bank_named_in, iban_for
+from shared.domain.statements.charges_said import bank_charges
 from shared.domain.statements.details_nl import Details, MalformedDetails, split_details
 from shared.domain.statements.model import (
     Balance,
@@ -625,9 +626,11 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     "the bank sent one"
                 )
             moved = check_amount(cents_from_decimal(raw.amount), "amount")
-            paid, charges = _paid(moved, details, line_currency)
+            paid, charges, doubt = _paid(moved, details, line_currency, f"line {raw.source_line}")
             if charges:
                 notes.append(charges_note(f"line {raw.source_line}", paid, charges))
+            if doubt:
+                notes.append(doubt)
             lines.append(
                 StatementLine(
                     booking_date=raw.entry_date or raw.value_date,
@@ -671,20 +674,15 @@ def parse_mt940(data: bytes) -> list[Statement]:
     return statements
 
 
-def _paid(moved: int, details: Details, currency: str) -> tuple[int, int]:
+def _paid(moved: int, details: Details, currency: str, where: str) -> tuple[int, int, str | None]:
     """A credit's amount as the payer sent it and the charges the bank kept of it, where the
-    ``:86:`` says so (ING: ``/OCMT/`` the original amount, ``/CHGS/`` the charges, in the
-    statement's currency, the one less the other being the credit); else the credit as
-    booked, no charges."""
-    original, charges = details.original_amount, details.charges
-    if moved <= 0 or original is None or charges is None:
-        return moved, 0
-    if original[0] != currency or charges[0] != currency:
-        return moved, 0
-    paid, kept = cents_from_decimal(original[1]), cents_from_decimal(charges[1])
-    if kept <= 0 or paid - kept != moved:
-        return moved, 0
-    return check_amount(paid, "amount"), kept
+    bank's own ``:86:`` fields say so (ING: ``/OCMT/`` the original amount, ``/CHGS/`` the
+    charges; details_nl reads them only there) and they are plausible (charges_said); else
+    the credit as booked, no charges, with a warning where figures were not believed."""
+    paid, kept, doubt = bank_charges(
+        where, moved, details.original_amount, details.charges, currency
+    )
+    return check_amount(paid, "amount"), kept, doubt
 
 
 def _warnings_of(
