@@ -372,6 +372,12 @@ _TITLES = shapes(
          lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: de bank hield {m[3]} kosten in op een bijschrijving "
                    f"van {m[4]} ({m[5]} ontvangen): de betaler krijgt de {m[6]} die hij stuurde; "
                    "de kosten zijn voor de rekeninghouder (boek ze als bankkosten)"),
+        (r"^(entry|line) ([\d.]+): (.+) charges of a credit of (.+) were (borne by the payer \(Br DEBT\)|taken by (\S+) before the credit reached the account): the payer is credited only the (.+) that arrived; the (.+) stays open: claim it from the payer or waive it$",
+         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: {m[3]} kosten van een bijschrijving van {m[4]} "
+                   + ("zijn volgens het bestand voor de betaler (Br DEBT)" if m[6] is None
+                      else f"zijn ingehouden door {m[6]} voordat het geld de rekening bereikte")
+                   + f": de betaler krijgt alleen de {m[7]} die binnenkwam; de {m[8]} blijft "
+                   "open: vorder het van de betaler of scheld het kwijt"),
         (r"^entry (\d+): transaction (\d+) of (\d+) gives no amount in (\S+): booked as one line of (.+), not split per payer; split it by hand$",
          lambda m: f"post {m[1]}: transactie {m[2]} van {m[3]} noemt geen bedrag in {m[4]}: "
                    f"geboekt als één regel van {m[5]}, niet per betaler gesplitst; splits hem met de hand"),
