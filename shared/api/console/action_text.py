@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.shapes import in_language, shapes
+from shared.api.console.statement_refusal_text import refusal
 
 KINDS: dict[str, tuple[str, str]] = {
     "unmatched_credit": ("Onbekende betaling", "Unmatched payment"),
@@ -319,7 +320,7 @@ _TITLES = shapes(
                    "een eigen rekening van de opdrachtgever wordt eerst voor haar geregistreerd "
                    "en bewezen, daarna uploadt zij het bestand opnieuw"),
         (r"^Statement file (.+) refused: (.*)$",
-         lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
+         lambda m: f"Afschriftbestand {m[1]} geweigerd: {refusal(m[2], 'nl')}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder geboekte betaling"),
         (r"^Returned payment of (.+) \((\S+)\): end-to-end id (.+) names (\S+) payment\(s\) of that amount and account$",

@@ -76,7 +76,8 @@ def looks_like_camt(data: bytes) -> bool:
     # a UTF-8 byte-order mark may open an XML document (XML 1.0 section 4.3.3): Rabobank's
     # CAMT.053 exports start with one (newcomer7 finding 1)
     head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"<") and b"camt.05" in head
+    # an envelope's AppHdr (a signature in it) may push the Document's namespace further on
+    return head.startswith(b"<") and (b"camt.05" in head or b"BizMsgEnvlp" in head)
 
 
 def _local(tag: str) -> str:
@@ -345,7 +346,9 @@ def _stream(data: bytes) -> list[Statement]:
             if depth > max_depth:
                 _refuse(depth, 0)
             tag = el.tag
-            if not path:  # the root names the document's namespace and version
+            if not version and _names_document(tag, depth):
+                # the root, or the Document under a business-message envelope, names the
+                # document's namespace and version; the envelope's other parts are dropped
                 q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
                 version = _document_version(tag)
                 _Q.set(q)
@@ -399,7 +402,9 @@ def _stream(data: bytes) -> list[Statement]:
                 del path[-1][:_BATCH]
                 ended[-1] -= _BATCH
     if el is None or not statements:
-        raise StatementError("camt.053 document without a statement")
+        raise StatementError(
+            ENVELOPE_WITHOUT_DOCUMENT if not version else "camt.053 document without a statement"
+        )
     return statements
 
 
@@ -407,6 +412,26 @@ def _refuse(depth: int, entry: int) -> None:
     if depth > MAX_DEPTH:
         raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
     raise StatementError(f"entry {entry}: more than {MAX_ENTRY_ELEMENTS} elements")
+
+
+# ISO 20022 business-message envelopes that carry a Document beside its AppHdr (head.001):
+# the Business Message Envelope (nvlp.001, Hdr/Doc) and the plain wrappers banks and
+# middleware write; the Document is read where it stands, no deeper than this
+_ENVELOPES = frozenset({"BizMsgEnvlp", "BusinessMessage", "Envelope", "Message", "BizMsg"})
+_ENVELOPE_DEPTH = 4
+ENVELOPE_WITHOUT_DOCUMENT = (
+    "a business-message envelope without a camt.053 Document: upload the bank's statement "
+    "(the Document element) itself"
+)
+
+
+def _names_document(tag: str, depth: int) -> bool:
+    """Whether the element opening at ``depth`` (before the Document was found) is the one
+    to read as the document: the root unless it is an envelope, else a camt Document within
+    the envelope's first levels."""
+    if depth == 1:
+        return _local(tag) not in _ENVELOPES
+    return depth <= _ENVELOPE_DEPTH and _NS.match(tag) is not None
 
 
 def _document_version(tag: str) -> str:

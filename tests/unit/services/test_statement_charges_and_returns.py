@@ -92,3 +92,18 @@ def test_a_return_of_another_amount_still_goes_to_a_person(world):
     (item,) = items(a, "unmatched_return")
     assert "names no payment(s) of that amount and account" in item["title"]
 
+
+def test_a_zip_download_books_each_statement_in_it(world):
+    a = setup(world, [("N10-5", "250.00")])
+    world.clock.at = datetime(2026, 12, 3, 21, 0, tzinfo=UTC)
+    report = ingest(world, "review11", "statements.zip")  # the credit, then its return
+    assert (report.booked, report.returned) == (1, 1)
+    invoice = a.call("GET", "/v1/clients/C1/invoices/N10-5").body
+    assert invoice["status"] == "open" and invoice["open_amount"] == "250.00"
+    assert not items(a, "unmatched_return") and not items(a, "statement_quarantined")
+
+
+def test_a_statement_in_a_business_message_envelope_is_booked(world):
+    a = setup(world, [("N10-5", "250.00")])
+    assert ingest(world, "review11", "envelope.xml").booked == 1
+    assert a.call("GET", "/v1/clients/C1/invoices/N10-5").body["status"] == "paid"
