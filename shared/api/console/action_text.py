@@ -489,7 +489,9 @@ def detail_label(key: str, lang: str) -> str:
 
 
 def title(text: str, lang: str) -> str:
-    return in_language(text, _TITLES, lang)
+    shown = in_language(text, _TITLES, lang)
+    # a refused statement file's reason stands alone on the payments page
+    return refusal(text, lang) if shown == text else shown
 
 
 def reason(text: str, lang: str) -> str:

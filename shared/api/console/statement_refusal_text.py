@@ -4,13 +4,14 @@ as the service wrote it."""
 
 from __future__ import annotations
 
+import re
+
 from shared.api.console.shapes import in_language, shapes
 
 _IN_ZIP = r"^(.+) in the ZIP archive"
 
 _REFUSALS = shapes(
     (
-        (r"^line (\d+): (.*)$", lambda m: f"regel {m[1]}: {refusal(m[2], 'nl')}"),
         (r"^a business-message envelope without a camt\.053 Document: upload the bank's "
          r"statement \(the Document element\) itself$",
          lambda m: "een berichtenvelop zonder camt.053-Document: upload het afschrift van de "
@@ -50,5 +51,13 @@ _REFUSALS = shapes(
 )  # fmt: skip
 
 
+_AT_LINE = re.compile(r"^line (\d+): (.*)$", re.S)
+
+
 def refusal(text: str, lang: str) -> str:
+    """``text`` in Dutch on a Dutch page when its shape is known (after a "line N: " the
+    parser puts before it), else as it is."""
+    if lang == "nl" and (at := _AT_LINE.match(text)):
+        inner = in_language(at[2], _REFUSALS, lang)
+        return f"regel {at[1]}: {inner}" if inner != at[2] else text
     return in_language(text, _REFUSALS, lang)

@@ -135,3 +135,11 @@ def test_refusals_read_in_dutch_on_the_console(reason, dutch):
     text = f"Statement file day.zip refused: {reason}"
     assert title(text, "nl") == f"Afschriftbestand day.zip geweigerd: {dutch}"
     assert title(text, "en") == text
+    # the payments page shows a refused file's reason on its own
+    assert title(reason, "nl") == dutch
+    assert title(reason, "en") == reason
+
+
+def test_a_reason_of_a_shape_not_known_stays_as_it_is():
+    for text in ("line 4: something new", "something new"):
+        assert title(text, "nl") == text
