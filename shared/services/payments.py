@@ -89,6 +89,7 @@ class PaymentService:
         return_reference: str | None = None,
         received_by: Receiver = Receiver.THIRD_PARTY,
         client_written: bool = False,
+        received: Cents | None = None,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -165,7 +166,9 @@ class PaymentService:
         if return_reference:
             self.repos.banking.remember_payment(
                 client.client_id,
-                PaymentRef(return_reference, payment_id, amount, payer_iban, client_written),
+                PaymentRef(
+                    return_reference, payment_id, amount, payer_iban, client_written, received
+                ),
             )
         if payer_iban and payment.debtor_number:
             self.repos.banking.learn_ibans(

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef
+from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef, received_of
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
@@ -860,6 +860,8 @@ class StatementService:
             return_reference=reference or line.end_to_end_id,
             received_by=received_by,
             client_written=written,
+            # a credit the bank kept its charges of: a return sends back what arrived
+            received=received_of(line),
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
@@ -920,15 +922,16 @@ class StatementService:
     def _returned_payment(
         self, client: Client, line: StatementLine, remembered: list[PaymentRef]
     ) -> tuple[list[str], bool]:
-        """The payments under the return's end-to-end id that it can undo: the same amount, and
-        the same payer's account when both are known; not undone yet. ``done``: one that fits
-        was undone already (the return was handled before)."""
+        """The payments under the return's end-to-end id that it can undo: the same amount (what
+        the payer sent, or what arrived of a credit the bank kept charges of: a return sends
+        back the money that moved), and the same payer's account when both are known; not
+        undone yet. ``done``: one that fits was undone already (the return was handled before)."""
         iban = (line.counterparty_iban or "").replace(" ", "").upper()
         fitting: list[str] = []
         done = False
         for ref in remembered:
             payment = self.repos.payments.get(client.client_id, ref.payment_id)
-            if payment is None or payment.amount != abs(line.amount):
+            if payment is None or abs(line.amount) not in (payment.amount, ref.received):
                 continue
             if iban and ref.payer_iban and ref.payer_iban != iban:
                 continue

@@ -39,7 +39,7 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime, time
 
-from shared.adapters.tables.banking_repo import PaymentRef
+from shared.adapters.tables.banking_repo import PaymentRef, received_of
 from shared.adapters.tables.match_index_repo import is_matchable
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
@@ -112,7 +112,7 @@ def redo_window_booking(
     if line.end_to_end_id:
         repos.banking.remember_payment(cid, PaymentRef(line.end_to_end_id, payment.payment_id,
                                                        payment.amount, line.counterparty_iban,
-                                                       written))  # fmt: skip
+                                                       written, received_of(line)))  # fmt: skip
     if line.counterparty_iban and payment.debtor_number:
         repos.banking.learn_ibans(
             cid, {line.counterparty_iban: {payment.debtor_number}}, said=written

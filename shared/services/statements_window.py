@@ -39,7 +39,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.adapters.tables import ledger_digest, schema
-from shared.adapters.tables.banking_repo import AccountOwner, KnownPayers, LineRecord, PaymentRef
+from shared.adapters.tables.banking_repo import (
+    AccountOwner,
+    KnownPayers,
+    LineRecord,
+    PaymentRef,
+    received_of,
+)
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.ledger_repo import (
@@ -907,7 +913,7 @@ class StatementWindow:
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
         refs = [PaymentRef(b.line.end_to_end_id, b.payment.payment_id, b.payment.amount,
-                           b.line.counterparty_iban, self.written)
+                           b.line.counterparty_iban, self.written, received_of(b.line))
                 for b in booked if b.line.end_to_end_id]  # fmt: skip
         if refs:
             self.repos.banking.remember_payments(cid, refs)

@@ -47,7 +47,7 @@ from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.domain.records import Receiver
-from shared.domain.statements.model import Where
+from shared.domain.statements.model import StatementLine, Where
 from shared.ports.tables import (
     MAX_BATCH,
     Conflict,
@@ -723,11 +723,12 @@ class BankingRepository:
         out = []
         for row in page.rows:
             if row.rk == key or row.rk.startswith(key + SEPARATOR):
-                amount = row.data.get("Amount")
+                amount, received = row.data.get("Amount"), row.data.get("Received")
                 out.append(PaymentRef(reference, str(row.data["PaymentId"]),
                                       int(str(amount)) if amount is not None else None,
                                       str(row.data.get("PayerIban") or "") or None,
-                                      row.data.get("ClientWritten") is True))  # fmt: skip
+                                      row.data.get("ClientWritten") is True,
+                                      int(str(received)) if received is not None else None))  # fmt: skip
         return out
 
     def payment_for(self, client_id: str, reference: str) -> str | None:
@@ -760,6 +761,15 @@ class PaymentRef:
     # booked from a statement the client uploaded (statement_sources): only a return the
     # client uploads may undo it, and only such a one
     client_written: bool = False
+    # what the account received when the bank kept its charges of the credit (``amount`` is
+    # what the payer sent): a return sends back this (newcomer11 #2); None: no charges kept,
+    # or remembered before it was kept
+    received: int | None = None
+
+
+def received_of(line: StatementLine) -> int | None:
+    """:attr:`PaymentRef.received` of a payment booked from ``line``."""
+    return line.moved if line.charges else None
 
 
 def _ref_row(client_id: str, ref: PaymentRef) -> Row:
@@ -770,6 +780,8 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
         data["PayerIban"] = ref.payer_iban.replace(" ", "").upper()
     if ref.client_written:
         data["ClientWritten"] = True
+    if ref.received is not None:
+        data["Received"] = ref.received
     key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
     return Row(encode(client_id), key, data)
 

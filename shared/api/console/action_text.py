@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from shared.api.console.code_text import channel_at_start, word
 from shared.api.console.shapes import in_language, shapes
+from shared.api.console.statement_refusal_text import refusal
 from shared.domain.money import format_eur_nl
 from shared.domain.statements import charges_said
 
@@ -328,7 +329,7 @@ _TITLES = shapes(
                    "een eigen rekening van de opdrachtgever wordt eerst voor haar geregistreerd "
                    "en bewezen, daarna uploadt zij het bestand opnieuw"),
         (r"^Statement file (.+) refused: (.*)$",
-         lambda m: f"Afschriftbestand {m[1]} geweigerd: {m[2]}"),
+         lambda m: f"Afschriftbestand {m[1]} geweigerd: {refusal(m[2], 'nl')}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder geboekte betaling"),
         (r"^Returned payment of (.+) \((\S+)\): end-to-end id (.+) names (\S+) payment\(s\) of that amount and account$",
@@ -386,6 +387,12 @@ _TITLES = shapes(
                    f"kosten voor een bijschrijving van {m[5]} ({_CHARGES_DOUBT_NL.get(m[6], m[6])}): "
                    f"de betaler krijgt de {m[7]} die binnenkwam; ga de bijschrijving na met de "
                    "bank en boek een verschil met de hand"),
+        (r"^(entry|line) ([\d.]+): (.+) charges of a credit of (.+) were (borne by the payer \(Br DEBT\)|taken by (\S+) before the credit reached the account): the payer is credited only the (.+) that arrived; the (.+) stays open: claim it from the payer or waive it$",
+         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: {m[3]} kosten van een bijschrijving van {m[4]} "
+                   + ("zijn volgens het bestand voor de betaler (Br DEBT)" if m[6] is None
+                      else f"zijn ingehouden door {m[6]} voordat het geld de rekening bereikte")
+                   + f": de betaler krijgt alleen de {m[7]} die binnenkwam; de {m[8]} blijft "
+                   "open: vorder het van de betaler of scheld het kwijt"),
         (r"^entry (\d+): transaction (\d+) of (\d+) gives no amount in (\S+): booked as one line of (.+), not split per payer; split it by hand$",
          lambda m: f"post {m[1]}: transactie {m[2]} van {m[3]} noemt geen bedrag in {m[4]}: "
                    f"geboekt als één regel van {m[5]}, niet per betaler gesplitst; splits hem met de hand"),
@@ -501,7 +508,9 @@ def detail_label(key: str, lang: str) -> str:
 
 
 def title(text: str, lang: str) -> str:
-    return in_language(text, _TITLES, lang)
+    shown = in_language(text, _TITLES, lang)
+    # a refused statement file's reason stands alone on the payments page
+    return refusal(text, lang) if shown == text else shown
 
 
 def reason(text: str, lang: str) -> str:

@@ -45,7 +45,7 @@ templates(payments=PAYMENTS)
 
 words(
     nl={"pay_nav": "Betalingen", "pay_title": "Betalingen en afschriften", "pay_upload": "Bankafschrift inlezen",
-        "pay_file": "Afschriftbestand (CAMT.053, MT940)", "pay_send": "Inlezen", "pay_files": "Ingelezen afschriften",
+        "pay_file": "Afschriftbestand (CAMT.053, MT940, of een ZIP daarvan)", "pay_send": "Inlezen", "pay_files": "Ingelezen afschriften",
         "pay_name": "Bestand", "pay_status": "Status", "pay_booked": "Geboekt", "pay_suggested": "Voorgesteld",
         "pay_unmatched": "Niet herkend", "pay_report": "Meldingen", "pay_s_waiting": "Wordt verwerkt",
         "pay_s_booked": "Verwerkt", "pay_s_skipped": "Al eerder verwerkt", "pay_s_quarantined": "Geweigerd (quarantaine)",
@@ -59,7 +59,7 @@ words(
         "done_pay_uploaded": "Het afschrift is ontvangen en wordt verwerkt.",
         "pay_no_file": "Kies eerst een bestand.", "pay_first": "Nieuwste dagen", "pay_more_next": "meer op de volgende pagina", "pay_refused": "Het bestand is geweigerd: {reason}"},
     en={"pay_nav": "Payments", "pay_title": "Payments and statements", "pay_upload": "Upload a bank statement",
-        "pay_file": "Statement file (CAMT.053, MT940)", "pay_send": "Upload", "pay_files": "Uploaded statements",
+        "pay_file": "Statement file (CAMT.053, MT940, or a ZIP of them)", "pay_send": "Upload", "pay_files": "Uploaded statements",
         "pay_name": "File", "pay_status": "Status", "pay_booked": "Booked", "pay_suggested": "Suggested",
         "pay_unmatched": "Unmatched", "pay_report": "Report", "pay_s_waiting": "Being processed",
         "pay_s_booked": "Processed", "pay_s_skipped": "Processed before", "pay_s_quarantined": "Refused (quarantine)",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import re
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, ParseError, iterparse
@@ -36,6 +36,7 @@ from shared.domain.statements.model import (
     StatementLine,
     charges_note,
     check_amount,
+    payer_charges_note,
 )
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -75,7 +76,8 @@ def looks_like_camt(data: bytes) -> bool:
     # a UTF-8 byte-order mark may open an XML document (XML 1.0 section 4.3.3): Rabobank's
     # CAMT.053 exports start with one (newcomer7 finding 1)
     head = data[:2048].removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"<") and b"camt.05" in head
+    # an envelope's AppHdr (a signature in it) may push the Document's namespace further on
+    return head.startswith(b"<") and (b"camt.05" in head or b"BizMsgEnvlp" in head)
 
 
 def _local(tag: str) -> str:
@@ -344,7 +346,9 @@ def _stream(data: bytes) -> list[Statement]:
             if depth > max_depth:
                 _refuse(depth, 0)
             tag = el.tag
-            if not path:  # the root names the document's namespace and version
+            if not version and _names_document(tag, depth):
+                # the root, or the Document under a business-message envelope, names the
+                # document's namespace and version; the envelope's other parts are dropped
                 q = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
                 version = _document_version(tag)
                 _Q.set(q)
@@ -398,7 +402,9 @@ def _stream(data: bytes) -> list[Statement]:
                 del path[-1][:_BATCH]
                 ended[-1] -= _BATCH
     if el is None or not statements:
-        raise StatementError("camt.053 document without a statement")
+        raise StatementError(
+            ENVELOPE_WITHOUT_DOCUMENT if not version else "camt.053 document without a statement"
+        )
     return statements
 
 
@@ -406,6 +412,26 @@ def _refuse(depth: int, entry: int) -> None:
     if depth > MAX_DEPTH:
         raise StatementError(f"XML nested deeper than {MAX_DEPTH} levels")
     raise StatementError(f"entry {entry}: more than {MAX_ENTRY_ELEMENTS} elements")
+
+
+# ISO 20022 business-message envelopes that carry a Document beside its AppHdr (head.001):
+# the Business Message Envelope (nvlp.001, Hdr/Doc) and the plain wrappers banks and
+# middleware write; the Document is read where it stands, no deeper than this
+_ENVELOPES = frozenset({"BizMsgEnvlp", "BusinessMessage", "Envelope", "Message", "BizMsg"})
+_ENVELOPE_DEPTH = 4
+ENVELOPE_WITHOUT_DOCUMENT = (
+    "a business-message envelope without a camt.053 Document: upload the bank's statement "
+    "(the Document element) itself"
+)
+
+
+def _names_document(tag: str, depth: int) -> bool:
+    """Whether the element opening at ``depth`` (before the Document was found) is the one
+    to read as the document: the root unless it is an envelope, else a camt Document within
+    the envelope's first levels."""
+    if depth == 1:
+        return _local(tag) not in _ENVELOPES
+    return depth <= _ENVELOPE_DEPTH and _NS.match(tag) is not None
 
 
 def _document_version(tag: str) -> str:
@@ -443,13 +469,14 @@ def _entry(
     batch = _text(entry, "NtryDtls", "Btch", "PmtInfId")
     ccy = _currency_of(amt) or "EUR"
     credit = entry.findtext(q + "CdtDbtInd") == "CRDT"
+    bank = _servicer(header)
     if len(txs) > 1:
-        parts, why = _split(entry, txs, total, ccy, credit)
+        parts, why = _split(entry, txs, total, ccy, credit, bank)
         if parts is not None:
-            for k, (part, amount, charges) in enumerate(parts, start=1):
-                line = _line(entry, part, amount, f"{n}.{k}", fallback, charges)
-                if line.charges:
-                    warnings.append(charges_note(f"entry {n}.{k}", amount, charges))
+            for k, (part, amount, kept) in enumerate(parts, start=1):
+                line = _line(entry, part, amount, f"{n}.{k}", fallback, kept.payee)
+                if line.charges or kept.payer:
+                    _note_charges(warnings, f"entry {n}.{k}", amount + kept.payer, kept)
                 # each collection of the batch keeps the batch's id: split per TxDtls, the
                 # lines of one of our own direct-debit files are still that file's
                 # collection (newcomer6 #1)
@@ -465,34 +492,34 @@ def _entry(
     amount, charges = total, 0
     if credit and tx is not None:
         paid = _paid(tx, ccy)
-        kept = _charges(tx, ccy)
-        kept = _charges(entry, ccy) if kept is None else kept
-        # the payer's amount only where the file says the difference is the bank's charges
-        if paid is not None and kept and paid - kept == total:
-            amount, charges = paid, kept
-            warnings.append(charges_note(f"entry {n}", paid, kept))
+        taken = _charges(tx, ccy, bank)
+        taken = _charges(entry, ccy, bank) if taken is None else taken
+        # the payer's amount only where the file says the difference is charges kept of it
+        if paid is not None and taken and taken.total and paid - taken.total == total:
+            amount, charges = paid - taken.payer, taken.payee
+            _note_charges(warnings, f"entry {n}", paid, taken)
     line = _line(entry, tx, amount, str(n), fallback, charges)
     lines.append(replace(line, batch_id=batch) if batch else line)
 
 
 def _split(
-    entry: Element, txs: list[Element], total: int, ccy: str, credit: bool
-) -> tuple[list[tuple[Element, int, int]] | None, str]:
+    entry: Element, txs: list[Element], total: int, ccy: str, credit: bool, bank: str | None
+) -> tuple[list[tuple[Element, int, Kept]] | None, str]:
     """A batch entry's transactions with each one's amount in the account's currency and
     the charges kept of it, when they add up to the entry; else ``None`` and why not (the
     entry is then booked as one line: booking parts that are not what arrived would mark
     invoices paid with money that never came)."""
     q = _Q.get()
-    parts: list[tuple[Element, int, int]] = []
+    parts: list[tuple[Element, int, Kept]] = []
     moved = 0
     for k, tx in enumerate(txs, start=1):
         part_credit = (tx.findtext(q + "CdtDbtInd") or entry.findtext(q + "CdtDbtInd")) == "CRDT"
-        got = _part(tx, ccy, part_credit)
+        got = _part(tx, ccy, part_credit, bank)
         if got is None:
             return None, f"transaction {k} of {len(txs)} gives no amount in {ccy}"
-        amount, charges = got
-        parts.append((tx, amount, charges))
-        moved += (amount - charges) if part_credit else -amount
+        amount, kept = got
+        parts.append((tx, amount, kept))
+        moved += (amount - kept.payee) if part_credit else -amount
     entry_moved = total if credit else -total
     if moved != entry_moved:
         return None, (
@@ -502,18 +529,19 @@ def _split(
     return parts, ""
 
 
-def _part(tx: Element, ccy: str, credit: bool) -> tuple[int, int] | None:
-    """One transaction of a batch: its amount in the account's currency and the charges the
-    bank kept of it. ``TxDtls/Amt`` is its share of the entry (camt.053.001.04 and later);
-    ``AmtDtls`` what the payer sent (in another currency only its counter value counts)."""
+def _part(tx: Element, ccy: str, credit: bool, bank: str | None) -> tuple[int, Kept] | None:
+    """One transaction of a batch: the amount it pays in the account's currency and the
+    charges kept of it (:class:`Kept`). ``TxDtls/Amt`` is its share of the entry
+    (camt.053.001.04 and later); ``AmtDtls`` what the payer sent (in another currency only its
+    counter value counts)."""
     share = _in(_child(tx, "Amt"), ccy)
     paid = _paid(tx, ccy)
-    kept = _charges(tx, ccy) if credit else None
-    if paid is not None and kept and share in (None, paid - kept):
-        return paid, kept
+    kept = _charges(tx, ccy, bank) if credit else None
+    if paid is not None and kept and kept.total and share in (None, paid - kept.total):
+        return paid - kept.payer, kept
     if share is not None:
-        return share, 0
-    return (paid, 0) if paid is not None else None
+        return share, _NONE_KEPT
+    return (paid, _NONE_KEPT) if paid is not None else None
 
 
 def _in(amt: Element | None, ccy: str) -> int | None:
@@ -536,13 +564,40 @@ def _paid(tx: Element, ccy: str) -> int | None:
     return None
 
 
-def _charges(node: Element, ccy: str) -> int | None:
-    """The charges the bank kept of ``node``'s amount (an entry's or a transaction's
-    ``Chrgs``): records debited and included in the amount (camt.053.001.04 and later:
-    ``Rcrd`` with ``ChrgInclInd``; .02: ``Chrgs`` repeated), else their total; ``None`` when
-    the file names none, or names one in another currency."""
+@dataclass(frozen=True)
+class Kept:
+    """The charges kept of a credit before it reached the account, by whose cost they are.
+
+    ``payee``: the account holder's own bank's charges, which it deducts by the account
+    holder's agreement (PSD2 art. 81(2), art. 7:520 BW): the account holder's cost, so the
+    payer is credited what he sent. ``payer``: charges the file says the payer bears (``Br``
+    DEBT), or any an agent other than the account's bank took on the way (a correspondent's,
+    under SHAR the payer's share): the costs of payment are the debtor's (art. 6:47 lid 1 BW)
+    and a transfer pays what is credited to the account (6:114 lid 2), so these are not paid.
+    ``why``: the first reason a charge is the payer's, for the statement's warning."""
+
+    payee: int = 0
+    payer: int = 0
+    why: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.payee + self.payer
+
+
+_NONE_KEPT = Kept()
+
+
+def _charges(node: Element, ccy: str, bank: str | None) -> Kept | None:
+    """The charges kept of ``node``'s amount (an entry's or a transaction's ``Chrgs``):
+    records debited and included in the amount (camt.053.001.04 and later: ``Rcrd`` with
+    ``ChrgInclInd``; .02: ``Chrgs`` repeated), else their total; ``None`` when the file names
+    none, or names one in another currency. ``bank``: the account's bank (:func:`_servicer`),
+    whose own charges are the account holder's; a record's ``Br`` and ``Agt`` say whose the
+    others are (:class:`Kept`). A bare total names neither: the bank's own, as before."""
     q = _Q.get()
-    total, found = 0, False
+    payee = payer = 0
+    why, found = "", False
     for chrgs in node.iterfind(q + "Chrgs"):
         records = [
             r for r in (chrgs.findall(q + "Rcrd") or [chrgs]) if r.find(q + "Amt") is not None
@@ -553,7 +608,7 @@ def _charges(node: Element, ccy: str) -> int | None:
                 continue
             if (cents := _in(ttl, ccy)) is None:
                 return None
-            total, found = total + cents, True
+            payee, found = payee + cents, True
             continue
         for record in records:
             if (_stripped(record.findtext(q + "ChrgInclInd")) or "true").lower() == "false":
@@ -562,8 +617,58 @@ def _charges(node: Element, ccy: str) -> int | None:
                 continue  # a charge refunded
             if (cents := _in(record.find(q + "Amt"), ccy)) is None:
                 return None
-            total, found = total + cents, True
-    return total if found else None
+            found = True
+            if (reason := _payers_charge(record, bank)) is None:
+                payee += cents
+            else:
+                payer += cents
+                why = why or reason
+    return Kept(payee, payer, why) if found else None
+
+
+def _payers_charge(record: Element, bank: str | None) -> str | None:
+    """Why a charge record is the payer's (:class:`Kept`), or ``None``: the account's bank's
+    own. ``Br`` DEBT says the payer bears it; a named ``Agt`` that is not the account's bank
+    took it before the money arrived, whatever the bearer code (SHAR: the payer's share; CRED
+    is the payer's instruction, which cannot move the debtor's cost of payment onto the
+    creditor). Where the account's bank cannot be told (no ``Svcr``, an IBAN without the
+    bank's letters) a named agent is read as the account's bank, as before."""
+    if (_stripped(record.findtext(_Q.get() + "Br")) or "").upper() == "DEBT":
+        return "borne by the payer (Br DEBT)"
+    agent = _bic_of(_child(record, "Agt", "FinInstnId"))
+    if agent is not None and bank is not None and agent[:6] != bank:
+        return f"taken by {agent} before the credit reached the account"
+    return None
+
+
+def _bic_of(institution: Element | None) -> str | None:
+    bic = _text(institution, "BICFI") or _text(institution, "BIC")
+    bic = bic.replace(" ", "").upper() if bic else None
+    return bic if bic and len(bic) >= 6 else None
+
+
+def _servicer(header: list[Element]) -> str | None:
+    """The account's bank as a BIC's bank and country code (``ABNANL``): the statement's
+    ``Acct/Svcr`` BIC, else the IBAN's bank code where it is the BIC's letters (NL02ABNA...:
+    ABNA, NL); ``None`` when neither tells."""
+    for part in header:
+        if _local(part.tag) != "Acct":
+            continue
+        if (bic := _bic_of(_child(part, "Svcr", "FinInstnId"))) is not None:
+            return bic[:6]
+        iban = (_text(part, "Id", "IBAN") or "").replace(" ", "").upper()
+        if len(iban) >= 8 and iban[4:8].isalpha() and iban[4:8].isascii():
+            return iban[4:8] + iban[:2]
+    return None
+
+
+def _note_charges(warnings: list[str], where: str, paid: int, kept: Kept) -> None:
+    """The warnings of a charged credit: the bank's own charges (the account holder's cost),
+    and the payer's (not paid: they stay open)."""
+    if kept.payee:
+        warnings.append(charges_note(where, paid - kept.payer, kept.payee))
+    if kept.payer:
+        warnings.append(payer_charges_note(where, paid, kept.payer, kept.why))
 
 
 def _date_without_booking(entry: Element, header: list[Element]) -> tuple[date | None, str]:

@@ -228,6 +228,19 @@ def charges_note(where: str, paid: Cents, charges: Cents) -> str:
     )
 
 
+def payer_charges_note(where: str, sent: Cents, charges: Cents, why: str) -> str:
+    """The warning of a credit less charges that are the payer's (the file says the payer
+    bears them, or an agent took them before the money reached the account: camt053.Kept):
+    the payer is credited only what arrived, the rest stays open on the invoice, for the
+    account holder to claim or waive (art. 6:47 lid 1 BW: the costs of payment are the
+    debtor's)."""
+    return (
+        f"{where}: {format_eur_nl(charges)} charges of a credit of {format_eur_nl(sent)} were "
+        f"{why}: the payer is credited only the {format_eur_nl(sent - charges)} that arrived; "
+        f"the {format_eur_nl(charges)} stays open: claim it from the payer or waive it"
+    )
+
+
 class Twin(Enum):
     """What a stored line with the same identity is to a line being read."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.domain.statements.archive import GZIP, is_gzip, is_zip, parse_zip
 from shared.domain.statements.camt053 import looks_like_camt, parse_camt053
 from shared.domain.statements.model import Statement, StatementError
 from shared.domain.statements.mt940_format import decode, looks_like_mt940, parse_mt940
@@ -24,6 +25,16 @@ def parse_statement_file(data: bytes) -> list[Statement]:
 def _parse(data: bytes) -> list[Statement]:
     if not data.strip():
         raise StatementError("the file is empty")
+    if is_zip(data):  # a bank's download of several statement files
+        return parse_zip(data, _one_file)
+    return _one_file(data)
+
+
+def _one_file(data: bytes) -> list[Statement]:
+    if not data.strip():
+        raise StatementError("the file is empty")
+    if is_gzip(data):
+        raise StatementError(GZIP)
     if looks_like_camt(data):
         return parse_camt053(data)
     if data.lstrip().startswith(b"<"):

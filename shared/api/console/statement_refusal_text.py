@@ -1,0 +1,63 @@
+"""Why a statement file was refused (shared/domain/statements: parse, camt053, archive), in
+Dutch for the console: the refusals that say what to upload instead; any other shape is shown
+as the service wrote it."""
+
+from __future__ import annotations
+
+import re
+
+from shared.api.console.shapes import in_language, shapes
+
+_IN_ZIP = r"^(.+) in the ZIP archive"
+
+_REFUSALS = shapes(
+    (
+        (r"^a business-message envelope without a camt\.053 Document: upload the bank's "
+         r"statement \(the Document element\) itself$",
+         lambda m: "een berichtenvelop zonder camt.053-Document: upload het afschrift van de "
+                   "bank (het Document-element) zelf"),
+        (r"^a ZIP archive without a statement file in it$",
+         lambda m: "een ZIP-archief zonder afschriftbestand erin"),
+        (r"^a gzip-compressed file: unpack it and upload the statement file itself$",
+         lambda m: "een met gzip ingepakt bestand: pak het uit en upload het afschriftbestand zelf"),
+        (r"^a damaged ZIP archive \((.*)\)$",
+         lambda m: f"een beschadigd ZIP-archief ({m[1]})"),
+        (r"^a ZIP archive of (\d+) files; at most (\d+) are read at once: upload it in parts$",
+         lambda m: f"een ZIP-archief van {m[1]} bestanden; er worden er hoogstens {m[2]} tegelijk "
+                   "gelezen: upload het in delen"),
+        (r"^a ZIP archive unpacking to more than (\d+) MiB: upload its files one by one$",
+         lambda m: f"een ZIP-archief dat uitgepakt meer dan {m[1]} MiB is: upload de bestanden "
+                   "een voor een"),
+        (_IN_ZIP + r" is itself an archive: unpack it and upload its files$",
+         lambda m: f"{m[1]} in het ZIP-archief is zelf een archief: pak het uit en upload de "
+                   "bestanden erin"),
+        (_IN_ZIP + r" is password-protected: unpack it and upload the file$",
+         lambda m: f"{m[1]} in het ZIP-archief is met een wachtwoord beveiligd: pak het uit en "
+                   "upload het bestand"),
+        (_IN_ZIP + r" inflates more than (\d+) times: no statement file does; refused as a "
+                   r"decompression bomb$",
+         lambda m: f"{m[1]} in het ZIP-archief wordt uitgepakt meer dan {m[2]} keer zo groot: "
+                   "geen afschrift doet dat; geweigerd als zipbom"),
+        (_IN_ZIP + r" cannot be read \((.*)\)$",
+         lambda m: f"{m[1]} in het ZIP-archief is niet te lezen ({m[2]})"),
+        (_IN_ZIP + r": (.*)$", lambda m: f"{m[1]} in het ZIP-archief: {refusal(m[2], 'nl')}"),
+        (r"^not a bank statement: neither MT940 nor CAMT\.053$",
+         lambda m: "geen bankafschrift: MT940 noch CAMT.053"),
+        (r"^XML, but not an ISO 20022 camt\.053 statement$",
+         lambda m: "XML, maar geen ISO 20022 camt.053-afschrift"),
+        (r"^not an ISO 20022 camt document \(root (.+)\)$",
+         lambda m: f"geen ISO 20022 camt-document (hoofdelement {m[1]})"),
+    )
+)  # fmt: skip
+
+
+_AT_LINE = re.compile(r"^line (\d+): (.*)$", re.S)
+
+
+def refusal(text: str, lang: str) -> str:
+    """``text`` in Dutch on a Dutch page when its shape is known (after a "line N: " the
+    parser puts before it), else as it is."""
+    if lang == "nl" and (at := _AT_LINE.match(text)):
+        inner = in_language(at[2], _REFUSALS, lang)
+        return f"regel {at[1]}: {inner}" if inner != at[2] else text
+    return in_language(text, _REFUSALS, lang)

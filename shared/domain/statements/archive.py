@@ -1,0 +1,122 @@
+"""A ZIP archive of statement files, as banks deliver a download of several days or accounts
+(ING and Rabobank zip their camt.053 exports): its files read in memory, each then parsed as
+the statement file it is.
+
+Unpacked safely: nothing is written to disk, so a member's name (``../x``, an absolute path)
+is only ever a label in a message; what is read is bounded as it is decompressed (a member
+declaring 1 KiB that inflates to gigabytes stops at the limit), the number of members is
+bounded, and a member that inflates far beyond any text file's ratio, an encrypted one or an
+archive inside the archive is refused with what to do. A macOS archive's resource forks
+(``__MACOSX/``, ``._name``) and folders are no statements and are passed over."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from collections.abc import Callable
+
+from shared.domain.statements.model import Statement, StatementError
+
+MAX_MEMBERS = 100
+MAX_TOTAL_BYTES = 50 * 1024 * 1024  # what is unpacked in all: the camt.053 limit of one file
+# a member inflating more than this from more than a MiB is a decompression bomb: bank
+# statements (XML, MT940 text) compress some 5 to 30 times
+MAX_RATIO = 200
+_RATIO_FROM = 1024 * 1024
+_READ = 1024 * 1024
+
+NOT_A_STATEMENT_ZIP = "a ZIP archive without a statement file in it"
+GZIP = "a gzip-compressed file: unpack it and upload the statement file itself"
+
+
+def is_zip(data: bytes) -> bool:
+    return data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+
+
+def is_gzip(data: bytes) -> bool:
+    return data.startswith(b"\x1f\x8b")
+
+
+def parse_zip(data: bytes, parse: Callable[[bytes], list[Statement]]) -> list[Statement]:
+    """The statements of every statement file in the archive, in the archive's order; the
+    first file that is refused refuses the archive, naming that file (none is booked, so
+    uploading the archive again once mended books each once)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise StatementError(f"a damaged ZIP archive ({str(exc)[:120]})") from exc
+    members = [m for m in archive.infolist() if _is_file(m)]
+    if not members:
+        raise StatementError(NOT_A_STATEMENT_ZIP)
+    if len(members) > MAX_MEMBERS:
+        raise StatementError(
+            f"a ZIP archive of {len(members)} files; at most {MAX_MEMBERS} are read at once: "
+            "upload it in parts"
+        )
+    files: list[tuple[str, bytes]] = []
+    left = MAX_TOTAL_BYTES
+    for member in members:  # all read (bounded) before any is parsed: a bomb costs no parse
+        label = _label(member.filename)
+        inner = _read(archive, member, label, left)
+        left -= len(inner)
+        if is_zip(inner) or is_gzip(inner):
+            raise StatementError(
+                f"{label} in the ZIP archive is itself an archive: unpack it and upload its files"
+            )
+        files.append((label, inner))
+    out: list[Statement] = []
+    for label, inner in files:
+        try:
+            out += parse(inner)
+        except StatementError as exc:
+            raise StatementError(
+                f"{label} in the ZIP archive: {exc.reason}", line=exc.line, field=exc.field
+            ) from exc
+    return out
+
+
+def _is_file(member: zipfile.ZipInfo) -> bool:
+    name = member.filename.replace("\\", "/")
+    base = name.rsplit("/", 1)[-1]
+    return not (member.is_dir() or name.startswith("__MACOSX/") or base.startswith("._"))
+
+
+def _label(name: str) -> str:
+    """A member's name for a message: its last part, printable, clipped."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c if c.isprintable() else "_" for c in base)[:100] or "(no name)"
+
+
+def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo, label: str, left: int) -> bytes:
+    if member.flag_bits & 0x1:
+        raise StatementError(
+            f"{label} in the ZIP archive is password-protected: unpack it and upload the file"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_READ):
+                size += len(chunk)
+                if size > left:
+                    raise StatementError(
+                        f"a ZIP archive unpacking to more than {MAX_TOTAL_BYTES // (1024 * 1024)} "
+                        "MiB: upload its files one by one"
+                    )
+                if size > _RATIO_FROM and size > MAX_RATIO * max(member.compress_size, 1):
+                    raise StatementError(
+                        f"{label} in the ZIP archive inflates more than {MAX_RATIO} times: "
+                        "no statement file does; refused as a decompression bomb"
+                    )
+                chunks.append(chunk)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise StatementError(f"{label} in the ZIP archive cannot be read ({exc})") from exc
+    return b"".join(chunks)
