@@ -826,6 +826,10 @@ class StatementService:
                 for a, score in result.suggested
             ],
         }
+        if line.charges:
+            # what the bank kept of the credit (``amount`` is what the payer sent): booked
+            # with the payment when a person confirms it, for settlement to show
+            detail["charges"] = line.charges
         if written:
             detail[CLIENT_WRITTEN] = True
             detail["reasons"] = [*result.reasons, UPLOADED_REASON]
@@ -860,6 +864,7 @@ class StatementService:
             return_reference=reference or line.end_to_end_id,
             received_by=received_by,
             client_written=written,
+            bank_charges=line.charges,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:

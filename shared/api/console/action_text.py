@@ -178,6 +178,8 @@ DETAILS: dict[str, tuple[str, str]] = {
     "return_reason": ("Reden terugboeking", "Return reason"),
     # a settlement's claim back (shared/services/settlement/runs.py)
     "owed": ("Verschuldigd (centen)", "Owed (cents)"),
+    # what the bank kept of a credit booked less its charges (shared/services/statements.py)
+    "charges": ("Ingehouden bankkosten (centen)", "Bank charges kept (cents)"),
     "kept_by_client": (
         "Zelf ontvangen door opdrachtgever (centen)",
         "Received by the client itself (cents)",
