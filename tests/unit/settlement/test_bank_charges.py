@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pypdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.domain.records import Receiver
 from shared.domain.settlement.agreement import Recipient, SettlementAgreement
@@ -178,3 +180,37 @@ def test_a_line_the_agency_books_by_hand_keeps_the_banks_charges(world) -> None:
     (paid,) = list(world.services.settlements.store.payments_of(cid))
     assert (paid.amount, paid.bank_charges) == (25_000, 1_250)
     assert _settle(world, date(2026, 12, 3)).totals.bank_charges_to_client == 1_250
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 500_000), st.integers(0, 2_000), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(list(Recipient)),
+    st.integers(0, 3_000),
+)
+def test_the_figures_add_up_whoever_bears_the_charges(pays, by, commission_bp) -> None:
+    """Any payments (some the client's own), any charges: the statement balances, and what
+    reached the third-party account is what it pays out, the agency's fee and share, less the
+    charges the agency bears."""
+    from dataclasses import replace
+
+    terms = replace(_agreement(by), commission_bp=commission_bp)
+    contributions = []
+    for n, (amount, charges, direct) in enumerate(pays):
+        p = payment("c1", f"p{n}", date(2026, 12, 2), principal=amount, costs=0, costs_vat=0,
+                    interest=0)  # fmt: skip
+        into = Receiver.CLIENT if direct else Receiver.THIRD_PARTY
+        contributions.append(
+            contribution(replace(p, bank_charges=min(charges, amount), received_by=into), terms)
+        )
+    t = totals(contributions, fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
+    assert t.balanced
+    assert t.bank_charges == sum(min(c, a) for a, c, d in pays if not d)
+    assert t.arrived + t.bank_charges_by_agency == (
+        t.to_agency + t.commission + t.fee_vat + t.payout + t.carried_out
+        + t.kept_by_client - t.received_direct
+    )  # fmt: skip
