@@ -48,6 +48,12 @@ class AgreementIn(schemas.Strict):
         description="The collection costs the agency keeps are part of its fee: VAT on them "
         "too (for a client that cannot deduct VAT, the costs_vat the debtor paid is that VAT)",
     )
+    bank_charges_by: Literal["agency", "client"] = Field(
+        default="agency",
+        description="Who bears what the bank of the third-party account keeps of a debtor's "
+        "payment as its charges (the debtor is credited what he sent): the agency (default), "
+        "or the client, set off against its payout as a line of its own",
+    )
 
 
 Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
@@ -63,11 +69,12 @@ class AgreementOut(BaseModel):
     commission_percent: str
     fee_vat_percent: str
     vat_on_costs_kept: bool
+    bank_charges_by: Literal["agency", "client"]
 
 
 class FiguresOut(BaseModel):
     """received + received_direct + reversed + corrected + carried_in + repaid = to_agency +
-    commission + fee_vat + kept_by_client + payout + carried_out"""
+    commission + fee_vat + kept_by_client + bank_charges_to_client + payout + carried_out"""
 
     received: Euros = Field(description="Collected on the agency's third-party account")
     reversed: Euros
@@ -101,6 +108,16 @@ class FiguresOut(BaseModel):
         default="0.00",
         description="What the lines of money the client received itself add up to (received_"
         "direct with its corrections and reversals): the client holds it, so it comes off the net",
+    )
+    bank_charges: Euros = Field(
+        default="0.00",
+        description="What the bank of the third-party account kept of these payments as its "
+        "charges: received is what the debtors paid, this much less arrived",
+    )
+    bank_charges_to_client: Euros = Field(
+        default="0.00",
+        description="The part of bank_charges the agreement has the client bear (set off "
+        "against the payout); the rest the agency bears",
     )
 
 
@@ -165,6 +182,7 @@ def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
         "commission_percent": _percent(a.commission_bp),
         "fee_vat_percent": _percent(a.fee_vat_bp),
         "vat_on_costs_kept": a.vat_on_costs_kept,
+        "bank_charges_by": a.bank_charges_by.value,
     }
 
 
@@ -229,6 +247,7 @@ def register(router: Router, services: Services) -> None:
                 commission_bp=_bp(body.commission_percent),
                 fee_vat_bp=_bp(body.fee_vat_percent),
                 vat_on_costs_kept=body.vat_on_costs_kept,
+                bank_charges_by=Recipient(body.bank_charges_by),
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None

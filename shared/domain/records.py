@@ -63,6 +63,11 @@ class Payment:
     # where the money arrived (set by every booking path; a row stored before it was kept
     # reads as records_repo.PaymentRepository.from_row says)
     received_by: Receiver = Receiver.THIRD_PARTY
+    # what the bank of the account it arrived on kept of it as its own charges (a credit
+    # booked less them: ``amount`` is what the debtor sent and paid, less reached the
+    # account); on the agency's third-party account settlement shows it as a line of its
+    # own and lets the agreement say who bears it (0: none, or a row stored before it was kept)
+    bank_charges: Cents = 0
 
 
 class ContactKind(StrEnum):

@@ -12,7 +12,9 @@ its own page; and a credit anybody pays INTO an account proves nothing):
 - a transfer FROM the account carrying the code, in a statement the agency's bank delivered
   (never an upload): a credit on the agency's own account (its third-party funds, never a
   client's: there the claimant is the payee and writes the description) whose counterparty
-  is the account, or a debit on the account's own statement;
+  is the account and whose payer, as the bank names it, is the client itself (its letters can
+  ask a debtor to quote the code, never make the debtor's bank write the client's name:
+  pooled11), or a debit on the account's own statement;
 - the client's confirmation of the code (``POST /v1/clients/{c}/ibans/confirm``, the client's
   own key), but only for an account *the agency* registered for it: two parties agree then;
   an account the client added itself is not proven by the client saying so;
@@ -31,6 +33,7 @@ keeps seeing "pending" (it learns nothing it could not learn from its own bank).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import normalise
 from shared.domain.scopes import agency_scope
+from shared.domain.statements.matching import name_tokens
 from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import (
     Conflict,
@@ -61,6 +65,10 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a bank s
 _MARK = "INNV"  # every code starts so: lines without it are not read further
 BY_AGENCY, BY_CLIENT = "agency", "client"
 TAKEN_KIND = "account_taken_over"
+# the agency's item for a transfer with a claim's code whose payer is not the claimant
+UNNAMED_PROOF = (
+    "A transfer with a client's account code came from a payer whose name is not the client's"
+)
 
 
 @dataclass(frozen=True)
@@ -153,8 +161,8 @@ class AccountOwnership:
             if claim is None:
                 claim = self.request(account, agency_id, client_id)
             confirmable = claim is not None and claim.confirmable
-            how = ("transfer a small amount FROM this account to the agency's account with the code "
-                   "in the description" + (", or confirm the code with the client's own key (the agency "
+            how = ("transfer a small amount FROM this account (held in the client's own name) to the "
+                   "agency's account with the code in the description" + (", or confirm the code with the client's own key (the agency "
                    "registered this account)" if confirmable else ", or ask the agency to decide"))  # fmt: skip
             out.append({"iban": account, "status": "pending", "code": claim.code if claim else None,
                         "registered_by": claim.by if claim else BY_CLIENT, "how": how})  # fmt: skip
@@ -205,7 +213,16 @@ class AccountOwnership:
 
         A client's own account proves nothing so (attack9 F2): there the claimant is the
         payee, and the payee writes the description (its invoice's kenmerk, a payment
-        request), so a credit from the account shows only that its holder paid the client."""
+        request), so a credit from the account shows only that its holder paid the client.
+
+        On the agency's account the claimant still has a say in what others write: its
+        letters, e-mails and calls can ask its debtors to quote the code with their payment
+        (attack9 F2 variant), and a debtor paying from its own account would prove it the
+        client's. The code says only that the payer knew it; the payer's name the bank gives
+        (the account holder's, which nobody writes in a description) says who paid. So the
+        transfer proves the claim only when that name is the claiming client's
+        (:func:`holder_is`); a transfer with the code from somebody else goes on the agency's
+        list with the name, for the agency to decide, and proves nothing by itself."""
         if owner.client_id is not None or owner.account != statement.account:
             return 0
         agency_id = owner.agency_id
@@ -220,9 +237,35 @@ class AccountOwnership:
             for claim in self.claims(account):
                 if claim.agency_id != agency_id or _compact(claim.code) not in text:
                     continue
+                found = self.repos.clients.get(claim.client_id)
+                if found is None or not holder_is(line.counterparty_name, found[0].name):
+                    self._unnamed_proof(claim, line, now)
+                    continue
                 if self._grant(claim, now, "a transfer from the account") == "verified":
                     proven += 1
         return proven
+
+    def _unnamed_proof(self, claim: Claim, line: StatementLine, now: datetime) -> None:
+        """A transfer with a claim's code from a payer whose name is not the claimant's: the
+        agency's item (once per line, however often its statement comes), with the name the
+        bank gave, to decide (``POST /v1/clients/{c}/ibans/decide``) or to ignore."""
+        key = "|".join(
+            (claim.account, claim.client_id, line.booking_date.isoformat(), str(line.amount),
+             line.bank_reference or line.end_to_end_id or _text(line))
+        )  # fmt: skip
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        try:
+            self.repos.actions.add(ActionItem(
+                agency_scope(claim.agency_id), f"proof-{digest}", "account_claim",
+                UNNAMED_PROOF, now,
+                detail={"account": claim.account, "claimant_client": claim.client_id,
+                        "payer_name": line.counterparty_name or "",
+                        "date": line.booking_date.isoformat(), "amount": line.amount,
+                        "proof": "a transfer from the account with the code, from a payer "
+                                 "whose name is not the client's"},
+            ))  # fmt: skip
+        except Conflict:
+            pass  # the same line read again: on the list already
 
     def others(self, account: str, agency_id: str, client_id: str) -> tuple[str | None, list[str]]:
         """For the agency deciding: the other client of the agency holding the account (its
@@ -377,6 +420,14 @@ class AccountOwnership:
             detail={"account": claim.account, "claimant_agency": claim.agency_id, "claimant_client": claim.client_id,
                     "owner_agency": owner.agency_id, "owner_client": owner.client_id, "proof": proof},
         ))  # fmt: skip
+
+
+def holder_is(payer_name: str | None, client_name: str) -> bool:
+    """Whether the name the bank gives for a transfer's payer is the client's own: the same
+    words, legal forms and small words aside (``BAKKERIJ JANSEN BV`` is ``Bakkerij Jansen
+    B.V.``). No name, no proof: a debtor's "Jansen" is not the client "Bakkerij Jansen"."""
+    payer, client = name_tokens(payer_name or ""), name_tokens(client_name)
+    return bool(client) and payer == client
 
 
 def _text(line: StatementLine) -> str:

@@ -158,6 +158,7 @@ class ActionService:
             # a line of the client's own upload stays the client's word when a person books
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=detail.get(CLIENT_WRITTEN) is True,
+            bank_charges=int(str(detail.get("charges") or 0)),
         )
         if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
             self.repos.banking.settle_line(

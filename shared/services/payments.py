@@ -90,6 +90,7 @@ class PaymentService:
         received_by: Receiver = Receiver.THIRD_PARTY,
         client_written: bool = False,
         received: Cents | None = None,
+        bank_charges: Cents = 0,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -99,7 +100,8 @@ class PaymentService:
         first; tests/unit/settlement/test_received_by.py checks each booking path).
         ``client_written``: booked from a statement the client uploaded (statement_sources):
         its payer's account is learned as the client's word (``said``), and only a return the
-        client uploads may undo it.
+        client uploads may undo it. ``bank_charges``: what the account's bank kept of a
+        statement credit booked less its charges (``amount`` is what the debtor sent).
 
         The one booking path of every source (bank statements, Mollie, the portal, staff). A
         payment already booked is returned as it is: a redelivered message finishes what a
@@ -149,6 +151,7 @@ class PaymentService:
             designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result.lines)),
             received_by=received_by,
+            bank_charges=bank_charges,
         )
         try:
             self.repos.payments.add(payment)

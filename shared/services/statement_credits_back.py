@@ -78,7 +78,7 @@ def credit_back(
             "book it"
         )
         report.returned += 1
-    scope = _scope(clients, owner)
+    scope = owner.action_list  # on the pooled account the agency's, never a client's
     service._add_action(
         scope,
         kind,
@@ -97,14 +97,6 @@ def credit_back(
         action_id=record.action_id,
     )
     return ("reversal" if line.reversal else "returned"), None, None
-
-
-def _scope(clients: list[Client], owner: AccountOwner) -> str:
-    from shared.domain.scopes import agency_scope
-
-    if owner.client_id:
-        return owner.client_id
-    return clients[0].client_id if len(clients) == 1 else agency_scope(owner.agency_id)
 
 
 def _restore(

@@ -826,6 +826,10 @@ class StatementService:
                 for a, score in result.suggested
             ],
         }
+        if line.charges:
+            # what the bank kept of the credit (``amount`` is what the payer sent): booked
+            # with the payment when a person confirms it, for settlement to show
+            detail["charges"] = line.charges
         if written:
             detail[CLIENT_WRITTEN] = True
             detail["reasons"] = [*result.reasons, UPLOADED_REASON]
@@ -862,6 +866,7 @@ class StatementService:
             client_written=written,
             # a credit the bank kept its charges of: a return sends back what arrived
             received=received_of(line),
+            bank_charges=line.charges,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
@@ -1035,11 +1040,8 @@ class StatementService:
         """A batch credit (/PREF/, Btch/PmtInfId) that is none of our own direct-debit files
         (those are ``collected``: :meth:`_collection_credit`) goes on the list as what it is,
         never as a payment to book on an invoice."""
-        scope = owner.client_id or (
-            clients[0].client_id if len(clients) == 1 else agency_scope(owner.agency_id)
-        )
         self._add_action(
-            scope,
+            owner.action_list,
             "collection_batch",
             f"Batch credit of {format_eur_nl(line.amount)} ({line.batch_id}): the sum of a "
             "direct-debit file, not one debtor's payment; do not book it on an invoice",
@@ -1092,8 +1094,10 @@ class StatementService:
                 elif not done:
                     # the id is the payer's own text: another payment may carry it too; a
                     # person decides rather than a guess reopening another debtor's invoice
+                    # (on the pooled account the agency: the line is on its account, and the
+                    # same text may name another client's payment)
                     self._add_action(
-                        client.client_id,
+                        owner.action_list,
                         "unmatched_return",
                         f"Returned payment of {format_eur_nl(abs(line.amount))} ({reason}): "
                         f"end-to-end id {e2e} names {len(fitting) or 'no'} "
@@ -1103,9 +1107,9 @@ class StatementService:
                          "payments": [r.payment_id for r in remembered]},
                     )  # fmt: skip
                 return "returned"
-        if clients:
+        if clients or owner.client_id is None:
             self._add_action(
-                clients[0].client_id,
+                owner.action_list,
                 "unmatched_return",
                 f"Returned payment of {format_eur_nl(abs(line.amount))} ({reason}) without a booked original",
                 {

@@ -609,6 +609,7 @@ class StatementWindow:
             designated=tuple(dict.fromkeys(numbers)),  # the line's designation (6:43 lid 1)
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
             received_by=self.owner.received_by,  # whose account the statement is
+            bank_charges=line.charges,  # what the bank kept of what the debtor sent
         )
         self.booked.append(
             _Booked(

@@ -26,6 +26,10 @@ RECIPIENT_NL = {"client": "opdrachtgever", "agency": "incassobureau"}
 WIDTHS = (22, 30, 38, 34, 28, 28)  # the line tables' columns; the figures align with them
 DIRECT_HEADING = "Door de opdrachtgever zelf ontvangen (eigen rekening, eigen Mollie, incasso)"
 KEPT_LABEL = "Al in bezit van opdrachtgever (zelf ontvangen)"
+# the bank's charges on the third-party account: shown, not added (what the debtors paid is
+# "Ontvangen"); the client's part is taken off the net as a line of its own
+CHARGES_LABEL = "  waarvan ingehouden bankkosten (niet ontvangen)"
+CHARGES_CLIENT_LABEL = "Bankkosten voor rekening opdrachtgever"
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,17 @@ def statement_pdf(
     if t.repaid:  # the client's repayment of a negative balance: it meets what came in
         at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht") + 1
         figures = (*figures[:at], ("Terugbetaald door opdrachtgever", t.repaid), *figures[at:])
+    if t.bank_charges:  # what the bank kept of what the debtors paid: who bears it, apart
+        at = next(i for i, f in enumerate(figures) if f[0] == "Saldo vorige afdracht")
+        figures = (
+            *figures[:at],
+            (CHARGES_CLIENT_LABEL, -t.bank_charges_to_client),
+            *figures[at:],
+        )
+        at = next(i for i, f in enumerate(figures) if f[0].startswith("Ontvangen")) + 1
+        figures = (*figures[:at], (CHARGES_LABEL, t.bank_charges),
+                   ("  waarvan voor rekening incassobureau", t.bank_charges_by_agency),
+                   *figures[at:])  # fmt: skip
     if t.fee_vat_from_debtor:  # shown, not added: the debtor paid it, not the client
         at = next(i for i, f in enumerate(figures) if f[0].startswith("Btw ")) + 1
         figures = (
@@ -138,6 +153,13 @@ def statement_pdf(
                 "de opdrachtgever: het telt mee voor provisie en verdeling, maar wordt niet "
                 "uit de derdengeldenrekening overgemaakt."
                 if own
+                else ""
+            )
+            + (
+                " De bank van de derdengeldenrekening hield kosten in op betalingen van "
+                "debiteuren: de debiteur is gecrediteerd voor wat hij betaalde, er kwam minder "
+                "binnen. Wie die kosten draagt, volgt de overeenkomst."
+                if t.bank_charges
                 else ""
             )
         ),

@@ -47,6 +47,7 @@ from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import SEPARATOR, decode, encode
 from shared.adapters.tables.match_index_repo import MATCH_INDEX
 from shared.domain.records import Receiver
+from shared.domain.scopes import agency_scope
 from shared.domain.statements.model import StatementLine, Where
 from shared.ports.tables import (
     MAX_BATCH,
@@ -94,6 +95,14 @@ class AccountOwner:
         (claimed for no client), or with the client itself (one of its own accounts, whoever
         uploaded its statement): settlement pays out only the first (attack7 #1)."""
         return Receiver.CLIENT if self.client_id else Receiver.THIRD_PARTY
+
+    @property
+    def action_list(self) -> str:
+        """The list a line of this account that no client's invoice claims goes on: the
+        client's for its own account; the agency's for its pooled account, whatever clients
+        it serves (an unmatched return or a batch credit there is the agency's money to tie,
+        and one client's list would show it another client's debtor: pooled11)."""
+        return self.client_id or agency_scope(self.agency_id)
 
 
 @dataclass(frozen=True)

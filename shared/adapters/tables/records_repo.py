@@ -88,6 +88,7 @@ class PaymentRepository:
                 "Designated": put_json(list(p.designated)),
                 "BookedTo": None if p.booked_to is None else put_json(list(p.booked_to)),
                 "ReceivedBy": p.received_by.value,
+                "BankCharges": p.bank_charges,
             },
         )
 
@@ -110,6 +111,7 @@ class PaymentRepository:
             designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
             booked_to=_booked_to(d.get("BookedTo")),
             received_by=received_by_of(d),
+            bank_charges=int(d.get("BankCharges") or 0),
         )
 
     def add(self, payment: Payment) -> None:

@@ -105,7 +105,7 @@ class SettlementRepository:
             "PayoutIban": a.payout_iban, "PayoutName": a.payout_name, "PayoutBic": a.payout_bic,
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
-            "VatOnCostsKept": a.vat_on_costs_kept,
+            "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value,
         }))  # fmt: skip
 
     @staticmethod
@@ -122,6 +122,7 @@ class SettlementRepository:
             commission_bp=int(d.get("CommissionBp", 0)),
             fee_vat_bp=int(d.get("FeeVatBp", 2100)),
             vat_on_costs_kept=bool(d.get("VatOnCostsKept", True)),
+            bank_charges_by=Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -211,7 +212,7 @@ class SettlementRepository:
             "PayoutName": s.payout_name, "PayoutBic": s.payout_bic, "CommissionBp": s.commission_bp,
             "FeeVatBp": s.fee_vat_bp, "Status": s.status.value, "Totals": _totals_out(s.totals),
             "PaymentCount": s.payment_count, "ReversalCount": s.reversal_count, "Pdf": s.pdf, "Csv": s.csv,
-            "VatOnCostsKept": s.vat_on_costs_kept,
+            "VatOnCostsKept": s.vat_on_costs_kept, "BankChargesBy": s.bank_charges_by.value,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -226,6 +227,7 @@ class SettlementRepository:
             StatementTotals(**totals) if totals else None, int(d.get("PaymentCount", 0)),
             int(d.get("ReversalCount", 0)), d.get("Pdf"), d.get("Csv"),
             bool(d.get("VatOnCostsKept", False)),
+            Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:
@@ -268,6 +270,7 @@ class SettlementRepository:
             "ReceivedOn": put_date(k.received_on),
             "Lines": put_json([_line_out(x) for x in k.lines]), "Commission": k.commission,
             "DeductedIn": c.deducted_in, "ReceivedBy": k.received_by.value,
+            "BankCharges": k.bank_charges,
         }, c.etag)  # fmt: skip
 
     @staticmethod
@@ -284,8 +287,9 @@ class SettlementRepository:
             for x in get_json(d.get("Lines"), [])
         )  # fmt: skip
         contribution = Contribution(
-            payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into
-        )
+            payment_id, received, d.get("DebtorNumber"), lines, int(d["Commission"]), into,
+            int(d.get("BankCharges") or 0),
+        )  # fmt: skip
         return Claim(decode(row.pk), d["SettlementId"], contribution, d.get("DeductedIn"),
                      row.etag, int(d.get("Seq", 0)))  # fmt: skip
 

@@ -181,6 +181,8 @@ DETAILS: dict[str, tuple[str, str]] = {
     "return_reason": ("Reden terugboeking", "Return reason"),
     # a settlement's claim back (shared/services/settlement/runs.py)
     "owed": ("Verschuldigd (centen)", "Owed (cents)"),
+    # what the bank kept of a credit booked less its charges (shared/services/statements.py)
+    "charges": ("Ingehouden bankkosten (centen)", "Bank charges kept (cents)"),
     "kept_by_client": (
         "Zelf ontvangen door opdrachtgever (centen)",
         "Received by the client itself (cents)",
@@ -358,6 +360,9 @@ _TITLES = shapes(
          lambda m: f"{m[1]} trok zaak {m[2]} in (debiteur {m[3]}): {m[4]}"),
         (r"^Mailbox (\S+) reached (\d+) messages today; the rest waits for tomorrow$",
          lambda m: f"Mailbox {m[1]} zit vandaag aan {m[2]} berichten; de rest wacht tot morgen"),
+        (r"^A transfer with a client's account code came from a payer whose name is not the client's$",
+         lambda m: "Een overboeking met de rekeningcode van een opdrachtgever kwam van een betaler "
+                   "met een andere naam dan die van de opdrachtgever"),
         (r"^A second client proves an account another client holds or claims$",
          lambda m: "Een tweede opdrachtgever bewijst een rekening die een andere opdrachtgever heeft of claimt"),
         (r"^An account is claimed by a second party with proof$",

@@ -24,6 +24,8 @@ from shared.services.people.admin import actor_of
 SETTLEMENT = """{% extends "shell" %}{% block main %}
 <section aria-labelledby="st-owed-h"><h2 id="st-owed-h">{{ t.st_owed }}</h2>
 <p id="st-owed"><strong>{{ desk.money(owed) }}</strong></p><p class="muted">{{ t.st_owed_hint }}</p></section>
+{% if charges_by %}<section aria-labelledby="st-chg-h"><h2 id="st-chg-h">{{ t.st_charges }}</h2>
+<p id="st-charges">{{ t["st_charges_" ~ charges_by] }}</p></section>{% endif %}
 {% if can_record %}<section aria-labelledby="st-rec-h"><h2 id="st-rec-h">{{ t.st_record }}</h2>
 <form method="post" action="{{ desk.url('/settlement') }}">
 <input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
@@ -51,6 +53,9 @@ words(
         "st_record_hint": "Eén keer per kenmerk: hetzelfde kenmerk nog eens legt niets extra vast; een ander bedrag wordt geweigerd. De volgende afdracht neemt het mee.",
         "st_repayments": "Vastgelegde terugbetalingen", "st_settled_in": "In afdracht", "st_by": "Door",
         "st_next": "volgende afdracht", "st_none": "Nog geen terugbetalingen.",
+        "st_charges": "Bankkosten op de derdengeldenrekening",
+        "st_charges_agency": "Voor rekening van het incassobureau (afdrachtovereenkomst): de afdracht rekent met wat debiteuren betaalden, ook waar de bank kosten inhield; de afdrachtspecificatie toont die kosten.",
+        "st_charges_client": "Voor rekening van de opdrachtgever (afdrachtovereenkomst): wat de bank inhield op betalingen van debiteuren, gaat als eigen regel van de afdracht af.",
         "st_bad_amount": "Geen geldig bedrag (bijvoorbeeld 120,50).", "st_bad_date": "Geen geldige datum.",
         "st_conflict": "Dit kenmerk is al vastgelegd met een ander bedrag.",
         "done_st_recorded": "De terugbetaling is vastgelegd.",
@@ -62,6 +67,9 @@ words(
         "st_record_hint": "Once per reference: the same reference again records nothing more; another amount is refused. The next settlement takes it in.",
         "st_repayments": "Repayments recorded", "st_settled_in": "In settlement", "st_by": "By",
         "st_next": "next settlement", "st_none": "No repayments yet.",
+        "st_charges": "Bank charges on the third-party account",
+        "st_charges_agency": "Borne by the agency (settlement agreement): the settlement counts what debtors paid, also where the bank kept charges; the settlement statement shows them.",
+        "st_charges_client": "Borne by the client (settlement agreement): what the bank kept of debtors' payments comes off the payout as a line of its own.",
         "st_bad_amount": "Not a valid amount (e.g. 120.50).", "st_bad_date": "Not a valid date.",
         "st_conflict": "This reference is recorded already with another amount.",
         "done_st_recorded": "The repayment has been recorded.",
@@ -116,8 +124,12 @@ def _may_record(desk: Desk) -> bool:
 def _show(desk: Desk, form: dict[str, str], status: int = 200, **notice: object) -> ApiResponse:
     repayments = desk.services.settlement_repayments
     client = desk.client
+    try:  # who bears the third-party account's bank charges, as the agreement says
+        charges_by: str | None = desk.services.settlements.agreement(client).bank_charges_by.value
+    except NotFound:
+        charges_by = None  # no agreement: nothing is settled for this client yet
     return desk.render(
-        "settlement", "st_title", status, owed=repayments.owed(client),
+        "settlement", "st_title", status, owed=repayments.owed(client), charges_by=charges_by,
         repayments=sorted(repayments.of_client(client), key=lambda r: r.recorded_at, reverse=True),
         form=form, can_record=_may_record(desk), **notice,  # type: ignore[arg-type]
     )  # fmt: skip

@@ -62,6 +62,11 @@ class SettlementAgreement:
     # charged on them as on the commission (the VAT surcharge of Besluit BIK art. 2 lid 3
     # rests on it); the agency's tax adviser confirms this per agency, so it can be turned off
     vat_on_costs_kept: bool = True
+    # who bears what the bank of the agency's third-party account kept of a debtor's payment
+    # as its charges (the debtor paid the gross; less arrived): the agency by default (the
+    # account and its bank are the agency's choice, its fee covers running it), or the
+    # client, set off against its payout as a line of its own (docs/law.md, "Bank charges")
+    bank_charges_by: Recipient = Recipient.AGENCY
 
     def __post_init__(self) -> None:
         if (error := iban_error(self.payout_iban)) is not None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from shared.domain.money import Cents
+from shared.domain.settlement.agreement import Recipient
 from shared.domain.settlement.statement import StatementTotals
 
 
@@ -71,6 +72,8 @@ class ClientSettlement:
     # the agreement's vat_on_costs_kept (with the costs going to the agency) when the
     # settlement started; stored settlements from before the setting read False
     vat_on_costs_kept: bool = False
+    # the agreement's bank_charges_by when the settlement started (older rows: the agency)
+    bank_charges_by: Recipient = Recipient.AGENCY
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,17 @@ and the components the agreement gives the agency; that is set off against the p
 third-party money, and what is left over is a negative net, carried forward and claimed back.
 The client ends with the same money whichever account the debtor paid into.
 
+Bank charges (``bank_charges``): what the bank of the third-party account kept of a debtor's
+payment booked less its charges. The debtor is credited what he sent (``received`` holds it),
+but less arrived: the agreement says who bears the difference (``bank_charges_by``). Borne by
+the agency (the default), the payout is as without charges and the agency's share is that much
+smaller in fact; borne by the client, it comes off the net as a line of its own
+(``bank_charges_to_client``; no commission and no VAT on it). The statement shows both, so
+what arrived = payout + commission + fee VAT + agency share - charges the agency bears.
+
 And always: received + received direct + reversed + corrected + carried in + repaid == agency
-share + commission + fee VAT + kept by the client + payout + carried out. A negative net is
+share + commission + fee VAT + kept by the client + bank charges to the client + payout +
+carried out. A negative net is
 never transferred: it is carried to the next statement (set off against the next payout), and
 staff are asked to claim it back; what the client repays by bank transfer
 (:mod:`shared.domain.settlement.repayment`) comes into its next statement as ``repaid``, which
@@ -93,6 +102,10 @@ class Contribution:
     lines: tuple[SettlementLine, ...]
     commission: Cents
     received_by: Receiver = Receiver.THIRD_PARTY  # the payment's, on each of its lines too
+    # what the bank of the third-party account kept of the payment (the debtor paid the
+    # gross, settled in ``lines``; this much less arrived); 0 on money the client received
+    # itself (its own bank's charges are its own) and on corrections
+    bank_charges: Cents = 0
 
     def negated(self) -> Contribution:
         return Contribution(
@@ -105,6 +118,7 @@ class Contribution:
             ),
             -self.commission,
             self.received_by,
+            # the bank keeps its charges when the payment comes back: nothing to take back
         )
 
 
@@ -131,9 +145,10 @@ def contribution(payment: Payment, agreement: SettlementAgreement) -> Contributi
     )
     client_part = sum(x.amount for x in lines if x.recipient is Recipient.CLIENT)
     commission = round_half_up(Fraction(client_part * agreement.commission_bp, BASIS_POINTS))
+    charges = payment.bank_charges if payment.received_by is Receiver.THIRD_PARTY else 0
     return Contribution(
         payment.payment_id, payment.received_on, payment.debtor_number, lines, commission,
-        payment.received_by,
+        payment.received_by, max(charges, 0) if lines else 0,
     )  # fmt: skip
 
 
@@ -165,6 +180,12 @@ class StatementTotals:
     # with their corrections and reversals, either sign): the client holds it, so it comes off
     # the net; statements before it read 0
     kept_by_client: Cents = 0
+    # what the bank of the third-party account kept of this statement's payments as its
+    # charges (>= 0): ``received`` is what the debtors paid, this much less arrived
+    bank_charges: Cents = 0
+    # the part of bank_charges the agreement has the client bear: set off against the payout
+    # (no commission, no VAT: the bank's cost passed on as it was); the rest the agency bears
+    bank_charges_to_client: Cents = 0
 
     @property
     def balanced(self) -> bool:
@@ -179,9 +200,24 @@ class StatementTotals:
             + self.commission
             + self.fee_vat
             + self.kept_by_client
+            + self.bank_charges_to_client
             + self.payout
             + self.carried_out
         )
+
+    @property
+    def bank_charges_by_agency(self) -> Cents:
+        """The bank's charges the agency bears out of its own share."""
+        return self.bank_charges - self.bank_charges_to_client
+
+    @property
+    def arrived(self) -> Cents:
+        """What reached the third-party account of what this statement settles for the first
+        time: ``received`` less the bank's charges. With the agency's bearing of the rest,
+        ``arrived + bank_charges_by_agency == to_agency + commission + fee_vat + payout``
+        when nothing else (reversals, corrections, balances) moves: the money in is paid out,
+        kept as the agency's fee, or the bank's."""
+        return self.received - self.bank_charges
 
 
 def totals(
@@ -191,6 +227,7 @@ def totals(
     carried_in: Cents,
     vat_on_costs_kept: bool = False,
     repaid: Cents = 0,
+    bank_charges_by: Recipient = Recipient.AGENCY,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
@@ -199,7 +236,9 @@ def totals(
     the client repaid of a negative balance since (added to the net as it is: the client's
     own money coming back, no fee on it; more than it owed is paid out again). Lines of money
     the client received itself count as any other for the fee and the split, and what they
-    add up to (``kept_by_client``) comes off the net: the client has it already."""
+    add up to (``kept_by_client``) comes off the net: the client has it already.
+    ``bank_charges_by``: who bears what the third-party account's bank kept of the payments
+    (``bank_charges``): the client's part comes off the net as a line of its own."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
@@ -222,7 +261,12 @@ def totals(
         from_debtor = _kept(lines, "costs_vat")
     fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
     to_agency -= from_debtor
-    net = to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
+    charges = sum(c.bank_charges for c in contributions)
+    to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
+    net = (
+        to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
+        - to_client_charges
+    )  # fmt: skip
     payout = max(net, 0)
     return StatementTotals(
         received=received,
@@ -240,6 +284,8 @@ def totals(
         repaid=repaid,
         received_direct=received_direct,
         kept_by_client=kept_by_client,
+        bank_charges=charges,
+        bank_charges_to_client=to_client_charges,
     )
 
 

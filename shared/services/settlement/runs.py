@@ -370,6 +370,7 @@ class SettlementRunner:
                 agreement.commission_bp, agreement.fee_vat_bp,
                 vat_on_costs_kept=agreement.vat_on_costs_kept
                 and agreement.recipient("costs") is Recipient.AGENCY,
+                bank_charges_by=agreement.bank_charges_by,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -449,7 +450,8 @@ class SettlementRunner:
         figures = totals(contributions, fee_vat_bp=settlement.fee_vat_bp,
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
-                         repaid=sum(r.amount for r in repayments))  # fmt: skip
+                         repaid=sum(r.amount for r in repayments),
+                         bank_charges_by=settlement.bank_charges_by)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),

@@ -92,7 +92,8 @@ def test_a_transfer_from_the_account_to_the_agencys_account_proves_it(world):
 
     def to_pool(day: int, counterparty: str, text: str) -> str:
         on = date(2025, 3, day)  # a statement a day: each one its own
-        line = OutLine(on, 1, text, counterparty_iban=counterparty, counterparty_name="X")
+        # the account holder's name as the bank gives it: the client's own (pooled11)
+        line = OutLine(on, 1, text, counterparty_iban=counterparty, counterparty_name="CLIENT C1")
         sta = write_mt940(pooled, [line], opening=0, opening_date=on, statement_id=f"P{day}")
         return str(world.services.statements.ingest(f"agency-a/p{day}.sta", sta.encode()).status)
 
@@ -240,8 +241,9 @@ def test_the_agency_decides_only_for_its_own_accounts(world):
 def test_a_payment_into_the_clients_own_account_proves_nothing(world):
     """attack9 F2: on a client's own account the client is the payee and writes the
     description (its kenmerk, a payment request): a credit there from an account it claims,
-    with the claim's code, shows only that the holder paid the client. The same transfer to
-    the agency's own account still proves the claim."""
+    with the claim's code, shows only that the holder paid the client. On the agency's own
+    account the transfer proves the claim only when the bank names the client as the payer
+    (pooled11: the victim quoting the code there proves nothing either)."""
     pooled = client_iban("POOL")
     register_agency(world.services.repos, Agency("agency-a", "A", pooled))
     a = world.agency_a
@@ -253,16 +255,18 @@ def test_a_payment_into_the_clients_own_account_proves_nothing(world):
     [code] = [i["code"] for i in a.call("GET", "/v1/clients/C2/ibans").body["items"]
               if i["iban"] == stranger]  # fmt: skip
 
-    def pay(into: str, day: int) -> str:
+    def pay(into: str, day: int, payer: str = "Victim BV") -> str:
         on = date(2025, 3, day)
         line = OutLine(on, 12_50, f"betaalverzoek {code}", counterparty_iban=stranger,
-                       counterparty_name="Victim BV")  # fmt: skip
+                       counterparty_name=payer)  # fmt: skip
         sta = write_mt940(into, [line], opening=0, opening_date=on, statement_id=f"S{day}")
         return str(world.services.statements.ingest(f"agency-a/s{day}.sta", sta.encode()).status)
 
     assert pay(client_iban("C2"), 3) == "booked"
     assert world.services.repos.banking.owner(stranger) is None
     assert pay(pooled, 4) == "booked"
+    assert world.services.repos.banking.owner(stranger) is None
+    assert pay(pooled, 5, payer="CLIENT C2") == "booked"
     owner = world.services.repos.banking.owner(stranger)
     assert owner is not None and owner.client_id == _client_id(world, "C2")
 
@@ -306,3 +310,45 @@ def test_the_client_that_held_an_account_is_told_when_the_agency_gives_it_to_ano
 
     assert told(held) == [{"account": ACCOUNT}]
     assert told(taker) == []
+
+
+def test_a_debtor_quoting_the_clients_code_on_the_agencys_account_proves_nothing(world):
+    """attack9 F2 variant (pooled11): C2 adds a stranger's account X itself and, in its own
+    letters, asks its debtors to quote "INNV-…" with their payment to the agency's pooled
+    account. The holder of X, a debtor, pays from X with the code: the bank names the payer
+    (Gasthof Alpen AG), not C2, so X is not C2's (was: verified, and X's statements booked for
+    C2); the agency gets an item with the payer's name, once however often the statement
+    comes, and decides. C2's own transfer from X (the bank names C2 as the payer) proves it."""
+    pooled = client_iban("POOL")
+    register_agency(world.services.repos, Agency("agency-a", "A", pooled))
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C2", ibans=[])]})
+    c2 = world.services.repos.clients.get(_client_id(world, "C2"))[0]
+    world.services.client_settings.add_iban(c2, ACCOUNT, by_agency=False)
+    [item] = a.call("GET", "/v1/clients/C2/ibans").body["items"]
+    assert item["registered_by"] == "client"
+
+    def to_pool(day: int, payer: str, name: str = "") -> str:
+        on = date(2025, 3, day)
+        line = OutLine(on, 4_200, f"factuur 2025-7 vermeld {item['code']}",
+                       counterparty_iban=ACCOUNT, counterparty_name=payer)  # fmt: skip
+        sta = write_mt940(pooled, [line], opening=0, opening_date=on, statement_id=f"P{day}")
+        report = world.services.statements.ingest(name or f"agency-a/p{day}.sta", sta.encode())
+        return str(report.status)
+
+    assert to_pool(3, "GASTHOF ALPEN AG") == "booked"
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    [status] = a.call("GET", "/v1/clients/C2/ibans").body["items"]
+    assert status["status"] == "pending"
+    to_pool(3, "GASTHOF ALPEN AG", "agency-a/p3-again.sta")  # the same statement sent again
+    items, _ = world.services.repos.actions.list(agency_scope("agency-a"))
+    [claim] = [x for x in items if x.kind == "account_claim"]
+    assert claim.detail["payer_name"] == "GASTHOF ALPEN AG"
+    assert claim.detail["claimant_client"] == c2.client_id
+    # a name that only shares a word with the client's is not the client's either
+    assert to_pool(4, "C. CLIENT") == "booked"
+    assert world.services.repos.banking.owner(ACCOUNT) is None
+    # the client's own transfer: its bank writes the client's name (legal form aside)
+    assert to_pool(5, "CLIENT C2 B.V.") == "booked"
+    owner = world.services.repos.banking.owner(ACCOUNT)
+    assert owner is not None and owner.client_id == c2.client_id

@@ -92,3 +92,25 @@ def test_the_page_is_read_by_whom_the_api_route_lets_read(
     page = desk_for(world, role, tenants.c1, f"{role.value}@x.example").get("/settlement")
     assert api in (403, 404) and page.status == 403, (api, page.status)
     assert "87,90" not in page.encoded().decode()
+
+
+def test_the_page_says_who_bears_the_bank_charges_on_the_third_party_account(
+    world: World, tenants: Tenants
+) -> None:
+    """pooled11: the agreement's bank_charges_by, in the page's language."""
+    from dataclasses import replace
+
+    from shared.domain.settlement.agreement import Recipient, SettlementAgreement
+
+    store: SettlementRepository = world.services.settlements.store
+    browser = desk_for(world, Role.AGENCY_ADMIN, None, "admin@x.example")
+    assert (
+        'id="st-charges"' not in browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
+    )
+    agreement = SettlementAgreement(tenants.c1, "agency-a", "NL44RABO0123456789", "C1 BV")
+    store.save_agreement(agreement)
+    body = browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
+    assert "Voor rekening van het incassobureau" in body
+    store.save_agreement(replace(agreement, bank_charges_by=Recipient.CLIENT))
+    body = browser.get(f"/settlement?client={tenants.c1}").encoded().decode()
+    assert "Voor rekening van de opdrachtgever" in body

@@ -66,6 +66,7 @@ def test_agreement_is_set_and_read_with_defaults(world: Any) -> None:
         "commission_percent": "10.00",
         "fee_vat_percent": "21.00",
         "vat_on_costs_kept": True,
+        "bank_charges_by": "agency",  # the bank's charges on the third-party account
     }
     changed = world.agency_a.call(
         "PUT",

@@ -1,0 +1,216 @@
+"""The bank of the agency's third-party account keeps its charges of a debtor's payment
+(pooled11 #2). The debtor is credited what he sent (round 10: 250.00), but 237.50 arrived; the
+settlement used to pay the client out of the 250.00, so the agency paid the 12.50 out of its
+own pocket without a trace. Now the payment keeps the charges, the statement shows them as a
+line of their own, and the agreement says who bears them: the agency (the default) or the
+client, set off against its payout. The figures add up either way: what arrived = payout +
+commission + fee VAT + agency share - the charges the agency bears."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pypdf
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.domain.records import Receiver
+from shared.domain.settlement.agreement import Recipient, SettlementAgreement
+from shared.domain.settlement.statement import contribution, totals
+from shared.services.settlement.runs import CONTAINER
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row, verify_ibans
+from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
+
+# 250.00 principal only, 10% commission, 21% VAT on it
+PRINCIPAL, CHARGES = 25_000, 1_250
+
+
+def _paid(charges: int = CHARGES, into: Receiver = Receiver.THIRD_PARTY) -> Any:
+    from dataclasses import replace
+
+    p = payment("c1", "p1", date(2026, 12, 2), principal=PRINCIPAL, costs=0, costs_vat=0,
+                interest=0)  # fmt: skip
+    return replace(p, bank_charges=charges, received_by=into)
+
+
+def _agreement(by: Recipient) -> SettlementAgreement:
+    return SettlementAgreement("c1", "a", PAYOUT_C1, "Client One BV", commission_bp=1000,
+                               bank_charges_by=by)  # fmt: skip
+
+
+def test_charges_borne_by_the_agency_leave_the_payout_and_show_on_the_statement() -> None:
+    t = totals([contribution(_paid(), _agreement(Recipient.AGENCY))], fee_vat_bp=2100,
+               carried_in=0, bank_charges_by=Recipient.AGENCY)  # fmt: skip
+    assert (t.received, t.commission, t.fee_vat) == (25_000, 2_500, 525)
+    assert (t.bank_charges, t.bank_charges_to_client, t.bank_charges_by_agency) == (1250, 0, 1250)
+    assert t.payout == 21_975  # 250.00 - 25.00 - 5.25: as if the whole 250.00 had arrived
+    assert t.arrived == 23_750
+    # money in = payouts + commission + VAT, less the charges the agency bears of its fee
+    assert t.arrived + t.bank_charges_by_agency == t.payout + t.commission + t.fee_vat
+    assert t.balanced
+
+
+def test_charges_borne_by_the_client_come_off_its_payout_as_a_line_of_their_own() -> None:
+    t = totals([contribution(_paid(), _agreement(Recipient.CLIENT))], fee_vat_bp=2100,
+               carried_in=0, bank_charges_by=Recipient.CLIENT)  # fmt: skip
+    assert (t.commission, t.fee_vat) == (2_500, 525)  # no commission or VAT on the charges
+    assert (t.bank_charges, t.bank_charges_to_client, t.bank_charges_by_agency) == (1250, 1250, 0)
+    assert (t.net, t.payout) == (20_725, 20_725)  # 219.75 - 12.50
+    # the third-party account pays out exactly what arrived less the agency's fee
+    assert t.arrived == t.payout + t.commission + t.fee_vat == 23_750
+    assert t.balanced
+
+
+def test_the_clients_own_bank_charges_are_not_the_settlements() -> None:
+    """Money the client received itself: its own bank's charges are its own already."""
+    c = contribution(_paid(into=Receiver.CLIENT), _agreement(Recipient.CLIENT))
+    t = totals([c], fee_vat_bp=2100, carried_in=0, bank_charges_by=Recipient.CLIENT)
+    assert (c.bank_charges, t.bank_charges, t.bank_charges_to_client) == (0, 0, 0)
+    assert t.balanced
+
+
+def test_a_payment_that_comes_back_keeps_its_charges_spent() -> None:
+    """The bank keeps its charges when the money goes back: nothing of them is taken back."""
+    c = contribution(_paid(), _agreement(Recipient.CLIENT))
+    back = c.negated()
+    assert back.bank_charges == 0
+    t = totals([back], fee_vat_bp=2100, carried_in=0, bank_charges_by=Recipient.CLIENT)
+    assert t.bank_charges == 0 and t.balanced
+
+
+# -- from the bank's file to the settlement statement -------------------------------------------
+
+
+def _pooled_world(world: Any, by: Recipient) -> str:
+    from shared.domain.parties import Agency
+    from shared.services.onboarding import register_agency
+
+    register_agency(world.services.repos, Agency("agency-a", "Acme Incasso", THIRD_PARTY))
+    a = world.agency_a
+    row = client_row("C1", allow_third_party_matching=True, charge_interest=False)
+    a.call("POST", "/v1/clients", {"items": [row]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", name="Gasthof Alpen")]})
+    a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
+        "N10-9", "D1", amount="250.00", invoice_date="2026-11-20", due_date="2026-12-20")]})  # fmt: skip
+    agreement = {"payout_iban": PAYOUT_C1, "payout_name": "Client C1 BV", "frequency": "daily",
+                 "commission_percent": "10", "bank_charges_by": by.value}  # fmt: skip
+    reply = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
+    assert reply.status == 200 and reply.body["bank_charges_by"] == by.value, reply.body
+    ref = a.call("GET", "/v1/clients/C1/invoices/N10-9").body["payment_reference"]
+    return str(ref)
+
+
+def _ing_file(reference: str) -> bytes:
+    """ING's MT940 of the pooled account: 237.50 arrived of the 250.00 the debtor sent."""
+    return (
+        ":20:N10CHG\n"
+        f":25:{THIRD_PARTY}EUR\n:28C:00002\n:60F:C261201EUR0,00\n"
+        ":61:2612021202C237,50NTRFALPEN-2026-118\n"
+        ":86:/EREF/ALPEN-2026-118//OCMT/EUR250,00//CHGS/EUR12,50//CNTP/CH9300762011623852957/"
+        f"UBSWCHZH80A/GASTHOF ALPEN AG///REMI/USTD//{reference}/\n"
+        ":62F:C261202EUR237,50\n-\n"
+    ).encode()
+
+
+def _settle(world: Any, day: date) -> Any:
+    world.clock.at = datetime(day.year, day.month, day.day, 5, 0, tzinfo=UTC)
+    run = world.services.settlement_runs.run_agency("agency-a", day)
+    assert run is not None
+    _, settlements = world.services.settlements.run("agency-a", run.run_id)
+    (s,) = settlements
+    return s
+
+
+def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(world) -> None:
+    ref = _pooled_world(world, Recipient.CLIENT)
+    world.clock.at = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    report = world.services.statements.ingest("agency-a/ing.sta", _ing_file(ref))
+    assert report.booked == 1, report
+    cid = world.services.repos.clients.id_for_number("agency-a", "C1")
+    (paid,) = list(world.services.settlements.store.payments_of(cid))
+    assert (paid.amount, paid.bank_charges, paid.received_by) == (
+        25_000, 1_250, Receiver.THIRD_PARTY,
+    )  # fmt: skip
+    s = _settle(world, date(2026, 12, 3))
+    t = s.totals
+    assert (t.received, t.bank_charges, t.bank_charges_to_client) == (25_000, 1_250, 1_250)
+    assert (t.commission, t.fee_vat, t.payout) == (2_500, 525, 20_725)
+    assert t.arrived == t.payout + t.commission + t.fee_vat  # 237.50: what the bank left
+    figures = world.agency_a.call("GET", f"/v1/settlements/{s.run_id}").body["settlements"][0]
+    assert figures["figures"]["bank_charges"] == "12.50"
+    assert figures["figures"]["bank_charges_to_client"] == "12.50"
+    rows = list(csv.reader(io.StringIO(world.services.files.get(CONTAINER, s.csv).decode())))
+    assert ["bank_charges_to_client", "", "", "", "", "", "12.50", "", ""] in rows
+    text = "".join(
+        page.extract_text()
+        for page in pypdf.PdfReader(io.BytesIO(world.services.files.get(CONTAINER, s.pdf))).pages
+    )
+    assert "Bankkosten voor rekening opdrachtgever -EUR 12,50" in text
+    assert "waarvan ingehouden bankkosten (niet ontvangen) EUR 12,50" in text
+
+
+def test_by_default_the_agency_bears_them_and_the_statement_says_so(world) -> None:
+    ref = _pooled_world(world, Recipient.AGENCY)
+    world.clock.at = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    world.services.statements.ingest("agency-a/ing.sta", _ing_file(ref))
+    t = _settle(world, date(2026, 12, 3)).totals
+    assert (t.bank_charges, t.bank_charges_to_client, t.payout) == (1_250, 0, 21_975)
+    assert t.arrived + t.bank_charges_by_agency == t.payout + t.commission + t.fee_vat
+
+
+def test_a_line_the_agency_books_by_hand_keeps_the_banks_charges(world) -> None:
+    """A charged credit not booked by itself (only suggested): the agency's people book it
+    on the invoice, and the payment keeps what the bank kept (the item carries it)."""
+    _pooled_world(world, Recipient.CLIENT)
+    world.clock.at = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    report = world.services.statements.ingest("agency-a/ing.sta", _ing_file("geen kenmerk"))
+    assert report.booked == 0
+    cid = world.services.repos.clients.id_for_number("agency-a", "C1")
+    items, _ = world.services.repos.actions.list(cid)  # C1's invoice alone is suggested
+    (item,) = [x for x in items if x.kind == "payment_suggestion"]
+    assert item.detail["charges"] == CHARGES
+    reply = world.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{item.action_id}/confirm", {"invoices": ["N10-9"]}
+    )
+    assert reply.status == 200, reply.body
+    (paid,) = list(world.services.settlements.store.payments_of(cid))
+    assert (paid.amount, paid.bank_charges) == (25_000, 1_250)
+    assert _settle(world, date(2026, 12, 3)).totals.bank_charges_to_client == 1_250
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 500_000), st.integers(0, 2_000), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from(list(Recipient)),
+    st.integers(0, 3_000),
+)
+def test_the_figures_add_up_whoever_bears_the_charges(pays, by, commission_bp) -> None:
+    """Any payments (some the client's own), any charges: the statement balances, and what
+    reached the third-party account is what it pays out, the agency's fee and share, less the
+    charges the agency bears."""
+    from dataclasses import replace
+
+    terms = replace(_agreement(by), commission_bp=commission_bp)
+    contributions = []
+    for n, (amount, charges, direct) in enumerate(pays):
+        p = payment("c1", f"p{n}", date(2026, 12, 2), principal=amount, costs=0, costs_vat=0,
+                    interest=0)  # fmt: skip
+        into = Receiver.CLIENT if direct else Receiver.THIRD_PARTY
+        contributions.append(
+            contribution(replace(p, bank_charges=min(charges, amount), received_by=into), terms)
+        )
+    t = totals(contributions, fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
+    assert t.balanced
+    assert t.bank_charges == sum(min(c, a) for a, c, d in pays if not d)
+    assert t.arrived + t.bank_charges_by_agency == (
+        t.to_agency + t.commission + t.fee_vat + t.payout + t.carried_out
+        + t.kept_by_client - t.received_direct
+    )  # fmt: skip
