@@ -83,14 +83,18 @@ class Review:
 
 
 def debtor_agreed(plan: PaymentPlan) -> set[date]:
-    """The days the debtor agreed to ``plan`` himself (3:318 BW): the consent recorded on it
-    (his portal proposal, or the call, e-mail or letter staff recorded), a plan he made in the
-    portal before that was recorded (its creation day), a mandate he signed for it. Not its
-    activation: that is the creditor's act (law10 F3)."""
+    """The days the debtor agreed to ``plan`` as it stands himself (3:318 BW): the consent
+    recorded on it (his portal proposal, or the call, e-mail or letter staff recorded), a plan
+    he made in the portal before that was recorded (its creation day), a mandate he signed for
+    it. Not its activation: that is the creditor's act (law10 F3). Once staff added invoices
+    to it (``widened_on``), what he did before named fewer invoices and is kept on those claims
+    (ack11 #2): only a consent recorded since, or a mandate signed after that day, counts."""
     days = {plan.agreed_on} if plan.agreed_on else set()
-    if plan.created_by == DEBTOR_PORTAL:
+    if plan.created_by == DEBTOR_PORTAL and plan.widened_on is None:
         days.add(amsterdam_date(plan.created_at))
-    if plan.mandate is not None:
+    if plan.mandate is not None and (
+        plan.widened_on is None or plan.mandate.signed_on > plan.widened_on
+    ):
         days.add(plan.mandate.signed_on)
     return days
 
