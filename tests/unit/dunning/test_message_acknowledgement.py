@@ -25,7 +25,7 @@ WROTE = date(2024, 1, 15)
 
 
 def _message(world, client, text: str = "ik weet dat ik B-1 moet betalen, volgende maand") -> str:  # type: ignore[no-untyped-def]
-    world.clock.at = datetime(2024, 1, 15, 22, 30, tzinfo=UTC)  # 23:30 in Amsterdam
+    world.clock.at = datetime(2024, 1, 14, 23, 30, tzinfo=UTC)  # 00:30 on the 15th in Amsterdam
     me = PortalAccess(client.client_id, "B1", 0, world.clock.now() + timedelta(days=1))
     world.services.portal.message(me, text)
     entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "B1")
