@@ -67,23 +67,24 @@ class MessageAcknowledgements:
         if refusal is not None:
             raise Invalid(refusal, field="invoices")
         day = amsterdam_date(entry.at)
+        mark = MessageMark(message, day, wanted)
         before = self.marks(client.client_id, debtor_number).get(message)
+        if before == mark:
+            return mark  # marked so already: counts once, said once
         dropped = tuple(n for n in (before.invoices if before else ()) if n not in wanted)
-        changed = [
-            n
-            for n in wanted
-            if self.decisions.mark_message(client.client_id, debtor_number, n, message, day)
-        ]
+        # said before it is written: a request cut off in between is finished by its retry,
+        # which finds the mark not yet whole and says it again rather than never
+        self._tell(
+            client, entry, author, Event.ACKNOWLEDGEMENT_MARKED,
+            f"Message of {day:%d-%m-%Y} marked as the debtor's acknowledgement of "
+            f"{', '.join(wanted)} (prescription)",
+            named=",".join(wanted), received_on=day.isoformat(),
+        )  # fmt: skip
+        for number in wanted:
+            self.decisions.mark_message(client.client_id, debtor_number, number, message, day)
         for number in dropped:
             self.decisions.mark_message(client.client_id, debtor_number, number, message, None)
-        mark = MessageMark(message, day, wanted)
-        if changed or dropped:
-            self._tell(
-                client, entry, wanted + dropped, author, Event.ACKNOWLEDGEMENT_MARKED,
-                f"Message of {day:%d-%m-%Y} marked as the debtor's acknowledgement of "
-                f"{', '.join(wanted)} (prescription)",
-                named=",".join(wanted), received_on=day.isoformat(),
-            )  # fmt: skip
+        self._look_again(client, debtor_number, wanted + dropped)
         return mark
 
     def unmark(self, client: Client, debtor_number: str, message: str, author: str) -> MessageMark:
@@ -93,14 +94,15 @@ class MessageAcknowledgements:
         mark = self.marks(client.client_id, debtor_number).get(message)
         if mark is None:
             raise NotFound(f"message {message} is not marked as an acknowledgement")
-        for number in mark.invoices:
-            self.decisions.mark_message(client.client_id, debtor_number, number, message, None)
         self._tell(
-            client, entry, mark.invoices, author, Event.ACKNOWLEDGEMENT_UNMARKED,
+            client, entry, author, Event.ACKNOWLEDGEMENT_UNMARKED,
             f"Message of {mark.received_on:%d-%m-%Y} no longer marked as the debtor's "
             f"acknowledgement of {', '.join(mark.invoices)} (prescription)",
             named=",".join(mark.invoices), received_on=mark.received_on.isoformat(),
         )  # fmt: skip
+        for number in mark.invoices:
+            self.decisions.mark_message(client.client_id, debtor_number, number, message, None)
+        self._look_again(client, debtor_number, mark.invoices)
         return mark
 
     def _message(self, client: Client, debtor_number: str, message: str) -> ContactEntry:
@@ -115,27 +117,31 @@ class MessageAcknowledgements:
         self,
         client: Client,
         entry: ContactEntry,
-        invoices: tuple[str, ...],
         author: str,
         event: Event,
         summary: str,
-        **detail: str,
+        *,
+        named: str,
+        received_on: str,
     ) -> None:
-        """The contact log and the audit log say who did it; the claims are looked at again
-        in the next run."""
+        """The contact log and the audit log say who did it."""
         now = self.clock.now()
         self.repos.contacts.add(ContactEntry(
             client.client_id, entry.debtor_number, time_ordered_id(now), now, ContactKind.NOTE,
-            summary, invoice_numbers=invoices, system=True, author=author,
+            summary, invoice_numbers=tuple(named.split(",")), system=True, author=author,
         ))  # fmt: skip
         if self.audit is not None:
             self.audit(
                 event, agency_id=client.agency_id, client_id=client.client_id, actor=author,
-                subject=entry.entry_id, debtor=entry.debtor_number, **detail,
+                subject=entry.entry_id, debtor=entry.debtor_number, named=named,
+                received_on=received_on,
             )  # fmt: skip
-        today = amsterdam_date(now)
+
+    def _look_again(self, client: Client, debtor_number: str, invoices: tuple[str, ...]) -> None:
+        """The claims are looked at in the next run: a hold may end, or come back."""
+        today = amsterdam_date(self.clock.now())
         keys = [
-            (None, self.repos.dunning.schedule_key(today, entry.debtor_number, number))
+            (None, self.repos.dunning.schedule_key(today, debtor_number, number))
             for number in invoices
         ]
         self.repos.dunning.reschedule(client.client_id, keys)

@@ -132,3 +132,29 @@ def test_only_his_own_message_and_his_own_invoices_by_an_administrator(two_claim
     assert staff.call("PUT", _path(message), {"invoices": ["B-1"]}).status == 403
     assert staff.call("GET", _path(message)).status == 404  # reading is theirs: none yet
     assert _acknowledged(world, client) == {}
+
+
+def test_a_mark_whose_saying_failed_is_said_by_its_retry(two_claims, monkeypatch):
+    """At least once: a request that fails writing the contact log finds on its retry that
+    the mark is not there yet, says it and writes it: never a mark nobody was told of."""
+    from shared.adapters.tables.records_repo import ContactLogRepository
+    from shared.ports.tables import StorageError
+
+    world, client = two_claims
+    message = _message(world, client)
+    real = ContactLogRepository.add
+    cut = {"left": 1}
+
+    def outage(self, entry):  # type: ignore[no-untyped-def]
+        if cut["left"]:
+            cut["left"] -= 1
+            raise StorageError("table storage unavailable")
+        return real(self, entry)
+
+    monkeypatch.setattr(ContactLogRepository, "add", outage)
+    assert world.agency_a.call("PUT", _path(message), {"invoices": ["B-1"]}).status >= 500
+    assert world.agency_a.call("PUT", _path(message), {"invoices": ["B-1"]}).status == 200
+    assert _acknowledged(world, client) == {"B-1": {WROTE}}
+    entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "B1")
+    assert len([e for e in entries if "acknowledgement of B-1" in e.summary]) == 1
+    assert len(_audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)) == 1
