@@ -4,6 +4,9 @@
   send (a demand of the client's own, an acknowledgement by the debtor, art. 3:317/3:318 BW)
   with the day it reached the debtor, and/or the release of a claim dunning holds as past its
   prescription date (art. 3:322 BW: not applied by itself, so a person decides);
+- ``PUT|GET|DELETE /v1/clients/{client}/debtors/{debtor}/messages/{message}/acknowledgement``:
+  a message the debtor wrote marked as his acknowledgement of named invoices (art. 3:318 BW:
+  a person reads it; Inning does not guess from free text), or the mark taken back;
 - ``POST /v1/clients/{client}/invoices/{invoice}/fourteen-day-letter-received``: the debtor did
   receive the 14-day letter reported undeliverable or bounced after all; its costs term again
   (art. 6:96 lid 6 BW).
@@ -18,7 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
+from shared.api.schemas import ExternalNumber
+from shared.domain.law.acknowledgement import MessageMark
 from shared.services.container import Services
+from shared.services.errors import NotFound
 
 
 class PrescriptionDecisionIn(BaseModel):
@@ -51,6 +57,22 @@ class PrescriptionDecisionOut(BaseModel):
     invoice: str
     interruptions: list[date]
     released_on: date | None
+
+
+class AcknowledgementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invoices: list[ExternalNumber] = Field(
+        min_length=1,
+        max_length=200,
+        description="The debtor's invoices the message acknowledges (all of them: a mark "
+        "given again with other invoices replaces the earlier one)",
+    )
+
+
+class AcknowledgementOut(BaseModel):
+    message: str = Field(description="The contact-log entry id of the debtor's message")
+    received_on: date = Field(description="The day it counts: the day Inning received it")
+    invoices: list[str]
 
 
 class LetterReceivedIn(BaseModel):
@@ -110,6 +132,63 @@ def register(router: Router, services: Services) -> None:
         )  # fmt: skip
         out = LetterReceivedOut(invoice=ctx.params["invoice"], costs_term_restored=restored)
         return ApiResponse(body=out.model_dump(mode="json"))
+
+    def acknowledgement_out(mark: MessageMark) -> dict[str, object]:
+        out = AcknowledgementOut(
+            message=mark.message, received_on=mark.received_on, invoices=list(mark.invoices)
+        )
+        return out.model_dump(mode="json")
+
+    def get_acknowledgement(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        marks = services.message_acknowledgements.marks(client.client_id, ctx.params["debtor"])
+        mark = marks.get(ctx.params["message"])
+        if mark is None:
+            raise NotFound("the message is not marked as an acknowledgement")
+        return ApiResponse(body=acknowledgement_out(mark))
+
+    def put_acknowledgement(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        body = validate_body(ctx.request, AcknowledgementIn)
+        mark = services.message_acknowledgements.mark(
+            client, ctx.params["debtor"], ctx.params["message"], body.invoices,
+            principal(ctx).key_id,
+        )  # fmt: skip
+        return ApiResponse(body=acknowledgement_out(mark))
+
+    def delete_acknowledgement(ctx: Context) -> ApiResponse:
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        services.message_acknowledgements.unmark(
+            client, ctx.params["debtor"], ctx.params["message"], principal(ctx).key_id
+        )
+        return ApiResponse(status=204)
+
+    marked = "/v1/clients/{client}/debtors/{debtor}/messages/{message}/acknowledgement"
+    for route in (
+        Route("GET", marked, get_acknowledgement,
+              "The invoices a debtor's message is marked to acknowledge", "records",
+              response=AcknowledgementOut,
+              errors={404: "No such debtor or message, or the message is not marked"}),
+        Route("PUT", marked, put_acknowledgement,
+              "Mark a debtor's message as his acknowledgement of named invoices (art. 3:318 BW)",
+              "records", body=AcknowledgementIn, response=AcknowledgementOut, status=200,
+              errors={404: "No such debtor or message on his contact log",
+                      422: "Not a message the debtor sent (portal, e-mail, WhatsApp; an automatic "
+                           "reply is none), no invoices, or an invoice that is not his"},
+              example={"invoices": ["F2025-001", "F2025-002"]},
+              description="`{message}` is the entry id on the debtor's contact log "
+              "(`GET …/debtors/{debtor}/contacts`). It interrupts prescription of those "
+              "invoices on the day the message was received, and of no others; Inning does "
+              "not read free text itself. Marking again changes nothing; on the contact log "
+              "and the audit log."),
+        Route("DELETE", marked, delete_acknowledgement,
+              "Take back a message's mark as an acknowledgement (a mistake)", "records",
+              status=204,
+              errors={404: "No such debtor or message, or the message is not marked"},
+              description="Its day no longer counts for the invoices it named; on the contact "
+              "log and the audit log. The claims are looked at again in the next run."),
+    ):  # fmt: skip
+        router.add(route)
 
     tag = "invoices"
     base = "/v1/clients/{client}/invoices/{invoice}"

@@ -56,12 +56,10 @@ def money_text(value: object) -> object:
         return value
     text = value.strip()
     if text.startswith("-"):
-        # a credit note in an open-items list (newcomer10 F6): said as what it is, not as a
-        # thousands separator; refused here before any other reading of the digits
-        raise ValueError(
-            f"{text!r} is below zero: a credit note is not an invoice; import the invoice it "
-            "credits and book the credit note on that invoice (POST …/invoices/{invoice}/credit)"
-        )
+        # said as what it is, not as a thousands separator ("-1,250"): refused here before any
+        # other reading of the digits; only an invoice row's amount says why a credit note is
+        # no invoice (codereview10 #9)
+        raise ValueError(f"{text!r} is below zero: an amount here is never negative")
     if re.fullmatch(r"[+-]?\d+\.\d{3,}", text) or re.fullmatch(r"[+-]?[\d.]*,[\d.,]*", text):
         raise ValueError(
             f"{text!r} is not an amount in euros with at most two decimals: a thousands "
@@ -74,6 +72,25 @@ def money_text(value: object) -> object:
 Amount = Annotated[
     Decimal,
     BeforeValidator(money_text),
+    Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
+]
+
+
+def invoice_amount_text(value: object) -> object:
+    """An invoice row's amount: a negative one is a credit note in an open-items list
+    (newcomer10 F6), refused as what it is with how to book it; else as :func:`money_text`."""
+    if isinstance(value, str) and value.strip().startswith("-"):
+        raise ValueError(
+            f"{value.strip()!r} is below zero: a credit note is not an invoice; import the "
+            "invoice it credits and book the credit note on that invoice "
+            "(POST …/invoices/{invoice}/credit)"
+        )
+    return money_text(value)
+
+
+InvoiceAmount = Annotated[
+    Decimal,
+    BeforeValidator(invoice_amount_text),
     Field(gt=0, max_digits=14, decimal_places=2, description="Euros, at most two decimals"),
 ]
 # what may be zero (an open amount, a minimum)
@@ -296,7 +313,7 @@ class InvoiceIn(Strict):
     debtor: ExternalNumber = Field(description="The debtor's number (must exist)")
     invoice_date: date
     due_date: date
-    amount: Amount = Field(
+    amount: InvoiceAmount = Field(
         description="The amount as invoiced (incl. VAT), before credit notes: the partial "
         "credit notes booked through POST …/invoices/{invoice}/credit stay off it (send the "
         "invoice's own amount as your books have it, not less its credit notes). To lower "

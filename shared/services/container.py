@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from shared.services.linking.mollie_retention import MollieCredentialRetention
     from shared.services.linking.office365 import Office365Linking
     from shared.services.managed_invoices import ManagedInvoiceMeter
+    from shared.services.message_acknowledgements import MessageAcknowledgements
     from shared.services.messaging import MessagingService
     from shared.services.mollie_reconcile import MollieReconciliation
     from shared.services.online_payments import OnlinePaymentService
@@ -183,6 +184,14 @@ class Services:
             client_id, numbers
         )  # a 14-day letter undelivered after money fixed its costs (law5 finding 3)
         return service
+
+    @cached_property
+    def message_acknowledgements(self) -> MessageAcknowledgements:
+        from shared.services.message_acknowledgements import MessageAcknowledgements
+
+        return MessageAcknowledgements(
+            self.repos, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+        )
 
     @cached_property
     def dunning(self) -> DunningService:

@@ -8,7 +8,8 @@ For every open claim of a debtor the run looks at (law4 findings 3, 5 and 9):
   itself of the debtor's own acts (art. 3:318 BW, law7 finding 3, law10 F1/F3/F4): a payment
   on the claim he named or it was booked on (its received day; one that came back in full
   never paid and counts not), a payment plan over it he agreed to himself (not its activation
-  by staff), his written proposal or request in the portal (see :meth:`_acknowledgements`).
+  by staff), his written proposal or request in the portal, a message of his staff marked as
+  his acknowledgement of named claims (see :meth:`_acknowledgements`).
   Two dates: *counted* with every such
   demand, *proven* with only those whose receipt rests on more than a send log. A debtor who
   denies receipt makes the creditor prove it (3:37 lid 3 BW), so until the proven date is
@@ -83,14 +84,18 @@ class Review:
 
 
 def debtor_agreed(plan: PaymentPlan) -> set[date]:
-    """The days the debtor agreed to ``plan`` himself (3:318 BW): the consent recorded on it
-    (his portal proposal, or the call, e-mail or letter staff recorded), a plan he made in the
-    portal before that was recorded (its creation day), a mandate he signed for it. Not its
-    activation: that is the creditor's act (law10 F3)."""
+    """The days the debtor agreed to ``plan`` as it stands himself (3:318 BW): the consent
+    recorded on it (his portal proposal, or the call, e-mail or letter staff recorded), a plan
+    he made in the portal before that was recorded (its creation day), a mandate he signed for
+    it. Not its activation: that is the creditor's act (law10 F3). Once staff added invoices
+    to it (``widened_on``), what he did before named fewer invoices and is kept on those claims
+    (ack11 #2): only a consent recorded since, or a mandate signed after that day, counts."""
     days = {plan.agreed_on} if plan.agreed_on else set()
-    if plan.created_by == DEBTOR_PORTAL:
+    if plan.created_by == DEBTOR_PORTAL and plan.widened_on is None:
         days.add(amsterdam_date(plan.created_at))
-    if plan.mandate is not None:
+    if plan.mandate is not None and (
+        plan.widened_on is None or plan.mandate.signed_on > plan.widened_on
+    ):
         days.add(plan.mandate.signed_on)
     return days
 
@@ -326,7 +331,9 @@ class PrescriptionWatch:
           act and counts not (its installments he pays do, as payments);
         - what the portal recorded on the claim the day he wrote it (a plan proposal, also one
           refused and deleted; a request to move an installment), kept with the decisions
-          (``decisions``: as read already, else read here).
+          (``decisions``: as read already, else read here);
+        - a message of his (portal, e-mail, WhatsApp) staff marked as his acknowledgement of
+          the claim, on the day it was received (kept with the decisions; ack11 #1).
         Two range reads per debtor and one read per payment on its claims, only for claims
         within 60 days of their date."""
         out: dict[str, set[date]] = defaultdict(set)
@@ -359,6 +366,7 @@ class PrescriptionWatch:
             decisions = self.decisions.for_debtor(client_id, debtor_number)
         for number, decided in decisions.items():
             out[number].update(d for d in decided.acknowledged if d <= today)
+            out[number].update(d for _, d in decided.messages if d <= today)
         return out
 
     def _written_demands(

@@ -140,6 +140,7 @@ class PlanRepository:
             "PricedOn": put_date(plan.priced_on), "EndedOn": put_date(plan.ended_on),
             "AgreedOn": put_date(plan.agreed_on),
             "AgreedHow": plan.agreed_how.value if plan.agreed_how else None,
+            "WidenedOn": put_date(plan.widened_on),
         })  # fmt: skip
 
     @staticmethod
@@ -164,6 +165,7 @@ class PlanRepository:
             priced_on=get_date(d.get("PricedOn")), ended_on=get_date(d.get("EndedOn")),
             agreed_on=get_date(d.get("AgreedOn")),
             agreed_how=Consent(d["AgreedHow"]) if d.get("AgreedHow") else None,
+            widened_on=get_date(d.get("WidenedOn")),
         )  # fmt: skip
 
     def add(self, plan: PaymentPlan) -> None:

@@ -1,6 +1,7 @@
 """What staff decided about a claim's prescription (law4 finding 5): interruptions Inning did
 not send itself (a demand of the client's own, an acknowledgement by the debtor, art. 3:317
-and 3:318 BW), each with its date, and a release of a claim dunning holds as prescribed.
+and 3:318 BW), each with its date, the debtor's messages staff marked as his acknowledgement,
+and a release of a claim dunning holds as prescribed.
 
 Kept in the dunning schedule's table under keys that sort after every date
 (``~law|<debtor>|<invoice>``, as ``mark_once`` keeps its marks), so the daily run's read of
@@ -28,6 +29,10 @@ class PrescriptionDecision:
     # kept when the draft is refused and deleted; a request to move an installment): his
     # own act, 3:318 BW (law10 F4); not staff's decision, so ``by`` and ``at`` stay theirs
     acknowledged: tuple[date, ...] = ()
+    # the debtor's messages staff marked as his acknowledgement of this claim: (the message's
+    # contact-log entry id, the day it was received); kept per message so unmarking one takes
+    # away its day and no other act's of the same day (ack11 #1)
+    messages: tuple[tuple[str, date], ...] = ()
 
 
 class PrescriptionDecisions:
@@ -81,6 +86,7 @@ class PrescriptionDecisions:
                 by,
                 at,
                 old.acknowledged,
+                old.messages,
             )
             if self._write(client_id, rk, row, new):
                 return new
@@ -107,6 +113,31 @@ class PrescriptionDecisions:
                     f"prescription decision on {invoice_number} keeps changing"
                 )
 
+    def mark_message(
+        self,
+        client_id: str,
+        debtor_number: str,
+        invoice_number: str,
+        message: str,
+        received_on: date | None,
+    ) -> bool:
+        """The debtor's ``message`` acknowledges this claim on ``received_on`` (None: no more).
+        False when that was so already (the same again changes nothing). ETag-guarded."""
+        rk = self._prefix(debtor_number) + encode(invoice_number)
+        for _ in range(5):
+            row = self.store.get(SCHEDULE, encode(client_id), rk)
+            old = _decision(row) if row else PrescriptionDecision(invoice_number)
+            kept = dict(old.messages)
+            if kept.get(message) == received_on:
+                return False
+            kept.pop(message, None)
+            if received_on is not None:
+                kept[message] = received_on
+            new = replace(old, messages=tuple(sorted(kept.items())))
+            if self._write(client_id, rk, row, new):
+                return True
+        raise PreconditionFailed(f"prescription decision on {invoice_number} keeps changing")
+
     def _write(self, client_id: str, rk: str, row: Row | None, new: PrescriptionDecision) -> bool:
         """False when another writer changed the row since it was read (read it again)."""
         data = {
@@ -116,6 +147,7 @@ class PrescriptionDecisions:
             "By": new.by,
             "At": new.at.isoformat() if new.at else "",
             "Acknowledged": json.dumps([d.isoformat() for d in new.acknowledged]),
+            "Messages": json.dumps({m: d.isoformat() for m, d in new.messages}),
         }
         try:
             if row is None:
@@ -138,4 +170,8 @@ def _decision(row: Row) -> PrescriptionDecision:
         str(d.get("By") or ""),
         datetime.fromisoformat(at) if at else None,
         tuple(date.fromisoformat(x) for x in json.loads(str(d.get("Acknowledged") or "[]"))),
+        tuple(
+            (m, date.fromisoformat(x))
+            for m, x in sorted(json.loads(str(d.get("Messages") or "{}")).items())
+        ),
     )

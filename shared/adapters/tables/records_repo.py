@@ -221,6 +221,24 @@ class ContactLogRepository:
         )
         return [self._from_row(r) for r in page.rows], page.continuation
 
+    def entry(self, client_id: str, debtor_number: str, entry_id: str) -> ContactEntry | None:
+        """One entry of the debtor's log by its id (its key starts with its time, so the
+        debtor's range is read with a filter on the id)."""
+        token = None
+        while True:
+            page = self.store.query(
+                schema.CONTACT_LOG,
+                pk=encode(client_id),
+                rk_range=prefix_range(schema.contact_prefix(debtor_number)),
+                equals={"EntryId": entry_id},
+                continuation=token,
+            )
+            if page.rows:
+                return self._from_row(page.rows[0])
+            token = page.continuation
+            if not token:
+                return None
+
     def between(self, client_id: str) -> list[ContactEntry]:
         """Every entry of the client (an export reads the partition once; callers filter)."""
         entries = (

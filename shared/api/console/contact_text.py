@@ -135,6 +135,11 @@ _SUMMARIES = shapes(
         (r"^Message through the portal: (.*)$", lambda m: f"Bericht via het portaal: {m[1]}"),
         (r"^Asked for postponement until (\S+): (.*)$",
          lambda m: f"Uitstel gevraagd tot {m[1]}: {m[2]}"),
+        # a debtor's message marked as his acknowledgement (services.message_acknowledgements)
+        (r"^Message of (\S+) marked as the debtor's acknowledgement of (.+) \(prescription\)$",
+         lambda m: f"Bericht van {m[1]} gemarkeerd als erkenning door de debiteur van {m[2]} (verjaring)"),
+        (r"^Message of (\S+) no longer marked as the debtor's acknowledgement of (.+) \(prescription\)$",
+         lambda m: f"Bericht van {m[1]} niet langer gemarkeerd als erkenning door de debiteur van {m[2]} (verjaring)"),
     ),
     re.S,
 )  # fmt: skip

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     code_text,
     contact_text,
+    dossier_acknowledgement,
     dossier_claim_work,
     dossier_claims,
     dossier_hand,
@@ -31,10 +32,14 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 
 @page("dossier", order=30)
 def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
+    service = desk.services.dossier
     if not rest:  # the dossiers are found through the debtors list
         return desk.redirect("/debtors" if "debtors" in PAGES else "/today")
     if len(rest) == 2 and rest[1] == "portal" and desk.req.method == "GET":
         return _portal(desk, rest[0])
+    if len(rest) == 3 and rest[1] == "acknowledgement":  # a message marked as his erkenning
+        service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
+        return dossier_acknowledgement.page(desk, rest[0], rest[2])
     if len(rest) != 1:
         return desk.message(404, desk.t["not_found"])
     number = rest[0]
@@ -89,6 +94,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         **hand,
         **dossier_claim_work.work_context(desk, found.invoices, found.claims),
         **page_plans.new_plan_context(desk, found.invoices),
+        **dossier_acknowledgement.timeline_context(desk, number),
         **_words(desk),
         author_of=_authors(desk, entries.items),
     )
@@ -247,7 +253,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 <div class="scroll" role="region" tabindex="0" aria-label="{{ t.dos_timeline }}"><table><caption class="visually-hidden">{{ t.dos_timeline }}</caption>
 <thead><tr><th scope="col">{{ t.dos_when }}</th><th scope="col">{{ t.act_kind }}</th><th scope="col">{{ t.dos_what }}</th><th scope="col">{{ t.dos_by }}</th></tr></thead><tbody>
 {% for e in entries.items %}<tr><td>{{ e.at|local }}</td><td><span class="badge">{{ e.kind|word('contact_kind') }}</span>{% if e.channel %} · {{ e.channel|word('channel') }}{% endif %}{% set by = author_of(e) %}{% if e.system and not by %} · <span class="muted">{{ t.dos_system }}</span>{% endif %}</td>
-<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}</td><td>{{ by }}</td></tr>
+<td>{{ summary_of(e.summary) }}{% if e.entry_id.startswith('mail-') and 'mail' in pages %} <a href="{{ desk.url('/mail/' + e.entry_id[5:]|segment) }}">{{ t.dos_open_mail }}</a>{% endif %}{% if e.invoice_numbers %} <span class="muted">({{ e.invoice_numbers|join(', ') }})</span>{% endif %}{% if ack_markable(e) %}{% set m = ack_marks.get(e.entry_id) %}{% if m or ack_may %} <a href="{{ desk.url('/dossier/' + debtor.number|segment + '/acknowledgement/' + e.entry_id|segment) }}">{% if m %}{{ t.ack_link_marked.format(invoices=m.invoices|join(', ')) }}{% else %}{{ t.ack_link }}{% endif %}</a>{% endif %}{% endif %}</td><td>{{ by }}</td></tr>
 {% else %}<tr><td colspan="4">{{ t.dos_no_entries }}</td></tr>{% endfor %}</tbody></table></div>
 {{ pager(desk, entries) }}</section>
 {% endblock %}"""

@@ -562,6 +562,21 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Nothing to release: the claim is not past its prescription date; a release is given "
         "for a held claim.",
     ),
+    # a debtor's message marked as his acknowledgement (domain/law/acknowledgement.py)
+    "ack_not_debtors_message": (
+        "Alleen een bericht dat de debiteur zelf stuurde (portaal, e-mail, WhatsApp) kan zijn "
+        "erkenning zijn; een automatisch antwoord of een bericht aan hem niet.",
+        "Only a message the debtor sent (portal, e-mail, WhatsApp) can be his acknowledgement; "
+        "an automatic reply or a message sent to him cannot.",
+    ),
+    "ack_no_invoices": (
+        "Kies de facturen die de debiteur in het bericht erkent.",
+        "Choose the invoices the debtor acknowledges in the message.",
+    ),
+    "ack_not_debtors_invoice": (
+        "Factuur {invoice} is niet van deze debiteur.",
+        "Invoice {invoice} is not this debtor's.",
+    ),
 }
 
 # what a claim refusal's params name, in the page's language (the others: refusal_text.py)

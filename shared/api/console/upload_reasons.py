@@ -40,6 +40,8 @@ _DUTCH = shapes(
          lambda m: f"'{m[1]}' is negatief: een creditnota is geen factuur; lees de factuur in die "
          "hij crediteert en boek de creditnota daarop (dossier van de debiteur: Factuur "
          "crediteren)"),
+        (r"^(?:Value error, )?'(.+)' is below zero: an amount here is never negative$",
+         lambda m: f"'{m[1]}' is negatief: een bedrag is hier nooit kleiner dan nul"),
         (r"^(?:Value error, )?'(.+)' is not an amount in euros with at most two decimals: .*$",
          lambda m: f"'{m[1]}' is geen bedrag met hoogstens twee cijfers achter de komma: een "
          "scheidingsteken voor duizendtallen? schrijf twaalfhonderdvijftig euro als 1250 of "

@@ -187,7 +187,8 @@ def _counted(
         return (
             f"counted {term} from the day after the debtor acknowledged the claim by his "
             "own act Inning holds (a payment he made on it, a payment plan he agreed to, his "
-            f"written proposal or request in the portal; {last:%d-%m-%Y}, art. 3:318 and "
+            "written proposal or request in the portal, a message of his marked as one; "
+            f"{last:%d-%m-%Y}, art. 3:318 and "
             "3:319 BW)"
         )
     if interrupted_by:

@@ -145,10 +145,11 @@ def action_for_request(method: str, path: str) -> Action:
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the
         # assertion is an admin's, as letting costs go is (waive) and not the daily work
         return Action.MANAGE_SETTLEMENTS
-    if writes and parts[-1:] == ["prescription"]:
+    if writes and parts[-1:] in (["prescription"], ["acknowledgement"]):
         # releasing a claim that may have prescribed, or recording an interruption that
-        # restarts prescription, is a legal decision (3:322, 3:317/3:318 BW): an admin's, as
-        # the 14-day letter's receipt, never an integration's daily work (attack6 finding 6)
+        # restarts prescription (also marking a debtor's message as his acknowledgement), is
+        # a legal decision (3:322, 3:317/3:318 BW): an admin's, as the 14-day letter's
+        # receipt, never an integration's daily work (attack6 finding 6)
         return Action.MANAGE_SETTLEMENTS
     if writes and (parts[1:2] == ["statutory-rates"] or "replay" in parts):
         return Action.MANAGE_CLIENTS  # platform-wide data, or replaying another's failure

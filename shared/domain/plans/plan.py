@@ -163,6 +163,11 @@ class PaymentPlan:
     # he pays still does)
     agreed_on: date | None = None
     agreed_how: Consent | None = None
+    # the day staff last added invoices to the draft: what the debtor did for the plan before
+    # (his portal proposal, a mandate he signed) named only the invoices it had then, so it
+    # is kept on those claims (prescription decisions) and no longer counts for the plan's
+    # (3:318 BW: his act acknowledges what it named; ack11 #2); None: never widened
+    widened_on: date | None = None
 
     @property
     def freezes_interest(self) -> bool:

@@ -287,16 +287,18 @@ class PlanService:
             include_costs=req.include_costs, method=req.method, start=req.start, period=req.period,
             total=total, schedule=tuple(schedule),
         )  # fmt: skip
-        # the claim taken anew; a consent recorded before stays unless the change gives one,
-        # or adds invoices he never agreed to (codereview10 #4): then what he agreed to is kept
-        # on those claims alone (3:318: his act acknowledges what it named), and the plan
-        # carries no consent until one is recorded (a portal proposal staff widen still counts
-        # from its day for all its invoices: left)
+        # the claim taken anew; a consent recorded before stays unless the change adds
+        # invoices he never agreed to (codereview10 #4, ack11 #2): then all he did for the plan
+        # so far (a consent, his portal proposal, a mandate) is kept on the claims it named
+        # alone (3:318: his act acknowledges what it named), and the plan carries only a
+        # consent the change gives, until one is recorded
         widened = not set(updated.invoice_numbers) <= set(plan.invoice_numbers)
-        if widened and req.agreed_on is None:
+        if widened:
             self._keep_consent(plan)
-            updated = replace(updated, priced_on=amsterdam_today(self.clock), agreed_on=None,
-                              agreed_how=None)  # fmt: skip
+            updated = replace(
+                updated, priced_on=amsterdam_today(self.clock), agreed_on=req.agreed_on,
+                agreed_how=req.agreed_how, widened_on=amsterdam_today(self.clock),
+            )  # fmt: skip
         else:
             updated = replace(
                 updated, priced_on=amsterdam_today(self.clock),

@@ -80,6 +80,7 @@ def fill(template, client):
         "n": "1",
         "quick_text": "q1",
         "mail": "m1",
+        "message": "e1",
         "index": "0",
         "payment": "p1",
     }

@@ -1,6 +1,8 @@
 """An open-items export's credit note (``-24,20``) is refused as what it is, with how to book
 one, not as "a thousands separator?"; ``€ 1.250,00`` and ``1 250,00`` are read as 1250.00
-(review newcomer10, finding 6)."""
+(review newcomer10, finding 6). Only there: any other negative money field (an open
+amount, a plan's installment, a repayment, a minimum) is said to be below zero, no credit note
+(codereview10 #9)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from shared.api import schemas
 from shared.api.common import validate_rows
 from shared.api.console.invoice_csv import read_rows
 from shared.api.console.upload_reasons import reason
+from tests.unit.api.conftest import client_row
 
 HEADER = "factuurnummer;debiteur;factuurdatum;vervaldatum;bedrag;openstaand\n"
 
@@ -38,10 +41,16 @@ def test_a_credit_note_row_is_refused_as_a_credit_note_with_how_to_book_it():
         (1, "amount"), (1, "open_amount"), (2, "amount"), (2, "open_amount"),
     ]  # fmt: skip
     for error in errors:
-        assert "'-24,20' is below zero: a credit note is not an invoice" in error.message
         assert "thousands" not in error.message
-        assert "/credit" in error.message
         dutch = reason(error.message, "nl")
+        if error.field == "open_amount":  # the row's amount says it once (codereview10 #9)
+            assert error.message.endswith(
+                "'-24,20' is below zero: an amount here is never negative"
+            )
+            assert dutch == "'-24,20' is negatief: een bedrag is hier nooit kleiner dan nul"
+            continue
+        assert "'-24,20' is below zero: a credit note is not an invoice" in error.message
+        assert "/credit" in error.message
         assert dutch.startswith("'-24,20' is negatief: een creditnota is geen factuur;")
         assert "Factuur crediteren" in dutch
 
@@ -55,3 +64,20 @@ def test_the_api_says_the_same_of_a_negative_amount():
     )  # fmt: skip
     (error,) = errors
     assert error.field == "amount" and "credit note" in error.message
+
+
+def test_other_money_fields_do_not_speak_of_credit_notes(world):
+    """A negative installment, minimum or repayment is no credit note: the API says it is
+    below zero and nothing about importing invoices (codereview10 #9)."""
+    from shared.api.routes_plans import RulesIn
+
+    for model, field in ((schemas.CreditIn, "amount"), (RulesIn, "min_installment")):
+        _, errors = validate_rows([{field: "-5.00"}], model)
+        (error,) = [e for e in errors if e.field == field]
+        assert error.message.endswith("'-5.00' is below zero: an amount here is never negative")
+        assert "credit note" not in error.message
+    api = world.agency_a
+    api.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    answer = api.call("PUT", "/v1/clients/C1/plan-rules", {"min_installment": "-5.00"})
+    assert answer.status == 422, answer.body
+    assert "credit note" not in str(answer.body) and "below zero" in str(answer.body)
