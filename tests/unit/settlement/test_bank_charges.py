@@ -22,7 +22,11 @@ from shared.domain.settlement.agreement import Recipient, SettlementAgreement
 from shared.domain.settlement.statement import contribution, totals
 from shared.services.settlement.runs import CONTAINER
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row, verify_ibans
-from tests.unit.settlement.conftest import PAYOUT_C1, THIRD_PARTY, payment
+from tests.unit.settlement.conftest import PAYOUT_C1, payment
+
+# the agency's third-party account at ING: only ING's MT940 states the amount sent and the
+# charges (/OCMT/ /CHGS/, attack11 A2)
+ING_POOLED = "NL69INGB0123456789"
 
 # 250.00 principal only, 10% commission, 21% VAT on it
 PRINCIPAL, CHARGES = 25_000, 1_250
@@ -88,7 +92,7 @@ def _pooled_world(world: Any, by: Recipient) -> str:
     from shared.domain.parties import Agency
     from shared.services.onboarding import register_agency
 
-    register_agency(world.services.repos, Agency("agency-a", "Acme Incasso", THIRD_PARTY))
+    register_agency(world.services.repos, Agency("agency-a", "Acme Incasso", ING_POOLED))
     a = world.agency_a
     row = client_row("C1", allow_third_party_matching=True, charge_interest=False)
     a.call("POST", "/v1/clients", {"items": [row]})
@@ -108,7 +112,7 @@ def _ing_file(reference: str) -> bytes:
     """ING's MT940 of the pooled account: 237.50 arrived of the 250.00 the debtor sent."""
     return (
         ":20:N10CHG\n"
-        f":25:{THIRD_PARTY}EUR\n:28C:00002\n:60F:C261201EUR0,00\n"
+        f":25:{ING_POOLED}EUR\n:28C:00002\n:60F:C261201EUR0,00\n"
         ":61:2612021202C237,50NTRFALPEN-2026-118\n"
         ":86:/EREF/ALPEN-2026-118//OCMT/EUR250,00//CHGS/EUR12,50//CNTP/CH9300762011623852957/"
         f"UBSWCHZH80A/GASTHOF ALPEN AG///REMI/USTD//{reference}/\n"
