@@ -52,12 +52,16 @@ class SyncedReceipt:
 @dataclass(frozen=True)
 class PendingReceipt:
     """A receipt decided and not yet booked whole: its payment id, the money, its day and the
-    figure the client's books reported paid when it was decided."""
+    figure the client's books reported paid when it was decided. ``replaces``: the receipt a
+    person re-dated (booked again on the day the client's books give): that one is reversed
+    before this one is booked, so the re-dating is one decision under the invoice's ETag
+    that a retry, the next sync or the daily run finishes (failure11 F1, F7; attack11 A1)."""
 
     payment_id: str
     amount: Cents
     received_on: date
     reported: Cents
+    replaces: str | None = None
 
 
 # a receipt decided longer ago than this and still on its invoice was cut off: its sync (one
