@@ -22,7 +22,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice
@@ -34,6 +34,7 @@ from shared.domain.ledger.client_sync import (
     receipt_day,
     reconcile,
     reported_paid,
+    same_money,
     unseen_returns,
 )
 from shared.domain.ledger.model import EventKind
@@ -366,3 +367,75 @@ class ClientReceipts:
                           "received_on", code="received_on_before_invoice",
                           params={"day": day, "invoice_date": issued})  # fmt: skip
         return numbers[0]
+
+
+BANK_PROVES = "the bank's statement of the client's own account books this money"
+
+
+def bank_takes_the_place(
+    repos: Repositories,
+    payments: PaymentService,
+    client: Client,
+    numbers: list[str],
+    amount: Cents,
+    day: date,
+    line_payment_id: str,
+    at: datetime,
+) -> bool:
+    """A bank line on the client's own account (``amount`` on ``day``, to be booked as
+    ``line_payment_id`` on invoices ``numbers``) that is the money a sync receipt on one of them
+    reported takes that receipt's place: the receipt is reversed (staff's item no longer
+    needed; the bank proves the day) and the caller books the line. Booking it beside the
+    receipt counted the debtor's 1,000.00 twice (failure11 F5: a 992.88 "overpayment"). A
+    receipt of another amount or day is not clearly the same money: the line is booked (the
+    bank's word) and a person decides with an item naming both (True: such an item was put).
+    Idempotent: a reversed receipt is not looked at again."""
+    why = f"{BANK_PROVES} ({line_payment_id})"
+    doubtful: list[Payment] = []
+    for stored in repos.invoices.get_many(client.client_id, numbers).values():
+        for payment_id, _ in stored.invoice.payments:
+            if not payment_id.startswith(SYNC_PREFIX):
+                continue
+            receipt = repos.payments.get(client.client_id, payment_id)
+            if receipt is None or receipt.reversed or receipt.received_by is not Receiver.CLIENT:
+                continue
+            if same_money(receipt.amount, receipt.received_on, amount, day):
+                payments.reverse(client, payment_id, why, tell=False)
+                return False
+            doubtful.append(receipt)
+    for receipt in doubtful:
+        _ask_whether_the_same(repos, client, receipt, amount, day, line_payment_id, at)
+    return bool(doubtful)
+
+
+def _ask_whether_the_same(
+    repos: Repositories,
+    client: Client,
+    receipt: Payment,
+    amount: Cents,
+    day: date,
+    line_payment_id: str,
+    at: datetime,
+) -> None:
+    item = ActionItem(
+        client_id=client.client_id,
+        action_id=day_keyed_id(day, KIND, f"{receipt.payment_id}|{line_payment_id}"),
+        kind=KIND,
+        title=(
+            f"The bank's statement of the client's own account books {format_eur_nl(amount)} "
+            f"on {day.isoformat()} on an invoice the client's books already reported "
+            f"{format_eur_nl(receipt.amount)} paid on (booked as received by the client on "
+            f"{receipt.received_on.isoformat()}): if it is the same money, reverse the "
+            "client's receipt"
+        ),
+        created_at=at,
+        debtor_number=receipt.debtor_number,
+        invoice_numbers=tuple(receipt.designated),
+        detail={"amount": receipt.amount, "date": receipt.received_on.isoformat(),
+                "payment_id": receipt.payment_id, "bank_payment_id": line_payment_id,
+                "bank_amount": amount, "bank_date": day.isoformat()},
+    )  # fmt: skip
+    try:
+        repos.actions.add(item)
+    except Conflict:
+        pass  # a redelivered statement: the item is there
