@@ -22,7 +22,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.invoices import Invoice
@@ -34,6 +34,7 @@ from shared.domain.ledger.client_sync import (
     receipt_day,
     reconcile,
     reported_paid,
+    same_money,
     unseen_returns,
 )
 from shared.domain.ledger.model import EventKind
@@ -196,7 +197,12 @@ class ClientReceipts:
 
     def _book(self, client: Client, invoice: Invoice, pending: PendingReceipt) -> None:
         """The payment the client received, on the receipt's day, and the action item that
-        tells a person; each once, however often this runs."""
+        tells a person; each once, however often this runs. A re-dating's receipt
+        (``pending.replaces``) first reverses the one it replaces, and needs no item: a person
+        gave its day."""
+        if pending.replaces is not None:
+            why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
+            self.payments().reverse(client, pending.replaces, why, tell=False)  # idempotent
         payment = self.payments().book(
             client,
             payment_id=pending.payment_id,
@@ -206,8 +212,8 @@ class ClientReceipts:
             invoice_numbers=[invoice.number],
             received_by=Receiver.CLIENT,
         )
-        if payment.reversed:
-            return  # it came back, or staff took it off: they dealt with it
+        if payment.reversed or pending.replaces is not None:
+            return  # it came back, or staff took it off (or dated it): they dealt with it
         day = payment.received_on
         item = ActionItem(
             client_id=client.client_id,
@@ -279,10 +285,66 @@ class ClientReceipts:
         """A payment the client received, booked on the day its books give: reversed, and booked
         again as received by the client on ``day`` (6:44 from that day: costs that were not
         owed yet then are not paid by it), on the contact log and the audit log. Once: the
-        same request again answers the payment booked again."""
-        found = self.repos.payments.get(client.client_id, payment_id)
-        if found is None:
-            raise NotFound(f"payment {payment_id} not found")
+        same request again answers the payment booked again.
+
+        The re-dating is decided on the invoice under its ETag (a :class:`PendingReceipt`
+        naming the receipt it replaces) before anything is reversed: two re-datings racing
+        decide one (failure11 F1), one cut off after the reversal is finished by its retry,
+        the next sync or the daily run (failure11 F7), and whether a reversed receipt was
+        re-dated is read from that decision and the payment booked again, never from the
+        reason text the caller writes (attack11 A1)."""
+        for _ in range(RETRIES):
+            found = self.repos.payments.get(client.client_id, payment_id)
+            if found is None:
+                raise NotFound(f"payment {payment_id} not found")
+            number = self._checked(client, found, day)
+            again_id = f"{payment_id}-on-{day:%Y%m%d}"
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None:
+                raise NotFound(f"invoice {number} not found")
+            pending = stored.invoice.receipt_pending
+            if pending is not None:
+                # a receipt (or a re-dating) decided and not booked whole: finished first, this
+                # request's own included (a retry of a request cut off); then read again
+                self.settle(client, number, stored.invoice.amount, None, decide=False)
+                continue
+            again = self.repos.payments.get(client.client_id, again_id)
+            if again is not None and not again.reversed:
+                return again  # booked again before (a retry of this request)
+            if found.reversed:
+                raise Invalid(f"payment {payment_id} was reversed", "payment",
+                              code="payment_reversed_already",
+                              params={"payment": payment_id})  # fmt: skip
+            if day == found.received_on:
+                raise Invalid(f"payment {payment_id} is booked on {day.isoformat()} already",
+                              "received_on", code="received_on_same",
+                              params={"day": day})  # fmt: skip
+            mark = PendingReceipt(again_id, found.amount, day, found.amount, replaces=payment_id)
+            try:
+                self.repos.invoices.decide_receipt(
+                    replace(stored.invoice, receipt_pending=mark), stored, self.clock.now()
+                )
+            except TransactionFailed:
+                continue  # the invoice moved on (another re-dating, a sync): read again
+            if self.audit is not None:
+                self.audit(
+                    Event.RECEIPT_REDATED, agency_id=client.agency_id,
+                    client_id=client.client_id, actor=actor, subject=payment_id,
+                    before=found.received_on.isoformat(), after=day.isoformat(),
+                    payment=again_id, reason=reason,
+                )  # fmt: skip
+            why = f"{AGAIN_ON} {day.isoformat()} ({again_id}): {reason}"
+            self.payments().reverse(client, payment_id, why, tell=False)
+            self.settle(client, number, stored.invoice.amount, None, decide=False)
+            booked = self.repos.payments.get(client.client_id, again_id)
+            if booked is None:  # pragma: no cover - settle books it or raises
+                raise ConflictingUpdate(f"payment {again_id} was not booked; ask again")
+            return booked
+        raise ConflictingUpdate(f"invoice {number} keeps changing; ask again")
+
+    def _checked(self, client: Client, found: Payment, day: date) -> str:
+        """The invoice of the client's receipt ``found`` to be booked on ``day``, or why not."""
+        payment_id = found.payment_id
         if found.received_by is not Receiver.CLIENT or not payment_id.startswith(SYNC_PREFIX):
             # only a sync's receipt has a day Inning guessed: a bank line's day is the bank's
             # (a client's own upload books on the upload's day on purpose, attack10 F6)
@@ -294,52 +356,86 @@ class ClientReceipts:
         if day > self.today():
             raise Invalid(f"{day.isoformat()} is in the future", "received_on",
                           code="received_on_future", params={"day": day})  # fmt: skip
+        # a sync's receipt is one invoice's (booked designated to it)
         numbers = list(found.designated) or sorted({a.invoice_number for a in found.allocations})
-        invoices = self.repos.invoices.get_many(client.client_id, numbers)
+        if not numbers:
+            raise NotFound(f"payment {payment_id} names no invoice")
+        invoices = self.repos.invoices.get_many(client.client_id, numbers[:1])
         issued = min((s.invoice.invoice_date for s in invoices.values()), default=day)
         if day < issued:
             raise Invalid(f"{day.isoformat()} is before the invoice date {issued.isoformat()}",
                           "received_on", code="received_on_before_invoice",
                           params={"day": day, "invoice_date": issued})  # fmt: skip
-        again_id = f"{payment_id}-on-{day:%Y%m%d}"
-        again = self.repos.payments.get(client.client_id, again_id)
-        if again is not None:
-            return again  # booked again before (a retry of this request)
-        if not found.reversed and day == found.received_on:
-            raise Invalid(f"payment {payment_id} is booked on {day.isoformat()} already",
-                          "received_on", code="received_on_same",
-                          params={"day": day})  # fmt: skip
-        if found.reversed and not self._reversed_to_book_again(client, found, again_id):
-            raise Invalid(f"payment {payment_id} was reversed", "payment",
-                          code="payment_reversed_already",
-                          params={"payment": payment_id})  # fmt: skip
-        payments = self.payments()
-        why = f"{AGAIN_ON} {day.isoformat()} ({again_id}): {reason}"
-        payments.reverse(client, payment_id, why, tell=False)
-        again = payments.book(
-            client, payment_id=again_id, amount=found.amount, received_on=day,
-            source=found.source, invoice_numbers=numbers, received_by=Receiver.CLIENT,
-        )  # fmt: skip
-        if self.audit is not None:
-            self.audit(
-                Event.RECEIPT_REDATED, agency_id=client.agency_id, client_id=client.client_id,
-                actor=actor, subject=payment_id, before=found.received_on.isoformat(),
-                after=day.isoformat(), payment=again_id, reason=reason,
-            )  # fmt: skip
-        return again
+        return numbers[0]
 
-    def _reversed_to_book_again(self, client: Client, payment: Payment, again_id: str) -> bool:
-        """Whether ``payment`` was reversed by :meth:`book_on_its_day` to be booked again as
-        ``again_id`` (a request for that same day that died before it booked it), not because
-        the money came back nor to be booked on another day (codereview10 #1: a second day
-        asked after a first re-dating booked the money twice)."""
-        if not payment.debtor_number:
-            return False
-        claims = self.payments().ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
-        return any(
-            e.payment_id == payment.payment_id
-            and (e.reason or "").startswith(AGAIN_ON)
-            and f"({again_id})" in (e.reason or "")
-            for claim in claims.values()
-            for e in claim.events
-        )
+
+BANK_PROVES = "the bank's statement of the client's own account books this money"
+
+
+def bank_takes_the_place(
+    repos: Repositories,
+    payments: PaymentService,
+    client: Client,
+    numbers: list[str],
+    amount: Cents,
+    day: date,
+    line_payment_id: str,
+    at: datetime,
+) -> bool:
+    """A bank line on the client's own account (``amount`` on ``day``, to be booked as
+    ``line_payment_id`` on invoices ``numbers``) that is the money a sync receipt on one of them
+    reported takes that receipt's place: the receipt is reversed (staff's item no longer
+    needed; the bank proves the day) and the caller books the line. Booking it beside the
+    receipt counted the debtor's 1,000.00 twice (failure11 F5: a 992.88 "overpayment"). A
+    receipt of another amount or day is not clearly the same money: the line is booked (the
+    bank's word) and a person decides with an item naming both (True: such an item was put).
+    Idempotent: a reversed receipt is not looked at again."""
+    why = f"{BANK_PROVES} ({line_payment_id})"
+    doubtful: list[Payment] = []
+    for stored in repos.invoices.get_many(client.client_id, numbers).values():
+        for payment_id, _ in stored.invoice.payments:
+            if not payment_id.startswith(SYNC_PREFIX):
+                continue
+            receipt = repos.payments.get(client.client_id, payment_id)
+            if receipt is None or receipt.reversed or receipt.received_by is not Receiver.CLIENT:
+                continue
+            if same_money(receipt.amount, receipt.received_on, amount, day):
+                payments.reverse(client, payment_id, why, tell=False)
+                return False
+            doubtful.append(receipt)
+    for receipt in doubtful:
+        _ask_whether_the_same(repos, client, receipt, amount, day, line_payment_id, at)
+    return bool(doubtful)
+
+
+def _ask_whether_the_same(
+    repos: Repositories,
+    client: Client,
+    receipt: Payment,
+    amount: Cents,
+    day: date,
+    line_payment_id: str,
+    at: datetime,
+) -> None:
+    item = ActionItem(
+        client_id=client.client_id,
+        action_id=day_keyed_id(day, KIND, f"{receipt.payment_id}|{line_payment_id}"),
+        kind=KIND,
+        title=(
+            f"The bank's statement of the client's own account books {format_eur_nl(amount)} "
+            f"on {day.isoformat()} on an invoice the client's books already reported "
+            f"{format_eur_nl(receipt.amount)} paid on (booked as received by the client on "
+            f"{receipt.received_on.isoformat()}): if it is the same money, reverse the "
+            "client's receipt"
+        ),
+        created_at=at,
+        debtor_number=receipt.debtor_number,
+        invoice_numbers=tuple(receipt.designated),
+        detail={"amount": receipt.amount, "date": receipt.received_on.isoformat(),
+                "payment_id": receipt.payment_id, "bank_payment_id": line_payment_id,
+                "bank_amount": amount, "bank_date": day.isoformat()},
+    )  # fmt: skip
+    try:
+        repos.actions.add(item)
+    except Conflict:
+        pass  # a redelivered statement: the item is there

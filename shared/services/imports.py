@@ -24,7 +24,12 @@ from shared.domain.ids import random_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.announced_terms import keep_earlier_terms
-from shared.domain.ledger.client_sync import SyncedReceipt, next_run, reported_paid
+from shared.domain.ledger.client_sync import (
+    SyncedReceipt,
+    SyncRuns,
+    next_run,
+    reported_paid,
+)
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.references import belgian, betalingskenmerk, iso11649
@@ -369,7 +374,10 @@ class ImportService:
         # cost does not depend on the order the numbers were sent in (chunks read one by one
         # spanned the whole range when the numbers came shuffled, and fell back to point reads).
         stored = self.repos.invoices.get_many(client.client_id, [d.number for _, d in pending])
-        books_open_on = self._synced(client, pending)
+        # the sync's record is written once its receipts are decided (below): a request that
+        # fails before is retried on the record it found, so its receipts keep their day
+        runs = self._synced(client, pending)
+        books_open_on = runs.open_on if runs is not None else None
         weighed = self._weigh(client, pending, stored, books_open_on)
         # 50 invoices per chunk: each takes two rows (invoice and index) in a transaction
         per_chunk = MAX_BATCH // 2
@@ -386,6 +394,8 @@ class ImportService:
         if writes.due_marks and self.due_dates is not None:
             self.due_dates.finish(client, writes.due_marks)
         self._book_receipts(client, pending, stored, weighed, result, books_open_on)
+        if runs is not None:
+            self.repos.invoices.save_sync_runs(client.client_id, runs)
         return result
 
     def _weigh(
@@ -434,17 +444,20 @@ class ImportService:
                 self.receipts.settle(client, draft.number, draft.amount, draft.open_amount,
                                      books_open_on, decide=new)  # fmt: skip
 
-    def _synced(self, client: Client, pending: Sequence[tuple[int, InvoiceDraft]]) -> date | None:
+    def _synced(
+        self, client: Client, pending: Sequence[tuple[int, InvoiceDraft]]
+    ) -> SyncRuns | None:
         """A request whose rows carry open amounts is (part of) a sync of the client's books:
-        noted, and the last day of the sync before it returned (the books then still showed
-        less paid on an invoice this one reports paid: the earliest day of that money)."""
+        its record, with the last day of the sync before it (``open_on``: the books then still
+        showed less paid on an invoice this one reports paid, the earliest day of that money).
+        Saved by the caller only once the request's receipts are decided: a record written
+        before them made a failed request's retry, more than an hour later, a sync of its own
+        whose books "still showed less paid" on the failed request's day (failure11 F4: the
+        receipt moved a day, 150.00 costs charged to a consumer who paid in term)."""
         if all(draft.open_amount is None for _, draft in pending):
             return None
-        invoices = self.repos.invoices
         now = self.receipts.clock.now()
-        runs = next_run(invoices.sync_runs(client.client_id), now, amsterdam_date(now))
-        invoices.save_sync_runs(client.client_id, runs)
-        return runs.open_on
+        return next_run(self.repos.invoices.sync_runs(client.client_id), now, amsterdam_date(now))
 
     def _follow_up(
         self,

@@ -851,7 +851,14 @@ class StatementService:
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
-        ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`)."""
+        ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`).
+        On the client's own account the line takes the place of a receipt the client's sync
+        booked of the same money (failure11 F5), or a person is asked whether it is."""
+        if received_by is Receiver.CLIENT:
+            from shared.services.client_receipts import bank_takes_the_place
+
+            bank_takes_the_place(self.repos, self.payments, client, numbers, line.amount,
+                                 line.booking_date, payment_id, self.clock.now())  # fmt: skip
         return self.payments.book(
             client,
             payment_id=payment_id,

@@ -73,6 +73,7 @@ from shared.domain.records import (
     AllocatedAmount,
     Payment,
     PaymentSource,
+    Receiver,
 )
 from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.matching import (
@@ -94,6 +95,7 @@ from shared.ports.tables import (
     all_rows,
     prefix_range,
 )
+from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
@@ -560,6 +562,10 @@ class StatementWindow:
         payment_id = "bank-" + line_id
         records = book.claims.records
         if any(e.payment_id == payment_id for r in records for e in r.events):
+            return False
+        if self.owner.received_by is Receiver.CLIENT and any(
+            (e.payment_id or "").startswith(SYNC_PREFIX) for r in records for e in r.events
+        ):  # a receipt the client's sync booked may be this money: the one-line path weighs it
             return False
         if book.claims.pending or book.stale:  # a change a crash left half written (the
             return False  # one-line path finishes it first), or invoices not yet followed

@@ -162,13 +162,19 @@ def _receipt_rk(number: str) -> str:
 def _pending_out(p: PendingReceipt | None) -> str | None:
     if p is None:
         return None
-    return put_json([p.payment_id, p.amount, p.received_on.isoformat(), p.reported])
+    out: list[object] = [p.payment_id, p.amount, p.received_on.isoformat(), p.reported]
+    if p.replaces is not None:
+        out.append(p.replaces)
+    return put_json(out)
 
 
 def _pending_in(raw: object) -> PendingReceipt | None:
-    if not isinstance(raw, list) or len(raw) != 4:
+    if not isinstance(raw, list) or len(raw) not in (4, 5):
         return None
-    return PendingReceipt(str(raw[0]), int(raw[1]), date.fromisoformat(raw[2]), int(raw[3]))
+    replaces = str(raw[4]) if len(raw) == 5 and raw[4] is not None else None
+    return PendingReceipt(
+        str(raw[0]), int(raw[1]), date.fromisoformat(raw[2]), int(raw[3]), replaces
+    )
 
 
 def _credited_by(raw: object) -> tuple[str, int] | None:

@@ -158,6 +158,9 @@ DETAILS: dict[str, tuple[str, str]] = {
     "collection_date": ("Incassodatum", "Collection date"),
     "credited_invoice": ("Gecrediteerde factuur", "Credited invoice"),
     "payment_id": ("Betaling", "Payment"),
+    "bank_payment_id": ("Betaling van de bank", "Bank payment"),
+    "bank_amount": ("Bedrag van de bank", "Bank amount"),
+    "bank_date": ("Datum van de bank", "Bank date"),
     "unallocated": ("Niet toegewezen", "Unallocated"),
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
@@ -418,6 +421,13 @@ _TITLES = shapes(
          lambda m: f"De boekhouding van de opdrachtgever meldt {m[1]} meer betaald op factuur "
                    f"{m[2]} dan geboekt was: geboekt als ontvangen door de opdrachtgever op "
                    f"{m[5]}-{m[4]}-{m[3]}; ga de dag en het bedrag na bij de opdrachtgever"),
+        # a bank line on the client's own account beside a sync's receipt (client_receipts.py)
+        (r"^The bank's statement of the client's own account books (.+) on (\d{4})-(\d\d)-(\d\d) on an invoice the client's books already reported (.+) paid on \(booked as received by the client on (\d{4})-(\d\d)-(\d\d)\): if it is the same money, reverse the client's receipt$",
+         lambda m: f"Het afschrift van de eigen rekening van de opdrachtgever boekt {m[1]} op "
+                   f"{m[4]}-{m[3]}-{m[2]} op een factuur waarop de boekhouding van de "
+                   f"opdrachtgever al {m[5]} betaald meldde (geboekt als ontvangen door de "
+                   f"opdrachtgever op {m[8]}-{m[7]}-{m[6]}): is het hetzelfde geld, draai dan de "
+                   "ontvangst van de opdrachtgever terug"),
         # a client's own statement upload (shared/services/statements.py DATED, CLIENT_RETURN)
         (r"^(\d+) line\(s\) of file (.+), which the client uploaded, for (\S+) are dated before (\d{4})-(\d\d)-(\d\d): booked on \S+, the day of the upload; a file the client wrote is not the bank's word on the day a debtor paid\. Check the days with the bank's statement$",
          lambda m: f"{m[1]} regel(s) van bestand {m[2]}, door de opdrachtgever geüpload, voor "

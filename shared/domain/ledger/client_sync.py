@@ -52,12 +52,16 @@ class SyncedReceipt:
 @dataclass(frozen=True)
 class PendingReceipt:
     """A receipt decided and not yet booked whole: its payment id, the money, its day and the
-    figure the client's books reported paid when it was decided."""
+    figure the client's books reported paid when it was decided. ``replaces``: the receipt a
+    person re-dated (booked again on the day the client's books give): that one is reversed
+    before this one is booked, so the re-dating is one decision under the invoice's ETag
+    that a retry, the next sync or the daily run finishes (failure11 F1, F7; attack11 A1)."""
 
     payment_id: str
     amount: Cents
     received_on: date
     reported: Cents
+    replaces: str | None = None
 
 
 # a receipt decided longer ago than this and still on its invoice was cut off: its sync (one
@@ -143,3 +147,18 @@ def reconcile(
     if before:
         return SyncedReceipt(settled_before=min(new, max(0, open_principal)))
     return SyncedReceipt(received_by_client=new)
+
+
+# A bank line on the client's own account and a receipt the client's sync booked are the same
+# money when they are of the same amount and the line's day lies within this of the receipt's
+# (the receipt is dated on the day the books last showed less paid, or on the sync's day when
+# no earlier sync is known: the money came around it, the books give no day; syncs are nightly
+# or at least weekly)
+SAME_MONEY_WITHIN = timedelta(days=7)
+
+
+def same_money(receipt: Cents, receipt_day: date, line: Cents, line_day: date) -> bool:
+    """Whether a bank line of ``line`` cents on ``line_day`` on the client's own account is the
+    money a sync receipt of ``receipt`` cents dated ``receipt_day`` reported (failure11 F5):
+    then the bank's booking takes the receipt's place, dated by the bank."""
+    return receipt == line and abs(line_day - receipt_day) <= SAME_MONEY_WITHIN
