@@ -713,7 +713,10 @@ class PlanService:
         is what the debtor agreed to, so staff get an item to decide (a new agreement, or
         the rest after the plan). Idempotent: a repeat lowers nothing twice and finds the
         item made."""
-        out = self.basis_changed(client, invoice_numbers)
+        held = self._held(client, invoice_numbers)
+        if not held:
+            return []
+        out = self.basis_changed(client, held)
         today = amsterdam_today(self.clock)
         for plan in out:
             if plan.status not in RUNNING and plan.status is not PlanStatus.PAUSED:
@@ -741,6 +744,21 @@ class PlanService:
             self._log(plan, "claim_raised", f"A restatement raised its claims to {owed} cents; "
                       f"the plan still asks {asked} cents, as agreed: staff are asked to decide")  # fmt: skip
         return out
+
+    def _held(self, client: Client, invoice_numbers: list[str]) -> list[str]:
+        """The invoices among these a plan holds, in one read (a rate table restates every
+        claim of a client: most are in no plan)."""
+        from shared.adapters.tables.keys import decode, encode
+        from shared.adapters.tables.plans_repo import PLAN_INVOICES
+
+        if not invoice_numbers:
+            return []
+        rows = self.plans.store.get_many(
+            PLAN_INVOICES,
+            encode(client.client_id),
+            [encode(n) for n in dict.fromkeys(invoice_numbers)],
+        )
+        return sorted(decode(rk) for rk in rows)
 
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
         """The invoices among these held by a running plan over the principal only
