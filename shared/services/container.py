@@ -152,6 +152,11 @@ class Services:
         payments.principal_first = lambda client, numbers: self.plans.principal_first(
             client, numbers
         )
+        # a restatement (a costs term cleared, a new kind, a rate table) lowers or raises
+        # claims a running plan holds: the plan follows, as after a credit note (law11 #2)
+        payments.ledger.restated_listener = lambda client, numbers: self.plans.claims_restated(
+            client, numbers
+        )
         return payments
 
     @cached_property

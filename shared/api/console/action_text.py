@@ -48,6 +48,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan_breached": ("Regeling niet nagekomen", "Plan breached"),
     "plan_lapsed_but_paid": ("Vervallen regeling toch betaald", "Lapsed plan paid after all"),
     "plan_paid_claim_open": ("Regeling betaald, vordering open", "Plan paid, claim open"),
+    "plan_claim_raised": ("Vordering in regeling verhoogd", "Claim in plan raised"),
     "plan_overpayment": ("Regeling: te veel geïncasseerd", "Plan overpayment"),
     "plan_mandate_invalid": ("Machtiging ongeldig", "Mandate invalid"),
     "plan_debit_failed": ("Incasso mislukt", "Direct debit failed"),
@@ -280,6 +281,11 @@ _TITLES = shapes(
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
+        (r"^Payment plan (\S+): a restatement raised its claims to (.+) while the plan asks (.+); "
+         r"the plan is left as agreed: agree a new plan or collect the rest after it$",
+         lambda m: f"Betalingsregeling {m[1]}: een herberekening verhoogde de vordering tot {m[2]}, "
+                   f"terwijl de regeling {m[3]} vraagt; de regeling blijft zoals afgesproken: spreek "
+                   "een nieuwe regeling af of vorder de rest na de regeling"),
         (r"^Check payment of (.+)$", lambda m: f"Controleer betaling van {m[1]}"),
         (r"^Dispute on invoice (.+)$", lambda m: f"Betwisting van factuur {m[1]}"),
         (r"^Overpayment of (.+) \(invoice (.+) credited\)$",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from shared.adapters.tables.invoices_repo import StoredInvoice
 from shared.adapters.tables.ledger_journal import Journal, journal_from, journal_op
 from shared.adapters.tables.ledger_repo import (
     CLAIMS_PER_TRANSACTION,
@@ -74,6 +75,10 @@ class LedgerService:
         self.repos = repos
         self.clock = clock
         self.ledger = LedgerRepository(repos.store)
+        # told after a restatement (terms, rates) with the invoices it looked at: the payment
+        # plans that hold them follow what the claims owe now (law11 #2); a listener that
+        # fails makes the restatement's delivery fail, and its retry changes nothing twice
+        self.restated_listener: Callable[[Client, list[str]], object] | None = None
 
     def today(self) -> date:
         return amsterdam_date(self.clock.now())
@@ -606,7 +611,19 @@ class LedgerService:
         stored = self.repos.invoices.get_many(client_id, list(numbers))
         if found is None or not stored:
             return []
-        client = found[0]
+        changed = self._restate_claims(found[0], stored, tag, because, reason, since,
+                                       made_before)  # fmt: skip
+        if self.restated_listener is not None:
+            # every invoice looked at, not only those whose ledger changed: a cleared costs
+            # term or a new kind lowers a claim without money to move (nothing written), and
+            # a redelivery after a crash before this call lets the plans follow now
+            self.restated_listener(found[0], sorted(stored))
+        return changed
+
+    def _restate_claims(
+        self, client: Client, stored: Mapping[str, StoredInvoice], tag: str, because: str,
+        reason: str | None, since: date | None, made_before: bool,
+    ) -> list[str]:  # fmt: skip
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         # (a costs-term restatement keeps the key it had: a journal a crash left is found)
         said = (

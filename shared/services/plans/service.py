@@ -705,6 +705,63 @@ class PlanService:
                                   functools.partial(notices.new_schedule, after))  # fmt: skip
         return out
 
+    def claims_restated(self, client: Client, invoice_numbers: list[str]) -> list[PaymentPlan]:
+        """These invoices' claims were restated (a 14-day letter reported undeliverable
+        cleared their costs term, a debtor corrected to a consumer, a statutory rate table
+        put in force): a plan that holds them follows as after a credit note
+        (:meth:`basis_changed`: lowered to what is owed, the debtor told once, completed when
+        nothing is), so a debtor who pays what he is asked is not found in breach for money
+        he never owed (law11 #2). A claim restated higher does not raise the plan: its amount
+        is what the debtor agreed to, so staff get an item to decide (a new agreement, or
+        the rest after the plan). Idempotent: a repeat lowers nothing twice and finds the
+        item made."""
+        held = self._held(client, invoice_numbers)
+        if not held:
+            return []
+        out = self.basis_changed(client, held)
+        today = amsterdam_today(self.clock)
+        for plan in out:
+            if plan.status not in RUNNING and plan.status is not PlanStatus.PAUSED:
+                continue
+            assert plan.activated_at is not None
+            paid, owed = self.money.standing(
+                client, plan.debtor_number, list(plan.invoice_numbers),
+                plan.activated_at.date(), plan.include_costs, today,
+            )  # fmt: skip
+            asked = plan.total - paid
+            if owed is None or owed <= asked:
+                continue
+            with contextlib.suppress(Conflict):  # the same restatement told again
+                self.repos.actions.add(ActionItem(
+                    client_id=client.client_id,
+                    action_id=f"{plan.plan_id}-claim-raised-{owed}",
+                    kind="plan_claim_raised",
+                    title=f"Payment plan {plan.plan_id}: a restatement raised its claims to "
+                    f"{format_eur_nl(owed)} while the plan asks {format_eur_nl(asked)}; the "
+                    "plan is left as agreed: agree a new plan or collect the rest after it",
+                    created_at=self.clock.now(), debtor_number=plan.debtor_number,
+                    invoice_numbers=plan.invoice_numbers,
+                    detail={"plan_id": plan.plan_id, "open": owed, "amount": asked},
+                ))  # fmt: skip
+            self._log(plan, "claim_raised", f"A restatement raised its claims to {owed} cents; "
+                      f"the plan still asks {asked} cents, as agreed: staff are asked to decide")  # fmt: skip
+        return out
+
+    def _held(self, client: Client, invoice_numbers: list[str]) -> list[str]:
+        """The invoices among these a plan holds, in one read (a rate table restates every
+        claim of a client: most are in no plan)."""
+        from shared.adapters.tables.keys import decode, encode
+        from shared.adapters.tables.plans_repo import PLAN_INVOICES
+
+        if not invoice_numbers:
+            return []
+        rows = self.plans.store.get_many(
+            PLAN_INVOICES,
+            encode(client.client_id),
+            [encode(n) for n in dict.fromkeys(invoice_numbers)],
+        )
+        return sorted(decode(rk) for rk in rows)
+
     def principal_first(self, client: Client, invoice_numbers: list[str]) -> frozenset[str]:
         """The invoices among these held by a running plan over the principal only
         (``include_costs: false``): by agreeing to that plan the client accepted that its
