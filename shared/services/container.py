@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from shared.services.console_search import ConsoleSearch
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.debtor_kind import DebtorKindChanges
+    from shared.services.debtor_standing import DebtorStandingService
     from shared.services.dossier import DossierService
     from shared.services.dunning import DunningService
     from shared.services.dunning_setup import DunningSetup
@@ -149,6 +150,9 @@ class Services:
         # a running plan over the principal only is the client's agreement to that order
         payments.principal_first = lambda client, numbers: self.plans.principal_first(
             client, numbers
+        )
+        payments.deceased_return = lambda client, number, reason: (
+            self.debtor_standing.propose_deceased(client, number, reason)
         )
         return payments
 
@@ -382,6 +386,9 @@ class Services:
         )
         from shared.services.plans.mollie_collection import MollieCollections
 
+        plans.deceased_return = lambda client, number, reason: (
+            self.debtor_standing.propose_deceased(client, number, reason)
+        )
         # direct debits collected through Mollie use the client's Mollie account
         plans.mollie = MollieCollections(
             self.repos.store,
@@ -714,6 +721,19 @@ class Services:
             self.client_settings,
             self.ledger,
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
+
+    @cached_property
+    def debtor_standing(self) -> DebtorStandingService:
+        from shared.services.debtor_standing import DebtorStandingService
+
+        return DebtorStandingService(
+            self.repos,
+            self.ledger,
+            self.clock,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            lambda: self.plans,
+            self.dunning.schedule_invoices,
         )
 
     @cached_property

@@ -34,6 +34,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.standing import holds
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
@@ -184,6 +185,11 @@ def throttle_source(forwarded: str) -> str:
     return str(address)
 
 
+class StandingHeld(Exception):
+    """The debtor's standing (deceased, bankrupt, WSNP) closes his portal: the visitor is
+    told to contact the agency (shared.domain.standing)."""
+
+
 class PortalService:
     def __init__(
         self,
@@ -249,6 +255,7 @@ class PortalService:
         # writes, all browsers behind one address queueing on one row's ETag)
         failures = self._reads.submit(self.counters.count, THROTTLE, pk, rk)
         client = self._reads.submit(self.repos.clients.get, access.client_id)
+        debtor = self._reads.submit(self.repos.debtors.get, access.client_id, access.debtor_number)
         generation = self.links.generation(access.client_id, access.debtor_number)
         if failures.result() >= FAILURES_PER_WINDOW:
             raise Throttled()
@@ -259,6 +266,11 @@ class PortalService:
         if found is None:
             return access
         require_approved(found[0], "no portal for its debtors")  # a sandbox client's: closed
+        held = debtor.result()
+        if held is not None and holds(held[0].standing):
+            # deceased, bankrupt, in the WSNP: nothing is asked of him or paid here; whoever
+            # has the link (an heir, the curator) is referred to the agency
+            raise StandingHeld()
         return replace(access, client=found[0])  # read once: the page takes it from here
 
     def _failed(self, pk: str, rk: str) -> None:

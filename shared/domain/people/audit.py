@@ -46,6 +46,7 @@ class Event(StrEnum):
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
     RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day
+    DEBTOR_STANDING_CHANGED = "debtor_standing_changed"  # deceased, bankrupt, WSNP, lifted
 
 
 @dataclass(frozen=True)

@@ -582,6 +582,15 @@ class LedgerService:
                              reason=f"{RATES_RESTATED}{version}", since=since,
                              made_before=made_before)  # fmt: skip
 
+    def restate_standing(self, client_id: str, numbers: Sequence[str], said: str) -> list[str]:
+        """The debtor's standing changed what interest his claims bear (a bankruptcy or WSNP
+        ruling stops it from its day, art. 128 Fw; lifted, it runs again): the money booked
+        since is allocated again to what the claims owe now, as :meth:`restate_terms`.
+        ``said`` names the change (one restatement per change: a later one is not taken for
+        it)."""
+        return self._restate(client_id, numbers, "standing", f"restated: {said}",
+                             reason=f"standing {said}")  # fmt: skip
+
     def _restate(
         self, client_id: str, numbers: Sequence[str], tag: str, because: str,
         reason: str | None = None, since: date | None = None, made_before: bool = False,
