@@ -9,7 +9,7 @@ from datetime import date
 
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, action_for_request
-from tests.unit.dunning.test_daily_run import engine, simulate  # noqa: F401
+from tests.unit.dunning.test_daily_run import WORKFLOW, engine, simulate  # noqa: F401
 
 URL = "/v1/clients/C1/debtors/D1/standing"
 
@@ -121,3 +121,30 @@ def test_a_push_of_the_debtor_keeps_his_standing(engine):  # noqa: F811
     debtor = world.services.repos.debtors.get(client.client_id, "D1")[0]
     assert debtor.name == "Jan de Vries sr" and debtor.standing is not None
     assert debtor.standing.in_force
+
+
+def test_lifted_steps_counted_from_the_due_date_keep_their_gaps(engine):  # noqa: F811
+    world, client = engine
+    a = world.agency_a
+    fixed = {**WORKFLOW, "steps": [
+        {**WORKFLOW["steps"][0], "offset_days": 7},
+        {**WORKFLOW["steps"][1], "offset_days": 12, "offset_from": "due_date"},
+        {**WORKFLOW["steps"][2], "offset_days": 19, "offset_from": "due_date"},
+    ]}  # fmt: skip
+    assert a.call("PUT", "/v1/clients/C1/workflows/particulier", fixed).status == 200
+    assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
+
+    def standing(today):
+        if today == date(2025, 3, 18):
+            _set(world, {"standing": "bankrupt", "since": "2025-03-18"})
+        if today == date(2025, 4, 20):
+            _set(world, {"standing": "normal"})
+
+    log = simulate(world, client, 60, standing)
+    d1 = [(d, ch) for d, ch, debtor, _ in log if debtor == "D1"]
+    # both fell due in the standing; from the lift seven days apart, as 12 and 19 days are
+    assert d1 == [
+        (date(2025, 3, 17), "email"),
+        (date(2025, 4, 20), "sms"),
+        (date(2025, 4, 27), "letter"),
+    ], d1
