@@ -115,8 +115,8 @@ class DebtorStandingService:
             client, number, lambda d: self._set_to(d, wanted), author,
             f"Standing set: {standing.value} since {since.isoformat()}",
         )  # fmt: skip
-        if after.standing == (before.standing if before else None):
-            return after
+        # each step idempotent, and taken also when the debtor was saved already: a retry
+        # after a fault between them finishes what the first request began
         self._holds(client, after)
         self.plans().hold_for_standing(client, number)
         self._resolve_proposal(client, before, f"confirmed as {standing.value}")
@@ -133,8 +133,8 @@ class DebtorStandingService:
             return replace(d, standing=replace(d.standing, lifted_on=today))
 
         before, after = self._change(client, number, lifted, author, "Standing lifted: normal")
-        if before is None or after == before:
-            return after
+        if after.standing is None:
+            return after  # never had one
         self._holds(client, after)
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
         paused = [
@@ -170,7 +170,8 @@ class DebtorStandingService:
         if after != before:
             log.warning("debtor standing proposed by a bank return", extra=log_extra(
                 {"client_id": client.client_id, "reason": reason[:40]}))  # fmt: skip
-            self._holds(client, after)
+        if after.standing is not None and not after.standing.confirmed and holds(after.standing):
+            self._holds(client, after)  # (idempotent: a redelivered return finishes it)
             self._tell_staff(client, after, reason)
         self.plans().hold_for_standing(client, number)
         return after
@@ -236,8 +237,8 @@ class DebtorStandingService:
         )
         numbers = []
         for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
-            if not inv.is_collectable:
-                continue
+            if held and not inv.is_collectable:
+                continue  # (lifted: from every claim, also one paid meanwhile)
             numbers.append(inv.number)
             args = (client.client_id, debtor.number, inv.number, STANDING_REF)
             self.ledger.set_costs_hold(*args, costs_span)
@@ -247,6 +248,7 @@ class DebtorStandingService:
                 f"standing {standing.standing.value} since {standing.since.isoformat()}"
                 + (f" lifted {standing.lifted_on.isoformat()}" if standing.lifted_on else "")
                 + ("" if standing.confirmed else " proposed")
+                + f" at {time_ordered_id(self.clock.now())}"  # set, lifted, set again: each
             )
             self.ledger.restate_standing(client.client_id, numbers, said)
             # looked at by the next run: held, or its next step paced from the lift

@@ -48,53 +48,53 @@ def act(desk: Desk, number: str) -> None:
     )
 
 
-STANDING = """<section aria-labelledby="st-h"><h2 id="st-h">{{ t.st_title }}</h2>
-{% if standing %}<p class="red">{{ t['st_' + standing.standing.value] }} · {{ t.st_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.st_proposed }}{% endif %}</p><p>{{ t['st_todo_' + standing.standing.value] }}</p>
-{% else %}<p>{{ t.st_normal }}{% if standing_lifted %} <span class="muted">({{ t.st_lifted }} {{ standing_lifted }})</span>{% endif %}</p>{% endif %}
+STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}</h2>
+{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>
+{% else %}<p>{{ t.dst_normal }}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }})</span>{% endif %}</p>{% endif %}
 {% if may_standing %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
-<label for="st-choice">{{ t.st_choice }}</label><select id="st-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['st_' + c] }}</option>{% endfor %}</select>
-<label for="st-since">{{ t.st_since_label }}</label><input id="st-since" name="since" type="date" max="{{ today }}">
-<p class="muted">{{ t.st_hint }}</p>
-<p><button type="submit" name="do" value="standing">{{ t.st_save }}</button></p></form>{% endif %}
+<label for="dst-choice">{{ t.dst_choice }}</label><select id="dst-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['dst_' + c] }}</option>{% endfor %}</select>
+<label for="dst-since">{{ t.dst_since_label }}</label><input id="dst-since" name="since" type="date" max="{{ today }}">
+<p class="muted">{{ t.dst_hint }}</p>
+<p><button type="submit" name="do" value="standing">{{ t.dst_save }}</button></p></form>{% endif %}
 </section>"""
 
 templates(**{"dossier-standing": STANDING})
 
 words(
     nl={
-        "st_title": "Status van de debiteur",
-        "st_normal": "Normaal: de incasso loopt.",
-        "st_deceased": "Overleden",
-        "st_bankrupt": "Failliet",
-        "st_wsnp": "In de schuldsanering (WSNP)",
-        "st_since": "sinds",
-        "st_proposed": "voorgesteld door de bank (MD07): bevestig of hef op",
-        "st_lifted": "opgeheven op",
-        "st_todo_deceased": "De vordering gaat over op de nalatenschap (art. 4:182 BW): schrijf de erfgenamen of de executeur aan, niet de overledene. Er gaat niets naar de debiteur en er worden geen kosten meer in rekening gebracht.",
-        "st_todo_bankrupt": "Dien de vordering in bij de curator (art. 26 en 110 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van het vonnis (art. 128 Fw).",
-        "st_todo_wsnp": "Dien de vordering in bij de bewindvoerder (art. 299 en 358 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van de uitspraak.",
-        "st_choice": "Status",
-        "st_since_label": "Ingegaan op (overlijden, vonnis)",
-        "st_hint": "Normaal heft de status op: de workflow gaat vanaf vandaag in zijn eigen tempo verder; gepauzeerde regelingen hervat of verschuift u zelf.",
-        "st_save": "Status opslaan",
+        "dst_title": "Status van de debiteur",
+        "dst_normal": "Normaal: de incasso loopt.",
+        "dst_deceased": "Overleden",
+        "dst_bankrupt": "Failliet",
+        "dst_wsnp": "In de schuldsanering (WSNP)",
+        "dst_since": "sinds",
+        "dst_proposed": "voorgesteld door de bank (MD07): bevestig of hef op",
+        "dst_lifted": "opgeheven op",
+        "dst_todo_deceased": "De vordering gaat over op de nalatenschap (art. 4:182 BW): schrijf de erfgenamen of de executeur aan, niet de overledene. Er gaat niets naar de debiteur en er worden geen kosten meer in rekening gebracht.",
+        "dst_todo_bankrupt": "Dien de vordering in bij de curator (art. 26 en 110 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van het vonnis (art. 128 Fw).",
+        "dst_todo_wsnp": "Dien de vordering in bij de bewindvoerder (art. 299 en 358 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van de uitspraak.",
+        "dst_choice": "Status",
+        "dst_since_label": "Ingegaan op (overlijden, vonnis)",
+        "dst_hint": "Normaal heft de status op: de workflow gaat vanaf vandaag in zijn eigen tempo verder; gepauzeerde regelingen hervat of verschuift u zelf.",
+        "dst_save": "Status opslaan",
         "done_dos_standing": "De status van de debiteur is opgeslagen.",
     },
     en={
-        "st_title": "Debtor's standing",
-        "st_normal": "Normal: dunning runs.",
-        "st_deceased": "Deceased",
-        "st_bankrupt": "Bankrupt",
-        "st_wsnp": "In the statutory debt scheme (WSNP)",
-        "st_since": "since",
-        "st_proposed": "proposed by the bank (MD07): confirm or lift it",
-        "st_lifted": "lifted on",
-        "st_todo_deceased": "The claim passes to the estate (art. 4:182 BW): write to the heirs or the executor, not to the deceased. Nothing goes to the debtor and no further costs are charged.",
-        "st_todo_bankrupt": "File the claim with the curator (art. 26 and 110 Fw). Nothing goes to the debtor; interest stops from the day of the ruling (art. 128 Fw).",
-        "st_todo_wsnp": "File the claim with the administrator (art. 299 and 358 Fw). Nothing goes to the debtor; interest stops from the day of the ruling.",
-        "st_choice": "Standing",
-        "st_since_label": "Took effect on (death, ruling)",
-        "st_hint": "Normal lifts the standing: the workflow carries on at its own pace from today; you resume or postpone paused plans yourself.",
-        "st_save": "Save standing",
+        "dst_title": "Debtor's standing",
+        "dst_normal": "Normal: dunning runs.",
+        "dst_deceased": "Deceased",
+        "dst_bankrupt": "Bankrupt",
+        "dst_wsnp": "In the statutory debt scheme (WSNP)",
+        "dst_since": "since",
+        "dst_proposed": "proposed by the bank (MD07): confirm or lift it",
+        "dst_lifted": "lifted on",
+        "dst_todo_deceased": "The claim passes to the estate (art. 4:182 BW): write to the heirs or the executor, not to the deceased. Nothing goes to the debtor and no further costs are charged.",
+        "dst_todo_bankrupt": "File the claim with the curator (art. 26 and 110 Fw). Nothing goes to the debtor; interest stops from the day of the ruling (art. 128 Fw).",
+        "dst_todo_wsnp": "File the claim with the administrator (art. 299 and 358 Fw). Nothing goes to the debtor; interest stops from the day of the ruling.",
+        "dst_choice": "Standing",
+        "dst_since_label": "Took effect on (death, ruling)",
+        "dst_hint": "Normal lifts the standing: the workflow carries on at its own pace from today; you resume or postpone paused plans yourself.",
+        "dst_save": "Save standing",
         "done_dos_standing": "The debtor's standing is saved.",
     },
 )
