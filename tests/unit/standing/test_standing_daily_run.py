@@ -5,7 +5,9 @@ and, lifted, lets the workflow resume at its own pace from that day."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
+from typing import Any
 
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, action_for_request
@@ -126,11 +128,10 @@ def test_a_push_of_the_debtor_keeps_his_standing(engine):  # noqa: F811
 def test_lifted_steps_counted_from_the_due_date_keep_their_gaps(engine):  # noqa: F811
     world, client = engine
     a = world.agency_a
-    fixed = {**WORKFLOW, "steps": [
-        {**WORKFLOW["steps"][0], "offset_days": 7},
-        {**WORKFLOW["steps"][1], "offset_days": 12, "offset_from": "due_date"},
-        {**WORKFLOW["steps"][2], "offset_days": 19, "offset_from": "due_date"},
-    ]}  # fmt: skip
+    fixed: dict[str, Any] = copy.deepcopy(WORKFLOW)
+    fixed["steps"] = fixed["steps"][:3]
+    fixed["steps"][1].update(offset_days=12, offset_from="due_date")
+    fixed["steps"][2].update(offset_days=19, offset_from="due_date")
     assert a.call("PUT", "/v1/clients/C1/workflows/particulier", fixed).status == 200
     assert a.call("POST", "/v1/clients/C1/workflows/particulier/activate").status == 200
 
