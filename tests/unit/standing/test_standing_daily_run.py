@@ -6,6 +6,7 @@ and, lifted, lets the workflow resume at its own pace from that day."""
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from typing import Any
 
@@ -149,3 +150,17 @@ def test_lifted_steps_counted_from_the_due_date_keep_their_gaps(engine):  # noqa
         (date(2025, 4, 20), "sms"),
         (date(2025, 4, 27), "letter"),
     ], d1
+
+
+def test_a_reminder_waiting_when_the_standing_is_set_is_closed_unsent(engine):  # noqa: F811
+    world, client = engine
+    services = world.services
+    world.clock.at = world.clock.at.replace(month=3, day=17, hour=7)
+    services.dunning.run_client(client.client_id, date(2025, 3, 17))
+    jobs = [json.loads(j.body) for j in services.messaging.queues.take("send-email")]
+    waiting = [j["key"] for j in jobs if j["key"].startswith("dun|D1|")]
+    assert waiting, jobs  # planned this morning, not delivered yet (contact hours, a retry)
+    _set(world, {"standing": "bankrupt", "since": "2025-03-17"})
+    services.messaging.deliver(client.client_id, waiting[0])
+    record, _ = services.messaging.outbox.get(client.client_id, waiting[0])
+    assert record.status.value == "failed" and "debiteur failliet" in (record.error or ""), record
