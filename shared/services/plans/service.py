@@ -1539,6 +1539,13 @@ class PlanService:
         if found is None:
             return "debtor not found"
         debtor = found[0]
+        from shared.domain.standing import holds
+
+        if holds(debtor.standing):
+            # deceased, bankrupt, in the WSNP: nothing goes to him (a person writes to the
+            # estate or the curator; shared.domain.standing)
+            self._log(plan, "message_held", f"{what}: not sent, the debtor's standing holds it")
+            return "held by the debtor's standing"
         if channel is Channel.EMAIL and not debtor.emails:
             if debtor.address is None:
                 self._log(

@@ -105,3 +105,20 @@ def test_another_return_reason_is_still_a_miss(plans):  # noqa: F811
     assert status(world, plan_id)[0] not in ("paused", "cancelled")
     got = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/standing").body
     assert got["standing"] == "normal"
+
+
+def test_a_paused_plans_lowering_is_not_mailed_to_the_deceased(plans):  # noqa: F811
+    world, client = plans
+    plan_id, e2e = _plan_collected(world)
+    world.clock.at = datetime(2026, 1, 29, 10, 0, tzinfo=UTC)
+    world.services.plans.debit_came_back(client, e2e, "MD07")
+    credited = world.agency_a.call(
+        "POST", "/v1/clients/C1/invoices/F2/credit", {"amount": "100.00", "reference": "CN-1"}
+    )
+    assert credited.status == 200, credited.body
+    sent = run_day(world, date(2026, 1, 30)) + _months(world, client)
+    total = world.agency_a.call("GET", f"{BASE}/{plan_id}").body["total"]
+    assert total == "200.00"  # the plan followed the credit (lowered), still paused
+    assert [k for k in sent if k.startswith(f"plan|{plan_id}")] == []
+    outbox = world.services.messaging.outbox.with_prefix(client.client_id, f"plan|{plan_id}|")
+    assert [m.key for m, _ in outbox if "lower" in m.key] == []
