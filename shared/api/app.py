@@ -24,6 +24,7 @@ from shared.api import (
     routes_rates,
     routes_records,
     routes_settlements,
+    routes_standing,
     routes_statements,
     routes_usage,
 )
@@ -72,6 +73,7 @@ class IntegrationApi:
             routes_conversations,
             routes_inbound,
             routes_prescription,
+            routes_standing,
         ):
             module.register(self.router, services)
         self.router.add(

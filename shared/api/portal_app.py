@@ -47,6 +47,7 @@ from shared.services.errors import Invalid, NotFound
 from shared.services.portal import (
     MAX_POSTPONEMENT_DAYS,
     Overview,
+    StandingHeld,
     TermNotice,
     Throttled,
     transfer_text,
@@ -377,6 +378,11 @@ class PortalApp:
             t = TEXT[lang]
             return self._page("message", 403, lang, heading=t["sandbox_title"], text=t["sandbox"],
                               back=False)  # fmt: skip
+        except StandingHeld:  # the debtor died, went bankrupt, is in the WSNP
+            lang = self._lang(req)
+            t = TEXT[lang]
+            return self._page("message", 403, lang, heading=t["standing_title"],
+                              text=t["standing"], back=False)  # fmt: skip
         except TokenExpired as expired:
             return self._expired(req, expired.access)
         except (TokenError, NotFound):  # NotFound: the debtor is gone, the link with it

@@ -480,6 +480,10 @@ class DebtorOut(BaseModel):
     language: str
     segment: str
     paused: bool
+    standing: str = Field(
+        default="normal",
+        description="normal, deceased, bankrupt or wsnp (POST .../standing): not dunned",
+    )
 
 
 class CreditNoteOut(BaseModel):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.standing import DebtorStanding
+
 
 class Language(StrEnum):
     NL = "nl"
@@ -154,6 +156,8 @@ class Debtor:
     # when he sent the last STOP or START applied to this record (Meta's timestamp): a word
     # he sent before it, from any of his numbers and delivered late, changes nothing
     whatsapp_word_at: datetime | None = None
+    # deceased, bankrupt or in the WSNP: nothing is asked of him (shared.domain.standing)
+    standing: DebtorStanding | None = None
 
     @property
     def is_consumer(self) -> bool:

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from shared.services.console_search import ConsoleSearch
     from shared.services.conversations.by_hand import ByHandService
     from shared.services.debtor_kind import DebtorKindChanges
+    from shared.services.debtor_standing import DebtorStandingService
     from shared.services.dossier import DossierService
     from shared.services.due_date_restatement import DueDateRestatements
     from shared.services.dunning import DunningService
@@ -156,6 +157,9 @@ class Services:
         # claims a running plan holds: the plan follows, as after a credit note (law11 #2)
         payments.ledger.restated_listener = lambda client, numbers: self.plans.claims_restated(
             client, numbers
+        )
+        payments.deceased_return = lambda client, number, reason: (
+            self.debtor_standing.propose_deceased(client, number, reason)
         )
         return payments
 
@@ -413,6 +417,9 @@ class Services:
         )
         from shared.services.plans.mollie_collection import MollieCollections
 
+        plans.deceased_return = lambda client, number, reason: (
+            self.debtor_standing.propose_deceased(client, number, reason)
+        )
         # direct debits collected through Mollie use the client's Mollie account
         plans.mollie = MollieCollections(
             self.repos.store,
@@ -745,6 +752,19 @@ class Services:
             self.client_settings,
             self.ledger,
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )
+
+    @cached_property
+    def debtor_standing(self) -> DebtorStandingService:
+        from shared.services.debtor_standing import DebtorStandingService
+
+        return DebtorStandingService(
+            self.repos,
+            self.ledger,
+            self.clock,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            lambda: self.plans,
+            self.dunning.schedule_invoices,
         )
 
     @cached_property

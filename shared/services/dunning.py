@@ -1416,6 +1416,14 @@ _GONE = {"paid": "betaald", "credited": "gecrediteerd", "withdrawn": "ingetrokke
          "disputed": "betwist"}  # fmt: skip
 
 
+# a waiting reminder closed unsent because the debtor's standing holds him (its log's words)
+_BLOCKED_NL = {
+    "debtor deceased": "debiteur overleden",
+    "debtor bankrupt": "debiteur failliet",
+    "debtor wsnp": "debiteur in de WSNP",
+}
+
+
 def still_due(
     repos: Repositories,
     client_id: str,
@@ -1450,7 +1458,9 @@ def still_due(
         if reason is None:
             due.append(inv.number)
         else:
-            why[inv.number] = "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+            why[inv.number] = _BLOCKED_NL.get(
+                reason, "betalingsbelofte" if reason.startswith("promise") else "gepauzeerd"
+            )
     if due and found is not None:
         # past its prescription date and no person's decision yet: the run holds it, so a
         # reminder planned before the hold began does not go out after it either

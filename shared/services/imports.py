@@ -237,8 +237,13 @@ class ImportService:
             unchanged = 0
             for row_index, debtor in chunk:
                 previous = existing.get(debtor.number)
-                # the pause state is Inning's, not the CRM's: an update must not lift a pause
-                merged = replace(debtor, pause=previous[0].pause) if previous else debtor
+                # the pause state and the standing (deceased, bankrupt) are Inning's, not the
+                # CRM's: an update must not lift a pause or bring a dead debtor back to dunning
+                merged = (
+                    replace(debtor, pause=previous[0].pause, standing=previous[0].standing)
+                    if previous
+                    else debtor
+                )
                 if previous is not None:
                     stored = self._stop_from_log(client.client_id, previous[0], merged)
                     merged = self._keep_stop(stored, merged, row_index, notes)

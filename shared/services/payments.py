@@ -67,6 +67,9 @@ class PaymentService:
         # the invoices among these whose principal is paid first by agreement (a running
         # payment plan over the principal only); None: the order of art. 6:44 for all
         self.principal_first: Callable[[Client, list[str]], frozenset[str]] | None = None
+        # a bank return whose reason says the debtor died (MD07): his standing is proposed
+        # before the plans hear of the return (a plan must not lapse and mail a dead man)
+        self.deceased_return: Callable[[Client, str, str], object] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -226,6 +229,11 @@ class PaymentService:
                            besides=(payment_id,))  # fmt: skip
         rebook_after_return(self.ledger, client, sorted(debtors), payment_id,
                             on or amsterdam_date(self.clock.now()))  # fmt: skip
+        if self.deceased_return is not None and payment.debtor_number:
+            from shared.domain.standing import says_deceased
+
+            if says_deceased(reason):
+                self.deceased_return(client, payment.debtor_number, reason)
         if payment.reversed:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again

@@ -34,6 +34,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.standing import holds
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
@@ -184,6 +185,11 @@ def throttle_source(forwarded: str) -> str:
     return str(address)
 
 
+class StandingHeld(Exception):
+    """The debtor's standing (deceased, bankrupt, WSNP) closes his portal: the visitor is
+    told to contact the agency (shared.domain.standing)."""
+
+
 class PortalService:
     def __init__(
         self,
@@ -229,7 +235,8 @@ class PortalService:
         before the check has passed; a throttled or revoked link costs those reads."""
         signed, pk, rk = self._signed(token, source)
         early = self._debtor_reads(signed)
-        return (access := self._admitted(signed, pk, rk)), self.overview(access, early)
+        access = self._admitted(signed, pk, rk, early.debtor)
+        return access, self.overview(access, early)
 
     def _signed(self, token: str, source: str) -> tuple[PortalAccess, str, str]:
         """The access a token's signature vouches for (no storage), and the address's
@@ -243,12 +250,21 @@ class PortalService:
             self._failed(pk, rk)
             raise
 
-    def _admitted(self, access: PortalAccess, pk: str, rk: str) -> PortalAccess:
+    def _admitted(
+        self,
+        access: PortalAccess,
+        pk: str,
+        rk: str,
+        debtor_read: Future[tuple[Debtor, str | None] | None] | None = None,
+    ) -> PortalAccess:
         # a signed token reads the throttle and its generation at once and writes nothing: a
         # page view used to add and give back a place under the limit (two reads and two
         # writes, all browsers behind one address queueing on one row's ETag)
         failures = self._reads.submit(self.counters.count, THROTTLE, pk, rk)
         client = self._reads.submit(self.repos.clients.get, access.client_id)
+        debtor = debtor_read or self._reads.submit(
+            self.repos.debtors.get, access.client_id, access.debtor_number
+        )
         generation = self.links.generation(access.client_id, access.debtor_number)
         if failures.result() >= FAILURES_PER_WINDOW:
             raise Throttled()
@@ -259,7 +275,13 @@ class PortalService:
         if found is None:
             return access
         require_approved(found[0], "no portal for its debtors")  # a sandbox client's: closed
-        return replace(access, client=found[0])  # read once: the page takes it from here
+        held = debtor.result()
+        if held is not None and holds(held[0].standing):
+            # deceased, bankrupt, in the WSNP: nothing is asked of him or paid here; whoever
+            # has the link (an heir, the curator) is referred to the agency
+            raise StandingHeld()
+        # read once: the page takes them from here
+        return replace(access, client=found[0], debtor=held[0] if held is not None else None)
 
     def _failed(self, pk: str, rk: str) -> None:
         """A failure takes a place under the limit (an ETag-guarded add that refuses to pass
@@ -270,6 +292,8 @@ class PortalService:
     def parties(self, access: PortalAccess) -> tuple[Client, Debtor]:
         """The client (as ``enter`` read it, else read now) and the debtor."""
         client = self._client(access)
+        if access.debtor is not None and client is not None:
+            return client, access.debtor  # as ``enter`` read it
         debtor = self.repos.debtors.get(access.client_id, access.debtor_number)
         if client is None or debtor is None:
             raise NotFound("no such debtor")
@@ -489,6 +513,7 @@ class PortalService:
         collectable = [i for i in invoices if i.is_collectable]
         if not collectable:
             return []
+        debtor = debtor or access.debtor
         if debtor is None:
             found = self.repos.debtors.get(access.client_id, access.debtor_number)
             if found is None:

@@ -23,6 +23,7 @@ from shared.domain.parties import (
     Language,
     Pause,
 )
+from shared.domain.standing import DebtorStanding, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
 
@@ -239,7 +240,30 @@ def debtor_to_row(debtor: Debtor) -> Row:
             "PauseSince": put_date(pause.since) if pause else None,
             "PauseUntil": put_date(pause.until) if pause else None,
             "WorkflowOverride": debtor.workflow_override,
+            "Standing": put_json(standing_to_json(debtor.standing)) if debtor.standing else None,
         },
+    )
+
+
+def standing_to_json(s: DebtorStanding) -> dict[str, object]:
+    return {
+        "standing": s.standing.value,
+        "since": s.since.isoformat(),
+        "recorded_on": s.recorded_on.isoformat(),
+        "confirmed": s.confirmed,
+        "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None,
+    }
+
+
+def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
+    if not d:
+        return None
+    return DebtorStanding(
+        Standing(d["standing"]),
+        date.fromisoformat(d["since"]),
+        date.fromisoformat(d["recorded_on"]),
+        bool(d.get("confirmed", True)),
+        date.fromisoformat(d["lifted_on"]) if d.get("lifted_on") else None,
     )
 
 
@@ -271,6 +295,7 @@ def debtor_from_row(row: Row) -> Debtor:
         ibans=tuple(get_json(d.get("Ibans"), [])),
         pause=pause,
         workflow_override=d.get("WorkflowOverride"),
+        standing=standing_from_json(get_json(d.get("Standing"), None)),
     )
 
 

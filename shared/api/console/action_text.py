@@ -52,6 +52,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan_overpayment": ("Regeling: te veel geïncasseerd", "Plan overpayment"),
     "plan_mandate_invalid": ("Machtiging ongeldig", "Mandate invalid"),
     "plan_debit_failed": ("Incasso mislukt", "Direct debit failed"),
+    # a debtor deceased, bankrupt or in the WSNP (shared/services/debtor_standing.py)
+    "debtor_standing": ("Debiteur overleden of insolvent", "Debtor deceased or insolvent"),
+    "debtor_standing_proposed": ("Debiteur overleden? (bank)", "Debtor deceased? (bank)"),
+    "debtor_standing_lifted": ("Status debiteur opgeheven", "Debtor's standing lifted"),
     "direct_debit_file": ("Incassobestand", "Direct debit file"),
     "direct_debit_failure": ("Incassobestand niet gemaakt", "Direct debit file failed"),
     "direct_debit_missed": ("Incassobestand te laat", "Direct debit file too late"),
@@ -104,6 +108,9 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 DETAILS: dict[str, tuple[str, str]] = {
+    "standing": ("Status", "Standing"),
+    "since": ("Sinds", "Since"),
+    "plans": ("Regelingen", "Plans"),
     "account": ("Rekening", "Account"),
     "statement": ("Afschrift", "Statement"),
     "line_id": ("Regel", "Line"),
@@ -275,11 +282,27 @@ def _not_sent_nl(m: re.Match[str]) -> str:
             f"{_HINT_NL.get(m[4], m[4])}{note}")  # fmt: skip
 
 
+_STANDING_NL = {"deceased": "overleden", "bankrupt": "failliet", "wsnp": "in de WSNP"}
+_STANDING_TODO_NL = {
+    "deceased": "schrijf de nalatenschap of de erfgenamen aan (4:182 BW), niet de debiteur",
+    "bankrupt": "dien de vorderingen in bij de curator (art. 26, 110 Fw)",
+    "wsnp": "dien de vorderingen in bij de WSNP-bewindvoerder (art. 299, 358 Fw)",
+}
+
+
 _TITLES = shapes(
     (
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),
+        (r"^Debtor (\S+) is (deceased|bankrupt|wsnp) since (\S+): .*$",
+         lambda m: f"Debiteur {m[1]} is {_STANDING_NL[m[2]]} sinds {m[3]}: {_STANDING_TODO_NL[m[2]]}"),
+        (r"^The bank says debtor (\S+) died \((.*)\): confirm the standing deceased with its day, or lift it; nothing is sent or collected meanwhile$",
+         lambda m: f"Volgens de bank is debiteur {m[1]} overleden ({m[2]}): bevestig de status overleden met de "
+                   "datum, of hef hem op; intussen gaat er niets uit en wordt er niets geïncasseerd"),
+        (r"^Debtor (\S+)'s standing was lifted: resume or postpone the payment plan\(s\) paused for it \((.*)\)$",
+         lambda m: f"De status van debiteur {m[1]} is opgeheven: hervat of verschuif de regeling(en) die "
+                   f"ervoor gepauzeerd zijn ({m[2]})"),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Payment plan (\S+): a restatement raised its claims to (.+) while the plan asks (.+); "
          r"the plan is left as agreed: agree a new plan or collect the rest after it$",

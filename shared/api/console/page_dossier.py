@@ -21,6 +21,7 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     dossier_claim_work,
     dossier_claims,
     dossier_hand,
+    dossier_standing,
     page_plans,
 )
 from shared.api.console.refusal_text import refusal
@@ -95,6 +96,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         **dossier_claim_work.work_context(desk, found.invoices, found.claims),
         **page_plans.new_plan_context(desk, found.invoices),
         **dossier_acknowledgement.timeline_context(desk, number),
+        **dossier_standing.context(desk, found.debtor),
         **_words(desk),
         author_of=_authors(desk, entries.items),
     )
@@ -176,6 +178,8 @@ def _act(desk: Desk, number: str) -> ApiResponse:
         elif do == "dispute":
             desk.services.invoice_status.dispute(client, desk.field("invoice"),
                                                  desk.field("reason"), author)  # fmt: skip
+        elif do == "standing":  # deceased, bankrupt, WSNP, or normal again
+            dossier_standing.act(desk, number)
         elif do == "note":
             service.add_note(client, number, desk.field("text"), author)
         elif do == "hand":  # a message by hand: its own redirect (when it will go)
@@ -225,6 +229,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 </tbody></table></div></section>{% endif %}
 {% include "dossier-work" %}
 {% include "plan-new" %}
+{% include "dossier-standing" %}
 {% if may_write %}<section aria-labelledby="w-h"><h2 id="w-h">{{ t.dos_work }}</h2><div class="grid">
 {% if paused %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_resume }}</h3><p>{{ t.dos_resume_hint }}</p><button type="submit" name="do" value="resume">{{ t.dos_resume }}</button></form>
 {% else %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_pause }}</h3>

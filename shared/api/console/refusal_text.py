@@ -20,6 +20,18 @@ from shared.domain.money import format_eur_en, format_eur_nl
 
 # code -> (Dutch, English); {names} are the refusal's params, as words of the page's language
 REFUSALS: dict[str, tuple[str, str]] = {
+    "standing_no_day": (
+        "Geef de dag waarop de status inging (het overlijden, het vonnis).",
+        "Say from which day the standing holds (the death, the ruling).",
+    ),
+    "standing_day_in_future": (
+        "De dag {day} ligt in de toekomst.",
+        "The day {day} lies in the future.",
+    ),
+    "standing_unknown": (
+        "Kies een status: overleden, failliet, WSNP of normaal.",
+        "Choose a standing: deceased, bankrupt, WSNP or normal.",
+    ),
     "postpone_no_day": (
         "Het verzoek noemt geen dag om tot uit te stellen.",
         "The request names no day to postpone until.",

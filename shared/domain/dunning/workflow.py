@@ -22,6 +22,7 @@ from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_te
 from shared.domain.money import Cents
 from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.reasons import Reason
+from shared.domain.standing import holds
 
 
 class StepChannel(StrEnum):
@@ -228,6 +229,9 @@ def blocked(invoice: Invoice, state: DunningState, debtor: Debtor, today: date) 
     """Why nothing may happen to this invoice today, or ``None``."""
     if not invoice.is_collectable:
         return f"invoice is {invoice.status.value}"
+    if holds(debtor.standing):
+        assert debtor.standing is not None
+        return f"debtor {debtor.standing.standing.value}"
     if debtor.pause is not None and debtor.pause.active_on(today):
         return f"debtor paused: {debtor.pause.reason}"
     if state.paused_until is not None and today <= state.paused_until:
@@ -268,8 +272,28 @@ def next_due_step(
             # a workflow activated before activation_errors refused this waits till then
             due_on = max(due_on, in_default_from(invoice.due_date))
         due_on = max(due_on, term_hold(workflow, index, state) or due_on)
+        due_on = max(due_on, after_standing(workflow, index, state, debtor) or due_on)
         return DueStep(index, step, due_on) if due_on <= today else None
     return None
+
+
+def after_standing(
+    workflow: Workflow, index: int, state: DunningState, debtor: Debtor
+) -> date | None:
+    """The day before which step ``index`` may not go out because the debtor's standing
+    (deceased, bankrupt, WSNP) was lifted on a day after the invoice's last step: the steps
+    whose day fell while it held go out at the workflow's own pace counted from that day
+    (the first on it, each next one its designed gap after the one before), not all at once
+    on the days after. None: no standing was lifted."""
+    lifted = debtor.standing.lifted_on if debtor.standing is not None else None
+    if lifted is None:
+        return None
+    previous = state.last_step_on
+    if previous is None or previous < lifted:
+        return lifted
+    offsets = earliest_offsets(workflow)
+    gap = offsets[index] - offsets[state.last_step] if state.last_step >= 0 else 0
+    return previous + timedelta(days=max(1, gap))
 
 
 # the shortest 14-day term in days from the letter to the day costs are owed (an e-mail,
@@ -512,6 +536,8 @@ def next_check(
     if not invoice.is_collectable:
         return None
     tomorrow = today + timedelta(days=1)
+    if holds(debtor.standing):
+        return today + timedelta(days=7)  # looked at weekly: lifted, it runs on
     if debtor.pause is not None and debtor.pause.active_on(today):
         return (
             debtor.pause.until + timedelta(days=1)
@@ -538,5 +564,6 @@ def next_check(
             due_on = invoice.due_date + timedelta(days=step.offset_days)
         else:
             due_on = (previous_on or invoice.due_date) + timedelta(days=step.offset_days)
+        due_on = max(due_on, after_standing(workflow, index, state, debtor) or due_on)
         return max(due_on, term_hold(workflow, index, state) or due_on, tomorrow)
     return None

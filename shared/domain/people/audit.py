@@ -49,6 +49,7 @@ class Event(StrEnum):
     # a debtor's message marked as his acknowledgement of named invoices (3:318 BW), or not
     ACKNOWLEDGEMENT_MARKED = "acknowledgement_marked"
     ACKNOWLEDGEMENT_UNMARKED = "acknowledgement_unmarked"
+    DEBTOR_STANDING_CHANGED = "debtor_standing_changed"  # deceased, bankrupt, WSNP, lifted
 
 
 @dataclass(frozen=True)

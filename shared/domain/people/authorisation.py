@@ -151,6 +151,11 @@ def action_for_request(method: str, path: str) -> Action:
         # a legal decision (3:322, 3:317/3:318 BW): an admin's, as the 14-day letter's
         # receipt, never an integration's daily work (attack6 finding 6)
         return Action.MANAGE_SETTLEMENTS
+    if writes and parts[-1:] == ["standing"]:
+        # a debtor deceased, bankrupt or in the WSNP: dunning stops and a ruling stops the
+        # interest (art. 128 Fw); lifting it resumes both. A legal decision that lets money
+        # go, as a prescription release: an admin's
+        return Action.MANAGE_SETTLEMENTS
     if writes and (parts[1:2] == ["statutory-rates"] or "replay" in parts):
         return Action.MANAGE_CLIENTS  # platform-wide data, or replaying another's failure
     if method in ("GET", "HEAD"):

@@ -15,7 +15,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shared.domain.parties import Client
+from shared.domain.parties import Client, Debtor
 
 VERSION = "1"
 
@@ -42,6 +42,8 @@ class PortalAccess:
     # the client as read when the token was let in (its sandbox gate): the page it opens does
     # not read it again (one storage request a page); None: not read yet. Not in the token.
     client: Client | None = field(default=None, compare=False, repr=False)
+    # the debtor as read then (his standing closes the portal): likewise not read again
+    debtor: Debtor | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -602,6 +602,15 @@ class LedgerService:
                              reason=f"{RATES_RESTATED}{version}", since=since,
                              made_before=made_before)  # fmt: skip
 
+    def restate_standing(self, client_id: str, numbers: Sequence[str], said: str) -> list[str]:
+        """The debtor's standing changed what interest his claims bear (a bankruptcy or WSNP
+        ruling stops it from its day, art. 128 Fw; lifted, it runs again): the money booked
+        since is allocated again to what the claims owe now, as :meth:`restate_terms`.
+        ``said`` names the change (one restatement per change: a later one is not taken for
+        it)."""
+        return self._restate(client_id, numbers, "standing", f"restated: {said}",
+                             reason=f"standing {said}")  # fmt: skip
+
     def _restate(
         self, client_id: str, numbers: Sequence[str], tag: str, because: str,
         reason: str | None = None, since: date | None = None, made_before: bool = False,
@@ -612,7 +621,7 @@ class LedgerService:
         if found is None or not stored:
             return []
         changed = self._restate_claims(found[0], stored, tag, because, reason, since,
-                                       made_before)  # fmt: skip
+                                       made_before, replay_from)  # fmt: skip
         if self.restated_listener is not None:
             # every invoice looked at, not only those whose ledger changed: a cleared costs
             # term or a new kind lowers a claim without money to move (nothing written), and
@@ -623,6 +632,7 @@ class LedgerService:
     def _restate_claims(
         self, client: Client, stored: Mapping[str, StoredInvoice], tag: str, because: str,
         reason: str | None, since: date | None, made_before: bool,
+        replay_from: Mapping[str, date] | None,
     ) -> list[str]:  # fmt: skip
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
         # (a costs-term restatement keeps the key it had: a journal a crash left is found)

@@ -128,6 +128,9 @@ class PlanService:
         self.desk = DirectDebitDesk(repos, files, clock, plans.rules) if files is not None else None
         # direct debits collected through Mollie (set by the container; None: not wired)
         self.mollie: MollieCollections | None = None
+        # a collection the bank returned because the debtor died (MD07) before it was booked
+        # (a rejection): his standing is proposed (set by the container)
+        self.deceased_return: Callable[[Client, str, str], object] | None = None
         self._working = threading.local()
         self.repos = repos
         self.plans = plans
@@ -542,6 +545,38 @@ class PlanService:
             client, plan_id, author, "paused", lambda p: self._withdraw(client, p.pause(reason))
         )
 
+    def hold_for_standing(self, client: Client, debtor_number: str) -> list[str]:
+        """The debtor died, was declared bankrupt or entered the WSNP (or the bank says he
+        died): each of his running plans is paused at once, its collections taken out of
+        their files, so nothing is collected and no breach lapses it (no lapse mail to a dead
+        man). The plans paused; they stay paused when the standing is lifted (staff resume
+        or postpone them: the installments due meanwhile would breach at once)."""
+        paused = []
+        for plan in self.plans.of_debtor(client.client_id, debtor_number):
+            if plan.status in RUNNING and self._held_by_standing(client, plan):
+                paused.append(plan.plan_id)
+        return paused
+
+    def _held_by_standing(self, client: Client, plan: PaymentPlan) -> bool:
+        """Pause this running plan when its debtor's standing holds it; whether it did."""
+        from shared.domain.plans.plan import PlanStateError
+        from shared.domain.standing import STANDING_PAUSE, holds
+
+        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        standing = found[0].standing if found else None
+        if not holds(standing):
+            return False
+        assert standing is not None
+        why = f"{STANDING_PAUSE}{standing.standing.value}" + (
+            "" if standing.confirmed else " (proposed by the bank's return)"
+        )
+        try:
+            self._transition(client, plan.plan_id, "the debtor's standing", "paused",
+                             lambda p: self._withdraw(client, p.pause(why)))  # fmt: skip
+        except (ConflictingUpdate, PlanConflict, PlanStateError):
+            return False  # changed meanwhile: the caller reads it again
+        return True
+
     def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
@@ -850,6 +885,8 @@ class PlanService:
             if plan.notice_to_tell:  # a change saved before its notice was sent
                 owed_notices.tell(self, client, plan)
                 continue
+            if plan.status in RUNNING and self._held_by_standing(client, plan):
+                continue  # paused now (the debtor died, went bankrupt): read again
             if plan.status in RUNNING or plan.status is PlanStatus.COMPLETED:
                 busy: set[str] = getattr(self._working, "plans", set())
                 self._working.plans = busy | {plan_id}
@@ -1362,6 +1399,12 @@ class PlanService:
         except Conflict:
             pass  # told before
         self._contact(updated, f"Direct debit of installment {debit.number} failed ({reason})")
+        from shared.domain.standing import says_deceased
+
+        if self.deceased_return is not None and says_deceased(reason):
+            # (a booked one was reversed above: the payment service proposed it already)
+            self.deceased_return(client, plan.debtor_number, reason)
+            return self._get(client, plan_id)[0]
         return updated
 
     def _surplus_came_back(
@@ -1584,6 +1627,13 @@ class PlanService:
         if found is None:
             return "debtor not found"
         debtor = found[0]
+        from shared.domain.standing import holds
+
+        if holds(debtor.standing):
+            # deceased, bankrupt, in the WSNP: nothing goes to him (a person writes to the
+            # estate or the curator; shared.domain.standing)
+            self._log(plan, "message_held", f"{what}: not sent, the debtor's standing holds it")
+            return "held by the debtor's standing"
         if channel is Channel.EMAIL and not debtor.emails:
             if debtor.address is None:
                 self._log(

@@ -1,0 +1,100 @@
+"""The debtor's standing on the dossier: deceased, bankrupt, in the WSNP, or normal again
+(shared.domain.standing). Shown to everyone who sees the dossier; the form only to whom the
+API route ``POST debtors/{d}/standing`` allows (an admin's: it stops dunning and, after a
+ruling, the interest), and done through that route's own service call, audited as there."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from shared.api.console.permits import allows, client_path, require
+from shared.api.console.shell import Desk, templates, words
+from shared.domain.parties import Debtor
+from shared.domain.standing import Standing
+from shared.services.errors import Invalid
+
+CHOICES = ("deceased", "bankrupt", "wsnp", "normal")
+
+
+def _path(desk: Desk, number: str) -> str:
+    return client_path(desk, f"debtors/{number}/standing")
+
+
+def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
+    s = debtor.standing
+    return {
+        "standing": s if s is not None and s.in_force else None,
+        "standing_lifted": s.lifted_on if s is not None and not s.in_force else None,
+        "may_standing": allows(desk, "POST", _path(desk, debtor.number)),
+        "standing_choices": CHOICES,
+    }
+
+
+def act(desk: Desk, number: str) -> None:
+    require(desk, "POST", _path(desk, number))
+    chosen = desk.field("standing")
+    if chosen not in CHOICES:
+        raise Invalid("choose a standing", field="standing", code="standing_unknown")
+    text = desk.field("since")
+    since = None
+    if text:
+        try:
+            since = date.fromisoformat(text)
+        except ValueError:
+            raise Invalid("a date is YYYY-MM-DD", field="since", code="date_shape") from None
+    desk.services.debtor_standing.set(
+        desk.client, number, Standing(chosen), since, desk.principal.key_id
+    )
+
+
+STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}</h2>
+{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>
+{% else %}<p>{{ t.dst_normal }}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }})</span>{% endif %}</p>{% endif %}
+{% if may_standing %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+<label for="dst-choice">{{ t.dst_choice }}</label><select id="dst-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['dst_' + c] }}</option>{% endfor %}</select>
+<label for="dst-since">{{ t.dst_since_label }}</label><input id="dst-since" name="since" type="date" max="{{ today }}">
+<p class="muted">{{ t.dst_hint }}</p>
+<p><button type="submit" name="do" value="standing">{{ t.dst_save }}</button></p></form>{% endif %}
+</section>"""
+
+templates(**{"dossier-standing": STANDING})
+
+words(
+    nl={
+        "dst_title": "Status van de debiteur",
+        "dst_normal": "Normaal: de incasso loopt.",
+        "dst_deceased": "Overleden",
+        "dst_bankrupt": "Failliet",
+        "dst_wsnp": "In de schuldsanering (WSNP)",
+        "dst_since": "sinds",
+        "dst_proposed": "voorgesteld door de bank (MD07): bevestig of hef op",
+        "dst_lifted": "opgeheven op",
+        "dst_todo_deceased": "De vordering gaat over op de nalatenschap (art. 4:182 BW): schrijf de erfgenamen of de executeur aan, niet de overledene. Er gaat niets naar de debiteur en er worden geen kosten meer in rekening gebracht.",
+        "dst_todo_bankrupt": "Dien de vordering in bij de curator (art. 26 en 110 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van het vonnis (art. 128 Fw).",
+        "dst_todo_wsnp": "Dien de vordering in bij de bewindvoerder (art. 299 en 358 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van de uitspraak.",
+        "dst_choice": "Status",
+        "dst_since_label": "Ingegaan op (overlijden, vonnis)",
+        "dst_hint": "Normaal heft de status op: de workflow gaat vanaf vandaag in zijn eigen tempo verder; gepauzeerde regelingen hervat of verschuift u zelf.",
+        "dst_save": "Status opslaan",
+        "done_dos_standing": "De status van de debiteur is opgeslagen.",
+    },
+    en={
+        "dst_title": "Debtor's standing",
+        "dst_normal": "Normal: dunning runs.",
+        "dst_deceased": "Deceased",
+        "dst_bankrupt": "Bankrupt",
+        "dst_wsnp": "In the statutory debt scheme (WSNP)",
+        "dst_since": "since",
+        "dst_proposed": "proposed by the bank (MD07): confirm or lift it",
+        "dst_lifted": "lifted on",
+        "dst_todo_deceased": "The claim passes to the estate (art. 4:182 BW): write to the heirs or the executor, not to the deceased. Nothing goes to the debtor and no further costs are charged.",
+        "dst_todo_bankrupt": "File the claim with the curator (art. 26 and 110 Fw). Nothing goes to the debtor; interest stops from the day of the ruling (art. 128 Fw).",
+        "dst_todo_wsnp": "File the claim with the administrator (art. 299 and 358 Fw). Nothing goes to the debtor; interest stops from the day of the ruling.",
+        "dst_choice": "Standing",
+        "dst_since_label": "Took effect on (death, ruling)",
+        "dst_hint": "Normal lifts the standing: the workflow carries on at its own pace from today; you resume or postpone paused plans yourself.",
+        "dst_save": "Save standing",
+        "done_dos_standing": "The debtor's standing is saved.",
+    },
+)

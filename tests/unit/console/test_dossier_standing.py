@@ -1,0 +1,35 @@
+"""law11 #5 on the dossier: the debtor's standing shown in the page's language, set by whom
+the API route allows (an admin: it stops dunning and a ruling's interest), refused in words
+when its day is missing."""
+
+from __future__ import annotations
+
+from shared.domain.people.authorisation import Role
+from tests.unit.console.conftest import csrf_of, desk_for
+from tests.unit.figures.test_console_figures import seed
+
+
+def test_an_admin_sets_the_standing_on_the_dossier_staff_only_see_it(world, tenants):
+    seed(world)
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    assert 'name="standing"' not in staff.get("/dossier/D1").encoded().decode()
+    token = csrf_of(admin.get("/dossier/D1"))
+    refused = admin.post("/dossier/D1", {"csrf": token, "do": "standing", "standing": "bankrupt"})
+    assert refused.status == 422
+    assert "Geef de dag waarop de status inging" in refused.encoded().decode()
+    done = admin.post("/dossier/D1", {"csrf": token, "do": "standing", "standing": "bankrupt",
+                                      "since": "2025-03-01"})  # fmt: skip
+    assert done.status == 303
+    debtor = world.services.repos.debtors.get(tenants.c1, "D1")[0]
+    assert debtor.standing is not None and debtor.standing.standing.value == "bankrupt"
+    page = staff.get("/dossier/D1").encoded().decode()
+    assert "Dien de vordering in bij de curator" in page
+    english = staff.get("/dossier/D1?lang=en").encoded().decode()
+    assert "File the claim with the curator" in english
+    staff_token = csrf_of(staff.get("/dossier/D1"))
+    lifted = staff.post(
+        "/dossier/D1", {"csrf": staff_token, "do": "standing", "standing": "normal"}
+    )
+    assert lifted.status == 403  # not theirs: the standing holds
+    assert world.services.repos.debtors.get(tenants.c1, "D1")[0].standing.in_force
