@@ -61,6 +61,16 @@ def credit_back(
         if restored is not None:
             client, payment = restored
             report.booked += 1
+            if not written and record.action_id:
+                # a client's upload of this reversal held it for the bank's own delivery: its
+                # item on the agency's list is answered now (failure11b B5)
+                from shared.domain.scopes import agency_scope
+
+                service.repos.actions.resolve_if_open(
+                    agency_scope(owner.agency_id), record.action_id,
+                    f"the bank's statement booked it again as {payment.payment_id}",
+                    service.clock.now(),
+                )  # fmt: skip
             return "booked", client.client_id, payment.payment_id
         kind = "reversal_credit"
         title = (

@@ -87,3 +87,25 @@ def test_a_client_written_reversal_restores_what_its_own_uploads_returned(world)
     refs = world.services.repos.banking.payments_for(cid, "E2E-9")
     # booked again as the client's word: only a client's upload may return it again
     assert len(refs) == 2 and all(r.client_written for r in refs)
+
+
+def test_the_agencys_item_of_a_held_reversal_is_answered_by_the_banks_own_delivery(plans):
+    """failure11b B5: the client's upload of the reversal (delivered twice) held it on the
+    agency's list; the bank's own statement then booked it again, the installment paid and the
+    return's items resolved, but the agency's item still asked staff to check the reversal."""
+    world, a, plan_id, dd, iban = _collected(plans)
+    _returned(world, a, plan_id, dd, iban)
+    world.clock.at = datetime(2026, 1, 30, 18, 0, tzinfo=UTC)
+    again = _entry(dd["euros"], "CRDT", "2026-01-30", "RVSL-1", _single(dd["end_to_end_id"]),
+                   reversal=True)  # fmt: skip
+    data = _statement(iban, 4, "2026-01-30", Decimal("1000.00") - dd["euros"], [again])
+    _upload(world, "forged.xml", data)
+    _upload(world, "forged.xml", data)  # the blob event delivered again
+
+    def held() -> list[str]:
+        items = a.call("GET", "/v1/actions").body["items"]
+        return [x["status"] for x in items if x["kind"] == "reversal_credit"]
+
+    assert held() == ["open"]
+    assert world.services.statements.ingest("agency-a/reversal.xml", data).booked == 1
+    assert held() == ["resolved"]
