@@ -7,15 +7,18 @@ with open claims:
 
 - the change is an admin's act (MANAGE_SETTLEMENTS, as letting costs go): a client's plain
   integration key cannot flip it (its sync may map a field wrongly);
-- consumer to business is refused while a claim's costs were announced (a 14-day letter or
-  sommatie on the consumer's terms): the claim would ask business costs and interest its
-  letter never stated. Business to consumer stays possible: a consumer never owed the
-  business terms, the correction only lowers the claim;
+- consumer to business is refused while a claim was demanded by a letter on the consumer's
+  terms (open or paid, whatever a payment fixed or a plan holds of its costs: law11 #3), or
+  a claim he paid in full would open again (law11 #6; codereview10 #3): the claim would ask
+  business costs and interest its letter never stated, or what he paid would be redone.
+  Business to consumer stays possible: a consumer never owed the business terms, the
+  correction only lowers the claim;
+- a change that would lift a prescription hold is refused to everyone, as an import's is
+  (law11 #7: a consumer sale's 2 years become 5): the prescription route decides;
 - a change leaves a contact-log line on the debtor and an audit entry (who, from, to);
 - corrected to a consumer, what he paid is restated to the consumer's terms (law10 F2), and a
-  costs term resting on a letter sent to him as a business is put before staff; a change to
-  a business is refused also while a claim he paid was under a consumer's letter
-  (codereview10 #3).
+  costs term resting on a letter sent to him as a business is put before staff, also while a
+  plan holds it (law11 #4).
 
 A debtor without open claims or money Inning booked changes kind freely: nothing is re-priced.
 
@@ -39,9 +42,11 @@ from typing import Any
 
 from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW
 from shared.adapters.tables.keys import encode
-from shared.clock import Clock
+from shared.adapters.tables.messaging_repo import OutboxRepository
+from shared.clock import Clock, amsterdam_date
 from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
+from shared.domain.ledger.costs import notice_day
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
@@ -52,6 +57,7 @@ from shared.services.due_date_restatement import GRACE
 from shared.services.errors import ConflictingUpdate
 from shared.services.ledger.service import LedgerService
 from shared.services.people.admin import actor_of
+from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
 from shared.services.statements_redo import keyed_id
 from shared.telemetry.context import log_extra
@@ -81,6 +87,7 @@ class DebtorKindChanges:
         self.ledger = ledger
         self.clock = clock
         self.audit = audit
+        self.watch = PrescriptionWatch(repos, OutboxRepository(repos.store), clock)
 
     def screen(
         self, principal: Principal, client: Client, rows: Sequence[tuple[int, Debtor]]
@@ -103,6 +110,14 @@ class DebtorKindChanges:
             if not open_claims and not paid:
                 kept.append((index, debtor))  # nothing to re-price
                 continue
+            lifted = self._lifted_holds(client, previous[0], debtor)
+            if lifted:
+                refused.append(RowError(index, "kind",
+                    f"debtor {debtor.number}: {', '.join(lifted[:5])} held as past the "
+                    "prescription date; this change would lift the hold: release it or record "
+                    "the interruption with POST …/prescription and a reason / de vordering is "
+                    "aangehouden wegens verjaring: eerst daarover beslissen"))  # fmt: skip
+                continue
             if not permits(principal, Action.MANAGE_SETTLEMENTS):
                 refused.append(RowError(index, "kind",
                     f"debtor {debtor.number} has open claims: a change from "
@@ -110,27 +125,56 @@ class DebtorKindChanges:
                     "act / debiteur heeft openstaande vorderingen: alleen een beheerder wijzigt "
                     "consument of bedrijf"))  # fmt: skip
                 continue
-            announced = [
-                f.invoice_number
-                for f in open_claims
-                if f.costs_owed_from is not None and not f.costs_fixed
-            ]
-            if debtor.kind is DebtorKind.B2B:
-                # a claim he paid under a consumer's letter keeps the consumer's terms too: as
-                # a business it would open again (costs, 6:119a interest; codereview10 #3)
-                settled = self.ledger.open_claims(client, paid) if paid else {}
-                announced += [n for n, f in sorted(settled.items())
-                              if f.open.total <= 0 and f.costs_owed_from is not None]  # fmt: skip
-            if debtor.kind is DebtorKind.B2B and announced:
+            announced = (
+                self._consumer_terms_kept(client, previous[0], debtor, paid)
+                if debtor.kind is DebtorKind.B2B
+                else []
+            )
+            if announced:
                 refused.append(RowError(index, "kind",
-                    f"debtor {debtor.number} was sent a 14-day letter as a consumer for "
-                    f"{', '.join(announced[:5])}: those claims keep the consumer's terms; "
+                    f"debtor {debtor.number} was sent a 14-day letter or paid as a consumer "
+                    f"for {', '.join(announced[:5])}: those claims keep the consumer's terms; "
                     "settle them before the debtor becomes a business / de "
-                    "veertiendagenbrief ging naar een consument: eerst afwikkelen"))  # fmt: skip
+                    "veertiendagenbrief of betaling was als consument: eerst afwikkelen"))  # fmt: skip
                 continue
             kept.append((index, debtor))
             changes.append((previous[0], debtor))
         return Screened(kept, refused, changes, stored)
+
+    def _lifted_holds(self, client: Client, old: Debtor, new: Debtor) -> list[str]:
+        """The claims the prescription hold keeps as the debtor stands and would not keep
+        under the new kind (7:28's 2 years of a consumer sale become 3:307's 5): an import
+        may not lift a hold either (attack7 #2, :mod:`shared.services.claim_terms_changes`);
+        a person decides that with a reason (law11 #7)."""
+        invoices = self.repos.invoices.for_debtor(client.client_id, old.number)
+        today = amsterdam_date(self.clock.now())
+        held = self.watch.held(client.client_id, old, invoices, today)
+        if not held:
+            return []
+        return sorted(held - self.watch.held(client.client_id, new, invoices, today))
+
+    def _consumer_terms_kept(
+        self, client: Client, old: Debtor, new: Debtor, paid: Sequence[str]
+    ) -> list[str]:
+        """The claims a change to a business would re-price behind what the consumer was told
+        or paid: one demanded by a 14-day letter (open or paid; whatever a payment fixed or an
+        arrangement holds: the letter stated the consumer's interest and costs, law11 #3, #4)
+        and one he paid in full that business terms would open again (law11 #6: 6:119a
+        interest on a paid invoice). Nothing he paid is redone."""
+        claims = self.ledger.debtor_claims(client, old.number, old)
+        numbers = sorted(claims.invoices)
+        was = self.ledger.open_claims(client, numbers, debtor=old)
+        becomes = self.ledger.open_claims(client, numbers, debtor=new)
+        kept = []
+        for record in claims.records:
+            n = record.number
+            if n not in was:
+                continue
+            lettered = notice_day(record.terms) is not None
+            reopened = was[n].open.total <= 0 < becomes[n].open.total
+            if (lettered and was[n].open.total > 0) or (n in paid and (lettered or reopened)):
+                kept.append(n)
+        return sorted(kept)
 
     def mark(
         self, principal: Principal, client: Client, changes: Sequence[tuple[Debtor, Debtor]]
@@ -230,10 +274,16 @@ class DebtorKindChanges:
         paid = self._paid(client.client_id, new.number)
         if paid:
             self.ledger.restate_terms(client.client_id, paid, BECAUSE, changed="kind")
+        # the letter's day, not the held figure: a plan or promise holds the costs term, and
+        # when it ends the consumer would owe costs resting on a business sommatie (law11 #4)
+        claims = self.ledger.debtor_claims(client, new.number, new)
+        figures = self.ledger.open_claims(client, sorted(claims.invoices), debtor=new)
         termed = sorted(
-            f.invoice_number
-            for f in self.ledger.debtor_open_claims(client, new.number)
-            if f.costs_owed_from is not None
+            r.number
+            for r in claims.records
+            if notice_day(r.terms) is not None
+            and r.number in figures
+            and figures[r.number].open.total > 0
         )
         if not termed:
             return
