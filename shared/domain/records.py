@@ -68,6 +68,11 @@ class Payment:
     # account); on the agency's third-party account settlement shows it as a line of its
     # own and lets the agreement say who bears it (0: none, or a row stored before it was kept)
     bank_charges: Cents = 0
+    # the Amsterdam day Inning booked it (None on a row stored before it was kept): for a
+    # receipt a client's sync reported, ``received_on`` is only the earliest day it can have
+    # come (6:96 lid 6 for costs); this is the latest, the day prescription counts it on
+    # (attack11b B1)
+    booked_on: date | None = None
 
 
 class ContactKind(StrEnum):

@@ -9,19 +9,22 @@ audit log, and the claims are looked at again in the next run (a hold may end, o
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 
 from shared.adapters.tables.prescription_repo import PrescriptionDecisions
 from shared.clock import Clock, amsterdam_date
-from shared.domain.ids import time_ordered_id
 from shared.domain.law.acknowledgement import MessageMark, mark_refusal
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import ContactEntry, ContactKind
+from shared.ports.tables import Conflict
 from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
+from shared.services.statements_redo import keyed_id
 
 
 class MessageAcknowledgements:
@@ -124,18 +127,48 @@ class MessageAcknowledgements:
         named: str,
         received_on: str,
     ) -> None:
-        """The contact log and the audit log say who did it."""
-        now = self.clock.now()
-        self.repos.contacts.add(ContactEntry(
-            client.client_id, entry.debtor_number, time_ordered_id(now), now, ContactKind.NOTE,
-            summary, invoice_numbers=tuple(named.split(",")), system=True, author=author,
-        ))  # fmt: skip
-        if self.audit is not None:
-            self.audit(
-                event, agency_id=client.agency_id, client_id=client.client_id, actor=author,
-                subject=entry.entry_id, debtor=entry.debtor_number, named=named,
-                received_on=received_on,
+        """The contact log and the audit log say who did it, each once for the act: the
+        note's id is the message's with the number of changes of its mark said before and
+        what this one does (``<message>.<n>.<what>``), so a retry of a request cut off after
+        saying it finds its own note as the last and says nothing again (failure11b B3: a
+        retried mark was noted and audited twice); a change that differs from the last is
+        said anew (marked, taken back, marked again: three notes)."""
+        what = hashlib.sha256(f"{event.value}|{named}".encode()).hexdigest()[:8]
+        said = self._said(client.client_id, entry)
+        last = said[-1] if said else None
+        if last is not None and last.entry_id.endswith(f".{what}"):
+            note = last  # said by an attempt cut off after it
+        else:
+            now = self.clock.now()
+            note = ContactEntry(
+                client.client_id, entry.debtor_number, f"{entry.entry_id}.{len(said)}.{what}",
+                now, ContactKind.NOTE, summary, invoice_numbers=tuple(named.split(",")),
+                system=True, author=author,
             )  # fmt: skip
+            self.repos.contacts.add(note)
+        if self.audit is not None:
+            with contextlib.suppress(Conflict):  # written by the attempt cut off after it
+                self.audit(
+                    event, agency_id=client.agency_id, client_id=client.client_id,
+                    actor=author, subject=entry.entry_id, debtor=entry.debtor_number,
+                    named=named, received_on=received_on,
+                    event_id=keyed_id(note.at, note.entry_id),
+                )  # fmt: skip
+
+    def _said(self, client_id: str, entry: ContactEntry) -> list[ContactEntry]:
+        """The notes of the changes of ``message``'s mark, in the order they were said (the
+        debtor's log read whole: a person's act, rare)."""
+        prefix = f"{entry.entry_id}."
+        found: list[ContactEntry] = []
+        token: str | None = None
+        while True:
+            page, token = self.repos.contacts.for_debtor(
+                client_id, entry.debtor_number, continuation=token
+            )
+            found.extend(e for e in page if e.entry_id.startswith(prefix))
+            if token is None:
+                break
+        return sorted(found, key=lambda e: int(e.entry_id[len(prefix) :].split(".")[0]))
 
     def _look_again(self, client: Client, debtor_number: str, invoices: tuple[str, ...]) -> None:
         """The claims are looked at in the next run: a hold may end, or come back."""

@@ -155,6 +155,7 @@ class PaymentService:
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result.lines)),
             received_by=received_by,
             bank_charges=bank_charges,
+            booked_on=amsterdam_date(self.clock.now()),
         )
         try:
             self.repos.payments.add(payment)

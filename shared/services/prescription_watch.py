@@ -61,8 +61,9 @@ from shared.domain.ledger.restate import received_day
 from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
+from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
 from shared.ports.tables import Conflict
+from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.errors import Invalid, NotFound
 from shared.services.repositories import Repositories
 
@@ -98,6 +99,19 @@ def debtor_agreed(plan: PaymentPlan) -> set[date]:
     ):
         days.add(plan.mandate.signed_on)
     return days
+
+
+def acknowledged_on(payment: Payment) -> date | None:
+    """The day ``payment`` counts as the debtor's acknowledgement (3:318 BW): the day the money
+    came. A receipt a client's sync reported (or an admin re-dated) has no day the debtor is
+    shown to have paid on: its ``received_on`` is the earliest it can have come (a bound for
+    costs, 6:96 lid 6) or a day typed afterwards, so it counts on the latest, the day Inning
+    booked it; past a claim's date that is too late, and a person decides (3:322; attack11b
+    B1: a 1-cent receipt dated on the sync before the date revived a held claim). None for
+    such a row stored before its booking day was kept: a person records the act."""
+    if payment.received_by is Receiver.CLIENT and payment.payment_id.startswith(SYNC_PREFIX):
+        return None if payment.booked_on is None else max(payment.received_on, payment.booked_on)
+    return payment.received_on
 
 
 class PrescriptionWatch:
@@ -324,7 +338,8 @@ class PrescriptionWatch:
           to another claim later (a credit note, a restatement, an overflow of a designated
           payment) acknowledges nothing there. A payment that came back in full never paid.
           A payment row written before its first booking was kept counts as before: the
-          claims its money is on now;
+          claims its money is on now. A client's receipt from its sync counts on the day
+          Inning booked it (:func:`acknowledged_on`);
         - a payment plan he agreed to himself: proposed or accepted in the portal (the day he
           did), a mandate he signed for it, or the agreement staff recorded with the day and
           the way he gave it; a plan staff made and activated without that is the creditor's
@@ -348,12 +363,14 @@ class PrescriptionWatch:
         for payment_id, where in on_claims.items():
             payment = self.repos.payments.get(client_id, payment_id)
             named = () if payment is None else payment.designated or payment.booked_to
+            if payment is None and payment_id.startswith(SYNC_PREFIX):
+                continue  # a client's receipt without its row: no day but a guessed bound
             if payment is None or named is None:
                 found = where  # no row yet, or one from before: where the money is now
-            elif payment.reversed:
+            elif payment.reversed or (day := acknowledged_on(payment)) is None:
                 continue
             else:
-                found = {(number, payment.received_on) for number in named}
+                found = {(number, day) for number in named}
             for number, day in found:
                 if day <= today:
                     out[number].add(day)

@@ -89,6 +89,7 @@ class PaymentRepository:
                 "BookedTo": None if p.booked_to is None else put_json(list(p.booked_to)),
                 "ReceivedBy": p.received_by.value,
                 "BankCharges": p.bank_charges,
+                "BookedOn": put_date(p.booked_on),
             },
         )
 
@@ -112,6 +113,7 @@ class PaymentRepository:
             booked_to=_booked_to(d.get("BookedTo")),
             received_by=received_by_of(d),
             bank_charges=int(d.get("BankCharges") or 0),
+            booked_on=get_date(d.get("BookedOn")),
         )
 
     def add(self, payment: Payment) -> None:

@@ -39,6 +39,14 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "before today is recorded by an admin with its reason (prescription on the invoice), "
         "or give today's day.",
     ),
+    "plan_mandate_prescribed": (
+        "Factuur {invoice} staat stil omdat de vordering mogelijk is verjaard; een machtiging "
+        "die de debiteur vóór vandaag tekende legt u vast nadat een beheerder zijn handeling "
+        "met de reden vastlegde (verjaring bij de factuur), of geef de dag van vandaag.",
+        "Invoice {invoice} is held as it may have prescribed; a mandate signed before today "
+        "is recorded after an admin recorded the debtor's act with its reason (prescription "
+        "on the invoice), or give today's day.",
+    ),
     "plan_not_draft": (
         "Regeling {plan} is {status}, geen concept meer.",
         "Plan {plan} is {status}, not a draft.",

@@ -230,6 +230,33 @@ class PlanService:
                 params={"invoice": number},
             )
 
+    def _mandate_over_prescription(self, client: Client, plan: PaymentPlan, today: date) -> None:
+        """A mandate's signing day is typed by staff as a consent's day is, and the watch counts
+        it as the debtor's act (``debtor_agreed``): the same rule as
+        :meth:`_consent_over_prescription` (attack11b B4: a backdated mandate on a draft over a
+        held claim moved its date five years on)."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+        from shared.services.prescription_watch import PrescriptionWatch
+
+        debtor = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        if debtor is None:
+            raise NotFound(f"debtor {plan.debtor_number} not found")
+        stored = self.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
+        invoices = [s.invoice for s in stored.values()]
+        watch = PrescriptionWatch(self.repos, OutboxRepository(self.repos.store), self.clock)
+        held = watch.held(client.client_id, debtor[0], invoices, today)
+        if held:
+            number = sorted(held)[0]
+            raise Invalid(
+                f"invoice {number} is held as it may have prescribed; a mandate signed before "
+                f"today is recorded after an admin recorded the debtor's act with its reason "
+                f"(POST /v1/clients/{client.number}/invoices/{number}/prescription), or give "
+                "today's day",
+                field="signed_on",
+                code="plan_mandate_prescribed",
+                params={"invoice": number},
+            )
+
     @staticmethod
     def _consent(req: PlanRequest, today: date) -> None:
         """The debtor's consent is a day and a way, both or neither, and not in the future."""
@@ -391,6 +418,9 @@ class PlanService:
                 code="plan_mandate_on_draft",
                 params={"plan": plan_id, "status": plan.status},
             )
+        today = amsterdam_today(self.clock)
+        if mandate.signed_on < today:
+            self._mandate_over_prescription(client, plan, today)
         updated = plan.redraft(mandate=mandate)
         self._save(updated, etag)
         self._log(

@@ -158,3 +158,47 @@ def test_a_mark_whose_saying_failed_is_said_by_its_retry(two_claims, monkeypatch
     entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "B1")
     assert len([e for e in entries if "acknowledgement of B-1" in e.summary]) == 1
     assert len(_audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)) == 1
+
+
+def test_a_mark_cut_off_between_its_invoices_is_said_once_by_its_retry(two_claims, monkeypatch):
+    """failure11b B3: the mark of B-1 and B-2 stops after B-1's decision row (a storage 500);
+    staff repeat it as the answer asks: one note and one audit entry for the one act. A mark
+    taken back and given again later is said each time."""
+    from shared.adapters.tables.prescription_repo import PrescriptionDecisions
+    from shared.ports.tables import StorageError
+
+    world, client = two_claims
+    message = _message(world, client)
+    real = PrescriptionDecisions.mark_message
+    calls = {"n": 0}
+
+    def second_fails(self, *args, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StorageError("table storage unavailable")
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(PrescriptionDecisions, "mark_message", second_fails)
+    both = {"invoices": ["B-1", "B-2"]}
+    assert world.agency_a.call("PUT", _path(message), both).status >= 500
+    world.clock.at += timedelta(minutes=1)
+    assert world.agency_a.call("PUT", _path(message), both).status == 200
+    assert _acknowledged(world, client) == {"B-1": {WROTE}, "B-2": {WROTE}}
+
+    def said() -> list[str]:
+        entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "B1")
+        return [e.summary[:40] for e in entries if "acknowledgement of" in e.summary]
+
+    assert said() == ["Message of 15-01-2024 marked as the debt"]
+    assert [d["named"] for d in _audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)] == ["B-1,B-2"]
+    world.clock.at += timedelta(minutes=1)
+    assert world.agency_a.call("DELETE", _path(message)).status == 204
+    world.clock.at += timedelta(minutes=1)
+    assert world.agency_a.call("PUT", _path(message), both).status == 200
+    assert said() == [
+        "Message of 15-01-2024 marked as the debt",
+        "Message of 15-01-2024 no longer marked a",
+        "Message of 15-01-2024 marked as the debt",
+    ]
+    assert len(_audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)) == 2
+    assert len(_audit(world, client, Event.ACKNOWLEDGEMENT_UNMARKED)) == 1
