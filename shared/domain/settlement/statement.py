@@ -228,6 +228,7 @@ def totals(
     vat_on_costs_kept: bool = False,
     repaid: Cents = 0,
     bank_charges_by: Recipient = Recipient.AGENCY,
+    vat_on_bank_charges: bool = False,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
@@ -238,7 +239,9 @@ def totals(
     the client received itself count as any other for the fee and the split, and what they
     add up to (``kept_by_client``) comes off the net: the client has it already.
     ``bank_charges_by``: who bears what the third-party account's bank kept of the payments
-    (``bank_charges``): the client's part comes off the net as a line of its own."""
+    (``bank_charges``): the client's part comes off the net as a line of its own.
+    ``vat_on_bank_charges``: that part is the agency's recharge of its own account's costs,
+    part of its taxable fee (art. 8 lid 5 Wet OB 1968): the fee VAT is on it too."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
@@ -259,10 +262,12 @@ def totals(
         # the VAT the debtor paid on those costs is the VAT on that part of the fee (also when
         # it comes in a later statement than the costs: the client is credited what it paid)
         from_debtor = _kept(lines, "costs_vat")
-    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
-    to_agency -= from_debtor
     charges = sum(c.bank_charges for c in contributions)
     to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
+    if vat_on_bank_charges:
+        fee += to_client_charges
+    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
+    to_agency -= from_debtor
     net = (
         to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
         - to_client_charges

@@ -371,6 +371,8 @@ class SettlementRunner:
                 vat_on_costs_kept=agreement.vat_on_costs_kept
                 and agreement.recipient("costs") is Recipient.AGENCY,
                 bank_charges_by=agreement.bank_charges_by,
+                vat_on_bank_charges=agreement.vat_on_bank_charges
+                and agreement.bank_charges_by is Recipient.CLIENT,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -451,7 +453,8 @@ class SettlementRunner:
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
                          repaid=sum(r.amount for r in repayments),
-                         bank_charges_by=settlement.bank_charges_by)  # fmt: skip
+                         bank_charges_by=settlement.bank_charges_by,
+                         vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -467,6 +470,7 @@ class SettlementRunner:
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
+            settlement.vat_on_bank_charges,
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",

@@ -88,7 +88,7 @@ def test_a_payment_that_comes_back_keeps_its_charges_spent() -> None:
 # -- from the bank's file to the settlement statement -------------------------------------------
 
 
-def _pooled_world(world: Any, by: Recipient) -> str:
+def _pooled_world(world: Any, by: Recipient, *, vat: bool = True) -> str:
     from shared.domain.parties import Agency
     from shared.services.onboarding import register_agency
 
@@ -101,7 +101,8 @@ def _pooled_world(world: Any, by: Recipient) -> str:
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
         "N10-9", "D1", amount="250.00", invoice_date="2026-11-20", due_date="2026-12-20")]})  # fmt: skip
     agreement = {"payout_iban": PAYOUT_C1, "payout_name": "Client C1 BV", "frequency": "daily",
-                 "commission_percent": "10", "bank_charges_by": by.value}  # fmt: skip
+                 "commission_percent": "10", "bank_charges_by": by.value,
+                 "vat_on_bank_charges": vat}  # fmt: skip
     reply = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
     assert reply.status == 200 and reply.body["bank_charges_by"] == by.value, reply.body
     ref = a.call("GET", "/v1/clients/C1/invoices/N10-9").body["payment_reference"]
@@ -142,7 +143,9 @@ def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(
     s = _settle(world, date(2026, 12, 3))
     t = s.totals
     assert (t.received, t.bank_charges, t.bank_charges_to_client) == (25_000, 1_250, 1_250)
-    assert (t.commission, t.fee_vat, t.payout) == (2_500, 525, 20_725)
+    # the 12.50 passed on is the agency's recharge, part of its taxable fee (law11b F4):
+    # VAT 21% on 25.00 + 12.50 = 7.88, payout 250.00 - 25.00 - 7.88 - 12.50 = 204.62
+    assert (t.commission, t.fee_vat, t.payout) == (2_500, 788, 20_462)
     assert t.arrived == t.payout + t.commission + t.fee_vat  # 237.50: what the bank left
     figures = world.agency_a.call("GET", f"/v1/settlements/{s.run_id}").body["settlements"][0]
     assert figures["figures"]["bank_charges"] == "12.50"
@@ -155,6 +158,29 @@ def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(
     )
     assert "Bankkosten voor rekening opdrachtgever -EUR 12,50" in text
     assert "waarvan ingehouden bankkosten (niet ontvangen) EUR 12,50" in text
+    assert "en doorberekende bankkosten" in text and "-EUR 7,88" in text
+
+
+def test_an_agency_whose_tax_adviser_says_otherwise_passes_them_on_without_vat(world) -> None:
+    ref = _pooled_world(world, Recipient.CLIENT, vat=False)
+    world.clock.at = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    world.services.statements.ingest("agency-a/ing.sta", _ing_file(ref))
+    t = _settle(world, date(2026, 12, 3)).totals
+    assert (t.bank_charges_to_client, t.fee_vat, t.payout) == (1_250, 525, 20_725)
+    assert t.arrived == t.payout + t.commission + t.fee_vat
+
+
+def test_the_vat_switch_is_the_agreements_and_on_by_default(world) -> None:
+    _pooled_world(world, Recipient.CLIENT)
+    a = world.agency_a
+    body = a.call("GET", "/v1/clients/C1/settlement-agreement").body
+    assert body["vat_on_bank_charges"] is True
+    agreement = {k: body[k] for k in ("payout_iban", "payout_name", "frequency")}
+    off = a.call("PUT", "/v1/clients/C1/settlement-agreement",
+                 {**agreement, "bank_charges_by": "client", "vat_on_bank_charges": False})  # fmt: skip
+    assert off.status == 200 and off.body["vat_on_bank_charges"] is False, off.body
+    again = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
+    assert again.body["vat_on_bank_charges"] is True  # the default as the law says
 
 
 def test_by_default_the_agency_bears_them_and_the_statement_says_so(world) -> None:
