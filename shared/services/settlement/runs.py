@@ -66,7 +66,12 @@ from shared.domain.settlement.records import (
     SettlementStatus,
 )
 from shared.domain.settlement.restate import Reason, because, by_part, correction, taken_from
-from shared.domain.settlement.statement import Contribution, contribution, totals
+from shared.domain.settlement.statement import (
+    Contribution,
+    contribution,
+    totals,
+    with_charges_moved,
+)
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -402,9 +407,10 @@ class SettlementRunner:
         for _ in range(RETRIES):
             if any(r.settlement_id == sid and r.seq > 0 for r in rows):
                 return  # this settlement corrected it already (resumed after a crash)
+            now, settled = _now(payment, terms), [c for r in rows for c in r.settled]
             fix = correction(
                 payment.payment_id, payment.received_on, payment.debtor_number,
-                _now(payment, terms), [c for r in rows for c in r.settled],
+                now, settled,
                 Reason.REVERSED if payment.reversed else Reason.REALLOCATED,
                 # as first settled: money paid out from the third-party account is taken back
                 # from the client, the client's own money only moves what it owes the agency
@@ -412,6 +418,7 @@ class SettlementRunner:
             )  # fmt: skip
             if fix is None:
                 return
+            fix = with_charges_moved(fix, now, settled)
             if not payment.reversed and self._credited(client_id, taken_from(fix)):
                 fix = because(fix, Reason.CREDITED)
             seq = max(r.seq for r in rows) + 1

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pypdf
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,13 +77,34 @@ def test_the_clients_own_bank_charges_are_not_the_settlements() -> None:
     assert t.balanced
 
 
-def test_a_payment_that_comes_back_keeps_its_charges_spent() -> None:
-    """The bank keeps its charges when the money goes back: nothing of them is taken back."""
-    c = contribution(_paid(), _agreement(Recipient.CLIENT))
+@pytest.mark.parametrize("by", list(Recipient))
+def test_a_payment_that_comes_back_undoes_its_charges_line(by: Recipient) -> None:
+    """failure11b B2 / law11b F3: 250.00 sent, 12.50 kept, 237.50 arrived and settled; the
+    237.50 goes back. The claim reopens whole, so the charges line is undone with the payment:
+    the client and the agency end where they started and the third-party account at 0 (the
+    statement claimed 219.75 back of a 207.25 payout: 12.50 owned by no one)."""
+    c = contribution(_paid(), _agreement(by))
+    first = totals([c], fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
     back = c.negated()
-    assert back.bank_charges == 0
-    t = totals([back], fee_vat_bp=2100, carried_in=0, bank_charges_by=Recipient.CLIENT)
-    assert t.bank_charges == 0 and t.balanced
+    assert back.bank_charges == -1_250
+    second = totals([back], fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
+    assert second.balanced
+    assert second.net == -first.net  # 207.25 (client bears) or 219.75 (agency) claimed back
+    agency = [t.commission + t.fee_vat + t.to_agency - t.bank_charges_by_agency
+              for t in (first, second)]  # fmt: skip
+    assert agency[0] + agency[1] == 0
+    arrived, returned = 23_750, 23_750
+    repaid = -second.carried_out
+    assert arrived - returned - first.payout - sum(agency) + repaid == 0
+
+
+def test_a_returned_payment_with_vat_on_the_charges_passed_on_undoes_that_vat_too() -> None:
+    c = contribution(_paid(), _agreement(Recipient.CLIENT))
+    args: dict[str, Any] = {"fee_vat_bp": 2100, "carried_in": 0,
+                            "bank_charges_by": Recipient.CLIENT, "vat_on_bank_charges": True}  # fmt: skip
+    first, second = totals([c], **args), totals([c.negated()], **args)
+    assert (first.fee_vat, first.payout) == (788, 20_462)
+    assert (second.fee_vat, second.net) == (-788, -20_462)
 
 
 # -- from the bank's file to the settlement statement -------------------------------------------
@@ -244,3 +266,57 @@ def test_the_figures_add_up_whoever_bears_the_charges(pays, by, commission_bp) -
         t.to_agency + t.commission + t.fee_vat + t.payout + t.carried_out
         + t.kept_by_client - t.received_direct
     )  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 500_000), st.integers(0, 2_000), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.tuples(st.integers(1, 500_000), st.integers(0, 2_000)), max_size=3),
+    st.sampled_from(list(Recipient)),
+    st.integers(0, 3_000),
+    st.booleans(),
+)
+def test_over_credits_and_returns_the_money_in_is_all_accounted_for(
+    first_pays, later_pays, by, commission_bp, vat
+) -> None:
+    """failure11b B2: a first statement settles credits (some charged, some the client's
+    own); a second settles the returns of some of them and new credits; the client repays
+    what the second carries out. Then money in (what arrived less what went back) = payouts
+    + the agency's fee and share - the charges the agency bears - what the client repaid, so
+    the third-party account ends at 0: nothing on it owned by no one."""
+    from dataclasses import replace
+
+    terms = replace(_agreement(by), commission_bp=commission_bp)
+    args: dict[str, Any] = {"fee_vat_bp": 2100, "bank_charges_by": by, "vat_on_bank_charges": vat}
+
+    def made(n: str, amount: int, charges: int, direct: bool) -> Any:
+        p = payment("c1", n, date(2026, 12, 2), principal=amount, costs=0, costs_vat=0,
+                    interest=0)  # fmt: skip
+        into = Receiver.CLIENT if direct else Receiver.THIRD_PARTY
+        return contribution(replace(p, bank_charges=min(charges, amount), received_by=into), terms)
+
+    def on_account(amount: int, charges: int, direct: bool) -> int:
+        return 0 if direct else amount - min(charges, amount)
+
+    first = [made(f"p{n}", a, c, d) for n, (a, c, d, _) in enumerate(first_pays)]
+    later = [made(f"q{n}", a, c, False) for n, (a, c) in enumerate(later_pays)]
+    returned = [c.negated() for c, (_, _, _, back) in zip(first, first_pays, strict=True) if back]
+    s1 = totals(first, carried_in=0, **args)
+    s2 = totals(returned + later, carried_in=min(s1.carried_out, 0), **args)
+    assert s1.balanced and s2.balanced
+
+    arrived = sum(on_account(a, c, d) for a, c, d, _ in first_pays) + sum(
+        on_account(a, c, False) for a, c in later_pays
+    )
+    went_back = sum(on_account(a, c, d) for a, c, d, back in first_pays if back)
+    repaid = -s2.carried_out  # the client pays back what it was paid too much
+    # the agency's fee and share, less the charges it bears (of money the client received
+    # itself the client owes them: its carried balance, repaid)
+    taken = sum(t.to_agency + t.commission + t.fee_vat - t.bank_charges_by_agency
+                for t in (s1, s2))  # fmt: skip
+    paid_out = s1.payout + s2.payout
+    assert arrived - went_back - paid_out - taken + repaid == 0
