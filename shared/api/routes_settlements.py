@@ -54,6 +54,12 @@ class AgreementIn(schemas.Strict):
         "payment as its charges (the debtor is credited what he sent): the agency (default), "
         "or the client, set off against its payout as a line of its own",
     )
+    vat_on_bank_charges: bool = Field(
+        default=True,
+        description="The bank charges passed on to the client are the agency's recharge of "
+        "its own account's costs, part of its taxable fee (art. 8 lid 5 Wet OB): VAT on "
+        "them too (only with bank_charges_by client)",
+    )
 
 
 Euros = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", description="Euros, two decimals")]
@@ -70,6 +76,7 @@ class AgreementOut(BaseModel):
     fee_vat_percent: str
     vat_on_costs_kept: bool
     bank_charges_by: Literal["agency", "client"]
+    vat_on_bank_charges: bool
 
 
 class FiguresOut(BaseModel):
@@ -183,6 +190,7 @@ def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
         "fee_vat_percent": _percent(a.fee_vat_bp),
         "vat_on_costs_kept": a.vat_on_costs_kept,
         "bank_charges_by": a.bank_charges_by.value,
+        "vat_on_bank_charges": a.vat_on_bank_charges,
     }
 
 
@@ -248,6 +256,7 @@ def register(router: Router, services: Services) -> None:
                 fee_vat_bp=_bp(body.fee_vat_percent),
                 vat_on_costs_kept=body.vat_on_costs_kept,
                 bank_charges_by=Recipient(body.bank_charges_by),
+                vat_on_bank_charges=body.vat_on_bank_charges,
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None

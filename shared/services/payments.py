@@ -94,6 +94,7 @@ class PaymentService:
         client_written: bool = False,
         received: Cents | None = None,
         bank_charges: Cents = 0,
+        finish: bool = True,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
@@ -105,6 +106,8 @@ class PaymentService:
         its payer's account is learned as the client's word (``said``), and only a return the
         client uploads may undo it. ``bank_charges``: what the account's bank kept of a
         statement credit booked less its charges (``amount`` is what the debtor sent).
+        ``finish``: False when the caller writes itself what follows a payment row it finds
+        (a statement window's booking: ``redo_window_booking``).
 
         The one booking path of every source (bank statements, Mollie, the portal, staff). A
         payment already booked is returned as it is: a redelivered message finishes what a
@@ -127,6 +130,9 @@ class PaymentService:
                 # its follow-ups, the later payments it moved and its overpayment item
                 # (failure5 finding 1). Other payments' items are the window's (its own ids)
                 self._follow_up(client, existing, moved)
+            if finish and not existing.reversed:
+                self._finish(client, existing, return_reference, payer_iban, client_written,
+                             received)  # fmt: skip
             # a redelivery tells the listeners again: the first delivery may have failed
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
@@ -170,18 +176,15 @@ class PaymentService:
             # ledger and the invoice would disagree; undone, and a person decides (the payer's
             # account is not learned, nor is the payment logged as received)
             return self._undo(client, payment)
-        if return_reference:
-            self.repos.banking.remember_payment(
-                client.client_id,
-                PaymentRef(
-                    return_reference, payment_id, amount, payer_iban, client_written, received
-                ),
-            )
         if payer_iban and payment.debtor_number:
             self.repos.banking.learn_ibans(
                 client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
             )
         self._log(client, payment)
+        # the return reference last: its row tells a redelivery that this delivery finished
+        # (see ``_finish``)
+        if return_reference:
+            self._remember(client, payment, return_reference, payer_iban, client_written, received)
         # ``result`` may be the ledger's booking of a first delivery that died before the
         # payment row: then its ``moved`` is rebuilt from the claims, and the follow-ups run
         self._follow_up(client, payment, tuple(result.moved))
@@ -345,6 +348,52 @@ class PaymentService:
             except TransactionFailed:
                 continue
         raise ConflictingUpdate(f"invoice {number} keeps changing; the message will be retried")
+
+    def _remember(
+        self,
+        client: Client,
+        payment: Payment,
+        reference: str,
+        payer_iban: str | None,
+        client_written: bool,
+        received: Cents | None,
+    ) -> None:
+        """The end-to-end id a bank return will quote, with the payment it undoes."""
+        ref = PaymentRef(
+            reference, payment.payment_id, payment.amount, payer_iban, client_written, received
+        )
+        self.repos.banking.remember_payment(client.client_id, ref)
+
+    def _finish(
+        self,
+        client: Client,
+        payment: Payment,
+        reference: str | None,
+        payer_iban: str | None,
+        client_written: bool,
+        received: Cents | None,
+    ) -> None:
+        """A redelivery of a booked payment writes what a crash after its payment row left
+        out (failure11b B4): without the return reference the bank's later return of the
+        money was an unmatched item and the invoice stayed paid. The reference's row is the
+        first delivery's last write, so its absence says the payer's account and the log
+        line may be missing too (a crash between the log line and the reference logs twice:
+        a duplicate line is better than a payment never logged). Without a reference
+        (Mollie, the portal, staff) the account is learned again (idempotent); the log line
+        cannot be told and is not written twice."""
+        if reference is not None and any(
+            ref.payment_id == payment.payment_id
+            for ref in self.repos.banking.payments_for(client.client_id, reference)
+        ):
+            return
+        if payer_iban and payment.debtor_number:
+            self.repos.banking.learn_ibans(
+                client.client_id, {payer_iban: {payment.debtor_number}}, said=client_written
+            )
+        if reference is None:
+            return
+        self._log(client, payment)
+        self._remember(client, payment, reference, payer_iban, client_written, received)
 
     def _log(self, client: Client, payment: Payment) -> None:
         now = self.clock.now()

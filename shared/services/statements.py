@@ -622,9 +622,11 @@ class StatementService:
                         account, line, line_id, record, result, clients, owner, report, written
                     )
                     return
+                # a window's booking is finished by ``redo_window_booking`` below (its own
+                # log line's id), a line's own by the booking path
                 booked = self._book(client, line, line_id, record.payment_id,
                                     list(record.invoices), received_by=owner.received_by,
-                                    written=written)  # fmt: skip
+                                    written=written, finish=record.booked_at is None)  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
                     self._list(
@@ -848,6 +850,7 @@ class StatementService:
         received_by: Receiver,
         reference: str | None = None,
         written: bool = False,
+        finish: bool = True,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
@@ -874,6 +877,7 @@ class StatementService:
             # a credit the bank kept its charges of: a return sends back what arrived
             received=received_of(line),
             bank_charges=line.charges,
+            finish=finish,
         )
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:

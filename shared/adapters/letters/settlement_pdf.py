@@ -44,6 +44,7 @@ class StatementHeading:
     commission_percent: str  # "12.50"
     fee_vat_percent: str
     vat_on_costs_kept: bool = False  # the fee VAT is on commission and costs kept
+    vat_on_bank_charges: bool = False  # and on the bank charges passed on
 
 
 def _latin1(text: str) -> str:
@@ -96,7 +97,8 @@ def statement_pdf(
         (f"Provisie {_nl(heading.commission_percent)}%", -t.commission),
         (
             f"Btw {_nl(heading.fee_vat_percent)}% over provisie"
-            + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else ""),
+            + (" en ingehouden incassokosten" if heading.vat_on_costs_kept else "")
+            + (" en doorberekende bankkosten" if heading.vat_on_bank_charges else ""),
             -t.fee_vat,
         ),
         ("Saldo vorige afdracht", t.carried_in),

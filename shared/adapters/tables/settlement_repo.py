@@ -106,6 +106,7 @@ class SettlementRepository:
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
             "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value,
+            "VatOnBankCharges": a.vat_on_bank_charges,
         }))  # fmt: skip
 
     @staticmethod
@@ -123,6 +124,8 @@ class SettlementRepository:
             fee_vat_bp=int(d.get("FeeVatBp", 2100)),
             vat_on_costs_kept=bool(d.get("VatOnCostsKept", True)),
             bank_charges_by=Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
+            # agreements from before the setting: as the law says (see the agreement)
+            vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
         )
 
     def agreement(self, agency_id: str, client_id: str) -> SettlementAgreement | None:
@@ -213,6 +216,7 @@ class SettlementRepository:
             "FeeVatBp": s.fee_vat_bp, "Status": s.status.value, "Totals": _totals_out(s.totals),
             "PaymentCount": s.payment_count, "ReversalCount": s.reversal_count, "Pdf": s.pdf, "Csv": s.csv,
             "VatOnCostsKept": s.vat_on_costs_kept, "BankChargesBy": s.bank_charges_by.value,
+            "VatOnBankCharges": s.vat_on_bank_charges,
         }, etag)  # fmt: skip
 
     @staticmethod
@@ -228,6 +232,7 @@ class SettlementRepository:
             int(d.get("ReversalCount", 0)), d.get("Pdf"), d.get("Csv"),
             bool(d.get("VatOnCostsKept", False)),
             Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
+            bool(d.get("VatOnBankCharges", False)),  # older rows were computed without
         )  # fmt: skip
 
     def add_settlement(self, s: ClientSettlement) -> bool:

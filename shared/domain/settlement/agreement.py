@@ -67,6 +67,11 @@ class SettlementAgreement:
     # account and its bank are the agency's choice, its fee covers running it), or the
     # client, set off against its payout as a line of its own (docs/law.md, "Bank charges")
     bank_charges_by: Recipient = Recipient.AGENCY
+    # the charges passed on to the client (``bank_charges_by`` client) are a recharge of the
+    # agency's own account's costs, part of the consideration for its taxable service and no
+    # disbursement in the client's name (art. 8 lid 5 Wet OB 1968): VAT on them as on the
+    # commission (law11b F4; docs/law.md "Bank charges"); the tax adviser may turn it off
+    vat_on_bank_charges: bool = True
 
     def __post_init__(self) -> None:
         if (error := iban_error(self.payout_iban)) is not None:

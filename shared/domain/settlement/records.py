@@ -74,6 +74,9 @@ class ClientSettlement:
     vat_on_costs_kept: bool = False
     # the agreement's bank_charges_by when the settlement started (older rows: the agency)
     bank_charges_by: Recipient = Recipient.AGENCY
+    # the agreement's vat_on_bank_charges when the settlement started (older rows: False,
+    # as they were computed)
+    vat_on_bank_charges: bool = False
 
 
 @dataclass(frozen=True)

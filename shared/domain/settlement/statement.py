@@ -40,8 +40,11 @@ payment booked less its charges. The debtor is credited what he sent (``received
 but less arrived: the agreement says who bears the difference (``bank_charges_by``). Borne by
 the agency (the default), the payout is as without charges and the agency's share is that much
 smaller in fact; borne by the client, it comes off the net as a line of its own
-(``bank_charges_to_client``; no commission and no VAT on it). The statement shows both, so
-what arrived = payout + commission + fee VAT + agency share - charges the agency bears.
+(``bank_charges_to_client``; no commission on it, fee VAT on it where the agreement says,
+``vat_on_bank_charges``). The statement shows both, so what arrived = payout + commission + fee
+VAT + agency share - charges the agency bears. A payment that comes back undoes its line of
+charges with it (its claim reopens whole), so over credits and returns the money in is paid
+out, the agency's, or the charges the agency bears, and nothing is left owned by no one.
 
 And always: received + received direct + reversed + corrected + carried in + repaid == agency
 share + commission + fee VAT + kept by the client + bank charges to the client + payout +
@@ -104,7 +107,7 @@ class Contribution:
     received_by: Receiver = Receiver.THIRD_PARTY  # the payment's, on each of its lines too
     # what the bank of the third-party account kept of the payment (the debtor paid the
     # gross, settled in ``lines``; this much less arrived); 0 on money the client received
-    # itself (its own bank's charges are its own) and on corrections
+    # itself (its own bank's charges are its own) and on corrections; negative on a reversal
     bank_charges: Cents = 0
 
     def negated(self) -> Contribution:
@@ -118,8 +121,22 @@ class Contribution:
             ),
             -self.commission,
             self.received_by,
-            # the bank keeps its charges when the payment comes back: nothing to take back
+            # the payment did not stand: its claim reopens whole (the debtor's again, what he
+            # sent less what came back is between him and the bank) and the line of charges
+            # set off when it was settled is undone with it, whoever bore them (failure11b B2,
+            # law11b F3: kept, the 12.50 stayed on the third-party account owned by no one)
+            -self.bank_charges,
         )
+
+
+def with_charges_moved(
+    fix: Contribution, now: Contribution | None, settled: Sequence[Contribution]
+) -> Contribution:
+    """A payment's correction with the bank's charges it moves: all of those settled when the
+    payment came back (``now`` None; its claim reopens whole, so the line of charges set off
+    goes with it, whoever bore them: failure11b B2), none while it stands."""
+    had = sum(c.bank_charges for c in settled)
+    return replace(fix, bank_charges=(now.bank_charges if now is not None else 0) - had)
 
 
 def contribution(payment: Payment, agreement: SettlementAgreement) -> Contribution:
@@ -181,10 +198,11 @@ class StatementTotals:
     # the net; statements before it read 0
     kept_by_client: Cents = 0
     # what the bank of the third-party account kept of this statement's payments as its
-    # charges (>= 0): ``received`` is what the debtors paid, this much less arrived
+    # charges, less those of payments that came back (undone with them): ``received`` is what
+    # the debtors paid, this much less arrived
     bank_charges: Cents = 0
     # the part of bank_charges the agreement has the client bear: set off against the payout
-    # (no commission, no VAT: the bank's cost passed on as it was); the rest the agency bears
+    # (no commission; the fee VAT on it where ``vat_on_bank_charges``); the rest the agency bears
     bank_charges_to_client: Cents = 0
 
     @property
@@ -228,6 +246,7 @@ def totals(
     vat_on_costs_kept: bool = False,
     repaid: Cents = 0,
     bank_charges_by: Recipient = Recipient.AGENCY,
+    vat_on_bank_charges: bool = False,
 ) -> StatementTotals:
     """The statement's figures from what it settles (new payments and reversals).
 
@@ -238,7 +257,9 @@ def totals(
     the client received itself count as any other for the fee and the split, and what they
     add up to (``kept_by_client``) comes off the net: the client has it already.
     ``bank_charges_by``: who bears what the third-party account's bank kept of the payments
-    (``bank_charges``): the client's part comes off the net as a line of its own."""
+    (``bank_charges``): the client's part comes off the net as a line of its own.
+    ``vat_on_bank_charges``: that part is the agency's recharge of its own account's costs,
+    part of its taxable fee (art. 8 lid 5 Wet OB 1968): the fee VAT is on it too."""
     if carried_in > 0:
         raise ValueError("only a negative balance is carried forward")
     if repaid < 0:
@@ -259,10 +280,12 @@ def totals(
         # the VAT the debtor paid on those costs is the VAT on that part of the fee (also when
         # it comes in a later statement than the costs: the client is credited what it paid)
         from_debtor = _kept(lines, "costs_vat")
-    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
-    to_agency -= from_debtor
     charges = sum(c.bank_charges for c in contributions)
     to_client_charges = charges if bank_charges_by is Recipient.CLIENT else 0
+    if vat_on_bank_charges:
+        fee += to_client_charges
+    fee_vat = round_half_up(Fraction(fee * fee_vat_bp, BASIS_POINTS))
+    to_agency -= from_debtor
     net = (
         to_client - commission - (fee_vat - from_debtor) + carried_in + repaid - kept_by_client
         - to_client_charges

@@ -66,7 +66,12 @@ from shared.domain.settlement.records import (
     SettlementStatus,
 )
 from shared.domain.settlement.restate import Reason, because, by_part, correction, taken_from
-from shared.domain.settlement.statement import Contribution, contribution, totals
+from shared.domain.settlement.statement import (
+    Contribution,
+    contribution,
+    totals,
+    with_charges_moved,
+)
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -371,6 +376,8 @@ class SettlementRunner:
                 vat_on_costs_kept=agreement.vat_on_costs_kept
                 and agreement.recipient("costs") is Recipient.AGENCY,
                 bank_charges_by=agreement.bank_charges_by,
+                vat_on_bank_charges=agreement.vat_on_bank_charges
+                and agreement.bank_charges_by is Recipient.CLIENT,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)
@@ -400,9 +407,10 @@ class SettlementRunner:
         for _ in range(RETRIES):
             if any(r.settlement_id == sid and r.seq > 0 for r in rows):
                 return  # this settlement corrected it already (resumed after a crash)
+            now, settled = _now(payment, terms), [c for r in rows for c in r.settled]
             fix = correction(
                 payment.payment_id, payment.received_on, payment.debtor_number,
-                _now(payment, terms), [c for r in rows for c in r.settled],
+                now, settled,
                 Reason.REVERSED if payment.reversed else Reason.REALLOCATED,
                 # as first settled: money paid out from the third-party account is taken back
                 # from the client, the client's own money only moves what it owes the agency
@@ -410,6 +418,7 @@ class SettlementRunner:
             )  # fmt: skip
             if fix is None:
                 return
+            fix = with_charges_moved(fix, now, settled)
             if not payment.reversed and self._credited(client_id, taken_from(fix)):
                 fix = because(fix, Reason.CREDITED)
             seq = max(r.seq for r in rows) + 1
@@ -451,7 +460,8 @@ class SettlementRunner:
                          carried_in=settlement.carried_in,
                          vat_on_costs_kept=settlement.vat_on_costs_kept,
                          repaid=sum(r.amount for r in repayments),
-                         bank_charges_by=settlement.bank_charges_by)  # fmt: skip
+                         bank_charges_by=settlement.bank_charges_by,
+                         vat_on_bank_charges=settlement.vat_on_bank_charges)  # fmt: skip
         lines = sorted(
             (x for c in contributions for x in c.lines),
             key=lambda x: (x.reversal, x.received_on, x.payment_id, x.invoice_number, x.component),
@@ -467,6 +477,7 @@ class SettlementRunner:
             settlement.client_number, settlement.period, f"{run.run_on:%d-%m-%Y}",
             settlement.payout_iban, _percent(settlement.commission_bp),
             _percent(settlement.fee_vat_bp), settlement.vat_on_costs_kept,
+            settlement.vat_on_bank_charges,
         )  # fmt: skip
 
         self.files.put(CONTAINER, f"{prefix}.csv",

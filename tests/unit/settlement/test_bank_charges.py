@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pypdf
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,19 +77,40 @@ def test_the_clients_own_bank_charges_are_not_the_settlements() -> None:
     assert t.balanced
 
 
-def test_a_payment_that_comes_back_keeps_its_charges_spent() -> None:
-    """The bank keeps its charges when the money goes back: nothing of them is taken back."""
-    c = contribution(_paid(), _agreement(Recipient.CLIENT))
+@pytest.mark.parametrize("by", list(Recipient))
+def test_a_payment_that_comes_back_undoes_its_charges_line(by: Recipient) -> None:
+    """failure11b B2 / law11b F3: 250.00 sent, 12.50 kept, 237.50 arrived and settled; the
+    237.50 goes back. The claim reopens whole, so the charges line is undone with the payment:
+    the client and the agency end where they started and the third-party account at 0 (the
+    statement claimed 219.75 back of a 207.25 payout: 12.50 owned by no one)."""
+    c = contribution(_paid(), _agreement(by))
+    first = totals([c], fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
     back = c.negated()
-    assert back.bank_charges == 0
-    t = totals([back], fee_vat_bp=2100, carried_in=0, bank_charges_by=Recipient.CLIENT)
-    assert t.bank_charges == 0 and t.balanced
+    assert back.bank_charges == -1_250
+    second = totals([back], fee_vat_bp=2100, carried_in=0, bank_charges_by=by)
+    assert second.balanced
+    assert second.net == -first.net  # 207.25 (client bears) or 219.75 (agency) claimed back
+    agency = [t.commission + t.fee_vat + t.to_agency - t.bank_charges_by_agency
+              for t in (first, second)]  # fmt: skip
+    assert agency[0] + agency[1] == 0
+    arrived, returned = 23_750, 23_750
+    repaid = -second.carried_out
+    assert arrived - returned - first.payout - sum(agency) + repaid == 0
+
+
+def test_a_returned_payment_with_vat_on_the_charges_passed_on_undoes_that_vat_too() -> None:
+    c = contribution(_paid(), _agreement(Recipient.CLIENT))
+    args: dict[str, Any] = {"fee_vat_bp": 2100, "carried_in": 0,
+                            "bank_charges_by": Recipient.CLIENT, "vat_on_bank_charges": True}  # fmt: skip
+    first, second = totals([c], **args), totals([c.negated()], **args)
+    assert (first.fee_vat, first.payout) == (788, 20_462)
+    assert (second.fee_vat, second.net) == (-788, -20_462)
 
 
 # -- from the bank's file to the settlement statement -------------------------------------------
 
 
-def _pooled_world(world: Any, by: Recipient) -> str:
+def _pooled_world(world: Any, by: Recipient, *, vat: bool = True) -> str:
     from shared.domain.parties import Agency
     from shared.services.onboarding import register_agency
 
@@ -101,7 +123,8 @@ def _pooled_world(world: Any, by: Recipient) -> str:
     a.call("POST", "/v1/clients/C1/invoices", {"items": [invoice_row(
         "N10-9", "D1", amount="250.00", invoice_date="2026-11-20", due_date="2026-12-20")]})  # fmt: skip
     agreement = {"payout_iban": PAYOUT_C1, "payout_name": "Client C1 BV", "frequency": "daily",
-                 "commission_percent": "10", "bank_charges_by": by.value}  # fmt: skip
+                 "commission_percent": "10", "bank_charges_by": by.value,
+                 "vat_on_bank_charges": vat}  # fmt: skip
     reply = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
     assert reply.status == 200 and reply.body["bank_charges_by"] == by.value, reply.body
     ref = a.call("GET", "/v1/clients/C1/invoices/N10-9").body["payment_reference"]
@@ -142,7 +165,9 @@ def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(
     s = _settle(world, date(2026, 12, 3))
     t = s.totals
     assert (t.received, t.bank_charges, t.bank_charges_to_client) == (25_000, 1_250, 1_250)
-    assert (t.commission, t.fee_vat, t.payout) == (2_500, 525, 20_725)
+    # the 12.50 passed on is the agency's recharge, part of its taxable fee (law11b F4):
+    # VAT 21% on 25.00 + 12.50 = 7.88, payout 250.00 - 25.00 - 7.88 - 12.50 = 204.62
+    assert (t.commission, t.fee_vat, t.payout) == (2_500, 788, 20_462)
     assert t.arrived == t.payout + t.commission + t.fee_vat  # 237.50: what the bank left
     figures = world.agency_a.call("GET", f"/v1/settlements/{s.run_id}").body["settlements"][0]
     assert figures["figures"]["bank_charges"] == "12.50"
@@ -155,6 +180,29 @@ def test_the_banks_charges_on_the_pooled_account_reach_the_settlement_statement(
     )
     assert "Bankkosten voor rekening opdrachtgever -EUR 12,50" in text
     assert "waarvan ingehouden bankkosten (niet ontvangen) EUR 12,50" in text
+    assert "en doorberekende bankkosten" in text and "-EUR 7,88" in text
+
+
+def test_an_agency_whose_tax_adviser_says_otherwise_passes_them_on_without_vat(world) -> None:
+    ref = _pooled_world(world, Recipient.CLIENT, vat=False)
+    world.clock.at = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
+    world.services.statements.ingest("agency-a/ing.sta", _ing_file(ref))
+    t = _settle(world, date(2026, 12, 3)).totals
+    assert (t.bank_charges_to_client, t.fee_vat, t.payout) == (1_250, 525, 20_725)
+    assert t.arrived == t.payout + t.commission + t.fee_vat
+
+
+def test_the_vat_switch_is_the_agreements_and_on_by_default(world) -> None:
+    _pooled_world(world, Recipient.CLIENT)
+    a = world.agency_a
+    body = a.call("GET", "/v1/clients/C1/settlement-agreement").body
+    assert body["vat_on_bank_charges"] is True
+    agreement = {k: body[k] for k in ("payout_iban", "payout_name", "frequency")}
+    off = a.call("PUT", "/v1/clients/C1/settlement-agreement",
+                 {**agreement, "bank_charges_by": "client", "vat_on_bank_charges": False})  # fmt: skip
+    assert off.status == 200 and off.body["vat_on_bank_charges"] is False, off.body
+    again = a.call("PUT", "/v1/clients/C1/settlement-agreement", agreement)
+    assert again.body["vat_on_bank_charges"] is True  # the default as the law says
 
 
 def test_by_default_the_agency_bears_them_and_the_statement_says_so(world) -> None:
@@ -218,3 +266,57 @@ def test_the_figures_add_up_whoever_bears_the_charges(pays, by, commission_bp) -
         t.to_agency + t.commission + t.fee_vat + t.payout + t.carried_out
         + t.kept_by_client - t.received_direct
     )  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 500_000), st.integers(0, 2_000), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.tuples(st.integers(1, 500_000), st.integers(0, 2_000)), max_size=3),
+    st.sampled_from(list(Recipient)),
+    st.integers(0, 3_000),
+    st.booleans(),
+)
+def test_over_credits_and_returns_the_money_in_is_all_accounted_for(
+    first_pays, later_pays, by, commission_bp, vat
+) -> None:
+    """failure11b B2: a first statement settles credits (some charged, some the client's
+    own); a second settles the returns of some of them and new credits; the client repays
+    what the second carries out. Then money in (what arrived less what went back) = payouts
+    + the agency's fee and share - the charges the agency bears - what the client repaid, so
+    the third-party account ends at 0: nothing on it owned by no one."""
+    from dataclasses import replace
+
+    terms = replace(_agreement(by), commission_bp=commission_bp)
+    args: dict[str, Any] = {"fee_vat_bp": 2100, "bank_charges_by": by, "vat_on_bank_charges": vat}
+
+    def made(n: str, amount: int, charges: int, direct: bool) -> Any:
+        p = payment("c1", n, date(2026, 12, 2), principal=amount, costs=0, costs_vat=0,
+                    interest=0)  # fmt: skip
+        into = Receiver.CLIENT if direct else Receiver.THIRD_PARTY
+        return contribution(replace(p, bank_charges=min(charges, amount), received_by=into), terms)
+
+    def on_account(amount: int, charges: int, direct: bool) -> int:
+        return 0 if direct else amount - min(charges, amount)
+
+    first = [made(f"p{n}", a, c, d) for n, (a, c, d, _) in enumerate(first_pays)]
+    later = [made(f"q{n}", a, c, False) for n, (a, c) in enumerate(later_pays)]
+    returned = [c.negated() for c, (_, _, _, back) in zip(first, first_pays, strict=True) if back]
+    s1 = totals(first, carried_in=0, **args)
+    s2 = totals(returned + later, carried_in=min(s1.carried_out, 0), **args)
+    assert s1.balanced and s2.balanced
+
+    arrived = sum(on_account(a, c, d) for a, c, d, _ in first_pays) + sum(
+        on_account(a, c, False) for a, c in later_pays
+    )
+    went_back = sum(on_account(a, c, d) for a, c, d, back in first_pays if back)
+    repaid = -s2.carried_out  # the client pays back what it was paid too much
+    # the agency's fee and share, less the charges it bears (of money the client received
+    # itself the client owes them: its carried balance, repaid)
+    taken = sum(t.to_agency + t.commission + t.fee_vat - t.bank_charges_by_agency
+                for t in (s1, s2))  # fmt: skip
+    paid_out = s1.payout + s2.payout
+    assert arrived - went_back - paid_out - taken + repaid == 0
