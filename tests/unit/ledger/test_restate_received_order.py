@@ -190,12 +190,17 @@ def test_restated_claims_equal_booking_in_received_order(claims, payments, order
 # undid it without the mark: the next restatement allocated it again
 @example(claims=[(4041, 0, False, False), (4606, 0, False, False)],
          payments=[(1, 0, False), (2984, 0, True), (4055, 5, False)], order=[0, 2, 1, 4, 3])  # fmt: skip
+# (storno11, law11 #8) p2's restatement released p3's money to an overpayment; p2 came
+# back: F0's EUR 40 costs were asked again while the debtor was 132.87 over
+@example(claims=[(100, 23, True, True), (100, 23, True, True), (100, 23, True, True)],
+         payments=[(400, 39, False), (400, 39, False), (644, 11, True), (16790, 34, False)],
+         order=[0, 3, 1, 2, 4])  # fmt: skip
 @given(
     claims=st.lists(claim_st, min_size=1, max_size=3),
     payments=st.lists(payment_st, min_size=1, max_size=5),
     order=st.permutations(range(5)),
 )
 def test_with_returns_too(claims, payments, order):  # type: ignore[no-untyped-def]
-    """Payments that come back in full too: figures as if they had never come, unless money
-    a restatement released went elsewhere before the return (see ``run``)."""
+    """Payments that come back in full too: what the debtor owes as if they had never come;
+    claim by claim too, unless a restatement moved money before the return (see ``run``)."""
     run(claims, payments, order)
