@@ -689,7 +689,7 @@ class LedgerService:
 
     def spare(
         self, client: Client, debtors: Sequence[str], records: Sequence[ClaimRecord]
-    ) -> dict[str, tuple[Cents, date]]:
+    ) -> dict[str, tuple[Cents, date, str]]:
         """The money of ``debtors``' payments that no claim holds (their rows'
         ``unallocated``: on these claims, or on an open overpayment item) and the day each
         was received: a return that reopens the claims lets it pay them again (storno11).
@@ -699,7 +699,7 @@ class LedgerService:
         from shared.services.ledger.overpayment import overpayment_id
 
         over = payments_over(self, client, debtors)
-        out: dict[str, tuple[Cents, date]] = {}
+        out: dict[str, tuple[Cents, date, str]] = {}
         for payment_id in sorted({e.payment_id for r in records for e in r.events
                                   if e.payment_id}
                                  | {p for d in debtors for p in over.get(d, set())}):  # fmt: skip
@@ -709,7 +709,8 @@ class LedgerService:
             item = self.repos.actions.get(client.client_id, overpayment_id(row))
             if item is not None and item[0].status is ActionStatus.RESOLVED:
                 continue
-            out[payment_id] = (row.unallocated, row.received_on)
+            if row.debtor_number is not None and row.debtor_number in debtors:
+                out[payment_id] = (row.unallocated, row.received_on, row.debtor_number)
         return out
 
     def rates(self) -> RateTable | None:

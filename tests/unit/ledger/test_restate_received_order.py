@@ -117,7 +117,7 @@ def run(
             per_claim = per_claim and not elsewhere
             day = max(e.on for r in records for e in r.events)
             # the debtor's other payments' money no claim holds (their rows' unallocated part)
-            spare = {q: (amount[q] - held(records, q), received[q])
+            spare = {q: (amount[q] - held(records, q), received[q], "D1")
                      for q in booked_order[: booked_order.index(pid)] if q not in returns}  # fmt: skip
             undone = booking.return_payment(records, pid, day, "storno", spare=spare)
             records = apply(records, undone.events)

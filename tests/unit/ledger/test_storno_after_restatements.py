@@ -26,7 +26,7 @@ def booked_then_returned(with_spare: bool = True) -> tuple[list[ClaimRecord], da
         records = apply(records, booking.allocate(records, pid, AMOUNT[pid], RECEIVED[pid]).events)
     # p2's money is all in later payments' stand-ins: it holds none itself
     assert held(records, "p2") == 0
-    spare = {q: (AMOUNT[q] - held(records, q), RECEIVED[q]) for q in ("p0", "p1", "p3")}
+    spare = {q: (AMOUNT[q] - held(records, q), RECEIVED[q], "D1") for q in ("p0", "p1", "p3")}
     day = max(e.on for r in records for e in r.events)
     undone = booking.return_payment(records, "p2", day, "storno",
                                     spare=spare if with_spare else None)  # fmt: skip
