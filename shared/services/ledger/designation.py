@@ -97,7 +97,9 @@ def payments_over(
             return out
 
 
-def settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None:
+def settle_item(
+    ledger: LedgerService, client: Client, payment_id: str, why: str = REBOOKED
+) -> None:
     """The payment's overpayment item once nothing of it is over any more: resolved, saying
     why (:func:`~shared.services.ledger.overpayment.keep_overpayment` keeps it at the row's
     figure while something is)."""
@@ -111,7 +113,7 @@ def settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None:
         found[0],
         status=ActionStatus.RESOLVED,
         resolved_at=ledger.clock.now(),
-        resolution=f"{REBOOKED}: nothing over, nothing to refund",
+        resolution=f"{why}: nothing over, nothing to refund",
     )
     try:
         ledger.repos.actions.save(done, found[1])

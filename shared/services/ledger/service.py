@@ -685,7 +685,8 @@ class LedgerService:
 
         for payment_id in moved:
             if payment_id != returned:
-                settle_item(self, client, payment_id)
+                settle_item(self, client, payment_id,
+                            f"taken by the claims the return of {returned} reopened")  # fmt: skip
 
     def spare(
         self, client: Client, debtors: Sequence[str], records: Sequence[ClaimRecord]
