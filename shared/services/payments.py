@@ -209,7 +209,8 @@ class PaymentService:
         if payment is None:
             return None
         numbers = sorted({a.invoice_number for a in payment.allocations})
-        undone = self.ledger.reverse(client, payment_id, numbers, reason, on=on)
+        undone = self.ledger.reverse(client, payment_id, numbers, reason, on=on,
+                                     debtor=payment.debtor_number)  # fmt: skip
         for number in numbers:
             self._update_invoice(
                 client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
@@ -221,6 +222,7 @@ class PaymentService:
 
         debtors = {s.invoice.debtor_number for s in
                    self.repos.invoices.get_many(client.client_id, numbers).values()}  # fmt: skip
+        debtors |= {payment.debtor_number} if payment.debtor_number else set()
         if not undone:
             # the ledger had the return already (a redelivery): a crash or timeout after its
             # write, or after a re-booking's, may have kept the payments it moved from

@@ -426,6 +426,7 @@ def return_payment(
     reason: str,
     rates: RateTable | None = None,
     named: Named | None = None,
+    spare: Mapping[str, tuple[Cents, date, str]] | None = None,
 ) -> Release:
     """Money that came back (a refund, chargeback, SEPA storno, bank return): what the payment
     was allocated to is undone (:func:`reverse`), and each claim it paid is restated as if it
@@ -435,13 +436,51 @@ def return_payment(
     the creditor (6:119: until the creditor has the money), and the claim's later payments are
     allocated again by 6:44 over what was then open, their excess moved by 6:43 (law5 finding
     2). Booked on each claim's latest day, like the reversal; nothing when it was reversed
-    already."""
+    already.
+
+    ``spare``: the debtor's other payments' money no claim holds (their rows' unallocated
+    part), the day each was received and its debtor. Booked in the order received, that money would have
+    paid the claims the return reopens before it was left over (6:43, 6:44), so it is
+    allocated over them again from that day, restated where a claim has later events
+    (storno11: a back-dated payment's restatement had released a later payment's money to
+    an overpayment; returned, it reopened the claim's EUR 40 costs while the debtor was
+    132.87 over)."""
     undone = reverse(records, payment_id, on, reason)
     # and each claim where other payments' money stood in for it (restate.py): it never paid
     standing = {r.number for r in records for e in r.events
                 if e.stands_in and e.stands_in.payment_id == payment_id}  # fmt: skip
-    return restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
+    done = restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
                           gone=(payment_id,))  # fmt: skip
+    waiting = sorted(
+        ((day, pid, cents, debtor) for pid, (cents, day, debtor) in (spare or {}).items()
+         if pid != payment_id and cents > 0)
+    )  # fmt: skip
+    if not done.events or not waiting:
+        return done
+    events = dict(done.events)
+    current = {r.number: r for r in records}
+    _add(current, {}, events)
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for debtor in sorted({d for *_, d in waiting}):
+        # a payment's money pays its own debtor's claims only (one transfer may have paid
+        # two debtors' invoices: the other's claims are read too)
+        mine = [r for r in current.values() if r.terms.debtor_number == debtor]
+        new: dict[str, tuple[LedgerEvent, ...]] = {}
+        queue: list[Released] = [("", p, v, d, None) for d, p, v, w in waiting if w == debtor]
+        went, rest = _move_released(mine, new, queue, rates, named)
+        _add(current, events, new)
+        for pid, lines in went.items():
+            moved[pid] = moved.get(pid, ()) + lines
+        for pid, cents in rest.items():
+            left[pid] = left.get(pid, 0) + cents
+    for pid, lines in done.moved.items():
+        moved[pid] = lines + moved.get(pid, ())
+    for pid, cents in done.left.items():
+        left[pid] = cents + left.get(pid, 0)
+    # a payment none of whose spare money a claim took did not move
+    moved = {p: v for p, v in moved.items() if v or p in done.moved}
+    return Release(events, moved, {p: v for p, v in left.items() if p in moved})
 
 
 def restate_claims(

@@ -30,7 +30,7 @@ def rebook_after_return(
     from shared.services.ledger.credit import follow_ledger
 
     done: list[str] = []
-    over = _over(ledger, client, debtors)
+    over = payments_over(ledger, client, debtors)
     for debtor in debtors:
         claims = ledger.debtor_claims(client, debtor)
         candidates = sorted(
@@ -70,11 +70,13 @@ def rebook_after_return(
                               because, "returned")  # fmt: skip
                 done.append(payment_id)
                 break
-            _settle_item(ledger, client, payment_id)
+            settle_item(ledger, client, payment_id)
     return done
 
 
-def _over(ledger: LedgerService, client: Client, debtors: Sequence[str]) -> dict[str, set[str]]:
+def payments_over(
+    ledger: LedgerService, client: Client, debtors: Sequence[str]
+) -> dict[str, set[str]]:
     """The payments of ``debtors`` with money on an open overpayment item: a payment wholly
     unallocated is on no claim, so the claims alone do not name it (one filtered read of the
     client's overpayment items, as the return's own :func:`close_overpayments` makes)."""
@@ -95,7 +97,9 @@ def _over(ledger: LedgerService, client: Client, debtors: Sequence[str]) -> dict
             return out
 
 
-def _settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None:
+def settle_item(
+    ledger: LedgerService, client: Client, payment_id: str, why: str = REBOOKED
+) -> None:
     """The payment's overpayment item once nothing of it is over any more: resolved, saying
     why (:func:`~shared.services.ledger.overpayment.keep_overpayment` keeps it at the row's
     figure while something is)."""
@@ -109,7 +113,7 @@ def _settle_item(ledger: LedgerService, client: Client, payment_id: str) -> None
         found[0],
         status=ActionStatus.RESOLVED,
         resolved_at=ledger.clock.now(),
-        resolution=f"{REBOOKED}: nothing over, nothing to refund",
+        resolution=f"{why}: nothing over, nothing to refund",
     )
     try:
         ledger.repos.actions.save(done, found[1])

@@ -43,7 +43,7 @@ from shared.domain.ledger.replay import open_claims
 from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor, DebtorKind
-from shared.domain.records import ContactEntry, ContactKind
+from shared.domain.records import ActionStatus, ContactEntry, ContactKind
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
@@ -360,13 +360,17 @@ class LedgerService:
         invoice_numbers: Sequence[str],
         reason: str,
         on: date | None = None,
+        debtor: str | None = None,
     ) -> dict[str, tuple[LedgerEvent, ...]]:
         """Undo exactly what the payment was allocated to; a second call changes nothing.
         ``on``: the day the money came back when its source says (Mollie's ``createdAt`` of a
         refund or chargeback, a bank return's date), else today; never before a claim's latest
-        event (:func:`booking.booking_day`)."""
+        event (:func:`booking.booking_day`). ``debtor``: the payment's debtor, whose claims are
+        read too (a payment whose money later payments keep in its place holds none itself:
+        storno11)."""
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
-        debtors = sorted({s.invoice.debtor_number for s in stored.values()})
+        debtors = sorted({s.invoice.debtor_number for s in stored.values()}
+                         | ({debtor} if debtor else set()))  # fmt: skip
         today = on or self.today()
         key = f"return {payment_id}"
         for _ in range(RETRIES):
@@ -382,7 +386,8 @@ class LedgerService:
             # the claims it paid are restated as never paid (law5 finding 2): costs of a
             # payment only "made" inside the term, interest over the days it was held
             result = booking.return_payment(records, payment_id, today, reason, self._rates(),
-                                            self.named(client))  # fmt: skip
+                                            self.named(client),
+                                            self.spare(client, debtors, records))  # fmt: skip
             events = result.events
             if not events:
                 # handled before (a redelivery): its overpayment items may still be open
@@ -396,6 +401,7 @@ class LedgerService:
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
             self._follow_moved(client, debtors, tuple(result.moved), payment_id)
+            self._settle_spent(client, tuple(result.moved), payment_id)
             close_overpayments(self.repos, client.client_id, payment_id, reason, self.clock.now())
             return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
@@ -698,6 +704,42 @@ class LedgerService:
             return known[payment_id]
 
         return designated
+
+    def _settle_spent(self, client: Client, moved: Sequence[str], returned: str) -> None:
+        """The overpayment items of payments a return's reopened claims took whole: resolved
+        (nothing of them is over any more; the rows followed the ledger)."""
+        from shared.services.ledger.designation import settle_item
+
+        for payment_id in moved:
+            if payment_id != returned:
+                settle_item(self, client, payment_id,
+                            f"taken by the claims the return of {returned} reopened")  # fmt: skip
+
+    def spare(
+        self, client: Client, debtors: Sequence[str], records: Sequence[ClaimRecord]
+    ) -> dict[str, tuple[Cents, date, str]]:
+        """The money of ``debtors``' payments that no claim holds (their rows'
+        ``unallocated``: on these claims, or on an open overpayment item) and the day each
+        was received: a return that reopens the claims lets it pay them again (storno11).
+        Not a payment that came back, nor one whose overpayment a person resolved (they
+        refunded or re-booked it)."""
+        from shared.services.ledger.designation import payments_over
+        from shared.services.ledger.overpayment import overpayment_id
+
+        over = payments_over(self, client, debtors)
+        out: dict[str, tuple[Cents, date, str]] = {}
+        for payment_id in sorted({e.payment_id for r in records for e in r.events
+                                  if e.payment_id}
+                                 | {p for d in debtors for p in over.get(d, set())}):  # fmt: skip
+            row = self.repos.payments.get(client.client_id, payment_id)
+            if row is None or row.reversed or row.unallocated <= 0:
+                continue
+            item = self.repos.actions.get(client.client_id, overpayment_id(row))
+            if item is not None and item[0].status is ActionStatus.RESOLVED:
+                continue
+            if row.debtor_number is not None and row.debtor_number in debtors:
+                out[payment_id] = (row.unallocated, row.received_on, row.debtor_number)
+        return out
 
     def rates(self) -> RateTable | None:
         """The statutory rates in force (None: the shipped table)."""
