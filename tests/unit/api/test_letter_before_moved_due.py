@@ -10,11 +10,12 @@ no costs; interest 16-1..14-2 = 30 days x 4% x 1,000.00 / 365 = 3.29."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
 
 INVOICES = "/v1/clients/C1/invoices"
@@ -68,3 +69,26 @@ def test_a_new_letter_in_default_owes_the_costs_again(world: World) -> None:
     on_5_feb = a.call("GET", f"{INVOICES}/F1/claim", on="2026-02-05").body["open"]
     on_6_feb = a.call("GET", f"{INVOICES}/F1/claim", on="2026-02-06").body["open"]
     assert (on_5_feb["costs"], on_6_feb["costs"]) == ("0.00", "150.00")
+
+
+def test_a_paid_claim_is_restated_without_the_costs(world: World) -> None:
+    """500.00 paid on 10-1-2026 went to the costs 150.00, the interest 2-12..9-1 (30 d x 6 % +
+    9 d x 4 % x 1,000.00 / 365 = 5.92) and 344.08 principal. The due date moved to 15-1-2026:
+    the letter is none and the debtor was never in default before 16-1, so the 500.00 was all
+    principal; on 15-2 500.00 + 16-1..14-2 30 d x 4 % x 500.00 / 365 = 1.64 = 501.64."""
+    a = _claim_with_letter(world, "b2c")
+    found = world.services.repos.clients.id_for_number("agency-a", "C1")
+    stored = world.services.repos.clients.get(found) if found else None
+    assert stored is not None
+    world.clock.at = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+    world.services.payments.book(stored[0], payment_id="p1", amount=50_000,
+                                 received_on=date(2026, 1, 10), source=PaymentSource.BANK,
+                                 invoice_numbers=["F1"])  # fmt: skip
+    paid = a.call("GET", f"{INVOICES}/F1/claim", on="2026-01-10").body["paid"]
+    assert (paid["costs"], paid["interest"], paid["principal"]) == ("150.00", "5.92", "344.08")
+    world.clock.at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    moved = a.call("POST", INVOICES, {"items": [dict(ROW, due_date="2026-01-15")]})
+    assert moved.body["updated"] == 1, moved.body
+    body = a.call("GET", f"{INVOICES}/F1/claim", on="2026-02-15").body
+    assert (body["paid"]["costs"], body["paid"]["principal"]) == ("0.00", "500.00")
+    assert (body["open"]["costs"], body["open"]["total"]) == ("0.00", "501.64")
