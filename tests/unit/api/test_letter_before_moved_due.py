@@ -59,6 +59,17 @@ def test_a_default_date_moved_past_the_letter_drops_the_costs(world: World) -> N
     assert moved.status == 200, moved.body
     after = a.call("GET", f"{INVOICES}/F1/claim", on="2026-02-15").body["open"]
     assert (after["costs"], after["interest"]) == ("0.00", "3.29")
+    found = world.services.repos.clients.id_for_number("agency-a", "C1")
+    assert found
+    entries, _ = world.services.repos.contacts.for_debtor(found, "D1")
+    (line,) = [e.summary for e in entries if "default date" in e.summary]
+    assert "the 14-day letter of 2025-12-03 now precedes default: no collection costs" in line
+    # sent again, nothing new is logged
+    assert (
+        a.call("POST", INVOICES, {"items": [dict(ROW, interest_from="2026-01-16")]}).status == 200
+    )
+    entries, _ = world.services.repos.contacts.for_debtor(found, "D1")
+    assert len([e for e in entries if "default date" in e.summary]) == 1
 
 
 def test_a_new_letter_in_default_owes_the_costs_again(world: World) -> None:
