@@ -42,6 +42,7 @@ from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import term_years
+from shared.domain.ledger.terms import costs_owed_from
 from shared.domain.messaging import OutboxStatus
 from shared.domain.parties import Client, Debtor
 from shared.domain.people.audit import Event
@@ -203,7 +204,11 @@ class ClaimTermChanges:
             raise TermsRefused(field,
                 f"invoice {previous.number}: its {name} changes after {why} only by an "
                 "administrator (it moves the claim's interest, costs or prescription)")  # fmt: skip
-        return TermsChange(new, ", ".join(w for _, _, w in moved), why)
+        what = ", ".join(w for _, _, w in moved)
+        if announced and _letter_overtaken(client, consumer, previous, new, stored_header()):
+            what += (" (the 14-day letter now precedes default: no collection costs until a "
+                     "new letter, art. 6:96 BW)")  # fmt: skip
+        return TermsChange(new, what, why)
 
     def _held(self, client: Client, debtor: Debtor | None, invoice: Invoice) -> bool:
         if debtor is None:
@@ -318,3 +323,18 @@ class ClaimTermChanges:
             )
         except Conflict:
             pass
+
+
+def _letter_overtaken(
+    client: Client, consumer: bool, previous: Invoice, new: Invoice, header: ClaimHeader | None
+) -> bool:
+    """The claim owed costs on its letter under the stored due date and owes none under the
+    new one: the letter was sent before the default the new date starts (law11b F1)."""
+    letter_on = header.fourteen_day_letter_on if header else None
+    start = header.interest_from if header else None
+    before, after = (
+        costs_owed_from(i, consumer=consumer, client=client, letter_on=letter_on,
+                        interest_from=start)
+        for i in (previous, new)
+    )  # fmt: skip
+    return before is not None and after is None

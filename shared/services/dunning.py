@@ -61,6 +61,7 @@ from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_te
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.terms import in_default
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -459,7 +460,16 @@ class DunningService:
         # above): where each invoice enters the workflow (a 14-day letter the client sent
         # itself, costs owed already) and every amount the run's messages show
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
-        letters = {n: c.header.fourteen_day_letter_on for n, c in claims.stored.items()}
+        # a letter the client dated before a due or default date moved past it is none: the
+        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1)
+        letters = {
+            n: c.header.fourteen_day_letter_on
+            for n, c in claims.stored.items()
+            if n in claims.invoices
+            and c.header.fourteen_day_letter_on is not None
+            and in_default(c.header.fourteen_day_letter_on, claims.invoices[n].due_date,
+                           c.header.interest_from)
+        }  # fmt: skip
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
         figures: dict[str, ClaimFigures] | None = None
         remainder = sum(i.open_amount for i in dunned if i.is_collectable)

@@ -20,7 +20,7 @@ from shared.adapters.tables.ledger_repo import LedgerRepository
 from shared.adapters.tables.match_index_repo import index_rows
 from shared.clock import SystemClock, amsterdam_date
 from shared.domain.figures.portfolio import open_changes
-from shared.domain.ids import random_id
+from shared.domain.ids import random_id, time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceRuleError
 from shared.domain.law.prescription import ClaimKind
 from shared.domain.ledger.announced_terms import keep_earlier_terms
@@ -30,8 +30,10 @@ from shared.domain.ledger.client_sync import (
     next_run,
     reported_paid,
 )
+from shared.domain.ledger.terms import in_default
 from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
+from shared.domain.records import ContactEntry, ContactKind
 from shared.domain.references import belgian, betalingskenmerk, iso11649
 from shared.domain.search.keys import invoice_terms
 from shared.ports.tables import (
@@ -599,10 +601,39 @@ class ImportService:
                 before = (
                     (current.fourteen_day_letter_on, current.interest_from) if current else None
                 )
+                if current is not None and letter is not None and before != (letter, start):
+                    self._letter_overtaken(client, draft, letter, current.interest_from, start)
                 return before != (letter, start)
             except StorageError:
                 continue
         raise ConflictingUpdate(f"claim {draft.number} keeps changing; retry")
+
+    def _letter_overtaken(
+        self,
+        client: Client,
+        draft: InvoiceDraft,
+        letter: date,
+        was: date | None,
+        start: date | None,
+    ) -> None:
+        """The claim's letter was sent in default of the stored default date and not of the
+        new one: it is none now (6:96 lid 6 BW, law11b F1), and the contact log says so."""
+        if not in_default(letter, draft.due_date, was) or in_default(letter, draft.due_date, start):
+            return
+        now = self.terms.clock.now()
+        self.repos.contacts.add(
+            ContactEntry(
+                client.client_id,
+                draft.debtor_number,
+                time_ordered_id(now),
+                now,
+                ContactKind.STATUS,
+                f"Invoice {draft.number}: default date {was or 'after the due date'} -> {start} "
+                f"(import): the 14-day letter of {letter} now precedes default: no collection "
+                "costs until a new letter (art. 6:96 BW)",
+                invoice_numbers=(draft.number,),
+            )
+        )
 
     @staticmethod
     def _in_parallel(

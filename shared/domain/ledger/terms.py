@@ -6,6 +6,8 @@ what an import said about letters the client sent itself.
   import dated; an imported letter is assumed posted: received on the second delivery day). A
   business owes them from the sommatie (the imported letter's date, or Inning's letter), or,
   when the client's terms say so, from the day after the due date. The earliest applies.
+  Only a letter sent in default counts (6:96 lid 4 and 6 BW): one a later due date or
+  imported default date overtook is none, and costs wait for a new letter (law11b F1).
 - Interest: none when the client bears the costs (principal-only notices) or charges none;
   otherwise from the imported default date, else the day after the due date (6:83 sub a: the
   agreed payment term expired; 6:119a lid 1), by 6:119 for consumers and 6:119a for businesses,
@@ -51,7 +53,8 @@ def claim_terms(
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
-        costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on),
+        costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client,
+                                        letter_on=letter_on, interest_from=interest_from),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
         agreed_costs=None
@@ -77,12 +80,33 @@ def interest_rule(client: Client, *, consumer: bool) -> InterestRule:
 
 
 def costs_owed_from(
-    invoice: Invoice, *, consumer: bool, client: Client, letter_on: date | None
+    invoice: Invoice,
+    *,
+    consumer: bool,
+    client: Client,
+    letter_on: date | None,
+    interest_from: date | None = None,
 ) -> date | None:
+    """The first day the claim's costs are owed, or None. Costs follow default (6:96 lid 4
+    and lid 6 BW): a letter sent before the debtor was in default is no 14-day letter or
+    sommatie, whatever moved the default after it (a later due date, a later imported default
+    date); the claim then owes no costs until a new letter (law11b F1)."""
     if client.client_bears_costs:
         return None
-    candidates = [d for d in (invoice.costs_owed_from,) if d is not None]
-    if letter_on is not None:
+    default = default_from(invoice.due_date, interest_from)
+    candidates = []
+    # Inning's own letter: its term ends at least 15 days after a letter sent in default
+    # (received on or after the day it was sent, then 14 full days)
+    earliest_term = (
+        default + timedelta(days=15) if default <= date.max - timedelta(days=15) else None
+    )
+    if (
+        invoice.costs_owed_from is not None
+        and earliest_term
+        and invoice.costs_owed_from >= earliest_term
+    ):
+        candidates.append(invoice.costs_owed_from)
+    if letter_on is not None and in_default(letter_on, invoice.due_date, interest_from):
         if consumer:
             try:
                 candidates.append(
@@ -93,8 +117,21 @@ def costs_owed_from(
         else:
             candidates.append(letter_on)
     if not consumer and client.b2b_costs_from_due:
-        candidates.append(_day_after(invoice.due_date))
+        candidates.append(default)
     return min(candidates) if candidates else None
+
+
+def in_default(letter_on: date, due_date: date, interest_from: date | None) -> bool:
+    """The client's letter was sent while the debtor was in default: a 14-day letter or
+    sommatie at all (6:96 lid 4 and 6 BW), not one that a later due or default date voided."""
+    return letter_on >= default_from(due_date, interest_from)
+
+
+def default_from(due_date: date, interest_from: date | None) -> date:
+    """The first day of default: the day after the due date (6:83 sub a BW), or the imported
+    default date where that is later (the client says the debtor was in default only then)."""
+    after_due = _day_after(due_date)
+    return max(after_due, interest_from) if interest_from is not None else after_due
 
 
 def _day_after(day: date) -> date:

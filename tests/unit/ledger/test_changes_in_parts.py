@@ -185,7 +185,8 @@ def test_a_statement_line_for_a_debtor_with_a_half_written_credit_finishes_it_fi
 
 
 def test_a_terms_restatement_over_many_claims_is_finished_by_its_redelivery(world, monkeypatch):
-    """F01..F55 have a costs term (02-15) and are paid whole on 03-10, costs included (the
+    """F01..F55 (due 02-28) have a costs term (03-16: a letter sent in default on 03-01 at the
+    earliest) and are paid whole on 03-20, costs included (the
     costs over the claims together); the 14-day letter turns out undelivered: no term, the
     costs are taken back on all 55 claims and that money goes to F00, the one claim open
     (a crash between the parts; one case only: 55 restated claims replay slowly)."""
@@ -196,15 +197,15 @@ def test_a_terms_restatement_over_many_claims_is_finished_by_its_redelivery(worl
     repos = world.services.payments.repos
     for number in OTHERS:
         stored = repos.invoices.get(c1.client_id, number)
-        repos.invoices.save(replace(stored.invoice, costs_owed_from=date(2025, 2, 15)), stored)
-    world.clock.at = datetime(2025, 3, 10, 10, 0, tzinfo=UTC)
+        repos.invoices.save(replace(stored.invoice, costs_owed_from=date(2025, 3, 16)), stored)
+    world.clock.at = datetime(2025, 3, 20, 10, 0, tzinfo=UTC)
     ledger = world.services.ledger
     owed = ledger.open_claims(c1, OTHERS)
     costs = sum(f.open.costs + f.open.costs_vat for f in owed.values())
     assert costs > 0
     world.services.payments.book(
         c1, payment_id="bank-all", amount=sum(f.open.total for f in owed.values()),
-        received_on=date(2025, 3, 10), source=PaymentSource.BANK, invoice_numbers=OTHERS,
+        received_on=date(2025, 3, 20), source=PaymentSource.BANK, invoice_numbers=OTHERS,
     )  # fmt: skip
     for number in OTHERS:  # the term cleared (letter_undelivered.undo_costs_term)
         stored = repos.invoices.get(c1.client_id, number)
