@@ -384,8 +384,8 @@ def bank_takes_the_place(
 ) -> bool:
     """A bank line on the client's own account (``amount`` on ``day``, to be booked as
     ``line_payment_id`` on invoices ``numbers``) that is the money a sync receipt on one of them
-    reported takes that receipt's place: the receipt is reversed (staff's item no longer
-    needed; the bank proves the day) and the caller books the line. Booking it beside the
+    reported takes that receipt's place: the receipt is reversed and its item resolved (the
+    bank proves the day and the amount; receipts11 F5's leftover) and the caller books the line. Booking it beside the
     receipt counted the debtor's 1,000.00 twice (failure11 F5: a 992.88 "overpayment"). A
     receipt of another amount or day is not clearly the same money: the line is booked (the
     bank's word) and a person decides with an item naming both (True: such an item was put).
@@ -401,6 +401,10 @@ def bank_takes_the_place(
                 continue
             if same_money(receipt.amount, receipt.received_on, amount, day):
                 payments.reverse(client, payment_id, why, tell=False)
+                # the receipt's own item (check its day and amount) is answered by the bank
+                repos.actions.resolve_if_open(
+                    client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, at
+                )
                 return False
             doubtful.append(receipt)
     for receipt in doubtful:
