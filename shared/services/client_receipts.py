@@ -64,10 +64,16 @@ NO_LONGER = "the client's books no longer count it: they report"  # a take-back'
 SYNC_PREFIX = "sync-"  # the id of every payment a client's sync reported
 
 
-def receipt_id(client: Client, number: str, reported: Cents) -> str:
-    """The payment's id: the invoice and the figure the books report paid."""
-    digest = hashlib.sha256(f"{client.client_id}|{number}|{reported}".encode()).hexdigest()
-    return SYNC_PREFIX + digest[:24]
+def receipt_id(client: Client, number: str, reported: Cents, after: date | None = None) -> str:
+    """The payment's id: the invoice and the figure the books report paid; ``after``: the day
+    the books' figure before it was first reported (None: no figure kept), so the books
+    reporting a figure again after a receipt of it was taken back is a receipt of its own, not
+    the one reversed (a retried sync still finds the one it decided: the figure moves with
+    it)."""
+    key = f"{client.client_id}|{number}|{reported}"
+    if after is not None:
+        key += f"|{after.isoformat()}"
+    return SYNC_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 class ClientReceipts:
@@ -191,7 +197,9 @@ class ClientReceipts:
                     return
                 reported = reported_paid(net, open_amount)
                 pending = PendingReceipt(
-                    receipt_id(client, number, reported), receipt.received_by_client,
+                    receipt_id(client, number, reported,
+                               invoice.books.since if invoice.books else None),
+                    receipt.received_by_client,
                     max(invoice.invoice_date, receipt_day(self.today(), books_open_on)),
                     reported,
                 )  # fmt: skip

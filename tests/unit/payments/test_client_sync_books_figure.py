@@ -93,6 +93,10 @@ def test_a_receipt_the_books_no_longer_count_is_taken_back(world):
     )
     _sync(world, "1000.00", _at(10))  # again: nothing more
     assert len(_items(world, client)) == 2
+    # the books report 500.00 open again later (the storno booked: 500.00 the client got): a
+    # receipt of its own, not the one taken back (the same figure made the same payment id)
+    _sync(world, "500.00", _at(11))
+    assert _standing(world, client) == [(date(2026, 3, 10), 50_000)]
 
 
 def test_a_lagging_receipt_booked_before_the_figure_was_kept_is_taken_back(world):
