@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from shared.domain.law.prescription import ClaimKind
-from shared.domain.ledger.client_sync import PendingReceipt, reported_paid
+from shared.domain.ledger.client_sync import BooksFigure, PendingReceipt, books_after, reported_paid
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
 
@@ -77,6 +77,9 @@ class Invoice:
     # the client's receipt a sync decided and has not booked whole yet (payment, this row's
     # share, the action item): two syncs racing decide one; a retry finishes it (failure10)
     receipt_pending: PendingReceipt | None = None
+    # what the client's books last reported paid on it (a receipt is a rise of theirs, never
+    # the same figure read again: law11b F2); None: no sync with an open amount since
+    books: BooksFigure | None = None
 
     def __post_init__(self) -> None:
         if self.amount <= 0:
@@ -98,7 +101,12 @@ class Invoice:
         return self.status in (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
 
     def with_ledger(
-        self, *, amount: Cents, open_amount: Cents | None, settled: Cents | None = None
+        self,
+        *,
+        amount: Cents,
+        open_amount: Cents | None,
+        settled: Cents | None = None,
+        on: date | None = None,
     ) -> Invoice:
         """The client's accounting pushed this invoice again.
 
@@ -117,6 +125,7 @@ class Invoice:
         which is the hand-over). Money the debtor paid the client after the hand-over is no
         principal that was never owed: it is booked as a payment (law9 F1, F2), not here.
         Nothing is reopened: the books' lag never takes back a payment either side knows of.
+        ``on``: the sync's day: the books' figure is kept (:attr:`books`) for the next sync.
         """
         if self.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN):
             raise InvoiceRuleError(
@@ -133,6 +142,9 @@ class Invoice:
                 f"{self.number}; credit the whole invoice instead"
             )
         amount -= credited
+        books = self.books
+        if open_amount is not None and on is not None:
+            books = books_after(books, reported_paid(amount, open_amount), on)
         if settled is None:
             settled = max(0, reported_paid(amount, open_amount) - self.paid)
         paid = self.paid + settled
@@ -141,7 +153,7 @@ class Invoice:
         status: InvoiceStatus = self.status
         if status is not InvoiceStatus.DISPUTED:
             status = _status_for(amount, paid)
-        return replace(self, amount=amount, paid=paid, status=status)
+        return replace(self, amount=amount, paid=paid, status=status, books=books)
 
     def credit(self, note: tuple[str, Cents] | None = None) -> Invoice:
         """``note``: the credit note (reference, principal) that credits the rest, if any.

@@ -30,11 +30,14 @@ from shared.domain.ledger.client_sync import (
     PendingReceipt,
     SyncedReceipt,
     before_handover,
+    books_after,
+    books_move,
     left_over,
     receipt_day,
     reconcile,
     reported_paid,
     same_money,
+    taken_back,
     unseen_returns,
 )
 from shared.domain.ledger.model import EventKind
@@ -55,15 +58,22 @@ log = logging.getLogger(__name__)
 KIND = "client_receipt"
 RETRIES = 5
 AGAIN_ON = "booked again as received by the client on"  # the reversal's reason
+NO_LONGER = "the client's books no longer count it: they report"  # a take-back's reason
 
 
 SYNC_PREFIX = "sync-"  # the id of every payment a client's sync reported
 
 
-def receipt_id(client: Client, number: str, reported: Cents) -> str:
-    """The payment's id: the invoice and the figure the books report paid."""
-    digest = hashlib.sha256(f"{client.client_id}|{number}|{reported}".encode()).hexdigest()
-    return SYNC_PREFIX + digest[:24]
+def receipt_id(client: Client, number: str, reported: Cents, after: date | None = None) -> str:
+    """The payment's id: the invoice and the figure the books report paid; ``after``: the day
+    the books' figure before it was first reported (None: no figure kept), so the books
+    reporting a figure again after a receipt of it was taken back is a receipt of its own, not
+    the one reversed (a retried sync still finds the one it decided: the figure moves with
+    it)."""
+    key = f"{client.client_id}|{number}|{reported}"
+    if after is not None:
+        key += f"|{after.isoformat()}"
+    return SYNC_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
 class ClientReceipts:
@@ -92,11 +102,20 @@ class ClientReceipts:
         books_open_on: date | None,
     ) -> SyncedReceipt:
         """What of the books' ``open_amount`` (on ``amount``, the credit notes off) is new.
-        ``books_open_on``: the day of the client's sync before this one (None: none known),
-        when its books were last in step with Inning (a storno since may not be in them)."""
+
+        Only a rise in the books' own figure kept on the invoice (:attr:`Invoice.books`) can be
+        new money, and no more than it rose: the same figure read again is what they reported
+        before, a storno of Inning's they lag included (law11b F2). Inning's money that came
+        back since the books last moved counts as still in them. With no figure kept (an
+        invoice synced before the figure was kept) ``books_open_on``, the day of the client's
+        sync before this one, stands in for that day."""
         reported = reported_paid(amount, open_amount)
         if reported <= previous.paid:  # the books' lag, or what is known already
             return SyncedReceipt()
+        move = books_move(previous.books, reported)
+        if move is not None and move.rise <= 0:  # the books did not move: nothing new
+            return SyncedReceipt()
+        since = books_open_on if move is None else move.moved_on
         elsewhere = max(0, previous.paid - sum(c for _, c in previous.payments))
         ledger: LedgerService = self.payments().ledger
         try:
@@ -107,7 +126,7 @@ class ClientReceipts:
             known, owed_from = figures.paid.total + elsewhere, figures.costs_owed_from
             if reported > known:  # Inning's own money that came back may be in the books still
                 returned = self._returned(client, previous)
-                known += unseen_returns(returned, books_open_on)
+                known += unseen_returns(returned, since)
         before = before_handover(
             first_import=False,
             handed_over=previous.handed_over_to is not None,
@@ -116,7 +135,7 @@ class ClientReceipts:
         )
         return reconcile(
             reported=reported, known=known, before=before,
-            open_principal=amount - previous.paid,
+            open_principal=amount - previous.paid, rise=None if move is None else move.rise,
         )  # fmt: skip
 
     def _returned(self, client: Client, invoice: Invoice) -> list[tuple[date, Cents]]:
@@ -178,11 +197,16 @@ class ClientReceipts:
                     return
                 reported = reported_paid(net, open_amount)
                 pending = PendingReceipt(
-                    receipt_id(client, number, reported), receipt.received_by_client,
+                    receipt_id(client, number, reported,
+                               invoice.books.since if invoice.books else None),
+                    receipt.received_by_client,
                     max(invoice.invoice_date, receipt_day(self.today(), books_open_on)),
                     reported,
                 )  # fmt: skip
-                decided = replace(invoice, receipt_pending=pending)
+                # the books' figure moves with the decision: a sync cut off before it weighs
+                # again on the figure before (the row's write left it for this)
+                books = books_after(invoice.books, reported, self.today())
+                decided = replace(invoice, receipt_pending=pending, books=books)
                 try:
                     self.repos.invoices.decide_receipt(decided, stored, self.clock.now())
                 except TransactionFailed:
@@ -248,6 +272,97 @@ class ClientReceipts:
             except TransactionFailed:
                 continue
         raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+    # -- what the books no longer count ---------------------------------------------------------
+    def take_back(self, client: Client, number: str, amount: Cents, open_amount: Cents) -> int:
+        """The client's books now report less paid on invoice ``number`` (``amount`` as
+        invoiced, ``open_amount`` open) than the client's receipts Inning booked from its
+        syncs: their figure holds the client's own receipts at least (Inning's money in it is
+        never less than nothing), so what exceeds it is no longer the client's (a receipt
+        booked while they lagged a storno of Inning's, law11b F2, or one their bookkeeper took
+        off). The newest whole receipts that fit are reversed (the debtor is not told: he never
+        saw them; the agency gets an item and the receipt's own item is resolved); an excess no
+        whole receipt fits is put before a person. Idempotent. How many were reversed."""
+        stored = self.repos.invoices.get(client.client_id, number)
+        if stored is None or stored.invoice.receipt_pending is not None:
+            return 0  # a receipt being decided: its sync finishes it first
+        invoice = stored.invoice
+        reported = reported_paid(amount - sum(c for _, c in invoice.credit_notes), open_amount)
+        receipts = self._receipts(client, invoice)
+        ids, excess = taken_back([(p.payment_id, p.amount) for p in receipts], reported)
+        if not ids and not excess:
+            return 0
+        figure = format_eur_nl(reported)
+        now, today = self.clock.now(), self.today()
+        by_id = {p.payment_id: p for p in receipts}
+        for payment_id in ids:
+            receipt = by_id[payment_id]
+            why = f"{NO_LONGER} {figure} paid on invoice {number}"
+            self.payments().reverse(client, payment_id, why, tell=False)
+            self.repos.actions.resolve_if_open(
+                client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, now
+            )
+            self._tell(client, invoice, f"{payment_id}|back", today, (
+                f"The client's books now report {figure} paid on invoice {number}: the "
+                f"{format_eur_nl(receipt.amount)} booked as received by the client on "
+                f"{receipt.received_on.isoformat()} is no longer in them and was taken back; "
+                "check it with the client"
+            ), {"amount": receipt.amount, "date": receipt.received_on.isoformat(),
+                "payment_id": payment_id, "reported": reported})  # fmt: skip
+        if excess:
+            self._tell(client, invoice, f"{number}|{reported}|excess", today, (
+                f"The client's books now report {figure} paid on invoice {number}, "
+                f"{format_eur_nl(excess)} less than was booked as received by the client: "
+                "check it with the client and reverse or re-book the client's receipt"
+            ), {"amount": excess, "reported": reported})  # fmt: skip
+        log.info(
+            "client receipts the books no longer count taken back",
+            extra=log_extra({"client_id": client.client_id, "reversed": len(ids),
+                             "excess_cents": excess}),
+        )  # fmt: skip
+        return len(ids)
+
+    def _receipts(self, client: Client, invoice: Invoice) -> list[Payment]:
+        """The client's receipts a sync (or a re-dating of one) booked on ``invoice`` and that
+        stand, oldest first (a receipt may have paid only costs and interest: read from the
+        claim's events, not the invoice's principal)."""
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, invoice.debtor_number)
+        claim = claims.get(invoice.number)
+        if claim is None:
+            return []
+        ids = sorted({e.payment_id for e in claim.events
+                      if e.payment_id and e.payment_id.startswith(SYNC_PREFIX)})  # fmt: skip
+        out = []
+        for payment_id in ids:
+            payment = self.repos.payments.get(client.client_id, payment_id)
+            if payment is None or payment.reversed or payment.received_by is not Receiver.CLIENT:
+                continue
+            out.append(payment)
+        return sorted(out, key=lambda p: (p.received_on, p.payment_id))
+
+    def _tell(
+        self,
+        client: Client,
+        invoice: Invoice,
+        key: str,
+        day: date,
+        title: str,
+        detail: dict[str, object],
+    ) -> None:
+        item = ActionItem(
+            client_id=client.client_id,
+            action_id=day_keyed_id(day, KIND, key),
+            kind=KIND,
+            title=title,
+            created_at=self.clock.now(),
+            debtor_number=invoice.debtor_number,
+            invoice_numbers=(invoice.number,),
+            detail=detail,
+        )
+        try:
+            self.repos.actions.add(item)
+        except Conflict:
+            pass  # a retried sync: the item is there
 
     # -- what a crash left ------------------------------------------------------------------
     def finish_left(self, client: Client) -> int:
@@ -384,8 +499,8 @@ def bank_takes_the_place(
 ) -> bool:
     """A bank line on the client's own account (``amount`` on ``day``, to be booked as
     ``line_payment_id`` on invoices ``numbers``) that is the money a sync receipt on one of them
-    reported takes that receipt's place: the receipt is reversed (staff's item no longer
-    needed; the bank proves the day) and the caller books the line. Booking it beside the
+    reported takes that receipt's place: the receipt is reversed and its item resolved (the
+    bank proves the day and the amount; receipts11 F5's leftover) and the caller books the line. Booking it beside the
     receipt counted the debtor's 1,000.00 twice (failure11 F5: a 992.88 "overpayment"). A
     receipt of another amount or day is not clearly the same money: the line is booked (the
     bank's word) and a person decides with an item naming both (True: such an item was put).
@@ -401,6 +516,10 @@ def bank_takes_the_place(
                 continue
             if same_money(receipt.amount, receipt.received_on, amount, day):
                 payments.reverse(client, payment_id, why, tell=False)
+                # the receipt's own item (check its day and amount) is answered by the bank
+                repos.actions.resolve_if_open(
+                    client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, at
+                )
                 return False
             doubtful.append(receipt)
     for receipt in doubtful:

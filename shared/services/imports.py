@@ -401,6 +401,7 @@ class ImportService:
         if writes.due_marks and self.due_dates is not None:
             self.due_dates.finish(client, writes.due_marks)
         self._book_receipts(client, pending, stored, weighed, result, books_open_on)
+        self._take_back(client, pending, stored, result)
         if runs is not None:
             self.repos.invoices.save_sync_runs(client.client_id, runs)
         return result
@@ -450,6 +451,29 @@ class ImportService:
             if new or left:
                 self.receipts.settle(client, draft.number, draft.amount, draft.open_amount,
                                      books_open_on, decide=new)  # fmt: skip
+
+    def _take_back(
+        self,
+        client: Client,
+        pending: Sequence[tuple[int, InvoiceDraft]],
+        stored: Mapping[str, StoredInvoice],
+        result: BatchResult,
+    ) -> None:
+        """The client's receipts the books no longer count, taken back where their figure
+        dropped with this sync (:meth:`ClientReceipts.take_back`; law11b F2): below the figure
+        kept on the invoice, or, on an invoice synced before the figure was kept, below the
+        principal paid on it."""
+        refused = {e.index for e in result.errors}
+        for index, draft in pending:
+            before = stored.get(draft.number)
+            if before is None or draft.open_amount is None or index in refused:
+                continue
+            invoice = before.invoice
+            amount = draft.amount - sum(c for _, c in invoice.credit_notes)
+            reported = reported_paid(amount, draft.open_amount)
+            kept = invoice.books.reported if invoice.books is not None else invoice.paid
+            if reported < kept:
+                self.receipts.take_back(client, draft.number, draft.amount, draft.open_amount)
 
     def _synced(
         self, client: Client, pending: Sequence[tuple[int, InvoiceDraft]]
@@ -675,7 +699,8 @@ class ImportService:
                 claim_kind=draft.claim_kind,
                 pdf=False,  # none yet: its PDF comes by PUT .../pdf, which notes it here
             )
-            return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount)
+            return invoice.with_ledger(amount=draft.amount, open_amount=draft.open_amount,
+                                       on=self.receipts.today())  # fmt: skip
         if previous.debtor_number != draft.debtor_number:
             raise InvoiceRuleError(
                 f"invoice {draft.number} belongs to debtor {previous.debtor_number}; "
@@ -690,10 +715,14 @@ class ImportService:
             contract_date=draft.contract_date or previous.contract_date,
             claim_kind=draft.claim_kind or previous.claim_kind,
         )
-        settled = (weighed or {}).get(draft.number, (SyncedReceipt(), 0))[0].settled_before
+        receipt = (weighed or {}).get(draft.number, (SyncedReceipt(), 0))[0]
+        # a figure that reports the client's receipt moves with the receipt's decision
+        # (ClientReceipts.settle): a request cut off before it decides again when sent again
+        on = None if receipt.received_by_client else self.receipts.today()
         return moved.with_ledger(
-            amount=draft.amount, open_amount=draft.open_amount, settled=settled
-        )
+            amount=draft.amount, open_amount=draft.open_amount,
+            settled=receipt.settled_before, on=on,
+        )  # fmt: skip
 
     def _write_invoice_chunk(
         self,

@@ -30,7 +30,7 @@ from shared.adapters.tables.match_index_repo import MatchIndexRepository, rows_c
 from shared.domain.figures.portfolio import open_changes
 from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.prescription import ClaimKind
-from shared.domain.ledger.client_sync import PendingReceipt, SyncRuns
+from shared.domain.ledger.client_sync import BooksFigure, PendingReceipt, SyncRuns
 from shared.domain.parties import Debtor
 from shared.ports.tables import (
     MAX_BATCH,
@@ -117,6 +117,7 @@ def invoice_to_row(inv: Invoice) -> Row:
             "PromisedOn": put_date(inv.promised_on),
             "PausedOn": put_date(inv.paused_on),
             "ReceiptPending": _pending_out(inv.receipt_pending),
+            "Books": _books_out(inv.books),
         },
     )
 
@@ -152,6 +153,7 @@ def invoice_from_row(row: Row) -> Invoice:
         promised_on=get_date(d.get("PromisedOn")),
         paused_on=get_date(d.get("PausedOn")),
         receipt_pending=_pending_in(get_json(d.get("ReceiptPending"), None)),
+        books=_books_in(get_json(d.get("Books"), None)),
     )
 
 
@@ -175,6 +177,16 @@ def _pending_in(raw: object) -> PendingReceipt | None:
     return PendingReceipt(
         str(raw[0]), int(raw[1]), date.fromisoformat(raw[2]), int(raw[3]), replaces
     )
+
+
+def _books_out(b: BooksFigure | None) -> str | None:
+    return None if b is None else put_json([b.reported, b.since.isoformat()])
+
+
+def _books_in(raw: object) -> BooksFigure | None:
+    if not isinstance(raw, list) or len(raw) != 2:
+        return None
+    return BooksFigure(int(raw[0]), date.fromisoformat(raw[1]))
 
 
 def _credited_by(raw: object) -> tuple[str, int] | None:

@@ -450,6 +450,17 @@ _TITLES = shapes(
          lambda m: f"De boekhouding van de opdrachtgever meldt {m[1]} meer betaald op factuur "
                    f"{m[2]} dan geboekt was: geboekt als ontvangen door de opdrachtgever op "
                    f"{m[5]}-{m[4]}-{m[3]}; ga de dag en het bedrag na bij de opdrachtgever"),
+        # a client's receipt its books no longer count (client_receipts.py take_back)
+        (r"^The client's books now report (.+) paid on invoice (.+): the (.+) booked as received by the client on (\d{4})-(\d\d)-(\d\d) is no longer in them and was taken back; check it with the client$",
+         lambda m: f"De boekhouding van de opdrachtgever meldt nu {m[1]} betaald op factuur "
+                   f"{m[2]}: de {m[3]} geboekt als ontvangen door de opdrachtgever op "
+                   f"{m[6]}-{m[5]}-{m[4]} staat er niet meer in en is teruggedraaid; ga het na "
+                   "bij de opdrachtgever"),
+        (r"^The client's books now report (.+) paid on invoice (.+), (.+) less than was booked as received by the client: check it with the client and reverse or re-book the client's receipt$",
+         lambda m: f"De boekhouding van de opdrachtgever meldt nu {m[1]} betaald op factuur "
+                   f"{m[2]}, {m[3]} minder dan geboekt was als ontvangen door de "
+                   "opdrachtgever: ga het na bij de opdrachtgever en draai de ontvangst van de "
+                   "opdrachtgever terug of boek die opnieuw"),
         # a bank line on the client's own account beside a sync's receipt (client_receipts.py)
         (r"^The bank's statement of the client's own account books (.+) on (\d{4})-(\d\d)-(\d\d) on an invoice the client's books already reported (.+) paid on \(booked as received by the client on (\d{4})-(\d\d)-(\d\d)\): if it is the same money, reverse the client's receipt$",
          lambda m: f"Het afschrift van de eigen rekening van de opdrachtgever boekt {m[1]} op "

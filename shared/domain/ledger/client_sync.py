@@ -121,6 +121,44 @@ def unseen_returns(returns: Iterable[tuple[date, Cents]], books_open_on: date | 
     return sum(cents for day, cents in returns if books_open_on is None or day >= books_open_on)
 
 
+@dataclass(frozen=True)
+class BooksFigure:
+    """What the client's books last reported paid on an invoice (``reported``) and the day of
+    the sync that first reported it (``since``). Kept per invoice: a receipt is a rise in the
+    books' own figure, never the same figure read again (law11b F2: 700.00 open on 6-3 and
+    again on 7-3 was booked as a 300.00 receipt on the second sync: Inning's storno, which the
+    books lagged). A figure that reports a receipt moves with the receipt's decision (under
+    the invoice's ETag), so a sync cut off before it decides again when sent again."""
+
+    reported: Cents
+    since: date
+
+
+def books_after(figure: BooksFigure | None, reported: Cents, day: date) -> BooksFigure:
+    """The figure once a sync on ``day`` reported ``reported`` paid: the same figure keeps its
+    day (the books did not move), another one starts there."""
+    if figure is not None and figure.reported == reported:
+        return figure
+    return BooksFigure(reported, day)
+
+
+@dataclass(frozen=True)
+class BooksMove:
+    """How far the books' figure rose with this sync, and the day they last moved before it:
+    Inning's money that came back on or after that day may still be in them (they book a
+    storno when they book it, in any sync after)."""
+
+    rise: Cents
+    moved_on: date
+
+
+def books_move(figure: BooksFigure | None, reported: Cents) -> BooksMove | None:
+    """The move ``reported`` makes on the kept ``figure`` (None: nothing kept to compare with)."""
+    if figure is None:
+        return None
+    return BooksMove(reported - figure.reported, figure.since)
+
+
 def before_handover(
     *, first_import: bool, handed_over: bool, costs_owed_from: date | None, on: date
 ) -> bool:
@@ -134,14 +172,23 @@ def before_handover(
 
 
 def reconcile(
-    *, reported: Cents, known: Cents, before: bool, open_principal: Cents
+    *,
+    reported: Cents,
+    known: Cents,
+    before: bool,
+    open_principal: Cents,
+    rise: Cents | None = None,
 ) -> SyncedReceipt:
     """``reported``: what the client's books say was paid; ``known``: all the money Inning
     already holds on the claim (its payments in whole, receipts synced before, principal paid
     before the hand-over). Less reported than known is the books' lag: nothing changes (no
     payment either side knows of is reopened). More is new money; paid before the hand-over it
-    comes off the principal (at most what is open of it)."""
+    comes off the principal (at most what is open of it). ``rise``: how far the books' own
+    figure rose with this sync (None: no figure of theirs kept): new money is never more (a
+    storno they lag stays in the figure they reported before)."""
     new = max(0, reported - known)
+    if rise is not None:
+        new = min(new, max(0, rise))
     if not new:
         return SyncedReceipt()
     if before:
@@ -155,6 +202,23 @@ def reconcile(
 # no earlier sync is known: the money came around it, the books give no day; syncs are nightly
 # or at least weekly)
 SAME_MONEY_WITHIN = timedelta(days=7)
+
+
+def taken_back(receipts: Iterable[tuple[str, Cents]], reported: Cents) -> tuple[list[str], Cents]:
+    """The client's receipts (``receipts``: payment id and amount, oldest first) the books no
+    longer count now that they report only ``reported`` paid (their figure holds the client's
+    own receipts at least: Inning's money in it is never less than nothing): the newest whole
+    receipts that fit in what exceeds it, and what exceeds it still (a person decides)."""
+    listed = list(receipts)
+    excess = sum(c for _, c in listed) - reported
+    out: list[str] = []
+    for payment_id, cents in reversed(listed):
+        if excess <= 0:
+            break
+        if cents <= excess:
+            out.append(payment_id)
+            excess -= cents
+    return out, max(0, excess)
 
 
 def same_money(receipt: Cents, receipt_day: date, line: Cents, line_day: date) -> bool:

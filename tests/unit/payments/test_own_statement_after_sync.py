@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from shared.api.console.action_text import title
+from shared.domain.records import ActionStatus
 from shared.domain.statements.mt940_writer import OutLine, write_mt940
 from tests.unit.api.conftest import client_iban, verify_ibans
 from tests.unit.payments.test_client_receipt_day import IN_TERM, NIGHT_21, NIGHT_22
@@ -83,3 +84,17 @@ def test_money_not_clearly_the_same_goes_to_a_person(world):  # type: ignore[no-
     _own_statement(world, amount=40_000)  # redelivered: one item still
     items = world.services.repos.actions.list(client.client_id)[0]
     assert len([i for i in items if i.detail.get("bank_payment_id")]) == 1
+
+
+def test_the_receipt_s_own_item_is_answered_by_the_bank_line(world):  # type: ignore[no-untyped-def]
+    """receipts11 F5's leftover: the item that asked a person to check the receipt's day and
+    amount is resolved when the bank's line takes the receipt's place (the bank proves both)."""
+    client, receipt = _synced_paid(world)
+    (asked,) = world.services.repos.actions.list(client.client_id, kind="client_receipt")[0]
+    assert asked.detail["payment_id"] == receipt.payment_id
+    _own_statement(world)
+    (item,) = world.services.repos.actions.list(client.client_id, kind="client_receipt")[0]
+    assert item.status is ActionStatus.RESOLVED
+    assert item.resolution is not None and item.resolution.startswith(
+        "the bank's statement of the client's own account books this money"
+    )
