@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,7 +46,6 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.records import ActionItem
 from shared.domain.references.iban import normalise
 from shared.domain.scopes import agency_scope
-from shared.domain.statements.matching import name_tokens
 from shared.domain.statements.model import Statement, StatementLine
 from shared.ports.tables import (
     Conflict,
@@ -423,11 +423,29 @@ class AccountOwnership:
 
 
 def holder_is(payer_name: str | None, client_name: str) -> bool:
-    """Whether the name the bank gives for a transfer's payer is the client's own: the same
-    words, legal forms and small words aside (``BAKKERIJ JANSEN BV`` is ``Bakkerij Jansen
-    B.V.``). No name, no proof: a debtor's "Jansen" is not the client "Bakkerij Jansen"."""
-    payer, client = name_tokens(payer_name or ""), name_tokens(client_name)
-    return bool(client) and payer == client
+    """Whether the name the bank gives for a transfer's payer is the client's own, exactly:
+    the same words in the same order, case, accents, punctuation and the legal form aside
+    (``BAKKERIJ JANSEN BV`` is ``Bakkerij Jansen B.V.``, ``J JANSEN`` is ``J. Jansen``).
+    Initials and small words count (attack11b B3: a debtor "P JANSEN" is not the client
+    "J. Jansen", "M VAN DEN BERG" not "Van der Berg"); a name the bank writes otherwise
+    ("JANSEN J") proves nothing and goes to the agency. No name, no proof."""
+    client = exact_name(client_name)
+    return bool(client) and exact_name(payer_name or "") == client
+
+
+# the legal forms a bank may add or leave out of a company's name (BV, B.V., N.V., V.O.F., C.V.)
+_LEGAL_FORMS = frozenset({"BV", "NV", "VOF", "CV"})
+
+
+def exact_name(name: str) -> tuple[str, ...]:
+    """A name's words for an exact comparison: upper case without accents, dots joined
+    (``J.J.`` is ``JJ``), other punctuation a space, legal forms left out; order and
+    repeats kept."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", name.upper()) if not unicodedata.combining(c)
+    )
+    words = re.findall(r"[A-Z0-9]+", plain.replace(".", ""))
+    return tuple(w for w in words if w not in _LEGAL_FORMS)
 
 
 def _text(line: StatementLine) -> str:

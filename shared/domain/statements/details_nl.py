@@ -77,6 +77,9 @@ class Details:
     # each with its currency ("EUR250,00")
     original_amount: tuple[str, Decimal] | None = None
     charges: tuple[str, Decimal] | None = None
+    # codes the payer wrote inside his end-to-end id ("OCMT", "CNTP"): kept as his text, none
+    # read; the line says so for a person
+    payer_codes: tuple[str, ...] = ()
 
 
 def _clean(text: str | None) -> str | None:
@@ -121,16 +124,50 @@ CHARGES_BANKS = frozenset({"INGB"})
 MONEY_CODES = ("OCMT", "CHGS")
 
 
-def _slash_codes(joined: str) -> list[tuple[str, str]]:
-    """The codes in the order written, each with its value up to the next one. Once /REMI/
-    starts, only :data:`AFTER_REMI` codes end it; any other is part of the text."""
+# Rabobank writes its party blocks after the end-to-end id with one slash and an empty value
+# ("/EREF/<id>/ORDP//NAME/..", "/BENM//")
+_PARTY_BLOCK = re.compile(r"/(ORDP|BENM)$")
+# codes that carry a bank's figure or party: found inside a payer's end-to-end id they are
+# his text, and a person is told (short codes such as /ID/ or /CD/ occur in invoice numbers)
+SAID_BY_THE_BANK = frozenset(CODEWORDS) - {"ID", "CD", "ISSR", "SUM", "ADDR"}
+
+
+def _eref_end(joined: str, start: int) -> int:
+    """Where the value of /EREF/ that starts at ``start`` ends. The payer writes it (SEPA's
+    EndToEndId: 35 characters, '/' allowed, '//' not), so the codes inside it are his text
+    (attack11b B2, B5: ``X/OCMT/EUR1050,00/CHGS/EUR50,00`` or ``X/CNTP/<IBAN>/B/KLANT``):
+    it ends at the first '//', where the bank's next field starts (ING: ``//CNTP/``,
+    ``//OCMT/``, ``//MARF/``), before Rabobank's ``/ORDP//`` or ``/BENM//``, or at the end
+    (ABN AMRO writes it last)."""
+    cut = joined.find("//", start)
+    end = len(joined) if cut < 0 else cut
+    block = _PARTY_BLOCK.search(joined, start, end)
+    return block.start() if block else end
+
+
+def _slash_codes(joined: str) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """The codes in the order written, each with its value up to the next one, and the codes
+    found inside the payer's end-to-end id (kept as its text). Once /REMI/ starts, only
+    :data:`AFTER_REMI` codes end it; any other is part of the text."""
     matches: list[re.Match[str]] = []
     in_remittance = False
+    eref_until = -1
+    in_eref: list[str] = []
     for m in _CODE.finditer(joined):
+        if m.start() < eref_until:
+            in_eref.append(m.group(1))
+            continue
         if in_remittance and m.group(1) not in AFTER_REMI:
             continue
         matches.append(m)
         in_remittance = in_remittance or m.group(1) == "REMI"
+        if m.group(1) == "EREF":
+            eref_until = _eref_end(joined, m.end())
+    said = tuple(dict.fromkeys(c for c in in_eref if c in SAID_BY_THE_BANK))
+    return _values(joined, matches), said
+
+
+def _values(joined: str, matches: list[re.Match[str]]) -> list[tuple[str, str]]:
     return [
         (m.group(1), joined[m.end() : matches[i + 1].start() if i + 1 < len(matches) else None])
         for i, m in enumerate(matches)
@@ -156,7 +193,7 @@ def _money(value: str | None) -> tuple[str, Decimal] | None:
 
 
 def _split_slash(joined: str, bank: str | None) -> Details:
-    codes = _slash_codes(joined)
+    codes, payer_codes = _slash_codes(joined)
     tags = _slash_tags(codes)
     # the original amount and charges: only where the bank writes them, each once (a second
     # one is a payer's text in a field before /REMI/, such as his end-to-end id)
@@ -197,6 +234,7 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         batch_id=_clean(tags.get("PREF")),
         original_amount=_money(tags.get("OCMT")) if money else None,
         charges=_money(tags.get("CHGS")) if money else None,
+        payer_codes=payer_codes,
     )
 
 
@@ -330,4 +368,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         batch_id=details.batch_id,
         original_amount=details.original_amount,
         charges=details.charges,
+        payer_codes=details.payer_codes,
     )

@@ -625,6 +625,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     f"payer), although it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
                     "the bank sent one"
                 )
+            if details.payer_codes:
+                notes.append(payer_codes_note(f"line {raw.source_line}", details.payer_codes))
             moved = check_amount(cents_from_decimal(raw.amount), "amount")
             paid, charges, doubt = _paid(moved, details, line_currency, f"line {raw.source_line}")
             if charges:
@@ -672,6 +674,16 @@ def parse_mt940(data: bytes) -> list[Statement]:
             )
         )
     return statements
+
+
+def payer_codes_note(where: str, codes: tuple[str, ...]) -> str:
+    """The warning of bank codes found in the payer's own end-to-end id (attack11b B2/B5): the
+    line is booked with what arrived and the bank's own payer, and a person looks at it."""
+    said = ", ".join(f"/{c}/" for c in codes)
+    return (
+        f"{where}: the payer's end-to-end id contains {said}: read as his text, not as the "
+        "bank's; the credit is booked as it arrived; check the payment with the bank"
+    )
 
 
 def _paid(moved: int, details: Details, currency: str, where: str) -> tuple[int, int, str | None]:

@@ -62,7 +62,7 @@ def test_the_payers_codes_book_what_arrived(world):
 def test_implausible_bank_figures_book_what_arrived_and_go_to_a_person(world):
     a, ref = _setup(world)
     details = (
-        "/EREF/X/OCMT/EUR1000,00//CHGS/EUR900,00//CNTP/NL02RABO0123456789/RABONL2U/J JANSEN///"
+        "/EREF/X//OCMT/EUR1000,00//CHGS/EUR900,00//CNTP/NL02RABO0123456789/RABONL2U/J JANSEN///"
         f"REMI/USTD//{ref}/"
     )
     report = world.services.statements.ingest("agency-a/bank/day.sta", _file(ING, details))

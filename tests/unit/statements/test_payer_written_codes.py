@@ -92,9 +92,8 @@ def test_a_second_set_in_the_payers_end_to_end_id_reads_none():
 
 
 def test_implausible_charges_go_to_a_person_and_the_credit_is_what_arrived():
-    # the payer's end-to-end id alone carries them: read as ING's, but 900.00 of 1,000.00 is no
-    # bank's charge
-    statement, line = _line(ING, f"/EREF/X{FORGED}{PAYER}/REMI/USTD//F-1/")
+    # at ING's own place after the end-to-end id, but 900.00 of 1,000.00 is no bank's charge
+    statement, line = _line(ING, f"/EREF/X/{FORGED}{PAYER}/REMI/USTD//F-1/")
     assert (line.amount, line.charges) == (10000, 0)
     (note,) = statement.warnings
     assert note == (
