@@ -18,20 +18,13 @@ from typing import Any
 import pytest
 from azure.core.exceptions import ServiceResponseError
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables.ledger_repo import LEDGER
 from shared.adapters.tables.memory import InMemoryTableStore
 from shared.adapters.tables.schema import ACTIONS, INVOICES, PAYMENTS
-from shared.api.app import IntegrationApi
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.access import Scope
 from shared.domain.messaging import OutboxStatus
-from shared.domain.parties import Agency
 from shared.domain.records import PaymentSource
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
-from tests.unit.api.conftest import SETTINGS, ApiClient, World, client_row, debtor_row, invoice_row
+from tests.support.faults import FaultPlan, SimulatedCrash
+from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row, make_world
 from tests.unit.api.test_law5_ledger import _claim, _letter, _pay
 from tests.unit.api.test_law5_ledger import _setup as _one_letter
 from tests.unit.api.test_payment_designation import _setup as _two_invoices
@@ -44,21 +37,7 @@ _WRITES = ("insert", "upsert", "replace", "delete", "transact")
 def _world() -> tuple[World, FaultPlan]:
     """The API test world (tests/unit/api/conftest.py) over a fault-injecting table store."""
     plan = FaultPlan()
-    inner = InMemoryTableStore()
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(inner, plan), files=InMemoryFileStore(),
-        queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    api = IntegrationApi(services)
-    keys = []
-    for agency_id in ("agency-a", "agency-b"):
-        services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
-        _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
-        keys.append(text)
-    return World(
-        api, services, clock, inner, ApiClient(api, keys[0]), ApiClient(api, keys[1])
-    ), plan
+    return make_world(faults=plan), plan
 
 
 def _arm(plan: FaultPlan, fault: str, nth: int) -> None:

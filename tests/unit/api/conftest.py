@@ -19,6 +19,7 @@ from shared.domain.parties import Agency
 from shared.domain.references import iban
 from shared.services.container import Services
 from shared.settings import Settings
+from tests.support.faults import FaultPlan, FaultyTableStore
 
 SETTINGS = Settings.from_env({"AzureWebJobsStorage": "UseDevelopmentStorage=true"})
 
@@ -62,14 +63,18 @@ def world() -> World:
     return make_world()
 
 
-def make_world() -> World:
-    """A fresh world (a test comparing two runs of one story builds its second with it)."""
+def make_world(
+    at: datetime = datetime(2025, 3, 3, 9, 0, tzinfo=UTC), faults: FaultPlan | None = None
+) -> World:
+    """A fresh world (a test comparing two runs of one story builds its second with it);
+    with ``faults`` its services write through a fault-injecting store over ``World.store``
+    (tests/support/faults.py), which the test reads as it is."""
     store = InMemoryTableStore()
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
+    clock = FixedClock(at)
     services = build_services(
         SETTINGS,
         clock=clock,
-        store=store,
+        store=store if faults is None else FaultyTableStore(store, faults),
         files=InMemoryFileStore(),
         queues=InMemoryQueueSender(),
         senders={},

@@ -16,22 +16,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables import schema
 from shared.adapters.tables.invoices_repo import RECEIPT_ROW
 from shared.adapters.tables.keys import encode
-from shared.adapters.tables.memory import InMemoryTableStore
-from shared.api.app import IntegrationApi
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.access import Scope
 from shared.domain.ledger.client_sync import PendingReceipt
-from shared.domain.parties import Agency, Client
+from shared.domain.parties import Client
 from shared.ports.tables import prefix_range
 from shared.services.client_receipts import receipt_id
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
-from tests.unit.api.conftest import SETTINGS, ApiClient, World
+from tests.support.faults import FaultPlan, SimulatedCrash
+from tests.unit.api.conftest import World, make_world
 from tests.unit.payments.test_client_sync_receipts import (
     ROW,
     _claim,
@@ -48,20 +41,7 @@ NEXT_RUN = datetime(2026, 2, 21, 5, 0, tzinfo=UTC)
 @pytest.fixture
 def faulty() -> tuple[World, FaultPlan]:
     plan = FaultPlan(enabled=True)
-    inner = InMemoryTableStore()
-    clock = FixedClock(datetime(2026, 1, 6, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(inner, plan), files=InMemoryFileStore(),
-        queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    api = IntegrationApi(services)
-    keys = []
-    for agency_id in ("agency-a", "agency-b"):
-        services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
-        _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
-        keys.append(text)
-    world = World(api, services, clock, inner, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
-    return world, plan
+    return make_world(datetime(2026, 1, 6, 9, 0, tzinfo=UTC), plan), plan
 
 
 def _receipt_rows(world: World, client: Client) -> list[str]:

@@ -11,24 +11,22 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables import schema
 from shared.adapters.tables.invoices_repo import TERMS_PENDING_ROW
-from shared.adapters.tables.memory import InMemoryTableStore
 from shared.adapters.tables.people_repo import AUDIT
-from shared.api.app import IntegrationApi
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.access import Scope
 from shared.domain.law.prescription import ClaimKind
-from shared.domain.parties import Agency
 from shared.ports.tables import prefix_range
 from shared.services.claim_terms_changes import Importer
 from shared.services.imports import InvoiceDraft
 from shared.services.invoice_upload import Upload
-from tests.support.faults import FaultPlan, FaultyTableStore
-from tests.unit.api.conftest import SETTINGS, ApiClient, World, client_row, debtor_row, invoice_row
+from tests.support.faults import FaultPlan
+from tests.unit.api.conftest import (
+    World,
+    client_row,
+    debtor_row,
+    invoice_row,
+    make_world,
+)
 from tests.unit.api.test_import_claim_terms import (
     INVOICES,
     LETTERED,
@@ -47,20 +45,7 @@ SERVICE = {**LETTERED, "claim_kind": "other"}
 @pytest.fixture
 def faulty() -> tuple[World, FaultPlan]:
     plan = FaultPlan(enabled=True)
-    inner = InMemoryTableStore()
-    clock = FixedClock(datetime(2025, 3, 3, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(inner, plan), files=InMemoryFileStore(),
-        queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    api = IntegrationApi(services)
-    keys = []
-    for agency_id in ("agency-a", "agency-b"):
-        services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
-        _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
-        keys.append(text)
-    world = World(api, services, clock, inner, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
-    return world, plan
+    return make_world(datetime(2025, 3, 3, 9, 0, tzinfo=UTC), plan), plan
 
 
 def _fail_once(plan: FaultPlan, table: str, kind: str = "http500") -> None:

@@ -17,22 +17,21 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.adapters.blobs.store import InMemoryFileStore
-from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables import schema
 from shared.adapters.tables.invoices_repo import DUE_MOVED_ROW, KIND_CHANGED_ROW
 from shared.adapters.tables.ledger_repo import LEDGER
-from shared.adapters.tables.memory import InMemoryTableStore
-from shared.api.app import IntegrationApi
-from shared.bootstrap import build_services
-from shared.clock import FixedClock
-from shared.domain.access import Scope
-from shared.domain.parties import Agency, Client
+from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
 from shared.ports.tables import prefix_range
-from tests.support.faults import FaultPlan, FaultyTableStore, SimulatedCrash
-from tests.unit.api.conftest import SETTINGS, ApiClient, World, client_row, debtor_row, invoice_row
+from tests.support.faults import FaultPlan, SimulatedCrash
+from tests.unit.api.conftest import (
+    World,
+    client_row,
+    debtor_row,
+    invoice_row,
+    make_world,
+)
 
 ROW = invoice_row("F1", "D1", amount="5000.00", invoice_date="2025-11-01",
                   due_date="2025-12-01", fourteen_day_letter_on="2026-01-05")  # fmt: skip
@@ -42,20 +41,7 @@ TO_CONSUMER = {"items": [debtor_row("D1", kind="b2c", name="X")]}
 @pytest.fixture
 def faulty() -> tuple[World, FaultPlan]:
     plan = FaultPlan(enabled=True)
-    inner = InMemoryTableStore()
-    clock = FixedClock(datetime(2026, 1, 6, 9, 0, tzinfo=UTC))
-    services = build_services(
-        SETTINGS, clock=clock, store=FaultyTableStore(inner, plan), files=InMemoryFileStore(),
-        queues=InMemoryQueueSender(), senders={},
-    )  # fmt: skip
-    api = IntegrationApi(services)
-    keys = []
-    for agency_id in ("agency-a", "agency-b"):
-        services.repos.agencies.save(Agency(agency_id, agency_id.upper()))
-        _, text = services.access.issue(scope=Scope.AGENCY, agency_id=agency_id)
-        keys.append(text)
-    world = World(api, services, clock, inner, ApiClient(api, keys[0]), ApiClient(api, keys[1]))
-    return world, plan
+    return make_world(datetime(2026, 1, 6, 9, 0, tzinfo=UTC), plan), plan
 
 
 def _client_id(world: World) -> str:
