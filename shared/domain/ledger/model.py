@@ -48,12 +48,13 @@ class EventKind(StrEnum):
 
 
 def rate_lowering(event: LedgerEvent) -> bool:
-    """An interest correction of a rate-table restatement (:data:`RATES_RESTATED`) or of a
-    restatement to a claim's changed terms (:data:`TERMS_RESTATED`)."""
+    """An interest correction of a rate-table restatement (:data:`RATES_RESTATED`), of a
+    restatement to a claim's changed terms (:data:`TERMS_RESTATED`) or to the debtor's
+    standing (:data:`STANDING_RESTATED`)."""
     return (
         event.kind is EventKind.CORRECTION
         and event.component is Component.INTEREST
-        and (event.reason or "").startswith((RATES_RESTATED, TERMS_RESTATED))
+        and (event.reason or "").startswith((RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED))
     )
 
 
@@ -71,6 +72,10 @@ RATES_RESTATED = RESTATED + "statutory rates "
 # interest; credited instead, it stayed the floor of the interest for good (max of fixed and
 # accrued) and swallowed the interest accruing under the new terms
 TERMS_RESTATED = RESTATED + "terms: "
+# the same for the interest a bankruptcy or WSNP ruling stopped (art. 128 Fw): lowered, not
+# credited, so a standing lifted as a mistake leaves the claim as if it was never set
+# (codereview11 F2: a credited correction stayed the interest's floor, 1.09 lost for good)
+STANDING_RESTATED = RESTATED + "standing: "
 
 
 class InterestRule(StrEnum):

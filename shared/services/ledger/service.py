@@ -33,6 +33,7 @@ from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     RATES_RESTATED,
     RESTATED,
+    STANDING_RESTATED,
     TERMS_RESTATED,
     ClaimFigures,
     Component,
@@ -615,7 +616,7 @@ class LedgerService:
         ``said`` names the change (one restatement per change: a later one is not taken for
         it)."""
         return self._restate(client_id, numbers, "standing", f"restated: {said}",
-                             reason=f"standing {said}")  # fmt: skip
+                             reason=f"{STANDING_RESTATED}{said}")  # fmt: skip
 
     def _restate(
         self, client_id: str, numbers: Sequence[str], tag: str, because: str,
