@@ -29,6 +29,7 @@ from shared.clock import amsterdam_date
 from shared.domain.money import cents_from_decimal, format_eur_nl
 from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
+from shared.domain.statements import charges_said
 from shared.domain.statements.model import (
     Balance,
     Statement,
@@ -471,9 +472,11 @@ def _entry(
     credit = entry.findtext(q + "CdtDbtInd") == "CRDT"
     bank = _servicer(header)
     if len(txs) > 1:
-        parts, why = _split(entry, txs, total, ccy, credit, bank)
+        parts, why = _split(entry, n, txs, total, ccy, credit, bank)
         if parts is not None:
-            for k, (part, amount, kept) in enumerate(parts, start=1):
+            for k, (part, amount, kept, doubt) in enumerate(parts, start=1):
+                if doubt is not None:
+                    warnings.append(doubt)
                 line = _line(entry, part, amount, f"{n}.{k}", fallback, kept.payee)
                 if line.charges or kept.payer:
                     _note_charges(warnings, f"entry {n}.{k}", amount + kept.payer, kept)
@@ -496,29 +499,38 @@ def _entry(
         taken = _charges(entry, ccy, bank) if taken is None else taken
         # the payer's amount only where the file says the difference is charges kept of it
         if paid is not None and taken and taken.total and paid - taken.total == total:
-            amount, charges = paid - taken.payer, taken.payee
-            _note_charges(warnings, f"entry {n}", paid, taken)
+            if (doubt := _doubt(f"entry {n}", paid, taken, total, ccy)) is not None:
+                warnings.append(doubt)  # booked as it arrived
+            else:
+                amount, charges = paid - taken.payer, taken.payee
+                _note_charges(warnings, f"entry {n}", paid, taken)
     line = _line(entry, tx, amount, str(n), fallback, charges)
     lines.append(replace(line, batch_id=batch) if batch else line)
 
 
 def _split(
-    entry: Element, txs: list[Element], total: int, ccy: str, credit: bool, bank: str | None
-) -> tuple[list[tuple[Element, int, Kept]] | None, str]:
-    """A batch entry's transactions with each one's amount in the account's currency and
-    the charges kept of it, when they add up to the entry; else ``None`` and why not (the
-    entry is then booked as one line: booking parts that are not what arrived would mark
-    invoices paid with money that never came)."""
+    entry: Element,
+    n: int,
+    txs: list[Element],
+    total: int,
+    ccy: str,
+    credit: bool,
+    bank: str | None,
+) -> tuple[list[tuple[Element, int, Kept, str | None]] | None, str]:
+    """A batch entry's transactions with each one's amount in the account's currency, the
+    charges kept of it and the warning of charges not believed, when they add up to the
+    entry; else ``None`` and why not (the entry is then booked as one line: booking parts
+    that are not what arrived would mark invoices paid with money that never came)."""
     q = _Q.get()
-    parts: list[tuple[Element, int, Kept]] = []
+    parts: list[tuple[Element, int, Kept, str | None]] = []
     moved = 0
     for k, tx in enumerate(txs, start=1):
         part_credit = (tx.findtext(q + "CdtDbtInd") or entry.findtext(q + "CdtDbtInd")) == "CRDT"
-        got = _part(tx, ccy, part_credit, bank)
+        got = _part(tx, ccy, part_credit, bank, f"entry {n}.{k}")
         if got is None:
             return None, f"transaction {k} of {len(txs)} gives no amount in {ccy}"
-        amount, kept = got
-        parts.append((tx, amount, kept))
+        amount, kept, doubt = got
+        parts.append((tx, amount, kept, doubt))
         moved += (amount - kept.payee) if part_credit else -amount
     entry_moved = total if credit else -total
     if moved != entry_moved:
@@ -529,19 +541,41 @@ def _split(
     return parts, ""
 
 
-def _part(tx: Element, ccy: str, credit: bool, bank: str | None) -> tuple[int, Kept] | None:
-    """One transaction of a batch: the amount it pays in the account's currency and the
-    charges kept of it (:class:`Kept`). ``TxDtls/Amt`` is its share of the entry
+def _part(
+    tx: Element, ccy: str, credit: bool, bank: str | None, where: str
+) -> tuple[int, Kept, str | None] | None:
+    """One transaction of a batch: the amount it pays in the account's currency, the
+    charges kept of it (:class:`Kept`) and the warning of charges not believed (the part is
+    then what arrived of it, no charges). ``TxDtls/Amt`` is its share of the entry
     (camt.053.001.04 and later); ``AmtDtls`` what the payer sent (in another currency only its
     counter value counts)."""
     share = _in(_child(tx, "Amt"), ccy)
     paid = _paid(tx, ccy)
     kept = _charges(tx, ccy, bank) if credit else None
     if paid is not None and kept and kept.total and share in (None, paid - kept.total):
-        return paid - kept.payer, kept
+        arrived = paid - kept.total
+        if (doubt := _doubt(where, paid, kept, arrived, ccy)) is not None:
+            return arrived, _NONE_KEPT, doubt
+        return paid - kept.payer, kept, None
     if share is not None:
-        return share, _NONE_KEPT
-    return (paid, _NONE_KEPT) if paid is not None else None
+        return share, _NONE_KEPT, None
+    return (paid, _NONE_KEPT, None) if paid is not None else None
+
+
+def _doubt(where: str, paid: int, kept: Kept, arrived: int, ccy: str) -> str | None:
+    """The warning of the account's bank's charges that cannot be its charges (more than a
+    few percent or an amount of what was sent, or all that arrived: charges_said, as for
+    MT940); ``None`` when they are plausible. Such a credit is booked with what arrived: a
+    client uploads its own account's file and a bare total names no bank (codereview11 F3)."""
+    if not kept.payee or charges_said.plausible(paid, kept.payee, arrived):
+        return None
+    return charges_said.doubt_note(
+        where,
+        f"{ccy} {Decimal(paid) / 100:.2f}",
+        f"{ccy} {Decimal(kept.total) / 100:.2f}",
+        arrived,
+        charges_said.IMPLAUSIBLE,
+    )
 
 
 def _in(amt: Element | None, ccy: str) -> int | None:

@@ -6,7 +6,8 @@ the account holder's cost. That is only safe where the figures are the bank's an
 a charge larger than what arrived, more than a few percent of what was sent, in another
 currency than the credit, or figures that do not add up to what arrived are no bank's
 deduction Inning books on a debtor's invoice (attack11 A2: a payer who writes them in his
-own description gets 1,000.00 booked for 100.00). Such a line is booked with what arrived
+own description gets 1,000.00 booked for 100.00). The same holds for a CAMT file's charges
+(a client uploads its own account's file; a bare total names no bank; codereview11 F3). Such a line is booked with what arrived
 and the figures go on the statement's warnings, for a person.
 """
 
@@ -51,9 +52,16 @@ def bank_charges(
         return moved, 0, None  # no charges: what was sent arrived
     if kept <= 0 or paid - kept != moved:
         return moved, 0, doubt_note(where, *said, moved, NOT_ADDING_UP)
-    if kept >= moved or kept * 100 > paid * MAX_CHARGE_PERCENT or kept > MAX_CHARGE_CENTS:
+    if not plausible(paid, kept, moved):
         return moved, 0, doubt_note(where, *said, moved, IMPLAUSIBLE)
     return paid, kept, None
+
+
+def plausible(paid: Cents, kept: Cents, moved: Cents) -> bool:
+    """Whether ``kept`` of ``paid`` sent can be the account's bank's charges on a credit that
+    ``moved`` this much: less than what arrived, at most a few percent of what was sent and
+    at most an amount (MT940's ``/CHGS/`` and a CAMT file's own-bank charges alike)."""
+    return kept < moved and kept * 100 <= paid * MAX_CHARGE_PERCENT and kept <= MAX_CHARGE_CENTS
 
 
 def doubt_note(where: str, original: str, charges: str, moved: Cents, why: str) -> str:
