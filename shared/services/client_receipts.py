@@ -224,18 +224,7 @@ class ClientReceipts:
         tells a person; each once, however often this runs. A re-dating's receipt
         (``pending.replaces``) first reverses the one it replaces, and needs no item: a person
         gave its day."""
-        if pending.replaces is not None:
-            why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
-            self.payments().reverse(client, pending.replaces, why, tell=False)  # idempotent
-        payment = self.payments().book(
-            client,
-            payment_id=pending.payment_id,
-            amount=pending.amount,
-            received_on=pending.received_on,
-            source=PaymentSource.MANUAL,
-            invoice_numbers=[invoice.number],
-            received_by=Receiver.CLIENT,
-        )
+        payment = book_pending(self.payments(), client, invoice.number, pending)
         if payment.reversed or pending.replaces is not None:
             return  # it came back, or staff took it off (or dated it): they dealt with it
         day = payment.received_on
@@ -260,18 +249,7 @@ class ClientReceipts:
             pass  # a retried sync: the item is there
 
     def _done(self, client: Client, number: str, pending: PendingReceipt) -> None:
-        """The receipt is booked whole: off the invoice (only this one; under the ETag)."""
-        for _ in range(RETRIES):
-            stored = self.repos.invoices.get(client.client_id, number)
-            if stored is None or stored.invoice.receipt_pending != pending:
-                return
-            try:
-                self.repos.invoices.receipt_booked(replace(stored.invoice, receipt_pending=None),
-                                                   stored)  # fmt: skip
-                return
-            except TransactionFailed:
-                continue
-        raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+        pending_done(self.repos, client, number, pending)
 
     # -- what the books no longer count ---------------------------------------------------------
     def take_back(self, client: Client, number: str, amount: Cents, open_amount: Cents) -> int:
@@ -484,6 +462,42 @@ class ClientReceipts:
         return numbers[0]
 
 
+def book_pending(
+    payments: PaymentService, client: Client, number: str, pending: PendingReceipt
+) -> Payment:
+    """The payment of a receipt decided on invoice ``number``, booked (once: a receipt booked
+    before, or reversed since, is answered as it is); a re-dating's first reverses the receipt
+    it replaces (idempotent)."""
+    if pending.replaces is not None:
+        why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
+        payments.reverse(client, pending.replaces, why, tell=False)
+    return payments.book(
+        client,
+        payment_id=pending.payment_id,
+        amount=pending.amount,
+        received_on=pending.received_on,
+        source=PaymentSource.MANUAL,
+        invoice_numbers=[number],
+        received_by=Receiver.CLIENT,
+    )
+
+
+def pending_done(repos: Repositories, client: Client, number: str, pending: PendingReceipt) -> None:
+    """The receipt is booked whole (or the bank took its place): off the invoice with its
+    :data:`~shared.adapters.tables.invoices_repo.RECEIPT_ROW` (only this one; under the
+    ETag)."""
+    for _ in range(RETRIES):
+        stored = repos.invoices.get(client.client_id, number)
+        if stored is None or stored.invoice.receipt_pending != pending:
+            return
+        try:
+            repos.invoices.receipt_booked(replace(stored.invoice, receipt_pending=None), stored)
+            return
+        except TransactionFailed:
+            continue
+    raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+
+
 BANK_PROVES = "the bank's statement of the client's own account books this money"
 
 
@@ -504,10 +518,28 @@ def bank_takes_the_place(
     receipt counted the debtor's 1,000.00 twice (failure11 F5: a 992.88 "overpayment"). A
     receipt of another amount or day is not clearly the same money: the line is booked (the
     bank's word) and a person decides with an item naming both (True: such an item was put).
-    Idempotent: a reversed receipt is not looked at again."""
+    A receipt decided and not booked whole (:attr:`Invoice.receipt_pending`) of the same money
+    takes part as a booked one (codereview11 F1). Idempotent: a reversed receipt is not looked
+    at again."""
     why = f"{BANK_PROVES} ({line_payment_id})"
     doubtful: list[Payment] = []
     for stored in repos.invoices.get_many(client.client_id, numbers).values():
+        pending = stored.invoice.receipt_pending
+        if pending is not None and same_money(pending.amount, pending.received_on, amount, day):
+            # a receipt (or a re-dating of one) decided and not booked whole: its sync cut off,
+            # or booking it right now. Left, the daily run (or that sync) books it beside the
+            # line (codereview11 F1). It is finished here as they would (whatever a crash left
+            # of it is on the ledger already; a sync booking it now finds it booked) and then
+            # taken back as a booked one is: a receipt reversed is never booked again
+            number = stored.invoice.number
+            book_pending(payments, client, number, pending)
+            payments.reverse(client, pending.payment_id, why, tell=False)
+            repos.actions.resolve_if_open(
+                client.client_id, day_keyed_id(pending.received_on, KIND, pending.payment_id),
+                why, at,
+            )  # fmt: skip
+            pending_done(repos, client, number, pending)
+            return False
         for payment_id, _ in stored.invoice.payments:
             if not payment_id.startswith(SYNC_PREFIX):
                 continue

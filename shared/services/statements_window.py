@@ -563,10 +563,11 @@ class StatementWindow:
         records = book.claims.records
         if any(e.payment_id == payment_id for r in records for e in r.events):
             return False
-        if self.owner.received_by is Receiver.CLIENT and any(
-            (e.payment_id or "").startswith(SYNC_PREFIX) for r in records for e in r.events
-        ):  # a receipt the client's sync booked may be this money: the one-line path weighs it
-            return False
+        if self.owner.received_by is Receiver.CLIENT and (
+            any((e.payment_id or "").startswith(SYNC_PREFIX) for r in records for e in r.events)
+            or any(i.receipt_pending for n, i in book.claims.invoices.items() if n in numbers)
+        ):  # a receipt the client's sync booked (or decided and not booked yet: codereview11
+            return False  # F1) may be this money: the one-line path weighs it
         if book.claims.pending or book.stale:  # a change a crash left half written (the
             return False  # one-line path finishes it first), or invoices not yet followed
         ledger = self.service.payments.ledger
