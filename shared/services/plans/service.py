@@ -213,13 +213,7 @@ class PlanService:
         it, a decision the law leaves to a person with a reason (3:318, 3:322 BW): an admin
         records the debtor's act through ``POST …/prescription`` (attack11 A3: a staff key's
         plan with a consent dated the day before moved a held claim's date five years on)."""
-        from shared.adapters.tables.messaging_repo import OutboxRepository
-        from shared.services.prescription_watch import PrescriptionWatch
-
-        watch = PrescriptionWatch(self.repos, OutboxRepository(self.repos.store), self.clock)
-        held = watch.held(client.client_id, debtor, invoices, today)
-        if held:
-            number = sorted(held)[0]
+        if (number := self._first_held(client, debtor, invoices, today)) is not None:
             raise Invalid(
                 f"invoice {number} is held as it may have prescribed; a consent of the debtor "
                 f"dated before today is recorded by an admin with its reason "
@@ -235,18 +229,12 @@ class PlanService:
         it as the debtor's act (``debtor_agreed``): the same rule as
         :meth:`_consent_over_prescription` (attack11b B4: a backdated mandate on a draft over a
         held claim moved its date five years on)."""
-        from shared.adapters.tables.messaging_repo import OutboxRepository
-        from shared.services.prescription_watch import PrescriptionWatch
-
         debtor = self.repos.debtors.get(client.client_id, plan.debtor_number)
         if debtor is None:
             raise NotFound(f"debtor {plan.debtor_number} not found")
         stored = self.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
         invoices = [s.invoice for s in stored.values()]
-        watch = PrescriptionWatch(self.repos, OutboxRepository(self.repos.store), self.clock)
-        held = watch.held(client.client_id, debtor[0], invoices, today)
-        if held:
-            number = sorted(held)[0]
+        if (number := self._first_held(client, debtor[0], invoices, today)) is not None:
             raise Invalid(
                 f"invoice {number} is held as it may have prescribed; a mandate signed before "
                 f"today is recorded after an admin recorded the debtor's act with its reason "
@@ -256,6 +244,18 @@ class PlanService:
                 code="plan_mandate_prescribed",
                 params={"invoice": number},
             )
+
+    def _first_held(
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], today: date
+    ) -> str | None:
+        """The first of ``invoices`` the prescription watch holds ``today`` (None: none): a day
+        staff type as the debtor's act may not reach back over its prescription date."""
+        from shared.adapters.tables.messaging_repo import OutboxRepository
+        from shared.services.prescription_watch import PrescriptionWatch
+
+        watch = PrescriptionWatch(self.repos, OutboxRepository(self.repos.store), self.clock)
+        held = watch.held(client.client_id, debtor, invoices, today)
+        return min(held) if held else None
 
     @staticmethod
     def _consent(req: PlanRequest, today: date) -> None:
