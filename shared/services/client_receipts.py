@@ -64,6 +64,14 @@ NO_LONGER = "the client's books no longer count it: they report"  # a take-back'
 SYNC_PREFIX = "sync-"  # the id of every payment a client's sync reported
 
 
+def part_id(payment_id: str, cents: Cents) -> str:
+    """The id of what is left of the client's receipt ``payment_id`` once ``cents`` of it were
+    taken back (a sync's id still: its day can be corrected and a bank line can take its
+    place, as the receipt's)."""
+    key = f"{payment_id}|less|{cents}"
+    return SYNC_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 def receipt_id(client: Client, number: str, reported: Cents, after: date | None = None) -> str:
     """The payment's id: the invoice and the figure the books report paid; ``after``: the day
     the books' figure before it was first reported (None: no figure kept), so the books
@@ -258,24 +266,26 @@ class ClientReceipts:
         syncs: their figure holds the client's own receipts at least (Inning's money in it is
         never less than nothing), so what exceeds it is no longer the client's (a receipt
         booked while they lagged a storno of Inning's, law11b F2, or one their bookkeeper took
-        off). The newest whole receipts that fit are reversed (the debtor is not told: he never
-        saw them; the agency gets an item and the receipt's own item is resolved); an excess no
-        whole receipt fits is put before a person. Idempotent. How many were reversed."""
+        off or lowered). Exactly that is taken back, newest first: whole receipts while they
+        fit, then the rest of it from the next newest, which stands for what is left of it
+        (:meth:`_take_part`). The debtor is not told (he never saw them); the agency gets an
+        item and a receipt's own item is resolved. Idempotent. How many receipts were
+        reversed (a part taken back counts one)."""
         stored = self.repos.invoices.get(client.client_id, number)
         if stored is None or stored.invoice.receipt_pending is not None:
             return 0  # a receipt being decided: its sync finishes it first
         invoice = stored.invoice
         reported = reported_paid(amount - sum(c for _, c in invoice.credit_notes), open_amount)
         receipts = self._receipts(client, invoice)
-        ids, excess = taken_back([(p.payment_id, p.amount) for p in receipts], reported)
-        if not ids and not excess:
+        back = taken_back([(p.payment_id, p.amount) for p in receipts], reported)
+        if not back.whole and back.part is None:
             return 0
         figure = format_eur_nl(reported)
         now, today = self.clock.now(), self.today()
         by_id = {p.payment_id: p for p in receipts}
-        for payment_id in ids:
+        why = f"{NO_LONGER} {figure} paid on invoice {number}"
+        for payment_id in back.whole:
             receipt = by_id[payment_id]
-            why = f"{NO_LONGER} {figure} paid on invoice {number}"
             self.payments().reverse(client, payment_id, why, tell=False)
             self.repos.actions.resolve_if_open(
                 client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, now
@@ -287,18 +297,65 @@ class ClientReceipts:
                 "check it with the client"
             ), {"amount": receipt.amount, "date": receipt.received_on.isoformat(),
                 "payment_id": payment_id, "reported": reported})  # fmt: skip
-        if excess:
-            self._tell(client, invoice, f"{number}|{reported}|excess", today, (
-                f"The client's books now report {figure} paid on invoice {number}, "
-                f"{format_eur_nl(excess)} less than was booked as received by the client: "
-                "check it with the client and reverse or re-book the client's receipt"
-            ), {"amount": excess, "reported": reported})  # fmt: skip
+        if back.part is not None:
+            payment_id, cents = back.part
+            self._take_part(client, number, by_id[payment_id], cents, reported)
         log.info(
             "client receipts the books no longer count taken back",
-            extra=log_extra({"client_id": client.client_id, "reversed": len(ids),
-                             "excess_cents": excess}),
+            extra=log_extra({"client_id": client.client_id, "reversed": len(back.whole),
+                             "part_cents": back.part[1] if back.part else 0}),
         )  # fmt: skip
-        return len(ids)
+        return len(back.whole) + (back.part is not None)
+
+    def _take_part(
+        self, client: Client, number: str, receipt: Payment, cents: Cents, reported: Cents
+    ) -> None:
+        """``cents`` of the client's ``receipt`` taken back: the receipt is reversed and what is
+        left of it booked again as received by the client on its day (6:44 from that day, as
+        the debtor paid that much then), under an id of the receipt and the cents taken, so a
+        retry takes the same part once. Decided on the invoice under its ETag first (a
+        :class:`PendingReceipt` replacing the receipt, as a re-dating is): one cut off after
+        the reversal is finished by the next sync or the daily run, never left reversed
+        whole."""
+        rest = receipt.amount - cents
+        rest_id = part_id(receipt.payment_id, cents)
+        mark = PendingReceipt(rest_id, rest, receipt.received_on, reported,
+                              replaces=receipt.payment_id)  # fmt: skip
+        for _ in range(RETRIES):
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is None:
+                return
+            pending = stored.invoice.receipt_pending
+            if pending is not None and pending != mark:
+                # another receipt decided and not booked whole: finished first, then weighed
+                self.settle(client, number, stored.invoice.amount, None, decide=False)
+                continue
+            if pending is None:
+                found = self.repos.payments.get(client.client_id, receipt.payment_id)
+                if found is None or found.reversed:
+                    return  # taken back (or its place taken) meanwhile: nothing to part
+                try:
+                    self.repos.invoices.decide_receipt(
+                        replace(stored.invoice, receipt_pending=mark), stored, self.clock.now()
+                    )
+                except TransactionFailed:
+                    continue
+            self.settle(client, number, stored.invoice.amount, None, decide=False)
+            break
+        else:
+            raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
+        why = f"{NO_LONGER} {format_eur_nl(reported)} paid on invoice {number}"
+        self.repos.actions.resolve_if_open(
+            client.client_id, day_keyed_id(receipt.received_on, KIND, receipt.payment_id), why,
+            self.clock.now(),
+        )  # fmt: skip
+        self._tell(client, stored.invoice, f"{receipt.payment_id}|{cents}|part", self.today(), (
+            f"The client's books now report {format_eur_nl(reported)} paid on invoice {number}: "
+            f"{format_eur_nl(cents)} of the {format_eur_nl(receipt.amount)} booked as received "
+            f"by the client on {receipt.received_on.isoformat()} is no longer in them and was "
+            f"taken back ({format_eur_nl(rest)} of it stands); check it with the client"
+        ), {"amount": cents, "date": receipt.received_on.isoformat(), "payment_id": rest_id,
+            "taken_from": receipt.payment_id, "reported": reported})  # fmt: skip
 
     def _receipts(self, client: Client, invoice: Invoice) -> list[Payment]:
         """The client's receipts a sync (or a re-dating of one) booked on ``invoice`` and that
@@ -467,9 +524,14 @@ def book_pending(
 ) -> Payment:
     """The payment of a receipt decided on invoice ``number``, booked (once: a receipt booked
     before, or reversed since, is answered as it is); a re-dating's first reverses the receipt
-    it replaces (idempotent)."""
+    it replaces (idempotent): a re-dating's, or a receipt of which the books no longer count
+    a part (:meth:`ClientReceipts._take_part`: less is booked again on the same day)."""
     if pending.replaces is not None:
         why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
+        replaced = payments.repos.payments.get(client.client_id, pending.replaces)
+        if replaced is not None and replaced.amount != pending.amount:
+            why = (f"{NO_LONGER} {format_eur_nl(pending.reported)} paid: "
+                   f"{format_eur_nl(pending.amount)} of it {why}")  # fmt: skip
         payments.reverse(client, pending.replaces, why, tell=False)
     return payments.book(
         client,

@@ -169,6 +169,8 @@ DETAILS: dict[str, tuple[str, str]] = {
     "bank_payment_id": ("Betaling van de bank", "Bank payment"),
     "bank_amount": ("Bedrag van de bank", "Bank amount"),
     "bank_date": ("Datum van de bank", "Bank date"),
+    # the client's receipt part of which its books no longer count (client_receipts.py)
+    "taken_from": ("Deels teruggedraaid van", "Partly taken back from"),
     "unallocated": ("Niet toegewezen", "Unallocated"),
     "overpaid": ("Te veel betaald", "Overpaid"),
     "method": ("Betaalwijze", "Method"),
@@ -460,6 +462,11 @@ _TITLES = shapes(
                    f"{m[2]}: de {m[3]} geboekt als ontvangen door de opdrachtgever op "
                    f"{m[6]}-{m[5]}-{m[4]} staat er niet meer in en is teruggedraaid; ga het na "
                    "bij de opdrachtgever"),
+        (r"^The client's books now report (.+) paid on invoice (.+): (.+) of the (.+) booked as received by the client on (\d{4})-(\d\d)-(\d\d) is no longer in them and was taken back \((.+) of it stands\); check it with the client$",
+         lambda m: f"De boekhouding van de opdrachtgever meldt nu {m[1]} betaald op factuur "
+                   f"{m[2]}: {m[3]} van de {m[4]} geboekt als ontvangen door de opdrachtgever "
+                   f"op {m[7]}-{m[6]}-{m[5]} staat er niet meer in en is teruggedraaid ({m[8]} "
+                   "ervan blijft staan); ga het na bij de opdrachtgever"),
         (r"^The client's books now report (.+) paid on invoice (.+), (.+) less than was booked as received by the client: check it with the client and reverse or re-book the client's receipt$",
          lambda m: f"De boekhouding van de opdrachtgever meldt nu {m[1]} betaald op factuur "
                    f"{m[2]}, {m[3]} minder dan geboekt was als ontvangen door de "

@@ -204,21 +204,34 @@ def reconcile(
 SAME_MONEY_WITHIN = timedelta(days=7)
 
 
-def taken_back(receipts: Iterable[tuple[str, Cents]], reported: Cents) -> tuple[list[str], Cents]:
+@dataclass(frozen=True)
+class TakenBack:
+    """What the books no longer count of the client's receipts: the receipts reversed whole
+    (``whole``, newest first) and, when the figure fell by less than the next newest one, that
+    receipt and the cents taken back of it (``part``: the rest of it stands)."""
+
+    whole: tuple[str, ...] = ()
+    part: tuple[str, Cents] | None = None
+
+
+def taken_back(receipts: Iterable[tuple[str, Cents]], reported: Cents) -> TakenBack:
     """The client's receipts (``receipts``: payment id and amount, oldest first) the books no
     longer count now that they report only ``reported`` paid (their figure holds the client's
-    own receipts at least: Inning's money in it is never less than nothing): the newest whole
-    receipts that fit in what exceeds it, and what exceeds it still (a person decides)."""
+    own receipts at least: Inning's money in it is never less than nothing). What exceeds it
+    is taken back newest first, cents exact: whole receipts while they fit, then the rest of
+    the difference from the next newest (a bookkeeper who took 50.00 off a 200.00 receipt
+    leaves 150.00 of it; receipts12: the 50.00 was put before a person, the 200.00 stood)."""
     listed = list(receipts)
     excess = sum(c for _, c in listed) - reported
-    out: list[str] = []
+    whole: list[str] = []
     for payment_id, cents in reversed(listed):
         if excess <= 0:
             break
-        if cents <= excess:
-            out.append(payment_id)
-            excess -= cents
-    return out, max(0, excess)
+        if cents > excess:
+            return TakenBack(tuple(whole), (payment_id, excess))
+        whole.append(payment_id)
+        excess -= cents
+    return TakenBack(tuple(whole))
 
 
 def same_money(receipt: Cents, receipt_day: date, line: Cents, line_day: date) -> bool:

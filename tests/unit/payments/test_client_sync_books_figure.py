@@ -116,16 +116,18 @@ def test_a_lagging_receipt_booked_before_the_figure_was_kept_is_taken_back(world
     assert _claim(world, "2026-03-09")["open"]["total"] == "1162.27"
 
 
-def test_a_figure_partly_above_the_receipts_is_put_before_a_person(world):
+def test_a_figure_partly_above_the_receipts_takes_back_a_part(world):
     """Receipts of 200.00 and 100.00; the books report 150.00 paid: the 100.00 (newest) is
-    taken back, 50.00 more is not whole receipt: an item asks a person."""
+    taken back whole and 50.00 of the 200.00 (sync12: was put before a person, both stood):
+    150.00 received by the client on 2-3 stands."""
     client = _lagging(world)
     _sync(world, "500.00", _at(6))
     _sync(world, "400.00", _at(8))
     _sync(world, "850.00", _at(9))
-    assert _standing(world, client) == [(date(2026, 3, 2), 20_000)]
-    (excess,) = [i for i in _items(world, client) if "payment_id" not in i.detail]
-    assert excess.detail == {"amount": 5_000, "reported": 15_000}
-    assert title(excess.title, "nl").startswith(
-        "De boekhouding van de opdrachtgever meldt nu € 150,00 betaald op factuur F1, € 50,00"
+    assert _standing(world, client) == [(date(2026, 3, 2), 15_000)]
+    (part,) = [i for i in _items(world, client) if "taken_from" in i.detail]
+    assert (part.detail["amount"], part.detail["reported"]) == (5_000, 15_000)
+    assert title(part.title, "nl").startswith(
+        "De boekhouding van de opdrachtgever meldt nu € 150,00 betaald op factuur F1: € 50,00 "
+        "van de € 200,00"
     )
