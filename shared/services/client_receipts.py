@@ -233,28 +233,7 @@ class ClientReceipts:
         (``pending.replaces``) first reverses the one it replaces, and needs no item: a person
         gave its day."""
         payment = book_pending(self.payments(), client, invoice.number, pending)
-        if payment.reversed or pending.replaces is not None:
-            return  # it came back, or staff took it off (or dated it): they dealt with it
-        day = payment.received_on
-        item = ActionItem(
-            client_id=client.client_id,
-            action_id=day_keyed_id(day, KIND, pending.payment_id),
-            kind=KIND,
-            title=(
-                f"The client's books report {format_eur_nl(payment.amount)} more paid on "
-                f"invoice {invoice.number} than was booked: booked as received by the client "
-                f"on {day.isoformat()}; check the day and the amount with the client"
-            ),
-            created_at=self.clock.now(),
-            debtor_number=invoice.debtor_number,
-            invoice_numbers=(invoice.number,),
-            detail={"amount": payment.amount, "date": day.isoformat(),
-                    "payment_id": pending.payment_id},
-        )  # fmt: skip
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # a retried sync: the item is there
+        receipt_item(self.repos, client, invoice, pending, payment, self.clock.now())
 
     def _done(self, client: Client, number: str, pending: PendingReceipt) -> None:
         pending_done(self.repos, client, number, pending)
@@ -544,6 +523,41 @@ def book_pending(
     )
 
 
+def receipt_item(
+    repos: Repositories,
+    client: Client,
+    invoice: Invoice,
+    pending: PendingReceipt,
+    payment: Payment,
+    at: datetime,
+) -> None:
+    """The action item that tells a person of a receipt a sync booked (once: its id is the
+    receipt's). None for one that came back or was taken off since, nor for a re-dating's
+    (``pending.replaces``): a person gave its day."""
+    if payment.reversed or pending.replaces is not None:
+        return
+    day = payment.received_on
+    item = ActionItem(
+        client_id=client.client_id,
+        action_id=day_keyed_id(day, KIND, pending.payment_id),
+        kind=KIND,
+        title=(
+            f"The client's books report {format_eur_nl(payment.amount)} more paid on "
+            f"invoice {invoice.number} than was booked: booked as received by the client "
+            f"on {day.isoformat()}; check the day and the amount with the client"
+        ),
+        created_at=at,
+        debtor_number=invoice.debtor_number,
+        invoice_numbers=(invoice.number,),
+        detail={"amount": payment.amount, "date": day.isoformat(),
+                "payment_id": pending.payment_id},
+    )  # fmt: skip
+    try:
+        repos.actions.add(item)
+    except Conflict:
+        pass  # a retried sync: the item is there
+
+
 def pending_done(repos: Repositories, client: Client, number: str, pending: PendingReceipt) -> None:
     """The receipt is booked whole (or the bank took its place): off the invoice with its
     :data:`~shared.adapters.tables.invoices_repo.RECEIPT_ROW` (only this one; under the
@@ -584,10 +598,19 @@ def bank_takes_the_place(
     takes part as a booked one (codereview11 F1). Idempotent: a reversed receipt is not looked
     at again."""
     why = f"{BANK_PROVES} ({line_payment_id})"
-    doubtful: list[Payment] = []
+    doubtful: dict[str, Payment] = {}
     for stored in repos.invoices.get_many(client.client_id, numbers).values():
         pending = stored.invoice.receipt_pending
-        if pending is not None and same_money(pending.amount, pending.received_on, amount, day):
+        if pending is not None and not same_money(pending.amount, pending.received_on, amount, day):
+            # a receipt decided and not booked whole that is not clearly this money: finished
+            # as its sync would, then put to a person beside the line as a booked one is
+            # (sync12: it was passed over, the daily run booked it beside the line unasked)
+            booked = book_pending(payments, client, stored.invoice.number, pending)
+            receipt_item(repos, client, stored.invoice, pending, booked, at)
+            pending_done(repos, client, stored.invoice.number, pending)
+            if not booked.reversed and booked.received_by is Receiver.CLIENT:
+                doubtful[booked.payment_id] = booked
+        elif pending is not None:
             # a receipt (or a re-dating of one) decided and not booked whole: its sync cut off,
             # or booking it right now. Left, the daily run (or that sync) books it beside the
             # line (codereview11 F1). It is finished here as they would (whatever a crash left
@@ -615,8 +638,8 @@ def bank_takes_the_place(
                     client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, at
                 )
                 return False
-            doubtful.append(receipt)
-    for receipt in doubtful:
+            doubtful[receipt.payment_id] = receipt
+    for receipt in doubtful.values():
         _ask_whether_the_same(repos, client, receipt, amount, day, line_payment_id, at)
     return bool(doubtful)
 

@@ -75,3 +75,39 @@ def test_own_line_while_a_re_dating_is_pending_takes_its_place(world):  # type: 
     assert world.services.imports.receipts.finish_left(client) == 0
     assert _standing(world, client) == [("bank-", 100_000)]
     assert "overpayment" not in _kinds(world, client)
+
+
+def test_own_line_of_other_money_while_a_receipt_is_pending_goes_to_a_person(faulty):  # type: ignore[no-untyped-def]  # noqa: F811
+    """sync12 item 4: the line is 400.00, the pending receipt 1,000.00: not clearly the same
+    money. Before: the pending receipt was passed over (no item), the line booked, and the
+    daily run booked the receipt beside it unasked. Now the receipt is finished (with its own
+    item) and an item names both figures, as for a booked receipt."""
+    world, plan = faulty
+    client = _handed_over(world)
+    verify_ibans(world.agency_a, "C1")
+    _sync(world, "1000.00", NIGHT_21)
+    plan.rule(lambda op, t: op == "transact" and t == schema.INVOICES, "crash_after")
+    world.clock.at = NIGHT_22
+    with pytest.raises(SimulatedCrash):
+        world.agency_a.call("POST", "/v1/clients/C1/invoices",
+                            {"items": [dict(ROW, open_amount="0.00")]})  # fmt: skip
+    plan.rules.clear()
+    world.clock.at = datetime(2026, 1, 22, 7, 0, tzinfo=UTC)
+    assert _own_statement(world, amount=40_000).booked == 1
+    invoices = world.services.repos.invoices
+    assert invoices.get(client.client_id, "F1").invoice.receipt_pending is None
+    items = world.services.repos.actions.list(client.client_id, kind="client_receipt")[0]
+    (asked,) = [i for i in items if i.detail.get("bank_payment_id")]
+    (receipt,) = [p for p in _payments(world, client) if p.payment_id.startswith("sync-")]
+    assert asked.detail["payment_id"] == receipt.payment_id
+    assert (asked.detail["amount"], asked.detail["bank_amount"]) == (100_000, 40_000)
+    assert (asked.detail["date"], asked.detail["bank_date"]) == ("2026-01-21", "2026-01-21")
+    own = [i for i in items if i.detail.get("payment_id") == receipt.payment_id]
+    assert len(own) == 2  # the receipt's own (check its day and amount) and the question
+    # the daily run has nothing left to book; the statement again adds nothing
+    world.clock.at = datetime(2026, 1, 23, 5, 0, tzinfo=UTC)
+    assert world.services.imports.receipts.finish_left(client) == 0
+    _own_statement(world, amount=40_000)
+    assert sorted(_standing(world, client)) == [("bank-", 40_000), ("sync-", 100_000)]
+    items = world.services.repos.actions.list(client.client_id, kind="client_receipt")[0]
+    assert len(items) == 2
