@@ -9,6 +9,7 @@ from shared.adapters.tables.keys import InvalidKey
 from shared.api import (
     routes_access,
     routes_cases,
+    routes_client_receipts,
     routes_conversations,
     routes_dunning,
     routes_ibans,
@@ -58,6 +59,7 @@ class IntegrationApi:
             routes_invoices,
             routes_access,
             routes_records,
+            routes_client_receipts,
             routes_statements,
             routes_usage,
             routes_dunning,

@@ -59,6 +59,7 @@ KIND = "client_receipt"
 RETRIES = 5
 AGAIN_ON = "booked again as received by the client on"  # the reversal's reason
 NO_LONGER = "the client's books no longer count it: they report"  # a take-back's reason
+BY_HAND = "the client's receipt reversed by hand"  # a person's reversal (and its items')
 
 
 SYNC_PREFIX = "sync-"  # the id of every payment a client's sync reported
@@ -470,6 +471,92 @@ class ClientReceipts:
                 raise ConflictingUpdate(f"payment {again_id} was not booked; ask again")
             return booked
         raise ConflictingUpdate(f"invoice {number} keeps changing; ask again")
+
+    # -- a receipt reversed by a person ---------------------------------------------------------
+    def reverse_by_hand(
+        self,
+        client: Client,
+        payment_id: str,
+        reason: str,
+        actor: str,
+        action_id: str | None = None,
+        author: str = "",
+    ) -> Payment:
+        """The client's receipt ``payment_id`` (a sync's, ``sync-…``) taken off by a person:
+        the money is not the client's receipt (the bank's line of the client's own account
+        booked the same money, the client's bookkeeper says it never came). Reversed without
+        telling the debtor (he never saw it): the claims it paid reopen and the ledger restates
+        the costs and interest after it; the next settlement takes back the agency's share
+        charged for it, as for any reversal. On the contact log and the audit log
+        (``receipt_reversed``); the receipt's own item and the item the person answered
+        (``action_id``, one that names this receipt) are resolved. Once: the same request
+        again answers the receipt reversed and writes nothing more. ``actor``: who, on the
+        audit log; ``author``: the principal's key the items' resolution names.
+
+        A receipt decided on the invoice and not booked whole (a sync or a re-dating cut off)
+        is finished first, so what is reversed is what stands."""
+        for _ in range(RETRIES):
+            found = self.repos.payments.get(client.client_id, payment_id)
+            if found is None:
+                raise NotFound(f"payment {payment_id} not found")
+            self._own(found)
+            item = self._answered(client, payment_id, action_id)
+            number = self._invoice_of(client, found)
+            stored = self.repos.invoices.get(client.client_id, number)
+            if stored is not None and stored.invoice.receipt_pending is not None:
+                self.settle(client, number, stored.invoice.amount, None, decide=False)
+                continue
+            why = f"{BY_HAND}: {reason}"
+            if not found.reversed:
+                if self.audit is not None:
+                    self.audit(
+                        Event.RECEIPT_REVERSED, agency_id=client.agency_id,
+                        client_id=client.client_id, actor=actor, subject=payment_id,
+                        amount=str(found.amount), received_on=found.received_on.isoformat(),
+                        reason=reason,
+                    )  # fmt: skip
+                self.payments().reverse(client, payment_id, why, tell=False)
+            now = self.clock.now()
+            answered = {day_keyed_id(found.received_on, KIND, payment_id)}
+            for action in sorted(answered | ({item} if item is not None else set())):
+                done_by = f"{why} ({author})" if author else why
+                self.repos.actions.resolve_if_open(client.client_id, action, done_by, now)
+            done = self.repos.payments.get(client.client_id, payment_id)
+            return done if done is not None else found
+        raise ConflictingUpdate(f"payment {payment_id} keeps changing; ask again")
+
+    def _own(self, found: Payment) -> None:
+        """Only a receipt the client's sync booked is taken off here: money that came through
+        a bank or Mollie is reversed when it comes back, on their word."""
+        if found.received_by is not Receiver.CLIENT or not found.payment_id.startswith(SYNC_PREFIX):
+            raise Invalid(
+                f"payment {found.payment_id} is not a receipt the client's sync reported: it "
+                "is reversed when the money comes back (bank statement, Mollie), not by hand",
+                "payment", code="not_a_sync_receipt", params={"payment": found.payment_id},
+            )  # fmt: skip
+
+    def _answered(self, client: Client, payment_id: str, action_id: str | None) -> str | None:
+        """The item a person answers by reversing the receipt: a ``client_receipt`` item that
+        names it (its own, the bank line's question, a take-back's)."""
+        if action_id is None:
+            return None
+        found = self.repos.actions.get(client.client_id, action_id)
+        if found is None:
+            raise NotFound(f"action {action_id} not found")
+        if found[0].kind != KIND or found[0].detail.get("payment_id") != payment_id:
+            raise Invalid(
+                f"action {action_id} is not about payment {payment_id}",
+                "action", code="action_not_of_receipt",
+                params={"action": action_id, "payment": payment_id},
+            )  # fmt: skip
+        return action_id
+
+    def _invoice_of(self, client: Client, found: Payment) -> str:
+        """The invoice a sync's receipt was booked on (designated to it, one invoice)."""
+        numbers = list(found.designated) or sorted({a.invoice_number for a in found.allocations})
+        if not numbers:
+            raise NotFound(f"payment {found.payment_id} names no invoice")
+        return numbers[0]
 
     def _checked(self, client: Client, found: Payment, day: date) -> str:
         """The invoice of the client's receipt ``found`` to be booked on ``day``, or why not."""

@@ -631,6 +631,8 @@ _RESOLUTIONS = shapes(
          + (f": {m[2]}" if m[2] else "")),
         (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
         (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
+        (r"^the client's receipt reversed by hand: (.+)$",
+         lambda m: f"ontvangst van de opdrachtgever met de hand teruggedraaid: {m[1]}"),
         (r"^booked again as received by the client on (\d{4})-(\d\d)-(\d\d): (.+)$",
          lambda m: f"opnieuw geboekt als ontvangen door de opdrachtgever op "
                    f"{m[3]}-{m[2]}-{m[1]}: {m[4]}"),

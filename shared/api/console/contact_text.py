@@ -45,6 +45,10 @@ _SUMMARIES = shapes(
         # payments (shared.domain.records.payment_received, services.payments, online_payments)
         (r"^Payment of (.+) received \((\w+)\) for (.+)$",
          lambda m: f"Betaling van {m[1]} ontvangen ({_ch(m[2])}) voor {_invoices(m[3])}"),
+        # a client's receipt a person took off (shared/services/client_receipts.py)
+        (r"^Payment of (.+?) reversed: the client's receipt reversed by hand: (.*)$",
+         lambda m: f"Betaling van {m[1]} teruggeboekt: de ontvangst van de opdrachtgever met "
+                   f"de hand teruggedraaid: {m[2]}"),
         (r"^Payment of (.+?) reversed: (.*)$", lambda m: f"Betaling van {m[1]} teruggeboekt: {m[2]}"),
         (r"^Refund of (.+) on an online payment \((\d+) this year\)$",
          lambda m: f"Terugbetaling van {m[1]} op een online betaling ({m[2]} dit jaar)"),

@@ -171,6 +171,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         redatable=_redated_path(desk, item) is not None
         and item.status.value != "resolved"
         and allows(desk, "POST", _redated_path(desk, item) or ""),
+        reversible=_reversible(desk, item),
         may_work=_may_work(desk, item.action_id),
         suggestions=suggestions,
         open_invoices=open_invoices,
@@ -214,6 +215,41 @@ def _redate(desk: Desk, item: ActionItem) -> ApiResponse | None:
         item.client_id, item.action_id,
         f"booked again as received by the client on {again.received_on.isoformat()}: {reason}",
         desk.principal.key_id,
+    )  # fmt: skip
+    return None
+
+
+def _reversed_path(desk: Desk, item: ActionItem) -> str | None:
+    """The API route that takes a client's receipt off by hand, for an item about one."""
+    payment_id = item.detail.get("payment_id")
+    if item.kind != RECEIPT or not isinstance(payment_id, str):
+        return None
+    return client_path(desk, f"payments/{payment_id}/reverse")
+
+
+def _reversible(desk: Desk, item: ActionItem) -> bool:
+    """The button is shown on a waiting item whose receipt stands, to whom the route allows
+    it (the agency's staff, the client's admin)."""
+    path = _reversed_path(desk, item)
+    if path is None or item.status.value == "resolved" or not allows(desk, "POST", path):
+        return False
+    found = desk.services.repos.payments.get(item.client_id, str(item.detail["payment_id"]))
+    return found is not None and not found.reversed
+
+
+def _reverse(desk: Desk, item: ActionItem) -> ApiResponse | None:
+    """The client's receipt the item names taken off by hand, and the item resolved (no
+    reason given: the page again saying so)."""
+    path = _reversed_path(desk, item)
+    if path is None:
+        return _one(desk, item, desk.t["not_found"], 400)
+    require(desk, "POST", path)
+    reason = desk.field("reason")
+    if len(reason) < 3:
+        return _one(desk, item, desk.t["act_redate_no_reason"], 400)
+    desk.services.imports.receipts.reverse_by_hand(
+        desk.client, str(item.detail["payment_id"]), reason, desk.signed.user.user_id,
+        item.action_id, desk.principal.key_id,
     )  # fmt: skip
     return None
 
@@ -265,6 +301,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             service.assign(item.client_id, item.action_id, assignee)
         elif do == "redate":
             refused = _redate(desk, item)
+            if refused is not None:
+                return refused
+        elif do == "reverse":
+            refused = _reverse(desk, item)
             if refused is not None:
                 return refused
         elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end, plan
@@ -339,6 +379,10 @@ ONE = """{% extends "shell" %}{% block main %}
 <div><label for="r-day">{{ t.act_redate_day }}</label><input type="date" id="r-day" name="received_on" required value="{{ detail.date }}"></div>
 <div><label for="r-reason">{{ t.act_redate_reason }}</label><input id="r-reason" name="reason" minlength="3" maxlength="1000" required></div>
 <button type="submit" name="do" value="redate">{{ t.act_redate }}</button></div></form></section>{% endif %}
+{% if reversible %}<section><h2>{{ t.act_reverse_title }}</h2><p>{{ t.act_reverse_hint }}</p>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
+<div><label for="v-reason">{{ t.act_redate_reason }}</label><input id="v-reason" name="reason" minlength="3" maxlength="1000" required></div>
+<button class="secondary" type="submit" name="do" value="reverse">{{ t.act_reverse }}</button></div></form></section>{% endif %}
 {% include "action-decide" %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
@@ -372,7 +416,9 @@ words(
         "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren).",
         "act_redate_title": "Op de juiste dag boeken", "act_redate_hint": "Geeft de boekhouding van de opdrachtgever een andere dag van ontvangst, dan wordt de betaling teruggeboekt en opnieuw geboekt als ontvangen door de opdrachtgever op die dag (art. 6:44 BW vanaf die dag); de actie wordt afgehandeld.",
         "act_redate_day": "Ontvangen op", "act_redate_reason": "Waarom (bron)", "act_redate": "Op deze dag boeken",
-        "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens)."},
+        "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens).",
+        "act_reverse_title": "Ontvangst terugdraaien", "act_reverse_hint": "Is dit geld niet door de opdrachtgever ontvangen (het is dezelfde betaling als de regel van de bank, of de opdrachtgever heeft het nooit gehad), draai de ontvangst dan terug: de vordering gaat weer open (kosten en rente zoals de wet ze geeft), de debiteur krijgt geen bericht, de volgende afdracht corrigeert het aandeel dat de opdrachtgever ervoor betaalde; de actie wordt afgehandeld.",
+        "act_reverse": "Ontvangst terugdraaien"},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
         "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
         "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
@@ -391,5 +437,7 @@ words(
         "act_decide_each": "Not resolved: {ids}. A debtor's request or proposal is decided on its own page (grant, refuse, approve).",
         "act_redate_title": "Book it on its day", "act_redate_hint": "When the client's books give another day of receipt, the payment is reversed and booked again as received by the client on that day (art. 6:44 BW from that day); the item is resolved.",
         "act_redate_day": "Received on", "act_redate_reason": "Why (source)", "act_redate": "Book on this day",
-        "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters)."},
+        "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters).",
+        "act_reverse_title": "Reverse the receipt", "act_reverse_hint": "When the client did not receive this money (it is the bank line's payment, or the client never had it), reverse the receipt: the claim opens again (costs and interest as the law gives them), the debtor is not told, the next settlement corrects the share the client was charged for it; the item is resolved.",
+        "act_reverse": "Reverse the receipt"},
 )  # fmt: skip

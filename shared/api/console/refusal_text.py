@@ -126,6 +126,17 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Payment {payment} was not received by the client: its day is the day the money came "
         "(bank statement, Mollie), not corrected here.",
     ),
+    # a client's receipt reversed by hand (shared/services/client_receipts.py reverse_by_hand)
+    "not_a_sync_receipt": (
+        "Betaling {payment} is geen ontvangst die de boekhouding van de opdrachtgever meldde: "
+        "zij wordt teruggeboekt als het geld terugkomt (bankafschrift, Mollie), niet met de hand.",
+        "Payment {payment} is not a receipt the client's sync reported: it is reversed when the "
+        "money comes back (bank statement, Mollie), not by hand.",
+    ),
+    "action_not_of_receipt": (
+        "Actie {action} gaat niet over betaling {payment}.",
+        "Action {action} is not about payment {payment}.",
+    ),
     "received_on_future": (
         "{day} ligt in de toekomst.",
         "{day} is in the future.",

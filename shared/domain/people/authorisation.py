@@ -42,6 +42,10 @@ class Action(StrEnum):
     MANAGE_CLIENTS = "manage_clients"  # onboard, activate, deactivate, approve sandbox
     READ_AUDIT = "read_audit"  # the security audit log
     PUBLISH_BROADCAST = "publish_broadcast"  # messages to every user of the agency
+    # taking a payment the client's sync reported off by hand (the bank's line of the client's
+    # own account was the same money, the client says it never came): the agency's staff, who
+    # work the action list that asks it, and the client's admin, not its daily staff or keys
+    REVERSE_RECEIPTS = "reverse_receipts"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ class Target:
 # each of its clients; "client" = on its own client only. The README's table is this table.
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.AGENCY_ADMIN: frozenset(Action),
-    Role.AGENCY_STAFF: frozenset({Action.READ, Action.WRITE}),
+    Role.AGENCY_STAFF: frozenset({Action.READ, Action.WRITE, Action.REVERSE_RECEIPTS}),
     Role.CLIENT_ADMIN: frozenset(
         {
             Action.READ,
@@ -75,6 +79,7 @@ GRANTS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_BANK_ACCOUNTS,
             Action.MANAGE_SETTLEMENTS,
             Action.READ_AUDIT,
+            Action.REVERSE_RECEIPTS,
         }
     ),
     Role.CLIENT_STAFF: frozenset({Action.READ, Action.WRITE}),
@@ -140,6 +145,8 @@ def action_for_request(method: str, path: str) -> Action:
         # letting money go, or the terms of collecting it; a payment's day decides the
         # costs and interest it pays (a client's receipt booked again on its day)
         return Action.MANAGE_SETTLEMENTS
+    if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["reverse"]:
+        return Action.REVERSE_RECEIPTS  # a client's receipt taken off by a person
     if writes and parts[-1:] == ["fourteen-day-letter-received"]:
         # makes a consumer owe the collection costs again on a letter the provider reported
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the

@@ -22,6 +22,7 @@ BODIES = {
     "postpone": {"to": "2030-01-01"},
     "plan-rules": {"tolerance_days": 3},
     "received-on": {"received_on": "2025-01-01", "reason": "test"},
+    "reverse": {"reason": "test"},
     "mandate": {
         "mandate_id": "M1",
         "signed_on": "2025-01-01",

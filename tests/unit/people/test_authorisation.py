@@ -23,7 +23,7 @@ A = Action
 # what each role may do on its own tenant, written out independently of the module's table
 EXPECTED = {
     Role.AGENCY_ADMIN: set(Action),
-    Role.AGENCY_STAFF: {A.READ, A.WRITE},
+    Role.AGENCY_STAFF: {A.READ, A.WRITE, A.REVERSE_RECEIPTS},
     Role.CLIENT_ADMIN: {
         A.READ,
         A.WRITE,
@@ -32,6 +32,7 @@ EXPECTED = {
         A.MANAGE_BANK_ACCOUNTS,
         A.MANAGE_SETTLEMENTS,
         A.READ_AUDIT,
+        A.REVERSE_RECEIPTS,
     },
     Role.CLIENT_STAFF: {A.READ, A.WRITE},
     Role.READ_ONLY: {A.READ},
@@ -108,6 +109,10 @@ def test_requests_map_to_actions_and_unknown_writes_are_writes():
     # confirming receipt of a returned 14-day letter makes the costs owed again: admins only
     received = "/v1/clients/C1/invoices/F1/fourteen-day-letter-received"
     assert action_for_request("POST", received) is Action.MANAGE_SETTLEMENTS
+    # a client's receipt taken off by hand: agency staff and the client's admin (sync12)
+    reverse = "/v1/clients/C1/payments/sync-abc/reverse"
+    assert action_for_request("POST", reverse) is Action.REVERSE_RECEIPTS
+    assert action_for_request("GET", reverse) is Action.READ
 
 
 def test_the_readme_table_is_the_module_table():
