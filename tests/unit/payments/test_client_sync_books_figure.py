@@ -131,3 +131,20 @@ def test_a_figure_partly_above_the_receipts_takes_back_a_part(world):
         "De boekhouding van de opdrachtgever meldt nu € 150,00 betaald op factuur F1: € 50,00 "
         "van de € 200,00"
     )
+
+
+def test_a_storno_and_an_equal_new_receipt_between_syncs_are_not_seen(world):
+    """sync12 item 2, the documented limit (docs/law.md): the sync carries one figure per
+    invoice, no receipts. 6-3: 500.00 open, a 200.00 receipt (dated 2-3). The client's books
+    then storno that 200.00 and book a new 200.00 the debtor paid on 8-3; the sync of 9-3
+    still says 500.00 open: nothing is booked or taken back, the receipt stands on 2-3 and its
+    item (check the day and the amount with the client) stays open for a person to re-date it."""
+    client = _lagging(world)
+    _sync(world, "500.00", _at(6))
+    (asked,) = _items(world, client)
+    owed = _claim(world, "2026-03-09")["open"]
+    _sync(world, "500.00", _at(9))
+    assert _standing(world, client) == [(date(2026, 3, 2), 20_000)]
+    assert _claim(world, "2026-03-09")["open"] == owed
+    (still,) = _items(world, client)
+    assert still.action_id == asked.action_id and still.status is ActionStatus.OPEN
