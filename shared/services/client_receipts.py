@@ -501,7 +501,7 @@ class ClientReceipts:
                 raise NotFound(f"payment {payment_id} not found")
             self._own(found)
             item = self._answered(client, payment_id, action_id)
-            number = self._invoice_of(client, found)
+            number = self._invoice_of(found)
             stored = self.repos.invoices.get(client.client_id, number)
             if stored is not None and stored.invoice.receipt_pending is not None:
                 self.settle(client, number, stored.invoice.amount, None, decide=False)
@@ -551,7 +551,7 @@ class ClientReceipts:
             )  # fmt: skip
         return action_id
 
-    def _invoice_of(self, client: Client, found: Payment) -> str:
+    def _invoice_of(self, found: Payment) -> str:
         """The invoice a sync's receipt was booked on (designated to it, one invoice)."""
         numbers = list(found.designated) or sorted({a.invoice_number for a in found.allocations})
         if not numbers:
