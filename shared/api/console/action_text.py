@@ -153,6 +153,10 @@ DETAILS: dict[str, tuple[str, str]] = {
     "credits": ("Bijschrijvingen", "Credits"),
     "debits": ("Afschrijvingen", "Debits"),
     "difference": ("Verschil", "Difference"),
+    # a statement whose lines do not add up to its balances (statements._check_balances)
+    "opening": ("Beginsaldo (centen)", "Opening balance (cents)"),
+    "entries": ("Som van de regels (centen)", "Sum of the lines (cents)"),
+    "closing": ("Eindsaldo (centen)", "Closing balance (cents)"),
     "file": ("Bestand", "File"),
     "accounts": ("Rekeningen", "Accounts"),
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
