@@ -85,6 +85,7 @@ def _client_replay(request: ApiRequest) -> bool:
 
 
 def _agency_route(path: str) -> bool:
-    """Routes of the agency's own business (its settlement runs), not of one of its clients."""
+    """Routes of the agency's own business (its settlement runs and defaults), not of one of
+    its clients."""
     parts = [p for p in path.split("/") if p]
-    return parts[1:2] == ["settlements"]
+    return parts[1:2] in (["settlements"], ["settlement-defaults"])

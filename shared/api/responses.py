@@ -86,6 +86,12 @@ class PaymentOut(BaseModel):
         "it out) or the client itself (its own account, its own Mollie, a plan's direct debit: "
         "settlement charges the agency's share of it, pays none of it out)",
     )
+    bank_charges: int = Field(
+        default=0,
+        description="Cents the bank of the account it arrived on kept as its own charges: "
+        "`amount` is what the debtor sent and paid, `amount - bank_charges` reached the "
+        "account (0: none kept)",
+    )
 
 
 class StatementQueuedOut(BaseModel):

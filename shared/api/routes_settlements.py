@@ -1,4 +1,4 @@
-"""/v1/settlements and /v1/clients/{client}/settlement-agreement: settlement to clients
+"""/v1/settlements, /v1/settlement-defaults and /v1/clients/{client}/settlement-agreement: settlement to clients
 (afdracht). Agency keys only: a client key does not learn these routes exist (404), so it
 can neither read another client's payout nor approve a transfer file."""
 
@@ -23,6 +23,7 @@ from shared.domain.settlement.agreement import (
     Frequency,
     Recipient,
     SettlementAgreement,
+    SettlementDefaults,
 )
 from shared.domain.settlement.records import ClientSettlement, SettlementRun
 from shared.services.container import Services
@@ -48,11 +49,12 @@ class AgreementIn(schemas.Strict):
         description="The collection costs the agency keeps are part of its fee: VAT on them "
         "too (for a client that cannot deduct VAT, the costs_vat the debtor paid is that VAT)",
     )
-    bank_charges_by: Literal["agency", "client"] = Field(
-        default="agency",
+    bank_charges_by: Literal["agency", "client"] | None = Field(
+        default=None,
         description="Who bears what the bank of the third-party account keeps of a debtor's "
-        "payment as its charges (the debtor is credited what he sent): the agency (default), "
-        "or the client, set off against its payout as a line of its own",
+        "payment as its charges (the debtor is credited what he sent): the agency, or the "
+        "client, set off against its payout as a line of its own; left out or null: as the "
+        "agency's default says (PUT /v1/settlement-defaults; the agency when it set none)",
     )
     vat_on_bank_charges: bool = Field(
         default=True,
@@ -75,8 +77,26 @@ class AgreementOut(BaseModel):
     commission_percent: str
     fee_vat_percent: str
     vat_on_costs_kept: bool
-    bank_charges_by: Literal["agency", "client"]
+    bank_charges_by: Literal["agency", "client"] = Field(
+        description="Who bears the bank charges: the agreement's own choice, else the "
+        "agency's default"
+    )
+    bank_charges_by_agreement: Literal["agency", "client"] | None = Field(
+        default=None,
+        description="The agreement's own choice; null: it follows the agency's default",
+    )
     vat_on_bank_charges: bool
+
+
+class SettlementDefaultsIn(schemas.Strict):
+    bank_charges_by: Literal["agency", "client"] = Field(
+        description="Who bears the third-party account's bank charges under every agreement "
+        "of the agency that does not say so itself"
+    )
+
+
+class SettlementDefaultsOut(BaseModel):
+    bank_charges_by: Literal["agency", "client"]
 
 
 class FiguresOut(BaseModel):
@@ -178,7 +198,7 @@ def _percent(bp: int) -> str:
     return f"{bp // 100}.{bp % 100:02d}"
 
 
-def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
+def agreement_out(a: SettlementAgreement, client_number: str, default: Recipient) -> dict[str, Any]:
     return {
         "client": client_number,
         "payout_iban": a.payout_iban,
@@ -189,7 +209,8 @@ def agreement_out(a: SettlementAgreement, client_number: str) -> dict[str, Any]:
         "commission_percent": _percent(a.commission_bp),
         "fee_vat_percent": _percent(a.fee_vat_bp),
         "vat_on_costs_kept": a.vat_on_costs_kept,
-        "bank_charges_by": a.bank_charges_by.value,
+        "bank_charges_by": a.charges_borne_by(default).value,
+        "bank_charges_by_agreement": a.bank_charges_by.value if a.bank_charges_by else None,
         "vat_on_bank_charges": a.vat_on_bank_charges,
     }
 
@@ -255,20 +276,34 @@ def register(router: Router, services: Services) -> None:
                 commission_bp=_bp(body.commission_percent),
                 fee_vat_bp=_bp(body.fee_vat_percent),
                 vat_on_costs_kept=body.vat_on_costs_kept,
-                bank_charges_by=Recipient(body.bank_charges_by),
+                bank_charges_by=Recipient(body.bank_charges_by) if body.bank_charges_by else None,
                 vat_on_bank_charges=body.vat_on_bank_charges,
             )
         except AgreementError as exc:
             raise Invalid(str(exc), field=exc.field) from None
         saved = services.settlements.set_agreement(client, agreement)
-        return ApiResponse(body=agreement_out(saved, client.number))
+        return ApiResponse(body=agreement_out(saved, client.number, _default(client.agency_id)))
 
     def get_agreement(ctx: Context) -> ApiResponse:
         agency = require_agency(ctx)
         client = services.access.client_for(agency, ctx.params["client"])
-        return ApiResponse(
-            body=agreement_out(services.settlements.agreement(client), client.number)
+        agreement = services.settlements.agreement(client)
+        return ApiResponse(body=agreement_out(agreement, client.number, _default(client.agency_id)))
+
+    def _default(agency_id: str) -> Recipient:
+        return services.settlements.defaults(agency_id).bank_charges_by
+
+    def put_defaults(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        body = validate_body(ctx.request, SettlementDefaultsIn)
+        saved = services.settlements.set_defaults(
+            SettlementDefaults(agency.agency_id, bank_charges_by=Recipient(body.bank_charges_by))
         )
+        return ApiResponse(body={"bank_charges_by": saved.bank_charges_by.value})
+
+    def get_defaults(ctx: Context) -> ApiResponse:
+        agency = require_agency(ctx)
+        return ApiResponse(body={"bank_charges_by": _default(agency.agency_id).value})
 
     def list_runs(ctx: Context) -> ApiResponse:
         agency = require_agency(ctx)
@@ -303,6 +338,13 @@ def register(router: Router, services: Services) -> None:
                      response=AgreementOut))  # fmt: skip
     router.add(Route("GET", "/v1/clients/{client}/settlement-agreement", get_agreement,
                      "The client's settlement agreement (agency key)", tag, response=AgreementOut))  # fmt: skip
+    router.add(Route("PUT", "/v1/settlement-defaults", put_defaults,
+                     "Set once who bears the third-party account's bank charges under the "
+                     "agency's agreements that do not say so themselves (agency key)", tag,
+                     body=SettlementDefaultsIn, response=SettlementDefaultsOut))  # fmt: skip
+    router.add(Route("GET", "/v1/settlement-defaults", get_defaults,
+                     "The agency's defaults for its settlement agreements (agency key)", tag,
+                     response=SettlementDefaultsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements", list_runs,
                      "Settlement runs, newest first (agency key)", tag, response=SettlementRunsOut))  # fmt: skip
     router.add(Route("GET", "/v1/settlements/{settlement}", get_run,

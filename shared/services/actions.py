@@ -7,6 +7,7 @@ from datetime import date
 
 from shared.adapters.tables.banking_repo import LineRecord
 from shared.clock import Clock
+from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
 from shared.domain.scopes import agency_scope
@@ -20,6 +21,9 @@ CONFIRMABLE = {"payment_suggestion", "unmatched_credit"}
 # a statement line in these states is (being) booked for the client it names
 TAKEN = ("booking", "booked")
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
+# an invoice in these states takes no payment: a confirm naming one is refused before the line
+# is claimed (the money would be the client's overpayment while it may be another's claim)
+NOT_PAYABLE = (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
 
 
 class ActionService:
@@ -142,6 +146,18 @@ class ActionService:
             )  # fmt: skip
         account, amount = str(detail["account"]), int(str(detail["amount"]))
         received_on = date.fromisoformat(str(detail["date"]))
+        closed = [n for n in dict.fromkeys(invoices) if stored[n].invoice.status in NOT_PAYABLE]
+        if closed and not self._claimed_for(account, line_id, client, invoices):
+            # credited or withdrawn since the line was proposed: booking it would make the
+            # client's overpayment of money another invoice (or client) may be owed; the line
+            # stays unbooked and the item open, for a person to choose again
+            words = ", ".join(f"{n} ({stored[n].invoice.status.value})" for n in closed)
+            raise Invalid(
+                f"action {action_id}: invoice {words} takes no payment any more; the statement "
+                "line is not booked: choose the invoice it pays",
+                field="invoices", code="invoice_not_payable",
+                params={"invoices": ", ".join(closed)},
+            )  # fmt: skip
         claim = self._claim_line(action_id, account, line_id, client, invoices, amount, received_on)
         payment = self.payments.book(
             client,
@@ -223,6 +239,17 @@ class ActionService:
                 return record
         raise ConflictingUpdate(
             f"the statement line of action {action_id} keeps changing; try again"
+        )
+
+    def _claimed_for(self, account: str, line_id: str, client: Client, invoices: list[str]) -> bool:
+        """Whether the line is claimed for exactly this booking already: a confirm that failed
+        half-way before the invoice was credited is finished, not refused."""
+        record = self.repos.banking.line(account, line_id)
+        return (
+            record is not None
+            and record.status in TAKEN
+            and record.client_id == client.client_id
+            and set(record.invoices) == set(invoices)
         )
 
     def _number_of(self, client_id: str) -> str:

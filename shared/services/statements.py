@@ -1190,13 +1190,28 @@ class StatementService:
         target = scope.client_id if scope else agency_scope(owner.agency_id)
         diff = statement.balance_difference()
         if diff not in (None, 0):
+            assert statement.opening is not None and statement.closing is not None
             message = f"Statement {name} for {statement.account}: opening + lines differs from closing by {format_eur_nl(diff or 0)}"
             report.warnings.append(message)
+            # one item per statement, keyed by it: a redelivery after a crash before the
+            # statement's mark (or the same statement in another file) adds none again; the
+            # figures a person checks against the bank's own statement, in cents
+            key = _statement_key(statement)
             self._add_action(
                 target,
                 "balance_mismatch",
                 message,
-                {"account": statement.account, "difference": diff},
+                {
+                    "account": statement.account,
+                    "statement": statement.statement_id or statement.sequence or "",
+                    "file": name,
+                    "opening": statement.opening.amount,
+                    "entries": sum(x.moved for x in statement.lines),
+                    "line_count": len(statement.lines),
+                    "closing": statement.closing.amount,
+                    "difference": diff,
+                },
+                action_id=f"balance-{key}",
             )
         last = self.repos.banking.last_closing(statement.account)
         opening = statement.opening
@@ -1212,7 +1227,10 @@ class StatementService:
                 f"{format_eur_nl(last[0])}: a statement may be missing"
             )
             report.warnings.append(message)
-            self._add_action(target, "missing_statement", message, {"account": statement.account})
+            self._add_action(
+                target, "missing_statement", message, {"account": statement.account},
+                action_id=f"missing-{_statement_key(statement)}",
+            )  # fmt: skip
         if statement.closing is None:
             return None
         # over the closing just read (not read twice), written with the mark
@@ -1269,6 +1287,7 @@ class StatementService:
             f"Statement {name} for {statement.account}: {len(statement.warnings)} problem(s) "
             "in the file; the other lines were booked",
             {"account": statement.account, "file": name, "problems": list(statement.warnings)},
+            action_id=f"warning-{_statement_key(statement)}",
         )
 
     def _quarantine(
@@ -1417,6 +1436,13 @@ def _parse(data: bytes) -> list[Statement]:
 
 
 MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _statement_key(statement: Statement) -> str:
+    """A statement's items' key: one item of a kind per statement, however often a crash
+    before its mark makes its delivery run again (or the same statement comes in another
+    file)."""
+    return hashlib.sha256(f"{statement.account}\0{statement.identity()}".encode()).hexdigest()[:40]
 
 
 def _as_read(line: StatementLine, upload_day: date | None) -> StatementLine:

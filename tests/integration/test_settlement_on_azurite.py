@@ -12,10 +12,16 @@ import xmlschema
 from shared.adapters.blobs.store import AzureFileStore
 from shared.adapters.queues.storage import InMemoryQueueSender
 from shared.adapters.tables.azure import AzureTableStore
+from shared.adapters.tables.settlement_repo import SettlementRepository
 from shared.bootstrap import build_services
 from shared.clock import FixedClock
 from shared.domain.parties import Agency, Client
-from shared.domain.settlement.agreement import Frequency, SettlementAgreement
+from shared.domain.settlement.agreement import (
+    Frequency,
+    Recipient,
+    SettlementAgreement,
+    SettlementDefaults,
+)
 from shared.domain.settlement.records import RunStatus
 from shared.services.settlement.runs import CONTAINER
 from tests.unit.api.conftest import SETTINGS
@@ -135,3 +141,25 @@ def test_money_moved_after_payout_is_corrected_on_azurite(storage_connection: st
     assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 1)) == second
     clock.at = datetime(2026, 12, 2, 5, tzinfo=UTC)
     assert services.settlement_runs.run_agency(agency_id, date(2026, 12, 2)) is None
+
+
+def test_the_agencys_defaults_live_beside_its_agreements(storage_connection: str) -> None:
+    """The ``~defaults`` row is accepted as a RowKey by Table Storage, read back, and no
+    agreement of a client (stmt12 #5); an agreement that leaves the choice out follows it."""
+    services = build_services(
+        SETTINGS,
+        clock=FixedClock(datetime(2026, 11, 30, 5, tzinfo=UTC)),
+        store=AzureTableStore.from_connection_string(storage_connection),
+        files=AzureFileStore.from_connection_string(storage_connection),
+        queues=InMemoryQueueSender(),
+        senders={},
+    )  # creates the tables
+    store: SettlementRepository = services.settlements.store
+    agency_id = "az-" + uuid.uuid4().hex[:8]
+    assert store.defaults(agency_id).bank_charges_by is Recipient.AGENCY
+    store.save_defaults(SettlementDefaults(agency_id, Recipient.CLIENT))
+    store.save_agreement(SettlementAgreement("cl-az-1", agency_id, PAYOUT_C1, "Client One BV"))
+    assert store.defaults(agency_id).bank_charges_by is Recipient.CLIENT
+    (agreement,) = store.agreements(agency_id)
+    assert (agreement.client_id, agreement.bank_charges_by) == ("cl-az-1", None)
+    assert agreement.charges_borne_by(Recipient.CLIENT) is Recipient.CLIENT

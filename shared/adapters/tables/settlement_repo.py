@@ -3,6 +3,7 @@
 | table                | PartitionKey | RowKey        | serves                                    |
 | SettlementAgreements | agency id    | client id     | the agency's agreements (one run reads    |
 |                      |              |               | the partition)                            |
+| SettlementAgreements | agency id    | ``~defaults`` | the agency's defaults for its agreements  |
 | SettlementBalances   | agency id    | client id     | carried negative net, last period settled |
 | SettlementRuns       | agency id    | run id        | the agency's runs; unfinished ones        |
 | ClientSettlements    | agency id    | settlement id | a run's statements (filter RunId)         |
@@ -30,7 +31,12 @@ from shared.adapters.tables.codec import get_json, need_date, put_date, put_json
 from shared.adapters.tables.keys import decode, encode
 from shared.adapters.tables.settlement_repayments_repo import REPAYMENTS
 from shared.domain.records import Payment, Receiver
-from shared.domain.settlement.agreement import Frequency, Recipient, SettlementAgreement
+from shared.domain.settlement.agreement import (
+    Frequency,
+    Recipient,
+    SettlementAgreement,
+    SettlementDefaults,
+)
 from shared.domain.settlement.records import (
     ClientSettlement,
     RunStatus,
@@ -57,6 +63,9 @@ SETTLEMENTS = "ClientSettlements"
 SETTLED_PAYMENTS = "SettledPayments"
 # clients' repayments of negative settlements (settlement_repayments_repo.py)
 TABLES = (AGREEMENTS, BALANCES, RUNS, SETTLEMENTS, SETTLED_PAYMENTS, REPAYMENTS)
+# the agency's defaults, in its agreements' partition ('~' is no character of an encoded
+# client id: keys.encode escapes it), so a run reads them with its agreements
+DEFAULTS_RK = "~defaults"
 
 
 @dataclass(frozen=True)
@@ -105,7 +114,7 @@ class SettlementRepository:
             "PayoutIban": a.payout_iban, "PayoutName": a.payout_name, "PayoutBic": a.payout_bic,
             "Frequency": a.frequency.value, "Recipients": put_json({k: v.value for k, v in a.recipients.items()}),
             "CommissionBp": a.commission_bp, "FeeVatBp": a.fee_vat_bp,
-            "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value,
+            "VatOnCostsKept": a.vat_on_costs_kept, "BankChargesBy": a.bank_charges_by.value if a.bank_charges_by else "",
             "VatOnBankCharges": a.vat_on_bank_charges,
         }))  # fmt: skip
 
@@ -123,7 +132,9 @@ class SettlementRepository:
             commission_bp=int(d.get("CommissionBp", 0)),
             fee_vat_bp=int(d.get("FeeVatBp", 2100)),
             vat_on_costs_kept=bool(d.get("VatOnCostsKept", True)),
-            bank_charges_by=Recipient(str(d.get("BankChargesBy") or Recipient.AGENCY.value)),
+            # "": as the agency's default; rows stored before the default existed said
+            # "agency" or "client" always, and keep it as their own choice
+            bank_charges_by=Recipient(str(d["BankChargesBy"])) if d.get("BankChargesBy") else None,
             # agreements from before the setting: as the law says (see the agreement)
             vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
         )
@@ -133,11 +144,30 @@ class SettlementRepository:
         return self._agreement(row) if row else None
 
     def agreements(self, agency_id: str) -> list[SettlementAgreement]:
-        return [self._agreement(r) for r in all_rows(self.store, AGREEMENTS, pk=encode(agency_id))]
+        return [
+            self._agreement(r)
+            for r in all_rows(self.store, AGREEMENTS, pk=encode(agency_id))
+            if r.rk != DEFAULTS_RK
+        ]
+
+    def save_defaults(self, d: SettlementDefaults) -> None:
+        self.store.upsert(AGREEMENTS, Row(encode(d.agency_id), DEFAULTS_RK, {
+            "BankChargesBy": d.bank_charges_by.value,
+        }))  # fmt: skip
+
+    def defaults(self, agency_id: str) -> SettlementDefaults:
+        """The agency's defaults (none set: the agency bears the charges)."""
+        row = self.store.get(AGREEMENTS, encode(agency_id), DEFAULTS_RK)
+        if row is None:
+            return SettlementDefaults(agency_id)
+        by = str(row.data.get("BankChargesBy") or Recipient.AGENCY.value)
+        return SettlementDefaults(agency_id, bank_charges_by=Recipient(by))
 
     def agencies_with_agreements(self) -> list[str]:
         """The agencies a run has work for (the timer's fan-out reads the table once)."""
-        return sorted({decode(r.pk) for r in all_rows(self.store, AGREEMENTS)})
+        return sorted(
+            {decode(r.pk) for r in all_rows(self.store, AGREEMENTS) if r.rk != DEFAULTS_RK}
+        )
 
     # -- balances ----------------------------------------------------------------------------
     def balance(self, agency_id: str, client_id: str) -> tuple[SettlementBalance, str | None]:

@@ -153,6 +153,10 @@ DETAILS: dict[str, tuple[str, str]] = {
     "credits": ("Bijschrijvingen", "Credits"),
     "debits": ("Afschrijvingen", "Debits"),
     "difference": ("Verschil", "Difference"),
+    # a statement whose lines do not add up to its balances (statements._check_balances)
+    "opening": ("Beginsaldo (centen)", "Opening balance (cents)"),
+    "entries": ("Som van de regels (centen)", "Sum of the lines (cents)"),
+    "closing": ("Eindsaldo (centen)", "Closing balance (cents)"),
     "file": ("Bestand", "File"),
     "accounts": ("Rekeningen", "Accounts"),
     "held_back": ("Afschriften tegengehouden", "Statements held back"),
@@ -224,6 +228,13 @@ _MESSAGE_NL = {"reminder": "herinnering", "payment-plan message": "regelingsberi
 
 # where a statement's warning points: a CAMT entry, an MT940 line
 _WHERE_NL = {"entry": "post", "line": "regel"}
+# a payer-written value of :86: in which bank codes were found (details_nl.PAYER_TEXTS)
+_PAYER_TEXT_NL = {
+    "end-to-end id": "het betalingskenmerk (end-to-end-id)",
+    "batch reference (/PREF/)": "de batchreferentie (/PREF/)",
+    "name": "de naam",
+    "address": "het adres",
+}
 # why a statement's original amount and charges were not believed (charges_said)
 _CHARGES_DOUBT_NL = {
     charges_said.NOT_THE_CURRENCY: "niet in de valuta van het afschrift, en er is geen koers gelezen",
@@ -426,9 +437,9 @@ _TITLES = shapes(
                    f"kosten voor een bijschrijving van {m[5]} ({_CHARGES_DOUBT_NL.get(m[6], m[6])}): "
                    f"de betaler krijgt de {m[7]} die binnenkwam; ga de bijschrijving na met de "
                    "bank en boek een verschil met de hand"),
-        (r"^(entry|line) ([\d.]+): the payer's end-to-end id contains (.+): read as his text, not as the bank's; the credit is booked as it arrived; check the payment with the bank$",
-         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: het betalingskenmerk (end-to-end-id) van de betaler "
-                   f"bevat {m[3]}: gelezen als zijn tekst, niet als die van de bank; de "
+        (r"^(entry|line) ([\d.]+): the payer's (end-to-end id|batch reference \(/PREF/\)|name|address) contains (.+): read as his text, not as the bank's; the credit is booked as it arrived; check the payment with the bank$",
+         lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: {_PAYER_TEXT_NL[m[3]]} van de betaler "
+                   f"bevat {m[4]}: gelezen als zijn tekst, niet als die van de bank; de "
                    "bijschrijving is geboekt zoals ze binnenkwam; ga de betaling na met de bank"),
         (r"^(entry|line) ([\d.]+): (.+) charges of a credit of (.+) were (borne by the payer \(Br DEBT\)|taken by (\S+) before the credit reached the account): the payer is credited only the (.+) that arrived; the (.+) stays open: claim it from the payer or waive it$",
          lambda m: f"{_WHERE_NL[m[1]]} {m[2]}: {m[3]} kosten van een bijschrijving van {m[4]} "

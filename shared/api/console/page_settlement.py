@@ -125,7 +125,8 @@ def _show(desk: Desk, form: dict[str, str], status: int = 200, **notice: object)
     repayments = desk.services.settlement_repayments
     client = desk.client
     try:  # who bears the third-party account's bank charges, as the agreement says
-        charges_by: str | None = desk.services.settlements.agreement(client).bank_charges_by.value
+        settlements = desk.services.settlements
+        charges_by: str | None = settlements.charges_borne_by(settlements.agreement(client)).value
     except NotFound:
         charges_by = None  # no agreement: nothing is settled for this client yet
     return desk.render(

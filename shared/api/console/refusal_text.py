@@ -92,6 +92,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Deze afschriftregel is geld op de rekening van het incassobureau: het bureau boekt het.",
         "This statement line is money on the agency's account: the agency books it.",
     ),
+    "invoice_not_payable": (
+        "Factuur {invoices} is gecrediteerd of ingetrokken en neemt geen betaling meer aan: de "
+        "afschriftregel is niet geboekt. Kies de factuur die ermee betaald is.",
+        "Invoice {invoices} was credited or withdrawn and takes no payment any more: the "
+        "statement line is not booked. Choose the invoice it pays.",
+    ),
     "statement_line_taken": (
         "Deze afschriftregel is al voor opdrachtgever {client} geboekt op {invoices}: het geld "
         "kwam één keer binnen en wordt voor één opdrachtgever geboekt. Herhaal die bevestiging "

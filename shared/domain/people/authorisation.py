@@ -132,6 +132,7 @@ def action_for_request(method: str, path: str) -> Action:
     settlement = (
         parts[1:2] == ["settlements"]
         or "settlement-agreement" in parts
+        or parts[1:2] == ["settlement-defaults"]  # the agency's defaults for its agreements
         or "settlement-repayments" in parts  # money a client paid back: finance/admin
     )
     if settlement:

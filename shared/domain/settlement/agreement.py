@@ -63,10 +63,11 @@ class SettlementAgreement:
     # rests on it); the agency's tax adviser confirms this per agency, so it can be turned off
     vat_on_costs_kept: bool = True
     # who bears what the bank of the agency's third-party account kept of a debtor's payment
-    # as its charges (the debtor paid the gross; less arrived): the agency by default (the
-    # account and its bank are the agency's choice, its fee covers running it), or the
-    # client, set off against its payout as a line of its own (docs/law.md, "Bank charges")
-    bank_charges_by: Recipient = Recipient.AGENCY
+    # as its charges (the debtor paid the gross; less arrived): the agency (the account and
+    # its bank are the agency's choice, its fee covers running it), or the client, set off
+    # against its payout as a line of its own (docs/law.md, "Bank charges"). None: as the
+    # agency's default says (:class:`SettlementDefaults`; the agency when it set none)
+    bank_charges_by: Recipient | None = None
     # the charges passed on to the client (``bank_charges_by`` client) are a recharge of the
     # agency's own account's costs, part of the consideration for its taxable service and no
     # disbursement in the client's name (art. 8 lid 5 Wet OB 1968): VAT on them as on the
@@ -95,10 +96,25 @@ class SettlementAgreement:
         if not 0 <= self.fee_vat_bp <= BASIS_POINTS:
             raise AgreementError("fee_vat_percent", "between 0 and 100")
 
+    def charges_borne_by(self, default: Recipient = Recipient.AGENCY) -> Recipient:
+        """Who bears the third-party account's bank charges: the agreement's own choice,
+        else the agency's default."""
+        return self.bank_charges_by or default
+
     def recipient(self, component: str) -> Recipient:
         """Who receives this component; money booked on a component the agreement does not
         know is the client's (it paid the client's claim)."""
         return self.recipients.get(component, Recipient.CLIENT)
+
+
+@dataclass(frozen=True)
+class SettlementDefaults:
+    """What an agency sets once for the agreements of all its clients; an agreement's own
+    choice overrides it."""
+
+    agency_id: str
+    # who bears the third-party account's bank charges where an agreement does not say
+    bank_charges_by: Recipient = Recipient.AGENCY
 
 
 def period_start(period: str) -> date:

@@ -80,6 +80,8 @@ class Details:
     # codes the payer wrote inside his end-to-end id ("OCMT", "CNTP"): kept as his text, none
     # read; the line says so for a person
     payer_codes: tuple[str, ...] = ()
+    # the same per payer-written value (EREF, PREF, NAME, ADDR): (("NAME", ("REMI",)),)
+    payer_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _clean(text: str | None) -> str | None:
@@ -126,10 +128,28 @@ MONEY_CODES = ("OCMT", "CHGS")
 
 # Rabobank writes its party blocks after the end-to-end id with one slash and an empty value
 # ("/EREF/<id>/ORDP//NAME/..", "/BENM//")
-_PARTY_BLOCK = re.compile(r"/(ORDP|BENM)$")
+_PARTY_BLOCKS = frozenset({"ORDP", "BENM"})
 # codes that carry a bank's figure or party: found inside a payer's end-to-end id they are
 # his text, and a person is told (short codes such as /ID/ or /CD/ occur in invoice numbers)
 SAID_BY_THE_BANK = frozenset(CODEWORDS) - {"ID", "CD", "ISSR", "SUM", "ADDR"}
+# values the payer (or his bank, from what he typed) writes, '/' allowed, so the codes inside
+# them are his text: the end-to-end id and a batch's payment information id (SEPA
+# identifiers: 35 characters, no '//'), his name and address
+PAYER_WRITTEN = frozenset({"EREF", "PREF", "NAME", "ADDR"})
+# the codes a bank writes right after such a value (Rabobank "/NAME/../ADDR/../REMI/", ABN
+# AMRO "/NAME/../REMI/" or "/MARF/", ABN AMRO's batch "/PREF/<id>/NRTX/"): the value ends at
+# the first of them that does not come again before the first '//'; one that does is the
+# payer's text ("/NAME/J/REMI/INV-1/REMI/F-1": the name is "J/REMI/INV-1"). Where the bank
+# writes no such code after it (an empty remittance left out), the two read the same: the
+# payer's text then is what it says, and a person is told
+_FOLLOWERS: dict[str, frozenset[str]] = {
+    "NAME": frozenset({"ADDR", "REMI", "MARF", "EREF", "CSID", "ISDT"}),
+    "ADDR": frozenset({"REMI", "MARF", "EREF", "CSID", "ISDT"}),
+    "PREF": frozenset({"NRTX"}),
+}
+# the payer's texts as a person reads their names in a warning
+PAYER_TEXTS = {"EREF": "end-to-end id", "PREF": "batch reference (/PREF/)", "NAME": "name",
+               "ADDR": "address"}  # fmt: skip
 
 
 def _eref_end(joined: str, start: int) -> int:
@@ -139,31 +159,79 @@ def _eref_end(joined: str, start: int) -> int:
     it ends at the first '//', where the bank's next field starts (ING: ``//CNTP/``,
     ``//OCMT/``, ``//MARF/``), before Rabobank's ``/ORDP//`` or ``/BENM//``, or at the end
     (ABN AMRO writes it last)."""
+    return _cut_end(joined, start, _PARTY_BLOCKS)
+
+
+def _cut_end(joined: str, start: int, empty_codes: frozenset[str] | None) -> int:
+    """The first '//' from ``start`` (the end of the string without one). Where the '//' is a
+    code's closing slash and an empty value (Rabobank's ``/ORDP//``, ``/REMI//REMI/``,
+    ``/REMI//ISDT/``), the value ends before that code: of ``empty_codes`` (None: any)."""
     cut = joined.find("//", start)
-    end = len(joined) if cut < 0 else cut
-    block = _PARTY_BLOCK.search(joined, start, end)
-    return block.start() if block else end
+    if cut < 0:
+        return len(joined)
+    for m in _CODE.finditer(joined, start, cut + 1):
+        if m.end() == cut + 1 and (empty_codes is None or m.group(1) in empty_codes):
+            return m.start()
+    return cut
 
 
-def _slash_codes(joined: str) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
-    """The codes in the order written, each with its value up to the next one, and the codes
-    found inside the payer's end-to-end id (kept as its text). Once /REMI/ starts, only
-    :data:`AFTER_REMI` codes end it; any other is part of the text."""
+def _payer_end(joined: str, code: str, start: int, later: list[re.Match[str]]) -> int | None:
+    """Where the payer-written value of ``code`` starting at ``start`` ends (None: ``code``
+    is the bank's own). ``later``: the codes after it in the text."""
+    if code == "CNTP":
+        return _cntp_name_end(joined, start)
+    if code not in PAYER_WRITTEN:
+        return None
+    end = _cut_end(joined, start, _PARTY_BLOCKS if code in ("EREF", "PREF") else None)
+    followers = _FOLLOWERS.get(code, frozenset())
+    # the codes up to the first '//' (Rabobank's "USTD//", "/REMI//"): past it the bank's
+    # layout has gone on for sure, and a code there is the payer's remittance or the bank's
+    before = [m for m in later if m.start() < end]
+    for n, m in enumerate(before):
+        if m.group(1) in followers and all(x.group(1) != m.group(1) for x in before[n + 1 :]):
+            return m.start()
+    return end
+
+
+def _cntp_name_end(joined: str, start: int) -> int | None:
+    """ING's ``/CNTP/<IBAN>/<BIC>/<name>/<city>/`` then ``/`` and its next code: the name
+    (the payer's, '/' allowed) and city run to the first '//' after the BIC (which may be
+    empty). None without one: not ING's layout, read as before."""
+    iban_end = joined.find("/", start)
+    bic_end = joined.find("/", iban_end + 1) if iban_end >= 0 else -1
+    cut = joined.find("//", bic_end + 1) if bic_end >= 0 else -1
+    return cut if cut >= 0 else None
+
+
+def _slash_codes(
+    joined: str,
+) -> tuple[list[tuple[str, str]], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The codes in the order written, each with its value up to the next one, and per
+    payer-written value (:data:`PAYER_WRITTEN`, the name in ING's /CNTP/) the bank's codes
+    found inside it (kept as its text). Once /REMI/ starts, only :data:`AFTER_REMI` codes
+    end it; any other is part of the text."""
+    found = list(_CODE.finditer(joined))
     matches: list[re.Match[str]] = []
     in_remittance = False
-    eref_until = -1
-    in_eref: list[str] = []
-    for m in _CODE.finditer(joined):
-        if m.start() < eref_until:
-            in_eref.append(m.group(1))
+    until, field = -1, ""
+    inside: dict[str, list[str]] = {}
+    for n, m in enumerate(found):
+        code = m.group(1)
+        if m.start() < until:
+            inside.setdefault(field, []).append(code)
             continue
-        if in_remittance and m.group(1) not in AFTER_REMI:
+        if in_remittance and code not in AFTER_REMI:
             continue
         matches.append(m)
-        in_remittance = in_remittance or m.group(1) == "REMI"
-        if m.group(1) == "EREF":
-            eref_until = _eref_end(joined, m.end())
-    said = tuple(dict.fromkeys(c for c in in_eref if c in SAID_BY_THE_BANK))
+        in_remittance = in_remittance or code == "REMI"
+        end = _payer_end(joined, code, m.end(), found[n + 1 :])
+        if end is not None:
+            until, field = end, "NAME" if code == "CNTP" else code
+    said = tuple(
+        (f, codes)
+        for f, found_in in inside.items()
+        if (codes := tuple(dict.fromkeys(c for c in found_in if c in SAID_BY_THE_BANK)))
+    )
     return _values(joined, matches), said
 
 
@@ -193,7 +261,7 @@ def _money(value: str | None) -> tuple[str, Decimal] | None:
 
 
 def _split_slash(joined: str, bank: str | None) -> Details:
-    codes, payer_codes = _slash_codes(joined)
+    codes, payer_texts = _slash_codes(joined)
     tags = _slash_tags(codes)
     # the original amount and charges: only where the bank writes them, each once (a second
     # one is a payer's text in a field before /REMI/, such as his end-to-end id)
@@ -202,10 +270,7 @@ def _split_slash(joined: str, bank: str | None) -> Details:
     )
     iban = bic = name = None
     if "CNTP" in tags:
-        parts = tags["CNTP"].split("/")
-        iban = _iban(parts[0]) if parts else None
-        bic = parts[1] or None if len(parts) > 1 else None
-        name = parts[2] if len(parts) > 2 else None
+        iban, bic, name = _cntp(tags["CNTP"])
     name = name or tags.get("NAME")
     iban = iban or _iban(tags.get("IBAN"))
     bic = bic or _clean(tags.get("BIC"))
@@ -234,8 +299,25 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         batch_id=_clean(tags.get("PREF")),
         original_amount=_money(tags.get("OCMT")) if money else None,
         charges=_money(tags.get("CHGS")) if money else None,
-        payer_codes=payer_codes,
+        payer_codes=dict(payer_texts).get("EREF", ()),
+        payer_texts=payer_texts,
     )
+
+
+def _cntp(value: str) -> tuple[str | None, str | None, str | None]:
+    """ING's ``<IBAN>/<BIC>/<name>/<city>/``: the IBAN, the BIC and the name. The name may
+    hold '/' (the payer's text): the city is what follows its last '/'."""
+    parts = value.split("/", 2)
+    iban = _iban(parts[0]) if parts else None
+    bic = parts[1] or None if len(parts) > 1 else None
+    rest = parts[2] if len(parts) > 2 else ""
+    if rest.endswith("/"):
+        # the bank closes the city with '/' before its next code: name and city, then
+        rest = rest[:-1]
+        name = rest.rsplit("/", 1)[0] if "/" in rest else rest
+    else:
+        name = rest.split("/", 1)[0]  # as before: no closing slash, no city told apart
+    return iban, bic, name or None
 
 
 def _split_gvc(text: str) -> Details:
@@ -369,4 +451,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         original_amount=details.original_amount,
         charges=details.charges,
         payer_codes=details.payer_codes,
+        payer_texts=details.payer_texts,
     )

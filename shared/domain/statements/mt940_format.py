@@ -30,7 +30,12 @@ from shared.domain.money import cents_from_decimal
 from shared.domain.references import iban as iban_check
 from shared.domain.statements.bank_accounts import bank_named_in, iban_for
 from shared.domain.statements.charges_said import bank_charges
-from shared.domain.statements.details_nl import Details, MalformedDetails, split_details
+from shared.domain.statements.details_nl import (
+    PAYER_TEXTS,
+    Details,
+    MalformedDetails,
+    split_details,
+)
 from shared.domain.statements.model import (
     Balance,
     Statement,
@@ -625,8 +630,8 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     f"payer), although it has text ({text[:80]}{'...' if len(text) > 80 else ''}); check whether "
                     "the bank sent one"
                 )
-            if details.payer_codes:
-                notes.append(payer_codes_note(f"line {raw.source_line}", details.payer_codes))
+            for field, codes in details.payer_texts:
+                notes.append(payer_codes_note(f"line {raw.source_line}", codes, field))
             moved = check_amount(cents_from_decimal(raw.amount), "amount")
             paid, charges, doubt = _paid(moved, details, line_currency, f"line {raw.source_line}")
             if charges:
@@ -676,13 +681,14 @@ def parse_mt940(data: bytes) -> list[Statement]:
     return statements
 
 
-def payer_codes_note(where: str, codes: tuple[str, ...]) -> str:
-    """The warning of bank codes found in the payer's own end-to-end id (attack11b B2/B5): the
-    line is booked with what arrived and the bank's own payer, and a person looks at it."""
+def payer_codes_note(where: str, codes: tuple[str, ...], field: str = "EREF") -> str:
+    """The warning of bank codes found in a value the payer wrote (``field``: his end-to-end
+    id, attack11b B2/B5; his batch reference, name or address, stmt12): the line is booked
+    with what arrived and the bank's own payer, and a person looks at it."""
     said = ", ".join(f"/{c}/" for c in codes)
     return (
-        f"{where}: the payer's end-to-end id contains {said}: read as his text, not as the "
-        "bank's; the credit is booked as it arrived; check the payment with the bank"
+        f"{where}: the payer's {PAYER_TEXTS[field]} contains {said}: read as his text, not as "
+        "the bank's; the credit is booked as it arrived; check the payment with the bank"
     )
 
 

@@ -237,11 +237,14 @@ class SettlementRunner:
     def _build(self, agency: Agency, run: SettlementRun) -> SettlementRun | None:
         holder = secrets.token_hex(8)
         self._lease(run, holder)
+        default = self.store.defaults(agency.agency_id).bank_charges_by
         for agreement in self.store.agreements(agency.agency_id):
             found = self.repos.clients.get(agreement.client_id)
             if found is None or found[0].agency_id != agency.agency_id:
                 continue
-            self._settle_client(agency, run, agreement, found[0])
+            # the agreement's own choice, else the agency's default, as the run finds them
+            agreed = replace(agreement, bank_charges_by=agreement.charges_borne_by(default))
+            self._settle_client(agency, run, agreed, found[0])
             self._lease(run, holder)  # renewed; lost to another worker: stop here
         settlements = [
             s
@@ -375,9 +378,9 @@ class SettlementRunner:
                 agreement.commission_bp, agreement.fee_vat_bp,
                 vat_on_costs_kept=agreement.vat_on_costs_kept
                 and agreement.recipient("costs") is Recipient.AGENCY,
-                bank_charges_by=agreement.bank_charges_by,
+                bank_charges_by=agreement.charges_borne_by(),
                 vat_on_bank_charges=agreement.vat_on_bank_charges
-                and agreement.bank_charges_by is Recipient.CLIENT,
+                and agreement.charges_borne_by() is Recipient.CLIENT,
             )  # fmt: skip
             self.store.add_settlement(draft)
             found = self.store.settlement(agency.agency_id, sid)

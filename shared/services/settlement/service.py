@@ -10,7 +10,11 @@ from shared.adapters.tables.settlement_repo import SettlementRepository
 from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.scopes import agency_scope
-from shared.domain.settlement.agreement import SettlementAgreement
+from shared.domain.settlement.agreement import (
+    Recipient,
+    SettlementAgreement,
+    SettlementDefaults,
+)
 from shared.domain.settlement.records import ClientSettlement, RunStatus, SettlementRun
 from shared.ports.files import FileStore
 from shared.ports.tables import PreconditionFailed
@@ -51,6 +55,19 @@ class SettlementService:
         if found is None:
             raise NotFound(f"client {client.number} has no settlement agreement")
         return found
+
+    def defaults(self, agency_id: str) -> SettlementDefaults:
+        return self.store.defaults(agency_id)
+
+    def set_defaults(self, defaults: SettlementDefaults) -> SettlementDefaults:
+        """Set once for every agreement of the agency that does not choose itself; a run
+        reads them with the agreements."""
+        self.store.save_defaults(defaults)
+        return defaults
+
+    def charges_borne_by(self, agreement: SettlementAgreement) -> Recipient:
+        """Who bears the bank charges under this agreement: its own choice or the default."""
+        return agreement.charges_borne_by(self.defaults(agreement.agency_id).bank_charges_by)
 
     # -- reading and approving ---------------------------------------------------------------
     def runs(self, agency_id: str) -> list[SettlementRun]:
