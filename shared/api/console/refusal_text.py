@@ -92,6 +92,21 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Deze afschriftregel is geld op de rekening van het incassobureau: het bureau boekt het.",
         "This statement line is money on the agency's account: the agency books it.",
     ),
+    "statement_line_claimed": (
+        "Deze afschriftregel is al geclaimd voor opdrachtgever {client} op {invoices}, maar "
+        "kon niet worden geboekt: het geld kwam één keer binnen en wordt voor één "
+        "opdrachtgever geboekt. Vraag de beheerder om het na te kijken.",
+        "This statement line is claimed for client {client} on {invoices} but could not be "
+        "booked: the money came in once and is booked for one client. Ask the administrator "
+        "to look into it.",
+    ),
+    "statement_line_booking": (
+        "Een bevestiging claimde deze afschriftregel voor opdrachtgever {client} op "
+        "{invoices} en is niet afgerond: bevestig de actie opnieuw om het te boeken en de "
+        "actie af te sluiten.",
+        "A confirmation claimed this statement line for client {client} on {invoices} and did "
+        "not finish: confirm the action again to book it and close the action.",
+    ),
     "statement_line_taken": (
         "Deze afschriftregel is al voor opdrachtgever {client} geboekt op {invoices}: het geld "
         "kwam één keer binnen en wordt voor één opdrachtgever geboekt. Herhaal die bevestiging "
