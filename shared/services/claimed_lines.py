@@ -114,13 +114,18 @@ class ClaimedLines:
             if started is not None and self.clock.now() - started < LEASE:
                 return 0  # a confirm may still be on its way
             if not self.finish(item, record):
+                # the item stays open on its list, where people see it
+                log.warning(
+                    "a claimed statement line could not be booked: its item stays open",
+                    extra=log_extra({"action_id": item.action_id, "client_id": client_id}),
+                )
                 return 0
-        elif record.status != "booked":
+            how = "a confirm claimed the line and stopped; booked as claimed"
+        elif record.status == "booked":
+            how = "the line was booked already"
+        else:
             return 0
-        resolution = (
-            f"booked on {', '.join(record.invoices)}: a confirm claimed the statement line and "
-            "stopped before it closed this item (daily run)"
-        )
+        resolution = f"booked on {', '.join(record.invoices)}: {how} (daily run)"
         done = self.repos.actions.resolve_if_open(
             item.client_id, item.action_id, resolution, self.clock.now()
         )
