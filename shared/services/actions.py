@@ -12,12 +12,13 @@ from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
+from shared.services.claimed_lines import CONFIRMABLE_KINDS, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statement_sources import CLIENT_WRITTEN
 
-CONFIRMABLE = {"payment_suggestion", "unmatched_credit"}
+CONFIRMABLE = set(CONFIRMABLE_KINDS)
 # a statement line in these states is (being) booked for the client it names
 TAKEN = ("booking", "booked")
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
@@ -31,6 +32,7 @@ class ActionService:
         self.repos = repos
         self.payments = payments
         self.clock = clock
+        self.claims = ClaimedLines(repos, payments, clock)
 
     def _open(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
         found = self.repos.actions.get(scope, action_id)
@@ -59,6 +61,7 @@ class ActionService:
 
     def resolve(self, scope: str, action_id: str, resolution: str, author: str) -> ActionItem:
         item, etag = self._open(scope, action_id)
+        self._refuse_while_claimed(item)
         resolved = replace(
             item,
             status=ActionStatus.RESOLVED,
@@ -158,7 +161,7 @@ class ActionService:
                 field="invoices", code="invoice_not_payable",
                 params={"invoices": ", ".join(closed)},
             )  # fmt: skip
-        claim = self._claim_line(action_id, account, line_id, client, invoices, amount, received_on)
+        claim = self._claim_line(item, account, line_id, client, invoices, amount, received_on)
         payment = self.payments.book(
             client,
             payment_id=claim.payment_id or "bank-" + line_id,
@@ -199,7 +202,7 @@ class ActionService:
 
     def _claim_line(
         self,
-        action_id: str,
+        item: ActionItem,
         account: str,
         line_id: str,
         client: Client,
@@ -213,6 +216,7 @@ class ActionService:
         statement) claimed for another client or other invoices is refused; one claimed for
         exactly this booking is returned, so that a confirm repeated after one that failed
         half-way finishes that booking instead of refusing it."""
+        action_id = item.action_id
         banking = self.repos.banking
         record = banking.line(account, line_id)
         for _ in range(CLAIM_ATTEMPTS):
@@ -220,19 +224,12 @@ class ActionService:
                 if record.client_id != client.client_id or (
                     record.invoices and set(record.invoices) != set(invoices)
                 ):
-                    taken = self._number_of(record.client_id)
-                    numbers = ", ".join(record.invoices) or "-"
-                    raise Invalid(
-                        f"action {action_id}'s statement line is booked for client {taken} on "
-                        f"{numbers} already: it is booked for one client only",
-                        field="invoices", code="statement_line_taken",
-                        params={"client": taken, "invoices": numbers},
-                    )  # fmt: skip
+                    raise self._taken(item, record)
                 return record
             record, mine = banking.claim_for_booking(
                 account, line_id, record, client_id=client.client_id,
                 payment_id="bank-" + line_id, invoices=invoices, amount=amount,
-                booked_on=received_on,
+                booked_on=received_on, claimed_at=self.clock.now(),
             )  # fmt: skip
             if mine:
                 assert record is not None
@@ -251,6 +248,54 @@ class ActionService:
             and record.client_id == client.client_id
             and set(record.invoices) == set(invoices)
         )
+
+    def _taken(self, item: ActionItem, record: LineRecord) -> Invalid:
+        """The refusal of a confirm naming another client or other invoices than the line's
+        claim. A claim whose booking never followed (its confirm stopped after the claim,
+        failure12 F1) is booked first, as that confirm would have: the refusal's "booked" is
+        then true, and the money is not left on no invoice by a colleague who believes it.
+        One that cannot be booked is said to be claimed, not booked."""
+        assert record.client_id is not None
+        booked = record.status == "booked" or self.claims.finish(item, record)
+        taken = self._number_of(record.client_id)
+        numbers = ", ".join(record.invoices) or "-"
+        if not booked:
+            return Invalid(
+                f"action {item.action_id}'s statement line is claimed for client {taken} on "
+                f"{numbers} and could not be booked: it is booked for one client only",
+                field="invoices", code="statement_line_claimed",
+                params={"client": taken, "invoices": numbers},
+            )  # fmt: skip
+        return Invalid(
+            f"action {item.action_id}'s statement line is booked for client {taken} on "
+            f"{numbers} already: it is booked for one client only",
+            field="invoices", code="statement_line_taken",
+            params={"client": taken, "invoices": numbers},
+        )  # fmt: skip
+
+    def _refuse_while_claimed(self, item: ActionItem) -> None:
+        """An item whose statement line a confirm claimed and did not book is not closed by
+        hand (failure12 F1): closing it would leave the money that arrived on no invoice.
+        Repeating the confirm books it as claimed and closes the item; a confirm naming
+        another client books it as claimed and is refused; the daily run of the claimed
+        client books it and closes the item."""
+        if item.kind not in CONFIRMABLE:
+            return
+        account, line_id = item.detail.get("account"), item.detail.get("line_id")
+        if not account or not line_id:
+            return
+        record = self.repos.banking.line(str(account), str(line_id))
+        if record is None or record.status != "booking" or not record.client_id:
+            return
+        taken = self._number_of(record.client_id)
+        numbers = ", ".join(record.invoices) or "-"
+        raise Invalid(
+            f"action {item.action_id}'s statement line is being booked for client {taken} on "
+            f"{numbers}: a confirm claimed it and did not finish; confirm the action again to "
+            "book it and close it",
+            field="status", code="statement_line_booking",
+            params={"client": taken, "invoices": numbers},
+        )  # fmt: skip
 
     def _number_of(self, client_id: str) -> str:
         """The client as the agency knows it (its own number), for a refusal's sentence."""

@@ -225,11 +225,14 @@ class Services:
     def _left_over(self, client: Client) -> None:
         """What an import, a sync or a debtor push stored but a failure kept from being
         finished: its changes of claim terms recorded, the receipts the client's books reported
-        booked whole, its moved due dates and corrected kinds restated."""
+        booked whole, its moved due dates and corrected kinds restated, the statement lines
+        a confirm claimed and never booked booked (failure12 F1)."""
         self.imports.terms.record_left_over(client)
         self.imports.receipts.finish_left(client)  # receipts the client's books reported
         self.due_date_restatements.finish_left_over(client)
         self.debtor_kind_changes.finish_left_over(client)
+        # statement lines a person's confirm claimed for the client and never booked
+        self.actions.claims.sweep(client.client_id, client.agency_id)
 
     @cached_property
     def due_date_restatements(self) -> DueDateRestatements:

@@ -125,6 +125,9 @@ class LineRecord:
     before: int | None = None
     span: tuple[int, int] | None = None  # the statement's stretch (model.span_of)
     number: str | None = None  # the statement's number (model.statement_number)
+    # when a person's confirm claimed the line (:meth:`claim_for_booking`): a claim still
+    # ``booking`` long after is one whose confirm stopped, finished by the daily run
+    claimed_at: datetime | None = None
 
     @property
     def where(self) -> Where:
@@ -250,6 +253,7 @@ class BankingRepository:
             d.get("Before"),
             _span(d),
             _number(d),
+            _get_time(d.get("ClaimedAt")),
         )
 
     def claim_line(
@@ -328,6 +332,7 @@ class BankingRepository:
         invoices: list[str],
         amount: int,
         booked_on: date,
+        claimed_at: datetime | None = None,
     ) -> tuple[LineRecord, bool]:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
@@ -347,10 +352,12 @@ class BankingRepository:
             "Invoices": put_json(invoices),
             **record.kept(),
         }
+        if claimed_at is not None:
+            data["ClaimedAt"] = _put_time(claimed_at)
         row = Row(encode(account), record.line_id, data, etag=record.etag)
         mine = replace(
             record, status="booking", client_id=client_id, payment_id=payment_id,
-            invoices=tuple(invoices),
+            invoices=tuple(invoices), claimed_at=claimed_at,
         )  # fmt: skip
         if record.etag is None:
             return replace(mine, etag=self.store.upsert(STATEMENT_LINES, row).etag), True
@@ -371,6 +378,7 @@ class BankingRepository:
         invoices: list[str],
         amount: int,
         booked_on: date,
+        claimed_at: datetime | None = None,
     ) -> tuple[LineRecord | None, bool]:
         """A person's booking of the line (staff confirming its action item) written down
         before it is made, as :meth:`write_intent`, conditionally: under the ETag ``record``
@@ -378,11 +386,12 @@ class BankingRepository:
         is this booking's; False: another writer got there first, and its record is returned
         as it stands now (None when the row is gone), for the caller to judge. Two confirms of
         one pooled-account line naming different clients thus never both book it (failure11
-        F3): the payment ids are per client, so only the line can tell them apart."""
+        F3): the payment ids are per client, so only the line can tell them apart.
+        ``claimed_at``: when, for the sweep of claims whose confirm stopped (failure12 F1)."""
         if record is not None and record.etag is not None:
             written, mine = self.write_intent(
                 account, record, client_id=client_id, payment_id=payment_id,
-                invoices=invoices, amount=amount, booked_on=booked_on,
+                invoices=invoices, amount=amount, booked_on=booked_on, claimed_at=claimed_at,
             )  # fmt: skip
             return (None if written.status == "gone" else written), mine
         data: dict[str, object] = {
@@ -393,12 +402,14 @@ class BankingRepository:
             "PaymentId": payment_id,
             "Invoices": put_json(invoices),
         }
+        if claimed_at is not None:
+            data["ClaimedAt"] = _put_time(claimed_at)
         try:
             stored = self.store.insert(STATEMENT_LINES, Row(encode(account), line_id, data))
         except Conflict:
             return self.line(account, line_id), False
         claimed = LineRecord(line_id, "booking", client_id, payment_id, stored.etag,
-                             invoices=tuple(invoices))  # fmt: skip
+                             invoices=tuple(invoices), claimed_at=claimed_at)  # fmt: skip
         return claimed, True
 
     def settle_line(

@@ -68,6 +68,19 @@ def tenant_of(agency_id: str, client_id: str | None) -> str:
 
 # a TOTP seed confirmed, or one shown for enrolment and not yet confirmed (in ``extra``)
 PENDING_TOTP = "pending_totp"
+SEED_COLUMN = "TotpSecret"  # the column name, not a secret
+
+
+def _totp_stored(u: User, seal: Seal, bound: str) -> str | None:
+    """The seed sealed; one this instance could not open is written back as it was read
+    (failure12 F2): an instance with another pepper that saves the row for a recovery code
+    or a role must not wipe the seed for the instances that hold the right key. Only a
+    change of factor (a reset, SMS) lets it go."""
+    if u.totp_secret:
+        return seal.close(u.totp_secret, bound)
+    if u.factor is Factor.TOTP:
+        return u.unopened.get(SEED_COLUMN)
+    return None
 
 
 def _user_row(u: User, seal: Seal) -> Row:
@@ -75,6 +88,8 @@ def _user_row(u: User, seal: Seal) -> Row:
     extra = dict(u.extra)
     if isinstance(pending := extra.get(PENDING_TOTP), str):
         extra[PENDING_TOTP] = seal.close(pending, bound)
+    elif PENDING_TOTP in extra and PENDING_TOTP in u.unopened:
+        extra[PENDING_TOTP] = u.unopened[PENDING_TOTP]  # an enrolment under way, as read
     return Row(
         "user",
         encode(u.user_id),
@@ -90,7 +105,7 @@ def _user_row(u: User, seal: Seal) -> Row:
             "Language": u.language,
             "PasswordHash": u.password_hash,
             "Factor": u.factor.value if u.factor else None,
-            "TotpSecret": seal.close(u.totp_secret, bound) if u.totp_secret else None,
+            SEED_COLUMN: _totp_stored(u, seal, bound),
             "TotpLastStep": u.totp_last_step,
             "RecoveryHashes": put_json(list(u.recovery_hashes)),
             "Epoch": u.epoch,
@@ -105,9 +120,15 @@ def _user(row: Row, seal: Seal) -> User:
     user_id = decode(row.rk)
     bound = f"user|{user_id}"
     extra = dict(get_json(d.get("Extra"), {}))
+    unopened: dict[str, str] = {}
     if isinstance(pending := extra.get(PENDING_TOTP), str):
         extra[PENDING_TOTP] = seal.open(pending, bound)
-    stored = d.get("TotpSecret")
+        if extra[PENDING_TOTP] is None:
+            unopened[PENDING_TOTP] = pending
+    stored = d.get(SEED_COLUMN)
+    secret = seal.open(stored, bound) if stored else None
+    if stored and secret is None:
+        unopened[SEED_COLUMN] = stored
     return User(
         user_id=user_id,
         email=d["Email"],
@@ -121,12 +142,13 @@ def _user(row: Row, seal: Seal) -> User:
         language=d.get("Language") or "nl",
         password_hash=d.get("PasswordHash"),
         factor=Factor(d["Factor"]) if d.get("Factor") else None,
-        totp_secret=seal.open(stored, bound) if stored else None,
+        totp_secret=secret,
         totp_last_step=int(d.get("TotpLastStep", -1)),
         recovery_hashes=tuple(get_json(d.get("RecoveryHashes"), [])),
         epoch=int(d.get("Epoch", 0)),
         changed_at=d.get("ChangedAt"),
         extra=extra,
+        unopened=unopened,
     )
 
 

@@ -33,7 +33,8 @@ class Seal:
     def open(self, stored: str, bound_to: str) -> str | None:
         """The secret; a value written before sealing is given as it is (sealed on the row's
         next write); None when it was sealed under another key (the pepper rotated) or for
-        another row: no factor that could be used."""
+        another row: no factor that could be used here, yet still the person's factor
+        wherever the right key is (the repository writes such a value back as it read it)."""
         if not stored.startswith(SEALED):
             return stored
         raw = base64.urlsafe_b64decode(stored[len(SEALED) :])

@@ -98,6 +98,21 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Invoice {invoices} was credited or withdrawn and takes no payment any more: the "
         "statement line is not booked. Choose the invoice it pays.",
     ),
+    "statement_line_claimed": (
+        "Deze afschriftregel is al geclaimd voor opdrachtgever {client} op {invoices}, maar "
+        "kon niet worden geboekt: het geld kwam één keer binnen en wordt voor één "
+        "opdrachtgever geboekt. Vraag de beheerder om het na te kijken.",
+        "This statement line is claimed for client {client} on {invoices} but could not be "
+        "booked: the money came in once and is booked for one client. Ask the administrator "
+        "to look into it.",
+    ),
+    "statement_line_booking": (
+        "Een bevestiging claimde deze afschriftregel voor opdrachtgever {client} op "
+        "{invoices} en is niet afgerond: bevestig de actie opnieuw om het te boeken en de "
+        "actie af te sluiten.",
+        "A confirmation claimed this statement line for client {client} on {invoices} and did "
+        "not finish: confirm the action again to book it and close the action.",
+    ),
     "statement_line_taken": (
         "Deze afschriftregel is al voor opdrachtgever {client} geboekt op {invoices}: het geld "
         "kwam één keer binnen en wordt voor één opdrachtgever geboekt. Herhaal die bevestiging "

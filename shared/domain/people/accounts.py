@@ -48,6 +48,10 @@ class User:
     epoch: int = 0  # sessions of an older epoch are dead (deactivation, factor reset)
     changed_at: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # secrets as stored that this instance's key does not open (a slot with another pepper, a
+    # rotation rolled back), by the row's name for them: written back as they are, so that
+    # saving the row for another reason never destroys them; a new factor replaces them
+    unopened: dict[str, str] = field(default_factory=dict)
 
     @property
     def ready(self) -> bool:

@@ -6,6 +6,7 @@ as it was and sealed on its next write; a seed that no longer opens is no factor
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pyotp
@@ -109,3 +110,49 @@ def test_an_operator_resets_an_admins_factor_from_the_cli(world, monkeypatch, ca
     audit = world.services.people.kit.people.audit.between("agency:agency-a", "0", "z")
     assert [e.actor for e in audit if e.event is Event.FACTOR_RESET] == ["cli"]
     assert main(["user", "reset-factor", "nobody@agency-a.example"]) == 2
+
+
+def test_an_instance_with_another_pepper_keeps_the_seed_it_cannot_open(world):
+    """failure12 F2: an instance whose pepper is not the installation's (a slot mid-swap, a
+    rotation rolled back) cannot use the seed, so the person signs in with a recovery code;
+    that save of their row wrote the seed as None, and back on the right key the
+    authenticator was refused for good. The seed is written back exactly as it was read."""
+    person = make_person(world, Role.AGENCY_STAFF, Target("agency-a", None), "p@agency-a.example")
+    users = world.services.people.kit.people.users
+    right, before = users.seal, _row(world, person.user_id)["TotpSecret"]
+    users.seal = Seal(b"the other slot's pepper", "totp")
+    signin = world.services.people.signin
+    first = signin.password(person.email, person.password, "10.0.0.1")
+    with pytest.raises(SignInFailed):
+        signin.second_factor(first.cookie, pyotp.TOTP(person.secret).at(world.clock.now()), "x")
+    first = signin.password(person.email, person.password, "10.0.0.1")
+    signin.second_factor(first.cookie, person.codes[0], "10.0.0.1")  # a recovery code: saved
+    after = _row(world, person.user_id)
+    assert len(json.loads(after["RecoveryHashes"])) == len(person.codes) - 1
+    assert after["TotpSecret"] == before
+    users.seal = right  # the slot swapped back
+    world.clock.advance(seconds=60)
+    _sign_in(world, person)
+
+
+def test_an_enrolment_under_way_survives_an_instance_with_another_pepper(world):
+    person = make_person(world, Role.AGENCY_STAFF, Target("agency-a", None), "e@agency-a.example")
+    people = world.services.people
+    pending, _, _ = people.accounts.start_totp(_signed_again(world, person))
+    users = people.kit.people.users
+    right, stored = users.seal, json.loads(_row(world, person.user_id)["Extra"])["pending_totp"]
+    users.seal = Seal(b"the other slot's pepper", "totp")
+    user, etag = users.get(person.user_id)
+    users.save(replace(user, name="Renamed by an admin"), etag)
+    assert json.loads(_row(world, person.user_id)["Extra"])["pending_totp"] == stored
+    users.seal = right
+    assert people.accounts.pending_totp(users.get(person.user_id)[0]) == pending
+
+
+def test_a_factor_reset_lets_a_seed_it_cannot_open_go(world):
+    """Only a change of factor clears what this instance could not open."""
+    person = make_person(world, Role.AGENCY_STAFF, Target("agency-a", None), "r@agency-a.example")
+    users = world.services.people.kit.people.users
+    users.seal = Seal(b"the other slot's pepper", "totp")
+    world.services.people.admin.reset_factor_by_operator(person.email)
+    assert _row(world, person.user_id).get("TotpSecret") is None
