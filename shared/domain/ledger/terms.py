@@ -8,6 +8,8 @@ what an import said about letters the client sent itself.
   when the client's terms say so, from the day after the due date. The earliest applies.
   Only a letter sent in default counts (6:96 lid 4 and 6 BW): one a later due date or
   imported default date overtook is none, and costs wait for a new letter (law11b F1).
+  A consumer owes nothing on a letter sent while he counted as a business until a person
+  confirms it met 6:96 lid 6 (:mod:`shared.domain.ledger.kind_letter`, law11b F5).
 - Interest: none when the client bears the costs (principal-only notices) or charges none;
   otherwise from the imported default date, else the day after the due date (6:83 sub a: the
   agreed payment term expired; 6:119a lid 1), by 6:119 for consumers and 6:119a for businesses,
@@ -20,6 +22,7 @@ what an import said about letters the client sent itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -28,6 +31,7 @@ from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.agreed_costs import agreed_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.ledger.announced_terms import announced_on, terms_on
+from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.ledger.model import ClaimTerms, InterestRule
 from shared.domain.parties import Client
 
@@ -39,6 +43,7 @@ def claim_terms(
     client: Client,
     letter_on: date | None = None,
     interest_from: date | None = None,
+    as_business: LetterAsBusiness | None = None,
 ) -> ClaimTerms:
     # the client's cost terms as the claim's letter announced them (law8 finding 1)
     if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
@@ -54,7 +59,8 @@ def claim_terms(
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
         costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client,
-                                        letter_on=letter_on, interest_from=interest_from),
+                                        letter_on=letter_on, interest_from=interest_from,
+                                        as_business=as_business),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
         agreed_costs=None
@@ -86,13 +92,21 @@ def costs_owed_from(
     client: Client,
     letter_on: date | None,
     interest_from: date | None = None,
+    as_business: LetterAsBusiness | None = None,
 ) -> date | None:
     """The first day the claim's costs are owed, or None. Costs follow default (6:96 lid 4
     and lid 6 BW): a letter sent before the debtor was in default is no 14-day letter or
     sommatie, whatever moved the default after it (a later due date, a later imported default
-    date); the claim then owes no costs until a new letter (law11b F1)."""
+    date); the claim then owes no costs until a new letter (law11b F1). ``as_business``: the
+    letters the claim had when its debtor was corrected to a consumer; unconfirmed, they are
+    none for him (law11b F5)."""
     if client.client_bears_costs:
         return None
+    if consumer and as_business is not None:
+        if as_business.holds_letter(letter_on):
+            letter_on = None
+        if as_business.holds_term(invoice.costs_owed_from):
+            invoice = replace(invoice, costs_owed_from=None)
     default = default_from(invoice.due_date, interest_from)
     candidates = []
     # Inning's own letter: its term ends at least 15 days after a letter sent in default
