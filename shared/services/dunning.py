@@ -70,7 +70,7 @@ from shared.domain.messaging import (
     PostalAddress,
 )
 from shared.domain.money import format_cents, format_eur_en
-from shared.domain.parties import Client, Debtor, Pause
+from shared.domain.parties import Client, Debtor, DebtorKind, Pause
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
@@ -461,7 +461,8 @@ class DunningService:
         # itself, costs owed already) and every amount the run's messages show
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         # a letter the client dated before a due or default date moved past it is none: the
-        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1)
+        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1);
+        # so does one sent to a consumer while he counted as a business, unconfirmed (F5)
         letters = {
             n: c.header.fourteen_day_letter_on
             for n, c in claims.stored.items()
@@ -469,6 +470,8 @@ class DunningService:
             and c.header.fourteen_day_letter_on is not None
             and in_default(c.header.fourteen_day_letter_on, claims.invoices[n].due_date,
                            c.header.interest_from)
+            and not (debtor.kind is DebtorKind.B2C and c.header.as_business is not None
+                     and c.header.as_business.holds_letter(c.header.fourteen_day_letter_on))
         }  # fmt: skip
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
         figures: dict[str, ClaimFigures] | None = None
@@ -615,8 +618,18 @@ class DunningService:
             costs_owed_from = fourteen_day_term(letter_day, channel).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today, claims=claims)
+            # each claim's costs day as the ledger has it (a held or overtaken letter's term
+            # stays on the invoice: kindletter12)
+            days = claims if claims is not None else self.ledger.open_claims(
+                client, [i.number for i in invoices], today, debtor=debtor)  # fmt: skip
             self.cases.hand_over(
-                client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
+                client,
+                debtor,
+                invoices,
+                today,
+                costs=amounts.costs,
+                interest=amounts.interest,
+                costs_owed_from={n: f.costs_owed_from for n, f in days.items()},
             )
         elif planned.channel is StepChannel.STAFF_TASK:
             self._task(client, debtor, workflow, planned)
@@ -917,19 +930,15 @@ class DunningService:
             self.links(client.client_id, debtor.number) if self.links and with_links else ("", "")
         )
         shown = {i.number for i in collectable}
-        owed_from = (
-            announce_costs_from
-            or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None)
-            # the claim's own date (an imported letter's term end is not on the invoice)
-            or min(
-                (
-                    f.costs_owed_from
-                    for n, f in (claims or {}).items()
-                    if n in shown and f.costs_owed_from
-                ),
-                default=None,
-            )
-        )
+        # the day the costs became (or, a 14-day letter's, will become) owed: the ledger's,
+        # never the invoice's own term, which a due date moved past its letter, a letter sent
+        # while the debtor counted as a business, an earlier client letter or an arrangement
+        # may have made wrong (kindletter12); no claim figures, no costs: no day
+        owed_from = announce_costs_from or min(
+            (f.costs_owed_from for n, f in (claims or {}).items()
+             if n in shown and f.costs_owed_from),
+            default=None,
+        )  # fmt: skip
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
