@@ -113,3 +113,24 @@ def test_innings_own_sommatie_to_the_business_is_held_too_and_the_letter_says_so
     assert done.status == 200 and "F1 2026-01-22" in done.body["resolution"], done.body
     assert a.call("GET", CLAIM, on="2026-02-15").body["open"]["costs"] == "625.00"
     assert message_day() == (62_500, date(2026, 1, 22))
+
+
+def test_a_payment_made_while_held_is_allocated_again_when_confirmed(world):  # type: ignore[no-untyped-def]
+    """1,000.00 paid on 1-2-2026, after the correction: held, it pays the 6:119 interest
+    2-12..31-1 (30 d x 6 % + 31 d x 4 % on 5,000.00 = 24.6575 + 16.9863 = 41.64, rounded once)
+    and 958.36 principal. Confirmed, the costs were owed from 22-1, so by 6:44 the payment pays
+    the 625.00 costs first, then the 41.64 interest, then 333.36 principal."""
+    from shared.domain.records import PaymentSource
+
+    a = _corrected(world)
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    world.services.payments.book(client, payment_id="p1", amount=100_000,
+                                 received_on=date(2026, 2, 1), source=PaymentSource.BANK,
+                                 invoice_numbers=["F1"])  # fmt: skip
+    paid = a.call("GET", CLAIM, on="2026-02-15").body["paid"]
+    assert (paid["costs"], paid["interest"], paid["principal"]) == ("0.00", "41.64", "958.36")
+    [check] = _items(a, "kind_letter_check")
+    done = a.call("POST", f"/v1/clients/C1/actions/{check['action_id']}/letter-qualified")
+    assert done.status == 200, done.body
+    paid = a.call("GET", CLAIM, on="2026-02-15").body["paid"]
+    assert (paid["costs"], paid["interest"], paid["principal"]) == ("625.00", "41.64", "333.36")
