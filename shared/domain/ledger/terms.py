@@ -109,16 +109,7 @@ def costs_owed_from(
             invoice = replace(invoice, costs_owed_from=None)
     default = default_from(invoice.due_date, interest_from)
     candidates = []
-    # Inning's own letter: its term ends at least 15 days after a letter sent in default
-    # (received on or after the day it was sent, then 14 full days)
-    earliest_term = (
-        default + timedelta(days=15) if default <= date.max - timedelta(days=15) else None
-    )
-    if (
-        invoice.costs_owed_from is not None
-        and earliest_term
-        and invoice.costs_owed_from >= earliest_term
-    ):
+    if invoice.costs_owed_from is not None and own_term_counts(invoice, interest_from):
         candidates.append(invoice.costs_owed_from)
     if letter_on is not None and in_default(letter_on, invoice.due_date, interest_from):
         if consumer:
@@ -133,6 +124,37 @@ def costs_owed_from(
     if not consumer and client.b2b_costs_from_due:
         candidates.append(default)
     return min(candidates) if candidates else None
+
+
+def own_term_counts(invoice: Invoice, interest_from: date | None) -> bool:
+    """The costs term Inning's own 14-day letter set on the invoice rests on a letter sent in
+    default: its term ends at least 15 days after default began (received on or after the day
+    it was sent, then 14 full days). A due date or default date moved past the letter leaves
+    a term that does not (law11b F1)."""
+    if invoice.costs_owed_from is None:
+        return False
+    default = default_from(invoice.due_date, interest_from)
+    if default > date.max - timedelta(days=15):
+        return False
+    return invoice.costs_owed_from >= default + timedelta(days=15)
+
+
+def own_letter_void(
+    invoice: Invoice,
+    *,
+    consumer: bool,
+    interest_from: date | None,
+    as_business: LetterAsBusiness | None,
+) -> bool:
+    """Inning's own 14-day letter (its term on the invoice) no longer makes the costs owed: a
+    moved due or default date overtook it, or it went to a consumer while he counted as a
+    business and nobody confirmed it. The workflow then comes back to its 14-day step, so
+    that a letter that counts can go out (kindletter12 #2)."""
+    if invoice.costs_owed_from is None:
+        return False
+    if consumer and as_business is not None and as_business.holds_term(invoice.costs_owed_from):
+        return True
+    return not own_term_counts(invoice, interest_from)
 
 
 def in_default(letter_on: date, due_date: date, interest_from: date | None) -> bool:
