@@ -351,7 +351,7 @@ class DebtorKindChanges:
                 item,
                 status=ActionStatus.RESOLVED,
                 resolved_at=self.clock.now(),
-                resolution=f"{CONFIRMED_WORDS}{days} ({actor_of(principal)})",
+                resolution=f"{CONFIRMED_WORDS}{days} ({principal.key_id})",
             )
             assert etag is not None  # a stored item has one
             try:
