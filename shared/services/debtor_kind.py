@@ -304,8 +304,11 @@ class DebtorKindChanges:
             self.ledger.ledger.set_as_business(client.client_id, new.number, number,
                 LetterAsBusiness(header.header.fourteen_day_letter_on if header else None,
                                  claims.invoices[number].costs_owed_from))  # fmt: skip
-        if paid:
-            self.ledger.restate_terms(client.client_id, paid, BECAUSE, changed="kind")
+        # the held claims too, money on them or not: a plan that holds one follows what it owes
+        # now (the restatement tells the plans of every invoice it looked at)
+        restated = sorted({*paid, *termed})
+        if restated:
+            self.ledger.restate_terms(client.client_id, restated, BECAUSE, changed="kind")
 
     def confirm_letter(
         self, client: Client, action_id: str, principal: Principal
@@ -338,10 +341,9 @@ class DebtorKindChanges:
             if header is not None and header.header.as_business is not None:
                 self.ledger.ledger.set_as_business(client.client_id, item.debtor_number, number,
                                                    header.header.as_business.confirm())  # fmt: skip
-        paid = [n for n in self._paid(client.client_id, item.debtor_number)
-                if n in item.invoice_numbers]  # fmt: skip
-        if paid:
-            self.ledger.restate_terms(client.client_id, paid, CONFIRMED, changed="kind letter")
+        # what he paid allocated again, and a plan holding one told (raised: an item for staff)
+        self.ledger.restate_terms(client.client_id, list(item.invoice_numbers), CONFIRMED,
+                                  changed="kind letter")  # fmt: skip
         figures = self.ledger.open_claims(client, list(item.invoice_numbers), debtor=debtor[0])
         owed = {n: figures[n].costs_owed_from if n in figures else None
                 for n in item.invoice_numbers}  # fmt: skip

@@ -134,3 +134,31 @@ def test_a_payment_made_while_held_is_allocated_again_when_confirmed(world):  # 
     assert done.status == 200, done.body
     paid = a.call("GET", CLAIM, on="2026-02-15").body["paid"]
     assert (paid["costs"], paid["interest"], paid["principal"]) == ("625.00", "41.64", "333.36")
+
+
+def test_a_plan_holding_the_claim_follows_the_held_costs(world):  # type: ignore[no-untyped-def]
+    """A whole-claim plan agreed on 10-1 by the business, costs included: the business
+    sommatie's 750.00 and 6:119a interest are in its total. Corrected to a consumer on 12-1,
+    the costs are held: the plan is lowered to what the consumer's claim is, 5,000.00 and 6:119
+    interest 2-12..9-1 (the plan froze it from 10-1) 30 d x 6 % + 9 d x 4 % = 24.6575 + 4.9315
+    = 29.59: 5,029.59 (it went on asking 5,805.62: 750.00 costs and 55.62 6:119a interest)."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", b2b_collection_costs_rate="15")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2b", name="X")]})
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": [ROW]}).status == 200
+    world.clock.at = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    made = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "D1", "invoices": ["F1"], "start": "2026-01-31", "installments": 2,
+        "include_costs": True, "agreed_by_debtor_on": "2026-01-10", "agreed_how": "phone"})  # fmt: skip
+    plan = made.body["plan_id"]
+    assert a.call("POST", f"/v1/clients/C1/plans/{plan}/activate").status == 200
+    before = a.call("GET", f"/v1/clients/C1/plans/{plan}").body["total"]
+    world.clock.at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    flip = a.call(
+        "POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2c", name="X")]}
+    )
+    assert flip.body["updated"] == 1, flip.body
+    after = a.call("GET", f"/v1/clients/C1/plans/{plan}").body["total"]
+    assert (before, after) == ("5805.62", "5029.59")
+    assert a.call("GET", CLAIM, on="2026-01-12").body["open"]["total"] == "5029.59"
