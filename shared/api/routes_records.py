@@ -160,6 +160,15 @@ def register(router: Router, services: Services) -> None:
             raise ConflictingUpdate(str(exc)) from exc
         return ApiResponse(body=_plain(decision.item))
 
+    def letter_qualified(ctx: Context) -> ApiResponse:
+        """A person confirms the letter a ``kind_letter_check`` item names met 6:96 lid 6 for
+        the consumer: its costs become owed from its term's end (law11b F5)."""
+        client = services.access.client_for(principal(ctx), ctx.params["client"])
+        item, _ = services.debtor_kind_changes.confirm_letter(
+            client, ctx.params["action"], principal(ctx)
+        )
+        return ApiResponse(body=_plain(item))
+
     def assign(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.AssignIn)
         return ApiResponse(
@@ -289,6 +298,32 @@ def register(router: Router, services: Services) -> None:
                 422: "Not a failed 14-day letter's item, none of its invoices is still due, or "
                 "the debtor has no address or e-mail",
             },
+        )
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/letter-qualified",
+            letter_qualified,
+            "Confirm that the letter sent to a debtor while he counted as a business met 6:96 "
+            "lid 6 for him as a consumer (its kind_letter_check item): its costs become owed",
+            tag,
+            response=ActionOut,
+            errors={
+                404: "No such action item",
+                409: "The item changed meanwhile: reload it",
+                422: "Not a kind_letter_check item, the debtor is no consumer now, or the item "
+                "was cleared (resolved without this): only a new 14-day letter makes the costs "
+                "owed then",
+            },
+            description="Until this, the consumer owes no collection costs on a letter sent "
+            "to him as a business (a business sommatie states other costs and interest than "
+            "a consumer's 14-day letter must): the claim, the portal, letters, plans and a "
+            "hand-over show none. Confirmed, the costs are owed from the day after the "
+            "letter's 14-day term, what he paid is allocated again, and the item is resolved "
+            "with that day. Resolving the item instead (…/resolve) keeps them off. An "
+            "administrator's act (it makes a consumer owe costs, as …/fourteen-day-letter-"
+            "received).",
         )
     )
     router.add(

@@ -53,6 +53,9 @@ class DebtorStanding:
     recorded_on: date
     confirmed: bool = True  # False: proposed by an MD07 return, for a person to decide
     lifted_on: date | None = None  # back to normal from this day (a mistake, an akkoord)
+    # the bank returns (payment or end-to-end ids) that proposed a standing for this debtor:
+    # one delivered again never proposes it again once a person lifted it (a new one may)
+    proposed_by: tuple[str, ...] = ()
 
     @property
     def in_force(self) -> bool:

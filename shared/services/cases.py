@@ -6,6 +6,7 @@ e-mail (through the outbox, so it is sent exactly once), the other side also on 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -48,6 +49,7 @@ class CaseService:
         *,
         costs: Cents,
         interest: Cents,
+        costs_owed_from: Mapping[str, date | None] | None = None,
     ) -> Case:
         # no date in the id: a run retried the next day (after a failure between the case and
         # the invoices' step) finds the case it made, and hands nothing over twice
@@ -56,7 +58,8 @@ class CaseService:
         case_id = f"{client.client_id}-{encode(debtor.number)}-{digest}"
         now = self.clock.now()
         case = Case(client.agency_id, case_id, client.client_id, debtor.number, numbers, now,
-                    self._dossier(client, debtor, invoices, costs, interest))  # fmt: skip
+                    self._dossier(client, debtor, invoices, costs, interest,
+                                  costs_owed_from))  # fmt: skip
         if not self.repos.cases.add(case):
             found = self.repos.cases.get(client.agency_id, case_id)
             assert found is not None
@@ -371,8 +374,13 @@ class CaseService:
                 continue
 
     def _dossier(
-        self, client: Client, debtor: Debtor, invoices: list[Invoice], costs: Cents, interest: Cents
-    ) -> dict[str, object]:
+        self, client: Client, debtor: Debtor, invoices: list[Invoice], costs: Cents, interest: Cents,
+        costs_owed_from: Mapping[str, date | None] | None = None,
+    ) -> dict[str, object]:  # fmt: skip
+        """``costs_owed_from``: each claim's costs day as the ledger has it (the invoice's own
+        term may be one a held or overtaken letter set); none given: the invoice's."""
+        owed = {i.number: (costs_owed_from.get(i.number) if costs_owed_from is not None
+                           else i.costs_owed_from) for i in invoices}  # fmt: skip
         messages = self._debtor_messages(client.client_id, debtor.number)
         contacts, _ = self.repos.contacts.for_debtor(client.client_id, debtor.number, page_size=500)
         return {
@@ -383,7 +391,7 @@ class CaseService:
             "invoices": [{"number": i.number, "invoice_date": i.invoice_date.isoformat(), "due_date": i.due_date.isoformat(),
                           "amount": format_cents(i.amount), "paid": format_cents(i.paid), "open": format_cents(i.open_amount),
                           "payment_reference": i.payment_reference,
-                          "costs_owed_from": i.costs_owed_from.isoformat() if i.costs_owed_from else None} for i in invoices],
+                          "costs_owed_from": _iso(owed[i.number])} for i in invoices],
             "amounts": {"principal": format_cents(sum(i.open_amount for i in invoices)), "costs": format_cents(costs), "interest": format_cents(interest)},
             "messages": [{"channel": m.channel.value, "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
                           "status": m.status.value, "invoices": list(m.invoice_numbers), "key": m.key}
@@ -470,3 +478,7 @@ def _mark(at: datetime, *parts: str) -> str:
     """An id in time order (``at`` first) whose tail is made from ``parts``: the same event
     gets the same id on every attempt."""
     return f"{int(at.timestamp() * 1000):012x}{hashlib.sha256('|'.join(parts).encode()).hexdigest()[:10]}"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -158,8 +158,8 @@ class Services:
         payments.ledger.restated_listener = lambda client, numbers: self.plans.claims_restated(
             client, numbers
         )
-        payments.deceased_return = lambda client, number, reason: (
-            self.debtor_standing.propose_deceased(client, number, reason)
+        payments.deceased_return = lambda client, number, reason, source: (
+            self.debtor_standing.propose_deceased(client, number, reason, source)
         )
         return payments
 
@@ -420,8 +420,8 @@ class Services:
         )
         from shared.services.plans.mollie_collection import MollieCollections
 
-        plans.deceased_return = lambda client, number, reason: (
-            self.debtor_standing.propose_deceased(client, number, reason)
+        plans.deceased_return = lambda client, number, reason, source: (
+            self.debtor_standing.propose_deceased(client, number, reason, source)
         )
         # direct debits collected through Mollie use the client's Mollie account
         plans.mollie = MollieCollections(

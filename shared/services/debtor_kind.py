@@ -36,8 +36,8 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW
@@ -47,14 +47,15 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
 from shared.domain.ledger.costs import notice_day
+from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
-from shared.domain.records import ActionItem, ContactEntry, ContactKind
-from shared.ports.tables import Conflict, StorageError
+from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.ports.tables import Conflict, PreconditionFailed, StorageError
 from shared.services.batch import RowError
 from shared.services.due_date_restatement import GRACE
-from shared.services.errors import ConflictingUpdate
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.people.admin import actor_of
 from shared.services.prescription_watch import PrescriptionWatch
@@ -272,8 +273,6 @@ class DebtorKindChanges:
         if new.kind is not DebtorKind.B2C or old is DebtorKind.B2C:
             return  # to a business: what is open follows the kind live; nothing paid is redone
         paid = self._paid(client.client_id, new.number)
-        if paid:
-            self.ledger.restate_terms(client.client_id, paid, BECAUSE, changed="kind")
         # the letter's day, not the held figure: a plan or promise holds the costs term, and
         # when it ends the consumer would owe costs resting on a business sommatie (law11 #4)
         claims = self.ledger.debtor_claims(client, new.number, new)
@@ -285,13 +284,88 @@ class DebtorKindChanges:
             and r.number in figures
             and figures[r.number].open.total > 0
         )
-        if not termed:
-            return
-        with contextlib.suppress(Conflict):  # the same change handled again
-            self.repos.actions.add(ActionItem(
-                client.client_id, keyed_id(now, "kind_letter", new.number), "kind_letter_check",
-                f"Debtor {new.number} is a consumer now: the costs of {', '.join(termed[:20])} "
-                "rest on a letter sent while he counted as a business; confirm it was a 14-day "
-                "letter as 6:96 lid 6 asks (the staffel amount, 14 days from receipt) or clear "
-                "its costs term", now, debtor_number=new.number, invoice_numbers=tuple(termed),
-            ))  # fmt: skip
+        if termed:
+            with contextlib.suppress(Conflict):  # the same change handled again
+                self.repos.actions.add(ActionItem(
+                    client.client_id, keyed_id(now, "kind_letter", new.number),
+                    "kind_letter_check",
+                    f"Debtor {new.number} is a consumer now: the costs of "
+                    f"{', '.join(termed[:20])} rest on a letter sent while he counted as a "
+                    "business; they are not owed until a person confirms it was a 14-day "
+                    "letter as 6:96 lid 6 asks (the staffel amount, 14 days from receipt), "
+                    "or a new 14-day letter's term ends", now, debtor_number=new.number,
+                    invoice_numbers=tuple(termed),
+                ))  # fmt: skip
+        # then the letters held off his costs (law11b F5: the staffel 625.00 was charged on a
+        # business sommatie until staff cleared the item), before what he paid is restated:
+        # a payment allocates no costs the held letter does not make owed
+        for number in termed:
+            header = claims.stored.get(number)
+            self.ledger.ledger.set_as_business(client.client_id, new.number, number,
+                LetterAsBusiness(header.header.fourteen_day_letter_on if header else None,
+                                 claims.invoices[number].costs_owed_from))  # fmt: skip
+        # the held claims too, money on them or not: a plan that holds one follows what it owes
+        # now (the restatement tells the plans of every invoice it looked at)
+        restated = sorted({*paid, *termed})
+        if restated:
+            self.ledger.restate_terms(client.client_id, restated, BECAUSE, changed="kind")
+
+    def confirm_letter(
+        self, client: Client, action_id: str, principal: Principal
+    ) -> tuple[ActionItem, dict[str, date | None]]:
+        """A person confirms the letter a ``kind_letter_check`` item names met 6:96 lid 6 for
+        the consumer: its costs are owed from its term's end as the ledger gives it (the
+        client's letter: 14 days from the day after receipt; Inning's own: the term it set),
+        what he paid restated to that, and the item resolved with the day. Resolving the item
+        without this (``…/resolve``) keeps the costs off: only a new letter's term makes them
+        owed then. Idempotent: confirmed again, nothing changes."""
+        found = self.repos.actions.get(client.client_id, action_id)
+        if found is None:
+            raise NotFound(f"action {action_id} not found")
+        item, etag = found
+        if item.kind != "kind_letter_check" or not item.debtor_number:
+            raise Invalid(f"action {action_id} is a {item.kind}, not a letter to confirm",
+                          field="kind", code="action_other_kind",
+                          params={"kind": item.kind})  # fmt: skip
+        debtor = self.repos.debtors.get(client.client_id, item.debtor_number)
+        if debtor is None or debtor[0].kind is not DebtorKind.B2C:
+            raise Invalid(f"debtor {item.debtor_number} is no consumer now: nothing to confirm",
+                          field="kind", code="kind_letter_not_consumer")  # fmt: skip
+        if item.status is ActionStatus.RESOLVED and not _confirmed(item):
+            raise Invalid(f"action {action_id} was cleared: its letter stays none; a new "
+                          "14-day letter makes the costs owed", field="status",
+                          code="kind_letter_cleared")  # fmt: skip
+        claims = self.ledger.debtor_claims(client, item.debtor_number, debtor[0])
+        for number in item.invoice_numbers:
+            header = claims.stored.get(number)
+            if header is not None and header.header.as_business is not None:
+                self.ledger.ledger.set_as_business(client.client_id, item.debtor_number, number,
+                                                   header.header.as_business.confirm())  # fmt: skip
+        # what he paid allocated again, and a plan holding one told (raised: an item for staff)
+        self.ledger.restate_terms(client.client_id, list(item.invoice_numbers), CONFIRMED,
+                                  changed="kind letter")  # fmt: skip
+        figures = self.ledger.open_claims(client, list(item.invoice_numbers), debtor=debtor[0])
+        owed = {n: figures[n].costs_owed_from if n in figures else None
+                for n in item.invoice_numbers}  # fmt: skip
+        if item.status is not ActionStatus.RESOLVED:
+            days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
+            item = replace(
+                item,
+                status=ActionStatus.RESOLVED,
+                resolved_at=self.clock.now(),
+                resolution=f"{CONFIRMED_WORDS}{days} ({principal.key_id})",
+            )
+            assert etag is not None  # a stored item has one
+            try:
+                self.repos.actions.save(item, etag)
+            except PreconditionFailed as exc:
+                raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
+        return item, owed
+
+
+CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
+CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
+
+
+def _confirmed(item: ActionItem) -> bool:
+    return (item.resolution or "").startswith(CONFIRMED_WORDS)

@@ -112,7 +112,7 @@ class DebtorStandingService:
             )
         wanted = DebtorStanding(standing, since, today, confirmed=True)
         before, after = self._change(
-            client, number, lambda d: self._set_to(d, wanted), author,
+            client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
             f"Standing set: {standing.value} since {since.isoformat()}",
         )  # fmt: skip
         # each step idempotent, and taken also when the debtor was saved already: a retry
@@ -154,15 +154,28 @@ class DebtorStandingService:
         return after
 
     # -- the bank ----------------------------------------------------------------------------
-    def propose_deceased(self, client: Client, number: str, reason: str) -> Debtor | None:
+    def propose_deceased(
+        self, client: Client, number: str, reason: str, source: str | None = None
+    ) -> Debtor | None:
         """A direct debit came back MD07 ("debtor deceased"): the standing is proposed (it
         holds at once, for a person to confirm or lift), his plans paused. Idempotent; a
-        standing in force already is left as it is. None: no such debtor."""
+        standing in force already is left as it is. ``source``: the return (its payment or
+        end-to-end id): the same return delivered again after a person lifted what it
+        proposed proposes nothing (the person decided on it); a new return does. None: no
+        such debtor."""
         today = amsterdam_date(self.clock.now())
-        proposed = DebtorStanding(Standing.DECEASED, today, today, confirmed=False)
+
+        def proposing(d: Debtor) -> Debtor:
+            seen = d.standing.proposed_by if d.standing is not None else ()
+            if holds(d.standing) or (source is not None and source in seen):
+                return d  # in force already, or lifted by a person who saw this return
+            returns = (*seen, source) if source is not None else seen
+            return replace(d, standing=DebtorStanding(Standing.DECEASED, today, today,
+                                                      confirmed=False, proposed_by=returns))  # fmt: skip
+
         try:
             before, after = self._change(
-                client, number, lambda d: d if holds(d.standing) else replace(d, standing=proposed),
+                client, number, proposing,
                 "the bank", f"Standing proposed: deceased (the bank returned a direct debit: {reason})",
             )  # fmt: skip
         except NotFound:
@@ -306,3 +319,10 @@ def _said(standing: DebtorStanding | None) -> str:
     return f"{standing.standing.value} since {standing.since.isoformat()}" + (
         "" if standing.confirmed else " (proposed)"
     )
+
+
+def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:
+    """The standing a person sets, with the bank returns that proposed one before: lifted
+    later, none of them proposes it again."""
+    seen = debtor.standing.proposed_by if debtor.standing is not None else ()
+    return replace(wanted, proposed_by=seen) if seen else wanted

@@ -61,7 +61,7 @@ from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_te
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.model import ClaimFigures
 from shared.domain.ledger.replay import open_claims
-from shared.domain.ledger.terms import in_default
+from shared.domain.ledger.terms import in_default, own_letter_void
 from shared.domain.messaging import (
     Attachment,
     Channel,
@@ -70,7 +70,7 @@ from shared.domain.messaging import (
     PostalAddress,
 )
 from shared.domain.money import format_cents, format_eur_en
-from shared.domain.parties import Client, Debtor, Pause
+from shared.domain.parties import Client, Debtor, DebtorKind, Pause
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
@@ -461,7 +461,8 @@ class DunningService:
         # itself, costs owed already) and every amount the run's messages show
         claims = self.ledger.debtor_claims(client, debtor_number, debtor, every_invoice=invoices)
         # a letter the client dated before a due or default date moved past it is none: the
-        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1)
+        # claim enters the workflow as if it had none, and our 14-day letter is sent (law11b F1);
+        # so does one sent to a consumer while he counted as a business, unconfirmed (F5)
         letters = {
             n: c.header.fourteen_day_letter_on
             for n, c in claims.stored.items()
@@ -469,8 +470,20 @@ class DunningService:
             and c.header.fourteen_day_letter_on is not None
             and in_default(c.header.fourteen_day_letter_on, claims.invoices[n].due_date,
                            c.header.interest_from)
+            and not (debtor.kind is DebtorKind.B2C and c.header.as_business is not None
+                     and c.header.as_business.holds_letter(c.header.fourteen_day_letter_on))
         }  # fmt: skip
         owed = {r.number: r.terms.costs_owed_from for r in claims.records}
+
+        # our own 14-day letter that no longer counts: its step is due again (kindletter12 #2)
+        def void(invoice: Invoice) -> bool:
+            header = (
+                claims.stored[invoice.number].header if invoice.number in claims.stored else None
+            )
+            return own_letter_void(invoice, consumer=debtor.kind is DebtorKind.B2C,
+                                   interest_from=header.interest_from if header else None,
+                                   as_business=header.as_business if header else None)  # fmt: skip
+
         figures: dict[str, ClaimFigures] | None = None
         remainder = sum(i.open_amount for i in dunned if i.is_collectable)
         if 0 < remainder < client.dunning_minimum and not client.client_bears_costs:
@@ -491,7 +504,8 @@ class DunningService:
             self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
             return 0
         states = [
-            (i, _state(i, letters.get(i.number), owed.get(i.number), workflow)) for i in dunned
+            (i, _state(i, letters.get(i.number), owed.get(i.number), workflow, void(i)))
+            for i in dunned
         ]
         planned = plan_debtor(workflow, debtor, states, today, client.channels_off)
         if planned and figures is None and not client.client_bears_costs:
@@ -521,7 +535,11 @@ class DunningService:
         moves: list[tuple[str | None, str | None]] = []
         for number in touched:
             inv = fresh.get(number)
-            state = _state(inv, letters.get(number), owed.get(number), workflow) if inv else None
+            state = (
+                _state(inv, letters.get(number), owed.get(number), workflow, void(inv))
+                if inv
+                else None
+            )
             check = (
                 next_check(workflow, inv, state, debtor, open_total, today)
                 if inv and state and number not in held
@@ -615,8 +633,18 @@ class DunningService:
             costs_owed_from = fourteen_day_term(letter_day, channel).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today, claims=claims)
+            # each claim's costs day as the ledger has it (a held or overtaken letter's term
+            # stays on the invoice: kindletter12)
+            days = claims if claims is not None else self.ledger.open_claims(
+                client, [i.number for i in invoices], today, debtor=debtor)  # fmt: skip
             self.cases.hand_over(
-                client, debtor, invoices, today, costs=amounts.costs, interest=amounts.interest
+                client,
+                debtor,
+                invoices,
+                today,
+                costs=amounts.costs,
+                interest=amounts.interest,
+                costs_owed_from={n: f.costs_owed_from for n, f in days.items()},
             )
         elif planned.channel is StepChannel.STAFF_TASK:
             self._task(client, debtor, workflow, planned)
@@ -634,15 +662,22 @@ class DunningService:
             prefix = step_key_prefix(debtor.number, workflow.workflow_id, step.step_id)
             fresh = planned.invoice_numbers
             cancelled: set[str] = set()
+            # invoices back at a 14-day step they took, their letter void (kindletter12 #2)
+            back = {i.number: i for i in invoices if _back_at(i, step)}
             for earlier, _ in self.messaging.outbox.with_prefix(client.client_id, prefix):
                 if CANCELLED in earlier.extra:
                     cancelled.add(earlier.key)  # closed unsent: its invoices never had the step
                     continue
                 if SENT_AGAIN in earlier.extra:
                     continue  # a 14-day letter that never arrived: the one sent again counts
+                # the letter that no longer counts, sent before the invoice came back: not
+                # this step for it now (a new key, below)
+                void = {n for n in earlier.invoice_numbers if _before_back(earlier, back.get(n))}
+                if void:
+                    cancelled.add(earlier.key)
                 # written by an earlier attempt (maybe days ago, before a failure): those
                 # invoices have had this step; a job that never reached the queue goes again
-                fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers)
+                fresh = tuple(n for n in fresh if n not in earlier.invoice_numbers or n in void)
                 if not earlier.status.final:
                     self.messaging.queues.send(
                         earlier.channel.queue, job_body(client.client_id, earlier.key)
@@ -838,7 +873,9 @@ class DunningService:
             if stored is None:
                 return
             trail = trail_of(stored.invoice)
-            if step_id in trail or placed(workflow, trail) >= planned.step_index:
+            if (step_id in trail or placed(workflow, trail) >= planned.step_index) and not (
+                _back_at(stored.invoice, planned.step, today)
+            ):
                 return  # another run got there first
             updated = replace(stored.invoice, dunning_step=planned.step_index, dunning_step_on=today,
                               dunning_trail=(*trail, step_id)[-MAX_TRAIL:],
@@ -917,19 +954,15 @@ class DunningService:
             self.links(client.client_id, debtor.number) if self.links and with_links else ("", "")
         )
         shown = {i.number for i in collectable}
-        owed_from = (
-            announce_costs_from
-            or next((i.costs_owed_from for i in collectable if i.costs_owed_from), None)
-            # the claim's own date (an imported letter's term end is not on the invoice)
-            or min(
-                (
-                    f.costs_owed_from
-                    for n, f in (claims or {}).items()
-                    if n in shown and f.costs_owed_from
-                ),
-                default=None,
-            )
-        )
+        # the day the costs became (or, a 14-day letter's, will become) owed: the ledger's,
+        # never the invoice's own term, which a due date moved past its letter, a letter sent
+        # while the debtor counted as a business, an earlier client letter or an arrangement
+        # may have made wrong (kindletter12); no claim figures, no costs: no day
+        owed_from = announce_costs_from or min(
+            (f.costs_owed_from for n, f in (claims or {}).items()
+             if n in shown and f.costs_owed_from),
+            default=None,
+        )  # fmt: skip
         return TemplateContext(
             debtor_name=debtor.name, debtor_number=debtor.number, client_name=client.name,
             client_iban=client.ibans[0] if client.ibans else "", client_contact=client.contact_email or "",
@@ -1394,16 +1427,41 @@ def _state(
     letter_sent_on: date | None = None,
     costs_owed_from: date | None = None,
     workflow: Workflow | None = None,
+    letter_void: bool = False,
 ) -> DunningState:
     """``letter_sent_on``: the 14-day letter the client sent itself; ``costs_owed_from``: the
     claim's (its terms, from the ledger), else the invoice's own (set by our 14-day letter);
-    ``workflow``: the one it is in, where its trail of steps places it (``placed``)."""
+    ``workflow``: the one it is in, where its trail of steps places it (``placed``);
+    ``letter_void``: our 14-day letter no longer counts (its term is not the invoice's)."""
     trail = trail_of(invoice)
+    own = None if letter_void else invoice.costs_owed_from
     return DunningState(
         placed(workflow, trail) if workflow else invoice.dunning_step, invoice.dunning_step_on,
-        invoice.paused_until, invoice.promise_until, costs_owed_from or invoice.costs_owed_from,
-        letter_sent_on, frozenset(trail),
+        invoice.paused_until, invoice.promise_until, costs_owed_from or own,
+        letter_sent_on, frozenset(trail), letter_void,
     )  # fmt: skip
+
+
+def _back_at(invoice: Invoice, step: Step, on: date | None = None) -> bool:
+    """The invoice took this 14-day step before and is back at it, its letter void (the run
+    plans a taken step only then: ``workflow.back_to_letter``); ``on``: the day it takes it
+    again (later than the day of its last step)."""
+    last = invoice.dunning_step_on
+    return (
+        step.channel is StepChannel.FOURTEEN_DAY_LETTER
+        and bool(step.step_id)
+        and step.step_id in trail_of(invoice)
+        and (on is None or (last is not None and last < on))
+    )
+
+
+def _before_back(earlier: OutboundMessage, invoice: Invoice | None) -> bool:
+    """``earlier`` is the letter an invoice back at its 14-day step got before it came back:
+    planned on or before the day of its last step (its retry, today, counts as sent)."""
+    if invoice is None or invoice.dunning_step_on is None:
+        return False
+    planned_on = earlier.extra.get(PLANNED_ON)
+    return planned_on is not None and date.fromisoformat(str(planned_on)) <= invoice.dunning_step_on
 
 
 def _shard_of(debtor_number: str, shards: int) -> int:

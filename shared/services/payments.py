@@ -69,7 +69,7 @@ class PaymentService:
         self.principal_first: Callable[[Client, list[str]], frozenset[str]] | None = None
         # a bank return whose reason says the debtor died (MD07): his standing is proposed
         # before the plans hear of the return (a plan must not lapse and mail a dead man)
-        self.deceased_return: Callable[[Client, str, str], object] | None = None
+        self.deceased_return: Callable[[Client, str, str, str], object] | None = None
 
     def _tell(self, client: Client, invoice_numbers: list[str]) -> None:
         numbers = sorted(set(invoice_numbers))
@@ -239,7 +239,7 @@ class PaymentService:
             from shared.domain.standing import says_deceased
 
             if says_deceased(reason):
-                self.deceased_return(client, payment.debtor_number, reason)
+                self.deceased_return(client, payment.debtor_number, reason, payment_id)
         if payment.reversed:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again

@@ -34,6 +34,7 @@ from typing import Any
 from shared.adapters.tables import ledger_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
 from shared.adapters.tables.keys import decode, encode, join
+from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.ledger.model import Component, EventKind, LedgerEvent, StandIn
 from shared.ports.tables import (
     MAX_BATCH,
@@ -77,6 +78,8 @@ class ClaimHeader:
     # arrangements that keep the collection costs from arising (a postponement granted):
     # (reference, agreed on, costs owed from at the earliest), docs/law.md
     costs_held: tuple[tuple[str, date, date | None], ...] = ()
+    # the letters it had when its debtor was corrected to a consumer (law11b F5)
+    as_business: LetterAsBusiness | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ def _header_row(h: ClaimHeader) -> Row:
             "CostsHeld": put_json(
                 [[p, a.isoformat(), b.isoformat() if b else None] for p, a, b in h.costs_held]
             ),
+            "AsBusiness": _as_business_out(h.as_business),
         },
         etag=h.etag,
     )
@@ -193,7 +197,21 @@ def _header_from(row: Row) -> ClaimHeader:
             (str(p), date.fromisoformat(a), date.fromisoformat(b) if b else None)
             for p, a, b in get_json(d.get("CostsHeld"), [])
         ),
+        as_business=_as_business_in(d.get("AsBusiness")),
     )
+
+
+def _as_business_out(held: LetterAsBusiness | None) -> str | None:
+    if held is None:
+        return None
+    return put_json([put_date(held.letter_on), put_date(held.owed_from), held.confirmed])
+
+
+def _as_business_in(value: str | None) -> LetterAsBusiness | None:
+    if not value:
+        return None
+    letter_on, owed_from, confirmed = get_json(value, [None, None, False])
+    return LetterAsBusiness(get_date(letter_on), get_date(owed_from), bool(confirmed))
 
 
 class LedgerRepository:
@@ -354,6 +372,19 @@ class LedgerRepository:
         if wanted == current.costs_held:
             return False
         updated = replace(current, costs_held=wanted)
+        self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
+        return True
+
+    def set_as_business(
+        self, client_id: str, debtor: str, invoice: str, held: LetterAsBusiness
+    ) -> bool:
+        """Record the letters the claim had when its debtor became a consumer, or that a
+        person confirmed one (idempotent); False when nothing changed. The first record
+        stands: the same correction handled again does not move it."""
+        current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
+        if current.as_business == held or (current.as_business is not None and not held.confirmed):
+            return False
+        updated = replace(current, as_business=held)
         self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
         return True
 

@@ -252,6 +252,7 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         "recorded_on": s.recorded_on.isoformat(),
         "confirmed": s.confirmed,
         "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None,
+        **({"proposed_by": list(s.proposed_by)} if s.proposed_by else {}),
     }
 
 
@@ -264,6 +265,7 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         date.fromisoformat(d["recorded_on"]),
         bool(d.get("confirmed", True)),
         date.fromisoformat(d["lifted_on"]) if d.get("lifted_on") else None,
+        tuple(str(x) for x in d.get("proposed_by") or ()),
     )
 
 

@@ -30,9 +30,13 @@ from shared.services.request_decisions import (
     claim_of,
 )
 
+# a letter sent to a consumer while he counted as a business (services.debtor_kind): confirmed
+# as a 14-day letter its costs become owed; closing the item (the page's resolve) keeps them off
+KIND_LETTER, LETTER_QUALIFIED = "kind_letter_check", "letter-qualified"
 DECISIONS = {"grant": POSTPONEMENT, "refuse": POSTPONEMENT, "end-dispute": DISPUTE,
              "credit-invoice": DISPUTE, "withdraw-invoice": DISPUTE,
-             "approve-plan": PLAN, "refuse-plan": PLAN, SEND_AGAIN: LETTER_FAILED}  # fmt: skip
+             "approve-plan": PLAN, "refuse-plan": PLAN, SEND_AGAIN: LETTER_FAILED,
+             LETTER_QUALIFIED: KIND_LETTER}  # fmt: skip
 # a dispute: keep chasing (the dispute ends), credit the invoice, or withdraw it (review
 # console7 F4: the last two were API-only)
 CHOICES = {POSTPONEMENT: ("grant", "refuse"),
@@ -41,7 +45,8 @@ CHOICES = {POSTPONEMENT: ("grant", "refuse"),
 # the API route each decision does per invoice (its authorisation is that route's)
 INVOICE_ROUTE = {"grant": "pause", "refuse": "pause", "end-dispute": "resolve-dispute",
                  "credit-invoice": "credit", "withdraw-invoice": "withdraw"}  # fmt: skip
-MONEY = ("credit-invoice", "withdraw-invoice")  # changes what is owed: confirmed on the form
+# changes what is owed: confirmed on the form
+MONEY = ("credit-invoice", "withdraw-invoice", LETTER_QUALIFIED)
 # the activation itself sends the debtor the agreement; the letter sent again is the message
 UNTOLD = ("approve-plan", SEND_AGAIN)
 WITH_REASON = ("refuse", "end-dispute", "credit-invoice", "withdraw-invoice", "refuse-plan")
@@ -110,6 +115,8 @@ def decide_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     and not finished offers only itself again."""
     if item.kind == LETTER_FAILED:
         return _letter_again_context(desk, item)
+    if item.kind == KIND_LETTER:
+        return _kind_letter_context(desk, item)
     if item.kind not in DECIDABLE or item.status is ActionStatus.RESOLVED or not item.debtor_number:
         return {"decide": None}
     found = desk.services.repos.debtors.get(item.client_id, item.debtor_number)
@@ -197,11 +204,27 @@ def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _kind_letter_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
+    """A kind_letter_check item offers to confirm the letter (an administrator's: it makes
+    the consumer owe costs); closing it keeps the costs off."""
+    if item.status is ActionStatus.RESOLVED or not _allowed(desk, item, LETTER_QUALIFIED):
+        return {"decide": None}
+    return {
+        "decide": {
+            "choices": (LETTER_QUALIFIED,), "channels": [], "silent": True, "taken": None,
+            "taken_by": "", "plan": None, "untold": (LETTER_QUALIFIED,), "with_reason": (),
+            "needs_reason": (), "money": MONEY, "open_of": _open_of(desk, item), "offered": {},
+        }
+    }  # fmt: skip
+
+
 def _routes(item: ActionItem, do: str) -> list[tuple[str, str]]:
     """The API requests that do what decision ``do`` does to the item (its authorisation)."""
     base = f"/v1/clients/{item.client_id}"
     if do == SEND_AGAIN:  # the API's send-again: a daily-work write, as the run's own letter
         return [("POST", f"{base}/actions/{item.action_id}/send-again")]
+    if do == LETTER_QUALIFIED:  # an administrator's, as the API's
+        return [("POST", f"{base}/actions/{item.action_id}/letter-qualified")]
     if item.kind == PLAN:
         plan = f"{base}/plans/{item.detail.get('plan_id')}"
         return [("POST", f"{plan}/activate") if do == "approve-plan" else ("DELETE", plan)]
@@ -242,6 +265,10 @@ def decide(desk: Desk, item: ActionItem, do: str) -> None:
         return
     if do in MONEY and desk.field("confirm") != "yes":
         raise Invalid(desk.t["dec_say_confirm"], field="confirm")
+    if do == LETTER_QUALIFIED:
+        desk.services.debtor_kind_changes.confirm_letter(desk.client, item.action_id,
+                                                         desk.principal)  # fmt: skip
+        return
     tell = None
     if desk.field("channel") and do not in UNTOLD:
         desk.require(
@@ -345,6 +372,9 @@ words(
         "dec_already": "Er is al beslist: {what}{by}. Er is niets gewijzigd; laad de pagina opnieuw.",
         "dec_unfinished_effect": "{what} is vastgelegd maar niet helemaal uitgevoerd ({reason}). Kies het opnieuw om het af te ronden.",
         "dec_unfinished_message": "{what} is vastgelegd en uitgevoerd, maar het bericht aan de debiteur is niet verstuurd ({reason}). Kies het opnieuw om het bericht te versturen, eventueel via een ander kanaal.",
+        "dec_letter-qualified": "Brief bevestigen als veertiendagenbrief",
+        "dec_letter-qualified_hint": "Alleen als de brief die de debiteur als bedrijf kreeg voldeed aan art. 6:96 lid 6 BW (het staffelbedrag, veertien dagen na ontvangst): dan zijn de incassokosten verschuldigd vanaf het einde van die termijn en worden zijn betalingen opnieuw toegerekend. Sluit u de actie zonder dit, dan blijven de kosten weg tot een nieuwe veertiendagenbrief.",
+        "dec_confirm_letter-qualified": "Ik bevestig dat de brief voldeed aan art. 6:96 lid 6 BW",
         "dec_send-letter-again": "Veertiendagenbrief opnieuw versturen",
         "dec_send-letter-again_hint": "Er gaat een nieuwe veertiendagenbrief uit naar het adres of e-mailadres dat nu bij de debiteur staat, gedateerd op de dag van verzending, met een eigen termijn van veertien dagen na ontvangst; pas daarna zijn incassokosten verschuldigd. Eén keer, hoe vaak er ook geklikt wordt.",
         "dec_credit-invoice": "Factuur crediteren",
@@ -387,6 +417,9 @@ words(
         "dec_already": "This was decided already: {what}{by}. Nothing was changed; reload the page.",
         "dec_unfinished_effect": "{what} is recorded but not wholly carried out ({reason}). Choose it again to finish it.",
         "dec_unfinished_message": "{what} is recorded and carried out, but the message to the debtor was not sent ({reason}). Choose it again to send the message, by another channel if need be.",
+        "dec_letter-qualified": "Confirm the letter as a 14-day letter",
+        "dec_letter-qualified_hint": "Only if the letter the debtor got as a business met art. 6:96 lid 6 BW (the staffel amount, fourteen days after receipt): the collection costs are then owed from the end of that term and his payments are allocated again. Closing the item without this keeps the costs off until a new 14-day letter.",
+        "dec_confirm_letter-qualified": "I confirm the letter met art. 6:96 lid 6 BW",
         "dec_send-letter-again": "Send the 14-day letter again",
         "dec_send-letter-again_hint": "A new 14-day letter goes to the address or e-mail the debtor has now, dated the day it goes out, with its own term of fourteen days after receipt; only then are collection costs owed. Once, however often clicked.",
         "dec_credit-invoice": "Credit the invoice",

@@ -316,6 +316,15 @@ _TITLES = shapes(
         (r"^Debtor (\S+)'s standing was lifted: resume or postpone the payment plan\(s\) paused for it \((.*)\)$",
          lambda m: f"De status van debiteur {m[1]} is opgeheven: hervat of verschuif de regeling(en) die "
                    f"ervoor gepauzeerd zijn ({m[2]})"),
+        (r"^Debtor (\S+) is a consumer now: the costs of (.+) rest on a letter sent while he "
+         r"counted as a business; they are not owed until a person confirms it was a 14-day "
+         r"letter as 6:96 lid 6 asks \(the staffel amount, 14 days from receipt\), or a new "
+         r"14-day letter's term ends$",
+         lambda m: f"Debiteur {m[1]} is nu consument: de incassokosten van {m[2]} rusten op een "
+                   "brief die hij als bedrijf kreeg; ze zijn niet verschuldigd tot iemand "
+                   "bevestigt dat het een veertiendagenbrief was zoals art. 6:96 lid 6 vraagt "
+                   "(het staffelbedrag, 14 dagen na ontvangst), of de termijn van een nieuwe "
+                   "veertiendagenbrief verloopt"),
         (r"^Unmatched payment of (.+)$", lambda m: f"Onbekende betaling van {m[1]}"),
         (r"^Payment plan (\S+): a restatement raised its claims to (.+) while the plan asks (.+); "
          r"the plan is left as agreed: agree a new plan or collect the rest after it$",
@@ -627,6 +636,9 @@ _RESOLUTIONS = shapes(
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
         (r"^resolved$", lambda m: "afgehandeld"),
+        (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+)$",
+         lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
+                   f"vanaf: {m[1]}"),
         (r"^postponement granted until (.+)$", lambda m: f"uitstel toegekend tot {m[1]}"),
         (r"^postponement refused: (.+)$", lambda m: f"uitstel geweigerd: {m[1]}"),
         (r"^dispute ended$", lambda m: "betwisting beëindigd"),

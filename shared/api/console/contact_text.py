@@ -94,7 +94,8 @@ _SUMMARIES = shapes(
          lambda m: f"Betalingsregeling {m[1]} heropend na een terugboeking"),
         (r"^Payment plan (\S+) completed$", lambda m: f"Betalingsregeling {m[1]} voltooid"),
         (r"^Payment plan (\S+) paused(?: \((.*)\))?$",
-         lambda m: f"Betalingsregeling {m[1]} gepauzeerd" + (f" ({m[2]})" if m[2] else "")),
+         lambda m: f"Betalingsregeling {m[1]} gepauzeerd"
+                   + (f" ({plan_reason(m[2], 'nl')})" if m[2] else "")),
         (r"^Payment plan (\S+) resumed(?: \((.*)\))?$",
          lambda m: f"Betalingsregeling {m[1]} hervat" + (f" ({m[2]})" if m[2] else "")),
         (r"^Payment plan (\S+) cancelled(?: \((.*)\))?$",
@@ -160,6 +161,31 @@ _REASONS: dict[str, str] = {
         "buiten het venster van 24 uur en geen goedgekeurde template beschreven",
     "the client does not use this channel": "de opdrachtgever gebruikt dit kanaal niet",
 }  # fmt: skip
+
+
+# a plan paused because the debtor's standing holds it (services.plans: STANDING_PAUSE)
+_STANDING_PAUSE = re.compile(
+    r"^debtor's standing: (deceased|bankrupt|wsnp)( \(proposed by the bank's return\))?$"
+)
+_STANDING_WORD = {
+    "nl": {"deceased": "overleden", "bankrupt": "failliet", "wsnp": "in de WSNP"},
+    "en": {"deceased": "deceased", "bankrupt": "bankrupt", "wsnp": "in the WSNP"},
+}
+
+
+def plan_reason(text: str, lang: str) -> str:
+    """Why a plan is paused, in the page's language: the debtor's standing (as the plan
+    service words it) translated; a reason staff typed stays as they typed it."""
+    found = _STANDING_PAUSE.match(text)
+    if found is None:
+        return text
+    word = _STANDING_WORD.get(lang, _STANDING_WORD["en"])[found[1]]
+    if lang == "nl":
+        return f"status van de debiteur: {word}" + (
+            " (voorgesteld na een terugboeking door de bank)" if found[2] else ""
+        )
+    return f"the debtor's standing: {word}" + (
+        " (proposed by the bank's return)" if found[2] else "")  # fmt: skip
 
 
 def summary(text: str, lang: str) -> str:

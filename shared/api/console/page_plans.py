@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from shared.api.console import code_text  # noqa: F401 - the |word filter
+from shared.api.console.contact_text import plan_reason
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, page, templates, words
 from shared.api.http import ApiResponse
@@ -73,7 +74,7 @@ def _one(desk: Desk, plan: PaymentPlan, notice: str = "", status: int = 200) -> 
     return desk.render(
         "plan", desk.t["plan_one"].format(debtor=plan.debtor_number), status, notice=notice,
         error=status >= 400, plan=plan, installments=plan.installments(today), steps=steps,
-        confirmed=CONFIRMED,
+        confirmed=CONFIRMED, why=plan_reason(plan.reason or "", desk.lang),
     )  # fmt: skip
 
 
@@ -247,7 +248,7 @@ ONE = """{% extends "shell" %}{% block main %}
 <p><a href="{{ desk.url('/dossier/' + plan.debtor_number|segment) }}">{{ t.plan_back }} {{ plan.debtor_number }}</a> · <a href="{{ desk.url('/plans') }}">{{ t.plan_title }}</a></p>
 <section aria-labelledby="pd-h"><h2 id="pd-h">{{ t.act_details }}</h2><dl>
 <dt>{{ t.dos_plan }}</dt><dd>{{ plan.plan_id }}</dd>
-<dt>{{ t.act_status }}</dt><dd>{{ plan.status|word('plan_status') }}{% if plan.reason %}: {{ plan.reason }}{% endif %}</dd>
+<dt>{{ t.act_status }}</dt><dd>{{ plan.status|word('plan_status') }}{% if plan.reason %}: {{ why }}{% endif %}</dd>
 <dt>{{ t.plan_invoices }}</dt><dd>{{ plan.invoice_numbers|join(', ') }}{% if plan.include_costs %} ({{ t.plan_with_costs }}){% endif %}</dd>
 <dt>{{ t.dos_total }}</dt><dd>{{ desk.money(plan.total) }} · {{ t.dos_paid }} {{ desk.money(plan.paid) }} · {{ t.dos_open }} {{ desk.money(plan.open) }}</dd>
 <dt>{{ t.plan_reference }}</dt><dd>{{ plan.payment_reference }}</dd>

@@ -72,6 +72,17 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "This action names no debtor or invoice.",
     ),
     "action_resolved": ("Deze actie is al afgehandeld.", "This action is resolved already."),
+    # confirming a letter sent as a business for a consumer (services.debtor_kind)
+    "kind_letter_not_consumer": (
+        "De debiteur is geen consument meer: er is geen brief te bevestigen.",
+        "The debtor is no consumer now: there is no letter to confirm.",
+    ),
+    "kind_letter_cleared": (
+        "Deze actie is afgehandeld zonder de brief te bevestigen: die telt niet; pas een nieuwe "
+        "veertiendagenbrief maakt de incassokosten verschuldigd.",
+        "This action was resolved without confirming the letter: it does not count; only a new "
+        "14-day letter makes the collection costs owed.",
+    ),
     "invoices_gone": (
         "Geen van de facturen van deze actie hoort nog bij de debiteur.",
         "None of the item's invoices is the debtor's any more.",

@@ -110,6 +110,9 @@ class DunningState:
     # the ids of the steps the invoice took (``Invoice.dunning_trail``): none is taken again,
     # wherever an edit moved it
     taken: frozenset[str] = frozenset()
+    # the 14-day letter it got no longer counts (a moved due date overtook it, a letter to a
+    # consumer sent while he counted as a business): its 14-day step is due again
+    letter_void: bool = False
 
 
 def trail_of(invoice: Invoice) -> tuple[str, ...]:
@@ -188,7 +191,10 @@ def entered(workflow: Workflow, state: DunningState) -> DunningState:
     """Where the invoice stands in this workflow. A 14-day letter the client sent itself
     counts as the workflow's (first) 14-day step, taken on the last day of the letter's term:
     the reminders before it are not sent (they would ask for the principal only while the
-    costs are owed already), and the steps after it count from the end of that term."""
+    costs are owed already), and the steps after it count from the end of that term. A
+    letter of its own that no longer counts (``letter_void``) puts it back before the
+    workflow's 14-day step, to be sent again (the steps it took between stay taken)."""
+    state = back_to_letter(workflow, state)
     if state.letter_sent_on is None:
         return state
     index = next(
@@ -202,6 +208,28 @@ def entered(workflow: Workflow, state: DunningState) -> DunningState:
     except OverflowError:
         term_end = state.letter_sent_on  # a term past the calendar's end: its steps overflow
     return replace(state, last_step=index, last_step_on=term_end)
+
+
+def back_to_letter(workflow: Workflow, state: DunningState) -> DunningState:
+    """The invoice placed just before the workflow's (first) 14-day step again, that step no
+    longer taken, when the letter it got there no longer counts (kindletter12 #2: a due date
+    moved past Inning's letter dropped its costs, and no letter that counts ever went out)."""
+    if not state.letter_void:
+        return state
+    index = next(
+        (n for n, s in enumerate(workflow.steps) if s.channel is StepChannel.FOURTEEN_DAY_LETTER),
+        None,
+    )
+    if index is None:
+        return replace(state, costs_owed_from=None, letter_void=False)
+    step_id = workflow.steps[index].step_id
+    return replace(
+        state,
+        last_step=min(state.last_step, index - 1),
+        taken=state.taken - {step_id},
+        costs_owed_from=None,
+        letter_void=False,
+    )
 
 
 def passed_over(step: Step, state: DunningState, debtor: Debtor, debtor_open: Cents) -> bool:

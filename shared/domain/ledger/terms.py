@@ -8,6 +8,8 @@ what an import said about letters the client sent itself.
   when the client's terms say so, from the day after the due date. The earliest applies.
   Only a letter sent in default counts (6:96 lid 4 and 6 BW): one a later due date or
   imported default date overtook is none, and costs wait for a new letter (law11b F1).
+  A consumer owes nothing on a letter sent while he counted as a business until a person
+  confirms it met 6:96 lid 6 (:mod:`shared.domain.ledger.kind_letter`, law11b F5).
 - Interest: none when the client bears the costs (principal-only notices) or charges none;
   otherwise from the imported default date, else the day after the due date (6:83 sub a: the
   agreed payment term expired; 6:119a lid 1), by 6:119 for consumers and 6:119a for businesses,
@@ -20,6 +22,7 @@ what an import said about letters the client sent itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -28,6 +31,7 @@ from shared.domain.invoices import Invoice, InvoiceStatus
 from shared.domain.law.agreed_costs import agreed_costs
 from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_term
 from shared.domain.ledger.announced_terms import announced_on, terms_on
+from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.ledger.model import ClaimTerms, InterestRule
 from shared.domain.parties import Client
 
@@ -39,6 +43,7 @@ def claim_terms(
     client: Client,
     letter_on: date | None = None,
     interest_from: date | None = None,
+    as_business: LetterAsBusiness | None = None,
 ) -> ClaimTerms:
     # the client's cost terms as the claim's letter announced them (law8 finding 1)
     if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
@@ -54,7 +59,8 @@ def claim_terms(
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
         costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client,
-                                        letter_on=letter_on, interest_from=interest_from),
+                                        letter_on=letter_on, interest_from=interest_from,
+                                        as_business=as_business),
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
         agreed_costs=None
@@ -86,25 +92,24 @@ def costs_owed_from(
     client: Client,
     letter_on: date | None,
     interest_from: date | None = None,
+    as_business: LetterAsBusiness | None = None,
 ) -> date | None:
     """The first day the claim's costs are owed, or None. Costs follow default (6:96 lid 4
     and lid 6 BW): a letter sent before the debtor was in default is no 14-day letter or
     sommatie, whatever moved the default after it (a later due date, a later imported default
-    date); the claim then owes no costs until a new letter (law11b F1)."""
+    date); the claim then owes no costs until a new letter (law11b F1). ``as_business``: the
+    letters the claim had when its debtor was corrected to a consumer; unconfirmed, they are
+    none for him (law11b F5)."""
     if client.client_bears_costs:
         return None
+    if consumer and as_business is not None:
+        if as_business.holds_letter(letter_on):
+            letter_on = None
+        if as_business.holds_term(invoice.costs_owed_from):
+            invoice = replace(invoice, costs_owed_from=None)
     default = default_from(invoice.due_date, interest_from)
     candidates = []
-    # Inning's own letter: its term ends at least 15 days after a letter sent in default
-    # (received on or after the day it was sent, then 14 full days)
-    earliest_term = (
-        default + timedelta(days=15) if default <= date.max - timedelta(days=15) else None
-    )
-    if (
-        invoice.costs_owed_from is not None
-        and earliest_term
-        and invoice.costs_owed_from >= earliest_term
-    ):
+    if invoice.costs_owed_from is not None and own_term_counts(invoice, interest_from):
         candidates.append(invoice.costs_owed_from)
     if letter_on is not None and in_default(letter_on, invoice.due_date, interest_from):
         if consumer:
@@ -119,6 +124,37 @@ def costs_owed_from(
     if not consumer and client.b2b_costs_from_due:
         candidates.append(default)
     return min(candidates) if candidates else None
+
+
+def own_term_counts(invoice: Invoice, interest_from: date | None) -> bool:
+    """The costs term Inning's own 14-day letter set on the invoice rests on a letter sent in
+    default: its term ends at least 15 days after default began (received on or after the day
+    it was sent, then 14 full days). A due date or default date moved past the letter leaves
+    a term that does not (law11b F1)."""
+    if invoice.costs_owed_from is None:
+        return False
+    default = default_from(invoice.due_date, interest_from)
+    if default > date.max - timedelta(days=15):
+        return False
+    return invoice.costs_owed_from >= default + timedelta(days=15)
+
+
+def own_letter_void(
+    invoice: Invoice,
+    *,
+    consumer: bool,
+    interest_from: date | None,
+    as_business: LetterAsBusiness | None,
+) -> bool:
+    """Inning's own 14-day letter (its term on the invoice) no longer makes the costs owed: a
+    moved due or default date overtook it, or it went to a consumer while he counted as a
+    business and nobody confirmed it. The workflow then comes back to its 14-day step, so
+    that a letter that counts can go out (kindletter12 #2)."""
+    if invoice.costs_owed_from is None:
+        return False
+    if consumer and as_business is not None and as_business.holds_term(invoice.costs_owed_from):
+        return True
+    return not own_term_counts(invoice, interest_from)
 
 
 def in_default(letter_on: date, due_date: date, interest_from: date | None) -> bool:

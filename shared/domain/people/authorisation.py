@@ -148,10 +148,11 @@ def action_for_request(method: str, path: str) -> Action:
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["reverse"]:
         return Action.REVERSE_RECEIPTS  # a client's receipt taken off by a person
-    if writes and parts[-1:] == ["fourteen-day-letter-received"]:
+    if writes and parts[-1:] in (["fourteen-day-letter-received"], ["letter-qualified"]):
         # makes a consumer owe the collection costs again on a letter the provider reported
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the
-        # assertion is an admin's, as letting costs go is (waive) and not the daily work
+        # assertion is an admin's, as letting costs go is (waive) and not the daily work; so
+        # is confirming a letter sent as a business met 6:96 lid 6 for a consumer (law11b F5)
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-1:] in (["prescription"], ["acknowledgement"]):
         # releasing a claim that may have prescribed, or recording an interruption that

@@ -120,6 +120,7 @@ class LedgerService:
                 client=client,
                 letter_on=header.header.fourteen_day_letter_on if header else None,
                 interest_from=header.header.interest_from if header else None,
+                as_business=header.header.as_business if header else None,
             )
             if header and header.header.interest_paused:  # a payment plan froze interest
                 terms = replace(

@@ -130,7 +130,7 @@ class PlanService:
         self.mollie: MollieCollections | None = None
         # a collection the bank returned because the debtor died (MD07) before it was booked
         # (a rejection): his standing is proposed (set by the container)
-        self.deceased_return: Callable[[Client, str, str], object] | None = None
+        self.deceased_return: Callable[[Client, str, str, str], object] | None = None
         self._working = threading.local()
         self.repos = repos
         self.plans = plans
@@ -1433,7 +1433,10 @@ class PlanService:
 
         if self.deceased_return is not None and says_deceased(reason):
             # (a booked one was reversed above: the payment service proposed it already)
-            self.deceased_return(client, plan.debtor_number, reason)
+            # the return known by the payment it undid when the collection was booked (the
+            # payment service proposed by that id): one key, whichever path delivers it again
+            source = self.repos.banking.payment_for(client.client_id, end_to_end_id)
+            self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
             return self._get(client, plan_id)[0]
         return updated
 
