@@ -702,9 +702,14 @@ def bank_takes_the_place(
             # or booking it right now. Left, the daily run (or that sync) books it beside the
             # line (codereview11 F1). It is finished here as they would (whatever a crash left
             # of it is on the ledger already; a sync booking it now finds it booked) and then
-            # taken back as a booked one is: a receipt reversed is never booked again
+            # taken back as a booked one is: a receipt reversed is never booked again. Its
+            # item is written before the reversal and resolved after it: a sync between its
+            # booking and its item (another instance) then finds the item there, resolved, and
+            # adds none; resolving an item not written yet left the sync's open for a receipt
+            # reversed (failure12 F3)
             number = stored.invoice.number
-            book_pending(payments, client, number, pending)
+            booked = book_pending(payments, client, number, pending)
+            receipt_item(repos, client, stored.invoice, pending, booked, at)
             payments.reverse(client, pending.payment_id, why, tell=False)
             repos.actions.resolve_if_open(
                 client.client_id, day_keyed_id(pending.received_on, KIND, pending.payment_id),

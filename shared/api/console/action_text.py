@@ -654,6 +654,9 @@ _RESOLUTIONS = shapes(
          + (f": {m[2]}" if m[2] else "")),
         (r"^closed without approving: (.+)$", lambda m: f"gesloten zonder goedkeuren: {m[1]}"),
         (r"^closed without approving$", lambda m: "gesloten zonder goedkeuren"),
+        (r"^the bank's statement of the client's own account books this money \((.+)\)$",
+         lambda m: f"het afschrift van de eigen rekening van de opdrachtgever boekt dit geld "
+                   f"({m[1]})"),
         (r"^the client's receipt reversed by hand: (.+)$",
          lambda m: f"ontvangst van de opdrachtgever met de hand teruggedraaid: {m[1]}"),
         (r"^booked again as received by the client on (\d{4})-(\d\d)-(\d\d): (.+)$",

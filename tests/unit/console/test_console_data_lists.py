@@ -7,6 +7,7 @@ from __future__ import annotations
 from shared.domain.people.authorisation import Role
 from shared.domain.references.betalingskenmerk import display
 from shared.domain.search.keys import DebtorBy
+from tests.support.page_words import words
 from tests.unit.api.conftest import World, debtor_row, invoice_row
 from tests.unit.console.conftest import Browser, csrf_of, desk_for
 from tests.unit.people.conftest import Tenants
@@ -56,17 +57,19 @@ def test_invoices_found_by_number_name_reference_and_amount(world: World, tenant
     _seed(world)
     staff = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
     by_number = _text(staff, "/invoices?q=f2025&by=number")
-    assert "F-2025/001" in by_number and "F-2025/002" in by_number and "G-77" not in by_number
+    assert "F-2025/001" in by_number and "F-2025/002" in by_number
+    assert "G-77" not in words(by_number)
     assert "Bakkerij Jansen" in by_number  # the debtor's name, linking to the dossier
     by_name = _text(staff, "/invoices?q=jan&by=debtor")
-    assert "F-2025/001" in by_name and "G-77" in by_name and "F-2025/002" not in by_name
+    assert "F-2025/001" in by_name and "G-77" in words(by_name) and "F-2025/002" not in by_name
     by_amount = _text(staff, "/invoices?q=121,00&by=amount")
-    assert "F-2025/001" in by_amount and "G-77" in by_amount and "F-2025/002" not in by_amount
+    assert "F-2025/001" in by_amount and "G-77" in words(by_amount)
+    assert "F-2025/002" not in by_amount
     invoice = world.services.repos.invoices.get(tenants.c1, "G-77")
     assert invoice and invoice.invoice.payment_reference
     reference = invoice.invoice.payment_reference
     by_reference = _text(staff, f"/invoices?q={display(reference).replace(' ', '+')}&by=reference")
-    assert "G-77" in by_reference and "F-2025/001" not in by_reference
+    assert "G-77" in words(by_reference) and "F-2025/001" not in by_reference
     assert "Niets gevonden" in _text(staff, "/invoices?q=abc&by=amount")
 
 
@@ -76,7 +79,7 @@ def test_lists_page_on_the_server(world: World, tenants: Tenants) -> None:
     staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     first = _text(staff, "/debtors?q=pagina&by=name")
     assert first.count("<tr>") == 51  # a header and 50 rows
-    assert "P049" in first and "P050" not in first
+    assert "P049" in words(first) and "P050" not in words(first)
     import re
     from urllib.parse import unquote
 
@@ -84,10 +87,10 @@ def test_lists_page_on_the_server(world: World, tenants: Tenants) -> None:
     assert after, "a next link"
     # the test browser passes the query on as written: decode it as a browser's host does
     second = _text(staff, unquote(after.group(1).replace("/api/console", "").replace("&amp;", "&")))
-    assert "P050" in second and "P059" in second and "P049" not in second
+    assert {"P050", "P059"} <= words(second) and "P049" not in words(second)
     assert "Eerste pagina" in second
     # a token somebody edited starts again at the first page, it is no error
-    assert "P000" in _text(staff, "/debtors?q=pagina&by=name&after=garbage")
+    assert "P000" in words(_text(staff, "/debtors?q=pagina&by=name&after=garbage"))
     plain = _text(staff, "/debtors")
     assert plain.count("<tr>") == 51
 
