@@ -58,7 +58,7 @@ def test_codes_in_the_payers_town():
 
 
 def test_as_ing_writes_it_corpus_layout():
-    # the layout of /work/shared/corpus/mt940/oca-nl/test-ing.940: ".../CNTP/<iban>/<bic>/J.Janssen///REMI/USTD//..."
+    # the layout of the corpus ING file (tests/fixtures/statements, test-ing.940): ".../CNTP/<iban>/<bic>/J.Janssen///REMI/USTD//..."
     t = "/EREF/NOTPROVIDED//CNTP/NL32INGB0000012345/INGBNL2A/J.Janssen/OCMT/EUR1000,00//CHGS/EUR50,00///REMI/USTD//F-1/"
     (st,) = parse_statement_file(_file(t, "950,00"))
     (line,) = st.lines
