@@ -111,3 +111,20 @@ def test_the_answer_is_a_copy_and_the_memo_is_bounded():
     assert len(memo) == 2
     memo.open_claims("c", "D1", [_record("D1")], on, rates)  # the oldest went first
     assert memo.misses == 4
+
+
+def test_the_bound_counts_claims_not_debtors():
+    """A debtor with many invoices takes as many places as he has claims (memory grows with
+    the claims kept, not the debtors)."""
+    memo = ClaimFiguresMemo(kept=3)
+    on, rates = date(2025, 3, 20), default_rate_table()
+    memo.open_claims("c", "D1", [_record("D1")], on, rates)
+    memo.open_claims("c", "D2", [_record("D2", "F2"), _record("D2", "F3")], on, rates)
+    assert len(memo) == 2
+    memo.open_claims("c", "D3", [_record("D3", "F4")], on, rates)  # 4 claims: D1 goes
+    assert len(memo) == 2
+    many = [_record("D4", f"F{n}") for n in range(5, 9)]  # more than the whole memo holds
+    assert len(memo.open_claims("c", "D4", many, on, rates)) == 4
+    assert len(memo) == 2
+    memo.open_claims("c", "D2", [_record("D2", "F2"), _record("D2", "F3")], on, rates)
+    assert memo.hits == 1
