@@ -13,6 +13,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -26,10 +27,7 @@ from shared.clock import Clock, amsterdam_date
 from shared.domain.dunning.templates import TemplateContext
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice, InvoiceStatus
-from shared.domain.law.interest_rates import RateTable
-from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import ClaimFigures
-from shared.domain.ledger.replay import open_claims
 from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
@@ -41,6 +39,7 @@ from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_na
 from shared.services.errors import Invalid, NotFound
 from shared.services.invoice_status import InvoiceStatusService
 from shared.services.online_payments import OnlinePaymentService
+from shared.services.portal_claims import ClaimFiguresMemo
 from shared.services.repositories import Repositories
 from shared.services.request_decisions import CLAIM
 from shared.services.sandbox_gate import require_approved
@@ -209,6 +208,9 @@ class PortalService:
         self.files = files
         self.clock = clock
         self.counters = CounterRepository(repos.store)
+        # the overview's claim figures, replayed again only when a record, the day or the
+        # rate table moved (shared/services/portal_claims.py)
+        self.figures = ClaimFiguresMemo()
         # independent reads of one page run side by side (each waits on storage, not the CPU)
         self._reads = ThreadPoolExecutor(max_workers=16, thread_name_prefix="portal-read")
 
@@ -374,10 +376,14 @@ class PortalService:
             ).records
             rates = ledger.rates()
             wanted = {i.number for i in invoices}
-            figures = open_claims(records, today, rates)
+
+            def replayed(on: date) -> dict[str, ClaimFigures]:
+                return self.figures.open_claims(client.client_id, debtor.number, records, on, rates)
+
+            figures = replayed(today)
             claims = {n: f for n, f in figures.items() if n in wanted}
             if not client.client_bears_costs:
-                term = _term(records, claims, today, rates)
+                term = _term(claims, today, replayed)
             # a disputed invoice's claim too: the page lists it as on hold, with what it says
             claims |= {
                 i.number: figures[i.number]
@@ -724,10 +730,9 @@ def transfer_text(debtor_number: str, numbers: list[str]) -> str:
 
 
 def _term(
-    records: list[ClaimRecord],
     claims: dict[str, ClaimFigures],
     today: date,
-    rates: RateTable | None,
+    replayed: Callable[[date], dict[str, ClaimFigures]],
 ) -> TermNotice | None:
     """The 14-day term still running on open invoices whose costs are not charged yet: the
     earliest term's last day, what paying by then costs (principal and interest up to that
@@ -752,8 +757,8 @@ def _term(
         )
     )
     last_day = owed_from - timedelta(days=1)
-    within = open_claims(records, last_day, rates)
-    after = open_claims(records, owed_from, rates)
+    within = replayed(last_day)
+    after = replayed(owed_from)
     costs = sum(after[n].open.costs + after[n].open.costs_vat for n in numbers if n in after)
     if costs <= 0:
         return None  # nothing follows the term (below the client's minimum, costs waived)
