@@ -655,12 +655,18 @@ class LedgerService:
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
             records = [r for c in every for r in c.records]
-            # the debtor's money left over pays what the restated claims ask now, as it would
-            # have booked in the order received (law12b #2)
+            named = self.named(client)
             result = booking.restate_claims(records, sorted(stored), self._rates(),
-                                            named=self.named(client), reason=reason,
-                                            since=since, replay_from=replay_from,
-                                            spare=self.spare(client, debtors, records))  # fmt: skip
+                                            named=named, reason=reason, since=since,
+                                            replay_from=replay_from)  # fmt: skip
+            # the debtor's money left over pays what the restated claims ask now, as it would
+            # have booked in the order received (law12b #2); read only when a claim changes
+            # (a redelivery, most claims of a rate restatement: nothing to offer it to)
+            spare = self.spare(client, debtors, records) if result.events else {}
+            if spare:
+                result = booking.restate_claims(records, sorted(stored), self._rates(),
+                                                named=named, reason=reason, since=since,
+                                                replay_from=replay_from, spare=spare)  # fmt: skip
             if result.events:
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
