@@ -30,12 +30,14 @@ from shared.domain.law.calendar_math import add_months, add_years
 from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
+    LOWERING,
     RESTATED,
     ClaimTerms,
     Component,
     EventKind,
     InterestRule,
     LedgerEvent,
+    StandIn,
     rate_lowering,
 )
 
@@ -117,6 +119,34 @@ def _returned_in_full(events: list[LedgerEvent]) -> set[str]:
     return {p for p in returned if net.get(p, 0) == 0}
 
 
+def _moved(event: LedgerEvent) -> bool:
+    """A restatement to the rates, terms or standing now in force moved the payment's money
+    on the claim between components (6:44) or between payments: an ``allocated`` or
+    ``reversal`` booked on the restatement's day for money that was on the claim since the
+    payment first reached it. Its interest correction lowers the fixed interest instead of
+    crediting it (:func:`~shared.domain.ledger.model.rate_lowering`), so the accrual itself
+    must give the restated history's interest; a back-dated payment's or a return's moves
+    stay on their day (their difference is a correction credited, restate.py)."""
+    return event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and (
+        event.reason or ""
+    ).startswith(LOWERING)
+
+
+def _money_days(events: list[LedgerEvent]) -> dict[tuple[str, StandIn | None], date]:
+    """Per payment (and slot it stands in), the first day its money reached the claim: a
+    restatement's moves count from there, as the restated history (restate.py) counts the
+    payment's money from its first day. Counted on the restatement's own day instead, the
+    principal a move put on an earlier payment bore interest up to that day: a debtor
+    corrected to a consumer after two payments was charged 90.00 of interest on 6,221.54 that
+    his first payment had paid (law12b #1; a due-date move alone left 7.15, #3)."""
+    out: dict[tuple[str, StandIn | None], date] = {}
+    for e in events:
+        if e.payment_id and e.kind is EventKind.ALLOCATED:
+            key = (e.payment_id, e.stands_in)
+            out[key] = min(out.get(key, e.on), e.on)
+    return out
+
+
 def counts_payment_day(terms: ClaimTerms) -> bool:
     """Whether the day the money is paid bears interest: under 6:119a BW (commercial interest,
     and an agreed rate in a business agreement, lid 8) it does, "tot en met de dag waarop de
@@ -150,9 +180,13 @@ def accrued_interest(
     if end <= start:
         return Fraction(0)
     gone = _returned_in_full(events)
+    since = _money_days(events)
 
     def counted(e: LedgerEvent) -> date:
-        return interest_end(terms, e.on) if e.payment_id else e.on
+        if not e.payment_id:
+            return e.on
+        return interest_end(terms, since.get((e.payment_id, e.stands_in), e.on) if _moved(e)
+                            else e.on)  # fmt: skip
 
     ordered = sorted(
         (

@@ -257,12 +257,14 @@ def _move_released(
     released: list[Released],
     rates: RateTable | None,
     named: Named | None = None,
+    within: Collection[str] | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
     stood in for another payment's: the claims that one named, restate10), then oldest
     first by 6:43 (``events`` grows with the new allocations); the rest is left unallocated.
-    Money the moves release in turn moves the same way."""
+    Money the moves release in turn moves the same way. ``within``: only those claims take
+    it (the others are still read: costs shared over the debtor's claims)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -275,6 +277,8 @@ def _move_released(
         number, payment_id, amount, received, slot = queue.pop(0)
         whose = slot.payment_id if slot else payment_id
         others = _again(current, {number}, named(whose) if named else (), received, rates)
+        if within is not None:
+            others = [r for r in others if r.number in within]
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
                                           received, rates, named=named, stands_in=slot)  # fmt: skip
         _add(current, events, new)
@@ -449,11 +453,29 @@ def return_payment(
     # and each claim where other payments' money stood in for it (restate.py): it never paid
     standing = {r.number for r in records for e in r.events
                 if e.stands_in and e.stands_in.payment_id == payment_id}  # fmt: skip
-    done = restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
-                          gone=(payment_id,))  # fmt: skip
+    return restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
+                          gone=(payment_id,), spare=spare, spare_anywhere=True)  # fmt: skip
+
+
+def _offer_spare(
+    records: Sequence[ClaimRecord],
+    done: Release,
+    spare: Mapping[str, tuple[Cents, date, str]],
+    rates: RateTable | None,
+    named: Named | None,
+    gone: Collection[str],
+    within: Collection[str] | None,
+) -> Release:
+    """The debtor's money no claim holds (``spare``: per payment its unallocated part, the day
+    it was received and its debtor) offered to the claims a restatement (``done``) changed:
+    booked in the order received, it would have paid what they ask now before it was left
+    over (6:43, 6:44), so it is allocated over them from its day, restated where a claim has
+    later events (storno11; law12b #2: a rate table put in force left F1 0.44 and F2 0.14
+    open while the payment naming F2 held 322.02 over). ``within``: the claims that may take
+    it (None: all the debtor's)."""
     waiting = sorted(
-        ((day, pid, cents, debtor) for pid, (cents, day, debtor) in (spare or {}).items()
-         if pid != payment_id and cents > 0)
+        ((day, pid, cents, debtor) for pid, (cents, day, debtor) in spare.items()
+         if pid not in gone and cents > 0)
     )  # fmt: skip
     if not done.events or not waiting:
         return done
@@ -468,7 +490,7 @@ def return_payment(
         mine = [r for r in current.values() if r.terms.debtor_number == debtor]
         new: dict[str, tuple[LedgerEvent, ...]] = {}
         queue: list[Released] = [("", p, v, d, None) for d, p, v, w in waiting if w == debtor]
-        went, rest = _move_released(mine, new, queue, rates, named)
+        went, rest = _move_released(mine, new, queue, rates, named, within)
         _add(current, events, new)
         for pid, lines in went.items():
             moved[pid] = moved.get(pid, ()) + lines
@@ -493,6 +515,8 @@ def restate_claims(
     since: date | None = None,
     gone: Collection[str] = (),
     replay_from: Mapping[str, date] | None = None,
+    spare: Mapping[str, tuple[Cents, date, str]] | None = None,
+    spare_anywhere: bool = False,
 ) -> Release:
     """Claims ``numbers`` (after the events ``first``) restated on their latest day to what
     their history gives under their terms as they are now: a payment that came back in full
@@ -503,7 +527,11 @@ def restate_claims(
     after that day (the first day a new rate table differs: nothing before depends on it).
     ``replay_from``: per claim, a day before its due date from which its history is derived
     again (a due date moved later: what was booked between the old and the new date rested
-    on the old one); by default its due date (nothing before it depends on the terms)."""
+    on the old one); by default its due date (nothing before it depends on the terms).
+    ``spare``: the debtor's money no claim holds, offered to the claims restated (with
+    ``spare_anywhere`` to all his claims: a payment that came back reopens them) as
+    :func:`_offer_spare` says; the claims then read as if every standing payment had been
+    booked in the order received under the terms as they are now (docs/law.md)."""
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     released: list[Released] = []
     current = {r.number: r for r in records}
@@ -525,7 +553,9 @@ def restate_claims(
         _add(current, events, {number: done.events})
         released.extend(_released(number, done))
     moved, left = _move_released(records, events, released, rates, named)
-    return Release(events, moved, left)
+    within = None if spare_anywhere else sorted(events)
+    return _offer_spare(records, Release(events, moved, left), spare or {}, rates, named, gone,
+                        within)  # fmt: skip
 
 
 CREDITED = "credit: the invoice was not owed"

@@ -54,7 +54,7 @@ def rate_lowering(event: LedgerEvent) -> bool:
     return (
         event.kind is EventKind.CORRECTION
         and event.component is Component.INTEREST
-        and (event.reason or "").startswith((RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED))
+        and (event.reason or "").startswith(LOWERING)
     )
 
 
@@ -76,6 +76,10 @@ TERMS_RESTATED = RESTATED + "terms: "
 # credited, so a standing lifted as a mistake leaves the claim as if it was never set
 # (codereview11 F2: a credited correction stayed the interest's floor, 1.09 lost for good)
 STANDING_RESTATED = RESTATED + "standing: "
+# the restatements whose interest correction lowers the fixed interest: the claim's own
+# accrual must then give what the restated history gives (accrual.py counts their moves of a
+# payment's money from the day it first reached the claim)
+LOWERING = (RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED)
 
 
 class InterestRule(StrEnum):

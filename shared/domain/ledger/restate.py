@@ -44,6 +44,7 @@ from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
+    LOWERING,
     ORDER_6_44,
     RESTATED,
     ClaimFigures,
@@ -439,38 +440,20 @@ def restate(
     if credit is not None:
         out.append(replace(credit, seq=seq + len(out), on=booked))
     seq += len(out)
-    # the claim as it stands, its costs and interest pinned by the fixings: the credit note
-    # stays out of this replay, as on ``booked`` it only lowers the principal (what is owed
-    # of the other components is fixed), and a note above the open principal (law5 #6)
-    # overpays the principal until the reversals below take the paid part off it
-    fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
-    actual = ClaimRecord(record.terms, record.events + fixed)
-    others = [r for r in records if r.number != number]
-    now = open_claims([*others, actual], booked, rates)[number]
-    should = ideal.figures(booked)
     why = f"{RESTATED}payment {payment_id} received {received.isoformat()}"
     if credit is not None:
         why = f"{RESTATED}{credit.reason}"
     if reason is not None:
         why = reason
+    paying: list[LedgerEvent] = []  # the payments' moves, numbered after the corrections
 
     def emit(kind: EventKind, component: Component, cents: Cents, pid: str | None,
-             reason: str, stands_in: StandIn | None = None) -> None:  # fmt: skip
-        nonlocal seq
+             reason: str, stands_in: StandIn | None = None,
+             into: list[LedgerEvent] = paying) -> None:  # fmt: skip
         if cents > 0:
-            out.append(LedgerEvent(seq, kind, component, cents, booked, pid, reason,
-                                   stands_in=stands_in))  # fmt: skip
-            seq += 1
+            into.append(LedgerEvent(0, kind, component, cents, booked, pid, reason,
+                                    stands_in=stands_in))  # fmt: skip
 
-    for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
-        # what the debtor owes on it, paid or not (charged less what was let go): a waiver
-        # of costs the ideal never charged needs no correction on top
-        gap = _owed(should, component) - _owed(now, component)
-        # costs taken back because the claim has no costs term now (a 14-day letter reported
-        # undelivered): computed again when a term comes back (costs.fixed_costs, law6 #2)
-        termless = component is not Component.INTEREST and record.terms.costs_owed_from is None
-        emit(EventKind.CHARGED if gap > 0 else EventKind.CORRECTION, component, abs(gap), None,
-             NO_COSTS_TERM if termless and gap < 0 else why)  # fmt: skip
     moves: list[tuple[str, StandIn | None, Component, Cents]] = []
     zero = dict.fromkeys(COMPONENTS, 0)
     for pid, ideal_slots in becomes.items():
@@ -492,6 +475,31 @@ def restate(
     for component in order:
         emit(EventKind.ALLOCATED, component, taken[component] - own[component], payment_id,
              f"{RECEIVED}{received.isoformat()}", stands_in)  # fmt: skip
+    # the claim as it stands, its costs and interest pinned by the fixings: the credit note
+    # stays out of this replay, as on ``booked`` it only lowers the principal (what is owed
+    # of the other components is fixed), and a note above the open principal (law5 #6)
+    # overpays the principal until the reversals below take the paid part off it. A
+    # restatement that lowers the fixed interest (rates, terms, standing) is read with its
+    # moves: the accrual counts them from each payment's first day (accrual.py), so the
+    # interest it gives is part of what the claim asks already (else a cent charged on top
+    # here was counted twice once the accrual caught up: law12b #2)
+    fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
+    lowering = why.startswith(LOWERING)
+    actual = ClaimRecord(record.terms, record.events + fixed + (tuple(paying) if lowering else ()))
+    others = [r for r in records if r.number != number]
+    now = open_claims([*others, actual], booked, rates)[number]
+    should = ideal.figures(booked)
+    corrections: list[LedgerEvent] = []
+    for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
+        # what the debtor owes on it, paid or not (charged less what was let go): a waiver
+        # of costs the ideal never charged needs no correction on top
+        gap = _owed(should, component) - _owed(now, component)
+        # costs taken back because the claim has no costs term now (a 14-day letter reported
+        # undelivered): computed again when a term comes back (costs.fixed_costs, law6 #2)
+        termless = component is not Component.INTEREST and record.terms.costs_owed_from is None
+        emit(EventKind.CHARGED if gap > 0 else EventKind.CORRECTION, component, abs(gap), None,
+             NO_COSTS_TERM if termless and gap < 0 else why, into=corrections)  # fmt: skip
+    out.extend(replace(e, seq=seq + i) for i, e in enumerate([*corrections, *paying]))
     change = {c: taken[c] - own[c] for c in order}
     return Restatement(
         tuple(out), {c: v for c, v in change.items() if v}, released, tuple(displaced),

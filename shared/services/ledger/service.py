@@ -403,7 +403,9 @@ class LedgerService:
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
             self._follow_moved(client, debtors, tuple(result.moved), payment_id)
-            self._settle_spent(client, tuple(result.moved), payment_id)
+            self._settle_spent(client, tuple(result.moved),
+                               f"taken by the claims the return of {payment_id} reopened",
+                               payment_id)  # fmt: skip
             close_overpayments(self.repos, client.client_id, payment_id, reason, self.clock.now())
             return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
@@ -654,9 +656,18 @@ class LedgerService:
             except (TransactionFailed, Conflict, PreconditionFailed):
                 continue
             records = [r for c in every for r in c.records]
+            named = self.named(client)
             result = booking.restate_claims(records, sorted(stored), self._rates(),
-                                            reason=reason, since=since,
+                                            named=named, reason=reason, since=since,
                                             replay_from=replay_from)  # fmt: skip
+            # the debtor's money left over pays what the restated claims ask now, as it would
+            # have booked in the order received (law12b #2); read only when a claim changes
+            # (a redelivery, most claims of a rate restatement: nothing to offer it to)
+            spare = self.spare(client, debtors, records) if result.events else {}
+            if spare:
+                result = booking.restate_claims(records, sorted(stored), self._rates(),
+                                                named=named, reason=reason, since=since,
+                                                replay_from=replay_from, spare=spare)  # fmt: skip
             if result.events:
                 day = max(e.on for new in result.events.values() for e in new)
                 try:
@@ -689,6 +700,8 @@ class LedgerService:
                 claims = self.debtor_claims(client, debtor)
                 follow_ledger(self, client, claims, moved, ",".join(sorted(result.events)),
                               because, tag)  # fmt: skip
+            self._settle_spent(client, tuple(result.moved),
+                               f"taken by the claims it pays ({because})")  # fmt: skip
             return sorted(result.events)
         raise ConflictingUpdate("these claims keep changing; the restatement will be retried")
 
@@ -707,15 +720,17 @@ class LedgerService:
 
         return designated
 
-    def _settle_spent(self, client: Client, moved: Sequence[str], returned: str) -> None:
-        """The overpayment items of payments a return's reopened claims took whole: resolved
-        (nothing of them is over any more; the rows followed the ledger)."""
+    def _settle_spent(
+        self, client: Client, moved: Sequence[str], why: str, returned: str = ""
+    ) -> None:
+        """The overpayment items of payments whose spare money claims a return reopened or a
+        restatement raised took whole: resolved (nothing of them is over any more; the rows
+        followed the ledger)."""
         from shared.services.ledger.designation import settle_item
 
         for payment_id in moved:
             if payment_id != returned:
-                settle_item(self, client, payment_id,
-                            f"taken by the claims the return of {returned} reopened")  # fmt: skip
+                settle_item(self, client, payment_id, why)
 
     def spare(
         self, client: Client, debtors: Sequence[str], records: Sequence[ClaimRecord]

@@ -432,9 +432,12 @@ class SettlementRunner:
 
     def _credited(self, client_id: str, numbers: set[str]) -> bool:
         """Whether a credit note on one of these invoices moved the money (the reason the
-        statement gives the client)."""
+        statement gives the client): the whole invoice credited, or part of it (a partial
+        note releases what the debtor paid beyond the lower claim; law12b #4: its 404.56
+        read "reallocated", as if the ledger had moved it on its own)."""
         found = self.repos.invoices.get_many(client_id, sorted(numbers)) if numbers else {}
-        return any(i.invoice.status is InvoiceStatus.CREDITED for i in found.values())
+        return any(i.invoice.status is InvoiceStatus.CREDITED or i.invoice.credit_notes
+                   for i in found.values())  # fmt: skip
 
     def _complete(
         self, agency: Agency, run: SettlementRun, settlement: ClientSettlement, attempt: int = 0
