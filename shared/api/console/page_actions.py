@@ -13,11 +13,12 @@ from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.access import Scope
-from shared.domain.records import ActionItem
+from shared.domain.records import ActionItem, Payment
 from shared.services.actions import CONFIRMABLE
 from shared.services.client_receipts import KIND as RECEIPT
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
 from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
+from shared.services.statement_returns import KIND as RETURN
 from shared.services.statement_sources import CLIENT_WRITTEN
 
 
@@ -168,6 +169,8 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         confirmable=item.kind in CONFIRMABLE
         and item.status.value != "resolved"
         and allows(desk, "POST", client_path(desk, f"actions/{item.action_id}/confirm")),
+        reversible=_reversible(desk, item),
+        return_payments=_return_payments(desk, item),
         redatable=_redated_path(desk, item) is not None
         and item.status.value != "resolved"
         and allows(desk, "POST", _redated_path(desk, item) or ""),
@@ -183,6 +186,38 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )
+
+
+def _reversible(desk: Desk, item: ActionItem) -> bool:
+    """A return no payment was found for: a person may reverse the one it sent back."""
+    path = client_path(desk, f"actions/{item.action_id}/reverse-payment")
+    return item.kind == RETURN and item.status.value != "resolved" and allows(desk, "POST", path)
+
+
+def _return_payments(desk: Desk, item: ActionItem) -> list[Payment]:
+    """The booked payments the return's item names as fitting (its payer, its amount)."""
+    named = item.detail.get("payments") if item.kind == RETURN else None
+    found = [
+        desk.services.repos.payments.get(item.client_id, str(p))
+        for p in (named if isinstance(named, list) else [])[:20]
+    ]
+    return [p for p in found if p is not None and not p.reversed]
+
+
+def _reverse(desk: Desk, item: ActionItem) -> ApiResponse | None:
+    """The payment chosen on a return's item reversed, and the item resolved."""
+    require(desk, "POST", client_path(desk, f"actions/{item.action_id}/reverse-payment"))
+    chosen = desk.field("payment") or desk.field("other_payment")
+    note = desk.field("note")
+    if not chosen:
+        return _one(desk, item, desk.t["act_reverse_no_payment"], 400)
+    if len(note) < 3:
+        return _one(desk, item, desk.t["act_redate_no_reason"], 400)
+    desk.services.returns.reverse(
+        item.client_id, item.action_id, desk.client, chosen, note, desk.principal.key_id,
+        desk.signed.user.user_id,
+    )  # fmt: skip
+    return None
 
 
 def _redated_path(desk: Desk, item: ActionItem) -> str | None:
@@ -267,6 +302,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             refused = _redate(desk, item)
             if refused is not None:
                 return refused
+        elif do == "reverse-payment":
+            refused = _reverse(desk, item)
+            if refused is not None:
+                return refused
         elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end, plan
             try:
                 action_decisions.decide(desk, item, do)
@@ -339,6 +378,14 @@ ONE = """{% extends "shell" %}{% block main %}
 <div><label for="r-day">{{ t.act_redate_day }}</label><input type="date" id="r-day" name="received_on" required value="{{ detail.date }}"></div>
 <div><label for="r-reason">{{ t.act_redate_reason }}</label><input id="r-reason" name="reason" minlength="3" maxlength="1000" required></div>
 <button type="submit" name="do" value="redate">{{ t.act_redate }}</button></div></form></section>{% endif %}
+{% if reversible %}<section><h2>{{ t.act_reverse_title }}</h2><p>{{ t.act_reverse_hint }}</p>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+{% if return_payments %}<fieldset><legend>{{ t.act_reverse_which }}</legend>
+{% for p in return_payments %}<div><input type="radio" name="payment" value="{{ p.payment_id }}" id="rp-{{ loop.index }}"{% if loop.length == 1 %} checked{% endif %}><label for="rp-{{ loop.index }}" class="inline-label">{{ p.received_on.strftime('%d-%m-%Y') if desk.lang == 'nl' else p.received_on.isoformat() }} · {{ desk.money(p.amount) }} · {{ (p.designated or p.booked_to or ())|join(', ') }} · {{ p.payment_id }}</label></div>{% endfor %}
+</fieldset>{% else %}<p>{{ t.act_reverse_none }}</p>{% endif %}
+<label for="rp-other">{{ t.act_reverse_other }}</label><input id="rp-other" name="other_payment" maxlength="200">
+<label for="rp-note">{{ t.act_redate_reason }}</label><input id="rp-note" name="note" minlength="3" maxlength="1000" required>
+<p><button type="submit" name="do" value="reverse-payment" class="danger">{{ t.act_reverse }}</button></p></form></section>{% endif %}
 {% include "action-decide" %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
@@ -372,7 +419,13 @@ words(
         "act_decide_each": "Niet afgehandeld: {ids}. Een verzoek of voorstel van een debiteur wordt op de eigen pagina beslist (toekennen, weigeren, goedkeuren).",
         "act_redate_title": "Op de juiste dag boeken", "act_redate_hint": "Geeft de boekhouding van de opdrachtgever een andere dag van ontvangst, dan wordt de betaling teruggeboekt en opnieuw geboekt als ontvangen door de opdrachtgever op die dag (art. 6:44 BW vanaf die dag); de actie wordt afgehandeld.",
         "act_redate_day": "Ontvangen op", "act_redate_reason": "Waarom (bron)", "act_redate": "Op deze dag boeken",
-        "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens)."},
+        "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens).",
+        "act_reverse_title": "Teruggeboekte betaling terugdraaien",
+        "act_reverse_hint": "De bank heeft dit bedrag teruggeboekt zonder kenmerk waarmee Inning de betaling vond. Kies de geboekte betaling die teruggegaan is: die wordt teruggedraaid zoals bij een herkende terugboeking (de facturen staan weer open, de volgende afdracht verrekent wat al is afgedragen) en de actie wordt afgehandeld. Het staat in het auditlog.",
+        "act_reverse_which": "Geboekte betalingen van deze rekening en dit bedrag",
+        "act_reverse_none": "Geen geboekte betaling van deze rekening en dit bedrag gevonden; vul het betalingsnummer in als u weet welke het is.",
+        "act_reverse_other": "Of een ander betalingsnummer", "act_reverse": "Betaling terugdraaien",
+        "act_reverse_no_payment": "Kies de betaling die teruggeboekt is."},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
         "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
         "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
@@ -391,5 +444,11 @@ words(
         "act_decide_each": "Not resolved: {ids}. A debtor's request or proposal is decided on its own page (grant, refuse, approve).",
         "act_redate_title": "Book it on its day", "act_redate_hint": "When the client's books give another day of receipt, the payment is reversed and booked again as received by the client on that day (art. 6:44 BW from that day); the item is resolved.",
         "act_redate_day": "Received on", "act_redate_reason": "Why (source)", "act_redate": "Book on this day",
-        "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters)."},
+        "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters).",
+        "act_reverse_title": "Reverse the returned payment",
+        "act_reverse_hint": "The bank sent this amount back without an id Inning found the payment by. Choose the booked payment that went back: it is reversed as a recognised return would be (its invoices are open again, the next settlement takes back what was paid out) and the item is resolved. It is on the audit log.",
+        "act_reverse_which": "Booked payments of this account and amount",
+        "act_reverse_none": "No booked payment of this account and amount was found; fill in the payment's id if you know which it is.",
+        "act_reverse_other": "Or another payment id", "act_reverse": "Reverse the payment",
+        "act_reverse_no_payment": "Choose the payment that was returned."},
 )  # fmt: skip
