@@ -94,6 +94,27 @@ def register(router: Router, services: Services) -> None:
         )
         return ApiResponse(body=_plain(item))
 
+    def reverse_payment(ctx: Context) -> ApiResponse:
+        """The bank payment a return without end-to-end id sent back, chosen by a person on
+        the return's item: reversed as a matched return would be (statement_returns)."""
+        caller = principal(ctx)
+        client = services.access.client_for(caller, ctx.params["client"])
+        body = validate_body(ctx.request, schemas.ReversePaymentIn)
+        item = services.returns.reverse(client.client_id, ctx.params["action"], client,
+                                        body.payment, body.note, caller.key_id,
+                                        actor_of(caller))  # fmt: skip
+        return ApiResponse(body=_plain(item))
+
+    def agency_reverse_payment(ctx: Context) -> ApiResponse:
+        """A return on the agency's own list (its pooled account): the agency says whose."""
+        agency = require_agency(ctx)
+        body = validate_body(ctx.request, schemas.AgencyReversePaymentIn)
+        client = services.access.client_for(agency, body.client)
+        item = services.returns.reverse(agency_scope(agency.agency_id), ctx.params["action"],
+                                        client, body.payment, body.note, agency.key_id,
+                                        actor_of(agency))  # fmt: skip
+        return ApiResponse(body=_plain(item))
+
     def received_on(ctx: Context) -> ApiResponse:
         """A payment the client received, booked again on the day its books give."""
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -260,6 +281,34 @@ def register(router: Router, services: Services) -> None:
             example={"invoices": ["F-0001"]},
         )
     )
+    reversal = {
+        404: "No such action item or payment",
+        409: "The action item changed meanwhile; try again",
+        422: "Not an unmatched_return item, resolved already or reversing another payment, or "
+        "the payment is no bank payment of the return's amount received before it, or is "
+        "reversed already",
+    }
+    reversal_text = (
+        "Reverse the booked bank payment a return sent back (an unmatched_return item: a "
+        "return that quoted no end-to-end id its payment was found by; its payments name the "
+        "ones that fit): the invoices reopen, the next settlement takes back what was paid "
+        "out, on the audit log (payment_reversed); the item is resolved. The same request "
+        "again answers the same"
+    )
+    router.add(
+        Route(
+            "POST",
+            base + "/reverse-payment",
+            reverse_payment,
+            reversal_text,
+            tag,
+            body=schemas.ReversePaymentIn,
+            response=ActionOut,
+            errors=reversal,
+            example={"payment": "bank-4736ed60a819ddf9c00a527dc3f4901e-1",
+                     "note": "the bank's return of 3 March, AC04"},
+        )
+    )  # fmt: skip
     router.add(
         Route(
             "POST",
@@ -363,6 +412,21 @@ def register(router: Router, services: Services) -> None:
             example={"client": "C2", "invoices": ["F-0001"]},
         )
     )
+    router.add(
+        Route(
+            "POST",
+            "/v1/actions/{action}/reverse-payment",
+            agency_reverse_payment,
+            reversal_text.replace("an unmatched_return item", "an unmatched_return item of "
+                                  "the agency's own list, its pooled account; agency key"),
+            tag,
+            body=schemas.AgencyReversePaymentIn,
+            response=ActionOut,
+            errors=reversal,
+            example={"client": "C2", "payment": "bank-4736ed60a819ddf9c00a527dc3f4901e-1",
+                     "note": "the bank's return of 3 March, AC04"},
+        )
+    )  # fmt: skip
     router.add(
         Route(
             "POST",

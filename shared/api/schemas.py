@@ -544,6 +544,22 @@ class AgencyConfirmIn(Strict):
     invoices: list[ExternalNumber] = Field(min_length=1, max_length=50)
 
 
+class ReversePaymentIn(Strict):
+    """The booked bank payment an ``unmatched_return`` item's return sent back."""
+
+    payment: str = Field(min_length=1, max_length=200,
+                         description="The payment's id (the item's ``payments`` name the ones "
+                         "that fit)")  # fmt: skip
+    note: str = Field(min_length=3, max_length=1000, description="Why this one (for the "
+                      "item and the audit log)")  # fmt: skip
+
+
+class AgencyReversePaymentIn(ReversePaymentIn):
+    """A return on the agency's own list (its pooled account): the client whose payment."""
+
+    client: ExternalNumber
+
+
 class ResolveIn(Strict):
     resolution: str = Field(min_length=1, max_length=1000)
 

@@ -16,6 +16,7 @@ from shared.services.claimed_lines import CONFIRMABLE_KINDS, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
 
 CONFIRMABLE = set(CONFIRMABLE_KINDS)
@@ -179,6 +180,13 @@ class ActionService:
             client_written=detail.get(CLIENT_WRITTEN) is True,
             bank_charges=int(str(detail.get("charges") or 0)),
         )
+        payer = by_payer(str(detail.get("payer_iban") or "") or None, payment,
+                         detail.get(CLIENT_WRITTEN) is True, _text(detail.get("reference")),
+                         _text(detail.get("remittance")),
+                         amount - payment.bank_charges if payment.bank_charges else None)  # fmt: skip
+        if payer is not None and not payment.reversed:
+            # a return quoting no end-to-end id finds it by its payer (statement_returns)
+            self.repos.banking.remember_payment(client.client_id, payer)
         if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
             self.repos.banking.settle_line(
                 account, claim, "booked", client_id=client.client_id,
@@ -301,3 +309,7 @@ class ActionService:
         """The client as the agency knows it (its own number), for a refusal's sentence."""
         found = self.repos.clients.get(client_id)
         return found[0].number if found is not None else client_id
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

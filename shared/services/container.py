@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from shared.services.settlement.repayments import SettlementRepayments
     from shared.services.settlement.runs import SettlementRunner
     from shared.services.settlement.service import SettlementService
+    from shared.services.statement_returns import ReturnedPayments
     from shared.services.statements import StatementService
     from shared.services.timeline_authors import TimelineAuthors
     from shared.services.usage import UsageService
@@ -361,6 +362,16 @@ class Services:
         from shared.services.actions import ActionService
 
         return ActionService(self.repos, self.payments, self.clock)
+
+    @cached_property
+    def returns(self) -> ReturnedPayments:
+        """A person reversing the bank payment a return without end-to-end id sent back."""
+        from shared.services.statement_returns import ReturnedPayments
+
+        return ReturnedPayments(
+            self.repos, self.payments, self.clock,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+        )  # fmt: skip
 
     @cached_property
     def exports(self) -> ExportService:

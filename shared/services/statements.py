@@ -60,6 +60,7 @@ from shared.domain.statements.model import (
     Twin,
     Where,
     balances_before,
+    implied_closing,
     line_identities,
     span_of,
     statement_number,
@@ -81,6 +82,7 @@ from shared.services.statement_lookups import (
     principal_totals,
 )
 from shared.services.statement_references import quoted_reason
+from shared.services.statement_returns import NO_ORIGINAL, payer_ref, returned_by_payer
 from shared.services.statement_sources import (
     CLIENT_WRITTEN,
     StatementSource,
@@ -675,7 +677,11 @@ class StatementService:
                                 booked_on=line.booking_date)  # fmt: skip
             return
         if line.amount <= 0 or line.is_return:
-            status = self._returned(line, clients, owner, written) if line.is_return else "debit"
+            status = (
+                self._returned(line, clients, owner, written, line_id, record.action_id)
+                if line.is_return
+                else "debit"
+            )
             report.returned += status == "returned"
             banking.settle_line(
                 account,
@@ -862,7 +868,7 @@ class StatementService:
 
             bank_takes_the_place(self.repos, self.payments, client, numbers, line.amount,
                                  line.booking_date, payment_id, self.clock.now())  # fmt: skip
-        return self.payments.book(
+        payment = self.payments.book(
             client,
             payment_id=payment_id,
             amount=line.amount,
@@ -879,6 +885,12 @@ class StatementService:
             bank_charges=line.charges,
             finish=finish,
         )
+        by_payer = payer_ref(line, payment, written)
+        if by_payer is not None and not payment.reversed:
+            # a return quoting no end-to-end id finds it by its payer (statement_returns);
+            # a redelivery writes the same row again
+            self.repos.banking.remember_payment(client.client_id, by_payer)
+        return payment
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
         """The invoices about to be booked are still open as the index said (one read): an
@@ -1074,11 +1086,14 @@ class StatementService:
         clients: list[Client],
         owner: AccountOwner,
         written: bool = False,
+        line_id: str | None = None,
+        action_id: str | None = None,
     ) -> str:
         """A return (storno, R-transaction): the payment it names undone. ``written``: a file
         the client uploaded, which undoes only payments its own uploads booked; a payment
         the bank's file booked (or a plan's collection) is never reopened on the client's
-        word: the agency is told (attack10 F7)."""
+        word: the agency is told (attack10 F7). No payment under its end-to-end id (most
+        Dutch transfers quote none): found by the payer's account (statement_returns)."""
         reason = line.return_reason or "reversal"
         # the end-to-end id; in a free-text return (ING unstructured) it stands untagged among
         # the words: each candidate is looked up, only an id we sent can match
@@ -1119,15 +1134,24 @@ class StatementService:
                     )  # fmt: skip
                 return "returned"
         if clients or owner.client_id is None:
+            by_payer = returned_by_payer(
+                self, line, line_id, clients, owner, reason, written, action_id
+            )
+            if by_payer is not None:
+                return by_payer
             self._add_action(
                 owner.action_list,
                 "unmatched_return",
-                f"Returned payment of {format_eur_nl(abs(line.amount))} ({reason}) without a booked original",
+                NO_ORIGINAL.format(amount=format_eur_nl(abs(line.amount)), reason=reason),
                 {
                     "amount": line.amount,
+                    "date": line.booking_date.isoformat(),
+                    "return_reason": reason,
                     "end_to_end_id": line.end_to_end_id,
+                    "payer_name": line.counterparty_name,
                     "remittance": line.remittance,
                 },
+                action_id=action_id,
             )
         return "returned"
 
@@ -1231,12 +1255,13 @@ class StatementService:
                 target, "missing_statement", message, {"account": statement.account},
                 action_id=f"missing-{_statement_key(statement)}",
             )  # fmt: skip
-        if statement.closing is None:
+        # without one (its statement_warning says so) what opening + lines imply: the next
+        # day's opening is compared with that, not with the day before (newcomer12 #2)
+        closing = statement.closing or implied_closing(statement)
+        if closing is None:
             return None
         # over the closing just read (not read twice), written with the mark
-        return self.repos.banking.closing_row(
-            statement.account, statement.closing.amount, statement.closing.on, last
-        )
+        return self.repos.banking.closing_row(statement.account, closing.amount, closing.on, last)
 
     def _add_action(
         self,

@@ -39,7 +39,6 @@ import hashlib
 import logging
 from datetime import UTC, date, datetime, time
 
-from shared.adapters.tables.banking_repo import PaymentRef, received_of
 from shared.adapters.tables.match_index_repo import is_matchable
 from shared.domain.invoices import InvoiceRuleError
 from shared.domain.money import format_eur_nl
@@ -109,10 +108,11 @@ def redo_window_booking(
     payment itself, its invoices and the listeners were finished by the booking path.
     ``written``: the statement is the client's own upload (statement_sources)."""
     cid = client.client_id
-    if line.end_to_end_id:
-        repos.banking.remember_payment(cid, PaymentRef(line.end_to_end_id, payment.payment_id,
-                                                       payment.amount, line.counterparty_iban,
-                                                       written, received_of(line)))  # fmt: skip
+    from shared.services.statement_returns import return_refs
+
+    refs = return_refs(line, payment, written)  # its end-to-end id, its payer's account
+    if refs:
+        repos.banking.remember_payments(cid, refs)
     if line.counterparty_iban and payment.debtor_number:
         repos.banking.learn_ibans(
             cid, {line.counterparty_iban: {payment.debtor_number}}, said=written

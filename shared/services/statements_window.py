@@ -43,8 +43,6 @@ from shared.adapters.tables.banking_repo import (
     AccountOwner,
     KnownPayers,
     LineRecord,
-    PaymentRef,
-    received_of,
 )
 from shared.adapters.tables.invoices_repo import invoice_from_row, invoice_to_row
 from shared.adapters.tables.keys import encode
@@ -99,6 +97,7 @@ from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
+from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
     UNDONE,
     booking_time,
@@ -920,9 +919,8 @@ class StatementWindow:
         redo += undone
         # what the booking path writes after the payment: return references, payers'
         # accounts, the contact log, overpayments
-        refs = [PaymentRef(b.line.end_to_end_id, b.payment.payment_id, b.payment.amount,
-                           b.line.counterparty_iban, self.written, received_of(b.line))
-                for b in booked if b.line.end_to_end_id]  # fmt: skip
+        # (and the payer's account, for a return quoting no end-to-end id: statement_returns)
+        refs = [r for b in booked for r in return_refs(b.line, b.payment, self.written)]
         if refs:
             self.repos.banking.remember_payments(cid, refs)
         learned = {  # the debtors new to each payer's account (a row each)

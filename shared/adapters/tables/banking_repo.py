@@ -11,6 +11,8 @@
 | LearnedIbans    | client id        | IBAN ``|`` debtor | payer -> debtors, from booked payments   |
 |                 |                  | ... ``|said``     | a debtor's own IBAN, as the client said  |
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
+|                 |                  | ``~payer:<iban>`` | ... one quoting no end-to-end id        |
+|                 |                  | ``~return:<line>``| the payment a return by payer undid     |
 
 A statement's mark and the account's closing balance are rows of its lines' partition, so that
 they are written in the transaction that settles the statement's last lines (one write a
@@ -748,7 +750,9 @@ class BankingRepository:
                                       int(str(amount)) if amount is not None else None,
                                       str(row.data.get("PayerIban") or "") or None,
                                       row.data.get("ClientWritten") is True,
-                                      int(str(received)) if received is not None else None))  # fmt: skip
+                                      int(str(received)) if received is not None else None,
+                                      str(row.data.get("Quoted") or "") or None,
+                                      str(row.data.get("Remittance") or "") or None))  # fmt: skip
         return out
 
     def payment_for(self, client_id: str, reference: str) -> str | None:
@@ -785,6 +789,27 @@ class PaymentRef:
     # what the payer sent): a return sends back this (newcomer11 #2); None: no charges kept,
     # or remembered before it was kept
     received: int | None = None
+    # under a payer's key (:func:`payer_reference`): the structured reference the credit
+    # quoted and a digest of its remittance text, to tell that payer's payments apart
+    quoted: str | None = None
+    remittance: str | None = None
+
+
+# keys no end-to-end id can be: "~" is outside the SEPA character set of an EndToEndId
+PAYER_KEY = "~payer:"
+RETURN_KEY = "~return:"
+
+
+def payer_reference(iban: str) -> str:
+    """The key a bank payment is remembered under by its payer's account: a return that
+    quotes no end-to-end id (``NOTPROVIDED``, most Dutch transfers) finds it there."""
+    return PAYER_KEY + iban.replace(" ", "").upper()
+
+
+def return_reference(line_id: str) -> str:
+    """The key of a return's own decision (the payment it undid), written before the
+    undoing: a redelivered return undoes that one again (idempotent), never a second."""
+    return RETURN_KEY + line_id
 
 
 def received_of(line: StatementLine) -> int | None:
@@ -802,6 +827,10 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
         data["ClientWritten"] = True
     if ref.received is not None:
         data["Received"] = ref.received
+    if ref.quoted:
+        data["Quoted"] = ref.quoted
+    if ref.remittance:
+        data["Remittance"] = ref.remittance
     key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
     return Row(encode(client_id), key, data)
 

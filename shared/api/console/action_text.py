@@ -196,6 +196,10 @@ DETAILS: dict[str, tuple[str, str]] = {
     "clients": ("Opdrachtgevers", "Clients"),
     "invoices": ("Facturen", "Invoices"),
     "return_reason": ("Reden terugboeking", "Return reason"),
+    # a return found by its payer's account (shared/services/statement_returns.py)
+    "payments": ("Betalingen", "Payments"),
+    "reversed_already": ("Al teruggedraaid", "Reversed already"),
+    "reversing": ("Terug te draaien betaling", "Payment to reverse"),
     # a settlement's claim back (shared/services/settlement/runs.py)
     "owed": ("Verschuldigd (centen)", "Owed (cents)"),
     # what the bank kept of a credit booked less its charges (shared/services/statements.py)
@@ -388,6 +392,10 @@ _TITLES = shapes(
          lambda m: f"Afschriftbestand {m[1]} geweigerd: {refusal(m[2], 'nl')}"),
         (r"^Returned payment of (.+) \((\S+)\) without a booked original$",
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder geboekte betaling"),
+        (r"^Returned payment of (.+) \((\S+)\) without an end-to-end id: (\d+) booked payments of that payer's account and amount fit; reverse the one it returned$",
+         lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder end-to-end-kenmerk: "
+                   f"{m[3]} geboekte betalingen van die rekening en dat bedrag passen; draai "
+                   "de teruggeboekte terug"),
         (r"^Returned payment of (.+) \((\S+)\): end-to-end id (.+) names (\S+) payment\(s\) of that amount and account$",
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}): kenmerk {m[3]} past bij "
                    f"{'geen' if m[4] == 'no' else m[4]} betaling(en) van dat bedrag en die rekening"),
@@ -632,6 +640,7 @@ _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
 _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
+        (r"^reversed payment (\S+): (.+)$", lambda m: f"betaling {m[1]} teruggedraaid: {m[2]}"),
         (r"^booked by another delivery of the statement$",
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),

@@ -13,11 +13,12 @@ from shared.api.console.refusal_text import refusal
 from shared.api.console.shell import Desk, page, page_of, templates, words
 from shared.api.http import ApiResponse
 from shared.domain.access import Scope
-from shared.domain.records import ActionItem
+from shared.domain.records import ActionItem, Payment
 from shared.services.actions import CONFIRMABLE
 from shared.services.client_receipts import KIND as RECEIPT
 from shared.services.errors import ConflictingUpdate, Invalid, ServiceError
 from shared.services.request_decisions import CLAIM, DECIDABLE, claim_of
+from shared.services.statement_returns import KIND as RETURN
 from shared.services.statement_sources import CLIENT_WRITTEN
 
 
@@ -168,6 +169,8 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         confirmable=item.kind in CONFIRMABLE
         and item.status.value != "resolved"
         and allows(desk, "POST", client_path(desk, f"actions/{item.action_id}/confirm")),
+        return_reversible=_return_reversible(desk, item),
+        return_payments=_return_payments(desk, item),
         redatable=_redated_path(desk, item) is not None
         and item.status.value != "resolved"
         and allows(desk, "POST", _redated_path(desk, item) or ""),
@@ -184,6 +187,38 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         **_words(desk),
         **action_decisions.decide_context(desk, item),
     )
+
+
+def _return_reversible(desk: Desk, item: ActionItem) -> bool:
+    """A return no payment was found for: a person may reverse the one it sent back."""
+    path = client_path(desk, f"actions/{item.action_id}/reverse-payment")
+    return item.kind == RETURN and item.status.value != "resolved" and allows(desk, "POST", path)
+
+
+def _return_payments(desk: Desk, item: ActionItem) -> list[Payment]:
+    """The booked payments the return's item names as fitting (its payer, its amount)."""
+    named = item.detail.get("payments") if item.kind == RETURN else None
+    found = [
+        desk.services.repos.payments.get(item.client_id, str(p))
+        for p in (named if isinstance(named, list) else [])[:20]
+    ]
+    return [p for p in found if p is not None and not p.reversed]
+
+
+def _reverse_return(desk: Desk, item: ActionItem) -> ApiResponse | None:
+    """The payment chosen on a return's item reversed, and the item resolved."""
+    require(desk, "POST", client_path(desk, f"actions/{item.action_id}/reverse-payment"))
+    chosen = desk.field("payment") or desk.field("other_payment")
+    note = desk.field("note")
+    if not chosen:
+        return _one(desk, item, desk.t["act_return_no_payment"], 400)
+    if len(note) < 3:
+        return _one(desk, item, desk.t["act_redate_no_reason"], 400)
+    desk.services.returns.reverse(
+        item.client_id, item.action_id, desk.client, chosen, note, desk.principal.key_id,
+        desk.signed.user.user_id,
+    )  # fmt: skip
+    return None
 
 
 def _redated_path(desk: Desk, item: ActionItem) -> str | None:
@@ -307,6 +342,10 @@ def _post_one(desk: Desk, item: ActionItem) -> ApiResponse:
             refused = _reverse(desk, item)
             if refused is not None:
                 return refused
+        elif do == "reverse-payment":
+            refused = _reverse_return(desk, item)
+            if refused is not None:
+                return refused
         elif do in action_decisions.DECISIONS:  # a debtor's request: grant, refuse, end, plan
             try:
                 action_decisions.decide(desk, item, do)
@@ -383,6 +422,14 @@ ONE = """{% extends "shell" %}{% block main %}
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
 <div><label for="v-reason">{{ t.act_redate_reason }}</label><input id="v-reason" name="reason" minlength="3" maxlength="1000" required></div>
 <button class="secondary" type="submit" name="do" value="reverse">{{ t.act_reverse }}</button></div></form></section>{% endif %}
+{% if return_reversible %}<section><h2>{{ t.act_return_title }}</h2><p>{{ t.act_return_hint }}</p>
+<form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
+{% if return_payments %}<fieldset><legend>{{ t.act_return_which }}</legend>
+{% for p in return_payments %}<div><input type="radio" name="payment" value="{{ p.payment_id }}" id="rp-{{ loop.index }}"{% if loop.length == 1 %} checked{% endif %}><label for="rp-{{ loop.index }}" class="inline-label">{{ p.received_on.strftime('%d-%m-%Y') if desk.lang == 'nl' else p.received_on.isoformat() }} · {{ desk.money(p.amount) }} · {{ (p.designated or p.booked_to or ())|join(', ') }} · {{ p.payment_id }}</label></div>{% endfor %}
+</fieldset>{% else %}<p>{{ t.act_return_none }}</p>{% endif %}
+<label for="rp-other">{{ t.act_return_other }}</label><input id="rp-other" name="other_payment" maxlength="200">
+<label for="rp-note">{{ t.act_redate_reason }}</label><input id="rp-note" name="note" minlength="3" maxlength="1000" required>
+<p><button type="submit" name="do" value="reverse-payment" class="danger">{{ t.act_return }}</button></p></form></section>{% endif %}
 {% include "action-decide" %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
@@ -418,7 +465,13 @@ words(
         "act_redate_day": "Ontvangen op", "act_redate_reason": "Waarom (bron)", "act_redate": "Op deze dag boeken",
         "act_redate_no_day": "Vul de dag van ontvangst in.", "act_redate_no_reason": "Zeg waarom (minstens 3 tekens).",
         "act_reverse_title": "Ontvangst terugdraaien", "act_reverse_hint": "Is dit geld niet door de opdrachtgever ontvangen (het is dezelfde betaling als de regel van de bank, of de opdrachtgever heeft het nooit gehad), draai de ontvangst dan terug: de vordering gaat weer open (kosten en rente zoals de wet ze geeft), de debiteur krijgt geen bericht, de volgende afdracht corrigeert het aandeel dat de opdrachtgever ervoor betaalde; de actie wordt afgehandeld.",
-        "act_reverse": "Ontvangst terugdraaien"},
+        "act_reverse": "Ontvangst terugdraaien",
+        "act_return_title": "Teruggeboekte betaling terugdraaien",
+        "act_return_hint": "De bank heeft dit bedrag teruggeboekt zonder kenmerk waarmee Inning de betaling vond. Kies de geboekte betaling die teruggegaan is: die wordt teruggedraaid zoals bij een herkende terugboeking (de facturen staan weer open, de volgende afdracht verrekent wat al is afgedragen) en de actie wordt afgehandeld. Het staat in het auditlog.",
+        "act_return_which": "Geboekte betalingen van deze rekening en dit bedrag",
+        "act_return_none": "Geen geboekte betaling van deze rekening en dit bedrag gevonden; vul het betalingsnummer in als u weet welke het is.",
+        "act_return_other": "Of een ander betalingsnummer", "act_return": "Betaling terugdraaien",
+        "act_return_no_payment": "Kies de betaling die teruggeboekt is."},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
         "act_assignee": "Assigned to", "act_anyone": "Anyone", "act_status": "Status",
         "act_waiting": "Waiting", "act_resolved": "Resolved", "act_filter": "Filter",
@@ -439,5 +492,11 @@ words(
         "act_redate_day": "Received on", "act_redate_reason": "Why (source)", "act_redate": "Book on this day",
         "act_redate_no_day": "Fill in the day of receipt.", "act_redate_no_reason": "Say why (at least 3 characters).",
         "act_reverse_title": "Reverse the receipt", "act_reverse_hint": "When the client did not receive this money (it is the bank line's payment, or the client never had it), reverse the receipt: the claim opens again (costs and interest as the law gives them), the debtor is not told, the next settlement corrects the share the client was charged for it; the item is resolved.",
-        "act_reverse": "Reverse the receipt"},
+        "act_reverse": "Reverse the receipt",
+        "act_return_title": "Reverse the returned payment",
+        "act_return_hint": "The bank sent this amount back without an id Inning found the payment by. Choose the booked payment that went back: it is reversed as a recognised return would be (its invoices are open again, the next settlement takes back what was paid out) and the item is resolved. It is on the audit log.",
+        "act_return_which": "Booked payments of this account and amount",
+        "act_return_none": "No booked payment of this account and amount was found; fill in the payment's id if you know which it is.",
+        "act_return_other": "Or another payment id", "act_return": "Reverse the payment",
+        "act_return_no_payment": "Choose the payment that was returned."},
 )  # fmt: skip

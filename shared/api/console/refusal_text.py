@@ -83,6 +83,19 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "This action was resolved without confirming the letter: it does not count; only a new "
         "14-day letter makes the collection costs owed.",
     ),
+    # a person reversing the payment a return sent back (shared/services/statement_returns.py)
+    "return_reversing_other": (
+        "Voor deze terugboeking is al betaling {payment} gekozen.",
+        "Payment {payment} was chosen for this return already.",
+    ),
+    "return_payment_unfit": (
+        "Betaling {payment} is geen bankbetaling van dit bedrag, ontvangen voor de terugboeking.",
+        "Payment {payment} is no bank payment of this amount received before the return.",
+    ),
+    "return_payment_reversed": (
+        "Betaling {payment} is al teruggedraaid.",
+        "Payment {payment} is reversed already.",
+    ),
     "invoices_gone": (
         "Geen van de facturen van deze actie hoort nog bij de debiteur.",
         "None of the item's invoices is the debtor's any more.",

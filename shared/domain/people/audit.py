@@ -47,6 +47,7 @@ class Event(StrEnum):
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
     RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day
     RECEIPT_REVERSED = "receipt_reversed"  # a payment to the client taken off by a person
+    PAYMENT_REVERSED = "payment_reversed"  # a bank payment a return sent back, by a person
     # a debtor's message marked as his acknowledgement of named invoices (3:318 BW), or not
     ACKNOWLEDGEMENT_MARKED = "acknowledgement_marked"
     ACKNOWLEDGEMENT_UNMARKED = "acknowledgement_unmarked"

@@ -31,6 +31,7 @@ from shared.domain.references import iban as iban_check
 from shared.domain.references.finder import find_references
 from shared.domain.statements import charges_said
 from shared.domain.statements.model import (
+    NO_CLOSING,
     Balance,
     Statement,
     StatementError,
@@ -217,6 +218,10 @@ def _line(
             tx_ref = _stripped(refs.findtext(q + "AcctSvcrRef"))
         rtr = tx.find(q + "RtrInf")
         reason = _text(rtr, "Rsn", "Cd") if rtr is not None else None
+        if rtr is not None and not credit and iban is None:
+            # a credit sent back: the bank names the original transfer's parties, whose
+            # debtor is the payer the money goes back to (newcomer12 #1)
+            iban, name, bic = _party(tx, "Dbtr", q)
     text = unstructured or _stripped(entry.findtext(q + "AddtlNtryInf"))
     if reference is None and text:
         found = find_references(text)
@@ -735,6 +740,9 @@ def _statement(
     if not account:
         raise StatementError("statement without an account identification")
     opening, closing = _balances(stmt)
+    codes = {_text(bal, "Tp", "CdOrPrtry", "Cd") for bal in _children(stmt, "Bal")}
+    if closing is None and "ITBD" not in codes:  # a page closed by an interim balance is whole
+        warnings = (*warnings, NO_CLOSING.format(tag="CLBD"))
     # the account's, the balances' and every entry's currency must agree: a mix is refused
     found = {x.currency for x in lines} | {
         c for bal in _children(stmt, "Bal") if (c := _currency_of(_child(bal, "Amt")))

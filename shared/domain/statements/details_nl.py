@@ -137,14 +137,15 @@ SAID_BY_THE_BANK = frozenset(CODEWORDS) - {"ID", "CD", "ISSR", "SUM", "ADDR"}
 # identifiers: 35 characters, no '//'), his name and address
 PAYER_WRITTEN = frozenset({"EREF", "PREF", "NAME", "ADDR"})
 # the codes a bank writes right after such a value (Rabobank "/NAME/../ADDR/../REMI/", ABN
-# AMRO "/NAME/../REMI/" or "/MARF/", ABN AMRO's batch "/PREF/<id>/NRTX/"): the value ends at
+# AMRO "/NAME/../REMI/" or "/MARF/", a returned transfer's "/NAME/../RTRN/AC04/REMI/" (ABN
+# AMRO's SEPA MT940 spec 2.3.4), ABN AMRO's batch "/PREF/<id>/NRTX/"): the value ends at
 # the first of them that does not come again before the first '//'; one that does is the
 # payer's text ("/NAME/J/REMI/INV-1/REMI/F-1": the name is "J/REMI/INV-1"). Where the bank
 # writes no such code after it (an empty remittance left out), the two read the same: the
 # payer's text then is what it says, and a person is told
 _FOLLOWERS: dict[str, frozenset[str]] = {
-    "NAME": frozenset({"ADDR", "REMI", "MARF", "EREF", "CSID", "ISDT"}),
-    "ADDR": frozenset({"REMI", "MARF", "EREF", "CSID", "ISDT"}),
+    "NAME": frozenset({"ADDR", "REMI", "MARF", "EREF", "CSID", "ISDT", "RTRN"}),
+    "ADDR": frozenset({"REMI", "MARF", "EREF", "CSID", "ISDT", "RTRN"}),
     "PREF": frozenset({"NRTX"}),
 }
 # the payer's texts as a person reads their names in a warning

@@ -86,6 +86,29 @@ class Balance:
     on: date
 
 
+# a statement of the day without its closing balance (MT940 ``:62F:``, camt.053 ``CLBD``:
+# both mandatory): opening + lines cannot be checked against it, so a missing entry would go
+# unnoticed; the rest is booked and staff are told (newcomer12 #2). An intraday MT942 has no
+# balances at all and is not meant; a page closed by an intermediate balance neither
+NO_CLOSING = (
+    "no closing balance ({tag}): the statement's completeness was not checked (a missing "
+    "entry would go unnoticed); the next statement's opening is compared with this one's "
+    "opening plus its lines"
+)
+
+
+def implied_closing(statement: Statement) -> Balance | None:
+    """What a statement without a closing balance implies: its opening plus its lines, on
+    its last day; the next statement's opening is compared with it, so the day that could
+    not be checked raises no false "statement missing" (None: no opening either)."""
+    if statement.closing is not None or statement.opening is None:
+        return None
+    days = [statement.opening.on, *(x.booking_date for x in statement.lines)]
+    if statement.on is not None:
+        days.append(statement.on)
+    return Balance(statement.opening.amount + sum(x.moved for x in statement.lines), max(days))
+
+
 @dataclass(frozen=True)
 class Statement:
     account: str  # IBAN where the bank gives one, else the bank's account number

@@ -37,6 +37,7 @@ from shared.domain.statements.details_nl import (
     split_details,
 )
 from shared.domain.statements.model import (
+    NO_CLOSING,
     Balance,
     Statement,
     StatementError,
@@ -608,6 +609,12 @@ def parse_mt940(data: bytes) -> list[Statement]:
         line_currency = currency
         lines: list[StatementLine] = []
         notes: list[str] = []
+        if (
+            opening is not None
+            and closing is None
+            and not data_.get("intermediate_closing_balance")
+        ):  # an MT940 day without :62F: (an MT942 has no :60F: either; a page ends in :62M:)
+            notes.append(NO_CLOSING.format(tag=":62F:"))
         for raw, (_, f86) in zip(rs, block_tx.txs, strict=True):
             raw86 = "\n".join(f86.lines) if f86 is not None else ""
             try:

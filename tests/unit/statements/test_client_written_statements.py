@@ -286,3 +286,22 @@ def test_a_client_written_return_undoes_a_payment_its_own_upload_booked(setup):
     assert _upload(w, "C1", "t-ret.sta", _return()).returned == 1
     assert invoice(w, "F-0001")["status"] == "open"
     assert _agency_items(w, "unmatched_return") == []
+
+
+def test_a_client_written_return_without_id_does_not_undo_a_bank_booked_payment(setup):
+    """newcomer12 #1 on a client's upload: the return quoting no id is found by its payer, but
+    a payment the bank's file booked is not undone on the client's word (attack10 F7)."""
+    w = setup
+    ref = invoice(w, "F-0001")["payment_reference"]
+    paid = statement([OutLine(DAY, 12_100, "", reference=ref, counterparty_iban=PAYER,
+                              counterparty_name="J de Vries")])  # fmt: skip
+    assert w.services.statements.ingest("agency-a/bank/day1.sta", paid).booked == 1
+    back = OutLine(date(2025, 3, 4), -12_100, "retour", counterparty_iban=PAYER,
+                   counterparty_name="J de Vries", return_reason="AC04")  # fmt: skip
+    returned = statement([back], opening=112_100, day=date(2025, 3, 4), sid="S2")
+    assert _upload(w, "C1", "t-ret.sta", returned).returned == 0
+    assert invoice(w, "F-0001")["status"] == "paid"
+    [item] = _agency_items(w, "unmatched_return")
+    assert item.detail["payer_iban"] == PAYER
+    assert w.services.statements.ingest("agency-a/bank/day2.sta", returned).returned == 1
+    assert invoice(w, "F-0001")["status"] == "open"

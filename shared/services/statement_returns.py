@@ -1,0 +1,341 @@
+"""A bank's return of a credit that quoted no end-to-end id, and a person undoing one.
+
+Most Dutch transfers carry ``NOTPROVIDED`` as their end-to-end id, and the bank's return
+(an MT940 ``/RTRN/``, a camt.053 reversal or ``RtrInf``) quotes the original's id: nothing a
+payment can be found by (newcomer12 #1). So every bank payment is also remembered under its
+payer's account (:func:`~shared.adapters.tables.banking_repo.payer_reference`), with its
+amount, the structured reference it quoted and a digest of its text. A return without a
+payment under its id undoes the one booked payment that fits: the same payer's account, the
+same amount (or what arrived of it), received within :data:`RETURN_WINDOW_DAYS` before the
+return, not returned yet, and the same reference when both quote one (narrowed by the
+reference, then the text, when several fit). The payment it undid is written down under the
+return's line first, so a redelivered return undoes that one again (idempotent), never a
+second. Anything else (none fits, several do) is an ``unmatched_return`` item naming the
+payer, the return and the candidate payments; a person reverses the right one there
+(:class:`ReturnedPayments`: the API's ``…/actions/{action}/reverse-payment``, the console's
+button), as a matched return would: the same :meth:`PaymentService.reverse`, so the invoices
+reopen and the next settlement takes back what was paid out (``Reason.REVERSED``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from shared.adapters.tables.banking_repo import (
+    AccountOwner,
+    PaymentRef,
+    payer_reference,
+    received_of,
+    return_reference,
+)
+from shared.clock import Clock
+from shared.domain.money import format_eur_nl
+from shared.domain.parties import Client
+from shared.domain.people.audit import Event
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.scopes import agency_scope, is_agency_scope
+from shared.domain.statements.model import StatementLine
+from shared.ports.tables import PreconditionFailed
+from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.payments import PaymentService
+from shared.services.repositories import Repositories
+
+if TYPE_CHECKING:
+    from shared.services.statements import StatementService
+
+log = logging.getLogger("inning.statements")
+
+# how long before a return its original may have been received: a beneficiary bank's return
+# (AC04, MS03) comes within days, a recall after a camt.056 (DUPL, TECH, FRAD) within 13
+# months of the transfer (SEPA Credit Transfer rulebook); older is no candidate
+RETURN_WINDOW_DAYS = 400
+KIND = "unmatched_return"
+# the titles of a return no payment under its id was found for (action_text translates them)
+NO_ORIGINAL = "Returned payment of {amount} ({reason}) without a booked original"
+SEVERAL = (
+    "Returned payment of {amount} ({reason}) without an end-to-end id: {count} booked "
+    "payments of that payer's account and amount fit; reverse the one it returned"
+)
+RETURNED_BY_BANK = "returned by the bank ({reason})"
+
+
+def remittance_digest(text: str | None) -> str | None:
+    """What tells two payments of one payer apart by their text, without keeping the text."""
+    words = " ".join((text or "").split()).upper()
+    return hashlib.sha256(words.encode()).hexdigest()[:16] if words else None
+
+
+def payer_ref(line: StatementLine, payment: Payment, written: bool) -> PaymentRef | None:
+    """The row a bank payment booked from ``line`` is remembered by under its payer's account
+    (None: the line names no account)."""
+    return by_payer(line.counterparty_iban, payment, written, line.reference, line.remittance,
+                    received_of(line))  # fmt: skip
+
+
+def by_payer(
+    iban: str | None,
+    payment: Payment,
+    written: bool,
+    reference: str | None,
+    remittance: str | None,
+    received: int | None = None,
+) -> PaymentRef | None:
+    """:func:`payer_ref` from what a statement line's item kept of it (a person's booking)."""
+    if not iban:
+        return None
+    return PaymentRef(
+        payer_reference(iban), payment.payment_id, payment.amount, iban, written, received,
+        _plain(reference), remittance_digest(remittance),
+    )  # fmt: skip
+
+
+def return_refs(line: StatementLine, payment: Payment, written: bool) -> list[PaymentRef]:
+    """Every row a return of ``payment`` may find it by: its end-to-end id and its payer."""
+    refs = []
+    if line.end_to_end_id:
+        refs.append(PaymentRef(line.end_to_end_id, payment.payment_id, payment.amount,
+                               line.counterparty_iban, written, received_of(line)))  # fmt: skip
+    by_payer = payer_ref(line, payment, written)
+    return refs + ([by_payer] if by_payer is not None else [])
+
+
+def _plain(reference: str | None) -> str | None:
+    return "".join((reference or "").split()).upper() or None
+
+
+@dataclass(frozen=True)
+class _Fit:
+    client: Client
+    payment: Payment
+    ref: PaymentRef
+
+
+def returned_by_payer(
+    service: StatementService,
+    line: StatementLine,
+    line_id: str | None,
+    clients: list[Client],
+    owner: AccountOwner,
+    reason: str,
+    written: bool,
+    action_id: str | None,
+) -> str | None:
+    """The return of a payment no end-to-end id names, found by its payer's account:
+    ``"returned"`` when undone or listed, ``"held"`` for a client's upload naming a payment
+    the bank's file booked, None when the line names no account (the caller lists it)."""
+    iban = line.counterparty_iban
+    if not iban:
+        return None
+    banking, amount = service.repos.banking, abs(line.amount)
+    if line_id is not None:
+        for client in clients:  # this very return undid one before: that one, again
+            for decided in banking.payments_for(client.client_id, return_reference(line_id)):
+                _undo(service, client, decided.payment_id, line, reason)
+                return "returned"
+    earliest = line.booking_date - timedelta(days=RETURN_WINDOW_DAYS)
+    quoted = _plain(line.reference)
+    fits: list[_Fit] = []
+    for client in clients:
+        for ref in banking.payments_for(client.client_id, payer_reference(iban)):
+            if ref.amount is not None and amount not in (ref.amount, ref.received):
+                continue
+            if quoted and ref.quoted and ref.quoted != quoted:
+                continue  # the return names another invoice's payment
+            payment = service.repos.payments.get(client.client_id, ref.payment_id)
+            if payment is None or amount not in (payment.amount, ref.received):
+                continue
+            if earliest <= payment.received_on <= line.booking_date:
+                fits.append(_Fit(client, payment, ref))
+    if written and any(not f.ref.client_written for f in fits):
+        # a client's upload never reopens what the bank's file booked (attack10 F7)
+        service._client_return(line, reason, line.end_to_end_id or "",
+                               [f.ref for f in fits], owner)  # fmt: skip
+        return "held"
+    open_ = _narrowed([f for f in fits if not f.payment.reversed], quoted, line.remittance)
+    if len(open_) == 1 and line_id is not None:
+        chosen = open_[0]
+        # written down first: a redelivery (a crash before the line was settled) undoes this
+        # one again, not the next payment that fits
+        banking.remember_payment(chosen.client.client_id, PaymentRef(
+            return_reference(line_id), chosen.payment.payment_id, chosen.payment.amount, iban,
+        ))  # fmt: skip
+        _undo(service, chosen.client, chosen.payment.payment_id, line, reason)
+        log.info("return without end-to-end id matched by payer's account and amount")
+        return "returned"
+    shown = format_eur_nl(amount)
+    title = (
+        SEVERAL.format(amount=shown, reason=reason, count=len(open_))
+        if len(open_) > 1
+        else NO_ORIGINAL.format(amount=shown, reason=reason)
+    )
+    detail: dict[str, object] = {
+        "amount": line.amount,
+        "date": line.booking_date.isoformat(),
+        "return_reason": reason,
+        "end_to_end_id": line.end_to_end_id,
+        "payer_iban": iban,
+        "payer_name": line.counterparty_name,
+        "reference": line.reference,
+        "remittance": line.remittance,
+        "payments": [f.payment.payment_id for f in open_],
+    }
+    reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
+    if reversed_:
+        detail["reversed_already"] = reversed_
+    # the agency's list for its pooled account, whichever clients' payments fit (pooled11)
+    scope = owner.action_list
+    service._add_action(scope, KIND, title, detail, action_id=action_id)
+    return "returned"
+
+
+def _narrowed(fits: list[_Fit], quoted: str | None, remittance: str | None) -> list[_Fit]:
+    """Several payments fit: those quoting the return's reference, then its text, if any do."""
+    digest = remittance_digest(remittance)
+    tests: tuple[Callable[[_Fit], bool], ...] = (
+        lambda f: quoted is not None and f.ref.quoted == quoted,
+        lambda f: digest is not None and f.ref.remittance == digest,
+    )
+    for same in tests:
+        if len(fits) <= 1:
+            break
+        fits = [f for f in fits if same(f)] or fits
+    return fits
+
+
+def _undo(
+    service: StatementService, client: Client, payment_id: str, line: StatementLine, reason: str
+) -> None:
+    service.payments.reverse(
+        client, payment_id, RETURNED_BY_BANK.format(reason=reason), line.booking_date
+    )
+
+
+REVERSED_BY_PERSON = "reversed payment {payment}: {note}"
+
+
+class ReturnedPayments:
+    """A person reverses the booked bank payment an ``unmatched_return`` item's return sent
+    back: the item says which return (its amount, day, payer), the person which payment.
+    Only a bank payment of that amount (or what arrived of it), received on or before the
+    return's day and of the item's client, is accepted. The choice is written on the item
+    first (under its ETag), so a retry finishes it and a second choice is refused; the
+    reversal is :meth:`PaymentService.reverse`, as a matched return's; on the audit log."""
+
+    def __init__(
+        self,
+        repos: Repositories,
+        payments: PaymentService,
+        clock: Clock,
+        audit: Callable[..., None] | None = None,
+    ) -> None:
+        self.repos = repos
+        self.payments = payments
+        self.clock = clock
+        self.audit = audit
+
+    def reverse(
+        self,
+        scope: str,
+        action_id: str,
+        client: Client,
+        payment_id: str,
+        note: str,
+        author: str,
+        actor: str,
+    ) -> ActionItem:
+        """``scope``: the item's list (the client's, or the agency's for its pooled account);
+        ``author``: who, as an item's resolution names it (a key id); ``actor``: as the audit
+        log does."""
+        found = self.repos.actions.get(scope, action_id)
+        if found is None or (is_agency_scope(scope) and scope != agency_scope(client.agency_id)):
+            raise NotFound(f"action {action_id} not found")
+        item, etag = found
+        if item.kind != KIND:
+            raise Invalid(
+                f"action {action_id} is a {item.kind}, not a returned payment",
+                field="kind", code="action_other_kind", params={"kind": item.kind},
+            )  # fmt: skip
+        chosen = item.detail.get("reversing")
+        if item.status is ActionStatus.RESOLVED:
+            if chosen == payment_id:
+                return item  # the same request again: done
+            raise Invalid(f"action {action_id} is resolved already", field="status",
+                          code="action_resolved")  # fmt: skip
+        if chosen not in (None, payment_id):
+            raise Invalid(
+                f"action {action_id} reverses payment {chosen} already",
+                field="payment", code="return_reversing_other", params={"payment": chosen},
+            )  # fmt: skip
+        payment = self._fitting(item, client, payment_id, chosen is None)
+        assert etag is not None
+        if chosen is None:
+            item = self._save(replace(item, detail={**item.detail, "reversing": payment_id}), etag)
+            found = self.repos.actions.get(scope, action_id)
+            assert found is not None
+            item, read = found
+            assert read is not None
+            etag = read
+            if self.audit is not None:
+                self.audit(
+                    Event.PAYMENT_REVERSED, agency_id=client.agency_id, client_id=client.client_id,
+                    actor=actor, subject=payment_id, action=action_id, reason=note,
+                    amount=str(payment.amount),
+                )  # fmt: skip
+        reason = str(item.detail.get("return_reason") or "reversal")
+        on = _day(item.detail.get("date"))
+        self.payments.reverse(client, payment_id, RETURNED_BY_BANK.format(reason=reason), on)
+        resolved = replace(
+            item,
+            status=ActionStatus.RESOLVED,
+            resolved_at=self.clock.now(),
+            resolution=f"{REVERSED_BY_PERSON.format(payment=payment_id, note=note)} ({author})",
+        )
+        try:
+            return self._save(resolved, etag)
+        except ConflictingUpdate:
+            again = self.repos.actions.get(scope, action_id)
+            if again is not None and again[0].status is ActionStatus.RESOLVED:
+                return again[0]
+            raise
+
+    def _fitting(self, item: ActionItem, client: Client, payment_id: str, new: bool) -> Payment:
+        payment = self.repos.payments.get(client.client_id, payment_id)
+        if payment is None:
+            raise NotFound(f"payment {payment_id} not found")
+        amount = abs(int(str(item.detail.get("amount") or 0)))
+        day = _day(item.detail.get("date"))
+        if (
+            payment.source is not PaymentSource.BANK
+            or amount not in (payment.amount, payment.amount - payment.bank_charges)
+            or (day is not None and payment.received_on > day)
+        ):
+            raise Invalid(
+                f"payment {payment_id} is no bank payment of {format_eur_nl(amount)} received "
+                "before the return",
+                field="payment", code="return_payment_unfit", params={"payment": payment_id},
+            )  # fmt: skip
+        if payment.reversed and new:
+            raise Invalid(f"payment {payment_id} is reversed already", field="payment",
+                          code="return_payment_reversed", params={"payment": payment_id})  # fmt: skip
+        return payment
+
+    def _save(self, item: ActionItem, etag: str) -> ActionItem:
+        try:
+            self.repos.actions.save(item, etag)
+        except PreconditionFailed as exc:
+            raise ConflictingUpdate(
+                f"action {item.action_id} changed meanwhile; reload it"
+            ) from exc
+        return item
+
+
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,68 @@
+"""The item of a bank return no payment was found for offers to reverse the booked payment it
+sent back (newcomer12 #1): the payments that fit, each with its day, amount and invoices; the
+chosen one is reversed through the API's service (the invoice reopens, the item is resolved),
+in Dutch and English; a reader is offered nothing and may do nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from shared.domain.people.authorisation import Role
+from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from tests.unit.console.conftest import csrf_of, desk_for
+from tests.unit.figures.test_console_figures import seed
+
+NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+
+
+def _return_item(world, client_id: str) -> None:  # type: ignore[no-untyped-def]
+    seed(world)
+    client = world.services.repos.clients.get(client_id)[0]
+    for pid in ("bank-a-1", "bank-b-1"):
+        world.services.payments.book(
+            client, payment_id=pid, amount=2100, received_on=date(2025, 3, 1),
+            source=PaymentSource.BANK, invoice_numbers=["F2"],
+        )  # fmt: skip
+    world.services.repos.actions.add(ActionItem(
+        client_id, "a-ret", "unmatched_return",
+        "Returned payment of € 21,00 (AC04) without an end-to-end id: 2 booked payments of "
+        "that payer's account and amount fit; reverse the one it returned", NOW,
+        detail={"amount": -2100, "date": "2025-03-03", "return_reason": "AC04",
+                "end_to_end_id": None, "payer_iban": "NL02RABO0123456789",
+                "payer_name": "D1 BV", "payments": ["bank-a-1", "bank-b-1"]},
+    ))  # fmt: skip
+
+
+def test_staff_reverse_the_payment_a_return_sent_back(world, tenants):  # type: ignore[no-untyped-def]
+    _return_item(world, tenants.c1)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/actions/a-ret?lang=nl")
+    body = page.encoded().decode()
+    assert page.status == 200 and "Teruggeboekte betaling terugdraaien" in body
+    assert 'value="bank-a-1"' in body and 'value="bank-b-1"' in body and "01-03-2025" in body
+    assert "2 geboekte betalingen van die rekening en dat bedrag passen" in body
+    short = staff.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                          "payment": "bank-b-1", "note": ""})  # fmt: skip
+    assert short.status == 400
+    done = staff.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                         "payment": "bank-b-1", "note": "bank: AC04 of 3-3"})  # fmt: skip
+    assert done.status == 303
+    payments = world.services.repos.payments
+    assert payments.get(tenants.c1, "bank-b-1").reversed
+    assert not payments.get(tenants.c1, "bank-a-1").reversed
+    item = world.services.repos.actions.get(tenants.c1, "a-ret")[0]
+    assert item.status is ActionStatus.RESOLVED and item.detail["reversing"] == "bank-b-1"
+    shown = staff.get("/actions/a-ret?lang=nl").encoded().decode()
+    assert "betaling bank-b-1 teruggedraaid: bank: AC04 of 3-3" in shown
+    assert "Teruggeboekte betaling terugdraaien" not in shown  # resolved: no form
+
+
+def test_a_reader_is_offered_no_reversal(world, tenants):  # type: ignore[no-untyped-def]
+    _return_item(world, tenants.c1)
+    reader = desk_for(world, Role.READ_ONLY, tenants.c1, "r@c1.example")
+    page = reader.get("/actions/a-ret?lang=en")
+    assert page.status == 200 and "Reverse the returned payment" not in page.encoded().decode()
+    tried = reader.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                           "payment": "bank-a-1", "note": "try it"})  # fmt: skip
+    assert tried.status == 403
+    assert not world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed
