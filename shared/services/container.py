@@ -292,6 +292,7 @@ class Services:
             shards = max(1, client.dunning_shards)
             self.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
             self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
+            self.debtor_standing.follow_claims(client, invoices)  # a ruling's holds on them
 
         from shared.services.claim_terms_changes import ClaimTermChanges
         from shared.services.client_receipts import ClientReceipts
@@ -765,6 +766,9 @@ class Services:
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
             lambda: self.plans,
             self.dunning.schedule_invoices,
+            lambda client, number, author: self.dunning.change_invoice(
+                client, number, author=author
+            ),
         )
 
     @cached_property
@@ -772,7 +776,11 @@ class Services:
         from shared.services.debtor_kind import DebtorKindChanges
 
         return DebtorKindChanges(
-            self.repos, self.ledger, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+            self.repos,
+            self.ledger,
+            self.clock,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            standing=lambda client, debtor: self.debtor_standing.follow_kind(client, debtor),
         )
 
     @cached_property

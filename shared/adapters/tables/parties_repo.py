@@ -23,7 +23,7 @@ from shared.domain.parties import (
     Language,
     Pause,
 )
-from shared.domain.standing import DebtorStanding, Standing
+from shared.domain.standing import DebtorStanding, LiftReason, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
 
@@ -252,6 +252,7 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         "recorded_on": s.recorded_on.isoformat(),
         "confirmed": s.confirmed,
         "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None,
+        "lift_reason": s.lift_reason.value if s.lift_reason else None,
     }
 
 
@@ -264,6 +265,7 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         date.fromisoformat(d["recorded_on"]),
         bool(d.get("confirmed", True)),
         date.fromisoformat(d["lifted_on"]) if d.get("lifted_on") else None,
+        LiftReason(d["lift_reason"]) if d.get("lift_reason") else None,
     )
 
 
