@@ -44,6 +44,14 @@ def test_an_admin_lifts_a_ruling_saying_why_and_staff_read_what_is_left_in_dutch
         admin.post("/dossier/D1", {**form, "standing": "bankrupt", "since": "2025-03-01"}).status
         == 303
     )
+    held = admin.get("/dossier/D1").encoded().decode()
+    (item,) = [
+        x for x in world.services.repos.actions.list(tenants.c1)[0] if x.kind == "debtor_standing"
+    ]
+    assert (
+        f"In te dienen (de vorderingen op de dag van het vonnis): € {item.detail['to_file']}"
+        in held
+    )
     silent = admin.post("/dossier/D1", {**form, "standing": "normal"})
     assert silent.status == 422  # a ruling is not lifted without saying why
     assert "Zeg waarom het faillissement of de WSNP wordt opgeheven" in silent.encoded().decode()
