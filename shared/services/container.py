@@ -292,7 +292,6 @@ class Services:
             shards = max(1, client.dunning_shards)
             self.dunning.schedule_invoices(client.client_id, invoices, shards=shards)
             self.managed_invoices.record(client.client_id, invoices)  # the usage meter's index
-            self.debtor_standing.follow_claims(client, invoices)  # a ruling's holds on them
 
         from shared.services.claim_terms_changes import ClaimTermChanges
         from shared.services.client_receipts import ClientReceipts
@@ -313,6 +312,10 @@ class Services:
                 lambda *a, **kw: self.people.kit.audit(*a, **kw),
             ),
             due_dates=self.due_date_restatements,
+            # a debtor's standing holds the claims pushed after it was set as those before
+            on_claims_of=lambda c, invoices, debtors: self.debtor_standing.follow_claims(
+                c, invoices, debtors
+            ),
         )
 
     @cached_property

@@ -33,7 +33,7 @@ way paused plans stay paused for staff to resume or postpone (an action item say
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -350,17 +350,18 @@ class DebtorStandingService:
             params={"debtor": number},
         )
 
-    def follow_claims(self, client: Client, invoices: list[Invoice]) -> None:
+    def follow_claims(
+        self, client: Client, invoices: list[Invoice], debtors: Mapping[str, Debtor]
+    ) -> None:
         """Claims were imported or changed: those of a debtor with a standing get its holds
         as the claims it found did (a claim of before the ruling pushed after it was recorded
         stops its interest on the ruling's day as one pushed before; the order staff typed
-        things in decides nothing). One read of the request's debtors."""
-        numbers = sorted({i.debtor_number for i in invoices})
-        if not numbers:
-            return
-        for debtor, _ in self.repos.debtors.get_many(client.client_id, numbers).values():
-            s = debtor.standing
-            if s is not None and (holds(s) or s.ruling_ended):
+        things in decides nothing). ``debtors``: as the import read them (nothing read again
+        for a debtor without a standing)."""
+        for number in sorted({i.debtor_number for i in invoices}):
+            debtor = debtors.get(number)
+            s = debtor.standing if debtor is not None else None
+            if debtor is not None and s is not None and (holds(s) or s.ruling_ended):
                 self._holds(client, debtor)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
