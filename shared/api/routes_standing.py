@@ -15,7 +15,7 @@ from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
 from shared.domain.parties import Debtor
-from shared.domain.standing import Standing
+from shared.domain.standing import LiftReason, Standing
 from shared.services.container import Services
 from shared.services.errors import NotFound
 
@@ -25,12 +25,21 @@ class StandingIn(BaseModel):
     standing: Literal["normal", "deceased", "bankrupt", "wsnp"] = Field(
         description="deceased (the debt passes to the estate, 4:182 BW), bankrupt "
         "(faillissement: claims go to the curator), wsnp (wettelijke schuldsanering); "
-        "normal lifts the standing (a mistake, a bankruptcy ended by akkoord)"
+        "normal lifts the standing, for the reason given"
     )
     since: date | None = Field(
         default=None,
         description="The day it took effect: the day of death or of the ruling (not in the "
         "future); required unless normal",
+    )
+    reason: Literal["mistake", "akkoord", "clean_slate", "ended"] | None = Field(
+        default=None,
+        description="Why a standing is lifted (with normal): mistake (it was never so: as if "
+        "never set), akkoord (a bankruptcy or WSNP ended by a homologated akkoord, art. 157, "
+        "340 Fw), clean_slate (the WSNP ended with a clean slate, art. 358 Fw), ended (ended "
+        "otherwise: no assets, the final distribution, no clean slate). Required to lift a "
+        "bankruptcy or WSNP; a death or a bank's proposal is lifted only as a mistake (the "
+        "default). Only a mistake brings back the interest and costs of the ruling's period.",
     )
 
 
@@ -40,6 +49,7 @@ class StandingOut(BaseModel):
     since: date | None
     confirmed: bool = Field(description="False: proposed by a bank's MD07 return")
     lifted_on: date | None
+    lift_reason: str | None = Field(description="Why it was lifted (see the request's reason)")
 
 
 def standing_out(d: Debtor) -> dict[str, object]:
@@ -51,6 +61,11 @@ def standing_out(d: Debtor) -> dict[str, object]:
         since=s.since if s is not None and in_force else None,
         confirmed=s.confirmed if s is not None and in_force else True,
         lifted_on=s.lifted_on if s is not None else None,
+        lift_reason=(
+            (s.lift_reason or LiftReason.MISTAKE).value
+            if s is not None and s.lifted_on is not None
+            else None
+        ),
     ).model_dump(mode="json")
 
 
@@ -60,7 +75,7 @@ def register(router: Router, services: Services) -> None:
         body = validate_body(ctx.request, StandingIn)
         debtor = services.debtor_standing.set(
             client, ctx.params["debtor"], Standing(body.standing), body.since,
-            principal(ctx).key_id,
+            principal(ctx).key_id, LiftReason(body.reason) if body.reason else None,
         )  # fmt: skip
         return ApiResponse(body=standing_out(debtor))
 
@@ -84,15 +99,21 @@ def register(router: Router, services: Services) -> None:
             status=200,
             errors={
                 404: "No such debtor",
-                422: "No day given, or a day in the future",
+                422: "No day given, or a day in the future; a bankruptcy or WSNP lifted "
+                "without a reason, or for one that does not fit it",
             },
             example={"standing": "bankrupt", "since": "2026-02-03"},
             description="While a standing holds, the daily run sends the debtor nothing and "
             "charges no new costs, his payment plans are paused (their direct debits leave the "
             "files), the portal refers him to the agency, and after a bankruptcy or WSNP "
             "ruling his claims bear no interest from its day (art. 128 Fw). An action item "
-            "lists what staff must do. Setting the same again changes nothing; normal lifts "
-            "it and dunning resumes at the workflow's pace from that day.",
+            "lists what staff must do (for a ruling: the claims as they stood on its day, and "
+            "the payments received since, art. 23 Fw). Only claims that existed on the "
+            "ruling's day are in it. Setting the same again changes nothing; normal with "
+            "reason mistake lifts it as if never set and dunning resumes at the workflow's "
+            "pace from that day; a ruling that ended (akkoord, clean_slate, ended) keeps the "
+            "interest of its period stopped and its claims out of the dunning until staff "
+            "booked what it paid (an item says what to write off).",
         )
     )
     router.add(

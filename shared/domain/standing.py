@@ -13,10 +13,24 @@ scheme (WSNP) is not asked to pay by the workflow any more:
 - ``wsnp``: claims of before the ruling are settled in the scheme (art. 299, 358 Fw); no
   collection; interest stops from the ruling as in bankruptcy (art. 128 via art. 299 lid 1).
 
+Only the claims that existed on the ruling's day are in it (art. 24 Fw: the estate is not
+liable for a debt arising after the declaration; art. 299 lid 1 Fw: the scheme covers the
+claims existing at its start): a later claim keeps its interest and is not filed.
+
 A standing is set by staff with the day it took effect, or proposed by the bank (a direct
 debit returned MD07, "debtor deceased"): a proposal holds as a confirmed standing does until
 a person confirms or lifts it. Lifting keeps the record (``lifted_on``) so the dunning that
 resumes is paced from that day instead of sending the steps that fell in between at once.
+
+A lift says why (:class:`LiftReason`). Only a mistake undoes the standing as if never set.
+A ruling that ended leaves its claims as the ruling made them: an akkoord (art. 157, 160 Fw;
+art. 340 Fw) binds the creditors to its percentage, a clean slate (schone lei, art. 358 lid 1
+Fw) makes what is left a natural obligation (nothing may be collected, art. 6:3 BW), and a
+bankruptcy or WSNP that ended otherwise (no assets, art. 16 Fw; the final distribution, art.
+195 Fw; a WSNP ended without a clean slate) gives the creditors back their right to what the
+distribution left unpaid. Either way the interest stays stopped for the ruling's period and the
+claims of the ruling are not dunned until staff booked what the ruling paid
+(:func:`held_after_ruling`).
 """
 
 from __future__ import annotations
@@ -42,6 +56,20 @@ STANDING_REF = "standing"
 # the reason a payment plan paused for its debtor's standing carries
 STANDING_PAUSE = "debtor's standing: "
 
+
+class LiftReason(StrEnum):
+    """Why a standing was lifted."""
+
+    MISTAKE = "mistake"  # it was never so: as if never set
+    AKKOORD = "akkoord"  # a bankruptcy or WSNP ended by a homologated akkoord
+    CLEAN_SLATE = "clean_slate"  # the WSNP ended with a clean slate (art. 354, 358 Fw)
+    ENDED = "ended"  # ended otherwise: no assets, the final distribution, no clean slate
+
+
+# the reasons that end a ruling (not a mistake): the ruling's effects on its claims stay
+RULING_ENDED = frozenset({LiftReason.AKKOORD, LiftReason.CLEAN_SLATE, LiftReason.ENDED})
+
+
 # the SEPA return reason that says the debtor died (EPC guidance: stop all collections)
 DECEASED_REASON = "MD07"
 
@@ -56,6 +84,8 @@ class DebtorStanding:
     # the bank returns (payment or end-to-end ids) that proposed a standing for this debtor:
     # one delivered again never proposes it again once a person lifted it (a new one may)
     proposed_by: tuple[str, ...] = ()
+    # why it was lifted (None: lifted before a reason was asked, read as a mistake)
+    lift_reason: LiftReason | None = None
 
     @property
     def in_force(self) -> bool:
@@ -65,10 +95,44 @@ class DebtorStanding:
     def stops_interest(self) -> bool:
         return self.in_force and self.confirmed and self.standing in INSOLVENT
 
+    @property
+    def ruling_ended(self) -> bool:
+        """An insolvency ruling that ended (not a mistake): its claims stay as it left them."""
+        return (
+            self.lifted_on is not None
+            and self.confirmed
+            and self.standing in INSOLVENT
+            and self.lift_reason in RULING_ENDED
+        )
+
+    def covers(self, arose_on: date) -> bool:
+        """Whether a claim that arose on ``arose_on`` is one of the ruling's (existed on its
+        day, art. 24, 299 lid 1 Fw); a death: every claim (the estate owes them all)."""
+        return self.standing not in INSOLVENT or arose_on < self.since
+
 
 def holds(standing: DebtorStanding | None) -> bool:
     """Whether nothing may be asked of the debtor himself."""
     return standing is not None and standing.in_force
+
+
+def arose_on(contract_date: date | None, invoice_date: date) -> date:
+    """The day a claim arose: its contract's (a sale concluded before the ruling is a claim
+    on the estate even if invoiced after it, art. 130 Fw), else its invoice's."""
+    return contract_date or invoice_date
+
+
+def held_after_ruling(standing: DebtorStanding | None, arose: date) -> str | None:
+    """Why a claim that arose on ``arose`` may not be dunned though its debtor's standing
+    was lifted, or None: an akkoord or a clean slate settled it (what the akkoord does not
+    pay, and all after a clean slate, is a natural obligation: art. 160, 358 lid 1 Fw)."""
+    if standing is None or not standing.ruling_ended or not standing.covers(arose):
+        return None
+    if standing.lift_reason is LiftReason.CLEAN_SLATE:
+        return "a natural obligation after a clean slate (art. 358 Fw)"
+    if standing.lift_reason is LiftReason.AKKOORD:
+        return "settled by the akkoord (art. 160 Fw)"
+    return None  # ended otherwise: paused until staff booked the distribution and resume
 
 
 def says_deceased(reason: str) -> bool:

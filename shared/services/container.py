@@ -316,6 +316,10 @@ class Services:
                 lambda *a, **kw: self.people.kit.audit(*a, **kw),
             ),
             due_dates=self.due_date_restatements,
+            # a debtor's standing holds the claims pushed after it was set as those before
+            on_claims_of=lambda c, invoices, debtors: self.debtor_standing.follow_claims(
+                c, invoices, debtors
+            ),
         )
 
     @cached_property
@@ -779,6 +783,9 @@ class Services:
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
             lambda: self.plans,
             self.dunning.schedule_invoices,
+            lambda client, number, author: self.dunning.change_invoice(
+                client, number, author=author
+            ),
         )
 
     @cached_property
@@ -786,7 +793,11 @@ class Services:
         from shared.services.debtor_kind import DebtorKindChanges
 
         return DebtorKindChanges(
-            self.repos, self.ledger, self.clock, lambda *a, **kw: self.people.kit.audit(*a, **kw)
+            self.repos,
+            self.ledger,
+            self.clock,
+            lambda *a, **kw: self.people.kit.audit(*a, **kw),
+            standing=lambda client, debtor: self.debtor_standing.follow_kind(client, debtor),
         )
 
     @cached_property

@@ -83,11 +83,14 @@ class DebtorKindChanges:
         ledger: LedgerService,
         clock: Clock,
         audit: Callable[..., None],
+        standing: Callable[[Client, Debtor], None] | None = None,
     ) -> None:
         self.repos = repos
         self.ledger = ledger
         self.clock = clock
         self.audit = audit
+        # a recorded ruling's interest stop is stored by the kind (debtor_standing.follow_kind)
+        self.standing = standing
         self.watch = PrescriptionWatch(repos, OutboxRepository(repos.store), clock)
 
     def screen(
@@ -255,6 +258,8 @@ class DebtorKindChanges:
                 after=debtor.kind.value,
             )
         self._restate(client, old, debtor, at)
+        if self.standing is not None:
+            self.standing(client, debtor)
 
     def _paid(self, client_id: str, debtor_number: str) -> list[str]:
         """The debtor's invoices Inning booked money on (whose allocation the kind fixed)."""

@@ -13,30 +13,47 @@ direct debit returned MD07 ("debtor deceased"). Either way, at once:
   WSNP administrator, write to the estate or the heirs; confirm or lift a proposal);
 - the debtor's contact log and the audit log say who did it.
 
-Lifted (a mistake, a bankruptcy ended by akkoord), the holds go and the dunning resumes at the
-workflow's own pace from that day (``workflow.after_standing``); paused plans stay paused for
-staff to resume or postpone (an action item says so).
+Only the claims that existed on a ruling's day are in it (art. 24, 299 lid 1 Fw): a claim that
+arose later keeps its interest and is not listed for filing (its dunning is held all the same).
+The item of a ruling names what to file, each claim as it stood on the ruling's day, and the
+payments received from that day on: the debtor no longer disposed of his estate (art. 23 Fw,
+296 Fw), so the curator or administrator may claim them back; staff decide.
+
+A lift says why (:class:`~shared.domain.standing.LiftReason`). A mistake: the holds go and the
+dunning resumes at the workflow's own pace from that day (``workflow.after_standing``). A
+ruling that ended (an akkoord, a clean slate, ended otherwise) leaves the claims of the ruling
+as it made them: their interest stays stopped for the ruling's period (for good after an
+akkoord or a clean slate), no costs arise from a term that ran into it, they are not dunned
+(after an akkoord or a clean slate never: a natural obligation, art. 160, 358 Fw; ended
+otherwise: paused until staff booked what the distribution paid and resume them), and an item
+asks staff to book and write off what the ruling left; the filing item is resolved. Either
+way paused plans stay paused for staff to resume or postpone (an action item says so).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
+from shared.domain.ledger.model import EventKind
+from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.people.audit import Event
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.standing import (
+    INSOLVENT,
     STANDING_PAUSE,
     STANDING_REF,
     DebtorStanding,
+    LiftReason,
     Standing,
+    arose_on,
     holds,
 )
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -58,6 +75,24 @@ TODO = {
     Standing.WSNP: "file the claims with the WSNP administrator (art. 299, 358 Fw)",
 }
 
+# what staff must do once a ruling ended (the lift's item; action_text translates it)
+AFTER_RULING = {
+    LiftReason.AKKOORD: "book what the akkoord pays on the claims of the ruling and write off "
+    "the rest (art. 160 Fw); they are not dunned",
+    LiftReason.CLEAN_SLATE: "the claims of the ruling are natural obligations (art. 358 Fw): "
+    "write them off; nothing is collected",
+    LiftReason.ENDED: "book what the distribution paid on the claims of the ruling, then "
+    "resume their dunning (art. 195 Fw); they are paused until then",
+}
+
+# the lifts each standing allows: a death is never undone but as a mistake, a clean slate is
+# the WSNP's (art. 354 Fw; a bankrupt person gets one only through the WSNP)
+LIFTS = {
+    Standing.DECEASED: frozenset({LiftReason.MISTAKE}),
+    Standing.BANKRUPT: frozenset({LiftReason.MISTAKE, LiftReason.AKKOORD, LiftReason.ENDED}),
+    Standing.WSNP: frozenset(LiftReason),
+}
+
 
 def item_id(number: str, standing: DebtorStanding) -> str:
     """One item per standing set (a retry finds it)."""
@@ -72,6 +107,11 @@ def interest_stop_day(debtor: Debtor, since: date) -> date:
     return since if debtor.is_consumer else since - timedelta(days=1)
 
 
+def in_ruling(standing: DebtorStanding, invoice: Invoice) -> bool:
+    """Whether the claim is one of the ruling's (it existed on the ruling's day)."""
+    return standing.covers(arose_on(invoice.contract_date, invoice.invoice_date))
+
+
 class DebtorStandingService:
     def __init__(
         self,
@@ -81,6 +121,7 @@ class DebtorStandingService:
         audit: Callable[..., None],
         plans: Callable[[], PlanService],
         reschedule: Callable[[str, list[Invoice]], None],
+        pause: Callable[[Client, str, str], object],
     ) -> None:
         self.repos = repos
         self.ledger = ledger
@@ -88,15 +129,18 @@ class DebtorStandingService:
         self.audit = audit
         self.plans = plans  # late: the plan service tells this one of a bank's MD07
         self.reschedule = reschedule
+        self.pause = pause  # an invoice's dunning paused until staff resume it
 
     # -- staff -------------------------------------------------------------------------------
     def set(
-        self, client: Client, number: str, standing: Standing, since: date | None, author: str
-    ) -> Debtor:
-        """Set (or confirm) the debtor's standing from ``since``; ``normal`` lifts it."""
+        self, client: Client, number: str, standing: Standing, since: date | None, author: str,
+        reason: LiftReason | None = None,
+    ) -> Debtor:  # fmt: skip
+        """Set (or confirm) the debtor's standing from ``since``; ``normal`` lifts it for
+        ``reason``."""
         today = amsterdam_date(self.clock.now())
         if standing is Standing.NORMAL:
-            return self.lift(client, number, author)
+            return self.lift(client, number, author, reason)
         if since is None:
             raise Invalid(
                 "say from which day (the death, the ruling)",
@@ -123,20 +167,49 @@ class DebtorStandingService:
         self._tell_staff(client, after)
         return after
 
-    def lift(self, client: Client, number: str, author: str) -> Debtor:
+    def lift(
+        self, client: Client, number: str, author: str, reason: LiftReason | None = None
+    ) -> Debtor:
+        """Back to normal for ``reason``. A confirmed bankruptcy or WSNP must say why (only a
+        mistake undoes it as if never set); a death or the bank's proposal is lifted only as
+        a mistake, the default."""
         today = amsterdam_date(self.clock.now())
+        found = self.repos.debtors.get(client.client_id, number)
+        if found is None:
+            raise NotFound(f"debtor {number} not found")
+        now = found[0].standing
+        if holds(now):
+            assert now is not None
+            reason = self._lift_reason(now, reason)
+        elif now is not None and now.lifted_on is not None:
+            if reason not in (None, now.lift_reason or LiftReason.MISTAKE):
+                raise Invalid(
+                    "the standing was lifted already for another reason; set it again to "
+                    "correct that",
+                    field="reason",
+                    code="standing_lifted_already",
+                    params={"day": now.lifted_on},
+                )
+            if now.lifted_on != today:
+                return found[0]  # lifted before: nothing left to finish
 
         def lifted(d: Debtor) -> Debtor:
             if not holds(d.standing):
                 return d
             assert d.standing is not None
-            return replace(d, standing=replace(d.standing, lifted_on=today))
+            why = self._lift_reason(d.standing, reason)
+            return replace(d, standing=replace(d.standing, lifted_on=today, lift_reason=why))
 
-        before, after = self._change(client, number, lifted, author, "Standing lifted: normal")
+        before, after = self._change(
+            client, number, lifted, author,
+            f"Standing lifted: normal ({(reason or LiftReason.MISTAKE).value})",
+        )  # fmt: skip
         if after.standing is None:
             return after  # never had one
         self._holds(client, after)
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
+        if after.standing.ruling_ended:
+            self._after_ruling(client, after, author)
         paused = [
             p.plan_id
             for p in self.plans().plans.of_debtor(client.client_id, number)
@@ -152,6 +225,58 @@ class DebtorStandingService:
                 detail={"plans": ", ".join(paused)},
             ))  # fmt: skip
         return after
+
+    @staticmethod
+    def _lift_reason(standing: DebtorStanding, reason: LiftReason | None) -> LiftReason:
+        if standing.standing in INSOLVENT and standing.confirmed and reason is None:
+            raise Invalid(
+                "say why the ruling is lifted: mistake (never so), akkoord, clean_slate "
+                "or ended; only a mistake undoes it",
+                field="reason",
+                code="standing_lift_reason",
+            )
+        reason = reason or LiftReason.MISTAKE
+        allowed = LIFTS[standing.standing] if standing.confirmed else {LiftReason.MISTAKE}
+        if reason not in allowed:
+            raise Invalid(
+                f"a {standing.standing.value} standing is not lifted for {reason.value}",
+                field="reason",
+                code="standing_lift_not_for",
+                params={"standing": standing.standing.value, "reason": reason.value},
+            )
+        return reason
+
+    def _after_ruling(self, client: Client, debtor: Debtor, author: str) -> None:
+        """A ruling ended: its filing item resolved, the claims of the ruling paused until
+        staff resume them (ended otherwise; an akkoord or a clean slate holds them in the
+        workflow for good) and an item saying what to book and write off."""
+        standing = debtor.standing
+        assert standing is not None and standing.lifted_on is not None
+        assert standing.lift_reason is not None
+        why = standing.lift_reason
+        filed = replace(standing, lifted_on=None, lift_reason=None)
+        self._resolve(client, item_id(debtor.number, filed), f"the ruling ended ({why.value})")
+        claims = sorted(
+            i.number
+            for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
+            if i.is_collectable and in_ruling(standing, i)
+        )
+        if why is LiftReason.ENDED:
+            for n in claims:
+                self.pause(client, n, author)
+        if not claims:
+            return
+        self._add(client, ActionItem(
+            client_id=client.client_id,
+            action_id=f"standing-{debtor.number}-ended-{standing.lifted_on.isoformat()}",
+            kind="debtor_standing_ended",
+            title=(f"Debtor {debtor.number}'s {standing.standing.value} since "
+                   f"{standing.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
+            created_at=self.clock.now(), debtor_number=debtor.number,
+            invoice_numbers=tuple(claims),
+            detail={"standing": standing.standing.value, "since": standing.since.isoformat(),
+                    "lifted_on": standing.lifted_on.isoformat(), "reason": why.value},
+        ))  # fmt: skip
 
     # -- the bank ----------------------------------------------------------------------------
     def propose_deceased(
@@ -238,20 +363,52 @@ class DebtorStandingService:
             params={"debtor": number},
         )
 
+    def follow_claims(
+        self, client: Client, invoices: list[Invoice], debtors: Mapping[str, Debtor]
+    ) -> None:
+        """Claims were imported or changed: those of a debtor with a standing get its holds
+        as the claims it found did (a claim of before the ruling pushed after it was recorded
+        stops its interest on the ruling's day as one pushed before; the order staff typed
+        things in decides nothing). ``debtors``: as the import read them (nothing read again
+        for a debtor without a standing)."""
+        for number in sorted({i.debtor_number for i in invoices}):
+            debtor = debtors.get(number)
+            s = debtor.standing if debtor is not None else None
+            if debtor is not None and s is not None and (holds(s) or s.ruling_ended):
+                self._holds(client, debtor)
+
+    def follow_kind(self, client: Client, debtor: Debtor) -> None:
+        """The debtor's kind was corrected: the interest stop's day is the new kind's (the
+        ledger reads a pause's day by the kind, :func:`interest_stop_day`), the money booked
+        since allocated again. Called by the kind correction (shared.services.debtor_kind)."""
+        if debtor.standing is not None:
+            self._holds(client, debtor)
+
     def _holds(self, client: Client, debtor: Debtor) -> None:
-        """Each open claim's costs hold and interest stop as the standing now wants them
-        (idempotent; lifted or none: gone), and the money booked since allocated again."""
+        """Each claim's costs hold and interest stop as the standing now wants them
+        (idempotent; lifted as a mistake or none: gone), and the money booked since allocated
+        again. In force: dunning and costs held on every open claim, the interest stopped on
+        those of the ruling. A ruling that ended: its claims keep the costs hold and the stop
+        (for its period only when it ended otherwise), a later claim is as if never held."""
         standing = debtor.standing
         held = holds(standing)
         assert standing is not None
-        costs_span = (standing.since, None) if held else None
-        stop = (
-            (interest_stop_day(debtor, standing.since), None) if standing.stops_interest else None
-        )
+        ended = standing.ruling_ended
+        stop_day = interest_stop_day(debtor, standing.since)
         numbers = []
         for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
-            if held and not inv.is_collectable:
+            ours = in_ruling(standing, inv)
+            if (held or (ended and ours)) and not inv.is_collectable:
                 continue  # (lifted: from every claim, also one paid meanwhile)
+            costs_span: tuple[date, date | None] | None = None
+            stop: tuple[date, date | None] | None = None
+            if held:
+                costs_span = (standing.since, None)
+                stop = (stop_day, None) if standing.stops_interest and ours else None
+            elif ended and ours:
+                costs_span = (standing.since, None)
+                stop = (stop_day, standing.lifted_on if standing.lift_reason is LiftReason.ENDED
+                        else None)  # fmt: skip
             numbers.append(inv.number)
             args = (client.client_id, debtor.number, inv.number, STANDING_REF)
             self.ledger.set_costs_hold(*args, costs_span)
@@ -260,6 +417,7 @@ class DebtorStandingService:
             said = (
                 f"standing {standing.standing.value} since {standing.since.isoformat()}"
                 + (f" lifted {standing.lifted_on.isoformat()}" if standing.lifted_on else "")
+                + (f" ({standing.lift_reason.value})" if standing.lift_reason else "")
                 + ("" if standing.confirmed else " proposed")
                 + f" at {time_ordered_id(self.clock.now())}"  # set, lifted, set again: each
             )
@@ -271,17 +429,20 @@ class DebtorStandingService:
     def _tell_staff(self, client: Client, debtor: Debtor, reason: str = "") -> None:
         standing = debtor.standing
         assert standing is not None
+        invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         open_numbers = tuple(
-            sorted(
-                i.number
-                for i in self.repos.invoices.for_debtor(client.client_id, debtor.number)
-                if i.is_collectable
-            )
+            sorted(i.number for i in invoices if i.is_collectable and in_ruling(standing, i))
         )
+        detail: dict[str, object] = {
+            "standing": standing.standing.value,
+            "since": standing.since.isoformat(),
+        }
         if standing.confirmed:
             title = (f"Debtor {debtor.number} is {standing.standing.value} since "
                      f"{standing.since.isoformat()}: {TODO[standing.standing]}")  # fmt: skip
             kind = "debtor_standing"
+            if standing.standing in INSOLVENT and open_numbers:
+                detail.update(self._to_file(client, debtor, open_numbers))
         else:
             title = (f"The bank says debtor {debtor.number} died ({reason}): confirm the "
                      "standing deceased with its day, or lift it; nothing is sent or collected meanwhile")  # fmt: skip
@@ -289,14 +450,52 @@ class DebtorStandingService:
         self._add(client, ActionItem(
             client_id=client.client_id, action_id=item_id(debtor.number, standing), kind=kind,
             title=title, created_at=self.clock.now(), debtor_number=debtor.number,
-            invoice_numbers=open_numbers,
-            detail={"standing": standing.standing.value, "since": standing.since.isoformat()},
+            invoice_numbers=open_numbers, detail=detail,
         ))  # fmt: skip
+
+    def _to_file(
+        self, client: Client, debtor: Debtor, numbers: tuple[str, ...]
+    ) -> dict[str, object]:
+        """What the curator or administrator is told, each claim as it stood on the ruling's
+        day (art. 26, 110, 128 Fw: costs and interest up to it, nothing after), and the money
+        received from that day on (art. 23 Fw: the debtor no longer disposed of his estate;
+        the curator may claim it back): for staff to decide, keep, return or file net."""
+        standing = debtor.standing
+        assert standing is not None
+        since = standing.since
+        claims = self.ledger.debtor_claims(client, debtor.number, debtor)
+        after: dict[str, tuple[date, Cents]] = {}
+        for record in claims.records:
+            if record.number not in numbers:
+                continue
+            for e in record.events:
+                if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                    continue
+                day = e.stands_in.received if e.stands_in is not None else e.on
+                first, net = after.get(e.payment_id, (day, 0))
+                net += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+                after[e.payment_id] = (min(first, day), net)
+        received = sorted((day, pid, net) for pid, (day, net) in after.items()
+                          if net > 0 and day >= since)  # fmt: skip
+        figures = self.ledger.open_claims(client, list(numbers), since, debtor=debtor)
+        # the figures on the ruling's day count money received on it: it came after the
+        # ruling (00:00, art. 23 Fw) and the stop leaves no interest for it to pay
+        on_the_day = sum(net for day, _, net in received if day == since)
+        at_ruling = sum(f.open.total for f in figures.values()) + on_the_day
+        detail: dict[str, object] = {"to_file": format_cents(at_ruling)}
+        if received:
+            detail["paid_after_ruling"] = ", ".join(
+                f"{pid} {format_cents(net)} ({day.isoformat()})" for day, pid, net in received
+            )
+        return detail
 
     def _resolve_proposal(self, client: Client, before: Debtor | None, why: str) -> None:
         if before is None or before.standing is None or before.standing.confirmed:
             return
-        found = self.repos.actions.get(client.client_id, item_id(before.number, before.standing))
+        self._resolve(client, item_id(before.number, before.standing), why)
+
+    def _resolve(self, client: Client, action_id: str, why: str) -> None:
+        found = self.repos.actions.get(client.client_id, action_id)
         if found is None or found[1] is None or found[0].status is ActionStatus.RESOLVED:
             return
         item = replace(found[0], status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),

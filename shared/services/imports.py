@@ -107,8 +107,12 @@ class ImportService:
         *,
         receipts: ClientReceipts,
         due_dates: DueDateRestatements | None = None,
+        on_claims_of: Callable[[Client, list[Invoice], Mapping[str, Debtor]], None] | None = None,
     ):
         self.repos = repos
+        # the invoices written with their debtors as the request read them: a debtor's
+        # standing puts its holds on them (shared.services.debtor_standing.follow_claims)
+        self.on_claims_of = on_claims_of
         # a due date moved on an invoice with payments: its claim restated, marked first so a
         # failure in between leaves it to the retry (law10 F2); None: nothing restated
         self.due_dates = due_dates
@@ -516,6 +520,8 @@ class ImportService:
         scheduled = writes.scheduled + redo
         if scheduled and self.on_invoices_written is not None:
             self.on_invoices_written(client, scheduled)
+        if scheduled and debtors is not None and self.on_claims_of is not None:
+            self.on_claims_of(client, scheduled, debtors)
         cleared = [(s.invoice, s.etag) for s in stored.values() if s.follow_ups]
         cleared = [(i, e) for i, e in cleared if i.number not in writes.rewritten]
         if writes.marked or cleared:

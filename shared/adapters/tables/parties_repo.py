@@ -23,7 +23,7 @@ from shared.domain.parties import (
     Language,
     Pause,
 )
-from shared.domain.standing import DebtorStanding, Standing
+from shared.domain.standing import DebtorStanding, LiftReason, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
 
@@ -253,6 +253,7 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         "confirmed": s.confirmed,
         "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None,
         **({"proposed_by": list(s.proposed_by)} if s.proposed_by else {}),
+        "lift_reason": s.lift_reason.value if s.lift_reason else None,
     }
 
 
@@ -266,6 +267,7 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         bool(d.get("confirmed", True)),
         date.fromisoformat(d["lifted_on"]) if d.get("lifted_on") else None,
         tuple(str(x) for x in d.get("proposed_by") or ()),
+        LiftReason(d["lift_reason"]) if d.get("lift_reason") else None,
     )
 
 

@@ -56,6 +56,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "debtor_standing": ("Debiteur overleden of insolvent", "Debtor deceased or insolvent"),
     "debtor_standing_proposed": ("Debiteur overleden? (bank)", "Debtor deceased? (bank)"),
     "debtor_standing_lifted": ("Status debiteur opgeheven", "Debtor's standing lifted"),
+    "debtor_standing_ended": (
+        "Faillissement of WSNP geëindigd",
+        "Bankruptcy or WSNP ended",
+    ),
     "direct_debit_file": ("Incassobestand", "Direct debit file"),
     "direct_debit_failure": ("Incassobestand niet gemaakt", "Direct debit file failed"),
     "direct_debit_missed": ("Incassobestand te laat", "Direct debit file too late"),
@@ -110,6 +114,12 @@ KINDS: dict[str, tuple[str, str]] = {
 DETAILS: dict[str, tuple[str, str]] = {
     "standing": ("Status", "Standing"),
     "since": ("Sinds", "Since"),
+    "to_file": ("In te dienen (op de dag van het vonnis)", "To file (on the ruling's day)"),
+    "paid_after_ruling": (
+        "Betaald na het vonnis (art. 23 Fw: de curator kan het terugvorderen)",
+        "Paid after the ruling (art. 23 Fw: the curator may claim it back)",
+    ),
+    "lifted_on": ("Opgeheven op", "Lifted on"),
     "plans": ("Regelingen", "Plans"),
     "account": ("Rekening", "Account"),
     "statement": ("Afschrift", "Statement"),
@@ -300,6 +310,14 @@ def _not_sent_nl(m: re.Match[str]) -> str:
 
 
 _STANDING_NL = {"deceased": "overleden", "bankrupt": "failliet", "wsnp": "in de WSNP"}
+_ENDED_NL = {
+    "akkoord": "boek wat het akkoord op de vorderingen van het vonnis betaalt en schrijf de rest "
+    "af (art. 160 Fw); ze worden niet aangemaand",
+    "clean_slate": "de vorderingen van het vonnis zijn natuurlijke verbintenissen (art. 358 Fw): "
+    "schrijf ze af; er wordt niets geïncasseerd",
+    "ended": "boek wat de uitdeling op de vorderingen van het vonnis betaalde en hervat dan hun "
+    "aanmaning (art. 195 Fw); tot dan zijn ze gepauzeerd",
+}
 _STANDING_TODO_NL = {
     "deceased": "schrijf de nalatenschap of de erfgenamen aan (4:182 BW), niet de debiteur",
     "bankrupt": "dien de vorderingen in bij de curator (art. 26, 110 Fw)",
@@ -312,6 +330,9 @@ _TITLES = shapes(
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),
+        (r"^Debtor (\S+)'s (bankrupt|wsnp) since (\S+) ended \((akkoord|clean_slate|ended)\): .*$",
+         lambda m: f"Het {'faillissement' if m[2] == 'bankrupt' else 'WSNP-traject'} van debiteur "
+                   f"{m[1]} sinds {m[3]} is geëindigd: {_ENDED_NL[m[4]]}"),
         (r"^Debtor (\S+) is (deceased|bankrupt|wsnp) since (\S+): .*$",
          lambda m: f"Debiteur {m[1]} is {_STANDING_NL[m[2]]} sinds {m[3]}: {_STANDING_TODO_NL[m[2]]}"),
         (r"^The bank says debtor (\S+) died \((.*)\): confirm the standing deceased with its day, or lift it; nothing is sent or collected meanwhile$",

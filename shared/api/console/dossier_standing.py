@@ -11,21 +11,42 @@ from typing import Any
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.parties import Debtor
-from shared.domain.standing import Standing
+from shared.domain.standing import LiftReason, Standing
+from shared.services.debtor_standing import item_id
 from shared.services.errors import Invalid
 
 CHOICES = ("deceased", "bankrupt", "wsnp", "normal")
+# why normal lifts it (shared.domain.standing.LiftReason); "" lets the service decide (a death
+# or a bank's proposal: a mistake; a ruling: refused, it must say why)
+LIFTS = ("", "mistake", "akkoord", "clean_slate", "ended")
 
 
 def _path(desk: Desk, number: str) -> str:
     return client_path(desk, f"debtors/{number}/standing")
 
 
+def _filing(desk: Desk, debtor: Debtor) -> dict[str, object]:
+    """What the ruling's item says to file (the claims on its day) and the money received
+    after it (art. 23 Fw), as the service wrote them when the standing was set."""
+    s = debtor.standing
+    if s is None or not s.stops_interest:
+        return {}
+    found = desk.services.repos.actions.get(desk.client.client_id, item_id(debtor.number, s))
+    return dict(found[0].detail) if found is not None else {}
+
+
 def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
     s = debtor.standing
+    filing = _filing(desk, debtor)
     return {
+        "standing_to_file": filing.get("to_file"),
+        "standing_paid_after": filing.get("paid_after_ruling"),
         "standing": s if s is not None and s.in_force else None,
         "standing_lifted": s.lifted_on if s is not None and not s.in_force else None,
+        "standing_lift_reason": (s.lift_reason or LiftReason.MISTAKE).value
+        if s is not None and s.lifted_on is not None
+        else None,
+        "standing_lifts": LIFTS,
         "may_standing": allows(desk, "POST", _path(desk, debtor.number)),
         "standing_choices": CHOICES,
     }
@@ -43,16 +64,21 @@ def act(desk: Desk, number: str) -> None:
             since = date.fromisoformat(text)
         except ValueError:
             raise Invalid("a date is YYYY-MM-DD", field="since", code="date_shape") from None
+    why = desk.field("reason")
+    if why not in LIFTS:
+        raise Invalid("choose why it is lifted", field="reason", code="standing_unknown")
     desk.services.debtor_standing.set(
-        desk.client, number, Standing(chosen), since, desk.principal.key_id
-    )
+        desk.client, number, Standing(chosen), since, desk.principal.key_id,
+        LiftReason(why) if why else None,
+    )  # fmt: skip
 
 
 STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}</h2>
-{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>
-{% else %}<p>{{ t.dst_normal }}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }})</span>{% endif %}</p>{% endif %}
+{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>{% if standing_to_file %}<p>{{ t.dst_to_file }} € {{ standing_to_file }}{% if standing_paid_after %} · {{ t.dst_paid_after }} {{ standing_paid_after }}{% endif %}</p>{% endif %}
+{% else %}<p>{{ t.dst_normal }}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }}{% if standing_lift_reason %}: {{ t['dst_why_' + standing_lift_reason] }}{% endif %})</span>{% endif %}</p>{% endif %}
 {% if may_standing %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <label for="dst-choice">{{ t.dst_choice }}</label><select id="dst-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['dst_' + c] }}</option>{% endfor %}</select>
+<label for="dst-why">{{ t.dst_why }}</label><select id="dst-why" name="reason">{% for c in standing_lifts %}<option value="{{ c }}">{{ t['dst_why_' + (c or 'none')] }}</option>{% endfor %}</select>
 <label for="dst-since">{{ t.dst_since_label }}</label><input id="dst-since" name="since" type="date" max="{{ today }}">
 <p class="muted">{{ t.dst_hint }}</p>
 <p><button type="submit" name="do" value="standing">{{ t.dst_save }}</button></p></form>{% endif %}
@@ -75,8 +101,16 @@ words(
         "dst_todo_wsnp": "Dien de vordering in bij de bewindvoerder (art. 299 en 358 Fw). Er gaat niets naar de debiteur; de rente loopt niet meer vanaf de dag van de uitspraak.",
         "dst_choice": "Status",
         "dst_since_label": "Ingegaan op (overlijden, vonnis)",
-        "dst_hint": "Normaal heft de status op: de workflow gaat vanaf vandaag in zijn eigen tempo verder; gepauzeerde regelingen hervat of verschuift u zelf.",
+        "dst_hint": "Normaal heft de status op; zeg waarom. Alleen een vergissing maakt het ongedaan: de workflow gaat vanaf vandaag in zijn eigen tempo verder. Na een geëindigd faillissement of WSNP blijft de rente over die periode gestopt en worden de vorderingen daarvan niet aangemaand tot u heeft geboekt wat het opleverde. Gepauzeerde regelingen hervat of verschuift u zelf.",
         "dst_save": "Status opslaan",
+        "dst_to_file": "In te dienen (de vorderingen op de dag van het vonnis):",
+        "dst_paid_after": "betaald na het vonnis (de curator kan het terugvorderen, art. 23 Fw):",
+        "dst_why": "Waarom normaal (bij opheffen)",
+        "dst_why_none": "—",
+        "dst_why_mistake": "vergissing: alsof nooit gezet",
+        "dst_why_akkoord": "geëindigd met een akkoord (art. 157, 340 Fw)",
+        "dst_why_clean_slate": "schone lei (art. 358 Fw)",
+        "dst_why_ended": "anders geëindigd (opheffing, slotuitdeling, geen schone lei)",
         "done_dos_standing": "De status van de debiteur is opgeslagen.",
     },
     en={
@@ -93,8 +127,16 @@ words(
         "dst_todo_wsnp": "File the claim with the administrator (art. 299 and 358 Fw). Nothing goes to the debtor; interest stops from the day of the ruling.",
         "dst_choice": "Standing",
         "dst_since_label": "Took effect on (death, ruling)",
-        "dst_hint": "Normal lifts the standing: the workflow carries on at its own pace from today; you resume or postpone paused plans yourself.",
+        "dst_hint": "Normal lifts the standing; say why. Only a mistake undoes it: the workflow carries on at its own pace from today. After a bankruptcy or WSNP that ended, the interest of its period stays stopped and its claims are not dunned until you booked what it paid. You resume or postpone paused plans yourself.",
         "dst_save": "Save standing",
+        "dst_to_file": "To file (the claims on the ruling's day):",
+        "dst_paid_after": "paid after the ruling (the curator may claim it back, art. 23 Fw):",
+        "dst_why": "Why normal (when lifting)",
+        "dst_why_none": "—",
+        "dst_why_mistake": "a mistake: as if never set",
+        "dst_why_akkoord": "ended by an akkoord (art. 157, 340 Fw)",
+        "dst_why_clean_slate": "clean slate (schone lei, art. 358 Fw)",
+        "dst_why_ended": "ended otherwise (no assets, final distribution, no clean slate)",
         "done_dos_standing": "The debtor's standing is saved.",
     },
 )

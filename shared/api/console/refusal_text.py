@@ -28,6 +28,29 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "De dag {day} ligt in de toekomst.",
         "The day {day} lies in the future.",
     ),
+    "standing_lift_reason": (
+        "Zeg waarom het faillissement of de WSNP wordt opgeheven: vergissing, akkoord, schone "
+        "lei of anders geëindigd; alleen een vergissing maakt het ongedaan.",
+        "Say why the bankruptcy or WSNP is lifted: a mistake, an akkoord, a clean slate or "
+        "ended otherwise; only a mistake undoes it.",
+    ),
+    "standing_lift_not_for": (
+        "De status {standing} wordt niet opgeheven om die reden ({reason}).",
+        "The standing {standing} is not lifted for that reason ({reason}).",
+    ),
+    "standing_lifted_already": (
+        "De status is op {day} al opgeheven, om een andere reden; zet hem opnieuw om dat te "
+        "verbeteren.",
+        "The standing was lifted on {day} already, for another reason; set it again to "
+        "correct that.",
+    ),
+    "plan_debtor_standing": (
+        "Debiteur {debtor} is {standing} sinds {since}: met hem wordt geen regeling getroffen "
+        "(art. 23, 26 Fw; 4:182 BW); de vorderingen gaan naar de curator, de bewindvoerder of "
+        "de nalatenschap.",
+        "Debtor {debtor} is {standing} since {since}: no plan is agreed with him (art. 23, 26 "
+        "Fw; 4:182 BW); the claims go to the curator, the administrator or the estate.",
+    ),
     "standing_unknown": (
         "Kies een status: overleden, failliet, WSNP of normaal.",
         "Choose a standing: deceased, bankrupt, WSNP or normal.",

@@ -22,7 +22,7 @@ from shared.domain.law.fourteen_day_letter import LetterChannel, fourteen_day_te
 from shared.domain.money import Cents
 from shared.domain.parties import Debtor, DebtorKind
 from shared.domain.reasons import Reason
-from shared.domain.standing import holds
+from shared.domain.standing import arose_on, held_after_ruling, holds
 
 
 class StepChannel(StrEnum):
@@ -260,6 +260,11 @@ def blocked(invoice: Invoice, state: DunningState, debtor: Debtor, today: date) 
     if holds(debtor.standing):
         assert debtor.standing is not None
         return f"debtor {debtor.standing.standing.value}"
+    settled = held_after_ruling(
+        debtor.standing, arose_on(invoice.contract_date, invoice.invoice_date)
+    )
+    if settled is not None:
+        return settled
     if debtor.pause is not None and debtor.pause.active_on(today):
         return f"debtor paused: {debtor.pause.reason}"
     if state.paused_until is not None and today <= state.paused_until:
@@ -566,6 +571,8 @@ def next_check(
     tomorrow = today + timedelta(days=1)
     if holds(debtor.standing):
         return today + timedelta(days=7)  # looked at weekly: lifted, it runs on
+    if held_after_ruling(debtor.standing, arose_on(invoice.contract_date, invoice.invoice_date)):
+        return None  # settled by the ruling: never again (a new standing reschedules it)
     if debtor.pause is not None and debtor.pause.active_on(today):
         return (
             debtor.pause.until + timedelta(days=1)

@@ -274,6 +274,7 @@ class PlanService:
             )
 
     def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
+        self._refuse_for_standing(client, req.debtor_number)
         rules = self.plans.rules(client.client_id)
         total, schedule = self._build(client, req, rules)
         now = self.clock.now()
@@ -450,6 +451,7 @@ class PlanService:
                 code="plan_not_draft",
                 params={"plan": plan_id, "status": plan.status},
             )
+        self._refuse_for_standing(client, plan.debtor_number)
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # a sandbox client collects from no debtor's account (sandbox_gate)
             require_approved(client, "no direct debit")
@@ -586,6 +588,26 @@ class PlanService:
             if plan.status in RUNNING and self._held_by_standing(client, plan):
                 paused.append(plan.plan_id)
         return paused
+
+    def _refuse_for_standing(self, client: Client, debtor_number: str) -> None:
+        """No plan is drafted or started with a debtor who died, went bankrupt or entered the
+        WSNP (or whom the bank says died): he no longer disposes of his estate, so his consent
+        binds neither the curator nor the administrator (art. 23, 296 Fw), the claims go
+        through them (art. 26, 299 Fw) or to the estate (4:182 BW). A plan running when the
+        standing was set is paused instead (:meth:`hold_for_standing`)."""
+        from shared.domain.standing import holds
+
+        found = self.repos.debtors.get(client.client_id, debtor_number)
+        standing = found[0].standing if found else None
+        if holds(standing):
+            assert standing is not None
+            raise PlanConflict(
+                f"debtor {debtor_number} is {standing.standing.value} since "
+                f"{standing.since.isoformat()}: no plan is agreed with him",
+                code="plan_debtor_standing",
+                params={"debtor": debtor_number, "standing": standing.standing.value,
+                        "since": standing.since},
+            )  # fmt: skip
 
     def _held_by_standing(self, client: Client, plan: PaymentPlan) -> bool:
         """Pause this running plan when its debtor's standing holds it; whether it did."""

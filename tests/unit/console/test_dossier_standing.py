@@ -33,3 +33,36 @@ def test_an_admin_sets_the_standing_on_the_dossier_staff_only_see_it(world, tena
     )
     assert lifted.status == 403  # not theirs: the standing holds
     assert world.services.repos.debtors.get(tenants.c1, "D1")[0].standing.in_force
+
+
+def test_an_admin_lifts_a_ruling_saying_why_and_staff_read_what_is_left_in_dutch(world, tenants):
+    seed(world)
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    token = csrf_of(admin.get("/dossier/D1"))
+    form = {"csrf": token, "do": "standing"}
+    assert (
+        admin.post("/dossier/D1", {**form, "standing": "bankrupt", "since": "2025-03-01"}).status
+        == 303
+    )
+    held = admin.get("/dossier/D1").encoded().decode()
+    (item,) = [
+        x for x in world.services.repos.actions.list(tenants.c1)[0] if x.kind == "debtor_standing"
+    ]
+    assert (
+        f"In te dienen (de vorderingen op de dag van het vonnis): € {item.detail['to_file']}"
+        in held
+    )
+    silent = admin.post("/dossier/D1", {**form, "standing": "normal"})
+    assert silent.status == 422  # a ruling is not lifted without saying why
+    assert "Zeg waarom het faillissement of de WSNP wordt opgeheven" in silent.encoded().decode()
+    wrong = admin.post("/dossier/D1", {**form, "standing": "normal", "reason": "clean_slate"})
+    assert wrong.status == 422  # a clean slate is the WSNP's
+    assert world.services.repos.debtors.get(tenants.c1, "D1")[0].standing.in_force
+    done = admin.post("/dossier/D1", {**form, "standing": "normal", "reason": "akkoord"})
+    assert done.status == 303
+    page = admin.get("/dossier/D1").encoded().decode()
+    assert "geëindigd met een akkoord" in page
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    listed = staff.get("/actions?lang=nl").encoded().decode()
+    assert "Faillissement of WSNP geëindigd" in listed
+    assert "boek wat het akkoord op de vorderingen van het vonnis betaalt" in listed

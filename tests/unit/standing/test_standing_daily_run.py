@@ -61,7 +61,8 @@ def test_lifted_the_workflow_resumes_at_its_pace_not_all_at_once(engine):  # noq
         if today == date(2025, 3, 18):
             _set(world, {"standing": "deceased", "since": "2025-03-16"})
         if today == date(2025, 4, 20):  # a mistake: another man of that name died
-            assert _set(world, {"standing": "normal"})["standing"] == "normal"
+            lifted = _set(world, {"standing": "normal", "reason": "mistake"})
+            assert lifted["standing"] == "normal" and lifted["lift_reason"] == "mistake"
 
     log = simulate(world, client, 60, standing)
     d1 = [(d, ch) for d, ch, debtor, _ in log if debtor == "D1"]
@@ -92,7 +93,7 @@ def test_a_ruling_stops_the_interest_from_its_day(engine):  # noqa: F811
     assert interest("F1", "2025-09-01") > interest("F1", "2025-04-01")
     _set(world, {"standing": "bankrupt", "since": "2025-04-01"})
     assert interest("F1", "2025-09-01") == interest("F1", "2025-04-01")
-    _set(world, {"standing": "normal"})  # lifted (an akkoord's figures are staff's to book)
+    _set(world, {"standing": "normal", "reason": "mistake"})  # never so: it runs as never set
     assert interest("F1", "2025-09-01") > interest("F1", "2025-04-01")
 
 
@@ -140,7 +141,7 @@ def test_lifted_steps_counted_from_the_due_date_keep_their_gaps(engine):  # noqa
         if today == date(2025, 3, 18):
             _set(world, {"standing": "bankrupt", "since": "2025-03-18"})
         if today == date(2025, 4, 20):
-            _set(world, {"standing": "normal"})
+            _set(world, {"standing": "normal", "reason": "mistake"})
 
     log = simulate(world, client, 60, standing)
     d1 = [(d, ch) for d, ch, debtor, _ in log if debtor == "D1"]

@@ -22,7 +22,10 @@ def _story(world: Any, *, mistaken_bankruptcy: bool) -> dict[str, Any]:
         set_ = world.agency_a.call("POST", URL, {"standing": "bankrupt", "since": "2026-02-10"})
         assert set_.status == 200, set_.body
         world.clock.at = datetime(2026, 3, 26, 9, 0, tzinfo=UTC)
-        assert world.agency_a.call("POST", URL, {"standing": "normal"}).status == 200
+        assert (
+            world.agency_a.call("POST", URL, {"standing": "normal", "reason": "mistake"}).status
+            == 200
+        )
     world.clock.at = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
     return {day: (_claim(world, day)["open"], _claim(world, day)["paid"]) for day in DAYS}
 

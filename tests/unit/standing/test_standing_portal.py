@@ -25,5 +25,7 @@ def test_the_portal_refers_the_visitor_to_the_agency(portal):  # noqa: F811
     other = world.services.portal.links.token(client_id, "D2")
     assert Browser(app).go("GET", f"/p/{other}").status == 303  # D2's is open
     # lifted, it opens again
-    a.call("POST", "/v1/clients/C1/debtors/D1/standing", {"standing": "normal"})
+    a.call(
+        "POST", "/v1/clients/C1/debtors/D1/standing", {"standing": "normal", "reason": "mistake"}
+    )
     assert Browser(app).go("GET", f"/p/{token}").status == 303

@@ -64,3 +64,22 @@ def test_a_standing_in_force_blocks_and_a_lifted_one_does_not():
     assert blocked(inv, DunningState(), lifted, date(2026, 2, 1)) is None
     assert debtor_from_row(debtor_to_row(debtor)) == debtor
     assert debtor_from_row(debtor_to_row(lifted)) == lifted
+
+
+def test_an_ended_ruling_keeps_its_own_claims_from_the_dunning_and_a_later_one_not():
+    from shared.domain.standing import LiftReason, held_after_ruling
+
+    since, lift = date(2026, 2, 10), date(2026, 4, 20)
+    for why, held in ((LiftReason.CLEAN_SLATE, True), (LiftReason.AKKOORD, True),
+                      (LiftReason.ENDED, False), (LiftReason.MISTAKE, False)):  # fmt: skip
+        s = DebtorStanding(Standing.WSNP, since, since, True, lift, lift_reason=why)
+        debtor = Debtor("c", "D1", DebtorKind.B2C, "D", standing=s)
+        old = Invoice("c", "F1", "D1", date(2026, 1, 1), date(2026, 1, 31), 10_000, 10_000)
+        later = Invoice("c", "F2", "D1", since, date(2026, 3, 12), 10_000, 10_000)
+        assert (blocked(old, DunningState(), debtor, date(2026, 5, 1)) is not None) is held, why
+        assert blocked(later, DunningState(), debtor, date(2026, 5, 1)) is None  # art. 24 Fw
+        assert held_after_ruling(s, since) is None
+        assert debtor_from_row(debtor_to_row(debtor)) == debtor
+    # a death covers every claim; a lift stored before reasons were asked reads as a mistake
+    dead = DebtorStanding(Standing.DECEASED, since, since, True, lift, lift_reason=None)
+    assert dead.covers(date(2026, 3, 1)) and not dead.ruling_ended
