@@ -124,6 +124,9 @@ AFTER_REMI = frozenset({"REMI", "ISDT", "EREF", "PURP", "ULTC", "ULTD"})
 # MT940: /OCMT/ and /CHGS/); another bank's are not read
 CHARGES_BANKS = frozenset({"INGB"})
 MONEY_CODES = ("OCMT", "CHGS")
+# the banks whose :86: is ING's structured layout: /CNTP/ then nothing of the bank's own
+# before /REMI/
+ING_LAYOUT = frozenset({"INGB"})
 
 
 # Rabobank writes its party blocks after the end-to-end id with one slash and an empty value
@@ -176,11 +179,13 @@ def _cut_end(joined: str, start: int, empty_codes: frozenset[str] | None) -> int
     return cut
 
 
-def _payer_end(joined: str, code: str, start: int, later: list[re.Match[str]]) -> int | None:
+def _payer_end(
+    joined: str, code: str, start: int, later: list[re.Match[str]], bank: str | None
+) -> int | None:
     """Where the payer-written value of ``code`` starting at ``start`` ends (None: ``code``
     is the bank's own). ``later``: the codes after it in the text."""
     if code == "CNTP":
-        return _cntp_name_end(joined, start)
+        return _cntp_name_end(joined, start, later, bank)
     if code not in PAYER_WRITTEN:
         return None
     end = _cut_end(joined, start, _PARTY_BLOCKS if code in ("EREF", "PREF") else None)
@@ -194,22 +199,44 @@ def _payer_end(joined: str, code: str, start: int, later: list[re.Match[str]]) -
     return end
 
 
-def _cntp_name_end(joined: str, start: int) -> int | None:
-    """ING's ``/CNTP/<IBAN>/<BIC>/<name>/<city>/`` then ``/`` and its next code: the name
-    (the payer's, '/' allowed) and city run to the first '//' after the BIC (which may be
-    empty). None without one: not ING's layout, read as before."""
+def _cntp_name_end(
+    joined: str, start: int, later: list[re.Match[str]], bank: str | None
+) -> int | None:
+    """ING's ``/CNTP/<IBAN>/<BIC>/<name>/<city>/`` then ``/`` and its next code. The name and
+    city are the payer's (SEPA's Dbtr/Nm and address: '/' and '//' allowed), and ING writes
+    no code of its own between /CNTP/ and /REMI/ (its order: ../CSID/, /CNTP/, /REMI/,
+    /PURP/..), so at ING everything up to its /REMI/ (the first after the BIC that follows
+    a '/') is the payer's text (attack12b F1: a name ``J JANSEN//OCMT/EUR1000,00//CHGS/..``
+    chooses its own '//').
+    Without /REMI/, and at another bank, the name and city run to the first '//' after the
+    BIC (which may be empty). None without one: not ING's layout, read as before."""
     iban_end = joined.find("/", start)
     bic_end = joined.find("/", iban_end + 1) if iban_end >= 0 else -1
-    cut = joined.find("//", bic_end + 1) if bic_end >= 0 else -1
+    if bic_end < 0:
+        return None
+    if bank in ING_LAYOUT:
+        # ING closes the city with '/' before its own "/REMI/": "<city>//REMI/"; a bare
+        # "/REMI/" inside the name is the payer's (stmt12: "J/REMI/INV-1")
+        remi = next(
+            (
+                m
+                for m in later
+                if m.group(1) == "REMI" and m.start() > bic_end and joined[m.start() - 1] == "/"
+            ),
+            None,
+        )
+        if remi is not None:
+            return remi.start()
+    cut = joined.find("//", bic_end + 1)
     return cut if cut >= 0 else None
 
 
 def _slash_codes(
-    joined: str,
-) -> tuple[list[tuple[str, str]], tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The codes in the order written, each with its value up to the next one, and per
-    payer-written value (:data:`PAYER_WRITTEN`, the name in ING's /CNTP/) the bank's codes
-    found inside it (kept as its text). Once /REMI/ starts, only :data:`AFTER_REMI` codes
+    joined: str, bank: str | None
+) -> tuple[list[re.Match[str]], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The codes read as the bank's, in the order written (:func:`_values` gives each its
+    value up to the next one), and per payer-written value (:data:`PAYER_WRITTEN`, the name
+    in ING's /CNTP/) the bank's codes found inside it (kept as its text). Once /REMI/ starts, only :data:`AFTER_REMI` codes
     end it; any other is part of the text."""
     found = list(_CODE.finditer(joined))
     matches: list[re.Match[str]] = []
@@ -223,9 +250,15 @@ def _slash_codes(
             continue
         if in_remittance and code not in AFTER_REMI:
             continue
+        if code == "CNTP" and any(x.group(1) in ("IBAN", "NAME") for x in matches):
+            # the bank named the payer with its own /IBAN/ or /NAME/ (ABN AMRO, Rabobank;
+            # ING writes neither before its /CNTP/): a /CNTP/ after it is the payer's text
+            # after a '//' he wrote in his name (attack12b F2), never his account
+            inside.setdefault("NAME", []).append(code)
+            continue
         matches.append(m)
         in_remittance = in_remittance or code == "REMI"
-        end = _payer_end(joined, code, m.end(), found[n + 1 :])
+        end = _payer_end(joined, code, m.end(), found[n + 1 :], bank)
         if end is not None:
             until, field = end, "NAME" if code == "CNTP" else code
     said = tuple(
@@ -233,7 +266,7 @@ def _slash_codes(
         for f, found_in in inside.items()
         if (codes := tuple(dict.fromkeys(c for c in found_in if c in SAID_BY_THE_BANK)))
     )
-    return _values(joined, matches), said
+    return matches, said
 
 
 def _values(joined: str, matches: list[re.Match[str]]) -> list[tuple[str, str]]:
@@ -262,12 +295,20 @@ def _money(value: str | None) -> tuple[str, Decimal] | None:
 
 
 def _split_slash(joined: str, bank: str | None) -> Details:
-    codes, payer_texts = _slash_codes(joined)
+    matches, payer_texts = _slash_codes(joined, bank)
+    codes = _values(joined, matches)
     tags = _slash_tags(codes)
+    first: dict[str, int] = {}
+    for m in matches:
+        first.setdefault(m.group(1), m.start())
+    cntp_at = first.get("CNTP")
     # the original amount and charges: only where the bank writes them, each once (a second
-    # one is a payer's text in a field before /REMI/, such as his end-to-end id)
+    # one is a payer's text in a field before /REMI/, such as his end-to-end id), and before
+    # /CNTP/: what follows it up to /REMI/ is the payer's name and town (attack12b F1), and a
+    # code in the remittance is his text (attack11 A2)
     money = bank in CHARGES_BANKS and all(
-        sum(1 for c, _ in codes if c == code) == 1 for code in MONEY_CODES
+        sum(1 for c, _ in codes if c == code) == 1 and (cntp_at is None or first[code] < cntp_at)
+        for code in MONEY_CODES
     )
     iban = bic = name = None
     if "CNTP" in tags:
@@ -303,6 +344,17 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         payer_codes=dict(payer_texts).get("EREF", ()),
         payer_texts=payer_texts,
     )
+
+
+def _with_said(
+    said: tuple[tuple[str, tuple[str, ...]], ...], field: str, code: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``said`` with ``code`` found in the payer's ``field`` (each once)."""
+    codes = dict(said)
+    if code in codes.get(field, ()):
+        return said
+    codes[field] = (*codes.get(field, ()), code)
+    return tuple(codes.items())
 
 
 def _cntp(value: str) -> tuple[str | None, str | None, str | None]:
@@ -425,9 +477,16 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
     """Fill what ``:86:`` lacked from the ``:61:`` supplementary details and the text."""
     iban = details.counterparty_iban
     name = details.counterparty_name
+    payer_texts = details.payer_texts
     if extra:
         first, _, second = extra.strip().partition("\n")
-        iban = iban or _iban(first.split()[0] if first.split() else None)
+        banks = _iban(first.split()[0] if first.split() else None)
+        if banks is not None and iban is not None and banks != iban:
+            # the bank's own account of the payer (Rabobank, SNS/ASN: in :61:) wins over an
+            # IBAN found in :86:, which the payer's text can carry (attack12b F2); a person
+            # is told
+            payer_texts = _with_said(payer_texts, "NAME", "CNTP")
+        iban = banks or iban
         if bank in ("SNSB", "ASNB", "RBRB") and not name:
             name = _clean(second) or name
     if iban is None and details.remittance:
@@ -452,5 +511,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         original_amount=details.original_amount,
         charges=details.charges,
         payer_codes=details.payer_codes,
-        payer_texts=details.payer_texts,
+        payer_texts=payer_texts,
     )
