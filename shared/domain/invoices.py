@@ -50,6 +50,14 @@ class Invoice:
     paused_until: date | None = None
     promise_until: date | None = None
     costs_owed_from: date | None = None  # set by the 14-day letter (B2C)
+    # Inning's own 14-day letter: (the day it went out, the costs term it set). The term
+    # counts only when the letter went out in default (6:96 lid 6 BW), judged by this day as
+    # the client's letters are (law12c #3); trusted only while ``costs_owed_from`` is its term
+    own_letter: tuple[date, date] | None = None
+    # the day the costs of the notice of an earlier 14-day letter of Inning's for this invoice
+    # became owed, when a moved due date overtook that letter and a new one went out: the
+    # invoice stays a member of that notice, one WIK amount with its other invoices (law12c #4)
+    overtaken_notice: date | None = None
     handed_over_to: str | None = None  # agency id, once the case went to collection
     # the client sent the invoice's PDF (the portal offers it without asking the blob store);
     # None: written before this was noted, so whoever needs to know looks for the blob

@@ -880,6 +880,9 @@ class DunningService:
             updated = replace(stored.invoice, dunning_step=planned.step_index, dunning_step_on=today,
                               dunning_trail=(*trail, step_id)[-MAX_TRAIL:],
                               costs_owed_from=costs_owed_from or stored.invoice.costs_owed_from,
+                              own_letter=(today, costs_owed_from) if costs_owed_from
+                              else stored.invoice.own_letter,
+                              overtaken_notice=_overtaken(stored.invoice, costs_owed_from),
                               handed_over_to=handed_over or stored.invoice.handed_over_to)  # fmt: skip
             try:
                 self.repos.invoices.save(updated, stored)
@@ -1225,7 +1228,11 @@ class DunningService:
         the term of ``day`` in place of the one the run (or an earlier date of it) wrote, or
         of none (its failure had taken it off). The message with its extras for ``day``; any
         other message as it is. A redo on the same day renders nothing and moves nothing."""
-        from shared.services.letter_undelivered import as_fourteen_day_letter, set_term
+        from shared.services.letter_undelivered import (
+            as_fourteen_day_letter,
+            note_own_letter,
+            set_term,
+        )
 
         letter = as_fourteen_day_letter(self.repos, message)
         if letter is None:
@@ -1250,6 +1257,7 @@ class DunningService:
                                lambda owed: owed != term and (owed is None or owed >= planned))  # fmt: skip
             if changed and was is not None and was <= day:
                 moved.append(number)  # money may have gone to costs that were not owed yet
+            note_own_letter(self.repos, client_id, number, day, term)
         if moved:
             self.ledger.restate_terms(client_id, moved)
         named = step_of_key(message.debtor_number or "", message.key)
@@ -1580,6 +1588,16 @@ def _iso(day: date | None) -> str | None:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _overtaken(invoice: Invoice, costs_owed_from: date | None) -> date | None:
+    """The notice an invoice stays in when a new 14-day letter replaces the term of an earlier
+    one of ours (only one a moved due date or a kind correction made none brings the workflow
+    back to its letter): that letter's day of costs, the first such (law12c #4)."""
+    was = invoice.costs_owed_from
+    if invoice.overtaken_notice is not None or costs_owed_from is None or was is None:
+        return invoice.overtaken_notice
+    return was if was != costs_owed_from else None
 
 
 def _planned_on(message: OutboundMessage) -> date:

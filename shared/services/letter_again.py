@@ -46,7 +46,7 @@ from shared.services.dunning import (
 )
 from shared.services.dunning_recheck import DEMANDED, demanded
 from shared.services.errors import Invalid, NotFound
-from shared.services.letter_undelivered import as_fourteen_day_letter, set_term
+from shared.services.letter_undelivered import as_fourteen_day_letter, note_own_letter, set_term
 from shared.services.messaging import job_body
 
 NEVER_ARRIVED = (OutboxStatus.FAILED, OutboxStatus.BOUNCED, OutboxStatus.UNDELIVERABLE)
@@ -197,6 +197,7 @@ def _take_step(dunning: DunningService, message: OutboundMessage, step_id: str) 
     term = letter.term
     for number in message.invoice_numbers:
         set_term(dunning.repos, message.client_id, number, term, lambda owed: owed is None)
+        note_own_letter(dunning.repos, message.client_id, number, letter.sent_on, term)
     dunning.step_taken_on(message.client_id, message.invoice_numbers, step_id, date.min,
                           letter.planned_on)  # fmt: skip
 

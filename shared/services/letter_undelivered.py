@@ -183,6 +183,26 @@ def set_term(
     return False
 
 
+def note_own_letter(
+    repos: Repositories, client_id: str, number: str, sent_on: date, term: date
+) -> None:
+    """The invoice whose costs term is ``term`` got it from Inning's 14-day letter that went
+    out on ``sent_on``: the day the term is judged by (in default or not, law12c #3)."""
+    for _ in range(5):
+        stored = repos.invoices.get(client_id, number)
+        if (
+            stored is None
+            or stored.invoice.costs_owed_from != term
+            or stored.invoice.own_letter == (sent_on, term)
+        ):
+            return
+        try:
+            repos.invoices.save(replace(stored.invoice, own_letter=(sent_on, term)), stored)
+        except TransactionFailed:
+            continue
+        return
+
+
 def _day(text: object) -> date | None:
     return date.fromisoformat(text) if isinstance(text, str) and text else None
 

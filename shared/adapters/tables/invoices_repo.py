@@ -108,6 +108,10 @@ def invoice_to_row(inv: Invoice) -> Row:
             "PausedUntil": put_date(inv.paused_until),
             "PromiseUntil": put_date(inv.promise_until),
             "CostsOwedFrom": put_date(inv.costs_owed_from),
+            "OwnLetter": put_json([d.isoformat() for d in inv.own_letter])
+            if inv.own_letter
+            else None,
+            "OvertakenNotice": put_date(inv.overtaken_notice),
             "HandedOverTo": inv.handed_over_to,
             "Pdf": inv.pdf,
             "ContractDate": put_date(inv.contract_date),
@@ -144,6 +148,8 @@ def invoice_from_row(row: Row) -> Invoice:
         paused_until=get_date(d.get("PausedUntil")),
         promise_until=get_date(d.get("PromiseUntil")),
         costs_owed_from=get_date(d.get("CostsOwedFrom")),
+        own_letter=_own_letter(get_json(d.get("OwnLetter"), [])),
+        overtaken_notice=get_date(d.get("OvertakenNotice")),
         handed_over_to=d.get("HandedOverTo"),
         pdf=None if d.get("Pdf") is None else bool(d["Pdf"]),
         contract_date=get_date(d.get("ContractDate")),
@@ -506,3 +512,8 @@ class InvoiceRepository:
             continuation=continuation,
         )
         return [invoice_from_row(r) for r in page.rows], page.continuation
+
+
+def _own_letter(days: list[str]) -> tuple[date, date] | None:
+    """Inning's own 14-day letter's (day sent, term); None on rows written before it was kept."""
+    return (date.fromisoformat(days[0]), date.fromisoformat(days[1])) if len(days) == 2 else None

@@ -49,6 +49,10 @@ def claim_terms(
     if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
         client = terms_on(client, announced)
     booked_principal = sum(c for _, c in invoice.payments)
+    owed_from = costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on,
+                                interest_from=interest_from, as_business=as_business)  # fmt: skip
+    notice = overtaken_notice(invoice, consumer=consumer, interest_from=interest_from,
+                              as_business=as_business)  # fmt: skip
     return ClaimTerms(
         invoice_number=invoice.number,
         debtor_number=invoice.debtor_number,
@@ -58,9 +62,11 @@ def claim_terms(
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
-        costs_owed_from=costs_owed_from(invoice, consumer=consumer, client=client,
-                                        letter_on=letter_on, interest_from=interest_from,
-                                        as_business=as_business),
+        costs_owed_from=owed_from,
+        notice_from=notice
+        if notice is not None and not client.client_bears_costs
+        and (owed_from is None or notice < owed_from)
+        else None,
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
         agreed_costs=None
@@ -128,11 +134,16 @@ def costs_owed_from(
 
 def own_term_counts(invoice: Invoice, interest_from: date | None) -> bool:
     """The costs term Inning's own 14-day letter set on the invoice rests on a letter sent in
-    default: its term ends at least 15 days after default began (received on or after the day
-    it was sent, then 14 full days). A due date or default date moved past the letter leaves
-    a term that does not (law11b F1)."""
+    default. A due date or default date moved past the letter leaves a term that does not
+    (law11b F1). The letter's own day decides, as for the client's letters (law12c #3: a
+    letter posted Sat 29-3, received Wed 2-4, term to 16-4, is no 14-day letter for a claim
+    due 1-4 though its term ends 15 days after default). A term the invoice got otherwise (a
+    person dated its receipt) or before the letter's day was kept: it ends at least 15 days
+    after default began (received on or after the day it was sent, then 14 full days)."""
     if invoice.costs_owed_from is None:
         return False
+    if invoice.own_letter is not None and invoice.own_letter[1] == invoice.costs_owed_from:
+        return in_default(invoice.own_letter[0], invoice.due_date, interest_from)
     default = default_from(invoice.due_date, interest_from)
     if default > date.max - timedelta(days=15):
         return False
@@ -155,6 +166,30 @@ def own_letter_void(
     if consumer and as_business is not None and as_business.holds_term(invoice.costs_owed_from):
         return True
     return not own_term_counts(invoice, interest_from)
+
+
+def overtaken_notice(
+    invoice: Invoice,
+    *,
+    consumer: bool,
+    interest_from: date | None,
+    as_business: LetterAsBusiness | None,
+) -> date | None:
+    """The day of the notice a consumer's invoice stays in after a moved due or default date
+    overtook Inning's own 14-day letter for it: that letter's costs day, also once a new
+    letter went out (``Invoice.overtaken_notice``). A client's extension is an arrangement in
+    the debtor's favour: it never costs him a second staffel, and the letter's other invoices
+    keep the share it announced (law12c #4: F1 121.00 + F2 50.00 in one letter, 40.00 split
+    28.30 + 11.70; F1's due date moved past it: F2 keeps 11.70, F1's new letter owes 28.30,
+    not 40.00 + 40.00). Business notices are not joined (:func:`costs.notices`)."""
+    if not consumer:
+        return None
+    if invoice.overtaken_notice is not None:
+        return invoice.overtaken_notice
+    term = invoice.costs_owed_from
+    if term is None or (as_business is not None and as_business.holds_term(term)):
+        return None
+    return None if own_term_counts(invoice, interest_from) else term
 
 
 def in_default(letter_on: date, due_date: date, interest_from: date | None) -> bool:

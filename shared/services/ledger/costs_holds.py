@@ -44,7 +44,8 @@ def held_terms(terms: ClaimTerms, header: ClaimHeader) -> ClaimTerms:
     held = held_costs_from(terms, header)
     if held == terms.costs_owed_from:
         return terms
-    return replace(terms, costs_owed_from=held, notice_from=terms.costs_owed_from)
+    return replace(terms, costs_owed_from=held,
+                   notice_from=terms.notice_from or terms.costs_owed_from)  # fmt: skip
 
 
 def plan_costs_ref(plan_id: str) -> str:

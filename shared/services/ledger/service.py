@@ -36,6 +36,7 @@ from shared.domain.ledger.model import (
     STANDING_RESTATED,
     TERMS_RESTATED,
     ClaimFigures,
+    ClaimTerms,
     Component,
     EventKind,
     LedgerEvent,
@@ -181,7 +182,7 @@ class LedgerService:
         claims = self.debtor_claims(client, debtor.number, debtor)
         wanted = set(invoice_numbers)
         records = [
-            ClaimRecord(replace(r.terms, costs_owed_from=owed_from, notice_from=None), r.events)
+            ClaimRecord(_letter_for(r.terms, owed_from), r.events)
             if r.number in wanted and not r.terms.closed and r.terms.costs_owed_from is None
             else r
             for r in claims.records
@@ -900,3 +901,11 @@ def _lines(records: list[ClaimRecord], payment_id: str) -> tuple[booking.Allocat
             elif e.kind is EventKind.REVERSAL and (e.reason or "").startswith(RESTATED):
                 net[key] = net.get(key, 0) - e.amount  # moved by a restatement, not returned
     return tuple(booking.AllocationLine(n, c, v) for (n, c), v in net.items() if v > 0)
+
+
+def _letter_for(terms: ClaimTerms, owed_from: date) -> ClaimTerms:
+    """The claim's terms as a 14-day letter whose term ends on ``owed_from`` makes them; a
+    claim a moved due date took out of an earlier letter stays in that notice (law12c #4)."""
+    notice = terms.notice_from
+    return replace(terms, costs_owed_from=owed_from,
+                   notice_from=notice if notice is not None and notice < owed_from else None)  # fmt: skip

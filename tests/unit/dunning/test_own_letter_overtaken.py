@@ -40,8 +40,9 @@ def test_a_moved_due_date_brings_the_workflow_back_to_its_14_day_letter(engine) 
     assert stored.dunning_step_on == date(2025, 5, 1)
     assert a.call("GET", CLAIM.format(n="F1"), on="2025-05-19").body["open"]["costs"] == "0.00"
     owed = a.call("GET", CLAIM.format(n="F1"), on="2025-05-20").body["open"]
-    # the WIK minimum (15 % of 121.00 = 18.15 < 40.00), F1 its own notice (not due when the
-    # letter of 29-3 went out); 6:119 interest 1-5..19-5 19 d x 6 % x 121.00 / 365 = 0.38
-    assert (owed["costs"], owed["interest"], owed["total"]) == ("40.00", "0.38", "161.38")
+    # F1 stays in the notice of 29-3 (law12c #4: the extension never costs a second staffel):
+    # its share of the one 40.00 over 171.00, 40.00 x 121 / 171 = 28.30; 6:119 interest
+    # 1-5..19-5 19 d x 6 % x 121.00 / 365 = 0.38
+    assert (owed["costs"], owed["interest"], owed["total"]) == ("28.30", "0.38", "149.68")
     # the run again the same day, and the days after: one new letter, not more
     assert [e for e in simulate(world, client, 5) if e[1] == "letter"] == []
