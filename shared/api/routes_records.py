@@ -361,9 +361,10 @@ def register(router: Router, services: Services) -> None:
             errors={
                 404: "No such action item",
                 409: "The item changed meanwhile: reload it",
-                422: "Not a kind_letter_check item, the debtor is no consumer now, or the item "
+                422: "Not a kind_letter_check item, the debtor is no consumer now, the item "
                 "was cleared (resolved without this): only a new 14-day letter makes the costs "
-                "owed then",
+                "owed then, or the consumer paid a claim in full as he was told while the "
+                "letter was held (kind_letter_paid): confirming would open it again",
             },
             description="Until this, the consumer owes no collection costs on a letter sent "
             "to him as a business (a business sommatie states other costs and interest than "

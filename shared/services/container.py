@@ -798,6 +798,9 @@ class Services:
             self.clock,
             lambda *a, **kw: self.people.kit.audit(*a, **kw),
             standing=lambda client, debtor: self.debtor_standing.follow_kind(client, debtor),
+            schedule=lambda client_id, invoices: self.dunning.schedule_invoices(
+                client_id, invoices
+            ),
         )
 
     @cached_property

@@ -46,6 +46,7 @@ from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.clock import Clock, amsterdam_date
 from shared.domain.access import Principal
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import Invoice
 from shared.domain.ledger.costs import notice_day
 from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.parties import Client, Debtor, DebtorKind
@@ -56,7 +57,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, StorageError
 from shared.services.batch import RowError
 from shared.services.due_date_restatement import GRACE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
-from shared.services.ledger.service import LedgerService
+from shared.services.ledger.service import DebtorClaims, LedgerService
 from shared.services.people.admin import actor_of
 from shared.services.prescription_watch import PrescriptionWatch
 from shared.services.repositories import Repositories
@@ -84,6 +85,7 @@ class DebtorKindChanges:
         clock: Clock,
         audit: Callable[..., None],
         standing: Callable[[Client, Debtor], None] | None = None,
+        schedule: Callable[[str, list[Invoice]], None] | None = None,
     ) -> None:
         self.repos = repos
         self.ledger = ledger
@@ -91,6 +93,8 @@ class DebtorKindChanges:
         self.audit = audit
         # a recorded ruling's interest stop is stored by the kind (debtor_standing.follow_kind)
         self.standing = standing
+        # the dunning check of invoices whose letter is held (DunningService.schedule_invoices)
+        self.schedule = schedule
         self.watch = PrescriptionWatch(repos, OutboxRepository(repos.store), clock)
 
     def screen(
@@ -309,6 +313,11 @@ class DebtorKindChanges:
             self.ledger.ledger.set_as_business(client.client_id, new.number, number,
                 LetterAsBusiness(header.header.fourteen_day_letter_on if header else None,
                                  claims.invoices[number].costs_owed_from))  # fmt: skip
+        # a held letter is none to the workflow: its 14-day step is due again, so the debtor
+        # is looked at in the next run as after an import, not only when another step of his
+        # falls due (law12c #2: with the letter as the last step nothing went out in 60 days)
+        if termed and self.schedule is not None:
+            self.schedule(client.client_id, [claims.invoices[n] for n in termed])
         # the held claims too, money on them or not: a plan that holds one follows what it owes
         # now (the restatement tells the plans of every invoice it looked at)
         restated = sorted({*paid, *termed})
@@ -323,7 +332,8 @@ class DebtorKindChanges:
         client's letter: 14 days from the day after receipt; Inning's own: the term it set),
         what he paid restated to that, and the item resolved with the day. Resolving the item
         without this (``…/resolve``) keeps the costs off: only a new letter's term makes them
-        owed then. Idempotent: confirmed again, nothing changes."""
+        owed then. Idempotent: confirmed again, nothing changes. Refused for a claim the
+        consumer paid in full as he was told while the letter was held (it would open again)."""
         found = self.repos.actions.get(client.client_id, action_id)
         if found is None:
             raise NotFound(f"action {action_id} not found")
@@ -340,19 +350,27 @@ class DebtorKindChanges:
             raise Invalid(f"action {action_id} was cleared: its letter stays none; a new "
                           "14-day letter makes the costs owed", field="status",
                           code="kind_letter_cleared")  # fmt: skip
-        claims = self.ledger.debtor_claims(client, item.debtor_number, debtor[0])
-        for number in item.invoice_numbers:
-            header = claims.stored.get(number)
-            if header is not None and header.header.as_business is not None:
-                self.ledger.ledger.set_as_business(client.client_id, item.debtor_number, number,
-                                                   header.header.as_business.confirm())  # fmt: skip
-        # what he paid allocated again, and a plan holding one told (raised: an item for staff)
-        self.ledger.restate_terms(client.client_id, list(item.invoice_numbers), CONFIRMED,
-                                  changed="kind letter")  # fmt: skip
-        figures = self.ledger.open_claims(client, list(item.invoice_numbers), debtor=debtor[0])
-        owed = {n: figures[n].costs_owed_from if n in figures else None
-                for n in item.invoice_numbers}  # fmt: skip
+        numbers = list(item.invoice_numbers)
+        held, confirmed = self._held_and_confirmed(client, debtor[0], numbers)
+        before = self.ledger.figures(held)
+        after = self.ledger.figures(confirmed)
+        owed = {n: after[n].costs_owed_from if n in after else None for n in numbers}
         if item.status is not ActionStatus.RESOLVED:
+            # paid in full as he was told while the letter was held: confirming it would open
+            # the claim again and reallocate what he paid (costs first, the costs turned into
+            # interest-bearing principal: law12c #1); nothing paid is redone
+            reopened = [n for n in numbers if n in before and n in after
+                        and before[n].paid.total > 0
+                        and before[n].open.total <= 0 < after[n].open.total]  # fmt: skip
+            if reopened:
+                raise Invalid(f"{', '.join(reopened)} paid in full as the consumer was told "
+                              "while the letter was held: confirming it would open the claim "
+                              "again; nothing paid is redone, resolve the item instead",
+                              field="status", code="kind_letter_paid",
+                              params={"invoices": ", ".join(reopened)})  # fmt: skip
+            # the item decided first, under its ETag: a colleague clearing it meanwhile wins
+            # and nothing of the confirmation is written; a confirmation cut off after this is
+            # finished by its retry (a confirmed item confirms again) (failure12b D)
             days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
             item = replace(
                 item,
@@ -365,7 +383,35 @@ class DebtorKindChanges:
                 self.repos.actions.save(item, etag)
             except PreconditionFailed as exc:
                 raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
+        for number in numbers:
+            header = held.stored.get(number)
+            if header is not None and header.header.as_business is not None:
+                self.ledger.ledger.set_as_business(client.client_id, debtor[0].number, number,
+                                                   header.header.as_business.confirm())  # fmt: skip
+        # what he paid allocated again, and a plan holding one told (raised: an item for staff)
+        self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
+                                  changed="kind letter")  # fmt: skip
         return item, owed
+
+    def _held_and_confirmed(
+        self, client: Client, debtor: Debtor, numbers: Sequence[str]
+    ) -> tuple[DebtorClaims, DebtorClaims]:
+        """The debtor's claims as stored (letters held) and as they stand once the letters of
+        ``numbers`` are confirmed, from one read: the item's days are known before anything is
+        written."""
+        stored, marks = self.ledger.ledger.read_debtor(client.client_id, debtor.number)
+        every = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        held = self.ledger.debtor_claims(client, debtor.number, debtor, every,
+                                         ledger_rows=(stored, marks))  # fmt: skip
+        lifted = {
+            n: replace(c, header=replace(c.header, as_business=c.header.as_business.confirm()))
+            if c.header.as_business is not None and n in numbers
+            else c
+            for n, c in stored.items()
+        }
+        confirmed = self.ledger.debtor_claims(client, debtor.number, debtor, every,
+                                              ledger_rows=(lifted, marks))  # fmt: skip
+        return held, confirmed
 
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"

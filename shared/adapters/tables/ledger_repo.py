@@ -379,10 +379,17 @@ class LedgerRepository:
         self, client_id: str, debtor: str, invoice: str, held: LetterAsBusiness
     ) -> bool:
         """Record the letters the claim had when its debtor became a consumer, or that a
-        person confirmed one (idempotent); False when nothing changed. The first record
-        stands: the same correction handled again does not move it."""
+        person confirmed one (idempotent); False when nothing changed. A record of the same
+        letters stands (the same correction handled again keeps a person's confirmation); one
+        of other letters is replaced: corrected to a consumer again after a new letter sent to
+        him as a business, that letter is held (failure12b H), whatever an older record said."""
         current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
-        if current.as_business == held or (current.as_business is not None and not held.confirmed):
+        was = current.as_business
+        if was == held or (
+            was is not None
+            and not held.confirmed
+            and (was.letter_on, was.owed_from) == (held.letter_on, held.owed_from)
+        ):
             return False
         updated = replace(current, as_business=held)
         self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))

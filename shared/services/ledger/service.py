@@ -133,6 +133,10 @@ class LedgerService:
             records.append(ClaimRecord(terms, header.events if header else ()))
         return DebtorClaims(invoices, stored, records, pending)
 
+    def figures(self, claims: DebtorClaims, on: date | None = None) -> dict[str, ClaimFigures]:
+        """The figures of claims read (or shaped) by the caller, on ``on`` (default today)."""
+        return open_claims(claims.records, on or self.today(), self._rates())
+
     def _rates(self) -> RateTable | None:
         return self.rates_in_force() if self.rates_in_force else None
 
