@@ -240,6 +240,19 @@ class ClientReceipts:
         pending_done(self.repos, client, number, pending)
 
     # -- what the books no longer count ---------------------------------------------------------
+    @staticmethod
+    def beyond_books(invoice: Invoice, reported: Cents) -> bool:
+        """Whether the books reporting ``reported`` paid on ``invoice`` may leave a client's
+        receipt standing beyond them (then :meth:`take_back` weighs exactly): their figure
+        dropped below the one kept (on an invoice synced before the figure was kept, below the
+        principal paid), or it is below the principal the client's receipts standing on the
+        invoice paid. Not the kept figure alone: a take-back cut off after its sync stored
+        the books' new figure with the invoice left the receipt standing for every retry
+        (failure12b F)."""
+        kept = invoice.books.reported if invoice.books is not None else invoice.paid
+        standing = sum(c for pid, c in invoice.payments if pid.startswith(SYNC_PREFIX))
+        return reported < kept or reported < standing
+
     def take_back(self, client: Client, number: str, amount: Cents, open_amount: Cents) -> int:
         """The client's books now report less paid on invoice ``number`` (``amount`` as
         invoiced, ``open_amount`` open) than the client's receipts Inning booked from its
@@ -260,23 +273,13 @@ class ClientReceipts:
         back = taken_back([(p.payment_id, p.amount) for p in receipts], reported)
         if not back.whole and back.part is None:
             return 0
-        figure = format_eur_nl(reported)
-        now, today = self.clock.now(), self.today()
         by_id = {p.payment_id: p for p in receipts}
-        why = f"{NO_LONGER} {figure} paid on invoice {number}"
+        # each decided on the invoice first, as a part is: a whole receipt is a part of all
+        # its money (nothing booked again), so a take-back cut off anywhere is finished, and
+        # told, by the retry, the next sync or the daily run (failure12b F)
         for payment_id in back.whole:
-            receipt = by_id[payment_id]
-            self.payments().reverse(client, payment_id, why, tell=False)
-            self.repos.actions.resolve_if_open(
-                client.client_id, day_keyed_id(receipt.received_on, KIND, payment_id), why, now
-            )
-            self._tell(client, invoice, f"{payment_id}|back", today, (
-                f"The client's books now report {figure} paid on invoice {number}: the "
-                f"{format_eur_nl(receipt.amount)} booked as received by the client on "
-                f"{receipt.received_on.isoformat()} is no longer in them and was taken back; "
-                "check it with the client"
-            ), {"amount": receipt.amount, "date": receipt.received_on.isoformat(),
-                "payment_id": payment_id, "reported": reported})  # fmt: skip
+            self._take_part(client, number, by_id[payment_id], by_id[payment_id].amount,
+                            reported)  # fmt: skip
         if back.part is not None:
             payment_id, cents = back.part
             self._take_part(client, number, by_id[payment_id], cents, reported)
@@ -296,7 +299,8 @@ class ClientReceipts:
         retry takes the same part once. Decided on the invoice under its ETag first (a
         :class:`PendingReceipt` replacing the receipt, as a re-dating is): one cut off after
         the reversal is finished by the next sync or the daily run, never left reversed
-        whole."""
+        whole, and finishing it tells the agency (:func:`part_items`: the item of the money
+        taken back, the receipt's own item resolved)."""
         rest = receipt.amount - cents
         rest_id = part_id(receipt.payment_id, cents)
         mark = PendingReceipt(rest_id, rest, receipt.received_on, reported,
@@ -321,21 +325,8 @@ class ClientReceipts:
                 except TransactionFailed:
                     continue
             self.settle(client, number, stored.invoice.amount, None, decide=False)
-            break
-        else:
-            raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
-        why = f"{NO_LONGER} {format_eur_nl(reported)} paid on invoice {number}"
-        self.repos.actions.resolve_if_open(
-            client.client_id, day_keyed_id(receipt.received_on, KIND, receipt.payment_id), why,
-            self.clock.now(),
-        )  # fmt: skip
-        self._tell(client, stored.invoice, f"{receipt.payment_id}|{cents}|part", self.today(), (
-            f"The client's books now report {format_eur_nl(reported)} paid on invoice {number}: "
-            f"{format_eur_nl(cents)} of the {format_eur_nl(receipt.amount)} booked as received "
-            f"by the client on {receipt.received_on.isoformat()} is no longer in them and was "
-            f"taken back ({format_eur_nl(rest)} of it stands); check it with the client"
-        ), {"amount": cents, "date": receipt.received_on.isoformat(), "payment_id": rest_id,
-            "taken_from": receipt.payment_id, "reported": reported})  # fmt: skip
+            return
+        raise ConflictingUpdate(f"invoice {number} keeps changing; the sync will be retried")
 
     def _receipts(self, client: Client, invoice: Invoice) -> list[Payment]:
         """The client's receipts a sync (or a re-dating of one) booked on ``invoice`` and that
@@ -354,30 +345,6 @@ class ClientReceipts:
                 continue
             out.append(payment)
         return sorted(out, key=lambda p: (p.received_on, p.payment_id))
-
-    def _tell(
-        self,
-        client: Client,
-        invoice: Invoice,
-        key: str,
-        day: date,
-        title: str,
-        detail: dict[str, object],
-    ) -> None:
-        item = ActionItem(
-            client_id=client.client_id,
-            action_id=day_keyed_id(day, KIND, key),
-            kind=KIND,
-            title=title,
-            created_at=self.clock.now(),
-            debtor_number=invoice.debtor_number,
-            invoice_numbers=(invoice.number,),
-            detail=detail,
-        )
-        try:
-            self.repos.actions.add(item)
-        except Conflict:
-            pass  # a retried sync: the item is there
 
     # -- what a crash left ------------------------------------------------------------------
     def finish_left(self, client: Client) -> int:
@@ -494,7 +461,9 @@ class ClientReceipts:
         audit log; ``author``: the principal's key the items' resolution names.
 
         A receipt decided on the invoice and not booked whole (a sync or a re-dating cut off)
-        is finished first, so what is reversed is what stands."""
+        is finished first, so what is reversed is what stands: of a receipt the books took a
+        part of back, the rest booked again (:func:`part_id`), which is answered. Audited after
+        the reversal, once (keyed on it): never for a reversal that did not happen."""
         for _ in range(RETRIES):
             found = self.repos.payments.get(client.client_id, payment_id)
             if found is None:
@@ -506,24 +475,85 @@ class ClientReceipts:
             if stored is not None and stored.invoice.receipt_pending is not None:
                 self.settle(client, number, stored.invoice.amount, None, decide=False)
                 continue
+            # the receipt's money is what is reversed: a part of it the books took back left
+            # its rest standing under an id of its own (failure12b A: "reversed" answered while
+            # 200.00 of it stood, and the person's act was not audited)
+            target = self._rest_of(client, stored.invoice, found) if stored else found
             why = f"{BY_HAND}: {reason}"
-            if not found.reversed:
-                if self.audit is not None:
-                    self.audit(
-                        Event.RECEIPT_REVERSED, agency_id=client.agency_id,
-                        client_id=client.client_id, actor=actor, subject=payment_id,
-                        amount=str(found.amount), received_on=found.received_on.isoformat(),
-                        reason=reason,
-                    )  # fmt: skip
-                self.payments().reverse(client, payment_id, why, tell=False)
+            mine = not target.reversed
+            if mine:
+                self.payments().reverse(client, target.payment_id, why, tell=False)
+            done = self.repos.payments.get(client.client_id, target.payment_id) or target
+            # audited after the reversal, once (keyed on it), and never for a reversal a
+            # person did not make (failure12b B: a 503 left an audit of a reversal that did
+            # not happen, and the retry audited it twice); a retry after a crash between the
+            # two finds the reversal its own by the ledger's reason and audits it then
+            if mine or self._reversed_by_hand(client, done):
+                self._audit_reversal(client, done, payment_id, actor, reason)
             now = self.clock.now()
             answered = {day_keyed_id(found.received_on, KIND, payment_id)}
             for action in sorted(answered | ({item} if item is not None else set())):
                 done_by = f"{why} ({author})" if author else why
                 self.repos.actions.resolve_if_open(client.client_id, action, done_by, now)
-            done = self.repos.payments.get(client.client_id, payment_id)
-            return done if done is not None else found
+            return done
         raise ConflictingUpdate(f"payment {payment_id} keeps changing; ask again")
+
+    def _rest_of(self, client: Client, invoice: Invoice, found: Payment) -> Payment:
+        """What stands of the client's receipt ``found``: itself, or, once the books took a
+        part of it back, the rest booked again under :func:`part_id` (and the rest of that)."""
+        if not found.reversed:
+            return found
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, invoice.debtor_number)
+        claim = claims.get(invoice.number)
+        if claim is None:
+            return found
+        ids = {e.payment_id for e in claim.events
+               if e.payment_id and e.payment_id.startswith(SYNC_PREFIX)}  # fmt: skip
+        rows = [r for r in (self.repos.payments.get(client.client_id, i) for i in sorted(ids))
+                if r is not None and r.received_by is Receiver.CLIENT]  # fmt: skip
+        current = found
+        while current.reversed:
+            rest = next((r for r in rows if 0 < r.amount < current.amount and r.payment_id
+                         == part_id(current.payment_id, current.amount - r.amount)), None)  # fmt: skip
+            if rest is None:
+                break
+            current = rest
+        return current
+
+    def _reversed_by_hand(self, client: Client, payment: Payment) -> bool:
+        """Whether ``payment`` (reversed) was reversed by a person here: the ledger's reversal
+        gives the reason this service wrote (a take-back, a re-dating or the bank write their
+        own)."""
+        if not payment.reversed or payment.debtor_number is None:
+            return False
+        numbers = sorted({a.invoice_number for a in payment.allocations})
+        claims = self.payments().ledger.ledger.for_debtor(client.client_id, payment.debtor_number)
+        return any(
+            e.kind is EventKind.REVERSAL and e.payment_id == payment.payment_id
+            and (e.reason or "").startswith(f"{BY_HAND}:")
+            for number in numbers if (claim := claims.get(number)) is not None
+            for e in claim.events
+        )  # fmt: skip
+
+    def _audit_reversal(
+        self, client: Client, done: Payment, asked: str, actor: str, reason: str
+    ) -> None:
+        """The person's reversal of ``done`` (asked as receipt ``asked``) on the audit log,
+        once: keyed on the payment and the day it was reversed, a retry's insert is refused."""
+        if self.audit is None:
+            return
+        day = done.reversed_on or self.today()
+        rest = {"payment": done.payment_id} if done.payment_id != asked else {}
+        try:
+            self.audit(
+                Event.RECEIPT_REVERSED, agency_id=client.agency_id,
+                client_id=client.client_id, actor=actor, subject=asked,
+                event_id=day_keyed_id(day, Event.RECEIPT_REVERSED.value, done.payment_id),
+                amount=str(done.amount), received_on=done.received_on.isoformat(),
+                reason=reason, **rest,
+            )  # fmt: skip
+        except Conflict:
+            pass  # audited by the first attempt
 
     def _own(self, found: Payment) -> None:
         """Only a receipt the client's sync booked is taken off here: money that came through
@@ -595,10 +625,17 @@ def book_pending(
     if pending.replaces is not None:
         why = f"{AGAIN_ON} {pending.received_on.isoformat()} ({pending.payment_id})"
         replaced = payments.repos.payments.get(client.client_id, pending.replaces)
-        if replaced is not None and replaced.amount != pending.amount:
+        if not pending.amount:  # the whole receipt taken back: nothing booked again
+            why = f"{NO_LONGER} {format_eur_nl(pending.reported)} paid on invoice {number}"
+        elif replaced is not None and replaced.amount != pending.amount:
             why = (f"{NO_LONGER} {format_eur_nl(pending.reported)} paid: "
                    f"{format_eur_nl(pending.amount)} of it {why}")  # fmt: skip
-        payments.reverse(client, pending.replaces, why, tell=False)
+        reversed_ = payments.reverse(client, pending.replaces, why, tell=False)
+        if not pending.amount:
+            taken = reversed_ or payments.repos.payments.get(client.client_id, pending.replaces)
+            if taken is None:
+                raise NotFound(f"payment {pending.replaces} not found")
+            return taken
     return payments.book(
         client,
         payment_id=pending.payment_id,
@@ -620,8 +657,15 @@ def receipt_item(
 ) -> None:
     """The action item that tells a person of a receipt a sync booked (once: its id is the
     receipt's). None for one that came back or was taken off since, nor for a re-dating's
-    (``pending.replaces``): a person gave its day."""
-    if payment.reversed or pending.replaces is not None:
+    (``pending.replaces``): a person gave its day. A part of a receipt the books no longer
+    count (a ``replaces`` of less money) gets the take-back's items instead
+    (:func:`part_items`)."""
+    if pending.replaces is not None:
+        replaced = repos.payments.get(client.client_id, pending.replaces)
+        if replaced is not None and replaced.amount > pending.amount:
+            part_items(repos, client, invoice, pending, replaced, at)
+        return
+    if payment.reversed:
         return
     day = payment.received_on
     item = ActionItem(
@@ -643,6 +687,64 @@ def receipt_item(
         repos.actions.add(item)
     except Conflict:
         pass  # a retried sync: the item is there
+
+
+def part_items(
+    repos: Repositories,
+    client: Client,
+    invoice: Invoice,
+    pending: PendingReceipt,
+    replaced: Payment,
+    at: datetime,
+) -> None:
+    """What the agency is told of a part of the client's receipt ``replaced`` taken back
+    (``pending``: what is left of it, booked again on its day): an item naming the money
+    taken back, and the receipt's own item ("check the day and the amount") resolved. Part
+    of finishing the decision (:meth:`ClientReceipts._take_part`), so a take-back cut off
+    after it is decided is told by the retry, the next sync or the daily run that finishes
+    it (failure12b G: the 800.00 left the claim untold and the 1,000.00's item stayed open).
+    Once: the item is keyed on the receipt's day, not the day it is finished."""
+    cents = replaced.amount - pending.amount
+    figure, number = format_eur_nl(pending.reported), invoice.number
+    day, whole = replaced.received_on.isoformat(), not pending.amount
+    if whole:
+        key = f"{replaced.payment_id}|back"
+        title = (
+            f"The client's books now report {figure} paid on invoice {number}: the "
+            f"{format_eur_nl(replaced.amount)} booked as received by the client on {day} is "
+            "no longer in them and was taken back; check it with the client"
+        )
+        detail: dict[str, object] = {"amount": replaced.amount, "date": day,
+                                     "payment_id": replaced.payment_id,
+                                     "reported": pending.reported}  # fmt: skip
+    else:
+        key = f"{replaced.payment_id}|{cents}|part"
+        title = (
+            f"The client's books now report {figure} paid on invoice {number}: "
+            f"{format_eur_nl(cents)} of the {format_eur_nl(replaced.amount)} booked as received "
+            f"by the client on {day} is no longer in them and was taken back "
+            f"({format_eur_nl(pending.amount)} of it stands); check it with the client"
+        )
+        detail = {"amount": cents, "date": day, "payment_id": pending.payment_id,
+                  "taken_from": replaced.payment_id, "reported": pending.reported}  # fmt: skip
+    item = ActionItem(
+        client_id=client.client_id,
+        action_id=day_keyed_id(replaced.received_on, KIND, key),
+        kind=KIND,
+        title=title,
+        created_at=at,
+        debtor_number=invoice.debtor_number,
+        invoice_numbers=(number,),
+        detail=detail,
+    )
+    try:
+        repos.actions.add(item)
+    except Conflict:
+        pass  # a retry finishing it: the item is there
+    repos.actions.resolve_if_open(
+        client.client_id, day_keyed_id(replaced.received_on, KIND, replaced.payment_id),
+        f"{NO_LONGER} {figure} paid on invoice {number}", at,
+    )  # fmt: skip
 
 
 def pending_done(repos: Repositories, client: Client, number: str, pending: PendingReceipt) -> None:

@@ -464,9 +464,13 @@ class ImportService:
         result: BatchResult,
     ) -> None:
         """The client's receipts the books no longer count, taken back where their figure
-        dropped with this sync (:meth:`ClientReceipts.take_back`; law11b F2): below the figure
-        kept on the invoice, or, on an invoice synced before the figure was kept, below the
-        principal paid on it."""
+        is below what stands (:meth:`ClientReceipts.take_back`; law11b F2): below the figure
+        kept on the invoice (on an invoice synced before the figure was kept, the principal
+        paid on it), or below the principal the client's receipts standing on it paid. The
+        second is what finishes a take-back cut off: its first attempt stored the books' new
+        figure with the invoice before it took anything back, so its retry, the next sync and
+        the daily run saw no drop and 1,000.00 stood where the books said 200.00 came
+        (failure12b F). Only an invoice with a client's receipt standing is weighed so."""
         refused = {e.index for e in result.errors}
         for index, draft in pending:
             before = stored.get(draft.number)
@@ -475,8 +479,7 @@ class ImportService:
             invoice = before.invoice
             amount = draft.amount - sum(c for _, c in invoice.credit_notes)
             reported = reported_paid(amount, draft.open_amount)
-            kept = invoice.books.reported if invoice.books is not None else invoice.paid
-            if reported < kept:
+            if self.receipts.beyond_books(invoice, reported):
                 self.receipts.take_back(client, draft.number, draft.amount, draft.open_amount)
 
     def _synced(
