@@ -75,8 +75,15 @@ def test_a_hand_reversal_cut_off_before_it_reverses_is_audited_once(world) -> No
 
 
 @pytest.mark.parametrize("kind", ["crash_after", "timeout_after", "http500", "race"])
-@pytest.mark.parametrize("k", range(1, 30))
-def test_a_hand_reversal_cut_off_anywhere_then_repeated(k: int, kind: str) -> None:
+def test_a_hand_reversal_cut_off_anywhere_then_repeated(kind: str) -> None:
+    k = 0
+    while _cut_at(k := k + 1, kind):  # every write of the reversal in turn
+        pass
+    assert k > 3, "the reversal's writes were not counted"
+
+
+def _cut_at(k: int, kind: str) -> bool:
+    """The hand reversal cut at its k-th write, then repeated: False when it makes fewer."""
     plan = FaultPlan()
     plan.enabled = False
     world = make_world(datetime(2026, 1, 6, 9, 0, tzinfo=UTC), plan)
@@ -97,7 +104,7 @@ def test_a_hand_reversal_cut_off_anywhere_then_repeated(k: int, kind: str) -> No
         pass
     plan.enabled = False
     if k > writes["n"]:
-        pytest.skip("the reversal makes fewer writes")
+        return False
     again = _reverse(world, receipt.payment_id, action=asked.action_id)
     found = [
         world.services.repos.actions.get(client.client_id, a)
@@ -108,3 +115,4 @@ def test_a_hand_reversal_cut_off_anywhere_then_repeated(k: int, kind: str) -> No
     assert _booked(world, client) == [("bank-", 40_000)]
     assert states == [ActionStatus.RESOLVED] * 2
     assert len(_audited(world, client)) == 1, k
+    return True

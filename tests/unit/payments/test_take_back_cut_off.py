@@ -89,23 +89,29 @@ def test_without_a_cut_the_part_stands_and_the_agency_is_told() -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("k", range(1, 40))
-def test_a_part_take_back_cut_off_is_finished_and_told(k: int, kind: str) -> None:
-    standing, items, still_open, writes = _story(k, kind, "800.00")
-    if k > writes:
-        pytest.skip("the sync makes fewer writes")
-    assert standing == [(date(2026, 1, 21), 20_000)], k
-    # the 1,000.00's own item resolved, the 800.00 taken back told (once)
-    assert len(items) == 2, (k, [i.title for i in items])
-    assert len(still_open) == 1 and "€ 800,00 of the € 1.000,00" in still_open[0], k
+def test_a_part_take_back_cut_off_is_finished_and_told(kind: str) -> None:
+    k = 0
+    while True:  # every write of the sync in turn, until the sync made fewer
+        k += 1
+        standing, items, still_open, writes = _story(k, kind, "800.00")
+        if k > writes:
+            break
+        assert standing == [(date(2026, 1, 21), 20_000)], k
+        # the 1,000.00's own item resolved, the 800.00 taken back told (once)
+        assert len(items) == 2, (k, [i.title for i in items])
+        assert len(still_open) == 1 and "€ 800,00 of the € 1.000,00" in still_open[0], k
+    assert k > 3, "the sync's writes were not counted"
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("k", range(1, 40))
-def test_a_whole_take_back_cut_off_is_finished_and_told(k: int, kind: str) -> None:
-    standing, items, still_open, writes = _story(k, kind, "1000.00")
-    if k > writes:
-        pytest.skip("the sync makes fewer writes")
-    assert standing == [], k
-    assert len(items) == 2, (k, [i.title for i in items])
-    assert len(still_open) == 1 and "was taken back" in still_open[0], k
+def test_a_whole_take_back_cut_off_is_finished_and_told(kind: str) -> None:
+    k = 0
+    while True:  # every write of the sync in turn, until the sync made fewer
+        k += 1
+        standing, items, still_open, writes = _story(k, kind, "1000.00")
+        if k > writes:
+            break
+        assert standing == [], k
+        assert len(items) == 2, (k, [i.title for i in items])
+        assert len(still_open) == 1 and "was taken back" in still_open[0], k
+    assert k > 3, "the sync's writes were not counted"
