@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from shared.api.console.action_text import detail_label
 from shared.domain.records import ActionStatus
 from shared.services.claimed_lines import NOT_BOOKED_ON
 from tests.faults.test_claimed_line_never_stuck import (
@@ -80,3 +81,8 @@ def test_the_same_confirm_repeated_after_the_credit_is_refused_and_frees_the_lin
     assert _item_status(world, item) is ActionStatus.OPEN
     assert _confirm(world, item.action_id, "C3", "Z-1").status == 200
     assert status(world, "C3", "Z-1") == "paid"
+
+
+def test_the_not_booked_detail_reads_in_both_languages() -> None:
+    assert detail_label(NOT_BOOKED_ON, "nl").startswith("Niet geboekt op")
+    assert detail_label(NOT_BOOKED_ON, "en").startswith("Not booked on")
