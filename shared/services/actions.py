@@ -190,7 +190,6 @@ class ActionService:
                 account, claim, "booked", client_id=client.client_id,
                 payment_id=payment.payment_id, amount=amount, booked_on=received_on,
             )  # fmt: skip
-        self.repos.banking.drop_claim(client.client_id, account, line_id)
         resolved = replace(
             item,
             status=ActionStatus.RESOLVED,
@@ -198,7 +197,11 @@ class ActionService:
             resolution=f"booked on {', '.join(invoices)} ({author})",
         )
         try:
-            return self._save(resolved, etag)
+            saved = self._save(resolved, etag)
+            # the claim's note goes once its item is closed (before, a crash between would
+            # leave a booked line's item open with nothing to close it)
+            self.repos.banking.drop_claim(client.client_id, account, line_id)
+            return saved
         except ConflictingUpdate:
             # the same confirm, made twice at once, resolved the item first: one booking,
             # and both callers are told it is done

@@ -96,11 +96,19 @@ class ClaimedLines:
                 extra=log_extra({"action_id": item.action_id, "line_id": claim.line_id}),
             )
             return "stuck"
-        if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
-            self.repos.banking.settle_line(
-                account, claim, "booked", client_id=client.client_id,
+        line: LineRecord | None = claim
+        for _ in range(2):  # under the claim's ETag: a writer since keeps its word ...
+            if line is None or line.status != "booking" or line.client_id != client.client_id:
+                break
+            if self.repos.banking.settle_line(
+                account, line, "booked", client_id=client.client_id,
                 payment_id=payment.payment_id, amount=amount, booked_on=received_on,
-            )  # fmt: skip
+            ):  # fmt: skip
+                break
+            # ... unless it only touched the row and left this claim standing: settled again
+            line = self.repos.banking.line(account, claim.line_id)
+            if line is not None and line.payment_id != claim.payment_id:
+                break
         # the claim's note stays until the item is closed: a colleague's refused confirm
         # books it here and leaves the item open, for the daily run to close
         return "booked"
@@ -172,6 +180,10 @@ class ClaimedLines:
             closed += self._sweep_one(client_id, note)
         return closed
 
+    def _closed(self, note: ClaimNote) -> bool:
+        found = self.repos.actions.get(note.scope, note.action_id)
+        return found is None or found[0].status is ActionStatus.RESOLVED
+
     def _sweep_one(self, client_id: str, note: ClaimNote) -> int:
         banking = self.repos.banking
         now = self.clock.now()
@@ -199,16 +211,21 @@ class ClaimedLines:
                 return 0
             how = "a confirm claimed the line and stopped; booked as claimed"
         else:
-            banking.drop_claim(client_id, note.account, note.line_id)
             how = "the line was booked already"
-        if item is None:
-            return 0
-        resolution = f"booked on {', '.join(record.invoices)}: {how} (daily run)"
-        done = self.repos.actions.resolve_if_open(item.client_id, item.action_id, resolution, now)
+        done = False
+        if item is not None:
+            resolution = f"booked on {', '.join(record.invoices)}: {how} (daily run)"
+            done = self.repos.actions.resolve_if_open(
+                item.client_id, item.action_id, resolution, now
+            )
+        # the line is booked: the note goes once its item is closed (or found closed or gone);
+        # an item changed meanwhile keeps it, for the next run to close
+        if done or self._closed(note):
+            banking.drop_claim(client_id, note.account, note.line_id)
         if done:
             log.info(
                 "a claimed statement line booked and its item closed",
-                extra=log_extra({"action_id": item.action_id, "client_id": client_id}),
+                extra=log_extra({"action_id": note.action_id, "client_id": client_id}),
             )
         return int(done)
 
