@@ -135,6 +135,7 @@ var tables = [
   'AccountBalances'
   'LearnedIbans'
   'PaymentRefs'
+  'LineClaims'
   'Outbox'
   'OutboxRefs'
   'MailboxPace'

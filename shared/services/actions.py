@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from shared.adapters.tables.banking_repo import LineRecord
+from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
 from shared.clock import Clock
-from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
-from shared.services.claimed_lines import CONFIRMABLE_KINDS, ClaimedLines
+from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -20,12 +19,10 @@ from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
 
 CONFIRMABLE = set(CONFIRMABLE_KINDS)
-# a statement line in these states is (being) booked for the client it names
-TAKEN = ("booking", "booked")
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
-# an invoice in these states takes no payment: a confirm naming one is refused before the line
-# is claimed (the money would be the client's overpayment while it may be another's claim)
-NOT_PAYABLE = (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
+# an invoice NOT_PAYABLE takes no payment: a confirm naming one is refused before the line is
+# claimed (the money would be the client's overpayment while it may be another's claim), and
+# a claim naming one is released when finished later (claimed_lines)
 
 
 class ActionService:
@@ -151,10 +148,11 @@ class ActionService:
         account, amount = str(detail["account"]), int(str(detail["amount"]))
         received_on = date.fromisoformat(str(detail["date"]))
         closed = [n for n in dict.fromkeys(invoices) if stored[n].invoice.status in NOT_PAYABLE]
-        if closed and not self._claimed_for(account, line_id, client, invoices):
+        if closed and not self._booked_for(item, account, line_id, client, invoices):
             # credited or withdrawn since the line was proposed: booking it would make the
             # client's overpayment of money another invoice (or client) may be owed; the line
-            # stays unbooked and the item open, for a person to choose again
+            # stays unbooked (a claim of this booking whose payment never followed is
+            # released) and the item open, for a person to choose again
             words = ", ".join(f"{n} ({stored[n].invoice.status.value})" for n in closed)
             raise Invalid(
                 f"action {action_id}: invoice {words} takes no payment any more; the statement "
@@ -199,7 +197,11 @@ class ActionService:
             resolution=f"booked on {', '.join(invoices)} ({author})",
         )
         try:
-            return self._save(resolved, etag)
+            saved = self._save(resolved, etag)
+            # the claim's note goes once its item is closed (before, a crash between would
+            # leave a booked line's item open with nothing to close it)
+            self.repos.banking.drop_claim(client.client_id, account, line_id)
+            return saved
         except ConflictingUpdate:
             # the same confirm, made twice at once, resolved the item first: one booking,
             # and both callers are told it is done
@@ -232,12 +234,20 @@ class ActionService:
                 if record.client_id != client.client_id or (
                     record.invoices and set(record.invoices) != set(invoices)
                 ):
-                    raise self._taken(item, record)
+                    # another confirm's claim: finished as that confirm would be first
+                    done = "booked" if record.status == "booked" else self.claims.finish(
+                        item, record, say=False)  # fmt: skip
+                    if done in ("released", "changed"):
+                        record = banking.line(account, line_id)  # free now, or another's
+                        continue
+                    raise self._taken(item, record, booked=done == "booked")
                 return record
+            now = self.clock.now()
             record, mine = banking.claim_for_booking(
                 account, line_id, record, client_id=client.client_id,
                 payment_id="bank-" + line_id, invoices=invoices, amount=amount,
-                booked_on=received_on, claimed_at=self.clock.now(),
+                booked_on=received_on, claimed_at=now,
+                note=ClaimNote(account, line_id, item.client_id, action_id, now),
             )  # fmt: skip
             if mine:
                 assert record is not None
@@ -246,25 +256,36 @@ class ActionService:
             f"the statement line of action {action_id} keeps changing; try again"
         )
 
-    def _claimed_for(self, account: str, line_id: str, client: Client, invoices: list[str]) -> bool:
-        """Whether the line is claimed for exactly this booking already: a confirm that failed
-        half-way before the invoice was credited is finished, not refused."""
+    def _booked_for(
+        self, item: ActionItem, account: str, line_id: str, client: Client, invoices: list[str]
+    ) -> bool:
+        """Whether the line is claimed for exactly this booking and its payment was booked
+        before the invoice was credited: the confirm repeated after one that failed half-way
+        then is finished, not refused. A claim of this booking whose payment never followed
+        is released here (the same confirm, made later, asks again: failure12b C)."""
         record = self.repos.banking.line(account, line_id)
-        return (
+        if not (
             record is not None
             and record.status in TAKEN
             and record.client_id == client.client_id
             and set(record.invoices) == set(invoices)
-        )
+        ):
+            return False
+        if record.status == "booked":
+            return True
+        closed = self.claims.unpayable(client.client_id, record)
+        if closed:
+            self.claims.release(item, record, closed)
+            return False
+        return True
 
-    def _taken(self, item: ActionItem, record: LineRecord) -> Invalid:
+    def _taken(self, item: ActionItem, record: LineRecord, *, booked: bool) -> Invalid:
         """The refusal of a confirm naming another client or other invoices than the line's
         claim. A claim whose booking never followed (its confirm stopped after the claim,
-        failure12 F1) is booked first, as that confirm would have: the refusal's "booked" is
-        then true, and the money is not left on no invoice by a colleague who believes it.
-        One that cannot be booked is said to be claimed, not booked."""
+        failure12 F1) was booked first, as that confirm would have (``booked``): the refusal's
+        "booked" is then true, and the money is not left on no invoice by a colleague who
+        believes it. One that could not be booked is said to be claimed, not booked."""
         assert record.client_id is not None
-        booked = record.status == "booked" or self.claims.finish(item, record)
         taken = self._number_of(record.client_id)
         numbers = ", ".join(record.invoices) or "-"
         if not booked:

@@ -5,17 +5,28 @@ a worker that dies between the two leaves the line ``booking`` and the money on 
 Nothing redelivers a confirm, so whoever next meets the claim finishes it exactly as that
 confirm would have: a colleague's confirm of the line (refused after, truthfully "booked"),
 the same confirm repeated, or the daily run of the client the claim names once the claim is
-older than a confirm could take."""
+older than a confirm could take.
+
+Finishing is the same confirm made later, so it asks what the confirm asks (failure12b C): an
+invoice credited or withdrawn since the claim takes no payment, and booking on it would make
+the money that client's overpayment while another invoice (or client) may be owed it. Such a
+claim whose payment was not booked yet is released instead: the line back to unbooked (under
+its ETag) and the item left open, naming the invoices it was not booked on, for a person to
+choose again. A claim is noted under its client (banking_repo ``LineClaims``) so that the
+client's daily run reads its own claims, not the agency's whole list (failure12b E)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Literal
 
-from shared.adapters.tables.banking_repo import LineRecord
+from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
 from shared.clock import Clock
+from shared.domain.invoices import InvoiceStatus
 from shared.domain.records import ActionItem, ActionStatus, PaymentSource
-from shared.domain.scopes import agency_scope
+from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -26,8 +37,19 @@ log = logging.getLogger("inning.actions")
 
 # the items a person confirms a bank payment on (their detail names the statement line)
 CONFIRMABLE_KINDS = ("payment_suggestion", "unmatched_credit")
+# a line claimed for a booking (a confirm under way, or done)
+TAKEN = ("booking", "booked")
 # a confirm books within seconds of its claim: one still ``booking`` after this has stopped
 LEASE = timedelta(minutes=15)
+# invoices that take no payment: a claim on one is released, not booked (failure12b C)
+NOT_PAYABLE = (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN)
+# the item detail naming the invoices a released claim was not booked on
+NOT_BOOKED_ON = "not_booked_on"
+
+# what finishing a claim came to: booked as claimed; released (an invoice takes no payment any
+# more); changed (another writer moved the line meanwhile: read it again); stuck (it cannot be
+# booked: no invoices, its client gone, a booking refused), the line stays claimed
+Outcome = Literal["booked", "released", "changed", "stuck"]
 
 
 class ClaimedLines:
@@ -36,23 +58,28 @@ class ClaimedLines:
         self.payments = payments
         self.clock = clock
 
-    def finish(self, item: ActionItem, claim: LineRecord) -> bool:
+    def finish(self, item: ActionItem, claim: LineRecord, *, say: bool = True) -> Outcome:
         """Book what ``claim`` wrote down on the statement line of ``item`` (its client, its
         invoices, its payment id) as the confirm that wrote it would have, and mark the line
-        booked. False when that cannot be done (the claim names no invoices, its client is
-        gone): the line stays claimed, and whoever asked says so."""
+        booked; or release it when an invoice it names takes no payment any more and its
+        payment was not booked yet (:meth:`release`, ``say`` passed on). "stuck" when neither can be done (the
+        claim names no invoices, its client is gone): the line stays claimed, and whoever
+        asked says so."""
         detail = item.detail
         account = str(detail["account"])
         found = self.repos.clients.get(claim.client_id) if claim.client_id else None
         owner = self.repos.banking.owner(account)
         if found is None or owner is None or not claim.invoices or claim.booked_at is not None:
-            return False  # (booked_at: a statement window's booking, its redelivery's to finish)
+            return "stuck"  # (booked_at: a statement window's booking, its redelivery's to finish)
         client = found[0]
+        closed = self.unpayable(client.client_id, claim)
+        if closed:
+            return self.release(item, claim, closed, say=say)
         amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
         try:
             payment = self.payments.book(
                 client,
-                payment_id=claim.payment_id or "bank-" + claim.line_id,
+                payment_id=_payment_id(claim),
                 amount=amount,
                 received_on=received_on,
                 source=PaymentSource.BANK,
@@ -68,70 +95,140 @@ class ClaimedLines:
                 "a claimed statement line cannot be booked as claimed",
                 extra=log_extra({"action_id": item.action_id, "line_id": claim.line_id}),
             )
-            return False
-        if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
-            self.repos.banking.settle_line(
-                account, claim, "booked", client_id=client.client_id,
+            return "stuck"
+        line: LineRecord | None = claim
+        for _ in range(2):  # under the claim's ETag: a writer since keeps its word ...
+            if line is None or line.status != "booking" or line.client_id != client.client_id:
+                break
+            if self.repos.banking.settle_line(
+                account, line, "booked", client_id=client.client_id,
                 payment_id=payment.payment_id, amount=amount, booked_on=received_on,
-            )  # fmt: skip
-        return True
+            ):  # fmt: skip
+                break
+            # ... unless it only touched the row and left this claim standing: settled again
+            line = self.repos.banking.line(account, claim.line_id)
+            if line is not None and line.payment_id != claim.payment_id:
+                break
+        # the claim's note stays until the item is closed: a colleague's refused confirm
+        # books it here and leaves the item open, for the daily run to close
+        return "booked"
 
-    def sweep(self, client_id: str, agency_id: str) -> int:
-        """The daily run's look at the client's claims: an open confirmable item, on the
-        client's list or the agency's, whose line is claimed for this client and still
-        ``booking`` after :data:`LEASE` is booked as claimed and closed; one whose line is
-        booked for it (a colleague's refused confirm finished it) is closed. One that cannot
-        be booked stays open on its list. Returns how many items it closed."""
+    def unpayable(self, client_id: str, claim: LineRecord) -> list[str]:
+        """The invoices of ``claim`` credited or withdrawn since it was written, when its
+        payment was not booked yet (one booked before is finished as it stands: the booking
+        path undoes what an invoice refuses); empty when the claim may be booked."""
+        if self.repos.payments.get(client_id, _payment_id(claim)) is not None:
+            return []
+        stored = self.repos.invoices.get_many(client_id, list(claim.invoices))
+        return [
+            n for n in dict.fromkeys(claim.invoices)
+            if n in stored and stored[n].invoice.status in NOT_PAYABLE
+        ]  # fmt: skip
+
+    def release(
+        self, item: ActionItem, claim: LineRecord, closed: list[str], *, say: bool = True
+    ) -> Outcome:
+        """The line of ``claim`` back to unbooked under the claim's ETag (as it was when the
+        item was made: suggested, or an unmatched credit), its note dropped and its item kept
+        open with the invoices it was not booked on (``say`` False: a confirm under way on the
+        item, which it closes or refuses itself). "changed" when another writer changed
+        the line since: its word stands, and the caller reads the line again."""
+        detail = item.detail
+        account = str(detail["account"])
+        amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
+        status = "suggested" if item.kind == "payment_suggestion" else "unmatched"
+        freed = replace(claim, invoices=())
+        if not self.repos.banking.settle_line(
+            account, freed, status, client_id=None, payment_id=None, amount=amount,
+            booked_on=received_on,
+        ):  # fmt: skip
+            return "changed"
+        if claim.client_id:
+            self.repos.banking.drop_claim(claim.client_id, account, claim.line_id)
+        if say:
+            self._say_not_booked(item, closed)
+        log.warning(
+            "a claimed statement line names an invoice that takes no payment: released",
+            extra=log_extra({"action_id": item.action_id, "line_id": claim.line_id}),
+        )
+        return "released"
+
+    def _say_not_booked(self, item: ActionItem, closed: list[str]) -> None:
+        """The item, still waiting, names the invoices its claim was not booked on: the person
+        who opens it sees why the money is not booked and chooses again."""
+        found = self.repos.actions.get(item.client_id, item.action_id)
+        if found is None:
+            return
+        now, etag = found
+        if etag is None or now.status is ActionStatus.RESOLVED:
+            return
+        said = {**now.detail, NOT_BOOKED_ON: ", ".join(closed)}
+        try:
+            self.repos.actions.save(replace(now, detail=said), etag)
+        except PreconditionFailed:  # a person changed the item meanwhile: theirs stands
+            log.info("item %s changed meanwhile; not-booked note left out", item.action_id)
+
+    def sweep(self, client_id: str) -> int:
+        """The daily run's look at the client's claims, as noted under it: a line claimed for
+        this client and still ``booking`` after :data:`LEASE` is finished (:meth:`finish`)
+        and its item closed when booked, or kept open when released; one booked already (a
+        colleague's refused confirm finished it) closes its item. A note whose line is not
+        this client's claim (any more) is dropped. Costs one partition read on a day without
+        claims, whatever the agency's list holds. Returns how many items it closed."""
         closed = 0
-        for scope in (client_id, agency_scope(agency_id)):
-            for item in self._waiting(scope):
-                closed += self._sweep_one(client_id, item)
+        for note in self.repos.banking.claims_of(client_id):
+            closed += self._sweep_one(client_id, note)
         return closed
 
-    def _waiting(self, scope: str) -> list[ActionItem]:
-        out: list[ActionItem] = []
-        for kind in CONFIRMABLE_KINDS:
-            for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
-                continuation: str | None = None
-                while True:
-                    items, continuation = self.repos.actions.list(
-                        scope, status=status, kind=kind, continuation=continuation
-                    )
-                    out.extend(items)
-                    if continuation is None:
-                        break
-        return out
+    def _closed(self, note: ClaimNote) -> bool:
+        found = self.repos.actions.get(note.scope, note.action_id)
+        return found is None or found[0].status is ActionStatus.RESOLVED
 
-    def _sweep_one(self, client_id: str, item: ActionItem) -> int:
-        account, line_id = item.detail.get("account"), item.detail.get("line_id")
-        if not account or not line_id:
+    def _sweep_one(self, client_id: str, note: ClaimNote) -> int:
+        banking = self.repos.banking
+        now = self.clock.now()
+        if now - note.noted_at < LEASE:
+            return 0  # a confirm may still be on its way (the note is written before the claim)
+        record = banking.line(note.account, note.line_id)
+        if record is None or record.client_id != client_id or record.status not in TAKEN:
+            banking.drop_claim(client_id, note.account, note.line_id)  # not its claim
             return 0
-        record = self.repos.banking.line(str(account), str(line_id))
-        if record is None or record.client_id != client_id or not record.invoices:
-            return 0
+        found = self.repos.actions.get(note.scope, note.action_id)
+        item = found[0] if found is not None else None
         if record.status == "booking":
             started = record.claimed_at
-            if started is not None and self.clock.now() - started < LEASE:
+            if started is not None and now - started < LEASE:
                 return 0  # a confirm may still be on its way
-            if not self.finish(item, record):
-                # the item stays open on its list, where people see it
+            outcome = self.finish(item, record) if item is not None else "stuck"
+            if outcome != "booked":
+                # the item stays open on its list, where people see it (released: naming
+                # the invoices it was not booked on)
                 log.warning(
-                    "a claimed statement line could not be booked: its item stays open",
-                    extra=log_extra({"action_id": item.action_id, "client_id": client_id}),
-                )
+                    "a claimed statement line was not booked: its item stays open",
+                    extra=log_extra({"action_id": note.action_id, "client_id": client_id,
+                                     "outcome": outcome}),
+                )  # fmt: skip
                 return 0
             how = "a confirm claimed the line and stopped; booked as claimed"
-        elif record.status == "booked":
-            how = "the line was booked already"
         else:
-            return 0
-        resolution = f"booked on {', '.join(record.invoices)}: {how} (daily run)"
-        done = self.repos.actions.resolve_if_open(
-            item.client_id, item.action_id, resolution, self.clock.now()
-        )
+            how = "the line was booked already"
+        done = False
+        if item is not None:
+            resolution = f"booked on {', '.join(record.invoices)}: {how} (daily run)"
+            done = self.repos.actions.resolve_if_open(
+                item.client_id, item.action_id, resolution, now
+            )
+        # the line is booked: the note goes once its item is closed (or found closed or gone);
+        # an item changed meanwhile keeps it, for the next run to close
+        if done or self._closed(note):
+            banking.drop_claim(client_id, note.account, note.line_id)
         if done:
             log.info(
                 "a claimed statement line booked and its item closed",
-                extra=log_extra({"action_id": item.action_id, "client_id": client_id}),
+                extra=log_extra({"action_id": note.action_id, "client_id": client_id}),
             )
         return int(done)
+
+
+def _payment_id(claim: LineRecord) -> str:
+    return claim.payment_id or "bank-" + claim.line_id

@@ -233,7 +233,7 @@ class Services:
         self.due_date_restatements.finish_left_over(client)
         self.debtor_kind_changes.finish_left_over(client)
         # statement lines a person's confirm claimed for the client and never booked
-        self.actions.claims.sweep(client.client_id, client.agency_id)
+        self.actions.claims.sweep(client.client_id)
 
     @cached_property
     def due_date_restatements(self) -> DueDateRestatements:

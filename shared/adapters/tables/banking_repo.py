@@ -13,6 +13,14 @@
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
 |                 |                  | ``~payer:<iban>`` | ... one quoting no end-to-end id        |
 |                 |                  | ``~return:<line>``| the payment a return by payer undid     |
+| LineClaims      | client id        | account ``|`` line| a person's claim of a line, until booked |
+
+A person's confirm claims a statement line for one client before it books (``Booking`` on the
+line); the claim is noted under that client as well (``LineClaims``), written before the line's
+claim and deleted once the line is booked or released, so the client's daily run finds the
+claims whose confirm stopped by reading its own partition, not every open bank item of the
+agency (failure12b E). A note whose line is not (or no longer) claimed for the client is only
+a note: the sweep reads the line, finds it so and deletes the note.
 
 A statement's mark and the account's closing balance are rows of its lines' partition, so that
 they are written in the transaction that settles the statement's last lines (one write a
@@ -74,6 +82,7 @@ STATEMENT_LINES = "StatementLines"
 ACCOUNT_BALANCES = "AccountBalances"
 LEARNED_IBANS = "LearnedIbans"
 PAYMENT_REFS = "PaymentRefs"
+LINE_CLAIMS = "LineClaims"
 TABLES = (
     MATCH_INDEX,
     ACCOUNT_OWNERS,
@@ -82,6 +91,7 @@ TABLES = (
     ACCOUNT_BALANCES,
     LEARNED_IBANS,
     PAYMENT_REFS,
+    LINE_CLAIMS,
 )
 
 
@@ -147,6 +157,19 @@ class LineRecord:
         if self.number is not None:
             out["Number"] = self.number
         return out
+
+
+@dataclass(frozen=True)
+class ClaimNote:
+    """A person's claim of a statement line for a client, noted under that client: the
+    line, and the action item it was confirmed on (its list and id)."""
+
+    account: str
+    line_id: str
+    scope: str
+    action_id: str
+    # when it was noted: a note written just before its line's claim is not yet a claim
+    noted_at: datetime
 
 
 class BankingRepository:
@@ -381,6 +404,7 @@ class BankingRepository:
         amount: int,
         booked_on: date,
         claimed_at: datetime | None = None,
+        note: ClaimNote | None = None,
     ) -> tuple[LineRecord | None, bool]:
         """A person's booking of the line (staff confirming its action item) written down
         before it is made, as :meth:`write_intent`, conditionally: under the ETag ``record``
@@ -389,7 +413,11 @@ class BankingRepository:
         as it stands now (None when the row is gone), for the caller to judge. Two confirms of
         one pooled-account line naming different clients thus never both book it (failure11
         F3): the payment ids are per client, so only the line can tell them apart.
-        ``claimed_at``: when, for the sweep of claims whose confirm stopped (failure12 F1)."""
+        ``claimed_at``: when, for the sweep of claims whose confirm stopped (failure12 F1);
+        ``note``: the claim noted under the client first (:meth:`note_claim`), where that
+        sweep finds it."""
+        if note is not None:
+            self.note_claim(client_id, note)
         if record is not None and record.etag is not None:
             written, mine = self.write_intent(
                 account, record, client_id=client_id, payment_id=payment_id,
@@ -454,6 +482,31 @@ class BankingRepository:
             log.info("line %s changed by another writer; left to it", record.line_id)
             return False
         return True
+
+    # -- claims noted under their client (LineClaims) ---------------------------------------
+    def note_claim(self, client_id: str, note: ClaimNote) -> None:
+        data: dict[str, object] = {
+            "Account": note.account, "LineId": note.line_id,
+            "Scope": note.scope, "ActionId": note.action_id, "NotedAt": _put_time(note.noted_at),
+        }  # fmt: skip
+        self.store.upsert(LINE_CLAIMS, Row(encode(client_id), _claim_rk(note.account,
+                                                                         note.line_id), data))  # fmt: skip
+
+    def drop_claim(self, client_id: str, account: str, line_id: str) -> None:
+        """The note gone once its line is booked or released (a missing one is no error)."""
+        self.store.delete(LINE_CLAIMS, encode(client_id), _claim_rk(account, line_id))
+
+    def claims_of(self, client_id: str) -> list[ClaimNote]:
+        """The claims noted under the client: one partition read, as many rows as it has
+        claims not yet booked (none on almost every day)."""
+        rows = all_rows(self.store, LINE_CLAIMS, pk=encode(client_id))
+        out = []
+        for r in rows:
+            noted = _get_time(r.data.get("NotedAt"))
+            assert noted is not None  # every note is written with its time
+            out.append(ClaimNote(str(r.data["Account"]), str(r.data["LineId"]),
+                                 str(r.data["Scope"]), str(r.data["ActionId"]), noted))  # fmt: skip
+        return out
 
     # -- a window of lines at once (one entity-group transaction each) -----------------------
     def claim_lines(
@@ -836,6 +889,10 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
 
 
 CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition
+
+
+def _claim_rk(account: str, line_id: str) -> str:
+    return encode(account) + SEPARATOR + encode(line_id)
 
 
 def _statement_rk(identity: str) -> str:

@@ -132,9 +132,7 @@ class SettlementRepository:
             commission_bp=int(d.get("CommissionBp", 0)),
             fee_vat_bp=int(d.get("FeeVatBp", 2100)),
             vat_on_costs_kept=bool(d.get("VatOnCostsKept", True)),
-            # "": as the agency's default; rows stored before the default existed said
-            # "agency" or "client" always, and keep it as their own choice
-            bank_charges_by=Recipient(str(d["BankChargesBy"])) if d.get("BankChargesBy") else None,
+            bank_charges_by=_charges_by(d),
             # agreements from before the setting: as the law says (see the agreement)
             vat_on_bank_charges=bool(d.get("VatOnBankCharges", True)),
         )
@@ -372,3 +370,15 @@ class SettlementRepository:
             self.store, SETTLED_PAYMENTS, pk=pk, equals={"DeductedIn": settlement_id}
         )
         return [self._claim(r) for r in taken], [self._claim(r) for r in deducted]
+
+
+def _charges_by(d: dict[str, object]) -> Recipient | None:
+    """Who an agreement says bears the bank's charges. "": as the agency's default (every row
+    saved since the default exists has the column). Rows stored before the default said
+    "agency" or "client" and keep it; rows stored before the setting existed (pooled11) have
+    no column: the agency bore the charges then, the only rule, and they keep that (law12c
+    #5), not a default the agency sets later."""
+    if "BankChargesBy" not in d:
+        return Recipient.AGENCY
+    said = d["BankChargesBy"]
+    return Recipient(str(said)) if said else None

@@ -124,6 +124,11 @@ DETAILS: dict[str, tuple[str, str]] = {
     "account": ("Rekening", "Account"),
     "statement": ("Afschrift", "Statement"),
     "line_id": ("Regel", "Line"),
+    # a claim released when finished later (shared/services/claimed_lines.py NOT_BOOKED_ON)
+    "not_booked_on": (
+        "Niet geboekt op (gecrediteerd of ingetrokken): kies de factuur die het betaalt",
+        "Not booked on (credited or withdrawn): choose the invoice it pays",
+    ),
     "amount": ("Bedrag", "Amount"),
     "payer_iban": ("IBAN betaler", "Payer's IBAN"),
     "payer_name": ("Naam betaler", "Payer's name"),

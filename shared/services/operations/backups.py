@@ -46,7 +46,7 @@ RESTORE_SETS: dict[str, frozenset[str]] = {
     # with them, the dunning and plan state built on them, and what was settled from them
     "ledger": frozenset({
         "Debtors", "DebtorEmails", "Invoices", "Payments", "Ledger", "MatchIndex",
-        "PaymentRefs", "LearnedIbans", "AccountBalances", "StatementFiles", "StatementLines",
+        "PaymentRefs", "LineClaims", "LearnedIbans", "AccountBalances", "StatementFiles", "StatementLines",
         "StatementReports", "PortfolioFigures", "PaymentsByDay", "ConsoleSearch",
         "MolliePayments", "MolliePlanCollections", "Cases", "ContactLog",
         "DunningSchedule", "DunningRuns", "ClientRuns", "Outbox", "OutboxRefs",
