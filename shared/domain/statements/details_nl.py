@@ -141,29 +141,24 @@ SAID_BY_THE_BANK = frozenset(CODEWORDS) - {"ID", "CD", "ISSR", "SUM", "ADDR"}
 PAYER_WRITTEN = frozenset({"EREF", "PREF", "NAME", "ADDR"})
 # the codes a bank writes right after such a value (Rabobank "/NAME/../ADDR/../REMI/", ABN
 # AMRO "/NAME/../REMI/" or "/MARF/", a returned transfer's "/NAME/../RTRN/AC04/REMI/" (ABN
-# AMRO's SEPA MT940 spec 2.3.4), ABN AMRO's batch "/PREF/<id>/NRTX/"): the value ends at
-# the first of them that does not come again before the first '//'; one that does is the
-# payer's text ("/NAME/J/REMI/INV-1/REMI/F-1": the name is "J/REMI/INV-1"). Where the bank
-# writes no such code after it (an empty remittance left out), the two read the same: the
-# payer's text then is what it says, and a person is told
-_FOLLOWERS: dict[str, frozenset[str]] = {
-    "NAME": frozenset({"ADDR", "REMI", "MARF", "EREF", "CSID", "ISDT", "RTRN"}),
-    "ADDR": frozenset({"REMI", "MARF", "EREF", "CSID", "ISDT", "RTRN"}),
-    "PREF": frozenset({"NRTX"}),
+# AMRO's SEPA MT940 spec 2.3.4), ABN AMRO's batch "/PREF/<id>/NRTX/"), each with its place in
+# the bank's layout: the value ends at the first of them that the bank does not write again
+# before its next code in that order; one that comes again there is the payer's text
+# ("/NAME/J/REMI/INV-1/REMI/F-1": the name is "J/REMI/INV-1"). A code past the bank's next one
+# is inside the remittance or the end-to-end id (codereview12 #2: "/RTRN/" in the remittance
+# of a return made the bank's "/RTRN/AC04" part of the name, and the return no return), and
+# so is one with a space before it, as a bank writes its code straight after the value it
+# closes ("/NAME/Jan/REMI/F-1 /REMI/ x": the name is "Jan"). Where the bank writes no
+# such code after it (an empty remittance left out), the two read the same: the payer's
+# text then is what it says, and a person is told
+_FOLLOWERS: dict[str, dict[str, int]] = {
+    "NAME": {"ADDR": 0, "RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
+    "ADDR": {"RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
+    "PREF": {"NRTX": 0},
 }
 # the payer's texts as a person reads their names in a warning
 PAYER_TEXTS = {"EREF": "end-to-end id", "PREF": "batch reference (/PREF/)", "NAME": "name",
                "ADDR": "address"}  # fmt: skip
-
-
-def _eref_end(joined: str, start: int) -> int:
-    """Where the value of /EREF/ that starts at ``start`` ends. The payer writes it (SEPA's
-    EndToEndId: 35 characters, '/' allowed, '//' not), so the codes inside it are his text
-    (attack11b B2, B5: ``X/OCMT/EUR1050,00/CHGS/EUR50,00`` or ``X/CNTP/<IBAN>/B/KLANT``):
-    it ends at the first '//', where the bank's next field starts (ING: ``//CNTP/``,
-    ``//OCMT/``, ``//MARF/``), before Rabobank's ``/ORDP//`` or ``/BENM//``, or at the end
-    (ABN AMRO writes it last)."""
-    return _cut_end(joined, start, _PARTY_BLOCKS)
 
 
 def _cut_end(joined: str, start: int, empty_codes: frozenset[str] | None) -> int:
@@ -189,14 +184,43 @@ def _payer_end(
     if code not in PAYER_WRITTEN:
         return None
     end = _cut_end(joined, start, _PARTY_BLOCKS if code in ("EREF", "PREF") else None)
-    followers = _FOLLOWERS.get(code, frozenset())
+    followers = _FOLLOWERS.get(code, {})
     # the codes up to the first '//' (Rabobank's "USTD//", "/REMI//"): past it the bank's
     # layout has gone on for sure, and a code there is the payer's remittance or the bank's
     before = [m for m in later if m.start() < end]
+    again: dict[int, bool] = {}
     for n, m in enumerate(before):
-        if m.group(1) in followers and all(x.group(1) != m.group(1) for x in before[n + 1 :]):
+        if m.group(1) in followers and not _comes_again(joined, before, n, followers, again):
             return m.start()
     return end
+
+
+def _comes_again(
+    joined: str,
+    codes: list[re.Match[str]],
+    n: int,
+    followers: dict[str, int],
+    again: dict[int, bool],
+) -> bool:
+    """Whether the bank's code ``codes[n]`` is written again where the bank could still write
+    it: before the bank's next code in its layout (``followers``: one of a later place that
+    does not itself come again), and straight after a value, not after a space. Past that it
+    is inside the remittance or the end-to-end id: the payer's, never the name's end.
+    ``again``: the answers so far, by index (a long :86: full of codes stays linear-ish)."""
+    if n not in again:
+        code = codes[n].group(1)
+        place = followers[code]
+        again[n] = False
+        for k in range(n + 1, len(codes)):
+            other = codes[k].group(1)
+            if followers.get(other, -1) > place and not _comes_again(
+                joined, codes, k, followers, again
+            ):
+                break
+            if other == code and not joined[: codes[k].start()].endswith((" ", "\t")):
+                again[n] = True
+                break
+    return again[n]
 
 
 def _cntp_name_end(
