@@ -206,6 +206,33 @@ def test_a_redelivered_return_undoes_the_same_payment_not_the_next(setup):  # no
     }  # fmt: skip
 
 
+def test_a_persons_choice_is_undone_again_when_the_return_is_read_again(setup):  # noqa: F811
+    """codereview12 #7: the return fits two payments of one payer, a person reverses the
+    second; the same return line read again (a crash before it was settled) undoes that one
+    again, not the first as well (one return of 121.00, never two payments)."""
+    first, second = _two_of_one_payer(setup)
+    data = _return(setup, "retour")
+    service = setup.services.statements
+    service.ingest("agency-a/back.sta", data)
+    a = setup.agency_a
+    [item] = [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
+              if i["kind"] == "unmatched_return"]  # fmt: skip
+    url = f"/v1/clients/C1/actions/{item['action_id']}/reverse-payment"
+    assert a.call("POST", url, {"payment": second, "note": "the bank's return"}).status == 200
+    [back] = parse_statement_file(data)
+    [line_id] = line_identities(back)
+    owner = setup.services.repos.banking.owner(ACCOUNT)
+    clients = service._clients_for(owner)
+    assert (
+        service._returned(back.lines[0], clients, owner, False, line_id, item["action_id"])
+        == "returned"
+    )
+    assert {p["payment_id"]: p["reversed"] for p in _payments(setup)} == {
+        first: False, second: True,
+    }  # fmt: skip
+    assert invoice(setup, "F-0001")["status"] == "paid"
+
+
 def test_a_return_of_another_payer_or_older_than_the_window_is_not_taken(setup):  # noqa: F811
     _two_of_one_payer(setup)
     other = OutLine(date(2025, 3, 5), -12_100, "retour", counterparty_iban="NL91ABNA0417164300",
