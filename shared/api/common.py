@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -21,6 +22,16 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=BaseModel)
 MAX_ROWS = 1000
+
+
+def plain_record(obj: Any) -> dict[str, Any]:
+    """A client's record (a dataclass) as an answer's body: enums as their values, without
+    its ``client_id`` (the route's path says whose it is)."""
+    return {
+        k: (v.value if hasattr(v, "value") else v)
+        for k, v in asdict(obj).items()
+        if k != "client_id"
+    }
 
 
 def authenticator(

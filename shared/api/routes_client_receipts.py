@@ -7,12 +7,9 @@ reopens the debtor's claims and moves what the settlement charged the client."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 from pydantic import Field
 
-from shared.api.common import principal, validate_body
+from shared.api.common import plain_record, principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.responses import PaymentOut
 from shared.api.router import Context, Route, Router
@@ -35,14 +32,6 @@ class ReverseReceiptIn(Strict):
     )
 
 
-def _plain(obj: Any) -> dict[str, Any]:
-    return {
-        k: (v.value if hasattr(v, "value") else v)
-        for k, v in asdict(obj).items()
-        if k != "client_id"
-    }
-
-
 def register(router: Router, services: Services) -> None:
     def reverse(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -52,7 +41,7 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["payment"], body.reason, actor_of(caller), body.action,
             caller.key_id,
         )  # fmt: skip
-        return ApiResponse(body=_plain(reversed_))
+        return ApiResponse(body=plain_record(reversed_))
 
     router.add(
         Route(

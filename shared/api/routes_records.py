@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 from shared.api import schemas
-from shared.api.common import page_args, principal, require_agency, validate_body
+from shared.api.common import (
+    page_args,
+    plain_record,
+    principal,
+    require_agency,
+    validate_body,
+)
 from shared.api.documents import page_of
 from shared.api.http import ApiResponse, BadRequest, NotFoundError
 from shared.api.responses import ActionOut, ContactEntryOut, PaymentOut
@@ -21,14 +24,6 @@ from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.people.admin import actor_of
 
 
-def _plain(obj: Any) -> dict[str, Any]:
-    return {
-        k: (v.value if hasattr(v, "value") else v)
-        for k, v in asdict(obj).items()
-        if k != "client_id"
-    }
-
-
 def register(router: Router, services: Services) -> None:
     def contact_log(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -38,7 +33,9 @@ def register(router: Router, services: Services) -> None:
             client.client_id, ctx.params["debtor"], include_system=include_system,
             page_size=size, continuation=token,
         )  # fmt: skip
-        return ApiResponse(body={"items": [_plain(e) for e in entries], "continuation": next_token})
+        return ApiResponse(
+            body={"items": [plain_record(e) for e in entries], "continuation": next_token}
+        )
 
     def actions(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -52,7 +49,9 @@ def register(router: Router, services: Services) -> None:
         items, next_token = services.repos.actions.list(
             client.client_id, status=status, page_size=size, continuation=token
         )
-        return ApiResponse(body={"items": [_plain(a) for a in items], "continuation": next_token})
+        return ApiResponse(
+            body={"items": [plain_record(a) for a in items], "continuation": next_token}
+        )
 
     def payments(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -60,7 +59,9 @@ def register(router: Router, services: Services) -> None:
         items, next_token = services.repos.payments.list(
             client.client_id, page_size=size, continuation=token
         )
-        return ApiResponse(body={"items": [_plain(p) for p in items], "continuation": next_token})
+        return ApiResponse(
+            body={"items": [plain_record(p) for p in items], "continuation": next_token}
+        )
 
     def _scope(ctx: Context) -> str:
         if "client" in ctx.params:
@@ -72,7 +73,9 @@ def register(router: Router, services: Services) -> None:
         items, next_token = services.repos.actions.list(
             _scope(ctx), page_size=size, continuation=token
         )
-        return ApiResponse(body={"items": [_plain(a) for a in items], "continuation": next_token})
+        return ApiResponse(
+            body={"items": [plain_record(a) for a in items], "continuation": next_token}
+        )
 
     def confirm(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
@@ -82,7 +85,7 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["action"], body.invoices, caller.key_id,
             by_agency=caller.scope is Scope.AGENCY,
         )  # fmt: skip
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def agency_confirm(ctx: Context) -> ApiResponse:
         """Money on the agency's pooled account, on its own list: the agency decides whose."""
@@ -92,7 +95,7 @@ def register(router: Router, services: Services) -> None:
         item = services.actions.confirm_for_agency(
             agency.agency_id, client, ctx.params["action"], body.invoices, agency.key_id
         )
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def reverse_payment(ctx: Context) -> ApiResponse:
         """The bank payment a return without end-to-end id sent back, chosen by a person on
@@ -103,7 +106,7 @@ def register(router: Router, services: Services) -> None:
         item = services.returns.reverse(client.client_id, ctx.params["action"], client,
                                         body.payment, body.note, caller.key_id,
                                         actor_of(caller))  # fmt: skip
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def agency_reverse_payment(ctx: Context) -> ApiResponse:
         """A return on the agency's own list (its pooled account): the agency says whose."""
@@ -113,7 +116,7 @@ def register(router: Router, services: Services) -> None:
         item = services.returns.reverse(agency_scope(agency.agency_id), ctx.params["action"],
                                         client, body.payment, body.note, agency.key_id,
                                         actor_of(agency))  # fmt: skip
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def received_on(ctx: Context) -> ApiResponse:
         """A payment the client received, booked again on the day its books give."""
@@ -123,14 +126,14 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["payment"], body.received_on, body.reason,
             actor_of(principal(ctx)),
         )  # fmt: skip
-        return ApiResponse(body=_plain(again))
+        return ApiResponse(body=plain_record(again))
 
     def resolve(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.ResolveIn)
         item = services.actions.resolve(
             _scope(ctx), ctx.params["action"], body.resolution, principal(ctx).key_id
         )
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def resend(ctx: Context) -> ApiResponse:
         """A person checked with the provider that an ``uncertain`` message did not go out
@@ -164,7 +167,7 @@ def register(router: Router, services: Services) -> None:
                 "checked with the provider: it did not go out; sent again", principal(ctx).key_id,
             )  # fmt: skip
         after = services.repos.actions.get(client.client_id, item.action_id)
-        return ApiResponse(body=_plain(after[0] if after else item))
+        return ApiResponse(body=plain_record(after[0] if after else item))
 
     def send_letter_again(ctx: Context) -> ApiResponse:
         """A 14-day letter its ``delivery_failure`` item reports as never sent (or come back):
@@ -179,7 +182,7 @@ def register(router: Router, services: Services) -> None:
             )
         except DecisionUnfinished as exc:
             raise ConflictingUpdate(str(exc)) from exc
-        return ApiResponse(body=_plain(decision.item))
+        return ApiResponse(body=plain_record(decision.item))
 
     def letter_qualified(ctx: Context) -> ApiResponse:
         """A person confirms the letter a ``kind_letter_check`` item names met 6:96 lid 6 for
@@ -188,12 +191,14 @@ def register(router: Router, services: Services) -> None:
         item, _ = services.debtor_kind_changes.confirm_letter(
             client, ctx.params["action"], principal(ctx)
         )
-        return ApiResponse(body=_plain(item))
+        return ApiResponse(body=plain_record(item))
 
     def assign(ctx: Context) -> ApiResponse:
         body = validate_body(ctx.request, schemas.AssignIn)
         return ApiResponse(
-            body=_plain(services.actions.assign(_scope(ctx), ctx.params["action"], body.assignee))
+            body=plain_record(
+                services.actions.assign(_scope(ctx), ctx.params["action"], body.assignee)
+            )
         )
 
     def add_note(ctx: Context) -> ApiResponse:
@@ -205,7 +210,7 @@ def register(router: Router, services: Services) -> None:
         entry = ContactEntry(client.client_id, ctx.params["debtor"], time_ordered_id(now), now, ContactKind.NOTE, body.text,
                              channel=body.channel, author=principal(ctx).key_id)  # fmt: skip
         services.repos.contacts.add(entry)
-        return ApiResponse(status=201, body=_plain(entry))
+        return ApiResponse(status=201, body=plain_record(entry))
 
     tag = "records"
     statuses = tuple(s.value for s in ActionStatus)

@@ -184,6 +184,8 @@ def returned_by_payer(
         "remittance": line.remittance,
         "payments": [f.payment.payment_id for f in open_],
     }
+    if line_id is not None:  # a person's choice is written under it (ReturnedPayments.reverse)
+        detail["line_id"] = line_id
     reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
     if reversed_:
         detail["reversed_already"] = reversed_
@@ -288,6 +290,15 @@ class ReturnedPayments:
                 )  # fmt: skip
         reason = str(item.detail.get("return_reason") or "reversal")
         on = _day(item.detail.get("date"))
+        line_id = item.detail.get("line_id")
+        if isinstance(line_id, str):
+            # under the return line, as an automatic match is: the same return read again (a
+            # crash before its line was settled) undoes this one again, not the other that fits
+            iban = item.detail.get("payer_iban")
+            self.repos.banking.remember_payment(client.client_id, PaymentRef(
+                return_reference(line_id), payment_id, payment.amount,
+                iban if isinstance(iban, str) else None,
+            ))  # fmt: skip
         self.payments.reverse(client, payment_id, RETURNED_BY_BANK.format(reason=reason), on)
         resolved = replace(
             item,

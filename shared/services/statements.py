@@ -30,7 +30,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
-from shared.adapters.tables.banking_repo import AccountOwner, LineRecord, PaymentRef, received_of
+from shared.adapters.tables.banking_repo import (
+    AccountOwner,
+    LastClosing,
+    LineRecord,
+    PaymentRef,
+    received_of,
+)
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import Invoice
@@ -54,6 +60,7 @@ from shared.domain.statements.matching import (
     match_line,
 )
 from shared.domain.statements.model import (
+    Balance,
     Statement,
     StatementError,
     StatementLine,
@@ -1242,8 +1249,8 @@ class StatementService:
         if (
             last is not None
             and opening is not None
-            and opening.on > last[1]
-            and opening.amount != last[0]
+            and _follows(opening, last)
+            and opening.amount != last.amount
         ):
             message = (
                 f"Opening balance of {statement.account} on {opening.on} is "
@@ -1257,11 +1264,16 @@ class StatementService:
             )  # fmt: skip
         # without one (its statement_warning says so) what opening + lines imply: the next
         # day's opening is compared with that, not with the day before (newcomer12 #2)
-        closing = statement.closing or implied_closing(statement)
+        implied = None if statement.closing else implied_closing(statement)
+        closing = statement.closing or implied
         if closing is None:
             return None
-        # over the closing just read (not read twice), written with the mark
-        return self.repos.banking.closing_row(statement.account, closing.amount, closing.on, last)
+        # over the closing just read (not read twice), written with the mark; an implied one
+        # keeps the opening it was implied from (_follows)
+        source = (opening.amount, opening.on) if implied is not None and opening else None
+        return self.repos.banking.closing_row(
+            statement.account, closing.amount, closing.on, last, implied_from=source
+        )
 
     def _add_action(
         self,
@@ -1461,6 +1473,18 @@ def _parse(data: bytes) -> list[Statement]:
 
 
 MAX_TEXT = 1000  # a remittance text is 140 characters in SEPA; more is kept out of storage
+
+
+def _follows(opening: Balance, last: LastClosing) -> bool:
+    """Whether a statement opening so comes after the account's last closing, to be compared
+    with it. A later day always; the same day only after a closing implied by a day without
+    one (dated its last line, and ABN AMRO dates the next :60F: that same day: a day that
+    lost one of its lines is seen there), unless this is that day's statement again (its
+    opening the one the closing was implied from: a redelivery or the day in another file)."""
+    if opening.on > last.on:
+        return True
+    source = last.implied_from
+    return source is not None and opening.on == last.on and (opening.amount, opening.on) != source
 
 
 def _statement_key(statement: Statement) -> str:

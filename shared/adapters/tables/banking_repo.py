@@ -51,6 +51,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import NamedTuple
 
 from shared.adapters.tables import payer_digest
 from shared.adapters.tables.codec import get_date, get_json, put_date, put_json
@@ -687,7 +688,7 @@ class BankingRepository:
             self.store.transact(PAYMENT_REFS, ops[start : start + MAX_BATCH])
 
     # -- balances ----------------------------------------------------------------------------
-    def last_closing(self, account: str) -> tuple[int, date] | None:
+    def last_closing(self, account: str) -> LastClosing | None:
         """The account's last closing balance: a row of its lines' partition (``~closing``),
         written with its statement's mark; where it was kept before
         (``AccountBalances``) until the account's next statement writes it there."""
@@ -698,20 +699,33 @@ class BankingRepository:
             return None
         on = get_date(row.data["On"])
         assert on is not None
-        return int(row.data["Closing"]), on
+        source = None
+        if "ImpliedFrom" in row.data:  # no closing balance: the statement's opening it was
+            from_on = get_date(row.data["ImpliedFromOn"])  # implied from, to know it again
+            assert from_on is not None
+            source = (int(row.data["ImpliedFrom"]), from_on)
+        return LastClosing(int(row.data["Closing"]), on, source)
 
     @staticmethod
     def closing_row(
-        account: str, closing: int, on: date, last: tuple[int, date] | None
+        account: str,
+        closing: int,
+        on: date,
+        last: LastClosing | None,
+        implied_from: tuple[int, date] | None = None,
     ) -> Row | None:
         """The account's closing balance to write over ``last`` (as the caller read it a
         moment ago: the statement service reads it to compare the opening with, and writes
         this with the statement's mark), None when ``last`` is of a later day. The balance is
         only compared with a later statement's opening, never used to book; its write was
-        an upsert after a read before as well."""
-        if last is not None and on < last[1]:
+        an upsert after a read before as well. ``implied_from``: the opening (amount, day)
+        of a statement without a closing balance, whose opening plus lines ``closing`` is."""
+        if last is not None and on < last.on:
             return None
-        return Row(encode(account), CLOSING_RK, {"Closing": closing, "On": put_date(on)})
+        data: dict[str, object] = {"Closing": closing, "On": put_date(on)}
+        if implied_from is not None:
+            data |= {"ImpliedFrom": implied_from[0], "ImpliedFromOn": put_date(implied_from[1])}
+        return Row(encode(account), CLOSING_RK, data)
 
     # -- learned payer accounts --------------------------------------------------------------
     def learned_ibans(self, client_id: str) -> dict[str, set[str]]:
@@ -886,6 +900,15 @@ def _ref_row(client_id: str, ref: PaymentRef) -> Row:
         data["Remittance"] = ref.remittance
     key = f"{encode(ref.reference)}{SEPARATOR}{encode(ref.payment_id)}"
     return Row(encode(client_id), key, data)
+
+
+class LastClosing(NamedTuple):
+    """An account's last closing balance; ``implied_from``: the opening (amount, day) of the
+    statement without a closing balance whose opening plus lines it is (None: the bank's)."""
+
+    amount: int
+    on: date
+    implied_from: tuple[int, date] | None = None
 
 
 CLOSING_RK = "~closing"  # the account's last closing balance, in its lines' partition

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.adapters.tables.banking_repo import ACCOUNT_BALANCES, STATEMENT_FILES, STATEMENT_LINES
+from shared.adapters.tables.banking_repo import (
+    ACCOUNT_BALANCES,
+    STATEMENT_FILES,
+    STATEMENT_LINES,
+    LastClosing,
+)
 from shared.adapters.tables.codec import put_date
 from shared.adapters.tables.keys import encode
 from shared.domain.statements.parse import parse_statement_file
@@ -57,10 +62,9 @@ def test_the_mark_lands_with_the_last_lines_settled(world, monkeypatch):
     # balance, in one transaction
     assert transactions[-1][-2:] == [mark, "~closing"] and len(transactions[-1]) == 5
     assert statement.closing is not None
-    assert world.services.repos.banking.last_closing(ACCOUNT) == (
-        statement.closing.amount,
-        statement.closing.on,
-    )
+    assert world.services.repos.banking.last_closing(ACCOUNT) == LastClosing(
+        statement.closing.amount, statement.closing.on, implied_from=None
+    )  # the bank's own closing, none implied
     again = world.services.statements.ingest("agency-a/s1-again.sta", _file())
     assert (again.status, again.statements_skipped, again.lines) == ("skipped", 1, 0)
 

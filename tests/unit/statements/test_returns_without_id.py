@@ -6,6 +6,7 @@ an ABN AMRO camt.053 in the bank's shape (tests/fixtures/statements/*/review12).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -13,10 +14,10 @@ import pytest
 
 from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem, ActionStatus
-from shared.domain.statements.model import line_identities
+from shared.domain.statements.model import implied_closing, line_identities
 from shared.domain.statements.mt940_writer import OutLine
 from shared.domain.statements.parse import parse_statement_file
-from shared.services.statements import StatementService
+from shared.services.statements import IngestReport, StatementService
 from tests.conftest import STATEMENTS
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row, verify_ibans
 from tests.unit.services.test_statement_ingest import (  # noqa: F401
@@ -205,6 +206,33 @@ def test_a_redelivered_return_undoes_the_same_payment_not_the_next(setup):  # no
     }  # fmt: skip
 
 
+def test_a_persons_choice_is_undone_again_when_the_return_is_read_again(setup):  # noqa: F811
+    """codereview12 #7: the return fits two payments of one payer, a person reverses the
+    second; the same return line read again (a crash before it was settled) undoes that one
+    again, not the first as well (one return of 121.00, never two payments)."""
+    first, second = _two_of_one_payer(setup)
+    data = _return(setup, "retour")
+    service = setup.services.statements
+    service.ingest("agency-a/back.sta", data)
+    a = setup.agency_a
+    [item] = [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
+              if i["kind"] == "unmatched_return"]  # fmt: skip
+    url = f"/v1/clients/C1/actions/{item['action_id']}/reverse-payment"
+    assert a.call("POST", url, {"payment": second, "note": "the bank's return"}).status == 200
+    [back] = parse_statement_file(data)
+    [line_id] = line_identities(back)
+    owner = setup.services.repos.banking.owner(ACCOUNT)
+    clients = service._clients_for(owner)
+    assert (
+        service._returned(back.lines[0], clients, owner, False, line_id, item["action_id"])
+        == "returned"
+    )
+    assert {p["payment_id"]: p["reversed"] for p in _payments(setup)} == {
+        first: False, second: True,
+    }  # fmt: skip
+    assert invoice(setup, "F-0001")["status"] == "paid"
+
+
 def test_a_return_of_another_payer_or_older_than_the_window_is_not_taken(setup):  # noqa: F811
     _two_of_one_payer(setup)
     other = OutLine(date(2025, 3, 5), -12_100, "retour", counterparty_iban="NL91ABNA0417164300",
@@ -254,6 +282,82 @@ def test_a_day_closing_elsewhere_than_its_lines_imply_is_still_a_gap(world):
     assert cut.count(b":61:") == 2
     world.services.statements.ingest("agency-a/days", cut)
     assert "missing_statement" in actions(world)
+
+
+def _without(data: str, *lines: str) -> str:
+    for line in lines:
+        assert line in data
+        data = data.replace(line, "")
+    return data
+
+
+@pytest.mark.parametrize(
+    "path,iban,bank_day,cut",
+    [
+        (
+            # day 2 had card payments of 21.00 and 5.00; day 3 opens (dated day 2, as ABN
+            # AMRO does) at 1,095.00; the file as read lacks the 5.00
+            "mt940/review12/abn_three_days_mid_no62f.sta",
+            "NL91ABNA0417164300",
+            lambda d: d.replace(
+                ":86:BEA   NR:CT637285 04.03.25/16.31 Celly Shop AMSTERDAM,PAS353\n",
+                ":86:BEA   NR:CT637285 04.03.25/16.31 Celly Shop AMSTERDAM,PAS353\n"
+                ":61:2503040304D5,00N426NONREF\n:86:BEA   NR:CT637286 04.03.25/17.00 Kiosk\n",
+            ).replace(":60F:C250304EUR1100,00", ":60F:C250304EUR1095,00")
+            .replace(":62F:C250305EUR1090,00", ":62F:C250305EUR1085,00"),
+            lambda d: _without(d, ":61:2503040304D5,00N426NONREF\n:86:BEA   NR:CT637286 04.03.25/17.00 Kiosk\n"),
+        ),
+        (
+            # day 116 lost an entry of 5.00: day 117 opens (dated 1-3) at 795.58
+            "camt053/review12/abn_three_days_mid_no_clbd.xml",
+            "NL57ABNA0251925218",
+            lambda d: d.replace("000000000000800.58", "000000000000795.58").replace(
+                "000000000000765.58", "000000000000760.58"
+            ),
+            lambda d: d,
+        ),
+    ],
+)  # fmt: skip
+def test_a_day_without_closing_that_lost_one_of_its_lines_is_a_gap(
+    world, path, iban, bank_day, cut
+):
+    """codereview12 #6: the implied closing is dated the day's last line, and ABN AMRO dates
+    the next day's opening that same day: the two are compared on that day too, so a day
+    read without its closing that lost one of the lines it kept still shows as a gap."""
+    _client_of(world, iban)
+    read = cut(bank_day((STATEMENTS / path).read_text()))
+    report = world.services.statements.ingest("agency-a/days", read.encode())
+    assert report.statements == 3
+    assert "missing_statement" in actions(world)
+
+
+@pytest.mark.parametrize(
+    "path,iban",
+    [
+        ("mt940/review12/abn_three_days_mid_no62f.sta", "NL91ABNA0417164300"),
+        ("camt053/review12/abn_three_days_mid_no_clbd.xml", "NL57ABNA0251925218"),
+    ],
+)
+@pytest.mark.parametrize("on_its_day", [False, True])
+def test_a_day_without_closing_read_again_raises_no_gap(world, path, iban, on_its_day):
+    """The day without a closing read again (a redelivery, or the file once more), also
+    opening on its implied closing's own day (a bank dating the opening the statement's day):
+    no "statement missing"; the comparison on that day is for the next day's opening only."""
+    _client_of(world, iban)
+    [_, middle, _] = parse_statement_file((STATEMENTS / path).read_bytes())
+    assert middle.closing is None and middle.opening is not None
+    implied = implied_closing(middle)
+    assert implied is not None and implied.on > middle.opening.on
+    same_day = replace(middle, opening=replace(middle.opening, on=implied.on))
+    service, banking = world.services.statements, world.services.repos.banking
+    owner = banking.owner(iban)
+    report = IngestReport("again", "booked")
+    day = same_day if on_its_day else middle
+    row = service._check_balances(day, owner, None, "again", report)
+    assert row is not None
+    banking.write_marks([row])
+    assert service._check_balances(day, owner, None, "again", report) is not None  # again
+    assert not report.warnings and "missing_statement" not in actions(world)
 
 
 @pytest.mark.parametrize(
