@@ -47,6 +47,7 @@ from shared.domain.people.audit import Event
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.standing import (
+    ENDED_RULING_REF,
     INSOLVENT,
     STANDING_PAUSE,
     STANDING_REF,
@@ -54,6 +55,7 @@ from shared.domain.standing import (
     LiftReason,
     Standing,
     arose_on,
+    carried_ruling,
     holds,
 )
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -295,8 +297,11 @@ class DebtorStandingService:
             if holds(d.standing) or (source is not None and source in seen):
                 return d  # in force already, or lifted by a person who saw this return
             returns = (*seen, source) if source is not None else seen
-            return replace(d, standing=DebtorStanding(Standing.DECEASED, today, today,
-                                                      confirmed=False, proposed_by=returns))  # fmt: skip
+            # a ruling that ended stays with it: lifted as the bank's mistake, it is back
+            return replace(d, standing=DebtorStanding(
+                Standing.DECEASED, today, today, confirmed=False, proposed_by=returns,
+                ended=carried_ruling(d.standing),
+            ))  # fmt: skip
 
         try:
             before, after = self._change(
@@ -324,7 +329,12 @@ class DebtorStandingService:
             and (now.standing, now.since, now.confirmed) == (wanted.standing, wanted.since, True)
         ):
             return debtor  # a retry: it stands as recorded
-        return replace(debtor, standing=wanted)
+        # a ruling that ended stays with the new standing, unless it is that ruling set again
+        # (to correct how it ended)
+        ended = carried_ruling(now)
+        if ended is not None and (ended.standing, ended.since) == (wanted.standing, wanted.since):
+            ended = ended.ended
+        return replace(debtor, standing=replace(wanted, ended=ended))
 
     def _change(
         self, client: Client, number: str, change: Callable[[Debtor], Debtor], author: str,
@@ -374,7 +384,11 @@ class DebtorStandingService:
         for number in sorted({i.debtor_number for i in invoices}):
             debtor = debtors.get(number)
             s = debtor.standing if debtor is not None else None
-            if debtor is not None and s is not None and (holds(s) or s.ruling_ended):
+            if (
+                debtor is not None
+                and s is not None
+                and (holds(s) or s.ruling_ended or s.ended is not None)
+            ):
                 self._holds(client, debtor)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
@@ -389,30 +403,25 @@ class DebtorStandingService:
         (idempotent; lifted as a mistake or none: gone), and the money booked since allocated
         again. In force: dunning and costs held on every open claim, the interest stopped on
         those of the ruling. A ruling that ended: its claims keep the costs hold and the stop
-        (for its period only when it ended otherwise), a later claim is as if never held."""
+        (for its period only when it ended otherwise), a later claim is as if never held. A
+        ruling that ended before the standing now recorded (``ended``) keeps its own holds on
+        its claims under their own ref, whatever the later standing does."""
         standing = debtor.standing
-        held = holds(standing)
         assert standing is not None
-        ended = standing.ruling_ended
-        stop_day = interest_stop_day(debtor, standing.since)
+        earlier = standing.ended
         numbers = []
         for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
-            ours = in_ruling(standing, inv)
-            if (held or (ended and ours)) and not inv.is_collectable:
+            now = _spans(debtor, standing, inv)
+            before = _spans(debtor, earlier, inv) if earlier is not None else None
+            if (now or before) and not inv.is_collectable:
                 continue  # (lifted: from every claim, also one paid meanwhile)
-            costs_span: tuple[date, date | None] | None = None
-            stop: tuple[date, date | None] | None = None
-            if held:
-                costs_span = (standing.since, None)
-                stop = (stop_day, None) if standing.stops_interest and ours else None
-            elif ended and ours:
-                costs_span = (standing.since, None)
-                stop = (stop_day, standing.lifted_on if standing.lift_reason is LiftReason.ENDED
-                        else None)  # fmt: skip
             numbers.append(inv.number)
-            args = (client.client_id, debtor.number, inv.number, STANDING_REF)
-            self.ledger.set_costs_hold(*args, costs_span)
-            self.ledger.set_interest_pause(*args, stop)
+            args = (client.client_id, debtor.number, inv.number)
+            self.ledger.set_costs_hold(*args, STANDING_REF, now[0] if now else None)
+            self.ledger.set_interest_pause(*args, STANDING_REF, now[1] if now else None)
+            # (also cleared: a ruling set again to correct how it ended carries none)
+            self.ledger.set_costs_hold(*args, ENDED_RULING_REF, before[0] if before else None)
+            self.ledger.set_interest_pause(*args, ENDED_RULING_REF, before[1] if before else None)
         if numbers:
             said = (
                 f"standing {standing.standing.value} since {standing.since.isoformat()}"
@@ -510,6 +519,24 @@ class DebtorStandingService:
             self.repos.actions.add(item)
         except Conflict:
             pass  # told before (a retry)
+
+
+Span = tuple[date, date | None]
+
+
+def _spans(
+    debtor: Debtor, standing: DebtorStanding, inv: Invoice
+) -> tuple[Span, Span | None] | None:
+    """The costs hold and interest stop ``standing`` puts on the claim, or None (none)."""
+    ours = in_ruling(standing, inv)
+    stop_day = interest_stop_day(debtor, standing.since)
+    if holds(standing):
+        stop = (stop_day, None) if standing.stops_interest and ours else None
+        return (standing.since, None), stop
+    if standing.ruling_ended and ours:
+        until = standing.lifted_on if standing.lift_reason is LiftReason.ENDED else None
+        return (standing.since, None), (stop_day, until)
+    return None
 
 
 def _said(standing: DebtorStanding | None) -> str:
