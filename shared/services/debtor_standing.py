@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
@@ -65,7 +66,6 @@ from shared.services.repositories import Repositories
 from shared.telemetry.context import log_extra
 
 if TYPE_CHECKING:
-    from shared.domain.invoices import Invoice
     from shared.services.plans.service import PlanService
 
 log = logging.getLogger(__name__)
@@ -409,19 +409,23 @@ class DebtorStandingService:
         standing = debtor.standing
         assert standing is not None
         earlier = standing.ended
+        invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        paid = self._paid_on(client, debtor, invoices)
         numbers = []
-        for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
-            now = _spans(debtor, standing, inv)
-            before = _spans(debtor, earlier, inv) if earlier is not None else None
-            if (now or before) and not inv.is_collectable:
-                continue  # (lifted: from every claim, also one paid meanwhile)
-            numbers.append(inv.number)
+        for inv in invoices:
+            touched = False
             args = (client.client_id, debtor.number, inv.number)
-            self.ledger.set_costs_hold(*args, STANDING_REF, now[0] if now else None)
-            self.ledger.set_interest_pause(*args, STANDING_REF, now[1] if now else None)
-            # (also cleared: a ruling set again to correct how it ended carries none)
-            self.ledger.set_costs_hold(*args, ENDED_RULING_REF, before[0] if before else None)
-            self.ledger.set_interest_pause(*args, ENDED_RULING_REF, before[1] if before else None)
+            # the ruling's own holds, then those of a ruling that ended before it (also
+            # cleared: a ruling set again to correct how it ended carries none)
+            for ref, layer in ((STANDING_REF, standing), (ENDED_RULING_REF, earlier)):
+                spans = _spans(debtor, layer, inv) if layer is not None else None
+                if spans is not None and layer is not None and not _open_on(inv, layer, paid):
+                    continue  # closed before its day: as it was (lifted: from every claim)
+                self.ledger.set_costs_hold(*args, ref, spans[0] if spans else None)
+                self.ledger.set_interest_pause(*args, ref, spans[1] if spans else None)
+                touched = True
+            if touched:
+                numbers.append(inv.number)
         if numbers:
             said = (
                 f"standing {standing.standing.value} since {standing.since.isoformat()}"
@@ -434,6 +438,29 @@ class DebtorStandingService:
             # looked at by the next run: held, or its next step paced from the lift
             stored = self.repos.invoices.get_many(client.client_id, numbers)
             self.reschedule(client.client_id, [s.invoice for s in stored.values()])
+
+    def _paid_on(self, client: Client, debtor: Debtor, invoices: list[Invoice]) -> dict[str, date]:
+        """The day each paid claim got the last money that stands on it (as received): paid
+        on or after a ruling's day, it was open on it and the ruling stopped its interest."""
+        wanted = {i.number for i in invoices if i.status is InvoiceStatus.PAID}
+        if not wanted:
+            return {}
+        net: dict[tuple[str, str], tuple[date, Cents]] = {}
+        for record in self.ledger.debtor_claims(client, debtor.number, debtor).records:
+            if record.number not in wanted:
+                continue
+            for e in record.events:
+                if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                    continue
+                day = e.stands_in.received if e.stands_in is not None else e.on
+                latest, cents = net.get((record.number, e.payment_id), (day, 0))
+                cents += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+                net[(record.number, e.payment_id)] = (max(latest, day), cents)
+        last: dict[str, date] = {}
+        for (number, _), (day, cents) in net.items():
+            if cents > 0 and day > last.get(number, date.min):
+                last[number] = day
+        return last
 
     def _tell_staff(self, client: Client, debtor: Debtor, reason: str = "") -> None:
         standing = debtor.standing
@@ -537,6 +564,14 @@ def _spans(
         until = standing.lifted_on if standing.lift_reason is LiftReason.ENDED else None
         return (standing.since, None), (stop_day, until)
     return None
+
+
+def _open_on(inv: Invoice, standing: DebtorStanding, paid: Mapping[str, date]) -> bool:
+    """Whether the claim was still owed on the standing's day: open, disputed, or paid by
+    money received from that day on (a credit or a withdrawal: never owed)."""
+    if inv.status is InvoiceStatus.PAID:
+        return paid.get(inv.number, date.min) >= standing.since
+    return inv.status not in CLOSED
 
 
 def _said(standing: DebtorStanding | None) -> str:
