@@ -35,7 +35,7 @@ claims of the ruling are not dunned until staff booked what the ruling paid
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -52,6 +52,8 @@ INSOLVENT = frozenset({Standing.BANKRUPT, Standing.WSNP})
 
 # the ref under which a standing's interest stop and costs hold sit on a claim's header
 STANDING_REF = "standing"
+# the ref of those of a ruling that ended before the standing now recorded (``ended``)
+ENDED_RULING_REF = "standing-ended-ruling"
 
 # the reason a payment plan paused for its debtor's standing carries
 STANDING_PAUSE = "debtor's standing: "
@@ -86,6 +88,10 @@ class DebtorStanding:
     proposed_by: tuple[str, ...] = ()
     # why it was lifted (None: lifted before a reason was asked, read as a mistake)
     lift_reason: LiftReason | None = None
+    # an insolvency ruling that ended before this standing was set (a bank's MD07 proposal, a
+    # death, a new ruling): its claims stay as it left them whatever comes after (a clean
+    # slate's natural obligations are never dunned again), also once this one is lifted
+    ended: DebtorStanding | None = None
 
     @property
     def in_force(self) -> bool:
@@ -122,11 +128,37 @@ def arose_on(contract_date: date | None, invoice_date: date) -> date:
     return contract_date or invoice_date
 
 
+def ended_rulings(standing: DebtorStanding | None) -> tuple[DebtorStanding, ...]:
+    """The insolvency rulings that ended and still shape their claims: the standing itself
+    if it is one, and the one it was set over (kept in ``ended``)."""
+    if standing is None:
+        return ()
+    own = (standing,) if standing.ruling_ended else ()
+    return own + ((standing.ended,) if standing.ended is not None else ())
+
+
+def carried_ruling(standing: DebtorStanding | None) -> DebtorStanding | None:
+    """The ended ruling a new standing set over ``standing`` keeps (``ended``)."""
+    if standing is None:
+        return None
+    if standing.ruling_ended:
+        return replace(standing, ended=None)
+    return standing.ended
+
+
 def held_after_ruling(standing: DebtorStanding | None, arose: date) -> str | None:
     """Why a claim that arose on ``arose`` may not be dunned though its debtor's standing
     was lifted, or None: an akkoord or a clean slate settled it (what the akkoord does not
     pay, and all after a clean slate, is a natural obligation: art. 160, 358 lid 1 Fw)."""
-    if standing is None or not standing.ruling_ended or not standing.covers(arose):
+    for ruling in ended_rulings(standing):
+        why = _settled_by(ruling, arose)
+        if why is not None:
+            return why
+    return None
+
+
+def _settled_by(standing: DebtorStanding, arose: date) -> str | None:
+    if not standing.ruling_ended or not standing.covers(arose):
         return None
     if standing.lift_reason is LiftReason.CLEAN_SLATE:
         return "a natural obligation after a clean slate (art. 358 Fw)"

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
+from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
@@ -47,6 +48,7 @@ from shared.domain.people.audit import Event
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.standing import (
+    ENDED_RULING_REF,
     INSOLVENT,
     STANDING_PAUSE,
     STANDING_REF,
@@ -54,6 +56,7 @@ from shared.domain.standing import (
     LiftReason,
     Standing,
     arose_on,
+    carried_ruling,
     holds,
 )
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -63,7 +66,6 @@ from shared.services.repositories import Repositories
 from shared.telemetry.context import log_extra
 
 if TYPE_CHECKING:
-    from shared.domain.invoices import Invoice
     from shared.services.plans.service import PlanService
 
 log = logging.getLogger(__name__)
@@ -295,8 +297,11 @@ class DebtorStandingService:
             if holds(d.standing) or (source is not None and source in seen):
                 return d  # in force already, or lifted by a person who saw this return
             returns = (*seen, source) if source is not None else seen
-            return replace(d, standing=DebtorStanding(Standing.DECEASED, today, today,
-                                                      confirmed=False, proposed_by=returns))  # fmt: skip
+            # a ruling that ended stays with it: lifted as the bank's mistake, it is back
+            return replace(d, standing=DebtorStanding(
+                Standing.DECEASED, today, today, confirmed=False, proposed_by=returns,
+                ended=carried_ruling(d.standing),
+            ))  # fmt: skip
 
         try:
             before, after = self._change(
@@ -324,7 +329,12 @@ class DebtorStandingService:
             and (now.standing, now.since, now.confirmed) == (wanted.standing, wanted.since, True)
         ):
             return debtor  # a retry: it stands as recorded
-        return replace(debtor, standing=wanted)
+        # a ruling that ended stays with the new standing, unless it is that ruling set again
+        # (to correct how it ended)
+        ended = carried_ruling(now)
+        if ended is not None and (ended.standing, ended.since) == (wanted.standing, wanted.since):
+            ended = ended.ended
+        return replace(debtor, standing=replace(wanted, ended=ended))
 
     def _change(
         self, client: Client, number: str, change: Callable[[Debtor], Debtor], author: str,
@@ -374,7 +384,11 @@ class DebtorStandingService:
         for number in sorted({i.debtor_number for i in invoices}):
             debtor = debtors.get(number)
             s = debtor.standing if debtor is not None else None
-            if debtor is not None and s is not None and (holds(s) or s.ruling_ended):
+            if (
+                debtor is not None
+                and s is not None
+                and (holds(s) or s.ruling_ended or s.ended is not None)
+            ):
                 self._holds(client, debtor)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
@@ -389,30 +403,29 @@ class DebtorStandingService:
         (idempotent; lifted as a mistake or none: gone), and the money booked since allocated
         again. In force: dunning and costs held on every open claim, the interest stopped on
         those of the ruling. A ruling that ended: its claims keep the costs hold and the stop
-        (for its period only when it ended otherwise), a later claim is as if never held."""
+        (for its period only when it ended otherwise), a later claim is as if never held. A
+        ruling that ended before the standing now recorded (``ended``) keeps its own holds on
+        its claims under their own ref, whatever the later standing does."""
         standing = debtor.standing
-        held = holds(standing)
         assert standing is not None
-        ended = standing.ruling_ended
-        stop_day = interest_stop_day(debtor, standing.since)
+        earlier = standing.ended
+        invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
+        paid = self._paid_on(client, debtor, invoices)
         numbers = []
-        for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
-            ours = in_ruling(standing, inv)
-            if (held or (ended and ours)) and not inv.is_collectable:
-                continue  # (lifted: from every claim, also one paid meanwhile)
-            costs_span: tuple[date, date | None] | None = None
-            stop: tuple[date, date | None] | None = None
-            if held:
-                costs_span = (standing.since, None)
-                stop = (stop_day, None) if standing.stops_interest and ours else None
-            elif ended and ours:
-                costs_span = (standing.since, None)
-                stop = (stop_day, standing.lifted_on if standing.lift_reason is LiftReason.ENDED
-                        else None)  # fmt: skip
-            numbers.append(inv.number)
-            args = (client.client_id, debtor.number, inv.number, STANDING_REF)
-            self.ledger.set_costs_hold(*args, costs_span)
-            self.ledger.set_interest_pause(*args, stop)
+        for inv in invoices:
+            touched = False
+            args = (client.client_id, debtor.number, inv.number)
+            # the ruling's own holds, then those of a ruling that ended before it (also
+            # cleared: a ruling set again to correct how it ended carries none)
+            for ref, layer in ((STANDING_REF, standing), (ENDED_RULING_REF, earlier)):
+                spans = _spans(debtor, layer, inv) if layer is not None else None
+                if spans is not None and layer is not None and not _open_on(inv, layer, paid):
+                    continue  # closed before its day: as it was (lifted: from every claim)
+                self.ledger.set_costs_hold(*args, ref, spans[0] if spans else None)
+                self.ledger.set_interest_pause(*args, ref, spans[1] if spans else None)
+                touched = True
+            if touched:
+                numbers.append(inv.number)
         if numbers:
             said = (
                 f"standing {standing.standing.value} since {standing.since.isoformat()}"
@@ -425,6 +438,29 @@ class DebtorStandingService:
             # looked at by the next run: held, or its next step paced from the lift
             stored = self.repos.invoices.get_many(client.client_id, numbers)
             self.reschedule(client.client_id, [s.invoice for s in stored.values()])
+
+    def _paid_on(self, client: Client, debtor: Debtor, invoices: list[Invoice]) -> dict[str, date]:
+        """The day each paid claim got the last money that stands on it (as received): paid
+        on or after a ruling's day, it was open on it and the ruling stopped its interest."""
+        wanted = {i.number for i in invoices if i.status is InvoiceStatus.PAID}
+        if not wanted:
+            return {}
+        net: dict[tuple[str, str], tuple[date, Cents]] = {}
+        for record in self.ledger.debtor_claims(client, debtor.number, debtor).records:
+            if record.number not in wanted:
+                continue
+            for e in record.events:
+                if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                    continue
+                day = e.stands_in.received if e.stands_in is not None else e.on
+                latest, cents = net.get((record.number, e.payment_id), (day, 0))
+                cents += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+                net[(record.number, e.payment_id)] = (max(latest, day), cents)
+        last: dict[str, date] = {}
+        for (number, _), (day, cents) in net.items():
+            if cents > 0 and day > last.get(number, date.min):
+                last[number] = day
+        return last
 
     def _tell_staff(self, client: Client, debtor: Debtor, reason: str = "") -> None:
         standing = debtor.standing
@@ -510,6 +546,32 @@ class DebtorStandingService:
             self.repos.actions.add(item)
         except Conflict:
             pass  # told before (a retry)
+
+
+Span = tuple[date, date | None]
+
+
+def _spans(
+    debtor: Debtor, standing: DebtorStanding, inv: Invoice
+) -> tuple[Span, Span | None] | None:
+    """The costs hold and interest stop ``standing`` puts on the claim, or None (none)."""
+    ours = in_ruling(standing, inv)
+    stop_day = interest_stop_day(debtor, standing.since)
+    if holds(standing):
+        stop = (stop_day, None) if standing.stops_interest and ours else None
+        return (standing.since, None), stop
+    if standing.ruling_ended and ours:
+        until = standing.lifted_on if standing.lift_reason is LiftReason.ENDED else None
+        return (standing.since, None), (stop_day, until)
+    return None
+
+
+def _open_on(inv: Invoice, standing: DebtorStanding, paid: Mapping[str, date]) -> bool:
+    """Whether the claim was still owed on the standing's day: open, disputed, or paid by
+    money received from that day on (a credit or a withdrawal: never owed)."""
+    if inv.status is InvoiceStatus.PAID:
+        return paid.get(inv.number, date.min) >= standing.since
+    return inv.status not in CLOSED
 
 
 def _said(standing: DebtorStanding | None) -> str:

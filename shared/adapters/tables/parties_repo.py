@@ -254,6 +254,7 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         "lifted_on": s.lifted_on.isoformat() if s.lifted_on else None,
         **({"proposed_by": list(s.proposed_by)} if s.proposed_by else {}),
         "lift_reason": s.lift_reason.value if s.lift_reason else None,
+        **({"ended": standing_to_json(s.ended)} if s.ended is not None else {}),
     }
 
 
@@ -268,6 +269,7 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         date.fromisoformat(d["lifted_on"]) if d.get("lifted_on") else None,
         tuple(str(x) for x in d.get("proposed_by") or ()),
         LiftReason(d["lift_reason"]) if d.get("lift_reason") else None,
+        standing_from_json(d.get("ended")),
     )
 
 

@@ -8,7 +8,8 @@ World A is the story: business debtor D1 (agreed costs 15 %), F1 and F2 300.00 d
 22-7 a rate row from 2026-07-01 put in force (consumer 5 %, commercial 11 %); 23-7 F1's due
 date moved to 15-12-2025; 24-7 the debtor corrected to a consumer; 25-7 p1 comes back. World B
 has the final terms from the start and only the payments that stand. Both are read on 1-8
-and 1-10: the claims, the payments' rows and the open overpayment items."""
+and 1-10: the claims, the payments' rows and the open overpayment items. With "wsnp", a WSNP
+from 15-7 is recorded on 26-7 in world A, on 15-7 (before p2) in world B (codereview12 #4)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -65,9 +66,18 @@ def _story(final: bool, steps: tuple[str, ...], f1: str = "1000.00",
     assert found is not None
     c1 = found[0]
     pay = world.services.payments
+
+    def wsnp() -> None:
+        r = a.call("POST", "/v1/clients/C1/debtors/D1/standing",
+                   {"standing": "wsnp", "since": "2026-07-15"})  # fmt: skip
+        assert r.status == 200, r.body
+
     for pid, cents, day, number in (("p1", *p1, "F1"), ("p2", p2, date(2026, 7, 20), "F2")):
         if pid == back and now("storno"):
             continue
+        if pid == "p2" and now("wsnp"):
+            world.clock.at = _at(date(2026, 7, 15))
+            wsnp()
         world.clock.at = _at(day)
         pay.book(c1, payment_id=pid, amount=cents, received_on=day, source=PaymentSource.BANK,
                  invoice_numbers=[number])  # fmt: skip
@@ -88,6 +98,9 @@ def _story(final: bool, steps: tuple[str, ...], f1: str = "1000.00",
         world.clock.at = _at(date(2026, 7, 25))
         if "storno" in steps:
             pay.reverse(c1, back, "storno")
+        world.clock.at = _at(date(2026, 7, 26))
+        if "wsnp" in steps:
+            wsnp()
     world.clock.at = _at(date(2026, 8, 1))
     out: dict[Any, Any] = {}
     for on in ("2026-08-01", "2026-10-01"):
@@ -119,6 +132,29 @@ def test_a_restatement_reads_as_the_final_terms_from_the_start(
     # open, p2 7,289.46 over where B has 7,333.47 (#1); rates: F1 0.44 and F2 0.14 open while
     # p2 held 322.02 over, B 321.45 (#2); due: 7.15 interest open no history gives (#3)
     assert _differences(steps, **(LARGE if size == "large" else SMALL)) == {}
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize(
+    "steps", [("wsnp",), ("kind", "wsnp"), ("rates", "wsnp"), ("rates", "due", "kind", "wsnp")]
+)
+def test_a_ruling_recorded_after_the_payments_reads_as_known_from_its_day(
+    steps: tuple[str, ...], size: str
+) -> None:
+    # codereview12 #4: p2 of 20-7 paid both claims before the WSNP of 15-7 was recorded; the
+    # claims it paid were open on 15-7, so the ruling stops their interest all the same (art.
+    # 128, 299 lid 1 Fw): large, wsnp: F1 paid interest 1,398.94 where B has 1,335.35 and p2
+    # kept 64.09 less over (130.28 against 194.37) before the stop reached paid claims
+    assert _differences(steps, **(LARGE if size == "large" else SMALL)) == {}
+
+
+def test_a_ruling_recorded_late_gives_back_the_interest_of_its_days() -> None:
+    """Large, wsnp: p2 of 20-7 paid F1's interest only up to 14-7 (1,335.35, not 1,398.94):
+    the 64.09 of the scheme's days are over with the rest, 194.37 (not 130.28)."""
+    got = _story(False, ("wsnp",), **LARGE)
+    assert ("F1", "interest", 133_535) in got["p2"][0], got["p2"]
+    assert got["p2"][1] == 19_437
+    assert got["items"] == ["Overpayment of € 194,37"]
 
 
 def test_the_consumer_corrected_after_two_payments_is_owed_his_overpayment() -> None:
