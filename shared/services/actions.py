@@ -8,15 +8,13 @@ from datetime import date
 from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
 from shared.clock import Clock
 from shared.domain.parties import Client
-from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
 from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
-from shared.services.statement_returns import by_payer
-from shared.services.statement_sources import CLIENT_WRITTEN
 
 CONFIRMABLE = set(CONFIRMABLE_KINDS)
 CLAIM_ATTEMPTS = 4  # a claim that loses to another writer reads the line again
@@ -161,30 +159,11 @@ class ActionService:
                 params={"invoices": ", ".join(closed)},
             )  # fmt: skip
         claim = self._claim_line(item, account, line_id, client, invoices, amount, received_on)
-        payment = self.payments.book(
-            client,
-            payment_id=claim.payment_id or "bank-" + line_id,
-            amount=amount,
-            received_on=received_on,
-            source=PaymentSource.BANK,
-            # the designation the line was claimed with (a repeated confirm may tick the
-            # same invoices in another order)
-            invoice_numbers=list(claim.invoices) or invoices,
-            external_id=line_id,
-            payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
-            received_by=owner.received_by,
-            # a line of the client's own upload stays the client's word when a person books
-            # it: its payer is not learned as paid (statement_sources, attack10 F1)
-            client_written=detail.get(CLIENT_WRITTEN) is True,
-            bank_charges=int(str(detail.get("charges") or 0)),
+        # the designation the line was claimed with (a repeated confirm may tick the same
+        # invoices in another order)
+        payment = self.claims.book(
+            client, item, claim, list(claim.invoices) or invoices, owner.received_by
         )
-        payer = by_payer(str(detail.get("payer_iban") or "") or None, payment,
-                         detail.get(CLIENT_WRITTEN) is True, _text(detail.get("reference")),
-                         _text(detail.get("remittance")),
-                         amount - payment.bank_charges if payment.bank_charges else None)  # fmt: skip
-        if payer is not None and not payment.reversed:
-            # a return quoting no end-to-end id finds it by its payer (statement_returns)
-            self.repos.banking.remember_payment(client.client_id, payer)
         if claim.status != "booked":  # under the claim's ETag: a writer since keeps its word
             self.repos.banking.settle_line(
                 account, claim, "booked", client_id=client.client_id,
@@ -330,7 +309,3 @@ class ActionService:
         """The client as the agency knows it (its own number), for a refusal's sentence."""
         found = self.repos.clients.get(client_id)
         return found[0].number if found is not None else client_id
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None

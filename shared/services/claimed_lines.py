@@ -25,11 +25,13 @@ from typing import Literal
 from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
 from shared.clock import Clock
 from shared.domain.invoices import InvoiceStatus
-from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.domain.parties import Client
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
 from shared.telemetry.context import log_extra
 
@@ -77,19 +79,7 @@ class ClaimedLines:
             return self.release(item, claim, closed, say=say)
         amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
         try:
-            payment = self.payments.book(
-                client,
-                payment_id=_payment_id(claim),
-                amount=amount,
-                received_on=received_on,
-                source=PaymentSource.BANK,
-                invoice_numbers=list(claim.invoices),
-                external_id=claim.line_id,
-                payer_iban=str(detail["payer_iban"]) if detail.get("payer_iban") else None,
-                received_by=owner.received_by,
-                client_written=detail.get(CLIENT_WRITTEN) is True,
-                bank_charges=int(str(detail.get("charges") or 0)),
-            )
+            payment = self.book(client, item, claim, list(claim.invoices), owner.received_by)
         except Invalid:
             log.warning(
                 "a claimed statement line cannot be booked as claimed",
@@ -112,6 +102,44 @@ class ClaimedLines:
         # the claim's note stays until the item is closed: a colleague's refused confirm
         # books it here and leaves the item open, for the daily run to close
         return "booked"
+
+    def book(
+        self,
+        client: Client,
+        item: ActionItem,
+        claim: LineRecord,
+        invoices: list[str],
+        received_by: Receiver,
+    ) -> Payment:
+        """The payment of the statement line of ``item`` as ``claim`` wrote it down, booked on
+        ``invoices`` (the one booking of a confirmed line: a person's confirm, and whoever
+        finishes its claim, book it here alike), and remembered under its payer's account so
+        that a return quoting no end-to-end id finds it (statement_returns, codereview12 #5)."""
+        detail = item.detail
+        amount = int(str(detail["amount"]))
+        written = detail.get(CLIENT_WRITTEN) is True
+        payer_iban = str(detail.get("payer_iban") or "") or None
+        payment = self.payments.book(
+            client,
+            payment_id=_payment_id(claim),
+            amount=amount,
+            received_on=date.fromisoformat(str(detail["date"])),
+            source=PaymentSource.BANK,
+            invoice_numbers=invoices,
+            external_id=claim.line_id,
+            payer_iban=payer_iban,
+            received_by=received_by,
+            # a line of the client's own upload stays the client's word when a person books
+            # it: its payer is not learned as paid (statement_sources, attack10 F1)
+            client_written=written,
+            bank_charges=int(str(detail.get("charges") or 0)),
+        )
+        payer = by_payer(payer_iban, payment, written, _text(detail.get("reference")),
+                         _text(detail.get("remittance")),
+                         amount - payment.bank_charges if payment.bank_charges else None)  # fmt: skip
+        if payer is not None and not payment.reversed:
+            self.repos.banking.remember_payment(client.client_id, payer)
+        return payment
 
     def unpayable(self, client_id: str, claim: LineRecord) -> list[str]:
         """The invoices of ``claim`` credited or withdrawn since it was written, when its
@@ -232,3 +260,7 @@ class ClaimedLines:
 
 def _payment_id(claim: LineRecord) -> str:
     return claim.payment_id or "bank-" + claim.line_id
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
