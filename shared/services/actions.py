@@ -10,7 +10,7 @@ from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
-from shared.ports.tables import PreconditionFailed
+from shared.services.action_saves import save_item
 from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
@@ -43,13 +43,7 @@ class ActionService:
         return item, etag
 
     def _save(self, item: ActionItem, etag: str) -> ActionItem:
-        try:
-            self.repos.actions.save(item, etag)
-        except PreconditionFailed as exc:
-            raise ConflictingUpdate(
-                f"action {item.action_id} changed meanwhile; reload it"
-            ) from exc
-        return item
+        return save_item(self.repos, item, etag)
 
     def assign(self, scope: str, action_id: str, assignee: str) -> ActionItem:
         item, etag = self._open(scope, action_id)

@@ -40,7 +40,7 @@ from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.model import StatementLine
-from shared.ports.tables import PreconditionFailed
+from shared.services.action_saves import save_item
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -336,13 +336,7 @@ class ReturnedPayments:
         return payment
 
     def _save(self, item: ActionItem, etag: str) -> ActionItem:
-        try:
-            self.repos.actions.save(item, etag)
-        except PreconditionFailed as exc:
-            raise ConflictingUpdate(
-                f"action {item.action_id} changed meanwhile; reload it"
-            ) from exc
-        return item
+        return save_item(self.repos, item, etag)
 
 
 def _day(value: object) -> date | None:
