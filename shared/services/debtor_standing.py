@@ -33,7 +33,7 @@ way paused plans stay paused for staff to resume or postpone (an action item say
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
+from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents, format_cents
 from shared.domain.parties import Client, Debtor
@@ -445,19 +446,9 @@ class DebtorStandingService:
         wanted = {i.number for i in invoices if i.status is InvoiceStatus.PAID}
         if not wanted:
             return {}
-        net: dict[tuple[str, str], tuple[date, Cents]] = {}
-        for record in self.ledger.debtor_claims(client, debtor.number, debtor).records:
-            if record.number not in wanted:
-                continue
-            for e in record.events:
-                if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
-                    continue
-                day = e.stands_in.received if e.stands_in is not None else e.on
-                latest, cents = net.get((record.number, e.payment_id), (day, 0))
-                cents += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
-                net[(record.number, e.payment_id)] = (max(latest, day), cents)
+        records = self.ledger.debtor_claims(client, debtor.number, debtor).records
         last: dict[str, date] = {}
-        for (number, _), (day, cents) in net.items():
+        for (number, _), (_, day, cents) in _money_on_claims(records, wanted).items():
             if cents > 0 and day > last.get(number, date.min):
                 last[number] = day
         return last
@@ -501,16 +492,9 @@ class DebtorStandingService:
         since = standing.since
         claims = self.ledger.debtor_claims(client, debtor.number, debtor)
         after: dict[str, tuple[date, Cents]] = {}
-        for record in claims.records:
-            if record.number not in numbers:
-                continue
-            for e in record.events:
-                if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
-                    continue
-                day = e.stands_in.received if e.stands_in is not None else e.on
-                first, net = after.get(e.payment_id, (day, 0))
-                net += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
-                after[e.payment_id] = (min(first, day), net)
+        for (_, pid), (day, _, cents) in _money_on_claims(claims.records, set(numbers)).items():
+            first, net = after.get(pid, (day, 0))
+            after[pid] = (min(first, day), net + cents)
         received = sorted((day, pid, net) for pid, (day, net) in after.items()
                           if net > 0 and day >= since)  # fmt: skip
         figures = self.ledger.open_claims(client, list(numbers), since, debtor=debtor)
@@ -587,3 +571,23 @@ def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:
     later, none of them proposes it again."""
     seen = debtor.standing.proposed_by if debtor.standing is not None else ()
     return replace(wanted, proposed_by=seen) if seen else wanted
+
+
+def _money_on_claims(
+    records: Iterable[ClaimRecord], numbers: Collection[str]
+) -> dict[tuple[str, str], tuple[date, date, Cents]]:
+    """Per claim of ``numbers`` and payment, the money of it that stands on the claim, with
+    the first and the last day it was received (a restatement's money counts from the day its
+    payment was received, ``stands_in``)."""
+    out: dict[tuple[str, str], tuple[date, date, Cents]] = {}
+    for record in records:
+        if record.number not in numbers:
+            continue
+        for e in record.events:
+            if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                continue
+            day = e.stands_in.received if e.stands_in is not None else e.on
+            first, last, cents = out.get((record.number, e.payment_id), (day, day, 0))
+            cents += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+            out[(record.number, e.payment_id)] = (min(first, day), max(last, day), cents)
+    return out
