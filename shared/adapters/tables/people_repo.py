@@ -164,6 +164,10 @@ class UserRepository:
         return (_user(row, self.seal), row.etag or "") if row else None
 
     def by_email(self, email: str) -> tuple[User, str] | None:
+        """None for an address no account has, a blank one too (a form posted without the
+        browser's own check must get the sign-in's one answer, not a key error)."""
+        if not email.strip():
+            return None
         row = self.store.get(USER_EMAILS, "email", encode(email))
         return self.get(str(row.data["UserId"])) if row else None
 

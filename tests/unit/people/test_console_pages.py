@@ -101,6 +101,24 @@ def test_reset_page_answers_the_same_for_any_address(world, tenants):
     assert answers[0] == answers[1]
 
 
+def test_a_blank_address_gets_the_forms_own_answer_not_an_error(world, tenants):
+    """newcomer13 #2: a form posted without the browser's own `required` check (a script, an
+    old browser) sent an empty address to the key encoder: 500 on a public page."""
+    make_person(world, Role.CLIENT_STAFF, Target("agency-a", tenants.c1), "known@c1.example")
+    for email in ("", " "):
+        browser = Browser(ConsoleApp(world.services))
+        page = browser.get("/login")
+        signin = browser.post("/login", {"email": email, "password": "x", "csrf": csrf_of(page)})
+        assert signin.status == 401, email
+        page = browser.get("/reset")
+        blank = browser.post("/reset", {"email": email, "csrf": csrf_of(page)})
+        page = browser.get("/reset")
+        unknown = browser.post("/reset", {"email": "nobody@c1.example", "csrf": csrf_of(page)})
+        strip = re.compile(rb'(value|nonce)="[^"]+"')
+        assert blank.status == unknown.status == 200
+        assert strip.sub(b"", blank.encoded()) == strip.sub(b"", unknown.encoded())
+
+
 def test_every_form_carries_a_csrf_token(world, tenants):
     browser = Browser(ConsoleApp(world.services))
     for path in ("/login", "/reset", "/signup"):
