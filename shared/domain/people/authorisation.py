@@ -42,9 +42,10 @@ class Action(StrEnum):
     MANAGE_CLIENTS = "manage_clients"  # onboard, activate, deactivate, approve sandbox
     READ_AUDIT = "read_audit"  # the security audit log
     PUBLISH_BROADCAST = "publish_broadcast"  # messages to every user of the agency
-    # taking a payment the client's sync reported off by hand (the bank's line of the client's
-    # own account was the same money, the client says it never came): the agency's staff, who
-    # work the action list that asks it, and the client's admin, not its daily staff or keys
+    # taking booked money off by hand: a payment the client's sync reported (the bank's line
+    # of the client's own account was the same money, the client says it never came), or the
+    # bank payment a return without an end-to-end id sent back: the agency's staff, who work
+    # the action list that asks it, and the client's admin, not its daily staff or keys
     REVERSE_RECEIPTS = "reverse_receipts"
 
 
@@ -148,6 +149,11 @@ def action_for_request(method: str, path: str) -> Action:
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["reverse"]:
         return Action.REVERSE_RECEIPTS  # a client's receipt taken off by a person
+    if writes and parts[-3:-2] == ["actions"] and parts[-1:] == ["reverse-payment"]:
+        # undoing a booked bank payment a return names is the same kind of act as taking a
+        # client's receipt off: booked money reversed, claims reopened, the settlement charged
+        # back (misc13: it was the daily work's `write`, so client staff could do it)
+        return Action.REVERSE_RECEIPTS
     if writes and parts[-1:] in (["fourteen-day-letter-received"], ["letter-qualified"]):
         # makes a consumer owe the collection costs again on a letter the provider reported
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the
