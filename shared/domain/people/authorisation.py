@@ -160,11 +160,14 @@ def action_for_request(method: str, path: str) -> Action:
         # assertion is an admin's, as letting costs go is (waive) and not the daily work; so
         # is confirming a letter sent as a business met 6:96 lid 6 for a consumer (law11b F5)
         return Action.MANAGE_SETTLEMENTS
-    if writes and parts[-1:] in (["prescription"], ["acknowledgement"]):
+    if writes and parts[-1:] == ["prescription"]:
         # releasing a claim that may have prescribed, or recording an interruption that
-        # restarts prescription (also marking a debtor's message as his acknowledgement), is
-        # a legal decision (3:322, 3:317/3:318 BW): an admin's, as the 14-day letter's
-        # receipt, never an integration's daily work (attack6 finding 6)
+        # restarts prescription on a day typed in, is a legal decision (3:322, 3:317/3:318
+        # BW) resting on nothing Inning holds: an admin's, as the 14-day letter's receipt,
+        # never an integration's daily work (attack6 finding 6). Marking a message the debtor
+        # wrote as his acknowledgement (…/messages/{m}/acknowledgement) is the daily work of
+        # whoever reads his correspondence (misc13): the message is on his log, only his
+        # invoices can be named, and the mark is on the contact and audit log and taken back
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-1:] == ["standing"]:
         # a debtor deceased, bankrupt or in the WSNP: dunning stops and a ruling stops the
