@@ -179,8 +179,9 @@ def register(router: Router, services: Services) -> None:
               description="`{message}` is the entry id on the debtor's contact log "
               "(`GET …/debtors/{debtor}/contacts`). It interrupts prescription of those "
               "invoices on the day the message was received, and of no others; Inning does "
-              "not read free text itself. Marking again changes nothing; on the contact log "
-              "and the audit log."),
+              "not read free text itself. Marking again changes nothing, also twice at once; "
+              "on the contact log and the audit log. The daily work (write): whoever reads "
+              "the debtor's correspondence, the client's staff too."),
         Route("DELETE", marked, delete_acknowledgement,
               "Take back a message's mark as an acknowledgement (a mistake)", "records",
               status=204,

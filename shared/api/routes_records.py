@@ -298,7 +298,8 @@ def register(router: Router, services: Services) -> None:
         "return that quoted no end-to-end id its payment was found by; its payments name the "
         "ones that fit): the invoices reopen, the next settlement takes back what was paid "
         "out, on the audit log (payment_reversed); the item is resolved. The same request "
-        "again answers the same"
+        "again answers the same. Agency staff and the client's administrators "
+        "(reverse_receipts), as reversing a sync receipt"
     )
     router.add(
         Route(

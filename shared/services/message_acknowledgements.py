@@ -137,15 +137,22 @@ class MessageAcknowledgements:
         said = self._said(client.client_id, entry)
         last = said[-1] if said else None
         if last is not None and last.entry_id.endswith(f".{what}"):
-            note = last  # said by an attempt cut off after it
+            proposed = (last.entry_id, last.at)  # said by an attempt cut off after it
         else:
-            now = self.clock.now()
-            note = ContactEntry(
-                client.client_id, entry.debtor_number, f"{entry.entry_id}.{len(said)}.{what}",
-                now, ContactKind.NOTE, summary, invoice_numbers=tuple(named.split(",")),
-                system=True, author=author,
-            )  # fmt: skip
-            self.repos.contacts.add(note)
+            proposed = (f"{entry.entry_id}.{len(said)}.{what}", self.clock.now())
+        # two requests giving the same change at once (two tabs) both found it unsaid: the
+        # one that claims it first chooses the note, the other writes that same note, which
+        # is there already or lands once (misc13: two notes and two audit entries before)
+        note_id, at = self.decisions.change_of_mark(
+            client.client_id, entry.debtor_number, entry.entry_id, what, proposed
+        )
+        note = ContactEntry(
+            client.client_id, entry.debtor_number, note_id, at, ContactKind.NOTE, summary,
+            invoice_numbers=tuple(named.split(",")), system=True, author=author,
+        )  # fmt: skip
+        if not any(e.entry_id == note_id for e in said):
+            with contextlib.suppress(Conflict):  # written by the request that claimed it
+                self.repos.contacts.add(note)
         if self.audit is not None:
             with contextlib.suppress(Conflict):  # written by the attempt cut off after it
                 self.audit(

@@ -138,6 +138,35 @@ class PrescriptionDecisions:
                 return True
         raise PreconditionFailed(f"prescription decision on {invoice_number} keeps changing")
 
+    def change_of_mark(
+        self,
+        client_id: str,
+        debtor_number: str,
+        message: str,
+        what: str,
+        note: tuple[str, datetime],
+    ) -> tuple[str, datetime]:
+        """The note (its contact-log id and time) that says the change ``what`` of
+        ``message``'s mark: ``note`` when this change is new, else the one chosen by whoever
+        began it first. One row per message, ETag-guarded: two tabs giving the same mark at
+        once, or a retry of one cut off, say it with one note and one audit entry, never two
+        (misc13). Beside the decisions, under keys their range read never meets."""
+        rk = f"~ackmark|{encode(debtor_number)}|{encode(message)}"
+        for _ in range(5):
+            row = self.store.get(SCHEDULE, encode(client_id), rk)
+            if row is not None and row.data.get("What") == what:
+                return str(row.data["Note"]), datetime.fromisoformat(str(row.data["At"]))
+            data = {"What": what, "Note": note[0], "At": note[1].isoformat()}
+            try:
+                if row is None:
+                    self.store.insert(SCHEDULE, Row(encode(client_id), rk, data))
+                else:
+                    self.store.replace(SCHEDULE, Row(encode(client_id), rk, data, row.etag))
+                return note
+            except (Conflict, PreconditionFailed):
+                continue  # another request changed it first: read what it chose
+        raise PreconditionFailed(f"the mark of message {message} keeps changing")
+
     def _write(self, client_id: str, rk: str, row: Row | None, new: PrescriptionDecision) -> bool:
         """False when another writer changed the row since it was read (read it again)."""
         data = {

@@ -42,9 +42,10 @@ class Action(StrEnum):
     MANAGE_CLIENTS = "manage_clients"  # onboard, activate, deactivate, approve sandbox
     READ_AUDIT = "read_audit"  # the security audit log
     PUBLISH_BROADCAST = "publish_broadcast"  # messages to every user of the agency
-    # taking a payment the client's sync reported off by hand (the bank's line of the client's
-    # own account was the same money, the client says it never came): the agency's staff, who
-    # work the action list that asks it, and the client's admin, not its daily staff or keys
+    # taking booked money off by hand: a payment the client's sync reported (the bank's line
+    # of the client's own account was the same money, the client says it never came), or the
+    # bank payment a return without an end-to-end id sent back: the agency's staff, who work
+    # the action list that asks it, and the client's admin, not its daily staff or keys
     REVERSE_RECEIPTS = "reverse_receipts"
 
 
@@ -148,17 +149,25 @@ def action_for_request(method: str, path: str) -> Action:
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["reverse"]:
         return Action.REVERSE_RECEIPTS  # a client's receipt taken off by a person
+    if writes and parts[-3:-2] == ["actions"] and parts[-1:] == ["reverse-payment"]:
+        # undoing a booked bank payment a return names is the same kind of act as taking a
+        # client's receipt off: booked money reversed, claims reopened, the settlement charged
+        # back (misc13: it was the daily work's `write`, so client staff could do it)
+        return Action.REVERSE_RECEIPTS
     if writes and parts[-1:] in (["fourteen-day-letter-received"], ["letter-qualified"]):
         # makes a consumer owe the collection costs again on a letter the provider reported
         # returned: the creditor must prove receipt (3:37 lid 3 BW, HR 25-11-2016), so the
         # assertion is an admin's, as letting costs go is (waive) and not the daily work; so
         # is confirming a letter sent as a business met 6:96 lid 6 for a consumer (law11b F5)
         return Action.MANAGE_SETTLEMENTS
-    if writes and parts[-1:] in (["prescription"], ["acknowledgement"]):
+    if writes and parts[-1:] == ["prescription"]:
         # releasing a claim that may have prescribed, or recording an interruption that
-        # restarts prescription (also marking a debtor's message as his acknowledgement), is
-        # a legal decision (3:322, 3:317/3:318 BW): an admin's, as the 14-day letter's
-        # receipt, never an integration's daily work (attack6 finding 6)
+        # restarts prescription on a day typed in, is a legal decision (3:322, 3:317/3:318
+        # BW) resting on nothing Inning holds: an admin's, as the 14-day letter's receipt,
+        # never an integration's daily work (attack6 finding 6). Marking a message the debtor
+        # wrote as his acknowledgement (…/messages/{m}/acknowledgement) is the daily work of
+        # whoever reads his correspondence (misc13): the message is on his log, only his
+        # invoices can be named, and the mark is on the contact and audit log and taken back
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-1:] == ["standing"]:
         # a debtor deceased, bankrupt or in the WSNP: dunning stops and a ruling stops the

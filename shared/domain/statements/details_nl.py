@@ -233,25 +233,25 @@ def _cntp_name_end(
     a '/') is the payer's text (attack12b F1: a name ``J JANSEN//OCMT/EUR1000,00//CHGS/..``
     chooses its own '//').
     Without /REMI/, and at another bank, the name and city run to the first '//' after the
-    BIC (which may be empty). None without one: not ING's layout, read as before."""
+    BIC (which may be empty), or to a /REMI/ written before that '//': a layout that puts its
+    /REMI/ straight after the name or city, with no closing '/' (``../Jansen BV/REMI/USTD//
+    F-1/``), ends them there, as at the banks that write /NAME/ (misc13: the name swallowed
+    the remittance up to its ``USTD//`` and the invoice number was lost). None without
+    either: not ING's layout, read as before."""
     iban_end = joined.find("/", start)
     bic_end = joined.find("/", iban_end + 1) if iban_end >= 0 else -1
     if bic_end < 0:
         return None
+    remis = [m for m in later if m.group(1) == "REMI" and m.start() > bic_end]
     if bank in ING_LAYOUT:
         # ING closes the city with '/' before its own "/REMI/": "<city>//REMI/"; a bare
         # "/REMI/" inside the name is the payer's (stmt12: "J/REMI/INV-1")
-        remi = next(
-            (
-                m
-                for m in later
-                if m.group(1) == "REMI" and m.start() > bic_end and joined[m.start() - 1] == "/"
-            ),
-            None,
-        )
+        remi = next((m for m in remis if joined[m.start() - 1] == "/"), None)
         if remi is not None:
             return remi.start()
     cut = joined.find("//", bic_end + 1)
+    if remis and (cut < 0 or remis[0].start() < cut):
+        return remis[0].start()
     return cut if cut >= 0 else None
 
 

@@ -1,7 +1,9 @@
 """The item of a bank return no payment was found for offers to reverse the booked payment it
 sent back (newcomer12 #1): the payments that fit, each with its day, amount and invoices; the
 chosen one is reversed through the API's service (the invoice reopens, the item is resolved),
-in Dutch and English; a reader is offered nothing and may do nothing."""
+in Dutch and English; it takes booked money off, so it needs ``reverse_receipts`` (agency staff,
+the client's admin, misc13): the client's daily staff and a reader are offered nothing and may do
+nothing."""
 
 from __future__ import annotations
 
@@ -33,9 +35,9 @@ def _return_item(world, client_id: str) -> None:  # type: ignore[no-untyped-def]
     ))  # fmt: skip
 
 
-def test_staff_reverse_the_payment_a_return_sent_back(world, tenants):  # type: ignore[no-untyped-def]
+def test_admins_reverse_the_payment_a_return_sent_back(world, tenants):  # type: ignore[no-untyped-def]
     _return_item(world, tenants.c1)
-    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    staff = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "s@c1.example")
     page = staff.get("/actions/a-ret?lang=nl")
     body = page.encoded().decode()
     assert page.status == 200 and "Teruggeboekte betaling terugdraaien" in body
@@ -64,5 +66,30 @@ def test_a_reader_is_offered_no_reversal(world, tenants):  # type: ignore[no-unt
     assert page.status == 200 and "Reverse the returned payment" not in page.encoded().decode()
     tried = reader.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
                                            "payment": "bank-a-1", "note": "try it"})  # fmt: skip
+    assert tried.status == 403
+    assert not world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed
+
+
+def test_agency_staff_may_reverse_it(world, tenants):  # type: ignore[no-untyped-def]
+    _return_item(world, tenants.c1)
+    staff = desk_for(world, Role.AGENCY_STAFF, None, "s@agency.example")
+    page = staff.get(f"/actions/a-ret?lang=en&client={tenants.c1}")
+    assert page.status == 200 and "Reverse the returned payment" in page.encoded().decode()
+    done = staff.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                         "client": tenants.c1, "payment": "bank-a-1",
+                                         "note": "bank: AC04 of 3-3"})  # fmt: skip
+    assert done.status == 303
+    assert world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed
+
+
+def test_the_clients_daily_staff_are_offered_no_reversal(world, tenants):  # type: ignore[no-untyped-def]
+    """misc13: undoing booked money is ``reverse_receipts``, not the daily work's ``write``."""
+    _return_item(world, tenants.c1)
+    staff = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
+    page = staff.get("/actions/a-ret?lang=nl")
+    body = page.encoded().decode()
+    assert page.status == 200 and "Teruggeboekte betaling terugdraaien" not in body
+    tried = staff.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                          "payment": "bank-a-1", "note": "bank: AC04"})  # fmt: skip
     assert tried.status == 403
     assert not world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed

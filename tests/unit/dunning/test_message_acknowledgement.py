@@ -1,8 +1,10 @@
 """A debtor's written word staff mark as his acknowledgement (ack11 #1; art. 3:318 BW: an
 erkenning interrupts, the new period runs from the next day, 3:319). Inning does not read free
-text itself: an administrator marks the message and names the invoices it acknowledges; it
+text itself: a person who works the dossier (``write``: the client's staff who handle the
+correspondence too, misc13) marks the message and names the invoices it acknowledges; it
 counts on the day the message was received, for those invoices only. Marking twice counts
-once; a mark taken back (a mistake) counts no more; both on the contact log and the audit log.
+once, also twice at once (two tabs); a mark taken back (a mistake) counts no more; both on the
+contact log and the audit log.
 
 Hand: business B1, B-1 800.00 and B-2 100.00 both due 2020-06-30: five years (3:307) from
 2020-07-01, so 2025-07-01 without an interruption. On 2024-01-15 B1 writes in the portal "ik
@@ -106,7 +108,7 @@ def test_marking_twice_counts_once_and_taking_it_back_is_audited(two_claims):
     assert world.agency_a.call("GET", _path(message)).status == 404
 
 
-def test_only_his_own_message_and_his_own_invoices_by_an_administrator(two_claims):
+def test_only_his_own_message_and_his_own_invoices(two_claims):
     world, client = two_claims
     a = world.agency_a
     message = _message(world, client)
@@ -127,11 +129,60 @@ def test_only_his_own_message_and_his_own_invoices_by_an_administrator(two_claim
     (staff_note,) = [e for e in entries if "Belde" in e.summary]
     refused = a.call("PUT", _path(staff_note.entry_id), {"invoices": ["B-1"]})
     assert refused.status == 422 and "ack_not_debtors_message" in str(refused.body)
-    # a legal decision, as recording an interruption: not the client's staff's daily work
-    staff = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"])
-    assert staff.call("PUT", _path(message), {"invoices": ["B-1"]}).status == 403
-    assert staff.call("GET", _path(message)).status == 404  # reading is theirs: none yet
     assert _acknowledged(world, client) == {}
+
+
+def test_the_clients_staff_mark_his_message_but_type_no_interruption(two_claims):
+    """misc13: reading the debtor's correspondence is the daily work (``write``): the client's
+    staff mark his message and take the mark back; an interruption on a day typed in, resting
+    on nothing Inning holds, stays an administrator's (``manage_settlements``)."""
+    world, client = two_claims
+    a = world.agency_a
+    message = _message(world, client)
+    staff = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"])
+    assert staff.call("GET", _path(message)).status == 404  # none yet
+    marked = staff.call("PUT", _path(message), {"invoices": ["B-1"]})
+    assert marked.status == 200, marked.body
+    assert _acknowledged(world, client) == {"B-1": {WROTE}}
+    assert [d["named"] for d in _audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)] == ["B-1"]
+    assert staff.call("DELETE", _path(message)).status == 204
+    assert _acknowledged(world, client) == {}
+    typed = staff.call("POST", "/v1/clients/C1/invoices/B-2/prescription",
+                       {"interrupted_on": "2024-01-15", "reason": "he called"})  # fmt: skip
+    assert typed.status == 403
+
+
+def test_the_same_mark_given_twice_at_once_is_one_mark_said_once(two_claims):
+    """Two tabs give the same mark at the same moment: each finds the message unmarked before
+    the other has written anything. One mark, one restart of B-1's prescription, one note on
+    the contact log and one audit entry (misc13: two of each before)."""
+    world, client = two_claims
+    message = _message(world, client)
+    service = world.services.message_acknowledgements
+    real = service._said
+    second: list[int] = []
+
+    def said(client_id: str, entry):  # type: ignore[no-untyped-def]
+        found = real(client_id, entry)
+        if not second:  # the other tab's request runs between this one's read and its note
+            second.append(0)
+            world.clock.at += timedelta(milliseconds=300)
+            answer = world.agency_a.call("PUT", _path(message), {"invoices": ["B-1"]})
+            second[0] = answer.status
+            world.clock.at += timedelta(milliseconds=300)
+        return found
+
+    service._said = said  # type: ignore[method-assign]
+    first = world.agency_a.call("PUT", _path(message), {"invoices": ["B-1"]})
+    service._said = real  # type: ignore[method-assign]
+    assert (first.status, second) == (200, [200]), first.body
+    assert first.body == {"message": message, "received_on": "2024-01-15", "invoices": ["B-1"]}
+    assert _acknowledged(world, client) == {"B-1": {WROTE}}
+    decided = world.services.dunning.prescriptions.decisions.for_debtor(client.client_id, "B1")
+    assert decided["B-1"].messages == ((message, WROTE),)
+    entries, _ = world.services.repos.contacts.for_debtor(client.client_id, "B1")
+    assert len([e for e in entries if "acknowledgement of B-1" in e.summary]) == 1
+    assert [d["named"] for d in _audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)] == ["B-1"]
 
 
 def test_a_mark_whose_saying_failed_is_said_by_its_retry(two_claims, monkeypatch):

@@ -113,6 +113,11 @@ def test_requests_map_to_actions_and_unknown_writes_are_writes():
     reverse = "/v1/clients/C1/payments/sync-abc/reverse"
     assert action_for_request("POST", reverse) is Action.REVERSE_RECEIPTS
     assert action_for_request("GET", reverse) is Action.READ
+    # the bank payment a return names, undone by a person: the same kind of act (misc13)
+    for returned in ("/v1/clients/C1/actions/a-1/reverse-payment",
+                     "/v1/actions/a-1/reverse-payment"):  # fmt: skip
+        assert action_for_request("POST", returned) is Action.REVERSE_RECEIPTS
+        assert action_for_request("GET", returned) is Action.READ
 
 
 def test_the_readme_table_is_the_module_table():

@@ -370,3 +370,24 @@ def test_an_intraday_statement_or_a_page_is_not_warned_of(path):
     whole: neither lacks a closing balance."""
     for statement_ in parse_statement_file((STATEMENTS / path).read_bytes()):
         assert not any("no closing balance" in w for w in statement_.warnings)
+
+
+def test_undoing_a_returned_payment_needs_reverse_receipts(setup):  # noqa: F811
+    """misc13: reversing the bank payment a return names takes booked money off, as reversing a
+    sync receipt does (``reverse_receipts``): a plain client key (the client's daily staff) is
+    refused and changes nothing, the client's admin key may."""
+    first, second = _two_of_one_payer(setup)
+    setup.services.statements.ingest("agency-a/back.sta", _return(setup, "retour"))
+    a = setup.agency_a
+    [item] = [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
+              if i["kind"] == "unmatched_return"]  # fmt: skip
+    url = f"/v1/clients/C1/actions/{item['action_id']}/reverse-payment"
+    body = {"payment": second, "note": "the bank's return of 5 March"}
+    staff = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"]
+    refused = a.as_key(staff).call("POST", url, body)
+    assert refused.status == 403
+    assert invoice(setup, "F-0004")["status"] == "paid"
+    admin = a.call("POST", "/v1/keys", {"scope": "client", "client": "C1", "admin": True})
+    done = a.as_key(admin.body["key"]).call("POST", url, body)
+    assert done.status == 200 and done.body["status"] == "resolved"
+    assert invoice(setup, "F-0004")["status"] == "open" and first
