@@ -332,8 +332,15 @@ class DebtorKindChanges:
         client's letter: 14 days from the day after receipt; Inning's own: the term it set),
         what he paid restated to that, and the item resolved with the day. Resolving the item
         without this (``…/resolve``) keeps the costs off: only a new letter's term makes them
-        owed then. Idempotent: confirmed again, nothing changes. Refused for a claim the
-        consumer paid in full as he was told while the letter was held (it would open again)."""
+        owed then. Idempotent: confirmed again, nothing changes.
+
+        A claim the consumer paid in full as he was told while the letter was held keeps what
+        he paid (law12c #1: confirming it reopened a claim he paid as told at 625.34, 625.00 of
+        it principal bearing interest): its share of the letter's costs is not claimed, the
+        letter counts for it as a member of the notice (the others owe their share of the one
+        amount over all the letter demanded, kindletter13 #3), and the resolution names it.
+        So an item over claims all paid as told is decided too, not left open (kindletter13
+        #2: refused ``kind_letter_paid`` until someone cleared it)."""
         found = self.repos.actions.get(client.client_id, action_id)
         if found is None:
             raise NotFound(f"action {action_id} not found")
@@ -354,40 +361,40 @@ class DebtorKindChanges:
         held, confirmed = self._held_and_confirmed(client, debtor[0], numbers)
         before = self.ledger.figures(held)
         after = self.ledger.figures(confirmed)
-        owed = {n: after[n].costs_owed_from if n in after else None for n in numbers}
+        letters = {n: c.header.as_business for n, c in held.stored.items()
+                   if n in numbers and c.header.as_business is not None}  # fmt: skip
+        # a claim confirmed already (a retry after a cut-off) keeps how it was confirmed
+        decided = {n for n, letter in letters.items() if letter.confirmed}
+        # paid in full as he was told while the letter was held: confirming its share would
+        # open the claim again and reallocate what he paid; nothing paid is redone
+        forgone = {n for n in decided if letters[n].forgone} | {
+            n for n in numbers
+            if n not in decided and n in before and n in after
+            and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
+        }  # fmt: skip
+        owed = {n: None if n in forgone else (after[n].costs_owed_from if n in after else None)
+                for n in numbers}  # fmt: skip
         if item.status is not ActionStatus.RESOLVED:
-            # paid in full as he was told while the letter was held: confirming it would open
-            # the claim again and reallocate what he paid (costs first, the costs turned into
-            # interest-bearing principal: law12c #1); nothing paid is redone
-            reopened = [n for n in numbers if n in before and n in after
-                        and before[n].paid.total > 0
-                        and before[n].open.total <= 0 < after[n].open.total]  # fmt: skip
-            if reopened:
-                raise Invalid(f"{', '.join(reopened)} paid in full as the consumer was told "
-                              "while the letter was held: confirming it would open the claim "
-                              "again; nothing paid is redone, resolve the item instead",
-                              field="status", code="kind_letter_paid",
-                              params={"invoices": ", ".join(reopened)})  # fmt: skip
             # the item decided first, under its ETag: a colleague clearing it meanwhile wins
             # and nothing of the confirmation is written; a confirmation cut off after this is
             # finished by its retry (a confirmed item confirms again) (failure12b D)
             days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
+            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(sorted(forgone))}" if forgone else ""
             item = replace(
                 item,
                 status=ActionStatus.RESOLVED,
                 resolved_at=self.clock.now(),
-                resolution=f"{CONFIRMED_WORDS}{days} ({principal.key_id})",
+                resolution=f"{CONFIRMED_WORDS}{days}{kept} ({principal.key_id})",
             )
             assert etag is not None  # a stored item has one
             try:
                 self.repos.actions.save(item, etag)
             except PreconditionFailed as exc:
                 raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
-        for number in numbers:
-            header = held.stored.get(number)
-            if header is not None and header.header.as_business is not None:
+        for number, letter in letters.items():
+            if number not in decided:
                 self.ledger.ledger.set_as_business(client.client_id, debtor[0].number, number,
-                                                   header.header.as_business.confirm())  # fmt: skip
+                                                   letter.confirm(forgone=number in forgone))  # fmt: skip
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
                                   changed="kind letter")  # fmt: skip
@@ -416,6 +423,7 @@ class DebtorKindChanges:
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
 CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
+PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
 
 
 def _confirmed(item: ActionItem) -> bool:

@@ -47,3 +47,24 @@ def test_innings_own_term_to_the_business_is_held_and_a_new_letter_counts() -> N
     assert costs_owed_from(invoice(NEW_TERM), **kw) == NEW_TERM  # type: ignore[arg-type]
     kw["as_business"] = held.confirm()
     assert costs_owed_from(invoice(OWN_TERM), **kw) == OWN_TERM  # type: ignore[arg-type]
+
+
+def test_a_forgone_share_owes_nothing_on_the_held_letter_but_keeps_its_notice() -> None:
+    """Confirmed after the consumer paid the claim in full as told (kindletter13 #2): no costs
+    of its own on the client's letter (its notice day stays 20-12 for the others' shares, the
+    base counted as open that day), and a new letter to him would still count (20-1-2026)."""
+    from shared.domain.ledger.terms import claim_terms
+
+    forgone = LetterAsBusiness(LETTER, None).confirm(forgone=True)
+    kw = {"consumer": True, "client": client(), "letter_on": LETTER, "as_business": forgone}
+    assert costs_owed_from(invoice(), **kw) is None  # type: ignore[arg-type]
+    assert costs_owed_from(invoice(NEW_TERM), **kw) == NEW_TERM  # type: ignore[arg-type]
+    terms = claim_terms(invoice(), **kw)  # type: ignore[arg-type]
+    assert (terms.costs_owed_from, terms.notice_from, terms.share_forgone) == (
+        None,
+        date(2025, 12, 20),
+        True,
+    )
+    plain = claim_terms(invoice(), consumer=True, client=client(), letter_on=LETTER,
+                        as_business=forgone.counted)  # fmt: skip
+    assert (plain.costs_owed_from, plain.share_forgone) == (date(2025, 12, 20), False)
