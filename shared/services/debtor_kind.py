@@ -279,6 +279,8 @@ class DebtorKindChanges:
         a costs term that rests on a letter sent while he counted as a business is put before
         staff, who confirm it met 6:96 lid 6 or clear it (a business sommatie is no consumer's
         14-day letter)."""
+        if new.kind is DebtorKind.B2B and old is DebtorKind.B2C:
+            self._close_letter_checks(client, new.number, now)
         if new.kind is not DebtorKind.B2C or old is DebtorKind.B2C:
             return  # to a business: what is open follows the kind live; nothing paid is redone
         paid = self._paid(client.client_id, new.number)
@@ -323,6 +325,25 @@ class DebtorKindChanges:
         restated = sorted({*paid, *termed})
         if restated:
             self.ledger.restate_terms(client.client_id, restated, BECAUSE, changed="kind")
+
+    def _close_letter_checks(self, client: Client, debtor_number: str, now: datetime) -> None:
+        """A business again: his letters count as a business's sommatie, so an open item
+        asking whether one met 6:96 lid 6 for him as a consumer has nothing left to decide
+        (kindletter13 #3: it stayed open and its confirm was refused). Closed with the day;
+        corrected to a consumer again, the letter he then has is held with a new item."""
+        why = f"{BUSINESS_AGAIN_WORDS}{amsterdam_date(now).isoformat()}"
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            continuation: str | None = None
+            while True:
+                items, continuation = self.repos.actions.list(
+                    client.client_id, status=status, kind="kind_letter_check",
+                    continuation=continuation)  # fmt: skip
+                for item in items:
+                    if item.debtor_number == debtor_number:
+                        self.repos.actions.resolve_if_open(client.client_id, item.action_id,
+                                                           why, now)  # fmt: skip
+                if continuation is None:
+                    break
 
     def confirm_letter(
         self, client: Client, action_id: str, principal: Principal
@@ -423,6 +444,7 @@ class DebtorKindChanges:
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
 CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
+BUSINESS_AGAIN_WORDS = "closed: the debtor is a business again, his letter counts as a sommatie: "
 PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
 
 

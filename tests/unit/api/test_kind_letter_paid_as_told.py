@@ -11,7 +11,8 @@ owed from 22-1. Consumer interest (6:119) 2-12-2025..14-2-2026: 30 d x 6 % + 45 
   resolution says why no costs are claimed.
 - #3 one letter over F1 + F2 where only F1 was paid as told: F2 owes its share of the one
   WIK amount over both (was: the confirm refused, F2 0.00); and a debtor corrected back to a
-  business before the confirm owes the business terms, the confirm refused."""
+  business before the confirm owes the business terms, his item closed with the day (it stayed
+  open with nothing to decide)."""
 
 from __future__ import annotations
 
@@ -140,7 +141,8 @@ def test_one_letter_over_two_invoices_one_paid_in_part(world):  # type: ignore[n
 def test_corrected_back_to_a_business_before_the_confirm(world):  # type: ignore[no-untyped-def]
     """F1 5,000.00, corrected to a consumer 12-1, back to a business 20-1 (before anyone
     confirmed): the business sommatie counts as the business's again, the client's agreed 15 %:
-    750.00 costs, and 6:119a interest; the confirm is refused (no consumer to confirm for)."""
+    750.00 costs, and 6:119a interest. The item asking whether the letter met 6:96 lid 6 for
+    him as a consumer is closed with the day (it stayed open, its confirm refused)."""
     a = _corrected(world)
     world.clock.at = datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
     back = a.call("POST", "/v1/clients/C1/debtors",
@@ -149,6 +151,14 @@ def test_corrected_back_to_a_business_before_the_confirm(world):  # type: ignore
     world.clock.at = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)
     claim = a.call("GET", CLAIM, on="2026-02-15").body
     assert claim["open"]["costs"] == "750.00", claim
-    refused = _confirm(a)
+    [check] = _items(a, "kind_letter_check")
+    assert check["status"] == "resolved", check  # nothing left to decide: it was left open
+    said = str(check["resolution"])
+    assert (
+        said == "closed: the debtor is a business again, his letter counts as a sommatie: "
+        "2026-01-20"
+    )
+    assert resolution(said, "nl", lambda _: None).endswith("telt als sommatie: 20-01-2026")
+    refused = a.call("POST", f"/v1/clients/C1/actions/{check['action_id']}/letter-qualified")
     assert refused.status == 422
     assert refused.body["error"]["details"][0]["code"] == "kind_letter_not_consumer"
