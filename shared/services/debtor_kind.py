@@ -431,12 +431,14 @@ class DebtorKindChanges:
         every = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         held = self.ledger.debtor_claims(client, debtor.number, debtor, every,
                                          ledger_rows=(stored, marks))  # fmt: skip
+        # a letter confirmed already (a retry) stays as it was confirmed, its share forgone or not
         lifted = {
             n: replace(c, header=replace(c.header, as_business=c.header.as_business.confirm()))
-            if c.header.as_business is not None and n in numbers
+            if c.header.as_business is not None and not c.header.as_business.confirmed
+            and n in numbers
             else c
             for n, c in stored.items()
-        }
+        }  # fmt: skip
         confirmed = self.ledger.debtor_claims(client, debtor.number, debtor, every,
                                               ledger_rows=(lifted, marks))  # fmt: skip
         return held, confirmed

@@ -162,3 +162,30 @@ def test_corrected_back_to_a_business_before_the_confirm(world):  # type: ignore
     refused = a.call("POST", f"/v1/clients/C1/actions/{check['action_id']}/letter-qualified")
     assert refused.status == 422
     assert refused.body["error"]["details"][0]["code"] == "kind_letter_not_consumer"
+
+
+def test_a_confirm_cut_off_between_the_claims_is_finished_alike_by_its_retry(world, monkeypatch):  # type: ignore[no-untyped-def]
+    """The combined letter again (F1 paid as told): the confirm stores F1's letter as forgone
+    and times out before F2's. Its retry confirms F2 and keeps F1 as it was: F1 paid, F2
+    312.50, one resolution."""
+    a = _two_invoices(world)
+    _pay(world, a, "p1", 252_466, date(2026, 2, 15))
+    ledger = world.services.ledger.ledger
+    real = ledger.set_as_business
+    calls: list[str] = []
+
+    def cut_after_one(client_id: str, debtor: str, invoice: str, held):  # type: ignore[no-untyped-def]
+        if calls:
+            raise TimeoutError("storage timed out")
+        calls.append(invoice)
+        return real(client_id, debtor, invoice, held)
+
+    with monkeypatch.context() as m:
+        m.setattr(ledger, "set_as_business", cut_after_one)
+        assert _confirm(a).status == 503
+    assert calls == ["F1"]
+    again = _confirm_again(a)
+    assert again.status == 200, again.body
+    assert "F1 -, F2 2026-01-22" in str(again.body["resolution"])
+    f1, f2 = _claim(a, "F1"), _claim(a, "F2")
+    assert f1["open"]["total"] == "0.00" and f2["open"]["costs"] == "312.50", (f1, f2)
