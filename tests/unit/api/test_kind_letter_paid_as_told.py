@@ -189,3 +189,36 @@ def test_a_confirm_cut_off_between_the_claims_is_finished_alike_by_its_retry(wor
     assert "F1 -, F2 2026-01-22" in str(again.body["resolution"])
     f1, f2 = _claim(a, "F1"), _claim(a, "F2")
     assert f1["open"]["total"] == "0.00" and f2["open"]["costs"] == "312.50", (f1, f2)
+
+
+def test_a_plan_agreed_inside_the_term_while_held_keeps_the_costs_off_while_kept(world):  # type: ignore[no-untyped-def]
+    """The one case where money paid while the letter was held leaves costs 0.00 after the
+    confirmation, by the rule for every 14-day letter (docs/law.md, arrangements): a whole-
+    claim plan agreed on 15-1, inside the term (8-1..21-1), holds the costs while it is kept.
+    Its total 5,000.00 + 6:119 interest 2-12..14-1 (30 d x 6 % + 14 d x 4 % = 24.66 + 7.67)
+    = 5,032.33 in five instalments of 1,006.46 (the last 1,006.49); the first paid 31-1;
+    confirmed 15-2: the plan stays 5,032.33, no costs while it runs (its lapse makes them owed)."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", b2b_collection_costs_rate="15")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2b", name="X")]})
+    row = invoice_row("F1", "D1", amount="5000.00", invoice_date="2025-11-01",
+                      due_date="2025-12-01", fourteen_day_letter_on="2026-01-05")  # fmt: skip
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": [row]}).status == 200
+    world.clock.at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2c", name="X")]})
+    world.clock.at = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+    made = a.call("POST", "/v1/clients/C1/plans", {
+        "debtor": "D1", "invoices": ["F1"], "start": "2026-01-31", "installments": 5,
+        "include_costs": True, "agreed_by_debtor_on": "2026-01-15", "agreed_how": "phone"})  # fmt: skip
+    plan = made.body["plan_id"]
+    assert made.body["total"] == "5032.33"
+    assert a.call("POST", f"/v1/clients/C1/plans/{plan}/activate").status == 200
+    world.clock.at = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+    _pay(world, a, "i1", 100_646, date(2026, 1, 31))
+    world.clock.at = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)
+    assert _confirm(a).status == 200
+    shown = a.call("GET", f"/v1/clients/C1/plans/{plan}").body
+    assert (shown["total"], shown["status"], shown["paid"]) == ("5032.33", "active", "1006.46")
+    claim = a.call("GET", CLAIM, on="2026-02-15").body
+    assert claim["open"]["costs"] == "0.00" and claim["costs_owed_from"] is None, claim
