@@ -393,7 +393,10 @@ class DebtorKindChanges:
             if n not in decided and n in before and n in after
             and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
         }  # fmt: skip
-        owed = {n: None if n in forgone else (after[n].costs_owed_from if n in after else None)
+        # a credited or withdrawn claim was never owed: it owes no costs from any day
+        closed = {r.number for r in confirmed.records if r.terms.closed}
+        owed = {n: None if n in forgone or n in closed
+                else (after[n].costs_owed_from if n in after else None)
                 for n in numbers}  # fmt: skip
         if item.status is not ActionStatus.RESOLVED:
             # the item decided first, under its ETag: a colleague clearing it meanwhile wins

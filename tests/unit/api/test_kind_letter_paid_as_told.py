@@ -222,3 +222,21 @@ def test_a_plan_agreed_inside_the_term_while_held_keeps_the_costs_off_while_kept
     assert (shown["total"], shown["status"], shown["paid"]) == ("5032.33", "active", "1006.46")
     claim = a.call("GET", CLAIM, on="2026-02-15").body
     assert claim["open"]["costs"] == "0.00" and claim["costs_owed_from"] is None, claim
+
+
+def test_one_letter_over_two_invoices_one_credited(world):  # type: ignore[no-untyped-def]
+    """F1 credited in full while held (a credited claim was never owed: it neither counts nor
+    carries costs), F2 paid 1,000.00 on 1-2. Confirmed: the staffel over F2's 2,500.00 alone,
+    375.00, paid first by the 1-2 payment, then interest 20.82, principal 604.18; the
+    resolution names no costs day for F1 (it said 22-1)."""
+    a = _two_invoices(world)
+    credit = a.call("POST", "/v1/clients/C1/invoices/F1/credit",
+                    {"amount": "2500.00", "reference": "CN1"})  # fmt: skip
+    assert credit.status == 200, credit.body
+    _pay(world, a, "p1", 100_000, date(2026, 2, 1), "F2")
+    done = _confirm(a)
+    assert done.status == 200
+    assert "costs owed from: F1 -, F2 2026-01-22 (" in str(done.body["resolution"])
+    paid = _claim(a, "F2")["paid"]
+    assert (paid["costs"], paid["interest"], paid["principal"]) == ("375.00", "20.82", "604.18")
+    assert _claim(a, "F1")["open"]["total"] == "0.00"
