@@ -422,6 +422,20 @@ class DebtorKindChanges:
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
                                   changed="kind letter")  # fmt: skip
+        # who made the consumer owe costs, from which day, and which shares were let go; once
+        # (keyed by the item's decision: a retry finishing a cut-off confirm writes none again)
+        with contextlib.suppress(Conflict):
+            self.audit(
+                Event.KIND_LETTER_CONFIRMED,
+                agency_id=client.agency_id,
+                client_id=client.client_id,
+                actor=actor_of(principal),
+                subject=debtor[0].number,
+                event_id=keyed_id(item.resolved_at or self.clock.now(), "kind_letter", action_id),
+                action=action_id,
+                owed=", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items()),
+                not_claimed=", ".join(sorted(forgone)),
+            )
         return item, owed
 
     def _held_and_confirmed(

@@ -77,6 +77,18 @@ def test_a_claim_paid_as_told_is_confirmed_without_costs_and_the_item_decided(wo
     again = _confirm_again(a)
     assert again.status == 200 and again.body["resolution"] == said
     assert a.call("GET", CLAIM, on="2026-02-20").body["open"]["total"] == "0.00"
+    [event] = _audited(world)  # once, the retry writing none again
+    assert event.detail["owed"] == "F1 -" and event.detail["not_claimed"] == "F1", event
+    assert event.subject == "D1"
+
+
+def _audited(world):  # type: ignore[no-untyped-def]
+    from shared.domain.people.audit import Event
+
+    client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    kit = world.services.people.kit
+    return [e for e in kit.people.audit.between(f"client:{client_id}", "0", "z")
+            if e.event is Event.KIND_LETTER_CONFIRMED]  # fmt: skip
 
 
 def _confirm_again(a):  # type: ignore[no-untyped-def]
