@@ -204,8 +204,10 @@ def _header_from(row: Row) -> ClaimHeader:
 def _as_business_out(held: LetterAsBusiness | None) -> str | None:
     if held is None:
         return None
+    # three fields unless a share was forgone: a row as the code before ``forgone`` wrote it
+    forgone = [True] if held.forgone else []
     return put_json([put_date(held.letter_on), put_date(held.owed_from), held.confirmed,
-                     held.forgone])  # fmt: skip
+                     *forgone])  # fmt: skip
 
 
 def _as_business_in(value: str | None) -> LetterAsBusiness | None:

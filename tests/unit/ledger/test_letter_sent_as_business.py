@@ -68,3 +68,16 @@ def test_a_forgone_share_owes_nothing_on_the_held_letter_but_keeps_its_notice() 
     plain = claim_terms(invoice(), consumer=True, client=client(), letter_on=LETTER,
                         as_business=forgone.counted)  # fmt: skip
     assert (plain.costs_owed_from, plain.share_forgone) == (date(2025, 12, 20), False)
+
+
+def test_the_stored_letter_reads_back_and_old_rows_read_as_nothing_forgone() -> None:
+    """A held, confirmed and forgone letter each read back as written; a row of three fields
+    (as written before ``forgone``, and still for a share not forgone, so an instance of the
+    code before it reads it during a deploy) reads with nothing forgone."""
+    from shared.adapters.tables.ledger_repo import _as_business_in, _as_business_out
+
+    held = LetterAsBusiness(LETTER, OWN_TERM)
+    for letter in (held, held.confirm(), held.confirm(forgone=True)):
+        assert _as_business_in(_as_business_out(letter)) == letter
+    assert _as_business_out(held.confirm()) == '["2025-12-03","2025-12-22",true]'
+    assert _as_business_in('["2025-12-03", null, true]') == LetterAsBusiness(LETTER, None, True)
