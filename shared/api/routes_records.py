@@ -369,17 +369,17 @@ def register(router: Router, services: Services) -> None:
                 409: "The item changed meanwhile: reload it",
                 422: "Not a kind_letter_check item, the debtor is no consumer now, the item "
                 "was cleared (resolved without this): only a new 14-day letter makes the costs "
-                "owed then, or the consumer paid a claim in full as he was told while the "
-                "letter was held (kind_letter_paid): confirming would open it again",
+                "owed then",
             },
             description="Until this, the consumer owes no collection costs on a letter sent "
             "to him as a business (a business sommatie states other costs and interest than "
             "a consumer's 14-day letter must): the claim, the portal, letters, plans and a "
             "hand-over show none. Confirmed, the costs are owed from the day after the "
             "letter's 14-day term, what he paid is allocated again, and the item is resolved "
-            "with that day. Resolving the item instead (…/resolve) keeps them off. An "
-            "administrator's act (it makes a consumer owe costs, as …/fourteen-day-letter-"
-            "received).",
+            "with that day; a claim he paid in full as he was told while the letter was held "
+            "stays paid, its share not claimed (the resolution names it). Resolving the item "
+            "instead (…/resolve) keeps them off. An administrator's act (it makes a consumer "
+            "owe costs, as …/fourteen-day-letter-received).",
         )
     )
     router.add(

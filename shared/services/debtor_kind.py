@@ -279,6 +279,8 @@ class DebtorKindChanges:
         a costs term that rests on a letter sent while he counted as a business is put before
         staff, who confirm it met 6:96 lid 6 or clear it (a business sommatie is no consumer's
         14-day letter)."""
+        if new.kind is DebtorKind.B2B and old is DebtorKind.B2C:
+            self._close_letter_checks(client, new.number, now)
         if new.kind is not DebtorKind.B2C or old is DebtorKind.B2C:
             return  # to a business: what is open follows the kind live; nothing paid is redone
         paid = self._paid(client.client_id, new.number)
@@ -324,6 +326,25 @@ class DebtorKindChanges:
         if restated:
             self.ledger.restate_terms(client.client_id, restated, BECAUSE, changed="kind")
 
+    def _close_letter_checks(self, client: Client, debtor_number: str, now: datetime) -> None:
+        """A business again: his letters count as a business's sommatie, so an open item
+        asking whether one met 6:96 lid 6 for him as a consumer has nothing left to decide
+        (kindletter13 #3: it stayed open and its confirm was refused). Closed with the day;
+        corrected to a consumer again, the letter he then has is held with a new item."""
+        why = f"{BUSINESS_AGAIN_WORDS}{amsterdam_date(now).isoformat()}"
+        for status in (ActionStatus.OPEN, ActionStatus.ASSIGNED):
+            continuation: str | None = None
+            while True:
+                items, continuation = self.repos.actions.list(
+                    client.client_id, status=status, kind="kind_letter_check",
+                    continuation=continuation)  # fmt: skip
+                for item in items:
+                    if item.debtor_number == debtor_number:
+                        self.repos.actions.resolve_if_open(client.client_id, item.action_id,
+                                                           why, now)  # fmt: skip
+                if continuation is None:
+                    break
+
     def confirm_letter(
         self, client: Client, action_id: str, principal: Principal
     ) -> tuple[ActionItem, dict[str, date | None]]:
@@ -332,8 +353,15 @@ class DebtorKindChanges:
         client's letter: 14 days from the day after receipt; Inning's own: the term it set),
         what he paid restated to that, and the item resolved with the day. Resolving the item
         without this (``…/resolve``) keeps the costs off: only a new letter's term makes them
-        owed then. Idempotent: confirmed again, nothing changes. Refused for a claim the
-        consumer paid in full as he was told while the letter was held (it would open again)."""
+        owed then. Idempotent: confirmed again, nothing changes.
+
+        A claim the consumer paid in full as he was told while the letter was held keeps what
+        he paid (law12c #1: confirming it reopened a claim he paid as told at 625.34, 625.00 of
+        it principal bearing interest): its share of the letter's costs is not claimed, the
+        letter counts for it as a member of the notice (the others owe their share of the one
+        amount over all the letter demanded, kindletter13 #3), and the resolution names it.
+        So an item over claims all paid as told is decided too, not left open (kindletter13
+        #2: refused ``kind_letter_paid`` until someone cleared it)."""
         found = self.repos.actions.get(client.client_id, action_id)
         if found is None:
             raise NotFound(f"action {action_id} not found")
@@ -354,43 +382,60 @@ class DebtorKindChanges:
         held, confirmed = self._held_and_confirmed(client, debtor[0], numbers)
         before = self.ledger.figures(held)
         after = self.ledger.figures(confirmed)
-        owed = {n: after[n].costs_owed_from if n in after else None for n in numbers}
+        letters = {n: c.header.as_business for n, c in held.stored.items()
+                   if n in numbers and c.header.as_business is not None}  # fmt: skip
+        # a claim confirmed already (a retry after a cut-off) keeps how it was confirmed
+        decided = {n for n, letter in letters.items() if letter.confirmed}
+        # paid in full as he was told while the letter was held: confirming its share would
+        # open the claim again and reallocate what he paid; nothing paid is redone
+        forgone = {n for n in decided if letters[n].forgone} | {
+            n for n in numbers
+            if n not in decided and n in before and n in after
+            and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
+        }  # fmt: skip
+        # a credited or withdrawn claim was never owed: it owes no costs from any day
+        closed = {r.number for r in confirmed.records if r.terms.closed}
+        owed = {n: None if n in forgone or n in closed
+                else (after[n].costs_owed_from if n in after else None)
+                for n in numbers}  # fmt: skip
         if item.status is not ActionStatus.RESOLVED:
-            # paid in full as he was told while the letter was held: confirming it would open
-            # the claim again and reallocate what he paid (costs first, the costs turned into
-            # interest-bearing principal: law12c #1); nothing paid is redone
-            reopened = [n for n in numbers if n in before and n in after
-                        and before[n].paid.total > 0
-                        and before[n].open.total <= 0 < after[n].open.total]  # fmt: skip
-            if reopened:
-                raise Invalid(f"{', '.join(reopened)} paid in full as the consumer was told "
-                              "while the letter was held: confirming it would open the claim "
-                              "again; nothing paid is redone, resolve the item instead",
-                              field="status", code="kind_letter_paid",
-                              params={"invoices": ", ".join(reopened)})  # fmt: skip
             # the item decided first, under its ETag: a colleague clearing it meanwhile wins
             # and nothing of the confirmation is written; a confirmation cut off after this is
             # finished by its retry (a confirmed item confirms again) (failure12b D)
             days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
+            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(sorted(forgone))}" if forgone else ""
             item = replace(
                 item,
                 status=ActionStatus.RESOLVED,
                 resolved_at=self.clock.now(),
-                resolution=f"{CONFIRMED_WORDS}{days} ({principal.key_id})",
+                resolution=f"{CONFIRMED_WORDS}{days}{kept} ({principal.key_id})",
             )
             assert etag is not None  # a stored item has one
             try:
                 self.repos.actions.save(item, etag)
             except PreconditionFailed as exc:
                 raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
-        for number in numbers:
-            header = held.stored.get(number)
-            if header is not None and header.header.as_business is not None:
+        for number, letter in letters.items():
+            if number not in decided:
                 self.ledger.ledger.set_as_business(client.client_id, debtor[0].number, number,
-                                                   header.header.as_business.confirm())  # fmt: skip
+                                                   letter.confirm(forgone=number in forgone))  # fmt: skip
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
                                   changed="kind letter")  # fmt: skip
+        # who made the consumer owe costs, from which day, and which shares were let go; once
+        # (keyed by the item's decision: a retry finishing a cut-off confirm writes none again)
+        with contextlib.suppress(Conflict):
+            self.audit(
+                Event.KIND_LETTER_CONFIRMED,
+                agency_id=client.agency_id,
+                client_id=client.client_id,
+                actor=actor_of(principal),
+                subject=debtor[0].number,
+                event_id=keyed_id(item.resolved_at or self.clock.now(), "kind_letter", action_id),
+                action=action_id,
+                owed=", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items()),
+                not_claimed=", ".join(sorted(forgone)),
+            )
         return item, owed
 
     def _held_and_confirmed(
@@ -403,12 +448,14 @@ class DebtorKindChanges:
         every = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         held = self.ledger.debtor_claims(client, debtor.number, debtor, every,
                                          ledger_rows=(stored, marks))  # fmt: skip
+        # a letter confirmed already (a retry) stays as it was confirmed, its share forgone or not
         lifted = {
             n: replace(c, header=replace(c.header, as_business=c.header.as_business.confirm()))
-            if c.header.as_business is not None and n in numbers
+            if c.header.as_business is not None and not c.header.as_business.confirmed
+            and n in numbers
             else c
             for n, c in stored.items()
-        }
+        }  # fmt: skip
         confirmed = self.ledger.debtor_claims(client, debtor.number, debtor, every,
                                               ledger_rows=(lifted, marks))  # fmt: skip
         return held, confirmed
@@ -416,6 +463,8 @@ class DebtorKindChanges:
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
 CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
+BUSINESS_AGAIN_WORDS = "closed: the debtor is a business again, his letter counts as a sommatie: "
+PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
 
 
 def _confirmed(item: ActionItem) -> bool:

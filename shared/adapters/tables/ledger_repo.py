@@ -204,14 +204,19 @@ def _header_from(row: Row) -> ClaimHeader:
 def _as_business_out(held: LetterAsBusiness | None) -> str | None:
     if held is None:
         return None
-    return put_json([put_date(held.letter_on), put_date(held.owed_from), held.confirmed])
+    # three fields unless a share was forgone: a row as the code before ``forgone`` wrote it
+    forgone = [True] if held.forgone else []
+    return put_json([put_date(held.letter_on), put_date(held.owed_from), held.confirmed,
+                     *forgone])  # fmt: skip
 
 
 def _as_business_in(value: str | None) -> LetterAsBusiness | None:
     if not value:
         return None
-    letter_on, owed_from, confirmed = get_json(value, [None, None, False])
-    return LetterAsBusiness(get_date(letter_on), get_date(owed_from), bool(confirmed))
+    letter_on, owed_from, confirmed, *rest = get_json(value, [None, None, False])
+    # a row written before ``forgone`` existed has three fields: nothing forgone
+    return LetterAsBusiness(get_date(letter_on), get_date(owed_from), bool(confirmed),
+                            bool(rest[0]) if rest else False)  # fmt: skip
 
 
 class LedgerRepository:

@@ -671,9 +671,18 @@ _RESOLUTIONS = shapes(
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
         (r"^resolved$", lambda m: "afgehandeld"),
+        (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+); costs not "
+         r"claimed, paid in full as told while the letter was held: (.+)$",
+         lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
+                   f"vanaf: {m[1]}; geen kosten gevorderd, volledig betaald zoals gezegd terwijl "
+                   f"de brief werd aangehouden: {m[2]}"),
         (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+)$",
          lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
                    f"vanaf: {m[1]}"),
+        (r"^closed: the debtor is a business again, his letter counts as a sommatie: "
+         r"(\d{4})-(\d\d)-(\d\d)$",
+         lambda m: f"gesloten: de debiteur is weer een bedrijf, zijn brief telt als sommatie: "
+                   f"{m[3]}-{m[2]}-{m[1]}"),
         (r"^postponement granted until (.+)$", lambda m: f"uitstel toegekend tot {m[1]}"),
         (r"^postponement refused: (.+)$", lambda m: f"uitstel geweigerd: {m[1]}"),
         (r"^dispute ended$", lambda m: "betwisting beëindigd"),

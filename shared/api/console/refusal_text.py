@@ -106,13 +106,6 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "This action was resolved without confirming the letter: it does not count; only a new "
         "14-day letter makes the collection costs owed.",
     ),
-    "kind_letter_paid": (
-        "De consument heeft {invoices} betaald zoals hem gezegd werd terwijl de brief werd "
-        "aangehouden: bevestigen zou de vordering weer openen. Wat betaald is blijft staan; "
-        "handel de actie af zonder de brief te bevestigen.",
-        "The consumer paid {invoices} as he was told while the letter was held: confirming it "
-        "would open the claim again. What he paid stands; resolve the item without confirming.",
-    ),
     # a person reversing the payment a return sent back (shared/services/statement_returns.py)
     "return_reversing_other": (
         "Voor deze terugboeking is al betaling {payment} gekozen.",

@@ -206,7 +206,9 @@ def costs_base(record: ClaimRecord) -> Cents:
     leave it out (law6 finding 3). Only its return makes that known, so a view of a day
     before the return still counts it."""
     terms = record.terms
-    owed_from = terms.costs_owed_from or date.max
+    # a member whose share is not claimed counts with what was open on the notice's day
+    owed_from = terms.costs_owed_from or (terms.notice_from if terms.share_forgone else None)
+    owed_from = owed_from or date.max
     if terms.closed:
         return 0
     open_ = terms.principal - terms.principal_settled_elsewhere

@@ -157,6 +157,10 @@ class ClaimTerms:
     # ``costs_owed_from``: the claim stays in that one notice (one WIK amount over all its
     # claims, law6 finding 1); None: ``costs_owed_from`` is the notice's day
     notice_from: date | None = None
+    # the claim's share of its notice is not claimed (a held business letter confirmed after
+    # the consumer paid this claim in full as told, :mod:`kind_letter`): it counts in the
+    # notice's base with what was open when the notice's costs became owed (``notice_from``)
+    share_forgone: bool = False
 
 
 @dataclass(frozen=True)

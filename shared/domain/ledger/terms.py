@@ -53,6 +53,12 @@ def claim_terms(
                                 interest_from=interest_from, as_business=as_business)  # fmt: skip
     notice = overtaken_notice(invoice, consumer=consumer, interest_from=interest_from,
                               as_business=as_business)  # fmt: skip
+    forgone = consumer and as_business is not None and as_business.forgone
+    if forgone and as_business is not None:
+        # its share is not claimed, but its letter's day still groups the notice
+        notice = costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on,
+                                 interest_from=interest_from,
+                                 as_business=as_business.counted)  # fmt: skip
     return ClaimTerms(
         invoice_number=invoice.number,
         debtor_number=invoice.debtor_number,
@@ -67,6 +73,7 @@ def claim_terms(
         if notice is not None and not client.client_bears_costs
         and (owed_from is None or notice < owed_from)
         else None,
+        share_forgone=forgone and notice is not None,
         costs_vat=not client.vat_deductible,
         costs_minimum_base=client.costs_minimum_principal,
         agreed_costs=None

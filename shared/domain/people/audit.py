@@ -43,6 +43,8 @@ class Event(StrEnum):
     # one entry on every agency's log)
     STATUTORY_RATES_CHANGED = "statutory_rates_changed"
     DEBTOR_KIND_CHANGED = "debtor_kind_changed"  # consumer <-> business with open claims
+    # a letter sent to a consumer as a business confirmed as a 14-day letter (6:96 lid 6)
+    KIND_LETTER_CONFIRMED = "kind_letter_confirmed"
     CLAIM_TERMS_CHANGED = "claim_terms_changed"  # kind/due date after a letter or hold
     ACCOUNT_ASSIGNED = "account_assigned"  # the agency decided whose bank account it is
     RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day

@@ -10,8 +10,9 @@ staffel would be 625.00).
   Racing: the colleague's clear lands between the confirm's read and its save: 409 and no costs.
 - failure12b H: cleared, back to business 13-1, a new business sommatie 20-1, consumer again
   25-1: the 20-1 letter is held too (before: 625.00 owed under an open item saying they are not).
-- law12c #1: he pays 5,049.32 on 15-2; the confirm is refused (422 kind_letter_paid) and the
-  claim stays paid (before: reopened at 625.34, 625.00 of it principal bearing interest)."""
+- law12c #1: he pays 5,049.32 on 15-2; the confirm keeps the claim paid (before: reopened at
+  625.34, 625.00 of it principal bearing interest) and decides the item, its share of the
+  costs not claimed (kindletter13 #2: it was refused 422 kind_letter_paid, the item left open)."""
 
 from __future__ import annotations
 
@@ -124,14 +125,14 @@ def test_a_claim_paid_as_he_was_told_is_not_opened_by_the_confirm(world, paid): 
                                  received_on=date(2026, 2, 15), source=PaymentSource.BANK,
                                  invoice_numbers=["F1"])  # fmt: skip
     [check] = _items(a, "kind_letter_check")
-    refused = a.call("POST", _path(check, "letter-qualified"))
-    assert refused.status == 422, refused.body
-    assert refused.body["error"]["details"][0]["code"] == "kind_letter_paid", refused.body
+    done = a.call("POST", _path(check, "letter-qualified"))
+    assert done.status == 200, done.body
+    assert "costs owed from: F1 -; costs not claimed" in str(done.body["resolution"])
     claim = a.call("GET", CLAIM, on="2026-02-20").body
     assert claim["open"]["total"] == "0.00", claim
     assert claim["paid"]["costs"] == "0.00"
     [item] = _items(a, "kind_letter_check")
-    assert item["status"] == "open"  # staff clear it: the held letter stays none
+    assert item["status"] == "resolved"
 
 
 def test_a_claim_paid_in_part_may_still_be_confirmed(world):  # type: ignore[no-untyped-def]

@@ -29,3 +29,31 @@ def test_an_admin_confirms_the_letter_on_the_items_page(world):  # type: ignore[
     assert a.call("GET", CLAIM, on="2026-02-15").body["open"]["costs"] == "625.00"
     shown = admin.get(page_of + "?lang=nl").encoded().decode()
     assert "bevestigd als veertiendagenbrief" in shown and "F1 2026-01-22" in shown
+
+
+def test_a_claim_paid_as_told_is_explained_and_the_item_decided(world):  # type: ignore[no-untyped-def]
+    """He paid the 5,049.32 he was told on 15-2: the page says in nl and en that a claim paid
+    as told stays paid; confirmed, the item is resolved and says why no costs are claimed
+    (kindletter13 #2: the confirm was refused and the item stayed open)."""
+    from datetime import date
+
+    from shared.domain.records import PaymentSource
+
+    a = _corrected(world)
+    c1 = world.services.repos.clients.id_for_number("agency-a", "C1")
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    world.services.payments.book(client, payment_id="p1", amount=504_932,
+                                 received_on=date(2026, 2, 15), source=PaymentSource.BANK,
+                                 invoice_numbers=["F1"])  # fmt: skip
+    [check] = _items(a, "kind_letter_check")
+    page_of = f"/actions/{check['action_id']}"
+    admin = desk_for(world, Role.CLIENT_ADMIN, c1, "a@c1.example")
+    en = admin.get(page_of + "?lang=en").encoded().decode()
+    assert "stays paid: no costs are claimed on it" in en
+    page = admin.get(page_of + "?lang=nl")
+    assert "blijft betaald: daarop worden geen kosten gevorderd" in page.encoded().decode()
+    done = admin.post(page_of, {"csrf": csrf_of(page), "do": "letter-qualified", "confirm": "yes"})
+    assert done.status == 303, done.encoded()[:600]
+    shown = admin.get(page_of + "?lang=nl").encoded().decode()
+    assert "geen kosten gevorderd, volledig betaald zoals gezegd" in shown
+    assert a.call("GET", CLAIM, on="2026-02-20").body["open"]["total"] == "0.00"

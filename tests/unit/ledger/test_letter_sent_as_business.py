@@ -47,3 +47,37 @@ def test_innings_own_term_to_the_business_is_held_and_a_new_letter_counts() -> N
     assert costs_owed_from(invoice(NEW_TERM), **kw) == NEW_TERM  # type: ignore[arg-type]
     kw["as_business"] = held.confirm()
     assert costs_owed_from(invoice(OWN_TERM), **kw) == OWN_TERM  # type: ignore[arg-type]
+
+
+def test_a_forgone_share_owes_nothing_on_the_held_letter_but_keeps_its_notice() -> None:
+    """Confirmed after the consumer paid the claim in full as told (kindletter13 #2): no costs
+    of its own on the client's letter (its notice day stays 20-12 for the others' shares, the
+    base counted as open that day), and a new letter to him would still count (20-1-2026)."""
+    from shared.domain.ledger.terms import claim_terms
+
+    forgone = LetterAsBusiness(LETTER, None).confirm(forgone=True)
+    kw = {"consumer": True, "client": client(), "letter_on": LETTER, "as_business": forgone}
+    assert costs_owed_from(invoice(), **kw) is None  # type: ignore[arg-type]
+    assert costs_owed_from(invoice(NEW_TERM), **kw) == NEW_TERM  # type: ignore[arg-type]
+    terms = claim_terms(invoice(), **kw)  # type: ignore[arg-type]
+    assert (terms.costs_owed_from, terms.notice_from, terms.share_forgone) == (
+        None,
+        date(2025, 12, 20),
+        True,
+    )
+    plain = claim_terms(invoice(), consumer=True, client=client(), letter_on=LETTER,
+                        as_business=forgone.counted)  # fmt: skip
+    assert (plain.costs_owed_from, plain.share_forgone) == (date(2025, 12, 20), False)
+
+
+def test_the_stored_letter_reads_back_and_old_rows_read_as_nothing_forgone() -> None:
+    """A held, confirmed and forgone letter each read back as written; a row of three fields
+    (as written before ``forgone``, and still for a share not forgone, so an instance of the
+    code before it reads it during a deploy) reads with nothing forgone."""
+    from shared.adapters.tables.ledger_repo import _as_business_in, _as_business_out
+
+    held = LetterAsBusiness(LETTER, OWN_TERM)
+    for letter in (held, held.confirm(), held.confirm(forgone=True)):
+        assert _as_business_in(_as_business_out(letter)) == letter
+    assert _as_business_out(held.confirm()) == '["2025-12-03","2025-12-22",true]'
+    assert _as_business_in('["2025-12-03", null, true]') == LetterAsBusiness(LETTER, None, True)
