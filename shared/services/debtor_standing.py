@@ -59,6 +59,8 @@ from shared.domain.standing import (
     arose_on,
     carried_ruling,
     holds,
+    natural_obligation,
+    with_lift,
 )
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -201,7 +203,7 @@ class DebtorStandingService:
                 return d
             assert d.standing is not None
             why = self._lift_reason(d.standing, reason)
-            return replace(d, standing=replace(d.standing, lifted_on=today, lift_reason=why))
+            return replace(d, standing=with_lift(d.standing, today, why, author))
 
         before, after = self._change(
             client, number, lifted, author,
@@ -302,6 +304,7 @@ class DebtorStandingService:
             return replace(d, standing=DebtorStanding(
                 Standing.DECEASED, today, today, confirmed=False, proposed_by=returns,
                 ended=carried_ruling(d.standing),
+                lifts=d.standing.lifts if d.standing is not None else (),
             ))  # fmt: skip
 
         try:
@@ -335,7 +338,8 @@ class DebtorStandingService:
         ended = carried_ruling(now)
         if ended is not None and (ended.standing, ended.since) == (wanted.standing, wanted.since):
             ended = ended.ended
-        return replace(debtor, standing=replace(wanted, ended=ended))
+        lifts = now.lifts if now is not None else ()
+        return replace(debtor, standing=replace(wanted, ended=ended, lifts=lifts))
 
     def _change(
         self, client: Client, number: str, change: Callable[[Debtor], Debtor], author: str,
@@ -391,6 +395,10 @@ class DebtorStandingService:
                 and (holds(s) or s.ruling_ended or s.ended is not None)
             ):
                 self._holds(client, debtor)
+                if holds(s) and s.confirmed and s.standing in INSOLVENT:
+                    # a claim of the ruling's day that reached us later is filed as the
+                    # others (art. 110 Fw): the ruling's one item names it and its figure
+                    self._tell_staff(client, debtor, refresh=True)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
         """The debtor's kind was corrected: the interest stop's day is the new kind's (the
@@ -453,7 +461,12 @@ class DebtorStandingService:
                 last[number] = day
         return last
 
-    def _tell_staff(self, client: Client, debtor: Debtor, reason: str = "") -> None:
+    def _tell_staff(
+        self, client: Client, debtor: Debtor, reason: str = "", refresh: bool = False
+    ) -> None:
+        """The standing's action item (once per standing set). ``refresh``: a claim of the
+        ruling reached us after the item was written: the item is brought up to date, its
+        claims and figures, and opened again if staff had closed it over fewer claims."""
         standing = debtor.standing
         assert standing is not None
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
@@ -474,11 +487,63 @@ class DebtorStandingService:
             title = (f"The bank says debtor {debtor.number} died ({reason}): confirm the "
                      "standing deceased with its day, or lift it; nothing is sent or collected meanwhile")  # fmt: skip
             kind = "debtor_standing_proposed"
-        self._add(client, ActionItem(
+        item = ActionItem(
             client_id=client.client_id, action_id=item_id(debtor.number, standing), kind=kind,
             title=title, created_at=self.clock.now(), debtor_number=debtor.number,
             invoice_numbers=open_numbers, detail=detail,
-        ))  # fmt: skip
+        )  # fmt: skip
+        if refresh:
+            self._refresh(client, item)
+        else:
+            self._add(client, item)
+
+    def _refresh(self, client: Client, item: ActionItem) -> None:
+        """``item`` written, or the one there brought to its claims and figures (under its
+        ETag: a colleague's change meanwhile is read again). One that staff resolved is
+        opened again only when it gains a claim: a claim not filed yet is theirs to file."""
+        for _ in range(5):
+            found = self.repos.actions.get(client.client_id, item.action_id)
+            etag = found[1] if found is not None else None
+            if found is None or etag is None:
+                try:
+                    self.repos.actions.add(item)
+                    return
+                except Conflict:
+                    continue
+            have = found[0]
+            gained = set(item.invoice_numbers) - set(have.invoice_numbers)
+            if not gained and (
+                have.status is ActionStatus.RESOLVED
+                or (have.invoice_numbers, have.detail) == (item.invoice_numbers, item.detail)
+            ):
+                return  # nothing new to file
+            claims = tuple(sorted({*have.invoice_numbers, *item.invoice_numbers}))
+            updated = replace(have, invoice_numbers=claims, detail={**have.detail, **item.detail})
+            if gained and have.status is ActionStatus.RESOLVED:
+                updated = replace(updated, status=ActionStatus.OPEN, resolved_at=None,
+                                  resolution=None)  # fmt: skip
+            try:
+                self.repos.actions.save(updated, etag)
+                return
+            except (PreconditionFailed, Conflict):
+                continue
+        raise ConflictingUpdate(
+            f"action {item.action_id} keeps changing; retry",
+            code="action_keeps_changing",
+            params={"action": item.action_id},
+        )
+
+    def not_claimable(self, client: Client, debtor: Debtor) -> list[tuple[Invoice, LiftReason]]:
+        """The debtor's open claims a clean slate or an akkoord left as natural obligations
+        (art. 6:3 BW), with how: not claimed, shown as such; a payment made anyway is kept."""
+        if debtor.standing is None:
+            return []
+        out = []
+        for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
+            how = natural_obligation(debtor, inv)
+            if how is not None and inv.is_collectable:
+                out.append((inv, how))
+        return sorted(out, key=lambda x: x[0].number)
 
     def _to_file(
         self, client: Client, debtor: Debtor, numbers: tuple[str, ...]

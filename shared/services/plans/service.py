@@ -274,7 +274,7 @@ class PlanService:
             )
 
     def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
-        self._refuse_for_standing(client, req.debtor_number)
+        self._refuse_for_standing(client, req.debtor_number, req.invoice_numbers)
         rules = self.plans.rules(client.client_id)
         total, schedule = self._build(client, req, rules)
         now = self.clock.now()
@@ -451,7 +451,7 @@ class PlanService:
                 code="plan_not_draft",
                 params={"plan": plan_id, "status": plan.status},
             )
-        self._refuse_for_standing(client, plan.debtor_number)
+        self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # a sandbox client collects from no debtor's account (sandbox_gate)
             require_approved(client, "no direct debit")
@@ -589,13 +589,18 @@ class PlanService:
                 paused.append(plan.plan_id)
         return paused
 
-    def _refuse_for_standing(self, client: Client, debtor_number: str) -> None:
+    def _refuse_for_standing(
+        self, client: Client, debtor_number: str, invoice_numbers: tuple[str, ...]
+    ) -> None:
         """No plan is drafted or started with a debtor who died, went bankrupt or entered the
         WSNP (or whom the bank says died): he no longer disposes of his estate, so his consent
         binds neither the curator nor the administrator (art. 23, 296 Fw), the claims go
         through them (art. 26, 299 Fw) or to the estate (4:182 BW). A plan running when the
-        standing was set is paused instead (:meth:`hold_for_standing`)."""
-        from shared.domain.standing import holds
+        standing was set is paused instead (:meth:`hold_for_standing`). Nor over a claim a
+        clean slate or an akkoord left a natural obligation (art. 6:3 BW, 358 lid 1, 160 Fw):
+        it cannot be claimed, so no plan is agreed to pay it (a payment made anyway is
+        booked)."""
+        from shared.domain.standing import holds, natural_obligation
 
         found = self.repos.debtors.get(client.client_id, debtor_number)
         standing = found[0].standing if found else None
@@ -608,6 +613,20 @@ class PlanService:
                 params={"debtor": debtor_number, "standing": standing.standing.value,
                         "since": standing.since},
             )  # fmt: skip
+        if found is None or standing is None:
+            return
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        settled = sorted(
+            n for n, s in stored.items() if natural_obligation(found[0], s.invoice) is not None
+        )
+        if settled:
+            raise PlanConflict(
+                f"{', '.join(settled)} of debtor {debtor_number} cannot be claimed any more "
+                "(a natural obligation after a clean slate or an akkoord, art. 6:3 BW): no "
+                "plan is agreed over it",
+                code="plan_natural_obligation",
+                params={"debtor": debtor_number, "invoices": ", ".join(settled)},
+            )
 
     def _held_by_standing(self, client: Client, plan: PaymentPlan) -> bool:
         """Pause this running plan when its debtor's standing holds it; whether it did."""
