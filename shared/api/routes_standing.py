@@ -187,7 +187,11 @@ def register(router: Router, services: Services) -> None:
             "reason mistake lifts it as if never set and dunning resumes at the workflow's "
             "pace from that day; a ruling that ended (akkoord, clean_slate, ended) keeps the "
             "interest of its period stopped and its claims out of the dunning until staff "
-            "booked what it paid (an item says what to write off).",
+            "booked what it paid (an item says what to write off). The answer lists the rulings "
+            "that bind the claims now (also one kept under a standing lifted as a mistake), every "
+            "lift (who, when, why) and the claims a clean slate or an akkoord left natural "
+            "obligations (not_claimable: never asked in the portal, no plan over them; a payment "
+            "made anyway is booked).",
         )
     )
     router.add(

@@ -27,7 +27,15 @@ akkoord or a clean slate), no costs arise from a term that ran into it, they are
 (after an akkoord or a clean slate never: a natural obligation, art. 160, 358 Fw; ended
 otherwise: paused until staff booked what the distribution paid and resume them), and an item
 asks staff to book and write off what the ruling left; the filing item is resolved. Either
-way paused plans stay paused for staff to resume or postpone (an action item says so).
+way paused plans stay paused for staff to resume or postpone (an action item says so; one
+over a claim left a natural obligation is for staff to cancel: it cannot be resumed).
+
+After a clean slate or an akkoord the claims of the ruling are natural obligations (art. 6:3
+BW): :meth:`DebtorStandingService.not_claimable` names them for the API and the dossier; the
+portal asks nothing for them and no plan is agreed over them, while a payment made anyway is
+booked as any. A claim of a ruling that reaches us late (an old invoice imported or pushed
+later) joins the ruling's item: the filing item while it holds, the ended item after.
+Every lift is kept on the standing (who, when, why), carried to every standing set after.
 """
 
 from __future__ import annotations
@@ -58,6 +66,7 @@ from shared.domain.standing import (
     Standing,
     arose_on,
     carried_ruling,
+    ended_rulings,
     holds,
     natural_obligation,
     with_lift,
@@ -215,11 +224,24 @@ class DebtorStandingService:
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
         if after.standing.ruling_ended:
             self._after_ruling(client, after, author)
-        paused = [
-            p.plan_id
+        held = [
+            p
             for p in self.plans().plans.of_debtor(client.client_id, number)
             if p.status is PlanStatus.PAUSED and (p.reason or "").startswith(STANDING_PAUSE)
         ]
+        # a plan over a claim the ruling left a natural obligation is not resumed (the plan
+        # service refuses it, art. 6:3 BW): staff cancel it
+        invoices = {i.number: i for i in self.repos.invoices.for_debtor(client.client_id, number)}
+        settled = [
+            p.plan_id
+            for p in held
+            if any(
+                natural_obligation(after, invoices[n]) is not None
+                for n in p.invoice_numbers
+                if n in invoices
+            )
+        ]
+        paused = [p.plan_id for p in held if p.plan_id not in settled]
         if paused:
             self._add(client, ActionItem(
                 client_id=client.client_id, action_id=f"standing-{number}-lifted-{today.isoformat()}",
@@ -228,6 +250,17 @@ class DebtorStandingService:
                        f"plan(s) paused for it ({', '.join(paused)})"),
                 created_at=self.clock.now(), debtor_number=number,
                 detail={"plans": ", ".join(paused)},
+            ))  # fmt: skip
+        if settled:
+            self._add(client, ActionItem(
+                client_id=client.client_id,
+                action_id=f"standing-{number}-lifted-cancel-{today.isoformat()}",
+                kind="debtor_standing_lifted",
+                title=(f"Debtor {number}'s standing was lifted: cancel the payment plan(s) "
+                       f"paused for it over claims it left natural obligations "
+                       f"({', '.join(settled)})"),
+                created_at=self.clock.now(), debtor_number=number,
+                detail={"plans": ", ".join(settled)},
             ))  # fmt: skip
         return after
 
@@ -271,17 +304,47 @@ class DebtorStandingService:
                 self.pause(client, n, author)
         if not claims:
             return
-        self._add(client, ActionItem(
+        self._add(client, self._ended_item(client, debtor.number, standing, tuple(claims)))
+
+    def _ended_item(
+        self, client: Client, number: str, ruling: DebtorStanding, claims: tuple[str, ...]
+    ) -> ActionItem:
+        """The item of a ruling that ended: what to book and write off on its claims."""
+        assert ruling.lifted_on is not None and ruling.lift_reason is not None
+        why = ruling.lift_reason
+        return ActionItem(
             client_id=client.client_id,
-            action_id=f"standing-{debtor.number}-ended-{standing.lifted_on.isoformat()}",
+            action_id=f"standing-{number}-ended-{ruling.lifted_on.isoformat()}",
             kind="debtor_standing_ended",
-            title=(f"Debtor {debtor.number}'s {standing.standing.value} since "
-                   f"{standing.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
-            created_at=self.clock.now(), debtor_number=debtor.number,
-            invoice_numbers=tuple(claims),
-            detail={"standing": standing.standing.value, "since": standing.since.isoformat(),
-                    "lifted_on": standing.lifted_on.isoformat(), "reason": why.value},
-        ))  # fmt: skip
+            title=(f"Debtor {number}'s {ruling.standing.value} since "
+                   f"{ruling.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
+            created_at=self.clock.now(), debtor_number=number, invoice_numbers=claims,
+            detail={"standing": ruling.standing.value, "since": ruling.since.isoformat(),
+                    "lifted_on": ruling.lifted_on.isoformat(), "reason": why.value},
+        )  # fmt: skip
+
+    def _late_claims_of_ended(
+        self, client: Client, debtor: Debtor, ruling: DebtorStanding, imported: list[Invoice]
+    ) -> None:
+        """Claims of a ruling that ended, reaching us after its lift (an old invoice imported
+        or pushed later): held as the ruling's others were at the lift (ended otherwise:
+        paused until staff resume them) and added to its item. The item's list says which
+        were handled: a claim pushed again after staff resumed it is not paused again."""
+        action_id = self._ended_item(client, debtor.number, ruling, ()).action_id
+        found = self.repos.actions.get(client.client_id, action_id)
+        listed = set(found[0].invoice_numbers) if found is not None else set()
+        new = sorted(
+            i.number
+            for i in imported
+            if i.is_collectable and in_ruling(ruling, i) and i.number not in listed
+        )
+        if not new:
+            return
+        if ruling.lift_reason is LiftReason.ENDED:
+            for n in new:
+                self.pause(client, n, "the debtor's standing")
+        claims = tuple(sorted({*listed, *new}))
+        self._refresh(client, self._ended_item(client, debtor.number, ruling, claims))
 
     # -- the bank ----------------------------------------------------------------------------
     def propose_deceased(
@@ -399,6 +462,9 @@ class DebtorStandingService:
                     # a claim of the ruling's day that reached us later is filed as the
                     # others (art. 110 Fw): the ruling's one item names it and its figure
                     self._tell_staff(client, debtor, refresh=True)
+                mine = [i for i in invoices if i.debtor_number == number]
+                for ruling in ended_rulings(s):
+                    self._late_claims_of_ended(client, debtor, ruling, mine)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
         """The debtor's kind was corrected: the interest stop's day is the new kind's (the

@@ -600,7 +600,7 @@ class PlanService:
         clean slate or an akkoord left a natural obligation (art. 6:3 BW, 358 lid 1, 160 Fw):
         it cannot be claimed, so no plan is agreed to pay it (a payment made anyway is
         booked)."""
-        from shared.domain.standing import holds, natural_obligation
+        from shared.domain.standing import holds
 
         found = self.repos.debtors.get(client.client_id, debtor_number)
         standing = found[0].standing if found else None
@@ -613,12 +613,19 @@ class PlanService:
                 params={"debtor": debtor_number, "standing": standing.standing.value,
                         "since": standing.since},
             )  # fmt: skip
-        if found is None or standing is None:
-            return
+        if found is not None and standing is not None:
+            self._refuse_natural_obligations(client, found[0], invoice_numbers)
+
+    def _refuse_natural_obligations(
+        self, client: Client, debtor: Debtor, invoice_numbers: tuple[str, ...]
+    ) -> None:
+        from shared.domain.standing import natural_obligation
+
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         settled = sorted(
-            n for n, s in stored.items() if natural_obligation(found[0], s.invoice) is not None
+            n for n, s in stored.items() if natural_obligation(debtor, s.invoice) is not None
         )
+        debtor_number = debtor.number
         if settled:
             raise PlanConflict(
                 f"{', '.join(settled)} of debtor {debtor_number} cannot be claimed any more "
@@ -650,6 +657,12 @@ class PlanService:
 
     def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
+        plan, _ = self._get(client, plan_id)
+        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        if found is not None and found[0].standing is not None:
+            # a plan paused for a ruling that then ended with a clean slate or an akkoord is
+            # not resumed over its natural obligations: staff cancel it (art. 6:3 BW)
+            self._refuse_natural_obligations(client, found[0], plan.invoice_numbers)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
 
     def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from shared.api.console.action_text import title as title_text
 from shared.api.console.refusal_text import refusal
 from shared.domain.plans.schedule import Period, PlanMethod
 from shared.domain.records import ActionStatus, PaymentSource
@@ -200,3 +201,76 @@ def test_a_filing_item_staff_closed_is_opened_again_for_a_late_claim() -> None:
     again = _filing(w)
     assert again["status"] == "open", again
     assert again["invoice_numbers"] == ["F1", "F3"] and again["detail"]["to_file"] == "2168.64"
+
+
+def test_a_plan_paused_for_the_ruling_is_not_resumed_over_its_natural_obligation() -> None:
+    """A plan agreed on 24-3 runs; the WSNP (since 10-2) recorded on 25-3 pauses it; the clean
+    slate of 1-4 leaves F1 a natural obligation: staff cancel the plan, it is not resumed."""
+    w = _world()
+    _at(w, date(2026, 3, 24))
+    draft = _plan(w)
+    plan = f"/v1/clients/C1/plans/{draft.body['plan_id']}"
+    assert w.agency_a.call("POST", f"{plan}/activate").status == 200
+    _at(w, date(2026, 3, 25))
+    _set(w, {"standing": "wsnp", "since": "2026-02-10"})
+    assert w.agency_a.call("GET", plan).body["status"] == "paused"
+    _at(w, date(2026, 4, 1))
+    _set(w, {"standing": "normal", "reason": "clean_slate"})
+    resumed = w.agency_a.call("POST", f"{plan}/resume")
+    assert resumed.status == 409, resumed.body
+    assert "F1 of debtor D1 cannot be claimed any more" in resumed.body["error"]["message"]
+    assert w.agency_a.call("GET", plan).body["status"] == "paused"
+    items = w.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    (lifted,) = [x for x in items if x["kind"] == "debtor_standing_lifted"]
+    assert lifted["title"] == (
+        "Debtor D1's standing was lifted: cancel the payment plan(s) paused for it over claims "
+        f"it left natural obligations ({draft.body['plan_id']})"
+    ), lifted
+    assert title_text(lifted["title"], "nl").startswith(
+        "De status van debiteur D1 is opgeheven: annuleer de regeling(en)"
+    )
+
+
+def _ended_item(w: Any) -> dict[str, Any]:
+    items = w.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    found = [x for x in items if x["kind"] == "debtor_standing_ended"]
+    assert len(found) == 1, found
+    return dict(found[0])
+
+
+def test_a_claim_of_the_ruling_pushed_after_a_clean_slate_is_one_of_its_claims() -> None:
+    w = _world()
+    _clean_slate(w)
+    _at(w, date(2026, 4, 2))
+    _late_claim(w)
+    # F3 is a natural obligation as F1: on the item to write off, not claimable, and no
+    # interest after the ruling: 9.32 on 1-6 (4.93 + 4.38), not 9.32 + 111 d x 4 % = 21.48
+    assert _ended_item(w)["invoice_numbers"] == ["F1", "F3"]
+    got = w.agency_a.call("GET", URL).body
+    assert [x["invoice"] for x in got["not_claimable"]] == ["F1", "F3"], got
+    assert _open(w, "F3", "2026-06-01")["interest"] == "9.32"
+
+
+def test_a_claim_of_a_ruling_ended_otherwise_pushed_after_its_lift_is_paused_as_the_others() -> (
+    None
+):
+    w = _world()
+    _at(w, date(2026, 3, 25))
+    _set(w, {"standing": "wsnp", "since": "2026-02-10"})
+    _at(w, date(2026, 4, 1))
+    _set(w, {"standing": "normal", "reason": "ended"})
+    _at(w, date(2026, 4, 2))
+    _late_claim(w)
+    f3 = "/v1/clients/C1/invoices/F3"
+    assert w.agency_a.call("GET", f3).body["paused_until"] == "9999-12-31"
+    assert _ended_item(w)["invoice_numbers"] == ["F1", "F3"]
+    # the WSNP's period 10-2..31-3 bears none, from the lift it runs: 6:119 2-12..31-12
+    # 30 d x 6 % x 1,000.00 = 4.9315, 1-1..9-2 40 d x 4 % = 4.3836, 1-4..31-5 61 d x 4 % =
+    # 6.6849: 16.00 (rounded once; with the scheme's 50 days it would be 21.48)
+    assert _open(w, "F3", "2026-06-01")["interest"] == "16.00"
+    # staff booked the distribution and resume it; the next sync pushes it again: it stays
+    assert w.agency_a.call("POST", f"{f3}/resume").status == 200
+    _at(w, date(2026, 4, 3))
+    _late_claim(w)
+    assert w.agency_a.call("GET", f3).body["paused_until"] is None
+    assert _ended_item(w)["invoice_numbers"] == ["F1", "F3"]
