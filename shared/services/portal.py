@@ -352,9 +352,9 @@ class PortalService:
         today = amsterdam_date(self.clock.now())
         collectable = [i for i in every_invoice if i.is_collectable]
         settled = [(i, how) for i in collectable if (how := natural_obligation(debtor, i))]
-        invoices = self.not_prescribed(
-            client.client_id, debtor, [i for i in collectable if not natural_obligation(debtor, i)], today
-        )  # fmt: skip
+        unclaimed = {i.number for i, _ in settled}
+        claimed = [i for i in collectable if i.number not in unclaimed]
+        invoices = self.not_prescribed(client.client_id, debtor, claimed, today)
         invoices.sort(key=lambda i: (i.due_date, i.number))
         # the invoice row says whether its PDF was sent; only rows written before it said so
         # make us ask the blob store (all at once)
