@@ -122,7 +122,8 @@ OVERVIEW = """{% extends "base" %}{% block main %}
 {% if qr %}<figure>{{ qr|safe }}<figcaption>{{ t.qr }}</figcaption></figure>{% endif %}
 </section>{% endif %}{% endif %}
 {% if on_hold %}<section aria-labelledby="oh-h"><h2 id="oh-h">{{ t.on_hold }}</h2><ul>{% for text in on_hold %}<li>{{ text }}</li>{% endfor %}</ul></section>{% endif %}
-{% if not lines and not plans %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% else %}{{ t.nothing }}{% endif %}</p>{% endif %}
+{% if not_claimable %}<section aria-labelledby="nc-h"><h2 id="nc-h">{{ t.not_claimable }}</h2><ul>{% for text in not_claimable %}<li>{{ text }}</li>{% endfor %}</ul><p>{{ t.not_claimable_note }}</p></section>{% endif %}
+{% if not lines and not plans %}<p>{% if disputed %}{{ t.nothing_disputed.format(numbers=disputed) }}{% elif not_claimable %}{{ t.nothing_claimed }}{% else %}{{ t.nothing }}{% endif %}</p>{% endif %}
 {% if lines %}<section aria-labelledby="plan-h"><h2 id="plan-h">{{ t.plan }}</h2><p><a href="/api/portal/plan">{{ t.plan_link }}</a></p></section>
 <section aria-labelledby="pp-h"><h2 id="pp-h">{{ t.postpone }}</h2>
 <form method="post" action="/api/portal/postpone"><input type="hidden" name="csrf" value="{{ csrf }}">
@@ -496,6 +497,8 @@ class PortalApp:
             term=_term_text(t, view.term, money, day), plans=[_plan(t, view, p, today, money, day) for p in view.plans],
             on_hold=[t["on_hold_disputed"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
                      for i in view.disputed_invoices],
+            not_claimable=[t[f"not_claimable_{how.value}"].format(number=i.number, amount=money(view.claims[i.number].open.total if i.number in view.claims else i.open_amount))
+                           for i, how in view.not_claimable],
             disputable=[i.number for i in view.invoices],
             csrf=csrf_token(self.keys, self._cookies(req).get(COOKIE, "")), notice=notice, error=error,
             tomorrow=(today + timedelta(days=1)).isoformat(), latest=(today + timedelta(days=MAX_POSTPONEMENT_DAYS)).isoformat(),

@@ -6,6 +6,7 @@ a prescription release)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
@@ -14,8 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
+from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor
-from shared.domain.standing import LiftReason, Standing
+from shared.domain.standing import DebtorStanding, LiftReason, Standing, rulings_that_bind
 from shared.services.container import Services
 from shared.services.errors import NotFound
 
@@ -43,6 +45,35 @@ class StandingIn(BaseModel):
     )
 
 
+class RulingOut(BaseModel):
+    standing: str
+    since: date
+    confirmed: bool
+    in_force: bool = Field(description="True: it holds now; False: an insolvency ruling that "
+                           "ended and still binds its claims (see lift_reason)")  # fmt: skip
+    lifted_on: date | None
+    lift_reason: str | None
+    lifted_by: str | None
+
+
+class LiftOut(BaseModel):
+    standing: str
+    since: date
+    confirmed: bool = Field(description="False: the bank's MD07 proposal was lifted")
+    lifted_on: date
+    reason: str
+    by: str
+
+
+class NotClaimableOut(BaseModel):
+    invoice: str
+    why: Literal["clean_slate", "akkoord"] = Field(
+        description="A natural obligation (art. 6:3 BW) after a clean slate (art. 358 Fw) or an "
+        "akkoord (art. 160 Fw): not dunned, no interest or costs, no plan; a payment made "
+        "anyway is booked and kept"
+    )
+
+
 class StandingOut(BaseModel):
     debtor: str
     standing: str
@@ -50,9 +81,24 @@ class StandingOut(BaseModel):
     confirmed: bool = Field(description="False: proposed by a bank's MD07 return")
     lifted_on: date | None
     lift_reason: str | None = Field(description="Why it was lifted (see the request's reason)")
+    rulings: list[RulingOut] = Field(
+        default_factory=list,
+        description="Every standing that binds the debtor's claims now, newest first: the one "
+        "in force and the insolvency rulings that ended (a clean slate, an akkoord, ended "
+        "otherwise), also one kept when a later standing was lifted as a mistake",
+    )
+    lifts: list[LiftOut] = Field(
+        default_factory=list, description="Every lift of a standing, oldest first: who, when, why"
+    )
+    not_claimable: list[NotClaimableOut] = Field(
+        default_factory=list,
+        description="Open claims that can no longer be claimed (natural obligations)",
+    )
 
 
-def standing_out(d: Debtor) -> dict[str, object]:
+def standing_out(
+    d: Debtor, not_claimable: Sequence[tuple[Invoice, LiftReason]] = ()
+) -> dict[str, object]:
     s = d.standing
     in_force = s is not None and s.in_force
     return StandingOut(
@@ -66,7 +112,33 @@ def standing_out(d: Debtor) -> dict[str, object]:
             if s is not None and s.lifted_on is not None
             else None
         ),
+        rulings=[_ruling(r) for r in rulings_that_bind(s)],
+        lifts=[
+            LiftOut(
+                standing=x.standing.value,
+                since=x.since,
+                confirmed=x.confirmed,
+                lifted_on=x.lifted_on,
+                reason=x.reason.value,
+                by=x.by,
+            )
+            for x in (s.lifts if s is not None else ())
+        ],
+        not_claimable=[
+            NotClaimableOut(
+                invoice=i.number, why="clean_slate" if how is LiftReason.CLEAN_SLATE else "akkoord"
+            )
+            for i, how in not_claimable
+        ],
     ).model_dump(mode="json")
+
+
+def _ruling(r: DebtorStanding) -> RulingOut:
+    return RulingOut(
+        standing=r.standing.value, since=r.since, confirmed=r.confirmed, in_force=r.in_force,
+        lifted_on=r.lifted_on, lift_reason=r.lift_reason.value if r.lift_reason else None,
+        lifted_by=r.lifted_by,
+    )  # fmt: skip
 
 
 def register(router: Router, services: Services) -> None:
@@ -77,14 +149,16 @@ def register(router: Router, services: Services) -> None:
             client, ctx.params["debtor"], Standing(body.standing), body.since,
             principal(ctx).key_id, LiftReason(body.reason) if body.reason else None,
         )  # fmt: skip
-        return ApiResponse(body=standing_out(debtor))
+        unclaimed = services.debtor_standing.not_claimable(client, debtor)
+        return ApiResponse(body=standing_out(debtor, unclaimed))
 
     def get_standing(ctx: Context) -> ApiResponse:
         client = services.access.client_for(principal(ctx), ctx.params["client"])
         found = services.repos.debtors.get(client.client_id, ctx.params["debtor"])
         if found is None:
             raise NotFound(f"debtor {ctx.params['debtor']} not found")
-        return ApiResponse(body=standing_out(found[0]))
+        unclaimed = services.debtor_standing.not_claimable(client, found[0])
+        return ApiResponse(body=standing_out(found[0], unclaimed))
 
     path = "/v1/clients/{client}/debtors/{debtor}/standing"
     router.add(
@@ -113,7 +187,11 @@ def register(router: Router, services: Services) -> None:
             "reason mistake lifts it as if never set and dunning resumes at the workflow's "
             "pace from that day; a ruling that ended (akkoord, clean_slate, ended) keeps the "
             "interest of its period stopped and its claims out of the dunning until staff "
-            "booked what it paid (an item says what to write off).",
+            "booked what it paid (an item says what to write off). The answer lists the rulings "
+            "that bind the claims now (also one kept under a standing lifted as a mistake), every "
+            "lift (who, when, why) and the claims a clean slate or an akkoord left natural "
+            "obligations (not_claimable: never asked in the portal, no plan over them; a payment "
+            "made anyway is booked).",
         )
     )
     router.add(

@@ -38,6 +38,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.domain.invoices import Invoice
+    from shared.domain.parties import Debtor
 
 
 class Standing(StrEnum):
@@ -72,6 +77,23 @@ class LiftReason(StrEnum):
 RULING_ENDED = frozenset({LiftReason.AKKOORD, LiftReason.CLEAN_SLATE, LiftReason.ENDED})
 
 
+@dataclass(frozen=True)
+class Lift:
+    """One lift of a standing, kept for the history (who, when, why): a ruling lifted as a
+    mistake over an earlier one that ended leaves both to be read back."""
+
+    standing: Standing
+    since: date
+    lifted_on: date
+    reason: LiftReason
+    by: str  # who lifted it (the key or console user, as the audit log names them)
+    confirmed: bool = True  # False: the bank's proposal lifted
+
+
+# the lifts kept on the standing (the audit log keeps every one): the row stays small
+LIFTS_KEPT = 50
+
+
 # the SEPA return reason that says the debtor died (EPC guidance: stop all collections)
 DECEASED_REASON = "MD07"
 
@@ -92,6 +114,10 @@ class DebtorStanding:
     # death, a new ruling): its claims stay as it left them whatever comes after (a clean
     # slate's natural obligations are never dunned again), also once this one is lifted
     ended: DebtorStanding | None = None
+    # who lifted it (None: not lifted, or lifted before the name was kept)
+    lifted_by: str | None = None
+    # every lift of this debtor's standings, oldest first, carried to each standing set after
+    lifts: tuple[Lift, ...] = ()
 
     @property
     def in_force(self) -> bool:
@@ -137,12 +163,31 @@ def ended_rulings(standing: DebtorStanding | None) -> tuple[DebtorStanding, ...]
     return own + ((standing.ended,) if standing.ended is not None else ())
 
 
+def rulings_that_bind(standing: DebtorStanding | None) -> tuple[DebtorStanding, ...]:
+    """Every standing that still shapes the debtor's claims: the one in force (if any) and the
+    insolvency rulings that ended and keep their claims as they left them, newest first (a
+    ruling lifted as a mistake is not among them; one that ended before it is)."""
+    if standing is None:
+        return ()
+    own = (standing,) if standing.in_force else ()
+    return own + ended_rulings(standing)
+
+
+def with_lift(standing: DebtorStanding, on: date, why: LiftReason, by: str) -> DebtorStanding:
+    """``standing`` lifted on ``on`` for ``why`` by ``by``, the lift added to its history."""
+    lift = Lift(standing.standing, standing.since, on, why, by, standing.confirmed)
+    return replace(
+        standing, lifted_on=on, lift_reason=why, lifted_by=by,
+        lifts=(*standing.lifts, lift)[-LIFTS_KEPT:],
+    )  # fmt: skip
+
+
 def carried_ruling(standing: DebtorStanding | None) -> DebtorStanding | None:
     """The ended ruling a new standing set over ``standing`` keeps (``ended``)."""
     if standing is None:
         return None
     if standing.ruling_ended:
-        return replace(standing, ended=None)
+        return replace(standing, ended=None, lifts=())  # the history rides on the new one
     return standing.ended
 
 
@@ -150,21 +195,32 @@ def held_after_ruling(standing: DebtorStanding | None, arose: date) -> str | Non
     """Why a claim that arose on ``arose`` may not be dunned though its debtor's standing
     was lifted, or None: an akkoord or a clean slate settled it (what the akkoord does not
     pay, and all after a clean slate, is a natural obligation: art. 160, 358 lid 1 Fw)."""
-    for ruling in ended_rulings(standing):
-        why = _settled_by(ruling, arose)
-        if why is not None:
-            return why
+    how = settled_how(standing, arose)
+    if how is LiftReason.CLEAN_SLATE:
+        return "a natural obligation after a clean slate (art. 358 Fw)"
+    if how is LiftReason.AKKOORD:
+        return "settled by the akkoord (art. 160 Fw)"
     return None
 
 
-def _settled_by(standing: DebtorStanding, arose: date) -> str | None:
-    if not standing.ruling_ended or not standing.covers(arose):
-        return None
-    if standing.lift_reason is LiftReason.CLEAN_SLATE:
-        return "a natural obligation after a clean slate (art. 358 Fw)"
-    if standing.lift_reason is LiftReason.AKKOORD:
-        return "settled by the akkoord (art. 160 Fw)"
-    return None  # ended otherwise: paused until staff booked the distribution and resume
+def settled_how(standing: DebtorStanding | None, arose: date) -> LiftReason | None:
+    """How a ruling that ended settled a claim that arose on ``arose`` for good, or None: a
+    clean slate or an akkoord (what remains is a natural obligation, art. 6:3 BW: it cannot
+    be claimed, no dunning, interest, costs or plan, but a payment made anyway is no undue
+    payment, 6:3 lid 2 and 6:5 BW, and is booked). A ruling ended otherwise settles nothing:
+    its claims are paused until staff booked the distribution and resume them."""
+    for ruling in ended_rulings(standing):
+        if not ruling.ruling_ended or not ruling.covers(arose):
+            continue
+        if ruling.lift_reason in (LiftReason.CLEAN_SLATE, LiftReason.AKKOORD):
+            return ruling.lift_reason
+    return None
+
+
+def natural_obligation(debtor: Debtor, invoice: Invoice) -> LiftReason | None:
+    """How a ruling that ended left the claim a natural obligation (a clean slate, an
+    akkoord: art. 6:3 BW, nothing may be claimed), or None (claimable as the rest)."""
+    return settled_how(debtor.standing, arose_on(invoice.contract_date, invoice.invoice_date))
 
 
 def says_deceased(reason: str) -> bool:

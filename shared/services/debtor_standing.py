@@ -27,7 +27,15 @@ akkoord or a clean slate), no costs arise from a term that ran into it, they are
 (after an akkoord or a clean slate never: a natural obligation, art. 160, 358 Fw; ended
 otherwise: paused until staff booked what the distribution paid and resume them), and an item
 asks staff to book and write off what the ruling left; the filing item is resolved. Either
-way paused plans stay paused for staff to resume or postpone (an action item says so).
+way paused plans stay paused for staff to resume or postpone (an action item says so; one
+over a claim left a natural obligation is for staff to cancel: it cannot be resumed).
+
+After a clean slate or an akkoord the claims of the ruling are natural obligations (art. 6:3
+BW): :meth:`DebtorStandingService.not_claimable` names them for the API and the dossier; the
+portal asks nothing for them and no plan is agreed over them, while a payment made anyway is
+booked as any. A claim of a ruling that reaches us late (an old invoice imported or pushed
+later) joins the ruling's item: the filing item while it holds, the ended item after.
+Every lift is kept on the standing (who, when, why), carried to every standing set after.
 """
 
 from __future__ import annotations
@@ -58,7 +66,10 @@ from shared.domain.standing import (
     Standing,
     arose_on,
     carried_ruling,
+    ended_rulings,
     holds,
+    natural_obligation,
+    with_lift,
 )
 from shared.ports.tables import Conflict, PreconditionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
@@ -201,7 +212,7 @@ class DebtorStandingService:
                 return d
             assert d.standing is not None
             why = self._lift_reason(d.standing, reason)
-            return replace(d, standing=replace(d.standing, lifted_on=today, lift_reason=why))
+            return replace(d, standing=with_lift(d.standing, today, why, author))
 
         before, after = self._change(
             client, number, lifted, author,
@@ -213,11 +224,24 @@ class DebtorStandingService:
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
         if after.standing.ruling_ended:
             self._after_ruling(client, after, author)
-        paused = [
-            p.plan_id
+        held = [
+            p
             for p in self.plans().plans.of_debtor(client.client_id, number)
             if p.status is PlanStatus.PAUSED and (p.reason or "").startswith(STANDING_PAUSE)
         ]
+        # a plan over a claim the ruling left a natural obligation is not resumed (the plan
+        # service refuses it, art. 6:3 BW): staff cancel it
+        invoices = {i.number: i for i in self.repos.invoices.for_debtor(client.client_id, number)}
+        settled = [
+            p.plan_id
+            for p in held
+            if any(
+                natural_obligation(after, invoices[n]) is not None
+                for n in p.invoice_numbers
+                if n in invoices
+            )
+        ]
+        paused = [p.plan_id for p in held if p.plan_id not in settled]
         if paused:
             self._add(client, ActionItem(
                 client_id=client.client_id, action_id=f"standing-{number}-lifted-{today.isoformat()}",
@@ -226,6 +250,17 @@ class DebtorStandingService:
                        f"plan(s) paused for it ({', '.join(paused)})"),
                 created_at=self.clock.now(), debtor_number=number,
                 detail={"plans": ", ".join(paused)},
+            ))  # fmt: skip
+        if settled:
+            self._add(client, ActionItem(
+                client_id=client.client_id,
+                action_id=f"standing-{number}-lifted-cancel-{today.isoformat()}",
+                kind="debtor_standing_lifted",
+                title=(f"Debtor {number}'s standing was lifted: cancel the payment plan(s) "
+                       f"paused for it over claims it left natural obligations "
+                       f"({', '.join(settled)})"),
+                created_at=self.clock.now(), debtor_number=number,
+                detail={"plans": ", ".join(settled)},
             ))  # fmt: skip
         return after
 
@@ -269,17 +304,47 @@ class DebtorStandingService:
                 self.pause(client, n, author)
         if not claims:
             return
-        self._add(client, ActionItem(
+        self._add(client, self._ended_item(client, debtor.number, standing, tuple(claims)))
+
+    def _ended_item(
+        self, client: Client, number: str, ruling: DebtorStanding, claims: tuple[str, ...]
+    ) -> ActionItem:
+        """The item of a ruling that ended: what to book and write off on its claims."""
+        assert ruling.lifted_on is not None and ruling.lift_reason is not None
+        why = ruling.lift_reason
+        return ActionItem(
             client_id=client.client_id,
-            action_id=f"standing-{debtor.number}-ended-{standing.lifted_on.isoformat()}",
+            action_id=f"standing-{number}-ended-{ruling.lifted_on.isoformat()}",
             kind="debtor_standing_ended",
-            title=(f"Debtor {debtor.number}'s {standing.standing.value} since "
-                   f"{standing.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
-            created_at=self.clock.now(), debtor_number=debtor.number,
-            invoice_numbers=tuple(claims),
-            detail={"standing": standing.standing.value, "since": standing.since.isoformat(),
-                    "lifted_on": standing.lifted_on.isoformat(), "reason": why.value},
-        ))  # fmt: skip
+            title=(f"Debtor {number}'s {ruling.standing.value} since "
+                   f"{ruling.since.isoformat()} ended ({why.value}): {AFTER_RULING[why]}"),
+            created_at=self.clock.now(), debtor_number=number, invoice_numbers=claims,
+            detail={"standing": ruling.standing.value, "since": ruling.since.isoformat(),
+                    "lifted_on": ruling.lifted_on.isoformat(), "reason": why.value},
+        )  # fmt: skip
+
+    def _late_claims_of_ended(
+        self, client: Client, debtor: Debtor, ruling: DebtorStanding, imported: list[Invoice]
+    ) -> None:
+        """Claims of a ruling that ended, reaching us after its lift (an old invoice imported
+        or pushed later): held as the ruling's others were at the lift (ended otherwise:
+        paused until staff resume them) and added to its item. The item's list says which
+        were handled: a claim pushed again after staff resumed it is not paused again."""
+        action_id = self._ended_item(client, debtor.number, ruling, ()).action_id
+        found = self.repos.actions.get(client.client_id, action_id)
+        listed = set(found[0].invoice_numbers) if found is not None else set()
+        new = sorted(
+            i.number
+            for i in imported
+            if i.is_collectable and in_ruling(ruling, i) and i.number not in listed
+        )
+        if not new:
+            return
+        if ruling.lift_reason is LiftReason.ENDED:
+            for n in new:
+                self.pause(client, n, "the debtor's standing")
+        claims = tuple(sorted({*listed, *new}))
+        self._refresh(client, self._ended_item(client, debtor.number, ruling, claims))
 
     # -- the bank ----------------------------------------------------------------------------
     def propose_deceased(
@@ -302,6 +367,7 @@ class DebtorStandingService:
             return replace(d, standing=DebtorStanding(
                 Standing.DECEASED, today, today, confirmed=False, proposed_by=returns,
                 ended=carried_ruling(d.standing),
+                lifts=d.standing.lifts if d.standing is not None else (),
             ))  # fmt: skip
 
         try:
@@ -335,7 +401,8 @@ class DebtorStandingService:
         ended = carried_ruling(now)
         if ended is not None and (ended.standing, ended.since) == (wanted.standing, wanted.since):
             ended = ended.ended
-        return replace(debtor, standing=replace(wanted, ended=ended))
+        lifts = now.lifts if now is not None else ()
+        return replace(debtor, standing=replace(wanted, ended=ended, lifts=lifts))
 
     def _change(
         self, client: Client, number: str, change: Callable[[Debtor], Debtor], author: str,
@@ -391,6 +458,13 @@ class DebtorStandingService:
                 and (holds(s) or s.ruling_ended or s.ended is not None)
             ):
                 self._holds(client, debtor)
+                if holds(s) and s.confirmed and s.standing in INSOLVENT:
+                    # a claim of the ruling's day that reached us later is filed as the
+                    # others (art. 110 Fw): the ruling's one item names it and its figure
+                    self._tell_staff(client, debtor, refresh=True)
+                mine = [i for i in invoices if i.debtor_number == number]
+                for ruling in ended_rulings(s):
+                    self._late_claims_of_ended(client, debtor, ruling, mine)
 
     def follow_kind(self, client: Client, debtor: Debtor) -> None:
         """The debtor's kind was corrected: the interest stop's day is the new kind's (the
@@ -453,7 +527,12 @@ class DebtorStandingService:
                 last[number] = day
         return last
 
-    def _tell_staff(self, client: Client, debtor: Debtor, reason: str = "") -> None:
+    def _tell_staff(
+        self, client: Client, debtor: Debtor, reason: str = "", refresh: bool = False
+    ) -> None:
+        """The standing's action item (once per standing set). ``refresh``: a claim of the
+        ruling reached us after the item was written: the item is brought up to date, its
+        claims and figures, and opened again if staff had closed it over fewer claims."""
         standing = debtor.standing
         assert standing is not None
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
@@ -474,11 +553,63 @@ class DebtorStandingService:
             title = (f"The bank says debtor {debtor.number} died ({reason}): confirm the "
                      "standing deceased with its day, or lift it; nothing is sent or collected meanwhile")  # fmt: skip
             kind = "debtor_standing_proposed"
-        self._add(client, ActionItem(
+        item = ActionItem(
             client_id=client.client_id, action_id=item_id(debtor.number, standing), kind=kind,
             title=title, created_at=self.clock.now(), debtor_number=debtor.number,
             invoice_numbers=open_numbers, detail=detail,
-        ))  # fmt: skip
+        )  # fmt: skip
+        if refresh:
+            self._refresh(client, item)
+        else:
+            self._add(client, item)
+
+    def _refresh(self, client: Client, item: ActionItem) -> None:
+        """``item`` written, or the one there brought to its claims and figures (under its
+        ETag: a colleague's change meanwhile is read again). One that staff resolved is
+        opened again only when it gains a claim: a claim not filed yet is theirs to file."""
+        for _ in range(5):
+            found = self.repos.actions.get(client.client_id, item.action_id)
+            etag = found[1] if found is not None else None
+            if found is None or etag is None:
+                try:
+                    self.repos.actions.add(item)
+                    return
+                except Conflict:
+                    continue
+            have = found[0]
+            gained = set(item.invoice_numbers) - set(have.invoice_numbers)
+            if not gained and (
+                have.status is ActionStatus.RESOLVED
+                or (have.invoice_numbers, have.detail) == (item.invoice_numbers, item.detail)
+            ):
+                return  # nothing new to file
+            claims = tuple(sorted({*have.invoice_numbers, *item.invoice_numbers}))
+            updated = replace(have, invoice_numbers=claims, detail={**have.detail, **item.detail})
+            if gained and have.status is ActionStatus.RESOLVED:
+                updated = replace(updated, status=ActionStatus.OPEN, resolved_at=None,
+                                  resolution=None)  # fmt: skip
+            try:
+                self.repos.actions.save(updated, etag)
+                return
+            except (PreconditionFailed, Conflict):
+                continue
+        raise ConflictingUpdate(
+            f"action {item.action_id} keeps changing; retry",
+            code="action_keeps_changing",
+            params={"action": item.action_id},
+        )
+
+    def not_claimable(self, client: Client, debtor: Debtor) -> list[tuple[Invoice, LiftReason]]:
+        """The debtor's open claims a clean slate or an akkoord left as natural obligations
+        (art. 6:3 BW), with how: not claimed, shown as such; a payment made anyway is kept."""
+        if debtor.standing is None:
+            return []
+        out = []
+        for inv in self.repos.invoices.for_debtor(client.client_id, debtor.number):
+            how = natural_obligation(debtor, inv)
+            if how is not None and inv.is_collectable:
+                out.append((inv, how))
+        return sorted(out, key=lambda x: x[0].number)
 
     def _to_file(
         self, client: Client, debtor: Debtor, numbers: tuple[str, ...]

@@ -32,7 +32,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.plans.plan import DEBTOR_PORTAL, RUNNING, PaymentPlan
 from shared.domain.portal.tokens import PortalAccess, SigningKeys, TokenError, issue, verify
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
-from shared.domain.standing import holds
+from shared.domain.standing import LiftReason, holds, natural_obligation
 from shared.ports.files import FileStore
 from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.dunning import INVOICE_PDFS, DunningService, invoice_pdf_name
@@ -138,6 +138,9 @@ class Overview:
     # running payment plans over these invoices (the invoice numbers they hold): the overview
     # asks their next installment, not the whole claim
     plans: tuple[PaymentPlan, ...] = ()
+    # open claims a clean slate or an akkoord left natural obligations (art. 6:3 BW): shown as
+    # no longer claimable, never asked or offered for payment (a payment made anyway is booked)
+    not_claimable: tuple[tuple[Invoice, LiftReason], ...] = ()
 
     @property
     def planned(self) -> frozenset[str]:
@@ -347,9 +350,11 @@ class PortalService:
             raise NotFound("no such debtor")
         client, debtor = found_client, found_debtor[0]
         today = amsterdam_date(self.clock.now())
-        invoices = self.not_prescribed(
-            client.client_id, debtor, [i for i in every_invoice if i.is_collectable], today
-        )
+        collectable = [i for i in every_invoice if i.is_collectable]
+        settled = [(i, how) for i in collectable if (how := natural_obligation(debtor, i))]
+        unclaimed = {i.number for i, _ in settled}
+        claimed = [i for i in collectable if i.number not in unclaimed]
+        invoices = self.not_prescribed(client.client_id, debtor, claimed, today)
         invoices.sort(key=lambda i: (i.due_date, i.number))
         # the invoice row says whether its PDF was sent; only rows written before it said so
         # make us ask the blob store (all at once)
@@ -368,7 +373,7 @@ class PortalService:
         ledger = self.online.payments.ledger
         claims: dict[str, ClaimFigures] = {}
         term: TermNotice | None = None
-        if invoices:
+        if invoices or settled:
             # the claim figures the API's claim gives (the ledger's own replay), read once: the
             # 14-day term's figures below are the same records on other days
             records = ledger.debtor_claims(
@@ -390,6 +395,8 @@ class PortalService:
                 for i in every_invoice
                 if i.status is InvoiceStatus.DISPUTED and i.number in figures
             }
+            # and a natural obligation's: the page says what remains, and that it is not asked
+            claims |= {i.number: figures[i.number] for i, _ in settled if i.number in figures}
         pdfs = frozenset(i.number for i in invoices if i.pdf) | frozenset(
             number for number, exists in has_pdf.items() if exists.result()
         )
@@ -407,7 +414,8 @@ class PortalService:
         )
         return Overview(client, debtor, invoices, owed, pdfs, claims,
                         tuple(i.number for i in sorted(disputed, key=lambda i: i.number)),
-                        disputed, term, plans)  # fmt: skip
+                        disputed, term, plans,
+                        tuple(sorted(settled, key=lambda x: (x[0].due_date, x[0].number))))  # fmt: skip
 
     def not_prescribed(
         self, client_id: str, debtor: Debtor, invoices: list[Invoice], today: date
@@ -465,6 +473,10 @@ class PortalService:
         today = amsterdam_date(self.clock.now())
         if len(self.not_prescribed(client.client_id, debtor, invoices, today)) != len(invoices):
             raise NotFound("no such invoices")  # not offered on the page: not payable here
+        if any(natural_obligation(debtor, i) for i in invoices):
+            # a natural obligation is not asked here (art. 6:3 BW); money the debtor pays
+            # anyway through a link he has or by transfer is booked as any payment
+            raise NotFound("no such invoices")
         chosen = sorted(i.number for i in invoices)
         open_key = (
             "open|"
@@ -525,6 +537,7 @@ class PortalService:
             if found is None:
                 raise NotFound("no such debtor")
             debtor = found[0]
+        collectable = [i for i in collectable if not natural_obligation(debtor, i)]
         today = amsterdam_date(self.clock.now())
         numbers = [
             i.number for i in self.not_prescribed(access.client_id, debtor, collectable, today)

@@ -23,7 +23,7 @@ from shared.domain.parties import (
     Language,
     Pause,
 )
-from shared.domain.standing import DebtorStanding, LiftReason, Standing
+from shared.domain.standing import DebtorStanding, Lift, LiftReason, Standing
 from shared.ports.tables import Op, OpKind, Page, Row, TableStore, all_rows
 
 
@@ -255,7 +255,25 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         **({"proposed_by": list(s.proposed_by)} if s.proposed_by else {}),
         "lift_reason": s.lift_reason.value if s.lift_reason else None,
         **({"ended": standing_to_json(s.ended)} if s.ended is not None else {}),
+        **({"lifted_by": s.lifted_by} if s.lifted_by is not None else {}),
+        **({"lifts": [_lift_to_json(x) for x in s.lifts]} if s.lifts else {}),
     }
+
+
+def _lift_to_json(x: Lift) -> dict[str, object]:
+    return {
+        "standing": x.standing.value, "since": x.since.isoformat(),
+        "lifted_on": x.lifted_on.isoformat(), "reason": x.reason.value, "by": x.by,
+        "confirmed": x.confirmed,
+    }  # fmt: skip
+
+
+def _lift_from_json(d: dict[str, Any]) -> Lift:
+    return Lift(
+        Standing(d["standing"]), date.fromisoformat(d["since"]),
+        date.fromisoformat(d["lifted_on"]), LiftReason(d["reason"]), str(d["by"]),
+        bool(d.get("confirmed", True)),
+    )  # fmt: skip
 
 
 def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
@@ -270,6 +288,8 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         tuple(str(x) for x in d.get("proposed_by") or ()),
         LiftReason(d["lift_reason"]) if d.get("lift_reason") else None,
         standing_from_json(d.get("ended")),
+        d.get("lifted_by"),
+        tuple(_lift_from_json(x) for x in d.get("lifts") or ()),
     )
 
 

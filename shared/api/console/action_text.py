@@ -343,6 +343,9 @@ _TITLES = shapes(
         (r"^The bank says debtor (\S+) died \((.*)\): confirm the standing deceased with its day, or lift it; nothing is sent or collected meanwhile$",
          lambda m: f"Volgens de bank is debiteur {m[1]} overleden ({m[2]}): bevestig de status overleden met de "
                    "datum, of hef hem op; intussen gaat er niets uit en wordt er niets geïncasseerd"),
+        (r"^Debtor (\S+)'s standing was lifted: cancel the payment plan\(s\) paused for it over claims it left natural obligations \((.*)\)$",
+         lambda m: f"De status van debiteur {m[1]} is opgeheven: annuleer de regeling(en) die ervoor "
+                   f"gepauzeerd zijn over vorderingen die nu natuurlijke verbintenissen zijn ({m[2]})"),
         (r"^Debtor (\S+)'s standing was lifted: resume or postpone the payment plan\(s\) paused for it \((.*)\)$",
          lambda m: f"De status van debiteur {m[1]} is opgeheven: hervat of verschuif de regeling(en) die "
                    f"ervoor gepauzeerd zijn ({m[2]})"),

@@ -11,7 +11,7 @@ from typing import Any
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.parties import Debtor
-from shared.domain.standing import LiftReason, Standing
+from shared.domain.standing import LiftReason, Standing, rulings_that_bind
 from shared.services.debtor_standing import item_id
 from shared.services.errors import Invalid
 
@@ -47,6 +47,15 @@ def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
         if s is not None and s.lifted_on is not None
         else None,
         "standing_lifts": LIFTS,
+        # the rulings that ended and still bind their claims (also one kept under a later
+        # standing lifted as a mistake), every lift (who, when, why), and the open claims
+        # left natural obligations (art. 6:3 BW: not claimed, a payment made anyway booked)
+        "standing_ended": [r for r in rulings_that_bind(s) if not r.in_force],
+        "standing_history": list(s.lifts) if s is not None else [],
+        "standing_not_claimable": [
+            (i.number, how.value)
+            for i, how in desk.services.debtor_standing.not_claimable(desk.client, debtor)
+        ],
         "may_standing": allows(desk, "POST", _path(desk, debtor.number)),
         "standing_choices": CHOICES,
     }
@@ -75,7 +84,10 @@ def act(desk: Desk, number: str) -> None:
 
 STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}</h2>
 {% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>{% if standing_to_file %}<p>{{ t.dst_to_file }} € {{ standing_to_file }}{% if standing_paid_after %} · {{ t.dst_paid_after }} {{ standing_paid_after }}{% endif %}</p>{% endif %}
-{% else %}<p>{{ t.dst_normal }}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }}{% if standing_lift_reason %}: {{ t['dst_why_' + standing_lift_reason] }}{% endif %})</span>{% endif %}</p>{% endif %}
+{% else %}<p>{% if standing_ended %}{{ t.dst_normal_after }}{% else %}{{ t.dst_normal }}{% endif %}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }}{% if standing_lift_reason %}: {{ t['dst_why_' + standing_lift_reason] }}{% endif %})</span>{% endif %}</p>{% endif %}
+{% if standing_ended %}<h3>{{ t.dst_ended_title }}</h3><ul>{% for r in standing_ended %}<li>{{ t['dst_' + r.standing.value] }} · {{ t.dst_since }} {{ r.since }} · {{ t.dst_lifted }} {{ r.lifted_on }}: {{ t['dst_why_' + r.lift_reason.value] }}. {{ t['dst_binds_' + r.lift_reason.value] }}</li>{% endfor %}</ul>{% endif %}
+{% if standing_not_claimable %}<h3>{{ t.dst_not_claimable }}</h3><ul>{% for number, how in standing_not_claimable %}<li>{{ number }}: {{ t['dst_binds_' + how] }}</li>{% endfor %}</ul><p class="muted">{{ t.dst_not_claimable_note }}</p>{% endif %}
+{% if standing_history %}<details><summary>{{ t.dst_history }}</summary><ul>{% for x in standing_history %}<li>{{ x.lifted_on }} · {{ t['dst_' + x.standing.value] }} {{ t.dst_since }} {{ x.since }}{% if not x.confirmed %} ({{ t.dst_proposed_short }}){% endif %} · {{ t['dst_why_' + x.reason.value] }} · {{ t.dst_by }} {{ x.by }}</li>{% endfor %}</ul></details>{% endif %}
 {% if may_standing %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <label for="dst-choice">{{ t.dst_choice }}</label><select id="dst-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['dst_' + c] }}</option>{% endfor %}</select>
 <label for="dst-why">{{ t.dst_why }}</label><select id="dst-why" name="reason">{% for c in standing_lifts %}<option value="{{ c }}">{{ t['dst_why_' + (c or 'none')] }}</option>{% endfor %}</select>
@@ -112,6 +124,16 @@ words(
         "dst_why_clean_slate": "schone lei (art. 358 Fw)",
         "dst_why_ended": "anders geëindigd (opheffing, slotuitdeling, geen schone lei)",
         "done_dos_standing": "De status van de debiteur is opgeslagen.",
+        "dst_normal_after": "Normaal, maar een geëindigde uitspraak bindt nog vorderingen (zie hieronder).",
+        "dst_ended_title": "Geëindigde uitspraken die nog gelden",
+        "dst_binds_clean_slate": "Wat overblijft is een natuurlijke verbintenis (art. 6:3 BW, art. 358 Fw): niet meer te vorderen, geen aanmaning, rente, kosten of regeling; een vrijwillige betaling wordt geboekt en gehouden.",
+        "dst_binds_akkoord": "Wat het akkoord niet betaalt is een natuurlijke verbintenis (art. 6:3 BW, art. 160 Fw): niet meer te vorderen, geen aanmaning, rente, kosten of regeling; een vrijwillige betaling wordt geboekt en gehouden.",
+        "dst_binds_ended": "Geen rente over de periode van de uitspraak; de vorderingen wachten tot u heeft geboekt wat de uitdeling opleverde en ze hervat.",
+        "dst_not_claimable": "Niet meer te vorderen (natuurlijke verbintenis)",
+        "dst_not_claimable_note": "Het portaal vraagt hiervoor geen betaling; een regeling erover wordt geweigerd. Betaalt de debiteur toch (via een bestaande link of een overboeking), dan wordt dat geboekt.",
+        "dst_history": "Geschiedenis van opheffingen",
+        "dst_proposed_short": "voorstel van de bank",
+        "dst_by": "door",
     },
     en={
         "dst_title": "Debtor's standing",
@@ -138,5 +160,15 @@ words(
         "dst_why_clean_slate": "clean slate (schone lei, art. 358 Fw)",
         "dst_why_ended": "ended otherwise (no assets, final distribution, no clean slate)",
         "done_dos_standing": "The debtor's standing is saved.",
+        "dst_normal_after": "Normal, but a ruling that ended still binds claims (see below).",
+        "dst_ended_title": "Rulings that ended and still bind",
+        "dst_binds_clean_slate": "What remains is a natural obligation (art. 6:3 BW, art. 358 Fw): no longer claimable, no dunning, interest, costs or plan; a voluntary payment is booked and kept.",
+        "dst_binds_akkoord": "What the akkoord does not pay is a natural obligation (art. 6:3 BW, art. 160 Fw): no longer claimable, no dunning, interest, costs or plan; a voluntary payment is booked and kept.",
+        "dst_binds_ended": "No interest over the ruling's period; the claims wait until you booked what the distribution paid and resume them.",
+        "dst_not_claimable": "No longer claimable (natural obligation)",
+        "dst_not_claimable_note": "The portal asks no payment for these; a plan over them is refused. If the debtor pays anyway (through a link he has or a transfer), it is booked.",
+        "dst_history": "History of lifts",
+        "dst_proposed_short": "the bank's proposal",
+        "dst_by": "by",
     },
 )

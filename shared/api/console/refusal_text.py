@@ -51,6 +51,18 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Debtor {debtor} is {standing} since {since}: no plan is agreed with him (art. 23, 26 "
         "Fw; 4:182 BW); the claims go to the curator, the administrator or the estate.",
     ),
+    "plan_natural_obligation": (
+        "{invoices} van debiteur {debtor} kan niet meer worden gevorderd: na de schone lei of "
+        "het akkoord is het een natuurlijke verbintenis (art. 6:3 BW). Daarover wordt geen "
+        "regeling getroffen; betaalt de debiteur toch, dan wordt dat geboekt.",
+        "{invoices} of debtor {debtor} can no longer be claimed: after the clean slate or the "
+        "akkoord it is a natural obligation (art. 6:3 BW). No plan is agreed over it; a "
+        "payment the debtor makes anyway is booked.",
+    ),
+    "action_keeps_changing": (
+        "Actiepunt {action} wordt steeds tegelijk gewijzigd; probeer het opnieuw.",
+        "Action item {action} keeps changing; try again.",
+    ),
     "standing_unknown": (
         "Kies een status: overleden, failliet, WSNP of normaal.",
         "Choose a standing: deceased, bankrupt, WSNP or normal.",

@@ -274,7 +274,7 @@ class PlanService:
             )
 
     def create(self, client: Client, req: PlanRequest, author: str) -> PaymentPlan:
-        self._refuse_for_standing(client, req.debtor_number)
+        self._refuse_for_standing(client, req.debtor_number, req.invoice_numbers)
         rules = self.plans.rules(client.client_id)
         total, schedule = self._build(client, req, rules)
         now = self.clock.now()
@@ -451,7 +451,7 @@ class PlanService:
                 code="plan_not_draft",
                 params={"plan": plan_id, "status": plan.status},
             )
-        self._refuse_for_standing(client, plan.debtor_number)
+        self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
         if plan.method is PlanMethod.DIRECT_DEBIT:
             # a sandbox client collects from no debtor's account (sandbox_gate)
             require_approved(client, "no direct debit")
@@ -589,12 +589,17 @@ class PlanService:
                 paused.append(plan.plan_id)
         return paused
 
-    def _refuse_for_standing(self, client: Client, debtor_number: str) -> None:
+    def _refuse_for_standing(
+        self, client: Client, debtor_number: str, invoice_numbers: tuple[str, ...]
+    ) -> None:
         """No plan is drafted or started with a debtor who died, went bankrupt or entered the
         WSNP (or whom the bank says died): he no longer disposes of his estate, so his consent
         binds neither the curator nor the administrator (art. 23, 296 Fw), the claims go
         through them (art. 26, 299 Fw) or to the estate (4:182 BW). A plan running when the
-        standing was set is paused instead (:meth:`hold_for_standing`)."""
+        standing was set is paused instead (:meth:`hold_for_standing`). Nor over a claim a
+        clean slate or an akkoord left a natural obligation (art. 6:3 BW, 358 lid 1, 160 Fw):
+        it cannot be claimed, so no plan is agreed to pay it (a payment made anyway is
+        booked)."""
         from shared.domain.standing import holds
 
         found = self.repos.debtors.get(client.client_id, debtor_number)
@@ -608,6 +613,27 @@ class PlanService:
                 params={"debtor": debtor_number, "standing": standing.standing.value,
                         "since": standing.since},
             )  # fmt: skip
+        if found is not None and standing is not None:
+            self._refuse_natural_obligations(client, found[0], invoice_numbers)
+
+    def _refuse_natural_obligations(
+        self, client: Client, debtor: Debtor, invoice_numbers: tuple[str, ...]
+    ) -> None:
+        from shared.domain.standing import natural_obligation
+
+        stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
+        settled = sorted(
+            n for n, s in stored.items() if natural_obligation(debtor, s.invoice) is not None
+        )
+        debtor_number = debtor.number
+        if settled:
+            raise PlanConflict(
+                f"{', '.join(settled)} of debtor {debtor_number} cannot be claimed any more "
+                "(a natural obligation after a clean slate or an akkoord, art. 6:3 BW): no "
+                "plan is agreed over it",
+                code="plan_natural_obligation",
+                params={"debtor": debtor_number, "invoices": ", ".join(settled)},
+            )
 
     def _held_by_standing(self, client: Client, plan: PaymentPlan) -> bool:
         """Pause this running plan when its debtor's standing holds it; whether it did."""
@@ -631,6 +657,12 @@ class PlanService:
 
     def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
+        plan, _ = self._get(client, plan_id)
+        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        if found is not None and found[0].standing is not None:
+            # a plan paused for a ruling that then ended with a clean slate or an akkoord is
+            # not resumed over its natural obligations: staff cancel it (art. 6:3 BW)
+            self._refuse_natural_obligations(client, found[0], plan.invoice_numbers)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
 
     def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
