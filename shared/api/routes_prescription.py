@@ -180,8 +180,8 @@ def register(router: Router, services: Services) -> None:
               "(`GET …/debtors/{debtor}/contacts`). It interrupts prescription of those "
               "invoices on the day the message was received, and of no others; Inning does "
               "not read free text itself. Marking again changes nothing, also twice at once; "
-              "on the contact log and the audit log. The daily work (write): whoever reads "
-              "the debtor's correspondence, the client's staff too."),
+              "on the contact log and the audit log. An admin's (manage_settlements), as a "
+              "prescription decision."),
         Route("DELETE", marked, delete_acknowledgement,
               "Take back a message's mark as an acknowledgement (a mistake)", "records",
               status=204,

@@ -2,8 +2,8 @@
 timeline (ack11 #1; art. 3:318 BW): ``/dossier/<debtor>/acknowledgement/<message>`` shows the
 message and the debtor's invoices to tick; marking, changing and taking back the mark are the
 API route's service calls (``…/debtors/{debtor}/messages/{message}/acknowledgement``) with that
-route's authorisation (:func:`action_for_request`: the daily work, ``write``, of whoever reads
-the debtor's correspondence, misc13; a reader sees the mark only). Inning does not read the
+route's authorisation (:func:`action_for_request`: an administrator's legal decision, as
+recording an interruption; attack13b G2). Inning does not read the
 words itself: the page says so."""
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ PAGE = """{% extends "shell" %}{% block main %}
 <p><button type="submit" name="do" value="mark">{{ t.ack_mark }}</button></p></form>
 {% if mark %}<form method="post" action="{{ desk.url(action) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <p>{{ t.ack_unmark_hint }}</p><p><button type="submit" name="do" value="unmark" class="secondary">{{ t.ack_unmark }}</button></p></form>{% endif %}
-</section>{% else %}<p class="muted">{{ t.ack_read_only }}</p>{% endif %}
+</section>{% else %}<p class="muted">{{ t.ack_admin_only }}</p>{% endif %}
 {% endblock %}"""
 
 templates(**{"dossier-acknowledgement": PAGE})
@@ -119,7 +119,7 @@ words(
         "ack_form": "Markeren als erkenning", "ack_which": "Welke facturen erkent de debiteur in dit bericht?",
         "ack_mark": "Markeren als erkenning", "ack_unmark": "Markering intrekken",
         "ack_unmark_hint": "Een vergissing? Na het intrekken telt het bericht niet meer voor de verjaring; dat komt in de tijdlijn en het auditlog.",
-        "ack_read_only": "Wie het dossier bewerkt, markeert een bericht als erkenning; u kunt de markering hier alleen lezen.",
+        "ack_admin_only": "Een beheerder markeert een bericht als erkenning (een juridische beslissing, zoals een stuiting vastleggen).",
         "ack_link": "Als erkenning markeren", "ack_link_marked": "Erkenning van {invoices}",
         "done_ack_mark": "Het bericht is gemarkeerd als erkenning.",
         "done_ack_unmark": "De markering als erkenning is ingetrokken."},
@@ -131,7 +131,7 @@ words(
         "ack_form": "Mark as an acknowledgement", "ack_which": "Which invoices does the debtor acknowledge in this message?",
         "ack_mark": "Mark as an acknowledgement", "ack_unmark": "Take the mark back",
         "ack_unmark_hint": "A mistake? Once taken back the message no longer counts for prescription; the timeline and the audit log say so.",
-        "ack_read_only": "Those who work the dossier mark a message as an acknowledgement; you can only read the mark here.",
+        "ack_admin_only": "An administrator marks a message as an acknowledgement (a legal decision, as recording an interruption).",
         "ack_link": "Mark as an acknowledgement", "ack_link_marked": "Acknowledgement of {invoices}",
         "done_ack_mark": "The message is marked as an acknowledgement.",
         "done_ack_unmark": "The mark as an acknowledgement is taken back."},

@@ -160,14 +160,13 @@ def action_for_request(method: str, path: str) -> Action:
         # assertion is an admin's, as letting costs go is (waive) and not the daily work; so
         # is confirming a letter sent as a business met 6:96 lid 6 for a consumer (law11b F5)
         return Action.MANAGE_SETTLEMENTS
-    if writes and parts[-1:] == ["prescription"]:
+    if writes and parts[-1:] in (["prescription"], ["acknowledgement"]):
         # releasing a claim that may have prescribed, or recording an interruption that
-        # restarts prescription on a day typed in, is a legal decision (3:322, 3:317/3:318
-        # BW) resting on nothing Inning holds: an admin's, as the 14-day letter's receipt,
-        # never an integration's daily work (attack6 finding 6). Marking a message the debtor
-        # wrote as his acknowledgement (…/messages/{m}/acknowledgement) is the daily work of
-        # whoever reads his correspondence (misc13): the message is on his log, only his
-        # invoices can be named, and the mark is on the contact and audit log and taken back
+        # restarts prescription, is a legal decision (3:322, 3:317/3:318 BW): an admin's, as
+        # the 14-day letter's receipt, never an integration's daily work (attack6 finding 6).
+        # So is marking a message as the debtor's acknowledgement: what is on his log is the
+        # daily work's to file (an e-mail linked by hand, a WhatsApp number two debtors share),
+        # so "it is on his log" does not make it his word (attack13b G2)
         return Action.MANAGE_SETTLEMENTS
     if writes and parts[-1:] == ["standing"]:
         # a debtor deceased, bankrupt or in the WSNP: dunning stops and a ruling stops the

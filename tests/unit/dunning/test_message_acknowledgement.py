@@ -1,7 +1,7 @@
 """A debtor's written word staff mark as his acknowledgement (ack11 #1; art. 3:318 BW: an
 erkenning interrupts, the new period runs from the next day, 3:319). Inning does not read free
-text itself: a person who works the dossier (``write``: the client's staff who handle the
-correspondence too, misc13) marks the message and names the invoices it acknowledges; it
+text itself: an administrator (``manage_settlements``, as recording an interruption;
+attack13b G2) marks the message and names the invoices it acknowledges; it
 counts on the day the message was received, for those invoices only. Marking twice counts
 once, also twice at once (two tabs); a mark taken back (a mistake) counts no more; both on the
 contact log and the audit log.
@@ -132,21 +132,21 @@ def test_only_his_own_message_and_his_own_invoices(two_claims):
     assert _acknowledged(world, client) == {}
 
 
-def test_the_clients_staff_mark_his_message_but_type_no_interruption(two_claims):
-    """misc13: reading the debtor's correspondence is the daily work (``write``): the client's
-    staff mark his message and take the mark back; an interruption on a day typed in, resting
-    on nothing Inning holds, stays an administrator's (``manage_settlements``)."""
+def test_the_clients_staff_neither_mark_a_message_nor_type_an_interruption(two_claims):
+    """attack13b G2: a plain client key linked the client's own bookkeeper's e-mail to the
+    debtor (filing is the daily work) and marked it as his acknowledgement: prescription of B-1
+    restarted on a word he never wrote. Whether a message on his log is his word is a reading
+    that restarts prescription: an administrator's, as an interruption on a typed day."""
     world, client = two_claims
     a = world.agency_a
     message = _message(world, client)
     staff = a.as_key(a.call("POST", "/v1/keys", {"scope": "client", "client": "C1"}).body["key"])
-    assert staff.call("GET", _path(message)).status == 404  # none yet
-    marked = staff.call("PUT", _path(message), {"invoices": ["B-1"]})
-    assert marked.status == 200, marked.body
-    assert _acknowledged(world, client) == {"B-1": {WROTE}}
-    assert [d["named"] for d in _audit(world, client, Event.ACKNOWLEDGEMENT_MARKED)] == ["B-1"]
-    assert staff.call("DELETE", _path(message)).status == 204
+    assert staff.call("GET", _path(message)).status == 404  # none yet, readable
+    assert staff.call("PUT", _path(message), {"invoices": ["B-1"]}).status == 403
     assert _acknowledged(world, client) == {}
+    assert a.call("PUT", _path(message), {"invoices": ["B-1"]}).status == 200
+    assert staff.call("DELETE", _path(message)).status == 403
+    assert _acknowledged(world, client) == {"B-1": {WROTE}}
     typed = staff.call("POST", "/v1/clients/C1/invoices/B-2/prescription",
                        {"interrupted_on": "2024-01-15", "reason": "he called"})  # fmt: skip
     assert typed.status == 403
