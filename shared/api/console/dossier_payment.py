@@ -122,7 +122,7 @@ PAGE = """{% extends "shell" %}{% block main %}
 {% endblock %}"""
 
 LIST = """{% if desig_rows %}<section aria-labelledby="pay-h"><h2 id="pay-h">{{ t.desig_list }}</h2><div class="scroll" role="region" tabindex="0" aria-label="{{ t.desig_list }}"><table><caption class="visually-hidden">{{ t.desig_list }}</caption>
-<thead><tr><th scope="col">{{ t.desig_received }}</th><th scope="col" class="num">{{ t.desig_amount }}</th><th scope="col">{{ t.desig_where }}</th><th scope="col">{{ t.desig_named }}</th><th scope="col"></th></tr></thead><tbody>
+<thead><tr><th scope="col">{{ t.desig_received }}</th><th scope="col" class="num">{{ t.desig_amount }}</th><th scope="col">{{ t.desig_where }}</th><th scope="col">{{ t.desig_named }}</th><th scope="col"><span class="visually-hidden">{{ t.desig_correct }}</span></th></tr></thead><tbody>
 {% for p in desig_rows %}<tr><td>{{ p.received_on.strftime('%d-%m-%Y') }}</td><td class="num">{{ desk.money(p.amount) }}</td><td>{{ desig_invoices_of(p)|join(', ') }}{% if p.reversed %} · {{ t.desig_reversed }}{% endif %}</td><td>{{ p.designated|join(', ') }}</td>
 <td><a href="{{ desk.url('/dossier/' + debtor.number|segment + '/payment/' + p.payment_id|segment) }}">{% if desig_may and not p.reversed %}{{ t.desig_correct }}{% else %}{{ t.desig_view }}{% endif %}</a></td></tr>
 {% endfor %}</tbody></table></div></section>{% endif %}"""
