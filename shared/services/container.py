@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from shared.services.inbound.reader import InboxReader
     from shared.services.invoice_pdfs import InvoicePdfs
     from shared.services.invoice_status import InvoiceStatusService
+    from shared.services.ledger.redesignation import Redesignation
     from shared.services.ledger.service import LedgerService
     from shared.services.linking.mollie_accounts import MollieAccounts
     from shared.services.linking.mollie_retention import MollieCredentialRetention
@@ -167,6 +168,13 @@ class Services:
     @cached_property
     def ledger(self) -> LedgerService:
         return self.payments.ledger  # one ledger service: the one payments book through
+
+    @cached_property
+    def redesignation(self) -> Redesignation:
+        """A booked payment's designation corrected by a person (law13 F5)."""
+        from shared.services.ledger.redesignation import Redesignation
+
+        return Redesignation(lambda: self.ledger, lambda *a, **kw: self.people.kit.audit(*a, **kw))
 
     @cached_property
     def messaging(self) -> MessagingService:

@@ -21,6 +21,7 @@ from shared.api.console import (  # noqa: F401 - code_text: the |word filter
     dossier_claim_work,
     dossier_claims,
     dossier_hand,
+    dossier_payment,
     dossier_standing,
     page_plans,
 )
@@ -41,6 +42,9 @@ def dossier(desk: Desk, rest: list[str]) -> ApiResponse:
     if len(rest) == 3 and rest[1] == "acknowledgement":  # a message marked as his erkenning
         service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
         return dossier_acknowledgement.page(desk, rest[0], rest[2])
+    if len(rest) == 3 and rest[1] == "payment":  # a payment's designation corrected (6:43)
+        service.debtor(desk.client, rest[0])  # another client's debtor: 404 before anything
+        return dossier_payment.page(desk, rest[0], rest[2])
     if len(rest) != 1:
         return desk.message(404, desk.t["not_found"])
     number = rest[0]
@@ -97,6 +101,7 @@ def _show(desk: Desk, number: str, notice: str = "", status: int = 200) -> ApiRe
         **page_plans.new_plan_context(desk, found.invoices),
         **dossier_acknowledgement.timeline_context(desk, number),
         **dossier_standing.context(desk, found.debtor),
+        **dossier_payment.context(desk, number),
         **_words(desk),
         author_of=_authors(desk, entries.items),
     )
@@ -230,6 +235,7 @@ DOSSIER = """{% extends "shell" %}{% from "pager" import pager %}{% block main %
 {% include "dossier-work" %}
 {% include "plan-new" %}
 {% include "dossier-standing" %}
+{% include "dossier-payments" %}
 {% if may_write %}<section aria-labelledby="w-h"><h2 id="w-h">{{ t.dos_work }}</h2><div class="grid">
 {% if paused %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_resume }}</h3><p>{{ t.dos_resume_hint }}</p><button type="submit" name="do" value="resume">{{ t.dos_resume }}</button></form>
 {% else %}<form method="post" action="{{ action }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><h3>{{ t.dos_pause }}</h3>

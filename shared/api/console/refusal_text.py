@@ -12,6 +12,7 @@ from datetime import date
 from shared.api.console.action_text import kind_label
 from shared.api.console.code_text import word
 from shared.api.console.refusal_words_claims import CLAIM_REFUSALS, claim_word
+from shared.api.console.refusal_words_designation import DESIGNATION_REFUSALS
 from shared.api.console.refusal_words_linking import LINKING_REFUSALS
 from shared.api.console.refusal_words_rates import RATE_REFUSALS
 from shared.api.console.refusal_words_settings import SETTINGS_REFUSALS
@@ -296,6 +297,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     **CLAIM_REFUSALS,
     **LINKING_REFUSALS,
+    **DESIGNATION_REFUSALS,
     **TEMPLATE_REFUSALS,
     **RATE_REFUSALS,
 }

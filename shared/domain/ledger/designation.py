@@ -61,11 +61,14 @@ def rebook_designated(
     on: date,
     rates: RateTable | None = None,
     named_by: Named | None = None,
+    reason: str = REBOOKED,
 ) -> Release | None:
     """Payment ``payment_id`` (``amount``, received on ``received``, naming ``designated``)
     back on the claims it named (see the module's text), booked on ``on`` or each claim's
     latest day. None when nothing moves: no named claim is open, or all its money is on the
-    claims it named already (a payment without a designation: always None)."""
+    claims it named already (a payment without a designation: always None). ``reason``: the
+    reversals' (a person's correction of the designation is a restatement: the money never
+    left, so its interest counts as if it had been booked so from its day)."""
     by_number = {r.number: r for r in records}
     named = [n for n in dict.fromkeys(designated) if n in by_number]
     if not named:
@@ -81,7 +84,7 @@ def rebook_designated(
     # payment on a claim where it holds nothing, so a part already there goes back with the
     # rest rather than being topped up around its own allocations
     holding = [by_number[n] for n, v in sorted(net.items()) if v > 0]
-    undone = reverse(holding, payment_id, on, REBOOKED)
+    undone = reverse(holding, payment_id, on, reason)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
     first = restate_claims(records, sorted(undone), rates, undone, named_by)

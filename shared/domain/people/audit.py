@@ -50,6 +50,8 @@ class Event(StrEnum):
     RECEIPT_REDATED = "receipt_redated"  # a payment to the client booked again on its day
     RECEIPT_REVERSED = "receipt_reversed"  # a payment to the client taken off by a person
     PAYMENT_REVERSED = "payment_reversed"  # a bank payment a return sent back, by a person
+    # a booked payment's designation corrected by a person (6:43 lid 1 BW: the payer's holds)
+    PAYMENT_REDESIGNATED = "payment_redesignated"
     # a debtor's message marked as his acknowledgement of named invoices (3:318 BW), or not
     ACKNOWLEDGEMENT_MARKED = "acknowledgement_marked"
     ACKNOWLEDGEMENT_UNMARKED = "acknowledgement_unmarked"

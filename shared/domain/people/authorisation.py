@@ -143,6 +143,8 @@ def action_for_request(method: str, path: str) -> Action:
     writes = method not in ("GET", "HEAD")
     if writes and "links" in parts:
         return Action.MANAGE_BANK_ACCOUNTS  # where debtors' money goes (a client's Mollie)
+    if writes and parts[-3:-2] == ["payments"] and parts[-1:] == ["designation"]:
+        return Action.REVERSE_RECEIPTS  # booked money moved to other claims by a person
     if writes and parts[-1:] in (["waive"], ["write-off"], ["plan-rules"], ["received-on"]):
         # letting money go, or the terms of collecting it; a payment's day decides the
         # costs and interest it pays (a client's receipt booked again on its day)
