@@ -24,6 +24,7 @@ from shared.domain.ledger.model import (
     ORDER_6_44,
     PRINCIPAL_FIRST,
     RESTATED,
+    RETURN_RESTATED,
     ClaimFigures,
     Component,
     EventKind,
@@ -454,7 +455,8 @@ def return_payment(
     standing = {r.number for r in records for e in r.events
                 if e.stands_in and e.stands_in.payment_id == payment_id}  # fmt: skip
     return restate_claims(records, sorted({*undone, *standing}), rates, undone, named,
-                          gone=(payment_id,), spare=spare, spare_anywhere=True)  # fmt: skip
+                          reason=f"{RETURN_RESTATED}{payment_id}", gone=(payment_id,),
+                          spare=spare, spare_anywhere=True)  # fmt: skip
 
 
 def _offer_spare(

@@ -298,11 +298,15 @@ def costs_shares(
         bases = [costs_base(r) for r in unfixed]
         # a fixed claim as restated since (a credit note, a back-dated payment): its base and
         # its costs together, both as the restatement says they always were
-        total = sum(bases) + sum(
-            costs_base(ClaimRecord(r.terms, everything[r.number]))
+        fixed_bases = {
+            r.number: costs_base(ClaimRecord(r.terms, everything[r.number]))
             for r in members
             if r.number in fixed_of
-        )
+        }
+        total = sum(bases) + sum(fixed_bases.values())
+        every_base = [fixed_bases.get(r.number, 0) for r in members]
+        for r, b in zip(unfixed, bases, strict=True):
+            every_base[members.index(r)] = b
         minimum = max(r.terms.costs_minimum_base for r in members)
         if total <= 0 or total < minimum:
             for r in unfixed:
@@ -333,12 +337,16 @@ def costs_shares(
             costs, vat_amount = _business_pool(
                 costs, vat_amount, members, fixed_members, everything, carried
             )
+            parts, vat_parts = split(costs, bases), split(vat_amount, bases)
         else:
+            whole, whole_vat = split(costs, every_base), split(vat_amount, every_base)
             costs = max(0, costs - sum(c.costs for c in carried))
             vat_amount = max(0, vat_amount - sum(c.vat for c in carried))
-        for r, c, v, b in zip(
-            unfixed, split(costs, bases), split(vat_amount, bases), bases, strict=True
-        ):
+            parts = _as_a_whole(costs, bases, [whole[members.index(r)] for r in unfixed])
+            vat_parts = _as_a_whole(
+                vat_amount, bases, [whole_vat[members.index(r)] for r in unfixed]
+            )
+        for r, c, v, b in zip(unfixed, parts, vat_parts, bases, strict=True):
             if r.number not in owing:  # the others' shares wait for their own day
                 continue
             if not consumer and b > 0 and c < MINIMUM:
@@ -351,6 +359,24 @@ def costs_shares(
         now = out.get(number, CostsShare(0, 0))
         out[number] = CostsShare(was.costs + now.costs, was.vat + now.vat)
     return out
+
+
+def _as_a_whole(rest: Cents, bases: Sequence[Cents], shares: Sequence[Cents]) -> list[Cents]:
+    """What is left of a notice's one WIK amount (``rest``, after the shares of its claims
+    fixed before) over the claims not fixed yet: each its share of the amount split over the
+    whole notice (``shares``, :func:`split`: pro rata to the bases, the cents left by rounding
+    down to the largest remainders, ties to the lower invoice number), so the parts are those
+    of the notice as a whole whichever day each claim was fixed (restate13: a 3,404.00 notice
+    owes 465.40, F0 1,422.00 its 194.42 fixed first; split again over the two left, F1
+    1,389.00 and F2 593.00 took 189.90 and 81.08 where the whole notice gives 189.91 and
+    81.07). Only where the claims fixed before carry other than their
+    share (fixed over other bases: a restatement since) is the difference split over these."""
+    gap = rest - sum(shares)
+    if gap == 0:
+        return list(shares)
+    fix = split(abs(gap), bases)
+    out = [s + f if gap > 0 else s - f for s, f in zip(shares, fix, strict=True)]
+    return out if all(v >= 0 for v in out) else split(rest, bases)
 
 
 def _business_pool(

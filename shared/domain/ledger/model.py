@@ -76,10 +76,17 @@ TERMS_RESTATED = RESTATED + "terms: "
 # credited, so a standing lifted as a mistake leaves the claim as if it was never set
 # (codereview11 F2: a credited correction stayed the interest's floor, 1.09 lost for good)
 STANDING_RESTATED = RESTATED + "standing: "
+# the same for the restatement of the claims a payment that came back had paid (a storno,
+# refund, chargeback): the later payments' money it moves counts from the day it first
+# reached the claim, so the claim's own accrual gives the restated history's interest from
+# then on; credited on the storno's day instead, with the moves counted from that day, the
+# interest ran a cent or two per restatement apart from the final facts booked afresh, and a
+# later restatement kept a charge on top that the accrual then counted again (restate13)
+RETURN_RESTATED = RESTATED + "returned: "
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)
-LOWERING = (RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED)
+LOWERING = (RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED)
 
 
 class InterestRule(StrEnum):

@@ -53,7 +53,7 @@ from shared.domain.ledger.model import (
     LedgerEvent,
     StandIn,
 )
-from shared.domain.ledger.replay import open_claims
+from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
 
 RECEIVED = "received "  # + ISO day: an allocation booked after the day its money came in
@@ -74,6 +74,15 @@ def received_day(event: LedgerEvent) -> date:
     if event.kind is EventKind.CREDIT and reason.startswith(CREDIT_NOTE):
         return date.fromisoformat(reason[len(CREDIT_NOTE) : len(CREDIT_NOTE) + 10])
     return event.on
+
+
+def _fixing(event: LedgerEvent) -> bool:
+    """Interest a booking fixed at what had accrued (no restatement's charge on top)."""
+    return (
+        event.kind is EventKind.CHARGED
+        and event.component is Component.INTEREST
+        and event.reason is None
+    )
 
 
 def _restating(event: LedgerEvent) -> bool:
@@ -311,7 +320,12 @@ def _ideal(
     def history(day: date) -> bool:
         return day < cut if cut is not None else day <= received
 
-    before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))]
+    # interest fixed by a booking is what had accrued then under the terms and rates then in
+    # force: derived, like the later fixings, so the ideal fixes it again under those now in
+    # force (kept, a business rate fixed before the debtor was corrected to a consumer stayed
+    # the floor of the ideal's interest: 40.80 where the consumer owed 32.53; restate13)
+    before = [replace(e, on=received_day(e)) for e in events if history(received_day(e))
+              and not _fixing(e)]  # fmt: skip
     later = [e for e in events if not history(received_day(e))]
     ideal = _Ideal(records, record, before, rates)
     released: dict[Slot, tuple[Cents, date]] = {}
@@ -485,20 +499,34 @@ def restate(
     # here was counted twice once the accrual caught up: law12b #2)
     fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
     lowering = why.startswith(LOWERING)
-    actual = ClaimRecord(record.terms, record.events + fixed + (tuple(paying) if lowering else ()))
+    actual = ClaimRecord(record.terms, record.events + fixed)
     others = [r for r in records if r.number != number]
     now = open_claims([*others, actual], booked, rates)[number]
+    owed = {c: _owed(now, c) for c in COMPONENTS}
+    if lowering:  # the interest with the moves (only the accrual reads them: the costs the
+        # moves pay may be charged only by the corrections below; restate13)
+        moving = ClaimRecord(record.terms, actual.events + tuple(paying))
+        owed[Component.INTEREST] += interest_charged(moving, booked, rates) - now.charged.interest
     should = ideal.figures(booked)
     corrections: list[LedgerEvent] = []
     for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
         # what the debtor owes on it, paid or not (charged less what was let go): a waiver
         # of costs the ideal never charged needs no correction on top
-        gap = _owed(should, component) - _owed(now, component)
+        gap = _owed(should, component) - owed[component]
         # costs taken back because the claim has no costs term now (a 14-day letter reported
         # undelivered): computed again when a term comes back (costs.fixed_costs, law6 #2)
         termless = component is not Component.INTEREST and record.terms.costs_owed_from is None
         emit(EventKind.CHARGED if gap > 0 else EventKind.CORRECTION, component, abs(gap), None,
              NO_COSTS_TERM if termless and gap < 0 else why, into=corrections)  # fmt: skip
+    if lowering:
+        # the interest the restated history charged up to ``booked`` is fixed, as a booking
+        # fixes it: read only from the accrual, it fell under what the payments hold on the
+        # claim once the next table put in force lowered the accrual (restate13: a storno's
+        # restatement left 40.77 interest paid over 39.94 fixed; the next rates replayed it
+        # overpaid)
+        floor = should.charged.interest - fixed_interest([*record.events, *fixed, *corrections])
+        if floor > 0:
+            corrections.append(LedgerEvent(0, EventKind.CHARGED, Component.INTEREST, floor, booked))
     out.extend(replace(e, seq=seq + i) for i, e in enumerate([*corrections, *paying]))
     change = {c: taken[c] - own[c] for c in order}
     return Restatement(

@@ -1,0 +1,279 @@
+"""Restatements and stornos in any sequence read to the cent as the final facts booked afresh
+(restate13): a rate table put in force late, a due date moved, the debtor corrected from
+business to consumer, and payments that come back, each on its own day after the payments
+were booked in the order received. However many of them, the claims' figures (what is owed,
+paid and open per component, on the last day and three months later) equal those of booking
+only the payments that stand, in the order received, on the final terms and rates.
+
+Before, a storno after a restatement credited its interest difference on the day it was
+booked and the claim's own accrual then ran on the days the money was booked: one or two
+cents of interest per step apart from the fresh replay (law12b: F1 open 28.33 vs 28.32)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+
+import pytest
+
+from shared.domain.law.interest_rates import RateChange, RateTable, default_rate_table
+from shared.domain.ledger import booking
+from shared.domain.ledger.costs import ClaimRecord
+from shared.domain.ledger.model import (
+    COMPONENTS,
+    RATES_RESTATED,
+    TERMS_RESTATED,
+    ClaimFigures,
+    ClaimTerms,
+    EventKind,
+    InterestRule,
+    LedgerEvent,
+)
+from shared.domain.ledger.replay import open_claims
+
+START = date(2025, 1, 1)
+ROW = date(2025, 7, 1)
+
+
+def restated_table() -> RateTable:
+    """The shipped table with its 2025-07-01 row put in force late at other rates."""
+    rows = [
+        RateChange(ROW, Fraction(5, 100), Fraction(11, 100)) if c.effective_from == ROW else c
+        for c in default_rate_table().changes
+    ]
+    return RateTable(tuple(rows))
+
+
+@dataclass
+class Story:
+    """One debtor's claims and what happens to them, in the order it happens."""
+
+    claims: list[tuple[int, int, bool]]  # principal, due offset, costs owed (a letter)
+    business: bool
+    payments: list[tuple[str, int, date]]  # id, cents, received (booked that day)
+    steps: list[tuple[date, str, str]] = field(default_factory=list)  # day, what, whom
+
+
+def terms(story: Story, i: int, business: bool, moved: int) -> ClaimTerms:
+    principal, offset, owed = story.claims[i]
+    due = START + timedelta(days=offset + moved)
+    return ClaimTerms(
+        invoice_number=f"F{i}", debtor_number="D1", due_date=due, principal=principal,
+        consumer=not business,
+        interest_rule=InterestRule.COMMERCIAL if business else InterestRule.CONSUMER,
+        costs_owed_from=START + timedelta(days=offset + 35) if owed else None,
+        interest_from=due + timedelta(days=1),
+    )  # fmt: skip
+
+
+MOVE = 14  # days a due date is moved later
+
+
+def apply(
+    records: list[ClaimRecord], events: dict[str, tuple[LedgerEvent, ...]]
+) -> list[ClaimRecord]:
+    return [ClaimRecord(r.terms, r.events + events.get(r.number, ())) for r in records]
+
+
+def held(records: Sequence[ClaimRecord], payment_id: str) -> int:
+    total = 0
+    for r in records:
+        for e in r.events:
+            if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED:
+                total += e.amount
+            elif e.payment_id == payment_id and e.kind is EventKind.REVERSAL:
+                total -= e.amount
+    return total
+
+
+def as_told(story: Story) -> tuple[list[ClaimRecord], RateTable | None]:
+    """The story booked as it happened: each payment on its day, each change on its own."""
+    records = [ClaimRecord(terms(story, i, story.business, 0)) for i in range(len(story.claims))]
+    rates: RateTable | None = None
+    business = story.business
+    moved: set[int] = set()
+    booked: list[tuple[str, int, date]] = []
+    returned: set[str] = set()
+    todo = sorted(
+        [(day, 0, "pay", pid) for pid, _, day in story.payments]
+        + [(day, 1, what, whom) for day, what, whom in story.steps]
+    )
+
+    def spare() -> dict[str, tuple[int, date, str]]:
+        return {p: (c - held(records, p), d, "D1") for p, c, d in booked if p not in returned}
+
+    for day, _, what, whom in todo:
+        numbers = [r.number for r in records]
+        if what == "pay":
+            pid, cents, received = next(p for p in story.payments if p[0] == whom)
+            records = apply(records, booking.allocate(records, pid, cents, received,
+                                                      rates=rates).events)  # fmt: skip
+            booked.append((pid, cents, received))
+        elif what == "storno":
+            undone = booking.return_payment(records, whom, day, "storno", rates, spare=spare())
+            returned.add(whom)
+            records = apply(records, undone.events)
+        elif what == "rates":
+            rates = restated_table()
+            done = booking.restate_claims(records, numbers, rates, reason=f"{RATES_RESTATED}v2",
+                                          since=ROW, spare=spare())  # fmt: skip
+            records = apply(records, done.events)
+        elif what == "kind":
+            business = False
+            records = [ClaimRecord(terms(story, i, False, MOVE if i in moved else 0), r.events)
+                       for i, r in enumerate(records)]  # fmt: skip
+            done = booking.restate_claims(records, numbers, rates,
+                                          reason=f"{TERMS_RESTATED}kind", spare=spare())  # fmt: skip
+            records = apply(records, done.events)
+        elif what == "due":
+            i = int(whom)
+            was = records[i].terms
+            moved.add(i)
+            records[i] = ClaimRecord(terms(story, i, business, MOVE), records[i].events)
+            first = was.interest_from or was.due_date
+            done = booking.restate_claims(
+                records, [was.invoice_number], rates, reason=f"{TERMS_RESTATED}due date",
+                replay_from={was.invoice_number: first - timedelta(days=1)}, spare=spare(),
+            )  # fmt: skip
+            records = apply(records, done.events)
+    for pid, cents, _ in booked:  # no payment holds more than it paid, one returned nothing
+        assert 0 <= held(records, pid) <= (0 if pid in returned else cents), pid
+    return records, rates
+
+
+def afresh(story: Story) -> tuple[list[ClaimRecord], RateTable | None]:
+    """The final facts booked from scratch: final terms and rates, the standing payments in
+    the order received."""
+    kinds = [w for _, w, _ in story.steps]
+    business = story.business and "kind" not in kinds
+    moved = {int(whom) for _, w, whom in story.steps if w == "due"}
+    gone = {whom for _, w, whom in story.steps if w == "storno"}
+    rates = restated_table() if "rates" in kinds else None
+    records = [ClaimRecord(terms(story, i, business, MOVE if i in moved else 0))
+               for i in range(len(story.claims))]  # fmt: skip
+    for pid, cents, received in sorted(story.payments, key=lambda p: (p[2], p[0])):
+        if pid not in gone:
+            done = booking.allocate(records, pid, cents, received, rates=rates)
+            records = apply(records, done.events)
+    return records, rates
+
+
+def figures(fig: ClaimFigures) -> dict[str, tuple[int, int, int]]:
+    """Per component what is owed (charged less credited), paid, and open."""
+    return {
+        c.value: (fig.charged.of(c) - fig.credited.of(c), fig.paid.of(c), fig.open.of(c))
+        for c in COMPONENTS
+    }
+
+
+def compare(story: Story) -> list[str]:
+    got, got_rates = as_told(story)
+    want, want_rates = afresh(story)
+    last = max(e.on for r in got for e in r.events)
+    bad = []
+    for on in (last, last + timedelta(days=92)):
+        mine, theirs = open_claims(got, on, got_rates), open_claims(want, on, want_rates)
+        for n in mine:
+            if figures(mine[n]) != figures(theirs[n]):
+                bad.append(f"{on} {n}: got {figures(mine[n])} want {figures(theirs[n])}")
+    return bad
+
+
+# one invoice per debtor: which of several claims a restatement's money reaches is 6:43's,
+# and a restatement moves a payment's money between claims only as far as it released it
+# (docs/law.md), so the figures are compared claim by claim where that question is absent
+CLAIMS = 1
+
+
+def story(rng: random.Random) -> Story:
+    claims = [(rng.randint(100, 200_000), rng.randint(0, 30), rng.random() < 0.5)
+              for _ in range(rng.randint(1, CLAIMS))]  # fmt: skip
+    payments = []
+    # together at most what the claim asks: money left over (an overpayment) that a storno
+    # offers to the claim again is booked back-dated, whose interest is still a cent apart
+    # (reported in docs/law.md, left for a later round)
+    room = sum(c[0] for c in claims)
+    for i in range(rng.randint(1, 4)):
+        day = START + timedelta(days=rng.randint(40, 250))
+        cents = rng.randint(1, max(1, room))
+        if room <= 0:
+            break
+        room -= cents
+        payments.append((f"p{i}", cents, day))
+    last = max(d for *_, d in payments)
+    business = rng.random() < 0.7
+    changes = ["rates", "due", "storno"] + (["kind"] if business else [])
+    steps = []
+    returned: set[str] = set()
+    for _ in range(rng.randint(1, 5)):
+        what = rng.choice(changes)
+        day = last + timedelta(days=rng.randint(1, 20))
+        if what == "storno":
+            pid = rng.choice([p for p, *_ in payments])
+            if pid in returned:
+                continue
+            returned.add(pid)
+            steps.append((day, "storno", pid))
+        elif what == "due":
+            i = rng.randrange(len(claims))
+            if any(w == "due" and x == str(i) for _, w, x in steps):
+                continue
+            steps.append((day, "due", str(i)))
+        elif what not in {w for _, w, _ in steps}:
+            steps.append((day, what, ""))
+    return Story(claims, business, payments, steps)
+
+
+def test_a_storno_after_a_kind_correction_reads_as_the_consumer_from_the_start() -> None:
+    """Found by the sequences below: business F0 1,965.16 due 20-1-2025 (a letter: the staffel's
+    15 % = 294.77, owed from 5-2), p1 1,267.91 on 24-4 and p0 874.56 on 21-5; p1 comes
+    back on 29-5, the debtor is corrected to consumer on 3-6. Afresh, p0 alone on 21-5 pays
+    the costs, 6:119 interest 38.76 and 541.03 principal: the claim owes 40.64 interest on
+    29-5. Before, the storno charged 0.88 interest on top (its moves counted from 29-5), which
+    stayed on top after the kind correction: 41.05 (and 62.58 for 62.18 three months on)."""
+    s = Story([(196_516, 19, True)], True,
+              [("p0", 87_456, date(2025, 5, 21)), ("p1", 126_791, date(2025, 4, 24))],
+              [(date(2025, 5, 29), "storno", "p1"), (date(2025, 6, 3), "kind", "")])  # fmt: skip
+    assert compare(s) == []
+    want, rates = afresh(s)
+    fig = open_claims(want, date(2025, 5, 29), rates)["F0"]
+    assert (fig.paid.costs, fig.paid.interest, fig.paid.principal) == (29_477, 3_876, 54_103)
+    assert fig.charged.interest == 4_064
+
+
+def test_a_kind_correction_after_a_storno_lowers_the_interest_fixed_before_it() -> None:
+    """Business F0 1,011.73 due 6-1-2025, p0 354.79 on 18-5, p1 963.45 on 23-7, p2 247.94 on
+    26-8 (over); the rate row put in force on 28-8, p0 comes back on 30-8, the debtor corrected
+    to consumer on 31-8. The interest p0's booking fixed on 18-5 under 6:119a (40.80) is no
+    floor of the consumer's: afresh, p1 and p2 pay 32.53 interest and the principal."""
+    s = Story([(101_173, 5, False)], True,
+              [("p0", 35_479, date(2025, 5, 18)), ("p1", 96_345, date(2025, 7, 23)),
+               ("p2", 24_794, date(2025, 8, 26))],
+              [(date(2025, 8, 28), "rates", ""), (date(2025, 8, 30), "storno", "p0"),
+               (date(2025, 8, 31), "kind", "")])  # fmt: skip
+    assert compare(s) == []
+    got, rates = as_told(s)
+    fig = open_claims(got, date(2025, 8, 31), rates)["F0"]
+    assert (fig.paid.interest, fig.open.total) == (3_253, 0)
+
+
+SEED = 13
+CASES = 300
+
+
+@pytest.mark.parametrize("batch", range(6))
+def test_any_sequence_reads_as_the_final_facts_to_the_cent(batch: int) -> None:
+    rng = random.Random(SEED * 1000 + batch)
+    failures = []
+    for n in range(CASES // 6):
+        s = story(rng)
+        try:
+            bad = compare(s)
+        except ValueError as e:  # a claim overpaid on the way
+            bad = [repr(e)]
+        if bad:
+            failures.append((n, s, bad[:2]))
+    assert not failures, f"{len(failures)} of {CASES // 6}: " + "\n".join(map(str, failures[:3]))
