@@ -37,13 +37,14 @@ from shared.clock import Clock
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
-from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.model import StatementLine
 from shared.services.action_saves import save_item
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_sources import CLIENT_WRITTEN
 
 if TYPE_CHECKING:
     from shared.services.statements import StatementService
@@ -186,6 +187,8 @@ def returned_by_payer(
     }
     if line_id is not None:  # a person's choice is written under it (ReturnedPayments.reverse)
         detail["line_id"] = line_id
+    if written:  # a client's upload: only the agency may undo what its bank's file booked
+        detail[CLIENT_WRITTEN] = True
     reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
     if reversed_:
         detail["reversed_already"] = reversed_
@@ -224,7 +227,11 @@ class ReturnedPayments:
     """A person reverses the booked bank payment an ``unmatched_return`` item's return sent
     back: the item says which return (its amount, day, payer), the person which payment.
     Only a bank payment of that amount (or what arrived of it), received on or before the
-    return's day and of the item's client, is accepted. The choice is written on the item
+    return's day and of the item's client, is accepted, and only one the item names: its
+    candidates, or a payment of the return's payer account (attack13 F2: a client's own item
+    was a door to any payment). Only the agency's staff choose on an item of the agency's
+    list, a payment that arrived on its pooled account (the agency's money), or one the
+    bank's file booked for the return of a file the client uploaded (attack10 F7). The choice is written on the item
     first (under its ETag), so a retry finishes it and a second choice is refused; the
     reversal is :meth:`PaymentService.reverse`, as a matched return's; on the audit log."""
 
@@ -249,14 +256,20 @@ class ReturnedPayments:
         note: str,
         author: str,
         actor: str,
+        *,
+        by_agency: bool,
     ) -> ActionItem:
         """``scope``: the item's list (the client's, or the agency's for its pooled account);
         ``author``: who, as an item's resolution names it (a key id); ``actor``: as the audit
-        log does."""
+        log does; ``by_agency``: the person is the agency's (an agency key or its staff), not
+        the client's."""
         found = self.repos.actions.get(scope, action_id)
         if found is None or (is_agency_scope(scope) and scope != agency_scope(client.agency_id)):
             raise NotFound(f"action {action_id} not found")
         item, etag = found
+        if is_agency_scope(scope) and not by_agency:
+            raise Invalid(f"action {action_id} is on the agency's list", field="payment",
+                          code="return_agency_decides", params={"payment": payment_id})  # fmt: skip
         if item.kind != KIND:
             raise Invalid(
                 f"action {action_id} is a {item.kind}, not a returned payment",
@@ -273,7 +286,7 @@ class ReturnedPayments:
                 f"action {action_id} reverses payment {chosen} already",
                 field="payment", code="return_reversing_other", params={"payment": chosen},
             )  # fmt: skip
-        payment = self._fitting(item, client, payment_id, chosen is None)
+        payment = self._fitting(item, client, payment_id, chosen is None, by_agency)
         assert etag is not None
         if chosen is None:
             item = self._save(replace(item, detail={**item.detail, "reversing": payment_id}), etag)
@@ -314,10 +327,28 @@ class ReturnedPayments:
                 return again[0]
             raise
 
-    def _fitting(self, item: ActionItem, client: Client, payment_id: str, new: bool) -> Payment:
+    def _fitting(
+        self, item: ActionItem, client: Client, payment_id: str, new: bool, by_agency: bool
+    ) -> Payment:
         payment = self.repos.payments.get(client.client_id, payment_id)
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
+        payer = self._of_payer(item, client, payment_id)
+        if not self._named(item, payment_id) and payer is None:
+            raise Invalid(
+                f"payment {payment_id} is none of the return's: neither named on the item nor "
+                "of the return's payer account",
+                field="payment", code="return_payment_not_named", params={"payment": payment_id},
+            )  # fmt: skip
+        if not by_agency and (
+            payment.received_by is Receiver.THIRD_PARTY
+            or (item.detail.get(CLIENT_WRITTEN) is True and not (payer and payer.client_written))
+        ):
+            raise Invalid(
+                f"payment {payment_id} is the agency's to reverse: it arrived on its account, "
+                "or its bank's file booked it and the return is of a file the client uploaded",
+                field="payment", code="return_agency_decides", params={"payment": payment_id},
+            )  # fmt: skip
         amount = abs(int(str(item.detail.get("amount") or 0)))
         day = _day(item.detail.get("date"))
         if (
@@ -334,6 +365,22 @@ class ReturnedPayments:
             raise Invalid(f"payment {payment_id} is reversed already", field="payment",
                           code="return_payment_reversed", params={"payment": payment_id})  # fmt: skip
         return payment
+
+    @staticmethod
+    def _named(item: ActionItem, payment_id: str) -> bool:
+        """The item names the payment as the return's candidate (or as reversed already)."""
+        return any(
+            isinstance(named, list) and payment_id in named
+            for named in (item.detail.get("payments"), item.detail.get("reversed_already"))
+        )
+
+    def _of_payer(self, item: ActionItem, client: Client, payment_id: str) -> PaymentRef | None:
+        """The payment's row under the return's payer account (None: not that payer's)."""
+        iban = item.detail.get("payer_iban")
+        if not isinstance(iban, str) or not iban:
+            return None
+        rows = self.repos.banking.payments_for(client.client_id, payer_reference(iban))
+        return next((r for r in rows if r.payment_id == payment_id), None)
 
     def _save(self, item: ActionItem, etag: str) -> ActionItem:
         return save_item(self.repos, item, etag)
