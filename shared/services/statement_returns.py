@@ -63,6 +63,22 @@ SEVERAL = (
     "payments of that payer's account and amount fit; reverse the one it returned"
 )
 RETURNED_BY_BANK = "returned by the bank ({reason})"
+# one booked payment fits, but so does a credit of that payer and amount that was not booked
+# (a duplicate transfer listed for a person): which went back is a person's call
+UNBOOKED_TOO = (
+    "Returned payment of {amount} ({reason}) without an end-to-end id: a credit of that "
+    "payer's account and amount that was not booked fits it as well as the booked payment; "
+    "check which one went back"
+)
+# the agency's pooled account: the one booked payment that fits is not undone when the
+# return's reference and text differ from its own (it may be another client's money)
+TEXT_DIFFERS = (
+    "Returned payment of {amount} ({reason}) without an end-to-end id: the booked payment of "
+    "that payer's account and amount quoted another reference and text; reverse it only if it "
+    "is the one that went back"
+)
+# the not-booked credits a return is checked against (statements.action_for's kinds)
+UNBOOKED_KINDS = ("payment_suggestion", "unmatched_credit")
 
 
 def remittance_digest(text: str | None) -> str | None:
@@ -158,7 +174,21 @@ def returned_by_payer(
                                [f.ref for f in fits], owner)  # fmt: skip
         return "held"
     open_ = _narrowed([f for f in fits if not f.payment.reversed], quoted, line.remittance)
+    digest = remittance_digest(line.remittance)
+    unbooked: list[ActionItem] = []
+    doubt = None
     if len(open_) == 1 and line_id is not None:
+        mine = _likeness(quoted, digest, open_[0].ref.quoted, open_[0].ref.remittance)
+        unbooked = [
+            x for x in _unbooked(service, line, owner, clients, earliest)
+            if _likeness(quoted, digest, _plain(_text(x, "reference")),
+                         remittance_digest(_text(x, "remittance"))) >= mine
+        ]  # fmt: skip
+        if unbooked:
+            doubt = UNBOOKED_TOO
+        elif owner.client_id is None and (quoted or digest) and mine == 0:
+            doubt = TEXT_DIFFERS
+    if len(open_) == 1 and line_id is not None and doubt is None:
         chosen = open_[0]
         # written down first: a redelivery (a crash before the line was settled) undoes this
         # one again, not the next payment that fits
@@ -169,11 +199,12 @@ def returned_by_payer(
         log.info("return without end-to-end id matched by payer's account and amount")
         return "returned"
     shown = format_eur_nl(amount)
-    title = (
-        SEVERAL.format(amount=shown, reason=reason, count=len(open_))
-        if len(open_) > 1
-        else NO_ORIGINAL.format(amount=shown, reason=reason)
-    )
+    if doubt is not None:
+        title = doubt.format(amount=shown, reason=reason)
+    elif len(open_) > 1:
+        title = SEVERAL.format(amount=shown, reason=reason, count=len(open_))
+    else:
+        title = NO_ORIGINAL.format(amount=shown, reason=reason)
     detail: dict[str, object] = {
         "amount": line.amount,
         "date": line.booking_date.isoformat(),
@@ -189,6 +220,8 @@ def returned_by_payer(
         detail["line_id"] = line_id
     if written:  # a client's upload: only the agency may undo what its bank's file booked
         detail[CLIENT_WRITTEN] = True
+    if unbooked:  # the listed credits that may be what went back, on their own items
+        detail["unbooked_lines"] = [x.action_id for x in unbooked]
     reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
     if reversed_:
         detail["reversed_already"] = reversed_
@@ -196,6 +229,63 @@ def returned_by_payer(
     scope = owner.action_list
     service._add_action(scope, KIND, title, detail, action_id=action_id)
     return "returned"
+
+
+def _likeness(
+    quoted: str | None, digest: str | None, their_quoted: str | None, their_text: str | None
+) -> int:
+    """How well a return's reference and text fit a credit's: the same reference counts most,
+    then the same text; 0: neither (or the return has none)."""
+    return 2 * bool(quoted and their_quoted == quoted) + bool(digest and their_text == digest)
+
+
+def _text(item: ActionItem, key: str) -> str | None:
+    value = item.detail.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _unbooked(
+    service: StatementService,
+    line: StatementLine,
+    owner: AccountOwner,
+    clients: list[Client],
+    earliest: date,
+) -> list[ActionItem]:
+    """The credits of the return's account, payer and amount that were not booked and wait on
+    a list (a duplicate transfer, a transfer meant for another client) within the window: the
+    money a return without end-to-end id may have sent back instead of a booked payment
+    (attack13 F3). Read only when a return would undo a booked payment by itself (rare): the
+    open items of those kinds on the account's list, and on the pooled account each client's
+    (a line one of them claimed)."""
+    iban, amount = line.counterparty_iban, abs(line.amount)
+    scopes = [owner.action_list]
+    if owner.client_id is None:
+        scopes += [c.client_id for c in clients]
+    found: list[ActionItem] = []
+    for scope in dict.fromkeys(scopes):
+        for kind in UNBOOKED_KINDS:
+            token: str | None = None
+            while True:
+                items, token = service.repos.actions.list(
+                    scope, status=ActionStatus.OPEN, kind=kind, page_size=200, continuation=token
+                )
+                found += [x for x in items if _same_credit(x, owner.account, iban, amount,
+                                                           earliest, line.booking_date)]  # fmt: skip
+                if token is None:
+                    break
+    return found
+
+
+def _same_credit(
+    item: ActionItem, account: str, iban: str | None, amount: int, earliest: date, until: date
+) -> bool:
+    d = item.detail
+    sent, charges = d.get("amount"), d.get("charges")
+    if not isinstance(sent, int) or d.get("payer_iban") != iban or d.get("account") != account:
+        return False
+    arrived = sent - charges if isinstance(charges, int) else sent
+    day = _day(d.get("date"))
+    return amount in (sent, arrived) and day is not None and earliest <= day <= until
 
 
 def _narrowed(fits: list[_Fit], quoted: str | None, remittance: str | None) -> list[_Fit]:
