@@ -269,11 +269,22 @@ def _unbooked(
                 items, token = service.repos.actions.list(
                     scope, status=ActionStatus.OPEN, kind=kind, page_size=200, continuation=token
                 )
-                found += [x for x in items if _same_credit(x, owner.account, iban, amount,
-                                                           earliest, line.booking_date)]  # fmt: skip
+                found += [
+                    x for x in items
+                    if _same_credit(x, owner.account, iban, amount, earliest, line.booking_date)
+                    and _not_booked(service, owner.account, x)
+                ]  # fmt: skip
                 if token is None:
                     break
     return found
+
+
+def _not_booked(service: StatementService, account: str, item: ActionItem) -> bool:
+    """The item's line is still waiting for a person (an item left open while its line was
+    booked, by a claim another person finished, is that booked payment's own line)."""
+    line_id = _text(item, "line_id")
+    record = service.repos.banking.line(account, line_id) if line_id else None
+    return record is not None and record.status in ("suggested", "unmatched")
 
 
 def _same_credit(
