@@ -330,7 +330,7 @@ class ReturnedPayments:
     Only a bank payment of that amount (or what arrived of it), received on or before the
     return's day and of the item's client, is accepted, and only one the item names: its
     candidates, or a payment of the return's payer account (attack13 F2: a client's own item
-    was a door to any payment). Only the agency's staff choose on an item of the agency's
+    was a door to any payment); the agency's staff, on an item naming none, any. Only the agency's staff choose on an item of the agency's
     list, a payment that arrived on its pooled account (the agency's money), or one the
     bank's file booked for the return of a file the client uploaded (attack10 F7). The choice is written on the item
     first (under its ETag), so a retry finishes it and a second choice is refused; the
@@ -435,7 +435,10 @@ class ReturnedPayments:
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
         payer = self._of_payer(item, client, payment_id)
-        if not self._named(item, payment_id) and payer is None:
+        # the agency's staff may name another where the item names none: a payment booked
+        # before payers were remembered (newcomer12's upgrade) has no row to be found by
+        unnamed = by_agency and not item.detail.get("payments")
+        if not self._named(item, payment_id) and payer is None and not unnamed:
             raise Invalid(
                 f"payment {payment_id} is none of the return's: neither named on the item nor "
                 "of the return's payer account",

@@ -54,12 +54,24 @@ def test_a_clients_key_reverses_no_payment_its_return_does_not_name(setup: Any) 
     assert item["detail"]["payments"] == [] and item["detail"]["client_written"] is True
     url = f"/v1/clients/C1/actions/{item['action_id']}/reverse-payment"
     body = {"payment": payment["payment_id"], "note": "returned"}
-    for caller in (_client_key(w, "C1"), w.agency_a):
-        refused = caller.call("POST", url, body)
-        assert refused.status == 422
-        assert refused.body["error"]["details"][0]["code"] == "return_payment_not_named"
+    refused = _client_key(w, "C1").call("POST", url, body)
+    assert refused.status == 422
+    assert refused.body["error"]["details"][0]["code"] == "return_payment_not_named"
     assert invoice(w, "F-0001")["status"] == "paid"
     assert not w.agency_a.call("GET", "/v1/clients/C1/payments").body["items"][0]["reversed"]
+    # an item that names its candidates binds the agency too; one naming none (a payment
+    # booked before payers were remembered) is the agency's staff's to name
+    c1 = w.services.repos.clients.get(w.services.repos.clients.id_for_number("agency-a", "C1"))[0]
+    w.services.repos.actions.add(ActionItem(
+        c1.client_id, "r-named", "unmatched_return", "Returned payment", NOW,
+        detail={"amount": -12_100, "date": "2025-03-04", "return_reason": "AC04",
+                "payer_iban": STRANGER, "payments": ["bank-other-1"]},
+    ))  # fmt: skip
+    named = w.agency_a.call("POST", "/v1/clients/C1/actions/r-named/reverse-payment", body)
+    assert named.status == 422
+    assert named.body["error"]["details"][0]["code"] == "return_payment_not_named"
+    assert w.agency_a.call("POST", url, body).status == 200
+    assert invoice(w, "F-0001")["status"] == "open"
 
 
 def test_a_clients_key_reverses_nothing_of_the_pooled_account(pool: Any) -> None:
