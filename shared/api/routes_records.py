@@ -105,7 +105,8 @@ def register(router: Router, services: Services) -> None:
         body = validate_body(ctx.request, schemas.ReversePaymentIn)
         item = services.returns.reverse(client.client_id, ctx.params["action"], client,
                                         body.payment, body.note, caller.key_id,
-                                        actor_of(caller))  # fmt: skip
+                                        actor_of(caller),
+                                        by_agency=caller.scope is Scope.AGENCY)  # fmt: skip
         return ApiResponse(body=plain_record(item))
 
     def agency_reverse_payment(ctx: Context) -> ApiResponse:
@@ -115,7 +116,7 @@ def register(router: Router, services: Services) -> None:
         client = services.access.client_for(agency, body.client)
         item = services.returns.reverse(agency_scope(agency.agency_id), ctx.params["action"],
                                         client, body.payment, body.note, agency.key_id,
-                                        actor_of(agency))  # fmt: skip
+                                        actor_of(agency), by_agency=True)  # fmt: skip
         return ApiResponse(body=plain_record(item))
 
     def received_on(ctx: Context) -> ApiResponse:

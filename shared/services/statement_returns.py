@@ -37,13 +37,14 @@ from shared.clock import Clock
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
-from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.model import StatementLine
 from shared.services.action_saves import save_item
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
+from shared.services.statement_sources import CLIENT_WRITTEN
 
 if TYPE_CHECKING:
     from shared.services.statements import StatementService
@@ -62,6 +63,22 @@ SEVERAL = (
     "payments of that payer's account and amount fit; reverse the one it returned"
 )
 RETURNED_BY_BANK = "returned by the bank ({reason})"
+# one booked payment fits, but so does a credit of that payer and amount that was not booked
+# (a duplicate transfer listed for a person): which went back is a person's call
+UNBOOKED_TOO = (
+    "Returned payment of {amount} ({reason}) without an end-to-end id: a credit of that "
+    "payer's account and amount that was not booked fits it as well as the booked payment; "
+    "check which one went back"
+)
+# the agency's pooled account: the one booked payment that fits is not undone when the
+# return's reference and text differ from its own (it may be another client's money)
+TEXT_DIFFERS = (
+    "Returned payment of {amount} ({reason}) without an end-to-end id: the booked payment of "
+    "that payer's account and amount quoted another reference and text; reverse it only if it "
+    "is the one that went back"
+)
+# the not-booked credits a return is checked against (statements.action_for's kinds)
+UNBOOKED_KINDS = ("payment_suggestion", "unmatched_credit")
 
 
 def remittance_digest(text: str | None) -> str | None:
@@ -157,7 +174,21 @@ def returned_by_payer(
                                [f.ref for f in fits], owner)  # fmt: skip
         return "held"
     open_ = _narrowed([f for f in fits if not f.payment.reversed], quoted, line.remittance)
+    digest = remittance_digest(line.remittance)
+    unbooked: list[ActionItem] = []
+    doubt = None
     if len(open_) == 1 and line_id is not None:
+        mine = _likeness(quoted, digest, open_[0].ref.quoted, open_[0].ref.remittance)
+        unbooked = [
+            x for x in _unbooked(service, line, owner, clients, earliest)
+            if _likeness(quoted, digest, _plain(_text(x, "reference")),
+                         remittance_digest(_text(x, "remittance"))) >= mine
+        ]  # fmt: skip
+        if unbooked:
+            doubt = UNBOOKED_TOO
+        elif owner.client_id is None and (quoted or digest) and mine == 0:
+            doubt = TEXT_DIFFERS
+    if len(open_) == 1 and line_id is not None and doubt is None:
         chosen = open_[0]
         # written down first: a redelivery (a crash before the line was settled) undoes this
         # one again, not the next payment that fits
@@ -168,11 +199,12 @@ def returned_by_payer(
         log.info("return without end-to-end id matched by payer's account and amount")
         return "returned"
     shown = format_eur_nl(amount)
-    title = (
-        SEVERAL.format(amount=shown, reason=reason, count=len(open_))
-        if len(open_) > 1
-        else NO_ORIGINAL.format(amount=shown, reason=reason)
-    )
+    if doubt is not None:
+        title = doubt.format(amount=shown, reason=reason)
+    elif len(open_) > 1:
+        title = SEVERAL.format(amount=shown, reason=reason, count=len(open_))
+    else:
+        title = NO_ORIGINAL.format(amount=shown, reason=reason)
     detail: dict[str, object] = {
         "amount": line.amount,
         "date": line.booking_date.isoformat(),
@@ -186,6 +218,10 @@ def returned_by_payer(
     }
     if line_id is not None:  # a person's choice is written under it (ReturnedPayments.reverse)
         detail["line_id"] = line_id
+    if written:  # a client's upload: only the agency may undo what its bank's file booked
+        detail[CLIENT_WRITTEN] = True
+    if unbooked:  # the listed credits that may be what went back, on their own items
+        detail["unbooked_lines"] = [x.action_id for x in unbooked]
     reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
     if reversed_:
         detail["reversed_already"] = reversed_
@@ -193,6 +229,74 @@ def returned_by_payer(
     scope = owner.action_list
     service._add_action(scope, KIND, title, detail, action_id=action_id)
     return "returned"
+
+
+def _likeness(
+    quoted: str | None, digest: str | None, their_quoted: str | None, their_text: str | None
+) -> int:
+    """How well a return's reference and text fit a credit's: the same reference counts most,
+    then the same text; 0: neither (or the return has none)."""
+    return 2 * bool(quoted and their_quoted == quoted) + bool(digest and their_text == digest)
+
+
+def _text(item: ActionItem, key: str) -> str | None:
+    value = item.detail.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _unbooked(
+    service: StatementService,
+    line: StatementLine,
+    owner: AccountOwner,
+    clients: list[Client],
+    earliest: date,
+) -> list[ActionItem]:
+    """The credits of the return's account, payer and amount that were not booked and wait on
+    a list (a duplicate transfer, a transfer meant for another client) within the window: the
+    money a return without end-to-end id may have sent back instead of a booked payment
+    (attack13 F3). Read only when a return would undo a booked payment by itself (rare): the
+    open items of those kinds on the account's list, and on the pooled account each client's
+    (a line one of them claimed)."""
+    iban, amount = line.counterparty_iban, abs(line.amount)
+    scopes = [owner.action_list]
+    if owner.client_id is None:
+        scopes += [c.client_id for c in clients]
+    found: list[ActionItem] = []
+    for scope in dict.fromkeys(scopes):
+        for kind in UNBOOKED_KINDS:
+            token: str | None = None
+            while True:
+                items, token = service.repos.actions.list(
+                    scope, status=ActionStatus.OPEN, kind=kind, page_size=200, continuation=token
+                )
+                found += [
+                    x for x in items
+                    if _same_credit(x, owner.account, iban, amount, earliest, line.booking_date)
+                    and _not_booked(service, owner.account, x)
+                ]  # fmt: skip
+                if token is None:
+                    break
+    return found
+
+
+def _not_booked(service: StatementService, account: str, item: ActionItem) -> bool:
+    """The item's line is still waiting for a person (an item left open while its line was
+    booked, by a claim another person finished, is that booked payment's own line)."""
+    line_id = _text(item, "line_id")
+    record = service.repos.banking.line(account, line_id) if line_id else None
+    return record is not None and record.status in ("suggested", "unmatched")
+
+
+def _same_credit(
+    item: ActionItem, account: str, iban: str | None, amount: int, earliest: date, until: date
+) -> bool:
+    d = item.detail
+    sent, charges = d.get("amount"), d.get("charges")
+    if not isinstance(sent, int) or d.get("payer_iban") != iban or d.get("account") != account:
+        return False
+    arrived = sent - charges if isinstance(charges, int) else sent
+    day = _day(d.get("date"))
+    return amount in (sent, arrived) and day is not None and earliest <= day <= until
 
 
 def _narrowed(fits: list[_Fit], quoted: str | None, remittance: str | None) -> list[_Fit]:
@@ -224,7 +328,11 @@ class ReturnedPayments:
     """A person reverses the booked bank payment an ``unmatched_return`` item's return sent
     back: the item says which return (its amount, day, payer), the person which payment.
     Only a bank payment of that amount (or what arrived of it), received on or before the
-    return's day and of the item's client, is accepted. The choice is written on the item
+    return's day and of the item's client, is accepted, and only one the item names: its
+    candidates, or a payment of the return's payer account (attack13 F2: a client's own item
+    was a door to any payment); the agency's staff, on an item naming none, any. Only the agency's staff choose on an item of the agency's
+    list, a payment that arrived on its pooled account (the agency's money), or one the
+    bank's file booked for the return of a file the client uploaded (attack10 F7). The choice is written on the item
     first (under its ETag), so a retry finishes it and a second choice is refused; the
     reversal is :meth:`PaymentService.reverse`, as a matched return's; on the audit log."""
 
@@ -249,14 +357,20 @@ class ReturnedPayments:
         note: str,
         author: str,
         actor: str,
+        *,
+        by_agency: bool,
     ) -> ActionItem:
         """``scope``: the item's list (the client's, or the agency's for its pooled account);
         ``author``: who, as an item's resolution names it (a key id); ``actor``: as the audit
-        log does."""
+        log does; ``by_agency``: the person is the agency's (an agency key or its staff), not
+        the client's."""
         found = self.repos.actions.get(scope, action_id)
         if found is None or (is_agency_scope(scope) and scope != agency_scope(client.agency_id)):
             raise NotFound(f"action {action_id} not found")
         item, etag = found
+        if is_agency_scope(scope) and not by_agency:
+            raise Invalid(f"action {action_id} is on the agency's list", field="payment",
+                          code="return_agency_decides", params={"payment": payment_id})  # fmt: skip
         if item.kind != KIND:
             raise Invalid(
                 f"action {action_id} is a {item.kind}, not a returned payment",
@@ -273,7 +387,7 @@ class ReturnedPayments:
                 f"action {action_id} reverses payment {chosen} already",
                 field="payment", code="return_reversing_other", params={"payment": chosen},
             )  # fmt: skip
-        payment = self._fitting(item, client, payment_id, chosen is None)
+        payment = self._fitting(item, client, payment_id, chosen is None, by_agency)
         assert etag is not None
         if chosen is None:
             item = self._save(replace(item, detail={**item.detail, "reversing": payment_id}), etag)
@@ -314,10 +428,31 @@ class ReturnedPayments:
                 return again[0]
             raise
 
-    def _fitting(self, item: ActionItem, client: Client, payment_id: str, new: bool) -> Payment:
+    def _fitting(
+        self, item: ActionItem, client: Client, payment_id: str, new: bool, by_agency: bool
+    ) -> Payment:
         payment = self.repos.payments.get(client.client_id, payment_id)
         if payment is None:
             raise NotFound(f"payment {payment_id} not found")
+        payer = self._of_payer(item, client, payment_id)
+        # the agency's staff may name another where the item names none: a payment booked
+        # before payers were remembered (newcomer12's upgrade) has no row to be found by
+        unnamed = by_agency and not item.detail.get("payments")
+        if not self._named(item, payment_id) and payer is None and not unnamed:
+            raise Invalid(
+                f"payment {payment_id} is none of the return's: neither named on the item nor "
+                "of the return's payer account",
+                field="payment", code="return_payment_not_named", params={"payment": payment_id},
+            )  # fmt: skip
+        if not by_agency and (
+            payment.received_by is Receiver.THIRD_PARTY
+            or (item.detail.get(CLIENT_WRITTEN) is True and not (payer and payer.client_written))
+        ):
+            raise Invalid(
+                f"payment {payment_id} is the agency's to reverse: it arrived on its account, "
+                "or its bank's file booked it and the return is of a file the client uploaded",
+                field="payment", code="return_agency_decides", params={"payment": payment_id},
+            )  # fmt: skip
         amount = abs(int(str(item.detail.get("amount") or 0)))
         day = _day(item.detail.get("date"))
         if (
@@ -334,6 +469,22 @@ class ReturnedPayments:
             raise Invalid(f"payment {payment_id} is reversed already", field="payment",
                           code="return_payment_reversed", params={"payment": payment_id})  # fmt: skip
         return payment
+
+    @staticmethod
+    def _named(item: ActionItem, payment_id: str) -> bool:
+        """The item names the payment as the return's candidate (or as reversed already)."""
+        return any(
+            isinstance(named, list) and payment_id in named
+            for named in (item.detail.get("payments"), item.detail.get("reversed_already"))
+        )
+
+    def _of_payer(self, item: ActionItem, client: Client, payment_id: str) -> PaymentRef | None:
+        """The payment's row under the return's payer account (None: not that payer's)."""
+        iban = item.detail.get("payer_iban")
+        if not isinstance(iban, str) or not iban:
+            return None
+        rows = self.repos.banking.payments_for(client.client_id, payer_reference(iban))
+        return next((r for r in rows if r.payment_id == payment_id), None)
 
     def _save(self, item: ActionItem, etag: str) -> ActionItem:
         return save_item(self.repos, item, etag)

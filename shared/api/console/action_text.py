@@ -215,6 +215,7 @@ DETAILS: dict[str, tuple[str, str]] = {
     "payments": ("Betalingen", "Payments"),
     "reversed_already": ("Al teruggedraaid", "Reversed already"),
     "reversing": ("Terug te draaien betaling", "Payment to reverse"),
+    "unbooked_lines": ("Niet geboekte betalingen (acties)", "Credits not booked (items)"),
     # a settlement's claim back (shared/services/settlement/runs.py)
     "owed": ("Verschuldigd (centen)", "Owed (cents)"),
     # what the bank kept of a credit booked less its charges (shared/services/statements.py)
@@ -425,6 +426,14 @@ _TITLES = shapes(
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder end-to-end-kenmerk: "
                    f"{m[3]} geboekte betalingen van die rekening en dat bedrag passen; draai "
                    "de teruggeboekte terug"),
+        (r"^Returned payment of (.+) \((\S+)\) without an end-to-end id: a credit of that payer's account and amount that was not booked fits it as well as the booked payment; check which one went back$",
+         lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder end-to-end-kenmerk: een "
+                   "niet geboekte betaling van die rekening en dat bedrag past even goed als de "
+                   "geboekte; ga na welke is teruggegaan"),
+        (r"^Returned payment of (.+) \((\S+)\) without an end-to-end id: the booked payment of that payer's account and amount quoted another reference and text; reverse it only if it is the one that went back$",
+         lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}) zonder end-to-end-kenmerk: de "
+                   "geboekte betaling van die rekening en dat bedrag noemde een ander kenmerk en "
+                   "een andere omschrijving; draai haar alleen terug als zij is teruggegaan"),
         (r"^Returned payment of (.+) \((\S+)\): end-to-end id (.+) names (\S+) payment\(s\) of that amount and account$",
          lambda m: f"Teruggeboekte betaling van {m[1]} ({m[2]}): kenmerk {m[3]} past bij "
                    f"{'geen' if m[4] == 'no' else m[4]} betaling(en) van dat bedrag en die rekening"),

@@ -214,10 +214,13 @@ def _reverse_return(desk: Desk, item: ActionItem) -> ApiResponse | None:
         return _one(desk, item, desk.t["act_return_no_payment"], 400)
     if len(note) < 3:
         return _one(desk, item, desk.t["act_redate_no_reason"], 400)
-    desk.services.returns.reverse(
-        item.client_id, item.action_id, desk.client, chosen, note, desk.principal.key_id,
-        desk.signed.user.user_id,
-    )  # fmt: skip
+    try:
+        desk.services.returns.reverse(
+            item.client_id, item.action_id, desk.client, chosen, note, desk.principal.key_id,
+            desk.signed.user.user_id, by_agency=desk.principal.scope is Scope.AGENCY,
+        )  # fmt: skip
+    except Invalid as exc:  # not this payment, or not this person's: said in the page's words
+        return _one(desk, item, refusal(exc, desk.lang), 422)
     return None
 
 

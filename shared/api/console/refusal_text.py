@@ -128,6 +128,19 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Betaling {payment} is geen bankbetaling van dit bedrag, ontvangen voor de terugboeking.",
         "Payment {payment} is no bank payment of this amount received before the return.",
     ),
+    "return_payment_not_named": (
+        "Betaling {payment} hoort niet bij deze terugboeking: de actie noemt haar niet en zij "
+        "komt niet van de rekening van de betaler.",
+        "Payment {payment} is not this return's: the item does not name it and it did not come "
+        "from the payer's account.",
+    ),
+    "return_agency_decides": (
+        "Alleen het incassobureau draait betaling {payment} terug: zij kwam binnen op zijn "
+        "rekening, of het afschrift van de bank boekte haar en de terugboeking staat in een "
+        "bestand van de opdrachtgever.",
+        "Only the agency reverses payment {payment}: it arrived on the agency's account, or the "
+        "bank's statement booked it and the return is in a file the client uploaded.",
+    ),
     "return_payment_reversed": (
         "Betaling {payment} is al teruggedraaid.",
         "Payment {payment} is reversed already.",

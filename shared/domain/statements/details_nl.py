@@ -54,6 +54,14 @@ RETURN_REASONS = frozenset({
     "MD07", "MS02", "MS03", "PY01", "RC01", "RC07", "RR01", "RR02", "RR03", "RR04", "SL01",
     "SL02", "TM01", "XT78", "XT79", "XT80", "XT87",
 })  # fmt: skip
+# the reasons a bank writes after its /RTRN/ in a structured :86: (MT940 :86: /RTRN/, as in
+# camt.053's RtrInf/Rsn/Cd): the SEPA return codes above and the recall reasons of a camt.056
+# (SEPA Credit Transfer rulebook: a duplicate, a technical problem, fraud, the customer's
+# request)
+RETURN_CODES = RETURN_REASONS | frozenset({
+    "DUPL", "TECH", "FRAD", "CUST", "UPAY", "AC02", "AC05", "AM03", "ARDT", "AGNT", "CURR",
+    "LEGL", "NOAS", "NOOR", "MD08",
+})  # fmt: skip
 _LEADING_REASON = re.compile(r"^\s*([A-Z]{2}[A-Z0-9]{2})\s+(\S+)")
 # ING counts the tag in its first line's 65 characters, Rabobank does not
 FIRST_WRAP_WITH_TAG = WRAP - len(":86:")
@@ -82,6 +90,10 @@ class Details:
     payer_codes: tuple[str, ...] = ()
     # the same per payer-written value (EREF, PREF, NAME, ADDR): (("NAME", ("REMI",)),)
     payer_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # a bank's "/RTRN/<reason>/" found after its /NAME/ inside a value the payer wrote (his
+    # name, end-to-end id or remittance, opened by his own '//'): the return reason of a
+    # debit (the payer cannot hide his payment's return: attack13 F1); a credit ignores it
+    return_in_text: str | None = None
 
 
 def _clean(text: str | None) -> str | None:
@@ -156,6 +168,11 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
     "ADDR": {"RTRN": 1, "MARF": 2, "CSID": 2, "REMI": 3, "EREF": 4, "ISDT": 4},
     "PREF": {"NRTX": 0},
 }
+# the banks that write a return's /RTRN/ after the payer's name (ABN AMRO "/NAME/../RTRN/AC04/
+# REMI/", SEPA MT940 spec 2.3.4; Rabobank after /NAME/ and /ADDR/): a '//' the payer typed in
+# his name can open a value that swallows it. ING writes its /RTRN/ first, before any of his
+RTRN_AFTER_NAME = frozenset({"ABNA", "RABO"})
+_RTRN = re.compile(r"/RTRN/([A-Z0-9]{4})(?=/|$)")
 # the payer's texts as a person reads their names in a warning
 PAYER_TEXTS = {"EREF": "end-to-end id", "PREF": "batch reference (/PREF/)", "NAME": "name",
                "ADDR": "address"}  # fmt: skip
@@ -367,7 +384,24 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         charges=_money(tags.get("CHGS")) if money else None,
         payer_codes=dict(payer_texts).get("EREF", ()),
         payer_texts=payer_texts,
+        return_in_text=_return_in_text(joined, matches, bank) if "RTRN" not in tags else None,
     )
+
+
+def _return_in_text(joined: str, matches: list[re.Match[str]], bank: str | None) -> str | None:
+    """The bank's return reason where the reading of the codes put it inside a payer's value
+    (:attr:`Details.return_in_text`): the first "/RTRN/<known reason>/" after the bank's
+    /NAME/, at a bank that writes it there. Before /NAME/ (Rabobank's /EREF/ first) it is
+    the payer's end-to-end id."""
+    if bank not in RTRN_AFTER_NAME:
+        return None
+    name = next((m for m in matches if m.group(1) == "NAME"), None)
+    if name is None:
+        return None
+    for m in _RTRN.finditer(joined, name.end()):
+        if m.group(1) in RETURN_CODES:
+            return m.group(1)
+    return None
 
 
 def _with_said(
@@ -441,13 +475,7 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
                 counterparty_iban=_iban(parts.get("31")),
             )
     elif "REK:" in joined and "NAAM:" in joined:
-        m = re.search(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$", raw.replace("\n", " "))
-        before = raw.replace("\n", " ")[: m.start()] if m else raw
-        details = Details(
-            counterparty_iban=_iban(m.group(1)) if m else None,
-            counterparty_name=_clean(m.group(2)) if m else None,
-            remittance=_clean(before),
-        )
+        details = _split_knab(raw)
     elif bank in ("SNSB", "ASNB", "RBRB") and (
         m := re.match(r"^\s*([A-Z]{2}\d{2}[A-Z0-9]{11,30})\s+(.*)", raw)
     ):
@@ -462,6 +490,31 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
         text = _unwrap(raw)
         details = Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
     return _with_extra(details, extra, bank)
+
+
+_KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")
+
+
+def _split_knab(raw: str) -> Details:
+    """Knab: the payer's description, then the bank's ``REK: <IBAN>/NAAM: <name>`` on a line
+    of its own, after the description. The description is the payer's text (':' and '/' are
+    SEPA characters): a "REK: <IBAN>/NAAM: x" in it names no account (attack13 F4), also
+    where it wraps to a line's start. The bank's line is the last that starts with REK:."""
+    rows = raw.replace("\r", "").split("\n")
+    starts = [n for n, row in enumerate(rows) if _KNAB_PAYER.match(row.lstrip())]
+    if not starts:  # the bank's line not at a line's start: as it reads, the last
+        flat = raw.replace("\n", " ")
+        found = list(re.finditer(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:", flat))
+        at = found[-1].start() if found else len(flat)
+        before, bank_line = flat[:at], flat[at:]
+    else:
+        before, bank_line = " ".join(rows[: starts[-1]]), " ".join(rows[starts[-1] :])
+    m = _KNAB_PAYER.match(bank_line.lstrip())
+    return Details(
+        counterparty_iban=_iban(m.group(1)) if m else None,
+        counterparty_name=_clean(m.group(2)) if m else None,
+        remittance=_clean(before),
+    )
 
 
 def _leading_reason(text: str, bank: str | None) -> str | None:
@@ -536,4 +589,5 @@ def _with_extra(details: Details, extra: str | None, bank: str | None) -> Detail
         charges=details.charges,
         payer_codes=details.payer_codes,
         payer_texts=payer_texts,
+        return_in_text=details.return_in_text,
     )

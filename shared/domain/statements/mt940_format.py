@@ -659,7 +659,10 @@ def parse_mt940(data: bytes) -> list[Statement]:
                     reference=details.reference,
                     end_to_end_id=details.end_to_end_id,
                     bank_reference=raw.bank_reference,
-                    return_reason=details.return_reason,
+                    # a debit's return reason, also where the payer's '//' put the bank's
+                    # /RTRN/ inside his own text (attack13 F1); never a credit's from his text
+                    return_reason=details.return_reason
+                    or (details.return_in_text if moved < 0 else None),
                     transaction_code=raw.code,
                     reversal=raw.status.startswith("R"),
                     source_line=raw.source_line,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from shared.domain.people.authorisation import Role
-from shared.domain.records import ActionItem, ActionStatus, PaymentSource
+from shared.domain.records import ActionItem, ActionStatus, PaymentSource, Receiver
 from tests.unit.console.conftest import csrf_of, desk_for
 from tests.unit.figures.test_console_figures import seed
 
@@ -24,6 +24,9 @@ def _return_item(world, client_id: str) -> None:  # type: ignore[no-untyped-def]
         world.services.payments.book(
             client, payment_id=pid, amount=2100, received_on=date(2025, 3, 1),
             source=PaymentSource.BANK, invoice_numbers=["F2"],
+            # a return on the client's own list is of its own account (the pooled account's
+            # are the agency's: statement_returns.ReturnedPayments)
+            received_by=Receiver.CLIENT,
         )  # fmt: skip
     world.services.repos.actions.add(ActionItem(
         client_id, "a-ret", "unmatched_return",
@@ -93,3 +96,25 @@ def test_the_clients_daily_staff_are_offered_no_reversal(world, tenants):  # typ
                                           "payment": "bank-a-1", "note": "bank: AC04"})  # fmt: skip
     assert tried.status == 403
     assert not world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed
+
+
+def test_a_payment_the_return_does_not_name_is_refused_in_the_pages_words(world, tenants):  # type: ignore[no-untyped-def]
+    """attack13 F2: the choice is the return's own payments; another is refused, said in nl
+    and en, and nothing is reversed."""
+    _return_item(world, tenants.c1)
+    client = world.services.repos.clients.get(tenants.c1)[0]
+    world.services.payments.book(
+        client, payment_id="bank-c-1", amount=2100, received_on=date(2025, 3, 1),
+        source=PaymentSource.BANK, invoice_numbers=["F2"], received_by=Receiver.CLIENT,
+    )  # fmt: skip
+    staff = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "s@c1.example")
+    for lang, said in (
+        ("nl", "hoort niet bij deze terugboeking"),
+        ("en", "the item does not name it"),
+    ):
+        page = staff.get(f"/actions/a-ret?lang={lang}")
+        tried = staff.post(f"/actions/a-ret?lang={lang}", {
+            "csrf": csrf_of(page), "do": "reverse-payment", "other_payment": "bank-c-1",
+            "note": "try it"})  # fmt: skip
+        assert tried.status == 422 and said in tried.encoded().decode()
+    assert not world.services.repos.payments.get(tenants.c1, "bank-c-1").reversed
