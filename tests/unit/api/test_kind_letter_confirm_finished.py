@@ -27,7 +27,7 @@ from shared.api.console.action_text import resolution
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
 from shared.ports.tables import prefix_range
-from tests.unit.api.conftest import debtor_row
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 from tests.unit.api.test_debtor_kind_letter_held import CLAIM, _corrected
 from tests.unit.api.test_debtor_kind_restates_payments import _items
 
@@ -172,6 +172,36 @@ def test_a_colleague_clearing_first_leaves_no_mark(world: Any, monkeypatch: Any)
     assert _marks(world) == []
     _daily_run(world, date(2026, 2, 16))
     assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "0.00"
+
+
+def test_a_combined_letter_is_confirmed_for_the_claim_still_open(world: Any) -> None:
+    """law13 F4's figures: F2 paid as told on 1-2, F1 owes its 375.00 of 625.00 from 22-1."""
+    a = world.agency_a
+    world.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", b2b_collection_costs_rate="15")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", kind="b2b", name="X")]})
+    rows = [invoice_row(n, "D1", amount=amount, invoice_date="2025-11-01",
+                        due_date="2025-12-01", fourteen_day_letter_on="2026-01-05")
+            for n, amount in (("F1", "3000.00"), ("F2", "2000.00"))]  # fmt: skip
+    assert a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).status == 200
+    world.clock.at = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)
+    flip = {"items": [debtor_row("D1", kind="b2c", name="X")]}
+    assert a.call("POST", "/v1/clients/C1/debtors", flip).body["updated"] == 1
+    world.clock.at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    f2 = "/v1/clients/C1/invoices/F2/claim"
+    assert a.call("GET", f2, on="2026-02-01").body["open"]["total"] == "2016.66"
+    _pay(world, a, 201_666, date(2026, 2, 1), invoice="F2")
+    world.clock.at = datetime(2026, 2, 15, 9, 0, tzinfo=UTC)
+    done = _confirm(a)
+    assert done.status == 200, done.body  # main: 422 kind_letter_paid for the whole item
+    assert str(done.body["resolution"]).startswith(
+        "confirmed as a 14-day letter (6:96 lid 6); costs owed from: F1 2026-01-22, F2 -; "
+        "costs not claimed, paid in full as told while the letter was held: F2 ("
+    ), done.body
+    f1 = a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-02-15").body
+    assert f1["open"]["costs"] == "375.00" and f1["costs_owed_from"] == "2026-01-22", f1
+    paid = a.call("GET", f2, on="2026-02-15").body
+    assert paid["open"]["total"] == "0.00" and paid["paid"]["costs"] == "0.00", paid
 
 
 def test_the_console_offers_to_finish_a_cut_off_confirm(world: Any, monkeypatch: Any) -> None:
