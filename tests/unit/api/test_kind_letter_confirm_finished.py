@@ -21,13 +21,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from shared.adapters.tables import schema
 from shared.adapters.tables.invoices_repo import KIND_LETTER_CONFIRMING_ROW
+from shared.adapters.tables.ledger_repo import LEDGER
+from shared.adapters.tables.people_repo import AUDIT
 from shared.api.console.action_text import resolution
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
 from shared.ports.tables import prefix_range
-from tests.unit.api.conftest import client_row, debtor_row, invoice_row
+from tests.support.faults import FaultPlan, SimulatedCrash
+from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_world
 from tests.unit.api.test_debtor_kind_letter_held import CLAIM, _corrected
 from tests.unit.api.test_debtor_kind_restates_payments import _items
 
@@ -220,3 +225,71 @@ def test_the_console_offers_to_finish_a_cut_off_confirm(world: Any, monkeypatch:
     assert a.call("GET", CLAIM, on="2026-02-15").body["open"]["costs"] == "625.00"
     shown = admin.get(page_of + "?lang=nl")
     assert not any('value="letter-qualified"' in f for f in forms_of(shown))  # done: no form
+
+
+def _nth(table: str, ops: tuple[str, ...], n: int) -> Any:
+    seen = [0]
+
+    def match(op: str, target: str) -> bool:
+        if target != table or op not in ops:
+            return False
+        seen[0] += 1
+        return seen[0] == n
+
+    return match
+
+
+WRITES = ("transact", "insert", "replace", "upsert")
+
+
+@pytest.mark.parametrize(
+    ("where", "kind"),
+    [
+        ((schema.ACTIONS, WRITES, 1), "crash_after"),  # decided, nothing confirmed
+        ((LEDGER, WRITES, 1), "crash_after"),  # the letter confirmed, not restated
+        ((AUDIT, WRITES, 1), "crash_after"),  # audited, the item still "being confirmed"
+        ((schema.ACTIONS, WRITES, 2), "crash_after"),  # the item final, its mark standing
+        ((schema.INVOICES, ("delete",), 1), "http500"),  # the mark's delete refused
+    ],
+)
+def test_wherever_the_confirm_dies_the_daily_run_ends_it_the_same(
+    where: tuple[str, tuple[str, ...], int], kind: str
+) -> None:
+    plan = FaultPlan(enabled=True)
+    world = make_world(datetime(2026, 1, 6, 9, 0, tzinfo=UTC), plan)
+    a = _corrected(world)
+    plan.rule(_nth(*where), kind, times=1)
+    try:
+        _confirm(a)
+    except SimulatedCrash:
+        pass
+    assert plan.total == 1
+    _daily_run(world, date(2026, 2, 16))
+    claim = a.call("GET", CLAIM, on="2026-02-16").body
+    assert claim["open"]["costs"] == "625.00" and claim["costs_owed_from"] == "2026-01-22"
+    [item] = _items(a, "kind_letter_check")
+    assert str(item["resolution"]).startswith(
+        "confirmed as a 14-day letter (6:96 lid 6); costs owed from: F1 2026-01-22 ("
+    ), item
+    assert len(_audited(world)) == 1
+    assert _marks(world) == []
+
+
+def test_a_confirm_dead_before_its_decision_leaves_the_item_open() -> None:
+    """Died after the mark, before the item's save: nothing was decided; the run drops the
+    mark once its request can no longer be deciding (an hour) and the item waits as before."""
+    plan = FaultPlan(enabled=True)
+    world = make_world(datetime(2026, 1, 6, 9, 0, tzinfo=UTC), plan)
+    a = _corrected(world)
+    plan.rule(_nth(schema.INVOICES, WRITES, 1), "crash_after", times=1)
+    with pytest.raises(SimulatedCrash):
+        _confirm(a)
+    world.services.dunning.run_client(_client_id(world), date(2026, 2, 15))
+    assert len(_marks(world)) == 1  # its request may still be deciding
+    _daily_run(world, date(2026, 2, 16))
+    assert _marks(world) == []
+    [item] = _items(a, "kind_letter_check")
+    assert item["status"] == "open"
+    assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "0.00"
+    assert _confirm(a).status == 200  # the person's retry confirms it as ever
+    assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "625.00"
