@@ -240,6 +240,8 @@ class Services:
         self.imports.receipts.finish_left(client)  # receipts the client's books reported
         self.due_date_restatements.finish_left_over(client)
         self.debtor_kind_changes.finish_left_over(client)
+        # a kind letter's confirmation decided and cut off before its letters were confirmed
+        self.debtor_kind_changes.finish_confirms(client)
         # statement lines a person's confirm claimed for the client and never booked
         self.actions.claims.sweep(client.client_id)
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW
+from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW, KIND_LETTER_CONFIRMING_ROW
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.clock import Clock, amsterdam_date
@@ -361,7 +361,17 @@ class DebtorKindChanges:
         letter counts for it as a member of the notice (the others owe their share of the one
         amount over all the letter demanded, kindletter13 #3), and the resolution names it.
         So an item over claims all paid as told is decided too, not left open (kindletter13
-        #2: refused ``kind_letter_paid`` until someone cleared it)."""
+        #2: refused ``kind_letter_paid`` until someone cleared it), and the claims still open
+        of a combined letter are confirmed (law13 F4: F1 owes its 375.00 of 625.00 from 22-1,
+        F2 paid as told stays paid).
+
+        The item is decided first, under its ETag (a colleague clearing it meanwhile wins and
+        nothing is confirmed: failure12b D), as being confirmed, beside a mark ``q|<item>``;
+        the letters, the restatement, the audit and the item's final resolution follow. A
+        confirmation cut off in between is finished by its retry or the next daily run
+        (:meth:`finish_confirms`), each under the same rule: a claim paid as told meanwhile is
+        not opened again, and the item says what was done, not what the first pass foresaw
+        (failure13 F2: it said "costs owed from F1 2026-01-22" while the costs stayed held)."""
         found = self.repos.actions.get(client.client_id, action_id)
         if found is None:
             raise NotFound(f"action {action_id} not found")
@@ -378,8 +388,75 @@ class DebtorKindChanges:
             raise Invalid(f"action {action_id} was cleared: its letter stays none; a new "
                           "14-day letter makes the costs owed", field="status",
                           code="kind_letter_cleared")  # fmt: skip
+        actor, key = actor_of(principal), principal.key_id
+        if item.status is not ActionStatus.RESOLVED:
+            self.repos.invoices.put_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                         encode(action_id),
+                                         {"action": action_id, "actor": actor, "key": key,
+                                          "at": self.clock.now().isoformat()})  # fmt: skip
+            item = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                           resolution=f"{CONFIRMING_WORDS} ({key})")  # fmt: skip
+            assert etag is not None  # a stored item has one
+            try:
+                self.repos.actions.save(item, etag)
+            except PreconditionFailed as exc:
+                self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                              encode(action_id), None)  # fmt: skip
+                raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
+            found = self.repos.actions.get(client.client_id, action_id)
+            assert found is not None  # saved just now
+            item, etag = found
+        return self._carry_out(client, item, etag, debtor[0], actor, key)
+
+    def finish_confirms(self, client: Client) -> None:
+        """Confirmations a request decided but did not carry out (it failed after the item's
+        decision), carried out now under the rule of :meth:`confirm_letter`; a mark whose item
+        was never decided goes after :data:`GRACE` (its request may still be deciding it)."""
+        for key, etag, mark in self.repos.invoices.marks(client.client_id,
+                                                         KIND_LETTER_CONFIRMING_ROW):  # fmt: skip
+            try:
+                self._finish_confirm(client, key, etag, mark)
+            except (StorageError, ConflictingUpdate) as exc:  # the next run tries it again
+                log.warning(
+                    "a kind letter's confirmation left to finish once more",
+                    extra=log_extra({"client_id": client.client_id, "action_id": key,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+
+    def _finish_confirm(
+        self, client: Client, key: str, etag: str | None, mark: Mapping[str, Any]
+    ) -> None:
+        """One mark: its pending item carried out (a business again: closed as for one
+        open), the mark dropped; an item cleared, gone or carried out already: dropped."""
+        now = self.clock.now()
+        found = self.repos.actions.get(client.client_id, str(mark.get("action", "")))
+        if found is not None and being_confirmed(found[0]) and found[0].debtor_number:
+            item, item_etag = found
+            debtor = self.repos.debtors.get(client.client_id, found[0].debtor_number)
+            if debtor is not None and debtor[0].kind is DebtorKind.B2C:
+                self._carry_out(client, item, item_etag, debtor[0], str(mark["actor"]),
+                                str(mark["key"]))  # fmt: skip
+            else:  # a business again: his letter is a sommatie, nothing left to confirm
+                why = f"{BUSINESS_AGAIN_WORDS}{amsterdam_date(now).isoformat()}"
+                self._amend(client, item, item_etag, why)
+        elif (
+            found is not None
+            and found[0].status is not ActionStatus.RESOLVED
+            and now - datetime.fromisoformat(str(mark["at"])) <= GRACE
+        ):
+            return  # its request may still be deciding the item
+        self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW, key,
+                                      etag)  # fmt: skip
+
+    def _carry_out(
+        self, client: Client, item: ActionItem, etag: str | None, debtor: Debtor, actor: str,
+        key: str,
+    ) -> tuple[ActionItem, dict[str, date | None]]:  # fmt: skip
+        """The letters of a decided item confirmed, what he paid restated, the audit written
+        and the item told what was done: on every pass from the claims as they stand, so a
+        pass finishing a cut-off confirmation applies the first pass's checks again."""
         numbers = list(item.invoice_numbers)
-        held, confirmed = self._held_and_confirmed(client, debtor[0], numbers)
+        held, confirmed = self._held_and_confirmed(client, debtor, numbers)
         before = self.ledger.figures(held)
         after = self.ledger.figures(confirmed)
         letters = {n: c.header.as_business for n, c in held.stored.items()
@@ -398,30 +475,14 @@ class DebtorKindChanges:
         owed = {n: None if n in forgone or n in closed
                 else (after[n].costs_owed_from if n in after else None)
                 for n in numbers}  # fmt: skip
-        if item.status is not ActionStatus.RESOLVED:
-            # the item decided first, under its ETag: a colleague clearing it meanwhile wins
-            # and nothing of the confirmation is written; a confirmation cut off after this is
-            # finished by its retry (a confirmed item confirms again) (failure12b D)
-            days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
-            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(sorted(forgone))}" if forgone else ""
-            item = replace(
-                item,
-                status=ActionStatus.RESOLVED,
-                resolved_at=self.clock.now(),
-                resolution=f"{CONFIRMED_WORDS}{days}{kept} ({principal.key_id})",
-            )
-            assert etag is not None  # a stored item has one
-            try:
-                self.repos.actions.save(item, etag)
-            except PreconditionFailed as exc:
-                raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
         for number, letter in letters.items():
             if number not in decided:
-                self.ledger.ledger.set_as_business(client.client_id, debtor[0].number, number,
+                self.ledger.ledger.set_as_business(client.client_id, debtor.number, number,
                                                    letter.confirm(forgone=number in forgone))  # fmt: skip
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
                                   changed="kind letter")  # fmt: skip
+        days = ", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items())
         # who made the consumer owe costs, from which day, and which shares were let go; once
         # (keyed by the item's decision: a retry finishing a cut-off confirm writes none again)
         with contextlib.suppress(Conflict):
@@ -429,14 +490,39 @@ class DebtorKindChanges:
                 Event.KIND_LETTER_CONFIRMED,
                 agency_id=client.agency_id,
                 client_id=client.client_id,
-                actor=actor_of(principal),
-                subject=debtor[0].number,
-                event_id=keyed_id(item.resolved_at or self.clock.now(), "kind_letter", action_id),
-                action=action_id,
-                owed=", ".join(f"{n} {d.isoformat() if d else '-'}" for n, d in owed.items()),
+                actor=actor,
+                subject=debtor.number,
+                event_id=keyed_id(
+                    item.resolved_at or self.clock.now(), "kind_letter", item.action_id
+                ),
+                action=item.action_id,
+                owed=days,
                 not_claimed=", ".join(sorted(forgone)),
             )
+        if being_confirmed(item):
+            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(sorted(forgone))}" if forgone else ""
+            item = self._amend(client, item, etag, f"{CONFIRMED_WORDS}{days}{kept} ({key})")
+        self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                      encode(item.action_id), None)  # fmt: skip
         return item, owed
+
+    def _amend(
+        self, client: Client, item: ActionItem, etag: str | None, resolution: str
+    ) -> ActionItem:
+        """The decided item's resolution made what was done; another pass that wrote it
+        meanwhile stands (the item is read again and kept when no longer pending)."""
+        for _ in range(3):
+            done = replace(item, resolution=resolution)
+            try:
+                assert etag is not None  # a stored item has one
+                self.repos.actions.amend(done, etag)
+                return done
+            except PreconditionFailed:
+                found = self.repos.actions.get(client.client_id, item.action_id)
+                if found is None or not being_confirmed(found[0]):
+                    return found[0] if found is not None else item
+                item, etag = found
+        raise ConflictingUpdate(f"action {item.action_id} changed meanwhile; reload it")
 
     def _held_and_confirmed(
         self, client: Client, debtor: Debtor, numbers: Sequence[str]
@@ -463,9 +549,20 @@ class DebtorKindChanges:
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
 CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
+CONFIRMING_WORDS = (
+    "being confirmed as a 14-day letter (6:96 lid 6), not finished: its retry or the daily "
+    "run finishes it; the costs stay held until then"
+)
 BUSINESS_AGAIN_WORDS = "closed: the debtor is a business again, his letter counts as a sommatie: "
 PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
 
 
 def _confirmed(item: ActionItem) -> bool:
-    return (item.resolution or "").startswith(CONFIRMED_WORDS)
+    return (item.resolution or "").startswith(CONFIRMED_WORDS) or being_confirmed(item)
+
+
+def being_confirmed(item: ActionItem) -> bool:
+    """Decided as confirmed, the letters not yet (all) confirmed: :meth:`finish_confirms`."""
+    return item.status is ActionStatus.RESOLVED and (item.resolution or "").startswith(
+        CONFIRMING_WORDS
+    )

@@ -73,6 +73,11 @@ RECEIPT_ROW = "r"
 # run (shared.services.due_date_restatement, shared.services.debtor_kind).
 DUE_MOVED_ROW = "d"
 KIND_CHANGED_ROW = "k"
+# A row ``q|<action>``: a kind_letter_check item decided as confirmed whose letters, restatement
+# and final resolution are still to be done; written before the item's decision and deleted
+# once done, so a confirmation cut off in between is finished by its retry or the daily run
+# (shared.services.debtor_kind, failure13 F2).
+KIND_LETTER_CONFIRMING_ROW = "q"
 MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4

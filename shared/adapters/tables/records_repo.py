@@ -327,6 +327,14 @@ class ActionRepository:
         if item.status is ActionStatus.RESOLVED:
             self.figures.move_waiting(item.client_id, item.kind, -1)
 
+    def amend(self, item: ActionItem, etag: str) -> None:
+        """A resolved item's resolution rewritten under the ETag it was read with (how a
+        decision was carried out): it was out of the waiting count already and stays out."""
+        assert item.status is ActionStatus.RESOLVED
+        row = self.to_row(item)
+        row.etag = etag
+        self.store.replace(schema.ACTIONS, row)
+
     def resolve_if_open(self, scope: str, action_id: str, resolution: str, at: datetime) -> bool:
         """Resolve the item when it is still waiting, under the ETag it was read with; False
         when it is gone, resolved already, or changed meanwhile (a person's change stands)."""

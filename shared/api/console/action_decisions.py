@@ -206,8 +206,12 @@ def _letter_again_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
 
 def _kind_letter_context(desk: Desk, item: ActionItem) -> dict[str, Any]:
     """A kind_letter_check item offers to confirm the letter (an administrator's: it makes
-    the consumer owe costs); closing it keeps the costs off."""
-    if item.status is ActionStatus.RESOLVED or not _allowed(desk, item, LETTER_QUALIFIED):
+    the consumer owe costs); closing it keeps the costs off. One decided as confirmed and
+    cut off before it was carried out offers it again (the daily run finishes it too)."""
+    from shared.services.debtor_kind import being_confirmed
+
+    decided = item.status is ActionStatus.RESOLVED and not being_confirmed(item)
+    if decided or not _allowed(desk, item, LETTER_QUALIFIED):
         return {"decide": None}
     return {
         "decide": {

@@ -691,6 +691,11 @@ _RESOLUTIONS = shapes(
         (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+)$",
          lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
                    f"vanaf: {m[1]}"),
+        (r"^being confirmed as a 14-day letter \(6:96 lid 6\), not finished: its retry or "
+         r"the daily run finishes it; the costs stay held until then(.*)$",
+         lambda m: "wordt bevestigd als veertiendagenbrief (art. 6:96 lid 6), nog niet "
+                   "afgerond: een nieuwe poging of de dagelijkse run rondt het af; tot dan "
+                   f"blijven de kosten aangehouden{m[1]}"),
         (r"^closed: the debtor is a business again, his letter counts as a sommatie: "
          r"(\d{4})-(\d\d)-(\d\d)$",
          lambda m: f"gesloten: de debiteur is weer een bedrijf, zijn brief telt als sommatie: "
