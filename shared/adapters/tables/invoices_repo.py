@@ -73,6 +73,12 @@ RECEIPT_ROW = "r"
 # run (shared.services.due_date_restatement, shared.services.debtor_kind).
 DUE_MOVED_ROW = "d"
 KIND_CHANGED_ROW = "k"
+# A row ``g|<debtor>``: a debtor whose standing the daily run looks at (shared.services.
+# debtor_standing): written before a standing is set or lifted (``pending``: its holds, plans
+# and items still to finish, so a request cut off midway is finished without a person's
+# retry), kept while a bankruptcy or WSNP ruling holds (its filing item follows the money
+# received after the ruling) and deleted once there is nothing more to look at.
+STANDING_ROW = "g"
 MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
