@@ -547,18 +547,6 @@ class LedgerService:
                 continue
         raise ConflictingUpdate(f"claim {invoice} keeps changing; retry")
 
-    def holds_of(
-        self, client_id: str, debtor: str, invoice: str, ref: str
-    ) -> tuple[tuple[date, date | None] | None, tuple[date, date | None] | None]:
-        """The costs hold and the interest pause ``ref`` keeps on the claim now (None: none),
-        so a caller can tell whether a change it began was written."""
-        header = self.ledger.header(client_id, debtor, invoice)
-        if header is None:
-            return None, None
-        held = next(((a, b) for r, a, b in header.costs_held if r == ref), None)
-        paused = next(((a, b) for r, a, b in header.interest_paused if r == ref), None)
-        return held, paused
-
     def set_interest_pause(
         self, client_id: str, debtor: str, invoice: str, plan_id: str,
         span: tuple[date, date | None] | None,
