@@ -234,14 +234,17 @@ class Services:
     def _left_over(self, client: Client) -> None:
         """What an import, a sync or a debtor push stored but a failure kept from being
         finished: its changes of claim terms recorded, the receipts the client's books reported
-        booked whole, its moved due dates and corrected kinds restated, the statement lines
-        a confirm claimed and never booked booked (failure12 F1)."""
+        booked whole, its moved due dates and corrected kinds restated, a debtor's standing a
+        request left midway finished and a ruling's filing item brought to the money received
+        since, the statement lines a confirm claimed and never booked booked (failure12 F1)."""
         self.imports.terms.record_left_over(client)
         self.imports.receipts.finish_left(client)  # receipts the client's books reported
         self.due_date_restatements.finish_left_over(client)
         self.debtor_kind_changes.finish_left_over(client)
         # a kind letter's confirmation decided and cut off before its letters were confirmed
         self.debtor_kind_changes.finish_confirms(client)
+        # standings a request left unfinished; the filing items of rulings that hold
+        self.debtor_standing.finish_left_over(client)
         # statement lines a person's confirm claimed for the client and never booked
         self.actions.claims.sweep(client.client_id)
 

@@ -46,12 +46,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from shared.adapters.tables.invoices_repo import STANDING_ROW
+from shared.adapters.tables.keys import encode
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import EventKind
-from shared.domain.money import Cents, format_cents
+from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.people.audit import Event
 from shared.domain.plans.plan import PlanStatus
@@ -71,7 +73,7 @@ from shared.domain.standing import (
     natural_obligation,
     with_lift,
 )
-from shared.ports.tables import Conflict, PreconditionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, StorageError
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
@@ -169,6 +171,7 @@ class DebtorStandingService:
                 params={"day": since},
             )
         wanted = DebtorStanding(standing, since, today, confirmed=True)
+        self._mark(client, number, pending=True)
         before, after = self._change(
             client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
             f"Standing set: {standing.value} since {since.isoformat()}",
@@ -179,6 +182,7 @@ class DebtorStandingService:
         self.plans().hold_for_standing(client, number)
         self._resolve_proposal(client, before, f"confirmed as {standing.value}")
         self._tell_staff(client, after)
+        self._settle_mark(client, after)
         return after
 
     def lift(
@@ -205,7 +209,12 @@ class DebtorStandingService:
                     params={"day": now.lifted_on},
                 )
             if now.lifted_on != today:
-                return found[0]  # lifted before: nothing left to finish
+                # lifted before: what a request cut off midway left is finished now (its
+                # holds, the ruling's item, the plans' item), on any day
+                self._mark(client, number, pending=True)
+                self._finish_lift(client, found[0], author)
+                self._settle_mark(client, found[0])
+                return found[0]
 
         def lifted(d: Debtor) -> Debtor:
             if not holds(d.standing):
@@ -214,15 +223,31 @@ class DebtorStandingService:
             why = self._lift_reason(d.standing, reason)
             return replace(d, standing=with_lift(d.standing, today, why, author))
 
+        if now is not None:
+            self._mark(client, number, pending=True)
         before, after = self._change(
             client, number, lifted, author,
             f"Standing lifted: normal ({(reason or LiftReason.MISTAKE).value})",
         )  # fmt: skip
         if after.standing is None:
             return after  # never had one
-        self._holds(client, after)
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
-        if after.standing.ruling_ended:
+        self._finish_lift(client, after, author)
+        self._settle_mark(client, after)
+        return after
+
+    def _finish_lift(self, client: Client, after: Debtor, author: str) -> None:
+        """What a lift does after the debtor's row was saved, each step idempotent: the
+        holds as the lifted standing wants them, the ended ruling's item (and, ended
+        otherwise, its claims paused: once, while its item is not there yet), the item for
+        the plans paused for the standing (one per lift, keyed by its day)."""
+        number = after.number
+        assert after.standing is not None
+        self._holds(client, after)
+        lifted_on = after.standing.lifted_on
+        if lifted_on is None:
+            return  # normal without a lift (never set): its holds were all there was
+        if after.standing.ruling_ended and not self._ended_told(client, after):
             self._after_ruling(client, after, author)
         held = [
             p
@@ -244,7 +269,7 @@ class DebtorStandingService:
         paused = [p.plan_id for p in held if p.plan_id not in settled]
         if paused:
             self._add(client, ActionItem(
-                client_id=client.client_id, action_id=f"standing-{number}-lifted-{today.isoformat()}",
+                client_id=client.client_id, action_id=f"standing-{number}-lifted-{lifted_on.isoformat()}",
                 kind="debtor_standing_lifted",
                 title=(f"Debtor {number}'s standing was lifted: resume or postpone the payment "
                        f"plan(s) paused for it ({', '.join(paused)})"),
@@ -254,7 +279,7 @@ class DebtorStandingService:
         if settled:
             self._add(client, ActionItem(
                 client_id=client.client_id,
-                action_id=f"standing-{number}-lifted-cancel-{today.isoformat()}",
+                action_id=f"standing-{number}-lifted-cancel-{lifted_on.isoformat()}",
                 kind="debtor_standing_lifted",
                 title=(f"Debtor {number}'s standing was lifted: cancel the payment plan(s) "
                        f"paused for it over claims it left natural obligations "
@@ -262,7 +287,12 @@ class DebtorStandingService:
                 created_at=self.clock.now(), debtor_number=number,
                 detail={"plans": ", ".join(settled)},
             ))  # fmt: skip
-        return after
+
+    def _ended_told(self, client: Client, debtor: Debtor) -> bool:
+        """Whether the item of the ruling that ended was written (its claims were handled)."""
+        assert debtor.standing is not None
+        action_id = self._ended_item(client, debtor.number, debtor.standing, ()).action_id
+        return self.repos.actions.get(client.client_id, action_id) is not None
 
     @staticmethod
     def _lift_reason(standing: DebtorStanding, reason: LiftReason | None) -> LiftReason:
@@ -385,6 +415,66 @@ class DebtorStandingService:
             self._tell_staff(client, after, reason)
         self.plans().hold_for_standing(client, number)
         return after
+
+    # -- the daily run -----------------------------------------------------------------------
+    def finish_left_over(self, client: Client) -> None:
+        """The daily run's look at the debtors marked (``STANDING_ROW``): a standing set or
+        lifted by a request cut off midway is finished (its holds, plans and items: no
+        person's retry needed), and the filing item of a ruling that holds is brought up to
+        date with the money received since (art. 23, 296 Fw: a payment booked after the item
+        was written is put before staff). One failing stays for the next run."""
+        for key, _, mark in self.repos.invoices.marks(client.client_id, STANDING_ROW):
+            number = str(mark.get("debtor", ""))
+            try:
+                self._look_at(client, number, pending=bool(mark.get("pending")))
+            except (StorageError, ConflictingUpdate) as exc:
+                log.warning(
+                    "a debtor's standing left to finish once more",
+                    extra=log_extra({"client_id": client.client_id,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+                continue
+            found = self.repos.debtors.get(client.client_id, number)
+            if found is None:
+                self._drop_mark(client, key)
+            else:
+                self._settle_mark(client, found[0])
+
+    def _look_at(self, client: Client, number: str, pending: bool) -> None:
+        found = self.repos.debtors.get(client.client_id, number)
+        debtor = found[0] if found is not None else None
+        s = debtor.standing if debtor is not None else None
+        if debtor is None or s is None:
+            return
+        if holds(s):
+            if pending:
+                self._holds(client, debtor)
+                self.plans().hold_for_standing(client, number)
+            if s.confirmed:
+                self._tell_staff(client, debtor, refresh=True)
+            elif pending:
+                self._tell_staff(client, debtor, "the bank's return")
+        elif pending and s.lifted_on is not None:
+            last = s.lifts[-1].by if s.lifts else "the debtor's standing"
+            self._finish_lift(client, debtor, last)
+
+    def _mark(self, client: Client, number: str, pending: bool) -> None:
+        self.repos.invoices.put_mark(client.client_id, STANDING_ROW, encode(number), {
+            "debtor": number, "pending": pending, "at": self.clock.now().isoformat()})  # fmt: skip
+
+    def _settle_mark(self, client: Client, debtor: Debtor) -> None:
+        """The standing's steps are done: the mark stays (not pending) while a confirmed
+        bankruptcy or WSNP holds, for its filing item to follow the money; otherwise it goes."""
+        s = debtor.standing
+        if s is not None and holds(s) and s.confirmed and s.standing in INSOLVENT:
+            self._mark(client, debtor.number, pending=False)
+        else:
+            self._drop_mark(client, encode(debtor.number))
+
+    def _drop_mark(self, client: Client, key: str) -> None:
+        for found, etag, _ in self.repos.invoices.marks(client.client_id, STANDING_ROW):
+            if found == key:
+                self.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
 
     # -- internals ---------------------------------------------------------------------------
     @staticmethod
@@ -536,9 +626,16 @@ class DebtorStandingService:
         standing = debtor.standing
         assert standing is not None
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
-        open_numbers = tuple(
-            sorted(i.number for i in invoices if i.is_collectable and in_ruling(standing, i))
-        )
+        # the claims of the ruling: those open on its day, also one that money received from
+        # that day on paid since (art. 23 Fw: the curator may claim that money back), as the
+        # interest stop reaches them (_open_on)
+        paid = self._paid_on(client, debtor, invoices)
+        open_numbers = tuple(sorted(
+            i.number for i in invoices
+            if in_ruling(standing, i)
+            and (i.is_collectable
+                 or (i.status is InvoiceStatus.PAID and _open_on(i, standing, paid)))
+        ))  # fmt: skip
         detail: dict[str, object] = {
             "standing": standing.standing.value,
             "since": standing.since.isoformat(),
@@ -566,7 +663,9 @@ class DebtorStandingService:
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
         ETag: a colleague's change meanwhile is read again). One that staff resolved is
-        opened again only when it gains a claim: a claim not filed yet is theirs to file."""
+        opened again only when it gains a claim or a payment received after the ruling: a
+        claim not filed yet is theirs to file, money the curator may claim back theirs to
+        decide on."""
         for _ in range(5):
             found = self.repos.actions.get(client.client_id, item.action_id)
             etag = found[1] if found is not None else None
@@ -577,14 +676,17 @@ class DebtorStandingService:
                 except Conflict:
                     continue
             have = found[0]
-            gained = set(item.invoice_numbers) - set(have.invoice_numbers)
+            gained = set(item.invoice_numbers) - set(have.invoice_numbers) or (
+                _payments_listed(item.detail) - _payments_listed(have.detail)
+            )
             if not gained and (
                 have.status is ActionStatus.RESOLVED
                 or (have.invoice_numbers, have.detail) == (item.invoice_numbers, item.detail)
             ):
                 return  # nothing new to file
             claims = tuple(sorted({*have.invoice_numbers, *item.invoice_numbers}))
-            updated = replace(have, invoice_numbers=claims, detail={**have.detail, **item.detail})
+            kept = {k: v for k, v in have.detail.items() if k not in FIGURES}
+            updated = replace(have, invoice_numbers=claims, detail={**kept, **item.detail})
             if gained and have.status is ActionStatus.RESOLVED:
                 updated = replace(updated, status=ActionStatus.OPEN, resolved_at=None,
                                   resolution=None)  # fmt: skip
@@ -633,11 +735,13 @@ class DebtorStandingService:
         # ruling (00:00, art. 23 Fw) and the stop leaves no interest for it to pay
         on_the_day = sum(net for day, _, net in received if day == since)
         at_ruling = sum(f.open.total for f in figures.values()) + on_the_day
-        detail: dict[str, object] = {"to_file": format_cents(at_ruling)}
+        # cents, as every amount an item keeps: the console formats them per language
+        detail: dict[str, object] = {"to_file": at_ruling}
         if received:
-            detail["paid_after_ruling"] = ", ".join(
-                f"{pid} {format_cents(net)} ({day.isoformat()})" for day, pid, net in received
-            )
+            detail["paid_after_ruling"] = [
+                {"payment": pid, "amount": net, "received_on": day.isoformat()}
+                for day, pid, net in received
+            ]
         return detail
 
     def _resolve_proposal(self, client: Client, before: Debtor | None, why: str) -> None:
@@ -664,6 +768,20 @@ class DebtorStandingService:
 
 
 Span = tuple[date, date | None]
+
+# the filing item's figures: written whole by each refresh (a reversed payment drops out)
+FIGURES = ("to_file", "paid_after_ruling")
+
+
+def _payments_listed(detail: Mapping[str, object]) -> set[str]:
+    """The payments a filing item lists as received after the ruling (an item written before
+    they were kept as records lists them as "p1 500.00 (2026-02-20), ...")."""
+    listed = detail.get("paid_after_ruling")
+    if isinstance(listed, list):
+        return {str(x.get("payment")) for x in listed if isinstance(x, dict)}
+    if isinstance(listed, str):
+        return {part.strip().split(" ")[0] for part in listed.split(",") if part.strip()}
+    return set()
 
 
 def _spans(

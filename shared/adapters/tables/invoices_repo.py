@@ -78,6 +78,12 @@ KIND_CHANGED_ROW = "k"
 # once done, so a confirmation cut off in between is finished by its retry or the daily run
 # (shared.services.debtor_kind, failure13 F2).
 KIND_LETTER_CONFIRMING_ROW = "q"
+# A row ``g|<debtor>``: a debtor whose standing the daily run looks at (shared.services.
+# debtor_standing): written before a standing is set or lifted (``pending``: its holds, plans
+# and items still to finish, so a request cut off midway is finished without a person's
+# retry), kept while a bankruptcy or WSNP ruling holds (its filing item follows the money
+# received after the ruling) and deleted once there is nothing more to look at.
+STANDING_ROW = "g"
 MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4

@@ -639,6 +639,21 @@ def detail_label(key: str, lang: str) -> str:
     return known[0] if lang == "nl" else known[1]
 
 
+def money_detail(key: str, value: object, money: Callable[[int], str]) -> str | None:
+    """A ruling's filing figures (shared.services.debtor_standing), kept in cents, in the
+    page's notation (nl "€ 1.159,32", en "EUR 1,159.32"); None for any other detail. An item
+    written before they were kept in cents shows its text as it is."""
+    if key == "to_file" and isinstance(value, int) and not isinstance(value, bool):
+        return money(value)
+    if key == "paid_after_ruling" and isinstance(value, list):
+        return "; ".join(
+            f"{x.get('payment')} {money(int(x.get('amount', 0)))} ({x.get('received_on')})"
+            for x in value
+            if isinstance(x, dict)
+        )
+    return None
+
+
 def title(text: str, lang: str) -> str:
     shown = in_language(text, _TITLES, lang)
     # a refused statement file's reason stands alone on the payments page

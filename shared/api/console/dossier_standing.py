@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from shared.api.console.action_text import money_detail
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.parties import Debtor
@@ -39,8 +40,13 @@ def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
     s = debtor.standing
     filing = _filing(desk, debtor)
     return {
-        "standing_to_file": filing.get("to_file"),
-        "standing_paid_after": filing.get("paid_after_ruling"),
+        # cents kept, shown in the page's notation (nl "€ 171,12", en "EUR 171.12")
+        "standing_to_file": money_detail("to_file", filing.get("to_file"), desk.money)
+        or (f"€ {filing['to_file']}" if filing.get("to_file") else None),
+        "standing_paid_after": money_detail(
+            "paid_after_ruling", filing.get("paid_after_ruling"), desk.money
+        )
+        or filing.get("paid_after_ruling"),
         "standing": s if s is not None and s.in_force else None,
         "standing_lifted": s.lifted_on if s is not None and not s.in_force else None,
         "standing_lift_reason": (s.lift_reason or LiftReason.MISTAKE).value
@@ -83,7 +89,7 @@ def act(desk: Desk, number: str) -> None:
 
 
 STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}</h2>
-{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>{% if standing_to_file %}<p>{{ t.dst_to_file }} € {{ standing_to_file }}{% if standing_paid_after %} · {{ t.dst_paid_after }} {{ standing_paid_after }}{% endif %}</p>{% endif %}
+{% if standing %}<p class="red">{{ t['dst_' + standing.standing.value] }} · {{ t.dst_since }} {{ standing.since }}{% if not standing.confirmed %} · {{ t.dst_proposed }}{% endif %}</p><p>{{ t['dst_todo_' + standing.standing.value] }}</p>{% if standing_to_file %}<p>{{ t.dst_to_file }} {{ standing_to_file }}{% if standing_paid_after %} · {{ t.dst_paid_after }} {{ standing_paid_after }}{% endif %}</p>{% endif %}
 {% else %}<p>{% if standing_ended %}{{ t.dst_normal_after }}{% else %}{{ t.dst_normal }}{% endif %}{% if standing_lifted %} <span class="muted">({{ t.dst_lifted }} {{ standing_lifted }}{% if standing_lift_reason %}: {{ t['dst_why_' + standing_lift_reason] }}{% endif %})</span>{% endif %}</p>{% endif %}
 {% if standing_ended %}<h3>{{ t.dst_ended_title }}</h3><ul>{% for r in standing_ended %}<li>{{ t['dst_' + r.standing.value] }} · {{ t.dst_since }} {{ r.since }} · {{ t.dst_lifted }} {{ r.lifted_on }}: {{ t['dst_why_' + r.lift_reason.value] }}. {{ t['dst_binds_' + r.lift_reason.value] }}</li>{% endfor %}</ul>{% endif %}
 {% if standing_not_claimable %}<h3>{{ t.dst_not_claimable }}</h3><ul>{% for number, how in standing_not_claimable %}<li>{{ number }}: {{ t['dst_binds_' + how] }}</li>{% endfor %}</ul><p class="muted">{{ t.dst_not_claimable_note }}</p>{% endif %}

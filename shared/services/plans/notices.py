@@ -143,7 +143,14 @@ def reminder(
     )
 
 
-def lapsed_to_debtor(plan: PaymentPlan, open_amount: Cents, language: str) -> Notice:
+def lapsed_to_debtor(
+    plan: PaymentPlan, open_amount: Cents, language: str, not_claimed: tuple[str, ...] = ()
+) -> Notice:
+    """``not_claimed``: the plan's invoices a clean slate or an akkoord left natural
+    obligations (art. 6:3 BW, 358 lid 1, 160 Fw): never said to be due again (that would
+    claim what cannot be claimed, 6:193c BW); only the rest is."""
+    if not_claimed:
+        return _lapsed_over_natural(plan, language, not_claimed)
     if language == "nl":
         return Notice(
             "Uw betalingsregeling is vervallen",
@@ -162,6 +169,29 @@ def lapsed_to_debtor(plan: PaymentPlan, open_amount: Cents, language: str) -> No
             "collection resumes.",
         ),
     )
+
+
+def _lapsed_over_natural(plan: PaymentPlan, language: str, not_claimed: tuple[str, ...]) -> Notice:
+    rest = [n for n in plan.invoice_numbers if n not in not_claimed]
+    if language == "nl":
+        lines = [
+            "De betalingsregeling is vervallen.",
+            f"Factuur {', '.join(not_claimed)} kunnen wij na de schone lei of het akkoord niet "
+            "meer van u vorderen (een natuurlijke verbintenis, art. 6:3 BW): wij vragen er geen "
+            "betaling voor en sturen er geen herinneringen over.",
+        ]
+        if rest:
+            lines.append(f"Voor factuur {', '.join(rest)} wordt de incassoprocedure hervat.")
+        return Notice("Uw betalingsregeling is vervallen", tuple(lines))
+    lines = [
+        "The payment plan has lapsed.",
+        f"Invoice {', '.join(not_claimed)} can no longer be claimed from you after the clean "
+        "slate or the akkoord (a natural obligation, art. 6:3 BW): we ask no payment for it "
+        "and send no reminders about it.",
+    ]
+    if rest:
+        lines.append(f"Collection of invoice {', '.join(rest)} resumes.")
+    return Notice("Your payment plan has lapsed", tuple(lines))
 
 
 def kept_to_debtor(plan: PaymentPlan, language: str) -> Notice:

@@ -635,6 +635,18 @@ class PlanService:
                 params={"debtor": debtor_number, "invoices": ", ".join(settled)},
             )
 
+    def _natural_obligations(self, client: Client, plan: PaymentPlan) -> tuple[str, ...]:
+        """The plan's invoices a clean slate or an akkoord left natural obligations."""
+        from shared.domain.standing import natural_obligation
+
+        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
+        if found is None or found[0].standing is None:
+            return ()
+        stored = self.repos.invoices.get_many(client.client_id, list(plan.invoice_numbers))
+        return tuple(sorted(
+            n for n, s in stored.items() if natural_obligation(found[0], s.invoice) is not None
+        ))  # fmt: skip
+
     def _held_by_standing(self, client: Client, plan: PaymentPlan) -> bool:
         """Pause this running plan when its debtor's standing holds it; whether it did."""
         from shared.domain.plans.plan import PlanStateError
@@ -658,11 +670,10 @@ class PlanService:
     def resume(self, client: Client, plan_id: str, author: str) -> PaymentPlan:
         today = amsterdam_today(self.clock)
         plan, _ = self._get(client, plan_id)
-        found = self.repos.debtors.get(client.client_id, plan.debtor_number)
-        if found is not None and found[0].standing is not None:
-            # a plan paused for a ruling that then ended with a clean slate or an akkoord is
-            # not resumed over its natural obligations: staff cancel it (art. 6:3 BW)
-            self._refuse_natural_obligations(client, found[0], plan.invoice_numbers)
+        # not while the debtor's standing holds (he no longer disposes of his estate, art. 23,
+        # 296 Fw: the next run would pause it again), nor, after a ruling ended with a clean
+        # slate or an akkoord, over its natural obligations: staff cancel it (art. 6:3 BW)
+        self._refuse_for_standing(client, plan.debtor_number, plan.invoice_numbers)
         return self._transition(client, plan_id, author, "resumed", lambda p: p.resume(today))
 
     def cancel(self, client: Client, plan_id: str, reason: str, author: str) -> PaymentPlan:
@@ -1676,9 +1687,10 @@ class PlanService:
         now = self.clock.now()
         self.plans.log(plan.client_id, plan.plan_id, told, now, "cancelled",
                        "Cancelled automatically after a breach")  # fmt: skip
-        self._send_notice(
-            client, plan, "lapsed", lambda lang: notices.lapsed_to_debtor(plan, plan.open, lang)
-        )
+        # a claim a clean slate or an akkoord left a natural obligation is never told due
+        not_claimed = self._natural_obligations(client, plan)
+        self._send_notice(client, plan, "lapsed",
+                          lambda lang: notices.lapsed_to_debtor(plan, plan.open, lang, not_claimed))  # fmt: skip
         note = notices.lapsed_to_client(plan, plan.open, client.language.value)
         try:
             self.repos.actions.add(ActionItem(

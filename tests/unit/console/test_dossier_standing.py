@@ -48,10 +48,9 @@ def test_an_admin_lifts_a_ruling_saying_why_and_staff_read_what_is_left_in_dutch
     (item,) = [
         x for x in world.services.repos.actions.list(tenants.c1)[0] if x.kind == "debtor_standing"
     ]
-    assert (
-        f"In te dienen (de vorderingen op de dag van het vonnis): € {item.detail['to_file']}"
-        in held
-    )
+    # cents kept, shown in Dutch notation (newcomer13 #3: it read "€ 242.16")
+    assert item.detail["to_file"] == 24216
+    assert "In te dienen (de vorderingen op de dag van het vonnis): € 242,16" in held
     silent = admin.post("/dossier/D1", {**form, "standing": "normal"})
     assert silent.status == 422  # a ruling is not lifted without saying why
     assert "Zeg waarom het faillissement of de WSNP wordt opgeheven" in silent.encoded().decode()

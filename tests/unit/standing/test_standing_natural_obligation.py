@@ -174,14 +174,14 @@ def test_a_claim_of_the_ruling_pushed_after_it_is_added_to_the_filing_item() -> 
     w = _world()
     _at(w, date(2026, 3, 25))
     _set(w, {"standing": "wsnp", "since": "2026-02-10"})
-    assert _filing(w)["detail"]["to_file"] == "1159.32"
+    assert _filing(w)["detail"]["to_file"] == 115932
     _at(w, date(2026, 4, 1))
     for _ in range(2):  # pushed again by the next sync: the same one item
         _late_claim(w)
         item = _filing(w)  # (one item of the kind, or it fails)
         # F1 1,159.32 + F3 1,000.00 + 9.32 = 2,168.64 on the ruling's day
         assert item["invoice_numbers"] == ["F1", "F3"], item
-        assert item["detail"]["to_file"] == "2168.64", item
+        assert item["detail"]["to_file"] == 216864, item
         assert item["status"] == "open"
     f3 = _open(w, "F3", "2026-06-01")
     assert (f3["interest"], f3["costs"]) == ("9.32", "0.00"), f3
@@ -200,7 +200,7 @@ def test_a_filing_item_staff_closed_is_opened_again_for_a_late_claim() -> None:
     _late_claim(w)
     again = _filing(w)
     assert again["status"] == "open", again
-    assert again["invoice_numbers"] == ["F1", "F3"] and again["detail"]["to_file"] == "2168.64"
+    assert again["invoice_numbers"] == ["F1", "F3"] and again["detail"]["to_file"] == 216864
 
 
 def test_a_plan_paused_for_the_ruling_is_not_resumed_over_its_natural_obligation() -> None:

@@ -70,8 +70,10 @@ def test_the_curator_item_gives_the_claim_at_the_ruling_and_the_money_paid_after
     item = _filing(w)
     # 1,000.00 + 150.00 + 9.32: what is filed (art. 26, 110 Fw), not the 659.32 left open
     # after the 500.00 the bankrupt paid out of the estate on 20-2 (art. 23 Fw)
-    assert item["detail"]["to_file"] == "1159.32", item
-    assert item["detail"]["paid_after_ruling"] == "p1 500.00 (2026-02-20)", item
+    assert item["detail"]["to_file"] == 115932, item
+    assert item["detail"]["paid_after_ruling"] == [
+        {"payment": "p1", "amount": 50000, "received_on": "2026-02-20"}
+    ], item
 
 
 def test_without_money_after_the_ruling_the_item_names_the_claim_only() -> None:
@@ -79,7 +81,7 @@ def test_without_money_after_the_ruling_the_item_names_the_claim_only() -> None:
     _at(w, date(2026, 3, 25))
     _set(w, {"standing": "wsnp", "since": "2026-02-10"})
     detail = _filing(w)["detail"]
-    assert detail["to_file"] == "1159.32" and "paid_after_ruling" not in detail, detail
+    assert detail["to_file"] == 115932 and "paid_after_ruling" not in detail, detail
 
 
 @pytest.mark.parametrize("standing", ["wsnp", "bankrupt"])
@@ -96,7 +98,7 @@ def test_a_claim_that_arose_after_the_ruling_is_not_in_it_whatever_the_order(sta
     f1 = w.agency_a.call("GET", "/v1/clients/C1/invoices/F1/claim", on="2026-06-01").body
     assert f1["open"]["interest"] == "9.32", f1
     item = _filing(w)
-    assert item["invoice_numbers"] == ["F1"] and item["detail"]["to_file"] == "1159.32", item
+    assert item["invoice_numbers"] == ["F1"] and item["detail"]["to_file"] == 115932, item
 
 
 @pytest.mark.parametrize(
