@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.api.common import principal, validate_body
 from shared.api.http import ApiResponse
 from shared.api.router import Context, Route, Router
+from shared.domain.access import Scope
 from shared.domain.invoices import Invoice
 from shared.domain.parties import Debtor
 from shared.domain.standing import DebtorStanding, LiftReason, Standing, rulings_that_bind
@@ -148,6 +149,7 @@ def register(router: Router, services: Services) -> None:
         debtor = services.debtor_standing.set(
             client, ctx.params["debtor"], Standing(body.standing), body.since,
             principal(ctx).key_id, LiftReason(body.reason) if body.reason else None,
+            by_agency=principal(ctx).scope is Scope.AGENCY,
         )  # fmt: skip
         unclaimed = services.debtor_standing.not_claimable(client, debtor)
         return ApiResponse(body=standing_out(debtor, unclaimed))

@@ -118,6 +118,10 @@ class DebtorStanding:
     lifted_by: str | None = None
     # every lift of this debtor's standings, oldest first, carried to each standing set after
     lifts: tuple[Lift, ...] = ()
+    # set or confirmed by the agency (its key or staff): then only the agency changes or lifts
+    # it while it holds; a ruling the agency files claims under is not the client's to undo
+    # (attack13b G3: a client's admin lifted the agency's WSNP "as a mistake")
+    recorded_by_agency: bool = False
 
     @property
     def in_force(self) -> bool:

@@ -150,13 +150,14 @@ class DebtorStandingService:
     # -- staff -------------------------------------------------------------------------------
     def set(
         self, client: Client, number: str, standing: Standing, since: date | None, author: str,
-        reason: LiftReason | None = None,
+        reason: LiftReason | None = None, *, by_agency: bool = False,
     ) -> Debtor:  # fmt: skip
         """Set (or confirm) the debtor's standing from ``since``; ``normal`` lifts it for
-        ``reason``."""
+        ``reason``. ``by_agency``: the agency's key or staff asks (a standing it recorded is
+        changed or lifted by it alone while it holds)."""
         today = amsterdam_date(self.clock.now())
         if standing is Standing.NORMAL:
-            return self.lift(client, number, author, reason)
+            return self.lift(client, number, author, reason, by_agency=by_agency)
         if since is None:
             raise Invalid(
                 "say from which day (the death, the ruling)",
@@ -170,7 +171,13 @@ class DebtorStandingService:
                 code="standing_day_in_future",
                 params={"day": since},
             )
-        wanted = DebtorStanding(standing, since, today, confirmed=True)
+        found = self.repos.debtors.get(client.client_id, number)
+        now = found[0].standing if found is not None else None
+        same = now is not None and (now.standing, now.since) == (standing, since)
+        if holds(now) and not same:
+            _agency_decides(now, by_agency)
+        agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
+        wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
         self._mark(client, number, pending=True)
         before, after = self._change(
             client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
@@ -186,8 +193,9 @@ class DebtorStandingService:
         return after
 
     def lift(
-        self, client: Client, number: str, author: str, reason: LiftReason | None = None
-    ) -> Debtor:
+        self, client: Client, number: str, author: str, reason: LiftReason | None = None,
+        *, by_agency: bool = False,
+    ) -> Debtor:  # fmt: skip
         """Back to normal for ``reason``. A confirmed bankruptcy or WSNP must say why (only a
         mistake undoes it as if never set); a death or the bank's proposal is lifted only as
         a mistake, the default."""
@@ -198,6 +206,7 @@ class DebtorStandingService:
         now = found[0].standing
         if holds(now):
             assert now is not None
+            _agency_decides(now, by_agency)
             reason = self._lift_reason(now, reason)
         elif now is not None and now.lifted_on is not None:
             if reason not in (None, now.lift_reason or LiftReason.MISTAKE):
@@ -813,6 +822,20 @@ def _said(standing: DebtorStanding | None) -> str:
     return f"{standing.standing.value} since {standing.since.isoformat()}" + (
         "" if standing.confirmed else " (proposed)"
     )
+
+
+def _agency_decides(now: DebtorStanding | None, by_agency: bool) -> None:
+    """Refuses a client's change of a standing the agency recorded (attack13b G3): a ruling
+    the agency files the claims under, lifted on the client's word "as a mistake", brought the
+    ruling's interest and the dunning back."""
+    if now is not None and now.recorded_by_agency and not by_agency:
+        raise Invalid(
+            f"the agency recorded this {now.standing.value} standing: only the agency changes "
+            "or lifts it",
+            field="standing",
+            code="standing_agency_recorded",
+            params={"standing": now.standing.value},
+        )
 
 
 def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:

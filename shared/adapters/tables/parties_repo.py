@@ -257,6 +257,7 @@ def standing_to_json(s: DebtorStanding) -> dict[str, object]:
         **({"ended": standing_to_json(s.ended)} if s.ended is not None else {}),
         **({"lifted_by": s.lifted_by} if s.lifted_by is not None else {}),
         **({"lifts": [_lift_to_json(x) for x in s.lifts]} if s.lifts else {}),
+        **({"by_agency": True} if s.recorded_by_agency else {}),
     }
 
 
@@ -290,6 +291,7 @@ def standing_from_json(d: dict[str, Any] | None) -> DebtorStanding | None:
         standing_from_json(d.get("ended")),
         d.get("lifted_by"),
         tuple(_lift_from_json(x) for x in d.get("lifts") or ()),
+        bool(d.get("by_agency", False)),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from shared.api.console.action_text import money_detail
 from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
+from shared.domain.access import Scope
 from shared.domain.parties import Debtor
 from shared.domain.standing import LiftReason, Standing, rulings_that_bind
 from shared.services.debtor_standing import item_id
@@ -84,7 +85,7 @@ def act(desk: Desk, number: str) -> None:
         raise Invalid("choose why it is lifted", field="reason", code="standing_unknown")
     desk.services.debtor_standing.set(
         desk.client, number, Standing(chosen), since, desk.principal.key_id,
-        LiftReason(why) if why else None,
+        LiftReason(why) if why else None, by_agency=desk.principal.scope is Scope.AGENCY,
     )  # fmt: skip
 
 

@@ -39,6 +39,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "De status {standing} wordt niet opgeheven om die reden ({reason}).",
         "The standing {standing} is not lifted for that reason ({reason}).",
     ),
+    "standing_agency_recorded": (
+        "Het incassobureau legde deze status ({standing}) vast: alleen het incassobureau "
+        "wijzigt of heft hem op.",
+        "The agency recorded this standing ({standing}): only the agency changes or lifts it.",
+    ),
     "standing_lifted_already": (
         "De status is op {day} al opgeheven, om een andere reden; zet hem opnieuw om dat te "
         "verbeteren.",

@@ -1,0 +1,59 @@
+"""attack13b G3: a ruling the agency recorded is the agency's to change or lift while it holds.
+The client's own admin key lifted the agency's WSNP "as a mistake": the ruling's interest came
+back (9.32 -> 14.25 on 27-3) and dunning resumed, on the client's word alone. A standing the
+client recorded stays the client's admin's to lift; the agency may lift either."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.unit.api.conftest import make_world
+from tests.unit.payments.test_client_sync_receipts import _claim, _handed_over
+
+URL = "/v1/clients/C1/debtors/D1/standing"
+
+
+def _client_admin(world):  # type: ignore[no-untyped-def]
+    a = world.agency_a
+    body = {"scope": "client", "client": "C1", "admin": True}
+    return a.as_key(a.call("POST", "/v1/keys", body).body["key"])
+
+
+def test_the_client_neither_lifts_nor_changes_the_agencys_ruling() -> None:
+    world = make_world()
+    _handed_over(world)
+    a = world.agency_a
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    world.clock.at = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
+    held = _claim(world, "2026-03-27")["open"]
+    admin = _client_admin(world)
+    for body in (
+        {"standing": "normal", "reason": "mistake"},
+        {"standing": "normal", "reason": "clean_slate"},
+        {"standing": "bankrupt", "since": "2026-02-10"},
+        {"standing": "wsnp", "since": "2026-02-01"},
+    ):
+        refused = admin.call("POST", URL, body)
+        assert refused.status == 422, (body, refused.body)
+        assert "standing_agency_recorded" in str(refused.body)
+    # saving the same standing again changes nothing and leaves it the agency's
+    assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    assert admin.call("POST", URL, {"standing": "normal", "reason": "mistake"}).status == 422
+    assert _claim(world, "2026-03-27")["open"] == held
+    assert admin.call("GET", URL).body["standing"] == "wsnp"
+    lifted = a.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert lifted.status == 200 and lifted.body["standing"] == "normal"
+    assert _claim(world, "2026-03-27")["open"] != held  # the ruling's interest back
+
+
+def test_a_standing_the_client_recorded_is_its_admins_to_lift() -> None:
+    world = make_world()
+    _handed_over(world)
+    admin = _client_admin(world)
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert lifted.status == 200, lifted.body
+    assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    assert world.agency_a.call("POST", URL, {"standing": "normal", "reason": "ended"}).status == 200
