@@ -50,6 +50,10 @@ class RulingOut(BaseModel):
     standing: str
     since: date
     confirmed: bool
+    recorded_by_agency: bool = Field(
+        description="Set or confirmed by the agency: the agency's alone to change or lift "
+        "while it holds (a client's admin: 422 standing_agency_recorded)"
+    )
     in_force: bool = Field(description="True: it holds now; False: an insolvency ruling that "
                            "ended and still binds its claims (see lift_reason)")  # fmt: skip
     lifted_on: date | None
@@ -80,6 +84,10 @@ class StandingOut(BaseModel):
     standing: str
     since: date | None
     confirmed: bool = Field(description="False: proposed by a bank's MD07 return")
+    recorded_by_agency: bool = Field(
+        description="The standing in force was set or confirmed by the agency: the agency's "
+        "alone to change or lift (a client's admin: 422 standing_agency_recorded)"
+    )
     lifted_on: date | None
     lift_reason: str | None = Field(description="Why it was lifted (see the request's reason)")
     rulings: list[RulingOut] = Field(
@@ -107,6 +115,7 @@ def standing_out(
         standing=s.standing.value if s is not None and in_force else "normal",
         since=s.since if s is not None and in_force else None,
         confirmed=s.confirmed if s is not None and in_force else True,
+        recorded_by_agency=bool(s is not None and in_force and s.recorded_by_agency),
         lifted_on=s.lifted_on if s is not None else None,
         lift_reason=(
             (s.lift_reason or LiftReason.MISTAKE).value
@@ -136,7 +145,8 @@ def standing_out(
 
 def _ruling(r: DebtorStanding) -> RulingOut:
     return RulingOut(
-        standing=r.standing.value, since=r.since, confirmed=r.confirmed, in_force=r.in_force,
+        standing=r.standing.value, since=r.since, confirmed=r.confirmed,
+        recorded_by_agency=r.recorded_by_agency, in_force=r.in_force,
         lifted_on=r.lifted_on, lift_reason=r.lift_reason.value if r.lift_reason else None,
         lifted_by=r.lifted_by,
     )  # fmt: skip
@@ -176,7 +186,9 @@ def register(router: Router, services: Services) -> None:
             errors={
                 404: "No such debtor",
                 422: "No day given, or a day in the future; a bankruptcy or WSNP lifted "
-                "without a reason, or for one that does not fit it",
+                "without a reason, or for one that does not fit it; a standing the agency "
+                "recorded (recorded_by_agency), or its ruling that ended, changed by a client "
+                "(standing_agency_recorded)",
             },
             example={"standing": "bankrupt", "since": "2026-02-03"},
             description="While a standing holds, the daily run sends the debtor nothing and "
@@ -193,7 +205,9 @@ def register(router: Router, services: Services) -> None:
             "that bind the claims now (also one kept under a standing lifted as a mistake), every "
             "lift (who, when, why) and the claims a clean slate or an akkoord left natural "
             "obligations (not_claimable: never asked in the portal, no plan over them; a payment "
-            "made anyway is booked).",
+            "made anyway is booked). A standing the agency set or confirmed (recorded_by_agency) "
+            "is the agency's alone to change or lift while it holds, and to set again once it "
+            "ended; the agency makes one recorded before its own by setting the same again.",
         )
     )
     router.add(

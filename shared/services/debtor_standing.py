@@ -176,6 +176,12 @@ class DebtorStandingService:
         same = now is not None and (now.standing, now.since) == (standing, since)
         if holds(now) and not same:
             _agency_decides(now, by_agency)
+        ended = carried_ruling(now)
+        if ended is not None and (ended.standing, ended.since) == (standing, since):
+            # setting the agency's ended ruling again undoes how it ended (a clean slate's
+            # natural obligations claimable after a lift as a mistake): the agency's too
+            # (newcomer13b #1)
+            _agency_decides(ended, by_agency)
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
         self._mark(client, number, pending=True)
@@ -494,6 +500,9 @@ class DebtorStandingService:
             and holds(now)
             and (now.standing, now.since, now.confirmed) == (wanted.standing, wanted.since, True)
         ):
+            if wanted.recorded_by_agency and not now.recorded_by_agency:
+                # the agency makes a standing recorded before its own (newcomer13b #2)
+                return replace(debtor, standing=replace(now, recorded_by_agency=True))
             return debtor  # a retry: it stands as recorded
         # a ruling that ended stays with the new standing, unless it is that ruling set again
         # (to correct how it ended)

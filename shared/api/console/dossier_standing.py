@@ -13,7 +13,7 @@ from shared.api.console.permits import allows, client_path, require
 from shared.api.console.shell import Desk, templates, words
 from shared.domain.access import Scope
 from shared.domain.parties import Debtor
-from shared.domain.standing import LiftReason, Standing, rulings_that_bind
+from shared.domain.standing import DebtorStanding, LiftReason, Standing, rulings_that_bind
 from shared.services.debtor_standing import item_id
 from shared.services.errors import Invalid
 
@@ -35,6 +35,14 @@ def _filing(desk: Desk, debtor: Debtor) -> dict[str, object]:
         return {}
     found = desk.services.repos.actions.get(desk.client.client_id, item_id(debtor.number, s))
     return dict(found[0].detail) if found is not None else {}
+
+
+def agency_holds(desk: Desk, s: DebtorStanding | None) -> bool:
+    """A standing in force the agency recorded, seen by the client's people (newcomer13b #6)."""
+    return (
+        s is not None and s.in_force and s.recorded_by_agency
+        and desk.principal.scope is not Scope.AGENCY
+    )  # fmt: skip
 
 
 def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
@@ -63,7 +71,10 @@ def context(desk: Desk, debtor: Debtor) -> dict[str, Any]:
             (i.number, how.value)
             for i, how in desk.services.debtor_standing.not_claimable(desk.client, debtor)
         ],
-        "may_standing": allows(desk, "POST", _path(desk, debtor.number)),
+        # a standing the agency recorded is the agency's to change or lift while it holds
+        "standing_agency": agency_holds(desk, s),
+        "may_standing": allows(desk, "POST", _path(desk, debtor.number))
+        and not agency_holds(desk, s),
         "standing_choices": CHOICES,
     }
 
@@ -95,6 +106,7 @@ STANDING = """<section aria-labelledby="dst-h"><h2 id="dst-h">{{ t.dst_title }}<
 {% if standing_ended %}<h3>{{ t.dst_ended_title }}</h3><ul>{% for r in standing_ended %}<li>{{ t['dst_' + r.standing.value] }} · {{ t.dst_since }} {{ r.since }} · {{ t.dst_lifted }} {{ r.lifted_on }}: {{ t['dst_why_' + r.lift_reason.value] }}. {{ t['dst_binds_' + r.lift_reason.value] }}</li>{% endfor %}</ul>{% endif %}
 {% if standing_not_claimable %}<h3>{{ t.dst_not_claimable }}</h3><ul>{% for number, how in standing_not_claimable %}<li>{{ number }}: {{ t['dst_binds_' + how] }}</li>{% endfor %}</ul><p class="muted">{{ t.dst_not_claimable_note }}</p>{% endif %}
 {% if standing_history %}<details><summary>{{ t.dst_history }}</summary><ul>{% for x in standing_history %}<li>{{ x.lifted_on }} · {{ t['dst_' + x.standing.value] }} {{ t.dst_since }} {{ x.since }}{% if not x.confirmed %} ({{ t.dst_proposed_short }}){% endif %} · {{ t['dst_why_' + x.reason.value] }} · {{ t.dst_by }} {{ x.by }}</li>{% endfor %}</ul></details>{% endif %}
+{% if standing_agency %}<p class="muted">{{ t.dst_agency }}</p>{% endif %}
 {% if may_standing %}<form method="post" action="{{ desk.url('/dossier/' + debtor.number|segment) }}" class="card"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}">
 <label for="dst-choice">{{ t.dst_choice }}</label><select id="dst-choice" name="standing">{% for c in standing_choices %}<option value="{{ c }}"{% if standing and standing.standing.value == c %} selected{% endif %}>{{ t['dst_' + c] }}</option>{% endfor %}</select>
 <label for="dst-why">{{ t.dst_why }}</label><select id="dst-why" name="reason">{% for c in standing_lifts %}<option value="{{ c }}">{{ t['dst_why_' + (c or 'none')] }}</option>{% endfor %}</select>
@@ -109,6 +121,7 @@ words(
     nl={
         "dst_title": "Status van de debiteur",
         "dst_normal": "Normaal: de incasso loopt.",
+        "dst_agency": "Het incassobureau legde deze status vast: alleen het incassobureau wijzigt of heft hem op.",
         "dst_deceased": "Overleden",
         "dst_bankrupt": "Failliet",
         "dst_wsnp": "In de schuldsanering (WSNP)",
@@ -145,6 +158,7 @@ words(
     en={
         "dst_title": "Debtor's standing",
         "dst_normal": "Normal: dunning runs.",
+        "dst_agency": "The agency recorded this standing: only the agency changes or lifts it.",
         "dst_deceased": "Deceased",
         "dst_bankrupt": "Bankrupt",
         "dst_wsnp": "In the statutory debt scheme (WSNP)",

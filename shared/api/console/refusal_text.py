@@ -36,8 +36,8 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "ended otherwise; only a mistake undoes it.",
     ),
     "standing_lift_not_for": (
-        "De status {standing} wordt niet opgeheven om die reden ({reason}).",
-        "The standing {standing} is not lifted for that reason ({reason}).",
+        "De status ({standing}) wordt niet opgeheven om die reden ({reason}).",
+        "The standing ({standing}) is not lifted for that reason ({reason}).",
     ),
     "standing_agency_recorded": (
         "Het incassobureau legde deze status ({standing}) vast: alleen het incassobureau "
@@ -321,6 +321,24 @@ REFUSALS: dict[str, tuple[str, str]] = {
 }
 
 
+# a debtor's standing and why it was lifted, as a refusal's sentence names them (newcomer13b
+# #5: "Debiteur D1 is bankrupt sinds …" said the API's code in a Dutch sentence)
+STANDING_WORDS = {
+    "standing": {
+        "deceased": ("overleden", "deceased"),
+        "bankrupt": ("failliet", "bankrupt"),
+        "wsnp": ("in de schuldsanering (WSNP)", "in the statutory debt scheme (WSNP)"),
+        "normal": ("normaal", "normal"),
+    },
+    "reason": {
+        "mistake": ("een vergissing", "a mistake"),
+        "akkoord": ("een akkoord", "an akkoord"),
+        "clean_slate": ("een schone lei", "a clean slate"),
+        "ended": ("anders geëindigd", "ended otherwise"),
+    },
+}
+
+
 def _said(name: str, value: object, lang: str) -> str:
     if isinstance(value, list | tuple):  # each problem of a refusal that has several
         return "; ".join(_said(name, one, lang) for one in value)
@@ -334,6 +352,8 @@ def _said(name: str, value: object, lang: str) -> str:
         return word("plan_status", value, lang)
     if name == "kind":
         return kind_label(str(value), lang)
+    if (said := STANDING_WORDS.get(name, {}).get(str(value))) is not None:
+        return said[0] if lang == "nl" else said[1]
     if name == "amount" and isinstance(value, int):  # cents
         return format_eur_nl(value) if lang == "nl" else format_eur_en(value)
     return str(value)

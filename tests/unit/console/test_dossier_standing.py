@@ -65,3 +65,39 @@ def test_an_admin_lifts_a_ruling_saying_why_and_staff_read_what_is_left_in_dutch
     listed = staff.get("/actions?lang=nl").encoded().decode()
     assert "Faillissement of WSNP geëindigd" in listed
     assert "boek wat het akkoord op de vorderingen van het vonnis betaalt" in listed
+
+
+def test_a_standing_the_agency_recorded_is_not_the_client_admins_to_change(world, tenants):
+    """newcomer13b #5/#6: the client's admin saw the full form on a standing the agency
+    recorded, and the refusal named it by the API's code in a Dutch sentence ("(bankrupt)")."""
+    from datetime import date
+
+    from shared.domain.standing import Standing
+    from shared.services.errors import Invalid
+
+    seed(world)
+    client = world.services.repos.clients.get(tenants.c1)[0]
+    world.services.debtor_standing.set(
+        client, "D1", Standing.BANKRUPT, date(2025, 3, 1), "key:agency", by_agency=True
+    )
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    page = admin.get("/dossier/D1").encoded().decode()
+    assert "alleen het incassobureau wijzigt of heft hem op" in page
+    assert 'name="standing"' not in page
+    english = admin.get("/dossier/D1?lang=en").encoded().decode()
+    assert "only the agency changes or lifts it" in english
+    token = csrf_of(admin.get("/dossier/D1"))
+    refused = admin.post("/dossier/D1", {"csrf": token, "do": "standing", "standing": "normal",
+                                         "reason": "mistake"})  # fmt: skip
+    assert refused.status == 422
+    assert "Het incassobureau legde deze status (failliet) vast" in refused.encoded().decode()
+    try:
+        world.services.debtor_standing.set(client, "D1", Standing.NORMAL, None, "key:c1")
+    except Invalid as exc:
+        from shared.api.console.refusal_text import refusal
+
+        assert refusal(exc, "en") == (
+            "The agency recorded this standing (bankrupt): only the agency changes or lifts it."
+        )
+    else:
+        raise AssertionError("a client lifted the agency's standing")

@@ -140,7 +140,8 @@ def test_a_ruling_kept_under_a_standing_lifted_as_a_mistake_is_shown_with_every_
     key = _key_id(w)
     assert (got["standing"], got["lift_reason"]) == ("normal", "mistake"), got
     assert got["rulings"] == [{
-        "standing": "wsnp", "since": "2026-02-10", "confirmed": True, "in_force": False,
+        "standing": "wsnp", "since": "2026-02-10", "confirmed": True, "recorded_by_agency": True,
+        "in_force": False,
         "lifted_on": "2026-04-01", "lift_reason": "clean_slate", "lifted_by": key,
     }], got  # fmt: skip
     assert got["lifts"] == [

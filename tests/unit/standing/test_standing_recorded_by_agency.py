@@ -57,3 +57,41 @@ def test_a_standing_the_client_recorded_is_its_admins_to_lift() -> None:
     assert lifted.status == 200, lifted.body
     assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
     assert world.agency_a.call("POST", URL, {"standing": "normal", "reason": "ended"}).status == 200
+
+
+def test_the_client_cannot_set_the_agencys_ended_ruling_again_to_undo_how_it_ended() -> None:
+    """newcomer13b #1: the agency's WSNP ended with a clean slate; the client's admin set the
+    same WSNP again (no longer holding, so no check) and lifted it as a mistake: the clean
+    slate's natural obligation claimable again (interest 9.32 -> 14.79)."""
+    world = make_world()
+    _handed_over(world)
+    a = world.agency_a
+    admin = _client_admin(world)
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    world.clock.at = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "normal", "reason": "clean_slate"}).status == 200
+    settled = _claim(world, "2026-04-01")["open"]
+    again = admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"})
+    assert again.status == 422 and "standing_agency_recorded" in str(again.body)
+    assert admin.call("POST", URL, {"standing": "normal", "reason": "mistake"}).status == 422
+    after = a.call("GET", URL).body
+    assert [r["lift_reason"] for r in after["rulings"]] == ["clean_slate"]
+    assert after["rulings"][0]["recorded_by_agency"] is True
+    assert _claim(world, "2026-04-01")["open"] == settled
+
+
+def test_the_agency_makes_a_standing_recorded_before_its_own_by_saving_it_again() -> None:
+    """newcomer13b #2: docs/operations.md's way (the same standing saved again by the agency)
+    answered 200 and changed nothing: the client's admin could still lift it."""
+    world = make_world()
+    _handed_over(world)
+    a = world.agency_a
+    admin = _client_admin(world)
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    set_by_client = admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"})
+    assert set_by_client.body["recorded_by_agency"] is False
+    adopted = a.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"})
+    assert adopted.status == 200 and adopted.body["recorded_by_agency"] is True
+    lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert lifted.status == 422 and "standing_agency_recorded" in str(lifted.body)
