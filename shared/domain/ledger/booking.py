@@ -156,7 +156,7 @@ def allocate(
     rest = _undesignated(records, {r.number for r in chosen}, on, rates)
     events, lines, remaining, released = _spread(
         records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
-        principal_first, named,
+        principal_first, named, continuing=continuing,
     )  # fmt: skip
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
@@ -353,6 +353,7 @@ def _spread(
     principal_first: frozenset[str] = frozenset(),
     named: Named | None = None,
     stands_in: StandIn | None = None,
+    continuing: bool = False,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -371,7 +372,10 @@ def _spread(
     excess would have, had the payments been booked in the order received: from their day,
     over the claims they named first, then by 6:43, marked as standing in for theirs
     (restate10: from this payment's earlier day it reached the other claims before their
-    costs and interest were owed). ``stands_in``: that mark, for this spread."""
+    costs and interest were owed). ``stands_in``: that mark, for this spread.
+    ``continuing``: ``amount`` is the rest of a booking written in part only (see
+    :func:`allocate`): a tier is split as the whole booking split it, what the payment holds
+    on its claims already counted in, so the claims written before take nothing again."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -435,15 +439,19 @@ def _spread(
             remaining -= take(tier[0], remaining)
             continue
         # what each asked on the day the money was received (a claim with later events of
-        # its own is restated to that day): the weights of the split
-        asked = [(r.number, figures(on)[r.number].open.total) for r in tier
-                 if not r.terms.closed]  # fmt: skip
+        # its own is restated to that day): the weights of the split; a booking finished
+        # after a stop counts what its first parts put on them (seen on that day or later)
+        held = {r.number: _holds(r, payment_id, on) if continuing else (0, 0) for r in tier}
+        asked = [(r.number, figures(on)[r.number].open.total + held[r.number][0])
+                 for r in tier if not r.terms.closed]  # fmt: skip
         asked = [(n, v) for n, v in asked if v > 0]
         whole = sum(v for _, v in asked)
-        shares = dict(asked) if remaining >= whole else pro_rata(remaining, asked)
+        spent = sum(held[n][1] for n, _ in asked)
+        shares = dict(asked) if remaining + spent >= whole else pro_rata(remaining + spent, asked)
         for record in tier:
-            if shares.get(record.number, 0) > 0:
-                remaining -= take(record, shares[record.number])
+            want = min(shares.get(record.number, 0) - held[record.number][1], remaining)
+            if want > 0:
+                remaining -= take(record, want)
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -463,6 +471,18 @@ def _spread(
             sums[key] = sums.get(key, 0) + line.amount
         lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
+
+
+def _holds(record: ClaimRecord, payment_id: str, on: date) -> tuple[Cents, Cents]:
+    """What ``payment_id`` holds on the claim: booked up to ``on`` (in its figures of that
+    day), and in all."""
+    seen = whole = 0
+    for e in record.events:
+        if e.payment_id == payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            cents = e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+            whole += cents
+            seen += cents if e.on <= on else 0
+    return seen, whole
 
 
 def reverse(

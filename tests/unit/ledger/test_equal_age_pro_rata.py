@@ -15,11 +15,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from shared.adapters.tables.ledger_repo import LEDGER
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import pro_rata
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import ClaimTerms, InterestRule
 from shared.domain.records import PaymentSource
+from shared.ports.tables import PreconditionFailed, TransactionFailed
+from tests.support.faults import SimulatedCrash
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
 BASE = "/v1/clients/C1/invoices"
@@ -142,3 +147,52 @@ def test_the_rounding_of_the_split():
     # lower number
     assert pro_rata(2, [("F1", 1), ("F2", 3)]) == {"F1": 0, "F2": 2}
     assert pro_rata(2, [("F3", 500), ("F1", 500), ("F2", 500)]) == {"F1": 1, "F2": 1, "F3": 0}
+
+
+N = 55
+
+
+@pytest.mark.parametrize("fault", ["race_on_the_second_part", "crash_between_the_parts", None])
+def test_a_split_over_more_claims_than_one_transaction_holds_is_finished_as_begun(
+    world, monkeypatch, fault
+):
+    """X and F00..F54 10.00 each, all due 31-1-2025; 285.00 on 10-1 naming X: X 10.00, the
+    275.00 left over the 55 others (not due yet, of equal burden and age) 5.00 each, written
+    in two transactions. A stop between them is finished with the split begun: before, the
+    rest was split again over what the claims then asked (the 5.00 already on the first part's
+    claims counted as paid), so those took more and the others less than 5.00."""
+    world.clock.at = datetime(2025, 1, 10, 10, 0, tzinfo=UTC)
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    rows = [invoice_row(n, "D1", amount="10.00", invoice_date="2025-01-01",
+                        due_date="2025-01-31") for n in ["X", *(f"F{i:02d}" for i in range(N))]]  # fmt: skip
+    assert a.call("POST", BASE, {"items": rows}).body["created"] == N + 1
+    client = world.services.access.client_for(world.services.access.authenticate(a.key), "C1")
+    pay = world.services.payments
+    store = pay.ledger.ledger.store
+    real = store.transact
+    calls = {"n": 0}
+
+    def second_part_fails(table, ops):  # type: ignore[no-untyped-def]
+        if table == LEDGER:
+            calls["n"] += 1
+            if calls["n"] == 2 and fault == "race_on_the_second_part":
+                raise TransactionFailed(0, PreconditionFailed("injected: another booking won"))
+            if calls["n"] == 2 and fault == "crash_between_the_parts":
+                raise SimulatedCrash("between the ledger's two transactions")
+        return real(table, ops)
+
+    monkeypatch.setattr(store, "transact", second_part_fails)
+    args = dict(payment_id="p1", amount=28_500, received_on=date(2025, 1, 10),
+                source=PaymentSource.BANK, invoice_numbers=["X"])  # fmt: skip
+    if fault == "crash_between_the_parts":
+        with pytest.raises(SimulatedCrash):
+            pay.book(client, **args)
+        monkeypatch.undo()
+    booked = pay.book(client, **args)
+    assert booked.unallocated == 0
+    claims = world.services.ledger.debtor_claims(client, "D1")
+    held = {r.number: sum(e.amount for e in r.events if e.payment_id == "p1")
+            for r in claims.records}  # fmt: skip
+    assert held == {"X": 1_000, **{f"F{i:02d}": 500 for i in range(N)}}
