@@ -27,6 +27,7 @@ from shared.domain.ledger.model import (
     RESTATED,
     RETURN_RESTATED,
     ClaimFigures,
+    ClaimTerms,
     Component,
     EventKind,
     InterestRule,
@@ -227,7 +228,7 @@ def _undesignated(
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
         due = on is None or r.terms.due_date <= on
-        burden = rate_on_day(r.terms, rates, on) if due and on and rates else Fraction(0)
+        burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
         return (not due, -burden, r.terms.due_date, not costs,
@@ -244,6 +245,14 @@ def _undesignated(
         else:
             tiers.append((record,))
     return tiers
+
+
+def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
+    """The rate that makes a claim burdensome: none for a claim on which the client charges
+    no interest (the statutory table would rank it with a 6:119 claim of the same day)."""
+    if terms.interest_rule is InterestRule.NONE or terms.interest_from is None:
+        return Fraction(0)
+    return rate_on_day(terms, rates, on)
 
 
 def pro_rata(amount: Cents, weights: Sequence[tuple[str, Cents]]) -> dict[str, Cents]:

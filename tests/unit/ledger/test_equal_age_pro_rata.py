@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from shared.adapters.tables.ledger_repo import LEDGER
+from shared.domain.law.interest_rates import default_rate_table
 from shared.domain.ledger import booking
 from shared.domain.ledger.booking import pro_rata
 from shared.domain.ledger.costs import ClaimRecord
@@ -137,6 +138,17 @@ def test_another_kind_of_interest_at_the_same_rate_is_no_equal_burden():
         ClaimRecord(_terms("F2")),
     ]
     assert _taken(records, 50_000) == {"F2": 50_000}
+
+
+def test_a_claim_without_interest_is_less_burdensome_than_one_with_it():
+    """F1 without interest (the client charges none), F2 at 6:119: F2 takes it, F1 nothing
+    (the statutory table ranked both at 4 %, so the lower number F1 took it first)."""
+    records = [
+        ClaimRecord(_terms("F1")),
+        ClaimRecord(_terms("F2", interest_from=DUE + timedelta(days=1))),
+    ]
+    done = booking.allocate(records, "p1", 50_000, ON, rates=default_rate_table())
+    assert {line.invoice_number for line in done.lines} == {"F2"}
 
 
 def test_the_rounding_of_the_split():
