@@ -3,8 +3,9 @@ each function returns the new events per invoice; nothing is changed in place.
 
 Allocation (art. 6:43 and 6:44 BW): the claims the debtor designated first (oldest due date
 first among them), then (what is left, or without a designation all of it) the due claims,
-the most burdensome (highest interest rate) first, then the oldest claim
-first; within a claim costs, VAT on the costs, interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
+the most burdensome (highest interest rate) first, then the oldest claim first, and claims
+equally burdensome and equally old pro rata; within a claim costs, VAT on the costs,
+interest, then principal. Interest is fixed (a ``charged`` event) up to the day the
 money is allocated, and the costs are fixed when money first reaches a claim whose costs are
 owed. A payment of exactly the open total leaves nothing unallocated; what is left after
 every claim is an overpayment, for staff.
@@ -26,8 +27,10 @@ from shared.domain.ledger.model import (
     RESTATED,
     RETURN_RESTATED,
     ClaimFigures,
+    ClaimTerms,
     Component,
     EventKind,
+    InterestRule,
     LedgerEvent,
     StandIn,
 )
@@ -123,8 +126,9 @@ def allocate(
     """Allocate ``amount`` received on ``on`` over ``records`` (all the debtor's claims, or at
     least all that share collection costs with the designated ones): the designated claims
     first (oldest due date first among them), then what is left over the other claims, the
-    most burdensome first, then the oldest (art. 6:43 lid 2: the part the debtor did not
-    designate is a payment without a designation); only what is left after every claim is an overpayment. The claims in
+    most burdensome first, then the oldest, equally burdensome and equally old ones pro rata
+    (art. 6:43 lid 2: the part the debtor did not designate is a payment without a
+    designation; :func:`_undesignated`); only what is left after every claim is an overpayment. The claims in
     ``principal_first`` take the money on their principal first, by agreement with the
     creditor (a principal-only payment plan), the rest in the order of art. 6:44.
 
@@ -152,8 +156,9 @@ def allocate(
     )
     rest = _undesignated(records, {r.number for r in chosen}, on, rates)
     events, lines, remaining, released = _spread(
-        records, [*chosen, *rest], payment_id, amount, on, rates, principal_first, named
-    )
+        records, [*((r,) for r in chosen), *rest], payment_id, amount, on, rates,
+        principal_first, named, continuing=continuing,
+    )  # fmt: skip
     moved, left = _move_released(records, events, released, rates, named)
     day = max((e.on for new in events.values() for e in new), default=on)
     return Booking(payment_id, amount, day, tuple(lines), remaining, events, moved, left)
@@ -190,27 +195,82 @@ def _named(
     return tuple(sorted(found))
 
 
+# the kinds of interest, in the order taken at an equal rate: claims of another kind are not
+# equally burdensome (statutory interest is added to the principal every year, 6:119 lid 2 and
+# 6:119a lid 3), so they are never split pro rata; the order only keeps them apart
+_KIND_ORDER = (
+    InterestRule.CONSUMER,
+    InterestRule.COMMERCIAL,
+    InterestRule.CONTRACTUAL,
+    InterestRule.NONE,
+)
+
+# claims that take undesignated money together, in proportion (art. 6:43 lid 2 BW, last words)
+Tier = tuple[ClaimRecord, ...]
+
+
 def _undesignated(
     records: Iterable[ClaimRecord],
     besides: Collection[str],
     on: date | None = None,
     rates: RateTable | None = None,
-) -> list[ClaimRecord]:
+) -> list[Tier]:
     """Where money the debtor did not designate goes (art. 6:43 lid 2): his claims that are
     due before those that are not, among them the most burdensome first (the highest interest
     rate on ``on``: a contractual rate, or 6:119a's ECB + 8 against an older agreement's ECB +
-    7), then the oldest due date; never one he disputes (what none takes is an overpayment,
-    for staff to refund or re-book with his consent). Without ``on`` and ``rates`` the
-    burden is not known: oldest first."""
+    7), then the oldest due date (the day the claim became exigible); never one he disputes
+    (what none takes is an overpayment, for staff to refund or re-book with his consent).
+    Claims equally burdensome and equally old form one tier that takes the money pro rata
+    ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
+    interest, and the collection costs owed on ``on`` on both or on neither (a claim whose
+    costs are owed is past its last term, open to a suit without further notice: it goes
+    first). Without ``on`` and ``rates`` the burden is not known: oldest first."""
 
-    def order(r: ClaimRecord) -> tuple[bool, Fraction, date, str]:
+    def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
         due = on is None or r.terms.due_date <= on
-        burden = rate_on_day(r.terms, rates, on) if due and on and rates else Fraction(0)
-        return (not due, -burden, r.terms.due_date, r.number)
+        burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
+        owed = r.terms.costs_owed_from
+        costs = on is not None and owed is not None and owed <= on
+        return (not due, -burden, r.terms.due_date, not costs,
+                _KIND_ORDER.index(r.terms.interest_rule))  # fmt: skip
 
-    return sorted(
-        (r for r in records if r.number not in besides and not r.terms.disputed), key=order
+    ranked = sorted(
+        ((rank(r), r) for r in records if r.number not in besides and not r.terms.disputed),
+        key=lambda x: (x[0], x[1].number),
     )
+    tiers: list[Tier] = []
+    for key, record in ranked:
+        if tiers and rank(tiers[-1][0]) == key:
+            tiers[-1] = (*tiers[-1], record)
+        else:
+            tiers.append((record,))
+    return tiers
+
+
+def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
+    """The rate that makes a claim burdensome: none for a claim on which the client charges
+    no interest (the statutory table would rank it with a 6:119 claim of the same day)."""
+    if terms.interest_rule is InterestRule.NONE or terms.interest_from is None:
+        return Fraction(0)
+    return rate_on_day(terms, rates, on)
+
+
+def pro_rata(amount: Cents, weights: Sequence[tuple[str, Cents]]) -> dict[str, Cents]:
+    """``amount`` (at most the weights' sum) split over claims in proportion to their open
+    totals (``weights``: claim, cents): each share rounded down and the cents left over one
+    each to the largest remainders, as the costs of a notice are split (costs.py), a tie to
+    the larger claim, then the lower invoice number. 598.67 over two claims of 1,008.33:
+    299.34 and 299.33; 600.00 over 1,008.33 and 504.16: 400.00 and 200.00 (to the larger
+    claim whatever its remainder it would be 400.01 and 199.99)."""
+    whole = sum(w for _, w in weights)
+    if whole <= 0:
+        return {}
+    shares = {n: amount * w // whole for n, w in weights}
+    left = amount - sum(shares.values())
+    by_rest = sorted(weights, key=lambda x: (-(amount * x[1] % whole), -x[1], x[0]))
+    for n, _ in by_rest[:left]:
+        shares[n] += 1
+    return shares
 
 
 # the invoices a payment's debtor named (its row's ``designated``; () when none is known):
@@ -224,7 +284,7 @@ def _again(
     named: Sequence[str],
     on: date | None = None,
     rates: RateTable | None = None,
-) -> list[ClaimRecord]:
+) -> list[Tier]:
     """Where a payment's money goes when it is allocated again: the claims it named (but
     ``besides``), earliest due first, then the debtor's other claims by 6:43 lid 2 as of the
     day it was received (:func:`_undesignated`)."""
@@ -233,7 +293,7 @@ def _again(
         key=lambda r: (r.terms.due_date, r.number),
     )
     rest = _undesignated(current.values(), {*besides, *(r.number for r in chosen)}, on, rates)
-    return [*chosen, *rest]
+    return [*((r,) for r in chosen), *rest]
 
 
 # each move may restate a claim that releases money in turn; bounded so that a chain that
@@ -279,7 +339,8 @@ def _move_released(
         whose = slot.payment_id if slot else payment_id
         others = _again(current, {number}, named(whose) if named else (), received, rates)
         if within is not None:
-            others = [r for r in others if r.number in within]
+            others = [t for t in (tuple(r for r in tier if r.number in within)
+                                  for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
                                           received, rates, named=named, stands_in=slot)  # fmt: skip
         _add(current, events, new)
@@ -293,7 +354,7 @@ def _move_released(
 
 def _spread(
     records: Sequence[ClaimRecord],
-    pool: Sequence[ClaimRecord],
+    pool: Sequence[Tier],
     payment_id: str,
     amount: Cents,
     on: date,
@@ -301,6 +362,7 @@ def _spread(
     principal_first: frozenset[str] = frozenset(),
     named: Named | None = None,
     stands_in: StandIn | None = None,
+    continuing: bool = False,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -310,31 +372,41 @@ def _spread(
     """``amount`` received on ``on`` over the claims of ``pool`` in that order, each claim on
     its own :func:`claim_day` (figures of the whole debtor on that day: shared costs); a
     claim with later events of its own is restated (:mod:`restate`), and the later
-    payments' money it releases is returned (claim, payment, amount, received day).
+    payments' money it releases is returned (claim, payment, amount, received day). The
+    claims of one tier (equally burdensome and equally old, :func:`_undesignated`) take what
+    reaches the tier pro rata to what each asked on ``on`` (:func:`pro_rata`); what one of
+    them does not take goes on to the next tier.
 
     What later payments keep on a restated claim in this payment's place goes on as their
     excess would have, had the payments been booked in the order received: from their day,
     over the claims they named first, then by 6:43, marked as standing in for theirs
     (restate10: from this payment's earlier day it reached the other claims before their
-    costs and interest were owed). ``stands_in``: that mark, for this spread."""
+    costs and interest were owed). ``stands_in``: that mark, for this spread.
+    ``continuing``: ``amount`` is the rest of a booking written in part only (see
+    :func:`allocate`): a tier is split as the whole booking split it, what the payment holds
+    on its claims already counted in, so the claims written before take nothing again."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     released: list[Released] = []
     displaced: list[tuple[str, str, Cents, date]] = []
-    for record in pool:
-        if remaining <= 0:
-            break
-        day = claim_day(record, on)
+
+    def figures(day: date) -> dict[str, ClaimFigures]:
         if day not in figures_on:
             figures_on[day] = open_claims(records, day, rates)
-        fig = figures_on[day][record.number]
+        return figures_on[day]
+
+    def take(record: ClaimRecord, cents: Cents) -> Cents:
+        """Up to ``cents`` on ``record``; what it took (with what later payments keep on it
+        in this payment's place, which goes on as theirs)."""
+        day = claim_day(record, on)
+        fig = figures(day)[record.number]
         if record.terms.closed:
-            continue
+            return 0
         order = PRINCIPAL_FIRST if record.number in principal_first else ORDER_6_44
         if day > on:  # the claim has events of its own after the payment was received
-            done = restate(records, record.number, payment_id, remaining, on, day,
+            done = restate(records, record.number, payment_id, cents, on, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
                            stands_in=stands_in)  # fmt: skip
             if done.events:
@@ -342,31 +414,53 @@ def _spread(
             lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
             released.extend(_released(record.number, done))
             displaced.extend((record.number, w, v, d) for w, v, d in done.displaced)
-            remaining -= done.amount + sum(v for _, v, _ in done.displaced)
-            continue
+            return done.amount + sum(v for _, v, _ in done.displaced)
         if fig.open.total <= 0:
-            continue
+            return 0
         new = fixing_events(record, fig, _next_seq(record))
         seq = _next_seq(record) + len(new)
+        took = 0
         for component in order:
-            take = min(remaining, fig.open.of(component))
-            if take <= 0:
+            part = min(cents - took, fig.open.of(component))
+            if part <= 0:
                 continue
             new.append(
                 LedgerEvent(
                     seq,
                     EventKind.ALLOCATED,
                     component,
-                    take,
+                    part,
                     day,
                     payment_id=payment_id,
                     stands_in=stands_in,
                 )
             )
             seq += 1
-            lines.append(AllocationLine(record.number, component, take))
-            remaining -= take
+            lines.append(AllocationLine(record.number, component, part))
+            took += part
         events[record.number] = tuple(new)
+        return took
+
+    for tier in pool:
+        if remaining <= 0:
+            break
+        if len(tier) == 1:
+            remaining -= take(tier[0], remaining)
+            continue
+        # what each asked on the day the money was received (a claim with later events of
+        # its own is restated to that day): the weights of the split; a booking finished
+        # after a stop counts what its first parts put on them (seen on that day or later)
+        held = {r.number: _holds(r, payment_id, on) if continuing else (0, 0) for r in tier}
+        asked = [(r.number, figures(on)[r.number].open.total + held[r.number][0])
+                 for r in tier if not r.terms.closed]  # fmt: skip
+        asked = [(n, v) for n, v in asked if v > 0]
+        whole = sum(v for _, v in asked)
+        spent = sum(held[n][1] for n, _ in asked)
+        shares = dict(asked) if remaining + spent >= whole else pro_rata(remaining + spent, asked)
+        for record in tier:
+            want = min(shares.get(record.number, 0) - held[record.number][1], remaining)
+            if want > 0:
+                remaining -= take(record, want)
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -386,6 +480,18 @@ def _spread(
             sums[key] = sums.get(key, 0) + line.amount
         lines = [AllocationLine(n, c, v) for (n, c), v in sums.items() if v]
     return events, lines, remaining, released
+
+
+def _holds(record: ClaimRecord, payment_id: str, on: date) -> tuple[Cents, Cents]:
+    """What ``payment_id`` holds on the claim: booked up to ``on`` (in its figures of that
+    day), and in all."""
+    seen = whole = 0
+    for e in record.events:
+        if e.payment_id == payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            cents = e.amount if e.kind is EventKind.ALLOCATED else -e.amount
+            whole += cents
+            seen += cents if e.on <= on else 0
+    return seen, whole
 
 
 def reverse(

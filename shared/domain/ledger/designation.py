@@ -94,7 +94,7 @@ def rebook_designated(
     chosen = sorted((current[n] for n in named), key=lambda r: (r.terms.due_date, r.number))
     rest = _undesignated(current.values(), set(named), received, rates)
     new, _, _, released = _spread(
-        list(current.values()), [*chosen, *rest], payment_id, free, received, rates,
+        list(current.values()), [*((r,) for r in chosen), *rest], payment_id, free, received, rates,
         named=named_by,
     )  # fmt: skip
     moved, left = _move_released(list(current.values()), new, released, rates, named_by)
