@@ -222,10 +222,11 @@ def cmd_term(args: argparse.Namespace) -> int:
     from shared.domain.dutch_calendar import calendar_warning
     from shared.domain.law.fourteen_day_letter import fourteen_day_term
 
-    term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel))
+    term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel), country=args.country)
     data = {
         "sent_on": term.sent_on.isoformat(),
         "channel": term.channel.value,
+        "country": args.country.upper(),
         "received_on": term.received_on.isoformat(),
         "term_starts": term.term_starts.isoformat(),
         "last_day": term.last_day.isoformat(),
@@ -328,6 +329,10 @@ def register(sub: Any) -> None:
     term = sub.add_parser("term", help="when costs are owed after a 14-day letter")
     term.add_argument("sent", help="send date (YYYY-MM-DD)")
     term.add_argument("--channel", default="letter", choices=[c.value for c in LetterChannel])
+    term.add_argument(
+        "--country", default="NL", help="the postal address's country (ISO code): post abroad "
+        "is received by the cross-border target"
+    )  # fmt: skip
     term.add_argument("--json", action="store_true")
     term.set_defaults(handler=cmd_term)
 

@@ -183,11 +183,17 @@ class ClaimTermChanges:
             (found := stored_header()) is not None and found.fourteen_day_letter_on is not None
         )
         if raised and announced:
+            # the difference dated as this claim joins its notice: one staffel over the one
+            # performance (Besluit BIK art. 2 lid 1, 6:96 lid 7 BW); dated later it would be
+            # a claim of its own with a staffel of its own, costing the debtor more (law13b F3)
             raise TermsRefused("amount",
                 f"invoice {previous.number}: its 14-day letter announced the costs over the "
                 "amount then; a higher amount would charge costs no letter announced: send the "
-                "difference as a new invoice (its own 14-day letter), or lower an amount by a "
-                "credit note")  # fmt: skip
+                "difference as a new invoice with this invoice's invoice date and due date "
+                f"({previous.invoice_date.isoformat()}, due {previous.due_date.isoformat()}) "
+                "and its own 14-day letter, so that its costs are computed together with this "
+                "claim's (one scale over the whole amount; dated later it would carry a scale "
+                "of its own), or lower an amount by a credit note")  # fmt: skip
         if not moved:
             return None
         field, name = moved[0][0], moved[0][1]

@@ -630,7 +630,9 @@ class DunningService:
                 if _carrier(planned, debtor) is Channel.EMAIL
                 else LetterChannel.LETTER
             )
-            costs_owed_from = fourteen_day_term(letter_day, channel).costs_owed_from
+            costs_owed_from = fourteen_day_term(
+                letter_day, channel, country=_country(debtor)
+            ).costs_owed_from
         if step.channel is StepChannel.HANDOVER:
             amounts = self.context(client, debtor, invoices, today, claims=claims)
             # each claim's costs day as the ledger has it (a held or overtaken letter's term
@@ -1007,7 +1009,7 @@ class DunningService:
         after its term as the run's letter does (debtor6 #7: the preview said "€ 0,00"), the
         term counted by post, the longer one, so the preview never promises an earlier day."""
         announce = (
-            fourteen_day_term(today, LetterChannel.LETTER).costs_owed_from
+            fourteen_day_term(today, LetterChannel.LETTER, country=_country(debtor)).costs_owed_from
             if template.fourteen_day_letter
             else None
         )
@@ -1239,8 +1241,10 @@ class DunningService:
             return message
         client_id = message.client_id
         try:
-            term = fourteen_day_term(day, letter.channel).costs_owed_from
-            planned = fourteen_day_term(letter.planned_on, letter.channel).costs_owed_from
+            term = fourteen_day_term(day, letter.channel, country=letter.country).costs_owed_from
+            planned = fourteen_day_term(
+                letter.planned_on, letter.channel, country=letter.country
+            ).costs_owed_from
         except OverflowError:
             return message
         extra = dict(message.extra)
@@ -1603,6 +1607,12 @@ def _overtaken(invoice: Invoice, costs_owed_from: date | None) -> date | None:
 def _planned_on(message: OutboundMessage) -> date:
     text = message.extra.get(PLANNED_ON)
     return date.fromisoformat(text) if text else amsterdam_date(message.created_at)
+
+
+def _country(debtor: Debtor) -> str | None:
+    """Where a letter to the debtor goes by post: its term counts the post's days to there
+    (a letter abroad travels longer: law13b F2)."""
+    return debtor.address.country if debtor.address is not None else None
 
 
 def _carrier(planned: PlannedMessage, debtor: Debtor) -> Channel:

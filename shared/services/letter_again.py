@@ -40,6 +40,7 @@ from shared.services.dunning import (
     SENT_AGAIN,
     DunningService,
     _carrier,
+    _country,
     _digest,
     step_key_prefix,
     still_due,
@@ -152,7 +153,7 @@ def _write(
     carrier = (
         LetterChannel.EMAIL if _carrier(planned, debtor) is Channel.EMAIL else LetterChannel.LETTER
     )
-    term = fourteen_day_term(today, carrier).costs_owed_from
+    term = fourteen_day_term(today, carrier, country=_country(debtor)).costs_owed_from
     ours = {k: v for k, v in step.templates.items() if k != "whatsapp"}
     template = repos.dunning.templates(client_id).get(
         ours.get(debtor.language.value) or next(iter(ours.values()), "")

@@ -59,11 +59,12 @@ class FourteenDayLetter:
     channel: LetterChannel
     before: dict[str, date | None]  # invoice -> costs_owed_from before the letter
     sent_on: date  # the day it is dated and (last) went out: its term counts from it
+    country: str | None = None  # of the postal address a letter went to (None: NL)
 
     @property
     def term(self) -> date:
         """The costs date this letter sets: fourteen days after its receipt, as sent."""
-        return fourteen_day_term(self.sent_on, self.channel).costs_owed_from
+        return fourteen_day_term(self.sent_on, self.channel, country=self.country).costs_owed_from
 
 
 def as_fourteen_day_letter(
@@ -96,8 +97,9 @@ def as_fourteen_day_letter(
               for n, was in raw.items()}  # fmt: skip
     planned_on = date.fromisoformat(planned)
     return FourteenDayLetter(
-        planned_on, how, before, _day(message.extra.get(DATED_ON)) or planned_on
-    )
+        planned_on, how, before, _day(message.extra.get(DATED_ON)) or planned_on,
+        message.address.country if message.address is not None else None,
+    )  # fmt: skip
 
 
 def undo_costs_term(repos: Repositories, message: OutboundMessage) -> list[str] | None:

@@ -38,6 +38,7 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
     "inning kenmerk 000056789012345": (0, "5000056789012345"),
     "inning kenmerk --check 5000056789012345": (0, None),
     "inning term 2024-11-04 --channel letter": (0, "2024-11-21"),
+    "inning term 2025-12-04 --country BE": (0, "2025-12-30"),
     "inning prescription 2024-03-15 --consumer-purchase": (0, "2026-03-16"),
     "inning interest 1000 2013-05-01 2013-07-31 --commercial --contract-date 2013-03-01": (
         0,

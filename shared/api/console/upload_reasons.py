@@ -57,10 +57,14 @@ _DUTCH = shapes(
          lambda m: "de contractdatum ligt na de vervaldatum"),
         (r"^open_amount exceeds amount$",
          lambda m: "het openstaande bedrag is hoger dan het factuurbedrag"),
-        (r"^invoice (.+): its 14-day letter announced the costs over the amount then.*$",
+        (r"^invoice (.+): its 14-day letter announced the costs over the amount then.*"
+         r"invoice date and due date \((\S+), due (\S+)\).*$",
          lambda m: f"factuur {m[1]}: de veertiendagenbrief noemde de kosten over het bedrag van "
-         "toen; stuur het verschil als nieuwe factuur (met een eigen brief), of verlaag met een "
-         "creditnota"),
+         "toen; stuur het verschil als nieuwe factuur met de factuur- en vervaldatum van deze "
+         f"factuur ({_day(m[2])}, vervaldatum {_day(m[3])}) en een eigen veertiendagenbrief, "
+         "zodat de kosten samen met die van deze vordering worden berekend (één staffel over "
+         "het hele bedrag; later gedateerd krijgt het verschil een eigen staffel), of verlaag "
+         "met een creditnota"),
         (r"^invoice (.+) is held as past its prescription date; this change would lift the hold.*$",
          lambda m: f"factuur {m[1]} staat stil omdat hij verjaard kan zijn; deze wijziging zou "
          "dat opheffen: een beheerder beslist dat (verjaring vrijgeven of stuiting vastleggen)"),

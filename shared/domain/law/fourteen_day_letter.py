@@ -6,6 +6,14 @@ from the day after the debtor *received* it. Receipt is assumed per channel (con
 electronic channels the same day; post after a number of delivery days, where Sundays, Mondays
 and public holidays are no delivery days. The last day of the term runs on past a weekend or
 holiday (Algemene termijnenwet art. 1). Costs are owed from the day after the last day.
+
+The "second day" presumption is one about Dutch domestic post. A letter to an address abroad
+is assumed received by the cross-border target instead: inside the EU/EEA five working days
+after posting (Postal Services Directive 97/67/EC, Annex II: 97 % of cross-border mail within
+D+5), Saturdays no delivery days, Sundays and the Dutch public holidays skipped (the holidays
+of the country of destination are not in the code: a letter delayed by one of them may come a
+day later); outside the EU/EEA no law sets a target and Inning assumes ten working days
+(law13b F2).
 """
 
 from __future__ import annotations
@@ -45,6 +53,33 @@ DEFAULT_RECEIPT_DAYS: Mapping[LetterChannel, int] = {
 }
 
 
+DOMESTIC = "NL"
+# Postal Services Directive 97/67/EC, Annex II (cross-border intra-Community mail): D+5 for
+# 97 % of items; a receipt presumed earlier than that would cut the debtor's fourteen days
+CROSS_BORDER_WORKING_DAYS = 5
+# outside the EU/EEA there is no binding target (the UPU sets none a court would hold to):
+# an assumption on the debtor's side of the usual times (law13b F2)
+OUTSIDE_EU_WORKING_DAYS = 10
+# the Directive's area: the EU member states and the EEA states that took it over
+EU_EEA = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "IS", "LI", "NO",
+})  # fmt: skip
+_POST = (LetterChannel.LETTER, LetterChannel.REGISTERED_LETTER)
+
+
+def abroad(country: str | None) -> bool:
+    """Whether a postal address's country (ISO 3166 alpha-2; none is the Netherlands) is
+    outside the Netherlands."""
+    return (country or DOMESTIC).strip().upper() != DOMESTIC
+
+
+def cross_border_days(country: str) -> int:
+    """Working days a posted letter to ``country`` (not NL) is assumed to travel."""
+    known = country.strip().upper()
+    return CROSS_BORDER_WORKING_DAYS if known in EU_EEA else OUTSIDE_EU_WORKING_DAYS
+
+
 @dataclass(frozen=True)
 class FourteenDayTerm:
     sent_on: date
@@ -59,28 +94,41 @@ def _is_postal_delivery_day(day: date) -> bool:
     return day.weekday() not in (0, 6) and day not in public_holidays(day.year)
 
 
+def _is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in public_holidays(day.year)
+
+
 def assumed_receipt(
     sent_on: date,
     channel: LetterChannel,
     receipt_days: Mapping[LetterChannel, int] = DEFAULT_RECEIPT_DAYS,
+    country: str | None = DOMESTIC,
 ) -> date:
-    days = receipt_days[channel]
-    if channel in (LetterChannel.LETTER, LetterChannel.REGISTERED_LETTER):
+    """The day a message sent on ``sent_on`` is assumed received; ``country``: where a
+    posted letter goes (a letter abroad travels the cross-border days, see the module)."""
+    if channel in _POST:
+        if abroad(country):
+            days, counts = cross_border_days(country or DOMESTIC), _is_working_day
+        else:
+            days, counts = receipt_days[channel], _is_postal_delivery_day
         day = sent_on
         for _ in range(days):
             day += timedelta(days=1)
-            while not _is_postal_delivery_day(day):
+            while not counts(day):
                 day += timedelta(days=1)
         return day
-    return sent_on + timedelta(days=days)
+    return sent_on + timedelta(days=receipt_days[channel])
 
 
 def fourteen_day_term(
     sent_on: date,
     channel: LetterChannel,
     receipt_days: Mapping[LetterChannel, int] = DEFAULT_RECEIPT_DAYS,
+    country: str | None = DOMESTIC,
 ) -> FourteenDayTerm:
-    received = assumed_receipt(sent_on, channel, receipt_days)
+    """The term of a 14-day letter sent on ``sent_on``; ``country``: of the postal address a
+    letter by post goes to (none or NL: the Netherlands)."""
+    received = assumed_receipt(sent_on, channel, receipt_days, country)
     starts = received + timedelta(days=1)
     last = extend_statutory_term(received + timedelta(days=TERM_DAYS))
     return FourteenDayTerm(sent_on, channel, received, starts, last, last + timedelta(days=1))

@@ -44,13 +44,17 @@ def claim_terms(
     letter_on: date | None = None,
     interest_from: date | None = None,
     as_business: LetterAsBusiness | None = None,
+    country: str | None = None,
 ) -> ClaimTerms:
+    """``country``: of the debtor's postal address, where the client's own 14-day letter
+    (``letter_on``) went by post: abroad it travels longer (law13b F2)."""
     # the client's cost terms as the claim's letter announced them (law8 finding 1)
     if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
         client = terms_on(client, announced)
     booked_principal = sum(c for _, c in invoice.payments)
     owed_from = costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on,
-                                interest_from=interest_from, as_business=as_business)  # fmt: skip
+                                interest_from=interest_from, as_business=as_business,
+                                country=country)  # fmt: skip
     notice = overtaken_notice(invoice, consumer=consumer, interest_from=interest_from,
                               as_business=as_business)  # fmt: skip
     forgone = consumer and as_business is not None and as_business.forgone
@@ -58,7 +62,7 @@ def claim_terms(
         # its share is not claimed, but its letter's day still groups the notice
         notice = costs_owed_from(invoice, consumer=consumer, client=client, letter_on=letter_on,
                                  interest_from=interest_from,
-                                 as_business=as_business.counted)  # fmt: skip
+                                 as_business=as_business.counted, country=country)  # fmt: skip
     return ClaimTerms(
         invoice_number=invoice.number,
         debtor_number=invoice.debtor_number,
@@ -106,6 +110,7 @@ def costs_owed_from(
     letter_on: date | None,
     interest_from: date | None = None,
     as_business: LetterAsBusiness | None = None,
+    country: str | None = None,
 ) -> date | None:
     """The first day the claim's costs are owed, or None. Costs follow default (6:96 lid 4
     and lid 6 BW): a letter sent before the debtor was in default is no 14-day letter or
@@ -128,7 +133,9 @@ def costs_owed_from(
         if consumer:
             try:
                 candidates.append(
-                    fourteen_day_term(letter_on, LetterChannel.LETTER).costs_owed_from
+                    fourteen_day_term(
+                        letter_on, LetterChannel.LETTER, country=country
+                    ).costs_owed_from
                 )
             except OverflowError:
                 pass  # a term that ends past the calendar's last day: never owed

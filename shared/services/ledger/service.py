@@ -122,6 +122,7 @@ class LedgerService:
                 letter_on=header.header.fourteen_day_letter_on if header else None,
                 interest_from=header.header.interest_from if header else None,
                 as_business=header.header.as_business if header else None,
+                country=debtor.address.country if debtor and debtor.address else None,
             )
             if header and header.header.interest_paused:  # a payment plan froze interest
                 terms = replace(

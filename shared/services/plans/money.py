@@ -19,6 +19,7 @@ from shared.domain.ledger.restate import received_day
 from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.services.ledger.service import LedgerService
+from shared.services.plans.lapse_figures import OwedOnLapse, owed_on_lapse
 
 
 class PlanMoney(Protocol):
@@ -39,6 +40,13 @@ class PlanMoney(Protocol):
     ) -> Cents:
         """Everything the invoices' claims still owe on ``on`` (costs, their VAT, interest
         and principal), also of an invoice whose principal is paid."""
+        ...
+
+    def owed_on_lapse(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> OwedOnLapse:
+        """What the invoices' claims owe on ``on`` per component (principal, interest, costs
+        and their VAT, the days the costs became owed): what a lapse notice states."""
         ...
 
     def paid_towards(
@@ -121,6 +129,15 @@ class LedgerMoney:
             client, invoice_numbers, on, debtor=found[0] if found else None
         )
         return Cents(sum(f.open.total for f in figures.values()))
+
+    def owed_on_lapse(
+        self, client: Client, debtor_number: str, invoice_numbers: list[str], on: date
+    ) -> OwedOnLapse:
+        found = self.ledger.repos.debtors.get(client.client_id, debtor_number)
+        figures = self.ledger.open_claims(
+            client, invoice_numbers, on, debtor=found[0] if found else None
+        )
+        return owed_on_lapse(list(figures.values()), on)
 
     def paid_towards(
         self,

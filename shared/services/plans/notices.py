@@ -14,6 +14,7 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.schedule import ScheduledInstallment
 from shared.domain.references.betalingskenmerk import display
+from shared.services.plans.lapse_figures import OwedOnLapse, owed_for_the_rest, owed_paragraphs
 
 
 @dataclass(frozen=True)
@@ -144,34 +145,36 @@ def reminder(
 
 
 def lapsed_to_debtor(
-    plan: PaymentPlan, open_amount: Cents, language: str, not_claimed: tuple[str, ...] = ()
+    plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...] = ()
 ) -> Notice:
-    """``not_claimed``: the plan's invoices a clean slate or an akkoord left natural
+    """``owed``: the claims' figures on the lapse day (``lapse_figures``), not the plan's
+    remainder: costs and interest come with it (law13b F1), of the claims still claimed.
+    ``not_claimed``: the plan's invoices a clean slate or an akkoord left natural
     obligations (art. 6:3 BW, 358 lid 1, 160 Fw): never said to be due again (that would
     claim what cannot be claimed, 6:193c BW); only the rest is."""
     if not_claimed:
-        return _lapsed_over_natural(plan, language, not_claimed)
+        return _lapsed_over_natural(plan, owed, language, not_claimed)
     if language == "nl":
         return Notice(
             "Uw betalingsregeling is vervallen",
             (
                 "U bent de afgesproken termijnen niet nagekomen; de betalingsregeling is daarom "
                 "vervallen.",
-                f"Het openstaande bedrag van {_eur(open_amount, 'nl')} is weer in zijn geheel "
-                "opeisbaar en de incassoprocedure wordt hervat.",
+                *owed_paragraphs(owed, "nl"),
             ),
         )
     return Notice(
         "Your payment plan has lapsed",
         (
             "The agreed installments were not paid, so the payment plan has lapsed.",
-            f"The open amount of {_eur(open_amount, 'en')} is due again in full and "
-            "collection resumes.",
+            *owed_paragraphs(owed, "en"),
         ),
     )
 
 
-def _lapsed_over_natural(plan: PaymentPlan, language: str, not_claimed: tuple[str, ...]) -> Notice:
+def _lapsed_over_natural(
+    plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...]
+) -> Notice:
     rest = [n for n in plan.invoice_numbers if n not in not_claimed]
     if language == "nl":
         lines = [
@@ -182,6 +185,7 @@ def _lapsed_over_natural(plan: PaymentPlan, language: str, not_claimed: tuple[st
         ]
         if rest:
             lines.append(f"Voor factuur {', '.join(rest)} wordt de incassoprocedure hervat.")
+            lines.extend(owed_for_the_rest(owed, "nl"))
         return Notice("Uw betalingsregeling is vervallen", tuple(lines))
     lines = [
         "The payment plan has lapsed.",
@@ -191,6 +195,7 @@ def _lapsed_over_natural(plan: PaymentPlan, language: str, not_claimed: tuple[st
     ]
     if rest:
         lines.append(f"Collection of invoice {', '.join(rest)} resumes.")
+        lines.extend(owed_for_the_rest(owed, "en"))
     return Notice("Your payment plan has lapsed", tuple(lines))
 
 

@@ -1689,8 +1689,13 @@ class PlanService:
                        "Cancelled automatically after a breach")  # fmt: skip
         # a claim a clean slate or an akkoord left a natural obligation is never told due
         not_claimed = self._natural_obligations(client, plan)
+        # the claims' figures on the lapse day (costs owed from it, interest) of the claims
+        # still claimed, not the plan's remainder: what is owed "in full" from now (law13b F1)
+        claimed = [n for n in plan.invoice_numbers if n not in not_claimed]
+        owed = self.money.owed_on_lapse(client, plan.debtor_number, claimed,
+                                        plan.ended_on or amsterdam_today(self.clock))  # fmt: skip
         self._send_notice(client, plan, "lapsed",
-                          lambda lang: notices.lapsed_to_debtor(plan, plan.open, lang, not_claimed))  # fmt: skip
+                          lambda lang: notices.lapsed_to_debtor(plan, owed, lang, not_claimed))  # fmt: skip
         note = notices.lapsed_to_client(plan, plan.open, client.language.value)
         try:
             self.repos.actions.add(ActionItem(

@@ -25,3 +25,10 @@ def test_term_past_the_table_warns(capsys):
     out, err = capsys.readouterr()
     assert "2028-12-31" in json.loads(out)["warning"]
     assert err.startswith("warning: ")
+
+
+def test_term_of_a_letter_abroad(capsys):
+    # law13b F2: posted Thu 4-12-2025 to Belgium: received Thu 11-12 (D+5 working days)
+    assert main(["term", "2025-12-04", "--channel", "letter", "--country", "BE", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["received_on"], data["costs_owed_from"]) == ("2025-12-11", "2025-12-30")

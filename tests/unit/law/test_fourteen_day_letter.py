@@ -107,3 +107,39 @@ def test_letter_without_amount_or_consequence_fails():
         RequiredPart.COSTS_AMOUNT,
         RequiredPart.CONSEQUENCE,
     ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "channel", "country", "received", "costs_owed_from"),
+    [
+        # law13b F2, Brussels, posted Thu 4-12-2025: D+5 working days Fri 5, Mon 8 .. Thu 11;
+        # term 12-12..25-12 (Christmas, Boxing Day, the weekend) -> Mon 29-12, costs 30-12
+        (date(2025, 12, 4), LetterChannel.LETTER, "BE", date(2025, 12, 11), date(2025, 12, 30)),
+        (date(2025, 12, 4), LetterChannel.LETTER, "be", date(2025, 12, 11), date(2025, 12, 30)),
+        (
+            date(2025, 12, 4),
+            LetterChannel.REGISTERED_LETTER,
+            "BE",
+            date(2025, 12, 11),
+            date(2025, 12, 30),
+        ),
+        # Germany, posted Wed 24-12-2025: Christmas, Boxing Day, the weekend, New Year's Day
+        # and Fri 2-1-2026 (equated to a holiday, as for Dutch post) are no working days: Mon
+        # 29, Tue 30, Wed 31, Mon 5-1, Tue 6-1; day 14 Tue 20-1, costs from Wed 21-1
+        (date(2025, 12, 24), LetterChannel.LETTER, "DE", date(2026, 1, 6), date(2026, 1, 21)),
+        # outside the EU/EEA (no target in law): ten working days, Fri 5 .. Thu 18-12;
+        # day 14 Thu 1-1-2026 (New Year's Day; Fri 2-1 equated, the weekend) -> Mon 5-1
+        (date(2025, 12, 4), LetterChannel.LETTER, "US", date(2025, 12, 18), date(2026, 1, 6)),
+        (date(2025, 12, 4), LetterChannel.LETTER, "CH", date(2025, 12, 18), date(2026, 1, 6)),
+        # an e-mail is received the day it is sent wherever the debtor lives
+        (date(2025, 12, 4), LetterChannel.EMAIL, "BE", date(2025, 12, 4), date(2025, 12, 19)),
+        # the Netherlands keeps the second delivery day (Sat 6-12)
+        (date(2025, 12, 4), LetterChannel.LETTER, "NL", date(2025, 12, 6), date(2025, 12, 23)),
+        (date(2025, 12, 4), LetterChannel.LETTER, None, date(2025, 12, 6), date(2025, 12, 23)),
+    ],
+)
+def test_a_letter_abroad_is_received_by_the_cross_border_target(
+    sent, channel, country, received, costs_owed_from
+):
+    term = fourteen_day_term(sent, channel, country=country)
+    assert (term.received_on, term.costs_owed_from) == (received, costs_owed_from)

@@ -10,6 +10,7 @@ from datetime import date
 from shared.domain.records import PaymentSource
 from shared.domain.standing import DebtorStanding, LiftReason, Standing, with_lift
 from shared.services.plans import notices
+from shared.services.plans.lapse_figures import OwedOnLapse
 from tests.unit.api.conftest import invoice_row
 from tests.unit.plans.test_plan_breach_told import BREACH_DAY, _deliver_until_done
 from tests.unit.plans.test_plan_service import BASE, make, plans  # noqa: F401
@@ -142,13 +143,16 @@ def test_the_lapse_notice_names_what_is_still_claimed() -> None:
         invoice_numbers = ("F1", "F2")
 
     plan = _Plan()
-    nl = notices.lapsed_to_debtor(plan, 30000, "nl", ("F1",))  # type: ignore[arg-type]
+    # F2's figures on the lapse day (law13b F1: the build-up of what is still claimed)
+    owed = OwedOnLapse(date(2026, 3, 8), 30000, 0, 0, 0, (), interest_runs=False)
+    nl = notices.lapsed_to_debtor(plan, owed, "nl", ("F1",))  # type: ignore[arg-type]
     assert "opeisbaar" not in nl.text
     assert "Voor factuur F2 wordt de incassoprocedure hervat." in nl.text
-    en = notices.lapsed_to_debtor(plan, 30000, "en", ("F1",))  # type: ignore[arg-type]
+    assert "Daarvoor bent u op 08-03-2026 € 300,00 verschuldigd:" in nl.text
+    en = notices.lapsed_to_debtor(plan, owed, "en", ("F1",))  # type: ignore[arg-type]
     assert "Collection of invoice F2 resumes." in en.text and "due again" not in en.text
-    plain = notices.lapsed_to_debtor(plan, 30000, "nl")  # type: ignore[arg-type]
-    assert "is weer in zijn geheel opeisbaar" in plain.text
+    plain = notices.lapsed_to_debtor(plan, owed, "nl")  # type: ignore[arg-type]
+    assert "€ 300,00 weer in zijn geheel opeisbaar" in plain.text
 
 
 def test_the_figures_to_file_are_kept_in_cents_and_shown_per_language() -> None:
