@@ -822,6 +822,60 @@ class BankingRepository:
                                       str(row.data.get("Remittance") or "") or None))  # fmt: skip
         return out
 
+    def choose_for_return(self, line_id: str, choice: ReturnChoice) -> ReturnChoice:
+        """The one payment a return without end-to-end id undoes, chosen once: an insert of one
+        row keyed on the return's line alone (whichever client's payment it is), so a person's
+        reverse-payment and the same return read again cannot both choose (failure13 F4).
+        Answers the stored choice: ``choice``, or another chooser's that came first."""
+        row = Row(encode(return_reference(line_id)), CHOICE_RK,
+                  {"ClientId": choice.client_id, "PaymentId": choice.payment_id})  # fmt: skip
+        try:
+            self.store.insert(PAYMENT_REFS, row)
+        except Conflict:
+            stored = self.return_choice(line_id)
+            if stored is None:  # dropped in between: choose again
+                return self.choose_for_return(line_id, choice)
+            return stored
+        return choice
+
+    def return_choice(self, line_id: str) -> ReturnChoice | None:
+        """The payment :meth:`choose_for_return` stored for the return's line (None: none)."""
+        row = self.store.get(PAYMENT_REFS, encode(return_reference(line_id)), CHOICE_RK)
+        if row is None:
+            return None
+        return ReturnChoice(str(row.data["ClientId"]), str(row.data["PaymentId"]))
+
+    def drop_return_choice(self, line_id: str, choice: ReturnChoice) -> None:
+        """Forget the return's choice when it is ``choice`` (its payment another return took)."""
+        key = encode(return_reference(line_id))
+        row = self.store.get(PAYMENT_REFS, key, CHOICE_RK)
+        if (
+            row is None
+            or ReturnChoice(str(row.data["ClientId"]), str(row.data["PaymentId"])) != choice
+        ):
+            return
+        try:
+            self.store.delete(PAYMENT_REFS, key, CHOICE_RK, row.etag)
+        except PreconditionFailed:
+            pass  # chosen anew meanwhile: that choice stands
+
+    def claim_returned(self, client_id: str, payment_id: str, line_id: str) -> str:
+        """The return line that undoes ``payment_id``: ``line_id``, or the one whose claim came
+        first (an insert keyed on the payment): two returns never undo one payment, and a
+        person's retry knows whether the payment it finds reversed is its own (failure13 F5)."""
+        row = Row(encode(client_id), encode(RETURNED_KEY + payment_id), {"LineId": line_id})
+        try:
+            self.store.insert(PAYMENT_REFS, row)
+        except Conflict:
+            held = self.returned_by(client_id, payment_id)
+            return held if held is not None else self.claim_returned(client_id, payment_id, line_id)
+        return line_id
+
+    def returned_by(self, client_id: str, payment_id: str) -> str | None:
+        """The return line :meth:`claim_returned` gave ``payment_id`` to (None: none)."""
+        row = self.store.get(PAYMENT_REFS, encode(client_id), encode(RETURNED_KEY + payment_id))
+        return str(row.data["LineId"]) if row is not None else None
+
     def payment_for(self, client_id: str, reference: str) -> str | None:
         """The one payment remembered under ``reference`` (None: none, or several)."""
         found = self.payments_for(client_id, reference)
@@ -865,6 +919,17 @@ class PaymentRef:
 # keys no end-to-end id can be: "~" is outside the SEPA character set of an EndToEndId
 PAYER_KEY = "~payer:"
 RETURN_KEY = "~return:"
+# a payment's row naming the return line that undoes it (:meth:`BankingRepository.claim_returned`)
+RETURNED_KEY = "~returned-by:"
+# the row of a return's choice, in a partition of its own (the return line's key)
+CHOICE_RK = "choice"
+
+
+class ReturnChoice(NamedTuple):
+    """The payment a return without end-to-end id undoes, and whose (its client)."""
+
+    client_id: str
+    payment_id: str
 
 
 def payer_reference(iban: str) -> str:
