@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables.banking_repo import (
+    SENT_BACK,
     AccountOwner,
     BankingRepository,
     PaymentRef,
@@ -67,6 +68,8 @@ SEVERAL = (
     "payments of that payer's account and amount fit; reverse the one it returned"
 )
 RETURNED_BY_BANK = "returned by the bank ({reason})"
+# the resolution of a credit nobody booked that the bank sent back (action_text translates it)
+SENT_BACK_BY_BANK = "sent back by the bank ({reason}) on {day}"
 # one booked payment fits, but so does a credit of that payer and amount that was not booked
 # (a duplicate transfer listed for a person): which went back is a person's call
 UNBOOKED_TOO = (
@@ -192,10 +195,16 @@ def returned_by_payer(
     digest = remittance_digest(line.remittance)
     unbooked: list[ActionItem] = []
     doubt = None
+    if not open_ and line_id is not None:
+        # no booked payment: the money it sends back may be a credit nobody booked yet
+        unbooked, sent = _sent_back(service, line, line_id, owner, clients, earliest, written,
+                                    reason)  # fmt: skip
+        if sent:
+            return "returned"
     if len(open_) == 1 and line_id is not None:
         mine = _likeness(quoted, digest, open_[0].ref.quoted, open_[0].ref.remittance)
         unbooked = [
-            x for x in _unbooked(service, line, owner, clients, earliest)
+            x for x in _unbooked(service, line, owner, clients, earliest, line_id)
             if _likeness(quoted, digest, _plain(_text(x, "reference")),
                          remittance_digest(_text(x, "remittance"))) >= mine
         ]  # fmt: skip
@@ -286,6 +295,60 @@ def choose_return(
     return won
 
 
+def _sent_back(
+    service: StatementService,
+    line: StatementLine,
+    line_id: str,
+    owner: AccountOwner,
+    clients: list[Client],
+    earliest: date,
+    written: bool,
+    reason: str,
+) -> tuple[list[ActionItem], bool]:
+    """A return no booked payment fits, of a credit that waits unbooked on a list (the bank
+    sent it back before anyone confirmed it: newcomer13 #1). The one that fits it best by
+    itself (the same reference, then text) is marked sent back: its line (under its ETag, so
+    a confirm racing it either claimed it first, its booking then the return's to undo, or
+    is refused ``credit_sent_back``) and its item, resolved naming the return. Answers the
+    credits that fit and whether one was marked (several alike: a person's call, listed)."""
+    found = _unbooked(service, line, owner, clients, earliest, line_id)
+    if not found:
+        return found, False
+    quoted, digest = _plain(line.reference), remittance_digest(line.remittance)
+    alike = {
+        x.action_id: _likeness(quoted, digest, _plain(_text(x, "reference")),
+                               remittance_digest(_text(x, "remittance")))
+        for x in found
+    }  # fmt: skip
+    best = [x for x in found if alike[x.action_id] == max(alike.values())]
+    if len(best) != 1 or (written and best[0].detail.get(CLIENT_WRITTEN) is not True):
+        return found, False  # a client's upload never marks what the bank's file listed
+    credit = best[0]
+    account, credit_line = owner.account, str(credit.detail["line_id"])
+    banking = service.repos.banking
+    record = banking.line(account, credit_line)
+    if record is None:
+        return found, False
+    if record.status != SENT_BACK and not banking.send_back(account, record, line_id):
+        return found, False  # a confirm claimed it meanwhile: listed as the return it is
+    when = line.booking_date.isoformat()
+    detail = {"sent_back_on": when, "sent_back_reason": reason, "sent_back_line": line_id}
+    resolution = SENT_BACK_BY_BANK.format(reason=reason, day=when)
+    for _ in range(3):  # under its ETag: a person's change meanwhile is read again
+        got = service.repos.actions.get(credit.client_id, credit.action_id)
+        if got is None or got[1] is None or got[0].status is ActionStatus.RESOLVED:
+            break
+        done = replace(got[0], detail={**got[0].detail, **detail}, status=ActionStatus.RESOLVED,
+                       resolved_at=service.clock.now(), resolution=resolution)  # fmt: skip
+        try:
+            save_item(service.repos, done, got[1])
+            break
+        except ConflictingUpdate:
+            continue
+    log.info("return without a booked original matched the credit nobody booked")
+    return found, True
+
+
 def _likeness(
     quoted: str | None, digest: str | None, their_quoted: str | None, their_text: str | None
 ) -> int:
@@ -305,6 +368,7 @@ def _unbooked(
     owner: AccountOwner,
     clients: list[Client],
     earliest: date,
+    line_id: str,
 ) -> list[ActionItem]:
     """The credits of the return's account, payer and amount that were not booked and wait on
     a list (a duplicate transfer, a transfer meant for another client) within the window: the
@@ -327,19 +391,23 @@ def _unbooked(
                 found += [
                     x for x in items
                     if _same_credit(x, owner.account, iban, amount, earliest, line.booking_date)
-                    and _not_booked(service, owner.account, x)
+                    and _not_booked(service, owner.account, x, line_id)
                 ]  # fmt: skip
                 if token is None:
                     break
     return found
 
 
-def _not_booked(service: StatementService, account: str, item: ActionItem) -> bool:
+def _not_booked(service: StatementService, account: str, item: ActionItem, by: str) -> bool:
     """The item's line is still waiting for a person (an item left open while its line was
-    booked, by a claim another person finished, is that booked payment's own line)."""
+    booked, by a claim another person finished, is that booked payment's own line), or was
+    marked sent back by the return ``by`` (read again after a cut-off)."""
     line_id = _text(item, "line_id")
     record = service.repos.banking.line(account, line_id) if line_id else None
-    return record is not None and record.status in ("suggested", "unmatched")
+    return record is not None and (
+        record.status in ("suggested", "unmatched")
+        or (record.status == SENT_BACK and record.returned_by == by)
+    )
 
 
 def _same_credit(
@@ -535,6 +603,44 @@ class ReturnedPayments:
             )  # fmt: skip
         except Conflict:
             pass  # audited by the first attempt
+
+    def candidates(self, item: ActionItem, limit: int = 20) -> list[Payment]:
+        """The booked payments a return's item may undo as they stand now, not as when the
+        return was read (newcomer13 #1: a credit of the payer confirmed after its return was
+        listed was no candidate, the form said "no booked payment found"): those it named,
+        and the bank payments of its payer account and amount received by its day, neither
+        reversed nor another return's."""
+        if item.kind != KIND:
+            return []
+        scope, detail = item.client_id, item.detail
+        amount, day = abs(int(str(detail.get("amount") or 0))), _day(detail.get("date"))
+        iban, line_id = detail.get("payer_iban"), detail.get("line_id")
+        banking = self.repos.banking
+        rows = (
+            banking.payments_for(scope, payer_reference(iban))
+            if isinstance(iban, str) and iban and not is_agency_scope(scope)
+            else []
+        )
+        ids = dict.fromkeys([
+            *_names(detail.get("payments")),
+            *(r.payment_id for r in rows if r.amount is None or amount in (r.amount, r.received)),
+        ])  # fmt: skip
+        found: list[Payment] = []
+        for payment_id in ids:
+            payment = self.repos.payments.get(scope, payment_id)
+            if (
+                payment is None
+                or payment.reversed
+                or payment.source is not PaymentSource.BANK
+                or amount not in (payment.amount, payment.amount - payment.bank_charges)
+                or (day is not None and payment.received_on > day)
+                or banking.returned_by(scope, payment_id) not in (None, line_id)
+            ):
+                continue
+            found.append(payment)
+            if len(found) >= limit:
+                break
+        return found
 
     def _fitting(
         self, item: ActionItem, client: Client, payment_id: str, new: bool, by_agency: bool

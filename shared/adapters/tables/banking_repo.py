@@ -121,7 +121,7 @@ class AccountOwner:
 @dataclass(frozen=True)
 class LineRecord:
     line_id: str
-    status: str  # pending | booking | booked | suggested | unmatched | returned | debit
+    status: str  # pending | booking | booked | suggested | unmatched | returned | debit | sent_back
     client_id: str | None = None
     payment_id: str | None = None
     etag: str | None = None
@@ -141,6 +141,8 @@ class LineRecord:
     # when a person's confirm claimed the line (:meth:`claim_for_booking`): a claim still
     # ``booking`` long after is one whose confirm stopped, finished by the daily run
     claimed_at: datetime | None = None
+    # a credit not booked that the bank sent back (status ``sent_back``): the return's line
+    returned_by: str | None = None
 
     @property
     def where(self) -> Where:
@@ -280,6 +282,7 @@ class BankingRepository:
             _span(d),
             _number(d),
             _get_time(d.get("ClaimedAt")),
+            d.get("ReturnedBy"),
         )
 
     def claim_line(
@@ -481,6 +484,21 @@ class BankingRepository:
             self.store.replace(STATEMENT_LINES, row_)
         except PreconditionFailed:
             log.info("line %s changed by another writer; left to it", record.line_id)
+            return False
+        return True
+
+    def send_back(self, account: str, record: LineRecord, return_line: str) -> bool:
+        """A credit line nobody booked marked ``sent_back`` by the return ``return_line`` (the
+        bank sent the money back before anyone confirmed it: newcomer13 #1), under the ETag
+        ``record`` was read with: False, nothing written, when a confirm claimed it since (its
+        booking is then the payment the return undoes)."""
+        row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
+        if row is None or record.etag is None or row.etag != record.etag:
+            return False
+        data = {**row.data, "Status": SENT_BACK, "ReturnedBy": return_line}
+        try:
+            self.store.replace(STATEMENT_LINES, Row(row.pk, row.rk, data, etag=record.etag))
+        except PreconditionFailed:
             return False
         return True
 
@@ -919,6 +937,8 @@ class PaymentRef:
 # keys no end-to-end id can be: "~" is outside the SEPA character set of an EndToEndId
 PAYER_KEY = "~payer:"
 RETURN_KEY = "~return:"
+# the status of a credit line the bank sent back before it was booked (:meth:`send_back`)
+SENT_BACK = "sent_back"
 # a payment's row naming the return line that undoes it (:meth:`BankingRepository.claim_returned`)
 RETURNED_KEY = "~returned-by:"
 # the row of a return's choice, in a partition of its own (the return line's key)
