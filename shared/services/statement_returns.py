@@ -555,7 +555,13 @@ class ReturnedPayments:
         open, the payment listed as reversed already; failure13 F5)."""
         iban = item.detail.get("payer_iban")
         mine = ReturnChoice(client.client_id, payment.payment_id)
-        holder = self.repos.banking.returned_by(client.client_id, payment.payment_id)
+        banking = self.repos.banking
+        holder = banking.returned_by(client.client_id, payment.payment_id)
+        if holder is None and any(  # chosen before the choice had its own row (a deploy)
+            r.payment_id == payment.payment_id
+            for r in banking.payments_for(client.client_id, return_reference(line_id))
+        ):
+            holder = line_id
         won: ReturnChoice | None = None
         if not (payment.reversed and holder != line_id):
             won = choose_return(self.repos.banking, line_id, client.client_id, payment,

@@ -184,3 +184,27 @@ def test_a_payment_a_persons_choice_holds_is_not_taken_by_another_return(
     assert [i["detail"].get("reversed_already") for i in listed] == [[second]]
     assert a.call("POST", _url(item), {"payment": second, **NOTE}).status == 200
     assert _reversed(setup) == {first: False, second: True} and _audited(setup) == [second]
+
+
+def test_a_reversal_the_code_before_began_is_finished_by_the_retry(setup):  # noqa: F811
+    """A person's request cut off under the code before the deploy (its choice written only
+    under the return line in the client's partition, the payment reversed, the item not
+    resolved): the retry finishes it as the person's, not as another return's."""
+    from dataclasses import replace
+
+    from shared.adapters.tables.banking_repo import PaymentRef
+
+    _first, second = _two_of_one_payer(setup)
+    setup.services.statements.ingest("agency-a/back.sta", _return(setup, "retour"))
+    item = _item(setup)
+    [client] = setup.services.repos.clients.list_for_agency("agency-a")[0]
+    repos = setup.services.repos
+    stored, etag = repos.actions.get(client.client_id, item["action_id"])
+    repos.actions.save(replace(stored, detail={**stored.detail, "reversing": second}), etag)
+    line_id = stored.detail["line_id"]
+    repos.banking.remember_payment(client.client_id,
+                                   PaymentRef(return_reference(line_id), second, 12_100))  # fmt: skip
+    setup.services.payments.reverse(client, second, "returned by the bank (retour)")
+    done = setup.agency_a.call("POST", _url(item), {"payment": second, **NOTE})
+    assert done.status == 200 and done.body["status"] == "resolved"
+    assert _audited(setup) == [second]
