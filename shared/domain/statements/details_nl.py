@@ -400,7 +400,11 @@ def _end_to_end(
     value = tags.get("EREF")
     if bank in EREF_LAST:
         opened = next(
-            (m for m in matches if m.group(1) in ("EREF", "PREF") and joined[m.start() - 1] == "/"),
+            (
+                m
+                for m in matches
+                if m.group(1) in ("EREF", "PREF") and joined[m.start() - 1 : m.start()] == "/"
+            ),
             None,
         )
         closing = _CLOSING_EREF.search(joined, opened.end()) if opened is not None else None
