@@ -176,6 +176,8 @@ _REASONS_NL: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"give the account holder's name"), "vul de naam van de rekeninghouder in"),
     (re.compile(r"type the account holder's name as the bank has it, in Latin letters"),
      "vul de naam van de rekeninghouder in zoals de bank die heeft, in Latijnse letters"),
+    (re.compile(r"type the account holder's name without '//'"),
+     "vul de naam van de rekeninghouder in zonder '//'"),
 )  # fmt: skip
 
 

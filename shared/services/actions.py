@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from shared.adapters.tables.banking_repo import ClaimNote, LineRecord
+from shared.adapters.tables.banking_repo import SENT_BACK, ClaimNote, LineRecord
 from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
@@ -75,8 +75,20 @@ class ActionService:
         account) is the agency's to assign among its clients: only the agency's people
         (``by_agency``) book it, never a client's own staff on an invoice of their own
         choosing (attack10 F5)."""
+        self._refuse_sent_back(client.client_id, action_id)
         item, etag = self._open(client.client_id, action_id)
         return self._confirm(item, etag, client, invoices, author, by_agency=by_agency)
+
+    def _refuse_sent_back(self, scope: str, action_id: str) -> None:
+        """A credit the bank sent back before anyone booked it is not booked: its money is gone
+        (newcomer13 #1: confirmed the day after its return, F-1 was paid 120.07 with it)."""
+        found = self.repos.actions.get(scope, action_id)
+        if (
+            found is not None
+            and found[0].kind in CONFIRMABLE
+            and found[0].detail.get("sent_back_on")
+        ):
+            raise _sent_back(action_id)
 
     def confirm_for_agency(
         self, agency_id: str, client: Client, action_id: str, invoices: list[str], author: str
@@ -86,6 +98,7 @@ class ActionService:
         the one client they decide it is for."""
         if client.agency_id != agency_id:
             raise NotFound(f"action {action_id} not found")
+        self._refuse_sent_back(agency_scope(agency_id), action_id)
         item, etag = self._open(agency_scope(agency_id), action_id)
         return self._confirm(item, etag, client, invoices, author, by_agency=True)
 
@@ -203,6 +216,8 @@ class ActionService:
         banking = self.repos.banking
         record = banking.line(account, line_id)
         for _ in range(CLAIM_ATTEMPTS):
+            if record is not None and record.status == SENT_BACK:
+                raise _sent_back(action_id)  # the return came first: marked under the ETag
             if record is not None and record.status in TAKEN and record.client_id:
                 if record.client_id != client.client_id or (
                     record.invoices and set(record.invoices) != set(invoices)
@@ -303,3 +318,11 @@ class ActionService:
         """The client as the agency knows it (its own number), for a refusal's sentence."""
         found = self.repos.clients.get(client_id)
         return found[0].number if found is not None else client_id
+
+
+def _sent_back(action_id: str) -> Invalid:
+    return Invalid(
+        f"action {action_id}'s credit was sent back by the bank before it was booked: the "
+        "money is gone and is not booked",
+        field="status", code="credit_sent_back",
+    )  # fmt: skip

@@ -27,24 +27,29 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables.banking_repo import (
+    SENT_BACK,
     AccountOwner,
+    BankingRepository,
     PaymentRef,
+    ReturnChoice,
     payer_reference,
     received_of,
     return_reference,
 )
-from shared.clock import Clock
+from shared.clock import Clock, amsterdam_date
 from shared.domain.money import format_eur_nl
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.model import StatementLine
+from shared.ports.tables import Conflict
 from shared.services.action_saves import save_item
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 from shared.services.statement_sources import CLIENT_WRITTEN
+from shared.services.statements_redo import day_keyed_id
 
 if TYPE_CHECKING:
     from shared.services.statements import StatementService
@@ -63,6 +68,8 @@ SEVERAL = (
     "payments of that payer's account and amount fit; reverse the one it returned"
 )
 RETURNED_BY_BANK = "returned by the bank ({reason})"
+# the resolution of a credit nobody booked that the bank sent back (action_text translates it)
+SENT_BACK_BY_BANK = "sent back by the bank ({reason}) on {day}"
 # one booked payment fits, but so does a credit of that payer and amount that was not booked
 # (a duplicate transfer listed for a person): which went back is a person's call
 UNBOOKED_TOO = (
@@ -150,10 +157,11 @@ def returned_by_payer(
         return None
     banking, amount = service.repos.banking, abs(line.amount)
     if line_id is not None:
-        for client in clients:  # this very return undid one before: that one, again
-            for decided in banking.payments_for(client.client_id, return_reference(line_id)):
-                _undo(service, client, decided.payment_id, line, reason)
-                return "returned"
+        # this very return undid one before (or a person chose it on its item): that one, again
+        decided = _decided(service, clients, line_id)
+        if decided is not None:
+            _undo(service, decided[0], decided[1], line, reason)
+            return "returned"
     earliest = line.booking_date - timedelta(days=RETURN_WINDOW_DAYS)
     quoted = _plain(line.reference)
     fits: list[_Fit] = []
@@ -173,14 +181,30 @@ def returned_by_payer(
         service._client_return(line, reason, line.end_to_end_id or "",
                                [f.ref for f in fits], owner)  # fmt: skip
         return "held"
-    open_ = _narrowed([f for f in fits if not f.payment.reversed], quoted, line.remittance)
+    # a payment another return undoes (its line's claim came first) is that return's, as if
+    # reversed already: one payment is never the money of two returns (failure13 F5)
+    taken = {
+        f.payment.payment_id for f in fits
+        if not f.payment.reversed and line_id is not None
+        and banking.returned_by(f.client.client_id, f.payment.payment_id) not in (None, line_id)
+    }  # fmt: skip
+    open_ = _narrowed(
+        [f for f in fits if not f.payment.reversed and f.payment.payment_id not in taken],
+        quoted, line.remittance,
+    )  # fmt: skip
     digest = remittance_digest(line.remittance)
     unbooked: list[ActionItem] = []
     doubt = None
+    if not open_ and line_id is not None:
+        # no booked payment: the money it sends back may be a credit nobody booked yet
+        unbooked, sent = _sent_back(service, line, line_id, owner, clients, earliest, written,
+                                    reason)  # fmt: skip
+        if sent:
+            return "returned"
     if len(open_) == 1 and line_id is not None:
         mine = _likeness(quoted, digest, open_[0].ref.quoted, open_[0].ref.remittance)
         unbooked = [
-            x for x in _unbooked(service, line, owner, clients, earliest)
+            x for x in _unbooked(service, line, owner, clients, earliest, line_id)
             if _likeness(quoted, digest, _plain(_text(x, "reference")),
                          remittance_digest(_text(x, "remittance"))) >= mine
         ]  # fmt: skip
@@ -190,12 +214,15 @@ def returned_by_payer(
             doubt = TEXT_DIFFERS
     if len(open_) == 1 and line_id is not None and doubt is None:
         chosen = open_[0]
-        # written down first: a redelivery (a crash before the line was settled) undoes this
-        # one again, not the next payment that fits
-        banking.remember_payment(chosen.client.client_id, PaymentRef(
-            return_reference(line_id), chosen.payment.payment_id, chosen.payment.amount, iban,
-        ))  # fmt: skip
-        _undo(service, chosen.client, chosen.payment.payment_id, line, reason)
+        # chosen once, before the undoing: a redelivery (a crash before the line was settled)
+        # undoes this one again, and a person choosing on the item at the same moment either
+        # came first (his payment is undone here) or is refused (failure13 F4)
+        won = choose_return(banking, line_id, chosen.client.client_id, chosen.payment, iban)
+        if won is None:  # the payment another return took meanwhile: weigh the fits again
+            return returned_by_payer(service, line, line_id, clients, owner, reason, written,
+                                     action_id)  # fmt: skip
+        client = next((c for c in clients if c.client_id == won.client_id), chosen.client)
+        _undo(service, client, won.payment_id, line, reason)
         log.info("return without end-to-end id matched by payer's account and amount")
         return "returned"
     shown = format_eur_nl(amount)
@@ -222,13 +249,104 @@ def returned_by_payer(
         detail[CLIENT_WRITTEN] = True
     if unbooked:  # the listed credits that may be what went back, on their own items
         detail["unbooked_lines"] = [x.action_id for x in unbooked]
-    reversed_ = [f.payment.payment_id for f in fits if f.payment.reversed]
+    reversed_ = [f.payment.payment_id for f in fits
+                 if f.payment.reversed or f.payment.payment_id in taken]  # fmt: skip
     if reversed_:
         detail["reversed_already"] = reversed_
     # the agency's list for its pooled account, whichever clients' payments fit (pooled11)
     scope = owner.action_list
     service._add_action(scope, KIND, title, detail, action_id=action_id)
     return "returned"
+
+
+def _decided(
+    service: StatementService, clients: list[Client], line_id: str
+) -> tuple[Client, str] | None:
+    """The payment the return's line chose before, and its client: the choice's own row, or
+    (a choice written before it had one) a row under the line's key in a client's partition."""
+    banking = service.repos.banking
+    choice = banking.return_choice(line_id)
+    if choice is not None:
+        client = next((c for c in clients if c.client_id == choice.client_id), None)
+        if client is not None:
+            return client, choice.payment_id
+    for client in clients:
+        for decided in banking.payments_for(client.client_id, return_reference(line_id)):
+            return client, decided.payment_id
+    return None
+
+
+def choose_return(
+    banking: BankingRepository, line_id: str, client_id: str, payment: Payment, iban: str | None
+) -> ReturnChoice | None:
+    """The payment the return's line undoes, chosen once (the first chooser's stands) and
+    given to that line (a payment is undone by one return): the chosen one, another chooser's,
+    or None when the winner's payment is another return's (its choice is then dropped)."""
+    won = banking.choose_for_return(line_id, ReturnChoice(client_id, payment.payment_id))
+    if banking.claim_returned(won.client_id, won.payment_id, line_id) != line_id:
+        banking.drop_return_choice(line_id, won)
+        return None
+    if won == ReturnChoice(client_id, payment.payment_id):
+        # also as before the choice had its own row: an instance of the code before it reads
+        # this during a deploy
+        banking.remember_payment(client_id, PaymentRef(
+            return_reference(line_id), payment.payment_id, payment.amount, iban,
+        ))  # fmt: skip
+    return won
+
+
+def _sent_back(
+    service: StatementService,
+    line: StatementLine,
+    line_id: str,
+    owner: AccountOwner,
+    clients: list[Client],
+    earliest: date,
+    written: bool,
+    reason: str,
+) -> tuple[list[ActionItem], bool]:
+    """A return no booked payment fits, of a credit that waits unbooked on a list (the bank
+    sent it back before anyone confirmed it: newcomer13 #1). The one that fits it best by
+    itself (the same reference, then text) is marked sent back: its line (under its ETag, so
+    a confirm racing it either claimed it first, its booking then the return's to undo, or
+    is refused ``credit_sent_back``) and its item, resolved naming the return. Answers the
+    credits that fit and whether one was marked (several alike: a person's call, listed)."""
+    found = _unbooked(service, line, owner, clients, earliest, line_id)
+    if not found:
+        return found, False
+    quoted, digest = _plain(line.reference), remittance_digest(line.remittance)
+    alike = {
+        x.action_id: _likeness(quoted, digest, _plain(_text(x, "reference")),
+                               remittance_digest(_text(x, "remittance")))
+        for x in found
+    }  # fmt: skip
+    best = [x for x in found if alike[x.action_id] == max(alike.values())]
+    if len(best) != 1 or (written and best[0].detail.get(CLIENT_WRITTEN) is not True):
+        return found, False  # a client's upload never marks what the bank's file listed
+    credit = best[0]
+    account, credit_line = owner.account, str(credit.detail["line_id"])
+    banking = service.repos.banking
+    record = banking.line(account, credit_line)
+    if record is None:
+        return found, False
+    if record.status != SENT_BACK and not banking.send_back(account, record, line_id):
+        return found, False  # a confirm claimed it meanwhile: listed as the return it is
+    when = line.booking_date.isoformat()
+    detail = {"sent_back_on": when, "sent_back_reason": reason, "sent_back_line": line_id}
+    resolution = SENT_BACK_BY_BANK.format(reason=reason, day=when)
+    for _ in range(3):  # under its ETag: a person's change meanwhile is read again
+        got = service.repos.actions.get(credit.client_id, credit.action_id)
+        if got is None or got[1] is None or got[0].status is ActionStatus.RESOLVED:
+            break
+        done = replace(got[0], detail={**got[0].detail, **detail}, status=ActionStatus.RESOLVED,
+                       resolved_at=service.clock.now(), resolution=resolution)  # fmt: skip
+        try:
+            save_item(service.repos, done, got[1])
+            break
+        except ConflictingUpdate:
+            continue
+    log.info("return without a booked original matched the credit nobody booked")
+    return found, True
 
 
 def _likeness(
@@ -250,6 +368,7 @@ def _unbooked(
     owner: AccountOwner,
     clients: list[Client],
     earliest: date,
+    line_id: str,
 ) -> list[ActionItem]:
     """The credits of the return's account, payer and amount that were not booked and wait on
     a list (a duplicate transfer, a transfer meant for another client) within the window: the
@@ -272,19 +391,23 @@ def _unbooked(
                 found += [
                     x for x in items
                     if _same_credit(x, owner.account, iban, amount, earliest, line.booking_date)
-                    and _not_booked(service, owner.account, x)
+                    and _not_booked(service, owner.account, x, line_id)
                 ]  # fmt: skip
                 if token is None:
                     break
     return found
 
 
-def _not_booked(service: StatementService, account: str, item: ActionItem) -> bool:
+def _not_booked(service: StatementService, account: str, item: ActionItem, by: str) -> bool:
     """The item's line is still waiting for a person (an item left open while its line was
-    booked, by a claim another person finished, is that booked payment's own line)."""
+    booked, by a claim another person finished, is that booked payment's own line), or was
+    marked sent back by the return ``by`` (read again after a cut-off)."""
     line_id = _text(item, "line_id")
     record = service.repos.banking.line(account, line_id) if line_id else None
-    return record is not None and record.status in ("suggested", "unmatched")
+    return record is not None and (
+        record.status in ("suggested", "unmatched")
+        or (record.status == SENT_BACK and record.returned_by == by)
+    )
 
 
 def _same_credit(
@@ -322,6 +445,8 @@ def _undo(
 
 
 REVERSED_BY_PERSON = "reversed payment {payment}: {note}"
+# a person's choice refused: the return, read again, had undone another payment first
+UNDID_OTHER = "the return undid payment {payment} when it was read again"
 
 
 class ReturnedPayments:
@@ -396,24 +521,15 @@ class ReturnedPayments:
             item, read = found
             assert read is not None
             etag = read
-            if self.audit is not None:
-                self.audit(
-                    Event.PAYMENT_REVERSED, agency_id=client.agency_id, client_id=client.client_id,
-                    actor=actor, subject=payment_id, action=action_id, reason=note,
-                    amount=str(payment.amount),
-                )  # fmt: skip
         reason = str(item.detail.get("return_reason") or "reversal")
         on = _day(item.detail.get("date"))
         line_id = item.detail.get("line_id")
         if isinstance(line_id, str):
-            # under the return line, as an automatic match is: the same return read again (a
-            # crash before its line was settled) undoes this one again, not the other that fits
-            iban = item.detail.get("payer_iban")
-            self.repos.banking.remember_payment(client.client_id, PaymentRef(
-                return_reference(line_id), payment_id, payment.amount,
-                iban if isinstance(iban, str) else None,
-            ))  # fmt: skip
+            self._choose(item, etag, client, payment, line_id)
         self.payments.reverse(client, payment_id, RETURNED_BY_BANK.format(reason=reason), on)
+        # audited after the reversal, once (keyed on it): never for a reversal that did not
+        # happen, and a retry after a cut-off between the two audits it then (failure13 F3)
+        self._audit(client, payment_id, action_id, actor, note)
         resolved = replace(
             item,
             status=ActionStatus.RESOLVED,
@@ -427,6 +543,110 @@ class ReturnedPayments:
             if again is not None and again[0].status is ActionStatus.RESOLVED:
                 return again[0]
             raise
+
+    def _choose(
+        self, item: ActionItem, etag: str, client: Client, payment: Payment, line_id: str
+    ) -> None:
+        """The person's payment chosen under the return line, as an automatic match is: the
+        same return read again (a crash before its line was settled, or at this very moment)
+        undoes this one again, not the other that fits (failure13 F4). Refused, the item
+        saying what happened, when the line undid another payment first (the item is resolved
+        with it) or the payment is another return's (reversed or taken by it: the item stays
+        open, the payment listed as reversed already; failure13 F5)."""
+        iban = item.detail.get("payer_iban")
+        mine = ReturnChoice(client.client_id, payment.payment_id)
+        banking = self.repos.banking
+        holder = banking.returned_by(client.client_id, payment.payment_id)
+        if holder is None and any(  # chosen before the choice had its own row (a deploy)
+            r.payment_id == payment.payment_id
+            for r in banking.payments_for(client.client_id, return_reference(line_id))
+        ):
+            holder = line_id
+        won: ReturnChoice | None = None
+        if not (payment.reversed and holder != line_id):
+            won = choose_return(self.repos.banking, line_id, client.client_id, payment,
+                                iban if isinstance(iban, str) else None)  # fmt: skip
+        if won == mine:
+            return
+        if won is not None:  # the return, read again, undid another payment first
+            self._save(replace(
+                item, detail={**item.detail, "reversing": won.payment_id},
+                status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
+                resolution=UNDID_OTHER.format(payment=won.payment_id),
+            ), etag)  # fmt: skip
+            raise Invalid(
+                f"the return undid payment {won.payment_id} already",
+                field="payment", code="return_reversing_other", params={"payment": won.payment_id},
+            )  # fmt: skip
+        self.repos.banking.drop_return_choice(line_id, mine)
+        detail = {k: v for k, v in item.detail.items() if k != "reversing"}
+        gone = [p for p in _names(detail.get("reversed_already")) if p != payment.payment_id]
+        detail["reversed_already"] = [*gone, payment.payment_id]
+        detail["payments"] = [p for p in _names(detail.get("payments")) if p != payment.payment_id]
+        self._save(replace(item, detail=detail), etag)
+        raise Invalid(
+            f"payment {payment.payment_id} is reversed already, by another return",
+            field="payment", code="return_payment_reversed", params={"payment": payment.payment_id},
+        )  # fmt: skip
+
+    def _audit(
+        self, client: Client, payment_id: str, action_id: str, actor: str, note: str
+    ) -> None:
+        """The person's reversal on the audit log, once: keyed on the payment and the day it
+        was reversed, a retry's insert is refused."""
+        if self.audit is None:
+            return
+        done = self.repos.payments.get(client.client_id, payment_id)
+        if done is None or not done.reversed:
+            return
+        day = done.reversed_on or amsterdam_date(self.clock.now())
+        try:
+            self.audit(
+                Event.PAYMENT_REVERSED, agency_id=client.agency_id, client_id=client.client_id,
+                actor=actor, subject=payment_id, action=action_id, reason=note,
+                amount=str(done.amount),
+                event_id=day_keyed_id(day, Event.PAYMENT_REVERSED.value, payment_id),
+            )  # fmt: skip
+        except Conflict:
+            pass  # audited by the first attempt
+
+    def candidates(self, item: ActionItem, limit: int = 20) -> list[Payment]:
+        """The booked payments a return's item may undo as they stand now, not as when the
+        return was read (newcomer13 #1: a credit of the payer confirmed after its return was
+        listed was no candidate, the form said "no booked payment found"): those it named,
+        and the bank payments of its payer account and amount received by its day, neither
+        reversed nor another return's."""
+        if item.kind != KIND:
+            return []
+        scope, detail = item.client_id, item.detail
+        amount, day = abs(int(str(detail.get("amount") or 0))), _day(detail.get("date"))
+        iban, line_id = detail.get("payer_iban"), detail.get("line_id")
+        banking = self.repos.banking
+        rows = (
+            banking.payments_for(scope, payer_reference(iban))
+            if isinstance(iban, str) and iban and not is_agency_scope(scope)
+            else []
+        )
+        ids = dict.fromkeys([
+            *_names(detail.get("payments")),
+            *(r.payment_id for r in rows if r.amount is None or amount in (r.amount, r.received)),
+        ])  # fmt: skip
+        found: list[Payment] = []
+        for payment_id in ids:
+            payment = self.repos.payments.get(scope, payment_id)
+            if (
+                payment is None
+                or payment.reversed
+                or payment.source is not PaymentSource.BANK
+                or amount not in (payment.amount, payment.amount - payment.bank_charges)
+                or (day is not None and payment.received_on > day)
+                or banking.returned_by(scope, payment_id) not in (None, line_id)
+            ):
+                continue
+            found.append(payment)
+            if len(found) >= limit:
+                break
+        return found
 
     def _fitting(
         self, item: ActionItem, client: Client, payment_id: str, new: bool, by_agency: bool
@@ -488,6 +708,10 @@ class ReturnedPayments:
 
     def _save(self, item: ActionItem, etag: str) -> ActionItem:
         return save_item(self.repos, item, etag)
+
+
+def _names(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _day(value: object) -> date | None:

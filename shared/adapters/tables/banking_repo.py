@@ -121,7 +121,7 @@ class AccountOwner:
 @dataclass(frozen=True)
 class LineRecord:
     line_id: str
-    status: str  # pending | booking | booked | suggested | unmatched | returned | debit
+    status: str  # pending | booking | booked | suggested | unmatched | returned | debit | sent_back
     client_id: str | None = None
     payment_id: str | None = None
     etag: str | None = None
@@ -141,6 +141,8 @@ class LineRecord:
     # when a person's confirm claimed the line (:meth:`claim_for_booking`): a claim still
     # ``booking`` long after is one whose confirm stopped, finished by the daily run
     claimed_at: datetime | None = None
+    # a credit not booked that the bank sent back (status ``sent_back``): the return's line
+    returned_by: str | None = None
 
     @property
     def where(self) -> Where:
@@ -280,6 +282,7 @@ class BankingRepository:
             _span(d),
             _number(d),
             _get_time(d.get("ClaimedAt")),
+            d.get("ReturnedBy"),
         )
 
     def claim_line(
@@ -481,6 +484,21 @@ class BankingRepository:
             self.store.replace(STATEMENT_LINES, row_)
         except PreconditionFailed:
             log.info("line %s changed by another writer; left to it", record.line_id)
+            return False
+        return True
+
+    def send_back(self, account: str, record: LineRecord, return_line: str) -> bool:
+        """A credit line nobody booked marked ``sent_back`` by the return ``return_line`` (the
+        bank sent the money back before anyone confirmed it: newcomer13 #1), under the ETag
+        ``record`` was read with: False, nothing written, when a confirm claimed it since (its
+        booking is then the payment the return undoes)."""
+        row = self.store.get(STATEMENT_LINES, encode(account), record.line_id)
+        if row is None or record.etag is None or row.etag != record.etag:
+            return False
+        data = {**row.data, "Status": SENT_BACK, "ReturnedBy": return_line}
+        try:
+            self.store.replace(STATEMENT_LINES, Row(row.pk, row.rk, data, etag=record.etag))
+        except PreconditionFailed:
             return False
         return True
 
@@ -822,6 +840,60 @@ class BankingRepository:
                                       str(row.data.get("Remittance") or "") or None))  # fmt: skip
         return out
 
+    def choose_for_return(self, line_id: str, choice: ReturnChoice) -> ReturnChoice:
+        """The one payment a return without end-to-end id undoes, chosen once: an insert of one
+        row keyed on the return's line alone (whichever client's payment it is), so a person's
+        reverse-payment and the same return read again cannot both choose (failure13 F4).
+        Answers the stored choice: ``choice``, or another chooser's that came first."""
+        row = Row(encode(return_reference(line_id)), CHOICE_RK,
+                  {"ClientId": choice.client_id, "PaymentId": choice.payment_id})  # fmt: skip
+        try:
+            self.store.insert(PAYMENT_REFS, row)
+        except Conflict:
+            stored = self.return_choice(line_id)
+            if stored is None:  # dropped in between: choose again
+                return self.choose_for_return(line_id, choice)
+            return stored
+        return choice
+
+    def return_choice(self, line_id: str) -> ReturnChoice | None:
+        """The payment :meth:`choose_for_return` stored for the return's line (None: none)."""
+        row = self.store.get(PAYMENT_REFS, encode(return_reference(line_id)), CHOICE_RK)
+        if row is None:
+            return None
+        return ReturnChoice(str(row.data["ClientId"]), str(row.data["PaymentId"]))
+
+    def drop_return_choice(self, line_id: str, choice: ReturnChoice) -> None:
+        """Forget the return's choice when it is ``choice`` (its payment another return took)."""
+        key = encode(return_reference(line_id))
+        row = self.store.get(PAYMENT_REFS, key, CHOICE_RK)
+        if (
+            row is None
+            or ReturnChoice(str(row.data["ClientId"]), str(row.data["PaymentId"])) != choice
+        ):
+            return
+        try:
+            self.store.delete(PAYMENT_REFS, key, CHOICE_RK, row.etag)
+        except PreconditionFailed:
+            pass  # chosen anew meanwhile: that choice stands
+
+    def claim_returned(self, client_id: str, payment_id: str, line_id: str) -> str:
+        """The return line that undoes ``payment_id``: ``line_id``, or the one whose claim came
+        first (an insert keyed on the payment): two returns never undo one payment, and a
+        person's retry knows whether the payment it finds reversed is its own (failure13 F5)."""
+        row = Row(encode(client_id), encode(RETURNED_KEY + payment_id), {"LineId": line_id})
+        try:
+            self.store.insert(PAYMENT_REFS, row)
+        except Conflict:
+            held = self.returned_by(client_id, payment_id)
+            return held if held is not None else self.claim_returned(client_id, payment_id, line_id)
+        return line_id
+
+    def returned_by(self, client_id: str, payment_id: str) -> str | None:
+        """The return line :meth:`claim_returned` gave ``payment_id`` to (None: none)."""
+        row = self.store.get(PAYMENT_REFS, encode(client_id), encode(RETURNED_KEY + payment_id))
+        return str(row.data["LineId"]) if row is not None else None
+
     def payment_for(self, client_id: str, reference: str) -> str | None:
         """The one payment remembered under ``reference`` (None: none, or several)."""
         found = self.payments_for(client_id, reference)
@@ -865,6 +937,19 @@ class PaymentRef:
 # keys no end-to-end id can be: "~" is outside the SEPA character set of an EndToEndId
 PAYER_KEY = "~payer:"
 RETURN_KEY = "~return:"
+# the status of a credit line the bank sent back before it was booked (:meth:`send_back`)
+SENT_BACK = "sent_back"
+# a payment's row naming the return line that undoes it (:meth:`BankingRepository.claim_returned`)
+RETURNED_KEY = "~returned-by:"
+# the row of a return's choice, in a partition of its own (the return line's key)
+CHOICE_RK = "choice"
+
+
+class ReturnChoice(NamedTuple):
+    """The payment a return without end-to-end id undoes, and whose (its client)."""
+
+    client_id: str
+    payment_id: str
 
 
 def payer_reference(iban: str) -> str:

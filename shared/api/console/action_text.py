@@ -694,6 +694,10 @@ _RESOLUTIONS = shapes(
     (
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
         (r"^reversed payment (\S+): (.+)$", lambda m: f"betaling {m[1]} teruggedraaid: {m[2]}"),
+        (r"^sent back by the bank \((.+)\) on (\d{4})-(\d\d)-(\d\d)$",
+         lambda m: f"door de bank teruggeboekt ({m[1]}) op {m[4]}-{m[3]}-{m[2]}"),
+        (r"^the return undid payment (\S+) when it was read again$",
+         lambda m: f"de terugboeking draaide betaling {m[1]} terug toen zij opnieuw werd gelezen"),
         (r"^booked by another delivery of the statement$",
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),

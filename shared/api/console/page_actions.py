@@ -197,13 +197,8 @@ def _return_reversible(desk: Desk, item: ActionItem) -> bool:
 
 
 def _return_payments(desk: Desk, item: ActionItem) -> list[Payment]:
-    """The booked payments the return's item names as fitting (its payer, its amount)."""
-    named = item.detail.get("payments") if item.kind == RETURN else None
-    found = [
-        desk.services.repos.payments.get(item.client_id, str(p))
-        for p in (named if isinstance(named, list) else [])[:20]
-    ]
-    return [p for p in found if p is not None and not p.reversed]
+    """The booked payments the return may undo, as they stand now (its payer, its amount)."""
+    return desk.services.returns.candidates(item) if item.kind == RETURN else []
 
 
 def _reverse_return(desk: Desk, item: ActionItem) -> ApiResponse | None:

@@ -146,6 +146,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Only the agency reverses payment {payment}: it arrived on the agency's account, or the "
         "bank's statement booked it and the return is in a file the client uploaded.",
     ),
+    "credit_sent_back": (
+        "De bank heeft dit bedrag teruggeboekt voordat het werd geboekt: het geld is er niet "
+        "meer en wordt niet geboekt.",
+        "The bank sent this credit back before it was booked: the money is gone and is not booked.",
+    ),
     "return_payment_reversed": (
         "Betaling {payment} is al teruggedraaid.",
         "Payment {payment} is reversed already.",

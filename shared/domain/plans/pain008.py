@@ -18,7 +18,7 @@ from enum import StrEnum
 from itertools import groupby
 
 from shared.domain.money import Cents, format_cents
-from shared.domain.sepa_xml import Builder, SepaFileError, check_id, sepa_text
+from shared.domain.sepa_xml import Builder, SepaFileError, check_id, sepa_name, sepa_text
 
 NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:pain.008.001.08"
 _CREDITOR_ID_LENGTH = range(8, 36)
@@ -79,12 +79,12 @@ def debtor_name(c: Collection) -> str:
     the mandate form would now refuse) becomes ``Mandaat <id>``: never an empty ``<Nm>``,
     which fails the schema and makes the bank refuse the whole file (every debtor's
     collection of that day), and the mandate id names the debtor to the bank."""
-    return sepa_text(c.debtor_name, 70) or f"Mandaat {c.mandate_id}"
+    return sepa_name(c.debtor_name, 70) or f"Mandaat {c.mandate_id}"
 
 
 def unnamed(collections: Sequence[Collection]) -> tuple[str, ...]:
     """The mandates whose holder's name could not be written (for the action list)."""
-    return tuple(c.mandate_id for c in collections if not sepa_text(c.debtor_name, 70))
+    return tuple(c.mandate_id for c in collections if not sepa_name(c.debtor_name, 70))
 
 
 def pain008(batch: CollectionBatch) -> bytes:

@@ -173,6 +173,11 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
 # his name can open a value that swallows it. ING writes its /RTRN/ first, before any of his
 RTRN_AFTER_NAME = frozenset({"ABNA", "RABO"})
 _RTRN = re.compile(r"/RTRN/([A-Z0-9]{4})(?=/|$)")
+# the banks that close a line's :86: with their own "/IBAN/<payer>/BIC/<bic>/EREF/<id>" (ABN
+# AMRO's SEPA MT940 layout): an /EREF/ or /PREF/ the payer opened with a '//' in his name
+# runs to the end and swallows it (attack13b G1: a storno of a plan's collection not found)
+EREF_LAST = frozenset({"ABNA"})
+_CLOSING_EREF = re.compile(r"/BIC/[A-Z0-9]{8}(?:[A-Z0-9]{3})?/EREF/([^/]*(?:/[^/]+)*?)/*$")
 # the payer's texts as a person reads their names in a warning
 PAYER_TEXTS = {"EREF": "end-to-end id", "PREF": "batch reference (/PREF/)", "NAME": "name",
                "ADDR": "address"}  # fmt: skip
@@ -375,9 +380,7 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         counterparty_bic=_clean(bic),
         remittance=_clean(remittance),
         reference=_clean(reference),
-        end_to_end_id=_clean(tags.get("EREF"))
-        if tags.get("EREF", "").strip("/") != "NOTPROVIDED"
-        else None,
+        end_to_end_id=_end_to_end(joined, matches, tags, bank),
         return_reason=_clean(tags.get("RTRN")),
         batch_id=_clean(tags.get("PREF")),
         original_amount=_money(tags.get("OCMT")) if money else None,
@@ -386,6 +389,30 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         payer_texts=payer_texts,
         return_in_text=_return_in_text(joined, matches, bank) if "RTRN" not in tags else None,
     )
+
+
+def _end_to_end(
+    joined: str, matches: list[re.Match[str]], tags: dict[str, str], bank: str | None
+) -> str | None:
+    """The line's end-to-end id (None: none, or ``NOTPROVIDED``). At a bank that closes the
+    :86: with its own /EREF/ (:data:`EREF_LAST`), one the payer opened (an /EREF/ or /PREF/
+    after a '//' he typed in his name) does not hide it: the bank's closing one wins."""
+    value = tags.get("EREF")
+    if bank in EREF_LAST:
+        opened = next(
+            (
+                m
+                for m in matches
+                if m.group(1) in ("EREF", "PREF") and joined[m.start() - 1 : m.start()] == "/"
+            ),
+            None,
+        )
+        closing = _CLOSING_EREF.search(joined, opened.end()) if opened is not None else None
+        if closing is not None:
+            value = closing.group(1)
+    if value is None or value.strip("/") == "NOTPROVIDED":
+        return None
+    return _clean(value)
 
 
 def _return_in_text(joined: str, matches: list[re.Match[str]], bank: str | None) -> str | None:

@@ -1,0 +1,122 @@
+"""newcomer13 #1: a credit nobody booked (an ``unmatched_credit`` on the list) that the bank
+sends back the next day (a return quoting no end-to-end id: same payer, amount and text) is
+marked sent back, its item resolved naming the return, and a confirm of it refused
+(``credit_sent_back``): the invoice is not paid with money that is gone. When several such
+credits fit alike, the return is listed, and its item's candidates are what stands when it
+is shown (a credit confirmed since is one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.api.console.action_text import resolution
+from shared.domain.records import ActionStatus
+from tests.unit.api.conftest import (  # noqa: F401
+    client_row,
+    debtor_row,
+    invoice_row,
+    verify_ibans,
+    world,
+)
+
+IBAN = "NL02ABNA0123456789"
+CREDIT = (":61:2503200320C121,00NTRFNONREF\n:86:/EREF/NOTPROVIDED//CNTP/NL20INGB0001234567/"
+          "INGBNL2A/A. Jansen///REMI/USTD//betaling rekening maart/\n")  # fmt: skip
+RETURN = (":61:2503210321D121,00NRTINONREF\n:86:/RTRN/MS03//EREF/NOTPROVIDED//CNTP/"
+          "NL20INGB0001234567/INGBNL2A/A. Jansen///REMI/USTD//betaling rekening maart/\n")  # fmt: skip
+
+
+def _day(number: int, opening: str, lines: str, closing: str, on: str) -> bytes:
+    return (f":20:D{number}\n:25:{IBAN}EUR\n:28C:0000{number}\n:60F:C{on}EUR{opening}\n"
+            f"{lines}:62F:C{on}EUR{closing}\n-\n").encode()  # fmt: skip
+
+
+def _setup(world) -> Any:  # noqa: F811
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", ibans=[IBAN])]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1")]})
+    a.call("POST", "/v1/clients/C1/invoices",
+           {"items": [invoice_row("F-1", "D1", amount="121.00")]})  # fmt: skip
+    return a
+
+
+def _items(a: Any, kind: str) -> list[dict[str, Any]]:
+    return [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"] if i["kind"] == kind]
+
+
+def _confirm(a: Any, credit: dict[str, Any]) -> Any:
+    return a.call("POST", f"/v1/clients/C1/actions/{credit['action_id']}/confirm",
+                  {"invoices": ["F-1"]})  # fmt: skip
+
+
+def test_a_credit_sent_back_before_anyone_booked_it_is_not_booked(world):  # noqa: F811
+    a = _setup(world)
+    statements = world.services.statements
+    statements.ingest("agency-a/day1.sta", _day(1, "0,00", CREDIT, "121,00", "250320"))
+    [credit] = _items(a, "unmatched_credit")
+    assert statements.ingest("agency-a/day2.sta",
+                             _day(2, "121,00", RETURN, "0,00", "250321")).returned == 1  # fmt: skip
+    [credit] = _items(a, "unmatched_credit")
+    assert credit["status"] == "resolved"
+    assert credit["resolution"] == "sent back by the bank (MS03) on 2025-03-21"
+    assert credit["detail"]["sent_back_on"] == "2025-03-21"
+    assert resolution(credit["resolution"], "nl", lambda _: None) == (
+        "door de bank teruggeboekt (MS03) op 21-03-2025"
+    )
+    assert _items(a, "unmatched_return") == []  # the return is explained: nothing to do
+    refused = _confirm(a, credit)
+    assert refused.status == 422
+    assert refused.body["error"]["details"][0]["code"] == "credit_sent_back"
+    f1 = a.call("GET", "/v1/clients/C1/invoices/F-1").body
+    assert (f1["status"], f1["paid"]) == ("open", "0.00")
+    assert a.call("GET", "/v1/clients/C1/payments").body["items"] == []
+
+
+def test_a_confirm_the_return_overtook_is_refused(world, monkeypatch):  # noqa: F811
+    a = _setup(world)
+    statements = world.services.statements
+    statements.ingest("agency-a/day1.sta", _day(1, "0,00", CREDIT, "121,00", "250320"))
+    [credit] = _items(a, "unmatched_credit")
+    banking = world.services.repos.banking
+    real = banking.claim_for_booking
+
+    def claim_for_booking(*args: Any, **kw: Any) -> Any:
+        if not overtaken:  # the return is read between the confirm's read and its claim
+            overtaken.append(
+                statements.ingest("agency-a/day2.sta", _day(2, "121,00", RETURN, "0,00", "250321"))
+            )
+        return real(*args, **kw)
+
+    overtaken: list[Any] = []
+    monkeypatch.setattr(banking, "claim_for_booking", claim_for_booking)
+    refused = _confirm(a, credit)
+    assert refused.status == 422
+    assert refused.body["error"]["details"][0]["code"] == "credit_sent_back"
+    f1 = a.call("GET", "/v1/clients/C1/invoices/F-1").body
+    assert (f1["status"], f1["paid"]) == ("open", "0.00")
+
+
+def test_of_two_alike_credits_the_return_is_listed_and_its_candidates_follow(world):  # noqa: F811
+    a = _setup(world)
+    statements = world.services.statements
+    statements.ingest("agency-a/day1.sta", _day(1, "0,00", CREDIT + CREDIT, "242,00", "250320"))
+    credits = _items(a, "unmatched_credit")
+    assert len(credits) == 2
+    statements.ingest("agency-a/day2.sta", _day(2, "242,00", RETURN, "121,00", "250321"))
+    [back] = _items(a, "unmatched_return")
+    assert back["status"] == "open" and back["detail"]["payments"] == []
+    assert sorted(back["detail"]["unbooked_lines"]) == sorted(c["action_id"] for c in credits)
+    assert all(c["status"] == "open" for c in _items(a, "unmatched_credit"))
+    # a person books one of them: the return's item shows it as the payment it may undo
+    assert _confirm(a, credits[0]).status == 200
+    [payment] = a.call("GET", "/v1/clients/C1/payments").body["items"]
+    [client] = world.services.repos.clients.list_for_agency("agency-a")[0]
+    found = world.services.repos.actions.get(client.client_id, back["action_id"])
+    assert found is not None and found[0].status is ActionStatus.OPEN
+    candidates = world.services.returns.candidates(found[0])
+    assert [p.payment_id for p in candidates] == [payment["payment_id"]]
+    done = a.call("POST", f"/v1/clients/C1/actions/{back['action_id']}/reverse-payment",
+                  {"payment": payment["payment_id"], "note": "went back on 21 March"})  # fmt: skip
+    assert done.status == 200
+    assert a.call("GET", "/v1/clients/C1/invoices/F-1").body["paid"] == "0.00"
