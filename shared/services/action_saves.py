@@ -8,6 +8,10 @@ from shared.ports.tables import PreconditionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.repositories import Repositories
 
+# a listed credit's detail naming the return item that may have sent it back (its scope and
+# id): the credit's confirm waits until a person decided that return (codereview13 #5)
+RETURN_PENDING = "return_pending"
+
 
 def save_item(repos: Repositories, item: ActionItem, etag: str) -> ActionItem:
     try:

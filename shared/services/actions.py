@@ -10,7 +10,7 @@ from shared.clock import Clock
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus
 from shared.domain.scopes import agency_scope
-from shared.services.action_saves import save_item
+from shared.services.action_saves import RETURN_PENDING, save_item
 from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
@@ -83,12 +83,22 @@ class ActionService:
         """A credit the bank sent back before anyone booked it is not booked: its money is gone
         (newcomer13 #1: confirmed the day after its return, F-1 was paid 120.07 with it)."""
         found = self.repos.actions.get(scope, action_id)
-        if (
-            found is not None
-            and found[0].kind in CONFIRMABLE
-            and found[0].detail.get("sent_back_on")
-        ):
+        if found is None or found[0].kind not in CONFIRMABLE:
+            return
+        if found[0].detail.get("sent_back_on"):
             raise _sent_back(action_id)
+        pending = found[0].detail.get(RETURN_PENDING)
+        if isinstance(pending, dict):
+            # a return whose item names this credit among what may have gone back: booked
+            # only once a person decided that return (codereview13 #5)
+            ret = self.repos.actions.get(str(pending["scope"]), str(pending["action"]))
+            if ret is not None and ret[0].status is not ActionStatus.RESOLVED:
+                raise Invalid(
+                    f"action {action_id}'s credit may be what the bank sent back "
+                    f"(return item {ret[0].action_id}): decide that return first",
+                    field="status", code="credit_return_undecided",
+                    params={"action": ret[0].action_id},
+                )  # fmt: skip
 
     def confirm_for_agency(
         self, agency_id: str, client: Client, action_id: str, invoices: list[str], author: str

@@ -44,7 +44,7 @@ from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSour
 from shared.domain.scopes import agency_scope, is_agency_scope
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import Conflict
-from shared.services.action_saves import save_item
+from shared.services.action_saves import RETURN_PENDING, save_item
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
@@ -249,6 +249,8 @@ def returned_by_payer(
         detail[CLIENT_WRITTEN] = True
     if unbooked:  # the listed credits that may be what went back, on their own items
         detail["unbooked_lines"] = [x.action_id for x in unbooked]
+        if action_id is not None:
+            _hold_twins(service, unbooked, owner.action_list, action_id)
     reversed_ = [f.payment.payment_id for f in fits
                  if f.payment.reversed or f.payment.payment_id in taken]  # fmt: skip
     if reversed_:
@@ -257,6 +259,29 @@ def returned_by_payer(
     scope = owner.action_list
     service._add_action(scope, KIND, title, detail, action_id=action_id)
     return "returned"
+
+
+def _hold_twins(
+    service: StatementService, twins: list[ActionItem], scope: str, action_id: str
+) -> None:
+    """Each credit a return may have sent back names the return's item before that item is
+    written, so its confirm waits for a person's decision on the return (codereview13 #5:
+    the recalled duplicate was confirmed and booked while the return's item listed it). A
+    crash before the item leaves a name of no item, which holds nothing; its redelivery
+    names it again."""
+    pending = {"scope": scope, "action": action_id}
+    for twin in twins:
+        for _ in range(5):
+            found = service.repos.actions.get(twin.client_id, twin.action_id)
+            if found is None or found[0].detail.get(RETURN_PENDING) == pending:
+                break
+            item, etag = found
+            held = replace(item, detail={**item.detail, RETURN_PENDING: pending})
+            try:
+                save_item(service.repos, held, etag or "")
+            except ConflictingUpdate:
+                continue
+            break
 
 
 def _decided(

@@ -39,6 +39,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "De status ({standing}) wordt niet opgeheven om die reden ({reason}).",
         "The standing ({standing}) is not lifted for that reason ({reason}).",
     ),
+    "credit_return_undecided": (
+        "Deze bijschrijving kan zijn wat de bank terugboekte (terugboeking {action}): beslis "
+        "eerst over die terugboeking.",
+        "This credit may be what the bank sent back (return {action}): decide that return first.",
+    ),
     "standing_agency_recorded": (
         "Het incassobureau legde deze status ({standing}) vast: alleen het incassobureau "
         "wijzigt of heft hem op.",

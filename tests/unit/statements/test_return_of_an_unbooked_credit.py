@@ -7,6 +7,7 @@ is shown (a credit confirmed since is one)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from shared.api.console.action_text import resolution
@@ -108,15 +109,24 @@ def test_of_two_alike_credits_the_return_is_listed_and_its_candidates_follow(wor
     assert back["status"] == "open" and back["detail"]["payments"] == []
     assert sorted(back["detail"]["unbooked_lines"]) == sorted(c["action_id"] for c in credits)
     assert all(c["status"] == "open" for c in _items(a, "unmatched_credit"))
-    # a person books one of them: the return's item shows it as the payment it may undo
+    # neither credit is booked while the return may be either's (codereview13 #5): the
+    # person decides the return first (one of the two went back), then books the other
+    refused = _confirm(a, credits[0])
+    assert refused.status == 422 and "credit_return_undecided" in str(refused.body)
+    decided = a.call(
+        "POST",
+        f"/v1/clients/C1/actions/{back['action_id']}/resolve",
+        {"resolution": "one of the two transfers of 20 March went back"},
+    )
+    assert decided.status == 200
+    assert a.call("POST", f"/v1/clients/C1/actions/{credits[1]['action_id']}/resolve",
+                  {"resolution": "sent back on 21 March"}).status == 200  # fmt: skip
     assert _confirm(a, credits[0]).status == 200
     [payment] = a.call("GET", "/v1/clients/C1/payments").body["items"]
+    # a return item still open shows a credit booked meanwhile as the payment it may undo
     [client] = world.services.repos.clients.list_for_agency("agency-a")[0]
     found = world.services.repos.actions.get(client.client_id, back["action_id"])
-    assert found is not None and found[0].status is ActionStatus.OPEN
-    candidates = world.services.returns.candidates(found[0])
+    assert found is not None
+    reopened = replace(found[0], status=ActionStatus.OPEN)
+    candidates = world.services.returns.candidates(reopened)
     assert [p.payment_id for p in candidates] == [payment["payment_id"]]
-    done = a.call("POST", f"/v1/clients/C1/actions/{back['action_id']}/reverse-payment",
-                  {"payment": payment["payment_id"], "note": "went back on 21 March"})  # fmt: skip
-    assert done.status == 200
-    assert a.call("GET", "/v1/clients/C1/invoices/F-1").body["paid"] == "0.00"

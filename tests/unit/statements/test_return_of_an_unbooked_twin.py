@@ -75,6 +75,30 @@ def test_the_recall_of_a_duplicate_does_not_reopen_the_paid_invoice(setup: Any) 
     assert done.status == 200 and invoice(setup, "F-0001")["status"] == "open"
 
 
+def test_the_listed_duplicate_waits_for_the_persons_decision_on_the_return(setup: Any) -> None:
+    """codereview13 #5: the return's item named the duplicate, but the duplicate's own
+    suggestion stayed bookable: confirmed, the 121.00 the bank sent back was booked as
+    received (F-0001 overpaid by it). Its confirm now waits until the return is decided."""
+    ref = _paid_twice(setup)
+    _recall(setup, "", ref)
+    [ret] = _items(setup, "/v1/clients/C1/actions", "unmatched_return")
+    [twin] = _items(setup, "/v1/clients/C1/actions", "payment_suggestion")
+    confirm = f"/v1/clients/C1/actions/{twin['action_id']}/confirm"
+    refused = setup.agency_a.call("POST", confirm, {"invoices": ["F-0001"]})
+    assert refused.status == 422 and "credit_return_undecided" in str(refused.body)
+    assert [p["reversed"] for p in _payments(setup)] == [False]  # nothing booked
+    _recall(setup, "", ref)  # the same file again: held as before, one item
+    assert len(_items(setup, "/v1/clients/C1/actions", "unmatched_return")) == 1
+    # the person decides the first transfer went back: the duplicate is money received
+    url = f"/v1/clients/C1/actions/{ret['action_id']}/reverse-payment"
+    done = setup.agency_a.call("POST", url, {"payment": ret["detail"]["payments"][0],
+                                             "note": "bank: the first went back"})  # fmt: skip
+    assert done.status == 200
+    booked = setup.agency_a.call("POST", confirm, {"invoices": ["F-0001"]})
+    assert booked.status == 200, booked.body
+    assert invoice(setup, "F-0001")["status"] == "paid"
+
+
 def test_a_return_that_fits_the_booked_payment_better_undoes_it(setup: Any) -> None:
     """The listed twin quoted another text: the return's own text names the booked payment,
     which it undoes as before."""
