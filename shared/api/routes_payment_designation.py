@@ -13,7 +13,7 @@ from shared.api.responses import PaymentOut
 from shared.api.router import Context, Route, Router
 from shared.api.schemas import Strict
 from shared.services.container import Services
-from shared.services.ledger.redesignation import StaleVersion, version_of
+from shared.services.ledger.redesignation import REASON_MAX, REASON_MIN, StaleVersion, version_of
 from shared.services.people.admin import actor_of
 
 
@@ -26,8 +26,8 @@ class DesignationIn(Strict):
         "by 6:43 lid 2)",
     )
     reason: str = Field(
-        min_length=3,
-        max_length=1000,
+        min_length=REASON_MIN,
+        max_length=REASON_MAX,
         description="Why (the remittance named F2, the payer says so): on the audit log",
     )
 

@@ -53,6 +53,7 @@ from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, permits
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.standing import natural_obligation
 from shared.ports.tables import Conflict, PreconditionFailed, StorageError
 from shared.services.batch import RowError
 from shared.services.due_date_restatement import GRACE
@@ -470,6 +471,8 @@ class DebtorKindChanges:
             if n not in decided and n in before and n in after
             and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
         }  # fmt: skip
+        settled = _natural_obligations(debtor, held, numbers)
+        forgone |= {n for n in settled if n not in decided}
         # a credited or withdrawn claim was never owed: it owes no costs from any day
         closed = {r.number for r in confirmed.records if r.terms.closed}
         owed = {n: None if n in forgone or n in closed
@@ -500,7 +503,10 @@ class DebtorKindChanges:
                 not_claimed=", ".join(sorted(forgone)),
             )
         if being_confirmed(item):
-            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(sorted(forgone))}" if forgone else ""
+            told = sorted(forgone - settled)
+            kept = f"; {PAID_AS_TOLD_WORDS}{', '.join(told)}" if told else ""
+            if forgone & settled:
+                kept += f"; {NATURAL_OBLIGATION_WORDS}{', '.join(sorted(forgone & settled))}"
             item = self._amend(client, item, etag, f"{CONFIRMED_WORDS}{days}{kept} ({key})")
         self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
                                       encode(item.action_id), None)  # fmt: skip
@@ -555,6 +561,21 @@ CONFIRMING_WORDS = (
 )
 BUSINESS_AGAIN_WORDS = "closed: the debtor is a business again, his letter counts as a sommatie: "
 PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
+
+NATURAL_OBLIGATION_WORDS = (
+    "costs not claimed, a natural obligation after a clean slate or akkoord (art. 6:3 BW): "
+)
+
+
+def _natural_obligations(debtor: Debtor, held: DebtorClaims, numbers: Sequence[str]) -> set[str]:
+    """The item's claims a ruling that ended left a natural obligation (a clean slate, an
+    akkoord: art. 6:3 BW, 358 lid 1, 160 Fw): nothing more is made owed on them, so a confirm
+    after it gives them no costs (codereview13 #6: F1 5,046.58 became 5,671.58, and a payment
+    made anyway paid the 625.00 first). Their share is forgone as for a claim paid as told."""
+    return {
+        n for n in numbers
+        if n in held.invoices and natural_obligation(debtor, held.invoices[n]) is not None
+    }  # fmt: skip
 
 
 def _confirmed(item: ActionItem) -> bool:

@@ -689,10 +689,7 @@ class ReturnedPayments:
                 "of the return's payer account",
                 field="payment", code="return_payment_not_named", params={"payment": payment_id},
             )  # fmt: skip
-        if not by_agency and (
-            payment.received_by is Receiver.THIRD_PARTY
-            or (item.detail.get(CLIENT_WRITTEN) is True and not (payer and payer.client_written))
-        ):
+        if not by_agency and self.agency_decides(item, payment, payer):
             raise Invalid(
                 f"payment {payment_id} is the agency's to reverse: it arrived on its account, "
                 "or its bank's file booked it and the return is of a file the client uploaded",
@@ -722,6 +719,22 @@ class ReturnedPayments:
             isinstance(named, list) and payment_id in named
             for named in (item.detail.get("payments"), item.detail.get("reversed_already"))
         )
+
+    def agency_decides(self, item: ActionItem, payment: Payment, payer: PaymentRef | None) -> bool:
+        """Whether only the agency's people may reverse ``payment`` for return ``item``: it
+        arrived on the agency's account, or the return is of a file the client uploaded and
+        the payment was booked by the bank's (``payer``: its row under the return's payer
+        account). The service's refusal and the console's offer both ask
+        this (codereview13 #9: the form offered a client's admin what reverse refused)."""
+        return payment.received_by is Receiver.THIRD_PARTY or (
+            item.detail.get(CLIENT_WRITTEN) is True and not (payer and payer.client_written)
+        )
+
+    def clients_to_reverse(self, item: ActionItem, client: Client, payment: Payment) -> bool:
+        """Whether the client's own people may reverse ``payment`` for ``item`` (the console
+        offers them only those)."""
+        return not self.agency_decides(item, payment, self._of_payer(item, client,
+                                                                     payment.payment_id))  # fmt: skip
 
     def _of_payer(self, item: ActionItem, client: Client, payment_id: str) -> PaymentRef | None:
         """The payment's row under the return's payer account (None: not that payer's)."""

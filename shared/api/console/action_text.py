@@ -684,6 +684,23 @@ def candidate(found: object, lang: str) -> str:
     return f"{found.get('debtor', '')} ({why})" if why else str(found.get("debtor", ""))
 
 
+# why a confirmed kind letter's share was not claimed (debtor_kind.py), in Dutch
+_NOT_CLAIMED_NL = (
+    ("; costs not claimed, paid in full as told while the letter was held: ",
+     "; geen kosten gevorderd, volledig betaald zoals gezegd terwijl de brief werd "
+     "aangehouden: "),
+    ("; costs not claimed, a natural obligation after a clean slate or akkoord (art. 6:3 BW): ",
+     "; geen kosten gevorderd, een natuurlijke verbintenis na een schone lei of akkoord "
+     "(art. 6:3 BW): "),
+)  # fmt: skip
+
+
+def _not_claimed_nl(text: str) -> str:
+    for english, dutch in _NOT_CLAIMED_NL:
+        text = text.replace(english, dutch)
+    return text
+
+
 # the decisions on a debtor's request (request_decisions.py), as a Dutch resolution names them
 _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
                "end-dispute": "betwisting beëindigen", "approve-plan": "regeling goedkeuren",
@@ -702,14 +719,9 @@ _RESOLUTIONS = shapes(
          lambda m: "geboekt door een andere aflevering van het afschrift"),
         (r"^replayed onto (.+)$", lambda m: f"opnieuw aangeboden aan {m[1]}"),
         (r"^resolved$", lambda m: "afgehandeld"),
-        (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+); costs not "
-         r"claimed, paid in full as told while the letter was held: (.+)$",
-         lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
-                   f"vanaf: {m[1]}; geen kosten gevorderd, volledig betaald zoals gezegd terwijl "
-                   f"de brief werd aangehouden: {m[2]}"),
         (r"^confirmed as a 14-day letter \(6:96 lid 6\); costs owed from: (.+)$",
          lambda m: f"bevestigd als veertiendagenbrief (art. 6:96 lid 6); kosten verschuldigd "
-                   f"vanaf: {m[1]}"),
+                   f"vanaf: {_not_claimed_nl(m[1])}"),
         (r"^being confirmed as a 14-day letter \(6:96 lid 6\), not finished: its retry or "
          r"the daily run finishes it; the costs stay held until then(.*)$",
          lambda m: "wordt bevestigd als veertiendagenbrief (art. 6:96 lid 6), nog niet "

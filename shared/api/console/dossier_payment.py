@@ -64,8 +64,8 @@ def page(desk: Desk, number: str, payment_id: str) -> ApiResponse:
         require(desk, "PUT", _route(desk, payment_id))
         try:
             desk.services.redesignation.redesignate(
-                client, payment_id, desk.fields("invoices"), desk.principal.key_id,
-                desk.field("reason").strip() or "-", version=desk.field("version") or None,
+                client, payment_id, desk.fields("invoices"), desk.signed.user.user_id,
+                desk.field("reason"), version=desk.field("version") or None,
             )  # fmt: skip
         except Invalid as exc:
             text = desk.t["dos_error"].format(reason=refusal(exc, desk.lang))

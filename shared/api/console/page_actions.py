@@ -172,6 +172,7 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
         and allows(desk, "POST", client_path(desk, f"actions/{item.action_id}/confirm")),
         return_reversible=_return_reversible(desk, item),
         return_payments=_return_payments(desk, item),
+        return_agency_only=_return_agency_only(desk, item),
         redatable=_redated_path(desk, item) is not None
         and item.status.value != "resolved"
         and allows(desk, "POST", _redated_path(desk, item) or ""),
@@ -191,14 +192,44 @@ def _one(desk: Desk, item: ActionItem, notice: str = "", status: int = 200) -> A
 
 
 def _return_reversible(desk: Desk, item: ActionItem) -> bool:
-    """A return no payment was found for: a person may reverse the one it sent back."""
+    """A return no payment was found for: a person may reverse the one it sent back. The
+    client's own people only where the item leaves them one to reverse (it names none: they
+    may name one of the payer's; it names only the agency's: the agency decides)."""
+    return _may_reverse_a_return(desk, item) and not _return_agency_only(desk, item)
+
+
+def _may_reverse_a_return(desk: Desk, item: ActionItem) -> bool:
     path = client_path(desk, f"actions/{item.action_id}/reverse-payment")
     return item.kind == RETURN and item.status.value != "resolved" and allows(desk, "POST", path)
 
 
+def _return_agency_only(desk: Desk, item: ActionItem) -> bool:
+    """The item names payments and every one left is the agency's to reverse (the client's
+    admin is told so instead of offered a form the service refuses)."""
+    if _by_agency(desk) or not _may_reverse_a_return(desk, item):
+        return False
+    return bool(_named_payments(desk, item)) and not _return_payments(desk, item)
+
+
 def _return_payments(desk: Desk, item: ActionItem) -> list[Payment]:
-    """The booked payments the return may undo, as they stand now (its payer, its amount)."""
+    """The booked payments the return may undo, as they stand now (its payer, its amount),
+    those the service would let this person reverse (statement_returns: a payment on the
+    agency's account, or booked by the bank's file on a return the client uploaded, is the
+    agency's)."""
+    found = _named_payments(desk, item)
+    if _by_agency(desk):
+        return found
+    returns = desk.services.returns
+    return [p for p in found if returns.clients_to_reverse(item, desk.client, p)]
+
+
+def _named_payments(desk: Desk, item: ActionItem) -> list[Payment]:
+    """The booked payments the return may undo, as they stand now (not reversed)."""
     return desk.services.returns.candidates(item) if item.kind == RETURN else []
+
+
+def _by_agency(desk: Desk) -> bool:
+    return desk.principal.scope is Scope.AGENCY
 
 
 def _reverse_return(desk: Desk, item: ActionItem) -> ApiResponse | None:
@@ -213,7 +244,7 @@ def _reverse_return(desk: Desk, item: ActionItem) -> ApiResponse | None:
     try:
         desk.services.returns.reverse(
             item.client_id, item.action_id, desk.client, chosen, note, desk.principal.key_id,
-            desk.signed.user.user_id, by_agency=desk.principal.scope is Scope.AGENCY,
+            desk.signed.user.user_id, by_agency=_by_agency(desk),
         )  # fmt: skip
     except Invalid as exc:  # not this payment, or not this person's: said in the page's words
         return _one(desk, item, refusal(exc, desk.lang), 422)
@@ -428,7 +459,7 @@ ONE = """{% extends "shell" %}{% block main %}
 </fieldset>{% else %}<p>{{ t.act_return_none }}</p>{% endif %}
 <label for="rp-other">{{ t.act_return_other }}</label><input id="rp-other" name="other_payment" maxlength="200">
 <label for="rp-note">{{ t.act_redate_reason }}</label><input id="rp-note" name="note" minlength="3" maxlength="1000" required>
-<p><button type="submit" name="do" value="reverse-payment" class="danger">{{ t.act_return }}</button></p></form></section>{% endif %}
+<p><button type="submit" name="do" value="reverse-payment" class="danger">{{ t.act_return }}</button></p></form></section>{% elif return_agency_only %}<p class="muted">{{ t.act_return_agency }}</p>{% endif %}
 {% include "action-decide" %}
 {% if may_work and item.status.value != 'resolved' %}<section><h2>{{ t.act_work }}</h2>
 <form method="post" action="{{ desk.url('/actions/' + item.action_id) }}"><input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="client" value="{{ desk.client_id }}"><div class="inline">
@@ -469,6 +500,7 @@ words(
         "act_return_hint": "De bank heeft dit bedrag teruggeboekt zonder kenmerk waarmee Inning de betaling vond. Kies de geboekte betaling die teruggegaan is: die wordt teruggedraaid zoals bij een herkende terugboeking (de facturen staan weer open, de volgende afdracht verrekent wat al is afgedragen) en de actie wordt afgehandeld. Het staat in het auditlog.",
         "act_return_which": "Geboekte betalingen van deze rekening en dit bedrag",
         "act_return_none": "Geen geboekte betaling van deze rekening en dit bedrag gevonden; vul het betalingsnummer in als u weet welke het is.",
+        "act_return_agency": "Het incassobureau draait deze betaling terug: ze kwam binnen op zijn rekening, of het afschrift van zijn bank boekte haar bij een terugboeking uit een bestand dat u uploadde.",
         "act_return_other": "Of een ander betalingsnummer", "act_return": "Betaling terugdraaien",
         "act_return_no_payment": "Kies de betaling die teruggeboekt is."},
     en={"act_nav": "Action list", "act_title": "Action list", "act_kind": "Kind", "act_all": "All",
@@ -496,6 +528,7 @@ words(
         "act_return_hint": "The bank sent this amount back without an id Inning found the payment by. Choose the booked payment that went back: it is reversed as a recognised return would be (its invoices are open again, the next settlement takes back what was paid out) and the item is resolved. It is on the audit log.",
         "act_return_which": "Booked payments of this account and amount",
         "act_return_none": "No booked payment of this account and amount was found; fill in the payment's id if you know which it is.",
+        "act_return_agency": "The agency reverses this payment: it arrived on the agency's account, or its bank's statement booked it and the return is of a file you uploaded.",
         "act_return_other": "Or another payment id", "act_return": "Reverse the payment",
         "act_return_no_payment": "Choose the payment that was returned."},
 )  # fmt: skip

@@ -88,6 +88,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The debtor changed the request meanwhile: it now asks until {until}. Read it again "
         "before you decide.",
     ),
+    "designation_no_reason": (
+        "Zeg waarom de aanwijzing wordt gecorrigeerd ({min} tot {max} tekens): het komt in "
+        "het auditlog.",
+        "Say why the designation is corrected ({min} to {max} characters): it goes on the "
+        "audit log.",
+    ),
     "refuse_no_reason": (
         "Geef aan waarom het uitstel wordt geweigerd.",
         "Say why the postponement is refused.",

@@ -17,7 +17,8 @@ from tests.unit.figures.test_console_figures import seed
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 
 
-def _return_item(world, client_id: str) -> None:  # type: ignore[no-untyped-def]
+def _return_item(world, client_id: str, pooled: tuple[str, ...] = ()) -> None:  # type: ignore[no-untyped-def]
+    """``pooled``: the payments received on the agency's pooled account instead."""
     seed(world)
     client = world.services.repos.clients.get(client_id)[0]
     for pid in ("bank-a-1", "bank-b-1"):
@@ -26,7 +27,7 @@ def _return_item(world, client_id: str) -> None:  # type: ignore[no-untyped-def]
             source=PaymentSource.BANK, invoice_numbers=["F2"],
             # a return on the client's own list is of its own account (the pooled account's
             # are the agency's: statement_returns.ReturnedPayments)
-            received_by=Receiver.CLIENT,
+            received_by=Receiver.THIRD_PARTY if pid in pooled else Receiver.CLIENT,
         )  # fmt: skip
     world.services.repos.actions.add(ActionItem(
         client_id, "a-ret", "unmatched_return",
@@ -118,3 +119,38 @@ def test_a_payment_the_return_does_not_name_is_refused_in_the_pages_words(world,
             "note": "try it"})  # fmt: skip
         assert tried.status == 422 and said in tried.encoded().decode()
     assert not world.services.repos.payments.get(tenants.c1, "bank-c-1").reversed
+
+
+def test_a_clients_admin_is_offered_only_what_he_may_reverse(world, tenants):  # type: ignore[no-untyped-def]
+    """codereview13 #9: bank-a-1 arrived on the agency's pooled account: the service refuses
+    a client's person it (return_agency_decides), so the form offers him only bank-b-1; the
+    agency's staff are offered both."""
+    _return_item(world, tenants.c1, pooled=("bank-a-1",))
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    body = admin.get("/actions/a-ret?lang=en").encoded().decode()
+    assert "Reverse the returned payment" in body and 'value="bank-b-1"' in body
+    assert 'value="bank-a-1"' not in body
+    staff = desk_for(world, Role.AGENCY_STAFF, None, "s@agency.example")
+    body = staff.get(f"/actions/a-ret?lang=en&client={tenants.c1}").encoded().decode()
+    assert 'value="bank-a-1"' in body and 'value="bank-b-1"' in body
+
+
+def test_a_return_of_the_agencys_payments_only_is_the_agencys(world, tenants):  # type: ignore[no-untyped-def]
+    """Both on the pooled account: no form for the client's admin (it could only be refused),
+    the page says the agency reverses it, nl and en; his post is still refused."""
+    _return_item(world, tenants.c1, pooled=("bank-a-1", "bank-b-1"))
+    admin = desk_for(world, Role.CLIENT_ADMIN, tenants.c1, "a@c1.example")
+    for lang, title, said in (
+        ("en", "Reverse the returned payment", "The agency reverses this payment"),
+        ("nl", "Teruggeboekte betaling terugdraaien", "Het incassobureau draait deze betaling"),
+    ):
+        page = admin.get(f"/actions/a-ret?lang={lang}")
+        body = page.encoded().decode()
+        assert title not in body and 'value="bank-a-1"' not in body and said in body
+    tried = admin.post("/actions/a-ret", {"csrf": csrf_of(page), "do": "reverse-payment",
+                                          "payment": "bank-a-1", "note": "bank: AC04"})  # fmt: skip
+    assert tried.status == 422
+    assert not world.services.repos.payments.get(tenants.c1, "bank-a-1").reversed
+    staff = desk_for(world, Role.AGENCY_STAFF, None, "s@agency.example")
+    body = staff.get(f"/actions/a-ret?lang=en&client={tenants.c1}").encoded().decode()
+    assert "Reverse the returned payment" in body and "The agency reverses" not in body

@@ -226,3 +226,34 @@ def test_the_dossier_offers_the_correction_to_whom_the_route_allows(world):
     other = agency.post(f"{url}?client={cid}&lang=nl", {**form, "invoices": "G1", "version": ""})
     assert other.status == 422
     assert "is van een andere debiteur" in other.encoded().decode()
+
+
+def test_the_dossier_form_asks_why_and_audits_the_person_by_his_id(world):
+    """codereview13 #8: posted with no reason the form moved the money and audited '-' (the
+    API demands 3 characters), and it named the person `user:u…` where his other entries say
+    `u…`: one rule for the reason (the service's), the person's id as every console act."""
+    from shared.domain.people.authorisation import Role
+    from tests.unit.console.conftest import csrf_of, desk_for
+
+    client = _booked_on_f1(world)
+    cid = client.client_id
+    url = "/dossier/D1/payment/stmt-line-1"
+    agency = desk_for(world, Role.AGENCY_STAFF, None, "staff@agency-a.example")
+    page = agency.get(f"{url}?lang=nl&client={cid}")
+    html = page.encoded().decode()
+    version = html.split('name="version" value="', 1)[1].split('"', 1)[0]
+    form = {"csrf": csrf_of(page), "client": cid, "invoices": "F2", "reason": "  ",
+            "version": version.replace("&#34;", '"')}  # fmt: skip
+    refused = agency.post(f"{url}?client={cid}&lang=nl", form)
+    assert refused.status == 422, refused.status
+    assert "Zeg waarom de aanwijzing wordt gecorrigeerd (3 tot 1000 tekens)" in \
+        refused.encoded().decode()  # fmt: skip
+    assert _open(world, "F2")["costs"] == "75.00" and not _audited(world, client)
+    # the API's schema refuses it with the same bounds (REASON_MIN), before the service does
+    reply = world.agency_a.call("PUT", PATH, {**BODY, "reason": "ok"})
+    assert (reply.status, reply.body["error"]["field"]) == (422, "reason"), reply.body
+    done = agency.post(f"{url}?client={cid}", {**form, "reason": "de moeder noemde F2"})
+    assert done.status == 303, done.encoded().decode()[:2000]
+    (event,) = _audited(world, client)
+    user = world.services.people.kit.people.users.by_email("staff@agency-a.example")[0]
+    assert (event.actor, event.detail["reason"]) == (user.user_id, "de moeder noemde F2")
