@@ -216,9 +216,10 @@ class Redesignation:
                 after = replace(after, booked_to=booked_to)
                 repos.payments.save(after)
         settle_item(ledger, client, payment_id, REDESIGNATED)
-        was = tuple(str(n) for n in mark.get("was", after.designated))
-        if moved or was != after.designated:
-            self._audited(client, after, mark)
+        # the correction the mark names, as asked (a later one saved over it is its own)
+        named = tuple(str(n) for n in mark.get("designated", after.designated))
+        if moved or tuple(str(n) for n in mark.get("was", named)) != named:
+            self._audited(client, after, named, mark)
         if mark_etag is not None:
             repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(
@@ -358,13 +359,15 @@ class Redesignation:
         now = self.ledger.repos.payments.get(client.client_id, booked.payment_id)
         return now is not None and not now.reversed and now.designated == booked.designated
 
-    def _audited(self, client: Client, after: Payment, mark: Mapping[str, Any]) -> None:
+    def _audited(
+        self, client: Client, after: Payment, named: tuple[str, ...], mark: Mapping[str, Any]
+    ) -> None:
         """Who corrected it, when, from what to what (the designation and the invoices before,
         as the mark kept them before the row changed): once per designation and day of the
         request (a retry's or the daily run's insert of the same id is refused by the log)."""
         if self.audit is None:
             return
-        key = f"{after.payment_id}|{','.join(after.designated)}"
+        key = f"{after.payment_id}|{','.join(named)}"
         day = date.fromisoformat(str(mark.get("day") or self._today().isoformat()))
         event_id = day_keyed_id(day, Event.PAYMENT_REDESIGNATED.value, key)
         try:
@@ -375,7 +378,7 @@ class Redesignation:
                 received_on=after.received_on.isoformat(),
                 designated_before=",".join(str(n) for n in mark.get("was", [])),
                 booked_on_before=",".join(str(n) for n in mark.get("booked_before", [])),
-                designated=",".join(after.designated),
+                designated=",".join(named),
                 booked_on=",".join(sorted({a.invoice_number for a in after.allocations})),
                 reason=str(mark.get("reason", "")),
             )  # fmt: skip

@@ -216,3 +216,6 @@ def test_a_correction_saved_after_another_s_ledger_write_is_the_one_booked(world
     assert _row(world, client).designated == ("F1",) == tuple(out["A"].body["designated"])
     assert _open(world, "F2")["costs"] == "75.00"  # on F1 again, as B said last
     assert _marks(world, client) == []
+    moves = sorted((e.detail["designated_before"], e.detail["designated"])
+                   for e in _audited(world, client))  # fmt: skip
+    assert moves == [("F1", "F2"), ("F2", "F1")]  # each correction as asked, once
