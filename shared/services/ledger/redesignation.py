@@ -191,7 +191,7 @@ class Redesignation:
             try:
                 moved = self._rebook(client, payment_id, str(found.debtor_number), named)
                 self._finish(client, payment_id, moved, mark, key, etag)
-            except (_Changed, Invalid, ConflictingUpdate) as exc:  # the next run looks again
+            except (_Changed, Invalid, ConflictingUpdate, NotFound) as exc:  # looked at again
                 log.warning(
                     "payment designation left to finish",
                     extra=log_extra({"client_id": client.client_id, "payment_id": payment_id,
