@@ -236,7 +236,7 @@ class Services:
         finished: its changes of claim terms recorded, the receipts the client's books reported
         booked whole, its moved due dates and corrected kinds restated, a debtor's standing a
         request left midway finished and a ruling's filing item brought to the money received
-        since, the statement lines a confirm claimed and never booked booked (failure12 F1)."""
+        since, a payment's corrected designation re-booked, the statement lines a confirm claimed and never booked booked (failure12 F1)."""
         self.imports.terms.record_left_over(client)
         self.imports.receipts.finish_left(client)  # receipts the client's books reported
         self.due_date_restatements.finish_left_over(client)
@@ -245,6 +245,8 @@ class Services:
         self.debtor_kind_changes.finish_confirms(client)
         # standings a request left unfinished; the filing items of rulings that hold
         self.debtor_standing.finish_left_over(client)
+        # payment designations a person's correction wrote and did not re-book (failure13b G2)
+        self.redesignation.finish_left_over(client)
         # statement lines a person's confirm claimed for the client and never booked
         self.actions.claims.sweep(client.client_id)
 

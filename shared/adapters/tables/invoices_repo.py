@@ -84,6 +84,12 @@ KIND_LETTER_CONFIRMING_ROW = "q"
 # retry), kept while a bankruptcy or WSNP ruling holds (its filing item follows the money
 # received after the ruling) and deleted once there is nothing more to look at.
 STANDING_ROW = "g"
+# A row ``e|<payment>|<designation>``: a person's correction of a payment's designation whose
+# re-booking is still to be done (shared.services.ledger.redesignation): written before the
+# payment row takes the new designation, with the designation and the invoices before (for the
+# audit), deleted once the ledger holds the money where the row says; a correction cut off in
+# between is finished by its retry or the daily run (failure13b G2).
+REDESIGNATING_ROW = "e"
 MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4
@@ -462,10 +468,15 @@ class InvoiceRepository:
         except StorageError:  # left for the next import, whose record of it changes nothing
             return
 
-    def put_mark(self, client_id: str, row: str, key: str, mark: Mapping[str, object]) -> None:
-        """Mark ``row|key`` (see :data:`DUE_MOVED_ROW`), replacing one of the same key."""
+    def put_mark(
+        self, client_id: str, row: str, key: str, mark: Mapping[str, object]
+    ) -> str | None:
+        """Mark ``row|key`` (see :data:`DUE_MOVED_ROW`), replacing one of the same key; its
+        ETag (to drop exactly this mark)."""
         data = put_json_parts(MARK, dict(mark))
-        self.store.upsert(schema.INVOICES, Row(encode(client_id), f"{row}|{key}", dict(data)))
+        return self.store.upsert(
+            schema.INVOICES, Row(encode(client_id), f"{row}|{key}", dict(data))
+        ).etag
 
     def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
         """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""

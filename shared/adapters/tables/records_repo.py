@@ -150,9 +150,27 @@ class PaymentRepository:
         row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
         return self.from_row(row) if row else None
 
+    def get_versioned(self, client_id: str, payment_id: str) -> tuple[Payment, str | None] | None:
+        """The payment and its row's ETag, for a write conditional on what was read."""
+        row = self.store.get(schema.PAYMENTS, encode(client_id), payment_id)
+        return (self.from_row(row), row.etag) if row else None
+
     def save(self, payment: Payment) -> None:
         before = self.get(payment.client_id, payment.payment_id)
         self.store.upsert(schema.PAYMENTS, self.to_row(payment))
+        self._follow(payment, before)
+
+    def save_if(self, payment: Payment, etag: str | None) -> None:
+        """:meth:`save` only while the row is the one read with ``etag`` (PreconditionFailed
+        when another writer saved it since: a return, another person's correction)."""
+        before = self.get(payment.client_id, payment.payment_id)
+        row = self.to_row(payment)
+        row.etag = etag
+        self.store.replace(schema.PAYMENTS, row)
+        self._follow(payment, before)
+
+    def _follow(self, payment: Payment, before: Payment | None) -> None:
+        """The payments-by-day row and the month's money received as the saved row says."""
         self.days.put(payment, before)
         was = 0 if before is None or before.reversed else before.amount
         now = 0 if payment.reversed else payment.amount

@@ -32,7 +32,7 @@ from shared.domain.ledger.booking import (
     reverse,
 )
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import EventKind, LedgerEvent
+from shared.domain.ledger.model import RESTATED, EventKind, LedgerEvent
 from shared.domain.ledger.replay import open_claims
 from shared.domain.money import Cents
 
@@ -52,6 +52,20 @@ def _net_per_claim(records: Sequence[ClaimRecord], payment_id: str) -> dict[str,
     return out
 
 
+def came_back(records: Sequence[ClaimRecord], payment_id: str) -> bool:
+    """The ledger has the payment back (a bank return, storno, refund: a reversal that is no
+    restatement) and it holds nothing on any claim: no money of it is left to designate, though
+    its row may not say reversed yet (a return saves the row after the ledger)."""
+    returned = any(
+        e.payment_id == payment_id
+        and e.kind is EventKind.REVERSAL
+        and not (e.reason or "").startswith(RESTATED)
+        for r in records
+        for e in r.events
+    )
+    return returned and all(v <= 0 for v in _net_per_claim(records, payment_id).values())
+
+
 def rebook_designated(
     records: Sequence[ClaimRecord],
     payment_id: str,
@@ -65,8 +79,9 @@ def rebook_designated(
 ) -> Release | None:
     """Payment ``payment_id`` (``amount``, received on ``received``, naming ``designated``)
     back on the claims it named (see the module's text), booked on ``on`` or each claim's
-    latest day. None when nothing moves: no named claim is open, or all its money is on the
-    claims it named already (a payment without a designation: always None). ``reason``: the
+    latest day. None when nothing moves: no named claim is open, all its money is on the
+    claims it named already (a payment without a designation: always None), or it came back
+    (reversed off every claim by a return, not a restatement). ``reason``: the
     reversals' (a person's correction of the designation is a restatement: the money never
     left, so its interest counts as if it had been booked so from its day)."""
     by_number = {r.number: r for r in records}
@@ -74,6 +89,8 @@ def rebook_designated(
     if not named:
         return None
     net = _net_per_claim(records, payment_id)
+    if came_back(records, payment_id):
+        return None  # a payment that came back pays nothing (failure13b G1)
     if sum(v for n, v in net.items() if n in named and v > 0) >= amount:
         return None  # all of it is where the debtor put it (a repeat finds this too)
     free = amount

@@ -13,10 +13,21 @@ disappear; interest is computed again. The invoices and the payment row follow t
 and the settlement follows the row: money a payout already paid out on the wrong invoice is a
 ``reallocated`` correction of the next settlement, never a rewrite of the one made.
 
-Idempotent: the designation is written on the row first, and the ledger's change is keyed on
-it, so the same request again (or a retry after a crash between) finds the money where the
-designation puts it and moves nothing. The version (:func:`version_of`) guards two people
-correcting the same payment from stale pages: a stale ``If-Match`` is refused.
+Idempotent and finished: what is to be done is marked first (a row ``e|`` in the client's
+Invoices partition, :data:`~shared.adapters.tables.invoices_repo.REDESIGNATING_ROW`, with the
+designation and invoices before, for the audit), then the designation is written on the row,
+and the ledger's change is keyed on it, so the same request again finds the money where the
+designation puts it and moves nothing, and a correction cut off between the row and the
+ledger is finished by its retry (with the version the page read too: its own half-write is no
+change by another) or by the client's daily run (:meth:`Redesignation.finish_left_over`); the
+mark goes once the ledger holds what the row says (failure13b G2).
+
+The version (:func:`version_of`) guards two people correcting the same payment from stale
+pages: the row is saved only under the ETag of the read whose version was checked, and the
+re-booking books what the row says (read again with the claims, and after the ledger's write),
+so of two requests from one page one is refused and the row and the ledger agree (G4). A bank
+return saved meanwhile is read again and refused, and a payment the ledger shows returned (its
+row not yet) is never spread again (G1).
 """
 
 from __future__ import annotations
@@ -25,16 +36,21 @@ import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
 
+from shared.adapters.tables.invoices_repo import REDESIGNATING_ROW
+from shared.adapters.tables.keys import encode
 from shared.clock import amsterdam_date
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.designation import rebook_designated
+from shared.domain.ledger.designation import came_back, rebook_designated
 from shared.domain.ledger.model import RESTATED, EventKind, LedgerEvent
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import Payment
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
+from shared.services.due_date_restatement import GRACE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.designation import settle_item
 from shared.services.ledger.service import RETRIES, LedgerService
@@ -123,37 +139,137 @@ class Redesignation:
         :func:`version_of` the caller read (None: whatever is stored); ``actor``: who, on the
         audit log, with ``reason``. The payment as it stands after."""
         reason = checked_reason(reason)
-        ledger = self.ledger
-        repos = ledger.repos
         named = tuple(dict.fromkeys(n.strip() for n in invoices if n.strip()))
-        found = repos.payments.get(client.client_id, payment_id)
-        if found is None:
+        for _ in range(RETRIES):
+            try:
+                return self._attempt(client, payment_id, named, actor, reason, version)
+            except _Changed:
+                continue  # the row changed under the request: read it again and decide
+        raise ConflictingUpdate(f"payment {payment_id} keeps changing")
+
+    def _attempt(
+        self, client: Client, payment_id: str, named: tuple[str, ...], actor: str, reason: str,
+        version: str | None,
+    ) -> Payment:  # fmt: skip
+        repos = self.ledger.repos
+        read = repos.payments.get_versioned(client.client_id, payment_id)
+        if read is None:
             raise NotFound(f"payment {payment_id} not found")
-        if version is not None and version != version_of(found):
+        found, etag = read
+        key = _mark_key(payment_id, named)
+        pending = self._pending(client, key)
+        # a correction to this designation cut off before its re-booking: the row says it, the
+        # ledger may not; its retry with the version the page read is no change by another
+        # (its own half-write), and it is finished with what stood before (failure13b G2)
+        resumes = pending is not None and found.designated == named
+        if (
+            version is not None
+            and version != version_of(found)
+            and not (resumes and pending is not None and pending[1].get("version") == version)
+        ):
             raise StaleVersion(f"payment {payment_id} was changed since it was read")
         self._check(client, found, named)
-        debtor = str(found.debtor_number)
-        was = found.designated
-        before = found.allocations
+        if resumes and pending is not None:
+            mark_etag, mark = pending
+        else:
+            mark_etag, mark = None, _mark(found, named, actor, reason, self._today())
         if found.designated != named:
-            found = replace(found, designated=named)
-            repos.payments.save(found)  # first: a retry after a crash finds it and finishes
-        moved = self._rebook(client, found, debtor)
-        after = repos.payments.get(client.client_id, payment_id) or found
+            # what is to be done is written first: a cut after the row's save leaves it to the
+            # retry or the daily run, with the designation before for the audit
+            stamped = {**mark, "at": self.ledger.clock.now().isoformat()}
+            mark_etag = repos.invoices.put_mark(client.client_id, REDESIGNATING_ROW, key, stamped)
+            try:  # the version checked is the write's condition: a return or another
+                # person's correction saved since is read again (failure13b G1, G4)
+                repos.payments.save_if(replace(found, designated=named), etag)
+            except PreconditionFailed:
+                self._drop_if_moot(client, payment_id, key, mark_etag, named)
+                raise _Changed() from None
+        try:
+            moved = self._rebook(client, payment_id, str(found.debtor_number), named)
+        except (Invalid, _Changed):
+            self._drop_if_moot(client, payment_id, key, mark_etag, named)
+            raise
+        return self._finish(client, payment_id, moved, mark, key, mark_etag)
+
+    def finish_left_over(self, client: Client) -> None:
+        """Corrections a request wrote on the payment row and did not re-book (cut off between):
+        booked as the row says, audited with the designation before (kept in the mark); a mark
+        whose row never took its designation (cut before, or corrected again since) or whose
+        payment came back goes, after :data:`GRACE` (its request may still be writing)."""
+        repos = self.ledger.repos
+        now = self.ledger.clock.now()
+        for key, etag, mark in repos.invoices.marks(client.client_id, REDESIGNATING_ROW):
+            payment_id = str(mark.get("payment", ""))
+            named = tuple(str(n) for n in mark.get("designated", []))
+            found = repos.payments.get(client.client_id, payment_id)
+            if found is None or found.reversed or found.designated != named:
+                if now - datetime.fromisoformat(str(mark["at"])) > GRACE:
+                    repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, etag)
+                continue
+            try:
+                moved = self._rebook(client, payment_id, str(found.debtor_number), named)
+                self._finish(client, payment_id, moved, mark, key, etag)
+            except (_Changed, Invalid, ConflictingUpdate, NotFound) as exc:  # looked at again
+                log.warning(
+                    "payment designation left to finish",
+                    extra=log_extra({"client_id": client.client_id, "payment_id": payment_id,
+                                     "error": type(exc).__name__}),
+                )  # fmt: skip
+
+    def _finish(
+        self, client: Client, payment_id: str, moved: bool, mark: Mapping[str, Any], key: str,
+        mark_etag: str | None,
+    ) -> Payment:  # fmt: skip
+        """The row's booked invoices and the overpayment item as the ledger now says; the
+        audit (once per designation) with the designation before kept in the mark; the mark
+        dropped."""
+        ledger = self.ledger
+        repos = ledger.repos
+        after = repos.payments.get(client.client_id, payment_id)
+        if after is None:
+            raise NotFound(f"payment {payment_id} not found")
         if moved:
             booked_to = tuple(sorted({a.invoice_number for a in after.allocations}))
             if after.booked_to != booked_to:
                 after = replace(after, booked_to=booked_to)
                 repos.payments.save(after)
         settle_item(ledger, client, payment_id, REDESIGNATED)
-        if moved or was != named:
-            self._audited(client, after, was, before, actor, reason)
+        # the correction the mark names, as asked (a later one saved over it is its own)
+        named = tuple(str(n) for n in mark.get("designated", after.designated))
+        if moved or tuple(str(n) for n in mark.get("was", named)) != named:
+            self._audited(client, after, named, mark)
+        if mark_etag is not None:
+            repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(
             "payment designation corrected",
             extra=log_extra({"client_id": client.client_id, "payment_id": payment_id,
-                             "invoices": len(named), "moved": bool(moved)}),
+                             "invoices": len(after.designated), "moved": bool(moved)}),
         )  # fmt: skip
         return after
+
+    def _pending(self, client: Client, key: str) -> tuple[str | None, dict[str, Any]] | None:
+        """The mark of this correction a request left standing: (its etag, the mark)."""
+        for found, etag, mark in self.ledger.repos.invoices.marks(client.client_id,
+                                                                  REDESIGNATING_ROW):  # fmt: skip
+            if found == key:
+                return etag, mark
+        return None
+
+    def _drop_if_moot(
+        self, client: Client, payment_id: str, key: str, etag: str | None,
+        named: tuple[str, ...],
+    ) -> None:  # fmt: skip
+        """The request's own mark goes when it ends without its designation to finish on the
+        row (another request that wrote the same designation since keeps its own mark: it
+        replaced this one under the same key, so the ETag no longer matches)."""
+        if etag is None:
+            return
+        now = self.ledger.repos.payments.get(client.client_id, payment_id)
+        if now is None or now.reversed or now.designated != named:
+            self.ledger.repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, etag)
+
+    def _today(self) -> date:
+        return amsterdam_date(self.ledger.clock.now())
 
     def _check(self, client: Client, payment: Payment, named: tuple[str, ...]) -> None:
         """Refused: a payment that came back, one on no debtor, and invoices that are not
@@ -192,15 +308,30 @@ class Redesignation:
                 params={"invoices": ", ".join(closed)},
             )  # fmt: skip
 
-    def _rebook(self, client: Client, payment: Payment, debtor: str) -> bool:
-        """The ledger as if ``payment`` had named its designation from its day; whether it
-        moved anything (a repeat finds the money where the designation puts it)."""
+    def _rebook(self, client: Client, payment_id: str, debtor: str, named: tuple[str, ...]) -> bool:
+        """The ledger as if the payment had named its designation from its day; whether it
+        moved anything (a repeat finds the money where the designation puts it). Booked as the
+        row says when read with the claims, and again when the row changed by the time the
+        ledger took it (another correction saved since books the row's, not the request's):
+        ``named`` is what the request wrote, a row saying otherwise before anything moved
+        is read again by the request (:class:`_Changed`). A payment that came back (its row
+        or the ledger says so) moves nothing: 422."""
         from shared.services.ledger.credit import follow_ledger
 
         ledger = self.ledger
-        key = f"redesignate {payment.payment_id} {','.join(payment.designated)}"
+        repos = ledger.repos
         today = amsterdam_date(ledger.clock.now())
+        moved = False  # by this request's own ledger write
         for _ in range(RETRIES):
+            payment = repos.payments.get(client.client_id, payment_id)
+            if payment is None:
+                raise NotFound(f"payment {payment_id} not found")
+            if payment.reversed:
+                raise _came_back(payment_id)
+            if not moved and payment.designated != named:
+                raise _Changed()  # another correction before ours moved anything: decide again
+            # (once ours is on the ledger, one saved after it is booked as the row says)
+            key = f"redesignate {payment.payment_id} {','.join(payment.designated)}"
             try:  # a correction a crash left half written is finished first
                 [claims], finished = ledger.read_finished(client, [debtor])
             except (TransactionFailed, Conflict, PreconditionFailed):
@@ -208,6 +339,8 @@ class Redesignation:
             if key in finished:
                 follow_ledger(ledger, client, claims, {payment.payment_id, *finished[key].moved},
                               payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
+            if came_back(claims.records, payment.payment_id):
+                raise _came_back(payment_id)  # its return's ledger is in, its row not yet
             result = rebook_designated(
                 claims.records, payment.payment_id, payment.amount, payment.designated,
                 payment.received_on, today, ledger.rates(), ledger.named(client),
@@ -217,7 +350,9 @@ class Redesignation:
                                                                  payment.payment_id):  # fmt: skip
                 follow_ledger(ledger, client, claims, {payment.payment_id},
                               payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
-                return key in finished
+                if self._still(client, payment):
+                    return moved or key in finished
+                continue
             day = max(e.on for new in result.events.values() for e in new)
             try:
                 ledger.write_change(
@@ -230,34 +365,75 @@ class Redesignation:
             claims = ledger.debtor_claims(client, debtor)
             follow_ledger(ledger, client, claims, {payment.payment_id, *result.moved},
                           payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
-            return True
-        raise ConflictingUpdate(f"the claims of payment {payment.payment_id} keep changing")
+            moved = True
+            if self._still(client, payment):
+                return True
+            # the row changed while the ledger was written: the next round books the row's
+        raise ConflictingUpdate(f"the claims of payment {payment_id} keep changing")
+
+    def _still(self, client: Client, booked: Payment) -> bool:
+        """Whether the row still names what was just booked (another correction, or a return,
+        saved since is booked or refused in the next round)."""
+        now = self.ledger.repos.payments.get(client.client_id, booked.payment_id)
+        return now is not None and not now.reversed and now.designated == booked.designated
 
     def _audited(
-        self, client: Client, after: Payment, was: tuple[str, ...], before: Sequence[object],
-        actor: str, reason: str,
-    ) -> None:  # fmt: skip
-        """Who corrected it, when, from what to what: once per designation (a retry's insert
-        of the same id is refused by the log)."""
+        self, client: Client, after: Payment, named: tuple[str, ...], mark: Mapping[str, Any]
+    ) -> None:
+        """Who corrected it, when, from what to what (the designation and the invoices before,
+        as the mark kept them before the row changed): once per designation and day of the
+        request (a retry's or the daily run's insert of the same id is refused by the log)."""
         if self.audit is None:
             return
-        key = f"{after.payment_id}|{','.join(after.designated)}"
-        day = amsterdam_date(self.ledger.clock.now())
+        key = f"{after.payment_id}|{','.join(named)}"
+        day = date.fromisoformat(str(mark.get("day") or self._today().isoformat()))
         event_id = day_keyed_id(day, Event.PAYMENT_REDESIGNATED.value, key)
-        from_invoices = sorted({getattr(a, "invoice_number", "") for a in before}) or list(was)
         try:
             self.audit(
                 Event.PAYMENT_REDESIGNATED, agency_id=client.agency_id,
-                client_id=client.client_id, actor=actor, subject=after.payment_id,
-                event_id=event_id, amount=str(after.amount),
+                client_id=client.client_id, actor=str(mark.get("actor", "")),
+                subject=after.payment_id, event_id=event_id, amount=str(after.amount),
                 received_on=after.received_on.isoformat(),
-                designated_before=",".join(was), booked_on_before=",".join(from_invoices),
-                designated=",".join(after.designated),
+                designated_before=",".join(str(n) for n in mark.get("was", [])),
+                booked_on_before=",".join(str(n) for n in mark.get("booked_before", [])),
+                designated=",".join(named),
                 booked_on=",".join(sorted({a.invoice_number for a in after.allocations})),
-                reason=reason,
+                reason=str(mark.get("reason", "")),
             )  # fmt: skip
         except Conflict:
             pass  # audited by the attempt before (the same day)
+
+
+class _Changed(Exception):
+    """The payment row changed under the request before it moved anything: read it again."""
+
+
+def _came_back(payment_id: str) -> Invalid:
+    return Invalid(
+        f"payment {payment_id} came back (reversed): it pays no invoice to designate",
+        field="payment", code="designation_payment_reversed",
+    )  # fmt: skip
+
+
+def _mark_key(payment_id: str, named: tuple[str, ...]) -> str:
+    """The correction's mark: one per payment and designation asked (two people asking two
+    designations at once each keep their own)."""
+    digest = hashlib.sha256(",".join(named).encode()).hexdigest()[:16]
+    return f"{encode(payment_id)}|{digest}"
+
+
+def _mark(
+    found: Payment, named: tuple[str, ...], actor: str, reason: str, day: date
+) -> dict[str, Any]:
+    """What the correction is to do and what stood before (for the audit): the designation
+    and the invoices its money was on, the version the request was checked against."""
+    return {
+        "payment": found.payment_id, "debtor": found.debtor_number,
+        "designated": list(named), "was": list(found.designated),
+        "booked_before": sorted({a.invoice_number for a in found.allocations}),
+        "version": version_of(found), "actor": actor, "reason": reason,
+        "day": day.isoformat(),
+    }  # fmt: skip
 
 
 def _moves(
