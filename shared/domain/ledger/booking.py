@@ -26,6 +26,7 @@ from shared.domain.ledger.model import (
     RESTATED,
     RETURN_RESTATED,
     ClaimFigures,
+    ClaimTerms,
     Component,
     EventKind,
     LedgerEvent,
@@ -209,8 +210,17 @@ def _undesignated(
         return (not due, -burden, r.terms.due_date, r.number)
 
     return sorted(
-        (r for r in records if r.number not in besides and not r.terms.disputed), key=order
+        (r for r in records if r.number not in besides and _takes_surplus(r.terms)), key=order
     )
+
+
+def _takes_surplus(terms: ClaimTerms) -> bool:
+    """Whether money the debtor did not designate may go to the claim (6:43 lid 2): not one
+    he disputes, nor a natural obligation (a clean slate or akkoord left it, art. 6:3 BW):
+    6:43 lid 2 imputes to the enforceable debts, and only what is paid *for* a natural
+    obligation is no undue payment (6:3 lid 2); what none takes is spare money, as for a
+    debtor with nothing else open (codereview13 #3)."""
+    return not terms.disputed and not terms.natural
 
 
 # the invoices a payment's debtor named (its row's ``designated``; () when none is known):

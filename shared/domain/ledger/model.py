@@ -144,6 +144,9 @@ class ClaimTerms:
     # the debtor contests the claim: money he did not designate to it is not put on it (6:43
     # lets him choose; set-off against a contested debt can be refused, 6:136 BW)
     disputed: bool = False
+    # a natural obligation (a clean slate or akkoord left it, art. 6:3 BW): it takes only money
+    # paid for it; 6:43 lid 2 puts the rest on the enforceable debts only (codereview13 #3)
+    natural: bool = False
     costs_owed_from: date | None = None  # None: no costs (not owed, or the client bears them)
     costs_vat: bool = False  # the client cannot deduct VAT (Besluit BIK art. 2 lid 3)
     costs_minimum_base: Cents = 0  # below this summed principal the client charges no costs

@@ -44,6 +44,7 @@ def claim_terms(
     letter_on: date | None = None,
     interest_from: date | None = None,
     as_business: LetterAsBusiness | None = None,
+    natural: bool = False,
 ) -> ClaimTerms:
     # the client's cost terms as the claim's letter announced them (law8 finding 1)
     if (announced := announced_on(invoice, consumer=consumer, letter_on=letter_on)) is not None:
@@ -68,6 +69,7 @@ def claim_terms(
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
+        natural=natural,
         costs_owed_from=owed_from,
         notice_from=notice
         if notice is not None and not client.client_bears_costs

@@ -46,6 +46,7 @@ from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
+from shared.domain.standing import natural_obligation
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
@@ -122,6 +123,7 @@ class LedgerService:
                 letter_on=header.header.fourteen_day_letter_on if header else None,
                 interest_from=header.header.interest_from if header else None,
                 as_business=header.header.as_business if header else None,
+                natural=debtor is not None and natural_obligation(debtor, invoice) is not None,
             )
             if header and header.header.interest_paused:  # a payment plan froze interest
                 terms = replace(
