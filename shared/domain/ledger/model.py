@@ -83,10 +83,18 @@ STANDING_RESTATED = RESTATED + "standing: "
 # interest ran a cent or two per restatement apart from the final facts booked afresh, and a
 # later restatement kept a charge on top that the accrual then counted again (restate13)
 RETURN_RESTATED = RESTATED + "returned: "
+# the same for a payment's designation corrected by hand (redesignation.py): the money was never
+# on the claims it is taken off, so the accrual counts its reversal there from the day it first
+# reached them; charged on top instead (the interest of the days before the correction), the
+# charge stayed when the payment came back later, as the accrual then left the payment out
+# altogether: F1's interest of those days charged twice (codereview13 #1, 1,003.40 for 1,003.29)
+DESIGNATION_RESTATED = RESTATED + "designation corrected by hand"
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)
-LOWERING = (RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED)
+LOWERING = (
+    RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED, DESIGNATION_RESTATED,
+)  # fmt: skip
 
 
 class InterestRule(StrEnum):

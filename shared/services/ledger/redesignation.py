@@ -30,7 +30,7 @@ from shared.clock import amsterdam_date
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import rebook_designated
-from shared.domain.ledger.model import RESTATED, EventKind, LedgerEvent
+from shared.domain.ledger.model import DESIGNATION_RESTATED, EventKind, LedgerEvent
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import Payment
@@ -193,7 +193,7 @@ class Redesignation:
             result = rebook_designated(
                 claims.records, payment.payment_id, payment.amount, payment.designated,
                 payment.received_on, today, ledger.rates(), ledger.named(client),
-                f"{RESTATED}{REDESIGNATED}",
+                DESIGNATION_RESTATED,
             )  # fmt: skip
             if result is None or not result.events or not _moves(claims.records, result.events,
                                                                  payment.payment_id):  # fmt: skip
