@@ -25,19 +25,21 @@ import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 
 from shared.clock import amsterdam_date
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import rebook_designated
-from shared.domain.ledger.model import DESIGNATION_RESTATED, EventKind, LedgerEvent
+from shared.domain.ledger.model import DESIGNATION_RESTATED, ClaimFigures, EventKind, LedgerEvent
+from shared.domain.ledger.replay import open_claims
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import Payment
 from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.designation import settle_item
-from shared.services.ledger.service import RETRIES, LedgerService
+from shared.services.ledger.service import RETRIES, DebtorClaims, LedgerService
 from shared.services.statements_redo import day_keyed_id
 from shared.telemetry.context import log_extra
 
@@ -190,6 +192,10 @@ class Redesignation:
             if key in finished:
                 follow_ledger(ledger, client, claims, {payment.payment_id, *finished[key].moved},
                               payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
+            if ledger.share_owed_again(client, [claims], payment.payment_id, payment.designated):
+                continue  # read again: a claim it leaves owes its kind letter's share now
+            if self._paid_as_told(client, payment, debtor, claims, today):
+                continue  # read again: a claim it goes to was paid as told
             result = rebook_designated(
                 claims.records, payment.payment_id, payment.amount, payment.designated,
                 payment.received_on, today, ledger.rates(), ledger.named(client),
@@ -214,6 +220,59 @@ class Redesignation:
                           payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
             return True
         raise ConflictingUpdate(f"the claims of payment {payment.payment_id} keep changing")
+
+    def _paid_as_told(
+        self, client: Client, payment: Payment, debtor: str, claims: DebtorClaims, today: date
+    ) -> bool:
+        """The claims the payment is designated to whose kind letter was confirmed with its
+        share claimed, but which the payment, booked there from its day, pays in full as the
+        consumer was told while the letter was held: their share is not claimed, as the
+        confirm decides for a claim so paid (:mod:`kind_letter`; codereview13 #2: corrected
+        to F2, the 2,524.66 F2 was told paid its 312.50 costs first and left 312.50 open).
+        Written before the ledger's change, so it books the payment on the claim without
+        them. Whether any letter changed."""
+        ledger = self.ledger
+        letters = {
+            n: c.header.as_business for n, c in claims.stored.items()
+            if n in payment.designated and c.header.as_business is not None
+            and c.header.as_business.confirmed and not c.header.as_business.forgone
+        }  # fmt: skip
+        if not letters:
+            return False
+        held_rows = {
+            n: replace(c, header=replace(c.header, as_business=replace(letters[n],
+                                                                       confirmed=False)))
+            if n in letters else c
+            for n, c in claims.stored.items()
+        }  # fmt: skip
+        held = ledger.debtor_claims(client, debtor, every_invoice=list(claims.invoices.values()),
+                                    ledger_rows=(held_rows, []))  # fmt: skip
+        before, after = (self._booked(ledger, client, payment, c.records, today)
+                         for c in (held, claims))  # fmt: skip
+        changed = False
+        for number, letter in sorted(letters.items()):
+            if before[number].paid.total > 0 and before[number].open.total <= 0 < (
+                after[number].open.total
+            ):
+                changed |= ledger.ledger.set_as_business(client.client_id, debtor, number,
+                                                         letter.confirm(forgone=True))  # fmt: skip
+        return changed
+
+    @staticmethod
+    def _booked(
+        ledger: LedgerService, client: Client, payment: Payment,
+        records: Sequence[ClaimRecord], today: date,
+    ) -> dict[str, ClaimFigures]:  # fmt: skip
+        """The claims with the payment booked again as designated, on the change's day."""
+        result = rebook_designated(
+            records, payment.payment_id, payment.amount, payment.designated,
+            payment.received_on, today, ledger.rates(), ledger.named(client),
+            DESIGNATION_RESTATED,
+        )  # fmt: skip
+        events = result.events if result is not None else {}
+        after = [ClaimRecord(r.terms, (*r.events, *events.get(r.number, ()))) for r in records]
+        day = max((e.on for r in after for e in r.events), default=today)
+        return open_claims(after, max(day, today), ledger.rates())
 
     def _audited(
         self, client: Client, after: Payment, was: tuple[str, ...], before: Sequence[object],
