@@ -13,6 +13,12 @@ disappear; interest is computed again. The invoices and the payment row follow t
 and the settlement follows the row: money a payout already paid out on the wrong invoice is a
 ``reallocated`` correction of the next settlement, never a rewrite of the one made.
 
+The claims it leaves are restated as a lowering restatement (:data:`DESIGNATION_RESTATED`):
+their accrual counts the money as never having been there, so a later storno of the payment
+changes nothing more (codereview13 #1). A kind letter's share let go because the payment paid
+a claim as told follows it (:mod:`~shared.domain.ledger.kind_letter`): owed again on a claim it
+leaves, let go on a claim of the letter it pays as told (codereview13 #2).
+
 Idempotent: the designation is written on the row first, and the ledger's change is keyed on
 it, so the same request again (or a retry after a crash between) finds the money where the
 designation puts it and moves nothing. The version (:func:`version_of`) guards two people
