@@ -73,6 +73,7 @@ from shared.domain.records import (
     PaymentSource,
     Receiver,
 )
+from shared.domain.standing import natural_obligation
 from shared.domain.statements.batches import may_be_own_collection, names_batch
 from shared.domain.statements.matching import (
     Allocation,
@@ -1116,7 +1117,12 @@ def _without_ledger(client: Client, debtor: Debtor | None, invoices: list[Invoic
     records = [
         ClaimRecord(
             claim_terms(
-                invoice, consumer=consumer, client=client, letter_on=None, interest_from=None
+                invoice,
+                consumer=consumer,
+                client=client,
+                letter_on=None,
+                interest_from=None,
+                natural=debtor is not None and natural_obligation(debtor, invoice) is not None,
             )
         )
         for _, invoice in sorted(by_number.items())

@@ -235,7 +235,7 @@ def _undesignated(
                 _KIND_ORDER.index(r.terms.interest_rule))  # fmt: skip
 
     ranked = sorted(
-        ((rank(r), r) for r in records if r.number not in besides and not r.terms.disputed),
+        ((rank(r), r) for r in records if r.number not in besides and _takes_surplus(r.terms)),
         key=lambda x: (x[0], x[1].number),
     )
     tiers: list[Tier] = []
@@ -271,6 +271,15 @@ def pro_rata(amount: Cents, weights: Sequence[tuple[str, Cents]]) -> dict[str, C
     for n, _ in by_rest[:left]:
         shares[n] += 1
     return shares
+
+
+def _takes_surplus(terms: ClaimTerms) -> bool:
+    """Whether money the debtor did not designate may go to the claim (6:43 lid 2): not one
+    he disputes, nor a natural obligation (a clean slate or akkoord left it, art. 6:3 BW):
+    6:43 lid 2 imputes to the enforceable debts, and only what is paid *for* a natural
+    obligation is no undue payment (6:3 lid 2); what none takes is spare money, as for a
+    debtor with nothing else open (codereview13 #3)."""
+    return not terms.disputed and not terms.natural
 
 
 # the invoices a payment's debtor named (its row's ``designated``; () when none is known):

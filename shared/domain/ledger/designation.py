@@ -104,7 +104,10 @@ def rebook_designated(
     undone = reverse(holding, payment_id, on, reason)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
-    first = restate_claims(records, sorted(undone), rates, undone, named_by)
+    # (a correction by hand restates them as the money never having been there: its reason
+    # is the restatement's too, so the claims' own accrual gives the restated interest)
+    restated = reason if reason.startswith(RESTATED) else None
+    first = restate_claims(records, sorted(undone), rates, undone, named_by, reason=restated)
     current = {r.number: r for r in records}
     events: dict[str, tuple[LedgerEvent, ...]] = {}
     _add(current, events, first.events)

@@ -12,7 +12,10 @@ A claim of the letter that the consumer paid in full as he was told while it was
 what he paid when the letter is confirmed (``forgone``): its share of the letter's one WIK
 amount is not claimed (nothing paid as told is redone, law12c #1), but the letter still counts
 for it as a member of the notice, so the others owe their share of the amount over all the
-principal the letter demanded, not a staffel of their own (kindletter13 #2, #3)."""
+principal the letter demanded, not a staffel of their own (kindletter13 #2, #3).
+The share let go follows the money: when the payment that paid the claim comes back or is
+corrected to another claim, the claim owes its share again (the services clear ``forgone``
+before the ledger's change; codereview13 #2)."""
 
 from __future__ import annotations
 

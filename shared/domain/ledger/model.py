@@ -83,10 +83,18 @@ STANDING_RESTATED = RESTATED + "standing: "
 # interest ran a cent or two per restatement apart from the final facts booked afresh, and a
 # later restatement kept a charge on top that the accrual then counted again (restate13)
 RETURN_RESTATED = RESTATED + "returned: "
+# the same for a payment's designation corrected by hand (redesignation.py): the money was never
+# on the claims it is taken off, so the accrual counts its reversal there from the day it first
+# reached them; charged on top instead (the interest of the days before the correction), the
+# charge stayed when the payment came back later, as the accrual then left the payment out
+# altogether: F1's interest of those days charged twice (codereview13 #1, 1,003.40 for 1,003.29)
+DESIGNATION_RESTATED = RESTATED + "designation corrected by hand"
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)
-LOWERING = (RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED)
+LOWERING = (
+    RATES_RESTATED, TERMS_RESTATED, STANDING_RESTATED, RETURN_RESTATED, DESIGNATION_RESTATED,
+)  # fmt: skip
 
 
 class InterestRule(StrEnum):
@@ -144,6 +152,9 @@ class ClaimTerms:
     # the debtor contests the claim: money he did not designate to it is not put on it (6:43
     # lets him choose; set-off against a contested debt can be refused, 6:136 BW)
     disputed: bool = False
+    # a natural obligation (a clean slate or akkoord left it, art. 6:3 BW): it takes only money
+    # paid for it; 6:43 lid 2 puts the rest on the enforceable debts only (codereview13 #3)
+    natural: bool = False
     costs_owed_from: date | None = None  # None: no costs (not owed, or the client bears them)
     costs_vat: bool = False  # the client cannot deduct VAT (Besluit BIK art. 2 lid 3)
     costs_minimum_base: Cents = 0  # below this summed principal the client charges no costs

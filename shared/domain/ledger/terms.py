@@ -45,6 +45,7 @@ def claim_terms(
     interest_from: date | None = None,
     as_business: LetterAsBusiness | None = None,
     country: str | None = None,
+    natural: bool = False,
 ) -> ClaimTerms:
     """``country``: of the debtor's postal address, where the client's own 14-day letter
     (``letter_on``) went by post: abroad it travels longer (law13b F2)."""
@@ -72,6 +73,7 @@ def claim_terms(
         closed=invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.WITHDRAWN),
         consumer=consumer,
         disputed=invoice.status is InvoiceStatus.DISPUTED,
+        natural=natural,
         costs_owed_from=owed_from,
         notice_from=notice
         if notice is not None and not client.client_bears_costs

@@ -13,6 +13,12 @@ disappear; interest is computed again. The invoices and the payment row follow t
 and the settlement follows the row: money a payout already paid out on the wrong invoice is a
 ``reallocated`` correction of the next settlement, never a rewrite of the one made.
 
+The claims it leaves are restated as a lowering restatement (:data:`DESIGNATION_RESTATED`):
+their accrual counts the money as never having been there, so a later storno of the payment
+changes nothing more (codereview13 #1). A kind letter's share let go because the payment paid
+a claim as told follows it (:mod:`~shared.domain.ledger.kind_letter`): owed again on a claim it
+leaves, let go on a claim of the letter it pays as told (codereview13 #2).
+
 Idempotent and finished: what is to be done is marked first (a row ``e|`` in the client's
 Invoices partition, :data:`~shared.adapters.tables.invoices_repo.REDESIGNATING_ROW`, with the
 designation and invoices before, for the audit), then the designation is written on the row,
@@ -45,7 +51,13 @@ from shared.clock import amsterdam_date
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import came_back, rebook_designated
-from shared.domain.ledger.model import RESTATED, EventKind, LedgerEvent
+from shared.domain.ledger.model import (
+    DESIGNATION_RESTATED,
+    ClaimFigures,
+    EventKind,
+    LedgerEvent,
+)
+from shared.domain.ledger.replay import open_claims
 from shared.domain.parties import Client
 from shared.domain.people.audit import Event
 from shared.domain.records import Payment
@@ -53,7 +65,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.due_date_restatement import GRACE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.designation import settle_item
-from shared.services.ledger.service import RETRIES, LedgerService
+from shared.services.ledger.service import RETRIES, DebtorClaims, LedgerService
 from shared.services.statements_redo import day_keyed_id
 from shared.telemetry.context import log_extra
 
@@ -341,10 +353,14 @@ class Redesignation:
                               payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
             if came_back(claims.records, payment.payment_id):
                 raise _came_back(payment_id)  # its return's ledger is in, its row not yet
+            if ledger.share_owed_again(client, [claims], payment.payment_id, payment.designated):
+                continue  # read again: a claim it leaves owes its kind letter's share now
+            if self._paid_as_told(client, payment, debtor, claims, today):
+                continue  # read again: a claim it goes to was paid as told
             result = rebook_designated(
                 claims.records, payment.payment_id, payment.amount, payment.designated,
                 payment.received_on, today, ledger.rates(), ledger.named(client),
-                f"{RESTATED}{REDESIGNATED}",
+                DESIGNATION_RESTATED,
             )  # fmt: skip
             if result is None or not result.events or not _moves(claims.records, result.events,
                                                                  payment.payment_id):  # fmt: skip
@@ -376,6 +392,59 @@ class Redesignation:
         saved since is booked or refused in the next round)."""
         now = self.ledger.repos.payments.get(client.client_id, booked.payment_id)
         return now is not None and not now.reversed and now.designated == booked.designated
+
+    def _paid_as_told(
+        self, client: Client, payment: Payment, debtor: str, claims: DebtorClaims, today: date
+    ) -> bool:
+        """The claims the payment is designated to whose kind letter was confirmed with its
+        share claimed, but which the payment, booked there from its day, pays in full as the
+        consumer was told while the letter was held: their share is not claimed, as the
+        confirm decides for a claim so paid (:mod:`kind_letter`; codereview13 #2: corrected
+        to F2, the 2,524.66 F2 was told paid its 312.50 costs first and left 312.50 open).
+        Written before the ledger's change, so it books the payment on the claim without
+        them. Whether any letter changed."""
+        ledger = self.ledger
+        letters = {
+            n: c.header.as_business for n, c in claims.stored.items()
+            if n in payment.designated and c.header.as_business is not None
+            and c.header.as_business.confirmed and not c.header.as_business.forgone
+        }  # fmt: skip
+        if not letters:
+            return False
+        held_rows = {
+            n: replace(c, header=replace(c.header, as_business=replace(letters[n],
+                                                                       confirmed=False)))
+            if n in letters else c
+            for n, c in claims.stored.items()
+        }  # fmt: skip
+        held = ledger.debtor_claims(client, debtor, every_invoice=list(claims.invoices.values()),
+                                    ledger_rows=(held_rows, []))  # fmt: skip
+        before, after = (self._booked(ledger, client, payment, c.records, today)
+                         for c in (held, claims))  # fmt: skip
+        changed = False
+        for number, letter in sorted(letters.items()):
+            if before[number].paid.total > 0 and before[number].open.total <= 0 < (
+                after[number].open.total
+            ):
+                changed |= ledger.ledger.set_as_business(client.client_id, debtor, number,
+                                                         letter.confirm(forgone=True))  # fmt: skip
+        return changed
+
+    @staticmethod
+    def _booked(
+        ledger: LedgerService, client: Client, payment: Payment,
+        records: Sequence[ClaimRecord], today: date,
+    ) -> dict[str, ClaimFigures]:  # fmt: skip
+        """The claims with the payment booked again as designated, on the change's day."""
+        result = rebook_designated(
+            records, payment.payment_id, payment.amount, payment.designated,
+            payment.received_on, today, ledger.rates(), ledger.named(client),
+            DESIGNATION_RESTATED,
+        )  # fmt: skip
+        events = result.events if result is not None else {}
+        after = [ClaimRecord(r.terms, (*r.events, *events.get(r.number, ()))) for r in records]
+        day = max((e.on for r in after for e in r.events), default=today)
+        return open_claims(after, max(day, today), ledger.rates())
 
     def _audited(
         self, client: Client, after: Payment, named: tuple[str, ...], mark: Mapping[str, Any]

@@ -10,7 +10,7 @@ the claims are read again and the change recomputed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -46,6 +46,7 @@ from shared.domain.ledger.terms import claim_terms
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.records import ActionStatus, ContactEntry, ContactKind
+from shared.domain.standing import natural_obligation
 from shared.ports.tables import Conflict, PreconditionFailed, Row, TransactionFailed
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
 from shared.services.ledger.costs_holds import held_terms, principal_plan_ran_on
@@ -123,6 +124,7 @@ class LedgerService:
                 interest_from=header.header.interest_from if header else None,
                 as_business=header.header.as_business if header else None,
                 country=debtor.address.country if debtor and debtor.address else None,
+                natural=debtor is not None and natural_obligation(debtor, invoice) is not None,
             )
             if header and header.header.interest_paused:  # a payment plan froze interest
                 terms = replace(
@@ -388,6 +390,8 @@ class LedgerService:
                 continue
             if key in finished:  # its own: what it moved follows as on the first attempt
                 self._follow_moved(client, debtors, finished[key].moved, payment_id)
+            if self.share_owed_again(client, every, payment_id):
+                continue  # read again: the claims it paid as told owe their share now
             records = [r for c in every for r in c.records]
             from shared.services.ledger.returned import close_overpayments
 
@@ -415,6 +419,35 @@ class LedgerService:
             close_overpayments(self.repos, client.client_id, payment_id, reason, self.clock.now())
             return events
         raise ConflictingUpdate("these claims keep changing; the reversal will be retried")
+
+    def share_owed_again(
+        self,
+        client: Client,
+        claims: Sequence[DebtorClaims],
+        payment_id: str,
+        keep: Collection[str] = (),
+    ) -> bool:
+        """A claim whose share of a kind letter's costs was not claimed because the consumer
+        paid it in full as told (:mod:`kind_letter`, ``forgone``) is no longer so paid once the
+        money on it comes back or is moved to another claim: its share is owed as for any
+        member of the notice (codereview13 #2: refunded, 625.00 of costs stayed off for good).
+        Written before the ledger's change, so the restatement charges them, and a retry
+        finds it written. ``keep``: claims the payment stays on (named again). Whether any
+        letter changed (the caller reads the claims again)."""
+        changed = False
+        for debtor in claims:
+            by_number = {r.number: r for r in debtor.records}
+            for number, stored in sorted(debtor.stored.items()):
+                letter = stored.header.as_business
+                record = by_number.get(number)
+                if letter is None or not letter.forgone or number in keep or record is None:
+                    continue
+                if held_by(record, payment_id) > 0:
+                    changed |= self.ledger.set_as_business(
+                        client.client_id, record.terms.debtor_number, number,
+                        letter.confirm(forgone=False),
+                    )  # fmt: skip
+        return changed
 
     def _follow_moved(
         self, client: Client, debtors: Sequence[str], moved: Sequence[str], payment_id: str
@@ -914,3 +947,9 @@ def _letter_for(terms: ClaimTerms, owed_from: date) -> ClaimTerms:
     notice = terms.notice_from
     return replace(terms, costs_owed_from=owed_from,
                    notice_from=notice if notice is not None and notice < owed_from else None)  # fmt: skip
+
+
+def held_by(record: ClaimRecord, payment_id: str) -> Cents:
+    """What ``payment_id`` holds on the claim (allocated less reversed)."""
+    sign = {EventKind.ALLOCATED: 1, EventKind.REVERSAL: -1}
+    return sum(sign.get(e.kind, 0) * e.amount for e in record.events if e.payment_id == payment_id)

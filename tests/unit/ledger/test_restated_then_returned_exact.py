@@ -20,10 +20,11 @@ from fractions import Fraction
 import pytest
 
 from shared.domain.law.interest_rates import RateChange, RateTable, default_rate_table
-from shared.domain.ledger import booking
+from shared.domain.ledger import booking, designation
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.model import (
     COMPONENTS,
+    DESIGNATION_RESTATED,
     RATES_RESTATED,
     TERMS_RESTATED,
     ClaimFigures,
@@ -55,6 +56,8 @@ class Story:
     business: bool
     payments: list[tuple[str, int, date]]  # id, cents, received (booked that day)
     steps: list[tuple[date, str, str]] = field(default_factory=list)  # day, what, whom
+    # the claim each payment named when booked ("redesignate" steps: "p1>F1", corrected by hand)
+    named: dict[str, str] = field(default_factory=dict)
 
 
 def terms(story: Story, i: int, business: bool, moved: int) -> ClaimTerms:
@@ -97,6 +100,11 @@ def as_told(story: Story) -> tuple[list[ClaimRecord], RateTable | None]:
     moved: set[int] = set()
     booked: list[tuple[str, int, date]] = []
     returned: set[str] = set()
+    names = {p: (n,) for p, n in story.named.items()}
+
+    def named(pid: str) -> tuple[str, ...]:
+        return names.get(pid, ())
+
     todo = sorted(
         [(day, 0, "pay", pid) for pid, _, day in story.payments]
         + [(day, 1, what, whom) for day, what, whom in story.steps]
@@ -109,11 +117,20 @@ def as_told(story: Story) -> tuple[list[ClaimRecord], RateTable | None]:
         numbers = [r.number for r in records]
         if what == "pay":
             pid, cents, received = next(p for p in story.payments if p[0] == whom)
-            records = apply(records, booking.allocate(records, pid, cents, received,
-                                                      rates=rates).events)  # fmt: skip
+            records = apply(records, booking.allocate(records, pid, cents, received, named(pid),
+                                                      rates=rates, named=named).events)  # fmt: skip
             booked.append((pid, cents, received))
+        elif what == "redesignate":  # as Redesignation does: booked again as if named so
+            pid, to = whom.split(">")
+            _, cents, received = next(p for p in story.payments if p[0] == pid)
+            names[pid] = (to,)
+            again = designation.rebook_designated(records, pid, cents, [to], received, day,
+                                                  rates, named, DESIGNATION_RESTATED)  # fmt: skip
+            if again is not None:
+                records = apply(records, again.events)
         elif what == "storno":
-            undone = booking.return_payment(records, whom, day, "storno", rates, spare=spare())
+            undone = booking.return_payment(records, whom, day, "storno", rates, named,
+                                            spare=spare())  # fmt: skip
             returned.add(whom)
             records = apply(records, undone.events)
         elif what == "rates":
@@ -151,12 +168,18 @@ def afresh(story: Story) -> tuple[list[ClaimRecord], RateTable | None]:
     business = story.business and "kind" not in kinds
     moved = {int(whom) for _, w, whom in story.steps if w == "due"}
     gone = {whom for _, w, whom in story.steps if w == "storno"}
+    names = {p: (n,) for p, n in story.named.items()}
+    for _, w, whom in sorted(story.steps):
+        if w == "redesignate":
+            pid, to = whom.split(">")
+            names[pid] = (to,)
     rates = restated_table() if "rates" in kinds else None
     records = [ClaimRecord(terms(story, i, business, MOVE if i in moved else 0))
                for i in range(len(story.claims))]  # fmt: skip
     for pid, cents, received in sorted(story.payments, key=lambda p: (p[2], p[0])):
         if pid not in gone:
-            done = booking.allocate(records, pid, cents, received, rates=rates)
+            done = booking.allocate(records, pid, cents, received, names.get(pid, ()),
+                                    rates=rates, named=lambda p: names.get(p, ()))  # fmt: skip
             records = apply(records, done.events)
     return records, rates
 
@@ -169,7 +192,19 @@ def figures(fig: ClaimFigures) -> dict[str, tuple[int, int, int]]:
     }
 
 
-def compare(story: Story) -> list[str]:
+def apart(got: dict[str, tuple[int, int, int]], want: dict[str, tuple[int, int, int]],
+          slack: int) -> bool:  # fmt: skip
+    """Whether the figures differ by more than ``slack`` cents of interest owed and open
+    (everything else to the cent)."""
+    for name, (owed, paid, open_) in got.items():
+        w_owed, w_paid, w_open = want[name]
+        allowed = slack if name == "interest" else 0
+        if paid != w_paid or abs(owed - w_owed) > allowed or abs(open_ - w_open) > allowed:
+            return True
+    return False
+
+
+def compare(story: Story, slack: int = 0) -> list[str]:
     got, got_rates = as_told(story)
     want, want_rates = afresh(story)
     last = max(e.on for r in got for e in r.events)
@@ -177,7 +212,7 @@ def compare(story: Story) -> list[str]:
     for on in (last, last + timedelta(days=92)):
         mine, theirs = open_claims(got, on, got_rates), open_claims(want, on, want_rates)
         for n in mine:
-            if figures(mine[n]) != figures(theirs[n]):
+            if apart(figures(mine[n]), figures(theirs[n]), slack):
                 bad.append(f"{on} {n}: got {figures(mine[n])} want {figures(theirs[n])}")
     return bad
 
@@ -272,6 +307,81 @@ def test_any_sequence_reads_as_the_final_facts_to_the_cent(batch: int) -> None:
         s = story(rng)
         try:
             bad = compare(s)
+        except ValueError as e:  # a claim overpaid on the way
+            bad = [repr(e)]
+        if bad:
+            failures.append((n, s, bad[:2]))
+    assert not failures, f"{len(failures)} of {CASES // 6}: " + "\n".join(map(str, failures[:3]))
+
+
+def redesignated_story(rng: random.Random) -> Story:
+    """Two claims; each payment names one of them when booked; a person corrects a payment's
+    designation to the other claim, and payments come back, each on its own day after the
+    payments (codereview13 #1: a storno of a payment corrected before charged the interest of
+    the days before the correction twice)."""
+    # a letter (costs) on one claim at most: the costs of a notice over both, split by what
+    # each claim's payments left open at the term's end, are not derived again when a
+    # correction moves money between them (docs/law.md: with several claims, which claim a
+    # restatement's money reaches is not derived again)
+    letter = rng.randrange(3)
+    claims = [(rng.randint(100, 200_000), rng.randint(0, 30), letter == i) for i in range(2)]
+    # together less than either claim's principal: a payment corrected to a claim another
+    # payment paid in full meanwhile stays where it is (rebook_designated: nothing open there)
+    room = min(c[0] for c in claims) - 1
+    payments: list[tuple[str, int, date]] = []
+    named: dict[str, str] = {}
+    for i in range(rng.randint(1, 3)):
+        if room <= 0:
+            break
+        cents = rng.randint(1, room)
+        room -= cents
+        payments.append((f"p{i}", cents, START + timedelta(days=rng.randint(40, 250))))
+        named[f"p{i}"] = f"F{rng.randrange(2)}"
+    last = max(d for *_, d in payments)
+    steps: list[tuple[date, str, str]] = []
+    returned: set[str] = set()
+    corrected: set[str] = set()
+    for _ in range(rng.randint(1, 4)):
+        pid = rng.choice([p for p, *_ in payments])
+        day = last + timedelta(days=rng.randint(1, 20))
+        if rng.random() < 0.6 and pid not in corrected:
+            corrected.add(pid)
+            steps.append((day, "redesignate", f"{pid}>F{1 - int(named[pid][1])}"))
+        elif pid not in returned:
+            returned.add(pid)
+            steps.append((day, "storno", pid))
+    # a payment that came back takes no new designation (Redesignation refuses it)
+    gone_on = {whom: day for day, w, whom in steps if w == "storno"}
+    steps = [(d, w, x) for d, w, x in steps
+             if w != "redesignate" or d < gone_on.get(x.split(">")[0], date.max)]  # fmt: skip
+    return Story(claims, rng.random() < 0.5, payments, steps, named)
+
+
+def test_a_storno_after_a_redesignation_reads_as_named_then_returned() -> None:
+    """codereview13 #1 on the ledger alone: consumer F0 1,000.00 due 1-12 and F1 500.00 due 1-11;
+    p0 506.00 received 15-1 booked on F0 (it named F1), corrected to F1 on 17-1, returned on
+    25-1. F0's interest is that of 1,000.00 never paid (before: the 2 days 15..17-1 charged
+    twice, 0.11 on top), F1 as if p0 had been named and returned."""
+    s = Story([(100_000, 334, False), (50_000, 304, False)], False,
+              [("p0", 50_600, date(2026, 1, 15))],
+              [(date(2026, 1, 17), "redesignate", "p0>F1"), (date(2026, 1, 25), "storno", "p0")],
+              {"p0": "F0"})  # fmt: skip
+    assert compare(s) == []
+
+
+@pytest.mark.parametrize("batch", range(3))
+def test_any_sequence_with_redesignations_reads_as_the_final_facts(batch: int) -> None:
+    """To the cent but the interest, which may be one cent apart: a correction books the
+    payment back-dated on the claims it names, and a back-dated booking's interest is fixed
+    on its booking day and rounded apart from what accrues after it (docs/law.md; the
+    redesignation's own tests say so). Before the fix, a storno after a correction was
+    0.11 a day of the correction's lateness apart (codereview13 #1)."""
+    rng = random.Random(SEED * 2000 + batch)
+    failures = []
+    for n in range(CASES // 6):
+        s = redesignated_story(rng)
+        try:
+            bad = compare(s, slack=1)
         except ValueError as e:  # a claim overpaid on the way
             bad = [repr(e)]
         if bad:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from shared.domain.people.audit import Event
 from shared.domain.people.authorisation import Action, action_for_request
 from shared.domain.records import PaymentSource
@@ -257,3 +259,19 @@ def test_the_dossier_form_asks_why_and_audits_the_person_by_his_id(world):
     (event,) = _audited(world, client)
     user = world.services.people.kit.people.users.by_email("staff@agency-a.example")[0]
     assert (event.actor, event.detail["reason"]) == (user.user_id, "de moeder noemde F2")
+
+
+@pytest.mark.parametrize(("fixed", "back"), [(16, 21), (17, 25), (20, 30)])
+def test_corrected_then_returned_reads_as_never_paid(world: Any, fixed: int, back: int) -> None:
+    """Corrected to F2 on ``fixed``-1, the 506.00 returned by the bank (storno) on ``back``-1:
+    nothing was paid. On 1-2 F1 is 1,000.00 + 30 d x 4 % = 3.29 interest (1,003.29), F2 500.00
+    + 75.00 costs (not paid in its term after all) + 2.47 + 31 d x 4 % 1.70 = 579.16, whatever
+    the days. Was: F1's interest of the days between the payment and the correction charged
+    twice, 0.11 a day (1,003.34 / 1,003.40 / 1,003.56; codereview13 #1)."""
+    client = _booked_on_f1(world)
+    world.clock.at = datetime(2026, 1, fixed, 9, 0, tzinfo=UTC)
+    assert world.agency_a.call("PUT", PATH, BODY).status == 200
+    world.clock.at = datetime(2026, 1, back, 9, 0, tzinfo=UTC)
+    world.services.payments.reverse(client, "stmt-line-1", "storno", tell=False)
+    assert _open(world, "F1")["total"] == "1003.29"
+    assert _open(world, "F2")["total"] == "579.16"
