@@ -464,7 +464,8 @@ class DebtorKindChanges:
                 continue  # a claim moved after the read (a payment booked): decided again
         else:
             raise ConflictingUpdate(f"the claims of action {item.action_id} keep changing; "
-                                    "the next run finishes it", code="claims_keep_changing",
+                                    "retry, or the daily run finishes it",
+                                    code="claims_keep_changing",
                                     params={"action": item.action_id})  # fmt: skip
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
