@@ -457,31 +457,17 @@ class DebtorKindChanges:
         and the item told what was done: on every pass from the claims as they stand, so a
         pass finishing a cut-off confirmation applies the first pass's checks again."""
         numbers = list(item.invoice_numbers)
-        held, confirmed = self._held_and_confirmed(client, debtor, numbers)
-        before = self.ledger.figures(held)
-        after = self.ledger.figures(confirmed)
-        letters = {n: c.header.as_business for n, c in held.stored.items()
-                   if n in numbers and c.header.as_business is not None}  # fmt: skip
-        # a claim confirmed already (a retry after a cut-off) keeps how it was confirmed
-        decided = {n for n, letter in letters.items() if letter.confirmed}
-        # paid in full as he was told while the letter was held: confirming its share would
-        # open the claim again and reallocate what he paid; nothing paid is redone
-        forgone = {n for n in decided if letters[n].forgone} | {
-            n for n in numbers
-            if n not in decided and n in before and n in after
-            and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
-        }  # fmt: skip
-        settled = _natural_obligations(debtor, held, numbers)
-        forgone |= {n for n in settled if n not in decided}
-        # a credited or withdrawn claim was never owed: it owes no costs from any day
-        closed = {r.number for r in confirmed.records if r.terms.closed}
-        owed = {n: None if n in forgone or n in closed
-                else (after[n].costs_owed_from if n in after else None)
-                for n in numbers}  # fmt: skip
-        for number, letter in letters.items():
-            if number not in decided:
-                self.ledger.ledger.set_as_business(client.client_id, debtor.number, number,
-                                                   letter.confirm(forgone=number in forgone))  # fmt: skip
+        for _ in range(5):
+            try:
+                owed, forgone, settled = self._confirm_letters(client, debtor, numbers)
+                break
+            except PreconditionFailed:
+                continue  # a claim moved after the read (a payment booked): decided again
+        else:
+            raise ConflictingUpdate(f"the claims of action {item.action_id} keep changing; "
+                                    "retry, or the daily run finishes it",
+                                    code="claims_keep_changing",
+                                    params={"action": item.action_id})  # fmt: skip
         # what he paid allocated again, and a plan holding one told (raised: an item for staff)
         self.ledger.restate_terms(client.client_id, numbers, CONFIRMED,
                                   changed="kind letter")  # fmt: skip
@@ -511,6 +497,42 @@ class DebtorKindChanges:
         self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
                                       encode(item.action_id), None)  # fmt: skip
         return item, owed
+
+    def _confirm_letters(
+        self, client: Client, debtor: Debtor, numbers: list[str]
+    ) -> tuple[dict[str, date | None], set[str], set[str]]:
+        """The letters of ``numbers`` confirmed, each written under its claim's ETag as read
+        for the decision (a claim paid in full as told between the read and the write would be
+        opened again, failure13b G5: the write then fails and the caller decides again): the
+        day each owes costs from, the shares forgone, and those of them a clean slate or an
+        akkoord left natural obligations (codereview13 #6)."""
+        held, confirmed = self._held_and_confirmed(client, debtor, numbers)
+        before = self.ledger.figures(held)
+        after = self.ledger.figures(confirmed)
+        letters = {n: c.header.as_business for n, c in held.stored.items()
+                   if n in numbers and c.header.as_business is not None}  # fmt: skip
+        # a claim confirmed already (a retry after a cut-off) keeps how it was confirmed
+        decided = {n for n, letter in letters.items() if letter.confirmed}
+        # paid in full as he was told while the letter was held: confirming its share would
+        # open the claim again and reallocate what he paid; nothing paid is redone
+        forgone = {n for n in decided if letters[n].forgone} | {
+            n for n in numbers
+            if n not in decided and n in before and n in after
+            and before[n].paid.total > 0 and before[n].open.total <= 0 < after[n].open.total
+        }  # fmt: skip
+        settled = _natural_obligations(debtor, held, numbers)
+        forgone |= {n for n in settled if n not in decided}
+        # a credited or withdrawn claim was never owed: it owes no costs from any day
+        closed = {r.number for r in confirmed.records if r.terms.closed}
+        owed = {n: None if n in forgone or n in closed
+                else (after[n].costs_owed_from if n in after else None)
+                for n in numbers}  # fmt: skip
+        for number, letter in letters.items():
+            if number not in decided:
+                self.ledger.ledger.set_as_business(client.client_id, debtor.number, number,
+                                                   letter.confirm(forgone=number in forgone),
+                                                   held.stored[number].header.etag)  # fmt: skip
+        return owed, forgone, settled
 
     def _amend(
         self, client: Client, item: ActionItem, etag: str | None, resolution: str

@@ -43,7 +43,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables.invoices_repo import STANDING_ROW
@@ -83,6 +83,10 @@ if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
 
 log = logging.getLogger(__name__)
+
+# a request sets or lifts a standing within seconds of its pending mark: one younger than this
+# may still be at work, and the daily run leaves it to its request (failure13b G3, G6)
+GRACE = timedelta(minutes=15)
 
 # what staff must do, per standing (the action item's title; action_text translates it)
 TODO = {
@@ -184,7 +188,7 @@ class DebtorStandingService:
             _agency_decides(ended, by_agency)
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
-        self._mark(client, number, pending=True)
+        mark = self._mark(client, number, pending=True)
         before, after = self._change(
             client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
             f"Standing set: {standing.value} since {since.isoformat()}",
@@ -195,7 +199,7 @@ class DebtorStandingService:
         self.plans().hold_for_standing(client, number)
         self._resolve_proposal(client, before, f"confirmed as {standing.value}")
         self._tell_staff(client, after)
-        self._settle_mark(client, after)
+        self._settle_mark(client, after, mark)
         return after
 
     def lift(
@@ -226,9 +230,9 @@ class DebtorStandingService:
             if now.lifted_on != today:
                 # lifted before: what a request cut off midway left is finished now (its
                 # holds, the ruling's item, the plans' item), on any day
-                self._mark(client, number, pending=True)
+                mark = self._mark(client, number, pending=True)
                 self._finish_lift(client, found[0], author)
-                self._settle_mark(client, found[0])
+                self._settle_mark(client, found[0], mark)
                 return found[0]
 
         def lifted(d: Debtor) -> Debtor:
@@ -238,8 +242,7 @@ class DebtorStandingService:
             why = self._lift_reason(d.standing, reason)
             return replace(d, standing=with_lift(d.standing, today, why, author))
 
-        if now is not None:
-            self._mark(client, number, pending=True)
+        mark = self._mark(client, number, pending=True) if now is not None else None
         before, after = self._change(
             client, number, lifted, author,
             f"Standing lifted: normal ({(reason or LiftReason.MISTAKE).value})",
@@ -248,7 +251,7 @@ class DebtorStandingService:
             return after  # never had one
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
         self._finish_lift(client, after, author)
-        self._settle_mark(client, after)
+        self._settle_mark(client, after, mark)
         return after
 
     def _finish_lift(self, client: Client, after: Debtor, author: str) -> None:
@@ -437,11 +440,21 @@ class DebtorStandingService:
         lifted by a request cut off midway is finished (its holds, plans and items: no
         person's retry needed), and the filing item of a ruling that holds is brought up to
         date with the money received since (art. 23, 296 Fw: a payment booked after the item
-        was written is put before staff). One failing stays for the next run."""
-        for key, _, mark in self.repos.invoices.marks(client.client_id, STANDING_ROW):
+        was written is put before staff). One failing stays for the next run.
+
+        The run may meet a request at work on the same debtor (a timer firing twice, two
+        hosts; failure13b G3, G6): a pending mark younger than :data:`GRACE` is its request's,
+        left alone; the run acts on the debtor as saved (read again after its work, redone
+        when it changed meanwhile) and changes the mark only under the ETag it listed, so a
+        request that marked it again meanwhile keeps its pending mark for the next run."""
+        now = self.clock.now()
+        for key, etag, mark in self.repos.invoices.marks(client.client_id, STANDING_ROW):
             number = str(mark.get("debtor", ""))
+            pending = bool(mark.get("pending"))
+            if pending and now - _marked_at(mark) <= GRACE:
+                continue  # its request may still be at work: the next run looks
             try:
-                self._look_at(client, number, pending=bool(mark.get("pending")))
+                debtor = self._look_at(client, number, pending)
             except (StorageError, ConflictingUpdate) as exc:
                 log.warning(
                     "a debtor's standing left to finish once more",
@@ -449,22 +462,42 @@ class DebtorStandingService:
                                      "error": exc.__class__.__name__}),
                 )  # fmt: skip
                 continue
-            found = self.repos.debtors.get(client.client_id, number)
-            if found is None:
-                self._drop_mark(client, key)
-            else:
-                self._settle_mark(client, found[0])
+            if etag is None:
+                continue
+            if debtor is None or not _keeps_mark(debtor):
+                self.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
+            elif pending:
+                self.repos.invoices.replace_mark(client.client_id, STANDING_ROW, key,
+                                                 self._mark_of(number, pending=False), etag)  # fmt: skip
 
-    def _look_at(self, client: Client, number: str, pending: bool) -> None:
+    def _look_at(self, client: Client, number: str, pending: bool) -> Debtor | None:
+        """The debtor's standing finished or followed, on the debtor as saved: read again
+        after the work, and the work redone on what a request saved meanwhile (the lift's
+        holds are not written back from the ruling read before it, failure13b G3)."""
         found = self.repos.debtors.get(client.client_id, number)
-        debtor = found[0] if found is not None else None
-        s = debtor.standing if debtor is not None else None
-        if debtor is None or s is None:
+        for _ in range(5):
+            if found is None:
+                return None
+            debtor, etag = found
+            self._follow(client, debtor, pending)
+            again = self.repos.debtors.get(client.client_id, number)
+            if again is None or again[1] == etag:
+                return again[0] if again is not None else None
+            found = again
+        raise ConflictingUpdate(
+            f"debtor {number} keeps changing; retry",
+            code="debtor_keeps_changing",
+            params={"debtor": number},
+        )
+
+    def _follow(self, client: Client, debtor: Debtor, pending: bool) -> None:
+        s = debtor.standing
+        if s is None:
             return
         if holds(s):
             if pending:
                 self._holds(client, debtor)
-                self.plans().hold_for_standing(client, number)
+                self.plans().hold_for_standing(client, debtor.number)
             if s.confirmed:
                 self._tell_staff(client, debtor, refresh=True)
             elif pending:
@@ -473,23 +506,28 @@ class DebtorStandingService:
             last = s.lifts[-1].by if s.lifts else "the debtor's standing"
             self._finish_lift(client, debtor, last)
 
-    def _mark(self, client: Client, number: str, pending: bool) -> None:
-        self.repos.invoices.put_mark(client.client_id, STANDING_ROW, encode(number), {
-            "debtor": number, "pending": pending, "at": self.clock.now().isoformat()})  # fmt: skip
+    def _mark_of(self, number: str, pending: bool) -> dict[str, object]:
+        return {"debtor": number, "pending": pending, "at": self.clock.now().isoformat()}
 
-    def _settle_mark(self, client: Client, debtor: Debtor) -> None:
-        """The standing's steps are done: the mark stays (not pending) while a confirmed
-        bankruptcy or WSNP holds, for its filing item to follow the money; otherwise it goes."""
-        s = debtor.standing
-        if s is not None and holds(s) and s.confirmed and s.standing in INSOLVENT:
-            self._mark(client, debtor.number, pending=False)
+    def _mark(self, client: Client, number: str, pending: bool) -> str | None:
+        """The debtor marked (a request's steps to finish: ``pending``); the mark's etag."""
+        return self.repos.invoices.put_mark(client.client_id, STANDING_ROW, encode(number),
+                                            self._mark_of(number, pending))  # fmt: skip
+
+    def _settle_mark(self, client: Client, debtor: Debtor, etag: str | None) -> None:
+        """The request's steps are done: its mark (``etag``, as it wrote it) stays, not
+        pending, while a confirmed bankruptcy or WSNP holds, for its filing item to follow the
+        money; otherwise it goes. A mark another request wrote meanwhile is theirs: it stays
+        pending for them or the next run (failure13b G6: the run rewrote a set's pending mark
+        as done, and the holds the set was cut off before were never written)."""
+        if etag is None:
+            return
+        key = encode(debtor.number)
+        if _keeps_mark(debtor):
+            self.repos.invoices.replace_mark(client.client_id, STANDING_ROW, key,
+                                             self._mark_of(debtor.number, pending=False), etag)  # fmt: skip
         else:
-            self._drop_mark(client, encode(debtor.number))
-
-    def _drop_mark(self, client: Client, key: str) -> None:
-        for found, etag, _ in self.repos.invoices.marks(client.client_id, STANDING_ROW):
-            if found == key:
-                self.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
+            self.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
 
     # -- internals ---------------------------------------------------------------------------
     @staticmethod
@@ -831,6 +869,21 @@ def _said(standing: DebtorStanding | None) -> str:
     return f"{standing.standing.value} since {standing.since.isoformat()}" + (
         "" if standing.confirmed else " (proposed)"
     )
+
+
+def _keeps_mark(debtor: Debtor) -> bool:
+    """Whether the debtor's mark stays once his standing's steps are done: a confirmed
+    bankruptcy or WSNP in force (its filing item follows the money received)."""
+    s = debtor.standing
+    return s is not None and holds(s) and s.confirmed and s.standing in INSOLVENT
+
+
+def _marked_at(mark: Mapping[str, object]) -> datetime:
+    """When the mark was written (one without a time: long ago)."""
+    try:
+        return datetime.fromisoformat(str(mark["at"]))
+    except (KeyError, ValueError):
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def _agency_decides(now: DebtorStanding | None, by_agency: bool) -> None:

@@ -471,12 +471,24 @@ class InvoiceRepository:
     def put_mark(
         self, client_id: str, row: str, key: str, mark: Mapping[str, object]
     ) -> str | None:
-        """Mark ``row|key`` (see :data:`DUE_MOVED_ROW`), replacing one of the same key; its
-        ETag (to drop exactly this mark)."""
+        """Mark ``row|key`` (see :data:`DUE_MOVED_ROW`), replacing one of the same key; the
+        mark's etag (for :meth:`replace_mark` and :meth:`drop_mark` by its writer alone)."""
         data = put_json_parts(MARK, dict(mark))
-        return self.store.upsert(
-            schema.INVOICES, Row(encode(client_id), f"{row}|{key}", dict(data))
-        ).etag
+        put = self.store.upsert(schema.INVOICES, Row(encode(client_id), f"{row}|{key}", dict(data)))
+        return put.etag
+
+    def replace_mark(
+        self, client_id: str, row: str, key: str, mark: Mapping[str, object], etag: str
+    ) -> bool:
+        """``row|key`` made ``mark`` if it is still the one of ``etag``; False when another
+        writer replaced or dropped it meanwhile (theirs stands)."""
+        data = put_json_parts(MARK, dict(mark))
+        try:
+            self.store.replace(schema.INVOICES,
+                               Row(encode(client_id), f"{row}|{key}", dict(data), etag))  # fmt: skip
+        except PreconditionFailed:
+            return False
+        return True
 
     def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
         """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""

@@ -381,14 +381,20 @@ class LedgerRepository:
         return True
 
     def set_as_business(
-        self, client_id: str, debtor: str, invoice: str, held: LetterAsBusiness
-    ) -> bool:
+        self, client_id: str, debtor: str, invoice: str, held: LetterAsBusiness,
+        etag: str | None = None,
+    ) -> bool:  # fmt: skip
         """Record the letters the claim had when its debtor became a consumer, or that a
         person confirmed one (idempotent); False when nothing changed. A record of the same
         letters stands (the same correction handled again keeps a person's confirmation); one
         of other letters is replaced: corrected to a consumer again after a new letter sent to
-        him as a business, that letter is held (failure12b H), whatever an older record said."""
+        him as a business, that letter is held (failure12b H), whatever an older record said.
+        ``etag``: the claim's header as the caller decided on it; the claim moved since (a
+        payment booked on it) raises :class:`PreconditionFailed`, for the caller to decide
+        again (failure13b G5)."""
         current = self.header(client_id, debtor, invoice) or ClaimHeader(client_id, debtor, invoice)
+        if etag is not None and current.etag != etag:
+            raise PreconditionFailed(f"claim {invoice} changed since it was read")
         was = current.as_business
         if was == held or (
             was is not None
@@ -397,7 +403,12 @@ class LedgerRepository:
         ):
             return False
         updated = replace(current, as_business=held)
-        self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
+        try:
+            self.transact(client_id, self.write_ops(ClaimWrite(updated, ())))
+        except TransactionFailed as exc:
+            if etag is not None and isinstance(exc.cause, PreconditionFailed | Conflict):
+                raise PreconditionFailed(f"claim {invoice} changed since it was read") from exc
+            raise
         return True
 
     # -- the digest of ledger debtors (ledger_digest) ------------------------------------------

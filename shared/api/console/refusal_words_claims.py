@@ -315,6 +315,13 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Debiteur {debtor} wordt steeds tegelijk door iets anders gewijzigd; probeer het opnieuw.",
         "Debtor {debtor} keeps changing; try again.",
     ),
+    "claims_keep_changing": (
+        "Tijdens het bevestigen van de brief bij actiepunt {action} worden de vorderingen steeds "
+        "tegelijk gewijzigd (er wordt een betaling geboekt); probeer het opnieuw, of de "
+        "dagelijkse run maakt het af.",
+        "While the letter of action item {action} was being confirmed its claims kept changing "
+        "(a payment being booked); try again, or the daily run finishes it.",
+    ),
     "invoice_keeps_changing": (
         "Factuur {invoice} wordt steeds tegelijk door iets anders gewijzigd; probeer het opnieuw.",
         "Invoice {invoice} keeps changing; try again.",

@@ -145,6 +145,35 @@ def test_the_daily_run_keeps_a_claim_paid_as_told_after_the_cut_off(
     assert "F1 -; costs not claimed, paid in full as told" in str(item["resolution"]), item
 
 
+def test_a_payment_booked_while_the_daily_run_confirms_keeps_the_claim_paid_as_told(
+    world: Any, monkeypatch: Any
+) -> None:
+    """failure13b G5: the run read F1 unpaid (not paid as told), the consumer's 5,049.32 was
+    booked before its confirm's write, which then opened the paid claim again at 625.34 (the
+    letter's 625.00 confirmed over it, what he paid put to the costs first). The confirm is
+    written under the claim's ETag as read: the payment moved it, so it is decided again."""
+    a = _cut_off(world, monkeypatch)
+    ledger = world.services.ledger.ledger
+    real = ledger.set_as_business
+    booked: list[bool] = []
+
+    def paid_meanwhile(*args: Any, **kw: Any) -> bool:
+        if not booked:
+            booked.append(True)
+            _pay(world, a, TOLD, date(2026, 2, 15))
+        return bool(real(*args, **kw))
+
+    monkeypatch.setattr(ledger, "set_as_business", paid_meanwhile)
+    _daily_run(world, date(2026, 2, 16))
+    assert booked
+    claim = a.call("GET", CLAIM, on="2026-02-20").body
+    assert claim["open"]["total"] == "0.00", claim["open"]  # was 625.34
+    assert claim["paid"]["costs"] == "0.00" and claim["paid"]["principal"] == "5000.00"
+    [item] = _items(a, "kind_letter_check")
+    assert "F1 -; costs not claimed, paid in full as told" in str(item["resolution"]), item
+    assert _marks(world) == []
+
+
 def test_corrected_to_a_business_before_the_run_closes_the_unfinished_confirm(
     world: Any, monkeypatch: Any
 ) -> None:

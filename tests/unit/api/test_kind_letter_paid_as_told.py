@@ -186,11 +186,11 @@ def test_a_confirm_cut_off_between_the_claims_is_finished_alike_by_its_retry(wor
     real = ledger.set_as_business
     calls: list[str] = []
 
-    def cut_after_one(client_id: str, debtor: str, invoice: str, held):  # type: ignore[no-untyped-def]
+    def cut_after_one(client_id: str, debtor: str, invoice: str, held, *etag):  # type: ignore[no-untyped-def]
         if calls:
             raise TimeoutError("storage timed out")
         calls.append(invoice)
-        return real(client_id, debtor, invoice, held)
+        return real(client_id, debtor, invoice, held, *etag)
 
     with monkeypatch.context() as m:
         m.setattr(ledger, "set_as_business", cut_after_one)

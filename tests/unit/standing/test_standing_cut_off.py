@@ -7,7 +7,7 @@ interest 0.42 after a lift as a mistake on 1-4; F1 interest 0.14 under the WSNP 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -71,7 +71,8 @@ def test_a_ruling_ended_otherwise_cut_off_before_its_item_is_finished_by_the_dai
 ) -> None:
     """failure13 F1 (worse): a WSNP lifted as ended (no clean slate) on 1-4, cut off before
     its claims were paused and its item written: the 1-4 run sent the SMS, the letter went
-    out 8-4 and no debtor_standing_ended item existed. The daily run finishes it first."""
+    out 8-4 and no debtor_standing_ended item existed. The daily run finishes it first (the
+    request cut off half an hour before it: a fresh one may still be at work, GRACE)."""
     world, client = engine
     a = world.agency_a
     ds = world.services.debtor_standing
@@ -84,10 +85,12 @@ def test_a_ruling_ended_otherwise_cut_off_before_its_item_is_finished_by_the_dai
             def crash(*args: Any, **kw: Any) -> None:
                 raise SimulatedCrash("before the ruling's end was handled")
 
+            world.clock.at -= timedelta(minutes=30)
             with monkeypatch.context() as m:
                 m.setattr(ds, "_after_ruling", crash)
                 with pytest.raises(SimulatedCrash):
                     a.call("POST", URL, {"standing": "normal", "reason": "ended"})
+            world.clock.at += timedelta(minutes=30)
 
     log = simulate(world, client, 60, hook)
     sent = [d for d, _, debtor, _ in log if debtor == "D1"]
