@@ -92,6 +92,21 @@ class PaymentOut(BaseModel):
         "`amount` is what the debtor sent and paid, `amount - bank_charges` reached the "
         "account (0: none kept)",
     )
+    designated: list[str] = Field(
+        default_factory=list,
+        description="The invoices the payer named (6:43 lid 1 BW), as booked or as corrected "
+        "with `PUT …/payments/{payment}/designation`; empty: he named none",
+    )
+    booked_to: list[str] | None = Field(
+        default=None,
+        description="The invoices its money was booked on (null: booked before this was kept)",
+    )
+    version: str | None = Field(
+        default=None,
+        description="The payment's version (its designation and where its money is): send it "
+        "as `If-Match` with `PUT …/payments/{payment}/designation`, so a correction over a "
+        "change made since is refused (412); the same as that route's `ETag`",
+    )
 
 
 class StatementQueuedOut(BaseModel):

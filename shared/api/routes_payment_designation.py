@@ -50,7 +50,9 @@ def register(router: Router, services: Services) -> None:
             )  # fmt: skip
         except StaleVersion as exc:
             raise PreconditionFailedError(str(exc)) from None
-        return ApiResponse(body=plain_record(done), headers={"ETag": version_of(done)})
+        version = version_of(done)
+        return ApiResponse(body={**plain_record(done), "version": version},
+                           headers={"ETag": version})  # fmt: skip
 
     router.add(
         Route(

@@ -21,6 +21,7 @@ from shared.domain.scopes import agency_scope
 from shared.ports.tables import PreconditionFailed
 from shared.services.container import Services
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.ledger.redesignation import version_of
 from shared.services.people.admin import actor_of
 
 
@@ -60,7 +61,10 @@ def register(router: Router, services: Services) -> None:
             client.client_id, page_size=size, continuation=token
         )
         return ApiResponse(
-            body={"items": [plain_record(p) for p in items], "continuation": next_token}
+            body={
+                "items": [{**plain_record(p), "version": version_of(p)} for p in items],
+                "continuation": next_token,
+            }
         )
 
     def _scope(ctx: Context) -> str:
