@@ -27,6 +27,9 @@ from shared.clock import Clock
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
+from shared.domain.statements.designation import line_designation
+from shared.domain.statements.matching import OpenInvoice
+from shared.domain.statements.model import StatementLine
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
@@ -119,6 +122,7 @@ class ClaimedLines:
         amount = int(str(detail["amount"]))
         written = detail.get(CLIENT_WRITTEN) is True
         payer_iban = str(detail.get("payer_iban") or "") or None
+        received_on = date.fromisoformat(str(detail["date"]))
         payment = self.payments.book(
             client,
             payment_id=_payment_id(claim),
@@ -133,6 +137,7 @@ class ClaimedLines:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=written,
             bank_charges=int(str(detail.get("charges") or 0)),
+            designated=self._designation(client, claim, detail, invoices, amount, received_on),
         )
         payer = by_payer(payer_iban, payment, written, _text(detail.get("reference")),
                          _text(detail.get("remittance")),
@@ -140,6 +145,30 @@ class ClaimedLines:
         if payer is not None and not payment.reversed:
             self.repos.banking.remember_payment(client.client_id, payer)
         return payment
+
+    def _designation(
+        self, client: Client, claim: LineRecord, detail: dict[str, object], invoices: list[str],
+        amount: int, received_on: date,
+    ) -> list[str] | None:  # fmt: skip
+        """What of ``invoices`` the debtor designated (6:43 lid 1): a person's ticks say whose
+        money the line is, not which claim he meant; the line's own text, or an amount that
+        is their open total to the cent, does (:func:`line_designation`). None when the
+        payment is booked already (its row holds what was decided then)."""
+        if self.repos.payments.get(client.client_id, _payment_id(claim)) is not None:
+            return None
+        line = StatementLine(
+            received_on, None, amount, "EUR", remittance=_text(detail.get("remittance")),
+            reference=_text(detail.get("reference")),
+        )  # fmt: skip
+        stored = self.repos.invoices.get_many(client.client_id, invoices)
+        found = [
+            OpenInvoice(n, s.invoice.debtor_number, "", s.invoice.open_amount,
+                        s.invoice.payment_reference)
+            for n in dict.fromkeys(invoices) if (s := stored.get(n)) is not None
+        ]  # fmt: skip
+        figures = self.payments.ledger.open_claims(client, [i.number for i in found], received_on)
+        totals = {n: f.open.total for n, f in figures.items()}
+        return list(line_designation(line, found, totals))
 
     def unpayable(self, client_id: str, claim: LineRecord) -> list[str]:
         """The invoices of ``claim`` credited or withdrawn since it was written, when its

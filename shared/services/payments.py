@@ -95,9 +95,16 @@ class PaymentService:
         received: Cents | None = None,
         bank_charges: Cents = 0,
         finish: bool = True,
+        designated: list[str] | None = None,
     ) -> Payment:
         """Book ``amount`` on these invoices (the debtor's designation) over their whole claim
         (costs, VAT on costs, interest, principal; art. 6:43/6:44 BW), exactly once.
+
+        ``designated``: the invoices among them the debtor named himself, when the caller
+        found ``invoice_numbers`` by other means (a bank line attributed by its payer's
+        account or amount, :func:`~shared.domain.statements.designation.line_designation`):
+        they say whose money it is, and what he did not designate goes over all his claims
+        by 6:43 lid 2. None: ``invoice_numbers`` are his designation (Mollie, the portal).
 
         ``received_by``: where the money arrived (the agency's third-party account or the
         client's own); every caller in ``shared`` names it (settlement pays out only the
@@ -141,7 +148,10 @@ class PaymentService:
         agreed = (
             self.principal_first(client, invoice_numbers) if self.principal_first else frozenset()
         )
-        result = self.ledger.book(client, payment_id, amount, received_on, invoice_numbers, agreed)
+        named = invoice_numbers if designated is None else designated
+        result = self.ledger.book(
+            client, payment_id, amount, received_on, invoice_numbers, agreed, designated=named
+        )
         debtors = {stored[n].invoice.debtor_number for n in stored}
         payment = Payment(
             client_id=client.client_id,
@@ -157,7 +167,7 @@ class PaymentService:
             unallocated=result.unallocated,
             # the debtor's designation as he gave it (only invoices that exist): what the
             # ledger's later re-allocations of this money read (law5 finding 4)
-            designated=tuple(n for n in dict.fromkeys(invoice_numbers) if n in stored),
+            designated=tuple(n for n in dict.fromkeys(named) if n in stored),
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result.lines)),
             received_by=received_by,
             bank_charges=bank_charges,

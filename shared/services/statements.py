@@ -51,6 +51,7 @@ from shared.domain.statements.batches import (
     names_batch,
     own_collection_file,
 )
+from shared.domain.statements.designation import line_designation
 from shared.domain.statements.details_nl import id_candidates
 from shared.domain.statements.matching import (
     LineMatch,
@@ -633,9 +634,12 @@ class StatementService:
                     return
                 # a window's booking is finished by ``redo_window_booking`` below (its own
                 # log line's id), a line's own by the booking path
-                booked = self._book(client, line, line_id, record.payment_id,
-                                    list(record.invoices), received_by=owner.received_by,
-                                    written=written, finish=record.booked_at is None)  # fmt: skip
+                numbers = list(record.invoices)
+                booked = self._book(client, line, line_id, record.payment_id, numbers,
+                                    received_by=owner.received_by, written=written,
+                                    finish=record.booked_at is None,
+                                    designated=self._designation_of(client, line, numbers),
+                                    )  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
                     self._list(
@@ -724,9 +728,11 @@ class StatementService:
                                    report, settings, written=written)  # fmt: skip
                     return
                 into = owner.received_by
+                named = self._designation(line, result, totals)
                 if self._book(
-                    client, line, line_id, payment_id, numbers, received_by=into, written=written
-                ).reversed:
+                    client, line, line_id, payment_id, numbers, received_by=into,
+                    written=written, designated=named,
+                ).reversed:  # fmt: skip
                     # an invoice refused the booking (credited or paid otherwise between the
                     # match and the write): the booking path undid it; the line is a person's
                     undone = LineMatch(0, line.amount, (), (), (UNDONE,), None)
@@ -864,9 +870,11 @@ class StatementService:
         reference: str | None = None,
         written: bool = False,
         finish: bool = True,
+        designated: list[str] | None = None,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
+        ``designated``: those of them the debtor designated (:meth:`_designation`; None: all);
         ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`).
         On the client's own account the line takes the place of a receipt the client's sync
         booked of the same money (failure11 F5), or a person is asked whether it is."""
@@ -891,6 +899,7 @@ class StatementService:
             received=received_of(line),
             bank_charges=line.charges,
             finish=finish,
+            designated=designated,
         )
         by_payer = payer_ref(line, payment, written)
         if by_payer is not None and not payment.reversed:
@@ -898,6 +907,38 @@ class StatementService:
             # a redelivery writes the same row again
             self.repos.banking.remember_payment(client.client_id, by_payer)
         return payment
+
+    @staticmethod
+    def _designation(
+        line: StatementLine,
+        result: LineMatch,
+        totals: Callable[[Sequence[OpenInvoice]], dict[str, int]],
+    ) -> list[str]:
+        """The debtor's designation of a line the matcher booked (6:43 lid 1): the invoices
+        his text names, or those whose open total the amount is to the cent; none when the
+        matcher found them by his account or amount only (:func:`line_designation`). The
+        totals the matcher compared, read once per line already."""
+        assert result.best is not None
+        booked = {a.invoice_number for a in result.booked}
+        chosen = [i for i in result.best.invoices if i.number in booked]
+        figures = totals(chosen)
+        local = [replace(i, number=i.number.split(_SEP)[-1]) for i in chosen]
+        by_local = {
+            i.number.split(_SEP)[-1]: c for i in chosen if (c := figures.get(i.number)) is not None
+        }
+        return list(line_designation(line, local, by_local))
+
+    def _designation_of(self, client: Client, line: StatementLine, numbers: list[str]) -> list[str]:
+        """:meth:`_designation` of a line whose booking an earlier delivery wrote down and did
+        not finish (its invoices read again)."""
+        stored = self.repos.invoices.get_many(client.client_id, numbers)
+        invoices = [
+            OpenInvoice(n, stored[n].invoice.debtor_number, "", stored[n].invoice.open_amount,
+                        stored[n].invoice.payment_reference)
+            for n in dict.fromkeys(numbers) if n in stored
+        ]  # fmt: skip
+        totals = self.open_totals(client, invoices, line.booking_date)
+        return list(line_designation(line, invoices, totals))
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
         """The invoices about to be booked are still open as the index said (one read): an

@@ -75,6 +75,7 @@ from shared.domain.records import (
 )
 from shared.domain.standing import natural_obligation
 from shared.domain.statements.batches import may_be_own_collection, names_batch
+from shared.domain.statements.designation import line_designation
 from shared.domain.statements.matching import (
     Allocation,
     LineMatch,
@@ -575,13 +576,21 @@ class StatementWindow:
         # as the one-line path (LedgerService.book): a plan over the principal that held a
         # claim on the day received and ended since still sets the order of that money
         agreed = self._principal_first(book) | principal_plan_ran_on(headers, line.booking_date)
+        # the debtor's designation (6:43 lid 1): what his text names, or the invoices whose
+        # open total the amount is; none when the matcher found them by payer or amount only
+        figures = self._figures(client.client_id, book.number, book.claims, line.booking_date)
+        on_line = [replace(i, number=self._split_key(i.number)[1]) for i in result.best.invoices]
+        designation = list(line_designation(
+            line, [i for i in on_line if i.number in numbers],
+            {n: f.open.total for n, f in figures.items()},
+        ))  # fmt: skip
         try:
             result_ = booking.allocate(
                 records,
                 payment_id,
                 line.amount,
                 line.booking_date,
-                numbers,
+                designation,
                 ledger.rates(),
                 agreed,
                 named=ledger.named(client),  # as the one-line path: released money (6:43 lid 1)
@@ -613,7 +622,7 @@ class StatementWindow:
                 for x in result_.lines
             ),
             unallocated=result_.unallocated,
-            designated=tuple(dict.fromkeys(numbers)),  # the line's designation (6:43 lid 1)
+            designated=tuple(designation),  # the line's designation (6:43 lid 1)
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
             received_by=self.owner.received_by,  # whose account the statement is
             bank_charges=line.charges,  # what the bank kept of what the debtor sent
@@ -942,7 +951,8 @@ class StatementWindow:
                 self._overpayment(client, b.payment, at)
         for b in retell:  # its invoices changed under the window: the booking path applies it
             self.service._book(client, b.line, b.line_id, b.payment.payment_id, b.numbers,
-                               received_by=b.payment.received_by, written=self.written)  # fmt: skip
+                               received_by=b.payment.received_by, written=self.written,
+                               designated=list(b.payment.designated))  # fmt: skip
         for b in booked:  # the payments a back-dated line moved: rows and invoices follow
             if b.moved:
                 from shared.services.ledger.credit import settle_restated

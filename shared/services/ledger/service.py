@@ -227,15 +227,20 @@ class LedgerService:
         on: date,
         invoice_numbers: Sequence[str],
         principal_first: frozenset[str] = frozenset(),
+        designated: Sequence[str] | None = None,
     ) -> Booking:
         """Allocate a payment over the designated invoices (6:43, 6:44) exactly once: a
-        payment id already in the claims returns the booking made then. ``principal_first``:
+        payment id already in the claims returns the booking made then. ``designated``: the
+        invoices the debtor named, when ``invoice_numbers`` only say whose money it is (a
+        bank line attributed by its payer: () is undesignated, 6:43 lid 2); None: all of
+        ``invoice_numbers`` are his designation. ``principal_first``:
         the invoices whose principal is paid first by agreement (a running principal-only plan;
         one that held a claim on the day ``on`` and ended since is read from the claim's costs
         hold, :func:`principal_plan_ran_on`)."""
         stored = self.repos.invoices.get_many(client.client_id, list(invoice_numbers))
         debtors = sorted({s.invoice.debtor_number for s in stored.values()})
-        designated = [n for n in dict.fromkeys(invoice_numbers) if n in stored]
+        named = invoice_numbers if designated is None else designated
+        designation = [n for n in dict.fromkeys(named) if n in stored]
         for _ in range(RETRIES):
             try:  # a credit or return a crash left half written is finished first
                 every, _ = self.read_finished(client, debtors)
@@ -254,7 +259,7 @@ class LedgerService:
             agreed = principal_first | principal_plan_ran_on(
                 (s.header for c in every for s in c.stored.values()), on
             )
-            result = booking.allocate(records, payment_id, rest, on, designated, self._rates(),
+            result = booking.allocate(records, payment_id, rest, on, designation, self._rates(),
                                       agreed, continuing=unfinished,
                                       named=self.named(client))  # fmt: skip
             changes = self._changes(
