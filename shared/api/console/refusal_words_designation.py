@@ -22,4 +22,10 @@ DESIGNATION_REFUSALS: dict[str, tuple[str, str]] = {
         "vorderingen op haar eigen debiteur.",
         "Invoice {invoices} is another debtor's: a payment goes only to its own debtor's claims.",
     ),
+    "designation_invoice_closed": (
+        "Factuur {invoices} is gecrediteerd of ingetrokken en neemt geen betaling meer aan: "
+        "kies de factuur die de betaler bedoelde.",
+        "Invoice {invoices} was credited or withdrawn and takes no payment any more: choose the "
+        "invoice the payer meant.",
+    ),
 }

@@ -188,8 +188,8 @@ class Redesignation:
         if found.designated != named:
             # what is to be done is written first: a cut after the row's save leaves it to the
             # retry or the daily run, with the designation before for the audit
-            stamped = {**mark, "at": self.ledger.clock.now().isoformat()}
-            mark_etag = repos.invoices.put_mark(client.client_id, REDESIGNATING_ROW, key, stamped)
+            mark = {**mark, "at": self.ledger.clock.now().isoformat()}
+            mark_etag = repos.invoices.put_mark(client.client_id, REDESIGNATING_ROW, key, mark)
             try:  # the version checked is the write's condition: a return or another
                 # person's correction saved since is read again (failure13b G1, G4)
                 repos.payments.save_if(replace(found, designated=named), etag)
@@ -249,7 +249,7 @@ class Redesignation:
         # the correction the mark names, as asked (a later one saved over it is its own)
         named = tuple(str(n) for n in mark.get("designated", after.designated))
         if moved or tuple(str(n) for n in mark.get("was", named)) != named:
-            self._audited(client, after, named, mark)
+            self._audited(client, after, named, mark, mark_etag)
         if mark_etag is not None:
             repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(
@@ -316,7 +316,7 @@ class Redesignation:
         if closed:
             raise Invalid(
                 f"invoice {', '.join(closed)} takes no payment any more (credited or "
-                "withdrawn)", field="invoices", code="invoice_not_payable",
+                "withdrawn)", field="invoices", code="designation_invoice_closed",
                 params={"invoices": ", ".join(closed)},
             )  # fmt: skip
 
@@ -447,14 +447,16 @@ class Redesignation:
         return open_claims(after, max(day, today), ledger.rates())
 
     def _audited(
-        self, client: Client, after: Payment, named: tuple[str, ...], mark: Mapping[str, Any]
-    ) -> None:
+        self, client: Client, after: Payment, named: tuple[str, ...], mark: Mapping[str, Any],
+        mark_etag: str | None,
+    ) -> None:  # fmt: skip
         """Who corrected it, when, from what to what (the designation and the invoices before,
-        as the mark kept them before the row changed): once per designation and day of the
-        request (a retry's or the daily run's insert of the same id is refused by the log)."""
+        as the mark kept them before the row changed): once per correction, keyed by its mark's
+        version (a retry's or the daily run's insert of the same id is refused by the log; F1 ->
+        F2 -> F1 -> F2 on one day is three entries, codereview13 #7: the third was lost)."""
         if self.audit is None:
             return
-        key = f"{after.payment_id}|{','.join(named)}"
+        key = f"{after.payment_id}|{','.join(named)}|{mark_etag or mark.get('at', '')}"
         day = date.fromisoformat(str(mark.get("day") or self._today().isoformat()))
         event_id = day_keyed_id(day, Event.PAYMENT_REDESIGNATED.value, key)
         try:

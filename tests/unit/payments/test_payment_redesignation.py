@@ -275,3 +275,37 @@ def test_corrected_then_returned_reads_as_never_paid(world: Any, fixed: int, bac
     world.services.payments.reverse(client, "stmt-line-1", "storno", tell=False)
     assert _open(world, "F1")["total"] == "1003.29"
     assert _open(world, "F2")["total"] == "579.16"
+
+
+def test_there_and_back_on_one_day_is_audited_each_time(world: Any) -> None:
+    """codereview13 #7: F1 -> F2 -> F1 -> F2 on one day moved the money three times and left
+    two audit entries: the third's id was the first's (payment, designation, day)."""
+    client = _booked_on_f1(world)
+    world.clock.at = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    assert world.agency_a.call("PUT", PATH, BODY).status == 200
+    back = {**BODY, "invoices": ["F1"], "reason": "oops, F1 after all"}
+    assert world.agency_a.call("PUT", PATH, back).status == 200
+    third = world.agency_a.call("PUT", PATH, {**BODY, "reason": "really F2"})
+    assert third.status == 200 and third.body["designated"] == ["F2"]
+    assert world.agency_a.call("PUT", PATH, {**BODY, "reason": "really F2"}).status == 200
+    reasons = sorted(e.detail["reason"] for e in _audited(world, client))
+    assert reasons == ["oops, F1 after all", "really F2", "the remittance named F2"], reasons
+
+
+def test_a_credited_invoice_is_refused_in_the_designations_own_words(world: Any) -> None:
+    """newcomer13b #7: naming a credited invoice was refused with the statement confirm's
+    sentence ("the statement line is not booked"), though no line is involved."""
+    from shared.api.console.refusal_text import refusal
+    from shared.services.errors import Invalid
+
+    client = _booked_on_f1(world)
+    assert world.agency_a.call("POST", f"{BASE}/F2/credit").status == 200
+    reply = world.agency_a.call("PUT", PATH, BODY)
+    assert reply.status == 422 and "designation_invoice_closed" in str(reply.body)
+    try:
+        world.services.redesignation.redesignate(client, "stmt-line-1", ["F2"], "u1", "named F2")
+    except Invalid as exc:
+        assert refusal(exc, "nl").startswith("Factuur F2 is gecrediteerd of ingetrokken")
+        assert "statement line" not in refusal(exc, "en")
+    else:
+        raise AssertionError("a credited invoice took the payment")
