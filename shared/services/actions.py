@@ -190,7 +190,7 @@ class ActionService:
             item,
             status=ActionStatus.RESOLVED,
             resolved_at=self.clock.now(),
-            resolution=f"booked on {', '.join(invoices)} ({author})",
+            resolution=_booked_words(payment.booked_to, invoices, author),
         )
         try:
             saved = self._save(resolved, etag)
@@ -328,6 +328,17 @@ class ActionService:
         """The client as the agency knows it (its own number), for a refusal's sentence."""
         found = self.repos.clients.get(client_id)
         return found[0].number if found is not None else client_id
+
+
+def _booked_words(booked_to: tuple[str, ...] | None, ticked: list[str], author: str) -> str:
+    """Where the money went as the ledger booked it, not the invoices the person ticked: a line
+    naming none is the debtor's undesignated money (6:43 lid 2) and may go elsewhere, or be
+    spare (codereview13b #3: "booked on F-0001" of money booked on F-0002)."""
+    if booked_to is None:
+        return f"booked on {', '.join(ticked)} ({author})"
+    if not booked_to:
+        return f"booked as spare money: no claim takes it ({author})"
+    return f"booked on {', '.join(booked_to)} ({author})"
 
 
 def _sent_back(action_id: str) -> Invalid:

@@ -27,7 +27,7 @@ from shared.clock import Clock
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
-from shared.domain.statements.designation import line_designation
+from shared.domain.statements.designation import line_designation, named_in_line
 from shared.domain.statements.matching import OpenInvoice
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import PreconditionFailed
@@ -168,7 +168,20 @@ class ClaimedLines:
         ]  # fmt: skip
         figures = self.payments.ledger.open_claims(client, [i.number for i in found], received_on)
         totals = {n: f.open.total for n, f in figures.items()}
-        return list(line_designation(line, found, totals))
+        chosen = list(line_designation(line, found, totals))
+        if chosen and found and not named_in_line(line, found):
+            # an exact amount is his tacit choice only when no other open claim of his is
+            # that amount too: of two bills of 100.00 the person's tick is no word of the
+            # debtor's (codereview13b #2)
+            debtor = found[0].debtor
+            others = [i.number for i in self.repos.invoices.for_debtor(client.client_id, debtor)
+                      if i.number not in chosen and i.is_collectable]  # fmt: skip
+            if others and any(
+                f.open.total == amount
+                for f in self.payments.ledger.open_claims(client, others, received_on).values()
+            ):
+                return []
+        return chosen
 
     def unpayable(self, client_id: str, claim: LineRecord) -> list[str]:
         """The invoices of ``claim`` credited or withdrawn since it was written, when its

@@ -709,6 +709,8 @@ _DECIDED_NL = {"grant": "uitstel toekennen", "refuse": "uitstel weigeren",
                "credit-invoice": "factuur crediteren", "withdraw-invoice": "factuur intrekken"}  # fmt: skip
 _RESOLUTIONS = shapes(
     (
+        (r"^booked as spare money: no claim takes it \((.+)\)$",
+         lambda m: f"geboekt als overbetaling: geen vordering neemt het ({m[1]})"),
         (r"^booked on (.+)$", lambda m: f"geboekt op {m[1]}"),
         (r"^reversed payment (\S+): (.+)$", lambda m: f"betaling {m[1]} teruggedraaid: {m[2]}"),
         (r"^sent back by the bank \((.+)\) on (\d{4})-(\d\d)-(\d\d)$",

@@ -447,6 +447,10 @@ class LedgerService:
                 record = by_number.get(number)
                 if letter is None or not letter.forgone or number in keep or record is None:
                     continue
+                if record.terms.natural:
+                    # let go as a natural obligation (a clean slate, an akkoord), not as paid:
+                    # nothing more is made owed on it whatever the money does (codereview13b #1)
+                    continue
                 if held_by(record, payment_id) > 0:
                     changed |= self.ledger.set_as_business(
                         client.client_id, record.terms.debtor_number, number,

@@ -102,6 +102,10 @@ def test_a_known_payers_partial_payment_naming_nothing_goes_to_the_costs_owed_fi
     assert _claim(debtor, "F-0001")["total"] == 100_00
     f2 = _claim(debtor, "F-0002")
     assert (f2["costs"], f2["principal"]) == (0, 425_00)
+    # the item says where the money went, not the ticks (codereview13b #3)
+    done = debtor.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    (resolved,) = [x for x in done if x["action_id"] == item["action_id"]]
+    assert resolved["resolution"].startswith("booked on F-0002 ("), resolved["resolution"]
 
 
 def test_a_line_naming_an_invoice_keeps_it_as_his_designation(debtor: World) -> None:
@@ -162,3 +166,24 @@ def test_line_designation(
 
 def test_the_payers_name_and_account_name_nothing() -> None:
     assert named_in_line(_line(100_00, "Jan de Vries"), [A, B]) == frozenset()
+
+
+def test_of_two_bills_of_the_amount_the_persons_tick_is_no_designation(debtor: World) -> None:
+    """codereview13b #2: F-0001 and F-0003 are both 100.00 open; 100.00 "betaling" from the
+    known payer names neither. The person ticked F-0003 and it was stored as the debtor's
+    designation: which bill he meant is not known, so the money is undesignated and goes by
+    6:43 lid 2 to F-0002, whose costs are owed (75.00 costs, 25.00 principal)."""
+    row = invoice_row("F-0003", "D1", amount="100.00", invoice_date="2025-01-25",
+                      due_date="2025-02-24")  # fmt: skip
+    assert not debtor.agency_a.call("POST", "/v1/clients/C1/invoices", {"items": [row]}).body.get(
+        "errors"
+    )
+    (item,) = _pay(debtor, 100_00, "betaling")
+    reply = debtor.agency_a.call(
+        "POST", f"/v1/clients/C1/actions/{item['action_id']}/confirm", {"invoices": ["F-0003"]}
+    )
+    assert reply.status == 200, reply.body
+    designated, booked = _payment(debtor)
+    assert designated == () and booked == {"F-0002": 100_00}, (designated, booked)
+    f2 = _claim(debtor, "F-0002")
+    assert (f2["costs"], f2["principal"]) == (0, 475_00)
