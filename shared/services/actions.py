@@ -31,7 +31,19 @@ class ActionService:
         self.claims = ClaimedLines(repos, payments, clock)
 
     def _open(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
+        return self._opened(self.repos.actions.get(scope, action_id), action_id)
+
+    def _confirmable(self, scope: str, action_id: str) -> tuple[ActionItem, str]:
+        """The item to confirm, read once: a credit sent back (resolved as such) is refused in
+        its own words before the resolved item's."""
         found = self.repos.actions.get(scope, action_id)
+        self._refuse_sent_back(found, action_id)
+        return self._opened(found, action_id)
+
+    @staticmethod
+    def _opened(
+        found: tuple[ActionItem, str | None] | None, action_id: str
+    ) -> tuple[ActionItem, str]:
         if found is None:
             raise NotFound(f"action {action_id} not found")
         item, etag = found
@@ -75,14 +87,14 @@ class ActionService:
         account) is the agency's to assign among its clients: only the agency's people
         (``by_agency``) book it, never a client's own staff on an invoice of their own
         choosing (attack10 F5)."""
-        self._refuse_sent_back(client.client_id, action_id)
-        item, etag = self._open(client.client_id, action_id)
+        item, etag = self._confirmable(client.client_id, action_id)
         return self._confirm(item, etag, client, invoices, author, by_agency=by_agency)
 
-    def _refuse_sent_back(self, scope: str, action_id: str) -> None:
+    def _refuse_sent_back(
+        self, found: tuple[ActionItem, str | None] | None, action_id: str
+    ) -> None:
         """A credit the bank sent back before anyone booked it is not booked: its money is gone
         (newcomer13 #1: confirmed the day after its return, F-1 was paid 120.07 with it)."""
-        found = self.repos.actions.get(scope, action_id)
         if found is None or found[0].kind not in CONFIRMABLE:
             return
         if found[0].detail.get("sent_back_on"):
@@ -108,8 +120,7 @@ class ActionService:
         the one client they decide it is for."""
         if client.agency_id != agency_id:
             raise NotFound(f"action {action_id} not found")
-        self._refuse_sent_back(agency_scope(agency_id), action_id)
-        item, etag = self._open(agency_scope(agency_id), action_id)
+        item, etag = self._confirmable(agency_scope(agency_id), action_id)
         return self._confirm(item, etag, client, invoices, author, by_agency=True)
 
     def _confirm(
