@@ -418,12 +418,17 @@ class DebtorStandingService:
                 lifts=d.standing.lifts if d.standing is not None else (),
             ))  # fmt: skip
 
+        # marked first, as a person's set is: a delivery cut off after the debtor's row is
+        # finished by the daily run, not only by the bank's redelivery (standing14 #1)
+        mark = self._mark(client, number, pending=True)
         try:
             before, after = self._change(
                 client, number, proposing,
                 "the bank", f"Standing proposed: deceased (the bank returned a direct debit: {reason})",
             )  # fmt: skip
         except NotFound:
+            if mark is not None:
+                self.repos.invoices.drop_mark(client.client_id, STANDING_ROW, encode(number), mark)
             return None
         if after != before:
             log.warning("debtor standing proposed by a bank return", extra=log_extra(
@@ -432,6 +437,7 @@ class DebtorStandingService:
             self._holds(client, after)  # (idempotent: a redelivered return finishes it)
             self._tell_staff(client, after, reason)
         self.plans().hold_for_standing(client, number)
+        self._settle_mark(client, after, mark)
         return after
 
     # -- the daily run -----------------------------------------------------------------------

@@ -126,3 +126,37 @@ def test_a_ruling_set_cut_off_after_the_debtor_row_is_finished_by_the_daily_run(
     assert _open(world, "F1")["interest"] == "0.14"
     kinds = [i["kind"] for i in a.call("GET", "/v1/clients/C1/actions").body["items"]]
     assert kinds.count("debtor_standing") == 1, kinds
+
+
+def test_a_death_the_bank_proposed_cut_off_after_the_debtor_row_is_finished_by_the_daily_run(
+    engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """standing14 #1: a bank return MD07 on 1-4 (inside the letter's term: posted 29-3, costs
+    owed from 17-4) proposes D1 deceased, cut off after the debtor's row, before the claims'
+    costs holds and the proposal's item; the bank does not deliver it again. It wrote no mark,
+    so no run finished it: F1 owed 28.30 costs on 1-5 and no person was asked to confirm. Marked
+    as a person's set is, the next day's run writes the holds (costs 0.00) and the item."""
+    world, client = engine
+    a = world.agency_a
+    ds = world.services.debtor_standing
+
+    def hook(today: date) -> None:
+        if today != date(2025, 4, 1):
+            return
+
+        def crash(*args: Any, **kw: Any) -> None:
+            raise SimulatedCrash("before the holds")
+
+        with monkeypatch.context() as m:
+            m.setattr(ds, "_holds", crash)
+            with pytest.raises(SimulatedCrash):
+                ds.propose_deceased(client, "D1", "returned by the bank (MD07)", "ret-1")
+
+    simulate(world, client, 60, hook)
+    got = a.call("GET", URL).body
+    assert (got["standing"], got["confirmed"]) == ("deceased", False), got
+    assert _open(world, "F1")["costs"] == "0.00"
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    proposed = [i for i in items if i["kind"] == "debtor_standing_proposed"]
+    assert len(proposed) == 1, [i["kind"] for i in items]
