@@ -162,6 +162,16 @@ DETAILS: dict[str, tuple[str, str]] = {
     "count": ("Aantal", "Count"),
     "year": ("Jaar", "Year"),
     "open": ("Open", "Open"),
+    # a lapsed plan's figures on the lapse day, as the debtor was told (plans/lapse_figures.py)
+    "principal": ("Hoofdsom", "Principal"),
+    "interest": ("Rente", "Interest"),
+    "costs": ("Incassokosten", "Collection costs"),
+    "costs_vat": ("Btw over de incassokosten", "VAT on the collection costs"),
+    "costs_owed_from": ("Incassokosten verschuldigd vanaf", "Collection costs owed from"),
+    "not_claimed": (
+        "Niet gevorderd (natuurlijke verbintenis, art. 6:3 BW)",
+        "Not claimed (natural obligation, art. 6:3 BW)",
+    ),
     "currency": ("Valuta", "Currency"),
     "counterparty_iban": ("IBAN tegenpartij", "Counterparty's IBAN"),
     "counterparty_name": ("Naam tegenpartij", "Counterparty's name"),
@@ -639,11 +649,16 @@ def detail_label(key: str, lang: str) -> str:
     return known[0] if lang == "nl" else known[1]
 
 
+# details kept in cents (an integer): a ruling's filing figure, a plan's open figures and a
+# lapsed plan's build-up; one kept as text (an item written before) shows as it is
+CENTS = frozenset({"to_file", "open", "principal", "interest", "costs", "costs_vat"})
+
+
 def money_detail(key: str, value: object, money: Callable[[int], str]) -> str | None:
-    """A ruling's filing figures (shared.services.debtor_standing), kept in cents, in the
-    page's notation (nl "€ 1.159,32", en "EUR 1,159.32"); None for any other detail. An item
-    written before they were kept in cents shows its text as it is."""
-    if key == "to_file" and isinstance(value, int) and not isinstance(value, bool):
+    """A ruling's filing figures (shared.services.debtor_standing) and a plan's figures, kept
+    in cents, in the page's notation (nl "€ 1.159,32", en "EUR 1,159.32"); None for any other
+    detail. An item written before they were kept in cents shows its text as it is."""
+    if key in CENTS and isinstance(value, int) and not isinstance(value, bool):
         return money(value)
     if key == "paid_after_ruling" and isinstance(value, list):
         return "; ".join(

@@ -6,7 +6,9 @@ day, interest frozen by the plan runs again, interest kept on the principal is o
 notice that ends the arrangement states the claims' figures of that day from the ledger, per
 component and with the day the costs became owed (art. 6:193c lid 1 sub b BW: no incorrect
 information on the amount; the Wki's duty to explain how the debt was built up): a debtor who
-pays the sum named "in full" is then not dunned for more (law13b F1).
+pays the sum named "in full" is then not dunned for more (law13b F1). The client's mail and
+action item of the lapse state the same figures and build-up (:func:`owed_to_client`,
+:func:`owed_detail`): what the client is told is owed is what the debtor was told.
 """
 
 from __future__ import annotations
@@ -114,3 +116,33 @@ def owed_for_the_rest(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
     if language == "nl":
         return f"Daarvoor bent u op {day} {total} verschuldigd:", _build_up(owed, language)
     return f"On {day} you owe {total} for it:", _build_up(owed, language)
+
+
+def owed_to_client(owed: OwedOnLapse, language: str) -> tuple[str, ...]:
+    """What the client is told the debtor owes on the lapse day: the debtor's own figures and
+    build-up (not the plan's remainder, which leaves out the costs and interest that come
+    with the lapse)."""
+    day = _day(owed.on, language)
+    total = _eur(owed.total, language)
+    if language == "nl":
+        head = (f"Op {day} is weer in zijn geheel opeisbaar: {total}, zoals de debiteur is "
+                "gemeld. Het bestaat uit:")  # fmt: skip
+    else:
+        head = f"On {day} {total} is due again in full, as the debtor was told. It is made up of:"
+    return head, _build_up(owed, language)
+
+
+def owed_detail(owed: OwedOnLapse) -> dict[str, object]:
+    """The figures for the client's action item, in cents as every amount an item keeps (the
+    console formats them per language)."""
+    detail: dict[str, object] = {
+        "open": owed.total,
+        "principal": owed.principal,
+        "interest": owed.interest,
+        "costs": owed.costs,
+    }
+    if owed.costs_vat:
+        detail["costs_vat"] = owed.costs_vat
+    if owed.costs_from:
+        detail["costs_owed_from"] = ", ".join(d.isoformat() for d in owed.costs_from)
+    return detail

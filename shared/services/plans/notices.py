@@ -14,7 +14,12 @@ from shared.domain.money import Cents, format_eur_en, format_eur_nl
 from shared.domain.plans.plan import PaymentPlan
 from shared.domain.plans.schedule import ScheduledInstallment
 from shared.domain.references.betalingskenmerk import display
-from shared.services.plans.lapse_figures import OwedOnLapse, owed_for_the_rest, owed_paragraphs
+from shared.services.plans.lapse_figures import (
+    OwedOnLapse,
+    owed_for_the_rest,
+    owed_paragraphs,
+    owed_to_client,
+)
 
 
 @dataclass(frozen=True)
@@ -240,24 +245,35 @@ def kept_to_client(plan: PaymentPlan, language: str) -> Notice:
     )
 
 
-def lapsed_to_client(plan: PaymentPlan, open_amount: Cents, language: str) -> Notice:
+def lapsed_to_client(
+    plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...] = ()
+) -> Notice:
+    """``owed``: the figures the debtor's notice states (``lapse_figures``), of the claims
+    still claimed; ``not_claimed``: the plan's invoices left natural obligations (not dunned,
+    nothing said to be owed of them)."""
+    rest = [n for n in plan.invoice_numbers if n not in not_claimed]
     if language == "nl":
+        lines = [f"Debiteur {plan.debtor_number} is de betalingsregeling niet nagekomen."]
+        if not_claimed:
+            lines.append(f"Factuur {', '.join(not_claimed)} is na de schone lei of het akkoord "
+                         "een natuurlijke verbintenis (art. 6:3 BW): daarvoor wordt niets "
+                         "gevorderd.")  # fmt: skip
+        if rest:
+            lines.extend(owed_to_client(owed, "nl"))
+            lines.append(f"De aanmaningen van facturen {', '.join(rest)} gaan verder waar ze "
+                         "stonden.")  # fmt: skip
         return Notice(
             f"Betalingsregeling {plan.plan_id} vervallen (debiteur {plan.debtor_number})",
-            (
-                f"Debiteur {plan.debtor_number} is de betalingsregeling niet nagekomen. "
-                f"Openstaand: {_eur(open_amount, 'nl')}. De aanmaningen van facturen "
-                f"{', '.join(plan.invoice_numbers)} gaan verder waar ze stonden.",
-            ),
+            tuple(lines),
         )
-    return Notice(
-        f"Payment plan {plan.plan_id} lapsed (debtor {plan.debtor_number})",
-        (
-            f"Debtor {plan.debtor_number} did not keep to the payment plan. Open: "
-            f"{_eur(open_amount, 'en')}. Dunning of invoices {', '.join(plan.invoice_numbers)} "
-            "resumes where it stood.",
-        ),
-    )
+    lines = [f"Debtor {plan.debtor_number} did not keep to the payment plan."]
+    if not_claimed:
+        lines.append(f"Invoice {', '.join(not_claimed)} is a natural obligation after the clean "
+                     "slate or the akkoord (art. 6:3 BW): nothing is claimed for it.")  # fmt: skip
+    if rest:
+        lines.extend(owed_to_client(owed, "en"))
+        lines.append(f"Dunning of invoices {', '.join(rest)} resumes where it stood.")
+    return Notice(f"Payment plan {plan.plan_id} lapsed (debtor {plan.debtor_number})", tuple(lines))
 
 
 def new_schedule(plan: PaymentPlan, language: str) -> Notice:

@@ -62,6 +62,7 @@ from shared.services.plans.direct_debit import (
     DirectDebitError,
     creditor_of,
 )
+from shared.services.plans.lapse_figures import owed_detail
 from shared.services.plans.mollie_collection import MollieCollections
 from shared.services.sandbox_gate import require_approved
 
@@ -1696,12 +1697,16 @@ class PlanService:
                                         plan.ended_on or amsterdam_today(self.clock))  # fmt: skip
         self._send_notice(client, plan, "lapsed",
                           lambda lang: notices.lapsed_to_debtor(plan, owed, lang, not_claimed))  # fmt: skip
-        note = notices.lapsed_to_client(plan, plan.open, client.language.value)
+        # the client is told the debtor's figures and build-up, not the plan's remainder
+        note = notices.lapsed_to_client(plan, owed, client.language.value, not_claimed)
+        detail: dict[str, object] = {"plan_id": plan.plan_id, **owed_detail(owed)}
+        if not_claimed:
+            detail["not_claimed"] = list(not_claimed)
         try:
             self.repos.actions.add(ActionItem(
                 client_id=client.client_id, action_id=told, kind="plan_breached",
                 title=note.subject, created_at=now, debtor_number=plan.debtor_number,
-                invoice_numbers=plan.invoice_numbers, detail={"plan_id": plan.plan_id, "open": plan.open},
+                invoice_numbers=plan.invoice_numbers, detail=detail,
             ))  # fmt: skip
         except Conflict:
             pass  # added by the delivery that failed after it

@@ -26,10 +26,19 @@ from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_wo
 
 
 def _lapse_notice(include_costs: bool, language: str = "nl") -> str:
+    w, client, plan_id = _lapsed(include_costs, language)
+    text: str = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed").text
+    return text
+
+
+def _lapsed(
+    include_costs: bool, language: str = "nl", client_language: str = "nl"
+) -> tuple[Any, Any, str]:
     w: Any = make_world()
     a = w.agency_a
     w.clock.at = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
-    a.call("POST", "/v1/clients", {"items": [client_row("C1")]})
+    row = client_row("C1", contact_email="facturen@c1.example", language=client_language)
+    a.call("POST", "/v1/clients", {"items": [row]})
     reply = a.call(
         "POST", "/v1/clients/C1/debtors", {"items": [debtor_row("D1", language=language)]}
     )
@@ -63,8 +72,7 @@ def _lapse_notice(include_costs: bool, language: str = "nl") -> str:
                                      date.fromisoformat(b["row_on"]))  # fmt: skip
         on += timedelta(days=1)
     assert a.call("GET", f"/v1/clients/C1/plans/{plan_id}").body["status"] == "cancelled"
-    text: str = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed").text
-    return text
+    return w, client, plan_id
 
 
 def _at(w: Any, day: date) -> None:
@@ -99,3 +107,33 @@ def test_the_lapse_notice_in_english_gives_the_same_build_up() -> None:
     assert "Principal: EUR 500.00" in text
     assert "Interest up to 2026-03-08: EUR 10.19" in text
     assert "Collection costs, owed from 2026-03-08: EUR 75.00" in text
+
+
+def test_the_client_is_told_the_debtors_figures_and_how_they_are_built_up() -> None:
+    """standing14 #3: the client's mail and action item said "Openstaand: € 500,00" (the plan's
+    remainder) while the debtor was told € 585,19 is due in full; the client sees the same
+    sum and build-up as the debtor."""
+    w, client, plan_id = _lapsed(include_costs=False)
+    mail = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed-client").text
+    assert "Op 08-03-2026 is weer in zijn geheel opeisbaar: € 585,19" in mail
+    assert "Hoofdsom: € 500,00" in mail
+    assert "Rente tot 08-03-2026: € 10,19" in mail
+    assert "Incassokosten, verschuldigd vanaf 08-03-2026: € 75,00" in mail
+    assert "€ 500,00." not in mail
+    items = w.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    (item,) = [i for i in items if i["kind"] == "plan_breached"]
+    assert {k: item["detail"].get(k) for k in ("open", "principal", "interest", "costs")} == {
+        "open": 58519, "principal": 50000, "interest": 1019, "costs": 7500,
+    }  # fmt: skip
+    assert item["detail"]["costs_owed_from"] == "2026-03-08"
+
+
+def test_the_client_in_english_is_told_the_same_figures() -> None:
+    """The client writes English, the debtor Dutch: each reads the same figures."""
+    w, client, plan_id = _lapsed(include_costs=True, client_language="en")
+    mail = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed-client").text
+    assert "On 2026-03-08 EUR 577.52 is due again in full, as the debtor was told" in mail
+    assert "Principal: EUR 502.96" in mail
+    assert "Collection costs, owed from 2026-03-08: EUR 74.56" in mail
+    debtor = w.services.messaging.content(client.client_id, f"plan|{plan_id}|lapsed").text
+    assert "€ 577,52" in debtor
