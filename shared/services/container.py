@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from shared.clock import Clock
+from shared.domain.access import Scope
 from shared.domain.messaging import Channel
 from shared.ports.channels import ChannelSender
 from shared.ports.files import FileStore
@@ -243,6 +244,10 @@ class Services:
         self.debtor_kind_changes.finish_left_over(client)
         # a kind letter's confirmation decided and cut off before its letters were confirmed
         self.debtor_kind_changes.finish_confirms(client)
+        # once: those an earlier version left "confirmed" with no mark (standing14 #4)
+        self.debtor_kind_changes.finish_old_confirms(client)
+        # once: standings stored before the agency's flag and the marks (standing14 #2)
+        self.debtor_standing.adopt_old_standings(client)
         # standings a request left unfinished; the filing items of rulings that hold
         self.debtor_standing.finish_left_over(client)
         # payment designations a person's correction wrote and did not re-book (failure13b G2)
@@ -801,6 +806,20 @@ class Services:
             lambda client, number, author: self.dunning.change_invoice(
                 client, number, author=author
             ),
+            agency_author=self._agency_author,
+        )
+
+    def _agency_author(self, agency_id: str, author: str) -> bool:
+        """Whether ``author`` (a key id or ``user:<id>``, as the contact log names who did a
+        thing) is one of the agency's own keys or people."""
+        if author.startswith("user:"):
+            found_user = self.people.kit.people.users.get(author.removeprefix("user:"))
+            return found_user is not None and (
+                found_user[0].agency_id == agency_id and found_user[0].client_id is None
+            )
+        found_key = self.repos.api_keys.get(author)
+        return found_key is not None and (
+            found_key[0].agency_id == agency_id and found_key[0].scope is Scope.AGENCY
         )
 
     @cached_property

@@ -35,12 +35,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.adapters.tables.invoices_repo import KIND_CHANGED_ROW, KIND_LETTER_CONFIRMING_ROW
+from shared.adapters.tables.invoices_repo import (
+    KIND_CHANGED_ROW,
+    KIND_LETTER_CONFIRMING_ROW,
+    UPGRADED_ROW,
+)
 from shared.adapters.tables.keys import encode
 from shared.adapters.tables.messaging_repo import OutboxRepository
 from shared.clock import Clock, amsterdam_date
@@ -424,6 +429,68 @@ class DebtorKindChanges:
                                      "error": exc.__class__.__name__}),
                 )  # fmt: skip
 
+    def finish_old_confirms(self, client: Client) -> None:
+        """Once per client (a row ``u|kind-letter-confirms`` says it was done): the items an
+        earlier version decided "confirmed as a 14-day letter …" before it confirmed their
+        letters and then was cut off, with no ``q|`` mark to find them by (standing14 #4:
+        only a retry of the confirm finished them; the costs stayed held under a "confirmed"
+        item). Told apart by the ledger: a claim the item names whose letter is still
+        unconfirmed, the debtor a consumer, and no later ``kind_letter_check`` item names the
+        claim (corrected to a business and back: the letter held then is that item's, for a
+        person to decide). Those letters are confirmed under the confirm's rule (a claim paid
+        as told meanwhile stays paid); the item keeps its resolution. One that fails leaves the
+        pass to be made again by the next run."""
+        if any(k == OLD_CONFIRMS for k, _, _ in self.repos.invoices.marks(client.client_id,
+                                                                         UPGRADED_ROW)):  # fmt: skip
+            return
+        checks: list[ActionItem] = []
+        continuation: str | None = None
+        while True:
+            page, continuation = self.repos.actions.list(
+                client.client_id, kind="kind_letter_check", continuation=continuation)  # fmt: skip
+            checks += page
+            if continuation is None:
+                break
+        failed = False
+        for item in sorted(checks, key=lambda x: x.created_at):
+            if not (item.resolution or "").startswith(CONFIRMED_WORDS) or not item.debtor_number:
+                continue
+            later = {n for x in checks if x.debtor_number == item.debtor_number
+                     and x.created_at > item.created_at for n in x.invoice_numbers}  # fmt: skip
+            try:
+                self._finish_old_confirm(client, item, later)
+            except (StorageError, ConflictingUpdate) as exc:
+                failed = True
+                log.warning(
+                    "a kind letter's confirmation left to finish once more",
+                    extra=log_extra({"client_id": client.client_id, "action_id": item.action_id,
+                                     "error": exc.__class__.__name__}),
+                )  # fmt: skip
+        if not failed:
+            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, OLD_CONFIRMS,
+                                         {"at": self.clock.now().isoformat()})  # fmt: skip
+
+    def _finish_old_confirm(self, client: Client, item: ActionItem, later: set[str]) -> None:
+        assert item.debtor_number is not None
+        found = self.repos.debtors.get(client.client_id, item.debtor_number)
+        if found is None or found[0].kind is not DebtorKind.B2C:
+            return  # a business again: his letter is a sommatie, nothing to confirm
+        stored, _ = self.ledger.ledger.read_debtor(client.client_id, item.debtor_number)
+        left = tuple(
+            n for n in item.invoice_numbers
+            if n not in later and n in stored
+            and (letter := stored[n].header.as_business) is not None and not letter.confirmed
+        )  # fmt: skip
+        if not left:
+            return  # finished (or none of its letters is held any more)
+        said = re.search(r"\(([^()]*)\)$", item.resolution or "")
+        key = said[1] if said else "unknown"
+        log.warning("a kind letter confirmed by an earlier version finished by the daily run",
+                    extra=log_extra({"client_id": client.client_id,
+                                     "action_id": item.action_id}))  # fmt: skip
+        self._carry_out(client, replace(item, invoice_numbers=left), None, found[0],
+                        f"the daily run (the confirmation of {key} left unfinished)", key)  # fmt: skip
+
     def _finish_confirm(
         self, client: Client, key: str, etag: str | None, mark: Mapping[str, Any]
     ) -> None:
@@ -576,6 +643,8 @@ class DebtorKindChanges:
 
 
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
+# the upgrade pass over confirmations an earlier version left unfinished (finish_old_confirms)
+OLD_CONFIRMS = "kind-letter-confirms"
 CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
 CONFIRMING_WORDS = (
     "being confirmed as a 14-day letter (6:96 lid 6), not finished: its retry or the daily "

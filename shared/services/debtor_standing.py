@@ -46,7 +46,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from shared.adapters.tables.invoices_repo import STANDING_ROW
+from shared.adapters.tables.invoices_repo import STANDING_ROW, UPGRADED_ROW
 from shared.adapters.tables.keys import encode
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
@@ -83,6 +83,9 @@ if TYPE_CHECKING:
     from shared.services.plans.service import PlanService
 
 log = logging.getLogger(__name__)
+
+# the upgrade pass over standings stored before the agency's flag and the marks were kept
+OLD_STANDINGS = "standings"
 
 # a request sets or lifts a standing within seconds of its pending mark: one younger than this
 # may still be at work, and the daily run leaves it to its request (failure13b G3, G6)
@@ -142,8 +145,13 @@ class DebtorStandingService:
         plans: Callable[[], PlanService],
         reschedule: Callable[[str, list[Invoice]], None],
         pause: Callable[[Client, str, str], object],
+        agency_author: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.repos = repos
+        # whether an author (a key id, ``user:<id>``) is the agency's (its key or one of its
+        # own people), given the agency: how a standing stored before ``by_agency`` was kept is
+        # read (standing14 #2)
+        self.agency_author = agency_author or (lambda agency_id, author: False)
         self.ledger = ledger
         self.clock = clock
         self.audit = audit
@@ -179,13 +187,13 @@ class DebtorStandingService:
         now = found[0].standing if found is not None else None
         same = now is not None and (now.standing, now.since) == (standing, since)
         if holds(now) and not same:
-            _agency_decides(now, by_agency)
+            self._agency_decides(client, number, now, by_agency)
         ended = carried_ruling(now)
         if ended is not None and (ended.standing, ended.since) == (standing, since):
             # setting the agency's ended ruling again undoes how it ended (a clean slate's
             # natural obligations claimable after a lift as a mistake): the agency's too
             # (newcomer13b #1)
-            _agency_decides(ended, by_agency)
+            self._agency_decides(client, number, ended, by_agency)
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
         mark = self._mark(client, number, pending=True)
@@ -216,7 +224,7 @@ class DebtorStandingService:
         now = found[0].standing
         if holds(now):
             assert now is not None
-            _agency_decides(now, by_agency)
+            self._agency_decides(client, number, now, by_agency)
             reason = self._lift_reason(now, reason)
         elif now is not None and now.lifted_on is not None:
             if reason not in (None, now.lift_reason or LiftReason.MISTAKE):
@@ -439,6 +447,104 @@ class DebtorStandingService:
         self.plans().hold_for_standing(client, number)
         self._settle_mark(client, after, mark)
         return after
+
+    # -- who recorded it ---------------------------------------------------------------------
+    def _agency_decides(
+        self, client: Client, number: str, now: DebtorStanding | None, by_agency: bool
+    ) -> None:
+        """Refuses a client's change of a standing the agency recorded (attack13b G3): a ruling
+        the agency files the claims under, lifted on the client's word "as a mistake", brought
+        the ruling's interest and the dunning back."""
+        if now is None or by_agency or not self.agency_recorded(client, number, now):
+            return
+        raise Invalid(
+            f"the agency recorded this {now.standing.value} standing: only the agency changes "
+            "or lifts it",
+            field="standing",
+            code="standing_agency_recorded",
+            params={"standing": now.standing.value},
+        )
+
+    def agency_recorded(self, client: Client, number: str, standing: DebtorStanding) -> bool:
+        """Whether the agency recorded ``standing``: its flag, or, for one stored without it
+        (every standing recorded before attack13b's fix), who set it as the debtor's contact
+        log names them: the author of the newest "Standing set" entry of that standing and day
+        (the entry the save that wrote it added; a save of the same again adds none), an agency
+        key or one of the agency's own people (standing14 #2: such a ruling was the agency's
+        only once it saved it again). A bank's proposal is nobody's."""
+        if standing.recorded_by_agency:
+            return True
+        if not standing.confirmed:
+            return False
+        said = f"Standing set: {standing.standing.value} since {standing.since.isoformat()}"
+        author: str | None = None
+        continuation: str | None = None
+        while True:
+            page, continuation = self.repos.contacts.for_debtor(
+                client.client_id, number, continuation=continuation
+            )
+            for entry in page:
+                if entry.kind is ContactKind.STATUS and entry.summary == said:
+                    author = entry.author  # the log reads oldest first: the newest stays
+            if continuation is None:
+                break
+        return author is not None and self.agency_author(client.agency_id, author)
+
+    def adopt_old_standings(self, client: Client) -> None:
+        """Once per client (a row ``u|standings`` says it was done): the standings stored
+        before the flag and the ``g|`` marks were kept (standing14 #2). One the agency recorded
+        (:meth:`agency_recorded`) is stored as the agency's, and a bankruptcy or WSNP that holds
+        gets its mark, so the run brings its filing item to the money received since without a
+        person saving it again. One that fails leaves the pass to the next run."""
+        if any(k == OLD_STANDINGS for k, _, _ in self.repos.invoices.marks(client.client_id,
+                                                                         UPGRADED_ROW)):  # fmt: skip
+            return
+        marked = {str(m.get("debtor")) for _, _, m in
+                  self.repos.invoices.marks(client.client_id, STANDING_ROW)}  # fmt: skip
+        failed = False
+        continuation: str | None = None
+        while True:
+            page, continuation = self.repos.debtors.list(client.client_id,
+                                                         continuation=continuation)  # fmt: skip
+            for debtor in page:
+                if debtor.standing is None:
+                    continue
+                try:
+                    self._adopt(client, debtor, debtor.number in marked)
+                except (StorageError, ConflictingUpdate) as exc:
+                    failed = True
+                    log.warning("a debtor's standing left to adopt once more", extra=log_extra(
+                        {"client_id": client.client_id, "error": exc.__class__.__name__}))  # fmt: skip
+            if continuation is None:
+                break
+        if not failed:
+            self.repos.invoices.put_mark(client.client_id, UPGRADED_ROW, OLD_STANDINGS,
+                                         {"at": self.clock.now().isoformat()})  # fmt: skip
+
+    def _adopt(self, client: Client, debtor: Debtor, marked: bool) -> None:
+        s = debtor.standing
+        assert s is not None
+
+        def adopted(d: Debtor) -> Debtor:
+            now = d.standing
+            if now is None:
+                return d
+            ended = now.ended
+            if (
+                ended is not None
+                and not ended.recorded_by_agency
+                and self.agency_recorded(client, d.number, ended)
+            ):
+                ended = replace(ended, recorded_by_agency=True)
+            ours = now.recorded_by_agency or (
+                (holds(now) or now.ruling_ended) and self.agency_recorded(client, d.number, now)
+            )
+            return replace(d, standing=replace(now, ended=ended, recorded_by_agency=ours))
+
+        _, after = self._change(client, debtor.number, adopted, "the upgrade",
+                                "Standing kept as recorded by the agency (read from the log)")  # fmt: skip
+        if not marked and _keeps_mark(after):
+            self._mark(client, debtor.number, pending=False)
 
     # -- the daily run -----------------------------------------------------------------------
     def finish_left_over(self, client: Client) -> None:
@@ -890,20 +996,6 @@ def _marked_at(mark: Mapping[str, object]) -> datetime:
         return datetime.fromisoformat(str(mark["at"]))
     except (KeyError, ValueError):
         return datetime.min.replace(tzinfo=UTC)
-
-
-def _agency_decides(now: DebtorStanding | None, by_agency: bool) -> None:
-    """Refuses a client's change of a standing the agency recorded (attack13b G3): a ruling
-    the agency files the claims under, lifted on the client's word "as a mistake", brought the
-    ruling's interest and the dunning back."""
-    if now is not None and now.recorded_by_agency and not by_agency:
-        raise Invalid(
-            f"the agency recorded this {now.standing.value} standing: only the agency changes "
-            "or lifts it",
-            field="standing",
-            code="standing_agency_recorded",
-            params={"standing": now.standing.value},
-        )
 
 
 def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:

@@ -90,6 +90,11 @@ STANDING_ROW = "g"
 # audit), deleted once the ledger holds the money where the row says; a correction cut off in
 # between is finished by its retry or the daily run (failure13b G2).
 REDESIGNATING_ROW = "e"
+# A row ``u|<name>``: an upgrade's one pass over the client's older rows was made by the daily
+# run (``u|kind-letter-confirms``: kind letters an earlier version left "confirmed" and never
+# finished, shared.services.debtor_kind; ``u|standings``: standings stored before the agency's
+# flag and the ``g|`` marks, shared.services.debtor_standing), so the run reads them once.
+UPGRADED_ROW = "u"
 MARK = "Mark"
 INDEX_GROUP = MAX_BATCH // 4  # invoices whose match-index rows fill one transaction
 PARALLEL_INDEX_WRITES = 4

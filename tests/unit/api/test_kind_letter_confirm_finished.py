@@ -18,6 +18,7 @@ staffel 625.00 owed from 22-1 once confirmed).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,7 +30,7 @@ from shared.adapters.tables.ledger_repo import LEDGER
 from shared.adapters.tables.people_repo import AUDIT
 from shared.api.console.action_text import resolution
 from shared.domain.people.audit import Event
-from shared.domain.records import PaymentSource
+from shared.domain.records import ActionStatus, PaymentSource
 from shared.ports.tables import prefix_range
 from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_world
@@ -322,3 +323,65 @@ def test_a_confirm_dead_before_its_decision_leaves_the_item_open() -> None:
     assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "0.00"
     assert _confirm(a).status == 200  # the person's retry confirms it as ever
     assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "625.00"
+
+
+def _left_by_an_earlier_version(world: Any, monkeypatch: Any) -> Any:
+    """An earlier version's cut-off confirm: the item decided "confirmed … costs owed from: F1
+    2026-01-22 (key)" before the letters, no ``q|`` mark, F1's letter still held."""
+    a = _cut_off(world, monkeypatch)
+    actions = world.services.repos.actions
+    [item] = _items(a, "kind_letter_check")
+    stored, etag = actions.get(_client_id(world), item["action_id"])
+    old = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: F1 2026-01-22 (k1)"
+    actions.amend(replace(stored, resolution=old), etag)
+    store = world.services.repos.store
+    for row in _marks(world):
+        store.delete(schema.INVOICES, row.pk, row.rk, None)
+    assert _marks(world) == []
+    return a
+
+
+def test_the_daily_run_finishes_a_confirm_an_earlier_version_left_without_a_mark(
+    world: Any, monkeypatch: Any
+) -> None:
+    """standing14 #4: nothing but a retry of the confirm finished it: F1 kept 0.00 costs under
+    an item saying "confirmed"; the run's one pass over such items confirms F1's letter (625.00
+    owed from 22-1) and never reads them again."""
+    a = _left_by_an_earlier_version(world, monkeypatch)
+    assert a.call("GET", CLAIM, on="2026-02-15").body["open"]["costs"] == "0.00"
+    _daily_run(world, date(2026, 2, 16))
+    claim = a.call("GET", CLAIM, on="2026-02-16").body
+    assert claim["open"]["costs"] == "625.00", claim
+    assert claim["costs_owed_from"] == "2026-01-22"
+    [event] = _audited(world)
+    assert event.detail["owed"] == "F1 2026-01-22"
+    assert "k1" in event.actor
+    _daily_run(world, date(2026, 2, 17))
+    assert len(_audited(world)) == 1
+
+
+def test_the_earlier_versions_confirm_keeps_a_claim_paid_as_told(
+    world: Any, monkeypatch: Any
+) -> None:
+    a = _left_by_an_earlier_version(world, monkeypatch)
+    _pay(world, a, TOLD, date(2026, 2, 15))
+    _daily_run(world, date(2026, 2, 16))
+    claim = a.call("GET", CLAIM, on="2026-02-20").body
+    assert claim["open"]["total"] == "0.00", claim
+
+
+def test_a_letter_held_again_after_the_earlier_confirm_waits_for_its_own_item(
+    world: Any, monkeypatch: Any
+) -> None:
+    """Corrected to a business and back to a consumer after the cut-off, a later item names F1
+    (the letter held then is that item's, for a person to decide): the run leaves it held."""
+    a = _left_by_an_earlier_version(world, monkeypatch)
+    actions = world.services.repos.actions
+    [item] = _items(a, "kind_letter_check")
+    stored, _ = actions.get(_client_id(world), item["action_id"])
+    later = replace(stored, action_id="later-check", status=ActionStatus.OPEN, resolution=None,
+                    resolved_at=None, created_at=datetime(2026, 2, 10, 9, 0, tzinfo=UTC))  # fmt: skip
+    actions.add(later)
+    _daily_run(world, date(2026, 2, 16))
+    assert a.call("GET", CLAIM, on="2026-02-16").body["open"]["costs"] == "0.00"
+    assert _audited(world) == []

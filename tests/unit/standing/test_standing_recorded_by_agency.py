@@ -5,8 +5,10 @@ client recorded stays the client's admin's to lift; the agency may lift either."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
+from shared.domain.records import PaymentSource
 from tests.unit.api.conftest import make_world
 from tests.unit.payments.test_client_sync_receipts import _claim, _handed_over
 
@@ -95,3 +97,63 @@ def test_the_agency_makes_a_standing_recorded_before_its_own_by_saving_it_again(
     assert adopted.status == 200 and adopted.body["recorded_by_agency"] is True
     lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
     assert lifted.status == 422 and "standing_agency_recorded" in str(lifted.body)
+
+
+def _as_stored_before_the_flag(world, client) -> None:  # type: ignore[no-untyped-def]
+    """D1's row as a version before attack13b's fix stored it: no ``by_agency``, no ``g|``."""
+    from shared.adapters.tables import schema
+    from shared.adapters.tables.codec import get_json, put_json
+    from shared.adapters.tables.invoices_repo import STANDING_ROW
+    from shared.adapters.tables.keys import encode
+
+    store = world.services.repos.store
+    row = store.get(schema.DEBTORS, encode(client.client_id), encode("D1"))
+    shaped = get_json(row.data["Standing"], None)
+    assert shaped.pop("by_agency") is True
+    store.upsert(schema.DEBTORS, replace(row, data={**row.data, "Standing": put_json(shaped)}))
+    for key, etag, _ in world.services.repos.invoices.marks(client.client_id, STANDING_ROW):
+        world.services.repos.invoices.drop_mark(client.client_id, STANDING_ROW, key, etag)
+    assert world.agency_a.call("GET", URL).body["recorded_by_agency"] is False
+
+
+def test_a_ruling_the_agency_recorded_before_the_flag_is_the_agencys_without_a_save() -> None:
+    """standing14 #2: a WSNP the agency recorded before the flag was kept was the client's admin's
+    to lift "as a mistake" (interest 9.32 -> 14.25 on 27-3) until the agency saved it again, and
+    its filing item followed no money (no ``g|`` mark). Who set it is read from the debtor's log;
+    the daily run's one pass stores it as the agency's and marks it."""
+    world = make_world()
+    client = _handed_over(world)
+    a = world.agency_a
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    _as_stored_before_the_flag(world, client)
+    world.clock.at = datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
+    held = _claim(world, "2026-03-27")["open"]
+    admin = _client_admin(world)
+    refused = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert refused.status == 422 and "standing_agency_recorded" in str(refused.body)
+    assert _claim(world, "2026-03-27")["open"] == held
+    # money received after the ruling: the run's pass marks the ruling, its item follows it
+    world.services.payments.book(client, payment_id="p-after", amount=10000,
+                                 received_on=date(2026, 3, 27), source=PaymentSource.BANK,
+                                 invoice_numbers=["F1"])  # fmt: skip
+    world.clock.at = datetime(2026, 3, 28, 5, 0, tzinfo=UTC)
+    world.services.dunning.run_client(client.client_id, date(2026, 3, 28))
+    assert a.call("GET", URL).body["recorded_by_agency"] is True
+    [item] = [i for i in a.call("GET", "/v1/clients/C1/actions").body["items"]
+              if i["kind"] == "debtor_standing"]  # fmt: skip
+    paid = item["detail"].get("paid_after_ruling")
+    assert paid and paid[0]["payment"] == "p-after", item["detail"]
+
+
+def test_a_ruling_the_client_recorded_before_the_flag_stays_its_admins() -> None:
+    world = make_world()
+    client = _handed_over(world)
+    admin = _client_admin(world)
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    world.clock.at = datetime(2026, 3, 26, 5, 0, tzinfo=UTC)
+    world.services.dunning.run_client(client.client_id, date(2026, 3, 26))
+    assert admin.call("GET", URL).body["recorded_by_agency"] is False
+    lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert lifted.status == 200, lifted.body
