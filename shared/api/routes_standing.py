@@ -207,7 +207,8 @@ def register(router: Router, services: Services) -> None:
             "obligations (not_claimable: never asked in the portal, no plan over them; a payment "
             "made anyway is booked). A standing the agency set or confirmed (recorded_by_agency) "
             "is the agency's alone to change or lift while it holds, and to set again once it "
-            "ended; the agency makes one recorded before its own by setting the same again.",
+            "ended; one stored before that flag is the agency's when the debtor's log names an "
+            "agency key or person as who set it.",
         )
     )
     router.add(
