@@ -477,18 +477,18 @@ class DebtorStandingService:
         if not standing.confirmed:
             return False
         said = f"Standing set: {standing.standing.value} since {standing.since.isoformat()}"
-        author: str | None = None
         continuation: str | None = None
-        while True:
+        while True:  # the log reads newest first: the first entry found is the newest
             page, continuation = self.repos.contacts.for_debtor(
                 client.client_id, number, continuation=continuation
             )
             for entry in page:
                 if entry.kind is ContactKind.STATUS and entry.summary == said:
-                    author = entry.author  # the log reads oldest first: the newest stays
+                    return entry.author is not None and self.agency_author(
+                        client.agency_id, entry.author
+                    )
             if continuation is None:
-                break
-        return author is not None and self.agency_author(client.agency_id, author)
+                return False
 
     def adopt_old_standings(self, client: Client) -> None:
         """Once per client (a row ``u|standings`` says it was done): the standings stored

@@ -157,3 +157,22 @@ def test_a_ruling_the_client_recorded_before_the_flag_stays_its_admins() -> None
     assert admin.call("GET", URL).body["recorded_by_agency"] is False
     lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
     assert lifted.status == 200, lifted.body
+
+
+def test_the_newest_save_of_an_old_standing_says_whose_it_is() -> None:
+    """The agency set the WSNP, lifted it as a mistake, and the client's admin set the same WSNP
+    again: the newest "Standing set" entry is the client's, so the standing (no flag) is his."""
+    world = make_world()
+    _handed_over(world)
+    a = world.agency_a
+    admin = _client_admin(world)
+    world.clock.at = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    world.clock.at = datetime(2026, 3, 25, 10, 0, tzinfo=UTC)
+    assert a.call("POST", URL, {"standing": "normal", "reason": "mistake"}).status == 200
+    world.clock.at = datetime(2026, 3, 25, 11, 0, tzinfo=UTC)
+    assert admin.call("POST", URL, {"standing": "wsnp", "since": "2026-02-10"}).status == 200
+    assert admin.call("GET", URL).body["recorded_by_agency"] is False
+    world.clock.at = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)
+    lifted = admin.call("POST", URL, {"standing": "normal", "reason": "mistake"})
+    assert lifted.status == 200, lifted.body
