@@ -52,3 +52,18 @@ def with_local_settings(mp: pytest.MonkeyPatch) -> None:
     for key, value in load_local_settings(Path(__file__).resolve().parent.parent).items():
         if key not in os.environ:
             mp.setenv(key, value)
+
+
+@pytest.fixture
+def shipped_before_july_2026(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shipped rate table as it was before its 2026-07-01 row, for the tests that put
+    that row in force late (tests/support/rate_tables.py): the table file is swapped, not
+    the code that reads it."""
+    from shared.domain.law import interest_rates
+    from tests.support.rate_tables import BEFORE_JULY_2026
+
+    monkeypatch.setattr(interest_rates, "RATES_FILE", BEFORE_JULY_2026)
+    interest_rates.default_rate_table.cache_clear()
+    yield
+    monkeypatch.undo()
+    interest_rates.default_rate_table.cache_clear()

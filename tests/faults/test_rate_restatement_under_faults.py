@@ -14,16 +14,20 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
 from tests.faults.checks import all_actions, listed_scopes
 from tests.faults.figures import FIGURES
 from tests.faults.world import FaultWorld, build
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
+
 DEBTORS = 4
-NEWER = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+NEWER = rate_table_csv(table_before_july_2026()) + "2026-07-01,3.50,9.65\n"
 UPLOAD = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 

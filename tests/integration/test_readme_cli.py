@@ -25,7 +25,7 @@ from tools import azurite
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## The `inning` command line"
-NEWER_RATES = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+NEWER_RATES = rate_table_csv(default_rate_table()) + "2027-01-01,3.50,9.65\n"
 
 # what each README line must print (its first line; None: exit 0 is enough)
 EXPECTED: dict[str, tuple[int, str | None]] = {
@@ -55,8 +55,8 @@ EXPECTED: dict[str, tuple[int, str | None]] = {
         "line 0: 100.00  booked F1 100.00",
     ),
     'inning agency create acme --name "Acme Incasso"': (0, "inn_"),
-    "inning rates show": (0, "shipped  newest rate from 2026-01-01"),
-    "inning rates update docs/examples/rates.csv": (0, "shipped  newest rate from 2026-01-01"),
+    "inning rates show": (0, "shipped  newest rate from 2026-07-01"),
+    "inning rates update docs/examples/rates.csv": (0, "shipped  newest rate from 2026-07-01"),
     "inning backup": (0, None),
     "inning restore --list": (0, None),
 }
@@ -121,7 +121,7 @@ def test_readme_command_works_as_written(fresh_shell, capsys, command):
 def test_rates_update_then_show_in_the_same_fresh_shell(fresh_shell, capsys):
     assert main(["rates", "update", "rates.csv", "--json"]) == 0
     updated = json.loads(capsys.readouterr().out)
-    assert updated["newest_rate_from"] == "2026-07-01"
+    assert updated["newest_rate_from"] == "2027-01-01"
     assert main(["rates", "show", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == updated["version"]
 

@@ -56,15 +56,15 @@ def test_after_sign_in_the_console_lands_on_today(world, tenants):
 
 
 def test_a_stale_rate_table_is_said_on_today(world, tenants):
-    # the shipped table's newest rate is 2026-01-01: stale from seven months after it
-    world.clock.at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    # the shipped table's newest rate is 2026-07-01: stale from seven months after it
+    world.clock.at = datetime(2026, 9, 2, 9, 0, tzinfo=UTC)
     early = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "s@c1.example")
     assert "out of date" not in early.get("/today?lang=en").encoded().decode()
-    world.clock.at = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    world.clock.at = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
     browser = desk_for(world, Role.CLIENT_STAFF, tenants.c1, "t@c1.example")
     body = browser.get("/today?lang=en").encoded().decode()
     assert (
-        "The statutory interest table is out of date: its newest rate applies from 2026-01-01"
+        "The statutory interest table is out of date: its newest rate applies from 2026-07-01"
         in body
     )
     nl = browser.get("/today?lang=nl").encoded().decode()

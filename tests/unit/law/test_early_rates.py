@@ -93,9 +93,11 @@ def test_consumer_interest_in_2013_to_the_cent():
 def test_the_review_claim_of_2014_gets_its_interest():
     # newcomer review finding 9: EUR 500.00 B2B in verzuim from 2014-06-01, on 2026-11-30.
     # 967.96 is the reviewer's figure with the 2014 rows (8.25 % / 8.15 %) added to the table;
-    # with the table from 2015 only the answer was 900.74 (and the anniversaries on 1 January)
+    # with the table from 2015 only the answer was 900.74 (and the anniversaries on 1 January).
+    # The 2026-07-01 row (10.40 % instead of 10.15 %) adds 152 d x 0.25 % on the base of
+    # 2026-06-01, 1,397.242798: 1,397.242798 x 0.0025 x 152 / 365 = 1.454664; 969.41
     result = statutory_interest(50_000, date(2014, 6, 1), date(2026, 11, 30), commercial=True)
-    assert result.interest == 96_796
+    assert result.interest == 96_941
     assert {c.on.timetuple()[1:3] for c in result.capitalisations} == {(6, 1)}
 
 
@@ -135,9 +137,9 @@ def test_a_table_that_starts_later_keeps_the_shipped_early_rows():
     # a table uploaded while the shipped one started in 2015 (or one with only new rows)
     shipped = default_rate_table()
     rest = [r for r in rate_table_csv(shipped).splitlines()[1:] if r >= "2015"]
-    later = _table(*rest, "2026-07-01,4.00,10.15")
+    later = _table(*rest, "2027-01-01,4.00,10.40")
     assert update_errors(shipped, later) == []
     whole = completed(shipped, later)
     assert whole.first_date == date(2012, 7, 1)
     assert whole.changes[: len(shipped.changes)] == shipped.changes
-    assert whole.newest.effective_from == date(2026, 7, 1)
+    assert whole.newest.effective_from == date(2027, 1, 1)

@@ -61,7 +61,7 @@ def test_rates_show_says_from_when_rates_are_known(capsys):
     status = service.in_force().status(date(2026, 3, 1))
     _show(status, service.table(), as_json=False)
     assert (
-        capsys.readouterr().out == "shipped  newest rate from 2026-01-01  (rates from 2012-07-01)\n"
+        capsys.readouterr().out == "shipped  newest rate from 2026-07-01  (rates from 2012-07-01)\n"
     )
     _show(status, service.table(), as_json=True)
     assert '"first_rate_from": "2012-07-01"' in capsys.readouterr().out

@@ -25,16 +25,13 @@ def test_old_claims_through_the_api(world):
     assert new.status == 200, new.body
     # 967.96: the reviewer's figure with the 2014 rows (8.25 % / 8.15 %), see
     # tests/unit/law/test_early_rates.py (it answered 900.74 before), up to 2026-11-30; 968.35
-    # with that day, which 6:119a lid 1 counts when the claim is paid on it (law7 F2)
+    # with that day, which 6:119a lid 1 counts when the claim is paid on it (law7 F2); 969.81
+    # with the 2026-07-01 row: 153 d x 0.25 % more on the base of 2026-06-01, 1,397.242798:
+    # 1.464234
     assert new.body["interest_from"] == "2014-06-01" and new.body["interest_rule"] == "6:119a"
-    # no day before the table; on 2026-11-30 the shipped table (newest rate 2026-01-01) is
-    # stale, and the days past its half-year say so (review newcomer3 finding 2)
-    stale = (
-        "the newest statutory interest rate in force is from 2026-01-01: for 2026-07-01 to "
-        "2026-11-30 that rate is charged, though a half-yearly change has probably been "
-        "published since (put the newer table in force: inning rates update FILE)"
-    )
-    assert new.body["interest"] == "968.35" and new.body["warnings"] == [stale]
+    # no day before the table, and on 2026-11-30 the shipped table (newest rate 2026-07-01)
+    # is not stale: no warning
+    assert new.body["interest"] == "969.81" and new.body["warnings"] == []
 
     # EUR 1,000.00 B2B from 2011-06-01, paid on 2013-05-31 (6:119a counts that day, so up to
     # 2013-06-01; the anniversaries stay on 1 June); the
@@ -60,5 +57,5 @@ def test_old_claims_through_the_api(world):
 
     debtor = a.call("GET", "/v1/clients/C1/debtors/PR7/claim", on="2026-11-30")
     assert debtor.status == 200, debtor.body
-    assert debtor.body["warnings"] == [warning, stale]
-    assert [c["warnings"] for c in debtor.body["claims"]] == [[warning, stale], [stale]]
+    assert debtor.body["warnings"] == [warning]
+    assert [c["warnings"] for c in debtor.body["claims"]] == [[warning], []]

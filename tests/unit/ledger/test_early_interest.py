@@ -60,13 +60,12 @@ def test_the_shipped_table_gives_the_2014_interest_without_a_warning():
     # the review's claim with the rates from 2012-07-01: 967.96 (the reviewer's figure with
     # the 2014 rows 8.25 % / 8.15 %; it was 900.74 with nothing charged before 2015)
     figures = open_claims([ClaimRecord(b2b(date(2014, 6, 1)))], date(2026, 11, 30))["PR7-2014"]
-    # 968.35 settled on 2026-11-30: 6:119a counts that day too (law7 F2; 967.96 without it)
-    assert figures.open.interest == 96_835
-    # no day before the table; only the shipped table's staleness on 2026-11-30 (its newest
-    # rate is from 2026-01-01) is said, for the days past its half-year
-    assert [w[:60] for w in figures.warnings] == [
-        "the newest statutory interest rate in force is from 2026-01-"
-    ]
+    # 968.35 settled on 2026-11-30: 6:119a counts that day too (law7 F2; 967.96 without it);
+    # 969.81 with the 2026-07-01 row (10.40 %): 153 d x 0.25 % on the base of 2026-06-01,
+    # 1,397.242798 x 0.0025 x 153 / 365 = 1.464234 more
+    assert figures.open.interest == 96_981
+    # no day before the table, and the shipped table is not stale on 2026-11-30: no warning
+    assert figures.warnings == ()
 
 
 def test_a_claim_from_2010_is_charged_from_the_first_known_rate_and_says_so():

@@ -15,8 +15,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from shared.bootstrap import build_services
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
 from shared.services.container import Services
@@ -27,10 +29,14 @@ from shared.services.rate_restatement import (
 )
 from shared.services.rates import CACHE_SECONDS
 from tests.support.code_scan import ROOT
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import SETTINGS, World, client_row
 from tests.unit.ledger.test_rate_table_restatement import _booked, _claim, deliver
 
-NEWER = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
+
+NEWER = rate_table_csv(table_before_july_2026()) + "2026-07-01,3.50,9.65\n"
 UPLOAD = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+import pytest
+
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.domain.people.audit import Event
 from shared.domain.records import PaymentSource
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
+
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
 
 
 def _booked(world: World) -> None:
@@ -53,7 +59,7 @@ def deliver(world: World, *, later: bool = False) -> int:
 
 def _put_in_force(world: World, consumer: str, commercial: str) -> None:
     world.clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    csv = rate_table_csv(default_rate_table()) + f"2026-07-01,{consumer},{commercial}\n"
+    csv = rate_table_csv(table_before_july_2026()) + f"2026-07-01,{consumer},{commercial}\n"
     world.services.statutory_rates.upload(csv.encode(), author="test")
     assert deliver(world) == 1  # C1's first pass
 
@@ -111,7 +117,7 @@ def test_the_same_table_again_changes_nothing(world):
     _booked(world)
     _put_in_force(world, "3.50", "9.65")
     world.clock.at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-    csv = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+    csv = rate_table_csv(table_before_july_2026()) + "2026-07-01,3.50,9.65\n"
     assert world.services.statutory_rates.upload(csv.encode(), author="test").clients_queued == 1
     deliver(world)
     claim = _claim(world, "2026-12-01")
@@ -125,7 +131,7 @@ def test_uploading_it_again_finishes_a_restatement_cut_short(world):
 
     _booked(world)
     world.clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    csv = rate_table_csv(default_rate_table()) + "2026-07-01,3.50,9.65\n"
+    csv = rate_table_csv(table_before_july_2026()) + "2026-07-01,3.50,9.65\n"
     cut_short = StatutoryRates(world.services.files, world.services.repos, world.clock)
     cut_short.upload(csv.encode(), author="test")
     world.clock.at = datetime(2026, 12, 1, 9, 15, tzinfo=UTC)  # every cache read it again

@@ -17,10 +17,14 @@ from typing import Any
 
 import pytest
 
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.domain.records import PaymentSource
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import client_row, debtor_row, invoice_row, make_world
 from tests.unit.ledger.test_rate_table_restatement import deliver
+
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
 
 AT = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 ALL = ("rates", "due", "kind", "storno")
@@ -34,7 +38,7 @@ def _at(day: date) -> datetime:
 
 
 def _rates(world: Any) -> None:
-    lines = [*rate_table_csv(default_rate_table()).splitlines(), "2026-07-01,5.00,11.00"]
+    lines = [*rate_table_csv(table_before_july_2026()).splitlines(), "2026-07-01,5.00,11.00"]
     world.services.statutory_rates.upload(("\n".join(lines) + "\n").encode(), author="test")
     deliver(world, later=True)
 

@@ -20,10 +20,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+import pytest
+
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.domain.messaging import OutboundMessage, OutboxStatus
 from shared.domain.parties import Client
 from shared.domain.records import PaymentSource
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row
 from tests.unit.api.test_debtor_kind_restates_payments import ROW
 from tests.unit.ledger.test_rate_table_restatement import deliver
@@ -173,6 +176,7 @@ def test_a_bounced_fourteen_day_letter_lowers_the_plan_that_holds_its_costs(worl
     assert _items(world, "plan_breached") == [] and _items(world, "overpayment") == []
 
 
+@pytest.mark.usefixtures("shipped_before_july_2026")  # tests/support/rate_tables.py
 def test_a_restatement_that_raises_the_claim_leaves_the_plan_and_asks_staff(world):  # type: ignore[no-untyped-def]
     """Consumer F1 1,000.00 due 31-5-2026, 300.00 paid 1-9 under a table without a 2026-07-01
     row (4 %: interest 10.08, principal 289.92, 710.08 open); a plan over the rest; then 5.00 %
@@ -193,7 +197,7 @@ def test_a_restatement_that_raises_the_claim_leaves_the_plan_and_asks_staff(worl
     plan_id = _plan(world, "2026-12-15", "2026-09-02")
     before = _read(world, plan_id)
     world.clock.at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    csv = rate_table_csv(default_rate_table()) + "2026-07-01,5.00,9.65\n"
+    csv = rate_table_csv(table_before_july_2026()) + "2026-07-01,5.00,9.65\n"
     world.services.statutory_rates.upload(csv.encode(), author="test")
     assert deliver(world) == 1
     after = _read(world, plan_id)

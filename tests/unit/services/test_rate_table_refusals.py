@@ -9,11 +9,15 @@ from dataclasses import replace
 import pytest
 
 from shared.api.console.refusal_text import refusal
-from shared.domain.law.interest_rates import default_rate_table, rate_table_csv
+from shared.domain.law.interest_rates import rate_table_csv
 from shared.services.errors import Invalid
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.services.test_statutory_rates import rates_over, setup  # noqa: F401
 
-SHIPPED_CSV = rate_table_csv(default_rate_table())
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
+
+SHIPPED_CSV = rate_table_csv(table_before_july_2026())
 ROWS = len(SHIPPED_CSV.splitlines())  # the header and the shipped rows
 
 

@@ -19,9 +19,13 @@ from shared.domain.parties import Agency
 from shared.services.errors import Invalid
 from shared.services.rates import CONTAINER, SHIPPED, StatutoryRates
 from shared.services.repositories import Repositories
+from tests.support.rate_tables import table_before_july_2026
 from tests.unit.api.conftest import client_row
 
-SHIPPED_CSV = rate_table_csv(default_rate_table())
+# written for the shipped table that ended at 2026-01-01 (tests/support/rate_tables.py)
+pytestmark = pytest.mark.usefixtures("shipped_before_july_2026")
+
+SHIPPED_CSV = rate_table_csv(table_before_july_2026())
 NEWER = SHIPPED_CSV + "2026-07-01,3.50,9.65\n"
 
 
