@@ -877,6 +877,22 @@ class BankingRepository:
         except PreconditionFailed:
             pass  # chosen anew meanwhile: that choice stands
 
+    def note_sent_back(self, return_line: str, sent: SentBack) -> None:
+        """The credit nobody booked that the return ``return_line`` sent back (its line marked
+        :data:`SENT_BACK` first), beside the return's choice: a redelivery of the return
+        after its item was resolved finds what it did there (returns14 #2)."""
+        data = {"LineId": sent.line_id, "Scope": sent.scope, "ActionId": sent.action_id}
+        self.store.upsert(PAYMENT_REFS, Row(encode(return_reference(return_line)),
+                                            SENT_BACK_RK, data))  # fmt: skip
+
+    def sent_back_by(self, return_line: str) -> SentBack | None:
+        """What :meth:`note_sent_back` wrote for the return ``return_line`` (None: nothing)."""
+        row = self.store.get(PAYMENT_REFS, encode(return_reference(return_line)), SENT_BACK_RK)
+        if row is None:
+            return None
+        d = row.data
+        return SentBack(str(d["LineId"]), str(d["Scope"]), str(d["ActionId"]))
+
     def claim_returned(self, client_id: str, payment_id: str, line_id: str) -> str:
         """The return line that undoes ``payment_id``: ``line_id``, or the one whose claim came
         first (an insert keyed on the payment): two returns never undo one payment, and a
@@ -943,6 +959,16 @@ SENT_BACK = "sent_back"
 RETURNED_KEY = "~returned-by:"
 # the row of a return's choice, in a partition of its own (the return line's key)
 CHOICE_RK = "choice"
+# the row of the credit a return sent back, in the same partition
+SENT_BACK_RK = "sent-back"
+
+
+class SentBack(NamedTuple):
+    """A credit nobody booked that a return sent back: its line, and its item's list and id."""
+
+    line_id: str
+    scope: str
+    action_id: str
 
 
 class ReturnChoice(NamedTuple):
