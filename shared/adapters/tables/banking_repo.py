@@ -143,6 +143,10 @@ class LineRecord:
     claimed_at: datetime | None = None
     # a credit not booked that the bank sent back (status ``sent_back``): the return's line
     returned_by: str | None = None
+    # the debtor's designation among ``invoices`` the booking under way was decided with
+    # (6:43 lid 1): a redelivery stores it on the payment as the first run would have, not
+    # read again from claims that may hold the money already (None: not written down)
+    designated: tuple[str, ...] | None = None
 
     @property
     def where(self) -> Where:
@@ -283,6 +287,7 @@ class BankingRepository:
             _number(d),
             _get_time(d.get("ClaimedAt")),
             d.get("ReturnedBy"),
+            _designated(d),
         )
 
     def claim_line(
@@ -362,6 +367,7 @@ class BankingRepository:
         amount: int,
         booked_on: date,
         claimed_at: datetime | None = None,
+        designated: list[str] | None = None,
     ) -> tuple[LineRecord, bool]:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
@@ -383,10 +389,13 @@ class BankingRepository:
         }
         if claimed_at is not None:
             data["ClaimedAt"] = _put_time(claimed_at)
+        if designated is not None:
+            data["Designated"] = put_json(designated)
         row = Row(encode(account), record.line_id, data, etag=record.etag)
         mine = replace(
             record, status="booking", client_id=client_id, payment_id=payment_id,
             invoices=tuple(invoices), claimed_at=claimed_at,
+            designated=None if designated is None else tuple(designated),
         )  # fmt: skip
         if record.etag is None:
             return replace(mine, etag=self.store.upsert(STATEMENT_LINES, row).etag), True
@@ -592,6 +601,8 @@ class BankingRepository:
             }
             if "Invoices" in data:
                 data["Invoices"] = put_json(list(data["Invoices"]))  # type: ignore[call-overload]
+            if "Designated" in data:
+                data["Designated"] = put_json(list(data["Designated"]))  # type: ignore[call-overload]
             if "Date" in data:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             if isinstance(data.get("BookedAt"), datetime):
@@ -1081,6 +1092,11 @@ def _pending(line_id: str, action_id: str, where: Where | None) -> LineRecord:
         span=w.span,
         number=w.number,
     )
+
+
+def _designated(d: dict[str, object]) -> tuple[str, ...] | None:
+    value = d.get("Designated")
+    return None if value is None else tuple(get_json(value, []))
 
 
 def _number(d: dict[str, object]) -> str | None:
