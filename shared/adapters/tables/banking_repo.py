@@ -13,6 +13,8 @@
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
 |                 |                  | ``~payer:<iban>`` | ... one quoting no end-to-end id        |
 |                 |                  | ``~return:<line>``| the payment a return by payer undid     |
+|                 | ``~return:<line>``| ``choice``       | the one payment that return undoes      |
+|                 |                  | ``sent-back``     | the unbooked credit it sent back        |
 | LineClaims      | client id        | account ``|`` line| a person's claim of a line, until booked |
 
 A person's confirm claims a statement line for one client before it books (``Booking`` on the
@@ -45,6 +47,7 @@ later write could turn from one into the other.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -390,7 +393,7 @@ class BankingRepository:
         if claimed_at is not None:
             data["ClaimedAt"] = _put_time(claimed_at)
         if designated is not None:
-            data["Designated"] = put_json(designated)
+            data["Designated"] = _put_designated(designated)
         row = Row(encode(account), record.line_id, data, etag=record.etag)
         mine = replace(
             record, status="booking", client_id=client_id, payment_id=payment_id,
@@ -602,7 +605,7 @@ class BankingRepository:
             if "Invoices" in data:
                 data["Invoices"] = put_json(list(data["Invoices"]))  # type: ignore[call-overload]
             if "Designated" in data:
-                data["Designated"] = put_json(list(data["Designated"]))  # type: ignore[call-overload]
+                data["Designated"] = _put_designated(data["Designated"])  # type: ignore[arg-type]
             if "Date" in data:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             if isinstance(data.get("BookedAt"), datetime):
@@ -1094,9 +1097,14 @@ def _pending(line_id: str, action_id: str, where: Where | None) -> LineRecord:
     )
 
 
+def _put_designated(named: Sequence[str]) -> str:
+    """A designation written down, none (``[]``: undesignated) told from not written."""
+    return json.dumps(list(named), separators=(",", ":"), ensure_ascii=False)
+
+
 def _designated(d: dict[str, object]) -> tuple[str, ...] | None:
     value = d.get("Designated")
-    return None if value is None else tuple(get_json(value, []))
+    return None if not isinstance(value, str) else tuple(json.loads(value))
 
 
 def _number(d: dict[str, object]) -> str | None:
