@@ -39,7 +39,7 @@ from shared.domain.records import (
     Receiver,
     payment_received,
 )
-from shared.ports.tables import Conflict, TransactionFailed
+from shared.ports.tables import Conflict, PreconditionFailed, TransactionFailed
 from shared.services.errors import ConflictingUpdate
 from shared.services.ledger.service import LedgerService
 from shared.services.repositories import Repositories
@@ -215,36 +215,27 @@ class PaymentService:
         money came back when the source says (a bank return's booking date), else today; the
         client's export shows the reversal in that day's period. ``tell``: False when staff
         reverse it themselves (to book it again on another day): no item tells them of it."""
-        payment = self._get(client.client_id, payment_id)
-        if payment is None:
-            return None
-        numbers = sorted({a.invoice_number for a in payment.allocations})
-        undone = self.ledger.reverse(client, payment_id, numbers, reason, on=on,
-                                     debtor=payment.debtor_number)  # fmt: skip
-        for number in numbers:
-            self._update_invoice(
-                client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
+        for _ in range(RETRIES):
+            read = self.repos.payments.get_versioned(client.client_id, payment_id)
+            if read is None:
+                return None
+            payment, etag = read
+            numbers = sorted({a.invoice_number for a in payment.allocations})
+            self._take_back(client, payment, numbers, reason, on)
+            if payment.reversed:
+                break
+            reversed_ = replace(
+                payment, reversed=True, reversed_on=on or amsterdam_date(self.clock.now())
             )
-        # the claims it opened again take back the payments the debtor designated to them
-        # (6:43 lid 1; law5 finding 4), once the invoices no longer hold this one's principal;
-        # a redelivery finishes a re-booking a crash left undone (it moves nothing twice)
-        from shared.services.ledger.designation import rebook_after_return
-
-        debtors = {s.invoice.debtor_number for s in
-                   self.repos.invoices.get_many(client.client_id, numbers).values()}  # fmt: skip
-        debtors |= {payment.debtor_number} if payment.debtor_number else set()
-        if not undone:
-            # the ledger had the return already (a redelivery): a crash or timeout after its
-            # write, or after a re-booking's, may have kept the payments it moved from
-            # following, and the ledger step alone no longer knows them (failure6 #4, #7);
-            # before the re-booking, whose overpayment item is settled from the rows
-            from shared.services.ledger.follow import follow_debtors
-
-            follow_debtors(self.ledger, client, sorted(debtors), payment_id,
-                           f"restated when payment {payment_id} came back", "returned",
-                           besides=(payment_id,))  # fmt: skip
-        rebook_after_return(self.ledger, client, sorted(debtors), payment_id,
-                            on or amsterdam_date(self.clock.now()))  # fmt: skip
+            try:
+                # under the row read: a designation corrected meanwhile (Redesignation) is
+                # not written back over, and what it moved is taken back on the next read
+                self.repos.payments.save_if(reversed_, etag)
+            except PreconditionFailed:
+                continue
+            break
+        else:
+            raise ConflictingUpdate(f"payment {payment_id} keeps changing; the return is retried")
         if self.deceased_return is not None and payment.debtor_number:
             from shared.domain.standing import says_deceased
 
@@ -254,10 +245,6 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             return payment
-        reversed_ = replace(
-            payment, reversed=True, reversed_on=on or amsterdam_date(self.clock.now())
-        )
-        self.repos.payments.save(reversed_)
         now = self.clock.now()
         if payment.debtor_number:
             self.repos.contacts.add(
@@ -285,6 +272,39 @@ class PaymentService:
         return reversed_
 
     # -- internals ---------------------------------------------------------------------------
+    def _take_back(
+        self, client: Client, payment: Payment, numbers: list[str], reason: str, on: date | None
+    ) -> None:
+        """The ledger and the invoices without ``payment`` as its row was read (idempotent:
+        a redelivery, or a second read after the row changed, takes back only what is left)."""
+        payment_id = payment.payment_id
+        undone = self.ledger.reverse(client, payment_id, numbers, reason, on=on,
+                                     debtor=payment.debtor_number)  # fmt: skip
+        for number in numbers:
+            self._update_invoice(
+                client.client_id, number, lambda inv: inv.reverse_payment(payment_id)
+            )
+        # the claims it opened again take back the payments the debtor designated to them
+        # (6:43 lid 1; law5 finding 4), once the invoices no longer hold this one's principal;
+        # a redelivery finishes a re-booking a crash left undone (it moves nothing twice)
+        from shared.services.ledger.designation import rebook_after_return
+
+        debtors = {s.invoice.debtor_number for s in
+                   self.repos.invoices.get_many(client.client_id, numbers).values()}  # fmt: skip
+        debtors |= {payment.debtor_number} if payment.debtor_number else set()
+        if not undone:
+            # the ledger had the return already (a redelivery): a crash or timeout after its
+            # write, or after a re-booking's, may have kept the payments it moved from
+            # following, and the ledger step alone no longer knows them (failure6 #4, #7);
+            # before the re-booking, whose overpayment item is settled from the rows
+            from shared.services.ledger.follow import follow_debtors
+
+            follow_debtors(self.ledger, client, sorted(debtors), payment_id,
+                           f"restated when payment {payment_id} came back", "returned",
+                           besides=(payment_id,))  # fmt: skip
+        rebook_after_return(self.ledger, client, sorted(debtors), payment_id,
+                            on or amsterdam_date(self.clock.now()))  # fmt: skip
+
     def _follow_up(self, client: Client, payment: Payment, moved: tuple[str, ...]) -> None:
         """What follows a booking, idempotent so a redelivery finishes it: a back-dated payment
         that restated claims lets the later payments it moved follow the ledger (their rows,

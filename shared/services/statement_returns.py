@@ -32,6 +32,7 @@ from shared.adapters.tables.banking_repo import (
     BankingRepository,
     PaymentRef,
     ReturnChoice,
+    SentBack,
     payer_reference,
     received_of,
     return_reference,
@@ -338,7 +339,9 @@ def _sent_back(
     credits that fit and whether one was marked (several alike: a person's call, listed)."""
     found = _unbooked(service, line, owner, clients, earliest, line_id)
     if not found:
-        return found, False
+        # a redelivery after the credit's item was resolved (a crash before this line was
+        # settled): what the first delivery sent back, finished (returns14 #2)
+        return found, _sent_back_before(service, line, line_id, owner.account, reason)
     quoted, digest = _plain(line.reference), remittance_digest(line.remittance)
     alike = {
         x.action_id: _likeness(quoted, digest, _plain(_text(x, "reference")),
@@ -356,11 +359,39 @@ def _sent_back(
         return found, False
     if record.status != SENT_BACK and not banking.send_back(account, record, line_id):
         return found, False  # a confirm claimed it meanwhile: listed as the return it is
+    # written down before the item is resolved: the item resolved is no longer found open
+    banking.note_sent_back(line_id, SentBack(credit_line, credit.client_id, credit.action_id))
+    _resolve_sent_back(service, credit.client_id, credit.action_id, line, line_id, reason)
+    log.info("return without a booked original matched the credit nobody booked")
+    return found, True
+
+
+def _sent_back_before(
+    service: StatementService, line: StatementLine, line_id: str, account: str, reason: str
+) -> bool:
+    """Whether this return sent back a credit before (its note, and the credit's line marked
+    sent back by it): its item resolved, if a crash left it open."""
+    banking = service.repos.banking
+    sent = banking.sent_back_by(line_id)
+    if sent is None:
+        return False
+    record = banking.line(account, sent.line_id)
+    if record is None or record.status != SENT_BACK or record.returned_by != line_id:
+        return False
+    _resolve_sent_back(service, sent.scope, sent.action_id, line, line_id, reason)
+    return True
+
+
+def _resolve_sent_back(
+    service: StatementService, scope: str, action_id: str, line: StatementLine, line_id: str,
+    reason: str,
+) -> None:  # fmt: skip
+    """The credit's item resolved, naming the return that sent it back."""
     when = line.booking_date.isoformat()
     detail = {"sent_back_on": when, "sent_back_reason": reason, "sent_back_line": line_id}
     resolution = SENT_BACK_BY_BANK.format(reason=reason, day=when)
     for _ in range(3):  # under its ETag: a person's change meanwhile is read again
-        got = service.repos.actions.get(credit.client_id, credit.action_id)
+        got = service.repos.actions.get(scope, action_id)
         if got is None or got[1] is None or got[0].status is ActionStatus.RESOLVED:
             break
         done = replace(got[0], detail={**got[0].detail, **detail}, status=ActionStatus.RESOLVED,
@@ -370,8 +401,6 @@ def _sent_back(
             break
         except ConflictingUpdate:
             continue
-    log.info("return without a booked original matched the credit nobody booked")
-    return found, True
 
 
 def _likeness(

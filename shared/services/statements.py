@@ -638,7 +638,8 @@ class StatementService:
                 booked = self._book(client, line, line_id, record.payment_id, numbers,
                                     received_by=owner.received_by, written=written,
                                     finish=record.booked_at is None,
-                                    designated=self._designation_of(client, line, numbers),
+                                    designated=self._designation_of(client, line, numbers,
+                                                                    record),
                                     )  # fmt: skip
                 if booked.reversed:  # an invoice refused it (credited meanwhile): undone
                     result = LineMatch(0, line.amount, (), (), (UNDONE,), None)
@@ -713,6 +714,10 @@ class StatementService:
             client, numbers = self._split(result, {c.client_id: c for c in clients}, clients)
             if self._index_agrees(client, result):
                 payment_id = "bank-" + line_id
+                # decided before the booking and written down with it: a redelivery after
+                # the ledger took the money stores this, not a designation read from claims
+                # that hold it already (returns14 #3)
+                named = self._designation(line, result, totals)
                 intent, mine = banking.write_intent(
                     account,
                     record,
@@ -721,6 +726,7 @@ class StatementService:
                     invoices=numbers,
                     amount=line.amount,
                     booked_on=line.booking_date,
+                    designated=named,
                 )
                 if not mine:  # another delivery is at this line: follow what it wrote
                     if intent.status in ("pending", "booking"):
@@ -728,7 +734,6 @@ class StatementService:
                                    report, settings, written=written)  # fmt: skip
                     return
                 into = owner.received_by
-                named = self._designation(line, result, totals)
                 if self._book(
                     client, line, line_id, payment_id, numbers, received_by=into,
                     written=written, designated=named,
@@ -928,9 +933,14 @@ class StatementService:
         }
         return list(line_designation(line, local, by_local))
 
-    def _designation_of(self, client: Client, line: StatementLine, numbers: list[str]) -> list[str]:
+    def _designation_of(
+        self, client: Client, line: StatementLine, numbers: list[str], record: LineRecord
+    ) -> list[str]:
         """:meth:`_designation` of a line whose booking an earlier delivery wrote down and did
-        not finish (its invoices read again)."""
+        not finish: as written down with it; read again from its invoices for a booking
+        written down before designations were (their claims may hold its money already)."""
+        if record.designated is not None:
+            return list(record.designated)
         stored = self.repos.invoices.get_many(client.client_id, numbers)
         invoices = [
             OpenInvoice(n, stored[n].invoice.debtor_number, "", stored[n].invoice.open_amount,

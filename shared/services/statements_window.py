@@ -791,6 +791,7 @@ class StatementWindow:
                     "ClientId": b.client.client_id,
                     "PaymentId": b.payment.payment_id,
                     "Invoices": b.numbers,
+                    "Designated": list(b.payment.designated),  # as decided (returns14 #3)
                     "BookedAt": at,
                 },
             )

@@ -373,7 +373,8 @@ def test_a_window_undoing_a_booking_on_a_credited_invoice_survives_a_crash_after
     once with the reason."""
     expected, writes = clean_with_credit
     credited_at = writes.index(f"transact {LEDGER}") + 1  # killed earlier: no credit came
-    reversed_at = writes.index("upsert Payments") + 1  # the undoing: the payment reversed
+    # the undoing: the payment saved reversed, under the ETag it was read with (returns14)
+    reversed_at = writes.index("replace Payments") + 1
     undone_by = writes.index(f"transact {PAYMENT_REFS}", reversed_at) + 1  # back in the window
     trails = {
         credited_at: {"return references", "learned ibans", "contact log"},

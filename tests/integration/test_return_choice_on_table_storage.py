@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from shared.adapters.tables.banking_repo import SENT_BACK, ReturnChoice
+from shared.adapters.tables.banking_repo import SENT_BACK, ReturnChoice, SentBack
 
 
 def test_a_returns_choice_is_made_once_and_a_payment_given_to_one_line(repos):
@@ -44,3 +44,25 @@ def test_a_credit_line_is_marked_sent_back_only_as_it_was_read(repos):
     marked = banking.line(account, "credit-1")
     assert marked is not None
     assert (marked.status, marked.returned_by, marked.action_id) == (SENT_BACK, "return-1", "act-1")
+
+
+def test_what_a_return_sent_back_and_a_bookings_designation_are_kept(repos):
+    """returns14 #2, #3: the note of the credit a return sent back, beside its choice; a
+    booking written down with its designation (none decided is an empty one, not unknown)."""
+    banking, tag = repos.banking, uuid.uuid4().hex[:8]
+    assert banking.sent_back_by(f"return-{tag}") is None
+    sent = SentBack(f"credit-{tag}", f"c{tag}", "act-1")
+    banking.note_sent_back(f"return-{tag}", sent)
+    assert banking.sent_back_by(f"return-{tag}") == sent
+    assert banking.return_choice(f"return-{tag}") is None  # the choice's row is its own
+    account = f"NL02ABNA{tag}"
+    for line, named in (("line-1", ["F-1"]), ("line-2", []), ("line-3", None)):
+        banking.claim_line(account, line, 100_00, date(2025, 3, 3), f"act-{line}")
+        record = banking.line(account, line)
+        assert record is not None
+        banking.write_intent(account, record, client_id="C1", payment_id=f"bank-{line}",
+                             invoices=["F-1"], amount=100_00, booked_on=date(2025, 3, 3),
+                             designated=named)  # fmt: skip
+        written = banking.line(account, line)
+        assert written is not None
+        assert written.designated == (None if named is None else tuple(named))

@@ -13,6 +13,8 @@
 | PaymentRefs     | client id        | end-to-end id     | a returned payment finds its original   |
 |                 |                  | ``~payer:<iban>`` | ... one quoting no end-to-end id        |
 |                 |                  | ``~return:<line>``| the payment a return by payer undid     |
+|                 | ``~return:<line>``| ``choice``       | the one payment that return undoes      |
+|                 |                  | ``sent-back``     | the unbooked credit it sent back        |
 | LineClaims      | client id        | account ``|`` line| a person's claim of a line, until booked |
 
 A person's confirm claims a statement line for one client before it books (``Booking`` on the
@@ -45,6 +47,7 @@ later write could turn from one into the other.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
@@ -143,6 +146,10 @@ class LineRecord:
     claimed_at: datetime | None = None
     # a credit not booked that the bank sent back (status ``sent_back``): the return's line
     returned_by: str | None = None
+    # the debtor's designation among ``invoices`` the booking under way was decided with
+    # (6:43 lid 1): a redelivery stores it on the payment as the first run would have, not
+    # read again from claims that may hold the money already (None: not written down)
+    designated: tuple[str, ...] | None = None
 
     @property
     def where(self) -> Where:
@@ -283,6 +290,7 @@ class BankingRepository:
             _number(d),
             _get_time(d.get("ClaimedAt")),
             d.get("ReturnedBy"),
+            _designated(d),
         )
 
     def claim_line(
@@ -362,6 +370,7 @@ class BankingRepository:
         amount: int,
         booked_on: date,
         claimed_at: datetime | None = None,
+        designated: list[str] | None = None,
     ) -> tuple[LineRecord, bool]:
         """Write down the booking before making it: a retry after a crash books the same
         payment on the same invoices instead of matching the line afresh (when the first
@@ -383,10 +392,13 @@ class BankingRepository:
         }
         if claimed_at is not None:
             data["ClaimedAt"] = _put_time(claimed_at)
+        if designated is not None:
+            data["Designated"] = _put_designated(designated)
         row = Row(encode(account), record.line_id, data, etag=record.etag)
         mine = replace(
             record, status="booking", client_id=client_id, payment_id=payment_id,
             invoices=tuple(invoices), claimed_at=claimed_at,
+            designated=None if designated is None else tuple(designated),
         )  # fmt: skip
         if record.etag is None:
             return replace(mine, etag=self.store.upsert(STATEMENT_LINES, row).etag), True
@@ -592,6 +604,8 @@ class BankingRepository:
             }
             if "Invoices" in data:
                 data["Invoices"] = put_json(list(data["Invoices"]))  # type: ignore[call-overload]
+            if "Designated" in data:
+                data["Designated"] = _put_designated(data["Designated"])  # type: ignore[arg-type]
             if "Date" in data:
                 data["Date"] = put_date(data["Date"])  # type: ignore[arg-type]
             if isinstance(data.get("BookedAt"), datetime):
@@ -877,6 +891,22 @@ class BankingRepository:
         except PreconditionFailed:
             pass  # chosen anew meanwhile: that choice stands
 
+    def note_sent_back(self, return_line: str, sent: SentBack) -> None:
+        """The credit nobody booked that the return ``return_line`` sent back (its line marked
+        :data:`SENT_BACK` first), beside the return's choice: a redelivery of the return
+        after its item was resolved finds what it did there (returns14 #2)."""
+        data = {"LineId": sent.line_id, "Scope": sent.scope, "ActionId": sent.action_id}
+        self.store.upsert(PAYMENT_REFS, Row(encode(return_reference(return_line)),
+                                            SENT_BACK_RK, data))  # fmt: skip
+
+    def sent_back_by(self, return_line: str) -> SentBack | None:
+        """What :meth:`note_sent_back` wrote for the return ``return_line`` (None: nothing)."""
+        row = self.store.get(PAYMENT_REFS, encode(return_reference(return_line)), SENT_BACK_RK)
+        if row is None:
+            return None
+        d = row.data
+        return SentBack(str(d["LineId"]), str(d["Scope"]), str(d["ActionId"]))
+
     def claim_returned(self, client_id: str, payment_id: str, line_id: str) -> str:
         """The return line that undoes ``payment_id``: ``line_id``, or the one whose claim came
         first (an insert keyed on the payment): two returns never undo one payment, and a
@@ -943,6 +973,16 @@ SENT_BACK = "sent_back"
 RETURNED_KEY = "~returned-by:"
 # the row of a return's choice, in a partition of its own (the return line's key)
 CHOICE_RK = "choice"
+# the row of the credit a return sent back, in the same partition
+SENT_BACK_RK = "sent-back"
+
+
+class SentBack(NamedTuple):
+    """A credit nobody booked that a return sent back: its line, and its item's list and id."""
+
+    line_id: str
+    scope: str
+    action_id: str
 
 
 class ReturnChoice(NamedTuple):
@@ -1055,6 +1095,16 @@ def _pending(line_id: str, action_id: str, where: Where | None) -> LineRecord:
         span=w.span,
         number=w.number,
     )
+
+
+def _put_designated(named: Sequence[str]) -> str:
+    """A designation written down, none (``[]``: undesignated) told from not written."""
+    return json.dumps(list(named), separators=(",", ":"), ensure_ascii=False)
+
+
+def _designated(d: dict[str, object]) -> tuple[str, ...] | None:
+    value = d.get("Designated")
+    return None if not isinstance(value, str) else tuple(json.loads(value))
 
 
 def _number(d: dict[str, object]) -> str | None:

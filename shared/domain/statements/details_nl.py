@@ -520,13 +520,22 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")
+# Knab wraps :86: at 65 characters a line, the first line's counted with its ":86:" tag
+_KNAB_WIDTH, _KNAB_FIRST_WIDTH = 65, 61
+# the most a payer's name holds (SEPA Nm: 70 characters): the bank's line wraps it once
+_NAME_MAX = 70
 
 
 def _split_knab(raw: str) -> Details:
     """Knab: the payer's description, then the bank's ``REK: <IBAN>/NAAM: <name>`` on a line
-    of its own, after the description. The description is the payer's text (':' and '/' are
-    SEPA characters): a "REK: <IBAN>/NAAM: x" in it names no account (attack13 F4), also
-    where it wraps to a line's start. The bank's line is the last that starts with REK:."""
+    of its own, after the description, the name wrapped onto the next line where it fills
+    the bank's line. The description and the name are the payer's text (':' and '/' are
+    SEPA characters): a "REK: <IBAN>/NAAM: x" in either names no account. In the
+    description (attack13 F4), also where it wraps to a line's start: the bank's line is the
+    last that starts with REK:; unless that last line is the wrap of the name of a bank's
+    line before it (that line filled to the width and the two together a name of at most
+    70 characters): a name over 35 characters that runs on with "REK: <IBAN>/NAAM: x"
+    starts the next line with it (returns14)."""
     rows = raw.replace("\r", "").split("\n")
     starts = [n for n, row in enumerate(rows) if _KNAB_PAYER.match(row.lstrip())]
     if not starts:  # the bank's line not at a line's start: as it reads, the last
@@ -535,12 +544,34 @@ def _split_knab(raw: str) -> Details:
         at = found[-1].start() if found else len(flat)
         before, bank_line = flat[:at], flat[at:]
     else:
-        before, bank_line = " ".join(rows[: starts[-1]]), " ".join(rows[starts[-1] :])
+        bank = starts[-1]
+        if bank == len(rows) - 1 and bank - 1 in starts and _name_runs_on(rows, bank - 1):
+            bank -= 1  # the last line is the name of the bank's line before it, run on
+            cut = " " if len(rows[bank]) < _width(bank) else ""  # a space the wrap fell on
+            before, bank_line = " ".join(rows[:bank]), rows[bank] + cut + rows[bank + 1]
+        else:
+            before, bank_line = " ".join(rows[:bank]), " ".join(rows[bank:])
     m = _KNAB_PAYER.match(bank_line.lstrip())
     return Details(
         counterparty_iban=_iban(m.group(1)) if m else None,
         counterparty_name=_clean(m.group(2)) if m else None,
         remittance=_clean(before),
+    )
+
+
+def _width(row: int) -> int:
+    return _KNAB_FIRST_WIDTH if row == 0 else _KNAB_WIDTH
+
+
+def _name_runs_on(rows: list[str], at: int) -> bool:
+    """Whether the bank's line ``rows[at]`` wrapped its name onto the next (the last) line:
+    it fills Knab's width (a space the wrap fell on is stripped from the line's end) and
+    the name read on both lines is a name's length."""
+    m = _KNAB_PAYER.match(rows[at].lstrip())
+    return (
+        m is not None
+        and len(rows[at]) >= _width(at) - 1
+        and len((m.group(2) + rows[at + 1]).strip()) <= _NAME_MAX
     )
 
 

@@ -19,10 +19,13 @@ from typing import Any
 import pytest
 
 from shared.adapters.tables.invoices_repo import REDESIGNATING_ROW
+from shared.adapters.tables.schema import PAYMENTS
 from shared.domain.ledger.designation import rebook_designated
 from shared.services.ledger import redesignation as R
-from tests.support.faults import SimulatedCrash
+from tests.support.faults import FaultPlan, SimulatedCrash
+from tests.unit.api.conftest import make_world
 from tests.unit.payments.test_payment_redesignation import (
+    BASE,
     BODY,
     PATH,
     _audited,
@@ -219,3 +222,57 @@ def test_a_correction_saved_after_another_s_ledger_write_is_the_one_booked(world
     moves = sorted((e.detail["designated_before"], e.detail["designated"])
                    for e in _audited(world, client))  # fmt: skip
     assert moves == [("F1", "F2"), ("F2", "F1")]  # each correction as asked, once
+
+
+def _invoice(world: Any, number: str) -> dict[str, Any]:
+    return dict(world.agency_a.call("GET", f"{BASE}/{number}").body)
+
+
+def test_a_return_that_read_the_row_before_a_correction_keeps_the_correction(world, monkeypatch):
+    """returns14 #1: the bank's return read the payment (designated F1), then a person's
+    correction to F2 ran whole (row, ledger, invoices), then the return undid the money and
+    saved the row it had read: the row said F1 again (a reversal of the return would book
+    the money back on F1) and F2's invoice kept the principal the correction put there. The
+    return's save is conditional on its read: it reads again and undoes what the row holds
+    now, keeping its designation."""
+    client = _booked_on_f1(world)
+    world.clock.at = CORRECTED
+    ledger = world.services.payments.ledger
+    reverse = ledger.reverse
+    out: dict[str, Any] = {}
+
+    def correction_first(*a: Any, **kw: Any) -> Any:
+        monkeypatch.setattr(ledger, "reverse", reverse)
+        out["put"] = world.agency_a.call("PUT", PATH, BODY)
+        return reverse(*a, **kw)
+
+    monkeypatch.setattr(ledger, "reverse", correction_first)
+    _returned(world, client)
+    assert out["put"].status == 200, out["put"].body
+    row = _row(world, client)
+    assert row.reversed and row.designated == ("F2",)  # was ("F1",): written back
+    assert _principals(world) == AS_WITHOUT
+    assert [(_invoice(world, n)["status"], _invoice(world, n)["paid"]) for n in ("F1", "F2")] == [
+        ("open", "0.00"),
+        ("open", "0.00"),
+    ]  # was F2 "paid" 500.00: the return undid only the invoices of its stale read
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [i["kind"] for i in items].count("payment_reversed") == 1
+
+
+def test_a_return_whose_row_save_loses_a_race_is_told_once(monkeypatch):
+    """The row's conditional save lost to another writer (the fault store's race: the row
+    rewritten between the read and the save): read again and saved once; one log line, one
+    item, as a return without the race."""
+    plan = FaultPlan()
+    world = make_world(faults=plan)
+    client = _booked_on_f1(world)
+    world.clock.at = CORRECTED
+    plan.rule(lambda op, table: op == "replace" and table == PAYMENTS, "race")
+    _returned(world, client)
+    assert plan.log == [("race", "replace", PAYMENTS)]
+    assert _row(world, client).reversed and _principals(world) == AS_WITHOUT
+    items = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
+    assert [i["kind"] for i in items].count("payment_reversed") == 1
+    log = world.agency_a.call("GET", "/v1/clients/C1/debtors/D1/contacts").body
+    assert sum("reversed" in str(e) for e in log.get("items", [])) == 1, log

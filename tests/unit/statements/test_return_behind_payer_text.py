@@ -105,3 +105,48 @@ def test_knabs_own_account_line_names_the_payer_not_his_description() -> None:
     assert (read.counterparty_iban, read.counterparty_name, read.remittance) == (
         "NL76INGB0444444444", "STICHTING DERDEN", "DIT IS EEN OMSCHRIJVING",
     )  # fmt: skip
+
+
+BANK_LINE = "REK: NL65INGB0123456789/NAAM: "
+LONG_NAME = "STICHTING BEHEER DERDENGELDEN JANSE"  # 35: Knab's line is full (65) with it
+RUN_ON = "REK: NL91ABNA0417164300/NAAM: X"
+
+
+@pytest.mark.parametrize("description", ["FACTUUR F-1", ""], ids=["described", "no-text"])
+def test_a_long_name_running_on_with_rek_names_no_account(description: str) -> None:
+    """returns14: a payer's name over 35 characters wraps onto the next line; when it runs on
+    with "REK: <IBAN>/NAAM: x" that line starts with REK: and was read as the bank's (the
+    last such line): the payer's account was the one his name quoted. The bank's line is the
+    one its layout puts after the description; the line its name filled runs on."""
+    name = LONG_NAME[: (61 if not description else 65) - len(BANK_LINE)]
+    rows = [description] if description else []
+    text = "\n".join([*rows, BANK_LINE + name, RUN_ON])
+    assert len(text.split("\n")[-2]) == (65 if description else 61)  # Knab's width
+    read = split_details(text, bank="KNAB")
+    assert read.counterparty_iban == "NL65INGB0123456789"  # was NL91ABNA0417164300
+    assert read.counterparty_name == name + RUN_ON
+    assert read.remittance == (description or None)
+
+
+def test_a_short_bank_line_is_never_run_on() -> None:
+    """The description's own "REK:" line (attack13 F4) that does not fill the width is no
+    bank's line whose name runs on: the bank's line after it stays the payer's."""
+    text = "F-1\n" + BANK_LINE.replace("NL65INGB0123456789", "NL91ABNA0417164300") + "X\n"
+    text += "REK: NL65INGB0123456789/NAAM: Y"
+    assert split_details(text, bank="KNAB").counterparty_iban == "NL65INGB0123456789"
+
+
+def test_a_knab_file_with_a_run_on_name_reads_the_banks_account() -> None:
+    """The same through the statement parser (the :86: tag counts in its first line)."""
+    rows = [BANK_LINE + LONG_NAME[:31], RUN_ON]
+    data = (
+        "{1:F01KNABNL2HAXXX0000000000}{2:I940KNABNL2HXXXXN3020}{4:\n:20:ABCDEFG123343545\n"
+        ":25:0123456789\n:28C:1/1\n:60F:C141024EUR0,\n"
+        ":61:1410241024C1000,NTRFNONREF//ABC9886658908791\n"
+        f":86:{rows[0]}\n{rows[1]}\n:62F:C141027EUR1000,\n-}}\n"
+    ).encode()
+    assert len(":86:" + rows[0]) == 65
+    [statement] = parse_statement_file(data)
+    [line] = statement.lines
+    assert line.counterparty_iban == "NL65INGB0123456789"
+    assert line.counterparty_name == LONG_NAME[:31] + RUN_ON

@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from shared.adapters.tables.banking_repo import PAYMENT_REFS, STATEMENT_LINES
+from shared.adapters.tables.schema import ACTIONS
 from shared.api.console.action_text import resolution
 from shared.domain.records import ActionStatus
+from tests.support.faults import FaultPlan, SimulatedCrash
 from tests.unit.api.conftest import (  # noqa: F401
     client_row,
     debtor_row,
     invoice_row,
+    make_world,
     verify_ibans,
     world,
 )
@@ -130,3 +136,53 @@ def test_of_two_alike_credits_the_return_is_listed_and_its_candidates_follow(wor
     reopened = replace(found[0], status=ActionStatus.OPEN)
     candidates = world.services.returns.candidates(reopened)
     assert [p.payment_id for p in candidates] == [payment["payment_id"]]
+
+
+# the writes of a return that sends back a credit nobody booked, in their order
+CUTS = {
+    "line-marked": lambda op, table: op == "replace" and table == STATEMENT_LINES,
+    "noted": lambda op, table: op == "upsert" and table == PAYMENT_REFS,
+    "item-resolved": lambda op, table: op == "replace" and table == ACTIONS,
+}
+
+
+def _end_state(world: Any) -> list[tuple[Any, ...]]:  # noqa: F811
+    a = world.agency_a
+    items = a.call("GET", "/v1/clients/C1/actions").body["items"]
+    f1 = a.call("GET", "/v1/clients/C1/invoices/F-1").body
+    return [
+        *sorted((i["kind"], i["status"], i.get("resolution")) for i in items),
+        (f1["status"], f1["paid"]),
+    ]
+
+
+@pytest.mark.parametrize("cut", list(CUTS))
+def test_a_return_cut_off_after_sending_back_a_credit_ends_as_one_clean_run(cut: str) -> None:
+    """returns14 #2: the return died after resolving the credit's item and before its own
+    line was settled; delivered again it found no open credit (its item resolved) and no
+    booked payment, and listed an ``unmatched_return`` for a return that was explained.
+    Cut after each of its writes, the redelivery ends as one clean run: the credit resolved
+    as sent back, no item for the return."""
+    clean = make_world()
+    _setup(clean)
+    clean.services.statements.ingest("agency-a/day1.sta", _day(1, "0,00", CREDIT, "121,00",
+                                                                "250320"))  # fmt: skip
+    clean.services.statements.ingest("agency-a/day2.sta", _day(2, "121,00", RETURN, "0,00",
+                                                                "250321"))  # fmt: skip
+    plan = FaultPlan()
+    cut_world = make_world(faults=plan)
+    _setup(cut_world)
+    statements = cut_world.services.statements
+    statements.ingest("agency-a/day1.sta", _day(1, "0,00", CREDIT, "121,00", "250320"))
+    plan.rule(CUTS[cut], "crash_after")
+    day2 = _day(2, "121,00", RETURN, "0,00", "250321")
+    with pytest.raises(SimulatedCrash):
+        statements.ingest("agency-a/day2.sta", day2)
+    [(_, op, table)] = plan.log
+    assert CUTS[cut](op, table)
+    assert statements.ingest("agency-a/day2.sta", day2).returned == 1
+    a = cut_world.agency_a
+    assert _items(a, "unmatched_return") == []  # was an open item "without a booked original"
+    assert _end_state(cut_world) == _end_state(clean)
+    [credit] = _items(a, "unmatched_credit")
+    assert credit["resolution"] == "sent back by the bank (MS03) on 2025-03-21"

@@ -22,12 +22,23 @@ from datetime import date
 from typing import Any
 
 import pytest
+from azure.core.exceptions import ServiceResponseError
 
+from shared.adapters.tables.schema import PAYMENTS
 from shared.domain.statements.designation import line_designation, named_in_line
 from shared.domain.statements.matching import OpenInvoice
 from shared.domain.statements.model import StatementLine
 from shared.domain.statements.mt940_writer import OutLine
-from tests.unit.api.conftest import World, client_row, debtor_row, invoice_row, verify_ibans
+from shared.services.statements import StatementService
+from tests.support.faults import FaultPlan
+from tests.unit.api.conftest import (
+    World,
+    client_row,
+    debtor_row,
+    invoice_row,
+    make_world,
+    verify_ibans,
+)
 from tests.unit.services.test_statement_ingest import statement
 
 PAYER = "NL97ABNA0479445079"
@@ -187,3 +198,55 @@ def test_of_two_bills_of_the_amount_the_persons_tick_is_no_designation(debtor: W
     assert designated == () and booked == {"F-0002": 100_00}, (designated, booked)
     f2 = _claim(debtor, "F-0002")
     assert (f2["costs"], f2["principal"]) == (0, 475_00)
+
+
+def _debtor_in(world: World) -> World:
+    a = world.agency_a
+    a.call("POST", "/v1/clients", {"items": [client_row("C1", charge_interest=False)]})
+    verify_ibans(a, "C1")
+    a.call("POST", "/v1/clients/C1/debtors",
+           {"items": [debtor_row("D1", name="Jan de Vries", ibans=[PAYER])]})  # fmt: skip
+    rows = [
+        invoice_row("F-0001", "D1", amount="100.00"),
+        invoice_row("F-0002", "D1", amount="500.00", fourteen_day_letter_on="2025-02-03"),
+    ]
+    assert not a.call("POST", "/v1/clients/C1/invoices", {"items": rows}).body.get("errors")
+    return world
+
+
+@pytest.mark.parametrize("window", [True, False], ids=["window", "one-line"])
+@pytest.mark.parametrize(
+    ("cents", "text", "designation", "booked"),
+    [
+        (100_00, "overboeking", ("F-0001",), {"F-0001": 100_00}),  # tacit
+        (60_00, "betaling factuur F-0001", ("F-0001",), {"F-0001": 60_00}),  # named
+    ],
+    ids=["tacit", "named"],
+)
+def test_a_booking_whose_payment_row_was_lost_keeps_its_designation_when_delivered_again(
+    window: bool, cents: int, text: str, designation: tuple[str, ...], booked: dict[str, int]
+) -> None:
+    """returns14 #3: the ledger took the line's booking, the payment row's write failed (a
+    timeout before it applied): the redelivery found the booking written down on the line
+    and read its designation again from claims that already held the money (F-0001 0.00
+    open, no longer the amount): the row said undesignated. What the first run decided,
+    written down with the booking, is what the row says."""
+    plan = FaultPlan()
+    world = _debtor_in(make_world(faults=plan))
+    service = world.services.statements
+    if not window:
+        s = world.services
+        service = StatementService(s.repos, s.files, s.payments, s.clock,
+                                   open_totals=s.statements.open_totals, window=1)  # fmt: skip
+    plan.rule(lambda op, table: op in ("insert", "transact") and table == PAYMENTS, "timeout")
+    line = OutLine(DAY, cents, text, counterparty_iban=PAYER, counterparty_name="J de Vries")
+    data = statement([line])
+    with pytest.raises(ServiceResponseError):
+        service.ingest("agency-a/s.sta", data)
+    assert plan.log == [("timeout", plan.log[0][1], PAYMENTS)]
+    service.ingest("agency-a/s.sta", data)
+    assert _payment(world) == (designation, booked)  # tacit was (): as if undesignated
+    client_id = world.services.repos.clients.id_for_number("agency-a", "C1")
+    assert client_id
+    (row,) = world.services.repos.payments.list(client_id)[0]
+    assert row.booked_to == tuple(booked)
