@@ -60,6 +60,13 @@ class Payment:
     # ``designated``, the claims the debtor acknowledged by paying (3:318 BW; law10 F1).
     # None on a row written before it was kept
     booked_to: tuple[str, ...] | None = None
+    # the claims the debtor's own payment paid as it came: his designation as received, or
+    # without one where it was first booked (``booked_to``): what prescription counts as his
+    # acknowledgement (3:318 BW). Kept as first stored: a person's later correction of the
+    # designation (ledger/redesignation.py) moves the money and ``designated``/``booked_to``,
+    # never this (attack14 A3: staff's correction became a backdated acknowledgement of the
+    # newly named claim). None: unknown (a row from before ``booked_to`` was kept)
+    debtor_paid: tuple[str, ...] | None = None
     # where the money arrived (set by every booking path; a row stored before it was kept
     # reads as records_repo.PaymentRepository.from_row says)
     received_by: Receiver = Receiver.THIRD_PARTY

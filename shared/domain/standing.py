@@ -35,6 +35,7 @@ claims of the ruling are not dunned until staff booked what the ruling paid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -110,9 +111,12 @@ class DebtorStanding:
     proposed_by: tuple[str, ...] = ()
     # why it was lifted (None: lifted before a reason was asked, read as a mistake)
     lift_reason: LiftReason | None = None
-    # an insolvency ruling that ended before this standing was set (a bank's MD07 proposal, a
-    # death, a new ruling): its claims stay as it left them whatever comes after (a clean
-    # slate's natural obligations are never dunned again), also once this one is lifted
+    # the insolvency rulings that ended before this standing was set (a bank's MD07 proposal,
+    # a death, a new ruling), newest first as a chain (each keeps the ones before it in its
+    # own ``ended``): their claims stay as they left them whatever comes after (a clean
+    # slate's natural obligations are never dunned again), also once this one is lifted, and
+    # however many standings are set after it (attack14 A2: one kept, a third standing lost
+    # the agency's clean slate)
     ended: DebtorStanding | None = None
     # who lifted it (None: not lifted, or lifted before the name was kept)
     lifted_by: str | None = None
@@ -158,13 +162,41 @@ def arose_on(contract_date: date | None, invoice_date: date) -> date:
     return contract_date or invoice_date
 
 
+# the ended rulings a new standing may be set over: a person's life holds a few; a set over
+# more is refused (none is ever dropped: attack14 A2), so the debtor's row stays small
+RULINGS_KEPT = 20
+
+
 def ended_rulings(standing: DebtorStanding | None) -> tuple[DebtorStanding, ...]:
-    """The insolvency rulings that ended and still shape their claims: the standing itself
-    if it is one, and the one it was set over (kept in ``ended``)."""
+    """The insolvency rulings that ended and still shape their claims, newest first: the
+    standing itself if it is one, and every one it was set over (the ``ended`` chain)."""
     if standing is None:
         return ()
     own = (standing,) if standing.ruling_ended else ()
-    return own + ((standing.ended,) if standing.ended is not None else ())
+    return own + earlier_rulings(standing)
+
+
+def earlier_rulings(standing: DebtorStanding) -> tuple[DebtorStanding, ...]:
+    """The rulings that ended before ``standing`` was set (its ``ended`` chain), newest
+    first; a ruling set again later to correct how it ended counts once, as its newest."""
+    out: list[DebtorStanding] = []
+    seen: set[tuple[Standing, date]] = set()
+    ruling = standing.ended
+    while ruling is not None:
+        if (ruling.standing, ruling.since) not in seen:
+            seen.add((ruling.standing, ruling.since))
+            out.append(ruling)
+        ruling = ruling.ended
+    return tuple(out)
+
+
+def ruling_chain(rulings: Sequence[DebtorStanding]) -> DebtorStanding | None:
+    """``rulings`` (newest first) as the ``ended`` chain a standing keeps (the history of
+    lifts rides on the standing itself)."""
+    chain: DebtorStanding | None = None
+    for ruling in reversed(rulings):
+        chain = replace(ruling, ended=chain, lifts=())
+    return chain
 
 
 def rulings_that_bind(standing: DebtorStanding | None) -> tuple[DebtorStanding, ...]:
@@ -186,13 +218,28 @@ def with_lift(standing: DebtorStanding, on: date, why: LiftReason, by: str) -> D
     )  # fmt: skip
 
 
-def carried_ruling(standing: DebtorStanding | None) -> DebtorStanding | None:
-    """The ended ruling a new standing set over ``standing`` keeps (``ended``)."""
-    if standing is None:
-        return None
-    if standing.ruling_ended:
-        return replace(standing, ended=None, lifts=())  # the history rides on the new one
-    return standing.ended
+def carried_rulings(
+    standing: DebtorStanding | None, replaced: tuple[Standing, date] | None = None
+) -> tuple[DebtorStanding, ...]:
+    """The ended rulings a new standing set over ``standing`` keeps, newest first: every one
+    that still binds (the standing itself if it is one, and all it carried), but the ruling
+    ``replaced`` names ((standing, since): that ruling set again, to correct how it ended)."""
+    seen: set[tuple[Standing, date]] = set()
+    kept: list[DebtorStanding] = []
+    for ruling in ended_rulings(standing):
+        key = (ruling.standing, ruling.since)
+        if key != replaced and key not in seen:
+            seen.add(key)
+            kept.append(ruling)
+    return tuple(kept)
+
+
+def carried_ruling(
+    standing: DebtorStanding | None, replaced: tuple[Standing, date] | None = None
+) -> DebtorStanding | None:
+    """The ``ended`` chain a new standing set over ``standing`` keeps
+    (:func:`carried_rulings`)."""
+    return ruling_chain(carried_rulings(standing, replaced))
 
 
 def held_after_ruling(standing: DebtorStanding | None, arose: date) -> str | None:

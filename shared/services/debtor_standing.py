@@ -61,6 +61,7 @@ from shared.domain.records import ActionItem, ActionStatus, ContactEntry, Contac
 from shared.domain.standing import (
     ENDED_RULING_REF,
     INSOLVENT,
+    RULINGS_KEPT,
     STANDING_PAUSE,
     STANDING_REF,
     DebtorStanding,
@@ -68,6 +69,8 @@ from shared.domain.standing import (
     Standing,
     arose_on,
     carried_ruling,
+    carried_rulings,
+    earlier_rulings,
     ended_rulings,
     holds,
     natural_obligation,
@@ -188,12 +191,20 @@ class DebtorStandingService:
         same = now is not None and (now.standing, now.since) == (standing, since)
         if holds(now) and not same:
             self._agency_decides(client, number, now, by_agency)
-        ended = carried_ruling(now)
-        if ended is not None and (ended.standing, ended.since) == (standing, since):
-            # setting the agency's ended ruling again undoes how it ended (a clean slate's
-            # natural obligations claimable after a lift as a mistake): the agency's too
-            # (newcomer13b #1)
-            self._agency_decides(client, number, ended, by_agency)
+        for ended in ended_rulings(now):
+            if (ended.standing, ended.since) == (standing, since):
+                # setting the agency's ended ruling again undoes how it ended (a clean slate's
+                # natural obligations claimable after a lift as a mistake): the agency's too,
+                # however many standings were set since (newcomer13b #1, attack14 A2)
+                self._agency_decides(client, number, ended, by_agency)
+        if len(carried_rulings(now, (standing, since))) >= RULINGS_KEPT:
+            raise Invalid(
+                f"the debtor has {RULINGS_KEPT} insolvency rulings that ended on record: "
+                "correct one of them (set it again) instead of adding another",
+                field="standing",
+                code="standing_too_many_rulings",
+                params={"count": RULINGS_KEPT},
+            )
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
         mark = self._mark(client, number, pending=True)
@@ -654,11 +665,9 @@ class DebtorStandingService:
                 # the agency makes a standing recorded before its own (newcomer13b #2)
                 return replace(debtor, standing=replace(now, recorded_by_agency=True))
             return debtor  # a retry: it stands as recorded
-        # a ruling that ended stays with the new standing, unless it is that ruling set again
-        # (to correct how it ended)
-        ended = carried_ruling(now)
-        if ended is not None and (ended.standing, ended.since) == (wanted.standing, wanted.since):
-            ended = ended.ended
+        # every ruling that ended stays with the new standing, but that ruling set again (to
+        # correct how it ended: the agency's only the agency's, see set)
+        ended = carried_ruling(now, (wanted.standing, wanted.since))
         lifts = now.lifts if now is not None else ()
         return replace(debtor, standing=replace(wanted, ended=ended, lifts=lifts))
 
@@ -736,21 +745,25 @@ class DebtorStandingService:
         (idempotent; lifted as a mistake or none: gone), and the money booked since allocated
         again. In force: dunning and costs held on every open claim, the interest stopped on
         those of the ruling. A ruling that ended: its claims keep the costs hold and the stop
-        (for its period only when it ended otherwise), a later claim is as if never held. A
+        (for its period only when it ended otherwise), a later claim is as if never held. Each
         ruling that ended before the standing now recorded (``ended``) keeps its own holds on
-        its claims under their own ref, whatever the later standing does."""
+        its claims under a ref of its own (:func:`ended_ruling_ref`), whatever the later
+        standings do; the refs of rulings no longer carried are cleared."""
         standing = debtor.standing
         assert standing is not None
-        earlier = standing.ended
+        layers: dict[str, DebtorStanding | None] = {STANDING_REF: standing}
+        for place, ruling in enumerate(earlier_rulings(standing)):
+            layers[ended_ruling_ref(place)] = ruling
         invoices = self.repos.invoices.for_debtor(client.client_id, debtor.number)
         paid = self._paid_on(client, debtor, invoices)
         numbers = []
         for inv in invoices:
             touched = False
             args = (client.client_id, debtor.number, inv.number)
-            # the ruling's own holds, then those of a ruling that ended before it (also
+            # the ruling's own holds, then those of each ruling that ended before it (also
             # cleared: a ruling set again to correct how it ended carries none)
-            for ref, layer in ((STANDING_REF, standing), (ENDED_RULING_REF, earlier)):
+            held = {ENDED_RULING_REF: None, **self._ended_refs_held(*args)}
+            for ref, layer in {**held, **layers}.items():
                 spans = _spans(debtor, layer, inv) if layer is not None else None
                 if spans is not None and layer is not None and not _open_on(inv, layer, paid):
                     continue  # closed before its day: as it was (lifted: from every claim)
@@ -771,6 +784,17 @@ class DebtorStandingService:
             # looked at by the next run: held, or its next step paced from the lift
             stored = self.repos.invoices.get_many(client.client_id, numbers)
             self.reschedule(client.client_id, [s.invoice for s in stored.values()])
+
+    def _ended_refs_held(
+        self, client_id: str, debtor: str, invoice: str
+    ) -> dict[str, DebtorStanding | None]:
+        """The refs of ended rulings' holds the claim has now (each cleared unless a ruling
+        still carried sets it again)."""
+        header = self.ledger.ledger.header(client_id, debtor, invoice)
+        if header is None:
+            return {}
+        held = [x[0] for x in (*header.costs_held, *header.interest_paused)]
+        return {ref: None for ref in held if ref.startswith(ENDED_RULING_REF)}
 
     def _paid_on(self, client: Client, debtor: Debtor, invoices: list[Invoice]) -> dict[str, date]:
         """The day each paid claim got the last money that stands on it (as received): paid
@@ -965,6 +989,12 @@ def _spans(
         until = standing.lifted_on if standing.lift_reason is LiftReason.ENDED else None
         return (standing.since, None), (stop_day, until)
     return None
+
+
+def ended_ruling_ref(place: int) -> str:
+    """The ref of the holds of the ``place``-th ruling that ended before the standing now
+    recorded (0: the newest, the ref a single one had before more were kept)."""
+    return ENDED_RULING_REF if place == 0 else f"{ENDED_RULING_REF}-{place + 1}"
 
 
 def _open_on(inv: Invoice, standing: DebtorStanding, paid: Mapping[str, date]) -> bool:

@@ -153,6 +153,8 @@ class PaymentService:
             client, payment_id, amount, received_on, invoice_numbers, agreed, designated=named
         )
         debtors = {stored[n].invoice.debtor_number for n in stored}
+        as_named = tuple(n for n in dict.fromkeys(named) if n in stored)
+        first_booked = tuple(dict.fromkeys(x.invoice_number for x in result.lines))
         payment = Payment(
             client_id=client.client_id,
             payment_id=payment_id,
@@ -167,8 +169,9 @@ class PaymentService:
             unallocated=result.unallocated,
             # the debtor's designation as he gave it (only invoices that exist): what the
             # ledger's later re-allocations of this money read (law5 finding 4)
-            designated=tuple(n for n in dict.fromkeys(named) if n in stored),
-            booked_to=tuple(dict.fromkeys(x.invoice_number for x in result.lines)),
+            designated=as_named,
+            booked_to=first_booked,
+            debtor_paid=as_named or first_booked,  # his act as it came (attack14 A3)
             received_by=received_by,
             bank_charges=bank_charges,
             booked_on=amsterdam_date(self.clock.now()),

@@ -334,9 +334,10 @@ class PrescriptionWatch:
         in writing (art. 3:318 BW: the debtor's erkenning; the new period runs from the next
         day, 3:319; law10 F1, F3, F4):
         - a payment, on the day it was received, for the claims he paid: those he named, or
-          without a designation those it went to when it was booked; money the creditor moved
-          to another claim later (a credit note, a restatement, an overflow of a designated
-          payment) acknowledges nothing there. A payment that came back in full never paid.
+          without a designation those it went to when it was booked (``debtor_paid``); money
+          the creditor moved to another claim later (a credit note, a restatement, an overflow
+          of a designated payment, a person's correction of its designation) acknowledges
+          nothing there (attack14 A3: a correction is no act of the debtor's). A payment that came back in full never paid.
           A payment row written before its first booking was kept counts as before: the
           claims its money is on now. A client's receipt from its sync counts on the day
           Inning booked it (:func:`acknowledged_on`);
@@ -362,7 +363,7 @@ class PrescriptionWatch:
                     on_claims[e.payment_id].add((number, received_day(e)))
         for payment_id, where in on_claims.items():
             payment = self.repos.payments.get(client_id, payment_id)
-            named = () if payment is None else payment.designated or payment.booked_to
+            named = () if payment is None else payment.debtor_paid
             if payment is None and payment_id.startswith(SYNC_PREFIX):
                 continue  # a client's receipt without its row: no day but a guessed bound
             if payment is None or named is None:

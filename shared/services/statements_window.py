@@ -624,6 +624,9 @@ class StatementWindow:
             unallocated=result_.unallocated,
             designated=tuple(designation),  # the line's designation (6:43 lid 1)
             booked_to=tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
+            # the debtor's act as it came: what prescription counts (attack14 A3)
+            debtor_paid=tuple(designation)
+            or tuple(dict.fromkeys(x.invoice_number for x in result_.lines)),
             received_by=self.owner.received_by,  # whose account the statement is
             bank_charges=line.charges,  # what the bank kept of what the debtor sent
         )

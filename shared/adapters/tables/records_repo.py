@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 from datetime import datetime
+from typing import Any
 
 from shared.adapters.tables import schema
 from shared.adapters.tables.codec import (
@@ -64,6 +66,17 @@ def _booked_to(value: object) -> tuple[str, ...] | None:
     return tuple(str(n) for n in get_json(value, []))
 
 
+def _debtor_paid(d: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """A row written before ``DebtorPaid`` was kept: its designation, else where it was
+    booked, as they stand (a correction of the designation saved before it was kept cannot be
+    told apart); written with the row's next save, so a correction after that moves it not."""
+    stored = d.get("DebtorPaid")
+    if stored is not None and stored != "":
+        return tuple(str(n) for n in get_json(stored, []))
+    designated = tuple(str(n) for n in get_json(d.get("Designated"), []))
+    return designated or _booked_to(d.get("BookedTo"))
+
+
 class PaymentRepository:
     def __init__(self, store: TableStore) -> None:
         self.store = store
@@ -87,6 +100,7 @@ class PaymentRepository:
                 "ReversedOn": put_date(p.reversed_on),
                 "Designated": put_json(list(p.designated)),
                 "BookedTo": None if p.booked_to is None else put_json(list(p.booked_to)),
+                "DebtorPaid": None if p.debtor_paid is None else put_json(list(p.debtor_paid)),
                 "ReceivedBy": p.received_by.value,
                 "BankCharges": p.bank_charges,
                 "BookedOn": put_date(p.booked_on),
@@ -111,6 +125,7 @@ class PaymentRepository:
             # a row written before the designation was kept has none: as before, 6:43 alone
             designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
             booked_to=_booked_to(d.get("BookedTo")),
+            debtor_paid=_debtor_paid(d),
             received_by=received_by_of(d),
             bank_charges=int(d.get("BankCharges") or 0),
             booked_on=get_date(d.get("BookedOn")),

@@ -49,6 +49,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "wijzigt of heft hem op.",
         "The agency recorded this standing ({standing}): only the agency changes or lifts it.",
     ),
+    "standing_too_many_rulings": (
+        "Deze debiteur heeft al {count} faillissementen of WSNP's die eindigden: verbeter er "
+        "een (zet hem opnieuw) in plaats van er een toe te voegen.",
+        "This debtor has {count} bankruptcies or WSNPs that ended on record already: correct "
+        "one (set it again) instead of adding another.",
+    ),
     "standing_lifted_already": (
         "De status is op {day} al opgeheven, om een andere reden; zet hem opnieuw om dat te "
         "verbeteren.",
