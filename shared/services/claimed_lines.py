@@ -33,6 +33,7 @@ from shared.domain.statements.model import StatementLine
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
+from shared.services.plan_designation import plan_invoices_named
 from shared.services.repositories import Repositories
 from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
@@ -168,8 +169,9 @@ class ClaimedLines:
         ]  # fmt: skip
         figures = self.payments.ledger.open_claims(client, [i.number for i in found], received_on)
         totals = {n: f.open.total for n, f in figures.items()}
-        chosen = list(line_designation(line, found, totals))
-        if chosen and found and not named_in_line(line, found):
+        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        chosen = list(line_designation(line, found, totals, plans))
+        if chosen and found and not named_in_line(line, found, plans):
             # an exact amount is his tacit choice only when no other open claim of his is
             # that amount too: of two bills of 100.00 the person's tick is no word of the
             # debtor's (codereview13b #2)

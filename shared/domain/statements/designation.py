@@ -19,10 +19,11 @@ pay others in part, which he evidently did not intend (docs/law.md, "Designation
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from shared.domain.money import Cents
+from shared.domain.references.finder import find_references
 from shared.domain.references.iban_in_text import without_ibans
 from shared.domain.statements.matching import (
     InvoiceIndex,
@@ -30,16 +31,34 @@ from shared.domain.statements.matching import (
     _text_tokens,
     _typo_in,
     candidates,
+    normalise_number,
 )
 from shared.domain.statements.model import StatementLine
 
 
-def named_in_line(line: StatementLine, invoices: Sequence[OpenInvoice]) -> frozenset[str]:
+def line_references(line: StatementLine) -> list[str]:
+    """The payment references (betalingskenmerken, RF, Belgian) the line carries, normalised,
+    as the matcher reads them: the bank's structured reference, then those in the text."""
+    text = " ".join(x for x in (without_ibans(line.remittance or "", line.counterparty_iban),
+                                line.reference) if x)  # fmt: skip
+    out = [normalise_number(line.reference)] if line.reference else []
+    out += [normalise_number(r.value) for r in find_references(text)]
+    return list(dict.fromkeys(out))
+
+
+def named_in_line(
+    line: StatementLine, invoices: Sequence[OpenInvoice], through_plans: Collection[str] = ()
+) -> frozenset[str]:
     """The invoices among ``invoices`` that the line's remittance text or structured reference
     names, read as the matcher reads them (a reference, the number with or without prefix or
-    year, one character off): the text alone, the payer's account and name left out."""
+    year, one character off): the text alone, the payer's account and name left out.
+    ``through_plans``: the invoices of the payment plans whose own betalingskenmerk the line
+    carries (the caller looks the references up, :func:`line_references`): the plan's notice
+    tells the debtor to pay each installment under it, so it names the plan's claims as
+    surely as an invoice's reference names that invoice (law14 F0)."""
     if not invoices:
         return frozenset()
+    planned = {i.number for i in invoices if i.number in through_plans}
     # every invoice indexed (an invoice paid meanwhile is still named by its number)
     index = InvoiceIndex(replace(i, open_amount=max(i.open_amount, 1)) for i in invoices)
     text_only = replace(line, counterparty_iban=None, counterparty_name=None)
@@ -48,18 +67,22 @@ def named_in_line(line: StatementLine, invoices: Sequence[OpenInvoice]) -> froze
     # ``_payer_candidates``), here among those the line is booked on
     tokens = _text_tokens(without_ibans(line.remittance or "", line.counterparty_iban))
     typos = {i.number for i in invoices if _typo_in(i, tokens)}
-    return frozenset({i.number for c in found.values() for i in c.invoices} | typos)
+    return frozenset({i.number for c in found.values() for i in c.invoices} | typos | planned)
 
 
 def line_designation(
-    line: StatementLine, invoices: Sequence[OpenInvoice], open_totals: Mapping[str, Cents]
+    line: StatementLine,
+    invoices: Sequence[OpenInvoice],
+    open_totals: Mapping[str, Cents],
+    through_plans: Collection[str] = (),
 ) -> tuple[str, ...]:
     """The debtor's designation of a line booked on ``invoices`` (in their order): those its
     text names; else all of them when the amount is their open total to the cent (tacit);
     else none (an undesignated payment, 6:43 lid 2). ``open_totals``: each invoice's whole
-    open claim on the day received (costs, interest, principal), as the matcher compared."""
+    open claim on the day received (costs, interest, principal), as the matcher compared.
+    ``through_plans``: see :func:`named_in_line`."""
     numbers = list(dict.fromkeys(i.number for i in invoices))
-    named = named_in_line(line, invoices)
+    named = named_in_line(line, invoices, through_plans)
     if named:
         return tuple(n for n in numbers if n in named)
     exact = all(n in open_totals for n in numbers) and (
