@@ -5,6 +5,8 @@ shared/services/ledger/redesignation.py books it again as if designated so from 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from shared.api.common import plain_record, principal, validate_body
@@ -30,6 +32,15 @@ class DesignationIn(Strict):
         max_length=REASON_MAX,
         description="Why (the remittance named F2, the payer says so): on the audit log",
     )
+    payer_word: Literal["asked", "misread"] | None = Field(
+        default=None,
+        description="The payer's own word for the new designation: `asked` (he asked for it "
+        "himself) or `misread` (his remittance named these invoices and was read wrong). "
+        "Required to move a payment off invoices its payer designated (6:43 lid 1 BW: the "
+        "creditor may not make it serve another debt; refused 422 `designation_payer_own`); "
+        "without it only a person's own tick or money nobody designated is corrected. With "
+        "it the new designation is the payer's.",
+    )
 
 
 def _if_match(ctx: Context) -> str | None:
@@ -46,7 +57,7 @@ def register(router: Router, services: Services) -> None:
         try:
             done = services.redesignation.redesignate(
                 client, ctx.params["payment"], body.invoices, actor_of(caller), body.reason,
-                version=_if_match(ctx),
+                version=_if_match(ctx), payer_word=body.payer_word,
             )  # fmt: skip
         except StaleVersion as exc:
             raise PreconditionFailedError(str(exc)) from None
@@ -68,7 +79,8 @@ def register(router: Router, services: Services) -> None:
                 409: "The debtor's claims kept changing; ask again",
                 412: "If-Match: the payment was changed (moved or designated) since it was read",
                 422: "Not invoices of this client, another debtor's invoices, a payment that "
-                "came back or is on no debtor, or an invoice credited or withdrawn",
+                "came back or is on no debtor, an invoice credited or withdrawn, or a "
+                "payment its payer designated moved without his word (`payer_word`)",
             },
             example={"invoices": ["F2"], "reason": "the remittance named F2"},
             description="For a payment booked on the wrong invoice (a person's confirm of a "
@@ -81,7 +93,8 @@ def register(router: Router, services: Services) -> None:
             "paid inside its term never owed disappear. The invoices and the payment row "
             "follow; a settlement made already is corrected by the next one (`reallocated`), "
             "never rewritten. Only invoices of the payment's own debtor of this client. The "
-            "same request again changes nothing. Send the `ETag` of a reply as If-Match to "
+            "same request again changes nothing. A payment its payer designated himself "
+            "(his remittance, a reference, the portal) moves only with `payer_word`. Send the `ETag` of a reply as If-Match to "
             "refuse a correction over a change made since. On the audit log "
             "(payment_redesignated: who, when, from, to). Agency staff and the client's "
             "administrators (reverse_receipts).",

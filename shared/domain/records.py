@@ -55,6 +55,9 @@ class Payment:
     # named), kept so money allocated again later (a return, a credit, a back-dated payment)
     # can go back to them; () for a payment without one and for rows written before it was kept
     designated: tuple[str, ...] = ()
+    # ``designated`` was staff's correction (PUT …/designation without the payer's word), not
+    # the payer's own: only a designation of the payer's needs his word to be moved (law14 F5)
+    designated_by_staff: bool = False
     # the invoices its money went to when it was booked (6:43 lid 2 for money not designated),
     # before any later move by the creditor (a credit note, a restatement): with
     # ``designated``, the claims the debtor acknowledged by paying (3:318 BW; law10 F1).

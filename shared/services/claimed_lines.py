@@ -27,12 +27,18 @@ from shared.clock import Clock
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.parties import Client
 from shared.domain.records import ActionItem, ActionStatus, Payment, PaymentSource, Receiver
-from shared.domain.statements.designation import line_designation, named_in_line
+from shared.domain.statements.designation import (
+    BillAmounts,
+    another_set_fits,
+    line_designation,
+    named_in_line,
+)
 from shared.domain.statements.matching import OpenInvoice
 from shared.domain.statements.model import StatementLine
 from shared.ports.tables import PreconditionFailed
 from shared.services.errors import Invalid
 from shared.services.payments import PaymentService
+from shared.services.plan_designation import plan_invoices_named
 from shared.services.repositories import Repositories
 from shared.services.statement_returns import by_payer
 from shared.services.statement_sources import CLIENT_WRITTEN
@@ -168,18 +174,24 @@ class ClaimedLines:
         ]  # fmt: skip
         figures = self.payments.ledger.open_claims(client, [i.number for i in found], received_on)
         totals = {n: f.open.total for n, f in figures.items()}
-        chosen = list(line_designation(line, found, totals))
-        if chosen and found and not named_in_line(line, found):
-            # an exact amount is his tacit choice only when no other open claim of his is
-            # that amount too: of two bills of 100.00 the person's tick is no word of the
-            # debtor's (codereview13b #2)
+        faces = {n: s.invoice.amount for n in totals if (s := stored.get(n)) is not None}
+        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        chosen = list(line_designation(line, found, totals, plans, faces))
+        if chosen and found and not named_in_line(line, found, plans):
+            # an exact amount is his tacit choice only when no other of his open bills, nor
+            # another set of them, is that amount too: of two bills of 100.00, or of the sets
+            # {50.00, 100.00} and {50.00, 100.00}, the person's tick is no word of the
+            # debtor's (codereview13b #2, law14 F4)
             debtor = found[0].debtor
-            others = [i.number for i in self.repos.invoices.for_debtor(client.client_id, debtor)
-                      if i.number not in chosen and i.is_collectable]  # fmt: skip
-            if others and any(
-                f.open.total == amount
-                for f in self.payments.ledger.open_claims(client, others, received_on).values()
-            ):
+            mine = [i for i in self.repos.invoices.for_debtor(client.client_id, debtor)
+                    if i.is_collectable or i.number in chosen]  # fmt: skip
+            now = self.payments.ledger.open_claims(client, [i.number for i in mine], received_on)
+            bills = {
+                i.number: BillAmounts(now[i.number].open.total, i.open_amount, i.amount)
+                for i in mine
+                if i.number in now and now[i.number].open.total > 0
+            }
+            if another_set_fits(amount, chosen, bills):
                 return []
         return chosen
 

@@ -18,6 +18,7 @@ from shared.domain.parties import Client, Debtor
 from shared.domain.references import betalingskenmerk
 from shared.domain.statements.matching import Allocation, OpenInvoice
 from shared.services.ledger.service import LedgerService
+from shared.services.plan_designation import plan_of_reference
 from shared.services.repositories import Repositories
 
 SEP = "\x1f"  # joins client id and invoice number (or debtor) on a pooled account
@@ -109,8 +110,21 @@ class ClientLookups:
         return key[len(self.prefix) :] if key.startswith(self.prefix) else None
 
     def by_reference(self, reference: str) -> list[OpenInvoice]:
+        """The invoices carrying this reference; none carrying it, those of the client's
+        payment plan whose own betalingskenmerk it is (the plan's notice tells the debtor to
+        pay under it, law14 F0): still open, as the index holds them."""
         index = self.repos.invoices.match_index
-        return self._named(index.by_reference(self.client.client_id, reference))
+        hits = index.by_reference(self.client.client_id, reference)
+        if hits:
+            return self._named(hits)
+        plan = plan_of_reference(self.repos.store, self.client.client_id, reference)
+        if plan is None:
+            return []
+        numbers = set(plan.invoice_numbers)
+        held = index.of_debtor(self.client.client_id, plan.debtor_number)
+        return self._named(
+            replace(i, plan_reference=reference) for i in held if i.number in numbers
+        )
 
     def by_tail(self, tail: str) -> list[OpenInvoice]:
         index = self.repos.invoices.match_index

@@ -80,6 +80,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
+from shared.services.plan_designation import plan_invoices_named
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
@@ -717,7 +718,8 @@ class StatementService:
                 # decided before the booking and written down with it: a redelivery after
                 # the ledger took the money stores this, not a designation read from claims
                 # that hold it already (returns14 #3)
-                named = self._designation(line, result, totals)
+                named = self._designation(line, result, totals,
+                                          plan_invoices_named(self.repos.store, client.client_id, line))  # fmt: skip
                 intent, mine = banking.write_intent(
                     account,
                     record,
@@ -918,11 +920,13 @@ class StatementService:
         line: StatementLine,
         result: LineMatch,
         totals: Callable[[Sequence[OpenInvoice]], dict[str, int]],
+        through_plans: frozenset[str] = frozenset(),
     ) -> list[str]:
         """The debtor's designation of a line the matcher booked (6:43 lid 1): the invoices
         his text names, or those whose open total the amount is to the cent; none when the
         matcher found them by his account or amount only (:func:`line_designation`). The
-        totals the matcher compared, read once per line already."""
+        totals the matcher compared, read once per line already; ``through_plans``: the
+        invoices of the plans whose own reference the line carries (plan_designation.py)."""
         assert result.best is not None
         booked = {a.invoice_number for a in result.booked}
         chosen = [i for i in result.best.invoices if i.number in booked]
@@ -931,7 +935,7 @@ class StatementService:
         by_local = {
             i.number.split(_SEP)[-1]: c for i in chosen if (c := figures.get(i.number)) is not None
         }
-        return list(line_designation(line, local, by_local))
+        return list(line_designation(line, local, by_local, through_plans))
 
     def _designation_of(
         self, client: Client, line: StatementLine, numbers: list[str], record: LineRecord
@@ -948,7 +952,8 @@ class StatementService:
             for n in dict.fromkeys(numbers) if n in stored
         ]  # fmt: skip
         totals = self.open_totals(client, invoices, line.booking_date)
-        return list(line_designation(line, invoices, totals))
+        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        return list(line_designation(line, invoices, totals, plans))
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
         """The invoices about to be booked are still open as the index said (one read): an

@@ -98,6 +98,7 @@ from shared.ports.tables import (
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.ledger.costs_holds import ended_plan_held_on, principal_plan_ran_on
 from shared.services.ledger.service import DebtorClaims
+from shared.services.plan_designation import plan_invoices_named
 from shared.services.statement_lookups import SEP, ClientLookups, PooledLookups
 from shared.services.statement_returns import return_refs
 from shared.services.statements_redo import (
@@ -583,6 +584,7 @@ class StatementWindow:
         designation = list(line_designation(
             line, [i for i in on_line if i.number in numbers],
             {n: f.open.total for n, f in figures.items()},
+            plan_invoices_named(self.repos.store, client.client_id, line),
         ))  # fmt: skip
         try:
             result_ = booking.allocate(

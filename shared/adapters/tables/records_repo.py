@@ -99,6 +99,7 @@ class PaymentRepository:
                 "Reversed": p.reversed,
                 "ReversedOn": put_date(p.reversed_on),
                 "Designated": put_json(list(p.designated)),
+                "DesignatedByStaff": p.designated_by_staff,
                 "BookedTo": None if p.booked_to is None else put_json(list(p.booked_to)),
                 "DebtorPaid": None if p.debtor_paid is None else put_json(list(p.debtor_paid)),
                 "ReceivedBy": p.received_by.value,
@@ -124,6 +125,8 @@ class PaymentRepository:
             reversed_on=get_date(d.get("ReversedOn")),
             # a row written before the designation was kept has none: as before, 6:43 alone
             designated=tuple(str(n) for n in get_json(d.get("Designated"), [])),
+            # a row written before it was kept: a designation is taken as the payer's
+            designated_by_staff=bool(d.get("DesignatedByStaff", False)),
             booked_to=_booked_to(d.get("BookedTo")),
             debtor_paid=_debtor_paid(d),
             received_by=received_by_of(d),

@@ -66,6 +66,7 @@ def page(desk: Desk, number: str, payment_id: str) -> ApiResponse:
             desk.services.redesignation.redesignate(
                 client, payment_id, desk.fields("invoices"), desk.signed.user.user_id,
                 desk.field("reason"), version=desk.field("version") or None,
+                payer_word=desk.field("payer_word") or None,
             )  # fmt: skip
         except Invalid as exc:
             text = desk.t["dos_error"].format(reason=refusal(exc, desk.lang))
@@ -116,6 +117,10 @@ PAGE = """{% extends "shell" %}{% block main %}
 <fieldset><legend>{{ t.desig_which }}</legend>
 {% for n in invoices %}<label><input type="checkbox" name="invoices" value="{{ n }}"{% if n in p.designated %} checked{% endif %}> {{ n }}</label>
 {% else %}<p>{{ t.dos_no_invoices }}</p>{% endfor %}</fieldset>
+{% if p.designated and not p.designated_by_staff %}<fieldset><legend>{{ t.desig_payer_own }}</legend>
+<label><input type="radio" name="payer_word" value="" checked> {{ t.desig_word_none }}</label>
+<label><input type="radio" name="payer_word" value="asked"> {{ t.desig_word_asked }}</label>
+<label><input type="radio" name="payer_word" value="misread"> {{ t.desig_word_misread }}</label></fieldset>{% endif %}
 <label for="pay-reason">{{ t.dos_reason }}</label><input id="pay-reason" name="reason" required minlength="3" maxlength="1000">
 <p><button type="submit" name="do" value="designate">{{ t.desig_submit }}</button></p></form></section>
 {% elif not p.reversed %}<p class="muted">{{ t.desig_admin_only }}</p>{% endif %}
@@ -140,7 +145,11 @@ words(
         "desig_which": "Welke facturen betaalde deze betaling?", "desig_submit": "Aanwijzing opslaan",
         "desig_admin_only": "Medewerkers van het incassobureau en beheerders van de opdrachtgever corrigeren de aanwijzing van een betaling.",
         "desig_stale": "Iemand anders heeft deze betaling intussen gewijzigd: bekijk haar opnieuw voordat u corrigeert.",
-        "done_desig_designated": "De aanwijzing is gecorrigeerd en de betaling opnieuw geboekt."},
+        "done_desig_designated": "De aanwijzing is gecorrigeerd en de betaling opnieuw geboekt.",
+        "desig_payer_own": "De betaler wees deze betaling zelf aan: die aanwijzing geldt. Verplaatsen mag alleen op zijn woord.",
+        "desig_word_none": "Niet verplaatsen naar andere facturen",
+        "desig_word_asked": "De betaler vroeg zelf om deze facturen",
+        "desig_word_misread": "Zijn omschrijving noemde deze facturen en is verkeerd gelezen"},
     en={"desig_title": "The debtor's payment", "desig_payment": "Payment",
         "desig_amount": "Amount", "desig_received": "Received", "desig_named": "Invoices designated",
         "desig_where": "Booked on", "desig_none": "none", "desig_over": "over:",
@@ -151,5 +160,9 @@ words(
         "desig_which": "Which invoices did this payment pay?", "desig_submit": "Save the designation",
         "desig_admin_only": "The agency's staff and the client's administrators correct a payment's designation.",
         "desig_stale": "Someone else changed this payment meanwhile: look at it again before correcting.",
-        "done_desig_designated": "The designation is corrected and the payment booked again."},
+        "done_desig_designated": "The designation is corrected and the payment booked again.",
+        "desig_payer_own": "The payer designated this payment himself: his designation holds. It moves only on his word.",
+        "desig_word_none": "Do not move it to other invoices",
+        "desig_word_asked": "The payer asked for these invoices himself",
+        "desig_word_misread": "His remittance named these invoices and was misread"},
 )  # fmt: skip

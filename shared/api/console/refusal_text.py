@@ -94,6 +94,18 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The debtor changed the request meanwhile: it now asks until {until}. Read it again "
         "before you decide.",
     ),
+    "designation_payer_own": (
+        "De betaler wees deze betaling zelf aan ({invoices}): die aanwijzing geldt (art. 6:43 "
+        "lid 1 BW). Verplaats haar alleen als hij daar zelf om vroeg of als zijn omschrijving "
+        "verkeerd is gelezen, en zeg dat in het formulier.",
+        "The payer designated this payment himself ({invoices}): his designation holds (art. "
+        "6:43 lid 1 BW). Move it only when he asked for it himself or his remittance was "
+        "misread, and say so in the form.",
+    ),
+    "designation_payer_word_unknown": (
+        "Kies of de betaler er zelf om vroeg of dat zijn omschrijving verkeerd is gelezen.",
+        "Choose whether the payer asked for it himself or his remittance was misread.",
+    ),
     "designation_no_reason": (
         "Zeg waarom de aanwijzing wordt gecorrigeerd ({min} tot {max} tekens): het komt in "
         "het auditlog.",

@@ -220,6 +220,9 @@ def _undesignated(
     rate on ``on``: a contractual rate, or 6:119a's ECB + 8 against an older agreement's ECB +
     7), then the oldest due date (the day the claim became exigible); never one he disputes
     (what none takes is an overpayment, for staff to refund or re-book with his consent).
+    A claim under a running payment plan over the whole claim (its interest frozen on ``on``)
+    is not exigible beyond its installments: the plan gave the debtor time, and it becomes
+    exigible as a whole only when the plan lapses (law14 F1), so it comes after the due claims.
     Claims equally burdensome and equally old form one tier that takes the money pro rata
     ("bij gelijke ouderdom naar evenredigheid"): the same due date, the same rate and kind of
     interest, and the collection costs owed on ``on`` on both or on neither (a claim whose
@@ -227,7 +230,7 @@ def _undesignated(
     first). Without ``on`` and ``rates`` the burden is not known: oldest first."""
 
     def rank(r: ClaimRecord) -> tuple[bool, Fraction, date, bool, int]:
-        due = on is None or r.terms.due_date <= on
+        due = on is None or (r.terms.due_date <= on and not _plan_runs(r.terms, on))
         burden = _rate_of(r.terms, rates, on) if due and on and rates else Fraction(0)
         owed = r.terms.costs_owed_from
         costs = on is not None and owed is not None and owed <= on
@@ -248,11 +251,22 @@ def _undesignated(
 
 
 def _rate_of(terms: ClaimTerms, rates: RateTable, on: date) -> Fraction:
-    """The rate that makes a claim burdensome: none for a claim on which the client charges
-    no interest (the statutory table would rank it with a 6:119 claim of the same day)."""
+    """The rate that makes a claim burdensome on ``on``: the interest that runs on it that
+    day. None for a claim on which the client charges no interest (the statutory table would
+    rank it with a 6:119 claim of the same day), nor for one whose interest has not started
+    yet or is frozen by a payment plan that day (law14 F2: a claim bearing no interest is not
+    as onerous as one that does)."""
     if terms.interest_rule is InterestRule.NONE or terms.interest_from is None:
         return Fraction(0)
+    if terms.interest_from > on or _plan_runs(terms, on):
+        return Fraction(0)
     return rate_on_day(terms, rates, on)
+
+
+def _plan_runs(terms: ClaimTerms, on: date) -> bool:
+    """Whether a payment plan over the whole claim holds it on ``on``: its stored interest
+    pause reads [the day it was agreed, the day it ended), the end None while it runs."""
+    return any(a <= on and (b is None or on < b) for a, b in terms.interest_paused)
 
 
 def pro_rata(amount: Cents, weights: Sequence[tuple[str, Cents]]) -> dict[str, Cents]:

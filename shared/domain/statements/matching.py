@@ -119,6 +119,9 @@ class OpenInvoice:
     # the debtor's kind ("b2b"/"b2c") as the storage index carried it with the name; None:
     # not carried (the name, if any, came from elsewhere)
     debtor_kind: str | None = None
+    # found by the own betalingskenmerk of the payment plan it runs under (the lookup by
+    # reference fell back on the plan): that reference names the plan's invoices together
+    plan_reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -465,6 +468,14 @@ def candidates(
             )
             if ref in valid:
                 referenced.add(hits[0].number)
+        elif hits and all(i.plan_reference == ref for i in hits):
+            # a plan's reference names all its invoices: one candidate, never one of them
+            numbers = ", ".join(i.number for i in hits)
+            add(
+                hits,
+                WEIGHT_REFERENCE,
+                f"rule reference: payment reference {ref} of the payment plan over {numbers}",
+            )
     tokens = _text_tokens(remittance) if remittance else set()
     groups = digit_groups(remittance, exclude=[*found_refs, *refs])
     # a short final group (2026-7, F-12, factuur 57): looked up by its tail, and only an

@@ -123,6 +123,27 @@ def checked_reason(reason: str) -> str:
     return said
 
 
+# the payer's own word for a new designation: he asked for it himself (he says he meant these
+# invoices), or his remittance named them and was misread when the payment was booked
+PAYER_WORDS = ("asked", "misread")
+
+
+def checked_payer_word(payment: Payment, named: tuple[str, ...], payer_word: str | None) -> None:
+    """Refused: moving a payment off the invoices its payer designated (his remittance, the
+    reference, the portal or his plan named them) without his word. 6:43 lid 1 BW: the
+    payment goes where he designated it, and the creditor may not make it serve another debt
+    (6:44 lid 2 only lets him refuse a payment); a person may correct only his own tick or
+    money nobody designated, or follow the payer's own word (law14 F5)."""
+    own = payment.designated and not payment.designated_by_staff
+    if own and set(named) != set(payment.designated) and payer_word is None:
+        raise Invalid(
+            f"payment {payment.payment_id} was designated by its payer to "
+            f"{', '.join(payment.designated)}: it moves only on his word (he asked for it, or "
+            "his remittance was misread)", field="payer_word",
+            code="designation_payer_own", params={"invoices": ", ".join(payment.designated)},
+        )  # fmt: skip
+
+
 class Redesignation:
     def __init__(
         self,
@@ -145,23 +166,31 @@ class Redesignation:
         reason: str,
         *,
         version: str | None = None,
+        payer_word: str | None = None,
     ) -> Payment:
         """Payment ``payment_id`` of ``client`` paid ``invoices`` (of its own debtor): booked
         again so from its received day (see the module's text). ``version``: the
         :func:`version_of` the caller read (None: whatever is stored); ``actor``: who, on the
-        audit log, with ``reason``. The payment as it stands after."""
+        audit log, with ``reason``. ``payer_word``: the payer's own word for the new
+        designation (:data:`PAYER_WORDS`), required to move a payment off invoices its payer
+        designated (:func:`checked_payer_word`); the designation then stays his. The payment
+        as it stands after."""
         reason = checked_reason(reason)
+        if payer_word is not None and payer_word not in PAYER_WORDS:
+            raise Invalid(f"payer_word is one of {', '.join(PAYER_WORDS)}", field="payer_word",
+                          code="designation_payer_word_unknown")  # fmt: skip
         named = tuple(dict.fromkeys(n.strip() for n in invoices if n.strip()))
         for _ in range(RETRIES):
             try:
-                return self._attempt(client, payment_id, named, actor, reason, version)
+                return self._attempt(client, payment_id, named, actor, reason, version,
+                                     payer_word)  # fmt: skip
             except _Changed:
                 continue  # the row changed under the request: read it again and decide
         raise ConflictingUpdate(f"payment {payment_id} keeps changing")
 
     def _attempt(
         self, client: Client, payment_id: str, named: tuple[str, ...], actor: str, reason: str,
-        version: str | None,
+        version: str | None, payer_word: str | None,
     ) -> Payment:  # fmt: skip
         repos = self.ledger.repos
         read = repos.payments.get_versioned(client.client_id, payment_id)
@@ -181,6 +210,8 @@ class Redesignation:
         ):
             raise StaleVersion(f"payment {payment_id} was changed since it was read")
         self._check(client, found, named)
+        if not resumes:
+            checked_payer_word(found, named, payer_word)
         if resumes and pending is not None:
             mark_etag, mark = pending
         else:
@@ -192,7 +223,10 @@ class Redesignation:
             mark_etag = repos.invoices.put_mark(client.client_id, REDESIGNATING_ROW, key, mark)
             try:  # the version checked is the write's condition: a return or another
                 # person's correction saved since is read again (failure13b G1, G4)
-                repos.payments.save_if(replace(found, designated=named), etag)
+                by_staff = payer_word is None
+                repos.payments.save_if(
+                    replace(found, designated=named, designated_by_staff=by_staff), etag
+                )
             except PreconditionFailed:
                 self._drop_if_moot(client, payment_id, key, mark_etag, named)
                 raise _Changed() from None

@@ -64,14 +64,14 @@ def test_corrected_to_f2_the_share_let_go_is_f2s(world: Any) -> None:
     _pay(world, a, "p1", 252_466, date(2026, 2, 15))
     assert _confirm(a).status == 200
     reply = a.call("PUT", "/v1/clients/C1/payments/p1/designation",
-                   {"invoices": ["F2"], "reason": "the payer named F2"})  # fmt: skip
+                   {"invoices": ["F2"], "reason": "the payer named F2", "payer_word": "misread"})  # fmt: skip
     assert reply.status == 200, reply.body
     f1, f2 = _claim(a, "F1"), _claim(a, "F2")
     assert f2["open"]["total"] == "0.00" and f2["paid"]["costs"] == "0.00", f2
     assert (f1["open"]["costs"], f1["open"]["total"]) == ("312.50", "2837.16"), f1
     # the same request again moves nothing and changes no letter
     again = a.call("PUT", "/v1/clients/C1/payments/p1/designation",
-                   {"invoices": ["F2"], "reason": "the payer named F2"})  # fmt: skip
+                   {"invoices": ["F2"], "reason": "the payer named F2", "payer_word": "misread"})  # fmt: skip
     assert again.status == 200
     assert _claim(a, "F1")["open"]["total"] == "2837.16"
     assert _claim(a, "F2")["open"]["total"] == "0.00"

@@ -48,7 +48,7 @@ def test_a_voluntary_payment_moved_to_another_claim_makes_no_costs_owed(world: A
                       due_date="2026-05-03")  # fmt: skip
     assert not a.call("POST", "/v1/clients/C1/invoices", {"items": [row]}).body.get("errors")
     moved = a.call("PUT", "/v1/clients/C1/payments/p1/designation",
-                   {"invoices": ["F9"], "reason": "he meant F9"})  # fmt: skip
+                   {"invoices": ["F9"], "reason": "he meant F9", "payer_word": "asked"})  # fmt: skip
     assert moved.status == 200, moved.body
     got = a.call("GET", CLAIM, on="2026-04-11").body["open"]
     assert (got["costs"], got["total"]) == ("0.00", "5046.58"), got

@@ -26,7 +26,9 @@ from tests.unit.api.conftest import client_row, debtor_row, invoice_row
 
 BASE = "/v1/clients/C1/invoices"
 PATH = "/v1/clients/C1/payments/stmt-line-1/designation"
-BODY = {"invoices": ["F2"], "reason": "the remittance named F2"}
+# the payer's remittance named F2 (booked on F1 as if he had named it): his word is that it
+# was misread, which a designation of his needs to be moved (law14 F5)
+BODY = {"invoices": ["F2"], "reason": "the remittance named F2", "payer_word": "misread"}
 
 
 def _booked_on_f1(world: Any) -> Any:
@@ -215,7 +217,8 @@ def test_the_dossier_offers_the_correction_to_whom_the_route_allows(world):
     assert "Aanwijzing corrigeren" in html and 'value="designate"' in html
     version = html.split('name="version" value="', 1)[1].split('"', 1)[0]
     form = {"csrf": csrf_of(page), "client": cid, "invoices": "F2",
-            "reason": "de moeder noemde F2", "version": version.replace("&#34;", '"')}  # fmt: skip
+            "reason": "de moeder noemde F2", "version": version.replace("&#34;", '"'),
+            "payer_word": "misread"}  # fmt: skip
     done = agency.post(f"{url}?client={cid}", form)
     assert done.status == 303, done.encoded().decode()[:2000]
     assert _open(world, "F2")["total"] == "0.00"
@@ -245,7 +248,7 @@ def test_the_dossier_form_asks_why_and_audits_the_person_by_his_id(world):
     html = page.encoded().decode()
     version = html.split('name="version" value="', 1)[1].split('"', 1)[0]
     form = {"csrf": csrf_of(page), "client": cid, "invoices": "F2", "reason": "  ",
-            "version": version.replace("&#34;", '"')}  # fmt: skip
+            "version": version.replace("&#34;", '"'), "payer_word": "misread"}  # fmt: skip
     refused = agency.post(f"{url}?client={cid}&lang=nl", form)
     assert refused.status == 422, refused.status
     assert "Zeg waarom de aanwijzing wordt gecorrigeerd (3 tot 1000 tekens)" in \

@@ -77,7 +77,8 @@ def test_a_redesignation_sends_the_rest_to_the_claimable_claim_not_the_natural_o
                              received_on=date(2026, 4, 10), source=PaymentSource.BANK,
                              invoice_numbers=["F3"])  # fmt: skip
     reply = w.agency_a.call("PUT", "/v1/clients/C1/payments/p1/designation",
-                            {"invoices": ["F2"], "reason": "the remittance named F2"})  # fmt: skip
+                            {"invoices": ["F2"], "reason": "the remittance named F2",
+                             "payer_word": "misread"})  # fmt: skip
     assert reply.status == 200, reply.body
     assert {(a["invoice_number"], a["component"], a["amount"]) for a in reply.body["allocations"]} == {
         ("F2", "interest", 10), ("F2", "principal", 10_000),

@@ -1,0 +1,43 @@
+"""The payment plans a statement line names by their own betalingskenmerk (law14 F0).
+
+A plan's notice tells the debtor to transfer each installment "onder vermelding van
+betalingskenmerk {the plan's reference}" (plans/notices.py). A line carrying it is his
+designation of the plan's invoices (art. 6:43 lid 1 BW), read wherever a line's designation is
+decided (the matcher's booking, a statement window, a person's confirm) and wherever the
+matcher looks a reference up, so the installment is booked on the plan's claims and the plan
+counts it paid, as an online installment is (pay_online.py)."""
+
+from __future__ import annotations
+
+from shared.adapters.tables.plans_repo import PlanRepository
+from shared.domain.plans.plan import PaymentPlan
+from shared.domain.statements.designation import line_references
+from shared.domain.statements.model import StatementLine
+from shared.ports.tables import TableStore
+
+# as the matcher: a line's first two references are looked up, no more (a text full of digit
+# runs must not cost a read each)
+MAX_PLAN_REFERENCES = 2
+
+
+def plan_of_reference(store: TableStore, client_id: str, reference: str) -> PaymentPlan | None:
+    """The client's plan whose own betalingskenmerk ``reference`` is (normalised digits); None
+    when it is no plan's, or another client's (one point read, two when found)."""
+    plans = PlanRepository(store)
+    owner = plans.by_reference(reference)
+    if owner is None or owner[0] != client_id:
+        return None
+    found = plans.get(*owner)
+    return found[0] if found else None
+
+
+def plan_invoices_named(store: TableStore, client_id: str, line: StatementLine) -> frozenset[str]:
+    """The invoices of the client's plans whose reference the line carries: named by the
+    debtor whatever the plan's status now (paid after a lapse it still names those claims;
+    docs/law.md, "Designation")."""
+    out: set[str] = set()
+    for reference in line_references(line)[:MAX_PLAN_REFERENCES]:
+        plan = plan_of_reference(store, client_id, reference)
+        if plan is not None:
+            out.update(plan.invoice_numbers)
+    return frozenset(out)
