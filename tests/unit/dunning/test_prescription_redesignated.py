@@ -51,7 +51,12 @@ def _business(world: Any, designated: list[str]) -> tuple[Any, PrescriptionWatch
 def _correct(world: Any, client: Any, invoices: list[str]) -> None:
     world.clock.at = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
     done = world.services.redesignation.redesignate(
-        client, "bank-1", invoices, "staff-u1", "de debiteur bedoelde het"
+        client,
+        "bank-1",
+        invoices,
+        "staff-u1",
+        "de debiteur bedoelde het",
+        payer_word="asked",
     )
     assert done.designated == tuple(invoices)
 
@@ -124,7 +129,12 @@ def test_a_held_claim_is_not_released_by_a_correction(world):
 
     assert "F1" in held()
     world.services.redesignation.redesignate(
-        client, "bank-1", ["F1"], "staff-u1", "de debiteur bedoelde F1"
+        client,
+        "bank-1",
+        ["F1"],
+        "staff-u1",
+        "de debiteur bedoelde F1",
+        payer_word="asked",
     )
     assert "F1" in held()
 
@@ -145,7 +155,12 @@ def test_a_bank_line_keeps_the_debtors_designation_through_a_correction(setup): 
     repos = world.services.repos
     watch = PrescriptionWatch(repos, OutboxRepository(repos.store), world.clock)
     world.services.redesignation.redesignate(
-        client, payment.payment_id, ["F-0001"], "staff-u1", "de debiteur bedoelde F-0001"
+        client,
+        payment.payment_id,
+        ["F-0001"],
+        "staff-u1",
+        "de debiteur bedoelde F-0001",
+        payer_word="asked",
     )
     got = watch._acknowledgements(client.client_id, "D1", date(2025, 3, 20))
     assert dict(got) == {"F-0002": {date(2025, 3, 3)}}
