@@ -35,7 +35,9 @@ pages: the row is saved only under the ETag of the read whose version was checke
 re-booking books what the row says (read again with the claims, and after the ledger's write),
 so of two requests from one page one is refused and the row and the ledger agree (G4). A bank
 return saved meanwhile is read again and refused, and a payment the ledger shows returned (its
-row not yet) is never spread again (G1).
+row not yet) is never spread again (G1). The booked invoices the finish writes on the row after
+the re-booking are saved under the ETag of their own read too: a return saved after the
+re-booking stays on the row (failure14 F4: saved back ``reversed=False``).
 """
 
 from __future__ import annotations
@@ -239,28 +241,48 @@ class Redesignation:
         audit (once per designation) with the designation before kept in the mark; the mark
         dropped."""
         ledger = self.ledger
-        repos = ledger.repos
-        after = repos.payments.get(client.client_id, payment_id)
+        after = (
+            self._booked_to(client, payment_id)
+            if moved
+            else ledger.repos.payments.get(client.client_id, payment_id)
+        )
         if after is None:
             raise NotFound(f"payment {payment_id} not found")
-        if moved:
-            booked_to = tuple(sorted({a.invoice_number for a in after.allocations}))
-            if after.booked_to != booked_to:
-                after = replace(after, booked_to=booked_to)
-                repos.payments.save(after)
         settle_item(ledger, client, payment_id, REDESIGNATED)
         # the correction the mark names, as asked (a later one saved over it is its own)
         named = tuple(str(n) for n in mark.get("designated", after.designated))
         if moved or tuple(str(n) for n in mark.get("was", named)) != named:
             self._audited(client, after, named, mark, mark_etag)
         if mark_etag is not None:
-            repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
+            ledger.repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(
             "payment designation corrected",
             extra=log_extra({"client_id": client.client_id, "payment_id": payment_id,
                              "invoices": len(after.designated), "moved": bool(moved)}),
         )  # fmt: skip
         return after
+
+    def _booked_to(self, client: Client, payment_id: str) -> Payment | None:
+        """The row's booked invoices made the ones its allocations (as the ledger's follow-up
+        wrote them) name, saved under the ETag of the read it changes: a bank return or another
+        correction saved since is read again and kept (failure14 F4: the row was saved back
+        ``reversed=False`` over the return). A payment that came back keeps its row as the
+        return left it. The row as it stands after (None: gone)."""
+        payments = self.ledger.repos.payments
+        for _ in range(RETRIES):
+            read = payments.get_versioned(client.client_id, payment_id)
+            if read is None:
+                return None
+            row, etag = read
+            booked_to = tuple(sorted({a.invoice_number for a in row.allocations}))
+            if row.reversed or row.booked_to == booked_to:
+                return row
+            try:
+                payments.save_if(replace(row, booked_to=booked_to), etag)
+            except PreconditionFailed:
+                continue  # saved by another since the read: read again
+            return replace(row, booked_to=booked_to)
+        raise ConflictingUpdate(f"payment {payment_id} keeps changing")
 
     def _pending(self, client: Client, key: str) -> tuple[str | None, dict[str, Any]] | None:
         """The mark of this correction a request left standing: (its etag, the mark)."""
