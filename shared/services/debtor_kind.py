@@ -395,24 +395,68 @@ class DebtorKindChanges:
                           "14-day letter makes the costs owed", field="status",
                           code="kind_letter_cleared")  # fmt: skip
         actor, key = actor_of(principal), principal.key_id
+        mark_etag: str | None = None
         if item.status is not ActionStatus.RESOLVED:
-            self.repos.invoices.put_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
-                                         encode(action_id),
-                                         {"action": action_id, "actor": actor, "key": key,
-                                          "at": self.clock.now().isoformat()})  # fmt: skip
+            mark = {"action": action_id, "actor": actor, "key": key,
+                    "at": self.clock.now().isoformat()}  # fmt: skip
+            mine, stood = self._mark_confirming(client, action_id, mark)
             item = replace(item, status=ActionStatus.RESOLVED, resolved_at=self.clock.now(),
                            resolution=f"{CONFIRMING_WORDS} ({key})")  # fmt: skip
             assert etag is not None  # a stored item has one
             try:
                 self.repos.actions.save(item, etag)
             except PreconditionFailed as exc:
-                self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
-                                              encode(action_id), None)  # fmt: skip
+                self._unmark_confirming(client, action_id, mine, stood)
                 raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it") from exc
             found = self.repos.actions.get(client.client_id, action_id)
             assert found is not None  # saved just now
             item, etag = found
-        return self._carry_out(client, item, etag, debtor[0], actor, key)
+            mark_etag = mine
+        else:  # a retry: the mark its decision left is dropped once it is carried out
+            stood = self._confirming_mark(client, action_id)
+            mark_etag = stood[0] if stood is not None else None
+        return self._carry_out(client, item, etag, debtor[0], actor, key, mark_etag=mark_etag)
+
+    def _confirming_mark(
+        self, client: Client, action_id: str
+    ) -> tuple[str | None, dict[str, Any]] | None:
+        """The ``q|`` mark standing for the item: (its etag, the mark)."""
+        for found, etag, mark in self.repos.invoices.marks(client.client_id,
+                                                           KIND_LETTER_CONFIRMING_ROW):  # fmt: skip
+            if found == encode(action_id):
+                return etag, mark
+        return None
+
+    def _mark_confirming(
+        self, client: Client, action_id: str, mark: Mapping[str, Any]
+    ) -> tuple[str, tuple[str | None, dict[str, Any]] | None]:
+        """This request's ``q|`` mark written over the one it read (one a request cut off
+        before deciding the item left, or another deciding it now): its etag and the mark it
+        replaced, so a request that loses the item puts that back and takes no other's away
+        (failure14 F5: the loser dropped the winner's mark, and the winner's cut-off decision
+        was never finished by the daily run)."""
+        for _ in range(3):
+            stood = self._confirming_mark(client, action_id)
+            written = self.repos.invoices.write_mark(
+                client.client_id, KIND_LETTER_CONFIRMING_ROW, encode(action_id), mark,
+                stood[0] if stood is not None else None,
+            )  # fmt: skip
+            if written is not None:
+                return written, stood
+        raise ConflictingUpdate(f"action {action_id} changed meanwhile; reload it")
+
+    def _unmark_confirming(
+        self, client: Client, action_id: str, mine: str,
+        stood: tuple[str | None, dict[str, Any]] | None,
+    ) -> None:  # fmt: skip
+        """The item was decided by another: the mark as this request found it (the winner's
+        stays), only while this request's own still stands (its etag)."""
+        if stood is None:
+            self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                          encode(action_id), mine)  # fmt: skip
+        else:
+            self.repos.invoices.replace_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                             encode(action_id), stood[1], mine)  # fmt: skip
 
     def finish_confirms(self, client: Client) -> None:
         """Confirmations a request decided but did not carry out (it failed after the item's
@@ -518,11 +562,13 @@ class DebtorKindChanges:
 
     def _carry_out(
         self, client: Client, item: ActionItem, etag: str | None, debtor: Debtor, actor: str,
-        key: str,
+        key: str, *, mark_etag: str | None = None,
     ) -> tuple[ActionItem, dict[str, date | None]]:  # fmt: skip
         """The letters of a decided item confirmed, what he paid restated, the audit written
         and the item told what was done: on every pass from the claims as they stand, so a
-        pass finishing a cut-off confirmation applies the first pass's checks again."""
+        pass finishing a cut-off confirmation applies the first pass's checks again. The
+        ``q|`` mark of ``mark_etag`` (the one this pass wrote or finished) dropped after; one
+        written since by another is not this pass's to drop."""
         numbers = list(item.invoice_numbers)
         for _ in range(5):
             try:
@@ -561,8 +607,9 @@ class DebtorKindChanges:
             if forgone & settled:
                 kept += f"; {NATURAL_OBLIGATION_WORDS}{', '.join(sorted(forgone & settled))}"
             item = self._amend(client, item, etag, f"{CONFIRMED_WORDS}{days}{kept} ({key})")
-        self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
-                                      encode(item.action_id), None)  # fmt: skip
+        if mark_etag is not None:
+            self.repos.invoices.drop_mark(client.client_id, KIND_LETTER_CONFIRMING_ROW,
+                                          encode(item.action_id), mark_etag)  # fmt: skip
         return item, owed
 
     def _confirm_letters(

@@ -262,7 +262,7 @@ def test_money_the_restatement_leaves_over_is_on_an_item_after_the_redelivery(fa
     assert provider is not None and provider_id is not None
     world.clock.at = datetime(2025, 3, 28, 9, 0, tzinfo=UTC)
     if fault == "crash_after_row":
-        _arm_write(plan, "crash_after", PAYMENTS, "upsert")
+        _arm_write(plan, "crash_after", PAYMENTS, "replace")  # the row, under its ETag
     elif fault == "timeout_on_item":
         _arm_write(plan, "timeout", ACTIONS, "insert")
 

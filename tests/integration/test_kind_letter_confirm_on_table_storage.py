@@ -44,3 +44,21 @@ def test_the_final_resolution_keeps_the_waiting_count(repos):  # type: ignore[no
     assert repos.actions.figures.read(client).waiting_by_kind.get("kind_letter_check", 0) == 0
     with pytest.raises(PreconditionFailed):  # the read before the amend is stale
         repos.actions.amend(replace(item, resolution="other"), etag)
+
+
+def test_a_mark_is_written_only_over_the_one_read(repos):  # type: ignore[no-untyped-def]
+    """failure14 F5: a confirm writes its mark over the mark it read alone (none: inserted),
+    so a request that loses the item can put back what it replaced and take no other's."""
+    client = f"kl-{uuid.uuid4().hex[:8]}"
+    row, mine = KIND_LETTER_CONFIRMING_ROW, {"action": "a1", "actor": "key:k1"}
+    first = repos.invoices.write_mark(client, row, "a1", mine, None)
+    assert first is not None
+    theirs = {"action": "a1", "actor": "key:k2"}
+    assert repos.invoices.write_mark(client, row, "a1", theirs, None) is None  # one stands
+    second = repos.invoices.write_mark(client, row, "a1", theirs, first)
+    assert second is not None and second != first
+    assert repos.invoices.write_mark(client, row, "a1", mine, first) is None  # read is stale
+    [(_, etag, found)] = repos.invoices.marks(client, row)
+    assert (etag, found) == (second, theirs)
+    repos.invoices.drop_mark(client, row, "a1", first)  # not the one written: it stays
+    assert [m for _, _, m in repos.invoices.marks(client, row)] == [theirs]

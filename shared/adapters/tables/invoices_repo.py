@@ -34,6 +34,7 @@ from shared.domain.ledger.client_sync import BooksFigure, PendingReceipt, SyncRu
 from shared.domain.parties import Debtor
 from shared.ports.tables import (
     MAX_BATCH,
+    Conflict,
     Op,
     OpKind,
     PreconditionFailed,
@@ -494,6 +495,21 @@ class InvoiceRepository:
         except PreconditionFailed:
             return False
         return True
+
+    def write_mark(
+        self, client_id: str, row: str, key: str, mark: Mapping[str, object], etag: str | None
+    ) -> str | None:
+        """``row|key`` made ``mark`` over what its writer read alone: inserted when ``etag`` is
+        None (it read none), else replacing the one of ``etag``. The new mark's etag, or None
+        when another writer's came first (theirs stands: nothing is written over it unread)."""
+        data = put_json_parts(MARK, dict(mark))
+        put = Row(encode(client_id), f"{row}|{key}", dict(data), etag)
+        try:
+            if etag is None:
+                return self.store.insert(schema.INVOICES, put).etag
+            return self.store.replace(schema.INVOICES, put).etag
+        except (Conflict, PreconditionFailed):
+            return None
 
     def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
         """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""

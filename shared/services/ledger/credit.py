@@ -22,7 +22,8 @@ from shared.domain.ledger.model import EventKind
 from shared.domain.money import Cents
 from shared.domain.parties import Client
 from shared.domain.records import AllocatedAmount, Payment
-from shared.ports.tables import TransactionFailed
+from shared.ports.tables import PreconditionFailed, TransactionFailed
+from shared.services.errors import ConflictingUpdate
 from shared.services.ledger.overpayment import keep_overpayment
 from shared.services.ledger.service import DebtorClaims, LedgerService
 
@@ -97,23 +98,33 @@ def _follow(
 ) -> Payment | None:  # fmt: skip
     """Invoices and the payment row as ``held`` says (None: the payment is gone or reversed).
     ``mine``: the invoices of the claims read; what the payment holds on another debtor's
-    invoices (one transfer for two debtors) is not this change's and stays on the row."""
+    invoices (one transfer for two debtors) is not this change's and stays on the row. The
+    row is saved under the ETag of the read it changes: a return or a designation corrected
+    since is read again and kept (failure14 F4: saved back ``reversed=False``)."""
     for invoice_number in sorted({n for n, _ in held} | applied):
         principal = held.get((invoice_number, "principal"), 0)
         _set_principal(ledger, client, invoice_number, payment_id, principal)
-    payment = ledger.repos.payments.get(client.client_id, payment_id)
-    if payment is None or payment.reversed:
-        return None
     ours = [AllocatedAmount(n, c, cents) for (n, c), cents in held.items() if cents > 0]
-    theirs = [a for a in payment.allocations if a.invoice_number not in mine]
-    allocations = tuple(sorted([*ours, *theirs], key=lambda a: (a.invoice_number, a.component)))
-    unallocated = payment.amount - sum(a.amount for a in allocations)
-    if (allocations, unallocated) != (payment.allocations, payment.unallocated):
+    for _ in range(RETRIES):
+        read = ledger.repos.payments.get_versioned(client.client_id, payment_id)
+        if read is None or read[0].reversed:
+            return None
+        payment, etag = read
+        theirs = [a for a in payment.allocations if a.invoice_number not in mine]
+        allocations = tuple(sorted([*ours, *theirs],
+                                   key=lambda a: (a.invoice_number, a.component)))  # fmt: skip
+        unallocated = payment.amount - sum(a.amount for a in allocations)
+        if (allocations, unallocated) == (payment.allocations, payment.unallocated):
+            return payment
         payment = Payment(
             **{**vars(payment), "allocations": allocations, "unallocated": unallocated}
         )
-        ledger.repos.payments.save(payment)
-    return payment
+        try:
+            ledger.repos.payments.save_if(payment, etag)
+        except PreconditionFailed:
+            continue  # saved by another since the read: read again
+        return payment
+    raise ConflictingUpdate(f"payment {payment_id} keeps changing")
 
 
 def _held(records: list[ClaimRecord], payment_id: str) -> dict[tuple[str, str], Cents]:

@@ -17,7 +17,9 @@ The claims it leaves are restated as a lowering restatement (:data:`DESIGNATION_
 their accrual counts the money as never having been there, so a later storno of the payment
 changes nothing more (codereview13 #1). A kind letter's share let go because the payment paid
 a claim as told follows it (:mod:`~shared.domain.ledger.kind_letter`): owed again on a claim it
-leaves, let go on a claim of the letter it pays as told (codereview13 #2).
+leaves, let go on a claim of the letter it pays as told (codereview13 #2), that letter written
+in the ledger's transaction that puts the money there, so a correction cut off, refused or
+overtaken by a return before it lets no share go (failure14 F1).
 
 Idempotent and finished: what is to be done is marked first (a row ``e|`` in the client's
 Invoices partition, :data:`~shared.adapters.tables.invoices_repo.REDESIGNATING_ROW`, with the
@@ -33,7 +35,9 @@ pages: the row is saved only under the ETag of the read whose version was checke
 re-booking books what the row says (read again with the claims, and after the ledger's write),
 so of two requests from one page one is refused and the row and the ledger agree (G4). A bank
 return saved meanwhile is read again and refused, and a payment the ledger shows returned (its
-row not yet) is never spread again (G1).
+row not yet) is never spread again (G1). The booked invoices the finish writes on the row after
+the re-booking are saved under the ETag of their own read too: a return saved after the
+re-booking stays on the row (failure14 F4: saved back ``reversed=False``).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from shared.clock import amsterdam_date
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.ledger.costs import ClaimRecord
 from shared.domain.ledger.designation import came_back, rebook_designated
+from shared.domain.ledger.kind_letter import LetterAsBusiness
 from shared.domain.ledger.model import (
     DESIGNATION_RESTATED,
     ClaimFigures,
@@ -270,28 +275,48 @@ class Redesignation:
         audit (once per designation) with the designation before kept in the mark; the mark
         dropped."""
         ledger = self.ledger
-        repos = ledger.repos
-        after = repos.payments.get(client.client_id, payment_id)
+        after = (
+            self._booked_to(client, payment_id)
+            if moved
+            else ledger.repos.payments.get(client.client_id, payment_id)
+        )
         if after is None:
             raise NotFound(f"payment {payment_id} not found")
-        if moved:
-            booked_to = tuple(sorted({a.invoice_number for a in after.allocations}))
-            if after.booked_to != booked_to:
-                after = replace(after, booked_to=booked_to)
-                repos.payments.save(after)
         settle_item(ledger, client, payment_id, REDESIGNATED)
         # the correction the mark names, as asked (a later one saved over it is its own)
         named = tuple(str(n) for n in mark.get("designated", after.designated))
         if moved or tuple(str(n) for n in mark.get("was", named)) != named:
             self._audited(client, after, named, mark, mark_etag)
         if mark_etag is not None:
-            repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
+            ledger.repos.invoices.drop_mark(client.client_id, REDESIGNATING_ROW, key, mark_etag)
         log.info(
             "payment designation corrected",
             extra=log_extra({"client_id": client.client_id, "payment_id": payment_id,
                              "invoices": len(after.designated), "moved": bool(moved)}),
         )  # fmt: skip
         return after
+
+    def _booked_to(self, client: Client, payment_id: str) -> Payment | None:
+        """The row's booked invoices made the ones its allocations (as the ledger's follow-up
+        wrote them) name, saved under the ETag of the read it changes: a bank return or another
+        correction saved since is read again and kept (failure14 F4: the row was saved back
+        ``reversed=False`` over the return). A payment that came back keeps its row as the
+        return left it. The row as it stands after (None: gone)."""
+        payments = self.ledger.repos.payments
+        for _ in range(RETRIES):
+            read = payments.get_versioned(client.client_id, payment_id)
+            if read is None:
+                return None
+            row, etag = read
+            booked_to = tuple(sorted({a.invoice_number for a in row.allocations}))
+            if row.reversed or row.booked_to == booked_to:
+                return row
+            try:
+                payments.save_if(replace(row, booked_to=booked_to), etag)
+            except PreconditionFailed:
+                continue  # saved by another since the read: read again
+            return replace(row, booked_to=booked_to)
+        raise ConflictingUpdate(f"payment {payment_id} keeps changing")
 
     def _pending(self, client: Client, key: str) -> tuple[str | None, dict[str, Any]] | None:
         """The mark of this correction a request left standing: (its etag, the mark)."""
@@ -389,24 +414,33 @@ class Redesignation:
                 raise _came_back(payment_id)  # its return's ledger is in, its row not yet
             if ledger.share_owed_again(client, [claims], payment.payment_id, payment.designated):
                 continue  # read again: a claim it leaves owes its kind letter's share now
-            if self._paid_as_told(client, payment, debtor, claims, today):
-                continue  # read again: a claim it goes to was paid as told
+            # the claims it goes to that it pays as told: booked with their share let go, and
+            # the letters written with the money (codereview13 #2; failure14 F1)
+            told = self._paid_as_told(client, payment, debtor, claims, today)
+            view = self._letting_go(client, debtor, claims, told)
             result = rebook_designated(
-                claims.records, payment.payment_id, payment.amount, payment.designated,
+                view.records, payment.payment_id, payment.amount, payment.designated,
                 payment.received_on, today, ledger.rates(), ledger.named(client),
                 DESIGNATION_RESTATED,
             )  # fmt: skip
-            if result is None or not result.events or not _moves(claims.records, result.events,
+            if result is None or not result.events or not _moves(view.records, result.events,
                                                                  payment.payment_id):  # fmt: skip
+                if told:  # the money is where it pays them as told already: only the letters
+                    self._let_go(client, debtor, claims, told)
+                    continue
                 follow_ledger(ledger, client, claims, {payment.payment_id},
                               payment.payment_id, REDESIGNATED, "restated")  # fmt: skip
                 if self._still(client, payment):
                     return moved or key in finished
                 continue
+            beside = {n: letter for n, letter in told.items() if n not in result.events}
+            if beside:  # paid as told by money on them already (the change moves none there)
+                self._let_go(client, debtor, claims, beside)
+                continue
             day = max(e.on for new in result.events.values() for e in new)
-            try:
+            try:  # the letters of ``view`` are its claims' headers: they land with the events
                 ledger.write_change(
-                    client, [claims], key, result.events, on=day,
+                    client, [view], key, result.events, on=day,
                     payments_added=(payment.payment_id, *result.moved),
                     moved=tuple(result.moved),
                 )  # fmt: skip
@@ -429,14 +463,16 @@ class Redesignation:
 
     def _paid_as_told(
         self, client: Client, payment: Payment, debtor: str, claims: DebtorClaims, today: date
-    ) -> bool:
+    ) -> dict[str, LetterAsBusiness]:
         """The claims the payment is designated to whose kind letter was confirmed with its
         share claimed, but which the payment, booked there from its day, pays in full as the
-        consumer was told while the letter was held: their share is not claimed, as the
-        confirm decides for a claim so paid (:mod:`kind_letter`; codereview13 #2: corrected
-        to F2, the 2,524.66 F2 was told paid its 312.50 costs first and left 312.50 open).
-        Written before the ledger's change, so it books the payment on the claim without
-        them. Whether any letter changed."""
+        consumer was told while the letter was held: their letters with the share let go, as
+        the confirm decides for a claim so paid (:mod:`kind_letter`; codereview13 #2:
+        corrected to F2, the 2,524.66 F2 was told paid its 312.50 costs first and left 312.50
+        open). Nothing is written here: a share is let go only with the money that pays it
+        (:meth:`_rebook`), so a correction cut off, refused or overtaken by a return before
+        its ledger write leaves every share as it was (failure14 F1: F2's 312.50 was let go
+        for good while F2 never held a cent)."""
         ledger = self.ledger
         letters = {
             n: c.header.as_business for n, c in claims.stored.items()
@@ -444,7 +480,7 @@ class Redesignation:
             and c.header.as_business.confirmed and not c.header.as_business.forgone
         }  # fmt: skip
         if not letters:
-            return False
+            return {}
         held_rows = {
             n: replace(c, header=replace(c.header, as_business=replace(letters[n],
                                                                        confirmed=False)))
@@ -455,14 +491,43 @@ class Redesignation:
                                     ledger_rows=(held_rows, []))  # fmt: skip
         before, after = (self._booked(ledger, client, payment, c.records, today)
                          for c in (held, claims))  # fmt: skip
-        changed = False
-        for number, letter in sorted(letters.items()):
-            if before[number].paid.total > 0 and before[number].open.total <= 0 < (
-                after[number].open.total
-            ):
-                changed |= ledger.ledger.set_as_business(client.client_id, debtor, number,
-                                                         letter.confirm(forgone=True))  # fmt: skip
-        return changed
+        return {
+            number: letter.confirm(forgone=True)
+            for number, letter in sorted(letters.items())
+            if before[number].paid.total > 0 and before[number].open.total <= 0
+            < after[number].open.total
+        }  # fmt: skip
+
+    def _letting_go(
+        self, client: Client, debtor: str, claims: DebtorClaims,
+        told: Mapping[str, LetterAsBusiness],
+    ) -> DebtorClaims:  # fmt: skip
+        """``claims`` as they stand once the letters ``told`` are written: the same rows (and
+        ETags, so a write of them is conditional on the read) with those letters."""
+        if not told:
+            return claims
+        rows = {
+            n: replace(c, header=replace(c.header, as_business=told[n])) if n in told else c
+            for n, c in claims.stored.items()
+        }  # fmt: skip
+        view = self.ledger.debtor_claims(client, debtor,
+                                         every_invoice=list(claims.invoices.values()),
+                                         ledger_rows=(rows, []))  # fmt: skip
+        return replace(view, pending=claims.pending)
+
+    def _let_go(
+        self, client: Client, debtor: str, claims: DebtorClaims,
+        told: Mapping[str, LetterAsBusiness],
+    ) -> None:  # fmt: skip
+        """The letters ``told`` of claims the money pays as told already, each under its
+        claim's ETag as read (a claim moved since is decided again by the caller's next
+        round)."""
+        for number, letter in sorted(told.items()):
+            try:
+                self.ledger.ledger.set_as_business(client.client_id, debtor, number, letter,
+                                                   claims.stored[number].header.etag)  # fmt: skip
+            except (PreconditionFailed, TransactionFailed, Conflict):
+                return
 
     @staticmethod
     def _booked(
