@@ -98,7 +98,7 @@ class IntegrationApi:
         self.router.translate(NotFound, lambda e: NotFoundError(str(e)))
         self.router.translate(Forbidden, lambda e: NotFoundError(str(e)))
         self.router.translate(Invalid, _unprocessable)
-        self.router.translate(ConflictingUpdate, lambda e: ConflictError(str(e)))
+        self.router.translate(ConflictingUpdate, _conflict)
         # an id in a path too long (or too odd) to be a key: nothing is stored under it
         self.router.translate(InvalidKey, lambda e: NotFoundError(f"not found ({e})"))
         self.router.translate(
@@ -133,6 +133,16 @@ class IntegrationApi:
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         return self.router.dispatch(request)
+
+
+def _conflict(e: Exception) -> ConflictError:
+    """A 409 as the API says it: the English message and, when the service gave one, the
+    rule's ``code`` in ``details`` as a 422 refusal's (newcomer14 #3: every 409 was a bare
+    ``conflict``, so "a natural obligation: never" read as "changed meanwhile: retry")."""
+    code = getattr(e, "code", None)
+    if code is None:
+        return ConflictError(str(e))
+    return ConflictError(str(e), details=[{"message": str(e), "code": code}])
 
 
 def _unprocessable(e: Exception) -> Unprocessable:

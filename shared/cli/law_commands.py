@@ -218,15 +218,30 @@ def cmd_kenmerk(args: argparse.Namespace) -> int:
     return 0
 
 
+def _country(text: str) -> str:
+    """A postal address's country as ISO 3166-1 alpha-2, or refused: anything else ("NLD",
+    a typo) read as abroad moved the day costs are owed by a week or more (newcomer14 #5)."""
+    from shared.domain.countries import is_country
+
+    if not is_country(text):
+        hint = " (an alpha-3 code? give the two letters, e.g. NL)" if len(text.strip()) == 3 else ""
+        raise ValueError(
+            f"not a country: {text!r}; expected an ISO 3166-1 alpha-2 code such as NL, BE, DE"
+            + hint
+        )
+    return text.strip().upper()
+
+
 def cmd_term(args: argparse.Namespace) -> int:
     from shared.domain.dutch_calendar import calendar_warning
     from shared.domain.law.fourteen_day_letter import fourteen_day_term
 
-    term = fourteen_day_term(_date(args.sent), LetterChannel(args.channel), country=args.country)
+    sent, country = _date(args.sent), _country(args.country)
+    term = fourteen_day_term(sent, LetterChannel(args.channel), country=country)
     data = {
         "sent_on": term.sent_on.isoformat(),
         "channel": term.channel.value,
-        "country": args.country.upper(),
+        "country": country,
         "received_on": term.received_on.isoformat(),
         "term_starts": term.term_starts.isoformat(),
         "last_day": term.last_day.isoformat(),
@@ -330,8 +345,8 @@ def register(sub: Any) -> None:
     term.add_argument("sent", help="send date (YYYY-MM-DD)")
     term.add_argument("--channel", default="letter", choices=[c.value for c in LetterChannel])
     term.add_argument(
-        "--country", default="NL", help="the postal address's country (ISO code): post abroad "
-        "is received by the cross-border target"
+        "--country", default="NL", help="the postal address's country (ISO 3166-1 alpha-2: NL, "
+        "BE, DE; anything else exits 2): post abroad is received by the cross-border target"
     )  # fmt: skip
     term.add_argument("--json", action="store_true")
     term.set_defaults(handler=cmd_term)

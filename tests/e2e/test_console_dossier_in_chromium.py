@@ -147,6 +147,6 @@ def _read_the_dossier(browser, url: str, key: str, lang: str) -> None:  # type: 
         assert "€ 15,00 van de incassokosten op E2E-W kwijtgescholden: settled for less" in timeline
         assert "Vordering E2E-O afgeboekt als oninbaar: debtor emigrated" in timeline
     else:
-        assert "Waived € 15,00 of the costs on E2E-W: settled for less" in timeline
+        assert "Waived EUR 15.00 of the costs on E2E-W: settled for less" in timeline
         assert "Claim E2E-O written off as uncollectable: debtor emigrated" in timeline
     checked(browser, f"dossier-settled-{lang}")

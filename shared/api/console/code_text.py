@@ -93,6 +93,21 @@ SEGMENT: _Words = {"default": ("standaard", "default")}
 # a template's or quick text's language
 LANGUAGE: _Words = {"nl": ("Nederlands", "Dutch"), "en": ("Engels", "English")}
 
+# a debtor's standing and why it was lifted (shared/domain/standing.py: Standing, LiftReason),
+# as the dossier's timeline says them (the dossier's standing form has its own longer words)
+STANDING: _Words = {
+    "normal": ("normaal", "normal"),
+    "deceased": ("overleden", "deceased"),
+    "bankrupt": ("failliet", "bankrupt"),
+    "wsnp": ("in de schuldsanering (WSNP)", "in the statutory debt scheme (WSNP)"),
+}
+LIFT_REASON: _Words = {
+    "mistake": ("een vergissing: alsof nooit gezet", "a mistake: as if never set"),
+    "akkoord": ("geëindigd met een akkoord", "ended by an akkoord"),
+    "clean_slate": ("schone lei, art. 358 Fw", "clean slate, art. 358 Fw"),
+    "ended": ("anders geëindigd", "ended otherwise"),
+}
+
 GROUPS: dict[str, _Words] = {
     "invoice_status": INVOICE_STATUS,
     "plan_status": PLAN_STATUS,
@@ -105,6 +120,8 @@ GROUPS: dict[str, _Words] = {
     "delivery": DELIVERY,
     "segment": SEGMENT,
     "language": LANGUAGE,
+    "standing": STANDING,
+    "lift_reason": LIFT_REASON,
 }
 
 

@@ -140,6 +140,12 @@ _SUMMARIES = shapes(
         (r"^Message through the portal: (.*)$", lambda m: f"Bericht via het portaal: {m[1]}"),
         (r"^Asked for postponement until (\S+): (.*)$",
          lambda m: f"Uitstel gevraagd tot {m[1]}: {m[2]}"),
+        # the debtor's standing (services.debtor_standing: set, lifted), its codes as words
+        (r"^Standing set: (\w+) since (\d{4}-\d\d-\d\d)$",
+         lambda m: f"Status vastgelegd: {word('standing', m[1], 'nl')} sinds {m[2]}"),
+        (r"^Standing lifted: (\w+) \((\w+)\)$",
+         lambda m: f"Status opgeheven: {word('standing', m[1], 'nl')} "
+                   f"({word('lift_reason', m[2], 'nl')})"),
         # a debtor's message marked as his acknowledgement (services.message_acknowledgements)
         (r"^Message of (\S+) marked as the debtor's acknowledgement of (.+) \(prescription\)$",
          lambda m: f"Bericht van {m[1]} gemarkeerd als erkenning door de debiteur van {m[2]} (verjaring)"),
@@ -148,6 +154,39 @@ _SUMMARIES = shapes(
     ),
     re.S,
 )  # fmt: skip
+
+_EUR_NL = r"(-?€ [\d.]+,\d\d)"
+
+
+def _eur_en(amount: str) -> str:
+    """``€ 1.234,56`` (the services' ``format_eur_nl`` in a summary) as an English page
+    writes it elsewhere: ``EUR 1,234.56``."""
+    found = re.fullmatch(r"(-?)€ ([\d.]+),(\d\d)", amount)
+    if found is None:
+        return amount
+    return f"{found[1]}EUR {found[2].replace('.', ',')}.{found[3]}"
+
+
+# on English pages: the amounts and codes the services write into a summary, in the page's
+# notation and words (the rest is English already; words people typed stay as written)
+_SUMMARIES_EN = shapes(
+    (
+        (rf"^Payment of {_EUR_NL} received \((\w+)\) for (.+)$",
+         lambda m: f"Payment of {_eur_en(m[1])} received ({word('channel', m[2], 'en')}) for {m[3]}"),
+        (rf"^(Payment|Refund|Chargeback) of {_EUR_NL} (.*)$",
+         lambda m: f"{m[1]} of {_eur_en(m[2])} {m[3]}"),
+        (rf"^Credit note (.+?): {_EUR_NL} of invoice (.*)$",
+         lambda m: f"Credit note {m[1]}: {_eur_en(m[2])} of invoice {m[3]}"),
+        (rf"^Waived {_EUR_NL} of the (.*)$", lambda m: f"Waived {_eur_en(m[1])} of the {m[2]}"),
+        (r"^Standing set: (\w+) since (\d{4}-\d\d-\d\d)$",
+         lambda m: f"Standing set: {word('standing', m[1], 'en')} since {m[2]}"),
+        (r"^Standing lifted: (\w+) \((\w+)\)$",
+         lambda m: f"Standing lifted: {word('standing', m[1], 'en')} "
+                   f"({word('lift_reason', m[2], 'en')})"),
+    ),
+    re.S,
+)  # fmt: skip
+
 
 # why a channel cannot be used now (services.conversations.by_hand.channels_for)
 _REASONS: dict[str, str] = {
@@ -189,8 +228,14 @@ def plan_reason(text: str, lang: str) -> str:
 
 
 def summary(text: str, lang: str) -> str:
-    """A contact-log entry's summary; on Dutch pages translated when its shape is known."""
-    return in_language(text, _SUMMARIES, lang)
+    """A contact-log entry's summary; on Dutch pages translated when its shape is known, on
+    English pages with its amounts and codes in the page's notation (newcomer14 #4)."""
+    if lang == "nl":
+        return in_language(text, _SUMMARIES, lang)
+    for pattern, render in _SUMMARIES_EN:
+        if found := pattern.match(text):
+            return render(found)
+    return text
 
 
 def channel_reason(text: str, lang: str) -> str:

@@ -17,6 +17,7 @@ is wholly *unallocated* (an overpayment: nothing to take off; ledger-rest6 item 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from shared.domain.law.interest_rates import RateTable
@@ -102,11 +103,13 @@ def rebook_designated(
     # rest rather than being topped up around its own allocations
     holding = [by_number[n] for n, v in sorted(net.items()) if v > 0]
     undone = reverse(holding, payment_id, on, reason)
+    restated = reason if reason.startswith(RESTATED) else None
+    if restated is not None:
+        undone = _undone_from_its_day(records, undone, payment_id)
     # the claims it leaves are restated without it (it never paid them: interest runs, costs
     # as their term says); their later payments move as a return moves them
     # (a correction by hand restates them as the money never having been there: its reason
     # is the restatement's too, so the claims' own accrual gives the restated interest)
-    restated = reason if reason.startswith(RESTATED) else None
     first = restate_claims(records, sorted(undone), rates, undone, named_by, reason=restated)
     current = {r.number: r for r in records}
     events: dict[str, tuple[LedgerEvent, ...]] = {}
@@ -124,3 +127,26 @@ def rebook_designated(
     for pid, cents in first.left.items():
         left[pid] = left.get(pid, 0) + cents
     return Release(events, moved, left)
+
+
+def _undone_from_its_day(
+    records: Sequence[ClaimRecord], undone: dict[str, tuple[LedgerEvent, ...]], payment_id: str
+) -> dict[str, tuple[LedgerEvent, ...]]:
+    """A correction by hand books the payment as if designated so from its day: its money
+    leaves a claim on the day it reached that claim, as it goes on the claims named from the
+    day received. Dated on the correction's day instead, the claim on every day before it
+    counted the payment twice, on the claim it left and on the one it went to (newcomer14 #2:
+    200.00 paid of one 100.00; each correction back and forth one more). The accrual counts
+    such a reversal from that day already (:data:`~shared.domain.ledger.model.
+    DESIGNATION_RESTATED`)."""
+    reached: dict[str, date] = {}
+    for r in records:
+        days = [
+            e.on for e in r.events if e.payment_id == payment_id and e.kind is EventKind.ALLOCATED
+        ]
+        if days:
+            reached[r.number] = min(days)
+    return {
+        number: tuple(replace(e, on=min(e.on, reached.get(number, e.on))) for e in new)
+        for number, new in undone.items()
+    }

@@ -8,6 +8,7 @@ mid-word or mid-number (a betalingskenmerk "50000" / "56789012345" is one number
 
 Dialects:
 - slash tags (ING, Rabobank, ABN AMRO SEPA, Knab SEPA): ``/EREF/../CNTP/iban/bic/name/city/``,
+  Rabobank's ``/EREF/<id>/PREF/../TRCD/593/RTRN/AC04/BENM//NAME/..``,
   ``/BENM//NAME/../REMI/..``, ``/TRTP/../IBAN/../NAME/../REMI/..``; ``/REMI/USTD//text/`` or
   ``/REMI/STRD/CUR/kenmerk/``; Rabobank's ``/CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/kenmerk``;
 - SNS, ASN and RegioBank: ``<IBAN> <name>`` then the description;
@@ -38,6 +39,8 @@ CODEWORDS = (
     "NRTX", "PIND",
     # ING: /OCMT/ the original amount (what the payer sent), /CHGS/ the charges the bank kept
     "OCMT",
+    # Rabobank: its own transaction code ("/TRCD/541/", a returned transfer "/TRCD/593/")
+    "TRCD",
 )  # fmt: skip
 _CODE = re.compile(r"/(" + "|".join(sorted(CODEWORDS, key=len, reverse=True)) + r")/")
 _GVC = re.compile(r"^\d{3}\?")
@@ -169,9 +172,20 @@ _FOLLOWERS: dict[str, dict[str, int]] = {
     "PREF": {"NRTX": 0},
 }
 # the banks that write a return's /RTRN/ after the payer's name (ABN AMRO "/NAME/../RTRN/AC04/
-# REMI/", SEPA MT940 spec 2.3.4; Rabobank after /NAME/ and /ADDR/): a '//' the payer typed in
-# his name can open a value that swallows it. ING writes its /RTRN/ first, before any of his
+# REMI/", SEPA MT940 spec 2.3.4; Rabobank's older layout after /NAME/ and /ADDR/): a '//' the
+# payer typed in his name can open a value that swallows it. ING writes its /RTRN/ first,
+# before any of his
 RTRN_AFTER_NAME = frozenset({"ABNA", "RABO"})
+# Rabobank's own codes right after the end-to-end id (its MT940 day exports of 2025): its
+# batch reference /PREF/, its transaction code /TRCD/ and a returned transfer's /RTRN/, in
+# this order, each once, then /ORDP// or /BENM// ("/EREF/<id>/PREF/<batch>/TRCD/593/RTRN/AC04
+# /BENM//NAME/.."; a credit "/EREF/<id>/TRCD/541/ORDP//NAME/.."). The payer's id (35
+# characters, '/' allowed) ends where they start: before, the id ran to the '//' and took
+# the bank's "/TRCD/593/RTRN/AC04" as its text, and a returned transfer was booked as the
+# debtor's payment (newcomer14 #1)
+RABO_AFTER_ID = {"PREF": 0, "TRCD": 1, "RTRN": 2}
+RABO_LAYOUT = frozenset({"RABO"})
+_TRCD_VALUE = re.compile(r"\d{2,5}(?:/|$)")  # the code's number (then "/INIT//" at most)
 _RTRN = re.compile(r"/RTRN/([A-Z0-9]{4})(?=/|$)")
 # the banks that close a line's :86: with their own "/IBAN/<payer>/BIC/<bic>/EREF/<id>" (ABN
 # AMRO's SEPA MT940 layout): an /EREF/ or /PREF/ the payer opened with a '//' in his name
@@ -206,6 +220,10 @@ def _payer_end(
     if code not in PAYER_WRITTEN:
         return None
     end = _cut_end(joined, start, _PARTY_BLOCKS if code in ("EREF", "PREF") else None)
+    if bank in RABO_LAYOUT and code in ("EREF", "PREF"):
+        banks = _rabobank_codes_at(joined, code, [m for m in later if m.start() < end], end)
+        if banks is not None:
+            return banks
     followers = _FOLLOWERS.get(code, {})
     # the codes up to the first '//' (Rabobank's "USTD//", "/REMI//"): past it the bank's
     # layout has gone on for sure, and a code there is the payer's remittance or the bank's
@@ -215,6 +233,27 @@ def _payer_end(
         if m.group(1) in followers and not _comes_again(joined, before, n, followers, again):
             return m.start()
     return end
+
+
+def _rabobank_codes_at(joined: str, code: str, codes: list[re.Match[str]], end: int) -> int | None:
+    """Where Rabobank's own codes after the value of ``code`` (:data:`RABO_AFTER_ID`) start:
+    at the first code from which every code up to the value's '//' (``end``) is one of them,
+    in the bank's order, each once, with its /TRCD/ and a number. A code the payer wrote in
+    his id breaks that order or comes again ("/EREF/X/RTRN/AC04/TRCD/541/ORDP//": the id is
+    "X/RTRN/AC04", no return). None: not that layout (an older export without /TRCD/)."""
+    place = RABO_AFTER_ID.get(code, -1)
+    for n, first in enumerate(codes):
+        tail = codes[n:]
+        places = [RABO_AFTER_ID.get(m.group(1), -1) for m in tail]
+        if min(places) <= place or any(a >= b for a, b in pairwise(places)):
+            continue
+        trcd = next((k for k, m in enumerate(tail) if m.group(1) == "TRCD"), None)
+        if trcd is None:
+            continue
+        stop = tail[trcd + 1].start() if trcd + 1 < len(tail) else end
+        if _TRCD_VALUE.match(joined[tail[trcd].end() : stop]):
+            return first.start()
+    return None
 
 
 def _comes_again(
@@ -382,13 +421,23 @@ def _split_slash(joined: str, bank: str | None) -> Details:
         reference=_clean(reference),
         end_to_end_id=_end_to_end(joined, matches, tags, bank),
         return_reason=_clean(tags.get("RTRN")),
-        batch_id=_clean(tags.get("PREF")),
+        batch_id=_batch_id(tags, bank),
         original_amount=_money(tags.get("OCMT")) if money else None,
         charges=_money(tags.get("CHGS")) if money else None,
         payer_codes=dict(payer_texts).get("EREF", ()),
         payer_texts=payer_texts,
         return_in_text=_return_in_text(joined, matches, bank) if "RTRN" not in tags else None,
     )
+
+
+def _batch_id(tags: dict[str, str], bank: str | None) -> str | None:
+    """The batch booking's payment information id (/PREF/). Rabobank writes a /PREF/ also
+    after a single transfer's own /EREF/ (the block it was sent in, often the same id: a
+    Rabobank customer's transfer "/EREF/OO9B../PREF/OO9B../TRCD/541/"): that line is one
+    payer's payment, not a batch's sum; its batch booking has a /PREF/ and no /EREF/."""
+    if bank in RABO_LAYOUT and "EREF" in tags:
+        return None
+    return _clean(tags.get("PREF"))
 
 
 def _end_to_end(
@@ -418,8 +467,9 @@ def _end_to_end(
 def _return_in_text(joined: str, matches: list[re.Match[str]], bank: str | None) -> str | None:
     """The bank's return reason where the reading of the codes put it inside a payer's value
     (:attr:`Details.return_in_text`): the first "/RTRN/<known reason>/" after the bank's
-    /NAME/, at a bank that writes it there. Before /NAME/ (Rabobank's /EREF/ first) it is
-    the payer's end-to-end id."""
+    /NAME/, at a bank that writes it there. Before /NAME/ it is the payer's end-to-end id,
+    unless Rabobank's own codes after the id put it there (:func:`_rabobank_codes_at`: then
+    it is the line's ``return_reason``)."""
     if bank not in RTRN_AFTER_NAME:
         return None
     name = next((m for m in matches if m.group(1) == "NAME"), None)

@@ -32,3 +32,25 @@ def test_term_of_a_letter_abroad(capsys):
     assert main(["term", "2025-12-04", "--channel", "letter", "--country", "BE", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["received_on"], data["costs_owed_from"]) == ("2025-12-11", "2025-12-30")
+
+
+def test_a_country_that_is_no_iso_alpha2_code_exits_2(capsys):
+    """newcomer14 #5: NLD (alpha-3 of the Netherlands), XX or BEL were read as abroad and
+    moved the day costs are owed from 19-3 to 31-3, exit 0."""
+    for given in ("NLD", "XX", "BEL", "N", ""):
+        assert main(["term", "2026-03-02", "--country", given]) == 2, given
+        out, err = capsys.readouterr()
+        assert out == "" and len(err.strip().splitlines()) == 1, given
+        assert "ISO 3166-1 alpha-2" in err, given
+    assert main(["term", "2026-03-02", "--country", "nl"]) == 0
+    assert capsys.readouterr().out.strip() == "2026-03-19"
+    assert main(["term", "2026-03-02", "--country", "be", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["country"] == "BE"
+
+
+def test_the_country_list_is_iso_3166_1s_249_codes():
+    from shared.domain.countries import ISO_3166_ALPHA2, is_country
+
+    assert len(ISO_3166_ALPHA2) == 249
+    assert all(len(c) == 2 and c.isalpha() and c.isupper() for c in ISO_3166_ALPHA2)
+    assert is_country(" nl ") and is_country("GB") and not is_country("UK")

@@ -165,7 +165,7 @@ def test_the_waiver_and_the_write_off_are_on_the_timeline_in_both_languages(doss
     assert "€ 15,00 van de incassokosten op F1 kwijtgescholden: settled for less" in nl
     assert "Vordering F2 afgeboekt als oninbaar: debtor emigrated" in nl
     en = dossier.get("/dossier/D1?lang=en").encoded().decode()
-    assert "Waived € 15,00 of the costs on F1: settled for less" in en
+    assert "Waived EUR 15.00 of the costs on F1: settled for less" in en
     assert "Claim F2 written off as uncollectable: debtor emigrated" in en
 
 

@@ -93,7 +93,7 @@ def test_the_contact_log_from_the_english_console_is_english(world, tenants):
     assert header == ["client", "date", "time", "debtor", "kind", "channel", "summary", "system"]
     by_summary = {r[6]: r for r in rows}
     assert by_summary["email sent via graph: Herinnering F2"][4:6] == ["message", "e-mail"]
-    assert by_summary["Payment of € 0,04 received (bank) for F2"][4] == "payment"
+    assert by_summary["Payment of EUR 0.04 received (bank) for F2"][4] == "payment"
     assert "Factuur F1 gecrediteerd" not in by_summary and "Invoice F1 credited" in by_summary
 
 
