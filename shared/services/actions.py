@@ -257,6 +257,9 @@ class ActionService:
                 payment_id="bank-" + line_id, invoices=invoices, amount=amount,
                 booked_on=received_on, claimed_at=now,
                 note=ClaimNote(account, line_id, item.client_id, action_id, now),
+                # decided before anything is booked and written down with the claim, for a
+                # retry after the ledger took the money (returns14's leftover)
+                designated=self.claims.designation(client, line_id, item.detail, invoices),
             )  # fmt: skip
             if mine:
                 assert record is not None

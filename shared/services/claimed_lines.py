@@ -143,8 +143,13 @@ class ClaimedLines:
             # it: its payer is not learned as paid (statement_sources, attack10 F1)
             client_written=written,
             bank_charges=int(str(detail.get("charges") or 0)),
-            designated=self._designation(client, claim, detail, invoices, amount, received_on),
-        )
+            # as the confirm decided it before booking (written down with its claim): a retry
+            # after the ledger took the money and the payment row was lost reads the claims
+            # holding that money already, where a tacit designation is none (returns14)
+            designated=list(claim.designated) if claim.designated is not None
+            else self._designation(client, _payment_id(claim), detail, invoices, amount,
+                                   received_on),
+        )  # fmt: skip
         payer = by_payer(payer_iban, payment, written, _text(detail.get("reference")),
                          _text(detail.get("remittance")),
                          amount - payment.bank_charges if payment.bank_charges else None)  # fmt: skip
@@ -152,15 +157,25 @@ class ClaimedLines:
             self.repos.banking.remember_payment(client.client_id, payer)
         return payment
 
+    def designation(
+        self, client: Client, line_id: str, detail: dict[str, object], invoices: list[str]
+    ) -> list[str] | None:
+        """The designation a confirm of the line ``line_id`` (its item's ``detail``) on
+        ``invoices`` books, decided before its claim is written and written down with it
+        (banking_repo ``claim_for_booking``): what :meth:`book` then uses, also on a retry."""
+        amount, received_on = int(str(detail["amount"])), date.fromisoformat(str(detail["date"]))
+        return self._designation(client, "bank-" + line_id, detail, invoices, amount,
+                                 received_on)  # fmt: skip
+
     def _designation(
-        self, client: Client, claim: LineRecord, detail: dict[str, object], invoices: list[str],
+        self, client: Client, payment_id: str, detail: dict[str, object], invoices: list[str],
         amount: int, received_on: date,
     ) -> list[str] | None:  # fmt: skip
         """What of ``invoices`` the debtor designated (6:43 lid 1): a person's ticks say whose
         money the line is, not which claim he meant; the line's own text, or an amount that
         is their open total to the cent, does (:func:`line_designation`). None when the
         payment is booked already (its row holds what was decided then)."""
-        if self.repos.payments.get(client.client_id, _payment_id(claim)) is not None:
+        if self.repos.payments.get(client.client_id, payment_id) is not None:
             return None
         line = StatementLine(
             received_on, None, amount, "EUR", remittance=_text(detail.get("remittance")),

@@ -161,8 +161,15 @@ def returned_by_payer(
         # this very return undid one before (or a person chose it on its item): that one, again
         decided = _decided(service, clients, line_id)
         if decided is not None:
-            _undo(service, decided[0], decided[1], line, reason)
-            return "returned"
+            client, payment_id = decided
+            # the choice and the payment's claim are two writes: a return cut off between them
+            # left a choice whose payment another return may have claimed and undone since
+            # (failure14 F6). Only its own claim undoes it; else the choice is dropped and
+            # the return weighed as any, the payment listed as reversed already
+            if banking.claim_returned(client.client_id, payment_id, line_id) == line_id:
+                _undo(service, client, payment_id, line, reason)
+                return "returned"
+            banking.drop_return_choice(line_id, ReturnChoice(client.client_id, payment_id))
     earliest = line.booking_date - timedelta(days=RETURN_WINDOW_DAYS)
     quoted = _plain(line.reference)
     fits: list[_Fit] = []

@@ -66,3 +66,26 @@ def test_what_a_return_sent_back_and_a_bookings_designation_are_kept(repos):
         written = banking.line(account, line)
         assert written is not None
         assert written.designated == (None if named is None else tuple(named))
+
+
+def test_a_persons_claim_keeps_its_designation(repos):
+    """knab14: a person's confirm writes its designation down with its claim, on a new row
+    (no line read) and under the ETag of the line it read alike."""
+    banking, tag = repos.banking, uuid.uuid4().hex[:8]
+    account = f"NL02ABNA{tag}"
+    for line, named, read in (("line-1", ["F-1"], False), ("line-2", [], False),
+                              ("line-3", None, False), ("line-4", ["F-1"], True),
+                              ("line-5", [], True)):  # fmt: skip
+        record = None
+        if read:
+            banking.claim_line(account, line, 100_00, date(2025, 3, 3), f"act-{line}")
+            record = banking.line(account, line)
+            assert record is not None
+        claimed, mine = banking.claim_for_booking(
+            account, line, record, client_id="C1", payment_id=f"bank-{line}", invoices=["F-1"],
+            amount=100_00, booked_on=date(2025, 3, 3), designated=named,
+        )  # fmt: skip
+        expected = None if named is None else tuple(named)
+        assert mine and claimed is not None and claimed.designated == expected
+        written = banking.line(account, line)
+        assert written is not None and written.designated == expected

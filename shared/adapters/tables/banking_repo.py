@@ -421,6 +421,7 @@ class BankingRepository:
         booked_on: date,
         claimed_at: datetime | None = None,
         note: ClaimNote | None = None,
+        designated: list[str] | None = None,
     ) -> tuple[LineRecord | None, bool]:
         """A person's booking of the line (staff confirming its action item) written down
         before it is made, as :meth:`write_intent`, conditionally: under the ETag ``record``
@@ -431,13 +432,16 @@ class BankingRepository:
         F3): the payment ids are per client, so only the line can tell them apart.
         ``claimed_at``: when, for the sweep of claims whose confirm stopped (failure12 F1);
         ``note``: the claim noted under the client first (:meth:`note_claim`), where that
-        sweep finds it."""
+        sweep finds it; ``designated``: the debtor's designation among ``invoices`` the
+        confirm decided before booking, written down with it (:attr:`LineRecord.designated`)
+        for whoever finishes the booking."""
         if note is not None:
             self.note_claim(client_id, note)
         if record is not None and record.etag is not None:
             written, mine = self.write_intent(
                 account, record, client_id=client_id, payment_id=payment_id,
                 invoices=invoices, amount=amount, booked_on=booked_on, claimed_at=claimed_at,
+                designated=designated,
             )  # fmt: skip
             return (None if written.status == "gone" else written), mine
         data: dict[str, object] = {
@@ -450,12 +454,16 @@ class BankingRepository:
         }
         if claimed_at is not None:
             data["ClaimedAt"] = _put_time(claimed_at)
+        if designated is not None:
+            data["Designated"] = _put_designated(designated)
         try:
             stored = self.store.insert(STATEMENT_LINES, Row(encode(account), line_id, data))
         except Conflict:
             return self.line(account, line_id), False
-        claimed = LineRecord(line_id, "booking", client_id, payment_id, stored.etag,
-                             invoices=tuple(invoices), claimed_at=claimed_at)  # fmt: skip
+        claimed = LineRecord(
+            line_id, "booking", client_id, payment_id, stored.etag, invoices=tuple(invoices),
+            claimed_at=claimed_at, designated=None if designated is None else tuple(designated),
+        )  # fmt: skip
         return claimed, True
 
     def settle_line(

@@ -7,12 +7,14 @@ line ended short of the width, and without one where the bank filled the line an
 mid-word or mid-number (a betalingskenmerk "50000" / "56789012345" is one number again).
 
 Dialects:
-- slash tags (ING, Rabobank, ABN AMRO SEPA, Knab SEPA): ``/EREF/../CNTP/iban/bic/name/city/``,
+- slash tags (ING, Rabobank, ABN AMRO SEPA): ``/EREF/../CNTP/iban/bic/name/city/``,
   Rabobank's ``/EREF/<id>/PREF/../TRCD/593/RTRN/AC04/BENM//NAME/..``,
   ``/BENM//NAME/../REMI/..``, ``/TRTP/../IBAN/../NAME/../REMI/..``; ``/REMI/USTD//text/`` or
   ``/REMI/STRD/CUR/kenmerk/``; Rabobank's ``/CDTRREFTP//CD/SCOR/ISSR/CUR/CDTRREF/kenmerk``;
 - SNS, ASN and RegioBank: ``<IBAN> <name>`` then the description;
-- Knab: description, then ``REK: <IBAN>/NAAM: <name>``;
+- Knab: description, then ``REK: <IBAN>/NAAM: <name>``; read before the slash tags, as the
+  description is the payer's and may start with "/CNTP/.." (the statement's bank, or where
+  the file does not name it, the REK: line, says it is Knab's);
 - Triodos: ``000>10..>20..>21..>31<account>``;
 - German GVC (``166?00..?20..?30..?31..?32..``);
 - anything else: the text is the remittance.
@@ -532,6 +534,10 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
     joined = raw.replace("\r", "").replace("\n", "")
     if _GVC.match(joined):
         details = _split_gvc(raw)
+    elif _knab_layout(raw, bank):
+        # before the slash tags: at Knab the payer's description comes first, and one that
+        # starts "/CNTP/<IBAN>/.." or "/EREF/.." is his text, never the bank's (attack14 A1)
+        details = _split_knab(raw) if "REK:" in joined and "NAAM:" in joined else _free(raw)
     elif _CODE.search(joined) and joined.lstrip().startswith("/"):
         details = _split_slash(joined, bank)
     elif bank == "TRIO" or re.match(r"^\d{3}>", joined):
@@ -564,9 +570,24 @@ def split_details(text: str, *, bank: str | None = None, extra: str | None = Non
             remittance=_clean(_unwrap(rest, first_line_of_field=False)),
         )
     else:
-        text = _unwrap(raw)
-        details = Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
+        details = _free(raw, bank)
     return _with_extra(details, extra, bank)
+
+
+def _free(raw: str, bank: str | None = None) -> Details:
+    """A free-text :86:: the text is the remittance."""
+    text = _unwrap(raw)
+    return Details(remittance=_clean(text), return_reason=_leading_reason(text, bank))
+
+
+def _knab_layout(raw: str, bank: str | None) -> bool:
+    """Whether the :86: is Knab's: the statement's account is at Knab, or, where the file
+    does not say its bank, a line of it is the bank's ``REK: <IBAN>/NAAM:`` line. Knab
+    writes no slash tags of its own: a :86: of its without the REK: line (its own costs,
+    interest) is text. At a bank the file names, its own layout decides (as before)."""
+    if bank is not None:
+        return bank == "KNAB"
+    return any(_KNAB_PAYER.match(row.lstrip()) for row in raw.replace("\r", "").split("\n"))
 
 
 _KNAB_PAYER = re.compile(r"REK:\s*([A-Z0-9]+)\s*/\s*NAAM:\s*(.*)$")
