@@ -23,7 +23,7 @@ from tests.unit.api.test_kind_letter_paid_as_told import _claim, _confirm, _pay,
 from tests.unit.api.test_kind_letter_paid_as_told_undone import _on, _refunded
 
 PUT = "/v1/clients/C1/payments/p1/designation"
-TO_F2 = {"invoices": ["F2"], "reason": "the payer named F2"}
+TO_F2 = {"invoices": ["F2"], "reason": "the payer named F2", "payer_word": "misread"}
 NEVER_PAID = ("312.50", "2838.53")  # costs, total on 20-2
 
 
@@ -73,7 +73,7 @@ def test_cut_off_then_corrected_back_to_f1_f2_is_as_before(world: Any, monkeypat
     _cut_at_the_ledger_write(monkeypatch)
     with pytest.raises(SimulatedCrash):
         a.call("PUT", PUT, TO_F2)
-    back = a.call("PUT", PUT, {"invoices": ["F1"], "reason": "F1 after all"})
+    back = a.call("PUT", PUT, {"invoices": ["F1"], "reason": "F1 after all", "payer_word": "asked"})
     assert back.status == 200, back.body
     assert _on(a, "F2", "2026-02-20")["open"] == before  # was 0.00 costs
 
