@@ -31,6 +31,7 @@ from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
     LOWERING,
+    RECEIVED,
     RESTATED,
     ClaimTerms,
     Component,
@@ -143,8 +144,24 @@ def _money_days(events: list[LedgerEvent]) -> dict[tuple[str, StandIn | None], d
     for e in events:
         if e.payment_id and e.kind is EventKind.ALLOCATED:
             key = (e.payment_id, e.stands_in)
-            out[key] = min(out.get(key, e.on), e.on)
+            day = _received(e) or e.on
+            out[key] = min(out.get(key, day), day)
     return out
+
+
+def _received(event: LedgerEvent) -> date | None:
+    """The day a payment booked after it was received counts from, when a restatement that
+    lowers the fixed interest booked it (its allocation's reason,
+    :data:`~shared.domain.ledger.model.RECEIVED`): the restated history has it on that day."""
+    reason = event.reason or ""
+    day = len(RECEIVED) + 10
+    if (
+        event.kind is EventKind.ALLOCATED
+        and reason.startswith(RECEIVED)
+        and reason[day + 1 :].startswith(LOWERING)
+    ):
+        return date.fromisoformat(reason[len(RECEIVED) : day])
+    return None
 
 
 def counts_payment_day(terms: ClaimTerms) -> bool:
@@ -185,6 +202,8 @@ def accrued_interest(
     def counted(e: LedgerEvent) -> date:
         if not e.payment_id:
             return e.on
+        if (day := _received(e)) is not None:
+            return interest_end(terms, day)
         return interest_end(terms, since.get((e.payment_id, e.stands_in), e.on) if _moved(e)
                             else e.on)  # fmt: skip
 

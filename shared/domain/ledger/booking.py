@@ -328,13 +328,15 @@ def _move_released(
     rates: RateTable | None,
     named: Named | None = None,
     within: Collection[str] | None = None,
+    reason: str | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
     stood in for another payment's: the claims that one named, restate10), then oldest
     first by 6:43 (``events`` grows with the new allocations); the rest is left unallocated.
     Money the moves release in turn moves the same way. ``within``: only those claims take
-    it (the others are still read: costs shared over the debtor's claims)."""
+    it (the others are still read: costs shared over the debtor's claims). ``reason``: why a
+    claim with later events it reaches is restated (:func:`_spread`)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -351,7 +353,8 @@ def _move_released(
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
-                                          received, rates, named=named, stands_in=slot)  # fmt: skip
+                                          received, rates, named=named, stands_in=slot,
+                                          reason=reason)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
@@ -372,6 +375,7 @@ def _spread(
     named: Named | None = None,
     stands_in: StandIn | None = None,
     continuing: bool = False,
+    reason: str | None = None,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -393,7 +397,9 @@ def _spread(
     costs and interest were owed). ``stands_in``: that mark, for this spread.
     ``continuing``: ``amount`` is the rest of a booking written in part only (see
     :func:`allocate`): a tier is split as the whole booking split it, what the payment holds
-    on its claims already counted in, so the claims written before take nothing again."""
+    on its claims already counted in, so the claims written before take nothing again.
+    ``reason``: why a claim with later events is restated, instead of the payment (a person's
+    correction of its designation: :data:`~shared.domain.ledger.model.DESIGNATION_RESTATED`)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -417,7 +423,7 @@ def _spread(
         if day > on:  # the claim has events of its own after the payment was received
             done = restate(records, record.number, payment_id, cents, on, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
-                           stands_in=stands_in)  # fmt: skip
+                           stands_in=stands_in, reason=reason)  # fmt: skip
             if done.events:
                 events[record.number] = done.events
             lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
@@ -582,6 +588,7 @@ def _offer_spare(
     named: Named | None,
     gone: Collection[str],
     within: Collection[str] | None,
+    reason: str | None = None,
 ) -> Release:
     """The debtor's money no claim holds (``spare``: per payment its unallocated part, the day
     it was received and its debtor) offered to the claims a restatement (``done``) changed:
@@ -589,7 +596,10 @@ def _offer_spare(
     over (6:43, 6:44), so it is allocated over them from its day, restated where a claim has
     later events (storno11; law12b #2: a rate table put in force left F1 0.44 and F2 0.14
     open while the payment naming F2 held 322.02 over). ``within``: the claims that may take
-    it (None: all the debtor's)."""
+    it (None: all the debtor's). ``reason``: the restatement's (a return's, a rate table's: the
+    spare money booked back-dated on a claim counts from its received day in the claim's own
+    accrual, as the final facts booked afresh count it; booked as a back-dated payment of its
+    own, its interest was rounded a cent apart, ledger14)."""
     waiting = sorted(
         ((day, pid, cents, debtor) for pid, (cents, day, debtor) in spare.items()
          if pid not in gone and cents > 0)
@@ -607,7 +617,7 @@ def _offer_spare(
         mine = [r for r in current.values() if r.terms.debtor_number == debtor]
         new: dict[str, tuple[LedgerEvent, ...]] = {}
         queue: list[Released] = [("", p, v, d, None) for d, p, v, w in waiting if w == debtor]
-        went, rest = _move_released(mine, new, queue, rates, named, within)
+        went, rest = _move_released(mine, new, queue, rates, named, within, reason)
         _add(current, events, new)
         for pid, lines in went.items():
             moved[pid] = moved.get(pid, ()) + lines
@@ -672,7 +682,7 @@ def restate_claims(
     moved, left = _move_released(records, events, released, rates, named)
     within = None if spare_anywhere else sorted(events)
     return _offer_spare(records, Release(events, moved, left), spare or {}, rates, named, gone,
-                        within)  # fmt: skip
+                        within, reason)  # fmt: skip
 
 
 CREDITED = "credit: the invoice was not owed"

@@ -115,7 +115,7 @@ def rebook_designated(
     rest = _undesignated(current.values(), set(named), received, rates)
     new, _, _, released = _spread(
         list(current.values()), [*((r,) for r in chosen), *rest], payment_id, free, received, rates,
-        named=named_by,
+        named=named_by, reason=restated,
     )  # fmt: skip
     moved, left = _move_released(list(current.values()), new, released, rates, named_by)
     _add(current, events, new)
