@@ -32,6 +32,7 @@ from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
     LOWERING,
     RECEIVED,
+    REPLAYED,
     RESTATED,
     ClaimTerms,
     Component,
@@ -161,7 +162,26 @@ def _received(event: LedgerEvent) -> date | None:
         and reason[day + 1 :].startswith(LOWERING)
     ):
         return date.fromisoformat(reason[len(RECEIVED) : day])
+    if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
+        return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
     return None
+
+
+def money_days(events: list[LedgerEvent]) -> dict[int, date]:
+    """Per payment event (by ``seq``) the day the claim's accrual counts its money from (the
+    first day without interest follows from it, :func:`interest_end`): what a replay of the
+    debtor's claims (replayed.py) takes off again on that same day, so that the accrual then
+    reads only the replayed history."""
+    since = _money_days(events)
+    out: dict[int, date] = {}
+    for e in events:
+        if not e.payment_id:
+            continue
+        day = _received(e)
+        if day is None:
+            day = since.get((e.payment_id, e.stands_in), e.on) if _moved(e) else e.on
+        out[e.seq] = day
+    return out
 
 
 def counts_payment_day(terms: ClaimTerms) -> bool:

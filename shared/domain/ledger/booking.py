@@ -17,11 +17,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
+    LOWERING,
     ORDER_6_44,
     PRINCIPAL_FIRST,
     RESTATED,
@@ -36,6 +38,9 @@ from shared.domain.ledger.model import (
 )
 from shared.domain.ledger.replay import fixed_interest, open_claims
 from shared.domain.ledger.restate import CREDIT_NOTE, Restatement, received_day, restate
+
+if TYPE_CHECKING:
+    from shared.domain.ledger.replayed import Standing
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
 
@@ -663,6 +668,10 @@ def restate_claims(
     released: list[Released] = []
     current = {r.number: r for r in records}
     _add(current, events, first or {})
+    if reason is not None and reason.startswith(LOWERING) and spare is not None:
+        replayed = _replayed(list(current.values()), events, rates, named, reason, gone, spare)
+        if replayed is not None:
+            return replayed
     for number in numbers:
         if number not in current or not current[number].events:
             continue
@@ -683,6 +692,65 @@ def restate_claims(
     within = None if spare_anywhere else sorted(events)
     return _offer_spare(records, Release(events, moved, left), spare or {}, rates, named, gone,
                         within, reason)  # fmt: skip
+
+
+def _replayed(
+    records: Sequence[ClaimRecord],
+    first: dict[str, tuple[LedgerEvent, ...]],
+    rates: RateTable | None,
+    named: Named | None,
+    reason: str,
+    gone: Collection[str],
+    spare: Mapping[str, tuple[Cents, date, str]],
+    also: Sequence[Standing] = (),
+    spare_known: bool = True,
+) -> Release | None:
+    """The debtor's claims replayed from the final facts (:mod:`replayed`), after the events
+    ``first``; None where they cannot be (another debtor's claims among them, facts other than
+    payments): then they are restated claim by claim. ``also``: a payment no claim holds yet
+    (one being booked again on the claims its payer named). Without ``spare_known`` (the
+    caller does not know the payments' money no claim holds) a payment's amount is what the
+    claims hold of it, which is its amount only where no money stands in for another's."""
+    from shared.domain.ledger.replayed import replay_debtor, standing
+
+    if len({r.terms.debtor_number for r in records}) != 1:
+        return None
+    if not spare_known and any(
+        e.stands_in is not None and e.stands_in.payment_id != e.payment_id
+        for r in records
+        for e in r.events
+    ):
+        return None
+    if any(d != records[0].terms.debtor_number for *_, d in spare.values()):
+        return None
+    mine = {p.payment_id for p in also}
+    payments = [p for p in standing(records, spare, named, gone) if p.payment_id not in mine]
+    payments.extend(also)
+    booked = max([e.on for r in records for e in r.events])
+    done = replay_debtor(records, payments, booked, reason, rates, named)
+    if done is None:
+        return None
+    events = dict(first)
+    current = {r.number: r for r in records}
+    _add(current, events, done)
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for p in payments:
+        touched = [e for n, new in done.items() for e in new if e.payment_id == p.payment_id]
+        if not touched:
+            continue
+        lines: list[AllocationLine] = []
+        for r in current.values():
+            net: dict[Component, Cents] = {}
+            for e in r.events:
+                if e.payment_id == p.payment_id and e.kind in (EventKind.ALLOCATED,
+                                                               EventKind.REVERSAL):  # fmt: skip
+                    sign = 1 if e.kind is EventKind.ALLOCATED else -1
+                    net[e.component] = net.get(e.component, 0) + sign * e.amount
+            lines.extend(AllocationLine(r.number, c, v) for c, v in net.items() if v > 0)
+        moved[p.payment_id] = tuple(lines)
+        left[p.payment_id] = p.amount - sum(line.amount for line in lines)
+    return Release(events, moved, left)
 
 
 CREDITED = "credit: the invoice was not owed"

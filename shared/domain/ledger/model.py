@@ -96,6 +96,9 @@ DESIGNATION_RESTATED = RESTATED + "designation corrected by hand"
 # back-dated on the claim it names; credited on the booking day instead, the interest accrued
 # after it was rounded apart from the final facts booked afresh: a cent, ledger14)
 RECEIVED = "received "
+# the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
+# ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
+REPLAYED = RESTATED + "replayed from "
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)

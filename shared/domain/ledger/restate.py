@@ -47,6 +47,7 @@ from shared.domain.ledger.model import (
     LOWERING,
     ORDER_6_44,
     RECEIVED,
+    REPLAYED,
     RESTATED,
     ClaimFigures,
     Component,
@@ -57,7 +58,7 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
 
-# (RECEIVED, the reason of an allocation booked after the day its money came in, is model's)
+__all__ = ["RECEIVED", "REPLAYED"]  # the reasons' prefixes live in model.py; read here too
 
 CREDIT_NOTE = "credit note of "  # + ISO day the credited part counts from + ": " + reference
 
@@ -71,6 +72,8 @@ def received_day(event: LedgerEvent) -> date:
     reason = event.reason or ""
     if event.kind is EventKind.ALLOCATED and reason.startswith(RECEIVED):
         return date.fromisoformat(reason[len(RECEIVED) : len(RECEIVED) + 10])
+    if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
+        return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
     if event.kind is EventKind.CREDIT and reason.startswith(CREDIT_NOTE):
         return date.fromisoformat(reason[len(CREDIT_NOTE) : len(CREDIT_NOTE) + 10])
     return event.on
