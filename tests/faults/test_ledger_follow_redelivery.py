@@ -145,7 +145,9 @@ def test_a_return_delivered_again_finishes_the_designated_payments_rebooking(fau
     # restated: in bank-A's place on F2 from bank-A's day (0.99 interest first), 506.87 over
     assert before is not None and before.unallocated == 50_687
     world.clock.at = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
-    _arm(plan, fault, 2)  # the re-booking's write (the return's is the first)
+    # the return's write: the debtor's claims replayed from the final facts put bank-B back on
+    # the invoice it named in that same write (ledger14; a re-booking of its own before)
+    _arm(plan, fault, 1)
     _deliver_twice(
         plan, world.store, fault, lambda: pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
     )

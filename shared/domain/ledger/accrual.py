@@ -31,6 +31,8 @@ from shared.domain.law.interest import DAYS_IN_YEAR
 from shared.domain.law.interest_rates import RateTable, default_rate_table
 from shared.domain.ledger.model import (
     LOWERING,
+    RECEIVED,
+    REPLAYED,
     RESTATED,
     ClaimTerms,
     Component,
@@ -143,7 +145,42 @@ def _money_days(events: list[LedgerEvent]) -> dict[tuple[str, StandIn | None], d
     for e in events:
         if e.payment_id and e.kind is EventKind.ALLOCATED:
             key = (e.payment_id, e.stands_in)
-            out[key] = min(out.get(key, e.on), e.on)
+            day = _received(e) or e.on
+            out[key] = min(out.get(key, day), day)
+    return out
+
+
+def _received(event: LedgerEvent) -> date | None:
+    """The day a payment booked after it was received counts from, when a restatement that
+    lowers the fixed interest booked it (its allocation's reason,
+    :data:`~shared.domain.ledger.model.RECEIVED`): the restated history has it on that day."""
+    reason = event.reason or ""
+    day = len(RECEIVED) + 10
+    if (
+        event.kind is EventKind.ALLOCATED
+        and reason.startswith(RECEIVED)
+        and reason[day + 1 :].startswith(LOWERING)
+    ):
+        return date.fromisoformat(reason[len(RECEIVED) : day])
+    if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
+        return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
+    return None
+
+
+def money_days(events: list[LedgerEvent]) -> dict[int, date]:
+    """Per payment event (by ``seq``) the day the claim's accrual counts its money from (the
+    first day without interest follows from it, :func:`interest_end`): what a replay of the
+    debtor's claims (replayed.py) takes off again on that same day, so that the accrual then
+    reads only the replayed history."""
+    since = _money_days(events)
+    out: dict[int, date] = {}
+    for e in events:
+        if not e.payment_id:
+            continue
+        day = _received(e)
+        if day is None:
+            day = since.get((e.payment_id, e.stands_in), e.on) if _moved(e) else e.on
+        out[e.seq] = day
     return out
 
 
@@ -185,6 +222,8 @@ def accrued_interest(
     def counted(e: LedgerEvent) -> date:
         if not e.payment_id:
             return e.on
+        if (day := _received(e)) is not None:
+            return interest_end(terms, day)
         return interest_end(terms, since.get((e.payment_id, e.stands_in), e.on) if _moved(e)
                             else e.on)  # fmt: skip
 

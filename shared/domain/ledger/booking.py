@@ -17,11 +17,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from shared.domain.law.interest_rates import RateTable
 from shared.domain.ledger.accrual import rate_on_day
 from shared.domain.ledger.costs import ClaimRecord, charged_costs
 from shared.domain.ledger.model import (
+    LOWERING,
     ORDER_6_44,
     PRINCIPAL_FIRST,
     RESTATED,
@@ -36,6 +38,9 @@ from shared.domain.ledger.model import (
 )
 from shared.domain.ledger.replay import fixed_interest, open_claims
 from shared.domain.ledger.restate import CREDIT_NOTE, Restatement, received_day, restate
+
+if TYPE_CHECKING:
+    from shared.domain.ledger.replayed import Standing
 from shared.domain.money import Cents
 from shared.domain.reasons import CodedError
 
@@ -342,13 +347,15 @@ def _move_released(
     rates: RateTable | None,
     named: Named | None = None,
     within: Collection[str] | None = None,
+    reason: str | None = None,
 ) -> tuple[dict[str, tuple[AllocationLine, ...]], dict[str, Cents]]:
     """Later payments' money a restatement released: allocated over the debtor's other
     claims on the day it counts from, those the payment named first (``named``; money that
     stood in for another payment's: the claims that one named, restate10), then oldest
     first by 6:43 (``events`` grows with the new allocations); the rest is left unallocated.
     Money the moves release in turn moves the same way. ``within``: only those claims take
-    it (the others are still read: costs shared over the debtor's claims)."""
+    it (the others are still read: costs shared over the debtor's claims). ``reason``: why a
+    claim with later events it reaches is restated (:func:`_spread`)."""
     current = {r.number: r for r in records}
     for n, more in events.items():
         current[n] = ClaimRecord(current[n].terms, current[n].events + more)
@@ -365,7 +372,8 @@ def _move_released(
             others = [t for t in (tuple(r for r in tier if r.number in within)
                                   for tier in others) if t]  # fmt: skip
         new, lines, rest, freed = _spread(list(current.values()), others, payment_id, amount,
-                                          received, rates, named=named, stands_in=slot)  # fmt: skip
+                                          received, rates, named=named, stands_in=slot,
+                                          reason=reason)  # fmt: skip
         _add(current, events, new)
         moved[payment_id] = moved.get(payment_id, ()) + tuple(lines)
         left[payment_id] = left.get(payment_id, 0) + rest
@@ -386,6 +394,7 @@ def _spread(
     named: Named | None = None,
     stands_in: StandIn | None = None,
     continuing: bool = False,
+    reason: str | None = None,
 ) -> tuple[
     dict[str, tuple[LedgerEvent, ...]],
     list[AllocationLine],
@@ -407,7 +416,9 @@ def _spread(
     costs and interest were owed). ``stands_in``: that mark, for this spread.
     ``continuing``: ``amount`` is the rest of a booking written in part only (see
     :func:`allocate`): a tier is split as the whole booking split it, what the payment holds
-    on its claims already counted in, so the claims written before take nothing again."""
+    on its claims already counted in, so the claims written before take nothing again.
+    ``reason``: why a claim with later events is restated, instead of the payment (a person's
+    correction of its designation: :data:`~shared.domain.ledger.model.DESIGNATION_RESTATED`)."""
     figures_on: dict[date, dict[str, ClaimFigures]] = {}
     remaining = amount
     lines: list[AllocationLine] = []
@@ -431,7 +442,7 @@ def _spread(
         if day > on:  # the claim has events of its own after the payment was received
             done = restate(records, record.number, payment_id, cents, on, day,
                            fixing_events(record, fig, _next_seq(record)), order, rates,
-                           stands_in=stands_in)  # fmt: skip
+                           stands_in=stands_in, reason=reason)  # fmt: skip
             if done.events:
                 events[record.number] = done.events
             lines.extend(AllocationLine(record.number, c, v) for c, v in done.taken.items())
@@ -596,6 +607,7 @@ def _offer_spare(
     named: Named | None,
     gone: Collection[str],
     within: Collection[str] | None,
+    reason: str | None = None,
 ) -> Release:
     """The debtor's money no claim holds (``spare``: per payment its unallocated part, the day
     it was received and its debtor) offered to the claims a restatement (``done``) changed:
@@ -603,7 +615,10 @@ def _offer_spare(
     over (6:43, 6:44), so it is allocated over them from its day, restated where a claim has
     later events (storno11; law12b #2: a rate table put in force left F1 0.44 and F2 0.14
     open while the payment naming F2 held 322.02 over). ``within``: the claims that may take
-    it (None: all the debtor's)."""
+    it (None: all the debtor's). ``reason``: the restatement's (a return's, a rate table's: the
+    spare money booked back-dated on a claim counts from its received day in the claim's own
+    accrual, as the final facts booked afresh count it; booked as a back-dated payment of its
+    own, its interest was rounded a cent apart, ledger14)."""
     waiting = sorted(
         ((day, pid, cents, debtor) for pid, (cents, day, debtor) in spare.items()
          if pid not in gone and cents > 0)
@@ -621,7 +636,7 @@ def _offer_spare(
         mine = [r for r in current.values() if r.terms.debtor_number == debtor]
         new: dict[str, tuple[LedgerEvent, ...]] = {}
         queue: list[Released] = [("", p, v, d, None) for d, p, v, w in waiting if w == debtor]
-        went, rest = _move_released(mine, new, queue, rates, named, within)
+        went, rest = _move_released(mine, new, queue, rates, named, within, reason)
         _add(current, events, new)
         for pid, lines in went.items():
             moved[pid] = moved.get(pid, ()) + lines
@@ -667,6 +682,10 @@ def restate_claims(
     released: list[Released] = []
     current = {r.number: r for r in records}
     _add(current, events, first or {})
+    if reason is not None and reason.startswith(LOWERING) and spare is not None:
+        replayed = _replayed(list(current.values()), events, rates, named, reason, gone, spare)
+        if replayed is not None:
+            return replayed
     for number in numbers:
         if number not in current or not current[number].events:
             continue
@@ -686,7 +705,66 @@ def restate_claims(
     moved, left = _move_released(records, events, released, rates, named)
     within = None if spare_anywhere else sorted(events)
     return _offer_spare(records, Release(events, moved, left), spare or {}, rates, named, gone,
-                        within)  # fmt: skip
+                        within, reason)  # fmt: skip
+
+
+def _replayed(
+    records: Sequence[ClaimRecord],
+    first: dict[str, tuple[LedgerEvent, ...]],
+    rates: RateTable | None,
+    named: Named | None,
+    reason: str,
+    gone: Collection[str],
+    spare: Mapping[str, tuple[Cents, date, str]],
+    also: Sequence[Standing] = (),
+    spare_known: bool = True,
+) -> Release | None:
+    """The debtor's claims replayed from the final facts (:mod:`replayed`), after the events
+    ``first``; None where they cannot be (another debtor's claims among them, facts other than
+    payments): then they are restated claim by claim. ``also``: a payment no claim holds yet
+    (one being booked again on the claims its payer named). Without ``spare_known`` (the
+    caller does not know the payments' money no claim holds) a payment's amount is what the
+    claims hold of it, which is its amount only where no money stands in for another's."""
+    from shared.domain.ledger.replayed import replay_debtor, standing
+
+    if len({r.terms.debtor_number for r in records}) != 1:
+        return None
+    if not spare_known and any(
+        e.stands_in is not None and e.stands_in.payment_id != e.payment_id
+        for r in records
+        for e in r.events
+    ):
+        return None
+    if any(d != records[0].terms.debtor_number for *_, d in spare.values()):
+        return None
+    mine = {p.payment_id for p in also}
+    payments = [p for p in standing(records, spare, named, gone) if p.payment_id not in mine]
+    payments.extend(also)
+    booked = max([e.on for r in records for e in r.events])
+    done = replay_debtor(records, payments, booked, reason, rates, named)
+    if done is None:
+        return None
+    events = dict(first)
+    current = {r.number: r for r in records}
+    _add(current, events, done)
+    moved: dict[str, tuple[AllocationLine, ...]] = {}
+    left: dict[str, Cents] = {}
+    for p in payments:
+        touched = [e for n, new in done.items() for e in new if e.payment_id == p.payment_id]
+        if not touched:
+            continue
+        lines: list[AllocationLine] = []
+        for r in current.values():
+            net: dict[Component, Cents] = {}
+            for e in r.events:
+                if e.payment_id == p.payment_id and e.kind in (EventKind.ALLOCATED,
+                                                               EventKind.REVERSAL):  # fmt: skip
+                    sign = 1 if e.kind is EventKind.ALLOCATED else -1
+                    net[e.component] = net.get(e.component, 0) + sign * e.amount
+            lines.extend(AllocationLine(r.number, c, v) for c, v in net.items() if v > 0)
+        moved[p.payment_id] = tuple(lines)
+        left[p.payment_id] = p.amount - sum(line.amount for line in lines)
+    return Release(events, moved, left)
 
 
 CREDITED = "credit: the invoice was not owed"

@@ -89,6 +89,16 @@ RETURN_RESTATED = RESTATED + "returned: "
 # charge stayed when the payment came back later, as the accrual then left the payment out
 # altogether: F1's interest of those days charged twice (codereview13 #1, 1,003.40 for 1,003.29)
 DESIGNATION_RESTATED = RESTATED + "designation corrected by hand"
+# the reason of an allocation booked after the day its money came in: + ISO day received,
+# and for a restatement whose interest correction lowers the fixed interest (:data:`LOWERING`)
+# + " " + that restatement's reason: the claim's own accrual then counts the money from the
+# day received, as the restated history does (a person's correction of a designation booked
+# back-dated on the claim it names; credited on the booking day instead, the interest accrued
+# after it was rounded apart from the final facts booked afresh: a cent, ledger14)
+RECEIVED = "received "
+# the reason of the moves of a debtor's claims replayed from the final facts (replayed.py): +
+# ISO day the money counts from in the claim's own accrual + ": " + the restatement's reason
+REPLAYED = RESTATED + "replayed from "
 # the restatements whose interest correction lowers the fixed interest: the claim's own
 # accrual must then give what the restated history gives (accrual.py counts their moves of a
 # payment's money from the day it first reached the claim)

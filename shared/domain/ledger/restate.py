@@ -46,6 +46,8 @@ from shared.domain.ledger.model import (
     COMPONENTS,
     LOWERING,
     ORDER_6_44,
+    RECEIVED,
+    REPLAYED,
     RESTATED,
     ClaimFigures,
     Component,
@@ -56,8 +58,7 @@ from shared.domain.ledger.model import (
 from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
 from shared.domain.money import Cents
 
-RECEIVED = "received "  # + ISO day: an allocation booked after the day its money came in
-
+__all__ = ["RECEIVED", "REPLAYED"]  # the reasons' prefixes live in model.py; read here too
 
 CREDIT_NOTE = "credit note of "  # + ISO day the credited part counts from + ": " + reference
 
@@ -71,6 +72,8 @@ def received_day(event: LedgerEvent) -> date:
     reason = event.reason or ""
     if event.kind is EventKind.ALLOCATED and reason.startswith(RECEIVED):
         return date.fromisoformat(reason[len(RECEIVED) : len(RECEIVED) + 10])
+    if event.kind in (EventKind.ALLOCATED, EventKind.REVERSAL) and reason.startswith(REPLAYED):
+        return date.fromisoformat(reason[len(REPLAYED) : len(REPLAYED) + 10])
     if event.kind is EventKind.CREDIT and reason.startswith(CREDIT_NOTE):
         return date.fromisoformat(reason[len(CREDIT_NOTE) : len(CREDIT_NOTE) + 10])
     return event.on
@@ -315,6 +318,12 @@ def _ideal(
     # ideal gave it back what a restatement had released elsewhere (restate9: a payment of
     # 604 held 605, 7 cents released from F3 to F0, then all 604 put back on F3)
     back.extend(d for p, d in firsts.items() if lasts[p] > d)
+    # a payment that came back in full was in the history the claim's costs and interest were
+    # fixed on from its first day: from there everything is derived again without it (kept,
+    # the costs fixed at the business minimum while it paid the claim in the term stayed when
+    # it came back: 40.00 where 15 % of 341.67 = 51.25 was owed, ledger14)
+    back.extend(received_day(e) for e in record.events
+                if e.payment_id in returned and e.kind is EventKind.ALLOCATED)  # fmt: skip
     cut = min((d for d in back if d <= received), default=None)
 
     def history(day: date) -> bool:
@@ -486,9 +495,13 @@ def restate(
              stands_in)  # fmt: skip
     for pid, slot, component, delta in moves:
         emit(EventKind.ALLOCATED, component, delta, pid, why, slot)
+    lowering = why.startswith(LOWERING)
+    # booked by a restatement that lowers the fixed interest, the payment's money counts from
+    # its received day in the claim's own accrual (model.RECEIVED)
+    booked_as = f"{RECEIVED}{received.isoformat()}" + (f" {why}" if lowering else "")
     for component in order:
         emit(EventKind.ALLOCATED, component, taken[component] - own[component], payment_id,
-             f"{RECEIVED}{received.isoformat()}", stands_in)  # fmt: skip
+             booked_as, stands_in)  # fmt: skip
     # the claim as it stands, its costs and interest pinned by the fixings: the credit note
     # stays out of this replay, as on ``booked`` it only lowers the principal (what is owed
     # of the other components is fixed), and a note above the open principal (law5 #6)
@@ -498,7 +511,6 @@ def restate(
     # interest it gives is part of what the claim asks already (else a cent charged on top
     # here was counted twice once the accrual caught up: law12b #2)
     fixed = tuple(e for e in out if e.kind is not EventKind.CREDIT)
-    lowering = why.startswith(LOWERING)
     actual = ClaimRecord(record.terms, record.events + fixed)
     others = [r for r in records if r.number != number]
     now = open_claims([*others, actual], booked, rates)[number]

@@ -56,6 +56,12 @@ def rebook_after_return(
                     on, ledger.rates(), ledger.named(client),
                 )  # fmt: skip
                 if result is None or not result.events:
+                    # the return's own restatement may have put it back already (the debtor's
+                    # claims replayed from the final facts, replayed.py): its row and invoices
+                    # follow the ledger once the returned payment's invoices were reopened
+                    # (they follow by their differences only: a repeat writes nothing)
+                    follow_ledger(ledger, client, claims, {payment_id}, returned, because,
+                                  "returned")  # fmt: skip
                     break
                 day = max(e.on for new in result.events.values() for e in new)
                 try:

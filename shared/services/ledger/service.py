@@ -711,8 +711,10 @@ class LedgerService:
             # the debtor's money left over pays what the restated claims ask now, as it would
             # have booked in the order received (law12b #2); read only when a claim changes
             # (a redelivery, most claims of a rate restatement: nothing to offer it to)
-            spare = self.spare(client, debtors, records) if result.events else {}
-            if spare:
+            # (and with it known, even when there is none, the debtor's claims are replayed
+            # from the final facts: replayed.py)
+            if result.events:
+                spare = self.spare(client, debtors, records)
                 result = booking.restate_claims(records, sorted(stored), self._rates(),
                                                 named=named, reason=reason, since=since,
                                                 replay_from=replay_from, spare=spare)  # fmt: skip
@@ -792,6 +794,16 @@ class LedgerService:
         from shared.services.ledger.overpayment import overpayment_id
 
         over = payments_over(self, client, debtors)
+        # what the claims hold of each payment, read from the ledger itself: a row saved after
+        # the ledger (a crash between the two) still names money the claims hold as over, and
+        # a replay of the debtor's claims (replayed.py) would book it twice
+        here = {r.number for r in records}
+        held: dict[str, Cents] = {}
+        for r in records:
+            for e in r.events:
+                if e.payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                    sign = 1 if e.kind is EventKind.ALLOCATED else -1
+                    held[e.payment_id] = held.get(e.payment_id, 0) + sign * e.amount
         out: dict[str, tuple[Cents, date, str]] = {}
         for payment_id in sorted({e.payment_id for r in records for e in r.events
                                   if e.payment_id}
@@ -803,7 +815,10 @@ class LedgerService:
             if item is not None and item[0].status is ActionStatus.RESOLVED:
                 continue
             if row.debtor_number is not None and row.debtor_number in debtors:
-                out[payment_id] = (row.unallocated, row.received_on, row.debtor_number)
+                elsewhere = sum(a.amount for a in row.allocations if a.invoice_number not in here)
+                left = row.amount - held.get(payment_id, 0) - elsewhere
+                if left > 0:
+                    out[payment_id] = (left, row.received_on, row.debtor_number)
         return out
 
     def rates(self) -> RateTable | None:

@@ -104,9 +104,12 @@ def test_a_returned_payment_gives_the_designated_payment_back_its_invoice(world:
 
 def test_an_old_payment_row_without_the_designation_pays_by_6_43_lid_2(world: World) -> None:
     """Probe 12 again, bank-B's row as written before the designation was kept: the return
-    restates F1 without bank-A; bank-B's money on F2 stays there, and what was over of it
-    (506.87) pays F1, reopened, from bank-B's day as money without a designation
-    (6:43 lid 2; storno11: it stayed over while F1 was asked 1,156.74)."""
+    replays the debtor's claims from the final facts (ledger14, replayed.py): bank-B alone,
+    received 02-20 without a designation, goes by 6:43 lid 2 to the oldest due claim, F1
+    (due 01-31; F2 falls due on 02-20 itself), inside its term: interest 02-01 -> 02-20 3.12
+    and principal 1,000.00, no costs; F2 500.00 open, nothing over. Before, bank-B's money on
+    F2 stayed where the restatement at its booking had put it and only its 506.87 over paid F1
+    (storno11: before that, it stayed over while F1 was asked 1,156.74)."""
     c1 = _setup(world)
     pay = world.services.payments
     pay.book(c1, payment_id="bank-A", amount=116_000, received_on=date(2025, 3, 5),
@@ -123,21 +126,16 @@ def test_an_old_payment_row_without_the_designation_pays_by_6_43_lid_2(world: Wo
     pay.reverse(c1, "bank-A", "AC04", on=date(2025, 3, 14))
     after = pay.repos.payments.get(c1.client_id, "bank-B")
     assert after is not None and after.designated == ()
-    # where the restatement at its booking put it: in bank-A's place on F2, counted from
-    # bank-A's day 03-05 (restate10), 0.99 interest beside the 495.26 principal; the 506.87
-    # over on F1 from 02-20, within the term: interest 3.12, principal 503.75
     assert [(x.invoice_number, x.component, x.amount) for x in after.allocations] == [
         ("F1", "interest", 312),
-        ("F1", "principal", 503_75),
-        ("F2", "interest", 99),
-        ("F2", "principal", 495_26),
+        ("F1", "principal", 100_000),
     ]
     assert after.unallocated == 0
     f1 = world.agency_a.call("GET", f"{BASE}/F1/claim", on="2025-03-14").body
-    # F1's principal 496.25 left unpaid at the end of the term: its costs are over that part
-    # only (6:96 lid 6), no longer 150.00 over the whole 1,000.00
-    assert f1["open"]["principal"] == "496.25"
-    assert f1["open"]["costs"] == "73.97"
+    f2 = world.agency_a.call("GET", f"{BASE}/F2/claim", on="2025-03-14").body
+    # paid in full inside its term: no costs (6:96 lid 6)
+    assert (f1["open"]["total"], f1["paid"]["costs"]) == ("0.00", "0.00")
+    assert f2["open"]["principal"] == "500.00"
     acts = world.agency_a.call("GET", "/v1/clients/C1/actions").body["items"]
     assert not [x for x in acts if x["kind"] == "overpayment" and x.get("status") == "open"]
 

@@ -207,6 +207,11 @@ def test_restated_claims_equal_booking_in_received_order(claims, payments, order
 @example(claims=[(100, 23, True, True), (100, 23, True, True), (100, 23, True, True)],
          payments=[(400, 39, False), (400, 39, False), (644, 11, True), (16790, 34, False)],
          order=[0, 3, 1, 2, 4])  # fmt: skip
+# (ledger14) p2's money kept on F0 in p0's and p1's place (from their day, when F0's costs
+# were owed) then kept in p3's: when p3 came back it counted from p2's own day, before the
+# costs, and paid F0's principal (0.05, costs 40.00 open for 39.98)
+@example(claims=[(100, 1, False, True), (100, 0, False, False)],
+         payments=[(1, 1, False), (1, 1, False), (103, 0, False), (362, 0, True)], order=ORDER)  # fmt: skip
 @given(
     claims=st.lists(claim_st, min_size=1, max_size=3),
     payments=st.lists(payment_st, min_size=1, max_size=5),
@@ -216,3 +221,28 @@ def test_with_returns_too(claims, payments, order):  # type: ignore[no-untyped-d
     """Payments that come back in full too: what the debtor owes as if they had never come;
     claim by claim too, unless a restatement moved money before the return (see ``run``)."""
     run(claims, payments, order)
+
+
+def test_money_kept_in_a_returned_payments_place_pays_what_it_paid_when_booked_in_order() -> None:
+    """The drawn case (ledger14): consumer F0 1.00 due 2-1-2025 with a letter (the minimum
+    40.00 owed from 22-1), F1 1.00 due 1-1. p0 and p1 0.01 each received 22-1, p2 1.03 and p3
+    3.62 received 21-1, booked in that order; p3 comes back. In received order: on 21-1 p2
+    pays F1 (older; interest 1.00 x 6 % x 19/365 = 0.003, nothing) 1.00 and F0 0.03 of its
+    principal (no costs owed yet); on 22-1 p0 and p1 pay F0's costs, 6:44: open 39.98 costs
+    and 0.97 principal. Before, F0 had 0.05 principal paid and 40.00 costs open."""
+    claims = [(100, 1, False, True), (100, 0, False, False)]
+    records = build(claims)
+    got = {"p0": 1, "p1": 1, "p2": 103, "p3": 362}
+    day = {"p0": date(2025, 1, 22), "p1": date(2025, 1, 22), "p2": date(2025, 1, 21),
+           "p3": date(2025, 1, 21)}  # fmt: skip
+    for pid in ("p0", "p1", "p2", "p3"):
+        records = apply(records, booking.allocate(records, pid, got[pid], day[pid]).events)
+    spare = {q: (got[q] - held(records, q), day[q], "D1") for q in ("p0", "p1", "p2")}
+    on = max(e.on for r in records for e in r.events)
+    undone = booking.return_payment(records, "p3", on, "storno", spare=spare)
+    records = apply(records, undone.events)
+    fig = open_claims(records, date(2025, 1, 22))
+    assert (fig["F0"].paid.costs, fig["F0"].paid.principal) == (2, 3)
+    assert (fig["F0"].open.costs, fig["F0"].open.principal) == (3_998, 97)
+    assert (fig["F1"].paid.principal, fig["F1"].open.total) == (100, 0)
+    assert held(records, "p3") == 0

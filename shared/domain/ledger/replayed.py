@@ -1,0 +1,251 @@
+"""A debtor's claims replayed from the final facts (docs/law.md, restatements over several
+claims): after a payment came back, a rate table was put in force, a claim's terms changed,
+every claim's figures are those of booking the payments that stand, in the order received,
+on the terms and rates now in force, from scratch: 6:43 lid 2 decided again over all of the
+debtor's claims (which claim is due, most burdensome, oldest, pro rata) and 6:44 within each.
+
+Restating claim by claim moved a payment's money only as far as a claim released it: money a
+claim later in the 6:43 order held was never taken back to a claim that now came first (a due
+date moved later, a payment that came back), and money kept in another payment's place lost
+whose it was when that payment came back (ledger14: 72 of 300 sequences over three claims
+apart from the final facts, 55 of them by more than a euro).
+
+The stream stays append-only. On the day the restatement is booked each claim whose history
+differs gets: its money as it stands taken off on the very days its own accrual counted it
+(so the accrual no longer reads it), the replayed money put on as from the day each payment
+was received (:data:`~shared.domain.ledger.model.REPLAYED`, marked as standing in for the
+payment itself: the day it counts from), and the costs, their VAT and the interest brought to
+the replay's by ``charged`` and ``correction`` events (the interest fixed lowered or raised,
+no credit for the debtor). Only where the facts can be replayed: payments, their stornos and
+the claims' own restatements; a debtor with a credit note, waiver, write-off, paused interest
+or money settled with the client before the hand-over is restated claim by claim as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from shared.domain.law.interest_rates import RateTable
+from shared.domain.ledger.accrual import _returned_in_full, money_days
+from shared.domain.ledger.costs import NO_COSTS_TERM, ClaimRecord
+from shared.domain.ledger.model import (
+    COMPONENTS,
+    ORDER_6_44,
+    REPLAYED,
+    RESTATED,
+    ClaimFigures,
+    Component,
+    EventKind,
+    LedgerEvent,
+    StandIn,
+)
+from shared.domain.ledger.replay import fixed_interest, interest_charged, open_claims
+from shared.domain.ledger.restate import received_day
+from shared.domain.money import Cents
+
+# the kinds of event a replay can derive again from the payments alone
+_REPLAYABLE = (EventKind.CHARGED, EventKind.ALLOCATED, EventKind.REVERSAL, EventKind.CORRECTION)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A payment the replay books: its amount, the day it was received, what it named."""
+
+    payment_id: str
+    amount: Cents
+    received: date
+    designated: tuple[str, ...]
+
+
+def _replayable(records: Sequence[ClaimRecord]) -> bool:
+    for r in records:
+        t = r.terms
+        if t.closed or t.interest_paused or t.principal_settled_elsewhere:
+            return False
+        if any(e.kind not in _REPLAYABLE or e.final for e in r.events):
+            return False
+        # a note's or a lost costs term's correction is no payment's: not derived here
+        if any((e.kind is EventKind.CORRECTION and not (e.reason or "").startswith(RESTATED))
+               or e.reason == NO_COSTS_TERM for e in r.events):  # fmt: skip
+            return False
+    return True
+
+
+def standing(
+    records: Sequence[ClaimRecord],
+    spare: Mapping[str, tuple[Cents, date, str]],
+    named: Callable[[str], Sequence[str]] | None,
+    gone: Collection[str],
+) -> list[Standing]:
+    """The payments that stand on the debtor's claims, with their money no claim holds
+    (``spare``): amount, received day (the earliest day its own money counts from), naming."""
+    held: dict[str, Cents] = {}
+    first: dict[str, date] = {}
+    returned: set[str] = set(gone)
+    for r in records:
+        returned |= _returned_in_full(list(r.events))
+    for r in records:
+        for e in r.events:
+            if not e.payment_id or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                continue
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            held[e.payment_id] = held.get(e.payment_id, 0) + sign * e.amount
+            own = e.stands_in is None or e.stands_in.payment_id == e.payment_id
+            if e.kind is EventKind.ALLOCATED and own:
+                day = received_day(e)
+                first[e.payment_id] = min(first.get(e.payment_id, day), day)
+    out: list[Standing] = []
+    for pid in sorted({*held, *spare}):
+        left = spare[pid][0] if pid in spare else 0
+        amount = held.get(pid, 0) + max(0, left)
+        if amount <= 0 or (pid in returned and held.get(pid, 0) <= 0):
+            continue
+        since = spare[pid][1] if pid in spare else first.get(pid)
+        if since is None:
+            continue
+        out.append(Standing(pid, amount, since, tuple(named(pid)) if named else ()))
+    return out
+
+
+def replay_debtor(
+    records: Sequence[ClaimRecord],
+    payments: Sequence[Standing],
+    booked: date,
+    why: str,
+    rates: RateTable | None = None,
+    named: Callable[[str], Sequence[str]] | None = None,
+) -> dict[str, tuple[LedgerEvent, ...]] | None:
+    """The events that bring each of the debtor's claims (``records``, all of them) to the
+    replay of ``payments`` from scratch, booked on ``booked`` (see the module's text); None
+    when the facts cannot be replayed. ``why``: the restatement's reason (one that lowers
+    the fixed interest, :data:`~shared.domain.ledger.model.LOWERING`)."""
+    from shared.domain.ledger.booking import allocate, fixing_events  # booking uses this module
+
+    if not _replayable(records):
+        return None
+    fresh = [ClaimRecord(r.terms) for r in records]
+    numbers = {r.number for r in records}
+    for p in sorted(payments, key=lambda p: (p.received, p.payment_id)):
+        # (an invoice it named that is not among them: that part of its designation is none)
+        designated = [n for n in p.designated if n in numbers]
+        done = allocate(fresh, p.payment_id, p.amount, p.received, designated, rates,
+                        named=named)  # fmt: skip
+        fresh = [ClaimRecord(r.terms, r.events + done.events.get(r.number, ())) for r in fresh]
+    received = {p.payment_id: p.received for p in payments}
+    gone = set().union(*(_returned_in_full(list(r.events)) for r in records))
+    should_on = {booked: open_claims(fresh, booked, rates)}
+    now_on = {booked: open_claims(records, booked, rates)}
+    # pass 1: per claim that differs, the fixings of the claim as it stands and the moves
+    fixings: dict[str, list[LedgerEvent]] = {}
+    moves: dict[str, list[LedgerEvent]] = {}
+    for r, f in zip(records, fresh, strict=True):
+        want = _money(f.events)
+        # the same money on the same days in the claim's own accrual, and the same figures:
+        # nothing to replay (a repeat of the restatement finds this)
+        same = _timeline(r.events, gone) == _timeline(f.events, ()) and _owed(
+            now_on[booked][r.number]
+        ) == _owed(should_on[booked][r.number])
+        if same:
+            continue
+        seq = max((e.seq for e in r.events), default=0) + 1
+        fixings[r.number] = fixing_events(r, now_on[booked][r.number], seq)
+        out: list[LedgerEvent] = []
+        days = money_days(list(r.events))
+        groups: dict[tuple[str, StandIn | None, Component, date], Cents] = {}
+        for e in r.events:
+            if not e.payment_id or e.payment_id in gone:
+                continue
+            if e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
+                continue
+            key = (e.payment_id, e.stands_in, e.component, days[e.seq])
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            groups[key] = groups.get(key, 0) + sign * e.amount
+        for (pid, slot, component, day), cents in sorted(groups.items(), key=_group_order):
+            kind = EventKind.REVERSAL if cents > 0 else EventKind.ALLOCATED
+            if cents:
+                out.append(LedgerEvent(0, kind, component, abs(cents), booked, pid,
+                                       f"{REPLAYED}{day.isoformat()}: {why}", stands_in=slot))  # fmt: skip
+        for (pid, component), cents in sorted(want.items()):
+            if cents > 0:
+                day = received[pid]
+                out.append(LedgerEvent(0, EventKind.ALLOCATED, component, cents, booked, pid,
+                                       f"{REPLAYED}{day.isoformat()}: {why}",
+                                       stands_in=StandIn(pid, day)))  # fmt: skip
+        moves[r.number] = out
+    if not moves:
+        return {}
+    # pass 2: costs, VAT and interest brought to the replay's, read on the claims with their
+    # fixings (the costs the moves pay may be charged only by these corrections) and the
+    # interest with the moves (only the accrual reads them)
+    actual = [ClaimRecord(r.terms, r.events + tuple(fixings.get(r.number, ()))) for r in records]
+    now = open_claims(actual, booked, rates)
+    should = should_on[booked]
+    result: dict[str, tuple[LedgerEvent, ...]] = {}
+    for r in actual:
+        if r.number not in moves:
+            continue
+        owed = {c: now[r.number].open.of(c) + now[r.number].paid.of(c) for c in COMPONENTS}
+        moving = ClaimRecord(r.terms, r.events + tuple(moves[r.number]))
+        owed[Component.INTEREST] += (
+            interest_charged(moving, booked, rates) - now[r.number].charged.interest
+        )
+        target = should[r.number]
+        corrections: list[LedgerEvent] = []
+        for component in (Component.COSTS, Component.COSTS_VAT, Component.INTEREST):
+            gap = target.open.of(component) + target.paid.of(component) - owed[component]
+            if gap:
+                kind = EventKind.CHARGED if gap > 0 else EventKind.CORRECTION
+                corrections.append(LedgerEvent(0, kind, component, abs(gap), booked, reason=why))
+        floor = target.charged.interest - fixed_interest([*r.events, *corrections])
+        if floor > 0:
+            corrections.append(LedgerEvent(0, EventKind.CHARGED, Component.INTEREST, floor, booked))
+        seq = max((e.seq for e in r.events), default=0) + 1
+        new = [*corrections, *moves[r.number]]
+        result[r.number] = (
+            *fixings[r.number],
+            *(replace(e, seq=seq + i) for i, e in enumerate(new)),
+        )
+    return result
+
+
+def _group_order(
+    item: tuple[tuple[str, StandIn | None, Component, date], Cents],
+) -> tuple[bool, str, date, str, int]:
+    (pid, slot, component, day), cents = item
+    return (cents < 0, pid, day, slot.payment_id if slot else "", ORDER_6_44.index(component))
+
+
+def _timeline(
+    events: Sequence[LedgerEvent], gone: Collection[str]
+) -> dict[tuple[str, Component, date], Cents]:
+    """Per payment, component and the day the claim's accrual counts it from: its money."""
+    days = money_days(list(events))
+    out: dict[tuple[str, Component, date], Cents] = {}
+    for e in events:
+        if e.payment_id and e.payment_id not in gone and e.kind in (EventKind.ALLOCATED,
+                                                                    EventKind.REVERSAL):  # fmt: skip
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            key = (e.payment_id, e.component, days[e.seq])
+            out[key] = out.get(key, 0) + sign * e.amount
+    return {k: v for k, v in out.items() if v}
+
+
+def _money(events: Sequence[LedgerEvent]) -> dict[tuple[str, Component], Cents]:
+    out: dict[tuple[str, Component], Cents] = {}
+    for e in events:
+        if e.payment_id and e.kind in (EventKind.ALLOCATED, EventKind.REVERSAL):
+            sign = 1 if e.kind is EventKind.ALLOCATED else -1
+            key = (e.payment_id, e.component)
+            out[key] = out.get(key, 0) + sign * e.amount
+    return {k: v for k, v in out.items() if v}
+
+
+def _owed(fig: ClaimFigures) -> tuple[int, ...]:
+    """Per component what is owed (charged less credited), paid and open."""
+    return tuple(
+        v
+        for c in COMPONENTS
+        for v in (fig.charged.of(c) - fig.credited.of(c), fig.paid.of(c), fig.open.of(c))
+    )
