@@ -65,7 +65,8 @@ def test_the_console_refuses_closing_in_the_confirms_words(world: Any) -> None:
     page_of = f"/actions/{check['action_id']}"
     staff = desk_for(world, Role.CLIENT_STAFF, _client_id(world), "s@c1.example")
     page = staff.get(page_of)
-    staff.post(page_of, {"csrf": csrf_of(page), "do": "resolve", "resolution": WORDS})
+    refused = staff.post(page_of, {"csrf": csrf_of(page), "do": "resolve", "resolution": WORDS})
+    assert refused.status == 422
     [still] = _items(a, "kind_letter_check")
     assert still["status"] == "open"
     _daily_run(world, date(2026, 2, 16))
