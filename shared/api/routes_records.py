@@ -329,7 +329,12 @@ def register(router: Router, services: Services) -> None:
             tag,
             body=schemas.ResolveIn,
             response=ActionOut,
-            errors=action_change,
+            errors={
+                **action_change,
+                422: action_change[422] + "; a kind_letter_check item's resolution may not "
+                "read as the confirm of its letter (that is …/letter-qualified, an "
+                "administrator's act): closing it keeps the costs off",
+            },
             example={"resolution": "Called the debtor; pays Friday"},
         )
     )

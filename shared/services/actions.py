@@ -13,6 +13,7 @@ from shared.domain.scopes import agency_scope
 from shared.services.action_saves import RETURN_PENDING, save_item
 from shared.services.claimed_lines import CONFIRMABLE_KINDS, NOT_PAYABLE, TAKEN, ClaimedLines
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.kind_letter_words import reads_as_confirm
 from shared.services.payments import PaymentService
 from shared.services.repositories import Repositories
 
@@ -64,6 +65,14 @@ class ActionService:
     def resolve(self, scope: str, action_id: str, resolution: str, author: str) -> ActionItem:
         item, etag = self._open(scope, action_id)
         self._refuse_while_claimed(item)
+        if item.kind == "kind_letter_check" and reads_as_confirm(resolution):
+            # closing the item keeps the costs off; a confirm is the confirm route's, an
+            # administrator's act: a person's text saying it would read as one (attack14b K1)
+            raise Invalid(
+                f"action {action_id}: a letter is confirmed through …/letter-qualified, not by "
+                "the words of a resolution",
+                field="resolution", code="kind_letter_confirm_words",
+            )  # fmt: skip
         resolved = replace(
             item,
             status=ActionStatus.RESOLVED,

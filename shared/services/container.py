@@ -835,7 +835,31 @@ class Services:
             schedule=lambda client_id, invoices: self.dunning.schedule_invoices(
                 client_id, invoices
             ),
+            confirmer=self._may_confirm_letter,
         )
+
+    def _may_confirm_letter(self, client: Client, author: str) -> bool:
+        """Whether ``author`` (a key id or ``user:<id>``, as a resolution names who decided)
+        is a key or person of the client's reach holding MANAGE_SETTLEMENTS, the right the
+        confirm of a kind letter needs (attack14b K1)."""
+        from shared.domain.access import Principal
+        from shared.domain.people.authorisation import Action, Target, may
+
+        principal: Principal
+        if author.startswith("user:"):
+            found_user = self.people.kit.people.users.get(author.removeprefix("user:"))
+            if found_user is None:
+                return False
+            principal = found_user[0].principal("")
+        else:
+            found_key = self.repos.api_keys.get(author)
+            if found_key is None:
+                return False
+            key = found_key[0]
+            principal = Principal(key.key_id, key.scope, key.agency_id, key.client_id,
+                                  admin=key.admin)  # fmt: skip
+        target = Target(client.agency_id, client.client_id)
+        return may(principal, Action.MANAGE_SETTLEMENTS, target)
 
     @cached_property
     def house_style_images(self) -> HouseStyleImages:

@@ -63,6 +63,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, StorageError
 from shared.services.batch import RowError
 from shared.services.due_date_restatement import GRACE
 from shared.services.errors import ConflictingUpdate, Invalid, NotFound
+from shared.services.kind_letter_words import CONFIRMED_WORDS, CONFIRMING_WORDS
 from shared.services.ledger.service import DebtorClaims, LedgerService
 from shared.services.people.admin import actor_of
 from shared.services.prescription_watch import PrescriptionWatch
@@ -92,6 +93,7 @@ class DebtorKindChanges:
         audit: Callable[..., None],
         standing: Callable[[Client, Debtor], None] | None = None,
         schedule: Callable[[str, list[Invoice]], None] | None = None,
+        confirmer: Callable[[Client, str], bool] | None = None,
     ) -> None:
         self.repos = repos
         self.ledger = ledger
@@ -101,6 +103,10 @@ class DebtorKindChanges:
         self.standing = standing
         # the dunning check of invoices whose letter is held (DunningService.schedule_invoices)
         self.schedule = schedule
+        # whether a key id or ``user:<id>`` holds the right to confirm a letter for the client
+        # (MANAGE_SETTLEMENTS): an earlier version's confirm was written by one, never a
+        # person's free text on the generic resolve (attack14b K1); unknown: none finished
+        self.confirmer = confirmer
         self.watch = PrescriptionWatch(repos, OutboxRepository(repos.store), clock)
 
     def screen(
@@ -481,9 +487,14 @@ class DebtorKindChanges:
         item). Told apart by the ledger: a claim the item names whose letter is still
         unconfirmed, the debtor a consumer, and no later ``kind_letter_check`` item names the
         claim (corrected to a business and back: the letter held then is that item's, for a
-        person to decide). Those letters are confirmed under the confirm's rule (a claim paid
-        as told meanwhile stays paid); the item keeps its resolution. One that fails leaves the
-        pass to be made again by the next run."""
+        person to decide). Only an item whose resolution names (at its end, as the confirm route
+        wrote it) a key or person holding the right to confirm (MANAGE_SETTLEMENTS, the
+        route's since it exists) is one: the generic resolve wrote the same shape, ``<text>
+        (<key>)``, for whatever a staff member typed (attack14b K1: "confirmed as a 14-day
+        letter …" typed by a client's staff key made the consumer owe 625.00). Those letters are
+        confirmed under the confirm's rule (a claim paid as told meanwhile stays paid); the item
+        keeps its resolution. One that fails leaves the pass to be made again by the next
+        run."""
         if any(k == OLD_CONFIRMS for k, _, _ in self.repos.invoices.marks(client.client_id,
                                                                          UPGRADED_ROW)):  # fmt: skip
             return
@@ -529,6 +540,12 @@ class DebtorKindChanges:
             return  # finished (or none of its letters is held any more)
         said = re.search(r"\(([^()]*)\)$", item.resolution or "")
         key = said[1] if said else "unknown"
+        if said is None or self.confirmer is None or not self.confirmer(client, key):
+            log.warning("a kind letter check resolved in the words of a confirm by one who may "
+                        "not confirm: left as cleared",
+                        extra=log_extra({"client_id": client.client_id,
+                                         "action_id": item.action_id}))  # fmt: skip
+            return
         log.warning("a kind letter confirmed by an earlier version finished by the daily run",
                     extra=log_extra({"client_id": client.client_id,
                                      "action_id": item.action_id}))  # fmt: skip
@@ -692,11 +709,6 @@ class DebtorKindChanges:
 CONFIRMED = "restated: the letter sent as a business was confirmed as a 14-day letter"
 # the upgrade pass over confirmations an earlier version left unfinished (finish_old_confirms)
 OLD_CONFIRMS = "kind-letter-confirms"
-CONFIRMED_WORDS = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: "
-CONFIRMING_WORDS = (
-    "being confirmed as a 14-day letter (6:96 lid 6), not finished: its retry or the daily "
-    "run finishes it; the costs stay held until then"
-)
 BUSINESS_AGAIN_WORDS = "closed: the debtor is a business again, his letter counts as a sommatie: "
 PAID_AS_TOLD_WORDS = "costs not claimed, paid in full as told while the letter was held: "
 

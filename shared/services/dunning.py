@@ -74,6 +74,7 @@ from shared.domain.parties import Client, Debtor, DebtorKind, Pause
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
 from shared.domain.references import betalingskenmerk
 from shared.domain.references.epc_qr import MAX_AMOUNT, CreditTransfer, EpcQrError, qr_svg
+from shared.domain.standing import natural_obligation
 from shared.ports.queues import QueueSender
 from shared.ports.tables import (
     Conflict,
@@ -442,6 +443,13 @@ class DunningService:
         watch = self.prescriptions.review(client, debtor, invoices, today)
         # before the workflow: the law's costs arise without one (a client's own 14-day letter)
         self._write_missing_holds(client, debtor, invoices)
+        if workflow is None and not any(
+            i.is_collectable and natural_obligation(debtor, i) is None for i in invoices
+        ):
+            # only natural obligations left (a clean slate, an akkoord): nothing to dun, no
+            # workflow wanted, so no "activate a workflow" count (law14b F); a weekly look
+            self._recheck_later(client.client_id, debtor_number, row_keys, imported, today)
+            return 0
         if workflow is None:
             # looked at again in a week, or as soon as a workflow is activated or the segment
             # rules are saved (``wake_waiting``); the run counts it and staff are told once

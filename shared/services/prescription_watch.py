@@ -49,6 +49,7 @@ from shared.domain.invoices import Invoice
 from shared.domain.law.demands import demand_received_on, proven_demand
 from shared.domain.law.prescription import (
     WARNING_DAYS,
+    filed_warning,
     next_prescription_check,
     prescription,
     prescription_warning,
@@ -62,6 +63,7 @@ from shared.domain.messaging import Channel
 from shared.domain.parties import Client, Debtor, DebtorKind
 from shared.domain.plans.plan import DEBTOR_PORTAL, PaymentPlan
 from shared.domain.records import ActionItem, ContactEntry, ContactKind, Payment, Receiver
+from shared.domain.standing import INSOLVENT, DebtorStanding, Standing, arose_on, natural_obligation
 from shared.ports.tables import Conflict
 from shared.services.client_receipts import SYNC_PREFIX
 from shared.services.errors import Invalid, NotFound
@@ -147,6 +149,12 @@ class PrescriptionWatch:
         for invoice in invoices:
             if not invoice.is_collectable:
                 continue
+            if natural_obligation(debtor, invoice) is not None:
+                # a clean slate or an akkoord left it a natural obligation (art. 6:3 BW, 358
+                # lid 1, 160 Fw): nothing can be claimed, so nothing to keep from prescribing
+                # and no demand or suit to advise (law14b F)
+                continue
+            ruling = _filed_under(debtor.standing, invoice)
             years = term_years(invoice.claim_kind, consumer=consumer)
             try:
                 plain = prescription(invoice.due_date, consumer_purchase=False, years=years)
@@ -195,7 +203,12 @@ class PrescriptionWatch:
             )
             if not warn:
                 continue
-            if weak and proven.prescribed_on < when and today >= proven.prescribed_on - WARNING:
+            if (
+                weak
+                and ruling is None  # under a ruling the filing interrupts: its own sentence
+                and proven.prescribed_on < when
+                and today >= proven.prescribed_on - WARNING
+            ):
                 self._item(
                     client_id, debtor, invoice,
                     f"prescription|{encode(invoice.number)}|unproven|{proven.prescribed_on:%Y%m%d}",
@@ -217,13 +230,22 @@ class PrescriptionWatch:
             )
             if today >= when:
                 key, detail = f"{key}|held|{when:%Y%m%d}", {**detail, "held": True}
-            self._item(
-                client_id, debtor, invoice, key,
-                prescription_warning(invoice.number, invoice.claim_kind, when, years,
-                                     consumer=consumer, interrupted_by=counted.interrupted_by,
-                                     today=today, acknowledged=frozenset(own)),
-                detail,
-            )  # fmt: skip
+            if ruling is not None:
+                # its own key: once the ruling ends, the ordinary advice comes as before
+                key, detail = f"{key}|filed", {**detail, "ruling": ruling.standing.value}
+                title = filed_warning(
+                    invoice.number, invoice.claim_kind, when, years, consumer=consumer,
+                    interrupted_by=counted.interrupted_by, today=today,
+                    acknowledged=frozenset(own), wsnp=ruling.standing is Standing.WSNP,
+                    since=ruling.since,
+                )  # fmt: skip
+            else:
+                title = prescription_warning(
+                    invoice.number, invoice.claim_kind, when, years, consumer=consumer,
+                    interrupted_by=counted.interrupted_by, today=today,
+                    acknowledged=frozenset(own),
+                )  # fmt: skip
+            self._item(client_id, debtor, invoice, key, title, detail)
         return out
 
     def record(
@@ -408,3 +430,17 @@ class PrescriptionWatch:
                 for number in message.invoice_numbers:
                     out[number].append(Demand(received, _HOW[message.channel], proven))
         return out
+
+
+def _filed_under(standing: DebtorStanding | None, invoice: Invoice) -> DebtorStanding | None:
+    """The bankruptcy or WSNP in force that covers the claim (it arose before the ruling's
+    day): the claim is filed with the curator or administrator, not demanded of the debtor."""
+    if (
+        standing is None
+        or not standing.in_force
+        or not standing.confirmed
+        or standing.standing not in INSOLVENT
+        or not standing.covers(arose_on(invoice.contract_date, invoice.invoice_date))
+    ):
+        return None
+    return standing

@@ -75,6 +75,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "case_invoice_lowered": ("Factuur in zaak verlaagd", "Invoice in case lowered"),
     "settlement_approval": ("Afrekening goedkeuren", "Approve settlement"),
     "settlement_blocked": ("Afrekening geblokkeerd", "Settlement blocked"),
+    # money paid after a debtor's ruling, kept back (shared/services/settlement/runs.py)
+    "settlement_held": ("Afdracht aangehouden", "Settlement held back"),
     "settlement_claim_back": ("Terugvorderen van opdrachtgever", "Claim back from client"),
     "statutory_rates_stale": ("Rentetabel verouderd", "Interest table stale"),
     "holiday_table_ending": ("Feestdagentabel loopt af", "Holiday table ending"),
@@ -120,6 +122,10 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Paid after the ruling (art. 23 Fw: the curator may claim it back)",
     ),
     "lifted_on": ("Opgeheven op", "Lifted on"),
+    "held": (
+        "Aangehouden op de derdengeldenrekening (betaald na het vonnis, art. 23 Fw)",
+        "Held on the third-party account (paid after the ruling, art. 23 Fw)",
+    ),
     "plans": ("Regelingen", "Plans"),
     "account": ("Rekening", "Account"),
     "statement": ("Afschrift", "Statement"),
@@ -343,6 +349,10 @@ _STANDING_TODO_NL = {
 
 _TITLES = shapes(
     (
+        (r"^Settlement run (\S+): (\d+) payment\(s\) of (.+?) held on the third-party account: .*$",
+         lambda m: f"Afdrachtrun {m[1]}: {m[2]} betaling(en) van {m[3]} aangehouden op de "
+         "derdengeldenrekening: ontvangen na het faillissement of de WSNP van de debiteur "
+         "(art. 23 Fw); vrijgegeven zodra het indieningsitem is afgehandeld"),
         (r"^(email|sms|whatsapp|letter|robocall) to debtor (\S+) not sent: (.+?); "
          r"(send a letter\?|check the mobile number|use SMS or e-mail\?|check the postal address|call by hand\?)(.*)$",
          _not_sent_nl),
@@ -660,9 +670,10 @@ def money_detail(key: str, value: object, money: Callable[[int], str]) -> str | 
     detail. An item written before they were kept in cents shows its text as it is."""
     if key in CENTS and isinstance(value, int) and not isinstance(value, bool):
         return money(value)
-    if key == "paid_after_ruling" and isinstance(value, list):
+    if key in ("paid_after_ruling", "held") and isinstance(value, list):
         return "; ".join(
-            f"{x.get('payment')} {money(int(x.get('amount', 0)))} ({x.get('received_on')})"
+            f"{str(x['debtor']) + ' ' if x.get('debtor') else ''}{x.get('payment')} "
+            f"{money(int(x.get('amount', 0)))} ({x.get('received_on')})"
             for x in value
             if isinstance(x, dict)
         )

@@ -153,6 +153,12 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "This action was resolved without confirming the letter: it does not count; only a new "
         "14-day letter makes the collection costs owed.",
     ),
+    "kind_letter_confirm_words": (
+        "Afhandelen bevestigt de brief niet: alleen een beheerder bevestigt hem als "
+        "veertiendagenbrief (met de knop daarvoor). Beschrijf wat u deed in andere woorden.",
+        "Resolving does not confirm the letter: only an administrator confirms it as a 14-day "
+        "letter (with its button). Say what you did in other words.",
+    ),
     # a person reversing the payment a return sent back (shared/services/statement_returns.py)
     "return_reversing_other": (
         "Voor deze terugboeking is al betaling {payment} gekozen.",

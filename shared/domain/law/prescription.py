@@ -145,6 +145,41 @@ def prescription_warning(
     )
 
 
+def filed_warning(
+    number: str,
+    kind: ClaimKind | None,
+    prescribes_on: date,
+    years: int,
+    *,
+    consumer: bool,
+    interrupted_by: tuple[date, ...],
+    today: date,
+    acknowledged: frozenset[date] = frozenset(),
+    wsnp: bool,
+    since: date,
+) -> str:
+    """The sentence for a claim about to prescribe while a bankruptcy or WSNP that covers it
+    holds (law14b F): the claim is pursued only by filing it with the curator or the
+    administrator (art. 26, 110 Fw; art. 299, 328 Fw), never by a demand to the debtor or a
+    suit, and the filing interrupts prescription (art. 3:316 BW), the new term running from
+    the ruling's end (art. 3:319 BW). So staff check it was filed and record its day."""
+    counted = _counted(
+        kind, years, consumer=consumer, interrupted_by=interrupted_by, acknowledged=acknowledged
+    )
+    ruling, who, articles = (
+        ("in the WSNP", "administrator (bewindvoerder)", "art. 299, 328 Fw")
+        if wsnp
+        else ("bankrupt", "curator", "art. 26, 110 Fw")
+    )
+    verb = "may have prescribed on" if today >= prescribes_on else "may prescribe on"
+    return (
+        f"Invoice {number} {verb} {prescribes_on:%d-%m-%Y}: {counted}. Debtor {ruling} since "
+        f"{since:%d-%m-%Y}: pursued only by filing it with the {who} ({articles}), no demand "
+        "or suit; filing interrupts prescription (art. 3:316 BW): record its day"
+        + ("; otherwise a person decides (art. 3:322 BW)" if today >= prescribes_on else "")
+    )
+
+
 def unproven_warning(
     number: str,
     prescribes_on: date,

@@ -24,6 +24,12 @@ Nothing is paid twice, whatever crashes or repeats:
   it off the net (``kept_by_client``), so the third-party account pays out only what it holds;
 - a client's balance (negative net carried forward, last period settled) moves only from the
   settlement it was read for to the next (ETag), so a repeated completion changes nothing;
+- money a debtor paid on or after the day of his bankruptcy or WSNP, while the ruling holds
+  (or ended, not as a mistake) and staff have not decided its filing item, stays on the
+  third-party account: not settled, named on the run's list (``settlement_held``) until
+  staff resolve the filing item (keep, return, file net) or the ruling is lifted as a
+  mistake (art. 23, 296 Fw: the debtor no longer disposed of his estate and the curator may
+  claim it back; law14b D: 500.00 paid 20-2 after a ruling of 10-2 was paid out, 276.15);
 - what a client repaid of a negative balance by bank transfer is taken by one settlement
   (its row's SettledIn, under its ETag) and comes in as ``repaid``: the negative balance it
   carries in is met, not set off again; a repayment alone is a settlement of its own.
@@ -37,7 +43,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -48,7 +54,7 @@ from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import InvoiceStatus
 from shared.domain.money import Cents, format_eur_nl
 from shared.domain.parties import Agency, Client
-from shared.domain.records import ActionItem, Payment
+from shared.domain.records import ActionItem, ActionStatus, Payment
 from shared.domain.scopes import agency_scope
 from shared.domain.settlement.agreement import (
     Recipient,
@@ -72,6 +78,7 @@ from shared.domain.settlement.statement import (
     totals,
     with_charges_moved,
 )
+from shared.domain.standing import INSOLVENT, DebtorStanding
 from shared.ports.files import FileStore
 from shared.ports.queues import QueueSender
 from shared.ports.tables import Conflict, PreconditionFailed
@@ -238,14 +245,17 @@ class SettlementRunner:
         holder = secrets.token_hex(8)
         self._lease(run, holder)
         default = self.store.defaults(agency.agency_id).bank_charges_by
+        held: list[Payment] = []
         for agreement in self.store.agreements(agency.agency_id):
             found = self.repos.clients.get(agreement.client_id)
             if found is None or found[0].agency_id != agency.agency_id:
                 continue
             # the agreement's own choice, else the agency's default, as the run finds them
             agreed = replace(agreement, bank_charges_by=agreement.charges_borne_by(default))
-            self._settle_client(agency, run, agreed, found[0])
+            self._settle_client(agency, run, agreed, found[0], held)
             self._lease(run, holder)  # renewed; lost to another worker: stop here
+        if held:
+            self._tell_held(agency, run, held)
         settlements = [
             s
             for s in self.store.settlements_of_run(agency.agency_id, run.run_id)
@@ -333,7 +343,12 @@ class SettlementRunner:
             raise RunBusy(f"run {run.run_id} was taken meanwhile", until=now + LEASE) from exc
 
     def _settle_client(
-        self, agency: Agency, run: SettlementRun, agreement: SettlementAgreement, client: Client
+        self,
+        agency: Agency,
+        run: SettlementRun,
+        agreement: SettlementAgreement,
+        client: Client,
+        held: list[Payment] | None = None,
     ) -> ClientSettlement | None:
         sid = settlement_id_for(run.run_id, client.client_id)
         found = self.store.settlement(agency.agency_id, sid)
@@ -358,6 +373,11 @@ class SettlementRunner:
             (p for p in payments.values() if p.payment_id not in history and _settleable(p)),
             key=lambda p: (p.received_on, p.payment_id),
         )
+        # paid out of an estate under a ruling: kept on the account until staff decide
+        kept = self._held_by_ruling(client.client_id, new)
+        new = [p for p in new if p.payment_id not in kept]
+        if held is not None:
+            held += sorted(kept.values(), key=lambda p: (p.received_on, p.payment_id))
         # payments settled before whose money the ledger has moved since (checked on the
         # allocations alone: the terms of the running settlement are not known yet)
         moved = [
@@ -394,6 +414,71 @@ class SettlementRunner:
         for r in repaid:
             self.repayments.take(r, sid)  # lost to a concurrent settlement: it is that one's
         return self._complete(agency, run, settlement)
+
+    def _held_by_ruling(self, client_id: str, payments: Sequence[Payment]) -> dict[str, Payment]:
+        """The payments received on or after the day of their debtor's bankruptcy or WSNP
+        (00:00, art. 23 Fw) while it holds or ended (not lifted as a mistake) and staff have
+        not decided on them: its filing item open, or resolved without listing a payment on
+        its claims (booked after; the next daily run opens the item again with it). The item
+        lists them for staff to decide whether the money is kept, returned to the curator or
+        the claim filed net (law14b D). One read of each such debtor and of his filing item."""
+        from shared.services.debtor_standing import _payments_listed, item_id
+
+        rulings: dict[str, tuple[DebtorStanding, ActionItem | None] | None] = {}
+        kept: dict[str, Payment] = {}
+        for p in payments:
+            if not p.debtor_number:
+                continue
+            if p.debtor_number not in rulings:
+                rulings[p.debtor_number] = self._ruling(client_id, p.debtor_number, item_id)
+            found = rulings[p.debtor_number]
+            if found is None or p.received_on < found[0].since:
+                continue
+            filing = found[1]
+            decided = (
+                filing is not None
+                and filing.status is ActionStatus.RESOLVED
+                and (
+                    p.payment_id in _payments_listed(filing.detail)
+                    or not any(
+                        a.amount and a.invoice_number in filing.invoice_numbers
+                        for a in p.allocations
+                    )
+                )
+            )
+            if not decided:
+                kept[p.payment_id] = p
+        return kept
+
+    def _ruling(
+        self, client_id: str, number: str, item_id: Callable[[str, DebtorStanding], str]
+    ) -> tuple[DebtorStanding, ActionItem | None] | None:
+        """The debtor's bankruptcy or WSNP (holding, or ended not as a mistake) and its
+        filing item (None: not written yet)."""
+        found = self.repos.debtors.get(client_id, number)
+        standing = found[0].standing if found is not None else None
+        if standing is None or standing.standing not in INSOLVENT or not standing.confirmed:
+            return None
+        if not (standing.in_force or standing.ruling_ended):
+            return None  # lifted as a mistake: there never was a ruling
+        filing = self.repos.actions.get(client_id, item_id(number, standing))
+        return standing, filing[0] if filing is not None else None
+
+    def _tell_held(self, agency: Agency, run: SettlementRun, held: Sequence[Payment]) -> None:
+        """The run's line for the money kept back: one item per run on the agency's list."""
+        total = sum(p.amount for p in held)
+        self._agency_action(
+            agency, f"{run.action_id}-held", "settlement_held",
+            f"Settlement run {run.run_id}: {len(held)} payment(s) of {format_eur_nl(total)} "
+            "held on the third-party account: received after the debtor's bankruptcy or WSNP "
+            "(art. 23 Fw); released once staff resolve the filing item",
+            {"run_id": run.run_id,
+             "held": [{"client": p.client_id, "debtor": p.debtor_number, "payment": p.payment_id,
+                       "amount": p.amount, "received_on": p.received_on.isoformat()}
+                      for p in held]},
+        )  # fmt: skip
+        log.info("settlement run %s for agency %s: %d payment(s) held under a ruling",
+                 run.run_id, agency.agency_id, len(held))  # fmt: skip
 
     def _correct(
         self,

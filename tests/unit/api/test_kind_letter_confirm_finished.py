@@ -332,13 +332,21 @@ def _left_by_an_earlier_version(world: Any, monkeypatch: Any) -> Any:
     actions = world.services.repos.actions
     [item] = _items(a, "kind_letter_check")
     stored, etag = actions.get(_client_id(world), item["action_id"])
-    old = "confirmed as a 14-day letter (6:96 lid 6); costs owed from: F1 2026-01-22 (k1)"
+    # the admin key that decided it, as the confirm route names it (attack14b K1: only a
+    # resolver holding the confirm's right is finished)
+    key = stored.resolution.rsplit("(", 1)[1].rstrip(")")
+    old = f"confirmed as a 14-day letter (6:96 lid 6); costs owed from: F1 2026-01-22 ({key})"
     actions.amend(replace(stored, resolution=old), etag)
     store = world.services.repos.store
     for row in _marks(world):
         store.delete(schema.INVOICES, row.pk, row.rk, None)
     assert _marks(world) == []
     return a
+
+
+def _resolver(world: Any) -> str:
+    [item] = world.services.repos.actions.list(_client_id(world), kind="kind_letter_check")[0]
+    return str(item.resolution).rsplit("(", 1)[1].rstrip(")")
 
 
 def test_the_daily_run_finishes_a_confirm_an_earlier_version_left_without_a_mark(
@@ -355,7 +363,7 @@ def test_the_daily_run_finishes_a_confirm_an_earlier_version_left_without_a_mark
     assert claim["costs_owed_from"] == "2026-01-22"
     [event] = _audited(world)
     assert event.detail["owed"] == "F1 2026-01-22"
-    assert "k1" in event.actor
+    assert _resolver(world) in event.actor
     _daily_run(world, date(2026, 2, 17))
     assert len(_audited(world)) == 1
 
