@@ -43,7 +43,7 @@ Every lift is kept on the standing (who, when, why), carried to every standing s
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -66,6 +66,7 @@ from shared.domain.standing import (
     STANDING_PAUSE,
     STANDING_REF,
     DebtorStanding,
+    Lift,
     LiftReason,
     Standing,
     arose_on,
@@ -74,6 +75,7 @@ from shared.domain.standing import (
     earlier_rulings,
     ended_rulings,
     holds,
+    lift_of,
     natural_obligation,
     with_lift,
 )
@@ -196,8 +198,9 @@ class DebtorStandingService:
             if (ended.standing, ended.since) == (standing, since):
                 # setting the agency's ended ruling again undoes how it ended (a clean slate's
                 # natural obligations claimable after a lift as a mistake): the agency's too,
-                # however many standings were set since (newcomer13b #1, attack14 A2)
-                self._agency_decides(client, number, ended, by_agency)
+                # however many standings were set since (newcomer13b #1, attack14 A2), and
+                # one the agency ended (its lift), whoever set it (attack14b S1)
+                self._agency_decides(client, number, ended, by_agency, now.lifts if now else ())
         if len(carried_rulings(now, (standing, since))) >= RULINGS_KEPT:
             raise Invalid(
                 f"the debtor has {RULINGS_KEPT} insolvency rulings that ended on record: "
@@ -260,7 +263,8 @@ class DebtorStandingService:
                 return d
             assert d.standing is not None
             why = self._lift_reason(d.standing, reason)
-            return replace(d, standing=with_lift(d.standing, today, why, author))
+            done = with_lift(d.standing, today, why, author, agency=by_agency)
+            return replace(d, standing=done)
 
         mark = self._mark(client, number, pending=True) if now is not None else None
         before, after = self._change(
@@ -462,12 +466,14 @@ class DebtorStandingService:
 
     # -- who recorded it ---------------------------------------------------------------------
     def _agency_decides(
-        self, client: Client, number: str, now: DebtorStanding | None, by_agency: bool
-    ) -> None:
+        self, client: Client, number: str, now: DebtorStanding | None, by_agency: bool,
+        lifts: Sequence[Lift] = (),
+    ) -> None:  # fmt: skip
         """Refuses a client's change of a standing the agency recorded (attack13b G3): a ruling
         the agency files the claims under, lifted on the client's word "as a mistake", brought
-        the ruling's interest and the dunning back."""
-        if now is None or by_agency or not self.agency_recorded(client, number, now):
+        the ruling's interest and the dunning back. ``lifts``: the debtor's history of lifts
+        (a ruling that ended, kept under a later standing, keeps none of its own)."""
+        if now is None or by_agency or not self.agency_recorded(client, number, now, lifts):
             return
         raise Invalid(
             f"the agency recorded this {now.standing.value} standing: only the agency changes "
@@ -477,17 +483,27 @@ class DebtorStandingService:
             params={"standing": now.standing.value},
         )
 
-    def agency_recorded(self, client: Client, number: str, standing: DebtorStanding) -> bool:
+    def agency_recorded(
+        self, client: Client, number: str, standing: DebtorStanding, lifts: Sequence[Lift] = ()
+    ) -> bool:
         """Whether the agency recorded ``standing``: its flag, or, for one stored without it
         (every standing recorded before attack13b's fix), who set it as the debtor's contact
         log names them: the author of the newest "Standing set" entry of that standing and day
         (the entry the save that wrote it added; a save of the same again adds none), an agency
         key or one of the agency's own people (standing14 #2: such a ruling was the agency's
-        only once it saved it again). A bank's proposal is nobody's."""
+        only once it saved it again). A ruling that ended is the agency's also when the agency
+        lifted it (attack14b S1: how it ended is the agency's record); one stored before its
+        lift set the flag is read from who lifted it (``lifted_by``, else its lift in
+        ``lifts`` or its own history). A bank's proposal is nobody's."""
         if standing.recorded_by_agency:
             return True
         if not standing.confirmed:
             return False
+        if standing.ruling_ended:
+            lift = lift_of(standing, (*lifts, *standing.lifts))
+            by = standing.lifted_by or (lift.by if lift is not None else None)
+            if by is not None and self.agency_author(client.agency_id, by):
+                return True
         said = f"Standing set: {standing.standing.value} since {standing.since.isoformat()}"
         continuation: str | None = None
         while True:  # the log reads newest first: the first entry found is the newest
@@ -545,7 +561,7 @@ class DebtorStandingService:
             if (
                 ended is not None
                 and not ended.recorded_by_agency
-                and self.agency_recorded(client, d.number, ended)
+                and self.agency_recorded(client, d.number, ended, now.lifts)
             ):
                 ended = replace(ended, recorded_by_agency=True)
             ours = now.recorded_by_agency or (
