@@ -52,7 +52,8 @@ class RulingOut(BaseModel):
     confirmed: bool
     recorded_by_agency: bool = Field(
         description="Set or confirmed by the agency: the agency's alone to change or lift "
-        "while it holds (a client's admin: 422 standing_agency_recorded)"
+        "while it holds; a ruling the agency ended (akkoord, clean_slate, ended) is the "
+        "agency's alone to set again (a client's admin: 422 standing_agency_recorded)"
     )
     in_force: bool = Field(description="True: it holds now; False: an insolvency ruling that "
                            "ended and still binds its claims (see lift_reason)")  # fmt: skip
@@ -207,7 +208,8 @@ def register(router: Router, services: Services) -> None:
             "obligations (not_claimable: never asked in the portal, no plan over them; a payment "
             "made anyway is booked). A standing the agency set or confirmed (recorded_by_agency) "
             "is the agency's alone to change or lift while it holds, and to set again once it "
-            "ended; one stored before that flag is the agency's when the debtor's log names an "
+            "ended, as is a ruling the agency ended (its lift: akkoord, clean_slate, ended); "
+            "one stored before that flag is the agency's when the debtor's log names an "
             "agency key or person as who set it.",
         )
     )

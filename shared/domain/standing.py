@@ -209,13 +209,31 @@ def rulings_that_bind(standing: DebtorStanding | None) -> tuple[DebtorStanding, 
     return own + ended_rulings(standing)
 
 
-def with_lift(standing: DebtorStanding, on: date, why: LiftReason, by: str) -> DebtorStanding:
-    """``standing`` lifted on ``on`` for ``why`` by ``by``, the lift added to its history."""
+def with_lift(
+    standing: DebtorStanding, on: date, why: LiftReason, by: str, *, agency: bool = False
+) -> DebtorStanding:
+    """``standing`` lifted on ``on`` for ``why`` by ``by``, the lift added to its history.
+    ``agency``: the agency lifted it; a ruling it ended (an akkoord, a clean slate, ended
+    otherwise) is then the agency's record of how the ruling ended, the agency's alone to set
+    again and undo, whoever set the ruling (attack14b S1: a client's admin set its own WSNP
+    again over the agency's clean slate and lifted it as a mistake)."""
     lift = Lift(standing.standing, standing.since, on, why, by, standing.confirmed)
+    ours = standing.recorded_by_agency or (agency and why in RULING_ENDED)
     return replace(
         standing, lifted_on=on, lift_reason=why, lifted_by=by,
-        lifts=(*standing.lifts, lift)[-LIFTS_KEPT:],
+        lifts=(*standing.lifts, lift)[-LIFTS_KEPT:], recorded_by_agency=ours,
     )  # fmt: skip
+
+
+def lift_of(ruling: DebtorStanding, lifts: Sequence[Lift]) -> Lift | None:
+    """The lift that ended ``ruling``, from the history ``lifts`` (oldest first): the newest
+    of that ruling, day and reason."""
+    for lift in reversed(lifts):
+        if (lift.standing, lift.since, lift.lifted_on, lift.reason) == (
+            ruling.standing, ruling.since, ruling.lifted_on, ruling.lift_reason,
+        ):  # fmt: skip
+            return lift
+    return None
 
 
 def carried_rulings(

@@ -15,9 +15,11 @@ direct debit returned MD07 ("debtor deceased"). Either way, at once:
 
 Only the claims that existed on a ruling's day are in it (art. 24, 299 lid 1 Fw): a claim that
 arose later keeps its interest and is not listed for filing (its dunning is held all the same).
-The item of a ruling names what to file, each claim as it stood on the ruling's day, and the
-payments received from that day on: the debtor no longer disposed of his estate (art. 23 Fw,
-296 Fw), so the curator or administrator may claim them back; staff decide.
+The item of a ruling names what to file, each claim as it stood on the ruling's day as the
+ledger knows it now (a payment of before it that came back never paid; one booked late paid on
+its day), and the payments received from that day on: the debtor no longer disposed of his
+estate (art. 23 Fw, 296 Fw), so the curator or administrator may claim them back; staff
+decide. A changed figure opens an item staff resolved again, with the difference.
 
 A lift says why (:class:`~shared.domain.standing.LiftReason`). A mistake: the holds go and the
 dunning resumes at the workflow's own pace from that day (``workflow.after_standing``). A
@@ -41,9 +43,10 @@ Every lift is kept on the standing (who, when, why), carried to every standing s
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from shared.adapters.tables.invoices_repo import STANDING_ROW, UPGRADED_ROW
@@ -51,13 +54,11 @@ from shared.adapters.tables.keys import encode
 from shared.clock import Clock, amsterdam_date
 from shared.domain.ids import time_ordered_id
 from shared.domain.invoices import CLOSED, Invoice, InvoiceStatus
-from shared.domain.ledger.costs import ClaimRecord
-from shared.domain.ledger.model import EventKind
-from shared.domain.money import Cents
 from shared.domain.parties import Client, Debtor
 from shared.domain.people.audit import Event
 from shared.domain.plans.plan import PlanStatus
 from shared.domain.records import ActionItem, ActionStatus, ContactEntry, ContactKind
+from shared.domain.ruling_filing import filing, money_on_claims
 from shared.domain.standing import (
     ENDED_RULING_REF,
     INSOLVENT,
@@ -65,6 +66,7 @@ from shared.domain.standing import (
     STANDING_PAUSE,
     STANDING_REF,
     DebtorStanding,
+    Lift,
     LiftReason,
     Standing,
     arose_on,
@@ -73,6 +75,7 @@ from shared.domain.standing import (
     earlier_rulings,
     ended_rulings,
     holds,
+    lift_of,
     natural_obligation,
     with_lift,
 )
@@ -195,8 +198,9 @@ class DebtorStandingService:
             if (ended.standing, ended.since) == (standing, since):
                 # setting the agency's ended ruling again undoes how it ended (a clean slate's
                 # natural obligations claimable after a lift as a mistake): the agency's too,
-                # however many standings were set since (newcomer13b #1, attack14 A2)
-                self._agency_decides(client, number, ended, by_agency)
+                # however many standings were set since (newcomer13b #1, attack14 A2), and
+                # one the agency ended (its lift), whoever set it (attack14b S1)
+                self._agency_decides(client, number, ended, by_agency, now.lifts if now else ())
         if len(carried_rulings(now, (standing, since))) >= RULINGS_KEPT:
             raise Invalid(
                 f"the debtor has {RULINGS_KEPT} insolvency rulings that ended on record: "
@@ -259,7 +263,8 @@ class DebtorStandingService:
                 return d
             assert d.standing is not None
             why = self._lift_reason(d.standing, reason)
-            return replace(d, standing=with_lift(d.standing, today, why, author))
+            done = with_lift(d.standing, today, why, author, agency=by_agency)
+            return replace(d, standing=done)
 
         mark = self._mark(client, number, pending=True) if now is not None else None
         before, after = self._change(
@@ -461,12 +466,14 @@ class DebtorStandingService:
 
     # -- who recorded it ---------------------------------------------------------------------
     def _agency_decides(
-        self, client: Client, number: str, now: DebtorStanding | None, by_agency: bool
-    ) -> None:
+        self, client: Client, number: str, now: DebtorStanding | None, by_agency: bool,
+        lifts: Sequence[Lift] = (),
+    ) -> None:  # fmt: skip
         """Refuses a client's change of a standing the agency recorded (attack13b G3): a ruling
         the agency files the claims under, lifted on the client's word "as a mistake", brought
-        the ruling's interest and the dunning back."""
-        if now is None or by_agency or not self.agency_recorded(client, number, now):
+        the ruling's interest and the dunning back. ``lifts``: the debtor's history of lifts
+        (a ruling that ended, kept under a later standing, keeps none of its own)."""
+        if now is None or by_agency or not self.agency_recorded(client, number, now, lifts):
             return
         raise Invalid(
             f"the agency recorded this {now.standing.value} standing: only the agency changes "
@@ -476,17 +483,27 @@ class DebtorStandingService:
             params={"standing": now.standing.value},
         )
 
-    def agency_recorded(self, client: Client, number: str, standing: DebtorStanding) -> bool:
+    def agency_recorded(
+        self, client: Client, number: str, standing: DebtorStanding, lifts: Sequence[Lift] = ()
+    ) -> bool:
         """Whether the agency recorded ``standing``: its flag, or, for one stored without it
         (every standing recorded before attack13b's fix), who set it as the debtor's contact
         log names them: the author of the newest "Standing set" entry of that standing and day
         (the entry the save that wrote it added; a save of the same again adds none), an agency
         key or one of the agency's own people (standing14 #2: such a ruling was the agency's
-        only once it saved it again). A bank's proposal is nobody's."""
+        only once it saved it again). A ruling that ended is the agency's also when the agency
+        lifted it (attack14b S1: how it ended is the agency's record); one stored before its
+        lift set the flag is read from who lifted it (``lifted_by``, else its lift in
+        ``lifts`` or its own history). A bank's proposal is nobody's."""
         if standing.recorded_by_agency:
             return True
         if not standing.confirmed:
             return False
+        if standing.ruling_ended:
+            lift = lift_of(standing, (*lifts, *standing.lifts))
+            by = standing.lifted_by or (lift.by if lift is not None else None)
+            if by is not None and self.agency_author(client.agency_id, by):
+                return True
         said = f"Standing set: {standing.standing.value} since {standing.since.isoformat()}"
         continuation: str | None = None
         while True:  # the log reads newest first: the first entry found is the newest
@@ -544,7 +561,7 @@ class DebtorStandingService:
             if (
                 ended is not None
                 and not ended.recorded_by_agency
-                and self.agency_recorded(client, d.number, ended)
+                and self.agency_recorded(client, d.number, ended, now.lifts)
             ):
                 ended = replace(ended, recorded_by_agency=True)
             ours = now.recorded_by_agency or (
@@ -804,7 +821,7 @@ class DebtorStandingService:
             return {}
         records = self.ledger.debtor_claims(client, debtor.number, debtor).records
         last: dict[str, date] = {}
-        for (number, _), (_, day, cents) in _money_on_claims(records, wanted).items():
+        for (number, _), (_, day, cents) in money_on_claims(records, wanted).items():
             if cents > 0 and day > last.get(number, date.min):
                 last[number] = day
         return last
@@ -855,9 +872,13 @@ class DebtorStandingService:
     def _refresh(self, client: Client, item: ActionItem) -> None:
         """``item`` written, or the one there brought to its claims and figures (under its
         ETag: a colleague's change meanwhile is read again). One that staff resolved is
-        opened again only when it gains a claim or a payment received after the ruling: a
-        claim not filed yet is theirs to file, money the curator may claim back theirs to
-        decide on."""
+        opened again when it gains a claim or a payment received after the ruling (a claim
+        not filed yet is theirs to file, money the curator may claim back theirs to decide
+        on) or when the figure to file changed (a payment of before the ruling came back or
+        was booked late: law14b A, E): the claim filed is to be corrected with the curator or
+        administrator (art. 119, 127 Fw), so the item keeps the figure it was resolved on
+        (``to_file_resolved``) and says the difference (``to_file_change``) until staff
+        resolve it again."""
         for _ in range(5):
             found = self.repos.actions.get(client.client_id, item.action_id)
             etag = found[1] if found is not None else None
@@ -871,19 +892,36 @@ class DebtorStandingService:
             gained = set(item.invoice_numbers) - set(have.invoice_numbers) or (
                 _payments_listed(item.detail) - _payments_listed(have.detail)
             )
-            if not gained and (
-                have.status is ActionStatus.RESOLVED
-                or (have.invoice_numbers, have.detail) == (item.invoice_numbers, item.detail)
+            resolved = have.status is ActionStatus.RESOLVED
+            was, now = _cents(have.detail.get("to_file")), _cents(item.detail.get("to_file"))
+            moved = was is not None and now is not None and was != now
+            if (
+                not gained
+                and not (resolved and moved)
+                and (
+                    resolved
+                    or (have.invoice_numbers, have.detail) == (item.invoice_numbers, item.detail)
+                )
             ):
                 return  # nothing new to file
             claims = tuple(sorted({*have.invoice_numbers, *item.invoice_numbers}))
             kept = {k: v for k, v in have.detail.items() if k not in FIGURES}
-            updated = replace(have, invoice_numbers=claims, detail={**kept, **item.detail})
-            if gained and have.status is ActionStatus.RESOLVED:
+            detail = {**kept, **item.detail}
+            filed = was if resolved else _cents(have.detail.get(RESOLVED_ON))
+            if filed is not None and now is not None and filed != now:
+                detail[RESOLVED_ON], detail[CHANGE] = filed, now - filed
+            updated = replace(have, invoice_numbers=claims, detail=detail)
+            if resolved and (gained or moved):
                 updated = replace(updated, status=ActionStatus.OPEN, resolved_at=None,
                                   resolution=None)  # fmt: skip
+            if updated == have:
+                return
             try:
                 self.repos.actions.save(updated, etag)
+                if resolved and moved:
+                    log.info("a ruling's filing figure changed after it was resolved",
+                                extra=log_extra({"client_id": client.client_id,
+                                                 "change": (now or 0) - (was or 0)}))  # fmt: skip
                 return
             except (PreconditionFailed, Conflict):
                 continue
@@ -909,30 +947,23 @@ class DebtorStandingService:
         self, client: Client, debtor: Debtor, numbers: tuple[str, ...]
     ) -> dict[str, object]:
         """What the curator or administrator is told, each claim as it stood on the ruling's
-        day (art. 26, 110, 128 Fw: costs and interest up to it, nothing after), and the money
-        received from that day on (art. 23 Fw: the debtor no longer disposed of his estate;
-        the curator may claim it back): for staff to decide, keep, return or file net."""
+        day as the ledger knows it now (art. 26, 110, 128 Fw: costs and interest up to it,
+        nothing after; a payment of before it that came back never paid, one booked late paid
+        on its day: :mod:`shared.domain.ruling_filing`), and the money received from that day
+        on (art. 23 Fw: the debtor no longer disposed of his estate; the curator may claim it
+        back): for staff to decide, keep, return or file net."""
         standing = debtor.standing
         assert standing is not None
-        since = standing.since
         claims = self.ledger.debtor_claims(client, debtor.number, debtor)
-        after: dict[str, tuple[date, Cents]] = {}
-        for (_, pid), (day, _, cents) in _money_on_claims(claims.records, set(numbers)).items():
-            first, net = after.get(pid, (day, 0))
-            after[pid] = (min(first, day), net + cents)
-        received = sorted((day, pid, net) for pid, (day, net) in after.items()
-                          if net > 0 and day >= since)  # fmt: skip
-        figures = self.ledger.open_claims(client, list(numbers), since, debtor=debtor)
-        # the figures on the ruling's day count money received on it: it came after the
-        # ruling (00:00, art. 23 Fw) and the stop leaves no interest for it to pay
-        on_the_day = sum(net for day, _, net in received if day == since)
-        at_ruling = sum(f.open.total for f in figures.values()) + on_the_day
+        today = self.ledger.open_claims(client, list(numbers), debtor=debtor,
+                                        every_invoice=list(claims.invoices.values()))  # fmt: skip
+        found = filing(claims.records, today, set(numbers), standing.since)
         # cents, as every amount an item keeps: the console formats them per language
-        detail: dict[str, object] = {"to_file": at_ruling}
-        if received:
+        detail: dict[str, object] = {"to_file": found.to_file}
+        if found.paid_after:
             detail["paid_after_ruling"] = [
                 {"payment": pid, "amount": net, "received_on": day.isoformat()}
-                for day, pid, net in received
+                for day, pid, net in found.paid_after
             ]
         return detail
 
@@ -961,8 +992,27 @@ class DebtorStandingService:
 
 Span = tuple[date, date | None]
 
+# the filing item's figure when staff resolved it, and what it changed by since (law14b A, E:
+# the filed claim is to be corrected); kept until the figure is the one filed again
+RESOLVED_ON = "to_file_resolved"
+CHANGE = "to_file_change"
+
 # the filing item's figures: written whole by each refresh (a reversed payment drops out)
-FIGURES = ("to_file", "paid_after_ruling")
+FIGURES = ("to_file", "paid_after_ruling", RESOLVED_ON, CHANGE)
+
+
+def _cents(value: object) -> int | None:
+    """A figure an item keeps: cents, or the text an item written before kept ("1159.32")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int((Decimal(value.strip()) * 100).to_integral_value())
+        except (InvalidOperation, ValueError):
+            return None
+    return None
 
 
 def _payments_listed(detail: Mapping[str, object]) -> set[str]:
@@ -1033,23 +1083,3 @@ def _keeping_returns(debtor: Debtor, wanted: DebtorStanding) -> DebtorStanding:
     later, none of them proposes it again."""
     seen = debtor.standing.proposed_by if debtor.standing is not None else ()
     return replace(wanted, proposed_by=seen) if seen else wanted
-
-
-def _money_on_claims(
-    records: Iterable[ClaimRecord], numbers: Collection[str]
-) -> dict[tuple[str, str], tuple[date, date, Cents]]:
-    """Per claim of ``numbers`` and payment, the money of it that stands on the claim, with
-    the first and the last day it was received (a restatement's money counts from the day its
-    payment was received, ``stands_in``)."""
-    out: dict[tuple[str, str], tuple[date, date, Cents]] = {}
-    for record in records:
-        if record.number not in numbers:
-            continue
-        for e in record.events:
-            if e.payment_id is None or e.kind not in (EventKind.ALLOCATED, EventKind.REVERSAL):
-                continue
-            day = e.stands_in.received if e.stands_in is not None else e.on
-            first, last, cents = out.get((record.number, e.payment_id), (day, day, 0))
-            cents += e.amount if e.kind is EventKind.ALLOCATED else -e.amount
-            out[(record.number, e.payment_id)] = (min(first, day), max(last, day), cents)
-    return out

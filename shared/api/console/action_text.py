@@ -121,6 +121,14 @@ DETAILS: dict[str, tuple[str, str]] = {
         "Betaald na het vonnis (art. 23 Fw: de curator kan het terugvorderen)",
         "Paid after the ruling (art. 23 Fw: the curator may claim it back)",
     ),
+    "to_file_resolved": (
+        "In te dienen toen dit werd afgehandeld",
+        "To file when this was resolved",
+    ),
+    "to_file_change": (
+        "Verschil: de ingediende vordering bij de curator of bewindvoerder corrigeren",
+        "Difference: correct the claim filed with the curator or administrator",
+    ),
     "lifted_on": ("Opgeheven op", "Lifted on"),
     "held": (
         "Aangehouden op de derdengeldenrekening (betaald na het vonnis, art. 23 Fw)",
@@ -661,7 +669,10 @@ def detail_label(key: str, lang: str) -> str:
 
 # details kept in cents (an integer): a ruling's filing figure, a plan's open figures and a
 # lapsed plan's build-up; one kept as text (an item written before) shows as it is
-CENTS = frozenset({"to_file", "open", "principal", "interest", "costs", "costs_vat"})
+CENTS = frozenset({
+    "to_file", "to_file_resolved", "to_file_change", "open", "principal", "interest", "costs",
+    "costs_vat",
+})  # fmt: skip
 
 
 def money_detail(key: str, value: object, money: Callable[[int], str]) -> str | None:
