@@ -211,14 +211,15 @@ class DebtorStandingService:
             )
         agency = by_agency or (same and holds(now) and now is not None and now.recorded_by_agency)
         wanted = DebtorStanding(standing, since, today, confirmed=True, recorded_by_agency=agency)
-        mark = self._mark(client, number, pending=True)
+        mark = self._mark(client, number)
         before, after = self._change(
             client, number, lambda d: self._set_to(d, _keeping_returns(d, wanted)), author,
             f"Standing set: {standing.value} since {since.isoformat()}",
         )  # fmt: skip
         # each step idempotent, and taken also when the debtor was saved already: a retry
-        # after a fault between them finishes what the first request began
-        self._holds(client, after)
+        # after a fault between them finishes what the first request began; the holds as the
+        # row stands last (a colleague's set saved meanwhile is not written over, Q3)
+        self._holds_as_stored(client, number)
         self.plans().hold_for_standing(client, number)
         self._resolve_proposal(client, before, f"confirmed as {standing.value}")
         self._tell_staff(client, after)
@@ -253,8 +254,9 @@ class DebtorStandingService:
             if now.lifted_on != today:
                 # lifted before: what a request cut off midway left is finished now (its
                 # holds, the ruling's item, the plans' item), on any day
-                mark = self._mark(client, number, pending=True)
-                self._finish_lift(client, found[0], author)
+                mark = self._mark(client, number)
+                self._holds_as_stored(client, number)
+                self._finish_lift(client, found[0], author, holds=False)
                 self._settle_mark(client, found[0], mark)
                 return found[0]
 
@@ -266,7 +268,7 @@ class DebtorStandingService:
             done = with_lift(d.standing, today, why, author, agency=by_agency)
             return replace(d, standing=done)
 
-        mark = self._mark(client, number, pending=True) if now is not None else None
+        mark = self._mark(client, number) if now is not None else None
         before, after = self._change(
             client, number, lifted, author,
             f"Standing lifted: normal ({(reason or LiftReason.MISTAKE).value})",
@@ -274,18 +276,21 @@ class DebtorStandingService:
         if after.standing is None:
             return after  # never had one
         self._resolve_proposal(client, before, "lifted: the debtor's standing is normal")
-        self._finish_lift(client, after, author)
+        self._holds_as_stored(client, number)
+        self._finish_lift(client, after, author, holds=False)
         self._settle_mark(client, after, mark)
         return after
 
-    def _finish_lift(self, client: Client, after: Debtor, author: str) -> None:
+    def _finish_lift(self, client: Client, after: Debtor, author: str, holds: bool = True) -> None:
         """What a lift does after the debtor's row was saved, each step idempotent: the
-        holds as the lifted standing wants them, the ended ruling's item (and, ended
-        otherwise, its claims paused: once, while its item is not there yet), the item for
-        the plans paused for the standing (one per lift, keyed by its day)."""
+        holds as the lifted standing wants them (``holds``: False when the caller wrote them
+        from the row as stored), the ended ruling's item (and, ended otherwise, its claims
+        paused: once, while its item is not there yet), the item for the plans paused for the
+        standing (one per lift, keyed by its day)."""
         number = after.number
         assert after.standing is not None
-        self._holds(client, after)
+        if holds:
+            self._holds(client, after)
         lifted_on = after.standing.lifted_on
         if lifted_on is None:
             return  # normal without a lift (never set): its holds were all there was
@@ -444,7 +449,7 @@ class DebtorStandingService:
 
         # marked first, as a person's set is: a delivery cut off after the debtor's row is
         # finished by the daily run, not only by the bank's redelivery (standing14 #1)
-        mark = self._mark(client, number, pending=True)
+        mark = self._mark(client, number)
         try:
             before, after = self._change(
                 client, number, proposing,
@@ -572,7 +577,10 @@ class DebtorStandingService:
         _, after = self._change(client, debtor.number, adopted, "the upgrade",
                                 "Standing kept as recorded by the agency (read from the log)")  # fmt: skip
         if not marked and _keeps_mark(after):
-            self._mark(client, debtor.number, pending=False)
+            # added only where none stands: a person's set cut off while the pass walked the
+            # debtors keeps its pending mark for the run to finish (failure14b Q2)
+            self.repos.invoices.write_mark(client.client_id, STANDING_ROW, encode(debtor.number),
+                                           self._mark_of(debtor.number, pending=False), None)  # fmt: skip
 
     # -- the daily run -----------------------------------------------------------------------
     def finish_left_over(self, client: Client) -> None:
@@ -649,10 +657,52 @@ class DebtorStandingService:
     def _mark_of(self, number: str, pending: bool) -> dict[str, object]:
         return {"debtor": number, "pending": pending, "at": self.clock.now().isoformat()}
 
-    def _mark(self, client: Client, number: str, pending: bool) -> str | None:
-        """The debtor marked (a request's steps to finish: ``pending``); the mark's etag."""
-        return self.repos.invoices.put_mark(client.client_id, STANDING_ROW, encode(number),
-                                            self._mark_of(number, pending))  # fmt: skip
+    def _mark(self, client: Client, number: str) -> str | None:
+        """The debtor marked pending (a request's steps to finish); the mark's etag, this
+        request's to settle. A pending mark of another change found standing is left as it is
+        and None returned: that change may be cut off before its steps (its holds, its item),
+        and the run finishes it, and this request's with it, from the debtor as stored; a
+        request that settled it would leave them undone for good (failure14b Q1: a bank's MD07
+        settled a person's cut-off WSNP set). Written over what was read alone: a mark written
+        meanwhile is read again."""
+        key = encode(number)
+        for _ in range(5):
+            found = self.repos.invoices.mark(client.client_id, STANDING_ROW, key)
+            if found is not None and found[1].get("pending"):
+                return None
+            written = self.repos.invoices.write_mark(
+                client.client_id, STANDING_ROW, key, self._mark_of(number, pending=True),
+                found[0] if found is not None else None,
+            )  # fmt: skip
+            if written is not None:
+                return written
+        raise ConflictingUpdate(
+            f"debtor {number} keeps changing; retry",
+            code="debtor_keeps_changing",
+            params={"debtor": number},
+        )
+
+    def _holds_as_stored(self, client: Client, number: str) -> Debtor | None:
+        """The claims' holds as the debtor's row stands last: read again after they are
+        written, and written again when another request saved the row meanwhile (failure14b
+        Q3: a set's holds written from the row it saved landed after a colleague's set, and
+        the claims kept the older ruling's interest stop)."""
+        found = self.repos.debtors.get(client.client_id, number)
+        for _ in range(5):
+            if found is None:
+                return None
+            debtor, etag = found
+            if debtor.standing is not None:
+                self._holds(client, debtor)
+            again = self.repos.debtors.get(client.client_id, number)
+            if again is None or again[1] == etag:
+                return again[0] if again is not None else None
+            found = again
+        raise ConflictingUpdate(
+            f"debtor {number} keeps changing; retry",
+            code="debtor_keeps_changing",
+            params={"debtor": number},
+        )
 
     def _settle_mark(self, client: Client, debtor: Debtor, etag: str | None) -> None:
         """The request's steps are done: its mark (``etag``, as it wrote it) stays, not
@@ -662,6 +712,9 @@ class DebtorStandingService:
         as done, and the holds the set was cut off before were never written)."""
         if etag is None:
             return
+        stored = self.repos.debtors.get(client.client_id, debtor.number)
+        if stored is not None and stored[0].standing != debtor.standing:
+            return  # another change saved since, its steps maybe cut off: the run finishes it
         key = encode(debtor.number)
         if _keeps_mark(debtor):
             self.repos.invoices.replace_mark(client.client_id, STANDING_ROW, key,

@@ -227,6 +227,10 @@ class PaymentService:
             self._take_back(client, payment, numbers, reason, on)
             if payment.reversed:
                 break
+            # told before the row says reversed, each keyed by the payment (written once): a
+            # return cut off after the row's save is redelivered to a row that reads as done,
+            # and staff would never hear of it (failure14b Q5)
+            self._tell_reversed(client, payment, numbers, reason, tell)
             reversed_ = replace(
                 payment, reversed=True, reversed_on=on or amsterdam_date(self.clock.now())
             )
@@ -248,13 +252,26 @@ class PaymentService:
             self.repos.payments.days.repair(payment)  # as in book: a crash may have left it out
             self._tell(client, numbers)  # as in book: a redelivery tells the listeners again
             return payment
+        self._tell(client, [a.invoice_number for a in payment.allocations])
+        return reversed_
+
+    def _tell_reversed(
+        self, client: Client, payment: Payment, numbers: list[str], reason: str, tell: bool
+    ) -> None:
+        """The return on the debtor's contact log and, ``tell``, staff's item, each once per
+        payment (a payment that came back is never booked again): keyed by it, so the
+        redelivery of a return cut off after either writes only what is missing."""
+        payment_id = payment.payment_id
+        key = f"reversed-{payment_id}"
         now = self.clock.now()
-        if payment.debtor_number:
+        if payment.debtor_number and (
+            self.repos.contacts.entry(client.client_id, payment.debtor_number, key) is None
+        ):
             self.repos.contacts.add(
                 ContactEntry(
                     client.client_id,
                     payment.debtor_number,
-                    time_ordered_id(now),
+                    key,
                     now,
                     ContactKind.PAYMENT,
                     f"Payment of {format_eur_nl(payment.amount)} reversed: {reason}",
@@ -263,16 +280,18 @@ class PaymentService:
                 )
             )
         if tell:
-            self._action(
-                client,
-                "payment_reversed",
-                f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
-                payment.debtor_number,
-                numbers,
-                {"payment_id": payment_id, "reason": reason},
-            )
-        self._tell(client, [a.invoice_number for a in payment.allocations])
-        return reversed_
+            try:
+                self._action(
+                    client,
+                    "payment_reversed",
+                    f"Payment of {format_eur_nl(payment.amount)} came back ({reason})",
+                    payment.debtor_number,
+                    numbers,
+                    {"payment_id": payment_id, "reason": reason},
+                    action_id=f"payment-{key}",
+                )
+            except Conflict:
+                pass  # told by the delivery cut off after it
 
     # -- internals ---------------------------------------------------------------------------
     def _take_back(
@@ -444,12 +463,13 @@ class PaymentService:
         debtor: str | None,
         invoices: list[str],
         detail: dict[str, object],
+        action_id: str | None = None,
     ) -> None:
         now = self.clock.now()
         self.repos.actions.add(
             ActionItem(
                 client_id=client.client_id,
-                action_id=time_ordered_id(now),
+                action_id=action_id or time_ordered_id(now),
                 kind=kind,
                 title=title,
                 created_at=now,

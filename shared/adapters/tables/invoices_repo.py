@@ -511,6 +511,13 @@ class InvoiceRepository:
         except (Conflict, PreconditionFailed):
             return None
 
+    def mark(self, client_id: str, row: str, key: str) -> tuple[str | None, dict[str, Any]] | None:
+        """The mark ``row|key`` standing: (its etag, the mark), or None."""
+        found = self.store.get(schema.INVOICES, encode(client_id), f"{row}|{key}")
+        if found is None:
+            return None
+        return found.etag, dict(get_json_parts(found.data, MARK, {}))
+
     def marks(self, client_id: str, row: str) -> list[tuple[str, str | None, dict[str, Any]]]:
         """Every mark of kind ``row`` still standing: (its key, its etag, the mark)."""
         prefix = row + "|"

@@ -230,8 +230,9 @@ class Redesignation:
                 # person's correction saved since is read again (failure13b G1, G4)
                 by_staff = payer_word is None
                 repos.payments.save_if(
-                    replace(found, designated=named, designated_by_staff=by_staff), etag
-                )
+                    replace(found, designated=named, designated_by_staff=by_staff,
+                            debtor_paid=_debtor_paid_before(found)), etag,
+                )  # fmt: skip
             except PreconditionFailed:
                 self._drop_if_moot(client, payment_id, key, mark_etag, named)
                 raise _Changed() from None
@@ -583,6 +584,18 @@ def _came_back(payment_id: str) -> Invalid:
         f"payment {payment_id} came back (reversed): it pays no invoice to designate",
         field="payment", code="designation_payment_reversed",
     )  # fmt: skip
+
+
+def _debtor_paid_before(found: Payment) -> tuple[str, ...]:
+    """What the debtor's own act paid, as the row read before the correction says, written
+    with the correction's first save: a row stored before ``DebtorPaid`` was kept, and with
+    no designation or first booking to fall back on, reads as where its money is now (the
+    claims its allocations name), as the prescription watch read it; saved as None, every
+    read after would take the correction's own designation for the debtor's act (failure14b
+    Q7, attack14 A3: a held claim released by staff's correction, art. 3:318 BW)."""
+    if found.debtor_paid is not None:
+        return found.debtor_paid
+    return tuple(dict.fromkeys(a.invoice_number for a in found.allocations))
 
 
 def _mark_key(payment_id: str, named: tuple[str, ...]) -> str:
