@@ -98,7 +98,8 @@ def _debit_json(x: DirectDebit) -> list[Any]:
         x.first,
         x.state.value,
         x.reason,
-        *([x.via] if x.via != "file" else []),
+        *([x.via] if x.via != "file" or x.returned_on else []),
+        *([x.returned_on.isoformat()] if x.returned_on else []),
     ]
 
 
@@ -114,6 +115,7 @@ def _debit_from(v: list[Any]) -> DirectDebit:
         DebitState(state),
         v[7] if len(v) > 7 else None,  # rows written before reasons were kept have none
         v[8] if len(v) > 8 else "file",
+        date.fromisoformat(v[9]) if len(v) > 9 and v[9] else None,  # kept since law14b
     )
 
 

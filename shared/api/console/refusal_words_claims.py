@@ -88,6 +88,10 @@ CLAIM_REFUSALS: dict[str, tuple[str, str]] = {
         "Een nieuw termijnschema moet optellen tot het totaal van de regeling.",
         "A new schedule must add up to the plan's total.",
     ),
+    "plan_cannot_retry": (
+        "Regeling {plan} is {status}; er wordt geen termijn opnieuw geïncasseerd.",
+        "Plan {plan} is {status}; nothing is collected again.",
+    ),
     "installment_not_failed": (
         "Termijn {number} is niet mislukt.",
         "Installment {number} did not fail.",

@@ -13,7 +13,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from shared.domain.money import Cents
-from shared.domain.plans.progress import InstallmentState, Standing, installment_states, standing
+from shared.domain.plans.progress import (
+    InstallmentState,
+    Standing,
+    installment_states,
+    standing,
+)
 from shared.domain.plans.rules import PlanRules
 from shared.domain.plans.schedule import Period, PlanMethod, ScheduledInstallment, respread
 from shared.domain.reasons import CodedError
@@ -97,6 +102,9 @@ class DirectDebit:
     # "file": a collection in our pain.008 file; "mollie": a Mollie payment (first or
     # recurring) whose id is ``end_to_end_id`` and whose webhook books it
     via: str = "file"
+    # the day the bank's rejection or return (or Mollie's failure) was known: the installment's
+    # grace runs from then (None: collected, under way, or a return stored before this was kept)
+    returned_on: date | None = None
 
     @property
     def payment_id(self) -> str:
@@ -193,7 +201,39 @@ class PaymentPlan:
             self.rules,
             failed=self.failed,
             skipped=self.skipped,
+            own=self.collected,
         )
+
+    @property
+    def collected(self) -> dict[int, Cents]:
+        """What each installment's own collections that stand collected: the debtor's payment
+        of that installment, whichever of the others came back (law14b B)."""
+        out: dict[int, Cents] = {}
+        for d in self.debits:
+            if d.state is DebitState.COLLECTED:
+                out[d.number] = out.get(d.number, 0) + d.amount
+        return out
+
+    @property
+    def counts_from(self) -> dict[int, date]:
+        """Installments whose grace runs from a day after their due date: the day the bank's
+        return of their collection was known (the debtor is told then and gets the grace to
+        pay from that day; law14b B, C), or the date of the collection made for them (a
+        retry, a weekend): nobody is in breach for money not yet asked."""
+        out: dict[int, date] = {}
+        for d in self.debits:
+            day = (
+                d.returned_on
+                if d.state is DebitState.RETURNED
+                else (d.collection_date if d.state is DebitState.SUBMITTED else None)
+            )
+            if day is not None:
+                out[d.number] = max(out.get(d.number, day), day)
+        return out
+
+    def grace_from(self, inst: ScheduledInstallment) -> date:
+        """The day this installment's grace runs from (its due date, or later: ``counts_from``)."""
+        return max(inst.due_date, self.counts_from.get(inst.number, inst.due_date))
 
     @property
     def open(self) -> Cents:
@@ -296,7 +336,7 @@ class PaymentPlan:
             return plan
         if plan.status is PlanStatus.COLLECTION_IN_PROGRESS and paid <= self.paid:
             return plan  # the direct debit decides, not the calendar
-        now = standing(list(plan.schedule), plan.paid, today, plan.rules)
+        now = standing(list(plan.schedule), plan.paid, today, plan.rules, plan.counts_from)
         status = {
             Standing.COMPLETED: PlanStatus.COMPLETED,
             Standing.ACTIVE: PlanStatus.ACTIVE,
@@ -312,7 +352,8 @@ class PaymentPlan:
 
     def breached(self, today: date) -> bool:
         return self.status in RUNNING and (
-            standing(list(self.schedule), self.paid, today, self.rules) is Standing.BREACHED
+            standing(list(self.schedule), self.paid, today, self.rules, self.counts_from)
+            is Standing.BREACHED
         )
 
     def with_schedule(self, schedule: list[ScheduledInstallment]) -> PaymentPlan:
@@ -330,7 +371,9 @@ class PaymentPlan:
         installments not yet paid (same dates, the rounding in the last). Never raises it."""
         if new_total >= self.total:
             return self
-        first_open = next((s.number for s in self.installments(today) if s.paid < s.amount), None)
+        # oldest first, as the money lies on the schedule: what was paid stays paid in order
+        states = installment_states(list(self.schedule), self.paid, today, self.rules)
+        first_open = next((s.number for s in states if s.paid < s.amount), None)
         if first_open is None:
             return self
         head = [i for i in self.schedule if i.number < first_open]
@@ -370,14 +413,30 @@ class PaymentPlan:
             status = PlanStatus.ACTIVE
         return replace(self, debits=debits, status=status), taken
 
-    def debit_came_back(
-        self, end_to_end_id: str, reason: str, *, needed: bool = True
-    ) -> PaymentPlan:
-        """A collection the bank rejected or returned: its installment fails (staff retry).
-        Not ``needed``: other money paid the installment meanwhile (the collection only
-        brought a surplus), so nothing fails; a collection under way no longer holds it."""
+    def collection_needed(self, end_to_end_id: str, paid: Cents, today: date) -> bool:
+        """Whether the installment of this collection, which came back, is unpaid without it:
+        ``paid`` is what the plan's payments that stand bring now. The plan's other
+        collections pay their own installments (a storno of collection 1 after collection 2
+        was collected leaves installment 1 unpaid: law14b B); only other money (a transfer,
+        the portal) can have paid it meanwhile, and then the collection was a surplus."""
+        number = next(d.number for d in self.debits if d.end_to_end_id == end_to_end_id)
         debits = tuple(
-            replace(d, state=DebitState.RETURNED, reason=reason)
+            replace(d, state=DebitState.RETURNED) if d.end_to_end_id == end_to_end_id else d
+            for d in self.debits
+        )
+        states = replace(self, paid=paid, debits=debits).installments(today)
+        state = next((x for x in states if x.number == number), None)
+        return state is not None and state.paid < state.amount
+
+    def debit_came_back(
+        self, end_to_end_id: str, reason: str, *, needed: bool = True, on: date | None = None
+    ) -> PaymentPlan:
+        """A collection the bank rejected or returned, known ``on`` that day: its installment
+        fails (staff retry; its grace runs from that day). Not ``needed``: other money paid
+        the installment meanwhile (the collection only brought a surplus), so nothing fails;
+        a collection under way no longer holds it."""
+        debits = tuple(
+            replace(d, state=DebitState.RETURNED, reason=reason, returned_on=on)
             if d.end_to_end_id == end_to_end_id
             else d
             for d in self.debits
@@ -408,7 +467,9 @@ class PaymentPlan:
         if debit is None:
             return self
         debits = tuple(
-            replace(d, state=DebitState.COLLECTED, reason=None) if d == debit else d
+            replace(d, state=DebitState.COLLECTED, reason=None, returned_on=None)
+            if d == debit
+            else d
             for d in self.debits
         )
         later = any(d.number == debit.number and d.attempt > debit.attempt for d in debits)
@@ -416,6 +477,14 @@ class PaymentPlan:
         return replace(self, debits=debits, failed=failed)
 
     def retry(self, number: int) -> PaymentPlan:
+        """Collect a failed installment again: only on a plan that still asks it (a cancelled
+        or completed plan collects nothing; law14b C: it answered 200 and did nothing)."""
+        if self.status not in RUNNING and self.status is not PlanStatus.PAUSED:
+            raise PlanStateError(
+                f"plan {self.plan_id} is {self.status.value}; nothing is collected again",
+                code="plan_cannot_retry",
+                params={"plan": self.plan_id, "status": self.status},
+            )
         if number not in self.failed:
             raise PlanStateError(
                 f"installment {number} did not fail",

@@ -8,6 +8,7 @@ installment first, and a completed plan reopens by itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -59,14 +60,22 @@ def installment_states(
     *,
     failed: frozenset[int] = frozenset(),
     skipped: frozenset[int] = frozenset(),
+    own: Mapping[int, Cents] | None = None,
 ) -> list[InstallmentState]:
-    """Each installment's share of ``paid_total`` (oldest first) and its status today."""
+    """Each installment's share of ``paid_total`` and its status today. ``own``: what each
+    installment's own direct debits that stand brought; that money is the debtor's payment
+    of that installment, so it pays it first (a storno of collection 1 after collection 2
+    leaves installment 1 unpaid, not 2). The rest fills the oldest open installment first."""
     remaining = max(0, paid_total)
     grace = timedelta(days=rules.tolerance_days)
+    takes: dict[int, Cents] = {}
+    for inst in schedule:
+        takes[inst.number] = min(remaining, inst.amount, max(0, (own or {}).get(inst.number, 0)))
+        remaining -= takes[inst.number]
     out: list[InstallmentState] = []
     for inst in schedule:
-        take = min(remaining, inst.amount)
-        remaining -= take
+        take = takes[inst.number] + min(remaining, inst.amount - takes[inst.number])
+        remaining -= take - takes[inst.number]
         if take >= inst.amount:
             status = InstallmentStatus.PAID
         elif inst.number in skipped:
@@ -86,26 +95,40 @@ def installment_states(
 
 
 def arrears(
-    schedule: list[ScheduledInstallment], paid_total: Cents, today: date, rules: PlanRules
+    schedule: list[ScheduledInstallment],
+    paid_total: Cents,
+    today: date,
+    rules: PlanRules,
+    counts_from: Mapping[int, date] | None = None,
 ) -> Cents:
-    """Cumulative due (past the grace days) minus cumulative paid, never below zero."""
+    """Cumulative due (past the grace days) minus cumulative paid, never below zero.
+    ``counts_from``: installments whose grace runs from a later day than their due date (the
+    day their direct debit came back, or the date of the collection made for them)."""
     cutoff = today - timedelta(days=rules.tolerance_days)
-    due = sum(i.amount for i in schedule if i.due_date < cutoff)
+    late = counts_from or {}
+    due = sum(
+        i.amount for i in schedule if max(i.due_date, late.get(i.number, i.due_date)) < cutoff
+    )
     return max(0, due - paid_total)
 
 
 def standing(
-    schedule: list[ScheduledInstallment], paid_total: Cents, today: date, rules: PlanRules
+    schedule: list[ScheduledInstallment],
+    paid_total: Cents,
+    today: date,
+    rules: PlanRules,
+    counts_from: Mapping[int, date] | None = None,
 ) -> Standing:
     """A breach is judged on cumulative amounts with the client's tolerance, never on one
-    late installment alone."""
+    late installment alone, and an installment whose collection failed only from the day
+    that was known (``counts_from``): the debtor gets the grace to pay it from then. It is
+    overdue by its schedule meanwhile."""
     total = sum(i.amount for i in schedule)
     if paid_total >= total:
         return Standing.COMPLETED
-    behind = arrears(schedule, paid_total, today, rules)
-    if behind > rules.tolerance_amount:
+    if arrears(schedule, paid_total, today, rules, counts_from) > rules.tolerance_amount:
         return Standing.BREACHED
-    if behind > 0:
+    if arrears(schedule, paid_total, today, rules) > 0:
         return Standing.OVERDUE
     if sum(i.amount for i in schedule if i.due_date <= today) > paid_total:
         return Standing.DUE

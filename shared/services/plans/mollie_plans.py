@@ -317,7 +317,9 @@ class MolliePlanDesk:
                         if plan.include_costs or a.component == "principal")  # fmt: skip
         paid = max(0, paid)
         today = amsterdam_today(self.svc.clock)
-        states = replace(plan, paid=paid).installments(today)
+        # (its own booking left out, so it is not counted as its installment's collection)
+        others = tuple(d for d in plan.debits if d.end_to_end_id != debit.end_to_end_id)
+        states = replace(plan, paid=paid, debits=others).installments(today)
         state = next((s for s in states if s.number == debit.number), None)
         if state is None:
             return 0  # the installment is no longer asked (a credit note lowered the plan)
@@ -400,6 +402,7 @@ class MolliePlanDesk:
             DebitState.RETURNED,
             reason[:200],
             via="mollie",
+            returned_on=today,
         )
         failed = replace(plan, debits=(*plan.debits, refused))
         failed = failed.fail(number) if failed.status in RUNNING else failed

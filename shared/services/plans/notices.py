@@ -149,6 +149,52 @@ def reminder(
     )
 
 
+@dataclass(frozen=True)
+class FailedCollection:
+    """An installment whose direct debit came back: what it still asks, the day it was
+    collected, and the last day of the grace that runs from the day the return was known."""
+
+    number: int
+    amount: Cents
+    collected_on: date
+    pay_by: date
+
+
+def debit_failed(plan: PaymentPlan, failed: FailedCollection, iban: str, language: str) -> Notice:
+    """The debtor's notice of a returned or rejected collection (law14b B, C): before, he
+    heard nothing until the plan lapsed. It asks the installment by the grace's last day
+    and says what happens otherwise, as the agreement did."""
+    ref = display(plan.payment_reference)
+    if language == "nl":
+        return Notice(
+            f"Incasso van termijn {failed.number} van uw betalingsregeling niet gelukt",
+            (
+                f"De automatische incasso van termijn {failed.number} van uw "
+                f"betalingsregeling ({_eur(failed.amount, 'nl')}, incassodatum "
+                f"{_day(failed.collected_on, 'nl')}) is door de bank geweigerd of "
+                "teruggeboekt. Deze termijn is daarom niet betaald.",
+                f"Wilt u {_eur(failed.amount, 'nl')} uiterlijk op {_day(failed.pay_by, 'nl')} "
+                f"overmaken naar {iban} onder vermelding van betalingskenmerk {ref}? Wij "
+                "kunnen de termijn ook opnieuw incasseren; zorg dan voor voldoende saldo.",
+                "Is de termijn op die dag niet betaald of geïncasseerd, dan kan de regeling "
+                "vervallen en wordt het openstaande bedrag weer in zijn geheel opeisbaar.",
+            ),
+        )
+    return Notice(
+        f"Direct debit of installment {failed.number} of your payment plan failed",
+        (
+            f"The direct debit of installment {failed.number} of your payment plan "
+            f"({_eur(failed.amount, 'en')}, collection date {_day(failed.collected_on, 'en')}) "
+            "was refused or returned by the bank. This installment is therefore unpaid.",
+            f"Please transfer {_eur(failed.amount, 'en')} by {_day(failed.pay_by, 'en')} to "
+            f"{iban} quoting payment reference {ref}. We may also collect the installment "
+            "again; please make sure your balance covers it.",
+            "If the installment is neither paid nor collected by that day, the plan may lapse "
+            "and the whole open amount becomes due again.",
+        ),
+    )
+
+
 def lapsed_to_debtor(
     plan: PaymentPlan, owed: OwedOnLapse, language: str, not_claimed: tuple[str, ...] = ()
 ) -> Notice:

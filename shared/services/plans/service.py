@@ -729,11 +729,15 @@ class PlanService:
         return updated
 
     def retry(self, client: Client, plan_id: str, number: int, author: str) -> PaymentPlan:
+        from shared.domain.plans.plan import PlanStateError
+
         plan, etag = self._get(client, plan_id)
-        if number not in plan.failed:
-            raise PlanConflict(f"installment {number} did not fail")
         today = amsterdam_today(self.clock)
-        updated = self._store(plan.retry(number).settle(plan.paid, today), etag, plan, today)
+        try:
+            retried = plan.retry(number)
+        except PlanStateError as e:  # a cancelled plan collects nothing: 409, not a 200
+            raise PlanConflict(str(e), code=e.code, params=e.params) from e
+        updated = self._store(retried.settle(plan.paid, today), etag, plan, today)
         self._log(updated, "retry", f"Installment {number} to be collected again ({author})")
         if updated.method is PlanMethod.DIRECT_DEBIT and updated.rules.collects_through_mollie:
             # a new Mollie payment now: recurring on the mandate, or a new first payment
@@ -1441,14 +1445,13 @@ class PlanService:
                     paid = self.money.paid_towards(client, plan.debtor_number, list(plan.invoice_numbers),
                                                    plan.activated_at.date(), plan.include_costs)  # fmt: skip
                     # paid otherwise meanwhile (a transfer, the portal): the collection that
-                    # came back only brought a surplus, and its installment does not fail
-                    states = replace(plan, paid=paid).installments(today)
-                    state = next((x for x in states if x.number == debit.number), None)
-                    needed = state is not None and state.paid < state.amount
-                    back = plan.debit_came_back(end_to_end_id, reason, needed=needed)
+                    # came back only brought a surplus, and its installment does not fail; the
+                    # plan's other collections pay their own installments (law14b B)
+                    needed = plan.collection_needed(end_to_end_id, paid, today)
+                    back = plan.debit_came_back(end_to_end_id, reason, needed=needed, on=today)
                     back = back.settle(paid, today)
                 else:
-                    back = plan.debit_came_back(end_to_end_id, reason)
+                    back = plan.debit_came_back(end_to_end_id, reason, on=today)
                 try:
                     updated = self._store(back, etag, plan, today)
                 except ConflictingUpdate:
@@ -1481,6 +1484,7 @@ class PlanService:
             return updated
         self._log(updated, "debit_failed", f"Installment {debit.number}: the bank did not collect "
                   f"{debit.end_to_end_id} ({reason}: {said}); staff can retry")  # fmt: skip
+        self._tell_debit_failed(client, updated, debit, reason)
         now = self.clock.now()
         try:
             self.repos.actions.add(ActionItem(
@@ -1505,6 +1509,32 @@ class PlanService:
             self.deceased_return(client, plan.debtor_number, reason, source or end_to_end_id)
             return self._get(client, plan_id)[0]
         return updated
+
+    def _tell_debit_failed(
+        self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
+    ) -> None:
+        """The debtor hears that his installment's collection came back, what it still asks,
+        and the day (the grace from today) by which it must be paid or collected again before
+        the plan can lapse: he cannot keep a plan he does not know is short (law14b B, C).
+        Once per collection (its outbox key); not for a plan that no longer asks it (paused,
+        cancelled), nor on a return saying he died (MD07: the estate is written to by a person)."""
+        from shared.domain.standing import says_deceased
+
+        if plan.status not in RUNNING or says_deceased(reason):
+            return
+        today = amsterdam_today(self.clock)
+        state = next((s for s in plan.installments(today) if s.number == debit.number), None)
+        inst = next((i for i in plan.schedule if i.number == debit.number), None)
+        if state is None or inst is None or state.paid >= state.amount:
+            return
+        pay_by = plan.grace_from(inst) + timedelta(days=plan.rules.tolerance_days)
+        iban = client.ibans[0] if client.ibans else ""
+        failed = notices.FailedCollection(debit.number, state.amount - state.paid,
+                                          debit.collection_date, pay_by)  # fmt: skip
+        sent = self._send_notice(client, plan, f"debit-failed|{debit.end_to_end_id}",
+                                 functools.partial(notices.debit_failed, plan, failed, iban))  # fmt: skip
+        self._log(plan, "debit_failed_told", f"Installment {debit.number}: the debtor is told the "
+                  f"collection came back and that it is to be paid by {pay_by}: {sent}")  # fmt: skip
 
     def _surplus_came_back(
         self, client: Client, plan: PaymentPlan, debit: DirectDebit, reason: str
@@ -1604,9 +1634,14 @@ class PlanService:
         candidates: list[date] = []
         states = {s.number: s for s in plan.installments(after)}
         for inst in plan.schedule:
+            # (a returned collection's grace runs from the day it came back)
+            grace_end = plan.grace_from(inst) + timedelta(days=plan.rules.tolerance_days + 1)
             if states[inst.number].paid >= inst.amount:
+                # paid by its own collection while an earlier one is unpaid (a storno): the
+                # arrears are cumulative, so its grace's end is a day a breach can show
+                if grace_end > after:
+                    candidates.append(grace_end)
                 continue
-            grace_end = inst.due_date + timedelta(days=plan.rules.tolerance_days + 1)
             if grace_end <= after < grace_end + timedelta(days=ONLINE_WAIT_DAYS):
                 # in arrears past its grace and still running: a breach waiting for an online
                 # payment (``_paid_online_meanwhile``) is judged again tomorrow

@@ -164,6 +164,34 @@ def test_breach_is_judged_on_cumulative_amounts_with_tolerance():
     assert standing(PLAN, 30_000, date(2026, 1, 20), RULES) is Standing.COMPLETED
 
 
+def test_an_installments_own_collection_pays_it_whichever_other_came_back():
+    """3 x 100.00 on 1-1, 1-2, 1-3; collections 2 and 3 stand (200.00), collection 1 came
+    back (law14b B): installment 1 is the unpaid one, not 3; other money (50.00 more) fills
+    the oldest open installment first."""
+    own = {2: 10_000, 3: 10_000}
+    got = installment_states(PLAN, 20_000, date(2026, 3, 20), RULES, failed=frozenset({1}), own=own)
+    assert [(s.status, s.paid) for s in got] == [
+        (InstallmentStatus.FAILED, 0), (InstallmentStatus.PAID, 10_000),
+        (InstallmentStatus.PAID, 10_000),
+    ]  # fmt: skip
+    more = installment_states(PLAN, 25_000, date(2026, 3, 20), RULES, own=own)
+    assert [s.paid for s in more] == [5_000, 10_000, 10_000]
+    # own money never counts for more than was paid
+    assert [s.paid for s in installment_states(PLAN, 5_000, date(2026, 3, 20), RULES, own=own)] == [
+        0, 5_000, 0,
+    ]  # fmt: skip
+
+
+def test_a_returned_installments_grace_runs_from_the_day_it_came_back():
+    """Installment 1 (1-1, 100.00) came back on 1-2: with 5 grace days it is in arrears
+    from 7-2, not 7-1; it is overdue by its schedule meanwhile."""
+    late = {1: date(2026, 2, 1)}
+    assert standing(PLAN, 0, date(2026, 1, 20), RULES, late) is Standing.OVERDUE
+    assert arrears(PLAN, 0, date(2026, 2, 6), RULES, late) == 0
+    assert arrears(PLAN, 0, date(2026, 2, 7), RULES, late) == 20_000  # with installment 2
+    assert standing(PLAN, 0, date(2026, 2, 7), RULES, late) is Standing.BREACHED
+
+
 def test_an_early_overpayment_lowers_the_rest_when_the_client_allows_it():
     allow = PlanRules(early_recalculation=True, early_threshold_days=7)
     plan = by_count(40_000, date(2026, 2, 1), Period.MONTH, 4, T)
