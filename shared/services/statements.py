@@ -878,10 +878,12 @@ class StatementService:
         written: bool = False,
         finish: bool = True,
         designated: list[str] | None = None,
+        act_of: Payment | None = None,
     ) -> Payment:
         """Book the line's money on these invoices, remembered under ``reference`` (a return
         names it; the line's own end-to-end id unless the line restores an earlier payment);
         ``designated``: those of them the debtor designated (:meth:`_designation`; None: all);
+        ``act_of``: the payment the line restores (its debtor's act, see ``PaymentService.book``);
         ``received_by``: whose account the statement is (:attr:`AccountOwner.received_by`).
         On the client's own account the line takes the place of a receipt the client's sync
         booked of the same money (failure11 F5), or a person is asked whether it is."""
@@ -907,6 +909,7 @@ class StatementService:
             bank_charges=line.charges,
             finish=finish,
             designated=designated,
+            act_of=act_of,
         )
         by_payer = payer_ref(line, payment, written)
         if by_payer is not None and not payment.reversed:
