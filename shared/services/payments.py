@@ -149,16 +149,21 @@ class PaymentService:
             # after booking and before they heard of it (they recompute, so twice is harmless)
             self._tell(client, [a.invoice_number for a in existing.allocations])
             return existing
-        stored = self.repos.invoices.get_many(client.client_id, invoice_numbers)
+        named = invoice_numbers if designated is None else designated
+        # his designation may name invoices the booking does not use (a plan's reference names
+        # all the plan's: codereview14 F6), of the same debtor
+        stored = self.repos.invoices.get_many(
+            client.client_id, list(dict.fromkeys([*invoice_numbers, *named]))
+        )
         agreed = (
             self.principal_first(client, invoice_numbers) if self.principal_first else frozenset()
         )
-        named = invoice_numbers if designated is None else designated
         result = self.ledger.book(
             client, payment_id, amount, received_on, invoice_numbers, agreed, designated=named
         )
-        debtors = {stored[n].invoice.debtor_number for n in stored}
-        as_named = tuple(n for n in dict.fromkeys(named) if n in stored)
+        debtors = {stored[n].invoice.debtor_number for n in invoice_numbers if n in stored}
+        as_named = tuple(n for n in dict.fromkeys(named)
+                         if n in stored and stored[n].invoice.debtor_number in debtors)  # fmt: skip
         first_booked = tuple(dict.fromkeys(x.invoice_number for x in result.lines))
         payment = Payment(
             client_id=client.client_id,

@@ -80,7 +80,7 @@ from shared.ports.tables import Conflict, PreconditionFailed, Row
 from shared.services.account_ownership import AccountOwnership
 from shared.services.known_payers import every_debtor_learning
 from shared.services.payments import PaymentService
-from shared.services.plan_designation import plan_invoices_named
+from shared.services.plan_designation import plan_designation
 from shared.services.repositories import Repositories
 from shared.services.statement_credits_back import RestoredNote, credit_back, undo_restored
 from shared.services.statement_lookups import (
@@ -718,8 +718,11 @@ class StatementService:
                 # decided before the booking and written down with it: a redelivery after
                 # the ledger took the money stores this, not a designation read from claims
                 # that hold it already (returns14 #3)
-                named = self._designation(line, result, totals,
-                                          plan_invoices_named(self.repos.store, client.client_id, line))  # fmt: skip
+                plans = plan_designation(self.repos.store, client.client_id, line, [
+                    (i.number.split(_SEP)[-1], i.debtor.split(_SEP)[-1])
+                    for i in result.best.invoices
+                ])  # fmt: skip
+                named = self._designation(line, result, totals, plans)
                 intent, mine = banking.write_intent(
                     account,
                     record,
@@ -955,7 +958,8 @@ class StatementService:
             for n in dict.fromkeys(numbers) if n in stored
         ]  # fmt: skip
         totals = self.open_totals(client, invoices, line.booking_date)
-        plans = plan_invoices_named(self.repos.store, client.client_id, line)
+        plans = plan_designation(self.repos.store, client.client_id, line,
+                                 [(i.number, i.debtor) for i in invoices])  # fmt: skip
         return list(line_designation(line, invoices, totals, plans))
 
     def _index_agrees(self, client: Client, result: LineMatch) -> bool:
